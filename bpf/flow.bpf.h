@@ -1,0 +1,116 @@
+/* The flow decision shared by both hooks: match a packet to its session
+ * and account it, or decide whether it may open one. */
+#ifndef SFW_FLOW_BPF_H
+#define SFW_FLOW_BPF_H
+
+#include "session.bpf.h"
+#include "tcp_state.bpf.h"
+#include "icmp_related.bpf.h"
+#include "counters.bpf.h"
+
+/* Outcome returned when the packet may open a session: not a counter. */
+#define SFW_OUTCOME_CREATE SFW_CNT_COUNT
+
+struct sfw_flow {
+	struct sfw_session_key key;
+	const struct sfw_config *cfg;
+	__u64 now;
+	__u64 bytes;          /* layer 3 bytes, as the wire sees them */
+	__u32 pkts;           /* wire packets (GSO segments) */
+	__u32 ifindex;
+	bool src_lo;
+	__u8 sess_flags;      /* the matched or created session's flags */
+	bool created;
+};
+
+static __always_inline const struct sfw_config *sfw_cfg_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
+}
+
+/* May a packet without a session open one? Returns SFW_OUTCOME_CREATE or
+ * the counter of the reason it may not. */
+static __always_inline __u32 sfw_may_open(const struct sfw_pkt *p, const struct sfw_config *cfg)
+{
+	if (p->proto == SFW_IPPROTO_TCP &&
+	    (p->tcp_flags & (SFW_TCP_SYN | SFW_TCP_ACK | SFW_TCP_RST)) != SFW_TCP_SYN &&
+	    (!(cfg->flags & SFW_CFG_F_NO_SYN_CHECK) || (p->tcp_flags & SFW_TCP_RST)))
+		return SFW_CNT_SFW_ERR_TCP_NO_SYN;
+	if (p->icmp_kind == SFW_ICMPK_ECHO_REPLY)
+		return SFW_CNT_SFW_ERR_NO_SESSION;
+	if (cfg->default_policy == SFW_POLICY_DENY_ALL)
+		return SFW_CNT_ERR_POLICY_DENIED;
+	return SFW_OUTCOME_CREATE;
+}
+
+/* Matches the packet to a live session and accounts it. Returns the
+ * outcome counter, or SFW_OUTCOME_CREATE. */
+static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_pkt *p,
+				       struct sfw_flow *f)
+{
+	struct sfw_session *s;
+	__u32 dir;
+
+	if (p->icmp_kind == SFW_ICMPK_ERROR)
+		return sfw_icmp_related(data, end, p, f->now) ? SFW_CNT_SFW_PERMITTED_PKTS
+							       : SFW_CNT_SFW_ERR_NO_SESSION;
+	f->src_lo = sfw_make_key(p, &f->key);
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &f->key);
+	/* an expired session is as good as absent: the packet must qualify
+	 * to open a new one, and creation overwrites the old entry */
+	if (s && !sfw_expired(s, f->now)) {
+		dir = f->src_lo == !!(s->flags & SFW_SESS_F_OPENER_LO) ? SFW_WING_IN : SFW_WING_OUT;
+		if (p->proto != SFW_IPPROTO_TCP ||
+		    sfw_tcp_track(s, dir, p, f->cfg) == SFW_TCP_OK) {
+			sfw_wing_account(s, dir, f->ifindex, f->pkts, f->bytes, f->now);
+			f->sess_flags = s->flags;
+			return SFW_CNT_SFW_PERMITTED_PKTS;
+		}
+	}
+	return sfw_may_open(p, f->cfg);
+}
+
+static __always_inline void sfw_session_init_tcp(struct sfw_session *s, const struct sfw_pkt *p,
+						 const struct sfw_config *cfg)
+{
+	bool syn = p->tcp_flags & SFW_TCP_SYN;
+
+	/* without SYN (no-syn-check) we join a connection already running */
+	s->tcp_state = syn ? SFW_TCP_SYN_SENT : SFW_TCP_ESTABLISHED;
+	s->timeout_s = sfw_timeout(cfg, syn ? SFW_TO_TCP_INITIAL : SFW_TO_TCP_ESTABLISHED);
+	sfw_tcp_record(&s->wing[SFW_WING_IN], p);
+	if (syn)
+		s->wing[SFW_WING_IN].tcp_flags = SFW_WING_SEEN_SYN;
+}
+
+/* Creates the session for a packet sfw_track allowed to open one. Returns
+ * the outcome counter. */
+static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow *f, __u8 flags)
+{
+	struct sfw_session s = {};
+
+	s.id = sfw_new_id();
+	s.created_ns = f->now;
+	s.last_seen_ns = f->now;
+	s.policy_id = SFW_POLICY_ID_DEFAULT_PERMIT;
+	s.flags = flags | (f->src_lo ? SFW_SESS_F_OPENER_LO : 0);
+	s.timeout_s = sfw_timeout(f->cfg, sfw_proto_timeout_class(p->proto));
+	if (p->proto == SFW_IPPROTO_TCP)
+		sfw_session_init_tcp(&s, p, f->cfg);
+	s.wing[SFW_WING_IN].packets = f->pkts;
+	s.wing[SFW_WING_IN].bytes = f->bytes;
+	s.wing[SFW_WING_IN].ifindex = f->ifindex;
+	/* replies are expected back where the opener came from until one is
+	 * seen; the first reply records its real interface */
+	s.wing[SFW_WING_OUT].ifindex = f->ifindex;
+	/* BPF_ANY: the entry may be an expired or restarted session */
+	if (bpf_map_update_elem(&SFW_MAP_SESSIONS, &f->key, &s, BPF_ANY))
+		return SFW_CNT_ERR_NO_MORE_SESSIONS;
+	f->sess_flags = s.flags;
+	f->created = true;
+	return SFW_CNT_SFW_PERMITTED_PKTS;
+}
+
+#endif

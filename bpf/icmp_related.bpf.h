@@ -1,0 +1,69 @@
+/* ICMP errors (unreachable, time exceeded, parameter problem, too big) are
+ * about another packet whose headers they carry. They pass when that
+ * packet belongs to a live session, as Linux conntrack's RELATED, and never
+ * create a session of their own. */
+#ifndef SFW_ICMP_RELATED_BPF_H
+#define SFW_ICMP_RELATED_BPF_H
+
+#include "session.bpf.h"
+
+/* Fills the embedded packet's addresses, protocol and ports into *in. */
+static __always_inline int sfw_parse_embedded(void *data, void *end, const struct sfw_pkt *p,
+					      struct sfw_pkt *in)
+{
+	__u32 off = p->l4_off + sizeof(struct icmphdr);
+	__u8 *l4;
+
+	if (p->family == SFW_FAMILY_INET) {
+		struct iphdr *ip = data + off;
+
+		if ((void *)(ip + 1) > end || ip->ihl < 5)
+			return -1;
+		in->src.v4 = ip->saddr;
+		in->dst.v4 = ip->daddr;
+		in->proto = ip->protocol;
+		off += (ip->ihl * 4) & 0x3c;
+	} else {
+		struct ipv6hdr *ip6 = data + off;
+
+		if ((void *)(ip6 + 1) > end)
+			return -1;
+		__builtin_memcpy(&in->src, &ip6->saddr, 16);
+		__builtin_memcpy(&in->dst, &ip6->daddr, 16);
+		in->proto = ip6->nexthdr;
+		off += sizeof(*ip6);
+	}
+	in->family = p->family;
+	l4 = data + (off & 0xffff);
+	if ((void *)(l4 + 8) > end)
+		return -1;
+	if (in->proto == SFW_IPPROTO_ICMP || in->proto == SFW_IPPROTO_ICMP6) {
+		/* only an echo request can be about a session: its id */
+		__u8 echo = in->proto == SFW_IPPROTO_ICMP ? SFW_ICMP_ECHO : SFW_ICMPV6_ECHO_REQUEST;
+
+		if (l4[0] != echo)
+			return -1;
+		in->sport = *(__be16 *)(l4 + 4);
+	} else if (in->proto == SFW_IPPROTO_TCP || in->proto == SFW_IPPROTO_UDP ||
+		   in->proto == SFW_IPPROTO_SCTP) {
+		in->sport = *(__be16 *)l4;
+		in->dport = *(__be16 *)(l4 + 2);
+	}
+	return 0;
+}
+
+static __always_inline bool sfw_icmp_related(void *data, void *end, const struct sfw_pkt *p,
+					      __u64 now)
+{
+	struct sfw_pkt in = {};
+	struct sfw_session_key key;
+	struct sfw_session *s;
+
+	if (sfw_parse_embedded(data, end, p, &in))
+		return false;
+	sfw_make_key(&in, &key);
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &key);
+	return s && !sfw_expired(s, now);
+}
+
+#endif

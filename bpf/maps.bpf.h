@@ -1,0 +1,64 @@
+/* The maps, defined once for both programs. All are pinned by name under
+ * SFW_PIN_ROOT, so the XDP and tc objects share them and a reload reuses
+ * them (no session is lost). */
+#ifndef SFW_MAPS_BPF_H
+#define SFW_MAPS_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "maps.h"
+#include "session.h"
+#include "config.h"
+#include "counters.h"
+#include "iface.h"
+
+/* max_entries is set by the loader before load (--max-sessions). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct sfw_session_key);
+	__type(value, struct sfw_session);
+	__uint(max_entries, SFW_DEFAULT_MAX_SESSIONS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_SESSIONS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sfw_config);
+	__uint(max_entries, 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_CONFIG SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__type(key, struct sfw_iface_key);
+	__type(value, struct sfw_iface_stats);
+	__uint(max_entries, SFW_MAX_IFACES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_IFACE_STATS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sfw_iface_key);
+	__type(value, struct sfw_iface_info);
+	__uint(max_entries, SFW_MAX_IFACES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_IFACES SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_ID_NEXT SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sfw_id_block);
+	__uint(max_entries, 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_ID_BLOCK SEC(".maps");
+
+#endif

@@ -1,0 +1,184 @@
+/* Packet parsing into struct sfw_pkt, shared by the XDP and tc programs.
+ * Every read is bounds-checked against data_end; anything that does not
+ * parse to the end of the headers it claims is MALFORMED (dropped and
+ * counted by the caller), never guessed at. */
+#ifndef SFW_PARSE_BPF_H
+#define SFW_PARSE_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_endian.h>
+#include "net_consts.h"
+#include "protocols.h"
+#include "session.h"
+
+enum sfw_parse_rc {
+	SFW_PARSE_OK,
+	SFW_PARSE_UNTRACKED,   /* not IP, neighbour discovery, later fragment */
+	SFW_PARSE_MALFORMED,
+};
+
+enum sfw_icmp_kind {
+	SFW_ICMPK_NONE,
+	SFW_ICMPK_ECHO_REQUEST,
+	SFW_ICMPK_ECHO_REPLY,
+	SFW_ICMPK_ERROR,       /* carries the headers of the packet it is about */
+	SFW_ICMPK_OTHER,
+};
+
+struct sfw_pkt {
+	union sfw_addr src;
+	union sfw_addr dst;
+	__be16 sport;
+	__be16 dport;
+	__u8 proto;
+	__u8 family;
+	__u8 tcp_flags;
+	__u8 icmp_kind;       /* enum sfw_icmp_kind */
+	__u8 multicast;
+	__u8 pad[3];
+	__u32 l3_off;         /* offset of the IP header in the frame */
+	__u32 l3_len;         /* IP total length: the bytes a wing counts */
+	__u32 hdr_len;        /* IP + L4 header bytes (GSO segment accounting) */
+	__u32 l4_off;
+	__u32 seq;            /* TCP, host order */
+	__u32 ack;
+	__u32 payload_len;    /* TCP payload bytes */
+	__u16 window;
+	__u16 pad2;
+};
+
+/* Skips up to SFW_VLAN_MAX_DEPTH VLAN tags; returns the inner ethertype
+ * (network order) and advances *off, or 0 when the frame is short or
+ * deeper-tagged than we parse. */
+static __always_inline __be16 sfw_parse_eth(void *data, void *end, __u32 *off)
+{
+	struct ethhdr *eth = data;
+	__be16 proto;
+
+	if ((void *)(eth + 1) > end)
+		return 0;
+	proto = eth->h_proto;
+	*off = sizeof(*eth);
+#pragma unroll
+	for (int i = 0; i < SFW_VLAN_MAX_DEPTH; i++) {
+		struct vlan_hdr *vh = data + *off;
+
+		if (proto != bpf_htons(SFW_ETH_P_8021Q) &&
+		    proto != bpf_htons(SFW_ETH_P_8021AD))
+			return proto;
+		if ((void *)(vh + 1) > end)
+			return 0;
+		proto = vh->h_vlan_encapsulated_proto;
+		*off += sizeof(*vh);
+	}
+	if (proto == bpf_htons(SFW_ETH_P_8021Q) || proto == bpf_htons(SFW_ETH_P_8021AD))
+		return 0;
+	return proto;
+}
+
+static __always_inline int sfw_parse_ipv4(void *data, void *end, __u32 pkt_len,
+					  struct sfw_pkt *p)
+{
+	struct iphdr *ip = data + p->l3_off;
+	__u32 ihl, tot;
+
+	if ((void *)(ip + 1) > end || ip->version != 4)
+		return SFW_PARSE_MALFORMED;
+	ihl = ip->ihl * 4;
+	tot = bpf_ntohs(ip->tot_len);
+	if (ihl < sizeof(*ip) || tot < ihl || p->l3_off + tot > pkt_len)
+		return SFW_PARSE_MALFORMED;
+	p->family = SFW_FAMILY_INET;
+	p->proto = ip->protocol;
+	p->src.v4 = ip->saddr;
+	p->dst.v4 = ip->daddr;
+	p->l3_len = tot;
+	p->l4_off = p->l3_off + ihl;
+	p->multicast = (bpf_ntohl(ip->daddr) >> 28) == 0xe || ip->daddr == 0xffffffff;
+	/* Later fragments have no L4 header to key on; the first fragment,
+	 * which carries the ports, was checked, and without it the kernel
+	 * cannot reassemble, so these pass untracked. */
+	if (bpf_ntohs(ip->frag_off) & SFW_IP_OFFSET)
+		return SFW_PARSE_UNTRACKED;
+	return SFW_PARSE_OK;
+}
+
+/* Walks the common IPv6 extension headers (bounded) to the L4 header. */
+static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len,
+					  struct sfw_pkt *p)
+{
+	struct ipv6hdr *ip6 = data + p->l3_off;
+	__u32 off;
+	__u8 nh;
+
+	if ((void *)(ip6 + 1) > end || ip6->version != 6)
+		return SFW_PARSE_MALFORMED;
+	p->l3_len = sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
+	if (p->l3_off + p->l3_len > pkt_len)
+		return SFW_PARSE_MALFORMED;
+	p->family = SFW_FAMILY_INET6;
+	__builtin_memcpy(&p->src, &ip6->saddr, 16);
+	__builtin_memcpy(&p->dst, &ip6->daddr, 16);
+	p->multicast = ip6->daddr.in6_u.u6_addr8[0] == 0xff;
+	nh = ip6->nexthdr;
+	off = p->l3_off + sizeof(*ip6);
+#pragma unroll
+	for (int i = 0; i < SFW_IPV6_EXT_MAX; i++) {
+		struct ipv6_opt_hdr *h = data + off;
+		struct frag_hdr *fh = data + off;
+
+		if (nh == SFW_IPPROTO_FRAGMENT) {
+			if ((void *)(fh + 1) > end)
+				return SFW_PARSE_MALFORMED;
+			nh = fh->nexthdr;
+			off += sizeof(*fh);
+			if (bpf_ntohs(fh->frag_off) & 0xFFF8) {
+				p->proto = nh;
+				return SFW_PARSE_UNTRACKED;
+			}
+		} else if (nh == SFW_IPPROTO_HOPOPTS || nh == SFW_IPPROTO_ROUTING ||
+			   nh == SFW_IPPROTO_DSTOPTS) {
+			if ((void *)(h + 1) > end)
+				return SFW_PARSE_MALFORMED;
+			nh = h->nexthdr;
+			off += (h->hdrlen + 1) * 8;
+		} else {
+			break;
+		}
+		/* keeps the offset provably small for the verifier */
+		off &= 0x3fff;
+	}
+	if (nh == SFW_IPPROTO_FRAGMENT || nh == SFW_IPPROTO_HOPOPTS ||
+	    nh == SFW_IPPROTO_ROUTING || nh == SFW_IPPROTO_DSTOPTS)
+		return SFW_PARSE_MALFORMED;   /* more headers than we walk */
+	if (off > p->l3_off + p->l3_len)
+		return SFW_PARSE_MALFORMED;
+	p->proto = nh;
+	p->l4_off = off;
+	return SFW_PARSE_OK;
+}
+
+#include "parse_l4.bpf.h"
+
+/* Parses a frame; pkt_len is the frame's full length (XDP: data_end - data;
+ * tc: skb->len, of which only the linear part is readable). */
+static __always_inline int sfw_parse(void *data, void *end, __u32 pkt_len,
+				     struct sfw_pkt *p)
+{
+	__be16 eth_proto = sfw_parse_eth(data, end, &p->l3_off);
+	int rc;
+
+	if (!eth_proto)
+		return SFW_PARSE_MALFORMED;
+	if (eth_proto == bpf_htons(SFW_ETH_P_IP))
+		rc = sfw_parse_ipv4(data, end, pkt_len, p);
+	else if (eth_proto == bpf_htons(SFW_ETH_P_IPV6))
+		rc = sfw_parse_ipv6(data, end, pkt_len, p);
+	else
+		return SFW_PARSE_UNTRACKED;   /* ARP, LLDP, ...: not ours */
+	if (rc != SFW_PARSE_OK)
+		return rc;
+	return sfw_parse_l4(data, end, p);
+}
+
+#endif

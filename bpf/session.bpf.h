@@ -1,0 +1,96 @@
+/* Session table operations: key normalisation, lookup, creation and per-wing
+ * accounting. */
+#ifndef SFW_SESSION_BPF_H
+#define SFW_SESSION_BPF_H
+
+#include "maps.bpf.h"
+#include "parse.bpf.h"
+
+/* Any consistent total order works: it only has to put both directions of
+ * a connection into the same key. */
+static __always_inline bool sfw_src_is_lo(const struct sfw_pkt *p)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		if (p->src.v6[i] != p->dst.v6[i])
+			return p->src.v6[i] < p->dst.v6[i];
+	}
+	return p->sport <= p->dport;
+}
+
+/* Fills *k and returns whether the packet's source is the key's lo side. */
+static __always_inline bool sfw_make_key(const struct sfw_pkt *p, struct sfw_session_key *k)
+{
+	bool lo = sfw_src_is_lo(p);
+
+	k->addr_lo = lo ? p->src : p->dst;
+	k->addr_hi = lo ? p->dst : p->src;
+	k->port_lo = lo ? p->sport : p->dport;
+	k->port_hi = lo ? p->dport : p->sport;
+	k->proto = p->proto;
+	k->family = p->family;
+	k->pad = 0;
+	return lo;
+}
+
+static __always_inline bool sfw_expired(const struct sfw_session *s, __u64 now)
+{
+	return now - s->last_seen_ns > (__u64)s->timeout_s * SFW_NSEC_PER_SEC;
+}
+
+/* Session ids: a per-CPU block carved from one shared counter, so the
+ * shared cache line is touched once per SFW_ID_BLOCK sessions. Ids start
+ * at 1; the counter is pinned, so a reload never reuses an id. */
+static __always_inline __u64 sfw_new_id(void)
+{
+	__u32 zero = 0;
+	struct sfw_id_block *b = bpf_map_lookup_elem(&SFW_MAP_ID_BLOCK, &zero);
+	__u64 *next;
+
+	if (!b)
+		return 0;
+	if (b->next >= b->end) {
+		next = bpf_map_lookup_elem(&SFW_MAP_ID_NEXT, &zero);
+		if (!next)
+			return 0;
+		b->next = __sync_fetch_and_add(next, SFW_ID_BLOCK) + 1;
+		b->end = b->next + SFW_ID_BLOCK;
+	}
+	return b->next++;
+}
+
+/* Wing counters are shared between CPUs (both directions of a flow may be
+ * processed on different CPUs), hence the atomic adds. */
+static __always_inline void sfw_wing_account(struct sfw_session *s, __u32 dir, __u32 ifindex,
+					     __u32 pkts, __u64 bytes, __u64 now)
+{
+	struct sfw_wing *w = &s->wing[dir & 1];
+
+	__sync_fetch_and_add(&w->packets, pkts);
+	__sync_fetch_and_add(&w->bytes, bytes);
+	if (w->ifindex != ifindex)
+		w->ifindex = ifindex;
+	s->last_seen_ns = now;
+}
+
+static __always_inline __u32 sfw_proto_timeout_class(__u8 proto)
+{
+	switch (proto) {
+	case SFW_IPPROTO_TCP:
+		return SFW_TO_TCP_INITIAL;
+	case SFW_IPPROTO_UDP:
+		return SFW_TO_UDP;
+	case SFW_IPPROTO_ICMP:
+	case SFW_IPPROTO_ICMP6:
+		return SFW_TO_ICMP;
+	default:
+		return SFW_TO_OTHER;
+	}
+}
+
+static __always_inline __u32 sfw_timeout(const struct sfw_config *cfg, __u32 cls)
+{
+	return cls < SFW_TO_COUNT ? cfg->timeout_s[cls] : 0;
+}
+
+#endif

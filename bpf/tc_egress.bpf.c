@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tc egress: packets leaving an attached interface. Packets the host sends
+ * go through the same session logic as XDP ingress, so connections the
+ * host opens create sessions whose replies XDP then lets in. Packets
+ * forwarded from another attached interface were decided at its XDP hook
+ * and are only counted here. */
+#include "flow.bpf.h"
+
+/* Headers we may read; pulling more would copy payload for nothing. */
+#define SFW_TC_PULL_LEN 256
+
+static __always_inline bool sfw_is_attached(__u32 ifindex)
+{
+	struct sfw_iface_key k = { .ifindex = ifindex };
+
+	return ifindex && bpf_map_lookup_elem(&SFW_MAP_IFACES, &k);
+}
+
+/* GSO packets are counted as the wire will see them: one packet and one
+ * set of headers per segment. */
+static __always_inline void sfw_wire_size(struct __sk_buff *skb, const struct sfw_pkt *p,
+					  struct sfw_flow *f)
+{
+	__u32 segs = skb->gso_segs ? skb->gso_segs : 1;
+
+	f->pkts = segs;
+	f->bytes = (skb->len - p->l3_off) + (__u64)(segs - 1) * p->hdr_len;
+}
+
+static __always_inline void sfw_count_output(struct sfw_iface_stats *st, const struct sfw_pkt *p,
+					     const struct sfw_flow *f, bool transit)
+{
+	sfw_count(st, SFW_CNT_OUT_PERMITTED_BYTES, f->bytes);
+	sfw_count(st, transit ? SFW_CNT_TRANSIT_OUT_BYTES : SFW_CNT_LOCAL_OUT_BYTES, f->bytes);
+	if (!transit)
+		sfw_count(st, SFW_CNT_LOCAL_OUT_PKTS, f->pkts);
+	if (p->multicast)
+		sfw_count(st, SFW_CNT_OUT_MULTICAST, f->pkts);
+}
+
+SEC("tc")
+int sfw_tc_egress(struct __sk_buff *skb)
+{
+	struct sfw_iface_stats *st = sfw_stats(skb->ifindex);
+	struct sfw_pkt p = {};
+	struct sfw_flow f = {};
+	void *data, *end;
+	__u32 outcome, want = skb->len < SFW_TC_PULL_LEN ? skb->len : SFW_TC_PULL_LEN;
+	int rc;
+
+	if (skb->data_end - skb->data < want)
+		bpf_skb_pull_data(skb, want);
+	/* makes clang reload the fields from skb instead of reusing the
+	 * offset pointers it computed above, which the verifier rejects */
+	asm volatile("" : "+r"(skb));
+	data = (void *)(long)skb->data;
+	end = (void *)(long)skb->data_end;
+	rc = sfw_parse(data, end, skb->len, &p);
+	if (rc == SFW_PARSE_MALFORMED) {
+		sfw_count(st, SFW_CNT_SFW_ERR_MALFORMED, 1);
+		return SFW_TC_ACT_SHOT;
+	}
+	if (rc == SFW_PARSE_UNTRACKED) {
+		sfw_count(st, SFW_CNT_SFW_UNTRACKED_PKTS, 1);
+		return SFW_TC_ACT_OK;
+	}
+	sfw_wire_size(skb, &p, &f);
+	if (sfw_is_attached(skb->ingress_ifindex)) {
+		/* forwarded: decided and counted at the ingress interface */
+		sfw_count(st, SFW_CNT_TRANSIT_OUT_PKTS, f.pkts);
+		sfw_count_output(st, &p, &f, true);
+		return SFW_TC_ACT_OK;
+	}
+	f.cfg = sfw_cfg_get();
+	if (!f.cfg)
+		return SFW_TC_ACT_OK;
+	f.now = bpf_ktime_get_ns();
+	f.ifindex = skb->ifindex;
+	outcome = sfw_track(data, end, &p, &f);
+	if (outcome == SFW_OUTCOME_CREATE)
+		outcome = sfw_create(&p, &f, skb->ingress_ifindex ? SFW_SESS_F_TRANSIT
+								  : SFW_SESS_F_LOCAL);
+	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
+		sfw_count(st, outcome, f.pkts);
+		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)
+			sfw_count(st, SFW_CNT_SFW_FAILED_SESSIONS, 1);
+		return SFW_TC_ACT_SHOT;
+	}
+	sfw_count(st, outcome, f.pkts);
+	sfw_count_output(st, &p, &f, f.sess_flags & SFW_SESS_F_TRANSIT);
+	return SFW_TC_ACT_OK;
+}
+
+char LICENSE[] SEC("license") = "GPL";

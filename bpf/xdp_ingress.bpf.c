@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/* XDP ingress: every packet arriving on an attached interface. */
+#include "flow.bpf.h"
+
+/* Is the destination this host (or is forwarding off, so that it can only
+ * be)? Asked once per new session, never per packet. */
+static __always_inline bool sfw_xdp_is_transit(struct xdp_md *ctx, const struct sfw_pkt *p)
+{
+	struct bpf_fib_lookup fib = {};
+	int rc;
+
+	if (p->multicast)
+		return false;
+	fib.ifindex = ctx->ingress_ifindex;
+	fib.l4_protocol = p->proto;
+	fib.sport = p->sport;
+	fib.dport = p->dport;
+	fib.tot_len = p->l3_len;
+	if (p->family == SFW_FAMILY_INET) {
+		fib.family = 2;   /* AF_INET */
+		fib.ipv4_src = p->src.v4;
+		fib.ipv4_dst = p->dst.v4;
+	} else {
+		fib.family = 10;  /* AF_INET6 */
+		__builtin_memcpy(fib.ipv6_src, &p->src, 16);
+		__builtin_memcpy(fib.ipv6_dst, &p->dst, 16);
+	}
+	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	return rc != BPF_FIB_LKUP_RET_NOT_FWDED && rc != BPF_FIB_LKUP_RET_FWD_DISABLED;
+}
+
+static __always_inline void sfw_count_input(struct sfw_iface_stats *st, const struct sfw_pkt *p,
+					    const struct sfw_flow *f)
+{
+	bool transit = f->sess_flags & SFW_SESS_F_TRANSIT;
+
+	sfw_count(st, SFW_CNT_IN_PERMITTED_BYTES, f->bytes);
+	sfw_count(st, transit ? SFW_CNT_TRANSIT_IN_PKTS : SFW_CNT_LOCAL_IN_PKTS, 1);
+	sfw_count(st, transit ? SFW_CNT_TRANSIT_IN_BYTES : SFW_CNT_LOCAL_IN_BYTES, f->bytes);
+	if (!transit)
+		sfw_count(st, SFW_CNT_IN_SELF, 1);
+	if (p->multicast)
+		sfw_count(st, SFW_CNT_IN_MULTICAST, 1);
+	if (p->proto == SFW_IPPROTO_ESP || p->proto == SFW_IPPROTO_AH)
+		sfw_count(st, SFW_CNT_IN_VPN, 1);
+	if (f->created)
+		sfw_count(st, SFW_CNT_IN_CONNECTIONS, 1);
+}
+
+SEC("xdp")
+int sfw_xdp_ingress(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct sfw_iface_stats *st = sfw_stats(ctx->ingress_ifindex);
+	struct sfw_pkt p = {};
+	struct sfw_flow f = {};
+	__u32 outcome;
+	int rc;
+
+	rc = sfw_parse(data, end, end - data, &p);
+	if (p.proto == SFW_IPPROTO_ICMP || p.proto == SFW_IPPROTO_ICMP6)
+		sfw_count(st, SFW_CNT_IN_ICMP, 1);
+	if (rc == SFW_PARSE_MALFORMED) {
+		sfw_count(st, SFW_CNT_SFW_ERR_MALFORMED, 1);
+		return XDP_DROP;
+	}
+	if (rc == SFW_PARSE_UNTRACKED) {
+		sfw_count(st, SFW_CNT_SFW_UNTRACKED_PKTS, 1);
+		return XDP_PASS;
+	}
+	f.cfg = sfw_cfg_get();
+	if (!f.cfg)
+		return XDP_ABORTED;   /* an array map always has entry 0 */
+	f.now = bpf_ktime_get_ns();
+	f.pkts = 1;
+	f.bytes = p.l3_len;
+	f.ifindex = ctx->ingress_ifindex;
+	outcome = sfw_track(data, end, &p, &f);
+	if (outcome == SFW_OUTCOME_CREATE)
+		outcome = sfw_create(&p, &f, sfw_xdp_is_transit(ctx, &p) ? SFW_SESS_F_TRANSIT : 0);
+	sfw_count(st, outcome, 1);
+	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
+		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)
+			sfw_count(st, SFW_CNT_SFW_FAILED_SESSIONS, 1);
+		return XDP_DROP;
+	}
+	sfw_count_input(st, &p, &f);
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "GPL";

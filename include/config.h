@@ -1,0 +1,45 @@
+/* Run-time settings, read by the datapath from a one-entry array map and
+ * written by `sfw set ...` / the configuration commit. */
+#ifndef SFW_CONFIG_H
+#define SFW_CONFIG_H
+
+#include "sfw_types.h"
+
+/* Timeout classes: X(enum-suffix, default seconds, config word).
+ * Defaults are Junos's (see ../shared/reference/junos-cli.md). */
+#define SFW_TIMEOUT_LIST(X)                          \
+	X(TCP_INITIAL,     20, "tcp-initial-timeout")   \
+	X(TCP_ESTABLISHED, 1800, "tcp-established-timeout") \
+	X(TCP_HALF_CLOSED, 1800, "tcp-half-closed-timeout") \
+	X(TCP_TIME_WAIT,    4, "time-wait-state-timeout") \
+	X(TCP_CLOSED,       2, "tcp-rst-timeout")       \
+	X(UDP,             60, "udp-timeout")           \
+	X(ICMP,            60, "icmp-timeout")          \
+	X(OTHER,         1800, "other-timeout")
+
+enum sfw_timeout_class {
+#define SFW_X(name, secs, word) SFW_TO_##name,
+	SFW_TIMEOUT_LIST(SFW_X)
+#undef SFW_X
+	SFW_TO_COUNT
+};
+
+enum sfw_default_policy {
+	SFW_POLICY_PERMIT_ALL = 0,
+	SFW_POLICY_DENY_ALL = 1,
+};
+
+/* Policy ids stored in sessions. Junos numbers user policies from 4;
+ * the low ids are the built-in ones. */
+#define SFW_POLICY_ID_DEFAULT_PERMIT 1
+
+#define SFW_CFG_F_NO_SYN_CHECK 0x01   /* a non-SYN first packet may open a TCP session */
+
+struct sfw_config {
+	__u32 timeout_s[SFW_TO_COUNT];
+	__u32 default_policy;   /* enum sfw_default_policy */
+	__u32 flags;            /* SFW_CFG_F_* */
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_config) == 4 * SFW_TO_COUNT + 8, "config ABI");
+
+#endif

@@ -1,0 +1,44 @@
+/* Constants the kernel's BTF does not carry (they are #defines in UAPI
+ * headers), so BPF code that uses vmlinux.h needs them spelt out once. */
+#ifndef SFW_NET_CONSTS_H
+#define SFW_NET_CONSTS_H
+
+#define SFW_ETH_P_IP     0x0800
+#define SFW_ETH_P_IPV6   0x86DD
+#define SFW_ETH_P_8021Q  0x8100
+#define SFW_ETH_P_8021AD 0x88A8
+#define SFW_ETH_HLEN     14
+#define SFW_VLAN_HLEN    4
+#define SFW_VLAN_MAX_DEPTH 2
+#define SFW_IPV6_EXT_MAX   6   /* extension headers walked before giving up */
+
+#define SFW_IP_MF     0x2000
+#define SFW_IP_OFFSET 0x1FFF
+
+#define SFW_TCP_FIN 0x01
+#define SFW_TCP_SYN 0x02
+#define SFW_TCP_RST 0x04
+#define SFW_TCP_PSH 0x08
+#define SFW_TCP_ACK 0x10
+
+#define SFW_ICMP_ECHOREPLY 0
+#define SFW_ICMP_DEST_UNREACH 3
+#define SFW_ICMP_ECHO 8
+#define SFW_ICMP_TIME_EXCEEDED 11
+#define SFW_ICMP_PARAMETERPROB 12
+#define SFW_ICMPV6_DEST_UNREACH 1
+#define SFW_ICMPV6_PKT_TOOBIG 2
+#define SFW_ICMPV6_TIME_EXCEED 3
+#define SFW_ICMPV6_PARAMPROB 4
+#define SFW_ICMPV6_ECHO_REQUEST 128
+#define SFW_ICMPV6_ECHO_REPLY 129
+#define SFW_ICMPV6_MLD_FIRST 130   /* 130..137: MLD and neighbour discovery */
+#define SFW_ICMPV6_ND_LAST 137
+#define SFW_ICMPV6_MLD2_REPORT 143
+
+#define SFW_TC_ACT_OK 0
+#define SFW_TC_ACT_SHOT 2
+
+#define SFW_NSEC_PER_SEC 1000000000ULL
+
+#endif

@@ -1,0 +1,114 @@
+/* The session table: one entry per connection, found from either direction
+ * with a single lookup because the key is normalised (lower address/port
+ * pair first) and the value records which side opened it. */
+#ifndef SFW_SESSION_H
+#define SFW_SESSION_H
+
+#include "sfw_types.h"
+
+#define SFW_DEFAULT_MAX_SESSIONS 1048576
+
+enum sfw_family {
+	SFW_FAMILY_INET = 4,
+	SFW_FAMILY_INET6 = 6,
+};
+
+/* An address as 16 bytes; IPv4 uses the first four, the rest stay zero so
+ * that keys compare and hash as plain bytes. */
+union sfw_addr {
+	__be32 v4;
+	__be32 v6[4];
+	__u8 bytes[16];
+};
+
+struct sfw_session_key {
+	union sfw_addr addr_lo;
+	union sfw_addr addr_hi;
+	__be16 port_lo;     /* ICMP echo: identifier on the requester's side */
+	__be16 port_hi;
+	__u8 proto;
+	__u8 family;        /* enum sfw_family */
+	__u16 pad;          /* always zero: part of the hashed key */
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_session_key) == 40, "session key ABI");
+
+/* TCP states, with the names `show ... extensive` prints. */
+#define SFW_TCP_STATE_LIST(X)          \
+	X(NONE,        "NONE")         \
+	X(SYN_SENT,    "SYN_SENT")     \
+	X(SYN_RECV,    "SYN_RECV")     \
+	X(ESTABLISHED, "ESTABLISHED")  \
+	X(FIN_WAIT,    "FIN_WAIT")     \
+	X(CLOSE_WAIT,  "CLOSE_WAIT")   \
+	X(TIME_WAIT,   "TIME_WAIT")    \
+	X(CLOSED,      "CLOSED")
+
+enum sfw_tcp_state {
+#define SFW_X(name, label) SFW_TCP_##name,
+	SFW_TCP_STATE_LIST(SFW_X)
+#undef SFW_X
+	SFW_TCP_STATE_COUNT
+};
+
+/* Session states as Junos names them in `Session State:` and summary. */
+enum sfw_session_state {
+	SFW_SESS_VALID = 0,
+	SFW_SESS_INVALIDATED = 1,  /* ended (RST, clear), not yet removed */
+};
+
+/* Wings: In is the direction of the packet that opened the session. */
+enum sfw_wing_dir {
+	SFW_WING_IN = 0,
+	SFW_WING_OUT = 1,
+};
+
+/* Per-wing TCP flags kept in sfw_wing.tcp_flags. */
+#define SFW_WING_SEEN_SYN 0x01
+#define SFW_WING_SEEN_FIN 0x02
+#define SFW_WING_SEEN_RST 0x04
+#define SFW_WING_FIN_ACKED 0x08   /* the other side acknowledged our FIN */
+
+struct sfw_wing {
+	__u64 packets;
+	__u64 bytes;          /* layer 3 length, as Junos and conntrack count */
+	__u32 ifindex;        /* 0 until a packet of this wing was seen */
+	__u32 seq_end;        /* highest sequence end sent (TCP) */
+	__u32 fin_seq;        /* sequence number of this wing's FIN */
+	__u32 ack;            /* highest acknowledgement sent */
+	__u16 window;         /* last advertised window, unscaled */
+	__u8 wscale;          /* window scale from the SYN, 0xf = none */
+	__u8 tcp_flags;       /* SFW_WING_* */
+	__u32 pad;
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 40, "wing ABI");
+
+/* Session flags. */
+#define SFW_SESS_F_OPENER_LO 0x01  /* the In wing's source is the key's lo side */
+#define SFW_SESS_F_LOCAL     0x02  /* opened by a packet the host sent (tc) */
+#define SFW_SESS_F_TRANSIT   0x04  /* forwarded through the host, not to/from it */
+
+struct sfw_session {
+	__u64 id;             /* unique, never reused, 1.. */
+	__u64 created_ns;     /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
+	__u64 last_seen_ns;
+	__u32 timeout_s;      /* idle timeout in force for the current state */
+	__u32 policy_id;      /* see policy ids in config.h */
+	__u16 app_id;         /* 0: no named application */
+	__u8 state;           /* enum sfw_session_state */
+	__u8 tcp_state;       /* enum sfw_tcp_state */
+	__u8 flags;           /* SFW_SESS_F_* */
+	__u8 pad[3];
+	struct sfw_wing wing[2];  /* indexed by enum sfw_wing_dir */
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_session) == 120, "session ABI");
+
+/* Session ids come from a shared counter in blocks, so CPUs rarely touch
+ * the shared cache line: one atomic add per SFW_ID_BLOCK sessions. */
+#define SFW_ID_BLOCK 256
+
+struct sfw_id_block {
+	__u64 next;
+	__u64 end;
+};
+
+#endif

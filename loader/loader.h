@@ -1,0 +1,62 @@
+/* The loader library: loads the BPF programs, pins their maps under
+ * SFW_PIN_ROOT and attaches/detaches interfaces. Every function returns 0
+ * (or a documented positive value) or a negative errno, never exits, and
+ * leaves a one-line explanation in sfw_last_error() on failure. */
+#ifndef SFW_LOADER_H
+#define SFW_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "iface.h"
+#include "session.h"
+#include "config.h"
+#include "counters.h"
+
+struct sfw_attach_opts {
+	enum sfw_xdp_mode mode;   /* SFW_XDP_MODE_NATIVE (default) or _GENERIC */
+	__u32 max_sessions;       /* 0: SFW_DEFAULT_MAX_SESSIONS */
+};
+
+/* The message of the last failure, one line, no trailing newline. */
+const char *sfw_last_error(void);
+/* Record a failure message (printf-style) and return -err_abs. */
+int sfw_fail(int err_abs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Mount bpffs on /sys/fs/bpf if needed and create the pin root. */
+int sfw_ensure_pin_root(void);
+/* An flock on the pin root, held until sfw_unlock(); serialises commands
+ * that change state. */
+int sfw_lock(void);
+void sfw_unlock(void);
+
+/* Attach to one interface. Returns 0 when attached, 1 when it already was
+ * (nothing changed), negative errno on failure. */
+int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts);
+/* Detach from one interface. Returns 0, or -ENOENT if it was not attached. */
+int sfw_detach_iface(const char *ifname);
+/* Detach every attached interface; when none remain, remove the pins. */
+int sfw_detach_all(void);
+
+/* Open a pinned map by its name (one of SFW_MAP_*, as a string). Returns an
+ * fd or a negative errno ("sfw is not loaded" when the pin is missing). */
+int sfw_open_map(const char *name);
+
+/* Read or write the run-time configuration (the one-entry config map). */
+int sfw_config_read(struct sfw_config *cfg);
+int sfw_config_write(const struct sfw_config *cfg);
+/* The built-in defaults (Junos timeouts, permit-all). */
+void sfw_config_defaults(struct sfw_config *cfg);
+
+/* Attached interfaces, in ifindex order. Returns the count (<= max) or a
+ * negative errno. */
+struct sfw_iface_entry {
+	__u32 ifindex;
+	struct sfw_iface_info info;
+};
+int sfw_list_ifaces(struct sfw_iface_entry *out, int max);
+
+/* Sum one interface's per-CPU counters. */
+int sfw_read_iface_stats(__u32 ifindex, struct sfw_iface_stats *out);
+
+#endif
