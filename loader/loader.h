@@ -23,6 +23,12 @@ const char *sfw_last_error(void);
 /* Record a failure message (printf-style) and return -err_abs. */
 int sfw_fail(int err_abs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Route libbpf's messages (silent unless SFW_DEBUG is set). */
+void sfw_log_init(void);
+
+/* The pin root: $SFW_PIN_ROOT if set, else SFW_PIN_ROOT. */
+const char *sfw_pin_root(void);
+
 /* Mount bpffs on /sys/fs/bpf if needed and create the pin root. */
 int sfw_ensure_pin_root(void);
 /* An flock on the pin root, held until sfw_unlock(); serialises commands

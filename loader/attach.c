@@ -1,0 +1,237 @@
+/* Attaching to and detaching from interfaces. XDP goes through a bpf_link
+ * pinned under <pin root>/links, so it outlives this process and cannot be
+ * replaced behind our back; tc egress through a clsact filter (libbpf 1.1
+ * has no tcx links), which the kernel keeps until it is removed. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+#include "progs.h"
+#include "maps.h"
+
+/* Our tc filter's identity on clsact egress. */
+#define SFW_TC_HANDLE 0x5f
+#define SFW_TC_PRIORITY 0x5f
+
+static void link_path(char *buf, size_t len, __u32 ifindex)
+{
+	snprintf(buf, len, "%s/links/xdp_%u", sfw_pin_root(), ifindex);
+}
+
+static int attach_xdp(int prog_fd, __u32 ifindex, enum sfw_xdp_mode *mode)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo);
+	char path[300];
+	int fd, err;
+
+	/* no mode given: native where the driver has it, else generic */
+	lo.flags = *mode == SFW_XDP_MODE_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+	fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &lo);
+	if (fd < 0 && !*mode && (errno == EOPNOTSUPP || errno == EINVAL)) {
+		lo.flags = XDP_FLAGS_SKB_MODE;
+		fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &lo);
+		*mode = SFW_XDP_MODE_GENERIC;
+	}
+	if (fd < 0)
+		return sfw_fail(errno, errno == EBUSY || errno == EEXIST
+				? "another XDP program is already attached to this interface"
+				: "cannot attach XDP: %s", strerror(errno));
+	if (!*mode)
+		*mode = SFW_XDP_MODE_NATIVE;
+	link_path(path, sizeof(path), ifindex);
+	err = bpf_obj_pin(fd, path) ? sfw_fail(errno, "cannot pin %s: %s", path, strerror(errno)) : 0;
+	close(fd);   /* on success the pin holds the link; on failure this detaches */
+	return err;
+}
+
+static int attach_tc(int prog_fd, __u32 ifindex, __u32 *prog_id)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, to, .handle = SFW_TC_HANDLE, .priority = SFW_TC_PRIORITY,
+		    .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE);
+	int err = bpf_tc_hook_create(&hook);
+
+	if (err && err != -EEXIST)
+		return sfw_fail(-err, "cannot create the clsact qdisc: %s", strerror(-err));
+	err = bpf_tc_attach(&hook, &to);
+	if (err)
+		return sfw_fail(-err, "cannot attach tc egress: %s", strerror(-err));
+	*prog_id = to.prog_id;
+	return 0;
+}
+
+static void detach_tc(__u32 ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, to, .handle = SFW_TC_HANDLE, .priority = SFW_TC_PRIORITY);
+
+	bpf_tc_detach(&hook, &to);   /* gone already (interface deleted) is fine */
+}
+
+static void detach_xdp(__u32 ifindex)
+{
+	char path[300];
+
+	link_path(path, sizeof(path), ifindex);
+	unlink(path);   /* the last reference: the kernel detaches the link */
+}
+
+/* Registers the interface (so counters exist from its first packet). */
+static int register_iface(__u32 ifindex, const struct sfw_iface_info *info)
+{
+	struct sfw_iface_key key = { .ifindex = ifindex };
+	int ncpu = libbpf_num_possible_cpus();
+	struct sfw_iface_stats zero[ncpu > 0 ? ncpu : 1];
+	int fd, err = 0;
+
+	memset(zero, 0, sizeof(zero));
+	fd = sfw_open_map(SFW_STR(SFW_MAP_IFACE_STATS));
+	if (fd < 0)
+		return fd;
+	if (bpf_map_update_elem(fd, &key, zero, BPF_NOEXIST) && errno != EEXIST)
+		err = sfw_fail(errno, "cannot create counters: %s", strerror(errno));
+	close(fd);
+	if (err)
+		return err;
+	fd = sfw_open_map(SFW_STR(SFW_MAP_IFACES));
+	if (fd < 0)
+		return fd;
+	if (bpf_map_update_elem(fd, &key, info, BPF_ANY))
+		err = sfw_fail(errno, "cannot register the interface: %s", strerror(errno));
+	close(fd);
+	return err;
+}
+
+static void unregister_iface(__u32 ifindex)
+{
+	struct sfw_iface_key key = { .ifindex = ifindex };
+	int fd = sfw_open_map(SFW_STR(SFW_MAP_IFACES));
+
+	if (fd >= 0) {
+		bpf_map_delete_elem(fd, &key);
+		close(fd);
+	}
+	fd = sfw_open_map(SFW_STR(SFW_MAP_IFACE_STATS));
+	if (fd >= 0) {
+		bpf_map_delete_elem(fd, &key);
+		close(fd);
+	}
+}
+
+static bool is_attached(__u32 ifindex)
+{
+	struct sfw_iface_key key = { .ifindex = ifindex };
+	struct sfw_iface_info info;
+	char path[300];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), SFW_STR(SFW_MAP_IFACES));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return false;
+	bool found = !bpf_map_lookup_elem(fd, &key, &info);
+	close(fd);
+	return found;
+}
+
+int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts)
+{
+	struct sfw_iface_info info = { .xdp_mode = opts ? opts->mode : 0 };
+	struct sfw_progs p = {};
+	__u32 ifindex = if_nametoindex(ifname);
+	enum sfw_xdp_mode mode = info.xdp_mode;
+	int err;
+
+	if (!ifindex)
+		return sfw_fail(ENODEV, "interface %s does not exist", ifname);
+	err = sfw_ensure_pin_root();
+	if (err)
+		return err;
+	if (is_attached(ifindex))
+		return 1;
+	err = sfw_progs_load(&p, opts ? opts->max_sessions : 0);
+	if (err)
+		return err;
+	snprintf(info.name, sizeof(info.name), "%s", ifname);
+	info.xdp_prog_id = sfw_prog_id(bpf_program__fd(p.xdp->progs.sfw_xdp_ingress));
+	err = register_iface(ifindex, &info);
+	if (!err)
+		err = attach_tc(bpf_program__fd(p.tc->progs.sfw_tc_egress), ifindex, &info.tc_prog_id);
+	if (!err)
+		err = attach_xdp(bpf_program__fd(p.xdp->progs.sfw_xdp_ingress), ifindex, &mode);
+	if (!err) {
+		info.xdp_mode = mode;
+		err = register_iface(ifindex, &info);
+	}
+	if (err) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s: %s", ifname, sfw_last_error());
+		detach_tc(ifindex);
+		detach_xdp(ifindex);
+		unregister_iface(ifindex);
+		err = sfw_fail(-err, "%s", msg);
+	}
+	sfw_progs_close(&p);
+	return err;
+}
+
+/* The interface may be gone (its namespace deleted): find it by name. */
+static __u32 find_attached(const char *ifname)
+{
+	struct sfw_iface_entry list[SFW_MAX_IFACES];
+	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
+
+	for (int i = 0; i < n; i++)
+		if (!strncmp(list[i].info.name, ifname, SFW_IFNAMSIZ))
+			return list[i].ifindex;
+	return 0;
+}
+
+int sfw_detach_iface(const char *ifname)
+{
+	__u32 ifindex = find_attached(ifname);
+
+	if (!ifindex)
+		return sfw_fail(ENOENT, "interface %s is not attached", ifname);
+	detach_xdp(ifindex);
+	detach_tc(ifindex);
+	unregister_iface(ifindex);
+	return 0;
+}
+
+static void remove_pins(void)
+{
+	static const char *const maps[] = {
+		SFW_STR(SFW_MAP_SESSIONS), SFW_STR(SFW_MAP_CONFIG), SFW_STR(SFW_MAP_IFACE_STATS),
+		SFW_STR(SFW_MAP_IFACES), SFW_STR(SFW_MAP_ID_NEXT), SFW_STR(SFW_MAP_ID_BLOCK),
+	};
+	char path[300];
+
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), maps[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/links", sfw_pin_root());
+	rmdir(path);
+	/* the root itself stays: it is what sfw_lock() holds */
+}
+
+int sfw_detach_all(void)
+{
+	struct sfw_iface_entry list[SFW_MAX_IFACES];
+	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
+
+	if (n < 0 && n != -ENOENT)
+		return n;
+	for (int i = 0; i < n; i++) {
+		detach_xdp(list[i].ifindex);
+		detach_tc(list[i].ifindex);
+	}
+	remove_pins();
+	return n < 0 ? 0 : n;
+}

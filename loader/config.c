@@ -1,0 +1,64 @@
+/* The run-time configuration: one entry in a pinned array map, read by the
+ * datapath on every packet, so a write takes effect at once. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "loader.h"
+#include "maps.h"
+
+void sfw_config_defaults(struct sfw_config *cfg)
+{
+	static const __u32 timeouts[SFW_TO_COUNT] = {
+#define SFW_X(name, secs, word) [SFW_TO_##name] = secs,
+		SFW_TIMEOUT_LIST(SFW_X)
+#undef SFW_X
+	};
+
+	memset(cfg, 0, sizeof(*cfg));
+	memcpy(cfg->timeout_s, timeouts, sizeof(timeouts));
+	cfg->default_policy = SFW_POLICY_PERMIT_ALL;
+}
+
+static int config_rw(struct sfw_config *cfg, bool write)
+{
+	__u32 zero = 0;
+	int fd = sfw_open_map(SFW_STR(SFW_MAP_CONFIG));
+	int err = 0;
+
+	if (fd < 0)
+		return fd;
+	if (write ? bpf_map_update_elem(fd, &zero, cfg, BPF_ANY)
+		  : bpf_map_lookup_elem(fd, &zero, cfg))
+		err = sfw_fail(errno, "cannot %s the configuration map: %s",
+			       write ? "write" : "read", strerror(errno));
+	close(fd);
+	return err;
+}
+
+int sfw_config_read(struct sfw_config *cfg)
+{
+	return config_rw(cfg, false);
+}
+
+int sfw_config_write(const struct sfw_config *cfg)
+{
+	for (int i = 0; i < SFW_TO_COUNT; i++)
+		if (cfg->timeout_s[i] == 0)
+			return sfw_fail(EINVAL, "a timeout of 0 seconds would expire every session at once");
+	return config_rw((struct sfw_config *)cfg, true);
+}
+
+/* A config map fresh from load is all zeroes; give it the defaults. */
+int sfw_config_init(void)
+{
+	struct sfw_config cfg;
+	int err = sfw_config_read(&cfg);
+
+	if (err)
+		return err;
+	if (cfg.timeout_s[SFW_TO_TCP_ESTABLISHED])
+		return 0;
+	sfw_config_defaults(&cfg);
+	return sfw_config_write(&cfg);
+}

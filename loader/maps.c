@@ -1,0 +1,86 @@
+/* Reading the pinned maps: what the CLI and the loader share. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "loader.h"
+#include "maps.h"
+
+int sfw_open_map(const char *name)
+{
+	char path[300];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), name);
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return sfw_fail(ENOENT, "sfw is not loaded (no %s): attach an interface first",
+					path);
+		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
+	}
+	return fd;
+}
+
+static int cmp_iface(const void *a, const void *b)
+{
+	const struct sfw_iface_entry *x = a, *y = b;
+
+	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
+int sfw_list_ifaces(struct sfw_iface_entry *out, int max)
+{
+	struct sfw_iface_key key, next;
+	int fd = sfw_open_map(SFW_STR(SFW_MAP_IFACES));
+	int n = 0, err;
+
+	if (fd < 0)
+		return fd;
+	err = bpf_map_get_next_key(fd, NULL, &next);
+	while (!err && n < max) {
+		key = next;
+		if (!bpf_map_lookup_elem(fd, &key, &out[n].info)) {
+			out[n].ifindex = key.ifindex;
+			n++;
+		}
+		err = bpf_map_get_next_key(fd, &key, &next);
+	}
+	close(fd);
+	qsort(out, n, sizeof(*out), cmp_iface);
+	return n;
+}
+
+int sfw_read_iface_stats(__u32 ifindex, struct sfw_iface_stats *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct sfw_iface_key key = { .ifindex = ifindex };
+	struct sfw_iface_stats *percpu;
+	int fd, err = 0;
+
+	if (ncpu < 0)
+		return sfw_fail(-ncpu, "cannot count CPUs");
+	fd = sfw_open_map(SFW_STR(SFW_MAP_IFACE_STATS));
+	if (fd < 0)
+		return fd;
+	percpu = calloc(ncpu, sizeof(*percpu));
+	if (!percpu) {
+		close(fd);
+		return sfw_fail(ENOMEM, "out of memory");
+	}
+	memset(out, 0, sizeof(*out));
+	if (bpf_map_lookup_elem(fd, &key, percpu)) {
+		err = sfw_fail(errno, "no counters for interface index %u", ifindex);
+		goto out;
+	}
+	for (int cpu = 0; cpu < ncpu; cpu++)
+		for (int i = 0; i < SFW_CNT_COUNT; i++)
+			out->c[i] += percpu[cpu].c[i];
+out:
+	free(percpu);
+	close(fd);
+	return err;
+}

@@ -1,0 +1,86 @@
+/* Loading the two BPF objects with their maps pinned by name, so that the
+ * XDP and tc programs share one set of maps and a later load (another
+ * interface, a new version) reuses them: no session is lost. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "progs.h"
+#include "maps.h"
+
+/* The capacity to load with: the pinned table's if there is one (a map
+ * cannot be resized in place), else the requested or default size. */
+static int session_capacity(__u32 requested, __u32 *cap)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[300];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), SFW_STR(SFW_MAP_SESSIONS));
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		*cap = requested ? requested : SFW_DEFAULT_MAX_SESSIONS;
+		return 0;
+	}
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		close(fd);
+		return sfw_fail(errno, "cannot read %s: %s", path, strerror(errno));
+	}
+	close(fd);
+	if (requested && requested != info.max_entries)
+		return sfw_fail(EEXIST, "the session table already exists with capacity %u; "
+				"detach all interfaces to change it", info.max_entries);
+	*cap = info.max_entries;
+	return 0;
+}
+
+void sfw_progs_close(struct sfw_progs *p)
+{
+	xdp_ingress__destroy(p->xdp);
+	tc_egress__destroy(p->tc);
+	p->xdp = NULL;
+	p->tc = NULL;
+}
+
+int sfw_progs_load(struct sfw_progs *p, __u32 max_sessions)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = sfw_pin_root());
+	__u32 cap = 0;
+	int err = session_capacity(max_sessions, &cap);
+
+	if (err)
+		return err;
+	p->xdp = xdp_ingress__open_opts(&oo);
+	p->tc = tc_egress__open_opts(&oo);
+	if (!p->xdp || !p->tc) {
+		err = sfw_fail(errno, "cannot open the BPF objects: %s", strerror(errno));
+		goto fail;
+	}
+	bpf_map__set_max_entries(p->xdp->maps.SFW_MAP_SESSIONS, cap);
+	bpf_map__set_max_entries(p->tc->maps.SFW_MAP_SESSIONS, cap);
+	err = xdp_ingress__load(p->xdp);
+	if (err) {
+		err = sfw_fail(-err, "cannot load the XDP program: %s", strerror(-err));
+		goto fail;
+	}
+	err = tc_egress__load(p->tc);
+	if (err) {
+		err = sfw_fail(-err, "cannot load the tc program: %s", strerror(-err));
+		goto fail;
+	}
+	return sfw_config_init();
+fail:
+	sfw_progs_close(p);
+	return err;
+}
+
+__u32 sfw_prog_id(int prog_fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(prog_fd, &info, &len) ? 0 : info.id;
+}
