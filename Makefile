@@ -35,8 +35,10 @@ MAIN_OBJ   := $(BUILD)/obj/cli/main.o
 TESTLIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/lib/*.c))
 UNIT_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/*.c))
 BPFT_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/bpf/*.c))
-BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
+BENCH_BPF  := $(wildcard bench/*.bpf.c)
+BENCH_SKELS := $(BENCH_BPF:bench/%.bpf.c=$(BUILD)/skel/%.skel.h)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -49,6 +51,10 @@ $(BUILD)/sfw: $(MAIN_OBJ) $(LIB_OBJS) | $(BUILD)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX) | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bpf/%.bpf.o: bench/%.bpf.c $(VMLINUX) | $(BUILD)/bpf
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
@@ -70,7 +76,7 @@ $(BUILD)/tests/bpf_tests: $(BPFT_OBJS) $(TESTLIB_OBJS) $(LIB_OBJS) | $(BUILD)/te
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
-$(BUILD)/bench/%: bench/%.c $(TESTLIB_OBJS) $(LIB_OBJS) $(SKELS) | $(BUILD)/bench
+$(BUILD)/bench/%: bench/%.c $(TESTLIB_OBJS) $(LIB_OBJS) $(SKELS) $(BENCH_SKELS) | $(BUILD)/bench
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/lib -o $@ $< $(TESTLIB_OBJS) $(LIB_OBJS) $(LDLIBS)
 

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs every Debian package sfw needs to build, test, demo and bench.
+# Idempotent and quick when everything is there: apt runs only for what is
+# missing.
+set -euo pipefail
+
+PACKAGES=(
+	make gcc clang llvm pkg-config
+	libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev
+	libcriterion-dev
+	iproute2 iputils-ping netcat-openbsd iperf3 python3-scapy
+	conntrack nftables gnuplot-nox
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages (${missing[*]}); run as root (sudo make deps)" >&2
+	exit 1
+fi
+echo "  DEPS     installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every test: Criterion unit tests, BPF_PROG_TEST_RUN tests, then the
+# end-to-end tests in veth namespaces. Prints one closing line
+# "N passed, N failed" over all of them and exits non-zero on any failure.
+set -uo pipefail
+BUILD=${1:-build}
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "run-tests: must run as root (sudo make test): BPF and namespaces need it" >&2
+	exit 1
+fi
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+
+passed=0
+failed=0
+
+# Criterion closes with "Synthesis: Tested: T | Passing: P | Failing: F | Crashing: C".
+run_criterion() {
+	local bin=$1 out rc
+	echo "== $bin"
+	out=$("$bin" --jobs=1 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | grep -Ev '^\[----\] .*(Warning|Note)' | tail -n 40
+	local line p f c
+	line=$(printf '%s\n' "$out" | grep 'Synthesis:' | tail -n1)
+	p=$(sed -n 's/.*Passing: \([0-9]*\).*/\1/p' <<<"$line")
+	f=$(sed -n 's/.*Failing: \([0-9]*\).*/\1/p' <<<"$line")
+	c=$(sed -n 's/.*Crashing: \([0-9]*\).*/\1/p' <<<"$line")
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0} + ${c:-0}))
+	if [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ] && [ "${c:-0}" -eq 0 ]; then
+		failed=$((failed + 1))   # crashed before its synthesis
+	fi
+}
+
+run_criterion "$BUILD/tests/unit_tests"
+run_criterion "$BUILD/tests/bpf_tests"
+
+for t in tests/e2e/test_*.sh; do
+	[ -e "$t" ] || continue
+	echo "== $t"
+	if SFW="$BUILD/sfw" bash "$t"; then
+		passed=$((passed + 1))
+		echo "PASS $t"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $t"
+	fi
+done
+
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,81 @@
+# Shared by the end-to-end tests and the demo: a three-namespace topology
+#
+#   client ns                 firewall ns (sfw)                 server ns
+#   veth0 198.51.100.2 <----> veth0 198.51.100.1
+#         2001:db8:1::2             2001:db8:1::1
+#                             veth1 203.0.113.1   <---->  veth0 203.0.113.2
+#                                   2001:db8:2::1                2001:db8:2::2
+#
+# Names carry a per-run prefix so runs never collide, and every test gets its
+# own pin root so it never touches a live sfw. Documentation prefixes only.
+
+SFW=${SFW:-build/sfw}
+SFW=$(readlink -f "$SFW")
+: "${NS_PREFIX:=sfwt$$}"
+CLI_NS=${NS_PREFIX}-cli
+FW_NS=${NS_PREFIX}-fw
+SRV_NS=${NS_PREFIX}-srv
+export SFW_PIN_ROOT=${SFW_PIN_ROOT:-/sys/fs/bpf/sfw-${NS_PREFIX}}
+BG_PIDS=()
+
+# Run in a namespace while still seeing the host's bpffs (ip netns exec
+# would mount a fresh /sys and hide the pins).
+in_ns() { local ns=$1; shift; nsenter --net="/run/netns/$ns" "$@"; }
+cli() { in_ns "$CLI_NS" "$@"; }
+srv() { in_ns "$SRV_NS" "$@"; }
+fw() { in_ns "$FW_NS" "$@"; }
+sfw() { fw "$SFW" "$@"; }
+
+topology_up() {
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+	for ns in "$CLI_NS" "$FW_NS" "$SRV_NS"; do
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
+	done
+	ip -n "$FW_NS" link add veth0 type veth peer name veth0 netns "$CLI_NS"
+	ip -n "$FW_NS" link add veth1 type veth peer name veth0 netns "$SRV_NS"
+	ip -n "$CLI_NS" addr add 198.51.100.2/24 dev veth0
+	ip -n "$CLI_NS" addr add 2001:db8:1::2/64 dev veth0 nodad
+	ip -n "$FW_NS" addr add 198.51.100.1/24 dev veth0
+	ip -n "$FW_NS" addr add 2001:db8:1::1/64 dev veth0 nodad
+	ip -n "$FW_NS" addr add 203.0.113.1/24 dev veth1
+	ip -n "$FW_NS" addr add 2001:db8:2::1/64 dev veth1 nodad
+	ip -n "$SRV_NS" addr add 203.0.113.2/24 dev veth0
+	ip -n "$SRV_NS" addr add 2001:db8:2::2/64 dev veth0 nodad
+	for ns in "$CLI_NS" "$FW_NS" "$SRV_NS"; do
+		ip -n "$ns" link set veth0 up
+	done
+	ip -n "$FW_NS" link set veth1 up
+	ip -n "$CLI_NS" route add default via 198.51.100.1
+	ip -n "$CLI_NS" -6 route add default via 2001:db8:1::1
+	ip -n "$SRV_NS" route add default via 203.0.113.1
+	ip -n "$SRV_NS" -6 route add default via 2001:db8:2::1
+	fw sysctl -qw net.ipv4.ip_forward=1
+	fw sysctl -qw net.ipv6.conf.all.forwarding=1
+}
+
+topology_down() {
+	local pid
+	for pid in "${BG_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	wait 2>/dev/null
+	[ -d "$SFW_PIN_ROOT" ] && fw "$SFW" detach all >/dev/null 2>&1
+	for ns in "$CLI_NS" "$FW_NS" "$SRV_NS"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$SFW_PIN_ROOT" 2>/dev/null
+	return 0
+}
+
+# A TCP listener in the server namespace that keeps accepting; remembered
+# for cleanup.
+tcp_server() {   # port [-6]
+	srv nc -lk ${2:-} "$1" >/dev/null 2>&1 &
+	BG_PIDS+=($!)
+}
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_eq() {   # got want what
+	[ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"
+}
