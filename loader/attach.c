@@ -235,3 +235,42 @@ int sfw_detach_all(void)
 	remove_pins();
 	return n < 0 ? 0 : n;
 }
+
+/* Swaps in freshly loaded programs (a new sfw version) on every attached
+ * interface without detaching: the XDP link is updated in place, the tc
+ * filter replaced, and the pinned maps, with every session, stay. */
+int sfw_reload(void)
+{
+	struct sfw_iface_entry list[SFW_MAX_IFACES];
+	struct sfw_progs p = {};
+	int n = sfw_list_ifaces(list, SFW_MAX_IFACES), err = 0;
+
+	if (n <= 0)
+		return n;
+	err = sfw_progs_load(&p, 0);
+	if (err)
+		return err;
+	int xdp_fd = bpf_program__fd(p.xdp->progs.sfw_xdp_ingress);
+	int tc_fd = bpf_program__fd(p.tc->progs.sfw_tc_egress);
+
+	for (int i = 0; i < n && !err; i++) {
+		struct sfw_iface_info *info = &list[i].info;
+		char path[300];
+		int link_fd;
+
+		link_path(path, sizeof(path), list[i].ifindex);
+		link_fd = bpf_obj_get(path);
+		if (link_fd < 0 || bpf_link_update(link_fd, xdp_fd, NULL))
+			err = sfw_fail(errno, "%s: cannot update the XDP link: %s", info->name,
+				       strerror(errno));
+		if (link_fd >= 0)
+			close(link_fd);
+		if (!err)
+			err = attach_tc(tc_fd, list[i].ifindex, &info->tc_prog_id);
+		info->xdp_prog_id = sfw_prog_id(xdp_fd);
+		if (!err)
+			err = register_iface(list[i].ifindex, info);
+	}
+	sfw_progs_close(&p);
+	return err ? err : n;
+}

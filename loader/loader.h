@@ -44,6 +44,11 @@ int sfw_detach_iface(const char *ifname);
 /* Detach every attached interface; when none remain, remove the pins. */
 int sfw_detach_all(void);
 
+/* Load the programs anew and swap them in on every attached interface,
+ * keeping the pinned maps (and so every session). Returns the number of
+ * interfaces updated. */
+int sfw_reload(void);
+
 /* Open a pinned map by its name (one of SFW_MAP_*, as a string). Returns an
  * fd or a negative errno ("sfw is not loaded" when the pin is missing). */
 int sfw_open_map(const char *name);
