@@ -74,7 +74,7 @@ int sfw_tc_egress(struct __sk_buff *skb)
 	f.cfg = sfw_cfg_get();
 	if (!f.cfg)
 		return SFW_TC_ACT_OK;
-	f.now = bpf_ktime_get_ns();
+	f.now = bpf_ktime_get_coarse_ns();
 	f.ifindex = skb->ifindex;
 	outcome = sfw_track(data, end, &p, &f);
 	if (outcome == SFW_OUTCOME_CREATE)

@@ -72,7 +72,7 @@ int sfw_xdp_ingress(struct xdp_md *ctx)
 	f.cfg = sfw_cfg_get();
 	if (!f.cfg)
 		return XDP_ABORTED;   /* an array map always has entry 0 */
-	f.now = bpf_ktime_get_ns();
+	f.now = bpf_ktime_get_coarse_ns();
 	f.pkts = 1;
 	f.bytes = p.l3_len;
 	f.ifindex = ctx->ingress_ifindex;
