@@ -1,0 +1,39 @@
+/* clear security flow session ... and clear services stateful-firewall
+ * flows ...: the same removal, reported in each command's Junos shape. */
+#include <string.h>
+#include "commands.h"
+
+static int clear_common(const struct sfw_cmdline *cl, enum sfw_clear_kind kind)
+{
+	struct sfw_live_ctx lc;
+	struct sfw_filter f;
+	int err;
+
+	sfw_filter_from_cmdline(cl, &f);
+	err = sfw_lock();
+	if (err)
+		return sfw_report(cl);
+	err = sfw_live_ctx_open(&lc, cl);
+	if (err) {
+		sfw_unlock();
+		return sfw_report(cl);
+	}
+	err = sfw_flow_clear(&lc.flow, &f, kind);
+	sfw_live_ctx_close(&lc);
+	sfw_unlock();
+	if (err) {
+		sfw_fail(-err, "clearing sessions: %s", strerror(-err));
+		return sfw_report(cl);
+	}
+	return SFW_EXIT_OK;
+}
+
+int sfw_cmd_clear_session(const struct sfw_cmdline *cl)
+{
+	return clear_common(cl, SFW_CLEAR_SECURITY);
+}
+
+int sfw_cmd_clear_services(const struct sfw_cmdline *cl)
+{
+	return clear_common(cl, SFW_CLEAR_SERVICES);
+}

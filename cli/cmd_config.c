@@ -1,0 +1,104 @@
+/* Run-time settings in the config map: set security flow ..., set security
+ * policies default-policy ..., show security flow status|configuration. */
+#include "commands.h"
+
+static const char *const timeout_words[] = {
+#define SFW_X(name, secs, word) word,
+	SFW_TIMEOUT_LIST(SFW_X)
+#undef SFW_X
+};
+
+/* Read, change, write under the lock: two concurrent `set`s must not lose
+ * each other's change. */
+static int update_config(const struct sfw_cmdline *cl,
+			 void (*apply)(const struct sfw_cmdline *, struct sfw_config *))
+{
+	struct sfw_config cfg;
+	int err;
+
+	if (sfw_lock())
+		return sfw_report(cl);
+	err = sfw_config_read(&cfg);
+	if (!err) {
+		apply(cl, &cfg);
+		err = sfw_config_write(&cfg);
+	}
+	sfw_unlock();
+	return err ? sfw_report(cl) : SFW_EXIT_OK;
+}
+
+static void apply_flow(const struct sfw_cmdline *cl, struct sfw_config *cfg)
+{
+	const struct sfw_value *syn = &cl->v[SFW_SLOT_SYN_CHECK];
+	int i;
+
+	for (i = 0; i < SFW_TO_COUNT; i++)
+		if (cl->v[SFW_SLOT_TIMEOUT + i].set)
+			cfg->timeout_s[i] = (__u32)cl->v[SFW_SLOT_TIMEOUT + i].num;
+	if (syn->set && syn->num)
+		cfg->flags &= ~(__u32)SFW_CFG_F_NO_SYN_CHECK;
+	else if (syn->set)
+		cfg->flags |= SFW_CFG_F_NO_SYN_CHECK;
+}
+
+static void apply_default_policy(const struct sfw_cmdline *cl, struct sfw_config *cfg)
+{
+	cfg->default_policy = cl->v[SFW_SLOT_DEFAULT_POLICY].num ?
+		SFW_POLICY_DENY_ALL : SFW_POLICY_PERMIT_ALL;
+}
+
+int sfw_cmd_set_flow(const struct sfw_cmdline *cl)
+{
+	return update_config(cl, apply_flow);
+}
+
+int sfw_cmd_set_default_policy(const struct sfw_cmdline *cl)
+{
+	return update_config(cl, apply_default_policy);
+}
+
+static const char *policy_word(const struct sfw_config *cfg)
+{
+	return cfg->default_policy == SFW_POLICY_DENY_ALL ? "deny-all" : "permit-all";
+}
+
+/* The settings as the `set` lines that would recreate them. */
+static void config_text(FILE *f, const struct sfw_config *cfg)
+{
+	int i;
+
+	for (i = 0; i < SFW_TO_COUNT; i++)
+		fprintf(f, "set security flow %s %u\n", timeout_words[i], cfg->timeout_s[i]);
+	fprintf(f, "set security flow %s\n",
+		(cfg->flags & SFW_CFG_F_NO_SYN_CHECK) ? "no-syn-check" : "syn-check");
+	fprintf(f, "set security policies default-policy %s\n", policy_word(cfg));
+}
+
+static void config_json(FILE *f, const struct sfw_config *cfg)
+{
+	struct sfw_json j;
+	int i;
+
+	sfw_json_init(&j, f);
+	sfw_json_open(&j, NULL, '{');
+	sfw_json_open(&j, "flow-configuration", '{');
+	for (i = 0; i < SFW_TO_COUNT; i++)
+		sfw_json_num(&j, timeout_words[i], cfg->timeout_s[i]);
+	sfw_json_bool(&j, "syn-check", !(cfg->flags & SFW_CFG_F_NO_SYN_CHECK));
+	sfw_json_str(&j, "default-policy", policy_word(cfg));
+	sfw_json_close(&j, '}');
+	sfw_json_close(&j, '}');
+}
+
+int sfw_cmd_show_flow_config(const struct sfw_cmdline *cl)
+{
+	struct sfw_config cfg;
+
+	if (sfw_config_read(&cfg))
+		return sfw_report(cl);
+	if (cl->json)
+		config_json(cl->out, &cfg);
+	else
+		config_text(cl->out, &cfg);
+	return SFW_EXIT_OK;
+}

@@ -1,0 +1,278 @@
+/* Parsing a command line against the word tree. Errors are one line on
+ * the error stream naming the offending word and what could come there. */
+#include <string.h>
+#include "grammar.h"
+#include "help.h"
+
+/* Parser state while walking the words. */
+struct parse {
+	struct sfw_cmdline *cl;
+	const struct sfw_node *node;
+	unsigned int used_cls, used_excl;
+	const char *cls_word[32];   /* the word that brought each class */
+	const char *excl_word[32];  /* the word that excluded each class */
+	const struct sfw_node *by[SFW_SLOT_COUNT];  /* option that set a slot */
+	int nopts;                  /* options and arguments at this node */
+	char *const *w;
+	int nw, i;
+};
+
+static void path_add(struct sfw_cmdline *cl, const char *word)
+{
+	size_t len = strlen(cl->path);
+
+	snprintf(cl->path + len, sizeof(cl->path) - len, "%s%s", len ? " " : "", word);
+}
+
+/* A child of `node` named by `word`: exact match first, else the only
+ * child it is a prefix of. *ambiguous is set when several are. */
+const struct sfw_node *sfw_match_kid(const struct sfw_node *node, const char *word,
+				     bool *ambiguous)
+{
+	const struct sfw_node *found = NULL;
+	size_t n = strlen(word);
+	int i;
+
+	*ambiguous = false;
+	for (i = 0; n && node->kids && node->kids[i]; i++) {
+		const struct sfw_node *k = node->kids[i];
+
+		if (!strcmp(k->word, word))
+			return k;
+		if (!strncmp(k->word, word, n)) {
+			*ambiguous = found != NULL;
+			found = k;
+		}
+	}
+	return *ambiguous ? NULL : found;
+}
+
+static int err_word(struct parse *p, const char *word, bool ambiguous)
+{
+	FILE *e = p->cl->err;
+	const char *path = p->cl->path;
+
+	fprintf(e, "sfw: %s word '%s'%s%s%s; ", ambiguous ? "ambiguous" : "unknown",
+		word, *path ? " after '" : "", path, *path ? "'" : "");
+	if (ambiguous) {
+		fputs("could be: ", e);
+		sfw_help_list_words(e, p->node, word, p->cl);
+	} else if (sfw_help_has_next(p->node, p->cl)) {
+		fputs("expected one of: ", e);
+		sfw_help_list_words(e, p->node, "", p->cl);
+	} else {
+		fputs("the command ends there", e);
+	}
+	fputc('\n', e);
+	return SFW_PARSE_ERROR;
+}
+
+static int err_incomplete(struct parse *p)
+{
+	FILE *e = p->cl->err;
+
+	if (*p->cl->path)
+		fprintf(e, "sfw: incomplete command '%s'; expected one of: ", p->cl->path);
+	else
+		fputs("sfw: missing command; expected one of: ", e);
+	sfw_help_list_words(e, p->node, "", p->cl);
+	fputc('\n', e);
+	return SFW_PARSE_ERROR;
+}
+
+/* Read the value of `opt` from the next word into its slot. */
+static int take_value(struct parse *p, const struct sfw_node *opt)
+{
+	char expect[512];
+	const char *word;
+
+	sfw_arg_expect(opt->arg, opt->choices, expect, sizeof(expect));
+	if (p->i + 1 >= p->nw) {
+		fprintf(p->cl->err, "sfw: missing value for '%s'; expected %s\n",
+			opt->word, expect);
+		return SFW_PARSE_ERROR;
+	}
+	word = p->w[++p->i];
+	if (word[0] && word[strlen(word) - 1] == '?') {
+		sfw_help_value(p->cl->out, opt);
+		return SFW_PARSE_HELP;
+	}
+	if (sfw_parse_value(opt->arg, opt->choices, word, &p->cl->v[opt->slot])) {
+		fprintf(p->cl->err, "sfw: invalid value '%s' for '%s'; expected %s\n",
+			word, opt->word, expect);
+		return SFW_PARSE_ERROR;
+	}
+	return 0;
+}
+
+/* Does an option or argument of class `cls` (excluding `excl`) clash with
+ * what came before? Names the earlier word. */
+static int class_conflict(struct parse *p, const char *word, unsigned int cls,
+			  unsigned int excl)
+{
+	unsigned int clash = excl & p->used_cls;
+	const char *const *names = p->cls_word;
+	int b;
+
+	if (!clash) {
+		clash = cls & p->used_excl;
+		names = p->excl_word;
+	}
+	if (!clash)
+		return 0;
+	for (b = 0; !(clash & (1u << b)); b++)
+		;
+	fprintf(p->cl->err, "sfw: '%s' cannot be combined with '%s'\n", word, names[b]);
+	return SFW_PARSE_ERROR;
+}
+
+static void class_use(struct parse *p, const char *word, unsigned int cls,
+		      unsigned int excl)
+{
+	int b;
+
+	for (b = 0; b < 32; b++) {
+		if ((cls & (1u << b)) && !p->cls_word[b])
+			p->cls_word[b] = word;
+		if ((excl & (1u << b)) && !p->excl_word[b])
+			p->excl_word[b] = word;
+	}
+	p->used_cls |= cls;
+	p->used_excl |= excl;
+	p->nopts++;
+}
+
+static int take_option(struct parse *p, const struct sfw_node *opt)
+{
+	struct sfw_value *v = &p->cl->v[opt->slot];
+	int r;
+
+	if (p->by[opt->slot] == opt) {
+		fprintf(p->cl->err, "sfw: '%s' given twice\n", opt->word);
+		return SFW_PARSE_ERROR;
+	}
+	if (class_conflict(p, opt->word, opt->cls, opt->excl))
+		return SFW_PARSE_ERROR;
+	if (v->set) {   /* another word for the same setting */
+		fprintf(p->cl->err, "sfw: '%s' cannot be combined with '%s'\n",
+			opt->word, p->by[opt->slot]->word);
+		return SFW_PARSE_ERROR;
+	}
+	if (opt->arg != SFW_ARG_NONE) {
+		r = take_value(p, opt);
+		if (r)
+			return r;
+	} else {
+		v->set = true;
+		v->num = opt->value;
+		v->str = opt->word;
+	}
+	p->by[opt->slot] = opt;
+	class_use(p, opt->word, opt->cls, opt->excl);
+	return 0;
+}
+
+/* One word at an options node: an option, or a positional argument. */
+static int option_word(struct parse *p, const char *word)
+{
+	bool amb;
+	const struct sfw_node *opt = sfw_match_kid(p->node, word, &amb);
+
+	if (opt)
+		return take_option(p, opt);
+	if (amb || !(p->node->flags & SFW_N_POSITIONAL))
+		return err_word(p, word, amb);
+	if (class_conflict(p, word, SFW_CLS_POS, 0))
+		return SFW_PARSE_ERROR;
+	if (p->cl->npos >= SFW_MAX_WORDS)
+		return err_word(p, word, false);
+	p->cl->pos[p->cl->npos++] = word;
+	class_use(p, word, SFW_CLS_POS, 0);
+	return 0;
+}
+
+/* One word at a plain node: descend to the child it names. */
+static int tree_word(struct parse *p, const char *word)
+{
+	bool amb;
+	const struct sfw_node *kid = sfw_match_kid(p->node, word, &amb);
+
+	if (!kid)
+		return err_word(p, word, amb);
+	p->node = kid;
+	path_add(p->cl, kid->word);
+	if (kid->arg != SFW_ARG_NONE && kid->slot)
+		return take_value(p, kid);
+	return 0;
+}
+
+static bool is_options(const struct sfw_node *n)
+{
+	return n->flags & (SFW_N_OPTIONS | SFW_N_POSITIONAL);
+}
+
+/* Copy argv, taking out --json/-j and turning --word into word. */
+static int prepare_words(struct sfw_cmdline *cl, int argc, char **argv, char **w)
+{
+	int i, n = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
+			cl->json = true;
+			continue;
+		}
+		if (n == SFW_MAX_WORDS) {
+			fprintf(cl->err, "sfw: too many words (at most %d)\n", SFW_MAX_WORDS);
+			return SFW_PARSE_ERROR;
+		}
+		w[n++] = (argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2]) ?
+			argv[i] + 2 : argv[i];
+	}
+	return n;
+}
+
+static int walk_words(struct parse *p)
+{
+	int r = 0;
+
+	for (p->i = 0; p->i < p->nw && !r; p->i++) {
+		const char *word = p->w[p->i];
+		size_t len = strlen(word);
+
+		if (len && word[len - 1] == '?') {
+			char prefix[128];
+
+			snprintf(prefix, sizeof(prefix), "%.*s", (int)(len - 1), word);
+			sfw_help_node(p->cl->out, p->node, prefix, p->cl, p->nopts);
+			return SFW_PARSE_HELP;
+		}
+		r = is_options(p->node) ? option_word(p, word) : tree_word(p, word);
+	}
+	return r;
+}
+
+int sfw_parse(const struct sfw_node *root, int argc, char **argv,
+	      struct sfw_cmdline *cl, FILE *out, FILE *err)
+{
+	char *words[SFW_MAX_WORDS];
+	struct parse p;
+	int r;
+
+	memset(cl, 0, sizeof(*cl));
+	memset(&p, 0, sizeof(p));
+	cl->out = out;
+	cl->err = err;
+	p.cl = cl;
+	p.node = root;
+	p.w = words;
+	p.nw = prepare_words(cl, argc, argv, words);
+	if (p.nw < 0)
+		return SFW_PARSE_ERROR;
+	r = walk_words(&p);
+	if (r)
+		return r;
+	if (!p.node->run || ((p.node->flags & SFW_N_NEED_ONE) && !p.nopts))
+		return err_incomplete(&p);
+	cl->cmd = p.node;
+	return 0;
+}

@@ -1,0 +1,118 @@
+/* Help listings in the Junos shape:
+ *   Possible completions:
+ *     <[Enter]>            Execute this command
+ *     word                 What it does
+ */
+#include <string.h>
+#include "applications.h"
+#include "help.h"
+#include "protocols.h"
+
+#define HELP_W 24
+
+/* A kid is offered when it starts with `prefix` and its setting is not
+ * given yet (options). */
+static bool offered(const struct sfw_node *node, const struct sfw_node *k,
+		    const char *prefix, const struct sfw_cmdline *cl)
+{
+	if (strncmp(k->word, prefix, strlen(prefix)))
+		return false;
+	return !(node->flags & SFW_N_OPTIONS) || !k->slot || !cl->v[k->slot].set;
+}
+
+static void line(FILE *f, const char *word, const char *help)
+{
+	fprintf(f, "  %-*s %s\n", HELP_W - 1, word, help ? help : "");
+}
+
+void sfw_help_node(FILE *f, const struct sfw_node *node, const char *prefix,
+		   const struct sfw_cmdline *cl, int nopts)
+{
+	int i;
+
+	fputs("Possible completions:\n", f);
+	if (!*prefix && node->run && (!(node->flags & SFW_N_NEED_ONE) || nopts))
+		line(f, "<[Enter]>", "Execute this command");
+	if (!*prefix && (node->flags & SFW_N_POSITIONAL))
+		line(f, node->pos_name, node->pos_help);
+	for (i = 0; node->kids && node->kids[i]; i++) {
+		const struct sfw_node *k = node->kids[i];
+
+		if (!offered(node, k, prefix, cl))
+			continue;
+		line(f, k->word, k->help);
+	}
+}
+
+static void value_words(FILE *f, const struct sfw_node *opt)
+{
+	char help[64];
+	int i;
+
+	switch (opt->arg) {
+	case SFW_ARG_PROTO:
+#define SFW_X(name, num, label) \
+		snprintf(help, sizeof(help), "IP protocol %d", num); line(f, label, help);
+		SFW_PROTOCOL_LIST(SFW_X)
+#undef SFW_X
+		break;
+	case SFW_ARG_CHOICE:
+		for (i = 0; opt->choices[i]; i++)
+			line(f, opt->choices[i], "");
+		break;
+	case SFW_ARG_APP:
+		for (i = 0; i < sfw_app_count(); i++) {
+			const struct sfw_app *a = sfw_app_at(i);
+			const char *p = sfw_proto_name(a->proto);
+
+			if (a->port)
+				snprintf(help, sizeof(help), "%s/%u", p, a->port);
+			else
+				snprintf(help, sizeof(help), "%s echo", p);
+			line(f, a->name, help);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+void sfw_help_value(FILE *f, const struct sfw_node *opt)
+{
+	char expect[512];
+
+	fputs("Possible completions:\n", f);
+	line(f, sfw_arg_placeholder(opt->arg),
+	     sfw_arg_expect(opt->arg, opt->choices, expect, sizeof(expect)));
+	value_words(f, opt);
+}
+
+void sfw_help_list_words(FILE *f, const struct sfw_node *node, const char *prefix,
+			 const struct sfw_cmdline *cl)
+{
+	const char *sep = "";
+	int i;
+
+	if (!*prefix && (node->flags & SFW_N_POSITIONAL)) {
+		fputs(node->pos_name, f);
+		sep = ", ";
+	}
+	for (i = 0; node->kids && node->kids[i]; i++) {
+		if (!offered(node, node->kids[i], prefix, cl))
+			continue;
+		fprintf(f, "%s%s", sep, node->kids[i]->word);
+		sep = ", ";
+	}
+}
+
+bool sfw_help_has_next(const struct sfw_node *node, const struct sfw_cmdline *cl)
+{
+	int i;
+
+	if (node->flags & SFW_N_POSITIONAL)
+		return true;
+	for (i = 0; node->kids && node->kids[i]; i++)
+		if (offered(node, node->kids[i], "", cl))
+			return true;
+	return false;
+}

@@ -1,0 +1,28 @@
+/* A streaming JSON writer: members are written as they come, so a listing
+ * of a million sessions never sits in memory. Two-space indentation, one
+ * member per line. */
+#ifndef SFW_CLI_JSON_H
+#define SFW_CLI_JSON_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+#define SFW_JSON_DEPTH 16
+
+struct sfw_json {
+	FILE *f;
+	int depth;
+	bool has_member[SFW_JSON_DEPTH];
+};
+
+void sfw_json_init(struct sfw_json *j, FILE *f);
+/* `key` is NULL inside arrays and at the top level. */
+void sfw_json_open(struct sfw_json *j, const char *key, char bracket);
+void sfw_json_close(struct sfw_json *j, char bracket);
+void sfw_json_str(struct sfw_json *j, const char *key, const char *val);
+void sfw_json_num(struct sfw_json *j, const char *key, __u64 val);
+void sfw_json_bool(struct sfw_json *j, const char *key, bool val);
+void sfw_json_null(struct sfw_json *j, const char *key);
+
+#endif

@@ -1,0 +1,16 @@
+/* sfw: parse the command line against the word tree and run the command.
+ * Exit codes: 0 done, 1 the command failed, 2 the command line is wrong. */
+#include "commands.h"
+
+int main(int argc, char **argv)
+{
+	struct sfw_cmdline cl;
+	int r;
+
+	r = sfw_parse(&sfw_root, argc - 1, argv + 1, &cl, stdout, stderr);
+	if (r == SFW_PARSE_HELP)
+		return SFW_EXIT_OK;
+	if (r)
+		return SFW_EXIT_USAGE;
+	return cl.cmd->run(&cl);
+}

@@ -1,0 +1,79 @@
+/* Turning a normalised session entry back into what an operator reads. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include "config.h"
+#include "net_consts.h"
+#include "session_view.h"
+
+static void set_wing(struct sfw_wing_view *w, const union sfw_addr *src,
+		     __be16 sport, const union sfw_addr *dst, __be16 dport,
+		     const struct sfw_wing *raw)
+{
+	w->src = *src;
+	w->dst = *dst;
+	w->sport = ntohs(sport);
+	w->dport = ntohs(dport);
+	w->ifindex = raw->ifindex;
+	w->packets = raw->packets;
+	w->bytes = raw->bytes;
+	w->raw = raw;
+}
+
+/* Whole seconds between two monotonic stamps; 0 when `later` is not later
+ * (the datapath may touch a session after we read the clock). */
+static __u64 secs_between(__u64 earlier, __u64 later)
+{
+	return later > earlier ? (later - earlier) / SFW_NSEC_PER_SEC : 0;
+}
+
+void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
+		    const struct sfw_session *sess, __u64 now_ns)
+{
+	const union sfw_addr *a = &key->addr_lo, *b = &key->addr_hi;
+	__be16 pa = key->port_lo, pb = key->port_hi;
+	__u64 idle;
+
+	memset(v, 0, sizeof(*v));
+	v->key = key;
+	v->sess = sess;
+	v->family = key->family;
+	v->proto = key->proto;
+	/* The In wing's source is whichever side opened the session. */
+	if (!(sess->flags & SFW_SESS_F_OPENER_LO)) {
+		a = &key->addr_hi;
+		b = &key->addr_lo;
+		pa = key->port_hi;
+		pb = key->port_lo;
+	}
+	set_wing(&v->wing[SFW_WING_IN], a, pa, b, pb, &sess->wing[SFW_WING_IN]);
+	set_wing(&v->wing[SFW_WING_OUT], b, pb, a, pa, &sess->wing[SFW_WING_OUT]);
+
+	idle = secs_between(sess->last_seen_ns, now_ns);
+	v->remaining_s = idle >= sess->timeout_s ? 0 : sess->timeout_s - (__u32)idle;
+	v->valid = sess->state != SFW_SESS_INVALIDATED && v->remaining_s > 0;
+	v->start_s = sess->created_ns / SFW_NSEC_PER_SEC;
+	v->duration_s = secs_between(sess->created_ns, now_ns);
+	v->app = sfw_app_classify(sess->app_id, key->proto,
+				  v->wing[SFW_WING_IN].dport);
+}
+
+bool sfw_view_is_multicast(const struct sfw_view *v)
+{
+	const union sfw_addr *d = &v->wing[SFW_WING_IN].dst;
+
+	if (v->family == SFW_FAMILY_INET6)
+		return d->bytes[0] == 0xff;
+	return (d->bytes[0] & 0xf0) == 0xe0;
+}
+
+const char *sfw_policy_name(__u32 policy_id, char *buf, unsigned int len)
+{
+	/* Named policies arrive with the configuration issue; until then
+	 * only the built-in permit has a name. */
+	if (policy_id == SFW_POLICY_ID_DEFAULT_PERMIT)
+		snprintf(buf, len, "default-permit");
+	else
+		snprintf(buf, len, "policy-%u", policy_id);
+	return buf;
+}

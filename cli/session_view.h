@@ -1,0 +1,41 @@
+/* One session as the commands see it: the normalised key turned back into
+ * In/Out wings, and the live values (remaining timeout, state, age)
+ * computed against one `now`. Built once per session and shared by the
+ * filter and both formatters. */
+#ifndef SFW_CLI_SESSION_VIEW_H
+#define SFW_CLI_SESSION_VIEW_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "applications.h"
+#include "session.h"
+
+struct sfw_wing_view {
+	union sfw_addr src, dst;
+	__u16 sport, dport;      /* host order */
+	__u32 ifindex;
+	__u64 packets, bytes;
+	const struct sfw_wing *raw;
+};
+
+struct sfw_view {
+	const struct sfw_session_key *key;
+	const struct sfw_session *sess;
+	__u8 family, proto;
+	struct sfw_wing_view wing[2];   /* SFW_WING_IN, SFW_WING_OUT */
+	__u32 remaining_s;              /* idle time left, floored at 0 */
+	bool valid;                     /* false: Invalidated */
+	__u64 start_s, duration_s;      /* since boot at creation; age */
+	const struct sfw_app *app;
+};
+
+void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
+		    const struct sfw_session *sess, __u64 now_ns);
+
+/* Is the session's destination a multicast group (summary count)? */
+bool sfw_view_is_multicast(const struct sfw_view *v);
+
+/* Policy name for an id ("default-permit" for the built-in permit). */
+const char *sfw_policy_name(__u32 policy_id, char *buf, unsigned int len);
+
+#endif

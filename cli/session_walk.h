@@ -1,0 +1,37 @@
+/* Walking the session map: batched lookups, one callback per session, and
+ * deletion of the sessions the callback asks to remove. */
+#ifndef SFW_CLI_SESSION_WALK_H
+#define SFW_CLI_SESSION_WALK_H
+
+#include <stdbool.h>
+#include "session.h"
+
+/* What the visit callback returns (or a negative errno to abort). */
+enum sfw_walk_verdict {
+	SFW_WALK_NEXT = 0,
+	SFW_WALK_DELETE = 1,   /* remove this session, then go on */
+	SFW_WALK_STOP = 2,     /* nothing more to see */
+};
+
+struct sfw_walk_ops {
+	int (*visit)(const struct sfw_session_key *key,
+		     const struct sfw_session *sess, void *arg);
+	/* Called for each session this walk really removed (one that vanished
+	 * before its deletion is not reported). May be NULL. */
+	void (*deleted)(const struct sfw_session_key *key,
+			const struct sfw_session *sess, void *arg);
+	void *arg;
+};
+
+/* Visit every session of the map `fd`. Each callback sees a private copy,
+ * so a session the datapath changes or removes meanwhile is never seen
+ * half-written. Returns 0 or a negative errno. */
+int sfw_walk_sessions(int fd, const struct sfw_walk_ops *ops);
+
+/* Test hook: walk with get_next_key + lookup even when batches work. */
+extern bool sfw_walk_no_batch;
+
+/* Entries fetched per batch lookup. */
+#define SFW_WALK_BATCH 4096
+
+#endif

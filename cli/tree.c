@@ -1,0 +1,195 @@
+/* The command tree. Words, help lines and value types live here and only
+ * here: the parser, `?` help and the bash completion all read this. */
+#include "commands.h"
+#include "grammar.h"
+
+#define KIDS(...) ((const struct sfw_node *const[]){ __VA_ARGS__, NULL })
+
+/* A filter option: `word <value>`, combinable with other filters. */
+#define FILTER(name, w, h, type, sl) \
+	static const struct sfw_node name = { .word = w, .help = h, .arg = type, \
+		.slot = sl, .cls = SFW_CLS_FILTER, .excl = SFW_CLS_ALL }
+
+/* A keyword option storing `val` in `sl`. */
+#define KEYWORD(name, w, h, sl, val, c, x) \
+	static const struct sfw_node name = { .word = w, .help = h, .slot = sl, \
+		.value = val, .cls = c, .excl = x }
+
+static const char *const family_words[] = { "inet", "inet6", NULL };
+static const char *const mode_words[] = { "native", "generic", NULL };
+static const char *const policy_words[] = { "permit-all", "deny-all", NULL };
+
+FILTER(f_id, "session-identifier", "Session with this identifier", SFW_ARG_ID, SFW_SLOT_ID);
+FILTER(f_proto, "protocol", "IP protocol name or number", SFW_ARG_PROTO, SFW_SLOT_PROTO);
+FILTER(f_src, "source-prefix", "Source IP prefix or address", SFW_ARG_PREFIX,
+       SFW_SLOT_SRC_PREFIX);
+FILTER(f_dst, "destination-prefix", "Destination IP prefix or address",
+       SFW_ARG_PREFIX, SFW_SLOT_DST_PREFIX);
+FILTER(f_sport, "source-port", "Source port (0..65535)", SFW_ARG_PORT,
+       SFW_SLOT_SRC_PORT);
+FILTER(f_dport, "destination-port", "Destination port (0..65535)", SFW_ARG_PORT,
+       SFW_SLOT_DST_PORT);
+FILTER(f_iface, "interface", "Incoming or outgoing interface", SFW_ARG_IFACE,
+       SFW_SLOT_IFACE);
+FILTER(f_app, "application", "Application name", SFW_ARG_APP, SFW_SLOT_APP);
+FILTER(f_app_proto, "application-protocol", "Application protocol",
+       SFW_ARG_APP, SFW_SLOT_APP);
+FILTER(f_policy, "policy", "Policy name or index", SFW_ARG_NAME, SFW_SLOT_POLICY);
+FILTER(f_sset, "service-set", "Service set name", SFW_ARG_NAME,
+       SFW_SLOT_SERVICE_SET);
+static const struct sfw_node f_family = {
+	.word = "family", .help = "Protocol family", .arg = SFW_ARG_CHOICE,
+	.choices = family_words, .slot = SFW_SLOT_FAMILY,
+	.cls = SFW_CLS_FILTER, .excl = SFW_CLS_ALL,
+};
+
+KEYWORD(v_brief, "brief", "Display brief output (default)", SFW_SLOT_VIEW,
+	SFW_VIEW_BRIEF, SFW_CLS_VIEW, SFW_CLS_VIEW);
+KEYWORD(v_extensive, "extensive", "Display detailed output", SFW_SLOT_VIEW,
+	SFW_VIEW_EXTENSIVE, SFW_CLS_VIEW, SFW_CLS_VIEW);
+KEYWORD(v_summary, "summary", "Display output summary", SFW_SLOT_VIEW,
+	SFW_VIEW_SUMMARY, SFW_CLS_VIEW, SFW_CLS_VIEW);
+KEYWORD(c_all, "all", "Clear all sessions", SFW_SLOT_ALL, 1, SFW_CLS_ALL,
+	SFW_CLS_FILTER | SFW_CLS_ALL);
+
+static const struct sfw_node show_session = {
+	.word = "session", .help = "Show session information",
+	.flags = SFW_N_OPTIONS, .run = sfw_cmd_show_session,
+	.kids = KIDS(&f_app, &v_brief, &f_dst, &f_dport, &v_extensive, &f_family,
+		     &f_iface, &f_policy, &f_proto, &f_id, &f_src, &f_sport,
+		     &v_summary),
+};
+static const struct sfw_node show_flow_status = {
+	.word = "status", .help = "Show flow settings in force",
+	.run = sfw_cmd_show_flow_config,
+};
+static const struct sfw_node show_flow_config = {
+	.word = "configuration", .help = "Show flow settings in force",
+	.run = sfw_cmd_show_flow_config,
+};
+static const struct sfw_node show_flow = {
+	.word = "flow", .help = "Show flow information",
+	.kids = KIDS(&show_flow_config, &show_session, &show_flow_status),
+};
+static const struct sfw_node show_security = {
+	.word = "security", .help = "Show security information",
+	.kids = KIDS(&show_flow),
+};
+static const struct sfw_node show = {
+	.word = "show", .help = "Show information about the system",
+	.kids = KIDS(&show_security),
+};
+
+static const struct sfw_node clear_session = {
+	.word = "session", .help = "Clear sessions (filters, session-identifier or all)",
+	.flags = SFW_N_OPTIONS | SFW_N_NEED_ONE, .run = sfw_cmd_clear_session,
+	.kids = KIDS(&c_all, &f_app, &f_dst, &f_dport, &f_family, &f_iface,
+		     &f_policy, &f_proto, &f_id, &f_src, &f_sport),
+};
+static const struct sfw_node clear_flow = {
+	.word = "flow", .help = "Clear flow information", .kids = KIDS(&clear_session),
+};
+static const struct sfw_node clear_security = {
+	.word = "security", .help = "Clear security information",
+	.kids = KIDS(&clear_flow),
+};
+static const struct sfw_node clear_flows = {
+	.word = "flows", .help = "Clear stateful firewall flows",
+	.flags = SFW_N_OPTIONS, .run = sfw_cmd_clear_services,
+	.kids = KIDS(&f_app_proto, &f_dport, &f_dst, &f_iface, &f_proto, &f_sset,
+		     &f_sport, &f_src),
+};
+static const struct sfw_node clear_sfw = {
+	.word = "stateful-firewall", .help = "Clear stateful firewall information",
+	.kids = KIDS(&clear_flows),
+};
+static const struct sfw_node clear_services = {
+	.word = "services", .help = "Clear services information",
+	.kids = KIDS(&clear_sfw),
+};
+static const struct sfw_node clear = {
+	.word = "clear", .help = "Clear information in the system",
+	.kids = KIDS(&clear_security, &clear_services),
+};
+
+/* set security flow: every timeout of config.h's list, and SYN checking. */
+#define SFW_X(name, secs, w) \
+	static const struct sfw_node set_to_##name = { .word = w, \
+		.help = "Idle timeout in seconds (default " #secs ")", \
+		.arg = SFW_ARG_UINT, .slot = SFW_SLOT_TIMEOUT + SFW_TO_##name };
+SFW_TIMEOUT_LIST(SFW_X)
+#undef SFW_X
+KEYWORD(set_nosyn, "no-syn-check", "Allow TCP sessions opened without SYN",
+	SFW_SLOT_SYN_CHECK, 0, SFW_CLS_SYN, SFW_CLS_SYN);
+KEYWORD(set_syn, "syn-check", "Refuse TCP sessions opened without SYN (default)",
+	SFW_SLOT_SYN_CHECK, 1, SFW_CLS_SYN, SFW_CLS_SYN);
+
+#define SFW_X(name, secs, w) &set_to_##name,
+static const struct sfw_node set_flow = {
+	.word = "flow", .help = "Flow settings (timeouts, SYN check)",
+	.flags = SFW_N_OPTIONS | SFW_N_NEED_ONE, .run = sfw_cmd_set_flow,
+	.kids = KIDS(SFW_TIMEOUT_LIST(SFW_X) &set_nosyn, &set_syn),
+};
+#undef SFW_X
+static const struct sfw_node set_default_policy = {
+	.word = "default-policy", .help = "Action for traffic no policy matches",
+	.arg = SFW_ARG_CHOICE, .choices = policy_words,
+	.slot = SFW_SLOT_DEFAULT_POLICY, .run = sfw_cmd_set_default_policy,
+};
+static const struct sfw_node set_policies = {
+	.word = "policies", .help = "Security policy settings",
+	.kids = KIDS(&set_default_policy),
+};
+static const struct sfw_node set_security = {
+	.word = "security", .help = "Security settings",
+	.kids = KIDS(&set_flow, &set_policies),
+};
+static const struct sfw_node set = {
+	.word = "set", .help = "Change a run-time setting",
+	.kids = KIDS(&set_security),
+};
+
+static const struct sfw_node attach_mode = {
+	.word = "mode", .help = "XDP mode (default native)", .arg = SFW_ARG_CHOICE,
+	.choices = mode_words, .slot = SFW_SLOT_MODE,
+};
+static const struct sfw_node attach_max = {
+	.word = "max-sessions", .help = "Session table capacity (first attach)",
+	.arg = SFW_ARG_UINT, .slot = SFW_SLOT_MAX_SESSIONS,
+};
+static const struct sfw_node attach = {
+	.word = "attach", .help = "Attach sfw to interfaces",
+	.flags = SFW_N_OPTIONS | SFW_N_POSITIONAL | SFW_N_NEED_ONE,
+	.pos_name = "<interface>", .pos_help = "Interface to attach to",
+	.run = sfw_cmd_attach, .kids = KIDS(&attach_max, &attach_mode),
+};
+KEYWORD(detach_all, "all", "Detach from every interface", SFW_SLOT_ALL, 1,
+	SFW_CLS_ALL, SFW_CLS_POS);
+static const struct sfw_node detach = {
+	.word = "detach", .help = "Detach sfw from interfaces",
+	.flags = SFW_N_OPTIONS | SFW_N_POSITIONAL | SFW_N_NEED_ONE,
+	.pos_name = "<interface>", .pos_help = "Interface to detach from",
+	.run = sfw_cmd_detach, .kids = KIDS(&detach_all),
+};
+static const struct sfw_node status = {
+	.word = "status", .help = "Show attached interfaces and the session table",
+	.run = sfw_cmd_status,
+};
+static const struct sfw_node help = {
+	.word = "help", .help = "List the words that may follow",
+	.flags = SFW_N_POSITIONAL, .pos_name = "<command>",
+	.pos_help = "Command words to get help on", .run = sfw_cmd_help,
+};
+static const struct sfw_node completion_bash = {
+	.word = "bash", .help = "Bash completion script", .run = sfw_cmd_completion,
+};
+static const struct sfw_node completion = {
+	.word = "completion", .help = "Print a shell completion script",
+	.kids = KIDS(&completion_bash),
+};
+
+const struct sfw_node sfw_root = {
+	.word = "sfw", .help = "sfw stateful firewall",
+	.kids = KIDS(&attach, &clear, &completion, &detach, &help, &set, &show,
+		     &status),
+};
