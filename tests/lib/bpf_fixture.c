@@ -1,0 +1,405 @@
+/* BPF test fixture; see bpf_fixture.h. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "iface.h"
+#include "maps.h"
+#include "net_consts.h"
+#include "protocols.h"
+#include "bpf_fixture.h"
+#include "xdp_ingress.skel.h"
+#include "tc_egress.skel.h"
+
+#define FX_BPFFS "/sys/fs/bpf"
+/* Metadata put in front of frames shorter than the Ethernet header, which
+ * test runs otherwise refuse: the program still sees only the frame. */
+#define FX_META 16
+
+static struct {
+	struct xdp_ingress *xdp;
+	struct tc_egress *tc;
+	char pin_dir[64];
+	int sessions_fd, config_fd, stats_fd, ifaces_fd;
+} fx;
+
+/* libbpf's debug chatter hides the one line that matters; keep warnings. */
+static int fx_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+static int fx_mount_bpffs(void)
+{
+	struct statfs st;
+
+	if (statfs(FX_BPFFS, &st) == 0 && st.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mount("bpf", FX_BPFFS, "bpf", 0, "mode=0700"))
+		return -errno;
+	return 0;
+}
+
+void fx_config_defaults(struct sfw_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+#define SFW_X(name, secs, word) cfg->timeout_s[SFW_TO_##name] = secs;
+	SFW_TIMEOUT_LIST(SFW_X)
+#undef SFW_X
+	cfg->default_policy = SFW_POLICY_PERMIT_ALL;
+}
+
+/* The pins only let the second object find the first one's maps; once
+ * both are loaded the fds keep the maps alive, so the pins go at once and
+ * a crashing test leaves nothing behind in bpffs. */
+static void fx_unpin(void)
+{
+	struct bpf_map *map;
+
+	if (!fx.pin_dir[0])
+		return;
+	if (fx.xdp)
+		bpf_object__for_each_map(map, fx.xdp->obj)
+			bpf_map__unpin(map, NULL);
+	rmdir(fx.pin_dir);
+	fx.pin_dir[0] = '\0';
+}
+
+static int fx_load(void)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = fx.pin_dir);
+	int err;
+
+	fx.xdp = xdp_ingress__open_opts(&oo);
+	if (!fx.xdp)
+		return -errno;
+	bpf_map__set_max_entries(fx.xdp->maps.sfw_sessions, FX_MAX_SESSIONS);
+	err = xdp_ingress__load(fx.xdp);
+	if (err)
+		return err;
+	fx.tc = tc_egress__open_opts(&oo);
+	if (!fx.tc)
+		return -errno;
+	/* must match the pinned map, or libbpf refuses to reuse it */
+	bpf_map__set_max_entries(fx.tc->maps.sfw_sessions, FX_MAX_SESSIONS);
+	return tc_egress__load(fx.tc);
+}
+
+static int fx_init_maps(void)
+{
+	struct sfw_config cfg;
+	struct sfw_iface_stats *zero;
+	__u32 key = 0;
+	int ncpu = libbpf_num_possible_cpus(), err;
+
+	fx.sessions_fd = bpf_map__fd(fx.xdp->maps.sfw_sessions);
+	fx.config_fd = bpf_map__fd(fx.xdp->maps.sfw_config);
+	fx.stats_fd = bpf_map__fd(fx.xdp->maps.sfw_iface_stats);
+	fx.ifaces_fd = bpf_map__fd(fx.xdp->maps.sfw_ifaces);
+	fx_config_defaults(&cfg);
+	if (bpf_map_update_elem(fx.config_fd, &key, &cfg, BPF_ANY))
+		return -errno;
+	if (ncpu < 0)
+		return ncpu;
+	zero = calloc(ncpu, sizeof(*zero));
+	if (!zero)
+		return -ENOMEM;
+	key = FX_IFINDEX;
+	err = bpf_map_update_elem(fx.stats_fd, &key, zero, BPF_NOEXIST) ? -errno : 0;
+	free(zero);
+	return err;
+}
+
+int fx_setup(void)
+{
+	int err;
+
+	libbpf_set_print(fx_libbpf_print);
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	err = fx_mount_bpffs();
+	if (err)
+		return err;
+	snprintf(fx.pin_dir, sizeof(fx.pin_dir), FX_BPFFS "/sfw-test-%d", (int)getpid());
+	if (mkdir(fx.pin_dir, 0700) && errno != EEXIST)
+		return -errno;
+	err = fx_load();
+	fx_unpin();
+	if (err)
+		return err;
+	return fx_init_maps();
+}
+
+void fx_teardown(void)
+{
+	fx_unpin();
+	tc_egress__destroy(fx.tc);
+	xdp_ingress__destroy(fx.xdp);
+	memset(&fx, 0, sizeof(fx));
+}
+
+int fx_xdp_frame(const void *data, __u32 len)
+{
+	static __u8 buf[FX_META + PB_MAX];
+	__u32 meta = len < SFW_ETH_HLEN ? FX_META : 0;
+	struct xdp_md ctx = {
+		.data = meta,
+		.data_end = meta + len,
+		.ingress_ifindex = FX_IFINDEX,
+	};
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = buf, .data_size_in = meta + len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
+	int err;
+
+	if (len > PB_MAX)
+		return -EINVAL;
+	memset(buf, 0, meta);
+	memcpy(buf + meta, data, len);
+	err = bpf_prog_test_run_opts(bpf_program__fd(fx.xdp->progs.sfw_xdp_ingress), &o);
+	return err < 0 ? err : (int)o.retval;
+}
+
+int fx_xdp(const struct pb_spec *s)
+{
+	struct pb_pkt p;
+	int err = pb_build(s, &p);
+
+	return err ? err : fx_xdp_frame(p.data, p.len);
+}
+
+int fx_xdp_repeat(int prog_fd, const struct pb_pkt *p, __u32 repeat, __u32 *ns_per_run)
+{
+	struct xdp_md ctx = { .data_end = p->len, .ingress_ifindex = FX_IFINDEX };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = p->data, .data_size_in = p->len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = repeat);
+	int err = bpf_prog_test_run_opts(prog_fd, &o);
+
+	if (err < 0)
+		return err;
+	*ns_per_run = o.duration;
+	return (int)o.retval;
+}
+
+int fx_tc_frame(const void *data, __u32 len, const struct fx_tc_opts *o)
+{
+	struct __sk_buff skb = { .ifindex = FX_IFINDEX };
+	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = data, .data_size_in = len,
+		    .ctx_in = &skb, .ctx_size_in = sizeof(skb));
+	int err;
+
+	if (o) {
+		skb.ingress_ifindex = o->ingress_ifindex;
+		skb.gso_segs = o->gso_segs;
+		skb.gso_size = o->gso_size;
+	}
+	err = bpf_prog_test_run_opts(bpf_program__fd(fx.tc->progs.sfw_tc_egress), &t);
+	return err < 0 ? err : (int)t.retval;
+}
+
+int fx_tc(const struct pb_spec *s, const struct fx_tc_opts *o)
+{
+	struct pb_pkt p;
+	int err = pb_build(s, &p);
+
+	return err ? err : fx_tc_frame(p.data, p.len, o);
+}
+
+/* The ports a flow is keyed on: ICMP echo by identifier, on the
+ * requester's side; protocols without ports by addresses alone. */
+static void fx_ports(const struct pb_spec *s, __be16 *sport, __be16 *dport)
+{
+	bool v6 = pb_is_v6(s);
+	__u8 req = v6 ? SFW_ICMPV6_ECHO_REQUEST : SFW_ICMP_ECHO;
+	__u8 rep = v6 ? SFW_ICMPV6_ECHO_REPLY : SFW_ICMP_ECHOREPLY;
+
+	*sport = *dport = 0;
+	switch (s->proto) {
+	case SFW_IPPROTO_TCP:
+	case SFW_IPPROTO_UDP:
+	case SFW_IPPROTO_SCTP:
+		*sport = htons(s->sport);
+		*dport = htons(s->dport);
+		break;
+	case SFW_IPPROTO_ICMP:
+	case SFW_IPPROTO_ICMP6:
+		if (s->icmp_type == req)
+			*sport = htons(s->icmp_id);
+		else if (s->icmp_type == rep)
+			*dport = htons(s->icmp_id);
+		break;
+	}
+}
+
+bool fx_key(const struct pb_spec *s, struct sfw_session_key *k)
+{
+	union sfw_addr src = {0}, dst = {0};
+	__be16 sport, dport;
+	bool v6 = pb_is_v6(s), lo = false, decided = false;
+	int af = v6 ? AF_INET6 : AF_INET;
+
+	inet_pton(af, s->src, &src);
+	inet_pton(af, s->dst, &dst);
+	fx_ports(s, &sport, &dport);
+	/* the datapath's order: address words as stored, then ports */
+	for (int i = 0; i < 4 && !decided; i++) {
+		if (src.v6[i] != dst.v6[i]) {
+			lo = src.v6[i] < dst.v6[i];
+			decided = true;
+		}
+	}
+	if (!decided)
+		lo = sport <= dport;
+	memset(k, 0, sizeof(*k));
+	k->addr_lo = lo ? src : dst;
+	k->addr_hi = lo ? dst : src;
+	k->port_lo = lo ? sport : dport;
+	k->port_hi = lo ? dport : sport;
+	k->proto = s->proto;
+	k->family = v6 ? SFW_FAMILY_INET6 : SFW_FAMILY_INET;
+	return lo;
+}
+
+int fx_session(const struct pb_spec *s, struct sfw_session *out)
+{
+	struct sfw_session_key k;
+
+	fx_key(s, &k);
+	return bpf_map_lookup_elem(fx.sessions_fd, &k, out) ? -errno : 0;
+}
+
+int fx_session_count(void)
+{
+	struct sfw_session_key k, next;
+	int n = 0;
+
+	for (void *prev = NULL; !bpf_map_get_next_key(fx.sessions_fd, prev, &next); prev = &k) {
+		k = next;
+		n++;
+	}
+	return n;
+}
+
+int fx_age(const struct pb_spec *s, __u64 secs)
+{
+	struct sfw_session_key k;
+	struct sfw_session v;
+	__u64 ns = secs * SFW_NSEC_PER_SEC;
+
+	fx_key(s, &k);
+	if (bpf_map_lookup_elem(fx.sessions_fd, &k, &v))
+		return -errno;
+	/* timestamps are CLOCK_MONOTONIC: they cannot go back before boot */
+	if (v.last_seen_ns <= ns || v.created_ns <= ns)
+		return -ERANGE;
+	v.last_seen_ns -= ns;
+	v.created_ns -= ns;
+	return bpf_map_update_elem(fx.sessions_fd, &k, &v, BPF_EXIST) ? -errno : 0;
+}
+
+__u64 fx_counter(enum sfw_counter id)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct sfw_iface_stats v[ncpu > 0 ? ncpu : 1];
+	__u32 key = FX_IFINDEX;
+	__u64 sum = 0;
+
+	if (ncpu <= 0 || bpf_map_lookup_elem(fx.stats_fd, &key, v))
+		return ~0ULL;   /* no test expects this many */
+	for (int i = 0; i < ncpu; i++)
+		sum += v[i].c[id];
+	return sum;
+}
+
+int fx_config(struct sfw_config *cfg)
+{
+	__u32 key = 0;
+
+	return bpf_map_lookup_elem(fx.config_fd, &key, cfg) ? -errno : 0;
+}
+
+int fx_set_config(const struct sfw_config *cfg)
+{
+	__u32 key = 0;
+
+	return bpf_map_update_elem(fx.config_fd, &key, cfg, BPF_ANY) ? -errno : 0;
+}
+
+int fx_set_timeout(enum sfw_timeout_class cls, __u32 secs)
+{
+	struct sfw_config cfg;
+	int err = fx_config(&cfg);
+
+	if (err)
+		return err;
+	cfg.timeout_s[cls] = secs;
+	return fx_set_config(&cfg);
+}
+
+int fx_set_policy(enum sfw_default_policy policy)
+{
+	struct sfw_config cfg;
+	int err = fx_config(&cfg);
+
+	if (err)
+		return err;
+	cfg.default_policy = policy;
+	return fx_set_config(&cfg);
+}
+
+int fx_set_flags(__u32 flags)
+{
+	struct sfw_config cfg;
+	int err = fx_config(&cfg);
+
+	if (err)
+		return err;
+	cfg.flags = flags;
+	return fx_set_config(&cfg);
+}
+
+int fx_mark_attached(__u32 ifindex)
+{
+	struct sfw_iface_key k = { .ifindex = ifindex };
+	struct sfw_iface_info info = { .name = "test0", .xdp_mode = SFW_XDP_MODE_GENERIC };
+
+	return bpf_map_update_elem(fx.ifaces_fd, &k, &info, BPF_ANY) ? -errno : 0;
+}
+
+struct bpf_object *fx_xdp_obj(void)
+{
+	return fx.xdp->obj;
+}
+
+struct bpf_object *fx_tc_obj(void)
+{
+	return fx.tc->obj;
+}
+
+int fx_xdp_prog_fd(void)
+{
+	return bpf_program__fd(fx.xdp->progs.sfw_xdp_ingress);
+}
+
+int fx_tc_prog_fd(void)
+{
+	return bpf_program__fd(fx.tc->progs.sfw_tc_egress);
+}
+
+int fx_map_fd(bool tc, const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(tc ? fx.tc->obj : fx.xdp->obj, name);
+
+	return m ? bpf_map__fd(m) : -ENOENT;
+}
