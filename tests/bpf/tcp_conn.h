@@ -1,0 +1,75 @@
+/* A TCP conversation for tests: two specs (client and server side) whose
+ * sequence and acknowledgement numbers advance as a real stack's would,
+ * so each test states only flags and payload sizes. */
+#ifndef SFW_TESTS_TCP_CONN_H
+#define SFW_TESTS_TCP_CONN_H
+
+#include "suite.h"
+
+struct conn {
+	struct pb_spec c;     /* client -> server */
+	struct pb_spec s;     /* server -> client */
+	__u32 c_next, s_next; /* next sequence number each side sends */
+	bool via_tc;          /* client packets leave the host through tc */
+};
+
+static SUITE_UNUSED void conn_init(struct conn *k, const char *cli, const char *srv)
+{
+	memset(k, 0, sizeof(*k));
+	k->c = (struct pb_spec){ .src = cli, .dst = srv, .proto = SFW_IPPROTO_TCP,
+				 .sport = 40000, .dport = 80 };
+	k->s = pb_reverse(&k->c);
+	k->c_next = 1000;
+	k->s_next = 0xfffffff0;   /* wraps during the test: modular arithmetic */
+}
+
+/* Sends one segment from one side; returns the verdict (XDP or tc). */
+static SUITE_UNUSED int conn_send(struct conn *k, bool from_client, __u8 flags, __u16 payload)
+{
+	struct pb_spec *sp = from_client ? &k->c : &k->s;
+	__u32 *next = from_client ? &k->c_next : &k->s_next;
+	__u32 peer = from_client ? k->s_next : k->c_next;
+
+	sp->tcp_flags = flags;
+	sp->seq = *next;
+	sp->ack = flags & SFW_TCP_ACK ? peer : 0;
+	sp->payload = payload;
+	*next += payload + !!(flags & SFW_TCP_SYN) + !!(flags & SFW_TCP_FIN);
+	if (from_client && k->via_tc)
+		return fx_tc(sp, NULL);
+	return fx_xdp(sp);
+}
+
+static SUITE_UNUSED int cli(struct conn *k, __u8 flags, __u16 payload)
+{
+	return conn_send(k, true, flags, payload);
+}
+
+static SUITE_UNUSED int srv(struct conn *k, __u8 flags, __u16 payload)
+{
+	return conn_send(k, false, flags, payload);
+}
+
+static SUITE_UNUSED struct sfw_session conn_session(const struct conn *k)
+{
+	struct sfw_session s;
+
+	GET_SESSION(&k->c, &s);
+	return s;
+}
+
+#define SYN SFW_TCP_SYN
+#define ACK SFW_TCP_ACK
+#define FIN SFW_TCP_FIN
+#define RST SFW_TCP_RST
+#define PSH SFW_TCP_PSH
+
+/* The three-way handshake, asserting each step passes. */
+static SUITE_UNUSED void conn_handshake(struct conn *k, int pass)
+{
+	cr_assert_eq(cli(k, SYN, 0), pass);
+	cr_assert_eq(srv(k, SYN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(cli(k, ACK, 0), pass);
+}
+
+#endif

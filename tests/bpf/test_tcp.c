@@ -1,0 +1,286 @@
+/* TCP state machine: handshake, both closing orders, simultaneous open and
+ * close, RST, retransmitted SYN, restart after TIME_WAIT, and the first
+ * packet rules (SYN required unless no-syn-check). */
+#include "tcp_conn.h"
+
+TestSuite(tcp, .init = suite_setup, .fini = suite_teardown);
+
+static void assert_state(const struct conn *k, __u8 tcp_state, __u32 timeout)
+{
+	struct sfw_session s = conn_session(k);
+
+	cr_assert_eq(s.tcp_state, tcp_state, "tcp state %u, expected %u", s.tcp_state, tcp_state);
+	cr_assert_eq(s.timeout_s, timeout, "timeout %u, expected %u", s.timeout_s, timeout);
+}
+
+Test(tcp, handshake)
+{
+	struct conn k;
+	struct sfw_session s;
+
+	conn_init(&k, CLI4, SRV4);
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_SYN_SENT, 20);
+	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_SYN_RECV, 20);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_ESTABLISHED, 1800);
+	s = conn_session(&k);
+	cr_assert_eq(s.wing[SFW_WING_IN].tcp_flags & SFW_WING_SEEN_SYN, SFW_WING_SEEN_SYN);
+	cr_assert_eq(s.wing[SFW_WING_OUT].tcp_flags & SFW_WING_SEEN_SYN, SFW_WING_SEEN_SYN);
+	cr_assert_eq(s.wing[SFW_WING_IN].packets, 2);
+	cr_assert_eq(s.wing[SFW_WING_OUT].packets, 1);
+	cr_assert_eq(s.state, SFW_SESS_VALID);
+	cr_assert_eq(fx_session_count(), 1);
+}
+
+/* What the sequence tracking records (the window check builds on it). */
+Test(tcp, sequence_tracking)
+{
+	struct conn k;
+	struct sfw_session s;
+
+	conn_init(&k, CLI6, SRV6);
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, ACK | PSH, 300), FX_XDP_PASS);   /* crosses 2^32 */
+	s = conn_session(&k);
+	cr_assert_eq(s.wing[SFW_WING_IN].seq_end, k.c_next);
+	cr_assert_eq(s.wing[SFW_WING_OUT].seq_end, k.s_next);
+	cr_assert_eq(s.wing[SFW_WING_IN].ack, k.s_next - 300);
+	cr_assert_eq(s.wing[SFW_WING_OUT].ack, k.c_next);
+	cr_assert_eq(s.wing[SFW_WING_IN].window, 65535);
+	assert_state(&k, SFW_TCP_ESTABLISHED, 1800);
+}
+
+Test(tcp, client_closes_first)
+{
+	struct conn k;
+
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_FIN_WAIT, 1800);
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_CLOSE_WAIT, 1800);
+	cr_assert_eq(srv(&k, ACK | PSH, 50), FX_XDP_PASS);   /* half-closed: data still flows */
+	assert_state(&k, SFW_TCP_CLOSE_WAIT, 1800);
+	cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_TIME_WAIT, 4);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_TIME_WAIT, 4);
+	cr_assert_eq(conn_session(&k).state, SFW_SESS_VALID);
+}
+
+Test(tcp, server_closes_first)
+{
+	struct conn k;
+
+	conn_init(&k, CLI6, SRV6);
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_FIN_WAIT, 1800);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_CLOSE_WAIT, 1800);
+	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_TIME_WAIT, 4);
+}
+
+/* An ACK that does not cover the FIN leaves the side half-closing. */
+Test(tcp, ack_below_fin_keeps_fin_wait)
+{
+	struct conn k;
+
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(cli(&k, FIN | ACK, 100), FX_XDP_PASS);
+	k.c_next -= 51;              /* the server acknowledges half the data */
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_FIN_WAIT, 1800);
+}
+
+Test(tcp, simultaneous_close)
+{
+	struct conn k;
+
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
+	k.c_next--;                  /* the server's FIN crosses: it has not seen ours */
+	cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
+	k.c_next++;
+	assert_state(&k, SFW_TCP_TIME_WAIT, 4);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_TIME_WAIT, 4);
+}
+
+Test(tcp, simultaneous_open)
+{
+	struct conn k;
+
+	conn_init(&k, CLI4, SRV4);
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, SYN, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_SYN_RECV, 20);
+	k.c_next--;
+	cr_assert_eq(cli(&k, SYN | ACK, 0), FX_XDP_PASS);
+	k.s_next--;
+	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_SYN_RECV, 20);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_ESTABLISHED, 1800);
+	cr_assert_eq(fx_session_count(), 1);
+}
+
+static void rst_closes(bool from_client)
+{
+	struct conn k;
+	struct sfw_session s;
+
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(conn_send(&k, from_client, RST | ACK, 0), FX_XDP_PASS,
+		     "the RST itself must reach the peer");
+	assert_state(&k, SFW_TCP_CLOSED, 2);
+	s = conn_session(&k);
+	cr_assert_eq(s.state, SFW_SESS_INVALIDATED);
+	cr_assert(s.wing[from_client ? SFW_WING_IN : SFW_WING_OUT].tcp_flags & SFW_WING_SEEN_RST);
+}
+
+Test(tcp, rst_from_server) { rst_closes(false); }
+Test(tcp, rst_from_client) { rst_closes(true); }
+
+/* A closed port answers the SYN with RST: the attempt ends at once. */
+Test(tcp, rst_answering_syn)
+{
+	struct conn k;
+
+	conn_init(&k, CLI6, SRV6);
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, RST | ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_CLOSED, 2);
+	cr_assert_eq(conn_session(&k).state, SFW_SESS_INVALIDATED);
+}
+
+Test(tcp, retransmitted_syn_keeps_session)
+{
+	struct conn k;
+	struct sfw_session s1, s2;
+
+	conn_init(&k, CLI4, SRV4);
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	s1 = conn_session(&k);
+	k.c_next--;
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	s2 = conn_session(&k);
+	cr_assert_eq(s2.id, s1.id);
+	cr_assert_eq(s2.tcp_state, SFW_TCP_SYN_SENT);
+	cr_assert_eq(s2.wing[SFW_WING_IN].packets, 2);
+	cr_assert_eq(s2.created_ns, s1.created_ns);
+	cr_assert_eq(fx_session_count(), 1);
+}
+
+/* Port reuse: a SYN on a finished connection starts a new session. */
+static void syn_restarts(bool rst)
+{
+	struct conn k;
+	struct sfw_session old, s;
+
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	if (rst) {
+		cr_assert_eq(srv(&k, RST, 0), FX_XDP_PASS);
+	} else {
+		cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
+		cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
+		cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+		assert_state(&k, SFW_TCP_TIME_WAIT, 4);
+	}
+	old = conn_session(&k);
+	k.c_next += 100000;
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	s = conn_session(&k);
+	cr_assert_neq(s.id, old.id, "a restarted connection is a new session");
+	cr_assert_neq(s.id, 0);
+	cr_assert_eq(s.tcp_state, SFW_TCP_SYN_SENT);
+	cr_assert_eq(s.state, SFW_SESS_VALID);
+	cr_assert_eq(s.timeout_s, 20);
+	cr_assert_eq(s.wing[SFW_WING_IN].packets, 1);
+	cr_assert_eq(s.wing[SFW_WING_OUT].packets, 0);
+	cr_assert_eq(s.wing[SFW_WING_OUT].tcp_flags, 0, "the old wing state is gone");
+	cr_assert_eq(fx_session_count(), 1);
+	cr_assert_eq(fx_counter(SFW_CNT_IN_CONNECTIONS), 2);
+}
+
+Test(tcp, syn_after_time_wait_restarts) { syn_restarts(false); }
+Test(tcp, syn_after_rst_restarts) { syn_restarts(true); }
+
+static void first_packet_refused(__u8 flags)
+{
+	struct conn k;
+
+	conn_init(&k, CLI4, SRV4);
+	cr_assert_eq(cli(&k, flags, 10), FX_XDP_DROP, "flags %#x opened a session", flags);
+	cr_assert_eq(fx_session_count(), 0);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_TCP_NO_SYN), 1);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_PERMITTED_PKTS), 0);
+}
+
+Test(tcp, first_ack_refused) { first_packet_refused(ACK); }
+Test(tcp, first_ack_psh_refused) { first_packet_refused(ACK | PSH); }
+Test(tcp, first_synack_refused) { first_packet_refused(SYN | ACK); }
+Test(tcp, first_fin_refused) { first_packet_refused(FIN | ACK); }
+Test(tcp, first_rst_refused) { first_packet_refused(RST); }
+Test(tcp, first_syn_rst_refused) { first_packet_refused(SYN | RST); }
+Test(tcp, first_no_flags_refused) { first_packet_refused(0); }
+
+/* no-syn-check joins connections already running (after a restart). */
+Test(tcp, no_syn_check_joins_midstream)
+{
+	struct conn k;
+	struct sfw_session s;
+
+	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
+	conn_init(&k, CLI6, SRV6);
+	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
+	s = conn_session(&k);
+	cr_assert_eq(s.tcp_state, SFW_TCP_ESTABLISHED);
+	cr_assert_eq(s.timeout_s, 1800);
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_session(&k).wing[SFW_WING_OUT].packets, 1);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_TCP_NO_SYN), 0);
+}
+
+/* ...but a lone RST never opens anything. */
+Test(tcp, no_syn_check_still_refuses_rst)
+{
+	struct conn k;
+
+	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
+	conn_init(&k, CLI4, SRV4);
+	cr_assert_eq(cli(&k, RST, 0), FX_XDP_DROP);
+	cr_assert_eq(fx_session_count(), 0);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_TCP_NO_SYN), 1);
+}
+
+/* Timeouts are read from the config map at each transition. */
+Test(tcp, timeouts_follow_config)
+{
+	struct conn k;
+
+	cr_assert_eq(fx_set_timeout(SFW_TO_TCP_INITIAL, 7), 0);
+	cr_assert_eq(fx_set_timeout(SFW_TO_TCP_ESTABLISHED, 300), 0);
+	cr_assert_eq(fx_set_timeout(SFW_TO_TCP_HALF_CLOSED, 30), 0);
+	cr_assert_eq(fx_set_timeout(SFW_TO_TCP_TIME_WAIT, 9), 0);
+	conn_init(&k, CLI4, SRV4);
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_SYN_SENT, 7);
+	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_ESTABLISHED, 300);
+	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_FIN_WAIT, 30);
+	cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_TIME_WAIT, 9);
+}
