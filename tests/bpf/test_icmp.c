@@ -1,0 +1,185 @@
+/* ICMP: echo replies need the request's session; errors pass when the
+ * packet they quote belongs to a live session and never open one;
+ * neighbour discovery passes untracked. */
+#include "suite.h"
+
+TestSuite(icmp, .init = suite_setup, .fini = suite_teardown);
+
+static struct pb_spec echo(const char *src, const char *dst, bool v6, __u16 id)
+{
+	return (struct pb_spec){
+		.src = src, .dst = dst, .proto = v6 ? SFW_IPPROTO_ICMP6 : SFW_IPPROTO_ICMP,
+		.icmp_type = v6 ? SFW_ICMPV6_ECHO_REQUEST : SFW_ICMP_ECHO,
+		.icmp_id = id, .icmp_seq = 1, .payload = 56,
+	};
+}
+
+static void reply_without_request(bool v6)
+{
+	struct pb_spec req = echo(v6 ? CLI6 : CLI4, v6 ? SRV6 : SRV4, v6, 7);
+	struct pb_spec rep = pb_reverse(&req);
+
+	cr_assert_eq(fx_xdp(&rep), FX_XDP_DROP);
+	cr_assert_eq(fx_session_count(), 0);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_NO_SESSION), 1);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_PERMITTED_PKTS), 0);
+	cr_assert_eq(fx_counter(SFW_CNT_IN_ICMP), 1);
+}
+
+Test(icmp, echo_reply_without_session_v4) { reply_without_request(false); }
+Test(icmp, echo_reply_without_session_v6) { reply_without_request(true); }
+
+/* A reply answers one request: another identifier has no session. */
+Test(icmp, echo_reply_other_identifier_dropped)
+{
+	struct pb_spec req = echo(CLI4, SRV4, false, 7);
+	struct pb_spec rep = pb_reverse(&req);
+
+	cr_assert_eq(fx_xdp(&req), FX_XDP_PASS);
+	rep.icmp_id = 8;
+	cr_assert_eq(fx_xdp(&rep), FX_XDP_DROP);
+	rep.icmp_id = 7;
+	cr_assert_eq(fx_xdp(&rep), FX_XDP_PASS);
+	cr_assert_eq(fx_session_count(), 1);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_NO_SESSION), 1);
+}
+
+/* An error from a router on the path, quoting the packet it is about. */
+static struct pb_spec error_about(const struct pb_spec *quoted, const char *from, bool v6,
+				  __u8 type, __u8 code)
+{
+	return (struct pb_spec){
+		.src = from, .dst = quoted->src, .proto = v6 ? SFW_IPPROTO_ICMP6 : SFW_IPPROTO_ICMP,
+		.icmp_type = type, .icmp_code = code, .inner = quoted,
+	};
+}
+
+Test(icmp, port_unreachable_about_live_udp_passes)
+{
+	struct pb_spec udp = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+			       .sport = 33434, .dport = 53, .payload = 20 };
+	struct pb_spec err = error_about(&udp, SRV4, false, SFW_ICMP_DEST_UNREACH, 3);
+	struct sfw_session s;
+
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	cr_assert_eq(fx_xdp(&err), FX_XDP_PASS);
+	cr_assert_eq(fx_session_count(), 1, "an error never opens a session");
+	GET_SESSION(&udp, &s);
+	cr_assert_eq(s.wing[SFW_WING_IN].packets, 1);
+}
+
+/* RFC 792 quotes only the IP header and 8 bytes: enough for the ports. */
+Test(icmp, time_exceeded_minimal_quote_passes)
+{
+	struct pb_spec tcp = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_TCP,
+			       .sport = 40000, .dport = 80, .tcp_flags = SFW_TCP_SYN,
+			       .ip_opts = 8 };
+	struct pb_spec err = error_about(&tcp, OTH4, false, SFW_ICMP_TIME_EXCEEDED, 0);
+
+	err.inner_quote = 20 + 8 + 8;
+	cr_assert_eq(fx_xdp(&tcp), FX_XDP_PASS);
+	cr_assert_eq(fx_xdp(&err), FX_XDP_PASS);
+	cr_assert_eq(fx_session_count(), 1);
+}
+
+/* The quoted packet may be either direction of the session. */
+Test(icmp, error_about_reply_direction_passes)
+{
+	struct pb_spec udp = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+			       .sport = 5000, .dport = 53 };
+	struct pb_spec back = pb_reverse(&udp);
+	struct pb_spec err = error_about(&back, OTH4, false, SFW_ICMP_DEST_UNREACH, 1);
+
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	cr_assert_eq(fx_xdp(&err), FX_XDP_PASS);
+}
+
+Test(icmp, error_about_no_session_dropped)
+{
+	struct pb_spec udp = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+			       .sport = 5000, .dport = 53 };
+	struct pb_spec other = udp;
+	struct pb_spec err = error_about(&other, SRV4, false, SFW_ICMP_DEST_UNREACH, 3);
+
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	other.sport = 5001;   /* same hosts, another flow */
+	cr_assert_eq(fx_xdp(&err), FX_XDP_DROP);
+	cr_assert_eq(fx_session_count(), 1);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_NO_SESSION), 1);
+}
+
+Test(icmp, v6_packet_too_big_about_live_tcp_passes)
+{
+	struct pb_spec tcp = { .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_TCP,
+			       .sport = 40000, .dport = 443, .tcp_flags = SFW_TCP_SYN,
+			       .payload = 1200 };
+	struct pb_spec err = error_about(&tcp, "2001:db8:ffff::1", true, SFW_ICMPV6_PKT_TOOBIG, 0);
+	struct pb_spec stray = tcp;
+
+	err.inner_quote = 1232 - 48;   /* what fits the minimum MTU */
+	cr_assert_eq(fx_xdp(&tcp), FX_XDP_PASS);
+	cr_assert_eq(fx_xdp(&err), FX_XDP_PASS);
+	stray.dport = 444;
+	err.inner = &stray;
+	cr_assert_eq(fx_xdp(&err), FX_XDP_DROP);
+	cr_assert_eq(fx_session_count(), 1);
+}
+
+/* Errors about a ping (traceroute with ICMP) are keyed on its identifier. */
+Test(icmp, v6_time_exceeded_about_echo)
+{
+	struct pb_spec req = echo(CLI6, SRV6, true, 99);
+	struct pb_spec err = error_about(&req, "2001:db8:ffff::1", true, SFW_ICMPV6_TIME_EXCEED, 0);
+	struct pb_spec other = req;
+
+	cr_assert_eq(fx_xdp(&req), FX_XDP_PASS);
+	cr_assert_eq(fx_xdp(&err), FX_XDP_PASS);
+	other.icmp_id = 100;
+	err.inner = &other;
+	cr_assert_eq(fx_xdp(&err), FX_XDP_DROP);
+	cr_assert_eq(fx_session_count(), 1);
+}
+
+Test(icmp, v4_unreachable_about_echo)
+{
+	struct pb_spec req = echo(CLI4, SRV4, false, 3);
+	struct pb_spec err = error_about(&req, OTH4, false, SFW_ICMP_DEST_UNREACH, 1);
+
+	cr_assert_eq(fx_xdp(&req), FX_XDP_PASS);
+	cr_assert_eq(fx_xdp(&err), FX_XDP_PASS);
+}
+
+/* A quote too short to name the ports cannot be matched to a session. */
+Test(icmp, error_with_short_quote_dropped)
+{
+	struct pb_spec udp = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+			       .sport = 5000, .dport = 53 };
+	struct pb_spec err = error_about(&udp, SRV4, false, SFW_ICMP_DEST_UNREACH, 3);
+
+	err.inner_quote = 20 + 2;
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	cr_assert_eq(fx_xdp(&err), FX_XDP_DROP);
+	cr_assert_eq(fx_session_count(), 1);
+}
+
+/* Neighbour discovery is IPv6's ARP: it passes and opens nothing. */
+Test(icmp, neighbour_solicitation_untracked)
+{
+	struct pb_spec ns = { .src = CLI6, .dst = "ff02::1:ff00:20", .proto = SFW_IPPROTO_ICMP6,
+			      .icmp_type = 135, .ttl = 255, .payload = 24 };
+
+	cr_assert_eq(fx_xdp(&ns), FX_XDP_PASS);
+	cr_assert_eq(fx_session_count(), 0);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_UNTRACKED_PKTS), 1);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_PERMITTED_PKTS), 0);
+}
+
+Test(icmp, mld_report_untracked)
+{
+	struct pb_spec mld = { .src = CLI6, .dst = "ff02::16", .proto = SFW_IPPROTO_ICMP6,
+			       .icmp_type = SFW_ICMPV6_MLD2_REPORT, .ttl = 1, .payload = 20 };
+
+	cr_assert_eq(fx_xdp(&mld), FX_XDP_PASS);
+	cr_assert_eq(fx_session_count(), 0);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_UNTRACKED_PKTS), 1);
+}
