@@ -1,0 +1,347 @@
+/* The word tree: abbreviations, options in any order, every error with its
+ * exact message, and `?` help. */
+#include <criterion/criterion.h>
+#include <string.h>
+#include "commands.h"
+#include "flow_fixture.h"
+
+static struct sfw_cmdline cl;
+static struct uf_parse p;
+
+static void ok(const char *line)
+{
+	uf_parse_line(line, &cl, &p);
+	cr_assert_eq(p.rc, 0, "'%s': rc %d, err: %s", line, p.rc, p.err);
+	cr_assert_str_eq(p.err, "");
+}
+
+/* The command line fails with exactly this message (one line). */
+static void fails(const char *line, const char *msg)
+{
+	char want[1024];
+
+	uf_parse_line(line, &cl, &p);
+	cr_assert_eq(p.rc, SFW_PARSE_ERROR, "'%s' parsed", line);
+	snprintf(want, sizeof(want), "%s\n", msg);
+	cr_assert_str_eq(p.err, want);
+	cr_assert_str_eq(p.out, "");
+}
+
+static const char *help(const char *line)
+{
+	uf_parse_line(line, &cl, &p);
+	cr_assert_eq(p.rc, SFW_PARSE_HELP, "'%s': rc %d, err: %s", line, p.rc, p.err);
+	return p.out;
+}
+
+static void fini(void)
+{
+	uf_parse_free(&p);
+}
+
+TestSuite(grammar, .fini = fini);
+
+Test(grammar, abbreviated_junos_style)
+{
+	ok("sh sec fl sess prot tcp");
+	cr_assert_eq(cl.cmd->run, sfw_cmd_show_session);
+	cr_assert_str_eq(cl.path, "show security flow session");
+	cr_assert(cl.v[SFW_SLOT_PROTO].set);
+	cr_assert_eq(cl.v[SFW_SLOT_PROTO].num, 6);
+	cr_assert_not(cl.json);
+}
+
+Test(grammar, filters_in_any_order)
+{
+	ok("show security flow session destination-prefix 198.51.100.0/24 protocol tcp");
+	cr_assert_eq(cl.v[SFW_SLOT_DST_PREFIX].pfx.len, 24);
+	cr_assert_eq(cl.v[SFW_SLOT_PROTO].num, 6);
+	uf_parse_free(&p);
+	ok("show security flow session protocol 17 source-port 53 extensive family inet6 "
+	   "destination-port 0 interface lo application junos-http policy default-permit "
+	   "source-prefix 2001:db8::/32 session-identifier 18446744073709551615");
+	cr_assert_eq(cl.v[SFW_SLOT_PROTO].num, 17);
+	cr_assert_eq(cl.v[SFW_SLOT_SRC_PORT].num, 53);
+	cr_assert_eq(cl.v[SFW_SLOT_DST_PORT].num, 0);
+	cr_assert_eq(cl.v[SFW_SLOT_VIEW].num, SFW_VIEW_EXTENSIVE);
+	cr_assert_eq(cl.v[SFW_SLOT_FAMILY].num, 1);
+	cr_assert_eq(cl.v[SFW_SLOT_IFACE].num, 1);
+	cr_assert_str_eq(cl.v[SFW_SLOT_APP].str, "junos-http");
+	cr_assert_str_eq(cl.v[SFW_SLOT_POLICY].str, "default-permit");
+	cr_assert_eq(cl.v[SFW_SLOT_SRC_PREFIX].pfx.family, SFW_FAMILY_INET6);
+	cr_assert_eq(cl.v[SFW_SLOT_ID].num, 18446744073709551615ULL);
+}
+
+Test(grammar, json_flag_anywhere)
+{
+	ok("--json sh sec fl sess");
+	cr_assert(cl.json);
+	uf_parse_free(&p);
+	ok("sh sec -j fl sess summary");
+	cr_assert(cl.json);
+	cr_assert_eq(cl.v[SFW_SLOT_VIEW].num, SFW_VIEW_SUMMARY);
+}
+
+Test(grammar, exact_word_beats_longer_sibling)
+{
+	ok("sh sec fl sess family inet");
+	cr_assert_eq(cl.v[SFW_SLOT_FAMILY].num, 0);
+	uf_parse_free(&p);
+	ok("sh sec fl sess family inet6");
+	cr_assert_eq(cl.v[SFW_SLOT_FAMILY].num, 1);
+}
+
+Test(grammar, bad_port)
+{
+	fails("show security flow session source-port 70000",
+	      "sfw: invalid value '70000' for 'source-port'; expected a port number 0..65535");
+	uf_parse_free(&p);
+	fails("sh sec fl sess destination-port -1",
+	      "sfw: invalid value '-1' for 'destination-port'; expected a port number 0..65535");
+}
+
+Test(grammar, bad_prefix)
+{
+	fails("show security flow session source-prefix 300.1.1.1/33",
+	      "sfw: invalid value '300.1.1.1/33' for 'source-prefix'; "
+	      "expected an IPv4 or IPv6 address with optional /length");
+	uf_parse_free(&p);
+	fails("sh sec fl sess destination-prefix 2001:db8::/129",
+	      "sfw: invalid value '2001:db8::/129' for 'destination-prefix'; "
+	      "expected an IPv4 or IPv6 address with optional /length");
+}
+
+Test(grammar, bad_protocol)
+{
+	fails("show security flow session protocol 256",
+	      "sfw: invalid value '256' for 'protocol'; expected a protocol name (ah, egp, "
+	      "esp, gre, icmp, icmp6, igmp, ipip, ospf, pim, rsvp, sctp, tcp, udp) or "
+	      "number 0..255");
+}
+
+Test(grammar, bad_session_identifier)
+{
+	fails("show security flow session session-identifier 0",
+	      "sfw: invalid value '0' for 'session-identifier'; "
+	      "expected a session identifier 1..18446744073709551615");
+	uf_parse_free(&p);
+	fails("sh sec fl sess session-identifier 18446744073709551616",
+	      "sfw: invalid value '18446744073709551616' for 'session-identifier'; "
+	      "expected a session identifier 1..18446744073709551615");
+}
+
+Test(grammar, bad_interface_application_choice)
+{
+	fails("sh sec fl sess interface nosuchif0",
+	      "sfw: invalid value 'nosuchif0' for 'interface'; "
+	      "expected an existing interface name or index");
+	uf_parse_free(&p);
+	fails("sh sec fl sess application bogus",
+	      "sfw: invalid value 'bogus' for 'application'; "
+	      "expected a predefined application (junos-http, http, dns, ...; see help)");
+	uf_parse_free(&p);
+	fails("sh sec fl sess family in",
+	      "sfw: invalid value 'in' for 'family'; expected one of: inet, inet6");
+}
+
+Test(grammar, repeated_filter)
+{
+	fails("sh sec fl sess prot tcp source-port 1 protocol udp", "sfw: 'protocol' given twice");
+}
+
+Test(grammar, value_less_filter)
+{
+	fails("sh sec fl sess protocol",
+	      "sfw: missing value for 'protocol'; expected a protocol name (ah, egp, esp, "
+	      "gre, icmp, icmp6, igmp, ipip, ospf, pim, rsvp, sctp, tcp, udp) or number 0..255");
+	uf_parse_free(&p);
+	fails("clear services stateful-firewall flows source-prefix",
+	      "sfw: missing value for 'source-prefix'; "
+	      "expected an IPv4 or IPv6 address with optional /length");
+}
+
+Test(grammar, unknown_filter)
+{
+	fails("sh sec fl sess colour red",
+	      "sfw: unknown word 'colour' after 'show security flow session'; expected one of: "
+	      "application, brief, destination-prefix, destination-port, extensive, family, "
+	      "interface, policy, protocol, session-identifier, source-prefix, source-port, summary");
+}
+
+Test(grammar, unknown_filter_lists_only_what_is_left)
+{
+	fails("sh sec fl sess extensive prot tcp nope",
+	      "sfw: unknown word 'nope' after 'show security flow session'; expected one of: "
+	      "application, destination-prefix, destination-port, family, interface, policy, "
+	      "session-identifier, source-prefix, source-port");
+}
+
+Test(grammar, ambiguous_words)
+{
+	fails("s", "sfw: ambiguous word 's'; could be: set, show, status");
+	uf_parse_free(&p);
+	fails("sh sec fl sess sou 1",
+	      "sfw: ambiguous word 'sou' after 'show security flow session'; "
+	      "could be: source-prefix, source-port");
+	uf_parse_free(&p);
+	fails("sh sec fl s", "sfw: ambiguous word 's' after 'show security flow'; "
+	      "could be: session, status");
+}
+
+Test(grammar, unknown_and_incomplete_commands)
+{
+	fails("frobnicate", "sfw: unknown word 'frobnicate'; expected one of: attach, clear, "
+	      "completion, detach, help, set, show, status");
+	uf_parse_free(&p);
+	fails("", "sfw: missing command; expected one of: attach, clear, completion, detach, "
+	      "help, set, show, status");
+	uf_parse_free(&p);
+	fails("show security", "sfw: incomplete command 'show security'; expected one of: flow");
+	uf_parse_free(&p);
+	fails("status now", "sfw: unknown word 'now' after 'status'; the command ends there");
+}
+
+Test(grammar, view_words_exclusive)
+{
+	fails("sh sec fl sess extensive summary",
+	      "sfw: 'summary' cannot be combined with 'extensive'");
+	uf_parse_free(&p);
+	fails("sh sec fl sess brief prot tcp brief", "sfw: 'brief' given twice");
+}
+
+Test(grammar, clear_session_needs_a_selection)
+{
+	fails("clear security flow session",
+	      "sfw: incomplete command 'clear security flow session'; expected one of: all, "
+	      "application, destination-prefix, destination-port, family, interface, policy, "
+	      "protocol, session-identifier, source-prefix, source-port");
+	uf_parse_free(&p);
+	fails("clear sec fl sess all prot tcp", "sfw: 'protocol' cannot be combined with 'all'");
+	uf_parse_free(&p);
+	fails("clear sec fl sess prot tcp all", "sfw: 'all' cannot be combined with 'protocol'");
+	uf_parse_free(&p);
+	ok("clear sec fl sess all");
+	cr_assert_eq(cl.cmd->run, sfw_cmd_clear_session);
+	uf_parse_free(&p);
+	ok("clear sec fl sess session-identifier 42");
+	cr_assert_eq(cl.v[SFW_SLOT_ID].num, 42);
+}
+
+Test(grammar, clear_services_filters)
+{
+	ok("clear services stateful-firewall flows");
+	cr_assert_eq(cl.cmd->run, sfw_cmd_clear_services);
+	uf_parse_free(&p);
+	ok("cl serv st fl application-protocol http service-set default source-port 1 "
+	   "destination-port 2 destination-prefix 10.0.0.0/8 source-prefix ::1 protocol gre "
+	   "interface 1");
+	cr_assert_str_eq(cl.v[SFW_SLOT_APP].str, "http");
+	cr_assert_str_eq(cl.v[SFW_SLOT_SERVICE_SET].str, "default");
+	cr_assert_eq(cl.v[SFW_SLOT_PROTO].num, 47);
+	uf_parse_free(&p);
+	fails("cl serv st fl family inet",
+	      "sfw: unknown word 'family' after 'clear services stateful-firewall flows'; "
+	      "expected one of: application-protocol, destination-port, destination-prefix, "
+	      "interface, protocol, service-set, source-port, source-prefix");
+}
+
+Test(grammar, attach_detach_forms)
+{
+	ok("attach veth0 veth1 --mode generic max-sessions 5000");
+	cr_assert_eq(cl.cmd->run, sfw_cmd_attach);
+	cr_assert_eq(cl.npos, 2);
+	cr_assert_str_eq(cl.pos[1], "veth1");
+	cr_assert_eq(cl.v[SFW_SLOT_MODE].num, 1);
+	cr_assert_eq(cl.v[SFW_SLOT_MAX_SESSIONS].num, 5000);
+	uf_parse_free(&p);
+	fails("attach veth0 mode turbo",
+	      "sfw: invalid value 'turbo' for 'mode'; expected one of: native, generic");
+	uf_parse_free(&p);
+	fails("attach", "sfw: incomplete command 'attach'; expected one of: <interface>, "
+	      "max-sessions, mode");
+	uf_parse_free(&p);
+	ok("detach --all");
+	cr_assert(cl.v[SFW_SLOT_ALL].set);
+	cr_assert_eq(cl.npos, 0);
+	uf_parse_free(&p);
+	fails("detach veth0 all", "sfw: 'all' cannot be combined with 'veth0'");
+}
+
+Test(grammar, set_forms)
+{
+	ok("set security flow udp-timeout 30 tcp-initial-timeout 5 no-syn-check");
+	cr_assert_eq(cl.cmd->run, sfw_cmd_set_flow);
+	cr_assert_eq(cl.v[SFW_SLOT_TIMEOUT + SFW_TO_UDP].num, 30);
+	cr_assert_eq(cl.v[SFW_SLOT_TIMEOUT + SFW_TO_TCP_INITIAL].num, 5);
+	cr_assert_eq(cl.v[SFW_SLOT_SYN_CHECK].num, 0);
+	uf_parse_free(&p);
+	fails("set sec fl syn-check no-syn-check",
+	      "sfw: 'no-syn-check' cannot be combined with 'syn-check'");
+	uf_parse_free(&p);
+	fails("set sec fl udp-timeout x",
+	      "sfw: invalid value 'x' for 'udp-timeout'; expected a number 0..4294967295");
+	uf_parse_free(&p);
+	ok("set sec pol default-policy deny");
+	cr_assert_eq(cl.v[SFW_SLOT_DEFAULT_POLICY].num, 1);
+	uf_parse_free(&p);
+	fails("set sec pol default-policy drop",
+	      "sfw: invalid value 'drop' for 'default-policy'; expected one of: permit-all, deny-all");
+}
+
+Test(grammar, help_lists_next_words)
+{
+	cr_assert_str_eq(help("show ?"),
+		"Possible completions:\n"
+		"  security                Show security information\n");
+	uf_parse_free(&p);
+	cr_assert_str_eq(help("sh sec fl sess prot tcp extensive s?"),
+		"Possible completions:\n"
+		"  session-identifier      Session with this identifier\n"
+		"  source-prefix           Source IP prefix or address\n"
+		"  source-port             Source port (0..65535)\n");
+	uf_parse_free(&p);
+	cr_assert_str_eq(help("clear sec fl ?"),
+		"Possible completions:\n"
+		"  session                 Clear sessions (filters, session-identifier or all)\n");
+}
+
+Test(grammar, help_on_options_node_offers_enter)
+{
+	static const char head[] = "Possible completions:\n"
+		"  <[Enter]>               Execute this command\n"
+		"  application             Application name\n"
+		"  brief                   Display brief output (default)\n";
+	const char *out = help("sh sec fl sess ?");
+
+	cr_assert(!strncmp(out, head, strlen(head)), "%s", out);
+	cr_assert(strstr(out, "  summary                 Display output summary\n"), "%s", out);
+}
+
+Test(grammar, help_on_value)
+{
+	const char *out = help("sh sec fl sess family ?");
+
+	cr_assert_str_eq(out, "Possible completions:\n"
+		"  <choice>                one of: inet, inet6\n"
+		"  inet                    \n"
+		"  inet6                   \n");
+	uf_parse_free(&p);
+	out = help("sh sec fl sess protocol ?");
+	cr_assert(strstr(out, "  tcp                     IP protocol 6\n"), "%s", out);
+}
+
+Test(grammar, help_command)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ok("help show security");
+	f = open_memstream(&out, &len);
+	cl.out = f;
+	cr_assert_eq(cl.cmd->run(&cl), SFW_EXIT_OK);
+	fclose(f);
+	cr_assert_str_eq(out, "Possible completions:\n"
+		"  flow                    Show flow information\n");
+	free(out);
+}

@@ -1,0 +1,103 @@
+/* Value parsing: the edges of every type. */
+#include <criterion/criterion.h>
+#include <string.h>
+#include "applications.h"
+#include "protocols.h"
+#include "values.h"
+
+static struct sfw_value v;
+
+static bool parses(enum sfw_arg_type t, const char *word)
+{
+	return sfw_parse_value(t, NULL, word, &v) == 0;
+}
+
+Test(values, ports)
+{
+	cr_assert(parses(SFW_ARG_PORT, "0"));
+	cr_assert(parses(SFW_ARG_PORT, "65535"));
+	cr_assert_eq(v.num, 65535);
+	cr_assert_not(parses(SFW_ARG_PORT, "65536"));
+	cr_assert_not(parses(SFW_ARG_PORT, "70000"));
+	cr_assert_not(parses(SFW_ARG_PORT, ""));
+	cr_assert_not(parses(SFW_ARG_PORT, "+1"));
+	cr_assert_not(parses(SFW_ARG_PORT, "0x10"));
+	cr_assert_not(parses(SFW_ARG_PORT, "22 "));
+	cr_assert_not(parses(SFW_ARG_PORT, "99999999999999999999999"));
+}
+
+Test(values, protocols)
+{
+	cr_assert(parses(SFW_ARG_PROTO, "tcp"));
+	cr_assert_eq(v.num, 6);
+	cr_assert(parses(SFW_ARG_PROTO, "icmp6"));
+	cr_assert_eq(v.num, 58);
+	cr_assert(parses(SFW_ARG_PROTO, "0"));
+	cr_assert(parses(SFW_ARG_PROTO, "255"));
+	cr_assert_not(parses(SFW_ARG_PROTO, "256"));
+	cr_assert_not(parses(SFW_ARG_PROTO, "TCP"));
+	cr_assert_not(parses(SFW_ARG_PROTO, "tc"));
+	cr_assert_str_eq(sfw_proto_name(132), "sctp");
+	cr_assert_null(sfw_proto_name(253));
+}
+
+Test(values, prefixes)
+{
+	cr_assert(parses(SFW_ARG_PREFIX, "198.51.100.0/24"));
+	cr_assert_eq(v.pfx.family, SFW_FAMILY_INET);
+	cr_assert_eq(v.pfx.len, 24);
+	cr_assert(parses(SFW_ARG_PREFIX, "192.0.2.1"));
+	cr_assert_eq(v.pfx.len, 32);
+	cr_assert(parses(SFW_ARG_PREFIX, "0.0.0.0/0"));
+	cr_assert(parses(SFW_ARG_PREFIX, "2001:db8::/32"));
+	cr_assert_eq(v.pfx.family, SFW_FAMILY_INET6);
+	cr_assert(parses(SFW_ARG_PREFIX, "::1"));
+	cr_assert_eq(v.pfx.len, 128);
+	cr_assert_not(parses(SFW_ARG_PREFIX, "300.1.1.1/33"));
+	cr_assert_not(parses(SFW_ARG_PREFIX, "1.1.1.1/33"));
+	cr_assert_not(parses(SFW_ARG_PREFIX, "1.1.1.1/"));
+	cr_assert_not(parses(SFW_ARG_PREFIX, "/8"));
+	cr_assert_not(parses(SFW_ARG_PREFIX, "2001:db8::/129"));
+	cr_assert_not(parses(SFW_ARG_PREFIX, "host"));
+}
+
+Test(values, prefix_match)
+{
+	union sfw_addr a = { 0 };
+
+	cr_assert(parses(SFW_ARG_PREFIX, "198.51.100.128/25"));
+	a.bytes[0] = 198, a.bytes[1] = 51, a.bytes[2] = 100, a.bytes[3] = 200;
+	cr_assert(sfw_prefix_match(&v.pfx, SFW_FAMILY_INET, &a));
+	a.bytes[3] = 100;
+	cr_assert_not(sfw_prefix_match(&v.pfx, SFW_FAMILY_INET, &a));
+	cr_assert_not(sfw_prefix_match(&v.pfx, SFW_FAMILY_INET6, &a));
+	cr_assert(parses(SFW_ARG_PREFIX, "0.0.0.0/0"));
+	cr_assert(sfw_prefix_match(&v.pfx, SFW_FAMILY_INET, &a));
+}
+
+Test(values, session_identifiers)
+{
+	cr_assert(parses(SFW_ARG_ID, "1"));
+	cr_assert(parses(SFW_ARG_ID, "4294967296"));
+	cr_assert(parses(SFW_ARG_ID, "18446744073709551615"));
+	cr_assert_not(parses(SFW_ARG_ID, "0"));
+	cr_assert_not(parses(SFW_ARG_ID, "18446744073709551616"));
+}
+
+Test(values, choices_and_applications)
+{
+	static const char *const c[] = { "permit-all", "deny-all", NULL };
+
+	cr_assert_eq(sfw_match_choice(c, "d"), 1);
+	cr_assert_eq(sfw_match_choice(c, "permit-all"), 0);
+	cr_assert_eq(sfw_match_choice(c, "x"), -1);
+	cr_assert(parses(SFW_ARG_APP, "junos-https"));
+	cr_assert(parses(SFW_ARG_APP, "https"));
+	cr_assert(parses(SFW_ARG_APP, "dns"));
+	cr_assert_not(parses(SFW_ARG_APP, "junos-"));
+	cr_assert_not(parses(SFW_ARG_APP, "htt"));
+	cr_assert_str_eq(sfw_app_classify(0, SFW_IPPROTO_TCP, 443)->name, "junos-https");
+	cr_assert_str_eq(sfw_app_classify(0, SFW_IPPROTO_ICMP, 4711)->name, "junos-icmp-ping");
+	cr_assert_null(sfw_app_classify(0, SFW_IPPROTO_UDP, 443));
+	cr_assert_str_eq(sfw_app_classify(6, SFW_IPPROTO_UDP, 1)->name, "junos-http");
+}
