@@ -12,12 +12,14 @@ static __always_inline int sfw_parse_embedded(void *data, void *end, const struc
 					      struct sfw_pkt *in)
 {
 	__u32 off = p->l4_off + sizeof(struct icmphdr);
+	/* the quote ends with the IP packet; bytes after it are link padding */
+	__u32 l3_end = p->l3_off + p->l3_len;
 	__u8 *l4;
 
 	if (p->family == SFW_FAMILY_INET) {
 		struct iphdr *ip = data + off;
 
-		if ((void *)(ip + 1) > end || ip->ihl < 5)
+		if ((void *)(ip + 1) > end || off + sizeof(*ip) > l3_end || ip->ihl < 5)
 			return -1;
 		in->src.v4 = ip->saddr;
 		in->dst.v4 = ip->daddr;
@@ -26,7 +28,7 @@ static __always_inline int sfw_parse_embedded(void *data, void *end, const struc
 	} else {
 		struct ipv6hdr *ip6 = data + off;
 
-		if ((void *)(ip6 + 1) > end)
+		if ((void *)(ip6 + 1) > end || off + sizeof(*ip6) > l3_end)
 			return -1;
 		__builtin_memcpy(&in->src, &ip6->saddr, 16);
 		__builtin_memcpy(&in->dst, &ip6->daddr, 16);
@@ -35,7 +37,7 @@ static __always_inline int sfw_parse_embedded(void *data, void *end, const struc
 	}
 	in->family = p->family;
 	l4 = data + (off & 0xffff);
-	if ((void *)(l4 + 8) > end)
+	if ((void *)(l4 + 8) > end || (off & 0xffff) + 8 > l3_end)
 		return -1;
 	if (in->proto == SFW_IPPROTO_ICMP || in->proto == SFW_IPPROTO_ICMP6) {
 		/* only an echo request can be about a session: its id */
