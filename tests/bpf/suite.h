@@ -4,6 +4,7 @@
 #ifndef SFW_TESTS_BPF_SUITE_H
 #define SFW_TESTS_BPF_SUITE_H
 
+#include <errno.h>
 #include <string.h>
 #include <criterion/criterion.h>
 #include "bpf_fixture.h"

@@ -183,3 +183,20 @@ Test(icmp, mld_report_untracked)
 	cr_assert_eq(fx_session_count(), 0);
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_UNTRACKED_PKTS), 1);
 }
+
+/* Bytes after the IP packet are link padding, not a quote: an error whose
+ * own length ends after the ICMP header is about nothing. */
+Test(icmp, quote_in_link_padding_ignored)
+{
+	struct pb_spec udp = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+			       .sport = 5000, .dport = 53 };
+	struct pb_spec err = error_about(&udp, SRV4, false, SFW_ICMP_DEST_UNREACH, 3);
+	struct pb_pkt p;
+
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	cr_assert_eq(pb_build(&err, &p), 0);
+	p.data[p.l3_off + 2] = 0;
+	p.data[p.l3_off + 3] = 20 + 8;   /* IP and ICMP headers only */
+	cr_assert_eq(fx_xdp_frame(p.data, p.len), FX_XDP_DROP);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_PERMITTED_PKTS), 1, "only the UDP packet passed");
+}

@@ -24,9 +24,6 @@
 #include "tc_egress.skel.h"
 
 #define FX_BPFFS "/sys/fs/bpf"
-/* Metadata put in front of frames shorter than the Ethernet header, which
- * test runs otherwise refuse: the program still sees only the frame. */
-#define FX_META 16
 
 static struct {
 	struct xdp_ingress *xdp;
@@ -152,22 +149,11 @@ void fx_teardown(void)
 
 int fx_xdp_frame(const void *data, __u32 len)
 {
-	static __u8 buf[FX_META + PB_MAX];
-	__u32 meta = len < SFW_ETH_HLEN ? FX_META : 0;
-	struct xdp_md ctx = {
-		.data = meta,
-		.data_end = meta + len,
-		.ingress_ifindex = FX_IFINDEX,
-	};
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = buf, .data_size_in = meta + len,
+	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = FX_IFINDEX };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = data, .data_size_in = len,
 		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
-	int err;
+	int err = bpf_prog_test_run_opts(bpf_program__fd(fx.xdp->progs.sfw_xdp_ingress), &o);
 
-	if (len > PB_MAX)
-		return -EINVAL;
-	memset(buf, 0, meta);
-	memcpy(buf + meta, data, len);
-	err = bpf_prog_test_run_opts(bpf_program__fd(fx.xdp->progs.sfw_xdp_ingress), &o);
 	return err < 0 ? err : (int)o.retval;
 }
 
