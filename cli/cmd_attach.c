@@ -89,9 +89,11 @@ static void status_json(FILE *f, const struct sfw_iface_entry *ifs, int n,
 			__u64 count, __u32 cap)
 {
 	struct sfw_json j;
+	struct sfw_obuf ob;
 	int i;
 
-	sfw_json_init(&j, f);
+	sfw_ob_init(&ob, f);
+	sfw_json_init(&j, &ob);
 	sfw_json_open(&j, NULL, '{');
 	sfw_json_open(&j, "sfw-status", '{');
 	sfw_json_str(&j, "pin-root", SFW_PIN_ROOT);

@@ -77,9 +77,11 @@ static void config_text(FILE *f, const struct sfw_config *cfg)
 static void config_json(FILE *f, const struct sfw_config *cfg)
 {
 	struct sfw_json j;
+	struct sfw_obuf ob;
 	int i;
 
-	sfw_json_init(&j, f);
+	sfw_ob_init(&ob, f);
+	sfw_json_init(&j, &ob);
 	sfw_json_open(&j, NULL, '{');
 	sfw_json_open(&j, "flow-configuration", '{');
 	for (i = 0; i < SFW_TO_COUNT; i++)

@@ -16,7 +16,8 @@ void sfw_flow_ctx_init(struct sfw_flow_ctx *ctx, int sessions_fd, FILE *out,
 	ctx->sessions_fd = sessions_fd;
 	ctx->out = out;
 	ctx->json = json;
-	sfw_json_init(&ctx->js, out);
+	sfw_ob_init(&ctx->ob, out);
+	sfw_json_init(&ctx->js, &ctx->ob);
 }
 
 __u32 sfw_map_capacity(int fd)
@@ -94,6 +95,7 @@ int sfw_flow_show(struct sfw_flow_ctx *ctx, const struct sfw_filter *f,
 		st.sum.max_sessions = sfw_map_capacity(ctx->sessions_fd);
 		fmt->summary(ctx, &st.sum, f->mask != 0);
 	}
+	sfw_ob_flush(&ctx->ob);
 	fflush(ctx->out);
 	return err;
 }
@@ -213,6 +215,7 @@ int sfw_flow_clear(struct sfw_flow_ctx *ctx, const struct sfw_filter *f,
 		err = st.err;
 	/* Report what was removed even when the walk stopped early. */
 	formatter(ctx)->cleared(ctx, kind, st.rows, st.n, st.total);
+	sfw_ob_flush(&ctx->ob);
 	fflush(ctx->out);
 	free(st.rows);
 	return err;

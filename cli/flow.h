@@ -21,6 +21,7 @@ struct sfw_flow_ctx {
 	__u64 failed_sessions;                 /* summary: sessions refused */
 	/* Working state, zeroed by sfw_flow_ctx_init. */
 	struct sfw_ifnames names;
+	struct sfw_obuf ob;       /* all output goes through it */
 	struct sfw_json js;
 };
 

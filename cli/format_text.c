@@ -43,84 +43,139 @@ unsigned int sfw_fin_state(const struct sfw_wing *w)
 	return (w->tcp_flags & SFW_WING_SEEN_FIN) ? 1 : 0;
 }
 
-/* "<src>/<sport> --> <dst>/<dport>;<proto>" */
-static void put_tuple(FILE *f, const struct sfw_view *v, const struct sfw_wing_view *w)
+static void put_proto(struct sfw_obuf *o, __u8 proto)
 {
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], p[4];
+	const char *name = sfw_proto_name(proto);
 
-	fprintf(f, "%s/%u --> %s/%u;%s",
-		sfw_addr_str(v->family, &w->src, src, sizeof(src)), w->sport,
-		sfw_addr_str(v->family, &w->dst, dst, sizeof(dst)), w->dport,
-		sfw_proto_label(v->proto, p));
+	if (name)
+		sfw_ob_str(o, name);
+	else
+		sfw_ob_u64(o, proto);
+}
+
+/* "<src>/<sport> --> <dst>/<dport>;<proto>" */
+static void put_tuple(struct sfw_obuf *o, const struct sfw_view *v,
+		      const struct sfw_wing_view *w)
+{
+	sfw_ob_addr(o, v->family, &w->src);
+	sfw_ob_mem(o, "/", 1);
+	sfw_ob_u64(o, w->sport);
+	sfw_ob_str(o, " --> ");
+	sfw_ob_addr(o, v->family, &w->dst);
+	sfw_ob_mem(o, "/", 1);
+	sfw_ob_u64(o, w->dport);
+	sfw_ob_mem(o, ";", 1);
+	put_proto(o, v->proto);
+}
+
+static void put_ifname(struct sfw_flow_ctx *ctx, __u32 ifindex)
+{
+	char ifbuf[IF_NAMESIZE];
+
+	sfw_ob_str(&ctx->ob, sfw_ifname(&ctx->names, ifindex, ifbuf));
 }
 
 static void brief_wing(struct sfw_flow_ctx *ctx, const struct sfw_view *v, int dir)
 {
 	const struct sfw_wing_view *w = &v->wing[dir];
-	char ifbuf[IF_NAMESIZE];
+	struct sfw_obuf *o = &ctx->ob;
 
-	fprintf(ctx->out, "  %s: ", dir == SFW_WING_IN ? "In" : "Out");
-	put_tuple(ctx->out, v, w);
-	fprintf(ctx->out, ", Conn Tag: 0x0, If: %s, Pkts: %llu, Bytes: %llu,\n",
-		sfw_ifname(&ctx->names, w->ifindex, ifbuf),
-		(unsigned long long)w->packets, (unsigned long long)w->bytes);
+	sfw_ob_str(o, dir == SFW_WING_IN ? "  In: " : "  Out: ");
+	put_tuple(o, v, w);
+	sfw_ob_str(o, ", Conn Tag: 0x0, If: ");
+	put_ifname(ctx, w->ifindex);
+	sfw_ob_str(o, ", Pkts: ");
+	sfw_ob_u64(o, w->packets);
+	sfw_ob_str(o, ", Bytes: ");
+	sfw_ob_u64(o, w->bytes);
+	sfw_ob_str(o, ",\n");
 }
 
 static void extensive_wing(struct sfw_flow_ctx *ctx, const struct sfw_view *v, int dir)
 {
 	const struct sfw_wing_view *w = &v->wing[dir];
-	FILE *f = ctx->out;
-	char ifbuf[IF_NAMESIZE];
+	struct sfw_obuf *o = &ctx->ob;
 
-	fprintf(f, "   %s: ", dir == SFW_WING_IN ? "In" : "Out");
-	put_tuple(f, v, w);
-	fprintf(f, ",\n    Conn Tag: 0x0, Interface: %s,\n",
-		sfw_ifname(&ctx->names, w->ifindex, ifbuf));
-	fprintf(f, "    Session token: 0x0, Flag: 0x%x\n", w->raw->tcp_flags);
-	fputs("    Route: 0x0, Gateway: , Tunnel: 0\n", f);
-	fprintf(f, "    Port sequence: %u, FIN sequence: %u,\n",
-		w->raw->seq_end, w->raw->fin_seq);
-	fprintf(f, "    FIN state: %u,\n", sfw_fin_state(w->raw));
-	fprintf(f, "    Pkts: %llu, Bytes: %llu\n",
-		(unsigned long long)w->packets, (unsigned long long)w->bytes);
+	sfw_ob_str(o, dir == SFW_WING_IN ? "   In: " : "   Out: ");
+	put_tuple(o, v, w);
+	sfw_ob_str(o, ",\n    Conn Tag: 0x0, Interface: ");
+	put_ifname(ctx, w->ifindex);
+	sfw_ob_str(o, ",\n    Session token: 0x0, Flag: ");
+	sfw_ob_hex(o, w->raw->tcp_flags);
+	sfw_ob_str(o, "\n    Route: 0x0, Gateway: , Tunnel: 0\n    Port sequence: ");
+	sfw_ob_u64(o, w->raw->seq_end);
+	sfw_ob_str(o, ", FIN sequence: ");
+	sfw_ob_u64(o, w->raw->fin_seq);
+	sfw_ob_str(o, ",\n    FIN state: ");
+	sfw_ob_u64(o, sfw_fin_state(w->raw));
+	sfw_ob_str(o, ",\n    Pkts: ");
+	sfw_ob_u64(o, w->packets);
+	sfw_ob_str(o, ", Bytes: ");
+	sfw_ob_u64(o, w->bytes);
+	sfw_ob_str(o, "\n");
+}
+
+static void put_policy(struct sfw_obuf *o, __u32 policy_id)
+{
+	char pol[32];
+
+	sfw_ob_str(o, sfw_policy_name(policy_id, pol, sizeof(pol)));
+	sfw_ob_mem(o, "/", 1);
+	sfw_ob_u64(o, policy_id);
 }
 
 static void extensive_head(struct sfw_flow_ctx *ctx, const struct sfw_view *v)
 {
 	const struct sfw_session *s = v->sess;
-	FILE *f = ctx->out;
-	char pol[32];
+	struct sfw_obuf *o = &ctx->ob;
 
-	fprintf(f, "Session ID: %llu, Status: Normal\n", (unsigned long long)s->id);
-	fprintf(f, "Flags: 0x0/0x0/0x0/0x%x\n", s->flags);
-	fprintf(f, "Policy name: %s/%u\n",
-		sfw_policy_name(s->policy_id, pol, sizeof(pol)), s->policy_id);
-	fputs("Source NAT pool: Null", f);
-	if (v->app)
-		fprintf(f, ", Application: %s/%u", v->app->name, v->app->id);
-	fputs("\nDynamic application: junos:UNKNOWN,\n", f);
-	fputs("Encryption:  Unknown\n", f);
-	fputs("Application traffic control rule-set: INVALID, Rule: INVALID\n", f);
-	fprintf(f, "Maximum timeout: %u, Current timeout: %u\n", s->timeout_s,
-		v->remaining_s);
-	fprintf(f, "Session State: %s\n", sfw_state_name(v));
-	fprintf(f, "Start time: %llu, Duration: %llu\n",
-		(unsigned long long)v->start_s, (unsigned long long)v->duration_s);
+	sfw_ob_str(o, "Session ID: ");
+	sfw_ob_u64(o, s->id);
+	sfw_ob_str(o, ", Status: Normal\nFlags: 0x0/0x0/0x0/");
+	sfw_ob_hex(o, s->flags);
+	sfw_ob_str(o, "\nPolicy name: ");
+	put_policy(o, s->policy_id);
+	sfw_ob_str(o, "\nSource NAT pool: Null");
+	if (v->app) {
+		sfw_ob_str(o, ", Application: ");
+		sfw_ob_str(o, v->app->name);
+		sfw_ob_mem(o, "/", 1);
+		sfw_ob_u64(o, v->app->id);
+	}
+	sfw_ob_str(o, "\nDynamic application: junos:UNKNOWN,\n"
+		   "Encryption:  Unknown\n"
+		   "Application traffic control rule-set: INVALID, Rule: INVALID\n"
+		   "Maximum timeout: ");
+	sfw_ob_u64(o, s->timeout_s);
+	sfw_ob_str(o, ", Current timeout: ");
+	sfw_ob_u64(o, v->remaining_s);
+	sfw_ob_str(o, "\nSession State: ");
+	sfw_ob_str(o, sfw_state_name(v));
+	sfw_ob_str(o, "\nStart time: ");
+	sfw_ob_u64(o, v->start_s);
+	sfw_ob_str(o, ", Duration: ");
+	sfw_ob_u64(o, v->duration_s);
+	sfw_ob_str(o, "\n");
 }
 
 static void text_session(struct sfw_flow_ctx *ctx, const struct sfw_view *v,
 			 bool extensive, __u64 index)
 {
 	const struct sfw_session *s = v->sess;
-	char pol[32];
+	struct sfw_obuf *o = &ctx->ob;
 
 	if (index)
-		fputc('\n', ctx->out);
+		sfw_ob_str(o, "\n");
 	if (!extensive) {
-		fprintf(ctx->out, "Session ID: %llu, Policy name: %s/%u, Timeout: %u, %s\n",
-			(unsigned long long)s->id,
-			sfw_policy_name(s->policy_id, pol, sizeof(pol)),
-			s->policy_id, v->remaining_s, sfw_state_name(v));
+		sfw_ob_str(o, "Session ID: ");
+		sfw_ob_u64(o, s->id);
+		sfw_ob_str(o, ", Policy name: ");
+		put_policy(o, s->policy_id);
+		sfw_ob_str(o, ", Timeout: ");
+		sfw_ob_u64(o, v->remaining_s);
+		sfw_ob_str(o, ", ");
+		sfw_ob_str(o, sfw_state_name(v));
+		sfw_ob_str(o, "\n");
 		brief_wing(ctx, v, SFW_WING_IN);
 		brief_wing(ctx, v, SFW_WING_OUT);
 		return;
@@ -129,8 +184,11 @@ static void text_session(struct sfw_flow_ctx *ctx, const struct sfw_view *v,
 	extensive_wing(ctx, v, SFW_WING_IN);
 	extensive_wing(ctx, v, SFW_WING_OUT);
 	/* Linux's fact Junos lacks, after the Junos lines. */
-	if (v->proto == SFW_IPPROTO_TCP)
-		fprintf(ctx->out, "TCP state: %s\n", sfw_tcp_state_name(s->tcp_state));
+	if (v->proto == SFW_IPPROTO_TCP) {
+		sfw_ob_str(o, "TCP state: ");
+		sfw_ob_str(o, sfw_tcp_state_name(s->tcp_state));
+		sfw_ob_str(o, "\n");
+	}
 }
 
 static void text_list_begin(struct sfw_flow_ctx *ctx)
@@ -138,33 +196,43 @@ static void text_list_begin(struct sfw_flow_ctx *ctx)
 	(void)ctx;
 }
 
+/* "<label><n>\n" */
+static void put_line(struct sfw_obuf *o, const char *label, __u64 n)
+{
+	sfw_ob_str(o, label);
+	sfw_ob_u64(o, n);
+	sfw_ob_mem(o, "\n", 1);
+}
+
 static void text_list_end(struct sfw_flow_ctx *ctx, __u64 count)
 {
-	fprintf(ctx->out, "Total sessions: %llu\n", (unsigned long long)count);
+	put_line(&ctx->ob, "Total sessions: ", count);
 }
 
 static void text_summary(struct sfw_flow_ctx *ctx, const struct sfw_summary *s,
 			 bool filtered)
 {
-	FILE *f = ctx->out;
+	struct sfw_obuf *o = &ctx->ob;
 	const char *ind = filtered ? "" : "  ";
 
 	if (!filtered) {
-		fprintf(f, "Unicast-sessions: %llu\n", (unsigned long long)s->unicast);
-		fprintf(f, "Multicast-sessions: %llu\n", (unsigned long long)s->multicast);
-		fprintf(f, "Failed-sessions: %llu\n", (unsigned long long)s->failed);
-		fprintf(f, "Sessions-in-use: %llu\n", (unsigned long long)s->total);
+		put_line(o, "Unicast-sessions: ", s->unicast);
+		put_line(o, "Multicast-sessions: ", s->multicast);
+		put_line(o, "Failed-sessions: ", s->failed);
+		put_line(o, "Sessions-in-use: ", s->total);
 	}
-	fprintf(f, "%sValid sessions: %llu\n", ind, (unsigned long long)s->valid);
-	fprintf(f, "%sPending sessions: %llu\n", ind, (unsigned long long)s->pending);
-	fprintf(f, "%sInvalidated sessions: %llu\n", ind,
-		(unsigned long long)s->invalidated);
-	fprintf(f, "%sSessions in other states: %llu\n", ind,
-		(unsigned long long)s->other);
+	sfw_ob_str(o, ind);
+	put_line(o, "Valid sessions: ", s->valid);
+	sfw_ob_str(o, ind);
+	put_line(o, "Pending sessions: ", s->pending);
+	sfw_ob_str(o, ind);
+	put_line(o, "Invalidated sessions: ", s->invalidated);
+	sfw_ob_str(o, ind);
+	put_line(o, "Sessions in other states: ", s->other);
 	if (filtered)
-		fprintf(f, "Total sessions: %llu\n", (unsigned long long)s->total);
+		put_line(o, "Total sessions: ", s->total);
 	else
-		fprintf(f, "Maximum-sessions: %llu\n", (unsigned long long)s->max_sessions);
+		put_line(o, "Maximum-sessions: ", s->max_sessions);
 }
 
 /* Seed 000's table, as real devices print it (the reference's samples):
@@ -175,33 +243,26 @@ static void text_summary(struct sfw_flow_ctx *ctx, const struct sfw_summary *s,
 #define CLEAR_SET_W 56
 #define CLEAR_NUM_W 11
 
-static void put_padded(FILE *f, const char *s, int width)
-{
-	int len = (int)strlen(s);
-
-	fprintf(f, "%s%*s", s, len < width ? width - len : 1, "");
-}
-
 static void text_cleared(struct sfw_flow_ctx *ctx, enum sfw_clear_kind kind,
 			 const struct sfw_clear_row *rows, int n, __u64 total)
 {
+	struct sfw_obuf *o = &ctx->ob;
 	char ifbuf[IF_NAMESIZE];
 	int i;
 
 	if (kind == SFW_CLEAR_SECURITY) {
-		fprintf(ctx->out, "%llu active sessions cleared\n",
-			(unsigned long long)total);
+		sfw_ob_u64(o, total);
+		sfw_ob_str(o, " active sessions cleared\n");
 		return;
 	}
-	put_padded(ctx->out, "Interface", CLEAR_IF_W);
-	put_padded(ctx->out, "Service set", CLEAR_SET_W);
-	fputs("Conv removed\n", ctx->out);
+	sfw_ob_pad(o, "Interface", CLEAR_IF_W);
+	sfw_ob_pad(o, "Service set", CLEAR_SET_W);
+	sfw_ob_str(o, "Conv removed\n");
 	for (i = 0; i < n; i++) {
-		put_padded(ctx->out, sfw_ifname(&ctx->names, rows[i].ifindex, ifbuf),
-			   CLEAR_IF_W);
-		put_padded(ctx->out, rows[i].service_set, CLEAR_SET_W);
-		fprintf(ctx->out, "%*llu\n", CLEAR_NUM_W,
-			(unsigned long long)rows[i].removed);
+		sfw_ob_pad(o, sfw_ifname(&ctx->names, rows[i].ifindex, ifbuf), CLEAR_IF_W);
+		sfw_ob_pad(o, rows[i].service_set, CLEAR_SET_W);
+		sfw_ob_u64_right(o, rows[i].removed, CLEAR_NUM_W);
+		sfw_ob_mem(o, "\n", 1);
 	}
 }
 

@@ -1,52 +1,60 @@
 #include "json.h"
 
-void sfw_json_init(struct sfw_json *j, FILE *f)
+void sfw_json_init(struct sfw_json *j, struct sfw_obuf *ob)
 {
-	j->f = f;
+	j->ob = ob;
 	j->depth = 0;
 	j->has_member[0] = false;
 }
 
 static void indent(struct sfw_json *j)
 {
-	int i;
+	static const char spaces[] = "                                ";
+	size_t n = (size_t)j->depth * 2;
 
-	for (i = 0; i < j->depth; i++)
-		fputs("  ", j->f);
+	sfw_ob_mem(j->ob, spaces, n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1);
 }
 
 /* Separator, newline and indentation before a member, then its key. */
 static void member(struct sfw_json *j, const char *key)
 {
 	if (j->depth > 0) {
-		fputs(j->has_member[j->depth] ? ",\n" : "\n", j->f);
+		sfw_ob_str(j->ob, j->has_member[j->depth] ? ",\n" : "\n");
 		j->has_member[j->depth] = true;
 		indent(j);
 	}
-	if (key)
-		fprintf(j->f, "\"%s\": ", key);
+	if (key) {
+		sfw_ob_mem(j->ob, "\"", 1);
+		sfw_ob_str(j->ob, key);
+		sfw_ob_mem(j->ob, "\": ", 3);
+	}
 }
 
-static void put_string(FILE *f, const char *s)
+static void put_string(struct sfw_obuf *o, const char *s)
 {
-	fputc('"', f);
+	static const char hex[] = "0123456789abcdef";
+
+	sfw_ob_mem(o, "\"", 1);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
+		if (c == '"' || c == '\\') {
+			esc[1] = (char)c;
+			sfw_ob_mem(o, esc, 2);
+		} else if (c < 0x20) {
+			sfw_ob_mem(o, esc, 6);
+		} else {
+			sfw_ob_mem(o, (const char *)&c, 1);
+		}
 	}
-	fputc('"', f);
+	sfw_ob_mem(o, "\"", 1);
 }
 
 void sfw_json_open(struct sfw_json *j, const char *key, char bracket)
 {
 	member(j, key);
-	fputc(bracket, j->f);
+	sfw_ob_mem(j->ob, &bracket, 1);
 	if (j->depth + 1 < SFW_JSON_DEPTH)
 		j->depth++;
 	j->has_member[j->depth] = false;
@@ -59,34 +67,36 @@ void sfw_json_close(struct sfw_json *j, char bracket)
 	if (j->depth > 0)
 		j->depth--;
 	if (had) {
-		fputc('\n', j->f);
+		sfw_ob_mem(j->ob, "\n", 1);
 		indent(j);
 	}
-	fputc(bracket, j->f);
-	if (j->depth == 0)
-		fputc('\n', j->f);
+	sfw_ob_mem(j->ob, &bracket, 1);
+	if (j->depth == 0) {
+		sfw_ob_mem(j->ob, "\n", 1);
+		sfw_ob_flush(j->ob);
+	}
 }
 
 void sfw_json_str(struct sfw_json *j, const char *key, const char *val)
 {
 	member(j, key);
-	put_string(j->f, val);
+	put_string(j->ob, val);
 }
 
 void sfw_json_num(struct sfw_json *j, const char *key, __u64 val)
 {
 	member(j, key);
-	fprintf(j->f, "%llu", (unsigned long long)val);
+	sfw_ob_u64(j->ob, val);
 }
 
 void sfw_json_bool(struct sfw_json *j, const char *key, bool val)
 {
 	member(j, key);
-	fputs(val ? "true" : "false", j->f);
+	sfw_ob_str(j->ob, val ? "true" : "false");
 }
 
 void sfw_json_null(struct sfw_json *j, const char *key)
 {
 	member(j, key);
-	fputs("null", j->f);
+	sfw_ob_str(j->ob, "null");
 }

@@ -7,16 +7,17 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <linux/types.h>
+#include "obuf.h"
 
 #define SFW_JSON_DEPTH 16
 
 struct sfw_json {
-	FILE *f;
+	struct sfw_obuf *ob;     /* flushed when the top-level value closes */
 	int depth;
 	bool has_member[SFW_JSON_DEPTH];
 };
 
-void sfw_json_init(struct sfw_json *j, FILE *f);
+void sfw_json_init(struct sfw_json *j, struct sfw_obuf *ob);
 /* `key` is NULL inside arrays and at the top level. */
 void sfw_json_open(struct sfw_json *j, const char *key, char bracket);
 void sfw_json_close(struct sfw_json *j, char bracket);

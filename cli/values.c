@@ -269,9 +269,27 @@ bool sfw_prefix_match(const struct sfw_prefix *p, __u8 family,
 const char *sfw_addr_str(__u8 family, const union sfw_addr *addr, char *buf,
 			 size_t len)
 {
-	int af = family == SFW_FAMILY_INET6 ? AF_INET6 : AF_INET;
+	char *p = buf;
+	int i;
 
-	if (!inet_ntop(af, addr->bytes, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
+	if (family == SFW_FAMILY_INET6 || len < INET_ADDRSTRLEN) {
+		if (!inet_ntop(family == SFW_FAMILY_INET6 ? AF_INET6 : AF_INET,
+			       addr->bytes, buf, (socklen_t)len))
+			snprintf(buf, len, "?");
+		return buf;
+	}
+	/* Dotted quad by hand: listings print millions of them. */
+	for (i = 0; i < 4; i++) {
+		__u8 b = addr->bytes[i];
+
+		if (i)
+			*p++ = '.';
+		if (b >= 100)
+			*p++ = (char)('0' + b / 100);
+		if (b >= 10)
+			*p++ = (char)('0' + b / 10 % 10);
+		*p++ = (char)('0' + b % 10);
+	}
+	*p = '\0';
 	return buf;
 }

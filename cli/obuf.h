@@ -1,0 +1,39 @@
+/* An output buffer for the session listings: one session's text is built
+ * with plain appends and handed to stdio in one write. A million sessions
+ * through fprintf spend most of their time in its format parsing and
+ * stream locking; this keeps `show` bound by the map walk instead. */
+#ifndef SFW_CLI_OBUF_H
+#define SFW_CLI_OBUF_H
+
+#include <stdio.h>
+#include <string.h>
+#include <linux/types.h>
+#include "session.h"
+
+#define SFW_OBUF_SIZE 8192
+
+struct sfw_obuf {
+	FILE *f;
+	size_t n;
+	char b[SFW_OBUF_SIZE];
+};
+
+void sfw_ob_init(struct sfw_obuf *o, FILE *f);
+/* Hand what is buffered to the stream. */
+void sfw_ob_flush(struct sfw_obuf *o);
+
+/* Appends; each flushes first when the buffer would overflow. */
+void sfw_ob_mem(struct sfw_obuf *o, const char *s, size_t len);
+static inline void sfw_ob_str(struct sfw_obuf *o, const char *s)
+{
+	sfw_ob_mem(o, s, strlen(s));
+}
+void sfw_ob_u64(struct sfw_obuf *o, __u64 v);
+void sfw_ob_hex(struct sfw_obuf *o, __u64 v);       /* 0x... */
+void sfw_ob_addr(struct sfw_obuf *o, __u8 family, const union sfw_addr *a);
+/* `s` left-aligned in `width` columns, at least one space after it. */
+void sfw_ob_pad(struct sfw_obuf *o, const char *s, int width);
+/* `v` right-aligned in `width` columns. */
+void sfw_ob_u64_right(struct sfw_obuf *o, __u64 v, int width);
+
+#endif
