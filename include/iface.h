@@ -18,6 +18,8 @@ struct sfw_iface_info {
 	__u32 xdp_prog_id;
 	__u32 tc_prog_id;
 	__u32 zone_id;        /* 0: no zone */
+	__u32 pad;
+	__u64 netns_ino;      /* interface indexes are only meaningful in this netns */
 };
 
 enum sfw_xdp_mode {

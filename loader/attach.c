@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
@@ -138,9 +139,34 @@ static bool is_attached(__u32 ifindex)
 	return found;
 }
 
+static __u64 own_netns(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/net", &st) ? 0 : st.st_ino;
+}
+
+/* Interface indexes are per network namespace, so one pin root serves the
+ * interfaces of one namespace; acting from another would hit whatever
+ * interface has the same index there. */
+int sfw_check_netns(void)
+{
+	struct sfw_iface_entry list[SFW_MAX_IFACES];
+	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
+	__u64 own = own_netns();
+
+	for (int i = 0; i < n; i++)
+		if (list[i].info.netns_ino && list[i].info.netns_ino != own)
+			return sfw_fail(EXDEV, "%s manages interfaces of another network namespace "
+					"(net:[%llu]); run sfw there, or set SFW_PIN_ROOT for a second instance",
+					sfw_pin_root(), (unsigned long long)list[i].info.netns_ino);
+	return 0;
+}
+
 int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts)
 {
-	struct sfw_iface_info info = { .xdp_mode = opts ? opts->mode : 0 };
+	struct sfw_iface_info info = { .xdp_mode = opts ? opts->mode : 0,
+				       .netns_ino = own_netns() };
 	struct sfw_progs p = {};
 	__u32 ifindex = if_nametoindex(ifname);
 	enum sfw_xdp_mode mode = info.xdp_mode;
@@ -149,6 +175,8 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts)
 	if (!ifindex)
 		return sfw_fail(ENODEV, "interface %s does not exist", ifname);
 	err = sfw_ensure_pin_root();
+	if (!err)
+		err = sfw_check_netns();
 	if (err)
 		return err;
 	if (is_attached(ifindex))
@@ -195,7 +223,10 @@ static __u32 find_attached(const char *ifname)
 int sfw_detach_iface(const char *ifname)
 {
 	__u32 ifindex = find_attached(ifname);
+	int err = sfw_check_netns();
 
+	if (err)
+		return err;
 	if (!ifindex)
 		return sfw_fail(ENOENT, "interface %s is not attached", ifname);
 	detach_xdp(ifindex);
@@ -225,7 +256,10 @@ int sfw_detach_all(void)
 {
 	struct sfw_iface_entry list[SFW_MAX_IFACES];
 	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
+	int err = n < 0 ? 0 : sfw_check_netns();
 
+	if (err)
+		return err;
 	if (n < 0 && n != -ENOENT)
 		return n;
 	for (int i = 0; i < n; i++) {
@@ -247,7 +281,9 @@ int sfw_reload(void)
 
 	if (n <= 0)
 		return n;
-	err = sfw_progs_load(&p, 0);
+	err = sfw_check_netns();
+	if (!err)
+		err = sfw_progs_load(&p, 0);
 	if (err)
 		return err;
 	int xdp_fd = bpf_program__fd(p.xdp->progs.sfw_xdp_ingress);

@@ -49,6 +49,10 @@ int sfw_detach_all(void);
  * interfaces updated. */
 int sfw_reload(void);
 
+/* Fails (-EXDEV, with a message) when the pin root's interfaces belong to
+ * another network namespace than the caller's. */
+int sfw_check_netns(void);
+
 /* Open a pinned map by its name (one of SFW_MAP_*, as a string). Returns an
  * fd or a negative errno ("sfw is not loaded" when the pin is missing). */
 int sfw_open_map(const char *name);

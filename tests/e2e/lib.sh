@@ -75,6 +75,8 @@ tcp_server() {   # port [-6]
 	BG_PIDS+=($!)
 }
 
+ifindex() { ip -n "$1" -o link show dev "$2" | cut -d: -f1; }   # ns ifname
+
 fail() { echo "FAIL: $*" >&2; exit 1; }
 expect_eq() {   # got want what
 	[ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"
