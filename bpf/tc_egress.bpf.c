@@ -32,8 +32,7 @@ static __always_inline void sfw_count_output(struct sfw_iface_stats *st, const s
 {
 	sfw_count(st, SFW_CNT_OUT_PERMITTED_BYTES, f->bytes);
 	sfw_count(st, transit ? SFW_CNT_TRANSIT_OUT_BYTES : SFW_CNT_LOCAL_OUT_BYTES, f->bytes);
-	if (!transit)
-		sfw_count(st, SFW_CNT_LOCAL_OUT_PKTS, f->pkts);
+	sfw_count(st, transit ? SFW_CNT_TRANSIT_OUT_PKTS : SFW_CNT_LOCAL_OUT_PKTS, f->pkts);
 	if (p->multicast)
 		sfw_count(st, SFW_CNT_OUT_MULTICAST, f->pkts);
 }
@@ -67,7 +66,6 @@ int sfw_tc_egress(struct __sk_buff *skb)
 	sfw_wire_size(skb, &p, &f);
 	if (sfw_is_attached(skb->ingress_ifindex)) {
 		/* forwarded: decided and counted at the ingress interface */
-		sfw_count(st, SFW_CNT_TRANSIT_OUT_PKTS, f.pkts);
 		sfw_count_output(st, &p, &f, true);
 		return SFW_TC_ACT_OK;
 	}
