@@ -10,8 +10,9 @@
 #include <stddef.h>
 #include <linux/types.h>
 
-/* Under the XDP test-run limit (a page less head- and tailroom). */
-#define PB_MAX 2048
+/* Under the test-run limit for a linear frame (a page less head- and
+ * tailroom), with room for a few GSO segments' worth of payload. */
+#define PB_MAX 3584
 #define PB_VLAN_MAX 3      /* one more than sfw parses, for the malformed test */
 #define PB_EXT_MAX 8       /* more than sfw walks, for the malformed test */
 
