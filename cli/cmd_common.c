@@ -6,19 +6,9 @@
 #include "commands.h"
 #include "maps.h"
 
-void sfw_filter_from_cmdline(const struct sfw_cmdline *cl, struct sfw_filter *f)
+/* The addresses and ports of the In wing. */
+static void tuple_filters(const struct sfw_value *v, struct sfw_filter *f)
 {
-	const struct sfw_value *v = cl->v;
-
-	memset(f, 0, sizeof(*f));
-	if (v[SFW_SLOT_ID].set) {
-		f->mask |= SFW_FLT_ID;
-		f->id = v[SFW_SLOT_ID].num;
-	}
-	if (v[SFW_SLOT_PROTO].set) {
-		f->mask |= SFW_FLT_PROTO;
-		f->proto = (__u8)v[SFW_SLOT_PROTO].num;
-	}
 	if (v[SFW_SLOT_SRC_PREFIX].set) {
 		f->mask |= SFW_FLT_SRC_PREFIX;
 		f->src = v[SFW_SLOT_SRC_PREFIX].pfx;
@@ -34,6 +24,22 @@ void sfw_filter_from_cmdline(const struct sfw_cmdline *cl, struct sfw_filter *f)
 	if (v[SFW_SLOT_DST_PORT].set) {
 		f->mask |= SFW_FLT_DST_PORT;
 		f->dport = (__u16)v[SFW_SLOT_DST_PORT].num;
+	}
+}
+
+void sfw_filter_from_cmdline(const struct sfw_cmdline *cl, struct sfw_filter *f)
+{
+	const struct sfw_value *v = cl->v;
+
+	memset(f, 0, sizeof(*f));
+	tuple_filters(v, f);
+	if (v[SFW_SLOT_ID].set) {
+		f->mask |= SFW_FLT_ID;
+		f->id = v[SFW_SLOT_ID].num;
+	}
+	if (v[SFW_SLOT_PROTO].set) {
+		f->mask |= SFW_FLT_PROTO;
+		f->proto = (__u8)v[SFW_SLOT_PROTO].num;
 	}
 	if (v[SFW_SLOT_IFACE].set) {
 		f->mask |= SFW_FLT_IFACE;
