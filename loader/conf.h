@@ -1,0 +1,282 @@
+/* The configuration model: a file of Junos `set` statements, parsed and
+ * checked into plain arrays that a compile step turns into map contents,
+ * and printed back as canonical `set` lines.
+ *
+ * Every array keeps configuration order (the order in which each object was
+ * first named), because Junos numbers policies in that order and `show
+ * configuration` prints in it. Names are resolved by sfw_conf_parse_*():
+ * after a successful parse every sfw_conf_ref has its kind and index set.
+ *
+ * Functions return 0 or a negative errno and never print. Parse errors are
+ * collected, all of them, as "FILE:LINE: message" in sfw_conf_errors. */
+#ifndef SFW_CONF_H
+#define SFW_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include "config.h"
+#include "session.h"
+
+#define SFW_CONF_NAME_MAX 64          /* Junos names: up to 63 characters */
+#define SFW_CONF_DEFAULT_DIR "/etc/sfw"
+#define SFW_CONF_FILE "sfw.conf"
+#define SFW_CONF_ROLLBACK_MAX 49      /* rollback 1..49, as Junos keeps */
+
+/* Policy indexes: Junos numbers user policies from 4. */
+#define SFW_CONF_POLICY_INDEX_FIRST 4
+/* Application ids: predefined ones are fixed (see conf_values.c), user
+ * applications count up from here in configuration order. */
+#define SFW_CONF_APP_ID_USER 1024
+/* inactivity-timeout never */
+#define SFW_CONF_TIMEOUT_NEVER 0xffffffffu
+
+/* Junos's syn-flood screen defaults, used where the screen leaves a
+ * threshold unset (0 in the model). */
+#define SFW_CONF_SYN_ATTACK_DEFAULT      200
+#define SFW_CONF_SYN_ALARM_DEFAULT       512
+#define SFW_CONF_SYN_SOURCE_DEFAULT     4000
+#define SFW_CONF_SYN_DESTINATION_DEFAULT 4000
+#define SFW_CONF_SYN_TIMEOUT_DEFAULT      20
+
+enum sfw_conf_ref_kind {
+	SFW_CONF_REF_UNRESOLVED = 0,
+	SFW_CONF_REF_ANY,             /* source/destination-address any */
+	SFW_CONF_REF_ANY_IPV4,
+	SFW_CONF_REF_ANY_IPV6,
+	SFW_CONF_REF_ADDRESS,         /* idx into conf->addresses */
+	SFW_CONF_REF_ADDRESS_SET,     /* idx into conf->address_sets */
+	SFW_CONF_REF_APPLICATION,     /* idx into conf->apps (`any` included) */
+	SFW_CONF_REF_APPLICATION_SET, /* idx into conf->app_sets */
+	SFW_CONF_REF_ZONE,            /* idx into conf->zones */
+	SFW_CONF_REF_SCREEN,          /* idx into conf->screens */
+};
+
+/* A name written in the configuration, where it was written, and (after a
+ * successful parse) what it names. */
+struct sfw_conf_ref {
+	char name[SFW_CONF_NAME_MAX];
+	int line;
+	enum sfw_conf_ref_kind kind;
+	int idx;
+};
+
+struct sfw_conf_refs {
+	struct sfw_conf_ref *v;
+	int n, cap;
+};
+
+struct sfw_conf_prefix {
+	__u8 family;                  /* SFW_FAMILY_INET, _INET6; 0: any family */
+	__u8 len;
+	union sfw_addr addr;          /* as written: host bits may be set */
+};
+
+struct sfw_conf_zone {
+	char name[SFW_CONF_NAME_MAX];
+	int line;
+	char *description;
+	struct sfw_conf_refs interfaces;
+	struct sfw_conf_ref screen;   /* name[0] == 0: none */
+	struct sfw_conf_refs services; /* host-inbound-traffic system-services */
+};
+
+struct sfw_conf_address {
+	char name[SFW_CONF_NAME_MAX];
+	int line;
+	char *description;
+	bool has_prefix;
+	struct sfw_conf_prefix prefix;
+};
+
+struct sfw_conf_address_set {
+	char name[SFW_CONF_NAME_MAX];
+	int line;
+	char *description;
+	struct sfw_conf_refs addresses;
+	struct sfw_conf_refs sets;    /* nested address-sets */
+};
+
+struct sfw_conf_port_range {
+	bool set;
+	__u16 lo, hi;
+};
+
+struct sfw_conf_application {
+	char name[SFW_CONF_NAME_MAX];
+	int line;                     /* 0 for a predefined application */
+	char *description;
+	__u16 id;                     /* shown as name/id in sessions */
+	bool predefined;
+	int proto;                    /* 0..255; -1: any protocol (`any`) */
+	struct sfw_conf_port_range dport, sport;
+	int icmp_type;                /* -1: any */
+	int icmp_code;                /* -1: any */
+	bool icmp6_words;             /* written as icmp6-type/icmp6-code */
+	__u32 inactivity_timeout;     /* 0: protocol default; or _NEVER */
+	bool timeout_overridden;      /* predefined: set by the configuration */
+};
+
+struct sfw_conf_app_set {
+	char name[SFW_CONF_NAME_MAX];
+	int line;
+	char *description;
+	struct sfw_conf_refs apps;
+	struct sfw_conf_refs sets;
+};
+
+enum sfw_conf_action {
+	SFW_CONF_ACTION_NONE = 0,
+	SFW_CONF_ACTION_PERMIT,
+	SFW_CONF_ACTION_DENY,
+	SFW_CONF_ACTION_REJECT,       /* TCP RST / ICMP unreachable */
+};
+
+struct sfw_conf_policy {
+	char name[SFW_CONF_NAME_MAX];
+	int line;
+	char *description;
+	bool global;
+	struct sfw_conf_ref from_zone, to_zone;  /* unused when global */
+	struct sfw_conf_refs src, dst, apps;
+	struct sfw_conf_refs match_from, match_to; /* global only; empty: any */
+	enum sfw_conf_action action;
+	int action_line;
+	bool log_init, log_close, count;
+	__u32 index;                  /* Junos's policy index, from 4 */
+};
+
+struct sfw_conf_service_set {
+	char name[SFW_CONF_NAME_MAX];
+	int line;
+	struct sfw_conf_refs interfaces;
+};
+
+struct sfw_conf_screen {
+	char name[SFW_CONF_NAME_MAX];
+	int line;
+	bool syn_flood;               /* tcp syn-flood configured */
+	__u32 syn_attack_threshold;   /* 0: Junos default (see above) */
+	__u32 syn_alarm_threshold;
+	__u32 syn_source_threshold;
+	__u32 syn_destination_threshold;
+	__u32 syn_timeout;
+	bool ip_spoofing;
+};
+
+enum sfw_conf_syn_flood_mode {
+	SFW_CONF_SYN_FLOOD_UNSET = 0,
+	SFW_CONF_SYN_FLOOD_COOKIE,
+	SFW_CONF_SYN_FLOOD_PROXY,
+};
+
+struct sfw_conf_flow {
+	__u32 timeout_s[SFW_TO_COUNT]; /* 0: not configured (default applies) */
+	bool no_syn_check;
+	bool no_sequence_check;
+	__u32 max_sessions;            /* 0: not configured */
+	enum sfw_conf_syn_flood_mode syn_flood_mode;
+};
+
+#define SFW_CONF_ARRAY(type, field) type *field; int n_##field, cap_##field
+
+struct sfw_conf {
+	char *path;                   /* the name errors use */
+	char *source;                 /* the text parsed: what commit stores */
+	size_t source_len;
+	SFW_CONF_ARRAY(struct sfw_conf_zone, zones);
+	SFW_CONF_ARRAY(struct sfw_conf_address, addresses);
+	SFW_CONF_ARRAY(struct sfw_conf_address_set, address_sets);
+	SFW_CONF_ARRAY(struct sfw_conf_application, apps); /* predefined first */
+	SFW_CONF_ARRAY(struct sfw_conf_app_set, app_sets);
+	SFW_CONF_ARRAY(struct sfw_conf_policy, policies);  /* all, in order */
+	SFW_CONF_ARRAY(struct sfw_conf_service_set, service_sets);
+	SFW_CONF_ARRAY(struct sfw_conf_screen, screens);
+	struct sfw_conf_flow flow;
+	bool default_policy_set;
+	enum sfw_default_policy default_policy; /* permit-all unless set */
+	__u32 next_policy_index;
+};
+
+struct sfw_conf_errors {
+	char **msg;                   /* "FILE:LINE: message" */
+	int n, cap;
+	int dropped;                  /* beyond SFW_CONF_ERRORS_MAX */
+};
+#define SFW_CONF_ERRORS_MAX 1000
+
+/* An empty configuration: the predefined applications, nothing else. */
+int sfw_conf_init(struct sfw_conf *conf);
+void sfw_conf_free(struct sfw_conf *conf);
+void sfw_conf_errors_free(struct sfw_conf_errors *errs);
+
+/* Parse and check a file (NULL: the active one, sfw_conf_active_path()).
+ * conf must come from sfw_conf_init(). Returns 0 when the configuration is
+ * valid; -EINVAL with every error in errs; or another negative errno when
+ * the file cannot be read (also recorded in errs). */
+int sfw_conf_parse_file(struct sfw_conf *conf, const char *path,
+			struct sfw_conf_errors *errs);
+/* The same from memory; name is what error messages call the text. */
+int sfw_conf_parse_buffer(struct sfw_conf *conf, const char *name,
+			  const char *text, size_t len,
+			  struct sfw_conf_errors *errs);
+
+/* Canonical `set` lines, one value per line as Junos `| display set`
+ * prints them, objects in configuration order. */
+int sfw_conf_print(const struct sfw_conf *conf, FILE *f);
+
+/* Same configuration, ignoring line numbers, paths and source text. */
+bool sfw_conf_equal(const struct sfw_conf *a, const struct sfw_conf *b);
+
+/* Lookups by name: index, or -1. */
+int sfw_conf_find_zone(const struct sfw_conf *conf, const char *name);
+int sfw_conf_find_address(const struct sfw_conf *conf, const char *name);
+int sfw_conf_find_address_set(const struct sfw_conf *conf, const char *name);
+int sfw_conf_find_app(const struct sfw_conf *conf, const char *name);
+int sfw_conf_find_app_set(const struct sfw_conf *conf, const char *name);
+int sfw_conf_find_screen(const struct sfw_conf *conf, const char *name);
+int sfw_conf_find_service_set(const struct sfw_conf *conf, const char *name);
+/* The zone (index) an interface belongs to, or -1. */
+int sfw_conf_iface_zone(const struct sfw_conf *conf, const char *ifname);
+/* The service set (index) an interface belongs to, or -1. */
+int sfw_conf_iface_service_set(const struct sfw_conf *conf, const char *ifname);
+
+/* Flatten resolved address references (a policy's src or dst) to
+ * prefixes: `any` gives one prefix of family 0 length 0, any-ipv4
+ * 0.0.0.0/0, any-ipv6 ::/0; sets are expanded, each address visited once.
+ * addr is NULL for the any forms. A non-zero return from cb stops the walk
+ * and is returned. */
+typedef int (*sfw_conf_prefix_cb)(const struct sfw_conf_prefix *prefix,
+				  const struct sfw_conf_address *addr, void *ctx);
+int sfw_conf_walk_addresses(const struct sfw_conf *conf,
+			    const struct sfw_conf_refs *refs,
+			    sfw_conf_prefix_cb cb, void *ctx);
+/* Flatten resolved application references to applications, each once. */
+typedef int (*sfw_conf_app_cb)(const struct sfw_conf_application *app, void *ctx);
+int sfw_conf_walk_apps(const struct sfw_conf *conf,
+		       const struct sfw_conf_refs *refs,
+		       sfw_conf_app_cb cb, void *ctx);
+
+/* Commit storage. The directory is $SFW_CONF_DIR or /etc/sfw; the active
+ * file is DIR/sfw.conf, previous ones DIR/rollback/sfw.conf.1 (newest) to
+ * .49. */
+const char *sfw_conf_dir(void);
+/* n = 0: the active file; 1..SFW_CONF_ROLLBACK_MAX: a previous one. */
+int sfw_conf_rollback_path(int n, char *buf, size_t len);
+int sfw_conf_active_path(char *buf, size_t len);
+/* Make conf->source (a configuration that parsed without error) the active
+ * file: the previous active file becomes rollback 1, 1 becomes 2, and so
+ * on. The new file replaces the old one by rename, so a reader sees one or
+ * the other, never a mixture; concurrent commits are serialised. */
+int sfw_conf_store(const struct sfw_conf *conf);
+/* Parse rollback n (0: active). Its text is in conf->source, ready to be
+ * applied and then stored as the new active configuration. */
+int sfw_conf_load_rollback(struct sfw_conf *conf, int n,
+			   struct sfw_conf_errors *errs);
+
+/* Names for printing and for the CLI. */
+const char *sfw_conf_action_name(enum sfw_conf_action action);
+const char *sfw_conf_proto_name(int proto, char *buf, size_t len);
+
+#endif

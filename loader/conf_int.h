@@ -1,0 +1,114 @@
+/* Internals shared by the conf_*.c files: the statement cursor the parsers
+ * walk, error collection, and growable arrays. Not for use outside loader/conf*. */
+#ifndef SFW_CONF_INT_H
+#define SFW_CONF_INT_H
+
+#include <stdbool.h>
+#include "conf.h"
+
+struct conf_tok {
+	const char *s;
+	bool quoted;          /* "..." : never a bracket, may hold spaces */
+};
+
+/* One statement being parsed: its words, and where the cursor is. */
+struct conf_parser {
+	struct sfw_conf *conf;
+	struct sfw_conf_errors *errs;
+	const char *file;
+	int line;
+	struct conf_tok *tok;
+	int n, i;
+	int tok_cap;
+	bool oom;             /* an allocation failed: the result is unusable */
+	char ctx[256];        /* scratch for "after '...'" in messages */
+};
+
+/* Errors. conf_error() prefixes FILE:LINE of the current statement,
+ * conf_error_at() a given line (the semantic checks). */
+void conf_error(struct conf_parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void conf_error_at(struct conf_parser *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int conf_errors_add(struct sfw_conf_errors *errs, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The cursor. Each reader returns 0 and advances, or reports an error
+ * naming the offending word and what was expected, and returns -1. */
+const char *conf_context(struct conf_parser *p);
+bool conf_at_end(const struct conf_parser *p);
+const char *conf_peek(const struct conf_parser *p);
+int conf_end(struct conf_parser *p);
+/* One of words (NULL-terminated): its index, or -1. */
+int conf_keyword(struct conf_parser *p, const char *const *words);
+int conf_name(struct conf_parser *p, char out[SFW_CONF_NAME_MAX], const char *what);
+int conf_ifname(struct conf_parser *p, char out[SFW_CONF_NAME_MAX]);
+int conf_uint(struct conf_parser *p, const char *what, __u32 lo, __u32 hi, __u32 *out);
+int conf_string(struct conf_parser *p, char **out, const char *what);
+/* A value or `[ v1 v2 ... ]`: calls add for each word; add returns 0 or -1
+ * (having reported). */
+typedef int (*conf_add_fn)(struct conf_parser *p, const char *word, void *ctx);
+int conf_list(struct conf_parser *p, const char *what, conf_add_fn add, void *ctx);
+/* A conf_add_fn adding a valid name to the sfw_conf_refs ctx. */
+int conf_add_name(struct conf_parser *p, const char *word, void *refs);
+/* The same for a Linux interface name. */
+int conf_add_ifname(struct conf_parser *p, const char *word, void *refs);
+/* Report the word at the cursor (or its absence) where EXPECTED was due. */
+int conf_expected(struct conf_parser *p, const char *expected);
+/* Report a bad value: "bad WHAT 'word' after '...': expected EXPECTED". */
+int conf_bad(struct conf_parser *p, const char *what, const char *word,
+	     const char *expected);
+
+/* Values. */
+int conf_parse_prefix(const char *s, struct sfw_conf_prefix *out);
+bool conf_prefix_equal(const struct sfw_conf_prefix *a, const struct sfw_conf_prefix *b);
+int conf_parse_port_range(const char *s, struct sfw_conf_port_range *out);
+int conf_parse_proto(const char *s);
+int conf_parse_u8(const char *s);
+bool conf_valid_name(const char *s);
+
+/* Growable arrays: a zeroed new element, or NULL (p->oom set). */
+void *conf_grow(struct conf_parser *p, void **v, int *n, int *cap, size_t size);
+#define CONF_PUSH(p, conf, field) \
+	((__typeof__((conf)->field))conf_grow(p, (void **)&(conf)->field, \
+		&(conf)->n_##field, &(conf)->cap_##field, sizeof(*(conf)->field)))
+/* Add a reference unless the same name is already there (set semantics:
+ * Junos ignores a repeated value). */
+int conf_ref_add(struct conf_parser *p, struct sfw_conf_refs *refs, const char *name);
+int conf_refs_find(const struct sfw_conf_refs *refs, const char *name);
+void conf_refs_free(struct sfw_conf_refs *refs);
+
+/* Objects by name, created at first mention (configuration order). */
+struct sfw_conf_zone *conf_zone_get(struct conf_parser *p, const char *name);
+struct sfw_conf_address *conf_address_get(struct conf_parser *p, const char *name);
+struct sfw_conf_address_set *conf_address_set_get(struct conf_parser *p, const char *name);
+struct sfw_conf_application *conf_app_get(struct conf_parser *p, const char *name);
+struct sfw_conf_app_set *conf_app_set_get(struct conf_parser *p, const char *name);
+struct sfw_conf_service_set *conf_service_set_get(struct conf_parser *p, const char *name);
+struct sfw_conf_screen *conf_screen_get(struct conf_parser *p, const char *name);
+
+/* Statement parsers: the cursor is past `set security` / `set
+ * applications` / `set services`. */
+int conf_parse_zones(struct conf_parser *p);
+int conf_parse_address_book(struct conf_parser *p);
+int conf_parse_policies(struct conf_parser *p);
+int conf_parse_flow(struct conf_parser *p);
+int conf_parse_screen(struct conf_parser *p);
+int conf_parse_applications(struct conf_parser *p);
+int conf_parse_services(struct conf_parser *p);
+
+/* Predefined applications, and ICMP type names. */
+int conf_add_predefined_apps(struct sfw_conf *conf);
+int conf_icmp_type(const char *s, bool v6);
+
+/* A whole (regular, < 16 MiB) file, malloc'd: 0 or a negative errno. */
+int conf_read_file(const char *path, char **text, size_t *len);
+
+/* Split one line into p->tok (comments dropped). 0, or -1 reported. */
+int conf_tokenize(struct conf_parser *p, char *line);
+
+/* After every statement: resolve names, check what spans statements. */
+void conf_check(struct conf_parser *p);
+void conf_check_policies(struct conf_parser *p);
+
+#endif

@@ -1,0 +1,266 @@
+/* Reading a configuration: one `set` statement per line, every error
+ * collected (a Junos commit check lists them all), then the checks that
+ * span statements. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "conf_int.h"
+#include "loader.h"
+
+/* A configuration file is a few thousand lines at most; anything this big
+ * is a wrong path (a log, an image), refused before reading it whole. */
+#define CONF_MAX_BYTES (16u << 20)
+
+static int errors_vadd(struct sfw_conf_errors *errs, const char *fmt, va_list ap)
+{
+	char *msg;
+
+	if (errs->n >= SFW_CONF_ERRORS_MAX) {
+		errs->dropped++;
+		return 0;
+	}
+	if (errs->n == errs->cap) {
+		int cap = errs->cap ? 2 * errs->cap : 16;
+		char **v = realloc(errs->msg, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		errs->msg = v;
+		errs->cap = cap;
+	}
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return -ENOMEM;
+	errs->msg[errs->n++] = msg;
+	return 0;
+}
+
+int conf_errors_add(struct sfw_conf_errors *errs, const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = errors_vadd(errs, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+static void error_line(struct conf_parser *p, int line, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (conf_errors_add(p->errs, "%s:%d: %s", p->file, line, msg))
+		p->oom = true;
+}
+
+void conf_error(struct conf_parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	error_line(p, p->line, fmt, ap);
+	va_end(ap);
+}
+
+void conf_error_at(struct conf_parser *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	error_line(p, line, fmt, ap);
+	va_end(ap);
+}
+
+static int parse_security(struct conf_parser *p)
+{
+	static const char *const words[] = {
+		"address-book", "flow", "policies", "screen", "zones", NULL
+	};
+
+	switch (conf_keyword(p, words)) {
+	case 0: return conf_parse_address_book(p);
+	case 1: return conf_parse_flow(p);
+	case 2: return conf_parse_policies(p);
+	case 3: return conf_parse_screen(p);
+	case 4: return conf_parse_zones(p);
+	default: return -1;
+	}
+}
+
+static int parse_statement(struct conf_parser *p)
+{
+	static const char *const set[] = { "set", NULL };
+	static const char *const words[] = { "applications", "security", "services", NULL };
+
+	if (conf_keyword(p, set) < 0)
+		return -1;
+	switch (conf_keyword(p, words)) {
+	case 0: return conf_parse_applications(p);
+	case 1: return parse_security(p);
+	case 2: return conf_parse_services(p);
+	default: return -1;
+	}
+}
+
+/* text is a writable copy ending in '\0' at len. */
+static void parse_lines(struct conf_parser *p, char *text, size_t len)
+{
+	char *line = text, *end = text + len;
+
+	for (p->line = 1; line < end && !p->oom; p->line++) {
+		char *nl = memchr(line, '\n', (size_t)(end - line));
+		char *stop = nl ? nl : end;
+		size_t n = (size_t)(stop - line);
+
+		*stop = '\0';
+		if (memchr(line, '\0', n)) {
+			conf_error(p, "the line holds a NUL byte: expected text");
+		} else {
+			if (n && line[n - 1] == '\r')
+				line[n - 1] = '\0';
+			if (!conf_tokenize(p, line) && p->n)
+				parse_statement(p);
+		}
+		line = stop + 1;
+	}
+}
+
+static long msg_line(const char *msg, size_t skip)
+{
+	return strlen(msg) > skip ? strtol(msg + skip, NULL, 10) : 0;
+}
+
+/* Statement errors come as lines are read, the semantic ones after: put
+ * them back in line order (stable, so one line's errors keep theirs). */
+static void sort_errors(struct sfw_conf_errors *errs, int from, const char *file)
+{
+	size_t skip = strlen(file) + 1;
+
+	for (int k = from + 1; k < errs->n; k++) {
+		char *m = errs->msg[k];
+		long line = msg_line(m, skip);
+		int j = k;
+
+		for (; j > from && msg_line(errs->msg[j - 1], skip) > line; j--)
+			errs->msg[j] = errs->msg[j - 1];
+		errs->msg[j] = m;
+	}
+}
+
+int sfw_conf_parse_buffer(struct sfw_conf *conf, const char *name,
+			  const char *text, size_t len,
+			  struct sfw_conf_errors *errs)
+{
+	struct sfw_conf_errors local = { 0 };
+	struct conf_parser p = { .conf = conf, .errs = errs ? errs : &local };
+	int before = p.errs->n + p.errs->dropped;
+	char *work = malloc(len + 1);
+	int err;
+
+	conf->path = strdup(name);
+	conf->source = malloc(len + 1);
+	if (!work || !conf->path || !conf->source) {
+		free(work);
+		return sfw_fail(ENOMEM, "%s: out of memory", name);
+	}
+	memcpy(work, text, len);
+	work[len] = '\0';
+	memcpy(conf->source, text, len);
+	conf->source[len] = '\0';
+	conf->source_len = len;
+	p.file = conf->path;
+	parse_lines(&p, work, len);
+	if (!p.oom)
+		conf_check(&p);
+	sort_errors(p.errs, before < p.errs->n ? before : p.errs->n, p.file);
+	free(work);
+	free(p.tok);
+	if (p.oom)
+		err = sfw_fail(ENOMEM, "%s: out of memory", name);
+	else if (p.errs->n + p.errs->dropped > before)
+		err = sfw_fail(EINVAL, "%s: %d errors", name,
+			       p.errs->n + p.errs->dropped - before);
+	else
+		err = 0;
+	sfw_conf_errors_free(&local);
+	return err;
+}
+
+static int read_fd(int fd, char **out, size_t *len)
+{
+	struct stat st;
+	size_t got = 0;
+	char *buf;
+
+	if (fstat(fd, &st))
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((unsigned long long)st.st_size > CONF_MAX_BYTES)
+		return -EFBIG;
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return -ENOMEM;
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			int err = r < 0 ? -errno : -EIO;
+
+			free(buf);
+			return err;
+		}
+		got += (size_t)r;
+	}
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+int conf_read_file(const char *path, char **text, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	err = read_fd(fd, text, len);
+	close(fd);
+	return err;
+}
+
+int sfw_conf_parse_file(struct sfw_conf *conf, const char *path,
+			struct sfw_conf_errors *errs)
+{
+	char active[4096];
+	char *text = NULL;
+	size_t len = 0;
+	int err;
+
+	if (!path) {
+		err = sfw_conf_active_path(active, sizeof(active));
+		if (err)
+			return err;
+		path = active;
+	}
+	err = conf_read_file(path, &text, &len);
+	if (err) {
+		const char *why = err == -EINVAL ? "not a regular file" : strerror(-err);
+
+		if (errs)
+			conf_errors_add(errs, "%s: cannot read: %s", path, why);
+		return sfw_fail(-err, "%s: cannot read: %s", path, why);
+	}
+	err = sfw_conf_parse_buffer(conf, path, text, len, errs);
+	free(text);
+	return err;
+}

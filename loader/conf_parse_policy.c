@@ -1,0 +1,321 @@
+/* set security policies (from-zone A to-zone B | global) policy P ...,
+ * and default-policy. */
+#include <stdio.h>
+#include <string.h>
+#include "conf_int.h"
+
+/* "from-zone trust to-zone untrust" or "global", for messages. */
+static const char *pair_text(const struct sfw_conf_policy *pol, char *buf, size_t len)
+{
+	if (pol->global)
+		snprintf(buf, len, "global policies");
+	else
+		snprintf(buf, len, "from-zone %s to-zone %s", pol->from_zone.name,
+			 pol->to_zone.name);
+	return buf;
+}
+
+static bool same_pair(const struct sfw_conf_policy *a, bool global,
+		      const char *from, const char *to)
+{
+	if (a->global || global)
+		return a->global == global;
+	return !strcmp(a->from_zone.name, from) && !strcmp(a->to_zone.name, to);
+}
+
+/* Junos keeps a policy's statements together (`show configuration` prints
+ * them so). A name coming back after another policy of the same zone pair
+ * has started is a second policy given a used name, which Junos would
+ * silently merge into the first, in the first one's place: refused. */
+static struct sfw_conf_policy *find_policy(struct conf_parser *p, bool global,
+					   const char *from, const char *to,
+					   const char *name)
+{
+	struct sfw_conf *conf = p->conf;
+	char pair[160];
+	int found = -1;
+
+	for (int k = 0; k < conf->n_policies; k++) {
+		struct sfw_conf_policy *pol = &conf->policies[k];
+
+		if (!same_pair(pol, global, from, to))
+			continue;
+		if (found >= 0) {
+			struct sfw_conf_policy *first = &conf->policies[found];
+
+			conf_error(p, "duplicate policy name '%s' in %s: already defined at "
+				   "line %d, before policy '%s' (line %d)", name,
+				   pair_text(first, pair, sizeof(pair)), first->line,
+				   pol->name, pol->line);
+			return NULL;
+		}
+		if (!strcmp(pol->name, name))
+			found = k;
+	}
+	return found >= 0 ? &conf->policies[found] : NULL;
+}
+
+static struct sfw_conf_policy *policy_get(struct conf_parser *p, bool global,
+					  const char *from, const char *to,
+					  const char *name)
+{
+	struct sfw_conf *conf = p->conf;
+	struct sfw_conf_policy *pol;
+	int errs = p->errs->n + p->errs->dropped;
+
+	pol = find_policy(p, global, from, to, name);
+	if (pol || p->errs->n + p->errs->dropped != errs)
+		return pol;
+	pol = CONF_PUSH(p, conf, policies);
+	if (!pol)
+		return NULL;
+	strcpy(pol->name, name);
+	pol->line = p->line;
+	pol->global = global;
+	pol->index = conf->next_policy_index++;
+	if (!global) {
+		strcpy(pol->from_zone.name, from);
+		strcpy(pol->to_zone.name, to);
+		pol->from_zone.line = pol->to_zone.line = p->line;
+	}
+	return pol;
+}
+
+static int parse_match(struct conf_parser *p, struct sfw_conf_policy *pol)
+{
+	static const char *const words[] = {
+		"application", "destination-address", "source-address",
+		"from-zone", "to-zone", NULL
+	};
+	static const char *const what[] = {
+		"an application or application-set name",
+		"an address or address-set name, or any",
+		"an address or address-set name, or any",
+		"a zone name", "a zone name",
+	};
+	struct sfw_conf_refs *lists[] = {
+		&pol->apps, &pol->dst, &pol->src, &pol->match_from, &pol->match_to
+	};
+	const char *const *choices = words;
+	static const char *const zone_words[] = {
+		"application", "destination-address", "source-address", NULL
+	};
+
+	/* Only global policies match on zones: theirs is not fixed. */
+	if (!pol->global)
+		choices = zone_words;
+	do {
+		int k = conf_keyword(p, choices);
+
+		if (k < 0 || conf_list(p, what[k], conf_add_name, lists[k]))
+			return -1;
+	} while (!conf_at_end(p));
+	return 0;
+}
+
+static int set_action(struct conf_parser *p, struct sfw_conf_policy *pol,
+		      enum sfw_conf_action action)
+{
+	char pair[160];
+
+	if (pol->action && pol->action != action) {
+		conf_error(p, "conflicting action '%s' for policy '%s' in %s: it was "
+			   "'then %s' at line %d", sfw_conf_action_name(action), pol->name,
+			   pair_text(pol, pair, sizeof(pair)),
+			   sfw_conf_action_name(pol->action), pol->action_line);
+		return -1;
+	}
+	pol->action = action;
+	pol->action_line = p->line;
+	return conf_end(p);
+}
+
+static int parse_then(struct conf_parser *p, struct sfw_conf_policy *pol)
+{
+	static const char *const words[] = { "count", "deny", "log", "permit", "reject", NULL };
+	static const char *const log[] = { "session-close", "session-init", NULL };
+	int k;
+
+	switch (conf_keyword(p, words)) {
+	case 0:
+		pol->count = true;
+		return conf_end(p);
+	case 1:
+		return set_action(p, pol, SFW_CONF_ACTION_DENY);
+	case 2:
+		do {
+			k = conf_keyword(p, log);
+			if (k < 0)
+				return -1;
+			*(k ? &pol->log_init : &pol->log_close) = true;
+		} while (!conf_at_end(p));
+		return 0;
+	case 3:
+		return set_action(p, pol, SFW_CONF_ACTION_PERMIT);
+	case 4:
+		return set_action(p, pol, SFW_CONF_ACTION_REJECT);
+	default:
+		return -1;
+	}
+}
+
+static int parse_policy(struct conf_parser *p, bool global, const char *from, const char *to)
+{
+	static const char *const policy[] = { "policy", NULL };
+	static const char *const words[] = { "description", "match", "then", NULL };
+	char name[SFW_CONF_NAME_MAX];
+	struct sfw_conf_policy *pol;
+
+	if (conf_keyword(p, policy) < 0 || conf_name(p, name, "a policy name"))
+		return -1;
+	pol = policy_get(p, global, from, to, name);
+	if (!pol)
+		return -1;
+	if (conf_at_end(p))
+		return 0;
+	switch (conf_keyword(p, words)) {
+	case 0:
+		return conf_string(p, &pol->description, "a description") ? -1 : conf_end(p);
+	case 1:
+		return parse_match(p, pol);
+	case 2:
+		return parse_then(p, pol);
+	default:
+		return -1;
+	}
+}
+
+int conf_parse_policies(struct conf_parser *p)
+{
+	static const char *const words[] = { "default-policy", "from-zone", "global", NULL };
+	static const char *const to_zone[] = { "to-zone", NULL };
+	static const char *const defaults[] = { "deny-all", "permit-all", NULL };
+	char from[SFW_CONF_NAME_MAX], to[SFW_CONF_NAME_MAX];
+	int k;
+
+	switch (conf_keyword(p, words)) {
+	case 0:
+		k = conf_keyword(p, defaults);
+		if (k < 0)
+			return -1;
+		p->conf->default_policy_set = true;
+		p->conf->default_policy = k ? SFW_POLICY_PERMIT_ALL : SFW_POLICY_DENY_ALL;
+		return conf_end(p);
+	case 1:
+		if (conf_name(p, from, "a zone name") || conf_keyword(p, to_zone) < 0 ||
+		    conf_name(p, to, "a zone name"))
+			return -1;
+		return parse_policy(p, false, from, to);
+	case 2:
+		return parse_policy(p, true, NULL, NULL);
+	default:
+		return -1;
+	}
+}
+
+/* Checks once every statement is in: names resolved, nothing missing. */
+static void resolve_address(struct conf_parser *p, struct sfw_conf_ref *r,
+			    const char *owner, const char *field)
+{
+	static const char *const any[] = { "any", "any-ipv4", "any-ipv6" };
+	static const enum sfw_conf_ref_kind any_kind[] = {
+		SFW_CONF_REF_ANY, SFW_CONF_REF_ANY_IPV4, SFW_CONF_REF_ANY_IPV6
+	};
+
+	for (int k = 0; k < 3; k++)
+		if (!strcmp(r->name, any[k])) {
+			r->kind = any_kind[k];
+			r->idx = -1;
+			return;
+		}
+	if ((r->idx = sfw_conf_find_address(p->conf, r->name)) >= 0)
+		r->kind = SFW_CONF_REF_ADDRESS;
+	else if ((r->idx = sfw_conf_find_address_set(p->conf, r->name)) >= 0)
+		r->kind = SFW_CONF_REF_ADDRESS_SET;
+	else
+		conf_error_at(p, r->line, "%s: undefined address '%s' in %s: expected an "
+			      "address or address-set of the global address book, or any",
+			      owner, r->name, field);
+}
+
+static void resolve_app(struct conf_parser *p, struct sfw_conf_ref *r, const char *owner)
+{
+	if ((r->idx = sfw_conf_find_app(p->conf, r->name)) >= 0)
+		r->kind = SFW_CONF_REF_APPLICATION;
+	else if ((r->idx = sfw_conf_find_app_set(p->conf, r->name)) >= 0)
+		r->kind = SFW_CONF_REF_APPLICATION_SET;
+	else
+		conf_error_at(p, r->line, "%s: undefined application '%s': expected an "
+			      "application or application-set (predefined junos-* or "
+			      "configured)", owner, r->name);
+}
+
+static void resolve_zone(struct conf_parser *p, struct sfw_conf_ref *r,
+			 const char *owner, const char *field)
+{
+	if (!strcmp(r->name, "any") && field[0] == 'm') {
+		r->kind = SFW_CONF_REF_ANY;
+		r->idx = -1;
+		return;
+	}
+	r->idx = sfw_conf_find_zone(p->conf, r->name);
+	if (r->idx >= 0)
+		r->kind = SFW_CONF_REF_ZONE;
+	else
+		conf_error_at(p, r->line, "%s: undefined zone '%s' in %s: expected a zone "
+			      "of 'set security zones security-zone'", owner, r->name, field);
+}
+
+/* One message for all missing match criteria: Junos requires the three. */
+static void report_missing(struct conf_parser *p, const struct sfw_conf_policy *pol,
+			   const char *owner, int src, int dst, int apps)
+{
+	char list[96] = "";
+
+	if (src && dst && apps)
+		return;
+	snprintf(list, sizeof(list), "%s%s%s%s%s", src ? "" : "source-address",
+		 !src && (!dst || !apps) ? ", " : "", dst ? "" : "destination-address",
+		 !dst && !apps ? ", " : "", apps ? "" : "application");
+	conf_error_at(p, pol->line, "%s: missing match %s: expected source-address, "
+		      "destination-address and application in every policy (a name or any)",
+		      owner, list);
+}
+
+static void check_policy(struct conf_parser *p, struct sfw_conf_policy *pol)
+{
+	char owner[256], pair[160];
+	struct { struct sfw_conf_refs *refs; const char *field; } need[] = {
+		{ &pol->src, "source-address" }, { &pol->dst, "destination-address" },
+		{ &pol->apps, "application" },
+	};
+
+	snprintf(owner, sizeof(owner), "policy '%s' (%s)", pol->name,
+		 pair_text(pol, pair, sizeof(pair)));
+	if (!pol->global) {
+		resolve_zone(p, &pol->from_zone, owner, "from-zone");
+		if (strcmp(pol->from_zone.name, pol->to_zone.name))
+			resolve_zone(p, &pol->to_zone, owner, "to-zone");
+		else
+			pol->to_zone.kind = pol->from_zone.kind, pol->to_zone.idx = pol->from_zone.idx;
+	}
+	for (int k = 0; k < pol->match_from.n; k++)
+		resolve_zone(p, &pol->match_from.v[k], owner, "match from-zone");
+	for (int k = 0; k < pol->match_to.n; k++)
+		resolve_zone(p, &pol->match_to.v[k], owner, "match to-zone");
+	report_missing(p, pol, owner, need[0].refs->n, need[1].refs->n, need[2].refs->n);
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < need[k].refs->n; i++)
+			resolve_address(p, &need[k].refs->v[i], owner, need[k].field);
+	for (int i = 0; i < pol->apps.n; i++)
+		resolve_app(p, &pol->apps.v[i], owner);
+	if (!pol->action)
+		conf_error_at(p, pol->line, "%s: missing 'then': expected permit, deny "
+			      "or reject", owner);
+}
+
+void conf_check_policies(struct conf_parser *p)
+{
+	for (int k = 0; k < p->conf->n_policies; k++)
+		check_policy(p, &p->conf->policies[k]);
+}

@@ -1,0 +1,270 @@
+/* set security zones | address-book | flow | screen. */
+#include <stdlib.h>
+#include <string.h>
+#include "conf_int.h"
+
+/* The words Junos accepts under host-inbound-traffic system-services. */
+static const char *const system_services[] = {
+	"all", "any-service", "bootp", "dhcp", "dhcpv6", "dns", "finger", "ftp",
+	"http", "https", "ident-reset", "ike", "lsping", "netconf", "ntp", "ping",
+	"r2cp", "reverse-ssh", "reverse-telnet", "rlogin", "rpm", "rsh", "snmp",
+	"snmp-trap", "ssh", "telnet", "tftp", "traceroute", "xnm-clear-text",
+	"xnm-ssl", NULL
+};
+
+static int add_service(struct conf_parser *p, const char *word, void *ctx)
+{
+	for (int k = 0; system_services[k]; k++)
+		if (!strcmp(word, system_services[k]))
+			return conf_ref_add(p, ctx, word);
+	return conf_bad(p, "system service", word,
+			"a Junos system-services word such as all, ssh, ping, dns, http, https");
+}
+
+int conf_parse_zones(struct conf_parser *p)
+{
+	static const char *const zones[] = { "security-zone", NULL };
+	static const char *const words[] = {
+		"description", "host-inbound-traffic", "interfaces", "screen", NULL
+	};
+	static const char *const hit[] = { "system-services", NULL };
+	char name[SFW_CONF_NAME_MAX];
+	struct sfw_conf_zone *z;
+
+	if (conf_keyword(p, zones) < 0 || conf_name(p, name, "a zone name"))
+		return -1;
+	z = conf_zone_get(p, name);
+	if (!z)
+		return -1;
+	if (conf_at_end(p))
+		return 0;
+	switch (conf_keyword(p, words)) {
+	case 0:
+		return conf_string(p, &z->description, "a description") ? -1 : conf_end(p);
+	case 1:
+		if (conf_keyword(p, hit) < 0 ||
+		    conf_list(p, "a system service", add_service, &z->services))
+			return -1;
+		return conf_end(p);
+	case 2:
+		return conf_list(p, "an interface name", conf_add_ifname, &z->interfaces) ? -1
+			: conf_end(p);
+	case 3:
+		if (conf_name(p, z->screen.name, "a screen (ids-option) name"))
+			return -1;
+		z->screen.line = p->line;
+		return conf_end(p);
+	default:
+		return -1;
+	}
+}
+
+static int parse_address(struct conf_parser *p)
+{
+	static const char *const words[] = { "description", NULL };
+	char name[SFW_CONF_NAME_MAX];
+	struct sfw_conf_address *a;
+	struct sfw_conf_prefix pfx;
+	const char *w;
+
+	if (conf_name(p, name, "an address name"))
+		return -1;
+	w = conf_peek(p);
+	if (w && !strcmp(w, "description"))
+		return !(a = conf_address_get(p, name)) || conf_keyword(p, words) < 0 ||
+		       conf_string(p, &a->description, "a description") ? -1 : conf_end(p);
+	if (!w)
+		return conf_expected(p, "an IPv4 or IPv6 prefix (address/length) or 'description'");
+	/* Created only with a valid prefix: a bad one is one error, not two. */
+	if (conf_parse_prefix(w, &pfx))
+		return conf_bad(p, "prefix", w, "an IPv4 or IPv6 prefix (address/length) or 'description'");
+	if (!(a = conf_address_get(p, name)))
+		return -1;
+	if (a->has_prefix && !conf_prefix_equal(&a->prefix, &pfx)) {
+		conf_error(p, "address '%s' is given a second prefix '%s': it was set at line %d",
+			   name, w, a->line);
+		return -1;
+	}
+	a->has_prefix = true;
+	a->prefix = pfx;
+	p->i++;
+	return conf_end(p);
+}
+
+static int parse_address_set(struct conf_parser *p)
+{
+	static const char *const words[] = { "address", "address-set", "description", NULL };
+	char name[SFW_CONF_NAME_MAX];
+	struct sfw_conf_address_set *s;
+
+	if (conf_name(p, name, "an address-set name") || !(s = conf_address_set_get(p, name)))
+		return -1;
+	switch (conf_keyword(p, words)) {
+	case 0:
+		return conf_list(p, "an address name", conf_add_name, &s->addresses) ? -1 : conf_end(p);
+	case 1:
+		return conf_list(p, "an address-set name", conf_add_name, &s->sets) ? -1 : conf_end(p);
+	case 2:
+		return conf_string(p, &s->description, "a description") ? -1 : conf_end(p);
+	default:
+		return -1;
+	}
+}
+
+/* Only the global book: zone-attached books are a later need. */
+int conf_parse_address_book(struct conf_parser *p)
+{
+	static const char *const book[] = { "global", NULL };
+	static const char *const words[] = { "address", "address-set", NULL };
+
+	if (conf_keyword(p, book) < 0)
+		return -1;
+	switch (conf_keyword(p, words)) {
+	case 0: return parse_address(p);
+	case 1: return parse_address_set(p);
+	default: return -1;
+	}
+}
+
+static const char *const timeout_words[] = {
+#define SFW_X(name, secs, word) word,
+	SFW_TIMEOUT_LIST(SFW_X)
+#undef SFW_X
+	NULL
+};
+
+static bool tcp_timeout(int k)
+{
+	return k <= SFW_TO_TCP_CLOSED;
+}
+
+/* Junos's ranges where Junos has the statement, a day otherwise. */
+static int timeout_value(struct conf_parser *p, int k)
+{
+	__u32 lo = 1, hi = 86400;
+
+	if (k == SFW_TO_TCP_INITIAL)
+		lo = 4, hi = 300;
+	else if (k == SFW_TO_TCP_TIME_WAIT)
+		lo = 2, hi = 600;
+	if (conf_uint(p, "timeout", lo, hi, &p->conf->flow.timeout_s[k]))
+		return -1;
+	return conf_end(p);
+}
+
+/* The timeout words under `tcp-session` (tcp) or right under `flow`. */
+static int timeout_words_for(bool tcp, const char **words, int *which)
+{
+	int n = 0;
+
+	for (int k = 0; timeout_words[k]; k++)
+		if (tcp_timeout(k) == tcp) {
+			which[n] = k;
+			words[n++] = timeout_words[k];
+		}
+	return n;
+}
+
+static int parse_tcp_session(struct conf_parser *p)
+{
+	static const char *const tws[] = { "session-timeout", NULL };
+	const char *words[SFW_TO_COUNT + 4];
+	int which[SFW_TO_COUNT];
+	int n = timeout_words_for(true, words, which), k;
+
+	words[n] = "no-sequence-check";
+	words[n + 1] = "no-syn-check";
+	words[n + 2] = "time-wait-state";
+	words[n + 3] = NULL;
+	k = conf_keyword(p, words);
+	if (k < 0)
+		return -1;
+	if (k < n)
+		return timeout_value(p, which[k]);
+	if (k == n)
+		p->conf->flow.no_sequence_check = true;
+	else if (k == n + 1)
+		p->conf->flow.no_syn_check = true;
+	else
+		return conf_keyword(p, tws) < 0 ? -1 : timeout_value(p, SFW_TO_TCP_TIME_WAIT);
+	return conf_end(p);
+}
+
+int conf_parse_flow(struct conf_parser *p)
+{
+	static const char *const session[] = { "max-sessions", NULL };
+	static const char *const modes[] = { "syn-cookie", "syn-proxy", NULL };
+	const char *words[SFW_TO_COUNT + 4] = { "session", "syn-flood-protection-mode", "tcp-session" };
+	int which[SFW_TO_COUNT];
+	int n = timeout_words_for(false, words + 3, which), k, mode;
+
+	words[n + 3] = NULL;
+	switch ((k = conf_keyword(p, words))) {
+	case -1:
+		return -1;
+	case 0:
+		if (conf_keyword(p, session) < 0 ||
+		    conf_uint(p, "session count", 1, 1u << 30, &p->conf->flow.max_sessions))
+			return -1;
+		return conf_end(p);
+	case 1:
+		mode = conf_keyword(p, modes);
+		if (mode < 0)
+			return -1;
+		p->conf->flow.syn_flood_mode = mode ? SFW_CONF_SYN_FLOOD_PROXY
+						    : SFW_CONF_SYN_FLOOD_COOKIE;
+		return conf_end(p);
+	case 2:
+		return parse_tcp_session(p);
+	default:
+		return timeout_value(p, which[k - 3]);
+	}
+}
+
+static int parse_syn_flood(struct conf_parser *p, struct sfw_conf_screen *s)
+{
+	static const char *const words[] = {
+		"alarm-threshold", "attack-threshold", "destination-threshold",
+		"source-threshold", "timeout", NULL
+	};
+	/* Junos's ranges for each. */
+	static const __u32 lo[] = { 1, 1, 4, 4, 1 }, hi[] = { 1000000, 1000000, 1000000, 1000000, 50 };
+	__u32 *const field[] = {
+		&s->syn_alarm_threshold, &s->syn_attack_threshold,
+		&s->syn_destination_threshold, &s->syn_source_threshold, &s->syn_timeout,
+	};
+
+	s->syn_flood = true;
+	while (!conf_at_end(p)) {
+		int k = conf_keyword(p, words);
+
+		if (k < 0 || conf_uint(p, words[k], lo[k], hi[k], field[k]))
+			return -1;
+	}
+	return 0;
+}
+
+int conf_parse_screen(struct conf_parser *p)
+{
+	static const char *const ids[] = { "ids-option", NULL };
+	static const char *const words[] = { "ip", "tcp", NULL };
+	static const char *const ip[] = { "spoofing", NULL };
+	static const char *const tcp[] = { "syn-flood", NULL };
+	char name[SFW_CONF_NAME_MAX];
+	struct sfw_conf_screen *s;
+
+	if (conf_keyword(p, ids) < 0 || conf_name(p, name, "a screen (ids-option) name") ||
+	    !(s = conf_screen_get(p, name)))
+		return -1;
+	switch (conf_keyword(p, words)) {
+	case 0:
+		if (conf_keyword(p, ip) < 0)
+			return -1;
+		s->ip_spoofing = true;
+		return conf_end(p);
+	case 1:
+		return conf_keyword(p, tcp) < 0 ? -1 : parse_syn_flood(p, s);
+	default:
+		return -1;
+	}
+}

@@ -1,0 +1,256 @@
+/* Values in statements (prefixes, ports, protocols, ICMP types) and the
+ * Junos predefined applications. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "conf_int.h"
+#include "protocols.h"
+
+bool conf_valid_name(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (!len || len >= SFW_CONF_NAME_MAX)
+		return false;
+	if (!isalnum((unsigned char)s[0]) && s[0] != '_')
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_./:@+", *s))
+			return false;
+	return true;
+}
+
+/* Strict decimal: no sign, no spaces, no leading "0x". */
+static int parse_dec(const char *s, size_t n, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (!n || n > 10)
+		return -EINVAL;
+	for (size_t k = 0; k < n; k++) {
+		if (!isdigit((unsigned char)s[k]))
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(s[k] - '0');
+	}
+	if (v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+/* ADDR or ADDR/LEN; without a length, a host prefix (/32, /128). */
+int conf_parse_prefix(const char *s, struct sfw_conf_prefix *out)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned long len;
+
+	if (alen >= sizeof(addr))
+		return -EINVAL;
+	memcpy(addr, s, alen);
+	addr[alen] = '\0';
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, addr, &out->addr.v4) == 1)
+		out->family = SFW_FAMILY_INET;
+	else if (inet_pton(AF_INET6, addr, out->addr.bytes) == 1)
+		out->family = SFW_FAMILY_INET6;
+	else
+		return -EINVAL;
+	len = out->family == SFW_FAMILY_INET ? 32 : 128;
+	if (slash && parse_dec(slash + 1, strlen(slash + 1), len, &len))
+		return -EINVAL;
+	out->len = (__u8)len;
+	return 0;
+}
+
+/* The port names Junos accepts in destination-port/source-port. */
+static const struct { const char *name; __u16 port; } port_names[] = {
+	{ "ftp-data", 20 }, { "ftp", 21 }, { "ssh", 22 }, { "telnet", 23 },
+	{ "smtp", 25 }, { "domain", 53 }, { "bootps", 67 }, { "bootpc", 68 },
+	{ "tftp", 69 }, { "http", 80 }, { "pop3", 110 }, { "sunrpc", 111 },
+	{ "nntp", 119 }, { "ntp", 123 }, { "imap", 143 }, { "snmp", 161 },
+	{ "snmptrap", 162 }, { "bgp", 179 }, { "ldap", 389 }, { "https", 443 },
+	{ "syslog", 514 }, { "ike", 500 }, { "ldp", 646 }, { "radius", 1812 },
+};
+
+static int parse_port(const char *s, size_t n, __u16 *out)
+{
+	unsigned long v;
+
+	for (size_t k = 0; k < sizeof(port_names) / sizeof(port_names[0]); k++)
+		if (strlen(port_names[k].name) == n && !strncmp(s, port_names[k].name, n)) {
+			*out = port_names[k].port;
+			return 0;
+		}
+	if (parse_dec(s, n, 65535, &v))
+		return -EINVAL;
+	*out = (__u16)v;
+	return 0;
+}
+
+/* PORT or LO-HI (Junos writes a single port as itself, a range as lo-hi). */
+int conf_parse_port_range(const char *s, struct sfw_conf_port_range *out)
+{
+	const char *dash = strchr(s, '-');
+	size_t n = dash ? (size_t)(dash - s) : strlen(s);
+
+	if (parse_port(s, n, &out->lo))
+		return -EINVAL;
+	out->hi = out->lo;
+	if (dash && parse_port(dash + 1, strlen(dash + 1), &out->hi))
+		return -EINVAL;
+	if (out->hi < out->lo)
+		return -ERANGE;
+	out->set = true;
+	return 0;
+}
+
+static const struct { const char *name; int num; } protos[] = {
+#define SFW_X(name, num, label) { label, num },
+	SFW_PROTOCOL_LIST(SFW_X)
+#undef SFW_X
+};
+
+int conf_parse_u8(const char *s)
+{
+	unsigned long v;
+
+	return parse_dec(s, strlen(s), 255, &v) ? -EINVAL : (int)v;
+}
+
+int conf_parse_proto(const char *s)
+{
+	unsigned long v;
+
+	for (size_t k = 0; k < sizeof(protos) / sizeof(protos[0]); k++)
+		if (!strcmp(s, protos[k].name))
+			return protos[k].num;
+	if (parse_dec(s, strlen(s), 255, &v))
+		return -EINVAL;
+	return (int)v;
+}
+
+const char *sfw_conf_proto_name(int proto, char *buf, size_t len)
+{
+	for (size_t k = 0; k < sizeof(protos) / sizeof(protos[0]); k++)
+		if (protos[k].num == proto)
+			return protos[k].name;
+	snprintf(buf, len, "%d", proto);
+	return buf;
+}
+
+const char *sfw_conf_action_name(enum sfw_conf_action action)
+{
+	switch (action) {
+	case SFW_CONF_ACTION_PERMIT: return "permit";
+	case SFW_CONF_ACTION_DENY: return "deny";
+	case SFW_CONF_ACTION_REJECT: return "reject";
+	default: return "none";
+	}
+}
+
+static const struct { const char *name; int type; } icmp4_types[] = {
+	{ "echo-reply", 0 }, { "unreachable", 3 }, { "source-quench", 4 },
+	{ "redirect", 5 }, { "echo-request", 8 }, { "router-advertisement", 9 },
+	{ "router-solicit", 10 }, { "time-exceeded", 11 }, { "parameter-problem", 12 },
+	{ "timestamp", 13 }, { "timestamp-reply", 14 }, { "info-request", 15 },
+	{ "info-reply", 16 }, { "mask-request", 17 }, { "mask-reply", 18 },
+}, icmp6_types[] = {
+	{ "destination-unreachable", 1 }, { "packet-too-big", 2 }, { "time-exceeded", 3 },
+	{ "parameter-problem", 4 }, { "echo-request", 128 }, { "echo-reply", 129 },
+	{ "membership-query", 130 }, { "membership-report", 131 },
+	{ "membership-termination", 132 }, { "router-solicit", 133 },
+	{ "router-advertisement", 134 }, { "neighbor-solicit", 135 },
+	{ "neighbor-advertisement", 136 }, { "redirect", 137 },
+};
+
+/* A type number 0..255 or its Junos name: the type, or -EINVAL. */
+int conf_icmp_type(const char *s, bool v6)
+{
+	size_t n = v6 ? sizeof(icmp6_types) / sizeof(icmp6_types[0])
+		      : sizeof(icmp4_types) / sizeof(icmp4_types[0]);
+	unsigned long v;
+
+	for (size_t k = 0; k < n; k++) {
+		const char *name = v6 ? icmp6_types[k].name : icmp4_types[k].name;
+
+		if (!strcmp(s, name))
+			return v6 ? icmp6_types[k].type : icmp4_types[k].type;
+	}
+	if (parse_dec(s, strlen(s), 255, &v))
+		return -EINVAL;
+	return (int)v;
+}
+
+/* Junos's junos-defaults group. Ids are the ones the CLI's classifier
+ * (cli/applications.c) already prints, so a session shows the same
+ * name/id before and after a configuration names the application; `any`
+ * is 0, which sessions read as "no named application". None of these sets
+ * an inactivity-timeout in junos-defaults, so the protocol defaults apply. */
+static const struct predefined {
+	const char *name;
+	__u16 id;
+	int proto;
+	__u16 port;        /* 0: no destination port */
+	int icmp_type;
+} predefined[] = {
+	{ "any",               0, -1,                 0, -1 },
+	{ "junos-ftp",         1, SFW_IPPROTO_TCP,   21, -1 },
+	{ "junos-tftp",        2, SFW_IPPROTO_UDP,   69, -1 },
+	{ "junos-telnet",      3, SFW_IPPROTO_TCP,   23, -1 },
+	{ "junos-smtp",        4, SFW_IPPROTO_TCP,   25, -1 },
+	{ "junos-ssh",         5, SFW_IPPROTO_TCP,   22, -1 },
+	{ "junos-http",        6, SFW_IPPROTO_TCP,   80, -1 },
+	{ "junos-https",       7, SFW_IPPROTO_TCP,  443, -1 },
+	{ "junos-dns-udp",     8, SFW_IPPROTO_UDP,   53, -1 },
+	{ "junos-dns-tcp",     9, SFW_IPPROTO_TCP,   53, -1 },
+	{ "junos-ntp",        10, SFW_IPPROTO_UDP,  123, -1 },
+	{ "junos-pop3",       11, SFW_IPPROTO_TCP,  110, -1 },
+	{ "junos-imap",       12, SFW_IPPROTO_TCP,  143, -1 },
+	{ "junos-ldap",       13, SFW_IPPROTO_TCP,  389, -1 },
+	{ "junos-syslog",     14, SFW_IPPROTO_UDP,  514, -1 },
+	{ "junos-bgp",        15, SFW_IPPROTO_TCP,  179, -1 },
+	{ "junos-ike",        16, SFW_IPPROTO_UDP,  500, -1 },
+	{ "junos-icmp-ping",  17, SFW_IPPROTO_ICMP,   0,  8 },
+	{ "junos-ping6",      18, SFW_IPPROTO_ICMP6,  0, 128 },
+	{ "junos-imaps",      19, SFW_IPPROTO_TCP,  993, -1 },
+	{ "junos-ms-sql",     20, SFW_IPPROTO_TCP, 1433, -1 },
+	{ "junos-dhcp-server", 21, SFW_IPPROTO_UDP,  67, -1 },
+	{ "junos-dhcp-client", 22, SFW_IPPROTO_UDP,  68, -1 },
+	{ "junos-radius",     23, SFW_IPPROTO_UDP, 1812, -1 },
+	{ "junos-smb",        24, SFW_IPPROTO_TCP,  445, -1 },
+	{ "junos-sqlnet-v2",  25, SFW_IPPROTO_TCP, 1521, -1 },
+	{ "junos-snmp-get",   26, SFW_IPPROTO_UDP,  161, -1 },
+	{ "junos-icmp-all",   27, SFW_IPPROTO_ICMP,   0, -1 },
+	{ "junos-icmp6-all",  28, SFW_IPPROTO_ICMP6,  0, -1 },
+};
+
+int conf_add_predefined_apps(struct sfw_conf *conf)
+{
+	size_t n = sizeof(predefined) / sizeof(predefined[0]);
+
+	conf->apps = calloc(n, sizeof(*conf->apps));
+	if (!conf->apps)
+		return -ENOMEM;
+	conf->n_apps = conf->cap_apps = (int)n;
+	for (size_t k = 0; k < n; k++) {
+		struct sfw_conf_application *a = &conf->apps[k];
+
+		strcpy(a->name, predefined[k].name);
+		a->id = predefined[k].id;
+		a->predefined = true;
+		a->proto = predefined[k].proto;
+		a->icmp_type = predefined[k].icmp_type;
+		a->icmp_code = -1;
+		a->icmp6_words = predefined[k].proto == SFW_IPPROTO_ICMP6;
+		if (predefined[k].port) {
+			a->dport.set = true;
+			a->dport.lo = a->dport.hi = predefined[k].port;
+		}
+	}
+	return 0;
+}
