@@ -270,6 +270,14 @@ int sfw_conf_active_path(char *buf, size_t len);
  * on. The new file replaces the old one by rename, so a reader sees one or
  * the other, never a mixture; concurrent commits are serialised. */
 int sfw_conf_store(const struct sfw_conf *conf);
+/* `sfw commit [FILE]` in one call: parse and check path (NULL: the active
+ * file), then apply (the datapath step; may be NULL), then store. Nothing
+ * is stored unless the file is valid and apply returned 0; apply's error is
+ * returned as is. On success *out (if given) receives the model, which the
+ * caller frees; otherwise it is freed here. */
+typedef int (*sfw_conf_apply_fn)(const struct sfw_conf *conf, void *ctx);
+int sfw_conf_commit_file(const char *path, sfw_conf_apply_fn apply, void *ctx,
+			 struct sfw_conf *out, struct sfw_conf_errors *errs);
 /* Parse rollback n (0: active). Its text is in conf->source, ready to be
  * applied and then stored as the new active configuration. */
 int sfw_conf_load_rollback(struct sfw_conf *conf, int n,

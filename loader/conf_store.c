@@ -234,3 +234,22 @@ int sfw_conf_load_rollback(struct sfw_conf *conf, int n, struct sfw_conf_errors 
 	}
 	return sfw_conf_parse_file(conf, path, errs);
 }
+
+int sfw_conf_commit_file(const char *path, sfw_conf_apply_fn apply, void *ctx,
+			 struct sfw_conf *out, struct sfw_conf_errors *errs)
+{
+	struct sfw_conf conf;
+	int err = sfw_conf_init(&conf);
+
+	if (!err)
+		err = sfw_conf_parse_file(&conf, path, errs);
+	if (!err && apply)
+		err = apply(&conf, ctx);
+	if (!err)
+		err = sfw_conf_store(&conf);
+	if (!err && out)
+		*out = conf;
+	else
+		sfw_conf_free(&conf);
+	return err;
+}
