@@ -78,6 +78,17 @@ int conf_ref_add(struct conf_parser *p, struct sfw_conf_refs *refs, const char *
 int conf_refs_find(const struct sfw_conf_refs *refs, const char *name);
 void conf_refs_free(struct sfw_conf_refs *refs);
 
+/* Array sizes before a statement: a statement with an error adds no
+ * object, so one mistake is reported once, not again as an incomplete
+ * object by the checks. */
+struct conf_mark {
+	int zones, addresses, address_sets, apps, app_sets, policies;
+	int service_sets, screens;
+	__u32 next_policy_index;
+};
+void conf_mark(const struct sfw_conf *conf, struct conf_mark *m);
+void conf_truncate(struct sfw_conf *conf, const struct conf_mark *m);
+
 /* Objects by name, created at first mention (configuration order). */
 struct sfw_conf_zone *conf_zone_get(struct conf_parser *p, const char *name);
 struct sfw_conf_address *conf_address_get(struct conf_parser *p, const char *name);

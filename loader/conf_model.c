@@ -28,36 +28,68 @@ static void free_policy(struct sfw_conf_policy *pol)
 	conf_refs_free(&pol->match_to);
 }
 
-static void free_objects(struct sfw_conf *conf)
+static void free_zone(struct sfw_conf_zone *z)
 {
-	for (int k = 0; k < conf->n_zones; k++) {
-		free(conf->zones[k].description);
-		conf_refs_free(&conf->zones[k].interfaces);
-		conf_refs_free(&conf->zones[k].services);
-	}
-	for (int k = 0; k < conf->n_addresses; k++)
-		free(conf->addresses[k].description);
-	for (int k = 0; k < conf->n_address_sets; k++) {
-		free(conf->address_sets[k].description);
-		conf_refs_free(&conf->address_sets[k].addresses);
-		conf_refs_free(&conf->address_sets[k].sets);
-	}
-	for (int k = 0; k < conf->n_apps; k++)
-		free(conf->apps[k].description);
-	for (int k = 0; k < conf->n_app_sets; k++) {
-		free(conf->app_sets[k].description);
-		conf_refs_free(&conf->app_sets[k].apps);
-		conf_refs_free(&conf->app_sets[k].sets);
-	}
-	for (int k = 0; k < conf->n_policies; k++)
-		free_policy(&conf->policies[k]);
-	for (int k = 0; k < conf->n_service_sets; k++)
-		conf_refs_free(&conf->service_sets[k].interfaces);
+	free(z->description);
+	conf_refs_free(&z->interfaces);
+	conf_refs_free(&z->services);
+}
+
+static void free_address_set(struct sfw_conf_address_set *s)
+{
+	free(s->description);
+	conf_refs_free(&s->addresses);
+	conf_refs_free(&s->sets);
+}
+
+static void free_app_set(struct sfw_conf_app_set *s)
+{
+	free(s->description);
+	conf_refs_free(&s->apps);
+	conf_refs_free(&s->sets);
+}
+
+void conf_mark(const struct sfw_conf *conf, struct conf_mark *m)
+{
+	m->zones = conf->n_zones;
+	m->addresses = conf->n_addresses;
+	m->address_sets = conf->n_address_sets;
+	m->apps = conf->n_apps;
+	m->app_sets = conf->n_app_sets;
+	m->policies = conf->n_policies;
+	m->service_sets = conf->n_service_sets;
+	m->screens = conf->n_screens;
+	m->next_policy_index = conf->next_policy_index;
+}
+
+/* Back to the sizes of m (all objects when m is all zero). */
+void conf_truncate(struct sfw_conf *conf, const struct conf_mark *m)
+{
+	while (conf->n_zones > m->zones)
+		free_zone(&conf->zones[--conf->n_zones]);
+	while (conf->n_addresses > m->addresses)
+		free(conf->addresses[--conf->n_addresses].description);
+	while (conf->n_address_sets > m->address_sets)
+		free_address_set(&conf->address_sets[--conf->n_address_sets]);
+	while (conf->n_apps > m->apps)
+		free(conf->apps[--conf->n_apps].description);
+	while (conf->n_app_sets > m->app_sets)
+		free_app_set(&conf->app_sets[--conf->n_app_sets]);
+	while (conf->n_policies > m->policies)
+		free_policy(&conf->policies[--conf->n_policies]);
+	while (conf->n_service_sets > m->service_sets)
+		conf_refs_free(&conf->service_sets[--conf->n_service_sets].interfaces);
+	if (conf->n_screens > m->screens)
+		conf->n_screens = m->screens;
+	if (m->next_policy_index)
+		conf->next_policy_index = m->next_policy_index;
 }
 
 void sfw_conf_free(struct sfw_conf *conf)
 {
-	free_objects(conf);
+	struct conf_mark none = { 0 };
+
+	conf_truncate(conf, &none);
 	free(conf->zones);
 	free(conf->addresses);
 	free(conf->address_sets);

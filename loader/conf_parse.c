@@ -123,10 +123,13 @@ static void parse_lines(struct conf_parser *p, char *text, size_t len)
 		if (memchr(line, '\0', n)) {
 			conf_error(p, "the line holds a NUL byte: expected text");
 		} else {
+			struct conf_mark mark;
+
 			if (n && line[n - 1] == '\r')
 				line[n - 1] = '\0';
-			if (!conf_tokenize(p, line) && p->n)
-				parse_statement(p);
+			conf_mark(p->conf, &mark);
+			if (!conf_tokenize(p, line) && p->n && parse_statement(p))
+				conf_truncate(p->conf, &mark);
 		}
 		line = stop + 1;
 	}

@@ -42,7 +42,8 @@ static inline void conf_test_errors(const char *text, const char *const *expecte
 		n++;
 	cr_assert_eq(err, -EINVAL, "expected -EINVAL, got %d", err);
 	for (int k = 0; k < n && k < errs.n; k++)
-		cr_assert_str_eq(errs.msg[k], expected[k], "error %d", k);
+		cr_assert_str_eq(errs.msg[k], expected[k], "error %d:\n got: %s\nwant: %s",
+				 k, errs.msg[k], expected[k]);
 	cr_assert_eq(errs.n, n, "expected %d errors, got %d (last: %s)", n, errs.n,
 		     errs.n ? errs.msg[errs.n - 1] : "");
 	sfw_conf_errors_free(&errs);

@@ -1,0 +1,413 @@
+/* Every error the configuration language reports, with its exact
+ * FILE:LINE message: the offending word and what was expected. */
+#include "test_conf.h"
+
+#define ANY_MATCH "match source-address any destination-address any application any"
+#define TU "set security policies from-zone trust to-zone untrust policy "
+
+Test(conf_errors, unknown_first_word)
+{
+	CONF_ERRORS("sett security zones security-zone trust\n",
+		"t.conf:1: unknown word 'sett': expected 'set'");
+	CONF_ERRORS("delete security zones\n",
+		"t.conf:1: unknown word 'delete': expected 'set'");
+}
+
+Test(conf_errors, unknown_word_names_the_choices)
+{
+	CONF_ERRORS("set security zonez security-zone trust\n",
+		"t.conf:1: unknown word 'zonez' after 'set security': expected one of "
+		"address-book, flow, policies, screen, zones");
+	CONF_ERRORS("set system host-name fw\n",
+		"t.conf:1: unknown word 'system' after 'set': expected one of "
+		"applications, security, services");
+	CONF_ERRORS(CONF_BASE TU "p then allow\n",
+		"t.conf:3: unknown word 'allow' after 'set security policies from-zone trust "
+		"to-zone untrust policy p then': expected one of count, deny, log, permit, reject");
+}
+
+Test(conf_errors, missing_word)
+{
+	CONF_ERRORS("set security zones\n",
+		"t.conf:1: missing word after 'set security zones': expected 'security-zone'");
+	CONF_ERRORS("set security zones security-zone\n",
+		"t.conf:1: missing word after 'set security zones security-zone': expected a zone name");
+	CONF_ERRORS("set security address-book global address web\n",
+		"t.conf:1: missing word after 'set security address-book global address web': "
+		"expected an IPv4 or IPv6 prefix (address/length) or 'description'");
+	CONF_ERRORS("set\n", "t.conf:1: missing word after 'set': expected one of "
+		"applications, security, services");
+}
+
+Test(conf_errors, unexpected_trailing_word)
+{
+	CONF_ERRORS(CONF_BASE TU "p " ANY_MATCH "\n" TU "p then permit now\n",
+		"t.conf:4: unexpected word 'now' after 'set security policies from-zone trust "
+		"to-zone untrust policy p then permit': expected end of statement");
+}
+
+Test(conf_errors, bad_prefix)
+{
+	CONF_ERRORS("set security address-book global address a 300.1.1.1/33\n"
+		    "set security address-book global address b 10.0.0.0/33\n"
+		    "set security address-book global address c 2001:db8::/129\n"
+		    "set security address-book global address d 10.0.0.0/\n"
+		    "set security address-book global address e web.example.com\n",
+		"t.conf:1: bad prefix '300.1.1.1/33' after 'set security address-book global "
+		"address a': expected an IPv4 or IPv6 prefix (address/length) or 'description'",
+		"t.conf:2: bad prefix '10.0.0.0/33' after 'set security address-book global "
+		"address b': expected an IPv4 or IPv6 prefix (address/length) or 'description'",
+		"t.conf:3: bad prefix '2001:db8::/129' after 'set security address-book global "
+		"address c': expected an IPv4 or IPv6 prefix (address/length) or 'description'",
+		"t.conf:4: bad prefix '10.0.0.0/' after 'set security address-book global "
+		"address d': expected an IPv4 or IPv6 prefix (address/length) or 'description'",
+		"t.conf:5: bad prefix 'web.example.com' after 'set security address-book global "
+		"address e': expected an IPv4 or IPv6 prefix (address/length) or 'description'");
+}
+
+Test(conf_errors, address_given_two_prefixes)
+{
+	CONF_ERRORS("set security address-book global address a 192.0.2.0/24\n"
+		    "set security address-book global address a 192.0.2.0/24\n"
+		    "set security address-book global address a 192.0.3.0/24\n",
+		"t.conf:3: address 'a' is given a second prefix '192.0.3.0/24': it was set at line 1");
+}
+
+Test(conf_errors, port_out_of_range)
+{
+	CONF_ERRORS("set applications application a protocol tcp destination-port 70000\n"
+		    "set applications application b protocol tcp destination-port 90-80\n"
+		    "set applications application c protocol udp source-port 1-65536\n"
+		    "set applications application d protocol udp destination-port\n",
+		"t.conf:1: bad destination-port '70000' after 'set applications application a "
+		"protocol tcp destination-port': expected a port 0-65535 (or a Junos port name) "
+		"or a range lo-hi with lo <= hi",
+		"t.conf:2: bad destination-port '90-80' after 'set applications application b "
+		"protocol tcp destination-port': expected a port 0-65535 (or a Junos port name) "
+		"or a range lo-hi with lo <= hi",
+		"t.conf:3: bad source-port '1-65536' after 'set applications application c "
+		"protocol udp source-port': expected a port 0-65535 (or a Junos port name) "
+		"or a range lo-hi with lo <= hi",
+		"t.conf:4: missing word after 'set applications application d protocol udp "
+		"destination-port': expected a port 0-65535 or a range lo-hi");
+}
+
+Test(conf_errors, application_values)
+{
+	CONF_ERRORS("set applications application a protocol tcpp\n"
+		    "set applications application b protocol icmp icmp-type echo\n"
+		    "set applications application c protocol tcp inactivity-timeout 2\n"
+		    "set applications application d protocol tcp term t1\n",
+		"t.conf:1: bad protocol 'tcpp' after 'set applications application a protocol': "
+		"expected a protocol name (tcp, udp, icmp, icmp6, ...) or number 0-255",
+		"t.conf:2: bad ICMP type 'echo' after 'set applications application b protocol "
+		"icmp icmp-type': expected a number from 0 to 255 or a type name such as echo-request",
+		"t.conf:3: bad inactivity-timeout '2' after 'set applications application c "
+		"protocol tcp inactivity-timeout': expected a number from 4 to 86400",
+		"t.conf:4: unknown word 'term' after 'set applications application d protocol "
+		"tcp': expected one of description, destination-port, icmp-code, icmp-type, "
+		"icmp6-code, icmp6-type, inactivity-timeout, protocol, source-port");
+}
+
+Test(conf_errors, incomplete_or_inconsistent_application)
+{
+	CONF_ERRORS("set applications application a destination-port 80\n"
+		    "set applications application b protocol icmp destination-port 80\n"
+		    "set applications application c protocol tcp icmp-type 8\n"
+		    "set applications application d protocol icmp icmp6-type 128\n",
+		"t.conf:1: application 'a' has no protocol: expected 'set applications "
+		"application a protocol PROTOCOL'",
+		"t.conf:2: application 'b': ports need protocol tcp, udp or sctp, not protocol 1",
+		"t.conf:3: application 'c': icmp-type/icmp-code needs protocol icmp",
+		"t.conf:4: application 'd': icmp6-type/icmp6-code needs protocol icmp6");
+}
+
+Test(conf_errors, reserved_and_predefined_application_names)
+{
+	CONF_ERRORS("set applications application junos-mine protocol tcp\n"
+		    "set applications application junos-http protocol udp\n"
+		    "set applications application-set any application junos-http\n",
+		"t.conf:1: bad application name 'junos-mine' after 'set applications "
+		"application': expected a name not starting with junos-, which Junos reserves "
+		"for its predefined applications",
+		"t.conf:2: unknown word 'protocol' after 'set applications application "
+		"junos-http': expected 'inactivity-timeout'",
+		"t.conf:3: bad application-set name 'any' after 'set applications "
+		"application-set': expected a name that is not any and does not start with junos-");
+}
+
+Test(conf_errors, undefined_address_in_policy)
+{
+	CONF_ERRORS(CONF_BASE
+		TU "p match source-address nope destination-address any application any\n"
+		TU "p then permit\n",
+		"t.conf:3: policy 'p' (from-zone trust to-zone untrust): undefined address "
+		"'nope' in source-address: expected an address or address-set of the global "
+		"address book, or any");
+	CONF_ERRORS(CONF_BASE
+		TU "p match source-address any destination-address [ any gone ] application any\n"
+		TU "p then permit\n",
+		"t.conf:3: policy 'p' (from-zone trust to-zone untrust): undefined address "
+		"'gone' in destination-address: expected an address or address-set of the "
+		"global address book, or any");
+}
+
+Test(conf_errors, undefined_application_in_policy)
+{
+	CONF_ERRORS(CONF_BASE
+		TU "p match source-address any destination-address any application junos-htp\n"
+		TU "p then permit\n",
+		"t.conf:3: policy 'p' (from-zone trust to-zone untrust): undefined application "
+		"'junos-htp': expected an application or application-set (predefined junos-* "
+		"or configured)");
+}
+
+Test(conf_errors, undefined_set_members)
+{
+	CONF_ERRORS("set security address-book global address-set s address nope\n"
+		    "set security address-book global address-set s address-set none\n"
+		    "set applications application-set t application nope\n"
+		    "set applications application-set t application-set none\n",
+		"t.conf:1: address-set 's': undefined address 'nope'",
+		"t.conf:2: address-set 's': undefined address-set 'none'",
+		"t.conf:3: application-set 't': undefined application 'nope'",
+		"t.conf:4: application-set 't': undefined application-set 'none'");
+}
+
+Test(conf_errors, policy_with_unknown_zone)
+{
+	CONF_ERRORS(CONF_BASE
+		"set security policies from-zone trust to-zone dmz policy p " ANY_MATCH "\n"
+		"set security policies from-zone trust to-zone dmz policy p then permit\n"
+		"set security policies from-zone lan to-zone lan policy q " ANY_MATCH "\n"
+		"set security policies from-zone lan to-zone lan policy q then permit\n",
+		"t.conf:3: policy 'p' (from-zone trust to-zone dmz): undefined zone 'dmz' in "
+		"to-zone: expected a zone of 'set security zones security-zone'",
+		"t.conf:5: policy 'q' (from-zone lan to-zone lan): undefined zone 'lan' in "
+		"from-zone: expected a zone of 'set security zones security-zone'");
+	CONF_ERRORS(CONF_BASE
+		"set security policies global policy g " ANY_MATCH " from-zone dmz\n"
+		"set security policies global policy g then deny\n",
+		"t.conf:3: policy 'g' (global policies): undefined zone 'dmz' in match "
+		"from-zone: expected a zone of 'set security zones security-zone'");
+}
+
+Test(conf_errors, zone_match_only_in_global_policies)
+{
+	CONF_ERRORS(CONF_BASE TU "p match from-zone trust\n",
+		"t.conf:3: unknown word 'from-zone' after 'set security policies from-zone "
+		"trust to-zone untrust policy p match': expected one of application, "
+		"destination-address, source-address");
+}
+
+Test(conf_errors, duplicate_policy_name_in_zone_pair)
+{
+	CONF_ERRORS(CONF_BASE
+		TU "p " ANY_MATCH "\n"
+		TU "p then permit\n"
+		TU "q " ANY_MATCH "\n"
+		TU "q then deny\n"
+		TU "p then count\n",
+		"t.conf:7: duplicate policy name 'p' in from-zone trust to-zone untrust: "
+		"already defined at line 3, before policy 'q' (line 5)");
+	CONF_ERRORS(CONF_BASE
+		"set security policies global policy g " ANY_MATCH "\n"
+		"set security policies global policy h " ANY_MATCH "\n"
+		"set security policies global policy g then deny\n"
+		"set security policies global policy h then deny\n",
+		"t.conf:3: policy 'g' (global policies): missing 'then': expected permit, deny or reject",
+		"t.conf:5: duplicate policy name 'g' in global policies: already defined at "
+		"line 3, before policy 'h' (line 4)");
+}
+
+Test(conf_errors, conflicting_policy_action)
+{
+	CONF_ERRORS(CONF_BASE
+		TU "p " ANY_MATCH "\n"
+		TU "p then permit\n"
+		TU "p then permit\n"
+		TU "p then deny\n",
+		"t.conf:6: conflicting action 'deny' for policy 'p' in from-zone trust to-zone "
+		"untrust: it was 'then permit' at line 5");
+}
+
+Test(conf_errors, missing_policy_parts)
+{
+	CONF_ERRORS(CONF_BASE
+		TU "p match source-address any\n"
+		TU "p then permit\n",
+		"t.conf:3: policy 'p' (from-zone trust to-zone untrust): missing match "
+		"destination-address, application: expected source-address, "
+		"destination-address and application in every policy (a name or any)");
+	CONF_ERRORS(CONF_BASE TU "p " ANY_MATCH "\n",
+		"t.conf:3: policy 'p' (from-zone trust to-zone untrust): missing 'then': "
+		"expected permit, deny or reject");
+}
+
+Test(conf_errors, interface_in_two_zones)
+{
+	CONF_ERRORS(CONF_BASE
+		"set security zones security-zone dmz interfaces [ veth2 veth0 ]\n",
+		"t.conf:3: interface 'veth0' is in zone 'trust' (line 1) and in zone 'dmz': "
+		"an interface belongs to one zone");
+}
+
+Test(conf_errors, interface_in_two_service_sets)
+{
+	CONF_ERRORS("set services service-set a interface-service service-interface veth0\n"
+		    "set services service-set b interface-service service-interface veth0\n"
+		    "set services service-set c\n",
+		"t.conf:2: interface 'veth0' is in service-set 'a' and in service-set 'b': an "
+		"interface belongs to one service set",
+		"t.conf:3: service-set 'c' has no interface: expected 'interface-service "
+		"service-interface IFACE'");
+}
+
+Test(conf_errors, bad_interface_name)
+{
+	CONF_ERRORS("set security zones security-zone trust interfaces ge-0/0/0.0\n"
+		    "set security zones security-zone trust interfaces averyveryverylongname\n",
+		"t.conf:1: bad interface name 'ge-0/0/0.0' after 'set security zones "
+		"security-zone trust interfaces': expected a Linux interface name (1 to 15 "
+		"characters, no '/', ':' or spaces)",
+		"t.conf:2: bad interface name 'averyveryverylongname' after 'set security zones "
+		"security-zone trust interfaces': expected a Linux interface name (1 to 15 "
+		"characters, no '/', ':' or spaces)");
+}
+
+Test(conf_errors, bad_name)
+{
+	CONF_ERRORS("set security zones security-zone -trust\n"
+		    "set security zones security-zone \"two words\"\n",
+		"t.conf:1: bad name '-trust' after 'set security zones security-zone': "
+		"expected 1 to 63 letters, digits or - _ . / : @ +, starting with a letter, digit or _",
+		"t.conf:2: bad name 'two words' after 'set security zones security-zone': "
+		"expected 1 to 63 letters, digits or - _ . / : @ +, starting with a letter, digit or _");
+}
+
+Test(conf_errors, set_cycles)
+{
+	CONF_ERRORS("set security address-book global address a 192.0.2.1\n"
+		    "set security address-book global address-set s1 address a\n"
+		    "set security address-book global address-set s1 address-set s2\n"
+		    "set security address-book global address-set s2 address-set s3\n"
+		    "set security address-book global address-set s3 address-set s1\n"
+		    "set applications application-set self application-set self\n",
+		"t.conf:5: address-set 's1' contains itself: s1 -> s2 -> s3 -> s1",
+		"t.conf:6: application-set 'self' contains itself: self -> self");
+}
+
+Test(conf_errors, empty_sets_and_address_without_prefix)
+{
+	CONF_ERRORS("set security address-book global address a description \"no prefix\"\n"
+		    "set security address-book global address-set s description empty\n"
+		    "set applications application-set t description empty\n",
+		"t.conf:1: address 'a' has no prefix: expected 'set security address-book "
+		"global address a PREFIX'",
+		"t.conf:2: address-set 's' has no members: expected 'address' or 'address-set' statements",
+		"t.conf:3: application-set 't' has no members: expected 'application' or "
+		"'application-set' statements");
+}
+
+Test(conf_errors, reserved_address_names_and_clashes)
+{
+	CONF_ERRORS("set security address-book global address any 192.0.2.0/24\n"
+		    "set security address-book global address x 192.0.2.0/24\n"
+		    "set security address-book global address-set x address any\n",
+		"t.conf:1: address name 'any' is reserved: expected another name",
+		"t.conf:2: address 'x' has the name of an address-set: expected distinct names");
+}
+
+Test(conf_errors, undefined_screen)
+{
+	CONF_ERRORS("set security zones security-zone untrust screen untrust-screen\n",
+		"t.conf:1: zone 'untrust': undefined screen 'untrust-screen': expected a "
+		"'set security screen ids-option untrust-screen' statement");
+}
+
+Test(conf_errors, flow_and_screen_values)
+{
+	CONF_ERRORS("set security flow tcp-session tcp-initial-timeout 2\n"
+		    "set security flow tcp-initial-timeout 20\n"
+		    "set security flow udp-timeout 0\n"
+		    "set security flow syn-flood-protection-mode syn-magic\n"
+		    "set security screen ids-option s tcp syn-flood timeout 51\n"
+		    "set security screen ids-option s tcp syn-flood source-threshold 3\n"
+		    "set security flow session max-sessions lots\n",
+		"t.conf:1: bad timeout '2' after 'set security flow tcp-session "
+		"tcp-initial-timeout': expected a number from 4 to 300",
+		"t.conf:2: unknown word 'tcp-initial-timeout' after 'set security flow': "
+		"expected one of session, syn-flood-protection-mode, tcp-session, udp-timeout, "
+		"icmp-timeout, other-timeout",
+		"t.conf:3: bad timeout '0' after 'set security flow udp-timeout': expected a "
+		"number from 1 to 86400",
+		"t.conf:4: unknown word 'syn-magic' after 'set security flow "
+		"syn-flood-protection-mode': expected one of syn-cookie, syn-proxy",
+		"t.conf:5: bad timeout '51' after 'set security screen ids-option s tcp "
+		"syn-flood timeout': expected a number from 1 to 50",
+		"t.conf:6: bad source-threshold '3' after 'set security screen ids-option s tcp "
+		"syn-flood source-threshold': expected a number from 4 to 1000000",
+		"t.conf:7: bad session count 'lots' after 'set security flow session "
+		"max-sessions': expected a number from 1 to 1073741824");
+}
+
+Test(conf_errors, lexical_errors)
+{
+	CONF_ERRORS("set security zones security-zone trust description \"open\n"
+		    "set security zones security-zone trust interfaces [ veth0\n"
+		    "set security zones security-zone trust interfaces [ ]\n"
+		    "set security zones security-zone trust description x\"y\"\n",
+		"t.conf:1: unterminated quoted string \"open: expected a closing '\"'",
+		"t.conf:2: missing ']' after 'set security zones security-zone trust "
+		"interfaces [ veth0': expected an interface name or ']'",
+		"t.conf:3: empty list after 'set security zones security-zone trust "
+		"interfaces [': expected an interface name",
+		"t.conf:4: unexpected '\"' after 'x': expected a space before a quoted string");
+}
+
+Test(conf_errors, nul_byte)
+{
+	struct sfw_conf conf;
+	struct sfw_conf_errors errs = { 0 };
+	static const char text[] = "set security zones security-zone a\nset\0x\n";
+
+	cr_assert_eq(sfw_conf_init(&conf), 0);
+	cr_assert_eq(sfw_conf_parse_buffer(&conf, "t.conf", text, sizeof(text) - 1, &errs),
+		     -EINVAL);
+	cr_assert_eq(errs.n, 1);
+	cr_assert_str_eq(errs.msg[0], "t.conf:2: the line holds a NUL byte: expected text");
+	sfw_conf_errors_free(&errs);
+	sfw_conf_free(&conf);
+}
+
+Test(conf_errors, all_errors_reported_in_line_order)
+{
+	CONF_ERRORS(CONF_BASE
+		TU "p match source-address nope destination-address any application any\n"
+		"set security zonez x\n"
+		TU "p then permit\n"
+		"set security address-book global address bad 1.2.3.4/40\n",
+		"t.conf:3: policy 'p' (from-zone trust to-zone untrust): undefined address "
+		"'nope' in source-address: expected an address or address-set of the global "
+		"address book, or any",
+		"t.conf:4: unknown word 'zonez' after 'set security': expected one of "
+		"address-book, flow, policies, screen, zones",
+		"t.conf:6: bad prefix '1.2.3.4/40' after 'set security address-book global "
+		"address bad': expected an IPv4 or IPv6 prefix (address/length) or 'description'");
+}
+
+Test(conf_errors, unreadable_file)
+{
+	struct sfw_conf conf;
+	struct sfw_conf_errors errs = { 0 };
+
+	cr_assert_eq(sfw_conf_init(&conf), 0);
+	cr_assert_eq(sfw_conf_parse_file(&conf, "/nonexistent/sfw.conf", &errs), -ENOENT);
+	cr_assert_eq(errs.n, 1);
+	cr_assert_str_eq(errs.msg[0], "/nonexistent/sfw.conf: cannot read: No such file or directory");
+	sfw_conf_errors_free(&errs);
+	cr_assert_eq(sfw_conf_parse_file(&conf, "/tmp", &errs), -EINVAL);
+	cr_assert_str_eq(errs.msg[0], "/tmp: cannot read: not a regular file");
+	sfw_conf_errors_free(&errs);
+	sfw_conf_free(&conf);
+}
