@@ -33,9 +33,14 @@ static __always_inline bool sfw_make_key(const struct sfw_pkt *p, struct sfw_ses
 	return lo;
 }
 
+/* now is read before the lookup, so another CPU may have stamped
+ * last_seen_ns later than it since: that session is fresh, and the
+ * unsigned difference must not wrap into "idle for ages". */
 static __always_inline bool sfw_expired(const struct sfw_session *s, __u64 now)
 {
-	return now - s->last_seen_ns > (__u64)s->timeout_s * SFW_NSEC_PER_SEC;
+	__u64 seen = s->last_seen_ns;
+
+	return now > seen && now - seen > (__u64)s->timeout_s * SFW_NSEC_PER_SEC;
 }
 
 /* Session ids: a per-CPU block carved from one shared counter, so the
