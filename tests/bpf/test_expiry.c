@@ -173,3 +173,34 @@ Test(expiry, expired_under_deny_all_dropped)
 	cr_assert_eq(fx_xdp(&udp), FX_XDP_DROP);
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_POLICY_DENIED), 1);
 }
+
+/* CPUs read the clock before looking the session up, so a packet on one
+ * CPU can find last-seen already stamped by another CPU a moment later
+ * than its own reading. That session is fresh, not expired. */
+Test(expiry, last_seen_ahead_of_clock_is_fresh)
+{
+	struct pb_spec udp = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+			       .sport = 5000, .dport = 53 };
+	struct pb_spec back = pb_reverse(&udp);
+	struct sfw_session s1, s2;
+
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	GET_SESSION(&udp, &s1);
+	AGE(&udp, -1);
+	cr_assert_eq(fx_xdp(&back), FX_XDP_PASS);
+	GET_SESSION(&udp, &s2);
+	cr_assert_eq(s2.id, s1.id, "a session stamped ahead of the clock was taken for expired");
+	cr_assert_eq(s2.wing[SFW_WING_OUT].packets, 1);
+}
+
+/* The same race on TCP would drop a mid-stream packet as "no SYN". */
+Test(expiry, tcp_last_seen_ahead_of_clock_passes)
+{
+	struct conn k;
+
+	conn_init(&k, CLI6, SRV6);
+	conn_handshake(&k, FX_XDP_PASS);
+	AGE(&k.c, -1);
+	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_TCP_NO_SYN), 0);
+}

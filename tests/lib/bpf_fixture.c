@@ -277,17 +277,17 @@ int fx_session_count(void)
 	return n;
 }
 
-int fx_age(const struct pb_spec *s, __u64 secs)
+int fx_age(const struct pb_spec *s, __s64 secs)
 {
 	struct sfw_session_key k;
 	struct sfw_session v;
-	__u64 ns = secs * SFW_NSEC_PER_SEC;
+	__s64 ns = secs * (__s64)SFW_NSEC_PER_SEC;
 
 	fx_key(s, &k);
 	if (bpf_map_lookup_elem(fx.sessions_fd, &k, &v))
 		return -errno;
 	/* timestamps are CLOCK_MONOTONIC: they cannot go back before boot */
-	if (v.last_seen_ns <= ns || v.created_ns <= ns)
+	if ((__s64)v.last_seen_ns <= ns || (__s64)v.created_ns <= ns)
 		return -ERANGE;
 	v.last_seen_ns -= ns;
 	v.created_ns -= ns;

@@ -58,8 +58,10 @@ bool fx_key(const struct pb_spec *s, struct sfw_session_key *k);
 int fx_session(const struct pb_spec *s, struct sfw_session *out);
 int fx_session_count(void);
 /* Pretend secs seconds passed since the session was last seen (and
- * created). -ERANGE when the clock has not run that long since boot. */
-int fx_age(const struct pb_spec *s, __u64 secs);
+ * created). -ERANGE when the clock has not run that long since boot.
+ * Negative secs put the timestamps ahead of the clock, as another CPU's
+ * later reading would. */
+int fx_age(const struct pb_spec *s, __s64 secs);
 
 /* One counter of FX_IFINDEX, summed over CPUs. */
 __u64 fx_counter(enum sfw_counter id);
