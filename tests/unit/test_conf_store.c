@@ -1,0 +1,373 @@
+/* Commit storage: the active file, rollback 1..49, atomic replacement, and
+ * "a bad file changes nothing". Each test has its own SFW_CONF_DIR. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "test_conf.h"
+
+static char dir[64];
+
+static void rm_tree(const char *path)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
+	cr_assert_eq(system(cmd), 0);
+}
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/sfw-store-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	setenv("SFW_CONF_DIR", dir, 1);
+}
+
+static void teardown(void)
+{
+	rm_tree(dir);
+	unsetenv("SFW_CONF_DIR");
+}
+
+TestSuite(conf_store, .init = setup, .fini = teardown);
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f, "%s", path);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The whole file, or NULL when it does not exist. */
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0;
+
+	if (!f)
+		return NULL;
+	cr_assert_eq(getdelim(&text, &len, '\0', f) >= 0 || feof(f), 1);
+	fclose(f);
+	return text ? text : strdup("");
+}
+
+static char *rollback_text(int n)
+{
+	char path[256];
+
+	cr_assert_eq(sfw_conf_rollback_path(n, path, sizeof(path)), 0);
+	return read_text(path);
+}
+
+static void assert_rollback(int n, const char *want)
+{
+	char *got = rollback_text(n);
+
+	if (!want) {
+		cr_assert_null(got, "rollback %d should not exist", n);
+		return;
+	}
+	cr_assert_not_null(got, "rollback %d missing", n);
+	cr_assert_str_eq(got, want, "rollback %d", n);
+	free(got);
+}
+
+/* A valid configuration that says which commit it was. */
+static void config_text(char *buf, size_t len, int n)
+{
+	snprintf(buf, len, "# commit %d\nset security zones security-zone z%d interfaces veth%d\n",
+		 n, n, n % 10);
+}
+
+static int commit_text(const char *text, struct sfw_conf_errors *errs)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s.in", dir);
+	write_file(path, text);
+	int err = sfw_conf_commit_file(path, NULL, NULL, NULL, errs);
+	unlink(path);
+	return err;
+}
+
+static void commit_ok(const char *text)
+{
+	struct sfw_conf_errors errs = { 0 };
+	int err = commit_text(text, &errs);
+
+	cr_assert_eq(err, 0, "commit failed: %d %s", err, errs.n ? errs.msg[0] : "");
+	sfw_conf_errors_free(&errs);
+}
+
+/* Names in dir (and dir/rollback), sorted, for "nothing changed". */
+static void list_dir(const char *path, char *out, size_t len)
+{
+	struct dirent **names;
+	int n = scandir(path, &names, NULL, alphasort);
+
+	out[0] = '\0';
+	for (int k = 0; k < n; k++) {
+		snprintf(out + strlen(out), len - strlen(out), "%s;", names[k]->d_name);
+		free(names[k]);
+	}
+	free(names);
+}
+
+Test(conf_store, paths_follow_sfw_conf_dir)
+{
+	char path[256], want[256];
+
+	cr_assert_str_eq(sfw_conf_dir(), dir);
+	cr_assert_eq(sfw_conf_active_path(path, sizeof(path)), 0);
+	snprintf(want, sizeof(want), "%s/sfw.conf", dir);
+	cr_assert_str_eq(path, want);
+	cr_assert_eq(sfw_conf_rollback_path(49, path, sizeof(path)), 0);
+	snprintf(want, sizeof(want), "%s/rollback/sfw.conf.49", dir);
+	cr_assert_str_eq(path, want);
+	cr_assert_eq(sfw_conf_rollback_path(50, path, sizeof(path)), -EINVAL);
+	cr_assert_eq(sfw_conf_rollback_path(-1, path, sizeof(path)), -EINVAL);
+	unsetenv("SFW_CONF_DIR");
+	cr_assert_str_eq(sfw_conf_dir(), "/etc/sfw");
+}
+
+Test(conf_store, first_commit_creates_the_active_file_as_written)
+{
+	char text[128];
+
+	config_text(text, sizeof(text), 1);
+	commit_ok(text);
+	assert_rollback(0, text);
+	assert_rollback(1, NULL);
+}
+
+Test(conf_store, each_commit_pushes_the_previous_one_down)
+{
+	char text[4][128];
+
+	for (int n = 0; n < 4; n++) {
+		config_text(text[n], sizeof(text[n]), n);
+		commit_ok(text[n]);
+	}
+	assert_rollback(0, text[3]);
+	assert_rollback(1, text[2]);
+	assert_rollback(2, text[1]);
+	assert_rollback(3, text[0]);
+	assert_rollback(4, NULL);
+}
+
+Test(conf_store, keeps_49_previous_configurations)
+{
+	char text[128], path[256];
+
+	for (int n = 1; n <= 55; n++) {
+		config_text(text, sizeof(text), n);
+		commit_ok(text);
+	}
+	config_text(text, sizeof(text), 55);
+	assert_rollback(0, text);
+	config_text(text, sizeof(text), 54);
+	assert_rollback(1, text);
+	config_text(text, sizeof(text), 6);
+	assert_rollback(49, text);
+	snprintf(path, sizeof(path), "%s/rollback/sfw.conf.50", dir);
+	cr_assert_neq(access(path, F_OK), 0, "nothing beyond rollback 49");
+}
+
+Test(conf_store, bad_file_changes_nothing)
+{
+	struct sfw_conf_errors errs = { 0 };
+	char before[1024], after[1024], rb_before[1024], rb_after[1024], sub[128];
+	char text[2][128];
+
+	for (int n = 0; n < 2; n++) {
+		config_text(text[n], sizeof(text[n]), n);
+		commit_ok(text[n]);
+	}
+	snprintf(sub, sizeof(sub), "%s/rollback", dir);
+	list_dir(dir, before, sizeof(before));
+	list_dir(sub, rb_before, sizeof(rb_before));
+	cr_assert_eq(commit_text("set security zones security-zone a interfaces veth0\n"
+				 "set security zonez oops\n", &errs), -EINVAL);
+	cr_assert_eq(errs.n, 1);
+	cr_assert(strstr(errs.msg[0], ".in:2: unknown word 'zonez'"), "%s", errs.msg[0]);
+	sfw_conf_errors_free(&errs);
+	list_dir(dir, after, sizeof(after));
+	list_dir(sub, rb_after, sizeof(rb_after));
+	cr_assert_str_eq(before, after);
+	cr_assert_str_eq(rb_before, rb_after);
+	assert_rollback(0, text[1]);
+	assert_rollback(1, text[0]);
+	assert_rollback(2, NULL);
+}
+
+static int refuse(const struct sfw_conf *conf, void *ctx)
+{
+	++*(int *)ctx;
+	return -EBUSY;
+}
+
+static int accept_and_check(const struct sfw_conf *conf, void *ctx)
+{
+	++*(int *)ctx;
+	cr_assert_eq(conf->n_zones, 1, "apply sees the parsed model");
+	return 0;
+}
+
+Test(conf_store, failed_apply_changes_nothing)
+{
+	char text[2][128], path[128];
+	struct sfw_conf conf;
+	int calls = 0;
+
+	config_text(text[0], sizeof(text[0]), 0);
+	commit_ok(text[0]);
+	config_text(text[1], sizeof(text[1]), 1);
+	snprintf(path, sizeof(path), "%s.in", dir);
+	write_file(path, text[1]);
+	cr_assert_eq(sfw_conf_commit_file(path, refuse, &calls, NULL, NULL), -EBUSY);
+	cr_assert_eq(calls, 1);
+	assert_rollback(0, text[0]);
+	assert_rollback(1, NULL);
+	cr_assert_eq(sfw_conf_commit_file(path, accept_and_check, &calls, &conf, NULL), 0);
+	cr_assert_eq(calls, 2);
+	cr_assert_str_eq(conf.zones[0].name, "z1", "the model is handed back");
+	sfw_conf_free(&conf);
+	unlink(path);
+	assert_rollback(0, text[1]);
+	assert_rollback(1, text[0]);
+}
+
+Test(conf_store, invalid_file_is_never_applied)
+{
+	char path[128];
+	int calls = 0;
+
+	snprintf(path, sizeof(path), "%s.in", dir);
+	write_file(path, "set security zones security-zone\n");
+	cr_assert_eq(sfw_conf_commit_file(path, refuse, &calls, NULL, NULL), -EINVAL);
+	cr_assert_eq(calls, 0);
+	unlink(path);
+	assert_rollback(0, NULL);
+}
+
+Test(conf_store, unwritable_directory_changes_nothing)
+{
+	char text[128], bad[128];
+
+	config_text(text, sizeof(text), 1);
+	commit_ok(text);
+	snprintf(bad, sizeof(bad), "%s/not-a-dir", dir);
+	write_file(bad, "");
+	setenv("SFW_CONF_DIR", bad, 1);
+	cr_assert_lt(commit_text(text, NULL), 0);
+	setenv("SFW_CONF_DIR", dir, 1);
+	assert_rollback(0, text);
+	assert_rollback(1, NULL);
+}
+
+Test(conf_store, no_temporary_files_left)
+{
+	char text[128], names[1024], sub[128];
+
+	for (int n = 0; n < 3; n++) {
+		config_text(text, sizeof(text), n);
+		commit_ok(text);
+	}
+	list_dir(dir, names, sizeof(names));
+	cr_assert_str_eq(names, ".;..;.lock;rollback;sfw.conf;");
+	snprintf(sub, sizeof(sub), "%s/rollback", dir);
+	list_dir(sub, names, sizeof(names));
+	cr_assert_str_eq(names, ".;..;sfw.conf.1;sfw.conf.2;");
+}
+
+Test(conf_store, rollback_loads_a_previous_configuration_to_commit_again)
+{
+	struct sfw_conf_errors errs = { 0 };
+	struct sfw_conf conf;
+	char text[3][128];
+
+	for (int n = 0; n < 2; n++) {
+		config_text(text[n], sizeof(text[n]), n);
+		commit_ok(text[n]);
+	}
+	cr_assert_eq(sfw_conf_init(&conf), 0);
+	cr_assert_eq(sfw_conf_load_rollback(&conf, 1, &errs), 0);
+	cr_assert_str_eq(conf.zones[0].name, "z0");
+	cr_assert_str_eq(conf.source, text[0]);
+	cr_assert_eq(sfw_conf_store(&conf), 0);
+	sfw_conf_free(&conf);
+	assert_rollback(0, text[0]);
+	assert_rollback(1, text[1]);
+	assert_rollback(2, text[0]);
+	cr_assert_eq(sfw_conf_init(&conf), 0);
+	cr_assert_eq(sfw_conf_load_rollback(&conf, 7, &errs), -ENOENT);
+	cr_assert_eq(errs.n, 1);
+	cr_assert(strstr(errs.msg[0], "rollback 7: ") && strstr(errs.msg[0], "no such configuration"),
+		  "%s", errs.msg[0]);
+	sfw_conf_errors_free(&errs);
+	sfw_conf_free(&conf);
+}
+
+Test(conf_store, model_without_source_is_stored_in_canonical_form)
+{
+	struct sfw_conf conf;
+
+	conf_test_parse_ok(&conf, "set security zones security-zone trust interfaces [ a b ]\n");
+	free(conf.source);
+	conf.source = NULL;
+	cr_assert_eq(sfw_conf_store(&conf), 0);
+	sfw_conf_free(&conf);
+	assert_rollback(0, "set security zones security-zone trust interfaces a\n"
+			   "set security zones security-zone trust interfaces b\n");
+}
+
+/* Concurrent commits are serialised: every stored file is one whole
+ * configuration, and no commit is lost from the history. */
+Test(conf_store, concurrent_commits_never_mix)
+{
+	enum { WRITERS = 4, EACH = 8 };
+	char text[128], *got;
+	bool seen[WRITERS * 100] = { 0 };
+	int status;
+
+	for (int w = 0; w < WRITERS; w++) {
+		pid_t pid = fork();
+
+		cr_assert_geq(pid, 0);
+		if (pid)
+			continue;
+		for (int n = 0; n < EACH; n++) {
+			char path[128];
+
+			config_text(text, sizeof(text), w * 100 + n);
+			snprintf(path, sizeof(path), "%s.in%d", dir, w);
+			write_file(path, text);
+			if (sfw_conf_commit_file(path, NULL, NULL, NULL, NULL))
+				_exit(1);
+			unlink(path);
+		}
+		_exit(0);
+	}
+	for (int w = 0; w < WRITERS; w++) {
+		cr_assert_gt(wait(&status), 0);
+		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	for (int n = 0; n < WRITERS * EACH; n++) {
+		struct sfw_conf conf;
+		int which;
+
+		got = rollback_text(n);
+		cr_assert_not_null(got, "rollback %d", n);
+		cr_assert_eq(sscanf(got, "# commit %d", &which), 1);
+		cr_assert_not(seen[which], "commit %d stored twice", which);
+		seen[which] = true;
+		cr_assert_eq(sfw_conf_init(&conf), 0);
+		cr_assert_eq(sfw_conf_parse_buffer(&conf, "r", got, strlen(got), NULL), 0);
+		sfw_conf_free(&conf);
+		free(got);
+	}
+	assert_rollback(WRITERS * EACH, NULL);
+}
