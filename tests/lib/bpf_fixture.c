@@ -16,6 +16,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "iface.h"
+#include "loader.h"
 #include "maps.h"
 #include "net_consts.h"
 #include "protocols.h"
@@ -47,15 +48,6 @@ static int fx_mount_bpffs(void)
 	if (mount("bpf", FX_BPFFS, "bpf", 0, "mode=0700"))
 		return -errno;
 	return 0;
-}
-
-void fx_config_defaults(struct sfw_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-#define SFW_X(name, secs, word) cfg->timeout_s[SFW_TO_##name] = secs;
-	SFW_TIMEOUT_LIST(SFW_X)
-#undef SFW_X
-	cfg->default_policy = SFW_POLICY_PERMIT_ALL;
 }
 
 /* The pins only let the second object find the first one's maps; once
@@ -105,7 +97,7 @@ static int fx_init_maps(void)
 	fx.config_fd = bpf_map__fd(fx.xdp->maps.sfw_config);
 	fx.stats_fd = bpf_map__fd(fx.xdp->maps.sfw_iface_stats);
 	fx.ifaces_fd = bpf_map__fd(fx.xdp->maps.sfw_ifaces);
-	fx_config_defaults(&cfg);
+	sfw_config_defaults(&cfg);   /* the loader's, so tests see what a real load sees */
 	if (bpf_map_update_elem(fx.config_fd, &key, &cfg, BPF_ANY))
 		return -errno;
 	if (ncpu < 0)

@@ -35,8 +35,9 @@ struct fx_tc_opts {
 };
 
 /* Loads both programs into a private network namespace (so the FIB
- * lookup sees forwarding off and every session is local) and fills the
- * config and counter maps. Returns 0 or a negative errno. */
+ * lookup sees forwarding off and every session is local), fills the
+ * config map with the loader's defaults and creates FX_IFINDEX's
+ * counters. Returns 0 or a negative errno. */
 int fx_setup(void);
 void fx_teardown(void);
 
@@ -71,7 +72,6 @@ int fx_set_config(const struct sfw_config *cfg);
 int fx_set_timeout(enum sfw_timeout_class cls, __u32 secs);
 int fx_set_policy(enum sfw_default_policy policy);
 int fx_set_flags(__u32 flags);
-void fx_config_defaults(struct sfw_config *cfg);
 
 /* Mark an interface as attached (the loader's sfw_ifaces entry). */
 int fx_mark_attached(__u32 ifindex);
