@@ -199,6 +199,8 @@ struct sfw_conf {
 	__u32 next_policy_index;
 };
 
+/* In line order. A file of garbage would give one error per line: past
+ * SFW_CONF_ERRORS_MAX only the count grows ("... and N more"). */
 struct sfw_conf_errors {
 	char **msg;                   /* "FILE:LINE: message" */
 	int n, cap;
@@ -217,7 +219,9 @@ void sfw_conf_errors_free(struct sfw_conf_errors *errs);
  * the file cannot be read (also recorded in errs). */
 int sfw_conf_parse_file(struct sfw_conf *conf, const char *path,
 			struct sfw_conf_errors *errs);
-/* The same from memory; name is what error messages call the text. */
+/* The same from memory; name is what error messages call the text. A
+ * statement with an error adds no object, so one mistake is reported once
+ * rather than again as an incomplete object. */
 int sfw_conf_parse_buffer(struct sfw_conf *conf, const char *name,
 			  const char *text, size_t len,
 			  struct sfw_conf_errors *errs);
