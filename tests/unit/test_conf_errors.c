@@ -411,3 +411,40 @@ Test(conf_errors, unreadable_file)
 	sfw_conf_errors_free(&errs);
 	sfw_conf_free(&conf);
 }
+
+Test(conf_errors, failed_statement_adds_no_object)
+{
+	struct sfw_conf conf;
+	struct sfw_conf_errors errs;
+
+	cr_assert_eq(conf_test_parse(&conf, &errs,
+		"set applications application a protocol tcpp\n"
+		"set security zones security-zone z interfaces bad/name\n"
+		"set security policies global policy g then allow\n"), -EINVAL);
+	cr_assert_eq(errs.n, 3, "one error per mistake, no follow-on errors");
+	cr_assert_lt(sfw_conf_find_app(&conf, "a"), 0);
+	cr_assert_eq(conf.n_zones, 0);
+	cr_assert_eq(conf.n_policies, 0);
+	cr_assert_eq(conf.next_policy_index, SFW_CONF_POLICY_INDEX_FIRST);
+	sfw_conf_errors_free(&errs);
+	sfw_conf_free(&conf);
+}
+
+Test(conf_errors, error_list_is_bounded)
+{
+	struct sfw_conf conf;
+	struct sfw_conf_errors errs;
+	size_t n = SFW_CONF_ERRORS_MAX + 100;
+	char *text = malloc(n * 4 + 1);
+
+	for (size_t k = 0; k < n; k++)
+		memcpy(text + 4 * k, "bad\n", 4);
+	text[n * 4] = '\0';
+	cr_assert_eq(conf_test_parse(&conf, &errs, text), -EINVAL);
+	cr_assert_eq(errs.n, SFW_CONF_ERRORS_MAX);
+	cr_assert_eq(errs.dropped, 100);
+	cr_assert_str_eq(errs.msg[999], "t.conf:1000: unknown word 'bad': expected 'set'");
+	free(text);
+	sfw_conf_errors_free(&errs);
+	sfw_conf_free(&conf);
+}
