@@ -226,3 +226,53 @@ Test(tc, forwarded_from_unattached_non_syn_refused)
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_TCP_NO_SYN), 1);
 	cr_assert_eq(fx_session_count(), 0);
 }
+
+Test(tc, host_answers_remote_ping)
+{
+	struct pb_spec req = { .src = SRV6, .dst = CLI6, .proto = SFW_IPPROTO_ICMP6,
+			       .icmp_type = SFW_ICMPV6_ECHO_REQUEST, .icmp_id = 300 };
+	struct pb_spec rep = pb_reverse(&req);
+	struct sfw_session s;
+
+	cr_assert_eq(fx_xdp(&req), FX_XDP_PASS);
+	cr_assert_eq(fx_tc(&rep, NULL), FX_TC_OK);
+	GET_SESSION(&req, &s);
+	cr_assert_eq(s.wing[SFW_WING_IN].packets, 1);
+	cr_assert_eq(s.wing[SFW_WING_OUT].packets, 1);
+	cr_assert_eq(fx_session_count(), 1);
+}
+
+/* A closed port: the host's RST ends the session the remote SYN opened. */
+Test(tc, host_rst_for_closed_port)
+{
+	struct conn k;
+	struct sfw_session s;
+
+	conn_init(&k, SRV4, CLI4);
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	k.s.tcp_flags = RST | ACK;
+	k.s.ack = k.c_next;
+	cr_assert_eq(fx_tc(&k.s, NULL), FX_TC_OK);
+	s = conn_session(&k);
+	cr_assert_eq(s.tcp_state, SFW_TCP_CLOSED);
+	cr_assert_eq(s.state, SFW_SESS_INVALIDATED);
+}
+
+/* The host's port unreachable about a datagram it received passes. */
+Test(tc, host_icmp_error_about_received_datagram)
+{
+	struct pb_spec udp = { .src = SRV4, .dst = CLI4, .proto = SFW_IPPROTO_UDP,
+			       .sport = 33434, .dport = 33435, .payload = 12 };
+	struct pb_spec err = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_ICMP,
+			       .icmp_type = SFW_ICMP_DEST_UNREACH, .icmp_code = 3, .inner = &udp };
+	struct pb_spec stray = udp;
+
+	cr_assert_eq(fx_tc(&err, NULL), FX_TC_SHOT, "no session yet");
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	cr_assert_eq(fx_tc(&err, NULL), FX_TC_OK);
+	stray.dport = 33436;
+	err.inner = &stray;
+	cr_assert_eq(fx_tc(&err, NULL), FX_TC_SHOT);
+	cr_assert_eq(fx_session_count(), 1);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_NO_SESSION), 2);
+}
