@@ -85,9 +85,10 @@ static __always_inline void sfw_session_init_tcp(struct sfw_session *s, const st
 		s->wing[SFW_WING_IN].tcp_flags = SFW_WING_SEEN_SYN;
 }
 
-/* Creates the session for a packet sfw_track allowed to open one. Returns
- * the outcome counter. */
-static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow *f, __u8 flags)
+/* Creates the session for a packet sfw_track allowed to open one, its
+ * replies expected on out_ifindex. Returns the outcome counter. */
+static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow *f, __u8 flags,
+					__u32 out_ifindex)
 {
 	struct sfw_session s = {};
 
@@ -102,9 +103,9 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 	s.wing[SFW_WING_IN].packets = f->pkts;
 	s.wing[SFW_WING_IN].bytes = f->bytes;
 	s.wing[SFW_WING_IN].ifindex = f->ifindex;
-	/* replies are expected back where the opener came from until one is
-	 * seen; the first reply records its real interface */
-	s.wing[SFW_WING_OUT].ifindex = f->ifindex;
+	/* until a reply is seen (and records its real interface), the reply
+	 * wing is where the route says the session's packets go */
+	s.wing[SFW_WING_OUT].ifindex = out_ifindex;
 	/* BPF_ANY: the entry may be an expired or restarted session */
 	if (bpf_map_update_elem(&SFW_MAP_SESSIONS, &f->key, &s, BPF_ANY))
 		return SFW_CNT_ERR_NO_MORE_SESSIONS;

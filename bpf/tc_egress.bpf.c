@@ -41,6 +41,9 @@ SEC("tc")
 int sfw_tc_egress(struct __sk_buff *skb)
 {
 	struct sfw_iface_stats *st = sfw_stats(skb->ifindex);
+	/* read once: clang may otherwise select between ctx field pointers,
+	 * which the verifier rejects */
+	__u32 in_ifindex = skb->ingress_ifindex;
 	struct sfw_pkt p = {};
 	struct sfw_flow f = {};
 	void *data, *end;
@@ -64,7 +67,7 @@ int sfw_tc_egress(struct __sk_buff *skb)
 		return SFW_TC_ACT_OK;
 	}
 	sfw_wire_size(skb, &p, &f);
-	if (sfw_is_attached(skb->ingress_ifindex)) {
+	if (sfw_is_attached(in_ifindex)) {
 		/* forwarded: decided and counted at the ingress interface */
 		sfw_count_output(st, &p, &f, true);
 		return SFW_TC_ACT_OK;
@@ -76,8 +79,9 @@ int sfw_tc_egress(struct __sk_buff *skb)
 	f.ifindex = skb->ifindex;
 	outcome = sfw_track(data, end, &p, &f);
 	if (outcome == SFW_OUTCOME_CREATE)
-		outcome = sfw_create(&p, &f, skb->ingress_ifindex ? SFW_SESS_F_TRANSIT
-								  : SFW_SESS_F_LOCAL);
+		outcome = sfw_create(&p, &f, in_ifindex ? SFW_SESS_F_TRANSIT
+								  : SFW_SESS_F_LOCAL,
+				     in_ifindex ? in_ifindex : f.ifindex);
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
 		sfw_count(st, outcome, f.pkts);
 		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)

@@ -2,16 +2,19 @@
 /* XDP ingress: every packet arriving on an attached interface. */
 #include "flow.bpf.h"
 
-/* Is the destination this host (or is forwarding off, so that it can only
- * be)? Asked once per new session, never per packet. */
-static __always_inline bool sfw_xdp_is_transit(struct xdp_md *ctx, const struct sfw_pkt *p)
+/* Where will this new session's packets go? Returns the egress interface
+ * for a forwarded (transit) session, 0 when the destination is this host
+ * (or forwarding is off, so that it can only be). Asked once per new
+ * session, never per packet. */
+static __always_inline __u32 sfw_xdp_route(struct xdp_md *ctx, const struct sfw_pkt *p)
 {
 	struct bpf_fib_lookup fib = {};
+	__u32 in_ifindex = ctx->ingress_ifindex;
 	int rc;
 
 	if (p->multicast)
-		return false;
-	fib.ifindex = ctx->ingress_ifindex;
+		return 0;
+	fib.ifindex = in_ifindex;
 	fib.l4_protocol = p->proto;
 	fib.sport = p->sport;
 	fib.dport = p->dport;
@@ -26,7 +29,11 @@ static __always_inline bool sfw_xdp_is_transit(struct xdp_md *ctx, const struct 
 		__builtin_memcpy(fib.ipv6_dst, &p->dst, 16);
 	}
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
-	return rc != BPF_FIB_LKUP_RET_NOT_FWDED && rc != BPF_FIB_LKUP_RET_FWD_DISABLED;
+	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED || rc == BPF_FIB_LKUP_RET_FWD_DISABLED)
+		return 0;
+	/* no route (blackhole, unreachable): transit all the same; the
+	 * stack drops it, and the reply wing keeps the ingress interface */
+	return fib.ifindex ? fib.ifindex : in_ifindex;
 }
 
 static __always_inline void sfw_count_input(struct sfw_iface_stats *st, const struct sfw_pkt *p,
@@ -77,8 +84,12 @@ int sfw_xdp_ingress(struct xdp_md *ctx)
 	f.bytes = p.l3_len;
 	f.ifindex = ctx->ingress_ifindex;
 	outcome = sfw_track(data, end, &p, &f);
-	if (outcome == SFW_OUTCOME_CREATE)
-		outcome = sfw_create(&p, &f, sfw_xdp_is_transit(ctx, &p) ? SFW_SESS_F_TRANSIT : 0);
+	if (outcome == SFW_OUTCOME_CREATE) {
+		__u32 out_ifindex = sfw_xdp_route(ctx, &p);
+
+		outcome = sfw_create(&p, &f, out_ifindex ? SFW_SESS_F_TRANSIT : 0,
+				     out_ifindex ? out_ifindex : f.ifindex);
+	}
 	sfw_count(st, outcome, 1);
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
 		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)

@@ -24,7 +24,6 @@ fi
 case "${1:-}" in
 	sfw) shift; exec nsenter --net="/run/netns/$FW_NS" "$SFW" "$@" ;;
 	clean)
-		pkill -f "sfw-demo-keepalive" 2>/dev/null || true
 		topology_down
 		echo "demo removed"
 		exit 0 ;;
@@ -45,22 +44,24 @@ show status
 step "traffic: ping, TCP (ssh and http ports), UDP, IPv6"
 cli ping -c 3 -q 203.0.113.2 | tail -n 2
 cli ping -6 -c 2 -q 2001:db8:2::2 | tail -n 2
-srv nc -l 203.0.113.2 80 >/dev/null &
+bg_in_ns "$SRV_NS" nc -l 203.0.113.2 80
 sleep 0.2
 printf 'GET / HTTP/1.0\r\n\r\n' | cli nc -N -w 2 203.0.113.2 80 || true
-srv nc -u -l 203.0.113.2 53 >/dev/null &
+bg_in_ns "$SRV_NS" nc -u -l 203.0.113.2 53
 sleep 0.2
 printf 'query' | cli nc -u -w 1 203.0.113.2 53 || true
-srv nc -6 -l 2001:db8:2::2 443 >/dev/null &
+bg_in_ns "$SRV_NS" nc -6 -l 2001:db8:2::2 443
 sleep 0.2
 printf 'hello' | cli nc -N -w 2 2001:db8:2::2 443 || true
-# one connection that stays up while you explore
-setsid bash -c "exec -a sfw-demo-keepalive nsenter --net=/run/netns/$SRV_NS nc -lk 203.0.113.2 22" \
-	>/dev/null 2>&1 < /dev/null &
+# one connection that stays up while you explore (setsid: it outlives us;
+# "clean" ends it with the namespaces)
+setsid nsenter --net="/run/netns/$SRV_NS" nc -lk 203.0.113.2 22 >/dev/null 2>&1 </dev/null &
 sleep 0.2
-setsid bash -c "(while sleep 5; do echo ping; done) | exec -a sfw-demo-keepalive nsenter --net=/run/netns/$CLI_NS nc 203.0.113.2 22" \
-	>/dev/null 2>&1 < /dev/null &
+setsid nsenter --net="/run/netns/$CLI_NS" sh -c 'while sleep 5; do echo ping; done | nc 203.0.113.2 22' \
+	>/dev/null 2>&1 </dev/null &
 sleep 1
+
+for pid in "${BG_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done   # the one-shot listeners
 
 step "what sfw saw"
 show show security flow session

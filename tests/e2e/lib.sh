@@ -55,24 +55,34 @@ topology_up() {
 }
 
 topology_down() {
-	local pid
+	local pid ns
 	for pid in "${BG_PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
+		kill "$pid" 2>/dev/null || true
 	done
-	wait 2>/dev/null
-	[ -d "$SFW_PIN_ROOT" ] && fw "$SFW" detach all >/dev/null 2>&1
 	for ns in "$CLI_NS" "$FW_NS" "$SRV_NS"; do
-		ip netns del "$ns" 2>/dev/null
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
 	done
-	rm -rf "$SFW_PIN_ROOT" 2>/dev/null
+	wait 2>/dev/null || true
+	if [ -d "$SFW_PIN_ROOT" ]; then fw "$SFW" detach all >/dev/null 2>&1 || true; fi
+	for ns in "$CLI_NS" "$FW_NS" "$SRV_NS"; do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+	rm -rf "$SFW_PIN_ROOT" 2>/dev/null || true
 	return 0
 }
 
-# A TCP listener in the server namespace that keeps accepting; remembered
-# for cleanup.
-tcp_server() {   # port [-6]
-	srv nc -lk ${2:-} "$1" >/dev/null 2>&1 &
+# Starts a command in a namespace in the background, detached from our
+# output, remembered for cleanup. nsenter execs the command, so $! is it.
+bg_in_ns() {   # ns command...
+	local ns=$1
+	shift
+	nsenter --net="/run/netns/$ns" "$@" >/dev/null 2>&1 </dev/null &
 	BG_PIDS+=($!)
+}
+
+# A TCP listener in the server namespace that keeps accepting.
+tcp_server() {   # port [-6]
+	bg_in_ns "$SRV_NS" nc -lk ${2:-} "$1"
 }
 
 ifindex() { ip -n "$1" -o link show dev "$2" | cut -d: -f1; }   # ns ifname

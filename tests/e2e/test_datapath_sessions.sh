@@ -29,12 +29,11 @@ line=$(sessions | grep '^6 198.51.100.2/[0-9]* 203.0.113.2/80 ')
 [[ $line =~ tcp=(FIN_WAIT|CLOSE_WAIT|TIME_WAIT) ]] || fail "TCP state after close: $line"
 
 # UDP
-srv nc -u -l 203.0.113.2 5353 >/dev/null &
-BG_PIDS+=($!)
+bg_in_ns "$SRV_NS" nc -u -l 203.0.113.2 5353
 sleep 0.3
 printf 'q' | cli nc -u -w 1 203.0.113.2 5353
 line=$(sessions | grep '^17 198.51.100.2/[0-9]* 203.0.113.2/5353 ')
-[[ $line == *" in=1/29@$VETH0 "* ]] || fail "UDP session: $line"
+[[ $line == *" in=1/29@$VETH0 out=0/0@$VETH1 "* ]] || fail "UDP session (reply wing routed to veth1 before any reply): $line"
 
 # IPv6 ping and TCP
 cli ping -6 -c 2 -i 0.2 -q 2001:db8:2::2 >/dev/null || fail "ping6 through sfw"
