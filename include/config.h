@@ -34,12 +34,16 @@ enum sfw_default_policy {
 #define SFW_POLICY_ID_DEFAULT_PERMIT 1
 
 #define SFW_CFG_F_NO_SYN_CHECK 0x01   /* a non-SYN first packet may open a TCP session */
+#define SFW_CFG_F_ZONES        0x02   /* zones configured: zone-less interfaces drop */
+#define SFW_CFG_F_POLICIES     0x04   /* a committed policy configuration is in force */
 
 struct sfw_config {
 	__u32 timeout_s[SFW_TO_COUNT];
 	__u32 default_policy;   /* enum sfw_default_policy */
 	__u32 flags;            /* SFW_CFG_F_* */
+	__u32 gen;              /* policy generation in force (0 or 1) */
+	__u32 pad;
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_config) == 4 * SFW_TO_COUNT + 8, "config ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_config) == 4 * SFW_TO_COUNT + 16, "config ABI");
 
 #endif

@@ -11,10 +11,20 @@
 #define SFW_MAP_IFACES     sfw_ifaces
 #define SFW_MAP_ID_NEXT    sfw_id_next
 #define SFW_MAP_ID_BLOCK   sfw_id_block
+#define SFW_MAP_POL_ADDR   sfw_pol_addr
+#define SFW_MAP_POL_APP    sfw_pol_app
+#define SFW_MAP_RULES      sfw_rules
+#define SFW_MAP_APP_CLASS  sfw_app_class
+#define SFW_MAP_ZONES      sfw_zones
+#define SFW_MAP_POL_HITS   sfw_pol_hits
+#define SFW_MAP_NAMES      sfw_names
 
 #define SFW_STR_(x) #x
 #define SFW_STR(x) SFW_STR_(x)
 
 #define SFW_MAX_IFACES 256
+/* Policy tries: prefixes x lists, both generations. */
+#define SFW_MAX_POL_PREFIXES 262144
+#define SFW_MAX_NAMES 65536
 
 #endif

@@ -1,0 +1,130 @@
+/* Zones and security policies as the datapath sees them: compiled by
+ * `sfw commit` from the Junos configuration, consulted only on the first
+ * packet of a session.
+ *
+ * First match in a policy list without looping over its rules: each rule
+ * list (a zone pair's policies, or the global policies) is a set of up to
+ * SFW_MAX_RULES rules numbered in order. Three LPM tries answer, for the
+ * packet's source address, destination address and (protocol, port), the
+ * set of rules that match in that dimension, as a bitmap; the first bit set
+ * in their intersection is the first matching rule. Cost per first packet:
+ * three trie lookups and SFW_RULE_WORDS word ANDs per list, whatever the
+ * number of rules.
+ *
+ * Every key carries the configuration generation, so a commit fills the
+ * inactive generation and flips sfw_config.gen: the datapath never sees
+ * half a configuration. */
+#ifndef SFW_POLICY_H
+#define SFW_POLICY_H
+
+#include "sfw_types.h"
+
+#define SFW_MAX_ZONES     64
+#define SFW_ZONE_NONE      0
+#define SFW_ZONE_HOST     63      /* junos-host: the firewall itself */
+#define SFW_MAX_RULES   1024      /* per list */
+#define SFW_RULE_WORDS  (SFW_MAX_RULES / 64)
+#define SFW_MAX_POLICY_INDEX 8192
+
+/* A list id: generation bit, then the zone pair (from * 64 + to), or the
+ * global list. */
+#define SFW_LIST_GLOBAL   0x0fff
+#define SFW_LIST_GEN_SHIFT 12
+#define SFW_LIST(gen, from, to) ((__u16)(((gen) << SFW_LIST_GEN_SHIFT) | ((from) * SFW_MAX_ZONES + (to))))
+#define SFW_LIST_G(gen) ((__u16)(((gen) << SFW_LIST_GEN_SHIFT) | SFW_LIST_GLOBAL))
+
+/* Built-in policy ids (Junos numbers user policies from 4). */
+#define SFW_POLICY_ID_SELF_TRAFFIC 2   /* what the host itself sends */
+
+struct sfw_rule_bits {
+	__u64 w[SFW_RULE_WORDS];
+};
+
+enum sfw_addr_dir {
+	SFW_DIR_SRC = 0,
+	SFW_DIR_DST = 1,
+};
+
+/* LPM key over addresses: list, direction and family are always matched
+ * in full (32 bits), then the address prefix. */
+struct sfw_addr_lpm_key {
+	__u32 prefixlen;
+	__u16 list;
+	__u8 dir;             /* enum sfw_addr_dir */
+	__u8 family;          /* SFW_FAMILY_INET / _INET6 */
+	__u8 addr[16];
+};
+#define SFW_ADDR_LPM_FIXED_BITS 32
+
+/* LPM key over (protocol, port): list (16 bits), then protocol and a zero
+ * byte (16), then the destination port, or ICMP type and code, in network
+ * order (16). Prefix 16: any protocol; 32: any port of the protocol. */
+struct sfw_app_lpm_key {
+	__u32 prefixlen;
+	__u16 list;
+	__u8 proto;
+	__u8 zero;
+	__u8 port[2];
+};
+#define SFW_APP_LPM_LIST_BITS 16
+#define SFW_APP_LPM_PROTO_BITS 32
+
+/* What a rule does; key {list, bit}. */
+struct sfw_rule_key {
+	__u16 list;
+	__u16 bit;
+};
+
+enum sfw_rule_action {
+	SFW_ACTION_PERMIT = 1,
+	SFW_ACTION_DENY = 2,
+	SFW_ACTION_REJECT = 3,
+};
+
+#define SFW_RULE_LOG_INIT  0x01
+#define SFW_RULE_LOG_CLOSE 0x02
+#define SFW_RULE_COUNT     0x04
+
+struct sfw_rule {
+	__u32 policy_id;      /* Junos policy index */
+	__u8 action;          /* enum sfw_rule_action */
+	__u8 flags;           /* SFW_RULE_* */
+	__u16 pad;
+};
+
+/* Application classification (most specific configured application for a
+ * protocol and port), in the same key shape with list = generation. */
+struct sfw_app_class {
+	__u16 app_id;
+	__u16 pad;
+	__u32 timeout_s;      /* 0: the protocol's timeout */
+};
+
+/* Interface to zone binding, per generation. */
+struct sfw_zone_key {
+	__u32 ifindex;
+	__u32 gen;
+};
+
+/* Names the CLI prints for ids the datapath stores. */
+enum sfw_name_kind {
+	SFW_NAME_POLICY = 1,
+	SFW_NAME_APP = 2,
+	SFW_NAME_ZONE = 3,
+};
+
+struct sfw_name_key {
+	__u32 kind;           /* enum sfw_name_kind */
+	__u32 id;
+};
+
+#define SFW_NAME_LEN 64
+struct sfw_name {
+	char name[SFW_NAME_LEN];
+};
+
+SFW_STATIC_ASSERT(sizeof(struct sfw_addr_lpm_key) == 24, "addr lpm key ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_app_lpm_key) == 10, "app lpm key ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_rule_bits) == 128, "rule bits ABI");
+
+#endif
