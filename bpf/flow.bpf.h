@@ -7,6 +7,7 @@
 #include "tcp_state.bpf.h"
 #include "icmp_related.bpf.h"
 #include "counters.bpf.h"
+#include "policy.bpf.h"
 
 /* Outcome returned when the packet may open a session: not a counter. */
 #define SFW_OUTCOME_CREATE SFW_CNT_COUNT
@@ -30,8 +31,8 @@ static __always_inline const struct sfw_config *sfw_cfg_get(void)
 	return bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
 }
 
-/* May a packet without a session open one? Returns SFW_OUTCOME_CREATE or
- * the counter of the reason it may not. */
+/* May a packet without a session open one, protocol-wise (policy comes
+ * next)? Returns SFW_OUTCOME_CREATE or the counter of the reason not. */
 static __always_inline __u32 sfw_may_open(const struct sfw_pkt *p, const struct sfw_config *cfg)
 {
 	if (p->proto == SFW_IPPROTO_TCP &&
@@ -40,8 +41,6 @@ static __always_inline __u32 sfw_may_open(const struct sfw_pkt *p, const struct 
 		return SFW_CNT_SFW_ERR_TCP_NO_SYN;
 	if (p->icmp_kind == SFW_ICMPK_ECHO_REPLY)
 		return SFW_CNT_SFW_ERR_NO_SESSION;
-	if (cfg->default_policy == SFW_POLICY_DENY_ALL)
-		return SFW_CNT_ERR_POLICY_DENIED;
 	return SFW_OUTCOME_CREATE;
 }
 
@@ -85,21 +84,28 @@ static __always_inline void sfw_session_init_tcp(struct sfw_session *s, const st
 		s->wing[SFW_WING_IN].tcp_flags = SFW_WING_SEEN_SYN;
 }
 
-/* Creates the session for a packet sfw_track allowed to open one, its
- * replies expected on out_ifindex. Returns the outcome counter. */
+/* Creates the session for a packet sfw_track allowed to open one and the
+ * policy permitted (verdict v), its replies expected on out_ifindex.
+ * Returns the outcome counter. */
 static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow *f, __u8 flags,
-					__u32 out_ifindex)
+					__u32 out_ifindex, const struct sfw_verdict *v)
 {
 	struct sfw_session s = {};
 
 	s.id = sfw_new_id();
 	s.created_ns = f->now;
 	s.last_seen_ns = f->now;
-	s.policy_id = SFW_POLICY_ID_DEFAULT_PERMIT;
+	s.policy_id = v->policy_id;
+	s.app_id = v->app_id;
 	s.flags = flags | (f->src_lo ? SFW_SESS_F_OPENER_LO : 0);
 	s.timeout_s = sfw_timeout(f->cfg, sfw_proto_timeout_class(p->proto));
 	if (p->proto == SFW_IPPROTO_TCP)
 		sfw_session_init_tcp(&s, p, f->cfg);
+	/* an application's inactivity timeout replaces the protocol's for
+	 * the session's working life (TCP: once established) */
+	s.app_timeout_s = v->timeout_s;
+	if (v->timeout_s && (p->proto != SFW_IPPROTO_TCP || s.tcp_state == SFW_TCP_ESTABLISHED))
+		s.timeout_s = v->timeout_s;
 	s.wing[SFW_WING_IN].packets = f->pkts;
 	s.wing[SFW_WING_IN].bytes = f->bytes;
 	s.wing[SFW_WING_IN].ifindex = f->ifindex;

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "counters.h"
 #include "iface.h"
+#include "policy.h"
 
 /* max_entries is set by the loader before load (--max-sessions). */
 struct {
@@ -60,5 +61,67 @@ struct {
 	__uint(max_entries, 1);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_ID_BLOCK SEC(".maps");
+
+/* Zones and policies (include/policy.h), written by `sfw commit`. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__type(key, struct sfw_addr_lpm_key);
+	__type(value, struct sfw_rule_bits);
+	__uint(max_entries, SFW_MAX_POL_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_POL_ADDR SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__type(key, struct sfw_app_lpm_key);
+	__type(value, struct sfw_rule_bits);
+	__uint(max_entries, SFW_MAX_POL_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_POL_APP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sfw_rule_key);
+	__type(value, struct sfw_rule);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_RULES SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__type(key, struct sfw_app_lpm_key);
+	__type(value, struct sfw_app_class);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_APP_CLASS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sfw_zone_key);
+	__type(value, __u32);
+	__uint(max_entries, 2 * SFW_MAX_IFACES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_ZONES SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, SFW_MAX_POLICY_INDEX);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_POL_HITS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sfw_name_key);
+	__type(value, struct sfw_name);
+	__uint(max_entries, SFW_MAX_NAMES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_NAMES SEC(".maps");
 
 #endif

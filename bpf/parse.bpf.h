@@ -35,7 +35,9 @@ struct sfw_pkt {
 	__u8 tcp_flags;
 	__u8 icmp_kind;       /* enum sfw_icmp_kind */
 	__u8 multicast;
-	__u8 pad[3];
+	__u8 icmp_type;       /* ICMP/ICMPv6: what policies match on */
+	__u8 icmp_code;
+	__u8 pad;
 	__u32 l3_off;         /* offset of the IP header in the frame */
 	__u32 l3_len;         /* IP total length: the bytes a wing counts */
 	__u32 hdr_len;        /* IP + L4 header bytes (GSO segment accounting) */

@@ -50,6 +50,8 @@ static __always_inline int sfw_parse_icmp(void *data, void *end, struct sfw_pkt 
 	if ((void *)(ic + 1) > end || p->l4_off + sizeof(*ic) > p->l3_off + p->l3_len)
 		return SFW_PARSE_MALFORMED;
 	type = ic->type;
+	p->icmp_type = type;
+	p->icmp_code = ic->code;
 	p->hdr_len = p->l4_off - p->l3_off + sizeof(*ic);
 	if (type == (v6 ? SFW_ICMPV6_ECHO_REQUEST : SFW_ICMP_ECHO)) {
 		p->icmp_kind = SFW_ICMPK_ECHO_REQUEST;

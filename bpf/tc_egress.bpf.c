@@ -37,6 +37,30 @@ static __always_inline void sfw_count_output(struct sfw_iface_stats *st, const s
 		sfw_count(st, SFW_CNT_OUT_MULTICAST, f->pkts);
 }
 
+/* A first packet leaving through tc. What the host itself sends is self
+ * traffic, always permitted as on Junos (no lock-out of the host's own
+ * DNS or updates by a deny-all default); what it forwards from an
+ * interface sfw does not watch meets the policies of its zones. */
+static __always_inline __u32 sfw_tc_open(const struct sfw_pkt *p, struct sfw_flow *f,
+					 __u32 in_ifindex)
+{
+	__u32 gen = f->cfg->gen & 1;
+	struct sfw_verdict v = {
+		.outcome = SFW_CNT_SFW_PERMITTED_PKTS,
+		.policy_id = SFW_POLICY_ID_SELF_TRAFFIC,
+	};
+
+	if (in_ifindex)
+		sfw_policy_decide(&v, f->cfg, p, sfw_zone_of(in_ifindex, gen),
+				  sfw_zone_of(f->ifindex, gen));
+	else
+		sfw_classify_app(&v, gen, p);
+	if (v.outcome != SFW_CNT_SFW_PERMITTED_PKTS)
+		return v.outcome;
+	return sfw_create(p, f, in_ifindex ? SFW_SESS_F_TRANSIT : SFW_SESS_F_LOCAL,
+			  in_ifindex ? in_ifindex : f->ifindex, &v);
+}
+
 SEC("tc")
 int sfw_tc_egress(struct __sk_buff *skb)
 {
@@ -79,9 +103,7 @@ int sfw_tc_egress(struct __sk_buff *skb)
 	f.ifindex = skb->ifindex;
 	outcome = sfw_track(data, end, &p, &f);
 	if (outcome == SFW_OUTCOME_CREATE)
-		outcome = sfw_create(&p, &f, in_ifindex ? SFW_SESS_F_TRANSIT
-								  : SFW_SESS_F_LOCAL,
-				     in_ifindex ? in_ifindex : f.ifindex);
+		outcome = sfw_tc_open(&p, &f, in_ifindex);
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
 		sfw_count(st, outcome, f.pkts);
 		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)

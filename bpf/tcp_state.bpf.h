@@ -102,7 +102,8 @@ static __always_inline int sfw_tcp_track(struct sfw_session *s, __u32 dir,
 		w->tcp_flags |= SFW_WING_SEEN_RST;
 	if (next != st) {
 		s->tcp_state = next;
-		s->timeout_s = sfw_timeout(cfg, sfw_tcp_timeout_class(next));
+		s->timeout_s = next == SFW_TCP_ESTABLISHED && s->app_timeout_s
+			? s->app_timeout_s : sfw_timeout(cfg, sfw_tcp_timeout_class(next));
 		if (next == SFW_TCP_CLOSED)
 			s->state = SFW_SESS_INVALIDATED;
 	}

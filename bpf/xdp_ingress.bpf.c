@@ -54,6 +54,23 @@ static __always_inline void sfw_count_input(struct sfw_iface_stats *st, const st
 		sfw_count(st, SFW_CNT_IN_CONNECTIONS, 1);
 }
 
+/* A first packet the protocol lets open a session: route, zones, policy,
+ * then the session. Returns the outcome counter. */
+static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_pkt *p,
+					  struct sfw_flow *f)
+{
+	__u32 out_ifindex = sfw_xdp_route(ctx, p);
+	__u32 gen = f->cfg->gen & 1;
+	struct sfw_verdict v = {};
+
+	sfw_policy_decide(&v, f->cfg, p, sfw_zone_of(f->ifindex, gen),
+			  out_ifindex ? sfw_zone_of(out_ifindex, gen) : SFW_ZONE_HOST);
+	if (v.outcome != SFW_CNT_SFW_PERMITTED_PKTS)
+		return v.outcome;
+	return sfw_create(p, f, out_ifindex ? SFW_SESS_F_TRANSIT : 0,
+			  out_ifindex ? out_ifindex : f->ifindex, &v);
+}
+
 SEC("xdp")
 int sfw_xdp_ingress(struct xdp_md *ctx)
 {
@@ -84,12 +101,8 @@ int sfw_xdp_ingress(struct xdp_md *ctx)
 	f.bytes = p.l3_len;
 	f.ifindex = ctx->ingress_ifindex;
 	outcome = sfw_track(data, end, &p, &f);
-	if (outcome == SFW_OUTCOME_CREATE) {
-		__u32 out_ifindex = sfw_xdp_route(ctx, &p);
-
-		outcome = sfw_create(&p, &f, out_ifindex ? SFW_SESS_F_TRANSIT : 0,
-				     out_ifindex ? out_ifindex : f.ifindex);
-	}
+	if (outcome == SFW_OUTCOME_CREATE)
+		outcome = sfw_xdp_open(ctx, &p, &f);
 	sfw_count(st, outcome, 1);
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
 		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)

@@ -65,6 +65,7 @@ struct sfw_app_lpm_key {
 	__u8 proto;
 	__u8 zero;
 	__u8 port[2];
+	__u8 pad[2];          /* beyond every prefix: never compared */
 };
 #define SFW_APP_LPM_LIST_BITS 16
 #define SFW_APP_LPM_PROTO_BITS 32
@@ -124,7 +125,7 @@ struct sfw_name {
 };
 
 SFW_STATIC_ASSERT(sizeof(struct sfw_addr_lpm_key) == 24, "addr lpm key ABI");
-SFW_STATIC_ASSERT(sizeof(struct sfw_app_lpm_key) == 10, "app lpm key ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_app_lpm_key) == 12, "app lpm key ABI");
 SFW_STATIC_ASSERT(sizeof(struct sfw_rule_bits) == 128, "rule bits ABI");
 
 #endif

@@ -92,15 +92,16 @@ struct sfw_session {
 	__u64 created_ns;     /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
 	__u64 last_seen_ns;
 	__u32 timeout_s;      /* idle timeout in force for the current state */
-	__u32 policy_id;      /* see policy ids in config.h */
+	__u32 policy_id;      /* Junos policy index; built-in ids in config.h, policy.h */
+	__u32 app_timeout_s;  /* the application's inactivity timeout, 0: none */
 	__u16 app_id;         /* 0: no named application */
 	__u8 state;           /* enum sfw_session_state */
 	__u8 tcp_state;       /* enum sfw_tcp_state */
 	__u8 flags;           /* SFW_SESS_F_* */
-	__u8 pad[3];
+	__u8 pad[7];
 	struct sfw_wing wing[2];  /* indexed by enum sfw_wing_dir */
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_session) == 120, "session ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_session) == 128, "session ABI");
 
 /* Session ids come from a shared counter in blocks, so CPUs rarely touch
  * the shared cache line: one atomic add per SFW_ID_BLOCK sessions. */
