@@ -2,6 +2,7 @@
  * here: the parser, `?` help and the bash completion all read this. */
 #include "commands.h"
 #include "grammar.h"
+#include "iface_stats.h"
 
 #define KIDS(...) ((const struct sfw_node *const[]){ __VA_ARGS__, NULL })
 
@@ -75,9 +76,18 @@ static const struct sfw_node show_security = {
 	.word = "security", .help = "Show security information",
 	.kids = KIDS(&show_flow),
 };
+static const struct sfw_node show_iface_flow = {
+	.word = "flow-statistics", .help = "Show flow statistics of attached interfaces",
+	.flags = SFW_N_POSITIONAL, .pos_name = "<interface>",
+	.pos_help = "Attached interface (default: all)", .run = sfw_cmd_show_iface_flow,
+};
+static const struct sfw_node show_interfaces = {
+	.word = "interfaces", .help = "Show interface information",
+	.kids = KIDS(&show_iface_flow),
+};
 static const struct sfw_node show = {
 	.word = "show", .help = "Show information about the system",
-	.kids = KIDS(&show_security),
+	.kids = KIDS(&show_interfaces, &show_security),
 };
 
 static const struct sfw_node clear_session = {
@@ -107,9 +117,21 @@ static const struct sfw_node clear_services = {
 	.word = "services", .help = "Clear services information",
 	.kids = KIDS(&clear_sfw),
 };
+KEYWORD(c_iface_all, "all", "Clear the statistics of every attached interface",
+	SFW_SLOT_ALL, 1, SFW_CLS_ALL, SFW_CLS_POS);
+static const struct sfw_node clear_iface_stats = {
+	.word = "statistics", .help = "Clear interface flow statistics",
+	.flags = SFW_N_OPTIONS | SFW_N_POSITIONAL | SFW_N_NEED_ONE,
+	.pos_name = "<interface>", .pos_help = "Attached interface",
+	.run = sfw_cmd_clear_iface_stats, .kids = KIDS(&c_iface_all),
+};
+static const struct sfw_node clear_interfaces = {
+	.word = "interfaces", .help = "Clear interface information",
+	.kids = KIDS(&clear_iface_stats),
+};
 static const struct sfw_node clear = {
 	.word = "clear", .help = "Clear information in the system",
-	.kids = KIDS(&clear_security, &clear_services),
+	.kids = KIDS(&clear_interfaces, &clear_security, &clear_services),
 };
 
 /* set security flow: every timeout of config.h's list, and SYN checking. */

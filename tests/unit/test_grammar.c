@@ -292,6 +292,7 @@ Test(grammar, help_lists_next_words)
 {
 	cr_assert_str_eq(help("show ?"),
 		"Possible completions:\n"
+		"  interfaces              Show interface information\n"
 		"  security                Show security information\n");
 	uf_parse_free(&p);
 	cr_assert_str_eq(help("sh sec fl sess prot tcp extensive s?"),
