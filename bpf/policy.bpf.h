@@ -113,7 +113,7 @@ static __always_inline void sfw_classify_app(struct sfw_verdict *v, __u32 gen,
 	struct sfw_app_lpm_key k;
 	struct sfw_app_class *c;
 
-	sfw_app_key(&k, gen, p);
+	sfw_app_key(&k, SFW_CLASS_LIST(gen), p);
 	c = bpf_map_lookup_elem(&SFW_MAP_APP_CLASS, &k);
 	if (c) {
 		v->app_id = c->app_id;

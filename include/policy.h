@@ -31,10 +31,17 @@
 #define SFW_LIST_GLOBAL   0x0fff
 #define SFW_LIST_GEN_SHIFT 12
 #define SFW_LIST(gen, from, to) ((__u16)(((gen) << SFW_LIST_GEN_SHIFT) | ((from) * SFW_MAX_ZONES + (to))))
+#define SFW_CLASS_LIST(gen) ((__u16)((gen) << SFW_LIST_GEN_SHIFT))
 #define SFW_LIST_G(gen) ((__u16)(((gen) << SFW_LIST_GEN_SHIFT) | SFW_LIST_GLOBAL))
 
-/* Built-in policy ids (Junos numbers user policies from 4). */
+/* Built-in policy ids (Junos numbers user policies from 4) and their
+ * names: X(id, name). */
+#define SFW_BUILTIN_POLICY_LIST(X)                 \
+	X(1, "default-permit")                      \
+	X(2, "self-traffic-policy")                 \
+	X(3, "host-inbound-traffic")
 #define SFW_POLICY_ID_SELF_TRAFFIC 2   /* what the host itself sends */
+#define SFW_POLICY_ID_HOST_INBOUND 3   /* a zone's host-inbound-traffic */
 
 struct sfw_rule_bits {
 	__u64 w[SFW_RULE_WORDS];

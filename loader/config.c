@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include "loader.h"
 #include "maps.h"
+#include "policy_compile.h"
 
 void sfw_config_defaults(struct sfw_config *cfg)
 {
@@ -49,7 +50,9 @@ int sfw_config_write(const struct sfw_config *cfg)
 	return config_rw((struct sfw_config *)cfg, true);
 }
 
-/* A config map fresh from load is all zeroes; give it the defaults. */
+/* A config map fresh from load is all zeroes: give it the defaults, and
+ * the committed configuration if there is one (the maps were just
+ * created, so nothing of it is in the datapath yet). */
 int sfw_config_init(void)
 {
 	struct sfw_config cfg;
@@ -60,5 +63,6 @@ int sfw_config_init(void)
 	if (cfg.timeout_s[SFW_TO_TCP_ESTABLISHED])
 		return 0;
 	sfw_config_defaults(&cfg);
-	return sfw_config_write(&cfg);
+	err = sfw_config_write(&cfg);
+	return err ? err : sfw_conf_apply_active();
 }

@@ -16,6 +16,8 @@ CLI_NS=${NS_PREFIX}-cli
 FW_NS=${NS_PREFIX}-fw
 SRV_NS=${NS_PREFIX}-srv
 export SFW_PIN_ROOT=${SFW_PIN_ROOT:-/sys/fs/bpf/sfw-${NS_PREFIX}}
+# committed configurations too stay private to the run
+export SFW_CONF_DIR=${SFW_CONF_DIR:-/tmp/sfw-conf-${NS_PREFIX}}
 BG_PIDS=()
 
 # Run in a namespace while still seeing the host's bpffs (ip netns exec
@@ -68,6 +70,7 @@ topology_down() {
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	rm -rf "$SFW_PIN_ROOT" 2>/dev/null || true
+	case "$SFW_CONF_DIR" in /tmp/sfw-conf-*) rm -rf "$SFW_CONF_DIR" ;; esac
 	return 0
 }
 

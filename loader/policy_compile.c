@@ -1,0 +1,287 @@
+/* The policy compiler: a checked configuration model into the inactive
+ * generation of the zone/policy maps, then one flip of sfw_config.gen.
+ * Policy lists are built in memory (policy_tables.c) and written out; the
+ * LPM semantics need every prefix entry to carry the rules of the shorter
+ * prefixes that cover it, which sfw_table_close() computes. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "policy_compile_int.h"
+
+static struct plist *list_get(struct compiler *c, __u16 id)
+{
+	for (int i = 0; i < c->n_lists; i++)
+		if (c->lists[i].id == id)
+			return &c->lists[i];
+	if (c->n_lists == c->cap_lists) {
+		int cap = c->cap_lists ? c->cap_lists * 2 : 8;
+		void *v = realloc(c->lists, cap * sizeof(*c->lists));
+
+		if (!v)
+			return NULL;
+		c->lists = v;
+		c->cap_lists = cap;
+	}
+	memset(&c->lists[c->n_lists], 0, sizeof(c->lists[0]));
+	c->lists[c->n_lists].id = id;
+	return &c->lists[c->n_lists++];
+}
+
+/* A zone reference's id: configured zones count from 1 in configuration
+ * order; junos-host is the firewall itself. */
+static __u32 zone_id(const struct sfw_conf_ref *r)
+{
+	if (!strcmp(r->name, "junos-host"))
+		return SFW_ZONE_HOST;
+	return r->kind == SFW_CONF_REF_ZONE ? (__u32)r->idx + 1 : SFW_ZONE_NONE;
+}
+
+struct add_ctx {
+	struct compiler *c;
+	struct plist *l;
+	__u32 bit;
+	__u8 dir;
+};
+
+static int add_prefix(const struct sfw_conf_prefix *pfx, const struct sfw_conf_address *a,
+		      void *ctx)
+{
+	struct add_ctx *x = ctx;
+	struct sfw_table *t = x->dir == SFW_DIR_SRC ? &x->l->src : &x->l->dst;
+	int err = 0;
+
+	if (pfx->family != SFW_FAMILY_INET6)   /* IPv4, or any family */
+		err = sfw_table_add(t, SFW_FAMILY_INET, pfx->addr.bytes,
+				    pfx->family ? pfx->len : 0, x->bit);
+	if (!err && pfx->family != SFW_FAMILY_INET)
+		err = sfw_table_add(t, SFW_FAMILY_INET6, pfx->addr.bytes,
+				    pfx->family ? pfx->len : 0, x->bit);
+	return err;
+}
+
+/* An application as (protocol, port) prefixes: data is protocol, a zero
+ * byte, then the destination port or ICMP type and code. */
+int sfw_app_prefixes(const struct sfw_conf_application *a, sfw_app_prefix_cb cb, void *ctx)
+{
+	__u8 data[16] = { 0 };
+	bool icmp = a->proto == SFW_IPPROTO_ICMP || a->proto == SFW_IPPROTO_ICMP6;
+	bool ports = a->proto == SFW_IPPROTO_TCP || a->proto == SFW_IPPROTO_UDP ||
+		     a->proto == SFW_IPPROTO_SCTP;
+	struct sfw_range_adapter r = { .cb = cb, .ctx = ctx, .proto = (__u8)a->proto };
+
+	if (a->proto < 0)
+		return cb(data, 0, ctx);
+	data[0] = (__u8)a->proto;
+	if (icmp && a->icmp_type >= 0) {
+		data[2] = (__u8)a->icmp_type;
+		data[3] = a->icmp_code >= 0 ? (__u8)a->icmp_code : 0;
+		return cb(data, a->icmp_code >= 0 ? 32 : 24, ctx);
+	}
+	if (!ports || !a->dport.set)
+		return cb(data, 16, ctx);
+	return sfw_range_prefixes(a->dport.lo, a->dport.hi, sfw_range_adapt, &r);
+}
+
+static int add_app_prefix(const __u8 *data, __u8 len, void *ctx)
+{
+	struct add_ctx *x = ctx;
+
+	return sfw_table_add(&x->l->app, 0, data, len, x->bit);
+}
+
+static int add_app(const struct sfw_conf_application *a, void *ctx)
+{
+	return sfw_app_prefixes(a, add_app_prefix, ctx);
+}
+
+static int add_rule(struct compiler *c, struct plist *l, __u32 *bit, const struct sfw_rule *r)
+{
+	if (l->n_rules >= SFW_MAX_RULES)
+		return sfw_fail(E2BIG, "more than %d policies in one zone pair", SFW_MAX_RULES);
+	if (c->n_rules == c->cap_rules) {
+		int cap = c->cap_rules ? c->cap_rules * 2 : 32;
+		void *v = realloc(c->rules, cap * sizeof(*c->rules));
+
+		if (!v)
+			return -ENOMEM;
+		c->rules = v;
+		c->cap_rules = cap;
+	}
+	*bit = l->n_rules++;
+	c->rules[c->n_rules].key = (struct sfw_rule_key){ .list = l->id, .bit = (__u16)*bit };
+	c->rules[c->n_rules++].rule = *r;
+	return 0;
+}
+
+static __u8 action_of(enum sfw_conf_action a)
+{
+	return a == SFW_CONF_ACTION_PERMIT ? SFW_ACTION_PERMIT
+	     : a == SFW_CONF_ACTION_REJECT ? SFW_ACTION_REJECT : SFW_ACTION_DENY;
+}
+
+/* One policy into one list: its rule bit in the source, destination and
+ * application tables. */
+static int compile_policy_into(struct compiler *c, const struct sfw_conf_policy *p, __u16 list_id)
+{
+	struct sfw_rule r = {
+		.policy_id = p->index, .action = action_of(p->action),
+		.flags = (p->log_init ? SFW_RULE_LOG_INIT : 0) |
+			 (p->log_close ? SFW_RULE_LOG_CLOSE : 0) | (p->count ? SFW_RULE_COUNT : 0),
+	};
+	struct add_ctx x = { .c = c, .l = list_get(c, list_id) };
+	int err;
+
+	if (!x.l)
+		return -ENOMEM;
+	err = add_rule(c, x.l, &x.bit, &r);
+	x.dir = SFW_DIR_SRC;
+	if (!err)
+		err = sfw_conf_walk_addresses(c->conf, &p->src, add_prefix, &x);
+	x.dir = SFW_DIR_DST;
+	if (!err)
+		err = sfw_conf_walk_addresses(c->conf, &p->dst, add_prefix, &x);
+	if (!err)
+		err = sfw_conf_walk_apps(c->conf, &p->apps, add_app, &x);
+	return err;
+}
+
+/* Zone policies into their zone pair's list. */
+static int compile_zone_policies(struct compiler *c)
+{
+	for (int i = 0; i < c->conf->n_policies; i++) {
+		const struct sfw_conf_policy *p = &c->conf->policies[i];
+		__u32 from = zone_id(&p->from_zone), to = zone_id(&p->to_zone);
+		int err;
+
+		if (p->global)
+			continue;
+		err = compile_policy_into(c, p, SFW_LIST(0, from, to));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static bool in_zone_list(const struct sfw_conf_refs *zones, __u32 id)
+{
+	if (!zones->n)
+		return true;   /* no match from-zone/to-zone: any */
+	for (int i = 0; i < zones->n; i++)
+		if (zone_id(&zones->v[i]) == id)
+			return true;
+	return false;
+}
+
+/* Global policies come after every zone pair's own. Without zone matches
+ * they form one list the datapath tries second; a global policy limited
+ * to some zones forces every zone pair to carry its applicable globals. */
+static int compile_global_policies(struct compiler *c)
+{
+	const struct sfw_conf *conf = c->conf;
+	bool restricted = false;
+	int err = 0;
+
+	for (int i = 0; i < conf->n_policies; i++)
+		if (conf->policies[i].global &&
+		    (conf->policies[i].match_from.n || conf->policies[i].match_to.n))
+			restricted = true;
+	for (int i = 0; i < conf->n_policies && !err; i++) {
+		const struct sfw_conf_policy *p = &conf->policies[i];
+
+		if (!p->global)
+			continue;
+		if (!restricted) {
+			err = compile_policy_into(c, p, SFW_LIST_GLOBAL);
+			continue;
+		}
+		for (__u32 f = 1; f <= SFW_ZONE_HOST && !err; f++) {
+			if (f > (__u32)conf->n_zones && f != SFW_ZONE_HOST)
+				continue;
+			for (__u32 t = 1; t <= SFW_ZONE_HOST && !err; t++) {
+				if ((t > (__u32)conf->n_zones && t != SFW_ZONE_HOST) ||
+				    !in_zone_list(&p->match_from, f) || !in_zone_list(&p->match_to, t))
+					continue;
+				err = compile_policy_into(c, p, SFW_LIST(0, f, t));
+			}
+		}
+	}
+	return err;
+}
+
+/* host-inbound-traffic system-services: what a zone may reach on the
+ * firewall itself, as permit rules after the zone's own policies towards
+ * junos-host. */
+static const struct { const char *service; const char *apps[3]; } host_services[] = {
+	{ "all", { "any" } }, { "any-service", { "any" } },
+	{ "ssh", { "junos-ssh" } }, { "telnet", { "junos-telnet" } },
+	{ "ping", { "junos-icmp-ping", "junos-ping6" } },
+	{ "http", { "junos-http" } }, { "https", { "junos-https" } },
+	{ "dns", { "junos-dns-udp", "junos-dns-tcp" } }, { "ntp", { "junos-ntp" } },
+	{ "ftp", { "junos-ftp" } }, { "traceroute", { "junos-icmp-all", "junos-icmp6-all" } },
+};
+
+static int compile_host_inbound(struct compiler *c)
+{
+	static const struct sfw_conf_prefix any = { 0 };
+	const struct sfw_conf *conf = c->conf;
+	struct sfw_rule r = { .policy_id = SFW_POLICY_ID_HOST_INBOUND, .action = SFW_ACTION_PERMIT };
+
+	for (int z = 0; z < conf->n_zones; z++) {
+		const struct sfw_conf_refs *svc = &conf->zones[z].services;
+		struct add_ctx x = { .c = c };
+		int err = 0;
+
+		for (int s = 0; s < svc->n && !err; s++) {
+			for (size_t k = 0; k < sizeof(host_services) / sizeof(host_services[0]); k++) {
+				if (strcmp(svc->v[s].name, host_services[k].service))
+					continue;
+				x.l = list_get(c, SFW_LIST(0, z + 1, SFW_ZONE_HOST));
+				err = x.l ? add_rule(c, x.l, &x.bit, &r) : -ENOMEM;
+				x.dir = SFW_DIR_SRC;
+				err = err ? err : add_prefix(&any, NULL, &x);
+				x.dir = SFW_DIR_DST;
+				err = err ? err : add_prefix(&any, NULL, &x);
+				for (int a = 0; a < 3 && host_services[k].apps[a] && !err; a++) {
+					int idx = sfw_conf_find_app(conf, host_services[k].apps[a]);
+
+					if (idx >= 0)
+						err = add_app(&conf->apps[idx], &x);
+				}
+			}
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int sfw_policy_compile(const struct sfw_conf *conf, const struct sfw_policy_fds *fds)
+{
+	struct compiler c = { .conf = conf, .fds = fds };
+	int err;
+
+	if (conf->n_zones >= SFW_ZONE_HOST)
+		return sfw_fail(E2BIG, "more than %d security zones", SFW_ZONE_HOST - 1);
+	err = compile_zone_policies(&c);
+	if (!err)
+		err = compile_host_inbound(&c);
+	if (!err)
+		err = compile_global_policies(&c);
+	for (int i = 0; i < c.n_lists; i++) {
+		sfw_table_close(&c.lists[i].src);
+		sfw_table_close(&c.lists[i].dst);
+		sfw_table_close(&c.lists[i].app);
+	}
+	if (!err)
+		err = sfw_policy_write(&c);
+	for (int i = 0; i < c.n_lists; i++) {
+		sfw_table_free(&c.lists[i].src);
+		sfw_table_free(&c.lists[i].dst);
+		sfw_table_free(&c.lists[i].app);
+	}
+	free(c.lists);
+	free(c.rules);
+	return err;
+}

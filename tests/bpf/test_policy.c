@@ -1,0 +1,251 @@
+/* Zones and policies compiled by the loader's policy compiler into the
+ * fixture's maps, then decided by the datapath on first packets: first
+ * match, address sets and prefixes (v4, v6), port ranges, ICMP types,
+ * deny, default policy both ways, zone-less interfaces, applications and
+ * their timeouts, hit counts, and generations replacing each other. The
+ * fixture's namespace has forwarding off, so every destination is the
+ * firewall itself (junos-host); global policies match any zone pair. */
+#include <bpf/bpf.h>
+#include "suite.h"
+#include "conf.h"
+#include "loader.h"
+#include "policy_compile.h"
+#include "maps.h"
+
+TestSuite(policy, .init = suite_setup, .fini = suite_teardown);
+
+static struct sfw_policy_fds fds(void)
+{
+	return (struct sfw_policy_fds){
+		.config = fx_map_fd(false, SFW_STR(SFW_MAP_CONFIG)),
+		.addr = fx_map_fd(false, SFW_STR(SFW_MAP_POL_ADDR)),
+		.app = fx_map_fd(false, SFW_STR(SFW_MAP_POL_APP)),
+		.rules = fx_map_fd(false, SFW_STR(SFW_MAP_RULES)),
+		.app_class = fx_map_fd(false, SFW_STR(SFW_MAP_APP_CLASS)),
+		.zones = fx_map_fd(false, SFW_STR(SFW_MAP_ZONES)),
+		.names = fx_map_fd(false, SFW_STR(SFW_MAP_NAMES)),
+	};
+}
+
+static void commit(const char *text)
+{
+	struct sfw_conf_errors errs = { 0 };
+	struct sfw_policy_fds f = fds();
+	struct sfw_conf conf;
+	int err;
+
+	cr_assert_eq(sfw_conf_init(&conf), 0);
+	err = sfw_conf_parse_buffer(&conf, "t.conf", text, strlen(text), &errs);
+	cr_assert_eq(err, 0, "parse: %s", errs.n ? errs.msg[0] : "?");
+	err = sfw_policy_compile(&conf, &f);
+	cr_assert_eq(err, 0, "compile: %s", sfw_last_error());
+	sfw_conf_errors_free(&errs);
+	sfw_conf_free(&conf);
+}
+
+static struct pb_spec syn(const char *src, const char *dst, __u16 dport)
+{
+	return (struct pb_spec){ .src = src, .dst = dst, .proto = SFW_IPPROTO_TCP,
+				 .sport = 40000, .dport = dport, .tcp_flags = SFW_TCP_SYN };
+}
+
+static const char *web_policies =
+	"set security address-book global address web 198.51.100.0/24\n"
+	"set security address-book global address web6 2001:db8:1::/48\n"
+	"set security address-book global address-set servers address [ web web6 ]\n"
+	"set applications application alt-web protocol tcp destination-port 8000-8080\n"
+	"set applications application slow-dns protocol udp destination-port 5353 inactivity-timeout 600\n"
+	"set security policies global policy allow-web match source-address any destination-address servers application [ junos-http alt-web slow-dns ]\n"
+	"set security policies global policy allow-web then permit\n"
+	"set security policies global policy no-ssh match source-address any destination-address any application junos-ssh\n"
+	"set security policies global policy no-ssh then deny\n"
+	"set security policies global policy ping match source-address any destination-address any application junos-icmp-ping\n"
+	"set security policies global policy ping then permit\n"
+	"set security policies default-policy deny-all\n";
+
+Test(policy, first_match_records_policy_and_application)
+{
+	struct pb_spec s = syn(CLI4, SRV4, 80);
+	struct sfw_session sess;
+
+	commit(web_policies);
+	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS);
+	GET_SESSION(&s, &sess);
+	cr_assert_eq(sess.policy_id, 4, "allow-web is the first user policy: index 4");
+	cr_assert_eq(sess.app_id, 6, "junos-http is application 6");
+}
+
+Test(policy, port_range_and_prefix_sets_v4_v6)
+{
+	struct pb_spec in_range = syn(CLI4, SRV4, 8080), below = syn(CLI4, SRV4, 7999);
+	struct pb_spec v6 = syn(CLI6, SRV6, 8000), outside = syn(CLI4, OTH4, 80);
+
+	commit(web_policies);
+	cr_assert_eq(fx_xdp(&in_range), FX_XDP_PASS);
+	cr_assert_eq(fx_xdp(&v6), FX_XDP_PASS);
+	cr_assert_eq(fx_xdp(&below), FX_XDP_DROP);
+	cr_assert_eq(fx_xdp(&outside), FX_XDP_DROP, "203.0.113.30 is not in the servers set");
+	ASSERT_NO_SESSION(&below);
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_POLICY_DENIED), 2);
+}
+
+Test(policy, deny_policy_counts_hit_and_drops)
+{
+	struct pb_spec s = syn(CLI4, SRV4, 22);
+	__u64 hits = 0, v[512] = { 0 };
+	__u32 idx = 5;
+
+	commit(web_policies);
+	cr_assert_eq(fx_xdp(&s), FX_XDP_DROP);
+	ASSERT_NO_SESSION(&s);
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_POLICY_DENIED), 1);
+	cr_assert_eq(bpf_map_lookup_elem(fx_map_fd(false, SFW_STR(SFW_MAP_POL_HITS)), &idx, v), 0);
+	for (int i = 0; i < 512; i++)
+		hits += v[i];
+	cr_assert_eq(hits, 1, "no-ssh (index 5) was hit once");
+}
+
+Test(policy, icmp_type_match)
+{
+	struct pb_spec echo = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_ICMP,
+				.icmp_type = SFW_ICMP_ECHO, .icmp_id = 7 };
+	struct pb_spec tstamp = echo;
+	struct sfw_session sess;
+
+	tstamp.icmp_type = 13;   /* timestamp: not junos-icmp-ping */
+	commit(web_policies);
+	cr_assert_eq(fx_xdp(&echo), FX_XDP_PASS);
+	GET_SESSION(&echo, &sess);
+	cr_assert_eq(sess.policy_id, 6);
+	cr_assert_eq(fx_xdp(&tstamp), FX_XDP_DROP);
+}
+
+Test(policy, application_timeout_replaces_protocol_timeout)
+{
+	struct pb_spec s = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+			     .sport = 4000, .dport = 5353 };
+	struct sfw_session sess;
+
+	commit(web_policies);
+	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS);
+	GET_SESSION(&s, &sess);
+	cr_assert_eq(sess.timeout_s, 600);
+}
+
+Test(policy, established_packets_skip_policy)
+{
+	struct pb_spec s = syn(CLI4, SRV4, 80);
+	struct pb_spec ack = pb_reverse(&s);
+
+	commit(web_policies);
+	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS);
+	commit("set security policies default-policy deny-all\n");
+	ack.tcp_flags = SFW_TCP_SYN | SFW_TCP_ACK;
+	cr_assert_eq(fx_xdp(&ack), FX_XDP_PASS, "the session outlives the policy change");
+	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS);
+}
+
+Test(policy, default_policy_both_ways)
+{
+	struct pb_spec s = syn(CLI4, SRV4, 9999);
+	struct sfw_session sess;
+
+	commit("set security policies default-policy permit-all\n");
+	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS);
+	GET_SESSION(&s, &sess);
+	cr_assert_eq(sess.policy_id, SFW_POLICY_ID_DEFAULT_PERMIT);
+	s.sport = 40001;
+	commit("set security policies default-policy deny-all\n");
+	cr_assert_eq(fx_xdp(&s), FX_XDP_DROP);
+}
+
+Test(policy, zoneless_interface_drops_once_zones_exist)
+{
+	struct pb_spec s = syn(CLI4, SRV4, 80);
+
+	commit("set security zones security-zone trust interfaces veth-nowhere\n"
+	       "set security policies default-policy permit-all\n");
+	cr_assert_eq(fx_xdp(&s), FX_XDP_DROP);
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_NO_ZONE), 1);
+}
+
+Test(policy, zone_to_host_policies)
+{
+	struct pb_spec web = syn(CLI4, SRV4, 80), ssh = syn(CLI4, SRV4, 22);
+
+	commit("set security zones security-zone trust interfaces lo\n"
+	       "set security policies from-zone trust to-zone junos-host policy web match source-address any destination-address any application junos-http\n"
+	       "set security policies from-zone trust to-zone junos-host policy web then permit\n"
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(fx_xdp(&web), FX_XDP_PASS);
+	cr_assert_eq(fx_xdp(&ssh), FX_XDP_DROP);
+}
+
+Test(policy, host_inbound_services)
+{
+	struct pb_spec ssh = syn(CLI4, SRV4, 22), web = syn(CLI4, SRV4, 80);
+	struct sfw_session sess;
+
+	commit("set security zones security-zone trust interfaces lo\n"
+	       "set security zones security-zone trust host-inbound-traffic system-services ssh\n"
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(fx_xdp(&ssh), FX_XDP_PASS);
+	GET_SESSION(&ssh, &sess);
+	cr_assert_eq(sess.policy_id, SFW_POLICY_ID_HOST_INBOUND);
+	cr_assert_eq(fx_xdp(&web), FX_XDP_DROP);
+}
+
+/* Each commit fills the other generation and removes the old one, so the
+ * maps hold one configuration's entries, whatever the number of commits. */
+static int count_keys(const char *map, size_t key_size)
+{
+	int fd = fx_map_fd(false, map), n = 0;
+	char key[64], next[64];
+
+	for (int err = bpf_map_get_next_key(fd, NULL, next); !err;
+	     err = bpf_map_get_next_key(fd, key, next)) {
+		memcpy(key, next, key_size);
+		n++;
+	}
+	return n;
+}
+
+Test(policy, generations_replace_each_other)
+{
+	int addr, rules;
+
+	commit(web_policies);
+	addr = count_keys(SFW_STR(SFW_MAP_POL_ADDR), sizeof(struct sfw_addr_lpm_key));
+	rules = count_keys(SFW_STR(SFW_MAP_RULES), sizeof(struct sfw_rule_key));
+	cr_assert_eq(rules, 3);
+	for (int i = 0; i < 3; i++)
+		commit(web_policies);
+	cr_assert_eq(count_keys(SFW_STR(SFW_MAP_POL_ADDR), sizeof(struct sfw_addr_lpm_key)), addr);
+	cr_assert_eq(count_keys(SFW_STR(SFW_MAP_RULES), sizeof(struct sfw_rule_key)), rules);
+	commit("set security policies default-policy permit-all\n");
+	cr_assert_eq(count_keys(SFW_STR(SFW_MAP_RULES), sizeof(struct sfw_rule_key)), 0);
+}
+
+/* Hundreds of policies: the decision stays a fixed number of lookups, and
+ * the first match is still the first in order. */
+Test(policy, many_policies_first_match)
+{
+	char *text = calloc(1, 1 << 20), *p = text;
+	struct pb_spec s = syn(CLI4, SRV4, 10500);
+	struct sfw_session sess;
+
+	cr_assert_not_null(text);
+	for (int i = 0; i < 1000; i++) {
+		p += sprintf(p, "set applications application a%d protocol tcp destination-port %d\n",
+			     i, 10000 + i);
+		p += sprintf(p, "set security policies global policy p%d match source-address any "
+			     "destination-address any application a%d\n", i, i);
+		p += sprintf(p, "set security policies global policy p%d then %s\n", i,
+			     i == 500 ? "permit" : "deny");
+	}
+	commit(text);
+	free(text);
+	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS);
+	GET_SESSION(&s, &sess);
+	cr_assert_eq(sess.policy_id, 4 + 500);
+}
