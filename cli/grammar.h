@@ -30,6 +30,9 @@ enum sfw_slot {
 	SFW_SLOT_MAX_SESSIONS,
 	SFW_SLOT_SYN_CHECK,
 	SFW_SLOT_DEFAULT_POLICY,
+	SFW_SLOT_FROM_ZONE,                     /* show security policies */
+	SFW_SLOT_TO_ZONE,
+	SFW_SLOT_GLOBAL,
 	SFW_SLOT_TIMEOUT,                       /* + enum sfw_timeout_class */
 	SFW_SLOT_COUNT = SFW_SLOT_TIMEOUT + SFW_TO_COUNT,
 };

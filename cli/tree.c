@@ -1,6 +1,7 @@
 /* The command tree. Words, help lines and value types live here and only
  * here: the parser, `?` help and the bash completion all read this. */
 #include "commands.h"
+#include "commands_policy.h"
 #include "grammar.h"
 #include "iface_stats.h"
 
@@ -72,9 +73,36 @@ static const struct sfw_node show_flow = {
 	.word = "flow", .help = "Show flow information",
 	.kids = KIDS(&show_flow_config, &show_session, &show_flow_status),
 };
+/* show security policies / zones, show configuration: the committed
+ * configuration. */
+FILTER(p_from, "from-zone", "Policies of this source zone (with to-zone)",
+       SFW_ARG_NAME, SFW_SLOT_FROM_ZONE);
+FILTER(p_to, "to-zone", "Policies of this destination zone (with from-zone)",
+       SFW_ARG_NAME, SFW_SLOT_TO_ZONE);
+FILTER(p_name, "policy-name", "Policy with this name", SFW_ARG_NAME, SFW_SLOT_POLICY);
+KEYWORD(p_global, "global", "Global policies only", SFW_SLOT_GLOBAL, 1,
+	SFW_CLS_FILTER, 0);
+KEYWORD(p_detail, "detail", "Display detailed output", SFW_SLOT_VIEW,
+	SFW_POLICIES_DETAIL, SFW_CLS_VIEW, SFW_CLS_VIEW);
+KEYWORD(p_hits, "hit-count", "Display how often each policy matched", SFW_SLOT_VIEW,
+	SFW_POLICIES_HIT_COUNT, SFW_CLS_VIEW, SFW_CLS_VIEW);
+static const struct sfw_node show_policies = {
+	.word = "policies", .help = "Show security policies",
+	.flags = SFW_N_OPTIONS, .run = sfw_cmd_show_policies,
+	.kids = KIDS(&p_detail, &p_from, &p_global, &p_hits, &p_name, &p_to),
+};
+static const struct sfw_node show_zones = {
+	.word = "zones", .help = "Show security zones",
+	.flags = SFW_N_POSITIONAL, .pos_name = "<zone>",
+	.pos_help = "Zone name (default: all)", .run = sfw_cmd_show_zones,
+};
 static const struct sfw_node show_security = {
 	.word = "security", .help = "Show security information",
-	.kids = KIDS(&show_flow),
+	.kids = KIDS(&show_flow, &show_policies, &show_zones),
+};
+static const struct sfw_node show_configuration = {
+	.word = "configuration", .help = "Show the committed configuration as set lines",
+	.run = sfw_cmd_show_configuration,
 };
 static const struct sfw_node show_iface_flow = {
 	.word = "flow-statistics", .help = "Show flow statistics of attached interfaces",
@@ -87,7 +115,7 @@ static const struct sfw_node show_interfaces = {
 };
 static const struct sfw_node show = {
 	.word = "show", .help = "Show information about the system",
-	.kids = KIDS(&show_interfaces, &show_security),
+	.kids = KIDS(&show_configuration, &show_interfaces, &show_security),
 };
 
 static const struct sfw_node clear_session = {
@@ -99,9 +127,17 @@ static const struct sfw_node clear_session = {
 static const struct sfw_node clear_flow = {
 	.word = "flow", .help = "Clear flow information", .kids = KIDS(&clear_session),
 };
+static const struct sfw_node clear_hit_count = {
+	.word = "hit-count", .help = "Clear policy hit counts",
+	.run = sfw_cmd_clear_hit_count,
+};
+static const struct sfw_node clear_policies = {
+	.word = "policies", .help = "Clear security policy information",
+	.kids = KIDS(&clear_hit_count),
+};
 static const struct sfw_node clear_security = {
 	.word = "security", .help = "Clear security information",
-	.kids = KIDS(&clear_flow),
+	.kids = KIDS(&clear_flow, &clear_policies),
 };
 static const struct sfw_node clear_flows = {
 	.word = "flows", .help = "Clear stateful firewall flows",
@@ -210,8 +246,25 @@ static const struct sfw_node completion = {
 	.kids = KIDS(&completion_bash),
 };
 
+/* commit [check] [FILE] [reevaluate], rollback [N]: the configuration file. */
+KEYWORD(commit_check, "check", "Check the configuration, change nothing",
+	SFW_SLOT_VIEW, SFW_COMMIT_CHECK, SFW_CLS_VIEW, SFW_CLS_VIEW);
+KEYWORD(commit_reeval, "reevaluate", "Clear sessions the new policies no longer permit",
+	SFW_SLOT_VIEW, SFW_COMMIT_REEVALUATE, SFW_CLS_VIEW, SFW_CLS_VIEW);
+static const struct sfw_node commit = {
+	.word = "commit", .help = "Check and apply a configuration file",
+	.flags = SFW_N_OPTIONS | SFW_N_POSITIONAL, .pos_name = "<file>",
+	.pos_help = "Configuration file (default: the active one)",
+	.run = sfw_cmd_commit, .kids = KIDS(&commit_check, &commit_reeval),
+};
+static const struct sfw_node rollback = {
+	.word = "rollback", .help = "Return to a previous committed configuration",
+	.flags = SFW_N_POSITIONAL, .pos_name = "<number>",
+	.pos_help = "Rollback number 0..49 (default 1)", .run = sfw_cmd_rollback,
+};
+
 const struct sfw_node sfw_root = {
 	.word = "sfw", .help = "sfw stateful firewall",
-	.kids = KIDS(&attach, &clear, &completion, &detach, &help, &set, &show,
-		     &status),
+	.kids = KIDS(&attach, &clear, &commit, &completion, &detach, &help, &rollback,
+		     &set, &show, &status),
 };

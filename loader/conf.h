@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <linux/types.h>
 #include "config.h"
+#include "policy.h"
 #include "session.h"
 
 #define SFW_CONF_NAME_MAX 64          /* Junos names: up to 63 characters */
@@ -51,7 +52,12 @@ enum sfw_conf_ref_kind {
 	SFW_CONF_REF_APPLICATION_SET, /* idx into conf->app_sets */
 	SFW_CONF_REF_ZONE,            /* idx into conf->zones */
 	SFW_CONF_REF_SCREEN,          /* idx into conf->screens */
+	SFW_CONF_REF_ZONE_HOST,       /* the built-in junos-host zone; idx -1 */
 };
+
+/* The built-in zone of traffic to and from the firewall itself: usable in
+ * policies without being configured, and not configurable as a zone. */
+#define SFW_CONF_ZONE_HOST_NAME "junos-host"
 
 /* A name written in the configuration, where it was written, and (after a
  * successful parse) what it names. */
@@ -241,6 +247,10 @@ int sfw_conf_find_app(const struct sfw_conf *conf, const char *name);
 int sfw_conf_find_app_set(const struct sfw_conf *conf, const char *name);
 int sfw_conf_find_screen(const struct sfw_conf *conf, const char *name);
 int sfw_conf_find_service_set(const struct sfw_conf *conf, const char *name);
+/* The datapath's zone id of a resolved zone reference: zone i of
+ * conf->zones is i + 1 (configuration order), junos-host SFW_ZONE_HOST;
+ * SFW_ZONE_NONE for anything else (`any` in a global policy). */
+int sfw_conf_zone_id(const struct sfw_conf_ref *ref);
 /* The zone (index) an interface belongs to, or -1. */
 int sfw_conf_iface_zone(const struct sfw_conf *conf, const char *ifname);
 /* The service set (index) an interface belongs to, or -1. */

@@ -171,6 +171,13 @@ int sfw_conf_find_app_set(const struct sfw_conf *c, const char *name) { FIND(c->
 int sfw_conf_find_screen(const struct sfw_conf *c, const char *name) { FIND(c->screens, c->n_screens, name); }
 int sfw_conf_find_service_set(const struct sfw_conf *c, const char *name) { FIND(c->service_sets, c->n_service_sets, name); }
 
+int sfw_conf_zone_id(const struct sfw_conf_ref *ref)
+{
+	if (ref->kind == SFW_CONF_REF_ZONE_HOST)
+		return SFW_ZONE_HOST;
+	return ref->kind == SFW_CONF_REF_ZONE ? ref->idx + 1 : SFW_ZONE_NONE;
+}
+
 int sfw_conf_iface_zone(const struct sfw_conf *conf, const char *ifname)
 {
 	for (int k = 0; k < conf->n_zones; k++)

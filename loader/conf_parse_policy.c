@@ -258,6 +258,11 @@ static void resolve_zone(struct conf_parser *p, struct sfw_conf_ref *r,
 		r->idx = -1;
 		return;
 	}
+	if (!strcmp(r->name, SFW_CONF_ZONE_HOST_NAME)) {
+		r->kind = SFW_CONF_REF_ZONE_HOST;
+		r->idx = -1;
+		return;
+	}
 	r->idx = sfw_conf_find_zone(p->conf, r->name);
 	if (r->idx >= 0)
 		r->kind = SFW_CONF_REF_ZONE;

@@ -33,6 +33,12 @@ int conf_parse_zones(struct conf_parser *p)
 
 	if (conf_keyword(p, zones) < 0 || conf_name(p, name, "a zone name"))
 		return -1;
+	/* Junos reserves it: the host is a zone by itself, with no interfaces. */
+	if (!strcmp(name, SFW_CONF_ZONE_HOST_NAME)) {
+		conf_error(p, "zone '%s' is built in: policies name it without "
+			   "configuring it", name);
+		return -1;
+	}
 	z = conf_zone_get(p, name);
 	if (!z)
 		return -1;

@@ -191,12 +191,13 @@ Test(grammar, ambiguous_words)
 Test(grammar, unknown_and_incomplete_commands)
 {
 	fails("frobnicate", "sfw: unknown word 'frobnicate'; expected one of: attach, clear, "
-	      "completion, detach, help, set, show, status");
+	      "commit, completion, detach, help, rollback, set, show, status");
 	uf_parse_free(&p);
-	fails("", "sfw: missing command; expected one of: attach, clear, completion, detach, "
-	      "help, set, show, status");
+	fails("", "sfw: missing command; expected one of: attach, clear, commit, completion, "
+	      "detach, help, rollback, set, show, status");
 	uf_parse_free(&p);
-	fails("show security", "sfw: incomplete command 'show security'; expected one of: flow");
+	fails("show security", "sfw: incomplete command 'show security'; expected one of: "
+	      "flow, policies, zones");
 	uf_parse_free(&p);
 	fails("status now", "sfw: unknown word 'now' after 'status'; the command ends there");
 }
@@ -292,6 +293,7 @@ Test(grammar, help_lists_next_words)
 {
 	cr_assert_str_eq(help("show ?"),
 		"Possible completions:\n"
+		"  configuration           Show the committed configuration as set lines\n"
 		"  interfaces              Show interface information\n"
 		"  security                Show security information\n");
 	uf_parse_free(&p);
@@ -343,6 +345,8 @@ Test(grammar, help_command)
 	cr_assert_eq(cl.cmd->run(&cl), SFW_EXIT_OK);
 	fclose(f);
 	cr_assert_str_eq(out, "Possible completions:\n"
-		"  flow                    Show flow information\n");
+		"  flow                    Show flow information\n"
+		"  policies                Show security policies\n"
+		"  zones                   Show security zones\n");
 	free(out);
 }

@@ -1,0 +1,116 @@
+/* sfw commit [check] [FILE] [reevaluate], sfw rollback [N], sfw show
+ * configuration: the live environment around conf_cmd.c. */
+#include <stdlib.h>
+#include <unistd.h>
+#include "commands.h"
+#include "commands_policy.h"
+#include "conf_cmd.h"
+#include "policy_compile.h"
+
+/* Commands that change the configuration take the same lock as attach and
+ * detach: a commit must not interleave with another commit or with an
+ * attach that applies the active file. */
+static void live_env(struct sfw_conf_env *env, const struct sfw_cmdline *cl)
+{
+	int fd = sfw_open_map(SFW_STR(SFW_MAP_SESSIONS));
+
+	*env = (struct sfw_conf_env){ .out = cl->out, .err = cl->err, .json = cl->json,
+				      .sessions_fd = fd };
+	/* Not loaded: there is no datapath to apply to; the stored file is
+	 * applied when sfw is attached (sfw_conf_apply_active). */
+	if (fd >= 0)
+		env->apply = sfw_conf_apply;
+}
+
+static int with_lock(const struct sfw_cmdline *cl,
+		     int (*run)(const struct sfw_conf_env *, const struct sfw_cmdline *))
+{
+	struct sfw_conf_env env;
+	int rc;
+
+	if (sfw_lock())
+		return sfw_report(cl);
+	live_env(&env, cl);
+	rc = run(&env, cl);
+	if (!rc && !env.apply)
+		fprintf(cl->err, "sfw: note: sfw is not attached; the configuration "
+			"applies at the next attach\n");
+	if (env.sessions_fd >= 0)
+		close(env.sessions_fd);
+	sfw_unlock();
+	return rc;
+}
+
+static int one_file(const struct sfw_cmdline *cl, const char **path)
+{
+	if (cl->npos > 1) {
+		fprintf(cl->err, "sfw: unknown word '%s' after '%s'; expected one file\n",
+			cl->pos[1], cl->pos[0]);
+		return SFW_EXIT_USAGE;
+	}
+	*path = cl->npos ? cl->pos[0] : NULL;
+	return 0;
+}
+
+static int run_commit(const struct sfw_conf_env *env, const struct sfw_cmdline *cl)
+{
+	const char *path = cl->npos ? cl->pos[0] : NULL;
+	bool reeval = cl->v[SFW_SLOT_VIEW].set &&
+		      cl->v[SFW_SLOT_VIEW].num == SFW_COMMIT_REEVALUATE;
+
+	return sfw_conf_commit_run(env, path, reeval);
+}
+
+int sfw_cmd_commit(const struct sfw_cmdline *cl)
+{
+	struct sfw_conf_env env = { .out = cl->out, .err = cl->err, .sessions_fd = -1 };
+	const char *path;
+	int rc = one_file(cl, &path);
+
+	if (rc)
+		return rc;
+	if (cl->v[SFW_SLOT_VIEW].set && cl->v[SFW_SLOT_VIEW].num == SFW_COMMIT_CHECK)
+		return sfw_conf_check_run(&env, path);
+	return with_lock(cl, run_commit);
+}
+
+static int rollback_number(const struct sfw_cmdline *cl, int *n)
+{
+	char *end;
+	long v;
+
+	*n = 1;
+	if (!cl->npos)
+		return 0;
+	v = strtol(cl->pos[0], &end, 10);
+	if (cl->npos > 1 || !*cl->pos[0] || *end || v < 0 || v > SFW_CONF_ROLLBACK_MAX) {
+		fprintf(cl->err, "sfw: invalid value '%s' for 'rollback'; expected a "
+			"rollback number 0..%d\n", cl->pos[cl->npos > 1], SFW_CONF_ROLLBACK_MAX);
+		return SFW_EXIT_USAGE;
+	}
+	*n = (int)v;
+	return 0;
+}
+
+static int run_rollback(const struct sfw_conf_env *env, const struct sfw_cmdline *cl)
+{
+	int n;
+
+	rollback_number(cl, &n);
+	return sfw_conf_rollback_run(env, n);
+}
+
+int sfw_cmd_rollback(const struct sfw_cmdline *cl)
+{
+	int n, rc = rollback_number(cl, &n);
+
+	return rc ? rc : with_lock(cl, run_rollback);
+}
+
+int sfw_cmd_show_configuration(const struct sfw_cmdline *cl)
+{
+	struct sfw_conf_env env = { .out = cl->out, .err = cl->err, .json = cl->json,
+				    .sessions_fd = -1 };
+
+	return sfw_conf_show_run(&env);
+}

@@ -1,0 +1,109 @@
+/* show security policies [...], show security policies hit-count, clear
+ * security policies hit-count, show security zones: the committed
+ * configuration (the active file) laid out by policy_show.h; hit counts
+ * from the datapath. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "commands.h"
+#include "commands_policy.h"
+#include "conf_cmd.h"
+#include "policy_compile.h"
+#include "policy_show.h"
+
+static const char *slot_str(const struct sfw_cmdline *cl, int slot)
+{
+	return cl->v[slot].set ? cl->v[slot].str : NULL;
+}
+
+/* Junos takes a zone pair whole: one zone alone is no context. */
+static int selection(const struct sfw_cmdline *cl, struct sfw_policy_sel *sel)
+{
+	memset(sel, 0, sizeof(*sel));
+	sel->from_zone = slot_str(cl, SFW_SLOT_FROM_ZONE);
+	sel->to_zone = slot_str(cl, SFW_SLOT_TO_ZONE);
+	sel->policy_name = slot_str(cl, SFW_SLOT_POLICY);
+	sel->global_only = cl->v[SFW_SLOT_GLOBAL].set;
+	if (!sel->from_zone != !sel->to_zone) {
+		fprintf(cl->err, "sfw: '%s' needs '%s'\n",
+			sel->from_zone ? "from-zone" : "to-zone",
+			sel->from_zone ? "to-zone" : "from-zone");
+		return SFW_EXIT_USAGE;
+	}
+	if (sel->global_only && sel->from_zone) {
+		fprintf(cl->err, "sfw: 'global' cannot be combined with 'from-zone'\n");
+		return SFW_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Built in memory first: a table of zeros followed by "not loaded" would
+ * read as real counts. */
+static int show_hit_count(const struct sfw_cmdline *cl, const struct sfw_conf *conf,
+			  const struct sfw_policy_sel *sel)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	int err;
+
+	if (!mem) {
+		sfw_fail(ENOMEM, "out of memory");
+		return sfw_report(cl);
+	}
+	err = sfw_show_hit_count(conf, sel, sfw_policy_hits, cl->json, mem);
+	fclose(mem);
+	if (!err)
+		fwrite(text, 1, len, cl->out);
+	free(text);
+	return err ? sfw_report(cl) : SFW_EXIT_OK;
+}
+
+int sfw_cmd_show_policies(const struct sfw_cmdline *cl)
+{
+	const struct sfw_value *view = &cl->v[SFW_SLOT_VIEW];
+	bool detail = view->set && view->num == SFW_POLICIES_DETAIL;
+	struct sfw_policy_sel sel;
+	struct sfw_conf conf;
+	int rc = selection(cl, &sel);
+
+	if (rc || (rc = sfw_conf_load_active(&conf, cl->err)))
+		return rc;
+	if (view->set && view->num == SFW_POLICIES_HIT_COUNT)
+		rc = show_hit_count(cl, &conf, &sel);
+	else if (cl->json)
+		sfw_show_policies_json(&conf, &sel, detail, cl->out);
+	else
+		sfw_show_policies_text(&conf, &sel, detail, cl->out);
+	sfw_conf_free(&conf);
+	return rc;
+}
+
+int sfw_cmd_clear_hit_count(const struct sfw_cmdline *cl)
+{
+	int err;
+
+	if (sfw_lock())
+		return sfw_report(cl);
+	err = sfw_policy_hits_clear();
+	sfw_unlock();
+	return err ? sfw_report(cl) : SFW_EXIT_OK;
+}
+
+int sfw_cmd_show_zones(const struct sfw_cmdline *cl)
+{
+	struct sfw_conf conf;
+	int rc;
+
+	if (cl->npos > 1) {
+		fprintf(cl->err, "sfw: unknown word '%s' after '%s'; expected one zone\n",
+			cl->pos[1], cl->pos[0]);
+		return SFW_EXIT_USAGE;
+	}
+	rc = sfw_conf_load_active(&conf, cl->err);
+	if (rc)
+		return rc;
+	sfw_show_zones(&conf, cl->npos ? cl->pos[0] : NULL, cl->json, cl->out);
+	sfw_conf_free(&conf);
+	return SFW_EXIT_OK;
+}

@@ -1,0 +1,42 @@
+/* The configuration commands (commit check, commit, rollback, show
+ * configuration) as functions of an environment: where output goes, what
+ * applies a configuration to the datapath and which session map to
+ * re-evaluate. The command handlers fill it from the live system; tests
+ * fill it with an apply of their own and a map they created. */
+#ifndef SFW_CLI_CONF_CMD_H
+#define SFW_CLI_CONF_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "conf.h"
+#include "reevaluate.h"
+
+struct sfw_conf_env {
+	FILE *out, *err;
+	bool json;
+	sfw_conf_apply_fn apply;      /* NULL: store only (sfw not loaded) */
+	void *apply_ctx;
+	int sessions_fd;              /* for reevaluate; -1: none */
+	sfw_reeval_ifname_fn ifname;  /* NULL: the system's names */
+	void *ifname_arg;
+};
+
+/* Each returns an exit code (SFW_EXIT_*). Errors are printed on env->err,
+ * the configuration's as "FILE:LINE: message", one a line. */
+int sfw_conf_check_run(const struct sfw_conf_env *env, const char *path);
+/* path NULL: the active file. reevaluate: clear the sessions the new
+ * configuration no longer permits and say how many. */
+int sfw_conf_commit_run(const struct sfw_conf_env *env, const char *path,
+			bool reevaluate);
+int sfw_conf_rollback_run(const struct sfw_conf_env *env, int n);
+int sfw_conf_show_run(const struct sfw_conf_env *env);
+
+/* The active configuration, or an empty one (built-in defaults) when none
+ * was committed. Prints the errors of a damaged active file on err (if not
+ * NULL) and returns SFW_EXIT_FAIL; conf is then freed. */
+int sfw_conf_load_active(struct sfw_conf *conf, FILE *err);
+
+/* Print collected errors, then Junos's closing line. */
+void sfw_conf_print_errors(const struct sfw_conf_errors *errs, FILE *err);
+
+#endif
