@@ -10,12 +10,14 @@ static int clear_common(const struct sfw_cmdline *cl, enum sfw_clear_kind kind)
 	int err;
 
 	sfw_filter_from_cmdline(cl, &f);
-	err = sfw_lock();
+	/* The context first: it fails cleanly when sfw is not loaded (the
+	 * lock would create an empty pin root) or serves another namespace. */
+	err = sfw_live_ctx_open(&lc, cl);
 	if (err)
 		return sfw_report(cl);
-	err = sfw_live_ctx_open(&lc, cl);
+	err = sfw_lock();
 	if (err) {
-		sfw_unlock();
+		sfw_live_ctx_close(&lc);
 		return sfw_report(cl);
 	}
 	err = sfw_flow_clear(&lc.flow, &f, kind);

@@ -91,6 +91,16 @@ static __u64 failed_sessions(const struct sfw_iface_entry *ifs, int n)
 	return sum;
 }
 
+int sfw_require_loaded(void)
+{
+	int fd = sfw_open_map(SFW_STR(SFW_MAP_SESSIONS));
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
 int sfw_live_ctx_open(struct sfw_live_ctx *lc, const struct sfw_cmdline *cl)
 {
 	int fd, n;
@@ -98,7 +108,12 @@ int sfw_live_ctx_open(struct sfw_live_ctx *lc, const struct sfw_cmdline *cl)
 	fd = sfw_open_map(SFW_STR(SFW_MAP_SESSIONS));
 	if (fd < 0)
 		return fd;
-	n = sfw_list_ifaces(lc->ifaces, SFW_MAX_IFACES);
+	/* Interface indexes (and so names) mean something only in the
+	 * namespace the pin root serves: refuse rather than print the
+	 * names of whatever interfaces have those indexes here. */
+	n = sfw_check_netns();
+	if (!n)
+		n = sfw_list_ifaces(lc->ifaces, SFW_MAX_IFACES);
 	if (n < 0) {
 		close(fd);
 		return n;

@@ -8,6 +8,8 @@ static const char *const timeout_words[] = {
 #undef SFW_X
 };
 
+static void config_json(FILE *f, const struct sfw_config *cfg);
+
 /* Read, change, write under the lock: two concurrent `set`s must not lose
  * each other's change. */
 static int update_config(const struct sfw_cmdline *cl,
@@ -16,7 +18,7 @@ static int update_config(const struct sfw_cmdline *cl,
 	struct sfw_config cfg;
 	int err;
 
-	if (sfw_lock())
+	if (sfw_require_loaded() || sfw_lock())
 		return sfw_report(cl);
 	err = sfw_config_read(&cfg);
 	if (!err) {
@@ -24,7 +26,13 @@ static int update_config(const struct sfw_cmdline *cl,
 		err = sfw_config_write(&cfg);
 	}
 	sfw_unlock();
-	return err ? sfw_report(cl) : SFW_EXIT_OK;
+	if (err)
+		return sfw_report(cl);
+	/* Junos's `set` prints nothing; a script asking for JSON gets the
+	 * settings now in force, as `show security flow status` prints them. */
+	if (cl->json)
+		config_json(cl->out, &cfg);
+	return SFW_EXIT_OK;
 }
 
 static void apply_flow(const struct sfw_cmdline *cl, struct sfw_config *cfg)

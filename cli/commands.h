@@ -15,6 +15,7 @@ int sfw_cmd_clear_services(const struct sfw_cmdline *cl);
 int sfw_cmd_attach(const struct sfw_cmdline *cl);
 int sfw_cmd_detach(const struct sfw_cmdline *cl);
 int sfw_cmd_status(const struct sfw_cmdline *cl);
+int sfw_cmd_reload(const struct sfw_cmdline *cl);
 int sfw_cmd_set_flow(const struct sfw_cmdline *cl);
 int sfw_cmd_set_default_policy(const struct sfw_cmdline *cl);
 int sfw_cmd_show_flow_config(const struct sfw_cmdline *cl);
@@ -32,7 +33,14 @@ struct sfw_live_ctx {
 	struct sfw_iface_entry ifaces[SFW_MAX_IFACES];
 };
 int sfw_live_ctx_open(struct sfw_live_ctx *lc, const struct sfw_cmdline *cl);
+/* 0 when the pinned maps exist, else "sfw is not loaded" as a negative
+ * errno: commands that take the lock check it first, as sfw_lock() would
+ * create an empty pin root. */
+int sfw_require_loaded(void);
 void sfw_live_ctx_close(struct sfw_live_ctx *lc);
+
+/* "native" or "generic" for an SFW_XDP_MODE_*. */
+const char *sfw_mode_name(__u32 mode);
 
 /* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns. */
 __u64 sfw_now_ns(void);

@@ -7,6 +7,9 @@ int main(int argc, char **argv)
 	struct sfw_cmdline cl;
 	int r;
 
+	/* libbpf's warnings are for developers (SFW_DEBUG=1 shows them): an
+	 * operator gets the one line sfw_report() prints. */
+	sfw_log_init();
 	r = sfw_parse(&sfw_root, argc - 1, argv + 1, &cl, stdout, stderr);
 	if (r == SFW_PARSE_HELP)
 		return SFW_EXIT_OK;

@@ -1,0 +1,132 @@
+/* status and reload: what is attached, with which programs, and the swap
+ * of freshly loaded programs under the pinned maps. */
+#include <string.h>
+#include "commands.h"
+#include "maps.h"
+#include "session_walk.h"
+
+static int count_visit(const struct sfw_session_key *k, const struct sfw_session *s,
+		       void *arg)
+{
+	(void)k;
+	(void)s;
+	(*(__u64 *)arg)++;
+	return SFW_WALK_NEXT;
+}
+
+static void ifaces_text(FILE *f, const struct sfw_iface_entry *ifs, int n)
+{
+	int i;
+
+	fprintf(f, "%-16s %-8s %-12s %s\n", "Interface", "Mode", "XDP prog id",
+		"TC prog id");
+	for (i = 0; i < n; i++)
+		fprintf(f, "%-16s %-8s %-12u %u\n", ifs[i].info.name,
+			sfw_mode_name(ifs[i].info.xdp_mode), ifs[i].info.xdp_prog_id,
+			ifs[i].info.tc_prog_id);
+}
+
+static void ifaces_json(struct sfw_json *j, const struct sfw_iface_entry *ifs, int n)
+{
+	int i;
+
+	sfw_json_open(j, "interface", '[');
+	for (i = 0; i < n; i++) {
+		sfw_json_open(j, NULL, '{');
+		sfw_json_str(j, "name", ifs[i].info.name);
+		sfw_json_num(j, "ifindex", ifs[i].ifindex);
+		sfw_json_str(j, "mode", sfw_mode_name(ifs[i].info.xdp_mode));
+		sfw_json_num(j, "xdp-prog-id", ifs[i].info.xdp_prog_id);
+		sfw_json_num(j, "tc-prog-id", ifs[i].info.tc_prog_id);
+		sfw_json_close(j, '}');
+	}
+	sfw_json_close(j, ']');
+}
+
+static void status_json(FILE *f, const struct sfw_iface_entry *ifs, int n,
+			__u64 count, __u32 cap)
+{
+	struct sfw_json j;
+	struct sfw_obuf ob;
+
+	sfw_ob_init(&ob, f);
+	sfw_json_init(&j, &ob);
+	sfw_json_open(&j, NULL, '{');
+	sfw_json_open(&j, "sfw-status", '{');
+	sfw_json_str(&j, "pin-root", sfw_pin_root());
+	sfw_json_num(&j, "active-sessions", count);
+	sfw_json_num(&j, "max-sessions", cap);
+	ifaces_json(&j, ifs, n);
+	sfw_json_close(&j, '}');
+	sfw_json_close(&j, '}');
+}
+
+int sfw_cmd_status(const struct sfw_cmdline *cl)
+{
+	struct sfw_live_ctx lc;
+	struct sfw_walk_ops ops = { .visit = count_visit };
+	__u64 count = 0;
+	__u32 cap;
+	int err;
+
+	if (sfw_live_ctx_open(&lc, cl))
+		return sfw_report(cl);
+	ops.arg = &count;
+	err = sfw_walk_sessions(lc.flow.sessions_fd, &ops);
+	cap = sfw_map_capacity(lc.flow.sessions_fd);
+	sfw_live_ctx_close(&lc);
+	if (err) {
+		sfw_fail(-err, "reading the session table: %s", strerror(-err));
+		return sfw_report(cl);
+	}
+	if (cl->json) {
+		status_json(cl->out, lc.ifaces, lc.flow.n_ifaces, count, cap);
+		return SFW_EXIT_OK;
+	}
+	/* The root in force, which $SFW_PIN_ROOT may have moved. */
+	fprintf(cl->out, "Pin root: %s\n", sfw_pin_root());
+	fprintf(cl->out, "Sessions: %llu in use, capacity %u\n",
+		(unsigned long long)count, cap);
+	ifaces_text(cl->out, lc.ifaces, lc.flow.n_ifaces);
+	return SFW_EXIT_OK;
+}
+
+static void reload_json(FILE *f, const struct sfw_iface_entry *ifs, int n)
+{
+	struct sfw_json j;
+	struct sfw_obuf ob;
+
+	sfw_ob_init(&ob, f);
+	sfw_json_init(&j, &ob);
+	sfw_json_open(&j, NULL, '{');
+	sfw_json_open(&j, "sfw-reload", '{');
+	sfw_json_num(&j, "interfaces-updated", (__u64)n);
+	ifaces_json(&j, ifs, n);
+	sfw_json_close(&j, '}');
+	sfw_json_close(&j, '}');
+}
+
+/* Prints the interfaces with their new program ids: the proof that the
+ * swap happened. Sessions stay in the pinned map throughout. */
+int sfw_cmd_reload(const struct sfw_cmdline *cl)
+{
+	struct sfw_iface_entry ifs[SFW_MAX_IFACES];
+	int n;
+
+	if (sfw_require_loaded() || sfw_lock())
+		return sfw_report(cl);
+	n = sfw_reload();
+	if (n >= 0)
+		n = sfw_list_ifaces(ifs, SFW_MAX_IFACES);
+	sfw_unlock();
+	if (n < 0)
+		return sfw_report(cl);
+	if (cl->json) {
+		reload_json(cl->out, ifs, n);
+	} else {
+		fprintf(cl->out, "reloaded programs on %d interface%s\n", n,
+			n == 1 ? "" : "s");
+		ifaces_text(cl->out, ifs, n);
+	}
+	return SFW_EXIT_OK;
+}

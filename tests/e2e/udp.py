@@ -1,0 +1,51 @@
+#!/usr/bin/python3
+"""UDP for the end-to-end tests.
+
+  udp.py serve PORT...             echo every datagram back, IPv4 and IPv6
+  udp.py send SPORT DST DPORT      send one datagram "q" from SPORT, wait up
+                                   to 2 s for the echo; exit 0 when it came
+The fixed source port lets a test send the same 5-tuple again after a clear.
+"""
+import selectors
+import socket
+import sys
+
+
+def serve(ports):
+    sel = selectors.DefaultSelector()
+    for p in ports:
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        s.bind(("::", int(p)))
+        sel.register(s, selectors.EVENT_READ)
+    while True:
+        for key, _ in sel.select():
+            data, peer = key.fileobj.recvfrom(2048)
+            key.fileobj.sendto(data, peer)
+
+
+def send(sport, dst, dport):
+    fam = socket.AF_INET6 if ":" in dst else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", int(sport)))
+    s.settimeout(2)
+    s.sendto(b"q", (dst, int(dport)))
+    try:
+        s.recvfrom(2048)
+    except socket.timeout:
+        return 1
+    return 0
+
+
+def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "serve":
+        serve(sys.argv[2:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "send":
+        return send(*sys.argv[2:])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
