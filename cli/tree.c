@@ -233,6 +233,10 @@ static const struct sfw_node status = {
 	.word = "status", .help = "Show attached interfaces and the session table",
 	.run = sfw_cmd_status,
 };
+static const struct sfw_node reload = {
+	.word = "reload", .help = "Swap in freshly loaded programs, keeping sessions",
+	.run = sfw_cmd_reload,
+};
 static const struct sfw_node help = {
 	.word = "help", .help = "List the words that may follow",
 	.flags = SFW_N_POSITIONAL, .pos_name = "<command>",
@@ -265,6 +269,6 @@ static const struct sfw_node rollback = {
 
 const struct sfw_node sfw_root = {
 	.word = "sfw", .help = "sfw stateful firewall",
-	.kids = KIDS(&attach, &clear, &commit, &completion, &detach, &help, &rollback,
-		     &set, &show, &status),
+	.kids = KIDS(&attach, &clear, &commit, &completion, &detach, &help, &reload,
+		     &rollback, &set, &show, &status),
 };

@@ -191,10 +191,10 @@ Test(grammar, ambiguous_words)
 Test(grammar, unknown_and_incomplete_commands)
 {
 	fails("frobnicate", "sfw: unknown word 'frobnicate'; expected one of: attach, clear, "
-	      "commit, completion, detach, help, rollback, set, show, status");
+	      "commit, completion, detach, help, reload, rollback, set, show, status");
 	uf_parse_free(&p);
 	fails("", "sfw: missing command; expected one of: attach, clear, commit, completion, "
-	      "detach, help, rollback, set, show, status");
+	      "detach, help, reload, rollback, set, show, status");
 	uf_parse_free(&p);
 	fails("show security", "sfw: incomplete command 'show security'; expected one of: "
 	      "flow, policies, zones");
