@@ -22,6 +22,7 @@ struct sfw_flow {
 	bool src_lo;
 	__u8 sess_flags;      /* the matched or created session's flags */
 	bool created;
+	bool reject;          /* the refusing rule says reject, not deny */
 };
 
 static __always_inline const struct sfw_config *sfw_cfg_get(void)

@@ -11,7 +11,8 @@
 static __always_inline int sfw_parse_embedded(void *data, void *end, const struct sfw_pkt *p,
 					      struct sfw_pkt *in)
 {
-	__u32 off = p->l4_off + sizeof(struct icmphdr);
+	/* masked: the verifier needs a bounded offset into the packet */
+	__u32 off = (p->l4_off + sizeof(struct icmphdr)) & 0x3fff;
 	/* the quote ends with the IP packet; bytes after it are link padding */
 	__u32 l3_end = p->l3_off + p->l3_len;
 	__u8 *l4;

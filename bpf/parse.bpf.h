@@ -47,6 +47,7 @@ struct sfw_pkt {
 	__u32 payload_len;    /* TCP payload bytes */
 	__u16 window;
 	__u16 pad2;
+	__u32 frame_len;      /* the whole frame as handed to the program */
 };
 
 /* Skips up to SFW_VLAN_MAX_DEPTH VLAN tags; returns the inner ethertype
@@ -170,6 +171,7 @@ static __always_inline int sfw_parse(void *data, void *end, __u32 pkt_len,
 	__be16 eth_proto = sfw_parse_eth(data, end, &p->l3_off);
 	int rc;
 
+	p->frame_len = pkt_len;
 	if (!eth_proto)
 		return SFW_PARSE_MALFORMED;
 	if (eth_proto == bpf_htons(SFW_ETH_P_IP))

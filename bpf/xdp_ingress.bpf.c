@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* XDP ingress: every packet arriving on an attached interface. */
 #include "flow.bpf.h"
+#include "reject.bpf.h"
 
 /* Where will this new session's packets go? Returns the egress interface
  * for a forwarded (transit) session, 0 when the destination is this host
@@ -65,8 +66,10 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 
 	sfw_policy_decide(&v, f->cfg, p, sfw_zone_of(f->ifindex, gen),
 			  out_ifindex ? sfw_zone_of(out_ifindex, gen) : SFW_ZONE_HOST);
-	if (v.outcome != SFW_CNT_SFW_PERMITTED_PKTS)
+	if (v.outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
+		f->reject = v.action == SFW_ACTION_REJECT;
 		return v.outcome;
+	}
 	return sfw_create(p, f, out_ifindex ? SFW_SESS_F_TRANSIT : 0,
 			  out_ifindex ? out_ifindex : f->ifindex, &v);
 }
@@ -107,7 +110,7 @@ int sfw_xdp_ingress(struct xdp_md *ctx)
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
 		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)
 			sfw_count(st, SFW_CNT_SFW_FAILED_SESSIONS, 1);
-		return XDP_DROP;
+		return f.reject ? sfw_reject(ctx, &p) : XDP_DROP;
 	}
 	sfw_count_input(st, &p, &f);
 	return XDP_PASS;

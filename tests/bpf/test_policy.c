@@ -249,3 +249,113 @@ Test(policy, many_policies_first_match)
 	GET_SESSION(&s, &sess);
 	cr_assert_eq(sess.policy_id, 4 + 500);
 }
+
+/* `then reject`: the answer leaves XDP (XDP_TX) in place of the packet. */
+static const char *reject_all =
+	"set security policies global policy no match source-address any "
+	"destination-address any application any\n"
+	"set security policies global policy no then reject\n";
+
+static int xdp_out(const struct pb_spec *s, __u8 *out, __u32 *out_len)
+{
+	struct pb_pkt p;
+	struct xdp_md ctx = { .ingress_ifindex = FX_IFINDEX };
+	int err;
+
+	cr_assert_eq(pb_build(s, &p), 0);
+	ctx.data_end = p.len;
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = p.data, .data_size_in = p.len,
+		    .data_out = out, .data_size_out = PB_MAX, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx));
+	err = bpf_prog_test_run_opts(fx_xdp_prog_fd(), &o);
+	cr_assert_eq(err, 0, "test run: %s", strerror(errno));
+	*out_len = o.data_size_out;
+	return (int)o.retval;
+}
+
+/* The ones' complement sum over a correct header with its checksum is 0. */
+static void assert_csum(const void *buf, size_t len, __u32 pseudo, const char *what)
+{
+	cr_assert_eq(pb_csum(buf, len, pseudo), 0, "%s checksum", what);
+}
+
+static __u32 pseudo_sum(const __u8 *src, const __u8 *dst, int alen, __u8 proto, __u16 len)
+{
+	__u32 sum = 0;
+
+	for (int i = 0; i < alen; i += 2)
+		sum += (src[i] << 8 | src[i + 1]) + (dst[i] << 8 | dst[i + 1]);
+	return sum + proto + len;
+}
+
+Test(policy, reject_tcp_answers_with_rst)
+{
+	struct pb_spec s = syn(CLI4, SRV4, 25);
+	struct pb_pkt in;
+	__u8 out[PB_MAX];
+	__u32 len;
+
+	s.seq = 1000;
+	commit(reject_all);
+	pb_build(&s, &in);
+	cr_assert_eq(xdp_out(&s, out, &len), 3 /* XDP_TX */);
+	cr_assert_eq(len, 14 + 20 + 20);
+	cr_assert_eq(memcmp(out, in.data + 6, 6), 0, "destination MAC is the sender's");
+	cr_assert_eq(memcmp(out + 14 + 12, in.data + 14 + 16, 4), 0, "source is the old destination");
+	cr_assert_eq(out[14 + 9], SFW_IPPROTO_TCP);
+	assert_csum(out + 14, 20, 0, "IPv4");
+	cr_assert_eq(out[34] << 8 | out[35], 25, "source port");
+	cr_assert_eq(out[34 + 13], SFW_TCP_RST | SFW_TCP_ACK);
+	cr_assert_eq((__u32)(out[42] << 24 | out[43] << 16 | out[44] << 8 | out[45]), 1001,
+		     "acknowledges the SYN");
+	assert_csum(out + 34, 20, pseudo_sum(out + 26, out + 30, 4, 6, 20), "TCP");
+	ASSERT_NO_SESSION(&s);
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_POLICY_DENIED), 1);
+}
+
+Test(policy, reject_udp_answers_with_port_unreachable)
+{
+	struct pb_spec s = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+			     .sport = 4000, .dport = 53, .payload = 100 };
+	struct pb_pkt in;
+	__u8 out[PB_MAX];
+	__u32 len;
+
+	commit(reject_all);
+	pb_build(&s, &in);
+	cr_assert_eq(xdp_out(&s, out, &len), 3);
+	cr_assert_eq(len, 14 + 20 + 8 + 20 + 8, "quotes the IP header and 8 bytes");
+	cr_assert_eq(out[14 + 9], SFW_IPPROTO_ICMP);
+	assert_csum(out + 14, 20, 0, "IPv4");
+	cr_assert_eq(out[34], SFW_ICMP_DEST_UNREACH);
+	cr_assert_eq(out[35], 3, "port unreachable");
+	assert_csum(out + 34, 8 + 28, 0, "ICMP");
+	cr_assert_eq(memcmp(out + 42, in.data + 14, 28), 0, "the quote is the refused packet");
+}
+
+Test(policy, reject_udp6_answers_with_icmp6)
+{
+	struct pb_spec s = { .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_UDP,
+			     .sport = 4000, .dport = 53, .payload = 10 };
+	__u8 out[PB_MAX];
+	__u32 len;
+
+	commit(reject_all);
+	cr_assert_eq(xdp_out(&s, out, &len), 3);
+	cr_assert_eq(len, 14 + 40 + 8 + 48);
+	cr_assert_eq(out[14 + 6], SFW_IPPROTO_ICMP6);
+	cr_assert_eq(out[54], SFW_ICMPV6_DEST_UNREACH);
+	cr_assert_eq(out[55], 4, "port unreachable");
+	assert_csum(out + 54, 56, pseudo_sum(out + 22, out + 38, 16, 58, 56), "ICMPv6");
+}
+
+Test(policy, reject_never_answers_multicast)
+{
+	struct pb_spec s = { .src = CLI4, .dst = "224.0.0.251", .proto = SFW_IPPROTO_UDP,
+			     .sport = 5353, .dport = 5353 };
+	__u8 out[PB_MAX];
+	__u32 len;
+
+	commit(reject_all);
+	cr_assert_eq(xdp_out(&s, out, &len), FX_XDP_DROP);
+}
