@@ -36,6 +36,8 @@ enum sfw_default_policy {
 #define SFW_CFG_F_NO_SYN_CHECK 0x01   /* a non-SYN first packet may open a TCP session */
 #define SFW_CFG_F_ZONES        0x02   /* zones configured: zone-less interfaces drop */
 #define SFW_CFG_F_POLICIES     0x04   /* a committed policy configuration is in force */
+#define SFW_CFG_F_LOG_SESSIONS 0x08   /* log every session's create, close and deny */
+#define SFW_CFG_F_MONITOR      0x10   /* `sfw monitor` is watching: events for every session */
 
 struct sfw_config {
 	__u32 timeout_s[SFW_TO_COUNT];

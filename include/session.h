@@ -86,6 +86,7 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 40, "wing ABI");
 #define SFW_SESS_F_OPENER_LO 0x01  /* the In wing's source is the key's lo side */
 #define SFW_SESS_F_LOCAL     0x02  /* opened by a packet the host sent (tc) */
 #define SFW_SESS_F_TRANSIT   0x04  /* forwarded through the host, not to/from it */
+#define SFW_SESS_F_LOG_CLOSE 0x08  /* log its close (policy `then log session-close`) */
 
 struct sfw_session {
 	__u64 id;             /* unique, never reused, 1.. */
