@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Runs every benchmark in build/bench and collects their JSON results.
+# Runs every benchmark in build/bench and collects their JSON results in
+# build/bench/results.json ({"<bench>": <its JSON>, ...}). Each benchmark
+# cleans up after itself (the conntrack ones run in private namespaces and
+# restore the sysctls they raise), so a failing one does not stop the rest;
+# the exit status says whether any failed.
 set -euo pipefail
 BUILD=${1:-build}
 cd "$(dirname "$0")/.."
@@ -9,8 +13,33 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 mkdir -p "$BUILD/bench"
+echo "bench: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)," \
+	"Linux $(uname -r), $(date), load $(cut -d' ' -f1-3 /proc/loadavg)"
+failed=()
+names=()
 for b in "$BUILD"/bench/*; do
 	[ -x "$b" ] && [ -f "$b" ] || continue
-	echo "== $(basename "$b")"
-	"$b" "$BUILD/bench/$(basename "$b").json"
+	name=$(basename "$b")
+	echo "== $name"
+	rm -f "$BUILD/bench/$name.json"
+	if "$b" "$BUILD/bench/$name.json"; then
+		names+=("$name")
+	else
+		failed+=("$name")
+	fi
 done
+{
+	echo "{"
+	sep=""
+	for name in "${names[@]}"; do
+		[ -s "$BUILD/bench/$name.json" ] || continue
+		printf '%s"%s": ' "$sep" "$name"
+		cat "$BUILD/bench/$name.json"
+		sep=","
+	done
+	echo "}"
+} > "$BUILD/bench/results.json"
+if [ ${#failed[@]} -ne 0 ]; then
+	echo "bench: failed: ${failed[*]}" >&2
+	exit 1
+fi
