@@ -10,9 +10,12 @@ const char *sfw_mode_name(__u32 mode)
 }
 
 /* The per-interface report of attach/detach: text lines or a JSON list
- * under `top`. */
+ * under `top`. The JSON opens with the first interface done, so a command
+ * that did nothing prints nothing but its error. */
 struct iface_report {
 	const struct sfw_cmdline *cl;
+	const char *top;
+	bool open;
 	struct sfw_obuf ob;
 	struct sfw_json j;
 };
@@ -21,13 +24,8 @@ static void report_begin(struct iface_report *r, const struct sfw_cmdline *cl,
 			 const char *top)
 {
 	r->cl = cl;
-	if (!cl->json)
-		return;
-	sfw_ob_init(&r->ob, cl->out);
-	sfw_json_init(&r->j, &r->ob);
-	sfw_json_open(&r->j, NULL, '{');
-	sfw_json_open(&r->j, top, '{');
-	sfw_json_open(&r->j, "interface", '[');
+	r->top = top;
+	r->open = false;
 }
 
 /* One interface: `result` is the JSON word, `text` the line's tail. */
@@ -37,6 +35,14 @@ static void report_iface(struct iface_report *r, const char *name, const char *r
 	if (!r->cl->json) {
 		fprintf(r->cl->out, "%s: %s\n", name, text);
 		return;
+	}
+	if (!r->open) {
+		sfw_ob_init(&r->ob, r->cl->out);
+		sfw_json_init(&r->j, &r->ob);
+		sfw_json_open(&r->j, NULL, '{');
+		sfw_json_open(&r->j, r->top, '{');
+		sfw_json_open(&r->j, "interface", '[');
+		r->open = true;
 	}
 	sfw_json_open(&r->j, NULL, '{');
 	sfw_json_str(&r->j, "name", name);
@@ -48,7 +54,7 @@ static void report_iface(struct iface_report *r, const char *name, const char *r
 
 static void report_end(struct iface_report *r)
 {
-	if (!r->cl->json)
+	if (!r->open)
 		return;
 	sfw_json_close(&r->j, ']');
 	sfw_json_close(&r->j, '}');
