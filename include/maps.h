@@ -18,6 +18,9 @@
 #define SFW_MAP_ZONES      sfw_zones
 #define SFW_MAP_POL_HITS   sfw_pol_hits
 #define SFW_MAP_NAMES      sfw_names
+#define SFW_MAP_TX_PORTS   sfw_tx_ports   /* XDP forwarding: egress devices */
+#define SFW_MAP_SCREENS    sfw_screens
+#define SFW_MAP_SYN_RATE   sfw_syn_rate
 
 #define SFW_STR_(x) #x
 #define SFW_STR(x) SFW_STR_(x)
