@@ -63,7 +63,12 @@ static int app_hit(const struct sfw_conf_application *app, void *ctx)
 	if (is_icmp(pkt->proto))
 		return (app->icmp_type < 0 || app->icmp_type == pkt->icmp_type) &&
 		       (app->icmp_code < 0 || app->icmp_code == pkt->icmp_code);
-	return in_range(&app->dport, pkt->dport) && in_range(&app->sport, pkt->sport);
+	/* The datapath's application key is the destination port alone (a
+	 * source-port range is not compiled), so that is what decides here. */
+	if (pkt->proto != SFW_IPPROTO_TCP && pkt->proto != SFW_IPPROTO_UDP &&
+	    pkt->proto != SFW_IPPROTO_SCTP)
+		return 1;
+	return in_range(&app->dport, pkt->dport);
 }
 
 /* A global policy's from-zone or to-zone list: empty or `any` match all. */
@@ -108,6 +113,30 @@ static const struct sfw_conf_policy *first_match(const struct sfw_conf *conf,
 	return NULL;
 }
 
+/* A zone's host-inbound-traffic system-services: permits towards
+ * junos-host after the zone's own junos-host policies. */
+static bool host_inbound(const struct sfw_conf *conf, int from,
+			 const struct sfw_match_pkt *pkt)
+{
+	const struct sfw_conf_refs *svc;
+	const char *apps[3];
+
+	if (from < 1 || from > conf->n_zones)
+		return false;
+	svc = &conf->zones[from - 1].services;
+	for (int s = 0; s < svc->n; s++) {
+		int n = sfw_conf_host_service_apps(svc->v[s].name, apps);
+
+		for (int k = 0; k < n; k++) {
+			int idx = sfw_conf_find_app(conf, apps[k]);
+
+			if (idx >= 0 && app_hit(&conf->apps[idx], (void *)pkt))
+				return true;
+		}
+	}
+	return false;
+}
+
 void sfw_policy_match(const struct sfw_conf *conf, int from, int to,
 		      const struct sfw_match_pkt *pkt, struct sfw_match_result *res)
 {
@@ -121,6 +150,11 @@ void sfw_policy_match(const struct sfw_conf *conf, int from, int to,
 	}
 	res->source = SFW_MATCH_ZONE_PAIR;
 	res->policy = first_match(conf, false, from, to, pkt);
+	if (!res->policy && to == SFW_ZONE_HOST && host_inbound(conf, from, pkt)) {
+		res->source = SFW_MATCH_HOST_INBOUND;
+		res->action = SFW_CONF_ACTION_PERMIT;
+		return;
+	}
 	if (!res->policy) {
 		res->source = SFW_MATCH_GLOBAL;
 		res->policy = first_match(conf, true, from, to, pkt);

@@ -22,6 +22,7 @@ struct sfw_match_pkt {
 
 enum sfw_match_source {
 	SFW_MATCH_ZONE_PAIR,      /* a policy of the (from, to) list */
+	SFW_MATCH_HOST_INBOUND,   /* the from zone's host-inbound-traffic */
 	SFW_MATCH_GLOBAL,         /* a global policy */
 	SFW_MATCH_DEFAULT,        /* no policy: the default policy */
 	SFW_MATCH_NO_ZONE,        /* zones configured, an interface has none */
@@ -35,7 +36,9 @@ struct sfw_match_result {
 
 /* Decide for pkt between zones `from` and `to` (datapath zone ids:
  * sfw_conf_zone_id(), SFW_ZONE_HOST, SFW_ZONE_NONE for an interface in no
- * zone). Policy order, then global policies, then the default policy. */
+ * zone). The zone pair's policies in order, then (towards junos-host) the
+ * from zone's host-inbound-traffic services, then the global policies,
+ * then the default policy: the datapath's order. */
 void sfw_policy_match(const struct sfw_conf *conf, int from, int to,
 		      const struct sfw_match_pkt *pkt, struct sfw_match_result *res);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "config.h"
 #include "net_consts.h"
+#include "policy_compile.h"
 #include "session_view.h"
 
 static void set_wing(struct sfw_wing_view *w, const union sfw_addr *src,
@@ -25,6 +26,17 @@ static void set_wing(struct sfw_wing_view *w, const union sfw_addr *src,
 static __u64 secs_between(__u64 earlier, __u64 later)
 {
 	return later > earlier ? (later - earlier) / SFW_NSEC_PER_SEC : 0;
+}
+
+/* An application the CLI's table does not know (a configured one, or a
+ * predefined one beyond the table): its name as the last commit stored it. */
+static void named_app(struct sfw_view *v, __u16 app_id)
+{
+	if (!sfw_name_lookup(SFW_NAME_APP, app_id, v->app_name, sizeof(v->app_name)))
+		return;
+	v->named = (struct sfw_app){ .name = v->app_name, .id = app_id, .proto = v->proto,
+				     .port = v->wing[SFW_WING_IN].dport };
+	v->app = &v->named;
 }
 
 void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
@@ -56,6 +68,8 @@ void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
 	v->duration_s = secs_between(sess->created_ns, now_ns);
 	v->app = sfw_app_classify(sess->app_id, key->proto,
 				  v->wing[SFW_WING_IN].dport);
+	if (!v->app && sess->app_id)
+		named_app(v, sess->app_id);
 }
 
 bool sfw_view_is_multicast(const struct sfw_view *v)
@@ -69,8 +83,10 @@ bool sfw_view_is_multicast(const struct sfw_view *v)
 
 const char *sfw_policy_name(__u32 policy_id, char *buf, unsigned int len)
 {
-	/* Named policies arrive with the configuration issue; until then
-	 * only the built-in permit has a name. */
+	/* The names of the last commit; without one (or without sfw loaded,
+	 * as in tests) the built-in permit keeps its name, others their id. */
+	if (sfw_name_lookup(SFW_NAME_POLICY, policy_id, buf, len))
+		return buf;
 	if (policy_id == SFW_POLICY_ID_DEFAULT_PERMIT)
 		snprintf(buf, len, "default-permit");
 	else

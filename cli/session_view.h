@@ -27,6 +27,8 @@ struct sfw_view {
 	bool valid;                     /* false: Invalidated */
 	__u64 start_s, duration_s;      /* since boot at creation; age */
 	const struct sfw_app *app;
+	struct sfw_app named;           /* app points here for names from */
+	char app_name[64];              /* the last commit */
 };
 
 void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,

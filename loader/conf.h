@@ -297,6 +297,11 @@ int sfw_conf_commit_file(const char *path, sfw_conf_apply_fn apply, void *ctx,
 int sfw_conf_load_rollback(struct sfw_conf *conf, int n,
 			   struct sfw_conf_errors *errs);
 
+/* The predefined applications a host-inbound-traffic system service lets
+ * a zone reach on the host (junos-host): fills apps, returns how many (0
+ * for a service that opens nothing here). */
+int sfw_conf_host_service_apps(const char *service, const char *apps[3]);
+
 /* Names for printing and for the CLI. */
 const char *sfw_conf_action_name(enum sfw_conf_action action);
 const char *sfw_conf_proto_name(int proto, char *buf, size_t len);

@@ -254,3 +254,30 @@ int conf_add_predefined_apps(struct sfw_conf *conf)
 	}
 	return 0;
 }
+
+/* host-inbound-traffic system-services as applications: what a zone may
+ * reach on the firewall itself. Services not listed open nothing. */
+static const struct { const char *service; const char *apps[3]; } host_services[] = {
+	{ "all", { "any" } }, { "any-service", { "any" } },
+	{ "ssh", { "junos-ssh" } }, { "telnet", { "junos-telnet" } },
+	{ "ping", { "junos-icmp-ping", "junos-ping6" } },
+	{ "http", { "junos-http" } }, { "https", { "junos-https" } },
+	{ "dns", { "junos-dns-udp", "junos-dns-tcp" } }, { "ntp", { "junos-ntp" } },
+	{ "ftp", { "junos-ftp" } }, { "traceroute", { "junos-icmp-all", "junos-icmp6-all" } },
+};
+
+int sfw_conf_host_service_apps(const char *service, const char *apps[3])
+{
+	for (size_t k = 0; k < sizeof(host_services) / sizeof(host_services[0]); k++) {
+		int n = 0;
+
+		if (strcmp(service, host_services[k].service))
+			continue;
+		while (n < 3 && host_services[k].apps[n]) {
+			apps[n] = host_services[k].apps[n];
+			n++;
+		}
+		return n;
+	}
+	return 0;
+}

@@ -1,0 +1,296 @@
+/* commit check, commit, rollback and show configuration through the
+ * command layer (conf_cmd.h), with an apply of the test's own: exact
+ * messages, exit codes, and all-or-nothing storage. Each test has its own
+ * SFW_CONF_DIR. */
+#include <sys/stat.h>
+#include "conf_cmd.h"
+#include "loader.h"
+#include "grammar.h"
+#include "policy_test_conf.h"
+#include "test_conf.h"
+
+static char dir[64];
+static struct cap out, err;
+static struct sfw_conf_env env;
+
+/* What the fake datapath was given: each apply's policy count, in order. */
+static int applied[8], n_applied, fail_apply;
+
+static int fake_apply(const struct sfw_conf *conf, void *ctx)
+{
+	if (n_applied < 8)
+		applied[n_applied] = conf->n_policies;
+	n_applied++;
+	return fail_apply ? sfw_fail(EBUSY, "datapath refused") : 0;
+}
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/sfw-pconf-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	setenv("SFW_CONF_DIR", dir, 1);
+	n_applied = fail_apply = 0;
+	env = (struct sfw_conf_env){ .out = cap_open(&out), .err = cap_open(&err),
+				     .apply = fake_apply, .sessions_fd = -1 };
+}
+
+static void teardown(void)
+{
+	char cmd[96];
+
+	cap_free(&out);
+	cap_free(&err);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
+	unsetenv("SFW_CONF_DIR");
+}
+
+TestSuite(policy_conf, .init = setup, .fini = teardown);
+
+static void write_at(const char *name, const char *text, char *path, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0;
+
+	if (!f)
+		return NULL;
+	if (getdelim(&text, &len, '\0', f) < 0) {
+		free(text);
+		text = strdup("");
+	}
+	fclose(f);
+	return text;
+}
+
+static void assert_active(const char *want)
+{
+	char path[256];
+	char *got;
+
+	cr_assert_eq(sfw_conf_active_path(path, sizeof(path)), 0);
+	got = read_text(path);
+	if (!want) {
+		cr_assert_null(got, "no active file expected");
+		return;
+	}
+	cr_assert_not_null(got, "active file missing");
+	cr_assert_str_eq(got, want);
+	free(got);
+}
+
+static const char *const one_policy =
+	"set security zones security-zone trust interfaces veth0\n"
+	"set security zones security-zone untrust interfaces veth1\n"
+	"set security policies from-zone trust to-zone untrust policy p1 match "
+	"source-address any destination-address any application any\n"
+	"set security policies from-zone trust to-zone untrust policy p1 then permit\n";
+
+Test(policy_conf, check_succeeds)
+{
+	char path[256];
+
+	write_at("a.conf", POLICY_TEST_CONF, path, sizeof(path));
+	cr_assert_eq(sfw_conf_check_run(&env, path), SFW_EXIT_OK);
+	cr_assert_str_eq(cap_text(&out), "configuration check succeeds\n");
+	cr_assert_str_eq(cap_text(&err), "");
+	cr_assert_eq(n_applied, 0);
+	assert_active(NULL);
+}
+
+Test(policy_conf, check_prints_every_error)
+{
+	char path[256], want[2048];
+
+	write_at("bad.conf",
+		 "set security zones security-zone trust interfaces veth0\n"
+		 "set security address-book global address a1 198.51.100.300/24\n"
+		 "set security zones security-zone junos-host interfaces veth1\n"
+		 "set security policies from-zone trust to-zone dmz policy p match "
+		 "source-address any destination-address any application any\n"
+		 "set security policies from-zone trust to-zone dmz policy p then permit\n",
+		 path, sizeof(path));
+	cr_assert_eq(sfw_conf_check_run(&env, path), SFW_EXIT_FAIL);
+	snprintf(want, sizeof(want),
+		 "%1$s:2: bad prefix '198.51.100.300/24' after 'set security address-book global "
+		 "address a1': expected an IPv4 or IPv6 prefix (address/length) or 'description'\n"
+		 "%1$s:3: zone 'junos-host' is built in: policies name it without configuring it\n"
+		 "%1$s:4: policy 'p' (from-zone trust to-zone dmz): undefined zone 'dmz' in "
+		 "to-zone: expected a zone of 'set security zones security-zone'\n"
+		 "error: configuration check-out failed\n", path);
+	cr_assert_str_eq(cap_text(&err), want);
+	cr_assert_str_eq(cap_text(&out), "");
+}
+
+Test(policy_conf, junos_host_policies_parse)
+{
+	struct sfw_conf conf;
+
+	conf_test_parse_ok(&conf, POLICY_TEST_CONF);
+	cr_assert_eq(conf.policies[2].to_zone.kind, SFW_CONF_REF_ZONE_HOST);
+	cr_assert_eq(sfw_conf_zone_id(&conf.policies[2].to_zone), SFW_ZONE_HOST);
+	cr_assert_eq(sfw_conf_zone_id(&conf.policies[2].from_zone), 2);
+	cr_assert_eq(sfw_conf_zone_id(&conf.policies[0].from_zone), 1);
+	sfw_conf_free(&conf);
+}
+
+Test(policy_conf, commit_applies_then_stores)
+{
+	char path[256];
+
+	write_at("a.conf", POLICY_TEST_CONF, path, sizeof(path));
+	cr_assert_eq(sfw_conf_commit_run(&env, path, false), SFW_EXIT_OK);
+	cr_assert_str_eq(cap_text(&out), "commit complete\n");
+	cr_assert_str_eq(cap_text(&err), "");
+	cr_assert_eq(n_applied, 1);
+	cr_assert_eq(applied[0], 4);
+	assert_active(POLICY_TEST_CONF);
+}
+
+Test(policy_conf, bad_file_changes_nothing)
+{
+	char good[256], bad[256];
+
+	write_at("good.conf", one_policy, good, sizeof(good));
+	write_at("bad.conf", "set security zones security-zone trust interfaces veth0\nbogus\n",
+		 bad, sizeof(bad));
+	cr_assert_eq(sfw_conf_commit_run(&env, good, false), SFW_EXIT_OK);
+	cr_assert_eq(sfw_conf_commit_run(&env, bad, false), SFW_EXIT_FAIL);
+	cr_assert_eq(n_applied, 1, "a bad file reached the datapath");
+	assert_active(one_policy);
+	cr_assert(strstr(cap_text(&err), ":2: unknown word 'bogus'"));
+	cr_assert(strstr(cap_text(&err), "error: configuration check-out failed\n"));
+}
+
+Test(policy_conf, refused_apply_stores_nothing)
+{
+	char path[256];
+
+	write_at("a.conf", one_policy, path, sizeof(path));
+	fail_apply = 1;
+	cr_assert_eq(sfw_conf_commit_run(&env, path, false), SFW_EXIT_FAIL);
+	cr_assert_str_eq(cap_text(&err), "sfw: datapath refused\nerror: commit failed\n");
+	cr_assert_str_eq(cap_text(&out), "");
+	cr_assert_eq(n_applied, 1);
+	assert_active(NULL);
+}
+
+/* Storage fails after the datapath took the new configuration: the
+ * previous one goes back in, so the datapath matches the active file. */
+Test(policy_conf, failed_store_restores_previous)
+{
+	char first[256], second[256], blocker[300];
+
+	write_at("one.conf", one_policy, first, sizeof(first));
+	write_at("two.conf", POLICY_TEST_CONF, second, sizeof(second));
+	cr_assert_eq(sfw_conf_commit_run(&env, first, false), SFW_EXIT_OK);
+	/* The rotation renames rollback 48 onto 49: a non-empty directory
+	 * there makes it fail. */
+	write_at("rollback/sfw.conf.48", "", blocker, sizeof(blocker));
+	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.49", dir);
+	cr_assert_eq(mkdir(blocker, 0700), 0);
+	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.49/x", dir);
+	cr_assert_eq(mkdir(blocker, 0700), 0);
+	cr_assert_eq(sfw_conf_commit_run(&env, second, false), SFW_EXIT_FAIL);
+	cr_assert_eq(n_applied, 3);
+	cr_assert_eq(applied[1], 4, "the new configuration was applied");
+	cr_assert_eq(applied[2], 1, "the previous configuration was not restored");
+	assert_active(one_policy);
+}
+
+Test(policy_conf, rollback_restores_previous)
+{
+	char first[256], second[256], path[256];
+	char *r1;
+
+	write_at("one.conf", one_policy, first, sizeof(first));
+	write_at("two.conf", POLICY_TEST_CONF, second, sizeof(second));
+	cr_assert_eq(sfw_conf_commit_run(&env, first, false), SFW_EXIT_OK);
+	cr_assert_eq(sfw_conf_commit_run(&env, second, false), SFW_EXIT_OK);
+	cr_assert_eq(sfw_conf_rollback_run(&env, 1), SFW_EXIT_OK);
+	cr_assert_str_eq(cap_text(&out), "commit complete\ncommit complete\ncommit complete\n");
+	cr_assert_eq(n_applied, 3);
+	cr_assert_eq(applied[2], 1);
+	assert_active(one_policy);
+	/* The configuration rolled back from is now rollback 1. */
+	cr_assert_eq(sfw_conf_rollback_path(1, path, sizeof(path)), 0);
+	r1 = read_text(path);
+	cr_assert_str_eq(r1, POLICY_TEST_CONF);
+	free(r1);
+}
+
+Test(policy_conf, missing_rollback_changes_nothing)
+{
+	char first[256], want[512];
+
+	write_at("one.conf", one_policy, first, sizeof(first));
+	cr_assert_eq(sfw_conf_commit_run(&env, first, false), SFW_EXIT_OK);
+	cr_assert_eq(sfw_conf_rollback_run(&env, 5), SFW_EXIT_FAIL);
+	snprintf(want, sizeof(want), "sfw: rollback 5: %s/rollback/sfw.conf.5: no such "
+		 "configuration\nerror: commit failed\n", dir);
+	cr_assert_str_eq(cap_text(&err), want);
+	cr_assert_eq(n_applied, 1);
+	assert_active(one_policy);
+}
+
+Test(policy_conf, show_configuration)
+{
+	char path[256];
+	struct sfw_conf conf;
+	struct cap want;
+
+	cr_assert_eq(sfw_conf_show_run(&env), SFW_EXIT_OK);
+	cr_assert_str_eq(cap_text(&out), "", "nothing committed: nothing shown");
+	cap_free(&out);
+	env.out = cap_open(&out);
+	write_at("a.conf", "# a comment\n" POLICY_TEST_CONF, path, sizeof(path));
+	cr_assert_eq(sfw_conf_commit_run(&env, path, false), SFW_EXIT_OK);
+	cap_free(&out);
+	env.out = cap_open(&out);
+	cr_assert_eq(sfw_conf_show_run(&env), SFW_EXIT_OK);
+	conf_test_parse_ok(&conf, POLICY_TEST_CONF);
+	sfw_conf_print(&conf, cap_open(&want));
+	cr_assert_str_eq(cap_text(&out), cap_text(&want));
+	cr_assert(strstr(cap_text(&out), "set security policies from-zone untrust to-zone "
+			 "junos-host policy no-ssh then deny\n"));
+	cap_free(&want);
+	sfw_conf_free(&conf);
+}
+
+Test(policy_conf, show_configuration_json)
+{
+	char path[256];
+
+	write_at("a.conf", one_policy, path, sizeof(path));
+	cr_assert_eq(sfw_conf_commit_run(&env, path, false), SFW_EXIT_OK);
+	cap_free(&out);
+	env.out = cap_open(&out);
+	env.json = true;
+	cr_assert_eq(sfw_conf_show_run(&env), SFW_EXIT_OK);
+	cr_assert_str_eq(cap_text(&out),
+		"{\n"
+		"  \"configuration\": [\n"
+		"    \"set security zones security-zone trust interfaces veth0\",\n"
+		"    \"set security zones security-zone untrust interfaces veth1\",\n"
+		"    \"set security policies from-zone trust to-zone untrust policy p1 match "
+		"source-address any\",\n"
+		"    \"set security policies from-zone trust to-zone untrust policy p1 match "
+		"destination-address any\",\n"
+		"    \"set security policies from-zone trust to-zone untrust policy p1 match "
+		"application any\",\n"
+		"    \"set security policies from-zone trust to-zone untrust policy p1 then "
+		"permit\"\n"
+		"  ]\n"
+		"}\n");
+}
