@@ -142,6 +142,22 @@ expect_eq "$total" 0 "every flow counter of every interface after clear all"
 cli ping -c 1 -q 203.0.113.2 >/dev/null || fail "ping after clear"
 expect_eq "$(val veth0 transit-statistics input-packets)" 1 "counting goes on after clear"
 
+# ---- zones: the name in force, Null for an interface in none -------------
+ZCONF=$(mktemp /tmp/sfw-fstat-XXXXXX.conf)
+trap 'topology_down; rm -f "$ZCONF"' EXIT
+printf '%s\n' 'set security zones security-zone trust interfaces veth0' \
+	'set security policies default-policy permit-all' >"$ZCONF"
+sfw commit "$ZCONF" >/dev/null || fail "commit zones"
+expect_eq "$(sfw show interfaces flow-statistics veth0 | grep 'Security: Zone:')" \
+	"    Security: Zone: trust" "zone of veth0"
+expect_eq "$(sfw show interfaces flow-statistics veth0 --json |
+	jq -r '.["interface-information"]["physical-interface"][0].zone')" "trust" "zone, JSON"
+expect_eq "$(sfw show interfaces flow-statistics veth1 | grep 'Security: Zone:')" \
+	"    Security: Zone: Null" "veth1 is in no zone"
+clear_all
+cli ping -c 1 -W 1 -q 203.0.113.2 >/dev/null && fail "ping into a zone-less interface passed"
+expect_eq "$(val veth0 flow-error-statistics no-zone-or-null-zone-binding)" 1 "No zone binding"
+
 # ---- link state ----------------------------------------------------------
 cli ip link set veth0 down
 expect_eq "$(sfw show interfaces flow-statistics veth0 | head -1)" \
