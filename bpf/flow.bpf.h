@@ -8,6 +8,7 @@
 #include "icmp_related.bpf.h"
 #include "counters.bpf.h"
 #include "policy.bpf.h"
+#include "events.bpf.h"
 
 /* Outcome returned when the packet may open a session: not a counter. */
 #define SFW_OUTCOME_CREATE SFW_CNT_COUNT
@@ -15,6 +16,9 @@
 struct sfw_flow {
 	struct sfw_session_key key;
 	const struct sfw_config *cfg;
+	/* the expired or finished session a new one would overwrite: its
+	 * CLOSE is due when that happens */
+	struct sfw_session *old;
 	__u64 now;
 	__u64 bytes;          /* layer 3 bytes, as the wire sees them */
 	__u32 pkts;           /* wire packets (GSO segments) */
@@ -69,6 +73,7 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 			return SFW_CNT_SFW_PERMITTED_PKTS;
 		}
 	}
+	f->old = s;
 	return sfw_may_open(p, f->cfg);
 }
 
@@ -85,6 +90,27 @@ static __always_inline void sfw_session_init_tcp(struct sfw_session *s, const st
 		s->wing[SFW_WING_IN].tcp_flags = SFW_WING_SEEN_SYN;
 }
 
+/* Did the policy (or the global setting) ask to log this (SFW_RULE_LOG_*)? */
+static __always_inline bool sfw_log_asked(const struct sfw_config *cfg,
+					  const struct sfw_verdict *v, __u8 what)
+{
+	return (v->log & what) || (cfg->flags & SFW_CFG_F_LOG_SESSIONS);
+}
+
+/* A first packet a policy refused: RT_FLOW_SESSION_DENY when logged
+ * (Junos logs denies through the rule's session-init). */
+static __always_inline void sfw_log_deny(const struct sfw_flow *f, const struct sfw_verdict *v,
+					 __u32 in_ifindex, __u32 out_ifindex)
+{
+	struct sfw_ev_deny_info d = {
+		.now = f->now, .bytes = f->bytes, .policy_id = v->policy_id,
+		.in_ifindex = in_ifindex, .out_ifindex = out_ifindex, .src_lo = f->src_lo,
+	};
+
+	if (v->outcome == SFW_CNT_ERR_POLICY_DENIED)
+		sfw_ev_deny(sfw_log_asked(f->cfg, v, SFW_RULE_LOG_INIT), &f->key, &d);
+}
+
 /* Creates the session for a packet sfw_track allowed to open one and the
  * policy permitted (verdict v), its replies expected on out_ifindex.
  * Returns the outcome counter. */
@@ -98,7 +124,8 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 	s.last_seen_ns = f->now;
 	s.policy_id = v->policy_id;
 	s.app_id = v->app_id;
-	s.flags = flags | (f->src_lo ? SFW_SESS_F_OPENER_LO : 0);
+	s.flags = flags | (f->src_lo ? SFW_SESS_F_OPENER_LO : 0) |
+		  (sfw_log_asked(f->cfg, v, SFW_RULE_LOG_CLOSE) ? SFW_SESS_F_LOG_CLOSE : 0);
 	s.timeout_s = sfw_timeout(f->cfg, sfw_proto_timeout_class(p->proto));
 	if (p->proto == SFW_IPPROTO_TCP)
 		sfw_session_init_tcp(&s, p, f->cfg);
@@ -113,9 +140,18 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 	/* until a reply is seen (and records its real interface), the reply
 	 * wing is where the route says the session's packets go */
 	s.wing[SFW_WING_OUT].ifindex = out_ifindex;
-	/* BPF_ANY: the entry may be an expired or restarted session */
-	if (bpf_map_update_elem(&SFW_MAP_SESSIONS, &f->key, &s, BPF_ANY))
+	/* BPF_ANY: the entry may be an expired or restarted session, whose
+	 * close is logged first: the LRU recycles its memory at once */
+	if (f->old)
+		sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, SFW_CLOSE_NONE, 0), &f->key, f->old, f->now);
+	if (bpf_map_update_elem(&SFW_MAP_SESSIONS, &f->key, &s, BPF_ANY)) {
+		/* a session that never was: logged as closed for table full */
+		sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, SFW_CLOSE_TABLE_FULL, 0), &f->key, &s,
+			       f->now);
 		return SFW_CNT_ERR_NO_MORE_SESSIONS;
+	}
+	sfw_ev_session(SFW_EV_WHAT(SFW_EV_CREATE, SFW_CLOSE_NONE,
+				   sfw_log_asked(f->cfg, v, SFW_RULE_LOG_INIT)), &f->key, &s, f->now);
 	f->sess_flags = s.flags;
 	f->created = true;
 	return SFW_CNT_SFW_PERMITTED_PKTS;

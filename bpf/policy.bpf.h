@@ -12,7 +12,7 @@ struct sfw_verdict {
 	__u32 policy_id;
 	__u16 app_id;
 	__u8 action;          /* enum sfw_rule_action, 0 for built-in decisions */
-	__u8 pad;
+	__u8 log;             /* the rule's SFW_RULE_LOG_* flags */
 	__u32 timeout_s;      /* the application's, 0: the protocol's */
 };
 
@@ -141,6 +141,7 @@ static __always_inline void sfw_policy_decide(struct sfw_verdict *v, const struc
 		sfw_count_hit(r->policy_id);
 		v->policy_id = r->policy_id;
 		v->action = r->action;
+		v->log = r->flags;
 		v->outcome = r->action == SFW_ACTION_PERMIT ? SFW_CNT_SFW_PERMITTED_PKTS
 							    : SFW_CNT_ERR_POLICY_DENIED;
 	} else {

@@ -55,8 +55,10 @@ static __always_inline __u32 sfw_tc_open(const struct sfw_pkt *p, struct sfw_flo
 				  sfw_zone_of(f->ifindex, gen));
 	else
 		sfw_classify_app(&v, gen, p);
-	if (v.outcome != SFW_CNT_SFW_PERMITTED_PKTS)
+	if (v.outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
+		sfw_log_deny(f, &v, in_ifindex, f->ifindex);
 		return v.outcome;
+	}
 	return sfw_create(p, f, in_ifindex ? SFW_SESS_F_TRANSIT : SFW_SESS_F_LOCAL,
 			  in_ifindex ? in_ifindex : f->ifindex, &v);
 }

@@ -67,6 +67,7 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 	sfw_policy_decide(&v, f->cfg, p, sfw_zone_of(f->ifindex, gen),
 			  out_ifindex ? sfw_zone_of(out_ifindex, gen) : SFW_ZONE_HOST);
 	if (v.outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
+		sfw_log_deny(f, &v, f->ifindex, out_ifindex ? out_ifindex : f->ifindex);
 		f->reject = v.action == SFW_ACTION_REJECT;
 		return v.outcome;
 	}

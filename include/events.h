@@ -74,22 +74,23 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_event) == 184, "event ABI");
  * expired ones, `clear`'s and `commit reevaluate`'s. It re-checks each
  * session in the kernel (same id; for the sweeper, still expired) so a
  * session the datapath re-created meanwhile is never removed, and emits
- * the CLOSE events into the same ring as the datapath. */
+ * the CLOSE events into the same ring as the datapath. User space fills
+ * the batch in the object's global data (mmapped, private to each loaded
+ * instance), runs the program, and reads back what was removed. */
 #define SFW_REAP_BATCH 1024
 
 struct sfw_reap_entry {
 	struct sfw_session_key key;
 	__u64 id;             /* the session seen; 0: whatever is there */
+	__u32 removed;        /* out: 1 when this run removed it */
+	__u32 pad;
+	struct sfw_session sess;   /* out: the session as removed */
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_reap_entry) == 48, "reap entry ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_reap_entry) == 184, "reap entry ABI");
 
-/* The reaper's context: in, then out. */
-struct sfw_reap_args {
-	__u32 count;          /* entries of sfw_reap_keys to handle (<= SFW_REAP_BATCH) */
-	__u32 reason;         /* enum sfw_close_reason; SFW_CLOSE_NONE: from expiry */
-	__u32 expired_only;   /* remove only sessions still expired now */
-	__u32 removed;        /* out: sessions removed */
-	__u64 removed_mask[SFW_REAP_BATCH / 64];   /* out: which entries */
+/* The reaper's context (BPF_PROG_TEST_RUN ctx_in). */
+struct sfw_reap_ctx {
+	__u64 now_ns;         /* CLOCK_MONOTONIC_COARSE */
 };
 
 #endif

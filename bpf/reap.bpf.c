@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The session reaper: a syscall program that user space runs with
+ * BPF_PROG_TEST_RUN to remove sessions it found in a walk (the sweeper's
+ * expired ones, `clear`'s, `commit reevaluate`'s). Removing them here
+ * rather than with a plain map delete gives two things:
+ *  - each session is re-checked at the moment of its removal: the same id
+ *    (the datapath may have replaced an expired session by a new one since
+ *    user space looked), and for the sweeper, still expired (a packet may
+ *    have refreshed it);
+ *  - the CLOSE event goes into the datapath's own ring buffer, so one
+ *    consumer (`sfw daemon`) sees every session end, in order, whoever
+ *    removed it.
+ * Work per run is bounded by SFW_REAP_BATCH sessions. */
+#include "events.bpf.h"
+#include "session.bpf.h"
+
+/* The batch and its parameters, in global data that user space mmaps:
+ * private to each loaded copy of this object (never pinned), so the
+ * daemon's sweeper and a `clear` never share a batch. */
+struct sfw_reap_entry reap_batch[SFW_REAP_BATCH];
+__u32 reap_count;           /* entries to handle */
+__u32 reap_reason;          /* enum sfw_close_reason; NONE: from the TCP state */
+__u32 reap_expired_only;    /* remove only sessions still expired now */
+__u32 reap_removed;         /* out */
+
+struct reap_loop {
+	__u64 now;
+};
+
+static long reap_one(__u64 i, struct reap_loop *l)
+{
+	struct sfw_reap_entry *ent;
+	struct sfw_session *s, copy;
+
+	if (i >= SFW_REAP_BATCH)
+		return 1;
+	ent = &reap_batch[i];
+	ent->removed = 0;
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &ent->key);
+	if (!s || (ent->id && s->id != ent->id))
+		return 0;
+	if (reap_expired_only && !sfw_expired(s, l->now))
+		return 0;
+	/* copied before the delete, which recycles the LRU entry at once;
+	 * the event only after it, so two reapers racing for one session
+	 * (sweeper and clear) log its close once */
+	__builtin_memcpy(&copy, s, sizeof(copy));
+	if (bpf_map_delete_elem(&SFW_MAP_SESSIONS, &ent->key))
+		return 0;
+	sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, reap_reason, 0), &ent->key, &copy, l->now);
+	__builtin_memcpy(&ent->sess, &copy, sizeof(copy));
+	ent->removed = 1;
+	reap_removed++;
+	return 0;
+}
+
+/* The context is the time: CLOCK_MONOTONIC_COARSE, the datapath's clock
+ * (bpf_ktime_get_coarse_ns, which syscall programs may not call), read by
+ * user space just before the run, so a session is never judged expired
+ * earlier than the datapath would judge it. */
+SEC("syscall")
+int sfw_reap(struct sfw_reap_ctx *ctx)
+{
+	struct reap_loop l = { .now = ctx->now_ns };
+	__u32 n = reap_count;
+
+	reap_removed = 0;
+	bpf_loop(n < SFW_REAP_BATCH ? n : SFW_REAP_BATCH, reap_one, &l, 0);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

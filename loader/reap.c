@@ -1,0 +1,142 @@
+/* Loading and running the session reaper (bpf/reap.bpf.c). The object is
+ * loaded on the maps already in use (pinned ones, or a test's), never
+ * pinning anything itself: its batch lives in its own global data, so
+ * every process that reaps has a private one. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "loader.h"
+#include "maps.h"
+#include "reap.h"
+#include "reap.skel.h"
+
+struct sfw_reaper {
+	struct reap *skel;
+};
+
+/* Maps the reaper reads or writes: without them it would act on a private
+ * empty copy, silently. The others are merely declared in the object. */
+static bool map_needed(const char *name)
+{
+	static const char *const needed[] = {
+		SFW_STR(SFW_MAP_SESSIONS), SFW_STR(SFW_MAP_CONFIG), SFW_STR(SFW_MAP_EVENTS),
+		SFW_STR(SFW_MAP_MON_EVENTS), SFW_STR(SFW_MAP_EV_LOST),
+	};
+
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
+		if (!strcmp(name, needed[i]))
+			return true;
+	return false;
+}
+
+static int pinned_fd(const char *name, void *arg)
+{
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), name);
+	return bpf_obj_get(path);
+}
+
+/* Every declared map takes the fd in use; none is pinned by this object
+ * (a cleared pin path: libbpf would otherwise pin under /sys/fs/bpf). */
+static int reuse_maps(struct reap *skel, int (*map_fd)(const char *, void *), void *arg)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, skel->obj) {
+		const char *name = bpf_map__name(map);
+		int fd, err;
+
+		if (bpf_map__is_internal(map))
+			continue;
+		bpf_map__set_pin_path(map, NULL);
+		fd = map_fd(name, arg);
+		if (fd < 0) {
+			if (map_needed(name))
+				return sfw_fail(ENOENT, "sfw is not loaded, or loaded by an older "
+						"version (no map %s): attach or reload first", name);
+			continue;
+		}
+		err = bpf_map__reuse_fd(map, fd);
+		close(fd);
+		if (err)
+			return sfw_fail(-err, "cannot reuse map %s: %s", name, strerror(-err));
+	}
+	return 0;
+}
+
+int sfw_reaper_open_fds(struct sfw_reaper **out, int (*map_fd)(const char *name, void *arg),
+			void *arg)
+{
+	struct sfw_reaper *r = calloc(1, sizeof(*r));
+	int err;
+
+	if (!r)
+		return sfw_fail(ENOMEM, "out of memory");
+	r->skel = reap__open();
+	if (!r->skel) {
+		err = sfw_fail(errno, "cannot open the reaper: %s", strerror(errno));
+		goto fail;
+	}
+	err = reuse_maps(r->skel, map_fd, arg);
+	if (err)
+		goto fail;
+	err = reap__load(r->skel);
+	if (err) {
+		err = sfw_fail(-err, "cannot load the reaper: %s", strerror(-err));
+		goto fail;
+	}
+	*out = r;
+	return 0;
+fail:
+	sfw_reaper_close(r);
+	return err;
+}
+
+int sfw_reaper_open(struct sfw_reaper **out)
+{
+	return sfw_reaper_open_fds(out, pinned_fd, NULL);
+}
+
+void sfw_reaper_close(struct sfw_reaper *r)
+{
+	if (!r)
+		return;
+	reap__destroy(r->skel);
+	free(r);
+}
+
+__u64 sfw_coarse_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+int sfw_reaper_run(struct sfw_reaper *r, struct sfw_reap_entry *ents, __u32 n,
+		   enum sfw_close_reason reason, bool expired_only)
+{
+	struct sfw_reap_ctx ctx = { .now_ns = sfw_coarse_now_ns() };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
+	struct reap__bss *bss = r->skel->bss;
+	int err;
+
+	if (n > SFW_REAP_BATCH)
+		return sfw_fail(EINVAL, "reaper batch of %u entries (at most %u)", n,
+				SFW_REAP_BATCH);
+	memcpy(bss->reap_batch, ents, n * sizeof(*ents));
+	bss->reap_count = n;
+	bss->reap_reason = reason;
+	bss->reap_expired_only = expired_only;
+	err = bpf_prog_test_run_opts(bpf_program__fd(r->skel->progs.sfw_reap), &opts);
+	if (err)
+		return sfw_fail(-err, "running the reaper: %s", strerror(-err));
+	memcpy(ents, bss->reap_batch, n * sizeof(*ents));
+	return (int)bss->reap_removed;
+}

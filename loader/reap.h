@@ -1,0 +1,57 @@
+/* The session reaper (bpf/reap.bpf.c) and the sweeper built on it: every
+ * removal of sessions from user space goes through the reaper, which
+ * re-checks each session in the kernel and logs its CLOSE event into the
+ * datapath's ring buffer. */
+#ifndef SFW_LOADER_REAP_H
+#define SFW_LOADER_REAP_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "events.h"
+
+struct sfw_reaper;
+
+/* Loads the reaper on the pinned maps. Needs sfw loaded. */
+int sfw_reaper_open(struct sfw_reaper **out);
+/* The same on maps found by map_fd(name, arg) (tests hand in theirs); a
+ * map it has no fd for is created private and empty. */
+int sfw_reaper_open_fds(struct sfw_reaper **out, int (*map_fd)(const char *name, void *arg),
+			void *arg);
+void sfw_reaper_close(struct sfw_reaper *r);
+
+/* CLOCK_MONOTONIC_COARSE in ns: the datapath's clock
+ * (bpf_ktime_get_coarse_ns). */
+__u64 sfw_coarse_now_ns(void);
+
+/* Removes up to SFW_REAP_BATCH sessions: for each entry its key and the id
+ * seen (0: any). reason SFW_CLOSE_NONE takes the reason from each
+ * session's TCP state (sweeper); expired_only keeps sessions that are no
+ * longer expired. On return each entry's `removed` and `sess` say what was
+ * removed. Returns the number removed or a negative errno. */
+int sfw_reaper_run(struct sfw_reaper *r, struct sfw_reap_entry *ents, __u32 n,
+		   enum sfw_close_reason reason, bool expired_only);
+
+/* The sweeper: walks the session table in bounded steps (one batch lookup
+ * of at most `chunk` sessions, then the removal of the expired ones among
+ * them), so neither the datapath nor a CLI command ever waits long for
+ * it. */
+struct sfw_sweep_stats {
+	__u64 visited;
+	__u64 removed;
+	__u64 passes;        /* complete walks of the table */
+};
+
+struct sfw_sweeper;
+
+int sfw_sweeper_new(struct sfw_sweeper **out, int sessions_fd, struct sfw_reaper *r,
+		    __u32 chunk);
+void sfw_sweeper_free(struct sfw_sweeper *sw);
+/* One step at time now_ns (CLOCK_MONOTONIC). Returns 1 when this step
+ * finished a pass over the table (the next starts from the beginning),
+ * 0 when there is more, or a negative errno. */
+int sfw_sweep_step(struct sfw_sweeper *sw, __u64 now_ns);
+/* Whole passes until done: returns sessions removed or a negative errno. */
+int sfw_sweep_all(struct sfw_sweeper *sw, __u64 now_ns);
+const struct sfw_sweep_stats *sfw_sweep_stats(const struct sfw_sweeper *sw);
+
+#endif

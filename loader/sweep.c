@@ -1,0 +1,143 @@
+/* The sweeper: removes expired sessions in bounded steps. Each step is one
+ * BPF_MAP_LOOKUP_BATCH of at most `chunk` sessions (the batch cursor keeps
+ * our place in the table between steps) and one or more reaper runs on
+ * the expired ones found; the kernel re-checks each before removing it.
+ * Nothing here holds a lock the datapath or the CLI waits on for longer
+ * than one bucket. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "loader.h"
+#include "net_consts.h"
+#include "reap.h"
+
+struct sfw_sweeper {
+	int fd;
+	struct sfw_reaper *reaper;
+	__u32 cap;
+	struct sfw_session_key *keys;
+	struct sfw_session *vals;
+	struct sfw_reap_entry *ents;
+	__u32 cursor;
+	bool started;           /* false: the next step starts a pass */
+	struct sfw_sweep_stats st;
+};
+
+static int alloc_bufs(struct sfw_sweeper *sw, __u32 cap)
+{
+	free(sw->keys);
+	free(sw->vals);
+	free(sw->ents);
+	sw->cap = cap;
+	sw->keys = calloc(cap, sizeof(*sw->keys));
+	sw->vals = calloc(cap, sizeof(*sw->vals));
+	sw->ents = calloc(cap, sizeof(*sw->ents));
+	return sw->keys && sw->vals && sw->ents ? 0 : sfw_fail(ENOMEM, "out of memory");
+}
+
+int sfw_sweeper_new(struct sfw_sweeper **out, int sessions_fd, struct sfw_reaper *r,
+		    __u32 chunk)
+{
+	struct sfw_sweeper *sw = calloc(1, sizeof(*sw));
+
+	if (!sw)
+		return sfw_fail(ENOMEM, "out of memory");
+	sw->fd = sessions_fd;
+	sw->reaper = r;
+	if (alloc_bufs(sw, chunk ? chunk : SFW_REAP_BATCH)) {
+		sfw_sweeper_free(sw);
+		return -ENOMEM;
+	}
+	*out = sw;
+	return 0;
+}
+
+void sfw_sweeper_free(struct sfw_sweeper *sw)
+{
+	if (!sw)
+		return;
+	free(sw->keys);
+	free(sw->vals);
+	free(sw->ents);
+	free(sw);
+}
+
+const struct sfw_sweep_stats *sfw_sweep_stats(const struct sfw_sweeper *sw)
+{
+	return &sw->st;
+}
+
+/* The datapath's rule (bpf/session.bpf.h sfw_expired), on our clock. */
+static bool expired(const struct sfw_session *s, __u64 now)
+{
+	return now > s->last_seen_ns &&
+	       now - s->last_seen_ns > (__u64)s->timeout_s * SFW_NSEC_PER_SEC;
+}
+
+/* Hands the expired sessions of this batch to the reaper, at most
+ * SFW_REAP_BATCH per run. */
+static int reap_expired(struct sfw_sweeper *sw, __u32 count, __u64 now)
+{
+	__u32 n = 0, done = 0;
+	int r;
+
+	for (__u32 i = 0; i < count; i++) {
+		if (!expired(&sw->vals[i], now))
+			continue;
+		memset(&sw->ents[n], 0, sizeof(sw->ents[n]));
+		sw->ents[n].key = sw->keys[i];
+		sw->ents[n].id = sw->vals[i].id;
+		n++;
+	}
+	while (done < n) {
+		__u32 part = n - done < SFW_REAP_BATCH ? n - done : SFW_REAP_BATCH;
+
+		r = sfw_reaper_run(sw->reaper, &sw->ents[done], part, SFW_CLOSE_NONE, true);
+		if (r < 0)
+			return r;
+		sw->st.removed += r;
+		done += part;
+	}
+	return 0;
+}
+
+int sfw_sweep_step(struct sfw_sweeper *sw, __u64 now_ns)
+{
+	__u32 count = sw->cap, out = 0;
+	int err, r;
+
+	err = bpf_map_lookup_batch(sw->fd, sw->started ? &sw->cursor : NULL, &out, sw->keys,
+				   sw->vals, &count, NULL);
+	if (err == -ENOSPC && count == 0) {
+		/* one hash bucket holds more sessions than the buffer */
+		if (sw->cap >= (1u << 20))
+			return sfw_fail(ENOSPC, "a hash bucket larger than %u sessions", sw->cap);
+		return alloc_bufs(sw, sw->cap * 2);
+	}
+	if (err && err != -ENOENT)
+		return sfw_fail(-err, "reading the session table: %s", strerror(-err));
+	sw->st.visited += count;
+	r = reap_expired(sw, count, now_ns);
+	if (r < 0)
+		return r;
+	if (err == -ENOENT) {
+		sw->started = false;
+		sw->st.passes++;
+		return 1;
+	}
+	sw->cursor = out;
+	sw->started = true;
+	return 0;
+}
+
+int sfw_sweep_all(struct sfw_sweeper *sw, __u64 now_ns)
+{
+	__u64 before = sw->st.removed;
+	int r;
+
+	sw->started = false;
+	while ((r = sfw_sweep_step(sw, now_ns)) == 0)
+		;
+	return r < 0 ? r : (int)(sw->st.removed - before);
+}
