@@ -117,42 +117,53 @@ static __always_inline void sfw_log_deny(const struct sfw_flow *f, const struct 
 static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow *f, __u8 flags,
 					__u32 out_ifindex, const struct sfw_verdict *v)
 {
-	struct sfw_session s = {};
+	/* built in per-CPU scratch memory: 128 bytes more of stack would
+	 * not fit the call chain's 512 */
+	__u32 zero = 0;
+	struct sfw_session *s = bpf_map_lookup_elem(&sfw_scratch, &zero);
 
-	s.id = sfw_new_id();
-	s.created_ns = f->now;
-	s.last_seen_ns = f->now;
-	s.policy_id = v->policy_id;
-	s.app_id = v->app_id;
-	s.flags = flags | (f->src_lo ? SFW_SESS_F_OPENER_LO : 0) |
+	if (!s)
+		return SFW_CNT_ERR_NO_MORE_SESSIONS;
+	/* max-sessions: refuse before the LRU would have to evict a live
+	 * session; overwriting an expired entry does not grow the table */
+	if (!f->old && f->cfg->max_sessions &&
+	    bpf_map_sum_elem_count((struct bpf_map *)&SFW_MAP_SESSIONS) >= f->cfg->max_sessions)
+		return SFW_CNT_ERR_NO_MORE_SESSIONS;
+	__builtin_memset(s, 0, sizeof(*s));
+	s->id = sfw_new_id();
+	s->created_ns = f->now;
+	s->last_seen_ns = f->now;
+	s->policy_id = v->policy_id;
+	s->app_id = v->app_id;
+	s->flags = flags | (f->src_lo ? SFW_SESS_F_OPENER_LO : 0) |
 		  (sfw_log_asked(f->cfg, v, SFW_RULE_LOG_CLOSE) ? SFW_SESS_F_LOG_CLOSE : 0);
-	s.timeout_s = sfw_timeout(f->cfg, sfw_proto_timeout_class(p->proto));
+	s->timeout_s = sfw_timeout(f->cfg, sfw_proto_timeout_class(p->proto));
 	if (p->proto == SFW_IPPROTO_TCP)
-		sfw_session_init_tcp(&s, p, f->cfg);
+		sfw_session_init_tcp(s, p, f->cfg);
 	/* an application's inactivity timeout replaces the protocol's for
 	 * the session's working life (TCP: once established) */
-	s.app_timeout_s = v->timeout_s;
-	if (v->timeout_s && (p->proto != SFW_IPPROTO_TCP || s.tcp_state == SFW_TCP_ESTABLISHED))
-		s.timeout_s = v->timeout_s;
-	s.wing[SFW_WING_IN].packets = f->pkts;
-	s.wing[SFW_WING_IN].bytes = f->bytes;
-	s.wing[SFW_WING_IN].ifindex = f->ifindex;
+	s->app_timeout_s = v->timeout_s;
+	if (v->timeout_s && (p->proto != SFW_IPPROTO_TCP || s->tcp_state == SFW_TCP_ESTABLISHED))
+		s->timeout_s = v->timeout_s;
+	s->wing[SFW_WING_IN].packets = f->pkts;
+	s->wing[SFW_WING_IN].bytes = f->bytes;
+	s->wing[SFW_WING_IN].ifindex = f->ifindex;
 	/* until a reply is seen (and records its real interface), the reply
 	 * wing is where the route says the session's packets go */
-	s.wing[SFW_WING_OUT].ifindex = out_ifindex;
+	s->wing[SFW_WING_OUT].ifindex = out_ifindex;
 	/* BPF_ANY: the entry may be an expired or restarted session, whose
 	 * close is logged first: the LRU recycles its memory at once */
 	if (f->old)
 		sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, SFW_CLOSE_NONE, 0), &f->key, f->old, f->now);
-	if (bpf_map_update_elem(&SFW_MAP_SESSIONS, &f->key, &s, BPF_ANY)) {
+	if (bpf_map_update_elem(&SFW_MAP_SESSIONS, &f->key, s, BPF_ANY)) {
 		/* a session that never was: logged as closed for table full */
-		sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, SFW_CLOSE_TABLE_FULL, 0), &f->key, &s,
+		sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, SFW_CLOSE_TABLE_FULL, 0), &f->key, s,
 			       f->now);
 		return SFW_CNT_ERR_NO_MORE_SESSIONS;
 	}
 	sfw_ev_session(SFW_EV_WHAT(SFW_EV_CREATE, SFW_CLOSE_NONE,
-				   sfw_log_asked(f->cfg, v, SFW_RULE_LOG_INIT)), &f->key, &s, f->now);
-	f->sess_flags = s.flags;
+				   sfw_log_asked(f->cfg, v, SFW_RULE_LOG_INIT)), &f->key, s, f->now);
+	f->sess_flags = s->flags;
 	f->created = true;
 	return SFW_CNT_SFW_PERMITTED_PKTS;
 }

@@ -124,4 +124,32 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_NAMES SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sfw_screen_key);
+	__type(value, struct sfw_screen);
+	__uint(max_entries, 2 * SFW_MAX_ZONES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_SCREENS SEC(".maps");
+
+/* LRU: under a flood of spoofed sources the oldest rates go first. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct sfw_syn_rate_key);
+	__type(value, struct sfw_syn_rate);
+	__uint(max_entries, 65536);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_SYN_RATE SEC(".maps");
+
+/* Scratch space for building a session (not pinned: per object). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sfw_session);
+	__uint(max_entries, 1);
+} sfw_scratch SEC(".maps");
+
+/* The table's element count (kernel 6.6+), for max-sessions. */
+extern __s64 bpf_map_sum_elem_count(const struct bpf_map *map) __ksym;
+
 #endif

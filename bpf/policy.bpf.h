@@ -123,16 +123,23 @@ static __always_inline void sfw_classify_app(struct sfw_verdict *v, __u32 gen,
 
 /* Decides a first packet from zone `from` to zone `to` (SFW_ZONE_HOST for
  * this host): the zone pair's policies, then the global ones, then the
- * default policy. */
-static __always_inline void sfw_policy_decide(struct sfw_verdict *v, const struct sfw_config *cfg,
-					      const struct sfw_pkt *p, __u32 from, __u32 to)
+ * default policy. A global function: the verifier checks its many branches
+ * once, on their own, instead of once per state of every caller (that
+ * multiplied the programs' verification to hundreds of thousands of
+ * instructions). It runs on first packets only, so the call costs nothing
+ * on established traffic. */
+__noinline int sfw_policy_decide(struct sfw_verdict *v, const struct sfw_config *cfg,
+				 const struct sfw_pkt *p, __u32 from, __u32 to)
 {
-	__u32 gen = cfg->gen & 1;
 	struct sfw_rule *r;
+	__u32 gen;
 
+	if (!v || !cfg || !p)
+		return 0;
+	gen = cfg->gen & 1;
 	if ((cfg->flags & SFW_CFG_F_ZONES) && (from == SFW_ZONE_NONE || to == SFW_ZONE_NONE)) {
 		v->outcome = SFW_CNT_ERR_NO_ZONE;
-		return;
+		return 0;
 	}
 	r = sfw_list_match(SFW_LIST(gen, from & (SFW_MAX_ZONES - 1), to & (SFW_MAX_ZONES - 1)), p);
 	if (!r)
@@ -151,6 +158,7 @@ static __always_inline void sfw_policy_decide(struct sfw_verdict *v, const struc
 	}
 	if (v->outcome == SFW_CNT_SFW_PERMITTED_PKTS)
 		sfw_classify_app(v, gen, p);
+	return 0;
 }
 
 #endif

@@ -63,6 +63,43 @@ static __always_inline __u32 sfw_tc_open(const struct sfw_pkt *p, struct sfw_flo
 			  in_ifindex ? in_ifindex : f->ifindex, &v);
 }
 
+/* Everything after parsing, as a global function for the same reason as
+ * sfw_xdp_flow: verified once for every parse outcome together. */
+__noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_iface_stats *st,
+			   __u32 in_ifindex)
+{
+	struct sfw_flow f = {};
+	void *data, *end;
+	__u32 outcome;
+
+	if (!skb || !p)
+		return SFW_TC_ACT_OK;
+	data = (void *)(long)skb->data;
+	end = (void *)(long)skb->data_end;
+	sfw_wire_size(skb, p, &f);
+	if (sfw_is_attached(in_ifindex)) {
+		/* forwarded: decided and counted at the ingress interface */
+		sfw_count_output(st, p, &f, true);
+		return SFW_TC_ACT_OK;
+	}
+	f.cfg = sfw_cfg_get();
+	if (!f.cfg)
+		return SFW_TC_ACT_OK;
+	f.now = bpf_ktime_get_coarse_ns();
+	f.ifindex = skb->ifindex;
+	outcome = sfw_track(data, end, p, &f);
+	if (outcome == SFW_OUTCOME_CREATE)
+		outcome = sfw_tc_open(p, &f, in_ifindex);
+	sfw_count(st, outcome, f.pkts);
+	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
+		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)
+			sfw_count(st, SFW_CNT_SFW_FAILED_SESSIONS, 1);
+		return SFW_TC_ACT_SHOT;
+	}
+	sfw_count_output(st, p, &f, f.sess_flags & SFW_SESS_F_TRANSIT);
+	return SFW_TC_ACT_OK;
+}
+
 SEC("tc")
 int sfw_tc_egress(struct __sk_buff *skb)
 {
@@ -70,10 +107,10 @@ int sfw_tc_egress(struct __sk_buff *skb)
 	/* read once: clang may otherwise select between ctx field pointers,
 	 * which the verifier rejects */
 	__u32 in_ifindex = skb->ingress_ifindex;
+	__u32 segs = skb->gso_segs ? skb->gso_segs : 1;
 	struct sfw_pkt p = {};
-	struct sfw_flow f = {};
 	void *data, *end;
-	__u32 outcome, want = skb->len < SFW_TC_PULL_LEN ? skb->len : SFW_TC_PULL_LEN;
+	__u32 want = skb->len < SFW_TC_PULL_LEN ? skb->len : SFW_TC_PULL_LEN;
 	int rc;
 
 	if (skb->data_end - skb->data < want)
@@ -84,37 +121,16 @@ int sfw_tc_egress(struct __sk_buff *skb)
 	data = (void *)(long)skb->data;
 	end = (void *)(long)skb->data_end;
 	rc = sfw_parse(data, end, skb->len, &p);
+	/* counted per wire packet, like every other outcome here */
 	if (rc == SFW_PARSE_MALFORMED) {
-		sfw_count(st, SFW_CNT_SFW_ERR_MALFORMED, 1);
+		sfw_count(st, SFW_CNT_SFW_ERR_MALFORMED, segs);
 		return SFW_TC_ACT_SHOT;
 	}
 	if (rc == SFW_PARSE_UNTRACKED) {
-		sfw_count(st, SFW_CNT_SFW_UNTRACKED_PKTS, 1);
+		sfw_count(st, SFW_CNT_SFW_UNTRACKED_PKTS, segs);
 		return SFW_TC_ACT_OK;
 	}
-	sfw_wire_size(skb, &p, &f);
-	if (sfw_is_attached(in_ifindex)) {
-		/* forwarded: decided and counted at the ingress interface */
-		sfw_count_output(st, &p, &f, true);
-		return SFW_TC_ACT_OK;
-	}
-	f.cfg = sfw_cfg_get();
-	if (!f.cfg)
-		return SFW_TC_ACT_OK;
-	f.now = bpf_ktime_get_coarse_ns();
-	f.ifindex = skb->ifindex;
-	outcome = sfw_track(data, end, &p, &f);
-	if (outcome == SFW_OUTCOME_CREATE)
-		outcome = sfw_tc_open(&p, &f, in_ifindex);
-	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
-		sfw_count(st, outcome, f.pkts);
-		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)
-			sfw_count(st, SFW_CNT_SFW_FAILED_SESSIONS, 1);
-		return SFW_TC_ACT_SHOT;
-	}
-	sfw_count(st, outcome, f.pkts);
-	sfw_count_output(st, &p, &f, f.sess_flags & SFW_SESS_F_TRANSIT);
-	return SFW_TC_ACT_OK;
+	return sfw_tc_flow(skb, &p, st, in_ifindex);
 }
 
 char LICENSE[] SEC("license") = "GPL";

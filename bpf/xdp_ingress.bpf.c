@@ -2,6 +2,7 @@
 /* XDP ingress: every packet arriving on an attached interface. */
 #include "flow.bpf.h"
 #include "reject.bpf.h"
+#include "forward.bpf.h"
 
 /* Where will this new session's packets go? Returns the egress interface
  * for a forwarded (transit) session, 0 when the destination is this host
@@ -75,6 +76,43 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 			  out_ifindex ? out_ifindex : f->ifindex, &v);
 }
 
+/* Everything after parsing. A global function: the verifier checks it once
+ * for every parse outcome together, instead of once per parse path (the
+ * packet's family, protocol and ICMP kind are constants there, which kept
+ * states from merging and multiplied verification many times over). */
+__noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_iface_stats *st)
+{
+	struct sfw_flow f = {};
+	void *data, *end;
+	__u32 outcome;
+	int act = XDP_PASS;
+
+	if (!ctx || !p)
+		return XDP_DROP;
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
+	f.cfg = sfw_cfg_get();
+	if (!f.cfg)
+		return XDP_ABORTED;   /* an array map always has entry 0 */
+	f.now = bpf_ktime_get_coarse_ns();
+	f.pkts = 1;
+	f.bytes = p->l3_len;
+	f.ifindex = ctx->ingress_ifindex;
+	outcome = sfw_track(data, end, p, &f);
+	if (outcome == SFW_OUTCOME_CREATE)
+		outcome = sfw_xdp_open(ctx, p, &f);
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS)
+		act = sfw_xdp_forward(ctx, p, &f, &outcome);
+	sfw_count(st, outcome, 1);
+	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
+		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)
+			sfw_count(st, SFW_CNT_SFW_FAILED_SESSIONS, 1);
+		return f.reject ? sfw_reject(ctx, p) : XDP_DROP;
+	}
+	sfw_count_input(st, p, &f);
+	return act;
+}
+
 SEC("xdp")
 int sfw_xdp_ingress(struct xdp_md *ctx)
 {
@@ -82,8 +120,6 @@ int sfw_xdp_ingress(struct xdp_md *ctx)
 	void *end = (void *)(long)ctx->data_end;
 	struct sfw_iface_stats *st = sfw_stats(ctx->ingress_ifindex);
 	struct sfw_pkt p = {};
-	struct sfw_flow f = {};
-	__u32 outcome;
 	int rc;
 
 	rc = sfw_parse(data, end, end - data, &p);
@@ -97,24 +133,7 @@ int sfw_xdp_ingress(struct xdp_md *ctx)
 		sfw_count(st, SFW_CNT_SFW_UNTRACKED_PKTS, 1);
 		return XDP_PASS;
 	}
-	f.cfg = sfw_cfg_get();
-	if (!f.cfg)
-		return XDP_ABORTED;   /* an array map always has entry 0 */
-	f.now = bpf_ktime_get_coarse_ns();
-	f.pkts = 1;
-	f.bytes = p.l3_len;
-	f.ifindex = ctx->ingress_ifindex;
-	outcome = sfw_track(data, end, &p, &f);
-	if (outcome == SFW_OUTCOME_CREATE)
-		outcome = sfw_xdp_open(ctx, &p, &f);
-	sfw_count(st, outcome, 1);
-	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
-		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)
-			sfw_count(st, SFW_CNT_SFW_FAILED_SESSIONS, 1);
-		return f.reject ? sfw_reject(ctx, &p) : XDP_DROP;
-	}
-	sfw_count_input(st, &p, &f);
-	return XDP_PASS;
+	return sfw_xdp_flow(ctx, &p, st);
 }
 
 char LICENSE[] SEC("license") = "GPL";

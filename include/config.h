@@ -45,8 +45,14 @@ struct sfw_config {
 	__u32 default_policy;   /* enum sfw_default_policy */
 	__u32 flags;            /* SFW_CFG_F_* */
 	__u32 gen;              /* policy generation in force (0 or 1) */
-	__u32 pad;
+	__u32 max_sessions;     /* new sessions refused beyond this many */
+	__u32 session_limit;    /* the most the table holds with no LRU eviction */
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_config) == 4 * SFW_TO_COUNT + 16, "config ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_config) == 4 * SFW_TO_COUNT + 20, "config ABI");
+
+/* Room the LRU table keeps beyond session_limit: the kernel's LRU lists
+ * hand free nodes to CPUs in batches and start evicting before the table is
+ * full, so live sessions stay safe only with headroom (docs/design.md). */
+#define SFW_SESSION_HEADROOM(capacity) ((capacity) / 16 > 1024 ? (capacity) / 16 : 1024)
 
 #endif

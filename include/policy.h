@@ -108,6 +108,37 @@ struct sfw_app_class {
 	__u32 timeout_s;      /* 0: the protocol's timeout */
 };
 
+/* Screens (Junos ids-option) bound to a zone, per generation; checked on
+ * first packets arriving from that zone. */
+#define SFW_SCREEN_IP_SPOOFING 0x01
+#define SFW_SCREEN_SYN_FLOOD   0x02
+
+struct sfw_screen_key {
+	__u32 zone;
+	__u32 gen;
+};
+
+struct sfw_screen {
+	__u32 flags;                  /* SFW_SCREEN_* */
+	__u32 syn_attack_threshold;   /* SYNs per second to one destination */
+	__u32 syn_source_threshold;   /* SYNs per second from one source */
+	__u32 syn_timeout;            /* seconds a flagged source stays flagged */
+};
+
+/* SYN rates per address and second (the syn-flood screen). */
+struct sfw_syn_rate_key {
+	__u8 addr[16];
+	__u8 family;
+	__u8 dir;             /* enum sfw_addr_dir: counted as source or destination */
+	__u16 pad;
+};
+
+struct sfw_syn_rate {
+	__u64 second;         /* the second being counted (coarse clock) */
+	__u32 count;
+	__u32 pad;
+};
+
 /* Interface to zone binding, per generation. */
 struct sfw_zone_key {
 	__u32 ifindex;

@@ -66,3 +66,23 @@ int sfw_config_init(void)
 	err = sfw_config_write(&cfg);
 	return err ? err : sfw_conf_apply_active();
 }
+
+/* What the table of this capacity holds without the LRU ever evicting a
+ * live session; max-sessions defaults to it and may not exceed it. */
+__u32 sfw_session_limit(__u32 capacity)
+{
+	return capacity > SFW_SESSION_HEADROOM(capacity) ? capacity - SFW_SESSION_HEADROOM(capacity) : 1;
+}
+
+int sfw_config_set_limit(__u32 capacity)
+{
+	struct sfw_config cfg;
+	int err = sfw_config_read(&cfg);
+
+	if (err)
+		return err;
+	cfg.session_limit = sfw_session_limit(capacity);
+	if (!cfg.max_sessions || cfg.max_sessions > cfg.session_limit)
+		cfg.max_sessions = cfg.session_limit;
+	return sfw_config_write(&cfg);
+}

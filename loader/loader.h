@@ -60,6 +60,8 @@ int sfw_open_map(const char *name);
 /* Read or write the run-time configuration (the one-entry config map). */
 int sfw_config_read(struct sfw_config *cfg);
 int sfw_config_write(const struct sfw_config *cfg);
+/* The most sessions a table of this capacity holds without LRU eviction. */
+__u32 sfw_session_limit(__u32 capacity);
 /* The built-in defaults (Junos timeouts, permit-all). */
 void sfw_config_defaults(struct sfw_config *cfg);
 
@@ -70,6 +72,15 @@ struct sfw_iface_entry {
 	struct sfw_iface_info info;
 };
 int sfw_list_ifaces(struct sfw_iface_entry *out, int max);
+
+/* XDP forwarding (loader/forward.c). Refresh the devmap of egress
+ * interfaces XDP may redirect to: attached ones whose driver transmits
+ * redirected frames. Returns how many there are, or a negative errno. */
+int sfw_forward_refresh(void);
+/* Turn XDP forwarding on (refreshing the devmap) or off. */
+int sfw_forward_set(bool on);
+/* The interfaces in the devmap; returns the count (<= max). */
+int sfw_forward_ports(__u32 *ifindexes, int max);
 
 /* Sum one interface's per-CPU counters. */
 int sfw_read_iface_stats(__u32 ifindex, struct sfw_iface_stats *out);

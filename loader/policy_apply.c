@@ -25,7 +25,7 @@ static int open_fds(struct sfw_policy_fds *f)
 	static const char *const names[] = {
 		SFW_STR(SFW_MAP_CONFIG), SFW_STR(SFW_MAP_POL_ADDR), SFW_STR(SFW_MAP_POL_APP),
 		SFW_STR(SFW_MAP_RULES), SFW_STR(SFW_MAP_APP_CLASS), SFW_STR(SFW_MAP_ZONES),
-		SFW_STR(SFW_MAP_NAMES),
+		SFW_STR(SFW_MAP_NAMES), SFW_STR(SFW_MAP_SCREENS),
 	};
 	int *fd = (int *)f;
 

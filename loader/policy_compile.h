@@ -8,7 +8,7 @@
 
 /* The maps a compile writes (fds), so tests can hand in their own. */
 struct sfw_policy_fds {
-	int config, addr, app, rules, app_class, zones, names;
+	int config, addr, app, rules, app_class, zones, names, screens;
 };
 
 /* Compiles conf into the inactive generation of fds, then flips. */

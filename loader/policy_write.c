@@ -73,6 +73,8 @@ static int purge_gen(const struct sfw_policy_fds *fds, __u32 gen)
 				offsetof(struct sfw_rule_key, list), 0, gen);
 	err = err ? err : purge(fds->zones, sizeof(struct sfw_zone_key), -1,
 				offsetof(struct sfw_zone_key, gen), gen);
+	err = err ? err : purge(fds->screens, sizeof(struct sfw_screen_key), -1,
+				offsetof(struct sfw_screen_key, gen), gen);
 	return err;
 }
 
@@ -193,12 +195,18 @@ static int write_names(const struct compiler *c)
 }
 
 /* The flow settings of the configuration, over the built-in defaults. */
-static void flow_settings(const struct sfw_conf *conf, struct sfw_config *cfg)
+static int flow_settings(const struct sfw_conf *conf, struct sfw_config *cfg)
 {
-	__u32 gen = cfg->gen;
+	__u32 gen = cfg->gen, limit = cfg->session_limit;
 
+	if (conf->flow.max_sessions > limit)
+		return sfw_fail(ERANGE, "max-sessions %u exceeds what the session table holds "
+				"without eviction (%u); attach with a larger max-sessions",
+				conf->flow.max_sessions, limit);
 	sfw_config_defaults(cfg);
 	cfg->gen = gen;
+	cfg->session_limit = limit;
+	cfg->max_sessions = conf->flow.max_sessions ? conf->flow.max_sessions : limit;
 	for (int i = 0; i < SFW_TO_COUNT; i++)
 		if (conf->flow.timeout_s[i])
 			cfg->timeout_s[i] = conf->flow.timeout_s[i];
@@ -206,6 +214,35 @@ static void flow_settings(const struct sfw_conf *conf, struct sfw_config *cfg)
 	cfg->flags = (conf->flow.no_syn_check ? SFW_CFG_F_NO_SYN_CHECK : 0) |
 		     (conf->n_zones ? SFW_CFG_F_ZONES : 0) |
 		     (conf->n_policies ? SFW_CFG_F_POLICIES : 0);
+	return 0;
+}
+
+/* Each zone's screen, resolved to its settings (Junos defaults where the
+ * screen leaves a threshold unset). */
+static int write_screens(const struct compiler *c, __u32 gen)
+{
+	const struct sfw_conf *conf = c->conf;
+	int err = 0;
+
+	for (int z = 0; z < conf->n_zones && !err; z++) {
+		const struct sfw_conf_ref *r = &conf->zones[z].screen;
+		const struct sfw_conf_screen *sc;
+		struct sfw_screen_key k = { .zone = (__u32)z + 1, .gen = gen };
+		struct sfw_screen v = { 0 };
+
+		if (!r->name[0] || r->kind != SFW_CONF_REF_SCREEN)
+			continue;
+		sc = &conf->screens[r->idx];
+		v.flags = (sc->ip_spoofing ? SFW_SCREEN_IP_SPOOFING : 0) |
+			  (sc->syn_flood ? SFW_SCREEN_SYN_FLOOD : 0);
+		v.syn_attack_threshold = sc->syn_attack_threshold ? sc->syn_attack_threshold
+								  : SFW_CONF_SYN_ATTACK_DEFAULT;
+		v.syn_source_threshold = sc->syn_source_threshold ? sc->syn_source_threshold
+								  : SFW_CONF_SYN_SOURCE_DEFAULT;
+		v.syn_timeout = sc->syn_timeout ? sc->syn_timeout : SFW_CONF_SYN_TIMEOUT_DEFAULT;
+		err = put(c->fds->screens, &k, &v, "screens");
+	}
+	return err;
 }
 
 int sfw_policy_write(struct compiler *c)
@@ -229,13 +266,14 @@ int sfw_policy_write(struct compiler *c)
 	}
 	err = err ? err : write_classes(c, gen);
 	err = err ? err : write_zones(c, gen);
+	err = err ? err : write_screens(c, gen);
 	err = err ? err : write_names(c);
+	cfg.gen = gen;
+	err = err ? err : flow_settings(c->conf, &cfg);
 	if (err) {
 		purge_gen(fds, gen);
 		return err;
 	}
-	cfg.gen = gen;
-	flow_settings(c->conf, &cfg);
 	err = put(fds->config, &zero, &cfg, "configuration");
 	if (!err)
 		err = purge_gen(fds, gen ^ 1);

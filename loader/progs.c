@@ -71,7 +71,10 @@ int sfw_progs_load(struct sfw_progs *p, __u32 max_sessions)
 		err = sfw_fail(-err, "cannot load the tc program: %s", strerror(-err));
 		goto fail;
 	}
-	return sfw_config_init();
+	err = sfw_config_init();
+	if (!err)
+		err = sfw_config_set_limit(cap);
+	return err;
 fail:
 	sfw_progs_close(p);
 	return err;

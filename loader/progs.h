@@ -15,5 +15,6 @@ int sfw_progs_load(struct sfw_progs *p, __u32 max_sessions);
 void sfw_progs_close(struct sfw_progs *p);
 __u32 sfw_prog_id(int prog_fd);
 int sfw_config_init(void);
+int sfw_config_set_limit(__u32 capacity);
 
 #endif

@@ -24,6 +24,7 @@ static struct sfw_policy_fds fds(void)
 		.app_class = fx_map_fd(false, SFW_STR(SFW_MAP_APP_CLASS)),
 		.zones = fx_map_fd(false, SFW_STR(SFW_MAP_ZONES)),
 		.names = fx_map_fd(false, SFW_STR(SFW_MAP_NAMES)),
+		.screens = fx_map_fd(false, SFW_STR(SFW_MAP_SCREENS)),
 	};
 }
 
