@@ -117,8 +117,8 @@ static __always_inline void sfw_fwd_count(__u32 ifindex, __u64 bytes)
  * XDP_DROP when the route is a blackhole, unreachable or prohibit one. A
  * missing route reads as NOT_FWDED, like a local address, and goes to the
  * stack, which answers it. A global function: the verifier checks it once
- * on its own; inlined at the end of every path through the ingress
- * program it doubled the states the verifier walks (421k to 812k insns). */
+ * on its own; inlined at the end of every path through the flow decision
+ * it multiplied the states the verifier walks. */
 __noinline int sfw_forward(struct xdp_md *ctx, const struct sfw_pkt *p, __u64 bytes)
 {
 	struct bpf_fib_lookup fib = {};
