@@ -29,6 +29,10 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 	__uint(max_entries, SFW_MAX_IFACES);
+	/* the kernel makes every devmap read-only to programs; saying so
+	 * here keeps the definition equal to the pinned map's, or libbpf
+	 * refuses to reuse the pin on the next load */
+	__uint(map_flags, BPF_F_RDONLY_PROG);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_TX_PORTS SEC(".maps");
 
