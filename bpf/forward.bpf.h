@@ -29,11 +29,9 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 	__uint(max_entries, SFW_MAX_IFACES);
-	/* the kernel makes every devmap read-only to programs; saying so
-	 * here keeps the definition equal to the pinned map's, or libbpf
-	 * refuses to reuse the pin on the next load */
-	__uint(map_flags, BPF_F_RDONLY_PROG);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
+	/* pinned by the loader itself (loader/progs.c): the kernel marks
+	 * devmaps read-only to programs, and libbpf 1.1 then sees a flags
+	 * mismatch and refuses to reuse the pin */
 } SFW_MAP_TX_PORTS SEC(".maps");
 
 /* IPv4 TTL minus one with the header checksum updated as RFC 1624 does

@@ -37,6 +37,40 @@ static int session_capacity(__u32 requested, __u32 *cap)
 	return 0;
 }
 
+/* The forwarding devmap is shared through its pin like the other maps,
+ * but by hand: the kernel adds BPF_F_RDONLY_PROG to every devmap, which
+ * libbpf 1.1's reuse check reads as a mismatch with the definition. */
+static void tx_ports_path(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", sfw_pin_root(), SFW_STR(SFW_MAP_TX_PORTS));
+}
+
+static int tx_ports_reuse(struct bpf_map *map)
+{
+	char path[300];
+	int fd, err;
+
+	tx_ports_path(path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;   /* first load: created, then pinned after load */
+	err = bpf_map__reuse_fd(map, fd);
+	close(fd);
+	return err ? sfw_fail(-err, "cannot reuse %s: %s", path, strerror(-err)) : 0;
+}
+
+static int tx_ports_pin(struct bpf_map *map)
+{
+	char path[300];
+	int err;
+
+	tx_ports_path(path, sizeof(path));
+	if (!access(path, F_OK))
+		return 0;
+	err = bpf_obj_pin(bpf_map__fd(map), path);
+	return err ? sfw_fail(errno, "cannot pin %s: %s", path, strerror(errno)) : 0;
+}
+
 void sfw_progs_close(struct sfw_progs *p)
 {
 	xdp_ingress__destroy(p->xdp);
@@ -61,7 +95,11 @@ int sfw_progs_load(struct sfw_progs *p, __u32 max_sessions)
 	}
 	bpf_map__set_max_entries(p->xdp->maps.SFW_MAP_SESSIONS, cap);
 	bpf_map__set_max_entries(p->tc->maps.SFW_MAP_SESSIONS, cap);
-	err = xdp_ingress__load(p->xdp);
+	err = tx_ports_reuse(p->xdp->maps.SFW_MAP_TX_PORTS);
+	if (!err)
+		err = xdp_ingress__load(p->xdp);
+	if (!err)
+		err = tx_ports_pin(p->xdp->maps.SFW_MAP_TX_PORTS);
 	if (err) {
 		err = sfw_fail(-err, "cannot load the XDP program: %s", strerror(-err));
 		goto fail;
