@@ -9,7 +9,7 @@ PACKAGES=(
 	libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev
 	libcriterion-dev
 	iproute2 iputils-ping netcat-openbsd iperf3 python3-scapy
-	conntrack nftables gnuplot-nox linux-libc-dev
+	conntrack nftables gnuplot-nox linux-libc-dev ethtool jq
 )
 
 missing=()
