@@ -3,11 +3,14 @@
 #include "flow.bpf.h"
 #include "reject.bpf.h"
 #include "forward.bpf.h"
+#include "screen.bpf.h"
 
 /* Where will this new session's packets go? Returns the egress interface
  * for a forwarded (transit) session, 0 when the destination is this host
- * (or forwarding is off, so that it can only be). Asked once per new
- * session, never per packet. */
+ * (or forwarding is off, so that it can only be), SFW_ROUTE_NONE when the
+ * route discards it. Asked once per new session, never per packet. */
+#define SFW_ROUTE_NONE 0xffffffffu
+
 static __always_inline __u32 sfw_xdp_route(struct xdp_md *ctx, const struct sfw_pkt *p)
 {
 	struct bpf_fib_lookup fib = {};
@@ -33,8 +36,9 @@ static __always_inline __u32 sfw_xdp_route(struct xdp_md *ctx, const struct sfw_
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
 	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED || rc == BPF_FIB_LKUP_RET_FWD_DISABLED)
 		return 0;
-	/* no route (blackhole, unreachable): transit all the same; the
-	 * stack drops it, and the reply wing keeps the ingress interface */
+	if (rc == BPF_FIB_LKUP_RET_BLACKHOLE || rc == BPF_FIB_LKUP_RET_UNREACHABLE ||
+	    rc == BPF_FIB_LKUP_RET_PROHIBIT)
+		return SFW_ROUTE_NONE;
 	return fib.ifindex ? fib.ifindex : in_ifindex;
 }
 
@@ -62,10 +66,16 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 					  struct sfw_flow *f)
 {
 	__u32 out_ifindex = sfw_xdp_route(ctx, p);
-	__u32 gen = f->cfg->gen & 1;
+	__u32 gen = f->cfg->gen & 1, from = sfw_zone_of(f->ifindex, gen);
 	struct sfw_verdict v = {};
+	int screened;
 
-	sfw_policy_decide(&v, f->cfg, p, sfw_zone_of(f->ifindex, gen),
+	if (out_ifindex == SFW_ROUTE_NONE)
+		return SFW_CNT_ERR_NO_ROUTE;
+	screened = sfw_screen_check(ctx, p, from, gen, f->now);
+	if (screened)
+		return screened;
+	sfw_policy_decide(&v, f->cfg, p, from,
 			  out_ifindex ? sfw_zone_of(out_ifindex, gen) : SFW_ZONE_HOST);
 	if (v.outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
 		sfw_log_deny(f, &v, f->ifindex, out_ifindex ? out_ifindex : f->ifindex);
