@@ -2,6 +2,7 @@
  * flows ...: the same removal, reported in each command's Junos shape. */
 #include <string.h>
 #include "commands.h"
+#include "reap.h"
 
 static int clear_common(const struct sfw_cmdline *cl, enum sfw_clear_kind kind)
 {
@@ -20,7 +21,12 @@ static int clear_common(const struct sfw_cmdline *cl, enum sfw_clear_kind kind)
 		sfw_live_ctx_close(&lc);
 		return sfw_report(cl);
 	}
+	/* through the reaper, so the closes are logged ("CLI"); a datapath
+	 * loaded by an older sfw has no event ring: clear without logging */
+	if (sfw_reaper_open(&lc.flow.reaper))
+		lc.flow.reaper = NULL;
 	err = sfw_flow_clear(&lc.flow, &f, kind);
+	sfw_reaper_close(lc.flow.reaper);
 	sfw_live_ctx_close(&lc);
 	sfw_unlock();
 	if (err) {

@@ -6,6 +6,7 @@
 #include "commands_policy.h"
 #include "conf_cmd.h"
 #include "policy_compile.h"
+#include "reap.h"
 
 /* Commands that change the configuration take the same lock as attach and
  * detach: a commit must not interleave with another commit or with an
@@ -20,6 +21,9 @@ static void live_env(struct sfw_conf_env *env, const struct sfw_cmdline *cl)
 	 * applied when sfw is attached (sfw_conf_apply_active). */
 	if (fd >= 0)
 		env->apply = sfw_conf_apply;
+	/* re-evaluation logs its closes ("policy delete") through the reaper */
+	if (fd >= 0 && sfw_reaper_open(&env->reaper))
+		env->reaper = NULL;
 }
 
 static int with_lock(const struct sfw_cmdline *cl,
@@ -37,6 +41,7 @@ static int with_lock(const struct sfw_cmdline *cl,
 			"applies at the next attach\n");
 	if (env.sessions_fd >= 0)
 		close(env.sessions_fd);
+	sfw_reaper_close(env.reaper);
 	sfw_unlock();
 	return rc;
 }

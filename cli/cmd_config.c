@@ -1,6 +1,7 @@
 /* Run-time settings in the config map: set security flow ..., set security
  * policies default-policy ..., show security flow status|configuration. */
 #include "commands.h"
+#include "commands_events.h"
 
 static const char *const timeout_words[] = {
 #define SFW_X(name, secs, word) word,
@@ -8,7 +9,7 @@ static const char *const timeout_words[] = {
 #undef SFW_X
 };
 
-static void config_json(FILE *f, const struct sfw_config *cfg);
+static void config_json(FILE *f, const struct sfw_config *cfg, void (*extra)(struct sfw_json *));
 
 /* Read, change, write under the lock: two concurrent `set`s must not lose
  * each other's change. */
@@ -31,7 +32,7 @@ static int update_config(const struct sfw_cmdline *cl,
 	/* Junos's `set` prints nothing; a script asking for JSON gets the
 	 * settings now in force, as `show security flow status` prints them. */
 	if (cl->json)
-		config_json(cl->out, &cfg);
+		config_json(cl->out, &cfg, NULL);
 	return SFW_EXIT_OK;
 }
 
@@ -82,7 +83,7 @@ static void config_text(FILE *f, const struct sfw_config *cfg)
 	fprintf(f, "set security policies default-policy %s\n", policy_word(cfg));
 }
 
-static void config_json(FILE *f, const struct sfw_config *cfg)
+static void config_json(FILE *f, const struct sfw_config *cfg, void (*extra)(struct sfw_json *))
 {
 	struct sfw_json j;
 	struct sfw_obuf ob;
@@ -97,6 +98,8 @@ static void config_json(FILE *f, const struct sfw_config *cfg)
 	sfw_json_bool(&j, "syn-check", !(cfg->flags & SFW_CFG_F_NO_SYN_CHECK));
 	sfw_json_str(&j, "default-policy", policy_word(cfg));
 	sfw_json_close(&j, '}');
+	if (extra)
+		extra(&j);
 	sfw_json_close(&j, '}');
 }
 
@@ -107,8 +110,27 @@ int sfw_cmd_show_flow_config(const struct sfw_cmdline *cl)
 	if (sfw_config_read(&cfg))
 		return sfw_report(cl);
 	if (cl->json)
-		config_json(cl->out, &cfg);
+		config_json(cl->out, &cfg, NULL);
 	else
 		config_text(cl->out, &cfg);
+	return SFW_EXIT_OK;
+}
+
+/* show security flow status: the settings, then what `extra` adds (the
+ * session log's state, commands_events.h). */
+int sfw_show_flow_settings(const struct sfw_cmdline *cl, void (*extra_text)(FILE *),
+			   void (*extra_json)(struct sfw_json *))
+{
+	struct sfw_config cfg;
+
+	if (sfw_config_read(&cfg))
+		return sfw_report(cl);
+	if (cl->json) {
+		config_json(cl->out, &cfg, extra_json);
+		return SFW_EXIT_OK;
+	}
+	config_text(cl->out, &cfg);
+	if (extra_text)
+		extra_text(cl->out);
 	return SFW_EXIT_OK;
 }

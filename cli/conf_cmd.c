@@ -114,7 +114,7 @@ static int reevaluate(const struct sfw_conf_env *env, const struct sfw_conf *con
 		      const struct sfw_conf *old)
 {
 	struct sfw_reeval rv = { .conf = conf, .old = old, .ifname = env->ifname,
-				 .ifname_arg = env->ifname_arg };
+				 .ifname_arg = env->ifname_arg, .reaper = env->reaper };
 	int err = env->sessions_fd < 0 ? 0 : sfw_reevaluate(env->sessions_fd, &rv);
 
 	if (err) {

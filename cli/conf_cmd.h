@@ -17,6 +17,7 @@ struct sfw_conf_env {
 	sfw_conf_apply_fn apply;      /* NULL: store only (sfw not loaded) */
 	void *apply_ctx;
 	int sessions_fd;              /* for reevaluate; -1: none */
+	struct sfw_reaper *reaper;    /* reevaluate removes through it; NULL: plain */
 	sfw_reeval_ifname_fn ifname;  /* NULL: the system's names */
 	void *ifname_arg;
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include "flow.h"
+#include "events.h"
 #include "format.h"
 #include "session_walk.h"
 
@@ -206,6 +207,7 @@ int sfw_flow_clear(struct sfw_flow_ctx *ctx, const struct sfw_filter *f,
 	struct clear_state st = { .ctx = ctx, .f = f };
 	struct sfw_walk_ops ops = {
 		.visit = clear_visit, .deleted = clear_deleted, .arg = &st,
+		.reaper = ctx->reaper, .reason = SFW_CLOSE_CLEAR,
 	};
 	int err;
 

@@ -33,6 +33,12 @@ enum sfw_slot {
 	SFW_SLOT_FROM_ZONE,                     /* show security policies */
 	SFW_SLOT_TO_ZONE,
 	SFW_SLOT_GLOBAL,
+	SFW_SLOT_SYSLOG,                        /* sfw daemon */
+	SFW_SLOT_STDOUT,
+	SFW_SLOT_LOG_FILE,
+	SFW_SLOT_JSON_FILE,
+	SFW_SLOT_INTERVAL,
+	SFW_SLOT_REFRESH,                       /* show ... refresh N */
 	SFW_SLOT_TIMEOUT,                       /* + enum sfw_timeout_class */
 	SFW_SLOT_COUNT = SFW_SLOT_TIMEOUT + SFW_TO_COUNT,
 };

@@ -4,6 +4,7 @@
 #include "policy_match.h"
 #include "protocols.h"
 #include "reevaluate.h"
+#include "events.h"
 #include "session_view.h"
 #include "session_walk.h"
 
@@ -90,7 +91,8 @@ static void deleted(const struct sfw_session_key *key,
 
 int sfw_reevaluate(int fd, struct sfw_reeval *rv)
 {
-	struct sfw_walk_ops ops = { .visit = visit, .deleted = deleted, .arg = rv };
+	struct sfw_walk_ops ops = { .visit = visit, .deleted = deleted, .arg = rv,
+				    .reaper = rv->reaper, .reason = SFW_CLOSE_POLICY };
 
 	rv->cleared = 0;
 	return sfw_walk_sessions(fd, &ops);

@@ -20,6 +20,7 @@ struct sfw_reeval {
 					* a session's policy index meant */
 	sfw_reeval_ifname_fn ifname;   /* NULL: the system's names */
 	void *ifname_arg;
+	struct sfw_reaper *reaper;     /* NULL: plain deletes, no close logged */
 	__u64 cleared;                 /* out: sessions removed */
 };
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include "session_walk.h"
+#include "reap.h"
 
 #ifndef ENOTSUPP
 #define ENOTSUPP 524   /* kernel-internal "operation not supported" */
@@ -48,6 +49,34 @@ static void buf_free(struct walk_buf *b)
 static bool batch_unsupported(int err)
 {
 	return err == -EINVAL || err == -ENOTSUPP || err == -EOPNOTSUPP;
+}
+
+/* Remove the marked entries through the reaper, SFW_REAP_BATCH at a time:
+ * a session replaced since it was read (another id) stays, and `deleted`
+ * sees each session as it was when removed. */
+static int reap_marked(struct walk_buf *b, const struct sfw_walk_ops *ops)
+{
+	struct sfw_reap_entry ents[64];
+	__u32 i = 0, n, k;
+	int r;
+
+	while (i < b->ndel) {
+		n = b->ndel - i < 64 ? b->ndel - i : 64;
+		for (k = 0; k < n; k++) {
+			memset(&ents[k], 0, sizeof(ents[k]));
+			ents[k].key = b->keys[b->del[i + k]];
+			ents[k].id = b->vals[b->del[i + k]].id;
+		}
+		r = sfw_reaper_run(ops->reaper, ents, n, ops->reason, false);
+		if (r < 0)
+			return r;
+		for (k = 0; k < n && ops->deleted; k++)
+			if (ents[k].removed)
+				ops->deleted(&ents[k].key, &ents[k].sess, ops->arg);
+		i += n;
+	}
+	b->ndel = 0;
+	return 0;
 }
 
 /* Delete the marked entries. bpf_map_delete_batch stops at the first key
@@ -99,8 +128,13 @@ static int visit_batch(int fd, struct walk_buf *b, __u32 count,
 		else if (r == SFW_WALK_STOP)
 			stop = 1;
 	}
-	if (b->ndel)
+	if (b->ndel && ops->reaper) {
+		r = reap_marked(b, ops);
+		if (r < 0)
+			return r;
+	} else if (b->ndel) {
 		delete_marked(fd, b, ops);
+	}
 	return stop;
 }
 

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include "session.h"
 
+struct sfw_reaper;
+
 /* What the visit callback returns (or a negative errno to abort). */
 enum sfw_walk_verdict {
 	SFW_WALK_NEXT = 0,
@@ -21,6 +23,11 @@ struct sfw_walk_ops {
 	void (*deleted)(const struct sfw_session_key *key,
 			const struct sfw_session *sess, void *arg);
 	void *arg;
+	/* When set, removals go through the session reaper (loader/reap.h):
+	 * each session is re-checked by id in the kernel and its CLOSE event
+	 * logged with `reason`. NULL: plain map deletes. */
+	struct sfw_reaper *reaper;
+	__u32 reason;         /* enum sfw_close_reason */
 };
 
 /* Visit every session of the map `fd`. Each callback sees a private copy,

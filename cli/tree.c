@@ -2,6 +2,7 @@
  * here: the parser, `?` help and the bash completion all read this. */
 #include "commands.h"
 #include "commands_policy.h"
+#include "commands_events.h"
 #include "grammar.h"
 #include "iface_stats.h"
 
@@ -54,16 +55,20 @@ KEYWORD(v_summary, "summary", "Display output summary", SFW_SLOT_VIEW,
 KEYWORD(c_all, "all", "Clear all sessions", SFW_SLOT_ALL, 1, SFW_CLS_ALL,
 	SFW_CLS_FILTER | SFW_CLS_ALL);
 
+static const struct sfw_node o_refresh = {
+	.word = "refresh", .help = "Reprint every N seconds until interrupted",
+	.arg = SFW_ARG_UINT, .slot = SFW_SLOT_REFRESH,
+};
 static const struct sfw_node show_session = {
 	.word = "session", .help = "Show session information",
-	.flags = SFW_N_OPTIONS, .run = sfw_cmd_show_session,
+	.flags = SFW_N_OPTIONS, .run = sfw_cmd_show_session_refresh,
 	.kids = KIDS(&f_app, &v_brief, &f_dst, &f_dport, &v_extensive, &f_family,
-		     &f_iface, &f_policy, &f_proto, &f_id, &f_src, &f_sport,
+		     &f_iface, &f_policy, &f_proto, &o_refresh, &f_id, &f_src, &f_sport,
 		     &v_summary),
 };
 static const struct sfw_node show_flow_status = {
-	.word = "status", .help = "Show flow settings in force",
-	.run = sfw_cmd_show_flow_config,
+	.word = "status", .help = "Show flow settings and session log status",
+	.run = sfw_cmd_show_flow_status,
 };
 static const struct sfw_node show_flow_config = {
 	.word = "configuration", .help = "Show flow settings in force",
@@ -267,8 +272,51 @@ static const struct sfw_node rollback = {
 	.pos_help = "Rollback number 0..49 (default 1)", .run = sfw_cmd_rollback,
 };
 
+/* sfw daemon: session logs and ageing; sfw monitor: live session events. */
+static const struct sfw_node d_syslog = {
+	.word = "syslog", .help = "Log to the local syslog (RFC 5424 over /dev/log)",
+	.slot = SFW_SLOT_SYSLOG, .value = 1,
+};
+static const struct sfw_node d_stdout = {
+	.word = "stdout", .help = "Log lines to standard output (default without sinks)",
+	.slot = SFW_SLOT_STDOUT, .value = 1,
+};
+static const struct sfw_node d_file = {
+	.word = "file", .help = "Append log lines to this file", .arg = SFW_ARG_NAME,
+	.slot = SFW_SLOT_LOG_FILE,
+};
+static const struct sfw_node d_json = {
+	.word = "json-file", .help = "Append JSON lines to this file (- for stdout)",
+	.arg = SFW_ARG_NAME, .slot = SFW_SLOT_JSON_FILE,
+};
+static const struct sfw_node d_interval = {
+	.word = "sweep-interval", .help = "Milliseconds between sweeps (default 1000)",
+	.arg = SFW_ARG_UINT, .slot = SFW_SLOT_INTERVAL,
+};
+static const struct sfw_node daemon = {
+	.word = "daemon", .help = "Log session events and remove expired sessions (foreground)",
+	.flags = SFW_N_OPTIONS, .run = sfw_cmd_daemon,
+	.kids = KIDS(&d_file, &d_json, &d_stdout, &d_interval, &d_syslog),
+};
+static const struct sfw_node monitor_session = {
+	.word = "session", .help = "Stream session creates and closes until interrupted",
+	.flags = SFW_N_OPTIONS, .run = sfw_cmd_monitor_session,
+	.kids = KIDS(&f_app, &f_dst, &f_dport, &f_family, &f_iface, &f_policy, &f_proto,
+		     &f_id, &f_src, &f_sport),
+};
+static const struct sfw_node monitor_flow = {
+	.word = "flow", .help = "Monitor flow information", .kids = KIDS(&monitor_session),
+};
+static const struct sfw_node monitor_security = {
+	.word = "security", .help = "Monitor security information", .kids = KIDS(&monitor_flow),
+};
+static const struct sfw_node monitor = {
+	.word = "monitor", .help = "Watch events as they happen",
+	.kids = KIDS(&monitor_security),
+};
+
 const struct sfw_node sfw_root = {
 	.word = "sfw", .help = "sfw stateful firewall",
-	.kids = KIDS(&attach, &clear, &commit, &completion, &detach, &help, &reload,
-		     &rollback, &set, &show, &status),
+	.kids = KIDS(&attach, &clear, &commit, &completion, &daemon, &detach, &help,
+		     &monitor, &reload, &rollback, &set, &show, &status),
 };

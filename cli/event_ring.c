@@ -1,0 +1,84 @@
+/* See event_ring.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "event_ring.h"
+#include "loader.h"
+#include "maps.h"
+
+const char *sfw_run_dir(void)
+{
+	static char dir[300];
+	const char *env = getenv("SFW_RUN_DIR"), *root = sfw_pin_root(), *base;
+
+	if (env && *env)
+		return env;
+	if (!strcmp(root, SFW_PIN_ROOT))
+		return "/run/sfw";
+	base = strrchr(root, '/');
+	snprintf(dir, sizeof(dir), "/run/sfw-%s", base ? base + 1 : root);
+	return dir;
+}
+
+int sfw_ring_claim(const char *ring, const char *who)
+{
+	char path[400];
+	int fd;
+
+	if (mkdir(sfw_run_dir(), 0755) && errno != EEXIST)
+		return sfw_fail(errno, "cannot create %s: %s", sfw_run_dir(), strerror(errno));
+	snprintf(path, sizeof(path), "%s/%s.lock", sfw_run_dir(), ring);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		int err = errno;
+
+		close(fd);
+		return sfw_fail(err, err == EWOULDBLOCK
+				? "another %s is already reading its events (%s)"
+				: "cannot lock %s", err == EWOULDBLOCK ? who : path, path);
+	}
+	return fd;
+}
+
+int sfw_events_lost(enum sfw_ev_ring ring, __u64 *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 v[ncpu > 0 ? ncpu : 1];
+	__u32 key = ring;
+	int fd = sfw_open_map(SFW_STR(SFW_MAP_EV_LOST)), err = 0;
+
+	*out = 0;
+	if (fd < 0)
+		return fd;
+	if (bpf_map_lookup_elem(fd, &key, v))
+		err = sfw_fail(errno, "cannot read lost events: %s", strerror(errno));
+	for (int i = 0; !err && i < ncpu; i++)
+		*out += v[i];
+	close(fd);
+	return err;
+}
+
+int sfw_monitor_flag(bool on)
+{
+	struct sfw_config cfg;
+	int err = sfw_lock();
+
+	if (err)
+		return err;
+	err = sfw_config_read(&cfg);
+	if (!err) {
+		cfg.flags = on ? cfg.flags | SFW_CFG_F_MONITOR : cfg.flags & ~SFW_CFG_F_MONITOR;
+		err = sfw_config_write(&cfg);
+	}
+	sfw_unlock();
+	return err;
+}

@@ -1,0 +1,23 @@
+/* What the event consumers share: one consumer per ring (a ring buffer's
+ * read position is shared by every reader, so two would steal each
+ * other's events), the lost-event counters, and the monitor flag. */
+#ifndef SFW_CLI_EVENT_RING_H
+#define SFW_CLI_EVENT_RING_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "events.h"
+
+/* Runtime directory for locks: $SFW_RUN_DIR, else /run/sfw, or
+ * /run/sfw-<pin root's last name> beside a moved pin root. */
+const char *sfw_run_dir(void);
+/* Become the one consumer of a ring (SFW_STR(SFW_MAP_EVENTS) ...): returns
+ * the lock's fd (hold it while consuming) or a negative errno with a
+ * message naming who holds it. */
+int sfw_ring_claim(const char *ring, const char *who);
+/* Events a full ring refused, summed over CPUs. */
+int sfw_events_lost(enum sfw_ev_ring ring, __u64 *out);
+/* Set or clear SFW_CFG_F_MONITOR (events for every session). */
+int sfw_monitor_flag(bool on);
+
+#endif

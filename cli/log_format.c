@@ -1,0 +1,284 @@
+/* Junos RT_FLOW session logs: the field list of each message, then the two
+ * renderings (RFC 5424 structured data, JSON). Field names and order are
+ * Junos's; NAT, user and application-identification fields that Linux has
+ * no value for carry the values Junos logs when those features are off. */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "log_format.h"
+#include "policy.h"
+#include "values.h"
+
+#define SFW_SD_ID "junos@2636.1.1.1.2.129"
+#define MAX_FIELDS 40
+
+struct fields {
+	int n;
+	const char *key[MAX_FIELDS];
+	char val[MAX_FIELDS][80];
+	bool num[MAX_FIELDS];
+};
+
+static void add(struct fields *f, bool num, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void add(struct fields *f, bool num, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (f->n >= MAX_FIELDS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(f->val[f->n], sizeof(f->val[0]), fmt, ap);
+	va_end(ap);
+	f->key[f->n] = key;
+	f->num[f->n++] = num;
+}
+
+const char *sfw_close_reason_text(__u8 reason)
+{
+	static const char *const text[] = {
+#define SFW_X(id, t, w) t,
+		SFW_CLOSE_REASON_LIST(SFW_X)
+#undef SFW_X
+	};
+
+	return reason < SFW_CLOSE_COUNT ? text[reason] : "unset";
+}
+
+const char *sfw_close_reason_word(__u8 reason)
+{
+	static const char *const word[] = {
+#define SFW_X(id, t, w) w,
+		SFW_CLOSE_REASON_LIST(SFW_X)
+#undef SFW_X
+	};
+
+	return reason < SFW_CLOSE_COUNT ? word[reason] : "unset";
+}
+
+const char *sfw_log_msgid(const struct sfw_event *e)
+{
+	switch (e->type) {
+	case SFW_EV_CREATE: return "RT_FLOW_SESSION_CREATE";
+	case SFW_EV_CLOSE:  return "RT_FLOW_SESSION_CLOSE";
+	case SFW_EV_DENY:   return "RT_FLOW_SESSION_DENY";
+	default:            return "RT_FLOW_SESSION_UNKNOWN";
+	}
+}
+
+/* The opener's side of the key: the In wing's source. */
+struct ends {
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	__u16 sport, dport;
+};
+
+static void ends_of(const struct sfw_event *e, struct ends *x)
+{
+	const struct sfw_session_key *k = &e->key;
+	bool lo = e->sess.flags & SFW_SESS_F_OPENER_LO;
+
+	sfw_addr_str(k->family, lo ? &k->addr_lo : &k->addr_hi, x->src, sizeof(x->src));
+	sfw_addr_str(k->family, lo ? &k->addr_hi : &k->addr_lo, x->dst, sizeof(x->dst));
+	x->sport = ntohs(lo ? k->port_lo : k->port_hi);
+	x->dport = ntohs(lo ? k->port_hi : k->port_lo);
+}
+
+static void name_of(const struct sfw_log_env *env, __u32 kind, __u32 id, char *buf,
+		    size_t len, const char *none)
+{
+	if (!env->name || !env->name(kind, id, buf, len, env->arg))
+		snprintf(buf, len, "%s", none);
+}
+
+static void ifname_of(const struct sfw_log_env *env, __u32 ifindex, char *buf)
+{
+	char tmp[64];
+	const char *n = env->ifname ? env->ifname(ifindex, tmp, env->arg) : NULL;
+
+	if (n)
+		snprintf(buf, 64, "%s", n);
+	else
+		snprintf(buf, 64, "%u", ifindex);
+}
+
+/* Zones: a forwarded session goes from its arrival interface's zone to its
+ * egress interface's; traffic to the host ends in junos-host, and what the
+ * host opens starts there. A DENY's wings are arrival and route. */
+static void zones_of(const struct sfw_event *e, const struct sfw_log_env *env,
+		     char *from, char *to)
+{
+	const struct sfw_session *s = &e->sess;
+	__u32 in = s->wing[SFW_WING_IN].ifindex, out = s->wing[SFW_WING_OUT].ifindex;
+	bool transit = e->type == SFW_EV_DENY ? out && out != in
+					      : (s->flags & SFW_SESS_F_TRANSIT);
+
+	if (!env->zone || !env->zone(in, from, 64, env->arg))
+		snprintf(from, 64, "Null");
+	if (!transit || !env->zone || !env->zone(out, to, 64, env->arg))
+		snprintf(to, 64, transit ? "Null" : "junos-host");
+	if (s->flags & SFW_SESS_F_LOCAL) {
+		snprintf(to, 64, "%s", from);
+		snprintf(from, 64, "junos-host");
+	}
+}
+
+static void add_tuple(struct fields *f, const struct ends *x, const char *app, bool nat)
+{
+	add(f, false, "source-address", "%s", x->src);
+	add(f, true, "source-port", "%u", x->sport);
+	add(f, false, "destination-address", "%s", x->dst);
+	add(f, true, "destination-port", "%u", x->dport);
+	add(f, true, "connection-tag", "0");
+	add(f, false, "service-name", "%s", app);
+	if (!nat)
+		return;
+	/* no NAT: the translated tuple is the original */
+	add(f, false, "nat-source-address", "%s", x->src);
+	add(f, true, "nat-source-port", "%u", x->sport);
+	add(f, false, "nat-destination-address", "%s", x->dst);
+	add(f, true, "nat-destination-port", "%u", x->dport);
+	add(f, true, "nat-connection-tag", "0");
+	add(f, false, "src-nat-rule-type", "N/A");
+	add(f, false, "src-nat-rule-name", "N/A");
+	add(f, false, "dst-nat-rule-type", "N/A");
+	add(f, false, "dst-nat-rule-name", "N/A");
+}
+
+static void add_counts(struct fields *f, const struct sfw_event *e)
+{
+	const struct sfw_wing *w = e->sess.wing;
+	__u64 end = e->time_ns > e->sess.created_ns ? e->time_ns : e->sess.created_ns;
+
+	add(f, true, "packets-from-client", "%llu", (unsigned long long)w[SFW_WING_IN].packets);
+	add(f, true, "bytes-from-client", "%llu", (unsigned long long)w[SFW_WING_IN].bytes);
+	add(f, true, "packets-from-server", "%llu", (unsigned long long)w[SFW_WING_OUT].packets);
+	add(f, true, "bytes-from-server", "%llu", (unsigned long long)w[SFW_WING_OUT].bytes);
+	add(f, true, "elapsed-time", "%llu",
+	    (unsigned long long)((end - e->sess.created_ns) / 1000000000ull));
+}
+
+/* Every field of the event's message, in Junos order. */
+static void build(struct fields *f, const struct sfw_event *e, const struct sfw_log_env *env)
+{
+	const struct sfw_session *s = &e->sess;
+	char app[64], policy[64], from[64], to[64], ifname[64];
+	struct ends x;
+
+	ends_of(e, &x);
+	if (s->app_id)
+		name_of(env, SFW_NAME_APP, s->app_id, app, sizeof(app), "None");
+	else
+		snprintf(app, sizeof(app), "None");
+	name_of(env, SFW_NAME_POLICY, s->policy_id, policy, sizeof(policy), "N/A");
+	zones_of(e, env, from, to);
+	ifname_of(env, s->wing[SFW_WING_IN].ifindex, ifname);
+	f->n = 0;
+	if (e->type == SFW_EV_CLOSE)
+		add(f, false, "reason", "%s", sfw_close_reason_text(e->reason));
+	add_tuple(f, &x, app, e->type != SFW_EV_DENY);
+	add(f, true, "protocol-id", "%u", e->key.proto);
+	if (e->type == SFW_EV_DENY)
+		add(f, true, "icmp-type", "0");
+	add(f, false, "policy-name", "%s", policy);
+	add(f, false, "source-zone-name", "%s", from);
+	add(f, false, "destination-zone-name", "%s", to);
+	add(f, true, "session-id-32", "%llu", (unsigned long long)(s->id & 0xffffffffu));
+	add(f, true, "session-id", "%llu", (unsigned long long)s->id);
+	if (e->type == SFW_EV_CLOSE)
+		add_counts(f, e);
+	add(f, false, "username", "N/A");
+	add(f, false, "roles", "N/A");
+	add(f, false, "packet-incoming-interface", "%s", ifname);
+	add(f, false, "application", "UNKNOWN");
+	add(f, false, "nested-application", "UNKNOWN");
+	add(f, false, "encrypted", "UNKNOWN");
+	if (e->type == SFW_EV_DENY)
+		add(f, false, "reason", "policy deny");
+}
+
+/* RFC 3339 with milliseconds and the local offset, as Junos stamps. */
+static void timestamp(char *buf, size_t len, const struct sfw_event *e,
+		      const struct sfw_log_env *env)
+{
+	__s64 ns = (__s64)e->time_ns + env->realtime_offset_ns;
+	time_t secs = (time_t)(ns / 1000000000);
+	struct tm tm;
+	char zone[8];
+
+	localtime_r(&secs, &tm);
+	strftime(zone, sizeof(zone), "%z", &tm);   /* +hhmm -> +hh:mm */
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%.3s:%.2s", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (int)(ns / 1000000 % 1000), zone, zone + 3);
+}
+
+/* Appends s with the characters a quoted value may not hold escaped. */
+static size_t put_escaped(char *buf, size_t len, size_t at, const char *s, const char *esc)
+{
+	for (; *s; s++) {
+		if (strchr(esc, *s) && at + 1 < len)
+			buf[at++] = '\\';
+		if (at + 1 < len)
+			buf[at++] = *s;
+	}
+	buf[at < len ? at : len - 1] = '\0';
+	return at;
+}
+
+static size_t put(char *buf, size_t len, size_t at, const char *s)
+{
+	int n = snprintf(buf + (at < len ? at : len - 1), at < len ? len - at : 1, "%s", s);
+
+	return at + (n > 0 ? (size_t)n : 0);
+}
+
+int sfw_log_syslog(char *buf, size_t len, const struct sfw_event *e,
+		   const struct sfw_log_env *env)
+{
+	struct fields f;
+	char ts[48];
+	size_t at = 0;
+
+	build(&f, e, env);
+	timestamp(ts, sizeof(ts), e, env);
+	at = (size_t)snprintf(buf, len, "<14>1 %s %s RT_FLOW - %s [" SFW_SD_ID, ts,
+			      env->hostname && *env->hostname ? env->hostname : "-",
+			      sfw_log_msgid(e));
+	for (int i = 0; i < f.n; i++) {
+		at = put(buf, len, at, " ");
+		at = put(buf, len, at, f.key[i]);
+		at = put(buf, len, at, "=\"");
+		at = put_escaped(buf, len, at, f.val[i], "\"\\]");
+		at = put(buf, len, at, "\"");
+	}
+	at = put(buf, len, at, e->type == SFW_EV_CREATE ? "] session created"
+			   : e->type == SFW_EV_CLOSE ? "] session closed " : "] session denied");
+	if (e->type == SFW_EV_CLOSE)
+		at = put(buf, len, at, sfw_close_reason_text(e->reason));
+	return (int)(at < len ? at : len - 1);
+}
+
+int sfw_log_json(char *buf, size_t len, const struct sfw_event *e,
+		 const struct sfw_log_env *env)
+{
+	struct fields f;
+	char ts[48];
+	size_t at;
+
+	build(&f, e, env);
+	timestamp(ts, sizeof(ts), e, env);
+	at = (size_t)snprintf(buf, len, "{\"timestamp\":\"%s\",\"event\":\"%s\"", ts,
+			      sfw_log_msgid(e));
+	for (int i = 0; i < f.n; i++) {
+		at = put(buf, len, at, ",\"");
+		at = put(buf, len, at, f.key[i]);
+		at = put(buf, len, at, f.num[i] ? "\":" : "\":\"");
+		at = put_escaped(buf, len, at, f.val[i], "\"\\");
+		if (!f.num[i])
+			at = put(buf, len, at, "\"");
+	}
+	at = put(buf, len, at, "}");
+	return (int)(at < len ? at : len - 1);
+}

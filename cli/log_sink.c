@@ -1,0 +1,169 @@
+/* Log sinks and the live naming environment; see log_sink.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <bpf/bpf.h>
+#include "loader.h"
+#include "log_sink.h"
+#include "maps.h"
+#include "policy.h"
+#include "policy_compile.h"
+
+static int open_syslog(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return sfw_fail(errno, "cannot create a socket: %s", strerror(errno));
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		int err = errno;
+
+		close(fd);
+		return sfw_fail(err, "cannot reach syslog at %s: %s", path, strerror(err));
+	}
+	return fd;
+}
+
+static FILE *open_append(const char *path)
+{
+	FILE *f = fopen(path, "ae");
+
+	if (!f)
+		sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
+	return f;
+}
+
+int sfw_sinks_open(struct sfw_log_sinks *s, const struct sfw_log_opts *o)
+{
+	memset(s, 0, sizeof(*s));
+	s->syslog_fd = -1;
+	s->stdout_text = o->stdout_text;
+	if (o->syslog) {
+		s->syslog_fd = open_syslog(o->syslog_path ? o->syslog_path : "/dev/log");
+		if (s->syslog_fd < 0)
+			return s->syslog_fd;
+	}
+	if (o->file && !(s->file = open_append(o->file)))
+		goto fail;
+	if (o->json_file && !strcmp(o->json_file, "-")) {
+		s->json = stdout;
+		s->json_is_stdout = true;
+	} else if (o->json_file && !(s->json = open_append(o->json_file))) {
+		goto fail;
+	}
+	return 0;
+fail:
+	sfw_sinks_close(s);
+	return -EIO;
+}
+
+static void put_line(struct sfw_log_sinks *s, FILE *f, const char *line)
+{
+	if (fputs(line, f) < 0 || fputc('\n', f) < 0)
+		s->failed++;
+}
+
+void sfw_sinks_write(struct sfw_log_sinks *s, const struct sfw_event *e,
+		     const struct sfw_log_env *env)
+{
+	char line[4096];
+	int n = sfw_log_syslog(line, sizeof(line), e, env);
+
+	/* MSG_DONTWAIT: a syslog daemon that stops reading loses lines,
+	 * it never stops us */
+	if (s->syslog_fd >= 0 && send(s->syslog_fd, line, (size_t)n, MSG_DONTWAIT) < 0)
+		s->failed++;
+	if (s->file)
+		put_line(s, s->file, line);
+	if (s->stdout_text)
+		put_line(s, stdout, line);
+	if (s->json) {
+		sfw_log_json(line, sizeof(line), e, env);
+		put_line(s, s->json, line);
+	}
+	s->written++;
+}
+
+void sfw_sinks_flush(struct sfw_log_sinks *s)
+{
+	if (s->file)
+		fflush(s->file);
+	if (s->json)
+		fflush(s->json);
+	if (s->stdout_text)
+		fflush(stdout);
+}
+
+void sfw_sinks_close(struct sfw_log_sinks *s)
+{
+	if (s->syslog_fd >= 0)
+		close(s->syslog_fd);
+	if (s->file)
+		fclose(s->file);
+	if (s->json && !s->json_is_stdout)
+		fclose(s->json);
+	else if (s->json)
+		fflush(s->json);
+	memset(s, 0, sizeof(*s));
+	s->syslog_fd = -1;
+}
+
+static const char *live_ifname(__u32 ifindex, char *buf, void *arg)
+{
+	return ifindex ? if_indextoname(ifindex, buf) : NULL;
+}
+
+static bool live_name(__u32 kind, __u32 id, char *buf, size_t len, void *arg)
+{
+	return sfw_name_lookup(kind, id, buf, len);
+}
+
+/* The zone of an interface in the generation now in force. */
+static bool live_zone(__u32 ifindex, char *buf, size_t len, void *arg)
+{
+	static int fd = -1;
+	struct sfw_config cfg;
+	struct sfw_zone_key k = { .ifindex = ifindex };
+	__u32 zone;
+
+	if (fd < 0)
+		fd = sfw_open_map(SFW_STR(SFW_MAP_ZONES));
+	if (fd < 0 || sfw_config_read(&cfg))
+		return false;
+	k.gen = cfg.gen & 1;
+	if (bpf_map_lookup_elem(fd, &k, &zone))
+		return false;
+	return sfw_name_lookup(SFW_NAME_ZONE, zone, buf, len);
+}
+
+void sfw_log_env_clock(struct sfw_log_env *env)
+{
+	struct timespec rt, mono;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	env->realtime_offset_ns = ((__s64)rt.tv_sec - mono.tv_sec) * 1000000000ll +
+				  ((__s64)rt.tv_nsec - mono.tv_nsec);
+}
+
+void sfw_log_env_live(struct sfw_log_env *env)
+{
+	static char host[256];
+
+	memset(env, 0, sizeof(*env));
+	if (gethostname(host, sizeof(host) - 1))
+		snprintf(host, sizeof(host), "-");
+	env->hostname = host;
+	env->ifname = live_ifname;
+	env->name = live_name;
+	env->zone = live_zone;
+	sfw_log_env_clock(env);
+}

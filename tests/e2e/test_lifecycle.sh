@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Session lifecycle end to end: `sfw daemon` logs the creates and closes
+# that policies ask for (JSON lines read back here) and sweeps expired
+# sessions. A TCP connection's whole life gives one CREATE and one CLOSE
+# (TCP FIN) with the counts `show` had; a RST closes for TCP RST; an idle
+# UDP flow closes for idle Timeout; a denied SYN gives a DENY; clear gives
+# CLI; `sfw monitor` streams matching events; a flood while the daemon is
+# stopped shows lost events and stalls nothing. Timeouts shortened.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source tests/e2e/lib.sh
+export SFW_RUN_DIR=/tmp/sfw-run-${NS_PREFIX}
+LOG=/tmp/sfw-lifecycle-${NS_PREFIX}.json
+CONF=/tmp/sfw-lifecycle-${NS_PREFIX}.conf
+cleanup() { topology_down; rm -rf "$LOG" "$CONF" "$LOG.mon" "$SFW_RUN_DIR"; }
+trap cleanup EXIT
+py() { /usr/bin/python3 tests/e2e/lifecycle.py "$@"; }
+events() { py events "$LOG" "$@"; }
+# wait_for SECONDS KEY=VAL...: until such an event is logged
+wait_for() {
+	local t=$(( $1 * 10 )); shift
+	while [ $t -gt 0 ]; do
+		[ -n "$(events "$@")" ] && return 0
+		sleep 0.1; t=$((t - 1))
+	done
+	fail "no event $* in $(cat "$LOG")"
+}
+
+topology_up
+sfw attach veth0 veth1 >/dev/null || fail "attach"
+cat >"$CONF" <<'CONF'
+set security zones security-zone trust interfaces veth0
+set security zones security-zone untrust interfaces veth1
+set applications application web-8080 protocol tcp destination-port 8080
+set applications application udp-5353 protocol udp destination-port 5353
+set applications application long-udp protocol udp destination-port 5354 inactivity-timeout 600
+set applications application flood protocol udp destination-port 6000
+set security policies from-zone trust to-zone untrust policy web match source-address any destination-address any application [ web-8080 udp-5353 long-udp ]
+set security policies from-zone trust to-zone untrust policy web then permit
+set security policies from-zone trust to-zone untrust policy web then log session-init session-close
+set security policies from-zone trust to-zone untrust policy no-ssh match source-address any destination-address any application junos-ssh
+set security policies from-zone trust to-zone untrust policy no-ssh then deny
+set security policies from-zone trust to-zone untrust policy no-ssh then log session-init
+set security policies from-zone trust to-zone untrust policy flood match source-address any destination-address any application flood
+set security policies from-zone trust to-zone untrust policy flood then permit
+set security policies from-zone trust to-zone untrust policy flood then log session-init
+set security policies default-policy permit-all
+CONF
+sfw commit "$CONF" >/dev/null || fail "commit"
+sfw set security flow udp-timeout 2 time-wait-state-timeout 2 tcp-rst-timeout 1 >/dev/null ||
+	fail "set timeouts"
+bg_in_ns "$FW_NS" "$SFW" daemon json-file "$LOG" sweep-interval 200
+DAEMON=${BG_PIDS[-1]}
+bg_in_ns "$SRV_NS" /usr/bin/python3 tests/e2e/lifecycle.py tcp-serve 8080
+bg_in_ns "$SRV_NS" /usr/bin/python3 tests/e2e/udp.py serve 5353 5354
+sleep 0.5
+
+# TCP, whole life: counts as `show` saw them just before the sweep
+cli /usr/bin/python3 tests/e2e/lifecycle.py tcp-close 203.0.113.2 8080 || fail "TCP through sfw"
+sleep 0.2
+counts=$(sfw show security flow session destination-port 8080 --json | py wings) ||
+	fail "no session to snapshot"
+read -r in_p in_b out_p out_b <<<"$counts"
+wait_for 6 event=RT_FLOW_SESSION_CLOSE destination-port=8080
+expect_eq "$(events event=RT_FLOW_SESSION_CREATE destination-port=8080 | wc -l)" 1 "TCP creates"
+expect_eq "$(events event=RT_FLOW_SESSION_CLOSE destination-port=8080 | wc -l)" 1 "TCP closes"
+close=$(events event=RT_FLOW_SESSION_CLOSE destination-port=8080)
+[[ $close == *'"reason":"TCP FIN"'* ]] || fail "TCP close reason: $close"
+[[ $close == *"\"packets-from-client\":$in_p,\"bytes-from-client\":$in_b,"* ]] ||
+	fail "client counts $in_p/$in_b: $close"
+[[ $close == *"\"packets-from-server\":$out_p,\"bytes-from-server\":$out_b,"* ]] ||
+	fail "server counts $out_p/$out_b: $close"
+[[ $close == *'"policy-name":"web"'*'"source-zone-name":"trust","destination-zone-name":"untrust"'* ]] ||
+	fail "policy and zones: $close"
+[ -z "$(sfw show security flow session destination-port 8080 | grep 'Session ID')" ] ||
+	fail "the sweeper left the closed session"
+
+# RST
+cli /usr/bin/python3 tests/e2e/lifecycle.py tcp-reset 203.0.113.2 8080 || fail "TCP reset"
+wait_for 5 event=RT_FLOW_SESSION_CLOSE destination-port=8080 reason="TCP RST"
+
+# idle UDP, shortened timeout
+cli /usr/bin/python3 tests/e2e/udp.py send 40001 203.0.113.2 5353 || fail "UDP through sfw"
+wait_for 6 event=RT_FLOW_SESSION_CLOSE destination-port=5353 reason="idle Timeout"
+[[ $(events event=RT_FLOW_SESSION_CLOSE destination-port=5353) == *'"packets-from-server":1,'* ]] ||
+	fail "UDP reply count: $(events destination-port=5353)"
+
+# a denied SYN
+cli nc -z -w 1 203.0.113.2 22 && fail "ssh was let through"
+wait_for 3 event=RT_FLOW_SESSION_DENY destination-port=22 policy-name=no-ssh
+
+# cleared by command (the application's 600 s keeps it from ageing first)
+cli /usr/bin/python3 tests/e2e/udp.py send 40002 203.0.113.2 5354 || fail "UDP 5354"
+wait_for 3 event=RT_FLOW_SESSION_CREATE destination-port=5354
+out=$(sfw clear security flow session destination-port 5354)
+expect_eq "$out" "1 active sessions cleared" "clear"
+wait_for 3 event=RT_FLOW_SESSION_CLOSE destination-port=5354 reason=CLI
+
+# the monitor sees matching events, logged or not (5355: no log policy)
+# (nsenter execs sfw: $! is the monitor itself, and Ctrl-C is SIGINT)
+nsenter --net="/run/netns/$FW_NS" "$SFW" monitor security flow session destination-port 5355 \
+	--json >"$LOG.mon" 2>&1 &
+MON=$!
+BG_PIDS+=($MON)
+sleep 0.5
+cli /usr/bin/python3 tests/e2e/udp.py send 40003 203.0.113.2 5355
+cli /usr/bin/python3 tests/e2e/udp.py send 40004 203.0.113.2 5353
+sleep 0.5
+kill -INT $MON; wait $MON 2>/dev/null
+grep -q '"event":"RT_FLOW_SESSION_CREATE".*"destination-port":5355' "$LOG.mon" ||
+	fail "monitor missed the 5355 create: $(cat "$LOG.mon")"
+grep -q '"destination-port":5353' "$LOG.mon" && fail "monitor ignored its filter"
+[ -z "$(events destination-port=5355)" ] || fail "a monitor-only event reached the log"
+sfw show security flow status | grep -q '^Monitor events lost: 0$' || fail "monitor lost events"
+
+# a flood while the daemon is stopped: lost events counted, no stall
+kill -STOP "$DAEMON"
+cli /usr/bin/python3 tests/e2e/lifecycle.py flood 203.0.113.2 6000 30000 || fail "flood"
+cli ping -c 3 -i 0.2 -W 1 -q 203.0.113.2 >/dev/null || fail "traffic stalled after the flood"
+lost=$(sfw show security flow status | sed -n 's/^Session log events lost: //p')
+[ "${lost:-0}" -gt 0 ] || fail "no lost events after a flood: $(sfw show security flow status)"
+kill -CONT "$DAEMON"
+created=$(sfw show security flow session destination-port 6000 summary | sed -n 's/^Total sessions: //p')
+expect_eq "$created" 30000 "flood sessions all created"
+wait_for 10 event=RT_FLOW_SESSION_CREATE source-port=20000 destination-port=6000
+sfw show security flow status --json | grep -q '"events-lost"' || fail "status JSON"
+
+# SIGTERM: a clean stop, and no session lost
+before=$(sfw show security flow session summary | sed -n 's/^Sessions-in-use: //p')
+kill -TERM "$DAEMON"
+wait "$DAEMON" 2>/dev/null
+kill -0 "$DAEMON" 2>/dev/null && fail "daemon ignored SIGTERM"
+after=$(sfw show security flow session summary | sed -n 's/^Sessions-in-use: //p')
+expect_eq "$after" "$before" "sessions across a daemon stop"
+echo "lifecycle: ok"
