@@ -141,14 +141,12 @@ int sfw_cmd_monitor_session(const struct sfw_cmdline *cl)
 
 /* Junos's `| refresh N`: the listing again every N seconds under a
  * "---(refreshed at <time>)---" header, until interrupted. */
-int sfw_cmd_show_session_refresh(const struct sfw_cmdline *cl)
+int sfw_show_session_refresh(const struct sfw_cmdline *cl)
 {
 	const struct sfw_value *rv = &cl->v[SFW_SLOT_REFRESH];
 	char when[64];
 	int r = SFW_EXIT_OK;
 
-	if (!rv->set)
-		return sfw_cmd_show_session(cl);
 	catch_signals();
 	while (!interrupted && r == SFW_EXIT_OK) {
 		time_t t = time(NULL);
@@ -157,7 +155,7 @@ int sfw_cmd_show_session_refresh(const struct sfw_cmdline *cl)
 		localtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %Z", &tm);
 		fprintf(cl->out, "---(refreshed at %s)---\n", when);
-		r = sfw_cmd_show_session(cl);
+		r = sfw_show_session_once(cl);
 		fflush(cl->out);
 		for (__u64 s = 0; s < (rv->num ? rv->num : 1) && !interrupted; s++)
 			sleep(1);

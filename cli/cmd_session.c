@@ -1,6 +1,7 @@
 /* show security flow session [filters] [brief|extensive|summary] */
 #include <string.h>
 #include "commands.h"
+#include "commands_events.h"
 
 static enum sfw_view_kind chosen_view(const struct sfw_cmdline *cl)
 {
@@ -10,7 +11,14 @@ static enum sfw_view_kind chosen_view(const struct sfw_cmdline *cl)
 	return cl->v[SFW_SLOT_ID].set ? SFW_VIEW_EXTENSIVE : SFW_VIEW_BRIEF;
 }
 
+/* `refresh N` reprints the listing (cmd_monitor.c). */
 int sfw_cmd_show_session(const struct sfw_cmdline *cl)
+{
+	return cl->v[SFW_SLOT_REFRESH].set ? sfw_show_session_refresh(cl)
+					   : sfw_show_session_once(cl);
+}
+
+int sfw_show_session_once(const struct sfw_cmdline *cl)
 {
 	struct sfw_live_ctx lc;
 	struct sfw_filter f;

@@ -10,8 +10,9 @@
 int sfw_cmd_daemon(const struct sfw_cmdline *cl);
 int sfw_cmd_monitor_session(const struct sfw_cmdline *cl);
 int sfw_cmd_show_flow_status(const struct sfw_cmdline *cl);
-/* show security flow session ... [refresh N] */
-int sfw_cmd_show_session_refresh(const struct sfw_cmdline *cl);
+/* show security flow session ...: once, or every `refresh N` seconds */
+int sfw_show_session_once(const struct sfw_cmdline *cl);
+int sfw_show_session_refresh(const struct sfw_cmdline *cl);
 
 /* The flow settings (cmd_config.c) followed by extra lines/keys. */
 int sfw_show_flow_settings(const struct sfw_cmdline *cl, void (*extra_text)(FILE *),

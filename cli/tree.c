@@ -61,7 +61,7 @@ static const struct sfw_node o_refresh = {
 };
 static const struct sfw_node show_session = {
 	.word = "session", .help = "Show session information",
-	.flags = SFW_N_OPTIONS, .run = sfw_cmd_show_session_refresh,
+	.flags = SFW_N_OPTIONS, .run = sfw_cmd_show_session,
 	.kids = KIDS(&f_app, &v_brief, &f_dst, &f_dport, &v_extensive, &f_family,
 		     &f_iface, &f_policy, &f_proto, &o_refresh, &f_id, &f_src, &f_sport,
 		     &v_summary),

@@ -165,7 +165,8 @@ Test(grammar, unknown_filter)
 	fails("sh sec fl sess colour red",
 	      "sfw: unknown word 'colour' after 'show security flow session'; expected one of: "
 	      "application, brief, destination-prefix, destination-port, extensive, family, "
-	      "interface, policy, protocol, session-identifier, source-prefix, source-port, summary");
+	      "interface, policy, protocol, refresh, session-identifier, source-prefix, source-port, "
+	      "summary");
 }
 
 Test(grammar, unknown_filter_lists_only_what_is_left)
@@ -173,7 +174,7 @@ Test(grammar, unknown_filter_lists_only_what_is_left)
 	fails("sh sec fl sess extensive prot tcp nope",
 	      "sfw: unknown word 'nope' after 'show security flow session'; expected one of: "
 	      "application, destination-prefix, destination-port, family, interface, policy, "
-	      "session-identifier, source-prefix, source-port");
+	      "refresh, session-identifier, source-prefix, source-port");
 }
 
 Test(grammar, ambiguous_words)
@@ -191,10 +192,11 @@ Test(grammar, ambiguous_words)
 Test(grammar, unknown_and_incomplete_commands)
 {
 	fails("frobnicate", "sfw: unknown word 'frobnicate'; expected one of: attach, clear, "
-	      "commit, completion, detach, help, reload, rollback, set, show, status");
+	      "commit, completion, daemon, detach, help, monitor, reload, rollback, set, show, "
+	      "status");
 	uf_parse_free(&p);
 	fails("", "sfw: missing command; expected one of: attach, clear, commit, completion, "
-	      "detach, help, reload, rollback, set, show, status");
+	      "daemon, detach, help, monitor, reload, rollback, set, show, status");
 	uf_parse_free(&p);
 	fails("show security", "sfw: incomplete command 'show security'; expected one of: "
 	      "flow, policies, zones");
