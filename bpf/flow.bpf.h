@@ -65,9 +65,14 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 	/* an expired session is as good as absent: the packet must qualify
 	 * to open a new one, and creation overwrites the old entry */
 	if (s && !sfw_expired(s, f->now)) {
+		int t = SFW_TCP_OK;
+
 		dir = f->src_lo == !!(s->flags & SFW_SESS_F_OPENER_LO) ? SFW_WING_IN : SFW_WING_OUT;
-		if (p->proto != SFW_IPPROTO_TCP ||
-		    sfw_tcp_track(s, dir, p, f->cfg) == SFW_TCP_OK) {
+		if (p->proto == SFW_IPPROTO_TCP)
+			t = sfw_tcp_track(s, dir, p, f->cfg);
+		if (t == SFW_TCP_OUT_OF_WINDOW)
+			return SFW_CNT_ERR_TCP_SEQ_WINDOW;
+		if (t == SFW_TCP_OK) {
 			sfw_wing_account(s, dir, f->ifindex, f->pkts, f->bytes, f->now);
 			f->sess_flags = s->flags;
 			return SFW_CNT_SFW_PERMITTED_PKTS;

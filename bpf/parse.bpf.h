@@ -46,7 +46,8 @@ struct sfw_pkt {
 	__u32 ack;
 	__u32 payload_len;    /* TCP payload bytes */
 	__u16 window;
-	__u16 pad2;
+	__u8 wscale;          /* SYN: the window scale option, 0xf when absent */
+	__u8 pad2;
 	__u32 frame_len;      /* the whole frame as handed to the program */
 };
 

@@ -3,6 +3,39 @@
 #ifndef SFW_PARSE_L4_BPF_H
 #define SFW_PARSE_L4_BPF_H
 
+/* The window scale option of a SYN (RFC 7323), 0xf when absent: what
+ * the sequence window check needs to read later windows. Options are
+ * walked a bounded number of steps; a SYN carries five or six. */
+#define SFW_TCP_OPT_STEPS 10
+static __always_inline __u8 sfw_tcp_wscale(void *data, void *end, __u32 off, __u32 opt_end)
+{
+#pragma unroll
+	for (int i = 0; i < SFW_TCP_OPT_STEPS; i++) {
+		__u8 *o = data + (off & 0x3fff);   /* bounded below MAX_PACKET_OFF */
+
+		if (off + 1 > opt_end || (void *)(o + 1) > end || o[0] == 0)
+			break;
+		if (o[0] == 1) {   /* NOP */
+			off++;
+			continue;
+		}
+		if (off + 2 > opt_end || (void *)(o + 3) > end || o[1] < 2)
+			break;
+		if (o[0] == 3 && o[1] == 3 && off + 3 <= opt_end)
+			return o[2] > 14 ? 14 : o[2];
+		off += o[1];
+	}
+	return 0xf;
+}
+
+static __always_inline void sfw_tcp_syn_options(void *data, void *end, struct sfw_pkt *p)
+{
+	__u32 opt = p->l4_off + 20, opt_end = p->l3_off + p->hdr_len;
+
+	if (p->proto == SFW_IPPROTO_TCP && (p->tcp_flags & SFW_TCP_SYN) && opt_end > opt)
+		p->wscale = sfw_tcp_wscale(data, end, opt, opt_end);
+}
+
 static __always_inline int sfw_parse_tcp(void *data, void *end, struct sfw_pkt *p)
 {
 	struct tcphdr *th = data + p->l4_off;
@@ -21,6 +54,9 @@ static __always_inline int sfw_parse_tcp(void *data, void *end, struct sfw_pkt *
 	p->window = bpf_ntohs(th->window);
 	p->hdr_len = p->l4_off - p->l3_off + doff;
 	p->payload_len = l3_end - (p->l4_off + doff);
+	/* the SYN's options are read later (sfw_tcp_syn_options), inside the
+	 * flow functions the verifier checks once, not once per parse path */
+	p->wscale = 0xf;
 	return SFW_PARSE_OK;
 }
 

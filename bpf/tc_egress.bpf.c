@@ -76,6 +76,7 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		return SFW_TC_ACT_OK;
 	data = (void *)(long)skb->data;
 	end = (void *)(long)skb->data_end;
+	sfw_tcp_syn_options(data, end, p);
 	sfw_wire_size(skb, p, &f);
 	if (sfw_is_attached(in_ifindex)) {
 		/* forwarded: decided and counted at the ingress interface */

@@ -10,6 +10,7 @@
 enum sfw_tcp_verdict {
 	SFW_TCP_OK,
 	SFW_TCP_RESTART,   /* a new SYN on a finished connection: start over */
+	SFW_TCP_OUT_OF_WINDOW,
 };
 
 static __always_inline __u32 sfw_tcp_timeout_class(__u8 state)
@@ -81,6 +82,56 @@ static __always_inline __u8 sfw_tcp_next(__u8 st, __u32 dir, const struct sfw_pk
 	}
 }
 
+/* The sender's advertised window in bytes: scaled once both SYNs
+ * offered scaling, never in a SYN itself (RFC 7323). */
+static __always_inline __u32 sfw_tcp_win(const struct sfw_wing *w, const struct sfw_wing *peer,
+					 const struct sfw_pkt *p)
+{
+	__u32 win = p->window;
+
+	if (!(p->tcp_flags & SFW_TCP_SYN) && w->wscale < 15 && peer->wscale < 15)
+		win <<= w->wscale;
+	return win;
+}
+
+/* The sequence window check in the spirit of Linux's tcp_in_window
+ * (SACK-free): a segment may not start beyond what the receiver's
+ * acknowledgements and windows allowed (maxend), nor end further back
+ * than the receiver's largest window behind what was already sent. Only
+ * once both sides' SYNs were seen: a session joined mid-stream
+ * (no-syn-check) has no windows to hold it to. */
+static __always_inline bool sfw_tcp_in_window(const struct sfw_wing *w,
+					      const struct sfw_wing *peer,
+					      const struct sfw_pkt *p)
+{
+	__u32 end = p->seq + p->payload_len + !!(p->tcp_flags & SFW_TCP_SYN) +
+		    !!(p->tcp_flags & SFW_TCP_FIN);
+
+	if (!(w->tcp_flags & SFW_WING_SEEN_SYN) || !(peer->tcp_flags & SFW_WING_SEEN_SYN))
+		return true;
+	if (w->maxend && !sfw_seq_after_eq(w->maxend, p->seq))
+		return false;
+	if (w->seq_end && peer->maxwin && !sfw_seq_after_eq(end, w->seq_end - peer->maxwin - 1))
+		return false;
+	return true;
+}
+
+/* What this segment tells about windows: how far the other side may now
+ * send (our ack plus our window), and our largest window. */
+static __always_inline void sfw_tcp_windows(struct sfw_wing *w, struct sfw_wing *peer,
+					    const struct sfw_pkt *p)
+{
+	__u32 win = sfw_tcp_win(w, peer, p);
+
+	if (p->tcp_flags & SFW_TCP_SYN)
+		w->wscale = p->wscale;
+	if (win > w->maxwin)
+		w->maxwin = win;
+	if ((p->tcp_flags & SFW_TCP_ACK) &&
+	    (!peer->maxend || sfw_seq_after_eq(p->ack + win, peer->maxend)))
+		peer->maxend = p->ack + win;
+}
+
 static __always_inline int sfw_tcp_track(struct sfw_session *s, __u32 dir,
 					 const struct sfw_pkt *p, const struct sfw_config *cfg)
 {
@@ -92,7 +143,10 @@ static __always_inline int sfw_tcp_track(struct sfw_session *s, __u32 dir,
 	if ((f & (SFW_TCP_SYN | SFW_TCP_ACK | SFW_TCP_RST)) == SFW_TCP_SYN &&
 	    (st == SFW_TCP_TIME_WAIT || st == SFW_TCP_CLOSED))
 		return SFW_TCP_RESTART;
+	if (!(cfg->flags & SFW_CFG_F_NO_SEQ_CHECK) && !sfw_tcp_in_window(w, peer, p))
+		return SFW_TCP_OUT_OF_WINDOW;   /* nothing of it is recorded */
 	next = sfw_tcp_next(st, dir, p, w, peer);
+	sfw_tcp_windows(w, peer, p);
 	sfw_tcp_record(w, p);
 	if (f & SFW_TCP_SYN)
 		w->tcp_flags |= SFW_WING_SEEN_SYN;

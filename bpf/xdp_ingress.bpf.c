@@ -101,6 +101,7 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 		return XDP_DROP;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
+	sfw_tcp_syn_options(data, end, p);
 	f.cfg = sfw_cfg_get();
 	if (!f.cfg)
 		return XDP_ABORTED;   /* an array map always has entry 0 */

@@ -75,12 +75,14 @@ struct sfw_wing {
 	__u32 seq_end;        /* highest sequence end sent (TCP) */
 	__u32 fin_seq;        /* sequence number of this wing's FIN */
 	__u32 ack;            /* highest acknowledgement sent */
+	__u32 maxend;         /* highest sequence the other side lets us send */
+	__u32 maxwin;         /* largest window we advertised, scaled */
 	__u16 window;         /* last advertised window, unscaled */
 	__u8 wscale;          /* window scale from the SYN, 0xf = none */
 	__u8 tcp_flags;       /* SFW_WING_* */
 	__u32 pad;
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 40, "wing ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
 
 /* Session flags. */
 #define SFW_SESS_F_OPENER_LO 0x01  /* the In wing's source is the key's lo side */
@@ -102,7 +104,7 @@ struct sfw_session {
 	__u8 pad[7];
 	struct sfw_wing wing[2];  /* indexed by enum sfw_wing_dir */
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_session) == 128, "session ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_session) == 144, "session ABI");
 
 /* Session ids come from a shared counter in blocks, so CPUs rarely touch
  * the shared cache line: one atomic add per SFW_ID_BLOCK sessions. */

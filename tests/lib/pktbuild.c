@@ -230,6 +230,8 @@ static int pb_put_tcp(const struct pb_spec *s, struct pb_pkt *p, __u32 *off)
 	p->data[*off - sizeof(th) + 13] = s->tcp_flags;
 	memset(opts, 1, sizeof(opts));   /* NOPs after an MSS option */
 	memcpy(opts, (__u8[]){ 2, 4, 0x05, 0xb4 }, 4);
+	if (s->tcp_wscale)
+		memcpy(opts + 4, (__u8[]){ 1, 3, 3, (__u8)(s->tcp_wscale - 1) }, 4);
 	return pb_put(p, off, opts, s->tcp_opts);
 }
 

@@ -44,6 +44,7 @@ struct pb_spec {
 	__u32 seq, ack;
 	__u16 window;             /* 0: 65535 */
 	__u8 tcp_opts;            /* TCP option bytes, a multiple of 4, <= 40 */
+	__u8 tcp_wscale;          /* 1 + shift: a window scale option (needs tcp_opts >= 8) */
 	__u8 icmp_type, icmp_code;
 	__u16 icmp_id, icmp_seq;
 	const struct pb_spec *inner;  /* ICMP error: the packet it quotes */
