@@ -48,6 +48,10 @@ static void apply_flow(const struct sfw_cmdline *cl, struct sfw_config *cfg)
 		cfg->flags &= ~(__u32)SFW_CFG_F_NO_SYN_CHECK;
 	else if (syn->set)
 		cfg->flags |= SFW_CFG_F_NO_SYN_CHECK;
+	if (cl->v[SFW_SLOT_LOG_SESSIONS].set && cl->v[SFW_SLOT_LOG_SESSIONS].num)
+		cfg->flags |= SFW_CFG_F_LOG_SESSIONS;
+	else if (cl->v[SFW_SLOT_LOG_SESSIONS].set)
+		cfg->flags &= ~(__u32)SFW_CFG_F_LOG_SESSIONS;
 }
 
 static void apply_default_policy(const struct sfw_cmdline *cl, struct sfw_config *cfg)

@@ -169,6 +169,11 @@ static void lost_text(FILE *f)
 
 	sfw_events_lost(SFW_RING_LOG, &log);
 	sfw_events_lost(SFW_RING_MONITOR, &mon);
+	struct sfw_config cfg;
+
+	if (!sfw_config_read(&cfg))
+		fprintf(f, "Session log: %s\n", (cfg.flags & SFW_CFG_F_LOG_SESSIONS)
+			? "every session (log-sessions)" : "where policies say then log");
 	fprintf(f, "Session log events lost: %llu\n", (unsigned long long)log);
 	fprintf(f, "Monitor events lost: %llu\n", (unsigned long long)mon);
 }
@@ -179,7 +184,11 @@ static void lost_json(struct sfw_json *j)
 
 	sfw_events_lost(SFW_RING_LOG, &log);
 	sfw_events_lost(SFW_RING_MONITOR, &mon);
+	struct sfw_config cfg;
+
 	sfw_json_open(j, "session-log", '{');
+	if (!sfw_config_read(&cfg))
+		sfw_json_bool(j, "log-sessions", cfg.flags & SFW_CFG_F_LOG_SESSIONS);
 	sfw_json_num(j, "events-lost", log);
 	sfw_json_num(j, "monitor-events-lost", mon);
 	sfw_json_close(j, '}');

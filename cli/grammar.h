@@ -39,6 +39,7 @@ enum sfw_slot {
 	SFW_SLOT_JSON_FILE,
 	SFW_SLOT_INTERVAL,
 	SFW_SLOT_REFRESH,                       /* show ... refresh N */
+	SFW_SLOT_LOG_SESSIONS,                  /* set security flow [no-]log-sessions */
 	SFW_SLOT_TIMEOUT,                       /* + enum sfw_timeout_class */
 	SFW_SLOT_COUNT = SFW_SLOT_TIMEOUT + SFW_TO_COUNT,
 };
@@ -56,6 +57,7 @@ enum sfw_slot {
 #define SFW_CLS_ALL    0x4
 #define SFW_CLS_POS    0x8    /* positional arguments */
 #define SFW_CLS_SYN    0x10
+#define SFW_CLS_LOG    0x20
 
 #define SFW_MAX_WORDS 64
 

@@ -186,12 +186,17 @@ KEYWORD(set_nosyn, "no-syn-check", "Allow TCP sessions opened without SYN",
 	SFW_SLOT_SYN_CHECK, 0, SFW_CLS_SYN, SFW_CLS_SYN);
 KEYWORD(set_syn, "syn-check", "Refuse TCP sessions opened without SYN (default)",
 	SFW_SLOT_SYN_CHECK, 1, SFW_CLS_SYN, SFW_CLS_SYN);
+/* sfw's own: Junos logs sessions per policy (`then log ...`) only */
+KEYWORD(set_log, "log-sessions", "Log every session's create, close and deny",
+	SFW_SLOT_LOG_SESSIONS, 1, SFW_CLS_LOG, SFW_CLS_LOG);
+KEYWORD(set_nolog, "no-log-sessions", "Log sessions only where policies say (default)",
+	SFW_SLOT_LOG_SESSIONS, 0, SFW_CLS_LOG, SFW_CLS_LOG);
 
 #define SFW_X(name, secs, w) &set_to_##name,
 static const struct sfw_node set_flow = {
 	.word = "flow", .help = "Flow settings (timeouts, SYN check)",
 	.flags = SFW_N_OPTIONS | SFW_N_NEED_ONE, .run = sfw_cmd_set_flow,
-	.kids = KIDS(SFW_TIMEOUT_LIST(SFW_X) &set_nosyn, &set_syn),
+	.kids = KIDS(SFW_TIMEOUT_LIST(SFW_X) &set_log, &set_nolog, &set_nosyn, &set_syn),
 };
 #undef SFW_X
 static const struct sfw_node set_default_policy = {

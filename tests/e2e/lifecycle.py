@@ -60,6 +60,8 @@ def events(log, conds):
     want = [c.split("=", 1) for c in conds]
     with open(log) as f:
         for line in f:
+            if not line.endswith("\n"):
+                break   # the daemon is still writing it
             e = json.loads(line)
             if all(str(e.get(k)) == v for k, v in want):
                 print(line.strip())

@@ -113,6 +113,13 @@ grep -q '"destination-port":5353' "$LOG.mon" && fail "monitor ignored its filter
 [ -z "$(events destination-port=5355)" ] || fail "a monitor-only event reached the log"
 sfw show security flow status | grep -q '^Monitor events lost: 0$' || fail "monitor lost events"
 
+# the global setting logs sessions no policy asked to log
+sfw set security flow log-sessions >/dev/null || fail "set log-sessions"
+sfw show security flow status | grep -q '^Session log: every session' || fail "status: log-sessions"
+cli /usr/bin/python3 tests/e2e/udp.py send 40005 203.0.113.2 5356
+wait_for 3 event=RT_FLOW_SESSION_CREATE destination-port=5356 policy-name=default-permit
+sfw set security flow no-log-sessions >/dev/null || fail "set no-log-sessions"
+
 # a flood while the daemon is stopped: lost events counted, no stall
 kill -STOP "$DAEMON"
 cli /usr/bin/python3 tests/e2e/lifecycle.py flood 203.0.113.2 6000 30000 || fail "flood"
