@@ -2,6 +2,7 @@
  * policies default-policy ..., show security flow status|configuration. */
 #include "commands.h"
 #include "commands_events.h"
+#include "flow_status.h"
 
 static const char *const timeout_words[] = {
 #define SFW_X(name, secs, word) word,
@@ -9,7 +10,8 @@ static const char *const timeout_words[] = {
 #undef SFW_X
 };
 
-static void config_json(FILE *f, const struct sfw_config *cfg, void (*extra)(struct sfw_json *));
+static void config_json(FILE *f, const struct sfw_config *cfg, const struct sfw_flow_status *st,
+			void (*extra)(struct sfw_json *));
 
 /* Read, change, write under the lock: two concurrent `set`s must not lose
  * each other's change. */
@@ -32,7 +34,7 @@ static int update_config(const struct sfw_cmdline *cl,
 	/* Junos's `set` prints nothing; a script asking for JSON gets the
 	 * settings now in force, as `show security flow status` prints them. */
 	if (cl->json)
-		config_json(cl->out, &cfg, NULL);
+		config_json(cl->out, &cfg, NULL, NULL);
 	return SFW_EXIT_OK;
 }
 
@@ -87,7 +89,9 @@ static void config_text(FILE *f, const struct sfw_config *cfg)
 	fprintf(f, "set security policies default-policy %s\n", policy_word(cfg));
 }
 
-static void config_json(FILE *f, const struct sfw_config *cfg, void (*extra)(struct sfw_json *))
+/* st: the status's screens too (show security flow status), or NULL. */
+static void config_json(FILE *f, const struct sfw_config *cfg, const struct sfw_flow_status *st,
+			void (*extra)(struct sfw_json *))
 {
 	struct sfw_json j;
 	struct sfw_obuf ob;
@@ -101,7 +105,12 @@ static void config_json(FILE *f, const struct sfw_config *cfg, void (*extra)(str
 		sfw_json_num(&j, timeout_words[i], cfg->timeout_s[i]);
 	sfw_json_bool(&j, "syn-check", !(cfg->flags & SFW_CFG_F_NO_SYN_CHECK));
 	sfw_json_str(&j, "default-policy", policy_word(cfg));
+	sfw_json_bool(&j, "sequence-check", !(cfg->flags & SFW_CFG_F_NO_SEQ_CHECK));
+	sfw_json_num(&j, "max-sessions", cfg->max_sessions);
+	sfw_json_num(&j, "session-table-limit", cfg->session_limit);
 	sfw_json_close(&j, '}');
+	if (st)
+		sfw_flow_status_screens_json(&j, st);
 	if (extra)
 		extra(&j);
 	sfw_json_close(&j, '}');
@@ -114,26 +123,27 @@ int sfw_cmd_show_flow_config(const struct sfw_cmdline *cl)
 	if (sfw_config_read(&cfg))
 		return sfw_report(cl);
 	if (cl->json)
-		config_json(cl->out, &cfg, NULL);
+		config_json(cl->out, &cfg, NULL, NULL);
 	else
 		config_text(cl->out, &cfg);
 	return SFW_EXIT_OK;
 }
 
-/* show security flow status: the settings, then what `extra` adds (the
- * session log's state, commands_events.h). */
+/* show security flow status: the settings in Junos's status layout
+ * (flow_status.h), then what `extra` adds (the session log's state,
+ * commands_events.h). */
 int sfw_show_flow_settings(const struct sfw_cmdline *cl, void (*extra_text)(FILE *),
 			   void (*extra_json)(struct sfw_json *))
 {
-	struct sfw_config cfg;
+	static struct sfw_flow_status st;
 
-	if (sfw_config_read(&cfg))
+	if (sfw_flow_status_collect(&st))
 		return sfw_report(cl);
 	if (cl->json) {
-		config_json(cl->out, &cfg, extra_json);
+		config_json(cl->out, &st.cfg, &st, extra_json);
 		return SFW_EXIT_OK;
 	}
-	config_text(cl->out, &cfg);
+	sfw_flow_status_text(cl->out, &st);
 	if (extra_text)
 		extra_text(cl->out);
 	return SFW_EXIT_OK;

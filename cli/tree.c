@@ -5,6 +5,7 @@
 #include "commands_events.h"
 #include "grammar.h"
 #include "iface_stats.h"
+#include "screen_stats.h"
 
 #define KIDS(...) ((const struct sfw_node *const[]){ __VA_ARGS__, NULL })
 
@@ -101,9 +102,24 @@ static const struct sfw_node show_zones = {
 	.flags = SFW_N_POSITIONAL, .pos_name = "<zone>",
 	.pos_help = "Zone name (default: all)", .run = sfw_cmd_show_zones,
 };
+/* show security screen statistics zone Z: the zone name is the command's
+ * one argument, as in `show security zones Z`. */
+static const struct sfw_node show_screen_zone = {
+	.word = "zone", .help = "Screen statistics of a security zone",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<zone>",
+	.pos_help = "Security zone name", .run = sfw_cmd_show_screen_stats,
+};
+static const struct sfw_node show_screen_stats = {
+	.word = "statistics", .help = "Show screen statistics",
+	.kids = KIDS(&show_screen_zone),
+};
+static const struct sfw_node show_screen = {
+	.word = "screen", .help = "Show screen (IDS) information",
+	.kids = KIDS(&show_screen_stats),
+};
 static const struct sfw_node show_security = {
 	.word = "security", .help = "Show security information",
-	.kids = KIDS(&show_flow, &show_policies, &show_zones),
+	.kids = KIDS(&show_flow, &show_policies, &show_screen, &show_zones),
 };
 static const struct sfw_node show_configuration = {
 	.word = "configuration", .help = "Show the committed configuration as set lines",

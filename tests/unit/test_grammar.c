@@ -199,7 +199,7 @@ Test(grammar, unknown_and_incomplete_commands)
 	      "daemon, detach, help, monitor, reload, rollback, set, show, status");
 	uf_parse_free(&p);
 	fails("show security", "sfw: incomplete command 'show security'; expected one of: "
-	      "flow, policies, zones");
+	      "flow, policies, screen, zones");
 	uf_parse_free(&p);
 	fails("status now", "sfw: unknown word 'now' after 'status'; the command ends there");
 }
@@ -349,6 +349,7 @@ Test(grammar, help_command)
 	cr_assert_str_eq(out, "Possible completions:\n"
 		"  flow                    Show flow information\n"
 		"  policies                Show security policies\n"
+		"  screen                  Show screen (IDS) information\n"
 		"  zones                   Show security zones\n");
 	free(out);
 }
