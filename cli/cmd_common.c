@@ -122,6 +122,12 @@ int sfw_live_ctx_open(struct sfw_live_ctx *lc, const struct sfw_cmdline *cl)
 	lc->flow.ifaces = lc->ifaces;
 	lc->flow.n_ifaces = n;
 	lc->flow.failed_sessions = failed_sessions(lc->ifaces, n);
+	/* Maximum-sessions: the limit in force (max-sessions), not the
+	 * table's size, which keeps headroom the LRU needs */
+	struct sfw_config cfg;
+
+	if (!sfw_config_read(&cfg))
+		lc->flow.max_sessions = cfg.max_sessions;
 	lc->flow.now_ns = sfw_now_ns();
 	return 0;
 }

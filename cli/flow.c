@@ -93,7 +93,8 @@ int sfw_flow_show(struct sfw_flow_ctx *ctx, const struct sfw_filter *f,
 		fmt->list_end(ctx, st.count);
 	} else if (!err) {
 		st.sum.failed = ctx->failed_sessions;
-		st.sum.max_sessions = sfw_map_capacity(ctx->sessions_fd);
+		st.sum.max_sessions = ctx->max_sessions ? ctx->max_sessions
+							: sfw_map_capacity(ctx->sessions_fd);
 		fmt->summary(ctx, &st.sum, f->mask != 0);
 	}
 	sfw_ob_flush(&ctx->ob);

@@ -19,6 +19,8 @@ struct sfw_flow_ctx {
 	const struct sfw_iface_entry *ifaces;  /* attached interfaces */
 	int n_ifaces;
 	__u64 failed_sessions;                 /* summary: sessions refused */
+	__u32 max_sessions;                    /* summary: the limit in force;
+						* 0: the table's capacity */
 	struct sfw_reaper *reaper;             /* clear: remove through it (logs
 						* the closes); NULL: plain deletes */
 	/* Working state, zeroed by sfw_flow_ctx_init. */

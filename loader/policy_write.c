@@ -198,6 +198,9 @@ static int write_names(const struct compiler *c)
 static int flow_settings(const struct sfw_conf *conf, struct sfw_config *cfg)
 {
 	__u32 gen = cfg->gen, limit = cfg->session_limit;
+	/* set at run time, not by the configuration: a commit keeps them */
+	__u32 runtime = cfg->flags & (SFW_CFG_F_FORWARD | SFW_CFG_F_LOG_SESSIONS |
+				      SFW_CFG_F_MONITOR);
 
 	if (conf->flow.max_sessions > limit)
 		return sfw_fail(ERANGE, "max-sessions %u exceeds what the session table holds "
@@ -214,7 +217,7 @@ static int flow_settings(const struct sfw_conf *conf, struct sfw_config *cfg)
 	cfg->flags = (conf->flow.no_syn_check ? SFW_CFG_F_NO_SYN_CHECK : 0) |
 		     (conf->flow.no_sequence_check ? SFW_CFG_F_NO_SEQ_CHECK : 0) |
 		     (conf->n_zones ? SFW_CFG_F_ZONES : 0) |
-		     (conf->n_policies ? SFW_CFG_F_POLICIES : 0);
+		     (conf->n_policies ? SFW_CFG_F_POLICIES : 0) | runtime;
 	return 0;
 }
 
