@@ -16,6 +16,7 @@ struct iface_report {
 	const struct sfw_cmdline *cl;
 	const char *top;
 	bool open;
+	int fwd_ports;        /* attach ... forward: interfaces XDP redirects to */
 	struct sfw_obuf ob;
 	struct sfw_json j;
 };
@@ -26,6 +27,7 @@ static void report_begin(struct iface_report *r, const struct sfw_cmdline *cl,
 	r->cl = cl;
 	r->top = top;
 	r->open = false;
+	r->fwd_ports = -1;
 }
 
 /* One interface: `result` is the JSON word, `text` the line's tail. */
@@ -54,9 +56,16 @@ static void report_iface(struct iface_report *r, const char *name, const char *r
 
 static void report_end(struct iface_report *r)
 {
+	int n = r->fwd_ports;
+
+	if (n >= 0 && !r->cl->json)
+		fprintf(r->cl->out, "forwarding in XDP: on, %d interface%s take%s redirected frames\n",
+			n, n == 1 ? "" : "s", n == 1 ? "s" : "");
 	if (!r->open)
 		return;
 	sfw_json_close(&r->j, ']');
+	if (n >= 0)
+		sfw_json_num(&r->j, "forwarding-interfaces", (__u64)n);
 	sfw_json_close(&r->j, '}');
 	sfw_json_close(&r->j, '}');
 }
@@ -75,6 +84,17 @@ static int attach_opts(const struct sfw_cmdline *cl, struct sfw_attach_opts *opt
 		}
 	}
 	return 0;
+}
+
+/* attach ... forward: XDP forwarding on for the whole firewall (the
+ * flag is global: a session's two wings arrive on different interfaces).
+ * Returns how many interfaces take redirected frames, or a negative errno. */
+static int attach_forward(void)
+{
+	__u32 ports[SFW_MAX_IFACES];
+	int err = sfw_forward_set(true);
+
+	return err ? err : sfw_forward_ports(ports, SFW_MAX_IFACES);
 }
 
 int sfw_cmd_attach(const struct sfw_cmdline *cl)
@@ -103,6 +123,8 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 			report_iface(&rep, cl->pos[i], "attached",
 				     sfw_mode_name(opts.mode), text);
 	}
+	if (r >= 0 && cl->v[SFW_SLOT_FORWARD].set)
+		r = rep.fwd_ports = attach_forward();
 	report_end(&rep);
 	sfw_unlock();
 	return r < 0 ? sfw_report(cl) : SFW_EXIT_OK;

@@ -54,6 +54,11 @@ static void apply_flow(const struct sfw_cmdline *cl, struct sfw_config *cfg)
 		cfg->flags |= SFW_CFG_F_LOG_SESSIONS;
 	else if (cl->v[SFW_SLOT_LOG_SESSIONS].set)
 		cfg->flags &= ~(__u32)SFW_CFG_F_LOG_SESSIONS;
+	/* forwarding: choice 0 is enable */
+	if (cl->v[SFW_SLOT_FORWARD].set && !cl->v[SFW_SLOT_FORWARD].num)
+		cfg->flags |= SFW_CFG_F_FORWARD;
+	else if (cl->v[SFW_SLOT_FORWARD].set)
+		cfg->flags &= ~(__u32)SFW_CFG_F_FORWARD;
 }
 
 static void apply_default_policy(const struct sfw_cmdline *cl, struct sfw_config *cfg)
@@ -64,7 +69,14 @@ static void apply_default_policy(const struct sfw_cmdline *cl, struct sfw_config
 
 int sfw_cmd_set_flow(const struct sfw_cmdline *cl)
 {
-	return update_config(cl, apply_flow);
+	int rc = update_config(cl, apply_flow);
+
+	/* which egress interfaces take redirected frames may have changed
+	 * since they were attached (GRO turned on at a veth's peer) */
+	if (rc == SFW_EXIT_OK && cl->v[SFW_SLOT_FORWARD].set && !cl->v[SFW_SLOT_FORWARD].num &&
+	    sfw_forward_refresh() < 0)
+		return sfw_report(cl);
+	return rc;
 }
 
 int sfw_cmd_set_default_policy(const struct sfw_cmdline *cl)
@@ -87,6 +99,8 @@ static void config_text(FILE *f, const struct sfw_config *cfg)
 	fprintf(f, "set security flow %s\n",
 		(cfg->flags & SFW_CFG_F_NO_SYN_CHECK) ? "no-syn-check" : "syn-check");
 	fprintf(f, "set security policies default-policy %s\n", policy_word(cfg));
+	fprintf(f, "set security flow forwarding %s\n",
+		(cfg->flags & SFW_CFG_F_FORWARD) ? "enable" : "disable");
 }
 
 /* st: the status's screens too (show security flow status), or NULL. */
@@ -105,6 +119,7 @@ static void config_json(FILE *f, const struct sfw_config *cfg, const struct sfw_
 		sfw_json_num(&j, timeout_words[i], cfg->timeout_s[i]);
 	sfw_json_bool(&j, "syn-check", !(cfg->flags & SFW_CFG_F_NO_SYN_CHECK));
 	sfw_json_str(&j, "default-policy", policy_word(cfg));
+	sfw_json_bool(&j, "forwarding", cfg->flags & SFW_CFG_F_FORWARD);
 	sfw_json_bool(&j, "sequence-check", !(cfg->flags & SFW_CFG_F_NO_SEQ_CHECK));
 	sfw_json_num(&j, "max-sessions", cfg->max_sessions);
 	sfw_json_num(&j, "session-table-limit", cfg->session_limit);

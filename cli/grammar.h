@@ -28,6 +28,7 @@ enum sfw_slot {
 	SFW_SLOT_ALL,
 	SFW_SLOT_MODE,
 	SFW_SLOT_MAX_SESSIONS,
+	SFW_SLOT_FORWARD,                       /* attach forward, set ... forwarding */
 	SFW_SLOT_SYN_CHECK,
 	SFW_SLOT_DEFAULT_POLICY,
 	SFW_SLOT_FROM_ZONE,                     /* show security policies */

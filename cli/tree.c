@@ -22,6 +22,7 @@
 static const char *const family_words[] = { "inet", "inet6", NULL };
 static const char *const mode_words[] = { "native", "generic", NULL };
 static const char *const policy_words[] = { "permit-all", "deny-all", NULL };
+static const char *const forwarding_words[] = { "enable", "disable", NULL };
 
 FILTER(f_id, "session-identifier", "Session with this identifier", SFW_ARG_ID, SFW_SLOT_ID);
 FILTER(f_proto, "protocol", "IP protocol name or number", SFW_ARG_PROTO, SFW_SLOT_PROTO);
@@ -207,10 +208,14 @@ KEYWORD(set_log, "log-sessions", "Log every session's create, close and deny",
 	SFW_SLOT_LOG_SESSIONS, 1, SFW_CLS_LOG, SFW_CLS_LOG);
 KEYWORD(set_nolog, "no-log-sessions", "Log sessions only where policies say (default)",
 	SFW_SLOT_LOG_SESSIONS, 0, SFW_CLS_LOG, SFW_CLS_LOG);
+static const struct sfw_node set_fwd = {
+	.word = "forwarding", .help = "Forward transit packets in XDP (default disable)",
+	.arg = SFW_ARG_CHOICE, .choices = forwarding_words, .slot = SFW_SLOT_FORWARD,
+};
 
 #define SFW_X(name, secs, w) &set_to_##name,
 static const struct sfw_node set_flow = {
-	.word = "flow", .help = "Flow settings (timeouts, SYN check)",
+	.word = "flow", .help = "Flow settings (timeouts, SYN check, forwarding)",
 	.flags = SFW_N_OPTIONS | SFW_N_NEED_ONE, .run = sfw_cmd_set_flow,
 	.kids = KIDS(SFW_TIMEOUT_LIST(SFW_X) &set_log, &set_nolog, &set_nosyn, &set_syn),
 };
@@ -236,6 +241,10 @@ static const struct sfw_node set = {
 static const struct sfw_node attach_mode = {
 	.word = "mode", .help = "XDP mode (default native)", .arg = SFW_ARG_CHOICE,
 	.choices = mode_words, .slot = SFW_SLOT_MODE,
+};
+static const struct sfw_node attach_fwd = {
+	.word = "forward", .help = "Forward transit packets in XDP (every interface)",
+	.slot = SFW_SLOT_FORWARD, .value = 1,
 };
 static const struct sfw_node attach_max = {
 	.word = "max-sessions", .help = "Session table capacity (first attach)",

@@ -206,6 +206,10 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts)
 		err = sfw_fail(-err, "%s", msg);
 	}
 	sfw_progs_close(&p);
+	/* a new egress for XDP forwarding; if its features cannot be read,
+	 * forwarding through it stays with the stack: not an attach failure */
+	if (!err)
+		sfw_forward_refresh();
 	return err;
 }
 
@@ -233,6 +237,7 @@ int sfw_detach_iface(const char *ifname)
 	detach_xdp(ifindex);
 	detach_tc(ifindex);
 	unregister_iface(ifindex);
+	sfw_forward_refresh();   /* XDP no longer forwards out of it */
 	return 0;
 }
 

@@ -261,7 +261,18 @@ Test(grammar, attach_detach_forms)
 	      "sfw: invalid value 'turbo' for 'mode'; expected one of: native, generic");
 	uf_parse_free(&p);
 	fails("attach", "sfw: incomplete command 'attach'; expected one of: <interface>, "
-	      "max-sessions, mode");
+	      "forward, max-sessions, mode");
+	uf_parse_free(&p);
+	ok("attach veth0 veth1 --forward");
+	cr_assert(cl.v[SFW_SLOT_FORWARD].set);
+	cr_assert_eq(cl.npos, 2);
+	uf_parse_free(&p);
+	ok("set sec fl forwarding disable");
+	cr_assert_eq(cl.cmd->run, sfw_cmd_set_flow);
+	cr_assert_eq(cl.v[SFW_SLOT_FORWARD].num, 1);
+	uf_parse_free(&p);
+	fails("set security flow forwarding on",
+	      "sfw: invalid value 'on' for 'forwarding'; expected one of: enable, disable");
 	uf_parse_free(&p);
 	ok("detach --all");
 	cr_assert(cl.v[SFW_SLOT_ALL].set);
