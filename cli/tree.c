@@ -217,7 +217,7 @@ static const struct sfw_node set_fwd = {
 static const struct sfw_node set_flow = {
 	.word = "flow", .help = "Flow settings (timeouts, SYN check, forwarding)",
 	.flags = SFW_N_OPTIONS | SFW_N_NEED_ONE, .run = sfw_cmd_set_flow,
-	.kids = KIDS(SFW_TIMEOUT_LIST(SFW_X) &set_log, &set_nolog, &set_nosyn, &set_syn),
+	.kids = KIDS(SFW_TIMEOUT_LIST(SFW_X) &set_log, &set_nolog, &set_nosyn, &set_syn, &set_fwd),
 };
 #undef SFW_X
 static const struct sfw_node set_default_policy = {
@@ -254,7 +254,7 @@ static const struct sfw_node attach = {
 	.word = "attach", .help = "Attach sfw to interfaces",
 	.flags = SFW_N_OPTIONS | SFW_N_POSITIONAL | SFW_N_NEED_ONE,
 	.pos_name = "<interface>", .pos_help = "Interface to attach to",
-	.run = sfw_cmd_attach, .kids = KIDS(&attach_max, &attach_mode),
+	.run = sfw_cmd_attach, .kids = KIDS(&attach_fwd, &attach_max, &attach_mode),
 };
 KEYWORD(detach_all, "all", "Detach from every interface", SFW_SLOT_ALL, 1,
 	SFW_CLS_ALL, SFW_CLS_POS);
