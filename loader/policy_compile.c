@@ -212,16 +212,8 @@ static int compile_global_policies(struct compiler *c)
 
 /* host-inbound-traffic system-services: what a zone may reach on the
  * firewall itself, as permit rules after the zone's own policies towards
- * junos-host. */
-static const struct { const char *service; const char *apps[3]; } host_services[] = {
-	{ "all", { "any" } }, { "any-service", { "any" } },
-	{ "ssh", { "junos-ssh" } }, { "telnet", { "junos-telnet" } },
-	{ "ping", { "junos-icmp-ping", "junos-ping6" } },
-	{ "http", { "junos-http" } }, { "https", { "junos-https" } },
-	{ "dns", { "junos-dns-udp", "junos-dns-tcp" } }, { "ntp", { "junos-ntp" } },
-	{ "ftp", { "junos-ftp" } }, { "traceroute", { "junos-icmp-all", "junos-icmp6-all" } },
-};
-
+ * junos-host. The service-to-application table is the configuration's
+ * (sfw_conf_host_service_apps), shared with the CLI's policy matcher. */
 static int compile_host_inbound(struct compiler *c)
 {
 	static const struct sfw_conf_prefix any = { 0 };
@@ -234,21 +226,22 @@ static int compile_host_inbound(struct compiler *c)
 		int err = 0;
 
 		for (int s = 0; s < svc->n && !err; s++) {
-			for (size_t k = 0; k < sizeof(host_services) / sizeof(host_services[0]); k++) {
-				if (strcmp(svc->v[s].name, host_services[k].service))
-					continue;
-				x.l = list_get(c, SFW_LIST(0, z + 1, SFW_ZONE_HOST));
-				err = x.l ? add_rule(c, x.l, &x.bit, &r) : -ENOMEM;
-				x.dir = SFW_DIR_SRC;
-				err = err ? err : add_prefix(&any, NULL, &x);
-				x.dir = SFW_DIR_DST;
-				err = err ? err : add_prefix(&any, NULL, &x);
-				for (int a = 0; a < 3 && host_services[k].apps[a] && !err; a++) {
-					int idx = sfw_conf_find_app(conf, host_services[k].apps[a]);
+			const char *apps[3];
+			int n = sfw_conf_host_service_apps(svc->v[s].name, apps);
 
-					if (idx >= 0)
-						err = add_app(&conf->apps[idx], &x);
-				}
+			if (n <= 0)
+				continue;
+			x.l = list_get(c, SFW_LIST(0, z + 1, SFW_ZONE_HOST));
+			err = x.l ? add_rule(c, x.l, &x.bit, &r) : -ENOMEM;
+			x.dir = SFW_DIR_SRC;
+			err = err ? err : add_prefix(&any, NULL, &x);
+			x.dir = SFW_DIR_DST;
+			err = err ? err : add_prefix(&any, NULL, &x);
+			for (int a = 0; a < n && !err; a++) {
+				int idx = sfw_conf_find_app(conf, apps[a]);
+
+				if (idx >= 0)
+					err = add_app(&conf->apps[idx], &x);
 			}
 		}
 		if (err)
