@@ -48,7 +48,7 @@ expect_err 1 "sfw: sfw is not loaded (no $SFW_PIN_ROOT/sfw_sessions): attach an 
 [ -e "$SFW_PIN_ROOT" ] && fail "a failed command created $SFW_PIN_ROOT"
 
 # --- attach: missing interface, bad options, no such interface
-expect_err 2 "sfw: incomplete command 'attach'; expected one of: <interface>, max-sessions, mode" attach
+expect_err 2 "sfw: incomplete command 'attach'; expected one of: <interface>, forward, max-sessions, mode" attach
 expect_err 2 "sfw: missing value for 'mode'; expected one of: native, generic" attach veth0 mode
 expect_err 2 "sfw: invalid value 'bogus' for 'mode'; expected one of: native, generic" \
 	attach veth0 mode bogus
