@@ -39,6 +39,7 @@ done
 	done
 	echo "}"
 } > "$BUILD/bench/results.json"
+scripts/bench_plot.sh "$BUILD" || echo "bench: no plot" >&2
 if [ ${#failed[@]} -ne 0 ]; then
 	echo "bench: failed: ${failed[*]}" >&2
 	exit 1
