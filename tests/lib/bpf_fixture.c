@@ -288,9 +288,14 @@ int fx_age(const struct pb_spec *s, __s64 secs)
 
 __u64 fx_counter(enum sfw_counter id)
 {
+	return fx_counter_at(FX_IFINDEX, id);
+}
+
+__u64 fx_counter_at(__u32 ifindex, enum sfw_counter id)
+{
 	int ncpu = libbpf_num_possible_cpus();
 	struct sfw_iface_stats v[ncpu > 0 ? ncpu : 1];
-	__u32 key = FX_IFINDEX;
+	__u32 key = ifindex;
 	__u64 sum = 0;
 
 	if (ncpu <= 0 || bpf_map_lookup_elem(fx.stats_fd, &key, v))
@@ -380,4 +385,29 @@ int fx_map_fd(bool tc, const char *name)
 	struct bpf_map *m = bpf_object__find_map_by_name(tc ? fx.tc->obj : fx.xdp->obj, name);
 
 	return m ? bpf_map__fd(m) : -ENOENT;
+}
+
+int fx_xdp_frame_at(__u32 ifindex, const void *data, __u32 len, void *out, __u32 *out_len)
+{
+	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = data, .data_size_in = len,
+		    .data_out = out, .data_size_out = PB_MAX, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx));
+	int err = bpf_prog_test_run_opts(bpf_program__fd(fx.xdp->progs.sfw_xdp_ingress), &o);
+
+	*out_len = o.data_size_out;
+	return err < 0 ? err : (int)o.retval;
+}
+
+int fx_add_counters(__u32 ifindex)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct sfw_iface_stats *zero = calloc(ncpu > 0 ? ncpu : 1, sizeof(*zero));
+	int err;
+
+	if (!zero)
+		return -ENOMEM;
+	err = bpf_map_update_elem(fx.stats_fd, &ifindex, zero, BPF_ANY) ? -errno : 0;
+	free(zero);
+	return err;
 }

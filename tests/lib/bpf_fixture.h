@@ -73,6 +73,15 @@ int fx_set_timeout(enum sfw_timeout_class cls, __u32 secs);
 int fx_set_policy(enum sfw_default_policy policy);
 int fx_set_flags(__u32 flags);
 
+/* Another ingress interface (a veth the test made in the fixture's
+ * namespace): run a frame arriving there and read the frame back as the
+ * program left it (*out_len: its length; out holds PB_MAX bytes). */
+int fx_xdp_frame_at(__u32 ifindex, const void *data, __u32 len, void *out, __u32 *out_len);
+/* Counters for another interface, as the loader creates them on attach,
+ * and one of them summed over CPUs. */
+int fx_add_counters(__u32 ifindex);
+__u64 fx_counter_at(__u32 ifindex, enum sfw_counter id);
+
 /* Mark an interface as attached (the loader's sfw_ifaces entry). */
 int fx_mark_attached(__u32 ifindex);
 
