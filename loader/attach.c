@@ -2,6 +2,7 @@
  * pinned under <pin root>/links, so it outlives this process and cannot be
  * replaced behind our back; tc egress through a clsact filter (libbpf 1.1
  * has no tcx links), which the kernel keeps until it is removed. */
+#include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -13,7 +14,6 @@
 #include <linux/if_link.h>
 #include "progs.h"
 #include "maps.h"
-#include "events.h"
 
 /* Our tc filter's identity on clsact egress. */
 #define SFW_TC_HANDLE 0x5f
@@ -241,22 +241,27 @@ int sfw_detach_iface(const char *ifname)
 	return 0;
 }
 
+/* Everything under the pin root goes: maps added by any version, and the
+ * links directory; the root itself stays, since it is what sfw_lock()
+ * holds. */
 static void remove_pins(void)
 {
-	static const char *const maps[] = {
-		SFW_STR(SFW_MAP_SESSIONS), SFW_STR(SFW_MAP_CONFIG), SFW_STR(SFW_MAP_IFACE_STATS),
-		SFW_STR(SFW_MAP_IFACES), SFW_STR(SFW_MAP_ID_NEXT), SFW_STR(SFW_MAP_ID_BLOCK),
-		SFW_STR(SFW_MAP_EVENTS), SFW_STR(SFW_MAP_MON_EVENTS), SFW_STR(SFW_MAP_EV_LOST),
-	};
-	char path[300];
+	char path[512];
+	struct dirent *d;
+	DIR *dir;
 
-	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), maps[i]);
-		unlink(path);
-	}
 	snprintf(path, sizeof(path), "%s/links", sfw_pin_root());
 	rmdir(path);
-	/* the root itself stays: it is what sfw_lock() holds */
+	dir = opendir(sfw_pin_root());
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.' || !strcmp(d->d_name, "links"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), d->d_name);
+		unlink(path);
+	}
+	closedir(dir);
 }
 
 int sfw_detach_all(void)
