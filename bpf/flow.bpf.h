@@ -27,6 +27,7 @@ struct sfw_flow {
 	__u8 sess_flags;      /* the matched or created session's flags */
 	bool created;
 	bool reject;          /* the refusing rule says reject, not deny */
+	bool syncookie;       /* answer the refused SYN with a cookie SYN-ACK */
 };
 
 static __always_inline const struct sfw_config *sfw_cfg_get(void)

@@ -4,6 +4,7 @@
 #include "reject.bpf.h"
 #include "forward.bpf.h"
 #include "screen.bpf.h"
+#include "syncookie.bpf.h"
 
 /* Where will this new session's packets go? Returns the egress interface
  * for a forwarded (transit) session, 0 when the destination is this host
@@ -73,8 +74,12 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 	if (out_ifindex == SFW_ROUTE_NONE)
 		return SFW_CNT_ERR_NO_ROUTE;
 	screened = sfw_screen_check(ctx, p, from, gen, f->now);
-	if (screened)
+	if (screened) {
+		/* cookies only for this host's own services (no SYN proxy) */
+		f->syncookie = screened == SFW_CNT_ERR_SYN_ATTACK && !out_ifindex &&
+			       (f->cfg->flags & SFW_CFG_F_SYN_COOKIE);
 		return screened;
+	}
 	sfw_policy_decide(&v, f->cfg, p, from,
 			  out_ifindex ? sfw_zone_of(out_ifindex, gen) : SFW_ZONE_HOST);
 	if (v.outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
@@ -110,6 +115,11 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	f.bytes = p->l3_len;
 	f.ifindex = ctx->ingress_ifindex;
 	outcome = sfw_track(data, end, p, &f);
+	/* the ACK returning one of our cookies opens the session it stands for */
+	if (outcome == SFW_CNT_SFW_ERR_TCP_NO_SYN && (f.cfg->flags & SFW_CFG_F_SYN_COOKIE) &&
+	    (p->tcp_flags & (SFW_TCP_SYN | SFW_TCP_ACK | SFW_TCP_RST)) == SFW_TCP_ACK &&
+	    sfw_syncookie_ok(ctx, p))
+		outcome = SFW_OUTCOME_CREATE;
 	if (outcome == SFW_OUTCOME_CREATE)
 		outcome = sfw_xdp_open(ctx, p, &f);
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS)
@@ -118,6 +128,8 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
 		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)
 			sfw_count(st, SFW_CNT_SFW_FAILED_SESSIONS, 1);
+		if (f.syncookie)
+			return sfw_send_syncookie(ctx, p);
 		return f.reject ? sfw_reject(ctx, p) : XDP_DROP;
 	}
 	sfw_count_input(st, p, &f);

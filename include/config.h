@@ -38,6 +38,7 @@ enum sfw_default_policy {
 #define SFW_CFG_F_POLICIES     0x04   /* a committed policy configuration is in force */
 #define SFW_CFG_F_LOG_SESSIONS 0x08   /* log every session's create, close and deny */
 #define SFW_CFG_F_MONITOR      0x10   /* `sfw monitor` is watching: events for every session */
+#define SFW_CFG_F_SYN_COOKIE   0x80   /* past the SYN-flood threshold, answer SYNs to this host with cookies */
 #define SFW_CFG_F_NO_SEQ_CHECK 0x40   /* no TCP sequence window check (no-sequence-check) */
 #define SFW_CFG_F_FORWARD      0x20   /* XDP forwards transit packets itself (bpf/forward.bpf.h) */
 

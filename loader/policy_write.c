@@ -216,6 +216,7 @@ static int flow_settings(const struct sfw_conf *conf, struct sfw_config *cfg)
 	cfg->default_policy = conf->default_policy;
 	cfg->flags = (conf->flow.no_syn_check ? SFW_CFG_F_NO_SYN_CHECK : 0) |
 		     (conf->flow.no_sequence_check ? SFW_CFG_F_NO_SEQ_CHECK : 0) |
+		     (conf->flow.syn_flood_mode == SFW_CONF_SYN_FLOOD_COOKIE ? SFW_CFG_F_SYN_COOKIE : 0) |
 		     (conf->n_zones ? SFW_CFG_F_ZONES : 0) |
 		     (conf->n_policies ? SFW_CFG_F_POLICIES : 0) | runtime;
 	return 0;

@@ -4,6 +4,9 @@
 #ifndef SFW_TESTS_BPF_COMMIT_H
 #define SFW_TESTS_BPF_COMMIT_H
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
 #include "suite.h"
 #include "conf.h"
 #include "loader.h"
@@ -38,6 +41,24 @@ static SUITE_UNUSED void commit(const char *text)
 	cr_assert_eq(err, 0, "compile: %s", sfw_last_error());
 	sfw_conf_errors_free(&errs);
 	sfw_conf_free(&conf);
+}
+
+/* Runs a frame through XDP and captures what it leaves (XDP_TX answers). */
+static SUITE_UNUSED int xdp_out(const struct pb_spec *s, __u8 *out, __u32 *out_len)
+{
+	struct pb_pkt p;
+	struct xdp_md ctx = { .ingress_ifindex = FX_IFINDEX };
+	int err;
+
+	cr_assert_eq(pb_build(s, &p), 0);
+	ctx.data_end = p.len;
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = p.data, .data_size_in = p.len,
+		    .data_out = out, .data_size_out = PB_MAX, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx));
+	err = bpf_prog_test_run_opts(fx_xdp_prog_fd(), &o);
+	cr_assert_eq(err, 0, "test run: %s", strerror(errno));
+	*out_len = o.data_size_out;
+	return (int)o.retval;
 }
 
 #endif

@@ -223,22 +223,6 @@ static const char *reject_all =
 	"destination-address any application any\n"
 	"set security policies global policy no then reject\n";
 
-static int xdp_out(const struct pb_spec *s, __u8 *out, __u32 *out_len)
-{
-	struct pb_pkt p;
-	struct xdp_md ctx = { .ingress_ifindex = FX_IFINDEX };
-	int err;
-
-	cr_assert_eq(pb_build(s, &p), 0);
-	ctx.data_end = p.len;
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = p.data, .data_size_in = p.len,
-		    .data_out = out, .data_size_out = PB_MAX, .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx));
-	err = bpf_prog_test_run_opts(fx_xdp_prog_fd(), &o);
-	cr_assert_eq(err, 0, "test run: %s", strerror(errno));
-	*out_len = o.data_size_out;
-	return (int)o.retval;
-}
 
 /* The ones' complement sum over a correct header with its checksum is 0. */
 static void assert_csum(const void *buf, size_t len, __u32 pseudo, const char *what)

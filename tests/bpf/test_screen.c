@@ -91,3 +91,54 @@ Test(screen, discarding_route_is_no_route_present)
 	cr_assert_eq(fx_xdp(&s), FX_XDP_DROP);
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_NO_ROUTE), 1);
 }
+
+/* syn-cookie mode: past the threshold a SYN to this host is answered with
+ * a cookie SYN-ACK; the ACK returning the cookie opens the session as
+ * established; an ACK with a wrong cookie opens nothing. */
+static __u32 be32_at(const __u8 *b)
+{
+	return (__u32)b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3];
+}
+
+Test(screen, syn_cookies_answer_the_flood)
+{
+	struct pb_spec syn = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_TCP, .sport = 30000,
+			       .dport = 22, .tcp_flags = SFW_TCP_SYN, .seq = 5000 };
+	struct pb_spec ack = syn, forged;
+	struct sfw_session sess;
+	__u8 out[PB_MAX];
+	__u32 len, cookie;
+
+	commit("set security screen ids-option guard tcp syn-flood attack-threshold 1\n"
+	       "set security zones security-zone trust interfaces lo\n"
+	       "set security zones security-zone trust screen guard\n"
+	       "set security flow syn-flood-protection-mode syn-cookie\n"
+	       "set security policies default-policy permit-all\n");
+	cr_assert_eq(fx_xdp(&syn), FX_XDP_PASS, "under the threshold");
+	syn.sport = 30001;
+	cr_assert_eq(xdp_out(&syn, out, &len), 3 /* XDP_TX */);
+	cr_assert_eq(out[34 + 13], SFW_TCP_SYN | SFW_TCP_ACK);
+	cr_assert_eq(be32_at(out + 34 + 8), 5001, "acknowledges the SYN");
+	cr_assert_eq(out[54], 2, "an MSS option");
+	cookie = be32_at(out + 34 + 4);
+	cr_assert_eq(len, 14 + 20 + 24);
+	cr_assert_eq(pb_csum(out + 14, 20, 0), 0, "IPv4 checksum");
+	{
+		__u32 sum = 6 + 24;
+
+		for (int i = 0; i < 8; i += 2)
+			sum += out[26 + i] << 8 | out[26 + i + 1];
+		cr_assert_eq(pb_csum(out + 34, 24, sum), 0, "TCP checksum");
+	}
+	ASSERT_NO_SESSION(&syn);
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_SYN_ATTACK), 1);
+
+	forged = syn;
+	forged.tcp_flags = SFW_TCP_ACK, forged.seq = 5001, forged.ack = (cookie ^ 0x55aa55aa) + 1;
+	cr_assert_eq(fx_xdp(&forged), FX_XDP_DROP, "a wrong cookie opens nothing");
+	ack = syn;
+	ack.tcp_flags = SFW_TCP_ACK, ack.seq = 5001, ack.ack = cookie + 1;
+	cr_assert_eq(fx_xdp(&ack), FX_XDP_PASS);
+	GET_SESSION(&ack, &sess);
+	cr_assert_eq(sess.tcp_state, SFW_TCP_ESTABLISHED);
+}
