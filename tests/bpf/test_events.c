@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "tcp_conn.h"
+#include "commit.h"
 #include "conf.h"
 #include "events.h"
 #include "loader.h"
@@ -75,28 +76,6 @@ static struct sfw_reaper *reaper(void)
 	cr_assert_eq(sfw_reaper_open_fds(&r, fixture_fd, NULL), 0, "reaper: %s",
 		     sfw_last_error());
 	return r;
-}
-
-static void commit(const char *text)
-{
-	struct sfw_conf_errors errs = { 0 };
-	struct sfw_policy_fds f = {
-		.config = fx_map_fd(false, SFW_STR(SFW_MAP_CONFIG)),
-		.addr = fx_map_fd(false, SFW_STR(SFW_MAP_POL_ADDR)),
-		.app = fx_map_fd(false, SFW_STR(SFW_MAP_POL_APP)),
-		.rules = fx_map_fd(false, SFW_STR(SFW_MAP_RULES)),
-		.app_class = fx_map_fd(false, SFW_STR(SFW_MAP_APP_CLASS)),
-		.zones = fx_map_fd(false, SFW_STR(SFW_MAP_ZONES)),
-		.names = fx_map_fd(false, SFW_STR(SFW_MAP_NAMES)),
-	};
-	struct sfw_conf conf;
-
-	cr_assert_eq(sfw_conf_init(&conf), 0);
-	cr_assert_eq(sfw_conf_parse_buffer(&conf, "t.conf", text, strlen(text), &errs), 0,
-		     "parse: %s", errs.n ? errs.msg[0] : "?");
-	cr_assert_eq(sfw_policy_compile(&conf, &f), 0, "compile: %s", sfw_last_error());
-	sfw_conf_errors_free(&errs);
-	sfw_conf_free(&conf);
 }
 
 /* web (port 80) logs both ends, dns (53) only its close, ssh is denied with logging, telnet denied silently, ping logs
