@@ -71,6 +71,31 @@ static int tx_ports_pin(struct bpf_map *map)
 	return err ? sfw_fail(errno, "cannot pin %s: %s", path, strerror(errno)) : 0;
 }
 
+/* A load that fails because the pinned session table was made by a version
+ * with another layout deserves its own message: libbpf only says EINVAL. */
+static bool pinned_layout_changed(void)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[300];
+	bool changed;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), SFW_STR(SFW_MAP_SESSIONS));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return false;
+	changed = !bpf_obj_get_info_by_fd(fd, &info, &len) &&
+		  (info.key_size != sizeof(struct sfw_session_key) ||
+		   info.value_size != sizeof(struct sfw_session));
+	close(fd);
+	if (changed)
+		sfw_fail(EINVAL, "the pinned maps under %s come from a version with another layout "
+			 "(session value %u bytes, this sfw uses %zu): detach all, then attach again",
+			 sfw_pin_root(), info.value_size, sizeof(struct sfw_session));
+	return changed;
+}
+
 void sfw_progs_close(struct sfw_progs *p)
 {
 	xdp_ingress__destroy(p->xdp);
@@ -101,7 +126,8 @@ int sfw_progs_load(struct sfw_progs *p, __u32 max_sessions)
 	if (!err)
 		err = tx_ports_pin(p->xdp->maps.SFW_MAP_TX_PORTS);
 	if (err) {
-		err = sfw_fail(-err, "cannot load the XDP program: %s", strerror(-err));
+		err = pinned_layout_changed() ? -EINVAL
+		    : sfw_fail(-err, "cannot load the XDP program: %s", strerror(-err));
 		goto fail;
 	}
 	err = tc_egress__load(p->tc);
