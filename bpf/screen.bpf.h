@@ -4,6 +4,7 @@
 #define SFW_SCREEN_BPF_H
 
 #include "session.bpf.h"
+#include "fib.bpf.h"
 
 /* Would a reply to the source leave through the interface the packet came
  * in on? Looked up as the host would send (BPF_FIB_LOOKUP_OUTPUT), so it
@@ -15,19 +16,7 @@ static __always_inline bool sfw_spoofed(struct xdp_md *ctx, const struct sfw_pkt
 	struct bpf_fib_lookup fib = {};
 	int rc;
 
-	fib.ifindex = in_ifindex;
-	fib.l4_protocol = p->proto;
-	fib.sport = p->dport;
-	fib.dport = p->sport;
-	if (p->family == SFW_FAMILY_INET) {
-		fib.family = 2;   /* AF_INET */
-		fib.ipv4_src = p->dst.v4;
-		fib.ipv4_dst = p->src.v4;
-	} else {
-		fib.family = 10;  /* AF_INET6 */
-		__builtin_memcpy(fib.ipv6_src, &p->dst, 16);
-		__builtin_memcpy(fib.ipv6_dst, &p->src, 16);
-	}
+	sfw_fib_query(&fib, p, in_ifindex, true);
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib),
 			    BPF_FIB_LOOKUP_OUTPUT | BPF_FIB_LOOKUP_SKIP_NEIGH);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)

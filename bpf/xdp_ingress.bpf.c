@@ -2,6 +2,7 @@
 /* XDP ingress: every packet arriving on an attached interface. */
 #include "flow.bpf.h"
 #include "reject.bpf.h"
+#include "fib.bpf.h"
 #include "forward.bpf.h"
 #include "screen.bpf.h"
 #include "syncookie.bpf.h"
@@ -20,20 +21,7 @@ static __always_inline __u32 sfw_xdp_route(struct xdp_md *ctx, const struct sfw_
 
 	if (p->multicast)
 		return 0;
-	fib.ifindex = in_ifindex;
-	fib.l4_protocol = p->proto;
-	fib.sport = p->sport;
-	fib.dport = p->dport;
-	fib.tot_len = p->l3_len;
-	if (p->family == SFW_FAMILY_INET) {
-		fib.family = 2;   /* AF_INET */
-		fib.ipv4_src = p->src.v4;
-		fib.ipv4_dst = p->dst.v4;
-	} else {
-		fib.family = 10;  /* AF_INET6 */
-		__builtin_memcpy(fib.ipv6_src, &p->src, 16);
-		__builtin_memcpy(fib.ipv6_dst, &p->dst, 16);
-	}
+	sfw_fib_query(&fib, p, in_ifindex, false);
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
 	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED || rc == BPF_FIB_LKUP_RET_FWD_DISABLED)
 		return 0;
