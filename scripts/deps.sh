@@ -8,7 +8,7 @@ PACKAGES=(
 	make gcc clang llvm pkg-config
 	libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev
 	libcriterion-dev
-	iproute2 iputils-ping netcat-openbsd iperf3 python3-scapy
+	iproute2 iputils-ping netcat-openbsd iperf3 python3-scapy tcpdump libpcap0.8
 	conntrack nftables gnuplot-nox linux-libc-dev ethtool jq
 )
 
