@@ -134,6 +134,9 @@ static int setup(struct sfw_progs *p, struct sfw_reaper **reaper, struct sfw_swe
 
 	snprintf(root, sizeof(root), "/sys/fs/bpf/sfw-bench-sweep-%d", getpid());
 	setenv("SFW_PIN_ROOT", root, 1);
+	/* the built-in permit-all: a host's stored configuration would fail
+	 * closed here, as nothing applies it */
+	setenv("SFW_CONF_DIR", "/nonexistent", 1);
 	sfw_log_init();
 	err = sfw_ensure_pin_root();
 	if (!err)

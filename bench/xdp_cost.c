@@ -161,6 +161,9 @@ static int setup(struct bench *b, __u32 capacity)
 
 	snprintf(root, sizeof(root), "/sys/fs/bpf/sfw-bench-%d", getpid());
 	setenv("SFW_PIN_ROOT", root, 1);
+	/* the built-in permit-all: a host's stored configuration would fail
+	 * closed here, as nothing applies it */
+	setenv("SFW_CONF_DIR", "/nonexistent", 1);
 	sfw_log_init();
 	err = sfw_ensure_pin_root();
 	if (!err)

@@ -136,6 +136,13 @@ __noinline int sfw_policy_decide(struct sfw_verdict *v, const struct sfw_config 
 
 	if (!v || !cfg || !p)
 		return 0;
+	/* a stored configuration that is not in force permits nothing, not
+	 * even what the defaults would (docs/security.md, "fails closed") */
+	if (cfg->flags & SFW_CFG_F_FAIL_CLOSED) {
+		v->policy_id = SFW_POLICY_ID_DEFAULT_PERMIT;
+		v->outcome = SFW_CNT_ERR_POLICY_DENIED;
+		return 0;
+	}
 	gen = cfg->gen & 1;
 	if ((cfg->flags & SFW_CFG_F_ZONES) && (from == SFW_ZONE_NONE || to == SFW_ZONE_NONE)) {
 		v->outcome = SFW_CNT_ERR_NO_ZONE;

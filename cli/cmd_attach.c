@@ -3,6 +3,7 @@
  * when a later interface fails, so a script always reads valid JSON. */
 #include <string.h>
 #include "commands.h"
+#include "policy_compile.h"
 
 const char *sfw_mode_name(__u32 mode)
 {
@@ -126,8 +127,16 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 	if (r >= 0 && cl->v[SFW_SLOT_FORWARD].set)
 		r = rep.fwd_ports = attach_forward();
 	report_end(&rep);
+	if (r < 0)
+		sfw_report(cl);
+	/* whatever got attached refuses new sessions until the stored
+	 * configuration is in force: every attach tries to apply it */
+	if (sfw_conf_failed() && sfw_conf_apply_active()) {
+		sfw_report(cl);
+		r = -1;
+	}
 	sfw_unlock();
-	return r < 0 ? sfw_report(cl) : SFW_EXIT_OK;
+	return r < 0 ? SFW_EXIT_FAIL : SFW_EXIT_OK;
 }
 
 static int detach_all(const struct sfw_cmdline *cl)

@@ -19,8 +19,10 @@ static void live_env(struct sfw_conf_env *env, const struct sfw_cmdline *cl)
 				      .sessions_fd = fd };
 	/* Not loaded: there is no datapath to apply to; the stored file is
 	 * applied when sfw is attached (sfw_conf_apply_active). */
-	if (fd >= 0)
+	if (fd >= 0) {
 		env->apply = sfw_conf_apply;
+		env->fail_closed = sfw_conf_fail_closed;
+	}
 	/* re-evaluation logs its closes ("policy delete") through the reaper */
 	if (fd >= 0 && sfw_reaper_open(&env->reaper))
 		env->reaper = NULL;

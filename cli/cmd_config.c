@@ -1,8 +1,10 @@
 /* Run-time settings in the config map: set security flow ..., set security
  * policies default-policy ..., show security flow status|configuration. */
+#include <errno.h>
 #include "commands.h"
 #include "commands_events.h"
 #include "flow_status.h"
+#include "policy_compile.h"
 
 static const char *const timeout_words[] = {
 #define SFW_X(name, secs, word) word,
@@ -79,8 +81,14 @@ int sfw_cmd_set_flow(const struct sfw_cmdline *cl)
 	return rc;
 }
 
+/* Failing closed ends with a configuration applied, never by hand. */
 int sfw_cmd_set_default_policy(const struct sfw_cmdline *cl)
 {
+	if (sfw_conf_failed()) {
+		sfw_fail(EPERM, "the stored configuration failed to apply: every new session "
+			 "is refused until a commit succeeds (show security flow status says why)");
+		return sfw_report(cl);
+	}
 	return update_config(cl, apply_default_policy);
 }
 
@@ -119,6 +127,9 @@ static void config_json(FILE *f, const struct sfw_config *cfg, const struct sfw_
 		sfw_json_num(&j, timeout_words[i], cfg->timeout_s[i]);
 	sfw_json_bool(&j, "syn-check", !(cfg->flags & SFW_CFG_F_NO_SYN_CHECK));
 	sfw_json_str(&j, "default-policy", policy_word(cfg));
+	sfw_json_bool(&j, "configuration-failed", cfg->flags & SFW_CFG_F_FAIL_CLOSED);
+	if (st && st->conf_error[0])
+		sfw_json_str(&j, "configuration-error", st->conf_error);
 	sfw_json_bool(&j, "forwarding", cfg->flags & SFW_CFG_F_FORWARD);
 	sfw_json_bool(&j, "sequence-check", !(cfg->flags & SFW_CFG_F_NO_SEQ_CHECK));
 	sfw_json_num(&j, "max-sessions", cfg->max_sessions);

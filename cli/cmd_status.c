@@ -3,6 +3,7 @@
 #include <string.h>
 #include "commands.h"
 #include "maps.h"
+#include "policy_compile.h"
 #include "session_walk.h"
 
 static int count_visit(const struct sfw_session_key *k, const struct sfw_session *s,
@@ -111,13 +112,16 @@ static void reload_json(FILE *f, const struct sfw_iface_entry *ifs, int n)
 int sfw_cmd_reload(const struct sfw_cmdline *cl)
 {
 	struct sfw_iface_entry ifs[SFW_MAX_IFACES];
-	int n;
+	int n, applied;
 
 	if (sfw_require_loaded() || sfw_lock())
 		return sfw_report(cl);
 	n = sfw_reload();
 	if (n >= 0)
 		n = sfw_list_ifaces(ifs, SFW_MAX_IFACES);
+	/* the maps hold what the old version compiled of the stored file;
+	 * the new one compiles it itself, or fails closed if it cannot */
+	applied = n < 0 ? 0 : sfw_conf_apply_active();
 	sfw_unlock();
 	if (n < 0)
 		return sfw_report(cl);
@@ -128,5 +132,5 @@ int sfw_cmd_reload(const struct sfw_cmdline *cl)
 			n == 1 ? "" : "s");
 		ifaces_text(cl->out, ifs, n);
 	}
-	return SFW_EXIT_OK;
+	return applied ? sfw_report(cl) : SFW_EXIT_OK;
 }

@@ -68,16 +68,20 @@ int sfw_conf_check_run(const struct sfw_conf_env *env, const char *path)
 
 /* The configuration in force before this command, to restore on failure
  * and to know what a session's policy index meant. A damaged active file
- * counts as none: the datapath then holds the built-in configuration. */
-static void load_previous(struct sfw_conf *old)
+ * has no model (an empty one stands in for the session names); the
+ * datapath failed closed on it, so that is what a restore gives back. */
+static bool load_previous(struct sfw_conf *old)
 {
-	if (sfw_conf_load_active(old, NULL) != SFW_EXIT_OK)
-		sfw_conf_init(old);
+	if (sfw_conf_load_active(old, NULL) == SFW_EXIT_OK)
+		return false;
+	sfw_conf_init(old);
+	return true;
 }
 
 struct guard {
 	const struct sfw_conf_env *env;
 	bool applied;
+	bool damaged;      /* the active file did not load: restore = fail closed */
 };
 
 static int guarded_apply(const struct sfw_conf *conf, void *arg)
@@ -100,7 +104,8 @@ static int failed(const struct sfw_conf_env *env, struct guard *g, int err,
 	 * sfw_last_error(). */
 	snprintf(msg, sizeof(msg), "%s", err != -EINVAL && errs->n ? errs->msg[0]
 								  : sfw_last_error());
-	if (g->applied && env->apply(old, env->apply_ctx))
+	if (g->applied && (g->damaged ? env->fail_closed && env->fail_closed()
+				      : env->apply(old, env->apply_ctx)))
 		fprintf(env->err, "sfw: restoring the previous configuration: %s\n",
 			sfw_last_error());
 	if (err == -EINVAL && errs->n)
@@ -129,11 +134,11 @@ int sfw_conf_commit_run(const struct sfw_conf_env *env, const char *path,
 			bool reevaluate_sessions)
 {
 	struct sfw_conf_errors errs = { 0 };
-	struct guard g = { env, false };
+	struct guard g = { env, false, false };
 	struct sfw_conf old, conf;
 	int err, rc = SFW_EXIT_OK;
 
-	load_previous(&old);
+	g.damaged = load_previous(&old);
 	err = sfw_conf_commit_file(path, env->apply ? guarded_apply : NULL, &g, &conf, &errs);
 	if (err) {
 		rc = failed(env, &g, err, &old, &errs);
@@ -151,11 +156,11 @@ int sfw_conf_commit_run(const struct sfw_conf_env *env, const char *path,
 int sfw_conf_rollback_run(const struct sfw_conf_env *env, int n)
 {
 	struct sfw_conf_errors errs = { 0 };
-	struct guard g = { env, false };
+	struct guard g = { env, false, false };
 	struct sfw_conf old, conf;
 	int err, rc = SFW_EXIT_OK;
 
-	load_previous(&old);
+	g.damaged = load_previous(&old);
 	err = sfw_conf_init(&conf);
 	if (!err)
 		err = sfw_conf_load_rollback(&conf, n, &errs);

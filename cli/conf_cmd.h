@@ -16,6 +16,10 @@ struct sfw_conf_env {
 	bool json;
 	sfw_conf_apply_fn apply;      /* NULL: store only (sfw not loaded) */
 	void *apply_ctx;
+	/* What "the previous configuration" is when the active file is
+	 * damaged: every new session refused (sfw_conf_fail_closed). NULL:
+	 * nothing to do. */
+	int (*fail_closed)(void);
 	int sessions_fd;              /* for reevaluate; -1: none */
 	struct sfw_reaper *reaper;    /* reevaluate removes through it; NULL: plain */
 	sfw_reeval_ifname_fn ifname;  /* NULL: the system's names */

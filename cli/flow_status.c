@@ -63,6 +63,21 @@ static int open_pinned(const char *name)
 	return bpf_obj_get(path);
 }
 
+/* Why the stored configuration is not in force, as far as reading it tells. */
+static void conf_failure(struct sfw_flow_status *st)
+{
+	struct sfw_conf_errors errs = { 0 };
+	struct sfw_conf conf;
+
+	if (!(st->cfg.flags & SFW_CFG_F_FAIL_CLOSED) || sfw_conf_init(&conf))
+		return;
+	if (sfw_conf_parse_file(&conf, NULL, &errs))
+		snprintf(st->conf_error, sizeof(st->conf_error), "%s",
+			 errs.n ? errs.msg[0] : sfw_last_error());
+	sfw_conf_errors_free(&errs);
+	sfw_conf_free(&conf);
+}
+
 int sfw_flow_status_collect(struct sfw_flow_status *st)
 {
 	struct sfw_conf conf;
@@ -73,6 +88,7 @@ int sfw_flow_status_collect(struct sfw_flow_status *st)
 	err = sfw_config_read(&st->cfg);
 	if (err)
 		return err;
+	conf_failure(st);
 	/* maps of the configuration work: absent before it was loaded */
 	screens_fd = open_pinned(SFW_STR(SFW_MAP_SCREENS));
 	names_fd = open_pinned(SFW_STR(SFW_MAP_NAMES));
@@ -114,6 +130,11 @@ void sfw_flow_status_text(FILE *f, const struct sfw_flow_status *st)
 	fprintf(f, "    Inet6 forwarding mode: flow based\n");
 	fprintf(f, "    XDP forwarding: %s\n", on_off(c->flags & SFW_CFG_F_FORWARD));
 	fprintf(f, "  Flow session settings:\n");
+	if (c->flags & SFW_CFG_F_FAIL_CLOSED)
+		fprintf(f, "    Configuration: failed to apply, every new session is refused "
+			"until a commit succeeds\n");
+	if (st->conf_error[0])
+		fprintf(f, "    Configuration error: %s\n", st->conf_error);
 	fprintf(f, "    Default policy: %s\n",
 		c->default_policy == SFW_POLICY_DENY_ALL ? "deny-all" : "permit-all");
 	fprintf(f, "    Maximum sessions: %u\n", c->max_sessions);

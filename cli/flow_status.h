@@ -24,6 +24,9 @@ struct sfw_zone_screen {
 
 struct sfw_flow_status {
 	struct sfw_config cfg;
+	/* failing closed (SFW_CFG_F_FAIL_CLOSED): the stored file's first
+	 * error, "" when it parses (the datapath refused it) */
+	char conf_error[512];
 	int n_screens;                /* zones with a screen, by zone id */
 	struct sfw_zone_screen screens[SFW_MAX_ZONES];
 };

@@ -41,6 +41,10 @@ enum sfw_default_policy {
 #define SFW_CFG_F_SYN_COOKIE   0x80   /* past the SYN-flood threshold, answer SYNs to this host with cookies */
 #define SFW_CFG_F_NO_SEQ_CHECK 0x40   /* no TCP sequence window check (no-sequence-check) */
 #define SFW_CFG_F_FORWARD      0x20   /* XDP forwards transit packets itself (bpf/forward.bpf.h) */
+/* The stored configuration is not in force (not applied yet, or it failed
+ * to apply): every new session is refused until an apply succeeds, which
+ * alone clears it (docs/security.md, "fails closed"). */
+#define SFW_CFG_F_FAIL_CLOSED  0x100
 
 struct sfw_config {
 	__u32 timeout_s[SFW_TO_COUNT];

@@ -279,6 +279,10 @@ const char *sfw_conf_dir(void);
 /* n = 0: the active file; 1..SFW_CONF_ROLLBACK_MAX: a previous one. */
 int sfw_conf_rollback_path(int n, char *buf, size_t len);
 int sfw_conf_active_path(char *buf, size_t len);
+/* Is a configuration stored? Only an active file that is absent (or whose
+ * directory is) says no; one that cannot even be looked at says yes, so
+ * that it fails closed rather than count as none (docs/security.md). */
+bool sfw_conf_stored(void);
 /* Make conf->source (a configuration that parsed without error) the active
  * file: the previous active file becomes rollback 1, 1 becomes 2, and so
  * on. The new file replaces the old one by rename, so a reader sees one or

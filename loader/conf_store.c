@@ -43,6 +43,16 @@ int sfw_conf_active_path(char *buf, size_t len)
 	return sfw_conf_rollback_path(0, buf, len);
 }
 
+bool sfw_conf_stored(void)
+{
+	char path[PATH_LEN];
+	struct stat st;
+
+	if (sfw_conf_active_path(path, sizeof(path)))
+		return true;
+	return !lstat(path, &st) || (errno != ENOENT && errno != ENOTDIR);
+}
+
 static int make_dir(const char *path)
 {
 	if (mkdir(path, 0755) && errno != EEXIST)

@@ -50,9 +50,11 @@ int sfw_config_write(const struct sfw_config *cfg)
 	return config_rw((struct sfw_config *)cfg, true);
 }
 
-/* A config map fresh from load is all zeroes: give it the defaults, and
- * the committed configuration if there is one (the maps were just
- * created, so nothing of it is in the datapath yet). */
+/* A config map fresh from load is all zeroes: give it the defaults. When a
+ * configuration is stored, the defaults would be more permissive than it
+ * (permit-all): the datapath fails closed instead until the command that
+ * loaded it applies the configuration (sfw_conf_apply_active). Nothing is
+ * attached to the new maps yet, so no packet sees them before this. */
 int sfw_config_init(void)
 {
 	struct sfw_config cfg;
@@ -63,8 +65,11 @@ int sfw_config_init(void)
 	if (cfg.timeout_s[SFW_TO_TCP_ESTABLISHED])
 		return 0;
 	sfw_config_defaults(&cfg);
-	err = sfw_config_write(&cfg);
-	return err ? err : sfw_conf_apply_active();
+	if (sfw_conf_stored()) {
+		cfg.default_policy = SFW_POLICY_DENY_ALL;
+		cfg.flags |= SFW_CFG_F_FAIL_CLOSED;
+	}
+	return sfw_config_write(&cfg);
 }
 
 /* What the table of this capacity holds without the LRU ever evicting a

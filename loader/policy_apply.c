@@ -58,27 +58,76 @@ int sfw_conf_apply(const struct sfw_conf *conf, void *ctx)
 	return err;
 }
 
-int sfw_conf_apply_active(void)
+int sfw_conf_fail_closed(void)
+{
+	struct sfw_config cfg;
+	int err = sfw_config_read(&cfg);
+
+	if (err)
+		return err;
+	cfg.default_policy = SFW_POLICY_DENY_ALL;
+	cfg.flags |= SFW_CFG_F_FAIL_CLOSED;
+	return sfw_config_write(&cfg);
+}
+
+bool sfw_conf_failed(void)
+{
+	struct sfw_config cfg;
+
+	return !sfw_config_read(&cfg) && (cfg.flags & SFW_CFG_F_FAIL_CLOSED);
+}
+
+/* Parse and apply the stored file; the error (one line) in sfw_last_error(). */
+static int apply_stored(const char *path)
 {
 	struct sfw_conf_errors errs = { 0 };
 	struct sfw_conf conf;
-	char path[512];
-	int err;
+	int err = sfw_conf_init(&conf);
 
-	if (sfw_conf_active_path(path, sizeof(path)) || access(path, R_OK))
-		return 0;
-	err = sfw_conf_init(&conf);
 	if (err)
 		return err;
 	err = sfw_conf_parse_file(&conf, path, &errs);
-	if (err)
-		err = sfw_fail(-err, "the active configuration %s does not parse: %s", path,
-			       errs.n ? errs.msg[0] : sfw_last_error());
-	else
+	if (err && errs.n)
+		sfw_fail(-err, "%s", errs.msg[0]);
+	if (!err)
 		err = sfw_conf_apply(&conf, NULL);
 	sfw_conf_errors_free(&errs);
 	sfw_conf_free(&conf);
 	return err;
+}
+
+/* With no file at all, the built-in configuration (permit-all) is applied:
+ * that alone is how a fail-closed state ends when the file was removed. */
+int sfw_conf_apply_active(void)
+{
+	struct sfw_conf none;
+	char path[512], why[512];
+	int err;
+
+	/* another namespace's instance is not ours to fail closed */
+	err = sfw_check_netns();
+	if (err)
+		return err;
+	if (sfw_conf_active_path(path, sizeof(path)))
+		return -ENAMETOOLONG;
+	if (!sfw_conf_stored()) {
+		if (!sfw_conf_failed())
+			return 0;
+		err = sfw_conf_init(&none);
+		if (!err)
+			err = sfw_conf_apply(&none, NULL);
+		sfw_conf_free(&none);
+		return err;
+	}
+	err = apply_stored(path);
+	if (!err)
+		return 0;
+	snprintf(why, sizeof(why), "%s", sfw_last_error());
+	if (sfw_conf_fail_closed())
+		return sfw_fail(-err, "the configuration %s cannot be applied (%s), and sfw cannot "
+				"refuse new sessions either (%s)", path, why, sfw_last_error());
+	return sfw_fail(-err, "the configuration %s cannot be applied, every new session is "
+			"refused until a commit succeeds: %s", path, why);
 }
 
 int sfw_policy_hits(__u32 policy_index, __u64 *hits)

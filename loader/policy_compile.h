@@ -22,9 +22,18 @@ int sfw_policy_compile(const struct sfw_conf *conf, const struct sfw_policy_fds 
  * returns -ENOENT with a message otherwise. */
 int sfw_conf_apply(const struct sfw_conf *conf, void *ctx);
 
-/* Re-applies the active configuration file (if any) after the maps were
- * created anew (first attach). Returns 0 when there is none. */
+/* Applies the stored configuration (the active file) to the pinned maps:
+ * what attach does when the load left the datapath failing closed, and
+ * reload always (a new version compiles the file itself). A file that
+ * cannot be read, parsed or applied leaves the datapath failing closed
+ * (sfw_conf_fail_closed) and returns the error, one line naming the file.
+ * With no file, 0, after lifting a fail-closed state if there was one. */
 int sfw_conf_apply_active(void);
+/* Every new session refused (deny-all, no policy consulted) until an apply
+ * succeeds: SFW_CFG_F_FAIL_CLOSED in the config map (docs/security.md). */
+int sfw_conf_fail_closed(void);
+/* Is the datapath failing closed? False when sfw is not loaded. */
+bool sfw_conf_failed(void);
 
 /* Per-policy counters the CLI shows as hit counts: first packets that
  * matched the policy (sessions created, or packets denied). */

@@ -126,6 +126,39 @@ Test(policy, default_policy_both_ways)
 	cr_assert_eq(fx_xdp(&s), FX_XDP_DROP);
 }
 
+/* A stored configuration that is not in force (docs/security.md, "fails
+ * closed"): no policy and no default opens a session, in XDP or at tc for
+ * forwarded traffic, but a session already running goes on; the next
+ * successful apply lifts it. */
+Test(policy, fail_closed_refuses_new_sessions_only)
+{
+	struct pb_spec running = syn(CLI4, SRV4, 80), fresh = syn(CLI4, SRV4, 80);
+	struct fx_tc_opts fwd = { .ingress_ifindex = 77 };
+	struct sfw_config cfg;
+
+	commit(web_policies);
+	commit("set security policies default-policy permit-all\n");
+	cr_assert_eq(fx_xdp(&running), FX_XDP_PASS);
+	cr_assert_eq(fx_config(&cfg), 0);
+	cfg.flags |= SFW_CFG_F_FAIL_CLOSED;
+	cr_assert_eq(fx_set_config(&cfg), 0);
+	fresh.sport = 40001;
+	cr_assert_eq(fx_xdp(&fresh), FX_XDP_DROP, "a new session opened while failing closed");
+	ASSERT_NO_SESSION(&fresh);
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_POLICY_DENIED), 1);
+	fresh.sport = 40002;
+	cr_assert_eq(fx_tc(&fresh, &fwd), FX_TC_SHOT, "tc: forwarded from an unwatched interface");
+	fresh.sport = 40004;
+	cr_assert_eq(fx_tc(&fresh, NULL), FX_TC_OK, "the host's own traffic is self traffic");
+	running.tcp_flags = SFW_TCP_SYN;
+	cr_assert_eq(fx_xdp(&running), FX_XDP_PASS, "the running session was cut");
+	commit("set security policies default-policy permit-all\n");
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(cfg.flags & SFW_CFG_F_FAIL_CLOSED, 0, "a successful apply lifts it");
+	fresh.sport = 40003;
+	cr_assert_eq(fx_xdp(&fresh), FX_XDP_PASS);
+}
+
 Test(policy, zoneless_interface_drops_once_zones_exist)
 {
 	struct pb_spec s = syn(CLI4, SRV4, 80);

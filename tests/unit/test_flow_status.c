@@ -102,6 +102,24 @@ Test(flow_status, golden_text_defaults_no_screen)
 	free(out);
 }
 
+/* Failing closed (docs/security.md): said first, with the file's error. */
+Test(flow_status, failing_closed_says_so)
+{
+	struct sfw_flow_status st = base_status();
+	char *out;
+
+	st.cfg.flags = SFW_CFG_F_FAIL_CLOSED;
+	st.cfg.default_policy = SFW_POLICY_DENY_ALL;
+	snprintf(st.conf_error, sizeof(st.conf_error), "t.conf:2: unknown word 'x'");
+	out = render_text(&st);
+	cr_assert(strstr(out, "  Flow session settings:\n"
+			 "    Configuration: failed to apply, every new session is refused "
+			 "until a commit succeeds\n"
+			 "    Configuration error: t.conf:2: unknown word 'x'\n"
+			 "    Default policy: deny-all\n"), "%s", out);
+	free(out);
+}
+
 Test(flow_status, golden_screens_json)
 {
 	struct sfw_flow_status st = base_status();

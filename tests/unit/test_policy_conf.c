@@ -13,8 +13,15 @@ static char dir[64];
 static struct cap out, err;
 static struct sfw_conf_env env;
 
-/* What the fake datapath was given: each apply's policy count, in order. */
-static int applied[8], n_applied, fail_apply;
+/* What the fake datapath was given: each apply's policy count, in order;
+ * how many times it was told to fail closed. */
+static int applied[8], n_applied, fail_apply, n_failed_closed;
+
+static int fake_fail_closed(void)
+{
+	n_failed_closed++;
+	return 0;
+}
 
 static int fake_apply(const struct sfw_conf *conf, void *ctx)
 {
@@ -29,9 +36,10 @@ static void setup(void)
 	strcpy(dir, "/tmp/sfw-pconf-XXXXXX");
 	cr_assert_not_null(mkdtemp(dir));
 	setenv("SFW_CONF_DIR", dir, 1);
-	n_applied = fail_apply = 0;
+	n_applied = fail_apply = n_failed_closed = 0;
 	env = (struct sfw_conf_env){ .out = cap_open(&out), .err = cap_open(&err),
-				     .apply = fake_apply, .sessions_fd = -1 };
+				     .apply = fake_apply, .fail_closed = fake_fail_closed,
+				     .sessions_fd = -1 };
 }
 
 static void teardown(void)
@@ -207,6 +215,27 @@ Test(policy_conf, failed_store_restores_previous)
 	cr_assert_eq(applied[1], 4, "the new configuration was applied");
 	cr_assert_eq(applied[2], 1, "the previous configuration was not restored");
 	assert_active(one_policy);
+}
+
+/* The same over a damaged active file: the datapath was failing closed,
+ * and that is what goes back, never the built-in permit-all. */
+Test(policy_conf, failed_store_over_a_damaged_file_fails_closed)
+{
+	char good[256], active[256], blocker[300];
+
+	write_at("sfw.conf", "set security policies frobnicate\n", active, sizeof(active));
+	write_at("two.conf", POLICY_TEST_CONF, good, sizeof(good));
+	snprintf(blocker, sizeof(blocker), "%s/rollback", dir);
+	cr_assert_eq(mkdir(blocker, 0700), 0);
+	write_at("rollback/sfw.conf.48", "", blocker, sizeof(blocker));
+	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.49", dir);
+	cr_assert_eq(mkdir(blocker, 0700), 0);
+	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.49/x", dir);
+	cr_assert_eq(mkdir(blocker, 0700), 0);
+	cr_assert_eq(sfw_conf_commit_run(&env, good, false), SFW_EXIT_FAIL);
+	cr_assert_eq(n_applied, 1, "only the new configuration goes to the datapath");
+	cr_assert_eq(n_failed_closed, 1, "the datapath was not put back to failing closed");
+	assert_active("set security policies frobnicate\n");
 }
 
 Test(policy_conf, rollback_restores_previous)
