@@ -1,12 +1,15 @@
 /* Log sinks and the live naming environment; see log_sink.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <bpf/bpf.h>
 #include "loader.h"
@@ -32,12 +35,96 @@ static int open_syslog(const char *path)
 	return fd;
 }
 
+/* A directory on the way to a log file, as opened: it must be root's (or
+ * ours), or its owner could put anything under it. The last one must also
+ * be writable by nobody else unless sticky (/tmp), where others cannot
+ * move what is ours. Directories above it may be writable by others (a
+ * group-writable /var/log): the walk holds each one open, so renaming one
+ * afterwards changes nothing, and a replacement is a link (refused) or
+ * another user's directory (refused). */
+static int check_dir(int fd, const char *name, bool last)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return sfw_fail(errno, "cannot read %s: %s", name, strerror(errno));
+	if ((st.st_uid && st.st_uid != geteuid()) ||
+	    (last && (st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)))
+		return sfw_fail(EPERM, "%s may be changed by another user (owner %u, mode %04o): "
+				"refusing to write a log under it", name, (unsigned)st.st_uid,
+				(unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+/* The directory dir (resolved: no symbolic link left in it) opened from /
+ * down, one name at a time without following links; an fd or -errno. */
+static int open_dir_walk(const char *dir)
+{
+	char path[PATH_MAX], *save = NULL;
+	int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC), next, err;
+
+	snprintf(path, sizeof(path), "%s", dir);
+	err = fd < 0 ? sfw_fail(errno, "cannot open /: %s", strerror(errno))
+		     : check_dir(fd, "/", !strcmp(dir, "/"));
+	for (char *c = strtok_r(path, "/", &save); !err && c; c = strtok_r(NULL, "/", &save)) {
+		next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		err = next < 0 ? sfw_fail(errno, "cannot open %s: %s", dir, strerror(errno)) : 0;
+		close(fd);
+		fd = next;
+		err = err ? err : check_dir(fd, dir, !save || !*save);
+	}
+	if (err && fd >= 0)
+		close(fd);
+	return err ? err : fd;
+}
+
+/* Log files are written as root, so the path must not lead it into
+ * another file: the directories are resolved and then walked as above, the
+ * last name is never followed as a symbolic link, and the file must be a
+ * regular one of ours with no other name (a hard link into another file).
+ * Appended to; created 0640. */
+static int open_log_fd(const char *path)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *base = strrchr(path, '/');
+	struct stat st;
+	int dfd, fd;
+
+	snprintf(dir, sizeof(dir), "%.*s", base ? (int)(base - path) : 1, base ? path : ".");
+	base = base ? base + 1 : path;
+	if (!*base)
+		return sfw_fail(EISDIR, "%s: expected a file name", path);
+	if (!realpath(dir[0] ? dir : "/", real))
+		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
+	dfd = open_dir_walk(real);
+	if (dfd < 0)
+		return dfd;
+	fd = openat(dfd, base, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+		    O_NOCTTY | O_CLOEXEC, 0640);
+	if (fd < 0)
+		fd = sfw_fail(errno, errno == ELOOP ? "%s is a symbolic link: refusing to follow it"
+			      : "cannot open %s: %s", path, strerror(errno));
+	close(dfd);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_nlink != 1) {
+		close(fd);
+		return sfw_fail(EPERM, "%s is not a regular file of ours with one name: refusing "
+				"to write a log into it", path);
+	}
+	fcntl(fd, F_SETFL, O_APPEND);   /* no O_NONBLOCK once it is a plain file */
+	return fd;
+}
+
 static FILE *open_append(const char *path)
 {
-	FILE *f = fopen(path, "ae");
+	int fd = open_log_fd(path);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "a");
 
-	if (!f)
+	if (fd >= 0 && !f) {
 		sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
+		close(fd);
+	}
 	return f;
 }
 

@@ -4,6 +4,12 @@
 #define SFW_MAPS_H
 
 #define SFW_PIN_ROOT "/sys/fs/bpf/sfw"
+/* The one place sfw mounts bpffs (when nothing is mounted there yet). */
+#define SFW_BPFFS "/sys/fs/bpf"
+
+/* Every map sfw pins is named sfw_* and pinned under its own name:
+ * `detach all` removes exactly those, never a foreign pin that shares the
+ * root (loader/attach.c). */
 
 #define SFW_MAP_SESSIONS   sfw_sessions
 #define SFW_MAP_CONFIG     sfw_config

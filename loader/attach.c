@@ -4,6 +4,8 @@
  * has no tcx links), which the kernel keeps until it is removed. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
@@ -241,26 +243,77 @@ int sfw_detach_iface(const char *ifname)
 	return 0;
 }
 
-/* Everything under the pin root goes: maps added by any version, and the
- * links directory; the root itself stays, since it is what sfw_lock()
- * holds. */
+/* Is the pin `name` in directory dfd one sfw made? A BPF map (never a
+ * symbolic link, which is not followed) named sfw_* and pinned under its
+ * own name, as every version has pinned its maps (include/maps.h): the
+ * kernel keeps the first BPF_OBJ_NAME_LEN - 1 characters of that name. */
+static bool own_map_pin(int dfd, const char *name)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[PATH_MAX], kind[32];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (strncmp(name, "sfw_", 4) || fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) ||
+	    !S_ISREG(st.st_mode))
+		return false;
+	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, kind, sizeof(kind) - 1);
+	kind[n > 0 ? n : 0] = '\0';
+	if (strcmp(kind, "anon_inode:bpf-map") || bpf_obj_get_info_by_fd(fd, &info, &len))
+		info.name[0] = '\0';
+	close(fd);
+	return info.name[0] && !strncmp(info.name, name, sizeof(info.name) - 1) &&
+	       strlen(info.name) == strnlen(name, sizeof(info.name) - 1);
+}
+
+/* links/xdp_<ifindex>: the XDP links attach pinned. */
+static void remove_links(int root_fd)
+{
+	int fd = openat(root_fd, "links", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct dirent *d;
+	struct stat st;
+	unsigned ifindex;
+	char tail;
+	DIR *dir;
+
+	if (fd < 0 || !(dir = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((d = readdir(dir)))
+		if (sscanf(d->d_name, "xdp_%u%c", &ifindex, &tail) == 1 &&
+		    !fstatat(dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode))
+			unlinkat(dirfd(dir), d->d_name, 0);
+	closedir(dir);
+	unlinkat(root_fd, "links", AT_REMOVEDIR);   /* stays if anything else is in it */
+}
+
+/* sfw's own pins go: its maps (those of older versions too) and its links.
+ * A foreign pin sharing the root stays, and so does the root itself, since
+ * it is what sfw_lock() holds. */
 static void remove_pins(void)
 {
-	char path[512];
+	int fd = open(sfw_pin_root(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct dirent *d;
 	DIR *dir;
 
-	snprintf(path, sizeof(path), "%s/links", sfw_pin_root());
-	rmdir(path);
-	dir = opendir(sfw_pin_root());
-	if (!dir)
+	if (fd < 0 || !(dir = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
 		return;
-	while ((d = readdir(dir))) {
-		if (d->d_name[0] == '.' || !strcmp(d->d_name, "links"))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), d->d_name);
-		unlink(path);
 	}
+	remove_links(fd);
+	while ((d = readdir(dir)))
+		if (own_map_pin(dirfd(dir), d->d_name))
+			unlinkat(dirfd(dir), d->d_name, 0);
 	closedir(dir);
 }
 

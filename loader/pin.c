@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include "loader.h"
 #include "maps.h"
@@ -31,40 +32,84 @@ static bool is_bpffs(const char *path)
 	return statfs(path, &st) == 0 && st.f_type == BPF_FS_MAGIC;
 }
 
-/* The parent of the pin root must be bpffs; mount it if nothing is. */
-static int ensure_bpffs(const char *root)
+/* Something mounted on path already (another device than its parent's)? */
+static bool is_mountpoint(const char *path)
 {
-	char parent[256];
-	char *slash;
+	struct stat here, up;
+	char parent[PATH_MAX];
 
-	snprintf(parent, sizeof(parent), "%s", root);
-	slash = strrchr(parent, '/');
-	if (slash && slash != parent)
-		*slash = '\0';
-	if (is_bpffs(parent))
+	snprintf(parent, sizeof(parent), "%s/..", path);
+	return stat(path, &here) || stat(parent, &up) || here.st_dev != up.st_dev;
+}
+
+/* The pin root must live on bpffs. sfw mounts bpffs in one place only, its
+ * usual one (SFW_BPFFS), and only when nothing is mounted there: never over
+ * a directory SFW_PIN_ROOT happens to name (docs/security.md). */
+static int ensure_bpffs(const char *root, const char *parent)
+{
+	size_t n = strlen(SFW_BPFFS);
+
+	if (is_bpffs(parent) || is_bpffs(root))
 		return 0;
-	if (mount("bpf", parent, "bpf", 0, "mode=0700"))
+	if (!strncmp(root, SFW_BPFFS, n) && (root[n] == '/' || !root[n]) &&
+	    !is_mountpoint(SFW_BPFFS) &&
+	    mount("bpf", SFW_BPFFS, "bpf", 0, "mode=0700"))
 		return sfw_fail(errno, "bpffs unavailable: cannot mount it on %s: %s",
-				parent, strerror(errno));
+				SFW_BPFFS, strerror(errno));
+	if (!is_bpffs(parent) && !is_bpffs(root))
+		return sfw_fail(ENOTSUP, "SFW_PIN_ROOT %s is not on a bpf filesystem: expected a "
+				"directory under a bpffs mount such as %s", root, SFW_BPFFS);
+	return 0;
+}
+
+/* The root itself: a real directory (never a symbolic link to elsewhere)
+ * on bpffs that only we may change, since every pin sfw trusts is in it. */
+static int check_root(const char *root)
+{
+	struct stat st;
+
+	if (lstat(root, &st))
+		return sfw_fail(errno, "cannot read %s: %s", root, strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return sfw_fail(ELOOP, "SFW_PIN_ROOT %s is a symbolic link: expected a directory",
+				root);
+	if (!S_ISDIR(st.st_mode))
+		return sfw_fail(ENOTDIR, "SFW_PIN_ROOT %s is not a directory", root);
+	if (!is_bpffs(root))
+		return sfw_fail(ENOTSUP, "SFW_PIN_ROOT %s is not on a bpf filesystem: expected a "
+				"directory under a bpffs mount such as %s", root, SFW_BPFFS);
+	if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return sfw_fail(EPERM, "SFW_PIN_ROOT %s may be changed by another user (owner %u, "
+				"mode %04o): expected ours, writable by us alone", root,
+				(unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 	return 0;
 }
 
 int sfw_ensure_pin_root(void)
 {
 	const char *root = sfw_pin_root();
-	char links[300];
+	char parent[PATH_MAX], links[PATH_MAX];
+	char *slash;
 	int err;
 
 	if (geteuid() != 0)
 		return sfw_fail(EPERM, "must be run as root");
-	err = ensure_bpffs(root);
+	if (root[0] != '/' || strlen(root) + sizeof("/links") > sizeof(links))
+		return sfw_fail(EINVAL, "SFW_PIN_ROOT %s: expected an absolute path", root);
+	snprintf(parent, sizeof(parent), "%s", root);
+	slash = strrchr(parent, '/');
+	*(slash == parent ? slash + 1 : slash) = '\0';
+	err = ensure_bpffs(root, parent);
+	if (err)
+		return err;
+	if (mkdir(root, 0700) && errno != EEXIST)
+		return sfw_fail(errno, "cannot create %s: %s", root, strerror(errno));
+	err = check_root(root);
 	if (err)
 		return err;
 	snprintf(links, sizeof(links), "%s/links", root);
-	if ((mkdir(root, 0700) && errno != EEXIST) || (mkdir(links, 0700) && errno != EEXIST))
-		return sfw_fail(errno, "cannot create %s: %s", root, strerror(errno));
-	if (!is_bpffs(root))
-		return sfw_fail(ENOTSUP, "%s is not on bpffs", root);
+	if (mkdir(links, 0700) && errno != EEXIST)
+		return sfw_fail(errno, "cannot create %s: %s", links, strerror(errno));
 	return 0;
 }
 
