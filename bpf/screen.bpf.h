@@ -68,7 +68,11 @@ __noinline int sfw_screen_check(struct xdp_md *ctx, const struct sfw_pkt *p, __u
 		__u32 to_dst = sfw_syn_count(&p->dst, p->family, SFW_DIR_DST, second);
 		__u32 from_src = sfw_syn_count(&p->src, p->family, SFW_DIR_SRC, second);
 
-		if (to_dst > sc->syn_attack_threshold || from_src > sc->syn_source_threshold)
+		/* the attack threshold is counted per address, as the
+		 * destination one is: stricter than Junos's per address and
+		 * port (docs/security.md) */
+		if (to_dst > sc->syn_attack_threshold || to_dst > sc->syn_destination_threshold ||
+		    from_src > sc->syn_source_threshold)
 			return SFW_CNT_ERR_SYN_ATTACK;
 	}
 	return 0;

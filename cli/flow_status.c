@@ -117,8 +117,9 @@ static void screen_text(FILE *f, const struct sfw_zone_screen *z)
 		fprintf(f, "      SYN flood: Disabled\n");
 		return;
 	}
-	fprintf(f, "      SYN flood: attack-threshold %u, source-threshold %u, timeout %u\n",
-		z->s.syn_attack_threshold, z->s.syn_source_threshold, z->s.syn_timeout);
+	fprintf(f, "      SYN flood: attack-threshold %u, source-threshold %u, "
+		"destination-threshold %u\n", z->s.syn_attack_threshold,
+		z->s.syn_source_threshold, z->s.syn_destination_threshold);
 }
 
 void sfw_flow_status_text(FILE *f, const struct sfw_flow_status *st)
@@ -170,7 +171,8 @@ void sfw_flow_status_screens_json(struct sfw_json *j, const struct sfw_flow_stat
 		sfw_json_bool(j, "syn-flood", syn);
 		sfw_json_num(j, "syn-flood-attack-threshold", syn ? z->s.syn_attack_threshold : 0);
 		sfw_json_num(j, "syn-flood-source-threshold", syn ? z->s.syn_source_threshold : 0);
-		sfw_json_num(j, "syn-flood-timeout", syn ? z->s.syn_timeout : 0);
+		sfw_json_num(j, "syn-flood-destination-threshold",
+			     syn ? z->s.syn_destination_threshold : 0);
 		sfw_json_close(j, '}');
 	}
 	sfw_json_close(j, ']');

@@ -122,7 +122,7 @@ struct sfw_screen {
 	__u32 flags;                  /* SFW_SCREEN_* */
 	__u32 syn_attack_threshold;   /* SYNs per second to one destination */
 	__u32 syn_source_threshold;   /* SYNs per second from one source */
-	__u32 syn_timeout;            /* seconds a flagged source stays flagged */
+	__u32 syn_destination_threshold; /* SYNs per second to one destination, any port */
 };
 
 /* SYN rates per address and second (the syn-flood screen). */

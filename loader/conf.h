@@ -36,10 +36,8 @@
 /* Junos's syn-flood screen defaults, used where the screen leaves a
  * threshold unset (0 in the model). */
 #define SFW_CONF_SYN_ATTACK_DEFAULT      200
-#define SFW_CONF_SYN_ALARM_DEFAULT       512
 #define SFW_CONF_SYN_SOURCE_DEFAULT     4000
 #define SFW_CONF_SYN_DESTINATION_DEFAULT 4000
-#define SFW_CONF_SYN_TIMEOUT_DEFAULT      20
 
 enum sfw_conf_ref_kind {
 	SFW_CONF_REF_UNRESOLVED = 0,
@@ -164,17 +162,14 @@ struct sfw_conf_screen {
 	int line;
 	bool syn_flood;               /* tcp syn-flood configured */
 	__u32 syn_attack_threshold;   /* 0: Junos default (see above) */
-	__u32 syn_alarm_threshold;
 	__u32 syn_source_threshold;
 	__u32 syn_destination_threshold;
-	__u32 syn_timeout;
 	bool ip_spoofing;
 };
 
 enum sfw_conf_syn_flood_mode {
 	SFW_CONF_SYN_FLOOD_UNSET = 0,
 	SFW_CONF_SYN_FLOOD_COOKIE,
-	SFW_CONF_SYN_FLOOD_PROXY,
 };
 
 struct sfw_conf_flow {

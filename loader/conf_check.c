@@ -126,6 +126,18 @@ static void check_app(struct conf_parser *p, const struct sfw_conf_application *
 			      a->name, a->icmp6_words ? "icmp6-type/icmp6-code"
 						      : "icmp-type/icmp-code",
 			      a->icmp6_words ? "icmp6" : "icmp");
+	/* What policies cannot match is refused, never ignored (a policy
+	 * naming the application would permit more than it says): they match
+	 * the destination port, and an ICMP code within its type. */
+	if (a->sport.set && (a->sport.lo || a->sport.hi != 65535))
+		conf_error_at(p, a->line, "application '%s': source-port %u-%u is not supported: "
+			      "policies match the destination port alone (remove it, or give "
+			      "0-65535)", a->name, a->sport.lo, a->sport.hi);
+	if (a->icmp_code >= 0 && a->icmp_type < 0)
+		conf_error_at(p, a->line, "application '%s': %s without %s is not supported: "
+			      "a code is matched within its type", a->name,
+			      a->icmp6_words ? "icmp6-code" : "icmp-code",
+			      a->icmp6_words ? "icmp6-type" : "icmp-type");
 	if (sfw_conf_find_app_set(p->conf, a->name) >= 0)
 		conf_error_at(p, a->line, "application '%s' has the name of an "
 			      "application-set: expected distinct names", a->name);

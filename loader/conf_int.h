@@ -111,6 +111,8 @@ int conf_parse_services(struct conf_parser *p);
 /* Predefined applications, and ICMP type names. */
 int conf_add_predefined_apps(struct sfw_conf *conf);
 int conf_icmp_type(const char *s, bool v6);
+/* The system-services words sfw opens on the host, as "all, ssh, ...". */
+void conf_host_service_words(char *buf, size_t len);
 
 /* A whole (regular, < 16 MiB) file, malloc'd: 0 or a negative errno. */
 int conf_read_file(const char *path, char **text, size_t *len);

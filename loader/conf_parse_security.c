@@ -3,22 +3,18 @@
 #include <string.h>
 #include "conf_int.h"
 
-/* The words Junos accepts under host-inbound-traffic system-services. */
-static const char *const system_services[] = {
-	"all", "any-service", "bootp", "dhcp", "dhcpv6", "dns", "finger", "ftp",
-	"http", "https", "ident-reset", "ike", "lsping", "netconf", "ntp", "ping",
-	"r2cp", "reverse-ssh", "reverse-telnet", "rlogin", "rpm", "rsh", "snmp",
-	"snmp-trap", "ssh", "telnet", "tftp", "traceroute", "xnm-clear-text",
-	"xnm-ssl", NULL
-};
-
+/* Only the services sfw opens (sfw_conf_host_service_apps): a Junos word
+ * that would open nothing here is refused rather than silently ignored. */
 static int add_service(struct conf_parser *p, const char *word, void *ctx)
 {
-	for (int k = 0; system_services[k]; k++)
-		if (!strcmp(word, system_services[k]))
-			return conf_ref_add(p, ctx, word);
-	return conf_bad(p, "system service", word,
-			"a Junos system-services word such as all, ssh, ping, dns, http, https");
+	const char *apps[3];
+	char words[256], expected[300];
+
+	if (sfw_conf_host_service_apps(word, apps) > 0)
+		return conf_ref_add(p, ctx, word);
+	conf_host_service_words(words, sizeof(words));
+	snprintf(expected, sizeof(expected), "a service sfw opens on the host: %s", words);
+	return conf_bad(p, "system service", word, expected);
 }
 
 int conf_parse_zones(struct conf_parser *p)
@@ -217,8 +213,13 @@ int conf_parse_flow(struct conf_parser *p)
 		mode = conf_keyword(p, modes);
 		if (mode < 0)
 			return -1;
-		p->conf->flow.syn_flood_mode = mode ? SFW_CONF_SYN_FLOOD_PROXY
-						    : SFW_CONF_SYN_FLOOD_COOKIE;
+		if (mode) {
+			conf_error(p, "syn-flood-protection-mode syn-proxy is not supported: sfw has "
+				   "no SYN proxy (syn-cookie answers for this host's own services; "
+				   "unset, SYNs past the screen's thresholds are dropped)");
+			return -1;
+		}
+		p->conf->flow.syn_flood_mode = SFW_CONF_SYN_FLOOD_COOKIE;
 		return conf_end(p);
 	case 2:
 		return parse_tcp_session(p);
@@ -227,23 +228,36 @@ int conf_parse_flow(struct conf_parser *p)
 	}
 }
 
+/* Junos's five syn-flood settings: the three thresholds are enforced
+ * (bpf/screen.bpf.h); the other two act on what sfw does not have, and are
+ * refused rather than accepted and ignored. */
 static int parse_syn_flood(struct conf_parser *p, struct sfw_conf_screen *s)
 {
 	static const char *const words[] = {
 		"alarm-threshold", "attack-threshold", "destination-threshold",
 		"source-threshold", "timeout", NULL
 	};
+	static const char *const missing[] = {
+		"sfw raises no screen alarms (its SYN flood drops are counted: show security "
+		"screen statistics)", NULL, NULL, NULL,
+		"sfw keeps no SYN-proxy queue for half-open connections to time out of "
+		"(tcp-session tcp-initial-timeout ages them)",
+	};
 	/* Junos's ranges for each. */
 	static const __u32 lo[] = { 1, 1, 4, 4, 1 }, hi[] = { 1000000, 1000000, 1000000, 1000000, 50 };
 	__u32 *const field[] = {
-		&s->syn_alarm_threshold, &s->syn_attack_threshold,
-		&s->syn_destination_threshold, &s->syn_source_threshold, &s->syn_timeout,
+		NULL, &s->syn_attack_threshold, &s->syn_destination_threshold,
+		&s->syn_source_threshold, NULL,
 	};
 
 	s->syn_flood = true;
 	while (!conf_at_end(p)) {
 		int k = conf_keyword(p, words);
 
+		if (k >= 0 && missing[k]) {
+			conf_error(p, "syn-flood %s is not supported: %s", words[k], missing[k]);
+			return -1;
+		}
 		if (k < 0 || conf_uint(p, words[k], lo[k], hi[k], field[k]))
 			return -1;
 	}

@@ -56,19 +56,18 @@ static void print_zones(const struct sfw_conf *c, FILE *f)
 static void print_screens(const struct sfw_conf *c, FILE *f)
 {
 	static const char *const words[] = {
-		"alarm-threshold", "attack-threshold", "destination-threshold",
-		"source-threshold", "timeout"
+		"attack-threshold", "destination-threshold", "source-threshold"
 	};
 
 	for (int k = 0; k < c->n_screens; k++) {
 		const struct sfw_conf_screen *s = &c->screens[k];
 		const __u32 v[] = {
-			s->syn_alarm_threshold, s->syn_attack_threshold,
-			s->syn_destination_threshold, s->syn_source_threshold, s->syn_timeout,
+			s->syn_attack_threshold, s->syn_destination_threshold,
+			s->syn_source_threshold,
 		};
 		bool any = false;
 
-		for (int w = 0; w < 5; w++)
+		for (int w = 0; w < 3; w++)
 			if (v[w]) {
 				fprintf(f, "set security screen ids-option %s tcp syn-flood %s %u\n",
 					s->name, words[w], v[w]);
@@ -253,9 +252,8 @@ static void print_flow(const struct sfw_conf *c, FILE *f)
 		fprintf(f, "set security flow tcp-session no-sequence-check\n");
 	if (fl->max_sessions)
 		fprintf(f, "set security flow session max-sessions %u\n", fl->max_sessions);
-	if (fl->syn_flood_mode)
-		fprintf(f, "set security flow syn-flood-protection-mode %s\n",
-			fl->syn_flood_mode == SFW_CONF_SYN_FLOOD_PROXY ? "syn-proxy" : "syn-cookie");
+	if (fl->syn_flood_mode == SFW_CONF_SYN_FLOOD_COOKIE)
+		fprintf(f, "set security flow syn-flood-protection-mode syn-cookie\n");
 }
 
 int sfw_conf_print(const struct sfw_conf *conf, FILE *f)

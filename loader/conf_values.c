@@ -256,7 +256,8 @@ int conf_add_predefined_apps(struct sfw_conf *conf)
 }
 
 /* host-inbound-traffic system-services as applications: what a zone may
- * reach on the firewall itself. Services not listed open nothing. */
+ * reach on the firewall itself. Any other Junos service word is refused
+ * at commit check (docs/security.md: a setting is enforced or refused). */
 static const struct { const char *service; const char *apps[3]; } host_services[] = {
 	{ "all", { "any" } }, { "any-service", { "any" } },
 	{ "ssh", { "junos-ssh" } }, { "telnet", { "junos-telnet" } },
@@ -280,4 +281,14 @@ int sfw_conf_host_service_apps(const char *service, const char *apps[3])
 		return n;
 	}
 	return 0;
+}
+
+void conf_host_service_words(char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < sizeof(host_services) / sizeof(host_services[0]) && n < len; k++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", k ? ", " : "",
+				      host_services[k].service);
 }

@@ -202,10 +202,9 @@ static bool screen_eq(const struct sfw_conf_screen *a, const struct sfw_conf_scr
 {
 	return !strcmp(a->name, b->name) && a->syn_flood == b->syn_flood &&
 	       a->syn_attack_threshold == b->syn_attack_threshold &&
-	       a->syn_alarm_threshold == b->syn_alarm_threshold &&
 	       a->syn_source_threshold == b->syn_source_threshold &&
 	       a->syn_destination_threshold == b->syn_destination_threshold &&
-	       a->syn_timeout == b->syn_timeout && a->ip_spoofing == b->ip_spoofing;
+	       a->ip_spoofing == b->ip_spoofing;
 }
 
 #define ARRAY_EQ(a, b, field, eq) do {                                   \

@@ -244,7 +244,8 @@ static int write_screens(const struct compiler *c, __u32 gen)
 								  : SFW_CONF_SYN_ATTACK_DEFAULT;
 		v.syn_source_threshold = sc->syn_source_threshold ? sc->syn_source_threshold
 								  : SFW_CONF_SYN_SOURCE_DEFAULT;
-		v.syn_timeout = sc->syn_timeout ? sc->syn_timeout : SFW_CONF_SYN_TIMEOUT_DEFAULT;
+		v.syn_destination_threshold = sc->syn_destination_threshold
+			? sc->syn_destination_threshold : SFW_CONF_SYN_DESTINATION_DEFAULT;
 		err = put(c->fds->screens, &k, &v, "screens");
 	}
 	return err;

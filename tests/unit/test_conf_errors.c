@@ -331,7 +331,7 @@ Test(conf_errors, flow_and_screen_values)
 		    "set security flow tcp-initial-timeout 20\n"
 		    "set security flow udp-timeout 0\n"
 		    "set security flow syn-flood-protection-mode syn-magic\n"
-		    "set security screen ids-option s tcp syn-flood timeout 51\n"
+		    "set security screen ids-option s tcp syn-flood attack-threshold 0\n"
 		    "set security screen ids-option s tcp syn-flood source-threshold 3\n"
 		    "set security flow session max-sessions lots\n",
 		"t.conf:1: bad timeout '2' after 'set security flow tcp-session "
@@ -343,12 +343,49 @@ Test(conf_errors, flow_and_screen_values)
 		"number from 1 to 86400",
 		"t.conf:4: unknown word 'syn-magic' after 'set security flow "
 		"syn-flood-protection-mode': expected one of syn-cookie, syn-proxy",
-		"t.conf:5: bad timeout '51' after 'set security screen ids-option s tcp "
-		"syn-flood timeout': expected a number from 1 to 50",
+		"t.conf:5: bad attack-threshold '0' after 'set security screen ids-option s tcp "
+		"syn-flood attack-threshold': expected a number from 1 to 1000000",
 		"t.conf:6: bad source-threshold '3' after 'set security screen ids-option s tcp "
 		"syn-flood source-threshold': expected a number from 4 to 1000000",
 		"t.conf:7: bad session count 'lots' after 'set security flow session "
 		"max-sessions': expected a number from 1 to 1073741824");
+}
+
+/* Every setting is enforced or refused (docs/security.md): these Junos
+ * statements would be accepted and then do nothing, or less than they say. */
+Test(conf_errors, settings_sfw_does_not_enforce_are_refused)
+{
+	CONF_ERRORS("set security screen ids-option s tcp syn-flood timeout 20\n"
+		    "set security screen ids-option s tcp syn-flood attack-threshold 200 alarm-threshold 512\n"
+		    "set security flow syn-flood-protection-mode syn-proxy\n"
+		    "set security zones security-zone trust host-inbound-traffic system-services dhcp\n"
+		    "set applications application a protocol tcp destination-port 80 source-port 1024-65535\n"
+		    "set applications application b protocol icmp icmp-code 3\n"
+		    "set applications application c protocol icmp6 icmp6-code 0\n",
+		"t.conf:1: syn-flood timeout is not supported: sfw keeps no SYN-proxy queue for "
+		"half-open connections to time out of (tcp-session tcp-initial-timeout ages them)",
+		"t.conf:2: syn-flood alarm-threshold is not supported: sfw raises no screen alarms "
+		"(its SYN flood drops are counted: show security screen statistics)",
+		"t.conf:3: syn-flood-protection-mode syn-proxy is not supported: sfw has no SYN proxy "
+		"(syn-cookie answers for this host's own services; unset, SYNs past the screen's "
+		"thresholds are dropped)",
+		"t.conf:4: bad system service 'dhcp' after 'set security zones security-zone trust "
+		"host-inbound-traffic system-services': expected a service sfw opens on the host: "
+		"all, any-service, ssh, telnet, ping, http, https, dns, ntp, ftp, traceroute",
+		"t.conf:5: application 'a': source-port 1024-65535 is not supported: policies match "
+		"the destination port alone (remove it, or give 0-65535)",
+		"t.conf:6: application 'b': icmp-code without icmp-type is not supported: a code is "
+		"matched within its type",
+		"t.conf:7: application 'c': icmp6-code without icmp6-type is not supported: a code "
+		"is matched within its type");
+	/* what is enforced stays accepted: the full source range, a code in its type */
+	struct sfw_conf conf;
+
+	conf_test_parse_ok(&conf, "set applications application a protocol udp destination-port 53 source-port 0-65535\n"
+		"set applications application b protocol icmp icmp-type 3 icmp-code 3\n"
+		"set security screen ids-option s tcp syn-flood attack-threshold 200 source-threshold 1024 destination-threshold 2048\n"
+		"set security flow syn-flood-protection-mode syn-cookie\n");
+	sfw_conf_free(&conf);
 }
 
 Test(conf_errors, lexical_errors)

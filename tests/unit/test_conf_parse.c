@@ -106,7 +106,7 @@ Test(conf_parse, application_statements)
 {
 	conf_test_parse_ok(&conf,
 		"set applications application web protocol tcp destination-port 8080 inactivity-timeout 600\n"
-		"set applications application range protocol udp destination-port 8000-8080 source-port 1024-65535\n"
+		"set applications application range protocol udp destination-port 8000-8080 source-port 0-65535\n"
 		"set applications application named protocol tcp destination-port https\n"
 		"set applications application num protocol 47\n"
 		"set applications application ping protocol icmp icmp-type echo-request icmp-code 0\n"
@@ -131,7 +131,7 @@ Test(conf_parse, application_statements)
 	cr_assert_eq(a->proto, SFW_IPPROTO_UDP);
 	cr_assert_eq(a->dport.lo, 8000);
 	cr_assert_eq(a->dport.hi, 8080);
-	cr_assert_eq(a->sport.lo, 1024);
+	cr_assert_eq(a->sport.lo, 0);
 	cr_assert_eq(a->sport.hi, 65535);
 	cr_assert_eq(conf.apps[sfw_conf_find_app(&conf, "named")].dport.lo, 443);
 	cr_assert_eq(conf.apps[sfw_conf_find_app(&conf, "num")].proto, 47);
@@ -345,8 +345,7 @@ Test(conf_parse, flow_statements)
 		"set security flow other-timeout 120\n"
 		"set security flow tcp-session no-syn-check\n"
 		"set security flow tcp-session no-sequence-check\n"
-		"set security flow session max-sessions 65536\n"
-		"set security flow syn-flood-protection-mode syn-proxy\n");
+		"set security flow session max-sessions 65536\n");
 	const struct sfw_conf_flow *f = &conf.flow;
 	cr_assert_eq(f->timeout_s[SFW_TO_TCP_INITIAL], 30);
 	cr_assert_eq(f->timeout_s[SFW_TO_TCP_ESTABLISHED], 3600);
@@ -359,7 +358,7 @@ Test(conf_parse, flow_statements)
 	cr_assert(f->no_syn_check);
 	cr_assert(f->no_sequence_check);
 	cr_assert_eq(f->max_sessions, 65536);
-	cr_assert_eq(f->syn_flood_mode, SFW_CONF_SYN_FLOOD_PROXY);
+	cr_assert_eq(f->syn_flood_mode, SFW_CONF_SYN_FLOOD_UNSET);
 }
 
 Test(conf_parse, flow_junos_time_wait_form_and_syn_cookie)
@@ -378,7 +377,6 @@ Test(conf_parse, screen_statements)
 	conf_test_parse_ok(&conf,
 		"set security screen ids-option untrust-screen tcp syn-flood attack-threshold 300\n"
 		"set security screen ids-option untrust-screen tcp syn-flood source-threshold 100 destination-threshold 200\n"
-		"set security screen ids-option untrust-screen tcp syn-flood alarm-threshold 50 timeout 10\n"
 		"set security screen ids-option untrust-screen ip spoofing\n"
 		"set security screen ids-option plain tcp syn-flood\n");
 	cr_assert_eq(conf.n_screens, 2);
@@ -387,8 +385,6 @@ Test(conf_parse, screen_statements)
 	cr_assert_eq(s->syn_attack_threshold, 300);
 	cr_assert_eq(s->syn_source_threshold, 100);
 	cr_assert_eq(s->syn_destination_threshold, 200);
-	cr_assert_eq(s->syn_alarm_threshold, 50);
-	cr_assert_eq(s->syn_timeout, 10);
 	cr_assert(s->ip_spoofing);
 	s = &conf.screens[1];
 	cr_assert(s->syn_flood);

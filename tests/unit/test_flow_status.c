@@ -76,7 +76,7 @@ Test(flow_status, golden_text_with_screens)
 		.zone_id = 2, .zone = "untrust", .screen = "",
 		.s = { .flags = SFW_SCREEN_SYN_FLOOD | SFW_SCREEN_IP_SPOOFING,
 		       .syn_attack_threshold = 200, .syn_source_threshold = 4000,
-		       .syn_timeout = 20 },
+		       .syn_destination_threshold = 4000 },
 	};
 	snprintf(want, sizeof(want), "%s%s", golden_head,
 		 "    Zone trust: trust-screen\n"
@@ -84,7 +84,8 @@ Test(flow_status, golden_text_with_screens)
 		 "      SYN flood: Disabled\n"
 		 "    Zone untrust: (unnamed)\n"
 		 "      IP spoofing: Enabled\n"
-		 "      SYN flood: attack-threshold 200, source-threshold 4000, timeout 20\n");
+		 "      SYN flood: attack-threshold 200, source-threshold 4000, "
+		 "destination-threshold 4000\n");
 	out = render_text(&st);
 	cr_assert_str_eq(out, want);
 	free(out);
@@ -133,7 +134,7 @@ Test(flow_status, golden_screens_json)
 	st.screens[0] = (struct sfw_zone_screen){
 		.zone_id = 3, .zone = "dmz", .screen = "",
 		.s = { .flags = SFW_SCREEN_SYN_FLOOD, .syn_attack_threshold = 20,
-		       .syn_source_threshold = 4, .syn_timeout = 5 },
+		       .syn_source_threshold = 4, .syn_destination_threshold = 5 },
 	};
 	sfw_ob_init(&ob, f);
 	sfw_json_init(&j, &ob);
@@ -152,7 +153,7 @@ Test(flow_status, golden_screens_json)
 		"      \"syn-flood\": true,\n"
 		"      \"syn-flood-attack-threshold\": 20,\n"
 		"      \"syn-flood-source-threshold\": 4,\n"
-		"      \"syn-flood-timeout\": 5\n"
+		"      \"syn-flood-destination-threshold\": 5\n"
 		"    }\n"
 		"  ]\n"
 		"}\n");
@@ -171,7 +172,7 @@ static void put_screen(int fd, __u32 zone, __u32 gen, __u32 flags, __u32 attack)
 {
 	struct sfw_screen_key k = { .zone = zone, .gen = gen };
 	struct sfw_screen v = { .flags = flags, .syn_attack_threshold = attack,
-				.syn_source_threshold = 4000, .syn_timeout = 20 };
+				.syn_source_threshold = 4000, .syn_destination_threshold = 4000 };
 
 	cr_assert_eq(bpf_map_update_elem(fd, &k, &v, BPF_ANY), 0);
 }
