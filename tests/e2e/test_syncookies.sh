@@ -39,14 +39,19 @@ while time.time() < end:
             for _ in range(50)]
     send(pkts, verbose=0)
 '
-sleep 1
+# the flood must be under way (scapy takes seconds to start on a loaded
+# machine): wait until the screen is refusing SYNs
+syn_drops() {
+	sfw show interfaces flow-statistics veth0 --json | /usr/bin/python3 -c '
+import json, sys
+i = json.load(sys.stdin)["interface-information"]["physical-interface"][0]
+print(i["flow-error-statistics"]["syn-attack-protection"])'
+}
+for _ in $(seq 100); do [ "$(syn_drops)" -gt 5 ] && break; sleep 0.1; done
 echo legitimate | cli nc -N -w 3 198.51.100.1 8080 || { sfw show security flow session destination-port 8080 source-prefix 198.51.100.2 >&2; fw nstat -az 2>/dev/null | grep -i cookie >&2; sfw show interfaces flow-statistics veth0 | grep -iE "syn|not SYN|permitted|Transit|Input  packets" >&2; fail "the legitimate connection failed during the flood"; }
 sleep 0.3
 expect_eq "$(cat "$received")" "legitimate" "data received through the cookie-opened connection"
 rm -f "$received"
-drops=$(sfw show interfaces flow-statistics veth0 --json | /usr/bin/python3 -c '
-import json, sys
-i = json.load(sys.stdin)["interface-information"]["physical-interface"][0]
-print(i["flow-error-statistics"]["syn-attack-protection"])')
+drops=$(syn_drops)
 [ "$drops" -gt 5 ] || fail "Syn-attack protection counted $drops"
 echo "ok syn cookies ($drops SYNs answered with cookies)"
