@@ -68,7 +68,7 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 	if (s && !sfw_expired(s, f->now)) {
 		int t = SFW_TCP_OK;
 
-		dir = f->src_lo == !!(s->flags & SFW_SESS_F_OPENER_LO) ? SFW_WING_IN : SFW_WING_OUT;
+		dir = sfw_wing_of(s, f->src_lo);
 		if (p->proto == SFW_IPPROTO_TCP)
 			t = sfw_tcp_track(s, dir, p, f->cfg);
 		if (t == SFW_TCP_OUT_OF_WINDOW)

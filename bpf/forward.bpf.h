@@ -156,7 +156,12 @@ static __always_inline int sfw_xdp_forward(struct xdp_md *ctx, const struct sfw_
 {
 	int act;
 
-	if (!(f->cfg->flags & SFW_CFG_F_FORWARD) || !(f->sess_flags & SFW_SESS_F_TRANSIT))
+	/* Fragments, first and later alike, go to the stack: one path for
+	 * the whole datagram, whichever fragment carries the ports XDP's FIB
+	 * query would hash a multipath route on, and the stack reassembles
+	 * (netfilter's defragmentation) or refragments when it has to. */
+	if (!(f->cfg->flags & SFW_CFG_F_FORWARD) || !(f->sess_flags & SFW_SESS_F_TRANSIT) ||
+	    p->frag)
 		return XDP_PASS;
 	act = sfw_forward(ctx, p, f->bytes);
 	if (act == XDP_DROP)

@@ -13,8 +13,18 @@
 
 enum sfw_parse_rc {
 	SFW_PARSE_OK,
-	SFW_PARSE_UNTRACKED,   /* not IP, neighbour discovery, later fragment */
+	SFW_PARSE_UNTRACKED,   /* not IP, neighbour discovery */
 	SFW_PARSE_MALFORMED,
+	SFW_PARSE_FRAGMENT,    /* a later fragment: no L4 header, parsed to L3 */
+	SFW_PARSE_TINY_FRAG,   /* a first fragment without its whole L4 header */
+};
+
+/* Where a packet stands in its datagram (RFC 791, RFC 8200). An IPv6
+ * atomic fragment (offset 0, M clear: RFC 6946) is a whole packet. */
+enum sfw_frag_kind {
+	SFW_FRAG_NONE,
+	SFW_FRAG_FIRST,        /* offset 0, more to come: carries the L4 header */
+	SFW_FRAG_LATER,        /* offset > 0 */
 };
 
 enum sfw_icmp_kind {
@@ -37,7 +47,7 @@ struct sfw_pkt {
 	__u8 multicast;
 	__u8 icmp_type;       /* ICMP/ICMPv6: what policies match on */
 	__u8 icmp_code;
-	__u8 pad;
+	__u8 frag;            /* enum sfw_frag_kind */
 	__u32 l3_off;         /* offset of the IP header in the frame */
 	__u32 l3_len;         /* IP total length: the bytes a wing counts */
 	__u32 hdr_len;        /* IP + L4 header bytes (GSO segment accounting) */
@@ -49,6 +59,8 @@ struct sfw_pkt {
 	__u8 wscale;          /* SYN: the window scale option, 0xf when absent */
 	__u8 pad2;
 	__u32 frame_len;      /* the whole frame as handed to the program */
+	__u32 frag_id;        /* fragments: IPv4 (16 bits) or IPv6 identification, as sent */
+	__u32 frag_off;       /* fragments: offset in bytes */
 };
 
 /* Skips up to SFW_VLAN_MAX_DEPTH VLAN tags; returns the inner ethertype
@@ -84,7 +96,7 @@ static __always_inline int sfw_parse_ipv4(void *data, void *end, __u32 pkt_len,
 					  struct sfw_pkt *p)
 {
 	struct iphdr *ip = data + p->l3_off;
-	__u32 ihl, tot;
+	__u32 ihl, tot, frag;
 
 	if ((void *)(ip + 1) > end || ip->version != 4)
 		return SFW_PARSE_MALFORMED;
@@ -99,12 +111,13 @@ static __always_inline int sfw_parse_ipv4(void *data, void *end, __u32 pkt_len,
 	p->l3_len = tot;
 	p->l4_off = p->l3_off + ihl;
 	p->multicast = (bpf_ntohl(ip->daddr) >> 28) == 0xe || ip->daddr == 0xffffffff;
-	/* Later fragments have no L4 header to key on; the first fragment,
-	 * which carries the ports, was checked, and without it the kernel
-	 * cannot reassemble, so these pass untracked. */
-	if (bpf_ntohs(ip->frag_off) & SFW_IP_OFFSET)
-		return SFW_PARSE_UNTRACKED;
-	return SFW_PARSE_OK;
+	frag = bpf_ntohs(ip->frag_off);
+	if (frag & (SFW_IP_OFFSET | SFW_IP_MF)) {
+		p->frag_id = ip->id;
+		p->frag_off = (frag & SFW_IP_OFFSET) * 8;
+		p->frag = p->frag_off ? SFW_FRAG_LATER : SFW_FRAG_FIRST;
+	}
+	return p->frag == SFW_FRAG_LATER ? SFW_PARSE_FRAGMENT : SFW_PARSE_OK;
 }
 
 /* Walks the common IPv6 extension headers (bounded) to the L4 header. */
@@ -112,7 +125,7 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len,
 					  struct sfw_pkt *p)
 {
 	struct ipv6hdr *ip6 = data + p->l3_off;
-	__u32 off;
+	__u32 off, frag;
 	__u8 nh;
 
 	if ((void *)(ip6 + 1) > end || ip6->version != 6)
@@ -136,9 +149,15 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len,
 				return SFW_PARSE_MALFORMED;
 			nh = fh->nexthdr;
 			off += sizeof(*fh);
-			if (bpf_ntohs(fh->frag_off) & 0xFFF8) {
+			frag = bpf_ntohs(fh->frag_off);
+			if (frag & (SFW_IP6_OFFSET | SFW_IP6_MF)) {
+				p->frag_id = fh->identification;
+				p->frag_off = frag & SFW_IP6_OFFSET;
+				p->frag = p->frag_off ? SFW_FRAG_LATER : SFW_FRAG_FIRST;
+			}
+			if (p->frag == SFW_FRAG_LATER) {
 				p->proto = nh;
-				return SFW_PARSE_UNTRACKED;
+				return SFW_PARSE_FRAGMENT;
 			}
 		} else if (nh == SFW_IPPROTO_HOPOPTS || nh == SFW_IPPROTO_ROUTING ||
 			   nh == SFW_IPPROTO_DSTOPTS) {
@@ -164,6 +183,38 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len,
 
 #include "parse_l4.bpf.h"
 
+/* The L4 header bytes every packet of a protocol starts with: what a
+ * first fragment must hold at least, and what no later fragment may
+ * start inside (docs/security.md "Fragments"). 0: keyed on addresses. */
+static __always_inline __u32 sfw_l4_min_len(__u8 proto)
+{
+	switch (proto) {
+	case SFW_IPPROTO_TCP:
+		return 20;
+	case SFW_IPPROTO_SCTP:
+		return 12;
+	case SFW_IPPROTO_UDP:
+	case SFW_IPPROTO_ICMP:
+	case SFW_IPPROTO_ICMP6:
+		return 8;
+	default:
+		return 0;
+	}
+}
+
+/* RFC 1858 and RFC 3128 (RFC 7112 for IPv6): a first fragment must carry
+ * the whole L4 header (for TCP, its options too), or the fields a session
+ * is decided on could be rewritten by a later fragment. */
+static __always_inline bool sfw_frag_tiny(void *data, void *end, const struct sfw_pkt *p)
+{
+	struct tcphdr *th = data + p->l4_off;
+	__u32 need = sfw_l4_min_len(p->proto);
+
+	if (p->proto == SFW_IPPROTO_TCP && (void *)(th + 1) <= end && th->doff > 5)
+		need = th->doff * 4;
+	return p->l4_off + need > p->l3_off + p->l3_len;
+}
+
 /* Parses a frame; pkt_len is the frame's full length (XDP: data_end - data;
  * tc: skb->len, of which only the linear part is readable). */
 static __always_inline int sfw_parse(void *data, void *end, __u32 pkt_len,
@@ -183,6 +234,8 @@ static __always_inline int sfw_parse(void *data, void *end, __u32 pkt_len,
 		return SFW_PARSE_UNTRACKED;   /* ARP, LLDP, ...: not ours */
 	if (rc != SFW_PARSE_OK)
 		return rc;
+	if (p->frag == SFW_FRAG_FIRST && sfw_frag_tiny(data, end, p))
+		return SFW_PARSE_TINY_FRAG;
 	return sfw_parse_l4(data, end, p);
 }
 

@@ -33,6 +33,12 @@ static __always_inline bool sfw_make_key(const struct sfw_pkt *p, struct sfw_ses
 	return lo;
 }
 
+/* The wing of a packet whose source is the key's lo side (src_lo) or not. */
+static __always_inline __u32 sfw_wing_of(const struct sfw_session *s, bool src_lo)
+{
+	return src_lo == !!(s->flags & SFW_SESS_F_OPENER_LO) ? SFW_WING_IN : SFW_WING_OUT;
+}
+
 /* now is read before the lookup, so another CPU may have stamped
  * last_seen_ns later than it since: that session is fresh, and the
  * unsigned difference must not wrap into "idle for ages". */

@@ -5,6 +5,7 @@
  * forwarded from another attached interface were decided at its XDP hook
  * and are only counted here. */
 #include "flow.bpf.h"
+#include "frag.bpf.h"
 
 /* Headers we may read; pulling more would copy payload for nothing. */
 #define SFW_TC_PULL_LEN 256
@@ -88,9 +89,15 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		return SFW_TC_ACT_OK;
 	f.now = bpf_ktime_get_coarse_ns();
 	f.ifindex = skb->ifindex;
-	outcome = sfw_track(data, end, p, &f);
+	/* a later fragment (SFW_PARSE_FRAGMENT) follows its datagram */
+	if (p->frag == SFW_FRAG_LATER)
+		outcome = sfw_frag_follow(p, &f);
+	else
+		outcome = sfw_track(data, end, p, &f);
 	if (outcome == SFW_OUTCOME_CREATE)
 		outcome = sfw_tc_open(p, &f, in_ifindex);
+	if (p->frag == SFW_FRAG_FIRST && outcome == SFW_CNT_SFW_PERMITTED_PKTS)
+		sfw_frag_record(p, &f.key, f.src_lo, f.now);
 	sfw_count(st, outcome, f.pkts);
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
 		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)
@@ -99,6 +106,19 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	}
 	sfw_count_output(st, p, &f, f.sess_flags & SFW_SESS_F_TRANSIT);
 	return SFW_TC_ACT_OK;
+}
+
+/* Parsing in a function of its own, as at XDP (bpf/xdp_ingress.bpf.c):
+ * a small entry frame, and each parse path verified once. */
+__noinline int sfw_tc_parse(struct __sk_buff *skb, struct sfw_pkt *p)
+{
+	void *data, *end;
+
+	if (!skb || !p)
+		return SFW_PARSE_MALFORMED;
+	data = (void *)(long)skb->data;
+	end = (void *)(long)skb->data_end;
+	return sfw_parse(data, end, skb->len, p);
 }
 
 SEC("tc")
@@ -110,21 +130,16 @@ int sfw_tc_egress(struct __sk_buff *skb)
 	__u32 in_ifindex = skb->ingress_ifindex;
 	__u32 segs = skb->gso_segs ? skb->gso_segs : 1;
 	struct sfw_pkt p = {};
-	void *data, *end;
 	__u32 want = skb->len < SFW_TC_PULL_LEN ? skb->len : SFW_TC_PULL_LEN;
 	int rc;
 
 	if (skb->data_end - skb->data < want)
 		bpf_skb_pull_data(skb, want);
-	/* makes clang reload the fields from skb instead of reusing the
-	 * offset pointers it computed above, which the verifier rejects */
-	asm volatile("" : "+r"(skb));
-	data = (void *)(long)skb->data;
-	end = (void *)(long)skb->data_end;
-	rc = sfw_parse(data, end, skb->len, &p);
+	rc = sfw_tc_parse(skb, &p);
 	/* counted per wire packet, like every other outcome here */
-	if (rc == SFW_PARSE_MALFORMED) {
-		sfw_count(st, SFW_CNT_SFW_ERR_MALFORMED, segs);
+	if (rc == SFW_PARSE_MALFORMED || rc == SFW_PARSE_TINY_FRAG) {
+		sfw_count(st, rc == SFW_PARSE_MALFORMED ? SFW_CNT_SFW_ERR_MALFORMED
+							: SFW_CNT_SFW_ERR_FRAG_TINY, segs);
 		return SFW_TC_ACT_SHOT;
 	}
 	if (rc == SFW_PARSE_UNTRACKED) {

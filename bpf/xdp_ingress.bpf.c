@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* XDP ingress: every packet arriving on an attached interface. */
 #include "flow.bpf.h"
+#include "frag.bpf.h"
 #include "reject.bpf.h"
 #include "fib.bpf.h"
 #include "forward.bpf.h"
@@ -112,6 +113,8 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 		outcome = sfw_xdp_open(ctx, p, &f);
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS)
 		act = sfw_xdp_forward(ctx, p, &f, &outcome);
+	if (p->frag == SFW_FRAG_FIRST && outcome == SFW_CNT_SFW_PERMITTED_PKTS)
+		sfw_frag_record(p, &f.key, f.src_lo, f.now);
 	sfw_count(st, outcome, 1);
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
 		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)
@@ -124,26 +127,63 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	return act;
 }
 
+/* A later fragment: the verdict of its datagram (bpf/frag.bpf.h), counted
+ * like the packets of its session. Apart from sfw_xdp_flow, whose stack
+ * frame is at the edge of the 512 bytes the call chain may use. */
+__noinline int sfw_xdp_fragment(struct xdp_md *ctx, const struct sfw_pkt *p,
+				struct sfw_iface_stats *st)
+{
+	struct sfw_flow f = { .pkts = 1 };
+	__u32 outcome;
+
+	if (!ctx || !p)
+		return XDP_DROP;
+	f.now = bpf_ktime_get_coarse_ns();
+	f.bytes = p->l3_len;
+	f.ifindex = ctx->ingress_ifindex;
+	outcome = sfw_frag_follow(p, &f);
+	sfw_count(st, outcome, 1);
+	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS)
+		return XDP_DROP;
+	sfw_count_input(st, p, &f);
+	return XDP_PASS;   /* the stack forwards fragments (bpf/forward.bpf.h) */
+}
+
+/* Parsing in a function of its own: the entry point's stack frame then
+ * holds little more than the packet's struct sfw_pkt, which leaves room
+ * in the 512-byte call chain for the flow functions below it. */
+__noinline int sfw_xdp_parse(struct xdp_md *ctx, struct sfw_pkt *p)
+{
+	void *data, *end;
+
+	if (!ctx || !p)
+		return SFW_PARSE_MALFORMED;
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
+	return sfw_parse(data, end, end - data, p);
+}
+
 SEC("xdp")
 int sfw_xdp_ingress(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
-	void *end = (void *)(long)ctx->data_end;
 	struct sfw_iface_stats *st = sfw_stats(ctx->ingress_ifindex);
 	struct sfw_pkt p = {};
 	int rc;
 
-	rc = sfw_parse(data, end, end - data, &p);
+	rc = sfw_xdp_parse(ctx, &p);
 	if (p.proto == SFW_IPPROTO_ICMP || p.proto == SFW_IPPROTO_ICMP6)
 		sfw_count(st, SFW_CNT_IN_ICMP, 1);
-	if (rc == SFW_PARSE_MALFORMED) {
-		sfw_count(st, SFW_CNT_SFW_ERR_MALFORMED, 1);
+	if (rc == SFW_PARSE_MALFORMED || rc == SFW_PARSE_TINY_FRAG) {
+		sfw_count(st, rc == SFW_PARSE_MALFORMED ? SFW_CNT_SFW_ERR_MALFORMED
+							: SFW_CNT_SFW_ERR_FRAG_TINY, 1);
 		return XDP_DROP;
 	}
 	if (rc == SFW_PARSE_UNTRACKED) {
 		sfw_count(st, SFW_CNT_SFW_UNTRACKED_PKTS, 1);
 		return XDP_PASS;
 	}
+	if (rc == SFW_PARSE_FRAGMENT)
+		return sfw_xdp_fragment(ctx, &p, st);
 	return sfw_xdp_flow(ctx, &p, st);
 }
 

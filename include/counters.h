@@ -62,6 +62,8 @@ enum sfw_counter_group {
 	X(SFW_ERR_MALFORMED, SFW_GRP_SFW, "Malformed packets:", "malformed-packets") \
 	X(SFW_ERR_TCP_NO_SYN, SFW_GRP_SFW, "TCP first packet not SYN:", "tcp-first-packet-not-syn") \
 	X(SFW_ERR_NO_SESSION, SFW_GRP_SFW, "Reply without session:", "reply-without-session") \
+	X(SFW_ERR_FRAG_NO_FIRST, SFW_GRP_SFW, "Fragments without first fragment:", "fragments-without-first-fragment") \
+	X(SFW_ERR_FRAG_TINY, SFW_GRP_SFW, "Tiny or overlapping fragments:", "tiny-or-overlapping-fragments") \
 	X(SFW_FAILED_SESSIONS, SFW_GRP_SFW, "Failed sessions:", "failed-sessions")
 
 enum sfw_counter {

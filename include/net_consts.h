@@ -14,6 +14,8 @@
 
 #define SFW_IP_MF     0x2000
 #define SFW_IP_OFFSET 0x1FFF
+#define SFW_IP6_OFFSET 0xFFF8   /* IPv6 fragment header: offset in bytes */
+#define SFW_IP6_MF     0x0001
 
 #define SFW_TCP_FIN 0x01
 #define SFW_TCP_SYN 0x02

@@ -5,6 +5,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "frag.h"
 #include "iface.h"
 #include "maps.h"
 #include "suite.h"
@@ -30,6 +31,8 @@ static const struct abi_type abi_types[] = {
 	STRUCT(sfw_iface_info),
 	STRUCT(sfw_iface_stats),
 	STRUCT(sfw_id_block),
+	STRUCT(sfw_frag_key),
+	STRUCT(sfw_frag),
 };
 
 struct abi_member {
@@ -54,6 +57,9 @@ static const struct abi_member abi_members[] = {
 	M(sfw_iface_info, name), M(sfw_iface_info, xdp_mode), M(sfw_iface_info, xdp_prog_id),
 	M(sfw_iface_info, tc_prog_id), M(sfw_iface_info, zone_id),
 	M(sfw_id_block, next), M(sfw_id_block, end),
+	M(sfw_frag_key, src), M(sfw_frag_key, dst), M(sfw_frag_key, id), M(sfw_frag_key, proto),
+	M(sfw_frag_key, family), M(sfw_frag, sess), M(sfw_frag, sess_id), M(sfw_frag, expires_ns),
+	M(sfw_frag, dir), M(sfw_frag, l4_len),
 };
 
 static void check_sizes(const struct btf *btf, const char *obj)
@@ -128,6 +134,7 @@ Test(btf, programs_share_maps)
 	const char *names[] = {
 		SFW_STR(SFW_MAP_SESSIONS), SFW_STR(SFW_MAP_CONFIG), SFW_STR(SFW_MAP_IFACE_STATS),
 		SFW_STR(SFW_MAP_IFACES), SFW_STR(SFW_MAP_ID_NEXT), SFW_STR(SFW_MAP_ID_BLOCK),
+		SFW_STR(SFW_MAP_FRAGS),
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

@@ -2,7 +2,8 @@
  * outcome counter (permitted, passed untracked, or one drop reason), and
  * the verdict agrees with it. Thousands of mixed packets, from a seeded
  * generator: new flows and their replies over TCP, UDP, ICMP, ESP, GRE and
- * SCTP, both families; non-IP frames and later fragments; malformed,
+ * SCTP, both families; non-IP frames; datagrams cut into fragments (some
+ * into tiny ones) and later fragments without their first; malformed,
  * fuzzed and garbage frames; first packets without SYN; stray echo
  * replies; ICMP errors about live and unknown flows; under permit-all,
  * deny-all, zones without bindings, and no-syn-check; through XDP, and
@@ -22,6 +23,7 @@ TestSuite(conservation, .init = suite_setup, .fini = suite_teardown);
 #define POOL 64              /* live flows the generator replies on */
 #define N_ADDR 8
 #define GSO_SEGS 3
+#define FRAG_Q 16            /* fragments of one datagram, sent in a row */
 
 static __u64 rng_state;
 
@@ -169,6 +171,27 @@ static struct pb_spec other_kind(const char **what)
 	return s;
 }
 
+/* A datagram of a live or new flow cut into 2 to 6 fragments, or into
+ * 8-byte ones (a TCP first fragment is then tiny, its next ones overlap
+ * its header). Returns the number of fragments in q, or < 1. */
+static int fragment_flow(struct pb_pkt *q)
+{
+	struct pb_spec s = rnd(2) && pool_n ? flow_packet() : new_flow();
+	__u32 nfrag = 2 + rnd(5);
+	__u16 bytes;
+
+	s.ip_id = (__u16)rnd(65536);
+	s.frag_id = rnd(~0u);
+	if (rnd(4) == 0) {
+		s.payload = (__u16)rnd(60);
+		bytes = 8;
+	} else {
+		s.payload = (__u16)(100 + rnd(1300));
+		bytes = (__u16)(((s.payload + 60u) / nfrag + 7) & ~7u);
+	}
+	return pb_fragment(&s, bytes, q, FRAG_Q);
+}
+
 /* The spec of the next packet, by kind, and whether it goes through tc
  * only (GSO exists only there). */
 static struct pb_spec pick_spec(const char **what, struct pb_spec *inner, bool *gso)
@@ -181,9 +204,12 @@ static struct pb_spec pick_spec(const char **what, struct pb_spec *inner, bool *
 		s = new_flow();
 		pool[pool_n < POOL ? pool_n++ : (int)rnd(POOL)] = s;
 		*what = "new flow";
-	} else if (k < 55) {
+	} else if (k < 50) {
 		s = flow_packet();
 		*what = "flow packet";
+	} else if (k < 55) {
+		s = (struct pb_spec){ 0 };
+		*what = "fragmented datagram";   /* make_case cuts one */
 	} else if (k < 61) {
 		s = new_flow();
 		s.proto = SFW_IPPROTO_TCP;
@@ -235,6 +261,25 @@ static void mangle(struct tcase *t, const char **what)
 	}
 }
 
+static struct pb_pkt frag_q[FRAG_Q];
+static int frag_qn, frag_qi;
+static bool frag_tc;              /* the hook the datagram's first fragment took */
+static struct fx_tc_opts frag_o;
+
+/* The next fragment of the datagram being sent, if any. */
+static bool next_fragment(struct tcase *t)
+{
+	if (frag_qi >= frag_qn)
+		return false;
+	memset(t, 0, sizeof(*t));
+	t->p = frag_q[frag_qi++];
+	t->tc = frag_tc;
+	t->o = frag_o;
+	t->units = 1;
+	t->what = "later fragment of a datagram";
+	return true;
+}
+
 /* The next packet. Returns false when the spec cannot be built. */
 static bool make_case(struct tcase *t)
 {
@@ -242,14 +287,26 @@ static bool make_case(struct tcase *t)
 	struct pb_spec inner, s;
 	bool gso;
 
+	if (next_fragment(t))
+		return true;
 	memset(t, 0, sizeof(*t));
 	s = pick_spec(&t->what, &inner, &gso);
-	if (pb_build(&s, &t->p))
+	if (!strcmp(t->what, "fragmented datagram")) {
+		frag_qn = fragment_flow(frag_q);
+		if (frag_qn < 1)
+			return false;
+		frag_qi = 1;
+		t->p = frag_q[0];
+		t->what = "first fragment of a datagram";
+	} else if (pb_build(&s, &t->p)) {
 		return false;
+	}
 	t->units = 1;
 	t->tc = gso || rnd(5) < 2;
 	if (t->tc)
 		t->o.ingress_ifindex = ingress[rnd(sizeof(ingress) / sizeof(ingress[0]))];
+	frag_tc = t->tc;
+	frag_o = t->o;
 	if (gso) {
 		t->o.gso_segs = GSO_SEGS;
 		t->o.gso_size = 1000;
@@ -290,6 +347,7 @@ struct tally {
 	__u64 sent[2], accounted[2];   /* [tc] */
 	__u64 hits[SFW_CNT_COUNT];     /* packets per outcome */
 	__u64 forwarded;               /* counted as Transit output instead */
+	__u64 followed;                /* later fragments permitted with their datagram */
 	int bad;
 	size_t len;
 	char msg[8192];
@@ -341,6 +399,9 @@ static void account(struct tally *ty, int n, const struct tcase *t, int verdict,
 		ty->forwarded++;
 	else if (d.changed == 1)
 		ty->hits[d.which]++;
+	if (d.changed == 1 && d.which == SFW_CNT_SFW_PERMITTED_PKTS &&
+	    !strcmp(t->what, "later fragment of a datagram"))
+		ty->followed++;
 	if (accounted_ok(t, &d, verdict))
 		return;
 	if (ty->bad++ < 12 && ty->len < sizeof(ty->msg))
@@ -408,12 +469,14 @@ Test(conservation, mixed_packets_both_hooks)
 	static const int want[] = {
 		SFW_CNT_SFW_PERMITTED_PKTS, SFW_CNT_SFW_UNTRACKED_PKTS, SFW_CNT_SFW_ERR_MALFORMED,
 		SFW_CNT_SFW_ERR_TCP_NO_SYN, SFW_CNT_SFW_ERR_NO_SESSION, SFW_CNT_ERR_POLICY_DENIED,
-		SFW_CNT_ERR_NO_ZONE,
+		SFW_CNT_ERR_NO_ZONE, SFW_CNT_SFW_ERR_FRAG_NO_FIRST, SFW_CNT_SFW_ERR_FRAG_TINY,
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		cr_expect_gt(ty.hits[want[i]], 10, "%s reached by %llu packets only",
 			     cnt_name[want[i]], (unsigned long long)ty.hits[want[i]]);
 	cr_expect_gt(ty.forwarded, 100, "forwarded packets: %llu", (unsigned long long)ty.forwarded);
+	cr_expect_gt(ty.followed, 100, "later fragments let through: %llu",
+		     (unsigned long long)ty.followed);
 	cr_assert_eq(ty.bad, 0, "%d packets not accounted exactly once:%s", ty.bad, ty.msg);
 	cr_assert_eq(ty.accounted[0], ty.sent[0], "XDP: %llu outcomes for %llu packets",
 		     (unsigned long long)ty.accounted[0], (unsigned long long)ty.sent[0]);

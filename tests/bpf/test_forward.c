@@ -247,3 +247,33 @@ Test(forward, reply_forwarded_back)
 	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_TRANSIT_OUT_PKTS), 1);
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_TRANSIT_IN_PKTS), 1);
 }
+
+/* Fragments, first and later alike, go to the stack unchanged (one path
+ * for the whole datagram), while the flow's whole packets take XDP. */
+static void fragments_to_the_stack(const char *cli, const char *srv)
+{
+	struct pb_spec s = { .src = cli, .dst = srv, .proto = SFW_IPPROTO_UDP, .sport = 40010,
+			     .dport = 53, .payload = 3000, .ip_id = 77, .frag_id = 77 };
+	struct pb_spec whole = s;
+	struct pb_pkt f[4], out, in;
+	struct sfw_session sess;
+	int n = pb_fragment(&s, 1448, f, 4);
+
+	cr_assert_eq(n, 3);
+	for (int i = 0; i < n; i++) {
+		out = f[i];
+		cr_assert_eq(fx_xdp_frame_at(in_if, f[i].data, f[i].len, out.data, &out.len),
+			     FX_XDP_PASS, "fragment %d", i);
+		cr_assert_arr_eq(out.data, f[i].data, f[i].len, "fragment %d untouched", i);
+	}
+	GET_SESSION(&s, &sess);
+	cr_assert(sess.flags & SFW_SESS_F_TRANSIT);
+	cr_assert_eq(sess.wing[SFW_WING_IN].packets, n);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_TRANSIT_IN_PKTS), n);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_TRANSIT_OUT_PKTS), 0, "tc counts them");
+	whole.payload = 100;
+	cr_assert_eq(run_at(in_if, &whole, &in, &out), FX_XDP_REDIRECT, "a whole packet");
+}
+
+Test(forward, ipv4_fragments_go_to_the_stack) { fragments_to_the_stack(CLIENT4, SERVER4); }
+Test(forward, ipv6_fragments_go_to_the_stack) { fragments_to_the_stack(CLIENT6, SERVER6); }

@@ -137,3 +137,72 @@ Test(pktbuild, rejects_bad_specs)
 	cr_assert_eq(pb_build(&(struct pb_spec){ .src = "192.0.2.300", .dst = "192.0.2.2" }, &p),
 		     -EINVAL);
 }
+
+/* Fragments carry the datagram's bytes in order, with the headers a
+ * sending stack writes: IPv4 offset and MF with a valid header checksum,
+ * or an IPv6 fragment header after the unfragmentable part. */
+static void fragments_reassemble(const struct pb_spec *s, __u16 bytes, int want)
+{
+	struct pb_pkt whole, f[8];
+	bool v6 = pb_is_v6(s);
+	__u32 data = 0;
+	int n = pb_fragment(s, bytes, f, 8);
+
+	cr_assert_eq(pb_build(s, &whole), 0);
+	cr_assert_eq(n, want);
+	for (int i = 0; i < n; i++) {
+		const __u8 *ip = f[i].data + f[i].l3_off;
+		__u32 len = f[i].len - f[i].l4_off;
+		__u16 fo = v6 ? rd16(&f[i], f[i].l4_off - 6) : rd16(&f[i], f[i].l3_off + 6);
+		bool more = v6 ? fo & 1 : fo & SFW_IP_MF;
+
+		cr_assert_eq(v6 ? fo & 0xfff8 : (fo & SFW_IP_OFFSET) * 8, data, "offset of %d", i);
+		cr_assert_eq(more, i + 1 < n, "more fragments flag of %d", i);
+		cr_assert_eq(f[i].l3_len, f[i].len - f[i].l3_off);
+		if (v6) {
+			cr_assert_eq(rd16(&f[i], f[i].l3_off + 4), f[i].l3_len - 40);
+			cr_assert_eq(rd16(&f[i], f[i].l4_off - 4), 0x89ab, "identification");
+			cr_assert_eq(rd16(&f[i], f[i].l4_off - 2), 0xcdef);
+		} else {
+			cr_assert_eq(rd16(&f[i], f[i].l3_off + 2), f[i].l3_len);
+			cr_assert_eq(rd16(&f[i], f[i].l3_off + 4), 0x1234, "identification");
+			cr_assert_eq(pb_csum(ip, 20, 0), 0, "header checksum of %d", i);
+		}
+		cr_assert_arr_eq(f[i].data + f[i].l4_off, whole.data + whole.l4_off + data, len);
+		data += len;
+	}
+	cr_assert_eq(data, whole.l3_off + whole.l3_len - whole.l4_off, "every byte once");
+}
+
+Test(pktbuild, ipv4_fragments)
+{
+	fragments_reassemble(&(struct pb_spec){ .src = "192.0.2.1", .dst = "192.0.2.2",
+		.proto = SFW_IPPROTO_UDP, .sport = 1, .dport = 2, .payload = 3000,
+		.ip_id = 0x1234 }, 1480, 3);
+}
+
+Test(pktbuild, ipv6_fragments_after_extension_header)
+{
+	struct pb_spec s = { .src = "2001:db8::1", .dst = "2001:db8::2", .proto = SFW_IPPROTO_TCP,
+			     .n_ext = 1, .ext = { SFW_IPPROTO_HOPOPTS }, .payload = 100,
+			     .frag_id = 0x89abcdef };
+	struct pb_pkt f[8];
+
+	fragments_reassemble(&s, 48, 3);
+	cr_assert_eq(pb_fragment(&s, 48, f, 8), 3);
+	cr_assert_eq(f[0].data[f[0].l3_off + 6], SFW_IPPROTO_HOPOPTS);
+	cr_assert_eq(f[0].data[f[0].l3_off + 40], SFW_IPPROTO_FRAGMENT, "after hop-by-hop");
+	cr_assert_eq(f[0].data[f[0].l3_off + 48], SFW_IPPROTO_TCP, "what the fragments carry");
+}
+
+Test(pktbuild, fragment_rejects_bad_requests)
+{
+	struct pb_spec s = { .src = "192.0.2.1", .dst = "192.0.2.2", .proto = SFW_IPPROTO_UDP,
+			     .payload = 100 };
+	struct pb_pkt f[2];
+
+	cr_assert_eq(pb_fragment(&s, 12, f, 2), -EINVAL, "not a multiple of 8");
+	cr_assert_eq(pb_fragment(&s, 8, f, 2), -EINVAL, "more fragments than room");
+	s.more_frags = true;
+	cr_assert_eq(pb_fragment(&s, 64, f, 2), -EINVAL, "already a fragment");
+}

@@ -30,6 +30,12 @@ static void pb_w16(__u8 *at, __u16 v)
 	at[1] = v & 0xff;
 }
 
+static void pb_w32(__u8 *at, __u32 v)
+{
+	pb_w16(at, v >> 16);
+	pb_w16(at + 2, v & 0xffff);
+}
+
 static __u16 pb_r16(const __u8 *at)
 {
 	return (__u16)(at[0] << 8 | at[1]);
@@ -174,7 +180,7 @@ static int pb_put_ext(const struct pb_spec *s, int i, struct pb_pkt *p, __u32 *o
 		if (s->frag_off % 8)
 			return -EINVAL;
 		pb_w16(h + 2, s->frag_off | (s->more_frags ? 1 : 0));
-		memcpy(h + 4, (__u8[]){ 0x5f, 0x00, 0x00, 0x01 }, 4);
+		pb_w32(h + 4, s->frag_id ? s->frag_id : 0x5f000001);
 		return pb_put(p, off, h, n);
 	}
 	n = (s->ext_len8[i] + 1) * 8;
@@ -408,6 +414,88 @@ int pb_build(const struct pb_spec *s, struct pb_pkt *p)
 	err = pb_put(p, &off, NULL, s->trailer);
 	p->len = off;
 	return err;
+}
+
+/* Where the next-header byte naming the fragmentable part sits: the
+ * IPv6 header's, or the last extension header's. */
+static __u32 pb_last_nexthdr(const struct pb_pkt *w, const struct pb_spec *s)
+{
+	__u32 at = w->l3_off + 6, off = w->l3_off + sizeof(struct ipv6hdr);
+
+	for (int i = 0; i < s->n_ext; i++) {
+		at = off;
+		off += (w->data[off + 1] + 1) * 8;
+	}
+	return at;
+}
+
+/* One fragment: the headers of whole (hdr bytes from the start of the
+ * frame), an IPv6 fragment header when v6, then len payload bytes from
+ * offset foff of the fragmentable part. */
+static int pb_put_fragment(const struct pb_pkt *whole, const struct pb_spec *s, bool v6,
+			   __u32 hdr, __u32 foff, __u32 len, bool more, struct pb_pkt *f)
+{
+	__u32 off = 0;
+	__u8 *ip;
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	err = pb_put(f, &off, whole->data, hdr);
+	if (!err && v6) {
+		__u8 fh[8] = { whole->data[pb_last_nexthdr(whole, s)] };
+
+		pb_w16(fh + 2, foff | (more ? 1 : 0));
+		pb_w32(fh + 4, s->frag_id ? s->frag_id : 0x5f000001);
+		f->data[pb_last_nexthdr(whole, s)] = SFW_IPPROTO_FRAGMENT;
+		err = pb_put(f, &off, fh, sizeof(fh));
+	}
+	f->l3_off = whole->l3_off;
+	f->l4_off = f->hdr_end = off;
+	if (!err)
+		err = pb_put(f, &off, whole->data + whole->l4_off + foff, len);
+	if (err)
+		return err;
+	f->len = off;
+	f->l3_len = off - f->l3_off;
+	ip = f->data + f->l3_off;
+	if (v6) {
+		pb_w16(ip + 4, f->l3_len - sizeof(struct ipv6hdr));
+		return 0;
+	}
+	pb_w16(ip + 2, f->l3_len);
+	pb_w16(ip + 6, (foff / 8) | (more ? SFW_IP_MF : 0));
+	pb_w16(ip + 10, 0);
+	pb_w16(ip + 10, pb_csum(ip, (ip[0] & 0xf) * 4, 0));
+	return 0;
+}
+
+int pb_fragment(const struct pb_spec *s, __u16 frag_bytes, struct pb_pkt *out, int max)
+{
+	struct pb_pkt whole;
+	bool v6 = pb_is_v6(s);
+	__u32 data_len, n = 0;
+	int err;
+
+	if (!frag_bytes || frag_bytes % 8 || s->frag_off || s->more_frags || s->trailer)
+		return -EINVAL;
+	for (int i = 0; i < s->n_ext; i++)
+		if (s->ext[i] == SFW_IPPROTO_FRAGMENT)
+			return -EINVAL;
+	err = pb_build(s, &whole);
+	if (err)
+		return err;
+	data_len = whole.l3_off + whole.l3_len - whole.l4_off;
+	for (__u32 foff = 0; foff < data_len; foff += frag_bytes, n++) {
+		__u32 len = data_len - foff < frag_bytes ? data_len - foff : frag_bytes;
+
+		if ((int)n == max)
+			return -EINVAL;
+		err = pb_put_fragment(&whole, s, v6, whole.l4_off, foff, len,
+				      foff + len < data_len, &out[n]);
+		if (err)
+			return err;
+	}
+	return (int)n;
 }
 
 struct pb_spec pb_reverse(const struct pb_spec *s)

@@ -30,6 +30,7 @@ struct pb_spec {
 	const char *src, *dst;
 	__u8 ttl;                 /* 0: 64 */
 	__u16 ip_id;
+	__u32 frag_id;            /* the IPv6 fragment header's identification; 0: 0x5f000001 */
 	__u16 frag_off;           /* fragment offset in bytes, a multiple of 8 */
 	bool more_frags;          /* IPv4 MF, or the IPv6 fragment header's M */
 	__u8 ip_opts;             /* IPv4 option bytes, a multiple of 4, <= 40 */
@@ -65,6 +66,16 @@ struct pb_pkt {
 /* Builds the frame. Returns 0, or -EINVAL for a spec it cannot build
  * (bad address text, mixed families, options not a multiple of 4, too big). */
 int pb_build(const struct pb_spec *s, struct pb_pkt *p);
+
+/* Fragments the datagram a spec describes as a sending stack would
+ * (RFC 791, RFC 8200): the spec's whole IP packet is built, then its
+ * payload (IPv4: after the header and options; IPv6: after the spec's
+ * extension headers, the unfragmentable part, where a fragment header
+ * goes) is cut into pieces of frag_bytes (a multiple of 8), each with a
+ * copy of the headers, identified by ip_id (IPv4) or frag_id (IPv6).
+ * The spec must not ask for fragment fields itself. Returns the number of
+ * fragments written to out (at most max), or -EINVAL. */
+int pb_fragment(const struct pb_spec *s, __u16 frag_bytes, struct pb_pkt *out, int max);
 
 /* The same flow in the other direction: addresses and ports swapped, an
  * echo request turned into its reply (and back); TCP fields are left for

@@ -1,0 +1,99 @@
+/* Fragments follow their datagram (docs/security.md "Fragments"). The
+ * first fragment carries the L4 header and is decided like any packet;
+ * when it is permitted, its datagram is remembered here with the session
+ * that permitted it, and the later fragments, which carry no ports,
+ * follow that session or are dropped. Only fragments touch this map. */
+#ifndef SFW_FRAG_BPF_H
+#define SFW_FRAG_BPF_H
+
+#include "frag.h"
+#include "flow.bpf.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct sfw_frag_key);
+	__type(value, struct sfw_frag);
+	__uint(max_entries, SFW_MAX_FRAGS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_FRAGS SEC(".maps");
+
+/* A datagram's entry is built here: on the stack it would not fit the
+ * call chain's 512 bytes (not pinned: per object). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sfw_frag);
+	__uint(max_entries, 1);
+} sfw_frag_scratch SEC(".maps");
+
+static __always_inline void sfw_frag_key_of(const struct sfw_pkt *p, struct sfw_frag_key *k)
+{
+	k->src = p->src;
+	k->dst = p->dst;
+	k->id = p->frag_id;
+	k->proto = p->family == SFW_FAMILY_INET ? p->proto : 0;
+	k->family = p->family;
+	k->pad = 0;
+}
+
+/* A first fragment the flow decision permitted, on the session of key
+ * (src_lo: which side sent it): remember its datagram. ICMP errors have
+ * no session of their own, so their later fragments find none and drop.
+ * A global function: fragment work stays out of the hot path's
+ * verification (docs/design.md). It takes scalars, not the caller's
+ * struct sfw_flow: the verifier forgets the pointers kept in memory a
+ * global function was handed. Returns 0. */
+__noinline int sfw_frag_record(const struct sfw_pkt *p, const struct sfw_session_key *key,
+			       bool src_lo, __u64 now)
+{
+	struct sfw_frag_key k;
+	struct sfw_session *s;
+	struct sfw_frag *v;
+	__u32 zero = 0;
+
+	if (!p || !key)
+		return 0;
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, key);
+	v = bpf_map_lookup_elem(&sfw_frag_scratch, &zero);
+	if (!s || !v)
+		return 0;
+	sfw_frag_key_of(p, &k);
+	__builtin_memset(v, 0, sizeof(*v));
+	v->sess = *key;
+	v->sess_id = s->id;
+	v->dir = sfw_wing_of(s, src_lo);
+	v->l4_len = p->hdr_len - (p->l4_off - p->l3_off);
+	v->expires_ns = now + SFW_NSEC_PER_SEC * (p->family == SFW_FAMILY_INET ?
+			SFW_FRAG_TIMEOUT_INET_S : SFW_FRAG_TIMEOUT_INET6_S);
+	/* an identification met again (it wrapped) is a new datagram */
+	bpf_map_update_elem(&SFW_MAP_FRAGS, &k, v, BPF_ANY);
+	return 0;
+}
+
+/* A later fragment (f: now, ifindex, packets and bytes filled in): it
+ * passes on the session its first fragment was permitted by, counted on
+ * that wing, while that session lives. Returns the outcome counter. */
+static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw_flow *f)
+{
+	struct sfw_frag_key k;
+	struct sfw_frag *d;
+	struct sfw_session *s;
+
+	/* RFC 1858: offset 8 of a TCP datagram would rewrite its flags */
+	if (p->frag_off < sfw_l4_min_len(p->proto))
+		return SFW_CNT_SFW_ERR_FRAG_TINY;
+	sfw_frag_key_of(p, &k);
+	d = bpf_map_lookup_elem(&SFW_MAP_FRAGS, &k);
+	if (!d || f->now > d->expires_ns)
+		return SFW_CNT_SFW_ERR_FRAG_NO_FIRST;
+	if (p->frag_off < d->l4_len)
+		return SFW_CNT_SFW_ERR_FRAG_TINY;
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &d->sess);
+	if (!s || s->id != d->sess_id || sfw_expired(s, f->now))
+		return SFW_CNT_SFW_ERR_FRAG_NO_FIRST;
+	sfw_wing_account(s, d->dir, f->ifindex, f->pkts, f->bytes, f->now);
+	f->sess_flags = s->flags;
+	return SFW_CNT_SFW_PERMITTED_PKTS;
+}
+
+#endif

@@ -1,0 +1,48 @@
+/* Datagrams in flight: a permitted first fragment's identity, pointing at
+ * the session that permitted it, so that the datagram's later fragments
+ * (which carry no ports) follow the same verdict (docs/security.md
+ * "Fragments"). */
+#ifndef SFW_FRAG_H
+#define SFW_FRAG_H
+
+#include "sfw_types.h"
+#include "session.h"
+
+/* Datagrams remembered at once. Linux keeps at most 4 MB of fragments
+ * per namespace and family in reassembly (net.ipv4.ipfrag_high_thresh),
+ * a few thousand datagrams; a firewall sees many receivers, so room for
+ * sixteen times that many. An LRU: a flood of first fragments evicts
+ * the oldest datagrams, never a session. */
+#define SFW_MAX_FRAGS 65536
+
+/* How long after its first fragment a datagram's later fragments may
+ * follow it: as long as the Linux receiver keeps an incomplete datagram
+ * (net.ipv4.ipfrag_time 30 s; net.ipv6.ip6frag_time 60 s, the 60 s of
+ * RFC 8200). Later than that the receiver has dropped the first fragment
+ * and cannot reassemble, so the fragment is useless to it. */
+#define SFW_FRAG_TIMEOUT_INET_S 30
+#define SFW_FRAG_TIMEOUT_INET6_S 60
+
+/* A datagram: RFC 791 identifies it by addresses, protocol and
+ * identification, RFC 8200 by addresses and identification (proto 0). */
+struct sfw_frag_key {
+	union sfw_addr src;
+	union sfw_addr dst;
+	__u32 id;           /* as sent: IPv4 16 bits (network order), IPv6 32 */
+	__u8 proto;
+	__u8 family;        /* enum sfw_family */
+	__u16 pad;          /* always zero: part of the hashed key */
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_frag_key) == 40, "fragment key ABI");
+
+struct sfw_frag {
+	struct sfw_session_key sess;  /* the session the first fragment was permitted by */
+	__u64 sess_id;      /* and which one: a session replaced since ends the datagram */
+	__u64 expires_ns;   /* bpf_ktime_get_coarse_ns() clock */
+	__u8 dir;           /* enum sfw_wing_dir: the wing its fragments count on */
+	__u8 l4_len;        /* L4 header bytes in the first fragment: no later one may start inside */
+	__u8 pad[6];
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_frag) == 64, "fragment ABI");
+
+#endif
