@@ -57,6 +57,10 @@ enum sfw_conf_ref_kind {
  * policies without being configured, and not configurable as a zone. */
 #define SFW_CONF_ZONE_HOST_NAME "junos-host"
 
+/* Name lookups (loader/conf_index.c): internal, kept beside the arrays. */
+struct conf_index;
+struct conf_indexes;
+
 /* A name written in the configuration, where it was written, and (after a
  * successful parse) what it names. */
 struct sfw_conf_ref {
@@ -69,6 +73,7 @@ struct sfw_conf_ref {
 struct sfw_conf_refs {
 	struct sfw_conf_ref *v;
 	int n, cap;
+	struct conf_index *index;     /* long lists only: repeated names dropped in O(1) */
 };
 
 struct sfw_conf_prefix {
@@ -198,6 +203,7 @@ struct sfw_conf {
 	bool default_policy_set;
 	enum sfw_default_policy default_policy; /* permit-all unless set */
 	__u32 next_policy_index;
+	struct conf_indexes *index;   /* lookups by name; from sfw_conf_init() */
 };
 
 /* In line order. A file of garbage would give one error per line: past

@@ -165,7 +165,10 @@ static void check_apps(struct conf_parser *p)
 }
 
 /* Sets containing sets: a depth-first walk; meeting a set still on the
- * walk's path closes a cycle, reported once with its path. */
+ * walk's path closes a cycle, reported once with its path. The walk keeps
+ * its own stack: a legal chain of 100k nested sets is 100k deep, far more
+ * than the C stack holds. Each set is entered once and each of its members
+ * looked at once, so the check is linear in the configuration's size. */
 struct set_graph {
 	const char *kind;
 	int n;
@@ -173,59 +176,83 @@ struct set_graph {
 	const char *(*name)(const struct sfw_conf *c, int i);
 };
 
+/* The path from the set at depth `from` to the one that names it again;
+ * a long one keeps its beginning. */
 static void report_cycle(struct conf_parser *p, const struct set_graph *g,
 			 const int *path, int depth, int from, const struct sfw_conf_ref *back)
 {
 	char text[512];
 	size_t len = 0;
 
-	for (int d = from; d <= depth && len < sizeof(text); d++)
-		len += snprintf(text + len, sizeof(text) - len, "%s -> ",
-				g->name(p->conf, path[d]));
-	if (len < sizeof(text))
+	for (int d = from; d <= depth && len < sizeof(text) - 4; d++)
+		len += (size_t)snprintf(text + len, sizeof(text) - 4 - len, "%s -> ",
+					g->name(p->conf, path[d]));
+	if (len >= sizeof(text) - 4)
+		strcpy(text + sizeof(text) - 8, "...");   /* room left by the bound above */
+	else
 		snprintf(text + len, sizeof(text) - len, "%s", back->name);
 	conf_error_at(p, back->line, "%s '%s' contains itself: %s", g->kind,
 		      back->name, text);
 }
 
-static void walk_sets(struct conf_parser *p, const struct set_graph *g, int v,
-		      char *color, int *path, int depth)
+struct set_walk {
+	char *color;          /* 0 unseen, 1 on the path, 2 done */
+	int *path;            /* the sets on the path, outermost first */
+	int *next;            /* per path entry: the member to look at next */
+	int *depth_of;        /* per set on the path: its depth */
+};
+
+static void walk_sets(struct conf_parser *p, const struct set_graph *g, int root,
+		      struct set_walk *w)
 {
-	const struct sfw_conf_refs *kids = g->kids(p->conf, v);
+	int depth = 0;
 
-	color[v] = 1;
-	path[depth] = v;
-	for (int k = 0; k < kids->n; k++) {
-		int w = kids->v[k].idx;
+	w->color[root] = 1;
+	w->path[0] = root;
+	w->next[0] = 0;
+	w->depth_of[root] = 0;
+	while (depth >= 0) {
+		int v = w->path[depth];
+		const struct sfw_conf_refs *kids = g->kids(p->conf, v);
+		const struct sfw_conf_ref *r;
 
-		if (kids->v[k].kind == SFW_CONF_REF_UNRESOLVED)
+		if (w->next[depth] == kids->n) {
+			w->color[v] = 2;
+			depth--;
 			continue;
-		if (color[w] == 1) {
-			int from = depth;
-
-			while (path[from] != w)
-				from--;
-			report_cycle(p, g, path, depth, from, &kids->v[k]);
-		} else if (!color[w]) {
-			walk_sets(p, g, w, color, path, depth + 1);
+		}
+		r = &kids->v[w->next[depth]++];
+		if (r->kind == SFW_CONF_REF_UNRESOLVED)
+			continue;
+		if (w->color[r->idx] == 1) {
+			report_cycle(p, g, w->path, depth, w->depth_of[r->idx], r);
+		} else if (!w->color[r->idx]) {
+			w->color[r->idx] = 1;
+			w->path[++depth] = r->idx;
+			w->next[depth] = 0;
+			w->depth_of[r->idx] = depth;
 		}
 	}
-	color[v] = 2;
 }
 
 static void check_cycles(struct conf_parser *p, const struct set_graph *g)
 {
-	char *color = calloc((size_t)g->n + 1, 1);
-	int *path = calloc((size_t)g->n + 1, sizeof(int));
+	size_t n = (size_t)g->n + 1;
+	struct set_walk w = {
+		calloc(n, 1), calloc(n, sizeof(int)), calloc(n, sizeof(int)),
+		calloc(n, sizeof(int)),
+	};
 
-	if (!color || !path)
+	if (!w.color || !w.path || !w.next || !w.depth_of)
 		p->oom = true;
 	else
 		for (int v = 0; v < g->n; v++)
-			if (!color[v])
-				walk_sets(p, g, v, color, path, 0);
-	free(color);
-	free(path);
+			if (!w.color[v])
+				walk_sets(p, g, v, &w);
+	free(w.color);
+	free(w.path);
+	free(w.next);
+	free(w.depth_of);
 }
 
 static const struct sfw_conf_refs *addr_kids(const struct sfw_conf *c, int i)
@@ -276,6 +303,10 @@ void conf_check(struct conf_parser *p)
 	struct set_graph addr = { "address-set", p->conf->n_address_sets, addr_kids, addr_name };
 	struct set_graph app = { "application-set", p->conf->n_app_sets, app_kids, app_name };
 
+	if (conf_index_ifaces(p->conf)) {
+		p->oom = true;
+		return;
+	}
 	check_zones(p);
 	check_addresses(p);
 	check_address_sets(p);

@@ -67,6 +67,53 @@ int conf_parse_proto(const char *s);
 int conf_parse_u8(const char *s);
 bool conf_valid_name(const char *s);
 
+/* Name -> position tables (conf_index.c). key(ctx, i, buf) is element i's
+ * key, its name or a composite written into buf (CONF_KEY_MAX bytes). */
+#define CONF_KEY_MAX 200
+struct conf_keys {
+	const char *(*key)(const void *ctx, int i, char *buf);
+	const void *ctx;
+};
+struct conf_index {
+	int *head;            /* nb chain heads: element + 1, 0 for none */
+	int *next, *hash;     /* per element: next in its chain + 1, key hash */
+	int nb, n, cap;       /* buckets (power of two), elements indexed, capacity */
+};
+/* Index the first n elements (popping any beyond n): 0 or -ENOMEM. */
+int conf_index_sync(struct conf_index *x, const struct conf_keys *k, int n);
+/* The newest element with this key, or -1. */
+int conf_index_find(const struct conf_index *x, const struct conf_keys *k, const char *key);
+void conf_index_free(struct conf_index *x);
+
+struct conf_intset {
+	int *slot;            /* value + 1; 0 empty */
+	unsigned cap, n;
+	bool oom;
+};
+/* True when v was not in the set yet (and is now). */
+bool conf_intset_add(struct conf_intset *s, int v);
+void conf_intset_free(struct conf_intset *s);
+
+/* An interface named in a zone (or service set): owner, and which of its
+ * interface references. */
+struct conf_iface_slot {
+	int owner, k;
+};
+
+struct conf_indexes {
+	struct conf_index zones, addresses, address_sets, apps, app_sets;
+	struct conf_index service_sets, screens;
+	struct conf_index policies;   /* by zone pair and name */
+	struct conf_index pairs;      /* by zone pair: its newest policy first */
+	/* Interfaces, built by conf_index_ifaces() once every zone is read:
+	 * slots in reverse order, so a lookup finds the first owner. */
+	struct conf_iface_slot *zone_ifs, *set_ifs;
+	struct conf_index zone_if_index, set_if_index;
+	bool ifaces_built;
+};
+/* Build the interface indexes (after the last statement): 0 or -ENOMEM. */
+int conf_index_ifaces(struct sfw_conf *conf);
+
 /* Growable arrays: a zeroed new element, or NULL (p->oom set). */
 void *conf_grow(struct conf_parser *p, void **v, int *n, int *cap, size_t size);
 #define CONF_PUSH(p, conf, field) \
@@ -110,6 +157,7 @@ int conf_parse_services(struct conf_parser *p);
 
 /* Predefined applications, and ICMP type names. */
 int conf_add_predefined_apps(struct sfw_conf *conf);
+int conf_predefined_apps(void);       /* how many: the first apps of every model */
 int conf_icmp_type(const char *s, bool v6);
 /* The system-services words sfw opens on the host, as "all, ssh, ...". */
 void conf_host_service_words(char *buf, size_t len);

@@ -15,44 +15,64 @@ static const char *pair_text(const struct sfw_conf_policy *pol, char *buf, size_
 	return buf;
 }
 
-static bool same_pair(const struct sfw_conf_policy *a, bool global,
-		      const char *from, const char *to)
+/* Index keys: zone pair and name (names hold no \x1f), global policies
+ * with an empty pair; the pair alone without the name. */
+static const char *policy_key(bool global, const char *from, const char *to,
+			      const char *name, char *buf)
 {
-	if (a->global || global)
-		return a->global == global;
-	return !strcmp(a->from_zone.name, from) && !strcmp(a->to_zone.name, to);
+	snprintf(buf, CONF_KEY_MAX, "%s\x1f%s\x1f%s", global ? "" : from, global ? "" : to,
+		 name ? name : "");
+	return buf;
+}
+
+static const char *by_name_key(const void *ctx, int i, char *buf)
+{
+	const struct sfw_conf_policy *pol = &((const struct sfw_conf *)ctx)->policies[i];
+
+	return policy_key(pol->global, pol->from_zone.name, pol->to_zone.name, pol->name, buf);
+}
+
+static const char *by_pair_key(const void *ctx, int i, char *buf)
+{
+	const struct sfw_conf_policy *pol = &((const struct sfw_conf *)ctx)->policies[i];
+
+	return policy_key(pol->global, pol->from_zone.name, pol->to_zone.name, NULL, buf);
 }
 
 /* Junos keeps a policy's statements together (`show configuration` prints
  * them so). A name coming back after another policy of the same zone pair
  * has started is a second policy given a used name, which Junos would
- * silently merge into the first, in the first one's place: refused. */
+ * silently merge into the first, in the first one's place: refused. So the
+ * policy named must be its pair's newest. */
 static struct sfw_conf_policy *find_policy(struct conf_parser *p, bool global,
 					   const char *from, const char *to,
 					   const char *name)
 {
 	struct sfw_conf *conf = p->conf;
-	char pair[160];
-	int found = -1;
+	struct conf_keys by_name = { by_name_key, conf }, by_pair = { by_pair_key, conf };
+	char key[CONF_KEY_MAX], pair[160];
+	const struct sfw_conf_policy *first, *last;
+	int found, newest;
 
-	for (int k = 0; k < conf->n_policies; k++) {
-		struct sfw_conf_policy *pol = &conf->policies[k];
-
-		if (!same_pair(pol, global, from, to))
-			continue;
-		if (found >= 0) {
-			struct sfw_conf_policy *first = &conf->policies[found];
-
-			conf_error(p, "duplicate policy name '%s' in %s: already defined at "
-				   "line %d, before policy '%s' (line %d)", name,
-				   pair_text(first, pair, sizeof(pair)), first->line,
-				   pol->name, pol->line);
-			return NULL;
-		}
-		if (!strcmp(pol->name, name))
-			found = k;
+	if (conf_index_sync(&conf->index->policies, &by_name, conf->n_policies) ||
+	    conf_index_sync(&conf->index->pairs, &by_pair, conf->n_policies)) {
+		p->oom = true;
+		return NULL;
 	}
-	return found >= 0 ? &conf->policies[found] : NULL;
+	found = conf_index_find(&conf->index->policies, &by_name,
+				policy_key(global, from, to, name, key));
+	if (found < 0)
+		return NULL;
+	newest = conf_index_find(&conf->index->pairs, &by_pair,
+				 policy_key(global, from, to, NULL, key));
+	if (newest == found)
+		return &conf->policies[found];
+	first = &conf->policies[found];
+	last = &conf->policies[newest];
+	conf_error(p, "duplicate policy name '%s' in %s: already defined at line %d, before "
+		   "policy '%s' (line %d)", name, pair_text(first, pair, sizeof(pair)),
+		   first->line, last->name, last->line);
+	return NULL;
 }
 
 static struct sfw_conf_policy *policy_get(struct conf_parser *p, bool global,
@@ -64,7 +84,7 @@ static struct sfw_conf_policy *policy_get(struct conf_parser *p, bool global,
 	int errs = p->errs->n + p->errs->dropped;
 
 	pol = find_policy(p, global, from, to, name);
-	if (pol || p->errs->n + p->errs->dropped != errs)
+	if (pol || p->oom || p->errs->n + p->errs->dropped != errs)
 		return pol;
 	pol = CONF_PUSH(p, conf, policies);
 	if (!pol)

@@ -229,6 +229,11 @@ static const struct predefined {
 	{ "junos-icmp6-all",  28, SFW_IPPROTO_ICMP6,  0, -1 },
 };
 
+int conf_predefined_apps(void)
+{
+	return (int)(sizeof(predefined) / sizeof(predefined[0]));
+}
+
 int conf_add_predefined_apps(struct sfw_conf *conf)
 {
 	size_t n = sizeof(predefined) / sizeof(predefined[0]);

@@ -5,42 +5,90 @@
 #include <string.h>
 #include "conf_int.h"
 
+/* A walk flattens references depth first, in the order written (a set's
+ * own members before its nested sets), each leaf and set once. It keeps
+ * its own stack of reference lists (nested sets may be 100k deep, more
+ * than the C stack holds) and remembers what it visited in a set sized by
+ * the visit (one walk per policy must not cost the whole address book). */
 struct walk {
 	const struct sfw_conf *c;
-	char *seen;           /* one byte per address/app, then per set, then any forms */
+	struct conf_intset seen;   /* leaves, then n_leaf + set, then the any forms */
 	int n_leaf, n_set;
-	union {
-		sfw_conf_prefix_cb addr;
-		sfw_conf_app_cb app;
-	} cb;
-	void *ctx;
+	struct frame {
+		const struct sfw_conf_refs *refs;
+		int k;
+	} *stack;
+	int depth, cap;
 };
 
-static int walk_open(struct walk *w, const struct sfw_conf *c, int n_leaf, int n_set,
-		     void *ctx)
+static int walk_open(struct walk *w, const struct sfw_conf *c, int n_leaf, int n_set)
 {
+	memset(w, 0, sizeof(*w));
 	w->c = c;
 	w->n_leaf = n_leaf;
 	w->n_set = n_set;
-	w->ctx = ctx;
-	w->seen = calloc((size_t)n_leaf + (size_t)n_set + 4, 1);
-	return w->seen ? 0 : -ENOMEM;
+	return 0;
+}
+
+static void walk_close(struct walk *w)
+{
+	conf_intset_free(&w->seen);
+	free(w->stack);
+}
+
+static int walk_push(struct walk *w, const struct sfw_conf_refs *refs)
+{
+	if (!refs->n)
+		return 0;
+	if (w->depth == w->cap) {
+		int cap = w->cap ? 2 * w->cap : 16;
+		struct frame *f = realloc(w->stack, (size_t)cap * sizeof(*f));
+
+		if (!f)
+			return -ENOMEM;
+		w->stack = f;
+		w->cap = cap;
+	}
+	w->stack[w->depth++] = (struct frame){ refs, 0 };
+	return 0;
+}
+
+/* The next reference to look at, or NULL when the walk is over. */
+static const struct sfw_conf_ref *walk_next(struct walk *w)
+{
+	while (w->depth) {
+		struct frame *f = &w->stack[w->depth - 1];
+
+		if (f->k < f->refs->n)
+			return &f->refs->v[f->k++];
+		w->depth--;
+	}
+	return NULL;
 }
 
 /* True the first time: a set reached twice is expanded once. */
-static bool first_visit(struct walk *w, int slot)
+static int first_visit(struct walk *w, int slot)
 {
-	if (w->seen[slot])
-		return false;
-	w->seen[slot] = 1;
-	return true;
+	bool fresh = conf_intset_add(&w->seen, slot);
+
+	return w->seen.oom ? -ENOMEM : fresh;
 }
 
-static int walk_addr_ref(struct walk *w, const struct sfw_conf_ref *r)
+/* A set: its nested sets go on the stack first, so its own members come
+ * out first. */
+static int expand(struct walk *w, const struct sfw_conf_refs *own,
+		  const struct sfw_conf_refs *nested)
 {
-	sfw_conf_prefix_cb cb = w->cb.addr;
+	int err = walk_push(w, nested);
+
+	return err ? err : walk_push(w, own);
+}
+
+static int visit_addr(struct walk *w, const struct sfw_conf_ref *r,
+		      sfw_conf_prefix_cb cb, void *ctx)
+{
 	struct sfw_conf_prefix any = { 0 };
-	int slot = w->n_leaf + w->n_set, err = 0;
+	int slot = w->n_leaf + w->n_set, fresh;
 
 	switch (r->kind) {
 	case SFW_CONF_REF_ANY_IPV6:
@@ -52,22 +100,16 @@ static int walk_addr_ref(struct walk *w, const struct sfw_conf_ref *r)
 		slot++;
 		/* fall through */
 	case SFW_CONF_REF_ANY:
-		return first_visit(w, slot) ? cb(&any, NULL, w->ctx) : 0;
+		fresh = first_visit(w, slot);
+		return fresh > 0 ? cb(&any, NULL, ctx) : fresh;
 	case SFW_CONF_REF_ADDRESS:
-		if (!first_visit(w, r->idx))
-			return 0;
-		return cb(&w->c->addresses[r->idx].prefix, &w->c->addresses[r->idx], w->ctx);
-	case SFW_CONF_REF_ADDRESS_SET: {
-		const struct sfw_conf_address_set *s = &w->c->address_sets[r->idx];
-
-		if (!first_visit(w, w->n_leaf + r->idx))
-			return 0;
-		for (int k = 0; !err && k < s->addresses.n; k++)
-			err = walk_addr_ref(w, &s->addresses.v[k]);
-		for (int k = 0; !err && k < s->sets.n; k++)
-			err = walk_addr_ref(w, &s->sets.v[k]);
-		return err;
-	}
+		fresh = first_visit(w, r->idx);
+		return fresh > 0 ? cb(&w->c->addresses[r->idx].prefix,
+				      &w->c->addresses[r->idx], ctx) : fresh;
+	case SFW_CONF_REF_ADDRESS_SET:
+		fresh = first_visit(w, w->n_leaf + r->idx);
+		return fresh > 0 ? expand(w, &w->c->address_sets[r->idx].addresses,
+					  &w->c->address_sets[r->idx].sets) : fresh;
 	default:
 		return -EINVAL;   /* unresolved: the configuration did not parse */
 	}
@@ -76,44 +118,46 @@ static int walk_addr_ref(struct walk *w, const struct sfw_conf_ref *r)
 int sfw_conf_walk_addresses(const struct sfw_conf *conf, const struct sfw_conf_refs *refs,
 			    sfw_conf_prefix_cb cb, void *ctx)
 {
+	const struct sfw_conf_ref *r;
 	struct walk w;
-	int err = walk_open(&w, conf, conf->n_addresses, conf->n_address_sets, ctx);
+	int err = walk_open(&w, conf, conf->n_addresses, conf->n_address_sets);
 
-	w.cb.addr = cb;
-	for (int k = 0; !err && k < refs->n; k++)
-		err = walk_addr_ref(&w, &refs->v[k]);
-	free(w.seen);
+	if (!err)
+		err = walk_push(&w, refs);
+	while (!err && (r = walk_next(&w)))
+		err = visit_addr(&w, r, cb, ctx);
+	walk_close(&w);
 	return err;
 }
 
-static int walk_app_ref(struct walk *w, const struct sfw_conf_ref *r)
+static int visit_app(struct walk *w, const struct sfw_conf_ref *r, sfw_conf_app_cb cb,
+		     void *ctx)
 {
-	sfw_conf_app_cb cb = w->cb.app;
-	int err = 0;
+	int fresh;
 
-	if (r->kind == SFW_CONF_REF_APPLICATION)
-		return first_visit(w, r->idx) ? cb(&w->c->apps[r->idx], w->ctx) : 0;
+	if (r->kind == SFW_CONF_REF_APPLICATION) {
+		fresh = first_visit(w, r->idx);
+		return fresh > 0 ? cb(&w->c->apps[r->idx], ctx) : fresh;
+	}
 	if (r->kind != SFW_CONF_REF_APPLICATION_SET)
 		return -EINVAL;
-	if (!first_visit(w, w->n_leaf + r->idx))
-		return 0;
-	for (int k = 0; !err && k < w->c->app_sets[r->idx].apps.n; k++)
-		err = walk_app_ref(w, &w->c->app_sets[r->idx].apps.v[k]);
-	for (int k = 0; !err && k < w->c->app_sets[r->idx].sets.n; k++)
-		err = walk_app_ref(w, &w->c->app_sets[r->idx].sets.v[k]);
-	return err;
+	fresh = first_visit(w, w->n_leaf + r->idx);
+	return fresh > 0 ? expand(w, &w->c->app_sets[r->idx].apps,
+				  &w->c->app_sets[r->idx].sets) : fresh;
 }
 
 int sfw_conf_walk_apps(const struct sfw_conf *conf, const struct sfw_conf_refs *refs,
 		       sfw_conf_app_cb cb, void *ctx)
 {
+	const struct sfw_conf_ref *r;
 	struct walk w;
-	int err = walk_open(&w, conf, conf->n_apps, conf->n_app_sets, ctx);
+	int err = walk_open(&w, conf, conf->n_apps, conf->n_app_sets);
 
-	w.cb.app = cb;
-	for (int k = 0; !err && k < refs->n; k++)
-		err = walk_app_ref(&w, &refs->v[k]);
-	free(w.seen);
+	if (!err)
+		err = walk_push(&w, refs);
+	while (!err && (r = walk_next(&w)))
+		err = visit_app(&w, r, cb, ctx);
+	walk_close(&w);
 	return err;
 }
 
