@@ -52,7 +52,11 @@ static int one_file(const struct sfw_cmdline *cl, const char **path)
 {
 	if (cl->npos > 1) {
 		fprintf(cl->err, "sfw: unknown word '%s' after '%s'; expected one file\n",
-			cl->pos[1], cl->pos[0]);
+			SFW_Q(cl->pos[1]), SFW_Q(cl->pos[0]));
+		return SFW_EXIT_USAGE;
+	}
+	if (cl->npos && !*cl->pos[0]) {
+		fprintf(cl->err, "sfw: empty file name; expected a configuration file\n");
 		return SFW_EXIT_USAGE;
 	}
 	*path = cl->npos ? cl->pos[0] : NULL;
@@ -92,7 +96,7 @@ static int rollback_number(const struct sfw_cmdline *cl, int *n)
 	v = strtol(cl->pos[0], &end, 10);
 	if (cl->npos > 1 || !*cl->pos[0] || *end || v < 0 || v > SFW_CONF_ROLLBACK_MAX) {
 		fprintf(cl->err, "sfw: invalid value '%s' for 'rollback'; expected a "
-			"rollback number 0..%d\n", cl->pos[cl->npos > 1], SFW_CONF_ROLLBACK_MAX);
+			"rollback number 0..%d\n", SFW_Q(cl->pos[cl->npos > 1]), SFW_CONF_ROLLBACK_MAX);
 		return SFW_EXIT_USAGE;
 	}
 	*n = (int)v;

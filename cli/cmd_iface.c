@@ -1,6 +1,7 @@
 /* show interfaces flow-statistics [IFACE] and clear interfaces statistics
  * IFACE|all: collect from the live maps and the kernel, then format. */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -19,9 +20,10 @@ struct iface_ctx {
  * pinned yet: their absence is "no zone", not an error. */
 static int open_optional(const char *name)
 {
-	char path[300];
+	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), name);
+	if (sfw_pin_path(path, sizeof(path), name))
+		return -ENAMETOOLONG;
 	return bpf_obj_get(path);
 }
 
@@ -68,11 +70,11 @@ static int find_iface(const struct iface_ctx *c, const char *name)
 	unsigned int ifindex = if_nametoindex(name);
 
 	if (!ifindex)
-		return sfw_fail(ENODEV, "interface %s does not exist", name);
+		return sfw_fail(ENODEV, "interface %s does not exist", SFW_Q(name));
 	for (int i = 0; i < c->n; i++)
 		if (c->ifs[i].ifindex == ifindex)
 			return i;
-	return sfw_fail(ENOENT, "interface %s is not attached", name);
+	return sfw_fail(ENOENT, "interface %s is not attached", SFW_Q(name));
 }
 
 static int collect(const struct iface_ctx *c, const struct sfw_iface_entry *e,
@@ -127,7 +129,8 @@ int sfw_cmd_show_iface_flow(const struct sfw_cmdline *cl)
 	int err;
 
 	if (cl->npos > 1) {
-		fprintf(cl->err, "sfw: one interface at most ('%s' is the second)\n", cl->pos[1]);
+		fprintf(cl->err, "sfw: one interface at most ('%s' is the second)\n",
+			SFW_Q(cl->pos[1]));
 		return SFW_EXIT_USAGE;
 	}
 	err = ctx_open(&c);

@@ -97,7 +97,7 @@ int sfw_cmd_show_zones(const struct sfw_cmdline *cl)
 
 	if (cl->npos > 1) {
 		fprintf(cl->err, "sfw: unknown word '%s' after '%s'; expected one zone\n",
-			cl->pos[1], cl->pos[0]);
+			SFW_Q(cl->pos[1]), SFW_Q(cl->pos[0]));
 		return SFW_EXIT_USAGE;
 	}
 	rc = sfw_conf_load_active(&conf, cl->err);

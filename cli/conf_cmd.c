@@ -4,6 +4,7 @@
  * previous one is applied again, so the datapath and the active file never
  * disagree. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,32 +22,53 @@ void sfw_conf_print_errors(const struct sfw_conf_errors *errs, FILE *err)
 	fputs("error: configuration check-out failed\n", err);
 }
 
-/* The active file exists? (A missing one is the built-in configuration.) */
-static bool have_active(void)
+/* A parse that failed: the configuration's errors, Junos style, or the one
+ * line saying why there was nothing to parse (no such file, a directory,
+ * too big, no memory). */
+static void report(const struct sfw_conf_errors *errs, FILE *err)
 {
-	char path[512];
+	if (errs->n || errs->dropped)
+		sfw_conf_print_errors(errs, err);
+	else
+		fprintf(err, "sfw: %s\n", sfw_last_error());
+}
 
-	return !sfw_conf_active_path(path, sizeof(path)) && !access(path, F_OK);
+/* Is there an active file? None is the built-in configuration; a directory
+ * that cannot be searched, or a path too long, is an error, never "none". */
+static int find_active(bool *exists)
+{
+	char path[PATH_MAX];
+	int err = sfw_conf_active_path(path, sizeof(path));
+
+	if (err)
+		return err;
+	*exists = !access(path, F_OK);
+	if (!*exists && errno != ENOENT)
+		return sfw_fail(errno, "%s: %s", path, strerror(errno));
+	return 0;
 }
 
 int sfw_conf_load_active(struct sfw_conf *conf, FILE *err)
 {
 	struct sfw_conf_errors errs = { 0 };
-	int rc = SFW_EXIT_OK;
+	bool exists = false;
+	int rc;
 
 	if (sfw_conf_init(conf)) {
 		if (err)
 			fprintf(err, "sfw: out of memory\n");
 		return SFW_EXIT_FAIL;
 	}
-	if (have_active() && sfw_conf_parse_file(conf, NULL, &errs)) {
+	rc = find_active(&exists);
+	if (!rc && exists)
+		rc = sfw_conf_parse_file(conf, NULL, &errs);
+	if (rc) {
 		if (err)
-			sfw_conf_print_errors(&errs, err);
+			report(&errs, err);
 		sfw_conf_free(conf);
-		rc = SFW_EXIT_FAIL;
 	}
 	sfw_conf_errors_free(&errs);
-	return rc;
+	return rc ? SFW_EXIT_FAIL : SFW_EXIT_OK;
 }
 
 int sfw_conf_check_run(const struct sfw_conf_env *env, const char *path)
@@ -58,7 +80,7 @@ int sfw_conf_check_run(const struct sfw_conf_env *env, const char *path)
 	if (!err)
 		err = sfw_conf_parse_file(&conf, path, &errs);
 	if (err)
-		sfw_conf_print_errors(&errs, env->err);
+		report(&errs, env->err);
 	else
 		fputs("configuration check succeeds\n", env->out);
 	sfw_conf_errors_free(&errs);
@@ -80,6 +102,7 @@ static bool load_previous(struct sfw_conf *old)
 
 struct guard {
 	const struct sfw_conf_env *env;
+	bool valid;                   /* the file parsed: apply and store came next */
 	bool applied;
 	bool damaged;      /* the active file did not load: restore = fail closed */
 };
@@ -87,31 +110,32 @@ struct guard {
 static int guarded_apply(const struct sfw_conf *conf, void *arg)
 {
 	struct guard *g = arg;
-	int err = g->env->apply(conf, g->env->apply_ctx);
+	int err;
 
-	g->applied = !err;
+	g->valid = true;
+	err = g->env->apply ? g->env->apply(conf, g->env->apply_ctx) : 0;
+	g->applied = g->env->apply && !err;
 	return err;
 }
 
-/* A failure after the datapath took the new configuration: give it the
- * previous one back. */
+/* One line for a failure: the configuration's errors (Junos style), the
+ * reason a file could not be read, or why a valid configuration was not
+ * committed. A failure after the datapath took the new configuration gives
+ * it the previous one back. */
 static int failed(const struct sfw_conf_env *env, struct guard *g, int err,
 		  const struct sfw_conf *old, const struct sfw_conf_errors *errs)
 {
-	char msg[512];
+	char *msg = strdup(sfw_last_error());
 
-	/* A file that cannot be read has its reason in errs, the others in
-	 * sfw_last_error(). */
-	snprintf(msg, sizeof(msg), "%s", err != -EINVAL && errs->n ? errs->msg[0]
-								  : sfw_last_error());
 	if (g->applied && (g->damaged ? env->fail_closed && env->fail_closed()
 				      : env->apply(old, env->apply_ctx)))
 		fprintf(env->err, "sfw: restoring the previous configuration: %s\n",
 			sfw_last_error());
-	if (err == -EINVAL && errs->n)
-		sfw_conf_print_errors(errs, env->err);
+	if (!g->valid)
+		report(errs, env->err);
 	else
-		fprintf(env->err, "sfw: %s\nerror: commit failed\n", msg);
+		fprintf(env->err, "sfw: commit failed: %s\n", msg ? msg : strerror(-err));
+	free(msg);
 	return SFW_EXIT_FAIL;
 }
 
@@ -134,12 +158,12 @@ int sfw_conf_commit_run(const struct sfw_conf_env *env, const char *path,
 			bool reevaluate_sessions)
 {
 	struct sfw_conf_errors errs = { 0 };
-	struct guard g = { env, false, false };
+	struct guard g = { .env = env };
 	struct sfw_conf old, conf;
 	int err, rc = SFW_EXIT_OK;
 
 	g.damaged = load_previous(&old);
-	err = sfw_conf_commit_file(path, env->apply ? guarded_apply : NULL, &g, &conf, &errs);
+	err = sfw_conf_commit_file(path, guarded_apply, &g, &conf, &errs);
 	if (err) {
 		rc = failed(env, &g, err, &old, &errs);
 	} else {
@@ -156,7 +180,7 @@ int sfw_conf_commit_run(const struct sfw_conf_env *env, const char *path,
 int sfw_conf_rollback_run(const struct sfw_conf_env *env, int n)
 {
 	struct sfw_conf_errors errs = { 0 };
-	struct guard g = { env, false, false };
+	struct guard g = { .env = env };
 	struct sfw_conf old, conf;
 	int err, rc = SFW_EXIT_OK;
 
@@ -164,7 +188,7 @@ int sfw_conf_rollback_run(const struct sfw_conf_env *env, int n)
 	err = sfw_conf_init(&conf);
 	if (!err)
 		err = sfw_conf_load_rollback(&conf, n, &errs);
-	if (!err && env->apply)
+	if (!err)
 		err = guarded_apply(&conf, &g);
 	if (!err)
 		err = sfw_conf_store(&conf);

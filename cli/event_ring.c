@@ -1,6 +1,7 @@
 /* See event_ring.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@
 
 const char *sfw_run_dir(void)
 {
-	static char dir[300];
+	static char dir[PATH_MAX];
 	const char *env = getenv("SFW_RUN_DIR"), *root = sfw_pin_root(), *base;
 
 	if (env && *env)
@@ -29,12 +30,13 @@ const char *sfw_run_dir(void)
 
 int sfw_ring_claim(const char *ring, const char *who)
 {
-	char path[400];
+	char path[PATH_MAX];
 	int fd;
 
 	if (mkdir(sfw_run_dir(), 0755) && errno != EEXIST)
 		return sfw_fail(errno, "cannot create %s: %s", sfw_run_dir(), strerror(errno));
-	snprintf(path, sizeof(path), "%s/%s.lock", sfw_run_dir(), ring);
+	if (sfw_path(path, sizeof(path), "%s/%s.lock", sfw_run_dir(), ring))
+		return -ENAMETOOLONG;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));

@@ -1,5 +1,6 @@
 /* show security flow status: collect the settings in force, lay them out. */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -57,9 +58,10 @@ void sfw_flow_status_screens(struct sfw_flow_status *st, int screens_fd, int nam
 
 static int open_pinned(const char *name)
 {
-	char path[300];
+	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), name);
+	if (sfw_pin_path(path, sizeof(path), name))
+		return -ENAMETOOLONG;
 	return bpf_obj_get(path);
 }
 

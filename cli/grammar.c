@@ -1,8 +1,10 @@
 /* Parsing a command line against the word tree. Errors are one line on
  * the error stream naming the offending word and what could come there. */
+#include <limits.h>
 #include <string.h>
 #include "grammar.h"
 #include "help.h"
+#include "loader.h"
 
 /* Parser state while walking the words. */
 struct parse {
@@ -53,7 +55,7 @@ static int err_word(struct parse *p, const char *word, bool ambiguous)
 	const char *path = p->cl->path;
 
 	fprintf(e, "sfw: %s word '%s'%s%s%s; ", ambiguous ? "ambiguous" : "unknown",
-		word, *path ? " after '" : "", path, *path ? "'" : "");
+		SFW_Q(word), *path ? " after '" : "", path, *path ? "'" : "");
 	if (ambiguous) {
 		fputs("could be: ", e);
 		sfw_help_list_words(e, p->node, word, p->cl);
@@ -99,7 +101,7 @@ static int take_value(struct parse *p, const struct sfw_node *opt)
 	}
 	if (sfw_parse_value(opt->arg, opt->choices, word, &p->cl->v[opt->slot])) {
 		fprintf(p->cl->err, "sfw: invalid value '%s' for '%s'; expected %s\n",
-			word, opt->word, expect);
+			SFW_Q(word), opt->word, expect);
 		return SFW_PARSE_ERROR;
 	}
 	return 0;
@@ -122,7 +124,8 @@ static int class_conflict(struct parse *p, const char *word, unsigned int cls,
 		return 0;
 	for (b = 0; !(clash & (1u << b)); b++)
 		;
-	fprintf(p->cl->err, "sfw: '%s' cannot be combined with '%s'\n", word, names[b]);
+	fprintf(p->cl->err, "sfw: '%s' cannot be combined with '%s'\n", SFW_Q(word),
+		SFW_Q(names[b]));
 	return SFW_PARSE_ERROR;
 }
 
@@ -223,6 +226,12 @@ static int prepare_words(struct sfw_cmdline *cl, int argc, char **argv, char **w
 		}
 		if (n == SFW_MAX_WORDS) {
 			fprintf(cl->err, "sfw: too many words (at most %d)\n", SFW_MAX_WORDS);
+			return SFW_PARSE_ERROR;
+		}
+		/* No value or file name is longer than a path can be. */
+		if (strlen(argv[i]) >= PATH_MAX) {
+			fprintf(cl->err, "sfw: word %d is %zu bytes long ('%s'); at most %d\n",
+				i + 1, strlen(argv[i]), SFW_Q(argv[i]), PATH_MAX - 1);
 			return SFW_PARSE_ERROR;
 		}
 		w[n++] = (argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2]) ?

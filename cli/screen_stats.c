@@ -73,7 +73,7 @@ static int zone_id(const char *name, __u32 *id)
 	i = sfw_conf_find_zone(&conf, name);
 	sfw_conf_free(&conf);
 	if (i < 0)
-		return sfw_fail(ENOENT, "security zone %s is not configured", name);
+		return sfw_fail(ENOENT, "security zone %s is not configured", SFW_Q(name));
 	*id = (__u32)i + 1;
 	return 0;
 }
@@ -109,7 +109,7 @@ static int show(const struct sfw_cmdline *cl)
 int sfw_cmd_show_screen_stats(const struct sfw_cmdline *cl)
 {
 	if (cl->npos > 1) {
-		fprintf(cl->err, "sfw: one zone at most ('%s' is the second)\n", cl->pos[1]);
+		fprintf(cl->err, "sfw: one zone at most ('%s' is the second)\n", SFW_Q(cl->pos[1]));
 		return SFW_EXIT_USAGE;
 	}
 	return show(cl) ? sfw_report(cl) : SFW_EXIT_OK;

@@ -29,7 +29,7 @@ static void link_path(char *buf, size_t len, __u32 ifindex)
 static int attach_xdp(int prog_fd, __u32 ifindex, enum sfw_xdp_mode *mode)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lo);
-	char path[300];
+	char path[SFW_PIN_PATH_LEN];
 	int fd, err;
 
 	/* no mode given: native where the driver has it, else generic */
@@ -78,7 +78,7 @@ static void detach_tc(__u32 ifindex)
 
 static void detach_xdp(__u32 ifindex)
 {
-	char path[300];
+	char path[SFW_PIN_PATH_LEN];
 
 	link_path(path, sizeof(path), ifindex);
 	unlink(path);   /* the last reference: the kernel detaches the link */
@@ -130,7 +130,7 @@ static bool is_attached(__u32 ifindex)
 {
 	struct sfw_iface_key key = { .ifindex = ifindex };
 	struct sfw_iface_info info;
-	char path[300];
+	char path[SFW_PIN_PATH_LEN];
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), SFW_STR(SFW_MAP_IFACES));
@@ -356,7 +356,7 @@ int sfw_reload(void)
 
 	for (int i = 0; i < n && !err; i++) {
 		struct sfw_iface_info *info = &list[i].info;
-		char path[300];
+		char path[SFW_PIN_PATH_LEN];
 		int link_fd;
 
 		link_path(path, sizeof(path), list[i].ifindex);

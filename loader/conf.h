@@ -223,7 +223,10 @@ void sfw_conf_errors_free(struct sfw_conf_errors *errs);
 /* Parse and check a file (NULL: the active one, sfw_conf_active_path()).
  * conf must come from sfw_conf_init(). Returns 0 when the configuration is
  * valid; -EINVAL with every error in errs; or another negative errno when
- * the file cannot be read (also recorded in errs). */
+ * there is nothing to parse (no such file, not a regular file, larger than
+ * a configuration may be): errs is then untouched and sfw_last_error() has
+ * the one line. A FIFO or device is refused without blocking on it. A
+ * UTF-8 byte-order mark at the start of the text is skipped. */
 int sfw_conf_parse_file(struct sfw_conf *conf, const char *path,
 			struct sfw_conf_errors *errs);
 /* The same from memory; name is what error messages call the text. A

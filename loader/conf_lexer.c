@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "conf_int.h"
+#include "loader.h"
 
 static int push_tok(struct conf_parser *p, const char *s, bool quoted)
 {
@@ -42,7 +43,8 @@ static char *lex_quoted(struct conf_parser *p, char *s)
 		*w++ = *r;
 	}
 	*w = '\0';
-	conf_error(p, "unterminated quoted string \"%.40s: expected a closing '\"'", s);
+	conf_error(p, "unterminated quoted string \"%s: expected a closing '\"'",
+		   sfw_quote(s, 40, (char[4 * 40 + 4]){ 0 }, 4 * 40 + 4));
 	return NULL;
 }
 
@@ -80,7 +82,8 @@ int conf_tokenize(struct conf_parser *p, char *s)
 			;
 		if (*s == '"') {
 			*s = '\0';
-			conf_error(p, "unexpected '\"' after '%s': expected a space before a quoted string", w);
+			conf_error(p, "unexpected '\"' after '%s': expected a space before a quoted string",
+				   SFW_Q(w));
 			return -1;
 		}
 		if (*s && s[0] != '[' && s[0] != ']')
@@ -99,7 +102,8 @@ int conf_tokenize(struct conf_parser *p, char *s)
 }
 
 /* The words before the cursor, for messages; long statements keep their
- * beginning, which says where in the hierarchy the error is. */
+ * beginning, which says where in the hierarchy the error is. Each word is
+ * quoted as sfw_quote() does, so a long or unprintable one stays short. */
 const char *conf_context(struct conf_parser *p)
 {
 	size_t len = 0, cap = sizeof(p->ctx);
@@ -108,7 +112,7 @@ const char *conf_context(struct conf_parser *p)
 	for (int k = 0; k < p->i && len < cap; k++) {
 		const struct conf_tok *t = &p->tok[k];
 		int w = snprintf(p->ctx + len, cap - len, t->quoted ? "%s\"%s\"" : "%s%s",
-				 k ? " " : "", t->s);
+				 k ? " " : "", SFW_Q(t->s));
 
 		if (w < 0 || (size_t)w >= cap - len) {
 			strcpy(p->ctx + cap - 4, "...");
@@ -145,14 +149,14 @@ int conf_expected(struct conf_parser *p, const char *expected)
 		conf_error(p, "missing word%s%s%s: expected %s", sep, ctx, end, expected);
 	else
 		conf_error(p, "unknown word '%s'%s%s%s: expected %s",
-			   p->tok[p->i].s, sep, ctx, end, expected);
+			   SFW_Q(p->tok[p->i].s), sep, ctx, end, expected);
 	return -1;
 }
 
 int conf_bad(struct conf_parser *p, const char *what, const char *word,
 	     const char *expected)
 {
-	conf_error(p, "bad %s '%s' after '%s': expected %s", what, word,
+	conf_error(p, "bad %s '%s' after '%s': expected %s", what, SFW_Q(word),
 		   conf_context(p), expected);
 	return -1;
 }
@@ -162,7 +166,7 @@ int conf_end(struct conf_parser *p)
 	if (conf_at_end(p))
 		return 0;
 	conf_error(p, "unexpected word '%s' after '%s': expected end of statement",
-		   p->tok[p->i].s, conf_context(p));
+		   SFW_Q(p->tok[p->i].s), conf_context(p));
 	return -1;
 }
 
@@ -231,18 +235,37 @@ int conf_add_ifname(struct conf_parser *p, const char *word, void *refs)
 	return conf_ref_add(p, refs, name);
 }
 
+/* Linux refuses '/', ':' and white space (isspace: \t \n \v \f \r too).
+ * It allows other control characters, which sfw refuses as well: no tool
+ * names an interface so, and `show configuration` and every listing would
+ * write them raw to the operator's terminal. Whatever else Linux allows
+ * ('#', '[', '"', non-ASCII) is kept, and printed quoted where the
+ * language needs it (conf_print.c), so the printed file parses again. */
+static bool valid_ifname(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (!len || len >= 16 || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '/' || c == ':' || isspace(c) || c < 0x20 || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
 int conf_ifname(struct conf_parser *p, char out[SFW_CONF_NAME_MAX])
 {
 	const char *s;
-	size_t len;
 
 	if (next_value(p, "an interface name", &s))
 		return -1;
-	len = strlen(s);
-	if (!len || len >= 16 || !strcmp(s, ".") || !strcmp(s, "..") ||
-	    strpbrk(s, "/: \t"))
+	if (!valid_ifname(s))
 		return conf_bad(p, "interface name", s,
-				"a Linux interface name (1 to 15 characters, no '/', ':' or spaces)");
+				"a Linux interface name (1 to 15 characters, no '/', ':', "
+				"spaces or control characters)");
 	strcpy(out, s);
 	p->i++;
 	return 0;

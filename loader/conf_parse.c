@@ -109,10 +109,17 @@ static int parse_statement(struct conf_parser *p)
 	}
 }
 
+/* A UTF-8 byte-order mark, which some editors put at the start of a file:
+ * not part of the first word. */
+#define CONF_BOM "\xef\xbb\xbf"
+
 /* text is a writable copy ending in '\0' at len. */
 static void parse_lines(struct conf_parser *p, char *text, size_t len)
 {
 	char *line = text, *end = text + len;
+
+	if (len >= 3 && !memcmp(text, CONF_BOM, 3))
+		line += 3;
 
 	for (p->line = 1; line < end && !p->oom; p->line++) {
 		char *nl = memchr(line, '\n', (size_t)(end - line));
@@ -196,31 +203,43 @@ int sfw_conf_parse_buffer(struct sfw_conf *conf, const char *name,
 	return err;
 }
 
-static int read_fd(int fd, char **out, size_t *len)
+/* Why a file that is not a regular file cannot be a configuration. */
+static const char *file_kind(mode_t mode)
+{
+	return S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO"
+	     : S_ISCHR(mode) ? "a character device" : S_ISBLK(mode) ? "a block device"
+	     : S_ISSOCK(mode) ? "a socket" : "not a file";
+}
+
+static int read_fd(int fd, const char *path, char **out, size_t *len)
 {
 	struct stat st;
 	size_t got = 0;
 	char *buf;
 
 	if (fstat(fd, &st))
-		return -errno;
+		return sfw_fail(errno, "%s: cannot read: %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
+		return sfw_fail(S_ISDIR(st.st_mode) ? EISDIR : ENODEV, "%s: cannot read: %s, "
+				"expected a regular file", path, file_kind(st.st_mode));
 	if ((unsigned long long)st.st_size > CONF_MAX_BYTES)
-		return -EFBIG;
+		return sfw_fail(EFBIG, "%s: cannot read: %llu bytes, more than a configuration "
+				"may have (%u)", path, (unsigned long long)st.st_size,
+				CONF_MAX_BYTES);
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf)
-		return -ENOMEM;
+		return sfw_fail(ENOMEM, "%s: cannot read: out of memory", path);
 	while (got < (size_t)st.st_size) {
 		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
 
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
-			int err = r < 0 ? -errno : -EIO;
+			int err = r < 0 ? errno : EIO;
 
 			free(buf);
-			return err;
+			return sfw_fail(err, "%s: cannot read: %s", path,
+					r < 0 ? strerror(err) : "the file shrank while read");
 		}
 		got += (size_t)r;
 	}
@@ -229,14 +248,20 @@ static int read_fd(int fd, char **out, size_t *len)
 	return 0;
 }
 
+/* O_NONBLOCK: opening a FIFO must not wait for a writer (commit holds the
+ * configuration lock meanwhile); the type is checked on the open file, so
+ * nothing can be swapped in between. O_NOCTTY: a terminal device given by
+ * mistake does not become the controlling one. */
 int conf_read_file(const char *path, char **text, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int err;
+	int fd, err;
 
+	if (!*path)
+		return sfw_fail(ENOENT, "cannot read a configuration: the file name is empty");
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
-		return -errno;
-	err = read_fd(fd, text, len);
+		return sfw_fail(errno, "%s: cannot read: %s", path, strerror(errno));
+	err = read_fd(fd, path, text, len);
 	close(fd);
 	return err;
 }
@@ -256,13 +281,8 @@ int sfw_conf_parse_file(struct sfw_conf *conf, const char *path,
 		path = active;
 	}
 	err = conf_read_file(path, &text, &len);
-	if (err) {
-		const char *why = err == -EINVAL ? "not a regular file" : strerror(-err);
-
-		if (errs)
-			conf_errors_add(errs, "%s: cannot read: %s", path, why);
-		return sfw_fail(-err, "%s: cannot read: %s", path, why);
-	}
+	if (err)
+		return err;
 	err = sfw_conf_parse_buffer(conf, path, text, len, errs);
 	free(text);
 	return err;

@@ -18,6 +18,17 @@ static void put_quoted(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* A word the lexer (conf_lexer.c) would split or read otherwise unless
+ * quoted: brackets, quotes, backslashes, a comment sign. Names never hold
+ * these (conf_valid_name); interface names may, as Linux allows. */
+static void put_word(FILE *f, const char *s)
+{
+	if (*s && !strpbrk(s, "[]\"\\#"))
+		fputs(s, f);
+	else
+		put_quoted(f, s);
+}
+
 static void put_description(FILE *f, const char *head, const char *desc)
 {
 	if (!desc)
@@ -30,8 +41,11 @@ static void put_description(FILE *f, const char *head, const char *desc)
 static void put_refs(FILE *f, const char *head, const char *word,
 		     const struct sfw_conf_refs *refs)
 {
-	for (int k = 0; k < refs->n; k++)
-		fprintf(f, "%s %s %s\n", head, word, refs->v[k].name);
+	for (int k = 0; k < refs->n; k++) {
+		fprintf(f, "%s %s ", head, word);
+		put_word(f, refs->v[k].name);
+		fputc('\n', f);
+	}
 }
 
 static void print_zones(const struct sfw_conf *c, FILE *f)

@@ -25,17 +25,11 @@ const char *sfw_conf_dir(void)
 
 int sfw_conf_rollback_path(int n, char *buf, size_t len)
 {
-	int w;
-
 	if (n < 0 || n > SFW_CONF_ROLLBACK_MAX)
 		return sfw_fail(EINVAL, "rollback %d: expected 0 to %d", n, SFW_CONF_ROLLBACK_MAX);
 	if (n)
-		w = snprintf(buf, len, "%s/rollback/%s.%d", sfw_conf_dir(), SFW_CONF_FILE, n);
-	else
-		w = snprintf(buf, len, "%s/%s", sfw_conf_dir(), SFW_CONF_FILE);
-	if (w < 0 || (size_t)w >= len)
-		return sfw_fail(ENAMETOOLONG, "%s: path too long", sfw_conf_dir());
-	return 0;
+		return sfw_path(buf, len, "%s/rollback/%s.%d", sfw_conf_dir(), SFW_CONF_FILE, n);
+	return sfw_path(buf, len, "%s/%s", sfw_conf_dir(), SFW_CONF_FILE);
 }
 
 int sfw_conf_active_path(char *buf, size_t len)
@@ -80,7 +74,8 @@ static int write_temp(const char *dir, const char *text, size_t len, char *tmp)
 {
 	int fd, err;
 
-	snprintf(tmp, PATH_LEN, "%s/.%s.XXXXXX", dir, SFW_CONF_FILE);
+	if (sfw_path(tmp, PATH_LEN, "%s/.%s.XXXXXX", dir, SFW_CONF_FILE))
+		return -ENAMETOOLONG;
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		return sfw_fail(errno, "cannot create a file in %s: %s", dir, strerror(errno));
@@ -104,12 +99,11 @@ static int copy_file(const char *from, const char *to)
 	size_t len = 0;
 	int err = conf_read_file(from, &text, &len);
 
-	if (err == -ENOENT)
-		return err;
 	if (err)
-		return sfw_fail(-err, "cannot read %s: %s", from, strerror(-err));
-	snprintf(dir, sizeof(dir), "%s/rollback", sfw_conf_dir());
-	err = write_temp(dir, text, len, tmp);
+		return err;   /* ENOENT: no active file to keep */
+	err = sfw_path(dir, sizeof(dir), "%s/rollback", sfw_conf_dir());
+	if (!err)
+		err = write_temp(dir, text, len, tmp);
 	if (!err && rename(tmp, to)) {
 		err = sfw_fail(errno, "cannot rename %s: %s", tmp, strerror(errno));
 		unlink(tmp);
@@ -150,7 +144,8 @@ static int lock_dir(const char *dir)
 	char path[PATH_LEN];
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/.lock", dir);
+	if (sfw_path(path, sizeof(path), "%s/.lock", dir))
+		return -ENAMETOOLONG;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
@@ -182,8 +177,8 @@ static int store_text(const char *text, size_t len)
 	char sub[PATH_LEN], tmp[PATH_LEN], active[PATH_LEN];
 	int lock, err;
 
-	snprintf(sub, sizeof(sub), "%s/rollback", dir);
-	if ((err = make_dir(dir)) || (err = make_dir(sub)) ||
+	if ((err = sfw_path(sub, sizeof(sub), "%s/rollback", dir)) ||
+	    (err = make_dir(dir)) || (err = make_dir(sub)) ||
 	    (err = sfw_conf_active_path(active, sizeof(active))))
 		return err;
 	lock = lock_dir(dir);
@@ -235,13 +230,9 @@ int sfw_conf_load_rollback(struct sfw_conf *conf, int n, struct sfw_conf_errors 
 
 	if (err)
 		return err;
-	if (access(path, F_OK)) {
-		err = sfw_fail(errno, "rollback %d: %s: %s", n, path,
-			       errno == ENOENT ? "no such configuration" : strerror(errno));
-		if (errs)
-			conf_errors_add(errs, "%s", sfw_last_error());
-		return err;
-	}
+	if (access(path, F_OK))
+		return sfw_fail(errno, "rollback %d: %s: %s", n, path,
+				errno == ENOENT ? "no such configuration" : strerror(errno));
 	return sfw_conf_parse_file(conf, path, errs);
 }
 

@@ -9,7 +9,8 @@
 #include <bpf/libbpf.h>
 #include "loader.h"
 
-static char last_error[256];
+/* Room for two PATH_MAX paths: a message is never cut short. */
+static char last_error[8448];
 
 const char *sfw_last_error(void)
 {
@@ -24,6 +25,62 @@ int sfw_fail(int err_abs, const char *fmt, ...)
 	vsnprintf(last_error, sizeof(last_error), fmt, ap);
 	va_end(ap);
 	return -abs(err_abs);
+}
+
+const char *sfw_quote(const char *word, size_t max, char *buf, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t at = 0, k;
+
+	for (k = 0; word[k] && k < max && at + 5 < len; k++) {
+		unsigned char c = (unsigned char)word[k];
+
+		if (c >= 0x20 && c < 0x7f) {
+			buf[at++] = (char)c;
+			continue;
+		}
+		buf[at++] = '\\';
+		buf[at++] = 'x';
+		buf[at++] = hex[c >> 4];
+		buf[at++] = hex[c & 0xf];
+	}
+	if (word[k] && at + 4 <= len) {
+		memcpy(buf + at, "...", 3);
+		at += 3;
+	}
+	buf[at] = '\0';
+	return buf;
+}
+
+int sfw_path(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < len)
+		return 0;
+	return sfw_fail(ENAMETOOLONG, "path too long: %s (%d bytes, at most %zu)",
+			SFW_Q(buf), n, len ? len - 1 : 0);
+}
+
+int sfw_pin_root_check(void)
+{
+	const char *root = sfw_pin_root();
+
+	if (strlen(root) <= SFW_PIN_ROOT_MAX)
+		return 0;
+	return sfw_fail(ENAMETOOLONG, "pin root %s is %zu bytes long: at most %d",
+			SFW_Q(root), strlen(root), SFW_PIN_ROOT_MAX);
+}
+
+int sfw_pin_path(char *buf, size_t len, const char *name)
+{
+	int err = sfw_pin_root_check();
+
+	return err ? err : sfw_path(buf, len, "%s/%s", sfw_pin_root(), name);
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -1,5 +1,6 @@
 /* Reading the pinned maps: what the CLI and the loader share. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +12,11 @@
 
 int sfw_open_map(const char *name)
 {
-	char path[300];
+	char path[PATH_MAX];
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), name);
+	if (sfw_pin_path(path, sizeof(path), name))
+		return -ENAMETOOLONG;
 	fd = bpf_obj_get(path);
 	if (fd < 0) {
 		if (errno == ENOENT)

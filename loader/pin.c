@@ -94,6 +94,9 @@ int sfw_ensure_pin_root(void)
 
 	if (geteuid() != 0)
 		return sfw_fail(EPERM, "must be run as root");
+	err = sfw_pin_root_check();
+	if (err)
+		return err;
 	if (root[0] != '/' || strlen(root) + sizeof("/links") > sizeof(links))
 		return sfw_fail(EINVAL, "SFW_PIN_ROOT %s: expected an absolute path", root);
 	snprintf(parent, sizeof(parent), "%s", root);

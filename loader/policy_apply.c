@@ -1,6 +1,7 @@
 /* Applying a configuration to the pinned maps, and reading back what the
  * CLI shows of policies: hit counts and names. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,15 +102,16 @@ static int apply_stored(const char *path)
 int sfw_conf_apply_active(void)
 {
 	struct sfw_conf none;
-	char path[512], why[512];
+	char path[PATH_MAX], *why;
 	int err;
 
 	/* another namespace's instance is not ours to fail closed */
 	err = sfw_check_netns();
 	if (err)
 		return err;
-	if (sfw_conf_active_path(path, sizeof(path)))
-		return -ENAMETOOLONG;
+	err = sfw_conf_active_path(path, sizeof(path));
+	if (err)
+		return err;
 	if (!sfw_conf_stored()) {
 		if (!sfw_conf_failed())
 			return 0;
@@ -122,12 +124,16 @@ int sfw_conf_apply_active(void)
 	err = apply_stored(path);
 	if (!err)
 		return 0;
-	snprintf(why, sizeof(why), "%s", sfw_last_error());
+	why = strdup(sfw_last_error());
 	if (sfw_conf_fail_closed())
-		return sfw_fail(-err, "the configuration %s cannot be applied (%s), and sfw cannot "
-				"refuse new sessions either (%s)", path, why, sfw_last_error());
-	return sfw_fail(-err, "the configuration %s cannot be applied, every new session is "
-			"refused until a commit succeeds: %s", path, why);
+		err = sfw_fail(-err, "the configuration %s cannot be applied (%s), and sfw cannot "
+			       "refuse new sessions either (%s)", path, why ? why : "?",
+			       sfw_last_error());
+	else
+		err = sfw_fail(-err, "the configuration %s cannot be applied, every new session "
+			       "is refused until a commit succeeds: %s", path, why ? why : "?");
+	free(why);
+	return err;
 }
 
 int sfw_policy_hits(__u32 policy_index, __u64 *hits)

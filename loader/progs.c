@@ -16,7 +16,7 @@ static int session_capacity(__u32 requested, __u32 *cap)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	char path[300];
+	char path[SFW_PIN_PATH_LEN];
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), SFW_STR(SFW_MAP_SESSIONS));
@@ -47,7 +47,7 @@ static void tx_ports_path(char *buf, size_t len)
 
 static int tx_ports_reuse(struct bpf_map *map)
 {
-	char path[300];
+	char path[SFW_PIN_PATH_LEN];
 	int fd, err;
 
 	tx_ports_path(path, sizeof(path));
@@ -61,7 +61,7 @@ static int tx_ports_reuse(struct bpf_map *map)
 
 static int tx_ports_pin(struct bpf_map *map)
 {
-	char path[300];
+	char path[SFW_PIN_PATH_LEN];
 	int err;
 
 	tx_ports_path(path, sizeof(path));
@@ -77,7 +77,7 @@ static bool pinned_layout_changed(void)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	char path[300];
+	char path[SFW_PIN_PATH_LEN];
 	bool changed;
 	int fd;
 

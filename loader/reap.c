@@ -3,6 +3,7 @@
  * pinning anything itself: its batch lives in its own global data, so
  * every process that reaps has a private one. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +37,10 @@ static bool map_needed(const char *name)
 
 static int pinned_fd(const char *name, void *arg)
 {
-	char path[300];
+	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), name);
+	if (sfw_pin_path(path, sizeof(path), name))
+		return -ENAMETOOLONG;
 	return bpf_obj_get(path);
 }
 

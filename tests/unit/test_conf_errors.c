@@ -1,5 +1,6 @@
 /* Every error the configuration language reports, with its exact
  * FILE:LINE message: the offending word and what was expected. */
+#include <sys/stat.h>
 #include "test_conf.h"
 
 #define ANY_MATCH "match source-address any destination-address any application any"
@@ -269,10 +270,10 @@ Test(conf_errors, bad_interface_name)
 		    "set security zones security-zone trust interfaces averyveryverylongname\n",
 		"t.conf:1: bad interface name 'ge-0/0/0.0' after 'set security zones "
 		"security-zone trust interfaces': expected a Linux interface name (1 to 15 "
-		"characters, no '/', ':' or spaces)",
+		"characters, no '/', ':', spaces or control characters)",
 		"t.conf:2: bad interface name 'averyveryverylongname' after 'set security zones "
 		"security-zone trust interfaces': expected a Linux interface name (1 to 15 "
-		"characters, no '/', ':' or spaces)");
+		"characters, no '/', ':', spaces or control characters)");
 }
 
 Test(conf_errors, bad_name)
@@ -433,20 +434,65 @@ Test(conf_errors, all_errors_reported_in_line_order)
 		"address bad': expected an IPv4 or IPv6 prefix (address/length) or 'description'");
 }
 
-Test(conf_errors, unreadable_file)
+/* Nothing to parse: one line in sfw_last_error(), no configuration error
+ * (errs stays empty), and an errno that is never -EINVAL (which means
+ * "errors listed"). */
+static void expect_unreadable(const char *path, int code, const char *msg)
 {
 	struct sfw_conf conf;
 	struct sfw_conf_errors errs = { 0 };
 
 	cr_assert_eq(sfw_conf_init(&conf), 0);
-	cr_assert_eq(sfw_conf_parse_file(&conf, "/nonexistent/sfw.conf", &errs), -ENOENT);
-	cr_assert_eq(errs.n, 1);
-	cr_assert_str_eq(errs.msg[0], "/nonexistent/sfw.conf: cannot read: No such file or directory");
-	sfw_conf_errors_free(&errs);
-	cr_assert_eq(sfw_conf_parse_file(&conf, "/tmp", &errs), -EINVAL);
-	cr_assert_str_eq(errs.msg[0], "/tmp: cannot read: not a regular file");
-	sfw_conf_errors_free(&errs);
+	cr_assert_eq(sfw_conf_parse_file(&conf, path, &errs), code, "%s", path);
+	cr_assert_eq(errs.n, 0, "%s: %s", path, errs.n ? errs.msg[0] : "");
+	cr_assert_str_eq(sfw_last_error(), msg);
 	sfw_conf_free(&conf);
+}
+
+Test(conf_errors, unreadable_file)
+{
+	expect_unreadable("/nonexistent/sfw.conf", -ENOENT,
+			  "/nonexistent/sfw.conf: cannot read: No such file or directory");
+	expect_unreadable("/tmp", -EISDIR,
+			  "/tmp: cannot read: a directory, expected a regular file");
+	expect_unreadable("/dev/zero", -ENODEV,
+			  "/dev/zero: cannot read: a character device, expected a regular file");
+	expect_unreadable("", -ENOENT, "cannot read a configuration: the file name is empty");
+}
+
+/* A FIFO is refused at once: opening it for reading would wait for a
+ * writer, forever, while commit holds the configuration lock. The test
+ * runs in a child with an alarm, so a regression fails instead of hanging. */
+Test(conf_errors, fifo_refused_without_blocking, .timeout = 10)
+{
+	char path[] = "/tmp/sfw-fifo-XXXXXX";
+
+	cr_assert_not_null(mkdtemp(path));
+	strcat(path, "/f");
+	cr_assert_eq(mkfifo(path, 0600), 0);
+	{
+		char want[128];
+
+		snprintf(want, sizeof(want), "%s: cannot read: a FIFO, expected a regular file", path);
+		expect_unreadable(path, -ENODEV, want);
+	}
+	unlink(path);
+	*strrchr(path, '/') = '\0';
+	rmdir(path);
+}
+
+Test(conf_errors, too_big_file)
+{
+	char path[] = "/tmp/sfw-big-XXXXXX", want[160];
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(ftruncate(fd, (16 << 20) + 1), 0);
+	close(fd);
+	snprintf(want, sizeof(want), "%s: cannot read: 16777217 bytes, more than a "
+		 "configuration may have (16777216)", path);
+	expect_unreadable(path, -EFBIG, want);
+	unlink(path);
 }
 
 Test(conf_errors, failed_statement_adds_no_object)
@@ -484,4 +530,88 @@ Test(conf_errors, error_list_is_bounded)
 	free(text);
 	sfw_conf_errors_free(&errs);
 	sfw_conf_free(&conf);
+}
+
+/* Control characters Linux allows in a name (all but white space) are
+ * refused too: they would reach the operator's terminal raw. */
+Test(conf_errors, control_characters_in_interface_names)
+{
+	CONF_ERRORS("set security zones security-zone a interfaces \"a\x01" "b\"\n"
+		    "set security zones security-zone a interfaces \"\x1b[31m\"\n"
+		    "set security zones security-zone a interfaces \"v\vt\"\n"
+		    "set security zones security-zone a interfaces \"c\rr\"\n"
+		    "set security zones security-zone a interfaces \"d\x7f\"\n",
+		"t.conf:1: bad interface name 'a\\x01b' after 'set security zones security-zone "
+		"a interfaces': expected a Linux interface name (1 to 15 characters, no '/', "
+		"':', spaces or control characters)",
+		"t.conf:2: bad interface name '\\x1b[31m' after 'set security zones security-zone "
+		"a interfaces': expected a Linux interface name (1 to 15 characters, no '/', "
+		"':', spaces or control characters)",
+		"t.conf:3: bad interface name 'v\\x0bt' after 'set security zones security-zone "
+		"a interfaces': expected a Linux interface name (1 to 15 characters, no '/', "
+		"':', spaces or control characters)",
+		"t.conf:4: bad interface name 'c\\x0dr' after 'set security zones security-zone "
+		"a interfaces': expected a Linux interface name (1 to 15 characters, no '/', "
+		"':', spaces or control characters)",
+		"t.conf:5: bad interface name 'd\\x7f' after 'set security zones security-zone "
+		"a interfaces': expected a Linux interface name (1 to 15 characters, no '/', "
+		"':', spaces or control characters)");
+}
+
+/* A UTF-8 byte-order mark at the start of the file (some editors write
+ * one) is skipped; anywhere else it is shown as the bytes it is, not as an
+ * invisible character before a word that looks right. */
+Test(conf_errors, byte_order_mark)
+{
+	struct sfw_conf conf;
+
+	conf_test_parse_ok(&conf, "\xef\xbb\xbfset security zones security-zone a interfaces v0\n");
+	cr_assert_eq(conf.n_zones, 1);
+	cr_assert_eq(conf.zones[0].line, 1);
+	sfw_conf_free(&conf);
+	CONF_ERRORS("set security zones security-zone a interfaces v0\n"
+		    "\xef\xbb\xbfset security zones security-zone b interfaces v1\n",
+		    "t.conf:2: unknown word '\\xef\\xbb\\xbfset': expected 'set'");
+}
+
+/* An error quotes at most 64 characters of a word, however long the word:
+ * a 100 kB word gives a line of a few hundred bytes. */
+static char *with_long_word(const char *head, const char *tail)
+{
+	size_t n = 100000, h = strlen(head);
+	char *text = malloc(h + n + strlen(tail) + 1);
+
+	cr_assert_not_null(text);
+	memcpy(text, head, h);
+	memset(text + h, 'x', n);
+	strcpy(text + h + n, tail);
+	return text;
+}
+
+static void expect_short_error(const char *head, const char *tail, const char *want)
+{
+	char *text = with_long_word(head, tail);
+	struct sfw_conf conf;
+	struct sfw_conf_errors errs;
+
+	cr_assert_eq(conf_test_parse(&conf, &errs, text), -EINVAL);
+	cr_assert_eq(errs.n, 1);
+	cr_assert_str_eq(errs.msg[0], want);
+	sfw_conf_errors_free(&errs);
+	sfw_conf_free(&conf);
+	free(text);
+}
+
+#define X64 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+
+Test(conf_errors, long_words_quoted_short)
+{
+	expect_short_error("set security zones security-zone ", "\n",
+		"t.conf:1: bad name '" X64 "...' after 'set security zones security-zone': "
+		"expected 1 to 63 letters, digits or - _ . / : @ +, starting with a letter, "
+		"digit or _");
+	expect_short_error("", "\n", "t.conf:1: unknown word '" X64 "...': expected 'set'");
+	expect_short_error("set security zones security-zone a description \"", "\" more\n",
+		"t.conf:1: unexpected word 'more' after 'set security zones security-zone a "
+		"description \"" X64 "...\"': expected end of statement");
 }

@@ -279,3 +279,40 @@ Test(conf_print, names_of_actions_and_protocols)
 	cr_assert_str_eq(sfw_conf_proto_name(58, buf, sizeof(buf)), "icmp6");
 	cr_assert_str_eq(sfw_conf_proto_name(200, buf, sizeof(buf)), "200");
 }
+
+/* Linux allows '#', brackets, quotes, backslashes and non-ASCII bytes in an
+ * interface name; `show configuration` must print them so they parse back
+ * (quoted), and plain names stay unquoted. */
+Test(conf_print, round_trip_interface_names_needing_quotes)
+{
+	static const char text[] =
+		"set security zones security-zone a interfaces \"x#y\"\n"
+		"set security zones security-zone a interfaces \"#lead\"\n"
+		"set security zones security-zone a interfaces \"c[d\"\n"
+		"set security zones security-zone a interfaces \"e]\"\n"
+		"set security zones security-zone a interfaces \"[\"\n"
+		"set security zones security-zone a interfaces \"f\\\"g\"\n"
+		"set security zones security-zone a interfaces \"h\\\\i\"\n"
+		"set security zones security-zone a interfaces \"\xc3\xbc" "0\"\n"
+		"set services service-set s interface-service service-interface \"k]\"\n";
+	struct sfw_conf conf;
+	char *out;
+
+	round_trip(text);
+	conf_test_parse_ok(&conf, text);
+	cr_assert_str_eq(conf.zones[0].interfaces.v[5].name, "f\"g");
+	cr_assert_str_eq(conf.zones[0].interfaces.v[6].name, "h\\i");
+	out = print_conf(&conf);
+	cr_assert_str_eq(out,
+		"set security zones security-zone a interfaces \"x#y\"\n"
+		"set security zones security-zone a interfaces \"#lead\"\n"
+		"set security zones security-zone a interfaces \"c[d\"\n"
+		"set security zones security-zone a interfaces \"e]\"\n"
+		"set security zones security-zone a interfaces \"[\"\n"
+		"set security zones security-zone a interfaces \"f\\\"g\"\n"
+		"set security zones security-zone a interfaces \"h\\\\i\"\n"
+		"set security zones security-zone a interfaces \xc3\xbc" "0\n"
+		"set services service-set s interface-service service-interface \"k]\"\n");
+	free(out);
+	sfw_conf_free(&conf);
+}

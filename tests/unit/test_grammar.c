@@ -364,3 +364,35 @@ Test(grammar, help_command)
 		"  zones                   Show security zones\n");
 	free(out);
 }
+
+/* No argument may be longer than a path: a 100 kB word is refused in one
+ * short line, and error lines quote at most 64 characters of a word. */
+Test(grammar, long_words)
+{
+	static char word[100001];
+	char *argv[] = { "show", "security", "flow", "session", "protocol", word };
+	char *err = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&err, &len);
+
+	memset(word, 'x', sizeof(word) - 1);
+	cr_assert_eq(sfw_parse(&sfw_root, 6, argv, &cl, stdout, f), SFW_PARSE_ERROR);
+	fclose(f);
+	cr_assert_str_eq(err, "sfw: word 6 is 100000 bytes long ('xxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+			 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...'); at most 4095\n");
+	free(err);
+	word[4095] = '\0';
+	f = open_memstream(&err, &len);
+	cr_assert_eq(sfw_parse(&sfw_root, 6, argv, &cl, stdout, f), SFW_PARSE_ERROR);
+	fclose(f);
+	cr_assert(!strncmp(err, "sfw: invalid value 'xxxxxxxxxx", 30), "%s", err);
+	cr_assert_lt(strlen(err), 600, "%zu bytes: %.100s", strlen(err), err);
+	free(err);
+	argv[4] = word;
+	f = open_memstream(&err, &len);
+	cr_assert_eq(sfw_parse(&sfw_root, 5, argv, &cl, stdout, f), SFW_PARSE_ERROR);
+	fclose(f);
+	cr_assert(!strncmp(err, "sfw: unknown word 'xxxxxxxxxx", 29), "%s", err);
+	cr_assert_lt(strlen(err), 600, "%zu bytes: %.100s", strlen(err), err);
+	free(err);
+}
