@@ -57,7 +57,9 @@ static void notify(const char *state)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd;
 
-	if (!path || (path[0] != '/' && path[0] != '@'))
+	/* a name longer than sun_path would be cut (another socket) and the
+	 * address length below would reach past sa */
+	if (!path || (path[0] != '/' && path[0] != '@') || strlen(path) >= sizeof(sa.sun_path))
 		return;
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	if (path[0] == '@')

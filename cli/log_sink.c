@@ -25,7 +25,10 @@ static int open_syslog(const char *path)
 
 	if (fd < 0)
 		return sfw_fail(errno, "cannot create a socket: %s", strerror(errno));
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (sfw_path(sa.sun_path, sizeof(sa.sun_path), "%s", path)) {
+		close(fd);
+		return -ENAMETOOLONG;   /* a cut name is another socket */
+	}
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		int err = errno;
 
