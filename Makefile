@@ -42,7 +42,7 @@ BENCH_SKELS := $(BENCH_BPF:bench/%.bpf.c=$(BUILD)/skel/%.skel.h)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps test test-unit test-bpf test-e2e demo bench install uninstall clean vmlinux
+.PHONY: all deps check-deps test test-unit test-bpf test-e2e demo bench install uninstall clean vmlinux
 
 all: $(BUILD)/sfw
 
@@ -88,7 +88,11 @@ $(BUILD) $(BUILD)/bpf $(BUILD)/skel $(BUILD)/tests $(BUILD)/bench:
 deps:
 	$(Q)scripts/deps.sh
 
-test: deps all $(BUILD)/tests/unit_tests $(BUILD)/tests/bpf_tests
+# Everything tests, scripts and benches run is installed by deps.sh.
+check-deps: deps
+	$(Q)/usr/bin/python3 scripts/check-deps.py
+
+test: deps check-deps all $(BUILD)/tests/unit_tests $(BUILD)/tests/bpf_tests
 	$(Q)scripts/run-tests.sh $(BUILD)
 
 demo: deps all

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # Installs every Debian package sfw needs to build, test, demo and bench.
 # Idempotent and quick when everything is there: apt runs only for what is
-# missing.
+# missing. `deps.sh --list` prints the list (scripts/check-deps.py holds
+# every command and module the tests use against it).
 set -euo pipefail
 
 PACKAGES=(
 	make gcc clang llvm pkg-config
 	libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev
 	libcriterion-dev
-	iproute2 iputils-ping netcat-openbsd iperf3 python3-scapy tcpdump libpcap0.8
+	iproute2 iputils-ping netcat-openbsd iperf3 python3 python3-scapy tcpdump libpcap0.8
 	conntrack nftables gnuplot-nox linux-libc-dev ethtool jq
+	mawk mount procps
 )
 
+if [ "${1:-}" = --list ]; then
+	printf '%s\n' "${PACKAGES[@]}"
+	exit 0
+fi
 missing=()
 for p in "${PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

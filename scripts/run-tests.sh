@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: Criterion unit tests, BPF_PROG_TEST_RUN tests, then the
-# end-to-end tests in veth namespaces. Prints one closing line
-# "N passed, N failed" over all of them and exits non-zero on any failure.
+# Runs every test: Criterion unit tests, BPF_PROG_TEST_RUN tests, the tests
+# of our scripts, then the end-to-end tests in veth namespaces. Prints one
+# closing line "N passed, N failed" over all of them and exits non-zero on
+# any failure.
 set -uo pipefail
 BUILD=${1:-build}
 cd "$(dirname "$0")/.."
@@ -32,12 +33,21 @@ run_criterion() {
 	if [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ] && [ "${c:-0}" -eq 0 ]; then
 		failed=$((failed + 1))   # crashed before its synthesis
 	fi
+	# libbpf speaks only when something is wrong: in a passing run its
+	# lines are noise that hides the next real warning
+	local noise
+	noise=$(printf '%s\n' "$out" | grep -c '^libbpf: ')
+	if [ $rc -eq 0 ] && [ "$noise" -gt 0 ]; then
+		printf '%s\n' "$out" | grep '^libbpf: ' | sort | uniq -c | sort -rn | head -n 5
+		echo "FAIL $bin: $noise libbpf lines in a passing run"
+		failed=$((failed + 1))
+	fi
 }
 
 run_criterion "$BUILD/tests/unit_tests"
 run_criterion "$BUILD/tests/bpf_tests"
 
-for t in tests/e2e/test_*.sh; do
+for t in tests/scripts/test_*.sh tests/e2e/test_*.sh; do
 	[ -e "$t" ] || continue
 	echo "== $t"
 	if SFW="$BUILD/sfw" bash "$t"; then
