@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,10 +34,29 @@ static struct {
 	int sessions_fd, config_fd, stats_fd, ifaces_fd;
 } fx;
 
-/* libbpf's debug chatter hides the one line that matters; keep warnings. */
+/* libbpf's messages: warnings always (a passing test prints none, and
+ * scripts/run-tests.sh holds it to that); its info lines, the verifier's
+ * log among them, only when the load fails, which they then explain;
+ * debug chatter never. */
+static struct {
+	char buf[32768];
+	size_t len;
+	bool loading;
+} fx_log;
+
 static int fx_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+	size_t room = sizeof(fx_log.buf) - fx_log.len;
+	int n;
+
+	if (level == LIBBPF_WARN)
+		return vfprintf(stderr, fmt, ap);
+	if (level != LIBBPF_INFO || !fx_log.loading || room <= 1)
+		return 0;
+	n = vsnprintf(fx_log.buf + fx_log.len, room, fmt, ap);
+	if (n > 0)
+		fx_log.len += (size_t)n < room ? (size_t)n : room - 1;
+	return n;
 }
 
 static int fx_mount_bpffs(void)
@@ -61,7 +81,8 @@ static void fx_unpin(void)
 		return;
 	if (fx.xdp)
 		bpf_object__for_each_map(map, fx.xdp->obj)
-			bpf_map__unpin(map, NULL);
+			if (bpf_map__is_pinned(map))   /* scratch, devmap: never pinned */
+				bpf_map__unpin(map, NULL);
 	rmdir(fx.pin_dir);
 	fx.pin_dir[0] = '\0';
 }
@@ -124,10 +145,16 @@ int fx_setup(void)
 	snprintf(fx.pin_dir, sizeof(fx.pin_dir), FX_BPFFS "/sfw-test-%d", (int)getpid());
 	if (mkdir(fx.pin_dir, 0700) && errno != EEXIST)
 		return -errno;
+	fx_log.len = 0;
+	fx_log.buf[0] = '\0';
+	fx_log.loading = true;
 	err = fx_load();
+	fx_log.loading = false;
 	fx_unpin();
-	if (err)
+	if (err) {
+		fputs(fx_log.buf, stderr);
 		return err;
+	}
 	return fx_init_maps();
 }
 
