@@ -10,8 +10,6 @@ from depscan_shell import Use, shell_command, shell_text
 C_RUNNERS = {"system": "shell", "popen": "shell", "execvp": "argv", "execlp": "argv",
              "execv": "argv", "execl": "argv", "execve": "argv"}
 
-
-
 # ---------------------------------------------------------------- C
 
 C_STRING = r'"(?:[^"\\\n]|\\.)*"'
@@ -87,11 +85,10 @@ C_KEYWORDS = {"if", "for", "while", "switch", "return", "sizeof", "do"}
 
 
 def c_functions(text):
-    """name -> body for function definitions (kernel style: the definition
-    starts in column 0)."""
+    """name -> (parameter names, body) for function definitions (kernel
+    style: the definition starts in column 0)."""
     out = {}
-    text = re.sub(r"__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)[ \t]*",
-                  "", text)
+    text = re.sub(r"__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)[ \t]*", "", text)
     for m in re.finditer(r"^(?=[A-Za-z_])[^\n;#{}=]*?\b(\w+)\s*\(([^;{}]*?)\)\s*\{", text, re.M):
         if m.group(1) in C_KEYWORDS:
             continue
@@ -105,8 +102,41 @@ def c_functions(text):
                 if depth == 0:
                     break
             j += 1
-        out[m.group(1)] = text[start:j]
+        params = [re.findall(r"\w+", re.sub(r"\[[^]]*\]", "", p))[-1:]
+                  for p in m.group(2).split(",")]
+        out[m.group(1)] = ({p[0] for p in params if p}, text[start:j])
     return out
+
+
+def c_root(arg):
+    """The variable an argument names: cmd, &cmd, argv[0] -> argv."""
+    m = re.match(r"\s*&?\s*([A-Za-z_]\w*)\s*(\[[^]]*\])?\s*$", arg)
+    return m.group(1) if m else None
+
+
+def c_runs_param(params, body, runners):
+    """The kind of runner a function is when it hands a parameter on as the
+    command: as a runner's first argument, or through buffers formatted
+    from it (the parameter as the format, or a "%s" that starts the
+    command, as in "(%s) >out")."""
+    tainted = set(params)
+    grew = True
+    while grew:
+        grew = False
+        for m in re.finditer(r"\bv?snprintf\s*\(", body):
+            a = c_split_args(c_args(body, m.end() - 1))
+            if len(a) < 3 or c_root(a[0]) in tainted:
+                continue
+            fmt = [s for s, _ in c_literal_groups(a[2], {})]
+            starts = fmt and re.match(r"^\(?%s", fmt[0]) and len(a) > 3
+            if c_root(a[2]) in tainted or (starts and c_root(a[3]) in tainted):
+                tainted.add(c_root(a[0]))
+                grew = True
+    for r, kind in runners.items():
+        for m in re.finditer(r"\b%s\s*\(" % re.escape(r), body):
+            if c_root(c_split_args(c_args(body, m.end() - 1))[0]) in tainted:
+                return kind
+    return None
 
 
 def c_split_args(args):
@@ -133,20 +163,22 @@ def c_files(files, table, uses):
     for t in texts.values():
         for m in re.finditer(r"^#define\s+(\w+)\s+(" + C_STRING + r")\s*$", t, re.M):
             defines[m.group(1)] = c_unescape(m.group(2)[1:-1])
-    runners = dict(C_RUNNERS)
-    funcs = {}
-    for t in texts.values():
-        funcs.update(c_functions(t))
+    funcs = {p: c_functions(t) for p, t in texts.items()}
+    # runners of a header serve every file (they are included); those of a
+    # .c file, that file only (static functions of two files share names)
+    shared, own = dict(C_RUNNERS), {p: {} for p in texts}
     grew = True
-    while grew:                 # ours that hand their argument on to a runner
+    while grew:
         grew = False
-        for name, body in funcs.items():
-            kind = next((k for r, k in runners.items() if re.search(r"\b%s\s*\(" % r, body)),
-                        None)
-            if kind and name not in runners:
-                runners[name] = kind
-                grew = True
+        for p, fs in funcs.items():
+            scope = shared if p.endswith(".h") else own[p]
+            for name, (params, body) in fs.items():
+                kind = c_runs_param(params, body, {**shared, **own[p]})
+                if kind and name not in shared and name not in own[p]:
+                    scope[name] = kind
+                    grew = True
     for path, t in texts.items():
+        runners = {**shared, **own[path]}
         for m in re.finditer(r"\b(\w+)\s*\(", t):
             kind = runners.get(m.group(1))
             if not kind or c_is_definition(t, m):

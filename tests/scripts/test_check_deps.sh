@@ -65,12 +65,37 @@ int main(void)
 EOF
 expect_gap "command 'frobnicate' ($T/g.c:8)" "$T/g.c"
 
+# ... but not through one that runs a command of its own with our string
+# as a mere argument, nor through a same-named static function elsewhere
+cat >"$T/h.c" <<'EOF'
+#include <stdio.h>
+#include <stdlib.h>
+static void rm_tree(const char *dir)
+{
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	system(cmd);
+}
+static void report(const char *what)
+{
+	printf("%s\n", what);
+	rm_tree("/tmp/x");
+}
+int main(void)
+{
+	report("frobnicate the zones");
+	return 0;
+}
+EOF
+check "$T/h.c" || fail "an argument taken for a command: $(cat "$T/err")"
+
 # the libpcap class: scapy is listed, its run-time library is not installed
-printf 'from scapy.all import sniff\n' >"$T/h.py"
+printf 'from scapy.all import sniff\n' >"$T/j.py"
 bash scripts/deps.sh --list | grep -vx libpcap0.8 >"$T/list"
 printf '#!/usr/bin/env bash\ncat %q\n' "$T/list" >"$T/deps.sh"
-expect_gap "module 'scapy' ($T/h.py:1) needs package libpcap0.8, which $T/deps.sh does not install" \
-	--deps "$T/deps.sh" "$T/h.py"
+expect_gap "module 'scapy' ($T/j.py:1) needs package libpcap0.8, which $T/deps.sh does not install" \
+	--deps "$T/deps.sh" "$T/j.py"
 # ... and a command the table knows whose package deps.sh lacks
 printf 'sysctl -qw net.ipv4.ip_forward=1\n' >"$T/i.sh"
 bash scripts/deps.sh --list | grep -vx procps >"$T/list"
