@@ -9,6 +9,7 @@
 #include "counters.bpf.h"
 #include "policy.bpf.h"
 #include "events.bpf.h"
+#include "limit.bpf.h"
 
 /* Outcome returned when the packet may open a session: not a counter. */
 #define SFW_OUTCOME_CREATE SFW_CNT_COUNT
@@ -75,6 +76,10 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 			return SFW_CNT_ERR_TCP_SEQ_WINDOW;
 		if (t == SFW_TCP_OK) {
 			sfw_wing_account(s, dir, f->ifindex, f->pkts, f->bytes, f->now);
+			/* a finished connection is no longer concurrent */
+			if ((p->tcp_flags & (SFW_TCP_FIN | SFW_TCP_RST)) &&
+			    s->tcp_state >= SFW_TCP_TIME_WAIT && (s->tally & SFW_TALLY_COUNTS))
+				sfw_tally_release(&f->key, s);
 			f->sess_flags = s->flags;
 			return SFW_CNT_SFW_PERMITTED_PKTS;
 		}
@@ -117,11 +122,34 @@ static __always_inline void sfw_log_deny(const struct sfw_flow *f, const struct 
 		sfw_ev_deny(sfw_log_asked(f->cfg, v, SFW_RULE_LOG_INIT), &f->key, &d);
 }
 
+/* Ends session s (key k), which a new one is about to replace: claims it,
+ * gives its counts back and logs its close, first, because replacing it
+ * recycles its memory at once. False when someone else ended it. */
+static __always_inline bool sfw_session_end(const struct sfw_session_key *k,
+					    struct sfw_session *s, __u64 now)
+{
+	if (!sfw_session_claim(s))
+		return false;
+	sfw_tally_release(k, s);
+	sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, SFW_CLOSE_NONE, 0), k, s, now);
+	return true;
+}
+
+/* The new session will not be: an ended one in its place goes too, or
+ * nothing could ever replace it (its end is claimed). */
+static __always_inline void sfw_session_drop(const struct sfw_flow *f)
+{
+	if (f->old)
+		bpf_map_delete_elem(&SFW_MAP_SESSIONS, &f->key);
+}
+
 /* Creates the session for a packet sfw_track allowed to open one and the
- * policy permitted (verdict v), its replies expected on out_ifindex.
- * Returns the outcome counter. */
+ * policy permitted (verdict v), its replies expected on out_ifindex, under
+ * the from-zone's session limits (sfw_limit_of; 0: none). Returns the
+ * outcome counter. */
 static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow *f, __u8 flags,
-					__u32 out_ifindex, const struct sfw_verdict *v)
+					__u32 out_ifindex, const struct sfw_verdict *v,
+					__u64 limits)
 {
 	/* built in per-CPU scratch memory: 128 bytes more of stack would
 	 * not fit the call chain's 512 */
@@ -134,6 +162,11 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 	 * session; overwriting an expired entry does not grow the table */
 	if (!f->old && f->cfg->max_sessions &&
 	    bpf_map_sum_elem_count((struct bpf_map *)&SFW_MAP_SESSIONS) >= f->cfg->max_sessions)
+		return SFW_CNT_ERR_NO_MORE_SESSIONS;
+	/* the expired or restarted session in the way ends here, once: a
+	 * reaper removing it at this moment wins, and this packet waits for
+	 * the next (bpf/limit.bpf.h) */
+	if (f->old && !sfw_session_end(&f->key, f->old, f->now))
 		return SFW_CNT_ERR_NO_MORE_SESSIONS;
 	__builtin_memset(s, 0, sizeof(*s));
 	s->id = sfw_new_id();
@@ -157,11 +190,20 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 	/* until a reply is seen (and records its real interface), the reply
 	 * wing is where the route says the session's packets go */
 	s->wing[SFW_WING_OUT].ifindex = out_ifindex;
-	/* BPF_ANY: the entry may be an expired or restarted session, whose
-	 * close is logged first: the LRU recycles its memory at once */
-	if (f->old)
-		sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, SFW_CLOSE_NONE, 0), &f->key, f->old, f->now);
-	if (bpf_map_update_elem(&SFW_MAP_SESSIONS, &f->key, s, BPF_ANY)) {
+	if (limits) {
+		__u32 refused = sfw_tally_open(p, limits, s);
+
+		if (refused) {
+			sfw_session_drop(f);
+			return refused;
+		}
+	}
+	/* BPF_ANY only over the session ended above: a new flow another CPU
+	 * inserted meanwhile must not be overwritten, its counts would never
+	 * be given back */
+	if (bpf_map_update_elem(&SFW_MAP_SESSIONS, &f->key, s, f->old ? BPF_ANY : BPF_NOEXIST)) {
+		sfw_tally_release(&f->key, s);
+		sfw_session_drop(f);
 		/* a session that never was: logged as closed for table full */
 		sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, SFW_CLOSE_TABLE_FULL, 0), &f->key, s,
 			       f->now);

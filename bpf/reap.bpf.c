@@ -13,6 +13,7 @@
  * Work per run is bounded by SFW_REAP_BATCH sessions. */
 #include "events.bpf.h"
 #include "session.bpf.h"
+#include "limit.bpf.h"
 
 /* The batch and its parameters, in global data that user space mmaps:
  * private to each loaded copy of this object (never pinned), so the
@@ -41,9 +42,12 @@ static long reap_one(__u64 i, struct reap_loop *l)
 		return 0;
 	if (reap_expired_only && !sfw_expired(s, l->now))
 		return 0;
-	/* copied before the delete, which recycles the LRU entry at once;
-	 * the event only after it, so two reapers racing for one session
-	 * (sweeper and clear) log its close once */
+	/* only the one that claims its end removes it: another reaper, or
+	 * the datapath replacing it with a new session, may be first */
+	if (!sfw_session_claim(s))
+		return 0;
+	sfw_tally_release(&ent->key, s);
+	/* copied before the delete, which recycles the LRU entry at once */
 	__builtin_memcpy(&copy, s, sizeof(copy));
 	if (bpf_map_delete_elem(&SFW_MAP_SESSIONS, &ent->key))
 		return 0;

@@ -77,7 +77,8 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 		return v.outcome;
 	}
 	return sfw_create(p, f, out_ifindex ? SFW_SESS_F_TRANSIT : 0,
-			  out_ifindex ? out_ifindex : f->ifindex, &v);
+			  out_ifindex ? out_ifindex : f->ifindex, &v,
+			  f->cfg->flags & SFW_CFG_F_LIMITS ? sfw_limit_of(from, gen) : 0);
 }
 
 /* Everything after parsing. A global function: the verifier checks it once

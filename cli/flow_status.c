@@ -111,10 +111,20 @@ static const char *on_off(bool on)
 	return on ? "Enabled" : "Disabled";
 }
 
+static void limit_text(FILE *f, const char *what, bool on, __u32 n)
+{
+	if (on)
+		fprintf(f, "      %s session limit: %u\n", what, n);
+	else
+		fprintf(f, "      %s session limit: Disabled\n", what);
+}
+
 static void screen_text(FILE *f, const struct sfw_zone_screen *z)
 {
 	fprintf(f, "    Zone %s: %s\n", z->zone, z->screen[0] ? z->screen : "(unnamed)");
 	fprintf(f, "      IP spoofing: %s\n", on_off(z->s.flags & SFW_SCREEN_IP_SPOOFING));
+	limit_text(f, "Source", z->s.flags & SFW_SCREEN_LIMIT_SRC, z->s.limit_src);
+	limit_text(f, "Destination", z->s.flags & SFW_SCREEN_LIMIT_DST, z->s.limit_dst);
 	if (!(z->s.flags & SFW_SCREEN_SYN_FLOOD)) {
 		fprintf(f, "      SYN flood: Disabled\n");
 		return;
@@ -175,6 +185,10 @@ void sfw_flow_status_screens_json(struct sfw_json *j, const struct sfw_flow_stat
 		sfw_json_num(j, "syn-flood-source-threshold", syn ? z->s.syn_source_threshold : 0);
 		sfw_json_num(j, "syn-flood-destination-threshold",
 			     syn ? z->s.syn_destination_threshold : 0);
+		sfw_json_num(j, "source-session-limit",
+			     z->s.flags & SFW_SCREEN_LIMIT_SRC ? z->s.limit_src : 0);
+		sfw_json_num(j, "destination-session-limit",
+			     z->s.flags & SFW_SCREEN_LIMIT_DST ? z->s.limit_dst : 0);
 		sfw_json_close(j, '}');
 	}
 	sfw_json_close(j, ']');

@@ -17,7 +17,7 @@ int sfw_screen_stats_collect(int zones_fd, int stats_fd, __u32 gen, __u32 zone_i
 	__u32 zone;
 	int err = bpf_map_get_next_key(zones_fd, NULL, &next);
 
-	r->syn_flood = r->ip_spoofing = 0;
+	r->syn_flood = r->ip_spoofing = r->src_limit = r->dst_limit = 0;
 	while (!err) {
 		k = next;
 		if (k.gen == gen && !bpf_map_lookup_elem(zones_fd, &k, &zone) && zone == zone_id) {
@@ -28,6 +28,8 @@ int sfw_screen_stats_collect(int zones_fd, int stats_fd, __u32 gen, __u32 zone_i
 			if (!rc) {
 				r->syn_flood += st.c[SFW_CNT_ERR_SYN_ATTACK];
 				r->ip_spoofing += st.c[SFW_CNT_ERR_ADDRESS_SPOOFING];
+				r->src_limit += st.c[SFW_CNT_SCREEN_SRC_LIMIT];
+				r->dst_limit += st.c[SFW_CNT_SCREEN_DST_LIMIT];
 			}
 		}
 		err = bpf_map_get_next_key(zones_fd, &k, &next);
@@ -46,6 +48,10 @@ void sfw_screen_stats_print(FILE *f, bool json, const struct sfw_screen_report *
 		fprintf(f, "%-45s%s\n", "IDS attack type", "Statistics");
 		fprintf(f, "  %-45s%llu\n", "SYN flood", (unsigned long long)r->syn_flood);
 		fprintf(f, "  %-45s%llu\n", "IP spoofing", (unsigned long long)r->ip_spoofing);
+		fprintf(f, "  %-45s%llu\n", "Source session limit",
+			(unsigned long long)r->src_limit);
+		fprintf(f, "  %-45s%llu\n", "Destination session limit",
+			(unsigned long long)r->dst_limit);
 		return;
 	}
 	sfw_ob_init(&ob, f);
@@ -56,6 +62,8 @@ void sfw_screen_stats_print(FILE *f, bool json, const struct sfw_screen_report *
 	sfw_json_open(&j, "screen-statistics", '{');
 	sfw_json_num(&j, "syn-flood", r->syn_flood);
 	sfw_json_num(&j, "ip-spoofing", r->ip_spoofing);
+	sfw_json_num(&j, "source-session-limit", r->src_limit);
+	sfw_json_num(&j, "destination-session-limit", r->dst_limit);
 	sfw_json_close(&j, '}');
 	sfw_json_close(&j, '}');
 	sfw_json_close(&j, '}');

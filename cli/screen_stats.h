@@ -1,7 +1,7 @@
 /* show security screen statistics zone Z: how often each screen sfw has
  * stopped a packet arriving from the zone, summed over the zone's
  * interfaces from their flow error counters (Syn-attack protection,
- * Address spoofing): the screens run where packets enter, so the zone's
+ * Address spoofing) and sfw's session limit counters: the screens run where packets enter, so the zone's
  * count is the sum of its interfaces'. */
 #ifndef SFW_CLI_SCREEN_STATS_H
 #define SFW_CLI_SCREEN_STATS_H
@@ -15,6 +15,8 @@ struct sfw_screen_report {
 	const char *zone;
 	__u64 syn_flood;      /* SFW_CNT_ERR_SYN_ATTACK */
 	__u64 ip_spoofing;    /* SFW_CNT_ERR_ADDRESS_SPOOFING */
+	__u64 src_limit;      /* SFW_CNT_SCREEN_SRC_LIMIT */
+	__u64 dst_limit;      /* SFW_CNT_SCREEN_DST_LIMIT */
 };
 
 /* Adds the counters of every interface bound to zone_id in generation gen

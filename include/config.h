@@ -45,6 +45,7 @@ enum sfw_default_policy {
  * to apply): every new session is refused until an apply succeeds, which
  * alone clears it (docs/security.md, "fails closed"). */
 #define SFW_CFG_F_FAIL_CLOSED  0x100
+#define SFW_CFG_F_LIMITS       0x200  /* a zone's screen has a limit-session limit */
 
 struct sfw_config {
 	__u32 timeout_s[SFW_TO_COUNT];

@@ -64,6 +64,8 @@ enum sfw_counter_group {
 	X(SFW_ERR_NO_SESSION, SFW_GRP_SFW, "Reply without session:", "reply-without-session") \
 	X(SFW_ERR_FRAG_NO_FIRST, SFW_GRP_SFW, "Fragments without first fragment:", "fragments-without-first-fragment") \
 	X(SFW_ERR_FRAG_TINY, SFW_GRP_SFW, "Tiny or overlapping fragments:", "tiny-or-overlapping-fragments") \
+	X(SCREEN_SRC_LIMIT,  SFW_GRP_SFW, "Source session limit:", "source-session-limit") \
+	X(SCREEN_DST_LIMIT,  SFW_GRP_SFW, "Destination session limit:", "destination-session-limit") \
 	X(SFW_FAILED_SESSIONS, SFW_GRP_SFW, "Failed sessions:", "failed-sessions")
 
 enum sfw_counter {

@@ -112,6 +112,8 @@ struct sfw_app_class {
  * first packets arriving from that zone. */
 #define SFW_SCREEN_IP_SPOOFING 0x01
 #define SFW_SCREEN_SYN_FLOOD   0x02
+#define SFW_SCREEN_LIMIT_SRC   0x04   /* limit-session source-ip-based */
+#define SFW_SCREEN_LIMIT_DST   0x08   /* limit-session destination-ip-based */
 
 struct sfw_screen_key {
 	__u32 zone;
@@ -123,6 +125,8 @@ struct sfw_screen {
 	__u32 syn_attack_threshold;   /* SYNs per second to one destination */
 	__u32 syn_source_threshold;   /* SYNs per second from one source */
 	__u32 syn_destination_threshold; /* SYNs per second to one destination, any port */
+	__u32 limit_src;              /* concurrent sessions from one source address */
+	__u32 limit_dst;              /* concurrent sessions to one destination address */
 };
 
 /* SYN rates per address and second (the syn-flood screen). */

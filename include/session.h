@@ -90,6 +90,18 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
 #define SFW_SESS_F_TRANSIT   0x04  /* forwarded through the host, not to/from it */
 #define SFW_SESS_F_LOG_CLOSE 0x08  /* log its close (policy `then log session-close`) */
 
+/* sfw_session.tally: who ended the session, and the per-address counts of
+ * the limit-session screens it holds (bpf/limit.bpf.h). Changed only with
+ * atomic operations once the session is in the table: the datapath that
+ * replaces a finished session and the reaper that removes one race for
+ * SFW_TALLY_ENDED, and whoever clears a count bit gives that count back,
+ * so each is given back exactly once. */
+#define SFW_TALLY_ENDED      0x01  /* claimed by the one that ends it */
+#define SFW_TALLY_SRC        0x02  /* counted against its source address */
+#define SFW_TALLY_DST        0x04  /* counted against its destination address */
+#define SFW_TALLY_COUNTS     (SFW_TALLY_SRC | SFW_TALLY_DST)
+#define SFW_TALLY_ZONE_SHIFT 8     /* bits 8-15: the zone it was counted in */
+
 struct sfw_session {
 	__u64 id;             /* unique, never reused, 1.. */
 	__u64 created_ns;     /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
@@ -101,10 +113,30 @@ struct sfw_session {
 	__u8 state;           /* enum sfw_session_state */
 	__u8 tcp_state;       /* enum sfw_tcp_state */
 	__u8 flags;           /* SFW_SESS_F_* */
-	__u8 pad[7];
+	__u8 pad[3];
+	__u32 tally;          /* SFW_TALLY_* */
 	struct sfw_wing wing[2];  /* indexed by enum sfw_wing_dir */
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_session) == 144, "session ABI");
+
+/* Concurrent sessions per address (limit-session): one entry per address,
+ * direction and zone while it has counted sessions. The value repeats its
+ * key so that a CPU can tell it still holds the entry it looked up
+ * (bpf/limit.bpf.h). */
+struct sfw_tally_key {
+	__u8 addr[16];
+	__u8 family;
+	__u8 dir;             /* enum sfw_addr_dir (include/policy.h) */
+	__u8 zone;
+	__u8 pad;
+};
+
+struct sfw_tally {
+	struct sfw_tally_key key;
+	__s32 count;
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_tally_key) == 20, "tally key ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_tally) == 24, "tally ABI");
 
 /* Session ids come from a shared counter in blocks, so CPUs rarely touch
  * the shared cache line: one atomic add per SFW_ID_BLOCK sessions. */

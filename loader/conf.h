@@ -38,6 +38,8 @@
 #define SFW_CONF_SYN_ATTACK_DEFAULT      200
 #define SFW_CONF_SYN_SOURCE_DEFAULT     4000
 #define SFW_CONF_SYN_DESTINATION_DEFAULT 4000
+/* limit-session: Junos's range on SRX */
+#define SFW_CONF_LIMIT_SESSION_MAX  8000000
 
 enum sfw_conf_ref_kind {
 	SFW_CONF_REF_UNRESOLVED = 0,
@@ -170,6 +172,8 @@ struct sfw_conf_screen {
 	__u32 syn_source_threshold;
 	__u32 syn_destination_threshold;
 	bool ip_spoofing;
+	__u32 limit_src;              /* limit-session source-ip-based; 0: none */
+	__u32 limit_dst;              /* limit-session destination-ip-based; 0: none */
 };
 
 enum sfw_conf_syn_flood_mode {

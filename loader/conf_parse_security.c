@@ -264,10 +264,22 @@ static int parse_syn_flood(struct conf_parser *p, struct sfw_conf_screen *s)
 	return 0;
 }
 
+/* limit-session source-ip-based N | destination-ip-based N */
+static int parse_limit_session(struct conf_parser *p, struct sfw_conf_screen *s)
+{
+	static const char *const words[] = { "destination-ip-based", "source-ip-based", NULL };
+	int k = conf_keyword(p, words);
+
+	if (k < 0 || conf_uint(p, words[k], 1, SFW_CONF_LIMIT_SESSION_MAX,
+			       k ? &s->limit_src : &s->limit_dst))
+		return -1;
+	return conf_end(p);
+}
+
 int conf_parse_screen(struct conf_parser *p)
 {
 	static const char *const ids[] = { "ids-option", NULL };
-	static const char *const words[] = { "ip", "tcp", NULL };
+	static const char *const words[] = { "ip", "limit-session", "tcp", NULL };
 	static const char *const ip[] = { "spoofing", NULL };
 	static const char *const tcp[] = { "syn-flood", NULL };
 	char name[SFW_CONF_NAME_MAX];
@@ -283,6 +295,8 @@ int conf_parse_screen(struct conf_parser *p)
 		s->ip_spoofing = true;
 		return conf_end(p);
 	case 1:
+		return parse_limit_session(p, s);
+	case 2:
 		return conf_keyword(p, tcp) < 0 ? -1 : parse_syn_flood(p, s);
 	default:
 		return -1;

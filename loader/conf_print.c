@@ -91,6 +91,12 @@ static void print_screens(const struct sfw_conf *c, FILE *f)
 			fprintf(f, "set security screen ids-option %s tcp syn-flood\n", s->name);
 		if (s->ip_spoofing)
 			fprintf(f, "set security screen ids-option %s ip spoofing\n", s->name);
+		if (s->limit_src)
+			fprintf(f, "set security screen ids-option %s limit-session "
+				"source-ip-based %u\n", s->name, s->limit_src);
+		if (s->limit_dst)
+			fprintf(f, "set security screen ids-option %s limit-session "
+				"destination-ip-based %u\n", s->name, s->limit_dst);
 	}
 }
 

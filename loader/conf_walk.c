@@ -248,7 +248,8 @@ static bool screen_eq(const struct sfw_conf_screen *a, const struct sfw_conf_scr
 	       a->syn_attack_threshold == b->syn_attack_threshold &&
 	       a->syn_source_threshold == b->syn_source_threshold &&
 	       a->syn_destination_threshold == b->syn_destination_threshold &&
-	       a->ip_spoofing == b->ip_spoofing;
+	       a->ip_spoofing == b->ip_spoofing &&
+	       a->limit_src == b->limit_src && a->limit_dst == b->limit_dst;
 }
 
 #define ARRAY_EQ(a, b, field, eq) do {                                   \

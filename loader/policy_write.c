@@ -194,6 +194,20 @@ static int write_names(const struct compiler *c)
 	return err;
 }
 
+/* Does a zone's screen limit sessions? The datapath looks limits up
+ * only then (bpf/limit.bpf.h). */
+static bool zone_has_limit(const struct sfw_conf *conf)
+{
+	for (int z = 0; z < conf->n_zones; z++) {
+		const struct sfw_conf_ref *r = &conf->zones[z].screen;
+
+		if (r->name[0] && r->kind == SFW_CONF_REF_SCREEN &&
+		    (conf->screens[r->idx].limit_src || conf->screens[r->idx].limit_dst))
+			return true;
+	}
+	return false;
+}
+
 /* The flow settings of the configuration, over the built-in defaults. */
 static int flow_settings(const struct sfw_conf *conf, struct sfw_config *cfg)
 {
@@ -218,7 +232,8 @@ static int flow_settings(const struct sfw_conf *conf, struct sfw_config *cfg)
 		     (conf->flow.no_sequence_check ? SFW_CFG_F_NO_SEQ_CHECK : 0) |
 		     (conf->flow.syn_flood_mode == SFW_CONF_SYN_FLOOD_COOKIE ? SFW_CFG_F_SYN_COOKIE : 0) |
 		     (conf->n_zones ? SFW_CFG_F_ZONES : 0) |
-		     (conf->n_policies ? SFW_CFG_F_POLICIES : 0) | runtime;
+		     (conf->n_policies ? SFW_CFG_F_POLICIES : 0) |
+		     (zone_has_limit(conf) ? SFW_CFG_F_LIMITS : 0) | runtime;
 	return 0;
 }
 
@@ -239,7 +254,11 @@ static int write_screens(const struct compiler *c, __u32 gen)
 			continue;
 		sc = &conf->screens[r->idx];
 		v.flags = (sc->ip_spoofing ? SFW_SCREEN_IP_SPOOFING : 0) |
-			  (sc->syn_flood ? SFW_SCREEN_SYN_FLOOD : 0);
+			  (sc->syn_flood ? SFW_SCREEN_SYN_FLOOD : 0) |
+			  (sc->limit_src ? SFW_SCREEN_LIMIT_SRC : 0) |
+			  (sc->limit_dst ? SFW_SCREEN_LIMIT_DST : 0);
+		v.limit_src = sc->limit_src;
+		v.limit_dst = sc->limit_dst;
 		v.syn_attack_threshold = sc->syn_attack_threshold ? sc->syn_attack_threshold
 								  : SFW_CONF_SYN_ATTACK_DEFAULT;
 		v.syn_source_threshold = sc->syn_source_threshold ? sc->syn_source_threshold

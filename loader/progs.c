@@ -120,6 +120,9 @@ int sfw_progs_load(struct sfw_progs *p, __u32 max_sessions)
 	}
 	bpf_map__set_max_entries(p->xdp->maps.SFW_MAP_SESSIONS, cap);
 	bpf_map__set_max_entries(p->tc->maps.SFW_MAP_SESSIONS, cap);
+	/* two counts at most per session (bpf/limit.bpf.h) */
+	bpf_map__set_max_entries(p->xdp->maps.SFW_MAP_TALLY, 2 * cap);
+	bpf_map__set_max_entries(p->tc->maps.SFW_MAP_TALLY, 2 * cap);
 	err = tx_ports_reuse(p->xdp->maps.SFW_MAP_TX_PORTS);
 	if (!err)
 		err = xdp_ingress__load(p->xdp);

@@ -6,13 +6,14 @@
  * into tiny ones) and later fragments without their first; malformed,
  * fuzzed and garbage frames; first packets without SYN; stray echo
  * replies; ICMP errors about live and unknown flows; under permit-all,
- * deny-all, zones without bindings, and no-syn-check; through XDP, and
+ * deny-all, zones without bindings, no-syn-check, and a zone whose screen
+ * limits sessions per source and destination; through XDP, and
  * through tc as the host's own, as forwarded from an attached interface
  * (counted as Transit output packets instead, docs/design.md "Counters"),
  * from an unwatched one, and as GSO packets (counted per segment). After
  * each packet the counters are read back, so a miss names the packet. */
 #include <stdlib.h>
-#include "suite.h"
+#include "commit.h"
 #include "iface_stats.h"
 #include "maps.h"
 
@@ -414,9 +415,20 @@ static void account(struct tally *ty, int n, const struct tcase *t, int verdict,
 			(unsigned long long)d.transit_out, t->units);
 }
 
-/* Phases of the run: the settings under which new flows are decided. */
+/* Phases of the run: the settings under which new flows are decided (the
+ * last one a zone whose screen limits sessions per address). */
+#define PHASES 5
+
 static void enter_phase(int phase)
 {
+	if (phase == 4) {
+		commit("set security screen ids-option lim limit-session source-ip-based 4\n"
+		       "set security screen ids-option lim limit-session destination-ip-based 2\n"
+		       "set security zones security-zone trust interfaces lo\n"
+		       "set security zones security-zone trust screen lim\n"
+		       "set security policies default-policy permit-all\n");
+		return;
+	}
 	cr_assert_eq(fx_set_policy(phase == 1 ? SFW_POLICY_DENY_ALL : SFW_POLICY_PERMIT_ALL), 0);
 	cr_assert_eq(fx_set_flags(phase == 2 ? SFW_CFG_F_ZONES :
 				  phase == 3 ? SFW_CFG_F_NO_SYN_CHECK : 0), 0);
@@ -436,8 +448,8 @@ static void run_mix(__u64 seed, int n, struct tally *ty)
 	for (int i = 0; i < n; i++) {
 		int v;
 
-		if (i % (n / 4) == 0)
-			enter_phase(i / (n / 4));
+		if (i % (n / PHASES) == 0)
+			enter_phase(i / (n / PHASES));
 		if (!make_case(&t))
 			continue;
 		cr_assert_eq(sfw_iface_counters_read(fd, FX_IFINDEX, &a), 0);
@@ -470,6 +482,7 @@ Test(conservation, mixed_packets_both_hooks)
 		SFW_CNT_SFW_PERMITTED_PKTS, SFW_CNT_SFW_UNTRACKED_PKTS, SFW_CNT_SFW_ERR_MALFORMED,
 		SFW_CNT_SFW_ERR_TCP_NO_SYN, SFW_CNT_SFW_ERR_NO_SESSION, SFW_CNT_ERR_POLICY_DENIED,
 		SFW_CNT_ERR_NO_ZONE, SFW_CNT_SFW_ERR_FRAG_NO_FIRST, SFW_CNT_SFW_ERR_FRAG_TINY,
+		SFW_CNT_SCREEN_SRC_LIMIT, SFW_CNT_SCREEN_DST_LIMIT,
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		cr_expect_gt(ty.hits[want[i]], 10, "%s reached by %llu packets only",

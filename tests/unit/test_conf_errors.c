@@ -334,7 +334,11 @@ Test(conf_errors, flow_and_screen_values)
 		    "set security flow syn-flood-protection-mode syn-magic\n"
 		    "set security screen ids-option s tcp syn-flood attack-threshold 0\n"
 		    "set security screen ids-option s tcp syn-flood source-threshold 3\n"
-		    "set security flow session max-sessions lots\n",
+		    "set security flow session max-sessions lots\n"
+		    "set security screen ids-option s limit-session source-ip-based 0\n"
+		    "set security screen ids-option s limit-session destination-ip-based 8000001\n"
+		    "set security screen ids-option s limit-session\n"
+		    "set security screen ids-option s limit-session source-ip-based\n",
 		"t.conf:1: bad timeout '2' after 'set security flow tcp-session "
 		"tcp-initial-timeout': expected a number from 4 to 300",
 		"t.conf:2: unknown word 'tcp-initial-timeout' after 'set security flow': "
@@ -349,7 +353,16 @@ Test(conf_errors, flow_and_screen_values)
 		"t.conf:6: bad source-threshold '3' after 'set security screen ids-option s tcp "
 		"syn-flood source-threshold': expected a number from 4 to 1000000",
 		"t.conf:7: bad session count 'lots' after 'set security flow session "
-		"max-sessions': expected a number from 1 to 1073741824");
+		"max-sessions': expected a number from 1 to 1073741824",
+		"t.conf:8: bad source-ip-based '0' after 'set security screen ids-option s "
+		"limit-session source-ip-based': expected a number from 1 to 8000000",
+		"t.conf:9: bad destination-ip-based '8000001' after 'set security screen "
+		"ids-option s limit-session destination-ip-based': expected a number from 1 "
+		"to 8000000",
+		"t.conf:10: missing word after 'set security screen ids-option s limit-session': "
+		"expected one of destination-ip-based, source-ip-based",
+		"t.conf:11: missing word after 'set security screen ids-option s limit-session "
+		"source-ip-based': expected a number from 1 to 8000000");
 }
 
 /* Every setting is enforced or refused (docs/security.md): these Junos

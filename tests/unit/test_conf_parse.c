@@ -392,6 +392,20 @@ Test(conf_parse, screen_statements)
 	cr_assert_not(s->ip_spoofing);
 }
 
+Test(conf_parse, limit_session_statements)
+{
+	conf_test_parse_ok(&conf,
+		"set security screen ids-option both limit-session source-ip-based 3\n"
+		"set security screen ids-option both limit-session destination-ip-based 8000000\n"
+		"set security screen ids-option src limit-session source-ip-based 1\n");
+	cr_assert_eq(conf.n_screens, 2);
+	cr_assert_eq(conf.screens[0].limit_src, 3);
+	cr_assert_eq(conf.screens[0].limit_dst, 8000000);
+	cr_assert_eq(conf.screens[1].limit_src, 1);
+	cr_assert_eq(conf.screens[1].limit_dst, 0, "0: no destination limit");
+	cr_assert_not(conf.screens[1].syn_flood);
+}
+
 Test(conf_parse, quoted_strings_and_adjacent_brackets)
 {
 	conf_test_parse_ok(&conf,

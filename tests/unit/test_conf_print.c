@@ -218,6 +218,16 @@ Test(conf_print, round_trip_every_flow_timeout)
 		   "set security policies default-policy permit-all\n");
 }
 
+Test(conf_print, round_trip_limit_session)
+{
+	round_trip("set security zones security-zone untrust interfaces veth1\n"
+		   "set security zones security-zone untrust screen lim\n"
+		   "set security screen ids-option lim limit-session destination-ip-based 8000000\n"
+		   "set security screen ids-option lim limit-session source-ip-based 3\n"
+		   "set security screen ids-option lim ip spoofing\n"
+		   "set security screen ids-option dst-only limit-session destination-ip-based 1\n");
+}
+
 /* base with line k replaced by alt[k]: each differs from base in one thing. */
 static const char *const base_lines[] = {
 	"set security zones security-zone trust interfaces veth0\n",
@@ -229,6 +239,8 @@ static const char *const base_lines[] = {
 	"set security flow udp-timeout 60\n",
 	"set services service-set s interface-service service-interface veth0\n",
 	"set security screen ids-option s ip spoofing\n",
+	"set security screen ids-option t limit-session source-ip-based 3\n",
+	"set security screen ids-option u limit-session destination-ip-based 3\n",
 };
 static const char *const alt_lines[] = {
 	"set security zones security-zone trust interfaces veth1\n",
@@ -240,6 +252,8 @@ static const char *const alt_lines[] = {
 	"set security flow udp-timeout 61\n",
 	"set services service-set s interface-service service-interface veth9\n",
 	"set security screen ids-option s tcp syn-flood\n",
+	"set security screen ids-option t limit-session source-ip-based 4\n",
+	"set security screen ids-option u limit-session destination-ip-based 4\n",
 };
 #define N_LINES (sizeof(base_lines) / sizeof(base_lines[0]))
 

@@ -74,16 +74,21 @@ Test(flow_status, golden_text_with_screens)
 	};
 	st.screens[1] = (struct sfw_zone_screen){
 		.zone_id = 2, .zone = "untrust", .screen = "",
-		.s = { .flags = SFW_SCREEN_SYN_FLOOD | SFW_SCREEN_IP_SPOOFING,
+		.s = { .flags = SFW_SCREEN_SYN_FLOOD | SFW_SCREEN_IP_SPOOFING |
+				SFW_SCREEN_LIMIT_SRC,
 		       .syn_attack_threshold = 200, .syn_source_threshold = 4000,
-		       .syn_destination_threshold = 4000 },
+		       .syn_destination_threshold = 4000, .limit_src = 3, .limit_dst = 99 },
 	};
 	snprintf(want, sizeof(want), "%s%s", golden_head,
 		 "    Zone trust: trust-screen\n"
 		 "      IP spoofing: Enabled\n"
+		 "      Source session limit: Disabled\n"
+		 "      Destination session limit: Disabled\n"
 		 "      SYN flood: Disabled\n"
 		 "    Zone untrust: (unnamed)\n"
 		 "      IP spoofing: Enabled\n"
+		 "      Source session limit: 3\n"
+		 "      Destination session limit: Disabled\n"
 		 "      SYN flood: attack-threshold 200, source-threshold 4000, "
 		 "destination-threshold 4000\n");
 	out = render_text(&st);
@@ -133,8 +138,9 @@ Test(flow_status, golden_screens_json)
 	st.n_screens = 1;
 	st.screens[0] = (struct sfw_zone_screen){
 		.zone_id = 3, .zone = "dmz", .screen = "",
-		.s = { .flags = SFW_SCREEN_SYN_FLOOD, .syn_attack_threshold = 20,
-		       .syn_source_threshold = 4, .syn_destination_threshold = 5 },
+		.s = { .flags = SFW_SCREEN_SYN_FLOOD | SFW_SCREEN_LIMIT_DST,
+		       .syn_attack_threshold = 20, .syn_source_threshold = 4,
+		       .syn_destination_threshold = 5, .limit_src = 7, .limit_dst = 128 },
 	};
 	sfw_ob_init(&ob, f);
 	sfw_json_init(&j, &ob);
@@ -153,7 +159,9 @@ Test(flow_status, golden_screens_json)
 		"      \"syn-flood\": true,\n"
 		"      \"syn-flood-attack-threshold\": 20,\n"
 		"      \"syn-flood-source-threshold\": 4,\n"
-		"      \"syn-flood-destination-threshold\": 5\n"
+		"      \"syn-flood-destination-threshold\": 5,\n"
+		"      \"source-session-limit\": 0,\n"
+		"      \"destination-session-limit\": 128\n"
 		"    }\n"
 		"  ]\n"
 		"}\n");

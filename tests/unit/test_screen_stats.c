@@ -29,7 +29,7 @@ static char *render(const struct sfw_screen_report *r, bool json)
 Test(screen_stats, golden_text)
 {
 	struct sfw_screen_report r = { .zone = "untrust", .syn_flood = 12345678901ULL,
-				       .ip_spoofing = 7 };
+				       .ip_spoofing = 7, .src_limit = 8, .dst_limit = 9 };
 	char *out = render(&r, false);
 
 	cr_assert_str_eq(out,
@@ -37,13 +37,16 @@ Test(screen_stats, golden_text)
 		"\n"
 		"IDS attack type                              Statistics\n"
 		"  SYN flood                                    12345678901\n"
-		"  IP spoofing                                  7\n");
+		"  IP spoofing                                  7\n"
+		"  Source session limit                         8\n"
+		"  Destination session limit                    9\n");
 	free(out);
 }
 
 Test(screen_stats, golden_json)
 {
-	struct sfw_screen_report r = { .zone = "untrust", .syn_flood = 3, .ip_spoofing = 0 };
+	struct sfw_screen_report r = { .zone = "untrust", .syn_flood = 3, .ip_spoofing = 0,
+				       .src_limit = 4, .dst_limit = 5 };
 	char *out = render(&r, true);
 
 	cr_assert_str_eq(out,
@@ -52,7 +55,9 @@ Test(screen_stats, golden_json)
 		"    \"zone-name\": \"untrust\",\n"
 		"    \"screen-statistics\": {\n"
 		"      \"syn-flood\": 3,\n"
-		"      \"ip-spoofing\": 0\n"
+		"      \"ip-spoofing\": 0,\n"
+		"      \"source-session-limit\": 4,\n"
+		"      \"destination-session-limit\": 5\n"
 		"    }\n"
 		"  }\n"
 		"}\n");
@@ -89,6 +94,9 @@ static void put_counters(int fd, __u32 ifindex, __u64 syn, __u64 spoof)
 	pc[0].c[SFW_CNT_ERR_SYN_ATTACK] = syn;
 	pc[0].c[SFW_CNT_ERR_ADDRESS_SPOOFING] = 0;
 	pc[ncpu - 1].c[SFW_CNT_ERR_ADDRESS_SPOOFING] += spoof;
+	pc[0].c[SFW_CNT_SCREEN_SRC_LIMIT] = syn + 1;
+	pc[0].c[SFW_CNT_SCREEN_DST_LIMIT] = 0;
+	pc[ncpu - 1].c[SFW_CNT_SCREEN_DST_LIMIT] += spoof + 2;
 	cr_assert_eq(bpf_map_update_elem(fd, &k, pc, BPF_ANY), 0);
 	free(pc);
 }
@@ -112,10 +120,13 @@ Test(screen_stats, collect_sums_the_zones_interfaces)
 	cr_assert_eq(sfw_screen_stats_collect(zones, stats, 0, 1, &r), 0);
 	cr_assert_eq(r.syn_flood, 30);
 	cr_assert_eq(r.ip_spoofing, 3);
+	cr_assert_eq(r.src_limit, 11 + 21);
+	cr_assert_eq(r.dst_limit, 3 + 4);
 	cr_assert_eq(sfw_screen_stats_collect(zones, stats, 1, 1, &r), 0);
 	cr_assert_eq(r.syn_flood, 800);
 	cr_assert_eq(sfw_screen_stats_collect(zones, stats, 0, 9, &r), 0);
-	cr_assert_eq(r.syn_flood + r.ip_spoofing, 0, "a zone without interfaces counts 0");
+	cr_assert_eq(r.syn_flood + r.ip_spoofing + r.src_limit + r.dst_limit, 0,
+		     "a zone without interfaces counts 0");
 	close(zones);
 	close(stats);
 }

@@ -1,0 +1,327 @@
+/* The limit-session screens: concurrent sessions per source and per
+ * destination address of a zone. The N+1th session is refused and counted
+ * under its Junos name; every way a session ends gives its count back
+ * exactly once (the reaper, the datapath replacing an expired or finished
+ * session, the TCP close), so counts return to zero and never lock an
+ * address out; the end of a session is claimed by one party only. */
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "tcp_conn.h"
+#include "commit.h"
+#include "reap.h"
+
+TestSuite(limits, .init = suite_setup, .fini = suite_teardown);
+
+static void limit(const char *words)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text),
+		 "set security screen ids-option lim limit-session %s\n"
+		 "set security zones security-zone trust interfaces lo\n"
+		 "set security zones security-zone trust screen lim\n"
+		 "set security policies default-policy permit-all\n", words);
+	commit(text);
+}
+
+static struct pb_spec udp(const char *src, const char *dst, __u16 sport)
+{
+	return (struct pb_spec){ .src = src, .dst = dst, .proto = SFW_IPPROTO_UDP,
+				 .sport = sport, .dport = 53 };
+}
+
+/* The count held for an address (0: no entry), read from the tally map. */
+static __s32 tally(const char *addr, __u8 dir)
+{
+	struct pb_spec s = udp(addr, addr, 1);
+	struct sfw_session_key k;
+	struct sfw_tally_key tk = { .family = SFW_FAMILY_INET, .dir = dir, .zone = 1 };
+	struct sfw_tally t;
+
+	fx_key(&s, &k);   /* the address, as the datapath stores it */
+	memcpy(tk.addr, &k.addr_lo, 16);
+	if (bpf_map_lookup_elem(fx_map_fd(false, SFW_STR(SFW_MAP_TALLY)), &tk, &t))
+		return 0;
+	cr_assert_eq(memcmp(&t.key, &tk, sizeof(tk)), 0, "the entry repeats its key");
+	return t.count;
+}
+
+static int tally_entries(void)
+{
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_TALLY)), n = 0;
+	struct sfw_tally_key k, next;
+	bool first = true;
+
+	while (!bpf_map_get_next_key(fd, first ? NULL : &k, &next)) {
+		k = next;
+		first = false;
+		n++;
+	}
+	return n;
+}
+
+static int fixture_fd(const char *name, void *arg)
+{
+	int fd = fx_map_fd(false, name);
+
+	(void)arg;
+	return fd < 0 ? fd : dup(fd);   /* the reaper closes what it is given */
+}
+
+static struct sfw_reaper *reaper(void)
+{
+	struct sfw_reaper *r = NULL;
+
+	cr_assert_eq(sfw_reaper_open_fds(&r, fixture_fd, NULL), 0, "reaper: %s",
+		     sfw_last_error());
+	return r;
+}
+
+/* Removes one session as `clear` would; returns how many were removed. */
+static int reap(struct sfw_reaper *r, const struct pb_spec *s)
+{
+	struct sfw_reap_entry ent = { 0 };
+
+	fx_key(s, &ent.key);
+	return sfw_reaper_run(r, &ent, 1, SFW_CLOSE_CLEAR, false);
+}
+
+Test(limits, source_limit_refuses_the_next_session)
+{
+	struct pb_spec s;
+
+	limit("source-ip-based 3");
+	for (int i = 0; i < 3; i++) {
+		s = udp(CLI4, SRV4, (__u16)(5000 + i));
+		cr_assert_eq(fx_xdp(&s), FX_XDP_PASS, "session %d", i + 1);
+	}
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 3);
+	s = udp(CLI4, OTH4, 5003);
+	cr_assert_eq(fx_xdp(&s), FX_XDP_DROP, "the 4th from one source, to another host too");
+	ASSERT_NO_SESSION(&s);
+	cr_assert_eq(fx_counter(SFW_CNT_SCREEN_SRC_LIMIT), 1);
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 3, "a refused session holds nothing");
+	s = udp(OTH4, SRV4, 5003);
+	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS, "another source has its own count");
+	s = udp(CLI4, SRV4, 5000);
+	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS, "packets of live sessions are not limited");
+	cr_assert_eq(tally(SRV4, SFW_DIR_DST), 0, "no destination count without its limit");
+}
+
+Test(limits, destination_limit_refuses_the_next_session)
+{
+	struct pb_spec s;
+
+	limit("destination-ip-based 2");
+	s = udp(CLI4, SRV4, 5000);
+	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS);
+	s = udp(OTH4, SRV4, 5000);
+	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS);
+	s = udp("192.0.2.77", SRV4, 5000);
+	cr_assert_eq(fx_xdp(&s), FX_XDP_DROP);
+	cr_assert_eq(fx_counter(SFW_CNT_SCREEN_DST_LIMIT), 1);
+	cr_assert_eq(fx_counter(SFW_CNT_SCREEN_SRC_LIMIT), 0);
+	cr_assert_eq(tally(SRV4, SFW_DIR_DST), 2);
+	s = udp(CLI4, OTH4, 5001);
+	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS, "another destination");
+}
+
+/* Refused by the destination limit, a session gives back the source count
+ * it had already taken. */
+Test(limits, both_limits_refused_by_destination_keeps_no_source_count)
+{
+	struct pb_spec s;
+
+	limit("source-ip-based 5\n"
+	      "set security screen ids-option lim limit-session destination-ip-based 1");
+	s = udp(CLI4, SRV4, 5000);
+	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS);
+	s = udp(OTH4, SRV4, 5000);
+	cr_assert_eq(fx_xdp(&s), FX_XDP_DROP);
+	cr_assert_eq(fx_counter(SFW_CNT_SCREEN_DST_LIMIT), 1);
+	cr_assert_eq(tally(OTH4, SFW_DIR_SRC), 0);
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1);
+}
+
+Test(limits, removal_by_the_reaper_frees_a_slot)
+{
+	struct sfw_reaper *r = reaper();
+	struct pb_spec a = udp(CLI4, SRV4, 5000), b = udp(CLI4, SRV4, 5001);
+
+	limit("source-ip-based 1");
+	cr_assert_eq(fx_xdp(&a), FX_XDP_PASS);
+	cr_assert_eq(fx_xdp(&b), FX_XDP_DROP);
+	cr_assert_eq(reap(r, &a), 1);
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 0);
+	cr_assert_eq(tally_entries(), 0, "the entry goes with its last count");
+	cr_assert_eq(fx_xdp(&b), FX_XDP_PASS);
+	sfw_reaper_close(r);
+}
+
+/* An expired session replaced in place by a new first packet of the same
+ * flow: the old one's count is given back before the new one takes its
+ * own, or the source (at its limit) would be refused. */
+Test(limits, replacement_of_an_expired_session_frees_its_slot)
+{
+	struct pb_spec a = udp(CLI4, SRV4, 5000), b = udp(CLI4, SRV4, 5001);
+	struct sfw_session before, after;
+
+	limit("source-ip-based 1");
+	cr_assert_eq(fx_xdp(&a), FX_XDP_PASS);
+	GET_SESSION(&a, &before);
+	cr_assert_eq(fx_age(&a, 61), 0);
+	cr_assert_eq(fx_xdp(&a), FX_XDP_PASS, "the expired session's slot is free again");
+	GET_SESSION(&a, &after);
+	cr_assert_neq(after.id, before.id, "a new session");
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1);
+	cr_assert_eq(fx_xdp(&b), FX_XDP_DROP, "and the new one holds the slot");
+}
+
+/* A finished TCP connection is no longer concurrent: its close gives the
+ * count back at once, before the session itself is removed. */
+Test(limits, tcp_close_frees_a_slot)
+{
+	struct conn k, l;
+
+	limit("source-ip-based 1");
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	conn_init(&l, CLI4, SRV4);
+	l.c.sport = 40001;
+	l.s = pb_reverse(&l.c);
+	cr_assert_eq(cli(&l, SYN, 0), FX_XDP_DROP);
+	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1, "half closed: still running");
+	cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_TIME_WAIT);
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 0);
+	cr_assert_eq(cli(&l, SYN, 0), FX_XDP_PASS);
+	/* a RST ends the second one the same way */
+	cr_assert_eq(srv(&l, RST | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 0);
+}
+
+/* Sessions created and ended every way, many times over: the counts come
+ * back to zero, and the address can still open its full limit. */
+Test(limits, counts_never_drift)
+{
+	struct sfw_reaper *r = reaper();
+
+	limit("source-ip-based 3\n"
+	      "set security screen ids-option lim limit-session destination-ip-based 3");
+	for (int i = 0; i < 300; i++) {
+		struct pb_spec u = udp(CLI4, SRV4, (__u16)(6000 + i % 50));
+		struct conn k;
+
+		switch (i % 4) {
+		case 0:   /* removed by the reaper (clear, sweep) */
+			cr_assert_eq(fx_xdp(&u), FX_XDP_PASS, "round %d", i);
+			cr_assert_eq(reap(r, &u), 1);
+			break;
+		case 1:   /* expired, replaced, then removed */
+			cr_assert_eq(fx_xdp(&u), FX_XDP_PASS, "round %d", i);
+			cr_assert_eq(fx_age(&u, 61), 0);
+			cr_assert_eq(fx_xdp(&u), FX_XDP_PASS, "round %d", i);
+			cr_assert_eq(reap(r, &u), 1);
+			break;
+		case 2:   /* TCP closed with FINs, removed later */
+			conn_init(&k, CLI4, SRV4);
+			k.c.sport = (__u16)(20000 + i);
+			k.s = pb_reverse(&k.c);
+			conn_handshake(&k, FX_XDP_PASS);
+			cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
+			cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
+			cr_assert_eq(reap(r, &k.c), 1);
+			break;
+		default:  /* reset, then restarted by a new SYN, then cleared */
+			conn_init(&k, CLI4, SRV4);
+			k.c.sport = (__u16)(20000 + i);
+			k.s = pb_reverse(&k.c);
+			conn_handshake(&k, FX_XDP_PASS);
+			cr_assert_eq(srv(&k, RST | ACK, 0), FX_XDP_PASS);
+			cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS, "round %d", i);
+			cr_assert_eq(reap(r, &k.c), 1);
+			break;
+		}
+		cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 0, "round %d", i);
+		cr_assert_eq(tally(SRV4, SFW_DIR_DST), 0, "round %d", i);
+	}
+	cr_assert_eq(tally_entries(), 0);
+	cr_assert_eq(fx_counter(SFW_CNT_SCREEN_SRC_LIMIT) + fx_counter(SFW_CNT_SCREEN_DST_LIMIT), 0);
+	for (int i = 0; i < 3; i++) {
+		struct pb_spec u = udp(CLI4, SRV4, (__u16)(7000 + i));
+
+		cr_assert_eq(fx_xdp(&u), FX_XDP_PASS);
+	}
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 3);
+	sfw_reaper_close(r);
+}
+
+/* Only counted sessions give counts back: a session made while no limit
+ * applied holds none, and ending it leaves the others' counts alone. */
+Test(limits, uncounted_sessions_give_nothing_back)
+{
+	struct sfw_reaper *r = reaper();
+	struct pb_spec a = udp(CLI4, SRV4, 5000), b = udp(CLI4, SRV4, 5001);
+	struct sfw_session s;
+
+	commit("set security zones security-zone trust interfaces lo\n"
+	       "set security policies default-policy permit-all\n");
+	cr_assert_eq(fx_xdp(&a), FX_XDP_PASS);
+	GET_SESSION(&a, &s);
+	cr_assert_eq(s.tally, 0, "no limit: nothing counted");
+	cr_assert_eq(tally_entries(), 0, "no limit: no entry");
+	limit("source-ip-based 2");
+	cr_assert_eq(fx_xdp(&b), FX_XDP_PASS);
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1);
+	cr_assert_eq(reap(r, &a), 1);
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1, "a's end leaves b's count");
+	sfw_reaper_close(r);
+}
+
+/* The end of a session is claimed once: while a reaper holds it, the
+ * datapath does not replace it (that first packet is refused, the next
+ * one finds the slot free), and a reaper skips a session already claimed. */
+Test(limits, the_end_of_a_session_is_claimed_once)
+{
+	struct sfw_reaper *r = reaper();
+	struct pb_spec a = udp(CLI4, SRV4, 5000);
+	struct sfw_session_key k;
+	struct sfw_session s;
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS));
+
+	limit("source-ip-based 1");
+	cr_assert_eq(fx_xdp(&a), FX_XDP_PASS);
+	cr_assert_eq(fx_age(&a, 61), 0);
+	fx_key(&a, &k);
+	cr_assert_eq(bpf_map_lookup_elem(fd, &k, &s), 0);
+	s.tally |= SFW_TALLY_ENDED;   /* as a reaper in the middle of removing it */
+	cr_assert_eq(bpf_map_update_elem(fd, &k, &s, BPF_EXIST), 0);
+	cr_assert_eq(reap(r, &a), 0, "claimed by someone else: left alone");
+	cr_assert_eq(fx_xdp(&a), FX_XDP_DROP, "not replaced while claimed");
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_NO_MORE_SESSIONS), 1);
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1, "given back by the claimer, not here");
+	sfw_reaper_close(r);
+}
+
+/* A replacement refused by the limit still ends the expired session in
+ * its way: it goes, or its claimed end would keep the flow from ever
+ * opening again. */
+Test(limits, refused_replacement_removes_the_ended_session)
+{
+	struct sfw_reaper *r = reaper();
+	struct pb_spec a = udp(CLI4, SRV4, 5000), b = udp(OTH4, SRV4, 5000);
+
+	commit("set security zones security-zone trust interfaces lo\n"
+	       "set security policies default-policy permit-all\n");
+	cr_assert_eq(fx_xdp(&a), FX_XDP_PASS, "made before the limit: not counted");
+	limit("destination-ip-based 1");
+	cr_assert_eq(fx_xdp(&b), FX_XDP_PASS, "takes the destination's one slot");
+	cr_assert_eq(fx_age(&a, 61), 0);
+	cr_assert_eq(fx_xdp(&a), FX_XDP_DROP);
+	cr_assert_eq(fx_counter(SFW_CNT_SCREEN_DST_LIMIT), 1);
+	ASSERT_NO_SESSION(&a);
+	cr_assert_eq(reap(r, &b), 1);
+	cr_assert_eq(fx_xdp(&a), FX_XDP_PASS, "the flow opens again once there is room");
+	sfw_reaper_close(r);
+}

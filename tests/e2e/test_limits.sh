@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# limit-session source-ip-based, for real (topology in lib.sh): the client's
+# zone allows 3 concurrent sessions per source address. The client holds 3
+# TCP connections to the server; a 4th is refused (its SYNs counted as
+# Source session limit, in the interface's sfw statistics and in the zone's
+# screen statistics); once one of the 3 closes, a new one opens.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source tests/e2e/lib.sh
+source tests/e2e/drops_lib.sh
+
+drops_up
+bg_in_ns "$SRV_NS" /usr/bin/python3 "$E2E/drops.py" tcp-serve 7
+for _ in $(seq 30); do srv ss -Hlnt 'sport = :7' | grep -q . && break; sleep 0.1; done
+commit_lines 'set security zones security-zone trust interfaces veth0' \
+	'set security zones security-zone trust screen trust-screen' \
+	'set security zones security-zone untrust interfaces veth1' \
+	'set security screen ids-option trust-screen limit-session source-ip-based 3' \
+	'set security policies default-policy permit-all'
+sfw show security flow status | grep -q '^      Source session limit: 3$' ||
+	fail "flow status shows the limit"
+clear_counters
+
+out=$(cli /usr/bin/python3 "$E2E/limits.py" concurrent 203.0.113.2 7 3) || fail "client: $out"
+expect_eq "$out" $'held 3\nextra refused\nafter-close open' "3 held, the 4th refused, then room"
+n=$(jval veth0 sfw-statistics source-session-limit)
+[ "$n" -ge 1 ] || fail "Source session limit: $n"
+expect_eq "$(tval veth0 '    sfw statistics' 'Source session limit:')" "$n" "text and JSON agree"
+expect_other_drops_zero veth0
+expect_eq "$(jval veth0 sfw-statistics destination-session-limit)" 0 "no destination limit"
+out=$(sfw show security screen statistics zone trust) || fail "screen statistics"
+expect_eq "$(grep '^  Source session limit ' <<<"$out" | awk '{ print $NF }')" "$n" \
+	"screen statistics, Source session limit"
+expect_eq "$(sfw show security screen statistics zone trust --json |
+	jq '.["screen-statistics-information"]["screen-statistics"]["source-session-limit"]')" "$n" \
+	"screen statistics JSON"
+echo "ok limits: limit-session source-ip-based"
