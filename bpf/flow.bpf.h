@@ -29,6 +29,7 @@ struct sfw_flow {
 	bool created;
 	bool reject;          /* the refusing rule says reject, not deny */
 	bool syncookie;       /* answer the refused SYN with a cookie SYN-ACK */
+	bool cookie;          /* the packet is the ACK returning one of our cookies */
 };
 
 static __always_inline const struct sfw_config *sfw_cfg_get(void)
@@ -74,8 +75,11 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 			t = sfw_tcp_track(s, dir, p, f->cfg);
 		if (t == SFW_TCP_OUT_OF_WINDOW)
 			return SFW_CNT_ERR_TCP_SEQ_WINDOW;
-		if (t == SFW_TCP_OK) {
-			sfw_wing_account(s, dir, f->ifindex, f->pkts, f->bytes, f->now);
+		if (t != SFW_TCP_RESTART) {
+			/* PASS: counted, but it keeps the session no longer */
+			sfw_wing_count(s, dir, f->pkts, f->bytes);
+			if (t == SFW_TCP_OK)
+				sfw_wing_seen(s, dir, f->ifindex, f->now);
 			/* a finished connection is no longer concurrent */
 			if ((p->tcp_flags & (SFW_TCP_FIN | SFW_TCP_RST)) &&
 			    s->tcp_state >= SFW_TCP_TIME_WAIT && (s->tally & SFW_TALLY_COUNTS))
@@ -86,19 +90,6 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 	}
 	f->old = s;
 	return sfw_may_open(p, f->cfg);
-}
-
-static __always_inline void sfw_session_init_tcp(struct sfw_session *s, const struct sfw_pkt *p,
-						 const struct sfw_config *cfg)
-{
-	bool syn = p->tcp_flags & SFW_TCP_SYN;
-
-	/* without SYN (no-syn-check) we join a connection already running */
-	s->tcp_state = syn ? SFW_TCP_SYN_SENT : SFW_TCP_ESTABLISHED;
-	s->timeout_s = sfw_timeout(cfg, syn ? SFW_TO_TCP_INITIAL : SFW_TO_TCP_ESTABLISHED);
-	sfw_tcp_record(&s->wing[SFW_WING_IN], p);
-	if (syn)
-		s->wing[SFW_WING_IN].tcp_flags = SFW_WING_SEEN_SYN;
 }
 
 /* Did the policy (or the global setting) ask to log this (SFW_RULE_LOG_*)? */
@@ -178,7 +169,7 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 		  (sfw_log_asked(f->cfg, v, SFW_RULE_LOG_CLOSE) ? SFW_SESS_F_LOG_CLOSE : 0);
 	s->timeout_s = sfw_timeout(f->cfg, sfw_proto_timeout_class(p->proto));
 	if (p->proto == SFW_IPPROTO_TCP)
-		sfw_session_init_tcp(s, p, f->cfg);
+		sfw_tcp_init(s, p, f->cfg, f->cookie);
 	/* an application's inactivity timeout replaces the protocol's for
 	 * the session's working life (TCP: once established) */
 	s->app_timeout_s = v->timeout_s;

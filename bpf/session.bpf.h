@@ -72,16 +72,32 @@ static __always_inline __u64 sfw_new_id(void)
 
 /* Wing counters are shared between CPUs (both directions of a flow may be
  * processed on different CPUs), hence the atomic adds. */
-static __always_inline void sfw_wing_account(struct sfw_session *s, __u32 dir, __u32 ifindex,
-					     __u32 pkts, __u64 bytes, __u64 now)
+static __always_inline void sfw_wing_count(struct sfw_session *s, __u32 dir, __u32 pkts,
+					   __u64 bytes)
 {
 	struct sfw_wing *w = &s->wing[dir & 1];
 
 	__sync_fetch_and_add(&w->packets, pkts);
 	__sync_fetch_and_add(&w->bytes, bytes);
+}
+
+/* A packet that keeps the session alive: its wing's interface and the
+ * idle timer. */
+static __always_inline void sfw_wing_seen(struct sfw_session *s, __u32 dir, __u32 ifindex,
+					  __u64 now)
+{
+	struct sfw_wing *w = &s->wing[dir & 1];
+
 	if (w->ifindex != ifindex)
 		w->ifindex = ifindex;
 	s->last_seen_ns = now;
+}
+
+static __always_inline void sfw_wing_account(struct sfw_session *s, __u32 dir, __u32 ifindex,
+					     __u32 pkts, __u64 bytes, __u64 now)
+{
+	sfw_wing_count(s, dir, pkts, bytes);
+	sfw_wing_seen(s, dir, ifindex, now);
 }
 
 static __always_inline __u32 sfw_proto_timeout_class(__u8 proto)

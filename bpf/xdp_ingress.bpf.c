@@ -108,8 +108,10 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	/* the ACK returning one of our cookies opens the session it stands for */
 	if (outcome == SFW_CNT_SFW_ERR_TCP_NO_SYN && (f.cfg->flags & SFW_CFG_F_SYN_COOKIE) &&
 	    (p->tcp_flags & (SFW_TCP_SYN | SFW_TCP_ACK | SFW_TCP_RST)) == SFW_TCP_ACK &&
-	    sfw_syncookie_ok(ctx, p))
+	    sfw_syncookie_ok(ctx, p)) {
 		outcome = SFW_OUTCOME_CREATE;
+		f.cookie = true;
+	}
 	if (outcome == SFW_OUTCOME_CREATE)
 		outcome = sfw_xdp_open(ctx, p, &f);
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS)

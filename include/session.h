@@ -67,6 +67,11 @@ enum sfw_wing_dir {
 #define SFW_WING_SEEN_FIN 0x02
 #define SFW_WING_SEEN_RST 0x04
 #define SFW_WING_FIN_ACKED 0x08   /* the other side acknowledged our FIN */
+#define SFW_WING_SEEN_ACK 0x10    /* `ack` holds an acknowledgement this wing sent */
+/* this wing's sequence space is known (from its SYN, the cookie it
+ * returned, or its first segment mid-stream): the window check holds the
+ * other wing to it */
+#define SFW_WING_TRACKED 0x20
 
 struct sfw_wing {
 	__u64 packets;
@@ -80,7 +85,7 @@ struct sfw_wing {
 	__u16 window;         /* last advertised window, unscaled */
 	__u8 wscale;          /* window scale from the SYN, 0xf = none */
 	__u8 tcp_flags;       /* SFW_WING_* */
-	__u32 pad;
+	__u32 isn;            /* sequence number of this wing's SYN (TCP) */
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
 

@@ -63,13 +63,17 @@ Test(tcp, client_closes_first)
 	assert_state(&k, SFW_TCP_FIN_WAIT, 1800);
 	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
 	assert_state(&k, SFW_TCP_CLOSE_WAIT, 1800);
+	cr_assert(conn_session(&k).wing[SFW_WING_IN].tcp_flags & SFW_WING_FIN_ACKED);
+	cr_assert_not(conn_session(&k).wing[SFW_WING_OUT].tcp_flags & SFW_WING_FIN_ACKED);
 	cr_assert_eq(srv(&k, ACK | PSH, 50), FX_XDP_PASS);   /* half-closed: data still flows */
 	assert_state(&k, SFW_TCP_CLOSE_WAIT, 1800);
 	cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
 	assert_state(&k, SFW_TCP_TIME_WAIT, 4);
+	cr_assert_not(conn_session(&k).wing[SFW_WING_OUT].tcp_flags & SFW_WING_FIN_ACKED);
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
 	assert_state(&k, SFW_TCP_TIME_WAIT, 4);
 	cr_assert_eq(conn_session(&k).state, SFW_SESS_VALID);
+	cr_assert(conn_session(&k).wing[SFW_WING_OUT].tcp_flags & SFW_WING_FIN_ACKED);
 }
 
 Test(tcp, server_closes_first)
@@ -97,6 +101,7 @@ Test(tcp, ack_below_fin_keeps_fin_wait)
 	k.c_next -= 51;              /* the server acknowledges half the data */
 	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
 	assert_state(&k, SFW_TCP_FIN_WAIT, 1800);
+	cr_assert_not(conn_session(&k).wing[SFW_WING_IN].tcp_flags & SFW_WING_FIN_ACKED);
 }
 
 Test(tcp, simultaneous_close)

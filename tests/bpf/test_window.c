@@ -68,6 +68,19 @@ Test(window, segment_far_behind_dropped)
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 1);
 }
 
+/* The client's SYN offered scaling: its 1000-byte raw window is 128000
+ * bytes for the server to fill. */
+Test(window, client_syn_scale_applies_to_what_the_server_sends)
+{
+	struct conn k;
+
+	scaled_conn(&k, 1000, 7);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	k.s_next += 50000;
+	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS);
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 0);
+}
+
 Test(window, retransmission_passes)
 {
 	struct conn k;
