@@ -39,6 +39,10 @@ struct sfw_sweep_stats {
 	__u64 visited;
 	__u64 removed;
 	__u64 passes;        /* complete walks of the table */
+	/* of the last complete pass: the sessions it left, and the earliest
+	 * time one of them can expire (datapath clock; UINT64_MAX: none) */
+	__u64 last_sessions;
+	__u64 next_expiry_ns;
 };
 
 struct sfw_sweeper;
@@ -53,5 +57,19 @@ int sfw_sweep_step(struct sfw_sweeper *sw, __u64 now_ns);
 /* Whole passes until done: returns sessions removed or a negative errno. */
 int sfw_sweep_all(struct sfw_sweeper *sw, __u64 now_ns);
 const struct sfw_sweep_stats *sfw_sweep_stats(const struct sfw_sweeper *sw);
+
+/* The sweeper's pace (docs/design.md, "Ageing"): how long to wait after a
+ * pass, from how full the table is and what the pass saw. */
+struct sfw_sweep_pace {
+	__u64 sessions;          /* left in the table by the last pass */
+	__u64 max_sessions;      /* the limit in force; 0: none known */
+	__u64 pass_ns;           /* how long the last pass took */
+	__u64 until_expiry_ns;   /* until the first session left can expire */
+	__u32 base_ms;           /* sweep-interval: the wait at an empty table */
+	bool pressure;           /* the datapath refused a session since */
+};
+#define SFW_SWEEP_INTERVAL_MS 1000   /* base_ms by default */
+#define SFW_SWEEP_MIN_MS 10          /* the shortest wait, whatever happens */
+__u32 sfw_sweep_wait_ms(const struct sfw_sweep_pace *p);
 
 #endif

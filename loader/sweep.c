@@ -5,6 +5,7 @@
  * Nothing here holds a lock the datapath or the CLI waits on for longer
  * than one bucket. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -21,6 +22,8 @@ struct sfw_sweeper {
 	struct sfw_reap_entry *ents;
 	__u32 cursor;
 	bool started;           /* false: the next step starts a pass */
+	__u64 pass_left;        /* this pass so far: sessions it kept */
+	__u64 pass_expiry;      /* and the earliest time one can expire */
 	struct sfw_sweep_stats st;
 };
 
@@ -76,15 +79,22 @@ static bool expired(const struct sfw_session *s, __u64 now)
 }
 
 /* Hands the expired sessions of this batch to the reaper, at most
- * SFW_REAP_BATCH per run. */
+ * SFW_REAP_BATCH per run; notes when the others can expire. */
 static int reap_expired(struct sfw_sweeper *sw, __u32 count, __u64 now)
 {
 	__u32 n = 0, done = 0;
 	int r;
 
 	for (__u32 i = 0; i < count; i++) {
-		if (!expired(&sw->vals[i], now))
+		const struct sfw_session *s = &sw->vals[i];
+		__u64 at = s->last_seen_ns + (__u64)s->timeout_s * SFW_NSEC_PER_SEC;
+
+		if (!expired(s, now)) {
+			sw->pass_left++;
+			if (at < sw->pass_expiry)
+				sw->pass_expiry = at;
 			continue;
+		}
 		memset(&sw->ents[n], 0, sizeof(sw->ents[n]));
 		sw->ents[n].key = sw->keys[i];
 		sw->ents[n].id = sw->vals[i].id;
@@ -97,6 +107,8 @@ static int reap_expired(struct sfw_sweeper *sw, __u32 count, __u64 now)
 		if (r < 0)
 			return r;
 		sw->st.removed += r;
+		/* refreshed by a packet since we looked: still in the table */
+		sw->pass_left += part - (__u32)r;
 		done += part;
 	}
 	return 0;
@@ -107,6 +119,10 @@ int sfw_sweep_step(struct sfw_sweeper *sw, __u64 now_ns)
 	__u32 count = sw->cap, out = 0;
 	int err, r;
 
+	if (!sw->started) {
+		sw->pass_left = 0;
+		sw->pass_expiry = UINT64_MAX;
+	}
 	err = bpf_map_lookup_batch(sw->fd, sw->started ? &sw->cursor : NULL, &out, sw->keys,
 				   sw->vals, &count, NULL);
 	if (err == -ENOSPC && count == 0) {
@@ -124,6 +140,8 @@ int sfw_sweep_step(struct sfw_sweeper *sw, __u64 now_ns)
 	if (err == -ENOENT) {
 		sw->started = false;
 		sw->st.passes++;
+		sw->st.last_sessions = sw->pass_left;
+		sw->st.next_expiry_ns = sw->pass_expiry;
 		return 1;
 	}
 	sw->cursor = out;
@@ -140,4 +158,45 @@ int sfw_sweep_all(struct sfw_sweeper *sw, __u64 now_ns)
 	while ((r = sfw_sweep_step(sw, now_ns)) == 0)
 		;
 	return r < 0 ? r : (int)(sw->st.removed - before);
+}
+
+/* Sweeping costs CPU in proportion to the table (docs/performance.md:
+ * 0.39 s per million sessions) and finds nothing before a session can have
+ * expired; a late sweep costs log lateness and, once the table is near
+ * max-sessions, refused sessions. So:
+ *  - below 7/8 of max-sessions the wait shrinks with the room left, from
+ *    base_ms at an empty table towards none;
+ *  - but never below the time until the first session seen can expire
+ *    (bounded by base_ms): a table full of live sessions is not swept for
+ *    nothing;
+ *  - under pressure (a session refused since the last pass) and once
+ *    something can have expired near max-sessions: passes back to back;
+ *  - back to back still leaves a breath: SFW_SWEEP_MIN_MS, and as long as
+ *    the last pass took (half a CPU at most), three times that below 7/8
+ *    (a quarter). */
+__u32 sfw_sweep_wait_ms(const struct sfw_sweep_pace *p)
+{
+	bool near_full = p->max_sessions && p->sessions * 8 >= p->max_sessions * 7;
+	__u64 pass_ms = (p->pass_ns + 999999) / 1000000;
+	__u64 floor = pass_ms * (near_full ? 1 : 3);
+	__u64 expiry_ms = p->until_expiry_ns / 1000000, wait;
+
+	if (floor < SFW_SWEEP_MIN_MS)
+		floor = SFW_SWEEP_MIN_MS;
+	if (p->pressure)
+		return floor > UINT32_MAX ? UINT32_MAX : (__u32)floor;
+	if (!p->max_sessions)
+		wait = p->base_ms;
+	else if (near_full)
+		wait = 0;
+	else
+		wait = (__u64)((double)p->base_ms * (double)(p->max_sessions * 7 - p->sessions * 8) /
+			       (double)(p->max_sessions * 7));
+	if (expiry_ms > p->base_ms)
+		expiry_ms = p->base_ms;
+	if (wait < expiry_ms)
+		wait = expiry_ms;
+	if (wait < floor)
+		wait = floor;
+	return wait > UINT32_MAX ? UINT32_MAX : (__u32)wait;
 }
