@@ -10,6 +10,7 @@
 #include "policy.bpf.h"
 #include "events.bpf.h"
 #include "limit.bpf.h"
+#include "wake.bpf.h"
 
 /* Outcome returned when the packet may open a session: not a counter. */
 #define SFW_OUTCOME_CREATE SFW_CNT_COUNT
@@ -150,10 +151,14 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 	if (!s)
 		return SFW_CNT_ERR_NO_MORE_SESSIONS;
 	/* max-sessions: refuse before the LRU would have to evict a live
-	 * session; overwriting an expired entry does not grow the table */
+	 * session; overwriting an expired entry does not grow the table. The
+	 * count includes expired sessions not yet removed: the sweeper is
+	 * woken to remove them (bpf/wake.bpf.h) */
 	if (!f->old && f->cfg->max_sessions &&
-	    bpf_map_sum_elem_count((struct bpf_map *)&SFW_MAP_SESSIONS) >= f->cfg->max_sessions)
+	    bpf_map_sum_elem_count((struct bpf_map *)&SFW_MAP_SESSIONS) >= f->cfg->max_sessions) {
+		sfw_wake_sweeper(f->now);
 		return SFW_CNT_ERR_NO_MORE_SESSIONS;
+	}
 	/* the expired or restarted session in the way ends here, once: a
 	 * reaper removing it at this moment wins, and this packet waits for
 	 * the next (bpf/limit.bpf.h) */

@@ -6,6 +6,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "frag.h"
+#include "daemon.h"
 #include "iface.h"
 #include "maps.h"
 #include "suite.h"
@@ -33,6 +34,7 @@ static const struct abi_type abi_types[] = {
 	STRUCT(sfw_id_block),
 	STRUCT(sfw_frag_key),
 	STRUCT(sfw_frag),
+	STRUCT(sfw_daemon_info),
 };
 
 struct abi_member {
@@ -60,6 +62,8 @@ static const struct abi_member abi_members[] = {
 	M(sfw_frag_key, src), M(sfw_frag_key, dst), M(sfw_frag_key, id), M(sfw_frag_key, proto),
 	M(sfw_frag_key, family), M(sfw_frag, sess), M(sfw_frag, sess_id), M(sfw_frag, expires_ns),
 	M(sfw_frag, dir), M(sfw_frag, l4_len),
+	M(sfw_daemon_info, wake_armed), M(sfw_daemon_info, started_s),
+	M(sfw_daemon_info, sinks),
 };
 
 static void check_sizes(const struct btf *btf, const char *obj)
