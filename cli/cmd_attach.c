@@ -1,8 +1,10 @@
-/* attach, detach: thin wrappers over the loader library. Each interface
+/* attach, detach: thin wrappers over the loader library, plus the session
+ * daemon's life (attach starts it, detach all stops it). Each interface
  * gets one line of text, or one entry of a JSON list that is closed even
  * when a later interface fails, so a script always reads valid JSON. */
 #include <string.h>
 #include "commands.h"
+#include "daemon_ctl.h"
 #include "policy_compile.h"
 
 const char *sfw_mode_name(__u32 mode)
@@ -126,6 +128,9 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 	}
 	if (r >= 0 && cl->v[SFW_SLOT_FORWARD].set)
 		r = rep.fwd_ports = attach_forward();
+	/* ageing is always on: expired sessions go, closes are logged */
+	if (r >= 0)
+		r = sfw_daemon_ensure();
 	report_end(&rep);
 	if (r < 0)
 		sfw_report(cl);
@@ -143,8 +148,12 @@ static int detach_all(const struct sfw_cmdline *cl)
 {
 	struct sfw_obuf ob;
 	struct sfw_json j;
-	int n = sfw_detach_all();
+	int n = sfw_check_netns();
 
+	if (!n)   /* the daemon first: it drains the ring into the log */
+		n = sfw_daemon_stop();
+	if (n >= 0)
+		n = sfw_detach_all();
 	if (n < 0)
 		return n;
 	if (!cl->json) {

@@ -1,10 +1,12 @@
-/* sfw daemon: the session log consumer and the sweeper, in the foreground
- * (systemd runs it as Type=notify, see docs/sfw.service). Everything else
- * works without it: sessions expire in the datapath all the same (an
- * expired session behaves as absent), they are only removed later, and
- * events wait in the pinned ring (then count as lost when it is full).
- * Stopping it (SIGTERM) touches no session: they live in the pinned maps,
- * and so do the events not yet read. */
+/* sfw daemon: the session log consumer and the sweeper, in the foreground.
+ * One per pin root (cli/daemon_ctl.c): `attach` starts one when none runs
+ * (logging to syslog), systemd can run it instead (docs/sfw.service,
+ * Type=notify), and one started by hand with its own sinks takes over from
+ * the one attach started. Sessions expire in the datapath all the same (an
+ * expired session behaves as absent); the daemon removes them, logs their
+ * close, and is woken by the datapath when the table refuses a session
+ * (docs/design.md, "Ageing"). Stopping it (SIGTERM) touches no session:
+ * they live in the pinned maps, and so do the events not yet read. */
 #include <errno.h>
 #include <signal.h>
 #include <stddef.h>
@@ -15,13 +17,13 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "commands.h"
+#include "daemon_ctl.h"
 #include "event_ring.h"
 #include "log_sink.h"
 #include "reap.h"
-
-#define SFW_SWEEP_INTERVAL_MS 1000
 
 static volatile sig_atomic_t stop_requested;
 
@@ -36,8 +38,14 @@ struct daemon {
 	struct ring_buffer *rb;
 	struct sfw_reaper *reaper;
 	struct sfw_sweeper *sweeper;
-	int sessions_fd, lock_fd;
+	int sessions_fd, info_fd, lock_fd, ring_fd;
+	__u32 sessions_id;       /* the table we sweep: another one means reattached */
 	__u64 lost_reported;
+	__u32 base_ms;
+	bool pressure;           /* the datapath refused a session: sweep now */
+	__u64 last_end_ms;
+	__u64 last_pass_ns;
+	struct sfw_daemon_info info;
 };
 
 static int on_event(void *ctx, void *data, size_t len)
@@ -47,6 +55,12 @@ static int on_event(void *ctx, void *data, size_t len)
 	/* events only a monitor asked for live in its own ring, never here */
 	if (len >= sizeof(struct sfw_event))
 		sfw_sinks_write(&d->sinks, data, &d->env);
+	return 0;
+}
+
+static int on_wake(void *ctx, void *data, size_t len)
+{
+	((struct daemon *)ctx)->pressure = true;
 	return 0;
 }
 
@@ -72,6 +86,34 @@ static void notify(const char *state)
 	close(fd);
 }
 
+/* The same for `attach`, which waits on a pipe (cli/daemon_ctl.c). */
+static void ready(const char *msg)
+{
+	const char *env = getenv(SFW_DAEMON_READY_ENV);
+	int fd = env ? atoi(env) : -1;
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	n = write(fd, msg, strlen(msg));
+	if (n >= 0)
+		n = write(fd, "\n", 1);
+	(void)n;   /* failed: attach gave up waiting, no one to tell */
+	close(fd);
+	unsetenv(SFW_DAEMON_READY_ENV);
+}
+
+static enum sfw_daemon_origin origin(void)
+{
+	if (getenv(SFW_DAEMON_AUTO_ENV))
+		return SFW_DAEMON_AUTO;
+	if (getenv("INVOCATION_ID") || getenv("NOTIFY_SOCKET"))
+		return SFW_DAEMON_SYSTEMD;
+	return SFW_DAEMON_HAND;
+}
+
+/* Started by attach: syslog, Junos's place for RT_FLOW logs, even where no
+ * syslog listens yet (the lines count as not delivered until one does). */
 static void opts_from(const struct sfw_cmdline *cl, struct sfw_log_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -79,28 +121,83 @@ static void opts_from(const struct sfw_cmdline *cl, struct sfw_log_opts *o)
 	o->file = cl->v[SFW_SLOT_LOG_FILE].set ? cl->v[SFW_SLOT_LOG_FILE].str : NULL;
 	o->json_file = cl->v[SFW_SLOT_JSON_FILE].set ? cl->v[SFW_SLOT_JSON_FILE].str : NULL;
 	o->stdout_text = cl->v[SFW_SLOT_STDOUT].set;
+	o->syslog_path = getenv("SFW_SYSLOG_SOCKET");
+	if (origin() == SFW_DAEMON_AUTO) {
+		o->syslog = o->syslog_optional = true;
+		return;
+	}
 	/* --json alone: JSON lines on stdout; nothing at all: text on stdout
 	 * (the journal keeps it) */
 	if (cl->json && !o->json_file)
 		o->json_file = "-";
 	if (!o->syslog && !o->file && !o->json_file)
 		o->stdout_text = true;
-	o->syslog_path = getenv("SFW_SYSLOG_SOCKET");
 }
 
-static int daemon_open(struct daemon *d, const struct sfw_cmdline *cl)
+static void describe_sinks(const struct sfw_log_opts *o, char *buf, size_t len)
 {
-	struct sfw_log_opts o;
+	int n = 0;
+
+#define SINK(fmt, ...) \
+	n += snprintf(buf + n, len - (size_t)n, "%s" fmt, n ? ", " : "", __VA_ARGS__); \
+	if ((size_t)n >= len) return
+	buf[0] = '\0';
+	if (o->syslog) {
+		SINK("syslog%s%s", o->syslog_path ? " " : "", o->syslog_path ? o->syslog_path : "");
+	}
+	if (o->file) {
+		SINK("file %s", o->file);
+	}
+	if (o->json_file) {
+		SINK("json-file %s", o->json_file);
+	}
+	if (o->stdout_text) {
+		SINK("%s", "stdout");
+	}
+#undef SINK
+}
+
+static void publish(struct daemon *d)
+{
+	__u32 zero = 0;
+
+	d->info.log_written = d->sinks.written;
+	d->info.log_failed = d->sinks.failed;
+	if (d->info_fd >= 0)
+		bpf_map_update_elem(d->info_fd, &zero, &d->info, BPF_ANY);
+}
+
+static __u32 map_id(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
+/* What belongs to one session table: reopened when sfw is attached anew
+ * under the same pin root while we run. */
+static void table_close(struct daemon *d)
+{
+	if (d->rb)
+		ring_buffer__consume(d->rb);   /* what is already there is ours */
+	ring_buffer__free(d->rb);
+	sfw_sweeper_free(d->sweeper);
+	sfw_reaper_close(d->reaper);
+	if (d->sessions_fd >= 0)
+		close(d->sessions_fd);
+	if (d->info_fd >= 0)
+		close(d->info_fd);
+	d->rb = NULL;
+	d->sweeper = NULL;
+	d->reaper = NULL;
+	d->sessions_fd = d->info_fd = -1;
+}
+
+static int table_open(struct daemon *d)
+{
 	int fd, err;
 
-	opts_from(cl, &o);
-	d->lock_fd = sfw_ring_claim(SFW_STR(SFW_MAP_EVENTS), "sfw daemon");
-	if (d->lock_fd < 0)
-		return d->lock_fd;
-	err = sfw_sinks_open(&d->sinks, &o);
-	if (err)
-		return err;
-	sfw_log_env_live(&d->env);
 	fd = sfw_open_map(SFW_STR(SFW_MAP_EVENTS));
 	if (fd < 0)
 		return fd;
@@ -108,25 +205,70 @@ static int daemon_open(struct daemon *d, const struct sfw_cmdline *cl)
 	close(fd);   /* the ring buffer holds its own reference */
 	if (!d->rb)
 		return sfw_fail(errno, "cannot read the event ring: %s", strerror(errno));
+	/* pins of an older sfw lack these two: no figures and no wake-up
+	 * until `sfw reload` pins them */
+	d->info_fd = sfw_open_map(SFW_STR(SFW_MAP_DAEMON));
+	fd = sfw_open_map(SFW_STR(SFW_MAP_WAKE));
+	if (fd >= 0) {
+		err = ring_buffer__add(d->rb, fd, on_wake, d);
+		close(fd);
+		if (err)
+			return sfw_fail(-err, "cannot read the wake-up ring: %s", strerror(-err));
+	}
 	d->sessions_fd = sfw_open_map(SFW_STR(SFW_MAP_SESSIONS));
 	if (d->sessions_fd < 0)
 		return d->sessions_fd;
+	d->sessions_id = map_id(d->sessions_fd);
 	err = sfw_reaper_open(&d->reaper);
 	return err ? err : sfw_sweeper_new(&d->sweeper, d->sessions_fd, d->reaper, 0);
 }
 
+static int daemon_open(struct daemon *d, const struct sfw_cmdline *cl)
+{
+	struct sfw_log_opts o;
+	pid_t replaced;
+	int err;
+
+	/* sinks first: one that cannot log displaces nothing */
+	opts_from(cl, &o);
+	err = sfw_sinks_open(&d->sinks, &o);
+	if (err)
+		return err;
+	d->lock_fd = sfw_daemon_acquire(origin(), &replaced);
+	if (d->lock_fd < 0)
+		return d->lock_fd;
+	if (replaced)
+		fprintf(stderr, "sfw daemon: took over from the session daemon attach started "
+			"(pid %d)\n", (int)replaced);
+	d->ring_fd = sfw_ring_claim(SFW_STR(SFW_MAP_EVENTS), "sfw daemon");
+	if (d->ring_fd < 0)
+		return d->ring_fd;
+	sfw_log_env_live(&d->env);
+	d->info.pid = (__u32)getpid();
+	d->info.origin = origin();
+	d->info.started_s = (__u64)time(NULL);
+	describe_sinks(&o, d->info.sinks, sizeof(d->info.sinks));
+	err = table_open(d);
+	if (!err)
+		publish(d);
+	return err;
+}
+
 static void daemon_close(struct daemon *d)
 {
-	if (d->rb)
-		ring_buffer__consume(d->rb);   /* what is already there is ours */
+	table_close(d);
 	sfw_sinks_close(&d->sinks);
-	ring_buffer__free(d->rb);
-	sfw_sweeper_free(d->sweeper);
-	sfw_reaper_close(d->reaper);
-	if (d->sessions_fd >= 0)
-		close(d->sessions_fd);
+	/* ours to clear only if we were the daemon: a refused one leaves the
+	 * running one's figures alone */
+	d->info_fd = d->lock_fd >= 0 ? sfw_open_map(SFW_STR(SFW_MAP_DAEMON)) : -1;
+	memset(&d->info, 0, sizeof(d->info));   /* no one to wake, nothing running */
+	publish(d);
+	if (d->info_fd >= 0)
+		close(d->info_fd);
+	if (d->ring_fd >= 0)
+		close(d->ring_fd);
 	if (d->lock_fd >= 0)
-		close(d->lock_fd);
+		close(d->lock_fd);   /* last: whoever waits for it finds the rest free */
 }
 
 /* Lost events say the log has a gap: the operator must know. */
@@ -154,25 +296,109 @@ static int sweep_pass(struct daemon *d)
 	return r < 0 ? r : 0;
 }
 
-static int daemon_loop(struct daemon *d, __u32 interval_ms)
+/* 1: the pins are gone (detached); 0: the same table, or a new one
+ * reopened; negative errno: it could not be. */
+static int follow_table(struct daemon *d)
 {
+	char path[300];
+	int fd, err;
+	__u32 id;
+
+	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), SFW_STR(SFW_MAP_SESSIONS));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 1;
+	id = map_id(fd);
+	close(fd);
+	if (id == d->sessions_id)
+		return 0;
+	table_close(d);
+	err = table_open(d);
+	if (!err)
+		fprintf(stderr, "sfw daemon: sfw was attached anew: sweeping the new table\n");
+	return err;
+}
+
+/* How long until the next pass (loader/sweep.c). */
+static __u32 pace(struct daemon *d)
+{
+	const struct sfw_sweep_stats *st = sfw_sweep_stats(d->sweeper);
+	struct sfw_sweep_pace p = {
+		.sessions = st->last_sessions, .pass_ns = d->last_pass_ns,
+		.until_expiry_ns = UINT64_MAX, .base_ms = d->base_ms,
+	};
+	struct sfw_config cfg;
+	__u64 now = sfw_coarse_now_ns();
+
+	if (!sfw_config_read(&cfg))
+		p.max_sessions = cfg.max_sessions;
+	if (st->next_expiry_ns != UINT64_MAX)
+		p.until_expiry_ns = st->next_expiry_ns > now ? st->next_expiry_ns - now : 0;
+	return sfw_sweep_wait_ms(&p);
+}
+
+/* A pass, and its figures published with the wait it chose
+ * (info.interval_ms). 0 or a negative errno; *gone when sfw was detached. */
+static int sweep_and_publish(struct daemon *d, bool *gone)
+{
+	const struct sfw_sweep_stats *st;
+	__u64 t0 = sfw_now_ns();
+	int err = sweep_pass(d);
+
+	if (err)
+		return err;
+	d->last_pass_ns = sfw_now_ns() - t0;
+	report_lost(d);
+	sfw_sinks_retry(&d->sinks);
+	sfw_sinks_flush(&d->sinks);
+	err = follow_table(d);
+	if (err)
+		return err < 0 ? err : (*gone = true, 0);
+	st = sfw_sweep_stats(d->sweeper);
+	d->info.interval_ms = pace(d);
+	d->info.passes = st->passes;
+	d->info.removed = st->removed;
+	d->info.last_pass_ns = d->last_pass_ns;
+	d->info.last_sessions = st->last_sessions;
+	d->info.wake_armed = 1;
+	publish(d);
+	return 0;
+}
+
+static int daemon_loop(struct daemon *d)
+{
+	struct sfw_sweep_pace pressured = { .pressure = true };
 	__u64 next = 0, now;
+	bool gone = false;
 	int err = 0, r;
 
-	while (!stop_requested && !err) {
+	while (!stop_requested && !err && !gone) {
 		now = sfw_now_ns() / 1000000;
 		if (now >= next) {
-			err = sweep_pass(d);
-			report_lost(d);
-			sfw_sinks_flush(&d->sinks);
-			next = now + interval_ms;
+			err = sweep_and_publish(d, &gone);
+			d->last_end_ms = sfw_now_ns() / 1000000;
+			d->pressure = false;
+			next = d->last_end_ms + d->info.interval_ms;
 			continue;
 		}
-		r = ring_buffer__poll(d->rb, (int)(next - now));
+		/* a second at most: sinks are flushed that often */
+		r = ring_buffer__poll(d->rb, next - now < 1000 ? (int)(next - now) : 1000);
 		if (r < 0 && r != -EINTR)
 			err = sfw_fail(-r, "reading events: %s", strerror(-r));
 		sfw_sinks_flush(&d->sinks);
+		if (d->pressure) {
+			/* the table refused a session: expired ones must go now */
+			pressured.pass_ns = d->last_pass_ns;
+			if (next > d->last_end_ms + sfw_sweep_wait_ms(&pressured)) {
+				next = d->last_end_ms + sfw_sweep_wait_ms(&pressured);
+				d->info.wakes++;
+			}
+			d->pressure = false;
+		}
 	}
+	if (gone)
+		fprintf(stderr, "sfw daemon: sfw is no longer attached (%s has no session "
+			"table)\n", sfw_pin_root());
 	return err;
 }
 
@@ -180,25 +406,34 @@ int sfw_cmd_daemon(const struct sfw_cmdline *cl)
 {
 	struct sigaction sa = { .sa_handler = on_signal };   /* no SA_RESTART */
 	const struct sfw_value *iv = &cl->v[SFW_SLOT_INTERVAL];
-	struct daemon d = { .sessions_fd = -1, .lock_fd = -1 };
+	struct daemon d = { .sessions_fd = -1, .info_fd = -1, .lock_fd = -1, .ring_fd = -1 };
 	int err;
 
-	if (sfw_require_loaded())
+	d.base_ms = iv->set && iv->num ? (__u32)iv->num : SFW_SWEEP_INTERVAL_MS;
+	if (sfw_require_loaded()) {
+		ready(sfw_last_error());
 		return sfw_report(cl);
+	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	err = daemon_open(&d, cl);
+	if (err == -EALREADY) {
+		ready("ok");   /* another attach's daemon, or one started by hand */
+		return SFW_EXIT_OK;
+	}
+	ready(err ? sfw_last_error() : "ok");
 	if (!err) {
-		fprintf(stderr, "sfw daemon: logging session events, sweeping every %u ms\n",
-			iv->set && iv->num ? (__u32)iv->num : SFW_SWEEP_INTERVAL_MS);
+		fprintf(stderr, "sfw daemon: logging session events to %s; sweeping at most "
+			"%u ms apart, sooner as the table fills\n", d.info.sinks, d.base_ms);
 		notify("READY=1");
-		err = daemon_loop(&d, iv->set && iv->num ? (__u32)iv->num : SFW_SWEEP_INTERVAL_MS);
+		err = daemon_loop(&d);
 		notify("STOPPING=1");
 	}
 	daemon_close(&d);
 	if (err)
 		return sfw_report(cl);
-	fprintf(stderr, "sfw daemon: stopped (%s)\n", strsignal(stop_requested));
+	fprintf(stderr, "sfw daemon: stopped (%s)\n",
+		stop_requested ? strsignal(stop_requested) : "detached");
 	return SFW_EXIT_OK;
 }

@@ -2,6 +2,7 @@
  * of freshly loaded programs under the pinned maps. */
 #include <string.h>
 #include "commands.h"
+#include "daemon_ctl.h"
 #include "maps.h"
 #include "policy_compile.h"
 #include "session_walk.h"
@@ -45,7 +46,7 @@ static void ifaces_json(struct sfw_json *j, const struct sfw_iface_entry *ifs, i
 }
 
 static void status_json(FILE *f, const struct sfw_iface_entry *ifs, int n,
-			__u64 count, __u32 cap)
+			__u64 count, __u32 cap, const struct sfw_daemon_view *dv)
 {
 	struct sfw_json j;
 	struct sfw_obuf ob;
@@ -58,6 +59,7 @@ static void status_json(FILE *f, const struct sfw_iface_entry *ifs, int n,
 	sfw_json_num(&j, "active-sessions", count);
 	sfw_json_num(&j, "max-sessions", cap);
 	ifaces_json(&j, ifs, n);
+	sfw_daemon_json(&j, dv);
 	sfw_json_close(&j, '}');
 	sfw_json_close(&j, '}');
 }
@@ -66,6 +68,7 @@ int sfw_cmd_status(const struct sfw_cmdline *cl)
 {
 	struct sfw_live_ctx lc;
 	struct sfw_walk_ops ops = { .visit = count_visit };
+	struct sfw_daemon_view dv;
 	__u64 count = 0;
 	__u32 cap;
 	int err;
@@ -76,12 +79,13 @@ int sfw_cmd_status(const struct sfw_cmdline *cl)
 	err = sfw_walk_sessions(lc.flow.sessions_fd, &ops);
 	cap = sfw_map_capacity(lc.flow.sessions_fd);
 	sfw_live_ctx_close(&lc);
+	sfw_daemon_view_read(&dv);
 	if (err) {
 		sfw_fail(-err, "reading the session table: %s", strerror(-err));
 		return sfw_report(cl);
 	}
 	if (cl->json) {
-		status_json(cl->out, lc.ifaces, lc.flow.n_ifaces, count, cap);
+		status_json(cl->out, lc.ifaces, lc.flow.n_ifaces, count, cap, &dv);
 		return SFW_EXIT_OK;
 	}
 	/* The root in force, which $SFW_PIN_ROOT may have moved. */
@@ -89,6 +93,7 @@ int sfw_cmd_status(const struct sfw_cmdline *cl)
 	fprintf(cl->out, "Sessions: %llu in use, capacity %u\n",
 		(unsigned long long)count, cap);
 	ifaces_text(cl->out, lc.ifaces, lc.flow.n_ifaces);
+	sfw_daemon_text(cl->out, &dv);
 	return SFW_EXIT_OK;
 }
 

@@ -137,8 +137,11 @@ int sfw_sinks_open(struct sfw_log_sinks *s, const struct sfw_log_opts *o)
 	s->syslog_fd = -1;
 	s->stdout_text = o->stdout_text;
 	if (o->syslog) {
-		s->syslog_fd = open_syslog(o->syslog_path ? o->syslog_path : "/dev/log");
-		if (s->syslog_fd < 0)
+		s->syslog = true;
+		s->syslog_path = o->syslog_path ? o->syslog_path : "/dev/log";
+		s->syslog_fd = open_syslog(s->syslog_path);
+		/* optional: a syslog that is not there yet, never a bad name */
+		if (s->syslog_fd < 0 && (!o->syslog_optional || s->syslog_fd == -ENAMETOOLONG))
 			return s->syslog_fd;
 	}
 	if (o->file && !(s->file = open_append(o->file)))
@@ -168,9 +171,15 @@ void sfw_sinks_write(struct sfw_log_sinks *s, const struct sfw_event *e,
 	int n = sfw_log_syslog(line, sizeof(line), e, env);
 
 	/* MSG_DONTWAIT: a syslog daemon that stops reading loses lines,
-	 * it never stops us */
-	if (s->syslog_fd >= 0 && send(s->syslog_fd, line, (size_t)n, MSG_DONTWAIT) < 0)
+	 * it never stops us; one that went away is reconnected later */
+	if (s->syslog && (s->syslog_fd < 0 ||
+			  send(s->syslog_fd, line, (size_t)n, MSG_DONTWAIT) < 0)) {
 		s->failed++;
+		if (s->syslog_fd >= 0 && errno != EAGAIN && errno != ENOBUFS) {
+			close(s->syslog_fd);
+			s->syslog_fd = -1;
+		}
+	}
 	if (s->file)
 		put_line(s, s->file, line);
 	if (s->stdout_text)
@@ -190,6 +199,12 @@ void sfw_sinks_flush(struct sfw_log_sinks *s)
 		fflush(s->json);
 	if (s->stdout_text)
 		fflush(stdout);
+}
+
+void sfw_sinks_retry(struct sfw_log_sinks *s)
+{
+	if (s->syslog && s->syslog_fd < 0)
+		s->syslog_fd = open_syslog(s->syslog_path);
 }
 
 void sfw_sinks_close(struct sfw_log_sinks *s)

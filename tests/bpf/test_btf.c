@@ -5,8 +5,8 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include "frag.h"
 #include "daemon.h"
+#include "frag.h"
 #include "iface.h"
 #include "maps.h"
 #include "suite.h"

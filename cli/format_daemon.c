@@ -1,0 +1,69 @@
+/* The session daemon in `sfw status`: who runs it, where it logs, what its
+ * sweeps did (include/daemon.h). */
+#include <time.h>
+#include "daemon_ctl.h"
+#include "json.h"
+
+static void utc(char *buf, size_t len, __u64 s, const char *fmt)
+{
+	time_t t = (time_t)s;
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(buf, len, fmt, &tm))
+		snprintf(buf, len, "-");
+}
+
+void sfw_daemon_text(FILE *f, const struct sfw_daemon_view *v)
+{
+	const struct sfw_daemon_info *i = &v->info;
+	char when[32];
+
+	if (!v->pid) {
+		fprintf(f, "Session daemon: not running; expired sessions stay in the table "
+			"and closes are not logged until one runs (sfw attach starts it)\n");
+		return;
+	}
+	if (!v->have_info) {
+		fprintf(f, "Session daemon: pid %d (no figures: it or the pins predate them; "
+			"sfw reload)\n", (int)v->pid);
+		return;
+	}
+	utc(when, sizeof(when), i->started_s, "%Y-%m-%d %H:%M:%S UTC");
+	fprintf(f, "Session daemon: pid %d, started by %s at %s\n", (int)v->pid,
+		sfw_daemon_origin_name(i->origin), when);
+	fprintf(f, "  Log: %s; %llu events written, %llu not delivered\n", i->sinks,
+		(unsigned long long)i->log_written, (unsigned long long)i->log_failed);
+	fprintf(f, "  Sweeps: %llu passes, %llu sessions removed, %llu brought forward "
+		"by a full table\n", (unsigned long long)i->passes,
+		(unsigned long long)i->removed, (unsigned long long)i->wakes);
+	fprintf(f, "  Last pass: %llu.%03llu ms, %llu sessions left; next in %u ms\n",
+		(unsigned long long)(i->last_pass_ns / 1000000),
+		(unsigned long long)(i->last_pass_ns / 1000 % 1000),
+		(unsigned long long)i->last_sessions, i->interval_ms);
+}
+
+void sfw_daemon_json(struct sfw_json *j, const struct sfw_daemon_view *v)
+{
+	const struct sfw_daemon_info *i = &v->info;
+	char when[32];
+
+	sfw_json_open(j, "session-daemon", '{');
+	sfw_json_bool(j, "running", v->pid != 0);
+	if (v->pid)
+		sfw_json_num(j, "pid", (__u64)v->pid);
+	if (v->pid && v->have_info) {
+		utc(when, sizeof(when), i->started_s, "%Y-%m-%dT%H:%M:%SZ");
+		sfw_json_str(j, "started-by", sfw_daemon_origin_name(i->origin));
+		sfw_json_str(j, "started", when);
+		sfw_json_str(j, "sinks", i->sinks);
+		sfw_json_num(j, "events-written", i->log_written);
+		sfw_json_num(j, "events-not-delivered", i->log_failed);
+		sfw_json_num(j, "sweep-passes", i->passes);
+		sfw_json_num(j, "sessions-removed", i->removed);
+		sfw_json_num(j, "table-full-wakes", i->wakes);
+		sfw_json_num(j, "last-pass-usec", i->last_pass_ns / 1000);
+		sfw_json_num(j, "sessions-left", i->last_sessions);
+		sfw_json_num(j, "next-pass-ms", i->interval_ms);
+	}
+	sfw_json_close(j, '}');
+}
