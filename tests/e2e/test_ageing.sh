@@ -117,10 +117,11 @@ cli nc -z -w 5 203.0.113.2 8080 || fail "a legitimate connection after the flood
 # pass saw an empty table), a table filled to max-sessions without a single
 # refusal; once those sessions expire, the first refused SYN wakes it and
 # the client's retransmission gets through
+sfw clear security flow session all >/dev/null
+expect_eq "$(sessions)" 0 "sessions after clear"
 nsenter --net="/run/netns/$FW_NS" "$SFW" daemon sweep-interval 60000 >/dev/null 2>&1 &
 BG_PIDS+=($!)
 wait_for 50 "the slow daemon" only_daemon $!
-sfw clear security flow session all >/dev/null
 wait_for 30 "the slow daemon's first pass" slow_pace
 cli /usr/bin/python3 tests/e2e/ageing.py syns 203.0.113.99 80 200 || fail "200 SYNs"
 expect_eq "$(sessions)" 200 "sessions after 200 SYNs"
