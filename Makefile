@@ -40,9 +40,30 @@ BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 BENCH_BPF  := $(wildcard bench/*.bpf.c)
 BENCH_SKELS := $(BENCH_BPF:bench/%.bpf.c=$(BUILD)/skel/%.skel.h)
 
+# `sfw --version` and `show version`: the release (VERSION) and the build:
+# git describe in a clone of sfw, else SFW_BUILD from the environment
+# (debian/rules passes the Debian version), else the release (a tarball).
+SFW_VERSION := $(shell cat VERSION)
+SFW_BUILD  ?= $(or $(shell [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ] && \
+                git describe --always --dirty --abbrev=12 2>/dev/null),$(SFW_VERSION))
+VERSION_OBJ := $(BUILD)/obj/cli/cmd_version.o
+
+# Installed files (make install DESTDIR=... PREFIX=...). SYSCONFDIR is
+# where sfw reads its configuration (loader/conf.h), whatever the PREFIX.
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/sfw
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
+MAN_SRCS   := $(wildcard docs/man/*.scd)
+MANS       := $(MAN_SRCS:docs/man/%.scd=$(BUILD)/man/%)
+COMPLETION := $(BUILD)/sfw.bash-completion
+
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps check-deps test test-unit test-bpf test-e2e demo bench install uninstall clean vmlinux
+.PHONY: all deps check-deps test test-unit test-bpf test-e2e demo bench install uninstall clean vmlinux \
+        man deb version FORCE
 
 all: $(BUILD)/sfw
 
@@ -82,7 +103,31 @@ $(BUILD)/bench/%: bench/%.c $(TESTLIB_OBJS) $(LIB_OBJS) $(SKELS) $(BENCH_SKELS) 
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/lib -o $@ $< $(TESTLIB_OBJS) $(LIB_OBJS) $(LDLIBS)
 
-$(BUILD) $(BUILD)/bpf $(BUILD)/skel $(BUILD)/tests $(BUILD)/bench:
+# Rewritten only when a string changes, so a new commit relinks, nothing more.
+$(BUILD)/gen/sfw_version.h: FORCE | $(BUILD)/gen
+	$(Q)printf '#define SFW_VERSION "%s"\n#define SFW_BUILD "%s"\n' \
+		'$(SFW_VERSION)' '$(SFW_BUILD)' >$@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(VERSION_OBJ): $(BUILD)/gen/sfw_version.h
+$(VERSION_OBJ): CFLAGS += -I$(BUILD)/gen
+
+version:
+	@echo '$(SFW_VERSION) $(SFW_BUILD)'
+
+# Man pages: scdoc source in docs/man, roff at build time
+# (tests/unit/test_manpages.c checks them against the word tree and the
+# configuration parser).
+man: $(MANS)
+
+$(BUILD)/man/%: docs/man/%.scd VERSION | $(BUILD)/man
+	$(call msg,SCDOC,$@)
+	$(Q)sed 's/@VERSION@/$(SFW_VERSION)/' $< | scdoc >$@
+
+$(COMPLETION): $(BUILD)/sfw
+	$(call msg,GEN,$@)
+	$(Q)$(BUILD)/sfw completion bash >$@
+
+$(BUILD) $(BUILD)/bpf $(BUILD)/skel $(BUILD)/tests $(BUILD)/bench $(BUILD)/gen $(BUILD)/man:
 	$(Q)mkdir -p $@
 
 deps:
@@ -101,11 +146,39 @@ demo: deps all
 bench: deps all $(BENCH_BINS)
 	$(Q)scripts/bench.sh $(BUILD)
 
-install: $(BUILD)/sfw
-	install -D -m 0755 $(BUILD)/sfw $(DESTDIR)$(PREFIX)/sbin/sfw
+# The unit names the binary where this install puts it. The example
+# configuration becomes /etc/sfw/sfw.conf only where there is none (it is
+# the active configuration: sfw commit writes it), and uninstall removes it
+# only while it is still the example.
+install: $(BUILD)/sfw $(MANS) $(COMPLETION)
+	install -D -m 0755 $(BUILD)/sfw $(DESTDIR)$(SBINDIR)/sfw
+	install -D -m 0644 $(BUILD)/man/sfw.8 $(DESTDIR)$(MANDIR)/man8/sfw.8
+	install -D -m 0644 $(BUILD)/man/sfw.conf.5 $(DESTDIR)$(MANDIR)/man5/sfw.conf.5
+	install -D -m 0644 $(COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/sfw
+	install -d $(DESTDIR)$(UNITDIR)
+	sed -e 's|/usr/local/sbin/sfw|$(SBINDIR)/sfw|g' \
+		docs/sfw.service >$(DESTDIR)$(UNITDIR)/sfw.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/sfw.service
+	install -D -m 0644 docs/sfw.conf $(DESTDIR)$(DOCDIR)/examples/sfw.conf
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/sfw/sfw.conf ]; then \
+		echo "install: $(DESTDIR)$(SYSCONFDIR)/sfw/sfw.conf exists, kept"; \
+	else \
+		echo "install -D -m 0644 docs/sfw.conf $(DESTDIR)$(SYSCONFDIR)/sfw/sfw.conf"; \
+		install -D -m 0644 docs/sfw.conf $(DESTDIR)$(SYSCONFDIR)/sfw/sfw.conf; \
+	fi
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/sfw
+	rm -f $(DESTDIR)$(SBINDIR)/sfw $(DESTDIR)$(MANDIR)/man8/sfw.8 \
+		$(DESTDIR)$(MANDIR)/man5/sfw.conf.5 $(DESTDIR)$(BASHCOMPDIR)/sfw \
+		$(DESTDIR)$(UNITDIR)/sfw.service $(DESTDIR)$(DOCDIR)/examples/sfw.conf
+	rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+	@if cmp -s docs/sfw.conf $(DESTDIR)$(SYSCONFDIR)/sfw/sfw.conf; then \
+		echo "rm -f $(DESTDIR)$(SYSCONFDIR)/sfw/sfw.conf"; \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/sfw/sfw.conf; \
+		rmdir $(DESTDIR)$(SYSCONFDIR)/sfw 2>/dev/null || true; \
+	elif [ -e $(DESTDIR)$(SYSCONFDIR)/sfw/sfw.conf ]; then \
+		echo "uninstall: $(DESTDIR)$(SYSCONFDIR)/sfw/sfw.conf is a committed configuration, kept"; \
+	fi
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX)

@@ -21,6 +21,9 @@ int sfw_cmd_set_default_policy(const struct sfw_cmdline *cl);
 int sfw_cmd_show_flow_config(const struct sfw_cmdline *cl);
 int sfw_cmd_help(const struct sfw_cmdline *cl);
 int sfw_cmd_completion(const struct sfw_cmdline *cl);
+int sfw_cmd_show_version(const struct sfw_cmdline *cl);
+/* `sfw --version`: one line, the release and the build. */
+int sfw_print_version(FILE *f);
 
 /* The filters given on the command line. */
 void sfw_filter_from_cmdline(const struct sfw_cmdline *cl, struct sfw_filter *f);

@@ -135,9 +135,13 @@ static const struct sfw_node show_interfaces = {
 	.word = "interfaces", .help = "Show interface information",
 	.kids = KIDS(&show_iface_flow),
 };
+static const struct sfw_node show_version = {
+	.word = "version", .help = "Show the sfw release and build",
+	.run = sfw_cmd_show_version,
+};
 static const struct sfw_node show = {
 	.word = "show", .help = "Show information about the system",
-	.kids = KIDS(&show_configuration, &show_interfaces, &show_security),
+	.kids = KIDS(&show_configuration, &show_interfaces, &show_security, &show_version),
 };
 
 static const struct sfw_node clear_session = {

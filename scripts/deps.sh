@@ -12,6 +12,7 @@ PACKAGES=(
 	iproute2 iputils-ping netcat-openbsd iperf3 python3 python3-scapy tcpdump libpcap0.8
 	conntrack nftables gnuplot-nox linux-libc-dev ethtool jq
 	mawk mount procps
+	scdoc man-db
 )
 
 if [ "${1:-}" = --list ]; then
