@@ -180,6 +180,10 @@ uninstall:
 		echo "uninstall: $(DESTDIR)$(SYSCONFDIR)/sfw/sfw.conf is a committed configuration, kept"; \
 	fi
 
+# The Debian package in $(BUILD)/deb, lintian-clean (scripts/deb.sh).
+deb:
+	$(Q)scripts/deb.sh $(BUILD)
+
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX)
 

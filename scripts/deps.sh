@@ -12,7 +12,7 @@ PACKAGES=(
 	iproute2 iputils-ping netcat-openbsd iperf3 python3 python3-scapy tcpdump libpcap0.8
 	conntrack nftables gnuplot-nox linux-libc-dev ethtool jq
 	mawk mount procps
-	scdoc man-db
+	scdoc man-db build-essential dpkg-dev debhelper lintian systemd
 )
 
 if [ "${1:-}" = --list ]; then
