@@ -35,7 +35,7 @@ listening() { [ -n "$(in_ns "$1" ss -Hln"$2" "sport = :$3")" ]; }   # ns t|u por
 # The oracle: the pinned map read by bpftool, not by sfw.
 oracle() { "$E2E/sessions.py"; }
 tcp_established() {   # sport dport
-	oracle | grep -q "^6 [^ ]*/$1 [^ ]*/$2 .*tcp=ESTABLISHED"
+	oracle | has "^6 [^ ]*/$1 [^ ]*/$2 .*tcp=ESTABLISHED"
 }
 
 udp_send() {   # ns sport dst dport

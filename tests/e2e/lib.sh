@@ -93,6 +93,10 @@ tcp_server() {   # port [-6]
 ifindex() { ip -n "$1" -o link show dev "$2" | cut -d: -f1; }   # ns ifname
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# grep -q at the end of a pipeline under pipefail: grep -q exits at the
+# first match, the producer's next write then dies of SIGPIPE and the
+# pipeline fails although the line was there. has reads everything.
+has() { grep "$@" >/dev/null; }
 expect_eq() {   # got want what
 	[ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"
 }

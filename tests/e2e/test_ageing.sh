@@ -42,7 +42,7 @@ d1=$(daemons)
 expect_eq "$(status_json pid)" "${d1% }" "status: the daemon's pid"
 expect_eq "$(status_json '"started-by"')" attach "status: started by"
 expect_eq "$(status_json sinks)" "syslog $SFW_SYSLOG_SOCKET" "status: sinks"
-sfw status | grep -qE "^Session daemon: pid ${d1% }, started by attach at 20[0-9-]+ [0-9:]+ UTC$" ||
+sfw status | has -E "^Session daemon: pid ${d1% }, started by attach at 20[0-9-]+ [0-9:]+ UTC$" ||
 	fail "status text: $(sfw status)"
 sfw attach veth0 veth1 >/dev/null || fail "attach again"
 expect_eq "$(daemons)" "$d1" "daemons after a second attach"
@@ -55,7 +55,7 @@ sfw set security flow time-wait-state-timeout 2 >/dev/null || fail "set timeout"
 sfw set security flow log-sessions >/dev/null || fail "set log-sessions"
 wait_for 30 "the server" srv ss -Hltn 'sport = :8080'
 cli /usr/bin/python3 tests/e2e/lifecycle.py tcp-close 203.0.113.2 8080 || fail "TCP through sfw"
-sfw show security flow session destination-port 8080 | grep -q '^Session ID' ||
+sfw show security flow session destination-port 8080 | has '^Session ID' ||
 	fail "no session for the connection"
 wait_for 100 "the close in syslog" grep -q 'RT_FLOW_SESSION_CLOSE .*reason="TCP FIN".*destination-port="8080"' \
 	"$T/syslog"
@@ -69,7 +69,7 @@ wait_for 100 "the close in syslog" grep -q 'RT_FLOW_SESSION_CLOSE .*reason="TCP 
 kill -KILL ${d1% }
 wait_for 30 "the daemon's death" dead ${d1% }
 expect_eq "$(status_json running)" false "status after the kill"
-sfw status | grep -q '^Session daemon: not running' || fail "status text after the kill"
+sfw status | has '^Session daemon: not running' || fail "status text after the kill"
 sfw attach veth0 >/dev/null || fail "attach after the kill"
 d2=$(daemons)
 [ -n "$d2" ] && [ "$d2" != "$d1" ] && [ "$(wc -w <<<"$d2")" -eq 1 ] ||

@@ -89,8 +89,8 @@ assert r["interfaces-updated"] == 2 and [i["name"] for i in r["interface"]] == [
 # set: text prints nothing, --json the settings in force; effective at once
 out=$(sfw set security flow udp-timeout 30) || fail "set"
 expect_eq "$out" "" "set output"
-sfw show security flow configuration | grep -qx "set security flow udp-timeout 30" || fail "udp-timeout not set"
-sfw show security flow status | grep -qx "    udp-timeout: 30" || fail "status: udp-timeout not shown"
+sfw show security flow configuration | has -x "set security flow udp-timeout 30" || fail "udp-timeout not set"
+sfw show security flow status | has -x "    udp-timeout: 30" || fail "status: udp-timeout not shown"
 out=$(sfw set security flow tcp-initial-timeout 15 no-syn-check --json) || fail "set --json"
 /usr/bin/python3 -c '
 import json, sys

@@ -24,7 +24,7 @@ clear_expect() {
 	out=$(sfw clear security flow session "${words[@]}") || fail "clear ${words[*]}: exit $?"
 	expect_eq "$out" "$n active sessions cleared" "clear ${words[*]}"
 	mapfile -t left < <(for f in "${left[@]}"; do
-		printf '%s\n' "${gone[@]}" | grep -qxF -- "$f" || echo "$f"; done)
+		printf '%s\n' "${gone[@]}" | has -xF -- "$f" || echo "$f"; done)
 	expect_show = "${left[@]}"
 	expect_eq "$(oracle | wc -l)" "${#left[@]}" "sessions in the map after clear ${words[*]}"
 }

@@ -20,7 +20,7 @@ bg_in_ns "$CLI_NS" ping -e 4711 -i 0.2 203.0.113.2
 bg_in_ns "$CLI_NS" bash -c 'while :; do echo x; sleep 0.1; done | nc -p 40080 203.0.113.2 80'
 wait_until 5 "TCP established" tcp_established 40080 80
 udp_send "$CLI_NS" 40053 203.0.113.2 53
-wait_until 3 "ping session" eval 'oracle | grep -q "^1 198.51.100.2/4711 "'
+wait_until 3 "ping session" eval 'oracle | has "^1 198.51.100.2/4711 "'
 expect_show = "$ICMP4" "$TCP80" "$DNS4"
 
 ids() { sfw show security flow session --json >"$TMPD/ids.json" && "$E2E/flowset.py" ids "$TMPD/ids.json"; }
@@ -45,7 +45,7 @@ id=$(id_of "$DNS4")
 rose() { [ "$(counter veth0 SFW_ERR_TCP_NO_SYN)" -ge $((nosyn + 2)) ]; }
 wait_until 5 "refused mid-stream TCP segments counted" rose
 expect_show protocol tcp =
-oracle | grep -q '^6 ' && fail "a mid-stream TCP segment made a session: $(oracle)"
+oracle | has '^6 ' && fail "a mid-stream TCP segment made a session: $(oracle)"
 
 # a new connection starts with SYN: a session again
 tcp_open 40081 203.0.113.2 80

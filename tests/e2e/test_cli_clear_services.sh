@@ -29,7 +29,7 @@ flows_expect() {
 		fail "clear flows ${words[*]}: exit $?"
 	expect_eq "$out" "$table" "clear flows ${words[*]}"
 	mapfile -t left < <(for f in "${left[@]}"; do
-		printf '%s\n' "${gone[@]}" | grep -qxF -- "$f" || echo "$f"; done)
+		printf '%s\n' "${gone[@]}" | has -xF -- "$f" || echo "$f"; done)
 	expect_show = "${left[@]}"
 	expect_eq "$(oracle | wc -l)" "${#left[@]}" "sessions in the map after clear flows ${words[*]}"
 }

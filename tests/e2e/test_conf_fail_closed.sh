@@ -44,13 +44,13 @@ fails_with() {   # what want command...
 
 tcp_server 80
 tcp_server 22
-for i in $(seq 50); do srv ss -Hlnt 'sport = :22' | grep -q . && break; sleep 0.1; done
+for i in $(seq 50); do srv ss -Hlnt 'sport = :22' | has . && break; sleep 0.1; done
 
 # ---- no configuration at all: the built-in permit-all -----------------------
 out=$(sfw attach veth0 veth1 2>&1) || fail "attach without a configuration: $out"
 connects 22 || fail "no configuration: the connection was refused"
-status | grep -qx '    Default policy: permit-all' || fail "status: $(status)"
-status | grep -q 'Configuration' && fail "no configuration, yet: $(status)"
+status | has -x '    Default policy: permit-all' || fail "status: $(status)"
+status | has 'Configuration' && fail "no configuration, yet: $(status)"
 sfw detach all >/dev/null || fail "detach all"
 
 # ---- a line this sfw does not parse, after a valid deny-all ------------------
@@ -62,9 +62,9 @@ fails_with "first attach" "$WANT" sfw attach veth0 veth1
 connects 22 && fail "first attach: a new session opened through a configuration that failed"
 fails_with "second attach" "$WANT" sfw attach veth0 veth1
 connects 22 && fail "second attach: a new session opened"
-status | grep -qx "    Configuration: failed to apply, $REFUSED" || fail "status: $(status)"
-status | grep -q "^    Configuration error: $ACTIVE:2: " || fail "status error: $(status)"
-status | grep -qx '    Default policy: deny-all' || fail "status policy: $(status)"
+status | has -x "    Configuration: failed to apply, $REFUSED" || fail "status: $(status)"
+status | has "^    Configuration error: $ACTIVE:2: " || fail "status error: $(status)"
+status | has -x '    Default policy: deny-all' || fail "status policy: $(status)"
 [ "$(sfw show security flow status --json | jq '.["flow-configuration"]["configuration-failed"]')" = true ] ||
 	fail "status JSON: $(sfw show security flow status --json)"
 fails_with "reload" "$WANT" sfw reload
@@ -83,7 +83,7 @@ EOF
 out=$(sfw commit "$FILES/web.conf" 2>&1) || fail "commit: $out"
 connects 80 || fail "after commit: HTTP refused"
 connects 22 && fail "after commit: SSH allowed, the file denies it"
-status | grep -q 'Configuration' && fail "after commit: $(status)"
+status | has 'Configuration' && fail "after commit: $(status)"
 out=$(sfw attach veth0 2>&1) || fail "attach after the commit: $out"
 
 # ---- running sessions keep their verdict when the next apply fails -----------
@@ -95,7 +95,7 @@ set security policies global policy alt then permit
 set security policies default-policy deny-all
 EOF
 out=$(sfw commit "$FILES/alt.conf" 2>&1) || fail "commit alt: $out"
-for i in $(seq 50); do srv ss -Hlnt 'sport = :8080' | grep -q . && break; sleep 0.1; done
+for i in $(seq 50); do srv ss -Hlnt 'sport = :8080' | has . && break; sleep 0.1; done
 bg_in_ns "$CLI_NS" /usr/bin/python3 -c '
 import os, socket, sys, time
 s = socket.create_connection(("203.0.113.2", 8080), timeout=3)
@@ -121,7 +121,7 @@ WANT="sfw: the configuration $ACTIVE cannot be applied, $REFUSED: max-sessions 1
 fails_with "attach, small table" "$WANT" sfw attach veth0 veth1 max-sessions 4096
 connects 22 && fail "max-sessions: a new session opened"
 fails_with "attach again, small table" "$WANT" sfw attach veth1
-status | grep -qx "    Configuration: failed to apply, $REFUSED" || fail "status: $(status)"
+status | has -x "    Configuration: failed to apply, $REFUSED" || fail "status: $(status)"
 printf 'set security flow session max-sessions 1000\nset security policies default-policy permit-all\n' \
 	>"$FILES/fits.conf"
 out=$(sfw commit "$FILES/fits.conf" 2>&1) || fail "commit fits: $out"

@@ -42,7 +42,7 @@ line=$(sessions | grep '^58 2001:db8:1::2/')
 tcp_server 443 -6
 sleep 0.3
 echo hello | cli nc -N -w 2 2001:db8:2::2 443 || fail "TCP6 through sfw"
-sessions | grep -q '^6 2001:db8:1::2/[0-9]* 2001:db8:2::2/443 ' || fail "no TCP6 session: $(sessions)"
+sessions | has '^6 2001:db8:1::2/[0-9]* 2001:db8:2::2/443 ' || fail "no TCP6 session: $(sessions)"
 
 # the firewall host itself opens a connection: created at tc egress (local)
 fw ping -c 2 -i 0.2 -q 203.0.113.2 >/dev/null || fail "ping from the firewall host"
@@ -59,6 +59,6 @@ from scapy.all import IP, TCP, send
 send(IP(src="198.51.100.2", dst="203.0.113.2")/TCP(sport=40999, dport=80, flags="A"), verbose=0)
 PY
 sleep 0.2
-sessions | grep -q '/40999 ' && fail "a non-SYN first packet created a session"
+sessions | has '/40999 ' && fail "a non-SYN first packet created a session"
 expect_eq "$(comm -13 <(echo "$before") <(keys))" "" "sessions new after the non-SYN"
 echo "ok datapath sessions"

@@ -90,10 +90,10 @@ r systemd-analyze verify /lib/systemd/system/sfw.service >"$W/verify.out" 2>&1 |
 
 # what was installed works
 expect_eq "$(r sfw --version)" "$VERSION_LINE" "installed sfw --version"
-r sfw show version | grep -qx "sfw: $VERSION" || fail "show version: $(r sfw show version)"
+r sfw show version | has -x "sfw: $VERSION" || fail "show version: $(r sfw show version)"
 expect_eq "$(r man -w sfw)" /usr/share/man/man8/sfw.8.gz "man -w sfw"
 expect_eq "$(r man -w sfw.conf)" /usr/share/man/man5/sfw.conf.5.gz "man -w sfw.conf"
-r man -P cat sfw 2>/dev/null | grep -q 'clear security flow session' || fail "man sfw does not render"
+r man -P cat sfw 2>/dev/null | has 'clear security flow session' || fail "man sfw does not render"
 expect_eq "$(r bash -c 'source /usr/share/bash-completion/completions/sfw
 	COMP_WORDS=(sfw sh sec fl s); COMP_CWORD=4; _sfw; echo "${COMPREPLY[*]}"')" "session status" \
 	"installed completion"

@@ -11,7 +11,7 @@ source tests/e2e/drops_lib.sh
 
 drops_up
 bg_in_ns "$SRV_NS" "$E2E/udp.py" serve 7
-for _ in $(seq 30); do srv ss -Hlnu 'sport = :7' | grep -q . && break; sleep 0.1; done
+for _ in $(seq 30); do srv ss -Hlnu 'sport = :7' | has . && break; sleep 0.1; done
 commit_lines 'set security flow session max-sessions 5'
 sfw clear security flow session all >/dev/null || fail "clear sessions"
 clear_counters

@@ -30,7 +30,7 @@ srv ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (server)"
 out=$(sfw attach veth0 veth1 forward) || fail "attach forward: $out"
 expect_eq "$(tail -n1 <<<"$out")" "forwarding in XDP: on, 2 interfaces take redirected frames" \
 	"attach forward"
-sfw show security flow configuration | grep -qx 'set security flow forwarding enable' ||
+sfw show security flow configuration | has -x 'set security flow forwarding enable' ||
 	fail "status does not say forwarding enable"
 
 # The stack's IPv4 / IPv6 forwarded-packet counters in the firewall namespace.
@@ -77,7 +77,7 @@ expect_eq "$(($(fwd6) - g0))" 0 "IPv6 packets the stack forwarded"
 
 # ---- TCP: iperf3, sessions and counters ---------------------------------
 bg_in_ns "$SRV_NS" iperf3 -s -1 -p 5201
-for _ in $(seq 50); do srv ss -ltn | grep -q ':5201 ' && break; sleep 0.1; done
+for _ in $(seq 50); do srv ss -ltn | has ':5201 ' && break; sleep 0.1; done
 sfw clear interfaces statistics all >/dev/null || fail "clear"
 f3=$(fwd4)
 cli iperf3 -c 203.0.113.2 -p 5201 -n 20M >/dev/null || fail "iperf3 through XDP forwarding"

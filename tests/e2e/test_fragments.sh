@@ -21,7 +21,7 @@ source tests/e2e/drops_lib.sh
 CLI4=198.51.100.2 CLI6=2001:db8:1::2 SRV4=203.0.113.2 SRV6=2001:db8:2::2
 drops_up
 bg_in_ns "$SRV_NS" /usr/bin/python3 "$E2E/udp.py" serve 5353 53
-for _ in $(seq 100); do srv ss -lun | grep -q ':53 ' && break; sleep 0.05; done
+for _ in $(seq 100); do srv ss -lun | has ':53 ' && break; sleep 0.05; done
 ZONES=('set security zones security-zone trust interfaces veth0'
 	'set security zones security-zone untrust interfaces veth1')
 PERMIT=('set security policies from-zone trust to-zone untrust policy all match source-address any destination-address any application any'

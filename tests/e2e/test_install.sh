@@ -35,9 +35,9 @@ check_prefix() {   # prefix
 	expect_eq "$("$D$p/sbin/sfw" --version)" "$("$SFW" --version)" "installed sfw --version"
 	expect_eq "$(sed -n 's/^ExecStart=//p' "$D$p/lib/systemd/system/sfw.service")" \
 		"$p/sbin/sfw daemon syslog" "unit ExecStart"
-	man -l "$D$p/share/man/man8/sfw.8" 2>/dev/null | grep -q 'show security flow session' ||
+	man -l "$D$p/share/man/man8/sfw.8" 2>/dev/null | has 'show security flow session' ||
 		fail "sfw.8 does not render"
-	man -l "$D$p/share/man/man5/sfw.conf.5" 2>/dev/null | grep -q 'set security zones security-zone' ||
+	man -l "$D$p/share/man/man5/sfw.conf.5" 2>/dev/null | has 'set security zones security-zone' ||
 		fail "sfw.conf.5 does not render"
 	expect_eq "$(MANPATH="$D$p/share/man" man -w sfw.conf)" "$D$p/share/man/man5/sfw.conf.5" \
 		"man -w sfw.conf"

@@ -111,11 +111,11 @@ grep -q '"event":"RT_FLOW_SESSION_CREATE".*"destination-port":5355' "$LOG.mon" |
 	fail "monitor missed the 5355 create: $(cat "$LOG.mon")"
 grep -q '"destination-port":5353' "$LOG.mon" && fail "monitor ignored its filter"
 [ -z "$(events destination-port=5355)" ] || fail "a monitor-only event reached the log"
-sfw show security flow status | grep -q '^Monitor events lost: 0$' || fail "monitor lost events"
+sfw show security flow status | has '^Monitor events lost: 0$' || fail "monitor lost events"
 
 # the global setting logs sessions no policy asked to log
 sfw set security flow log-sessions >/dev/null || fail "set log-sessions"
-sfw show security flow status | grep -q '^Session log: every session' || fail "status: log-sessions"
+sfw show security flow status | has '^Session log: every session' || fail "status: log-sessions"
 cli /usr/bin/python3 tests/e2e/udp.py send 40005 203.0.113.2 5356
 wait_for 3 event=RT_FLOW_SESSION_CREATE destination-port=5356 policy-name=default-permit
 sfw set security flow no-log-sessions >/dev/null || fail "set no-log-sessions"
@@ -136,7 +136,7 @@ kill -CONT "$DAEMON"
 created=$(sfw show security flow session destination-port 6000 summary | sed -n 's/^Total sessions: //p')
 expect_eq "$created" "$arrived" "a session for every flood datagram sfw saw"
 wait_for 10 event=RT_FLOW_SESSION_CREATE source-port=20000 destination-port=6000
-sfw show security flow status --json | grep -q '"events-lost"' || fail "status JSON"
+sfw show security flow status --json | has '"events-lost"' || fail "status JSON"
 
 # SIGTERM: a clean stop, and no session lost
 before=$(sfw show security flow session summary | sed -n 's/^Sessions-in-use: //p')

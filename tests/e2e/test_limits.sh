@@ -11,13 +11,13 @@ source tests/e2e/drops_lib.sh
 
 drops_up
 bg_in_ns "$SRV_NS" /usr/bin/python3 "$E2E/drops.py" tcp-serve 7
-for _ in $(seq 30); do srv ss -Hlnt 'sport = :7' | grep -q . && break; sleep 0.1; done
+for _ in $(seq 30); do srv ss -Hlnt 'sport = :7' | has . && break; sleep 0.1; done
 commit_lines 'set security zones security-zone trust interfaces veth0' \
 	'set security zones security-zone trust screen trust-screen' \
 	'set security zones security-zone untrust interfaces veth1' \
 	'set security screen ids-option trust-screen limit-session source-ip-based 3' \
 	'set security policies default-policy permit-all'
-sfw show security flow status | grep -q '^      Source session limit: 3$' ||
+sfw show security flow status | has '^      Source session limit: 3$' ||
 	fail "flow status shows the limit"
 clear_counters
 

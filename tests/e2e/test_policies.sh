@@ -66,9 +66,9 @@ out=$(sfw commit check "$CONF/policies.conf") || fail "commit check: $out"
 expect_eq "$out" "configuration check succeeds" "commit check"
 out=$(sfw commit "$CONF/policies.conf") || fail "commit: $out"
 expect_eq "$out" "commit complete" "commit"
-sfw show configuration | grep -qx 'set security policies from-zone trust to-zone untrust policy reject-alt then reject' ||
+sfw show configuration | has -x 'set security policies from-zone trust to-zone untrust policy reject-alt then reject' ||
 	fail "show configuration: $(sfw show configuration)"
-sfw show security zones | grep -A6 '^Security zone: trust$' | grep -qx '    veth0' ||
+sfw show security zones | grep -A6 '^Security zone: trust$' | has -x '    veth0' ||
 	fail "show security zones: $(sfw show security zones)"
 out=$(sfw show security policies from-zone trust to-zone untrust policy-name allow-web)
 expect_eq "$(sed -n 3p <<<"$out")" \
@@ -89,7 +89,7 @@ done
 grep -q '^Policy name: allow-web/4$' <<<"$out" || fail "HTTP session policy: $out"
 grep -q 'Application: junos-http/6' <<<"$out" || fail "HTTP session application: $out"
 cli ping -c 2 -i 0.2 -W 1 -q 203.0.113.2 >/dev/null || fail "ping trust -> untrust refused"
-sfw show security flow session protocol icmp | grep -q 'Policy name: allow-ping/5' ||
+sfw show security flow session protocol icmp | has 'Policy name: allow-ping/5' ||
 	fail "ping session policy: $(sfw show security flow session protocol icmp)"
 
 # ---- refused: deny, reject, the default policy ------------------------------
@@ -102,7 +102,7 @@ connects 8080
 expect_eq "$?" 3 "TCP 8080 (reject-alt: the client sees a RST)"
 srv ping -c 1 -W 1 -q 198.51.100.2 >/dev/null 2>&1 && fail "untrust -> trust ping passed a deny-all default"
 [ "$(policy_denied veth1)" -gt 0 ] || fail "Policy denied on veth1"
-sfw show security flow session destination-port 22 | grep -q '^Total sessions: 0$' ||
+sfw show security flow session destination-port 22 | has '^Total sessions: 0$' ||
 	fail "a denied first packet created a session"
 
 # ---- hit counts ---------------------------------------------------------------
@@ -127,7 +127,7 @@ cli ping -c 1 -W 1 -q 203.0.113.2 >/dev/null || fail "ping before web-only"
 out=$(sfw commit "$CONF/web-only.conf" reevaluate) || fail "commit reevaluate: $out"
 [[ $out == "commit complete"$'\n'*" active sessions cleared" ]] || fail "reevaluate output: $out"
 [ "${out##*$'\n'}" != "0 active sessions cleared" ] || fail "the ping session was not cleared"
-sfw show security flow session protocol icmp | grep -q '^Total sessions: 0$' ||
+sfw show security flow session protocol icmp | has '^Total sessions: 0$' ||
 	fail "ICMP sessions after reevaluate: $(sfw show security flow session protocol icmp)"
 cli ping -c 1 -W 1 -q 203.0.113.2 >/dev/null && fail "ping passed under web-only"
 connects 80 || fail "HTTP refused under web-only"

@@ -15,7 +15,7 @@ source tests/e2e/drops_lib.sh
 
 drops_up
 bg_in_ns "$SRV_NS" /usr/bin/python3 "$E2E/drops.py" tcp-serve 7
-for _ in $(seq 30); do srv ss -Hlnt 'sport = :7' | grep -q . && break; sleep 0.1; done
+for _ in $(seq 30); do srv ss -Hlnt 'sport = :7' | has . && break; sleep 0.1; done
 commit_lines 'set security policies default-policy permit-all'
 clear_counters
 
