@@ -1,12 +1,15 @@
 /* Session events into BPF ring buffers (include/events.h). Emitted only on
  * a session's creation, its end and a denied first packet, never per
  * packet, and only when asked. A full ring never blocks the datapath: the
- * event is dropped and counted per CPU in sfw_ev_lost. */
+ * event is dropped and counted per CPU in sfw_ev_lost (denies: in their
+ * rate bucket). Denies go to their own ring through a rate limit, so a
+ * flood of refused packets can never cost a CREATE or CLOSE record. */
 #ifndef SFW_EVENTS_BPF_H
 #define SFW_EVENTS_BPF_H
 
 #include "maps.bpf.h"
 #include "events.h"
+#include "ratelimit.bpf.h"
 
 /* The log ring, read by `sfw daemon`. Pinned like every map, so events
  * wait there while the daemon restarts. */
@@ -15,6 +18,14 @@ struct {
 	__uint(max_entries, SFW_EVENTS_RING_BYTES);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_EVENTS SEC(".maps");
+
+/* The log's DENY events, read by `sfw daemon` too: a deny flood fills
+ * this one (past its rate limit, nothing at all), never the ring above. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, SFW_DENY_EVENTS_RING_BYTES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_DENY_EVENTS SEC(".maps");
 
 /* A second ring for `sfw monitor`, so watching never takes events from the
  * log (a ring has one consumer). Written only while SFW_CFG_F_MONITOR. */
@@ -40,14 +51,21 @@ static __always_inline void sfw_ev_count_lost(__u32 ring)
 		*n += 1;
 }
 
-/* Reserves the event in the log ring, or in the monitor's when only the
- * monitor wants it (or the log ring is full). e->flags says where it is. */
+/* Reserves the event in the log ring (DENY: the deny ring), or in the
+ * monitor's when only the monitor wants it (or the log ring is full).
+ * e->flags says where it is. */
 static __always_inline struct sfw_event *sfw_ev_reserve(__u8 want, __u8 type, __u8 reason,
 							__u64 now)
 {
 	struct sfw_event *e = NULL;
 
-	if (want & SFW_EV_F_LOG) {
+	if ((want & SFW_EV_F_LOG) && type == SFW_EV_DENY) {
+		e = bpf_ringbuf_reserve(&SFW_MAP_DENY_EVENTS, sizeof(*e), 0);
+		if (!e) {
+			sfw_rate_lost(SFW_RATE_DENY_LOG);
+			want &= ~SFW_EV_F_LOG;
+		}
+	} else if (want & SFW_EV_F_LOG) {
 		e = bpf_ringbuf_reserve(&SFW_MAP_EVENTS, sizeof(*e), 0);
 		if (!e) {
 			sfw_ev_count_lost(SFW_RING_LOG);
@@ -88,10 +106,16 @@ static __always_inline void sfw_ev_submit(struct sfw_event *e)
 #define SFW_EV_WHAT(type, reason, log) \
 	((__u32)(type) | ((__u32)(reason) << 8) | ((log) ? (1u << 16) : 0))
 
-static __always_inline bool sfw_ev_monitored(void)
+static __always_inline const struct sfw_config *sfw_ev_config(void)
 {
 	__u32 zero = 0;
-	const struct sfw_config *cfg = bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
+
+	return bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
+}
+
+static __always_inline bool sfw_ev_monitored(void)
+{
+	const struct sfw_config *cfg = sfw_ev_config();
 
 	return cfg && (cfg->flags & SFW_CFG_F_MONITOR);
 }
@@ -147,13 +171,20 @@ struct sfw_ev_deny_info {
 	__u32 src_lo;
 };
 
+/* A denied first packet, logged (within deny-log-rate) when asked. */
 __noinline int sfw_ev_deny(__u32 log, const struct sfw_session_key *k,
 			   const struct sfw_ev_deny_info *d)
 {
-	__u8 want = (log ? SFW_EV_F_LOG : 0) | (sfw_ev_monitored() ? SFW_EV_F_MONITOR : 0);
+	const struct sfw_config *cfg = sfw_ev_config();
 	struct sfw_event *e;
+	__u8 want;
 
-	if (!want || !k || !d)
+	if (!cfg || !k || !d)
+		return 0;
+	want = cfg->flags & SFW_CFG_F_MONITOR ? SFW_EV_F_MONITOR : 0;
+	if (log && sfw_rate_take(SFW_RATE_DENY_LOG, cfg->deny_log_rate, d->now))
+		want |= SFW_EV_F_LOG;
+	if (!want)
 		return 0;
 	e = sfw_ev_reserve(want, SFW_EV_DENY, SFW_CLOSE_NONE, d->now);
 	if (!e)

@@ -185,13 +185,19 @@ static __always_inline int sfw_reject_icmp(struct xdp_md *ctx, const struct sfw_
 	return XDP_TX;
 }
 
+/* Is an answer due at all? Never to multicast, never about an error. */
+static __always_inline bool sfw_reject_due(const struct sfw_pkt *p)
+{
+	return !p->multicast && p->icmp_kind != SFW_ICMPK_ERROR;
+}
+
 /* XDP_TX with the answer, or XDP_DROP where none is due or possible. A
  * global function: the verifier checks it once on its own instead of at
  * every call site's state, and its stack does not add to the caller's
  * inlined frame. Rejects are rare; the call costs nothing on other paths. */
 __noinline int sfw_reject(struct xdp_md *ctx, const struct sfw_pkt *p)
 {
-	if (!ctx || !p || p->multicast || p->icmp_kind == SFW_ICMPK_ERROR)
+	if (!ctx || !p || !sfw_reject_due(p))
 		return XDP_DROP;
 	return p->proto == SFW_IPPROTO_TCP ? sfw_reject_tcp(ctx, p) : sfw_reject_icmp(ctx, p);
 }

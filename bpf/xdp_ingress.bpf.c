@@ -58,23 +58,32 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 	__u32 out_ifindex = sfw_xdp_route(ctx, p);
 	__u32 gen = f->cfg->gen & 1, from = sfw_zone_of(f->ifindex, gen);
 	struct sfw_verdict v = {};
+	bool cookie;
 	int screened;
 
 	if (out_ifindex == SFW_ROUTE_NONE)
 		return SFW_CNT_ERR_NO_ROUTE;
 	screened = sfw_screen_check(ctx, p, from, gen, f->now);
-	if (screened) {
-		/* cookies only for this host's own services (no SYN proxy) */
-		f->syncookie = screened == SFW_CNT_ERR_SYN_ATTACK && !out_ifindex &&
-			       (f->cfg->flags & SFW_CFG_F_SYN_COOKIE);
+	/* cookies only for this host's own services (no SYN proxy) */
+	cookie = screened == SFW_CNT_ERR_SYN_ATTACK && !out_ifindex &&
+		 (f->cfg->flags & SFW_CFG_F_SYN_COOKIE);
+	if (screened && !cookie)
 		return screened;
-	}
 	sfw_policy_decide(&v, f->cfg, p, from,
 			  out_ifindex ? sfw_zone_of(out_ifindex, gen) : SFW_ZONE_HOST);
+	/* A SYN the policy refuses gets no cookie, or under a flood every
+	 * port would look open. It counts as Policy denied, not Syn-attack
+	 * protection: in cookie mode the screen refuses nothing (it answers
+	 * for the listener), and this SYN would be refused flood or not,
+	 * with the deny logged and a reject answered as usual. */
 	if (v.outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
 		sfw_log_deny(f, &v, f->ifindex, out_ifindex ? out_ifindex : f->ifindex);
-		f->reject = v.action == SFW_ACTION_REJECT;
+		f->reject = v.action == SFW_ACTION_REJECT && sfw_reject_due(p);
 		return v.outcome;
+	}
+	if (cookie) {
+		f->syncookie = true;
+		return screened;
 	}
 	return sfw_create(p, f, out_ifindex ? SFW_SESS_F_TRANSIT : 0,
 			  out_ifindex ? out_ifindex : f->ifindex, &v,
@@ -122,9 +131,16 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
 		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)
 			sfw_count(st, SFW_CNT_SFW_FAILED_SESSIONS, 1);
-		if (f.syncookie)
-			return sfw_send_syncookie(ctx, p);
-		return f.reject ? sfw_reject(ctx, p) : XDP_DROP;
+		if (!f.syncookie && !f.reject)
+			return XDP_DROP;
+		/* answers to spoofed sources at line rate would make sfw a
+		 * reflector: past reply-rate the packet is only dropped (its
+		 * outcome stays the reason it was refused for) */
+		if (!sfw_rate_take(SFW_RATE_REPLY, f.cfg->reply_rate, f.now)) {
+			sfw_count(st, SFW_CNT_SFW_REPLIES_SUPPRESSED, 1);
+			return XDP_DROP;
+		}
+		return f.syncookie ? sfw_send_syncookie(ctx, p) : sfw_reject(ctx, p);
 	}
 	sfw_count_input(st, p, &f);
 	return act;

@@ -5,6 +5,7 @@
 #include "commands_events.h"
 #include "flow_status.h"
 #include "policy_compile.h"
+#include "ratelimit.h"
 
 static const char *const timeout_words[] = {
 #define SFW_X(name, secs, word) word,
@@ -56,6 +57,10 @@ static void apply_flow(const struct sfw_cmdline *cl, struct sfw_config *cfg)
 		cfg->flags |= SFW_CFG_F_LOG_SESSIONS;
 	else if (cl->v[SFW_SLOT_LOG_SESSIONS].set)
 		cfg->flags &= ~(__u32)SFW_CFG_F_LOG_SESSIONS;
+	if (cl->v[SFW_SLOT_DENY_LOG_RATE].set)
+		cfg->deny_log_rate = (__u32)cl->v[SFW_SLOT_DENY_LOG_RATE].num;
+	if (cl->v[SFW_SLOT_REPLY_RATE].set)
+		cfg->reply_rate = (__u32)cl->v[SFW_SLOT_REPLY_RATE].num;
 	/* forwarding: choice 0 is enable */
 	if (cl->v[SFW_SLOT_FORWARD].set && !cl->v[SFW_SLOT_FORWARD].num)
 		cfg->flags |= SFW_CFG_F_FORWARD;
@@ -69,9 +74,27 @@ static void apply_default_policy(const struct sfw_cmdline *cl, struct sfw_config
 		SFW_POLICY_DENY_ALL : SFW_POLICY_PERMIT_ALL;
 }
 
+/* A rate is a number of events per second: 0 would silence what it
+ * limits, and beyond SFW_RATE_MAX it no longer limits anything. */
+static bool rate_ok(const struct sfw_cmdline *cl, int slot, const char *word)
+{
+	const struct sfw_value *v = &cl->v[slot];
+
+	if (!v->set || (v->num >= SFW_RATE_MIN && v->num <= SFW_RATE_MAX))
+		return true;
+	fprintf(cl->err, "sfw: %s must be from %u to %u per second\n", word, SFW_RATE_MIN,
+		SFW_RATE_MAX);
+	return false;
+}
+
 int sfw_cmd_set_flow(const struct sfw_cmdline *cl)
 {
-	int rc = update_config(cl, apply_flow);
+	int rc;
+
+	if (!rate_ok(cl, SFW_SLOT_DENY_LOG_RATE, "deny-log-rate") ||
+	    !rate_ok(cl, SFW_SLOT_REPLY_RATE, "reply-rate"))
+		return SFW_EXIT_USAGE;
+	rc = update_config(cl, apply_flow);
 
 	/* which egress interfaces take redirected frames may have changed
 	 * since they were attached (GRO turned on at a veth's peer) */
@@ -109,6 +132,8 @@ static void config_text(FILE *f, const struct sfw_config *cfg)
 	fprintf(f, "set security policies default-policy %s\n", policy_word(cfg));
 	fprintf(f, "set security flow forwarding %s\n",
 		(cfg->flags & SFW_CFG_F_FORWARD) ? "enable" : "disable");
+	fprintf(f, "set security flow deny-log-rate %u\n", cfg->deny_log_rate);
+	fprintf(f, "set security flow reply-rate %u\n", cfg->reply_rate);
 }
 
 /* st: the status's screens too (show security flow status), or NULL. */
@@ -134,6 +159,8 @@ static void config_json(FILE *f, const struct sfw_config *cfg, const struct sfw_
 	sfw_json_bool(&j, "sequence-check", !(cfg->flags & SFW_CFG_F_NO_SEQ_CHECK));
 	sfw_json_num(&j, "max-sessions", cfg->max_sessions);
 	sfw_json_num(&j, "session-table-limit", cfg->session_limit);
+	sfw_json_num(&j, "deny-log-rate", cfg->deny_log_rate);
+	sfw_json_num(&j, "reply-rate", cfg->reply_rate);
 	sfw_json_close(&j, '}');
 	if (st)
 		sfw_flow_status_screens_json(&j, st);

@@ -46,6 +46,7 @@ struct daemon {
 	__u64 last_end_ms;
 	__u64 last_pass_ns;
 	struct sfw_daemon_info info;
+	__u64 deny_suppressed_reported, deny_lost_reported;
 };
 
 static int on_event(void *ctx, void *data, size_t len)
@@ -215,6 +216,15 @@ static int table_open(struct daemon *d)
 		if (err)
 			return sfw_fail(-err, "cannot read the wake-up ring: %s", strerror(-err));
 	}
+	/* the denies' own ring (rate-limited), read in the same poll; an
+	 * older datapath without it logs its denies in the ring above */
+	fd = sfw_open_map(SFW_STR(SFW_MAP_DENY_EVENTS));
+	if (fd >= 0) {
+		err = ring_buffer__add(d->rb, fd, on_event, d);
+		close(fd);
+		if (err)
+			return sfw_fail(-err, "cannot read the deny event ring: %s", strerror(-err));
+	}
 	d->sessions_fd = sfw_open_map(SFW_STR(SFW_MAP_SESSIONS));
 	if (d->sessions_fd < 0)
 		return d->sessions_fd;
@@ -274,13 +284,24 @@ static void daemon_close(struct daemon *d)
 /* Lost events say the log has a gap: the operator must know. */
 static void report_lost(struct daemon *d)
 {
-	__u64 lost;
+	__u64 lost, suppressed;
 
-	if (sfw_events_lost(SFW_RING_LOG, &lost) || lost <= d->lost_reported)
+	if (!sfw_events_lost(SFW_RING_LOG, &lost) && lost > d->lost_reported) {
+		fprintf(stderr, "sfw daemon: %llu session events lost (ring full; %llu in all)\n",
+			(unsigned long long)(lost - d->lost_reported), (unsigned long long)lost);
+		d->lost_reported = lost;
+	}
+	if (sfw_rate_counts(SFW_RATE_DENY_LOG, &suppressed, &lost))
 		return;
-	fprintf(stderr, "sfw daemon: %llu session events lost (ring full; %llu in all)\n",
-		(unsigned long long)(lost - d->lost_reported), (unsigned long long)lost);
-	d->lost_reported = lost;
+	if (suppressed > d->deny_suppressed_reported)
+		fprintf(stderr, "sfw daemon: %llu deny events suppressed (deny-log-rate; %llu in all)\n",
+			(unsigned long long)(suppressed - d->deny_suppressed_reported),
+			(unsigned long long)suppressed);
+	if (lost > d->deny_lost_reported)
+		fprintf(stderr, "sfw daemon: %llu deny events lost (ring full; %llu in all)\n",
+			(unsigned long long)(lost - d->deny_lost_reported), (unsigned long long)lost);
+	d->deny_suppressed_reported = suppressed;
+	d->deny_lost_reported = lost;
 }
 
 /* One sweep pass, step by step, with the events of each step written

@@ -165,31 +165,38 @@ int sfw_show_session_refresh(const struct sfw_cmdline *cl)
 
 static void lost_text(FILE *f)
 {
-	__u64 log = 0, mon = 0;
+	__u64 log = 0, mon = 0, deny_suppressed = 0, deny_lost = 0;
 
 	sfw_events_lost(SFW_RING_LOG, &log);
 	sfw_events_lost(SFW_RING_MONITOR, &mon);
+	sfw_rate_counts(SFW_RATE_DENY_LOG, &deny_suppressed, &deny_lost);
 	struct sfw_config cfg;
 
 	if (!sfw_config_read(&cfg))
 		fprintf(f, "Session log: %s\n", (cfg.flags & SFW_CFG_F_LOG_SESSIONS)
 			? "every session (log-sessions)" : "where policies say then log");
 	fprintf(f, "Session log events lost: %llu\n", (unsigned long long)log);
+	fprintf(f, "Deny log events suppressed (deny-log-rate): %llu\n",
+		(unsigned long long)deny_suppressed);
+	fprintf(f, "Deny log events lost: %llu\n", (unsigned long long)deny_lost);
 	fprintf(f, "Monitor events lost: %llu\n", (unsigned long long)mon);
 }
 
 static void lost_json(struct sfw_json *j)
 {
-	__u64 log = 0, mon = 0;
+	__u64 log = 0, mon = 0, deny_suppressed = 0, deny_lost = 0;
 
 	sfw_events_lost(SFW_RING_LOG, &log);
 	sfw_events_lost(SFW_RING_MONITOR, &mon);
+	sfw_rate_counts(SFW_RATE_DENY_LOG, &deny_suppressed, &deny_lost);
 	struct sfw_config cfg;
 
 	sfw_json_open(j, "session-log", '{');
 	if (!sfw_config_read(&cfg))
 		sfw_json_bool(j, "log-sessions", cfg.flags & SFW_CFG_F_LOG_SESSIONS);
 	sfw_json_num(j, "events-lost", log);
+	sfw_json_num(j, "deny-events-suppressed", deny_suppressed);
+	sfw_json_num(j, "deny-events-lost", deny_lost);
 	sfw_json_num(j, "monitor-events-lost", mon);
 	sfw_json_close(j, '}');
 }

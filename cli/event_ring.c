@@ -69,6 +69,29 @@ int sfw_events_lost(enum sfw_ev_ring ring, __u64 *out)
 	return err;
 }
 
+int sfw_rate_counts(enum sfw_rate_kind kind, __u64 *suppressed, __u64 *lost)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct sfw_rate_bucket *v = calloc(ncpu > 0 ? (size_t)ncpu : 1, sizeof(*v));
+	__u32 key = kind;
+	int fd = v ? sfw_open_map(SFW_STR(SFW_MAP_RATE)) : -ENOMEM, err = 0;
+
+	*suppressed = *lost = 0;
+	if (fd < 0) {
+		free(v);
+		return fd == -ENOMEM ? sfw_fail(ENOMEM, "out of memory") : fd;
+	}
+	if (bpf_map_lookup_elem(fd, &key, v))
+		err = sfw_fail(errno, "cannot read the rate limits: %s", strerror(errno));
+	for (int i = 0; !err && i < ncpu; i++) {
+		*suppressed += v[i].suppressed;
+		*lost += v[i].lost;
+	}
+	close(fd);
+	free(v);
+	return err;
+}
+
 int sfw_monitor_flag(bool on)
 {
 	struct sfw_config cfg;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "events.h"
+#include "ratelimit.h"
 
 /* Runtime directory for locks: $SFW_RUN_DIR, else /run/sfw, or
  * /run/sfw-<pin root's last name> beside a moved pin root. */
@@ -17,6 +18,9 @@ const char *sfw_run_dir(void);
 int sfw_ring_claim(const char *ring, const char *who);
 /* Events a full ring refused, summed over CPUs. */
 int sfw_events_lost(enum sfw_ev_ring ring, __u64 *out);
+/* A rate bucket's counts summed over CPUs (include/ratelimit.h): events
+ * it suppressed, and (deny log) those a full ring then refused. */
+int sfw_rate_counts(enum sfw_rate_kind kind, __u64 *suppressed, __u64 *lost);
 /* Set or clear SFW_CFG_F_MONITOR (events for every session). */
 int sfw_monitor_flag(bool on);
 

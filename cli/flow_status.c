@@ -158,6 +158,9 @@ void sfw_flow_status_text(FILE *f, const struct sfw_flow_status *st)
 	fprintf(f, "  Flow session timeouts:\n");
 	for (int i = 0; i < SFW_TO_COUNT; i++)
 		fprintf(f, "    %s: %u\n", timeout_words[i], c->timeout_s[i]);
+	fprintf(f, "  Flow rate limits:\n");
+	fprintf(f, "    Deny log rate: %u per second per CPU\n", c->deny_log_rate);
+	fprintf(f, "    Reply rate: %u per second per CPU\n", c->reply_rate);
 	fprintf(f, "  Flow screens:\n");
 	if (!st->n_screens)
 		fprintf(f, "    No screen bound to a zone\n");

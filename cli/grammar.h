@@ -41,6 +41,8 @@ enum sfw_slot {
 	SFW_SLOT_INTERVAL,
 	SFW_SLOT_REFRESH,                       /* show ... refresh N */
 	SFW_SLOT_LOG_SESSIONS,                  /* set security flow [no-]log-sessions */
+	SFW_SLOT_DENY_LOG_RATE,                 /* set security flow deny-log-rate N */
+	SFW_SLOT_REPLY_RATE,                    /* set security flow reply-rate N */
 	SFW_SLOT_TIMEOUT,                       /* + enum sfw_timeout_class */
 	SFW_SLOT_COUNT = SFW_SLOT_TIMEOUT + SFW_TO_COUNT,
 };

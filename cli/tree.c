@@ -6,6 +6,7 @@
 #include "grammar.h"
 #include "iface_stats.h"
 #include "screen_stats.h"
+#include "ratelimit.h"
 
 #define KIDS(...) ((const struct sfw_node *const[]){ __VA_ARGS__, NULL })
 
@@ -212,6 +213,18 @@ KEYWORD(set_log, "log-sessions", "Log every session's create, close and deny",
 	SFW_SLOT_LOG_SESSIONS, 1, SFW_CLS_LOG, SFW_CLS_LOG);
 KEYWORD(set_nolog, "no-log-sessions", "Log sessions only where policies say (default)",
 	SFW_SLOT_LOG_SESSIONS, 0, SFW_CLS_LOG, SFW_CLS_LOG);
+/* sfw's own too (include/ratelimit.h): Junos's `security log event-rate`
+ * would limit creates and closes as well */
+static const struct sfw_node set_deny_rate = {
+	.word = "deny-log-rate", .help = "Denies logged per second and CPU (default "
+	SFW_STR(SFW_DENY_LOG_RATE_DEFAULT) ")",
+	.arg = SFW_ARG_UINT, .slot = SFW_SLOT_DENY_LOG_RATE,
+};
+static const struct sfw_node set_reply_rate = {
+	.word = "reply-rate", .help = "Rejects and SYN-cookie answers per second and CPU (default "
+	SFW_STR(SFW_REPLY_RATE_DEFAULT) ")",
+	.arg = SFW_ARG_UINT, .slot = SFW_SLOT_REPLY_RATE,
+};
 static const struct sfw_node set_fwd = {
 	.word = "forwarding", .help = "Forward transit packets in XDP (default disable)",
 	.arg = SFW_ARG_CHOICE, .choices = forwarding_words, .slot = SFW_SLOT_FORWARD,
@@ -219,9 +232,10 @@ static const struct sfw_node set_fwd = {
 
 #define SFW_X(name, secs, w) &set_to_##name,
 static const struct sfw_node set_flow = {
-	.word = "flow", .help = "Flow settings (timeouts, SYN check, forwarding)",
+	.word = "flow", .help = "Flow settings (timeouts, SYN check, forwarding, rate limits)",
 	.flags = SFW_N_OPTIONS | SFW_N_NEED_ONE, .run = sfw_cmd_set_flow,
-	.kids = KIDS(SFW_TIMEOUT_LIST(SFW_X) &set_log, &set_nolog, &set_nosyn, &set_syn, &set_fwd),
+	.kids = KIDS(SFW_TIMEOUT_LIST(SFW_X) &set_log, &set_nolog, &set_nosyn, &set_syn, &set_fwd,
+		     &set_deny_rate, &set_reply_rate),
 };
 #undef SFW_X
 static const struct sfw_node set_default_policy = {

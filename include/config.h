@@ -54,8 +54,10 @@ struct sfw_config {
 	__u32 gen;              /* policy generation in force (0 or 1) */
 	__u32 max_sessions;     /* new sessions refused beyond this many */
 	__u32 session_limit;    /* the most the table holds with no LRU eviction */
+	__u32 deny_log_rate;    /* DENY events logged per second and CPU (include/ratelimit.h) */
+	__u32 reply_rate;       /* rejects and cookie SYN-ACKs per second and CPU */
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_config) == 4 * SFW_TO_COUNT + 20, "config ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_config) == 4 * SFW_TO_COUNT + 28, "config ABI");
 
 /* Room the LRU table keeps beyond session_limit: the kernel's LRU lists
  * hand free nodes to CPUs in batches and start evicting before the table is

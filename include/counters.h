@@ -66,7 +66,8 @@ enum sfw_counter_group {
 	X(SFW_ERR_FRAG_TINY, SFW_GRP_SFW, "Tiny or overlapping fragments:", "tiny-or-overlapping-fragments") \
 	X(SCREEN_SRC_LIMIT,  SFW_GRP_SFW, "Source session limit:", "source-session-limit") \
 	X(SCREEN_DST_LIMIT,  SFW_GRP_SFW, "Destination session limit:", "destination-session-limit") \
-	X(SFW_FAILED_SESSIONS, SFW_GRP_SFW, "Failed sessions:", "failed-sessions")
+	X(SFW_FAILED_SESSIONS, SFW_GRP_SFW, "Failed sessions:", "failed-sessions") \
+	X(SFW_REPLIES_SUPPRESSED, SFW_GRP_SFW, "Replies suppressed:", "replies-suppressed")
 
 enum sfw_counter {
 #define SFW_X(id, grp, label, key) SFW_CNT_##id,

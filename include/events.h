@@ -10,6 +10,7 @@
 #include "session.h"
 
 #define SFW_MAP_EVENTS      sfw_events       /* ring: events for the log (sfw daemon) */
+#define SFW_MAP_DENY_EVENTS sfw_deny_events  /* ring: DENY events for the log, rate-limited */
 #define SFW_MAP_MON_EVENTS  sfw_mon_events   /* ring: events for sfw monitor */
 #define SFW_MAP_EV_LOST     sfw_ev_lost      /* per-CPU: events a full ring refused */
 #define SFW_MAP_REAP_KEYS   sfw_reap_keys    /* sessions handed to the reaper */
@@ -19,6 +20,10 @@
  * slow sink. The monitor is a person watching: a smaller ring will do. */
 #define SFW_EVENTS_RING_BYTES     (4u << 20)
 #define SFW_MON_EVENTS_RING_BYTES (1u << 20)
+/* Denies have their own ring, so a flood of them never takes the room of
+ * a CREATE or CLOSE: 2 MiB (about 10,000 events) covers a daemon stalled
+ * for seconds at the default deny-log-rate. */
+#define SFW_DENY_EVENTS_RING_BYTES (2u << 20)
 
 /* Indexes of sfw_ev_lost. */
 enum sfw_ev_ring {

@@ -187,6 +187,8 @@ struct sfw_conf_flow {
 	bool no_sequence_check;
 	__u32 max_sessions;            /* 0: not configured */
 	enum sfw_conf_syn_flood_mode syn_flood_mode;
+	__u32 deny_log_rate;           /* sfw's own words (include/ratelimit.h); 0: default */
+	__u32 reply_rate;
 };
 
 #define SFW_CONF_ARRAY(type, field) type *field; int n_##field, cap_##field

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "conf_int.h"
+#include "ratelimit.h"
 
 /* Only the services sfw opens (sfw_conf_host_service_apps): a Junos word
  * that would open nothing here is refused rather than silently ignored. */
@@ -196,11 +197,12 @@ int conf_parse_flow(struct conf_parser *p)
 {
 	static const char *const session[] = { "max-sessions", NULL };
 	static const char *const modes[] = { "syn-cookie", "syn-proxy", NULL };
-	const char *words[SFW_TO_COUNT + 4] = { "session", "syn-flood-protection-mode", "tcp-session" };
+	const char *words[SFW_TO_COUNT + 6] = { "session", "syn-flood-protection-mode", "tcp-session",
+						"deny-log-rate", "reply-rate" };
 	int which[SFW_TO_COUNT];
-	int n = timeout_words_for(false, words + 3, which), k, mode;
+	int n = timeout_words_for(false, words + 5, which), k, mode;
 
-	words[n + 3] = NULL;
+	words[n + 5] = NULL;
 	switch ((k = conf_keyword(p, words))) {
 	case -1:
 		return -1;
@@ -223,8 +225,14 @@ int conf_parse_flow(struct conf_parser *p)
 		return conf_end(p);
 	case 2:
 		return parse_tcp_session(p);
+	case 3:
+	case 4:
+		if (conf_uint(p, words[k], SFW_RATE_MIN, SFW_RATE_MAX,
+			      k == 3 ? &p->conf->flow.deny_log_rate : &p->conf->flow.reply_rate))
+			return -1;
+		return conf_end(p);
 	default:
-		return timeout_value(p, which[k - 3]);
+		return timeout_value(p, which[k - 5]);
 	}
 }
 

@@ -274,6 +274,10 @@ static void print_flow(const struct sfw_conf *c, FILE *f)
 		fprintf(f, "set security flow session max-sessions %u\n", fl->max_sessions);
 	if (fl->syn_flood_mode == SFW_CONF_SYN_FLOOD_COOKIE)
 		fprintf(f, "set security flow syn-flood-protection-mode syn-cookie\n");
+	if (fl->deny_log_rate)
+		fprintf(f, "set security flow deny-log-rate %u\n", fl->deny_log_rate);
+	if (fl->reply_rate)
+		fprintf(f, "set security flow reply-rate %u\n", fl->reply_rate);
 }
 
 int sfw_conf_print(const struct sfw_conf *conf, FILE *f)

@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include "loader.h"
 #include "maps.h"
+#include "ratelimit.h"
 #include "policy_compile.h"
 
 void sfw_config_defaults(struct sfw_config *cfg)
@@ -19,6 +20,8 @@ void sfw_config_defaults(struct sfw_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	memcpy(cfg->timeout_s, timeouts, sizeof(timeouts));
 	cfg->default_policy = SFW_POLICY_PERMIT_ALL;
+	cfg->deny_log_rate = SFW_DENY_LOG_RATE_DEFAULT;
+	cfg->reply_rate = SFW_REPLY_RATE_DEFAULT;
 }
 
 static int config_rw(struct sfw_config *cfg, bool write)

@@ -227,6 +227,10 @@ static int flow_settings(const struct sfw_conf *conf, struct sfw_config *cfg)
 	for (int i = 0; i < SFW_TO_COUNT; i++)
 		if (conf->flow.timeout_s[i])
 			cfg->timeout_s[i] = conf->flow.timeout_s[i];
+	if (conf->flow.deny_log_rate)
+		cfg->deny_log_rate = conf->flow.deny_log_rate;
+	if (conf->flow.reply_rate)
+		cfg->reply_rate = conf->flow.reply_rate;
 	cfg->default_policy = conf->default_policy;
 	cfg->flags = (conf->flow.no_syn_check ? SFW_CFG_F_NO_SYN_CHECK : 0) |
 		     (conf->flow.no_sequence_check ? SFW_CFG_F_NO_SEQ_CHECK : 0) |

@@ -332,11 +332,13 @@ static const __u8 cnt_group[SFW_CNT_COUNT] = {
 };
 
 /* Outcomes: every drop reason (Junos's and sfw's own), permitted and
- * untracked. Failed sessions repeats No more sessions: not an outcome. */
+ * untracked. Failed sessions repeats No more sessions, and Replies
+ * suppressed notes a refused packet left unanswered: not outcomes. */
 static bool is_outcome(int id)
 {
 	return cnt_group[id] == SFW_GRP_FLOW_ERR ||
-	       (cnt_group[id] == SFW_GRP_SFW && id != SFW_CNT_SFW_FAILED_SESSIONS);
+	       (cnt_group[id] == SFW_GRP_SFW && id != SFW_CNT_SFW_FAILED_SESSIONS &&
+		id != SFW_CNT_SFW_REPLIES_SUPPRESSED);
 }
 
 static bool lets_pass(int id)

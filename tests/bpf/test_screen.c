@@ -167,3 +167,70 @@ Test(screen, syn_cookies_answer_the_flood)
 	GET_SESSION(&ack, &sess);
 	cr_assert_eq(sess.tcp_state, SFW_TCP_ESTABLISHED);
 }
+
+/* Under a SYN flood in cookie mode, only a SYN the policy permits is
+ * answered with a cookie: a denied one is dropped as Policy denied (no
+ * SYN-ACK, or every port would look open), a rejected one answered with
+ * the reject's RST. */
+static const char *cookie_policies =
+	"set security screen ids-option guard tcp syn-flood attack-threshold 1\n"
+	"set security zones security-zone trust interfaces lo\n"
+	"set security zones security-zone trust screen guard\n"
+	"set security flow syn-flood-protection-mode syn-cookie\n"
+	"set security policies global policy ssh match source-address any destination-address any application junos-ssh\n"
+	"set security policies global policy ssh then permit\n"
+	"set security policies global policy smtp match source-address any destination-address any application junos-smtp\n"
+	"set security policies global policy smtp then reject\n"
+	"set security policies default-policy deny-all\n";
+
+Test(screen, cookies_only_for_ports_the_policy_permits)
+{
+	struct pb_spec syn = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_TCP, .sport = 30000,
+			       .dport = 22, .tcp_flags = SFW_TCP_SYN, .seq = 5000 };
+	__u8 out[PB_MAX];
+	__u32 len;
+
+	commit(cookie_policies);
+	cr_assert_eq(fx_xdp(&syn), FX_XDP_PASS, "under the threshold");
+	syn.sport = 30001;
+	cr_assert_eq(xdp_out(&syn, out, &len), 3 /* XDP_TX */, "permitted: a cookie");
+	cr_assert_eq(out[34 + 13], SFW_TCP_SYN | SFW_TCP_ACK);
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_SYN_ATTACK), 1);
+	syn.sport = 30002;
+	syn.dport = 23;
+	cr_assert_eq(xdp_out(&syn, out, &len), FX_XDP_DROP, "denied: no SYN-ACK");
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_POLICY_DENIED), 1);
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_SYN_ATTACK), 1, "counted once, as the policy's");
+	syn.sport = 30003;
+	syn.dport = 25;
+	cr_assert_eq(xdp_out(&syn, out, &len), 3, "rejected: answered");
+	cr_assert_eq(out[34 + 13] & SFW_TCP_RST, SFW_TCP_RST, "with the reject's RST");
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_POLICY_DENIED), 2);
+	ASSERT_NO_SESSION(&syn);
+}
+
+/* The ACK returning a cookie opens the session only if the policy still
+ * permits it: here the policy changed between the SYN-ACK and the ACK. */
+Test(screen, cookie_ack_is_judged_by_policy)
+{
+	struct pb_spec syn = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_TCP, .sport = 30000,
+			       .dport = 22, .tcp_flags = SFW_TCP_SYN, .seq = 5000 };
+	struct pb_spec ack;
+	__u8 out[PB_MAX];
+	__u32 len;
+
+	commit(cookie_policies);
+	cr_assert_eq(fx_xdp(&syn), FX_XDP_PASS, "under the threshold");
+	syn.sport = 30001;
+	cr_assert_eq(xdp_out(&syn, out, &len), 3);
+	ack = syn;
+	ack.tcp_flags = SFW_TCP_ACK, ack.seq = 5001, ack.ack = be32_at(out + 34 + 4) + 1;
+	commit("set security screen ids-option guard tcp syn-flood attack-threshold 1\n"
+	       "set security zones security-zone trust interfaces lo\n"
+	       "set security zones security-zone trust screen guard\n"
+	       "set security flow syn-flood-protection-mode syn-cookie\n"
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(fx_xdp(&ack), FX_XDP_DROP, "a valid cookie, a policy that now denies");
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_POLICY_DENIED), 1);
+	ASSERT_NO_SESSION(&ack);
+}

@@ -7,6 +7,12 @@
                                      ways); tries again. Prints "held N",
                                      "extra refused|open", "after-close
                                      open|refused".
+  limits.py deny-flood DST PORT0 N CONNS TCPPORT
+                                     N UDP datagrams from one socket to ports
+                                     PORT0.. (each a new flow: refused and
+                                     logged), with CONNS whole TCP connections
+                                     to DST/TCPPORT (closed with FINs) spread
+                                     over the last sixth; prints "conns K"
 Exit status 0 unless something unexpected failed; results are printed for
 the shell to judge.
 """
@@ -50,10 +56,34 @@ def concurrent(dst, dport, n):
         close_gracefully(c)
 
 
+def deny_flood(dst, port0, n, conns, tcp_port):
+    n, conns = int(n), int(conns)
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    # most of the flood first, so the rest of it and the connections
+    # meet rings that a deny flood has filled already
+    first = n - n // 6
+    every = max(1, (n - first) // max(conns, 1))
+    done = 0
+    for i in range(n):
+        u.sendto(b"d", (dst, int(port0) + i))
+        if i >= first and (i - first) % every == 0 and done < conns:
+            c = connect(dst, tcp_port, 3)
+            if not c:
+                raise SystemExit("a permitted connection failed during the flood")
+            close_gracefully(c)
+            done += 1
+    while done < conns:
+        close_gracefully(connect(dst, tcp_port, 3))
+        done += 1
+    print("conns", done)
+
+
 def main():
     a = sys.argv[1:]
     if a[:1] == ["concurrent"] and len(a) == 4:
         concurrent(*a[1:])
+    elif a[:1] == ["deny-flood"] and len(a) == 6:
+        deny_flood(*a[1:])
     else:
         raise SystemExit(__doc__)
 

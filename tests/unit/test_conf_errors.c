@@ -338,12 +338,14 @@ Test(conf_errors, flow_and_screen_values)
 		    "set security screen ids-option s limit-session source-ip-based 0\n"
 		    "set security screen ids-option s limit-session destination-ip-based 8000001\n"
 		    "set security screen ids-option s limit-session\n"
-		    "set security screen ids-option s limit-session source-ip-based\n",
+		    "set security screen ids-option s limit-session source-ip-based\n"
+		    "set security flow deny-log-rate 0\n"
+		    "set security flow reply-rate 1000001\n",
 		"t.conf:1: bad timeout '2' after 'set security flow tcp-session "
 		"tcp-initial-timeout': expected a number from 4 to 300",
 		"t.conf:2: unknown word 'tcp-initial-timeout' after 'set security flow': "
-		"expected one of session, syn-flood-protection-mode, tcp-session, udp-timeout, "
-		"icmp-timeout, other-timeout",
+		"expected one of session, syn-flood-protection-mode, tcp-session, deny-log-rate, "
+		"reply-rate, udp-timeout, icmp-timeout, other-timeout",
 		"t.conf:3: bad timeout '0' after 'set security flow udp-timeout': expected a "
 		"number from 1 to 86400",
 		"t.conf:4: unknown word 'syn-magic' after 'set security flow "
@@ -362,7 +364,11 @@ Test(conf_errors, flow_and_screen_values)
 		"t.conf:10: missing word after 'set security screen ids-option s limit-session': "
 		"expected one of destination-ip-based, source-ip-based",
 		"t.conf:11: missing word after 'set security screen ids-option s limit-session "
-		"source-ip-based': expected a number from 1 to 8000000");
+		"source-ip-based': expected a number from 1 to 8000000",
+		"t.conf:12: bad deny-log-rate '0' after 'set security flow deny-log-rate': "
+		"expected a number from 1 to 1000000",
+		"t.conf:13: bad reply-rate '1000001' after 'set security flow reply-rate': "
+		"expected a number from 1 to 1000000");
 }
 
 /* Every setting is enforced or refused (docs/security.md): these Junos

@@ -392,6 +392,15 @@ Test(conf_parse, screen_statements)
 	cr_assert_not(s->ip_spoofing);
 }
 
+Test(conf_parse, rate_limit_statements)
+{
+	conf_test_parse_ok(&conf, "set security flow deny-log-rate 50\n"
+				  "set security flow reply-rate 7\n");
+	cr_assert_eq(conf.flow.deny_log_rate, 50);
+	cr_assert_eq(conf.flow.reply_rate, 7);
+	cr_assert_eq(conf.flow.timeout_s[SFW_TO_UDP], 0, "nothing else set");
+}
+
 Test(conf_parse, limit_session_statements)
 {
 	conf_test_parse_ok(&conf,

@@ -218,6 +218,12 @@ Test(conf_print, round_trip_every_flow_timeout)
 		   "set security policies default-policy permit-all\n");
 }
 
+Test(conf_print, round_trip_rate_limits)
+{
+	round_trip("set security flow deny-log-rate 1\n"
+		   "set security flow reply-rate 1000000\n");
+}
+
 Test(conf_print, round_trip_limit_session)
 {
 	round_trip("set security zones security-zone untrust interfaces veth1\n"
@@ -241,6 +247,8 @@ static const char *const base_lines[] = {
 	"set security screen ids-option s ip spoofing\n",
 	"set security screen ids-option t limit-session source-ip-based 3\n",
 	"set security screen ids-option u limit-session destination-ip-based 3\n",
+	"set security flow deny-log-rate 10\n",
+	"set security flow reply-rate 10\n",
 };
 static const char *const alt_lines[] = {
 	"set security zones security-zone trust interfaces veth1\n",
@@ -254,6 +262,8 @@ static const char *const alt_lines[] = {
 	"set security screen ids-option s tcp syn-flood\n",
 	"set security screen ids-option t limit-session source-ip-based 4\n",
 	"set security screen ids-option u limit-session destination-ip-based 4\n",
+	"set security flow deny-log-rate 11\n",
+	"set security flow reply-rate 11\n",
 };
 #define N_LINES (sizeof(base_lines) / sizeof(base_lines[0]))
 

@@ -56,6 +56,9 @@ static const char golden_head[] =
 	"    udp-timeout: 30\n"
 	"    icmp-timeout: 60\n"
 	"    other-timeout: 1800\n"
+	"  Flow rate limits:\n"
+	"    Deny log rate: 77 per second per CPU\n"
+	"    Reply rate: 10000 per second per CPU\n"
 	"  Flow screens:\n";
 
 Test(flow_status, golden_text_with_screens)
@@ -67,6 +70,7 @@ Test(flow_status, golden_text_with_screens)
 	st.cfg.flags = SFW_CFG_F_FORWARD | SFW_CFG_F_NO_SYN_CHECK | SFW_CFG_F_NO_SEQ_CHECK;
 	st.cfg.default_policy = SFW_POLICY_DENY_ALL;
 	st.cfg.timeout_s[SFW_TO_UDP] = 30;
+	st.cfg.deny_log_rate = 77;
 	st.n_screens = 2;
 	st.screens[0] = (struct sfw_zone_screen){
 		.zone_id = 1, .zone = "trust", .screen = "trust-screen",

@@ -1,0 +1,36 @@
+/* Rate limits on what a flood can make sfw emit: DENY log events, and the
+ * replies sfw sends itself (`then reject` answers, SYN-cookie SYN-ACKs).
+ * One token bucket per CPU and kind (plain arithmetic on per-CPU memory,
+ * no atomics), refilled at the configured rate per second, holding one
+ * second's worth. docs/security.md "Session limits, floods and rate
+ * limits" says why these two and what the defaults cost. */
+#ifndef SFW_RATELIMIT_H
+#define SFW_RATELIMIT_H
+
+#include "sfw_types.h"
+
+#define SFW_MAP_RATE sfw_rate    /* per-CPU array of buckets, by kind */
+
+enum sfw_rate_kind {
+	SFW_RATE_DENY_LOG = 0,   /* DENY events into the deny ring */
+	SFW_RATE_REPLY = 1,      /* rejects and cookie SYN-ACKs */
+	SFW_RATE_COUNT
+};
+
+/* Per second and CPU: `set security flow deny-log-rate N` and
+ * `reply-rate N` (sfw's own words; Junos's `security log event-rate`
+ * limits every log, creates and closes too). */
+#define SFW_DENY_LOG_RATE_DEFAULT 1000
+#define SFW_REPLY_RATE_DEFAULT    10000
+#define SFW_RATE_MIN 1
+#define SFW_RATE_MAX 1000000
+
+struct sfw_rate_bucket {
+	__u64 stamp_ns;       /* when the credit was last brought up to date */
+	__u64 credit_ns;      /* time credit: a token costs 1 s / rate */
+	__u64 suppressed;     /* refused by the bucket */
+	__u64 lost;           /* let through, then refused by a full ring (deny log) */
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_rate_bucket) == 32, "rate bucket ABI");
+
+#endif
