@@ -40,7 +40,10 @@ clear_counters
 
 bg_in_ns "$FW_NS" "$SFW" daemon json-file "$LOG" sweep-interval 200
 DAEMON=${BG_PIDS[-1]}
-for _ in $(seq 50); do [ -e "$LOG" ] && break; sleep 0.1; done
+# ours once it has taken over from the daemon attach started
+daemon_pid() { sfw status --json | jq '.. | objects | .["session-daemon"].pid? // empty'; }
+for _ in $(seq 100); do [ "$(daemon_pid)" = "$DAEMON" ] && break; sleep 0.1; done
+expect_eq "$(daemon_pid)" "$DAEMON" "the test's daemon is the session daemon"
 kill -STOP "$DAEMON"
 out=$(cli /usr/bin/python3 "$E2E/limits.py" deny-flood 203.0.113.2 10000 $N $CONNS 7) ||
 	fail "flood: $out"
