@@ -18,7 +18,7 @@ CONNS=20
 
 drops_up
 bg_in_ns "$SRV_NS" /usr/bin/python3 "$E2E/drops.py" tcp-serve 7
-for _ in $(seq 30); do srv ss -Hlnt 'sport = :7' | grep -q . && break; sleep 0.1; done
+for _ in $(seq 30); do srv ss -Hlnt 'sport = :7' | has . && break; sleep 0.1; done
 commit_lines 'set security zones security-zone trust interfaces veth0' \
 	'set security zones security-zone untrust interfaces veth1' \
 	'set applications application echo protocol tcp destination-port 7' \
@@ -34,7 +34,7 @@ commit_lines 'set security zones security-zone trust interfaces veth0' \
 out=$(sfw set security flow deny-log-rate 0 2>&1) && fail "deny-log-rate 0 accepted"
 expect_eq "$out" "sfw: deny-log-rate must be from 1 to 1000000 per second" "a rate out of range"
 sfw set security flow deny-log-rate 200 time-wait-state-timeout 2 >/dev/null || fail "set"
-sfw show security flow status | grep -q '^    Deny log rate: 200 per second per CPU$' ||
+sfw show security flow status | has '^    Deny log rate: 200 per second per CPU$' ||
 	fail "flow status shows the deny log rate"
 clear_counters
 
@@ -68,6 +68,6 @@ lost=$(jq '.["session-log"]["deny-events-lost"]' <<<"$status")
 	fail "denies: $logged logged, $suppressed suppressed"
 expect_eq "$((logged + suppressed + lost))" "$denied" "each deny logged, suppressed or lost"
 expect_eq "$(jq '.["session-log"]["events-lost"]' <<<"$status")" 0 "session log events lost"
-sfw show security flow status | grep -q "^Deny log events suppressed (deny-log-rate): $suppressed$" ||
+sfw show security flow status | has "^Deny log events suppressed (deny-log-rate): $suppressed$" ||
 	fail "flow status text shows the suppressed denies"
 echo "ok deny flood: $CONNS creates and closes logged, $logged of $denied denies ($suppressed suppressed)"
