@@ -30,6 +30,32 @@ static void member(struct sfw_json *j, const char *key)
 	}
 }
 
+int sfw_utf8_seq(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned cp;
+	int n;
+
+	if (s[0] < 0x80)
+		return s[0] ? 1 : 0;
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+	cp = s[0] & (0x7fu >> n);
+	for (int k = 1; k < n; k++) {
+		if ((s[k] & 0xc0) != 0x80)   /* the NUL ends a short one here */
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3fu);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* Quotes and backslashes escaped, control characters as \u00XX, UTF-8 as
+ * it is, and a byte that is not UTF-8 as U+FFFD: valid JSON whatever the
+ * bytes (tests/fuzz/fuzz_json.c). */
 static void put_string(struct sfw_obuf *o, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -38,14 +64,20 @@ static void put_string(struct sfw_obuf *o, const char *s)
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
+		int n;
 
 		if (c == '"' || c == '\\') {
 			esc[1] = (char)c;
 			sfw_ob_mem(o, esc, 2);
 		} else if (c < 0x20) {
 			sfw_ob_mem(o, esc, 6);
+		} else if (c < 0x80) {
+			sfw_ob_mem(o, s, 1);
+		} else if ((n = sfw_utf8_seq(s))) {
+			sfw_ob_mem(o, s, (size_t)n);
+			s += n - 1;
 		} else {
-			sfw_ob_mem(o, (const char *)&c, 1);
+			sfw_ob_str(o, SFW_JSON_REPLACEMENT);
 		}
 	}
 	sfw_ob_mem(o, "\"", 1);

@@ -26,4 +26,13 @@ void sfw_json_num(struct sfw_json *j, const char *key, __u64 val);
 void sfw_json_bool(struct sfw_json *j, const char *key, bool val);
 void sfw_json_null(struct sfw_json *j, const char *key);
 
+/* The length of the valid UTF-8 sequence at s (1 for ASCII, 0 at the
+ * terminating NUL too), or 0 when the bytes there are not one (RFC 3629:
+ * shortest form, no surrogates, at most U+10FFFF). Names reach JSON from
+ * the kernel (interface names are any bytes): JSON must be UTF-8. */
+int sfw_utf8_seq(const char *s);
+/* What stands for a byte that starts no valid sequence: U+FFFD. */
+#define SFW_UTF8_REPLACEMENT "\xef\xbf\xbd"
+#define SFW_JSON_REPLACEMENT "\\ufffd"
+
 #endif

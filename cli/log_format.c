@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "json.h"
 #include "log_format.h"
 #include "policy.h"
 #include "values.h"
@@ -198,32 +199,91 @@ static void build(struct fields *f, const struct sfw_event *e, const struct sfw_
 		add(f, false, "reason", "policy deny");
 }
 
-/* RFC 3339 with milliseconds and the local offset, as Junos stamps. */
+/* RFC 3339 with milliseconds and the local offset, as Junos stamps; the
+ * NILVALUE "-" for a time no calendar date of four digits can say (a clock
+ * offset gone wrong must not overflow, nor print garbage). */
 static void timestamp(char *buf, size_t len, const struct sfw_event *e,
 		      const struct sfw_log_env *env)
 {
-	__s64 ns = (__s64)e->time_ns + env->realtime_offset_ns;
-	time_t secs = (time_t)(ns / 1000000000);
+	__s64 ns, rest;
+	time_t secs;
 	struct tm tm;
 	char zone[8];
 
-	localtime_r(&secs, &tm);
+	if (__builtin_add_overflow((__s64)e->time_ns, env->realtime_offset_ns, &ns)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	rest = ns % 1000000000;
+	secs = (time_t)(ns / 1000000000 - (rest < 0));
+	rest += rest < 0 ? 1000000000 : 0;
+	if (!localtime_r(&secs, &tm) || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900) {
+		snprintf(buf, len, "-");
+		return;
+	}
 	strftime(zone, sizeof(zone), "%z", &tm);   /* +hhmm -> +hh:mm */
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%.3s:%.2s", tm.tm_year + 1900,
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 (int)(ns / 1000000 % 1000), zone, zone + 3);
+		 (int)(rest / 1000000), zone, zone + 3);
 }
 
-/* Appends s with the characters a quoted value may not hold escaped. */
-static size_t put_escaped(char *buf, size_t len, size_t at, const char *s, const char *esc)
+/* RFC 5424's HOSTNAME is 1 to 255 printable US-ASCII characters without
+ * spaces; anything else would break the header: the NILVALUE then. */
+static const char *hostname(const struct sfw_log_env *env)
 {
-	for (; *s; s++) {
-		if (strchr(esc, *s) && at + 1 < len)
-			buf[at++] = '\\';
-		if (at + 1 < len)
-			buf[at++] = *s;
+	const char *h = env->hostname;
+	size_t n = h ? strlen(h) : 0;
+
+	if (!n || n > 255)
+		return "-";
+	for (size_t k = 0; k < n; k++)
+		if ((unsigned char)h[k] < 33 || (unsigned char)h[k] > 126)
+			return "-";
+	return h;
+}
+
+/* Appends a value for a quoted field: '"' and '\\' escaped (and ']' in
+ * structured data, RFC 5424), UTF-8 kept. Interface names come from the
+ * kernel and may hold any byte: a control character is \u00XX in JSON and
+ * U+FFFD in syslog, which has no escape for it (raw, it would reach the
+ * terminal of whoever reads the log); a byte that is not UTF-8 is U+FFFD
+ * in both (each must be UTF-8). Cut at len - 1 like snprintf. */
+static size_t put_value(char *buf, size_t len, size_t at, const char *s, bool json)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (; *s && at + 1 < len; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
+		const char *w = esc;
+		size_t n = 6;
+		int u;
+
+		if (c < 0x20 && json) {
+			/* \u00XX as it is */
+		} else if (c < 0x20 || c == 0x7f) {
+			w = SFW_UTF8_REPLACEMENT;
+			n = strlen(w);
+		} else if (c == '"' || c == '\\' || (c == ']' && !json)) {
+			esc[1] = (char)c;
+			n = 2;
+		} else if (c < 0x80) {
+			w = s;
+			n = 1;
+		} else if ((u = sfw_utf8_seq(s))) {
+			w = s;
+			n = (size_t)u;
+			s += u - 1;
+		} else {
+			w = json ? SFW_JSON_REPLACEMENT : SFW_UTF8_REPLACEMENT;
+			n = strlen(w);
+		}
+		n = n < len - 1 - at ? n : len - 1 - at;
+		memcpy(buf + at, w, n);
+		at += n;
 	}
-	buf[at < len ? at : len - 1] = '\0';
+	if (len)
+		buf[at < len ? at : len - 1] = '\0';
 	return at;
 }
 
@@ -244,13 +304,12 @@ int sfw_log_syslog(char *buf, size_t len, const struct sfw_event *e,
 	build(&f, e, env);
 	timestamp(ts, sizeof(ts), e, env);
 	at = (size_t)snprintf(buf, len, "<14>1 %s %s RT_FLOW - %s [" SFW_SD_ID, ts,
-			      env->hostname && *env->hostname ? env->hostname : "-",
-			      sfw_log_msgid(e));
+			      hostname(env), sfw_log_msgid(e));
 	for (int i = 0; i < f.n; i++) {
 		at = put(buf, len, at, " ");
 		at = put(buf, len, at, f.key[i]);
 		at = put(buf, len, at, "=\"");
-		at = put_escaped(buf, len, at, f.val[i], "\"\\]");
+		at = put_value(buf, len, at, f.val[i], false);
 		at = put(buf, len, at, "\"");
 	}
 	at = put(buf, len, at, e->type == SFW_EV_CREATE ? "] session created"
@@ -275,7 +334,7 @@ int sfw_log_json(char *buf, size_t len, const struct sfw_event *e,
 		at = put(buf, len, at, ",\"");
 		at = put(buf, len, at, f.key[i]);
 		at = put(buf, len, at, f.num[i] ? "\":" : "\":\"");
-		at = put_escaped(buf, len, at, f.val[i], "\"\\");
+		at = put_value(buf, len, at, f.val[i], true);
 		if (!f.num[i])
 			at = put(buf, len, at, "\"");
 	}

@@ -162,3 +162,48 @@ Test(log_format, reasons_and_escaping)
 	cr_assert_eq(strlen(buf), 199, "truncated like snprintf");
 	cr_assert(strstr(buf, ".678+00:00 - RT_FLOW - "), "no hostname: nil value");
 }
+
+/* Found by tests/fuzz/fuzz_log_format.c: interface names come from the
+ * kernel and may hold any byte. JSON escapes control characters and
+ * replaces bytes that are not UTF-8 (both made the line invalid JSON);
+ * syslog, which has no escape for them, puts U+FFFD for both (a raw
+ * control character reached the reader's terminal); UTF-8 stays. */
+static const char *odd_ifname(__u32 ifindex, char *buf, void *arg)
+{
+	return "e\x01\"]\\\xff\xc3\xbc";
+}
+
+Test(log_format, names_of_any_bytes)
+{
+	struct sfw_log_env en = env();
+	struct sfw_event e = tcp_event(SFW_EV_CREATE);
+	char buf[4096];
+
+	en.ifname = odd_ifname;
+	sfw_log_json(buf, sizeof(buf), &e, &en);
+	cr_assert(strstr(buf, "\"packet-incoming-interface\":\"e\\u0001\\\"]\\\\\\ufffd\xc3\xbc\""),
+		  "%s", buf);
+	sfw_log_syslog(buf, sizeof(buf), &e, &en);
+	cr_assert(strstr(buf, "packet-incoming-interface=\"e\xef\xbf\xbd\\\"\\]\\\\\xef\xbf\xbd\xc3\xbc\""),
+		  "%s", buf);
+}
+
+/* RFC 5424: HOSTNAME is printable US-ASCII without spaces, or the NILVALUE;
+ * a time no four-digit year can say is the NILVALUE too, never an overflow. */
+Test(log_format, header_fields_stay_well_formed)
+{
+	struct sfw_log_env en = env();
+	struct sfw_event e = tcp_event(SFW_EV_CREATE);
+	char buf[4096];
+
+	en.hostname = "fw 1";
+	sfw_log_syslog(buf, sizeof(buf), &e, &en);
+	cr_assert(!strncmp(buf, "<14>1 2026-01-02T03:04:05.678+00:00 - RT_FLOW - ", 48), "%s", buf);
+	en.hostname = "fw1";
+	en.realtime_offset_ns = 0x7fffffffffffffffll;
+	sfw_log_syslog(buf, sizeof(buf), &e, &en);
+	cr_assert(!strncmp(buf, "<14>1 - fw1 RT_FLOW - ", 22), "%s", buf);
+	en.realtime_offset_ns = -200000000000ll;   /* 100 s before 1970 */
+	sfw_log_json(buf, sizeof(buf), &e, &en);
+	cr_assert(strstr(buf, "\"timestamp\":\"1969-12-31T23:58:20.000+00:00\""), "%s", buf);
+}

@@ -1,0 +1,57 @@
+/* The JSON writer: what it writes parses as JSON whatever the bytes of
+ * the values (tests/fuzz/fuzz_json.c found invalid UTF-8 written raw). */
+#include <criterion/criterion.h>
+#include <string.h>
+#include "json.h"
+
+static char *write_str(const char *val)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	struct sfw_obuf ob;
+	struct sfw_json j;
+
+	cr_assert_not_null(f);
+	sfw_ob_init(&ob, f);
+	sfw_json_init(&j, &ob);
+	sfw_json_open(&j, NULL, '{');
+	sfw_json_str(&j, "v", val);
+	sfw_json_close(&j, '}');
+	fclose(f);
+	return out;
+}
+
+static void expect(const char *val, const char *want)
+{
+	char *out = write_str(val), line[512];
+
+	snprintf(line, sizeof(line), "{\n  \"v\": \"%s\"\n}\n", want);
+	cr_assert_str_eq(out, line);
+	free(out);
+}
+
+Test(json, strings_are_utf8_whatever_the_bytes)
+{
+	expect("plain", "plain");
+	expect("q\"b\\c\x01\x1f", "q\\\"b\\\\c\\u0001\\u001f");
+	expect("\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80", "\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80");
+	expect("\xff", "\\ufffd");                       /* no UTF-8 byte */
+	expect("\xc3", "\\ufffd");                       /* cut short by the end */
+	expect("\xc3(", "\\ufffd(");                     /* cut short by ASCII */
+	expect("\xc0\xaf", "\\ufffd\\ufffd");            /* overlong '/' */
+	expect("\xed\xa0\x80", "\\ufffd\\ufffd\\ufffd"); /* a surrogate */
+	expect("\xf4\x90\x80\x80", "\\ufffd\\ufffd\\ufffd\\ufffd"); /* past U+10FFFF */
+}
+
+Test(json, utf8_sequences)
+{
+	cr_assert_eq(sfw_utf8_seq("a"), 1);
+	cr_assert_eq(sfw_utf8_seq(""), 0);
+	cr_assert_eq(sfw_utf8_seq("\xc2\x80"), 2);
+	cr_assert_eq(sfw_utf8_seq("\xe0\xa0\x80"), 3);
+	cr_assert_eq(sfw_utf8_seq("\xe0\x9f\xbf"), 0, "overlong");
+	cr_assert_eq(sfw_utf8_seq("\xf0\x90\x80\x80"), 4);
+	cr_assert_eq(sfw_utf8_seq("\xf4\x8f\xbf\xbf"), 4);
+	cr_assert_eq(sfw_utf8_seq("\x80"), 0, "a continuation byte alone");
+}
