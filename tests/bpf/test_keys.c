@@ -60,7 +60,8 @@ static void tcp_open(const char *cli, const char *srv, __u8 nvlan, __u8 n_ext,
 	};
 	struct pb_spec synack;
 
-	memcpy(syn.ext, ext, n_ext);
+	if (n_ext)   /* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(syn.ext, ext, n_ext);
 	synack = pb_reverse(&syn);
 	synack.tcp_flags = SFW_TCP_SYN | SFW_TCP_ACK;
 	synack.seq = 5000;

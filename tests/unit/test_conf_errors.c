@@ -484,7 +484,7 @@ Test(conf_errors, unreadable_file)
  * runs in a child with an alarm, so a regression fails instead of hanging. */
 Test(conf_errors, fifo_refused_without_blocking, .timeout = 10)
 {
-	char path[] = "/tmp/sfw-fifo-XXXXXX";
+	char path[64] = "/tmp/sfw-fifo-XXXXXX";
 
 	cr_assert_not_null(mkdtemp(path));
 	strcat(path, "/f");
