@@ -2,6 +2,24 @@
 # Sources are found by wildcard, so adding a file to cli/, loader/, bpf/ or
 # tests/ needs no edit here.
 
+# SANITIZE=1: the user space built with AddressSanitizer and
+# UndefinedBehaviorSanitizer in a build directory of its own (objects never
+# mix), and every suite run with them, halting at the first report
+# (docs/reliability.md). SANITIZE=fuzz is what `make fuzz` builds: clang,
+# the same sanitizers and libFuzzer's coverage.
+SAN_COMMON := -fno-sanitize-recover=all -fno-omit-frame-pointer
+ifeq ($(SANITIZE),1)
+BUILD      ?= build-san
+SAN_FLAGS  := -fsanitize=address,undefined $(SAN_COMMON)
+export SFW_SANITIZED := 1
+export ASAN_OPTIONS := halt_on_error=1:detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1
+export UBSAN_OPTIONS := halt_on_error=1:print_stacktrace=1
+export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+else ifeq ($(SANITIZE),fuzz)
+BUILD      ?= build-fuzz
+CC         := clang
+SAN_FLAGS  := -fsanitize=fuzzer-no-link,address,undefined $(SAN_COMMON)
+endif
 BUILD      ?= build
 CLANG      ?= clang
 CC         ?= cc
@@ -20,7 +38,7 @@ endif
 
 CFLAGS     ?= -O2 -g
 CFLAGS     += -Wall -Wextra -Werror -Wno-unused-parameter -std=gnu11 \
-              -Iinclude -Iloader -Icli -Itests/lib -I$(BUILD)/skel -MMD -MP
+              -Iinclude -Iloader -Icli -Itests/lib -I$(BUILD)/skel -MMD -MP $(SAN_FLAGS)
 # BPF: CO-RE against vmlinux.h. -mcpu=v3 for atomic fetch-add (session ids).
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__BPF__ -D__TARGET_ARCH_$(ARCH) \
               -Wall -Werror -Iinclude -Ibpf -Ivmlinux/$(ARCH) -MMD -MP
@@ -39,6 +57,12 @@ BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 BENCH_BPF  := $(wildcard bench/*.bpf.c)
 BENCH_SKELS := $(BENCH_BPF:bench/%.bpf.c=$(BUILD)/skel/%.skel.h)
+# libFuzzer harnesses (tests/fuzz/fuzz_NAME.c, corpus in
+# tests/fuzz/corpus/NAME): `make fuzz` runs each for FUZZ_SECONDS; `make
+# test` replays every corpus through a replay main, without libFuzzer.
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAYS := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/replay_%)
+FUZZ_SECONDS ?= 60
 
 # `sfw --version` and `show version`: the release (VERSION) and the build:
 # git describe in a clone of sfw, else SFW_BUILD from the environment
@@ -63,7 +87,7 @@ COMPLETION := $(BUILD)/sfw.bash-completion
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all deps check-deps test test-unit test-bpf test-e2e demo bench install uninstall clean vmlinux \
-        man deb version FORCE
+        man deb version FORCE fuzz fuzz-corpus
 
 all: $(BUILD)/sfw
 
@@ -99,6 +123,15 @@ $(BUILD)/tests/bpf_tests: $(BPFT_OBJS) $(TESTLIB_OBJS) $(LIB_OBJS) | $(BUILD)/te
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
+$(BUILD)/tests/fuzz/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o \
+			      $(LIB_OBJS) | $(BUILD)/tests/fuzz
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(LIB_OBJS) | $(BUILD)/fuzz
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
 $(BUILD)/bench/%: bench/%.c $(TESTLIB_OBJS) $(LIB_OBJS) $(SKELS) $(BENCH_SKELS) | $(BUILD)/bench
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/lib -o $@ $< $(TESTLIB_OBJS) $(LIB_OBJS) $(LDLIBS)
@@ -127,7 +160,8 @@ $(COMPLETION): $(BUILD)/sfw
 	$(call msg,GEN,$@)
 	$(Q)$(BUILD)/sfw completion bash >$@
 
-$(BUILD) $(BUILD)/bpf $(BUILD)/skel $(BUILD)/tests $(BUILD)/bench $(BUILD)/gen $(BUILD)/man:
+$(BUILD) $(BUILD)/bpf $(BUILD)/skel $(BUILD)/tests $(BUILD)/bench $(BUILD)/gen $(BUILD)/man \
+$(BUILD)/tests/fuzz $(BUILD)/fuzz:
 	$(Q)mkdir -p $@
 
 deps:
@@ -139,6 +173,23 @@ check-deps: deps
 
 test: deps check-deps all $(BUILD)/tests/unit_tests $(BUILD)/tests/bpf_tests
 	$(Q)scripts/run-tests.sh $(BUILD)
+
+# The corpora replayed by run-tests.sh, one test per harness. TEST_SUITES
+# (default "unit bpf fuzz e2e") picks what run-tests.sh runs.
+test: $(FUZZ_REPLAYS)
+export TEST_SUITES
+
+# Each harness for FUZZ_SECONDS (default 60) with clang's libFuzzer,
+# AddressSanitizer and UndefinedBehaviorSanitizer; new inputs go to
+# build-fuzz/corpus, crashes to build-fuzz/crashes (scripts/fuzz.sh).
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory SANITIZE=fuzz $(FUZZ_NAMES:%=build-fuzz/fuzz/fuzz_%)
+	$(Q)scripts/fuzz.sh run build-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+# Merge what `make fuzz` found into the kept corpora: only inputs that add
+# coverage (libFuzzer -merge=1), so the corpora stay small.
+fuzz-corpus: fuzz
+	$(Q)scripts/fuzz.sh merge build-fuzz 0 $(FUZZ_NAMES)
 
 demo: deps all
 	$(Q)scripts/demo.sh $(BUILD)
@@ -188,6 +239,6 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-san build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -57,13 +57,20 @@ static void parse_link(struct nlmsghdr *nh, struct sfw_link_stats *out)
 	}
 }
 
+/* NLMSG_OK without its comparison of the signed length with the unsigned
+ * nlmsg_len, which clang's -Wsign-compare (and so the fuzz build) refuses. */
+static bool nl_ok(const struct nlmsghdr *nh, int n)
+{
+	return n >= (int)sizeof(*nh) && nh->nlmsg_len >= sizeof(*nh) && nh->nlmsg_len <= (__u32)n;
+}
+
 /* Walks the reply: the link message, or the error the kernel sent. */
 static int nl_reply(const char *buf, ssize_t len, struct sfw_link_stats *out)
 {
 	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
 	int n = (int)len;
 
-	for (; NLMSG_OK(nh, n); nh = NLMSG_NEXT(nh, n)) {
+	for (; nl_ok(nh, n); nh = NLMSG_NEXT(nh, n)) {
 		if (nh->nlmsg_type == NLMSG_ERROR) {
 			struct nlmsgerr *e = NLMSG_DATA(nh);
 

@@ -7,6 +7,7 @@ set -euo pipefail
 
 PACKAGES=(
 	make gcc clang llvm pkg-config git
+	libasan8 libubsan1 libclang-rt-dev
 	libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev
 	libcriterion-dev
 	iproute2 iputils-ping netcat-openbsd iperf3 python3 python3-scapy tcpdump libpcap0.8

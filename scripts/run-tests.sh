@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: Criterion unit tests, BPF_PROG_TEST_RUN tests, the tests
-# of our scripts, then the end-to-end tests in veth namespaces. Prints one
-# closing line "N passed, N failed" over all of them and exits non-zero on
-# any failure.
+# Runs every test: Criterion unit tests, BPF_PROG_TEST_RUN tests, the fuzz
+# corpora, the tests of our scripts, then the end-to-end tests in veth
+# namespaces. Prints one closing line "N passed, N failed" over all of them
+# and exits non-zero on any failure.
 set -uo pipefail
 BUILD=${1:-build}
 cd "$(dirname "$0")/.."
@@ -42,13 +42,40 @@ run_criterion() {
 		echo "FAIL $bin: $noise libbpf lines in a passing run"
 		failed=$((failed + 1))
 	fi
+	# LeakSanitizer reports as a test's process exits, after Criterion has
+	# its result (`make test SANITIZE=1`): each leak is a failure of its own
+	local leaks
+	leaks=$(printf '%s\n' "$out" | grep -c '^SUMMARY: AddressSanitizer: .* leaked in ')
+	if [ "$leaks" -gt 0 ]; then
+		printf '%s\n' "$out" | grep -A 12 'ERROR: LeakSanitizer' | head -n 60
+		echo "FAIL $bin: $leaks leak reports"
+		failed=$((failed + leaks))
+	fi
 }
 
-run_criterion "$BUILD/tests/unit_tests"
-run_criterion "$BUILD/tests/bpf_tests"
+# TEST_SUITES picks suites (default all): .ci/run runs the sanitized build
+# without the end-to-end suite, which `make test SANITIZE=1` runs.
+suites=" ${TEST_SUITES:-unit bpf fuzz e2e} "
+[[ $suites == *" unit "* ]] && run_criterion "$BUILD/tests/unit_tests"
+[[ $suites == *" bpf "* ]] && run_criterion "$BUILD/tests/bpf_tests"
 
+# Every fuzz corpus replayed through its harness (tests/fuzz/replay.c):
+# each input ever kept, crashes found included, stays a regression test.
+for r in "$BUILD"/tests/fuzz/replay_*; do
+	[[ $suites == *" fuzz "* ]] && [ -x "$r" ] || continue
+	corpus=tests/fuzz/corpus/${r##*/replay_}
+	echo "== $r $corpus"
+	if "$r" "$corpus"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL $r"
+	fi
+done
+
+# The tests of our scripts run with the end-to-end suite.
 for t in tests/scripts/test_*.sh tests/e2e/test_*.sh; do
-	[ -e "$t" ] || continue
+	[[ $suites == *" e2e "* ]] && [ -e "$t" ] || continue
 	echo "== $t"
 	if SFW="$BUILD/sfw" bash "$t"; then
 		passed=$((passed + 1))
