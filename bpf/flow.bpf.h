@@ -11,6 +11,7 @@
 #include "events.bpf.h"
 #include "limit.bpf.h"
 #include "wake.bpf.h"
+#include "sess_count.bpf.h"
 
 /* Outcome returned when the packet may open a session: not a counter. */
 #define SFW_OUTCOME_CREATE SFW_CNT_COUNT
@@ -120,8 +121,11 @@ static __always_inline void sfw_log_deny(const struct sfw_flow *f, const struct 
 static __always_inline bool sfw_session_end(const struct sfw_session_key *k,
 					    struct sfw_session *s, __u64 now)
 {
-	if (!sfw_session_claim(s))
+	__u32 held;
+
+	if (!sfw_session_claim(s, &held))
 		return false;
+	sfw_count_close(k, held, sfw_close_reason_of(s));
 	sfw_tally_release(k, s);
 	sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, SFW_CLOSE_NONE, 0), k, s, now);
 	return true;
@@ -194,6 +198,7 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 			return refused;
 		}
 	}
+	s->tally |= sfw_count_bits_new(s, &p->dst, p->family);
 	/* BPF_ANY only over the session ended above: a new flow another CPU
 	 * inserted meanwhile must not be overwritten, its counts would never
 	 * be given back */
@@ -205,6 +210,7 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 			       f->now);
 		return SFW_CNT_ERR_NO_MORE_SESSIONS;
 	}
+	sfw_count_open(&f->key, s->tally, 1);
 	sfw_ev_session(SFW_EV_WHAT(SFW_EV_CREATE, SFW_CLOSE_NONE,
 				   sfw_log_asked(f->cfg, v, SFW_RULE_LOG_INIT)), &f->key, s, f->now);
 	f->sess_flags = s->flags;

@@ -207,10 +207,13 @@ __noinline int sfw_tally_open(const struct sfw_pkt *p, __u64 limits, struct sfw_
 }
 
 /* Claims the end of session s: true for exactly one caller, whoever
- * comes first (the datapath replacing it, a reaper removing it). */
-static __always_inline bool sfw_session_claim(struct sfw_session *s)
+ * comes first (the datapath replacing it, a reaper removing it). *held
+ * gets the tally word the claim found: what the session is counted under
+ * (bpf/sess_count.bpf.h). */
+static __always_inline bool sfw_session_claim(struct sfw_session *s, __u32 *held)
 {
-	return !(__sync_fetch_and_or(&s->tally, SFW_TALLY_ENDED) & SFW_TALLY_ENDED);
+	*held = __sync_fetch_and_or(&s->tally, SFW_TALLY_ENDED);
+	return !(*held & SFW_TALLY_ENDED);
 }
 
 #endif

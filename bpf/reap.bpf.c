@@ -14,6 +14,7 @@
 #include "events.bpf.h"
 #include "session.bpf.h"
 #include "limit.bpf.h"
+#include "sess_count.bpf.h"
 
 /* The batch and its parameters, in global data that user space mmaps:
  * private to each loaded copy of this object (never pinned), so the
@@ -32,6 +33,7 @@ static long reap_one(__u64 i, struct reap_loop *l)
 {
 	struct sfw_reap_entry *ent;
 	struct sfw_session *s, copy;
+	__u32 held;
 
 	if (i >= SFW_REAP_BATCH)
 		return 1;
@@ -44,8 +46,10 @@ static long reap_one(__u64 i, struct reap_loop *l)
 		return 0;
 	/* only the one that claims its end removes it: another reaper, or
 	 * the datapath replacing it with a new session, may be first */
-	if (!sfw_session_claim(s))
+	if (!sfw_session_claim(s, &held))
 		return 0;
+	sfw_count_close(&ent->key, held, reap_reason != SFW_CLOSE_NONE ? reap_reason
+								      : sfw_close_reason_of(s));
 	sfw_tally_release(&ent->key, s);
 	/* copied before the delete, which recycles the LRU entry at once */
 	__builtin_memcpy(&copy, s, sizeof(copy));
@@ -70,6 +74,52 @@ int sfw_reap(struct sfw_reap_ctx *ctx)
 
 	reap_removed = 0;
 	bpf_loop(n < SFW_REAP_BATCH ? n : SFW_REAP_BATCH, reap_one, &l, 0);
+	return 0;
+}
+
+/* Counts a session the counters missed: one already in the table when
+ * they were created beside it (an upgrade, loader/sess_adopt.c). Its
+ * tally word takes the counted bits by compare-and-swap, as a state
+ * change would, so a session that ends or is counted meanwhile is left
+ * alone. `removed` says it was counted. */
+static long adopt_one(__u64 i, void *unused)
+{
+	struct sfw_reap_entry *ent;
+	const union sfw_addr *dst;
+	struct sfw_session *s;
+
+	if (i >= SFW_REAP_BATCH)
+		return 1;
+	ent = &reap_batch[i];
+	ent->removed = 0;
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &ent->key);
+	if (!s)
+		return 0;
+	/* the In wing's destination: the other side from its opener */
+	dst = s->flags & SFW_SESS_F_OPENER_LO ? &ent->key.addr_hi : &ent->key.addr_lo;
+	for (int t = 0; t < 4; t++) {
+		__u32 old = *(volatile __u32 *)&s->tally, bits;
+
+		if (old & (SFW_TALLY_COUNTED | SFW_TALLY_ENDED))
+			return 0;
+		bits = sfw_count_bits_new(s, dst, ent->key.family);
+		if (__sync_val_compare_and_swap(&s->tally, old, old | bits) != old)
+			continue;
+		sfw_count_open(&ent->key, bits, 0);
+		ent->removed = 1;
+		reap_removed++;
+		return 0;
+	}
+	return 0;
+}
+
+SEC("syscall")
+int sfw_adopt(struct sfw_reap_ctx *ctx)
+{
+	__u32 n = reap_count;
+
+	reap_removed = 0;
+	bpf_loop(n < SFW_REAP_BATCH ? n : SFW_REAP_BATCH, adopt_one, NULL, 0);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #define SFW_TCP_STATE_BPF_H
 
 #include "session.bpf.h"
+#include "sess_count.bpf.h"
 
 enum sfw_tcp_verdict {
 	SFW_TCP_OK,
@@ -275,6 +276,7 @@ static __always_inline int sfw_tcp_track(struct sfw_session *s, __u32 dir,
 			? s->app_timeout_s : sfw_timeout(cfg, sfw_tcp_timeout_class(next));
 		if (next == SFW_TCP_CLOSED)
 			s->state = SFW_SESS_INVALIDATED;
+		sfw_count_sync(s);
 	}
 	return SFW_TCP_OK;
 }

@@ -106,6 +106,14 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
 #define SFW_TALLY_DST        0x04  /* counted against its destination address */
 #define SFW_TALLY_COUNTS     (SFW_TALLY_SRC | SFW_TALLY_DST)
 #define SFW_TALLY_ZONE_SHIFT 8     /* bits 8-15: the zone it was counted in */
+/* What the session counters (include/sess_stats.h) count it under: set
+ * when it is inserted, moved with compare-and-swap when its TCP state
+ * changes, taken back by the one that claims SFW_TALLY_ENDED. */
+#define SFW_TALLY_COUNTED    0x08  /* in the session counters */
+#define SFW_TALLY_MCAST      0x10  /* counted as multicast */
+#define SFW_TALLY_INVAL      0x20  /* counted as Invalidated */
+#define SFW_TALLY_TCP_SHIFT  16    /* bits 16-19: the TCP state it is counted in */
+#define SFW_TALLY_TCP_MASK   (0xfu << SFW_TALLY_TCP_SHIFT)
 
 struct sfw_session {
 	__u64 id;             /* unique, never reused, 1.. */

@@ -16,6 +16,7 @@
 #include <linux/if_link.h>
 #include "progs.h"
 #include "maps.h"
+#include "sess_counts.h"
 
 /* Our tc filter's identity on clsact egress. */
 #define SFW_TC_HANDLE 0x5f
@@ -166,6 +167,15 @@ int sfw_check_netns(void)
 	return 0;
 }
 
+/* Is one interface attached, so that no program of an older load (one
+ * without session counters) is left? */
+static bool only_iface(void)
+{
+	struct sfw_iface_entry list[2];
+
+	return sfw_list_ifaces(list, 2) == 1;
+}
+
 int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts)
 {
 	struct sfw_iface_info info = { .xdp_mode = opts ? opts->mode : 0,
@@ -212,6 +222,8 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts)
 	 * forwarding through it stays with the stack: not an attach failure */
 	if (!err)
 		sfw_forward_refresh();
+	if (!err && only_iface())
+		sfw_sess_adopt();
 	return err;
 }
 
@@ -373,5 +385,10 @@ int sfw_reload(void)
 			err = register_iface(list[i].ifindex, info);
 	}
 	sfw_progs_close(&p);
+	/* every interface runs these programs now: the sessions older ones
+	 * made can be counted (loader/sess_counts.c); failing that, readers
+	 * keep walking the table */
+	if (!err)
+		sfw_sess_adopt();
 	return err ? err : n;
 }

@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 #include "progs.h"
 #include "maps.h"
+#include "sess_counts.h"
 
 /* The capacity to load with: the pinned table's if there is one (a map
  * cannot be resized in place), else the requested or default size. */
@@ -96,6 +97,13 @@ static bool pinned_layout_changed(void)
 	return changed;
 }
 
+static bool pinned(const char *name)
+{
+	char path[SFW_PIN_PATH_LEN];
+
+	return !sfw_pin_path(path, sizeof(path), name) && !access(path, F_OK);
+}
+
 void sfw_progs_close(struct sfw_progs *p)
 {
 	xdp_ingress__destroy(p->xdp);
@@ -107,6 +115,9 @@ void sfw_progs_close(struct sfw_progs *p)
 int sfw_progs_load(struct sfw_progs *p, __u32 max_sessions)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = sfw_pin_root());
+	/* counters made beside a table that already holds sessions miss
+	 * those (an upgrade): loader/sess_counts.c */
+	bool uncounted = pinned(SFW_STR(SFW_MAP_SESSIONS)) && !pinned(SFW_STR(SFW_MAP_SESS_STATS));
 	__u32 cap = 0;
 	int err = session_capacity(max_sessions, &cap);
 
@@ -138,7 +149,9 @@ int sfw_progs_load(struct sfw_progs *p, __u32 max_sessions)
 		err = sfw_fail(-err, "cannot load the tc program: %s", strerror(-err));
 		goto fail;
 	}
-	err = sfw_config_init();
+	err = uncounted ? sfw_sess_mark_partial() : 0;
+	if (!err)
+		err = sfw_config_init();
 	if (!err)
 		err = sfw_config_set_limit(cap);
 	return err;

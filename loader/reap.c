@@ -14,6 +14,7 @@
 #include "loader.h"
 #include "maps.h"
 #include "reap.h"
+#include "sess_stats.h"
 #include "reap.skel.h"
 
 struct sfw_reaper {
@@ -27,6 +28,7 @@ static bool map_needed(const char *name)
 	static const char *const needed[] = {
 		SFW_STR(SFW_MAP_SESSIONS), SFW_STR(SFW_MAP_CONFIG), SFW_STR(SFW_MAP_EVENTS),
 		SFW_STR(SFW_MAP_MON_EVENTS), SFW_STR(SFW_MAP_EV_LOST), SFW_STR(SFW_MAP_TALLY),
+		SFW_STR(SFW_MAP_SESS_STATS),
 	};
 
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
@@ -121,8 +123,9 @@ __u64 sfw_coarse_now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 }
 
-int sfw_reaper_run(struct sfw_reaper *r, struct sfw_reap_entry *ents, __u32 n,
-		   enum sfw_close_reason reason, bool expired_only)
+/* Runs one of the object's programs on the batch ents. */
+static int run_batch(struct sfw_reaper *r, struct bpf_program *prog, struct sfw_reap_entry *ents,
+		     __u32 n, enum sfw_close_reason reason, bool expired_only)
 {
 	struct sfw_reap_ctx ctx = { .now_ns = sfw_coarse_now_ns() };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
@@ -136,9 +139,20 @@ int sfw_reaper_run(struct sfw_reaper *r, struct sfw_reap_entry *ents, __u32 n,
 	bss->reap_count = n;
 	bss->reap_reason = reason;
 	bss->reap_expired_only = expired_only;
-	err = bpf_prog_test_run_opts(bpf_program__fd(r->skel->progs.sfw_reap), &opts);
+	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
 	if (err)
 		return sfw_fail(-err, "running the reaper: %s", strerror(-err));
 	memcpy(ents, bss->reap_batch, n * sizeof(*ents));
 	return (int)bss->reap_removed;
+}
+
+int sfw_reaper_run(struct sfw_reaper *r, struct sfw_reap_entry *ents, __u32 n,
+		   enum sfw_close_reason reason, bool expired_only)
+{
+	return run_batch(r, r->skel->progs.sfw_reap, ents, n, reason, expired_only);
+}
+
+int sfw_reaper_adopt(struct sfw_reaper *r, struct sfw_reap_entry *ents, __u32 n)
+{
+	return run_batch(r, r->skel->progs.sfw_adopt, ents, n, SFW_CLOSE_NONE, false);
 }

@@ -30,6 +30,10 @@ __u64 sfw_coarse_now_ns(void);
  * removed. Returns the number removed or a negative errno. */
 int sfw_reaper_run(struct sfw_reaper *r, struct sfw_reap_entry *ents, __u32 n,
 		   enum sfw_close_reason reason, bool expired_only);
+/* Counts the entries' sessions that the session counters miss
+ * (loader/sess_adopt.c); `removed` marks each one counted. Returns how
+ * many, or a negative errno. */
+int sfw_reaper_adopt(struct sfw_reaper *r, struct sfw_reap_entry *ents, __u32 n);
 
 /* The sweeper: walks the session table in bounded steps (one batch lookup
  * of at most `chunk` sessions, then the removal of the expired ones among
