@@ -3,11 +3,13 @@
 #include <string.h>
 #include "commands.h"
 #include "reap.h"
+#include "sess_counts.h"
 
 static int clear_common(const struct sfw_cmdline *cl, enum sfw_clear_kind kind)
 {
 	struct sfw_live_ctx lc;
 	struct sfw_filter f;
+	bool refused = false;
 	int err;
 
 	sfw_filter_from_cmdline(cl, &f);
@@ -21,14 +23,19 @@ static int clear_common(const struct sfw_cmdline *cl, enum sfw_clear_kind kind)
 		sfw_live_ctx_close(&lc);
 		return sfw_report(cl);
 	}
-	/* through the reaper, so the closes are logged ("CLI"); a datapath
-	 * loaded by an older sfw has no event ring: clear without logging */
-	if (sfw_reaper_open(&lc.flow.reaper))
+	/* through the reaper, so the closes are logged ("CLI") and the session
+	 * counters take the sessions back; a datapath loaded by an older sfw
+	 * has neither event ring nor counters: clear it without logging */
+	if (sfw_reaper_open(&lc.flow.reaper)) {
 		lc.flow.reaper = NULL;
-	err = sfw_flow_clear(&lc.flow, &f, kind);
+		refused = sfw_sess_counters_pinned();
+	}
+	err = refused ? 0 : sfw_flow_clear(&lc.flow, &f, kind);
 	sfw_reaper_close(lc.flow.reaper);
 	sfw_live_ctx_close(&lc);
 	sfw_unlock();
+	if (refused)
+		return sfw_report(cl);   /* the reaper's load said why */
 	if (err) {
 		sfw_fail(-err, "clearing sessions: %s", strerror(-err));
 		return sfw_report(cl);

@@ -7,6 +7,7 @@
 #include "conf_cmd.h"
 #include "policy_compile.h"
 #include "reap.h"
+#include "sess_counts.h"
 
 /* Commands that change the configuration take the same lock as attach and
  * detach: a commit must not interleave with another commit or with an
@@ -23,9 +24,14 @@ static void live_env(struct sfw_conf_env *env, const struct sfw_cmdline *cl)
 		env->apply = sfw_conf_apply;
 		env->fail_closed = sfw_conf_fail_closed;
 	}
-	/* re-evaluation logs its closes ("policy delete") through the reaper */
-	if (fd >= 0 && sfw_reaper_open(&env->reaper))
+	/* re-evaluation logs its closes ("policy delete") through the reaper;
+	 * plain deletes only on a datapath that keeps no session counters
+	 * (they would go on counting what was deleted) */
+	if (fd >= 0 && sfw_reaper_open(&env->reaper)) {
 		env->reaper = NULL;
+		if (sfw_sess_counters_pinned())
+			snprintf(env->no_reaper, sizeof(env->no_reaper), "%s", sfw_last_error());
+	}
 }
 
 static int with_lock(const struct sfw_cmdline *cl,

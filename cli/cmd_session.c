@@ -20,6 +20,7 @@ int sfw_cmd_show_session(const struct sfw_cmdline *cl)
 
 int sfw_show_session_once(const struct sfw_cmdline *cl)
 {
+	struct sfw_sess_totals tot;
 	struct sfw_live_ctx lc;
 	struct sfw_filter f;
 	int err;
@@ -28,6 +29,10 @@ int sfw_show_session_once(const struct sfw_cmdline *cl)
 	err = sfw_live_ctx_open(&lc, cl);
 	if (err)
 		return sfw_report(cl);
+	/* the whole table's summary reads the counters, when they are whole */
+	if (chosen_view(cl) == SFW_VIEW_SUMMARY && !f.mask && !sfw_sess_totals_live(&tot) &&
+	    !tot.partial)
+		lc.flow.totals = &tot;
 	err = sfw_flow_show(&lc.flow, &f, chosen_view(cl));
 	sfw_live_ctx_close(&lc);
 	if (err) {

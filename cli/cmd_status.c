@@ -69,14 +69,19 @@ int sfw_cmd_status(const struct sfw_cmdline *cl)
 	struct sfw_live_ctx lc;
 	struct sfw_walk_ops ops = { .visit = count_visit };
 	struct sfw_daemon_view dv;
+	struct sfw_sess_totals tot;
 	__u64 count = 0;
 	__u32 cap;
-	int err;
+	int err = 0;
 
 	if (sfw_live_ctx_open(&lc, cl))
 		return sfw_report(cl);
 	ops.arg = &count;
-	err = sfw_walk_sessions(lc.flow.sessions_fd, &ops);
+	/* the session counters, or a walk while they are not whole */
+	if (!sfw_sess_totals_live(&tot) && !tot.partial)
+		count = tot.total;
+	else
+		err = sfw_walk_sessions(lc.flow.sessions_fd, &ops);
 	cap = sfw_map_capacity(lc.flow.sessions_fd);
 	sfw_live_ctx_close(&lc);
 	sfw_daemon_view_read(&dv);

@@ -144,8 +144,13 @@ static int reevaluate(const struct sfw_conf_env *env, const struct sfw_conf *con
 {
 	struct sfw_reeval rv = { .conf = conf, .old = old, .ifname = env->ifname,
 				 .ifname_arg = env->ifname_arg, .reaper = env->reaper };
-	int err = env->sessions_fd < 0 ? 0 : sfw_reevaluate(env->sessions_fd, &rv);
+	int err;
 
+	if (env->sessions_fd >= 0 && !env->reaper && env->no_reaper[0]) {
+		fprintf(env->err, "sfw: re-evaluating sessions: %s\n", env->no_reaper);
+		return SFW_EXIT_FAIL;
+	}
+	err = env->sessions_fd < 0 ? 0 : sfw_reevaluate(env->sessions_fd, &rv);
 	if (err) {
 		fprintf(env->err, "sfw: re-evaluating sessions: %s\n", strerror(-err));
 		return SFW_EXIT_FAIL;

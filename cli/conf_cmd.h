@@ -22,6 +22,7 @@ struct sfw_conf_env {
 	int (*fail_closed)(void);
 	int sessions_fd;              /* for reevaluate; -1: none */
 	struct sfw_reaper *reaper;    /* reevaluate removes through it; NULL: plain */
+	char no_reaper[160];          /* why plain deletes may not stand in for it */
 	sfw_reeval_ifname_fn ifname;  /* NULL: the system's names */
 	void *ifname_arg;
 };

@@ -45,6 +45,10 @@ struct show_state {
 	struct sfw_summary sum;
 };
 
+/* Valid or Invalidated by the session's state, as the datapath counts
+ * it (bpf/sess_count.bpf.h): a session that expired is counted under its
+ * state until the sweeper removes it, as a session is in use until it is
+ * removed (docs/design.md, "Session counters"). */
 static void tally(struct sfw_summary *s, const struct sfw_view *v)
 {
 	s->total++;
@@ -52,10 +56,20 @@ static void tally(struct sfw_summary *s, const struct sfw_view *v)
 		s->multicast++;
 	else
 		s->unicast++;
-	if (v->valid)
-		s->valid++;
-	else
+	if (v->sess->state == SFW_SESS_INVALIDATED)
 		s->invalidated++;
+	else
+		s->valid++;
+}
+
+/* The unfiltered summary from the counters: no walk. */
+static void summary_of_totals(const struct sfw_sess_totals *t, struct sfw_summary *s)
+{
+	s->total = t->total;
+	s->multicast = t->multicast < t->total ? t->multicast : t->total;
+	s->unicast = t->total - s->multicast;
+	s->invalidated = t->invalidated < t->total ? t->invalidated : t->total;
+	s->valid = t->total - s->invalidated;
 }
 
 static int show_visit(const struct sfw_session_key *key,
@@ -83,11 +97,14 @@ int sfw_flow_show(struct sfw_flow_ctx *ctx, const struct sfw_filter *f,
 	const struct sfw_formatter *fmt = formatter(ctx);
 	struct show_state st = { .ctx = ctx, .f = f, .view = view };
 	struct sfw_walk_ops ops = { .visit = show_visit, .arg = &st };
-	int err;
+	int err = 0;
 
 	if (view != SFW_VIEW_SUMMARY)
 		fmt->list_begin(ctx);
-	err = sfw_walk_sessions(ctx->sessions_fd, &ops);
+	if (view == SFW_VIEW_SUMMARY && !f->mask && ctx->totals)
+		summary_of_totals(ctx->totals, &st.sum);
+	else
+		err = sfw_walk_sessions(ctx->sessions_fd, &ops);
 	/* Close what was opened even after a failed walk: JSON stays valid. */
 	if (view != SFW_VIEW_SUMMARY) {
 		fmt->list_end(ctx, st.count);

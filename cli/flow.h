@@ -10,6 +10,7 @@
 #include "ifnames.h"
 #include "json.h"
 #include "loader.h"
+#include "sess_counts.h"
 
 struct sfw_flow_ctx {
 	int sessions_fd;
@@ -23,6 +24,9 @@ struct sfw_flow_ctx {
 						* 0: the table's capacity */
 	struct sfw_reaper *reaper;             /* clear: remove through it (logs
 						* the closes); NULL: plain deletes */
+	/* unfiltered summary: the session counters, read instead of the
+	 * table (loader/sess_counts.h); NULL: walk the table */
+	const struct sfw_sess_totals *totals;
 	/* Working state, zeroed by sfw_flow_ctx_init. */
 	struct sfw_ifnames names;
 	struct sfw_obuf ob;       /* all output goes through it */
