@@ -38,6 +38,7 @@ set -uo pipefail
 W=$1 VERSION_LINE=$2 VERSION=$3 R=$1/root
 fail() { echo "FAIL: $*" >&2; exit 1; }
 expect_eq() { [ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"; }
+has() { grep "$@" >/dev/null; }   # lib.sh's: this shell does not source it
 r() { chroot "$R" env -i PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
 dpkg_r() { r dpkg "$@" >"$W/dpkg.out" 2>&1 || fail "dpkg $*: $(cat "$W/dpkg.out")"; }
 status() { r dpkg-query -W -f='${Status}' sfw 2>/dev/null; }
