@@ -63,6 +63,11 @@ BENCH_SKELS := $(BENCH_BPF:bench/%.bpf.c=$(BUILD)/skel/%.skel.h)
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAYS := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/replay_%)
 FUZZ_SECONDS ?= 60
+# Stress scenarios (docs/reliability.md): C programs and shell scripts.
+STRESS_BPF := $(wildcard bench/stress/*.bpf.c)
+STRESS_SKELS := $(STRESS_BPF:bench/stress/%.bpf.c=$(BUILD)/skel/%.skel.h)
+STRESS_BINS := $(patsubst bench/stress/%.c,$(BUILD)/stress/%,\
+                 $(filter-out %.bpf.c,$(wildcard bench/stress/*.c)))
 
 # `sfw --version` and `show version`: the release (VERSION) and the build:
 # git describe in a clone of sfw, else SFW_BUILD from the environment
@@ -86,8 +91,8 @@ COMPLETION := $(BUILD)/sfw.bash-completion
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps check-deps test test-unit test-bpf test-e2e demo bench install uninstall clean vmlinux \
-        man deb version FORCE fuzz fuzz-corpus
+.PHONY: all deps check-deps test test-unit test-bpf test-e2e demo bench stress install uninstall \
+        clean vmlinux man deb version FORCE fuzz fuzz-corpus
 
 all: $(BUILD)/sfw
 
@@ -102,6 +107,10 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX) | $(BUILD)/bpf
 $(BUILD)/bpf/%.bpf.o: bench/%.bpf.c $(VMLINUX) | $(BUILD)/bpf
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bpf/%.bpf.o: bench/stress/%.bpf.c $(VMLINUX) | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Ibench/stress -c $< -o $@
 
 $(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o | $(BUILD)/skel
 	$(call msg,GEN-SKEL,$@)
@@ -136,6 +145,10 @@ $(BUILD)/bench/%: bench/%.c $(TESTLIB_OBJS) $(LIB_OBJS) $(SKELS) $(BENCH_SKELS) 
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/lib -o $@ $< $(TESTLIB_OBJS) $(LIB_OBJS) $(LDLIBS)
 
+$(BUILD)/stress/%: bench/stress/%.c $(TESTLIB_OBJS) $(LIB_OBJS) $(SKELS) $(STRESS_SKELS) | $(BUILD)/stress
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -Ibench/stress -o $@ $< $(TESTLIB_OBJS) $(LIB_OBJS) $(LDLIBS)
+
 # Rewritten only when a string changes, so a new commit relinks, nothing more.
 $(BUILD)/gen/sfw_version.h: FORCE | $(BUILD)/gen
 	$(Q)printf '#define SFW_VERSION "%s"\n#define SFW_BUILD "%s"\n' \
@@ -161,7 +174,8 @@ $(COMPLETION): $(BUILD)/sfw
 	$(Q)$(BUILD)/sfw completion bash >$@
 
 $(BUILD) $(BUILD)/bpf $(BUILD)/skel $(BUILD)/tests $(BUILD)/bench $(BUILD)/gen $(BUILD)/man \
-$(BUILD)/tests/fuzz $(BUILD)/fuzz:
+$(BUILD)/tests/fuzz $(BUILD)/fuzz \
+$(BUILD)/stress:
 	$(Q)mkdir -p $@
 
 deps:
@@ -171,11 +185,12 @@ deps:
 check-deps: deps
 	$(Q)/usr/bin/python3 scripts/check-deps.py
 
-test: deps check-deps all $(BUILD)/tests/unit_tests $(BUILD)/tests/bpf_tests
+test: deps check-deps all $(BUILD)/tests/unit_tests $(BUILD)/tests/bpf_tests $(STRESS_BINS) \
+      $(BUILD)/stress/next/sfw
 	$(Q)scripts/run-tests.sh $(BUILD)
 
 # The corpora replayed by run-tests.sh, one test per harness. TEST_SUITES
-# (default "unit bpf fuzz e2e") picks what run-tests.sh runs.
+# (default "unit bpf fuzz e2e stress") picks what run-tests.sh runs.
 test: $(FUZZ_REPLAYS)
 export TEST_SUITES
 
@@ -196,6 +211,18 @@ demo: deps all
 
 bench: deps all $(BENCH_BINS)
 	$(Q)scripts/bench.sh $(BUILD)
+
+# The reload scenario's next version: this tree rebuilt in a build
+# directory of its own as version VERSION-next, so its programs come from
+# another executable.
+$(BUILD)/stress/next/sfw: FORCE
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/stress/next SFW_VERSION='$(SFW_VERSION)-next' \
+		SFW_BUILD='$(SFW_BUILD)-next' $(BUILD)/stress/next/sfw
+
+# The stress scenarios at full size, one run, figures in build/stress/results.json
+# (docs/reliability.md). `make test` runs each at its short size.
+stress: deps all $(STRESS_BINS) $(BUILD)/stress/next/sfw
+	$(Q)scripts/stress.sh $(BUILD)
 
 # The unit names the binary where this install puts it. The example
 # configuration becomes /etc/sfw/sfw.conf only where there is none (it is

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: Criterion unit tests, BPF_PROG_TEST_RUN tests, the fuzz
-# corpora, the tests of our scripts, then the end-to-end tests in veth
-# namespaces. Prints one closing line "N passed, N failed" over all of them
-# and exits non-zero on any failure.
+# corpora, the tests of our scripts, the end-to-end tests in veth
+# namespaces, then the stress scenarios at their short size. Prints one
+# closing line "N passed, N failed" over all of them and exits non-zero on
+# any failure.
 set -uo pipefail
 BUILD=${1:-build}
 cd "$(dirname "$0")/.."
@@ -55,7 +56,7 @@ run_criterion() {
 
 # TEST_SUITES picks suites (default all): .ci/run runs the sanitized build
 # without the end-to-end suite, which `make test SANITIZE=1` runs.
-suites=" ${TEST_SUITES:-unit bpf fuzz e2e} "
+suites=" ${TEST_SUITES:-unit bpf fuzz e2e stress} "
 [[ $suites == *" unit "* ]] && run_criterion "$BUILD/tests/unit_tests"
 [[ $suites == *" bpf "* ]] && run_criterion "$BUILD/tests/bpf_tests"
 
@@ -83,6 +84,20 @@ for t in tests/scripts/test_*.sh tests/e2e/test_*.sh; do
 	else
 		failed=$((failed + 1))
 		echo "FAIL $t"
+	fi
+done
+
+# The stress scenarios at their short size: each a correctness test on
+# counts, never on time (docs/reliability.md, "Stress").
+for s in $(scripts/stress.sh --list); do
+	[[ $suites == *" stress "* ]] || continue
+	echo "== stress $s (short)"
+	if scripts/stress.sh "$BUILD" --short "$s"; then
+		passed=$((passed + 1))
+		echo "PASS stress $s"
+	else
+		failed=$((failed + 1))
+		echo "FAIL stress $s"
 	fi
 done
 
