@@ -106,6 +106,7 @@ window() {   # tag command...
 prog_ids() { sfw status --json | jq -r '[.["sfw-status"].interface[]["xdp-prog-id"]] | join(",")'; }
 
 echo "reload: $SWAPS swaps under traffic ($CONNS TCP connections, $FLOWS UDP flows at $RATE frames/s)"
+note "versions: $("$SFW" --version 2>&1 | head -1), rebuilt: $("$NEXT" --version 2>&1 | head -1)"
 sessions snap "$PORT" "$CTL/tcp.0.json" >/dev/null
 sessions snap 9 "$CTL/udp.0.json" 17 >/dev/null
 [ "$(jq length "$CTL/tcp.0.json")" = "$CONNS" ] && [ "$(jq length "$CTL/udp.0.json")" = "$FLOWS" ] ||
