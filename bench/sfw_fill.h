@@ -23,14 +23,14 @@
 struct sf_env {
 	__u32 ifindex[SF_PAIRS][2];   /* [pair][In side, Out side] */
 	int sessions_fd;
-	__u32 capacity;
+	__u32 capacity;               /* in: the table to ask for (0: default); out: its size */
 };
 
 /* Two veth pairs, sfw attached to all four ends. The sandbox's private
  * bpffs holds the pins, so nothing here needs undoing. */
 static inline int sf_load(struct sf_env *e)
 {
-	struct sfw_attach_opts ao = { .mode = SFW_XDP_MODE_NATIVE };
+	struct sfw_attach_opts ao = { .mode = SFW_XDP_MODE_NATIVE, .max_sessions = e->capacity };
 	char cmd[160], name[IF_NAMESIZE];
 	int err;
 

@@ -164,6 +164,8 @@ static int work(void *arg)
 	long left;
 
 	setenv("SFW_CONF_DIR", "/nonexistent", 1);   /* the built-in permit-all */
+	/* twice the sessions: a full LRU table evicts before it is full */
+	c->env.capacity = 2 * c->sessions;
 	if (sf_load(&c->env) || sf_fill(&c->env, c->sessions, 0))
 		return fprintf(stderr, "clear: cannot load or fill\n"), 1;
 	if (sfw_list_ifaces(ifs, 8) <= 0 || build_pkts(c))
