@@ -1,6 +1,7 @@
 /* Session events into BPF ring buffers (include/events.h). Emitted only on
- * a session's creation, its end and a denied first packet, never per
- * packet, and only when asked. A full ring never blocks the datapath: the
+ * a session's creation, its end, a denied first packet and (for the
+ * cluster mirror) a TCP state change, never per packet, and only when
+ * asked. A full ring never blocks the datapath: the
  * event is dropped and counted per CPU in sfw_ev_lost (denies: in their
  * rate bucket). Denies go to their own ring through a rate limit, so a
  * flood of refused packets can never cost a CREATE or CLOSE record. */
@@ -10,6 +11,7 @@
 #include "maps.bpf.h"
 #include "events.h"
 #include "ratelimit.bpf.h"
+#include "protocols.h"
 
 /* The log ring, read by `sfw daemon`. Pinned like every map, so events
  * wait there while the daemon restarts. */
@@ -43,6 +45,24 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_EV_LOST SEC(".maps");
 
+/* The cluster mirror's ring (docs/ha.md): written only while this node is
+ * its cluster's primary (SFW_CFG_F_SYNC), read by the session daemon. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, SFW_SYNC_EVENTS_RING_BYTES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_SYNC_EVENTS SEC(".maps");
+
+/* Its losses apart from sfw_ev_lost: a pinned map keeps its size, so a
+ * third entry there would refuse the pins of an older sfw. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_SYNC_LOST SEC(".maps");
+
 static __always_inline void sfw_ev_count_lost(__u32 ring)
 {
 	__u64 *n = bpf_map_lookup_elem(&SFW_MAP_EV_LOST, &ring);
@@ -51,9 +71,19 @@ static __always_inline void sfw_ev_count_lost(__u32 ring)
 		*n += 1;
 }
 
-/* Reserves the event in the log ring (DENY: the deny ring), or in the
- * monitor's when only the monitor wants it (or the log ring is full).
- * e->flags says where it is. */
+static __always_inline void sfw_ev_count_sync_lost(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&SFW_MAP_SYNC_LOST, &zero);
+
+	if (n)
+		*n += 1;
+}
+
+/* Reserves the event in the first ring that wants it: the log's (DENY: the
+ * deny ring), the monitor's, the mirror's; a full one drops out of
+ * e->flags, which then says where it is (the first ring it names) and
+ * where copies go. */
 static __always_inline struct sfw_event *sfw_ev_reserve(__u8 want, __u8 type, __u8 reason,
 							__u64 now)
 {
@@ -74,8 +104,15 @@ static __always_inline struct sfw_event *sfw_ev_reserve(__u8 want, __u8 type, __
 	}
 	if (!e && (want & SFW_EV_F_MONITOR)) {
 		e = bpf_ringbuf_reserve(&SFW_MAP_MON_EVENTS, sizeof(*e), 0);
-		if (!e)
+		if (!e) {
 			sfw_ev_count_lost(SFW_RING_MONITOR);
+			want &= ~SFW_EV_F_MONITOR;
+		}
+	}
+	if (!e && (want & SFW_EV_F_SYNC)) {
+		e = bpf_ringbuf_reserve(&SFW_MAP_SYNC_EVENTS, sizeof(*e), 0);
+		if (!e)
+			sfw_ev_count_sync_lost();
 	}
 	if (e) {
 		e->type = type;
@@ -87,13 +124,18 @@ static __always_inline struct sfw_event *sfw_ev_reserve(__u8 want, __u8 type, __
 	return e;
 }
 
-/* A log-ring event the monitor also wants is copied to its ring: one
- * reservation and fill, whoever reads it. */
+/* An event the later rings also want is copied to them: one reservation
+ * and fill, whoever reads it. */
 static __always_inline void sfw_ev_submit(struct sfw_event *e)
 {
-	if ((e->flags & (SFW_EV_F_LOG | SFW_EV_F_MONITOR)) == (SFW_EV_F_LOG | SFW_EV_F_MONITOR) &&
+	__u8 f = e->flags;
+
+	if ((f & (SFW_EV_F_LOG | SFW_EV_F_MONITOR)) == (SFW_EV_F_LOG | SFW_EV_F_MONITOR) &&
 	    bpf_ringbuf_output(&SFW_MAP_MON_EVENTS, e, sizeof(*e), 0))
 		sfw_ev_count_lost(SFW_RING_MONITOR);
+	if ((f & SFW_EV_F_SYNC) && (f & (SFW_EV_F_LOG | SFW_EV_F_MONITOR)) &&
+	    bpf_ringbuf_output(&SFW_MAP_SYNC_EVENTS, e, sizeof(*e), 0))
+		sfw_ev_count_sync_lost();
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -120,6 +162,17 @@ static __always_inline bool sfw_ev_monitored(void)
 	return cfg && (cfg->flags & SFW_CFG_F_MONITOR);
 }
 
+/* Does the cluster mirror want session s? Only on the primary, and TCP
+ * only once established: a handshake the peer never saw restarts there
+ * with the client's next SYN, and a SYN flood never reaches the sync
+ * link (docs/ha.md, "What is mirrored"). */
+static __always_inline bool sfw_ev_synced(__u32 cfg_flags, const struct sfw_session_key *k,
+					  const struct sfw_session *s)
+{
+	return (cfg_flags & SFW_CFG_F_SYNC) &&
+	       (k->proto != SFW_IPPROTO_TCP || s->tcp_state >= SFW_TCP_ESTABLISHED);
+}
+
 /* Why a session that timed out (or is being replaced) ended: a TCP
  * connection that finished with FINs or a RST ends for that reason, the
  * rest went idle. */
@@ -133,11 +186,14 @@ static __always_inline __u8 sfw_close_reason_of(const struct sfw_session *s)
 }
 
 /* CREATE (logged when asked) or CLOSE (logged when the session recorded
- * SFW_SESS_F_LOG_CLOSE; reason NONE: from its TCP state) of session s. */
+ * SFW_SESS_F_LOG_CLOSE; reason NONE: from its TCP state) of session s,
+ * or its TCP state change (UPDATE: for the cluster mirror alone). */
 __noinline int sfw_ev_session(__u32 what, const struct sfw_session_key *k,
 			      const struct sfw_session *s, __u64 now)
 {
+	const struct sfw_config *cfg = sfw_ev_config();
 	__u8 type = what & 0xff, reason = (what >> 8) & 0xff;
+	__u32 flags = cfg ? cfg->flags : 0;
 	bool log = what >> 16;
 	struct sfw_event *e;
 	__u8 want;
@@ -149,7 +205,9 @@ __noinline int sfw_ev_session(__u32 what, const struct sfw_session_key *k,
 		if (reason == SFW_CLOSE_NONE)
 			reason = sfw_close_reason_of(s);
 	}
-	want = (log ? SFW_EV_F_LOG : 0) | (sfw_ev_monitored() ? SFW_EV_F_MONITOR : 0);
+	want = sfw_ev_synced(flags, k, s) ? SFW_EV_F_SYNC : 0;
+	if (type != SFW_EV_UPDATE)
+		want |= (log ? SFW_EV_F_LOG : 0) | (flags & SFW_CFG_F_MONITOR ? SFW_EV_F_MONITOR : 0);
 	if (!want)
 		return 0;
 	e = sfw_ev_reserve(want, type, reason, now);

@@ -70,6 +70,7 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 	/* an expired session is as good as absent: the packet must qualify
 	 * to open a new one, and creation overwrites the old entry */
 	if (s && !sfw_expired(s, f->now)) {
+		__u8 st = s->tcp_state;
 		int t = SFW_TCP_OK;
 
 		dir = sfw_wing_of(s, f->src_lo);
@@ -82,6 +83,10 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 			sfw_wing_count(s, dir, f->pkts, f->bytes);
 			if (t == SFW_TCP_OK)
 				sfw_wing_seen(s, dir, f->ifindex, f->now);
+			/* a few times in a connection's life: the mirror's */
+			if (s->tcp_state != st)
+				sfw_ev_session(SFW_EV_WHAT(SFW_EV_UPDATE, SFW_CLOSE_NONE, 0),
+					       &f->key, s, f->now);
 			/* a finished connection is no longer concurrent */
 			if ((p->tcp_flags & (SFW_TCP_FIN | SFW_TCP_RST)) &&
 			    s->tcp_state >= SFW_TCP_TIME_WAIT && (s->tally & SFW_TALLY_COUNTS))

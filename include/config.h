@@ -46,6 +46,9 @@ enum sfw_default_policy {
  * alone clears it (docs/security.md, "fails closed"). */
 #define SFW_CFG_F_FAIL_CLOSED  0x100
 #define SFW_CFG_F_LIMITS       0x200  /* a zone's screen has a limit-session limit */
+/* This node is its cluster's primary: every session's create, TCP state
+ * change and close goes to the mirror's ring (docs/ha.md). */
+#define SFW_CFG_F_SYNC         0x400
 
 struct sfw_config {
 	__u32 timeout_s[SFW_TO_COUNT];

@@ -12,6 +12,8 @@
 #define SFW_MAP_EVENTS      sfw_events       /* ring: events for the log (sfw daemon) */
 #define SFW_MAP_DENY_EVENTS sfw_deny_events  /* ring: DENY events for the log, rate-limited */
 #define SFW_MAP_MON_EVENTS  sfw_mon_events   /* ring: events for sfw monitor */
+#define SFW_MAP_SYNC_EVENTS sfw_sync_events  /* ring: session changes for the cluster mirror */
+#define SFW_MAP_SYNC_LOST   sfw_sync_lost    /* per-CPU: mirror events the full ring refused */
 #define SFW_MAP_EV_LOST     sfw_ev_lost      /* per-CPU: events a full ring refused */
 #define SFW_MAP_REAP_KEYS   sfw_reap_keys    /* sessions handed to the reaper */
 
@@ -24,6 +26,10 @@
  * a CREATE or CLOSE: 2 MiB (about 10,000 events) covers a daemon stalled
  * for seconds at the default deny-log-rate. */
 #define SFW_DENY_EVENTS_RING_BYTES (2u << 20)
+/* The cluster mirror's ring (docs/ha.md): every create, TCP state change
+ * and close while this node is the cluster's primary, about 21,000
+ * events: a burst of setups while the daemon writes them into conntrack. */
+#define SFW_SYNC_EVENTS_RING_BYTES (4u << 20)
 
 /* Indexes of sfw_ev_lost. */
 enum sfw_ev_ring {
@@ -36,6 +42,7 @@ enum sfw_event_type {
 	SFW_EV_CREATE = 1,
 	SFW_EV_CLOSE = 2,
 	SFW_EV_DENY = 3,
+	SFW_EV_UPDATE = 4,    /* a TCP state change: for the cluster mirror only */
 };
 
 /* Why a session ended: X(id, Junos reason text, JSON/short word). */
@@ -58,6 +65,7 @@ enum sfw_close_reason {
 /* Event flags. */
 #define SFW_EV_F_LOG     0x01   /* a policy or the global setting asked: log it */
 #define SFW_EV_F_MONITOR 0x02   /* sent while a monitor was watching */
+#define SFW_EV_F_SYNC    0x04   /* for the cluster mirror (SFW_CFG_F_SYNC) */
 
 /* One event. `sess` is the session as it was (for CLOSE: its final
  * counters; for CREATE: after its first packet). A DENY has no session:

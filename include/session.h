@@ -94,6 +94,7 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
 #define SFW_SESS_F_LOCAL     0x02  /* opened by a packet the host sent (tc) */
 #define SFW_SESS_F_TRANSIT   0x04  /* forwarded through the host, not to/from it */
 #define SFW_SESS_F_LOG_CLOSE 0x08  /* log its close (policy `then log session-close`) */
+#define SFW_SESS_F_SYNCED    0x10  /* loaded from the cluster peer's mirror (docs/ha.md) */
 
 /* sfw_session.tally: who ended the session, and the per-address counts of
  * the limit-session screens it holds (bpf/limit.bpf.h). Changed only with

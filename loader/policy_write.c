@@ -214,7 +214,7 @@ static int flow_settings(const struct sfw_conf *conf, struct sfw_config *cfg)
 	__u32 gen = cfg->gen, limit = cfg->session_limit;
 	/* set at run time, not by the configuration: a commit keeps them */
 	__u32 runtime = cfg->flags & (SFW_CFG_F_FORWARD | SFW_CFG_F_LOG_SESSIONS |
-				      SFW_CFG_F_MONITOR);
+				      SFW_CFG_F_MONITOR | SFW_CFG_F_SYNC);
 
 	if (conf->flow.max_sessions > limit)
 		return sfw_fail(ERANGE, "max-sessions %u exceeds what the session table holds "
