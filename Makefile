@@ -1,6 +1,6 @@
 # sfw build. Every output goes under build/; `make V=1` shows full commands.
-# Sources are found by wildcard, so adding a file to cli/, loader/, bpf/ or
-# tests/ needs no edit here.
+# Sources are found by wildcard, so adding a file to cli/, loader/, ha/, bpf/
+# or tests/ needs no edit here.
 
 # SANITIZE=1: the user space built with AddressSanitizer and
 # UndefinedBehaviorSanitizer in a build directory of its own (objects never
@@ -38,16 +38,17 @@ endif
 
 CFLAGS     ?= -O2 -g
 CFLAGS     += -Wall -Wextra -Werror -Wno-unused-parameter -std=gnu11 \
-              -Iinclude -Iloader -Icli -Itests/lib -I$(BUILD)/skel -MMD -MP $(SAN_FLAGS)
+              -Iinclude -Iloader -Icli -Iha -Itests/lib -I$(BUILD)/skel -MMD -MP $(SAN_FLAGS)
 # BPF: CO-RE against vmlinux.h. -mcpu=v3 for atomic fetch-add (session ids).
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__BPF__ -D__TARGET_ARCH_$(ARCH) \
               -Wall -Werror -Iinclude -Ibpf -Ivmlinux/$(ARCH) -MMD -MP
-LDLIBS     := -lbpf -lelf -lz
+LDLIBS     := -lbpf -lelf -lz -lnetfilter_conntrack -lnftables
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
 SKELS      := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/skel/%.skel.h)
-LIB_SRCS   := $(wildcard loader/*.c) $(filter-out cli/main.c,$(wildcard cli/*.c))
+LIB_SRCS   := $(wildcard loader/*.c) $(filter-out cli/main.c,$(wildcard cli/*.c)) \
+              $(wildcard cli/ha/*.c) $(wildcard ha/*.c)
 LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ   := $(BUILD)/obj/cli/main.o
 TESTLIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/lib/*.c))

@@ -8,10 +8,10 @@ set -euo pipefail
 PACKAGES=(
 	make gcc clang llvm pkg-config git
 	libasan8 libubsan1 libclang-rt-dev
-	libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev
+	libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev libnetfilter-conntrack-dev libnftables-dev
 	libcriterion-dev
 	iproute2 iputils-ping netcat-openbsd iperf3 python3 python3-scapy tcpdump libpcap0.8
-	conntrack nftables gnuplot-nox linux-libc-dev ethtool jq
+	conntrack conntrackd keepalived iputils-arping nftables gnuplot-nox linux-libc-dev ethtool jq
 	mawk mount procps
 	scdoc man-db build-essential dpkg-dev debhelper lintian systemd
 )

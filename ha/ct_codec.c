@@ -1,0 +1,286 @@
+/* The session <-> conntrack entry encoding (ha/ct_codec.h, docs/ha.md). */
+#include <errno.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack_tcp.h>
+#include "ct_codec.h"
+#include "policy.h"
+#include "protocols.h"
+
+/* sfw's TCP states (include/session.h order) as conntrack's. */
+static const __u8 to_ct_state[SFW_TCP_STATE_COUNT] = {
+	[SFW_TCP_NONE] = TCP_CONNTRACK_NONE,
+	[SFW_TCP_SYN_SENT] = TCP_CONNTRACK_SYN_SENT,
+	[SFW_TCP_SYN_RECV] = TCP_CONNTRACK_SYN_RECV,
+	[SFW_TCP_ESTABLISHED] = TCP_CONNTRACK_ESTABLISHED,
+	[SFW_TCP_FIN_WAIT] = TCP_CONNTRACK_FIN_WAIT,
+	[SFW_TCP_CLOSE_WAIT] = TCP_CONNTRACK_CLOSE_WAIT,
+	[SFW_TCP_TIME_WAIT] = TCP_CONNTRACK_TIME_WAIT,
+	[SFW_TCP_CLOSED] = TCP_CONNTRACK_CLOSE,
+};
+
+static int from_ct_state(__u8 ct_state)
+{
+	if (ct_state == TCP_CONNTRACK_LAST_ACK)   /* sfw never writes it: the nearest */
+		return SFW_TCP_CLOSE_WAIT;
+	for (int i = 0; i < SFW_TCP_STATE_COUNT; i++)
+		if (to_ct_state[i] == ct_state)
+			return i;
+	return -EINVAL;
+}
+
+#define MARK_POLICY_SHIFT 7
+#define MARK_POLICY_MASK  0x1fffu
+#define MARK_INVALIDATED  0x08u
+#define MARK_FLAGS        (SFW_SESS_F_LOCAL | SFW_SESS_F_TRANSIT | SFW_SESS_F_LOG_CLOSE)
+_Static_assert(SFW_SESS_F_LOCAL == 0x02 && SFW_SESS_F_TRANSIT == 0x04 &&
+	       SFW_SESS_F_LOG_CLOSE == 0x08, "mark bits 0..2 are these flags shifted down");
+_Static_assert(SFW_MAX_POLICY_INDEX <= MARK_POLICY_MASK + 1, "policy ids fit the mark");
+
+/* Label fields: first bit and width. */
+enum { L_ID = 0, L_APP = 64, L_ZONE_IN = 80, L_ZONE_OUT = 86, L_APP_TO = 92,
+       L_WING_IN = 112, L_WING_OUT = 118, L_END = 124 };
+#define WING_FLAG_BITS 6
+#define WING_FLAGS_MASK 0x3fu
+
+static void put_bits(struct nfct_bitmask *b, unsigned int first, unsigned int width, __u64 v)
+{
+	for (unsigned int i = 0; i < width; i++)
+		if (v >> i & 1)
+			nfct_bitmask_set_bit(b, first + i);
+}
+
+static __u64 get_bits(const struct nfct_bitmask *b, unsigned int first, unsigned int width)
+{
+	__u64 v = 0;
+
+	for (unsigned int i = 0; i < width; i++)
+		if (first + i <= nfct_bitmask_maxbit(b) && nfct_bitmask_test_bit(b, first + i))
+			v |= 1ull << i;
+	return v;
+}
+
+static bool is_icmp(__u8 proto)
+{
+	return proto == SFW_IPPROTO_ICMP || proto == SFW_IPPROTO_ICMP6;
+}
+
+static bool is_echo_request(__u8 type, __u8 proto)
+{
+	return type == (proto == SFW_IPPROTO_ICMP ? 8 : 128);
+}
+
+int sfw_ha_encode_tuple(const struct sfw_session_key *k, bool opener_lo, __u16 ct_zone,
+			struct nf_conntrack *ct)
+{
+	const union sfw_addr *src = opener_lo ? &k->addr_lo : &k->addr_hi;
+	const union sfw_addr *dst = opener_lo ? &k->addr_hi : &k->addr_lo;
+	__be16 sport = opener_lo ? k->port_lo : k->port_hi;
+	__be16 dport = opener_lo ? k->port_hi : k->port_lo;
+
+	switch (k->proto) {
+	case SFW_IPPROTO_TCP:
+	case SFW_IPPROTO_UDP:
+		nfct_set_attr_u16(ct, ATTR_ORIG_PORT_SRC, sport);
+		nfct_set_attr_u16(ct, ATTR_ORIG_PORT_DST, dport);
+		break;
+	case SFW_IPPROTO_ICMP:
+	case SFW_IPPROTO_ICMP6:
+		/* echo only: the requester's side carries the identifier
+		 * (bpf/parse_l4.bpf.h); other ICMP sessions have no type left */
+		if (dport || !sport)
+			return -EOPNOTSUPP;
+		nfct_set_attr_u8(ct, ATTR_ICMP_TYPE, k->proto == SFW_IPPROTO_ICMP ? 8 : 128);
+		nfct_set_attr_u8(ct, ATTR_ICMP_CODE, 0);
+		nfct_set_attr_u16(ct, ATTR_ICMP_ID, sport);
+		break;
+	case SFW_IPPROTO_SCTP:
+	case SFW_IPPROTO_GRE:
+		return -EOPNOTSUPP;   /* conntrack wants state or keys sfw has not */
+	default:
+		if (k->port_lo || k->port_hi)
+			return -EOPNOTSUPP;
+	}
+	if (k->family == SFW_FAMILY_INET) {
+		nfct_set_attr_u8(ct, ATTR_ORIG_L3PROTO, AF_INET);
+		nfct_set_attr_u32(ct, ATTR_ORIG_IPV4_SRC, src->v4);
+		nfct_set_attr_u32(ct, ATTR_ORIG_IPV4_DST, dst->v4);
+	} else if (k->family == SFW_FAMILY_INET6) {
+		nfct_set_attr_u8(ct, ATTR_ORIG_L3PROTO, AF_INET6);
+		nfct_set_attr(ct, ATTR_ORIG_IPV6_SRC, src->v6);
+		nfct_set_attr(ct, ATTR_ORIG_IPV6_DST, dst->v6);
+	} else {
+		return -EINVAL;
+	}
+	nfct_set_attr_u8(ct, ATTR_ORIG_L4PROTO, k->proto);
+	/* the reply direction mirrors the original: no NAT yet (docs/ha.md) */
+	nfct_setobjopt(ct, NFCT_SOPT_SETUP_REPLY);
+	nfct_set_attr_u16(ct, ATTR_ZONE, ct_zone);
+	return 0;
+}
+
+static __u32 mark_of(const struct sfw_session *s)
+{
+	return SFW_HA_MARK_SIG | (s->policy_id & MARK_POLICY_MASK) << MARK_POLICY_SHIFT |
+	       (s->state == SFW_SESS_INVALIDATED ? MARK_INVALIDATED : 0) |
+	       (__u32)(s->flags & MARK_FLAGS) >> 1;
+}
+
+static __u64 app_timeout_label(__u32 t)
+{
+	if (t == 0xffffffffu || t >= SFW_HA_APP_TIMEOUT_NEVER)
+		return SFW_HA_APP_TIMEOUT_NEVER;
+	return t;
+}
+
+static int put_labels(struct nf_conntrack *ct, const struct sfw_ha_session *hs)
+{
+	const struct sfw_session *s = &hs->sess;
+	struct nfct_bitmask *b = nfct_bitmask_new(SFW_HA_LABEL_BITS - 1);
+
+	if (!b)
+		return -ENOMEM;
+	put_bits(b, L_ID, 64, s->id);
+	put_bits(b, L_APP, 16, s->app_id);
+	put_bits(b, L_ZONE_IN, 6, hs->zone[SFW_WING_IN]);
+	put_bits(b, L_ZONE_OUT, 6, hs->zone[SFW_WING_OUT]);
+	put_bits(b, L_APP_TO, 20, app_timeout_label(s->app_timeout_s));
+	put_bits(b, L_WING_IN, WING_FLAG_BITS, s->wing[SFW_WING_IN].tcp_flags & WING_FLAGS_MASK);
+	put_bits(b, L_WING_OUT, WING_FLAG_BITS, s->wing[SFW_WING_OUT].tcp_flags & WING_FLAGS_MASK);
+	nfct_set_attr(ct, ATTR_CONNLABELS, b);   /* ct owns it from here */
+	return 0;
+}
+
+int sfw_ha_encode(const struct sfw_ha_session *hs, __u16 ct_zone, struct nf_conntrack *ct)
+{
+	const struct sfw_session *s = &hs->sess;
+	__u32 status = IPS_ASSURED;   /* never early-dropped by a kernel under pressure */
+	int err;
+
+	if (hs->zone[0] >= SFW_MAX_ZONES || hs->zone[1] >= SFW_MAX_ZONES ||
+	    s->policy_id > MARK_POLICY_MASK || s->tcp_state >= SFW_TCP_STATE_COUNT)
+		return -EINVAL;
+	err = sfw_ha_encode_tuple(&hs->key, s->flags & SFW_SESS_F_OPENER_LO, ct_zone, ct);
+	if (err)
+		return err;
+	if (hs->key.proto == SFW_IPPROTO_TCP) {
+		nfct_set_attr_u8(ct, ATTR_TCP_STATE, to_ct_state[s->tcp_state]);
+		nfct_set_attr_u8(ct, ATTR_TCP_WSCALE_ORIG, s->wing[SFW_WING_IN].wscale);
+		nfct_set_attr_u8(ct, ATTR_TCP_WSCALE_REPL, s->wing[SFW_WING_OUT].wscale);
+	}
+	if (s->wing[SFW_WING_OUT].packets || s->tcp_state >= SFW_TCP_ESTABLISHED)
+		status |= IPS_SEEN_REPLY;
+	nfct_set_attr_u32(ct, ATTR_STATUS, status);
+	nfct_set_attr_u32(ct, ATTR_TIMEOUT, s->timeout_s);
+	nfct_set_attr_u32(ct, ATTR_MARK, mark_of(s));
+	return put_labels(ct, hs);
+}
+
+bool sfw_ha_is_ours(const struct nf_conntrack *ct)
+{
+	return nfct_attr_is_set(ct, ATTR_MARK) &&
+	       nfct_get_attr_u32(ct, ATTR_MARK) >> 24 == SFW_HA_MARK_MAGIC;
+}
+
+/* bpf/session.bpf.h's order, exactly: address words as stored, then
+ * ports as stored (any consistent order would do, but it must be that one
+ * for the key to find the session). */
+static bool src_is_lo(const union sfw_addr *src, const union sfw_addr *dst, __be16 sport,
+		      __be16 dport)
+{
+	for (int i = 0; i < 4; i++)
+		if (src->v6[i] != dst->v6[i])
+			return src->v6[i] < dst->v6[i];
+	return sport <= dport;
+}
+
+/* The key and opener side. */
+static int decode_tuple(const struct nf_conntrack *ct, struct sfw_ha_session *hs)
+{
+	struct sfw_session_key *k = &hs->key;
+	union sfw_addr src = { 0 }, dst = { 0 };
+	__be16 sport = 0, dport = 0;
+	__u8 l3 = nfct_get_attr_u8(ct, ATTR_ORIG_L3PROTO);
+	bool lo;
+
+	k->proto = nfct_get_attr_u8(ct, ATTR_ORIG_L4PROTO);
+	if (l3 == AF_INET) {
+		k->family = SFW_FAMILY_INET;
+		src.v4 = nfct_get_attr_u32(ct, ATTR_ORIG_IPV4_SRC);
+		dst.v4 = nfct_get_attr_u32(ct, ATTR_ORIG_IPV4_DST);
+	} else if (l3 == AF_INET6) {
+		k->family = SFW_FAMILY_INET6;
+		memcpy(src.v6, nfct_get_attr(ct, ATTR_ORIG_IPV6_SRC), 16);
+		memcpy(dst.v6, nfct_get_attr(ct, ATTR_ORIG_IPV6_DST), 16);
+	} else {
+		return -EINVAL;
+	}
+	if (k->proto == SFW_IPPROTO_TCP || k->proto == SFW_IPPROTO_UDP) {
+		sport = nfct_get_attr_u16(ct, ATTR_ORIG_PORT_SRC);
+		dport = nfct_get_attr_u16(ct, ATTR_ORIG_PORT_DST);
+	} else if (is_icmp(k->proto)) {
+		if (!is_echo_request(nfct_get_attr_u8(ct, ATTR_ICMP_TYPE), k->proto))
+			return -EINVAL;
+		sport = nfct_get_attr_u16(ct, ATTR_ICMP_ID);
+	}
+	lo = src_is_lo(&src, &dst, sport, dport);
+	k->addr_lo = lo ? src : dst;
+	k->addr_hi = lo ? dst : src;
+	k->port_lo = lo ? sport : dport;
+	k->port_hi = lo ? dport : sport;
+	k->pad = 0;
+	hs->sess.flags |= lo ? SFW_SESS_F_OPENER_LO : 0;
+	return 0;
+}
+
+static void decode_labels(const struct nfct_bitmask *b, struct sfw_ha_session *hs)
+{
+	struct sfw_session *s = &hs->sess;
+	__u32 to = (__u32)get_bits(b, L_APP_TO, 20);
+
+	s->id = get_bits(b, L_ID, 64);
+	s->app_id = (__u16)get_bits(b, L_APP, 16);
+	hs->zone[SFW_WING_IN] = (__u8)get_bits(b, L_ZONE_IN, 6);
+	hs->zone[SFW_WING_OUT] = (__u8)get_bits(b, L_ZONE_OUT, 6);
+	s->app_timeout_s = to == SFW_HA_APP_TIMEOUT_NEVER ? 0xffffffffu : to;
+	s->wing[SFW_WING_IN].tcp_flags = (__u8)get_bits(b, L_WING_IN, WING_FLAG_BITS);
+	s->wing[SFW_WING_OUT].tcp_flags = (__u8)get_bits(b, L_WING_OUT, WING_FLAG_BITS);
+}
+
+int sfw_ha_decode(const struct nf_conntrack *ct, struct sfw_ha_session *hs)
+{
+	const struct nfct_bitmask *b;
+	__u32 mark;
+	int err, st;
+
+	memset(hs, 0, sizeof(*hs));
+	if (!sfw_ha_is_ours(ct))
+		return -ENOENT;
+	mark = nfct_get_attr_u32(ct, ATTR_MARK);
+	if ((mark & SFW_HA_MARK_SIG_MASK) != SFW_HA_MARK_SIG)
+		return -EPROTO;
+	b = nfct_get_attr(ct, ATTR_CONNLABELS);
+	if (!b)
+		return -EINVAL;   /* labels lost on the way: no id, nothing to rebuild */
+	err = decode_tuple(ct, hs);
+	if (err)
+		return err;
+	hs->sess.policy_id = mark >> MARK_POLICY_SHIFT & MARK_POLICY_MASK;
+	hs->sess.flags |= (__u8)((mark & (MARK_FLAGS >> 1)) << 1);
+	hs->sess.state = mark & MARK_INVALIDATED ? SFW_SESS_INVALIDATED : SFW_SESS_VALID;
+	decode_labels(b, hs);
+	if (!hs->sess.id)
+		return -EINVAL;
+	if (hs->key.proto == SFW_IPPROTO_TCP) {
+		st = from_ct_state(nfct_get_attr_u8(ct, ATTR_TCP_STATE));
+		if (st < 0)
+			return st;
+		hs->sess.tcp_state = (__u8)st;
+		hs->sess.wing[SFW_WING_IN].wscale = nfct_get_attr_u8(ct, ATTR_TCP_WSCALE_ORIG);
+		hs->sess.wing[SFW_WING_OUT].wscale = nfct_get_attr_u8(ct, ATTR_TCP_WSCALE_REPL);
+	}
+	if (nfct_attr_is_set(ct, ATTR_TIMEOUT))
+		hs->sess.timeout_s = nfct_get_attr_u32(ct, ATTR_TIMEOUT);
+	return 0;
+}

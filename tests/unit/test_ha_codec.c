@@ -1,0 +1,275 @@
+/* The cluster mirror's encoding (ha/ct_codec.h): a session survives the
+ * trip into a conntrack entry and back, field for field, for every
+ * protocol conntrack can hold; entries that are not sfw's, of another
+ * encoding version or without labels are refused; the tuple's original
+ * direction is the session's In wing. */
+#include <errno.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
+#include <criterion/criterion.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack_tcp.h>
+#include "bpf_fixture.h"
+#include "ct_codec.h"
+#include "protocols.h"
+
+#define ZONE 4242
+
+static struct nf_conntrack *ct;
+
+static void setup(void)
+{
+	ct = nfct_new();
+	cr_assert_not_null(ct);
+}
+
+static void teardown(void)
+{
+	nfct_destroy(ct);
+}
+
+TestSuite(ha_codec, .init = setup, .fini = teardown);
+
+static void addr(union sfw_addr *a, int af, const char *text)
+{
+	memset(a, 0, sizeof(*a));
+	cr_assert_eq(inet_pton(af, text, a), 1);
+}
+
+/* A session as the datapath would hold it, with every carried field set
+ * to something other than its default. */
+static struct sfw_ha_session tcp_session(void)
+{
+	struct sfw_ha_session hs = { 0 };
+	struct sfw_session *s = &hs.sess;
+
+	addr(&hs.key.addr_lo, AF_INET, "192.0.2.10");
+	addr(&hs.key.addr_hi, AF_INET, "198.51.100.20");
+	hs.key.port_lo = htons(80);
+	hs.key.port_hi = htons(40000);
+	hs.key.proto = SFW_IPPROTO_TCP;
+	hs.key.family = SFW_FAMILY_INET;
+	s->id = 0x0123456789abcdefull;
+	s->policy_id = 8191;
+	s->app_id = 1031;
+	s->app_timeout_s = 86400;
+	s->timeout_s = 1800;
+	s->tcp_state = SFW_TCP_FIN_WAIT;
+	s->flags = SFW_SESS_F_TRANSIT | SFW_SESS_F_LOG_CLOSE;   /* opened from hi */
+	s->wing[SFW_WING_IN].tcp_flags = SFW_WING_SEEN_SYN | SFW_WING_SEEN_ACK |
+					 SFW_WING_SEEN_FIN | SFW_WING_TRACKED;
+	s->wing[SFW_WING_OUT].tcp_flags = SFW_WING_SEEN_SYN | SFW_WING_FIN_ACKED |
+					  SFW_WING_TRACKED;
+	s->wing[SFW_WING_IN].wscale = 7;
+	s->wing[SFW_WING_OUT].wscale = 0xf;
+	hs.zone[SFW_WING_IN] = 3;
+	hs.zone[SFW_WING_OUT] = 62;
+	return hs;
+}
+
+/* Encoded, through the ctnetlink message the kernel receives, and parsed
+ * back into a fresh entry as an event or a dump hands it over. */
+static void round_trip(const struct sfw_ha_session *in, struct sfw_ha_session *out)
+{
+	_Alignas(struct nlmsghdr) char buf[8192] = { 0 };
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct nfgenmsg *nfg;
+	struct nf_conntrack *back = nfct_new();
+	char text[1024];
+
+	cr_assert_not_null(back);
+	cr_assert_eq(sfw_ha_encode(in, ZONE, ct), 0);
+	nlh->nlmsg_len = NLMSG_HDRLEN;
+	nfg = (struct nfgenmsg *)(buf + nlh->nlmsg_len);
+	nfg->nfgen_family = in->key.family == SFW_FAMILY_INET ? AF_INET : AF_INET6;
+	nlh->nlmsg_len += NLMSG_ALIGN(sizeof(*nfg));
+	cr_assert_eq(nfct_nlmsg_build(nlh, ct), 0);
+	cr_assert_eq(nfct_nlmsg_parse(nlh, back), 0);
+	nfct_snprintf(text, sizeof(text), back, NFCT_T_UNKNOWN, NFCT_O_DEFAULT, 0);
+	cr_assert_eq(sfw_ha_decode(back, out), 0, "decode: %s", text);
+	cr_assert_eq(nfct_get_attr_u16(back, ATTR_ZONE), ZONE, "%s", text);
+	nfct_destroy(back);
+}
+
+static void assert_same(const struct sfw_ha_session *a, const struct sfw_ha_session *b)
+{
+	cr_assert_eq(memcmp(&a->key, &b->key, sizeof(a->key)), 0, "key differs");
+	cr_assert_eq(a->sess.id, b->sess.id);
+	cr_assert_eq(a->sess.policy_id, b->sess.policy_id);
+	cr_assert_eq(a->sess.app_id, b->sess.app_id);
+	cr_assert_eq(a->sess.app_timeout_s, b->sess.app_timeout_s);
+	cr_assert_eq(a->sess.timeout_s, b->sess.timeout_s);
+	cr_assert_eq(a->sess.tcp_state, b->sess.tcp_state);
+	cr_assert_eq(a->sess.state, b->sess.state);
+	cr_assert_eq(a->sess.flags, b->sess.flags, "flags 0x%x, want 0x%x", b->sess.flags,
+		     a->sess.flags);
+	for (int w = 0; w < 2; w++) {
+		cr_assert_eq(a->sess.wing[w].tcp_flags, b->sess.wing[w].tcp_flags, "wing %d", w);
+		cr_assert_eq(a->sess.wing[w].wscale, b->sess.wing[w].wscale, "wing %d", w);
+		cr_assert_eq(a->zone[w], b->zone[w], "zone of wing %d", w);
+	}
+}
+
+Test(ha_codec, tcp_round_trip)
+{
+	struct sfw_ha_session in = tcp_session(), out;
+
+	round_trip(&in, &out);
+	assert_same(&in, &out);
+}
+
+/* The original direction is the In wing: opened from the hi side here. */
+Test(ha_codec, original_direction_is_the_opener)
+{
+	struct sfw_ha_session in = tcp_session();
+
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), 0);
+	cr_assert_eq(nfct_get_attr_u32(ct, ATTR_ORIG_IPV4_SRC), in.key.addr_hi.v4);
+	cr_assert_eq(nfct_get_attr_u16(ct, ATTR_ORIG_PORT_SRC), htons(40000));
+	cr_assert_eq(nfct_get_attr_u32(ct, ATTR_REPL_IPV4_SRC), in.key.addr_lo.v4);
+	cr_assert_eq(nfct_get_attr_u16(ct, ATTR_ZONE), ZONE);
+	cr_assert_eq(nfct_get_attr_u8(ct, ATTR_TCP_STATE), TCP_CONNTRACK_FIN_WAIT);
+	cr_assert_eq(nfct_get_attr_u32(ct, ATTR_TIMEOUT), 1800);
+	cr_assert_eq(nfct_get_attr_u32(ct, ATTR_MARK) & SFW_HA_MARK_SIG_MASK, SFW_HA_MARK_SIG);
+	cr_assert(nfct_get_attr_u32(ct, ATTR_STATUS) & IPS_ASSURED);
+}
+
+Test(ha_codec, every_tcp_state)
+{
+	for (__u8 st = SFW_TCP_NONE; st < SFW_TCP_STATE_COUNT; st++) {
+		struct sfw_ha_session in = tcp_session(), out;
+
+		in.sess.tcp_state = st;
+		if (st == SFW_TCP_CLOSED)
+			in.sess.state = SFW_SESS_INVALIDATED;
+		nfct_destroy(ct);
+		ct = nfct_new();
+		round_trip(&in, &out);
+		assert_same(&in, &out);
+	}
+}
+
+Test(ha_codec, udp_ipv6_opened_from_lo)
+{
+	struct sfw_ha_session in = { 0 }, out;
+
+	addr(&in.key.addr_lo, AF_INET6, "2001:db8::10");
+	addr(&in.key.addr_hi, AF_INET6, "2001:db8:1::20");
+	in.key.port_lo = htons(5353);
+	in.key.port_hi = htons(53);
+	in.key.proto = SFW_IPPROTO_UDP;
+	in.key.family = SFW_FAMILY_INET6;
+	in.sess.id = 7;
+	in.sess.policy_id = 4;
+	in.sess.timeout_s = 60;
+	in.sess.flags = SFW_SESS_F_OPENER_LO | SFW_SESS_F_LOCAL;
+	in.sess.app_timeout_s = 0xffffffffu;   /* never */
+	round_trip(&in, &out);
+	assert_same(&in, &out);
+}
+
+Test(ha_codec, icmp_echo_and_the_rest)
+{
+	struct sfw_ha_session in = { 0 }, out;
+
+	addr(&in.key.addr_lo, AF_INET, "192.0.2.10");
+	addr(&in.key.addr_hi, AF_INET, "198.51.100.20");
+	in.key.port_lo = htons(7);   /* the requester's identifier */
+	in.key.proto = SFW_IPPROTO_ICMP;
+	in.key.family = SFW_FAMILY_INET;
+	in.sess.id = 9;
+	in.sess.flags = SFW_SESS_F_OPENER_LO;
+	round_trip(&in, &out);
+	assert_same(&in, &out);
+	cr_assert_eq(nfct_get_attr_u8(ct, ATTR_ICMP_TYPE), 8);
+	/* an ICMP session other than echo keeps no type: not mirrored */
+	in.key.port_lo = 0;
+	nfct_destroy(ct);
+	ct = nfct_new();
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), -EOPNOTSUPP);
+	in.key.proto = SFW_IPPROTO_SCTP;
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), -EOPNOTSUPP);
+	/* addresses and protocol alone (ESP): conntrack's generic tracker */
+	in.key.proto = SFW_IPPROTO_ESP;
+	nfct_destroy(ct);
+	ct = nfct_new();
+	round_trip(&in, &out);
+	assert_same(&in, &out);
+}
+
+Test(ha_codec, foreign_entries_refused)
+{
+	struct sfw_ha_session in = tcp_session(), out;
+
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), 0);
+	cr_assert(sfw_ha_is_ours(ct));
+	nfct_set_attr_u32(ct, ATTR_MARK, 0x12345678);
+	cr_assert_not(sfw_ha_is_ours(ct));
+	cr_assert_eq(sfw_ha_decode(ct, &out), -ENOENT);
+	nfct_set_attr_u32(ct, ATTR_MARK, (SFW_HA_MARK_MAGIC << 24) | (2u << 20));
+	cr_assert_eq(sfw_ha_decode(ct, &out), -EPROTO, "a later encoding version");
+	nfct_attr_unset(ct, ATTR_MARK);
+	cr_assert_eq(sfw_ha_decode(ct, &out), -ENOENT);
+}
+
+Test(ha_codec, labels_lost_refused)
+{
+	struct sfw_ha_session in = tcp_session(), out;
+
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), 0);
+	nfct_attr_unset(ct, ATTR_CONNLABELS);
+	cr_assert_eq(sfw_ha_decode(ct, &out), -EINVAL);
+}
+
+Test(ha_codec, out_of_range_refused)
+{
+	struct sfw_ha_session in = tcp_session();
+
+	in.sess.policy_id = 8192;
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), -EINVAL);
+	in = tcp_session();
+	in.zone[SFW_WING_OUT] = 64;
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), -EINVAL);
+}
+
+/* Application timeouts beyond 20 bits saturate to `never`. */
+Test(ha_codec, app_timeout_saturates)
+{
+	struct sfw_ha_session in = tcp_session(), out;
+
+	in.sess.app_timeout_s = 1u << 20;
+	round_trip(&in, &out);
+	cr_assert_eq(out.sess.app_timeout_s, 0xffffffffu);
+}
+
+/* An entry made by someone else from a packet's point of view decodes to
+ * the key the datapath makes of that packet (tests/lib: fx_key), in both
+ * directions: address words compare as stored, not byte by byte, and
+ * equal addresses fall back to the ports. */
+Test(ha_codec, key_is_the_datapaths)
+{
+	static const struct { const char *src, *dst; __u16 sport, dport; } flows[] = {
+		{ "192.0.2.200", "198.51.100.1", 40000, 53 },   /* bytes and words disagree */
+		{ "198.51.100.1", "192.0.2.200", 53, 40000 },
+		{ "192.0.2.10", "192.0.2.10", 256, 2 },          /* ports: as stored too */
+		{ "2001:db8::1:0", "2001:db8::ff", 1, 2 },
+	};
+
+	for (size_t i = 0; i < sizeof(flows) / sizeof(flows[0]); i++) {
+		struct pb_spec sp = { .src = flows[i].src, .dst = flows[i].dst,
+				      .proto = SFW_IPPROTO_UDP, .sport = flows[i].sport,
+				      .dport = flows[i].dport };
+		struct sfw_ha_session in = { 0 }, out;
+		bool lo = fx_key(&sp, &in.key);
+
+		in.sess.id = 1;
+		in.sess.flags = lo ? SFW_SESS_F_OPENER_LO : 0;
+		nfct_destroy(ct);
+		ct = nfct_new();
+		round_trip(&in, &out);
+		cr_assert_eq(memcmp(&in.key, &out.key, sizeof(in.key)), 0, "flow %zu: key differs", i);
+		cr_assert_eq(out.sess.flags & SFW_SESS_F_OPENER_LO, in.sess.flags, "flow %zu", i);
+	}
+}
