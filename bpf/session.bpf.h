@@ -5,6 +5,7 @@
 
 #include "maps.bpf.h"
 #include "parse.bpf.h"
+#include "timeouts.h"
 
 /* Any consistent total order works: it only has to put both directions of
  * a connection into the same key. */
@@ -98,21 +99,6 @@ static __always_inline void sfw_wing_account(struct sfw_session *s, __u32 dir, _
 {
 	sfw_wing_count(s, dir, pkts, bytes);
 	sfw_wing_seen(s, dir, ifindex, now);
-}
-
-static __always_inline __u32 sfw_proto_timeout_class(__u8 proto)
-{
-	switch (proto) {
-	case SFW_IPPROTO_TCP:
-		return SFW_TO_TCP_INITIAL;
-	case SFW_IPPROTO_UDP:
-		return SFW_TO_UDP;
-	case SFW_IPPROTO_ICMP:
-	case SFW_IPPROTO_ICMP6:
-		return SFW_TO_ICMP;
-	default:
-		return SFW_TO_OTHER;
-	}
 }
 
 static __always_inline __u32 sfw_timeout(const struct sfw_config *cfg, __u32 cls)

@@ -10,6 +10,7 @@
 
 #include "session.bpf.h"
 #include "sess_count.bpf.h"
+#include "timeouts.h"
 
 enum sfw_tcp_verdict {
 	SFW_TCP_OK,
@@ -26,23 +27,6 @@ enum sfw_tcp_verdict {
 #define SFW_TCP_NO_WSCALE 0xf
 /* The window of the cookie SYN-ACK (bpf/syncookie.bpf.h), unscaled. */
 #define SFW_COOKIE_WINDOW 65535
-
-static __always_inline __u32 sfw_tcp_timeout_class(__u8 state)
-{
-	switch (state) {
-	case SFW_TCP_ESTABLISHED:
-		return SFW_TO_TCP_ESTABLISHED;
-	case SFW_TCP_FIN_WAIT:
-	case SFW_TCP_CLOSE_WAIT:
-		return SFW_TO_TCP_HALF_CLOSED;
-	case SFW_TCP_TIME_WAIT:
-		return SFW_TO_TCP_TIME_WAIT;
-	case SFW_TCP_CLOSED:
-		return SFW_TO_TCP_CLOSED;
-	default:
-		return SFW_TO_TCP_INITIAL;
-	}
-}
 
 /* Sequence arithmetic modulo 2^32. */
 static __always_inline bool sfw_seq_after_eq(__u32 a, __u32 b)

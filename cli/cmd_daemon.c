@@ -22,6 +22,7 @@
 #include "commands.h"
 #include "daemon_ctl.h"
 #include "event_ring.h"
+#include "ha.h"
 #include "log_sink.h"
 #include "reap.h"
 
@@ -38,6 +39,7 @@ struct daemon {
 	struct ring_buffer *rb;
 	struct sfw_reaper *reaper;
 	struct sfw_sweeper *sweeper;
+	struct sfw_ha_worker *ha;   /* the cluster mirror (docs/ha.md) */
 	int sessions_fd, info_fd, lock_fd, ring_fd;
 	__u32 sessions_id;       /* the table we sweep: another one means reattached */
 	__u64 lost_reported;
@@ -259,6 +261,8 @@ static int daemon_open(struct daemon *d, const struct sfw_cmdline *cl)
 	d->info.started_s = (__u64)time(NULL);
 	describe_sinks(&o, d->info.sinks, sizeof(d->info.sinks));
 	err = table_open(d);
+	if (!err && (err = sfw_ha_worker_start(&d->ha)))
+		err = sfw_fail(-err, "cannot start the cluster worker: %s", strerror(-err));
 	if (!err)
 		publish(d);
 	return err;
@@ -266,6 +270,7 @@ static int daemon_open(struct daemon *d, const struct sfw_cmdline *cl)
 
 static void daemon_close(struct daemon *d)
 {
+	sfw_ha_worker_stop(d->ha);
 	table_close(d);
 	sfw_sinks_close(&d->sinks);
 	/* ours to clear only if we were the daemon: a refused one leaves the

@@ -1,0 +1,79 @@
+/* High availability (docs/ha.md): two sfw nodes keep one set of sessions
+ * through the kernel's connection table, which conntrackd replicates and
+ * keepalived's transitions drive.
+ *
+ * The primary's session daemon mirrors every session into a conntrack
+ * zone of its own (create, TCP state change, close, and a periodic
+ * refresh of the sessions that saw traffic); conntrackd sends the entries
+ * to the peer, whose conntrackd writes them into the peer's kernel table;
+ * the secondary's daemon loads each one it sees into its own session
+ * table. A transition (`sfw request chassis cluster ...`, from keepalived's
+ * notify hook) changes the role in a pinned map the daemon follows.
+ *
+ * This header is what the rest of sfw uses: the role and figures (pinned
+ * maps under the pin root), the daemon's worker thread, the transitions.
+ * Functions return 0 or a negative errno; those the CLI calls leave a
+ * message in sfw_last_error(); the worker thread never touches it. */
+#ifndef SFW_HA_H
+#define SFW_HA_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+#define SFW_MAP_CLUSTER       sfw_cluster        /* array[1]: struct sfw_ha_ctl */
+#define SFW_MAP_CLUSTER_STATS sfw_cluster_stats  /* array[1]: struct sfw_ha_stats */
+
+/* A conntrack zone no traffic uses, unless the cluster names another. */
+#define SFW_HA_DEFAULT_ZONE 65000
+/* Sessions that saw traffic are written again this often, so their
+ * entries (and the peer's copies) outlive them by at most that much. */
+#define SFW_HA_REFRESH_MS 10000
+
+enum sfw_ha_role {
+	SFW_HA_NONE = 0,       /* not in a cluster: nothing mirrored or loaded */
+	SFW_HA_PRIMARY,        /* mirrors its sessions */
+	SFW_HA_SECONDARY,      /* loads the peer's */
+};
+
+/* What the transitions set and the daemon follows. */
+struct sfw_ha_ctl {
+	__u32 role;            /* enum sfw_ha_role */
+	__u32 node;            /* this node's id (0 or 1) */
+	__u32 zone;            /* the mirror's conntrack zone */
+	__u32 refresh_ms;
+	__u64 since_s;         /* CLOCK_REALTIME of the last role change */
+	__u64 transitions;     /* role changes since the cluster was set up */
+};
+
+/* The daemon's figures, for `show chassis cluster statistics`. */
+struct sfw_ha_stats {
+	__u64 mirrored;        /* entries written: creates and state changes */
+	__u64 refreshed;       /* entries written again by the refresh */
+	__u64 removed;         /* entries deleted for a closed session */
+	__u64 skipped;         /* sessions conntrack cannot hold (docs/ha.md) */
+	__u64 write_errors;    /* ctnetlink refused a write */
+	__u64 ring_lost;       /* events the full mirror ring refused */
+	__u64 loaded;          /* sessions loaded from the peer's entries */
+	__u64 load_updates;    /* loaded sessions updated in place */
+	__u64 unloaded;        /* loaded sessions removed: closed on the peer */
+	__u64 load_refused;    /* entries not loaded (table full, bad encoding) */
+	__u64 last_refresh_ns; /* how long the last refresh walk took */
+	__u64 updated_s;       /* CLOCK_REALTIME when these were written */
+	__u32 pid;             /* the daemon writing them */
+	__u32 role;            /* the role it acts in */
+};
+
+const char *sfw_ha_role_name(enum sfw_ha_role role);
+
+/* The pinned control and figures. Read: -ENOENT (no message) when this
+ * node is in no cluster. */
+int sfw_ha_ctl_read(struct sfw_ha_ctl *ctl);
+int sfw_ha_ctl_write(const struct sfw_ha_ctl *ctl);
+int sfw_ha_stats_read(struct sfw_ha_stats *st);
+
+/* The session daemon's worker: a thread that follows the role. */
+struct sfw_ha_worker;
+int sfw_ha_worker_start(struct sfw_ha_worker **out);
+void sfw_ha_worker_stop(struct sfw_ha_worker *w);
+
+#endif

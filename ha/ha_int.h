@@ -1,0 +1,74 @@
+/* What the files of ha/ share and nothing else uses. */
+#ifndef SFW_HA_INT_H
+#define SFW_HA_INT_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "ha.h"
+#include "ct_codec.h"
+#include "config.h"
+#include "events.h"
+
+struct nfct_handle;
+
+/* A pinned map by name, or a negative errno; no message (the worker
+ * thread must not touch the CLI's error line). */
+int ha_open_pin(const char *name);
+/* The pinned control map, created when create is set and it is missing. */
+int ha_ctl_fd(bool create);
+int ha_stats_fd(bool create);
+int ha_stats_write(const struct sfw_ha_stats *st);
+
+/* Every session of the table, in batches; visit returns 0 to go on or a
+ * negative errno to stop. (cli/session_walk.c is the CLI's: below it,
+ * ha/ walks for itself.) */
+int ha_walk(int sessions_fd,
+	    int (*visit)(const struct sfw_session_key *k, const struct sfw_session *s, void *arg),
+	    void *arg);
+
+/* The zone of interface ifindex in the configuration in force. */
+__u8 ha_zone_of(int zones_fd, __u32 gen, __u32 ifindex);
+
+/* The primary's side: sessions into conntrack entries (ha/mirror.c). */
+struct ha_mirror {
+	struct nfct_handle *h;
+	int sessions_fd, zones_fd, config_fd;
+	__u16 zone;
+	struct sfw_ha_stats *st;
+};
+int ha_mirror_open(struct ha_mirror *m, __u16 zone, struct sfw_ha_stats *st);
+void ha_mirror_close(struct ha_mirror *m);
+/* One event from the mirror's ring. */
+int ha_mirror_event(struct ha_mirror *m, const struct sfw_event *e);
+/* Write the entry of every session seen since since_ns (0: all of them). */
+int ha_mirror_walk(struct ha_mirror *m, __u64 since_ns, bool refresh);
+/* Delete this node's entries in the zone (it is no longer primary). */
+int ha_mirror_flush(struct ha_mirror *m);
+/* Delete sfw's entries in conntrack zone `zone` (in_zone) or in every
+ * other zone: the count deleted, or a negative errno. */
+int ha_ct_purge(__u16 zone, bool in_zone);
+
+/* The secondary's side: the peer's entries into sessions (ha/replica.c). */
+struct ha_replica {
+	struct nfct_handle *ev;     /* kernel events, sfw's entries only */
+	struct nfct_handle *q;      /* dumps */
+	int sessions_fd, zones_fd, config_fd;
+	__u16 zone;                 /* our own mirror's: never loaded */
+	bool primary;               /* loading for a promotion: keep their log flags */
+	__u64 count;                /* sessions in the table (ha/replica.c) */
+	struct sfw_ha_stats *st;
+};
+int ha_replica_open(struct ha_replica *r, __u16 zone, bool events, struct sfw_ha_stats *st);
+void ha_replica_close(struct ha_replica *r);
+int ha_replica_fd(const struct ha_replica *r);
+/* Handle the events waiting; 0 or a negative errno. */
+int ha_replica_events(struct ha_replica *r);
+/* Load every entry of sfw's in the kernel's table outside our zone:
+ * the count loaded, or a negative errno. */
+int ha_replica_load_all(struct ha_replica *r);
+
+/* Makes the kernel keep conntrack labels in this network namespace
+ * (ha/labels.c); without, the labels of entries are silently dropped. */
+int ha_labels_enable(void);
+
+#endif

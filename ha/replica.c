@@ -1,0 +1,303 @@
+/* The secondary's side of the mirror: the peer's entries, which conntrackd
+ * writes into this node's connection table, become sessions in this
+ * node's table (docs/ha.md, "The replica"), and leave it when the peer
+ * deletes them. A map update from user space per entry: the datapath
+ * then finds the session when traffic arrives after a failover.
+ *
+ * A loaded session keeps its id, policy, application, TCP state and its
+ * wings' TCP flags; its counters start from zero (conntrackd carries
+ * none), its timeout is the one this node's configuration gives its state,
+ * and each wing relearns its sequence window from its first segment. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+#include <sys/socket.h>
+#include "ha_int.h"
+#include "loader.h"
+#include "maps.h"
+#include "policy.h"
+#include "reap.h"
+#include "timeouts.h"
+
+/* Big enough for a burst of a bulk resync between two reads. */
+#define HA_EVENT_RCVBUF (8u << 20)
+
+static int on_event(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, void *arg);
+
+int ha_replica_open(struct ha_replica *r, __u16 zone, bool events, struct sfw_ha_stats *st)
+{
+	int err = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->zone = zone;
+	r->st = st;
+	r->sessions_fd = ha_open_pin(SFW_STR(SFW_MAP_SESSIONS));
+	r->zones_fd = ha_open_pin(SFW_STR(SFW_MAP_ZONES));
+	r->config_fd = ha_open_pin(SFW_STR(SFW_MAP_CONFIG));
+	if (r->sessions_fd < 0 || r->zones_fd < 0 || r->config_fd < 0)
+		err = r->sessions_fd < 0 ? r->sessions_fd
+		      : r->zones_fd < 0 ? r->zones_fd : r->config_fd;
+	if (!err) {
+		r->q = nfct_open(CONNTRACK, 0);
+		if (!r->q)
+			err = -errno;
+	}
+	if (!err && events) {
+		struct nfct_filter *f = nfct_filter_create();
+		struct nfct_filter_dump_mark mark = { .val = SFW_HA_MARK_MAGIC << 24,
+						      .mask = 0xff000000 };
+
+		r->ev = nfct_open(CONNTRACK, NF_NETLINK_CONNTRACK_NEW | NF_NETLINK_CONNTRACK_UPDATE |
+					     NF_NETLINK_CONNTRACK_DESTROY);
+		if (!r->ev || !f) {
+			err = -errno ? -errno : -ENOMEM;
+		} else {
+			/* only sfw's entries wake us: the kernel filters */
+			nfct_filter_add_attr(f, NFCT_FILTER_MARK, &mark);
+			if (nfct_filter_attach(nfct_fd(r->ev), f))
+				err = -errno;
+			setsockopt(nfct_fd(r->ev), SOL_SOCKET, SO_RCVBUFFORCE,
+				   &(int){ HA_EVENT_RCVBUF }, sizeof(int));
+			nfct_callback_register(r->ev, NFCT_T_ALL, on_event, r);
+		}
+		if (f)
+			nfct_filter_destroy(f);
+	}
+	if (err)
+		ha_replica_close(r);
+	return err;
+}
+
+void ha_replica_close(struct ha_replica *r)
+{
+	if (r->ev)
+		nfct_close(r->ev);
+	if (r->q)
+		nfct_close(r->q);
+	if (r->sessions_fd > 0)
+		close(r->sessions_fd);
+	if (r->zones_fd > 0)
+		close(r->zones_fd);
+	if (r->config_fd > 0)
+		close(r->config_fd);
+	memset(r, 0, sizeof(*r));
+}
+
+int ha_replica_fd(const struct ha_replica *r)
+{
+	return r->ev ? nfct_fd(r->ev) : -1;
+}
+
+/* This node's interface in zone `zone`, when there is exactly one: the
+ * wing's interface until a packet says otherwise (the peer's ifindex
+ * means nothing here). */
+static __u32 iface_of_zone(const struct ha_replica *r, __u32 gen, __u8 zone)
+{
+	struct sfw_zone_key k, next;
+	__u32 found = 0, z;
+	int err;
+
+	if (zone == SFW_ZONE_NONE)
+		return 0;
+	err = bpf_map_get_next_key(r->zones_fd, NULL, &next);
+	while (!err) {
+		k = next;
+		if (k.gen == gen && !bpf_map_lookup_elem(r->zones_fd, &k, &z) && z == zone) {
+			if (found)
+				return 0;   /* two: which one, the first packet says */
+			found = k.ifindex;
+		}
+		err = bpf_map_get_next_key(r->zones_fd, &k, &next);
+	}
+	return found;
+}
+
+/* The wing flags that hold here: those about sequence numbers (tracked,
+ * an acknowledgement seen) refer to numbers the mirror does not carry,
+ * so each wing is picked up again from its next segment. */
+#define HA_KEPT_WING_FLAGS (SFW_WING_SEEN_SYN | SFW_WING_SEEN_FIN | SFW_WING_SEEN_RST | \
+			    SFW_WING_FIN_ACKED)
+
+static void rebuild(const struct ha_replica *r, const struct sfw_config *cfg,
+		    const struct sfw_ha_session *hs, const struct sfw_session *old,
+		    struct sfw_session *s)
+{
+	bool tcp = hs->key.proto == SFW_IPPROTO_TCP;
+	__u64 now = sfw_coarse_now_ns();
+
+	*s = hs->sess;
+	s->flags |= SFW_SESS_F_SYNCED;
+	/* the primary logs its sessions' ends; this node, once it is */
+	if (!r->primary)
+		s->flags &= ~SFW_SESS_F_LOG_CLOSE;
+	s->timeout_s = cfg->timeout_s[tcp ? sfw_tcp_timeout_class(s->tcp_state)
+					  : sfw_proto_timeout_class(hs->key.proto)];
+	if (s->app_timeout_s && (!tcp || s->tcp_state == SFW_TCP_ESTABLISHED))
+		s->timeout_s = s->app_timeout_s;
+	s->last_seen_ns = now;
+	s->created_ns = old ? old->created_ns : now;
+	for (int w = 0; w < 2; w++) {
+		s->wing[w].tcp_flags &= HA_KEPT_WING_FLAGS;
+		if (!tcp)
+			s->wing[w].wscale = 0;
+		/* the same session again: what this node counted stays */
+		if (old) {
+			s->wing[w].packets = old->wing[w].packets;
+			s->wing[w].bytes = old->wing[w].bytes;
+			s->wing[w].ifindex = old->wing[w].ifindex;
+		}
+		if (!s->wing[w].ifindex)
+			s->wing[w].ifindex = iface_of_zone(r, cfg->gen, hs->zone[w]);
+	}
+}
+
+/* Sessions in the table, counted by a walk when loading starts and kept
+ * up to date as entries load and unload: between walks the sweeper's
+ * removals make it an overestimate, which refuses early, never late. */
+static int count_one(const struct sfw_session_key *k, const struct sfw_session *s, void *arg)
+{
+	(*(__u64 *)arg)++;
+	return 0;
+}
+
+static int recount(struct ha_replica *r)
+{
+	r->count = 0;
+	return ha_walk(r->sessions_fd, count_one, &r->count);
+}
+
+static bool table_full(const struct ha_replica *r, const struct sfw_config *cfg)
+{
+	__u32 limit = cfg->max_sessions ? cfg->max_sessions : cfg->session_limit;
+
+	return limit && r->count >= limit;
+}
+
+/* Loads one decoded entry: 0, or -ENOSPC when the table may take no more. */
+static int upsert(struct ha_replica *r, const struct sfw_config *cfg,
+		  const struct sfw_ha_session *hs)
+{
+	struct sfw_session old = { 0 }, s;
+	bool same = !bpf_map_lookup_elem(r->sessions_fd, &hs->key, &old) &&
+		    old.id == hs->sess.id;
+
+	if (!same && table_full(r, cfg)) {
+		r->st->load_refused++;
+		return -ENOSPC;
+	}
+	rebuild(r, cfg, hs, same ? &old : NULL, &s);
+	/* the peer is the primary: its session replaces whatever is here */
+	if (bpf_map_update_elem(r->sessions_fd, &hs->key, &s, BPF_ANY)) {
+		r->st->load_refused++;
+		return -errno;
+	}
+	if (same) {
+		r->st->load_updates++;
+	} else {
+		r->st->loaded++;
+		r->count += old.id ? 0 : 1;   /* replacing another session adds none */
+	}
+	return 0;
+}
+
+/* The peer's session ended: gone here too, if it is the one loaded. */
+static void unload(struct ha_replica *r, const struct sfw_ha_session *hs)
+{
+	struct sfw_session cur;
+
+	if (bpf_map_lookup_elem(r->sessions_fd, &hs->key, &cur) || cur.id != hs->sess.id ||
+	    !(cur.flags & SFW_SESS_F_SYNCED))
+		return;
+	if (!bpf_map_delete_elem(r->sessions_fd, &hs->key)) {
+		r->st->unloaded++;
+		r->count -= r->count ? 1 : 0;
+	}
+}
+
+static int config_of(const struct ha_replica *r, struct sfw_config *cfg)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(r->config_fd, &zero, cfg) ? -errno : 0;
+}
+
+static int on_event(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, void *arg)
+{
+	struct ha_replica *r = arg;
+	struct sfw_ha_session hs;
+	struct sfw_config cfg;
+
+	/* our own mirror's entries (this node was primary): never loaded */
+	if (nfct_get_attr_u16(ct, ATTR_ZONE) == r->zone)
+		return NFCT_CB_CONTINUE;
+	if (sfw_ha_decode(ct, &hs)) {
+		if (sfw_ha_is_ours(ct) && type != NFCT_T_DESTROY)
+			r->st->load_refused++;
+		return NFCT_CB_CONTINUE;
+	}
+	if (type == NFCT_T_DESTROY)
+		unload(r, &hs);
+	else if (!config_of(r, &cfg))
+		upsert(r, &cfg, &hs);
+	return NFCT_CB_CONTINUE;
+}
+
+int ha_replica_events(struct ha_replica *r)
+{
+	/* one read: nfct_catch loops until the socket would block only
+	 * when it is non-blocking, and this fd is polled */
+	if (nfct_catch(r->ev) < 0 && errno == ENOBUFS) {
+		/* the kernel dropped events: what the table holds is the truth */
+		int n = ha_replica_load_all(r);
+
+		return n < 0 ? n : 0;
+	}
+	return 0;
+}
+
+struct load_ctx {
+	struct ha_replica *r;
+	struct sfw_config cfg;
+	int loaded;
+};
+
+static int on_dumped(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, void *arg)
+{
+	struct load_ctx *c = arg;
+	struct sfw_ha_session hs;
+
+	if (nfct_get_attr_u16(ct, ATTR_ZONE) == c->r->zone)
+		return NFCT_CB_CONTINUE;
+	if (sfw_ha_decode(ct, &hs)) {
+		c->r->st->load_refused++;
+		return NFCT_CB_CONTINUE;
+	}
+	if (!upsert(c->r, &c->cfg, &hs))
+		c->loaded++;
+	return NFCT_CB_CONTINUE;
+}
+
+int ha_replica_load_all(struct ha_replica *r)
+{
+	struct nfct_filter_dump *f = nfct_filter_dump_create();
+	struct nfct_filter_dump_mark mark = { .val = SFW_HA_MARK_MAGIC << 24, .mask = 0xff000000 };
+	struct load_ctx c = { .r = r };
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	err = config_of(r, &c.cfg);
+	if (!err)
+		err = recount(r);
+	if (!err) {
+		nfct_filter_dump_set_attr(f, NFCT_FILTER_DUMP_MARK, &mark);
+		nfct_callback_register(r->q, NFCT_T_ALL, on_dumped, &c);
+		err = nfct_query(r->q, NFCT_Q_DUMP_FILTER, f) ? -errno : 0;
+		nfct_callback_unregister(r->q);
+	}
+	nfct_filter_dump_destroy(f);
+	return err ? err : c.loaded;
+}
