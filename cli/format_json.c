@@ -57,6 +57,8 @@ static void json_session(struct sfw_flow_ctx *ctx, const struct sfw_view *v,
 	sfw_json_num(j, "duration", v->duration_s);
 	if (v->proto == SFW_IPPROTO_TCP)
 		sfw_json_str(j, "tcp-state", sfw_tcp_state_name(s->tcp_state));
+	if (extensive)
+		sfw_json_bool(j, "synced-from-peer", s->flags & SFW_SESS_F_SYNCED);
 	sfw_json_open(j, "flow-information", '[');
 	json_wing(ctx, v, SFW_WING_IN, extensive);
 	json_wing(ctx, v, SFW_WING_OUT, extensive);

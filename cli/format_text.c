@@ -189,6 +189,9 @@ static void text_session(struct sfw_flow_ctx *ctx, const struct sfw_view *v,
 		sfw_ob_str(o, sfw_tcp_state_name(s->tcp_state));
 		sfw_ob_str(o, "\n");
 	}
+	/* loaded from the cluster peer's mirror (docs/ha.md) */
+	if (s->flags & SFW_SESS_F_SYNCED)
+		sfw_ob_str(o, "Cluster: synced from the peer\n");
 }
 
 static void text_list_begin(struct sfw_flow_ctx *ctx)

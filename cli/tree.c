@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "commands_policy.h"
 #include "commands_events.h"
+#include "ha/cluster_cmd.h"
 #include "grammar.h"
 #include "iface_stats.h"
 #include "screen_stats.h"
@@ -140,9 +141,31 @@ static const struct sfw_node show_version = {
 	.word = "version", .help = "Show the sfw release and build",
 	.run = sfw_cmd_show_version,
 };
+/* the cluster (docs/ha.md) */
+static const struct sfw_node show_cluster_status = {
+	.word = "status", .help = "Show this node's role, the peer and the virtual addresses",
+	.run = sfw_cmd_show_cluster_status,
+};
+static const struct sfw_node show_cluster_stats = {
+	.word = "statistics", .help = "Show the session mirror's and conntrackd's statistics",
+	.run = sfw_cmd_show_cluster_statistics,
+};
+static const struct sfw_node show_cluster_conf = {
+	.word = "configuration", .help = "Print the conntrackd or keepalived configuration",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<conntrackd|keepalived>",
+	.pos_help = "Which daemon's configuration", .run = sfw_cmd_show_cluster_configuration,
+};
+static const struct sfw_node show_cluster = {
+	.word = "cluster", .help = "Show chassis cluster information",
+	.kids = KIDS(&show_cluster_conf, &show_cluster_stats, &show_cluster_status),
+};
+static const struct sfw_node show_chassis = {
+	.word = "chassis", .help = "Show chassis information", .kids = KIDS(&show_cluster),
+};
 static const struct sfw_node show = {
 	.word = "show", .help = "Show information about the system",
-	.kids = KIDS(&show_configuration, &show_interfaces, &show_security, &show_version),
+	.kids = KIDS(&show_chassis, &show_configuration, &show_interfaces, &show_security,
+		     &show_version),
 };
 
 static const struct sfw_node clear_session = {
@@ -363,8 +386,23 @@ static const struct sfw_node monitor = {
 	.kids = KIDS(&monitor_security),
 };
 
+static const struct sfw_node request_cluster_role = {
+	.word = "role", .help = "Take a cluster role (keepalived's notify hook runs this)",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<primary|secondary|disabled>",
+	.pos_help = "The role this node takes", .run = sfw_cmd_request_cluster_role,
+};
+static const struct sfw_node request_cluster = {
+	.word = "cluster", .help = "Chassis cluster operations", .kids = KIDS(&request_cluster_role),
+};
+static const struct sfw_node request_chassis = {
+	.word = "chassis", .help = "Chassis operations", .kids = KIDS(&request_cluster),
+};
+static const struct sfw_node request = {
+	.word = "request", .help = "Make system-level requests", .kids = KIDS(&request_chassis),
+};
+
 const struct sfw_node sfw_root = {
 	.word = "sfw", .help = "sfw stateful firewall",
 	.kids = KIDS(&attach, &clear, &commit, &completion, &daemon, &detach, &help,
-		     &monitor, &reload, &rollback, &set, &show, &status),
+		     &monitor, &reload, &request, &rollback, &set, &show, &status),
 };

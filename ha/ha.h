@@ -18,6 +18,7 @@
 #define SFW_HA_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 
 #define SFW_MAP_CLUSTER       sfw_cluster        /* array[1]: struct sfw_ha_ctl */
@@ -65,11 +66,60 @@ struct sfw_ha_stats {
 
 const char *sfw_ha_role_name(enum sfw_ha_role role);
 
+/* The cluster stanza (docs/ha.md, "Configuration"): Junos set lines in
+ * SFW_CONF_DIR/cluster.conf, one redundancy group (1), two nodes. */
+#define SFW_HA_CONF_FILE "cluster.conf"
+#define SFW_HA_MAX_VIPS 16
+#define SFW_HA_NAME_LEN 64
+#define SFW_HA_DEFAULT_NOTIFY "/usr/lib/sfw/sfw-cluster-notify"
+#define SFW_HA_DEFAULT_CONNTRACKD_CONF "/etc/conntrackd/conntrackd.conf"
+
+struct sfw_ha_vip {
+	char ifname[SFW_HA_NAME_LEN];
+	char prefix[SFW_HA_NAME_LEN];   /* address/length as written */
+};
+
+struct sfw_ha_conf {
+	__u32 cluster_id;               /* 1..255: the VRRP router id */
+	int node;                       /* this node, 0 or 1; -1: unset */
+	__u32 priority[2];              /* per node, 1..254 */
+	char fabric_if[SFW_HA_NAME_LEN];   /* the sync link */
+	char local_addr[SFW_HA_NAME_LEN];  /* this node's address on it */
+	char peer_addr[SFW_HA_NAME_LEN];
+	struct sfw_ha_vip vip[SFW_HA_MAX_VIPS];
+	int n_vip;
+	__u32 zone;                     /* the mirror's conntrack zone */
+	__u32 heartbeat_ms;             /* VRRP advertisement interval */
+	__u32 refresh_ms;
+	char notify[256];               /* keepalived's transition hook */
+	char conntrackd_conf[256];      /* where conntrackd's configuration lives */
+};
+
+/* SFW_CONF_DIR/cluster.conf (or /etc/sfw/...). */
+int sfw_ha_conf_path(char *buf, size_t len);
+/* Parses and checks the stanza: 0, -ENOENT when there is none (with a
+ * message), or -EINVAL with "FILE:LINE: message" for the first error. */
+int sfw_ha_conf_load(const char *path, struct sfw_ha_conf *c);
+int sfw_ha_conf_parse(const char *name, const char *text, struct sfw_ha_conf *c);
+
 /* The pinned control and figures. Read: -ENOENT (no message) when this
  * node is in no cluster. */
 int sfw_ha_ctl_read(struct sfw_ha_ctl *ctl);
 int sfw_ha_ctl_write(const struct sfw_ha_ctl *ctl);
 int sfw_ha_stats_read(struct sfw_ha_stats *st);
+
+/* A transition: what `sfw request chassis cluster role R` did. */
+struct sfw_ha_report {
+	int loaded;              /* sessions loaded from the mirror's zone */
+	bool daemon;             /* a session daemon acknowledged the role */
+	__u64 mirrored;          /* sessions written into the zone (primary) */
+	int purged;              /* entries removed from the zone (disabled) */
+};
+/* Makes this node the cluster's primary (loads the peer's sessions, then
+ * mirrors its own), secondary (stops mirroring, loads the peer's), or
+ * takes it out of the cluster (disabled). Takes the pin root's lock. */
+int sfw_ha_become(enum sfw_ha_role role, const struct sfw_ha_conf *c,
+		  struct sfw_ha_report *rep);
 
 /* The session daemon's worker: a thread that follows the role. */
 struct sfw_ha_worker;

@@ -53,7 +53,7 @@ struct ha_replica {
 	struct nfct_handle *ev;     /* kernel events, sfw's entries only */
 	struct nfct_handle *q;      /* dumps */
 	int sessions_fd, zones_fd, config_fd;
-	__u16 zone;                 /* our own mirror's: never loaded */
+	__u16 zone;                 /* the mirror's: the peer's entries arrive there */
 	bool primary;               /* loading for a promotion: keep their log flags */
 	__u64 count;                /* sessions in the table (ha/replica.c) */
 	struct sfw_ha_stats *st;
@@ -63,8 +63,8 @@ void ha_replica_close(struct ha_replica *r);
 int ha_replica_fd(const struct ha_replica *r);
 /* Handle the events waiting; 0 or a negative errno. */
 int ha_replica_events(struct ha_replica *r);
-/* Load every entry of sfw's in the kernel's table outside our zone:
- * the count loaded, or a negative errno. */
+/* Load every entry of sfw's in the mirror's zone: the count loaded, or a
+ * negative errno. */
 int ha_replica_load_all(struct ha_replica *r);
 
 /* Makes the kernel keep conntrack labels in this network namespace

@@ -230,8 +230,8 @@ static int on_event(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, vo
 	struct sfw_ha_session hs;
 	struct sfw_config cfg;
 
-	/* our own mirror's entries (this node was primary): never loaded */
-	if (nfct_get_attr_u16(ct, ATTR_ZONE) == r->zone)
+	/* conntrackd carries the zone: the peer's mirror lands in ours */
+	if (nfct_get_attr_u16(ct, ATTR_ZONE) != r->zone)
 		return NFCT_CB_CONTINUE;
 	if (sfw_ha_decode(ct, &hs)) {
 		if (sfw_ha_is_ours(ct) && type != NFCT_T_DESTROY)
@@ -269,7 +269,7 @@ static int on_dumped(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, v
 	struct load_ctx *c = arg;
 	struct sfw_ha_session hs;
 
-	if (nfct_get_attr_u16(ct, ATTR_ZONE) == c->r->zone)
+	if (nfct_get_attr_u16(ct, ATTR_ZONE) != c->r->zone)
 		return NFCT_CB_CONTINUE;
 	if (sfw_ha_decode(ct, &hs)) {
 		c->r->st->load_refused++;

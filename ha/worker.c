@@ -120,6 +120,29 @@ static int enter_secondary(struct sfw_ha_worker *w, const struct sfw_ha_ctl *ctl
 	return err;
 }
 
+static __u64 sync_lost(void)
+{
+	int fd = ha_open_pin(SFW_STR(SFW_MAP_SYNC_LOST)), ncpu = libbpf_num_possible_cpus();
+	__u64 sum = 0, *v = ncpu > 0 ? calloc((size_t)ncpu, sizeof(*v)) : NULL;
+	__u32 zero = 0;
+
+	if (fd >= 0 && v && !bpf_map_lookup_elem(fd, &zero, v))
+		for (int i = 0; i < ncpu; i++)
+			sum += v[i];
+	free(v);
+	if (fd >= 0)
+		close(fd);
+	return sum;
+}
+
+static void publish(struct sfw_ha_worker *w)
+{
+	w->st.ring_lost = sync_lost();
+	w->st.updated_s = (__u64)time(NULL);
+	w->st.pid = (__u32)getpid();
+	ha_stats_write(&w->st);
+}
+
 /* Acts in the role ctl names from now on. */
 static void follow(struct sfw_ha_worker *w, const struct sfw_ha_ctl *ctl)
 {
@@ -148,29 +171,7 @@ static void follow(struct sfw_ha_worker *w, const struct sfw_ha_ctl *ctl)
 	w->ctl = *ctl;
 	w->sessions_id = sessions_map_id();
 	w->st.role = ctl->role;
-}
-
-static __u64 sync_lost(void)
-{
-	int fd = ha_open_pin(SFW_STR(SFW_MAP_SYNC_LOST)), ncpu = libbpf_num_possible_cpus();
-	__u64 sum = 0, *v = ncpu > 0 ? calloc((size_t)ncpu, sizeof(*v)) : NULL;
-	__u32 zero = 0;
-
-	if (fd >= 0 && v && !bpf_map_lookup_elem(fd, &zero, v))
-		for (int i = 0; i < ncpu; i++)
-			sum += v[i];
-	free(v);
-	if (fd >= 0)
-		close(fd);
-	return sum;
-}
-
-static void publish(struct sfw_ha_worker *w)
-{
-	w->st.ring_lost = sync_lost();
-	w->st.updated_s = (__u64)time(NULL);
-	w->st.pid = (__u32)getpid();
-	ha_stats_write(&w->st);
+	publish(w);   /* the transition waits for this */
 }
 
 static void refresh(struct sfw_ha_worker *w, __u64 now)

@@ -410,6 +410,7 @@ Test(flow_show, json_extensive_tcp_extras)
 	got = show(&o, &f, SFW_VIEW_EXTENSIVE, true);
 	cr_assert(strstr(got, "        \"application-name\": \"junos-ssh\",\n"), "%s", got);
 	cr_assert(strstr(got, "        \"tcp-state\": \"ESTABLISHED\",\n"
+			 "        \"synced-from-peer\": false,\n"
 			 "        \"flow-information\": [\n"), "%s", got);
 	cr_assert(strstr(got, "            \"byte-cnt\": 1925,\n"
 			 "            \"port-sequence\": 0,\n"

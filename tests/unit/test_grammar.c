@@ -192,11 +192,11 @@ Test(grammar, ambiguous_words)
 Test(grammar, unknown_and_incomplete_commands)
 {
 	fails("frobnicate", "sfw: unknown word 'frobnicate'; expected one of: attach, clear, "
-	      "commit, completion, daemon, detach, help, monitor, reload, rollback, set, show, "
-	      "status");
+	      "commit, completion, daemon, detach, help, monitor, reload, request, rollback, set, "
+	      "show, status");
 	uf_parse_free(&p);
 	fails("", "sfw: missing command; expected one of: attach, clear, commit, completion, "
-	      "daemon, detach, help, monitor, reload, rollback, set, show, status");
+	      "daemon, detach, help, monitor, reload, request, rollback, set, show, status");
 	uf_parse_free(&p);
 	fails("show security", "sfw: incomplete command 'show security'; expected one of: "
 	      "flow, policies, screen, zones");
@@ -306,6 +306,7 @@ Test(grammar, help_lists_next_words)
 {
 	cr_assert_str_eq(help("show ?"),
 		"Possible completions:\n"
+		"  chassis                 Show chassis information\n"
 		"  configuration           Show the committed configuration as set lines\n"
 		"  interfaces              Show interface information\n"
 		"  security                Show security information\n"

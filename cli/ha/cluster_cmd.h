@@ -1,0 +1,32 @@
+/* The cluster's commands (docs/ha.md): show chassis cluster status |
+ * statistics | configuration, request chassis cluster role. */
+#ifndef SFW_CLI_CLUSTER_CMD_H
+#define SFW_CLI_CLUSTER_CMD_H
+
+#include <stdio.h>
+#include "grammar.h"
+#include "ha.h"
+
+int sfw_cmd_show_cluster_status(const struct sfw_cmdline *cl);
+int sfw_cmd_show_cluster_statistics(const struct sfw_cmdline *cl);
+int sfw_cmd_show_cluster_configuration(const struct sfw_cmdline *cl);
+int sfw_cmd_request_cluster_role(const struct sfw_cmdline *cl);
+
+/* The daemons' configuration files (cli/ha/cluster_gen.c). */
+void sfw_cluster_print_conntrackd(FILE *f, const struct sfw_ha_conf *c);
+void sfw_cluster_print_keepalived(FILE *f, const struct sfw_ha_conf *c);
+
+/* conntrackd's own figures (`conntrackd -s`), as the statistics show them. */
+struct sfw_ctd_stats {
+	bool ok;                       /* conntrackd answered */
+	__u64 int_created, int_updated, int_destroyed;   /* sent to the peer */
+	__u64 ext_created, ext_updated, ext_destroyed;   /* received, written here */
+	__u64 ext_failed;
+	__u64 pkts_sent, pkts_recv, bytes_sent, bytes_recv, send_errors, recv_errors;
+	__u64 msgs_lost, malformed;
+	__u64 resyncs;                 /* resynchronisations with the kernel's table */
+};
+/* Parses the text of `conntrackd -s`: 0, or -EINVAL when it is not that. */
+int sfw_ctd_stats_parse(const char *text, struct sfw_ctd_stats *st);
+
+#endif

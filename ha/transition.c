@@ -1,0 +1,123 @@
+/* The sfw side of a cluster transition (docs/ha.md, "Failover"), which
+ * keepalived's notify hook runs between conntrackd's steps:
+ *
+ * primary:   the daemon stops loading; every entry of the peer's in the
+ *            mirror's zone becomes a session here (with its log flags
+ *            back); then the datapath mirrors, and every session is
+ *            written once, so the zone holds this node's whole table.
+ * secondary: the datapath stops mirroring; the daemon loads the peer's
+ *            entries as they arrive (and those already in the zone).
+ * disabled:  neither; the zone's entries go.
+ *
+ * It returns only when the daemon acts in the new role, so the hook moves
+ * the addresses after the sessions are in place, never before. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "ha_int.h"
+#include "loader.h"
+
+#define HA_ACK_WAIT_MS 3000
+
+static int set_sync_flag(bool on)
+{
+	struct sfw_config cfg;
+	int err = sfw_config_read(&cfg);
+
+	if (err)
+		return err;
+	cfg.flags = on ? cfg.flags | SFW_CFG_F_SYNC : cfg.flags & ~(__u32)SFW_CFG_F_SYNC;
+	return sfw_config_write(&cfg);
+}
+
+/* Waits for the daemon's worker to act in `role`: false when no daemon
+ * runs (nothing to wait for) or it did not within HA_ACK_WAIT_MS. */
+static bool acknowledged(enum sfw_ha_role role)
+{
+	struct timespec pause = { .tv_nsec = 20 * 1000000 };
+	struct sfw_ha_stats st;
+
+	for (int waited = 0; waited < HA_ACK_WAIT_MS; waited += 20) {
+		if (sfw_ha_stats_read(&st) || !st.pid || kill((pid_t)st.pid, 0))
+			return false;
+		if (st.role == (__u32)role)
+			return true;
+		nanosleep(&pause, NULL);
+	}
+	return false;
+}
+
+static int record(enum sfw_ha_role role, const struct sfw_ha_conf *c)
+{
+	struct sfw_ha_ctl ctl = { 0 };
+
+	sfw_ha_ctl_read(&ctl);
+	if (ctl.role != (__u32)role)
+		ctl.transitions++;
+	ctl.since_s = (__u64)time(NULL);
+	ctl.role = role;
+	ctl.node = (__u32)c->node;
+	ctl.zone = c->zone;
+	ctl.refresh_ms = c->refresh_ms;
+	return sfw_ha_ctl_write(&ctl);
+}
+
+static int become_primary(const struct sfw_ha_conf *c, struct sfw_ha_report *rep)
+{
+	struct sfw_ha_stats st = { 0 };
+	struct ha_replica r;
+	struct ha_mirror m;
+	int err;
+
+	err = record(SFW_HA_PRIMARY, c);
+	if (err)
+		return err;
+	rep->daemon = acknowledged(SFW_HA_PRIMARY);
+	err = ha_replica_open(&r, (__u16)c->zone, false, &st);
+	if (err)
+		return sfw_fail(-err, "cannot read the connection table: %s", strerror(-err));
+	r.primary = true;
+	rep->loaded = ha_replica_load_all(&r);
+	ha_replica_close(&r);
+	if (rep->loaded < 0)
+		return sfw_fail(-rep->loaded, "cannot load the peer's sessions: %s",
+				strerror(-rep->loaded));
+	err = set_sync_flag(true);
+	if (err)
+		return err;
+	err = ha_mirror_open(&m, (__u16)c->zone, &st);
+	if (!err) {
+		err = ha_mirror_walk(&m, 0, false);
+		ha_mirror_close(&m);
+	}
+	rep->mirrored = st.mirrored;
+	return err ? sfw_fail(-err, "cannot mirror the session table: %s", strerror(-err)) : 0;
+}
+
+int sfw_ha_become(enum sfw_ha_role role, const struct sfw_ha_conf *c, struct sfw_ha_report *rep)
+{
+	int err;
+
+	memset(rep, 0, sizeof(*rep));
+	err = sfw_lock();
+	if (err)
+		return err;
+	if (role != SFW_HA_NONE && ha_labels_enable()) {
+		err = sfw_fail(EOPNOTSUPP, "cannot keep conntrack labels in this network namespace "
+			       "(nftables: table inet sfw_cluster)");
+	} else if (role == SFW_HA_PRIMARY) {
+		err = become_primary(c, rep);
+	} else {
+		err = set_sync_flag(false);
+		if (!err)
+			err = record(role, c);
+		if (!err)
+			rep->daemon = acknowledged(role);
+		if (!err && role == SFW_HA_NONE)
+			rep->purged = ha_ct_purge((__u16)c->zone, true);
+	}
+	sfw_unlock();
+	return err;
+}
