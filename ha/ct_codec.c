@@ -71,6 +71,27 @@ static bool is_echo_request(__u8 type, __u8 proto)
 	return type == (proto == SFW_IPPROTO_ICMP ? 8 : 128);
 }
 
+/* The layer 3 part of the original direction. */
+static int encode_addrs(const struct sfw_session_key *k, const union sfw_addr *src,
+			const union sfw_addr *dst, struct nf_conntrack *ct)
+{
+	if (k->family == SFW_FAMILY_INET) {
+		nfct_set_attr_u8(ct, ATTR_ORIG_L3PROTO, AF_INET);
+		nfct_set_attr_u32(ct, ATTR_ORIG_IPV4_SRC, src->v4);
+		nfct_set_attr_u32(ct, ATTR_ORIG_IPV4_DST, dst->v4);
+	} else if (k->family == SFW_FAMILY_INET6) {
+		nfct_set_attr_u8(ct, ATTR_ORIG_L3PROTO, AF_INET6);
+		nfct_set_attr(ct, ATTR_ORIG_IPV6_SRC, src->v6);
+		nfct_set_attr(ct, ATTR_ORIG_IPV6_DST, dst->v6);
+	} else {
+		return -EINVAL;
+	}
+	nfct_set_attr_u8(ct, ATTR_ORIG_L4PROTO, k->proto);
+	return 0;
+}
+
+/* Protocols first: libnetfilter_conntrack derives the reply's ICMP type
+ * from the original's only when it knows the protocol by then. */
 int sfw_ha_encode_tuple(const struct sfw_session_key *k, bool opener_lo, __u16 ct_zone,
 			struct nf_conntrack *ct)
 {
@@ -78,7 +99,10 @@ int sfw_ha_encode_tuple(const struct sfw_session_key *k, bool opener_lo, __u16 c
 	const union sfw_addr *dst = opener_lo ? &k->addr_hi : &k->addr_lo;
 	__be16 sport = opener_lo ? k->port_lo : k->port_hi;
 	__be16 dport = opener_lo ? k->port_hi : k->port_lo;
+	int err = encode_addrs(k, src, dst, ct);
 
+	if (err)
+		return err;
 	switch (k->proto) {
 	case SFW_IPPROTO_TCP:
 	case SFW_IPPROTO_UDP:
@@ -102,18 +126,6 @@ int sfw_ha_encode_tuple(const struct sfw_session_key *k, bool opener_lo, __u16 c
 		if (k->port_lo || k->port_hi)
 			return -EOPNOTSUPP;
 	}
-	if (k->family == SFW_FAMILY_INET) {
-		nfct_set_attr_u8(ct, ATTR_ORIG_L3PROTO, AF_INET);
-		nfct_set_attr_u32(ct, ATTR_ORIG_IPV4_SRC, src->v4);
-		nfct_set_attr_u32(ct, ATTR_ORIG_IPV4_DST, dst->v4);
-	} else if (k->family == SFW_FAMILY_INET6) {
-		nfct_set_attr_u8(ct, ATTR_ORIG_L3PROTO, AF_INET6);
-		nfct_set_attr(ct, ATTR_ORIG_IPV6_SRC, src->v6);
-		nfct_set_attr(ct, ATTR_ORIG_IPV6_DST, dst->v6);
-	} else {
-		return -EINVAL;
-	}
-	nfct_set_attr_u8(ct, ATTR_ORIG_L4PROTO, k->proto);
 	/* the reply direction mirrors the original: no NAT yet (docs/ha.md) */
 	nfct_setobjopt(ct, NFCT_SOPT_SETUP_REPLY);
 	nfct_set_attr_u16(ct, ATTR_ZONE, ct_zone);

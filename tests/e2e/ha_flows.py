@@ -7,7 +7,8 @@
   ha_flows.py udp HOST PORT SECS OUT     a datagram every 20 ms, echoes counted
 
 The client writes OUT.port (its source port) as soon as it has one, and OUT
-(JSON: sent, echoed, max_gap_ms, error) when it ends: max_gap_ms is the
+(JSON: sent, echoed, max_gap_ms, error) when it ends, after SECS or as soon
+as a file OUT.stop appears: max_gap_ms is the
 longest time without an echo, the failover gap as an application sees it.
 A reset or any socket error ends the run with `error` set. Bounded in time
 and count; traffic only to the address given (a test namespace's)."""
@@ -64,7 +65,7 @@ def tcp(host, port, secs, out):
         f.write(str(s.getsockname()[1]))
     start = last = time.monotonic()
     try:
-        while time.monotonic() - start < secs:
+        while time.monotonic() - start < secs and not os.path.exists(out + ".stop"):
             s.sendall(MSG)
             res["sent"] += 1
             got = b""
@@ -96,7 +97,7 @@ def udp(host, port, secs, out):
         f.write(str(s.getsockname()[1]))
     start = last = time.monotonic()
     try:
-        while time.monotonic() - start < secs:
+        while time.monotonic() - start < secs and not os.path.exists(out + ".stop"):
             s.send(MSG)
             res["sent"] += 1
             try:

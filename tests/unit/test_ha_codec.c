@@ -184,6 +184,13 @@ Test(ha_codec, icmp_echo_and_the_rest)
 	round_trip(&in, &out);
 	assert_same(&in, &out);
 	cr_assert_eq(nfct_get_attr_u8(ct, ATTR_ICMP_TYPE), 8);
+	{
+		char text[512];
+
+		/* the kernel refuses an entry whose reply is no echo reply */
+		nfct_snprintf(text, sizeof(text), ct, NFCT_T_UNKNOWN, NFCT_O_DEFAULT, 0);
+		cr_assert(strstr(text, "type=0 code=0 id=7"), "reply direction: %s", text);
+	}
 	/* an ICMP session other than echo keeps no type: not mirrored */
 	in.key.port_lo = 0;
 	nfct_destroy(ct);

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Two sfw nodes, one set of sessions (docs/ha.md), in the topology of
+# tests/e2e/ha_lib.sh. A long-lived TCP connection, a UDP flow and pings
+# run from cli to srv through the virtual addresses while:
+#  1. the secondary holds each session under the primary's id, marked as
+#     synced, from the mirror (TCP once established);
+#  2. closes on the primary (a clear, a FIN exchange) remove the session on
+#     the secondary;
+#  3. failover: the primary's keepalived stops and its links go down; the
+#     secondary takes the addresses and carries the same sessions on: the
+#     TCP connection sees no reset at either end and its data continues,
+#     UDP and ICMP echoes continue;
+#  4. the old primary, restarted from nothing (sfw detached, conntrack
+#     table flushed, daemons restarted), resyncs the sessions as secondary;
+#  5. failback: the second node's keepalived stops, the first takes over,
+#     the connection still runs.
+# Prints the failover gap the TCP connection saw.
+set -u
+cd "$(dirname "$0")/../.."
+source tests/e2e/ha_lib.sh
+trap ha_down EXIT
+
+F=$HA_DIR/flows
+
+sess() {   # node proto sport [jq filter]: the session's field, or nothing
+	session_json "$1" "$2" "$3" 2>/dev/null |
+		jq -r ".\"flow-session-information\".\"flow-session\"[0] | ${4:-.\"session-identifier\"} | select(. != null)"
+}
+same_session() {   # node proto sport id: the node holds that session, synced
+	[ "$(sess "$1" "$2" "$3")" = "$4" ] &&
+		[ "$(sess "$1" "$2" "$3" '."synced-from-peer"')" = true ]
+}
+gone() {   # node proto sport id: not there (or another session)
+	[ "$(sess "$1" "$2" "$3")" != "$4" ]
+}
+in_pkts() {   # node proto sport: In wing packets counted there
+	sess "$1" "$2" "$3" '."flow-information"[0]."pkt-cnt"'
+}
+resets() {   # ns: TCP resets received on established connections there
+	in_ns "$1" nstat -saz TcpEstabResets | awk '/TcpEstabResets/ { print $2 }'
+}
+listening() { in_ns srv ss -Hltn "sport = :$HA_PORT" | grep -q LISTEN; }
+counting_on() {   # node: the TCP session's packets grow there
+	local a b
+	a=$(in_pkts "$1" tcp "$tsport")
+	sleep 1
+	b=$(in_pkts "$1" tcp "$tsport")
+	[ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt "$a" ]
+}
+
+ha_cluster_up
+mkdir -p "$F"
+bg_in_ns srv $HA_FLOWS serve "$HA_PORT"
+wait_for 10 "the echo server" listening
+bg_in_ns cli $HA_FLOWS tcp 203.0.113.2 "$HA_PORT" 180 "$F/tcp"
+bg_in_ns cli $HA_FLOWS udp 203.0.113.2 "$HA_PORT" 180 "$F/udp"
+bg_logged cli "$F/ping.log" ping -n -i 0.2 -W 1 -w 180 203.0.113.2
+wait_for 10 "the flows to start" test -s "$F/tcp.port" -a -s "$F/udp.port"
+tsport=$(cat "$F/tcp.port")
+usport=$(cat "$F/udp.port")
+
+# 1. the mirror
+wait_for 10 "the sessions on fw0" test -n "$(sess 0 udp "$usport")$(sess 0 tcp "$tsport")"
+tid=$(sess 0 tcp "$tsport")
+uid=$(sess 0 udp "$usport")
+[ -n "$tid" ] && [ -n "$uid" ] || fail "no TCP or UDP session on fw0"
+wait_for 10 "fw1 to hold the TCP session $tid" same_session 1 tcp "$tsport" "$tid"
+wait_for 10 "fw1 to hold the UDP session $uid" same_session 1 udp "$usport" "$uid"
+[ "$(sess 1 tcp "$tsport" '."tcp-state"')" = ESTABLISHED ] || fail "TCP state on fw1"
+[ "$(sess 0 tcp "$tsport" '."synced-from-peer"')" = false ] || fail "fw0's own session marked synced"
+node_sfw 1 show security flow session protocol icmp extensive | grep -q "Cluster: synced from the peer" ||
+	fail "fw1 shows no synced ICMP session"
+echo "mirror: fw1 holds sessions $tid (TCP), $uid (UDP) and the pings'"
+
+# 2. closes on the primary
+in_ns cli $HA_FLOWS udp 203.0.113.2 "$HA_PORT" 0.3 "$F/short-udp"
+sport=$(cat "$F/short-udp.port")
+sid=$(sess 0 udp "$sport")
+[ -n "$sid" ] || fail "no session for the short UDP flow on fw0"
+wait_for 10 "fw1 to hold UDP session $sid" same_session 1 udp "$sport" "$sid"
+node_sfw 0 clear security flow session session-identifier "$sid" >/dev/null || fail "clear on fw0"
+wait_for 10 "fw1 to drop the cleared UDP session $sid" gone 1 udp "$sport" "$sid"
+in_ns cli $HA_FLOWS tcp 203.0.113.2 "$HA_PORT" 0.3 "$F/short-tcp"
+sport=$(cat "$F/short-tcp.port")
+sid=$(node_sfw 0 show security flow session protocol tcp source-port "$sport" --json |
+	jq -r '."flow-session-information"."flow-session"[0]."session-identifier" // empty')
+[ -n "$sid" ] || fail "no session for the short TCP connection on fw0"
+# FINs both ways: TIME_WAIT, then its 4 s and the sweep end it on fw0
+wait_for 20 "fw1 to drop the finished TCP session $sid" gone 1 tcp "$sport" "$sid"
+echo "closes: a clear and a FIN exchange on fw0 removed the sessions on fw1"
+
+# 3. failover
+ha_keepalived_stop 0
+ip -n "$(ns fw0)" link set eth0 down
+ip -n "$(ns fw0)" link set eth1 down
+wait_for 20 "fw1 to take the virtual addresses" vip_on 1
+is_role 1 primary || fail "fw1 is $(role_of 1) after the failover"
+wait_for 20 "the TCP connection to run through fw1" counting_on 1
+[ "$(sess 1 tcp "$tsport")" = "$tid" ] || fail "fw1 carries another TCP session"
+[ "$(sess 1 udp "$usport")" = "$uid" ] || fail "fw1 carries another UDP session"
+echo "failover: fw1 primary, sessions $tid and $uid carry on there"
+node_sfw 1 show chassis cluster status
+
+# 4. the old primary restarted from nothing resyncs
+node_sfw 0 detach all >/dev/null || fail "detach on fw0"
+ha_conntrackd_stop 0
+in_ns fw0 conntrack -F >/dev/null 2>&1 || true
+ip -n "$(ns fw0)" link set eth0 up
+ip -n "$(ns fw0)" link set eth1 up
+ha_node_up 0
+wait_for 20 "fw0 to come back as secondary" is_role 0 secondary
+wait_for 20 "fw0 to resync TCP session $tid" same_session 0 tcp "$tsport" "$tid"
+wait_for 20 "fw0 to resync UDP session $uid" same_session 0 udp "$usport" "$uid"
+echo "resync: the restarted fw0 holds sessions $tid and $uid again"
+
+# 5. failback
+ha_keepalived_stop 1
+wait_for 20 "fw0 to take the virtual addresses back" vip_on 0
+wait_for 20 "the TCP connection to run through fw0" counting_on 0
+[ "$(sess 0 tcp "$tsport")" = "$tid" ] || fail "fw0 carries another TCP session after failback"
+echo "failback: fw0 primary again, session $tid carries on"
+node_sfw 0 show chassis cluster status
+
+# the flows' own account
+touch "$F/tcp.stop" "$F/udp.stop"
+wait_for 15 "the flows to end" test -s "$F/tcp" -a -s "$F/udp"
+pkill -INT -f "ping -n -i 0.2 -W 1 -w 180 203.0.113.2" 2>/dev/null || true
+err=$(jq -r .error "$F/tcp")
+[ "$err" = null ] || fail "the TCP connection ended with $err"
+[ "$(jq .echoed "$F/tcp")" = "$(jq .sent "$F/tcp")" ] || fail "TCP echoes missing: $(cat "$F/tcp")"
+[ "$(resets cli)" = 0 ] || fail "the client saw $(resets cli) resets"
+[ "$(resets srv)" = 0 ] || fail "the server saw $(resets srv) resets"
+gap=$(jq .max_gap_ms "$F/tcp")
+ugap=$(jq .max_gap_ms "$F/udp")
+[ "$(jq -r .error "$F/udp")" = null ] || fail "UDP: $(cat "$F/udp")"
+sleep 0.5
+tail -n 3 "$F/ping.log" | grep -q "bytes from 203.0.113.2" ||
+	grep -q ", 0% packet loss" "$F/ping.log" || fail "pings did not continue: $(tail -n 3 "$F/ping.log")"
+echo "flows: TCP $(jq .echoed "$F/tcp") echoes, no reset, longest gap ${gap} ms; UDP longest gap ${ugap} ms"
+echo "failover gap (TCP, two failovers, the longest): ${gap} ms"
