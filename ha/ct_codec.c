@@ -260,6 +260,14 @@ static void decode_labels(const struct nfct_bitmask *b, struct sfw_ha_session *h
 	s->wing[SFW_WING_OUT].tcp_flags = (__u8)get_bits(b, L_WING_OUT, WING_FLAG_BITS);
 }
 
+int sfw_ha_decode_key(const struct nf_conntrack *ct, struct sfw_ha_session *hs)
+{
+	memset(hs, 0, sizeof(*hs));
+	if (!sfw_ha_is_ours(ct))
+		return -ENOENT;
+	return decode_tuple(ct, hs);
+}
+
 int sfw_ha_decode(const struct nf_conntrack *ct, struct sfw_ha_session *hs)
 {
 	const struct nfct_bitmask *b;

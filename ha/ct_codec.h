@@ -64,6 +64,9 @@ int sfw_ha_decode(const struct nf_conntrack *ct, struct sfw_ha_session *hs);
  * side or not: enough to find or delete its entry. */
 int sfw_ha_encode_tuple(const struct sfw_session_key *k, bool opener_lo, __u16 ct_zone,
 			struct nf_conntrack *ct);
+/* The key of entry ct alone (id 0, flags: the opener side): what a
+ * DESTROY event carries, which has the mark but not the labels. */
+int sfw_ha_decode_key(const struct nf_conntrack *ct, struct sfw_ha_session *hs);
 /* Is entry ct sfw's (the mark's signature)? */
 bool sfw_ha_is_ours(const struct nf_conntrack *ct);
 

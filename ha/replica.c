@@ -203,13 +203,14 @@ static int upsert(struct ha_replica *r, const struct sfw_config *cfg,
 	return 0;
 }
 
-/* The peer's session ended: gone here too, if it is the one loaded. */
+/* The peer's session ended: gone here too, if it is the one loaded (id 0:
+ * the kernel's DESTROY events carry no labels, so whichever was loaded). */
 static void unload(struct ha_replica *r, const struct sfw_ha_session *hs)
 {
 	struct sfw_session cur;
 
-	if (bpf_map_lookup_elem(r->sessions_fd, &hs->key, &cur) || cur.id != hs->sess.id ||
-	    !(cur.flags & SFW_SESS_F_SYNCED))
+	if (bpf_map_lookup_elem(r->sessions_fd, &hs->key, &cur) ||
+	    (hs->sess.id && cur.id != hs->sess.id) || !(cur.flags & SFW_SESS_F_SYNCED))
 		return;
 	if (!bpf_map_delete_elem(r->sessions_fd, &hs->key)) {
 		r->st->unloaded++;
@@ -233,14 +234,16 @@ static int on_event(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, vo
 	/* conntrackd carries the zone: the peer's mirror lands in ours */
 	if (nfct_get_attr_u16(ct, ATTR_ZONE) != r->zone)
 		return NFCT_CB_CONTINUE;
-	if (sfw_ha_decode(ct, &hs)) {
-		if (sfw_ha_is_ours(ct) && type != NFCT_T_DESTROY)
-			r->st->load_refused++;
+	if (type == NFCT_T_DESTROY) {
+		if (!sfw_ha_decode(ct, &hs) || !sfw_ha_decode_key(ct, &hs))
+			unload(r, &hs);
 		return NFCT_CB_CONTINUE;
 	}
-	if (type == NFCT_T_DESTROY)
-		unload(r, &hs);
-	else if (!config_of(r, &cfg))
+	if (sfw_ha_decode(ct, &hs)) {
+		r->st->load_refused++;
+		return NFCT_CB_CONTINUE;
+	}
+	if (!config_of(r, &cfg))
 		upsert(r, &cfg, &hs);
 	return NFCT_CB_CONTINUE;
 }

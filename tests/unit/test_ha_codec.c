@@ -221,13 +221,19 @@ Test(ha_codec, foreign_entries_refused)
 	cr_assert_eq(sfw_ha_decode(ct, &out), -ENOENT);
 }
 
-Test(ha_codec, labels_lost_refused)
+/* Without labels (a DESTROY event has none) only the key is known. */
+Test(ha_codec, labels_lost_refused_key_kept)
 {
 	struct sfw_ha_session in = tcp_session(), out;
 
 	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), 0);
 	nfct_attr_unset(ct, ATTR_CONNLABELS);
 	cr_assert_eq(sfw_ha_decode(ct, &out), -EINVAL);
+	cr_assert_eq(sfw_ha_decode_key(ct, &out), 0);
+	cr_assert_eq(memcmp(&out.key, &in.key, sizeof(in.key)), 0);
+	cr_assert_eq(out.sess.id, 0);
+	nfct_set_attr_u32(ct, ATTR_MARK, 0);
+	cr_assert_eq(sfw_ha_decode_key(ct, &out), -ENOENT, "not sfw's");
 }
 
 Test(ha_codec, out_of_range_refused)
