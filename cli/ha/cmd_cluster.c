@@ -1,6 +1,6 @@
 /* show chassis cluster status | statistics | configuration, request
  * chassis cluster role (docs/ha.md). The status and statistics follow
- * Junos's layouts (docs/cli.md, "Cluster"); sfw has one redundancy group,
+ * Junos's layouts (docs/ha.md, "Configuration"); sfw has one redundancy group,
  * and reports what this node knows: its role, the peer's as the
  * complement, the virtual addresses and where they are up. */
 #define _GNU_SOURCE
