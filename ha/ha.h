@@ -113,7 +113,9 @@ struct sfw_ha_report {
 	int loaded;              /* sessions loaded from the mirror's zone */
 	bool daemon;             /* a session daemon acknowledged the role */
 	__u64 mirrored;          /* sessions written into the zone (primary) */
+	__u64 write_errors;      /* writes the kernel refused (primary) */
 	int purged;              /* entries removed from the zone (disabled) */
+	__u64 load_ns, mirror_ns;   /* how long loading and mirroring took */
 };
 /* Makes this node the cluster's primary (loads the peer's sessions, then
  * mirrors its own), secondary (stops mirroring, loads the peer's), or

@@ -72,6 +72,20 @@ static bool mirrored(const struct sfw_session_key *k, const struct sfw_session *
 	return k->proto != SFW_IPPROTO_TCP || s->tcp_state >= SFW_TCP_ESTABLISHED;
 }
 
+/* The kernel never clears an entry's SEEN_REPLY (EBUSY). A session loaded
+ * from the peer restarts its counters, so after a promotion it may look
+ * unreplied here while its entry, written by the peer, says otherwise: the
+ * entry is right, and the write says so too. 0 when that wrote it. */
+static int rewrite_seen_reply(struct ha_mirror *m, struct nf_conntrack *ct)
+{
+	__u32 status = nfct_get_attr_u32(ct, ATTR_STATUS);
+
+	if (status & IPS_SEEN_REPLY)
+		return -1;
+	nfct_set_attr_u32(ct, ATTR_STATUS, status | IPS_SEEN_REPLY);
+	return nfct_query(m->h, NFCT_Q_CREATE_UPDATE, ct);
+}
+
 static int write_entry(struct ha_mirror *m, const struct sfw_session_key *k,
 		       const struct sfw_session *s, __u32 gen, __u64 *count)
 {
@@ -87,7 +101,8 @@ static int write_entry(struct ha_mirror *m, const struct sfw_session_key *k,
 	if (err == -EOPNOTSUPP) {
 		m->st->skipped++;
 		err = 0;
-	} else if (!err && nfct_query(m->h, NFCT_Q_CREATE_UPDATE, ct)) {
+	} else if (!err && nfct_query(m->h, NFCT_Q_CREATE_UPDATE, ct) &&
+		   (errno != EBUSY || rewrite_seen_reply(m, ct))) {
 		m->st->write_errors++;
 	} else if (!err) {
 		(*count)++;

@@ -9,6 +9,7 @@
  * none), its timeout is the one this node's configuration gives its state,
  * and each wing relearns its sequence window from its first segment. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,6 +59,11 @@ int ha_replica_open(struct ha_replica *r, __u16 zone, bool events, struct sfw_ha
 			/* only sfw's entries wake us: the kernel filters */
 			nfct_filter_add_attr(f, NFCT_FILTER_MARK, &mark);
 			if (nfct_filter_attach(nfct_fd(r->ev), f))
+				err = -errno;
+			/* nfct_catch returns only when a read would block: on a
+			 * blocking socket it never would, and the worker would
+			 * never look at its role again */
+			if (!err && fcntl(nfct_fd(r->ev), F_SETFL, O_NONBLOCK))
 				err = -errno;
 			setsockopt(nfct_fd(r->ev), SOL_SOCKET, SO_RCVBUFFORCE,
 				   &(int){ HA_EVENT_RCVBUF }, sizeof(int));
@@ -250,8 +256,8 @@ static int on_event(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, vo
 
 int ha_replica_events(struct ha_replica *r)
 {
-	/* one read: nfct_catch loops until the socket would block only
-	 * when it is non-blocking, and this fd is polled */
+	/* what is queued: the socket is non-blocking (ha_replica_open),
+	 * so nfct_catch ends with EAGAIN once it is read */
 	if (nfct_catch(r->ev) < 0 && errno == ENOBUFS) {
 		/* the kernel dropped events: what the table holds is the truth */
 		int n = ha_replica_load_all(r);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "ha_int.h"
 #include "loader.h"
+#include "reap.h"
 
 #define HA_ACK_WAIT_MS 3000
 
@@ -69,6 +70,7 @@ static int become_primary(const struct sfw_ha_conf *c, struct sfw_ha_report *rep
 	struct sfw_ha_stats st = { 0 };
 	struct ha_replica r;
 	struct ha_mirror m;
+	__u64 t0;
 	int err;
 
 	err = record(SFW_HA_PRIMARY, c);
@@ -79,7 +81,9 @@ static int become_primary(const struct sfw_ha_conf *c, struct sfw_ha_report *rep
 	if (err)
 		return sfw_fail(-err, "cannot read the connection table: %s", strerror(-err));
 	r.primary = true;
+	t0 = sfw_coarse_now_ns();
 	rep->loaded = ha_replica_load_all(&r);
+	rep->load_ns = sfw_coarse_now_ns() - t0;
 	ha_replica_close(&r);
 	if (rep->loaded < 0)
 		return sfw_fail(-rep->loaded, "cannot load the peer's sessions: %s",
@@ -89,10 +93,13 @@ static int become_primary(const struct sfw_ha_conf *c, struct sfw_ha_report *rep
 		return err;
 	err = ha_mirror_open(&m, (__u16)c->zone, &st);
 	if (!err) {
+		t0 = sfw_coarse_now_ns();
 		err = ha_mirror_walk(&m, 0, false);
+		rep->mirror_ns = sfw_coarse_now_ns() - t0;
 		ha_mirror_close(&m);
 	}
 	rep->mirrored = st.mirrored;
+	rep->write_errors = st.write_errors;
 	return err ? sfw_fail(-err, "cannot mirror the session table: %s", strerror(-err)) : 0;
 }
 

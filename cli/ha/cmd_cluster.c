@@ -381,8 +381,12 @@ int sfw_cmd_request_cluster_role(const struct sfw_cmdline *cl)
 		return sfw_report(cl);
 	fprintf(cl->out, "node%d: %s", c.node, words[role]);
 	if (role == SFW_HA_PRIMARY)
-		fprintf(cl->out, ", %d sessions loaded from the peer, %llu mirrored", rep.loaded,
-			(unsigned long long)rep.mirrored);
+		fprintf(cl->out, ", %d sessions loaded from the peer in %.3f s, %llu mirrored in "
+			"%.3f s", rep.loaded, rep.load_ns / 1e9, (unsigned long long)rep.mirrored,
+			rep.mirror_ns / 1e9);
+	if (rep.write_errors)
+		fprintf(cl->out, ", %llu writes refused by the kernel",
+			(unsigned long long)rep.write_errors);
 	if (role == SFW_HA_NONE && rep.purged > 0)
 		fprintf(cl->out, ", %d mirror entries removed", rep.purged);
 	fprintf(cl->out, "%s\n", rep.daemon ? "" : " (no session daemon runs: nothing is "

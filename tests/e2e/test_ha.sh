@@ -9,11 +9,14 @@
 #  3. failover: the primary's keepalived stops and its links go down; the
 #     secondary takes the addresses and carries the same sessions on: the
 #     TCP connection sees no reset at either end and its data continues,
-#     UDP and ICMP echoes continue;
+#     UDP and ICMP echoes continue; its daemon mirrors in the new role,
+#     and every session it took over, an idle one too, is written into
+#     the zone (a promotion again reports no write refused);
 #  4. the old primary, restarted from nothing (sfw detached, conntrack
-#     table flushed, daemons restarted), resyncs the sessions as secondary;
+#     table flushed, daemons restarted), resyncs the sessions as secondary,
+#     a flow that began after the failover too;
 #  5. failback: the second node's keepalived stops, the first takes over,
-#     the connection still runs.
+#     the connection still runs, the flow begun on the second is there.
 # Prints the failover gap the TCP connection saw.
 set -u
 cd "$(dirname "$0")/../.."
@@ -70,7 +73,13 @@ wait_for 10 "fw1 to hold the UDP session $uid" same_session 1 udp "$usport" "$ui
 [ "$(sess 0 tcp "$tsport" '."synced-from-peer"')" = false ] || fail "fw0's own session marked synced"
 node_sfw 1 show security flow session protocol icmp extensive | grep -q "Cluster: synced from the peer" ||
 	fail "fw1 shows no synced ICMP session"
-echo "mirror: fw1 holds sessions $tid (TCP), $uid (UDP) and the pings'"
+# one datagram and its echo, then idle: fw1 loads it with no reply counted
+in_ns cli $HA_FLOWS udp 203.0.113.2 "$HA_PORT" 0.1 "$F/idle-udp"
+isport=$(cat "$F/idle-udp.port")
+iid=$(sess 0 udp "$isport")
+[ -n "$iid" ] || fail "no session for the idle UDP flow on fw0"
+wait_for 10 "fw1 to hold the idle UDP session $iid" same_session 1 udp "$isport" "$iid"
+echo "mirror: fw1 holds sessions $tid (TCP), $uid and $iid (UDP) and the pings'"
 
 # 2. closes on the primary
 in_ns cli $HA_FLOWS udp 203.0.113.2 "$HA_PORT" 0.3 "$F/short-udp"
@@ -98,7 +107,19 @@ is_role 1 primary || fail "fw1 is $(role_of 1) after the failover"
 wait_for 20 "the TCP connection to run through fw1" counting_on 1
 [ "$(sess 1 tcp "$tsport")" = "$tid" ] || fail "fw1 carries another TCP session"
 [ "$(sess 1 udp "$usport")" = "$uid" ] || fail "fw1 carries another UDP session"
-echo "failover: fw1 primary, sessions $tid and $uid carry on there"
+# the hook made fw1 primary; asked again, it says what its daemon and the
+# kernel did: the daemon acts as primary, no session's write was refused
+out=$(node_sfw 1 request chassis cluster role primary) || fail "promotion again on fw1"
+echo "$out"
+case $out in
+*"no session daemon"* | *refused*) fail "fw1's promotion: $out" ;;
+esac
+# a flow that starts on fw1 reaches fw0 once it is back (step 4)
+in_ns cli $HA_FLOWS udp 203.0.113.2 "$HA_PORT" 0.1 "$F/new-udp"
+nsport=$(cat "$F/new-udp.port")
+nid=$(sess 1 udp "$nsport")
+[ -n "$nid" ] || fail "no session for the UDP flow begun on fw1"
+echo "failover: fw1 primary, sessions $tid and $uid carry on there, $nid begun there"
 node_sfw 1 show chassis cluster status
 
 # 4. the old primary restarted from nothing resyncs
@@ -111,14 +132,16 @@ ha_node_up 0
 wait_for 20 "fw0 to come back as secondary" is_role 0 secondary
 wait_for 20 "fw0 to resync TCP session $tid" same_session 0 tcp "$tsport" "$tid"
 wait_for 20 "fw0 to resync UDP session $uid" same_session 0 udp "$usport" "$uid"
-echo "resync: the restarted fw0 holds sessions $tid and $uid again"
+wait_for 20 "fw0 to hold session $nid, begun on fw1" same_session 0 udp "$nsport" "$nid"
+echo "resync: the restarted fw0 holds sessions $tid and $uid again, and $nid"
 
 # 5. failback
 ha_keepalived_stop 1
 wait_for 20 "fw0 to take the virtual addresses back" vip_on 0
 wait_for 20 "the TCP connection to run through fw0" counting_on 0
 [ "$(sess 0 tcp "$tsport")" = "$tid" ] || fail "fw0 carries another TCP session after failback"
-echo "failback: fw0 primary again, session $tid carries on"
+[ "$(sess 0 udp "$nsport")" = "$nid" ] || fail "fw0 lost session $nid, begun on fw1, at failback"
+echo "failback: fw0 primary again, sessions $tid and $nid carry on"
 node_sfw 0 show chassis cluster status
 
 # the flows' own account
