@@ -191,9 +191,40 @@ ha_cluster_up() {
 	is_role 0 primary || fail "fw0 is $(role_of 0), not primary"
 }
 
+# The echo server on srv, TCP and UDP on HA_PORT, once both are bound.
+ha_server_listening() {
+	in_ns srv ss -Hltn "sport = :$HA_PORT" | grep -q . &&
+		in_ns srv ss -Hlun "sport = :$HA_PORT" | grep -q .
+}
+ha_server_up() {
+	bg_in_ns srv $HA_FLOWS serve "$HA_PORT"
+	wait_for 10 "the echo server" ha_server_listening
+}
+
 # The session of flow (proto, client port) on node n, as JSON (or nothing).
 session_json() {   # n proto sport
 	node_sfw "$1" show security flow session protocol "$2" source-port "$3" extensive --json
+}
+
+sess() {   # node proto sport [jq filter]: the session's field, or nothing
+	session_json "$1" "$2" "$3" 2>/dev/null |
+		jq -r ".\"flow-session-information\".\"flow-session\"[0] | ${4:-.\"session-identifier\"} | select(. != null)"
+}
+same_session() {   # node proto sport id: the node holds that session, synced
+	[ "$(sess "$1" "$2" "$3")" = "$4" ] &&
+		[ "$(sess "$1" "$2" "$3" '."synced-from-peer"')" = true ]
+}
+in_pkts() {   # node proto sport: In wing packets counted there
+	sess "$1" "$2" "$3" '."flow-information"[0]."pkt-cnt"'
+}
+# A condition for wait_for, sampled over a second: the TCP session of
+# client port sport counts packets on node n.
+tcp_counting_on() {   # n sport
+	local a b
+	a=$(in_pkts "$1" tcp "$2")
+	sleep 1
+	b=$(in_pkts "$1" tcp "$2")
+	[ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt "$a" ]
 }
 
 ha_down() {

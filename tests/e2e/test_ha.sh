@@ -6,7 +6,8 @@
 #     synced, from the mirror (TCP once established);
 #  2. closes on the primary (a clear, a FIN exchange) remove the session on
 #     the secondary;
-#  3. failover: the primary's keepalived stops and its links go down; the
+#  3. failover: the primary's keepalived stops (it steps down: no longer
+#     mirrors) and its links go down; the
 #     secondary takes the addresses and carries the same sessions on: the
 #     TCP connection sees no reset at either end and its data continues,
 #     UDP and ICMP echoes continue; its daemon mirrors in the new role,
@@ -25,36 +26,17 @@ trap ha_down EXIT
 
 F=$HA_DIR/flows
 
-sess() {   # node proto sport [jq filter]: the session's field, or nothing
-	session_json "$1" "$2" "$3" 2>/dev/null |
-		jq -r ".\"flow-session-information\".\"flow-session\"[0] | ${4:-.\"session-identifier\"} | select(. != null)"
-}
-same_session() {   # node proto sport id: the node holds that session, synced
-	[ "$(sess "$1" "$2" "$3")" = "$4" ] &&
-		[ "$(sess "$1" "$2" "$3" '."synced-from-peer"')" = true ]
-}
 gone() {   # node proto sport id: not there (or another session)
 	[ "$(sess "$1" "$2" "$3")" != "$4" ]
-}
-in_pkts() {   # node proto sport: In wing packets counted there
-	sess "$1" "$2" "$3" '."flow-information"[0]."pkt-cnt"'
 }
 resets() {   # ns: TCP resets received on established connections there
 	in_ns "$1" nstat -saz TcpEstabResets | awk '/TcpEstabResets/ { print $2 }'
 }
-listening() { in_ns srv ss -Hltn "sport = :$HA_PORT" | grep -q LISTEN; }
-counting_on() {   # node: the TCP session's packets grow there
-	local a b
-	a=$(in_pkts "$1" tcp "$tsport")
-	sleep 1
-	b=$(in_pkts "$1" tcp "$tsport")
-	[ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt "$a" ]
-}
+counting_on() { tcp_counting_on "$1" "$tsport"; }
 
 ha_cluster_up
 mkdir -p "$F"
-bg_in_ns srv $HA_FLOWS serve "$HA_PORT"
-wait_for 10 "the echo server" listening
+ha_server_up
 bg_in_ns cli $HA_FLOWS tcp 203.0.113.2 "$HA_PORT" 180 "$F/tcp"
 bg_in_ns cli $HA_FLOWS udp 203.0.113.2 "$HA_PORT" 180 "$F/udp"
 bg_logged cli "$F/ping.log" ping -n -i 0.2 -W 1 -w 180 203.0.113.2
@@ -104,6 +86,7 @@ ip -n "$(ns fw0)" link set eth0 down
 ip -n "$(ns fw0)" link set eth1 down
 wait_for 20 "fw1 to take the virtual addresses" vip_on 1
 is_role 1 primary || fail "fw1 is $(role_of 1) after the failover"
+wait_for 10 "fw0 to stop acting as primary" is_role 0 secondary
 wait_for 20 "the TCP connection to run through fw1" counting_on 1
 [ "$(sess 1 tcp "$tsport")" = "$tid" ] || fail "fw1 carries another TCP session"
 [ "$(sess 1 udp "$usport")" = "$uid" ] || fail "fw1 carries another UDP session"
