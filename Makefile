@@ -55,7 +55,9 @@ TESTLIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/lib/*.c))
 UNIT_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/*.c))
 BPFT_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/bpf/*.c))
 BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard bench/*.c))
-BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
+# benchmarks written in shell (bench/*.sh) run from the tree, on this build
+BENCH_SCRIPTS := $(wildcard bench/*.sh)
+BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%) $(BENCH_SCRIPTS:bench/%.sh=$(BUILD)/bench/%)
 BENCH_BPF  := $(wildcard bench/*.bpf.c)
 BENCH_SKELS := $(BENCH_BPF:bench/%.bpf.c=$(BUILD)/skel/%.skel.h)
 # libFuzzer harnesses (tests/fuzz/fuzz_NAME.c, corpus in
@@ -92,7 +94,7 @@ COMPLETION := $(BUILD)/sfw.bash-completion
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps check-deps test test-unit test-bpf test-e2e demo bench stress install uninstall \
+.PHONY: all deps check-deps test test-unit test-bpf test-e2e demo demo-ha bench stress install uninstall \
         clean vmlinux man deb version FORCE fuzz fuzz-corpus
 
 all: $(BUILD)/sfw
@@ -149,6 +151,11 @@ $(BUILD)/bench/%: bench/%.c $(TESTLIB_OBJS) $(LIB_OBJS) $(SKELS) $(BENCH_SKELS) 
 $(BUILD)/stress/%: bench/stress/%.c $(TESTLIB_OBJS) $(LIB_OBJS) $(SKELS) $(STRESS_SKELS) | $(BUILD)/stress
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -Ibench/stress -o $@ $< $(TESTLIB_OBJS) $(LIB_OBJS) $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.sh | $(BUILD)/bench
+	$(call msg,GEN,$@)
+	$(Q)printf '#!/bin/sh\nSFW=%s exec bash %s "$$@"\n' '$(abspath $(BUILD))/sfw' '$(CURDIR)/$<' >$@
+	$(Q)chmod 0755 $@
 
 # Rewritten only when a string changes, so a new commit relinks, nothing more.
 $(BUILD)/gen/sfw_version.h: FORCE | $(BUILD)/gen
@@ -209,6 +216,10 @@ fuzz-corpus: fuzz
 
 demo: deps all
 	$(Q)scripts/demo.sh $(BUILD)
+
+# two nodes, one set of sessions, a failover (docs/ha.md)
+demo-ha: deps all
+	$(Q)scripts/demo-ha.sh $(BUILD)
 
 bench: deps all $(BENCH_BINS)
 	$(Q)scripts/bench.sh $(BUILD)

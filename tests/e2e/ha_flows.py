@@ -5,6 +5,13 @@
   ha_flows.py tcp HOST PORT SECS OUT     one TCP connection, a message every
                                          20 ms, each echo awaited; then a FIN
   ha_flows.py udp HOST PORT SECS OUT     a datagram every 20 ms, echoes counted
+  ha_flows.py burst HOST PORT N OUT      N UDP flows, one datagram each from its own
+                                         port, as fast as they go; OUT: the ports
+  ha_flows.py lag HOST PORT N PIN OUT    the sync lag: N times, a new UDP flow, then
+                                         the time until its session is in the session
+                                         table pinned under PIN (the secondary's);
+                                         then N flows at once and the time until all
+                                         are there (JSON in OUT)
 
 The client writes OUT.port (its source port) as soon as it has one, and OUT
 (JSON: sent, echoed, max_gap_ms, error) when it ends, after SECS or as soon
@@ -12,8 +19,11 @@ as a file OUT.stop appears: max_gap_ms is the
 longest time without an echo, the failover gap as an application sees it.
 A reset or any socket error ends the run with `error` set. Bounded in time
 and count; traffic only to the address given (a test namespace's)."""
+import ctypes
+import ipaddress
 import json
 import os
+import struct
 import socket
 import sys
 import threading
@@ -116,9 +126,115 @@ def udp(host, port, secs, out):
     finish(out, res)
 
 
+BURST_PORT = 30000     # bursts bind ports from here: each flow its own
+
+
+def burst(host, port, n, out):
+    ports = []
+    for i in range(n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("", BURST_PORT + i))
+        s.connect((host, port))
+        s.send(MSG)
+        ports.append(s.getsockname()[1])
+        s.close()
+    with open(out, "w") as f:
+        f.write("\n".join(str(p) for p in ports) + "\n")
+
+
+SYS_BPF = 321          # x86_64
+BPF_MAP_LOOKUP_ELEM = 1
+BPF_OBJ_GET = 7
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def bpf(cmd, attr):
+    buf = ctypes.create_string_buffer(attr, 128)
+    return libc.syscall(SYS_BPF, cmd, buf, 128)
+
+
+def map_open(path):
+    p = ctypes.create_string_buffer(path.encode())
+    fd = bpf(BPF_OBJ_GET, struct.pack("=QII", ctypes.addressof(p), 0, 0))
+    if fd < 0:
+        sys.exit("cannot open %s: errno %d" % (path, ctypes.get_errno()))
+    return fd
+
+
+def session_key(src, sport, dst, dport, proto=17):
+    """include/session.h's key, ordered as bpf/session.bpf.h orders it:
+    the addresses' 32-bit words as stored, then the ports as stored."""
+    a = ipaddress.ip_address(src).packed.ljust(16, b"\0")
+    b = ipaddress.ip_address(dst).packed.ljust(16, b"\0")
+    pa, pb = struct.pack(">H", sport), struct.pack(">H", dport)
+    wa, wb = struct.unpack("=4I", a), struct.unpack("=4I", b)
+    ka = (wa, struct.unpack("=H", pa)[0])
+    kb = (wb, struct.unpack("=H", pb)[0])
+    lo = ka <= kb
+    first, second = (a, b) if lo else (b, a)
+    p1, p2 = (pa, pb) if lo else (pb, pa)
+    return first + second + p1 + p2 + struct.pack("=BBH", proto, 4, 0)
+
+
+def present(fd, key):
+    k = ctypes.create_string_buffer(key, len(key))
+    v = ctypes.create_string_buffer(1024)
+    attr = struct.pack("=IIQQQ", fd, 0, ctypes.addressof(k), ctypes.addressof(v), 0)
+    return bpf(BPF_MAP_LOOKUP_ELEM, attr) == 0
+
+
+def lag(host, port, n, pin, out):
+    fd = map_open(pin + "/sfw_sessions")
+    lags = []
+    for _ in range(n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.connect((host, port))
+        key = session_key(s.getsockname()[0], s.getsockname()[1], host, port)
+        t0 = time.monotonic()
+        s.send(MSG)
+        while not present(fd, key):
+            if time.monotonic() - t0 > 10:
+                sys.exit("a session did not reach the secondary within 10 s")
+            time.sleep(0.0002)
+        lags.append((time.monotonic() - t0) * 1000)
+        s.close()
+        time.sleep(0.05)
+    keys = []
+    t0 = time.monotonic()
+    for i in range(n * 50):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("", BURST_PORT + i))
+        s.connect((host, port))
+        s.send(MSG)
+        keys.append(session_key(s.getsockname()[0], s.getsockname()[1], host, port))
+        s.close()
+    sent = time.monotonic()
+    for key in keys:
+        while not present(fd, key):
+            if time.monotonic() - t0 > 60:
+                sys.exit("the burst did not reach the secondary within 60 s")
+            time.sleep(0.0005)
+    done = time.monotonic()
+    lags.sort()
+    finish(out, {
+        "lag_ms_median": round(lags[len(lags) // 2], 2),
+        "lag_ms_p90": round(lags[int(len(lags) * 0.9)], 2),
+        "lag_ms_max": round(lags[-1], 2),
+        "lag_samples": len(lags),
+        "burst_sessions": len(keys),
+        "burst_send_s": round(sent - t0, 3),
+        "burst_synced_s": round(done - t0, 3),
+        "synced_sessions_per_s": int(len(keys) / (done - t0)),
+    })
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "serve":
         serve(int(sys.argv[2]))
+    elif len(sys.argv) == 7 and sys.argv[1] == "lag":
+        lag(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6])
+    elif len(sys.argv) == 6 and sys.argv[1] == "burst":
+        burst(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
     elif len(sys.argv) == 6 and sys.argv[1] in ("tcp", "udp"):
         fn = tcp if sys.argv[1] == "tcp" else udp
         fn(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), sys.argv[5])
