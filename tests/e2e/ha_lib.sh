@@ -130,6 +130,7 @@ ha_node_conf() {   # n
 	set security policies from-zone trust to-zone untrust policy out then permit
 	set security policies default-policy deny-all
 	EOF
+	[ -z "${HA_SFW_CONF_EXTRA:-}" ] || echo "$HA_SFW_CONF_EXTRA" >>"$dir/sfw.conf"
 }
 
 ha_conntrackd_start() {   # n
