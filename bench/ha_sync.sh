@@ -3,8 +3,9 @@
 # of tests/e2e/ha_lib.sh: JSON into $1.
 #  - sync lag: a new UDP session through the primary until the secondary's
 #    session table holds it (50 samples: median, p90, max);
-#  - synced sessions/s: 2,500 new sessions at once until the secondary
-#    holds them all (generator, mirror, conntrackd and replica together);
+#  - synced sessions/s: BURST (10,000) new sessions at once, one datagram
+#    each from a raw socket, until the secondary holds them all (mirror,
+#    conntrackd and replica together; the generator sends faster);
 #  - mirror and load rates: the secondary, holding those sessions, made
 #    primary: its load of the zone and its write of every session into it;
 #  - failover gap: a TCP connection echoing every 20 ms while the primary's
@@ -14,6 +15,7 @@ OUT=${1:?usage: ha_sync OUT.json}
 OUT=$(readlink -f "$OUT")
 cd "$(dirname "$0")/.."
 SFW=${SFW:-build/sfw}
+BURST=${BURST:-10000}
 NS_PREFIX=sfwb$$
 source tests/e2e/ha_lib.sh
 trap ha_down EXIT
@@ -23,7 +25,11 @@ F=$HA_DIR/flows
 mkdir -p "$F"
 ha_server_up
 
-in_ns cli $HA_FLOWS lag 203.0.113.2 "$HA_PORT" 50 "/sys/fs/bpf/sfw-$NS_PREFIX-fw1" "$F/lag.json"
+# the burst's datagrams go to HA_PORT+1, where srv drops them unanswered
+printf 'table inet bench {\n chain in {\n  type filter hook input priority 0; policy accept;\n  udp dport %d drop\n }\n}\n' \
+	$((HA_PORT + 1)) | in_ns srv nft -f -
+in_ns cli $HA_FLOWS lag 203.0.113.2 "$HA_PORT" 50 "$BURST" "/sys/fs/bpf/sfw-$NS_PREFIX-fw0" \
+	"/sys/fs/bpf/sfw-$NS_PREFIX-fw1" "$F/lag.json"
 
 # the secondary made primary: its load and its bulk write of the zone
 line=$(node_sfw 1 request chassis cluster role primary)
