@@ -191,6 +191,16 @@ struct sfw_conf_flow {
 	__u32 reply_rate;
 };
 
+/* set system services prometheus (cli/metrics.h, docs/metrics.md). */
+#define SFW_CONF_PROMETHEUS_PORT 9660
+struct sfw_conf_prometheus {
+	bool set;                      /* configured: the daemon serves metrics */
+	int line;
+	bool has_address;              /* else 127.0.0.1 */
+	struct sfw_conf_prefix address;
+	__u16 port;                    /* 0: SFW_CONF_PROMETHEUS_PORT */
+};
+
 #define SFW_CONF_ARRAY(type, field) type *field; int n_##field, cap_##field
 
 struct sfw_conf {
@@ -206,6 +216,7 @@ struct sfw_conf {
 	SFW_CONF_ARRAY(struct sfw_conf_service_set, service_sets);
 	SFW_CONF_ARRAY(struct sfw_conf_screen, screens);
 	struct sfw_conf_flow flow;
+	struct sfw_conf_prometheus prometheus;
 	bool default_policy_set;
 	enum sfw_default_policy default_policy; /* permit-all unless set */
 	__u32 next_policy_index;

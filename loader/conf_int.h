@@ -154,6 +154,7 @@ int conf_parse_flow(struct conf_parser *p);
 int conf_parse_screen(struct conf_parser *p);
 int conf_parse_applications(struct conf_parser *p);
 int conf_parse_services(struct conf_parser *p);
+int conf_parse_system(struct conf_parser *p);    /* past `set system` */
 
 /* Predefined applications, and ICMP type names. */
 int conf_add_predefined_apps(struct sfw_conf *conf);

@@ -97,7 +97,9 @@ static int parse_security(struct conf_parser *p)
 static int parse_statement(struct conf_parser *p)
 {
 	static const char *const set[] = { "set", NULL };
-	static const char *const words[] = { "applications", "security", "services", NULL };
+	static const char *const words[] = {
+		"applications", "security", "services", "system", NULL
+	};
 
 	if (conf_keyword(p, set) < 0)
 		return -1;
@@ -105,6 +107,7 @@ static int parse_statement(struct conf_parser *p)
 	case 0: return conf_parse_applications(p);
 	case 1: return parse_security(p);
 	case 2: return conf_parse_services(p);
+	case 3: return conf_parse_system(p);
 	default: return -1;
 	}
 }

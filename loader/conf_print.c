@@ -280,6 +280,26 @@ static void print_flow(const struct sfw_conf *c, FILE *f)
 		fprintf(f, "set security flow reply-rate %u\n", fl->reply_rate);
 }
 
+/* The statement alone when it has nothing under it, as Junos prints a
+ * presence container. */
+static void print_system(const struct sfw_conf *c, FILE *f)
+{
+	const struct sfw_conf_prometheus *p = &c->prometheus;
+	char buf[INET6_ADDRSTRLEN];
+
+	if (!p->set)
+		return;
+	if (!p->has_address && !p->port)
+		fprintf(f, "set system services prometheus\n");
+	if (p->has_address) {
+		inet_ntop(p->address.family == SFW_FAMILY_INET ? AF_INET : AF_INET6,
+			  p->address.addr.bytes, buf, sizeof(buf));
+		fprintf(f, "set system services prometheus address %s\n", buf);
+	}
+	if (p->port)
+		fprintf(f, "set system services prometheus port %u\n", p->port);
+}
+
 int sfw_conf_print(const struct sfw_conf *conf, FILE *f)
 {
 	print_zones(conf, f);
@@ -289,5 +309,6 @@ int sfw_conf_print(const struct sfw_conf *conf, FILE *f)
 	print_policies(conf, f);
 	print_services(conf, f);
 	print_flow(conf, f);
+	print_system(conf, f);
 	return ferror(f) ? -EIO : 0;
 }

@@ -278,5 +278,10 @@ bool sfw_conf_equal(const struct sfw_conf *a, const struct sfw_conf *b)
 	       a->flow.deny_log_rate == b->flow.deny_log_rate &&
 	       a->flow.reply_rate == b->flow.reply_rate &&
 	       a->default_policy_set == b->default_policy_set &&
-	       a->default_policy == b->default_policy;
+	       a->default_policy == b->default_policy &&
+	       a->prometheus.set == b->prometheus.set &&
+	       a->prometheus.has_address == b->prometheus.has_address &&
+	       (!a->prometheus.has_address ||
+		conf_prefix_equal(&a->prometheus.address, &b->prometheus.address)) &&
+	       a->prometheus.port == b->prometheus.port;
 }

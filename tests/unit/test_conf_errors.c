@@ -19,9 +19,11 @@ Test(conf_errors, unknown_word_names_the_choices)
 	CONF_ERRORS("set security zonez security-zone trust\n",
 		"t.conf:1: unknown word 'zonez' after 'set security': expected one of "
 		"address-book, flow, policies, screen, zones");
+	CONF_ERRORS("set interfaces ge-0/0/0 unit 0\n",
+		"t.conf:1: unknown word 'interfaces' after 'set': expected one of "
+		"applications, security, services, system");
 	CONF_ERRORS("set system host-name fw\n",
-		"t.conf:1: unknown word 'system' after 'set': expected one of "
-		"applications, security, services");
+		"t.conf:1: unknown word 'host-name' after 'set system': expected 'services'");
 	CONF_ERRORS(CONF_BASE TU "p then allow\n",
 		"t.conf:3: unknown word 'allow' after 'set security policies from-zone trust "
 		"to-zone untrust policy p then': expected one of count, deny, log, permit, reject");
@@ -37,7 +39,7 @@ Test(conf_errors, missing_word)
 		"t.conf:1: missing word after 'set security address-book global address web': "
 		"expected an IPv4 or IPv6 prefix (address/length) or 'description'");
 	CONF_ERRORS("set\n", "t.conf:1: missing word after 'set': expected one of "
-		"applications, security, services");
+		"applications, security, services, system");
 }
 
 Test(conf_errors, unexpected_trailing_word)
@@ -633,4 +635,31 @@ Test(conf_errors, long_words_quoted_short)
 	expect_short_error("set security zones security-zone a description \"", "\" more\n",
 		"t.conf:1: unexpected word 'more' after 'set security zones security-zone a "
 		"description \"" X64 "...\"': expected end of statement");
+}
+
+Test(conf_errors, prometheus_address_and_port)
+{
+	CONF_ERRORS("set system services ssh\n",
+		"t.conf:1: unknown word 'ssh' after 'set system services': expected 'prometheus'");
+	CONF_ERRORS("set system services prometheus address 192.0.2.0/24\n",
+		"t.conf:1: bad address '192.0.2.0/24' after 'set system services prometheus "
+		"address': expected an IPv4 or IPv6 address to listen on");
+	CONF_ERRORS("set system services prometheus address localhost\n",
+		"t.conf:1: bad address 'localhost' after 'set system services prometheus "
+		"address': expected an IPv4 or IPv6 address to listen on");
+	CONF_ERRORS("set system services prometheus address\n",
+		"t.conf:1: missing word after 'set system services prometheus address': "
+		"expected an IPv4 or IPv6 address");
+	CONF_ERRORS("set system services prometheus port 0\n",
+		"t.conf:1: bad port '0' after 'set system services prometheus port': "
+		"expected a number from 1 to 65535");
+	CONF_ERRORS("set system services prometheus port 65536\n",
+		"t.conf:1: bad port '65536' after 'set system services prometheus port': "
+		"expected a number from 1 to 65535");
+	CONF_ERRORS("set system services prometheus port 9660 address ::1\n",
+		"t.conf:1: unexpected word 'address' after 'set system services prometheus port "
+		"9660': expected end of statement");
+	CONF_ERRORS("set system services prometheus tls\n",
+		"t.conf:1: unknown word 'tls' after 'set system services prometheus': expected "
+		"one of address, port");
 }

@@ -509,3 +509,22 @@ Test(conf_parse, parse_file_and_default_path)
 	rmdir(dir);
 	unsetenv("SFW_CONF_DIR");
 }
+
+Test(conf_parse, system_services_prometheus)
+{
+	conf_test_parse_ok(&conf, "set security policies default-policy permit-all\n");
+	cr_assert_not(conf.prometheus.set, "off unless configured");
+	sfw_conf_free(&conf);
+	conf_test_parse_ok(&conf, "set system services prometheus\n");
+	cr_assert(conf.prometheus.set);
+	cr_assert_not(conf.prometheus.has_address);
+	cr_assert_eq(conf.prometheus.port, 0, "the default port");
+	sfw_conf_free(&conf);
+	conf_test_parse_ok(&conf, "set system services prometheus address 2001:db8::9\n"
+				  "set system services prometheus port 19660\n");
+	cr_assert(conf.prometheus.set, "an address or a port turns it on");
+	cr_assert(conf.prometheus.has_address);
+	cr_assert_eq(conf.prometheus.address.family, SFW_FAMILY_INET6);
+	cr_assert_eq(conf.prometheus.address.addr.bytes[15], 9);
+	cr_assert_eq(conf.prometheus.port, 19660);
+}

@@ -224,6 +224,29 @@ Test(conf_print, round_trip_rate_limits)
 		   "set security flow reply-rate 1000000\n");
 }
 
+Test(conf_print, round_trip_prometheus)
+{
+	static const char *const forms[] = {
+		"set system services prometheus\n",
+		"set system services prometheus address 192.0.2.1\n",
+		"set system services prometheus port 9100\n",
+		"set system services prometheus address 2001:db8::1\n"
+		"set system services prometheus port 65535\n",
+	};
+	struct sfw_conf c;
+	char *text;
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+		round_trip(forms[i]);
+	/* the statement alone is a presence: printed only without a value */
+	conf_test_parse_ok(&c, "set system services prometheus\n"
+			       "set system services prometheus port 9100\n");
+	text = print_conf(&c);
+	cr_assert_str_eq(text, "set system services prometheus port 9100\n");
+	free(text);
+	sfw_conf_free(&c);
+}
+
 Test(conf_print, round_trip_limit_session)
 {
 	round_trip("set security zones security-zone untrust interfaces veth1\n"
@@ -249,6 +272,8 @@ static const char *const base_lines[] = {
 	"set security screen ids-option u limit-session destination-ip-based 3\n",
 	"set security flow deny-log-rate 10\n",
 	"set security flow reply-rate 10\n",
+	"set system services prometheus address 127.0.0.1\n",
+	"set system services prometheus port 9660\n",
 };
 static const char *const alt_lines[] = {
 	"set security zones security-zone trust interfaces veth1\n",
@@ -264,6 +289,8 @@ static const char *const alt_lines[] = {
 	"set security screen ids-option u limit-session destination-ip-based 4\n",
 	"set security flow deny-log-rate 11\n",
 	"set security flow reply-rate 11\n",
+	"set system services prometheus address ::1\n",
+	"set system services prometheus port 9661\n",
 };
 #define N_LINES (sizeof(base_lines) / sizeof(base_lines[0]))
 

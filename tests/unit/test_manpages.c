@@ -303,7 +303,7 @@ Test(manpages, sfw_8_names_the_options_outside_the_tree)
 /* --- sfw.conf(5) and the configuration parser -------------------------- */
 
 /* Values to try where the parser expects one, until it takes one. */
-static const char *const samples[] = { "n1", "10", "192.0.2.0/24", "ssh", NULL };
+static const char *const samples[] = { "n1", "10", "192.0.2.0/24", "ssh", "192.0.2.1", NULL };
 
 static struct sfw_conf_errors parse_one(const char *text)
 {
@@ -523,6 +523,7 @@ Test(manpages, sfw_conf_5_gives_each_statement_its_default)
 		{ "syn-flood attack-threshold <>", SFW_CONF_SYN_ATTACK_DEFAULT },
 		{ "syn-flood source-threshold <>", SFW_CONF_SYN_SOURCE_DEFAULT },
 		{ "syn-flood destination-threshold <>", SFW_CONF_SYN_DESTINATION_DEFAULT },
+		{ "prometheus port <>", SFW_CONF_PROMETHEUS_PORT },
 	};
 	struct conf_walk w = { 0 };
 	char **lines, bad[8192] = "";
