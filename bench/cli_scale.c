@@ -5,7 +5,9 @@
  *
  * Each row times one sfw command and its conntrack counterpart as a user
  * runs them (process start-up included, output to /dev/null), the median
- * of several runs, and reports conntrack/sfw: the target is >= 5x. A clear
+ * of several runs, and reports conntrack/sfw against its target: >= 5x,
+ * and for the summary, which sfw reads from counters as conntrack -C does,
+ * >= 1x (at most as slow: issue 15). A clear
  * is followed, untimed, by putting the cleared tenth back in both tables.
  * Every command is first run once untimed and its count checked, so a
  * figure never comes from a command that did less work than its peer. */
@@ -41,6 +43,7 @@ struct op {
 	const char *ct[MAX_CMDS][MAX_ARGS];
 	struct expect ct_expect;   /* summed over the commands */
 	int clears;
+	double target;             /* conntrack/sfw at least this; 0: TARGET */
 };
 
 #define SFW_SHOW "show", "security", "flow", "session"
@@ -50,10 +53,10 @@ struct op {
 static const struct op ops[] = {
 	{ .name = "summary", .sfw = { SFW_SHOW, "summary" },
 	  .sfw_expect = { "Sessions-in-use: ", N_SESSIONS },
-	  .ct = { { "conntrack", "-C" } }, .ct_expect = { "", N_SESSIONS } },
+	  .ct = { { "conntrack", "-C" } }, .ct_expect = { "", N_SESSIONS }, .target = 1.0 },
 	{ .name = "summary (stats)", .sfw = { SFW_SHOW, "summary" },
 	  .sfw_expect = { "Sessions-in-use: ", N_SESSIONS },
-	  .ct = { { "conntrack", "-S" } }, .ct_expect = { "", -1 } },
+	  .ct = { { "conntrack", "-S" } }, .ct_expect = { "", -1 }, .target = 1.0 },
 	{ .name = "full listing, text", .sfw = { SFW_SHOW }, .sfw_expect = SFW_SHOWN,
 	  .ct = { { "conntrack", "-L", "-f", "ipv4" }, { "conntrack", "-L", "-f", "ipv6" } },
 	  .ct_expect = CT_SHOWN },
@@ -324,18 +327,19 @@ static void report(const struct run *r, FILE *json)
 		"\n \"results\": [", r->fill_sfw_s, r->fill_ct_s, r->walk_s);
 	printf("CLI at %d sessions, median of %d (sfw) / %d (conntrack) runs, seconds\n",
 	       N_SESSIONS, SFW_RUNS, CT_RUNS);
-	printf("%-20s %8s %10s %8s  %s\n", "operation", "sfw", "conntrack", "ct/sfw", "target 5x");
+	printf("%-20s %8s %10s %8s  %s\n", "operation", "sfw", "conntrack", "ct/sfw", "target");
 	for (size_t i = 0; i < N_OPS; i++) {
 		double x = r->res[i].ct_s / r->res[i].sfw_s;
+		double t = ops[i].target ? ops[i].target : TARGET;
 
 		sfw_label(&ops[i], sl, sizeof(sl));
 		ct_label(&ops[i], cl, sizeof(cl));
-		printf("%-20s %8.3f %10.3f %7.2fx  %s\n", ops[i].name, r->res[i].sfw_s,
-		       r->res[i].ct_s, x, x >= TARGET ? "met" : "MISSED");
+		printf("%-20s %8.3f %10.3f %7.2fx  %.0fx %s\n", ops[i].name, r->res[i].sfw_s,
+		       r->res[i].ct_s, x, t, x >= t ? "met" : "MISSED");
 		fprintf(json, "%s\n  {\"operation\": \"%s\", \"sfw_command\": \"%s\", \"sfw_s\": %.4f, "
 			"\"conntrack_command\": \"%s\", \"conntrack_s\": %.4f, \"speedup\": %.3f, "
-			"\"met\": %s}", i ? "," : "", ops[i].name, sl, r->res[i].sfw_s, cl,
-			r->res[i].ct_s, x, x >= TARGET ? "true" : "false");
+			"\"target\": %.1f, \"met\": %s}", i ? "," : "", ops[i].name, sl,
+			r->res[i].sfw_s, cl, r->res[i].ct_s, x, t, x >= t ? "true" : "false");
 	}
 	fprintf(json, "\n]}\n");
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <bpf/bpf.h>
@@ -24,6 +25,7 @@
 #include "event_ring.h"
 #include "ha.h"
 #include "log_sink.h"
+#include "metrics.h"
 #include "reap.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -40,6 +42,7 @@ struct daemon {
 	struct sfw_reaper *reaper;
 	struct sfw_sweeper *sweeper;
 	struct sfw_ha_worker *ha;   /* the cluster mirror (docs/ha.md) */
+	struct sfw_metrics *metrics;   /* Prometheus (cli/metrics.h) */
 	int sessions_fd, info_fd, lock_fd, ring_fd;
 	__u32 sessions_id;       /* the table we sweep: another one means reattached */
 	__u64 lost_reported;
@@ -260,6 +263,9 @@ static int daemon_open(struct daemon *d, const struct sfw_cmdline *cl)
 	d->info.origin = origin();
 	d->info.started_s = (__u64)time(NULL);
 	describe_sinks(&o, d->info.sinks, sizeof(d->info.sinks));
+	err = sfw_metrics_new(&d->metrics);
+	if (err)
+		return sfw_fail(-err, "out of memory");
 	err = table_open(d);
 	if (!err && (err = sfw_ha_worker_start(&d->ha)))
 		err = sfw_fail(-err, "cannot start the cluster worker: %s", strerror(-err));
@@ -271,6 +277,7 @@ static int daemon_open(struct daemon *d, const struct sfw_cmdline *cl)
 static void daemon_close(struct daemon *d)
 {
 	sfw_ha_worker_stop(d->ha);
+	sfw_metrics_free(d->metrics);
 	table_close(d);
 	sfw_sinks_close(&d->sinks);
 	/* ours to clear only if we were the daemon: a refused one leaves the
@@ -318,6 +325,7 @@ static int sweep_pass(struct daemon *d)
 	do {
 		r = sfw_sweep_step(d->sweeper, sfw_coarse_now_ns());
 		ring_buffer__consume(d->rb);
+		sfw_metrics_run(d->metrics);   /* a scrape waits one step at most */
 	} while (r == 0 && !stop_requested);
 	return r < 0 ? r : 0;
 }
@@ -374,6 +382,7 @@ static int sweep_and_publish(struct daemon *d, bool *gone)
 	if (err)
 		return err;
 	d->last_pass_ns = sfw_now_ns() - t0;
+	sfw_metrics_observe_sweep(d->metrics, d->last_pass_ns);
 	report_lost(d);
 	sfw_sinks_retry(&d->sinks);
 	sfw_sinks_flush(&d->sinks);
@@ -391,6 +400,23 @@ static int sweep_and_publish(struct daemon *d, bool *gone)
 	return 0;
 }
 
+/* Events, a scrape, or the timeout (ms): what ring_buffer__poll waits
+ * for, and the exporter's connections beside it. */
+static int wait_events(struct daemon *d, int ms)
+{
+	struct pollfd p[2] = {
+		{ .fd = ring_buffer__epoll_fd(d->rb), .events = POLLIN },
+		{ .fd = sfw_metrics_fd(d->metrics), .events = POLLIN },
+	};
+
+	if (p[1].fd < 0)
+		return ring_buffer__poll(d->rb, ms);
+	if (poll(p, 2, sfw_metrics_wait_ms(d->metrics, ms)) < 0)
+		return -errno;
+	sfw_metrics_run(d->metrics);   /* its timeouts too */
+	return ring_buffer__consume(d->rb);
+}
+
 static int daemon_loop(struct daemon *d)
 {
 	struct sfw_sweep_pace pressured = { .pressure = true };
@@ -399,6 +425,7 @@ static int daemon_loop(struct daemon *d)
 	int err = 0, r;
 
 	while (!stop_requested && !err && !gone) {
+		sfw_metrics_tick(d->metrics);   /* follows the configuration */
 		now = sfw_now_ns() / 1000000;
 		if (now >= next) {
 			err = sweep_and_publish(d, &gone);
@@ -408,7 +435,7 @@ static int daemon_loop(struct daemon *d)
 			continue;
 		}
 		/* a second at most: sinks are flushed that often */
-		r = ring_buffer__poll(d->rb, next - now < 1000 ? (int)(next - now) : 1000);
+		r = wait_events(d, next - now < 1000 ? (int)(next - now) : 1000);
 		if (r < 0 && r != -EINTR)
 			err = sfw_fail(-r, "reading events: %s", strerror(-r));
 		sfw_sinks_flush(&d->sinks);

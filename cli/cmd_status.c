@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "daemon_ctl.h"
 #include "maps.h"
+#include "metrics.h"
 #include "policy_compile.h"
 #include "session_walk.h"
 
@@ -60,6 +61,8 @@ static void status_json(FILE *f, const struct sfw_iface_entry *ifs, int n,
 	sfw_json_num(&j, "max-sessions", cap);
 	ifaces_json(&j, ifs, n);
 	sfw_daemon_json(&j, dv);
+	if (dv->pid)
+		sfw_metrics_status_json(&j);
 	sfw_json_close(&j, '}');
 	sfw_json_close(&j, '}');
 }
@@ -99,6 +102,8 @@ int sfw_cmd_status(const struct sfw_cmdline *cl)
 		(unsigned long long)count, cap);
 	ifaces_text(cl->out, lc.ifaces, lc.flow.n_ifaces);
 	sfw_daemon_text(cl->out, &dv);
+	if (dv.pid)
+		sfw_metrics_status_text(cl->out);
 	return SFW_EXIT_OK;
 }
 

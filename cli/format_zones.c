@@ -111,8 +111,8 @@ struct hits_ctx {
 	int err;
 };
 
-static const char *zone_column(const struct sfw_conf_refs *zones, const char *name,
-			       bool global)
+const char *sfw_policy_zone_column(const struct sfw_conf_refs *zones, const char *name,
+				   bool global)
 {
 	if (!global)
 		return name;
@@ -130,8 +130,9 @@ static const char *action_title(enum sfw_conf_action a)
 static void hit_row(const struct sfw_conf_policy *pol, int seq, bool first, void *arg)
 {
 	struct hits_ctx *c = arg;
-	const char *from = zone_column(&pol->match_from, pol->from_zone.name, pol->global);
-	const char *to = zone_column(&pol->match_to, pol->to_zone.name, pol->global);
+	const char *from = sfw_policy_zone_column(&pol->match_from, pol->from_zone.name,
+						  pol->global);
+	const char *to = sfw_policy_zone_column(&pol->match_to, pol->to_zone.name, pol->global);
 	__u64 n = 0;
 	int err = c->hits(pol->index, &n);
 

@@ -32,6 +32,10 @@ int sfw_policies_each(const struct sfw_conf *conf, const struct sfw_policy_sel *
 /* "permit", or "permit, log, count" as Junos's Action line has it. */
 const char *sfw_policy_action_text(const struct sfw_conf_policy *pol, char *buf,
 				   size_t len);
+/* A hit-count row's zone: the policy's own, or for a global policy its
+ * match zone (`multiple`, `any`). */
+const char *sfw_policy_zone_column(const struct sfw_conf_refs *zones, const char *name,
+				   bool global);
 /* The idle timeout sessions of `app` get under `conf` (seconds), or
  * SFW_CONF_TIMEOUT_NEVER. */
 __u32 sfw_app_timeout(const struct sfw_conf *conf, const struct sfw_conf_application *app);

@@ -76,6 +76,17 @@ enum sfw_counter {
 	SFW_CNT_COUNT
 };
 
+/* Is counter id (of group grp) a packet's outcome? Every Junos drop
+ * reason and sfw's own lines, but for the two that are no outcome:
+ * Failed sessions repeats No more sessions, Replies suppressed counts
+ * answers not sent for packets already counted. The drop reasons are the
+ * outcomes less Packets permitted and Packets passed untracked
+ * (tests/bpf/test_conservation.c, the metrics' `reason` label). */
+#define SFW_COUNTER_IS_OUTCOME(id, grp)                                          \
+	((grp) == SFW_GRP_FLOW_ERR ||                                            \
+	 ((grp) == SFW_GRP_SFW && (id) != SFW_CNT_SFW_FAILED_SESSIONS &&         \
+	  (id) != SFW_CNT_SFW_REPLIES_SUPPRESSED))
+
 /* Value of the per-CPU per-interface counter map. */
 struct sfw_iface_stats {
 	__u64 c[SFW_CNT_COUNT];

@@ -336,9 +336,7 @@ static const __u8 cnt_group[SFW_CNT_COUNT] = {
  * suppressed notes a refused packet left unanswered: not outcomes. */
 static bool is_outcome(int id)
 {
-	return cnt_group[id] == SFW_GRP_FLOW_ERR ||
-	       (cnt_group[id] == SFW_GRP_SFW && id != SFW_CNT_SFW_FAILED_SESSIONS &&
-		id != SFW_CNT_SFW_REPLIES_SUPPRESSED);
+	return SFW_COUNTER_IS_OUTCOME(id, cnt_group[id]);
 }
 
 static bool lets_pass(int id)

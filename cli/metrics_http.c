@@ -1,0 +1,149 @@
+/* The HTTP side of the exporter: a listening socket sfw opens itself (so
+ * a port in use is reported as such), handed to libmicrohttpd in its
+ * external epoll mode, so that the daemon's one thread serves scrapes
+ * when it polls (cli/metrics.h). GET or HEAD /metrics gives the text
+ * exposition; / a pointer to it; anything else 404 or 405. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <microhttpd.h>
+#include "metrics_int.h"
+
+/* A scrape is one short request: a few connections, a short idle limit. */
+#define HTTP_CONNECTIONS 16
+#define HTTP_IDLE_S 10
+
+static const char root_page[] =
+	"<html><head><title>sfw</title></head><body>"
+	"<p><a href=\"/metrics\">Metrics</a></p></body></html>\n";
+
+static enum MHD_Result respond(struct MHD_Connection *c, unsigned int status, char *body,
+			       size_t len, enum MHD_ResponseMemoryMode mode, const char *type)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, mode);
+	enum MHD_Result ok;
+
+	if (!r) {
+		if (mode == MHD_RESPMEM_MUST_FREE)
+			free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ok = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload, size_t *upload_len, void **state)
+{
+	static int seen;
+	struct sfw_metrics *m = cls;
+	char *body;
+	size_t len;
+
+	/* the first call has the headers only: answer on the next */
+	if (!*state) {
+		*state = &seen;
+		return MHD_YES;
+	}
+	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+		return respond(c, MHD_HTTP_METHOD_NOT_ALLOWED, (char *)"method not allowed\n", 19,
+			       MHD_RESPMEM_PERSISTENT, "text/plain");
+	if (!strcmp(url, "/"))
+		return respond(c, MHD_HTTP_OK, (char *)root_page, sizeof(root_page) - 1,
+			       MHD_RESPMEM_PERSISTENT, "text/html");
+	if (strcmp(url, "/metrics"))
+		return respond(c, MHD_HTTP_NOT_FOUND, (char *)"not found\n", 10,
+			       MHD_RESPMEM_PERSISTENT, "text/plain");
+	body = sfw_metrics_render(m, &len);
+	if (!body)
+		return respond(c, MHD_HTTP_INTERNAL_SERVER_ERROR, (char *)"out of memory\n", 14,
+			       MHD_RESPMEM_PERSISTENT, "text/plain");
+	return respond(c, MHD_HTTP_OK, body, len, MHD_RESPMEM_MUST_FREE, SFW_EXPO_CONTENT_TYPE);
+}
+
+/* libmicrohttpd's own complaints (a client that misbehaves) are not the
+ * operator's business. */
+static void quiet(void *cls, const char *fmt, va_list ap)
+{
+}
+
+static int listen_on(const struct sfw_metrics_addr *a, char *buf, size_t len)
+{
+	int one = 1, fd = socket(a->sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	if (fd < 0) {
+		snprintf(buf, len, "cannot open a socket: %s", strerror(errno));
+		return -errno;
+	}
+	/* a restarted daemon takes the port back while old connections linger */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)&a->sa, a->len) || listen(fd, HTTP_CONNECTIONS)) {
+		int err = errno;
+
+		snprintf(buf, len, "cannot listen on %s: %s", a->text, strerror(err));
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+int sfw_metrics_http_start(struct sfw_metrics *m, const struct sfw_metrics_addr *a,
+			   char *buf, size_t len)
+{
+	const union MHD_DaemonInfo *info;
+	int fd = listen_on(a, buf, len);
+
+	if (fd < 0)
+		return fd;
+	m->mhd = MHD_start_daemon(MHD_USE_EPOLL | (a->sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+				  0, NULL, NULL, on_request, m,
+				  MHD_OPTION_EXTERNAL_LOGGER, quiet, NULL,
+				  MHD_OPTION_LISTEN_SOCKET, fd,
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONNECTIONS,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_IDLE_S,
+				  MHD_OPTION_END);
+	info = m->mhd ? MHD_get_daemon_info(m->mhd, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
+	if (!info) {
+		snprintf(buf, len, "cannot serve HTTP on %s", a->text);
+		sfw_metrics_http_stop(m);
+		if (!m->mhd)
+			close(fd);
+		return -EIO;
+	}
+	m->epoll_fd = info->epoll_fd;
+	return 0;
+}
+
+void sfw_metrics_http_stop(struct sfw_metrics *m)
+{
+	if (m->mhd)
+		MHD_stop_daemon(m->mhd);   /* closes the listening socket too */
+	m->mhd = NULL;
+	m->epoll_fd = -1;
+}
+
+int sfw_metrics_fd(const struct sfw_metrics *m)
+{
+	return m && m->mhd ? m->epoll_fd : -1;
+}
+
+void sfw_metrics_run(struct sfw_metrics *m)
+{
+	if (m && m->mhd)
+		MHD_run(m->mhd);
+}
+
+int sfw_metrics_wait_ms(const struct sfw_metrics *m, int max)
+{
+	MHD_UNSIGNED_LONG_LONG ms;
+
+	if (!m || !m->mhd || MHD_get_timeout(m->mhd, &ms) != MHD_YES)
+		return max;
+	return ms < (MHD_UNSIGNED_LONG_LONG)max ? (int)ms : max;
+}

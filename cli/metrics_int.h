@@ -1,0 +1,89 @@
+/* Inside the metrics module (cli/metrics*.c): the exporter's state, the
+ * status it publishes for `sfw status`, and the parts' entry points. */
+#ifndef SFW_CLI_METRICS_INT_H
+#define SFW_CLI_METRICS_INT_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include "conf.h"
+#include "metrics.h"
+#include "metrics_view.h"
+
+/* Published in the pinned SFW_MAP_METRICS (include/maps.h), a map the
+ * daemon makes itself when it first serves: only user space uses it. */
+enum sfw_metrics_state {
+	SFW_METRICS_OFF = 0,
+	SFW_METRICS_SERVING,
+	SFW_METRICS_FAILED,       /* configured, not served: see error */
+};
+
+struct sfw_metrics_info {
+	__u32 state;              /* enum sfw_metrics_state */
+	__u32 pad;
+	__u64 scrapes;
+	__u64 last_scrape_ns;     /* how long the last scrape took */
+	char listen[64];          /* "127.0.0.1:9660", "[::1]:9660" */
+	char error[160];          /* why it is not served */
+};
+
+/* Where to listen: what the configuration asks for. */
+struct sfw_metrics_addr {
+	bool on;
+	struct sockaddr_storage sa;
+	socklen_t len;
+	char text[64];
+};
+
+/* How often the configuration is looked at (one stat): a commit is
+ * served, moved or stopped within this. */
+#define SFW_METRICS_TICK_MS 250
+
+struct MHD_Daemon;
+
+struct sfw_metrics {
+	/* the active configuration, parsed again when its file changes */
+	struct sfw_conf conf;
+	bool have_conf;
+	struct stat conf_st;
+	bool conf_bad;            /* its last reading failed (reported once) */
+	struct sfw_metrics_addr want, have;
+	struct MHD_Daemon *mhd;
+	int epoll_fd;             /* MHD's: readable when it has work */
+	__u64 retry_at_ms;
+	__u64 tick_at_ms;         /* the next look at the configuration */
+	struct sfw_metrics_hist sweeps;
+	struct sfw_metrics_info info;
+	int info_fd;
+};
+
+/* One scrape's figures (metrics_read.c). */
+struct sfw_metrics_scrape {
+	struct sfw_metrics_view v;
+	struct sfw_sess_totals totals;
+	struct sfw_daemon_info daemon;
+	struct sfw_metrics_iface *ifaces;
+	struct sfw_metrics_policy *policies;
+	struct sfw_screen_report *screens;
+	struct sfw_metrics_ring rings[2];
+};
+/* conf: the active configuration (policy and zone names), or NULL. */
+void sfw_metrics_read(struct sfw_metrics_scrape *s, const struct sfw_conf *conf);
+void sfw_metrics_scrape_free(struct sfw_metrics_scrape *s);
+
+/* The HTTP side (metrics_http.c). Listens on a; 0, or a negative errno
+ * with the reason in buf. */
+int sfw_metrics_http_start(struct sfw_metrics *m, const struct sfw_metrics_addr *a,
+			   char *buf, size_t len);
+void sfw_metrics_http_stop(struct sfw_metrics *m);
+/* The body of /metrics (malloc'd) and its length; NULL when out of memory. */
+char *sfw_metrics_render(struct sfw_metrics *m, size_t *len);
+
+/* "ADDRESS:PORT" of the configuration (metrics.c). */
+int sfw_metrics_addr_of(const struct sfw_conf *conf, struct sfw_metrics_addr *a);
+/* Publishes m->info (sfw status); reads what the daemon published
+ * (-ENOENT: it never served). */
+void sfw_metrics_publish(struct sfw_metrics *m);
+int sfw_metrics_status_read(struct sfw_metrics_info *out);
+
+#endif
