@@ -181,24 +181,23 @@ static void policies(struct sfw_expo *e, const struct sfw_metrics_view *v)
 	}
 }
 
+/* screen: the JSON key of show security screen statistics, snake_cased
+ * (cli/screen_stats.h). */
 static void screens(struct sfw_expo *e, const struct sfw_metrics_view *v)
 {
+	char buf[64];
+
 	sfw_expo_family(e, "sfw_screen_hits_total", "counter",
 			"Packets each screen stopped, by zone (show security screen statistics).");
-	for (int i = 0; i < v->n_screens; i++) {
-		const struct sfw_screen_report *r = &v->screens[i];
-		const struct { const char *screen; __u64 n; } rows[] = {
-			{ "syn_flood", r->syn_flood }, { "ip_spoofing", r->ip_spoofing },
-			{ "source_session_limit", r->src_limit },
-			{ "destination_session_limit", r->dst_limit },
-		};
+	for (int i = 0; i < v->n_screens; i++)
+		for (int k = 0; k < SFW_SCREEN_STAT_COUNT; k++) {
+			struct sfw_label l[2] = {
+				LBL("zone", v->screens[i].zone),
+				LBL("screen", sfw_expo_snake(sfw_screen_stat_key[k], buf, sizeof(buf))),
+			};
 
-		for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
-			struct sfw_label l[2] = { LBL("zone", r->zone), LBL("screen", rows[k].screen) };
-
-			sfw_expo_u64(e, "sfw_screen_hits_total", l, 2, rows[k].n);
+			sfw_expo_u64(e, "sfw_screen_hits_total", l, 2, v->screens[i].n[k]);
 		}
-	}
 }
 
 static void rings(struct sfw_expo *e, const struct sfw_metrics_view *v)

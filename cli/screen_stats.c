@@ -9,6 +9,24 @@
 #include "policy.h"
 #include "screen_stats.h"
 
+const char *const sfw_screen_stat_label[SFW_SCREEN_STAT_COUNT] = {
+#define SFW_X(cnt, label, key) label,
+	SFW_SCREEN_STAT_LIST(SFW_X)
+#undef SFW_X
+};
+
+const char *const sfw_screen_stat_key[SFW_SCREEN_STAT_COUNT] = {
+#define SFW_X(cnt, label, key) key,
+	SFW_SCREEN_STAT_LIST(SFW_X)
+#undef SFW_X
+};
+
+static const int screen_counter[SFW_SCREEN_STAT_COUNT] = {
+#define SFW_X(cnt, label, key) SFW_CNT_##cnt,
+	SFW_SCREEN_STAT_LIST(SFW_X)
+#undef SFW_X
+};
+
 int sfw_screen_stats_collect(int zones_fd, int stats_fd, __u32 gen, __u32 zone_id,
 			     struct sfw_screen_report *r)
 {
@@ -17,7 +35,7 @@ int sfw_screen_stats_collect(int zones_fd, int stats_fd, __u32 gen, __u32 zone_i
 	__u32 zone;
 	int err = bpf_map_get_next_key(zones_fd, NULL, &next);
 
-	r->syn_flood = r->ip_spoofing = r->src_limit = r->dst_limit = 0;
+	memset(r->n, 0, sizeof(r->n));
 	while (!err) {
 		k = next;
 		if (k.gen == gen && !bpf_map_lookup_elem(zones_fd, &k, &zone) && zone == zone_id) {
@@ -25,12 +43,8 @@ int sfw_screen_stats_collect(int zones_fd, int stats_fd, __u32 gen, __u32 zone_i
 
 			if (rc && rc != -ENOENT)
 				return rc;
-			if (!rc) {
-				r->syn_flood += st.c[SFW_CNT_ERR_SYN_ATTACK];
-				r->ip_spoofing += st.c[SFW_CNT_ERR_ADDRESS_SPOOFING];
-				r->src_limit += st.c[SFW_CNT_SCREEN_SRC_LIMIT];
-				r->dst_limit += st.c[SFW_CNT_SCREEN_DST_LIMIT];
-			}
+			for (int i = 0; !rc && i < SFW_SCREEN_STAT_COUNT; i++)
+				r->n[i] += st.c[screen_counter[i]];
 		}
 		err = bpf_map_get_next_key(zones_fd, &k, &next);
 	}
@@ -46,12 +60,9 @@ void sfw_screen_stats_print(FILE *f, bool json, const struct sfw_screen_report *
 	if (!json) {
 		fprintf(f, "Screen statistics:\n\n");
 		fprintf(f, "%-45s%s\n", "IDS attack type", "Statistics");
-		fprintf(f, "  %-45s%llu\n", "SYN flood", (unsigned long long)r->syn_flood);
-		fprintf(f, "  %-45s%llu\n", "IP spoofing", (unsigned long long)r->ip_spoofing);
-		fprintf(f, "  %-45s%llu\n", "Source session limit",
-			(unsigned long long)r->src_limit);
-		fprintf(f, "  %-45s%llu\n", "Destination session limit",
-			(unsigned long long)r->dst_limit);
+		for (int i = 0; i < SFW_SCREEN_STAT_COUNT; i++)
+			fprintf(f, "  %-45s%llu\n", sfw_screen_stat_label[i],
+				(unsigned long long)r->n[i]);
 		return;
 	}
 	sfw_ob_init(&ob, f);
@@ -60,10 +71,8 @@ void sfw_screen_stats_print(FILE *f, bool json, const struct sfw_screen_report *
 	sfw_json_open(&j, "screen-statistics-information", '{');
 	sfw_json_str(&j, "zone-name", r->zone);
 	sfw_json_open(&j, "screen-statistics", '{');
-	sfw_json_num(&j, "syn-flood", r->syn_flood);
-	sfw_json_num(&j, "ip-spoofing", r->ip_spoofing);
-	sfw_json_num(&j, "source-session-limit", r->src_limit);
-	sfw_json_num(&j, "destination-session-limit", r->dst_limit);
+	for (int i = 0; i < SFW_SCREEN_STAT_COUNT; i++)
+		sfw_json_num(&j, sfw_screen_stat_key[i], r->n[i]);
 	sfw_json_close(&j, '}');
 	sfw_json_close(&j, '}');
 	sfw_json_close(&j, '}');

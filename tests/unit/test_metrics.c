@@ -93,7 +93,9 @@ Test(metrics, interface_and_policy_names_are_escaped_in_every_family)
 {
 	struct sfw_metrics_policy pol = { .from = "tr\"ust", .to = "un\\trust",
 					  .name = "allow \"web\"\n", .hits = 42 };
-	struct sfw_screen_report scr = { .zone = "dm\"z", .syn_flood = 3 };
+	struct sfw_screen_report scr = { .zone = "dm\"z",
+				       .n[SFW_SCREEN_STAT_ERR_SYN_ATTACK] = 3,
+				       .n[SFW_SCREEN_STAT_SCREEN_DST_LIMIT] = 4 };
 	struct sfw_metrics_view v = { .ifaces = odd_ifaces, .n_ifaces = 2,
 				      .policies = &pol, .n_policies = 1,
 				      .screens = &scr, .n_screens = 1 };
@@ -104,6 +106,7 @@ Test(metrics, interface_and_policy_names_are_escaped_in_every_family)
 	HAS(out, "sfw_policy_hits_total{from_zone=\"tr\\\"ust\",to_zone=\"un\\\\trust\","
 		 "policy=\"allow \\\"web\\\"\\n\"} 42\n");
 	HAS(out, "sfw_screen_hits_total{zone=\"dm\\\"z\",screen=\"syn_flood\"} 3\n");
+	HAS(out, "sfw_screen_hits_total{zone=\"dm\\\"z\",screen=\"destination_session_limit\"} 4\n");
 	free(out);
 }
 
@@ -298,37 +301,181 @@ Test(metrics, where_the_configuration_says_to_listen)
 	cr_assert_str_eq(a.text, "0.0.0.0:9660");
 }
 
-/* docs/metrics.md names every family sfw exports and every label value of
- * the closed sessions' and the drops' reasons: a counter added to
- * include/counters.h or a close reason added to include/events.h shows up
- * in the exposition at once, and here until the page says what it is. */
-Test(metrics, docs_metrics_md_names_every_family_and_reason)
+/* A scrape with every family and label in it. */
+static char *render_all(void)
 {
-	struct sfw_sess_totals t = { 0 };
-	struct sfw_metrics_hist h = { 0 };
-	struct sfw_daemon_info d = { 0 };
-	struct sfw_metrics_ring r = { .name = "log", .size = 4096 };
-	struct sfw_metrics_iface ifc = { .name = "eth0" };
+	static struct sfw_sess_totals t;
+	static struct sfw_metrics_hist h;
+	static struct sfw_daemon_info d;
+	static const struct sfw_metrics_ring r = { .name = "log", .size = 4096 };
+	static const struct sfw_metrics_iface ifc = { .name = "eth0" };
+	static const struct sfw_metrics_policy pol = { .from = "a", .to = "b", .name = "p" };
+	static const struct sfw_screen_report scr = { .zone = "z" };
 	struct sfw_metrics_view v = { .sessions = &t, .ifaces = &ifc, .n_ifaces = 1,
-				      .rings = &r, .n_rings = 1, .daemon = &d, .sweeps = &h };
-	char *doc = NULL, *out = render(&v), *save = NULL, want[160];
-	size_t cap = 0;
-	FILE *f = fopen("docs/metrics.md", "r");
+				      .policies = &pol, .n_policies = 1, .screens = &scr,
+				      .n_screens = 1, .rings = &r, .n_rings = 1, .daemon = &d,
+				      .sweeps = &h };
 
-	cr_assert(f, "docs/metrics.md");
+	return render(&v);
+}
+
+static char *read_file(const char *path)
+{
+	char *doc = NULL;
+	size_t cap = 0;
+	FILE *f = fopen(path, "r");
+
+	cr_assert(f, "%s", path);
 	cr_assert_gt(getdelim(&doc, &cap, '\0', f), 0);
 	fclose(f);
-	for (char *line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char name[96], *q;
+	return doc;
+}
 
-		if (sscanf(line, "# TYPE %95s", name) == 1) {
-			snprintf(want, sizeof(want), "`%s`", name);
-			cr_expect(strstr(doc, want), "docs/metrics.md lacks the family %s", want);
-		} else if ((q = strstr(line, "reason=\""))) {
-			snprintf(want, sizeof(want), "`%.*s`", (int)strcspn(q + 8, "\""), q + 8);
-			cr_expect(strstr(doc, want), "docs/metrics.md lacks the reason %s", want);
+/* docs/metrics.md names every label value of the labels whose values are
+ * sfw's own words (reasons, states, screens, ...): a counter added to
+ * include/counters.h or a close reason to include/events.h shows up in
+ * the exposition at once, and here until the page says what it is. */
+Test(metrics, docs_metrics_md_names_every_label_value)
+{
+	static const char *const enumerated[] = {
+		"family", "protocol", "state", "reason", "direction", "screen", "ring",
+	};
+	char *doc = read_file("docs/metrics.md"), *out = render_all(), *save = NULL;
+	char want[160];
+	int values = 0;
+
+	for (char *line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		for (size_t i = 0; line[0] != '#' && i < sizeof(enumerated) / sizeof(enumerated[0]);
+		     i++) {
+			char key[32], *q;
+
+			snprintf(key, sizeof(key), "%s=\"", enumerated[i]);
+			for (q = strstr(line, key); q; q = strstr(q + 1, key)) {
+				if (q != line && q[-1] != '{' && q[-1] != ',')
+					continue;   /* from_zone= holds zone= */
+				q += strlen(key);
+				snprintf(want, sizeof(want), "`%.*s`", (int)strcspn(q, "\""), q);
+				cr_expect(strstr(doc, want), "docs/metrics.md lacks the %s %s",
+					  enumerated[i], want);
+				values++;
+			}
+		}
+	cr_assert_gt(values, 40);
+	free(doc);
+	free(out);
+}
+
+/* One family as the exposition has it: its TYPE, and the names of its
+ * labels in order of first use, ", "-separated. */
+struct family {
+	char name[64], type[16], labels[96];
+};
+
+static int families_of(char *out, struct family *fam, int max)
+{
+	char *save = NULL;
+	int n = 0;
+
+	for (char *line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *l = strchr(line, '{');
+
+		if (!strncmp(line, "# TYPE ", 7)) {
+			cr_assert_lt(n, max);
+			memset(&fam[n], 0, sizeof(fam[n]));
+			cr_assert_eq(sscanf(line + 7, "%63s %15s", fam[n].name, fam[n].type), 2);
+			n++;
+			continue;
+		}
+		/* l at the '{' or ',' before each label: name="value" */
+		while (line[0] != '#' && n && l) {
+			char name[32];
+			size_t len = strcspn(l + 1, "=");
+
+			snprintf(name, sizeof(name), "%.*s", (int)len, l + 1);
+			if (!strstr(fam[n - 1].labels, name)) {
+				if (fam[n - 1].labels[0])
+					strcat(fam[n - 1].labels, ", ");
+				strcat(fam[n - 1].labels, name);
+			}
+			l += 1 + len + 2;   /* past =" */
+			while (*l && (*l != '"' || l[-1] == '\\'))
+				l++;
+			cr_assert(*l == '"', "%s", line);
+			l = l[1] == ',' ? l + 1 : NULL;
 		}
 	}
+	return n;
+}
+
+/* "| `name` | type | `a`, `b` | meaning |" -> name, type, "a, b". */
+static bool docs_row(const char *line, struct family *f)
+{
+	char labels[128];
+	size_t j = 0;
+
+	memset(f, 0, sizeof(*f));
+	if (sscanf(line, "| `%63[a-z_]` | %15[a-z] | %127[^|]|", f->name, f->type, labels) < 2)
+		return false;
+	if (strncmp(line + 3 + strlen(f->name) + 4 + strlen(f->type) + 3, "`", 1))
+		labels[0] = '\0';   /* an empty cell */
+	for (size_t i = 0; labels[i] && j + 1 < sizeof(f->labels); i++)
+		if (labels[i] != '`')
+			f->labels[j++] = labels[i];
+	while (j && f->labels[j - 1] == ' ')
+		j--;
+	f->labels[j] = '\0';
+	return true;
+}
+
+/* "- name: type; a, b" -> name, type, "a, b". */
+static bool man_row(const char *line, struct family *f)
+{
+	memset(f, 0, sizeof(*f));
+	return sscanf(line, "- %63[a-z_]: %15[a-z]; %95[^\n]", f->name, f->type, f->labels) >= 2;
+}
+
+/* Checks a page's list of families against the exposition's: the same
+ * names, each with its type and labels, none more. */
+static void check_list(const char *path, bool (*row)(const char *, struct family *),
+		       const struct family *fam, int n)
+{
+	char *doc = read_file(path), *save = NULL;
+	bool listed[64] = { false };
+	struct family f;
+
+	for (char *line = strtok_r(doc, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		int i = 0;
+
+		if (!row(line, &f) || strncmp(f.name, "sfw_", 4))
+			continue;
+		while (i < n && strcmp(fam[i].name, f.name))
+			i++;
+		cr_expect_lt(i, n, "%s lists %s, which sfw does not export", path, f.name);
+		if (i == n)
+			continue;
+		cr_expect_not(listed[i], "%s lists %s twice", path, f.name);
+		listed[i] = true;
+		cr_expect_str_eq(f.type, fam[i].type, "%s: %s is a %s", path, f.name, fam[i].type);
+		cr_expect_str_eq(f.labels, fam[i].labels, "%s: the labels of %s are '%s'", path,
+				 f.name, fam[i].labels);
+	}
+	for (int i = 0; i < n; i++)
+		cr_expect(listed[i], "%s does not list %s (%s; %s)", path, fam[i].name, fam[i].type,
+			  fam[i].labels);
 	free(doc);
+}
+
+/* The metric list of docs/metrics.md (its table) and of sfw.conf(5) (its
+ * PROMETHEUS METRICS list) is the exposition's: each family with its type
+ * and labels, so that neither can drift from the code. */
+Test(metrics, docs_and_man_page_list_every_family_with_type_and_labels)
+{
+	struct family fam[64];
+	char *out = render_all();
+	int n = families_of(out, fam, 64);
+
+	cr_assert_gt(n, 20);
+	check_list("docs/metrics.md", docs_row, fam, n);
+	check_list("docs/man/sfw.conf.5.scd", man_row, fam, n);
 	free(out);
 }

@@ -28,8 +28,7 @@ static char *render(const struct sfw_screen_report *r, bool json)
 
 Test(screen_stats, golden_text)
 {
-	struct sfw_screen_report r = { .zone = "untrust", .syn_flood = 12345678901ULL,
-				       .ip_spoofing = 7, .src_limit = 8, .dst_limit = 9 };
+	struct sfw_screen_report r = { .zone = "untrust", .n = { 12345678901ULL, 7, 8, 9 } };
 	char *out = render(&r, false);
 
 	cr_assert_str_eq(out,
@@ -45,8 +44,7 @@ Test(screen_stats, golden_text)
 
 Test(screen_stats, golden_json)
 {
-	struct sfw_screen_report r = { .zone = "untrust", .syn_flood = 3, .ip_spoofing = 0,
-				       .src_limit = 4, .dst_limit = 5 };
+	struct sfw_screen_report r = { .zone = "untrust", .n = { 3, 0, 4, 5 } };
 	char *out = render(&r, true);
 
 	cr_assert_str_eq(out,
@@ -118,15 +116,15 @@ Test(screen_stats, collect_sums_the_zones_interfaces)
 	put_counters(stats, 5, 400, 400);
 	put_counters(stats, 6, 800, 800);
 	cr_assert_eq(sfw_screen_stats_collect(zones, stats, 0, 1, &r), 0);
-	cr_assert_eq(r.syn_flood, 30);
-	cr_assert_eq(r.ip_spoofing, 3);
-	cr_assert_eq(r.src_limit, 11 + 21);
-	cr_assert_eq(r.dst_limit, 3 + 4);
+	cr_assert_eq(r.n[SFW_SCREEN_STAT_ERR_SYN_ATTACK], 30);
+	cr_assert_eq(r.n[SFW_SCREEN_STAT_ERR_ADDRESS_SPOOFING], 3);
+	cr_assert_eq(r.n[SFW_SCREEN_STAT_SCREEN_SRC_LIMIT], 11 + 21);
+	cr_assert_eq(r.n[SFW_SCREEN_STAT_SCREEN_DST_LIMIT], 3 + 4);
 	cr_assert_eq(sfw_screen_stats_collect(zones, stats, 1, 1, &r), 0);
-	cr_assert_eq(r.syn_flood, 800);
+	cr_assert_eq(r.n[SFW_SCREEN_STAT_ERR_SYN_ATTACK], 800);
 	cr_assert_eq(sfw_screen_stats_collect(zones, stats, 0, 9, &r), 0);
-	cr_assert_eq(r.syn_flood + r.ip_spoofing + r.src_limit + r.dst_limit, 0,
-		     "a zone without interfaces counts 0");
+	for (int i = 0; i < SFW_SCREEN_STAT_COUNT; i++)
+		cr_assert_eq(r.n[i], 0, "a zone without interfaces counts 0");
 	close(zones);
 	close(stats);
 }
