@@ -5,10 +5,15 @@ machine it was written on happened to have a package.
 
 It reads, without running anything:
   - shell scripts (tests/, scripts/, bench/): the word in command position of
-    every simple command, through pipes, lists, $(...), `...`, bash -c '...',
-    and wrappers such as nsenter, timeout, xargs or our own in_ns;
+    every simple command, through pipes, lists, $(...), `...`, bash -c '...'
+    (sh -ec, bash -o pipefail -c), heredocs fed to bash or sh, find -exec,
+    and wrappers: the table's (env, nsenter, timeout, xargs, chroot, ip netns
+    exec, ..., with the options that take a value) and our own shell
+    functions that run "$@" (lib.sh's in_ns);
   - Python files and Python embedded in shell (python3 -c '...', heredocs fed
-    to python3): every imported module, and the commands subprocess runs;
+    to python3): every imported module (importlib and __import__ of a
+    literal name too), and the commands subprocess, os.exec* and os.spawn*
+    run, through import aliases, keyword arguments and list variables;
   - C files: the shell commands handed to system()/popen() (directly, through
     a buffer snprintf() filled, or an array of literal commands) and to any
     function of ours that passes its argument on to them;
@@ -22,8 +27,8 @@ owning package and the Essential flag are facts here.
 
     scripts/check-deps.py [--table FILE] [--deps FILE] [PATH...]
 
-The readers are scripts/depscan_shell.py (shell and Python) and
-scripts/depscan_c.py (C and the Makefile).
+The readers are scripts/depscan_shell.py (shell), scripts/depscan_python.py
+(Python) and scripts/depscan_c.py (C and the Makefile).
 
 With no PATH it checks the repository. Exit 0: covered; 1: gaps (listed).
 Limits: a command named by a variable ($SFW, $PY) or an argv array filled at
@@ -36,7 +41,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from depscan_c import c_files, makefile  # noqa: E402
-from depscan_shell import python_text, shell_text  # noqa: E402
+from depscan_python import python_text  # noqa: E402
+from depscan_shell import Functions, Wrapper, shell_text  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 SCAN_DIRS = ("tests", "scripts", "bench")
@@ -49,7 +55,7 @@ class Table:
         self.path = path
         self.entries = {}        # (kind, name) -> [packages]
         self.owner = {}          # command -> package dpkg names as its owner
-        self.wrappers = {}       # command -> args to skip before the wrapped command
+        self.wrappers = {}       # command -> [(subcommand words, Wrapper)]
         self.needs = {}          # package -> [packages it needs at run time]
         self.essential = set()
         self.ignore = set()
@@ -68,8 +74,8 @@ class Table:
             for p in w[2:]:
                 if p.startswith("owner="):
                     self.owner[w[1]] = p[len("owner="):]
-        elif kind == "wrapper" and len(w) == 3 and re.fullmatch(r"[0-9]+", w[2]):
-            self.wrappers[w[1]] = int(w[2])
+        elif kind == "wrapper" and self.wrapper(w[1:]):
+            pass
         elif kind == "needs" and len(w) >= 3:
             self.needs.setdefault(w[1], []).extend(w[2:])
         elif kind == "essential" and len(w) >= 2:
@@ -78,6 +84,23 @@ class Table:
             self.ignore.update(w[1:])
         else:
             self.errors.append("%s: cannot read '%s'" % (where, " ".join(w)))
+
+
+    def wrapper(self, w):
+        """NAME [SUBCOMMAND...] N [-OPT...] [shell=-OPT]: false if malformed."""
+        n = next((k for k, x in enumerate(w) if re.fullmatch(r"[0-9]+", x)), None)
+        if not n or any(x.startswith("-") for x in w[:n]):
+            return False
+        opts = w[n + 1:]
+        shell = [x[len("shell="):] for x in opts if x.startswith("shell=")]
+        valued = [x for x in opts if not x.startswith("shell=")]
+        if len(shell) > 1 or any(not x.startswith("-") for x in valued):
+            return False
+        self.wrappers.setdefault(w[0], []).append(
+            (tuple(w[1:n]), Wrapper(int(w[n]), valued, shell[0] if shell else None)))
+        # the longest subcommand first: ip netns exec before a plain ip
+        self.wrappers[w[0]].sort(key=lambda e: -len(e[0]))
+        return True
 
 
 # ---------------------------------------------------------------- the check
@@ -117,12 +140,14 @@ def kind_of(path):
 
 def collect(files, table):
     uses, cfiles = [], []
-    functions = set()
+    functions = Functions()
     shells = [p for p in files if kind_of(p) == "shell"]
-    # functions any script defines (lib.sh's in_ns, cli, ...) are ours
-    for p in shells:
-        scratch = []
-        functions |= shell_text(open(p, errors="replace").read(), table, scratch, p)
+    # functions any script defines (lib.sh's in_ns, cli, ...) are ours, and
+    # those that run their arguments ("$@") wrappers; twice, so that a
+    # function wrapping another one is seen wherever it is defined
+    for _ in range(2):
+        for p in shells:
+            shell_text(open(p, errors="replace").read(), table, [], p, functions=functions)
     for p in files:
         k = kind_of(p)
         if k == "shell":

@@ -5,7 +5,7 @@ passes its argument on to them; the Makefile's recipes, $(shell ...) calls
 and -l libraries."""
 import re
 
-from depscan_shell import Use, shell_command, shell_text
+from depscan_shell import Functions, Use, shell_command, shell_text
 
 C_RUNNERS = {"system": "shell", "popen": "shell", "execvp": "argv", "execlp": "argv",
              "execv": "argv", "execl": "argv", "execve": "argv"}
@@ -189,7 +189,7 @@ def c_files(files, table, uses):
                 if kind == "shell":
                     shell_text(s, table, uses, path, line)
                 else:
-                    shell_command([s.split(" ")[0]], table, uses, path, line, set())
+                    shell_command([s.split(" ")[0]], table, uses, path, line, Functions())
 
 
 def c_is_definition(t, m):

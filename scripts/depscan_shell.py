@@ -1,12 +1,16 @@
 """How scripts/check-deps.py reads shell and Python: the commands a shell
-text runs (command position through pipes, lists, $(...), `...`, bash -c,
-heredocs fed to python3, and wrappers such as nsenter or our own in_ns),
-and the modules a Python text imports and the commands it runs through
-subprocess. Each use is appended to `uses` as a Use(kind, name, (path,
-line)); `table` (check-deps.py's Table) gives the wrappers."""
-import ast
+text runs (command position through pipes, lists, $(...), `...`, bash -c
+and sh -ec, heredocs fed to a shell or to python3, find -exec, and
+wrappers: those of the table with their options, and our own functions
+that run their arguments, "$@"), and the modules a Python text imports
+(by name, alias or importlib) and the commands it runs (subprocess, os.exec*,
+os.spawn*, through aliases, keywords and list variables). Each use is
+appended to `uses` as a Use(kind, name, (path, line)); `table`
+(check-deps.py's Table) gives the wrappers."""
 import os
 import re
+
+import depscan_python as dpy  # each imports the other: names are looked up at call time
 
 SHELL_KEYWORDS = {
     "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "in",
@@ -29,13 +33,47 @@ class Use:
         self.kind, self.name, self.where = kind, name, where
 
 
+class Functions(set):
+    """The shell functions the scripts define (`defs`: by file); `wrappers`
+    holds those that run their arguments as a command ("$@"), with the
+    arguments they shift off first (lib.sh's in_ns: 1), by name and file:
+    two files may define one name differently."""
+
+    def __init__(self, names=()):
+        super().__init__(names)
+        self.wrappers = getattr(names, "wrappers", {})
+        self.defs = getattr(names, "defs", {})
+
+    def define(self, name, path):
+        self.add(name)
+        self.defs.setdefault(path, set()).add(name)
+
+    def wrapper_skip(self, name, path):
+        """The words a wrapper function shifts off, or None: the file's own
+        definition when it has one, else any sourced one."""
+        by_file = self.wrappers.get(name, {})
+        if name in self.defs.get(path, ()):
+            return by_file.get(path)
+        return next(iter(by_file.values()), None)
+
+
+class Wrapper:
+    """A command that runs its arguments as a command: after its options
+    (those in `valued` take the next word as their value) and `skip` more
+    words; `shell_opt` (flock -c) hands the next word to sh -c."""
+
+    def __init__(self, skip, valued=(), shell_opt=None):
+        self.skip, self.valued, self.shell_opt = skip, set(valued), shell_opt
+
+
 # ---------------------------------------------------------------- shell
 
 class ShellScanner:
     """Finds the commands of a shell text. Not a full shell parser: enough
     of one for command position, quoting, substitutions, heredocs, case
-    patterns and function definitions. `commands` gets (words, line) per
-    simple command, keywords and assignments taken off."""
+    patterns and function definitions. `commands` gets (words, line,
+    function) per simple command, keywords and assignments taken off;
+    function is the one whose body holds it, or None."""
 
     def __init__(self, table, uses, path, functions, commands):
         self.table, self.uses, self.path = table, uses, path
@@ -44,6 +82,9 @@ class ShellScanner:
         self.pending_heredocs = []
         self.cases = []           # per open case: "word", "pattern" or "body"
         self.skip_until = None    # "do" after for/select: the list is no command
+        self.fn_open = None       # a function named, its body's { not yet read
+        self.fn_stack = []        # (function, brace depth its body opened at)
+        self.brace = 0
 
     def scan(self, text, line0=1, stop=None, i=0):
         self.text, self.i, self.line = text, i, line0
@@ -91,7 +132,8 @@ class ShellScanner:
                 self.cases[-1] = "body"
             elif c == "(" and len(self.cmd) == 1 and not self.cmd[0].endswith("="):
                 self.i += 1                             # name() { ...
-                self.functions.add(self.cmd[0].lstrip("\0"))
+                self.functions.define(self.cmd[0].lstrip("\0"), self.path)
+                self.fn_open = self.cmd[0].lstrip("\0")
                 self.cmd = []
             elif c == "(" and self.cmd and self.cmd[-1].endswith("="):
                 self.skip_balanced()                    # X=( array )
@@ -192,12 +234,14 @@ class ShellScanner:
                 if (ln.lstrip("\t") if strip else ln) == delim:
                     break
                 body.append(ln)
-            words = self.command_words(list(words), peek=True)
-            while words and (words[0] in self.table.wrappers or words[0] in self.functions):
-                words = unwrap(words[1:], self.table.wrappers.get(words[0], 0))
+            words = wrapped_command(self.command_words(list(words), peek=True),
+                                    self.table, self.functions, self.path)
             if words and is_python(words[0]):
-                python_text("\n".join(body), self.table, self.uses, self.path, line + 1,
+                dpy.python_text("\n".join(body), self.table, self.uses, self.path, line + 1,
                             embedded=True)
+            elif words and is_shell(words[0]) and reads_stdin(words[1:]):
+                shell_text("\n".join(body), self.table, self.uses, self.path, line + 1,
+                           Functions(self.functions))
         self.pending_heredocs = []
 
     def quoted(self, q):
@@ -292,7 +336,8 @@ class ShellScanner:
             return
         words = self.command_words(words)
         if words:
-            self.commands.append((words, self.cmd_line))
+            fn = self.fn_stack[-1][0] if self.fn_stack else None
+            self.commands.append((words, self.cmd_line, fn))
         if op == ";;" and self.cases:
             self.cases[-1] = "pattern"
 
@@ -317,9 +362,20 @@ class ShellScanner:
                 self.cases.pop()
                 k += 1
                 continue
-            if w == "function" and k + 1 < len(words):
-                self.functions.add(words[k + 1])
-                return []
+            if w == "function" and k + 1 < len(words) and not peek:
+                self.functions.define(words[k + 1], self.path)
+                self.fn_open = words[k + 1]
+                k += 2
+                continue
+            if w == "{" and not peek:
+                if self.fn_open:
+                    self.fn_stack.append((self.fn_open, self.brace))
+                    self.fn_open = None
+                self.brace += 1
+            elif w == "}" and not peek:
+                self.brace -= 1
+                if self.fn_stack and self.fn_stack[-1][1] == self.brace:
+                    self.fn_stack.pop()
             if w == "[[":
                 return []
             if w in SHELL_KEYWORDS or ASSIGN.match(w):
@@ -333,102 +389,152 @@ def is_python(word):
     return re.fullmatch(r"(.*/)?python3(\.[0-9]+)?", word.lstrip("\0")) is not None
 
 
+def is_shell(word):
+    return os.path.basename(word.lstrip("\0")) in ("bash", "sh")
+
+
 def shell_text(text, table, uses, path, line0=1, functions=None):
     """Records the commands of a shell text; returns the functions it
     defines (with those it was given)."""
-    functions = set() if functions is None else functions
+    functions = Functions() if functions is None else functions
     commands = []
     ShellScanner(table, uses, path, functions, commands).scan(text, line0)
-    for words, line in commands:
-        shell_command(words, table, uses, path, line, functions)
+    shifts = {}
+    for words, line, fn in commands:
+        if fn and words[0] == "shift":
+            n = words[1] if len(words) > 1 else "1"
+            shifts[fn] = shifts.get(fn, 0) + (int(n) if n.isdigit() else 1)
+        shell_command(words, table, uses, path, line, functions, fn, shifts.get(fn, 0))
     return functions
 
 
-def shell_command(words, table, uses, path, line, functions):
+def find_wrapper(words, table, functions, path=None):
+    """(Wrapper, words it takes) when words start with a wrapper's name
+    (and subcommand: ip netns exec), else (None, 0)."""
+    name = os.path.basename(words[0])
+    for sub, wr in table.wrappers.get(name, []):
+        if tuple(w.lstrip("\0") for w in words[1:1 + len(sub)]) == sub:
+            return wr, 1 + len(sub)
+    skip = functions.wrapper_skip(name, path)
+    if skip is not None:
+        return Wrapper(skip), 1
+    if name in BUILTIN_WRAPPERS:
+        return Wrapper(0), 1
+    return None, 0
+
+
+def wrapped_command(words, table, functions, path=None):
+    """The command that words run in the end, through every wrapper."""
+    while words:
+        wr, n = find_wrapper(words, table, functions, path)
+        if not wr:
+            break
+        words = unwrap(words[n:], wr)
+    return words
+
+
+def shell_command(words, table, uses, path, line, functions, fn=None, shifted=0):
     while words:
         w = words[0]
+        if w in ("\0$@", "\0$*"):
+            if fn:                                  # fn runs its arguments
+                functions.wrappers.setdefault(fn, {})[path] = shifted
+            return
         if w.startswith("\0"):
             return                                  # $VAR or "$x/y": not knowable
         name = os.path.basename(w) if w.startswith("/") else w
         if "/" in name or not name or "%" in name:
             return                                  # a script of ours, or a format
-        if name in table.wrappers or name in BUILTIN_WRAPPERS:
+        wr, n = find_wrapper(words, table, functions, path)
+        if wr:
             if name not in SHELL_BUILTINS and name not in functions:
                 uses.append(Use("command", name, (path, line)))
-            words = unwrap(words[1:], table.wrappers.get(name, 0))
+            rest = words[n:]
+            if wr.shell_opt and wr.shell_opt in rest:
+                k = rest.index(wr.shell_opt)
+                if k + 1 < len(rest):
+                    shell_text(rest[k + 1].lstrip("\0"), table, uses, path, line,
+                               Functions(functions))
+                return
+            words = unwrap(rest, wr)
+            if name == "watch" and len(words) == 1:  # watch runs it through sh -c
+                shell_text(words[0].lstrip("\0"), table, uses, path, line, Functions(functions))
+                return
             continue
         if name in SHELL_BUILTINS or name in functions or name in SHELL_KEYWORDS:
             return
         uses.append(Use("command", name, (path, line)))
         args = [a.lstrip("\0") for a in words[1:]]
-        if name in ("bash", "sh") and "-c" in args[:-1]:
-            shell_text(args[args.index("-c") + 1], table, uses, path, line, set(functions))
+        script = shell_c_text(args) if name in ("bash", "sh") else None
+        if script is not None:
+            shell_text(script, table, uses, path, line, Functions(functions))
         if is_python(name) and "-c" in args[:-1]:
-            python_text(args[args.index("-c") + 1], table, uses, path, line, embedded=True)
+            dpy.python_text(args[args.index("-c") + 1], table, uses, path, line, embedded=True)
+        if name == "find":
+            find_exec(words[1:], table, uses, path, line, functions)
         return
 
 
-def unwrap(args, skip):
-    """The wrapped command: options (and an option's value when given
-    apart, as in `timeout -s KILL`) then `skip` plain arguments go."""
+def shell_options(args):
+    """bash's or sh's options: (whether -c is among them, the rest)."""
+    k, c = 0, False
+    while k < len(args):
+        a = args[k]
+        if a in ("--", "-"):
+            return c, args[k + 1:]
+        if a in ("-o", "+o", "-O", "+O"):
+            k += 2
+        elif re.fullmatch(r"--[a-z-]+", a):
+            k += 1
+        elif re.fullmatch(r"[-+][a-zA-Z]+", a):
+            c = c or (a[0] == "-" and "c" in a)
+            k += 1
+        else:
+            break
+    return c, args[k:]
+
+
+def shell_c_text(args):
+    """The script of `bash -c TEXT`, `sh -ec TEXT`, `bash -o pipefail -c TEXT`."""
+    c, rest = shell_options(args)
+    return rest[0] if c and rest else None
+
+
+def reads_stdin(args):
+    """Whether bash or sh with these arguments reads its script from stdin
+    (no -c, and -s or no script file)."""
+    args = [a.lstrip("\0") for a in args]
+    c, rest = shell_options(args)
+    flags = "".join(a[1:] for a in args if re.fullmatch(r"-[a-zA-Z]+", a))
+    return not c and ("s" in flags or not rest)
+
+
+def find_exec(args, table, uses, path, line, functions):
+    """find's -exec, -execdir, -ok and -okdir: a command up to ; or +."""
+    k = 0
+    while k < len(args):
+        if args[k].lstrip("\0") in ("-exec", "-execdir", "-ok", "-okdir"):
+            j = k + 1
+            while j < len(args) and args[j].lstrip("\0") not in (";", "+"):
+                j += 1
+            shell_command(args[k + 1:j], table, uses, path, line, functions)
+            k = j
+        k += 1
+
+
+def unwrap(args, wr):
+    """The wrapped command: options (and the value of those that take one,
+    given apart: timeout -s KILL, nsenter --target PID), then `skip` plain
+    arguments, then NAME=VALUE words (env, sudo) go."""
     k = 0
     while k < len(args) and args[k].lstrip("\0").startswith("-"):
         opt = args[k].lstrip("\0")
         k += 1
-        if re.fullmatch(r"-[a-zA-Z]", opt) and opt in ("-s", "-k", "-n", "-I", "-P", "-u"):
+        if opt == "--":
+            break
+        if opt in wr.valued:
             k += 1
-    return args[k + skip:]
-
-
-# ---------------------------------------------------------------- python
-
-IMPORT_RE = re.compile(r"^\s*(?:import\s+([\w., ]+)|from\s+(\w+)[\w.]*\s+import\b)", re.M)
-INLINE_IMPORT_RE = re.compile(r"(?:^|;)\s*(?:import\s+([\w., ]+)|from\s+(\w+)[\w.]*\s+import\b)",
-                              re.M)
-
-
-def python_text(text, table, uses, path, line0=1, embedded=False):
-    local = set()
-    if not embedded and path:
-        d = os.path.dirname(path)
-        local = {f[:-3] for f in os.listdir(d or ".") if f.endswith(".py")}
-    try:
-        tree = ast.parse(text)
-    except SyntaxError:
-        tree = None      # shell expansions in an unquoted heredoc: imports by their lines
-    if tree is None:
-        for m in INLINE_IMPORT_RE.finditer(text):
-            names = m.group(1) or m.group(2)
-            line = line0 + text.count("\n", 0, m.start())
-            for n in names.split(","):
-                n = n.strip().split(" ")[0].split(".")[0]
-                if n and n not in local:
-                    uses.append(Use("module", n, (path, line)))
-        return
-    for node in ast.walk(tree):
-        line = line0 + getattr(node, "lineno", 1) - 1
-        if isinstance(node, ast.Import):
-            for a in node.names:
-                if a.name.split(".")[0] not in local:
-                    uses.append(Use("module", a.name.split(".")[0], (path, line)))
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            if node.module.split(".")[0] not in local:
-                uses.append(Use("module", node.module.split(".")[0], (path, line)))
-        elif isinstance(node, ast.Call):
-            python_call(node, table, uses, path, line)
-
-
-def python_call(node, table, uses, path, line):
-    f = node.func
-    name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
-    owner = getattr(f.value, "id", "") if isinstance(f, ast.Attribute) else ""
-    if not node.args:
-        return
-    a = node.args[0]
-    if owner == "subprocess" and name in ("run", "call", "check_call", "check_output", "Popen"):
-        if isinstance(a, (ast.List, ast.Tuple)) and a.elts and isinstance(a.elts[0], ast.Constant):
-            shell_command([str(a.elts[0].value)], table, uses, path, line, set())
-        elif isinstance(a, ast.Constant) and isinstance(a.value, str):
-            shell_text(a.value, table, uses, path, line)
-    elif owner == "os" and name in ("system", "popen") and isinstance(a, ast.Constant):
-        shell_text(str(a.value), table, uses, path, line)
+    k += wr.skip
+    while k < len(args) and ASSIGN.match(args[k].lstrip("\0")):
+        k += 1
+    return args[k:]

@@ -101,6 +101,75 @@ printf 'sysctl -qw net.ipv4.ip_forward=1\n' >"$T/i.sh"
 bash scripts/deps.sh --list | grep -vx procps >"$T/list"
 expect_gap "command 'sysctl' ($T/i.sh:1) needs package procps" --deps "$T/deps.sh" "$T/i.sh"
 
+# The blind spots redteam2 found (finding 13): each line hides a command
+# behind a wrapper, an option's value, a shell of a shell, a function, or
+# a Python alias; each must be named, at its line. A case is
+# EXT|LINE|TEXT (\n in TEXT: a newline); its command is frob_N, N the case.
+n=0
+while IFS='|' read -r ext line text; do
+	n=$((n + 1))
+	f="$T/probe$n.$ext"
+	printf '%b\n' "${text//frob_/frob_$n}" >"$f"
+	expect_gap "command 'frob_$n' ($f:$line)" "$f"
+done <<'PROBES'
+sh|1|env FOO=1 frob_ -x
+sh|1|env -u HOME -i PATH=/bin frob_
+sh|1|unshare --mount --propagation private bash -c 'frob_'
+sh|2|bash -s x <<'INNER'\nfrob_ --now\nINNER
+sh|2|unshare --mount bash -s <<INNER\nset -e; frob_\nINNER
+sh|1|bash -lc 'frob_'
+sh|1|sh -ec 'frob_'
+sh|1|bash -o pipefail -c 'true | frob_'
+sh|1|ip netns exec ns1 frob_
+sh|1|nice -n 5 frob_
+sh|1|stdbuf -oL frob_
+sh|1|nsenter -t 1 -n frob_
+sh|1|nsenter --target "$pid" --net frob_
+sh|1|timeout --signal KILL 5 frob_
+sh|1|xargs -a list frob_
+sh|1|chroot /x frob_
+sh|1|find . -name x -exec frob_ {} \\;
+sh|1|watch -n 1 frob_
+sh|1|watch 'frob_ | head'
+sh|1|sudo -u nobody frob_
+sh|1|flock /tmp/l frob_
+sh|1|flock -w 5 /tmp/l -c 'frob_ -x'
+sh|2|r() { chroot "$R" env -i PATH=/bin "$@"; }\nr frob_
+sh|4|function r {\n\tlocal ns=$1; shift; timeout 5 "$@"\n}\nr ns frob_
+py|2|import subprocess as sp\nsp.run(["frob_"])
+py|2|from subprocess import run, Popen\nrun(["frob_", "-x"])
+py|3|import subprocess\ncmd = ["frob_", "-x"]\nsubprocess.run(cmd)
+py|2|import os\nos.execvp("frob_", ["frob_", "x"])
+py|2|import os\nos.spawnlp(os.P_WAIT, "frob_", "frob_", "x")
+py|2|import subprocess\nsubprocess.run(["ip", "netns", "exec", "n", "frob_"])
+py|2|import subprocess\nsubprocess.run(["bash", "-c", "frob_ -x"])
+py|2|import subprocess\nsubprocess.run(args=["frob_"])
+py|2|import subprocess\nsubprocess.check_output("frob_ | cat", shell=True)
+PROBES
+# ... and modules imported by name at run time
+printf 'import importlib\nimportlib.import_module("frobmod.sub")\n' >"$T/m1.py"
+expect_gap "module 'frobmod' ($T/m1.py:2)" "$T/m1.py"
+printf 'm = __import__("frobmod")\n' >"$T/m2.py"
+expect_gap "module 'frobmod' ($T/m2.py:1)" "$T/m2.py"
+# ... while an option's value and a variable's assignment are no command
+cat >"$T/quiet2.sh" <<'EOF'
+timeout --signal KILL 5 true
+nsenter --target 1 --net true
+xargs -a list true
+unshare --mount --propagation private true
+env -u HOME A=1 true
+nice -n 5 true
+ip netns exec ns1 true
+w() { local t=$1; shift; while ! "$@"; do sleep 1; done; }
+w 3 true
+EOF
+check "$T/quiet2.sh" || fail "an option's value taken for a command: $(cat "$T/err")"
+# ... and one file's function that runs "$@" makes no other file's
+# function of the same name a wrapper
+printf 'w() { shift; "$@"; }\n' >"$T/lib1.sh"
+printf 'w() { grep -q "$@" /dev/null; }\nw 3 frobx\n' >"$T/lib2.sh"
+check "$T/lib1.sh" "$T/lib2.sh" || fail "another file's function taken as a wrapper: $(cat "$T/err")"
+
 # the tree as it is: covered
 check || fail "the repository: $(cat "$T/err")"
 echo "check-deps: ok"
