@@ -5,6 +5,9 @@
 # say what the pinned map holds (bpftool) and what the filtered summaries,
 # which walk it, add up to. A clear that could not take its sessions back
 # from the counters (no reaper) is refused rather than done behind them.
+# The test owns the sweeper's timing: the reset session expires after
+# tcp-rst-timeout (2 s), and the daemon attach started, sweeping a second
+# apart, would remove it between two of the test's looks on a busy host.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
@@ -13,6 +16,13 @@ trap cli_cleanup EXIT
 
 topology_up
 sfw attach veth0 veth1 >/dev/null || fail "attach"
+# a daemon that takes over from attach's, makes its first pass on the
+# empty table and then waits an hour: nothing expires behind the test
+daemon_info() { sfw status --json | jq -r ".[\"sfw-status\"][\"session-daemon\"][\"$1\"]"; }
+bg_in_ns "$FW_NS" "$SFW" daemon sweep-interval 3600000
+DAEMON=${BG_PIDS[-1]}
+wait_until 30 "the test's daemon" eval '[ "$(daemon_info pid)" = "$DAEMON" ] &&
+	[ "$(daemon_info sweep-passes)" -ge 1 ]'
 start_flows
 
 field() { awk -v k="$1" 'index($0, k) { sub(/.*: /, ""); print; exit }'; }   # label
@@ -64,4 +74,6 @@ out=$(sfw commit "$TMPD/deny.conf" reevaluate 2>&1) && fail "reevaluate without 
 [[ $out == *"re-evaluating sessions: "*"sfw_ev_lost"* ]] || fail "reevaluate without a reaper: $out"
 expect_eq "$(summary | field Sessions-in-use)" "$n" "nothing re-evaluated away"
 expect_eq "$(oracle | wc -l)" "$n" "nothing removed from the map"
+expect_eq "$(daemon_info pid) $(daemon_info sessions-removed)" "$DAEMON 0" \
+	"the test's daemon, which swept nothing away"
 echo "ok summary counters: the map, the walks, status and JSON agree; clear needs the reaper"
