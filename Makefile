@@ -1,6 +1,6 @@
 # sfw build. Every output goes under build/; `make V=1` shows full commands.
-# Sources are found by wildcard, so adding a file to cli/, loader/, ha/, bpf/
-# or tests/ needs no edit here.
+# Sources are found by wildcard, so adding a file to a module (util/, conf/,
+# loader/, cli/...), bpf/ or tests/ needs no edit here.
 
 # SANITIZE=1: the user space built with AddressSanitizer and
 # UndefinedBehaviorSanitizer in a build directory of its own (objects never
@@ -23,6 +23,7 @@ endif
 BUILD      ?= build
 CLANG      ?= clang
 CC         ?= cc
+AR         ?= ar
 BPFTOOL    ?= bpftool
 PREFIX     ?= /usr/local
 ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
@@ -37,8 +38,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 CFLAGS     ?= -O2 -g
-CFLAGS     += -Wall -Wextra -Werror -Wno-unused-parameter -std=gnu11 \
-              -Iinclude -Iloader -Icli -Iha -Itests/lib -I$(BUILD)/skel -MMD -MP $(SAN_FLAGS)
+CFLAGS     += -Wall -Wextra -Werror -Wno-unused-parameter -std=gnu11 -MMD -MP $(SAN_FLAGS)
 # BPF: CO-RE against vmlinux.h. -mcpu=v3 for atomic fetch-add (session ids).
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__BPF__ -D__TARGET_ARCH_$(ARCH) \
               -Wall -Werror -Iinclude -Ibpf -Ivmlinux/$(ARCH) -MMD -MP
@@ -47,10 +47,33 @@ LDLIBS     := -lbpf -lelf -lz -lnetfilter_conntrack -lnftables -lmicrohttpd
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
 SKELS      := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/skel/%.skel.h)
-LIB_SRCS   := $(wildcard loader/*.c) $(filter-out cli/main.c,$(wildcard cli/*.c)) \
-              $(wildcard cli/ha/*.c) $(wildcard ha/*.c)
-LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+# The modules (docs/design.md): one static library each, compiled against
+# include/, the module itself and the public headers of the modules it may
+# use (<m>_DEPS, <m>_PUBLIC, linked into $(BUILD)/pub/<m>/), so including
+# another module's private header fails to build. Arrows point down only.
+MODULES_ALL := util conf loader ha cli
+MODULES    := $(foreach m,$(MODULES_ALL),$(if $(wildcard $(m)/*.c),$(m)))
+util_DEPS  :=
+util_PUBLIC := err.h
+conf_DEPS  := util
+conf_PUBLIC := conf.h match.h apps.h
+loader_DEPS := conf util
+loader_PUBLIC := loader.h reap.h sess_counts.h policy_compile.h
+ha_DEPS    := loader conf util
+ha_PUBLIC  := ha.h
+cli_DEPS   := $(filter ha,$(MODULES)) loader conf util
+cli_PUBLIC :=
+mod_srcs   = $(filter-out cli/main.c,$(shell find $(1) -name '*.c' 2>/dev/null | LC_ALL=C sort))
+mod_objs   = $(patsubst %.c,$(BUILD)/obj/%.o,$(call mod_srcs,$(1)))
+inc_of     = -Iinclude -I$(1) $(foreach d,$($(1)_DEPS),-I$(BUILD)/pub/$(d))
+LIB_OF     = $(BUILD)/lib/libsfw_$(1).a
+# Link order: a module before what it depends on.
+LIBS       := $(foreach m,cli ha loader conf util,$(if $(filter $(m),$(MODULES)),$(call LIB_OF,$(m))))
+PUB_LINKS  := $(foreach m,$(MODULES),$(addprefix $(BUILD)/pub/$(m)/,$($(m)_PUBLIC)))
 MAIN_OBJ   := $(BUILD)/obj/cli/main.o
+# Tests, fuzz harnesses and benches see every module's headers: they test
+# internals (the module check, scripts/depgraph.py, keeps production apart).
+TEST_INC   := -Iinclude $(MODULES:%=-I%) -Itests/lib -I$(BUILD)/skel
 TESTLIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/lib/*.c))
 UNIT_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/*.c))
 BPFT_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/bpf/*.c))
@@ -81,7 +104,7 @@ SFW_BUILD  ?= $(or $(shell [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "
 VERSION_OBJ := $(BUILD)/obj/cli/cmd_version.o
 
 # Installed files (make install DESTDIR=... PREFIX=...). SYSCONFDIR is
-# where sfw reads its configuration (loader/conf.h), whatever the PREFIX.
+# where sfw reads its configuration (conf/conf.h), whatever the PREFIX.
 SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
 DOCDIR     ?= $(PREFIX)/share/doc/sfw
@@ -99,9 +122,25 @@ COMPLETION := $(BUILD)/sfw.bash-completion
 
 all: $(BUILD)/sfw
 
-$(BUILD)/sfw: $(MAIN_OBJ) $(LIB_OBJS) | $(BUILD)
+$(BUILD)/sfw: $(MAIN_OBJ) $(LIBS) | $(BUILD)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/lib/libsfw_%.a:
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+$(foreach m,$(MODULES),$(eval $(call LIB_OF,$(m)): $(call mod_objs,$(m))))
+$(foreach m,$(MODULES),$(eval $(BUILD)/obj/$(m)/%.o: MODFLAGS := $(call inc_of,$(m))))
+$(BUILD)/pub/%.h: %.h
+	$(Q)mkdir -p $(@D)
+	$(Q)ln -sfn $(CURDIR)/$< $@
+# Only the loader and the tests include skeletons: the rest compiles while
+# clang builds the BPF objects; the .d files carry the real dependency.
+$(BUILD)/obj/loader/%.o: MODFLAGS += -I$(BUILD)/skel
+$(BUILD)/obj/tests/%.o: MODFLAGS := $(TEST_INC)
+$(call mod_objs,loader) $(TESTLIB_OBJS) $(UNIT_OBJS) $(BPFT_OBJS): | $(SKELS)
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX) | $(BUILD)/bpf
 	$(call msg,BPF,$@)
@@ -119,38 +158,37 @@ $(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o | $(BUILD)/skel
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf,,$*) > $@
 
-# Every C object may include a skeleton, so skeletons come first.
-$(BUILD)/obj/%.o: %.c $(SKELS)
+$(BUILD)/obj/%.o: %.c | $(PUB_LINKS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(MODFLAGS) -c $< -o $@
 
 # --wrap=strcmp: tests/unit/test_conf_scale.c counts the name comparisons
 # the configuration code makes (work, not seconds).
-$(BUILD)/tests/unit_tests: $(UNIT_OBJS) $(TESTLIB_OBJS) $(LIB_OBJS) | $(BUILD)/tests
+$(BUILD)/tests/unit_tests: $(UNIT_OBJS) $(TESTLIB_OBJS) $(LIBS) | $(BUILD)/tests
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion -Wl,--wrap=strcmp
 
-$(BUILD)/tests/bpf_tests: $(BPFT_OBJS) $(TESTLIB_OBJS) $(LIB_OBJS) | $(BUILD)/tests
+$(BUILD)/tests/bpf_tests: $(BPFT_OBJS) $(TESTLIB_OBJS) $(LIBS) | $(BUILD)/tests
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
 $(BUILD)/tests/fuzz/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o \
-			      $(LIB_OBJS) | $(BUILD)/tests/fuzz
+			      $(LIBS) | $(BUILD)/tests/fuzz
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(LIB_OBJS) | $(BUILD)/fuzz
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(LIBS) | $(BUILD)/fuzz
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
-$(BUILD)/bench/%: bench/%.c $(TESTLIB_OBJS) $(LIB_OBJS) $(SKELS) $(BENCH_SKELS) | $(BUILD)/bench
+$(BUILD)/bench/%: bench/%.c $(TESTLIB_OBJS) $(LIBS) $(SKELS) $(BENCH_SKELS) | $(BUILD)/bench
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/lib -o $@ $< $(TESTLIB_OBJS) $(LIB_OBJS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(TEST_INC) -o $@ $< $(TESTLIB_OBJS) $(LIBS) $(LDLIBS)
 
-$(BUILD)/stress/%: bench/stress/%.c $(TESTLIB_OBJS) $(LIB_OBJS) $(SKELS) $(STRESS_SKELS) | $(BUILD)/stress
+$(BUILD)/stress/%: bench/stress/%.c $(TESTLIB_OBJS) $(LIBS) $(SKELS) $(STRESS_SKELS) | $(BUILD)/stress
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -Ibench/stress -o $@ $< $(TESTLIB_OBJS) $(LIB_OBJS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(TEST_INC) -Ibench/stress -o $@ $< $(TESTLIB_OBJS) $(LIBS) $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.sh | $(BUILD)/bench
 	$(call msg,GEN,$@)

@@ -3,7 +3,7 @@
  * it replays the words typed so far (with the same unique-prefix rule as
  * the parser) and offers the next ones, leaving out options already given. */
 #include <string.h>
-#include "applications.h"
+#include "apps.h"
 #include "commands.h"
 #include "help.h"
 #include "protocols.h"

@@ -4,7 +4,7 @@
  *     word                 What it does
  */
 #include <string.h>
-#include "applications.h"
+#include "apps.h"
 #include "help.h"
 #include "protocols.h"
 

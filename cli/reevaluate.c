@@ -1,7 +1,7 @@
 /* Re-evaluation of established sessions against a new configuration. */
 #include <net/if.h>
 #include <stdio.h>
-#include "policy_match.h"
+#include "match.h"
 #include "protocols.h"
 #include "reevaluate.h"
 #include "events.h"

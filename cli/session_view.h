@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 #include <linux/types.h>
-#include "applications.h"
+#include "apps.h"
 #include "session.h"
 
 struct sfw_wing_view {

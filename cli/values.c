@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "applications.h"
+#include "apps.h"
 #include "protocols.h"
 #include "values.h"
 

@@ -12,28 +12,12 @@
 #include "session.h"
 #include "config.h"
 #include "counters.h"
+#include "err.h"
 
 struct sfw_attach_opts {
 	enum sfw_xdp_mode mode;   /* SFW_XDP_MODE_NATIVE (default) or _GENERIC */
 	__u32 max_sessions;       /* 0: SFW_DEFAULT_MAX_SESSIONS */
 };
-
-/* The message of the last failure, one line, no trailing newline. */
-const char *sfw_last_error(void);
-/* Record a failure message (printf-style) and return -err_abs. */
-int sfw_fail(int err_abs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* A word from the user as an error message quotes it: at most max bytes
- * of it (then "..."), bytes outside printable ASCII as \xHH. A mistaken
- * 100 kB argument then gives a short line, and a stray byte (a UTF-8
- * byte-order mark, a control character) shows as what it is. Writes into
- * buf (at least 4 * max + 4 bytes) and returns it. */
-const char *sfw_quote(const char *word, size_t max, char *buf, size_t len);
-#define SFW_QUOTE_MAX 64      /* any valid name (63) is quoted whole */
-#define SFW_QUOTE_LEN (4 * SFW_QUOTE_MAX + 4)
-/* sfw_quote(word, SFW_QUOTE_MAX) into a buffer that lives as long as the
- * enclosing block: for use as a printf argument. */
-#define SFW_Q(word) sfw_quote((word), SFW_QUOTE_MAX, (char[SFW_QUOTE_LEN]){ 0 }, SFW_QUOTE_LEN)
 
 /* Route libbpf's messages (silent unless SFW_DEBUG is set). */
 void sfw_log_init(void);
@@ -45,11 +29,6 @@ void sfw_log_init(void);
 #define SFW_PIN_PATH_LEN 300
 const char *sfw_pin_root(void);
 
-/* A path built printf-style into buf: 0, or -ENAMETOOLONG with a message
- * when it does not fit. Paths are never cut short: a cut path names
- * another file. */
-int sfw_path(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 /* 0, or -ENAMETOOLONG with a message when the pin root is longer than
  * SFW_PIN_ROOT_MAX. */
 int sfw_pin_root_check(void);

@@ -25,6 +25,23 @@ const char *sfw_pin_root(void)
 	return env && *env ? env : SFW_PIN_ROOT;
 }
 
+int sfw_pin_root_check(void)
+{
+	const char *root = sfw_pin_root();
+
+	if (strlen(root) <= SFW_PIN_ROOT_MAX)
+		return 0;
+	return sfw_fail(ENAMETOOLONG, "pin root %s is %zu bytes long: at most %d",
+			SFW_Q(root), strlen(root), SFW_PIN_ROOT_MAX);
+}
+
+int sfw_pin_path(char *buf, size_t len, const char *name)
+{
+	int err = sfw_pin_root_check();
+
+	return err ? err : sfw_path(buf, len, "%s/%s", sfw_pin_root(), name);
+}
+
 static bool is_bpffs(const char *path)
 {
 	struct statfs st;

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 PACKAGES=(
-	make gcc clang llvm pkg-config git
+	make gcc binutils clang llvm pkg-config git
 	libasan8 libubsan1 libclang-rt-dev
 	libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev libnetfilter-conntrack-dev libnftables-dev
 	libcriterion-dev libmicrohttpd-dev

@@ -1,5 +1,5 @@
 /* The value parsers: the command line's (cli/values.c) and the
- * configuration's (loader/conf_values.c). The first byte picks the parser,
+ * configuration's (conf/values.c). The first byte picks the parser,
  * the rest is the word. Whatever the word: no crash, and what parses is in
  * range and prints back to a word that parses to the same value. */
 #include <arpa/inet.h>

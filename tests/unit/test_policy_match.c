@@ -6,7 +6,7 @@
 #include "conf_cmd.h"
 #include "flow_fixture.h"
 #include "grammar.h"
-#include "policy_match.h"
+#include "match.h"
 #include "policy_test_conf.h"
 #include "protocols.h"
 #include "reevaluate.h"

@@ -1,7 +1,7 @@
 /* Value parsing: the edges of every type. */
 #include <criterion/criterion.h>
 #include <string.h>
-#include "applications.h"
+#include "apps.h"
 #include "protocols.h"
 #include "values.h"
 

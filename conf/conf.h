@@ -27,7 +27,7 @@
 
 /* Policy indexes: Junos numbers user policies from 4. */
 #define SFW_CONF_POLICY_INDEX_FIRST 4
-/* Application ids: predefined ones are fixed (see conf_values.c), user
+/* Application ids: predefined ones are fixed (see conf/values.c), user
  * applications count up from here in configuration order. */
 #define SFW_CONF_APP_ID_USER 1024
 /* inactivity-timeout never */
@@ -59,7 +59,7 @@ enum sfw_conf_ref_kind {
  * policies without being configured, and not configurable as a zone. */
 #define SFW_CONF_ZONE_HOST_NAME "junos-host"
 
-/* Name lookups (loader/conf_index.c): internal, kept beside the arrays. */
+/* Name lookups (conf/index.c): internal, kept beside the arrays. */
 struct conf_index;
 struct conf_indexes;
 

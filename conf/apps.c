@@ -1,7 +1,7 @@
 /* The predefined application table. Ids are sfw's own (Junos prints the id
  * after the name, e.g. junos-http/6 in seed 003, whose id is kept). */
 #include <string.h>
-#include "applications.h"
+#include "apps.h"
 #include "protocols.h"
 
 #define TCP SFW_IPPROTO_TCP

@@ -18,7 +18,7 @@ static void put_quoted(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* A word the lexer (conf_lexer.c) would split or read otherwise unless
+/* A word the lexer (conf/lexer.c) would split or read otherwise unless
  * quoted: brackets, quotes, backslashes, a comment sign. Names never hold
  * these (conf_valid_name); interface names may, as Linux allows. */
 static void put_word(FILE *f, const char *s)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "conf_int.h"
-#include "loader.h"
+#include "err.h"
 
 static int push_tok(struct conf_parser *p, const char *s, bool quoted)
 {
@@ -240,7 +240,7 @@ int conf_add_ifname(struct conf_parser *p, const char *word, void *refs)
  * names an interface so, and `show configuration` and every listing would
  * write them raw to the operator's terminal. Whatever else Linux allows
  * ('#', '[', '"', non-ASCII) is kept, and printed quoted where the
- * language needs it (conf_print.c), so the printed file parses again. */
+ * language needs it (conf/print.c), so the printed file parses again. */
 static bool valid_ifname(const char *s)
 {
 	size_t len = strlen(s);

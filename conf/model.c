@@ -155,14 +155,6 @@ void sfw_conf_free(struct sfw_conf *conf)
 	memset(conf, 0, sizeof(*conf));
 }
 
-void sfw_conf_errors_free(struct sfw_conf_errors *errs)
-{
-	for (int k = 0; k < errs->n; k++)
-		free(errs->msg[k]);
-	free(errs->msg);
-	memset(errs, 0, sizeof(*errs));
-}
-
 void *conf_grow(struct conf_parser *p, void **v, int *n, int *cap, size_t size)
 {
 	char *elem;

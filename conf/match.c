@@ -1,7 +1,7 @@
 /* First-match policy lookup over the configuration model (see
- * policy_match.h). */
+ * match.h). */
 #include <string.h>
-#include "policy_match.h"
+#include "match.h"
 #include "protocols.h"
 
 /* The first `len` bits of two addresses are equal. Prefixes keep their host

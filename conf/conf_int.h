@@ -1,5 +1,5 @@
-/* Internals shared by the conf_*.c files: the statement cursor the parsers
- * walk, error collection, and growable arrays. Not for use outside loader/conf*. */
+/* Internals shared by the files of conf/: the statement cursor the parsers
+ * walk, error collection, and growable arrays. Not for use outside conf/. */
 #ifndef SFW_CONF_INT_H
 #define SFW_CONF_INT_H
 
@@ -67,7 +67,7 @@ int conf_parse_proto(const char *s);
 int conf_parse_u8(const char *s);
 bool conf_valid_name(const char *s);
 
-/* Name -> position tables (conf_index.c). key(ctx, i, buf) is element i's
+/* Name -> position tables (conf/index.c). key(ctx, i, buf) is element i's
  * key, its name or a composite written into buf (CONF_KEY_MAX bytes). */
 #define CONF_KEY_MAX 200
 struct conf_keys {
@@ -172,5 +172,7 @@ int conf_tokenize(struct conf_parser *p, char *line);
 /* After every statement: resolve names, check what spans statements. */
 void conf_check(struct conf_parser *p);
 void conf_check_policies(struct conf_parser *p);
+/* "from-zone A to-zone B" or "global policies", for messages. */
+const char *conf_pair_text(const struct sfw_conf_policy *pol, char *buf, size_t len);
 
 #endif

@@ -187,7 +187,7 @@ int conf_icmp_type(const char *s, bool v6)
 }
 
 /* Junos's junos-defaults group. Ids are the ones the CLI's classifier
- * (cli/applications.c) already prints, so a session shows the same
+ * (conf/apps.c) already prints, so a session shows the same
  * name/id before and after a configuration names the application; `any`
  * is 0, which sessions read as "no named application". None of these sets
  * an inactivity-timeout in junos-defaults, so the protocol defaults apply. */
