@@ -1,7 +1,6 @@
 /* show interfaces flow-statistics [IFACE] and clear interfaces statistics
  * IFACE|all: collect from the live maps and the kernel, then format. */
 #include <errno.h>
-#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -18,15 +17,6 @@ struct iface_ctx {
 
 /* The zone and name maps come with the configuration work and may not be
  * pinned yet: their absence is "no zone", not an error. */
-static int open_optional(const char *name)
-{
-	char path[PATH_MAX];
-
-	if (sfw_pin_path(path, sizeof(path), name))
-		return -ENAMETOOLONG;
-	return bpf_obj_get(path);
-}
-
 static void ctx_close(struct iface_ctx *c)
 {
 	if (c->stats_fd >= 0)
@@ -59,8 +49,8 @@ static int ctx_open(struct iface_ctx *c)
 		return err;
 	}
 	c->gen = cfg.gen;
-	c->zones_fd = open_optional(SFW_STR(SFW_MAP_ZONES));
-	c->names_fd = open_optional(SFW_STR(SFW_MAP_NAMES));
+	c->zones_fd = sfw_open_pin(SFW_STR(SFW_MAP_ZONES), true);
+	c->names_fd = sfw_open_pin(SFW_STR(SFW_MAP_NAMES), true);
 	return 0;
 }
 

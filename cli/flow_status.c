@@ -1,6 +1,5 @@
 /* show security flow status: collect the settings in force, lay them out. */
 #include <errno.h>
-#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -56,15 +55,6 @@ void sfw_flow_status_screens(struct sfw_flow_status *st, int screens_fd, int nam
 	}
 }
 
-static int open_pinned(const char *name)
-{
-	char path[PATH_MAX];
-
-	if (sfw_pin_path(path, sizeof(path), name))
-		return -ENAMETOOLONG;
-	return bpf_obj_get(path);
-}
-
 /* Why the stored configuration is not in force, as far as reading it tells. */
 static void conf_failure(struct sfw_flow_status *st)
 {
@@ -92,8 +82,8 @@ int sfw_flow_status_collect(struct sfw_flow_status *st)
 		return err;
 	conf_failure(st);
 	/* maps of the configuration work: absent before it was loaded */
-	screens_fd = open_pinned(SFW_STR(SFW_MAP_SCREENS));
-	names_fd = open_pinned(SFW_STR(SFW_MAP_NAMES));
+	screens_fd = sfw_open_pin(SFW_STR(SFW_MAP_SCREENS), true);
+	names_fd = sfw_open_pin(SFW_STR(SFW_MAP_NAMES), true);
 	/* a damaged active file only costs the screen names */
 	have_conf = sfw_conf_load_active(&conf, NULL) == 0;
 	sfw_flow_status_screens(st, screens_fd, names_fd, have_conf ? &conf : NULL);

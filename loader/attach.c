@@ -131,11 +131,8 @@ static bool is_attached(__u32 ifindex)
 {
 	struct sfw_iface_key key = { .ifindex = ifindex };
 	struct sfw_iface_info info;
-	char path[SFW_PIN_PATH_LEN];
-	int fd;
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_IFACES), true);
 
-	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), SFW_STR(SFW_MAP_IFACES));
-	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return false;
 	bool found = !bpf_map_lookup_elem(fd, &key, &info);

@@ -59,8 +59,14 @@ int sfw_reload(void);
  * another network namespace than the caller's. */
 int sfw_check_netns(void);
 
-/* Open a pinned map by its name (one of SFW_MAP_*, as a string). Returns an
- * fd or a negative errno ("sfw is not loaded" when the pin is missing). */
+/* Open a pin under the pin root by its name (a map: one of SFW_MAP_*, as a
+ * string). Returns an fd or a negative errno: a path too long is
+ * -ENAMETOOLONG (never a cut path, which names another file); a missing pin
+ * is -ENOENT, with no message when optional (a map that only some loads
+ * or configurations create), else "sfw is not loaded"; anything else fails
+ * with a message. */
+int sfw_open_pin(const char *name, bool optional);
+/* sfw_open_pin(name, false): a map sfw cannot work without. */
 int sfw_open_map(const char *name);
 
 /* Read or write the run-time configuration (the one-entry config map). */

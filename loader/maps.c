@@ -10,7 +10,7 @@
 #include "loader.h"
 #include "maps.h"
 
-int sfw_open_map(const char *name)
+int sfw_open_pin(const char *name, bool optional)
 {
 	char path[PATH_MAX];
 	int fd;
@@ -18,13 +18,18 @@ int sfw_open_map(const char *name)
 	if (sfw_pin_path(path, sizeof(path), name))
 		return -ENAMETOOLONG;
 	fd = bpf_obj_get(path);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return sfw_fail(ENOENT, "sfw is not loaded (no %s): attach an interface first",
-					path);
-		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
-	}
-	return fd;
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT && optional)
+		return -ENOENT;
+	if (errno == ENOENT)
+		return sfw_fail(ENOENT, "sfw is not loaded (no %s): attach an interface first", path);
+	return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
+}
+
+int sfw_open_map(const char *name)
+{
+	return sfw_open_pin(name, false);
 }
 
 static int cmp_iface(const void *a, const void *b)

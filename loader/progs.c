@@ -17,18 +17,18 @@ static int session_capacity(__u32 requested, __u32 *cap)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	char path[SFW_PIN_PATH_LEN];
-	int fd;
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
 
-	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), SFW_STR(SFW_MAP_SESSIONS));
-	fd = bpf_obj_get(path);
+	if (fd == -ENAMETOOLONG)
+		return fd;
 	if (fd < 0) {
 		*cap = requested ? requested : SFW_DEFAULT_MAX_SESSIONS;
 		return 0;
 	}
 	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
 		close(fd);
-		return sfw_fail(errno, "cannot read %s: %s", path, strerror(errno));
+		return sfw_fail(errno, "cannot read %s/%s: %s", sfw_pin_root(),
+				SFW_STR(SFW_MAP_SESSIONS), strerror(errno));
 	}
 	close(fd);
 	if (requested && requested != info.max_entries)
@@ -41,31 +41,27 @@ static int session_capacity(__u32 requested, __u32 *cap)
 /* The forwarding devmap is shared through its pin like the other maps,
  * but by hand: the kernel adds BPF_F_RDONLY_PROG to every devmap, which
  * libbpf 1.1's reuse check reads as a mismatch with the definition. */
-static void tx_ports_path(char *buf, size_t len)
-{
-	snprintf(buf, len, "%s/%s", sfw_pin_root(), SFW_STR(SFW_MAP_TX_PORTS));
-}
-
 static int tx_ports_reuse(struct bpf_map *map)
 {
-	char path[SFW_PIN_PATH_LEN];
-	int fd, err;
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_TX_PORTS), true), err;
 
-	tx_ports_path(path, sizeof(path));
-	fd = bpf_obj_get(path);
+	if (fd == -ENAMETOOLONG)
+		return fd;
 	if (fd < 0)
 		return 0;   /* first load: created, then pinned after load */
 	err = bpf_map__reuse_fd(map, fd);
 	close(fd);
-	return err ? sfw_fail(-err, "cannot reuse %s: %s", path, strerror(-err)) : 0;
+	return err ? sfw_fail(-err, "cannot reuse %s/%s: %s", sfw_pin_root(),
+			      SFW_STR(SFW_MAP_TX_PORTS), strerror(-err)) : 0;
 }
 
 static int tx_ports_pin(struct bpf_map *map)
 {
 	char path[SFW_PIN_PATH_LEN];
-	int err;
+	int err = sfw_pin_path(path, sizeof(path), SFW_STR(SFW_MAP_TX_PORTS));
 
-	tx_ports_path(path, sizeof(path));
+	if (err)
+		return err;
 	if (!access(path, F_OK))
 		return 0;
 	err = bpf_obj_pin(bpf_map__fd(map), path);
@@ -78,12 +74,9 @@ static bool pinned_layout_changed(void)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	char path[SFW_PIN_PATH_LEN];
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
 	bool changed;
-	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), SFW_STR(SFW_MAP_SESSIONS));
-	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return false;
 	changed = !bpf_obj_get_info_by_fd(fd, &info, &len) &&

@@ -39,11 +39,7 @@ static bool map_needed(const char *name)
 
 static int pinned_fd(const char *name, void *arg)
 {
-	char path[PATH_MAX];
-
-	if (sfw_pin_path(path, sizeof(path), name))
-		return -ENAMETOOLONG;
-	return bpf_obj_get(path);
+	return sfw_open_pin(name, true);
 }
 
 /* Every declared map takes the fd in use; none is pinned by this object

@@ -50,3 +50,29 @@ Test(paths, syslog_socket_name_longer_than_sun_path)
 	unlink(sa.sun_path);
 	rmdir(dir);
 }
+
+/* Every "open a pinned map" goes through sfw_open_pin: a pin root too long
+ * for the path fails with one line instead of opening a cut path, and a
+ * missing optional pin is quiet (-ENOENT, the last message kept). */
+Test(paths, open_pin_checks_length_and_missing)
+{
+	char dir[] = "/tmp/sfw-pin-XXXXXX", root[256];
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(root, sizeof(root), "%s/", dir);
+	memset(root + strlen(root), 'r', sizeof(root) - strlen(root) - 1);
+	root[sizeof(root) - 1] = '\0';
+	setenv("SFW_PIN_ROOT", root, 1);
+	cr_assert_eq(sfw_open_pin("sfw_sessions", true), -ENAMETOOLONG);
+	cr_assert(strstr(sfw_last_error(), "pin root"), "%s", sfw_last_error());
+
+	setenv("SFW_PIN_ROOT", dir, 1);
+	sfw_fail(EINVAL, "earlier");
+	cr_assert_eq(sfw_open_pin("sfw_sessions", true), -ENOENT);
+	cr_assert_str_eq(sfw_last_error(), "earlier");
+	cr_assert_eq(sfw_open_pin("sfw_sessions", false), -ENOENT);
+	cr_assert(strstr(sfw_last_error(), "sfw is not loaded"), "%s", sfw_last_error());
+	cr_assert_eq(sfw_open_map("sfw_sessions"), -ENOENT);
+	unsetenv("SFW_PIN_ROOT");
+	rmdir(dir);
+}
