@@ -13,7 +13,7 @@
 #include <bpf/libbpf.h>
 #include "progs.h"
 #include "maps.h"
-#include "policy_compile.h"
+#include "apply.h"
 #include "pktbuild.h"
 #include "protocols.h"
 #include "net_consts.h"
@@ -90,7 +90,7 @@ static int setup(struct sfw_progs *progs)
 	sfw_log_init();
 	err = sfw_ensure_pin_root();
 	if (!err)
-		err = sfw_progs_load(progs, 65536);
+		err = sfw_progs_load(progs, &(struct sfw_attach_opts){ .max_sessions = 65536 }, NULL);
 	if (!err && bpf_map_update_elem(bpf_map__fd(progs->xdp->maps.SFW_MAP_IFACE_STATS),
 					&key, zero, 0))
 		err = -errno;

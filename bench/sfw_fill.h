@@ -44,7 +44,7 @@ static inline int sf_load(struct sf_env *e)
 		for (int s = 0; s < 2; s++) {
 			snprintf(name, sizeof(name), "sfwb%d%c", p, s ? 'b' : 'a');
 			e->ifindex[p][s] = if_nametoindex(name);
-			err = sfw_attach_iface(name, &ao);
+			err = sfw_attach_iface(name, &ao, NULL);
 			if (err < 0)
 				return fprintf(stderr, "bench: attach %s: %s\n", name, sfw_last_error()), -1;
 		}

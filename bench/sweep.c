@@ -140,7 +140,7 @@ static int setup(struct sfw_progs *p, struct sfw_reaper **reaper, struct sfw_swe
 	sfw_log_init();
 	err = sfw_ensure_pin_root();
 	if (!err)
-		err = sfw_progs_load(p, SFW_DEFAULT_MAX_SESSIONS);
+		err = sfw_progs_load(p, &(struct sfw_attach_opts){ .max_sessions = SFW_DEFAULT_MAX_SESSIONS }, NULL);
 	if (!err && bpf_map_update_elem(bpf_map__fd(p->xdp->maps.SFW_MAP_IFACE_STATS), &key,
 					zero, 0))
 		err = -errno;

@@ -167,7 +167,7 @@ static int setup(struct bench *b, __u32 capacity)
 	sfw_log_init();
 	err = sfw_ensure_pin_root();
 	if (!err)
-		err = sfw_progs_load(&b->sfw, capacity);
+		err = sfw_progs_load(&b->sfw, &(struct sfw_attach_opts){ .max_sessions = capacity }, NULL);
 	if (err)
 		return err;
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = root);

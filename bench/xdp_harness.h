@@ -82,7 +82,7 @@ static inline int xh_setup(struct xh *h, __u32 capacity)
 	sfw_log_init();
 	err = sfw_ensure_pin_root();
 	if (!err)
-		err = sfw_progs_load(&h->sfw, capacity);
+		err = sfw_progs_load(&h->sfw, &(struct sfw_attach_opts){ .max_sessions = capacity }, NULL);
 	if (err)
 		return err;
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = h->root);

@@ -5,7 +5,7 @@
 #include <string.h>
 #include "commands.h"
 #include "daemon_ctl.h"
-#include "policy_compile.h"
+#include "apply.h"
 
 const char *sfw_mode_name(__u32 mode)
 {
@@ -113,11 +113,14 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 	}
 	if (attach_opts(cl, &opts))
 		return SFW_EXIT_USAGE;
+	/* maps this attach creates fail closed while a stored configuration
+	 * waits to be applied (below): the loader does not read it */
+	opts.fail_closed = sfw_conf_stored();
 	if (sfw_ensure_pin_root() || sfw_lock())
 		return sfw_report(cl);
 	report_begin(&rep, cl, "sfw-attach");
 	for (i = 0; i < cl->npos && r >= 0; i++) {
-		r = sfw_attach_iface(cl->pos[i], &opts);
+		r = sfw_attach_iface(cl->pos[i], &opts, NULL);
 		snprintf(text, sizeof(text), "attached (%s)", sfw_mode_name(opts.mode));
 		if (r == 1)
 			report_iface(&rep, cl->pos[i], "already-attached", NULL,

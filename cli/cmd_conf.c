@@ -5,7 +5,7 @@
 #include "commands.h"
 #include "commands_policy.h"
 #include "conf_cmd.h"
-#include "policy_compile.h"
+#include "apply.h"
 #include "reap.h"
 #include "sess_counts.h"
 

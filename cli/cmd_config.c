@@ -4,7 +4,7 @@
 #include "commands.h"
 #include "commands_events.h"
 #include "flow_status.h"
-#include "policy_compile.h"
+#include "apply.h"
 #include "ratelimit.h"
 
 static const char *const timeout_words[] = {

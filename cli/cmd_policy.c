@@ -8,7 +8,7 @@
 #include "commands.h"
 #include "commands_policy.h"
 #include "conf_cmd.h"
-#include "policy_compile.h"
+#include "loader.h"
 #include "policy_show.h"
 
 static const char *slot_str(const struct sfw_cmdline *cl, int slot)

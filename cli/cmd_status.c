@@ -5,7 +5,7 @@
 #include "daemon_ctl.h"
 #include "maps.h"
 #include "metrics.h"
-#include "policy_compile.h"
+#include "apply.h"
 #include "session_walk.h"
 
 static int count_visit(const struct sfw_session_key *k, const struct sfw_session *s,
@@ -131,7 +131,7 @@ int sfw_cmd_reload(const struct sfw_cmdline *cl)
 
 	if (sfw_require_loaded() || sfw_lock())
 		return sfw_report(cl);
-	n = sfw_reload();
+	n = sfw_reload(&(struct sfw_attach_opts){ .fail_closed = sfw_conf_stored() });
 	if (n >= 0)
 		n = sfw_list_ifaces(ifs, SFW_MAX_IFACES);
 	/* the maps hold what the old version compiled of the stored file;

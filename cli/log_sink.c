@@ -16,7 +16,6 @@
 #include "log_sink.h"
 #include "maps.h"
 #include "policy.h"
-#include "policy_compile.h"
 
 static int open_syslog(const char *path)
 {

@@ -4,7 +4,7 @@
 #include <string.h>
 #include "config.h"
 #include "net_consts.h"
-#include "policy_compile.h"
+#include "loader.h"
 #include "session_view.h"
 
 static void set_wing(struct sfw_wing_view *w, const union sfw_addr *src,

@@ -173,7 +173,8 @@ static bool only_iface(void)
 	return sfw_list_ifaces(list, 2) == 1;
 }
 
-int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts)
+int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
+		     struct sfw_attach_result *res)
 {
 	struct sfw_iface_info info = { .xdp_mode = opts ? opts->mode : 0,
 				       .netns_ino = own_netns() };
@@ -191,7 +192,7 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts)
 		return err;
 	if (is_attached(ifindex))
 		return 1;
-	err = sfw_progs_load(&p, opts ? opts->max_sessions : 0);
+	err = sfw_progs_load(&p, opts, res ? &res->fresh : NULL);
 	if (err)
 		return err;
 	snprintf(info.name, sizeof(info.name), "%s", ifname);
@@ -308,7 +309,7 @@ static void remove_links(int root_fd)
 /* sfw's own pins go: its maps (those of older versions too) and its links.
  * A foreign pin sharing the root stays, and so does the root itself, since
  * it is what sfw_lock() holds. */
-static void remove_pins(void)
+void sfw_remove_pins(void)
 {
 	int fd = open(sfw_pin_root(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct dirent *d;
@@ -340,14 +341,14 @@ int sfw_detach_all(void)
 		detach_xdp(list[i].ifindex);
 		detach_tc(list[i].ifindex);
 	}
-	remove_pins();
+	sfw_remove_pins();
 	return n < 0 ? 0 : n;
 }
 
 /* Swaps in freshly loaded programs (a new sfw version) on every attached
  * interface without detaching: the XDP link is updated in place, the tc
  * filter replaced, and the pinned maps, with every session, stay. */
-int sfw_reload(void)
+int sfw_reload(const struct sfw_attach_opts *opts)
 {
 	struct sfw_iface_entry list[SFW_MAX_IFACES];
 	struct sfw_progs p = {};
@@ -357,7 +358,8 @@ int sfw_reload(void)
 		return n;
 	err = sfw_check_netns();
 	if (!err)
-		err = sfw_progs_load(&p, 0);
+		err = sfw_progs_load(&p, &(struct sfw_attach_opts){
+			.fail_closed = opts && opts->fail_closed }, NULL);
 	if (err)
 		return err;
 	int xdp_fd = bpf_program__fd(p.xdp->progs.sfw_xdp_ingress);

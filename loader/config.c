@@ -7,7 +7,6 @@
 #include "loader.h"
 #include "maps.h"
 #include "ratelimit.h"
-#include "policy_compile.h"
 
 void sfw_config_defaults(struct sfw_config *cfg)
 {
@@ -54,21 +53,26 @@ int sfw_config_write(const struct sfw_config *cfg)
 }
 
 /* A config map fresh from load is all zeroes: give it the defaults. When a
- * configuration is stored, the defaults would be more permissive than it
- * (permit-all): the datapath fails closed instead until the command that
- * loaded it applies the configuration (sfw_conf_apply_active). Nothing is
- * attached to the new maps yet, so no packet sees them before this. */
-int sfw_config_init(void)
+ * configuration is stored (the caller says: fail_closed), the defaults
+ * would be more permissive than it (permit-all): the datapath fails closed
+ * instead until the command that loaded it applies the configuration
+ * (sfw_conf_apply_active). Nothing is attached to the new maps yet, so no
+ * packet sees them before this. */
+int sfw_config_init(bool fail_closed, bool *fresh)
 {
 	struct sfw_config cfg;
 	int err = sfw_config_read(&cfg);
 
+	if (fresh)
+		*fresh = false;
 	if (err)
 		return err;
 	if (cfg.timeout_s[SFW_TO_TCP_ESTABLISHED])
 		return 0;
+	if (fresh)
+		*fresh = true;
 	sfw_config_defaults(&cfg);
-	if (sfw_conf_stored()) {
+	if (fail_closed) {
 		cfg.default_policy = SFW_POLICY_DENY_ALL;
 		cfg.flags |= SFW_CFG_F_FAIL_CLOSED;
 	}

@@ -12,11 +12,22 @@
 #include "session.h"
 #include "config.h"
 #include "counters.h"
+#include "policy.h"
 #include "err.h"
 
+/* How to load: the loader never reads the configuration, so whether a
+ * fresh config map starts failing closed is the caller's to say (attach:
+ * when a configuration is stored, docs/security.md). */
 struct sfw_attach_opts {
 	enum sfw_xdp_mode mode;   /* SFW_XDP_MODE_NATIVE (default) or _GENERIC */
 	__u32 max_sessions;       /* 0: SFW_DEFAULT_MAX_SESSIONS */
+	bool fail_closed;         /* a fresh config map: deny-all + SFW_CFG_F_FAIL_CLOSED,
+				   * until the caller applies a configuration */
+};
+
+/* What a load did. */
+struct sfw_attach_result {
+	bool fresh;               /* this load created the maps (the config map was new) */
 };
 
 /* Route libbpf's messages (silent unless SFW_DEBUG is set). */
@@ -43,8 +54,10 @@ int sfw_lock(void);
 void sfw_unlock(void);
 
 /* Attach to one interface. Returns 0 when attached, 1 when it already was
- * (nothing changed), negative errno on failure. */
-int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts);
+ * (nothing changed), negative errno on failure. Loading applies no
+ * configuration: that is a separate call (loader/apply.c). res may be NULL. */
+int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
+		     struct sfw_attach_result *res);
 /* Detach from one interface. Returns 0, or -ENOENT if it was not attached. */
 int sfw_detach_iface(const char *ifname);
 /* Detach every attached interface; when none remain, remove the pins. */
@@ -52,8 +65,8 @@ int sfw_detach_all(void);
 
 /* Load the programs anew and swap them in on every attached interface,
  * keeping the pinned maps (and so every session). Returns the number of
- * interfaces updated. */
-int sfw_reload(void);
+ * interfaces updated. opts (may be NULL): only fail_closed counts. */
+int sfw_reload(const struct sfw_attach_opts *opts);
 
 /* Fails (-EXDEV, with a message) when the pin root's interfaces belong to
  * another network namespace than the caller's. */
@@ -93,6 +106,14 @@ int sfw_forward_refresh(void);
 int sfw_forward_set(bool on);
 /* The interfaces in the devmap; returns the count (<= max). */
 int sfw_forward_ports(__u32 *ifindexes, int max);
+
+/* Per-policy counters (loader/policy_maps.c) the CLI shows as hit counts: first packets that
+ * matched the policy (sessions created, or packets denied). */
+int sfw_policy_hits(__u32 policy_index, __u64 *hits);
+int sfw_policy_hits_clear(void);
+
+/* The name stored for an id at the last commit; false when none. */
+bool sfw_name_lookup(enum sfw_name_kind kind, __u32 id, char *buf, size_t len);
 
 /* Sum one interface's per-CPU counters. */
 int sfw_read_iface_stats(__u32 ifindex, struct sfw_iface_stats *out);

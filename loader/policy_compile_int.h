@@ -1,9 +1,10 @@
-/* Internal to the policy compiler (policy_compile.c, policy_write.c). */
+/* Internal to the policy compiler (policy_compile.c, policy_write.c,
+ * app_prefixes.c). */
 #ifndef SFW_POLICY_COMPILE_INT_H
 #define SFW_POLICY_COMPILE_INT_H
 
 #include "loader.h"
-#include "policy_compile.h"
+#include "apply.h"
 #include "policy_tables.h"
 #include "protocols.h"
 

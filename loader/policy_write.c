@@ -10,14 +10,6 @@
 #include <bpf/bpf.h>
 #include "policy_compile_int.h"
 
-int sfw_range_adapt(__u16 value, __u8 len, void *ctx)
-{
-	struct sfw_range_adapter *r = ctx;
-	__u8 data[16] = { r->proto, 0, value >> 8, value & 0xff };
-
-	return r->cb(data, 16 + len, r->ctx);
-}
-
 /* Deletes every key whose generation is gen. keys hold a list id at
  * list_off (or a __u32 gen at gen_off when list_off < 0). */
 static int purge(int fd, size_t key_size, int list_off, int gen_off, __u32 gen)

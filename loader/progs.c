@@ -105,14 +105,14 @@ void sfw_progs_close(struct sfw_progs *p)
 	p->tc = NULL;
 }
 
-int sfw_progs_load(struct sfw_progs *p, __u32 max_sessions)
+int sfw_progs_load(struct sfw_progs *p, const struct sfw_attach_opts *opts, bool *fresh)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = sfw_pin_root());
 	/* counters made beside a table that already holds sessions miss
 	 * those (an upgrade): loader/sess_counts.c */
 	bool uncounted = pinned(SFW_STR(SFW_MAP_SESSIONS)) && !pinned(SFW_STR(SFW_MAP_SESS_STATS));
 	__u32 cap = 0;
-	int err = session_capacity(max_sessions, &cap);
+	int err = session_capacity(opts ? opts->max_sessions : 0, &cap);
 
 	if (err)
 		return err;
@@ -144,7 +144,7 @@ int sfw_progs_load(struct sfw_progs *p, __u32 max_sessions)
 	}
 	err = uncounted ? sfw_sess_mark_partial() : 0;
 	if (!err)
-		err = sfw_config_init();
+		err = sfw_config_init(opts && opts->fail_closed, fresh);
 	if (!err)
 		err = sfw_config_set_limit(cap);
 	return err;

@@ -11,10 +11,15 @@ struct sfw_progs {
 	struct tc_egress *tc;
 };
 
-int sfw_progs_load(struct sfw_progs *p, __u32 max_sessions);
+/* Loads both objects, reusing the pinned maps; *fresh (may be NULL): the
+ * config map was new (fresh maps). opts may be NULL (the defaults). */
+int sfw_progs_load(struct sfw_progs *p, const struct sfw_attach_opts *opts, bool *fresh);
 void sfw_progs_close(struct sfw_progs *p);
 __u32 sfw_prog_id(int prog_fd);
-int sfw_config_init(void);
+/* sfw's own pins under the pin root go (its maps, of any version, and its
+ * links); a foreign pin and the root itself stay. */
+void sfw_remove_pins(void);
+int sfw_config_init(bool fail_closed, bool *fresh);
 int sfw_config_set_limit(__u32 capacity);
 
 #endif

@@ -145,7 +145,7 @@ static int load_sfw(struct conservation *c)
 	sfw_log_init();
 	err = sfw_ensure_pin_root();
 	if (!err)
-		err = sfw_progs_load(&c->sfw, CAPACITY);
+		err = sfw_progs_load(&c->sfw, &(struct sfw_attach_opts){ .max_sessions = CAPACITY }, NULL);
 	if (!err)
 		err = sfw_config_read(&cfg);
 	if (err)

@@ -10,7 +10,7 @@
 #include "suite.h"
 #include "conf.h"
 #include "loader.h"
-#include "policy_compile.h"
+#include "apply.h"
 #include "maps.h"
 
 static SUITE_UNUSED struct sfw_policy_fds fds(void)

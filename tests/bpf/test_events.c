@@ -11,7 +11,6 @@
 #include "events.h"
 #include "loader.h"
 #include "maps.h"
-#include "policy_compile.h"
 #include "reap.h"
 
 TestSuite(events, .init = suite_setup, .fini = suite_teardown);

@@ -22,13 +22,13 @@
 #include "net_consts.h"
 #include "protocols.h"
 #include "bpf_fixture.h"
-#include "xdp_ingress.skel.h"
-#include "tc_egress.skel.h"
+#include "progs.h"
 
 #define FX_BPFFS "/sys/fs/bpf"
 
 static struct {
-	struct xdp_ingress *xdp;
+	struct sfw_progs p;
+	struct xdp_ingress *xdp;   /* p.xdp, p.tc */
 	struct tc_egress *tc;
 	char pin_dir[64];
 	int sessions_fd, config_fd, stats_fd, ifaces_fd;
@@ -70,41 +70,59 @@ static int fx_mount_bpffs(void)
 	return 0;
 }
 
+/* The loader's pin root is the fixture's own directory while it loads
+ * (SFW_PIN_ROOT, put back after), so tests never meet a real sfw's maps. */
+static int fx_with_root(int (*fn)(void))
+{
+	const char *old = getenv("SFW_PIN_ROOT");
+	char *saved = old ? strdup(old) : NULL;
+	int err;
+
+	if (old && !saved)
+		return -ENOMEM;
+	setenv("SFW_PIN_ROOT", fx.pin_dir, 1);
+	err = fn();
+	if (saved)
+		setenv("SFW_PIN_ROOT", saved, 1);
+	else
+		unsetenv("SFW_PIN_ROOT");
+	free(saved);
+	return err;
+}
+
+static int fx_remove_pins(void)
+{
+	sfw_remove_pins();
+	return 0;
+}
+
 /* The pins only let the second object find the first one's maps; once
  * both are loaded the fds keep the maps alive, so the pins go at once and
  * a crashing test leaves nothing behind in bpffs. */
 static void fx_unpin(void)
 {
-	struct bpf_map *map;
-
 	if (!fx.pin_dir[0])
 		return;
-	if (fx.xdp)
-		bpf_object__for_each_map(map, fx.xdp->obj)
-			if (bpf_map__is_pinned(map))   /* scratch, devmap: never pinned */
-				bpf_map__unpin(map, NULL);
+	fx_with_root(fx_remove_pins);
 	rmdir(fx.pin_dir);
 	fx.pin_dir[0] = '\0';
 }
 
+/* The loader's own load (loader/progs.c): the same objects, map sizes and
+ * config defaults as an attach, on a table of FX_MAX_SESSIONS. */
+static int fx_load_progs(void)
+{
+	struct sfw_attach_opts o = { .max_sessions = FX_MAX_SESSIONS };
+	int err = sfw_progs_load(&fx.p, &o, NULL);
+
+	fx.xdp = fx.p.xdp;
+	fx.tc = fx.p.tc;
+	return err;
+}
+
 static int fx_load(void)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = fx.pin_dir);
-	int err;
-
-	fx.xdp = xdp_ingress__open_opts(&oo);
-	if (!fx.xdp)
-		return -errno;
-	bpf_map__set_max_entries(fx.xdp->maps.sfw_sessions, FX_MAX_SESSIONS);
-	err = xdp_ingress__load(fx.xdp);
-	if (err)
-		return err;
-	fx.tc = tc_egress__open_opts(&oo);
-	if (!fx.tc)
-		return -errno;
-	/* must match the pinned map, or libbpf refuses to reuse it */
-	bpf_map__set_max_entries(fx.tc->maps.sfw_sessions, FX_MAX_SESSIONS);
-	return tc_egress__load(fx.tc);
+	return fx_with_root(fx_load_progs);
 }
 
 static int fx_init_maps(void)
@@ -153,6 +171,7 @@ int fx_setup(void)
 	fx_unpin();
 	if (err) {
 		fputs(fx_log.buf, stderr);
+		fprintf(stderr, "fx_setup: %s\n", sfw_last_error());
 		return err;
 	}
 	return fx_init_maps();
@@ -161,8 +180,7 @@ int fx_setup(void)
 void fx_teardown(void)
 {
 	fx_unpin();
-	tc_egress__destroy(fx.tc);
-	xdp_ingress__destroy(fx.xdp);
+	sfw_progs_close(&fx.p);
 	memset(&fx, 0, sizeof(fx));
 }
 

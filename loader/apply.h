@@ -1,7 +1,8 @@
-/* Compiling a checked configuration model (conf.h) into the datapath's
- * zone and policy maps (policy.h). */
-#ifndef SFW_POLICY_COMPILE_H
-#define SFW_POLICY_COMPILE_H
+/* Applying a configuration: compiling a checked model (conf.h) into the
+ * datapath's zone and policy maps (policy.h). A separate call from loading
+ * (loader.h): the command that loads applies. */
+#ifndef SFW_APPLY_H
+#define SFW_APPLY_H
 
 #include "conf.h"
 #include "policy.h"
@@ -34,13 +35,5 @@ int sfw_conf_apply_active(void);
 int sfw_conf_fail_closed(void);
 /* Is the datapath failing closed? False when sfw is not loaded. */
 bool sfw_conf_failed(void);
-
-/* Per-policy counters the CLI shows as hit counts: first packets that
- * matched the policy (sessions created, or packets denied). */
-int sfw_policy_hits(__u32 policy_index, __u64 *hits);
-int sfw_policy_hits_clear(void);
-
-/* The name stored for an id at the last commit; false when none. */
-bool sfw_name_lookup(enum sfw_name_kind kind, __u32 id, char *buf, size_t len);
 
 #endif

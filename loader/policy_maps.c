@@ -1,0 +1,93 @@
+/* Reading back what the CLI shows of policies: hit counts and the names
+ * stored at the last commit. Map reads only: no configuration. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "loader.h"
+#include "maps.h"
+#include "policy.h"
+
+int sfw_policy_hits(__u32 policy_index, __u64 *hits)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd, err = 0;
+	__u64 *v;
+
+	if (ncpu < 0)
+		return sfw_fail(-ncpu, "cannot count CPUs");
+	fd = sfw_open_map(SFW_STR(SFW_MAP_POL_HITS));
+	if (fd < 0)
+		return fd;
+	v = calloc(ncpu, sizeof(*v));
+	*hits = 0;
+	if (!v)
+		err = sfw_fail(ENOMEM, "out of memory");
+	else if (bpf_map_lookup_elem(fd, &policy_index, v))
+		err = sfw_fail(errno, "no hit count for policy index %u", policy_index);
+	for (int i = 0; !err && i < ncpu; i++)
+		*hits += v[i];
+	free(v);
+	close(fd);
+	return err;
+}
+
+int sfw_policy_hits_clear(void)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd, err = 0;
+	__u64 *zero;
+
+	fd = sfw_open_map(SFW_STR(SFW_MAP_POL_HITS));
+	if (fd < 0)
+		return fd;
+	zero = calloc(ncpu > 0 ? ncpu : 1, sizeof(*zero));
+	for (__u32 i = 0; zero && i < SFW_MAX_POLICY_INDEX && !err; i++)
+		if (bpf_map_update_elem(fd, &i, zero, BPF_ANY))
+			err = sfw_fail(errno, "cannot clear hit counts: %s", strerror(errno));
+	free(zero);
+	close(fd);
+	return zero ? err : sfw_fail(ENOMEM, "out of memory");
+}
+
+/* Listings ask for the same few names over and over: a small direct-mapped
+ * cache (and one open map) keeps that to one syscall per distinct id. */
+#define NAME_CACHE 256
+
+struct name_slot {
+	bool valid, found;
+	struct sfw_name_key key;
+	struct sfw_name name;
+};
+
+bool sfw_name_lookup(enum sfw_name_kind kind, __u32 id, char *buf, size_t len)
+{
+	static struct name_slot cache[NAME_CACHE];
+	static int fd = -1;
+	struct sfw_name_key k = { .kind = kind, .id = id };
+	struct name_slot *slot = &cache[(id * 31 + kind) % NAME_CACHE];
+
+	if (kind == SFW_NAME_POLICY) {
+#define SFW_X(pid, name) if (id == pid) { snprintf(buf, len, "%s", name); return true; }
+		SFW_BUILTIN_POLICY_LIST(SFW_X)
+#undef SFW_X
+	}
+	if (kind == SFW_NAME_ZONE && id == SFW_ZONE_HOST) {
+		snprintf(buf, len, "junos-host");
+		return true;
+	}
+	if (!slot->valid || memcmp(&slot->key, &k, sizeof(k))) {
+		if (fd < 0)
+			fd = sfw_open_map(SFW_STR(SFW_MAP_NAMES));
+		if (fd < 0)
+			return false;
+		slot->key = k;
+		slot->found = !bpf_map_lookup_elem(fd, &k, &slot->name);
+		slot->valid = true;
+	}
+	if (slot->found)
+		snprintf(buf, len, "%.*s", (int)sizeof(slot->name.name), slot->name.name);
+	return slot->found;
+}
