@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "progs.h"
+#include "progs_skel.h"
 #include "maps.h"
 #include "apply.h"
 #include "pktbuild.h"

@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "progs.h"
+#include "progs_skel.h"
 #include "maps.h"
 #include "pktbuild.h"
 #include "net_consts.h"

@@ -20,7 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "loader.h"
-#include "progs.h"
+#include "progs_skel.h"
 #include "maps.h"
 #include "pktbuild.h"
 #include "net_consts.h"

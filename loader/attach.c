@@ -196,12 +196,12 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 	if (err)
 		return err;
 	snprintf(info.name, sizeof(info.name), "%s", ifname);
-	info.xdp_prog_id = sfw_prog_id(bpf_program__fd(p.xdp->progs.sfw_xdp_ingress));
+	info.xdp_prog_id = sfw_prog_id(sfw_progs_xdp_fd(&p));
 	err = register_iface(ifindex, &info);
 	if (!err)
-		err = attach_tc(bpf_program__fd(p.tc->progs.sfw_tc_egress), ifindex, &info.tc_prog_id);
+		err = attach_tc(sfw_progs_tc_fd(&p), ifindex, &info.tc_prog_id);
 	if (!err)
-		err = attach_xdp(bpf_program__fd(p.xdp->progs.sfw_xdp_ingress), ifindex, &mode);
+		err = attach_xdp(sfw_progs_xdp_fd(&p), ifindex, &mode);
 	if (!err) {
 		info.xdp_mode = mode;
 		err = register_iface(ifindex, &info);
@@ -362,8 +362,8 @@ int sfw_reload(const struct sfw_attach_opts *opts)
 			.fail_closed = opts && opts->fail_closed }, NULL);
 	if (err)
 		return err;
-	int xdp_fd = bpf_program__fd(p.xdp->progs.sfw_xdp_ingress);
-	int tc_fd = bpf_program__fd(p.tc->progs.sfw_tc_egress);
+	int xdp_fd = sfw_progs_xdp_fd(&p);
+	int tc_fd = sfw_progs_tc_fd(&p);
 
 	for (int i = 0; i < n && !err; i++) {
 		struct sfw_iface_info *info = &list[i].info;

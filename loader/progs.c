@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "progs.h"
+#include "progs_skel.h"
 #include "maps.h"
 #include "sess_counts.h"
 
@@ -151,6 +151,16 @@ int sfw_progs_load(struct sfw_progs *p, const struct sfw_attach_opts *opts, bool
 fail:
 	sfw_progs_close(p);
 	return err;
+}
+
+int sfw_progs_xdp_fd(const struct sfw_progs *p)
+{
+	return bpf_program__fd(p->xdp->progs.sfw_xdp_ingress);
+}
+
+int sfw_progs_tc_fd(const struct sfw_progs *p)
+{
+	return bpf_program__fd(p->tc->progs.sfw_tc_egress);
 }
 
 __u32 sfw_prog_id(int prog_fd)

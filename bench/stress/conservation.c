@@ -17,7 +17,7 @@
 #include "stress.h"
 #include "pktbuild.h"
 #include "bpf_fixture.h"
-#include "progs.h"
+#include "progs_skel.h"
 #include "maps.h"
 
 #define FULL_FRAMES 10000000u

@@ -22,7 +22,7 @@
 #include "net_consts.h"
 #include "protocols.h"
 #include "bpf_fixture.h"
-#include "progs.h"
+#include "progs_skel.h"
 
 #define FX_BPFFS "/sys/fs/bpf"
 
