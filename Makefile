@@ -80,8 +80,18 @@ KNOWN_ARGS := $(foreach c,$(KNOWN_CYCLES),--known '$(subst :, ,$(c))')
 # internals (the module check, scripts/depgraph.py, keeps production apart).
 TEST_INC   := -Iinclude $(MODULES:%=-I%) -Itests/lib -I$(BUILD)/skel
 TESTLIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/lib/*.c))
-UNIT_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/*.c))
-BPFT_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/bpf/*.c))
+# Each test binary links only what it tests: conf_tests the configuration
+# language (no libbpf), bpf_tests the datapath through the loader (no
+# configuration: the lifecycle does not need it), bpf_conf_tests the BPF
+# tests that also commit a configuration (tests/bpf/commit.h) or use the
+# CLI's readers (they include a conf/ or cli/ header), unit_tests the rest.
+CONFT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/test_conf_*.c))
+UNIT_OBJS  := $(filter-out $(CONFT_OBJS),$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/*.c)))
+UPPER_HDRS := commit.h $(notdir $(wildcard conf/*.h cli/*.h))
+POLT_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(shell grep -l -F $(UPPER_HDRS:%=-e '"%"') tests/bpf/*.c))
+BPFT_OBJS  := $(filter-out $(POLT_OBJS),$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/bpf/*.c)))
+TEST_BINS  := $(BUILD)/tests/unit_tests $(BUILD)/tests/conf_tests $(BUILD)/tests/bpf_tests \
+              $(BUILD)/tests/bpf_conf_tests
 BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard bench/*.c))
 # benchmarks written in shell (bench/*.sh) run from the tree, on this build
 BENCH_SCRIPTS := $(wildcard bench/*.sh)
@@ -145,7 +155,7 @@ $(BUILD)/pub/%.h: %.h
 # clang builds the BPF objects; the .d files carry the real dependency.
 $(BUILD)/obj/loader/%.o: MODFLAGS += -I$(BUILD)/skel
 $(BUILD)/obj/tests/%.o: MODFLAGS := $(TEST_INC)
-$(call mod_objs,loader) $(TESTLIB_OBJS) $(UNIT_OBJS) $(BPFT_OBJS): | $(SKELS)
+$(call mod_objs,loader) $(TESTLIB_OBJS) $(UNIT_OBJS) $(BPFT_OBJS) $(POLT_OBJS): | $(SKELS)
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX) | $(BUILD)/bpf
 	$(call msg,BPF,$@)
@@ -168,13 +178,22 @@ $(BUILD)/obj/%.o: %.c | $(PUB_LINKS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(MODFLAGS) -c $< -o $@
 
-# --wrap=strcmp: tests/unit/test_conf_scale.c counts the name comparisons
-# the configuration code makes (work, not seconds).
 $(BUILD)/tests/unit_tests: $(UNIT_OBJS) $(TESTLIB_OBJS) $(LIBS) | $(BUILD)/tests
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion -Wl,--wrap=strcmp
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
-$(BUILD)/tests/bpf_tests: $(BPFT_OBJS) $(TESTLIB_OBJS) $(LIBS) | $(BUILD)/tests
+# --wrap=strcmp: tests/unit/test_conf_scale.c counts the name comparisons
+# the configuration code makes (work, not seconds).
+$(BUILD)/tests/conf_tests: $(CONFT_OBJS) $(call LIB_OF,conf) $(call LIB_OF,util) | $(BUILD)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ -lcriterion -Wl,--wrap=strcmp
+
+$(BUILD)/tests/bpf_tests: $(BPFT_OBJS) $(TESTLIB_OBJS) $(call LIB_OF,loader) $(call LIB_OF,util) \
+			  | $(BUILD)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+$(BUILD)/tests/bpf_conf_tests: $(POLT_OBJS) $(TESTLIB_OBJS) $(LIBS) | $(BUILD)/tests
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
@@ -252,7 +271,7 @@ check-modules: all
 		echo "  CHECK    modules: no new cycle, no map violation ($(BUILD)/depgraph.txt)"; \
 	else cat $(BUILD)/depgraph.txt; echo "check-modules: see above"; exit 1; fi
 
-test: deps check-deps check-modules all $(BUILD)/tests/unit_tests $(BUILD)/tests/bpf_tests $(STRESS_BINS) \
+test: deps check-deps check-modules all $(TEST_BINS) $(STRESS_BINS) \
       $(BUILD)/stress/next/sfw
 	$(Q)scripts/run-tests.sh $(BUILD)
 

@@ -58,7 +58,9 @@ run_criterion() {
 # without the end-to-end suite, which `make test SANITIZE=1` runs.
 suites=" ${TEST_SUITES:-unit bpf fuzz e2e stress} "
 [[ $suites == *" unit "* ]] && run_criterion "$BUILD/tests/unit_tests"
+[[ $suites == *" unit "* ]] && run_criterion "$BUILD/tests/conf_tests"
 [[ $suites == *" bpf "* ]] && run_criterion "$BUILD/tests/bpf_tests"
+[[ $suites == *" bpf "* ]] && run_criterion "$BUILD/tests/bpf_conf_tests"
 
 # Every fuzz corpus replayed through its harness (tests/fuzz/replay.c):
 # each input ever kept, crashes found included, stays a regression test.

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "conf.h"
-#include "loader.h"
+#include "err.h"
 
 /* Parse text (called "t.conf" in messages) into a fresh conf. */
 static inline int conf_test_parse(struct sfw_conf *conf, struct sfw_conf_errors *errs,
