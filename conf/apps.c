@@ -4,37 +4,16 @@
 #include "apps.h"
 #include "protocols.h"
 
-#define TCP SFW_IPPROTO_TCP
-#define UDP SFW_IPPROTO_UDP
+/* Classify rows only (the catch-alls would claim every ICMP session). */
+#define SFW_CLASSIFY_1(name, id, proto, port) { name, id, proto, port },
+#define SFW_CLASSIFY_0(name, id, proto, port)
+#define SFW_X(name, id, proto, port, icmp_type, classify) \
+	SFW_CLASSIFY_##classify(name, id, proto, port)
 
 static const struct sfw_app apps[] = {
-	{ "junos-ftp",         1, TCP, 21 },
-	{ "junos-tftp",        2, UDP, 69 },
-	{ "junos-telnet",      3, TCP, 23 },
-	{ "junos-smtp",        4, TCP, 25 },
-	{ "junos-ssh",         5, TCP, 22 },
-	{ "junos-http",        6, TCP, 80 },
-	{ "junos-https",       7, TCP, 443 },
-	{ "junos-dns-udp",     8, UDP, 53 },
-	{ "junos-dns-tcp",     9, TCP, 53 },
-	{ "junos-ntp",        10, UDP, 123 },
-	{ "junos-pop3",       11, TCP, 110 },
-	{ "junos-imap",       12, TCP, 143 },
-	{ "junos-ldap",       13, TCP, 389 },
-	{ "junos-syslog",     14, UDP, 514 },
-	{ "junos-bgp",        15, TCP, 179 },
-	{ "junos-ike",        16, UDP, 500 },
-	{ "junos-icmp-ping",  17, SFW_IPPROTO_ICMP, 0 },
-	{ "junos-ping6",      18, SFW_IPPROTO_ICMP6, 0 },
-	{ "junos-imaps",      19, TCP, 993 },
-	{ "junos-ms-sql",     20, TCP, 1433 },
-	{ "junos-dhcp-server", 21, UDP, 67 },
-	{ "junos-dhcp-client", 22, UDP, 68 },
-	{ "junos-radius",     23, UDP, 1812 },
-	{ "junos-smb",        24, TCP, 445 },
-	{ "junos-sqlnet-v2",  25, TCP, 1521 },
-	{ "junos-snmp-get",   26, UDP, 161 },
+	SFW_PREDEFINED_APP_LIST(SFW_X)
 };
+#undef SFW_X
 
 #define N_APPS ((int)(sizeof(apps) / sizeof(apps[0])))
 

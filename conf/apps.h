@@ -6,6 +6,43 @@
 
 #include <stdbool.h>
 #include <linux/types.h>
+#include "protocols.h"
+
+/* The one list of Junos predefined applications (junos-defaults): the
+ * configuration's predefined table (conf/values.c, with `any` as 0) and
+ * the CLI's classifier below are both made from it. Ids are sfw's own and
+ * printed as name/id. X(name, id, protocol, destination port (0: none),
+ * ICMP type (-1: any), classify: 1 when a session is named by protocol and
+ * port alone, 0 for the catch-alls the classifier leaves out). */
+#define SFW_PREDEFINED_APP_LIST(X) \
+	X("junos-ftp",          1, SFW_IPPROTO_TCP,     21,  -1, 1) \
+	X("junos-tftp",         2, SFW_IPPROTO_UDP,     69,  -1, 1) \
+	X("junos-telnet",       3, SFW_IPPROTO_TCP,     23,  -1, 1) \
+	X("junos-smtp",         4, SFW_IPPROTO_TCP,     25,  -1, 1) \
+	X("junos-ssh",          5, SFW_IPPROTO_TCP,     22,  -1, 1) \
+	X("junos-http",         6, SFW_IPPROTO_TCP,     80,  -1, 1) \
+	X("junos-https",        7, SFW_IPPROTO_TCP,    443,  -1, 1) \
+	X("junos-dns-udp",      8, SFW_IPPROTO_UDP,     53,  -1, 1) \
+	X("junos-dns-tcp",      9, SFW_IPPROTO_TCP,     53,  -1, 1) \
+	X("junos-ntp",         10, SFW_IPPROTO_UDP,    123,  -1, 1) \
+	X("junos-pop3",        11, SFW_IPPROTO_TCP,    110,  -1, 1) \
+	X("junos-imap",        12, SFW_IPPROTO_TCP,    143,  -1, 1) \
+	X("junos-ldap",        13, SFW_IPPROTO_TCP,    389,  -1, 1) \
+	X("junos-syslog",      14, SFW_IPPROTO_UDP,    514,  -1, 1) \
+	X("junos-bgp",         15, SFW_IPPROTO_TCP,    179,  -1, 1) \
+	X("junos-ike",         16, SFW_IPPROTO_UDP,    500,  -1, 1) \
+	X("junos-icmp-ping",   17, SFW_IPPROTO_ICMP,     0,   8, 1) \
+	X("junos-ping6",       18, SFW_IPPROTO_ICMP6,    0, 128, 1) \
+	X("junos-imaps",       19, SFW_IPPROTO_TCP,    993,  -1, 1) \
+	X("junos-ms-sql",      20, SFW_IPPROTO_TCP,   1433,  -1, 1) \
+	X("junos-dhcp-server", 21, SFW_IPPROTO_UDP,     67,  -1, 1) \
+	X("junos-dhcp-client", 22, SFW_IPPROTO_UDP,     68,  -1, 1) \
+	X("junos-radius",      23, SFW_IPPROTO_UDP,   1812,  -1, 1) \
+	X("junos-smb",         24, SFW_IPPROTO_TCP,    445,  -1, 1) \
+	X("junos-sqlnet-v2",   25, SFW_IPPROTO_TCP,   1521,  -1, 1) \
+	X("junos-snmp-get",    26, SFW_IPPROTO_UDP,    161,  -1, 1) \
+	X("junos-icmp-all",    27, SFW_IPPROTO_ICMP,     0,  -1, 0) \
+	X("junos-icmp6-all",   28, SFW_IPPROTO_ICMP6,    0,  -1, 0)
 
 struct sfw_app {
 	const char *name;   /* junos-http */

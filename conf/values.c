@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "apps.h"
 #include "conf_int.h"
 #include "protocols.h"
 
@@ -199,34 +200,9 @@ static const struct predefined {
 	int icmp_type;
 } predefined[] = {
 	{ "any",               0, -1,                 0, -1 },
-	{ "junos-ftp",         1, SFW_IPPROTO_TCP,   21, -1 },
-	{ "junos-tftp",        2, SFW_IPPROTO_UDP,   69, -1 },
-	{ "junos-telnet",      3, SFW_IPPROTO_TCP,   23, -1 },
-	{ "junos-smtp",        4, SFW_IPPROTO_TCP,   25, -1 },
-	{ "junos-ssh",         5, SFW_IPPROTO_TCP,   22, -1 },
-	{ "junos-http",        6, SFW_IPPROTO_TCP,   80, -1 },
-	{ "junos-https",       7, SFW_IPPROTO_TCP,  443, -1 },
-	{ "junos-dns-udp",     8, SFW_IPPROTO_UDP,   53, -1 },
-	{ "junos-dns-tcp",     9, SFW_IPPROTO_TCP,   53, -1 },
-	{ "junos-ntp",        10, SFW_IPPROTO_UDP,  123, -1 },
-	{ "junos-pop3",       11, SFW_IPPROTO_TCP,  110, -1 },
-	{ "junos-imap",       12, SFW_IPPROTO_TCP,  143, -1 },
-	{ "junos-ldap",       13, SFW_IPPROTO_TCP,  389, -1 },
-	{ "junos-syslog",     14, SFW_IPPROTO_UDP,  514, -1 },
-	{ "junos-bgp",        15, SFW_IPPROTO_TCP,  179, -1 },
-	{ "junos-ike",        16, SFW_IPPROTO_UDP,  500, -1 },
-	{ "junos-icmp-ping",  17, SFW_IPPROTO_ICMP,   0,  8 },
-	{ "junos-ping6",      18, SFW_IPPROTO_ICMP6,  0, 128 },
-	{ "junos-imaps",      19, SFW_IPPROTO_TCP,  993, -1 },
-	{ "junos-ms-sql",     20, SFW_IPPROTO_TCP, 1433, -1 },
-	{ "junos-dhcp-server", 21, SFW_IPPROTO_UDP,  67, -1 },
-	{ "junos-dhcp-client", 22, SFW_IPPROTO_UDP,  68, -1 },
-	{ "junos-radius",     23, SFW_IPPROTO_UDP, 1812, -1 },
-	{ "junos-smb",        24, SFW_IPPROTO_TCP,  445, -1 },
-	{ "junos-sqlnet-v2",  25, SFW_IPPROTO_TCP, 1521, -1 },
-	{ "junos-snmp-get",   26, SFW_IPPROTO_UDP,  161, -1 },
-	{ "junos-icmp-all",   27, SFW_IPPROTO_ICMP,   0, -1 },
-	{ "junos-icmp6-all",  28, SFW_IPPROTO_ICMP6,  0, -1 },
+#define SFW_X(name, id, proto, port, icmp_type, classify) { name, id, proto, port, icmp_type },
+	SFW_PREDEFINED_APP_LIST(SFW_X)
+#undef SFW_X
 };
 
 int conf_predefined_apps(void)
