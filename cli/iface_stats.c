@@ -21,28 +21,6 @@ static struct sfw_iface_stats *percpu_alloc(int *ncpu)
 	return calloc((size_t)*ncpu, sizeof(struct sfw_iface_stats));
 }
 
-int sfw_iface_counters_read(int fd, __u32 ifindex, struct sfw_iface_stats *out)
-{
-	struct sfw_iface_key key = { .ifindex = ifindex };
-	struct sfw_iface_stats *pc;
-	int ncpu, err = 0;
-
-	memset(out, 0, sizeof(*out));
-	pc = percpu_alloc(&ncpu);
-	if (!pc)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(fd, &key, pc)) {
-		err = -errno;
-		goto out;
-	}
-	for (int cpu = 0; cpu < ncpu; cpu++)
-		for (int i = 0; i < SFW_CNT_COUNT; i++)
-			out->c[i] += pc[cpu].c[i];
-out:
-	free(pc);
-	return err;
-}
-
 int sfw_iface_counters_clear(int fd, __u32 ifindex)
 {
 	struct sfw_iface_key key = { .ifindex = ifindex };

@@ -14,6 +14,7 @@
 #include <net/if.h>
 #include <linux/types.h>
 #include "counters.h"
+#include "loader.h"
 #include "grammar.h"
 #include "json.h"
 #include "obuf.h"
@@ -37,10 +38,6 @@ struct sfw_iface_report {
 	struct sfw_iface_stats flow; /* summed over CPUs */
 };
 
-/* One interface's counters in a per-CPU counter map (the pinned
- * sfw_iface_stats, or a test's own), summed over the possible CPUs.
- * 0, or a negative errno (-ENOENT: no entry for the interface). */
-int sfw_iface_counters_read(int fd, __u32 ifindex, struct sfw_iface_stats *out);
 /* Overwrites an existing entry with zeros on every CPU; never creates or
  * deletes one (the datapath counts into the entry the loader made). */
 int sfw_iface_counters_clear(int fd, __u32 ifindex);

@@ -115,7 +115,11 @@ int sfw_policy_hits_clear(void);
 /* The name stored for an id at the last commit; false when none. */
 bool sfw_name_lookup(enum sfw_name_kind kind, __u32 id, char *buf, size_t len);
 
-/* Sum one interface's per-CPU counters. */
+/* One interface's counters in a per-CPU counter map (the pinned
+ * sfw_iface_stats, or a test's own), summed over the possible CPUs.
+ * 0, or a negative errno (-ENOENT: no entry for the interface), no message. */
+int sfw_iface_counters_read(int fd, __u32 ifindex, struct sfw_iface_stats *out);
+/* The same from the pinned map, with a message on failure. */
 int sfw_read_iface_stats(__u32 ifindex, struct sfw_iface_stats *out);
 
 #endif

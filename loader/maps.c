@@ -61,33 +61,44 @@ int sfw_list_ifaces(struct sfw_iface_entry *out, int max)
 	return n;
 }
 
-int sfw_read_iface_stats(__u32 ifindex, struct sfw_iface_stats *out)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	struct sfw_iface_key key = { .ifindex = ifindex };
-	struct sfw_iface_stats *percpu;
-	int fd, err = 0;
+/* Per-CPU values are laid out at 8-byte strides; the struct is all __u64,
+ * so its size already is one. */
+SFW_STATIC_ASSERT(sizeof(struct sfw_iface_stats) % 8 == 0, "per-CPU stride");
 
-	if (ncpu < 0)
-		return sfw_fail(-ncpu, "cannot count CPUs");
-	fd = sfw_open_map(SFW_STR(SFW_MAP_IFACE_STATS));
-	if (fd < 0)
-		return fd;
-	percpu = calloc(ncpu, sizeof(*percpu));
-	if (!percpu) {
-		close(fd);
-		return sfw_fail(ENOMEM, "out of memory");
-	}
+int sfw_iface_counters_read(int fd, __u32 ifindex, struct sfw_iface_stats *out)
+{
+	struct sfw_iface_key key = { .ifindex = ifindex };
+	struct sfw_iface_stats *pc;
+	int ncpu, err = 0;
+
 	memset(out, 0, sizeof(*out));
-	if (bpf_map_lookup_elem(fd, &key, percpu)) {
-		err = sfw_fail(errno, "no counters for interface index %u", ifindex);
+	ncpu = libbpf_num_possible_cpus();
+	pc = ncpu > 0 ? calloc((size_t)ncpu, sizeof(*pc)) : NULL;
+	if (!pc)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &key, pc)) {
+		err = -errno;
 		goto out;
 	}
 	for (int cpu = 0; cpu < ncpu; cpu++)
 		for (int i = 0; i < SFW_CNT_COUNT; i++)
-			out->c[i] += percpu[cpu].c[i];
+			out->c[i] += pc[cpu].c[i];
 out:
-	free(percpu);
-	close(fd);
+	free(pc);
 	return err;
+}
+
+int sfw_read_iface_stats(__u32 ifindex, struct sfw_iface_stats *out)
+{
+	int fd = sfw_open_map(SFW_STR(SFW_MAP_IFACE_STATS)), err;
+
+	if (fd < 0)
+		return fd;
+	err = sfw_iface_counters_read(fd, ifindex, out);
+	close(fd);
+	if (err == -ENOMEM)
+		return sfw_fail(ENOMEM, "out of memory");
+	if (err)
+		return sfw_fail(-err, "no counters for interface index %u", ifindex);
+	return 0;
 }
