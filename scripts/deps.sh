@@ -12,7 +12,7 @@ PACKAGES=(
 	libcriterion-dev libmicrohttpd-dev
 	iproute2 iputils-ping netcat-openbsd iperf3 python3 python3-scapy tcpdump libpcap0.8
 	conntrack conntrackd keepalived iputils-arping nftables gnuplot-nox linux-libc-dev ethtool jq
-	mawk mount procps
+	mawk mount procps prometheus
 	scdoc man-db build-essential dpkg-dev debhelper lintian systemd
 )
 
@@ -35,3 +35,10 @@ echo "  DEPS     installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get -o DPkg::Lock::Timeout=600 update -qq
 apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian's prometheus starts a server on *:9090 and enables it at boot; the
+# tests start their own in a namespace (test_metrics.sh): the packaged one
+# stays off, as nothing of sfw's is enabled by installing it.
+if [[ " ${missing[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null; then
+	systemctl disable prometheus.service >/dev/null 2>&1 || true
+	systemctl stop prometheus.service >/dev/null 2>&1 || true
+fi
