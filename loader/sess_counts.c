@@ -1,6 +1,5 @@
 /* Reading the session counters: one lookup of a per-CPU array, summed. */
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -63,21 +62,9 @@ out:
 	return err;
 }
 
-/* A pin that may be missing: no message, -ENOENT. */
-static int open_optional(const char *name)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	if (sfw_pin_path(path, sizeof(path), name))
-		return -ENAMETOOLONG;
-	fd = bpf_obj_get(path);
-	return fd < 0 ? -errno : fd;
-}
-
 bool sfw_sess_counters_pinned(void)
 {
-	int fd = open_optional(SFW_STR(SFW_MAP_SESS_STATS));
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESS_STATS), true);
 
 	if (fd < 0)
 		return false;
@@ -88,7 +75,7 @@ bool sfw_sess_counters_pinned(void)
 int sfw_sess_totals_live(struct sfw_sess_totals *out)
 {
 	struct sfw_sess_meta meta = { 0 };
-	int fd = open_optional(SFW_STR(SFW_MAP_SESS_STATS)), err;
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESS_STATS), true), err;
 	__u32 zero = 0;
 
 	if (fd < 0)
@@ -98,7 +85,7 @@ int sfw_sess_totals_live(struct sfw_sess_totals *out)
 	if (err)
 		return err;
 	/* without the meta map nothing says the counters are whole */
-	fd = open_optional(SFW_STR(SFW_MAP_SESS_META));
+	fd = sfw_open_pin(SFW_STR(SFW_MAP_SESS_META), true);
 	out->partial = fd < 0 || bpf_map_lookup_elem(fd, &zero, &meta) || meta.partial;
 	if (fd >= 0)
 		close(fd);
@@ -113,7 +100,7 @@ int sfw_sess_totals_live(struct sfw_sess_totals *out)
  * reaper object's sfw_adopt) and clears the mark. */
 static int meta_rw(struct sfw_sess_meta *m, bool write)
 {
-	int fd = open_optional(SFW_STR(SFW_MAP_SESS_META)), err = 0;
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESS_META), true), err = 0;
 	__u32 zero = 0;
 
 	if (fd < 0)
