@@ -62,9 +62,14 @@ struct sfw_config {
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_config) == 4 * SFW_TO_COUNT + 28, "config ABI");
 
-/* Room the LRU table keeps beyond session_limit: the kernel's LRU lists
- * hand free nodes to CPUs in batches and start evicting before the table is
- * full, so live sessions stay safe only with headroom (docs/design.md). */
-#define SFW_SESSION_HEADROOM(capacity) ((capacity) / 16 > 1024 ? (capacity) / 16 : 1024)
+/* Room the LRU table keeps beyond session_limit (loader/config.c
+ * sfw_session_headroom, docs/design.md "Capacity"): the kernel's LRU hands
+ * free nodes to each CPU in batches of up to SFW_LRU_LOCAL_FREE_TARGET and
+ * evicts once the shared free list runs short, while other CPUs may hold
+ * up to a batch each; so live sessions stay safe only with a batch per
+ * possible CPU spare, and at least the floor below. */
+#define SFW_LRU_LOCAL_FREE_TARGET 128
+#define SFW_SESSION_HEADROOM_MIN  1024
+#define SFW_SESSION_HEADROOM_DIV  16   /* and at least capacity / 16 */
 
 #endif

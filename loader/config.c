@@ -1,9 +1,11 @@
 /* The run-time configuration: one entry in a pinned array map, read by the
  * datapath on every packet, so a write takes effect at once. */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include "loader.h"
 #include "maps.h"
 #include "ratelimit.h"
@@ -79,11 +81,47 @@ int sfw_config_init(bool fail_closed, bool *fresh)
 	return sfw_config_write(&cfg);
 }
 
+/* The kernel's common LRU (docs/design.md, "Capacity, max-sessions and
+ * the LRU"): a CPU whose local free list is empty takes a batch of
+ * target_free nodes from the shared free list, and evicts live entries to
+ * make up a batch when the shared list holds fewer. Other CPUs may hold up
+ * to a batch each meanwhile (free, or allocated and still pending), so
+ * eviction can start once the table holds capacity - cpus * target_free.
+ * target_free is the kernel's: capacity / cpus / 2, within [1, 128]. Two
+ * more per CPU: first packets on every CPU may pass the max-sessions check
+ * at once, and an update allocates its new node before freeing the old. */
+__u32 sfw_session_headroom(__u32 capacity, __u32 cpus)
+{
+	__u64 n = cpus ? cpus : 1, batch = capacity / n / 2, room;
+
+	if (batch < 1)
+		batch = 1;
+	if (batch > SFW_LRU_LOCAL_FREE_TARGET)
+		batch = SFW_LRU_LOCAL_FREE_TARGET;
+	room = n * (batch + 2);
+	if (room < capacity / SFW_SESSION_HEADROOM_DIV)
+		room = capacity / SFW_SESSION_HEADROOM_DIV;
+	if (room < SFW_SESSION_HEADROOM_MIN)
+		room = SFW_SESSION_HEADROOM_MIN;
+	return room > UINT32_MAX ? UINT32_MAX : (__u32)room;
+}
+
 /* What the table of this capacity holds without the LRU ever evicting a
  * live session; max-sessions defaults to it and may not exceed it. */
-__u32 sfw_session_limit(__u32 capacity)
+__u32 sfw_session_limit(__u32 capacity, __u32 cpus)
 {
-	return capacity > SFW_SESSION_HEADROOM(capacity) ? capacity - SFW_SESSION_HEADROOM(capacity) : 1;
+	__u32 room = sfw_session_headroom(capacity, cpus);
+
+	return capacity > room ? capacity - room : 1;
+}
+
+/* As the kernel counts them (num_possible_cpus): every one has its LRU
+ * lists, online or not. */
+static __u32 possible_cpus(void)
+{
+	int n = libbpf_num_possible_cpus();
+
+	return n > 0 ? (__u32)n : 1;
 }
 
 int sfw_config_set_limit(__u32 capacity)
@@ -93,7 +131,7 @@ int sfw_config_set_limit(__u32 capacity)
 
 	if (err)
 		return err;
-	cfg.session_limit = sfw_session_limit(capacity);
+	cfg.session_limit = sfw_session_limit(capacity, possible_cpus());
 	if (!cfg.max_sessions || cfg.max_sessions > cfg.session_limit)
 		cfg.max_sessions = cfg.session_limit;
 	return sfw_config_write(&cfg);

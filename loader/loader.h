@@ -85,8 +85,10 @@ int sfw_open_map(const char *name);
 /* Read or write the run-time configuration (the one-entry config map). */
 int sfw_config_read(struct sfw_config *cfg);
 int sfw_config_write(const struct sfw_config *cfg);
-/* The most sessions a table of this capacity holds without LRU eviction. */
-__u32 sfw_session_limit(__u32 capacity);
+/* The most sessions a table of this capacity holds without LRU eviction
+ * on a host with `cpus` possible CPUs, and the room kept beyond it. */
+__u32 sfw_session_limit(__u32 capacity, __u32 cpus);
+__u32 sfw_session_headroom(__u32 capacity, __u32 cpus);
 /* The built-in defaults (Junos timeouts, permit-all). */
 void sfw_config_defaults(struct sfw_config *cfg);
 

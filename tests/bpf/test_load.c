@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <criterion/criterion.h>
+#include <bpf/libbpf.h>
 #include "loader.h"
 #include "progs.h"
 
@@ -48,7 +49,7 @@ Test(load, fresh_maps_fail_closed_when_asked)
 	cr_assert(fresh, "the first load creates the maps");
 	cr_assert(cfg.flags & SFW_CFG_F_FAIL_CLOSED);
 	cr_assert_eq(cfg.default_policy, SFW_POLICY_DENY_ALL);
-	cr_assert_eq(cfg.max_sessions, sfw_session_limit(4096));
+	cr_assert_eq(cfg.max_sessions, sfw_session_limit(4096, (__u32)libbpf_num_possible_cpus()));
 
 	load(false, &fresh, &cfg);
 	cr_assert_not(fresh, "a second load reuses the pinned maps");
