@@ -174,11 +174,13 @@ static __always_inline bool sfw_ev_synced(__u32 cfg_flags, const struct sfw_sess
 }
 
 /* Why a session that timed out (or is being replaced) ended: a TCP
- * connection that finished with FINs or a RST ends for that reason, the
- * rest went idle. */
+ * connection that was closing with FINs (half-closed included: one FIN
+ * and no answer until its timeout) or ended by a RST ends for that
+ * reason, the rest went idle. */
 static __always_inline __u8 sfw_close_reason_of(const struct sfw_session *s)
 {
-	if (s->tcp_state == SFW_TCP_TIME_WAIT)
+	if (s->tcp_state == SFW_TCP_FIN_WAIT || s->tcp_state == SFW_TCP_CLOSE_WAIT ||
+	    s->tcp_state == SFW_TCP_TIME_WAIT)
 		return SFW_CLOSE_TCP_FIN;
 	if (s->tcp_state == SFW_TCP_CLOSED)
 		return SFW_CLOSE_TCP_RST;

@@ -272,6 +272,45 @@ Test(events, reaper_closes_fin_with_counts)
 	sfw_reaper_close(r);
 }
 
+/* A half-closed connection (one FIN, no answer) that times out ended with
+ * a FIN: its close says so, not idle, whichever side sent it and whoever
+ * removes it (the sweeper, or a new first packet of the same flow). */
+Test(events, half_closed_expiry_closes_fin)
+{
+	struct sfw_reaper *r = reaper();
+	struct sfw_reap_entry ent = { 0 };
+	struct conn k, k2;
+	struct evs ev;
+
+	cr_assert_eq(fx_set_flags(SFW_CFG_F_LOG_SESSIONS), 0);
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_FIN_WAIT);
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);   /* acknowledged, never answered */
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_CLOSE_WAIT);
+	cr_assert_eq(fx_age(&k.c, 1801), 0);
+	fx_key(&k.c, &ent.key);
+	cr_assert_eq(sfw_reaper_run(r, &ent, 1, SFW_CLOSE_NONE, true), 1);
+	/* the same from the server's side, replaced by a new connection */
+	conn_init(&k2, CLI4, SRV4);
+	k2.c.sport = k2.s.dport = 40100;
+	conn_handshake(&k2, FX_XDP_PASS);
+	cr_assert_eq(srv(&k2, FIN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_session(&k2).tcp_state, SFW_TCP_FIN_WAIT);
+	cr_assert_eq(fx_age(&k2.c, 1801), 0);
+	cr_assert_eq(cli(&k2, SYN, 0), FX_XDP_PASS);
+	ev = drain(LOG_RING);
+	cr_assert_eq(ev.total, 5, "create, close, create, close, create");
+	cr_assert_eq(ev.e[1].type, SFW_EV_CLOSE);
+	cr_assert_eq(ev.e[1].reason, SFW_CLOSE_TCP_FIN, "half-closed, swept: reason %u",
+		     ev.e[1].reason);
+	cr_assert_eq(ev.e[3].type, SFW_EV_CLOSE);
+	cr_assert_eq(ev.e[3].reason, SFW_CLOSE_TCP_FIN, "half-closed, replaced: reason %u",
+		     ev.e[3].reason);
+	sfw_reaper_close(r);
+}
+
 Test(events, reaper_rst_and_forced_reasons)
 {
 	struct sfw_reaper *r = reaper();
