@@ -3,7 +3,6 @@
 #include <string.h>
 #include "commands.h"
 #include "reap.h"
-#include "sess_counts.h"
 
 static int clear_common(const struct sfw_cmdline *cl, enum sfw_clear_kind kind)
 {
@@ -23,12 +22,14 @@ static int clear_common(const struct sfw_cmdline *cl, enum sfw_clear_kind kind)
 		sfw_live_ctx_close(&lc);
 		return sfw_report(cl);
 	}
-	/* through the reaper, so the closes are logged ("CLI") and the session
-	 * counters take the sessions back; a datapath loaded by an older sfw
-	 * has neither event ring nor counters: clear it without logging */
+	/* only through the reaper: it claims each session's end, gives its
+	 * limit-session counts back, takes it out of the session counters
+	 * and logs its close ("CLI"). Plain deletes would skip all of that
+	 * (counts held for ever), so without the reaper nothing is cleared:
+	 * its load says why (a datapath of an older sfw: reload) */
 	if (sfw_reaper_open(&lc.flow.reaper)) {
 		lc.flow.reaper = NULL;
-		refused = sfw_sess_counters_pinned();
+		refused = true;
 	}
 	err = refused ? 0 : sfw_flow_clear(&lc.flow, &f, kind);
 	sfw_reaper_close(lc.flow.reaper);

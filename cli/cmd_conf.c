@@ -7,7 +7,6 @@
 #include "conf_cmd.h"
 #include "apply.h"
 #include "reap.h"
-#include "sess_counts.h"
 
 /* Commands that change the configuration take the same lock as attach and
  * detach: a commit must not interleave with another commit or with an
@@ -24,13 +23,12 @@ static void live_env(struct sfw_conf_env *env, const struct sfw_cmdline *cl)
 		env->apply = sfw_conf_apply;
 		env->fail_closed = sfw_conf_fail_closed;
 	}
-	/* re-evaluation logs its closes ("policy delete") through the reaper;
-	 * plain deletes only on a datapath that keeps no session counters
-	 * (they would go on counting what was deleted) */
+	/* re-evaluation removes sessions only through the reaper (the end
+	 * claim, the limit-session counts, the session counters, the CLOSE
+	 * "policy delete"): without it, reevaluate is refused, saying why */
 	if (fd >= 0 && sfw_reaper_open(&env->reaper)) {
 		env->reaper = NULL;
-		if (sfw_sess_counters_pinned())
-			snprintf(env->no_reaper, sizeof(env->no_reaper), "%s", sfw_last_error());
+		snprintf(env->no_reaper, sizeof(env->no_reaper), "%s", sfw_last_error());
 	}
 }
 

@@ -21,8 +21,11 @@ struct sfw_conf_env {
 	 * nothing to do. */
 	int (*fail_closed)(void);
 	int sessions_fd;              /* for reevaluate; -1: none */
-	struct sfw_reaper *reaper;    /* reevaluate removes through it; NULL: plain */
-	char no_reaper[160];          /* why plain deletes may not stand in for it */
+	/* reevaluate removes through the reaper; NULL: plain deletes, for a
+	 * test's own map only: the live table has a reaper, or no_reaper says
+	 * why not and reevaluate is refused */
+	struct sfw_reaper *reaper;
+	char no_reaper[160];
 	sfw_reeval_ifname_fn ifname;  /* NULL: the system's names */
 	void *ifname_arg;
 };

@@ -176,6 +176,25 @@ static int walk_batched(int fd, const struct sfw_walk_ops *ops)
 	return r;
 }
 
+/* One session the walk asked to remove, through the reaper when there is
+ * one (as reap_marked: the id seen, the claim, the counts, the CLOSE). */
+static int remove_one(int fd, const struct sfw_session_key *key,
+		      const struct sfw_session *val, const struct sfw_walk_ops *ops)
+{
+	struct sfw_reap_entry ent = { .key = *key, .id = val->id };
+	int r;
+
+	if (!ops->reaper) {
+		if (!bpf_map_delete_elem(fd, key) && ops->deleted)
+			ops->deleted(key, val, ops->arg);
+		return 0;
+	}
+	r = sfw_reaper_run(ops->reaper, &ent, 1, ops->reason, false);
+	if (r > 0 && ent.removed && ops->deleted)
+		ops->deleted(&ent.key, &ent.sess, ops->arg);
+	return r < 0 ? r : 0;
+}
+
 /* The portable walk. Deleting the previous key only after get_next_key
  * has moved past it keeps the walk going. A key that vanishes between
  * get_next_key and lookup is skipped. */
@@ -190,9 +209,10 @@ static int walk_by_key(int fd, const struct sfw_walk_ops *ops)
 		int err = stop ? -ENOENT :
 			bpf_map_get_next_key(fd, have_prev ? &prev : NULL, &next);
 
-		if (del_prev && !bpf_map_delete_elem(fd, &prev) && ops->deleted)
-			ops->deleted(&prev, &prev_val, ops->arg);
+		r = del_prev ? remove_one(fd, &prev, &prev_val, ops) : 0;
 		del_prev = false;
+		if (r < 0)
+			return r;
 		if (err)
 			return err == -ENOENT ? 0 : err;
 		prev = next;

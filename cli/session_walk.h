@@ -23,9 +23,12 @@ struct sfw_walk_ops {
 	void (*deleted)(const struct sfw_session_key *key,
 			const struct sfw_session *sess, void *arg);
 	void *arg;
-	/* When set, removals go through the session reaper (loader/reap.h):
-	 * each session is re-checked by id in the kernel and its CLOSE event
-	 * logged with `reason`. NULL: plain map deletes. */
+	/* When set, removals go through the session reaper (loader/reap.h),
+	 * in both walks: each session is re-checked by id in the kernel, its
+	 * end claimed, its counts given back and its CLOSE logged with
+	 * `reason`. NULL: plain map deletes, only for a map that is not sfw's
+	 * session table (tests); commands refuse to remove sessions without a
+	 * reaper. */
 	struct sfw_reaper *reaper;
 	__u32 reason;         /* enum sfw_close_reason */
 };

@@ -9,6 +9,7 @@
 #include "tcp_conn.h"
 #include "commit.h"
 #include "reap.h"
+#include "session_walk.h"
 
 TestSuite(limits, .init = suite_setup, .fini = suite_teardown);
 
@@ -141,6 +142,44 @@ Test(limits, both_limits_refused_by_destination_keeps_no_source_count)
 	cr_assert_eq(fx_counter(SFW_CNT_SCREEN_DST_LIMIT), 1);
 	cr_assert_eq(tally(OTH4, SFW_DIR_SRC), 0);
 	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1);
+}
+
+static int delete_all(const struct sfw_session_key *k, const struct sfw_session *s, void *arg)
+{
+	(void)k;
+	(void)s;
+	(void)arg;
+	return SFW_WALK_DELETE;
+}
+
+/* `clear` walks the table and removes through the reaper; the portable
+ * walk (no batch lookups) must too, or the counts stay held for ever. */
+static void clear_by_walk(bool batched)
+{
+	struct sfw_reaper *r = reaper();
+	struct sfw_walk_ops ops = { .visit = delete_all, .reaper = r, .reason = SFW_CLOSE_CLEAR };
+	struct pb_spec a = udp(CLI4, SRV4, 5000), b = udp(CLI4, SRV4, 5001);
+
+	limit("source-ip-based 1");
+	cr_assert_eq(fx_xdp(&a), FX_XDP_PASS);
+	cr_assert_eq(fx_xdp(&b), FX_XDP_DROP);
+	sfw_walk_no_batch = !batched;
+	cr_assert_eq(sfw_walk_sessions(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &ops), 0);
+	sfw_walk_no_batch = false;
+	ASSERT_NO_SESSION(&a);
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 0, "the walk's removal gave the count back");
+	cr_assert_eq(fx_xdp(&b), FX_XDP_PASS);
+	sfw_reaper_close(r);
+}
+
+Test(limits, batched_walk_removes_through_the_reaper)
+{
+	clear_by_walk(true);
+}
+
+Test(limits, portable_walk_removes_through_the_reaper)
+{
+	clear_by_walk(false);
 }
 
 Test(limits, removal_by_the_reaper_frees_a_slot)

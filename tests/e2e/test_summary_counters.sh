@@ -76,4 +76,12 @@ expect_eq "$(summary | field Sessions-in-use)" "$n" "nothing re-evaluated away"
 expect_eq "$(oracle | wc -l)" "$n" "nothing removed from the map"
 expect_eq "$(daemon_info pid) $(daemon_info sessions-removed)" "$DAEMON 0" \
 	"the test's daemon, which swept nothing away"
+# nor on a datapath without counters (an older sfw's): plain deletes would
+# still skip the end claim and keep limit-session counts for ever
+rm "$SFW_PIN_ROOT/sfw_sess_stats" || fail "unpin the counters"
+out=$(sfw clear security flow session all 2>&1) && fail "clear without reaper or counters: $out"
+[[ $out == "sfw: "*"reload first" ]] || fail "clear without reaper or counters: $out"
+out=$(sfw commit "$TMPD/deny.conf" reevaluate 2>&1) && fail "reevaluate without reaper or counters: $out"
+[[ $out == *"re-evaluating sessions: "*"reload first"* ]] || fail "reevaluate without reaper or counters: $out"
+expect_eq "$(oracle | wc -l)" "$n" "nothing removed without reaper or counters"
 echo "ok summary counters: the map, the walks, status and JSON agree; clear needs the reaper"
