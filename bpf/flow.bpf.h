@@ -199,6 +199,9 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 		__u32 refused = sfw_tally_open(p, limits, s);
 
 		if (refused) {
+			/* expired sessions may still hold the counts: wake the
+			 * sweeper, as for a full table */
+			sfw_wake_sweeper(f->now);
 			sfw_session_drop(f);
 			return refused;
 		}

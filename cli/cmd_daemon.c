@@ -28,11 +28,18 @@
 #include "metrics.h"
 #include "reap.h"
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, give_way;
 
 static void on_signal(int sig)
 {
 	stop_requested = sig;
+}
+
+/* Only a daemon attach started is asked to give way (cli/daemon_ctl.c):
+ * it stands by and takes back over when the other one stops. */
+static void on_give_way(int sig)
+{
+	give_way = sig;
 }
 
 struct daemon {
@@ -48,6 +55,8 @@ struct daemon {
 	__u64 lost_reported;
 	__u32 base_ms;
 	bool pressure;           /* the datapath refused a session: sweep now */
+	char sinks_desc[sizeof(((struct sfw_daemon_info *)0)->sinks)];
+	__u64 started_s;
 	__u64 last_end_ms;
 	__u64 last_pass_ns;
 	struct sfw_daemon_info info;
@@ -238,31 +247,25 @@ static int table_open(struct daemon *d)
 	return err ? err : sfw_sweeper_new(&d->sweeper, d->sessions_fd, d->reaper, 0);
 }
 
-static int daemon_open(struct daemon *d, const struct sfw_cmdline *cl)
+/* From the lock on (daemon_open, and back from standing by): the ring's
+ * claim, the tables and the figures, published with the start as the
+ * last pass (how long since one, docs/events.md "Stale daemons"). */
+static int daemon_resume(struct daemon *d)
 {
-	struct sfw_log_opts o;
-	pid_t replaced;
 	int err;
 
-	/* sinks first: one that cannot log displaces nothing */
-	opts_from(cl, &o);
-	err = sfw_sinks_open(&d->sinks, &o);
-	if (err)
-		return err;
-	d->lock_fd = sfw_daemon_acquire(origin(), &replaced);
-	if (d->lock_fd < 0)
-		return d->lock_fd;
-	if (replaced)
-		fprintf(stderr, "sfw daemon: took over from the session daemon attach started "
-			"(pid %d)\n", (int)replaced);
 	d->ring_fd = sfw_ring_claim(SFW_STR(SFW_MAP_EVENTS), "sfw daemon");
 	if (d->ring_fd < 0)
 		return d->ring_fd;
-	sfw_log_env_live(&d->env);
+	memset(&d->info, 0, sizeof(d->info));
 	d->info.pid = (__u32)getpid();
 	d->info.origin = origin();
-	d->info.started_s = (__u64)time(NULL);
-	describe_sinks(&o, d->info.sinks, sizeof(d->info.sinks));
+	if (!d->started_s)
+		d->started_s = (__u64)time(NULL);
+	d->info.started_s = d->started_s;
+	d->info.interval_ms = d->base_ms;
+	d->info.last_pass_end_ns = sfw_now_ns();
+	memcpy(d->info.sinks, d->sinks_desc, sizeof(d->info.sinks));
 	err = sfw_metrics_new(&d->metrics);
 	if (err)
 		return sfw_fail(-err, "out of memory");
@@ -274,14 +277,40 @@ static int daemon_open(struct daemon *d, const struct sfw_cmdline *cl)
 	return err;
 }
 
-static void daemon_close(struct daemon *d)
+static int daemon_open(struct daemon *d, const struct sfw_cmdline *cl)
+{
+	struct sfw_log_opts o;
+	pid_t replaced;
+	bool stale;
+	int err;
+
+	/* sinks first: one that cannot log displaces nothing */
+	opts_from(cl, &o);
+	err = sfw_sinks_open(&d->sinks, &o);
+	if (err)
+		return err;
+	d->lock_fd = sfw_daemon_acquire(origin(), &replaced, &stale);
+	if (d->lock_fd < 0)
+		return d->lock_fd;
+	if (replaced)
+		fprintf(stderr, stale ? "sfw daemon: replaced the stale session daemon (pid %d)\n"
+			: "sfw daemon: took over from the session daemon attach started (pid %d)\n",
+			(int)replaced);
+	sfw_log_env_live(&d->env);
+	describe_sinks(&o, d->sinks_desc, sizeof(d->sinks_desc));
+	return daemon_resume(d);
+}
+
+/* Lets go of all but the sinks, the lock last: whoever waits for it finds
+ * the rest free. The figures are ours to clear only if we were the
+ * daemon: a refused one leaves the running one's alone. */
+static void daemon_release(struct daemon *d)
 {
 	sfw_ha_worker_stop(d->ha);
 	sfw_metrics_free(d->metrics);
+	d->metrics = NULL;
+	d->ha = NULL;
 	table_close(d);
-	sfw_sinks_close(&d->sinks);
-	/* ours to clear only if we were the daemon: a refused one leaves the
-	 * running one's figures alone */
 	d->info_fd = d->lock_fd >= 0 ? sfw_open_map(SFW_STR(SFW_MAP_DAEMON)) : -1;
 	memset(&d->info, 0, sizeof(d->info));   /* no one to wake, nothing running */
 	publish(d);
@@ -290,7 +319,14 @@ static void daemon_close(struct daemon *d)
 	if (d->ring_fd >= 0)
 		close(d->ring_fd);
 	if (d->lock_fd >= 0)
-		close(d->lock_fd);   /* last: whoever waits for it finds the rest free */
+		close(d->lock_fd);
+	d->info_fd = d->ring_fd = d->lock_fd = -1;
+}
+
+static void daemon_close(struct daemon *d)
+{
+	daemon_release(d);
+	sfw_sinks_close(&d->sinks);
 }
 
 /* Lost events say the log has a gap: the operator must know. */
@@ -326,7 +362,7 @@ static int sweep_pass(struct daemon *d)
 		r = sfw_sweep_step(d->sweeper, sfw_coarse_now_ns());
 		ring_buffer__consume(d->rb);
 		sfw_metrics_run(d->metrics);   /* a scrape waits one step at most */
-	} while (r == 0 && !stop_requested);
+	} while (r == 0 && !stop_requested && !give_way);
 	return r < 0 ? r : 0;
 }
 
@@ -395,6 +431,7 @@ static int sweep_and_publish(struct daemon *d, bool *gone)
 	d->info.removed = st->removed;
 	d->info.last_pass_ns = d->last_pass_ns;
 	d->info.last_sessions = st->last_sessions;
+	d->info.last_pass_end_ns = sfw_now_ns();
 	d->info.wake_armed = 1;
 	publish(d);
 	return 0;
@@ -424,7 +461,7 @@ static int daemon_loop(struct daemon *d)
 	bool gone = false;
 	int err = 0, r;
 
-	while (!stop_requested && !err && !gone) {
+	while (!stop_requested && !give_way && !err && !gone) {
 		sfw_metrics_tick(d->metrics);   /* follows the configuration */
 		now = sfw_now_ns() / 1000000;
 		if (now >= next) {
@@ -455,6 +492,31 @@ static int daemon_loop(struct daemon *d)
 	return err;
 }
 
+/* The loop; a daemon attach started stands by whenever it gives way, and
+ * takes back over when the other one stops, until it is stopped itself or
+ * sfw is detached. */
+static int run(struct daemon *d)
+{
+	int err, r;
+
+	for (;;) {
+		err = daemon_loop(d);
+		if (err || !give_way || stop_requested)
+			return err;
+		give_way = 0;
+		daemon_release(d);
+		fprintf(stderr, "sfw daemon: giving way to a session daemon started by hand or by "
+			"systemd; standing by\n");
+		r = sfw_daemon_standby(&d->lock_fd, &stop_requested);
+		if (r)
+			return r < 0 ? r : 0;
+		err = daemon_resume(d);
+		if (err)
+			return err;
+		fprintf(stderr, "sfw daemon: the other session daemon stopped: sweeping again\n");
+	}
+}
+
 int sfw_cmd_daemon(const struct sfw_cmdline *cl)
 {
 	struct sigaction sa = { .sa_handler = on_signal };   /* no SA_RESTART */
@@ -470,9 +532,16 @@ int sfw_cmd_daemon(const struct sfw_cmdline *cl)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (origin() == SFW_DAEMON_AUTO) {
+		sa.sa_handler = on_give_way;
+		sigaction(SIGUSR1, &sa, NULL);
+	} else {
+		signal(SIGUSR1, SIG_IGN);
+	}
 	err = daemon_open(&d, cl);
 	if (err == -EALREADY) {
-		ready("ok");   /* another attach's daemon, or one started by hand */
+		/* attach judges what holds the lock: a daemon, or not */
+		ready(SFW_DAEMON_BUSY);
 		return SFW_EXIT_OK;
 	}
 	ready(err ? sfw_last_error() : "ok");
@@ -480,7 +549,7 @@ int sfw_cmd_daemon(const struct sfw_cmdline *cl)
 		fprintf(stderr, "sfw daemon: logging session events to %s; sweeping at most "
 			"%u ms apart, sooner as the table fills\n", d.info.sinks, d.base_ms);
 		notify("READY=1");
-		err = daemon_loop(&d);
+		err = run(&d);
 		notify("STOPPING=1");
 	}
 	daemon_close(&d);

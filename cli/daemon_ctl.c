@@ -1,8 +1,10 @@
-/* See daemon_ctl.h. The lock is an flock on the directory
- * <pin root>/daemon: bpffs holds no regular files, but a directory takes
- * flock like any file, and the kernel drops the lock with its holder,
- * however that ends. Who holds it comes from /proc/locks, the kernel's own
- * answer, never from a pid file that a crash leaves behind. */
+/* See daemon_ctl.h. The daemon is the process that holds the lock and has
+ * published its figures with its own pid (include/daemon.h); whatever else
+ * holds the lock is named as such and never taken for it. Attach never
+ * takes the lock for the daemon it starts: the daemon takes it itself (so
+ * /proc/locks names the daemon, not attach), and one that finds it taken
+ * says "busy", so attach judges the holder again instead of trusting that
+ * some daemon runs. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -14,92 +16,30 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/file.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include "daemon_ctl.h"
+#include "daemon_lock.h"
 #include "loader.h"
 #include "maps.h"
 
 #define STOP_WAIT_MS 10000      /* a daemon drains its ring and sinks first */
 #define KILL_WAIT_MS 2000
+#define STUCK_WAIT_MS 2000      /* a stale one: SIGTERM and SIGCONT, then SIGKILL */
+#define GIVE_WAY_WAIT_MS 10000  /* an attach-started one lets go of its ring and lock */
+#define TAKER_WAIT_MS 2000      /* ... and waits this long for the taker to take it */
 #define READY_WAIT_MS 10000
+#define PUBLISH_WAIT_MS 2000    /* a daemon publishes right after it takes the lock */
+#define FOREIGN_WAIT_MS 3000    /* the lock held by no daemon: its time to let go */
 #define POLL_MS 20
+#define ROUNDS 50               /* of judging the holder, while the lock changes hands */
 
-/* The lock's directory, created when `create`; -ENOENT without it (no
- * daemon ever ran here). */
-static int lock_open(bool create)
+static __u64 mono_ns(void)
 {
-	char path[300];
-	int fd;
+	struct timespec ts;
 
-	snprintf(path, sizeof(path), "%s/daemon", sfw_pin_root());
-	if (create && mkdir(path, 0700) && errno != EEXIST)
-		return sfw_fail(errno, "cannot create %s: %s", path, strerror(errno));
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? sfw_fail(errno, "cannot open %s: %s", path, strerror(errno)) : fd;
-}
-
-static bool try_lock(int fd)
-{
-	return flock(fd, LOCK_EX | LOCK_NB) == 0;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
-/* True (and the lock ours) once the holder has let go, within `ms`. */
-static bool wait_free(int fd, long ms)
-{
-	for (long t = 0; t <= ms; t += POLL_MS) {
-		if (try_lock(fd))
-			return true;
-		sleep_ms(POLL_MS);
-	}
-	return false;
-}
-
-/* "1: FLOCK  ADVISORY  WRITE 4242 00:27:153751 0 EOF"; lines with "->"
- * are waiters, not holders. */
-static pid_t lock_holder(int fd)
-{
-	unsigned int maj, min;
-	unsigned long ino;
-	struct stat st;
-	char line[256];
-	pid_t pid = 0;
-	FILE *f;
-	int p;
-
-	if (fstat(fd, &st) || !(f = fopen("/proc/locks", "re")))
-		return 0;
-	while (!pid && fgets(line, sizeof(line), f)) {
-		if (strstr(line, "->") || !strstr(line, "FLOCK"))
-			continue;
-		if (sscanf(line, "%*d: FLOCK %*s %*s %d %x:%x:%lu", &p, &maj, &min, &ino) == 4 &&
-		    maj == major(st.st_dev) && min == minor(st.st_dev) && ino == st.st_ino)
-			pid = p;
-	}
-	fclose(f);
-	return pid;
-}
-
-int sfw_daemon_holder(pid_t *pid)
-{
-	int fd = lock_open(false);
-
-	*pid = 0;
-	if (fd < 0)
-		return fd == -ENOENT ? 0 : fd;
-	if (!try_lock(fd))
-		*pid = lock_holder(fd);
-	close(fd);   /* ours, if we took it: released */
-	return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 }
 
 int sfw_daemon_info_read(struct sfw_daemon_info *out)
@@ -116,6 +56,19 @@ int sfw_daemon_info_read(struct sfw_daemon_info *out)
 	return err;
 }
 
+bool sfw_daemon_stale(const struct sfw_daemon_info *i, __u64 now_ns, __u64 *since_ns)
+{
+	__u64 bound;
+
+	*since_ns = 0;
+	if (!i->pid || !i->last_pass_end_ns)
+		return false;   /* nothing to judge by: a daemon of an older sfw */
+	*since_ns = now_ns > i->last_pass_end_ns ? now_ns - i->last_pass_end_ns : 0;
+	bound = ((__u64)i->interval_ms + SFW_DAEMON_STALE_GRACE_MS) * 1000000ull +
+		2 * i->last_pass_ns;
+	return *since_ns > bound;
+}
+
 const char *sfw_daemon_origin_name(__u32 origin)
 {
 	switch (origin) {
@@ -126,86 +79,123 @@ const char *sfw_daemon_origin_name(__u32 origin)
 	}
 }
 
-/* The holder's published origin. A daemon publishes right after it takes
- * the lock, so a fresh one may need a moment. */
-static __u32 holder_origin(pid_t pid)
-{
-	struct sfw_daemon_info info;
+enum holder_kind {
+	HOLDER_NONE,      /* free, or let go meanwhile */
+	HOLDER_DAEMON,
+	HOLDER_STALE,     /* a daemon that has not swept for too long */
+	HOLDER_FOREIGN,   /* holds the lock, published nothing: no daemon */
+};
 
-	for (long t = 0; t <= 2000; t += POLL_MS) {
-		if (!sfw_daemon_info_read(&info) && (pid_t)info.pid == pid)
-			return info.origin;
-		sleep_ms(POLL_MS);
+/* What holds the lock, by what it published. A fresh daemon publishes
+ * right after it takes the lock, so it gets a moment. Pins without the
+ * figures map (an older sfw) hold a daemon of that version: not judged. */
+static enum holder_kind holder_of(int fd, pid_t *pid, struct sfw_daemon_info *info)
+{
+	struct sfw_lock_users u;
+	__u64 since;
+	int err;
+
+	for (long t = 0;; t += POLL_MS) {
+		sfw_daemon_lock_users(fd, &u);
+		*pid = u.holder;
+		if (!u.holder)
+			return HOLDER_NONE;
+		err = sfw_daemon_info_read(info);
+		if (err == -ENOENT)
+			return HOLDER_DAEMON;
+		if (!err && (pid_t)info->pid == u.holder)
+			return sfw_daemon_stale(info, mono_ns(), &since) ? HOLDER_STALE : HOLDER_DAEMON;
+		if (t >= PUBLISH_WAIT_MS)
+			return HOLDER_FOREIGN;
+		sfw_sleep_ms(POLL_MS);
 	}
-	return SFW_DAEMON_NONE;
 }
 
-/* SIGTERM, then SIGKILL if it does not let go; true once the lock is
- * ours. */
-static bool stop_holder(int fd, pid_t pid)
+/* Signals the holder (SIGTERM comes with SIGCONT: a stopped process
+ * handles nothing) and waits for it to let go, SIGKILL past `ms`. 1: the
+ * lock is ours; 0: one standing by took it first; -1: it still holds. */
+static int make_go(int fd, pid_t pid, int sig, long ms)
 {
-	if (kill(pid, SIGTERM) && errno != ESRCH)
-		return false;
-	if (wait_free(fd, STOP_WAIT_MS))
-		return true;
+	int w;
+
+	kill(pid, sig);
+	if (sig == SIGTERM)
+		kill(pid, SIGCONT);
+	w = sfw_daemon_lock_wait_gone(fd, pid, ms);
+	if (w >= 0)
+		return w;
 	kill(pid, SIGKILL);
-	return wait_free(fd, KILL_WAIT_MS);
+	return sfw_daemon_lock_wait_gone(fd, pid, KILL_WAIT_MS);
+}
+
+static int foreign(pid_t pid)
+{
+	char who[64];
+
+	if (pid)
+		snprintf(who, sizeof(who), "pid %d", (int)pid);
+	else
+		snprintf(who, sizeof(who), "a process of another pid namespace");
+	return sfw_fail(EBUSY, "the session daemon lock %s/daemon is held by %s, which is no "
+			"session daemon: none started (expired sessions stay until one runs)",
+			sfw_pin_root(), who);
+}
+
+/* ---- detach all ------------------------------------------------------ */
+
+/* 0 once the lock is ours; -EAGAIN to look again (one standing by took
+ * over, or the holder let go meanwhile); -ETIMEDOUT: it would not stop. */
+static int stop_round(int fd, pid_t *first)
+{
+	struct sfw_lock_users u;
+	int w;
+
+	sfw_daemon_lock_users(fd, &u);
+	/* those standing by first: they would take over from the one stopped */
+	for (int i = 0; i < u.n_waiters; i++)
+		kill(u.waiters[i], SIGTERM);
+	if (sfw_daemon_lock_try(fd))
+		return 0;
+	if (!u.holder) {
+		sfw_sleep_ms(POLL_MS);
+		return -EAGAIN;
+	}
+	if (!*first)
+		*first = u.holder;
+	w = make_go(fd, u.holder, SIGTERM, STOP_WAIT_MS);
+	return w == 1 ? 0 : w == 0 ? -EAGAIN : -ETIMEDOUT;
 }
 
 int sfw_daemon_stop(void)
 {
-	int fd = lock_open(false), r = 0;
+	int fd = sfw_daemon_lock_open(false), r = -EAGAIN;
 	char path[300];
-	pid_t pid;
+	pid_t first = 0;
 
 	if (fd < 0)
 		return fd == -ENOENT ? 0 : fd;
-	if (!try_lock(fd)) {
-		pid = lock_holder(fd);
-		if (!pid || !stop_holder(fd, pid))
-			r = sfw_fail(EBUSY, "the session daemon (pid %d) did not stop", (int)pid);
-		else
-			r = (int)pid;
-	}
-	/* the lock is ours: its directory goes with sfw's other pins */
-	snprintf(path, sizeof(path), "%s/daemon", sfw_pin_root());
-	if (r >= 0)
-		rmdir(path);
-	close(fd);
-	return r;
-}
-
-int sfw_daemon_acquire(enum sfw_daemon_origin origin, pid_t *took_over)
-{
-	int fd = lock_open(true);
-	__u32 theirs;
-	pid_t pid;
-
-	*took_over = 0;
-	if (fd < 0 || try_lock(fd))
-		return fd;
-	if (origin == SFW_DAEMON_AUTO) {
+	for (int round = 0; round < ROUNDS && r == -EAGAIN; round++)
+		r = stop_round(fd, &first);
+	if (r) {
 		close(fd);
-		return -EALREADY;
+		return sfw_fail(EBUSY, "the session daemon (pid %d) did not stop", (int)first);
 	}
-	pid = lock_holder(fd);
-	theirs = pid ? holder_origin(pid) : SFW_DAEMON_NONE;
-	if (theirs == SFW_DAEMON_AUTO && stop_holder(fd, pid)) {
-		*took_over = pid;
-		return fd;
-	}
+	/* the lock is ours: its directory goes with sfw's other pins, before
+	 * the lock is let go, so one still standing by finds it gone */
+	snprintf(path, sizeof(path), "%s/daemon", sfw_pin_root());
+	rmdir(path);
 	close(fd);
-	return sfw_fail(EBUSY, "a session daemon already runs for %s (pid %d, started by %s): "
-			"stop it first, or `sfw detach all`", sfw_pin_root(), (int)pid,
-			sfw_daemon_origin_name(theirs));
+	return (int)first;
 }
+
+/* ---- attach ------------------------------------------------------------ */
 
 /* In the child: a session of its own, no terminal, nothing of ours open
  * but the readiness pipe; then `sfw daemon` again, from the same binary
  * (/proc/self/exe is this very file, even if it was replaced since). */
 static void exec_daemon(int ready_fd)
 {
-	char fdnum[16];
+	char num[16];
 	int null = open("/dev/null", O_RDWR);
 
 	setsid();
@@ -215,8 +205,8 @@ static void exec_daemon(int ready_fd)
 		dup2(null, STDERR_FILENO);
 	}
 	fcntl(ready_fd, F_SETFD, 0);
-	snprintf(fdnum, sizeof(fdnum), "%d", ready_fd);
-	setenv(SFW_DAEMON_READY_ENV, fdnum, 1);
+	snprintf(num, sizeof(num), "%d", ready_fd);
+	setenv(SFW_DAEMON_READY_ENV, num, 1);
 	setenv(SFW_DAEMON_AUTO_ENV, "1", 1);
 	execl("/proc/self/exe", "sfw", "daemon", (char *)NULL);
 	_exit(127);
@@ -244,42 +234,226 @@ static int read_ready(int fd, char *buf, size_t len)
 	return 0;
 }
 
-int sfw_daemon_ensure(void)
+/* Starts the daemon; -EAGAIN when it found the lock taken ("busy"). */
+static int start_daemon(void)
 {
 	char msg[256];
-	int fd = lock_open(true), p[2], err;
+	int p[2], err;
 	pid_t pid;
 
-	if (fd < 0)
-		return fd;
-	if (!try_lock(fd)) {
-		close(fd);
-		return 0;   /* one runs: ours, systemd's or one started by hand */
-	}
-	close(fd);
 	if (pipe2(p, O_CLOEXEC))
 		return sfw_fail(errno, "cannot start the session daemon: %s", strerror(errno));
 	pid = fork();
+	err = pid < 0 ? -errno : 0;
 	if (pid == 0)
 		exec_daemon(p[1]);
 	close(p[1]);
-	err = pid < 0 ? -errno : read_ready(p[0], msg, sizeof(msg));
+	if (!err)
+		err = read_ready(p[0], msg, sizeof(msg));
 	close(p[0]);
 	if (pid > 0)
 		waitpid(pid, NULL, WNOHANG);   /* reaped if it already exited */
-	if (pid < 0 || err)
+	if (err)
 		return sfw_fail(pid < 0 ? -err : ETIMEDOUT, "the session daemon did not start: %s",
 				pid < 0 ? strerror(-err) : "no answer in 10 s");
+	if (!strcmp(msg, SFW_DAEMON_BUSY))
+		return -EAGAIN;
 	if (strcmp(msg, "ok"))
 		return sfw_fail(EIO, "the session daemon did not start: %s",
 				msg[0] ? msg : "it exited at once");
 	return 0;
 }
 
+/* A daemon that has not swept for too long: stopped (SIGSTOP, a frozen
+ * cgroup) or stuck. Replaced; -EAGAIN when one standing by took over. */
+static int replace_stale(int fd, pid_t pid, const struct sfw_daemon_info *info)
+{
+	__u64 since;
+	int w;
+
+	sfw_daemon_stale(info, mono_ns(), &since);
+	fprintf(stderr, "sfw: note: the session daemon (pid %d, started by %s) has not swept "
+		"for %llu s: replacing it\n", (int)pid, sfw_daemon_origin_name(info->origin),
+		(unsigned long long)(since / 1000000000ull));
+	w = make_go(fd, pid, SIGTERM, STUCK_WAIT_MS);
+	if (w < 0)
+		return sfw_fail(EBUSY, "the stale session daemon (pid %d) did not stop, even "
+				"with SIGKILL", (int)pid);
+	if (w == 1)
+		flock(fd, LOCK_UN);   /* the daemon started takes it itself */
+	return w == 1 ? start_daemon() : -EAGAIN;
+}
+
+/* One look at the lock: 0 when a daemon runs (started now or before),
+ * -EAGAIN to look again, or a negative errno with a message. */
+static int ensure_round(int fd, pid_t *pid)
+{
+	struct sfw_daemon_info info;
+
+	switch (holder_of(fd, pid, &info)) {
+	case HOLDER_NONE:
+		return start_daemon();
+	case HOLDER_DAEMON:
+		return 0;   /* ours, systemd's or one started by hand */
+	case HOLDER_STALE:
+		return replace_stale(fd, *pid, &info);
+	case HOLDER_FOREIGN:
+		break;
+	}
+	return -EAGAIN;
+}
+
+int sfw_daemon_ensure(void)
+{
+	__u64 deadline = mono_ns() + FOREIGN_WAIT_MS * 1000000ull;
+	int fd = sfw_daemon_lock_open(true), r;
+	pid_t pid = 0;
+
+	if (fd < 0)
+		return fd;
+	while ((r = ensure_round(fd, &pid)) == -EAGAIN) {
+		if (mono_ns() > deadline) {
+			r = pid ? foreign(pid) : sfw_fail(EBUSY, "the session daemon lock %s/daemon "
+				"keeps changing hands: no session daemon started", sfw_pin_root());
+			break;
+		}
+		sfw_sleep_ms(POLL_MS);
+	}
+	close(fd);
+	return r;
+}
+
+/* ---- the daemon ------------------------------------------------------- */
+
+/* The holder, asked to go: an attach-started one gives way (SIGUSR1), a
+ * stale one is stopped. 0 with the lock ours, -EAGAIN to judge again. */
+static int take_from(int fd, pid_t pid, int sig, long ms, pid_t *took_over)
+{
+	int w = make_go(fd, pid, sig, ms);
+
+	if (w == 1)
+		*took_over = pid;
+	return w == 1 ? 0 : w == 0 ? -EAGAIN
+		: sfw_fail(EBUSY, "the session daemon (pid %d) did not let go of its lock",
+			   (int)pid);
+}
+
+static int acquire_round(int fd, enum sfw_daemon_origin origin, pid_t *took_over,
+			 bool *stale)
+{
+	struct sfw_daemon_info info;
+	pid_t pid;
+
+	if (sfw_daemon_lock_try(fd))
+		return 0;
+	if (origin == SFW_DAEMON_AUTO)
+		return -EALREADY;
+	switch (holder_of(fd, &pid, &info)) {
+	case HOLDER_NONE:
+		return -EAGAIN;
+	case HOLDER_STALE:
+		*stale = true;
+		return take_from(fd, pid, SIGTERM, STUCK_WAIT_MS, took_over);
+	case HOLDER_FOREIGN:
+		return foreign(pid);
+	case HOLDER_DAEMON:
+		break;
+	}
+	if (info.origin == SFW_DAEMON_AUTO)
+		return take_from(fd, pid, SIGUSR1, GIVE_WAY_WAIT_MS, took_over);
+	return sfw_fail(EBUSY, "a session daemon already runs for %s (pid %d, started by %s): "
+			"stop it first, or `sfw detach all`", sfw_pin_root(), (int)pid,
+			sfw_daemon_origin_name(info.origin));
+}
+
+int sfw_daemon_acquire(enum sfw_daemon_origin origin, pid_t *took_over, bool *stale)
+{
+	int fd = sfw_daemon_lock_open(true), r = -EAGAIN;
+
+	*took_over = 0;
+	*stale = false;
+	if (fd < 0)
+		return fd;
+	for (int round = 0; round < ROUNDS && r == -EAGAIN; round++)
+		r = acquire_round(fd, origin, took_over, stale);
+	if (r == -EAGAIN)
+		r = sfw_fail(EBUSY, "the session daemon lock %s/daemon keeps changing hands",
+			     sfw_pin_root());
+	if (r) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static bool attached(void)
+{
+	int fd = sfw_open_map(SFW_STR(SFW_MAP_SESSIONS));
+
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0;
+}
+
+int sfw_daemon_standby(int *out, volatile sig_atomic_t *stop)
+{
+	int fd = sfw_daemon_lock_open(false), err;
+	struct sfw_lock_users u;
+
+	*out = -1;
+	if (fd < 0)
+		return fd == -ENOENT ? 1 : fd;
+	/* the one given way to takes the lock within its poll; should it
+	 * never (it died first), the lock is taken back at once */
+	for (long t = 0; t < TAKER_WAIT_MS && !*stop; t += POLL_MS) {
+		sfw_daemon_lock_users(fd, &u);
+		if (u.holder && u.holder != getpid())
+			break;
+		sfw_sleep_ms(POLL_MS);
+	}
+	while (!*stop && flock(fd, LOCK_EX)) {
+		if (errno == EINTR)
+			continue;
+		err = errno;
+		close(fd);
+		return sfw_fail(err, "waiting for the session daemon lock: %s", strerror(err));
+	}
+	/* stopped (detach all stops those standing by), or the lock of a
+	 * pin root that is gone */
+	if (*stop || !sfw_daemon_lock_current(fd) || !attached()) {
+		close(fd);
+		return 1;
+	}
+	*out = fd;
+	return 0;
+}
+
+/* ---- sfw status -------------------------------------------------------- */
+
 void sfw_daemon_view_read(struct sfw_daemon_view *v)
 {
+	struct sfw_lock_users u;
+	int fd = sfw_daemon_lock_open(false), err;
+
 	memset(v, 0, sizeof(*v));
-	if (sfw_daemon_holder(&v->pid) || !v->pid)
+	if (fd < 0)
 		return;
-	v->have_info = !sfw_daemon_info_read(&v->info) && (pid_t)v->info.pid == v->pid;
+	sfw_daemon_lock_users(fd, &u);
+	close(fd);
+	v->standby = u.n_waiters ? u.waiters[0] : 0;
+	if (!u.holder)
+		return;
+	err = sfw_daemon_info_read(&v->info);
+	if (err == -ENOENT) {
+		v->pid = u.holder;   /* pins of an older sfw: a daemon without figures */
+		return;
+	}
+	if (err || (pid_t)v->info.pid != u.holder) {
+		memset(&v->info, 0, sizeof(v->info));
+		v->holder = u.holder;
+		return;
+	}
+	v->pid = u.holder;
+	v->have_info = true;
+	v->stale = sfw_daemon_stale(&v->info, mono_ns(), &v->since_pass_ns);
 }

@@ -13,11 +13,23 @@ static void utc(char *buf, size_t len, __u64 s, const char *fmt)
 		snprintf(buf, len, "-");
 }
 
+static void standby_text(FILE *f, const struct sfw_daemon_view *v)
+{
+	if (v->standby)
+		fprintf(f, "  Standing by: pid %d, takes back over when this one stops\n",
+			(int)v->standby);
+}
+
 void sfw_daemon_text(FILE *f, const struct sfw_daemon_view *v)
 {
 	const struct sfw_daemon_info *i = &v->info;
 	char when[32];
 
+	if (!v->pid && v->holder) {
+		fprintf(f, "Session daemon: not running; its lock is held by pid %d, which is no "
+			"session daemon (sfw attach starts one once it lets go)\n", (int)v->holder);
+		return;
+	}
 	if (!v->pid) {
 		fprintf(f, "Session daemon: not running; expired sessions stay in the table "
 			"and closes are not logged until one runs (sfw attach starts it)\n");
@@ -34,12 +46,21 @@ void sfw_daemon_text(FILE *f, const struct sfw_daemon_view *v)
 	fprintf(f, "  Log: %s; %llu events written, %llu not delivered\n", i->sinks,
 		(unsigned long long)i->log_written, (unsigned long long)i->log_failed);
 	fprintf(f, "  Sweeps: %llu passes, %llu sessions removed, %llu brought forward "
-		"by a full table\n", (unsigned long long)i->passes,
+		"by a refused session\n", (unsigned long long)i->passes,
 		(unsigned long long)i->removed, (unsigned long long)i->wakes);
-	fprintf(f, "  Last pass: %llu.%03llu ms, %llu sessions left; next in %u ms\n",
+	fprintf(f, "  Last pass: %llu.%03llu ms, %llu sessions left",
 		(unsigned long long)(i->last_pass_ns / 1000000),
 		(unsigned long long)(i->last_pass_ns / 1000 % 1000),
-		(unsigned long long)i->last_sessions, i->interval_ms);
+		(unsigned long long)i->last_sessions);
+	if (i->last_pass_end_ns)
+		fprintf(f, ", ended %llu.%llu s ago",
+			(unsigned long long)(v->since_pass_ns / 1000000000ull),
+			(unsigned long long)(v->since_pass_ns / 100000000ull % 10));
+	fprintf(f, "; next in %u ms\n", i->interval_ms);
+	if (v->stale)
+		fprintf(f, "  Stale: no pass for %llu s (stopped or stuck); the next sfw attach "
+			"replaces it\n", (unsigned long long)(v->since_pass_ns / 1000000000ull));
+	standby_text(f, v);
 }
 
 void sfw_daemon_json(struct sfw_json *j, const struct sfw_daemon_view *v)
@@ -51,6 +72,8 @@ void sfw_daemon_json(struct sfw_json *j, const struct sfw_daemon_view *v)
 	sfw_json_bool(j, "running", v->pid != 0);
 	if (v->pid)
 		sfw_json_num(j, "pid", (__u64)v->pid);
+	if (!v->pid && v->holder)
+		sfw_json_num(j, "lock-holder", (__u64)v->holder);
 	if (v->pid && v->have_info) {
 		utc(when, sizeof(when), i->started_s, "%Y-%m-%dT%H:%M:%SZ");
 		sfw_json_str(j, "started-by", sfw_daemon_origin_name(i->origin));
@@ -64,6 +87,11 @@ void sfw_daemon_json(struct sfw_json *j, const struct sfw_daemon_view *v)
 		sfw_json_num(j, "last-pass-usec", i->last_pass_ns / 1000);
 		sfw_json_num(j, "sessions-left", i->last_sessions);
 		sfw_json_num(j, "next-pass-ms", i->interval_ms);
+		if (i->last_pass_end_ns)
+			sfw_json_num(j, "last-pass-age-ms", v->since_pass_ns / 1000000);
+		sfw_json_bool(j, "stale", v->stale);
 	}
+	if (v->standby)
+		sfw_json_num(j, "standby-pid", (__u64)v->standby);
 	sfw_json_close(j, '}');
 }

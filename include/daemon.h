@@ -36,8 +36,18 @@ struct sfw_daemon_info {
 	__u64 last_sessions;    /* sessions left in the table after it */
 	__u64 log_written;      /* events written to the sinks */
 	__u64 log_failed;       /* lines a sink refused (syslog unreachable ...) */
-	char sinks[128];        /* "syslog", "json-file /var/log/x, stdout" ... */
+	char sinks[120];        /* "syslog", "json-file /var/log/x, stdout" ... */
+	/* CLOCK_MONOTONIC when the last pass ended (its start before the
+	 * first): a daemon that has not swept for longer than the rule below
+	 * is stuck or stopped. Last, where a daemon of an older sfw
+	 * leaves the zeros that end its sinks' text: 0 says nothing. */
+	__u64 last_pass_end_ns;
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_daemon_info) == 208, "daemon info ABI");
+
+/* A daemon is stale once its last pass ended longer ago than the wait it
+ * chose (interval_ms), twice that pass's length and this grace: `sfw
+ * status` says so and `sfw attach` replaces it (docs/events.md). */
+#define SFW_DAEMON_STALE_GRACE_MS 10000
 
 #endif

@@ -63,7 +63,7 @@ static const struct abi_member abi_members[] = {
 	M(sfw_frag_key, family), M(sfw_frag, sess), M(sfw_frag, sess_id), M(sfw_frag, expires_ns),
 	M(sfw_frag, dir), M(sfw_frag, l4_len),
 	M(sfw_daemon_info, wake_armed), M(sfw_daemon_info, started_s),
-	M(sfw_daemon_info, sinks),
+	M(sfw_daemon_info, sinks), M(sfw_daemon_info, last_pass_end_ns),
 };
 
 static void check_sizes(const struct btf *btf, const char *obj)

@@ -1,11 +1,11 @@
-/* The datapath wakes the sweeper when max-sessions refuses a first packet
- * (bpf/wake.bpf.h): one record in the wake ring per arming, whichever hook
- * refused, and nothing while no daemon armed it. */
+/* The datapath wakes the sweeper when max-sessions or a session limit
+ * refuses a first packet (bpf/wake.bpf.h): one record in the wake ring per
+ * arming, whichever hook refused, and nothing while no daemon armed it. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "daemon.h"
 #include "maps.h"
-#include "suite.h"
+#include "commit.h"
 
 TestSuite(wake, .init = suite_setup, .fini = suite_teardown);
 
@@ -118,5 +118,26 @@ Test(wake, expired_slot_reused_without_a_wake)
 	cr_assert_eq(fx_xdp(&a), FX_XDP_PASS);
 	cr_assert_eq(wakes(rb), 0);
 	cr_assert_eq(armed(), 1);
+	ring_buffer__free(rb);
+}
+
+/* A source or destination limit refuses the next session while expired
+ * sessions may still hold the counts: that wakes the sweeper too. */
+Test(wake, session_limit_refusal_wakes_the_sweeper)
+{
+	struct ring_buffer *rb = wake_ring();
+	struct pb_spec a = flow(6001), b = flow(6002);
+
+	commit("set security screen ids-option lim limit-session source-ip-based 1\n"
+	       "set security zones security-zone trust interfaces lo\n"
+	       "set security zones security-zone trust screen lim\n"
+	       "set security policies default-policy permit-all\n");
+	arm(1);
+	cr_assert_eq(fx_xdp(&a), FX_XDP_PASS);
+	cr_assert_eq(wakes(rb), 0, "under the limit: no wake");
+	cr_assert_eq(fx_xdp(&b), FX_XDP_DROP);
+	cr_assert_eq(fx_counter(SFW_CNT_SCREEN_SRC_LIMIT), 1);
+	cr_assert_eq(wakes(rb), 1, "the limit's refusal wakes the sweeper");
+	cr_assert_eq(armed(), 0);
 	ring_buffer__free(rb);
 }

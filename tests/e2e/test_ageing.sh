@@ -4,7 +4,7 @@
 # none), which logs to syslog and removes a finished TCP session after its
 # timeout with its close logged; `status` shows it and its sweeps; one
 # killed is restarted by the next attach; one started by hand takes over
-# and a second is refused; `detach all` leaves none. Then the flood: SYNs
+# (attach's stands by) and a second is refused; `detach all` leaves none. Then the flood: SYNs
 # from spoofed sources fill max-sessions, and once they expire (short
 # tcp-initial-timeout) a legitimate connection gets through again.
 set -uo pipefail
@@ -18,6 +18,7 @@ daemons() { py daemons "$SFW" "$SFW_PIN_ROOT" | sort | tr '\n' ' '; }
 status_json() { sfw status --json | jq -er ".\"sfw-status\".\"session-daemon\".$1"; }
 sessions() { sfw status --json | jq -er '."sfw-status"."active-sessions"'; }
 only_daemon() { [ "$(daemons)" = "$1 " ]; }
+pid_is() { [ "$(status_json pid 2>/dev/null)" = "$1" ]; }
 started_by() { [ "$(status_json '"started-by"' 2>/dev/null)" = "$1" ]; }
 dead() { ! kill -0 "$1" 2>/dev/null; }
 fewer_sessions() { [ "$(sessions)" -lt "$1" ]; }
@@ -75,11 +76,13 @@ d2=$(daemons)
 [ -n "$d2" ] && [ "$d2" != "$d1" ] && [ "$(wc -w <<<"$d2")" -eq 1 ] ||
 	fail "a new daemon after attach, got '$d2' (was '$d1')"
 
-# one started by hand takes over; a second is refused
+# one started by hand takes over, attach's stands by; a second is refused
 nsenter --net="/run/netns/$FW_NS" "$SFW" daemon json-file "$T/hand.json" 2>"$T/hand.err" &
 HAND=$!
 BG_PIDS+=($HAND)
-wait_for 50 "the takeover" only_daemon "$HAND"
+both=$(printf '%s\n' "${d2% }" "$HAND" | sort | tr '\n' ' ')
+wait_for 50 "the takeover" pid_is "$HAND"
+expect_eq "$(daemons)" "$both" "the hand daemon and attach's standing by"
 wait_for 30 "the hand daemon's figures" started_by hand
 grep -q "took over from the session daemon attach started (pid ${d2% })" "$T/hand.err" ||
 	fail "takeover not said: $(cat "$T/hand.err")"
@@ -88,9 +91,9 @@ expect_eq "$out" "sfw: a session daemon already runs for $SFW_PIN_ROOT (pid $HAN
 	"a second daemon's refusal"
 expect_eq "$(status_json '"started-by"')" hand "the running daemon's figures after a refusal"
 sfw attach veth1 >/dev/null || fail "attach with the hand daemon running"
-expect_eq "$(daemons)" "$HAND " "attach leaves the hand daemon alone"
+expect_eq "$(daemons)" "$both" "attach leaves the hand daemon alone"
 
-# detach all stops it and leaves none
+# detach all stops both and leaves none
 sfw detach all >/dev/null || fail "detach all"
 expect_eq "$(daemons)" "" "daemons after detach all"
 kill -0 "$HAND" 2>/dev/null && fail "the hand daemon survived detach all"
@@ -121,7 +124,7 @@ sfw clear security flow session all >/dev/null
 expect_eq "$(sessions)" 0 "sessions after clear"
 nsenter --net="/run/netns/$FW_NS" "$SFW" daemon sweep-interval 60000 >/dev/null 2>&1 &
 BG_PIDS+=($!)
-wait_for 50 "the slow daemon" only_daemon $!
+wait_for 50 "the slow daemon" pid_is $!
 wait_for 30 "the slow daemon's first pass" slow_pace
 cli /usr/bin/python3 tests/e2e/ageing.py syns 203.0.113.99 80 200 || fail "200 SYNs"
 expect_eq "$(sessions)" 200 "sessions after 200 SYNs"
