@@ -29,7 +29,8 @@
 
 /* A zone's limits for a first packet, packed in one scalar (the call
  * chain's stack has no room for a struct): source limit, destination
- * limit (each below 2^24, Junos allows 8,000,000) and zone. 0: none. */
+ * limit (each below 2^24, Junos allows 8,000,000) and the zone's tally id
+ * (struct sfw_screen: stable across commits, unlike the zone id). 0: none. */
 #define SFW_LIMIT_SRC(l)  ((__u32)((l) & 0xffffff))
 #define SFW_LIMIT_DST(l)  ((__u32)(((l) >> 24) & 0xffffff))
 #define SFW_LIMIT_ZONE(l) ((__u32)(((l) >> 48) & 0xff))
@@ -167,7 +168,7 @@ __noinline __u64 sfw_limit_of(__u32 zone, __u32 gen)
 	dst = sc->flags & SFW_SCREEN_LIMIT_DST ? sc->limit_dst & 0xffffff : 0;
 	if (!src && !dst)
 		return 0;
-	return src | dst << 24 | (__u64)(zone & 0xff) << 48;
+	return src | dst << 24 | (__u64)(sc->tally_id ? sc->tally_id : zone & 0xff) << 48;
 }
 
 /* Takes the counts a new session s (not yet in the table) needs under

@@ -121,13 +121,21 @@ struct sfw_screen_key {
 };
 
 struct sfw_screen {
-	__u32 flags;                  /* SFW_SCREEN_* */
+	__u16 flags;                  /* SFW_SCREEN_* */
+	/* The zone's key in the limit tallies (1-255), kept by zone name
+	 * across commits (SFW_NAME_TALLY): zone ids follow configuration
+	 * order, so a commit that adds a zone renumbers the others while
+	 * their sessions hold counts (bpf/limit.bpf.h). 0: pins written by
+	 * an older sfw, the zone id stands in. */
+	__u8 tally_id;
+	__u8 pad;
 	__u32 syn_attack_threshold;   /* SYNs per second to one destination */
 	__u32 syn_source_threshold;   /* SYNs per second from one source */
 	__u32 syn_destination_threshold; /* SYNs per second to one destination, any port */
 	__u32 limit_src;              /* concurrent sessions from one source address */
 	__u32 limit_dst;              /* concurrent sessions to one destination address */
 };
+SFW_STATIC_ASSERT(sizeof(struct sfw_screen) == 24, "screen ABI");
 
 /* SYN rates per address and second (the syn-flood screen). */
 struct sfw_syn_rate_key {
@@ -154,6 +162,7 @@ enum sfw_name_kind {
 	SFW_NAME_POLICY = 1,
 	SFW_NAME_APP = 2,
 	SFW_NAME_ZONE = 3,
+	SFW_NAME_TALLY = 4,   /* a limited zone's tally id (struct sfw_screen) */
 };
 
 struct sfw_name_key {

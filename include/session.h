@@ -106,7 +106,7 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
 #define SFW_TALLY_SRC        0x02  /* counted against its source address */
 #define SFW_TALLY_DST        0x04  /* counted against its destination address */
 #define SFW_TALLY_COUNTS     (SFW_TALLY_SRC | SFW_TALLY_DST)
-#define SFW_TALLY_ZONE_SHIFT 8     /* bits 8-15: the zone it was counted in */
+#define SFW_TALLY_ZONE_SHIFT 8     /* bits 8-15: the zone's tally id (struct sfw_screen) */
 /* What the session counters (include/sess_stats.h) count it under: set
  * when it is inserted, moved with compare-and-swap when its TCP state
  * changes, taken back by the one that claims SFW_TALLY_ENDED. */

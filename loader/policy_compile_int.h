@@ -40,6 +40,10 @@ struct sfw_range_adapter {
 };
 int sfw_range_adapt(__u16 value, __u8 len, void *ctx);
 
+/* The tally id of each zone with a session limit (0 for the others),
+ * kept by name across commits (loader/policy_tally.c). */
+int sfw_tally_ids(const struct compiler *c, __u8 *ids);
+
 /* Writes the compiled lists, classification, zones and names into the
  * inactive generation, flips, and removes the old generation. */
 int sfw_policy_write(struct compiler *c);

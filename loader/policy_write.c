@@ -238,7 +238,8 @@ static int flow_settings(const struct sfw_conf *conf, struct sfw_config *cfg)
 static int write_screens(const struct compiler *c, __u32 gen)
 {
 	const struct sfw_conf *conf = c->conf;
-	int err = 0;
+	__u8 tally[SFW_MAX_ZONES];
+	int err = sfw_tally_ids(c, tally);
 
 	for (int z = 0; z < conf->n_zones && !err; z++) {
 		const struct sfw_conf_ref *r = &conf->zones[z].screen;
@@ -255,6 +256,7 @@ static int write_screens(const struct compiler *c, __u32 gen)
 			  (sc->limit_dst ? SFW_SCREEN_LIMIT_DST : 0);
 		v.limit_src = sc->limit_src;
 		v.limit_dst = sc->limit_dst;
+		v.tally_id = tally[z];
 		v.syn_attack_threshold = sc->syn_attack_threshold ? sc->syn_attack_threshold
 								  : SFW_CONF_SYN_ATTACK_DEFAULT;
 		v.syn_source_threshold = sc->syn_source_threshold ? sc->syn_source_threshold

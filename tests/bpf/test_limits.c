@@ -197,6 +197,42 @@ Test(limits, removal_by_the_reaper_frees_a_slot)
 	sfw_reaper_close(r);
 }
 
+/* Zone ids follow configuration order: a commit that only adds a zone
+ * before the limited one renumbers it. Its sessions keep their counts
+ * (the tally key is the zone's tally id, kept by name), so the limit
+ * still holds and their end gives back what they took; a zone that is new
+ * inherits no one's counts. */
+Test(limits, commit_renumbering_zones_keeps_the_counts)
+{
+	struct sfw_reaper *r = reaper();
+	struct pb_spec a = udp(CLI4, SRV4, 5000), b = udp(CLI4, SRV4, 5001);
+	struct pb_spec c = udp(CLI4, SRV4, 5002);
+
+	limit("source-ip-based 1");
+	cr_assert_eq(fx_xdp(&a), FX_XDP_PASS);
+	commit("set security screen ids-option lim limit-session source-ip-based 1\n"
+	       "set security zones security-zone dmz\n"
+	       "set security zones security-zone trust interfaces lo\n"
+	       "set security zones security-zone trust screen lim\n"
+	       "set security policies default-policy permit-all\n");
+	cr_assert_eq(fx_xdp(&b), FX_XDP_DROP, "the limit holds after the zone was renumbered");
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1);
+	cr_assert_eq(tally_entries(), 1, "no second count under the zone's new id");
+	cr_assert_eq(reap(r, &a), 1);
+	cr_assert_eq(tally_entries(), 0, "the end gave back the count it took");
+	cr_assert_eq(fx_xdp(&b), FX_XDP_PASS);
+	/* trust gone, guest new on the same interface: b's count stays
+	 * trust's, guest starts from none */
+	commit("set security screen ids-option lim limit-session source-ip-based 1\n"
+	       "set security zones security-zone guest interfaces lo\n"
+	       "set security zones security-zone guest screen lim\n"
+	       "set security policies default-policy permit-all\n");
+	cr_assert_eq(fx_xdp(&c), FX_XDP_PASS, "a new zone inherits no counts");
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1, "b's count, under trust's id");
+	cr_assert_eq(tally_entries(), 2);
+	sfw_reaper_close(r);
+}
+
 /* An expired session replaced in place by a new first packet of the same
  * flow: the old one's count is given back before the new one takes its
  * own, or the source (at its limit) would be refused. */
