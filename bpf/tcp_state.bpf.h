@@ -46,9 +46,10 @@ static __always_inline void sfw_tcp_record(struct sfw_wing *w, struct sfw_wing *
 	__u32 end = p->seq + p->payload_len + !!(f & SFW_TCP_SYN) + !!(f & SFW_TCP_FIN);
 	__u8 add = (f & SFW_TCP_ACK ? SFW_WING_SEEN_ACK : 0) |
 		   (f & SFW_TCP_SYN ? SFW_WING_SEEN_SYN | SFW_WING_TRACKED : 0) |
-		   (f & SFW_TCP_FIN ? SFW_WING_SEEN_FIN : 0) | (f & SFW_TCP_RST ? SFW_WING_SEEN_RST : 0);
+		   (f & SFW_TCP_FIN ? SFW_WING_SEEN_FIN : 0) | (f & SFW_TCP_RST ? SFW_WING_SEEN_RST : 0) |
+		   SFW_WING_SEQ_KNOWN;
 
-	if (!w->seq_end || sfw_seq_after_eq(end, w->seq_end))
+	if (!(w->tcp_flags & SFW_WING_SEQ_KNOWN) || sfw_seq_after_eq(end, w->seq_end))
 		w->seq_end = end;
 	if (f & SFW_TCP_ACK)
 		w->ack = p->ack;
@@ -125,9 +126,10 @@ static __always_inline bool sfw_tcp_in_window(const struct sfw_wing *w,
 
 	if (!(peer->tcp_flags & SFW_WING_TRACKED))
 		return true;
-	if (w->maxend && !sfw_seq_after_eq(w->maxend, p->seq))
+	if ((w->tcp_flags & SFW_WING_MAXEND_KNOWN) && !sfw_seq_after_eq(w->maxend, p->seq))
 		return false;
-	if (w->seq_end && peer->maxwin && !sfw_seq_after_eq(end, w->seq_end - peer->maxwin - 1))
+	if ((w->tcp_flags & SFW_WING_SEQ_KNOWN) && peer->maxwin &&
+	    !sfw_seq_after_eq(end, w->seq_end - peer->maxwin - 1))
 		return false;
 	return true;
 }
@@ -199,7 +201,7 @@ static __always_inline int sfw_tcp_syn(const struct sfw_session *s, struct sfw_w
 	if (p->tcp_flags & SFW_TCP_ACK) {
 		if (!sfw_tcp_acks_syn(peer, p))
 			return SFW_TCP_OUT_OF_WINDOW;
-		w->seq_end = 0;    /* recorded afresh from this segment */
+		w->tcp_flags &= ~SFW_WING_SEQ_KNOWN;   /* recorded afresh from this segment */
 		return SFW_TCP_OK;
 	}
 	if ((w->tcp_flags & SFW_WING_SEEN_SYN) && p->seq != w->isn)
@@ -219,9 +221,12 @@ static __always_inline void sfw_tcp_windows(struct sfw_wing *w, struct sfw_wing 
 	win = sfw_tcp_win(w, peer, p);
 	if (win > w->maxwin)
 		w->maxwin = win;
-	if ((p->tcp_flags & SFW_TCP_ACK) &&
-	    (!peer->maxend || sfw_seq_after_eq(p->ack + win, peer->maxend)))
+	if ((p->tcp_flags & SFW_TCP_ACK) && (!(peer->tcp_flags & SFW_WING_MAXEND_KNOWN) ||
+					     sfw_seq_after_eq(p->ack + win, peer->maxend))) {
 		peer->maxend = p->ack + win;
+		if (!(peer->tcp_flags & SFW_WING_MAXEND_KNOWN))
+			peer->tcp_flags |= SFW_WING_MAXEND_KNOWN;
+	}
 }
 
 static __always_inline int sfw_tcp_track(struct sfw_session *s, __u32 dir,
@@ -292,7 +297,8 @@ static __always_inline void sfw_tcp_init(struct sfw_session *s, const struct sfw
 	if (!syn && cookie) {
 		in->isn = p->seq - 1;
 		in->maxend = p->seq + SFW_COOKIE_WINDOW;
-		out->tcp_flags = SFW_WING_TRACKED | SFW_WING_SEEN_ACK;
+		in->tcp_flags |= SFW_WING_MAXEND_KNOWN;
+		out->tcp_flags = SFW_WING_TRACKED | SFW_WING_SEEN_ACK | SFW_WING_SEQ_KNOWN;
 		out->isn = p->ack - 1;
 		out->seq_end = p->ack;
 		out->ack = p->seq;

@@ -72,6 +72,10 @@ enum sfw_wing_dir {
  * returned, or its first segment mid-stream): the window check holds the
  * other wing to it */
 #define SFW_WING_TRACKED 0x20
+/* seq_end and maxend hold a value: 0 is a sequence number like any other
+ * (a window ending at 2^32 ends at 0), so it cannot mean "unknown" */
+#define SFW_WING_SEQ_KNOWN 0x40
+#define SFW_WING_MAXEND_KNOWN 0x80
 
 struct sfw_wing {
 	__u64 packets;

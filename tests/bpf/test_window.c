@@ -125,3 +125,36 @@ Test(window, joined_midstream_is_not_checked)
 	cr_assert_eq(cli(&k, ACK, 100), FX_XDP_PASS);
 	cr_assert_eq(cli_at(&k, 1000000000, 100), FX_XDP_PASS);
 }
+
+/* 0 is a sequence number like any other, not "not known yet": a window
+ * that ends exactly at 2^32 (the receiver's ACK + window == 0 mod 2^32)
+ * still bounds the sender. */
+Test(window, window_ending_at_zero_still_bounds)
+{
+	struct conn k;
+
+	conn_init(&k, CLI4, SRV4);
+	k.s.window = 65535;
+	k.c_next = 0u - 65535u - 1u;   /* after the SYN: the server's ACK + 65535 is 0 */
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].maxend, 0, "the window ends at 0");
+	cr_assert_eq(cli_at(&k, 1000000000, 100), FX_XDP_DROP, "1 GB past the window");
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 1);
+	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS, "the connection goes on");
+}
+
+/* ... and a sender whose data ends at 0 is still held to what is behind. */
+Test(window, sequence_end_at_zero_still_bounds)
+{
+	struct conn k;
+
+	conn_init(&k, CLI4, SRV4);
+	k.c_next = 0u - 101u;          /* after the SYN and 100 bytes: 0 */
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
+	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].seq_end, 0, "the data ends at 0");
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(cli_at(&k, -1000000000, 100), FX_XDP_DROP, "1 GB behind");
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 1);
+}
