@@ -2,6 +2,7 @@
  * configuration: the live environment around conf_cmd.c. */
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "commands.h"
 #include "commands_policy.h"
 #include "conf_cmd.h"
@@ -32,13 +33,41 @@ static void live_env(struct sfw_conf_env *env, const struct sfw_cmdline *cl)
 	}
 }
 
+/* Nothing loaded, no pin root: a commit only stores the file, and makes
+ * no pin root (nor mounts bpffs) to take the lock in. */
+static bool pin_root_exists(void)
+{
+	struct stat st;
+
+	return !stat(sfw_pin_root(), &st);
+}
+
+/* Stored without the lock: an attach that ran meanwhile may have applied
+ * the file this commit replaced. Once it is done (the lock), the stored
+ * file is applied again. */
+static int apply_if_attached_meanwhile(const struct sfw_cmdline *cl)
+{
+	int fd, rc = 0;
+
+	if (!pin_root_exists() || sfw_lock())
+		return 0;   /* still nothing to apply to */
+	fd = sfw_open_map(SFW_STR(SFW_MAP_SESSIONS));
+	if (fd >= 0 && sfw_conf_apply_active())
+		rc = sfw_report(cl);
+	if (fd >= 0)
+		close(fd);
+	sfw_unlock();
+	return rc;
+}
+
 static int with_lock(const struct sfw_cmdline *cl,
 		     int (*run)(const struct sfw_conf_env *, const struct sfw_cmdline *))
 {
+	bool locked = pin_root_exists();
 	struct sfw_conf_env env;
 	int rc;
 
-	if (sfw_lock())
+	if (locked && sfw_lock())
 		return sfw_report(cl);
 	live_env(&env, cl);
 	rc = run(&env, cl);
@@ -48,7 +77,10 @@ static int with_lock(const struct sfw_cmdline *cl,
 	if (env.sessions_fd >= 0)
 		close(env.sessions_fd);
 	sfw_reaper_close(env.reaper);
-	sfw_unlock();
+	if (locked)
+		sfw_unlock();
+	else if (!rc)
+		rc = apply_if_attached_meanwhile(cl);
 	return rc;
 }
 

@@ -103,6 +103,13 @@ int sfw_cmd_show_zones(const struct sfw_cmdline *cl)
 	rc = sfw_conf_load_active(&conf, cl->err);
 	if (rc)
 		return rc;
+	/* a zone that is not there is an error, not an empty answer */
+	if (cl->npos && strcmp(cl->pos[0], SFW_CONF_ZONE_HOST_NAME) &&
+	    sfw_conf_find_zone(&conf, cl->pos[0]) < 0) {
+		sfw_conf_free(&conf);
+		sfw_fail(ENOENT, "security zone %s is not configured", SFW_Q(cl->pos[0]));
+		return sfw_report(cl);
+	}
 	sfw_show_zones(&conf, cl->npos ? cl->pos[0] : NULL, cl->json, cl->out);
 	sfw_conf_free(&conf);
 	return SFW_EXIT_OK;

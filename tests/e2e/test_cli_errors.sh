@@ -45,7 +45,21 @@ expect_err 1 "sfw: sfw is not loaded (no $SFW_PIN_ROOT/sfw_sessions): attach an 
 expect_err 1 "sfw: sfw is not loaded (no $SFW_PIN_ROOT/sfw_sessions): attach an interface first" \
 	detach veth0
 expect_err 1 "sfw: sfw is not loaded (no $SFW_PIN_ROOT/sfw_sessions): attach an interface first" reload
-[ -e "$SFW_PIN_ROOT" ] && fail "a failed command created $SFW_PIN_ROOT"
+# commit with nothing loaded stores the file for the next attach, and makes
+# no pin root; a zone that is not configured is an error (a configuration
+# directory of their own: the rest runs without a stored configuration)
+printf 'set security zones security-zone trust interfaces veth0\n' >"$TMPD/zones.conf"
+zsfw() { SFW_CONF_DIR=$TMPD/conf sfw "$@"; }
+zsfw commit "$TMPD/zones.conf" >"$TMPD/out" 2>"$TMPD/err" || fail "commit, nothing loaded: $(cat "$TMPD/err")"
+expect_eq "$(cat "$TMPD/out")" "commit complete" "commit with nothing loaded"
+expect_eq "$(cat "$TMPD/err")" "sfw: note: sfw is not attached; the configuration applies at the next attach" \
+	"commit with nothing loaded: stderr"
+zsfw show security zones trust | has '^Security zone: trust$' || fail "show security zones trust"
+SFW_CONF_DIR=$TMPD/conf expect_err 1 "sfw: security zone nosuch is not configured" \
+	show security zones nosuch
+SFW_CONF_DIR=$TMPD/conf expect_err 1 "sfw: security zone nosuch is not configured" \
+	show security zones nosuch --json
+[ -e "$SFW_PIN_ROOT" ] && fail "a failed command or a commit created $SFW_PIN_ROOT"
 
 # --- attach: missing interface, bad options, no such interface
 expect_err 2 "sfw: incomplete command 'attach'; expected one of: <interface>, forward, max-sessions, mode" attach
