@@ -10,8 +10,9 @@
 # with systemd, and systemctl and deb-systemd-invoke there log what the
 # maintainer scripts ask), sfw, its man pages and its completion working
 # from the installed files; a reinstall over itself (an upgrade: the daemon
-# try-restarted, a committed configuration kept); remove (the daemon
-# stopped, the conffile kept); purge (postrm: the rollback directory and
+# try-restarted, a committed configuration kept); remove (the unit's
+# daemon stopped, and the one `sfw attach` started, attached to a veth of
+# the test's own namespace; the conffile kept); purge (postrm: the rollback directory and
 # lock a commit left, then /etc/sfw, are gone).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,7 +20,7 @@ source tests/e2e/lib.sh
 BUILD=$(dirname "$SFW")
 VERSION=$(cat VERSION)
 W=$(mktemp -d /tmp/sfw-deb-XXXXXX)
-trap 'rm -rf "$W"' EXIT
+trap 'topology_down; rm -rf "$W"' EXIT
 MAKEFLAGS=$(sed -E 's/(^| )-j[0-9]*|--jobserver-[^ ]*//g' <<<"${MAKEFLAGS:-}")
 export MAKEFLAGS
 
@@ -33,13 +34,15 @@ BUILD_ID=$(make -s --no-print-directory version | cut -d' ' -f2)
 if [ "$BUILD_ID" = "$VERSION" ]; then want="sfw $VERSION"; else want="sfw $VERSION (build $BUILD_ID)"; fi
 
 # The checks run inside the namespace, with the root at $W/root.
-unshare --mount --propagation private bash -s "$W" "$want" "$VERSION" <<'INNER'
+topology_up
+unshare --mount --propagation private bash -s "$W" "$want" "$VERSION" "$FW_NS" <<'INNER'
 set -uo pipefail
-W=$1 VERSION_LINE=$2 VERSION=$3 R=$1/root
+W=$1 VERSION_LINE=$2 VERSION=$3 FW_NS=$4 R=$1/root
 fail() { echo "FAIL: $*" >&2; exit 1; }
 expect_eq() { [ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"; }
 has() { grep "$@" >/dev/null; }   # lib.sh's: this shell does not source it
 r() { chroot "$R" env -i PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
+rfw() { nsenter --net="/run/netns/$FW_NS" chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 dpkg_r() { r dpkg "$@" >"$W/dpkg.out" 2>&1 || fail "dpkg $*: $(cat "$W/dpkg.out")"; }
 status() { r dpkg-query -W -f='${Status}' sfw 2>/dev/null; }
 installed_files() { r dpkg -L sfw | while read -r f; do [ -d "$R$f" ] || echo "$f"; done | sort; }
@@ -49,8 +52,9 @@ mkdir "$W/tmpfs/upper" "$W/tmpfs/work" "$R"
 mount -t overlay overlay -o "lowerdir=/,upperdir=$W/tmpfs/upper,workdir=$W/tmpfs/work" "$R" ||
 	fail "overlay root"
 mount --rbind /dev "$R/dev" && mount -t proc proc "$R/proc" || fail "dev, proc"
-# a bpffs of its own: sfw commit needs one, and sees no pins of this host
-mkdir -p "$R/sys/fs/bpf" && mount -t bpf bpf "$R/sys/fs/bpf" || fail "bpffs"
+# sysfs (the kernel's BTF, for attach), then a bpffs of its own: sfw
+# commit needs one, and sees no pins of this host
+mount -t sysfs sysfs "$R/sys" && mount -t bpf bpf "$R/sys/fs/bpf" || fail "sysfs, bpffs"
 # As if booted with systemd, with systemctl and deb-systemd-invoke logging
 # what the maintainer scripts ask of them, instead of asking this machine.
 mkdir -p "$R/run/systemd/system" "$R/usr/local/sbin"
@@ -114,8 +118,16 @@ deb-systemd-invoke try-restart sfw.service" "systemd calls of an upgrade"
 expect_eq "$(cat "$R/etc/sfw/sfw.conf")" "set security policies default-policy deny-all" \
 	"committed configuration after reinstall"
 
-# ---- remove keeps the configuration, purge removes what sfw wrote
+# ---- remove stops the daemon attach started, keeps the configuration;
+# purge removes what sfw wrote
+rfw sfw attach veth0 >"$W/attach.out" 2>&1 || fail "sfw attach: $(cat "$W/attach.out")"
+daemon=$(rfw sfw status --json | rfw jq -r '."sfw-status"."session-daemon".pid')
+[ "$daemon" -gt 0 ] 2>/dev/null && kill -0 "$daemon" || fail "no daemon after attach: $daemon"
 dpkg_r -r sfw
+for _ in $(seq 100); do kill -0 "$daemon" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$daemon" 2>/dev/null && fail "remove left the session daemon attach started ($daemon)"
+has "^sfw: stopping the session daemon ($daemon): expired sessions stay" "$W/dpkg.out" ||
+	fail "remove did not say it stopped the daemon: $(cat "$W/dpkg.out")"
 expect_eq "$(status)" "deinstall ok config-files" "status after remove"
 expect_eq "$(systemd_calls)" "deb-systemd-invoke stop sfw.service
 systemctl --system daemon-reload" "systemd calls of remove"
