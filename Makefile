@@ -271,8 +271,10 @@ check-modules: all
 		echo "  CHECK    modules: no new cycle, no map violation ($(BUILD)/depgraph.txt)"; \
 	else cat $(BUILD)/depgraph.txt; echo "check-modules: see above"; exit 1; fi
 
+# The benchmarks are built (not run) by make test, so one that no longer
+# compiles fails here rather than on the day someone runs make bench.
 test: deps check-deps check-modules all $(TEST_BINS) $(STRESS_BINS) \
-      $(BUILD)/stress/next/sfw
+      $(BUILD)/stress/next/sfw $(BENCH_BINS)
 	$(Q)scripts/run-tests.sh $(BUILD)
 
 # The corpora replayed by run-tests.sh, one test per harness. TEST_SUITES

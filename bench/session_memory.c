@@ -156,7 +156,7 @@ static void wait_ct_quiet(void)
 
 static int measure_sfw(struct figures *fg)
 {
-	struct sf_env e;
+	struct sf_env e = { 0 };	/* capacity 0: the default table */
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info);
 
