@@ -41,9 +41,9 @@ static int open_syslog(const char *path)
  * ours), or its owner could put anything under it. The last one must also
  * be writable by nobody else unless sticky (/tmp), where others cannot
  * move what is ours. Directories above it may be writable by others (a
- * group-writable /var/log): the walk holds each one open, so renaming one
- * afterwards changes nothing, and a replacement is a link (refused) or
- * another user's directory (refused). */
+ * group-writable /var/log): the walk holds each one open and follows no
+ * symbolic link, so what others can put in their place is a link (refused)
+ * or a directory of their own (refused). */
 static int check_dir(int fd, const char *name, bool last)
 {
 	struct stat st;
@@ -58,47 +58,78 @@ static int check_dir(int fd, const char *name, bool last)
 	return 0;
 }
 
-/* The directory dir (resolved: no symbolic link left in it) opened from /
- * down, one name at a time without following links; an fd or -errno. */
-static int open_dir_walk(const char *dir)
+/* One name of the walk, opened below fd as a directory and never followed
+ * as a symbolic link; an fd or -errno (message set; path for messages). */
+static int open_step(int fd, const char *name, const char *path)
 {
-	char path[PATH_MAX], *save = NULL;
+	struct stat st;
+	int next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (next >= 0)
+		return next;
+	if ((errno == ENOTDIR || errno == ELOOP) &&
+	    !fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode))
+		return sfw_fail(ELOOP, "%s: %s on the way is a symbolic link: refusing to follow "
+				"it (give the real path)", path, name);
+	return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
+}
+
+/* The directory part of an absolute path (dir, as given: nothing resolved
+ * beforehand) opened from / down one name at a time, each checked as it
+ * is opened; an fd or -errno. */
+static int open_dir_walk(const char *dir, const char *path)
+{
+	char buf[PATH_MAX], *save = NULL, *c, *next_c;
 	int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC), next, err;
 
-	snprintf(path, sizeof(path), "%s", dir);
+	snprintf(buf, sizeof(buf), "%s", dir);
+	c = strtok_r(buf, "/", &save);
 	err = fd < 0 ? sfw_fail(errno, "cannot open /: %s", strerror(errno))
-		     : check_dir(fd, "/", !strcmp(dir, "/"));
-	for (char *c = strtok_r(path, "/", &save); !err && c; c = strtok_r(NULL, "/", &save)) {
-		next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		err = next < 0 ? sfw_fail(errno, "cannot open %s: %s", dir, strerror(errno)) : 0;
+		     : check_dir(fd, "/", !c);
+	for (; !err && c; c = next_c) {
+		next_c = strtok_r(NULL, "/", &save);
+		next = open_step(fd, c, path);
 		close(fd);
 		fd = next;
-		err = err ? err : check_dir(fd, dir, !save || !*save);
+		err = fd < 0 ? fd : check_dir(fd, dir, !next_c);
 	}
 	if (err && fd >= 0)
 		close(fd);
 	return err ? err : fd;
 }
 
+/* The directory of path, absolute: a relative path starts at the working
+ * directory, whose name the kernel gives resolved. */
+static int log_dir(const char *path, const char *base, char *dir, size_t len)
+{
+	char cwd[PATH_MAX];
+	int n = (int)(base - path);
+
+	if (path[0] == '/')
+		return sfw_path(dir, len, "%.*s", n ? n : 1, path);
+	if (!getcwd(cwd, sizeof(cwd)))
+		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
+	return sfw_path(dir, len, "%s/%.*s", cwd, n, path);
+}
+
 /* Log files are written as root, so the path must not lead it into
- * another file: the directories are resolved and then walked as above, the
- * last name is never followed as a symbolic link, and the file must be a
- * regular one of ours with no other name (a hard link into another file).
- * Appended to; created 0640. */
+ * another file: the directories are walked from / as above (no symbolic
+ * link anywhere on the way), the last name is opened below the last
+ * directory without following a link, and the file must be a regular one
+ * of ours with no other name (a hard link into another file). Appended
+ * to; created 0640. */
 static int open_log_fd(const char *path)
 {
-	char dir[PATH_MAX], real[PATH_MAX];
-	const char *base = strrchr(path, '/');
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	char dir[PATH_MAX];
 	struct stat st;
 	int dfd, fd;
 
-	snprintf(dir, sizeof(dir), "%.*s", base ? (int)(base - path) : 1, base ? path : ".");
-	base = base ? base + 1 : path;
 	if (!*base)
 		return sfw_fail(EISDIR, "%s: expected a file name", path);
-	if (!realpath(dir[0] ? dir : "/", real))
-		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
-	dfd = open_dir_walk(real);
+	if (log_dir(path, base, dir, sizeof(dir)))
+		return -ENAMETOOLONG;
+	dfd = open_dir_walk(dir, path);
 	if (dfd < 0)
 		return dfd;
 	fd = openat(dfd, base, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK |

@@ -3,7 +3,10 @@
  * path is not followed, a hard link or someone else's file is refused, and
  * so is a directory on the way that another user could change; a new file
  * is 0640 and lines are appended. Each test has its own directory. */
+#define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <grp.h>
+#include <sys/wait.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,17 +168,73 @@ Test(log_sink, group_writable_directory_above_allowed)
 	cr_assert_eq(open_sink(at("shared/sfw/x.log"), false), 0, "%s", sfw_last_error());
 }
 
-/* /tmp-like directories are fine (others cannot move what is ours there),
- * and so are symbolic links among directories that are all ours. */
-Test(log_sink, sticky_directory_and_linked_directory_allowed)
+/* /tmp-like directories are fine: others cannot move what is ours there. */
+Test(log_sink, sticky_directory_allowed)
 {
-	const char *sticky = at("sticky"), *real = at("real"), *alias = at("alias");
+	const char *sticky = at("sticky");
 
 	cr_assert_eq(mkdir(sticky, 0700), 0);
 	cr_assert_eq(chmod(sticky, 01777), 0);
 	cr_assert_eq(open_sink(at("sticky/x.log"), false), 0, "%s", sfw_last_error());
+	cr_assert_str_eq(get(at("sticky/x.log")), "line\n");
+}
+
+/* No symbolic link is followed anywhere on the path, even among
+ * directories that are all root's: the walk cannot tell a link root made
+ * from one a group member put in the place of a directory (below). */
+Test(log_sink, linked_directory_refused)
+{
+	const char *real = at("real"), *alias = at("alias");
+
 	cr_assert_eq(mkdir(real, 0755), 0);
 	cr_assert_eq(symlink(real, alias), 0);
-	cr_assert_eq(open_sink(at("alias/x.log"), true), 0, "%s", sfw_last_error());
-	cr_assert_str_eq(get(at("real/x.log")), "line\n");
+	assert_refused(at("alias/x.log"), true, "alias on the way is a symbolic link");
+	cr_assert_neq(access(at("real/x.log"), F_OK), 0, "created through the link");
+}
+
+/* The red team's attack: Ubuntu's /var/log is root:syslog 0775, so a member
+ * of its group (here uid and gid 65534) can rename sfw's log directory away
+ * and put a link to any of root's directories in its place; the daemon,
+ * restarted with its usual path, must not append to that directory's file
+ * of the log's name. */
+Test(log_sink, directory_swapped_for_a_link_by_a_group_member_refused)
+{
+	const char *shared = at("log"), *own = at("log/sfw"), *victim = at("etc");
+	char old[128];
+	pid_t pid;
+	int st;
+
+	cr_assert_eq(chmod(dir, 0755), 0);   /* the group member can reach log/ */
+	cr_assert_eq(mkdir(shared, 0775), 0);
+	cr_assert_eq(chmod(shared, 0775), 0);
+	cr_assert_eq(chown(shared, 0, 65534), 0);
+	cr_assert_eq(mkdir(own, 0750), 0);
+	cr_assert_eq(mkdir(victim, 0755), 0);
+	put(at("etc/session.log"), "root's own file\n");
+	snprintf(old, sizeof(old), "%s.old", own);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (!pid)
+		_exit(setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		      setresuid(65534, 65534, 65534) || rename(own, old) ||
+		      symlink(victim, own) ? 1 : 0);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert_eq(WEXITSTATUS(st), 0, "the group member could not swap the directory");
+	assert_refused(at("log/sfw/session.log"), false, "sfw on the way is a symbolic link");
+	cr_assert_str_eq(get(at("etc/session.log")), "root's own file\n");
+}
+
+/* A relative path starts at the working directory, walked the same way. */
+Test(log_sink, relative_path_from_the_working_directory)
+{
+	char cwd[256];
+
+	cr_assert_not_null(getcwd(cwd, sizeof(cwd)));
+	cr_assert_eq(mkdir(at("sub"), 0755), 0);
+	cr_assert_eq(chdir(dir), 0);
+	cr_assert_eq(open_sink("sub/x.log", false), 0, "%s", sfw_last_error());
+	cr_assert_eq(open_sink("y.log", false), 0, "%s", sfw_last_error());
+	cr_assert_eq(chdir(cwd), 0);
+	cr_assert_str_eq(get(at("sub/x.log")), "line\n");
+	cr_assert_str_eq(get(at("y.log")), "line\n");
 }
