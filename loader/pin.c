@@ -1,4 +1,5 @@
 /* The pin root: where maps and links live between commands. */
+#define _GNU_SOURCE   /* renameat2 */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -79,27 +80,99 @@ static int ensure_bpffs(const char *root, const char *parent)
 	return 0;
 }
 
-/* The root itself: a real directory (never a symbolic link to elsewhere)
- * on bpffs that only we may change, since every pin sfw trusts is in it. */
-static int check_root(const char *root)
+/* The directory the root is in: root's, and if others may create names
+ * in it, sticky (bpffs is 1777 unless mounted with mode=), so that no one
+ * else can rename or remove the root once it is ours. */
+static int check_parent(const char *root, const char *parent)
 {
 	struct stat st;
 
-	if (lstat(root, &st))
-		return sfw_fail(errno, "cannot read %s: %s", root, strerror(errno));
-	if (S_ISLNK(st.st_mode))
+	if (stat(parent, &st))
+		return sfw_fail(errno, "cannot read %s: %s", parent, strerror(errno));
+	if (st.st_uid != geteuid() ||
+	    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)))
+		return sfw_fail(EPERM, "SFW_PIN_ROOT %s is in %s, which another user may change "
+				"(owner %u, mode %04o): expected a directory of ours, sticky if "
+				"others may write it", root, parent, (unsigned)st.st_uid,
+				(unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+/* The root itself: a real directory (never a symbolic link to elsewhere)
+ * on bpffs that only we may change, since every pin sfw trusts is in it. */
+static int check_root(const char *root, const struct stat *st)
+{
+	if (S_ISLNK(st->st_mode))
 		return sfw_fail(ELOOP, "SFW_PIN_ROOT %s is a symbolic link: expected a directory",
 				root);
-	if (!S_ISDIR(st.st_mode))
+	if (!S_ISDIR(st->st_mode))
 		return sfw_fail(ENOTDIR, "SFW_PIN_ROOT %s is not a directory", root);
 	if (!is_bpffs(root))
 		return sfw_fail(ENOTSUP, "SFW_PIN_ROOT %s is not on a bpf filesystem: expected a "
 				"directory under a bpffs mount such as %s", root, SFW_BPFFS);
-	if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))
+	if (st->st_uid != geteuid() || (st->st_mode & (S_IWGRP | S_IWOTH)))
 		return sfw_fail(EPERM, "SFW_PIN_ROOT %s may be changed by another user (owner %u, "
 				"mode %04o): expected ours, writable by us alone", root,
-				(unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+				(unsigned)st->st_uid, (unsigned)(st->st_mode & 07777));
 	return 0;
+}
+
+/* Another user made the root before us (anyone may create names on a 1777
+ * bpffs, and pins do not outlive a reboot): a directory of ours, made
+ * beside it under a name of its own, takes the name in one rename, so the
+ * name is never free for the squatter to take again. Over an empty
+ * directory a plain rename does it (the kernel checks it is empty in the
+ * same step); over a link or a file, an exchange, then the squatter's
+ * entry is removed. 1: taken back; 0: raced, look again; -errno: refused. */
+static int take_back(const char *root, const char *parent, const struct stat *st)
+{
+	char tmp[PATH_MAX];
+	int err = 0;
+
+	/* no dot: bpffs refuses names with one */
+	if (sfw_path(tmp, sizeof(tmp), "%s/sfw-take-XXXXXX", parent))
+		return -ENAMETOOLONG;
+	if (!mkdtemp(tmp))
+		return sfw_fail(errno, "cannot create a directory in %s: %s", parent, strerror(errno));
+	if (S_ISDIR(st->st_mode) ? rename(tmp, root)
+				 : renameat2(AT_FDCWD, tmp, AT_FDCWD, root, RENAME_EXCHANGE)) {
+		err = errno;
+		rmdir(tmp);
+		if (err == ENOTEMPTY || err == EEXIST)
+			return sfw_fail(ENOTEMPTY, "SFW_PIN_ROOT %s was created by another user (uid "
+					"%u) and holds files: refusing to use or remove it; look at "
+					"what it holds, remove it and attach again", root,
+					(unsigned)st->st_uid);
+		return err == ENOTDIR || err == EISDIR || err == ENOENT ? 0
+			: sfw_fail(err, "cannot take back %s: %s", root, strerror(err));
+	}
+	if (!S_ISDIR(st->st_mode) && unlink(tmp) && errno != ENOENT)
+		return sfw_fail(errno, "cannot remove %s: %s", tmp, strerror(errno));
+	return 1;
+}
+
+/* The root, made if missing, taken back from a squatter, then checked. A
+ * squatter racing us gets a few tries, never an endless loop. */
+static int make_root(const char *root, const char *parent)
+{
+	struct stat st;
+	int err = check_parent(root, parent);
+
+	for (int tries = 0; !err && tries < 8; tries++) {
+		if (mkdir(root, 0700) && errno != EEXIST)
+			return sfw_fail(errno, "cannot create %s: %s", root, strerror(errno));
+		if (lstat(root, &st)) {
+			if (errno == ENOENT)
+				continue;
+			return sfw_fail(errno, "cannot read %s: %s", root, strerror(errno));
+		}
+		if (st.st_uid == geteuid())
+			return check_root(root, &st);
+		err = take_back(root, parent, &st);
+		err = err > 0 ? 0 : err < 0 ? err : 0;
+	}
+	return err ? err : sfw_fail(EAGAIN, "SFW_PIN_ROOT %s keeps being re-created by another "
+				    "user: refusing it", root);
 }
 
 int sfw_ensure_pin_root(void)
@@ -122,9 +195,7 @@ int sfw_ensure_pin_root(void)
 	err = ensure_bpffs(root, parent);
 	if (err)
 		return err;
-	if (mkdir(root, 0700) && errno != EEXIST)
-		return sfw_fail(errno, "cannot create %s: %s", root, strerror(errno));
-	err = check_root(root);
+	err = make_root(root, parent);
 	if (err)
 		return err;
 	snprintf(links, sizeof(links), "%s/links", root);

@@ -11,7 +11,8 @@ source tests/e2e/lib.sh
 WORK=$(mktemp -d /tmp/sfw-files-XXXXXX)
 OUTSIDE=/sys/fs/bpf/${NS_PREFIX}-outside
 LINKED=/sys/fs/bpf/${NS_PREFIX}-linked
-trap 'topology_down; rm -rf "$WORK" "$OUTSIDE" "$LINKED"' EXIT
+SQUAT=/sys/fs/bpf/${NS_PREFIX}-squat
+trap 'topology_down; rm -rf "$WORK" "$OUTSIDE" "$LINKED" "$SQUAT"' EXIT
 
 topology_up
 
@@ -40,6 +41,38 @@ SFW_PIN_ROOT=$WORK/link-root fw "$SFW" attach veth0 >/dev/null 2>"$WORK/err" &&
 	fail "attach through a symbolic link pin root succeeded"
 one_line "symlinked pin root" "$WORK/err"
 grep -q "is a symbolic link" "$WORK/err" || fail "symlinked pin root: $(cat "$WORK/err")"
+
+# ---- a pin root an unprivileged user made first ------------------------------
+# bpffs is 1777 here (mounted without mode=) and pins do not outlive a
+# reboot: nobody creates the root's name before sfw does. An empty one is
+# taken back and the interfaces filtered; one holding files is refused.
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+nobody mkdir "$SQUAT" || fail "uid 65534 cannot create names on bpffs"
+SFW_PIN_ROOT=$SQUAT fw "$SFW" attach veth0 >/dev/null 2>"$WORK/err" ||
+	fail "attach over an empty squatted pin root: $(cat "$WORK/err")"
+expect_eq "$(stat -c '%u %a' "$SQUAT")" "0 700" "the squatted pin root, taken back"
+nobody rmdir "$SQUAT" 2>/dev/null && fail "the squatter removed the root taken back"
+SFW_PIN_ROOT=$SQUAT fw "$SFW" detach all >/dev/null || fail "detach all, squatted root"
+rm -rf "$SQUAT"
+nobody mkdir -p "$SQUAT/theirs" || fail "uid 65534: mkdir -p"
+SFW_PIN_ROOT=$SQUAT fw "$SFW" attach veth0 >/dev/null 2>"$WORK/err" &&
+	fail "attach over a squatted pin root holding files succeeded"
+one_line "squatted pin root with files" "$WORK/err"
+grep -q "^sfw: SFW_PIN_ROOT $SQUAT was created by another user (uid 65534) and holds files" \
+	"$WORK/err" || fail "squatted pin root with files: $(cat "$WORK/err")"
+[ -d "$SQUAT/theirs" ] || fail "what the squatter put in the root is gone"
+rm -rf "$SQUAT"
+
+# ---- bpffs mounted by sfw: root's alone --------------------------------------
+# In a private mount namespace with nothing on /sys/fs/bpf, sfw mounts it
+# mode 0700 (the kernel adds the sticky bit), never 1777.
+fw unshare --mount --propagation private bash -c '
+	umount /sys/fs/bpf 2>/dev/null; mountpoint -q /sys/fs/bpf && exit 3
+	SFW_PIN_ROOT=/sys/fs/bpf/sfw "$2" attach veth0 >/dev/null 2>"$1/err" || exit 4
+	stat -c %a /sys/fs/bpf >"$1/mode"
+	SFW_PIN_ROOT=/sys/fs/bpf/sfw "$2" detach all >/dev/null' - "$WORK" "$SFW" ||
+	fail "attach with no bpffs mounted: exit $? $(cat "$WORK/err" 2>/dev/null)"
+expect_eq "$(cat "$WORK/mode")" 1700 "the mode of the bpffs sfw mounted"
 
 # ---- detach all: sfw's own pins only ----------------------------------------
 sfw attach veth0 veth1 >/dev/null || fail "attach"

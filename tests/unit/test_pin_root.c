@@ -1,0 +1,134 @@
+/* A pin root another user made first (docs/security.md, "Files, pins and
+ * privileges"): bpffs is 1777 unless mounted with mode=, and pins do not
+ * outlive a reboot, so an unprivileged user can create the root's name
+ * before sfw does. An empty one, or a link, is taken back (a directory of
+ * root's, 0700, in one rename the squatter cannot undo); one holding files
+ * is refused in one line and left alone. The squatter is uid 65534 in a
+ * child process; each test has its own root under the host's bpffs. */
+#define _GNU_SOURCE   /* setresuid */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <grp.h>
+#include "loader.h"
+
+static char root[96], sub[128], elsewhere[96];
+
+static void setup(void)
+{
+	struct stat st;
+
+	if (stat("/sys/fs/bpf", &st) || !(st.st_mode & S_ISVTX))
+		cr_assert_eq(mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL), 0);
+	snprintf(root, sizeof(root), "/sys/fs/bpf/sfw-unit-pin-%d", getpid());
+	snprintf(sub, sizeof(sub), "%s/theirs", root);
+	snprintf(elsewhere, sizeof(elsewhere), "/tmp/sfw-unit-pin-%d", getpid());
+	setenv("SFW_PIN_ROOT", root, 1);
+}
+
+static void teardown(void)
+{
+	char links[128];
+
+	snprintf(links, sizeof(links), "%s/links", root);
+	rmdir(links);
+	rmdir(sub);
+	if (rmdir(root))
+		unlink(root);
+	rmdir(elsewhere);
+	unsetenv("SFW_PIN_ROOT");
+}
+
+TestSuite(pin_root, .init = setup, .fini = teardown);
+
+enum squat { MKDIR, MKDIR_FULL, SYMLINK, GIVE_UP };
+
+/* What uid 65534 does, in a child: 0 when every step worked. */
+static int as_nobody(enum squat what)
+{
+	pid_t pid = fork();
+	int st;
+
+	cr_assert_geq(pid, 0);
+	if (!pid) {
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(3);
+		switch (what) {
+		case MKDIR:
+			_exit(mkdir(root, 0777) ? 1 : 0);
+		case MKDIR_FULL:
+			_exit(mkdir(root, 0777) || mkdir(sub, 0777) ? 1 : 0);
+		case SYMLINK:
+			_exit(symlink(elsewhere, root) ? 1 : 0);
+		case GIVE_UP:
+			/* any of these would hand the name back to the squatter */
+			_exit(!rmdir(root) || !rename(root, elsewhere) || !unlink(root) ||
+			      !mkdir(sub, 0777) ? 1 : 0);
+		}
+		_exit(2);
+	}
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void assert_ours(void)
+{
+	struct stat st;
+
+	cr_assert_eq(lstat(root, &st), 0);
+	cr_assert(S_ISDIR(st.st_mode), "the root is not a directory");
+	cr_assert_eq(st.st_uid, 0, "the root belongs to uid %u", (unsigned)st.st_uid);
+	cr_assert_eq(st.st_mode & 07777, 0700, "mode %04o", st.st_mode & 07777);
+	cr_assert_eq(as_nobody(GIVE_UP), 0, "the squatter can still change the root");
+}
+
+Test(pin_root, empty_directory_of_another_user_taken_back)
+{
+	cr_assert_eq(as_nobody(MKDIR), 0, "uid 65534 cannot create names on bpffs");
+	cr_assert_eq(sfw_ensure_pin_root(), 0, "%s", sfw_last_error());
+	assert_ours();
+}
+
+Test(pin_root, symbolic_link_of_another_user_taken_back)
+{
+	cr_assert_eq(mkdir(elsewhere, 0755), 0);
+	cr_assert_eq(as_nobody(SYMLINK), 0);
+	cr_assert_eq(sfw_ensure_pin_root(), 0, "%s", sfw_last_error());
+	assert_ours();
+	cr_assert_eq(access(elsewhere, F_OK), 0, "the link's target was touched");
+}
+
+Test(pin_root, directory_of_another_user_with_files_refused)
+{
+	char want[256];
+	struct stat st;
+
+	cr_assert_eq(as_nobody(MKDIR_FULL), 0);
+	cr_assert_neq(sfw_ensure_pin_root(), 0);
+	snprintf(want, sizeof(want), "SFW_PIN_ROOT %s was created by another user (uid 65534) "
+		 "and holds files", root);
+	cr_assert(strstr(sfw_last_error(), want), "%s", sfw_last_error());
+	cr_assert_null(strchr(sfw_last_error(), '\n'));
+	cr_assert_eq(lstat(sub, &st), 0, "what the squatter put there is gone");
+	cr_assert_eq(lstat(root, &st), 0);
+	cr_assert_eq(st.st_uid, 65534, "the squatter's directory was replaced");
+}
+
+/* Ours already: nothing changes, and it is not replaced under its pins. */
+Test(pin_root, our_own_root_kept)
+{
+	struct stat before, after;
+
+	cr_assert_eq(sfw_ensure_pin_root(), 0, "%s", sfw_last_error());
+	cr_assert_eq(lstat(root, &before), 0);
+	cr_assert_eq(sfw_ensure_pin_root(), 0, "%s", sfw_last_error());
+	cr_assert_eq(lstat(root, &after), 0);
+	cr_assert_eq(before.st_ino, after.st_ino);
+}
