@@ -14,6 +14,7 @@ PACKAGES=(
 	conntrack conntrackd keepalived iputils-arping nftables gnuplot-nox linux-libc-dev ethtool jq
 	mawk mount procps prometheus
 	scdoc man-db build-essential dpkg-dev debhelper lintian systemd
+	debootstrap
 )
 
 if [ "${1:-}" = --list ]; then
