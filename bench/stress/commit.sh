@@ -7,14 +7,15 @@
 # that matches nothing), but each permits all of the traffic, and the
 # default policy is deny-all: a packet that fell through to the default
 # policy (a lookup that saw half of one generation, or none) would be
-# counted as Policy denied. Every tenth commit says `reevaluate`, and the
-# last one commits the last set less the TCP connections' policy, with
-# `reevaluate`. Proves:
+# counted as Policy denied. Every tenth commit says `reevaluate`. At the
+# end the last set less the TCP connections' policy is committed twice:
+# without `reevaluate`, then with it. Proves:
 #  - no packet fell through: Policy denied stays 0, every frame sent
 #    opened a session (Connections established), and every such session
 #    carries the id of A's or B's permit policy;
 #  - established sessions are kept across every commit (same ids),
-#    reevaluating ones included, while their policy permits them;
+#    reevaluating ones included, while their policy permits them, and
+#    without `reevaluate` even by a set that no longer permits them;
 #  - `commit reevaluate` of a set that no longer permits them removes
 #    them, and only them.
 # Baseline, in the same run: the same traffic for as long, with no commit.
@@ -153,18 +154,25 @@ figure sessions_opened "$(holds "created == gen_total")" "$created" \
 figure foreign_policy "$(holds "foreign == 0 && in_table > 0")" "$foreign" \
 	"of the $in_table generator sessions in the table, opened by anything but A's or B's" \
 	"permit policy (ids${gen_ids% }): $foreign"
-figure established_kept "$(holds "lost == 0")" "$lost" \
+figure established_lost "$(holds "lost == 0")" "$lost" \
 	"established TCP sessions lost across the commits: $lost of $CONNS (checked at each" \
 	"reevaluation and at the end)"
-# Reevaluate with the last set less the connections' policy: their
-# sessions go, the generator's stay, since their policies are unchanged.
+# The last set less the connections' policy: without reevaluate their
+# sessions stay; with it they go, and the
+# generator's stay, since their policies are unchanged.
+set_c "$last" | commit_conf || fail "commit C"
+kept_c=$(sessions snap "$PORT" "$CTL/tcp.c.json" >/dev/null; "${SPY[@]}" compare \
+	"$CTL/tcp.0.json" "$CTL/tcp.c.json" | jq .kept)
+figure kept_without_reevaluate "$(holds "kept_c == CONNS")" "$kept_c" \
+	"commit of set $last without the connections' policy, no reevaluate: $kept_c of" \
+	"$CONNS TCP sessions kept (same ids)"
 udp0=$(gen_sessions_by_policy | awk '{n += $2} END {print n + 0}')
-set_c "$last" | commit_conf reevaluate || fail "commit C"
+set_c "$last" | commit_conf reevaluate || fail "commit C reevaluate"
 left=$(sessions count "$PORT")
 udp1=$(gen_sessions_by_policy | awk '{n += $2} END {print n + 0}')
-figure reevaluate_removed "$(holds "left == 0")" "$left" \
+figure reevaluate_left "$(holds "left == 0")" "$left" \
 	"commit reevaluate of set $last without the connections' policy: $left of $CONNS TCP sessions left"
-figure reevaluate_kept_others "$(holds "udp1 == udp0 && udp0 > 0")" "$((udp0 - udp1))" \
+figure reevaluate_removed_others "$(holds "udp1 == udp0 && udp0 > 0")" "$((udp0 - udp1))" \
 	"the same commit removed $((udp0 - udp1)) of the $udp0 generator sessions its unchanged" \
 	"policy permits (only the refused ones go)"
 read -r _ _ < <(stop_conns)

@@ -127,7 +127,7 @@ sessions snap "$PORT" "$CTL/tcp.1.json" >/dev/null
 tcp_lost=$("${SPY[@]}" compare "$CTL/tcp.0.json" "$CTL/tcp.1.json" | jq .lost)
 read -r opened alive < <(stop_conns)
 
-figure sessions_kept "$(holds "tcp_lost == 0 && alive == CONNS && udp_left == total")" \
+figure sessions_lost "$(holds "tcp_lost == 0 && alive == CONNS && udp_left == total")" \
 	"$tcp_lost" "sessions lost: $tcp_lost of $CONNS connections' (still echoing: $alive);" \
 	"generator sessions in the table: $udp_left of the $total opened"
 figure log_resumed "$(holds "resumed == n")" "$resumed" \

@@ -26,7 +26,7 @@ trap stress_down EXIT
 if [ "$SHORT" = 1 ]; then
 	SWAPS=4 CONNS=50 RATE=20000 LEAD=0.2
 else
-	SWAPS=20 CONNS=200 RATE=100000 LEAD=0.5
+	SWAPS=40 CONNS=200 RATE=100000 LEAD=0.5   # 20 of each
 fi
 NEXT=${SFW_NEXT:-$(dirname "$SFW")/stress/next/sfw}
 [ -x "$NEXT" ] || fail "$NEXT: build it first (make $NEXT)"
