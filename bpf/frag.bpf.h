@@ -62,7 +62,7 @@ __noinline int sfw_frag_record(const struct sfw_pkt *p, const struct sfw_session
 	v->sess = *key;
 	v->sess_id = s->id;
 	v->dir = sfw_wing_of(s, src_lo);
-	v->l4_len = p->hdr_len - (p->l4_off - p->l3_off);
+	v->l4_end = (__u16)(p->hdr_len - p->frag_start);
 	v->expires_ns = now + SFW_NSEC_PER_SEC * (p->family == SFW_FAMILY_INET ?
 			SFW_FRAG_TIMEOUT_INET_S : SFW_FRAG_TIMEOUT_INET6_S);
 	/* an identification met again (it wrapped) is a new datagram */
@@ -79,14 +79,19 @@ static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw
 	struct sfw_frag *d;
 	struct sfw_session *s;
 
-	/* RFC 1858: offset 8 of a TCP datagram would rewrite its flags */
-	if (p->frag_off < sfw_l4_min_len(p->proto))
+	/* RFC 1858: offset 8 of a TCP datagram would rewrite its flags. IPv4
+	 * only: its protocol is the datagram's (in the key), where an IPv6
+	 * later fragment's next header is whatever its sender wrote (RFC 8200
+	 * takes the first fragment's) */
+	if (p->family == SFW_FAMILY_INET && p->frag_off < sfw_l4_min_len(p->proto))
 		return SFW_CNT_SFW_ERR_FRAG_TINY;
 	sfw_frag_key_of(p, &k);
 	d = bpf_map_lookup_elem(&SFW_MAP_FRAGS, &k);
 	if (!d || f->now > d->expires_ns)
 		return SFW_CNT_SFW_ERR_FRAG_NO_FIRST;
-	if (p->frag_off < d->l4_len)
+	/* RFC 5722: nothing may start before the first fragment's L4 header
+	 * ends, extension headers after the Fragment header counted */
+	if (p->frag_off < d->l4_end)
 		return SFW_CNT_SFW_ERR_FRAG_TINY;
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &d->sess);
 	if (!s || s->id != d->sess_id || sfw_expired(s, f->now))

@@ -7,6 +7,7 @@
 
 #include "vmlinux.h"
 #include <bpf/bpf_endian.h>
+#include "counters.h"
 #include "net_consts.h"
 #include "protocols.h"
 #include "session.h"
@@ -14,10 +15,21 @@
 enum sfw_parse_rc {
 	SFW_PARSE_OK,
 	SFW_PARSE_UNTRACKED,   /* not IP, neighbour discovery */
-	SFW_PARSE_MALFORMED,
 	SFW_PARSE_FRAGMENT,    /* a later fragment: no L4 header, parsed to L3 */
+	/* from here on the packet is dropped (sfw_parse_drop): one test of the
+	 * result keeps a packet that parses on its way */
+	SFW_PARSE_MALFORMED,
 	SFW_PARSE_TINY_FRAG,   /* a first fragment without its whole L4 header */
+	SFW_PARSE_SRC_ROUTE,   /* names hops to visit (docs/security.md "Source routing") */
 };
+
+/* The counter a parse result that drops the packet is counted under. */
+static __always_inline __u32 sfw_parse_drop(int rc)
+{
+	return rc == SFW_PARSE_MALFORMED ? SFW_CNT_SFW_ERR_MALFORMED
+	     : rc == SFW_PARSE_TINY_FRAG ? SFW_CNT_SFW_ERR_FRAG_TINY
+	     : SFW_CNT_SFW_ERR_SRC_ROUTE;
+}
 
 /* Where a packet stands in its datagram (RFC 791, RFC 8200). An IPv6
  * atomic fragment (offset 0, M clear: RFC 6946) is a whole packet. */
@@ -60,7 +72,10 @@ struct sfw_pkt {
 	__u8 pad2;
 	__u32 frame_len;      /* the whole frame as handed to the program */
 	__u32 frag_id;        /* fragments: IPv4 (16 bits) or IPv6 identification, as sent */
-	__u32 frag_off;       /* fragments: offset in bytes */
+	__u16 frag_off;       /* fragments: offset in bytes */
+	__u16 frag_start;     /* fragments: where the fragmentable part starts, from l3_off
+			       * (IPv4: after the options; IPv6: after the Fragment header),
+			       * the origin of every fragment's offset */
 };
 
 /* Skips up to SFW_VLAN_MAX_DEPTH VLAN tags; returns the inner ethertype
@@ -92,6 +107,32 @@ static __always_inline __be16 sfw_parse_eth(void *data, void *end, __u32 *off)
 	return proto;
 }
 
+/* RFC 791 source routes: LSRR (131) and SSRR (137) list hops the packet
+ * is to visit, and the host its destination names sends it on to the next
+ * one: an address no policy was asked about. Options that do not parse
+ * are malformed (Linux drops them too, ip_options_compile). Only packets
+ * with options come here; each option takes a byte at least, so
+ * SFW_IPV4_OPT_MAX steps walk them all. */
+static __always_inline int sfw_ipv4_options(void *data, void *end, __u32 off, __u32 opt_end)
+{
+	for (int i = 0; i < SFW_IPV4_OPT_MAX; i++) {
+		__u8 *o = data + (off & 0x3fff);   /* bounded below MAX_PACKET_OFF */
+
+		if (off >= opt_end || (void *)(o + 1) > end || o[0] == SFW_IPOPT_END)
+			return SFW_PARSE_OK;
+		if (o[0] == SFW_IPOPT_NOOP) {
+			off++;
+			continue;
+		}
+		if (off + 2 > opt_end || (void *)(o + 2) > end || o[1] < 2 || off + o[1] > opt_end)
+			return SFW_PARSE_MALFORMED;
+		if (o[0] == SFW_IPOPT_LSRR || o[0] == SFW_IPOPT_SSRR)
+			return SFW_PARSE_SRC_ROUTE;
+		off += o[1];
+	}
+	return SFW_PARSE_OK;
+}
+
 static __always_inline int sfw_parse_ipv4(void *data, void *end, __u32 pkt_len,
 					  struct sfw_pkt *p)
 {
@@ -115,7 +156,14 @@ static __always_inline int sfw_parse_ipv4(void *data, void *end, __u32 pkt_len,
 	if (frag & (SFW_IP_OFFSET | SFW_IP_MF)) {
 		p->frag_id = ip->id;
 		p->frag_off = (frag & SFW_IP_OFFSET) * 8;
+		p->frag_start = ihl;
 		p->frag = p->frag_off ? SFW_FRAG_LATER : SFW_FRAG_FIRST;
+	}
+	if (ihl > sizeof(*ip)) {
+		int rc = sfw_ipv4_options(data, end, p->l3_off + sizeof(*ip), p->l4_off);
+
+		if (rc != SFW_PARSE_OK)
+			return rc;
 	}
 	return p->frag == SFW_FRAG_LATER ? SFW_PARSE_FRAGMENT : SFW_PARSE_OK;
 }
@@ -153,6 +201,7 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len,
 			if (frag & (SFW_IP6_OFFSET | SFW_IP6_MF)) {
 				p->frag_id = fh->identification;
 				p->frag_off = frag & SFW_IP6_OFFSET;
+				p->frag_start = off - p->l3_off;
 				p->frag = p->frag_off ? SFW_FRAG_LATER : SFW_FRAG_FIRST;
 			}
 			if (p->frag == SFW_FRAG_LATER) {
@@ -161,8 +210,13 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len,
 			}
 		} else if (nh == SFW_IPPROTO_HOPOPTS || nh == SFW_IPPROTO_ROUTING ||
 			   nh == SFW_IPPROTO_DSTOPTS) {
-			if ((void *)(h + 1) > end)
+			struct ipv6_rt_hdr *rt = data + off;
+
+			if ((void *)(rt + 1) > end)
 				return SFW_PARSE_MALFORMED;
+			/* RFC 8200 4.4: hops still to visit, as IPv4's source routes */
+			if (nh == SFW_IPPROTO_ROUTING && rt->segments_left)
+				return SFW_PARSE_SRC_ROUTE;
 			nh = h->nexthdr;
 			off += (h->hdrlen + 1) * 8;
 		} else {

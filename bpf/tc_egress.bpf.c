@@ -137,9 +137,8 @@ int sfw_tc_egress(struct __sk_buff *skb)
 		bpf_skb_pull_data(skb, want);
 	rc = sfw_tc_parse(skb, &p);
 	/* counted per wire packet, like every other outcome here */
-	if (rc == SFW_PARSE_MALFORMED || rc == SFW_PARSE_TINY_FRAG) {
-		sfw_count(st, rc == SFW_PARSE_MALFORMED ? SFW_CNT_SFW_ERR_MALFORMED
-							: SFW_CNT_SFW_ERR_FRAG_TINY, segs);
+	if (rc >= SFW_PARSE_MALFORMED) {
+		sfw_count(st, sfw_parse_drop(rc), segs);
 		return SFW_TC_ACT_SHOT;
 	}
 	if (rc == SFW_PARSE_UNTRACKED) {

@@ -192,9 +192,8 @@ int sfw_xdp_ingress(struct xdp_md *ctx)
 	rc = sfw_xdp_parse(ctx, &p);
 	if (p.proto == SFW_IPPROTO_ICMP || p.proto == SFW_IPPROTO_ICMP6)
 		sfw_count(st, SFW_CNT_IN_ICMP, 1);
-	if (rc == SFW_PARSE_MALFORMED || rc == SFW_PARSE_TINY_FRAG) {
-		sfw_count(st, rc == SFW_PARSE_MALFORMED ? SFW_CNT_SFW_ERR_MALFORMED
-							: SFW_CNT_SFW_ERR_FRAG_TINY, 1);
+	if (rc >= SFW_PARSE_MALFORMED) {
+		sfw_count(st, sfw_parse_drop(rc), 1);
 		return XDP_DROP;
 	}
 	if (rc == SFW_PARSE_UNTRACKED) {

@@ -40,8 +40,11 @@ struct sfw_frag {
 	__u64 sess_id;      /* and which one: a session replaced since ends the datagram */
 	__u64 expires_ns;   /* bpf_ktime_get_coarse_ns() clock */
 	__u8 dir;           /* enum sfw_wing_dir: the wing its fragments count on */
-	__u8 l4_len;        /* L4 header bytes in the first fragment: no later one may start inside */
-	__u8 pad[6];
+	__u8 pad1;
+	__u16 l4_end;       /* where the L4 header ends in the fragmentable part (IPv6:
+			     * extension headers after the Fragment header included):
+			     * no later fragment may start before it */
+	__u8 pad[4];
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_frag) == 64, "fragment ABI");
 

@@ -15,6 +15,12 @@
 #define SFW_IP_MF     0x2000
 #define SFW_IP_OFFSET 0x1FFF
 #define SFW_IP6_OFFSET 0xFFF8   /* IPv6 fragment header: offset in bytes */
+/* IPv4 options (RFC 791): at most 40 bytes, each option one at least */
+#define SFW_IPV4_OPT_MAX 40
+#define SFW_IPOPT_END  0
+#define SFW_IPOPT_NOOP 1
+#define SFW_IPOPT_LSRR 131       /* loose source and record route */
+#define SFW_IPOPT_SSRR 137       /* strict source and record route */
 #define SFW_IP6_MF     0x0001
 
 #define SFW_TCP_FIN 0x01

@@ -61,7 +61,7 @@ static const struct abi_member abi_members[] = {
 	M(sfw_id_block, next), M(sfw_id_block, end),
 	M(sfw_frag_key, src), M(sfw_frag_key, dst), M(sfw_frag_key, id), M(sfw_frag_key, proto),
 	M(sfw_frag_key, family), M(sfw_frag, sess), M(sfw_frag, sess_id), M(sfw_frag, expires_ns),
-	M(sfw_frag, dir), M(sfw_frag, l4_len),
+	M(sfw_frag, dir), M(sfw_frag, l4_end),
 	M(sfw_daemon_info, wake_armed), M(sfw_daemon_info, started_s),
 	M(sfw_daemon_info, sinks), M(sfw_daemon_info, last_pass_end_ns),
 };

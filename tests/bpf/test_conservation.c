@@ -4,9 +4,9 @@
  * generator: new flows and their replies over TCP, UDP, ICMP, ESP, GRE and
  * SCTP, both families; non-IP frames; datagrams cut into fragments (some
  * into tiny ones) and later fragments without their first; malformed,
- * fuzzed and garbage frames; first packets without SYN; stray echo
- * replies; ICMP errors about live and unknown flows; under permit-all,
- * deny-all, zones without bindings, no-syn-check, and a zone whose screen
+ * fuzzed and garbage frames; source-routed packets; first packets without
+ * SYN; stray echo replies; ICMP errors about live and unknown flows; under
+ * permit-all, deny-all, zones without bindings, no-syn-check, and a zone whose screen
  * limits sessions per source and destination; through XDP, and
  * through tc as the host's own, as forwarded from an attached interface
  * (counted as Transit output packets instead, docs/design.md "Counters"),
@@ -145,6 +145,26 @@ static struct pb_spec malformed(const char **what)
 	return s;
 }
 
+/* A packet naming hops still to visit: an LSRR option, or an SRH with a
+ * segment left. It draws from the generator what malformed() draws, so
+ * that the rest of the mix is the same packets as without it. */
+static struct pb_spec source_routed(const char **what)
+{
+	struct pb_spec s = new_flow();
+
+	(void)rnd(3);
+	if (pb_is_v6(&s)) {
+		s.n_ext = 1;
+		s.ext[0] = SFW_IPPROTO_ROUTING;
+		s.segments_left = 1;
+	} else {
+		s.ip_opts = 8;
+		s.ip_opt_first = SFW_IPOPT_LSRR;
+	}
+	*what = "source-routed";
+	return s;
+}
+
 /* A plain frame of another kind: ARP, a later fragment, multicast. */
 static struct pb_spec other_kind(const char **what)
 {
@@ -227,7 +247,7 @@ static struct pb_spec pick_spec(const char **what, struct pb_spec *inner, bool *
 	} else if (k < 80) {
 		s = other_kind(what);
 	} else if (k < 88) {
-		s = malformed(what);
+		s = k < 86 ? malformed(what) : source_routed(what);
 	} else {
 		s = flow_packet();
 		*what = "flow packet";
@@ -482,7 +502,7 @@ Test(conservation, mixed_packets_both_hooks)
 		SFW_CNT_SFW_PERMITTED_PKTS, SFW_CNT_SFW_UNTRACKED_PKTS, SFW_CNT_SFW_ERR_MALFORMED,
 		SFW_CNT_SFW_ERR_TCP_NO_SYN, SFW_CNT_SFW_ERR_NO_SESSION, SFW_CNT_ERR_POLICY_DENIED,
 		SFW_CNT_ERR_NO_ZONE, SFW_CNT_SFW_ERR_FRAG_NO_FIRST, SFW_CNT_SFW_ERR_FRAG_TINY,
-		SFW_CNT_SCREEN_SRC_LIMIT, SFW_CNT_SCREEN_DST_LIMIT,
+		SFW_CNT_SCREEN_SRC_LIMIT, SFW_CNT_SCREEN_DST_LIMIT, SFW_CNT_SFW_ERR_SRC_ROUTE,
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		cr_expect_gt(ty.hits[want[i]], 10, "%s reached by %llu packets only",

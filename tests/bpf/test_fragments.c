@@ -414,6 +414,47 @@ Test(fragments, overlapping_tcp_header_dropped)
 		cr_assert_eq(xdp_pkt(&f[i]), FX_XDP_PASS, "fragment %d", i);
 }
 
+/* IPv6 offsets count from the end of the Fragment header: with a
+ * Destination Options header after it, the first fragment's UDP header
+ * sits at [8, 16) of the fragmentable part, and a later fragment at
+ * offset 8 would rewrite its ports (the red team's v6_overlap_dstopts).
+ * The attacker also picks the later fragment's next header: a Destination
+ * Options one (60) names no L4 header at all. Dropped either way; a
+ * fragment starting after the UDP header follows the datagram. */
+static void dstopts_overlap(__u8 later_nh)
+{
+	struct pb_spec first = { .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_UDP,
+				 .sport = 40002, .dport = 53, .payload = 8, .n_ext = 2,
+				 .ext = { SFW_IPPROTO_FRAGMENT, SFW_IPPROTO_DSTOPTS },
+				 .more_frags = true, .frag_id = 0xc0ffee };
+	struct pb_spec later = { .src = CLI6, .dst = SRV6, .proto = later_nh, .n_ext = 1,
+				 .ext = { SFW_IPPROTO_FRAGMENT }, .frag_id = 0xc0ffee,
+				 .frag_off = 8, .more_frags = true, .payload = 32 };
+	struct pb_spec tail = later;
+	struct pb_pkt f, o, t;
+
+	tail.frag_off = 24;
+	tail.more_frags = false;
+	cr_assert_eq(pb_build(&first, &f), 0);
+	cr_assert_eq(pb_build(&later, &o), 0);
+	cr_assert_eq(pb_build(&tail, &t), 0);
+	cr_assert_eq(xdp_pkt(&f), FX_XDP_PASS, "the first fragment holds the UDP header");
+	cr_assert_eq(xdp_pkt(&o), FX_XDP_DROP, "a fragment over the UDP header passed");
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_FRAG_TINY), 1);
+	cr_assert_eq(xdp_pkt(&t), FX_XDP_PASS, "the datagram's tail");
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_PERMITTED_PKTS), 2);
+}
+
+Test(fragments, ipv6_overlap_behind_destination_options_dropped)
+{
+	dstopts_overlap(SFW_IPPROTO_UDP);
+}
+
+Test(fragments, ipv6_overlap_with_a_later_next_header_of_no_l4_dropped)
+{
+	dstopts_overlap(SFW_IPPROTO_DSTOPTS);
+}
+
 /* ---- host-sent fragments through tc egress ------------------------------ */
 
 Test(fragments, host_sent_datagram_at_tc)

@@ -163,9 +163,15 @@ static int pb_put_ip4(const struct pb_spec *s, const struct pb_addrs *a, struct 
 	memcpy(&ip.saddr, a->src, 4);
 	memcpy(&ip.daddr, a->dst, 4);
 	err = pb_put(p, off, &ip, sizeof(ip));
-	/* a Router Alert option, then NOPs: real options, not zero bytes */
+	/* a Router Alert option (or a source route through 192.0.2.1), then
+	 * NOPs: real options, not zero bytes */
 	memset(opts, 1, sizeof(opts));
-	memcpy(opts, (__u8[]){ 0x94, 4, 0, 0 }, 4);
+	if (s->ip_opt_first && s->ip_opts < 8)
+		return -EINVAL;
+	if (s->ip_opt_first)
+		memcpy(opts, (__u8[]){ s->ip_opt_first, 7, 4, 192, 0, 2, 1 }, 7);
+	else
+		memcpy(opts, (__u8[]){ 0x94, 4, 0, 0 }, 4);
 	return err ? err : pb_put(p, off, opts, s->ip_opts);
 }
 
@@ -188,8 +194,11 @@ static int pb_put_ext(const struct pb_spec *s, int i, struct pb_pkt *p, __u32 *o
 		return -EINVAL;
 	h[1] = s->ext_len8[i];
 	if (s->ext[i] == SFW_IPPROTO_ROUTING) {
-		h[2] = 253;   /* routing type for experiments (RFC 4727) */
-		h[3] = 0;     /* segments left: nothing for us to do */
+		/* routing type for experiments (RFC 4727), segments left 0:
+		 * nothing for us to do; or a segment routing header (RFC 8754)
+		 * with hops still to visit */
+		h[2] = s->segments_left ? 4 : 253;
+		h[3] = s->segments_left;
 	} else {
 		h[2] = 1;     /* PadN covering the rest of the header */
 		h[3] = n - 4;

@@ -34,9 +34,12 @@ struct pb_spec {
 	__u16 frag_off;           /* fragment offset in bytes, a multiple of 8 */
 	bool more_frags;          /* IPv4 MF, or the IPv6 fragment header's M */
 	__u8 ip_opts;             /* IPv4 option bytes, a multiple of 4, <= 40 */
+	__u8 ip_opt_first;        /* the first option's type: 0 Router Alert, or a source
+				   * route (131 LSRR, 137 SSRR) naming one hop (ip_opts >= 8) */
 	__u8 n_ext;               /* IPv6 extension headers, in order */
 	__u8 ext[PB_EXT_MAX];     /* SFW_IPPROTO_HOPOPTS, _ROUTING, _DSTOPTS, _FRAGMENT */
 	__u8 ext_len8[PB_EXT_MAX];/* hdrlen field of options/routing headers */
+	__u8 segments_left;       /* of the routing headers (type 4, SRH, when not 0) */
 
 	/* Layer 4, selected by proto. */
 	__u8 proto;
