@@ -26,7 +26,9 @@ root = args[0]; why = '--why' in args; check = '--check' in args
 mapfile = args[args.index('--map') + 1] if '--map' in args else None
 build = args[args.index('--obj') + 1] if '--obj' in args else os.path.join(root, 'build/obj')
 known = {' '.join(sorted(args[i + 1].split())) for i, a in enumerate(args) if a == '--known'}
-SKIP = ('build/', 'vmlinux/', '.git/')
+# build trees (build/, and SANITIZE=1's build-san/, make fuzz's build-fuzz/)
+# hold generated and linked copies of the sources, not modules
+SKIP = ('build/', 'build-', 'vmlinux/', '.git/')
 PROD_EXCL = ('tests/', 'bench/', 'scripts/')
 
 def rel(p): return os.path.relpath(p, root)
