@@ -11,6 +11,7 @@
 #include "apply.h"
 #include "loader.h"
 #include "maps.h"
+#include "policy_write.h"
 
 static void close_fds(struct sfw_policy_fds *f)
 {
@@ -43,6 +44,18 @@ static int open_fds(struct sfw_policy_fds *f)
 		}
 	}
 	return 0;
+}
+
+int sfw_policy_compile(const struct sfw_conf *conf, const struct sfw_policy_fds *fds)
+{
+	struct sfw_compiled c;
+	int err = sfw_conf_compile(conf, &c);
+
+	if (err)
+		return err;
+	err = sfw_policy_write(&c, fds);
+	sfw_compiled_free(&c);
+	return err;
 }
 
 int sfw_conf_apply(const struct sfw_conf *conf, void *ctx)

@@ -12,7 +12,8 @@ struct sfw_policy_fds {
 	int config, addr, app, rules, app_class, zones, names, screens;
 };
 
-/* Compiles conf into the inactive generation of fds, then flips. */
+/* Compiles conf (conf/compile.h) and writes it into the inactive
+ * generation of fds, then flips. */
 int sfw_policy_compile(const struct sfw_conf *conf, const struct sfw_policy_fds *fds);
 
 /* Compiles conf into the inactive generation of the pinned maps, then

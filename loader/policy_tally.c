@@ -11,25 +11,27 @@
 #include <stdio.h>
 #include <string.h>
 #include <bpf/bpf.h>
-#include "policy_compile_int.h"
+#include "loader.h"
+#include "policy_write.h"
 
 #define TALLY_IDS 256   /* 1-255: the tally key's zone byte; 0 unused */
 
-static bool limited(const struct sfw_conf *conf, int z)
+/* The configuration's zone names by zone id (NULL where none). */
+static void zone_names(const struct sfw_compiled *c, const char *zn[SFW_MAX_ZONES])
 {
-	const struct sfw_conf_ref *r = &conf->zones[z].screen;
-	const struct sfw_conf_screen *sc;
+	memset(zn, 0, SFW_MAX_ZONES * sizeof(*zn));
+	for (int i = 0; i < c->n_names; i++) {
+		const struct sfw_cpl_name *e = &c->names[i];
 
-	if (!r->name[0] || r->kind != SFW_CONF_REF_SCREEN)
-		return false;
-	sc = &conf->screens[r->idx];
-	return sc->limit_src || sc->limit_dst;
+		if (e->k.kind == SFW_NAME_ZONE && e->k.id < SFW_ZONE_HOST)
+			zn[e->k.id] = e->v.name;
+	}
 }
 
-static bool in_conf(const struct sfw_conf *conf, const char *name)
+static bool in_conf(const char *const zn[SFW_MAX_ZONES], const char *name)
 {
-	for (int z = 0; z < conf->n_zones; z++)
-		if (!strcmp(conf->zones[z].name, name))
+	for (int z = 1; z < SFW_MAX_ZONES; z++)
+		if (zn[z] && !strcmp(zn[z], name))
 			return true;
 	return false;
 }
@@ -50,7 +52,8 @@ static void read_ids(int fd, char (*names)[SFW_NAME_LEN])
 	}
 }
 
-static __u32 pick(const struct sfw_conf *conf, char (*names)[SFW_NAME_LEN], const char *name)
+static __u32 pick(const char *const zn[SFW_MAX_ZONES], char (*names)[SFW_NAME_LEN],
+		  const char *name)
 {
 	for (__u32 id = 1; id < TALLY_IDS; id++)
 		if (!strcmp(names[id], name))
@@ -59,35 +62,37 @@ static __u32 pick(const struct sfw_conf *conf, char (*names)[SFW_NAME_LEN], cons
 		if (!names[id][0])
 			return id;
 	for (__u32 id = 1; id < TALLY_IDS; id++)
-		if (!in_conf(conf, names[id]))
+		if (!in_conf(zn, names[id]))
 			return id;
 	return 0;   /* not reached: at most SFW_MAX_ZONES zones */
 }
 
-int sfw_tally_ids(const struct compiler *c, __u8 *ids)
+int sfw_tally_ids(const struct sfw_compiled *c, int names_fd, __u8 ids[SFW_MAX_ZONES])
 {
 	static char names[TALLY_IDS][SFW_NAME_LEN];
-	const struct sfw_conf *conf = c->conf;
-	int fd = c->fds->names;
+	const char *zn[SFW_MAX_ZONES];
 
 	memset(names, 0, sizeof(names));
-	read_ids(fd, names);
-	for (int z = 0; z < conf->n_zones; z++) {
+	memset(ids, 0, SFW_MAX_ZONES);
+	zone_names(c, zn);
+	read_ids(names_fd, names);
+	for (int i = 0; i < c->n_screens; i++) {
+		__u32 z = c->screens[i].zone;
 		struct sfw_name_key k = { .kind = SFW_NAME_TALLY };
 		struct sfw_name v = { 0 };
 
-		ids[z] = 0;
-		if (!limited(conf, z))
+		if (!(c->screens[i].v.flags & (SFW_SCREEN_LIMIT_SRC | SFW_SCREEN_LIMIT_DST)) ||
+		    z >= SFW_MAX_ZONES || !zn[z])
 			continue;
-		k.id = pick(conf, names, conf->zones[z].name);
+		k.id = pick(zn, names, zn[z]);
 		if (!k.id)
-			return sfw_fail(E2BIG, "no tally id left for zone %s", conf->zones[z].name);
+			return sfw_fail(E2BIG, "no tally id left for zone %s", zn[z]);
 		ids[z] = k.id;
-		if (!strcmp(names[k.id], conf->zones[z].name))
+		if (!strcmp(names[k.id], zn[z]))
 			continue;
-		snprintf(names[k.id], SFW_NAME_LEN, "%s", conf->zones[z].name);
+		snprintf(names[k.id], SFW_NAME_LEN, "%s", zn[z]);
 		memcpy(v.name, names[k.id], SFW_NAME_LEN);
-		if (bpf_map_update_elem(fd, &k, &v, BPF_ANY))
+		if (bpf_map_update_elem(names_fd, &k, &v, BPF_ANY))
 			return sfw_fail(errno, "cannot write the names map: %s", strerror(errno));
 	}
 	return 0;

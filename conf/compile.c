@@ -1,14 +1,13 @@
-/* The policy compiler: a checked configuration model into the inactive
- * generation of the zone/policy maps, then one flip of sfw_config.gen.
- * Policy lists are built in memory (policy_tables.c) and written out; the
- * LPM semantics need every prefix entry to carry the rules of the shorter
- * prefixes that cover it, which sfw_table_close() computes. */
+/* The policy compiler (compile.h): a checked configuration model into
+ * rule lists, one per zone pair (and the global one). Lists are built in
+ * memory as prefix tables (tables.c); the LPM semantics need every prefix
+ * entry to carry the rules of the shorter prefixes that cover it, which
+ * sfw_table_close() computes. compile_out.c turns them into map entries. */
 #include <errno.h>
-#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
-#include <bpf/bpf.h>
-#include "policy_compile_int.h"
+#include "compile_int.h"
+#include "err.h"
 
 static struct plist *list_get(struct compiler *c, __u16 id)
 {
@@ -75,20 +74,16 @@ static int add_app(const struct sfw_conf_application *a, void *ctx)
 
 static int add_rule(struct compiler *c, struct plist *l, __u32 *bit, const struct sfw_rule *r)
 {
+	struct sfw_cpl_rule *e;
+
 	if (l->n_rules >= SFW_MAX_RULES)
 		return sfw_fail(E2BIG, "more than %d policies in one zone pair", SFW_MAX_RULES);
-	if (c->n_rules == c->cap_rules) {
-		int cap = c->cap_rules ? c->cap_rules * 2 : 32;
-		void *v = realloc(c->rules, cap * sizeof(*c->rules));
-
-		if (!v)
-			return -ENOMEM;
-		c->rules = v;
-		c->cap_rules = cap;
-	}
+	e = CPL_PUSH(c->out, rules);
+	if (!e)
+		return -ENOMEM;
 	*bit = l->n_rules++;
-	c->rules[c->n_rules].key = (struct sfw_rule_key){ .list = l->id, .bit = (__u16)*bit };
-	c->rules[c->n_rules++].rule = *r;
+	e->k = (struct sfw_rule_key){ .list = l->id, .bit = (__u16)*bit };
+	e->v = *r;
 	return 0;
 }
 
@@ -227,31 +222,41 @@ static int compile_host_inbound(struct compiler *c)
 	return 0;
 }
 
-int sfw_policy_compile(const struct sfw_conf *conf, const struct sfw_policy_fds *fds)
+static int compile_lists(struct compiler *c)
 {
-	struct compiler c = { .conf = conf, .fds = fds };
 	int err;
 
-	if (conf->n_zones >= SFW_ZONE_HOST)
+	if (c->conf->n_zones >= SFW_ZONE_HOST)
 		return sfw_fail(E2BIG, "more than %d security zones", SFW_ZONE_HOST - 1);
-	err = compile_zone_policies(&c);
+	err = compile_zone_policies(c);
 	if (!err)
-		err = compile_host_inbound(&c);
+		err = compile_host_inbound(c);
 	if (!err)
-		err = compile_global_policies(&c);
-	for (int i = 0; i < c.n_lists; i++) {
-		sfw_table_close(&c.lists[i].src);
-		sfw_table_close(&c.lists[i].dst);
-		sfw_table_close(&c.lists[i].app);
+		err = compile_global_policies(c);
+	for (int i = 0; i < c->n_lists; i++) {
+		sfw_table_close(&c->lists[i].src);
+		sfw_table_close(&c->lists[i].dst);
+		sfw_table_close(&c->lists[i].app);
 	}
+	return err ? err : cpl_emit_lists(c);
+}
+
+int sfw_conf_compile(const struct sfw_conf *conf, struct sfw_compiled *out)
+{
+	struct compiler c = { .conf = conf, .out = out };
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = compile_lists(&c);
 	if (!err)
-		err = sfw_policy_write(&c);
+		err = cpl_emit_rest(conf, out);
 	for (int i = 0; i < c.n_lists; i++) {
 		sfw_table_free(&c.lists[i].src);
 		sfw_table_free(&c.lists[i].dst);
 		sfw_table_free(&c.lists[i].app);
 	}
 	free(c.lists);
-	free(c.rules);
+	if (err)
+		sfw_compiled_free(out);
 	return err;
 }

@@ -1,8 +1,8 @@
 /* Applications as the (protocol, port) prefixes of the application LPM
- * tries: what the compiler builds rule lists from and the writer builds
- * the classification map from (one expansion, used by both). */
+ * tries: what the rule lists and the classification are both built from
+ * (one expansion, used by both). */
 #include <stdbool.h>
-#include "policy_compile_int.h"
+#include "compile_int.h"
 
 int sfw_range_adapt(__u16 value, __u8 len, void *ctx)
 {

@@ -2,8 +2,8 @@
  * LPM tries: one entry per distinct prefix, with the rules that named it
  * ("own") and, after sfw_table_close(), every rule whose prefix covers it
  * ("bits") — what an LPM lookup returning that entry must answer. */
-#ifndef SFW_POLICY_TABLES_H
-#define SFW_POLICY_TABLES_H
+#ifndef SFW_CONF_TABLES_H
+#define SFW_CONF_TABLES_H
 
 #include <linux/types.h>
 #include "policy.h"

@@ -1,9 +1,9 @@
-/* Prefix tables for the policy compiler (see policy_tables.h). */
+/* Prefix tables for the policy compiler (see tables.h). */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include "policy_tables.h"
+#include "tables.h"
 
 static void mask_prefix(__u8 *data, __u8 len)
 {

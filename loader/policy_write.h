@@ -1,0 +1,21 @@
+/* Internal to the loader: writing a compiled configuration (conf's
+ * compile.h) into the pinned zone and policy maps (policy_write.c,
+ * policy_tally.c, apply.c). */
+#ifndef SFW_POLICY_WRITE_H
+#define SFW_POLICY_WRITE_H
+
+#include "compile.h"
+#include "apply.h"
+
+/* Writes c into the inactive generation of fds with what only the running
+ * system knows (interface indexes, tally ids, run-time flags, the session
+ * table's limit), flips sfw_config.gen in one write, then removes the old
+ * generation. On an error the inactive generation is removed again and
+ * the running configuration is untouched. */
+int sfw_policy_write(const struct sfw_compiled *c, const struct sfw_policy_fds *fds);
+
+/* The tally id of each zone with a session limit (ids[zone]; 0 for the
+ * others), kept by name across commits in the names map (names_fd). */
+int sfw_tally_ids(const struct sfw_compiled *c, int names_fd, __u8 ids[SFW_MAX_ZONES]);
+
+#endif
