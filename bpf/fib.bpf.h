@@ -6,7 +6,12 @@
 
 #include "parse.bpf.h"
 
-/* Fills fib for the packet's own direction, or for a reply to it. */
+/* Fills fib for the packet's own direction, or for a reply to it. The
+ * length stays 0: the XDP lookup checks a non-zero tot_len against the
+ * egress MTU and answers FRAG_NEEDED before it fills in the egress ifindex
+ * (the kernel's bpf_ipv4_fib_lookup and bpf_ipv6_fib_lookup), and a
+ * session's route does not depend on the size of its first packet
+ * (docs/security.md, "Routes and zone pairs"). */
 static __always_inline void sfw_fib_query(struct bpf_fib_lookup *fib, const struct sfw_pkt *p,
 					  __u32 ifindex, bool reply)
 {
@@ -17,8 +22,6 @@ static __always_inline void sfw_fib_query(struct bpf_fib_lookup *fib, const stru
 	fib->l4_protocol = p->proto;
 	fib->sport = reply ? p->dport : p->sport;
 	fib->dport = reply ? p->sport : p->dport;
-	if (!reply)
-		fib->tot_len = p->l3_len;
 	if (p->family == SFW_FAMILY_INET) {
 		fib->family = 2;   /* AF_INET */
 		fib->ipv4_src = src->v4;

@@ -11,25 +11,41 @@
 /* Where will this new session's packets go? Returns the egress interface
  * for a forwarded (transit) session, 0 when the destination is this host
  * (or forwarding is off, so that it can only be), SFW_ROUTE_NONE when the
- * route discards it. Asked once per new session, never per packet. */
+ * route discards it or names no egress we can judge. Asked once per new
+ * session (and for neighbour discovery that may not be for this host),
+ * never per packet. Every answer of the lookup is handled by name: the
+ * zone pair must come from the real egress interface, never from a guess
+ * (docs/security.md, "Routes and zone pairs"). A global function: the
+ * lookup's 64 bytes of stack stay out of its callers' frames. */
 #define SFW_ROUTE_NONE 0xffffffffu
 
-static __always_inline __u32 sfw_xdp_route(struct xdp_md *ctx, const struct sfw_pkt *p)
+__noinline __u32 sfw_xdp_route(struct xdp_md *ctx, const struct sfw_pkt *p)
 {
 	struct bpf_fib_lookup fib = {};
-	__u32 in_ifindex = ctx->ingress_ifindex;
 	int rc;
 
+	if (!ctx || !p)
+		return SFW_ROUTE_NONE;
 	if (p->multicast)
 		return 0;
-	sfw_fib_query(&fib, p, in_ifindex, false);
-	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
-	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED || rc == BPF_FIB_LKUP_RET_FWD_DISABLED)
+	sfw_fib_query(&fib, p, ctx->ingress_ifindex, false);
+	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH);
+	switch (rc) {
+	case BPF_FIB_LKUP_RET_SUCCESS:
+	case BPF_FIB_LKUP_RET_NO_NEIGH:      /* the egress is known all the same */
+		return fib.ifindex ? fib.ifindex : SFW_ROUTE_NONE;
+	case BPF_FIB_LKUP_RET_NOT_FWDED:     /* local, broadcast, or no route at all */
+	case BPF_FIB_LKUP_RET_FWD_DISABLED:  /* the stack cannot forward it */
 		return 0;
-	if (rc == BPF_FIB_LKUP_RET_BLACKHOLE || rc == BPF_FIB_LKUP_RET_UNREACHABLE ||
-	    rc == BPF_FIB_LKUP_RET_PROHIBIT)
+	case BPF_FIB_LKUP_RET_BLACKHOLE:
+	case BPF_FIB_LKUP_RET_UNREACHABLE:
+	case BPF_FIB_LKUP_RET_PROHIBIT:
 		return SFW_ROUTE_NONE;
-	return fib.ifindex ? fib.ifindex : in_ifindex;
+	case BPF_FIB_LKUP_RET_UNSUPP_LWT:    /* answered before the egress is filled in */
+	case BPF_FIB_LKUP_RET_FRAG_NEEDED:   /* likewise; no length is asked about */
+	default:                             /* NO_SRC_ADDR, errors: nothing to judge by */
+		return SFW_ROUTE_NONE;
+	}
 }
 
 static __always_inline void sfw_count_input(struct sfw_iface_stats *st, const struct sfw_pkt *p,

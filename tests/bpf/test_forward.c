@@ -1,5 +1,6 @@
-/* XDP forwarding (bpf/forward.bpf.h) in BPF_PROG_TEST_RUN. The fixture's
- * private namespace gets a veth pair: fa, where packets arrive
+/* XDP forwarding (bpf/forward.bpf.h) in BPF_PROG_TEST_RUN, and the routes
+ * of new sessions: their zone pair comes from the real egress interface.
+ * The fixture's private namespace gets a veth pair: fa, where packets arrive
  * (198.51.100.1/24, 2001:db8:1::1/64), and fb, where they leave
  * (203.0.113.1/24, 2001:db8:2::1/64), with static neighbour entries for
  * the server so the FIB lookup answers SUCCESS. A test run does not send a
@@ -13,8 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <bpf/bpf.h>
-#include "loader.h"
-#include "suite.h"
+#include "commit.h"
 
 #define FX_XDP_REDIRECT 4
 #define CLIENT4 "198.51.100.2"
@@ -277,3 +277,92 @@ static void fragments_to_the_stack(const char *cli, const char *srv)
 
 Test(forward, ipv4_fragments_go_to_the_stack) { fragments_to_the_stack(CLIENT4, SERVER4); }
 Test(forward, ipv6_fragments_go_to_the_stack) { fragments_to_the_stack(CLIENT6, SERVER6); }
+
+/* ---- a new session's zone pair comes from its real egress ---------------
+ * fa is in zone trust, fb in untrust; trust may talk to trust only. The
+ * route lookup must name fb for everything bound there, whatever the
+ * size of the first packet or the kind of route, or answer No route
+ * present; never fa (docs/security.md, "Routes and zone pairs"). */
+#define ZONES \
+	"set security zones security-zone trust interfaces fa\n" \
+	"set security zones security-zone untrust interfaces fb\n" \
+	"set security policies from-zone trust to-zone trust policy intra match source-address any destination-address any application any\n" \
+	"set security policies from-zone trust to-zone trust policy intra then permit\n" \
+	"set security policies default-policy deny-all\n"
+#define TRUST_TO_UNTRUST \
+	"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n" \
+	"set security policies from-zone trust to-zone untrust policy out then permit\n"
+
+/* UDP from the client, l3_len bytes in all. */
+static struct pb_spec udp_sized(bool v6, const char *dst, __u16 sport, __u16 l3_len)
+{
+	return (struct pb_spec){ .src = v6 ? CLIENT6 : CLIENT4, .dst = dst,
+				 .proto = SFW_IPPROTO_UDP, .sport = sport, .dport = 5000,
+				 .payload = (__u16)(l3_len - (v6 ? 48 : 28)) };
+}
+
+/* 1528 bytes over fb's 1400 (from a 9000-byte network, say): the lookup
+ * says FRAG_NEEDED before it names the egress, unless it is not asked
+ * about the size; and smaller packets as well. */
+Test(forward, first_packet_over_egress_mtu_judged_by_egress_zone)
+{
+	static const __u16 sizes[] = { 1528, 100 };
+	struct pb_pkt in, out;
+
+	cr_assert_eq(system("ip link set fb mtu 1400"), 0);
+	commit(ZONES);
+	for (int v6 = 0; v6 < 2; v6++)
+		for (int i = 0; i < 2; i++) {
+			struct pb_spec s = udp_sized(v6, v6 ? SERVER6 : SERVER4,
+						     (__u16)(41000 + v6 * 2 + i), sizes[i]);
+
+			cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP,
+				     "%u bytes, IPv%d: trust to untrust is not permitted",
+				     sizes[i], v6 ? 6 : 4);
+			ASSERT_NO_SESSION(&s);
+		}
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_POLICY_DENIED), 4);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_SFW_PERMITTED_PKTS), 0);
+}
+
+/* Permitted, the big first packet opens its session on the real egress
+ * and goes to the stack, which fragments it or answers "too big"; the
+ * session's packets that fit are forwarded in XDP. */
+Test(forward, first_packet_over_egress_mtu_permitted_goes_to_the_stack)
+{
+	struct pb_spec big = udp_sized(false, SERVER4, 41010, 1528);
+	struct pb_spec small = udp_sized(false, SERVER4, 41010, 100);
+	struct pb_pkt in, out;
+	struct sfw_session sess;
+
+	cr_assert_eq(system("ip link set fb mtu 1400"), 0);
+	commit(ZONES TRUST_TO_UNTRUST);
+	cr_assert_eq(run_at(in_if, &big, &in, &out), FX_XDP_PASS);
+	cr_assert_eq(out.len, in.len);
+	cr_assert_arr_eq(out.data, in.data, in.len, "to the stack untouched");
+	GET_SESSION(&big, &sess);
+	cr_assert(sess.flags & SFW_SESS_F_TRANSIT);
+	cr_assert_eq(sess.wing[SFW_WING_OUT].ifindex, out_if, "replies expected on fb");
+	cr_assert_eq(run_at(in_if, &small, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_SFW_PERMITTED_PKTS), 2);
+}
+
+/* A route with lightweight-tunnel encapsulation: the lookup answers
+ * UNSUPP_LWT without naming the egress. Unknown is refused. */
+Test(forward, route_without_a_known_egress_fails_closed)
+{
+	struct pb_spec v4 = udp_sized(false, "203.0.113.200", 41020, 100);
+	struct pb_spec v6 = udp_sized(true, "2001:db8:9::2", 41021, 100);
+	struct pb_pkt in, out;
+
+	cr_assert_eq(system("ip route add 203.0.113.128/25 encap ip id 1 dst 203.0.113.9 dev fb && "
+			    "ip -6 route add 2001:db8:9::/64 encap seg6 mode encap "
+			    "segs 2001:db8:2::5 dev fb"), 0, "routes with encapsulation");
+	commit(ZONES);
+	cr_assert_eq(run_at(in_if, &v4, &in, &out), FX_XDP_DROP);
+	cr_assert_eq(run_at(in_if, &v6, &in, &out), FX_XDP_DROP);
+	ASSERT_NO_SESSION(&v4);
+	ASSERT_NO_SESSION(&v6);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_NO_ROUTE), 2);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_POLICY_DENIED), 0);
+}
