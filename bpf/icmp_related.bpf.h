@@ -1,7 +1,9 @@
 /* ICMP errors (unreachable, time exceeded, parameter problem, too big) are
  * about another packet whose headers they carry. They pass when that
- * packet belongs to a live session, as Linux conntrack's RELATED, and never
- * create a session of their own. */
+ * packet belongs to a live session, as Linux conntrack's RELATED, and the
+ * error goes back to that packet's sender (RFC 792 and RFC 4443 send it
+ * to the source of the packet it is about; RFC 4890 lets a firewall drop
+ * the rest). They never create a session of their own. */
 #ifndef SFW_ICMP_RELATED_BPF_H
 #define SFW_ICMP_RELATED_BPF_H
 
@@ -63,6 +65,12 @@ static __always_inline bool sfw_icmp_related(void *data, void *end, const struct
 	struct sfw_session *s;
 
 	if (sfw_parse_embedded(data, end, p, &in))
+		return false;
+	/* to anyone else it is a message smuggled under a session's name:
+	 * IPv4 addresses are zero past their first word, so one comparison
+	 * fits both families */
+	if (in.src.v6[0] != p->dst.v6[0] || in.src.v6[1] != p->dst.v6[1] ||
+	    in.src.v6[2] != p->dst.v6[2] || in.src.v6[3] != p->dst.v6[3])
 		return false;
 	sfw_make_key(&in, &key);
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &key);

@@ -45,6 +45,7 @@ enum sfw_icmp_kind {
 	SFW_ICMPK_ECHO_REPLY,
 	SFW_ICMPK_ERROR,       /* carries the headers of the packet it is about */
 	SFW_ICMPK_OTHER,
+	SFW_ICMPK_LINK,        /* ND or MLD: judged by sfw_icmp6_link */
 };
 
 struct sfw_pkt {

@@ -74,6 +74,66 @@ static __always_inline int sfw_parse_ports(void *data, void *end, struct sfw_pkt
 	return SFW_PARSE_OK;
 }
 
+static __always_inline bool sfw_ip6_link_local(const union sfw_addr *a)
+{
+	return a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80;
+}
+
+static __always_inline bool sfw_ip6_unspecified(const union sfw_addr *a)
+{
+	return !(a->v6[0] | a->v6[1] | a->v6[2] | a->v6[3]);
+}
+
+/* ff02::1:ff00:0/104, where a node without an address asks (RFC 4861 7.1.1) */
+static __always_inline bool sfw_ip6_solicited_node(const union sfw_addr *a)
+{
+	return a->v6[0] == bpf_htonl(0xff020000) && !a->v6[1] && a->v6[2] == bpf_htonl(1) &&
+	       a->bytes[12] == 0xff;
+}
+
+/* The shortest message of each neighbour discovery type (RFC 4861 6.1, 7.1, 8.1). */
+static __always_inline __u32 sfw_nd_min_len(__u8 type)
+{
+	switch (type) {
+	case SFW_ICMPV6_ND_RS:
+		return 8;
+	case SFW_ICMPV6_ND_RA:
+		return 16;
+	case SFW_ICMPV6_ND_REDIRECT:
+		return 40;
+	default:
+		return 24;
+	}
+}
+
+/* Is this neighbour discovery message what it claims: the cheap validity
+ * checks of RFC 4861 (hop limit 255, code 0, length, a link-local source
+ * for RA and redirect, a solicited-node destination for a solicitation
+ * from ::, solicited advertisements and targets never multicast) and a
+ * multicast destination of link scope only. */
+static __always_inline bool sfw_nd_valid(void *data, void *end, const struct sfw_pkt *p,
+					 const struct icmphdr *ic, __u8 hop_limit)
+{
+	__u8 type = ic->type, *target = (__u8 *)(ic + 1);
+
+	if (hop_limit != SFW_ND_HOP_LIMIT || ic->code ||
+	    p->l3_off + p->l3_len < p->l4_off + sfw_nd_min_len(type))
+		return false;
+	if ((type == SFW_ICMPV6_ND_RA || type == SFW_ICMPV6_ND_REDIRECT) &&
+	    !sfw_ip6_link_local(&p->src))
+		return false;
+	if (p->multicast && (p->dst.bytes[1] & 0x0f) != 2)
+		return false;
+	if (type == SFW_ICMPV6_ND_NS && sfw_ip6_unspecified(&p->src) &&
+	    !sfw_ip6_solicited_node(&p->dst))
+		return false;
+	if (type == SFW_ICMPV6_ND_NA && p->multicast && (((__u8 *)ic)[4] & 0x40))
+		return false;   /* the Solicited flag answers one node, never a group */
+	if (type == SFW_ICMPV6_ND_NS || type == SFW_ICMPV6_ND_NA)
+		return (void *)(target + 1) <= end && target[0] != 0xff;
+	return true;
+}
+
 /* ICMP and ICMPv6 share a layout for what we read: type, code, checksum,
  * then identifier and sequence for echo. Echo is keyed on the identifier:
  * the requester's "port" is the identifier, the responder's is 0. */
@@ -99,11 +159,11 @@ static __always_inline int sfw_parse_icmp(void *data, void *end, struct sfw_pkt 
 		      : (type == SFW_ICMP_DEST_UNREACH || type == SFW_ICMP_TIME_EXCEEDED ||
 			 type == SFW_ICMP_PARAMETERPROB)) {
 		p->icmp_kind = SFW_ICMPK_ERROR;
-	} else if (v6 && ((type >= SFW_ICMPV6_MLD_FIRST && type <= SFW_ICMPV6_ND_LAST) ||
+	} else if (v6 && ((type >= SFW_ICMPV6_MLD_QUERY && type <= SFW_ICMPV6_ND_REDIRECT) ||
 			  type == SFW_ICMPV6_MLD2_REPORT)) {
-		/* Neighbour discovery and MLD are IPv6's ARP: link-local
-		 * plumbing the host needs before any session can exist. */
-		return SFW_PARSE_UNTRACKED;
+		/* judged later, by the flow functions the verifier checks
+		 * once, not once per parse path */
+		p->icmp_kind = SFW_ICMPK_LINK;
 	} else {
 		p->icmp_kind = SFW_ICMPK_OTHER;
 	}
@@ -127,6 +187,49 @@ static __always_inline int sfw_parse_l4(void *data, void *end, struct sfw_pkt *p
 		p->hdr_len = p->l4_off - p->l3_off;
 		return SFW_PARSE_OK;
 	}
+}
+
+/* How sfw_icmp6_link judges an ND or MLD message. */
+enum sfw_link_verdict {
+	SFW_LINK_NO,         /* not what it claims: ordinary ICMPv6 */
+	SFW_LINK_YES,        /* the link's own: pass untracked */
+	SFW_LINK_IF_LOCAL,   /* valid ND between global addresses: the link's
+			      * own only if for this host, not forwarded */
+};
+
+/* Neighbour discovery (RFC 4861) and MLD (RFC 2710, RFC 3810 5.1.14,
+ * 5.2.13) are the link's plumbing, needed before any session can exist:
+ * they pass untracked, but only when they are what they claim, messages
+ * that stay on the link. Any other message of these types is ordinary
+ * ICMPv6 under policy (docs/security.md, "ICMPv6 neighbour discovery and
+ * MLD"); p->icmp_kind says so on return. Called by the flow functions
+ * for SFW_ICMPK_LINK. */
+static __always_inline __u32 sfw_icmp6_link(void *data, void *end, struct sfw_pkt *p)
+{
+	/* masked: the verifier needs bounded offsets into the packet */
+	struct ipv6hdr *ip6 = data + (p->l3_off & 0xff);
+	struct icmphdr *ic = data + (p->l4_off & 0x3fff);
+	__u8 type = p->icmp_type;
+
+	p->icmp_kind = SFW_ICMPK_OTHER;
+	if ((void *)(ip6 + 1) > end || (void *)(ic + 1) > end)
+		return SFW_LINK_NO;
+	if (type < SFW_ICMPV6_ND_RS || type > SFW_ICMPV6_ND_REDIRECT) {
+		/* MLD: hop limit 1, a link-local source; an MLDv2 report
+		 * also from :: (a node still checking its address) */
+		if (ip6->hop_limit == SFW_MLD_HOP_LIMIT && (sfw_ip6_link_local(&p->src) ||
+		    (type == SFW_ICMPV6_MLD2_REPORT && sfw_ip6_unspecified(&p->src))))
+			return SFW_LINK_YES;
+		return SFW_LINK_NO;
+	}
+	if (!sfw_nd_valid(data, end, p, ic, ip6->hop_limit))
+		return SFW_LINK_NO;
+	/* a router never forwards from a link-local or unspecified source,
+	 * nor to a link-local address or a link-scope group */
+	if (sfw_ip6_link_local(&p->src) || sfw_ip6_unspecified(&p->src) || p->multicast ||
+	    sfw_ip6_link_local(&p->dst))
+		return SFW_LINK_YES;
+	return SFW_LINK_IF_LOCAL;
 }
 
 #endif

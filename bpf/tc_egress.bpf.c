@@ -84,6 +84,16 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		sfw_count_output(st, p, &f, true);
 		return SFW_TC_ACT_OK;
 	}
+	if (p->icmp_kind == SFW_ICMPK_LINK) {
+		__u32 link = sfw_icmp6_link(data, end, p);
+
+		/* valid ND kept its hop limit of 255: the stack did not
+		 * forward it, so it is the host's own */
+		if (link == SFW_LINK_YES || (link == SFW_LINK_IF_LOCAL && !in_ifindex)) {
+			sfw_count(st, SFW_CNT_SFW_UNTRACKED_PKTS, f.pkts);
+			return SFW_TC_ACT_OK;
+		}
+	}
 	f.cfg = sfw_cfg_get();
 	if (!f.cfg)
 		return SFW_TC_ACT_OK;

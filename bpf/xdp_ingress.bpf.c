@@ -129,6 +129,16 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	f.pkts = 1;
 	f.bytes = p->l3_len;
 	f.ifindex = ctx->ingress_ifindex;
+	if (p->icmp_kind == SFW_ICMPK_LINK) {
+		__u32 link = sfw_icmp6_link(data, end, p);
+
+		/* valid ND between global addresses is the link's own only
+		 * when it ends here: the host would forward any other */
+		if (link == SFW_LINK_YES || (link == SFW_LINK_IF_LOCAL && !sfw_xdp_route(ctx, p))) {
+			sfw_count(st, SFW_CNT_SFW_UNTRACKED_PKTS, 1);
+			return XDP_PASS;
+		}
+	}
 	outcome = sfw_track(data, end, p, &f);
 	/* the ACK returning one of our cookies opens the session it stands for */
 	if (outcome == SFW_CNT_SFW_ERR_TCP_NO_SYN && (f.cfg->flags & SFW_CFG_F_SYN_COOKIE) &&

@@ -40,9 +40,16 @@
 #define SFW_ICMPV6_PARAMPROB 4
 #define SFW_ICMPV6_ECHO_REQUEST 128
 #define SFW_ICMPV6_ECHO_REPLY 129
-#define SFW_ICMPV6_MLD_FIRST 130   /* 130..137: MLD and neighbour discovery */
-#define SFW_ICMPV6_ND_LAST 137
+#define SFW_ICMPV6_MLD_QUERY 130   /* MLD (RFC 2710, 3810): 130..132 and 143 */
+#define SFW_ICMPV6_MLD_DONE 132
 #define SFW_ICMPV6_MLD2_REPORT 143
+#define SFW_ICMPV6_ND_RS 133       /* neighbour discovery (RFC 4861): 133..137 */
+#define SFW_ICMPV6_ND_RA 134
+#define SFW_ICMPV6_ND_NS 135
+#define SFW_ICMPV6_ND_NA 136
+#define SFW_ICMPV6_ND_REDIRECT 137
+#define SFW_ND_HOP_LIMIT 255       /* no router forwarded it (RFC 4861) */
+#define SFW_MLD_HOP_LIMIT 1        /* no router will forward it (RFC 2710) */
 
 #define SFW_TC_ACT_OK 0
 #define SFW_TC_ACT_SHOT 2

@@ -3,10 +3,12 @@
  * the verdict agrees with it. Thousands of mixed packets, from a seeded
  * generator: new flows and their replies over TCP, UDP, ICMP, ESP, GRE and
  * SCTP, both families; non-IP frames; datagrams cut into fragments (some
- * into tiny ones) and later fragments without their first; malformed,
- * fuzzed and garbage frames; source-routed packets; first packets without
- * SYN; stray echo replies; ICMP errors about live and unknown flows; under
- * permit-all, deny-all, zones without bindings, no-syn-check, and a zone whose screen
+ * into tiny ones) and later fragments without their first; neighbour
+ * discovery and MLD, real and forged; malformed, fuzzed and garbage frames;
+ * source-routed packets; first packets without SYN; stray echo replies;
+ * ICMP errors about live and unknown flows, to the right host and to
+ * others; under permit-all,
+ * deny-all, zones without bindings, no-syn-check, and a zone whose screen
  * limits sessions per source and destination; through XDP, and
  * through tc as the host's own, as forwarded from an attached interface
  * (counted as Transit output packets instead, docs/design.md "Counters"),
@@ -103,13 +105,16 @@ static struct pb_spec flow_packet(void)
 	return s;
 }
 
-/* An ICMP error quoting a live flow (related) or an invented one. */
+/* An ICMP error quoting a live flow (related) or an invented one, to the
+ * quoted packet's sender or, now and then, to a third host. */
 static struct pb_spec icmp_error(struct pb_spec *inner)
 {
 	*inner = rnd(2) && pool_n ? pool[rnd(pool_n)] : new_flow();
 	struct pb_spec s = pb_reverse(inner);
 	bool v6f = pb_is_v6(inner);
 
+	if (rnd(4) == 0)
+		s.dst = v6f ? v6[0][N_ADDR - 1] : v4[0][N_ADDR - 1];
 	s.proto = v6f ? SFW_IPPROTO_ICMP6 : SFW_IPPROTO_ICMP;
 	s.icmp_type = v6f ? SFW_ICMPV6_DEST_UNREACH : SFW_ICMP_DEST_UNREACH;
 	s.icmp_code = (__u8)rnd(4);
@@ -165,12 +170,31 @@ static struct pb_spec source_routed(const char **what)
 	return s;
 }
 
-/* A plain frame of another kind: ARP, a later fragment, multicast. */
+
+/* Neighbour discovery or MLD, the real thing or a forgery (hop limit,
+ * source): untracked, or ordinary ICMPv6 under the phase's policy. */
+static struct pb_spec link_msg(const char **what)
+{
+	static const __u8 types[] = { 130, 131, 132, 133, 134, 135, 136, 137, 143 };
+	static const __u8 hops[] = { 1, 64, 255 };
+	static const char *const srcs[] = { "fe80::10", "::", "2001:db8::10" };
+	static const char *const dsts[] = { "ff02::1", "ff02::1:ff00:20", "fe80::1",
+					    "2001:db8:1::20" };
+
+	*what = "ND or MLD";
+	return (struct pb_spec){
+		.src = srcs[rnd(3)], .dst = dsts[rnd(4)], .proto = SFW_IPPROTO_ICMP6,
+		.icmp_type = types[rnd(sizeof(types))], .ttl = hops[rnd(3)],
+		.payload = (__u16)(8 * rnd(5)), .nvlan = (__u8)rnd(2),
+	};
+}
+
+/* A plain frame of another kind: ARP, a later fragment, multicast, ND/MLD. */
 static struct pb_spec other_kind(const char **what)
 {
 	struct pb_spec s = new_flow();
 
-	switch (rnd(3)) {
+	switch (rnd(4)) {
 	case 0:
 		s = (struct pb_spec){ .ethertype = PB_ETH_P_ARP, .src = v4[0][0], .dst = v4[1][0] };
 		*what = "ARP";
@@ -183,10 +207,13 @@ static struct pb_spec other_kind(const char **what)
 		}
 		*what = "later fragment";
 		break;
-	default:
+	case 2:
 		s.dst = pb_is_v6(&s) ? "ff0e::101" : "233.252.0.1";
 		s.proto = SFW_IPPROTO_UDP;
 		*what = "multicast UDP";
+		break;
+	default:
+		s = link_msg(what);
 		break;
 	}
 	return s;

@@ -366,3 +366,21 @@ Test(forward, route_without_a_known_egress_fails_closed)
 	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_NO_ROUTE), 2);
 	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_POLICY_DENIED), 0);
 }
+
+/* Neighbour discovery between global addresses is the link's own only
+ * when it is for this host: one the host would forward is not what it
+ * claims (a router never forwards ND), so deny-all refuses it. */
+Test(forward, global_nd_only_for_this_host)
+{
+	struct pb_spec ns = { .src = CLIENT6, .dst = SERVER6, .proto = SFW_IPPROTO_ICMP6,
+			      .icmp_type = 135, .ttl = 255, .payload = 16 };
+	struct pb_pkt in, out;
+
+	cr_assert_eq(fx_set_policy(SFW_POLICY_DENY_ALL), 0);
+	cr_assert_eq(run_at(in_if, &ns, &in, &out), FX_XDP_DROP, "to a host behind fb");
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_POLICY_DENIED), 1);
+	ns.dst = "2001:db8:1::1";   /* fa's own address */
+	cr_assert_eq(run_at(in_if, &ns, &in, &out), FX_XDP_PASS, "to this host");
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_SFW_UNTRACKED_PKTS), 1);
+	ASSERT_NO_SESSION(&ns);
+}

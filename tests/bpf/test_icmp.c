@@ -1,6 +1,6 @@
 /* ICMP: echo replies need the request's session; errors pass when the
- * packet they quote belongs to a live session and never open one;
- * neighbour discovery passes untracked. */
+ * packet they quote belongs to a live session and they go back to its
+ * sender, and never open one. Neighbour discovery and MLD: test_nd.c. */
 #include "suite.h"
 
 TestSuite(icmp, .init = suite_setup, .fini = suite_teardown);
@@ -162,28 +162,6 @@ Test(icmp, error_with_short_quote_dropped)
 	cr_assert_eq(fx_session_count(), 1);
 }
 
-/* Neighbour discovery is IPv6's ARP: it passes and opens nothing. */
-Test(icmp, neighbour_solicitation_untracked)
-{
-	struct pb_spec ns = { .src = CLI6, .dst = "ff02::1:ff00:20", .proto = SFW_IPPROTO_ICMP6,
-			      .icmp_type = 135, .ttl = 255, .payload = 24 };
-
-	cr_assert_eq(fx_xdp(&ns), FX_XDP_PASS);
-	cr_assert_eq(fx_session_count(), 0);
-	cr_assert_eq(fx_counter(SFW_CNT_SFW_UNTRACKED_PKTS), 1);
-	cr_assert_eq(fx_counter(SFW_CNT_SFW_PERMITTED_PKTS), 0);
-}
-
-Test(icmp, mld_report_untracked)
-{
-	struct pb_spec mld = { .src = CLI6, .dst = "ff02::16", .proto = SFW_IPPROTO_ICMP6,
-			       .icmp_type = SFW_ICMPV6_MLD2_REPORT, .ttl = 1, .payload = 20 };
-
-	cr_assert_eq(fx_xdp(&mld), FX_XDP_PASS);
-	cr_assert_eq(fx_session_count(), 0);
-	cr_assert_eq(fx_counter(SFW_CNT_SFW_UNTRACKED_PKTS), 1);
-}
-
 /* Bytes after the IP packet are link padding, not a quote: an error whose
  * own length ends after the ICMP header is about nothing. */
 Test(icmp, quote_in_link_padding_ignored)
@@ -200,3 +178,28 @@ Test(icmp, quote_in_link_padding_ignored)
 	cr_assert_eq(fx_xdp_frame(p.data, p.len), FX_XDP_DROP);
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_PERMITTED_PKTS), 1, "only the UDP packet passed");
 }
+
+/* An error about a live session is for the packet's sender alone: sent to
+ * anyone else it is a message smuggled under the session's name. */
+static void error_to_another_host(bool v6)
+{
+	struct pb_spec udp = { .src = v6 ? CLI6 : CLI4, .dst = v6 ? SRV6 : SRV4,
+			       .proto = SFW_IPPROTO_UDP, .sport = 5000, .dport = 53 };
+	struct pb_spec err = error_about(&udp, udp.dst, v6,
+					 v6 ? SFW_ICMPV6_DEST_UNREACH : SFW_ICMP_DEST_UNREACH, 3);
+	struct sfw_session s;
+
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	err.dst = v6 ? "2001:db8::30" : OTH4;
+	cr_assert_eq(fx_xdp(&err), FX_XDP_DROP, "an error to a host that sent nothing");
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_NO_SESSION), 1);
+	err.dst = udp.src;
+	cr_assert_eq(fx_xdp(&err), FX_XDP_PASS, "the same error to the sender");
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_PERMITTED_PKTS), 2);
+	cr_assert_eq(fx_session_count(), 1);
+	GET_SESSION(&udp, &s);
+	cr_assert_eq(s.wing[SFW_WING_IN].packets, 1, "errors are not counted on the session");
+}
+
+Test(icmp, error_to_another_host_dropped_v4) { error_to_another_host(false); }
+Test(icmp, error_to_another_host_dropped_v6) { error_to_another_host(true); }
