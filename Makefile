@@ -88,8 +88,11 @@ TESTLIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/lib/*.c))
 CONFT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/test_conf_*.c))
 UNIT_OBJS  := $(filter-out $(CONFT_OBJS),$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/*.c)))
 UPPER_HDRS := commit.h $(notdir $(wildcard conf/*.h cli/*.h))
-POLT_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(shell grep -l -F $(UPPER_HDRS:%=-e '"%"') tests/bpf/*.c))
-BPFT_OBJS  := $(filter-out $(POLT_OBJS),$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/bpf/*.c)))
+POLT_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %.bpf.c,$(shell grep -l -F $(UPPER_HDRS:%=-e '"%"') tests/bpf/*.c)))
+BPFT_OBJS  := $(filter-out $(POLT_OBJS),$(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %.bpf.c,$(wildcard tests/bpf/*.c))))
+# BPF programs only tests load (hooks that play another CPU, tests/bpf/*.bpf.c)
+TEST_BPF   := $(wildcard tests/bpf/*.bpf.c)
+TEST_SKELS := $(TEST_BPF:tests/bpf/%.bpf.c=$(BUILD)/skel/%.skel.h)
 TEST_BINS  := $(BUILD)/tests/unit_tests $(BUILD)/tests/conf_tests $(BUILD)/tests/bpf_tests \
               $(BUILD)/tests/bpf_conf_tests
 BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard bench/*.c))
@@ -169,6 +172,10 @@ $(BUILD)/bpf/%.bpf.o: bench/stress/%.bpf.c $(VMLINUX) | $(BUILD)/bpf
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -Ibench/stress -c $< -o $@
 
+$(BUILD)/bpf/%.bpf.o: tests/bpf/%.bpf.c $(VMLINUX) | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
 $(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o | $(BUILD)/skel
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf,,$*) > $@
@@ -192,6 +199,8 @@ $(BUILD)/tests/bpf_tests: $(BPFT_OBJS) $(TESTLIB_OBJS) $(call LIB_OF,loader) $(c
 			  | $(BUILD)/tests
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+$(BPFT_OBJS) $(POLT_OBJS): $(TEST_SKELS)
 
 $(BUILD)/tests/bpf_conf_tests: $(POLT_OBJS) $(TESTLIB_OBJS) $(LIBS) | $(BUILD)/tests
 	$(call msg,LINK,$@)

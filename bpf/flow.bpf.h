@@ -19,9 +19,11 @@
 struct sfw_flow {
 	struct sfw_session_key key;
 	const struct sfw_config *cfg;
-	/* the expired or finished session a new one would overwrite: its
-	 * CLOSE is due when that happens */
+	/* the expired or finished session a new one would replace: its
+	 * CLOSE is due when that happens. Only says whether there was one
+	 * (its memory may be another session's by then): old_id is which. */
 	struct sfw_session *old;
+	__u64 old_id;
 	__u64 now;
 	__u64 bytes;          /* layer 3 bytes, as the wire sees them */
 	__u32 pkts;           /* wire packets (GSO segments) */
@@ -54,13 +56,39 @@ static __always_inline __u32 sfw_may_open(const struct sfw_pkt *p, const struct 
 	return SFW_OUTCOME_CREATE;
 }
 
+/* Accounts the packet on live session s. Returns the outcome counter, or
+ * SFW_OUTCOME_CREATE when it starts the connection over (TCP). */
+static __always_inline __u32 sfw_account(struct sfw_session *s, const struct sfw_pkt *p,
+					 struct sfw_flow *f, const struct sfw_config *cfg)
+{
+	__u32 dir = sfw_wing_of(s, f->src_lo);
+	__u8 st = s->tcp_state;
+	int t = SFW_TCP_OK;
+
+	if (p->proto == SFW_IPPROTO_TCP)
+		t = sfw_tcp_track(s, dir, p, cfg);
+	if (t == SFW_TCP_OUT_OF_WINDOW)
+		return SFW_CNT_ERR_TCP_SEQ_WINDOW;
+	if (t == SFW_TCP_RESTART)
+		return SFW_OUTCOME_CREATE;
+	/* PASS: counted, but it keeps the session no longer */
+	sfw_wing_count(s, dir, f->pkts, f->bytes);
+	if (t == SFW_TCP_OK)
+		sfw_wing_seen(s, dir, f->ifindex, f->now);
+	/* a few times in a connection's life: the mirror's */
+	if (s->tcp_state != st)
+		sfw_ev_session(SFW_EV_WHAT(SFW_EV_UPDATE, SFW_CLOSE_NONE, 0), &f->key, s, f->now);
+	f->sess_flags = s->flags;
+	return SFW_CNT_SFW_PERMITTED_PKTS;
+}
+
 /* Matches the packet to a live session and accounts it. Returns the
  * outcome counter, or SFW_OUTCOME_CREATE. */
 static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_pkt *p,
 				       struct sfw_flow *f)
 {
 	struct sfw_session *s;
-	__u32 dir;
+	__u32 outcome;
 
 	if (p->icmp_kind == SFW_ICMPK_ERROR)
 		return sfw_icmp_related(data, end, p, f->now) ? SFW_CNT_SFW_PERMITTED_PKTS
@@ -68,34 +96,19 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 	f->src_lo = sfw_make_key(p, &f->key);
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &f->key);
 	/* an expired session is as good as absent: the packet must qualify
-	 * to open a new one, and creation overwrites the old entry */
+	 * to open a new one, which replaces the old entry */
 	if (s && !sfw_expired(s, f->now)) {
-		__u8 st = s->tcp_state;
-		int t = SFW_TCP_OK;
-
-		dir = sfw_wing_of(s, f->src_lo);
-		if (p->proto == SFW_IPPROTO_TCP)
-			t = sfw_tcp_track(s, dir, p, f->cfg);
-		if (t == SFW_TCP_OUT_OF_WINDOW)
-			return SFW_CNT_ERR_TCP_SEQ_WINDOW;
-		if (t != SFW_TCP_RESTART) {
-			/* PASS: counted, but it keeps the session no longer */
-			sfw_wing_count(s, dir, f->pkts, f->bytes);
-			if (t == SFW_TCP_OK)
-				sfw_wing_seen(s, dir, f->ifindex, f->now);
-			/* a few times in a connection's life: the mirror's */
-			if (s->tcp_state != st)
-				sfw_ev_session(SFW_EV_WHAT(SFW_EV_UPDATE, SFW_CLOSE_NONE, 0),
-					       &f->key, s, f->now);
-			/* a finished connection is no longer concurrent */
-			if ((p->tcp_flags & (SFW_TCP_FIN | SFW_TCP_RST)) &&
-			    s->tcp_state >= SFW_TCP_TIME_WAIT && (s->tally & SFW_TALLY_COUNTS))
-				sfw_tally_release(&f->key, s);
-			f->sess_flags = s->flags;
-			return SFW_CNT_SFW_PERMITTED_PKTS;
-		}
+		outcome = sfw_account(s, p, f, f->cfg);
+		/* a finished connection is no longer concurrent */
+		if (outcome == SFW_CNT_SFW_PERMITTED_PKTS &&
+		    (p->tcp_flags & (SFW_TCP_FIN | SFW_TCP_RST)) &&
+		    s->tcp_state >= SFW_TCP_TIME_WAIT && (s->tally & SFW_TALLY_COUNTS))
+			sfw_tally_release(&f->key, s);
+		if (outcome != SFW_OUTCOME_CREATE)
+			return outcome;
 	}
 	f->old = s;
+	f->old_id = s ? s->id : 0;
 	return sfw_may_open(p, f->cfg);
 }
 
@@ -120,28 +133,68 @@ static __always_inline void sfw_log_deny(const struct sfw_flow *f, const struct 
 		sfw_ev_deny(sfw_log_asked(f->cfg, v, SFW_RULE_LOG_INIT), &f->key, &d);
 }
 
-/* Ends session s (key k), which a new one is about to replace: claims it,
- * gives its counts back and logs its close, first, because replacing it
- * recycles its memory at once. False when someone else ended it. */
-static __always_inline bool sfw_session_end(const struct sfw_session_key *k,
-					    struct sfw_session *s, __u64 now)
+/* Ends the finished session old_id at key k, if this CPU is the one to
+ * claim it (sfw_claim): gives its counts back, removes it and logs its
+ * CLOSE. A session another CPU (or a reaper) is ending, or has put there
+ * meanwhile, stays as it is. A global function: verified once, run only
+ * when a session is replaced. */
+__noinline int sfw_retire(const struct sfw_session_key *k, __u64 old_id, __u64 now)
 {
+	__u32 slot = SFW_SCRATCH_OLD;
+	struct sfw_session *s, *copy;
 	__u32 held;
 
-	if (!sfw_session_claim(s, &held))
-		return false;
+	if (!k)
+		return 0;
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, k);
+	copy = bpf_map_lookup_elem(&sfw_scratch, &slot);
+	if (!s || !copy || !sfw_claim(s, old_id) || !sfw_session_claim(s, &held))
+		return 0;
 	sfw_count_close(k, held, sfw_close_reason_of(s));
 	sfw_tally_release(k, s);
-	sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, SFW_CLOSE_NONE, 0), k, s, now);
-	return true;
+	/* copied before the delete, which recycles the LRU entry at once */
+	__builtin_memcpy(copy, s, sizeof(*copy));
+	copy->id = old_id;
+	if (bpf_map_delete_elem(&SFW_MAP_SESSIONS, k))
+		return 0;
+	sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, SFW_CLOSE_NONE, 0), k, copy, now);
+	return 1;
 }
 
-/* The new session will not be: an ended one in its place goes too, or
- * nothing could ever replace it (its end is claimed). */
-static __always_inline void sfw_session_drop(const struct sfw_flow *f)
+/* Another CPU (or a reaper) had the flow's slot first: the packet is
+ * accounted on the live session there, if any. Returns its outcome;
+ * SFW_CNT_ERR_NO_MORE_SESSIONS while the session there is being ended by
+ * someone else (its retransmission finds the slot free); SFW_OUTCOME_CREATE
+ * when the slot is free. A global function (cfg passed apart: a pointer
+ * inside f is a plain number to the verifier here), run only on a race. */
+__noinline int sfw_join(const struct sfw_pkt *p, struct sfw_flow *f,
+			const struct sfw_config *cfg)
 {
-	if (f->old)
-		bpf_map_delete_elem(&SFW_MAP_SESSIONS, &f->key);
+	struct sfw_session *s;
+	__u32 outcome;
+
+	if (!p || !f || !cfg)
+		return SFW_CNT_ERR_NO_MORE_SESSIONS;
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &f->key);
+	if (!s)
+		return SFW_OUTCOME_CREATE;
+	if ((s->id & SFW_SESS_ID_DYING) || sfw_expired(s, f->now))
+		return SFW_CNT_ERR_NO_MORE_SESSIONS;
+	outcome = sfw_account(s, p, f, cfg);
+	/* the winner's connection already finished: not this packet's to
+	 * restart, it lost */
+	return outcome == SFW_OUTCOME_CREATE ? SFW_CNT_ERR_NO_MORE_SESSIONS : outcome;
+}
+
+/* sfw_join for the inlined callers, which still need f->cfg: the verifier
+ * forgets the pointers kept in memory that a global function was given. */
+static __always_inline __u32 sfw_join_winner(const struct sfw_pkt *p, struct sfw_flow *f)
+{
+	const struct sfw_config *cfg = f->cfg;
+	__u32 outcome = sfw_join(p, f, cfg);
+
+	f->cfg = cfg;
+	return outcome;
 }
 
 /* Creates the session for a packet sfw_track allowed to open one and the
@@ -156,6 +209,7 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 	 * not fit the call chain's 512 */
 	__u32 zero = 0;
 	struct sfw_session *s = bpf_map_lookup_elem(&sfw_scratch, &zero);
+	long err;
 
 	if (!s)
 		return SFW_CNT_ERR_NO_MORE_SESSIONS;
@@ -168,11 +222,15 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 		sfw_wake_sweeper(f->now);
 		return SFW_CNT_ERR_NO_MORE_SESSIONS;
 	}
-	/* the expired or restarted session in the way ends here, once: a
-	 * reaper removing it at this moment wins, and this packet waits for
-	 * the next (bpf/limit.bpf.h) */
-	if (f->old && !sfw_session_end(&f->key, f->old, f->now))
-		return SFW_CNT_ERR_NO_MORE_SESSIONS;
+	/* the expired or restarted session in the way ends first, once, by
+	 * whoever claims it (its counts go back before new ones are taken);
+	 * if someone else did, this packet joins what is there now */
+	if (f->old && !sfw_retire(&f->key, f->old_id, f->now)) {
+		__u32 outcome = sfw_join_winner(p, f);
+
+		if (outcome != SFW_OUTCOME_CREATE)
+			return outcome;
+	}
 	__builtin_memset(s, 0, sizeof(*s));
 	s->id = sfw_new_id();
 	s->created_ns = f->now;
@@ -202,17 +260,22 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 			/* expired sessions may still hold the counts: wake the
 			 * sweeper, as for a full table */
 			sfw_wake_sweeper(f->now);
-			sfw_session_drop(f);
 			return refused;
 		}
 	}
 	s->tally |= sfw_count_bits_new(s, &p->dst, p->family);
-	/* BPF_ANY only over the session ended above: a new flow another CPU
-	 * inserted meanwhile must not be overwritten, its counts would never
-	 * be given back */
-	if (bpf_map_update_elem(&SFW_MAP_SESSIONS, &f->key, s, f->old ? BPF_ANY : BPF_NOEXIST)) {
+	/* one session per flow, whatever CPUs see its first packets: only
+	 * one insert can win, and the others join it (docs/security.md) */
+	err = bpf_map_update_elem(&SFW_MAP_SESSIONS, &f->key, s, BPF_NOEXIST);
+	if (err)
 		sfw_tally_release(&f->key, s);
-		sfw_session_drop(f);
+	if (err == -SFW_EEXIST) {
+		__u32 outcome = sfw_join_winner(p, f);
+
+		/* gone again already: this packet waits for the next */
+		return outcome == SFW_OUTCOME_CREATE ? SFW_CNT_ERR_NO_MORE_SESSIONS : outcome;
+	}
+	if (err) {
 		/* a session that never was: logged as closed for table full */
 		sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, SFW_CLOSE_TABLE_FULL, 0), &f->key, s,
 			       f->now);

@@ -9,7 +9,7 @@
  * is inserted, and records the counts it holds in its `tally` word. The
  * counts are given back by whoever clears those bits (atomically): the
  * TCP close (a finished connection is no longer concurrent), or the end of
- * the session. Ending is claimed with SFW_TALLY_ENDED: the datapath
+ * the session. Ending is claimed (sfw_claim, bpf/session.bpf.h): the datapath
  * replacing a finished session and the reaper removing one race for it,
  * and the loser leaves the session alone. Zones without a limit pay
  * nothing: no count is taken, and the bits stay clear.
@@ -207,9 +207,9 @@ __noinline int sfw_tally_open(const struct sfw_pkt *p, __u64 limits, struct sfw_
 	return r == SFW_TALLY_AT_LIMIT ? SFW_CNT_SCREEN_DST_LIMIT : SFW_CNT_ERR_NO_MORE_SESSIONS;
 }
 
-/* Claims the end of session s: true for exactly one caller, whoever
- * comes first (the datapath replacing it, a reaper removing it). *held
- * gets the tally word the claim found: what the session is counted under
+/* Marks the end of session s, which the caller has claimed by its id
+ * (sfw_claim): true unless it was ended already. *held gets the tally
+ * word the mark found: what the session is counted under
  * (bpf/sess_count.bpf.h). */
 static __always_inline bool sfw_session_claim(struct sfw_session *s, __u32 *held)
 {

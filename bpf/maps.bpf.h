@@ -141,12 +141,14 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_SYN_RATE SEC(".maps");
 
-/* Scratch space for building a session (not pinned: per object). */
+/* Scratch space (not pinned: per object): 0 builds a new session,
+ * SFW_SCRATCH_OLD keeps the copy of one being removed. */
+#define SFW_SCRATCH_OLD 1
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);
 	__type(value, struct sfw_session);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);
 } sfw_scratch SEC(".maps");
 
 /* The table's element count (kernel 6.6+), for max-sessions. */

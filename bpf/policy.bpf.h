@@ -91,6 +91,22 @@ static __always_inline struct sfw_rule *sfw_list_match(__u16 list, const struct 
 	return NULL;
 }
 
+/* The policy generation in force. A commit flips it while packets are
+ * being judged, so a first packet reads it once, here, and every lookup
+ * it makes uses that one (docs/security.md, "Races: concurrent first
+ * packets and commits"); volatile, so the compiler cannot read it again. */
+static __always_inline __u32 sfw_cfg_gen(const struct sfw_config *cfg)
+{
+	return *(const volatile __u32 *)&cfg->gen & 1;
+}
+
+/* What a first packet is judged by: its zone pair, in one generation. */
+struct sfw_zone_pair {
+	__u32 from;
+	__u32 to;
+	__u32 gen;
+};
+
 static __always_inline __u32 sfw_zone_of(__u32 ifindex, __u32 gen)
 {
 	struct sfw_zone_key k = { .ifindex = ifindex, .gen = gen };
@@ -121,20 +137,20 @@ static __always_inline void sfw_classify_app(struct sfw_verdict *v, __u32 gen,
 	}
 }
 
-/* Decides a first packet from zone `from` to zone `to` (SFW_ZONE_HOST for
- * this host): the zone pair's policies, then the global ones, then the
- * default policy. A global function: the verifier checks its many branches
+/* Decides a first packet from zone z->from to zone z->to (SFW_ZONE_HOST
+ * for this host) in generation z->gen: the zone pair's policies, then the
+ * global ones, then the default policy. A global function: the verifier checks its many branches
  * once, on their own, instead of once per state of every caller (that
  * multiplied the programs' verification to hundreds of thousands of
  * instructions). It runs on first packets only, so the call costs nothing
  * on established traffic. */
 __noinline int sfw_policy_decide(struct sfw_verdict *v, const struct sfw_config *cfg,
-				 const struct sfw_pkt *p, __u32 from, __u32 to)
+				 const struct sfw_pkt *p, const struct sfw_zone_pair *z)
 {
 	struct sfw_rule *r;
-	__u32 gen;
+	__u32 gen, from, to;
 
-	if (!v || !cfg || !p)
+	if (!v || !cfg || !p || !z)
 		return 0;
 	/* a stored configuration that is not in force permits nothing, not
 	 * even what the defaults would (docs/security.md, "fails closed") */
@@ -143,7 +159,9 @@ __noinline int sfw_policy_decide(struct sfw_verdict *v, const struct sfw_config 
 		v->outcome = SFW_CNT_ERR_POLICY_DENIED;
 		return 0;
 	}
-	gen = cfg->gen & 1;
+	gen = z->gen & 1;
+	from = z->from;
+	to = z->to;
 	if ((cfg->flags & SFW_CFG_F_ZONES) && (from == SFW_ZONE_NONE || to == SFW_ZONE_NONE)) {
 		v->outcome = SFW_CNT_ERR_NO_ZONE;
 		return 0;

@@ -34,6 +34,7 @@ static long reap_one(__u64 i, struct reap_loop *l)
 	struct sfw_reap_entry *ent;
 	struct sfw_session *s, copy;
 	__u32 held;
+	__u64 id;
 
 	if (i >= SFW_REAP_BATCH)
 		return 1;
@@ -44,15 +45,18 @@ static long reap_one(__u64 i, struct reap_loop *l)
 		return 0;
 	if (reap_expired_only && !sfw_expired(s, l->now))
 		return 0;
-	/* only the one that claims its end removes it: another reaper, or
-	 * the datapath replacing it with a new session, may be first */
-	if (!sfw_session_claim(s, &held))
+	id = s->id;
+	/* only the one that claims it removes it: another reaper, or the
+	 * datapath replacing it with a new session, may be first */
+	if (!sfw_claim(s, id) || !sfw_session_claim(s, &held))
 		return 0;
 	sfw_count_close(&ent->key, held, reap_reason != SFW_CLOSE_NONE ? reap_reason
 								      : sfw_close_reason_of(s));
 	sfw_tally_release(&ent->key, s);
-	/* copied before the delete, which recycles the LRU entry at once */
+	/* copied before the delete, which recycles the LRU entry at once;
+	 * the event only after it */
 	__builtin_memcpy(&copy, s, sizeof(copy));
+	copy.id = id;
 	if (bpf_map_delete_elem(&SFW_MAP_SESSIONS, &ent->key))
 		return 0;
 	sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, reap_reason, 0), &ent->key, &copy, l->now);

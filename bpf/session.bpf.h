@@ -50,6 +50,17 @@ static __always_inline bool sfw_expired(const struct sfw_session *s, __u64 now)
 	return now > seen && now - seen > (__u64)s->timeout_s * SFW_NSEC_PER_SEC;
 }
 
+/* Claims session s, seen with id `id`, for removal: of all who try (CPUs
+ * replacing it, the reaper), exactly one succeeds, and only while s still
+ * is that session. Memory the LRU has handed to another session never
+ * holds `id` again (ids are never reused), so a stale pointer cannot be
+ * claimed. */
+static __always_inline bool sfw_claim(struct sfw_session *s, __u64 id)
+{
+	return !(id & SFW_SESS_ID_DYING) &&
+	       __sync_val_compare_and_swap(&s->id, id, id | SFW_SESS_ID_DYING) == id;
+}
+
 /* Session ids: a per-CPU block carved from one shared counter, so the
  * shared cache line is touched once per SFW_ID_BLOCK sessions. Ids start
  * at 1; the counter is pinned, so a reload never reuses an id. */

@@ -45,17 +45,19 @@ static __always_inline void sfw_count_output(struct sfw_iface_stats *st, const s
 static __always_inline __u32 sfw_tc_open(const struct sfw_pkt *p, struct sfw_flow *f,
 					 __u32 in_ifindex)
 {
-	__u32 gen = f->cfg->gen & 1;
+	struct sfw_zone_pair z = { .gen = sfw_cfg_gen(f->cfg) };
 	struct sfw_verdict v = {
 		.outcome = SFW_CNT_SFW_PERMITTED_PKTS,
 		.policy_id = SFW_POLICY_ID_SELF_TRAFFIC,
 	};
 
-	if (in_ifindex)
-		sfw_policy_decide(&v, f->cfg, p, sfw_zone_of(in_ifindex, gen),
-				  sfw_zone_of(f->ifindex, gen));
-	else
-		sfw_classify_app(&v, gen, p);
+	if (in_ifindex) {
+		z.from = sfw_zone_of(in_ifindex, z.gen);
+		z.to = sfw_zone_of(f->ifindex, z.gen);
+		sfw_policy_decide(&v, f->cfg, p, &z);
+	} else {
+		sfw_classify_app(&v, z.gen, p);
+	}
 	if (v.outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
 		sfw_log_deny(f, &v, in_ifindex, f->ifindex);
 		return v.outcome;

@@ -66,27 +66,36 @@ static __always_inline void sfw_count_input(struct sfw_iface_stats *st, const st
 		sfw_count(st, SFW_CNT_IN_CONNECTIONS, 1);
 }
 
+/* Where the race tests play another CPU or a commit, in the middle of a
+ * first packet's decision (tests/bpf/xdp_race.bpf.c builds this program
+ * with it defined): nothing at all in sfw itself. */
+#ifndef SFW_RACE_POINT
+#define SFW_RACE_POINT() do { } while (0)
+#endif
+
 /* A first packet the protocol lets open a session: route, zones, policy,
  * then the session. Returns the outcome counter. */
 static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_pkt *p,
 					  struct sfw_flow *f)
 {
 	__u32 out_ifindex = sfw_xdp_route(ctx, p);
-	__u32 gen = f->cfg->gen & 1, from = sfw_zone_of(f->ifindex, gen);
+	struct sfw_zone_pair z = { .gen = sfw_cfg_gen(f->cfg) };
 	struct sfw_verdict v = {};
 	bool cookie;
 	int screened;
 
 	if (out_ifindex == SFW_ROUTE_NONE)
 		return SFW_CNT_ERR_NO_ROUTE;
-	screened = sfw_screen_check(ctx, p, from, gen, f->now);
+	z.from = sfw_zone_of(f->ifindex, z.gen);
+	z.to = out_ifindex ? sfw_zone_of(out_ifindex, z.gen) : SFW_ZONE_HOST;
+	screened = sfw_screen_check(ctx, p, z.from, z.gen, f->now);
 	/* cookies only for this host's own services (no SYN proxy) */
 	cookie = screened == SFW_CNT_ERR_SYN_ATTACK && !out_ifindex &&
 		 (f->cfg->flags & SFW_CFG_F_SYN_COOKIE);
 	if (screened && !cookie)
 		return screened;
-	sfw_policy_decide(&v, f->cfg, p, from,
-			  out_ifindex ? sfw_zone_of(out_ifindex, gen) : SFW_ZONE_HOST);
+	SFW_RACE_POINT();
+	sfw_policy_decide(&v, f->cfg, p, &z);
 	/* A SYN the policy refuses gets no cookie, or under a flood every
 	 * port would look open. It counts as Policy denied, not Syn-attack
 	 * protection: in cookie mode the screen refuses nothing (it answers
@@ -103,7 +112,7 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 	}
 	return sfw_create(p, f, out_ifindex ? SFW_SESS_F_TRANSIT : 0,
 			  out_ifindex ? out_ifindex : f->ifindex, &v,
-			  f->cfg->flags & SFW_CFG_F_LIMITS ? sfw_limit_of(from, gen) : 0);
+			  f->cfg->flags & SFW_CFG_F_LIMITS ? sfw_limit_of(z.from, z.gen) : 0);
 }
 
 /* Everything after parsing. A global function: the verifier checks it once

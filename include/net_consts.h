@@ -56,4 +56,6 @@
 
 #define SFW_NSEC_PER_SEC 1000000000ULL
 
+#define SFW_EEXIST 17   /* errno: a BPF_NOEXIST insert found the key taken */
+
 #endif

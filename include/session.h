@@ -102,11 +102,11 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
 
 /* sfw_session.tally: who ended the session, and the per-address counts of
  * the limit-session screens it holds (bpf/limit.bpf.h). Changed only with
- * atomic operations once the session is in the table: the datapath that
- * replaces a finished session and the reaper that removes one race for
+ * atomic operations once the session is in the table: the one that ends
+ * it (it first claims the session by its id, SFW_SESS_ID_DYING) sets
  * SFW_TALLY_ENDED, and whoever clears a count bit gives that count back,
  * so each is given back exactly once. */
-#define SFW_TALLY_ENDED      0x01  /* claimed by the one that ends it */
+#define SFW_TALLY_ENDED      0x01  /* set by the one that ends it */
 #define SFW_TALLY_SRC        0x02  /* counted against its source address */
 #define SFW_TALLY_DST        0x04  /* counted against its destination address */
 #define SFW_TALLY_COUNTS     (SFW_TALLY_SRC | SFW_TALLY_DST)
@@ -120,8 +120,14 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
 #define SFW_TALLY_TCP_SHIFT  16    /* bits 16-19: the TCP state it is counted in */
 #define SFW_TALLY_TCP_MASK   (0xfu << SFW_TALLY_TCP_SHIFT)
 
+/* Set in a session's id by the one that claims its end (bpf/session.bpf.h
+ * sfw_claim): the datapath replacing a finished session, or a reaper
+ * removing one; a compare-and-swap on the id the claimant saw, so memory
+ * since given to another session is never claimed. Ids stay far below it. */
+#define SFW_SESS_ID_DYING (1ULL << 63)
+
 struct sfw_session {
-	__u64 id;             /* unique, never reused, 1.. */
+	__u64 id;             /* unique, never reused, 1.. (| SFW_SESS_ID_DYING) */
 	__u64 created_ns;     /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
 	__u64 last_seen_ns;
 	__u32 timeout_s;      /* idle timeout in force for the current state */

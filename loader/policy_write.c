@@ -1,18 +1,49 @@
 /* Writing a compiled configuration (conf's compile.h) into the maps: the
- * inactive generation first, then one config write flips generations, then
- * the old generation goes. The datapath reads sfw_config.gen once per first
- * packet, so it sees either configuration whole. */
+ * inactive generation first, then one config write flips generations, then,
+ * once no program can still be judging a packet by it, the old generation
+ * goes. The datapath reads sfw_config.gen once per first packet, so it sees
+ * either configuration whole (docs/security.md, "Races: concurrent first
+ * packets and commits"). */
 #include <errno.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include "loader.h"
 #include "policy_write.h"
 
+/* Returns once every XDP and tc program that was running when it was
+ * called has finished. Those run inside RCU read-side sections, and the
+ * kernel answers an update of a map-in-map only after an RCU grace
+ * period (synchronize_rcu, so that user space knows no program still uses
+ * the old inner map): one throwaway update is that wait, no sleep and no
+ * guess at how long a packet takes. */
+static int wait_datapath(void)
+{
+	int inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "sfw_rcu_inner", 4, 4, 1, NULL);
+	LIBBPF_OPTS(bpf_map_create_opts, o, .inner_map_fd = inner);
+	int outer = inner < 0 ? -1 :
+		bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "sfw_rcu_wait", 4, 4, 1, &o);
+	__u32 zero = 0;
+	int err = 0;
+
+	if (outer < 0 || bpf_map_update_elem(outer, &zero, &inner, BPF_ANY))
+		err = sfw_fail(errno, "cannot wait for the datapath to leave the old "
+			       "configuration: %s", strerror(errno));
+	if (outer >= 0)
+		close(outer);
+	if (inner >= 0)
+		close(inner);
+	return err;
+}
+
 /* Deletes every key whose generation is gen. keys hold a list id at
- * list_off (or a __u32 gen at gen_off when list_off < 0). */
-static int purge(int fd, size_t key_size, int list_off, int gen_off, __u32 gen)
+ * list_off (or a __u32 gen at gen_off when list_off < 0). Before the
+ * first deletion it waits out the packets that may still be judged by
+ * that generation, once (*waited); a generation with nothing left needs
+ * no wait. */
+static int purge(int fd, size_t key_size, int list_off, int gen_off, __u32 gen, bool *waited)
 {
 	char key[32], next[32];
 	char *doomed = NULL;
@@ -46,27 +77,38 @@ static int purge(int fd, size_t key_size, int list_off, int gen_off, __u32 gen)
 		}
 		err = bpf_map_get_next_key(fd, key, next);
 	}
+	if (n && !*waited) {
+		err = wait_datapath();
+		if (err) {
+			free(doomed);
+			return err;
+		}
+		*waited = true;
+	}
 	for (size_t i = 0; i < n; i++)
 		bpf_map_delete_elem(fd, doomed + i * key_size);
 	free(doomed);
 	return 0;
 }
 
+/* Removes generation gen, which is not in force (any more): packets that
+ * read it before the flip away from it are waited out first. */
 static int purge_gen(const struct sfw_policy_fds *fds, __u32 gen)
 {
+	bool w = false;
 	int err = purge(fds->addr, sizeof(struct sfw_addr_lpm_key),
-			offsetof(struct sfw_addr_lpm_key, list), 0, gen);
+			offsetof(struct sfw_addr_lpm_key, list), 0, gen, &w);
 
 	err = err ? err : purge(fds->app, sizeof(struct sfw_app_lpm_key),
-				offsetof(struct sfw_app_lpm_key, list), 0, gen);
+				offsetof(struct sfw_app_lpm_key, list), 0, gen, &w);
 	err = err ? err : purge(fds->app_class, sizeof(struct sfw_app_lpm_key),
-				offsetof(struct sfw_app_lpm_key, list), 0, gen);
+				offsetof(struct sfw_app_lpm_key, list), 0, gen, &w);
 	err = err ? err : purge(fds->rules, sizeof(struct sfw_rule_key),
-				offsetof(struct sfw_rule_key, list), 0, gen);
+				offsetof(struct sfw_rule_key, list), 0, gen, &w);
 	err = err ? err : purge(fds->zones, sizeof(struct sfw_zone_key), -1,
-				offsetof(struct sfw_zone_key, gen), gen);
+				offsetof(struct sfw_zone_key, gen), gen, &w);
 	err = err ? err : purge(fds->screens, sizeof(struct sfw_screen_key), -1,
-				offsetof(struct sfw_screen_key, gen), gen);
+				offsetof(struct sfw_screen_key, gen), gen, &w);
 	return err;
 }
 

@@ -370,7 +370,7 @@ Test(limits, the_end_of_a_session_is_claimed_once)
 	cr_assert_eq(fx_age(&a, 61), 0);
 	fx_key(&a, &k);
 	cr_assert_eq(bpf_map_lookup_elem(fd, &k, &s), 0);
-	s.tally |= SFW_TALLY_ENDED;   /* as a reaper in the middle of removing it */
+	s.id |= SFW_SESS_ID_DYING;   /* as a reaper in the middle of removing it */
 	cr_assert_eq(bpf_map_update_elem(fd, &k, &s, BPF_EXIST), 0);
 	cr_assert_eq(reap(r, &a), 0, "claimed by someone else: left alone");
 	cr_assert_eq(fx_xdp(&a), FX_XDP_DROP, "not replaced while claimed");

@@ -1,0 +1,15 @@
+/* What the race program (tests/bpf/xdp_race.bpf.c) does in the middle of
+ * a first packet's decision, as tests/bpf/test_races.c asks. */
+#ifndef SFW_TESTS_RACE_H
+#define SFW_TESTS_RACE_H
+
+enum race_action {
+	RACE_NONE,
+	RACE_INSERT,      /* another CPU created the flow's session: race_sess */
+	RACE_REPLACE,     /* another CPU replaced the finished one by race_sess */
+	RACE_CLAIM,       /* another CPU is removing the finished one, not done */
+	RACE_FLIP_GEN,    /* a commit flipped the policy generation */
+	RACE_HOLD,        /* a slow packet: held until race_released, or a bound */
+};
+
+#endif

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/* sfw's XDP program with another CPU inside, for the race tests only
+ * (tests/bpf/test_races.c): at SFW_RACE_POINT, after the session lookup
+ * and the read of the policy generation, before the policy and the
+ * session's creation, it does what a second CPU or a commit could do at
+ * that moment, as `race_action` says. Everything else is the program
+ * itself, included whole. Never part of sfw. */
+#include "vmlinux.h"
+
+#include "race.h"
+
+static void sfw_race_point(void);
+#define SFW_RACE_POINT() sfw_race_point()
+
+#include "xdp_ingress.bpf.c"
+
+__u32 race_action;
+struct sfw_session_key race_key;
+struct sfw_session race_sess;
+__u32 race_runs;
+__u32 race_entered;    /* RACE_HOLD: the packet is being held */
+__u32 race_released;   /* RACE_HOLD: set by the test to let it go */
+
+/* The longest hold, about a second here: a fallback only, the test lets
+ * the packet go once the commit waits for it or is done. */
+static long race_hold_step(__u64 i, void *ctx)
+{
+	for (int k = 0; k < 128; k++)
+		if (*(volatile __u32 *)&race_released)
+			return 1;
+	return 0;
+}
+
+static void race_insert(void)
+{
+	race_sess.created_ns = race_sess.last_seen_ns = bpf_ktime_get_coarse_ns();
+	bpf_map_update_elem(&SFW_MAP_SESSIONS, &race_key, &race_sess, BPF_NOEXIST);
+}
+
+static void sfw_race_point(void)
+{
+	struct sfw_session *s;
+	struct sfw_config *cfg;
+	__u32 zero = 0;
+
+	race_runs++;
+	switch (race_action) {
+	case RACE_INSERT:
+		race_insert();
+		break;
+	case RACE_REPLACE:   /* as sfw_retire and sfw_create do it */
+		s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &race_key);
+		if (s && sfw_claim(s, s->id)) {
+			bpf_map_delete_elem(&SFW_MAP_SESSIONS, &race_key);
+			race_insert();
+		}
+		break;
+	case RACE_CLAIM:
+		s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &race_key);
+		if (s)
+			sfw_claim(s, s->id);
+		break;
+	case RACE_FLIP_GEN:
+		cfg = bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
+		if (cfg)
+			cfg->gen ^= 1;
+		break;
+	case RACE_HOLD:
+		race_entered = 1;
+		bpf_loop(1 << 23, race_hold_step, NULL, 0);
+		break;
+	}
+}
