@@ -18,6 +18,7 @@
 #include "commit.h"
 #include "iface_stats.h"
 #include "maps.h"
+#include "outcome.h"
 
 TestSuite(conservation, .init = suite_setup, .fini = suite_teardown);
 
@@ -372,20 +373,6 @@ static const char *const cnt_name[SFW_CNT_COUNT] = {
 	SFW_COUNTER_LIST(SFW_X)
 #undef SFW_X
 };
-static const __u8 cnt_group[SFW_CNT_COUNT] = {
-#define SFW_X(id, grp, label, key) [SFW_CNT_##id] = grp,
-	SFW_COUNTER_LIST(SFW_X)
-#undef SFW_X
-};
-
-/* Outcomes: every drop reason (Junos's and sfw's own), permitted and
- * untracked. Failed sessions repeats No more sessions, and Replies
- * suppressed notes a refused packet left unanswered: not outcomes. */
-static bool is_outcome(int id)
-{
-	return SFW_COUNTER_IS_OUTCOME(id, cnt_group[id]);
-}
-
 static bool lets_pass(int id)
 {
 	return id == SFW_CNT_SFW_PERMITTED_PKTS || id == SFW_CNT_SFW_UNTRACKED_PKTS;

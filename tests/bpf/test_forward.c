@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <bpf/bpf.h>
 #include "commit.h"
+#include "outcome.h"
 
 #define FX_XDP_REDIRECT 4
 #define CLIENT4 "198.51.100.2"
@@ -323,6 +324,7 @@ Test(forward, first_packet_over_egress_mtu_judged_by_egress_zone)
 		}
 	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_POLICY_DENIED), 4);
 	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_SFW_PERMITTED_PKTS), 0);
+	cr_assert_eq(outcomes_at(in_if), 4, "one outcome per packet");
 }
 
 /* Permitted, the big first packet opens its session on the real egress
@@ -345,6 +347,7 @@ Test(forward, first_packet_over_egress_mtu_permitted_goes_to_the_stack)
 	cr_assert_eq(sess.wing[SFW_WING_OUT].ifindex, out_if, "replies expected on fb");
 	cr_assert_eq(run_at(in_if, &small, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_SFW_PERMITTED_PKTS), 2);
+	cr_assert_eq(outcomes_at(in_if), 2, "one outcome per packet");
 }
 
 /* A route with lightweight-tunnel encapsulation: the lookup answers
@@ -365,6 +368,7 @@ Test(forward, route_without_a_known_egress_fails_closed)
 	ASSERT_NO_SESSION(&v6);
 	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_NO_ROUTE), 2);
 	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_POLICY_DENIED), 0);
+	cr_assert_eq(outcomes_at(in_if), 2, "one outcome per packet");
 }
 
 /* Neighbour discovery between global addresses is the link's own only

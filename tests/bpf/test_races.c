@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include "commit.h"
 #include "events.h"
+#include "outcome.h"
 #include "race.h"
 #include "xdp_race.skel.h"
 
@@ -50,13 +51,25 @@ static void races_teardown(void)
 TestSuite(races, .init = races_setup, .fini = races_teardown);
 
 /* One frame through the race program, arriving on FX_IFINDEX. */
-static int race_xdp(const struct pb_spec *s)
+static int race_xdp_run(const struct pb_spec *s)
 {
 	struct pb_pkt p;
 	__u32 ns;
 
 	cr_assert_eq(pb_build(s, &p), 0);
 	return fx_xdp_repeat(bpf_program__fd(race->progs.sfw_xdp_ingress), &p, 1, &ns);
+}
+
+/* The same, and whatever the other CPU did, the packet ends in exactly
+ * one outcome counter (tests/bpf/test_conservation.c cannot race). */
+static int race_xdp(const struct pb_spec *s)
+{
+	__u64 before = outcomes();
+	int verdict = race_xdp_run(s);
+
+	cr_assert_eq(outcomes(), before + 1, "one packet, %llu outcomes",
+		     (unsigned long long)(outcomes() - before));
+	return verdict;
 }
 
 static struct pb_spec udp_flow(void)
@@ -261,7 +274,7 @@ static void *send_held(void *arg)
 {
 	struct held *h = arg;
 
-	h->verdict = race_xdp(&h->s);
+	h->verdict = race_xdp_run(&h->s);   /* no assertion outside the test's thread */
 	return NULL;
 }
 
@@ -341,6 +354,7 @@ Test(races, commit_waits_for_packets_in_flight)
 	cr_assert_eq(pthread_join(ct, NULL), 0);
 	cr_assert_eq(c.err, 0, "commit: %s", sfw_last_error());
 	cr_assert_eq(h.verdict, FX_XDP_PASS, "the old generation went while the packet used it");
+	cr_assert_eq(outcomes(), 1, "one packet, one outcome");
 	race->bss->race_action = RACE_NONE;
 	cr_assert_eq(race_xdp(&later), FX_XDP_DROP, "the new generation is in force");
 }
