@@ -326,8 +326,10 @@ static bool waiting_for_rcu(pid_t tid)
  * the commit removes the old generation only once the packet is done. The
  * packet is held until the commit either waits for it (sleeps in an RCU
  * grace period) or is done; a commit that did not wait has purged the old
- * generation by then, and the packet meets empty lists. Where wchan tells
- * nothing, the hold ends by itself after about a second. */
+ * generation by then, and the packet meets empty lists. However slow the
+ * machine, the test alone lets the packet go: had the hold's bound ended
+ * it first (a commit still compiling, or a wchan that tells nothing), the
+ * test would prove nothing, and fails. */
 Test(races, commit_waits_for_packets_in_flight)
 {
 	struct held h = { .s = syn(42000) };
@@ -352,6 +354,8 @@ Test(races, commit_waits_for_packets_in_flight)
 	__atomic_store_n(&race->bss->race_released, 1, __ATOMIC_RELEASE);
 	cr_assert_eq(pthread_join(t, NULL), 0);
 	cr_assert_eq(pthread_join(ct, NULL), 0);
+	cr_assert_not(race->bss->race_timed_out, "the packet was let go by its bound, not by "
+		      "the test: the commit neither waited for it nor finished meanwhile");
 	cr_assert_eq(c.err, 0, "commit: %s", sfw_last_error());
 	cr_assert_eq(h.verdict, FX_XDP_PASS, "the old generation went while the packet used it");
 	cr_assert_eq(outcomes(), 1, "one packet, one outcome");
