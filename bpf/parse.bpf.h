@@ -61,22 +61,25 @@ struct sfw_pkt {
 	__u8 icmp_type;       /* ICMP/ICMPv6: what policies match on */
 	__u8 icmp_code;
 	__u8 frag;            /* enum sfw_frag_kind */
-	__u32 l3_off;         /* offset of the IP header in the frame */
-	__u32 l3_len;         /* IP total length: the bytes a wing counts */
-	__u32 hdr_len;        /* IP + L4 header bytes (GSO segment accounting) */
-	__u32 l4_off;
-	__u32 seq;            /* TCP, host order */
-	__u32 ack;
-	__u32 payload_len;    /* TCP payload bytes */
+	/* offsets, header and payload sizes fit 16 bits (a frame is at
+	 * most 64 KiB): packed, the packet is 80 bytes, the entry point's
+	 * whole stack frame in the call chain's 512 */
+	__u16 l3_off;         /* offset of the IP header in the frame */
+	__u16 l4_off;
+	__u16 hdr_len;        /* IP + L4 header bytes (GSO segment accounting) */
 	__u16 window;
-	__u8 wscale;          /* SYN: the window scale option, 0xf when absent */
-	__u8 pad2;
-	__u32 frame_len;      /* the whole frame as handed to the program */
-	__u32 frag_id;        /* fragments: IPv4 (16 bits) or IPv6 identification, as sent */
+	__u16 payload_len;    /* TCP payload bytes */
 	__u16 frag_off;       /* fragments: offset in bytes */
 	__u16 frag_start;     /* fragments: where the fragmentable part starts, from l3_off
 			       * (IPv4: after the options; IPv6: after the Fragment header),
 			       * the origin of every fragment's offset */
+	__u8 wscale;          /* SYN: the window scale option, 0xf when absent */
+	__u8 pad2;
+	__u32 l3_len;         /* IP total length: the bytes a wing counts */
+	__u32 seq;            /* TCP, host order */
+	__u32 ack;
+	__u32 frame_len;      /* the whole frame as handed to the program */
+	__u32 frag_id;        /* fragments: IPv4 (16 bits) or IPv6 identification, as sent */
 };
 
 /* Skips up to SFW_VLAN_MAX_DEPTH VLAN tags; returns the inner ethertype
@@ -275,9 +278,11 @@ static __always_inline bool sfw_frag_tiny(void *data, void *end, const struct sf
 static __always_inline int sfw_parse(void *data, void *end, __u32 pkt_len,
 				     struct sfw_pkt *p)
 {
-	__be16 eth_proto = sfw_parse_eth(data, end, &p->l3_off);
+	__u32 l3_off = 0;
+	__be16 eth_proto = sfw_parse_eth(data, end, &l3_off);
 	int rc;
 
+	p->l3_off = l3_off;
 	p->frame_len = pkt_len;
 	if (!eth_proto)
 		return SFW_PARSE_MALFORMED;
