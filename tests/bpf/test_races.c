@@ -14,6 +14,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "commit.h"
+#include "compile.h"
+#include "policy_write.h"
 #include "events.h"
 #include "outcome.h"
 #include "race.h"
@@ -278,29 +280,37 @@ static void *send_held(void *arg)
 	return NULL;
 }
 
-/* A commit in a thread of its own, so that the test can see where it is. */
+/* A commit in a thread of its own, so that the test can see where it is.
+ * The configuration is parsed and compiled before the packet is held
+ * (compiled): the thread only writes it, flips and purges, so that it
+ * reaches the wait for the held packet within the hold's bound however
+ * loaded the machine is (parsing and compiling took the most of its time). */
 struct committer {
-	const char *text;
+	struct sfw_compiled compiled;
 	pid_t tid;
 	int err;
 	int done;
 };
 
+static void committer_init(struct committer *c, const char *text)
+{
+	struct sfw_conf_errors errs = { 0 };
+	struct sfw_conf conf;
+
+	cr_assert_eq(sfw_conf_init(&conf), 0);
+	cr_assert_eq(sfw_conf_parse_buffer(&conf, "t.conf", text, strlen(text), &errs), 0);
+	cr_assert_eq(sfw_conf_compile(&conf, &c->compiled), 0);
+	sfw_conf_errors_free(&errs);
+	sfw_conf_free(&conf);
+}
+
 static void *run_commit(void *arg)
 {
 	struct committer *c = arg;
-	struct sfw_conf_errors errs = { 0 };
 	struct sfw_policy_fds f = fds();
-	struct sfw_conf conf;
 
 	__atomic_store_n(&c->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
-	c->err = sfw_conf_init(&conf);
-	if (!c->err)
-		c->err = sfw_conf_parse_buffer(&conf, "t.conf", c->text, strlen(c->text), &errs);
-	if (!c->err)
-		c->err = sfw_policy_compile(&conf, &f);
-	sfw_conf_errors_free(&errs);
-	sfw_conf_free(&conf);
+	c->err = sfw_policy_write(&c->compiled, &f);
 	__atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -328,16 +338,17 @@ static bool waiting_for_rcu(pid_t tid)
  * grace period) or is done; a commit that did not wait has purged the old
  * generation by then, and the packet meets empty lists. However slow the
  * machine, the test alone lets the packet go: had the hold's bound ended
- * it first (a commit still compiling, or a wchan that tells nothing), the
+ * it first (a commit still writing, or a wchan that tells nothing), the
  * test would prove nothing, and fails. */
 Test(races, commit_waits_for_packets_in_flight)
 {
 	struct held h = { .s = syn(42000) };
-	struct committer c = { .text = "set security policies default-policy deny-all\n" };
+	struct committer c = { 0 };
 	struct pb_spec later = syn(42001);
 	pthread_t t, ct;
 
 	commit(permit_web);
+	committer_init(&c, "set security policies default-policy deny-all\n");
 	race->bss->race_action = RACE_HOLD;
 	cr_assert_eq(pthread_create(&t, NULL, send_held, &h), 0);
 	for (int i = 0; i < 100000 && !__atomic_load_n(&race->bss->race_entered, __ATOMIC_ACQUIRE); i++)
@@ -354,6 +365,7 @@ Test(races, commit_waits_for_packets_in_flight)
 	__atomic_store_n(&race->bss->race_released, 1, __ATOMIC_RELEASE);
 	cr_assert_eq(pthread_join(t, NULL), 0);
 	cr_assert_eq(pthread_join(ct, NULL), 0);
+	sfw_compiled_free(&c.compiled);
 	cr_assert_not(race->bss->race_timed_out, "the packet was let go by its bound, not by "
 		      "the test: the commit neither waited for it nor finished meanwhile");
 	cr_assert_eq(c.err, 0, "commit: %s", sfw_last_error());

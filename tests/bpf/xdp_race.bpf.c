@@ -21,17 +21,32 @@ __u32 race_runs;
 __u32 race_entered;    /* RACE_HOLD: the packet is being held */
 __u32 race_released;   /* RACE_HOLD: set by the test to let it go */
 __u32 race_timed_out;  /* RACE_HOLD: the bound ended the hold, not the test */
+__u64 race_hold_until; /* RACE_HOLD: the bound, in bpf_ktime_get_ns() */
 
-/* The longest hold, a few seconds here: a fallback only (an RCU read
- * section held that long delays every grace period on the machine), the
- * test lets the packet go once the commit waits for it or is done, and
- * fails if the bound had to end it (race_timed_out). */
-static long race_hold_step(__u64 i, void *ctx)
+/* The longest hold: ten seconds of wall time (or about as long spinning on
+ * a free CPU, bpf_loop's most steps), a fallback only: an RCU read section
+ * held that long delays every grace period on the machine, below the 21 s
+ * after which the kernel reports a stall. The test lets the packet go once
+ * the commit waits for it or is done, and fails if the bound had to end it
+ * (race_timed_out). In wall time, as the commit and the test may get
+ * little of the CPU on a loaded machine: a bound in steps ran out there
+ * in 1.5 s, before they were scheduled. */
+static long race_spin(__u64 i, void *ctx)
 {
 	for (int k = 0; k < 512; k++)
 		if (*(volatile __u32 *)&race_released)
 			return 1;
 	return 0;
+}
+
+static long race_hold_step(__u64 i, void *ctx)
+{
+	if (bpf_loop(64, race_spin, NULL, 0) < 64)
+		return 1;   /* released */
+	if (bpf_ktime_get_ns() < race_hold_until)
+		return 0;
+	race_timed_out = 1;
+	return 1;
 }
 
 static void race_insert(void)
@@ -69,8 +84,11 @@ static void sfw_race_point(void)
 			cfg->gen ^= 1;
 		break;
 	case RACE_HOLD:
+		race_timed_out = 0;
+		race_hold_until = bpf_ktime_get_ns() + 10 * 1000000000ULL;
 		race_entered = 1;
-		race_timed_out = bpf_loop(1 << 23, race_hold_step, NULL, 0) >= (1 << 23);
+		if (bpf_loop(1 << 23, race_hold_step, NULL, 0) >= (1 << 23))
+			race_timed_out = 1;
 		break;
 	}
 }
