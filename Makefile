@@ -42,7 +42,7 @@ CFLAGS     += -Wall -Wextra -Werror -Wno-unused-parameter -std=gnu11 -MMD -MP $(
 # BPF: CO-RE against vmlinux.h. -mcpu=v3 for atomic fetch-add (session ids).
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__BPF__ -D__TARGET_ARCH_$(ARCH) \
               -Wall -Werror -Iinclude -Ibpf -Ivmlinux/$(ARCH) -MMD -MP
-LDLIBS     := -lbpf -lelf -lz -lnetfilter_conntrack -lnftables -lmicrohttpd
+LDLIBS     := -lbpf -lelf -lz -lnetfilter_conntrack -lnftables -lmicrohttpd -lcrypto
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
@@ -193,7 +193,7 @@ $(BUILD)/tests/unit_tests: $(UNIT_OBJS) $(TESTLIB_OBJS) $(LIBS) | $(BUILD)/tests
 # the configuration code makes (work, not seconds).
 $(BUILD)/tests/conf_tests: $(CONFT_OBJS) $(call LIB_OF,conf) $(call LIB_OF,util) | $(BUILD)/tests
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ -lcriterion -Wl,--wrap=strcmp
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ -lcrypto -lcriterion -Wl,--wrap=strcmp
 
 $(BUILD)/tests/bpf_tests: $(BPFT_OBJS) $(TESTLIB_OBJS) $(call LIB_OF,loader) $(call LIB_OF,util) \
 			  | $(BUILD)/tests

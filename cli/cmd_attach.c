@@ -138,8 +138,10 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 	if (r < 0)
 		sfw_report(cl);
 	/* whatever got attached refuses new sessions until the stored
-	 * configuration is in force: every attach tries to apply it */
-	if (sfw_conf_failed() && sfw_conf_apply_active()) {
+	 * configuration is in force: every attach tries to apply it, and
+	 * applies it again when the datapath runs another text (a commit cut
+	 * short between its apply and its rename) */
+	if ((sfw_conf_failed() || sfw_conf_differs()) && sfw_conf_apply_active()) {
 		sfw_report(cl);
 		r = -1;
 	}

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include "commands.h"
 #include "commands_events.h"
+#include "conf_cmd.h"
 #include "flow_status.h"
 #include "apply.h"
 #include "ratelimit.h"
@@ -104,12 +105,40 @@ int sfw_cmd_set_flow(const struct sfw_cmdline *cl)
 	return rc;
 }
 
-/* Failing closed ends with a configuration applied, never by hand. */
+/* Does the stored configuration refuse what no policy permits? A stored
+ * file that does not load counts as yes: it fails closed. */
+static bool stored_denies(void)
+{
+	struct sfw_conf conf;
+	bool deny;
+
+	if (!sfw_conf_stored())
+		return false;
+	if (sfw_conf_load_active(&conf, NULL))
+		return true;
+	deny = conf.default_policy == SFW_POLICY_DENY_ALL;
+	sfw_conf_free(&conf);
+	return deny;
+}
+
+/* Failing closed ends with a configuration applied, never by hand; and a
+ * run-time permit-all may not loosen a stored deny-all until the next
+ * commit (docs/security.md "Limits that remain"). deny-all, tighter than
+ * any file, is always taken. */
 int sfw_cmd_set_default_policy(const struct sfw_cmdline *cl)
 {
+	char path[4096];
+
 	if (sfw_conf_failed()) {
 		sfw_fail(EPERM, "the stored configuration failed to apply: every new session "
 			 "is refused until a commit succeeds (show security flow status says why)");
+		return sfw_report(cl);
+	}
+	if (!cl->v[SFW_SLOT_DEFAULT_POLICY].num && stored_denies()) {
+		if (sfw_conf_active_path(path, sizeof(path)))
+			return sfw_report(cl);
+		sfw_fail(EPERM, "the stored configuration %s says default-policy deny-all: commit "
+			 "one that says permit-all rather than override it at run time", path);
 		return sfw_report(cl);
 	}
 	return update_config(cl, apply_default_policy);
@@ -155,6 +184,8 @@ static void config_json(FILE *f, const struct sfw_config *cfg, const struct sfw_
 	sfw_json_bool(&j, "configuration-failed", cfg->flags & SFW_CFG_F_FAIL_CLOSED);
 	if (st && st->conf_error[0])
 		sfw_json_str(&j, "configuration-error", st->conf_error);
+	if (st)
+		sfw_json_bool(&j, "configuration-differs", st->conf_differs);
 	sfw_json_bool(&j, "forwarding", cfg->flags & SFW_CFG_F_FORWARD);
 	sfw_json_bool(&j, "sequence-check", !(cfg->flags & SFW_CFG_F_NO_SEQ_CHECK));
 	sfw_json_num(&j, "max-sessions", cfg->max_sessions);

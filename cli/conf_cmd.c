@@ -1,12 +1,15 @@
 /* commit check, commit, rollback and show configuration. A commit is all
- * or nothing: the model is checked before anything is applied, and when
- * storing fails after the datapath took the new configuration, the
- * previous one is applied again, so the datapath and the active file never
- * disagree. */
+ * or nothing: the model is checked before anything is applied, the text is
+ * on disk before the datapath takes it, and when anything fails after the
+ * datapath took it, the previous configuration goes back in (or, when that
+ * fails too, every new session is refused), and the sessions opened in
+ * between that it does not permit are cleared: the datapath is never left
+ * more permissive than the active file (docs/security.md). */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "conf_cmd.h"
 #include "grammar.h"
@@ -102,40 +105,91 @@ static bool load_previous(struct sfw_conf *old)
 
 struct guard {
 	const struct sfw_conf_env *env;
-	bool valid;                   /* the file parsed: apply and store came next */
-	bool applied;
+	const struct sfw_conf *old;    /* in force before */
+	const struct sfw_conf *conf;   /* the candidate, once the datapath got it */
 	bool damaged;      /* the active file did not load: restore = fail closed */
+	__u64 since_ns;    /* when the apply began (the datapath's coarse clock) */
 };
 
 static int guarded_apply(const struct sfw_conf *conf, void *arg)
 {
 	struct guard *g = arg;
-	int err;
+	struct timespec ts;
 
-	g->valid = true;
-	err = g->env->apply ? g->env->apply(conf, g->env->apply_ctx) : 0;
-	g->applied = g->env->apply && !err;
-	return err;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	g->since_ns = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+	g->conf = conf;
+	return g->env->apply(conf, g->env->apply_ctx);
+}
+
+/* Sessions the candidate opened while it was in force and that what is in
+ * force again (the previous configuration, or nothing at all when failing
+ * closed) would not have: a failed commit leaves none behind. */
+static void clear_window(struct guard *g, bool closed)
+{
+	const struct sfw_conf_env *env = g->env;
+	struct sfw_conf none;
+	struct sfw_reeval rv = { .conf = g->old, .old = g->conf, .since_ns = g->since_ns,
+				 .ifname = env->ifname, .ifname_arg = env->ifname_arg,
+				 .reaper = env->reaper };
+
+	if (env->sessions_fd < 0 || sfw_conf_init(&none))
+		return;
+	none.default_policy = SFW_POLICY_DENY_ALL;
+	if (closed)
+		rv.conf = &none;
+	if (sfw_reevaluate(env->sessions_fd, &rv))
+		fprintf(env->err, "sfw: clearing the sessions the failed commit opened: %s\n",
+			sfw_last_error());
+	else if (rv.cleared)
+		fprintf(env->err, "sfw: %llu sessions the failed commit opened were cleared\n",
+			(unsigned long long)rv.cleared);
+	sfw_conf_free(&none);
+}
+
+/* The commit failed after the datapath took the candidate: the previous
+ * configuration goes back in; when it cannot (a damaged active file, or
+ * its apply fails again), every new session is refused, never the
+ * candidate left in force. */
+static int restore(void *arg)
+{
+	struct guard *g = arg;
+	const struct sfw_conf_env *env = g->env;
+	bool closed = g->damaged;
+
+	if (!closed && env->apply(g->old, env->apply_ctx)) {
+		fprintf(env->err, "sfw: restoring the previous configuration: %s\n",
+			sfw_last_error());
+		closed = true;
+	}
+	if (closed && (!env->fail_closed || env->fail_closed()))
+		fprintf(env->err, "sfw: refusing every new session failed too: %s\n",
+			env->fail_closed ? sfw_last_error() : "not possible here");
+	else if (closed && !g->damaged)
+		fprintf(env->err, "sfw: every new session is refused until a commit succeeds\n");
+	clear_window(g, closed);
+	return 0;
+}
+
+static void guard_ops(struct guard *g, struct sfw_conf_commit_ops *ops)
+{
+	*ops = (struct sfw_conf_commit_ops){ .ctx = g };
+	if (g->env->apply) {
+		ops->apply = guarded_apply;
+		ops->restore = restore;
+	}
 }
 
 /* One line for a failure: the configuration's errors (Junos style), the
  * reason a file could not be read, or why a valid configuration was not
- * committed. A failure after the datapath took the new configuration gives
- * it the previous one back. */
-static int failed(const struct sfw_conf_env *env, struct guard *g, int err,
-		  const struct sfw_conf *old, const struct sfw_conf_errors *errs)
+ * committed. */
+static int failed(const struct sfw_conf_env *env, bool valid,
+		  const struct sfw_conf_errors *errs)
 {
-	char *msg = strdup(sfw_last_error());
-
-	if (g->applied && (g->damaged ? env->fail_closed && env->fail_closed()
-				      : env->apply(old, env->apply_ctx)))
-		fprintf(env->err, "sfw: restoring the previous configuration: %s\n",
-			sfw_last_error());
-	if (!g->valid)
+	if (!valid)
 		report(errs, env->err);
 	else
-		fprintf(env->err, "sfw: commit failed: %s\n", msg ? msg : strerror(-err));
-	free(msg);
+		fprintf(env->err, "sfw: commit failed: %s\n", sfw_last_error());
 	return SFW_EXIT_FAIL;
 }
 
@@ -163,20 +217,27 @@ int sfw_conf_commit_run(const struct sfw_conf_env *env, const char *path,
 			bool reevaluate_sessions)
 {
 	struct sfw_conf_errors errs = { 0 };
-	struct guard g = { .env = env };
+	struct sfw_conf_commit_ops ops;
 	struct sfw_conf old, conf;
-	int err, rc = SFW_EXIT_OK;
+	struct guard g = { .env = env, .old = &old };
+	int err = sfw_conf_init(&conf), rc = SFW_EXIT_OK;
+	bool valid;
 
 	g.damaged = load_previous(&old);
-	err = sfw_conf_commit_file(path, guarded_apply, &g, &conf, &errs);
+	guard_ops(&g, &ops);
+	if (!err)
+		err = sfw_conf_parse_file(&conf, path, &errs);
+	valid = !err;
+	if (!err)
+		err = sfw_conf_commit(&conf, &ops);
 	if (err) {
-		rc = failed(env, &g, err, &old, &errs);
+		rc = failed(env, valid, &errs);
 	} else {
 		fputs("commit complete\n", env->out);
 		if (reevaluate_sessions)
 			rc = reevaluate(env, &conf, &old);
-		sfw_conf_free(&conf);
 	}
+	sfw_conf_free(&conf);
 	sfw_conf_errors_free(&errs);
 	sfw_conf_free(&old);
 	return rc;
@@ -185,20 +246,21 @@ int sfw_conf_commit_run(const struct sfw_conf_env *env, const char *path,
 int sfw_conf_rollback_run(const struct sfw_conf_env *env, int n)
 {
 	struct sfw_conf_errors errs = { 0 };
-	struct guard g = { .env = env };
+	struct sfw_conf_commit_ops ops;
 	struct sfw_conf old, conf;
-	int err, rc = SFW_EXIT_OK;
+	struct guard g = { .env = env, .old = &old };
+	int err = sfw_conf_init(&conf), rc = SFW_EXIT_OK;
+	bool valid;
 
 	g.damaged = load_previous(&old);
-	err = sfw_conf_init(&conf);
+	guard_ops(&g, &ops);
 	if (!err)
 		err = sfw_conf_load_rollback(&conf, n, &errs);
+	valid = !err;
 	if (!err)
-		err = guarded_apply(&conf, &g);
-	if (!err)
-		err = sfw_conf_store(&conf);
+		err = sfw_conf_commit(&conf, &ops);
 	if (err)
-		rc = failed(env, &g, err, &old, &errs);
+		rc = failed(env, valid, &errs);
 	else
 		fputs("commit complete\n", env->out);
 	sfw_conf_errors_free(&errs);

@@ -81,6 +81,8 @@ int sfw_flow_status_collect(struct sfw_flow_status *st)
 	if (err)
 		return err;
 	conf_failure(st);
+	st->conf_differs = !(st->cfg.flags & SFW_CFG_F_FAIL_CLOSED) &&
+			   sfw_conf_sync(&st->cfg) != SFW_CONF_IN_SYNC;
 	/* maps of the configuration work: absent before it was loaded */
 	screens_fd = sfw_open_pin(SFW_STR(SFW_MAP_SCREENS), true);
 	names_fd = sfw_open_pin(SFW_STR(SFW_MAP_NAMES), true);
@@ -138,6 +140,9 @@ void sfw_flow_status_text(FILE *f, const struct sfw_flow_status *st)
 			"until a commit succeeds\n");
 	if (st->conf_error[0])
 		fprintf(f, "    Configuration error: %s\n", st->conf_error);
+	if (st->conf_differs)
+		fprintf(f, "    Configuration: not the stored file (a commit was cut short, or the "
+			"file changed since): sfw reload applies it\n");
 	fprintf(f, "    Default policy: %s\n",
 		c->default_policy == SFW_POLICY_DENY_ALL ? "deny-all" : "permit-all");
 	fprintf(f, "    Maximum sessions: %u\n", c->max_sessions);

@@ -27,6 +27,9 @@ struct sfw_flow_status {
 	/* failing closed (SFW_CFG_F_FAIL_CLOSED): the stored file's first
 	 * error, "" when it parses (the datapath refused it) */
 	char conf_error[512];
+	/* not failing closed, yet the datapath runs another text than the
+	 * stored file (sfw_conf_sync): `attach` and `reload` apply the file */
+	bool conf_differs;
 	int n_screens;                /* zones with a screen, by zone id */
 	struct sfw_zone_screen screens[SFW_MAX_ZONES];
 };

@@ -80,7 +80,11 @@ bool sfw_reeval_keeps(struct sfw_reeval *rv, const struct sfw_session_key *key,
 static int visit(const struct sfw_session_key *key, const struct sfw_session *sess,
 		 void *arg)
 {
-	return sfw_reeval_keeps(arg, key, sess) ? SFW_WALK_NEXT : SFW_WALK_DELETE;
+	struct sfw_reeval *rv = arg;
+
+	if (sess->created_ns < rv->since_ns)
+		return SFW_WALK_NEXT;
+	return sfw_reeval_keeps(rv, key, sess) ? SFW_WALK_NEXT : SFW_WALK_DELETE;
 }
 
 static void deleted(const struct sfw_session_key *key,

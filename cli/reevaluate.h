@@ -21,6 +21,8 @@ struct sfw_reeval {
 	sfw_reeval_ifname_fn ifname;   /* NULL: the system's names */
 	void *ifname_arg;
 	struct sfw_reaper *reaper;     /* NULL: plain deletes, no close logged */
+	__u64 since_ns;                /* only sessions created since (the datapath's
+					* coarse monotonic clock); 0: all */
 	__u64 cleared;                 /* out: sessions removed */
 };
 

@@ -64,6 +64,8 @@ struct sfw_cpl_flow {
 	__u32 max_sessions;            /* 0: the session table's limit */
 	__u32 flags;                   /* the SFW_CFG_F_* a configuration sets */
 	__u8 default_policy;           /* enum sfw_default_policy */
+	/* SHA-256 of the text compiled (conf->source); all zero: built in */
+	__u8 conf_digest[SFW_CONF_DIGEST_LEN];
 };
 
 struct sfw_compiled {

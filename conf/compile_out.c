@@ -232,7 +232,7 @@ static bool zone_has_limit(const struct sfw_conf *conf)
 	return false;
 }
 
-static void emit_flow(const struct sfw_conf *conf, struct sfw_cpl_flow *f)
+static int emit_flow(const struct sfw_conf *conf, struct sfw_cpl_flow *f)
 {
 	memcpy(f->timeout_s, conf->flow.timeout_s, sizeof(f->timeout_s));
 	f->deny_log_rate = conf->flow.deny_log_rate;
@@ -245,6 +245,7 @@ static void emit_flow(const struct sfw_conf *conf, struct sfw_cpl_flow *f)
 		   (conf->n_zones ? SFW_CFG_F_ZONES : 0) |
 		   (conf->n_policies ? SFW_CFG_F_POLICIES : 0) |
 		   (zone_has_limit(conf) ? SFW_CFG_F_LIMITS : 0);
+	return conf->source ? sfw_conf_digest(conf->source, conf->source_len, f->conf_digest) : 0;
 }
 
 int cpl_emit_rest(const struct sfw_conf *conf, struct sfw_compiled *out)
@@ -254,9 +255,7 @@ int cpl_emit_rest(const struct sfw_conf *conf, struct sfw_compiled *out)
 	err = err ? err : emit_zone_ifaces(conf, out);
 	err = err ? err : emit_screens(conf, out);
 	err = err ? err : emit_names(conf, out);
-	if (!err)
-		emit_flow(conf, &out->flow);
-	return err;
+	return err ? err : emit_flow(conf, &out->flow);
 }
 
 void sfw_compiled_free(struct sfw_compiled *c)

@@ -301,22 +301,50 @@ const char *sfw_conf_dir(void);
 int sfw_conf_rollback_path(int n, char *buf, size_t len);
 int sfw_conf_active_path(char *buf, size_t len);
 /* Is a configuration stored? Only an active file that is absent (or whose
- * directory is) says no; one that cannot even be looked at says yes, so
- * that it fails closed rather than count as none (docs/security.md). */
+ * directory is) says no; one that cannot even be looked at, or a directory
+ * that is a symbolic link to nothing, says yes, so that it fails closed
+ * rather than count as none (docs/security.md). */
 bool sfw_conf_stored(void);
-/* Make conf->source (a configuration that parsed without error) the active
- * file: the previous active file becomes rollback 1, 1 becomes 2, and so
- * on. The new file replaces the old one by rename, so a reader sees one or
- * the other, never a mixture; concurrent commits are serialised. */
+
+/* The datapath step of a commit. apply puts conf in force (NULL: sfw is
+ * not loaded, store only); restore, after a failure once apply was called,
+ * puts back what was in force before, or fails closed. */
+typedef int (*sfw_conf_apply_fn)(const struct sfw_conf *conf, void *ctx);
+struct sfw_conf_commit_ops {
+	sfw_conf_apply_fn apply;
+	int (*restore)(void *ctx);
+	void *ctx;
+};
+/* Make conf (a configuration that parsed without error) the active file
+ * and, with ops, the datapath's: its text (conf->source, or its printed
+ * form, which then becomes conf->source) is written beside the active file
+ * and synced, then applied, then renamed over it; the previous active file
+ * becomes rollback 1, 1 becomes 2, and so on. A reader sees one file or the
+ * other, never a mixture; concurrent commits are serialised; SIGINT,
+ * SIGTERM, SIGHUP and SIGQUIT wait from the apply to the rename. Nothing is
+ * applied unless the text is on disk, nothing renamed unless apply
+ * returned 0; a failure after apply began calls restore. */
+int sfw_conf_commit(struct sfw_conf *conf, const struct sfw_conf_commit_ops *ops);
+/* The same, storage only. */
 int sfw_conf_store(const struct sfw_conf *conf);
 /* `sfw commit [FILE]` in one call: parse and check path (NULL: the active
- * file), then apply (the datapath step; may be NULL), then store. Nothing
- * is stored unless the file is valid and apply returned 0; apply's error is
- * returned as is. On success *out (if given) receives the model, which the
- * caller frees; otherwise it is freed here. */
-typedef int (*sfw_conf_apply_fn)(const struct sfw_conf *conf, void *ctx);
-int sfw_conf_commit_file(const char *path, sfw_conf_apply_fn apply, void *ctx,
+ * file), then sfw_conf_commit. apply's error is returned as is. On success
+ * *out (if given) receives the model, which the caller frees; otherwise it
+ * is freed here. */
+int sfw_conf_commit_file(const char *path, const struct sfw_conf_commit_ops *ops,
 			 struct sfw_conf *out, struct sfw_conf_errors *errs);
+
+/* SHA-256 of a configuration text: what sfw_config.conf_digest holds of
+ * the text in force (loader/conf_digest.c). */
+int sfw_conf_digest(const char *text, size_t len, __u8 out[SFW_CONF_DIGEST_LEN]);
+/* The stored file's digest; all zero and *stored false when none is
+ * stored. A stored file that cannot be read: -errno, message set. */
+int sfw_conf_stored_digest(__u8 out[SFW_CONF_DIGEST_LEN], bool *stored);
+/* Does the datapath (cfg) run the stored file? SFW_CONF_IN_SYNC (also when
+ * none is stored: no file makes no claim), SFW_CONF_DIFFERS, or -errno for
+ * a file that cannot be read. */
+enum { SFW_CONF_IN_SYNC, SFW_CONF_DIFFERS };
+int sfw_conf_sync(const struct sfw_config *cfg);
 /* Parse rollback n (0: active). Its text is in conf->source, ready to be
  * applied and then stored as the new active configuration. */
 int sfw_conf_load_rollback(struct sfw_conf *conf, int n,

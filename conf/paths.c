@@ -30,6 +30,11 @@ int sfw_conf_active_path(char *buf, size_t len)
 	return sfw_conf_rollback_path(0, buf, len);
 }
 
+/* A configuration directory that is there but is no directory (a
+ * symbolic link to nothing: a filesystem not mounted yet, a removed
+ * target) stands for a stored configuration that cannot be read: it fails
+ * closed, never permit-all. Only an absent directory, or a real one without
+ * the file, holds none. */
 bool sfw_conf_stored(void)
 {
 	char path[PATH_LEN];
@@ -37,5 +42,9 @@ bool sfw_conf_stored(void)
 
 	if (sfw_conf_active_path(path, sizeof(path)))
 		return true;
-	return !lstat(path, &st) || (errno != ENOENT && errno != ENOTDIR);
+	if (!lstat(path, &st) || (errno != ENOENT && errno != ENOTDIR))
+		return true;
+	if (lstat(sfw_conf_dir(), &st))
+		return false;
+	return stat(sfw_conf_dir(), &st) || !S_ISDIR(st.st_mode);
 }

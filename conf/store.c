@@ -1,9 +1,14 @@
 /* Commit storage: the active configuration file and its predecessors, as
- * Junos keeps rollback 0..49. The new file is written beside the active
- * one and renamed over it, so a reader (or a crash) sees the old file or
- * the new one, whole. Nothing is touched until the new text is safely on
- * disk: a commit that fails leaves the directory as it was. */
+ * Junos keeps rollback 0..49, and the commit around the datapath's apply.
+ * The new file is written beside the active one and synced before
+ * anything is applied, then renamed over it, so a reader (or a crash) sees
+ * the old file or the new one, whole, and a disk that fails the write
+ * fails the commit before the datapath took anything. From the apply to
+ * the rename the signals that end a session are held (docs/security.md
+ * "A configuration that cannot be applied fails closed"). */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,55 +145,155 @@ static int sync_dir(const char *dir)
 	return 0;
 }
 
-static int store_text(const char *text, size_t len)
+/* Temporary files of a commit that died before its rename: harmless, but
+ * they would pile up. Called under the directory's lock. */
+static void remove_stale(const char *dir)
+{
+	char prefix[64], path[PATH_LEN];
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	snprintf(prefix, sizeof(prefix), ".%s.", SFW_CONF_FILE);
+	while (d && (e = readdir(d)))
+		if (!strncmp(e->d_name, prefix, strlen(prefix)) &&
+		    !sfw_path(path, sizeof(path), "%s/%s", dir, e->d_name))
+			unlink(path);
+	if (d)
+		closedir(d);
+}
+
+/* A commit in progress: the lock on the directory, the candidate written
+ * and synced beside the active file, the signal mask to give back. */
+struct txn {
+	int lock;
+	char tmp[PATH_LEN];
+	sigset_t saved;
+	bool held;
+};
+
+static int stage(struct txn *t, const char *text, size_t len)
 {
 	const char *dir = sfw_conf_dir();
-	char sub[PATH_LEN], tmp[PATH_LEN], active[PATH_LEN];
-	int lock, err;
+	char sub[PATH_LEN];
+	int err;
 
+	t->lock = -1;
+	t->tmp[0] = '\0';
+	t->held = false;
 	if ((err = sfw_path(sub, sizeof(sub), "%s/rollback", dir)) ||
-	    (err = make_dir(dir)) || (err = make_dir(sub)) ||
-	    (err = sfw_conf_active_path(active, sizeof(active))))
+	    (err = make_dir(dir)) || (err = make_dir(sub)))
 		return err;
-	lock = lock_dir(dir);
-	if (lock < 0)
-		return lock;
-	err = write_temp(dir, text, len, tmp);
-	if (!err && (err = rotate()))
-		unlink(tmp);
-	if (!err && rename(tmp, active)) {
-		err = sfw_fail(errno, "cannot rename %s to %s: %s", tmp, active, strerror(errno));
-		unlink(tmp);
-	}
-	if (!err) {
-		sync_dir(sub);
-		sync_dir(dir);
-	}
-	close(lock);
+	t->lock = lock_dir(dir);
+	if (t->lock < 0)
+		return t->lock;
+	remove_stale(dir);
+	err = write_temp(dir, text, len, t->tmp);
+	if (err)
+		t->tmp[0] = '\0';
 	return err;
 }
 
-int sfw_conf_store(const struct sfw_conf *conf)
+/* Ctrl-C, a closed SSH session (SIGHUP) or a plain kill between the apply
+ * and the rename would leave the datapath running a text the file does not
+ * hold: they wait until the commit is whole, either way. */
+static void hold_signals(struct txn *t)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	t->held = !sigprocmask(SIG_BLOCK, &set, &t->saved);
+}
+
+/* The candidate becomes the active file, the active one rollback 1. */
+static int switch_active(struct txn *t)
+{
+	const char *dir = sfw_conf_dir();
+	char sub[PATH_LEN], active[PATH_LEN];
+	int err;
+
+	if ((err = sfw_path(sub, sizeof(sub), "%s/rollback", dir)) ||
+	    (err = sfw_conf_active_path(active, sizeof(active))) || (err = rotate()))
+		return err;
+	if (rename(t->tmp, active))
+		return sfw_fail(errno, "cannot rename %s to %s: %s", t->tmp, active, strerror(errno));
+	t->tmp[0] = '\0';
+	sync_dir(sub);
+	sync_dir(dir);
+	return 0;
+}
+
+static void finish(struct txn *t)
+{
+	if (t->tmp[0])
+		unlink(t->tmp);
+	if (t->held)
+		sigprocmask(SIG_SETMASK, &t->saved, NULL);
+	if (t->lock >= 0)
+		close(t->lock);
+}
+
+/* Built in memory rather than read: its canonical form is what is stored,
+ * and what the datapath's digest is of. */
+static int give_source(struct sfw_conf *conf)
 {
 	char *text = NULL;
 	size_t len = 0;
-	FILE *f;
+	FILE *f = open_memstream(&text, &len);
 	int err;
 
-	if (conf->source)
-		return store_text(conf->source, conf->source_len);
-	/* Built in memory rather than read: store its canonical form. */
-	f = open_memstream(&text, &len);
 	if (!f)
 		return sfw_fail(errno, "cannot print the configuration: %s", strerror(errno));
 	err = sfw_conf_print(conf, f);
 	if (fclose(f) && !err)
 		err = -EIO;
-	if (!err)
-		err = store_text(text, len);
-	else
-		err = sfw_fail(-err, "cannot print the configuration: %s", strerror(-err));
-	free(text);
+	if (err) {
+		free(text);
+		return sfw_fail(-err, "cannot print the configuration: %s", strerror(-err));
+	}
+	conf->source = text;
+	conf->source_len = len;
+	return 0;
+}
+
+int sfw_conf_commit(struct sfw_conf *conf, const struct sfw_conf_commit_ops *ops)
+{
+	struct txn t;
+	int err = conf->source ? 0 : give_source(conf);
+
+	if (err)
+		return err;
+	err = stage(&t, conf->source, conf->source_len);
+	if (!err) {
+		hold_signals(&t);
+		if (ops && ops->apply)
+			err = ops->apply(conf, ops->ctx);
+		if (!err)
+			err = switch_active(&t);
+		/* the apply may have flipped the datapath before it failed */
+		if (err && ops && ops->apply && ops->restore) {
+			char *why = strdup(sfw_last_error());
+
+			ops->restore(ops->ctx);
+			if (why)
+				sfw_fail(-err, "%s", why);   /* the commit's error, not the restore's */
+			free(why);
+		}
+	}
+	finish(&t);
+	return err;
+}
+
+int sfw_conf_store(const struct sfw_conf *conf)
+{
+	struct sfw_conf copy = *conf;   /* shares the model: only a source is added */
+	int err = sfw_conf_commit(&copy, NULL);
+
+	if (copy.source != conf->source)
+		free(copy.source);
 	return err;
 }
 
@@ -205,7 +310,7 @@ int sfw_conf_load_rollback(struct sfw_conf *conf, int n, struct sfw_conf_errors 
 	return sfw_conf_parse_file(conf, path, errs);
 }
 
-int sfw_conf_commit_file(const char *path, sfw_conf_apply_fn apply, void *ctx,
+int sfw_conf_commit_file(const char *path, const struct sfw_conf_commit_ops *ops,
 			 struct sfw_conf *out, struct sfw_conf_errors *errs)
 {
 	struct sfw_conf conf;
@@ -213,10 +318,8 @@ int sfw_conf_commit_file(const char *path, sfw_conf_apply_fn apply, void *ctx,
 
 	if (!err)
 		err = sfw_conf_parse_file(&conf, path, errs);
-	if (!err && apply)
-		err = apply(&conf, ctx);
 	if (!err)
-		err = sfw_conf_store(&conf);
+		err = sfw_conf_commit(&conf, ops);
 	if (!err && out)
 		*out = conf;
 	else

@@ -50,6 +50,9 @@ enum sfw_default_policy {
  * change and close goes to the mirror's ring (docs/ha.md). */
 #define SFW_CFG_F_SYNC         0x400
 
+/* SHA-256 of a configuration file's text */
+#define SFW_CONF_DIGEST_LEN 32
+
 struct sfw_config {
 	__u32 timeout_s[SFW_TO_COUNT];
 	__u32 default_policy;   /* enum sfw_default_policy */
@@ -59,8 +62,15 @@ struct sfw_config {
 	__u32 session_limit;    /* the most the table holds with no LRU eviction */
 	__u32 deny_log_rate;    /* DENY events logged per second and CPU (include/ratelimit.h) */
 	__u32 reply_rate;       /* rejects and cookie SYN-ACKs per second and CPU */
+	/* The digest of the configuration text the maps were compiled from,
+	 * written with the generation flip that put it in force; all zero:
+	 * the built-in configuration. Compared with the stored file to tell a
+	 * datapath that runs something else (a commit killed between its apply
+	 * and its rename; docs/security.md "fails closed"). Not read by BPF. */
+	__u8 conf_digest[SFW_CONF_DIGEST_LEN];
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_config) == 4 * SFW_TO_COUNT + 28, "config ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_config) == 4 * SFW_TO_COUNT + 28 + SFW_CONF_DIGEST_LEN,
+		  "config ABI");
 
 /* Room the LRU table keeps beyond session_limit (loader/config.c
  * sfw_session_headroom, docs/design.md "Capacity"): the kernel's LRU hands

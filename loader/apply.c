@@ -91,6 +91,13 @@ bool sfw_conf_failed(void)
 	return !sfw_config_read(&cfg) && (cfg.flags & SFW_CFG_F_FAIL_CLOSED);
 }
 
+bool sfw_conf_differs(void)
+{
+	struct sfw_config cfg;
+
+	return !sfw_config_read(&cfg) && sfw_conf_sync(&cfg) != SFW_CONF_IN_SYNC;
+}
+
 /* Parse and apply the stored file; the error (one line) in sfw_last_error(). */
 static int apply_stored(const char *path)
 {

@@ -36,5 +36,8 @@ int sfw_conf_apply_active(void);
 int sfw_conf_fail_closed(void);
 /* Is the datapath failing closed? False when sfw is not loaded. */
 bool sfw_conf_failed(void);
+/* Does the datapath run another text than the stored file, or is the file
+ * unreadable (sfw_conf_sync)? False when sfw is not loaded. */
+bool sfw_conf_differs(void);
 
 #endif

@@ -222,6 +222,8 @@ static int flow_settings(const struct sfw_cpl_flow *f, struct sfw_config *cfg)
 		cfg->reply_rate = f->reply_rate;
 	cfg->default_policy = f->default_policy;
 	cfg->flags = f->flags | runtime;
+	/* the text this is compiled from, flipped in with it; none: built in */
+	memcpy(cfg->conf_digest, f->conf_digest, sizeof(cfg->conf_digest));
 	return 0;
 }
 

@@ -9,10 +9,11 @@ PACKAGES=(
 	make gcc binutils clang llvm pkg-config git
 	libasan8 libubsan1 libclang-rt-dev
 	libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev libnetfilter-conntrack-dev libnftables-dev
+	libssl-dev
 	libcriterion-dev libmicrohttpd-dev
 	iproute2 iputils-ping netcat-openbsd iperf3 python3 python3-scapy tcpdump libpcap0.8
 	conntrack conntrackd keepalived iputils-arping nftables gnuplot-nox linux-libc-dev ethtool jq
-	mawk mount procps prometheus
+	mawk mount procps prometheus strace
 	scdoc man-db build-essential dpkg-dev debhelper lintian systemd
 	debootstrap
 )

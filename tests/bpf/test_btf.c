@@ -56,6 +56,7 @@ static const struct abi_member abi_members[] = {
 	M(sfw_wing, fin_seq), M(sfw_wing, ack), M(sfw_wing, window), M(sfw_wing, wscale),
 	M(sfw_wing, tcp_flags), M(sfw_wing, isn),
 	M(sfw_config, timeout_s), M(sfw_config, default_policy), M(sfw_config, flags),
+	M(sfw_config, conf_digest),
 	M(sfw_iface_info, name), M(sfw_iface_info, xdp_mode), M(sfw_iface_info, xdp_prog_id),
 	M(sfw_iface_info, tc_prog_id), M(sfw_iface_info, zone_id),
 	M(sfw_id_block, next), M(sfw_id_block, end),

@@ -85,6 +85,13 @@ connects 80 || fail "after commit: HTTP refused"
 connects 22 && fail "after commit: SSH allowed, the file denies it"
 status | has 'Configuration' && fail "after commit: $(status)"
 out=$(sfw attach veth0 2>&1) || fail "attach after the commit: $out"
+# a run-time permit-all would loosen the stored deny-all until the next
+# commit: refused; deny-all, tighter than any file, is taken
+fails_with "run-time permit-all over a stored deny-all" \
+	"sfw: the stored configuration $ACTIVE says default-policy deny-all: commit one that says permit-all rather than override it at run time" \
+	sfw set security policies default-policy permit-all
+connects 22 && fail "a refused run-time permit-all let SSH through"
+sfw set security policies default-policy deny-all || fail "run-time deny-all over a stored deny-all"
 
 # ---- running sessions keep their verdict when the next apply fails -----------
 bg_in_ns "$SRV_NS" sh -c "nc -lk 8080 >'$FILES/received'"
@@ -126,4 +133,37 @@ printf 'set security flow session max-sessions 1000\nset security policies defau
 	>"$FILES/fits.conf"
 out=$(sfw commit "$FILES/fits.conf" 2>&1) || fail "commit fits: $out"
 connects 22 || fail "after the fixed commit: refused"
+
+# ---- files that are not regular files: refused at once, never waited on ------
+# A FIFO would block a reader until a writer came, while it holds the lock
+# every other command needs. Bounded by timeout: exit 124 is the hang.
+sfw detach all >/dev/null || fail "detach all"
+rm -f "$ACTIVE"
+mkfifo "$ACTIVE"
+WANT="sfw: the configuration $ACTIVE cannot be applied, $REFUSED: $ACTIVE: cannot read: a FIFO, expected a regular file"
+fails_with "attach, a FIFO as the stored file" "$WANT" fw timeout 120 "$SFW" attach veth0 veth1
+connects 22 && fail "a FIFO as the stored file: a new session opened"
+fw timeout 30 "$SFW" show security flow status >"$FILES/status" ||
+	fail "status with a FIFO as the stored file: exit $?"
+grep -q "Configuration error: $ACTIVE: cannot read: a FIFO" "$FILES/status" ||
+	fail "status: $(cat "$FILES/status")"
+mkfifo "$FILES/fifo.conf" "$SFW_CONF_DIR/rollback/sfw.conf.7"
+fails_with "commit of a FIFO" "sfw: $FILES/fifo.conf: cannot read: a FIFO" \
+	fw timeout 30 "$SFW" commit "$FILES/fifo.conf"
+fails_with "rollback to a FIFO" "sfw: $SFW_CONF_DIR/rollback/sfw.conf.7: cannot read: a FIFO" \
+	fw timeout 30 "$SFW" rollback 7
+fails_with "reload, a FIFO as the stored file" "$WANT" fw timeout 60 "$SFW" reload
+connects 22 && fail "a FIFO as the stored file, after reload: a new session opened"
+
+# ---- a configuration directory that is a link to nothing ---------------------
+# /etc/sfw linked to a filesystem not mounted yet: a configuration that
+# cannot be read (fails closed), not "no configuration" (permit-all).
+sfw detach all >/dev/null || fail "detach all"
+rm -rf "$SFW_CONF_DIR"
+ln -s "/nonexistent-$NS_PREFIX" "$SFW_CONF_DIR"
+fails_with "attach, a dangling configuration directory" \
+	"sfw: the configuration $ACTIVE cannot be applied, $REFUSED: $ACTIVE: cannot read: No such file or directory" \
+	sfw attach veth0 veth1
+connects 22 && fail "a dangling configuration directory: a new session opened"
+rm -f "$SFW_CONF_DIR"
 echo "PASS"

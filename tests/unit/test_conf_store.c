@@ -88,7 +88,7 @@ static int commit_text(const char *text, struct sfw_conf_errors *errs)
 
 	snprintf(path, sizeof(path), "%s.in", dir);
 	write_file(path, text);
-	int err = sfw_conf_commit_file(path, NULL, NULL, NULL, errs);
+	int err = sfw_conf_commit_file(path, NULL, NULL, errs);
 	unlink(path);
 	return err;
 }
@@ -203,6 +203,8 @@ Test(conf_store, bad_file_changes_nothing)
 	assert_rollback(2, NULL);
 }
 
+#define OPS(fn, arg) ((struct sfw_conf_commit_ops){ .apply = (fn), .ctx = (arg) })
+
 static int refuse(const struct sfw_conf *conf, void *ctx)
 {
 	++*(int *)ctx;
@@ -227,11 +229,11 @@ Test(conf_store, failed_apply_changes_nothing)
 	config_text(text[1], sizeof(text[1]), 1);
 	snprintf(path, sizeof(path), "%s.in", dir);
 	write_file(path, text[1]);
-	cr_assert_eq(sfw_conf_commit_file(path, refuse, &calls, NULL, NULL), -EBUSY);
+	cr_assert_eq(sfw_conf_commit_file(path, &OPS(refuse, &calls), NULL, NULL), -EBUSY);
 	cr_assert_eq(calls, 1);
 	assert_rollback(0, text[0]);
 	assert_rollback(1, NULL);
-	cr_assert_eq(sfw_conf_commit_file(path, accept_and_check, &calls, &conf, NULL), 0);
+	cr_assert_eq(sfw_conf_commit_file(path, &OPS(accept_and_check, &calls), &conf, NULL), 0);
 	cr_assert_eq(calls, 2);
 	cr_assert_str_eq(conf.zones[0].name, "z1", "the model is handed back");
 	sfw_conf_free(&conf);
@@ -247,7 +249,7 @@ Test(conf_store, invalid_file_is_never_applied)
 
 	snprintf(path, sizeof(path), "%s.in", dir);
 	write_file(path, "set security zones security-zone\n");
-	cr_assert_eq(sfw_conf_commit_file(path, refuse, &calls, NULL, NULL), -EINVAL);
+	cr_assert_eq(sfw_conf_commit_file(path, &OPS(refuse, &calls), NULL, NULL), -EINVAL);
 	cr_assert_eq(calls, 0);
 	unlink(path);
 	assert_rollback(0, NULL);
@@ -346,7 +348,7 @@ Test(conf_store, concurrent_commits_never_mix)
 			config_text(text, sizeof(text), w * 100 + n);
 			snprintf(path, sizeof(path), "%s.in%d", dir, w);
 			write_file(path, text);
-			if (sfw_conf_commit_file(path, NULL, NULL, NULL, NULL))
+			if (sfw_conf_commit_file(path, NULL, NULL, NULL))
 				_exit(1);
 			unlink(path);
 		}

@@ -130,6 +130,26 @@ Test(flow_status, failing_closed_says_so)
 	free(out);
 }
 
+/* The datapath runs another text than the stored file (a commit cut short
+ * between its apply and its rename): said where failing closed would be. */
+Test(flow_status, configuration_not_the_stored_file_says_so)
+{
+	struct sfw_flow_status st = base_status();
+	char *out;
+
+	st.conf_differs = true;
+	out = render_text(&st);
+	cr_assert(strstr(out, "  Flow session settings:\n"
+			 "    Configuration: not the stored file (a commit was cut short, or "
+			 "the file changed since): sfw reload applies it\n"
+			 "    Default policy: permit-all\n"), "%s", out);
+	free(out);
+	st.conf_differs = false;
+	out = render_text(&st);
+	cr_assert_null(strstr(out, "Configuration"), "%s", out);
+	free(out);
+}
+
 Test(flow_status, golden_screens_json)
 {
 	struct sfw_flow_status st = base_status();

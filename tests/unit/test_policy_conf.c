@@ -14,8 +14,9 @@ static struct cap out, err;
 static struct sfw_conf_env env;
 
 /* What the fake datapath was given: each apply's policy count, in order;
- * how many times it was told to fail closed. */
-static int applied[8], n_applied, fail_apply, n_failed_closed;
+ * how many times it was told to fail closed. fail_apply: how many of the
+ * next applies it refuses. */
+static int applied[8], n_applied, fail_apply, fail_nth, n_failed_closed;
 
 static int fake_fail_closed(void)
 {
@@ -28,7 +29,9 @@ static int fake_apply(const struct sfw_conf *conf, void *ctx)
 	if (n_applied < 8)
 		applied[n_applied] = conf->n_policies;
 	n_applied++;
-	return fail_apply ? sfw_fail(EBUSY, "datapath refused") : 0;
+	if (n_applied == fail_nth || (fail_apply && fail_apply--))
+		return sfw_fail(EBUSY, "datapath refused");
+	return 0;
 }
 
 static void setup(void)
@@ -36,7 +39,7 @@ static void setup(void)
 	strcpy(dir, "/tmp/sfw-pconf-XXXXXX");
 	cr_assert_not_null(mkdtemp(dir));
 	setenv("SFW_CONF_DIR", dir, 1);
-	n_applied = fail_apply = n_failed_closed = 0;
+	n_applied = fail_apply = fail_nth = n_failed_closed = 0;
 	env = (struct sfw_conf_env){ .out = cap_open(&out), .err = cap_open(&err),
 				     .apply = fake_apply, .fail_closed = fake_fail_closed,
 				     .sessions_fd = -1 };
@@ -190,7 +193,9 @@ Test(policy_conf, refused_apply_stores_nothing)
 	cr_assert_eq(sfw_conf_commit_run(&env, path, false), SFW_EXIT_FAIL);
 	cr_assert_str_eq(cap_text(&err), "sfw: commit failed: datapath refused\n");
 	cr_assert_str_eq(cap_text(&out), "");
-	cr_assert_eq(n_applied, 1);
+	cr_assert_eq(n_applied, 2, "the previous configuration was not put back");
+	cr_assert_eq(applied[1], 0, "what went back is not the built-in configuration");
+	cr_assert_eq(n_failed_closed, 0);
 	assert_active(NULL);
 }
 
@@ -214,6 +219,32 @@ Test(policy_conf, failed_store_restores_previous)
 	cr_assert_eq(n_applied, 3);
 	cr_assert_eq(applied[1], 4, "the new configuration was applied");
 	cr_assert_eq(applied[2], 1, "the previous configuration was not restored");
+	assert_active(one_policy);
+}
+
+/* The previous configuration cannot go back in either (the red team's
+ * case: it parses but does not fit the table, and the datapath was failing
+ * closed on it): every new session refused, never the candidate left in
+ * force over a file that does not hold it. */
+Test(policy_conf, failed_restore_fails_closed)
+{
+	char first[256], second[256], blocker[300];
+
+	write_at("one.conf", one_policy, first, sizeof(first));
+	write_at("two.conf", POLICY_TEST_CONF, second, sizeof(second));
+	cr_assert_eq(sfw_conf_commit_run(&env, first, false), SFW_EXIT_OK);
+	write_at("rollback/sfw.conf.48", "", blocker, sizeof(blocker));
+	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.49", dir);
+	cr_assert_eq(mkdir(blocker, 0700), 0);
+	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.49/x", dir);
+	cr_assert_eq(mkdir(blocker, 0700), 0);
+	fail_nth = 3;   /* 1: the first commit, 2: the candidate, 3: the restore */
+	cr_assert_eq(sfw_conf_commit_run(&env, second, false), SFW_EXIT_FAIL);
+	cr_assert_eq(n_applied, 3);
+	cr_assert_eq(n_failed_closed, 1, "the datapath was left running the candidate");
+	cr_assert(strstr(cap_text(&err), "sfw: restoring the previous configuration: datapath "
+			 "refused\nsfw: every new session is refused until a commit succeeds\n"
+			 "sfw: commit failed: cannot rename"), "%s", cap_text(&err));
 	assert_active(one_policy);
 }
 
