@@ -32,6 +32,33 @@ DENY=('set security policies from-zone trust to-zone untrust policy dns match so
 	'set security policies default-policy deny-all')
 
 udp_echo() { cli /usr/bin/python3 "$E2E/udp.py" send "$@"; }   # sport dst dport [size]
+# N echo requests that must all be answered before the counters are read.
+# -l sends them back to back, so ping waits up to -W for every reply: with
+# -i it waits only max(2 x the slowest round trip so far, the interval) after
+# the last request once one reply is in, then exits 0 with a reply missing
+# whose fragments have not passed the firewall yet (iputils schedule_exit).
+ping_all() {   # runner n ping-arguments...
+	local run=$1 n=$2 out
+	shift 2
+	out=$($run ping -c "$n" -l "$n" -W 10 -q "$@") || return 1
+	has "^$n packets transmitted, $n received," <<<"$out"
+}
+# A counter of packets the client sent, compared once they have all been
+# counted: they reach the firewall on either of two veth queues (AF_PACKET
+# picks one by CPU, a socket by flow hash), and under load the queue of a
+# later packet, the capture's marker for one, may be served first.
+# Counters only grow, so waiting for the value asserts exactly what reading
+# it once would, without reading it too early.
+settled() {   # want what command...
+	local want=$1 what=$2 got
+	shift 2
+	for _ in $(seq 200); do
+		got=$("$@")
+		[ "$got" = "$want" ] && break
+		sleep 0.05
+	done
+	expect_eq "$got" "$want" "$what"
+}
 sfwstat() {   # iface json-key text-label: an sfw statistics line, text = JSON
 	local j t
 	j=$(jval "$1" sfw-statistics "$2")
@@ -80,9 +107,9 @@ clear_counters
 udp_echo 40000 "$SRV4" 5353 3000 || fail "3000-byte UDP datagram through a permit policy"
 # 3008 UDP bytes in 1480-byte fragments: 3 each way, 3008 + 3 * 20 bytes
 expect_eq "$(wings destination-port 5353)" "3/3068 3/3068" "UDP session wings"
-cli ping -c 2 -i 0.2 -W 2 -q -s 4000 "$SRV4" >/dev/null || fail "ping -s 4000 through a permit policy"
+ping_all cli 2 -s 4000 "$SRV4" || fail "ping -s 4000 through a permit policy"
 expect_eq "$(wings protocol icmp)" "6/8136 6/8136" "ping session: 3 fragments of 4008 bytes each way"
-cli ping -6 -c 2 -i 0.2 -W 2 -q -s 4000 "$SRV6" >/dev/null || fail "ping -6 -s 4000 through a permit policy"
+ping_all cli 2 -6 -s 4000 "$SRV6" || fail "ping -6 -s 4000 through a permit policy"
 # 4008 ICMPv6 bytes in 1448-byte fragments, 48 bytes of headers each
 expect_eq "$(wings protocol icmp6)" "6/8304 6/8304" "ping6 session wings"
 for i in veth0 veth1; do
@@ -98,10 +125,10 @@ cap_start "$DROPS_TMP/deny.pcap"
 udp_echo 41000 "$SRV4" 5353 3000 && fail "a 3000-byte datagram passed deny-all"
 cli ping -c 1 -W 1 -q -s 4000 "$SRV4" >/dev/null && fail "ping -s 4000 passed deny-all"
 cli ping -6 -c 1 -W 1 -q -s 4000 "$SRV6" >/dev/null && fail "ping -6 -s 4000 passed deny-all"
+settled 3 "the three first fragments" denied veth0
+settled 6 "their later fragments, 2 each" no_first veth0
 cap_until_marker "$DROPS_TMP/deny.pcap" 41001
 expect_eq "$(cap_fragments "$DROPS_TMP/deny.pcap")" 0 "fragments the server received under deny-all"
-expect_eq "$(denied veth0)" 3 "the three first fragments"
-expect_eq "$(no_first veth0)" 6 "their later fragments, 2 each"
 expect_other_drops_zero veth0 policy-denied
 
 # ---- later fragments without a first, tiny fragments: never delivered ------
@@ -111,17 +138,17 @@ cap_start "$DROPS_TMP/crafted.pcap"
 cli /usr/bin/python3 "$E2E/frags.py" later "$SRV4" 5 || fail "crafted IPv4 fragments"
 cli /usr/bin/python3 "$E2E/frags.py" later "$SRV6" 5 || fail "crafted IPv6 fragments"
 cli /usr/bin/python3 "$E2E/frags.py" tiny "$SRV4" 22 || fail "tiny fragments"
+settled 10 "later fragments without a first, under a permit policy" no_first veth0
+settled 3 "an 8-byte first fragment and two over its TCP header" tiny veth0
 cap_until_marker "$DROPS_TMP/crafted.pcap" 41002
 expect_eq "$(cap_fragments "$DROPS_TMP/crafted.pcap")" 0 "crafted fragments the server received"
-expect_eq "$(no_first veth0)" 10 "later fragments without a first, under a permit policy"
-expect_eq "$(tiny veth0)" 3 "an 8-byte first fragment and two over its TCP header"
 expect_other_drops_zero veth0
 
 # ---- the firewall's own fragments leave through tc egress ------------------
 commit_lines "${ZONES[@]}" "${DENY[@]}"
 sfw clear security flow session all >/dev/null || fail "clear sessions"
 clear_counters
-fw ping -c 1 -W 2 -q -s 4000 "$SRV4" >/dev/null || fail "the firewall's own ping -s 4000 (self traffic)"
+ping_all fw 1 -s 4000 "$SRV4" || fail "the firewall's own ping -s 4000 (self traffic)"
 expect_eq "$(wings protocol icmp)" "3/4068 3/4068" "host ping: every fragment out through tc, in through XDP"
 expect_eq "$(jval veth1 local-statistics output-packets)" 3 "veth1 local output packets"
 expect_eq "$(no_first veth1)" 0 "veth1: no fragment without its first"
@@ -135,14 +162,14 @@ commit_lines "${ZONES[@]}" "${PERMIT[@]}"
 sfw set security flow forwarding enable >/dev/null || fail "forwarding enable"
 fwd4() { fw awk '/^Ip: [0-9]/ { print $7 }' /proc/net/snmp; }
 fwd6() { fw awk '$1 == "Ip6OutForwDatagrams" { print $2 }' /proc/net/snmp6; }
-cli ping -c 2 -i 0.2 -W 2 -q "$SRV4" >/dev/null || fail "small ping (neighbours resolved)"
-cli ping -6 -c 2 -i 0.2 -W 2 -q "$SRV6" >/dev/null || fail "small ping6"
+ping_all cli 2 "$SRV4" || fail "small ping (neighbours resolved)"
+ping_all cli 2 -6 "$SRV6" || fail "small ping6"
 f0=$(fwd4) g0=$(fwd6)
-cli ping -c 2 -i 0.2 -W 2 -q "$SRV4" >/dev/null || fail "small ping through XDP"
+ping_all cli 2 "$SRV4" || fail "small ping through XDP"
 expect_eq "$(($(fwd4) - f0))" 0 "whole packets the stack forwarded"
-cli ping -c 1 -W 2 -q -s 4000 "$SRV4" >/dev/null || fail "ping -s 4000 with XDP forwarding"
+ping_all cli 1 -s 4000 "$SRV4" || fail "ping -s 4000 with XDP forwarding"
 expect_eq "$(($(fwd4) - f0))" 6 "fragments the stack forwarded (3 each way)"
-cli ping -6 -c 1 -W 2 -q -s 4000 "$SRV6" >/dev/null || fail "ping -6 -s 4000 with XDP forwarding"
+ping_all cli 1 -6 -s 4000 "$SRV6" || fail "ping -6 -s 4000 with XDP forwarding"
 expect_eq "$(($(fwd6) - g0))" 6 "IPv6 fragments the stack forwarded"
 expect_eq "$(no_first veth0)$(no_first veth1)" 00 "nothing dropped"
 echo "ok fragments"
