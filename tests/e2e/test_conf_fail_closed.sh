@@ -20,6 +20,7 @@ topology_up
 mkdir -p "$FILES"
 ACTIVE=$SFW_CONF_DIR/sfw.conf
 REFUSED="every new session is refused until a commit succeeds"
+DENY_ALL='set security policies default-policy deny-all'
 
 connects() {   # port: 0 when a TCP connection to the server opens
 	cli /usr/bin/python3 - "$1" <<'PY'
@@ -154,6 +155,37 @@ fails_with "rollback to a FIFO" "sfw: $SFW_CONF_DIR/rollback/sfw.conf.7: cannot 
 	fw timeout 30 "$SFW" rollback 7
 fails_with "reload, a FIFO as the stored file" "$WANT" fw timeout 60 "$SFW" reload
 connects 22 && fail "a FIFO as the stored file, after reload: a new session opened"
+
+# ---- a stored file sfw may not read -------------------------------------------
+# Root reads a mode 000 file anyway; without CAP_DAC_OVERRIDE and
+# CAP_DAC_READ_SEARCH (a unit or container that bounds them away) it
+# cannot. A file that is there but cannot be read is a configuration that
+# cannot be applied (fails closed), never "no configuration" (permit-all):
+# an access() check once mistook one for the other. So is a file that
+# cannot even be looked at, in a directory sfw may not search.
+nodac() {
+	fw setpriv --inh-caps=-dac_override,-dac_read_search \
+		--bounding-set=-dac_override,-dac_read_search "$SFW" "$@"
+}
+sfw detach all >/dev/null || fail "detach all"
+rm -f "$ACTIVE"
+echo "$DENY_ALL" >"$ACTIVE"
+chmod 000 "$ACTIVE"
+WANT="sfw: the configuration $ACTIVE cannot be applied, $REFUSED: $ACTIVE: cannot read: Permission denied"
+fails_with "attach, a stored file it may not read" "$WANT" nodac attach veth0 veth1
+connects 22 && fail "a stored file sfw may not read: a new session opened"
+fails_with "attach again, a stored file it may not read" "$WANT" nodac attach veth1
+nodac show security flow status | has -x "    Configuration: failed to apply, $REFUSED" ||
+	fail "status, unreadable file: $(nodac show security flow status)"
+connects 22 && fail "a stored file sfw may not read, attached again: a new session opened"
+sfw detach all >/dev/null || fail "detach all"
+chmod 644 "$ACTIVE"
+chmod 000 "$SFW_CONF_DIR"
+fails_with "attach, a configuration directory it may not search" \
+	"sfw: the configuration $ACTIVE cannot be applied, $REFUSED: $ACTIVE: cannot read: Permission denied" \
+	nodac attach veth0 veth1
+connects 22 && fail "a configuration directory sfw may not search: a new session opened"
+chmod 755 "$SFW_CONF_DIR"
 
 # ---- a configuration directory that is a link to nothing ---------------------
 # /etc/sfw linked to a filesystem not mounted yet: a configuration that
