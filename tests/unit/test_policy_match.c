@@ -2,6 +2,7 @@
  * new configuration keeps, decided as the datapath would decide their
  * first packet (zone pair, host-inbound services, global, default). */
 #include <arpa/inet.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "conf_cmd.h"
 #include "flow_fixture.h"
@@ -230,6 +231,64 @@ Test(policy_match, commit_reevaluate_walks_the_map)
 		cr_assert(uf_has(fd, &kept[i]), "session %zu removed", i);
 		cr_assert_not(uf_has(fd, &cleared[i]), "session %zu kept", i);
 	}
+	cap_free(&out);
+	cap_free(&err);
+	close(fd);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	cr_assert_eq(system(path), 0);
+	unsetenv("SFW_CONF_DIR");
+}
+
+/* A commit whose store fails after the apply clears what it opened in
+ * between that the configuration back in force would not have opened
+ * (cli/conf_cmd.c clear_window), and only that: a session from before the
+ * apply, kept by an earlier commit without reevaluate, stays, although
+ * that configuration does not permit it either. */
+Test(policy_match, failed_commit_clears_only_what_it_opened)
+{
+	struct sfw_conf_env env = { .apply = accept_all, .ifname = test_ifname };
+	struct uf_spec before = cleared[0], since = cleared[1];
+	char path[128], blocker[160];
+	struct cap out, err;
+	FILE *f;
+	int fd = uf_map(64);
+
+	cr_assert_geq(fd, 0);
+	before.created_s = 1;                 /* long before the apply */
+	since.created_s = 1000000000;         /* after it, whenever the test runs */
+	cr_assert_eq(uf_add(fd, &before), 0);
+	cr_assert_eq(uf_add(fd, &since), 0);
+	strcpy(dir, "/tmp/sfw-reeval-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	setenv("SFW_CONF_DIR", dir, 1);
+	snprintf(path, sizeof(path), "%s/old.conf", dir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(POLICY_TEST_CONF, f);
+	fclose(f);
+	env.out = cap_open(&out);
+	env.err = cap_open(&err);
+	env.sessions_fd = fd;
+	cr_assert_eq(sfw_conf_commit_run(&env, path, false), SFW_EXIT_OK);
+	/* rollback 48 onto a directory that is not empty: the rotation fails */
+	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.48", dir);
+	f = fopen(blocker, "w");
+	cr_assert_not_null(f);
+	fclose(f);
+	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.49", dir);
+	cr_assert_eq(mkdir(blocker, 0700), 0);
+	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.49/x", dir);
+	cr_assert_eq(mkdir(blocker, 0700), 0);
+	snprintf(path, sizeof(path), "%s/new.conf", dir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("set security policies default-policy permit-all\n", f);
+	fclose(f);
+	cr_assert_eq(sfw_conf_commit_run(&env, path, false), SFW_EXIT_FAIL, "%s", cap_text(&err));
+	cr_assert(strstr(cap_text(&err), "sfw: 1 sessions the failed commit opened were cleared\n"),
+		  "%s", cap_text(&err));
+	cr_assert(uf_has(fd, &before), "a session from before the failed commit was cleared");
+	cr_assert_not(uf_has(fd, &since), "a session the failed commit opened was kept");
 	cap_free(&out);
 	cap_free(&err);
 	close(fd);
