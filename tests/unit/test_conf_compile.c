@@ -260,6 +260,26 @@ Test(conf_compile, flow_settings_only_what_is_configured)
 	cr_assert_eq(out.n_rules + out.n_addr + out.n_app + out.n_zifs + out.n_screens, 0);
 }
 
+/* The flow settings carry the SHA-256 of the text compiled: the writer
+ * flips it in with the generation (sfw_config.conf_digest), which is how a
+ * datapath running another text than the stored file is told. Built in
+ * memory without a text: all zero. */
+Test(conf_compile, flow_carries_the_digest_of_its_text)
+{
+	static const char text[] = "set security policies default-policy deny-all\n";
+	static const __u8 zero[SFW_CONF_DIGEST_LEN];
+	__u8 want[SFW_CONF_DIGEST_LEN];
+
+	compile(text);
+	cr_assert_eq(sfw_conf_digest(text, sizeof(text) - 1, want), 0);
+	cr_assert_arr_eq(out.flow.conf_digest, want, sizeof(want));
+	sfw_compiled_free(&out);
+	free(conf.source);
+	conf.source = NULL;
+	cr_assert_eq(sfw_conf_compile(&conf, &out), 0, "%s", sfw_last_error());
+	cr_assert_arr_eq(out.flow.conf_digest, zero, sizeof(zero));
+}
+
 /* Past SFW_MAX_RULES in one zone pair: one line, and nothing half built. */
 Test(conf_compile, too_many_rules_in_one_list)
 {
