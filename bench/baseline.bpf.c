@@ -20,7 +20,7 @@ int base_parse(struct xdp_md *ctx)
 	void *end = (void *)(long)ctx->data_end;
 	struct sfw_pkt p = {};
 
-	return sfw_parse(data, end, end - data, &p) == SFW_PARSE_MALFORMED ? XDP_DROP : XDP_PASS;
+	return sfw_parse_packet(data, end, end - data, &p) == SFW_PKT_MALFORMED ? XDP_DROP : XDP_PASS;
 }
 
 /* Parse, one session-table lookup, one counter: the floor for any session
@@ -35,7 +35,7 @@ int base_lookup(struct xdp_md *ctx)
 	struct sfw_pkt p = {};
 	struct sfw_session *s;
 
-	if (sfw_parse(data, end, end - data, &p) != SFW_PARSE_OK)
+	if (sfw_parse_packet(data, end, end - data, &p) != SFW_PKT_OK)
 		return XDP_DROP;
 	sfw_make_key(&p, &key);
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &key);

@@ -2,8 +2,8 @@
  * Every read is bounds-checked against data_end; anything that does not
  * parse to the end of the headers it claims is MALFORMED (dropped and
  * counted by the caller), never guessed at. */
-#ifndef SFW_PARSE_BPF_H
-#define SFW_PARSE_BPF_H
+#ifndef SFW_PKT_BPF_H
+#define SFW_PKT_BPF_H
 
 #include "vmlinux.h"
 #include <bpf/bpf_endian.h>
@@ -12,22 +12,22 @@
 #include "protocols.h"
 #include "session.h"
 
-enum sfw_parse_rc {
-	SFW_PARSE_OK,
-	SFW_PARSE_UNTRACKED,   /* not IP, neighbour discovery */
-	SFW_PARSE_FRAGMENT,    /* a later fragment: no L4 header, parsed to L3 */
+enum sfw_pkt_rc {
+	SFW_PKT_OK,
+	SFW_PKT_UNTRACKED,   /* not IP, neighbour discovery */
+	SFW_PKT_FRAGMENT,    /* a later fragment: no L4 header, parsed to L3 */
 	/* from here on the packet is dropped (sfw_parse_drop): one test of the
 	 * result keeps a packet that parses on its way */
-	SFW_PARSE_MALFORMED,
-	SFW_PARSE_TINY_FRAG,   /* a first fragment without its whole L4 header */
-	SFW_PARSE_SRC_ROUTE,   /* names hops to visit (docs/security.md "Source routing") */
+	SFW_PKT_MALFORMED,
+	SFW_PKT_TINY_FRAG,   /* a first fragment without its whole L4 header */
+	SFW_PKT_SRC_ROUTE,   /* names hops to visit (docs/security.md "Source routing") */
 };
 
 /* The counter a parse result that drops the packet is counted under. */
 static __always_inline __u32 sfw_parse_drop(int rc)
 {
-	return rc == SFW_PARSE_MALFORMED ? SFW_CNT_SFW_ERR_MALFORMED
-	     : rc == SFW_PARSE_TINY_FRAG ? SFW_CNT_SFW_ERR_FRAG_TINY
+	return rc == SFW_PKT_MALFORMED ? SFW_CNT_SFW_ERR_MALFORMED
+	     : rc == SFW_PKT_TINY_FRAG ? SFW_CNT_SFW_ERR_FRAG_TINY
 	     : SFW_CNT_SFW_ERR_SRC_ROUTE;
 }
 
@@ -123,18 +123,18 @@ static __always_inline int sfw_ipv4_options(void *data, void *end, __u32 off, __
 		__u8 *o = data + (off & 0x3fff);   /* bounded below MAX_PACKET_OFF */
 
 		if (off >= opt_end || (void *)(o + 1) > end || o[0] == SFW_IPOPT_END)
-			return SFW_PARSE_OK;
+			return SFW_PKT_OK;
 		if (o[0] == SFW_IPOPT_NOOP) {
 			off++;
 			continue;
 		}
 		if (off + 2 > opt_end || (void *)(o + 2) > end || o[1] < 2 || off + o[1] > opt_end)
-			return SFW_PARSE_MALFORMED;
+			return SFW_PKT_MALFORMED;
 		if (o[0] == SFW_IPOPT_LSRR || o[0] == SFW_IPOPT_SSRR)
-			return SFW_PARSE_SRC_ROUTE;
+			return SFW_PKT_SRC_ROUTE;
 		off += o[1];
 	}
-	return SFW_PARSE_OK;
+	return SFW_PKT_OK;
 }
 
 static __always_inline int sfw_parse_ipv4(void *data, void *end, __u32 pkt_len,
@@ -144,11 +144,11 @@ static __always_inline int sfw_parse_ipv4(void *data, void *end, __u32 pkt_len,
 	__u32 ihl, tot, frag;
 
 	if ((void *)(ip + 1) > end || ip->version != 4)
-		return SFW_PARSE_MALFORMED;
+		return SFW_PKT_MALFORMED;
 	ihl = ip->ihl * 4;
 	tot = bpf_ntohs(ip->tot_len);
 	if (ihl < sizeof(*ip) || tot < ihl || p->l3_off + tot > pkt_len)
-		return SFW_PARSE_MALFORMED;
+		return SFW_PKT_MALFORMED;
 	p->family = SFW_FAMILY_INET;
 	p->proto = ip->protocol;
 	p->src.v4 = ip->saddr;
@@ -166,10 +166,10 @@ static __always_inline int sfw_parse_ipv4(void *data, void *end, __u32 pkt_len,
 	if (ihl > sizeof(*ip)) {
 		int rc = sfw_ipv4_options(data, end, p->l3_off + sizeof(*ip), p->l4_off);
 
-		if (rc != SFW_PARSE_OK)
+		if (rc != SFW_PKT_OK)
 			return rc;
 	}
-	return p->frag == SFW_FRAG_LATER ? SFW_PARSE_FRAGMENT : SFW_PARSE_OK;
+	return p->frag == SFW_FRAG_LATER ? SFW_PKT_FRAGMENT : SFW_PKT_OK;
 }
 
 /* Walks the common IPv6 extension headers (bounded) to the L4 header. */
@@ -181,10 +181,10 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len,
 	__u8 nh;
 
 	if ((void *)(ip6 + 1) > end || ip6->version != 6)
-		return SFW_PARSE_MALFORMED;
+		return SFW_PKT_MALFORMED;
 	p->l3_len = sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
 	if (p->l3_off + p->l3_len > pkt_len)
-		return SFW_PARSE_MALFORMED;
+		return SFW_PKT_MALFORMED;
 	p->family = SFW_FAMILY_INET6;
 	__builtin_memcpy(&p->src, &ip6->saddr, 16);
 	__builtin_memcpy(&p->dst, &ip6->daddr, 16);
@@ -198,7 +198,7 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len,
 
 		if (nh == SFW_IPPROTO_FRAGMENT) {
 			if ((void *)(fh + 1) > end)
-				return SFW_PARSE_MALFORMED;
+				return SFW_PKT_MALFORMED;
 			nh = fh->nexthdr;
 			off += sizeof(*fh);
 			frag = bpf_ntohs(fh->frag_off);
@@ -210,17 +210,17 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len,
 			}
 			if (p->frag == SFW_FRAG_LATER) {
 				p->proto = nh;
-				return SFW_PARSE_FRAGMENT;
+				return SFW_PKT_FRAGMENT;
 			}
 		} else if (nh == SFW_IPPROTO_HOPOPTS || nh == SFW_IPPROTO_ROUTING ||
 			   nh == SFW_IPPROTO_DSTOPTS) {
 			struct ipv6_rt_hdr *rt = data + off;
 
 			if ((void *)(rt + 1) > end)
-				return SFW_PARSE_MALFORMED;
+				return SFW_PKT_MALFORMED;
 			/* RFC 8200 4.4: hops still to visit, as IPv4's source routes */
 			if (nh == SFW_IPPROTO_ROUTING && rt->segments_left)
-				return SFW_PARSE_SRC_ROUTE;
+				return SFW_PKT_SRC_ROUTE;
 			nh = h->nexthdr;
 			off += (h->hdrlen + 1) * 8;
 		} else {
@@ -231,12 +231,12 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len,
 	}
 	if (nh == SFW_IPPROTO_FRAGMENT || nh == SFW_IPPROTO_HOPOPTS ||
 	    nh == SFW_IPPROTO_ROUTING || nh == SFW_IPPROTO_DSTOPTS)
-		return SFW_PARSE_MALFORMED;   /* more headers than we walk */
+		return SFW_PKT_MALFORMED;   /* more headers than we walk */
 	if (off > p->l3_off + p->l3_len)
-		return SFW_PARSE_MALFORMED;
+		return SFW_PKT_MALFORMED;
 	p->proto = nh;
 	p->l4_off = off;
-	return SFW_PARSE_OK;
+	return SFW_PKT_OK;
 }
 
 #include "parse_l4.bpf.h"
@@ -275,7 +275,7 @@ static __always_inline bool sfw_frag_tiny(void *data, void *end, const struct sf
 
 /* Parses a frame; pkt_len is the frame's full length (XDP: data_end - data;
  * tc: skb->len, of which only the linear part is readable). */
-static __always_inline int sfw_parse(void *data, void *end, __u32 pkt_len,
+static __always_inline int sfw_parse_packet(void *data, void *end, __u32 pkt_len,
 				     struct sfw_pkt *p)
 {
 	__u32 l3_off = 0;
@@ -285,17 +285,17 @@ static __always_inline int sfw_parse(void *data, void *end, __u32 pkt_len,
 	p->l3_off = l3_off;
 	p->frame_len = pkt_len;
 	if (!eth_proto)
-		return SFW_PARSE_MALFORMED;
+		return SFW_PKT_MALFORMED;
 	if (eth_proto == bpf_htons(SFW_ETH_P_IP))
 		rc = sfw_parse_ipv4(data, end, pkt_len, p);
 	else if (eth_proto == bpf_htons(SFW_ETH_P_IPV6))
 		rc = sfw_parse_ipv6(data, end, pkt_len, p);
 	else
-		return SFW_PARSE_UNTRACKED;   /* ARP, LLDP, ...: not ours */
-	if (rc != SFW_PARSE_OK)
+		return SFW_PKT_UNTRACKED;   /* ARP, LLDP, ...: not ours */
+	if (rc != SFW_PKT_OK)
 		return rc;
 	if (p->frag == SFW_FRAG_FIRST && sfw_frag_tiny(data, end, p))
-		return SFW_PARSE_TINY_FRAG;
+		return SFW_PKT_TINY_FRAG;
 	return sfw_parse_l4(data, end, p);
 }
 

@@ -1,7 +1,7 @@
-/* Layer 4 of sfw_parse: the ports (or ICMP identifier) a session is keyed
+/* Layer 4 of sfw_parse_packet: the ports (or ICMP identifier) a session is keyed
  * on, and the TCP fields the state machine needs. Included by parse.bpf.h. */
-#ifndef SFW_PARSE_L4_BPF_H
-#define SFW_PARSE_L4_BPF_H
+#ifndef SFW_PKT_L4_BPF_H
+#define SFW_PKT_L4_BPF_H
 
 /* The window scale option of a SYN (RFC 7323), 0xf when absent: what
  * the sequence window check needs to read later windows. Options are
@@ -42,10 +42,10 @@ static __always_inline int sfw_parse_tcp(void *data, void *end, struct sfw_pkt *
 	__u32 doff, l3_end = p->l3_off + p->l3_len;
 
 	if ((void *)(th + 1) > end)
-		return SFW_PARSE_MALFORMED;
+		return SFW_PKT_MALFORMED;
 	doff = th->doff * 4;
 	if (doff < sizeof(*th) || p->l4_off + doff > l3_end)
-		return SFW_PARSE_MALFORMED;
+		return SFW_PKT_MALFORMED;
 	p->sport = th->source;
 	p->dport = th->dest;
 	p->tcp_flags = ((__u8 *)th)[13];
@@ -57,7 +57,7 @@ static __always_inline int sfw_parse_tcp(void *data, void *end, struct sfw_pkt *
 	/* the SYN's options are read later (sfw_tcp_syn_options), inside the
 	 * flow functions the verifier checks once, not once per parse path */
 	p->wscale = 0xf;
-	return SFW_PARSE_OK;
+	return SFW_PKT_OK;
 }
 
 /* UDP and SCTP both start with source and destination port. */
@@ -67,11 +67,11 @@ static __always_inline int sfw_parse_ports(void *data, void *end, struct sfw_pkt
 	__be16 *ports = data + p->l4_off;
 
 	if ((void *)(ports + 2) > end || p->l4_off + hdr_len > p->l3_off + p->l3_len)
-		return SFW_PARSE_MALFORMED;
+		return SFW_PKT_MALFORMED;
 	p->sport = ports[0];
 	p->dport = ports[1];
 	p->hdr_len = p->l4_off - p->l3_off + hdr_len;
-	return SFW_PARSE_OK;
+	return SFW_PKT_OK;
 }
 
 static __always_inline bool sfw_ip6_link_local(const union sfw_addr *a)
@@ -144,7 +144,7 @@ static __always_inline int sfw_parse_icmp(void *data, void *end, struct sfw_pkt 
 	__u8 type;
 
 	if ((void *)(ic + 1) > end || p->l4_off + sizeof(*ic) > p->l3_off + p->l3_len)
-		return SFW_PARSE_MALFORMED;
+		return SFW_PKT_MALFORMED;
 	type = ic->type;
 	p->icmp_type = type;
 	p->icmp_code = ic->code;
@@ -167,7 +167,7 @@ static __always_inline int sfw_parse_icmp(void *data, void *end, struct sfw_pkt 
 	} else {
 		p->icmp_kind = SFW_ICMPK_OTHER;
 	}
-	return SFW_PARSE_OK;
+	return SFW_PKT_OK;
 }
 
 static __always_inline int sfw_parse_l4(void *data, void *end, struct sfw_pkt *p)
@@ -185,7 +185,7 @@ static __always_inline int sfw_parse_l4(void *data, void *end, struct sfw_pkt *p
 	default:
 		/* GRE, ESP, AH, ...: keyed on addresses and protocol alone */
 		p->hdr_len = p->l4_off - p->l3_off;
-		return SFW_PARSE_OK;
+		return SFW_PKT_OK;
 	}
 }
 

@@ -101,7 +101,7 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		return SFW_TC_ACT_OK;
 	f.now = bpf_ktime_get_coarse_ns();
 	f.ifindex = skb->ifindex;
-	/* a later fragment (SFW_PARSE_FRAGMENT) follows its datagram */
+	/* a later fragment (SFW_PKT_FRAGMENT) follows its datagram */
 	if (p->frag == SFW_FRAG_LATER)
 		outcome = sfw_frag_follow(p, &f);
 	else
@@ -127,10 +127,10 @@ __noinline int sfw_tc_parse(struct __sk_buff *skb, struct sfw_pkt *p)
 	void *data, *end;
 
 	if (!skb || !p)
-		return SFW_PARSE_MALFORMED;
+		return SFW_PKT_MALFORMED;
 	data = (void *)(long)skb->data;
 	end = (void *)(long)skb->data_end;
-	return sfw_parse(data, end, skb->len, p);
+	return sfw_parse_packet(data, end, skb->len, p);
 }
 
 SEC("tc")
@@ -149,11 +149,11 @@ int sfw_tc_egress(struct __sk_buff *skb)
 		bpf_skb_pull_data(skb, want);
 	rc = sfw_tc_parse(skb, &p);
 	/* counted per wire packet, like every other outcome here */
-	if (rc >= SFW_PARSE_MALFORMED) {
+	if (rc >= SFW_PKT_MALFORMED) {
 		sfw_count(st, sfw_parse_drop(rc), segs);
 		return SFW_TC_ACT_SHOT;
 	}
-	if (rc == SFW_PARSE_UNTRACKED) {
+	if (rc == SFW_PKT_UNTRACKED) {
 		sfw_count(st, SFW_CNT_SFW_UNTRACKED_PKTS, segs);
 		return SFW_TC_ACT_OK;
 	}

@@ -211,10 +211,10 @@ __noinline int sfw_xdp_parse(struct xdp_md *ctx, struct sfw_pkt *p)
 	void *data, *end;
 
 	if (!ctx || !p)
-		return SFW_PARSE_MALFORMED;
+		return SFW_PKT_MALFORMED;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
-	return sfw_parse(data, end, end - data, p);
+	return sfw_parse_packet(data, end, end - data, p);
 }
 
 SEC("xdp")
@@ -227,15 +227,15 @@ int sfw_xdp_ingress(struct xdp_md *ctx)
 	rc = sfw_xdp_parse(ctx, &p);
 	if (p.proto == SFW_IPPROTO_ICMP || p.proto == SFW_IPPROTO_ICMP6)
 		sfw_count(st, SFW_CNT_IN_ICMP, 1);
-	if (rc >= SFW_PARSE_MALFORMED) {
+	if (rc >= SFW_PKT_MALFORMED) {
 		sfw_count(st, sfw_parse_drop(rc), 1);
 		return XDP_DROP;
 	}
-	if (rc == SFW_PARSE_UNTRACKED) {
+	if (rc == SFW_PKT_UNTRACKED) {
 		sfw_count(st, SFW_CNT_SFW_UNTRACKED_PKTS, 1);
 		return XDP_PASS;
 	}
-	if (rc == SFW_PARSE_FRAGMENT)
+	if (rc == SFW_PKT_FRAGMENT)
 		return sfw_xdp_fragment(ctx, &p, st);
 	return sfw_xdp_flow(ctx, &p, st);
 }
