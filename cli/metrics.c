@@ -134,7 +134,7 @@ static void retarget(struct sfw_metrics *m)
 		m->info.error[0] = '\0';
 		if (was)
 			fprintf(stderr, "sfw daemon: metrics are no longer served\n");
-	} else if (sfw_metrics_http_start(m, &m->want, why, sizeof(why))) {
+	} else if (sfw_metrics_http_start(m, &m->want, sfw_metrics_render, why, sizeof(why))) {
 		m->info.state = SFW_METRICS_FAILED;
 		m->retry_at_ms = mono_ns() / 1000000 + SFW_METRICS_RETRY_S * 1000;
 		if (strcmp(why, m->info.error))

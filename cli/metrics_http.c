@@ -60,7 +60,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (strcmp(url, "/metrics"))
 		return respond(c, MHD_HTTP_NOT_FOUND, (char *)"not found\n", 10,
 			       MHD_RESPMEM_PERSISTENT, "text/plain");
-	body = sfw_metrics_render(m, &len);
+	body = m->render(m, &len);
 	if (!body)
 		return respond(c, MHD_HTTP_INTERNAL_SERVER_ERROR, (char *)"out of memory\n", 14,
 			       MHD_RESPMEM_PERSISTENT, "text/plain");
@@ -94,13 +94,14 @@ static int listen_on(const struct sfw_metrics_addr *a, char *buf, size_t len)
 }
 
 int sfw_metrics_http_start(struct sfw_metrics *m, const struct sfw_metrics_addr *a,
-			   char *buf, size_t len)
+			   sfw_metrics_render_fn render, char *buf, size_t len)
 {
 	const union MHD_DaemonInfo *info;
 	int fd = listen_on(a, buf, len);
 
 	if (fd < 0)
 		return fd;
+	m->render = render;
 	m->mhd = MHD_start_daemon(MHD_USE_EPOLL | (a->sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 				  0, NULL, NULL, on_request, m,
 				  MHD_OPTION_EXTERNAL_LOGGER, quiet, NULL,

@@ -40,6 +40,9 @@ struct sfw_metrics_addr {
 #define SFW_METRICS_TICK_MS 250
 
 struct MHD_Daemon;
+struct sfw_metrics;
+/* The body of /metrics (malloc'd) and its length; NULL when out of memory. */
+typedef char *(*sfw_metrics_render_fn)(struct sfw_metrics *m, size_t *len);
 
 struct sfw_metrics {
 	/* the active configuration, parsed again when its file changes */
@@ -49,6 +52,7 @@ struct sfw_metrics {
 	bool conf_bad;            /* its last reading failed (reported once) */
 	struct sfw_metrics_addr want, have;
 	struct MHD_Daemon *mhd;
+	sfw_metrics_render_fn render;   /* what a scrape gets (metrics.c) */
 	int epoll_fd;             /* MHD's: readable when it has work */
 	__u64 retry_at_ms;
 	__u64 tick_at_ms;         /* the next look at the configuration */
@@ -71,12 +75,13 @@ struct sfw_metrics_scrape {
 void sfw_metrics_read(struct sfw_metrics_scrape *s, const struct sfw_conf *conf);
 void sfw_metrics_scrape_free(struct sfw_metrics_scrape *s);
 
-/* The HTTP side (metrics_http.c). Listens on a; 0, or a negative errno
- * with the reason in buf. */
+/* The HTTP side (metrics_http.c): a transport serving GET /metrics with
+ * what render returns. Listens on a; 0, or a negative errno with the
+ * reason in buf. */
 int sfw_metrics_http_start(struct sfw_metrics *m, const struct sfw_metrics_addr *a,
-			   char *buf, size_t len);
+			   sfw_metrics_render_fn render, char *buf, size_t len);
 void sfw_metrics_http_stop(struct sfw_metrics *m);
-/* The body of /metrics (malloc'd) and its length; NULL when out of memory. */
+/* A scrape's body (metrics.c): the render of sfw_metrics_http_start. */
 char *sfw_metrics_render(struct sfw_metrics *m, size_t *len);
 
 /* "ADDRESS:PORT" of the configuration (metrics.c). */
