@@ -3,9 +3,13 @@
  * gets one line of text, or one entry of a JSON list that is closed even
  * when a later interface fails, so a script always reads valid JSON. */
 #include <string.h>
+#include "apply.h"
 #include "commands.h"
 #include "daemon_ctl.h"
-#include "apply.h"
+#include "json.h"
+#include "loader.h"
+#include "maps.h"
+#include "report.h"
 
 const char *sfw_mode_name(__u32 mode)
 {
@@ -75,11 +79,11 @@ static void report_end(struct iface_report *r)
 
 static int attach_opts(const struct sfw_cmdline *cl, struct sfw_attach_opts *opts)
 {
-	opts->mode = SFW_XDP_MODE_NATIVE;
-	if (cl->v[SFW_SLOT_MODE].set && cl->v[SFW_SLOT_MODE].num == 1)
-		opts->mode = SFW_XDP_MODE_GENERIC;
-	if (cl->v[SFW_SLOT_MAX_SESSIONS].set) {
-		opts->max_sessions = (__u32)cl->v[SFW_SLOT_MAX_SESSIONS].num;
+	const struct sfw_attach_cmd_opts *o = SFW_OPTS(cl, struct sfw_attach_cmd_opts);
+
+	opts->mode = o->mode;
+	if (o->given & SFW_AT_MAX_SESSIONS) {
+		opts->max_sessions = o->max_sessions;
 		if (!opts->max_sessions) {
 			fprintf(cl->err, "sfw: invalid value '0' for 'max-sessions'; "
 				"expected a number 1..4294967295\n");
@@ -129,7 +133,7 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 			report_iface(&rep, cl->pos[i], "attached",
 				     sfw_mode_name(opts.mode), text);
 	}
-	if (r >= 0 && cl->v[SFW_SLOT_FORWARD].set)
+	if (r >= 0 && SFW_OPTS(cl, struct sfw_attach_cmd_opts)->forward)
 		r = rep.fwd_ports = attach_forward();
 	/* ageing is always on: expired sessions go, closes are logged */
 	if (r >= 0)
@@ -178,16 +182,17 @@ static int detach_all(const struct sfw_cmdline *cl)
 
 int sfw_cmd_detach(const struct sfw_cmdline *cl)
 {
+	bool all = SFW_OPTS(cl, struct sfw_all_opts)->all;
 	struct iface_report rep;
 	int i, r = 0;
 
 	/* `detach all` with nothing loaded succeeds (cleanup scripts run it);
 	 * naming an interface then says sfw is not loaded. */
-	if (!cl->v[SFW_SLOT_ALL].set && sfw_require_loaded())
+	if (!all && sfw_require_loaded())
 		return sfw_report(cl);
 	if (sfw_lock())
 		return sfw_report(cl);
-	if (cl->v[SFW_SLOT_ALL].set) {
+	if (all) {
 		r = detach_all(cl);
 		sfw_unlock();
 		return r < 0 ? sfw_report(cl) : SFW_EXIT_OK;

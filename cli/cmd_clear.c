@@ -2,16 +2,19 @@
  * flows ...: the same removal, reported in each command's Junos shape. */
 #include <string.h>
 #include "commands.h"
+#include "live.h"
 #include "reap.h"
+#include "report.h"
 
+/* Both option structs start with the filter (`all` is no filter). */
 static int clear_common(const struct sfw_cmdline *cl, enum sfw_clear_kind kind)
 {
+	struct sfw_filter f = *SFW_OPTS(cl, struct sfw_filter);
 	struct sfw_live_ctx lc;
-	struct sfw_filter f;
 	bool refused = false;
 	int err;
 
-	sfw_filter_from_cmdline(cl, &f);
+	f.mask &= SFW_FLT_FIELDS;
 	/* The context first: it fails cleanly when sfw is not loaded (the
 	 * lock would create an empty pin root) or serves another namespace. */
 	err = sfw_live_ctx_open(&lc, cl);

@@ -3,65 +3,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "commands.h"
+#include "live.h"
+#include "loader.h"
 #include "maps.h"
-
-/* The addresses and ports of the In wing. */
-static void tuple_filters(const struct sfw_value *v, struct sfw_filter *f)
-{
-	if (v[SFW_SLOT_SRC_PREFIX].set) {
-		f->mask |= SFW_FLT_SRC_PREFIX;
-		f->src = v[SFW_SLOT_SRC_PREFIX].pfx;
-	}
-	if (v[SFW_SLOT_DST_PREFIX].set) {
-		f->mask |= SFW_FLT_DST_PREFIX;
-		f->dst = v[SFW_SLOT_DST_PREFIX].pfx;
-	}
-	if (v[SFW_SLOT_SRC_PORT].set) {
-		f->mask |= SFW_FLT_SRC_PORT;
-		f->sport = (__u16)v[SFW_SLOT_SRC_PORT].num;
-	}
-	if (v[SFW_SLOT_DST_PORT].set) {
-		f->mask |= SFW_FLT_DST_PORT;
-		f->dport = (__u16)v[SFW_SLOT_DST_PORT].num;
-	}
-}
-
-void sfw_filter_from_cmdline(const struct sfw_cmdline *cl, struct sfw_filter *f)
-{
-	const struct sfw_value *v = cl->v;
-
-	memset(f, 0, sizeof(*f));
-	tuple_filters(v, f);
-	if (v[SFW_SLOT_ID].set) {
-		f->mask |= SFW_FLT_ID;
-		f->id = v[SFW_SLOT_ID].num;
-	}
-	if (v[SFW_SLOT_PROTO].set) {
-		f->mask |= SFW_FLT_PROTO;
-		f->proto = (__u8)v[SFW_SLOT_PROTO].num;
-	}
-	if (v[SFW_SLOT_IFACE].set) {
-		f->mask |= SFW_FLT_IFACE;
-		f->ifindex = (__u32)v[SFW_SLOT_IFACE].num;
-	}
-	if (v[SFW_SLOT_APP].set) {
-		f->mask |= SFW_FLT_APP;
-		f->app = v[SFW_SLOT_APP].str;
-	}
-	if (v[SFW_SLOT_POLICY].set) {
-		f->mask |= SFW_FLT_POLICY;
-		f->policy = v[SFW_SLOT_POLICY].str;
-	}
-	if (v[SFW_SLOT_FAMILY].set) {
-		f->mask |= SFW_FLT_FAMILY;
-		f->family = v[SFW_SLOT_FAMILY].num ? SFW_FAMILY_INET6 : SFW_FAMILY_INET;
-	}
-	if (v[SFW_SLOT_SERVICE_SET].set) {
-		f->mask |= SFW_FLT_SERVICE_SET;
-		f->service_set = v[SFW_SLOT_SERVICE_SET].str;
-	}
-}
+#include "report.h"
 
 __u64 sfw_now_ns(void)
 {

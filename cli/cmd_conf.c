@@ -3,11 +3,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include "commands.h"
-#include "commands_policy.h"
-#include "conf_cmd.h"
 #include "apply.h"
+#include "commands.h"
+#include "conf_cmd.h"
+#include "loader.h"
+#include "maps.h"
 #include "reap.h"
+#include "report.h"
 
 /* Commands that change the configuration take the same lock as attach and
  * detach: a commit must not interleave with another commit or with an
@@ -102,8 +104,7 @@ static int one_file(const struct sfw_cmdline *cl, const char **path)
 static int run_commit(const struct sfw_conf_env *env, const struct sfw_cmdline *cl)
 {
 	const char *path = cl->npos ? cl->pos[0] : NULL;
-	bool reeval = cl->v[SFW_SLOT_VIEW].set &&
-		      cl->v[SFW_SLOT_VIEW].num == SFW_COMMIT_REEVALUATE;
+	bool reeval = SFW_OPTS(cl, struct sfw_commit_opts)->mode == SFW_COMMIT_REEVALUATE;
 
 	return sfw_conf_commit_run(env, path, reeval);
 }
@@ -116,7 +117,7 @@ int sfw_cmd_commit(const struct sfw_cmdline *cl)
 
 	if (rc)
 		return rc;
-	if (cl->v[SFW_SLOT_VIEW].set && cl->v[SFW_SLOT_VIEW].num == SFW_COMMIT_CHECK)
+	if (SFW_OPTS(cl, struct sfw_commit_opts)->mode == SFW_COMMIT_CHECK)
 		return sfw_conf_check_run(&env, path);
 	return with_lock(cl, run_commit);
 }

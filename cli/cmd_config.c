@@ -6,7 +6,9 @@
 #include "conf_cmd.h"
 #include "flow_status.h"
 #include "apply.h"
+#include "loader.h"
 #include "ratelimit.h"
+#include "report.h"
 
 static const char *const timeout_words[] = {
 #define SFW_X(name, secs, word) word,
@@ -42,46 +44,42 @@ static int update_config(const struct sfw_cmdline *cl,
 	return SFW_EXIT_OK;
 }
 
+/* A flag set or cleared when its option is given. */
+static void set_flag(struct sfw_config *cfg, __u32 flag, bool given, bool on)
+{
+	if (given && on)
+		cfg->flags |= flag;
+	else if (given)
+		cfg->flags &= ~flag;
+}
+
 static void apply_flow(const struct sfw_cmdline *cl, struct sfw_config *cfg)
 {
-	const struct sfw_value *syn = &cl->v[SFW_SLOT_SYN_CHECK];
+	const struct sfw_set_flow_opts *o = SFW_OPTS(cl, struct sfw_set_flow_opts);
 	int i;
 
 	for (i = 0; i < SFW_TO_COUNT; i++)
-		if (cl->v[SFW_SLOT_TIMEOUT + i].set)
-			cfg->timeout_s[i] = (__u32)cl->v[SFW_SLOT_TIMEOUT + i].num;
-	if (syn->set && syn->num)
-		cfg->flags &= ~(__u32)SFW_CFG_F_NO_SYN_CHECK;
-	else if (syn->set)
-		cfg->flags |= SFW_CFG_F_NO_SYN_CHECK;
-	if (cl->v[SFW_SLOT_LOG_SESSIONS].set && cl->v[SFW_SLOT_LOG_SESSIONS].num)
-		cfg->flags |= SFW_CFG_F_LOG_SESSIONS;
-	else if (cl->v[SFW_SLOT_LOG_SESSIONS].set)
-		cfg->flags &= ~(__u32)SFW_CFG_F_LOG_SESSIONS;
-	if (cl->v[SFW_SLOT_DENY_LOG_RATE].set)
-		cfg->deny_log_rate = (__u32)cl->v[SFW_SLOT_DENY_LOG_RATE].num;
-	if (cl->v[SFW_SLOT_REPLY_RATE].set)
-		cfg->reply_rate = (__u32)cl->v[SFW_SLOT_REPLY_RATE].num;
-	/* forwarding: choice 0 is enable */
-	if (cl->v[SFW_SLOT_FORWARD].set && !cl->v[SFW_SLOT_FORWARD].num)
-		cfg->flags |= SFW_CFG_F_FORWARD;
-	else if (cl->v[SFW_SLOT_FORWARD].set)
-		cfg->flags &= ~(__u32)SFW_CFG_F_FORWARD;
+		if (o->given & SFW_SF_TIMEOUT(i))
+			cfg->timeout_s[i] = o->timeout_s[i];
+	set_flag(cfg, SFW_CFG_F_NO_SYN_CHECK, o->given & SFW_SF_SYN_CHECK, !o->syn_check);
+	set_flag(cfg, SFW_CFG_F_LOG_SESSIONS, o->given & SFW_SF_LOG_SESSIONS, o->log_sessions);
+	if (o->given & SFW_SF_DENY_LOG_RATE)
+		cfg->deny_log_rate = o->deny_log_rate;
+	if (o->given & SFW_SF_REPLY_RATE)
+		cfg->reply_rate = o->reply_rate;
+	set_flag(cfg, SFW_CFG_F_FORWARD, o->given & SFW_SF_FORWARDING, o->forwarding);
 }
 
 static void apply_default_policy(const struct sfw_cmdline *cl, struct sfw_config *cfg)
 {
-	cfg->default_policy = cl->v[SFW_SLOT_DEFAULT_POLICY].num ?
-		SFW_POLICY_DENY_ALL : SFW_POLICY_PERMIT_ALL;
+	cfg->default_policy = SFW_OPTS(cl, struct sfw_default_policy_opts)->policy;
 }
 
 /* A rate is a number of events per second: 0 would silence what it
  * limits, and beyond SFW_RATE_MAX it no longer limits anything. */
-static bool rate_ok(const struct sfw_cmdline *cl, int slot, const char *word)
+static bool rate_ok(const struct sfw_cmdline *cl, bool given, __u32 rate, const char *word)
 {
-	const struct sfw_value *v = &cl->v[slot];
-
-	if (!v->set || (v->num >= SFW_RATE_MIN && v->num <= SFW_RATE_MAX))
+	if (!given || (rate >= SFW_RATE_MIN && rate <= SFW_RATE_MAX))
 		return true;
 	fprintf(cl->err, "sfw: %s must be from %u to %u per second\n", word, SFW_RATE_MIN,
 		SFW_RATE_MAX);
@@ -90,16 +88,17 @@ static bool rate_ok(const struct sfw_cmdline *cl, int slot, const char *word)
 
 int sfw_cmd_set_flow(const struct sfw_cmdline *cl)
 {
+	const struct sfw_set_flow_opts *o = SFW_OPTS(cl, struct sfw_set_flow_opts);
 	int rc;
 
-	if (!rate_ok(cl, SFW_SLOT_DENY_LOG_RATE, "deny-log-rate") ||
-	    !rate_ok(cl, SFW_SLOT_REPLY_RATE, "reply-rate"))
+	if (!rate_ok(cl, o->given & SFW_SF_DENY_LOG_RATE, o->deny_log_rate, "deny-log-rate") ||
+	    !rate_ok(cl, o->given & SFW_SF_REPLY_RATE, o->reply_rate, "reply-rate"))
 		return SFW_EXIT_USAGE;
 	rc = update_config(cl, apply_flow);
 
 	/* which egress interfaces take redirected frames may have changed
 	 * since they were attached (GRO turned on at a veth's peer) */
-	if (rc == SFW_EXIT_OK && cl->v[SFW_SLOT_FORWARD].set && !cl->v[SFW_SLOT_FORWARD].num &&
+	if (rc == SFW_EXIT_OK && (o->given & SFW_SF_FORWARDING) && o->forwarding &&
 	    sfw_forward_refresh() < 0)
 		return sfw_report(cl);
 	return rc;
@@ -215,7 +214,7 @@ int sfw_cmd_show_flow_config(const struct sfw_cmdline *cl)
 
 /* show security flow status: the settings in Junos's status layout
  * (flow_status.h), then what `extra` adds (the session log's state,
- * commands_events.h). */
+ * cmd_monitor.c). */
 int sfw_show_flow_settings(const struct sfw_cmdline *cl, void (*extra_text)(FILE *),
 			   void (*extra_json)(struct sfw_json *))
 {

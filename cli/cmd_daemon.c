@@ -24,23 +24,18 @@
 #include "daemon_ctl.h"
 #include "event_ring.h"
 #include "ha.h"
+#include "loader.h"
 #include "log_sink.h"
+#include "maps.h"
 #include "metrics.h"
 #include "reap.h"
+#include "report.h"
+#include "signals.h"
 
-static volatile sig_atomic_t stop_requested, give_way;
-
-static void on_signal(int sig)
-{
-	stop_requested = sig;
-}
-
-/* Only a daemon attach started is asked to give way (cli/daemon_ctl.c):
- * it stands by and takes back over when the other one stops. */
-static void on_give_way(int sig)
-{
-	give_way = sig;
-}
+/* Only a daemon attach started is asked to give way (SIGUSR1,
+ * cli/daemon_ctl.c): it stands by and takes back over when the other one
+ * stops. */
+static volatile sig_atomic_t give_way;
 
 struct daemon {
 	struct sfw_log_sinks sinks;
@@ -131,11 +126,13 @@ static enum sfw_daemon_origin origin(void)
  * syslog listens yet (the lines count as not delivered until one does). */
 static void opts_from(const struct sfw_cmdline *cl, struct sfw_log_opts *o)
 {
+	const struct sfw_daemon_opts *d = SFW_OPTS(cl, struct sfw_daemon_opts);
+
 	memset(o, 0, sizeof(*o));
-	o->syslog = cl->v[SFW_SLOT_SYSLOG].set;
-	o->file = cl->v[SFW_SLOT_LOG_FILE].set ? cl->v[SFW_SLOT_LOG_FILE].str : NULL;
-	o->json_file = cl->v[SFW_SLOT_JSON_FILE].set ? cl->v[SFW_SLOT_JSON_FILE].str : NULL;
-	o->stdout_text = cl->v[SFW_SLOT_STDOUT].set;
+	o->syslog = d->syslog;
+	o->file = d->file;
+	o->json_file = d->json_file;
+	o->stdout_text = d->stdout_text;
 	o->syslog_path = getenv("SFW_SYSLOG_SOCKET");
 	if (origin() == SFW_DAEMON_AUTO) {
 		o->syslog = o->syslog_optional = true;
@@ -362,7 +359,7 @@ static int sweep_pass(struct daemon *d)
 		r = sfw_sweep_step(d->sweeper, sfw_coarse_now_ns());
 		ring_buffer__consume(d->rb);
 		sfw_metrics_run(d->metrics);   /* a scrape waits one step at most */
-	} while (r == 0 && !stop_requested && !give_way);
+	} while (r == 0 && !sfw_interrupted && !give_way);
 	return r < 0 ? r : 0;
 }
 
@@ -461,7 +458,7 @@ static int daemon_loop(struct daemon *d)
 	bool gone = false;
 	int err = 0, r;
 
-	while (!stop_requested && !give_way && !err && !gone) {
+	while (!sfw_interrupted && !give_way && !err && !gone) {
 		sfw_metrics_tick(d->metrics);   /* follows the configuration */
 		now = sfw_now_ns() / 1000000;
 		if (now >= next) {
@@ -501,13 +498,13 @@ static int run(struct daemon *d)
 
 	for (;;) {
 		err = daemon_loop(d);
-		if (err || !give_way || stop_requested)
+		if (err || !give_way || sfw_interrupted)
 			return err;
 		give_way = 0;
 		daemon_release(d);
 		fprintf(stderr, "sfw daemon: giving way to a session daemon started by hand or by "
 			"systemd; standing by\n");
-		r = sfw_daemon_standby(&d->lock_fd, &stop_requested);
+		r = sfw_daemon_standby(&d->lock_fd, &sfw_interrupted);
 		if (r)
 			return r < 0 ? r : 0;
 		err = daemon_resume(d);
@@ -519,25 +516,20 @@ static int run(struct daemon *d)
 
 int sfw_cmd_daemon(const struct sfw_cmdline *cl)
 {
-	struct sigaction sa = { .sa_handler = on_signal };   /* no SA_RESTART */
-	const struct sfw_value *iv = &cl->v[SFW_SLOT_INTERVAL];
+	__u32 interval_ms = SFW_OPTS(cl, struct sfw_daemon_opts)->sweep_interval_ms;
 	struct daemon d = { .sessions_fd = -1, .info_fd = -1, .lock_fd = -1, .ring_fd = -1 };
 	int err;
 
-	d.base_ms = iv->set && iv->num ? (__u32)iv->num : SFW_SWEEP_INTERVAL_MS;
+	d.base_ms = interval_ms ? interval_ms : SFW_SWEEP_INTERVAL_MS;
 	if (sfw_require_loaded()) {
 		ready(sfw_last_error());
 		return sfw_report(cl);
 	}
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if (origin() == SFW_DAEMON_AUTO) {
-		sa.sa_handler = on_give_way;
-		sigaction(SIGUSR1, &sa, NULL);
-	} else {
+	sfw_catch_stop_signals();
+	if (origin() == SFW_DAEMON_AUTO)
+		sfw_catch_signal(SIGUSR1, &give_way);
+	else
 		signal(SIGUSR1, SIG_IGN);
-	}
 	err = daemon_open(&d, cl);
 	if (err == -EALREADY) {
 		/* attach judges what holds the lock: a daemon, or not */
@@ -556,6 +548,6 @@ int sfw_cmd_daemon(const struct sfw_cmdline *cl)
 	if (err)
 		return sfw_report(cl);
 	fprintf(stderr, "sfw daemon: stopped (%s)\n",
-		stop_requested ? strsignal(stop_requested) : "detached");
+		sfw_interrupted ? strsignal(sfw_interrupted) : "detached");
 	return SFW_EXIT_OK;
 }

@@ -10,6 +10,6 @@ int sfw_cmd_help(const struct sfw_cmdline *cl)
 	for (i = 0; i < cl->npos; i++)
 		argv[i] = (char *)cl->pos[i];
 	argv[i++] = "?";
-	r = sfw_parse(&sfw_root, i, argv, &sub, cl->out, cl->err);
+	r = sfw_parse(cl->root, i, argv, &sub, cl->out, cl->err);
 	return r == SFW_PARSE_HELP ? SFW_EXIT_OK : SFW_EXIT_USAGE;
 }

@@ -6,7 +6,10 @@
 #include <bpf/bpf.h>
 #include "commands.h"
 #include "iface_stats.h"
+#include "loader.h"
+#include "maps.h"
 #include "policy.h"
+#include "report.h"
 
 struct iface_ctx {
 	struct sfw_iface_entry ifs[SFW_MAX_IFACES];
@@ -146,7 +149,7 @@ static int clear(const struct sfw_cmdline *cl, const struct iface_ctx *c)
 {
 	int idx[SFW_MAX_WORDS], i, err = 0;
 
-	if (cl->v[SFW_SLOT_ALL].set) {
+	if (SFW_OPTS(cl, struct sfw_all_opts)->all) {
 		for (i = 0; i < c->n && !err; i++)
 			err = clear_one(c, &c->ifs[i]);
 		return err;

@@ -1,37 +1,23 @@
 /* sfw monitor security flow session [filters]: session creates and closes
  * as they happen, matching the filters of `show security flow session`;
- * `show security flow session ... refresh N`; and the session log lines of
- * `show security flow status`. The monitor reads its own ring (the log's
- * belongs to the daemon) and asks for events of every session while it
- * runs (SFW_CFG_F_MONITOR). */
+ * and the session log lines of `show security flow status`. The monitor
+ * reads its own ring (the log's belongs to the daemon) and asks for events
+ * of every session while it runs (SFW_CFG_F_MONITOR). */
 #include <errno.h>
 #include <net/if.h>
-#include <signal.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "commands.h"
-#include "commands_events.h"
 #include "event_ring.h"
+#include "filter.h"
+#include "flow_status.h"
+#include "loader.h"
 #include "log_sink.h"
+#include "maps.h"
+#include "report.h"
+#include "signals.h"
 #include "values.h"
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	interrupted = sig;
-}
-
-static void catch_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };   /* no SA_RESTART */
-
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
 
 struct monitor {
 	const struct sfw_cmdline *cl;
@@ -102,7 +88,7 @@ static int watch(struct monitor *m)
 	close(fd);
 	if (!rb)
 		return sfw_fail(errno, "cannot read the monitor ring: %s", strerror(errno));
-	while (!interrupted && (r >= 0 || r == -EINTR))
+	while (!sfw_interrupted && (r >= 0 || r == -EINTR))
 		r = ring_buffer__poll(rb, 500);
 	ring_buffer__consume(rb);
 	ring_buffer__free(rb);
@@ -120,9 +106,9 @@ int sfw_cmd_monitor_session(const struct sfw_cmdline *cl)
 	lock = sfw_ring_claim(SFW_STR(SFW_MAP_MON_EVENTS), "sfw monitor");
 	if (lock < 0)
 		return sfw_report(cl);
-	sfw_filter_from_cmdline(cl, &m.f);
+	m.f = *SFW_OPTS(cl, struct sfw_filter);
 	sfw_log_env_live(&m.env);
-	catch_signals();
+	sfw_catch_stop_signals();
 	sfw_events_lost(SFW_RING_MONITOR, &lost_before);
 	err = sfw_monitor_flag(true);
 	if (!err)
@@ -137,30 +123,6 @@ int sfw_cmd_monitor_session(const struct sfw_cmdline *cl)
 		fprintf(cl->err, "sfw monitor: %llu events lost (too many to keep up with)\n",
 			(unsigned long long)(lost_after - lost_before));
 	return SFW_EXIT_OK;
-}
-
-/* Junos's `| refresh N`: the listing again every N seconds under a
- * "---(refreshed at <time>)---" header, until interrupted. */
-int sfw_show_session_refresh(const struct sfw_cmdline *cl)
-{
-	const struct sfw_value *rv = &cl->v[SFW_SLOT_REFRESH];
-	char when[64];
-	int r = SFW_EXIT_OK;
-
-	catch_signals();
-	while (!interrupted && r == SFW_EXIT_OK) {
-		time_t t = time(NULL);
-		struct tm tm;
-
-		localtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %Z", &tm);
-		fprintf(cl->out, "---(refreshed at %s)---\n", when);
-		r = sfw_show_session_once(cl);
-		fflush(cl->out);
-		for (__u64 s = 0; s < (rv->num ? rv->num : 1) && !interrupted; s++)
-			sleep(1);
-	}
-	return r;
 }
 
 static void lost_text(FILE *f)

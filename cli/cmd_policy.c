@@ -6,24 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
-#include "commands_policy.h"
 #include "conf_cmd.h"
 #include "loader.h"
 #include "policy_show.h"
-
-static const char *slot_str(const struct sfw_cmdline *cl, int slot)
-{
-	return cl->v[slot].set ? cl->v[slot].str : NULL;
-}
+#include "report.h"
 
 /* Junos takes a zone pair whole: one zone alone is no context. */
 static int selection(const struct sfw_cmdline *cl, struct sfw_policy_sel *sel)
 {
+	const struct sfw_show_policies_opts *o = SFW_OPTS(cl, struct sfw_show_policies_opts);
+
 	memset(sel, 0, sizeof(*sel));
-	sel->from_zone = slot_str(cl, SFW_SLOT_FROM_ZONE);
-	sel->to_zone = slot_str(cl, SFW_SLOT_TO_ZONE);
-	sel->policy_name = slot_str(cl, SFW_SLOT_POLICY);
-	sel->global_only = cl->v[SFW_SLOT_GLOBAL].set;
+	sel->from_zone = o->from_zone;
+	sel->to_zone = o->to_zone;
+	sel->policy_name = o->policy_name;
+	sel->global_only = o->global;
 	if (!sel->from_zone != !sel->to_zone) {
 		fprintf(cl->err, "sfw: '%s' needs '%s'\n",
 			sel->from_zone ? "from-zone" : "to-zone",
@@ -61,15 +58,15 @@ static int show_hit_count(const struct sfw_cmdline *cl, const struct sfw_conf *c
 
 int sfw_cmd_show_policies(const struct sfw_cmdline *cl)
 {
-	const struct sfw_value *view = &cl->v[SFW_SLOT_VIEW];
-	bool detail = view->set && view->num == SFW_POLICIES_DETAIL;
+	enum sfw_policies_view view = SFW_OPTS(cl, struct sfw_show_policies_opts)->view;
+	bool detail = view == SFW_POLICIES_DETAIL;
 	struct sfw_policy_sel sel;
 	struct sfw_conf conf;
 	int rc = selection(cl, &sel);
 
 	if (rc || (rc = sfw_conf_load_active(&conf, cl->err)))
 		return rc;
-	if (view->set && view->num == SFW_POLICIES_HIT_COUNT)
+	if (view == SFW_POLICIES_HIT_COUNT)
 		rc = show_hit_count(cl, &conf, &sel);
 	else if (cl->json)
 		sfw_show_policies_json(&conf, &sel, detail, cl->out);

@@ -1,11 +1,15 @@
 /* status and reload: what is attached, with which programs, and the swap
  * of freshly loaded programs under the pinned maps. */
 #include <string.h>
+#include "apply.h"
 #include "commands.h"
 #include "daemon_ctl.h"
+#include "json.h"
+#include "live.h"
+#include "loader.h"
 #include "maps.h"
 #include "metrics.h"
-#include "apply.h"
+#include "report.h"
 #include "session_walk.h"
 
 static int count_visit(const struct sfw_session_key *k, const struct sfw_session *s,

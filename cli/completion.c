@@ -85,14 +85,14 @@ static void put_want(FILE *f, const struct sfw_node *opt)
 	}
 }
 
-/* Options sharing a slot (brief/extensive/summary) are used up together. */
+/* Options of one setting (brief/extensive/summary) are used up together. */
 static void put_used(FILE *f, const struct sfw_node *node, const struct sfw_node *opt)
 {
 	int i;
 
 	fputs("used+='", f);
 	for (i = 0; node->kids[i]; i++)
-		if (node->kids[i] == opt || (opt->slot && node->kids[i]->slot == opt->slot))
+		if (node->kids[i] == opt || sfw_same_setting(node->kids[i], opt))
 			fprintf(f, "%s ", node->kids[i]->word);
 	fputs("'", f);
 }
@@ -179,7 +179,7 @@ int sfw_cmd_completion(const struct sfw_cmdline *cl)
 	struct gen g = { .f = cl->out };
 	int i;
 
-	collect(&g, &sfw_root);
+	collect(&g, cl->root);
 	fputs(script_head, g.f);
 	for (i = 0; i < g.n; i++)
 		put_transitions(&g, g.state[i]);

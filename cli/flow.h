@@ -33,12 +33,6 @@ struct sfw_flow_ctx {
 	struct sfw_json js;
 };
 
-enum sfw_view_kind {
-	SFW_VIEW_BRIEF,
-	SFW_VIEW_EXTENSIVE,
-	SFW_VIEW_SUMMARY,
-};
-
 enum sfw_clear_kind {
 	SFW_CLEAR_SECURITY,   /* "<n> active sessions cleared" */
 	SFW_CLEAR_SERVICES,   /* Interface / Service set / Conv removed */

@@ -13,7 +13,8 @@ struct parse {
 	unsigned int used_cls, used_excl;
 	const char *cls_word[32];   /* the word that brought each class */
 	const char *excl_word[32];  /* the word that excluded each class */
-	const struct sfw_node *by[SFW_SLOT_COUNT];  /* option that set a slot */
+	const struct sfw_node *taken[SFW_MAX_WORDS];   /* options given */
+	int ntaken;
 	int nopts;                  /* options and arguments at this node */
 	char *const *w;
 	int nw, i;
@@ -82,10 +83,68 @@ static int err_incomplete(struct parse *p)
 	return SFW_PARSE_ERROR;
 }
 
-/* Read the value of `opt` from the next word into its slot. */
+static void store_int(unsigned char *m, unsigned short size, __u64 n)
+{
+	__u8 u8 = (__u8)n;
+	__u16 u16 = (__u16)n;
+	__u32 u32 = (__u32)n;
+
+	if (size == 1)
+		memcpy(m, &u8, 1);
+	else if (size == 2)
+		memcpy(m, &u16, 2);
+	else if (size == 4)
+		memcpy(m, &u32, 4);
+	else
+		memcpy(m, &n, 8);
+}
+
+/* The value of `opt` (v: parsed from its word; NULL for a keyword) into
+ * its member, by type (the options_fit test holds sizes to types), and
+ * its bit into the given-mask. */
+static void store(struct sfw_cmdline *cl, const struct sfw_node *opt,
+		  const struct sfw_value *v)
+{
+	unsigned char *m = cl->opts + opt->off;
+	__u32 given = sfw_opts_given(cl) | opt->bit;
+
+	switch (opt->arg) {
+	case SFW_ARG_NONE:
+		store_int(m, opt->size, opt->value);
+		break;
+	case SFW_ARG_CHOICE:
+		store_int(m, opt->size, opt->choice_values ?
+			  (__u64)opt->choice_values[v->num] : v->num);
+		break;
+	case SFW_ARG_PREFIX:
+		memcpy(m, &v->pfx, sizeof(v->pfx));
+		break;
+	case SFW_ARG_APP:
+	case SFW_ARG_NAME:
+		memcpy(m, &v->str, sizeof(v->str));
+		break;
+	default:              /* numbers: uint, port, protocol, id, ifindex */
+		store_int(m, opt->size, v->num);
+		break;
+	}
+	memcpy(cl->opts, &given, sizeof(given));
+}
+
+/* The command's options start over when the parser reaches a node that
+ * runs: zeros, or its defaults. */
+static void begin_command(struct parse *p, const struct sfw_node *node)
+{
+	memset(p->cl->opts, 0, sizeof(p->cl->opts));
+	if (node->defaults)
+		memcpy(p->cl->opts, node->defaults, node->opts_size);
+	p->ntaken = 0;
+}
+
+/* Read the value of `opt` from the next word into its member. */
 static int take_value(struct parse *p, const struct sfw_node *opt)
 {
 	char expect[512];
+	struct sfw_value v;
 	const char *word;
 
 	sfw_arg_expect(opt->arg, opt->choices, expect, sizeof(expect));
@@ -99,11 +158,12 @@ static int take_value(struct parse *p, const struct sfw_node *opt)
 		sfw_help_value(p->cl->out, opt);
 		return SFW_PARSE_HELP;
 	}
-	if (sfw_parse_value(opt->arg, opt->choices, word, &p->cl->v[opt->slot])) {
+	if (sfw_parse_value(opt->arg, opt->choices, word, &v)) {
 		fprintf(p->cl->err, "sfw: invalid value '%s' for '%s'; expected %s\n",
 			SFW_Q(word), opt->word, expect);
 		return SFW_PARSE_ERROR;
 	}
+	store(p->cl, opt, &v);
 	return 0;
 }
 
@@ -145,20 +205,31 @@ static void class_use(struct parse *p, const char *word, unsigned int cls,
 	p->nopts++;
 }
 
+/* The option given earlier for the same setting, if any. */
+static const struct sfw_node *taken_for(const struct parse *p, const struct sfw_node *opt)
+{
+	int i;
+
+	for (i = 0; i < p->ntaken; i++)
+		if (sfw_same_setting(p->taken[i], opt))
+			return p->taken[i];
+	return NULL;
+}
+
 static int take_option(struct parse *p, const struct sfw_node *opt)
 {
-	struct sfw_value *v = &p->cl->v[opt->slot];
+	const struct sfw_node *before = taken_for(p, opt);
 	int r;
 
-	if (p->by[opt->slot] == opt) {
+	if (before == opt) {
 		fprintf(p->cl->err, "sfw: '%s' given twice\n", opt->word);
 		return SFW_PARSE_ERROR;
 	}
 	if (class_conflict(p, opt->word, opt->cls, opt->excl))
 		return SFW_PARSE_ERROR;
-	if (v->set) {   /* another word for the same setting */
+	if (before) {   /* another word for the same setting */
 		fprintf(p->cl->err, "sfw: '%s' cannot be combined with '%s'\n",
-			opt->word, p->by[opt->slot]->word);
+			opt->word, before->word);
 		return SFW_PARSE_ERROR;
 	}
 	if (opt->arg != SFW_ARG_NONE) {
@@ -166,11 +237,9 @@ static int take_option(struct parse *p, const struct sfw_node *opt)
 		if (r)
 			return r;
 	} else {
-		v->set = true;
-		v->num = opt->value;
-		v->str = opt->word;
+		store(p->cl, opt, NULL);
 	}
-	p->by[opt->slot] = opt;
+	p->taken[p->ntaken++] = opt;
 	class_use(p, opt->word, opt->cls, opt->excl);
 	return 0;
 }
@@ -204,7 +273,9 @@ static int tree_word(struct parse *p, const char *word)
 		return err_word(p, word, amb);
 	p->node = kid;
 	path_add(p->cl, kid->word);
-	if (kid->arg != SFW_ARG_NONE && kid->slot)
+	if (kid->run)
+		begin_command(p, kid);
+	if (kid->arg != SFW_ARG_NONE)
 		return take_value(p, kid);
 	return 0;
 }
@@ -269,6 +340,7 @@ int sfw_parse(const struct sfw_node *root, int argc, char **argv,
 
 	memset(cl, 0, sizeof(*cl));
 	memset(&p, 0, sizeof(p));
+	cl->root = root;
 	cl->out = out;
 	cl->err = err;
 	p.cl = cl;

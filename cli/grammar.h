@@ -6,46 +6,10 @@
 #define SFW_CLI_GRAMMAR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
-#include "config.h"
+#include <string.h>
 #include "values.h"
-
-/* Where a parsed option lands in struct sfw_cmdline. */
-enum sfw_slot {
-	SFW_SLOT_NONE = 0,
-	SFW_SLOT_ID,
-	SFW_SLOT_PROTO,
-	SFW_SLOT_SRC_PREFIX,
-	SFW_SLOT_DST_PREFIX,
-	SFW_SLOT_SRC_PORT,
-	SFW_SLOT_DST_PORT,
-	SFW_SLOT_IFACE,
-	SFW_SLOT_APP,
-	SFW_SLOT_POLICY,
-	SFW_SLOT_FAMILY,
-	SFW_SLOT_SERVICE_SET,
-	SFW_SLOT_VIEW,
-	SFW_SLOT_ALL,
-	SFW_SLOT_MODE,
-	SFW_SLOT_MAX_SESSIONS,
-	SFW_SLOT_FORWARD,                       /* attach forward, set ... forwarding */
-	SFW_SLOT_SYN_CHECK,
-	SFW_SLOT_DEFAULT_POLICY,
-	SFW_SLOT_FROM_ZONE,                     /* show security policies */
-	SFW_SLOT_TO_ZONE,
-	SFW_SLOT_GLOBAL,
-	SFW_SLOT_SYSLOG,                        /* sfw daemon */
-	SFW_SLOT_STDOUT,
-	SFW_SLOT_LOG_FILE,
-	SFW_SLOT_JSON_FILE,
-	SFW_SLOT_INTERVAL,
-	SFW_SLOT_REFRESH,                       /* show ... refresh N */
-	SFW_SLOT_LOG_SESSIONS,                  /* set security flow [no-]log-sessions */
-	SFW_SLOT_DENY_LOG_RATE,                 /* set security flow deny-log-rate N */
-	SFW_SLOT_REPLY_RATE,                    /* set security flow reply-rate N */
-	SFW_SLOT_TIMEOUT,                       /* + enum sfw_timeout_class */
-	SFW_SLOT_COUNT = SFW_SLOT_TIMEOUT + SFW_TO_COUNT,
-};
 
 /* Node flags. */
 #define SFW_N_OPTIONS    0x1  /* children are options: any order, each once */
@@ -72,37 +36,89 @@ struct sfw_node {
 	const char *help;
 	enum sfw_arg_type arg;           /* value following the word */
 	const char *const *choices;      /* for SFW_ARG_CHOICE */
-	int slot;                        /* enum sfw_slot */
-	__u64 value;                     /* stored for keyword options */
+	const int *choice_values;        /* stored for each choice; NULL: its index */
+	/* An option, or a node taking a value (SFW_OPT): the member of the
+	 * command's option struct the value lands in, the struct it belongs
+	 * to, and the bit set in that struct's first __u32 (its given-mask)
+	 * when the option is given. Words of one member are one setting. */
+	unsigned short off, size;
+	__u32 bit;
+	const char *member_of;
+	__u64 value;                     /* stored by a keyword option */
 	unsigned int cls, excl;          /* SFW_CLS_* */
 	unsigned int flags;              /* SFW_N_* */
 	const char *pos_name;            /* positional arguments: "<interface>" */
 	const char *pos_help;            /* and their help line */
+	/* A node that runs (SFW_RUN): the handler, its option struct (zeroed,
+	 * then `defaults` when set, as the parser reaches the node) and, for
+	 * commands that filter sessions, the struct it starts with. */
 	sfw_cmd_fn run;
+	size_t opts_size;
+	const char *opts_type, *opts_head;
+	const void *defaults;
 	const struct sfw_node *const *kids;   /* NULL-terminated */
 };
 
+/* The largest option struct of any command (cli/commands.h). */
+#define SFW_OPTS_MAX 256
+
+/* Where an option's value lands: member m of option struct T, given-mask
+ * bit b. */
+#define SFW_OPT(T, m, b) .off = offsetof(T, m), .size = sizeof(((T *)0)->m), .bit = (b), \
+	.member_of = #T
+/* The node runs fn with options T (which must fit SFW_OPTS_MAX). */
+#define SFW_RUN(fn, T) .run = (fn), .opts_type = #T, .opts_size = SFW_OPTS_SIZE(T)
+/* The same for an option struct whose first member is a struct sfw_filter
+ * f: the filter options land in it. */
+#define SFW_RUN_FILTER(fn, T) .run = (fn), .opts_type = #T, .opts_head = "struct sfw_filter", \
+	.opts_size = SFW_OPTS_SIZE(T) + 0 * sizeof(struct { \
+		_Static_assert(offsetof(T, f) == 0, #T " must start with its filter"); char c; })
+#define SFW_OPTS_SIZE(T) (sizeof(T) + 0 * sizeof(struct { \
+	_Static_assert(sizeof(T) <= SFW_OPTS_MAX, #T " exceeds SFW_OPTS_MAX"); char c; }))
+
 struct sfw_cmdline {
+	const struct sfw_node *root;     /* the tree parsed against */
 	const struct sfw_node *cmd;      /* the node that runs */
 	bool json;
-	struct sfw_value v[SFW_SLOT_COUNT];
 	const char *pos[SFW_MAX_WORDS];
 	int npos;
 	char path[128];                  /* canonical command words */
 	FILE *out, *err;
+	/* the command's option struct (cmd->opts_type) */
+	_Alignas(16) unsigned char opts[SFW_OPTS_MAX];
 };
+
+/* A handler's options: SFW_OPTS(cl, struct sfw_show_session_opts). */
+#define SFW_OPTS(cl, T) ((const T *)(const void *)(cl)->opts)
+
+/* The given-mask: the bits of the options given (every option struct
+ * starts with it). */
+static inline __u32 sfw_opts_given(const struct sfw_cmdline *cl)
+{
+	__u32 mask;
+
+	memcpy(&mask, cl->opts, sizeof(mask));
+	return mask;
+}
+
+/* Do two options set the same member (one setting)? */
+static inline bool sfw_same_setting(const struct sfw_node *a, const struct sfw_node *b)
+{
+	return a->size && b->size && a->off == b->off;
+}
 
 /* Results of sfw_parse besides 0 (run cl->cmd). */
 #define SFW_PARSE_HELP  1     /* help was printed: exit 0 */
 #define SFW_PARSE_ERROR (-1)  /* one line on err: exit 2 */
 
-/* Parse argv (without the program name). `--json`/`-j` may appear
- * anywhere; `--word` is read as `word`; a word ending in `?` prints the
- * possible completions there. */
+/* Parse argv (without the program name) against the tree under root.
+ * `--json`/`-j` may appear anywhere; `--word` is read as `word`; a word
+ * ending in `?` prints the possible completions there. */
 int sfw_parse(const struct sfw_node *root, int argc, char **argv,
 	      struct sfw_cmdline *cl, FILE *out, FILE *err);
 
-/* The command tree (cli/tree.c). */
+/* The command tree (cli/tree.c): only main.c (and tests) name it, the
+ * commands that walk the tree again use cl->root. */
 extern const struct sfw_node sfw_root;
 
 /* Exit codes. */

@@ -17,7 +17,7 @@ static bool offered(const struct sfw_node *node, const struct sfw_node *k,
 {
 	if (strncmp(k->word, prefix, strlen(prefix)))
 		return false;
-	return !(node->flags & SFW_N_OPTIONS) || !k->slot || !cl->v[k->slot].set;
+	return !(node->flags & SFW_N_OPTIONS) || !(sfw_opts_given(cl) & k->bit);
 }
 
 static void line(FILE *f, const char *word, const char *help)

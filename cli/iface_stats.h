@@ -15,7 +15,6 @@
 #include <linux/types.h>
 #include "counters.h"
 #include "loader.h"
-#include "grammar.h"
 #include "json.h"
 #include "obuf.h"
 
@@ -61,9 +60,5 @@ struct sfw_iface_out {
 void sfw_iface_out_begin(struct sfw_iface_out *o, FILE *f, bool json);
 void sfw_iface_out_one(struct sfw_iface_out *o, const struct sfw_iface_report *r);
 void sfw_iface_out_end(struct sfw_iface_out *o);
-
-/* The commands (cli/cmd_iface.c). */
-int sfw_cmd_show_iface_flow(const struct sfw_cmdline *cl);
-int sfw_cmd_clear_iface_stats(const struct sfw_cmdline *cl);
 
 #endif

@@ -2,6 +2,7 @@
  * Exit codes: 0 done, 1 the command failed, 2 the command line is wrong. */
 #include <string.h>
 #include "commands.h"
+#include "loader.h"
 
 int main(int argc, char **argv)
 {

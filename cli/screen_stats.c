@@ -6,7 +6,9 @@
 #include "commands.h"
 #include "conf_cmd.h"
 #include "iface_stats.h"
+#include "maps.h"
 #include "policy.h"
+#include "report.h"
 #include "screen_stats.h"
 
 const char *const sfw_screen_stat_label[SFW_SCREEN_STAT_COUNT] = {

@@ -9,7 +9,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <linux/types.h>
-#include "grammar.h"
 
 /* The screens counted, in print order: X(counter id in include/counters.h,
  * text label, JSON key). The one list behind the text, the JSON and the
@@ -43,7 +42,5 @@ extern const char *const sfw_screen_stat_key[SFW_SCREEN_STAT_COUNT];
 int sfw_screen_stats_collect(int zones_fd, int stats_fd, __u32 gen, __u32 zone_id,
 			     struct sfw_screen_report *r);
 void sfw_screen_stats_print(FILE *f, bool json, const struct sfw_screen_report *r);
-
-int sfw_cmd_show_screen_stats(const struct sfw_cmdline *cl);
 
 #endif

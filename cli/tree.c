@@ -1,71 +1,73 @@
 /* The command tree. Words, help lines and value types live here and only
  * here: the parser, `?` help and the bash completion all read this. */
 #include "commands.h"
-#include "commands_policy.h"
-#include "commands_events.h"
-#include "ha/cluster_cmd.h"
-#include "grammar.h"
-#include "iface_stats.h"
-#include "screen_stats.h"
+#include "maps.h"
 #include "ratelimit.h"
 
 #define KIDS(...) ((const struct sfw_node *const[]){ __VA_ARGS__, NULL })
 
-/* A filter option: `word <value>`, combinable with other filters. */
-#define FILTER(name, w, h, type, sl) \
+/* A filter option: `word <value>` into member m of struct sfw_filter,
+ * combinable with other filters. */
+#define FILTER(name, w, h, type, m, b) \
 	static const struct sfw_node name = { .word = w, .help = h, .arg = type, \
-		.slot = sl, .cls = SFW_CLS_FILTER, .excl = SFW_CLS_ALL }
+		SFW_OPT(struct sfw_filter, m, b), .cls = SFW_CLS_FILTER, .excl = SFW_CLS_ALL }
 
-/* A keyword option storing `val` in `sl`. */
-#define KEYWORD(name, w, h, sl, val, c, x) \
-	static const struct sfw_node name = { .word = w, .help = h, .slot = sl, \
+/* A keyword option storing `val` in member m of T. */
+#define KEYWORD(name, w, h, T, m, b, val, c, x) \
+	static const struct sfw_node name = { .word = w, .help = h, SFW_OPT(T, m, b), \
 		.value = val, .cls = c, .excl = x }
 
 static const char *const family_words[] = { "inet", "inet6", NULL };
+static const int family_values[] = { SFW_FAMILY_INET, SFW_FAMILY_INET6 };
 static const char *const mode_words[] = { "native", "generic", NULL };
+static const int mode_values[] = { SFW_XDP_MODE_NATIVE, SFW_XDP_MODE_GENERIC };
 static const char *const policy_words[] = { "permit-all", "deny-all", NULL };
+static const int policy_values[] = { SFW_POLICY_PERMIT_ALL, SFW_POLICY_DENY_ALL };
 static const char *const forwarding_words[] = { "enable", "disable", NULL };
+static const int forwarding_values[] = { true, false };
 
-FILTER(f_id, "session-identifier", "Session with this identifier", SFW_ARG_ID, SFW_SLOT_ID);
-FILTER(f_proto, "protocol", "IP protocol name or number", SFW_ARG_PROTO, SFW_SLOT_PROTO);
-FILTER(f_src, "source-prefix", "Source IP prefix or address", SFW_ARG_PREFIX,
-       SFW_SLOT_SRC_PREFIX);
+FILTER(f_id, "session-identifier", "Session with this identifier", SFW_ARG_ID, id, SFW_FLT_ID);
+FILTER(f_proto, "protocol", "IP protocol name or number", SFW_ARG_PROTO, proto,
+       SFW_FLT_PROTO);
+FILTER(f_src, "source-prefix", "Source IP prefix or address", SFW_ARG_PREFIX, src,
+       SFW_FLT_SRC_PREFIX);
 FILTER(f_dst, "destination-prefix", "Destination IP prefix or address",
-       SFW_ARG_PREFIX, SFW_SLOT_DST_PREFIX);
-FILTER(f_sport, "source-port", "Source port (0..65535)", SFW_ARG_PORT,
-       SFW_SLOT_SRC_PORT);
-FILTER(f_dport, "destination-port", "Destination port (0..65535)", SFW_ARG_PORT,
-       SFW_SLOT_DST_PORT);
-FILTER(f_iface, "interface", "Incoming or outgoing interface", SFW_ARG_IFACE,
-       SFW_SLOT_IFACE);
-FILTER(f_app, "application", "Application name", SFW_ARG_APP, SFW_SLOT_APP);
+       SFW_ARG_PREFIX, dst, SFW_FLT_DST_PREFIX);
+FILTER(f_sport, "source-port", "Source port (0..65535)", SFW_ARG_PORT, sport,
+       SFW_FLT_SRC_PORT);
+FILTER(f_dport, "destination-port", "Destination port (0..65535)", SFW_ARG_PORT, dport,
+       SFW_FLT_DST_PORT);
+FILTER(f_iface, "interface", "Incoming or outgoing interface", SFW_ARG_IFACE, ifindex,
+       SFW_FLT_IFACE);
+FILTER(f_app, "application", "Application name", SFW_ARG_APP, app, SFW_FLT_APP);
 FILTER(f_app_proto, "application-protocol", "Application protocol",
-       SFW_ARG_APP, SFW_SLOT_APP);
-FILTER(f_policy, "policy", "Policy name or index", SFW_ARG_NAME, SFW_SLOT_POLICY);
-FILTER(f_sset, "service-set", "Service set name", SFW_ARG_NAME,
-       SFW_SLOT_SERVICE_SET);
+       SFW_ARG_APP, app, SFW_FLT_APP);
+FILTER(f_policy, "policy", "Policy name or index", SFW_ARG_NAME, policy, SFW_FLT_POLICY);
+FILTER(f_sset, "service-set", "Service set name", SFW_ARG_NAME, service_set,
+       SFW_FLT_SERVICE_SET);
 static const struct sfw_node f_family = {
 	.word = "family", .help = "Protocol family", .arg = SFW_ARG_CHOICE,
-	.choices = family_words, .slot = SFW_SLOT_FAMILY,
+	.choices = family_words, .choice_values = family_values,
+	SFW_OPT(struct sfw_filter, family, SFW_FLT_FAMILY),
 	.cls = SFW_CLS_FILTER, .excl = SFW_CLS_ALL,
 };
 
-KEYWORD(v_brief, "brief", "Display brief output (default)", SFW_SLOT_VIEW,
-	SFW_VIEW_BRIEF, SFW_CLS_VIEW, SFW_CLS_VIEW);
-KEYWORD(v_extensive, "extensive", "Display detailed output", SFW_SLOT_VIEW,
-	SFW_VIEW_EXTENSIVE, SFW_CLS_VIEW, SFW_CLS_VIEW);
-KEYWORD(v_summary, "summary", "Display output summary", SFW_SLOT_VIEW,
-	SFW_VIEW_SUMMARY, SFW_CLS_VIEW, SFW_CLS_VIEW);
-KEYWORD(c_all, "all", "Clear all sessions", SFW_SLOT_ALL, 1, SFW_CLS_ALL,
-	SFW_CLS_FILTER | SFW_CLS_ALL);
+#define VIEW(name, w, h, val) KEYWORD(name, w, h, struct sfw_show_session_opts, view, \
+				      SFW_SO_VIEW, val, SFW_CLS_VIEW, SFW_CLS_VIEW)
+VIEW(v_brief, "brief", "Display brief output (default)", SFW_VIEW_BRIEF);
+VIEW(v_extensive, "extensive", "Display detailed output", SFW_VIEW_EXTENSIVE);
+VIEW(v_summary, "summary", "Display output summary", SFW_VIEW_SUMMARY);
+#undef VIEW
+KEYWORD(c_all, "all", "Clear all sessions", struct sfw_clear_session_opts, all, SFW_CS_ALL,
+	true, SFW_CLS_ALL, SFW_CLS_FILTER | SFW_CLS_ALL);
 
 static const struct sfw_node o_refresh = {
 	.word = "refresh", .help = "Reprint every N seconds until interrupted",
-	.arg = SFW_ARG_UINT, .slot = SFW_SLOT_REFRESH,
+	.arg = SFW_ARG_UINT, SFW_OPT(struct sfw_show_session_opts, refresh_s, SFW_SO_REFRESH),
 };
 static const struct sfw_node show_session = {
-	.word = "session", .help = "Show session information",
-	.flags = SFW_N_OPTIONS, .run = sfw_cmd_show_session,
+	.word = "session", .help = "Show session information", .flags = SFW_N_OPTIONS,
+	SFW_RUN_FILTER(sfw_cmd_show_session, struct sfw_show_session_opts),
 	.kids = KIDS(&f_app, &v_brief, &f_dst, &f_dport, &v_extensive, &f_family,
 		     &f_iface, &f_policy, &f_proto, &o_refresh, &f_id, &f_src, &f_sport,
 		     &v_summary),
@@ -84,20 +86,27 @@ static const struct sfw_node show_flow = {
 };
 /* show security policies / zones, show configuration: the committed
  * configuration. */
-FILTER(p_from, "from-zone", "Policies of this source zone (with to-zone)",
-       SFW_ARG_NAME, SFW_SLOT_FROM_ZONE);
-FILTER(p_to, "to-zone", "Policies of this destination zone (with from-zone)",
-       SFW_ARG_NAME, SFW_SLOT_TO_ZONE);
-FILTER(p_name, "policy-name", "Policy with this name", SFW_ARG_NAME, SFW_SLOT_POLICY);
-KEYWORD(p_global, "global", "Global policies only", SFW_SLOT_GLOBAL, 1,
-	SFW_CLS_FILTER, 0);
-KEYWORD(p_detail, "detail", "Display detailed output", SFW_SLOT_VIEW,
-	SFW_POLICIES_DETAIL, SFW_CLS_VIEW, SFW_CLS_VIEW);
-KEYWORD(p_hits, "hit-count", "Display how often each policy matched", SFW_SLOT_VIEW,
-	SFW_POLICIES_HIT_COUNT, SFW_CLS_VIEW, SFW_CLS_VIEW);
+#define POLICIES_NAME(name, w, h, m, b) \
+	static const struct sfw_node name = { .word = w, .help = h, .arg = SFW_ARG_NAME, \
+		SFW_OPT(struct sfw_show_policies_opts, m, b), .cls = SFW_CLS_FILTER, \
+		.excl = SFW_CLS_ALL }
+POLICIES_NAME(p_from, "from-zone", "Policies of this source zone (with to-zone)",
+	      from_zone, SFW_SP_FROM_ZONE);
+POLICIES_NAME(p_to, "to-zone", "Policies of this destination zone (with from-zone)",
+	      to_zone, SFW_SP_TO_ZONE);
+POLICIES_NAME(p_name, "policy-name", "Policy with this name", policy_name,
+	      SFW_SP_POLICY_NAME);
+#undef POLICIES_NAME
+KEYWORD(p_global, "global", "Global policies only", struct sfw_show_policies_opts, global,
+	SFW_SP_GLOBAL, true, SFW_CLS_FILTER, 0);
+KEYWORD(p_detail, "detail", "Display detailed output", struct sfw_show_policies_opts, view,
+	SFW_SP_VIEW, SFW_POLICIES_DETAIL, SFW_CLS_VIEW, SFW_CLS_VIEW);
+KEYWORD(p_hits, "hit-count", "Display how often each policy matched",
+	struct sfw_show_policies_opts, view, SFW_SP_VIEW, SFW_POLICIES_HIT_COUNT,
+	SFW_CLS_VIEW, SFW_CLS_VIEW);
 static const struct sfw_node show_policies = {
-	.word = "policies", .help = "Show security policies",
-	.flags = SFW_N_OPTIONS, .run = sfw_cmd_show_policies,
+	.word = "policies", .help = "Show security policies", .flags = SFW_N_OPTIONS,
+	SFW_RUN(sfw_cmd_show_policies, struct sfw_show_policies_opts),
 	.kids = KIDS(&p_detail, &p_from, &p_global, &p_hits, &p_name, &p_to),
 };
 static const struct sfw_node show_zones = {
@@ -170,7 +179,8 @@ static const struct sfw_node show = {
 
 static const struct sfw_node clear_session = {
 	.word = "session", .help = "Clear sessions (filters, session-identifier or all)",
-	.flags = SFW_N_OPTIONS | SFW_N_NEED_ONE, .run = sfw_cmd_clear_session,
+	.flags = SFW_N_OPTIONS | SFW_N_NEED_ONE,
+	SFW_RUN_FILTER(sfw_cmd_clear_session, struct sfw_clear_session_opts),
 	.kids = KIDS(&c_all, &f_app, &f_dst, &f_dport, &f_family, &f_iface,
 		     &f_policy, &f_proto, &f_id, &f_src, &f_sport),
 };
@@ -190,8 +200,8 @@ static const struct sfw_node clear_security = {
 	.kids = KIDS(&clear_flow, &clear_policies),
 };
 static const struct sfw_node clear_flows = {
-	.word = "flows", .help = "Clear stateful firewall flows",
-	.flags = SFW_N_OPTIONS, .run = sfw_cmd_clear_services,
+	.word = "flows", .help = "Clear stateful firewall flows", .flags = SFW_N_OPTIONS,
+	SFW_RUN(sfw_cmd_clear_services, struct sfw_filter),
 	.kids = KIDS(&f_app_proto, &f_dport, &f_dst, &f_iface, &f_proto, &f_sset,
 		     &f_sport, &f_src),
 };
@@ -204,12 +214,12 @@ static const struct sfw_node clear_services = {
 	.kids = KIDS(&clear_sfw),
 };
 KEYWORD(c_iface_all, "all", "Clear the statistics of every attached interface",
-	SFW_SLOT_ALL, 1, SFW_CLS_ALL, SFW_CLS_POS);
+	struct sfw_all_opts, all, SFW_ALL, true, SFW_CLS_ALL, SFW_CLS_POS);
 static const struct sfw_node clear_iface_stats = {
 	.word = "statistics", .help = "Clear interface flow statistics",
 	.flags = SFW_N_OPTIONS | SFW_N_POSITIONAL | SFW_N_NEED_ONE,
 	.pos_name = "<interface>", .pos_help = "Attached interface",
-	.run = sfw_cmd_clear_iface_stats, .kids = KIDS(&c_iface_all),
+	SFW_RUN(sfw_cmd_clear_iface_stats, struct sfw_all_opts), .kids = KIDS(&c_iface_all),
 };
 static const struct sfw_node clear_interfaces = {
 	.word = "interfaces", .help = "Clear interface information",
@@ -223,48 +233,56 @@ static const struct sfw_node clear = {
 /* set security flow: every timeout of config.h's list, and SYN checking. */
 #define SFW_X(name, secs, w) \
 	static const struct sfw_node set_to_##name = { .word = w, \
-		.help = "Idle timeout in seconds (default " #secs ")", \
-		.arg = SFW_ARG_UINT, .slot = SFW_SLOT_TIMEOUT + SFW_TO_##name };
+		.help = "Idle timeout in seconds (default " #secs ")", .arg = SFW_ARG_UINT, \
+		SFW_OPT(struct sfw_set_flow_opts, timeout_s[SFW_TO_##name], \
+			SFW_SF_TIMEOUT(SFW_TO_##name)) };
 SFW_TIMEOUT_LIST(SFW_X)
 #undef SFW_X
-KEYWORD(set_nosyn, "no-syn-check", "Allow TCP sessions opened without SYN",
-	SFW_SLOT_SYN_CHECK, 0, SFW_CLS_SYN, SFW_CLS_SYN);
-KEYWORD(set_syn, "syn-check", "Refuse TCP sessions opened without SYN (default)",
-	SFW_SLOT_SYN_CHECK, 1, SFW_CLS_SYN, SFW_CLS_SYN);
+#define SET_FLOW(name, w, h, m, b, val, c) KEYWORD(name, w, h, struct sfw_set_flow_opts, m, b, \
+						   val, c, c)
+SET_FLOW(set_nosyn, "no-syn-check", "Allow TCP sessions opened without SYN",
+	 syn_check, SFW_SF_SYN_CHECK, false, SFW_CLS_SYN);
+SET_FLOW(set_syn, "syn-check", "Refuse TCP sessions opened without SYN (default)",
+	 syn_check, SFW_SF_SYN_CHECK, true, SFW_CLS_SYN);
 /* sfw's own: Junos logs sessions per policy (`then log ...`) only */
-KEYWORD(set_log, "log-sessions", "Log every session's create, close and deny",
-	SFW_SLOT_LOG_SESSIONS, 1, SFW_CLS_LOG, SFW_CLS_LOG);
-KEYWORD(set_nolog, "no-log-sessions", "Log sessions only where policies say (default)",
-	SFW_SLOT_LOG_SESSIONS, 0, SFW_CLS_LOG, SFW_CLS_LOG);
+SET_FLOW(set_log, "log-sessions", "Log every session's create, close and deny",
+	 log_sessions, SFW_SF_LOG_SESSIONS, true, SFW_CLS_LOG);
+SET_FLOW(set_nolog, "no-log-sessions", "Log sessions only where policies say (default)",
+	 log_sessions, SFW_SF_LOG_SESSIONS, false, SFW_CLS_LOG);
+#undef SET_FLOW
 /* sfw's own too (include/ratelimit.h): Junos's `security log event-rate`
  * would limit creates and closes as well */
 static const struct sfw_node set_deny_rate = {
 	.word = "deny-log-rate", .help = "Denies logged per second and CPU (default "
 	SFW_STR(SFW_DENY_LOG_RATE_DEFAULT) ")",
-	.arg = SFW_ARG_UINT, .slot = SFW_SLOT_DENY_LOG_RATE,
+	.arg = SFW_ARG_UINT,
+	SFW_OPT(struct sfw_set_flow_opts, deny_log_rate, SFW_SF_DENY_LOG_RATE),
 };
 static const struct sfw_node set_reply_rate = {
 	.word = "reply-rate", .help = "Rejects and SYN-cookie answers per second and CPU (default "
 	SFW_STR(SFW_REPLY_RATE_DEFAULT) ")",
-	.arg = SFW_ARG_UINT, .slot = SFW_SLOT_REPLY_RATE,
+	.arg = SFW_ARG_UINT, SFW_OPT(struct sfw_set_flow_opts, reply_rate, SFW_SF_REPLY_RATE),
 };
 static const struct sfw_node set_fwd = {
 	.word = "forwarding", .help = "Forward transit packets in XDP (default disable)",
-	.arg = SFW_ARG_CHOICE, .choices = forwarding_words, .slot = SFW_SLOT_FORWARD,
+	.arg = SFW_ARG_CHOICE, .choices = forwarding_words, .choice_values = forwarding_values,
+	SFW_OPT(struct sfw_set_flow_opts, forwarding, SFW_SF_FORWARDING),
 };
 
 #define SFW_X(name, secs, w) &set_to_##name,
 static const struct sfw_node set_flow = {
 	.word = "flow", .help = "Flow settings (timeouts, SYN check, forwarding, rate limits)",
-	.flags = SFW_N_OPTIONS | SFW_N_NEED_ONE, .run = sfw_cmd_set_flow,
+	.flags = SFW_N_OPTIONS | SFW_N_NEED_ONE,
+	SFW_RUN(sfw_cmd_set_flow, struct sfw_set_flow_opts),
 	.kids = KIDS(SFW_TIMEOUT_LIST(SFW_X) &set_log, &set_nolog, &set_nosyn, &set_syn, &set_fwd,
 		     &set_deny_rate, &set_reply_rate),
 };
 #undef SFW_X
 static const struct sfw_node set_default_policy = {
 	.word = "default-policy", .help = "Action for traffic no policy matches",
-	.arg = SFW_ARG_CHOICE, .choices = policy_words,
-	.slot = SFW_SLOT_DEFAULT_POLICY, .run = sfw_cmd_set_default_policy,
+	.arg = SFW_ARG_CHOICE, .choices = policy_words, .choice_values = policy_values,
+	SFW_OPT(struct sfw_default_policy_opts, policy, SFW_DP_POLICY),
+	SFW_RUN(sfw_cmd_set_default_policy, struct sfw_default_policy_opts),
 };
 static const struct sfw_node set_policies = {
 	.word = "policies", .help = "Security policy settings",
@@ -281,29 +299,32 @@ static const struct sfw_node set = {
 
 static const struct sfw_node attach_mode = {
 	.word = "mode", .help = "XDP mode (default native)", .arg = SFW_ARG_CHOICE,
-	.choices = mode_words, .slot = SFW_SLOT_MODE,
+	.choices = mode_words, .choice_values = mode_values,
+	SFW_OPT(struct sfw_attach_cmd_opts, mode, SFW_AT_MODE),
 };
 static const struct sfw_node attach_fwd = {
 	.word = "forward", .help = "Forward transit packets in XDP (every interface)",
-	.slot = SFW_SLOT_FORWARD, .value = 1,
+	SFW_OPT(struct sfw_attach_cmd_opts, forward, SFW_AT_FORWARD), .value = true,
 };
 static const struct sfw_node attach_max = {
 	.word = "max-sessions", .help = "Session table capacity (first attach)",
-	.arg = SFW_ARG_UINT, .slot = SFW_SLOT_MAX_SESSIONS,
+	.arg = SFW_ARG_UINT, SFW_OPT(struct sfw_attach_cmd_opts, max_sessions, SFW_AT_MAX_SESSIONS),
 };
+static const struct sfw_attach_cmd_opts attach_defaults = { .mode = SFW_XDP_MODE_NATIVE };
 static const struct sfw_node attach = {
 	.word = "attach", .help = "Attach sfw to interfaces",
 	.flags = SFW_N_OPTIONS | SFW_N_POSITIONAL | SFW_N_NEED_ONE,
 	.pos_name = "<interface>", .pos_help = "Interface to attach to",
-	.run = sfw_cmd_attach, .kids = KIDS(&attach_fwd, &attach_max, &attach_mode),
+	SFW_RUN(sfw_cmd_attach, struct sfw_attach_cmd_opts), .defaults = &attach_defaults,
+	.kids = KIDS(&attach_fwd, &attach_max, &attach_mode),
 };
-KEYWORD(detach_all, "all", "Detach from every interface", SFW_SLOT_ALL, 1,
-	SFW_CLS_ALL, SFW_CLS_POS);
+KEYWORD(detach_all, "all", "Detach from every interface", struct sfw_all_opts, all, SFW_ALL,
+	true, SFW_CLS_ALL, SFW_CLS_POS);
 static const struct sfw_node detach = {
 	.word = "detach", .help = "Detach sfw from interfaces",
 	.flags = SFW_N_OPTIONS | SFW_N_POSITIONAL | SFW_N_NEED_ONE,
 	.pos_name = "<interface>", .pos_help = "Interface to detach from",
-	.run = sfw_cmd_detach, .kids = KIDS(&detach_all),
+	SFW_RUN(sfw_cmd_detach, struct sfw_all_opts), .kids = KIDS(&detach_all),
 };
 static const struct sfw_node status = {
 	.word = "status", .help = "Show attached interfaces and the session table",
@@ -328,14 +349,16 @@ static const struct sfw_node completion = {
 
 /* commit [check] [FILE] [reevaluate], rollback [N]: the configuration file. */
 KEYWORD(commit_check, "check", "Check the configuration, change nothing",
-	SFW_SLOT_VIEW, SFW_COMMIT_CHECK, SFW_CLS_VIEW, SFW_CLS_VIEW);
+	struct sfw_commit_opts, mode, SFW_CO_MODE, SFW_COMMIT_CHECK, SFW_CLS_VIEW, SFW_CLS_VIEW);
 KEYWORD(commit_reeval, "reevaluate", "Clear sessions the new policies no longer permit",
-	SFW_SLOT_VIEW, SFW_COMMIT_REEVALUATE, SFW_CLS_VIEW, SFW_CLS_VIEW);
+	struct sfw_commit_opts, mode, SFW_CO_MODE, SFW_COMMIT_REEVALUATE, SFW_CLS_VIEW,
+	SFW_CLS_VIEW);
 static const struct sfw_node commit = {
 	.word = "commit", .help = "Check and apply a configuration file",
 	.flags = SFW_N_OPTIONS | SFW_N_POSITIONAL, .pos_name = "<file>",
 	.pos_help = "Configuration file (default: the active one)",
-	.run = sfw_cmd_commit, .kids = KIDS(&commit_check, &commit_reeval),
+	SFW_RUN(sfw_cmd_commit, struct sfw_commit_opts),
+	.kids = KIDS(&commit_check, &commit_reeval),
 };
 static const struct sfw_node rollback = {
 	.word = "rollback", .help = "Return to a previous committed configuration",
@@ -346,32 +369,33 @@ static const struct sfw_node rollback = {
 /* sfw daemon: session logs and ageing; sfw monitor: live session events. */
 static const struct sfw_node d_syslog = {
 	.word = "syslog", .help = "Log to the local syslog (RFC 5424 over /dev/log)",
-	.slot = SFW_SLOT_SYSLOG, .value = 1,
+	SFW_OPT(struct sfw_daemon_opts, syslog, SFW_DA_SYSLOG), .value = true,
 };
 static const struct sfw_node d_stdout = {
 	.word = "stdout", .help = "Log lines to standard output (default without sinks)",
-	.slot = SFW_SLOT_STDOUT, .value = 1,
+	SFW_OPT(struct sfw_daemon_opts, stdout_text, SFW_DA_STDOUT), .value = true,
 };
 static const struct sfw_node d_file = {
 	.word = "file", .help = "Append log lines to this file", .arg = SFW_ARG_NAME,
-	.slot = SFW_SLOT_LOG_FILE,
+	SFW_OPT(struct sfw_daemon_opts, file, SFW_DA_FILE),
 };
 static const struct sfw_node d_json = {
 	.word = "json-file", .help = "Append JSON lines to this file (- for stdout)",
-	.arg = SFW_ARG_NAME, .slot = SFW_SLOT_JSON_FILE,
+	.arg = SFW_ARG_NAME, SFW_OPT(struct sfw_daemon_opts, json_file, SFW_DA_JSON_FILE),
 };
 static const struct sfw_node d_interval = {
 	.word = "sweep-interval", .help = "Milliseconds between sweeps (default 1000)",
-	.arg = SFW_ARG_UINT, .slot = SFW_SLOT_INTERVAL,
+	.arg = SFW_ARG_UINT,
+	SFW_OPT(struct sfw_daemon_opts, sweep_interval_ms, SFW_DA_INTERVAL),
 };
 static const struct sfw_node daemon = {
 	.word = "daemon", .help = "Log session events and remove expired sessions (foreground)",
-	.flags = SFW_N_OPTIONS, .run = sfw_cmd_daemon,
+	.flags = SFW_N_OPTIONS, SFW_RUN(sfw_cmd_daemon, struct sfw_daemon_opts),
 	.kids = KIDS(&d_file, &d_json, &d_stdout, &d_interval, &d_syslog),
 };
 static const struct sfw_node monitor_session = {
 	.word = "session", .help = "Stream session creates and closes until interrupted",
-	.flags = SFW_N_OPTIONS, .run = sfw_cmd_monitor_session,
+	.flags = SFW_N_OPTIONS, SFW_RUN(sfw_cmd_monitor_session, struct sfw_filter),
 	.kids = KIDS(&f_app, &f_dst, &f_dport, &f_family, &f_iface, &f_policy, &f_proto,
 		     &f_id, &f_src, &f_sport),
 };

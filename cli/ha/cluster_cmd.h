@@ -1,16 +1,13 @@
-/* The cluster's commands (docs/ha.md): show chassis cluster status |
- * statistics | configuration, request chassis cluster role. */
+/* What the cluster's commands (docs/ha.md; their handlers in
+ * cli/commands.h) print: the daemons' configuration files and
+ * conntrackd's statistics. */
 #ifndef SFW_CLI_CLUSTER_CMD_H
 #define SFW_CLI_CLUSTER_CMD_H
 
+#include <stdbool.h>
 #include <stdio.h>
-#include "grammar.h"
+#include <linux/types.h>
 #include "ha.h"
-
-int sfw_cmd_show_cluster_status(const struct sfw_cmdline *cl);
-int sfw_cmd_show_cluster_statistics(const struct sfw_cmdline *cl);
-int sfw_cmd_show_cluster_configuration(const struct sfw_cmdline *cl);
-int sfw_cmd_request_cluster_role(const struct sfw_cmdline *cl);
 
 /* The daemons' configuration files (cli/ha/cluster_gen.c). */
 void sfw_cluster_print_conntrackd(FILE *f, const struct sfw_ha_conf *c);

@@ -23,6 +23,7 @@
 #include "json.h"
 #include "loader.h"
 #include "obuf.h"
+#include "report.h"
 
 static int load_conf(struct sfw_ha_conf *c)
 {

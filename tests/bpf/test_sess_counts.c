@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "flow.h"
 #include "reap.h"
+#include "report.h"
 #include "sess_counts.h"
 
 TestSuite(sess_counts, .init = suite_setup, .fini = suite_teardown);

@@ -11,7 +11,7 @@ static char script[] = "/tmp/sfw-completion-XXXXXX";
 
 static void setup(void)
 {
-	struct sfw_cmdline cl = { 0 };
+	struct sfw_cmdline cl = { .root = &sfw_root };
 	int fd = mkstemp(script);
 
 	cr_assert_geq(fd, 0);

@@ -8,6 +8,10 @@
 static struct sfw_cmdline cl;
 static struct uf_parse p;
 
+/* The options the last command line gave, as its handler reads them. */
+#define SHOW SFW_OPTS(&cl, struct sfw_show_session_opts)
+#define FILTERS SFW_OPTS(&cl, struct sfw_filter)
+
 static void ok(const char *line)
 {
 	uf_parse_line(line, &cl, &p);
@@ -46,30 +50,30 @@ Test(grammar, abbreviated_junos_style)
 	ok("sh sec fl sess prot tcp");
 	cr_assert_eq(cl.cmd->run, sfw_cmd_show_session);
 	cr_assert_str_eq(cl.path, "show security flow session");
-	cr_assert(cl.v[SFW_SLOT_PROTO].set);
-	cr_assert_eq(cl.v[SFW_SLOT_PROTO].num, 6);
+	cr_assert(SHOW->f.mask & SFW_FLT_PROTO);
+	cr_assert_eq(SHOW->f.proto, 6);
 	cr_assert_not(cl.json);
 }
 
 Test(grammar, filters_in_any_order)
 {
 	ok("show security flow session destination-prefix 198.51.100.0/24 protocol tcp");
-	cr_assert_eq(cl.v[SFW_SLOT_DST_PREFIX].pfx.len, 24);
-	cr_assert_eq(cl.v[SFW_SLOT_PROTO].num, 6);
+	cr_assert_eq(SHOW->f.dst.len, 24);
+	cr_assert_eq(SHOW->f.proto, 6);
 	uf_parse_free(&p);
 	ok("show security flow session protocol 17 source-port 53 extensive family inet6 "
 	   "destination-port 0 interface lo application junos-http policy default-permit "
 	   "source-prefix 2001:db8::/32 session-identifier 18446744073709551615");
-	cr_assert_eq(cl.v[SFW_SLOT_PROTO].num, 17);
-	cr_assert_eq(cl.v[SFW_SLOT_SRC_PORT].num, 53);
-	cr_assert_eq(cl.v[SFW_SLOT_DST_PORT].num, 0);
-	cr_assert_eq(cl.v[SFW_SLOT_VIEW].num, SFW_VIEW_EXTENSIVE);
-	cr_assert_eq(cl.v[SFW_SLOT_FAMILY].num, 1);
-	cr_assert_eq(cl.v[SFW_SLOT_IFACE].num, 1);
-	cr_assert_str_eq(cl.v[SFW_SLOT_APP].str, "junos-http");
-	cr_assert_str_eq(cl.v[SFW_SLOT_POLICY].str, "default-permit");
-	cr_assert_eq(cl.v[SFW_SLOT_SRC_PREFIX].pfx.family, SFW_FAMILY_INET6);
-	cr_assert_eq(cl.v[SFW_SLOT_ID].num, 18446744073709551615ULL);
+	cr_assert_eq(SHOW->f.proto, 17);
+	cr_assert_eq(SHOW->f.sport, 53);
+	cr_assert_eq(SHOW->f.dport, 0);
+	cr_assert_eq(SHOW->view, SFW_VIEW_EXTENSIVE);
+	cr_assert_eq(SHOW->f.family, SFW_FAMILY_INET6);
+	cr_assert_eq(SHOW->f.ifindex, 1);
+	cr_assert_str_eq(SHOW->f.app, "junos-http");
+	cr_assert_str_eq(SHOW->f.policy, "default-permit");
+	cr_assert_eq(SHOW->f.src.family, SFW_FAMILY_INET6);
+	cr_assert_eq(SHOW->f.id, 18446744073709551615ULL);
 }
 
 Test(grammar, json_flag_anywhere)
@@ -79,16 +83,16 @@ Test(grammar, json_flag_anywhere)
 	uf_parse_free(&p);
 	ok("sh sec -j fl sess summary");
 	cr_assert(cl.json);
-	cr_assert_eq(cl.v[SFW_SLOT_VIEW].num, SFW_VIEW_SUMMARY);
+	cr_assert_eq(SHOW->view, SFW_VIEW_SUMMARY);
 }
 
 Test(grammar, exact_word_beats_longer_sibling)
 {
 	ok("sh sec fl sess family inet");
-	cr_assert_eq(cl.v[SFW_SLOT_FAMILY].num, 0);
+	cr_assert_eq(SHOW->f.family, SFW_FAMILY_INET);
 	uf_parse_free(&p);
 	ok("sh sec fl sess family inet6");
-	cr_assert_eq(cl.v[SFW_SLOT_FAMILY].num, 1);
+	cr_assert_eq(SHOW->f.family, SFW_FAMILY_INET6);
 }
 
 Test(grammar, bad_port)
@@ -227,7 +231,7 @@ Test(grammar, clear_session_needs_a_selection)
 	cr_assert_eq(cl.cmd->run, sfw_cmd_clear_session);
 	uf_parse_free(&p);
 	ok("clear sec fl sess session-identifier 42");
-	cr_assert_eq(cl.v[SFW_SLOT_ID].num, 42);
+	cr_assert_eq(SFW_OPTS(&cl, struct sfw_clear_session_opts)->f.id, 42);
 }
 
 Test(grammar, clear_services_filters)
@@ -238,9 +242,9 @@ Test(grammar, clear_services_filters)
 	ok("cl serv st fl application-protocol http service-set default source-port 1 "
 	   "destination-port 2 destination-prefix 10.0.0.0/8 source-prefix ::1 protocol gre "
 	   "interface 1");
-	cr_assert_str_eq(cl.v[SFW_SLOT_APP].str, "http");
-	cr_assert_str_eq(cl.v[SFW_SLOT_SERVICE_SET].str, "default");
-	cr_assert_eq(cl.v[SFW_SLOT_PROTO].num, 47);
+	cr_assert_str_eq(FILTERS->app, "http");
+	cr_assert_str_eq(FILTERS->service_set, "default");
+	cr_assert_eq(FILTERS->proto, 47);
 	uf_parse_free(&p);
 	fails("cl serv st fl family inet",
 	      "sfw: unknown word 'family' after 'clear services stateful-firewall flows'; "
@@ -254,8 +258,8 @@ Test(grammar, attach_detach_forms)
 	cr_assert_eq(cl.cmd->run, sfw_cmd_attach);
 	cr_assert_eq(cl.npos, 2);
 	cr_assert_str_eq(cl.pos[1], "veth1");
-	cr_assert_eq(cl.v[SFW_SLOT_MODE].num, 1);
-	cr_assert_eq(cl.v[SFW_SLOT_MAX_SESSIONS].num, 5000);
+	cr_assert_eq(SFW_OPTS(&cl, struct sfw_attach_cmd_opts)->mode, SFW_XDP_MODE_GENERIC);
+	cr_assert_eq(SFW_OPTS(&cl, struct sfw_attach_cmd_opts)->max_sessions, 5000);
 	uf_parse_free(&p);
 	fails("attach veth0 mode turbo",
 	      "sfw: invalid value 'turbo' for 'mode'; expected one of: native, generic");
@@ -264,18 +268,19 @@ Test(grammar, attach_detach_forms)
 	      "forward, max-sessions, mode");
 	uf_parse_free(&p);
 	ok("attach veth0 veth1 --forward");
-	cr_assert(cl.v[SFW_SLOT_FORWARD].set);
+	cr_assert(SFW_OPTS(&cl, struct sfw_attach_cmd_opts)->forward);
 	cr_assert_eq(cl.npos, 2);
 	uf_parse_free(&p);
 	ok("set sec fl forwarding disable");
 	cr_assert_eq(cl.cmd->run, sfw_cmd_set_flow);
-	cr_assert_eq(cl.v[SFW_SLOT_FORWARD].num, 1);
+	cr_assert(sfw_opts_given(&cl) & SFW_SF_FORWARDING);
+	cr_assert_not(SFW_OPTS(&cl, struct sfw_set_flow_opts)->forwarding);
 	uf_parse_free(&p);
 	fails("set security flow forwarding on",
 	      "sfw: invalid value 'on' for 'forwarding'; expected one of: enable, disable");
 	uf_parse_free(&p);
 	ok("detach --all");
-	cr_assert(cl.v[SFW_SLOT_ALL].set);
+	cr_assert(SFW_OPTS(&cl, struct sfw_all_opts)->all);
 	cr_assert_eq(cl.npos, 0);
 	uf_parse_free(&p);
 	fails("detach veth0 all", "sfw: 'all' cannot be combined with 'veth0'");
@@ -285,9 +290,9 @@ Test(grammar, set_forms)
 {
 	ok("set security flow udp-timeout 30 tcp-initial-timeout 5 no-syn-check");
 	cr_assert_eq(cl.cmd->run, sfw_cmd_set_flow);
-	cr_assert_eq(cl.v[SFW_SLOT_TIMEOUT + SFW_TO_UDP].num, 30);
-	cr_assert_eq(cl.v[SFW_SLOT_TIMEOUT + SFW_TO_TCP_INITIAL].num, 5);
-	cr_assert_eq(cl.v[SFW_SLOT_SYN_CHECK].num, 0);
+	cr_assert_eq(SFW_OPTS(&cl, struct sfw_set_flow_opts)->timeout_s[SFW_TO_UDP], 30);
+	cr_assert_eq(SFW_OPTS(&cl, struct sfw_set_flow_opts)->timeout_s[SFW_TO_TCP_INITIAL], 5);
+	cr_assert_eq(SFW_OPTS(&cl, struct sfw_set_flow_opts)->syn_check, false);
 	uf_parse_free(&p);
 	fails("set sec fl syn-check no-syn-check",
 	      "sfw: 'no-syn-check' cannot be combined with 'syn-check'");
@@ -296,7 +301,7 @@ Test(grammar, set_forms)
 	      "sfw: invalid value 'x' for 'udp-timeout'; expected a number 0..4294967295");
 	uf_parse_free(&p);
 	ok("set sec pol default-policy deny");
-	cr_assert_eq(cl.v[SFW_SLOT_DEFAULT_POLICY].num, 1);
+	cr_assert_eq(SFW_OPTS(&cl, struct sfw_default_policy_opts)->policy, SFW_POLICY_DENY_ALL);
 	uf_parse_free(&p);
 	fails("set sec pol default-policy drop",
 	      "sfw: invalid value 'drop' for 'default-policy'; expected one of: permit-all, deny-all");
@@ -397,4 +402,118 @@ Test(grammar, long_words)
 	cr_assert(!strncmp(err, "sfw: unknown word 'xxxxxxxxxx", 29), "%s", err);
 	cr_assert_lt(strlen(err), 600, "%zu bytes: %.100s", strlen(err), err);
 	free(err);
+}
+
+/* The bytes a value of each type is stored in (0: an int of any size,
+ * choices and keywords). */
+static size_t type_size(enum sfw_arg_type t)
+{
+	switch (t) {
+	case SFW_ARG_PORT:   return sizeof(__u16);
+	case SFW_ARG_PROTO:  return sizeof(__u8);
+	case SFW_ARG_ID:     return sizeof(__u64);
+	case SFW_ARG_UINT:
+	case SFW_ARG_IFACE:  return sizeof(__u32);
+	case SFW_ARG_PREFIX: return sizeof(struct sfw_prefix);
+	case SFW_ARG_APP:
+	case SFW_ARG_NAME:   return sizeof(const char *);
+	default:             return 0;
+	}
+}
+
+static bool int_fits(__u64 v, unsigned short size)
+{
+	return size == 8 || v < (1ULL << (8 * size));
+}
+
+struct misfits {
+	char text[4096];
+	size_t len;
+};
+
+static void misfit(struct misfits *m, const struct sfw_node *cmd, const struct sfw_node *opt,
+		   const char *why)
+{
+	m->len += (size_t)snprintf(m->text + m->len, m->len < sizeof(m->text) ?
+				   sizeof(m->text) - m->len : 0, "\n  %s under '%s' (%s): %s",
+				   opt->word, cmd->word, cmd->opts_type ? cmd->opts_type : "no options",
+				   why);
+	if (m->len > sizeof(m->text))
+		m->len = sizeof(m->text);
+}
+
+/* One option of command cmd: its member is in cmd's struct, sized for
+ * its type. */
+static void check_option(struct misfits *m, const struct sfw_node *cmd,
+			 const struct sfw_node *opt)
+{
+	size_t want = type_size(opt->arg);
+	bool own = opt->member_of && cmd->opts_type &&
+		   (!strcmp(opt->member_of, cmd->opts_type) ||
+		    (cmd->opts_head && !strcmp(opt->member_of, cmd->opts_head)));
+
+	if (!opt->size || !opt->bit)
+		return misfit(m, cmd, opt, "no member or no given-mask bit");
+	if (!own) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "its member is one of %s", opt->member_of);
+		misfit(m, cmd, opt, why);
+	}
+	if (opt->off < sizeof(__u32) || opt->off + opt->size > cmd->opts_size)
+		misfit(m, cmd, opt, "member outside the command's struct");
+	if (want ? opt->size != want :
+	    opt->size != 1 && opt->size != 2 && opt->size != 4 && opt->size != 8)
+		misfit(m, cmd, opt, "member size does not fit the value's type");
+	if (opt->arg == SFW_ARG_NONE && !int_fits(opt->value, opt->size))
+		misfit(m, cmd, opt, "keyword value does not fit its member");
+	for (int c = 0; opt->arg == SFW_ARG_CHOICE && opt->choices[c]; c++)
+		if (!int_fits(opt->choice_values ? (__u64)opt->choice_values[c] : (__u64)c,
+			      opt->size))
+			misfit(m, cmd, opt, "choice value does not fit its member");
+}
+
+/* The options of cmd: one given-mask bit per member, shared by the words
+ * of one setting. */
+static void check_command(struct misfits *m, const struct sfw_node *cmd)
+{
+	const struct sfw_node *opt[SFW_MAX_WORDS];
+	int n = 0, i, j;
+
+	if (cmd->opts_size > SFW_OPTS_MAX)
+		misfit(m, cmd, cmd, "option struct larger than SFW_OPTS_MAX");
+	if (cmd->arg != SFW_ARG_NONE)
+		opt[n++] = cmd;
+	for (i = 0; (cmd->flags & SFW_N_OPTIONS) && cmd->kids[i] && n < SFW_MAX_WORDS; i++)
+		opt[n++] = cmd->kids[i];
+	for (i = 0; i < n; i++) {
+		check_option(m, cmd, opt[i]);
+		for (j = 0; j < i; j++)
+			if (sfw_same_setting(opt[i], opt[j]) ? opt[i]->bit != opt[j]->bit :
+			    (opt[i]->bit & opt[j]->bit) != 0)
+				misfit(m, cmd, opt[i], "given-mask bit not one per member");
+	}
+}
+
+static void check_tree(struct misfits *m, const struct sfw_node *node)
+{
+	int i;
+
+	if (node->run)
+		check_command(m, node);
+	else if (node->arg != SFW_ARG_NONE || (node->flags & SFW_N_OPTIONS))
+		misfit(m, node, node, "takes a value or options but runs no command");
+	for (i = 0; !(node->flags & SFW_N_OPTIONS) && node->kids && node->kids[i]; i++)
+		check_tree(m, node->kids[i]);
+}
+
+/* Every option's value lands inside the option struct of the command it
+ * hangs under, in a member that struct has (named by type: a struct
+ * starting with a filter takes the filter options), sized for the value. */
+Test(grammar, options_fit)
+{
+	static struct misfits m;
+
+	check_tree(&m, &sfw_root);
+	cr_assert_eq(m.len, 0, "options that do not fit their command:%s", m.text);
 }

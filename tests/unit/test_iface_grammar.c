@@ -83,10 +83,10 @@ Test(iface_grammar, clear_forms)
 	ok("clear interfaces statistics veth0");
 	cr_assert_eq(cl.cmd->run, sfw_cmd_clear_iface_stats);
 	cr_assert_eq(cl.npos, 1);
-	cr_assert_not(cl.v[SFW_SLOT_ALL].set);
+	cr_assert_not(SFW_OPTS(&cl, struct sfw_all_opts)->all);
 	ok("cl int stat all");
 	cr_assert_eq(cl.cmd->run, sfw_cmd_clear_iface_stats);
-	cr_assert(cl.v[SFW_SLOT_ALL].set);
+	cr_assert(SFW_OPTS(&cl, struct sfw_all_opts)->all);
 	cr_assert_eq(cl.npos, 0);
 	ok("clear interfaces statistics veth0 veth1");
 	cr_assert_eq(cl.npos, 2);
