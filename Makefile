@@ -134,7 +134,7 @@ COMPLETION := $(BUILD)/sfw.bash-completion
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps check-deps check-modules modules-map test test-unit test-bpf test-e2e demo demo-ha bench stress install uninstall \
+.PHONY: all deps check-deps check-modules modules-map test test-conf test-loader test-cli demo demo-ha bench stress install uninstall \
         clean vmlinux man deb version FORCE fuzz fuzz-corpus
 
 all: $(BUILD)/sfw
@@ -284,6 +284,17 @@ check-modules: all
 test: deps check-deps check-modules all $(TEST_BINS) $(STRESS_BINS) \
       $(BUILD)/stress/next/sfw $(BENCH_BINS)
 	$(Q)scripts/run-tests.sh $(BUILD)
+
+# One module's tests alone, built without the rest: test-conf links no
+# libbpf and builds no BPF object; test-loader runs the datapath through
+# the loader (bpf_tests, without libsfw_conf) and the apply path
+# (bpf_conf_tests); test-cli the rest of the unit tests.
+test-conf: $(BUILD)/tests/conf_tests
+	$(Q)TEST_SUITES=conf scripts/run-tests.sh $(BUILD)
+test-loader: $(BUILD)/tests/bpf_tests $(BUILD)/tests/bpf_conf_tests
+	$(Q)TEST_SUITES=loader scripts/run-tests.sh $(BUILD)
+test-cli: $(BUILD)/tests/unit_tests
+	$(Q)TEST_SUITES=cli scripts/run-tests.sh $(BUILD)
 
 # The corpora replayed by run-tests.sh, one test per harness. TEST_SUITES
 # (default "unit bpf fuzz e2e stress") picks what run-tests.sh runs.

@@ -55,12 +55,16 @@ run_criterion() {
 }
 
 # TEST_SUITES picks suites (default all): .ci/run runs the sanitized build
-# without the end-to-end suite, which `make test SANITIZE=1` runs.
+# without the end-to-end suite, which `make test SANITIZE=1` runs. One
+# module's tests alone: cli, conf, loader (make test-cli, test-conf,
+# test-loader); unit is cli and conf, bpf is loader.
 suites=" ${TEST_SUITES:-unit bpf fuzz e2e stress} "
-[[ $suites == *" unit "* ]] && run_criterion "$BUILD/tests/unit_tests"
-[[ $suites == *" unit "* ]] && run_criterion "$BUILD/tests/conf_tests"
-[[ $suites == *" bpf "* ]] && run_criterion "$BUILD/tests/bpf_tests"
-[[ $suites == *" bpf "* ]] && run_criterion "$BUILD/tests/bpf_conf_tests"
+[[ $suites == *" unit "* ]] && suites+=" cli conf "
+[[ $suites == *" bpf "* ]] && suites+=" loader "
+[[ $suites == *" cli "* ]] && run_criterion "$BUILD/tests/unit_tests"
+[[ $suites == *" conf "* ]] && run_criterion "$BUILD/tests/conf_tests"
+[[ $suites == *" loader "* ]] && run_criterion "$BUILD/tests/bpf_tests"
+[[ $suites == *" loader "* ]] && run_criterion "$BUILD/tests/bpf_conf_tests"
 
 # Every fuzz corpus replayed through its harness (tests/fuzz/replay.c):
 # each input ever kept, crashes found included, stays a regression test.
