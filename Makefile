@@ -77,7 +77,10 @@ KNOWN_CYCLES :=
 KNOWN_ARGS := $(foreach c,$(KNOWN_CYCLES),--known '$(subst :, ,$(c))')
 # Tests, fuzz harnesses and benches see every module's headers: they test
 # internals (the module check, scripts/depgraph.py, keeps production apart).
-TEST_INC   := -Iinclude $(MODULES:%=-I%) -Itests/lib -I$(BUILD)/skel
+# No skeleton: they reach the programs through the loader (struct sfw_progs);
+# benches add their own generators' skeletons (BENCH_INC).
+TEST_INC   := -Iinclude $(MODULES:%=-I%) -Itests/lib
+BENCH_INC  := $(TEST_INC) -I$(BUILD)/skel
 TESTLIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/lib/*.c))
 # Each test binary links only what it tests: conf_tests the configuration
 # language (no libbpf), bpf_tests the datapath through the loader (no
@@ -153,11 +156,12 @@ $(foreach m,$(MODULES),$(eval $(BUILD)/obj/$(m)/%.o: MODFLAGS := $(call inc_of,$
 $(BUILD)/pub/%.h: %.h
 	$(Q)mkdir -p $(@D)
 	$(Q)ln -sfn $(CURDIR)/$< $@
-# Only the loader and the tests include skeletons: the rest compiles while
-# clang builds the BPF objects; the .d files carry the real dependency.
+# Only the loader includes skeletons (progs.c, reap.c): everything else,
+# tests included, compiles while clang builds the BPF objects; the .d files
+# carry the real dependency.
 $(BUILD)/obj/loader/%.o: MODFLAGS += -I$(BUILD)/skel
 $(BUILD)/obj/tests/%.o: MODFLAGS := $(TEST_INC)
-$(call mod_objs,loader) $(TESTLIB_OBJS) $(UNIT_OBJS) $(BPFT_OBJS) $(POLT_OBJS): | $(SKELS)
+$(call mod_objs,loader): | $(SKELS)
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX) | $(BUILD)/bpf
 	$(call msg,BPF,$@)
@@ -216,11 +220,11 @@ $(BUILD)/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(LIBS) | $(BUILD)/fuzz
 
 $(BUILD)/bench/%: bench/%.c $(TESTLIB_OBJS) $(LIBS) $(SKELS) $(BENCH_SKELS) | $(BUILD)/bench
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(TEST_INC) -o $@ $< $(TESTLIB_OBJS) $(LIBS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(BENCH_INC) -o $@ $< $(TESTLIB_OBJS) $(LIBS) $(LDLIBS)
 
 $(BUILD)/stress/%: bench/stress/%.c $(TESTLIB_OBJS) $(LIBS) $(SKELS) $(STRESS_SKELS) | $(BUILD)/stress
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(TEST_INC) -Ibench/stress -o $@ $< $(TESTLIB_OBJS) $(LIBS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(BENCH_INC) -Ibench/stress -o $@ $< $(TESTLIB_OBJS) $(LIBS) $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.sh | $(BUILD)/bench
 	$(call msg,GEN,$@)

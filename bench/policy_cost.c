@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "progs_skel.h"
+#include "loader.h"
 #include "maps.h"
 #include "apply.h"
 #include "pktbuild.h"
@@ -77,7 +77,7 @@ static int commit_policies(int n)
 	return err;
 }
 
-static int setup(struct sfw_progs *progs)
+static int setup(struct sfw_progs **progs)
 {
 	char root[64];
 	int ncpu = libbpf_num_possible_cpus(), err;
@@ -91,7 +91,8 @@ static int setup(struct sfw_progs *progs)
 	err = sfw_ensure_pin_root();
 	if (!err)
 		err = sfw_progs_load(progs, &(struct sfw_attach_opts){ .max_sessions = 65536 }, NULL);
-	if (!err && bpf_map_update_elem(bpf_map__fd(progs->xdp->maps.SFW_MAP_IFACE_STATS),
+	if (!err && bpf_map_update_elem(sfw_progs_map_fd(*progs, SFW_PROG_XDP,
+							 SFW_STR(SFW_MAP_IFACE_STATS)),
 					&key, zero, 0))
 		err = -errno;
 	free(zero);
@@ -103,7 +104,7 @@ int main(int argc, char **argv)
 	static const int sizes[] = { 0, 10, 100, 1000 };
 	struct pb_spec s = { .src = "198.51.100.2", .dst = "203.0.113.2", .proto = SFW_IPPROTO_TCP,
 			     .sport = 40000, .dport = 80, .tcp_flags = SFW_TCP_SYN };
-	struct sfw_progs progs = {};
+	struct sfw_progs *progs = NULL;
 	struct pb_pkt pkt;
 	FILE *json = fopen(argc > 1 ? argv[1] : "build/bench/policy_cost.json", "w");
 	__u32 base = 0;
@@ -122,7 +123,7 @@ int main(int argc, char **argv)
 
 		err = commit_policies(sizes[i]);
 		if (!err)
-			err = median_ns(bpf_program__fd(progs.xdp->progs.sfw_xdp_ingress), &pkt, &ns);
+			err = median_ns(sfw_progs_prog_fd(progs, SFW_PROG_XDP), &pkt, &ns);
 		if (err) {
 			fprintf(stderr, "policy_cost: %d policies: %s\n", sizes[i], sfw_last_error());
 			break;
@@ -137,7 +138,7 @@ int main(int argc, char **argv)
 out:
 	if (json)
 		fclose(json);
-	sfw_progs_close(&progs);
+	sfw_progs_close(progs);
 	sfw_detach_all();
 	rmdir(sfw_pin_root());
 	return err ? 1 : 0;

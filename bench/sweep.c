@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "progs_skel.h"
+#include "loader.h"
 #include "maps.h"
 #include "pktbuild.h"
 #include "net_consts.h"
@@ -125,7 +125,7 @@ static int pass_with_traffic(struct sfw_sweeper *sw, int prog_fd, const struct p
 	return n;
 }
 
-static int setup(struct sfw_progs *p, struct sfw_reaper **reaper, struct sfw_sweeper **sw)
+static int setup(struct sfw_progs **p, struct sfw_reaper **reaper, struct sfw_sweeper **sw)
 {
 	char root[64];
 	int ncpu = libbpf_num_possible_cpus(), err;
@@ -141,14 +141,17 @@ static int setup(struct sfw_progs *p, struct sfw_reaper **reaper, struct sfw_swe
 	err = sfw_ensure_pin_root();
 	if (!err)
 		err = sfw_progs_load(p, &(struct sfw_attach_opts){ .max_sessions = SFW_DEFAULT_MAX_SESSIONS }, NULL);
-	if (!err && bpf_map_update_elem(bpf_map__fd(p->xdp->maps.SFW_MAP_IFACE_STATS), &key,
-					zero, 0))
+	if (!err && bpf_map_update_elem(sfw_progs_map_fd(*p, SFW_PROG_XDP,
+							 SFW_STR(SFW_MAP_IFACE_STATS)),
+					&key, zero, 0))
 		err = -errno;
 	free(zero);
 	if (!err)
 		err = sfw_reaper_open(reaper);
 	if (!err)
-		err = sfw_sweeper_new(sw, bpf_map__fd(p->xdp->maps.SFW_MAP_SESSIONS), *reaper, 0);
+		err = sfw_sweeper_new(sw, sfw_progs_map_fd(*p, SFW_PROG_XDP,
+							   SFW_STR(SFW_MAP_SESSIONS)),
+				      *reaper, 0);
 	return err;
 }
 
@@ -157,7 +160,7 @@ int main(int argc, char **argv)
 	const char *out = argc > 1 ? argv[1] : "build/bench/sweep.json";
 	struct pb_spec udp = { .src = "198.51.100.250", .dst = "203.0.113.250",
 			       .proto = SFW_IPPROTO_UDP, .sport = 40001, .dport = 53, .payload = 64 };
-	struct sfw_progs p = {};
+	struct sfw_progs *p = NULL;
 	struct sfw_reaper *reaper = NULL;
 	struct sfw_sweeper *sw = NULL;
 	struct sweep_run live = {}, expired = {};
@@ -170,8 +173,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sweep: setup failed: %s\n", sfw_last_error());
 		goto out;
 	}
-	prog_fd = bpf_program__fd(p.xdp->progs.sfw_xdp_ingress);
-	fd = bpf_map__fd(p.xdp->maps.SFW_MAP_SESSIONS);
+	prog_fd = sfw_progs_prog_fd(p, SFW_PROG_XDP);
+	fd = sfw_progs_map_fd(p, SFW_PROG_XDP, SFW_STR(SFW_MAP_SESSIONS));
 	pb_build(&udp, &pkt);
 	err = fill(fd, 0);
 	xdp_sample(prog_fd, &pkt);   /* the measured flow's own session */
@@ -213,7 +216,7 @@ int main(int argc, char **argv)
 out:
 	sfw_sweeper_free(sw);
 	sfw_reaper_close(reaper);
-	sfw_progs_close(&p);
+	sfw_progs_close(p);
 	sfw_detach_all();
 	rmdir(sfw_pin_root());
 	return err ? 1 : 0;

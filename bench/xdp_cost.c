@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "progs_skel.h"
+#include "loader.h"
 #include "maps.h"
 #include "pktbuild.h"
 #include "net_consts.h"
@@ -25,7 +25,7 @@
 #define LO_IFINDEX 1
 
 struct bench {
-	struct sfw_progs sfw;
+	struct sfw_progs *sfw;
 	struct baseline *base;
 	int sessions_fd;
 	__u32 capacity;
@@ -178,13 +178,15 @@ static int setup(struct bench *b, __u32 capacity)
 	err = baseline__load(b->base);
 	if (err)
 		return err;
-	b->sessions_fd = bpf_map__fd(b->sfw.xdp->maps.SFW_MAP_SESSIONS);
+	b->sessions_fd = sfw_progs_map_fd(b->sfw, SFW_PROG_XDP, SFW_STR(SFW_MAP_SESSIONS));
 	b->capacity = capacity;
 	int ncpu = libbpf_num_possible_cpus();
 	struct sfw_iface_stats *zero = calloc(ncpu, sizeof(*zero));
 	struct sfw_iface_key key = { .ifindex = LO_IFINDEX };
 
-	err = bpf_map_update_elem(bpf_map__fd(b->sfw.xdp->maps.SFW_MAP_IFACE_STATS), &key, zero, 0);
+	err = bpf_map_update_elem(sfw_progs_map_fd(b->sfw, SFW_PROG_XDP,
+						   SFW_STR(SFW_MAP_IFACE_STATS)),
+				  &key, zero, 0);
 	free(zero);
 	return err ? -errno : 0;
 }
@@ -192,7 +194,8 @@ static int setup(struct bench *b, __u32 capacity)
 static void teardown(struct bench *b)
 {
 	baseline__destroy(b->base);
-	sfw_progs_close(&b->sfw);
+	sfw_progs_close(b->sfw);
+	b->sfw = NULL;
 	sfw_detach_all();
 	rmdir(sfw_pin_root());
 }
@@ -229,7 +232,7 @@ int main(int argc, char **argv)
 		teardown(&b);
 		return 1;
 	}
-	int fds[4] = { bpf_program__fd(b.sfw.xdp->progs.sfw_xdp_ingress),
+	int fds[4] = { sfw_progs_prog_fd(b.sfw, SFW_PROG_XDP),
 		       bpf_program__fd(b.base->progs.base_pass),
 		       bpf_program__fd(b.base->progs.base_parse),
 		       bpf_program__fd(b.base->progs.base_lookup) };

@@ -20,7 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "loader.h"
-#include "progs_skel.h"
+#include "loader.h"
 #include "maps.h"
 #include "pktbuild.h"
 #include "net_consts.h"
@@ -32,7 +32,7 @@
 enum { XH_SFW, XH_PASS, XH_PARSE, XH_FLOOR, XH_NPROGS };
 
 struct xh {
-	struct sfw_progs sfw;
+	struct sfw_progs *sfw;
 	struct baseline *base;
 	int fd[XH_NPROGS];
 	int sessions_fd, stats_fd;
@@ -93,12 +93,12 @@ static inline int xh_setup(struct xh *h, __u32 capacity)
 	err = baseline__load(h->base);
 	if (err)
 		return err;
-	h->fd[XH_SFW] = bpf_program__fd(h->sfw.xdp->progs.sfw_xdp_ingress);
+	h->fd[XH_SFW] = sfw_progs_prog_fd(h->sfw, SFW_PROG_XDP);
 	h->fd[XH_PASS] = bpf_program__fd(h->base->progs.base_pass);
 	h->fd[XH_PARSE] = bpf_program__fd(h->base->progs.base_parse);
 	h->fd[XH_FLOOR] = bpf_program__fd(h->base->progs.base_lookup);
-	h->sessions_fd = bpf_map__fd(h->sfw.xdp->maps.SFW_MAP_SESSIONS);
-	h->stats_fd = bpf_map__fd(h->sfw.xdp->maps.SFW_MAP_IFACE_STATS);
+	h->sessions_fd = sfw_progs_map_fd(h->sfw, SFW_PROG_XDP, SFW_STR(SFW_MAP_SESSIONS));
+	h->stats_fd = sfw_progs_map_fd(h->sfw, SFW_PROG_XDP, SFW_STR(SFW_MAP_IFACE_STATS));
 	h->capacity = capacity;
 	return xh_stats_entry(h);
 }
@@ -107,7 +107,8 @@ static inline void xh_teardown(struct xh *h)
 {
 	baseline__destroy(h->base);
 	h->base = NULL;
-	sfw_progs_close(&h->sfw);
+	sfw_progs_close(h->sfw);
+	h->sfw = NULL;
 	sfw_detach_all();
 	rmdir(h->root);
 }

@@ -14,7 +14,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
-#include "progs.h"
+#include "loader_int.h"
 #include "maps.h"
 #include "sess_counts.h"
 
@@ -178,7 +178,7 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 {
 	struct sfw_iface_info info = { .xdp_mode = opts ? opts->mode : 0,
 				       .netns_ino = own_netns() };
-	struct sfw_progs p = {};
+	struct sfw_progs *p = NULL;
 	__u32 ifindex = if_nametoindex(ifname);
 	enum sfw_xdp_mode mode = info.xdp_mode;
 	int err;
@@ -196,12 +196,12 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 	if (err)
 		return err;
 	snprintf(info.name, sizeof(info.name), "%s", ifname);
-	info.xdp_prog_id = sfw_prog_id(sfw_progs_xdp_fd(&p));
+	info.xdp_prog_id = sfw_prog_id(sfw_progs_prog_fd(p, SFW_PROG_XDP));
 	err = register_iface(ifindex, &info);
 	if (!err)
-		err = attach_tc(sfw_progs_tc_fd(&p), ifindex, &info.tc_prog_id);
+		err = attach_tc(sfw_progs_prog_fd(p, SFW_PROG_TC), ifindex, &info.tc_prog_id);
 	if (!err)
-		err = attach_xdp(sfw_progs_xdp_fd(&p), ifindex, &mode);
+		err = attach_xdp(sfw_progs_prog_fd(p, SFW_PROG_XDP), ifindex, &mode);
 	if (!err) {
 		info.xdp_mode = mode;
 		err = register_iface(ifindex, &info);
@@ -215,7 +215,7 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 		unregister_iface(ifindex);
 		err = sfw_fail(-err, "%s", msg);
 	}
-	sfw_progs_close(&p);
+	sfw_progs_close(p);
 	/* a new egress for XDP forwarding; if its features cannot be read,
 	 * forwarding through it stays with the stack: not an attach failure */
 	if (!err)
@@ -351,7 +351,7 @@ int sfw_detach_all(void)
 int sfw_reload(const struct sfw_attach_opts *opts)
 {
 	struct sfw_iface_entry list[SFW_MAX_IFACES];
-	struct sfw_progs p = {};
+	struct sfw_progs *p = NULL;
 	int n = sfw_list_ifaces(list, SFW_MAX_IFACES), err = 0;
 
 	if (n <= 0)
@@ -362,8 +362,8 @@ int sfw_reload(const struct sfw_attach_opts *opts)
 			.fail_closed = opts && opts->fail_closed }, NULL);
 	if (err)
 		return err;
-	int xdp_fd = sfw_progs_xdp_fd(&p);
-	int tc_fd = sfw_progs_tc_fd(&p);
+	int xdp_fd = sfw_progs_prog_fd(p, SFW_PROG_XDP);
+	int tc_fd = sfw_progs_prog_fd(p, SFW_PROG_TC);
 
 	for (int i = 0; i < n && !err; i++) {
 		struct sfw_iface_info *info = &list[i].info;
@@ -383,7 +383,7 @@ int sfw_reload(const struct sfw_attach_opts *opts)
 		if (!err)
 			err = register_iface(list[i].ifindex, info);
 	}
-	sfw_progs_close(&p);
+	sfw_progs_close(p);
 	/* every interface runs these programs now: the sessions older ones
 	 * made can be counted (loader/sess_counts.c); failing that, readers
 	 * keep walking the table */

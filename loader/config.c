@@ -6,7 +6,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "loader.h"
+#include "loader_int.h"
 #include "maps.h"
 #include "ratelimit.h"
 

@@ -62,6 +62,25 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 int sfw_detach_iface(const char *ifname);
 /* Detach every attached interface; when none remain, remove the pins. */
 int sfw_detach_all(void);
+/* sfw's own pins under the pin root go (its maps, of any version, and its
+ * links); a foreign pin and the root itself stay. */
+void sfw_remove_pins(void);
+
+/* The loaded BPF objects (loader/progs.c), opaque: what attach and reload
+ * put on interfaces, and what the BPF tests and benches run. */
+struct sfw_progs;
+struct bpf_object;
+enum sfw_prog_kind { SFW_PROG_XDP, SFW_PROG_TC };
+/* Loads both objects under the pin root, reusing its pinned maps; *fresh
+ * (may be NULL): this load created them. opts may be NULL (the defaults).
+ * 0 and *p, or a negative errno with a message. */
+int sfw_progs_load(struct sfw_progs **p, const struct sfw_attach_opts *opts, bool *fresh);
+void sfw_progs_close(struct sfw_progs *p);
+int sfw_progs_prog_fd(const struct sfw_progs *p, enum sfw_prog_kind kind);
+/* A map of one object by name ("sfw_sessions": SFW_STR(SFW_MAP_*)): its
+ * fd, or -ENOENT. */
+int sfw_progs_map_fd(const struct sfw_progs *p, enum sfw_prog_kind kind, const char *name);
+struct bpf_object *sfw_progs_obj(const struct sfw_progs *p, enum sfw_prog_kind kind);
 
 /* Load the programs anew and swap them in on every attached interface,
  * keeping the pinned maps (and so every session). Returns the number of

@@ -3,13 +3,23 @@
  * interface, a new version) reuses them: no session is lost. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "progs_skel.h"
+#include "loader_int.h"
 #include "maps.h"
 #include "sess_counts.h"
+#include "xdp_ingress.skel.h"
+#include "tc_egress.skel.h"
+
+/* Only this file sees the skeletons: touching a BPF header recompiles it
+ * (and reap.c), nothing else (docs/design.md). */
+struct sfw_progs {
+	struct xdp_ingress *xdp;
+	struct tc_egress *tc;
+};
 
 /* The capacity to load with: the pinned table's if there is one (a map
  * cannot be resized in place), else the requested or default size. */
@@ -99,13 +109,14 @@ static bool pinned(const char *name)
 
 void sfw_progs_close(struct sfw_progs *p)
 {
+	if (!p)
+		return;
 	xdp_ingress__destroy(p->xdp);
 	tc_egress__destroy(p->tc);
-	p->xdp = NULL;
-	p->tc = NULL;
+	free(p);
 }
 
-int sfw_progs_load(struct sfw_progs *p, const struct sfw_attach_opts *opts, bool *fresh)
+static int load(struct sfw_progs *p, const struct sfw_attach_opts *opts, bool *fresh)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = sfw_pin_root());
 	/* counters made beside a table that already holds sessions miss
@@ -118,10 +129,8 @@ int sfw_progs_load(struct sfw_progs *p, const struct sfw_attach_opts *opts, bool
 		return err;
 	p->xdp = xdp_ingress__open_opts(&oo);
 	p->tc = tc_egress__open_opts(&oo);
-	if (!p->xdp || !p->tc) {
-		err = sfw_fail(errno, "cannot open the BPF objects: %s", strerror(errno));
-		goto fail;
-	}
+	if (!p->xdp || !p->tc)
+		return sfw_fail(errno, "cannot open the BPF objects: %s", strerror(errno));
 	bpf_map__set_max_entries(p->xdp->maps.SFW_MAP_SESSIONS, cap);
 	bpf_map__set_max_entries(p->tc->maps.SFW_MAP_SESSIONS, cap);
 	/* two counts at most per session (bpf/limit.bpf.h) */
@@ -132,35 +141,53 @@ int sfw_progs_load(struct sfw_progs *p, const struct sfw_attach_opts *opts, bool
 		err = xdp_ingress__load(p->xdp);
 	if (!err)
 		err = tx_ports_pin(p->xdp->maps.SFW_MAP_TX_PORTS);
-	if (err) {
-		err = pinned_layout_changed() ? -EINVAL
-		    : sfw_fail(-err, "cannot load the XDP program: %s", strerror(-err));
-		goto fail;
-	}
+	if (err)
+		return pinned_layout_changed() ? -EINVAL
+		     : sfw_fail(-err, "cannot load the XDP program: %s", strerror(-err));
 	err = tc_egress__load(p->tc);
-	if (err) {
-		err = sfw_fail(-err, "cannot load the tc program: %s", strerror(-err));
-		goto fail;
-	}
+	if (err)
+		return sfw_fail(-err, "cannot load the tc program: %s", strerror(-err));
 	err = uncounted ? sfw_sess_mark_partial() : 0;
 	if (!err)
 		err = sfw_config_init(opts && opts->fail_closed, fresh);
 	if (!err)
 		err = sfw_config_set_limit(cap);
 	return err;
-fail:
-	sfw_progs_close(p);
-	return err;
 }
 
-int sfw_progs_xdp_fd(const struct sfw_progs *p)
+int sfw_progs_load(struct sfw_progs **out, const struct sfw_attach_opts *opts, bool *fresh)
 {
-	return bpf_program__fd(p->xdp->progs.sfw_xdp_ingress);
+	struct sfw_progs *p = calloc(1, sizeof(*p));
+	int err;
+
+	*out = NULL;
+	if (!p)
+		return sfw_fail(ENOMEM, "cannot load the BPF objects: %s", strerror(ENOMEM));
+	err = load(p, opts, fresh);
+	if (err) {
+		sfw_progs_close(p);
+		return err;
+	}
+	*out = p;
+	return 0;
 }
 
-int sfw_progs_tc_fd(const struct sfw_progs *p)
+struct bpf_object *sfw_progs_obj(const struct sfw_progs *p, enum sfw_prog_kind kind)
 {
-	return bpf_program__fd(p->tc->progs.sfw_tc_egress);
+	return kind == SFW_PROG_TC ? p->tc->obj : p->xdp->obj;
+}
+
+int sfw_progs_prog_fd(const struct sfw_progs *p, enum sfw_prog_kind kind)
+{
+	return kind == SFW_PROG_TC ? bpf_program__fd(p->tc->progs.sfw_tc_egress)
+				   : bpf_program__fd(p->xdp->progs.sfw_xdp_ingress);
+}
+
+int sfw_progs_map_fd(const struct sfw_progs *p, enum sfw_prog_kind kind, const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(sfw_progs_obj(p, kind), name);
+
+	return m ? bpf_map__fd(m) : -ENOENT;
 }
 
 __u32 sfw_prog_id(int prog_fd)

@@ -17,7 +17,7 @@
 #include "stress.h"
 #include "pktbuild.h"
 #include "bpf_fixture.h"
-#include "progs_skel.h"
+#include "loader.h"
 #include "maps.h"
 
 #define FULL_FRAMES 10000000u
@@ -126,7 +126,7 @@ static long flows_wrong(int sess_fd, int sent_fd, long *checked, char *why, size
 
 struct conservation {
 	struct st_run *r;
-	struct sfw_progs sfw;
+	struct sfw_progs *sfw;
 	struct stressgen *g;
 	__u8 frame[FRAME_LEN];
 };
@@ -153,8 +153,9 @@ static int load_sfw(struct conservation *c)
 	for (int i = 0; i < SFW_TO_COUNT; i++)
 		cfg.timeout_s[i] = 3600;
 	err = sfw_config_write(&cfg);
-	if (!err && bpf_map_update_elem(bpf_map__fd(c->sfw.xdp->maps.SFW_MAP_IFACE_STATS), &key,
-					zero, BPF_ANY))
+	if (!err && bpf_map_update_elem(sfw_progs_map_fd(c->sfw, SFW_PROG_XDP,
+							 SFW_STR(SFW_MAP_IFACE_STATS)),
+					&key, zero, BPF_ANY))
 		err = -errno;
 	free(zero);
 	return err;
@@ -188,6 +189,7 @@ static int work(void *arg)
 	double t_sfw, t_base;
 	__u64 sent, outcomes, base_frames;
 	long flows_checked, flows_bad, dups, walked;
+	int sessions_fd;
 	char why[256] = "";
 	__u64 base[SG_CNT_COUNT];
 #define KIND(id) (unsigned long long)(st_gen_count(c->g, id) - base[id])
@@ -213,7 +215,7 @@ static int work(void *arg)
 	}
 	for (__u32 f = 0, z = 0; f < SG_FRAG_FLOWS; f++)
 		bpf_map_update_elem(bpf_map__fd(c->g->maps.sg_frag_ids), &f, &z, BPF_ANY);
-	if (t_base < 0 || target(c, bpf_program__fd(c->sfw.xdp->progs.sfw_xdp_ingress)))
+	if (t_base < 0 || target(c, sfw_progs_prog_fd(c->sfw, SFW_PROG_XDP)))
 		return 1;
 	c->g->bss->sg_next = 0;
 	t_sfw = push(c, n);
@@ -225,12 +227,11 @@ static int work(void *arg)
 	outcomes = st_outcomes(&st);
 
 	chk.ids = calloc(CAPACITY, sizeof(*chk.ids));
-	walked = chk.ids ? st_walk(bpf_map__fd(c->sfw.xdp->maps.SFW_MAP_SESSIONS), visit, &chk)
-			 : -ENOMEM;
+	sessions_fd = sfw_progs_map_fd(c->sfw, SFW_PROG_XDP, SFW_STR(SFW_MAP_SESSIONS));
+	walked = chk.ids ? st_walk(sessions_fd, visit, &chk) : -ENOMEM;
 	dups = walked >= 0 ? duplicate_ids(&chk) : 0;
-	flows_bad = flows_wrong(bpf_map__fd(c->sfw.xdp->maps.SFW_MAP_SESSIONS),
-				bpf_map__fd(c->g->maps.sg_flows_sent), &flows_checked, why,
-				sizeof(why));
+	flows_bad = flows_wrong(sessions_fd, bpf_map__fd(c->g->maps.sg_flows_sent),
+				&flows_checked, why, sizeof(why));
 
 	printf("conservation: %u frames through sfw's XDP program with live frames\n", n);
 	st_note("mix: %llu valid-flow frames, %llu truncated, %llu malformed, %llu garbage, "

@@ -10,7 +10,6 @@
 #include <criterion/criterion.h>
 #include <bpf/libbpf.h>
 #include "loader.h"
-#include "progs.h"
 
 static char root[] = "/sys/fs/bpf/sfw-load-XXXXXX";
 
@@ -31,10 +30,10 @@ static void load_teardown(void)
 static void load(bool fail_closed, bool *fresh, struct sfw_config *cfg)
 {
 	struct sfw_attach_opts o = { .max_sessions = 4096, .fail_closed = fail_closed };
-	struct sfw_progs p = {};
+	struct sfw_progs *p = NULL;
 
 	cr_assert_eq(sfw_progs_load(&p, &o, fresh), 0, "%s", sfw_last_error());
-	sfw_progs_close(&p);
+	sfw_progs_close(p);
 	cr_assert_eq(sfw_config_read(cfg), 0, "%s", sfw_last_error());
 }
 

@@ -22,15 +22,13 @@
 #include "net_consts.h"
 #include "protocols.h"
 #include "bpf_fixture.h"
-#include "progs_skel.h"
 
 #define FX_BPFFS "/sys/fs/bpf"
 
 static struct {
-	struct sfw_progs p;
-	struct xdp_ingress *xdp;   /* p.xdp, p.tc */
-	struct tc_egress *tc;
+	struct sfw_progs *p;
 	char pin_dir[64];
+	int xdp_fd, tc_fd;
 	int sessions_fd, config_fd, stats_fd, ifaces_fd;
 } fx;
 
@@ -113,11 +111,7 @@ static void fx_unpin(void)
 static int fx_load_progs(void)
 {
 	struct sfw_attach_opts o = { .max_sessions = FX_MAX_SESSIONS };
-	int err = sfw_progs_load(&fx.p, &o, NULL);
-
-	fx.xdp = fx.p.xdp;
-	fx.tc = fx.p.tc;
-	return err;
+	return sfw_progs_load(&fx.p, &o, NULL);
 }
 
 static int fx_load(void)
@@ -132,10 +126,12 @@ static int fx_init_maps(void)
 	__u32 key = 0;
 	int ncpu = libbpf_num_possible_cpus(), err;
 
-	fx.sessions_fd = bpf_map__fd(fx.xdp->maps.sfw_sessions);
-	fx.config_fd = bpf_map__fd(fx.xdp->maps.sfw_config);
-	fx.stats_fd = bpf_map__fd(fx.xdp->maps.sfw_iface_stats);
-	fx.ifaces_fd = bpf_map__fd(fx.xdp->maps.sfw_ifaces);
+	fx.xdp_fd = sfw_progs_prog_fd(fx.p, SFW_PROG_XDP);
+	fx.tc_fd = sfw_progs_prog_fd(fx.p, SFW_PROG_TC);
+	fx.sessions_fd = fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS));
+	fx.config_fd = fx_map_fd(false, SFW_STR(SFW_MAP_CONFIG));
+	fx.stats_fd = fx_map_fd(false, SFW_STR(SFW_MAP_IFACE_STATS));
+	fx.ifaces_fd = fx_map_fd(false, SFW_STR(SFW_MAP_IFACES));
 	sfw_config_defaults(&cfg);   /* the loader's, so tests see what a real load sees */
 	if (bpf_map_update_elem(fx.config_fd, &key, &cfg, BPF_ANY))
 		return -errno;
@@ -180,7 +176,7 @@ int fx_setup(void)
 void fx_teardown(void)
 {
 	fx_unpin();
-	sfw_progs_close(&fx.p);
+	sfw_progs_close(fx.p);
 	memset(&fx, 0, sizeof(fx));
 }
 
@@ -189,7 +185,7 @@ int fx_xdp_frame(const void *data, __u32 len)
 	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = FX_IFINDEX };
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = data, .data_size_in = len,
 		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
-	int err = bpf_prog_test_run_opts(bpf_program__fd(fx.xdp->progs.sfw_xdp_ingress), &o);
+	int err = bpf_prog_test_run_opts(fx.xdp_fd, &o);
 
 	return err < 0 ? err : (int)o.retval;
 }
@@ -227,7 +223,7 @@ int fx_tc_frame(const void *data, __u32 len, const struct fx_tc_opts *o)
 		skb.gso_segs = o->gso_segs;
 		skb.gso_size = o->gso_size;
 	}
-	err = bpf_prog_test_run_opts(bpf_program__fd(fx.tc->progs.sfw_tc_egress), &t);
+	err = bpf_prog_test_run_opts(fx.tc_fd, &t);
 	return err < 0 ? err : (int)t.retval;
 }
 
@@ -407,29 +403,27 @@ int fx_mark_attached(__u32 ifindex)
 
 struct bpf_object *fx_xdp_obj(void)
 {
-	return fx.xdp->obj;
+	return sfw_progs_obj(fx.p, SFW_PROG_XDP);
 }
 
 struct bpf_object *fx_tc_obj(void)
 {
-	return fx.tc->obj;
+	return sfw_progs_obj(fx.p, SFW_PROG_TC);
 }
 
 int fx_xdp_prog_fd(void)
 {
-	return bpf_program__fd(fx.xdp->progs.sfw_xdp_ingress);
+	return fx.xdp_fd;
 }
 
 int fx_tc_prog_fd(void)
 {
-	return bpf_program__fd(fx.tc->progs.sfw_tc_egress);
+	return fx.tc_fd;
 }
 
 int fx_map_fd(bool tc, const char *name)
 {
-	struct bpf_map *m = bpf_object__find_map_by_name(tc ? fx.tc->obj : fx.xdp->obj, name);
-
-	return m ? bpf_map__fd(m) : -ENOENT;
+	return sfw_progs_map_fd(fx.p, tc ? SFW_PROG_TC : SFW_PROG_XDP, name);
 }
 
 int fx_xdp_frame_at(__u32 ifindex, const void *data, __u32 len, void *out, __u32 *out_len)
@@ -438,7 +432,7 @@ int fx_xdp_frame_at(__u32 ifindex, const void *data, __u32 len, void *out, __u32
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = data, .data_size_in = len,
 		    .data_out = out, .data_size_out = PB_MAX, .ctx_in = &ctx,
 		    .ctx_size_in = sizeof(ctx));
-	int err = bpf_prog_test_run_opts(bpf_program__fd(fx.xdp->progs.sfw_xdp_ingress), &o);
+	int err = bpf_prog_test_run_opts(fx.xdp_fd, &o);
 
 	*out_len = o.data_size_out;
 	return err < 0 ? err : (int)o.retval;
