@@ -2,7 +2,6 @@
  * policies default-policy ..., show security flow status|configuration. */
 #include <errno.h>
 #include "commands.h"
-#include "commands_events.h"
 #include "conf_cmd.h"
 #include "flow_status.h"
 #include "apply.h"
@@ -133,7 +132,8 @@ int sfw_cmd_set_default_policy(const struct sfw_cmdline *cl)
 			 "is refused until a commit succeeds (show security flow status says why)");
 		return sfw_report(cl);
 	}
-	if (!cl->v[SFW_SLOT_DEFAULT_POLICY].num && stored_denies()) {
+	if (SFW_OPTS(cl, struct sfw_default_policy_opts)->policy != SFW_POLICY_DENY_ALL &&
+	    stored_denies()) {
 		if (sfw_conf_active_path(path, sizeof(path)))
 			return sfw_report(cl);
 		sfw_fail(EPERM, "the stored configuration %s says default-policy deny-all: commit "
