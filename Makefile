@@ -92,9 +92,10 @@ UNIT_OBJS  := $(filter-out $(CONFT_OBJS),$(patsubst %.c,$(BUILD)/obj/%.o,$(wildc
 UPPER_HDRS := commit.h $(notdir $(wildcard conf/*.h cli/*.h))
 POLT_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %.bpf.c,$(shell grep -l -F $(UPPER_HDRS:%=-e '"%"') tests/bpf/*.c)))
 BPFT_OBJS  := $(filter-out $(POLT_OBJS),$(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %.bpf.c,$(wildcard tests/bpf/*.c))))
-# BPF programs only tests load (hooks that play another CPU, tests/bpf/*.bpf.c)
+# BPF programs only tests load (hooks that play another CPU, tests/bpf/*.bpf.c):
+# their skeletons live apart (tskel/), so tests still never see sfw's own.
 TEST_BPF   := $(wildcard tests/bpf/*.bpf.c)
-TEST_SKELS := $(TEST_BPF:tests/bpf/%.bpf.c=$(BUILD)/skel/%.skel.h)
+TEST_SKELS := $(TEST_BPF:tests/bpf/%.bpf.c=$(BUILD)/tskel/%.skel.h)
 TEST_BINS  := $(BUILD)/tests/unit_tests $(BUILD)/tests/conf_tests $(BUILD)/tests/bpf_tests \
               $(BUILD)/tests/bpf_conf_tests
 BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard bench/*.c))
@@ -160,7 +161,7 @@ $(BUILD)/pub/%.h: %.h
 # tests included, compiles while clang builds the BPF objects; the .d files
 # carry the real dependency.
 $(BUILD)/obj/loader/%.o: MODFLAGS += -I$(BUILD)/skel
-$(BUILD)/obj/tests/%.o: MODFLAGS := $(TEST_INC)
+$(BUILD)/obj/tests/%.o: MODFLAGS := $(TEST_INC) -I$(BUILD)/tskel
 $(call mod_objs,loader): | $(SKELS)
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX) | $(BUILD)/bpf
@@ -180,6 +181,10 @@ $(BUILD)/bpf/%.bpf.o: tests/bpf/%.bpf.c $(VMLINUX) | $(BUILD)/bpf
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o | $(BUILD)/skel
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf,,$*) > $@
+
+$(BUILD)/tskel/%.skel.h: $(BUILD)/bpf/%.bpf.o | $(BUILD)/tskel
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf,,$*) > $@
 
@@ -203,7 +208,7 @@ $(BUILD)/tests/bpf_tests: $(BPFT_OBJS) $(TESTLIB_OBJS) $(call LIB_OF,loader) $(c
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
-$(BPFT_OBJS) $(POLT_OBJS): $(TEST_SKELS)
+$(BPFT_OBJS) $(POLT_OBJS): | $(TEST_SKELS)
 
 $(BUILD)/tests/bpf_conf_tests: $(POLT_OBJS) $(TESTLIB_OBJS) $(LIBS) | $(BUILD)/tests
 	$(call msg,LINK,$@)
@@ -255,7 +260,7 @@ $(COMPLETION): $(BUILD)/sfw
 	$(call msg,GEN,$@)
 	$(Q)$(BUILD)/sfw completion bash >$@
 
-$(BUILD) $(BUILD)/bpf $(BUILD)/skel $(BUILD)/tests $(BUILD)/bench $(BUILD)/gen $(BUILD)/man \
+$(BUILD) $(BUILD)/bpf $(BUILD)/skel $(BUILD)/tskel $(BUILD)/tests $(BUILD)/bench $(BUILD)/gen $(BUILD)/man \
 $(BUILD)/tests/fuzz $(BUILD)/fuzz \
 $(BUILD)/stress:
 	$(Q)mkdir -p $@
