@@ -10,7 +10,7 @@ static enum sfw_view_kind chosen_view(const struct sfw_show_session_opts *o)
 {
 	if (o->f.mask & SFW_SO_VIEW)
 		return o->view;
-	/* `session-identifier N` alone is Junos's detailed block (seed 003). */
+	/* `session-identifier N` alone is Junos's detailed block (docs/junos-layouts.md). */
 	return o->f.mask & SFW_FLT_ID ? SFW_VIEW_EXTENSIVE : SFW_VIEW_BRIEF;
 }
 

@@ -1,7 +1,7 @@
 /* show interfaces flow-statistics, text and JSON, from a report's values.
  * Every counter line comes from counters.h's list: its label, its JSON key
  * and its group; here are only the block titles and the column rules of
- * the reference (../shared/reference/junos-cli.md). */
+ * the reference (docs/junos-layouts.md, "show interfaces flow-statistics"). */
 #include <string.h>
 #include "iface_stats.h"
 

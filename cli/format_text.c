@@ -1,4 +1,4 @@
-/* The Junos text layouts (../shared/reference/junos-cli.md). Labels, order,
+/* The Junos text layouts (docs/junos-layouts.md). Labels, order,
  * separators and the trailing commas are what Junos operators' scripts
  * parse: change nothing here without the reference. */
 #include <arpa/inet.h>

@@ -180,7 +180,7 @@ static void append_proto_names(char *buf, size_t len)
 	const char *sorted[N_PROTO + 1];
 	int i, j;
 
-	/* Alphabetical, as Junos lists them (seed 002). */
+	/* Alphabetical, as Junos lists them (docs/junos-layouts.md, grammar habits). */
 	for (i = 0; i < N_PROTO; i++) {
 		const char *s = proto_names[i].name;
 

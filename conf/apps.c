@@ -1,5 +1,6 @@
 /* The predefined application table. Ids are sfw's own (Junos prints the id
- * after the name, e.g. junos-http/6 in seed 003, whose id is kept). */
+ * after the name: junos-http/6 in the sample of docs/junos-layouts.md, whose
+ * id is kept). */
 #include <string.h>
 #include "apps.h"
 #include "protocols.h"

@@ -6,7 +6,7 @@
 #include "sfw_types.h"
 
 /* Timeout classes: X(enum-suffix, default seconds, config word).
- * Defaults are Junos's (see ../shared/reference/junos-cli.md). */
+ * Defaults are Junos's (docs/junos-layouts.md, "Defaults Junos uses"). */
 #define SFW_TIMEOUT_LIST(X)                          \
 	X(TCP_INITIAL,     20, "tcp-initial-timeout")   \
 	X(TCP_ESTABLISHED, 1800, "tcp-established-timeout") \

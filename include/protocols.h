@@ -1,4 +1,4 @@
-/* IP protocol numbers and the names Junos uses for them (seed 002).
+/* IP protocol numbers and the names Junos uses for them (docs/junos-layouts.md, grammar habits).
  * One list: the BPF side uses the numbers, the CLI parses and prints the
  * names. Protocols without a name print as their number. */
 #ifndef SFW_PROTOCOLS_H

@@ -46,7 +46,7 @@ fresh_timeout "${BASH_REMATCH[1]}" || fail "brief block of $id80: Timeout ${BASH
 expect_eq "$(grep -c '^$' "$TMPD/brief.txt")" "$(( ${#ALL_FLOWS[@]} - 1 ))" "blank lines between blocks"
 expect_eq "$(tail -n1 "$TMPD/brief.txt")" "Total sessions: ${#ALL_FLOWS[@]}" "brief total"
 
-# session-identifier: the detailed block of seed 003, and only that session
+# session-identifier: the detailed block of docs/junos-layouts.md, and only that session
 sfw show security flow session session-identifier "$id80" >"$TMPD/id.txt" || fail "show id"
 expect_eq "$(sed -n 1p "$TMPD/id.txt")" "Session ID: $id80, Status: Normal" "id: first line"
 expect_eq "$(grep -c '^Session ID:' "$TMPD/id.txt")" 1 "id: one session"

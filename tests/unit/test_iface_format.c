@@ -1,7 +1,7 @@
 /* show interfaces flow-statistics: golden text and JSON from counters put
  * into a per-CPU map the test creates, read back by the collector; the
  * expected Junos lines are the reference's template with values filled in
- * (../shared/reference/junos-cli.md), not derived from counters.h. */
+ * (docs/junos-layouts.md, "show interfaces flow-statistics"), not derived from counters.h. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdlib.h>
