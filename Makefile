@@ -280,6 +280,8 @@ modules-map:
 
 # No call or include cycle between files, no module cycle, no production
 # file reaching past the map (docs/design.md): over the objects just built.
+# And no comment or doc citing what a clone does not have.
+CITE_DIRS := README.md bpf include util conf loader ha cli tests bench scripts docs
 check-modules: all
 	$(Q)$(MAKE) -s --no-print-directory modules-map >$(BUILD)/modules.map
 	$(Q)if /usr/bin/python3 scripts/depgraph.py . --check --map $(BUILD)/modules.map \
@@ -287,6 +289,9 @@ check-modules: all
 		>$(BUILD)/depgraph.txt; then \
 		echo "  CHECK    modules: no new cycle, no map violation ($(BUILD)/depgraph.txt)"; \
 	else cat $(BUILD)/depgraph.txt; echo "check-modules: see above"; exit 1; fi
+	$(Q)if grep -rnE '\.\./shared|[Ss]eed [0-9]{3}' $(CITE_DIRS); then \
+		echo "check-modules: cite docs/ (docs/junos-layouts.md), never a path outside the repository"; \
+		exit 1; fi
 
 # The benchmarks are built (not run) by make test, so one that no longer
 # compiles fails here rather than on the day someone runs make bench.

@@ -1,6 +1,6 @@
-/* The --json shapes of the reference: Junos XML element names as keys,
- * plain values. Streamed: the list is opened before the first session and
- * closed after the last. */
+/* The --json shapes of docs/junos-layouts.md ("sfw's flat JSON"): Junos
+ * XML element names as keys, plain values. Streamed: the list is opened
+ * before the first session and closed after the last. */
 #include <arpa/inet.h>
 #include "format.h"
 #include "protocols.h"

@@ -238,7 +238,7 @@ static void text_summary(struct sfw_flow_ctx *ctx, const struct sfw_summary *s,
 		put_line(o, "Maximum-sessions: ", s->max_sessions);
 }
 
-/* Seed 000's table, as real devices print it (the reference's samples):
+/* The clear table of docs/junos-layouts.md, as real devices print it:
  * interface left-aligned in 12, service set left-aligned in 56, count
  * right-aligned in 11 (the header's "Conv removed" is one wider). A name
  * too long for its column still gets one space after it. */
