@@ -65,7 +65,9 @@ cli_DEPS   := $(filter ha,$(MODULES)) loader conf util
 cli_PUBLIC :=
 mod_srcs   = $(filter-out cli/main.c,$(shell find $(1) -name '*.c' 2>/dev/null | LC_ALL=C sort))
 mod_objs   = $(patsubst %.c,$(BUILD)/obj/%.o,$(call mod_srcs,$(1)))
-inc_of     = -Iinclude -I$(1) $(foreach d,$($(1)_DEPS),-I$(BUILD)/pub/$(d))
+# A module's own folders (cli/ has one per command family) are its include path.
+mod_dirs   = $(shell find $(1) -type d 2>/dev/null | LC_ALL=C sort)
+inc_of     = -Iinclude $(addprefix -I,$(call mod_dirs,$(1))) $(foreach d,$($(1)_DEPS),-I$(BUILD)/pub/$(d))
 LIB_OF     = $(BUILD)/lib/libsfw_$(1).a
 # Link order: a module before what it depends on.
 LIBS       := $(foreach m,cli ha loader conf util,$(if $(filter $(m),$(MODULES)),$(call LIB_OF,$(m))))
@@ -79,7 +81,7 @@ KNOWN_ARGS := $(foreach c,$(KNOWN_CYCLES),--known '$(subst :, ,$(c))')
 # internals (the module check, scripts/depgraph.py, keeps production apart).
 # No skeleton: they reach the programs through the loader (struct sfw_progs);
 # benches add their own generators' skeletons (BENCH_INC).
-TEST_INC   := -Iinclude $(MODULES:%=-I%) -Itests/lib
+TEST_INC   := -Iinclude $(foreach m,$(MODULES),$(addprefix -I,$(call mod_dirs,$(m)))) -Itests/lib
 BENCH_INC  := $(TEST_INC) -I$(BUILD)/skel
 TESTLIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/lib/*.c))
 # Each test binary links only what it tests: conf_tests the configuration
@@ -89,7 +91,7 @@ TESTLIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/lib/*.c))
 # CLI's readers (they include a conf/ or cli/ header), unit_tests the rest.
 CONFT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/test_conf_*.c))
 UNIT_OBJS  := $(filter-out $(CONFT_OBJS),$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/*.c)))
-UPPER_HDRS := commit.h $(notdir $(wildcard conf/*.h cli/*.h))
+UPPER_HDRS := commit.h $(notdir $(wildcard conf/*.h cli/*.h cli/*/*.h))
 POLT_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %.bpf.c,$(shell grep -l -F $(UPPER_HDRS:%=-e '"%"') tests/bpf/*.c)))
 BPFT_OBJS  := $(filter-out $(POLT_OBJS),$(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %.bpf.c,$(wildcard tests/bpf/*.c))))
 # BPF programs only tests load (hooks that play another CPU, tests/bpf/*.bpf.c):
@@ -122,7 +124,7 @@ STRESS_BINS := $(patsubst bench/stress/%.c,$(BUILD)/stress/%,\
 SFW_VERSION := $(shell cat VERSION)
 SFW_BUILD  ?= $(or $(shell [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ] && \
                 git describe --always --dirty --abbrev=12 2>/dev/null),$(SFW_VERSION))
-VERSION_OBJ := $(BUILD)/obj/cli/cmd_version.o
+VERSION_OBJ := $(BUILD)/obj/cli/core/cmd_version.o
 
 # Installed files (make install DESTDIR=... PREFIX=...). SYSCONFDIR is
 # where sfw reads its configuration (conf/conf.h), whatever the PREFIX.

@@ -1,7 +1,7 @@
 /* What a Prometheus scrape costs at 1,000,000 sessions, against what a
  * scrape must never do and what an operator already runs:
  *
- * - render: the exporter's whole rendering of /metrics (cli/metrics.c,
+ * - render: the exporter's whole rendering of /metrics (cli/metrics/metrics.c,
  *   what the daemon's thread does per request), in process;
  * - http: a whole scrape as Prometheus makes it, GET /metrics over
  *   loopback TCP to the exporter served as the daemon serves it (its tick,

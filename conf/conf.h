@@ -191,7 +191,7 @@ struct sfw_conf_flow {
 	__u32 reply_rate;
 };
 
-/* set system services prometheus (cli/metrics.h, docs/metrics.md). */
+/* set system services prometheus (cli/metrics/metrics.h, docs/metrics.md). */
 #define SFW_CONF_PROMETHEUS_PORT 9660
 struct sfw_conf_prometheus {
 	bool set;                      /* configured: the daemon serves metrics */

@@ -20,7 +20,7 @@ int ha_stats_fd(bool create);
 int ha_stats_write(const struct sfw_ha_stats *st);
 
 /* Every session of the table, in batches; visit returns 0 to go on or a
- * negative errno to stop. (cli/session_walk.c is the CLI's: below it,
+ * negative errno to stop. (cli/session/session_walk.c is the CLI's: below it,
  * ha/ walks for itself.) */
 int ha_walk(int sessions_fd,
 	    int (*visit)(const struct sfw_session_key *k, const struct sfw_session *s, void *arg),

@@ -29,7 +29,7 @@
 #define SFW_MAP_SYN_RATE   sfw_syn_rate
 #define SFW_MAP_FRAGS      sfw_frags      /* datagrams in flight (include/frag.h) */
 #define SFW_MAP_TALLY      sfw_tally      /* limit-session: sessions per address */
-#define SFW_MAP_METRICS    sfw_metrics    /* the exporter's state (cli/metrics_int.h) */
+#define SFW_MAP_METRICS    sfw_metrics    /* the exporter's state (cli/metrics/metrics_int.h) */
 
 #define SFW_STR_(x) #x
 #define SFW_STR(x) SFW_STR_(x)

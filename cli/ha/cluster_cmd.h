@@ -1,5 +1,5 @@
 /* What the cluster's commands (docs/ha.md; their handlers in
- * cli/commands.h) print: the daemons' configuration files and
+ * cli/core/commands.h) print: the daemons' configuration files and
  * conntrackd's statistics. */
 #ifndef SFW_CLI_CLUSTER_CMD_H
 #define SFW_CLI_CLUSTER_CMD_H

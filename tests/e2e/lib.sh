@@ -70,7 +70,7 @@ topology_down() {
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	rm -rf "$SFW_PIN_ROOT" 2>/dev/null || true
-	# the daemon attach started claimed its ring under /run (cli/event_ring.h)
+	# the daemon attach started claimed its ring under /run (cli/events/event_ring.h)
 	[ -n "${SFW_RUN_DIR:-}" ] || rm -rf "/run/sfw-$(basename "$SFW_PIN_ROOT")"
 	case "$SFW_CONF_DIR" in /tmp/sfw-conf-*) rm -rf "$SFW_CONF_DIR" ;; esac
 	return 0

@@ -1,4 +1,4 @@
-/* The JSON writer (cli/json.c): the input is a program of writer calls
+/* The JSON writer (cli/core/json.c): the input is a program of writer calls
  * (open an object or array, close, a string of any bytes, a number, a
  * boolean, null), each byte an operation and strings taken from the input.
  * Calls are made as the API requires (keys in objects only, closes

@@ -1,4 +1,4 @@
-/* The value parsers: the command line's (cli/values.c) and the
+/* The value parsers: the command line's (cli/core/values.c) and the
  * configuration's (conf/values.c). The first byte picks the parser,
  * the rest is the word. Whatever the word: no crash, and what parses is in
  * range and prints back to a word that parses to the same value. */

@@ -1,4 +1,4 @@
-/* The session daemon's lines and JSON in `sfw status` (cli/format_daemon.c). */
+/* The session daemon's lines and JSON in `sfw status` (cli/events/format_daemon.c). */
 #include <stdlib.h>
 #include <string.h>
 #include <criterion/criterion.h>

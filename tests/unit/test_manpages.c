@@ -1,5 +1,5 @@
 /* The man pages against the code they describe, so neither can drift:
- * sfw(8) names every command of the word tree (cli/tree.c, the tree `?`
+ * sfw(8) names every command of the word tree (cli/core/tree.c, the tree `?`
  * and the bash completion read) with every option, and nothing else;
  * sfw.conf(5) names every statement the configuration parser accepts, and
  * nothing else. The statements are found by asking the parser itself: its

@@ -1,4 +1,4 @@
-/* The Prometheus exposition (cli/metrics_expo.c, metrics_write.c): label
+/* The Prometheus exposition (cli/metrics/metrics_expo.c, metrics_write.c): label
  * values escaped and made valid UTF-8 whatever an interface or policy is
  * called, every family introduced by its HELP and TYPE lines before its
  * samples, reasons and states from sfw's own lists, cumulative histogram

@@ -1,9 +1,9 @@
 /* commit check, commit, rollback and show configuration through the
- * command layer (conf_cmd.h), with an apply of the test's own: exact
+ * command layer (conf_ops.h), with an apply of the test's own: exact
  * messages, exit codes, and all-or-nothing storage. Each test has its own
  * SFW_CONF_DIR. */
 #include <sys/stat.h>
-#include "conf_cmd.h"
+#include "conf_ops.h"
 #include "loader.h"
 #include "grammar.h"
 #include "policy_test_conf.h"

@@ -4,7 +4,7 @@
 #include <arpa/inet.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "conf_cmd.h"
+#include "conf_ops.h"
 #include "flow_fixture.h"
 #include "grammar.h"
 #include "match.h"
@@ -241,7 +241,7 @@ Test(policy_match, commit_reevaluate_walks_the_map)
 
 /* A commit whose store fails after the apply clears what it opened in
  * between that the configuration back in force would not have opened
- * (cli/conf_cmd.c clear_window), and only that: a session from before the
+ * (cli/conf_ops.c clear_window), and only that: a session from before the
  * apply, kept by an earlier commit without reevaluate, stays, although
  * that configuration does not permit it either. */
 Test(policy_match, failed_commit_clears_only_what_it_opened)

@@ -1,5 +1,5 @@
 /* Matching a session against the filters of show/clear/monitor (struct
- * sfw_filter: cli/commands.h). */
+ * sfw_filter: cli/core/commands.h). */
 #ifndef SFW_CLI_FILTER_H
 #define SFW_CLI_FILTER_H
 

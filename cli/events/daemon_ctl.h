@@ -1,5 +1,5 @@
 /* One session daemon per pin root (docs/events.md, "sfw daemon"): the lock
- * that says which process it is (cli/daemon_lock.h), the start by `attach`
+ * that says which process it is (cli/events/daemon_lock.h), the start by `attach`
  * when none runs and the replacement of one that is stuck, the stop by
  * `detach all`, and the hand-over between an attach-started daemon and one
  * started on purpose, which it gives way to and takes back over from. */
@@ -57,7 +57,7 @@ int sfw_daemon_standby(int *fd, volatile sig_atomic_t *stop);
 /* "attach", "hand", "systemd" (the status's words). */
 const char *sfw_daemon_origin_name(__u32 origin);
 
-/* What `sfw status` shows (cli/format_daemon.c), read without taking the
+/* What `sfw status` shows (cli/events/format_daemon.c), read without taking the
  * lock: the daemon is the process that published its figures and holds
  * the lock, never whatever else may hold it. */
 struct sfw_daemon_view {

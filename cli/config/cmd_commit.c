@@ -1,11 +1,11 @@
 /* sfw commit [check] [FILE] [reevaluate], sfw rollback [N], sfw show
- * configuration: the live environment around conf_cmd.c. */
+ * configuration: the live environment around conf_ops.c. */
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include "apply.h"
 #include "commands.h"
-#include "conf_cmd.h"
+#include "conf_ops.h"
 #include "loader.h"
 #include "maps.h"
 #include "reap.h"

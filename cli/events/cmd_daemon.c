@@ -1,5 +1,5 @@
 /* sfw daemon: the session log consumer and the sweeper, in the foreground.
- * One per pin root (cli/daemon_ctl.c): `attach` starts one when none runs
+ * One per pin root (cli/events/daemon_ctl.c): `attach` starts one when none runs
  * (logging to syslog), systemd can run it instead (docs/sfw.service,
  * Type=notify), and one started by hand with its own sinks takes over from
  * the one attach started. Sessions expire in the datapath all the same (an
@@ -33,7 +33,7 @@
 #include "signals.h"
 
 /* Only a daemon attach started is asked to give way (SIGUSR1,
- * cli/daemon_ctl.c): it stands by and takes back over when the other one
+ * cli/events/daemon_ctl.c): it stands by and takes back over when the other one
  * stops. */
 static volatile sig_atomic_t give_way;
 
@@ -44,7 +44,7 @@ struct daemon {
 	struct sfw_reaper *reaper;
 	struct sfw_sweeper *sweeper;
 	struct sfw_ha_worker *ha;   /* the cluster mirror (docs/ha.md) */
-	struct sfw_metrics *metrics;   /* Prometheus (cli/metrics.h) */
+	struct sfw_metrics *metrics;   /* Prometheus (cli/metrics/metrics.h) */
 	int sessions_fd, info_fd, lock_fd, ring_fd;
 	__u32 sessions_id;       /* the table we sweep: another one means reattached */
 	__u64 lost_reported;
@@ -96,7 +96,7 @@ static void notify(const char *state)
 	close(fd);
 }
 
-/* The same for `attach`, which waits on a pipe (cli/daemon_ctl.c). */
+/* The same for `attach`, which waits on a pipe (cli/events/daemon_ctl.c). */
 static void ready(const char *msg)
 {
 	const char *env = getenv(SFW_DAEMON_READY_ENV);

@@ -48,7 +48,7 @@ void sfw_flow_status_text(FILE *f, const struct sfw_flow_status *st);
 /* The "zone-screens" member: one object per zone with a screen. */
 void sfw_flow_status_screens_json(struct sfw_json *j, const struct sfw_flow_status *st);
 
-/* show security flow status: the settings (cmd_config.c) followed by
+/* show security flow status: the settings (cmd_flow_settings.c) followed by
  * extra lines/keys (the session log's, cmd_monitor.c). */
 struct sfw_cmdline;
 int sfw_show_flow_settings(const struct sfw_cmdline *cl, void (*extra_text)(FILE *),

@@ -182,7 +182,7 @@ static void policies(struct sfw_expo *e, const struct sfw_metrics_view *v)
 }
 
 /* screen: the JSON key of show security screen statistics, snake_cased
- * (cli/screen_stats.h). */
+ * (cli/iface/screen_stats.h). */
 static void screens(struct sfw_expo *e, const struct sfw_metrics_view *v)
 {
 	char buf[64];

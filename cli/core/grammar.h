@@ -59,7 +59,7 @@ struct sfw_node {
 	const struct sfw_node *const *kids;   /* NULL-terminated */
 };
 
-/* The largest option struct of any command (cli/commands.h). */
+/* The largest option struct of any command (cli/core/commands.h). */
 #define SFW_OPTS_MAX 256
 
 /* Where an option's value lands: member m of option struct T, given-mask
@@ -117,7 +117,7 @@ static inline bool sfw_same_setting(const struct sfw_node *a, const struct sfw_n
 int sfw_parse(const struct sfw_node *root, int argc, char **argv,
 	      struct sfw_cmdline *cl, FILE *out, FILE *err);
 
-/* The command tree (cli/tree.c): only main.c (and tests) name it, the
+/* The command tree (cli/core/tree.c): only main.c (and tests) name it, the
  * commands that walk the tree again use cl->root. */
 extern const struct sfw_node sfw_root;
 

@@ -1,5 +1,5 @@
 /* Every command sfw runs: its handler and the option struct its words fill
- * (cli/tree.c joins the two: SFW_RUN names a node's handler and struct,
+ * (cli/core/tree.c joins the two: SFW_RUN names a node's handler and struct,
  * SFW_OPT the member each option's value lands in). A handler reads its
  * options with SFW_OPTS(cl, struct ...). Each struct starts with a __u32
  * given-mask, the bits of the options given (a struct sfw_filter starts

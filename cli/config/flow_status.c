@@ -3,7 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include "conf_cmd.h"
+#include "conf_ops.h"
 #include "flow_status.h"
 #include "loader.h"
 #include "maps.h"

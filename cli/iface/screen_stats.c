@@ -4,7 +4,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "commands.h"
-#include "conf_cmd.h"
+#include "conf_ops.h"
 #include "iface_stats.h"
 #include "maps.h"
 #include "policy.h"

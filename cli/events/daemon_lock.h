@@ -1,4 +1,4 @@
-/* The session daemon's lock (cli/daemon_ctl.c): an flock on the directory
+/* The session daemon's lock (cli/events/daemon_ctl.c): an flock on the directory
  * <pin root>/daemon. Who holds it, and who waits for it, comes from
  * /proc/locks without taking it: a command that only looks never holds
  * the lock, not even for a moment. */

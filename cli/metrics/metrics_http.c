@@ -1,7 +1,7 @@
 /* The HTTP side of the exporter: a listening socket sfw opens itself (so
  * a port in use is reported as such), handed to libmicrohttpd in its
  * external epoll mode, so that the daemon's one thread serves scrapes
- * when it polls (cli/metrics.h). GET or HEAD /metrics gives the text
+ * when it polls (cli/metrics/metrics.h). GET or HEAD /metrics gives the text
  * exposition; / a pointer to it; anything else 404 or 405. */
 #include <errno.h>
 #include <stdlib.h>

@@ -3,8 +3,8 @@
  * applies a configuration to the datapath and which session map to
  * re-evaluate. The command handlers fill it from the live system; tests
  * fill it with an apply of their own and a map they created. */
-#ifndef SFW_CLI_CONF_CMD_H
-#define SFW_CLI_CONF_CMD_H
+#ifndef SFW_CLI_CONF_OPS_H
+#define SFW_CLI_CONF_OPS_H
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "conf_cmd.h"
+#include "conf_ops.h"
 #include "grammar.h"
 #include "json.h"
 #include "loader.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
-#include "conf_cmd.h"
+#include "conf_ops.h"
 #include "loader.h"
 #include "policy_show.h"
 #include "report.h"

@@ -2,7 +2,7 @@
  * policies default-policy ..., show security flow status|configuration. */
 #include <errno.h>
 #include "commands.h"
-#include "conf_cmd.h"
+#include "conf_ops.h"
 #include "flow_status.h"
 #include "apply.h"
 #include "loader.h"
