@@ -11,9 +11,6 @@
 
 struct nfct_handle;
 
-/* A pinned map by name, or a negative errno; no message (the worker
- * thread must not touch the CLI's error line). */
-int ha_open_pin(const char *name);
 /* The pinned control map, created when create is set and it is missing. */
 int ha_ctl_fd(bool create);
 int ha_stats_fd(bool create);

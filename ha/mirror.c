@@ -22,9 +22,9 @@
 int ha_mirror_open(struct ha_mirror *m, __u16 zone, struct sfw_ha_stats *st)
 {
 	memset(m, 0, sizeof(*m));
-	m->sessions_fd = ha_open_pin(SFW_STR(SFW_MAP_SESSIONS));
-	m->zones_fd = ha_open_pin(SFW_STR(SFW_MAP_ZONES));
-	m->config_fd = ha_open_pin(SFW_STR(SFW_MAP_CONFIG));
+	m->sessions_fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
+	m->zones_fd = sfw_open_pin(SFW_STR(SFW_MAP_ZONES), true);
+	m->config_fd = sfw_open_pin(SFW_STR(SFW_MAP_CONFIG), true);
 	m->zone = zone;
 	m->st = st;
 	if (m->sessions_fd < 0 || m->zones_fd < 0 || m->config_fd < 0) {

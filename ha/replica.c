@@ -35,9 +35,9 @@ int ha_replica_open(struct ha_replica *r, __u16 zone, bool events, struct sfw_ha
 	memset(r, 0, sizeof(*r));
 	r->zone = zone;
 	r->st = st;
-	r->sessions_fd = ha_open_pin(SFW_STR(SFW_MAP_SESSIONS));
-	r->zones_fd = ha_open_pin(SFW_STR(SFW_MAP_ZONES));
-	r->config_fd = ha_open_pin(SFW_STR(SFW_MAP_CONFIG));
+	r->sessions_fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
+	r->zones_fd = sfw_open_pin(SFW_STR(SFW_MAP_ZONES), true);
+	r->config_fd = sfw_open_pin(SFW_STR(SFW_MAP_CONFIG), true);
 	if (r->sessions_fd < 0 || r->zones_fd < 0 || r->config_fd < 0)
 		err = r->sessions_fd < 0 ? r->sessions_fd
 		      : r->zones_fd < 0 ? r->zones_fd : r->config_fd;

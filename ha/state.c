@@ -23,24 +23,12 @@ const char *sfw_ha_role_name(enum sfw_ha_role role)
 	}
 }
 
-int ha_open_pin(const char *name)
-{
-	char path[SFW_PIN_PATH_LEN];
-	int n = snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), name);
-	int fd;
-
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
-	fd = bpf_obj_get(path);
-	return fd < 0 ? -errno : fd;
-}
-
 /* The pin `name`, created as an array of one `size`-byte value when
  * missing and create is set. */
 static int pinned_array(const char *name, __u32 size, bool create)
 {
 	char path[SFW_PIN_PATH_LEN];
-	int fd = ha_open_pin(name), err;
+	int fd = sfw_open_pin(name, true), err;
 
 	if (fd != -ENOENT || !create)
 		return fd;
@@ -53,7 +41,7 @@ static int pinned_array(const char *name, __u32 size, bool create)
 		err = -errno;
 		close(fd);
 		/* another command pinned it first: use theirs */
-		return err == -EEXIST ? ha_open_pin(name) : err;
+		return err == -EEXIST ? sfw_open_pin(name, true) : err;
 	}
 	return fd;
 }

@@ -7,7 +7,7 @@
  *
  * It shares no state with the daemon's thread but the pinned maps, and
  * reports through its figures (SFW_MAP_CLUSTER_STATS), never through the
- * CLI's error line. */
+ * CLI's error line (util/err.c keeps one per thread). */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -20,6 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "ha_int.h"
+#include "loader.h"
 #include "maps.h"
 #include "reap.h"
 
@@ -56,7 +57,7 @@ static __u32 sessions_map_id(void)
 {
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info), id = 0;
-	int fd = ha_open_pin(SFW_STR(SFW_MAP_SESSIONS));
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
 
 	if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
 		id = info.id;
@@ -93,7 +94,7 @@ static int drain_stale(int ring_fd)
 
 static int enter_primary(struct sfw_ha_worker *w, const struct sfw_ha_ctl *ctl)
 {
-	int fd = ha_open_pin(SFW_STR(SFW_MAP_SYNC_EVENTS)), err;
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SYNC_EVENTS), true), err;
 
 	if (fd < 0)
 		return fd;
@@ -122,7 +123,7 @@ static int enter_secondary(struct sfw_ha_worker *w, const struct sfw_ha_ctl *ctl
 
 static __u64 sync_lost(void)
 {
-	int fd = ha_open_pin(SFW_STR(SFW_MAP_SYNC_LOST)), ncpu = libbpf_num_possible_cpus();
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SYNC_LOST), true), ncpu = libbpf_num_possible_cpus();
 	__u64 sum = 0, *v = ncpu > 0 ? calloc((size_t)ncpu, sizeof(*v)) : NULL;
 	__u32 zero = 0;
 
@@ -155,7 +156,7 @@ static void follow(struct sfw_ha_worker *w, const struct sfw_ha_ctl *ctl)
 		err = enter_primary(w, ctl);
 	} else if (ctl->role == SFW_HA_SECONDARY) {
 		/* events of an earlier primary period are stale by now */
-		fd = ha_open_pin(SFW_STR(SFW_MAP_SYNC_EVENTS));
+		fd = sfw_open_pin(SFW_STR(SFW_MAP_SYNC_EVENTS), true);
 		if (fd >= 0) {
 			drain_stale(fd);
 			close(fd);

@@ -7,8 +7,9 @@
 #include <string.h>
 #include "err.h"
 
-/* Room for two PATH_MAX paths: a message is never cut short. */
-static char last_error[8448];
+/* Room for two PATH_MAX paths: a message is never cut short. One per
+ * thread: the cluster worker's failures never overwrite the command's. */
+static _Thread_local char last_error[8448];
 
 const char *sfw_last_error(void)
 {

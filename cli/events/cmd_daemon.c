@@ -367,12 +367,10 @@ static int sweep_pass(struct daemon *d)
  * reopened; negative errno: it could not be. */
 static int follow_table(struct daemon *d)
 {
-	char path[300];
 	int fd, err;
 	__u32 id;
 
-	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), SFW_STR(SFW_MAP_SESSIONS));
-	fd = bpf_obj_get(path);
+	fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
 	if (fd < 0)
 		return 1;
 	id = map_id(fd);

@@ -18,18 +18,6 @@
 #include "metrics_int.h"
 #include "policy_show.h"
 
-/* A pin that may be missing: -errno, no message. */
-static int open_pin(const char *name)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	if (sfw_pin_path(path, sizeof(path), name))
-		return -ENAMETOOLONG;
-	fd = bpf_obj_get(path);
-	return fd < 0 ? -errno : fd;
-}
-
 static __u32 max_entries(int fd)
 {
 	struct bpf_map_info info = {};
@@ -44,7 +32,7 @@ static __u32 max_entries(int fd)
 static void ring_fill(struct sfw_metrics_ring *r, const char *pin)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	int fd = open_pin(pin);
+	int fd = sfw_open_pin(pin, true);
 	void *m;
 
 	if (fd < 0)
@@ -126,7 +114,7 @@ static void read_policies(struct sfw_metrics_scrape *s, const struct sfw_conf *c
 		return;
 	s->policies = calloc((size_t)conf->n_policies, sizeof(*s->policies));
 	w.percpu = calloc((size_t)w.ncpu, sizeof(*w.percpu));
-	w.hits_fd = open_pin(SFW_STR(SFW_MAP_POL_HITS));
+	w.hits_fd = sfw_open_pin(SFW_STR(SFW_MAP_POL_HITS), true);
 	if (s->policies && w.percpu)
 		sfw_policies_each(conf, &all, add_policy, &w);
 	if (w.hits_fd >= 0)
@@ -143,7 +131,7 @@ static void read_screens(struct sfw_metrics_scrape *s, const struct sfw_conf *co
 	if (!conf || !conf->n_zones)
 		return;
 	s->screens = calloc((size_t)conf->n_zones, sizeof(*s->screens));
-	zones_fd = open_pin(SFW_STR(SFW_MAP_ZONES));
+	zones_fd = sfw_open_pin(SFW_STR(SFW_MAP_ZONES), true);
 	for (int i = 0; s->screens && zones_fd >= 0 && i < conf->n_zones; i++) {
 		struct sfw_screen_report *r = &s->screens[s->v.n_screens];
 
@@ -157,7 +145,7 @@ static void read_screens(struct sfw_metrics_scrape *s, const struct sfw_conf *co
 
 static void read_sessions(struct sfw_metrics_scrape *s, const struct sfw_config *cfg)
 {
-	int fd = open_pin(SFW_STR(SFW_MAP_SESSIONS));
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
 
 	if (!sfw_sess_totals_live(&s->totals))
 		s->v.sessions = &s->totals;
@@ -172,7 +160,7 @@ void sfw_metrics_read(struct sfw_metrics_scrape *s, const struct sfw_conf *conf)
 {
 	struct sfw_config cfg;
 	bool have_cfg = !sfw_config_read(&cfg);
-	int stats_fd = open_pin(SFW_STR(SFW_MAP_IFACE_STATS));
+	int stats_fd = sfw_open_pin(SFW_STR(SFW_MAP_IFACE_STATS), true);
 
 	read_sessions(s, have_cfg ? &cfg : NULL);
 	if (stats_fd >= 0) {

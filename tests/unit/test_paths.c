@@ -2,6 +2,7 @@
  * which is worse than an error. sfw_path() fails instead, with one line. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,4 +76,25 @@ Test(paths, open_pin_checks_length_and_missing)
 	cr_assert_eq(sfw_open_map("sfw_sessions"), -ENOENT);
 	unsetenv("SFW_PIN_ROOT");
 	rmdir(dir);
+}
+
+static void *fail_elsewhere(void *arg)
+{
+	sfw_fail(EIO, "the cluster worker's failure");
+	*(int *)arg = strcmp(sfw_last_error(), "the cluster worker's failure");
+	return NULL;
+}
+
+/* The cluster worker opens pins with sfw_open_pin beside the command's
+ * thread: its failures are its own, never the line a command prints. */
+Test(paths, error_line_is_per_thread)
+{
+	pthread_t t;
+	int other = -1;
+
+	sfw_fail(EINVAL, "the command's failure");
+	cr_assert_eq(pthread_create(&t, NULL, fail_elsewhere, &other), 0);
+	pthread_join(t, NULL);
+	cr_assert_eq(other, 0);
+	cr_assert_str_eq(sfw_last_error(), "the command's failure");
 }
