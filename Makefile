@@ -42,7 +42,7 @@ CFLAGS     += -Wall -Wextra -Werror -Wno-unused-parameter -std=gnu11 -MMD -MP $(
 # BPF: CO-RE against vmlinux.h. -mcpu=v3 for atomic fetch-add (session ids).
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__BPF__ -D__TARGET_ARCH_$(ARCH) \
               -Wall -Werror -Iinclude -Ibpf -Ivmlinux/$(ARCH) -MMD -MP
-LDLIBS     := -lbpf -lelf -lz -lnetfilter_conntrack -lnftables -lmicrohttpd -lcrypto
+LDLIBS     := -lbpf -lelf -lz -lnetfilter_conntrack -lnftables -lmicrohttpd -lcrypto -ledit
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)

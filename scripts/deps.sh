@@ -10,8 +10,8 @@ PACKAGES=(
 	libasan8 libubsan1 libclang-rt-dev
 	libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev libnetfilter-conntrack-dev libnftables-dev
 	libssl-dev
-	libcriterion-dev libmicrohttpd-dev
-	iproute2 iputils-ping netcat-openbsd iperf3 python3 python3-scapy tcpdump libpcap0.8
+	libcriterion-dev libmicrohttpd-dev libedit-dev
+	iproute2 iputils-ping netcat-openbsd iperf3 python3 python3-scapy python3-pexpect tcpdump libpcap0.8
 	conntrack conntrackd keepalived iputils-arping nftables gnuplot-nox linux-libc-dev ethtool jq
 	mawk mount procps prometheus strace
 	scdoc man-db build-essential dpkg-dev debhelper lintian systemd

@@ -289,14 +289,16 @@ Test(manpages, sfw_8_names_the_options_outside_the_tree)
 {
 	char **lines;
 	int n = read_lines(SFW_8, &lines);
-	bool version = false, json = false;
+	bool version = false, json = false, shell = false;
 
 	for (int i = 0; i < n; i++) {
 		version |= strstr(lines[i], "*--version*") != NULL;
 		json |= strstr(lines[i], "*--json*") != NULL;
+		shell |= !strcmp(lines[i], "*sfw* [*cli*]");
 	}
 	cr_expect(version, SFW_8 " lacks *--version*");
 	cr_expect(json, SFW_8 " lacks *--json*");
+	cr_expect(shell, SFW_8 " lacks *sfw* [*cli*] (cli/shell/shell.h)");
 	free_lines(lines, n);
 }
 

@@ -1,0 +1,61 @@
+/* The shell's loops (shell.h): the terminal's in edit.c, a script's here. */
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "edit.h"
+#include "exec.h"
+#include "shell.h"
+
+/* Junos's prompt: `user@host> `, the host name up to its first dot. */
+static void make_prompt(char *prompt, size_t len)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	char host[256] = "localhost";
+
+	gethostname(host, sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	host[strcspn(host, ".")] = '\0';
+	snprintf(prompt, len, "%s@%s> ", pw ? pw->pw_name : "user", host);
+}
+
+/* Commands from standard input, one a line. */
+static int run_script(struct sfw_exec *x)
+{
+	struct sfw_words *ws = malloc(sizeof(*ws));
+	char *line = NULL, err[256];
+	int worst = SFW_EXIT_OK, r;
+	size_t cap = 0;
+	ssize_t len;
+
+	if (!ws)
+		return SFW_EXIT_FAIL;
+	while (!x->quit && (len = getline(&line, &cap, stdin)) >= 0) {
+		line[strcspn(line, "\n")] = '\0';
+		if (sfw_words_split(line, false, ws, err, sizeof(err))) {
+			fprintf(stderr, "error: %s\n", err);
+			r = SFW_EXIT_USAGE;
+		} else {
+			r = sfw_exec_words(x, ws);
+		}
+		if (r > worst)
+			worst = r;
+		fflush(stdout);
+	}
+	free(line);
+	free(ws);
+	return worst;
+}
+
+int sfw_shell_main(const struct sfw_node *root)
+{
+	struct sfw_exec x = { .root = root, .from = SFW_FROM_SCRIPT };
+	char prompt[320];
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return run_script(&x);
+	make_prompt(prompt, sizeof(prompt));
+	x.from = SFW_FROM_TERMINAL;
+	x.caret_col = (int)strlen(prompt);
+	return sfw_edit_loop(&x, prompt);
+}
