@@ -13,7 +13,10 @@ int sfw_main_argv(const struct sfw_node *root, int argc, char **argv)
 	char err[256];
 	int i, r;
 
-	if ((!argc && isatty(STDIN_FILENO)) || (argc == 1 && !strcmp(argv[0], "cli")))
+	/* alone, only where someone types and reads: `sfw >file` in a script
+	 * run from a terminal stays the error it was */
+	if ((!argc && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) ||
+	    (argc == 1 && !strcmp(argv[0], "cli")))
 		return sfw_shell_main(root);
 	for (i = 0; i < argc && argv[i][0] != '|'; i++)
 		;

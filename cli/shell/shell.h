@@ -9,8 +9,8 @@
 #include "grammar.h"
 
 /* bash's words (without the program name): a one-shot command, its pipes
- * given as words starting with `|`; `cli` alone, or no word on a terminal:
- * the shell. `cli` is outside the word tree, as `--version` is: in the
+ * given as words starting with `|`; `cli` alone, or no word with input and
+ * output on a terminal: the shell. `cli` is outside the word tree, as `--version` is: in the
  * tree it would make `cl` ambiguous, and Junos's `cl` is `clear`. */
 int sfw_main_argv(const struct sfw_node *root, int argc, char **argv);
 
