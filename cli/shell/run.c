@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include "pager.h"
+#include "refresh.h"
 #include "run.h"
 
 static volatile sig_atomic_t interrupted;
@@ -157,30 +157,34 @@ static int run_once(const struct sfw_cmdline *cl, struct sfw_pipeline *p,
 	return r;
 }
 
-/* Seconds of sleep, cut short by ^C. */
-static void pause_for(unsigned long secs)
+struct refreshing {
+	const struct sfw_cmdline *cl;
+	struct sfw_pipeline *p;
+	const struct sfw_run_opts *o;
+};
+
+/* One run of a refresh; output gone (the sink stopped) ends the refresh
+ * as ^C does. */
+static int refresh_once(void *ctx)
 {
-	for (unsigned long s = 0; s < secs && !interrupted; s++)
-		sleep(1);
+	const struct refreshing *rf = ctx;
+	bool stopped = false;
+	int r = run_once(rf->cl, rf->p, rf->o, &stopped);
+
+	if (stopped)
+		interrupted = 1;
+	return r;
 }
 
+/* The tree's `refresh N` loop (refresh.h) on the shell's own ^C flag, not
+ * sfw_catch_stop_signals(): its SIGTERM handler would outlive the refresh
+ * and pass to every child, which finish() ends with SIGTERM. */
 static int run_refreshing(const struct sfw_cmdline *cl, struct sfw_pipeline *p,
 			  const struct sfw_run_opts *o)
 {
-	bool stopped = false;
-	int r = SFW_EXIT_OK;
+	struct refreshing rf = { cl, p, o };
+	int r = sfw_refresh_each(stdout, p->refresh, refresh_once, &rf, &interrupted);
 
-	while (!interrupted && !stopped && r == SFW_EXIT_OK) {
-		char when[64];
-		time_t t = time(NULL);
-		struct tm tm;
-
-		localtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %Z", &tm);
-		printf("---(refreshed at %s)---\n", when);
-		r = run_once(cl, p, o, &stopped);
-		pause_for(p->refresh);
-	}
 	/* ^C is how a refresh ends, and may have ended the command too */
 	return interrupted ? SFW_EXIT_OK : r;
 }
