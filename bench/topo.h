@@ -11,7 +11,14 @@
  * veth has GRO on: a frame sent into a veth by XDP (XDP_TX, a redirect) is
  * received by its peer's NAPI, which runs only with GRO or an XDP program
  * there. TX checksum offload is off: a redirected frame loses the
- * sk_buff's "checksum to be completed" mark. */
+ * sk_buff's "checksum to be completed" mark.
+ *
+ * topo_up(2) gives the client — firewall veths two queues: veth receives
+ * a frame on the queue of the CPU that sent it, each queue with its own
+ * NAPI, so generators on two CPUs get the firewall's work done on two
+ * CPUs, as RSS spreads a NIC's flows over CPUs (bench/forwarding.c's
+ * scaling rates). The firewall — server pair keeps one queue: the
+ * receiving end only counts and drops. topo_down() removes it all. */
 #ifndef SFW_BENCH_TOPO_H
 #define SFW_BENCH_TOPO_H
 
@@ -78,14 +85,19 @@ static inline __u32 topo_ifindex(const char *ns, const char *ifname)
 	return topo_enter(ns) ? 0 : if_nametoindex(ifname);
 }
 
-static inline int topo_up(void)
+static inline int topo_down(void)
+{
+	return topo_sh("ip netns del " TOPO_CLI " && ip netns del " TOPO_FW " && ip netns del "
+		       TOPO_SRV);
+}
+
+static inline int topo_up(int queues)
 {
 	static const char *const cmds[] = {
-		/* the namespace files too stay in the sandbox's mount namespace */
-		"mkdir -p /run/netns && mount -t tmpfs -o mode=0755 sfwb /run/netns",
 		"ip netns add " TOPO_CLI " && ip netns add " TOPO_FW " && ip netns add " TOPO_SRV,
-		"ip -n " TOPO_FW " link add veth0 address " TOPO_MAC_FW0 " type veth peer name veth0 "
-		"address " TOPO_MAC_CLI " netns " TOPO_CLI,
+		"ip -n " TOPO_FW " link add veth0 numtxqueues $Q numrxqueues $Q address " TOPO_MAC_FW0
+		" type veth peer name veth0 numtxqueues $Q numrxqueues $Q address " TOPO_MAC_CLI
+		" netns " TOPO_CLI,
 		"ip -n " TOPO_FW " link add veth1 address " TOPO_MAC_FW1 " type veth peer name veth0 "
 		"address " TOPO_MAC_SRV " netns " TOPO_SRV,
 		"ip -n " TOPO_CLI " addr add 198.51.100.2/24 dev veth0",
@@ -106,8 +118,14 @@ static inline int topo_up(void)
 		"nsenter --net=/run/netns/" TOPO_CLI " ping -c 2 -i 0.2 -q 203.0.113.2",
 	};
 
+	static int mounted;
+
+	/* the namespace files too stay in the sandbox's mount namespace */
+	if (!mounted && topo_sh("mkdir -p /run/netns && mount -t tmpfs -o mode=0755 sfwb /run/netns"))
+		return -1;
+	mounted = 1;
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (topo_sh("%s", cmds[i]))
+		if (topo_sh("Q=%d; %s", queues, cmds[i]))
 			return -1;
 	return 0;
 }

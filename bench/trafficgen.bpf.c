@@ -16,8 +16,20 @@
 #define TG_SPORT 10000     /* established flows: source ports 10000.. */
 #define TG_DPORT 9         /* the discard port */
 
-/* Set by user space between runs (the skeleton maps .bss). */
-__u64 tg_next;            /* frames generated so far: the tuple sequence */
+#define TG_MAX_CPUS 64
+
+/* Set by user space between runs (the skeleton maps .bss). One generator
+ * runs per CPU (bench/forwarding.c pins them), each with a frame counter
+ * of its own on a cache line of its own: a counter shared between CPUs
+ * would be written by both on every frame and cap the 2-CPU rate. Frame
+ * `local` of the generator on CPU c is frame tg_base + local * tg_split +
+ * c of the run: generators never send the same tuple. */
+struct {
+	__u64 local;
+	__u8 pad[56];
+} tg_seq[TG_MAX_CPUS];
+__u64 tg_base;            /* new-tuple mode: frames of earlier runs */
+__u32 tg_split;           /* generators in this run, on CPUs 0.. (0: one) */
 __u32 tg_flows;           /* established mode: cycle through this many flows */
 __u32 tg_unique;          /* 1: every frame a tuple never sent before */
 /* The headers every frame starts with. Live frames come back to the test
@@ -41,18 +53,25 @@ int tg_tx(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	struct udphdr *udp = data + TG_UDP_OFF;
-	__u32 flows = tg_flows;
-	__u64 n;
+	__u32 flows = tg_flows, split = tg_split ? tg_split : 1;
+	__u32 cpu = bpf_get_smp_processor_id();
+	__u64 local, n;
 
 	if ((void *)(udp + 1) > end)
 		return XDP_ABORTED;
 	__builtin_memcpy(data, tg_hdr, TG_HDR_LEN);
-	n = __sync_fetch_and_add(&tg_next, 1);
+	if (cpu >= TG_MAX_CPUS)
+		return XDP_ABORTED;
+	local = tg_seq[cpu].local++;
+	n = local * split + cpu % split;
 	if (tg_unique) {
+		n += tg_base;
 		/* destination ports from 10 up never meet the flows' 9 */
 		udp->source = bpf_htons(1024 + n % 64000);
 		udp->dest = bpf_htons(10 + (n / 64000) % 60000);
 	} else {
+		/* established flows split between the generators, as RSS would
+		 * spread them: generator c sends the flows i with i % split == c */
 		udp->source = bpf_htons(TG_SPORT + (flows ? n % flows : 0));
 		udp->dest = bpf_htons(TG_DPORT);
 	}
@@ -60,12 +79,25 @@ int tg_tx(struct xdp_md *ctx)
 	return XDP_TX;
 }
 
+/* Counts and drops the generator's frames (IPv4 UDP); anything else goes
+ * to the stack. ARP above all: a sink that dropped the neighbour probes
+ * of the host in front of it let that host's entry for it fail a minute
+ * into the run, and from then on every frame routed to it was lost
+ * before it was sent, XDP's FIB lookups included (NO_NEIGH). */
 SEC("xdp")
 int tg_sink(struct xdp_md *ctx)
 {
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *ip = data + sizeof(*eth);
 	__u32 zero = 0;
-	__u64 *c = bpf_map_lookup_elem(&tg_count, &zero);
+	__u64 *c;
 
+	if ((void *)(ip + 1) > end || eth->h_proto != bpf_htons(0x0800) ||
+	    ip->protocol != 17 /* UDP */)
+		return XDP_PASS;
+	c = bpf_map_lookup_elem(&tg_count, &zero);
 	if (c)
 		(*c)++;
 	return XDP_DROP;
