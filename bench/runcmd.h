@@ -6,6 +6,7 @@
 #define SFW_BENCH_RUNCMD_H
 
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,22 +66,57 @@ static inline void rc_tail(int fd, char *buf, size_t len)
 	buf[n > 0 ? n : 0] = '\0';
 }
 
+/* Keeps the last `len - 1` bytes read from `fd` (to its end) in `buf`,
+ * so a listing of gigabytes costs no memory to check. */
+static inline void rc_pipe_tail(int fd, char *buf, size_t len)
+{
+	static char chunk[1 << 16];
+	size_t have = 0, keep = len - 1;
+	ssize_t n;
+
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 || (n < 0 && errno == EINTR)) {
+		size_t got = n > 0 ? (size_t)n : 0, from = got > keep ? got - keep : 0;
+
+		got -= from;
+		if (have + got > keep) {
+			memmove(buf, buf + (have + got - keep), keep - got);
+			have = keep - got;
+		}
+		memcpy(buf + have, chunk + from, got);
+		have += got;
+	}
+	buf[have] = '\0';
+}
+
 /* Run argv; `buf` gets the end of its stdout (where listings print their
- * totals), then its stderr (where conntrack prints its counts). */
+ * totals, read through a pipe as it comes), then its stderr (where
+ * conntrack prints its counts). */
 static inline double rc_run_capture(char *const argv[], char *buf, size_t len)
 {
-	int out = memfd_create("bench-out", MFD_CLOEXEC);
-	int err = memfd_create("bench-err", MFD_CLOEXEC);
-	double t = -1;
+	int err = memfd_create("bench-err", MFD_CLOEXEC), out[2] = { -1, -1 };
+	double t0 = rc_now_s(), t = -1;
+	int status;
+	pid_t pid = -1;
 
 	buf[0] = '\0';
-	if (out >= 0 && err >= 0) {
-		t = rc_run_fd(argv, out, err);
-		rc_tail(out, buf, len / 2);
+	if (err >= 0 && !pipe2(out, O_CLOEXEC))
+		pid = fork();
+	if (pid == 0) {
+		dup2(out[1], STDOUT_FILENO);
+		dup2(err, STDERR_FILENO);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (out[1] >= 0)
+		close(out[1]);
+	if (pid > 0) {
+		rc_pipe_tail(out[0], buf, len / 2);
+		if (waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status))
+			t = rc_now_s() - t0;
 		rc_tail(err, buf + strlen(buf), len - strlen(buf));
 	}
-	if (out >= 0)
-		close(out);
+	if (out[0] >= 0)
+		close(out[0]);
 	if (err >= 0)
 		close(err);
 	return t;
