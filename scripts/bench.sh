@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark in build/bench and collects their JSON results in
-# build/bench/results.json ({"<bench>": <its JSON>, ...}). Each benchmark
+# build/bench/results.json ({"<bench>": <its JSON>, ...}), then prints each
+# figure against its issue-15 target and plots them (scripts/bench_plot.sh). Each benchmark
 # cleans up after itself (the conntrack ones run in private namespaces and
 # restore the sysctls they raise), so a failing one does not stop the rest;
 # the exit status says whether any failed.
@@ -22,11 +23,14 @@ for b in "$BUILD"/bench/*; do
 	name=$(basename "$b")
 	echo "== $name"
 	rm -f "$BUILD/bench/$name.json"
+	# the load next to every figure: the machine is shared
+	load0=$(cut -d' ' -f1 /proc/loadavg)
 	if "$b" "$BUILD/bench/$name.json"; then
 		names+=("$name")
 	else
 		failed+=("$name")
 	fi
+	echo "$load0 $(cut -d' ' -f1 /proc/loadavg)" > "$BUILD/bench/$name.load"
 done
 {
 	echo "{"
@@ -39,6 +43,7 @@ done
 	done
 	echo "}"
 } > "$BUILD/bench/results.json"
+echo
 scripts/bench_plot.sh "$BUILD" || echo "bench: no plot" >&2
 if [ ${#failed[@]} -ne 0 ]; then
 	echo "bench: failed: ${failed[*]}" >&2
