@@ -138,6 +138,12 @@ static inline int sb_run(long entries, int (*work)(void *), void *arg)
 	if (!sb_raise_limits(entries, &saved)) {
 		sb_child = fork();
 		if (sb_child == 0) {
+			/* the parent's forwarding handlers would swallow the
+			 * signals here (sb_child is 0): a SIGTERM from timeout(1)
+			 * must end the work, the parent then restores the limits */
+			signal(SIGINT, SIG_DFL);
+			signal(SIGTERM, SIG_DFL);
+			signal(SIGHUP, SIG_DFL);
 			int rc = sb_enter() ? 1 : work(arg);
 
 			fflush(NULL);
