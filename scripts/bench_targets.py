@@ -99,8 +99,8 @@ def verdict(got, target, way):
     if target is None:
         return ""
     if way == ATLEAST:
-        return "PASS" if got >= target else "short: needs %.2fx more" % (target / got)
-    return "PASS" if got <= target else "short: %.2fx over" % (got / target)
+        return "PASS" if got >= target else "short: needs %.3fx more" % (target / got)
+    return "PASS" if got <= target else "short: %.3fx over" % (got / target)
 
 
 def main():
@@ -115,7 +115,7 @@ def main():
     for item, label, got, target, way, bench in rows:
         la = loadavg(d, bench)
         print("%-4s %-58s %9s %8s  %-26s %s" % (
-            item, label, "%.2fx" % got if got is not None else "-",
+            item, label, "%.3fx" % got if got is not None else "-",
             "%s %.2fx" % (way, target) if target is not None else "",
             verdict(got, target, way), "/".join(la) if la else "-"))
         if got is not None and target is not None and got > 0:
