@@ -71,7 +71,11 @@ static __always_inline __u32 sfw_account(struct sfw_session *s, const struct sfw
 		return SFW_CNT_ERR_TCP_SEQ_WINDOW;
 	if (t == SFW_TCP_RESTART)
 		return SFW_OUTCOME_CREATE;
-	/* PASS: counted, but it keeps the session no longer */
+	/* PASS: counted, but it keeps the session no longer. A finished
+	 * connection keeps its limit-session counts until its session is
+	 * removed: whether the peer took its FIN or RST sfw cannot know, and a
+	 * RST the server never saw (a bad checksum, a TTL that runs out here)
+	 * must not free a slot while the connection goes on (docs/security.md) */
 	sfw_wing_count(s, dir, f->pkts, f->bytes);
 	if (t == SFW_TCP_OK)
 		sfw_wing_seen(s, dir, f->ifindex, f->now);
@@ -99,11 +103,6 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 	 * to open a new one, which replaces the old entry */
 	if (s && !sfw_expired(s, f->now)) {
 		outcome = sfw_account(s, p, f, f->cfg);
-		/* a finished connection is no longer concurrent */
-		if (outcome == SFW_CNT_SFW_PERMITTED_PKTS &&
-		    (p->tcp_flags & (SFW_TCP_FIN | SFW_TCP_RST)) &&
-		    s->tcp_state >= SFW_TCP_TIME_WAIT && (s->tally & SFW_TALLY_COUNTS))
-			sfw_tally_release(&f->key, s);
 		if (outcome != SFW_OUTCOME_CREATE)
 			return outcome;
 	}

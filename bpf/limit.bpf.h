@@ -7,9 +7,10 @@
  * Counting. A session opened from a zone with a limit takes one count per
  * limited direction in sfw_tally (key: address, direction, zone) before it
  * is inserted, and records the counts it holds in its `tally` word. The
- * counts are given back by whoever clears those bits (atomically): the
- * TCP close (a finished connection is no longer concurrent), or the end of
- * the session. Ending is claimed (sfw_claim, bpf/session.bpf.h): the datapath
+ * counts are given back by whoever clears those bits (atomically) at the
+ * end of the session (a finished TCP connection counts until then: sfw
+ * cannot know its server took the FIN or RST). Ending is claimed
+ * (sfw_claim, bpf/session.bpf.h): the datapath
  * replacing a finished session and the reaper removing one race for it,
  * and the loser leaves the session alone. Zones without a limit pay
  * nothing: no count is taken, and the bits stay clear.

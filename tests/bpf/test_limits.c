@@ -2,8 +2,9 @@
  * destination address of a zone. The N+1th session is refused and counted
  * under its Junos name; every way a session ends gives its count back
  * exactly once (the reaper, the datapath replacing an expired or finished
- * session, the TCP close), so counts return to zero and never lock an
- * address out; the end of a session is claimed by one party only. */
+ * session), so counts return to zero and never lock an address out; the
+ * end of a session is claimed by one party only. A finished TCP
+ * connection counts until its session is removed. */
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "tcp_conn.h"
@@ -252,10 +253,12 @@ Test(limits, replacement_of_an_expired_session_frees_its_slot)
 	cr_assert_eq(fx_xdp(&b), FX_XDP_DROP, "and the new one holds the slot");
 }
 
-/* A finished TCP connection is no longer concurrent: its close gives the
- * count back at once, before the session itself is removed. */
-Test(limits, tcp_close_frees_a_slot)
+/* A finished TCP connection counts until its session is removed (after
+ * time-wait-state-timeout or tcp-rst-timeout): whether the server took the
+ * FIN or RST sfw cannot know (docs/security.md). */
+Test(limits, tcp_close_frees_a_slot_when_removed)
 {
+	struct sfw_reaper *r = reaper();
 	struct conn k, l;
 
 	limit("source-ip-based 1");
@@ -266,14 +269,46 @@ Test(limits, tcp_close_frees_a_slot)
 	l.s = pb_reverse(&l.c);
 	cr_assert_eq(cli(&l, SYN, 0), FX_XDP_DROP);
 	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
-	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1, "half closed: still running");
 	cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_TIME_WAIT);
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1, "closed, but not removed yet");
+	l.c_next += 10;
+	cr_assert_eq(cli(&l, SYN, 0), FX_XDP_DROP);
+	cr_assert_eq(reap(r, &k.c), 1);
 	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 0);
+	l.c_next += 10;
 	cr_assert_eq(cli(&l, SYN, 0), FX_XDP_PASS);
-	/* a RST ends the second one the same way */
+	/* a RST the same way: the count goes when its session does */
 	cr_assert_eq(srv(&l, RST | ACK, 0), FX_XDP_PASS);
-	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 0);
+	cr_assert_eq(conn_session(&l).tcp_state, SFW_TCP_CLOSED);
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1);
+	cr_assert_eq(fx_age(&l.c, 3), 0);
+	l.c_next += 10;
+	cr_assert_eq(cli(&l, SYN, 0), FX_XDP_PASS, "the expired session replaced");
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1, "by one that holds the count");
+	sfw_reaper_close(r);
+}
+
+/* Red team 2, finding 3: a limited client ends its session in sfw with its
+ * own exact RST that the server never sees (a bad checksum, TTL 1), and
+ * the connection goes on: it still holds its count, so a second one is
+ * refused. */
+Test(limits, rst_the_server_never_saw_keeps_the_count)
+{
+	struct conn k;
+	struct pb_spec second = udp(CLI4, SRV4, 5000);
+
+	limit("source-ip-based 1");
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(cli(&k, RST, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_CLOSED);
+	/* the server never saw it: the connection goes on */
+	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS);
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1);
+	cr_assert_eq(fx_xdp(&second), FX_XDP_DROP, "limit 1, and the first connection runs");
+	cr_assert_eq(fx_counter(SFW_CNT_SCREEN_SRC_LIMIT), 1);
 }
 
 /* Sessions created and ended every way, many times over: the counts come
@@ -314,6 +349,7 @@ Test(limits, counts_never_drift)
 			k.s = pb_reverse(&k.c);
 			conn_handshake(&k, FX_XDP_PASS);
 			cr_assert_eq(srv(&k, RST | ACK, 0), FX_XDP_PASS);
+			cr_assert_eq(fx_age(&k.c, 3), 0);
 			cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS, "round %d", i);
 			cr_assert_eq(reap(r, &k.c), 1);
 			break;

@@ -4,7 +4,10 @@
   limits.py concurrent DST DPORT N   opens N TCP connections to DST/DPORT (each
                                      echoes once) and holds them; tries one
                                      more (2 s); closes the first one (FIN both
-                                     ways); tries again. Prints "held N",
+                                     ways); tries again (8 s: the closed one
+                                     holds its count until its session is
+                                     removed, after time-wait-state-timeout).
+                                     Prints "held N",
                                      "extra refused|open", "after-close
                                      open|refused".
   limits.py deny-flood DST PORT0 N CONNS TCPPORT
@@ -50,7 +53,7 @@ def concurrent(dst, dport, n):
     if extra:
         extra.close()
     close_gracefully(held.pop(0))
-    again = connect(dst, dport, 3)
+    again = connect(dst, dport, 8)
     print("after-close", "open" if again else "refused")
     for c in held + ([again] if again else []):
         close_gracefully(c)
