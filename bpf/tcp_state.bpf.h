@@ -8,7 +8,7 @@
 #ifndef SFW_TCP_STATE_BPF_H
 #define SFW_TCP_STATE_BPF_H
 
-#include "session.bpf.h"
+#include "tcp_window.bpf.h"
 #include "sess_count.bpf.h"
 #include "timeouts.h"
 
@@ -27,45 +27,6 @@ enum sfw_tcp_verdict {
 #define SFW_TCP_NO_WSCALE 0xf
 /* The window of the cookie SYN-ACK (bpf/syncookie.bpf.h), unscaled. */
 #define SFW_COOKIE_WINDOW 65535
-
-/* Sequence arithmetic modulo 2^32. */
-static __always_inline bool sfw_seq_after_eq(__u32 a, __u32 b)
-{
-	return (__s32)(a - b) >= 0;
-}
-
-static __always_inline bool sfw_seq_after(__u32 a, __u32 b)
-{
-	return (__s32)(a - b) > 0;
-}
-
-static __always_inline void sfw_tcp_record(struct sfw_wing *w, struct sfw_wing *peer,
-					   const struct sfw_pkt *p)
-{
-	__u8 f = p->tcp_flags;
-	__u32 end = p->seq + p->payload_len + !!(f & SFW_TCP_SYN) + !!(f & SFW_TCP_FIN);
-	__u8 add = (f & SFW_TCP_ACK ? SFW_WING_SEEN_ACK : 0) |
-		   (f & SFW_TCP_SYN ? SFW_WING_SEEN_SYN | SFW_WING_TRACKED : 0) |
-		   (f & SFW_TCP_FIN ? SFW_WING_SEEN_FIN : 0) | (f & SFW_TCP_RST ? SFW_WING_SEEN_RST : 0) |
-		   SFW_WING_SEQ_KNOWN;
-
-	if (!(w->tcp_flags & SFW_WING_SEQ_KNOWN) || sfw_seq_after_eq(end, w->seq_end))
-		w->seq_end = end;
-	if (f & SFW_TCP_ACK)
-		w->ack = p->ack;
-	w->window = p->window;
-	if (f & SFW_TCP_SYN)
-		w->isn = p->seq;
-	if (f & SFW_TCP_FIN)
-		w->fin_seq = p->seq + p->payload_len;
-	/* written only when something changes: the other direction's CPU
-	 * writes FIN_ACKED into the same byte */
-	if (add & ~w->tcp_flags)
-		w->tcp_flags |= add;
-	if ((peer->tcp_flags & (SFW_WING_SEEN_FIN | SFW_WING_FIN_ACKED)) == SFW_WING_SEEN_FIN &&
-	    (f & SFW_TCP_ACK) && sfw_seq_after_eq(p->ack, peer->fin_seq + 1))
-		peer->tcp_flags |= SFW_WING_FIN_ACKED;
-}
 
 /* The next state, given the current one, the sender's wing and the flags. */
 static __always_inline __u8 sfw_tcp_next(__u8 st, __u32 dir, const struct sfw_pkt *p,
@@ -99,61 +60,49 @@ static __always_inline __u8 sfw_tcp_next(__u8 st, __u32 dir, const struct sfw_pk
 	}
 }
 
-/* The sender's advertised window in bytes: scaled once both SYNs
- * offered scaling, never in a SYN itself (RFC 7323). */
-static __always_inline __u32 sfw_tcp_win(const struct sfw_wing *w, const struct sfw_wing *peer,
-					 const struct sfw_pkt *p)
+static __always_inline void sfw_tcp_move(struct sfw_session *s, __u8 next,
+					 const struct sfw_config *cfg)
 {
-	__u32 win = p->window;
-
-	if (!(p->tcp_flags & SFW_TCP_SYN) && w->wscale < 15 && peer->wscale < 15)
-		win <<= w->wscale;
-	return win;
+	if (next == s->tcp_state)
+		return;
+	s->tcp_state = next;
+	s->timeout_s = next == SFW_TCP_ESTABLISHED && s->app_timeout_s
+		? s->app_timeout_s : sfw_timeout(cfg, sfw_tcp_timeout_class(next));
+	if (next == SFW_TCP_CLOSED)
+		s->state = SFW_SESS_INVALIDATED;
 }
 
-/* The sequence window check in the spirit of Linux's tcp_in_window
- * (SACK-free): a segment may not start beyond what the receiver's
- * acknowledgements and windows allowed (maxend), nor end further back
- * than the receiver's largest window behind what was already sent. The
- * sender's own wing is tracked (the caller checked); until the receiver's
- * is too, there is no window to hold the sender to. */
-static __always_inline bool sfw_tcp_in_window(const struct sfw_wing *w,
-					      const struct sfw_wing *peer,
-					      const struct sfw_pkt *p)
+/* A segment that passed every check: its state change and what it tells. */
+static __always_inline void sfw_tcp_commit(struct sfw_session *s, __u32 dir, struct sfw_wing *w,
+					   struct sfw_wing *peer, const struct sfw_pkt *p,
+					   const struct sfw_config *cfg, __u32 end)
 {
-	__u32 end = p->seq + p->payload_len + !!(p->tcp_flags & SFW_TCP_SYN) +
-		    !!(p->tcp_flags & SFW_TCP_FIN);
+	__u8 next = sfw_tcp_next(s->tcp_state, dir, p, w, peer);
 
-	if (!(peer->tcp_flags & SFW_WING_TRACKED))
-		return true;
-	if ((w->tcp_flags & SFW_WING_MAXEND_KNOWN) && !sfw_seq_after_eq(w->maxend, p->seq))
-		return false;
-	if ((w->tcp_flags & SFW_WING_SEQ_KNOWN) && peer->maxwin &&
-	    !sfw_seq_after_eq(end, w->seq_end - peer->maxwin - 1))
-		return false;
-	return true;
+	sfw_tcp_windows(w, peer, p);
+	sfw_tcp_record(w, peer, p, end);
+	sfw_tcp_move(s, next, cfg);
 }
 
-/* The window verdict of a segment sfw may not record: PASS when it is in
- * the window (or no window is known yet), else out of window. */
+/* A segment refused for its numbers: dropped and counted, or under
+ * no-sequence-check let through and kept alive with nothing of it
+ * recorded (conntrack's be_liberal accepts it without recording it
+ * either), so that what sfw knows stays what the endpoints agreed on. */
+static __always_inline int sfw_tcp_refuse(const struct sfw_config *cfg)
+{
+	return cfg->flags & SFW_CFG_F_NO_SEQ_CHECK ? SFW_TCP_OK : SFW_TCP_OUT_OF_WINDOW;
+}
+
+/* The window verdict of a segment sfw may not act on: PASS when it may
+ * be in the receiver's window, else out of window. */
 static __always_inline int sfw_tcp_pass_in_window(const struct sfw_wing *w,
 						  const struct sfw_wing *peer,
 						  const struct sfw_pkt *p,
 						  const struct sfw_config *cfg)
 {
-	if ((cfg->flags & SFW_CFG_F_NO_SEQ_CHECK) || !(w->tcp_flags & SFW_WING_TRACKED) ||
-	    sfw_tcp_in_window(w, peer, p))
+	if ((cfg->flags & SFW_CFG_F_NO_SEQ_CHECK) || sfw_tcp_seq_ok(w, peer, p, sfw_tcp_end(p)))
 		return SFW_TCP_PASS;
 	return SFW_TCP_OUT_OF_WINDOW;
-}
-
-/* Does ack acknowledge the SYN of wing w? RFC 9293 3.10.7.3 (SYN-SENT):
- * acceptable when ISS < SEG.ACK =< SND.NXT, so ISN+1 for a SYN without
- * data. */
-static __always_inline bool sfw_tcp_acks_syn(const struct sfw_wing *w, const struct sfw_pkt *p)
-{
-	return (p->tcp_flags & SFW_TCP_ACK) && (w->tcp_flags & SFW_WING_SEEN_SYN) &&
-	       sfw_seq_after(p->ack, w->isn) && sfw_seq_after_eq(w->seq_end, p->ack);
 }
 
 /* A RST. It ends the session only when its sequence number is exactly
@@ -161,127 +110,212 @@ static __always_inline bool sfw_tcp_acks_syn(const struct sfw_wing *w, const str
  * the middle, as Linux's conntrack does (tcp_packet, the TCP_RST_SET
  * case: "ignore RST" unless seq equals the receiver's td_maxack, or ends
  * the sender's own train of segments), the best estimates are what the
- * receiver has acknowledged and what the sender has sent. Unlike
- * conntrack, an inexact one leaves the timeout alone too. Before the
- * handshake completes, a RST acknowledging the other side's SYN is good
- * (in SYN-SENT nothing else is: RFC 9293 3.10.7.3), and the opener's can
- * only be its next. */
-static __always_inline int sfw_tcp_rst(const struct sfw_session *s, const struct sfw_wing *w,
+ * receiver has acknowledged and what the sender has sent, both recorded
+ * only from segments that passed the window checks. Unlike conntrack, an
+ * inexact one leaves the timeout alone too. Before the handshake
+ * completes a RST of the responder's is good when it acknowledges the
+ * opener's SYN (a closed port's answer; in SYN-SENT nothing else is: RFC
+ * 9293 3.10.7.3); the opener's must be exact. Until both wings of a
+ * session picked up mid-stream are known none can be judged exact. A
+ * global function, as the two below: verified once, each in a stack frame
+ * of its own (sfw_tcp_track's callers are at the edge of the call chain's
+ * 512 bytes, docs/design.md "Verification cost"). */
+__noinline int sfw_tcp_reset(struct sfw_session *s, __u32 dir, const struct sfw_pkt *p,
+			     const struct sfw_config *cfg)
+{
+	struct sfw_wing *w, *peer;
+	bool exact;
+	__u8 st;
+
+	if (!s || !p || !cfg)
+		return SFW_TCP_OUT_OF_WINDOW;
+	w = &s->wing[dir & 1];
+	peer = &s->wing[(dir & 1) ^ 1];
+	exact = ((w->tcp_flags & SFW_WING_TRACKED) && p->seq == w->seq_end) ||
+		((peer->tcp_flags & SFW_WING_SEEN_ACK) && p->seq == peer->ack);
+	st = s->tcp_state;
+	if (st < SFW_TCP_ESTABLISHED) {
+		if (!exact && !(dir == SFW_WING_OUT && sfw_tcp_acks_syn(peer, p)))
+			return st == SFW_TCP_SYN_SENT ? SFW_TCP_OUT_OF_WINDOW
+						      : sfw_tcp_pass_in_window(w, peer, p, cfg);
+	} else if (!exact || !(w->tcp_flags & peer->tcp_flags & SFW_WING_TRACKED)) {
+		return sfw_tcp_pass_in_window(w, peer, p, cfg);
+	}
+	w->tcp_flags |= SFW_WING_SEEN_RST;
+	sfw_tcp_move(s, SFW_TCP_CLOSED, cfg);
+	return SFW_TCP_OK;
+}
+
+/* A SYN or SYN-ACK. On a synchronized connection any SYN is the
+ * endpoint's to answer with a challenge ACK (RFC 5961 section 4) and
+ * tells sfw nothing; a pure SYN starts over only on TIME_WAIT (on CLOSED
+ * once tcp-rst-timeout has run and the session expired: until then a RST
+ * sfw took for exact cannot be followed by a SYN that takes the flow
+ * over). In the handshake the opener's SYN or SYN-ACK must repeat its ISN.
+ * The responder's SYN-ACK must acknowledge the opener's SYN, which a blind
+ * one cannot, and then (re)starts its wing. A bare SYN of the responder's
+ * (a simultaneous open, or a blind one) and the opener's SYN-ACK
+ * answering it are passed for the endpoints to judge and recorded only
+ * once the responder's SYN-ACK proves it saw the opener's SYN (conntrack
+ * too takes a simultaneous open as synchronized only at the SYN-ACKs):
+ * otherwise a blind SYN would make the opener's next blind ACK complete
+ * the handshake with numbers of the attacker's choosing. */
+static __always_inline int sfw_tcp_syn(const struct sfw_session *s, struct sfw_wing *w,
 				       const struct sfw_wing *peer, __u32 dir,
 				       const struct sfw_pkt *p, const struct sfw_config *cfg)
 {
-	if (s->tcp_state < SFW_TCP_ESTABLISHED && sfw_tcp_acks_syn(peer, p))
-		return SFW_TCP_OK;
-	if (s->tcp_state == SFW_TCP_SYN_SENT)
-		return dir == SFW_WING_IN && p->seq == w->seq_end ? SFW_TCP_OK
-								  : SFW_TCP_OUT_OF_WINDOW;
-	if (((w->tcp_flags & SFW_WING_TRACKED) && p->seq == w->seq_end) ||
-	    ((peer->tcp_flags & SFW_WING_SEEN_ACK) && p->seq == peer->ack))
-		return SFW_TCP_OK;
-	return sfw_tcp_pass_in_window(w, peer, p, cfg);
-}
-
-/* A SYN or SYN-ACK. On a finished connection a SYN starts over; on a
- * synchronized one any SYN is the endpoint's to answer with a challenge
- * ACK (RFC 5961 section 4) and tells sfw nothing. In the handshake a
- * SYN-ACK must acknowledge the other side's SYN, and then (re)starts its
- * sender's wing: that proves it saw the SYN, which a blind SYN or SYN-ACK
- * cannot; a SYN repeated by a side that sent one must repeat its ISN. */
-static __always_inline int sfw_tcp_syn(const struct sfw_session *s, struct sfw_wing *w,
-				       const struct sfw_wing *peer, const struct sfw_pkt *p,
-				       const struct sfw_config *cfg)
-{
+	bool seen = w->tcp_flags & SFW_WING_SEEN_SYN;
+	bool ack = p->tcp_flags & SFW_TCP_ACK;
 	__u8 st = s->tcp_state;
 
 	if (st >= SFW_TCP_ESTABLISHED) {
-		if (!(p->tcp_flags & SFW_TCP_ACK) && st >= SFW_TCP_TIME_WAIT)
-			return SFW_TCP_RESTART;
+		if (!ack && st >= SFW_TCP_TIME_WAIT)
+			return st == SFW_TCP_TIME_WAIT ? SFW_TCP_RESTART : SFW_TCP_OUT_OF_WINDOW;
 		return sfw_tcp_pass_in_window(w, peer, p, cfg);
 	}
-	if (p->tcp_flags & SFW_TCP_ACK) {
-		if (!sfw_tcp_acks_syn(peer, p))
+	if (dir == SFW_WING_IN) {
+		if (p->seq != w->isn)
 			return SFW_TCP_OUT_OF_WINDOW;
-		w->tcp_flags &= ~SFW_WING_SEQ_KNOWN;   /* recorded afresh from this segment */
-		return SFW_TCP_OK;
+		if (!ack)
+			return SFW_TCP_OK;
+		if (!(peer->tcp_flags & SFW_WING_SEEN_SYN))
+			return SFW_TCP_PASS;
+		return sfw_tcp_acks_syn(peer, p) ? SFW_TCP_OK : SFW_TCP_OUT_OF_WINDOW;
 	}
-	if ((w->tcp_flags & SFW_WING_SEEN_SYN) && p->seq != w->isn)
+	if (!ack) {
+		if (!seen)
+			return SFW_TCP_PASS;
+		return p->seq == w->isn ? SFW_TCP_OK : SFW_TCP_OUT_OF_WINDOW;
+	}
+	if (!sfw_tcp_acks_syn(peer, p))
 		return SFW_TCP_OUT_OF_WINDOW;
+	if (!seen || p->seq != w->isn)
+		sfw_tcp_wing_restart(w);
 	return SFW_TCP_OK;
 }
 
-/* What this segment tells about windows: how far the other side may now
- * send (our ack plus our window), and our largest window. */
-static __always_inline void sfw_tcp_windows(struct sfw_wing *w, struct sfw_wing *peer,
-					    const struct sfw_pkt *p)
+/* The first segment of the responder of a session picked up mid-stream
+ * (no-syn-check). Adopted only when it acknowledges what the opener sent
+ * (II, and IV counted from where sfw first saw the opener, so that no
+ * opener-side segment sent before can move the bound), starts within what
+ * the opener allowed (I) and ends no further back than the opener's
+ * acknowledgement and window (III): a blind segment cannot set the wing's
+ * numbers. The opener cannot have sent beyond what this acknowledgement
+ * and window allow: what sfw recorded of it beyond that is cut back. */
+static __always_inline int sfw_tcp_adopt(struct sfw_session *s, __u32 dir, struct sfw_wing *w,
+					 struct sfw_wing *peer, const struct sfw_pkt *p,
+					 const struct sfw_config *cfg, __u32 end)
 {
-	__u32 win;
+	__u32 win = sfw_tcp_win(w, peer, p);
+	__u64 most = win > SFW_TCP_MAXACKWIN_MIN ? win : SFW_TCP_MAXACKWIN_MIN;
+	__u8 next;
 
-	if (p->tcp_flags & SFW_TCP_SYN)
-		w->wscale = p->wscale;
-	win = sfw_tcp_win(w, peer, p);
-	if (win > w->maxwin)
-		w->maxwin = win;
-	if ((p->tcp_flags & SFW_TCP_ACK) && (!(peer->tcp_flags & SFW_WING_MAXEND_KNOWN) ||
-					     sfw_seq_after_eq(p->ack + win, peer->maxend))) {
-		peer->maxend = p->ack + win;
-		if (!(peer->tcp_flags & SFW_WING_MAXEND_KNOWN))
-			peer->tcp_flags |= SFW_WING_MAXEND_KNOWN;
-	}
+	if (!(p->tcp_flags & SFW_TCP_ACK) ||
+	    (__u32)(peer->seq_end - p->ack) > (__u64)(__u32)(peer->seq_end - peer->isn) + most ||
+	    !sfw_tcp_seq_ok(w, peer, p, end) ||
+	    ((peer->tcp_flags & SFW_WING_SEEN_ACK) &&
+	     !sfw_seq_after(end, peer->ack - peer->maxwin - 1)))
+		return sfw_tcp_refuse(cfg);
+	next = sfw_tcp_next(s->tcp_state, dir, p, w, peer);
+	sfw_tcp_windows(w, peer, p);
+	sfw_tcp_record(w, peer, p, end);
+	w->isn = p->seq;
+	if (sfw_seq_after(peer->seq_end, peer->maxend))
+		peer->seq_end = peer->maxend;
+	sfw_tcp_move(s, next, cfg);
+	return SFW_TCP_OK;
 }
 
+/* A segment (no SYN, no RST) while a wing is not tracked yet. In the
+ * handshake the responder says nothing before its SYN, nor the opener
+ * anything but its SYN before the responder's (RFC 9293 3.10.7.3: the
+ * endpoints drop them; conntrack calls them invalid): a blind one would
+ * set the windows the real segments are held to. A session picked up
+ * mid-stream knows its opener from its first segment; until the
+ * responder's is adopted, the opener's segments move what it has sent
+ * only when they follow on from it, and tell nothing else (their
+ * acknowledgements are not of anything sfw saw). */
+__noinline int sfw_tcp_unsynced(struct sfw_session *s, __u32 dir, const struct sfw_pkt *p,
+				const struct sfw_config *cfg)
+{
+	struct sfw_wing *w, *peer;
+	__u32 end;
+
+	if (!s || !p || !cfg)
+		return SFW_TCP_OUT_OF_WINDOW;
+	w = &s->wing[dir & 1];
+	peer = &s->wing[(dir & 1) ^ 1];
+	if (s->tcp_state < SFW_TCP_ESTABLISHED)
+		return dir == SFW_WING_IN ? sfw_tcp_refuse(cfg) : SFW_TCP_OUT_OF_WINDOW;
+	end = sfw_tcp_end(p);
+	if (!(w->tcp_flags & SFW_WING_TRACKED))
+		return sfw_tcp_adopt(s, dir, w, peer, p, cfg, end);
+	if (!sfw_seq_after(p->seq, w->seq_end) && sfw_seq_after(end, w->seq_end))
+		w->seq_end = end;
+	return SFW_TCP_OK;
+}
+
+/* Any other segment: SYNs, FINs, the handshake, the common case. */
+__noinline int sfw_tcp_update(struct sfw_session *s, __u32 dir, const struct sfw_pkt *p,
+			      const struct sfw_config *cfg)
+{
+	struct sfw_wing *w, *peer;
+	__u32 end;
+	int v;
+
+	if (!s || !p || !cfg)
+		return SFW_TCP_OUT_OF_WINDOW;
+	w = &s->wing[dir & 1];
+	peer = &s->wing[(dir & 1) ^ 1];
+	if (p->tcp_flags & SFW_TCP_SYN) {
+		v = sfw_tcp_syn(s, w, peer, dir, p, cfg);
+		if (v != SFW_TCP_OK)
+			return v;     /* nothing of it is recorded */
+	}
+	end = sfw_tcp_end(p);
+	if (!sfw_tcp_seq_ok(w, peer, p, end) ||
+	    !sfw_tcp_ack_ok(w, peer, p, s->tcp_state < SFW_TCP_ESTABLISHED))
+		return sfw_tcp_refuse(cfg);   /* nothing of it is recorded */
+	sfw_tcp_commit(s, dir, w, peer, p, cfg, end);
+	return SFW_TCP_OK;
+}
+
+/* Tracks a segment of session s from wing dir. Returns enum
+ * sfw_tcp_verdict. */
 static __always_inline int sfw_tcp_track(struct sfw_session *s, __u32 dir,
 					 const struct sfw_pkt *p, const struct sfw_config *cfg)
 {
-	struct sfw_wing *w = &s->wing[dir & 1];
-	struct sfw_wing *peer = &s->wing[(dir & 1) ^ 1];
-	__u8 f = p->tcp_flags;
-	__u8 st = s->tcp_state, next;
+	__u8 st = s->tcp_state;
 	int v;
 
-	if (f & (SFW_TCP_SYN | SFW_TCP_RST)) {
-		v = f & SFW_TCP_RST ? sfw_tcp_rst(s, w, peer, dir, p, cfg)
-				    : sfw_tcp_syn(s, w, peer, p, cfg);
-		if (v != SFW_TCP_OK)
-			return v;     /* nothing of it is recorded */
-	} else if (!(w->tcp_flags & SFW_WING_TRACKED)) {
-		/* in the handshake only the responder is untracked, until
-		 * its SYN: nothing else of it is real (RFC 9293 3.10.7.3:
-		 * the opener drops it too). A session opened without a SYN
-		 * learns each wing from its first segment (conntrack's
-		 * pick-up, tcp_new and tcp_in_window: liberal until both
-		 * sides were seen). */
-		if (st < SFW_TCP_ESTABLISHED)
-			return SFW_TCP_OUT_OF_WINDOW;
-		w->tcp_flags |= SFW_WING_TRACKED;
-	} else if (!(cfg->flags & SFW_CFG_F_NO_SEQ_CHECK) && !sfw_tcp_in_window(w, peer, p)) {
-		return SFW_TCP_OUT_OF_WINDOW;   /* nothing of it is recorded */
-	}
-	next = sfw_tcp_next(st, dir, p, w, peer);
-	sfw_tcp_windows(w, peer, p);
-	sfw_tcp_record(w, peer, p);
-	if (next != st) {
-		s->tcp_state = next;
-		s->timeout_s = next == SFW_TCP_ESTABLISHED && s->app_timeout_s
-			? s->app_timeout_s : sfw_timeout(cfg, sfw_tcp_timeout_class(next));
-		if (next == SFW_TCP_CLOSED)
-			s->state = SFW_SESS_INVALIDATED;
+	if (p->tcp_flags & SFW_TCP_RST)
+		v = sfw_tcp_reset(s, dir, p, cfg);
+	else if (!(p->tcp_flags & SFW_TCP_SYN) &&
+		 !(s->wing[0].tcp_flags & s->wing[1].tcp_flags & SFW_WING_TRACKED))
+		v = sfw_tcp_unsynced(s, dir, p, cfg);
+	else
+		v = sfw_tcp_update(s, dir, p, cfg);
+	/* here, not where the state moves: one global call deep, not two */
+	if (s->tcp_state != st)
 		sfw_count_sync(s);
-	}
-	return SFW_TCP_OK;
+	return v;
 }
 
 /* A new session's TCP side, from its first packet. A SYN starts the
  * handshake. Without one the connection is already running: opened by
- * the ACK returning one of our SYN cookies (cookie), or joined mid-stream
- * under no-syn-check. The cookie's connection is known exactly: the ACK
- * acknowledges our cookie SYN-ACK (the server's ISN is ack - 1) and
- * follows the client's SYN (its ISN is seq - 1), and as that SYN-ACK
- * carried no window scale option (nor timestamps, which the kernel's
- * cookies need to encode one) neither side scales: both wings are
- * tracked from this packet on. A connection joined mid-stream has an
- * unknown scale: sfw assumes the largest (14) for both sides, so that no
- * real window is ever underestimated; a connection that really scales
- * advertises small raw windows, which keeps the bound useful. */
+ * the ACK returning one of our SYN cookies (cookie), or picked up
+ * mid-stream under no-syn-check. The cookie's connection is known
+ * exactly: the ACK acknowledges our cookie SYN-ACK (the server's ISN is
+ * ack - 1) and follows the client's SYN (its ISN is seq - 1), and as that
+ * SYN-ACK carried no window scale option (nor timestamps, which the
+ * kernel's cookies need to encode one) neither side scales: both wings
+ * are tracked from this packet on. A connection picked up mid-stream
+ * knows its opener from this segment (isn: where sfw first saw it) and
+ * its responder once that answers (sfw_tcp_adopt). Its scale is unknown
+ * and unknowable from the middle (a window field of W means anything from
+ * W to W << 14 bytes, and a connection keeps its scale for life): sfw
+ * assumes the largest, 14, as a smaller guess would drop the real
+ * segments of a connection that scales more (docs/security.md). */
 static __always_inline void sfw_tcp_init(struct sfw_session *s, const struct sfw_pkt *p,
 					 const struct sfw_config *cfg, bool cookie)
 {
@@ -290,23 +324,20 @@ static __always_inline void sfw_tcp_init(struct sfw_session *s, const struct sfw
 
 	s->tcp_state = syn ? SFW_TCP_SYN_SENT : SFW_TCP_ESTABLISHED;
 	s->timeout_s = sfw_timeout(cfg, syn ? SFW_TO_TCP_INITIAL : SFW_TO_TCP_ESTABLISHED);
-	if (!syn) {
-		in->tcp_flags = SFW_WING_TRACKED;
+	if (!syn)
 		in->wscale = out->wscale = cookie ? SFW_TCP_NO_WSCALE : SFW_TCP_MAX_WSCALE;
-	}
 	if (!syn && cookie) {
-		in->isn = p->seq - 1;
 		in->maxend = p->seq + SFW_COOKIE_WINDOW;
-		in->tcp_flags |= SFW_WING_MAXEND_KNOWN;
-		out->tcp_flags = SFW_WING_TRACKED | SFW_WING_SEEN_ACK | SFW_WING_SEQ_KNOWN;
+		out->tcp_flags = SFW_WING_TRACKED | SFW_WING_SEEN_ACK;
 		out->isn = p->ack - 1;
 		out->seq_end = p->ack;
 		out->ack = p->seq;
-		out->window = SFW_COOKIE_WINDOW;
 		out->maxwin = SFW_COOKIE_WINDOW;
 	}
 	sfw_tcp_windows(in, out, p);
-	sfw_tcp_record(in, out, p);
+	sfw_tcp_record(in, out, p, sfw_tcp_end(p));
+	if (!syn)
+		in->isn = p->seq - cookie;
 }
 
 #endif

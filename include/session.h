@@ -67,15 +67,14 @@ enum sfw_wing_dir {
 #define SFW_WING_SEEN_FIN 0x02
 #define SFW_WING_SEEN_RST 0x04
 #define SFW_WING_FIN_ACKED 0x08   /* the other side acknowledged our FIN */
-#define SFW_WING_SEEN_ACK 0x10    /* `ack` holds an acknowledgement this wing sent */
-/* this wing's sequence space is known (from its SYN, the cookie it
- * returned, or its first segment mid-stream): the window check holds the
- * other wing to it */
+/* `ack` holds an acknowledgement this wing sent, and the other wing's
+ * `maxend` what it allowed (bpf/tcp_window.bpf.h) */
+#define SFW_WING_SEEN_ACK 0x10
+/* this wing's sequence space is known (seq_end, isn, maxwin: from its
+ * SYN, the cookie it returned, or its first segment mid-stream): the
+ * window checks hold the other wing to it. Never 0 as "unknown": every
+ * value of a sequence number is a real one */
 #define SFW_WING_TRACKED 0x20
-/* seq_end and maxend hold a value: 0 is a sequence number like any other
- * (a window ending at 2^32 ends at 0), so it cannot mean "unknown" */
-#define SFW_WING_SEQ_KNOWN 0x40
-#define SFW_WING_MAXEND_KNOWN 0x80
 
 struct sfw_wing {
 	__u64 packets;
@@ -83,13 +82,14 @@ struct sfw_wing {
 	__u32 ifindex;        /* 0 until a packet of this wing was seen */
 	__u32 seq_end;        /* highest sequence end sent (TCP) */
 	__u32 fin_seq;        /* sequence number of this wing's FIN */
-	__u32 ack;            /* highest acknowledgement sent */
+	__u32 ack;            /* highest acknowledgement sent (that passed the checks) */
 	__u32 maxend;         /* highest sequence the other side lets us send */
 	__u32 maxwin;         /* largest window we advertised, scaled */
-	__u16 window;         /* last advertised window, unscaled */
+	__u16 spare;          /* free (was the last raw window, which nothing read) */
 	__u8 wscale;          /* window scale from the SYN, 0xf = none */
 	__u8 tcp_flags;       /* SFW_WING_* */
-	__u32 isn;            /* sequence number of this wing's SYN (TCP) */
+	__u32 isn;            /* this wing's SYN's sequence number; picked up
+			       * mid-stream: where sfw first saw it (TCP) */
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
 

@@ -49,7 +49,7 @@ Test(tcp, sequence_tracking)
 	cr_assert_eq(s.wing[SFW_WING_OUT].seq_end, k.s_next);
 	cr_assert_eq(s.wing[SFW_WING_IN].ack, k.s_next - 300);
 	cr_assert_eq(s.wing[SFW_WING_OUT].ack, k.c_next);
-	cr_assert_eq(s.wing[SFW_WING_IN].window, 65535);
+	cr_assert_eq(s.wing[SFW_WING_IN].maxwin, 65535);
 	assert_state(&k, SFW_TCP_ESTABLISHED, 1800);
 }
 
@@ -126,8 +126,10 @@ Test(tcp, simultaneous_open)
 
 	conn_init(&k, CLI4, SRV4);
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	/* passed, recorded only once the SYN-ACKs show each side saw the
+	 * other's SYN (docs/security.md) */
 	cr_assert_eq(srv(&k, SYN, 0), FX_XDP_PASS);
-	assert_state(&k, SFW_TCP_SYN_RECV, 20);
+	assert_state(&k, SFW_TCP_SYN_SENT, 20);
 	k.c_next--;
 	cr_assert_eq(cli(&k, SYN | ACK, 0), FX_XDP_PASS);
 	k.s_next--;
@@ -186,7 +188,9 @@ Test(tcp, retransmitted_syn_keeps_session)
 	cr_assert_eq(fx_session_count(), 1);
 }
 
-/* Port reuse: a SYN on a finished connection starts a new session. */
+/* Port reuse: a SYN on a finished connection starts a new session; after
+ * a RST only once tcp-rst-timeout has run (until then a SYN cannot take
+ * over a flow whose RST the server may never have seen). */
 static void syn_restarts(bool rst)
 {
 	struct conn k;
@@ -196,6 +200,13 @@ static void syn_restarts(bool rst)
 	conn_handshake(&k, FX_XDP_PASS);
 	if (rst) {
 		cr_assert_eq(srv(&k, RST, 0), FX_XDP_PASS);
+		old = conn_session(&k);
+		cr_assert_eq(fx_age(&k.c, 1), 0);
+		k.c_next += 100000;
+		cr_assert_eq(cli(&k, SYN, 0), FX_XDP_DROP, "restarted within tcp-rst-timeout");
+		cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 1);
+		cr_assert_eq(conn_session(&k).id, old.id);
+		cr_assert_eq(fx_age(&k.c, 2), 0);
 	} else {
 		cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
 		cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);

@@ -210,7 +210,7 @@ Test(offpath, rst_acknowledging_the_syn_closes_after_a_blind_syn)
 	conn_init(&k, CLI4, SRV4);
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
 	cr_assert_eq(forge(&k, false, SYN, 0x12345678, 0, 0), FX_XDP_PASS);
-	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_SYN_RECV);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_SYN_SENT);
 	cr_assert_eq(forge(&k, false, RST | ACK, 0, k.c_next, 0), FX_XDP_PASS);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_CLOSED);
 }

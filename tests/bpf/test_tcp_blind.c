@@ -1,0 +1,333 @@
+/* Blind attacks on TCP sessions, as TCP conversations (the second red
+ * team's findings 1, 2, 7, 10 and 11; docs/security.md, "TCP: resets,
+ * handshakes and windows"): an acknowledgement is checked as Linux's
+ * conntrack checks it before anything of its segment is recorded, so a
+ * RST is exact only against numbers the endpoints really used; a SYN
+ * restarts only TIME_WAIT (or CLOSED once it expired); blind packets
+ * cannot desynchronise a handshake or the first answer of a connection
+ * picked up without a SYN. */
+#include "tcp_conn.h"
+
+TestSuite(blind, .init = suite_setup, .fini = suite_teardown);
+
+/* An attacker's segment: the numbers given, nothing of the conversation
+ * advanced. */
+static int forge(struct conn *k, bool from_client, __u8 flags, __u32 seq, __u32 ack,
+		 __u16 payload)
+{
+	struct pb_spec sp = from_client ? k->c : k->s;
+
+	sp.tcp_flags = flags;
+	sp.seq = seq;
+	sp.ack = ack;
+	sp.payload = payload;
+	return fx_xdp(&sp);
+}
+
+/* An established connection with data both ways; scale: the window
+ * scale both SYNs offer (0: none), window: the raw windows from then on. */
+static void established(struct conn *k, __u8 scale, __u16 window)
+{
+	conn_init(k, CLI4, SRV4);
+	if (scale) {
+		k->c.tcp_opts = k->s.tcp_opts = 8;
+		k->c.tcp_wscale = k->s.tcp_wscale = scale + 1;
+	}
+	conn_handshake(k, FX_XDP_PASS);
+	k->c.tcp_opts = k->s.tcp_opts = 0;
+	if (window)
+		k->c.window = k->s.window = window;
+	cr_assert_eq(cli(k, ACK | PSH, 100), FX_XDP_PASS);
+	cr_assert_eq(srv(k, ACK | PSH, 200), FX_XDP_PASS);
+	cr_assert_eq(cli(k, ACK, 0), FX_XDP_PASS);
+}
+
+static void still_talking(struct conn *k, const char *what)
+{
+	cr_assert_eq(srv(k, ACK | PSH, 100), FX_XDP_PASS, "%s: the server's data dropped", what);
+	cr_assert_eq(cli(k, ACK | PSH, 100), FX_XDP_PASS, "%s: the client's data dropped", what);
+	cr_assert_eq(conn_session(k).tcp_state, SFW_TCP_ESTABLISHED, "%s", what);
+}
+
+/* ---- finding 1: acknowledgements ----------------------------------------- */
+
+/* A segment in the window whose ACK acknowledges data the receiver never
+ * sent is dropped (RFC 5961 section 5; conntrack's condition II), and its
+ * ACK is not recorded: a RST at that value is not exact. */
+Test(blind, ack_beyond_what_was_sent_dropped_and_not_recorded)
+{
+	struct conn k;
+	const __u32 X = 0x42424242;
+
+	established(&k, 0, 0);
+	cr_assert_eq(forge(&k, true, ACK, k.c_next + 5000, X, 0), FX_XDP_DROP);
+	cr_assert_eq(forge(&k, true, ACK, k.c_next, k.s_next + 1, 0), FX_XDP_DROP, "one byte on");
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 2);
+	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].ack, k.s_next);
+	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].seq_end, k.c_next);
+	forge(&k, false, RST, X, 0, 0);
+	still_talking(&k, "RST at the planted ACK");
+}
+
+/* An ACK further behind than max(the sender's largest window, 66000)
+ * (conntrack's IV, MAXACKWINCONST) is dropped; within it, it passes. */
+Test(blind, ack_older_than_the_largest_window_dropped)
+{
+	struct conn k;
+
+	established(&k, 0, 0);
+	for (int i = 0; i < 70; i++) {
+		cr_assert_eq(srv(&k, ACK | PSH, 1000), FX_XDP_PASS);
+		cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	}
+	cr_assert_eq(forge(&k, true, ACK, k.c_next, k.s_next - 65000, 0), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, true, ACK, k.c_next, k.s_next - 67000, 0), FX_XDP_DROP);
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 1);
+	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].ack, k.s_next);
+	still_talking(&k, "after old ACKs");
+}
+
+/* A blind sweep of the sequence space, every segment carrying ACK X, then
+ * a RST at X from the other side, then a SYN: the attack of finding 1
+ * (unscaled 64 KiB windows, and Linux's scale 7 with 3 MB windows). */
+static void sweep_then_rst_at_x(__u8 scale, __u16 window, __u32 step)
+{
+	struct conn k;
+	const __u32 X = 0x42424242;
+	__u32 passed = 0;
+
+	established(&k, scale, window);
+	for (__u64 seq = 7; seq < (1ull << 32); seq += step)
+		passed += forge(&k, true, ACK, (__u32)seq, X, 0) == FX_XDP_PASS;
+	cr_assert_eq(passed, 0, "%u segments acknowledging nothing sent passed", passed);
+	forge(&k, false, RST, X, 0, 0);
+	forge(&k, true, SYN, 0x77777777, 0, 0);
+	still_talking(&k, "after the sweep");
+}
+
+Test(blind, sweep_unscaled_cannot_end_the_connection)
+{
+	sweep_then_rst_at_x(0, 0, 120000);
+}
+
+Test(blind, sweep_scaled_cannot_end_the_connection)
+{
+	sweep_then_rst_at_x(7, 24000, 5000000);
+}
+
+/* The same from the client's side only: ACKs to move its seq_end, RSTs at
+ * the same numbers. Without a valid ACK nothing moves. */
+Test(blind, one_sided_sweep_cannot_end_the_connection)
+{
+	struct conn k;
+	const __u32 step = 5000000;
+
+	established(&k, 7, 24000);
+	for (__u32 ph = 0; ph < 4; ph++)
+		for (__u64 seq = 7 + ph * (step / 4); seq < (1ull << 32); seq += step)
+			forge(&k, true, ACK, (__u32)seq, 0x1234, 1);
+	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].seq_end, k.c_next);
+	for (__u32 ph = 0; ph < 4; ph++)
+		for (__u64 seq = 7 + ph * (step / 4); seq < (1ull << 32); seq += step)
+			if ((__u32)seq + 1 != k.c_next && (__u32)seq + 1 != k.s_next)
+				forge(&k, true, RST, (__u32)seq + 1, 0, 0);
+	forge(&k, true, SYN, 0x77777777, 0, 0);
+	still_talking(&k, "after the one-sided sweep");
+}
+
+/* A SYN restarts a session only from TIME_WAIT, or from CLOSED once
+ * tcp-rst-timeout ran: the third step of finding 1 (RST, then a SYN that
+ * takes the flow over) needs the RST to be exact, and even then the
+ * attacker's SYN cannot replace the session before it expires. */
+Test(blind, syn_does_not_restart_a_reset_session_before_it_expires)
+{
+	struct conn k;
+	__u64 id;
+
+	established(&k, 0, 0);
+	id = conn_session(&k).id;
+	cr_assert_eq(cli(&k, RST, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_CLOSED);
+	cr_assert_eq(forge(&k, true, SYN, 0x77777777, 0, 0), FX_XDP_DROP);
+	cr_assert_eq(forge(&k, false, SYN, 0x77777777, 0, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_session(&k).id, id);
+	cr_assert_eq(fx_age(&k.c, 3), 0);
+	cr_assert_eq(forge(&k, true, SYN, 0x77777777, 0, 0), FX_XDP_PASS);
+	cr_assert_neq(conn_session(&k).id, id);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_SYN_SENT);
+}
+
+/* ---- finding 2: the handshake --------------------------------------------- */
+
+/* In SYN_SENT the opener says nothing but its SYN (conntrack: invalid):
+ * two blind ACKs 2^31 apart do not move what sfw knows of it. */
+Test(blind, opener_acks_in_syn_sent_dropped)
+{
+	struct conn k;
+
+	conn_init(&k, CLI4, SRV4);
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, true, ACK, 0x9abcdef0, 0x11111111, 0), FX_XDP_DROP);
+	cr_assert_eq(forge(&k, true, ACK, 0x9abcdef0 + 0x80000000u, 0x11111111, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].seq_end, k.c_next);
+	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	still_talking(&k, "after blind ACKs in SYN_SENT");
+}
+
+/* ...nor do they widen what a RST acknowledging the SYN may carry. */
+Test(blind, opener_acks_then_rsts_at_them_do_not_close_syn_sent)
+{
+	struct conn k;
+	const __u32 S1 = 0x9abcdef0, S2 = 0x9abcdef0 + 0x80000000u;
+
+	conn_init(&k, CLI4, SRV4);
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	forge(&k, true, ACK, S1, 0, 0);
+	forge(&k, true, ACK, S2, 0, 0);
+	cr_assert_eq(forge(&k, false, RST | ACK, 0, S1, 0), FX_XDP_DROP);
+	cr_assert_eq(forge(&k, false, RST | ACK, 0, S2, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_SYN_SENT);
+}
+
+/* In SYN_RECV the responder's segments must acknowledge exactly the
+ * opener's SYN: blind ones 2^31 apart are dropped, the real data flows. */
+Test(blind, responder_acks_in_syn_recv_dropped)
+{
+	struct conn k;
+
+	conn_init(&k, CLI4, SRV4);
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, false, ACK, 0x9abcdef0, 0x1111, 0), FX_XDP_DROP);
+	cr_assert_eq(forge(&k, false, ACK, 0x9abcdef0 + 0x80000000u, 0x1111, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_session(&k).wing[SFW_WING_OUT].seq_end, k.s_next);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	still_talking(&k, "after blind ACKs in SYN_RECV");
+}
+
+/* A blind SYN from the responder's side is passed (a simultaneous open to
+ * the endpoints) but not recorded: the opener's next blind ACK cannot
+ * complete the handshake with the attacker's numbers. */
+Test(blind, responder_syn_then_opener_acks_do_not_complete_the_handshake)
+{
+	struct conn k;
+	const __u32 A = 0x12345678;
+
+	conn_init(&k, CLI4, SRV4);
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, false, SYN, A, 0, 0), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, true, ACK, 0x40000000, A + 1, 0), FX_XDP_DROP);
+	cr_assert_eq(forge(&k, true, ACK, 0xc0000000, A + 1, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_SYN_SENT);
+	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	still_talking(&k, "after a blind SYN and ACKs");
+}
+
+/* ---- finding 11: RSTs in the handshake ------------------------------------ */
+
+/* After a blind SYN from the responder's side, a RST of the opener's that
+ * acknowledges that SYN but is not at the opener's next sequence number
+ * does not close the attempt. */
+Test(blind, opener_rst_acking_a_blind_syn_must_be_exact)
+{
+	struct conn k;
+	const __u32 A = 0x12345678;
+
+	conn_init(&k, CLI4, SRV4);
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	forge(&k, false, SYN, A, 0, 0);
+	cr_assert_eq(forge(&k, true, RST | ACK, 0xdeadbeef, A + 1, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_SYN_SENT);
+	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	still_talking(&k, "after a blind SYN and RST");
+}
+
+/* ---- finding 7: no-syn-check ---------------------------------------------- */
+
+/* The responder's first segment of a connection picked up mid-stream is
+ * adopted only when its ACK acknowledges what the opener sent: a blind
+ * one is dropped and the real server's segments are tracked. */
+Test(blind, no_syn_check_blind_first_responder_segment_dropped)
+{
+	struct conn k;
+
+	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
+	conn_init(&k, CLI4, SRV4);
+	k.c.window = k.s.window = 502;
+	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, false, ACK, k.s_next + 0x70000000u, k.c_next, 0), FX_XDP_DROP,
+		     "beyond what the opener allowed");
+	/* a lucky one inside it (the scale assumed mid-stream makes it 8 MB) */
+	cr_assert_eq(forge(&k, false, ACK, k.s_next + 1000, 0x5555, 0), FX_XDP_DROP,
+		     "acknowledging nothing the opener sent");
+	cr_assert_eq(forge(&k, false, ACK, k.s_next + 1000, k.c_next + 1, 0), FX_XDP_DROP,
+		     "acknowledging beyond what the opener sent");
+	cr_assert_not(conn_session(&k).wing[SFW_WING_OUT].tcp_flags & SFW_WING_TRACKED);
+	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS, "the real server's first segment");
+	cr_assert(conn_session(&k).wing[SFW_WING_OUT].tcp_flags & SFW_WING_TRACKED);
+	cr_assert_eq(conn_session(&k).wing[SFW_WING_OUT].seq_end, k.s_next);
+	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, false, ACK, k.s_next + 0x70000000u, k.c_next, 0), FX_XDP_DROP,
+		     "tracked now");
+}
+
+/* ---- what must keep working ------------------------------------------------ */
+
+/* 0 is a sequence number like any other: a window ending at 0 still bounds. */
+Test(blind, window_ending_at_zero_still_bounds)
+{
+	struct conn k;
+
+	conn_init(&k, CLI4, SRV4);
+	k.c_next = 0u - 65535u - 1u;   /* the server's ack + 65535 == 0 */
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, true, ACK | PSH, k.c_next + 1000000000u, k.s_next, 10),
+		     FX_XDP_DROP);
+}
+
+/* Keepalives, a zero-window probe, a SYN-ACK retransmitted after the
+ * handshake, then the client's RST. */
+Test(blind, keepalive_probe_and_late_synack_pass)
+{
+	struct conn k;
+
+	established(&k, 0, 0);
+	cr_assert_eq(forge(&k, true, ACK, k.c_next - 1, k.s_next, 0), FX_XDP_PASS, "keepalive");
+	cr_assert_eq(forge(&k, true, ACK, k.c_next - 1, k.s_next, 1), FX_XDP_PASS, "keepalive+1");
+	k.s.window = 0;
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS, "zero window");
+	cr_assert_eq(forge(&k, true, ACK, k.c_next, k.s_next, 1), FX_XDP_PASS, "window probe");
+	k.s.window = 65535;
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, false, SYN | ACK, 0xfffffff0, 1001, 0), FX_XDP_PASS,
+		     "SYN-ACK retransmitted after the handshake");
+	cr_assert_eq(cli(&k, RST, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_CLOSED);
+}
+
+/* TCP Fast Open: data on the SYN, acknowledged with it or refused and
+ * sent again. */
+Test(blind, fast_open_data_acked_or_resent)
+{
+	struct conn k;
+	__u32 isn;
+
+	conn_init(&k, CLI4, SRV4);
+	cr_assert_eq(cli(&k, SYN, 100), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	still_talking(&k, "fast open, data acknowledged");
+
+	conn_init(&k, CLI6, SRV6);
+	isn = k.c_next;
+	cr_assert_eq(cli(&k, SYN, 100), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, false, SYN | ACK, k.s_next, isn + 1, 0), FX_XDP_PASS);
+	k.s_next++;
+	cr_assert_eq(forge(&k, true, ACK | PSH, isn + 1, k.s_next, 100), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED);
+}
