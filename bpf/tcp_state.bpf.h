@@ -234,7 +234,12 @@ static __always_inline int sfw_tcp_adopt(struct sfw_session *s, __u32 dir, struc
  * mid-stream knows its opener from its first segment; until the
  * responder's is adopted, the opener's segments move what it has sent
  * only when they follow on from it, and tell nothing else (their
- * acknowledgements are not of anything sfw saw). */
+ * acknowledgements are not of anything sfw saw). A session loaded from
+ * the cluster peer (which carries no sequence numbers: docs/ha.md) picks
+ * up each wing from its next segment, as conntrack does after a failover:
+ * the first segments seen after a failover may be retransmissions or
+ * acknowledgements of what the other node carried, which adoption's
+ * bounds would refuse for good. */
 __noinline int sfw_tcp_unsynced(struct sfw_session *s, __u32 dir, const struct sfw_pkt *p,
 				const struct sfw_config *cfg)
 {
@@ -248,6 +253,13 @@ __noinline int sfw_tcp_unsynced(struct sfw_session *s, __u32 dir, const struct s
 	if (s->tcp_state < SFW_TCP_ESTABLISHED)
 		return dir == SFW_WING_IN ? sfw_tcp_refuse(cfg) : SFW_TCP_OUT_OF_WINDOW;
 	end = sfw_tcp_end(p);
+	if (!(w->tcp_flags & SFW_WING_TRACKED) &&
+	    ((s->flags & SFW_SESS_F_SYNCED) || !(peer->tcp_flags & SFW_WING_TRACKED))) {
+		sfw_tcp_windows(w, peer, p);
+		sfw_tcp_record(w, peer, p, end);
+		w->isn = p->seq;
+		return SFW_TCP_OK;
+	}
 	if (!(w->tcp_flags & SFW_WING_TRACKED))
 		return sfw_tcp_adopt(s, dir, w, peer, p, cfg, end);
 	if (!sfw_seq_after(p->seq, w->seq_end) && sfw_seq_after(end, w->seq_end))

@@ -6,6 +6,8 @@
  * restarts only TIME_WAIT (or CLOSED once it expired); blind packets
  * cannot desynchronise a handshake or the first answer of a connection
  * picked up without a SYN. */
+#include <bpf/bpf.h>
+#include "maps.h"
 #include "tcp_conn.h"
 
 TestSuite(blind, .init = suite_setup, .fini = suite_teardown);
@@ -275,6 +277,43 @@ Test(blind, no_syn_check_blind_first_responder_segment_dropped)
 }
 
 /* ---- what must keep working ------------------------------------------------ */
+
+/* A session loaded from the cluster peer knows no sequence numbers (only
+ * the state, scales and the wings' SYN/FIN/RST flags: ha/replica.c):
+ * each wing is picked up from its first segment after a failover (the
+ * server's here acknowledges more than the client's first one sent: it
+ * was a retransmission), and the window is tracked from then on. */
+Test(blind, session_loaded_without_numbers_picks_up_both_wings)
+{
+	struct conn k;
+	struct sfw_session_key key;
+	struct sfw_session s;
+
+	established(&k, 7, 500);
+	s = conn_session(&k);
+	s.flags |= SFW_SESS_F_SYNCED;
+	for (int w = 0; w < 2; w++) {
+		s.wing[w].tcp_flags &= SFW_WING_SEEN_SYN | SFW_WING_SEEN_FIN | SFW_WING_SEEN_RST |
+				       SFW_WING_FIN_ACKED;
+		s.wing[w].seq_end = s.wing[w].ack = s.wing[w].maxend = 0;
+		s.wing[w].maxwin = s.wing[w].isn = 0;
+	}
+	fx_key(&k.c, &key);
+	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &key, &s,
+					 BPF_EXIST), 0);
+	k.c_next += 5000;   /* sent while the nodes changed over */
+	k.s_next += 7000;
+	cr_assert_eq(forge(&k, true, ACK | PSH, k.c_next - 200, k.s_next, 100), FX_XDP_PASS,
+		     "a retransmission first");
+	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS, "the server's answer");
+	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS, "the client's next");
+	s = conn_session(&k);
+	cr_assert(s.wing[SFW_WING_IN].tcp_flags & s.wing[SFW_WING_OUT].tcp_flags &
+		  SFW_WING_TRACKED);
+	still_talking(&k, "after a failover");
+	cr_assert_eq(forge(&k, true, ACK, k.c_next + 0x40000000u, k.s_next, 10), FX_XDP_DROP,
+		     "tracked again");
+}
 
 /* 0 is a sequence number like any other: a window ending at 0 still bounds. */
 Test(blind, window_ending_at_zero_still_bounds)
