@@ -151,7 +151,12 @@ __noinline int sfw_tcp_reset(struct sfw_session *s, __u32 dir, const struct sfw_
  * tells sfw nothing; a pure SYN starts over only on TIME_WAIT (on CLOSED
  * once tcp-rst-timeout has run and the session expired: until then a RST
  * sfw took for exact cannot be followed by a SYN that takes the flow
- * over). In the handshake the opener's SYN or SYN-ACK must repeat its ISN.
+ * over). In the handshake the opener's SYN or SYN-ACK must repeat its ISN,
+ * but for a bare SYN with a later one in SYN_SENT: a new attempt from the
+ * same port, which starts its wing afresh (conntrack does the same, after
+ * RFC 793: a reinitialised connection uses larger numbers), keeping the
+ * first attempt's SYN so that a blind SYN cannot keep the real SYN-ACK
+ * out.
  * The responder's SYN-ACK must acknowledge the opener's SYN, which a blind
  * one cannot, and then (re)starts its wing. A bare SYN of the responder's
  * (a simultaneous open, or a blind one) and the opener's SYN-ACK
@@ -161,7 +166,7 @@ __noinline int sfw_tcp_reset(struct sfw_session *s, __u32 dir, const struct sfw_
  * otherwise a blind SYN would make the opener's next blind ACK complete
  * the handshake with numbers of the attacker's choosing. */
 static __always_inline int sfw_tcp_syn(const struct sfw_session *s, struct sfw_wing *w,
-				       const struct sfw_wing *peer, __u32 dir,
+				       struct sfw_wing *peer, __u32 dir,
 				       const struct sfw_pkt *p, const struct sfw_config *cfg)
 {
 	bool seen = w->tcp_flags & SFW_WING_SEEN_SYN;
@@ -174,8 +179,14 @@ static __always_inline int sfw_tcp_syn(const struct sfw_session *s, struct sfw_w
 		return sfw_tcp_pass_in_window(w, peer, p, cfg);
 	}
 	if (dir == SFW_WING_IN) {
-		if (p->seq != w->isn)
-			return SFW_TCP_OUT_OF_WINDOW;
+		if (p->seq != w->isn) {
+			if (ack || st != SFW_TCP_SYN_SENT ||
+			    !sfw_seq_after(sfw_tcp_end(p), w->seq_end))
+				return SFW_TCP_OUT_OF_WINDOW;
+			sfw_tcp_keep_prev_syn(w);
+			sfw_tcp_wing_restart(w);
+			return SFW_TCP_OK;
+		}
 		if (!ack)
 			return SFW_TCP_OK;
 		if (!(peer->tcp_flags & SFW_WING_SEEN_SYN))
@@ -189,6 +200,7 @@ static __always_inline int sfw_tcp_syn(const struct sfw_session *s, struct sfw_w
 	}
 	if (!sfw_tcp_acks_syn(peer, p))
 		return SFW_TCP_OUT_OF_WINDOW;
+	sfw_tcp_settle_syn(peer, p);
 	if (!seen || p->seq != w->isn)
 		sfw_tcp_wing_restart(w);
 	return SFW_TCP_OK;

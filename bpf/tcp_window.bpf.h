@@ -89,13 +89,49 @@ static __always_inline bool sfw_tcp_ack_ok(const struct sfw_wing *w, const struc
 	return peer->seq_end - p->ack <= most;
 }
 
+/* Does the segment acknowledge the first SYN of an opener that tried
+ * again (SFW_WING_PREV_SYN): ack in (its ISN, its end]? */
+static __always_inline bool sfw_tcp_acks_prev_syn(const struct sfw_wing *w,
+						  const struct sfw_pkt *p)
+{
+	return (p->tcp_flags & SFW_TCP_ACK) && (w->tcp_flags & SFW_WING_PREV_SYN) &&
+	       (__u32)(w->fin_seq - p->ack) < w->prev_syn_len;
+}
+
 /* Does the segment acknowledge the SYN of wing w, which sent nothing else
  * yet (before the handshake completes, its seq_end is its SYN's own end:
- * ISN + 1 + the SYN's data, for TCP Fast Open)? */
+ * ISN + 1 + the SYN's data, for TCP Fast Open), or the first SYN of an
+ * opener that tried again? */
 static __always_inline bool sfw_tcp_acks_syn(const struct sfw_wing *w, const struct sfw_pkt *p)
 {
-	return (p->tcp_flags & SFW_TCP_ACK) && (w->tcp_flags & SFW_WING_SEEN_SYN) &&
-	       sfw_seq_after(p->ack, w->isn) && sfw_seq_after_eq(w->seq_end, p->ack);
+	return ((p->tcp_flags & SFW_TCP_ACK) && (w->tcp_flags & SFW_WING_SEEN_SYN) &&
+		sfw_seq_after(p->ack, w->isn) && sfw_seq_after_eq(w->seq_end, p->ack)) ||
+	       sfw_tcp_acks_prev_syn(w, p);
+}
+
+/* The opener tries again with a later SYN: its first one is kept (only
+ * the first: blind SYNs that follow cannot push the real one out). */
+static __always_inline void sfw_tcp_keep_prev_syn(struct sfw_wing *w)
+{
+	if (w->tcp_flags & SFW_WING_PREV_SYN)
+		return;
+	w->fin_seq = w->seq_end;
+	w->prev_syn_len = (__u16)(w->seq_end - w->isn);
+	w->tcp_flags |= SFW_WING_PREV_SYN;
+}
+
+/* The responder answered one of the opener's SYNs: the attempt it answered
+ * is the one the connection goes on with. */
+static __always_inline void sfw_tcp_settle_syn(struct sfw_wing *w, const struct sfw_pkt *p)
+{
+	if (!(w->tcp_flags & SFW_WING_PREV_SYN))
+		return;
+	if (sfw_tcp_acks_prev_syn(w, p)) {
+		w->isn = w->fin_seq - w->prev_syn_len;
+		w->seq_end = w->fin_seq;
+	}
+	w->tcp_flags &= ~SFW_WING_PREV_SYN;
+	w->prev_syn_len = 0;
 }
 
 /* Forgets what sfw knew of wing w's sequence space, to learn it afresh

@@ -75,6 +75,11 @@ enum sfw_wing_dir {
  * window checks hold the other wing to it. Never 0 as "unknown": every
  * value of a sequence number is a real one */
 #define SFW_WING_TRACKED 0x20
+/* the opener tried again from the same port with a later ISN while in
+ * SYN_SENT: fin_seq holds the end of its first SYN and prev_syn_len that
+ * SYN's length, as the first attempt's SYN-ACK may still come
+ * (bpf/tcp_window.bpf.h) */
+#define SFW_WING_PREV_SYN 0x40
 
 struct sfw_wing {
 	__u64 packets;
@@ -85,7 +90,7 @@ struct sfw_wing {
 	__u32 ack;            /* highest acknowledgement sent (that passed the checks) */
 	__u32 maxend;         /* highest sequence the other side lets us send */
 	__u32 maxwin;         /* largest window we advertised, scaled */
-	__u16 spare;          /* free (was the last raw window, which nothing read) */
+	__u16 prev_syn_len;   /* SFW_WING_PREV_SYN: 1 + the first SYN's data */
 	__u8 wscale;          /* window scale from the SYN, 0xf = none */
 	__u8 tcp_flags;       /* SFW_WING_* */
 	__u32 isn;            /* this wing's SYN's sequence number; picked up

@@ -53,7 +53,7 @@ static const struct abi_member abi_members[] = {
 	M(sfw_session, state), M(sfw_session, tcp_state), M(sfw_session, flags),
 	M(sfw_session, wing),
 	M(sfw_wing, packets), M(sfw_wing, bytes), M(sfw_wing, ifindex), M(sfw_wing, seq_end),
-	M(sfw_wing, fin_seq), M(sfw_wing, ack), M(sfw_wing, spare), M(sfw_wing, wscale),
+	M(sfw_wing, fin_seq), M(sfw_wing, ack), M(sfw_wing, prev_syn_len), M(sfw_wing, wscale),
 	M(sfw_wing, tcp_flags), M(sfw_wing, isn),
 	M(sfw_config, timeout_s), M(sfw_config, default_policy), M(sfw_config, flags),
 	M(sfw_config, conf_digest),

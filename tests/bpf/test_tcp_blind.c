@@ -5,7 +5,8 @@
  * RST is exact only against numbers the endpoints really used; a SYN
  * restarts only TIME_WAIT (or CLOSED once it expired); blind packets
  * cannot desynchronise a handshake or the first answer of a connection
- * picked up without a SYN. */
+ * picked up without a SYN; a client that tries again from the same port
+ * with a later ISN is let through, as conntrack does. */
 #include <bpf/bpf.h>
 #include "maps.h"
 #include "tcp_conn.h"
@@ -245,6 +246,60 @@ Test(blind, opener_rst_acking_a_blind_syn_must_be_exact)
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
 	still_talking(&k, "after a blind SYN and RST");
+}
+
+/* ---- finding 10: a new attempt from the same port --------------------------- */
+
+/* A client that tries again from the same port with a later ISN (Linux's
+ * ISNs grow with time) while its first attempt is in SYN_SENT: the new
+ * SYN starts the opener's wing afresh, and its SYN-ACK completes. */
+Test(blind, later_syn_in_syn_sent_is_a_new_attempt)
+{
+	struct conn k;
+
+	conn_init(&k, CLI4, SRV4);
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	cr_assert_eq(fx_age(&k.c, 3), 0);
+	k.c_next += 50000000;
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS, "the new attempt");
+	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].isn, k.c_next - 1);
+	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	still_talking(&k, "the second attempt");
+	cr_assert_not(conn_session(&k).wing[SFW_WING_IN].tcp_flags & SFW_WING_PREV_SYN);
+}
+
+/* An earlier ISN is no new attempt: dropped, and the handshake goes on. */
+Test(blind, earlier_syn_in_syn_sent_dropped)
+{
+	struct conn k;
+
+	conn_init(&k, CLI6, SRV6);
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, true, SYN, k.c_next - 0x40000000, 0, 0), FX_XDP_DROP);
+	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	still_talking(&k, "after an earlier SYN");
+}
+
+/* Blind SYNs with later ISNs pass (to the server, as new attempts) but
+ * cannot keep out the SYN-ACK of the real one: sfw keeps the first
+ * attempt's SYN and goes back to it when that is what the server answers. */
+Test(blind, blind_later_syns_do_not_keep_the_real_synack_out)
+{
+	struct conn k;
+	__u32 isn;
+
+	conn_init(&k, CLI4, SRV4);
+	isn = k.c_next;
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, true, SYN, isn + 0x40000000, 0, 0), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, true, SYN, isn + 0x7fff0000, 0, 0), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS, "the real SYN-ACK");
+	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].isn, isn);
+	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].seq_end, isn + 1);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	still_talking(&k, "after blind later SYNs");
 }
 
 /* ---- finding 7: no-syn-check ---------------------------------------------- */
