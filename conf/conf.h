@@ -173,6 +173,7 @@ struct sfw_conf_screen {
 	__u32 syn_destination_threshold;
 	bool ip_spoofing;
 	__u32 limit_src;              /* limit-session source-ip-based; 0: none */
+	int limit_src_line;           /* where limit_src was set (warnings) */
 	__u32 limit_dst;              /* limit-session destination-ip-based; 0: none */
 };
 
@@ -256,6 +257,13 @@ int sfw_conf_parse_buffer(struct sfw_conf *conf, const char *name,
 /* Canonical `set` lines, one value per line as Junos `| display set`
  * prints them, objects in configuration order. */
 int sfw_conf_print(const struct sfw_conf *conf, FILE *f);
+
+/* Settings that are valid but weaker than they look, one line each on f,
+ * "FILE:LINE: warning: ...", after which a commit still succeeds. Today:
+ * a zone whose screen limits sessions per source address without the ip
+ * spoofing screen (docs/security.md "Limits that remain"). Returns how
+ * many lines it printed. */
+int sfw_conf_print_warnings(const struct sfw_conf *conf, FILE *f);
 
 /* Same configuration, ignoring line numbers, paths and source text. */
 bool sfw_conf_equal(const struct sfw_conf *a, const struct sfw_conf *b);

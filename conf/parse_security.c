@@ -281,6 +281,8 @@ static int parse_limit_session(struct conf_parser *p, struct sfw_conf_screen *s)
 	if (k < 0 || conf_uint(p, words[k], 1, SFW_CONF_LIMIT_SESSION_MAX,
 			       k ? &s->limit_src : &s->limit_dst))
 		return -1;
+	if (k)
+		s->limit_src_line = p->line;
 	return conf_end(p);
 }
 

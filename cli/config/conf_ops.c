@@ -82,10 +82,12 @@ int sfw_conf_check_run(const struct sfw_conf_env *env, const char *path)
 
 	if (!err)
 		err = sfw_conf_parse_file(&conf, path, &errs);
-	if (err)
+	if (err) {
 		report(&errs, env->err);
-	else
+	} else {
+		sfw_conf_print_warnings(&conf, env->err);
 		fputs("configuration check succeeds\n", env->out);
+	}
 	sfw_conf_errors_free(&errs);
 	sfw_conf_free(&conf);
 	return err ? SFW_EXIT_FAIL : SFW_EXIT_OK;
@@ -228,6 +230,8 @@ int sfw_conf_commit_run(const struct sfw_conf_env *env, const char *path,
 	if (!err)
 		err = sfw_conf_parse_file(&conf, path, &errs);
 	valid = !err;
+	if (valid)
+		sfw_conf_print_warnings(&conf, env->err);
 	if (!err)
 		err = sfw_conf_commit(&conf, &ops);
 	if (err) {
@@ -257,6 +261,8 @@ int sfw_conf_rollback_run(const struct sfw_conf_env *env, int n)
 	if (!err)
 		err = sfw_conf_load_rollback(&conf, n, &errs);
 	valid = !err;
+	if (valid)
+		sfw_conf_print_warnings(&conf, env->err);
 	if (!err)
 		err = sfw_conf_commit(&conf, &ops);
 	if (err)

@@ -390,3 +390,64 @@ Test(policy_conf, long_configuration_directory)
 	cr_assert(strstr(cap_text(&err), "... (4209 bytes, at most 4095)\n"), "%s", cap_text(&err));
 	setenv("SFW_CONF_DIR", dir, 1);
 }
+
+/* What the commands printed on err since the last call; err starts over. */
+static char *err_since(void)
+{
+	char *text = strdup(cap_text(&err));
+
+	cr_assert_not_null(text);
+	cap_free(&err);
+	env.err = cap_open(&err);
+	return text;
+}
+
+static void assert_err_since(const char *want, const char *what)
+{
+	char *got = err_since();
+
+	cr_assert_str_eq(got, want, "%s", what);
+	free(got);
+}
+
+/* A source limit without the ip spoofing screen: commit check, commit and
+ * rollback print the one warning line and succeed; with the screen, or
+ * without a source limit, nothing (docs/security.md "Limits that remain"). */
+Test(policy_conf, spoofable_source_limit_warns_and_commits)
+{
+	static const char *const limited =
+		"set security zones security-zone trust interfaces veth0\n"
+		"set security zones security-zone trust screen lim\n"
+		"set security screen ids-option lim limit-session source-ip-based 3\n";
+	char path[256], other[256], line[512], *got;
+
+	write_at("lim.conf", limited, path, sizeof(path));
+	snprintf(line, sizeof(line), "%s:3: warning: zone 'trust': limit-session "
+		 "source-ip-based counts source addresses that nothing verifies: a sender "
+		 "that spoofs an address can use up its sessions; add 'set security screen "
+		 "ids-option lim ip spoofing'\n", path);
+	cr_assert_eq(sfw_conf_check_run(&env, path), SFW_EXIT_OK);
+	assert_err_since(line, "commit check");
+	cr_assert_eq(sfw_conf_commit_run(&env, path, false), SFW_EXIT_OK);
+	assert_err_since(line, "commit");
+	assert_active(limited);
+
+	write_at("plain.conf", one_policy, other, sizeof(other));
+	cr_assert_eq(sfw_conf_commit_run(&env, other, false), SFW_EXIT_OK);
+	assert_err_since("", "a configuration without limits");
+	cr_assert_eq(sfw_conf_rollback_run(&env, 1), SFW_EXIT_OK);
+	got = err_since();
+	cr_assert(strstr(got, ":3: warning: zone 'trust': limit-session source-ip-based") &&
+		  !strchr(got, '\n')[1], "rollback: %s", got);
+	free(got);
+
+	write_at("guarded.conf", "set security zones security-zone trust screen lim\n"
+		 "set security screen ids-option lim limit-session source-ip-based 3\n"
+		 "set security screen ids-option lim ip spoofing\n", other, sizeof(other));
+	cr_assert_eq(sfw_conf_check_run(&env, other), SFW_EXIT_OK);
+	cr_assert_eq(sfw_conf_commit_run(&env, other, false), SFW_EXIT_OK);
+	assert_err_since("", "the zone has ip spoofing");
+	cr_assert_str_eq(cap_text(&out), "configuration check succeeds\ncommit complete\n"
+			 "commit complete\ncommit complete\nconfiguration check succeeds\n"
+			 "commit complete\n");
+}

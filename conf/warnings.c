@@ -1,0 +1,36 @@
+/* Warnings: a valid configuration that protects less than it seems to.
+ * A commit prints them and still succeeds, as a Junos commit does with
+ * its warnings. */
+#include "conf_int.h"
+
+/* limit-session source-ip-based counts the source address as written in
+ * the packet. Without the ip spoofing screen (the source must route back
+ * out of the interface it came in on, bpf/screen.bpf.h) a sender can
+ * write a victim's address and use up the victim's sessions: N SYNs to a
+ * host that never answers hold them for tcp-initial-timeout. Junos has
+ * the same exposure (docs/security.md "Limits that remain"). */
+static int warn_spoofable_limit(const struct sfw_conf *c, const struct sfw_conf_zone *z,
+				FILE *f)
+{
+	const struct sfw_conf_screen *s;
+
+	if (!z->screen.name[0] || z->screen.idx < 0 || z->screen.idx >= c->n_screens)
+		return 0;
+	s = &c->screens[z->screen.idx];
+	if (!s->limit_src || s->ip_spoofing)
+		return 0;
+	fprintf(f, "%s:%d: warning: zone '%s': limit-session source-ip-based counts source "
+		"addresses that nothing verifies: a sender that spoofs an address can use up "
+		"its sessions; add 'set security screen ids-option %s ip spoofing'\n",
+		c->path ? c->path : "-", s->limit_src_line, z->name, s->name);
+	return 1;
+}
+
+int sfw_conf_print_warnings(const struct sfw_conf *conf, FILE *f)
+{
+	int n = 0;
+
+	for (int z = 0; z < conf->n_zones; z++)
+		n += warn_spoofable_limit(conf, &conf->zones[z], f);
+	return n;
+}

@@ -1,0 +1,112 @@
+/* Configuration warnings (sfw_conf_print_warnings): printed exactly when a
+ * zone's screen limits sessions per source address without the ip
+ * spoofing screen, and never otherwise (docs/security.md "Limits that
+ * remain"). The commands' side (commit, commit check, rollback print them
+ * and succeed) is tests/unit/test_policy_conf.c. */
+#include "test_conf.h"
+
+static struct sfw_conf conf;
+static char *text;
+
+static void fini(void)
+{
+	free(text);
+	sfw_conf_free(&conf);
+}
+
+TestSuite(conf_warnings, .fini = fini);
+
+/* The warnings of a configuration text; *n how many were counted. */
+static const char *warnings(const char *conf_text, int *n)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	cr_assert(f);
+	conf_test_parse_ok(&conf, conf_text);
+	*n = sfw_conf_print_warnings(&conf, f);
+	fclose(f);
+	return text;
+}
+
+#define WARN_LIM(line, zone, screen)                                                   \
+	"t.conf:" #line ": warning: zone '" zone "': limit-session source-ip-based "     \
+	"counts source addresses that nothing verifies: a sender that spoofs an "         \
+	"address can use up its sessions; add 'set security screen ids-option " screen \
+	" ip spoofing'\n"
+
+Test(conf_warnings, source_limit_without_spoofing_screen_warns_once)
+{
+	int n;
+
+	cr_assert_str_eq(warnings(CONF_BASE
+				  "set security zones security-zone trust screen lim\n"
+				  "set security screen ids-option lim limit-session source-ip-based 3\n",
+				  &n),
+			 WARN_LIM(4, "trust", "lim"));
+	cr_assert_eq(n, 1);
+}
+
+Test(conf_warnings, spoofing_screen_silences_it)
+{
+	int n;
+
+	cr_assert_str_eq(warnings(CONF_BASE
+				  "set security zones security-zone trust screen lim\n"
+				  "set security screen ids-option lim limit-session source-ip-based 3\n"
+				  "set security screen ids-option lim ip spoofing\n",
+				  &n),
+			 "");
+	cr_assert_eq(n, 0);
+}
+
+/* A destination limit counts the address the attacker sends to: spoofing
+ * the source changes nothing it could do with its own address. */
+Test(conf_warnings, destination_limit_alone_is_silent)
+{
+	int n;
+
+	cr_assert_str_eq(warnings(CONF_BASE
+				  "set security zones security-zone trust screen lim\n"
+				  "set security screen ids-option lim limit-session "
+				  "destination-ip-based 3\n",
+				  &n),
+			 "");
+	cr_assert_eq(n, 0);
+}
+
+/* A screen no zone uses limits nothing; zones without a screen neither. */
+Test(conf_warnings, unbound_screen_and_plain_zones_are_silent)
+{
+	int n;
+
+	cr_assert_str_eq(warnings(CONF_BASE
+				  "set security screen ids-option lim limit-session source-ip-based 3\n",
+				  &n),
+			 "");
+	cr_assert_eq(n, 0);
+	sfw_conf_free(&conf);
+	free(text);
+	text = NULL;
+	cr_assert_str_eq(warnings("", &n), "");
+	cr_assert_eq(n, 0);
+}
+
+/* One line per zone, at the line that set the limit (the last one, whose
+ * value is the one in force). */
+Test(conf_warnings, each_zone_sharing_the_screen_warns)
+{
+	int n;
+
+	cr_assert_str_eq(warnings(CONF_BASE
+				  "set security screen ids-option lim limit-session source-ip-based 3\n"
+				  "set security zones security-zone trust screen lim\n"
+				  "set security zones security-zone untrust screen lim\n"
+				  "set security screen ids-option guard ip spoofing\n"
+				  "set security screen ids-option guard limit-session source-ip-based 9\n"
+				  "set security screen ids-option lim limit-session source-ip-based 4\n"
+				  "set security zones security-zone dmz screen guard\n",
+				  &n),
+			 WARN_LIM(8, "trust", "lim") WARN_LIM(8, "untrust", "lim"));
+	cr_assert_eq(n, 2);
+}
