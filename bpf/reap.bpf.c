@@ -29,6 +29,13 @@ struct reap_loop {
 	__u64 now;
 };
 
+/* Where the race tests play another CPU between the reaper's read of a
+ * session and its claim (tests/bpf/reap_race.bpf.c defines it): nothing
+ * at all in sfw itself. */
+#ifndef SFW_REAP_RACE_POINT
+#define SFW_REAP_RACE_POINT() do { } while (0)
+#endif
+
 static long reap_one(__u64 i, struct reap_loop *l)
 {
 	struct sfw_reap_entry *ent;
@@ -41,11 +48,19 @@ static long reap_one(__u64 i, struct reap_loop *l)
 	ent = &reap_batch[i];
 	ent->removed = 0;
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &ent->key);
-	if (!s || (ent->id && s->id != ent->id))
+	if (!s)
 		return 0;
+	/* read once, and the claim compares with this: the session may be
+	 * ended by another CPU after the lookup and its memory handed to
+	 * another session at another key at once (LRU elements are reused
+	 * without a grace period); a second read would claim that one and
+	 * give its limit-session counts back against this key's addresses */
+	id = *(volatile __u64 *)&s->id;
+	if (ent->id && id != ent->id)
+		return 0;
+	SFW_REAP_RACE_POINT();
 	if (reap_expired_only && !sfw_expired(s, l->now))
 		return 0;
-	id = s->id;
 	/* only the one that claims it removes it: another reaper, or the
 	 * datapath replacing it with a new session, may be first */
 	if (!sfw_claim(s, id) || !sfw_session_claim(s, &held))

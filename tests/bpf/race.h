@@ -1,5 +1,6 @@
-/* What the race program (tests/bpf/xdp_race.bpf.c) does in the middle of
- * a first packet's decision, as tests/bpf/test_races.c asks. */
+/* What the race programs (tests/bpf/xdp_race.bpf.c, reap_race.bpf.c) do
+ * in the middle of a first packet's decision or a removal, as
+ * tests/bpf/test_races.c asks. */
 #ifndef SFW_TESTS_RACE_H
 #define SFW_TESTS_RACE_H
 
@@ -10,6 +11,8 @@ enum race_action {
 	RACE_CLAIM,       /* another CPU is removing the finished one, not done */
 	RACE_FLIP_GEN,    /* a commit flipped the policy generation */
 	RACE_HOLD,        /* a slow packet: held until race_released, or a bound */
+	RACE_RECYCLE,     /* reaper: another CPU ends the session at race_key and
+			   * its memory becomes race_key2's session */
 };
 
 #endif

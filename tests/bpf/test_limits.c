@@ -11,6 +11,7 @@
 #include "commit.h"
 #include "reap.h"
 #include "session_walk.h"
+#include "tally.h"
 
 TestSuite(limits, .init = suite_setup, .fini = suite_teardown);
 
@@ -30,36 +31,6 @@ static struct pb_spec udp(const char *src, const char *dst, __u16 sport)
 {
 	return (struct pb_spec){ .src = src, .dst = dst, .proto = SFW_IPPROTO_UDP,
 				 .sport = sport, .dport = 53 };
-}
-
-/* The count held for an address (0: no entry), read from the tally map. */
-static __s32 tally(const char *addr, __u8 dir)
-{
-	struct pb_spec s = udp(addr, addr, 1);
-	struct sfw_session_key k;
-	struct sfw_tally_key tk = { .family = SFW_FAMILY_INET, .dir = dir, .zone = 1 };
-	struct sfw_tally t;
-
-	fx_key(&s, &k);   /* the address, as the datapath stores it */
-	memcpy(tk.addr, &k.addr_lo, 16);
-	if (bpf_map_lookup_elem(fx_map_fd(false, SFW_STR(SFW_MAP_TALLY)), &tk, &t))
-		return 0;
-	cr_assert_eq(memcmp(&t.key, &tk, sizeof(tk)), 0, "the entry repeats its key");
-	return t.count;
-}
-
-static int tally_entries(void)
-{
-	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_TALLY)), n = 0;
-	struct sfw_tally_key k, next;
-	bool first = true;
-
-	while (!bpf_map_get_next_key(fd, first ? NULL : &k, &next)) {
-		k = next;
-		first = false;
-		n++;
-	}
-	return n;
 }
 
 static int fixture_fd(const char *name, void *arg)

@@ -6,8 +6,12 @@
  * CLOSE, a finished session's CLOSE is logged once, and a packet is judged
  * wholly by one generation, which stays until the packet is done
  * (docs/security.md, "Races: concurrent first packets and commits"). The
- * program runs on the fixture's maps. */
+ * program runs on the fixture's maps. tests/bpf/reap_race.bpf.c does the
+ * same inside the reaper: it removes, and gives the limit-session counts
+ * back of, only the session it read. */
+#define _GNU_SOURCE   /* sched_getcpu */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -19,19 +23,19 @@
 #include "events.h"
 #include "outcome.h"
 #include "race.h"
+#include "reap.h"
+#include "tally.h"
+#include "reap_race.skel.h"
 #include "xdp_race.skel.h"
 
 static struct xdp_race *race;
 
-/* Every map of the race program is the fixture's (none pinned). */
-static void races_setup(void)
+/* Every map of a race program is the fixture's (none pinned). */
+static void on_fixture_maps(struct bpf_object *obj)
 {
 	struct bpf_map *map;
 
-	suite_setup();
-	race = xdp_race__open();
-	cr_assert_not_null(race);
-	bpf_object__for_each_map(map, race->obj) {
+	bpf_object__for_each_map(map, obj) {
 		int fd;
 
 		if (bpf_map__is_internal(map))
@@ -41,6 +45,14 @@ static void races_setup(void)
 		cr_assert_geq(fd, 0, "no map %s in the fixture", bpf_map__name(map));
 		cr_assert_eq(bpf_map__reuse_fd(map, fd), 0);
 	}
+}
+
+static void races_setup(void)
+{
+	suite_setup();
+	race = xdp_race__open();
+	cr_assert_not_null(race);
+	on_fixture_maps(race->obj);
 	cr_assert_eq(xdp_race__load(race), 0, "loading the race program");
 }
 
@@ -373,4 +385,82 @@ Test(races, commit_waits_for_packets_in_flight)
 	cr_assert_eq(outcomes(), 1, "one packet, one outcome");
 	race->bss->race_action = RACE_NONE;
 	cr_assert_eq(race_xdp(&later), FX_XDP_DROP, "the new generation is in force");
+}
+
+/* ---- the reaper claims only the session it read ------------------------- */
+
+/* The reaper removes the session at s's key if its id is id, as `clear`
+ * asks; returns how many it removed. */
+static int race_reap(struct reap_race *rr, const struct pb_spec *s, __u64 id)
+{
+	struct sfw_reap_ctx ctx = { .now_ns = sfw_coarse_now_ns() };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
+
+	memset(&rr->bss->reap_batch[0], 0, sizeof(rr->bss->reap_batch[0]));
+	fx_key(s, &rr->bss->reap_batch[0].key);
+	rr->bss->reap_batch[0].id = id;
+	rr->bss->reap_count = 1;
+	rr->bss->reap_reason = SFW_CLOSE_CLEAR;
+	rr->bss->reap_expired_only = 0;
+	cr_assert_eq(bpf_prog_test_run_opts(bpf_program__fd(rr->progs.sfw_reap), &opts), 0);
+	return (int)rr->bss->reap_removed;
+}
+
+/* Between the reaper's lookup of a session and its claim, another CPU
+ * ends that session and the LRU hands its memory to another session, at
+ * another key, at once. The reaper must claim nothing there: claiming the
+ * other session would give its limit-session count back against the
+ * first one's addresses (the other address then holds a count no session
+ * gives back: locked out for good at its limit) and leave it marked ended
+ * in the table, where nothing can remove it (docs/security.md,
+ * "limit-session"). */
+Test(races, reaper_claims_only_the_session_it_read)
+{
+	struct pb_spec a = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+			     .sport = 5000, .dport = 53 };
+	struct pb_spec b = { .src = OTH4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+			     .sport = 5001, .dport = 53 };
+	struct sfw_session sa, sb, got;
+	struct reap_race *rr;
+	cpu_set_t one;
+
+	/* the LRU reuses the element freed last on the same CPU */
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	cr_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0);
+	commit("set security screen ids-option lim limit-session source-ip-based 2\n"
+	       "set security zones security-zone trust interfaces lo\n"
+	       "set security zones security-zone trust screen lim\n"
+	       "set security policies default-policy permit-all\n");
+	cr_assert_eq(fx_xdp(&a), FX_XDP_PASS);
+	cr_assert_eq(fx_xdp(&b), FX_XDP_PASS);
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1);
+	cr_assert_eq(tally(OTH4, SFW_DIR_SRC), 1);
+	GET_SESSION(&a, &sa);
+	GET_SESSION(&b, &sb);
+	rr = reap_race__open();
+	cr_assert_not_null(rr);
+	on_fixture_maps(rr->obj);
+	cr_assert_eq(reap_race__load(rr), 0, "loading the race reaper");
+	fx_key(&a, &rr->bss->race_key);
+	fx_key(&b, &rr->bss->race_key2);
+	rr->bss->race_action = RACE_RECYCLE;
+
+	cr_assert_eq(race_reap(rr, &a, sa.id), 0, "the session it read was gone");
+	cr_assert_eq(rr->bss->race_runs, 1, "the other CPU ran in between");
+	cr_assert(rr->bss->race_recycled, "the other session took the ended one's memory");
+	ASSERT_NO_SESSION(&a);
+	GET_SESSION(&b, &got);
+	cr_assert_eq(got.id, sb.id, "the other session is not claimed");
+	cr_assert_eq(got.tally & (SFW_TALLY_ENDED | SFW_TALLY_SRC), SFW_TALLY_SRC,
+		     "the other session still holds its count and is not ended");
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 0, "the ended one's count, given back once");
+	cr_assert_eq(tally(OTH4, SFW_DIR_SRC), 1);
+	/* the other session's end gives its count back */
+	rr->bss->race_action = RACE_NONE;
+	cr_assert_eq(race_reap(rr, &b, sb.id), 1);
+	ASSERT_NO_SESSION(&b);
+	cr_assert_eq(tally(OTH4, SFW_DIR_SRC), 0);
+	cr_assert_eq(tally_entries(), 0, "no count left behind");
+	reap_race__destroy(rr);
 }
