@@ -8,6 +8,7 @@
  * (docs/design.md, "Ageing"). Stopping it (SIGTERM) touches no session:
  * they live in the pinned maps, and so do the events not yet read. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -37,8 +38,18 @@
  * stops. */
 static volatile sig_atomic_t give_way;
 
+struct daemon;
+
+/* A ring whose events go to the log (sessions', denies'), and where its
+ * reader is (the log's mark, cli/log_sink.h). */
+struct log_ring {
+	struct daemon *d;
+	struct sfw_ring_cursor cur;
+};
+
 struct daemon {
 	struct sfw_log_sinks sinks;
+	struct log_ring log_rings[2];
 	struct sfw_log_env env;
 	struct ring_buffer *rb;
 	struct sfw_reaper *reaper;
@@ -58,13 +69,15 @@ struct daemon {
 	__u64 deny_suppressed_reported, deny_lost_reported;
 };
 
+/* Written before it returns: libbpf lets the record go only then. */
 static int on_event(void *ctx, void *data, size_t len)
 {
-	struct daemon *d = ctx;
+	struct log_ring *r = ctx;
+	struct sfw_ring_at at = { .ring = r->cur.id, .pos = r->cur.pos ? *r->cur.pos : 0 };
 
 	/* events only a monitor asked for live in its own ring, never here */
 	if (len >= sizeof(struct sfw_event))
-		sfw_sinks_write(&d->sinks, data, &d->env);
+		sfw_sinks_write(&r->d->sinks, data, &r->d->env, r->cur.pos ? &at : NULL);
 	return 0;
 }
 
@@ -194,6 +207,8 @@ static void table_close(struct daemon *d)
 	if (d->rb)
 		ring_buffer__consume(d->rb);   /* what is already there is ours */
 	ring_buffer__free(d->rb);
+	sfw_ring_cursor_close(&d->log_rings[0].cur);
+	sfw_ring_cursor_close(&d->log_rings[1].cur);
 	sfw_sweeper_free(d->sweeper);
 	sfw_reaper_close(d->reaper);
 	if (d->sessions_fd >= 0)
@@ -213,8 +228,12 @@ static int table_open(struct daemon *d)
 	fd = sfw_open_map(SFW_STR(SFW_MAP_EVENTS));
 	if (fd < 0)
 		return fd;
-	d->rb = ring_buffer__new(fd, on_event, d, NULL);
+	d->log_rings[0].d = d->log_rings[1].d = d;
+	err = sfw_ring_cursor_open(&d->log_rings[0].cur, fd);
+	d->rb = err ? NULL : ring_buffer__new(fd, on_event, &d->log_rings[0], NULL);
 	close(fd);   /* the ring buffer holds its own reference */
+	if (err)
+		return err;
 	if (!d->rb)
 		return sfw_fail(errno, "cannot read the event ring: %s", strerror(errno));
 	/* pins of an older sfw lack these two: no figures and no wake-up
@@ -231,10 +250,12 @@ static int table_open(struct daemon *d)
 	 * older datapath without it logs its denies in the ring above */
 	fd = sfw_open_map(SFW_STR(SFW_MAP_DENY_EVENTS));
 	if (fd >= 0) {
-		err = ring_buffer__add(d->rb, fd, on_event, d);
+		err = sfw_ring_cursor_open(&d->log_rings[1].cur, fd);
+		if (!err && (err = ring_buffer__add(d->rb, fd, on_event, &d->log_rings[1])))
+			err = sfw_fail(-err, "cannot read the deny event ring: %s", strerror(-err));
 		close(fd);
 		if (err)
-			return sfw_fail(-err, "cannot read the deny event ring: %s", strerror(-err));
+			return err;
 	}
 	d->sessions_fd = sfw_open_map(SFW_STR(SFW_MAP_SESSIONS));
 	if (d->sessions_fd < 0)
@@ -249,11 +270,18 @@ static int table_open(struct daemon *d)
  * last pass (how long since one, docs/events.md "Stale daemons"). */
 static int daemon_resume(struct daemon *d)
 {
+	char mark[PATH_MAX];
 	int err;
 
 	d->ring_fd = sfw_ring_claim(SFW_STR(SFW_MAP_EVENTS), "sfw daemon");
 	if (d->ring_fd < 0)
 		return d->ring_fd;
+	/* the rings' one reader marks what it writes (cli/log_sink.h) */
+	if (sfw_path(mark, sizeof(mark), "%s/log.mark", sfw_run_dir()))
+		return -ENAMETOOLONG;
+	err = sfw_sinks_mark(&d->sinks, mark);
+	if (err)
+		return err;
 	memset(&d->info, 0, sizeof(d->info));
 	d->info.pid = (__u32)getpid();
 	d->info.origin = origin();
@@ -308,6 +336,7 @@ static void daemon_release(struct daemon *d)
 	d->metrics = NULL;
 	d->ha = NULL;
 	table_close(d);
+	sfw_sinks_unmark(&d->sinks);   /* all it took is written */
 	d->info_fd = d->lock_fd >= 0 ? sfw_open_map(SFW_STR(SFW_MAP_DAEMON)) : -1;
 	memset(&d->info, 0, sizeof(d->info));   /* no one to wake, nothing running */
 	publish(d);
@@ -416,7 +445,6 @@ static int sweep_and_publish(struct daemon *d, bool *gone)
 	sfw_metrics_observe_sweep(d->metrics, d->last_pass_ns);
 	report_lost(d);
 	sfw_sinks_retry(&d->sinks);
-	sfw_sinks_flush(&d->sinks);
 	err = follow_table(d);
 	if (err)
 		return err < 0 ? err : (*gone = true, 0);
@@ -466,11 +494,10 @@ static int daemon_loop(struct daemon *d)
 			next = d->last_end_ms + d->info.interval_ms;
 			continue;
 		}
-		/* a second at most: sinks are flushed that often */
+		/* a second at most: the metrics follow the configuration */
 		r = wait_events(d, next - now < 1000 ? (int)(next - now) : 1000);
 		if (r < 0 && r != -EINTR)
 			err = sfw_fail(-r, "reading events: %s", strerror(-r));
-		sfw_sinks_flush(&d->sinks);
 		if (d->pressure) {
 			/* the table refused a session: expired ones must go now */
 			pressured.pass_ns = d->last_pass_ns;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -49,6 +50,30 @@ int sfw_ring_claim(const char *ring, const char *who)
 				: "cannot lock %s", err == EWOULDBLOCK ? who : path, path);
 	}
 	return fd;
+}
+
+int sfw_ring_cursor_open(struct sfw_ring_cursor *c, int map_fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	void *p;
+
+	c->pos = NULL;
+	if (bpf_obj_get_info_by_fd(map_fd, &info, &len))
+		return sfw_fail(errno, "cannot read the event ring: %s", strerror(errno));
+	p = mmap(NULL, (size_t)getpagesize(), PROT_READ, MAP_SHARED, map_fd, 0);
+	if (p == MAP_FAILED)
+		return sfw_fail(errno, "cannot map the event ring: %s", strerror(errno));
+	c->pos = p;
+	c->id = info.id;
+	return 0;
+}
+
+void sfw_ring_cursor_close(struct sfw_ring_cursor *c)
+{
+	if (c->pos)
+		munmap((void *)c->pos, (size_t)getpagesize());
+	c->pos = NULL;
 }
 
 int sfw_events_lost(enum sfw_ev_ring ring, __u64 *out)

@@ -16,6 +16,16 @@ const char *sfw_run_dir(void);
  * the lock's fd (hold it while consuming) or a negative errno with a
  * message naming who holds it. */
 int sfw_ring_claim(const char *ring, const char *who);
+/* A ring's consumer position, where libbpf keeps it (the map's first
+ * page, mapped read-only here too): while a record's callback runs, the
+ * record's own position (libbpf moves past it when the callback
+ * returns). With the ring map's id, a record's place (log_sink.h). */
+struct sfw_ring_cursor {
+	const volatile unsigned long *pos;   /* NULL: not mapped */
+	__u32 id;
+};
+int sfw_ring_cursor_open(struct sfw_ring_cursor *c, int map_fd);
+void sfw_ring_cursor_close(struct sfw_ring_cursor *c);
 /* Events a full ring refused, summed over CPUs. */
 int sfw_events_lost(enum sfw_ev_ring ring, __u64 *out);
 /* A rate bucket's counts summed over CPUs (include/ratelimit.h): events

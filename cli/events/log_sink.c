@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -117,7 +118,7 @@ static int log_dir(const char *path, const char *base, char *dir, size_t len)
  * link anywhere on the way), the last name is opened below the last
  * directory without following a link, and the file must be a regular one
  * of ours with no other name (a hard link into another file). Appended
- * to; created 0640. */
+ * to; created 0640; read too (a line already there, sfw_sinks_write). */
 static int open_log_fd(const char *path)
 {
 	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
@@ -132,7 +133,7 @@ static int open_log_fd(const char *path)
 	dfd = open_dir_walk(dir, path);
 	if (dfd < 0)
 		return dfd;
-	fd = openat(dfd, base, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+	fd = openat(dfd, base, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
 		    O_NOCTTY | O_CLOEXEC, 0640);
 	if (fd < 0)
 		fd = sfw_fail(errno, errno == ELOOP ? "%s is a symbolic link: refusing to follow it"
@@ -149,106 +150,216 @@ static int open_log_fd(const char *path)
 	return fd;
 }
 
-static FILE *open_append(const char *path)
-{
-	int fd = open_log_fd(path);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "a");
+/* The mark's layout, numbered: another one (an older sfw's) is not read. */
+#define SFW_LOG_MARK_MAGIC 0x73666d01u
 
-	if (fd >= 0 && !f) {
-		sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
-		close(fd);
-	}
-	return f;
+static __u64 file_end(int fd)
+{
+	struct stat st;
+
+	return fd >= 0 && !fstat(fd, &st) ? (__u64)st.st_size : 0;
+}
+
+static void read_ends(struct sfw_log_sinks *s)
+{
+	for (int k = 0; k < SFW_SINK_FILES; k++)
+		s->end[k] = file_end(s->fd[k]);
 }
 
 int sfw_sinks_open(struct sfw_log_sinks *s, const struct sfw_log_opts *o)
 {
 	memset(s, 0, sizeof(*s));
-	s->syslog_fd = -1;
+	s->syslog_fd = s->fd[SFW_SINK_FILE] = s->fd[SFW_SINK_JSON] = -1;
 	s->stdout_text = o->stdout_text;
+	s->scratch = malloc(sizeof(*s->scratch));
+	if (!s->scratch)
+		return sfw_fail(ENOMEM, "out of memory");
 	if (o->syslog) {
 		s->syslog = true;
 		s->syslog_path = o->syslog_path ? o->syslog_path : "/dev/log";
 		s->syslog_fd = open_syslog(s->syslog_path);
 		/* optional: a syslog that is not there yet, never a bad name */
-		if (s->syslog_fd < 0 && (!o->syslog_optional || s->syslog_fd == -ENAMETOOLONG))
-			return s->syslog_fd;
+		if (s->syslog_fd < 0 && (!o->syslog_optional || s->syslog_fd == -ENAMETOOLONG)) {
+			int err = s->syslog_fd;
+
+			sfw_sinks_close(s);
+			return err;
+		}
 	}
-	if (o->file && !(s->file = open_append(o->file)))
+	if (o->file && (s->fd[SFW_SINK_FILE] = open_log_fd(o->file)) < 0)
 		goto fail;
 	if (o->json_file && !strcmp(o->json_file, "-")) {
-		s->json = stdout;
+		s->fd[SFW_SINK_JSON] = STDOUT_FILENO;
 		s->json_is_stdout = true;
-	} else if (o->json_file && !(s->json = open_append(o->json_file))) {
+	} else if (o->json_file && (s->fd[SFW_SINK_JSON] = open_log_fd(o->json_file)) < 0) {
 		goto fail;
 	}
+	read_ends(s);
 	return 0;
 fail:
 	sfw_sinks_close(s);
 	return -EIO;
 }
 
-static void put_line(struct sfw_log_sinks *s, FILE *f, const char *line)
+int sfw_sinks_mark(struct sfw_log_sinks *s, const char *path)
 {
-	if (fputs(line, f) < 0 || fputc('\n', f) < 0)
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	struct sfw_log_mark *m;
+
+	if (fd < 0)
+		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
+	m = ftruncate(fd, sizeof(*m)) ? MAP_FAILED
+		: mmap(NULL, sizeof(*m), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED) {
+		int err = errno;
+
+		close(fd);
+		return sfw_fail(err, "cannot map %s: %s", path, strerror(err));
+	}
+	close(fd);   /* the mapping holds the file */
+	free(s->prev);
+	s->prev = NULL;
+	if (m->magic == SFW_LOG_MARK_MAGIC && m->writing && (s->prev = malloc(sizeof(*m))))
+		memcpy(s->prev, m, sizeof(*m));
+	m->magic = SFW_LOG_MARK_MAGIC;
+	s->mark = m;
+	return 0;
+}
+
+void sfw_sinks_unmark(struct sfw_log_sinks *s)
+{
+	if (!s->mark)
+		return;
+	/* a record the last daemon was writing and this one never met (it
+	 * stopped before reading that ring) is still for the next one */
+	if (s->prev)
+		memcpy(s->mark, s->prev, sizeof(*s->mark));
+	else
+		__atomic_store_n(&s->mark->writing, 0, __ATOMIC_RELEASE);
+	munmap(s->mark, sizeof(*s->mark));
+	s->mark = NULL;
+}
+
+/* The record the last daemon was writing when it stopped, met again at
+ * the head of its ring: a log file already holding its line where it went
+ * (at that very offset: an equal line before it is another event's) gets
+ * it no second time. */
+static void skip_written(struct sfw_log_sinks *s, const struct sfw_event *e,
+			 const struct sfw_ring_at *at, bool skip[SFW_SINK_FILES])
+{
+	const struct sfw_log_mark *p = s->prev;
+	char buf[SFW_LOG_LINE_MAX];
+
+	if (!p || !at || p->at.ring != at->ring || p->at.pos != at->pos ||
+	    memcmp(&p->ev, e, sizeof(*e)))
+		return;
+	for (int k = 0; k < SFW_SINK_FILES; k++) {
+		__u32 n = p->line[k].len;
+
+		skip[k] = s->fd[k] >= 0 && n && n <= sizeof(buf) &&
+			  pread(s->fd[k], buf, n, (off_t)p->line[k].off) == (ssize_t)n &&
+			  !memcmp(buf, p->line[k].text, n);
+	}
+	free(s->prev);
+	s->prev = NULL;
+}
+
+/* All of it, or counted as failed; the file's end is read again then. */
+static void put_line(struct sfw_log_sinks *s, int k, int fd, const char *line, size_t n)
+{
+	size_t done = 0;
+	ssize_t r;
+
+	while (done < n) {
+		r = write(fd, line + done, n - done);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		done += (size_t)r;
+	}
+	if (done < n)
 		s->failed++;
+	if (k >= 0)
+		s->end[k] = done < n ? file_end(fd) : s->end[k] + n;
+}
+
+/* The line of sink k formatted into the mark (or scratch), with its
+ * newline, and the offset it goes to. */
+static __u32 format_line(struct sfw_log_sinks *s, struct sfw_log_mark *m, int k,
+			 const struct sfw_event *e, const struct sfw_log_env *env)
+{
+	char *t = m->line[k].text;
+	int n = k == SFW_SINK_JSON ? sfw_log_json(t, SFW_LOG_LINE_MAX - 1, e, env)
+				   : sfw_log_syslog(t, SFW_LOG_LINE_MAX - 1, e, env);
+
+	t[n] = '\n';
+	m->line[k].off = s->end[k];
+	return m->line[k].len = (__u32)n + 1;
 }
 
 void sfw_sinks_write(struct sfw_log_sinks *s, const struct sfw_event *e,
-		     const struct sfw_log_env *env)
+		     const struct sfw_log_env *env, const struct sfw_ring_at *at)
 {
-	char line[4096];
-	int n = sfw_log_syslog(line, sizeof(line), e, env);
+	struct sfw_log_mark *m = s->mark && at ? s->mark : s->scratch;
+	bool skip[SFW_SINK_FILES] = { false, false }, json = s->fd[SFW_SINK_JSON] >= 0;
+	__u32 n, nj = 0;
+
+	skip_written(s, e, at, skip);
+	/* a SIGKILL may come between any two stores: the mark is valid
+	 * (writing) only once all of it is */
+	__atomic_store_n(&m->writing, 0, __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (at)
+		m->at = *at;
+	memcpy(&m->ev, e, sizeof(*e));
+	n = format_line(s, m, SFW_SINK_FILE, e, env);
+	if (s->fd[SFW_SINK_FILE] < 0)
+		m->line[SFW_SINK_FILE].len = 0;
+	m->line[SFW_SINK_JSON].len = 0;
+	if (json)
+		nj = format_line(s, m, SFW_SINK_JSON, e, env);
+	__atomic_store_n(&m->writing, 1, __ATOMIC_RELEASE);
 
 	/* MSG_DONTWAIT: a syslog daemon that stops reading loses lines,
 	 * it never stops us; one that went away is reconnected later */
 	if (s->syslog && (s->syslog_fd < 0 ||
-			  send(s->syslog_fd, line, (size_t)n, MSG_DONTWAIT) < 0)) {
+			  send(s->syslog_fd, m->line[SFW_SINK_FILE].text, n - 1, MSG_DONTWAIT) < 0)) {
 		s->failed++;
 		if (s->syslog_fd >= 0 && errno != EAGAIN && errno != ENOBUFS) {
 			close(s->syslog_fd);
 			s->syslog_fd = -1;
 		}
 	}
-	if (s->file)
-		put_line(s, s->file, line);
+	if (s->fd[SFW_SINK_FILE] >= 0 && !skip[SFW_SINK_FILE])
+		put_line(s, SFW_SINK_FILE, s->fd[SFW_SINK_FILE], m->line[SFW_SINK_FILE].text, n);
 	if (s->stdout_text)
-		put_line(s, stdout, line);
-	if (s->json) {
-		sfw_log_json(line, sizeof(line), e, env);
-		put_line(s, s->json, line);
-	}
+		put_line(s, -1, STDOUT_FILENO, m->line[SFW_SINK_FILE].text, n);
+	if (json && !skip[SFW_SINK_JSON])
+		put_line(s, SFW_SINK_JSON, s->fd[SFW_SINK_JSON], m->line[SFW_SINK_JSON].text, nj);
 	s->written++;
-}
-
-void sfw_sinks_flush(struct sfw_log_sinks *s)
-{
-	if (s->file)
-		fflush(s->file);
-	if (s->json)
-		fflush(s->json);
-	if (s->stdout_text)
-		fflush(stdout);
 }
 
 void sfw_sinks_retry(struct sfw_log_sinks *s)
 {
 	if (s->syslog && s->syslog_fd < 0)
 		s->syslog_fd = open_syslog(s->syslog_path);
+	read_ends(s);
 }
 
 void sfw_sinks_close(struct sfw_log_sinks *s)
 {
 	if (s->syslog_fd >= 0)
 		close(s->syslog_fd);
-	if (s->file)
-		fclose(s->file);
-	if (s->json && !s->json_is_stdout)
-		fclose(s->json);
-	else if (s->json)
-		fflush(s->json);
+	for (int k = 0; k < SFW_SINK_FILES; k++)
+		if (s->fd[k] >= 0 && !(k == SFW_SINK_JSON && s->json_is_stdout))
+			close(s->fd[k]);
+	if (s->mark)
+		munmap(s->mark, sizeof(*s->mark));
+	free(s->prev);
+	free(s->scratch);
 	memset(s, 0, sizeof(*s));
-	s->syslog_fd = -1;
+	s->syslog_fd = s->fd[SFW_SINK_FILE] = s->fd[SFW_SINK_JSON] = -1;
 }
 
 static const char *live_ifname(__u32 ifindex, char *buf, void *arg)

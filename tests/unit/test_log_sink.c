@@ -76,7 +76,7 @@ static int open_sink(const char *path, bool json)
 	int err = sfw_sinks_open(&s, &o);
 
 	if (!err) {
-		fputs("line\n", json ? s.json : s.file);
+		(void)!write(s.fd[json ? SFW_SINK_JSON : SFW_SINK_FILE], "line\n", 5);
 		sfw_sinks_close(&s);
 	}
 	return err;
