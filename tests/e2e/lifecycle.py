@@ -9,11 +9,18 @@
                                        KEY=VAL, one per line
   lifecycle.py wings                   stdin: show ... --json; prints
                                        "in_pkts in_bytes out_pkts out_bytes"
+  lifecycle.py survivors BEFORE AFTER T0
+                                       BEFORE, AFTER: show ... --json taken
+                                       at (wall clock) T0 and just now; prints
+                                       how many of BEFORE could not expire
+                                       since T0, and each of those missing
+                                       from AFTER
 """
 import json
 import socket
 import struct
 import sys
+import time
 
 
 def tcp_serve(port):
@@ -74,6 +81,29 @@ def wings():
     print(w["In"]["pkt-cnt"], w["In"]["byte-cnt"], w["Out"]["pkt-cnt"], w["Out"]["byte-cnt"])
 
 
+def sessions(path):
+    with open(path) as f:
+        return json.load(f)["flow-session-information"]["flow-session"]
+
+
+def survivors(before, after, t0):
+    # `timeout` is the whole seconds left, rounded down (cli/session/
+    # session_view.c): up to a second more remain; one more second covers
+    # the coarse clocks of the datapath and the sweeper. A session left
+    # longer than the window cannot expire in it, so nothing may remove it.
+    window = time.time() - float(t0)
+    kept = [s for s in sessions(before) if s["timeout"] > window + 2]
+    there = {s["session-identifier"] for s in sessions(after)}
+    print(len(kept))
+    for s in kept:
+        if s["session-identifier"] not in there:
+            w = s["flow-information"][0]
+            print("lost session %d %s %s/%s->%s/%s, %d s left of %d" % (
+                s["session-identifier"], w["protocol"], w["source-address"],
+                w["source-port"], w["destination-address"], w["destination-port"],
+                s["timeout"], s["configured-timeout"]))
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "tcp-serve":
@@ -88,5 +118,7 @@ if __name__ == "__main__":
         events(args[0], args[1:])
     elif cmd == "wings":
         wings()
+    elif cmd == "survivors":
+        survivors(args[0], args[1], args[2])
     else:
         sys.exit("unknown command " + cmd)
