@@ -20,7 +20,8 @@
 #include "policy.h"
 #include "session.h"
 
-#define SFW_CONF_NAME_MAX 64          /* Junos names: up to 63 characters */
+/* Junos names: up to 63 characters, stored whole in the names map too */
+#define SFW_CONF_NAME_MAX SFW_NAME_LEN
 #define SFW_CONF_DEFAULT_DIR "/etc/sfw"
 #define SFW_CONF_FILE "sfw.conf"
 #define SFW_CONF_ROLLBACK_MAX 49      /* rollback 1..49, as Junos keeps */

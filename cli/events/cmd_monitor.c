@@ -31,19 +31,20 @@ struct monitor {
 static void print_text(struct monitor *m, const struct sfw_event *e, const struct sfw_view *v)
 {
 	const struct sfw_wing_view *in = &v->wing[SFW_WING_IN], *out = &v->wing[SFW_WING_OUT];
-	char src[64], dst[64], pol[96], ifn[IF_NAMESIZE] = "";
+	char src[64], dst[64], ifn[IF_NAMESIZE] = "";
+	struct sfw_name pol;
 	char line[4096];
 
 	sfw_addr_str(v->family, &in->src, src, sizeof(src));
 	sfw_addr_str(v->family, &in->dst, dst, sizeof(dst));
-	sfw_policy_name(e->sess.policy_id, pol, sizeof(pol));
+	sfw_policy_name(e->sess.policy_id, &pol);
 	if (!in->ifindex || !if_indextoname(in->ifindex, ifn))
 		snprintf(ifn, sizeof(ifn), "%u", in->ifindex);
 	/* the syslog line's timestamp, without the rest of it */
 	sfw_log_syslog(line, sizeof(line), e, &m->env);
 	fprintf(m->cl->out, "%.29s %s Session ID: %llu, Policy name: %s/%u, "
 		"%s/%u --> %s/%u;%s, If: %s", strchr(line, ' ') + 1, sfw_log_msgid(e),
-		(unsigned long long)e->sess.id, pol, e->sess.policy_id, src, in->sport, dst,
+		(unsigned long long)e->sess.id, pol.name, e->sess.policy_id, src, in->sport, dst,
 		in->dport, sfw_proto_name(v->proto), ifn);
 	if (e->type == SFW_EV_CLOSE)
 		fprintf(m->cl->out, ", Reason: %s, In Pkts: %llu, Bytes: %llu, Out Pkts: %llu, "

@@ -8,11 +8,11 @@
 
 static bool match_policy(const char *want, __u32 policy_id)
 {
-	char name[32];
+	struct sfw_name name;
 	char *end;
 	unsigned long n;
 
-	if (!strcmp(want, sfw_policy_name(policy_id, name, sizeof(name))))
+	if (!strcmp(want, sfw_policy_name(policy_id, &name)))
 		return true;
 	/* A number names the policy by its index. */
 	n = strtoul(want, &end, 10);

@@ -38,13 +38,13 @@ static void json_session(struct sfw_flow_ctx *ctx, const struct sfw_view *v,
 {
 	const struct sfw_session *s = v->sess;
 	struct sfw_json *j = &ctx->js;
-	char pol[32];
+	struct sfw_name pol;
 
 	(void)index;
 	sfw_json_open(j, NULL, '{');
 	sfw_json_num(j, "session-identifier", s->id);
 	sfw_json_str(j, "status", "Normal");
-	sfw_json_str(j, "policy", sfw_policy_name(s->policy_id, pol, sizeof(pol)));
+	sfw_json_str(j, "policy", sfw_policy_name(s->policy_id, &pol));
 	sfw_json_num(j, "policy-index", s->policy_id);
 	if (v->app)
 		sfw_json_str(j, "application-name", v->app->name);

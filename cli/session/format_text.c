@@ -117,9 +117,9 @@ static void extensive_wing(struct sfw_flow_ctx *ctx, const struct sfw_view *v, i
 
 static void put_policy(struct sfw_obuf *o, __u32 policy_id)
 {
-	char pol[32];
+	struct sfw_name pol;
 
-	sfw_ob_str(o, sfw_policy_name(policy_id, pol, sizeof(pol)));
+	sfw_ob_str(o, sfw_policy_name(policy_id, &pol));
 	sfw_ob_mem(o, "/", 1);
 	sfw_ob_u64(o, policy_id);
 }

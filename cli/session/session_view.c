@@ -81,15 +81,17 @@ bool sfw_view_is_multicast(const struct sfw_view *v)
 	return (d->bytes[0] & 0xf0) == 0xe0;
 }
 
-const char *sfw_policy_name(__u32 policy_id, char *buf, unsigned int len)
+const char *sfw_policy_name(__u32 policy_id, struct sfw_name *buf)
 {
+	char *s = buf->name;
+
 	/* The names of the last commit; without one (or without sfw loaded,
 	 * as in tests) the built-in permit keeps its name, others their id. */
-	if (sfw_name_lookup(SFW_NAME_POLICY, policy_id, buf, len))
-		return buf;
+	if (sfw_name_lookup(SFW_NAME_POLICY, policy_id, s, sizeof(buf->name)))
+		return s;
 	if (policy_id == SFW_POLICY_ID_DEFAULT_PERMIT)
-		snprintf(buf, len, "default-permit");
+		snprintf(s, sizeof(buf->name), "default-permit");
 	else
-		snprintf(buf, len, "policy-%u", policy_id);
-	return buf;
+		snprintf(s, sizeof(buf->name), "policy-%u", policy_id);
+	return s;
 }

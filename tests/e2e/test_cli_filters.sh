@@ -117,4 +117,30 @@ expect_eq "$("$E2E/flowset.py" json "$t")" "$NTP" "--json first, abbreviated fil
 # filtered summary counts what the same filters list
 expect_eq "$(sfw show security flow session protocol udp destination-port 53 summary | tail -n1)" \
 	"Total sessions: 2" "filtered summary"
+
+# policy: a name of 63 characters (the longest configuration takes) is shown
+# and matched whole, in every view and in the hit counts
+LONG=trust-to-untrust-allow-monitoring-hosts-to-web-servers-over-ssh
+DNS_LONG="udp 198.51.100.2/40055 203.0.113.2/53"
+printf '%s\n' "set security zones security-zone trust interfaces veth0" \
+	"set security zones security-zone untrust interfaces veth1" \
+	"set security policies from-zone trust to-zone untrust policy $LONG match source-address any destination-address any application any" \
+	"set security policies from-zone trust to-zone untrust policy $LONG then permit" \
+	"set security policies default-policy permit-all" >"$TMPD/long.conf"
+out=$(sfw commit "$TMPD/long.conf" 2>&1) || fail "commit $LONG: $out"
+udp_send "$CLI_NS" 40055 203.0.113.2 53
+expect_show policy "$LONG" = "$DNS_LONG"
+expect_show policy 4 = "$DNS_LONG"
+expect_show policy "${LONG:0:31}" =
+sfw show security flow session source-port 40055 | has -x "Session ID: [0-9]*, Policy name: $LONG/4, Timeout: [0-9]*, Valid" ||
+	fail "brief: $(sfw show security flow session source-port 40055)"
+sfw show security flow session source-port 40055 extensive | has -x "Policy name: $LONG/4" ||
+	fail "extensive: $(sfw show security flow session source-port 40055 extensive)"
+id=$(sfw show security flow session source-port 40055 -j | jq -er '.["flow-session-information"]["flow-session"][0]["session-identifier"]')
+sfw show security flow session session-identifier "$id" | has -x "Policy name: $LONG/4" ||
+	fail "session-identifier: $(sfw show security flow session session-identifier "$id")"
+expect_eq "$(sfw show security flow session session-identifier "$id" -j |
+	jq -r '.["flow-session-information"]["flow-session"][0]["policy"]')" "$LONG" "JSON policy"
+sfw show security policies hit-count | awk -v p="$LONG" '$4 == p && $5 >= 1 { f = 1 } END { exit !f }' ||
+	fail "hit-count: $(sfw show security policies hit-count)"
 echo "ok cli filters"

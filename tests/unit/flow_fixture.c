@@ -2,10 +2,16 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include "flow_fixture.h"
 #include "config.h"
 #include "grammar.h"
+#include "loader.h"
+#include "maps.h"
+#include "policy.h"
 
 int uf_map(__u32 max)
 {
@@ -147,6 +153,55 @@ void uf_free(struct uf_out *o)
 	uf_text(o);
 	free(o->buf);
 	o->buf = NULL;
+}
+
+static struct {
+	char root[64];
+	int fd;
+} uf_names = { .fd = -1 };
+
+static int names_map(void)
+{
+	char path[PATH_MAX];
+
+	snprintf(uf_names.root, sizeof(uf_names.root), "/sys/fs/bpf/sfw-ut-names-%d",
+		 (int)getpid());
+	if (mkdir(uf_names.root, 0700) && errno != EEXIST)
+		return -errno;
+	setenv("SFW_PIN_ROOT", uf_names.root, 1);
+	uf_names.fd = bpf_map_create(BPF_MAP_TYPE_HASH, "uf_names", sizeof(struct sfw_name_key),
+				     sizeof(struct sfw_name), 64, NULL);
+	if (uf_names.fd < 0)
+		return uf_names.fd;
+	if (sfw_pin_path(path, sizeof(path), SFW_STR(SFW_MAP_NAMES)))
+		return -ENAMETOOLONG;
+	return bpf_obj_pin(uf_names.fd, path) ? -errno : 0;
+}
+
+int uf_name(__u32 kind, __u32 id, const char *name)
+{
+	struct sfw_name_key k = { .kind = kind, .id = id };
+	struct sfw_name v = { 0 };
+	int err;
+
+	if (uf_names.fd < 0 && (err = names_map()))
+		return err;
+	snprintf(v.name, sizeof(v.name), "%s", name);
+	return bpf_map_update_elem(uf_names.fd, &k, &v, BPF_ANY) ? -errno : 0;
+}
+
+void uf_names_free(void)
+{
+	char path[PATH_MAX];
+
+	if (uf_names.fd < 0)
+		return;
+	if (!sfw_pin_path(path, sizeof(path), SFW_STR(SFW_MAP_NAMES)))
+		unlink(path);
+	rmdir(uf_names.root);
+	close(uf_names.fd);
+	uf_names.fd = -1;
+	unsetenv("SFW_PIN_ROOT");
 }
 
 int uf_parse_line(const char *line, struct sfw_cmdline *cl, struct uf_parse *p)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "flow.h"
 #include "grammar.h"
+#include "conf.h"
 #include "session.h"
 
 /* The fixed "now" of every test: 1000 s after boot. */
@@ -56,6 +57,15 @@ void uf_open(struct uf_out *o, int fd, bool json);
 /* Finish and return the output (owned by o, freed by uf_free). */
 const char *uf_text(struct uf_out *o);
 void uf_free(struct uf_out *o);
+
+/* Names as a commit stores them: a names map pinned under a private pin
+ * root (SFW_PIN_ROOT is set to it), so the CLI resolves `id` to `name`.
+ * uf_names_free() unpins it. Returns 0 or a negative errno. */
+int uf_name(__u32 kind, __u32 id, const char *name);
+/* The longest policy name configuration accepts (63 characters). */
+#define UF_LONG_POLICY "trust-to-untrust-allow-monitoring-hosts-to-web-servers-over-ssh"
+_Static_assert(sizeof(UF_LONG_POLICY) == SFW_CONF_NAME_MAX, "a 63-character name");
+void uf_names_free(void);
 
 /* Parse a command line given as one string; output/errors captured. */
 struct uf_parse {

@@ -108,6 +108,20 @@ Test(filter, application_policy_service_set)
 	cr_assert(!match(&f, &tcp4));
 }
 
+/* A 63-character policy name matches whole, and only whole. */
+Test(filter, policy_name_of_63_characters, .fini = uf_names_free)
+{
+	char cut[sizeof(UF_LONG_POLICY)];
+	struct sfw_filter f = { .mask = SFW_FLT_POLICY, .policy = UF_LONG_POLICY };
+
+	cr_assert_eq(uf_name(SFW_NAME_POLICY, 7, UF_LONG_POLICY), 0);
+	cr_assert(match(&f, &udp6) && !match(&f, &tcp4));
+	memcpy(cut, UF_LONG_POLICY, sizeof(cut));
+	cut[sizeof(cut) - 2] = '\0';   /* one character short */
+	f.policy = cut;
+	cr_assert(!match(&f, &udp6));
+}
+
 Test(filter, all_given_filters_must_match)
 {
 	struct sfw_filter f = {

@@ -97,6 +97,7 @@ static void setup(void)
 static void teardown(void)
 {
 	close(map_fd);
+	uf_names_free();
 }
 
 static void add(const struct uf_spec *s)
@@ -258,6 +259,29 @@ Test(flow_show, session_identifier_found_and_unknown)
 	uf_free(&o);
 	f.id = 12345;
 	cr_assert_str_eq(show(&o, &f, SFW_VIEW_EXTENSIVE, false), "Total sessions: 0\n");
+	uf_free(&o);
+}
+
+/* Configuration takes names of 63 characters: every view shows them whole. */
+Test(flow_show, policy_name_of_63_characters_whole)
+{
+	struct sfw_filter id = { .mask = SFW_FLT_ID, .id = 217 };
+	struct uf_out o;
+
+	cr_assert_eq(uf_name(SFW_NAME_POLICY, 4, UF_LONG_POLICY), 0);
+	add(&s_tcp);
+	cr_assert(strstr(show(&o, NULL, SFW_VIEW_BRIEF, false),
+			 "Session ID: 217, Policy name: " UF_LONG_POLICY "/4, Timeout: 1792, Valid\n"),
+		  "%s", o.buf);
+	uf_free(&o);
+	cr_assert(strstr(show(&o, NULL, SFW_VIEW_EXTENSIVE, false),
+			 "\nPolicy name: " UF_LONG_POLICY "/4\nSource NAT pool"), "%s", o.buf);
+	uf_free(&o);
+	cr_assert(strstr(show(&o, &id, SFW_VIEW_EXTENSIVE, false),
+			 "\nPolicy name: " UF_LONG_POLICY "/4\nSource NAT pool"), "%s", o.buf);
+	uf_free(&o);
+	cr_assert(strstr(show(&o, NULL, SFW_VIEW_BRIEF, true),
+			 "\"policy\": \"" UF_LONG_POLICY "\",\n"), "%s", o.buf);
 	uf_free(&o);
 }
 
