@@ -168,6 +168,16 @@ void sfw_policy_match(const struct sfw_conf *conf, int from, int to,
 		SFW_CONF_ACTION_DENY : SFW_CONF_ACTION_PERMIT;
 }
 
+const char *sfw_match_source_name(enum sfw_match_source s)
+{
+	switch (s) {
+#define SFW_X(name, word) case SFW_MATCH_##name: return word;
+	SFW_MATCH_SOURCE_LIST(SFW_X)
+#undef SFW_X
+	}
+	return "";
+}
+
 const struct sfw_conf_policy *sfw_policy_by_index(const struct sfw_conf *conf,
 						  __u32 index)
 {

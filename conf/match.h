@@ -20,13 +20,20 @@ struct sfw_match_pkt {
 	int icmp_type, icmp_code; /* ICMP/ICMPv6 only */
 };
 
+/* Where a decision comes from, and its word in `show security
+ * match-policies --json` (policy-type). */
+#define SFW_MATCH_SOURCE_LIST(X)                                                    \
+	X(ZONE_PAIR, "configured")      /* a policy of the (from, to) list */      \
+	X(HOST_INBOUND, "host-inbound") /* the from zone's host-inbound-traffic */ \
+	X(GLOBAL, "global")             /* a global policy */                      \
+	X(DEFAULT, "default")           /* no policy: the default policy */        \
+	X(NO_ZONE, "no-zone")           /* zones configured, an interface has none */
 enum sfw_match_source {
-	SFW_MATCH_ZONE_PAIR,      /* a policy of the (from, to) list */
-	SFW_MATCH_HOST_INBOUND,   /* the from zone's host-inbound-traffic */
-	SFW_MATCH_GLOBAL,         /* a global policy */
-	SFW_MATCH_DEFAULT,        /* no policy: the default policy */
-	SFW_MATCH_NO_ZONE,        /* zones configured, an interface has none */
+#define SFW_X(name, word) SFW_MATCH_##name,
+	SFW_MATCH_SOURCE_LIST(SFW_X)
+#undef SFW_X
 };
+const char *sfw_match_source_name(enum sfw_match_source s);
 
 struct sfw_match_result {
 	enum sfw_match_source source;

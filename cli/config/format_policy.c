@@ -120,25 +120,26 @@ static void detail_zones(FILE *f, const struct sfw_conf_policy *pol)
 	put_names(f, "  To zones: ", &pol->match_to);
 }
 
-static void detail_policy(const struct sfw_conf_policy *pol, int seq, bool first,
-			  void *arg)
+void sfw_policy_head(FILE *f, const char *name, const char *action, __u32 index, bool scope)
 {
-	struct detail_ctx *c = arg;
-	FILE *f = c->f;
+	fprintf(f, "Policy: %s, action-type: %s, State: enabled, Index: %u%s\n", name, action,
+		index, scope ? ", Scope Policy: 0" : "");
+}
 
-	if (c->any_shown)
-		fputc('\n', f);
-	c->any_shown = true;
-	fprintf(f, "Policy: %s, action-type: %s, State: enabled, Index: %u, Scope Policy: 0\n",
-		pol->name, sfw_conf_action_name(pol->action), pol->index);
+void sfw_policy_detail(const struct sfw_conf *conf, const struct sfw_conf_policy *pol,
+		       int seq, bool scope, FILE *f)
+{
+	struct detail_ctx c = { .conf = conf, .f = f };
+
+	sfw_policy_head(f, pol->name, sfw_conf_action_name(pol->action), pol->index, scope);
 	fputs("  Policy Type: Configured\n", f);
 	fprintf(f, "  Sequence number: %d\n", seq);
 	detail_zones(f, pol);
 	fputs("  Source addresses:\n", f);
-	sfw_conf_walk_addresses(c->conf, &pol->src, detail_address, f);
+	sfw_conf_walk_addresses(conf, &pol->src, detail_address, f);
 	fputs("  Destination addresses:\n", f);
-	sfw_conf_walk_addresses(c->conf, &pol->dst, detail_address, f);
-	sfw_conf_walk_apps(c->conf, &pol->apps, detail_app, c);
+	sfw_conf_walk_addresses(conf, &pol->dst, detail_address, f);
+	sfw_conf_walk_apps(conf, &pol->apps, detail_app, &c);
 	fputs("  Per policy TCP Options: SYN check: No, SEQ check: No, Window scale: No\n", f);
 	if (pol->log_init || pol->log_close)
 		fprintf(f, "  Session log: %s%s%s\n", pol->log_init ? "at-create" : "",
@@ -146,6 +147,17 @@ static void detail_policy(const struct sfw_conf_policy *pol, int seq, bool first
 			pol->log_close ? "at-close" : "");
 	if (pol->description)
 		fprintf(f, "  Description: %s\n", pol->description);
+}
+
+static void detail_policy(const struct sfw_conf_policy *pol, int seq, bool first,
+			  void *arg)
+{
+	struct detail_ctx *c = arg;
+
+	if (c->any_shown)
+		fputc('\n', c->f);
+	c->any_shown = true;
+	sfw_policy_detail(c->conf, pol, seq, true, c->f);
 }
 
 void sfw_show_policies_text(const struct sfw_conf *conf,

@@ -10,7 +10,7 @@
 
 struct pj {
 	const struct sfw_conf *conf;
-	struct sfw_json j;
+	struct sfw_json *j;
 	bool detail;
 	bool in_context;
 };
@@ -56,13 +56,13 @@ static int json_address(const struct sfw_conf_prefix *p,
 
 static void addresses(struct pj *c, const char *key, const struct sfw_conf_refs *refs)
 {
-	sfw_json_open(&c->j, key, '[');
+	sfw_json_open(c->j, key, '[');
 	if (c->detail)
-		sfw_conf_walk_addresses(c->conf, refs, json_address, &c->j);
+		sfw_conf_walk_addresses(c->conf, refs, json_address, c->j);
 	else
 		for (int k = 0; k < refs->n; k++)
-			address_entry(&c->j, refs->v[k].name, NULL);
-	sfw_json_close(&c->j, ']');
+			address_entry(c->j, refs->v[k].name, NULL);
+	sfw_json_close(c->j, ']');
 }
 
 static void port_range(struct sfw_json *j, const char *key,
@@ -77,7 +77,7 @@ static void port_range(struct sfw_json *j, const char *key,
 static int json_app(const struct sfw_conf_application *app, void *arg)
 {
 	struct pj *c = arg;
-	struct sfw_json *j = &c->j;
+	struct sfw_json *j = c->j;
 	__u32 to = sfw_app_timeout(c->conf, app);
 	char proto[16];
 
@@ -102,17 +102,17 @@ static int json_app(const struct sfw_conf_application *app, void *arg)
 
 static void applications(struct pj *c, const struct sfw_conf_refs *refs)
 {
-	sfw_json_open(&c->j, "applications", '[');
+	sfw_json_open(c->j, "applications", '[');
 	if (c->detail) {
 		sfw_conf_walk_apps(c->conf, refs, json_app, c);
 	} else {
 		for (int k = 0; k < refs->n; k++) {
-			sfw_json_open(&c->j, NULL, '{');
-			sfw_json_str(&c->j, "application-name", refs->v[k].name);
-			sfw_json_close(&c->j, '}');
+			sfw_json_open(c->j, NULL, '{');
+			sfw_json_str(c->j, "application-name", refs->v[k].name);
+			sfw_json_close(c->j, '}');
 		}
 	}
-	sfw_json_close(&c->j, ']');
+	sfw_json_close(c->j, ']');
 }
 
 static void action(struct sfw_json *j, const struct sfw_conf_policy *pol)
@@ -128,7 +128,7 @@ static void action(struct sfw_json *j, const struct sfw_conf_policy *pol)
 /* Close the previous context's arrays and open this one's. */
 static void context(struct pj *c, const struct sfw_conf_policy *pol)
 {
-	struct sfw_json *j = &c->j;
+	struct sfw_json *j = c->j;
 
 	if (c->in_context) {
 		sfw_json_close(j, ']');
@@ -147,14 +147,12 @@ static void context(struct pj *c, const struct sfw_conf_policy *pol)
 	sfw_json_open(j, "policies", '[');
 }
 
-static void json_policy(const struct sfw_conf_policy *pol, int seq, bool first, void *arg)
+void sfw_policy_info_json(struct sfw_json *j, const struct sfw_conf *conf,
+			  const struct sfw_conf_policy *pol, int seq, bool detail)
 {
-	struct pj *c = arg;
-	struct sfw_json *j = &c->j;
+	struct pj one = { .conf = conf, .j = j, .detail = detail };
+	struct pj *c = &one;
 
-	if (first)
-		context(c, pol);
-	sfw_json_open(j, NULL, '{');
 	sfw_json_open(j, "policy-information", '{');
 	sfw_json_str(j, "policy-name", pol->name);
 	sfw_json_str(j, "policy-state", "enabled");
@@ -172,29 +170,40 @@ static void json_policy(const struct sfw_conf_policy *pol, int seq, bool first, 
 	if (pol->description)
 		sfw_json_str(j, "policy-description", pol->description);
 	sfw_json_close(j, '}');
-	sfw_json_close(j, '}');
+}
+
+static void json_policy(const struct sfw_conf_policy *pol, int seq, bool first, void *arg)
+{
+	struct pj *c = arg;
+
+	if (first)
+		context(c, pol);
+	sfw_json_open(c->j, NULL, '{');
+	sfw_policy_info_json(c->j, c->conf, pol, seq, c->detail);
+	sfw_json_close(c->j, '}');
 }
 
 void sfw_show_policies_json(const struct sfw_conf *conf,
 			    const struct sfw_policy_sel *sel, bool detail, FILE *out)
 {
 	struct sfw_obuf ob;
-	struct pj c = { .conf = conf, .detail = detail };
+	struct sfw_json j;
+	struct pj c = { .conf = conf, .j = &j, .detail = detail };
 
 	sfw_ob_init(&ob, out);
-	sfw_json_init(&c.j, &ob);
-	sfw_json_open(&c.j, NULL, '{');
-	sfw_json_open(&c.j, "security-policies", '{');
-	sfw_json_open(&c.j, "default-policy", '{');
-	sfw_json_str(&c.j, "default-action", sfw_default_policy_word(conf));
-	sfw_json_close(&c.j, '}');
-	sfw_json_open(&c.j, "security-context", '[');
+	sfw_json_init(&j, &ob);
+	sfw_json_open(c.j, NULL, '{');
+	sfw_json_open(c.j, "security-policies", '{');
+	sfw_json_open(c.j, "default-policy", '{');
+	sfw_json_str(c.j, "default-action", sfw_default_policy_word(conf));
+	sfw_json_close(c.j, '}');
+	sfw_json_open(c.j, "security-context", '[');
 	sfw_policies_each(conf, sel, json_policy, &c);
 	if (c.in_context) {
-		sfw_json_close(&c.j, ']');
-		sfw_json_close(&c.j, '}');
+		sfw_json_close(c.j, ']');
+		sfw_json_close(c.j, '}');
 	}
-	sfw_json_close(&c.j, ']');
-	sfw_json_close(&c.j, '}');
-	sfw_json_close(&c.j, '}');
+	sfw_json_close(c.j, ']');
+	sfw_json_close(c.j, '}');
+	sfw_json_close(c.j, '}');
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "conf.h"
+#include "match.h"
 
 /* Which policies a command shows. NULL members select everything. */
 struct sfw_policy_sel {
@@ -41,6 +42,25 @@ const char *sfw_policy_zone_column(const struct sfw_conf_refs *zones, const char
 __u32 sfw_app_timeout(const struct sfw_conf *conf, const struct sfw_conf_application *app);
 /* The default-policy word in force. */
 const char *sfw_default_policy_word(const struct sfw_conf *conf);
+
+/* One policy in the layout of `show security policies detail`; scope: its
+ * head line ends in ", Scope Policy: 0" (match-policies prints none). */
+void sfw_policy_detail(const struct sfw_conf *conf, const struct sfw_conf_policy *pol,
+		       int seq, bool scope, FILE *out);
+/* That head line alone (built-in and default policies have no more). */
+void sfw_policy_head(FILE *f, const char *name, const char *action, __u32 index, bool scope);
+/* The policy-information object of --json (detail: addresses resolved,
+ * applications with their terms). */
+struct sfw_json;
+void sfw_policy_info_json(struct sfw_json *j, const struct sfw_conf *conf,
+			  const struct sfw_conf_policy *pol, int seq, bool detail);
+
+/* show security match-policies: the outcome of sfw_policy_match() between
+ * the zones named from and to. */
+void sfw_show_match_text(const struct sfw_conf *conf, const struct sfw_match_result *res,
+			 FILE *out);
+void sfw_show_match_json(const struct sfw_conf *conf, const char *from, const char *to,
+			 const struct sfw_match_result *res, FILE *out);
 
 /* The layouts. Return 0 or a negative errno (hit counts unreadable). */
 void sfw_show_policies_text(const struct sfw_conf *conf,

@@ -93,6 +93,27 @@ struct sfw_show_policies_opts {
 	enum sfw_policies_view view;
 };
 int sfw_cmd_show_policies(const struct sfw_cmdline *cl);
+
+/* show security match-policies from-zone Z to-zone Z source-ip A
+ * destination-ip A source-port P destination-port P protocol P: the policy
+ * a first packet would hit under the committed configuration. Junos needs
+ * every option; so does sfw (SFW_MP_ALL). */
+#define SFW_MP_FROM_ZONE  (1u << 0)
+#define SFW_MP_TO_ZONE    (1u << 1)
+#define SFW_MP_SOURCE     (1u << 2)
+#define SFW_MP_DEST       (1u << 3)
+#define SFW_MP_SPORT      (1u << 4)
+#define SFW_MP_DPORT      (1u << 5)
+#define SFW_MP_PROTO      (1u << 6)
+#define SFW_MP_ALL        0x7fu
+struct sfw_match_policies_opts {
+	__u32 given;
+	const char *from_zone, *to_zone;
+	struct sfw_prefix src, dst;     /* addresses: full length */
+	__u16 sport, dport;
+	__u8 proto;
+};
+int sfw_cmd_show_match_policies(const struct sfw_cmdline *cl);
 int sfw_cmd_clear_hit_count(const struct sfw_cmdline *cl);
 int sfw_cmd_show_zones(const struct sfw_cmdline *cl);
 int sfw_cmd_show_configuration(const struct sfw_cmdline *cl);

@@ -117,6 +117,7 @@ static void store(struct sfw_cmdline *cl, const struct sfw_node *opt,
 			  (__u64)opt->choice_values[v->num] : v->num);
 		break;
 	case SFW_ARG_PREFIX:
+	case SFW_ARG_ADDR:
 		memcpy(m, &v->pfx, sizeof(v->pfx));
 		break;
 	case SFW_ARG_APP:

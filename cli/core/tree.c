@@ -109,6 +109,28 @@ static const struct sfw_node show_policies = {
 	SFW_RUN(sfw_cmd_show_policies, struct sfw_show_policies_opts),
 	.kids = KIDS(&p_detail, &p_from, &p_global, &p_hits, &p_name, &p_to),
 };
+/* show security match-policies: every option once, in any order */
+#define MATCH_OPT(name, w, h, type, m, b) \
+	static const struct sfw_node name = { .word = w, .help = h, .arg = type, \
+		SFW_OPT(struct sfw_match_policies_opts, m, b) }
+MATCH_OPT(m_from, "from-zone", "Source zone", SFW_ARG_NAME, from_zone, SFW_MP_FROM_ZONE);
+MATCH_OPT(m_to, "to-zone", "Destination zone", SFW_ARG_NAME, to_zone, SFW_MP_TO_ZONE);
+MATCH_OPT(m_src, "source-ip", "Source IP address", SFW_ARG_ADDR, src, SFW_MP_SOURCE);
+MATCH_OPT(m_dst, "destination-ip", "Destination IP address", SFW_ARG_ADDR, dst,
+	  SFW_MP_DEST);
+MATCH_OPT(m_sport, "source-port", "Source port (0..65535)", SFW_ARG_PORT, sport,
+	  SFW_MP_SPORT);
+MATCH_OPT(m_dport, "destination-port", "Destination port (0..65535)", SFW_ARG_PORT, dport,
+	  SFW_MP_DPORT);
+MATCH_OPT(m_proto, "protocol", "IP protocol name or number", SFW_ARG_PROTO, proto,
+	  SFW_MP_PROTO);
+#undef MATCH_OPT
+static const struct sfw_node show_match_policies = {
+	.word = "match-policies", .help = "Show the policy a packet would match",
+	.flags = SFW_N_OPTIONS | SFW_N_NEED_ONE,
+	SFW_RUN(sfw_cmd_show_match_policies, struct sfw_match_policies_opts),
+	.kids = KIDS(&m_dst, &m_dport, &m_from, &m_proto, &m_src, &m_sport, &m_to),
+};
 static const struct sfw_node show_zones = {
 	.word = "zones", .help = "Show security zones",
 	.flags = SFW_N_POSITIONAL, .pos_name = "<zone>",
@@ -131,7 +153,8 @@ static const struct sfw_node show_screen = {
 };
 static const struct sfw_node show_security = {
 	.word = "security", .help = "Show security information",
-	.kids = KIDS(&show_flow, &show_policies, &show_screen, &show_zones),
+	.kids = KIDS(&show_flow, &show_match_policies, &show_policies, &show_screen,
+		     &show_zones),
 };
 static const struct sfw_node show_configuration = {
 	.word = "configuration", .help = "Show the committed configuration as set lines",

@@ -142,6 +142,9 @@ int sfw_parse_value(enum sfw_arg_type type, const char *const *choices,
 	case SFW_ARG_PREFIX:
 		rc = parse_prefix(word, &out->pfx);
 		break;
+	case SFW_ARG_ADDR:
+		rc = strchr(word, '/') ? -1 : parse_prefix(word, &out->pfx);
+		break;
 	case SFW_ARG_ID:
 		rc = parse_dec(word, ~0ULL, &out->num) || out->num == 0 ? -1 : 0;
 		break;
@@ -213,6 +216,9 @@ const char *sfw_arg_expect(enum sfw_arg_type type, const char *const *choices,
 	case SFW_ARG_PREFIX:
 		snprintf(buf, len, "an IPv4 or IPv6 address with optional /length");
 		break;
+	case SFW_ARG_ADDR:
+		snprintf(buf, len, "an IPv4 or IPv6 address");
+		break;
 	case SFW_ARG_ID:
 		snprintf(buf, len, "a session identifier 1..18446744073709551615");
 		break;
@@ -240,6 +246,7 @@ const char *sfw_arg_placeholder(enum sfw_arg_type type)
 	case SFW_ARG_PORT:   return "<port>";
 	case SFW_ARG_PROTO:  return "<protocol>";
 	case SFW_ARG_PREFIX: return "<prefix>";
+	case SFW_ARG_ADDR:   return "<address>";
 	case SFW_ARG_ID:     return "<session-identifier>";
 	case SFW_ARG_IFACE:  return "<interface>";
 	case SFW_ARG_APP:    return "<application>";

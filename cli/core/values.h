@@ -16,6 +16,7 @@ enum sfw_arg_type {
 	SFW_ARG_PORT,       /* 0..65535 */
 	SFW_ARG_PROTO,      /* a Junos protocol name or 0..255 */
 	SFW_ARG_PREFIX,     /* IPv4/IPv6 address, optional /length */
+	SFW_ARG_ADDR,       /* one IPv4/IPv6 address (a struct sfw_prefix of full length) */
 	SFW_ARG_ID,         /* session identifier 1..2^64-1 */
 	SFW_ARG_IFACE,      /* interface name or index */
 	SFW_ARG_APP,        /* predefined application name */

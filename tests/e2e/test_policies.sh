@@ -75,6 +75,24 @@ expect_eq "$(sed -n 3p <<<"$out")" \
 	"  Policy: allow-web, State: enabled, Index: 4, Scope Policy: 0, Sequence number: 1" \
 	"show security policies"
 
+# ---- match-policies: the policy a first packet would hit --------------------
+match() {   # from to src dst proto dport [--json]
+	sfw show security match-policies from-zone "$1" to-zone "$2" source-ip "$3" \
+		destination-ip "$4" protocol "$5" source-port 40000 destination-port "$6" "${@:7}"
+}
+out=$(match trust untrust 198.51.100.2 203.0.113.2 tcp 80) || fail "match-policies: exit $?"
+expect_eq "$(sed -n '1p;3p' <<<"$out")" "Policy: allow-web, action-type: permit, State: enabled, Index: 4
+  Sequence number: 1" "match-policies HTTP"
+expect_eq "$(match trust untrust 198.51.100.2 203.0.113.2 tcp 22 | head -n1)" \
+	"Policy: deny-rest, action-type: deny, State: enabled, Index: 7" "match-policies TCP 22"
+expect_eq "$(match untrust trust 203.0.113.2 198.51.100.2 icmp 0)" \
+	"Policy: Default-Policy, action-type: deny-all, State: enabled, Index: 1" "match-policies default"
+expect_eq "$(match trust untrust 198.51.100.2 203.0.113.2 tcp 8080 --json |
+	jq -r '.["security-match-policies"]["policy-information"]["policy-name"]')" reject-alt \
+	"match-policies --json"
+out=$(match trust nowhere 198.51.100.2 203.0.113.2 tcp 80 2>&1)
+expect_eq "$?:$out" "1:sfw: security zone nowhere is not configured" "match-policies unknown zone"
+
 # ---- allowed: HTTP and ping, with policy and application in the session ----
 tcp_server 80
 tcp_server 22

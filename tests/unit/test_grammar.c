@@ -203,7 +203,7 @@ Test(grammar, unknown_and_incomplete_commands)
 	      "daemon, detach, help, monitor, reload, request, rollback, set, show, status");
 	uf_parse_free(&p);
 	fails("show security", "sfw: incomplete command 'show security'; expected one of: "
-	      "flow, policies, screen, zones");
+	      "flow, match-policies, policies, screen, zones");
 	uf_parse_free(&p);
 	fails("status now", "sfw: unknown word 'now' after 'status'; the command ends there");
 }
@@ -366,6 +366,7 @@ Test(grammar, help_command)
 	fclose(f);
 	cr_assert_str_eq(out, "Possible completions:\n"
 		"  flow                    Show flow information\n"
+		"  match-policies          Show the policy a packet would match\n"
 		"  policies                Show security policies\n"
 		"  screen                  Show screen (IDS) information\n"
 		"  zones                   Show security zones\n");
@@ -415,6 +416,7 @@ static size_t type_size(enum sfw_arg_type t)
 	case SFW_ARG_UINT:
 	case SFW_ARG_IFACE:  return sizeof(__u32);
 	case SFW_ARG_PREFIX: return sizeof(struct sfw_prefix);
+	case SFW_ARG_ADDR:   return sizeof(struct sfw_prefix);
 	case SFW_ARG_APP:
 	case SFW_ARG_NAME:   return sizeof(const char *);
 	default:             return 0;
