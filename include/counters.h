@@ -88,6 +88,11 @@ enum sfw_counter {
 	 ((grp) == SFW_GRP_SFW && (id) != SFW_CNT_SFW_FAILED_SESSIONS &&         \
 	  (id) != SFW_CNT_SFW_REPLIES_SUPPRESSED))
 
+/* Is it a drop reason: an outcome other than permitted or passed untracked? */
+#define SFW_COUNTER_IS_DROP(id, grp)                                             \
+	(SFW_COUNTER_IS_OUTCOME(id, grp) && (id) != SFW_CNT_SFW_PERMITTED_PKTS &&   \
+	 (id) != SFW_CNT_SFW_UNTRACKED_PKTS)
+
 /* Value of the per-CPU per-interface counter map. */
 struct sfw_iface_stats {
 	__u64 c[SFW_CNT_COUNT];

@@ -114,6 +114,7 @@ struct sfw_match_policies_opts {
 	__u8 proto;
 };
 int sfw_cmd_show_match_policies(const struct sfw_cmdline *cl);
+int sfw_cmd_show_flow_statistics(const struct sfw_cmdline *cl);
 int sfw_cmd_clear_hit_count(const struct sfw_cmdline *cl);
 int sfw_cmd_show_zones(const struct sfw_cmdline *cl);
 int sfw_cmd_show_configuration(const struct sfw_cmdline *cl);

@@ -80,9 +80,13 @@ static const struct sfw_node show_flow_config = {
 	.word = "configuration", .help = "Show flow settings in force",
 	.run = sfw_cmd_show_flow_config,
 };
+static const struct sfw_node show_flow_stats = {
+	.word = "statistics", .help = "Show flow statistics of all attached interfaces",
+	.run = sfw_cmd_show_flow_statistics,
+};
 static const struct sfw_node show_flow = {
 	.word = "flow", .help = "Show flow information",
-	.kids = KIDS(&show_flow_config, &show_session, &show_flow_status),
+	.kids = KIDS(&show_flow_config, &show_session, &show_flow_stats, &show_flow_status),
 };
 /* show security policies / zones, show configuration: the committed
  * configuration. */

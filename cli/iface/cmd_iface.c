@@ -5,11 +5,13 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "commands.h"
+#include "flow_totals.h"
 #include "iface_stats.h"
 #include "loader.h"
 #include "maps.h"
 #include "policy.h"
 #include "report.h"
+#include "session_walk.h"
 
 struct iface_ctx {
 	struct sfw_iface_entry ifs[SFW_MAX_IFACES];
@@ -131,6 +133,44 @@ int sfw_cmd_show_iface_flow(const struct sfw_cmdline *cl)
 		err = show(cl, &c);
 	ctx_close(&c);
 	return err ? sfw_report(cl) : SFW_EXIT_OK;
+}
+
+/* Every attached interface's counters summed, and the sessions in use:
+ * all read before anything is printed. */
+static int flow_totals(const struct iface_ctx *c, struct sfw_flow_totals *t)
+{
+	struct sfw_iface_stats s;
+	int fd, err = 0;
+
+	memset(t, 0, sizeof(*t));
+	for (int i = 0; i < c->n && !err; i++) {
+		err = sfw_iface_counters_read(c->stats_fd, c->ifs[i].ifindex, &s);
+		if (err)
+			return sfw_fail(-err, "reading the flow counters of %.*s: %s", SFW_IFNAMSIZ,
+					c->ifs[i].info.name, strerror(-err));
+		sfw_flow_totals_add(t, &s);
+	}
+	fd = sfw_open_map(SFW_STR(SFW_MAP_SESSIONS));
+	if (fd < 0)
+		return fd;
+	err = sfw_sessions_in_use(fd, &t->v[SFW_FT_SESSIONS]);
+	close(fd);
+	return err ? sfw_fail(-err, "reading the session table: %s", strerror(-err)) : 0;
+}
+
+int sfw_cmd_show_flow_statistics(const struct sfw_cmdline *cl)
+{
+	static struct iface_ctx c;
+	struct sfw_flow_totals t;
+	int err = ctx_open(&c);
+
+	if (!err)
+		err = flow_totals(&c, &t);
+	ctx_close(&c);
+	if (err)
+		return sfw_report(cl);
+	sfw_flow_totals_print(&t, cl->json, cl->out);
+	return SFW_EXIT_OK;
 }
 
 static int clear_one(const struct iface_ctx *c, const struct sfw_iface_entry *e)

@@ -28,8 +28,7 @@ static const struct {
  * passed untracked. */
 static bool is_drop(int id)
 {
-	return SFW_COUNTER_IS_OUTCOME(id, counter_info[id].grp) &&
-	       id != SFW_CNT_SFW_PERMITTED_PKTS && id != SFW_CNT_SFW_UNTRACKED_PKTS;
+	return SFW_COUNTER_IS_DROP(id, counter_info[id].grp);
 }
 
 static const char *const tcp_state_words[SFW_TCP_STATE_COUNT] = {

@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 #include "session_walk.h"
 #include "reap.h"
+#include "sess_counts.h"
 
 #ifndef ENOTSUPP
 #define ENOTSUPP 524   /* kernel-internal "operation not supported" */
@@ -238,4 +239,24 @@ int sfw_walk_sessions(int fd, const struct sfw_walk_ops *ops)
 			return r;
 	}
 	return walk_by_key(fd, ops);
+}
+
+static int count_visit(const struct sfw_session_key *k, const struct sfw_session *s,
+		       void *arg)
+{
+	(*(__u64 *)arg)++;
+	return SFW_WALK_NEXT;
+}
+
+int sfw_sessions_in_use(int fd, __u64 *n)
+{
+	struct sfw_walk_ops ops = { .visit = count_visit, .arg = n };
+	struct sfw_sess_totals tot;
+
+	*n = 0;
+	if (!sfw_sess_totals_live(&tot) && !tot.partial) {
+		*n = tot.total;
+		return 0;
+	}
+	return sfw_walk_sessions(fd, &ops);
 }

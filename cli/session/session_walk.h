@@ -38,6 +38,10 @@ struct sfw_walk_ops {
  * half-written. Returns 0 or a negative errno. */
 int sfw_walk_sessions(int fd, const struct sfw_walk_ops *ops);
 
+/* Sessions in the table `fd`: the session counters (loader/sess_counts.h)
+ * when they cover every session, else a walk. 0 or a negative errno. */
+int sfw_sessions_in_use(int fd, __u64 *n);
+
 /* Test hook: walk with get_next_key + lookup even when batches work. */
 extern bool sfw_walk_no_batch;
 

@@ -12,15 +12,6 @@
 #include "report.h"
 #include "session_walk.h"
 
-static int count_visit(const struct sfw_session_key *k, const struct sfw_session *s,
-		       void *arg)
-{
-	(void)k;
-	(void)s;
-	(*(__u64 *)arg)++;
-	return SFW_WALK_NEXT;
-}
-
 static void ifaces_text(FILE *f, const struct sfw_iface_entry *ifs, int n)
 {
 	int i;
@@ -74,21 +65,14 @@ static void status_json(FILE *f, const struct sfw_iface_entry *ifs, int n,
 int sfw_cmd_status(const struct sfw_cmdline *cl)
 {
 	struct sfw_live_ctx lc;
-	struct sfw_walk_ops ops = { .visit = count_visit };
 	struct sfw_daemon_view dv;
-	struct sfw_sess_totals tot;
 	__u64 count = 0;
 	__u32 cap;
 	int err = 0;
 
 	if (sfw_live_ctx_open(&lc, cl))
 		return sfw_report(cl);
-	ops.arg = &count;
-	/* the session counters, or a walk while they are not whole */
-	if (!sfw_sess_totals_live(&tot) && !tot.partial)
-		count = tot.total;
-	else
-		err = sfw_walk_sessions(lc.flow.sessions_fd, &ops);
+	err = sfw_sessions_in_use(lc.flow.sessions_fd, &count);
 	cap = sfw_map_capacity(lc.flow.sessions_fd);
 	sfw_live_ctx_close(&lc);
 	sfw_daemon_view_read(&dv);

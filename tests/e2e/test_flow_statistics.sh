@@ -31,6 +31,9 @@ tval() {   # iface block-title label
 		inb && index($0, "      " l) == 1 { print substr($0, 42); exit }'
 }
 clear_all() { sfw clear interfaces statistics all || fail "clear all"; }
+# One line of show security flow statistics, JSON; and from the text
+fstat() { sfw show security flow statistics --json | jq -er --arg k "$1" '.["flow-statistics"][$k]'; }
+ftext() { sfw show security flow statistics | sed -n "s/^    $1: \([0-9]*\)$/\1/p"; }
 
 # ---- layout and errors --------------------------------------------------
 out=$(sfw show interfaces flow-statistics) || fail "show (all)"
@@ -70,6 +73,17 @@ expect_eq "$(val veth0 flow-input-statistics bytes-permitted-by-policy)" 252 \
 	"veth0 bytes permitted"
 expect_eq "$(val veth1 flow-output-statistics bytes-permitted-by-policy)" 252 \
 	"veth1 output bytes permitted"
+# show security flow statistics: both interfaces summed; requests and replies
+# went out once each, nothing was dropped; received counts ND/ARP too
+expect_eq "$(fstat packets-transmitted)" 6 "flow statistics: packets transmitted"
+expect_eq "$(ftext 'Packets transmitted')" 6 "flow statistics: packets transmitted, text"
+expect_eq "$(fstat packets-dropped)" 0 "flow statistics: packets dropped"
+received=$(fstat packets-received)
+[ "$received" -ge 6 ] || fail "flow statistics: packets received $received, want at least 6"
+expect_eq "$(fstat current-sessions)" \
+	"$(sfw show security flow session summary --json | jq '.["flow-session-summary-information"]["active-sessions"]')" \
+	"flow statistics: current sessions = the summary's"
+expect_eq "$(sfw show security flow statistics | wc -l)" 10 "flow statistics: ten lines"
 
 # ---- local: ping to the firewall itself ---------------------------------
 clear_all
@@ -113,6 +127,7 @@ cli nc -z -w 1 203.0.113.2 80 && fail "a new connection passed deny-all"
 denied=$(val veth0 flow-error-statistics policy-denied)
 [ "$denied" -ge 1 ] || fail "Policy denied did not rise: $denied"
 expect_eq "$(tval veth0 '    Flow error statistics' 'Policy denied:')" "$denied" "Policy denied, text"
+expect_eq "$(fstat packets-dropped)" "$denied" "flow statistics: the denied packets are the drops"
 expect_eq "$(val veth0 flow-input-statistics connections-established)" 0 "no connection"
 sfw set security policies default-policy permit-all >/dev/null || fail "permit-all"
 

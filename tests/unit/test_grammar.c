@@ -190,7 +190,7 @@ Test(grammar, ambiguous_words)
 	      "could be: source-prefix, source-port");
 	uf_parse_free(&p);
 	fails("sh sec fl s", "sfw: ambiguous word 's' after 'show security flow'; "
-	      "could be: session, status");
+	      "could be: session, statistics, status");
 }
 
 Test(grammar, unknown_and_incomplete_commands)
