@@ -255,6 +255,13 @@ int sfw_conf_parse_buffer(struct sfw_conf *conf, const char *name,
 			  const char *text, size_t len,
 			  struct sfw_conf_errors *errs);
 
+/* Only the statements, without the checks that span them (names
+ * resolved, objects complete): what configuration mode takes one `set` at
+ * a time, leaving the rest to `commit check`, as Junos does. */
+int sfw_conf_parse_statements(struct sfw_conf *conf, const char *name,
+			      const char *text, size_t len,
+			      struct sfw_conf_errors *errs);
+
 /* Canonical `set` lines, one value per line as Junos `| display set`
  * prints them, objects in configuration order. */
 int sfw_conf_print(const struct sfw_conf *conf, FILE *f);
@@ -323,6 +330,13 @@ struct sfw_conf_commit_ops {
 	sfw_conf_apply_fn apply;
 	int (*restore)(void *ctx);
 	void *ctx;
+	/* `commit confirmed`: the commit leaves this token in the store's
+	 * confirmation file (any other commit removes it: that confirms). */
+	const char *arm;
+	/* The rollback a confirmed commit's timer makes: only while the file
+	 * still holds this token (checked under the store's lock), else
+	 * -ECANCELED, nothing changed. */
+	const char *if_armed;
 };
 /* Make conf (a configuration that parsed without error) the active file
  * and, with ops, the datapath's: its text (conf->source, or its printed
@@ -334,6 +348,9 @@ struct sfw_conf_commit_ops {
  * applied unless the text is on disk, nothing renamed unless apply
  * returned 0; a failure after apply began calls restore. */
 int sfw_conf_commit(struct sfw_conf *conf, const struct sfw_conf_commit_ops *ops);
+/* The token of the confirmed commit waiting for its confirmation, in buf
+ * ("" when none): 0 or -errno. */
+int sfw_conf_confirm_pending(char *buf, size_t len);
 /* The same, storage only. */
 int sfw_conf_store(const struct sfw_conf *conf);
 /* `sfw commit [FILE]` in one call: parse and check path (NULL: the active

@@ -105,9 +105,8 @@ static void sort_errors(struct sfw_conf_errors *errs, int from, const char *file
 	}
 }
 
-int sfw_conf_parse_buffer(struct sfw_conf *conf, const char *name,
-			  const char *text, size_t len,
-			  struct sfw_conf_errors *errs)
+static int parse_text(struct sfw_conf *conf, const char *name, const char *text,
+		      size_t len, struct sfw_conf_errors *errs, bool check)
 {
 	struct sfw_conf_errors local = { 0 };
 	struct conf_parser p = { .conf = conf, .errs = errs ? errs : &local };
@@ -128,7 +127,7 @@ int sfw_conf_parse_buffer(struct sfw_conf *conf, const char *name,
 	conf->source_len = len;
 	p.file = conf->path;
 	parse_lines(&p, work, len);
-	if (!p.oom)
+	if (!p.oom && check)
 		conf_check(&p);
 	sort_errors(p.errs, before < p.errs->n ? before : p.errs->n, p.file);
 	free(work);
@@ -142,6 +141,20 @@ int sfw_conf_parse_buffer(struct sfw_conf *conf, const char *name,
 		err = 0;
 	sfw_conf_errors_free(&local);
 	return err;
+}
+
+int sfw_conf_parse_buffer(struct sfw_conf *conf, const char *name,
+			  const char *text, size_t len,
+			  struct sfw_conf_errors *errs)
+{
+	return parse_text(conf, name, text, len, errs, true);
+}
+
+int sfw_conf_parse_statements(struct sfw_conf *conf, const char *name,
+			      const char *text, size_t len,
+			      struct sfw_conf_errors *errs)
+{
+	return parse_text(conf, name, text, len, errs, false);
 }
 
 /* Why a file that is not a regular file cannot be a configuration. */

@@ -1,0 +1,50 @@
+/* The candidate configuration of configuration mode (`configure`): the
+ * active configuration's canonical `set` lines, edited one `set` or
+ * `delete` at a time, shown in Junos's hierarchical form and compared
+ * with the active configuration in Junos's `show | compare` layout
+ * (docs/cli.md "Configuration mode"). The text is what `commit` stores. */
+#ifndef SFW_CONF_CANDIDATE_H
+#define SFW_CONF_CANDIDATE_H
+
+#include <stdio.h>
+#include "conf.h"
+
+struct sfw_cand {
+	char *text;          /* canonical set lines (sfw_conf_print's form) */
+	size_t len;
+};
+
+/* The candidate of a configuration (its printed form): 0 or -ENOMEM. */
+int sfw_cand_from_conf(struct sfw_cand *c, const struct sfw_conf *conf);
+/* The candidate of a stored text (rollback n): parsed without the checks
+ * that span statements, then printed. 0, or -EINVAL with errs. */
+int sfw_cand_from_text(struct sfw_cand *c, const char *text, size_t len,
+		       struct sfw_conf_errors *errs);
+void sfw_cand_free(struct sfw_cand *c);
+
+/* `set w[0] ... w[n-1]` (the words after `set`, unquoted as typed): the
+ * statement must parse; names it uses may be defined later (commit check
+ * says what is missing). 0 and the candidate is the new canonical text;
+ * -EINVAL with the statement's errors (each "candidate:LINE: message") and
+ * the candidate unchanged; -ENOMEM. */
+int sfw_cand_set(struct sfw_cand *c, char *const *w, int n, struct sfw_conf_errors *errs);
+/* `delete w[0] ...`: every statement at or under that path goes. Returns
+ * how many lines went (0: Junos's "statement not found"), or -ENOMEM. */
+int sfw_cand_delete(struct sfw_cand *c, char *const *w, int n);
+
+/* Junos's hierarchical form of set lines (`show`), 4 spaces a level;
+ * only what is under path w[0..n) when n > 0 (nothing printed: not
+ * there). 0 or -EIO / -ENOMEM. */
+int sfw_cand_show(const char *text, char *const *w, int n, FILE *f);
+/* `show | compare`: what changes from `old` to `new`, one `[edit PATH]`
+ * header per changed container, then its removed (`-`) and added (`+`)
+ * statements, a new or removed container as its whole block. Nothing
+ * when they are equal. */
+int sfw_cand_compare(const char *old, const char *new, FILE *f);
+
+/* A word as the set-line lexer reads it back: quoted when it holds a
+ * blank, a quote, a backslash, a comment sign or a bracket (a lone `[` or
+ * `]` stays a list bracket), or is empty. */
+void sfw_cand_put_word(FILE *f, const char *w);
+
+#endif
