@@ -259,6 +259,70 @@ static int give_source(struct sfw_conf *conf)
 	return 0;
 }
 
+/* DIR/.confirm: the token of a `commit confirmed` not confirmed yet. */
+static int confirm_path(char *buf, size_t len)
+{
+	return sfw_path(buf, len, "%s/.confirm", sfw_conf_dir());
+}
+
+int sfw_conf_confirm_pending(char *buf, size_t len)
+{
+	char path[PATH_LEN];
+	int err = confirm_path(path, sizeof(path)), fd;
+	ssize_t r;
+
+	buf[0] = '\0';
+	if (err)
+		return err;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	r = read(fd, buf, len - 1);
+	close(fd);
+	if (r < 0)
+		return -errno;
+	buf[r] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/* After the switch, under the lock: a confirmed commit leaves its token,
+ * any other commit confirms (removes the file). */
+static void mark_confirm(const struct sfw_conf_commit_ops *ops)
+{
+	char path[PATH_LEN];
+	int fd;
+
+	if (confirm_path(path, sizeof(path)))
+		return;
+	if (!ops || !ops->arm) {
+		unlink(path);
+		return;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return;
+	if (write_all(fd, ops->arm, strlen(ops->arm)) == 0)
+		fsync(fd);
+	close(fd);
+}
+
+/* The timer's rollback goes ahead only if no commit confirmed meanwhile. */
+static int still_armed(const struct sfw_conf_commit_ops *ops)
+{
+	char token[256];
+	int err;
+
+	if (!ops || !ops->if_armed)
+		return 0;
+	err = sfw_conf_confirm_pending(token, sizeof(token));
+	if (err)
+		return sfw_fail(-err, "cannot read the confirmation file: %s", strerror(-err));
+	if (strcmp(token, ops->if_armed))
+		return sfw_fail(ECANCELED, "the commit was confirmed");
+	return 0;
+}
+
 int sfw_conf_commit(struct sfw_conf *conf, const struct sfw_conf_commit_ops *ops)
 {
 	struct txn t;
@@ -267,12 +331,16 @@ int sfw_conf_commit(struct sfw_conf *conf, const struct sfw_conf_commit_ops *ops
 	if (err)
 		return err;
 	err = stage(&t, conf->source, conf->source_len);
+	if (!err)
+		err = still_armed(ops);
 	if (!err) {
 		hold_signals(&t);
 		if (ops && ops->apply)
 			err = ops->apply(conf, ops->ctx);
 		if (!err)
 			err = switch_active(&t);
+		if (!err)
+			mark_confirm(ops);
 		/* the apply may have flipped the datapath before it failed */
 		if (err && ops && ops->apply && ops->restore) {
 			char *why = strdup(sfw_last_error());

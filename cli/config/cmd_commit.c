@@ -6,6 +6,7 @@
 #include "apply.h"
 #include "commands.h"
 #include "conf_ops.h"
+#include "confirm.h"
 #include "loader.h"
 #include "maps.h"
 #include "reap.h"
@@ -62,8 +63,10 @@ static int apply_if_attached_meanwhile(const struct sfw_cmdline *cl)
 	return rc;
 }
 
-static int with_lock(const struct sfw_cmdline *cl,
-		     int (*run)(const struct sfw_conf_env *, const struct sfw_cmdline *))
+typedef int (*locked_fn)(const struct sfw_conf_env *env, const struct sfw_cmdline *cl,
+			 const void *arg);
+
+static int with_lock(const struct sfw_cmdline *cl, locked_fn run, const void *arg)
 {
 	bool locked = pin_root_exists();
 	struct sfw_conf_env env;
@@ -72,7 +75,7 @@ static int with_lock(const struct sfw_cmdline *cl,
 	if (locked && sfw_lock())
 		return sfw_report(cl);
 	live_env(&env, cl);
-	rc = run(&env, cl);
+	rc = run(&env, cl, arg);
 	if (!rc && !env.apply)
 		fprintf(cl->err, "sfw: note: sfw is not attached; the configuration "
 			"applies at the next attach\n");
@@ -101,7 +104,8 @@ static int one_file(const struct sfw_cmdline *cl, const char **path)
 	return 0;
 }
 
-static int run_commit(const struct sfw_conf_env *env, const struct sfw_cmdline *cl)
+static int run_commit(const struct sfw_conf_env *env, const struct sfw_cmdline *cl,
+		      const void *arg)
 {
 	const char *path = cl->npos ? cl->pos[0] : NULL;
 	bool reeval = SFW_OPTS(cl, struct sfw_commit_opts)->mode == SFW_COMMIT_REEVALUATE;
@@ -119,7 +123,7 @@ int sfw_cmd_commit(const struct sfw_cmdline *cl)
 		return rc;
 	if (SFW_OPTS(cl, struct sfw_commit_opts)->mode == SFW_COMMIT_CHECK)
 		return sfw_conf_check_run(&env, path);
-	return with_lock(cl, run_commit);
+	return with_lock(cl, run_commit, NULL);
 }
 
 static int rollback_number(const struct sfw_cmdline *cl, int *n)
@@ -140,7 +144,8 @@ static int rollback_number(const struct sfw_cmdline *cl, int *n)
 	return 0;
 }
 
-static int run_rollback(const struct sfw_conf_env *env, const struct sfw_cmdline *cl)
+static int run_rollback(const struct sfw_conf_env *env, const struct sfw_cmdline *cl,
+			const void *arg)
 {
 	int n;
 
@@ -152,7 +157,7 @@ int sfw_cmd_rollback(const struct sfw_cmdline *cl)
 {
 	int n, rc = rollback_number(cl, &n);
 
-	return rc ? rc : with_lock(cl, run_rollback);
+	return rc ? rc : with_lock(cl, run_rollback, NULL);
 }
 
 int sfw_cmd_show_configuration(const struct sfw_cmdline *cl)
@@ -161,4 +166,63 @@ int sfw_cmd_show_configuration(const struct sfw_cmdline *cl)
 				    .sessions_fd = -1 };
 
 	return sfw_conf_show_run(&env);
+}
+
+struct candidate {
+	const char *text;
+	size_t len;
+	const char *arm;
+};
+
+static int run_candidate(const struct sfw_conf_env *env, const struct sfw_cmdline *cl,
+			 const void *arg)
+{
+	const struct candidate *c = arg;
+	struct sfw_conf_env own = *env;
+
+	own.arm = c->arm;
+	return sfw_conf_commit_text_run(&own, "candidate", c->text, c->len);
+}
+
+int sfw_commit_candidate(FILE *out, FILE *err, const char *text, size_t len,
+			 unsigned confirm_min)
+{
+	struct sfw_cmdline cl = { .out = out, .err = err };
+	struct candidate c = { .text = text, .len = len };
+	char token[128];
+	int rc;
+
+	/* the timer first: a commit that fails leaves its token nowhere, and
+	 * the timer then finds nothing to roll back */
+	if (confirm_min) {
+		sfw_confirm_token(token, sizeof(token));
+		c.arm = token;
+		rc = sfw_confirm_spawn(token, confirm_min, sfw_commit_expired, err);
+		if (rc)
+			return rc;
+	}
+	rc = with_lock(&cl, run_candidate, &c);
+	if (!rc && confirm_min)
+		fprintf(out, "commit confirmed will be automatically rolled back in %u minutes "
+			"unless confirmed\n", confirm_min);
+	return rc;
+}
+
+/* The timer's rollback: rollback 1, the configuration before the
+ * confirmed commit, unless a commit confirmed it meanwhile (the store
+ * checks the token under its lock). */
+static int run_expired(const struct sfw_conf_env *env, const struct sfw_cmdline *cl,
+		       const void *arg)
+{
+	struct sfw_conf_env own = *env;
+
+	own.if_armed = arg;
+	return sfw_conf_rollback_run(&own, 1);
+}
+
+int sfw_commit_expired(const char *token, FILE *out, FILE *err)
+{
+	struct sfw_cmdline cl = { .out = out, .err = err };
+
+	return with_lock(&cl, run_expired, token);
 }

@@ -175,7 +175,8 @@ static int restore(void *arg)
 
 static void guard_ops(struct guard *g, struct sfw_conf_commit_ops *ops)
 {
-	*ops = (struct sfw_conf_commit_ops){ .ctx = g };
+	*ops = (struct sfw_conf_commit_ops){ .ctx = g, .arm = g->env->arm,
+					     .if_armed = g->env->if_armed };
 	if (g->env->apply) {
 		ops->apply = guarded_apply;
 		ops->restore = restore;
@@ -215,8 +216,23 @@ static int reevaluate(const struct sfw_conf_env *env, const struct sfw_conf *con
 	return SFW_EXIT_OK;
 }
 
-int sfw_conf_commit_run(const struct sfw_conf_env *env, const char *path,
-			bool reevaluate_sessions)
+/* What a commit parses: a file, or a text in memory. */
+struct source {
+	const char *path;                 /* file (NULL: the active one) */
+	const char *name, *text;          /* or text, when name is set */
+	size_t len;
+};
+
+static int parse_source(struct sfw_conf *conf, const struct source *src,
+			struct sfw_conf_errors *errs)
+{
+	if (src->name)
+		return sfw_conf_parse_buffer(conf, src->name, src->text, src->len, errs);
+	return sfw_conf_parse_file(conf, src->path, errs);
+}
+
+static int commit_source(const struct sfw_conf_env *env, const struct source *src,
+			 bool reevaluate_sessions)
 {
 	struct sfw_conf_errors errs = { 0 };
 	struct sfw_conf_commit_ops ops;
@@ -228,7 +244,7 @@ int sfw_conf_commit_run(const struct sfw_conf_env *env, const char *path,
 	g.damaged = load_previous(&old);
 	guard_ops(&g, &ops);
 	if (!err)
-		err = sfw_conf_parse_file(&conf, path, &errs);
+		err = parse_source(&conf, src, &errs);
 	valid = !err;
 	if (valid)
 		sfw_conf_print_warnings(&conf, env->err);
@@ -245,6 +261,22 @@ int sfw_conf_commit_run(const struct sfw_conf_env *env, const char *path,
 	sfw_conf_errors_free(&errs);
 	sfw_conf_free(&old);
 	return rc;
+}
+
+int sfw_conf_commit_run(const struct sfw_conf_env *env, const char *path,
+			bool reevaluate_sessions)
+{
+	const struct source src = { .path = path };
+
+	return commit_source(env, &src, reevaluate_sessions);
+}
+
+int sfw_conf_commit_text_run(const struct sfw_conf_env *env, const char *name,
+			     const char *text, size_t len)
+{
+	const struct source src = { .name = name, .text = text, .len = len };
+
+	return commit_source(env, &src, false);
 }
 
 int sfw_conf_rollback_run(const struct sfw_conf_env *env, int n)

@@ -28,6 +28,7 @@ struct sfw_conf_env {
 	char no_reaper[160];
 	sfw_reeval_ifname_fn ifname;  /* NULL: the system's names */
 	void *ifname_arg;
+	const char *arm, *if_armed;   /* commit confirmed (sfw_conf_commit_ops) */
 };
 
 /* Each returns an exit code (SFW_EXIT_*). Errors are printed on env->err,
@@ -37,6 +38,10 @@ int sfw_conf_check_run(const struct sfw_conf_env *env, const char *path);
  * configuration no longer permits and say how many. */
 int sfw_conf_commit_run(const struct sfw_conf_env *env, const char *path,
 			bool reevaluate);
+/* The same for a text in memory (configuration mode's candidate); errors
+ * name it `name`. */
+int sfw_conf_commit_text_run(const struct sfw_conf_env *env, const char *name,
+			     const char *text, size_t len);
 int sfw_conf_rollback_run(const struct sfw_conf_env *env, int n);
 int sfw_conf_show_run(const struct sfw_conf_env *env);
 

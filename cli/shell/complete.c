@@ -9,6 +9,7 @@
 static const struct {
 	const char *word, *help;
 } shell_words[] = {
+	{ "configure", "Manipulate software configuration information" },
 	{ "exit", "Exit the management session" },
 	{ "quit", "Exit the management session" },
 };
@@ -16,20 +17,20 @@ static const struct {
 #define NWORDS(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_ROWS 512
 
-bool sfw_shell_word(const struct sfw_node *root, const char *word)
+const char *sfw_shell_word(const struct sfw_node *root, const char *word)
 {
 	bool amb;
 	size_t k;
 
 	for (k = 0; k < NWORDS(shell_words); k++) {
 		if (!strcmp(word, shell_words[k].word))
-			return true;
+			return shell_words[k].word;
 		/* abbreviated, where no tree word starts the same */
 		if (*word && !strncmp(word, shell_words[k].word, strlen(word)) &&
 		    !sfw_match_kid(root, word, &amb) && !amb)
-			return true;
+			return shell_words[k].word;
 	}
-	return false;
+	return NULL;
 }
 
 struct rows {

@@ -26,7 +26,8 @@ char **sfw_complete_words(const struct sfw_node *root, const char *text, struct 
 			  struct sfw_syntax *e);
 void sfw_complete_free(char **words);
 
-/* The shell's own commands, which are not in the word tree. */
-bool sfw_shell_word(const struct sfw_node *root, const char *word);
+/* The shell's own commands, which are not in the word tree: the one word
+ * (maybe abbreviated) names, or NULL. */
+const char *sfw_shell_word(const struct sfw_node *root, const char *word);
 
 #endif

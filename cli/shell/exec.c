@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cfgmode.h"
 #include "complete.h"
 #include "exec.h"
 #include "pipe.h"
@@ -84,6 +85,36 @@ static int parse_command(struct sfw_exec *x, struct sfw_words *ws, int bar, bool
 	return r == SFW_PARSE_HELP ? -1 : 0;
 }
 
+/* Configuration mode: `run` takes an operational command, the rest is
+ * the mode's own. */
+static int configuring(struct sfw_exec *x, struct sfw_words *ws)
+{
+	int r;
+
+	if (!sfw_cfgmode_word(ws->w[0], "run", 2) || ws->bar[0])
+		return sfw_cfgmode_exec(x, ws);
+	if (ws->n == 1) {
+		struct sfw_syntax e = { .kind = SFW_SYN_INCOMPLETE, .word = 1 };
+
+		refuse(x, &e, ws);
+		fputs("\n[edit]\n", stdout);
+		return SFW_EXIT_USAGE;
+	}
+	for (int k = 0; k + 1 < ws->n; k++) {
+		ws->w[k] = ws->w[k + 1];
+		ws->col[k] = ws->col[k + 1];
+		ws->bar[k] = ws->bar[k + 1];
+	}
+	ws->w[--ws->n] = NULL;
+	x->cfg->on = false;       /* the operational words, for this line */
+	r = sfw_exec_words(x, ws);
+	x->cfg->on = true;
+	x->quit = false;          /* `run exit` does not end the shell */
+	fflush(stderr);
+	fputs("\n[edit]\n", stdout);
+	return r;
+}
+
 int sfw_exec_words(struct sfw_exec *x, struct sfw_words *ws)
 {
 	struct sfw_run_opts o = { .page = x->from == SFW_FROM_TERMINAL,
@@ -92,10 +123,16 @@ int sfw_exec_words(struct sfw_exec *x, struct sfw_words *ws)
 	struct sfw_pipeline p = { 0 };
 	struct sfw_cmdline cl;
 	struct sfw_syntax e;
+	const char *word;
 
 	if (!ws->n)
 		return SFW_EXIT_OK;
-	if (x->from != SFW_FROM_ARGV && ws->n == 1 && sfw_shell_word(x->root, ws->w[0])) {
+	if (x->cfg && x->cfg->on)
+		return configuring(x, ws);
+	word = x->from != SFW_FROM_ARGV && ws->n == 1 ? sfw_shell_word(x->root, ws->w[0]) : NULL;
+	if (word && !strcmp(word, "configure"))
+		return sfw_cfgmode_enter(x);
+	if (word) {
 		x->quit = true;
 		return SFW_EXIT_OK;
 	}

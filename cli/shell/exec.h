@@ -15,11 +15,15 @@ enum sfw_exec_from {
 	SFW_FROM_SCRIPT,     /* sfw cli < commands */
 };
 
+struct sfw_cfgmode;
+
 struct sfw_exec {
 	const struct sfw_node *root;
 	enum sfw_exec_from from;
 	int caret_col;       /* terminal: the prompt's width */
 	bool quit;           /* set by exit or quit */
+	char prompt[320];    /* `user@host> `; `#` in configuration mode */
+	struct sfw_cfgmode *cfg;   /* configuration mode (cfgmode.h); NULL: never entered */
 };
 
 /* Run the words; the command's exit code (SFW_EXIT_USAGE for a line the

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cfgmode.h"
 #include "edit.h"
 #include "exec.h"
 #include "shell.h"
@@ -50,12 +51,16 @@ static int run_script(struct sfw_exec *x)
 int sfw_shell_main(const struct sfw_node *root)
 {
 	struct sfw_exec x = { .root = root, .from = SFW_FROM_SCRIPT };
-	char prompt[320];
+	int r;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return run_script(&x);
-	make_prompt(prompt, sizeof(prompt));
-	x.from = SFW_FROM_TERMINAL;
-	x.caret_col = (int)strlen(prompt);
-	return sfw_edit_loop(&x, prompt);
+	make_prompt(x.prompt, sizeof(x.prompt));
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		r = run_script(&x);
+	} else {
+		x.from = SFW_FROM_TERMINAL;
+		x.caret_col = (int)strlen(x.prompt);
+		r = sfw_edit_loop(&x, x.prompt);
+	}
+	sfw_cfgmode_free(&x);
+	return r;
 }

@@ -1,0 +1,28 @@
+/* Configuration mode (`configure`, docs/cli.md "Configuration mode"): the
+ * `user@host# ` prompt and a candidate configuration of this shell's own,
+ * edited by `set` and `delete`, seen by `show` and `show | compare`, put
+ * in force by `commit` through the store and lock `sfw commit FILE` uses.
+ * `run` (operational commands) is the caller's (exec.c). */
+#ifndef SFW_CLI_SHELL_CFGMODE_H
+#define SFW_CLI_SHELL_CFGMODE_H
+
+#include <stdbool.h>
+#include "candidate.h"
+#include "exec.h"
+
+struct sfw_cfgmode {
+	bool on;
+	struct sfw_cand cand;
+	char *active;        /* the committed text the candidate is compared with */
+};
+
+/* `configure`: the candidate is a copy of the active configuration. */
+int sfw_cfgmode_enter(struct sfw_exec *x);
+/* One line typed in configuration mode (not `run`). */
+int sfw_cfgmode_exec(struct sfw_exec *x, struct sfw_words *ws);
+void sfw_cfgmode_free(struct sfw_exec *x);
+
+/* Is w a prefix of `word`, at least min characters long? */
+bool sfw_cfgmode_word(const char *w, const char *word, size_t min);
+
+#endif
