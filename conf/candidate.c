@@ -510,8 +510,39 @@ void sfw_cand_free(struct sfw_cand *c)
 	*c = (struct sfw_cand){ 0 };
 }
 
+/* Where a new line goes: after the last line that shares the most
+ * leading words with it (its object, else its kind), since the language
+ * wants one object's lines together (a policy is not reopened after
+ * another), and Junos adds a new object after the last of its kind. */
+static size_t insert_at(const struct sfw_cand *c, char *const *w, int n)
+{
+	size_t at = c->len, off = 0;
+	int best = 0;
+
+	while (c->text && off < c->len) {
+		const char *line = c->text + off, *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		struct toks t;
+		int same = 0;
+
+		off += len + (nl != NULL);
+		if (split_line(line, len, &t))
+			continue;
+		if (t.n && !strcmp(t.plain[0], "set"))
+			while (same < n && same + 1 < t.n && !strcmp(t.plain[same + 1], w[same]))
+				same++;
+		toks_free(&t);
+		if (same && same >= best) {
+			best = same;
+			at = off;
+		}
+	}
+	return at;
+}
+
 int sfw_cand_set(struct sfw_cand *c, char *const *w, int n, struct sfw_conf_errors *errs)
 {
+	size_t at = insert_at(c, w, n);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -519,14 +550,18 @@ int sfw_cand_set(struct sfw_cand *c, char *const *w, int n, struct sfw_conf_erro
 
 	if (!f)
 		return -ENOMEM;
-	if (c->len)
-		fwrite(c->text, 1, c->len, f);
+	if (at)
+		fwrite(c->text, 1, at, f);
+	if (at && c->text[at - 1] != '\n')
+		fputc('\n', f);
 	fputs("set", f);
 	for (int k = 0; k < n; k++) {
 		fputc(' ', f);
 		sfw_cand_put_word(f, w[k]);
 	}
 	fputc('\n', f);
+	if (at < c->len)
+		fwrite(c->text + at, 1, c->len - at, f);
 	if (fclose(f)) {
 		free(text);
 		return -ENOMEM;

@@ -103,6 +103,26 @@ Test(conf_candidate, set_adds_a_canonical_line_one_value_each)
 	sfw_cand_free(&c);
 }
 
+/* The language wants one policy's lines together: a policy added, then an
+ * earlier one changed, still parses; the new policy comes after the last
+ * of its zone pair, as Junos adds it. */
+Test(conf_candidate, set_goes_with_its_object)
+{
+	struct sfw_cand c;
+	const char *web, *ssh;
+
+	cand_of(&c, base);
+	set_ok(&c, POL "web then permit");
+	set_ok(&c, POL "allow match application junos-ssh");
+	web = strstr(c.text, "policy web then permit");
+	ssh = strstr(c.text, "policy allow match application junos-ssh");
+	cr_assert(web && ssh && ssh < web, "%s", c.text);
+	set_ok(&c, "security zones security-zone trust interfaces veth2");
+	cr_assert(strstr(c.text, "trust interfaces veth0\nset security zones security-zone "
+			 "trust interfaces veth2\n"), "%s", c.text);
+	sfw_cand_free(&c);
+}
+
 Test(conf_candidate, a_bad_statement_is_refused_and_changes_nothing)
 {
 	struct sfw_conf_errors errs;

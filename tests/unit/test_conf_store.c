@@ -374,3 +374,42 @@ Test(conf_store, concurrent_commits_never_mix)
 	}
 	assert_rollback(WRITERS * EACH, NULL);
 }
+
+/* commit confirmed (docs/cli.md): the confirmed commit leaves its token,
+ * any other commit removes it, and the timer's rollback goes ahead only
+ * while the token is still there (checked under the store's lock). */
+static int commit_ops(const char *text, const struct sfw_conf_commit_ops *ops)
+{
+	struct sfw_conf_errors errs = { 0 };
+	struct sfw_conf conf;
+	int err;
+
+	cr_assert_eq(conf_test_parse(&conf, &errs, text), 0);
+	err = sfw_conf_commit(&conf, ops);
+	sfw_conf_free(&conf);
+	sfw_conf_errors_free(&errs);
+	return err;
+}
+
+Test(conf_store, commit_confirmed_token_and_the_rollback_it_allows)
+{
+	const struct sfw_conf_commit_ops arm = { .arm = "t1" }, expire = { .if_armed = "t1" };
+	char token[64];
+
+	cr_assert_eq(commit_ops(CONF_BASE, NULL), 0);
+	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz\n", &arm), 0);
+	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token)), 0);
+	cr_assert_str_eq(token, "t1");
+	/* another commit confirms: the timer's rollback is refused, nothing changes */
+	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz2\n", NULL), 0);
+	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token)), 0);
+	cr_assert_str_eq(token, "");
+	cr_assert_eq(commit_ops(CONF_BASE, &expire), -ECANCELED);
+	cr_assert(strstr(rollback_text(0), "dmz2"), "the confirmed configuration stays");
+	/* not confirmed: the rollback goes ahead and the token goes */
+	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz3\n", &arm), 0);
+	cr_assert_eq(commit_ops(CONF_BASE, &expire), 0);
+	cr_assert_null(strstr(rollback_text(0), "dmz"));
+	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token)), 0);
+	cr_assert_str_eq(token, "");
+}

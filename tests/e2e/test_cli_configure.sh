@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Configuration mode (docs/cli.md "Configuration mode"): through a
+# pseudo-terminal (tests/e2e/cfgmode_tty.py), then from a script: commit
+# confirmed rolled back by its timer after the shell exited, and confirmed
+# by `sfw commit FILE` (any commit confirms). Nothing attached: commits
+# store; test_conf_commit.sh covers the apply. SFW_TEST_MINUTE_SECONDS (test
+# only) makes a minute of commit confirmed last 2 seconds.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source tests/e2e/lib.sh
+TMPD=$(mktemp -d)
+trap 'rm -rf "$TMPD" "$SFW_CONF_DIR"' EXIT
+export SFW_TEST_MINUTE_SECONDS=2
+POL="security policies from-zone trust to-zone untrust policy"
+
+cat >"$TMPD/base.conf" <<CONF
+set security zones security-zone trust interfaces veth0
+set security zones security-zone untrust interfaces veth1
+set $POL allow match source-address any destination-address any application junos-http
+set $POL allow then permit
+CONF
+"$SFW" commit "$TMPD/base.conf" >/dev/null 2>&1 || fail "commit the configuration"
+/usr/bin/python3 tests/e2e/cfgmode_tty.py "$SFW" || fail "configuration mode on a terminal"
+
+# from a script: the shell exits at once; the timer rolls back
+"$SFW" commit "$TMPD/base.conf" >/dev/null 2>&1 || fail "commit the configuration again"
+printf '%s\n' configure "set $POL allow then count" "commit confirmed 1" exit |
+	"$SFW" cli >"$TMPD/out" 2>&1 || fail "commit confirmed from a script: $(cat "$TMPD/out")"
+"$SFW" show configuration | grep -q "then count" || fail "commit confirmed did not commit"
+for _ in $(seq 1 40); do
+	"$SFW" show configuration | grep -q "then count" || break
+	sleep 0.5
+done
+"$SFW" show configuration | grep -q "then count" && fail "commit confirmed was not rolled back"
+[ -e "$SFW_CONF_DIR/.confirm" ] && fail "the rollback left the confirmation token"
+
+# sfw commit FILE confirms it, as any commit does on Junos
+printf '%s\n' configure "set $POL allow then count" "commit confirmed 1" exit |
+	"$SFW" cli >"$TMPD/out" 2>&1 || fail "commit confirmed from a script: $(cat "$TMPD/out")"
+"$SFW" show configuration >"$TMPD/confirmed.conf"
+"$SFW" commit "$TMPD/confirmed.conf" >/dev/null 2>&1 || fail "the confirming sfw commit"
+sleep 5
+"$SFW" show configuration | grep -q "then count" || fail "sfw commit FILE did not confirm"
+
+# bad values are refused, nothing committed
+printf '%s\n' configure "commit confirmed 0" "commit confirmed 65536" "rollback 50" exit |
+	"$SFW" cli >"$TMPD/out" 2>&1 && fail "bad values accepted: $(cat "$TMPD/out")"
+[ "$(grep -c 'expected a number of minutes 1..65535' "$TMPD/out")" = 2 ] ||
+	fail "commit confirmed 0 / 65536: $(cat "$TMPD/out")"
+grep -q 'expected a rollback number 0..49' "$TMPD/out" || fail "rollback 50: $(cat "$TMPD/out")"
+[ -e "$SFW_CONF_DIR/.confirm" ] && fail "a refused commit confirmed left a token"
+echo "PASS: test_cli_configure"
