@@ -186,12 +186,15 @@ def confirmed_then_confirmed():
     shell = start()
     run(shell, "set " + POL + "allow then log session-init")
     run(shell, "commit confirmed 1")
+    # the confirming commit changes something too: rolling back to the
+    # configuration before it would lose session-close
+    run(shell, "set " + POL + "allow then log session-close")
     out = run(shell, "commit")
     if "commit complete" not in out:
         fail("the confirming commit: %s" % out, shell)
     run(shell, "exit", OPER)
     time.sleep(int(os.environ["SFW_TEST_MINUTE_SECONDS"]) + 3)
-    if "then log session-init" not in stored():
+    if "then log session-close" not in stored():
         fail("a confirmed commit was rolled back anyway")
     shell.close(force=True)
 
