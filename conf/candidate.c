@@ -212,6 +212,17 @@ static int level_len(char *const *w, int i, int end)
 	return 1;
 }
 
+int sfw_cand_last_level(char *const *w, int n)
+{
+	int i = 0, len = 0;
+
+	while (i < n) {
+		len = level_len(w, i, n);
+		i += len;
+	}
+	return len;
+}
+
 static int add_leaf(struct node *box, char *const *w, int s, int n)
 {
 	struct node *leaf;

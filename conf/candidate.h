@@ -42,6 +42,10 @@ int sfw_cand_show(const char *text, char *const *w, int n, FILE *f);
  * when they are equal. */
 int sfw_cand_compare(const char *old, const char *new, FILE *f);
 
+/* How many of path w[0..n) make its last level (`edit`, `up`): 4 for
+ * `from-zone A to-zone B`, 2 for a named object (`policy P`), else 1. */
+int sfw_cand_last_level(char *const *w, int n);
+
 /* A word as the set-line lexer reads it back: quoted when it holds a
  * blank, a quote, a backslash, a comment sign or a bracket (a lone `[` or
  * `]` stays a list bracket), or is empty. */

@@ -15,6 +15,8 @@
 
 #define CONFIRM_DEFAULT_MIN 10      /* Junos's `commit confirmed` default */
 
+static void banner(const struct sfw_cfgmode *m);
+
 bool sfw_cfgmode_word(const char *w, const char *word, size_t min)
 {
 	size_t len = strlen(w);
@@ -31,9 +33,43 @@ static void prompt_mark(struct sfw_exec *x, char mark)
 		x->prompt[len - 2] = mark;
 }
 
-static void banner(void)
+void sfw_cfgmode_banner(const struct sfw_exec *x)
 {
-	fputs("\n[edit]\n", stdout);
+	banner(x->cfg);
+}
+
+static void banner(const struct sfw_cfgmode *m)
+{
+	fputs("\n[edit", stdout);
+	for (int k = 0; k < m->nlevel; k++)
+		printf(" %s", m->level[k]);
+	fputs("]\n", stdout);
+}
+
+/* Back n words of the level (up, top, exit). */
+static void level_drop(struct sfw_cfgmode *m, int n)
+{
+	while (n-- > 0 && m->nlevel)
+		free(m->level[--m->nlevel]);
+}
+
+/* The level's words, then ws->w[from..to): what set, delete and show
+ * name. NULL: too many words (said). */
+static char **full_path(const struct sfw_cfgmode *m, const struct sfw_words *ws, int from,
+			int to, int *n)
+{
+	char **w = calloc((size_t)(m->nlevel + to - from + 1), sizeof(*w));
+
+	if (!w) {
+		fputs("error: out of memory\n", stderr);
+		return NULL;
+	}
+	*n = 0;
+	for (int k = 0; k < m->nlevel; k++)
+		w[(*n)++] = m->level[k];
+	for (int k = from; k < to; k++)
+		w[(*n)++] = ws->w[k];
+	return w;
 }
 
 /* The canonical text of the active configuration, or NULL (said why). */
@@ -73,7 +109,7 @@ int sfw_cfgmode_enter(struct sfw_exec *x)
 	x->cfg = m;
 	prompt_mark(x, '#');
 	fputs("Entering configuration mode\n", stdout);
-	banner();
+	banner(m);
 	return SFW_EXIT_OK;
 }
 
@@ -84,6 +120,8 @@ static void leave(struct sfw_exec *x)
 	sfw_cand_free(&m->cand);
 	free(m->active);
 	m->active = NULL;
+	level_drop(m, m->nlevel);
+	m->nedits = 0;
 	m->on = false;
 	prompt_mark(x, '>');
 	fputs("Exiting configuration mode\n", stdout);
@@ -94,6 +132,7 @@ void sfw_cfgmode_free(struct sfw_exec *x)
 	if (x->cfg && x->cfg->on) {
 		sfw_cand_free(&x->cfg->cand);
 		free(x->cfg->active);
+		level_drop(x->cfg, x->cfg->nlevel);
 	}
 	free(x->cfg);
 	x->cfg = NULL;
@@ -150,11 +189,15 @@ static int named_word(const struct sfw_words *ws, const char *msg)
 static int do_set(struct sfw_exec *x, struct sfw_words *ws)
 {
 	struct sfw_conf_errors errs = { 0 };
-	int err, k;
+	char **w;
+	int err, k, n;
 
 	if (ws->n < 2)
 		return refuse(x, ws, ws->n, SFW_SYN_INCOMPLETE, "");
-	err = sfw_cand_set(&x->cfg->cand, ws->w + 1, ws->n - 1, &errs);
+	if (!(w = full_path(x->cfg, ws, 1, ws->n, &n)))
+		return SFW_EXIT_FAIL;
+	err = sfw_cand_set(&x->cfg->cand, w, n, &errs);
+	free(w);
 	for (k = 0; err == -EINVAL && k < errs.n; k++) {
 		/* "candidate:LINE: message": the line is the one typed */
 		const char *msg = strchr(errs.msg[k], ' ');
@@ -170,11 +213,15 @@ static int do_set(struct sfw_exec *x, struct sfw_words *ws)
 
 static int do_delete(struct sfw_exec *x, struct sfw_words *ws)
 {
-	int r;
+	char **w;
+	int r, n;
 
 	if (ws->n == 1 && !ask("Delete everything under this level?", false))
 		return SFW_EXIT_OK;
-	r = sfw_cand_delete(&x->cfg->cand, ws->w + 1, ws->n - 1);
+	if (!(w = full_path(x->cfg, ws, 1, ws->n, &n)))
+		return SFW_EXIT_FAIL;
+	r = sfw_cand_delete(&x->cfg->cand, w, n);
+	free(w);
 	if (r < 0) {
 		fprintf(stderr, "error: %s\n", strerror(-r));
 		return SFW_EXIT_FAIL;
@@ -322,7 +369,7 @@ static int do_show(struct sfw_exec *x, struct sfw_words *ws)
 	struct sfw_syntax e;
 	int bar, bad, rollback = 0, r;
 	bool compare = false, set = false;
-	char *old = NULL;
+	char *old = NULL, **path = NULL;
 
 	if (!own)
 		return SFW_EXIT_FAIL;
@@ -347,13 +394,17 @@ static int do_show(struct sfw_exec *x, struct sfw_words *ws)
 	}
 	job.text = x->cfg->cand.text ? x->cfg->cand.text : "";
 	job.old = old;
-	job.path = own->w + 1;
-	job.npath = bar - 1;
+	if (!(path = full_path(x->cfg, own, 1, bar, &job.npath))) {
+		r = SFW_EXIT_FAIL;
+		goto out;
+	}
+	job.path = path;
 	job.compare = compare;
 	job.display_set = set;
 	r = in_child(x, show_child, &p);
 out:
 	sfw_pipe_free(&p);
+	free(path);
 	free(old);
 	free(own);
 	return r;
@@ -436,14 +487,69 @@ static int do_rollback(struct sfw_exec *x, struct sfw_words *ws)
 
 static int do_exit(struct sfw_exec *x, struct sfw_words *ws)
 {
+	struct sfw_cfgmode *m = x->cfg;
+
 	if (ws->n > 2 || (ws->n == 2 && !sfw_cfgmode_word(ws->w[1], "configuration-mode", 1)))
 		return refuse(x, ws, ws->n > 2 ? 2 : 1, SFW_SYN_UNKNOWN, "");
+	/* under an `edit`: back to where it was */
+	if (ws->n == 1 && m->nlevel) {
+		level_drop(m, m->nedits ? m->edits[--m->nedits] : m->nlevel);
+		return SFW_EXIT_OK;
+	}
 	if (changed(x->cfg)) {
 		fputs("The configuration has been changed but not committed\n", stdout);
 		if (!ask("Exit with uncommitted changes?", true))
 			return SFW_EXIT_OK;
 	}
 	leave(x);
+	return SFW_EXIT_OK;
+}
+
+static int do_edit(struct sfw_exec *x, struct sfw_words *ws)
+{
+	struct sfw_cfgmode *m = x->cfg;
+	int k;
+
+	if (ws->n < 2)
+		return refuse(x, ws, ws->n, SFW_SYN_INCOMPLETE, "");
+	if (m->nlevel + ws->n - 1 > SFW_CFG_LEVEL_MAX || m->nedits == SFW_CFG_LEVEL_MAX)
+		return refuse(x, ws, 1, SFW_SYN_OTHER, "too deep: expected a shorter path");
+	for (k = 1; k < ws->n; k++)
+		if (!(m->level[m->nlevel] = strdup(ws->w[k])))
+			break;
+		else
+			m->nlevel++;
+	m->edits[m->nedits++] = k - 1;
+	return SFW_EXIT_OK;
+}
+
+/* `up [N]`: N levels up (a level is a node: `policy P` is one). */
+static int do_up(struct sfw_exec *x, struct sfw_words *ws)
+{
+	struct sfw_cfgmode *m = x->cfg;
+	long n = 1;
+	char *end;
+
+	if (ws->n > 2)
+		return refuse(x, ws, 2, SFW_SYN_UNKNOWN, "");
+	if (ws->n == 2 && ((n = strtol(ws->w[1], &end, 10)) < 1 || *end || n > SFW_CFG_LEVEL_MAX))
+		return refuse(x, ws, 1, SFW_SYN_OTHER, "invalid value: expected a number of levels");
+	if (!m->nlevel) {
+		fputs("warning: already at the top of the configuration\n", stdout);
+		return SFW_EXIT_OK;
+	}
+	while (n-- > 0 && m->nlevel)
+		level_drop(m, sfw_cand_last_level(m->level, m->nlevel));
+	m->nedits = 0;
+	return SFW_EXIT_OK;
+}
+
+static int do_top(struct sfw_exec *x, struct sfw_words *ws)
+{
+	if (ws->n > 1)
+		return refuse(x, ws, 1, SFW_SYN_UNKNOWN, "");
+	level_drop(x->cfg, x->cfg->nlevel);
+	x->cfg->nedits = 0;
 	return SFW_EXIT_OK;
 }
 
@@ -454,11 +560,14 @@ static const struct {
 } commands[] = {
 	{ "commit", 2, do_commit },
 	{ "delete", 1, do_delete },
-	{ "exit", 1, do_exit },
+	{ "edit", 2, do_edit },
+	{ "exit", 2, do_exit },
 	{ "quit", 1, do_exit },
 	{ "rollback", 2, do_rollback },
 	{ "set", 2, do_set },
 	{ "show", 2, do_show },
+	{ "top", 1, do_top },
+	{ "up", 1, do_up },
 };
 
 int sfw_cfgmode_exec(struct sfw_exec *x, struct sfw_words *ws)
@@ -480,6 +589,6 @@ int sfw_cfgmode_exec(struct sfw_exec *x, struct sfw_words *ws)
 		r = commands[k].fn(x, ws);
 	fflush(stderr);
 	if (x->cfg->on)
-		banner();
+		banner(x->cfg);
 	return r;
 }

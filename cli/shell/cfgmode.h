@@ -10,10 +10,17 @@
 #include "candidate.h"
 #include "exec.h"
 
+#define SFW_CFG_LEVEL_MAX 32
+
 struct sfw_cfgmode {
 	bool on;
 	struct sfw_cand cand;
 	char *active;        /* the committed text the candidate is compared with */
+	/* `edit`: the level (path words) set, delete and show start from, and
+	 * how many words each edit added (what `exit` takes back) */
+	char *level[SFW_CFG_LEVEL_MAX];
+	int nlevel;
+	int edits[SFW_CFG_LEVEL_MAX], nedits;
 };
 
 /* `configure`: the candidate is a copy of the active configuration. */
@@ -21,6 +28,8 @@ int sfw_cfgmode_enter(struct sfw_exec *x);
 /* One line typed in configuration mode (not `run`). */
 int sfw_cfgmode_exec(struct sfw_exec *x, struct sfw_words *ws);
 void sfw_cfgmode_free(struct sfw_exec *x);
+/* The blank line and `[edit LEVEL]` Junos prints after each command. */
+void sfw_cfgmode_banner(const struct sfw_exec *x);
 
 /* Is w a prefix of `word`, at least min characters long? */
 bool sfw_cfgmode_word(const char *w, const char *word, size_t min);

@@ -97,7 +97,7 @@ static int configuring(struct sfw_exec *x, struct sfw_words *ws)
 		struct sfw_syntax e = { .kind = SFW_SYN_INCOMPLETE, .word = 1 };
 
 		refuse(x, &e, ws);
-		fputs("\n[edit]\n", stdout);
+		sfw_cfgmode_banner(x);
 		return SFW_EXIT_USAGE;
 	}
 	for (int k = 0; k + 1 < ws->n; k++) {
@@ -111,7 +111,7 @@ static int configuring(struct sfw_exec *x, struct sfw_words *ws)
 	x->cfg->on = true;
 	x->quit = false;          /* `run exit` does not end the shell */
 	fflush(stderr);
-	fputs("\n[edit]\n", stdout);
+	sfw_cfgmode_banner(x);
 	return r;
 }
 

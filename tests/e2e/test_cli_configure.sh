@@ -42,6 +42,25 @@ printf '%s\n' configure "set $POL allow then count" "commit confirmed 1" exit |
 sleep 5
 "$SFW" show configuration | grep -q "then count" || fail "sfw commit FILE did not confirm"
 
+# edit, up, top: the level set, delete and show start from, in the banner
+printf '%s\n' configure "edit $POL allow" "set then count" "show then" up "up 2" \
+	"edit zones security-zone trust" "delete interfaces veth0" "set interfaces veth2" exit \
+	"show | compare" "edit security" top "commit and-quit" | "$SFW" cli >"$TMPD/out" 2>&1 ||
+	fail "edit, up, top: $(cat "$TMPD/out")"
+for want in "[edit $POL allow]" "[edit security policies from-zone trust to-zone untrust]" \
+	"[edit security zones security-zone trust]" "[edit security]"; do
+	grep -qxF "$want" "$TMPD/out" || fail "no banner '$want': $(cat "$TMPD/out")"
+done
+grep -qxF "permit;" "$TMPD/out" && grep -qxF "count;" "$TMPD/out" || fail "show then at a level"
+cat >"$TMPD/compare" <<OUT
+[edit security zones security-zone trust interfaces]
+-    veth0;
++    veth2;
+OUT
+grep -A2 -xF "[edit security zones security-zone trust interfaces]" "$TMPD/out" |
+	cmp -s - "$TMPD/compare" || fail "show | compare after edit: $(cat "$TMPD/out")"
+"$SFW" show configuration | grep -q "trust interfaces veth2" || fail "commit and-quit"
+
 # bad values are refused, nothing committed
 printf '%s\n' configure "commit confirmed 0" "commit confirmed 65536" "rollback 50" exit |
 	"$SFW" cli >"$TMPD/out" 2>&1 && fail "bad values accepted: $(cat "$TMPD/out")"

@@ -326,3 +326,15 @@ Test(conf_candidate, from_text_reads_a_stored_file_canonically)
 	sfw_cand_free(&c);
 	sfw_cand_free(&d);
 }
+
+Test(conf_candidate, a_level_is_a_node_of_the_hierarchy)
+{
+	char *pair[] = { "security", "policies", "from-zone", "a", "to-zone", "b" };
+	char *pol[] = { "security", "policies", "from-zone", "a", "to-zone", "b", "policy", "p" };
+	char *sec[] = { "security" };
+
+	cr_assert_eq(sfw_cand_last_level(pair, 6), 4);
+	cr_assert_eq(sfw_cand_last_level(pol, 8), 2);
+	cr_assert_eq(sfw_cand_last_level(pol, 7), 1, "a keyword without its name yet");
+	cr_assert_eq(sfw_cand_last_level(sec, 1), 1);
+}
