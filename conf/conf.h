@@ -351,6 +351,15 @@ int sfw_conf_commit(struct sfw_conf *conf, const struct sfw_conf_commit_ops *ops
 /* The token of the confirmed commit waiting for its confirmation, in buf
  * ("" when none): 0 or -errno. */
 int sfw_conf_confirm_pending(char *buf, size_t len);
+/* `configure exclusive`: take the lock (who: "user (pid N)", shown to
+ * others): its fd, to keep until sfw_conf_exclusive_release; -EBUSY with
+ * the holder in holder; or another -errno. While it is held, commits from
+ * other processes fail with -EBUSY. sfw_conf_exclusive_own(true): this
+ * process commits through it (the holder's children; the commit
+ * confirmed timer). */
+int sfw_conf_exclusive_take(const char *who, char *holder, size_t len);
+void sfw_conf_exclusive_release(int fd);
+void sfw_conf_exclusive_own(bool own);
 /* The same, storage only. */
 int sfw_conf_store(const struct sfw_conf *conf);
 /* `sfw commit [FILE]` in one call: parse and check path (NULL: the active

@@ -323,6 +323,81 @@ static int still_armed(const struct sfw_conf_commit_ops *ops)
 	return 0;
 }
 
+/* `configure exclusive` (docs/cli.md): an flock on DIR/.exclusive, held by
+ * the shell in that mode. This process may commit through it when it is
+ * the holder (or a child of it: the lock is the shell's open file) or the
+ * commit confirmed timer, whose rollback goes ahead whoever edits. */
+static bool exclusive_own;
+
+void sfw_conf_exclusive_own(bool own)
+{
+	exclusive_own = own;
+}
+
+static int exclusive_path(char *buf, size_t len)
+{
+	return sfw_path(buf, len, "%s/.exclusive", sfw_conf_dir());
+}
+
+static void holder_of(int fd, char *holder, size_t len)
+{
+	ssize_t r = pread(fd, holder, len - 1, 0);
+
+	holder[r > 0 ? r : 0] = '\0';
+	holder[strcspn(holder, "\n")] = '\0';
+	if (!holder[0])
+		snprintf(holder, len, "another session");
+}
+
+int sfw_conf_exclusive_take(const char *who, char *holder, size_t len)
+{
+	char path[PATH_LEN];
+	int err, fd;
+
+	if ((err = make_dir(sfw_conf_dir())) || (err = exclusive_path(path, sizeof(path))))
+		return err;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		holder_of(fd, holder, len);
+		close(fd);
+		return err;
+	}
+	if (ftruncate(fd, 0) == 0)
+		write_all(fd, who, strlen(who));
+	return fd;
+}
+
+void sfw_conf_exclusive_release(int fd)
+{
+	if (fd >= 0)
+		close(fd);    /* the lock goes with it */
+}
+
+/* Under the store's lock: refused while another session holds
+ * `configure exclusive`. */
+static int exclusive_free(void)
+{
+	char path[PATH_LEN], holder[128];
+	int fd;
+
+	if (exclusive_own || exclusive_path(path, sizeof(path)))
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return 0;
+	if (flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK) {
+		holder_of(fd, holder, sizeof(holder));
+		close(fd);
+		return sfw_fail(EBUSY, "configuration database locked by %s (configure exclusive)",
+				holder);
+	}
+	close(fd);
+	return 0;
+}
+
 int sfw_conf_commit(struct sfw_conf *conf, const struct sfw_conf_commit_ops *ops)
 {
 	struct txn t;
@@ -333,6 +408,8 @@ int sfw_conf_commit(struct sfw_conf *conf, const struct sfw_conf_commit_ops *ops
 	err = stage(&t, conf->source, conf->source_len);
 	if (!err)
 		err = still_armed(ops);
+	if (!err)
+		err = exclusive_free();
 	if (!err) {
 		hold_signals(&t);
 		if (ops && ops->apply)

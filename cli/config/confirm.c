@@ -57,6 +57,9 @@ static _Noreturn void timer_main(const char *token, unsigned minutes,
 	int rc;
 
 	detach_fds();
+	/* the rollback goes ahead whoever holds configure exclusive (whose
+	 * lock, if it was this shell's, went with detach_fds) */
+	sfw_conf_exclusive_own(true);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);

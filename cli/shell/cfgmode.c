@@ -3,6 +3,8 @@
  * (run.h), and the shell takes the result: the child's exit code. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pwd.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cfgmode.h"
@@ -90,19 +92,41 @@ static char *active_text(void)
 	return c.text;
 }
 
-int sfw_cfgmode_enter(struct sfw_exec *x)
+/* The lock of configure exclusive: its fd, or -1 (said why). */
+static int take_exclusive(void)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	char who[128], holder[128];
+	int fd;
+
+	snprintf(who, sizeof(who), "%s (pid %d)\n", pw ? pw->pw_name : "user", (int)getpid());
+	fd = sfw_conf_exclusive_take(who, holder, sizeof(holder));
+	if (fd == -EBUSY)
+		fprintf(stderr, "error: configuration database locked by:\n  %s\n", holder);
+	else if (fd < 0)
+		fprintf(stderr, "error: %s\n", sfw_last_error());
+	return fd < 0 ? -1 : fd;
+}
+
+int sfw_cfgmode_enter(struct sfw_exec *x, bool exclusive)
 {
 	struct sfw_cfgmode *m = x->cfg ? x->cfg : calloc(1, sizeof(*m));
-	char *active = m ? active_text() : NULL;
+	int fd = exclusive ? take_exclusive() : -1;
+	char *active = m && (!exclusive || fd >= 0) ? active_text() : NULL;
 
 	if (!m || !active || !(m->cand.text = strdup(active))) {
 		if (!m)
 			fputs("error: out of memory\n", stderr);
+		sfw_conf_exclusive_release(fd);
 		free(active);
 		if (m && m != x->cfg)
 			free(m);
 		return SFW_EXIT_FAIL;
 	}
+	m->exclusive_fd = fd;
+	sfw_conf_exclusive_own(fd >= 0);
+	if (fd >= 0)
+		fputs("warning: uncommitted changes will be discarded on exit\n", stdout);
 	m->cand.len = strlen(active);
 	m->active = active;
 	m->on = true;
@@ -122,6 +146,9 @@ static void leave(struct sfw_exec *x)
 	m->active = NULL;
 	level_drop(m, m->nlevel);
 	m->nedits = 0;
+	sfw_conf_exclusive_release(m->exclusive_fd);
+	m->exclusive_fd = -1;
+	sfw_conf_exclusive_own(false);
 	m->on = false;
 	prompt_mark(x, '>');
 	fputs("Exiting configuration mode\n", stdout);

@@ -21,10 +21,13 @@ struct sfw_cfgmode {
 	char *level[SFW_CFG_LEVEL_MAX];
 	int nlevel;
 	int edits[SFW_CFG_LEVEL_MAX], nedits;
+	int exclusive_fd;    /* configure exclusive: the lock; -1: none */
 };
 
-/* `configure`: the candidate is a copy of the active configuration. */
-int sfw_cfgmode_enter(struct sfw_exec *x);
+/* `configure [exclusive]`: the candidate is a copy of the active
+ * configuration; exclusive: no other session or `sfw commit` commits
+ * until this one leaves configuration mode. */
+int sfw_cfgmode_enter(struct sfw_exec *x, bool exclusive);
 /* One line typed in configuration mode (not `run`). */
 int sfw_cfgmode_exec(struct sfw_exec *x, struct sfw_words *ws);
 void sfw_cfgmode_free(struct sfw_exec *x);

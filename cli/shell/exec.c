@@ -129,9 +129,16 @@ int sfw_exec_words(struct sfw_exec *x, struct sfw_words *ws)
 		return SFW_EXIT_OK;
 	if (x->cfg && x->cfg->on)
 		return configuring(x, ws);
-	word = x->from != SFW_FROM_ARGV && ws->n == 1 ? sfw_shell_word(x->root, ws->w[0]) : NULL;
-	if (word && !strcmp(word, "configure"))
-		return sfw_cfgmode_enter(x);
+	word = x->from != SFW_FROM_ARGV && (ws->n == 1 || ws->n == 2) ?
+	       sfw_shell_word(x->root, ws->w[0]) : NULL;
+	if (word && !strcmp(word, "configure")) {
+		if (ws->n == 1 || sfw_cfgmode_word(ws->w[1], "exclusive", 1))
+			return sfw_cfgmode_enter(x, ws->n == 2);
+		e = (struct sfw_syntax){ .kind = SFW_SYN_UNKNOWN, .word = 1 };
+		return refuse(x, &e, ws);
+	}
+	if (word && ws->n == 2)
+		word = NULL;      /* `exit now`: the tree says what is wrong */
 	if (word) {
 		x->quit = true;
 		return SFW_EXIT_OK;

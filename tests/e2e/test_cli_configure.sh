@@ -61,6 +61,26 @@ grep -A2 -xF "[edit security zones security-zone trust interfaces]" "$TMPD/out" 
 	cmp -s - "$TMPD/compare" || fail "show | compare after edit: $(cat "$TMPD/out")"
 "$SFW" show configuration | grep -q "trust interfaces veth2" || fail "commit and-quit"
 
+# configure exclusive: another configure exclusive and sfw commit FILE are
+# refused while it holds; its own commit goes through; exit releases
+mkfifo "$TMPD/fifo"
+"$SFW" cli <"$TMPD/fifo" >"$TMPD/holder" 2>&1 &
+HOLDER=$!
+exec 7>"$TMPD/fifo"
+echo "configure exclusive" >&7
+for _ in $(seq 1 40); do grep -q "Entering configuration mode" "$TMPD/holder" && break; sleep 0.25; done
+"$SFW" commit "$TMPD/base.conf" >"$TMPD/out" 2>&1 && fail "sfw commit went through configure exclusive"
+grep -q "configuration database locked by $(id -un) (pid $HOLDER)" "$TMPD/out" ||
+	fail "sfw commit under configure exclusive: $(cat "$TMPD/out")"
+printf '%s\n' "configure exclusive" | "$SFW" cli >"$TMPD/out" 2>&1 && fail "a second configure exclusive"
+grep -q "configuration database locked by:" "$TMPD/out" || fail "second exclusive: $(cat "$TMPD/out")"
+printf '%s\n' "set $POL allow then log session-close" commit exit >&7
+exec 7>&-
+wait "$HOLDER" || fail "the exclusive session: $(cat "$TMPD/holder")"
+grep -q "commit complete" "$TMPD/holder" || fail "the holder's commit: $(cat "$TMPD/holder")"
+"$SFW" show configuration | grep -q "then log session-close" || fail "the holder's commit stored nothing"
+"$SFW" commit "$TMPD/base.conf" >"$TMPD/out" 2>&1 || fail "exit did not release: $(cat "$TMPD/out")"
+
 # bad values are refused, nothing committed
 printf '%s\n' configure "commit confirmed 0" "commit confirmed 65536" "rollback 50" exit |
 	"$SFW" cli >"$TMPD/out" 2>&1 && fail "bad values accepted: $(cat "$TMPD/out")"

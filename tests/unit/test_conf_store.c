@@ -413,3 +413,25 @@ Test(conf_store, commit_confirmed_token_and_the_rollback_it_allows)
 	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token)), 0);
 	cr_assert_str_eq(token, "");
 }
+
+/* configure exclusive: while another holds the lock, commits fail and a
+ * second take says who holds it; the holder (and its children, and the
+ * commit confirmed timer) commit through it. */
+Test(conf_store, configure_exclusive_lock)
+{
+	char holder[128];
+	int fd = sfw_conf_exclusive_take("alice (pid 1)\n", holder, sizeof(holder));
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(sfw_conf_exclusive_take("bob (pid 2)\n", holder, sizeof(holder)), -EBUSY);
+	cr_assert_str_eq(holder, "alice (pid 1)");
+	sfw_conf_exclusive_own(false);
+	cr_assert_eq(commit_ops(CONF_BASE, NULL), -EBUSY);
+	cr_assert(strstr(sfw_last_error(), "locked by alice (pid 1)"), "%s", sfw_last_error());
+	cr_assert_null(rollback_text(0), "nothing stored");
+	sfw_conf_exclusive_own(true);
+	cr_assert_eq(commit_ops(CONF_BASE, NULL), 0);
+	sfw_conf_exclusive_own(false);
+	sfw_conf_exclusive_release(fd);
+	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz\n", NULL), 0);
+}
