@@ -118,6 +118,7 @@ int sfw_cmd_show_flow_statistics(const struct sfw_cmdline *cl);
 int sfw_cmd_clear_hit_count(const struct sfw_cmdline *cl);
 int sfw_cmd_show_zones(const struct sfw_cmdline *cl);
 int sfw_cmd_show_configuration(const struct sfw_cmdline *cl);
+int sfw_cmd_show_system_commit(const struct sfw_cmdline *cl);
 
 /* commit [check | reevaluate] [FILE]; rollback [N] */
 enum sfw_commit_mode {

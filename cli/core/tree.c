@@ -198,10 +198,17 @@ static const struct sfw_node show_cluster = {
 static const struct sfw_node show_chassis = {
 	.word = "chassis", .help = "Show chassis information", .kids = KIDS(&show_cluster),
 };
+static const struct sfw_node show_system_commit = {
+	.word = "commit", .help = "Show the commit history and a pending commit confirmed",
+	.run = sfw_cmd_show_system_commit,
+};
+static const struct sfw_node show_system = {
+	.word = "system", .help = "Show system information", .kids = KIDS(&show_system_commit),
+};
 static const struct sfw_node show = {
 	.word = "show", .help = "Show information about the system",
 	.kids = KIDS(&show_chassis, &show_configuration, &show_interfaces, &show_security,
-		     &show_version),
+		     &show_system, &show_version),
 };
 
 static const struct sfw_node clear_session = {

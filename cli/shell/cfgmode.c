@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cfgmode.h"
+#include "commit_log.h"
 #include "confirm.h"
 #include "err.h"
 #include "conf_ops.h"
@@ -265,6 +266,7 @@ static struct {
 	int npath;
 	bool compare, display_set;
 	unsigned confirm_min;
+	const char *comment;
 } job;
 
 static int show_child(const struct sfw_cmdline *cl)
@@ -296,9 +298,23 @@ static int show_child(const struct sfw_cmdline *cl)
 	return sfw_cand_show(job.text, job.path, job.npath, cl->out) ? SFW_EXIT_FAIL : SFW_EXIT_OK;
 }
 
+/* The candidate after the lines saying who commits, how and why. */
 static int commit_child(const struct sfw_cmdline *cl)
 {
-	return sfw_commit_candidate(cl->out, cl->err, job.text, strlen(job.text), job.confirm_min);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int r;
+
+	if (!f)
+		return SFW_EXIT_FAIL;
+	sfw_commit_log_header(f, job.confirm_min, job.comment);
+	fputs(job.text, f);
+	if (fclose(f))
+		return SFW_EXIT_FAIL;
+	r = sfw_commit_candidate(cl->out, cl->err, text, len, job.confirm_min);
+	free(text);
+	return r;
 }
 
 /* The child runs fn; its output goes through p (NULL: none). */
@@ -457,32 +473,58 @@ static int commit_check(const struct sfw_cfgmode *m)
 	return err ? SFW_EXIT_FAIL : SFW_EXIT_OK;
 }
 
+/* `confirmed [N]` at ws->w[k]: the minutes, and where the next word is;
+ * -1 refused (said). */
+static int confirmed_minutes(const struct sfw_exec *x, const struct sfw_words *ws, int k,
+			     unsigned *min)
+{
+	char *end;
+	long v;
+
+	*min = CONFIRM_DEFAULT_MIN;
+	if (k + 1 >= ws->n || !(*ws->w[k + 1] >= '0' && *ws->w[k + 1] <= '9'))
+		return k + 1;
+	v = strtol(ws->w[k + 1], &end, 10);
+	if (*end || v < 1 || v > SFW_CONFIRM_MAX_MIN) {
+		refuse(x, ws, k + 1, SFW_SYN_OTHER, "invalid value: expected a number of minutes "
+		       "1..65535");
+		return -1;
+	}
+	*min = (unsigned)v;
+	return k + 2;
+}
+
 static int do_commit(struct sfw_exec *x, struct sfw_words *ws)
 {
 	struct sfw_cfgmode *m = x->cfg;
+	const char *comment = NULL;
 	bool quit = false;
 	unsigned min = 0;
-	int r;
+	int r, k = 1;
 
 	if (ws->n == 2 && sfw_cfgmode_word(ws->w[1], "check", 2))
 		return commit_check(m);
-	if (ws->n >= 2 && sfw_cfgmode_word(ws->w[1], "confirmed", 2)) {
-		char *end;
-		long v = ws->n > 2 ? strtol(ws->w[2], &end, 10) : CONFIRM_DEFAULT_MIN;
-
-		if (ws->n > 3)
-			return refuse(x, ws, 3, SFW_SYN_UNKNOWN, "");
-		if (ws->n > 2 && (!*ws->w[2] || *end || v < 1 || v > SFW_CONFIRM_MAX_MIN))
-			return refuse(x, ws, 2, SFW_SYN_OTHER, "invalid value: expected a number "
-				      "of minutes 1..65535");
-		min = (unsigned)v;
-	} else if (ws->n == 2 && sfw_cfgmode_word(ws->w[1], "and-quit", 1)) {
-		quit = true;
-	} else if (ws->n > 1) {
-		return refuse(x, ws, 1, SFW_SYN_UNKNOWN, "");
+	while (k < ws->n) {
+		if (!min && sfw_cfgmode_word(ws->w[k], "confirmed", 2)) {
+			if ((k = confirmed_minutes(x, ws, k, &min)) < 0)
+				return SFW_EXIT_USAGE;
+		} else if (!comment && k + 1 < ws->n && sfw_cfgmode_word(ws->w[k], "comment", 3)) {
+			comment = ws->w[k + 1];
+			if (strlen(comment) >= SFW_COMMIT_COMMENT_MAX)
+				return refuse(x, ws, k + 1, SFW_SYN_OTHER, "invalid value: a "
+					      "comment of up to 511 characters expected");
+			k += 2;
+		} else if (!quit && sfw_cfgmode_word(ws->w[k], "and-quit", 1)) {
+			quit = true;
+			k++;
+		} else {
+			return refuse(x, ws, k, k + 1 == ws->n && sfw_cfgmode_word(ws->w[k],
+				      "comment", 3) ? SFW_SYN_INCOMPLETE : SFW_SYN_UNKNOWN, "");
+		}
 	}
 	job.text = m->cand.text ? m->cand.text : "";
 	job.confirm_min = min;
+	job.comment = comment;
 	r = in_child(x, commit_child, NULL);
 	if (r)
 		return r;

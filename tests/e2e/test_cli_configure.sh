@@ -81,6 +81,20 @@ grep -q "commit complete" "$TMPD/holder" || fail "the holder's commit: $(cat "$T
 "$SFW" show configuration | grep -q "then log session-close" || fail "the holder's commit stored nothing"
 "$SFW" commit "$TMPD/base.conf" >"$TMPD/out" 2>&1 || fail "exit did not release: $(cat "$TMPD/out")"
 
+# commit comment; show system commit lists who, how and why
+printf '%s\n' configure "set $POL allow then log session-init" 'commit comment "log the start"' \
+	"delete $POL allow then log" "commit confirmed 5 comment \"no log\"" commit exit |
+	"$SFW" cli >"$TMPD/out" 2>&1 || fail "commit comment: $(cat "$TMPD/out")"
+"$SFW" show system commit >"$TMPD/list" || fail "show system commit"
+me=$(id -un)
+grep -qE "^0   [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} [A-Z]+ by $me via cli\$" "$TMPD/list" ||
+	fail "show system commit, 0: $(cat "$TMPD/list")"
+sed -n '2,3p' "$TMPD/list" | grep -qE "^1   .* by $me via cli commit confirmed, rollback in 5mins\$" ||
+	fail "show system commit, 1: $(cat "$TMPD/list")"
+sed -n '3p' "$TMPD/list" | grep -qx "    no log" || fail "the comment of 1: $(cat "$TMPD/list")"
+sed -n '4,5p' "$TMPD/list" | grep -qx "    log the start" || fail "the comment of 2: $(cat "$TMPD/list")"
+grep -qE "^[0-9]+ +.* by [a-z]+ via file\$" "$TMPD/list" || fail "a file commit: $(cat "$TMPD/list")"
+
 # bad values are refused, nothing committed
 printf '%s\n' configure "commit confirmed 0" "commit confirmed 65536" "rollback 50" exit |
 	"$SFW" cli >"$TMPD/out" 2>&1 && fail "bad values accepted: $(cat "$TMPD/out")"

@@ -315,6 +315,7 @@ Test(grammar, help_lists_next_words)
 		"  configuration           Show the committed configuration as set lines\n"
 		"  interfaces              Show interface information\n"
 		"  security                Show security information\n"
+		"  system                  Show system information\n"
 		"  version                 Show the sfw release and build\n");
 	uf_parse_free(&p);
 	cr_assert_str_eq(help("sh sec fl sess prot tcp extensive s?"),
