@@ -349,8 +349,11 @@ struct sfw_conf_commit_ops {
  * returned 0; a failure after apply began calls restore. */
 int sfw_conf_commit(struct sfw_conf *conf, const struct sfw_conf_commit_ops *ops);
 /* The token of the confirmed commit waiting for its confirmation, in buf
- * ("" when none): 0 or -errno. */
-int sfw_conf_confirm_pending(char *buf, size_t len);
+ * ("" when none), and (depth, if not NULL) how many confirmed commits in a
+ * row it ends: the rollback that gives back the configuration before the
+ * first of them (Junos: a commit confirmed while one is pending delays the
+ * rollback, whose target stays). 0 or -errno. */
+int sfw_conf_confirm_pending(char *buf, size_t len, int *depth);
 /* `configure exclusive`: take the lock (who: "user (pid N)", shown to
  * others): its fd, to keep until sfw_conf_exclusive_release; -EBUSY with
  * the holder in holder; or another -errno. While it is held, commits from

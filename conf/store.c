@@ -265,13 +265,15 @@ static int confirm_path(char *buf, size_t len)
 	return sfw_path(buf, len, "%s/.confirm", sfw_conf_dir());
 }
 
-int sfw_conf_confirm_pending(char *buf, size_t len)
+int sfw_conf_confirm_pending(char *buf, size_t len, int *depth)
 {
-	char path[PATH_LEN];
+	char path[PATH_LEN], *sp;
 	int err = confirm_path(path, sizeof(path)), fd;
 	ssize_t r;
 
 	buf[0] = '\0';
+	if (depth)
+		*depth = 0;
 	if (err)
 		return err;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -283,6 +285,15 @@ int sfw_conf_confirm_pending(char *buf, size_t len)
 		return -errno;
 	buf[r] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
+	/* "TOKEN DEPTH" */
+	sp = strchr(buf, ' ');
+	if (sp)
+		*sp++ = '\0';
+	if (depth && buf[0]) {
+		*depth = sp ? atoi(sp) : 1;
+		if (*depth < 1 || *depth > SFW_CONF_ROLLBACK_MAX)
+			*depth = *depth < 1 ? 1 : SFW_CONF_ROLLBACK_MAX;
+	}
 	return 0;
 }
 
@@ -290,8 +301,8 @@ int sfw_conf_confirm_pending(char *buf, size_t len)
  * any other commit confirms (removes the file). */
 static void mark_confirm(const struct sfw_conf_commit_ops *ops)
 {
-	char path[PATH_LEN];
-	int fd;
+	char path[PATH_LEN], line[320], old[256];
+	int fd, depth = 0;
 
 	if (confirm_path(path, sizeof(path)))
 		return;
@@ -299,10 +310,15 @@ static void mark_confirm(const struct sfw_conf_commit_ops *ops)
 		unlink(path);
 		return;
 	}
+	/* one pending already: this one delays its rollback, same target */
+	if (sfw_conf_confirm_pending(old, sizeof(old), &depth))
+		depth = 0;
+	snprintf(line, sizeof(line), "%s %d\n", ops->arm,
+		 depth < SFW_CONF_ROLLBACK_MAX ? depth + 1 : depth);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return;
-	if (write_all(fd, ops->arm, strlen(ops->arm)) == 0)
+	if (write_all(fd, line, strlen(line)) == 0)
 		fsync(fd);
 	close(fd);
 }
@@ -315,7 +331,7 @@ static int still_armed(const struct sfw_conf_commit_ops *ops)
 
 	if (!ops || !ops->if_armed)
 		return 0;
-	err = sfw_conf_confirm_pending(token, sizeof(token));
+	err = sfw_conf_confirm_pending(token, sizeof(token), NULL);
 	if (err)
 		return sfw_fail(-err, "cannot read the confirmation file: %s", strerror(-err));
 	if (strcmp(token, ops->if_armed))

@@ -208,21 +208,28 @@ int sfw_commit_candidate(FILE *out, FILE *err, const char *text, size_t len,
 	return rc;
 }
 
-/* The timer's rollback: rollback 1, the configuration before the
- * confirmed commit, unless a commit confirmed it meanwhile (the store
- * checks the token under its lock). */
+struct expiry {
+	const char *token;
+	int n;
+};
+
+/* The timer's rollback: rollback n, the configuration before the confirmed
+ * commits, unless a commit confirmed them meanwhile (the store checks the
+ * token under its lock). */
 static int run_expired(const struct sfw_conf_env *env, const struct sfw_cmdline *cl,
 		       const void *arg)
 {
+	const struct expiry *e = arg;
 	struct sfw_conf_env own = *env;
 
-	own.if_armed = arg;
-	return sfw_conf_rollback_run(&own, 1);
+	own.if_armed = e->token;
+	return sfw_conf_rollback_run(&own, e->n);
 }
 
-int sfw_commit_expired(const char *token, FILE *out, FILE *err)
+int sfw_commit_expired(const char *token, int n, FILE *out, FILE *err)
 {
 	struct sfw_cmdline cl = { .out = out, .err = err };
+	const struct expiry e = { token, n };
 
-	return with_lock(&cl, run_expired, token);
+	return with_lock(&cl, run_expired, &e);
 }

@@ -54,7 +54,7 @@ static _Noreturn void timer_main(const char *token, unsigned minutes,
 {
 	char pending[256];
 	struct timespec at;
-	int rc;
+	int rc, depth;
 
 	detach_fds();
 	/* the rollback goes ahead whoever holds configure exclusive (whose
@@ -66,9 +66,9 @@ static _Noreturn void timer_main(const char *token, unsigned minutes,
 	clock_gettime(CLOCK_BOOTTIME, &at);
 	at.tv_sec += (time_t)minutes * minute_seconds();
 	sleep_until(&at);
-	if (sfw_conf_confirm_pending(pending, sizeof(pending)) || strcmp(pending, token))
+	if (sfw_conf_confirm_pending(pending, sizeof(pending), &depth) || strcmp(pending, token))
 		_exit(0);   /* confirmed, or replaced by a newer commit confirmed */
-	rc = expire(token, stdout, stderr);
+	rc = expire(token, depth, stdout, stderr);
 	openlog("sfw", LOG_PID, LOG_USER);
 	if (rc)
 		syslog(LOG_ERR, "commit confirmed was not confirmed within %u minutes; "

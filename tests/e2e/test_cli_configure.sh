@@ -34,6 +34,22 @@ done
 "$SFW" show configuration | grep -q "then count" && fail "commit confirmed was not rolled back"
 [ -e "$SFW_CONF_DIR/.confirm" ] && fail "the rollback left the confirmation token"
 
+# a second commit confirmed while one is pending delays the rollback; the
+# rollback gives back the configuration before the first
+printf '%s\n' configure "set $POL allow then count" "commit confirmed 1" \
+	"set $POL allow then log session-init" "commit confirmed 2" exit |
+	"$SFW" cli >"$TMPD/out" 2>&1 || fail "commit confirmed twice: $(cat "$TMPD/out")"
+"$SFW" show configuration | grep -q "then log session-init" || fail "the second commit confirmed"
+sleep 3     # the first one's time is over: its timer finds itself replaced
+"$SFW" show configuration | grep -q "then log session-init" ||
+	fail "the first timer rolled back a delayed commit confirmed"
+for _ in $(seq 1 40); do
+	"$SFW" show configuration | grep -q "then count" || break
+	sleep 0.5
+done
+"$SFW" show configuration | grep -qE "then (count|log)" &&
+	fail "not rolled back to the configuration before both: $("$SFW" show configuration)"
+
 # sfw commit FILE confirms it, as any commit does on Junos
 printf '%s\n' configure "set $POL allow then count" "commit confirmed 1" exit |
 	"$SFW" cli >"$TMPD/out" 2>&1 || fail "commit confirmed from a script: $(cat "$TMPD/out")"

@@ -398,11 +398,11 @@ Test(conf_store, commit_confirmed_token_and_the_rollback_it_allows)
 
 	cr_assert_eq(commit_ops(CONF_BASE, NULL), 0);
 	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz\n", &arm), 0);
-	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token)), 0);
+	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), NULL), 0);
 	cr_assert_str_eq(token, "t1");
 	/* another commit confirms: the timer's rollback is refused, nothing changes */
 	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz2\n", NULL), 0);
-	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token)), 0);
+	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), NULL), 0);
 	cr_assert_str_eq(token, "");
 	cr_assert_eq(commit_ops(CONF_BASE, &expire), -ECANCELED);
 	cr_assert(strstr(rollback_text(0), "dmz2"), "the confirmed configuration stays");
@@ -410,8 +410,31 @@ Test(conf_store, commit_confirmed_token_and_the_rollback_it_allows)
 	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz3\n", &arm), 0);
 	cr_assert_eq(commit_ops(CONF_BASE, &expire), 0);
 	cr_assert_null(strstr(rollback_text(0), "dmz"));
-	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token)), 0);
+	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), NULL), 0);
 	cr_assert_str_eq(token, "");
+}
+
+/* A commit confirmed while one is pending delays the rollback; its target
+ * stays the configuration before the first. */
+Test(conf_store, commit_confirmed_twice_keeps_the_first_target)
+{
+	const struct sfw_conf_commit_ops a = { .arm = "t1" }, b = { .arm = "t2" };
+	char token[64];
+	int depth;
+
+	cr_assert_eq(commit_ops(CONF_BASE, NULL), 0);
+	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz\n", &a), 0);
+	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), &depth), 0);
+	cr_assert_str_eq(token, "t1");
+	cr_assert_eq(depth, 1);
+	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz2\n", &b), 0);
+	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), &depth), 0);
+	cr_assert_str_eq(token, "t2");
+	cr_assert_eq(depth, 2, "rollback 2 is the configuration before both");
+	cr_assert_null(strstr(rollback_text(2), "dmz"));
+	cr_assert_eq(commit_ops(CONF_BASE, NULL), 0);
+	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), &depth), 0);
+	cr_assert_eq(depth, 0);
 }
 
 /* configure exclusive: while another holds the lock, commits fail and a
