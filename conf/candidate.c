@@ -628,3 +628,32 @@ int sfw_cand_delete(struct sfw_cand *c, char *const *w, int n)
 	c->len = len;
 	return d.gone;
 }
+
+char *sfw_cand_expected(char *const *w, int n)
+{
+	struct sfw_conf_errors errs = { 0 };
+	struct sfw_conf conf;
+	char *text = NULL, *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	fputs("set", f);
+	for (int k = 0; k < n; k++) {
+		fputc(' ', f);
+		sfw_cand_put_word(f, w[k]);
+	}
+	fputs(" ?\n", f);
+	if (!fclose(f) && !sfw_conf_init(&conf)) {
+		if (sfw_conf_parse_statements(&conf, "t", text, len, &errs) == -EINVAL && errs.n) {
+			const char *e = strstr(errs.msg[0], ": expected ");
+
+			out = e ? strdup(e + strlen(": expected ")) : NULL;
+		}
+		sfw_conf_free(&conf);
+	}
+	sfw_conf_errors_free(&errs);
+	free(text);
+	return out;
+}

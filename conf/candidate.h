@@ -42,6 +42,12 @@ int sfw_cand_show(const char *text, char *const *w, int n, FILE *f);
  * when they are equal. */
 int sfw_cand_compare(const char *old, const char *new, FILE *f);
 
+/* What the configuration language takes after `set w[0..n)`, as its
+ * error message says it ("one of a, b, c", "'to-zone'", "a zone name"):
+ * what `?` and tab offer in configuration mode. NULL: nothing known.
+ * The caller frees it. */
+char *sfw_cand_expected(char *const *w, int n);
+
 /* How many of path w[0..n) make its last level (`edit`, `up`): 4 for
  * `from-zone A to-zone B`, 2 for a named object (`policy P`), else 1. */
 int sfw_cand_last_level(char *const *w, int n);

@@ -622,22 +622,41 @@ static int do_top(struct sfw_exec *x, struct sfw_words *ws)
 	return SFW_EXIT_OK;
 }
 
+/* Junos's help lines; `run` is exec.c's. */
 static const struct {
 	const char *word;
 	size_t min;          /* the shortest unique prefix */
 	int (*fn)(struct sfw_exec *x, struct sfw_words *ws);
+	const char *help;
 } commands[] = {
-	{ "commit", 2, do_commit },
-	{ "delete", 1, do_delete },
-	{ "edit", 2, do_edit },
-	{ "exit", 2, do_exit },
-	{ "quit", 1, do_exit },
-	{ "rollback", 2, do_rollback },
-	{ "set", 2, do_set },
-	{ "show", 2, do_show },
-	{ "top", 1, do_top },
-	{ "up", 1, do_up },
+	{ "commit", 2, do_commit, "Commit current set of changes" },
+	{ "delete", 1, do_delete, "Delete a data element" },
+	{ "edit", 2, do_edit, "Edit a sub-element" },
+	{ "exit", 2, do_exit, "Exit from this level" },
+	{ "quit", 1, do_exit, "Quit from this level" },
+	{ "rollback", 2, do_rollback, "Roll back to previous committed configuration" },
+	{ "run", 2, NULL, "Run an operational-mode command" },
+	{ "set", 2, do_set, "Set a parameter" },
+	{ "show", 2, do_show, "Show a parameter" },
+	{ "top", 1, do_top, "Exit to top level of configuration" },
+	{ "up", 1, do_up, "Exit one level of configuration" },
 };
+
+const char *sfw_cfgmode_command(size_t k, const char **help)
+{
+	if (k >= sizeof(commands) / sizeof(commands[0]))
+		return NULL;
+	*help = commands[k].help;
+	return commands[k].word;
+}
+
+const char *sfw_cfgmode_match(const char *w)
+{
+	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+		if (sfw_cfgmode_word(w, commands[k].word, commands[k].min))
+			return commands[k].word;
+	return NULL;
+}
 
 int sfw_cfgmode_exec(struct sfw_exec *x, struct sfw_words *ws)
 {
@@ -647,7 +666,7 @@ int sfw_cfgmode_exec(struct sfw_exec *x, struct sfw_words *ws)
 	if (!ws->n)
 		return SFW_EXIT_OK;
 	for (k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
-		if (sfw_cfgmode_word(ws->w[0], commands[k].word, commands[k].min))
+		if (commands[k].fn && sfw_cfgmode_word(ws->w[0], commands[k].word, commands[k].min))
 			break;
 	if (k == sizeof(commands) / sizeof(commands[0]))
 		refuse(x, ws, 0, SFW_SYN_UNKNOWN, "");

@@ -34,6 +34,11 @@ void sfw_cfgmode_free(struct sfw_exec *x);
 /* The blank line and `[edit LEVEL]` Junos prints after each command. */
 void sfw_cfgmode_banner(const struct sfw_exec *x);
 
+/* The mode's command k (NULL past the last) and its help line. */
+const char *sfw_cfgmode_command(size_t k, const char **help);
+/* The command w names (maybe abbreviated), or NULL. */
+const char *sfw_cfgmode_match(const char *w);
+
 /* Is w a prefix of `word`, at least min characters long? */
 bool sfw_cfgmode_word(const char *w, const char *word, size_t min);
 

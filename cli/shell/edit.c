@@ -3,6 +3,8 @@
 #include <histedit.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cfgcomplete.h"
+#include "cfgmode.h"
 #include "complete.h"
 #include "edit.h"
 
@@ -23,6 +25,11 @@ static struct edit *edit_of(EditLine *el)
 static char *prompt_of(EditLine *el)
 {
 	return (char *)edit_of(el)->prompt;
+}
+
+static bool configuring(const struct edit *ed)
+{
+	return ed->x->cfg && ed->x->cfg->on;
 }
 
 /* The text before the cursor; false inside a quoted string. */
@@ -58,7 +65,8 @@ static unsigned char on_help(EditLine *el, int ch)
 		return CC_REFRESH;
 	}
 	fputs("?\n", stdout);
-	listing = sfw_complete_text(ed->x->root, text, &ed->ws, &e);
+	listing = configuring(ed) ? sfw_cfgmode_listing(ed->x, text, &ed->ws, &e) :
+		  sfw_complete_text(ed->x->root, text, &ed->ws, &e);
 	if (listing)
 		fputs(listing, stdout);
 	else
@@ -93,7 +101,8 @@ static unsigned char on_tab(EditLine *el, int ch)
 
 	if (!before_cursor(el, text, sizeof(text)))
 		return CC_ERROR;
-	words = sfw_complete_words(ed->x->root, text, &ed->ws, &e);
+	words = configuring(ed) ? sfw_cfgmode_words(ed->x, text, &ed->ws, &e) :
+		sfw_complete_words(ed->x->root, text, &ed->ws, &e);
 	if (!words || !words[0]) {
 		sfw_complete_free(words);
 		return CC_ERROR;
@@ -114,7 +123,8 @@ static unsigned char on_tab(EditLine *el, int ch)
 	sfw_complete_free(words);
 	/* several words share no more: list them, as `?` would */
 	fputc('\n', stdout);
-	listing = sfw_complete_text(ed->x->root, text, &ed->ws, &e);
+	listing = configuring(ed) ? sfw_cfgmode_listing(ed->x, text, &ed->ws, &e) :
+		  sfw_complete_text(ed->x->root, text, &ed->ws, &e);
 	if (listing)
 		fputs(listing, stdout);
 	free(listing);

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Configuration mode through a pseudo-terminal, as a Junos operator uses
-it: configure, set (and a bad set refused with the caret), show | compare
+it: configure, ? and tab (the mode's words, the language's), set (and a bad set refused with the caret), show | compare
 in Junos's layout, commit, rollback N into the candidate, an operational
 command without `run` refused and with `run` run, exit's question about
 uncommitted changes, and commit confirmed rolled back by its timer after
@@ -82,6 +82,32 @@ COMPARE = """[edit security policies from-zone trust to-zone untrust]
 -    application junos-http;
 +    application [ junos-http junos-ssh ];
 """
+
+
+def completion(shell):
+    """? and tab offer configuration mode's words, then the language's."""
+    shell.send("?")
+    out = expect(shell, CONF, "? in configuration mode")
+    for row in (r"  commit +Commit current set of changes", r"  set +Set a parameter",
+                r"  run +Run an operational-mode command"):
+        if not re.search("^" + row + "$", out, re.M):
+            fail("'?' did not list %r: %s" % (row, out), shell)
+    if re.search(r"^  clear ", out, re.M):
+        fail("'?' in configuration mode listed operational words", shell)
+    shell.send("set security ?")
+    out = expect(shell, CONF, "set security ?")
+    rows = re.findall(r"^  (\S+)$", out, re.M)
+    if rows != ["address-book", "flow", "policies", "screen", "zones"]:
+        fail("set security ?: %s" % rows, shell)
+    shell.send("\x15")
+    # tab completes; the line then lacks only the zone, and says so
+    shell.send("set sec\tpol\tfrom-zone trust to\t\r")
+    expect(shell, "missing word after 'set security policies from-zone trust to-zone': "
+           "expected a zone name", "tab in configuration mode")
+    expect(shell, CONF, "tab in configuration mode")
+    shell.send("run show ver\t\r")
+    expect(shell, "Hostname:", "tab after run")
+    expect(shell, CONF, "tab after run")
 
 
 def edit_and_commit(shell):
@@ -201,6 +227,7 @@ def confirmed_then_confirmed():
 
 def main():
     shell = start()
+    completion(shell)
     edit_and_commit(shell)
     rollback_and_run(shell)
     exit_question(shell)

@@ -338,3 +338,19 @@ Test(conf_candidate, a_level_is_a_node_of_the_hierarchy)
 	cr_assert_eq(sfw_cand_last_level(pol, 7), 1, "a keyword without its name yet");
 	cr_assert_eq(sfw_cand_last_level(sec, 1), 1);
 }
+
+/* What `?` offers in configuration mode: the language's own answer. */
+Test(conf_candidate, expected_is_what_the_language_takes_next)
+{
+	char *sec[] = { "security" }, *pair[] = { "security", "policies", "from-zone", "a" };
+	char *e = sfw_cand_expected(sec, 1);
+
+	cr_assert_str_eq(e, "one of address-book, flow, policies, screen, zones");
+	free(e);
+	e = sfw_cand_expected(pair, 4);
+	cr_assert_str_eq(e, "'to-zone'");
+	free(e);
+	e = sfw_cand_expected(NULL, 0);
+	cr_assert_str_eq(e, "one of applications, security, services, system");
+	free(e);
+}
