@@ -172,6 +172,7 @@ struct candidate {
 	const char *text;
 	size_t len;
 	const char *arm;
+	unsigned confirm_min;
 };
 
 static int run_candidate(const struct sfw_conf_env *env, const struct sfw_cmdline *cl,
@@ -181,6 +182,7 @@ static int run_candidate(const struct sfw_conf_env *env, const struct sfw_cmdlin
 	struct sfw_conf_env own = *env;
 
 	own.arm = c->arm;
+	own.confirm_min = c->confirm_min;
 	return sfw_conf_commit_text_run(&own, "candidate", c->text, c->len);
 }
 
@@ -188,7 +190,7 @@ int sfw_commit_candidate(FILE *out, FILE *err, const char *text, size_t len,
 			 unsigned confirm_min)
 {
 	struct sfw_cmdline cl = { .out = out, .err = err };
-	struct candidate c = { .text = text, .len = len };
+	struct candidate c = { .text = text, .len = len, .confirm_min = confirm_min };
 	char token[128];
 	int rc;
 
@@ -201,11 +203,7 @@ int sfw_commit_candidate(FILE *out, FILE *err, const char *text, size_t len,
 		if (rc)
 			return rc;
 	}
-	rc = with_lock(&cl, run_candidate, &c);
-	if (!rc && confirm_min)
-		fprintf(out, "commit confirmed will be automatically rolled back in %u minutes "
-			"unless confirmed\n", confirm_min);
-	return rc;
+	return with_lock(&cl, run_candidate, &c);
 }
 
 struct expiry {

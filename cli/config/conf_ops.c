@@ -253,6 +253,9 @@ static int commit_source(const struct sfw_conf_env *env, const struct source *sr
 	if (err) {
 		rc = failed(env, valid, &errs);
 	} else {
+		if (env->arm)
+			fprintf(env->out, "commit confirmed will be automatically rolled back in %u "
+				"minutes unless confirmed\n", env->confirm_min);
 		fputs("commit complete\n", env->out);
 		if (reevaluate_sessions)
 			rc = reevaluate(env, &conf, &old);

@@ -29,6 +29,7 @@ struct sfw_conf_env {
 	sfw_reeval_ifname_fn ifname;  /* NULL: the system's names */
 	void *ifname_arg;
 	const char *arm, *if_armed;   /* commit confirmed (sfw_conf_commit_ops) */
+	unsigned confirm_min;         /* with arm: said before `commit complete` */
 };
 
 /* Each returns an exit code (SFW_EXIT_*). Errors are printed on env->err,

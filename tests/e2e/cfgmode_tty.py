@@ -193,8 +193,9 @@ def confirmed_then_killed():
     run(shell, "delete " + POL + "allow then permit")
     run(shell, "set " + POL + "allow then deny")
     out = run(shell, "commit confirmed 1")
-    if "commit complete" not in out or \
-            "commit confirmed will be automatically rolled back in 1 minutes" not in out:
+    # Junos's two lines, in Junos's order
+    if "commit confirmed will be automatically rolled back in 1 minutes unless confirmed\n" \
+            "commit complete\n" not in out:
         fail("commit confirmed: %s" % out, shell)
     if "allow then deny" not in stored():
         fail("commit confirmed did not commit")
