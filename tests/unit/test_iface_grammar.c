@@ -65,9 +65,10 @@ Test(iface_grammar, show_all_and_one)
 	cr_assert_eq(cl.npos, 1);
 	cr_assert_str_eq(cl.pos[0], "veth0");
 	cr_assert(cl.json);
-	/* `s` still means security alone: interfaces starts with i */
-	ok("sh s fl sess");
+	/* interfaces starts with i; `s` is security or system, as on Junos */
+	ok("sh sec fl sess");
 	cr_assert_eq(cl.cmd->run, sfw_cmd_show_session);
+	fails("sh s fl sess", "sfw: ambiguous word 's' after 'show'; could be: security, system");
 }
 
 Test(iface_grammar, show_errors)
