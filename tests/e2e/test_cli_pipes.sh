@@ -82,7 +82,7 @@ refused "sfw: unknown word 'grep' after '|'; expected one of: count, display, ex
 	show security flow session '|' grep tcp
 refused "sfw: missing <lines> after 'last'" show security flow session '| last'
 refused "sfw: missing a pipe command after '|'" show security flow session '| count |'
-refused "sfw: unknown word 'sesion' after 'show security flow'; expected one of: configuration, session, status" \
+refused "sfw: unknown word 'sesion' after 'show security flow'; expected one of: configuration, session, statistics, status" \
 	show security flow sesion '| count'
 refused "sfw: 'refresh' works with show commands only" status '| refresh 2'
 # a failing command keeps its exit code through the pipes
