@@ -64,6 +64,7 @@ int sfw_live_ctx_open(struct sfw_live_ctx *lc, const struct sfw_cmdline *cl)
 		return n;
 	}
 	sfw_flow_ctx_init(&lc->flow, fd, cl->out, cl->json);
+	lc->flow.display = cl->display;
 	lc->flow.ifaces = lc->ifaces;
 	lc->flow.n_ifaces = n;
 	lc->flow.failed_sessions = failed_sessions(lc->ifaces, n);

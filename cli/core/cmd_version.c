@@ -9,7 +9,10 @@
 #include <bpf/libbpf.h>
 #include "commands.h"
 #include "json.h"
+#include "junos_out.h"
 #include "sfw_version.h"
+
+const char sfw_release[] = SFW_VERSION;
 
 struct version_info {
 	char host[256];

@@ -9,12 +9,14 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include "junos_out.h"
 #include "values.h"
 
 /* Node flags. */
 #define SFW_N_OPTIONS    0x1  /* children are options: any order, each once */
 #define SFW_N_POSITIONAL 0x2  /* other words are collected as arguments */
 #define SFW_N_NEED_ONE   0x4  /* runs only with at least one option/argument */
+#define SFW_N_DISPLAY    0x8  /* has Junos's reply shape: `| display xml|json` */
 
 /* Option classes for "cannot be combined" checks: an option conflicts with
  * every earlier option (or argument) whose class is in its `excl`, and the
@@ -80,6 +82,7 @@ struct sfw_cmdline {
 	const struct sfw_node *root;     /* the tree parsed against */
 	const struct sfw_node *cmd;      /* the node that runs */
 	bool json;
+	enum sfw_display display;        /* `| display xml|json` (the shell) */
 	const char *pos[SFW_MAX_WORDS];
 	int npos;
 	char path[128];                  /* canonical command words */

@@ -56,7 +56,7 @@ int sfw_utf8_seq(const char *str)
 /* Quotes and backslashes escaped, control characters as \u00XX, UTF-8 as
  * it is, and a byte that is not UTF-8 as U+FFFD: valid JSON whatever the
  * bytes (tests/fuzz/fuzz_json.c). */
-static void put_string(struct sfw_obuf *o, const char *s)
+void sfw_json_quote(struct sfw_obuf *o, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 
@@ -112,7 +112,7 @@ void sfw_json_close(struct sfw_json *j, char bracket)
 void sfw_json_str(struct sfw_json *j, const char *key, const char *val)
 {
 	member(j, key);
-	put_string(j->ob, val);
+	sfw_json_quote(j->ob, val);
 }
 
 void sfw_json_num(struct sfw_json *j, const char *key, __u64 val)

@@ -25,6 +25,8 @@ void sfw_json_str(struct sfw_json *j, const char *key, const char *val);
 void sfw_json_num(struct sfw_json *j, const char *key, __u64 val);
 void sfw_json_bool(struct sfw_json *j, const char *key, bool val);
 void sfw_json_null(struct sfw_json *j, const char *key);
+/* `s` as a JSON string, quotes included (Junos's JSON writes through it too). */
+void sfw_json_quote(struct sfw_obuf *o, const char *s);
 
 /* The length of the valid UTF-8 sequence at s (1 for ASCII, 0 at the
  * terminating NUL too), or 0 when the bytes there are not one (RFC 3629:

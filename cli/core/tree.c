@@ -66,7 +66,8 @@ static const struct sfw_node o_refresh = {
 	.arg = SFW_ARG_UINT, SFW_OPT(struct sfw_show_session_opts, refresh_s, SFW_SO_REFRESH),
 };
 static const struct sfw_node show_session = {
-	.word = "session", .help = "Show session information", .flags = SFW_N_OPTIONS,
+	.word = "session", .help = "Show session information",
+	.flags = SFW_N_OPTIONS | SFW_N_DISPLAY,
 	SFW_RUN_FILTER(sfw_cmd_show_session, struct sfw_show_session_opts),
 	.kids = KIDS(&f_app, &v_brief, &f_dst, &f_dport, &v_extensive, &f_family,
 		     &f_iface, &f_policy, &f_proto, &o_refresh, &f_id, &f_src, &f_sport,

@@ -34,6 +34,8 @@ __u32 sfw_map_capacity(int fd)
 
 static const struct sfw_formatter *formatter(const struct sfw_flow_ctx *ctx)
 {
+	if (ctx->display != SFW_DISPLAY_TEXT)
+		return &sfw_format_junos;
 	return ctx->json ? &sfw_format_json : &sfw_format_text;
 }
 

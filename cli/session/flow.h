@@ -9,6 +9,7 @@
 #include "filter.h"
 #include "ifnames.h"
 #include "json.h"
+#include "junos_out.h"
 #include "loader.h"
 #include "sess_counts.h"
 
@@ -17,6 +18,7 @@ struct sfw_flow_ctx {
 	__u64 now_ns;                          /* CLOCK_MONOTONIC, as the datapath */
 	FILE *out;
 	bool json;
+	enum sfw_display display;              /* Junos XML/JSON: show only */
 	const struct sfw_iface_entry *ifaces;  /* attached interfaces */
 	int n_ifaces;
 	__u64 failed_sessions;                 /* summary: sessions refused */
@@ -31,6 +33,7 @@ struct sfw_flow_ctx {
 	struct sfw_ifnames names;
 	struct sfw_obuf ob;       /* all output goes through it */
 	struct sfw_json js;
+	struct sfw_jx jx;
 };
 
 enum sfw_clear_kind {

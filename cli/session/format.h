@@ -34,6 +34,8 @@ struct sfw_formatter {
 
 extern const struct sfw_formatter sfw_format_text;
 extern const struct sfw_formatter sfw_format_json;
+/* Junos's reply, as ctx->display says (format_junos.c) */
+extern const struct sfw_formatter sfw_format_junos;
 
 /* Helpers shared by both formatters. */
 const char *sfw_state_name(const struct sfw_view *v);

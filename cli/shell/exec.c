@@ -59,7 +59,7 @@ static bool pipe_help(struct sfw_exec *x, const struct sfw_words *ws, int bar, i
 	return true;
 }
 
-static int parse_command(struct sfw_exec *x, struct sfw_words *ws, int bar, bool json,
+static int parse_command(struct sfw_exec *x, struct sfw_words *ws, int bar,
 			 struct sfw_cmdline *cl)
 {
 	char *words[SFW_LINE_WORDS + 2];
@@ -74,8 +74,6 @@ static int parse_command(struct sfw_exec *x, struct sfw_words *ws, int bar, bool
 	}
 	for (nw = 0; nw < bar; nw++)
 		words[nw] = ws->w[nw];
-	if (json)
-		words[nw++] = "--json";
 	r = sfw_syntax_parse(x->root, words, nw, cl, stdout, &e);
 	if (r == SFW_PARSE_ERROR) {
 		if (e.word >= bar)        /* the command ends too early: at the bar */
@@ -149,12 +147,20 @@ int sfw_exec_words(struct sfw_exec *x, struct sfw_words *ws)
 		sfw_pipe_free(&p);
 		return refuse(x, &e, ws);
 	}
-	r = parse_command(x, ws, bar, p.json, &cl);
+	r = parse_command(x, ws, bar, &cl);
 	if (r) {
 		sfw_pipe_free(&p);
 		return r < 0 ? SFW_EXIT_OK : r;
 	}
-	if (p.refresh && strncmp(cl.path, "show ", 5)) {
+	/* Junos's reply where the command has its shape; else json is sfw's */
+	if (p.display && (cl.cmd->flags & SFW_N_DISPLAY))
+		cl.display = p.display;
+	else if (p.display == SFW_DISPLAY_JSON)
+		cl.json = true;
+	if (p.display == SFW_DISPLAY_XML && !cl.display) {
+		say(x, "'| display xml' is not available for '%s'", cl.path);
+		r = SFW_EXIT_USAGE;
+	} else if (p.refresh && strncmp(cl.path, "show ", 5)) {
 		say(x, "'refresh' works with show commands only");
 		r = SFW_EXIT_USAGE;
 	} else {

@@ -2,7 +2,8 @@
  * first bar become a chain of stages; the command's output goes through
  * the chain one line at a time, and what comes out goes to a sink (the
  * terminal, the pager). Some stages change how the command runs instead:
- * `display json` (sfw's --json until Junos's own JSON and XML shapes land),
+ * `display json|xml` (Junos's reply shapes where the command has one,
+ * else sfw's --json for json),
  * `no-more` (no paging), `refresh N` (run again every N seconds). */
 #ifndef SFW_CLI_SHELL_PIPE_H
 #define SFW_CLI_SHELL_PIPE_H
@@ -10,6 +11,7 @@
 #include <regex.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include "junos_out.h"
 #include "syntax.h"
 #include "words.h"
 
@@ -25,6 +27,7 @@ enum sfw_pipe_kind {
 	SFW_PIPE_LAST,
 	SFW_PIPE_NO_MORE,
 	SFW_PIPE_DISPLAY_JSON,
+	SFW_PIPE_DISPLAY_XML,
 	SFW_PIPE_REFRESH,
 };
 
@@ -46,7 +49,8 @@ typedef bool (*sfw_pipe_sink)(void *ctx, const char *line, size_t len);
 struct sfw_pipeline {
 	int n;
 	struct sfw_pipe_stage st[SFW_PIPE_MAX];
-	bool no_more, json;
+	bool no_more;
+	enum sfw_display display;     /* display json|xml */
 	unsigned long refresh;        /* seconds; 0: run once */
 	sfw_pipe_sink sink;
 	void *ctx;

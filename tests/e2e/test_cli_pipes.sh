@@ -43,9 +43,10 @@ expect_eq "$(piped 'chain, words' '|' match 'In:' '|' last 2)" "$(want grep In: 
 # extended regular expressions, quoted inside the pipe word
 expect_eq "$(piped 'an alternation' '| match "(;udp|;icmp6),"')" \
 	"$(want grep -E '(;udp|;icmp6),')" "| match with a bar inside quotes"
-# display json: the sessions --json lists, then pipes on its lines
+# display json: the sessions in Junos's JSON (test_junos_display.sh checks
+# its shape), then pipes on its lines
 sfw show security flow session '| display json' >"$TMPD/piped.json" || fail "| display json"
-expect_eq "$("$E2E/flowset.py" json "$TMPD/piped.json")" \
+expect_eq "$("$E2E/junos_reply.py" flows json "$TMPD/piped.json")" \
 	"$(sorted_lines "${ALL_FLOWS[@]}")" "| display json: the sessions"
 expect_eq "$(piped 'json, counted' '| display json | match "\"session-identifier\"" | count')" \
 	"Count: ${#ALL_FLOWS[@]} lines" "| display json | match | count"

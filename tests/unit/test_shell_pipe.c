@@ -111,12 +111,12 @@ Test(shell_pipe, modifiers_change_the_run_not_the_lines)
 {
 	cr_assert_str_eq(through("| no-more | display json | refresh 5", SESSIONS), SESSIONS);
 	cr_assert(p.no_more);
-	cr_assert(p.json);
+	cr_assert_eq(p.display, SFW_DISPLAY_JSON);
 	cr_assert_eq(p.refresh, 5);
 	sfw_pipe_free(&p);
 	parse_ok("| refresh | match x");
 	cr_assert_eq(p.refresh, 1);
-	cr_assert_not(p.json);
+	cr_assert_eq(p.display, SFW_DISPLAY_TEXT);
 	cr_assert_not(p.no_more);
 }
 
@@ -175,8 +175,8 @@ Test(shell_pipe, mistakes_are_one_error_at_their_word)
 	refused("| refresh 0", SFW_SYN_OTHER, 2,
 		"invalid value '0' for 'refresh'; expected seconds 1..86400");
 	refused("| refresh 1 | refresh 2", SFW_SYN_OTHER, 6, "'refresh' given twice");
-	refused("| display", SFW_SYN_OTHER, 2, "missing json after 'display'");
-	refused("| display xml", SFW_SYN_UNKNOWN, 2, "unknown word 'xml' after 'display'");
+	refused("| display", SFW_SYN_OTHER, 2, "missing json or xml after 'display'");
+	refused("| display yaml", SFW_SYN_UNKNOWN, 2, "unknown word 'yaml' after 'display'");
 }
 
 Test(shell_pipe, each_word_by_its_first_letter)
@@ -184,8 +184,11 @@ Test(shell_pipe, each_word_by_its_first_letter)
 	cr_assert_str_eq(through("| e Total | f udp | l 1 | c", SESSIONS), "Count: 1 lines\n");
 	sfw_pipe_free(&p);
 	parse_ok("| d j | n | r 2");
-	cr_assert(p.json && p.no_more);
+	cr_assert(p.display == SFW_DISPLAY_JSON && p.no_more);
 	cr_assert_eq(p.refresh, 2);
+	sfw_pipe_free(&p);
+	parse_ok("| d x");
+	cr_assert_eq(p.display, SFW_DISPLAY_XML);
 }
 
 /* `?` after a bar: the pipe words, or what the word before wants. */
