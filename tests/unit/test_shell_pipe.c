@@ -220,6 +220,7 @@ Test(shell_pipe, help_after_a_bar)
 			 "  match                   Show only text that matches a pattern\n");
 	cr_assert(strstr(help("| match", ""), "  <pattern>  "));
 	cr_assert(strstr(help("| display", ""), "  json  "));
+	cr_assert(strstr(help("| display", ""), "  xml  "));
 	/* a stage done: the line may end or pipe on */
 	cr_assert_str_eq(help("| count", ""), "Possible completions:\n"
 			 "  <[Enter]>               Execute this command\n"
