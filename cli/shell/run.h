@@ -14,7 +14,7 @@ struct sfw_run_opts {
 	bool own_stdin;      /* the command reads /dev/null, not the shell's input */
 };
 
-/* Run cl (parsed; `display json` already given as --json) through p (NULL:
+/* Run cl (parsed; `display json|xml` already in cl->display or --json) through p (NULL:
  * no pipes). Returns the command's exit code; a command ended by a signal
  * is one line on stderr and SFW_EXIT_FAIL. `refresh N` runs it again every
  * N seconds until ^C. */
