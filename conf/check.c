@@ -315,4 +315,5 @@ void conf_check(struct conf_parser *p)
 	check_cycles(p, &app);
 	check_service_sets(p);
 	conf_check_policies(p);
+	conf_check_nat(p);
 }

@@ -54,6 +54,7 @@ enum sfw_conf_ref_kind {
 	SFW_CONF_REF_ZONE,            /* idx into conf->zones */
 	SFW_CONF_REF_SCREEN,          /* idx into conf->screens */
 	SFW_CONF_REF_ZONE_HOST,       /* the built-in junos-host zone; idx -1 */
+	SFW_CONF_REF_NAT_POOL,        /* idx into nat_src_pools or nat_dst_pools */
 };
 
 /* The built-in zone of traffic to and from the firewall itself: usable in
@@ -203,6 +204,74 @@ struct sfw_conf_prometheus {
 	__u16 port;                    /* 0: SFW_CONF_PROMETHEUS_PORT */
 };
 
+/* security nat (docs/nat.md). Checked, printed and compiled (conf/
+ * compile_nat.c into include/nat.h's entries); the datapath does not
+ * translate yet, so a commit refuses it (sfw_conf_nat_refuse). */
+enum sfw_conf_nat_type {
+	SFW_CONF_NAT_SOURCE,
+	SFW_CONF_NAT_DESTINATION,
+	SFW_CONF_NAT_STATIC,
+};
+
+/* Junos's range for a source pool's ports (port range LOW to HIGH). */
+#define SFW_CONF_NAT_PORT_MIN 1024
+#define SFW_CONF_NAT_PORT_MAX 65535
+
+/* A source or destination pool; the two kinds have names of their own. */
+struct sfw_conf_nat_pool {
+	char name[SFW_CONF_NAME_MAX];
+	int line;
+	bool has_address, has_to;
+	int address_line;
+	struct sfw_conf_prefix address, to;  /* address A [to B] */
+	struct sfw_conf_port_range ports;    /* source: port range LOW to HIGH */
+	int ports_line;
+	bool no_translation;                 /* source: port no-translation */
+	__u16 port;                          /* destination: address A port N; 0 keeps it */
+};
+
+struct sfw_conf_prefixes {
+	struct sfw_conf_prefix *v;
+	int n, cap;
+};
+
+enum sfw_conf_nat_then {
+	SFW_CONF_NAT_THEN_NONE = 0,
+	SFW_CONF_NAT_THEN_OFF,               /* source-nat off, destination-nat off */
+	SFW_CONF_NAT_THEN_INTERFACE,         /* source-nat interface */
+	SFW_CONF_NAT_THEN_POOL,              /* source-nat pool P, destination-nat pool D */
+	SFW_CONF_NAT_THEN_PREFIX,            /* static-nat prefix B */
+};
+
+struct sfw_conf_nat_rule {
+	char name[SFW_CONF_NAME_MAX];
+	int line;
+	int set;                             /* its rule-set: index into nat_rule_sets */
+	struct sfw_conf_prefixes src, dst;   /* empty: any */
+	struct sfw_conf_port_range dport;    /* destination-port N [to M] */
+	__u64 protos[4];                     /* protocol bits; none: any */
+	enum sfw_conf_nat_then then;
+	int then_line;
+	struct sfw_conf_ref pool;            /* then ... pool P */
+	struct sfw_conf_prefix prefix;       /* then static-nat prefix B */
+};
+
+struct sfw_conf_nat_rule_set {
+	char name[SFW_CONF_NAME_MAX];
+	int line;
+	enum sfw_conf_nat_type type;
+	struct sfw_conf_ref from, to;        /* from zone Z; to zone Z2 (source only) */
+};
+
+/* proxy-arp (IPv4) and proxy-ndp (IPv6): addresses the host answers for. */
+struct sfw_conf_nat_proxy {
+	char ifname[SFW_CONF_NAME_MAX];
+	int line;
+	bool ndp;
+	bool has_to;
+	struct sfw_conf_prefix address, to;
+};
+
 #define SFW_CONF_ARRAY(type, field) type *field; int n_##field, cap_##field
 
 struct sfw_conf {
@@ -217,6 +286,11 @@ struct sfw_conf {
 	SFW_CONF_ARRAY(struct sfw_conf_policy, policies);  /* all, in order */
 	SFW_CONF_ARRAY(struct sfw_conf_service_set, service_sets);
 	SFW_CONF_ARRAY(struct sfw_conf_screen, screens);
+	SFW_CONF_ARRAY(struct sfw_conf_nat_pool, nat_src_pools);
+	SFW_CONF_ARRAY(struct sfw_conf_nat_pool, nat_dst_pools);
+	SFW_CONF_ARRAY(struct sfw_conf_nat_rule_set, nat_rule_sets); /* every type, in order */
+	SFW_CONF_ARRAY(struct sfw_conf_nat_rule, nat_rules);         /* every set's, in order */
+	SFW_CONF_ARRAY(struct sfw_conf_nat_proxy, nat_proxies);
 	struct sfw_conf_flow flow;
 	struct sfw_conf_prometheus prometheus;
 	bool default_policy_set;
@@ -269,9 +343,21 @@ int sfw_conf_print(const struct sfw_conf *conf, FILE *f);
 /* Settings that are valid but weaker than they look, one line each on f,
  * "FILE:LINE: warning: ...", after which a commit still succeeds. Today:
  * a zone whose screen limits sessions per source address without the ip
- * spoofing screen (docs/security.md "Limits that remain"). Returns how
- * many lines it printed. */
+ * spoofing screen (docs/security.md "Limits that remain"); and `security
+ * nat`, which commit check accepts but commit refuses (docs/nat.md).
+ * Returns how many lines it printed. */
 int sfw_conf_print_warnings(const struct sfw_conf *conf, FILE *f);
+
+/* Does the configuration say anything under `security nat`? The datapath
+ * does not translate yet: a commit (and an attach applying a stored file)
+ * refuses such a configuration with the one line below, before anything
+ * is stored or applied; commit check accepts it with one warning. */
+bool sfw_conf_has_nat(const struct sfw_conf *conf);
+#define SFW_CONF_NAT_REFUSED "NAT is not enforced by this version of the datapath: " \
+	"remove 'security nat' to commit"
+/* -EOPNOTSUPP with SFW_CONF_NAT_REFUSED in sfw_last_error() when
+ * sfw_conf_has_nat(), else 0. */
+int sfw_conf_nat_refuse(const struct sfw_conf *conf);
 
 /* Same configuration, ignoring line numbers, paths and source text. */
 bool sfw_conf_equal(const struct sfw_conf *a, const struct sfw_conf *b);
@@ -346,7 +432,8 @@ struct sfw_conf_commit_ops {
  * other, never a mixture; concurrent commits are serialised; SIGINT,
  * SIGTERM, SIGHUP and SIGQUIT wait from the apply to the rename. Nothing is
  * applied unless the text is on disk, nothing renamed unless apply
- * returned 0; a failure after apply began calls restore. */
+ * returned 0; a failure after apply began calls restore. A configuration
+ * with `security nat` is refused before anything (sfw_conf_nat_refuse). */
 int sfw_conf_commit(struct sfw_conf *conf, const struct sfw_conf_commit_ops *ops);
 /* The token of the confirmed commit waiting for its confirmation, in buf
  * ("" when none), and (depth, if not NULL) how many confirmed commits in a

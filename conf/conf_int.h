@@ -103,6 +103,9 @@ struct conf_iface_slot {
 struct conf_indexes {
 	struct conf_index zones, addresses, address_sets, apps, app_sets;
 	struct conf_index service_sets, screens;
+	struct conf_index nat_src_pools, nat_dst_pools;
+	struct conf_index nat_rule_sets;  /* by type and name */
+	struct conf_index nat_rules;      /* by rule-set and name */
 	struct conf_index policies;   /* by zone pair and name */
 	struct conf_index pairs;      /* by zone pair: its newest policy first */
 	/* Interfaces, built by conf_index_ifaces() once every zone is read:
@@ -131,6 +134,7 @@ void conf_refs_free(struct sfw_conf_refs *refs);
 struct conf_mark {
 	int zones, addresses, address_sets, apps, app_sets, policies;
 	int service_sets, screens;
+	int nat_src_pools, nat_dst_pools, nat_rule_sets, nat_rules, nat_proxies;
 	__u32 next_policy_index;
 };
 void conf_mark(const struct sfw_conf *conf, struct conf_mark *m);
@@ -155,6 +159,32 @@ int conf_parse_screen(struct conf_parser *p);
 int conf_parse_applications(struct conf_parser *p);
 int conf_parse_services(struct conf_parser *p);
 int conf_parse_system(struct conf_parser *p);    /* past `set system` */
+int conf_parse_nat(struct conf_parser *p);       /* past `set security nat` */
+
+/* security nat objects by name (conf/nat_model.c). */
+struct sfw_conf_nat_pool *conf_nat_pool_get(struct conf_parser *p,
+					    enum sfw_conf_nat_type type, const char *name);
+int conf_nat_pool_find(const struct sfw_conf *conf, enum sfw_conf_nat_type type,
+		       const char *name);
+struct sfw_conf_nat_rule_set *conf_nat_rule_set_get(struct conf_parser *p,
+						    enum sfw_conf_nat_type type,
+						    const char *name);
+struct sfw_conf_nat_rule *conf_nat_rule_get(struct conf_parser *p, int set, const char *name);
+void conf_nat_free_rule(struct sfw_conf_nat_rule *r);
+void conf_nat_index_pop(struct sfw_conf *conf);
+void conf_nat_index_free(struct conf_indexes *x);
+bool conf_nat_equal(const struct sfw_conf *a, const struct sfw_conf *b);
+/* Printing helpers (conf/print_words.c): a quoted string, a word quoted
+ * where the lexer needs it, a prefix as ADDR/LEN. */
+void conf_put_quoted(FILE *f, const char *s);
+void conf_put_word(FILE *f, const char *s);
+void conf_put_prefix(FILE *f, const struct sfw_conf_prefix *pfx);
+void conf_print_nat(const struct sfw_conf *conf, FILE *f);
+void conf_check_nat(struct conf_parser *p);
+/* A prefix's first and last address (network order, IPv4 in the first
+ * four bytes, the rest zero). */
+void conf_prefix_ends(const struct sfw_conf_prefix *pfx, __u8 lo[16], __u8 hi[16]);
+const char *conf_nat_type_word(enum sfw_conf_nat_type type);
 
 /* Predefined applications, and ICMP type names. */
 int conf_add_predefined_apps(struct sfw_conf *conf);

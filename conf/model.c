@@ -65,6 +65,11 @@ void conf_mark(const struct sfw_conf *conf, struct conf_mark *m)
 	m->policies = conf->n_policies;
 	m->service_sets = conf->n_service_sets;
 	m->screens = conf->n_screens;
+	m->nat_src_pools = conf->n_nat_src_pools;
+	m->nat_dst_pools = conf->n_nat_dst_pools;
+	m->nat_rule_sets = conf->n_nat_rule_sets;
+	m->nat_rules = conf->n_nat_rules;
+	m->nat_proxies = conf->n_nat_proxies;
 	m->next_policy_index = conf->next_policy_index;
 }
 
@@ -93,6 +98,7 @@ static void index_pop(struct sfw_conf *c)
 	pop_to(&x->screens, c->n_screens);
 	pop_to(&x->policies, c->n_policies);
 	pop_to(&x->pairs, c->n_policies);
+	conf_nat_index_pop(c);
 	x->ifaces_built = false;
 }
 
@@ -115,6 +121,16 @@ void conf_truncate(struct sfw_conf *conf, const struct conf_mark *m)
 		conf_refs_free(&conf->service_sets[--conf->n_service_sets].interfaces);
 	if (conf->n_screens > m->screens)
 		conf->n_screens = m->screens;
+	while (conf->n_nat_rules > m->nat_rules)
+		conf_nat_free_rule(&conf->nat_rules[--conf->n_nat_rules]);
+	if (conf->n_nat_src_pools > m->nat_src_pools)
+		conf->n_nat_src_pools = m->nat_src_pools;
+	if (conf->n_nat_dst_pools > m->nat_dst_pools)
+		conf->n_nat_dst_pools = m->nat_dst_pools;
+	if (conf->n_nat_rule_sets > m->nat_rule_sets)
+		conf->n_nat_rule_sets = m->nat_rule_sets;
+	if (conf->n_nat_proxies > m->nat_proxies)
+		conf->n_nat_proxies = m->nat_proxies;
 	if (m->next_policy_index)
 		conf->next_policy_index = m->next_policy_index;
 	index_pop(conf);
@@ -130,6 +146,7 @@ static void index_free(struct conf_indexes *x)
 
 	for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++)
 		conf_index_free(all[k]);
+	conf_nat_index_free(x);
 	free(x->zone_ifs);
 	free(x->set_ifs);
 	free(x);
@@ -150,6 +167,11 @@ void sfw_conf_free(struct sfw_conf *conf)
 	free(conf->policies);
 	free(conf->service_sets);
 	free(conf->screens);
+	free(conf->nat_src_pools);
+	free(conf->nat_dst_pools);
+	free(conf->nat_rule_sets);
+	free(conf->nat_rules);
+	free(conf->nat_proxies);
 	free(conf->path);
 	free(conf->source);
 	memset(conf, 0, sizeof(*conf));

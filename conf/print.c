@@ -7,34 +7,12 @@
 #include <string.h>
 #include "conf_int.h"
 
-static void put_quoted(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-/* A word the lexer (conf/lexer.c) would split or read otherwise unless
- * quoted: brackets, quotes, backslashes, a comment sign. Names never hold
- * these (conf_valid_name); interface names may, as Linux allows. */
-static void put_word(FILE *f, const char *s)
-{
-	if (*s && !strpbrk(s, "[]\"\\#"))
-		fputs(s, f);
-	else
-		put_quoted(f, s);
-}
-
 static void put_description(FILE *f, const char *head, const char *desc)
 {
 	if (!desc)
 		return;
 	fprintf(f, "%s description ", head);
-	put_quoted(f, desc);
+	conf_put_quoted(f, desc);
 	fputc('\n', f);
 }
 
@@ -43,7 +21,7 @@ static void put_refs(FILE *f, const char *head, const char *word,
 {
 	for (int k = 0; k < refs->n; k++) {
 		fprintf(f, "%s %s ", head, word);
-		put_word(f, refs->v[k].name);
+		conf_put_word(f, refs->v[k].name);
 		fputc('\n', f);
 	}
 }
@@ -100,15 +78,6 @@ static void print_screens(const struct sfw_conf *c, FILE *f)
 	}
 }
 
-static void put_prefix(FILE *f, const struct sfw_conf_prefix *pfx)
-{
-	char buf[INET6_ADDRSTRLEN];
-
-	inet_ntop(pfx->family == SFW_FAMILY_INET ? AF_INET : AF_INET6,
-		  pfx->addr.bytes, buf, sizeof(buf));
-	fprintf(f, "%s/%u", buf, pfx->len);
-}
-
 static void print_address_book(const struct sfw_conf *c, FILE *f)
 {
 	char head[128];
@@ -120,7 +89,7 @@ static void print_address_book(const struct sfw_conf *c, FILE *f)
 		put_description(f, head, a->description);
 		if (a->has_prefix) {
 			fprintf(f, "%s ", head);
-			put_prefix(f, &a->prefix);
+			conf_put_prefix(f, &a->prefix);
 			fputc('\n', f);
 		}
 	}
@@ -309,6 +278,7 @@ int sfw_conf_print(const struct sfw_conf *conf, FILE *f)
 	print_policies(conf, f);
 	print_services(conf, f);
 	print_flow(conf, f);
+	conf_print_nat(conf, f);
 	print_system(conf, f);
 	return ferror(f) ? -EIO : 0;
 }

@@ -417,7 +417,10 @@ static int exclusive_free(void)
 int sfw_conf_commit(struct sfw_conf *conf, const struct sfw_conf_commit_ops *ops)
 {
 	struct txn t;
-	int err = conf->source ? 0 : give_source(conf);
+	int err = sfw_conf_nat_refuse(conf);   /* nothing stored, nothing applied */
+
+	if (!err && !conf->source)
+		err = give_source(conf);
 
 	if (err)
 		return err;

@@ -68,6 +68,12 @@ int conf_parse_prefix(const char *s, struct sfw_conf_prefix *out)
 	return 0;
 }
 
+bool conf_prefix_equal(const struct sfw_conf_prefix *a, const struct sfw_conf_prefix *b)
+{
+	return a->family == b->family && a->len == b->len &&
+	       !memcmp(a->addr.bytes, b->addr.bytes, sizeof(a->addr.bytes));
+}
+
 /* The port names Junos accepts in destination-port/source-port. */
 static const struct { const char *name; __u16 port; } port_names[] = {
 	{ "ftp-data", 20 }, { "ftp", 21 }, { "ssh", 22 }, { "telnet", 23 },

@@ -177,12 +177,6 @@ static bool refs_eq(const struct sfw_conf_refs *a, const struct sfw_conf_refs *b
 	return true;
 }
 
-bool conf_prefix_equal(const struct sfw_conf_prefix *a, const struct sfw_conf_prefix *b)
-{
-	return a->family == b->family && a->len == b->len &&
-	       !memcmp(a->addr.bytes, b->addr.bytes, sizeof(a->addr.bytes));
-}
-
 static bool zone_eq(const struct sfw_conf_zone *a, const struct sfw_conf_zone *b)
 {
 	return !strcmp(a->name, b->name) && str_eq(a->description, b->description) &&
@@ -270,6 +264,8 @@ bool sfw_conf_equal(const struct sfw_conf *a, const struct sfw_conf *b)
 	ARRAY_EQ(a, b, policies, policy_eq);
 	ARRAY_EQ(a, b, service_sets, service_set_eq);
 	ARRAY_EQ(a, b, screens, screen_eq);
+	if (!conf_nat_equal(a, b))
+		return false;
 	return !memcmp(a->flow.timeout_s, b->flow.timeout_s, sizeof(a->flow.timeout_s)) &&
 	       a->flow.no_syn_check == b->flow.no_syn_check &&
 	       a->flow.no_sequence_check == b->flow.no_sequence_check &&

@@ -61,7 +61,11 @@ int sfw_policy_compile(const struct sfw_conf *conf, const struct sfw_policy_fds 
 int sfw_conf_apply(const struct sfw_conf *conf, void *ctx)
 {
 	struct sfw_policy_fds fds;
-	int err = sfw_check_netns();
+	/* before any map is opened: what is in force stays (docs/nat.md) */
+	int err = sfw_conf_nat_refuse(conf);
+
+	if (!err)
+		err = sfw_check_netns();
 
 	if (!err)
 		err = open_fds(&fds);

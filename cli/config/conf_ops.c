@@ -196,6 +196,17 @@ static int failed(const struct sfw_conf_env *env, bool valid,
 	return SFW_EXIT_FAIL;
 }
 
+/* security nat checks but does not translate yet: refused before
+ * anything is stored or applied, so what is in force stays and nothing
+ * fails closed (docs/nat.md). */
+static bool refuse_nat(const struct sfw_conf_env *env, const struct sfw_conf *conf)
+{
+	if (!sfw_conf_has_nat(conf))
+		return false;
+	fprintf(env->err, "sfw: %s\n", SFW_CONF_NAT_REFUSED);
+	return true;
+}
+
 static int reevaluate(const struct sfw_conf_env *env, const struct sfw_conf *conf,
 		      const struct sfw_conf *old)
 {
@@ -239,18 +250,21 @@ static int commit_source(const struct sfw_conf_env *env, const struct source *sr
 	struct sfw_conf old, conf;
 	struct guard g = { .env = env, .old = &old };
 	int err = sfw_conf_init(&conf), rc = SFW_EXIT_OK;
-	bool valid;
+	bool valid, refused;
 
 	g.damaged = load_previous(&old);
 	guard_ops(&g, &ops);
 	if (!err)
 		err = parse_source(&conf, src, &errs);
 	valid = !err;
-	if (valid)
+	refused = valid && refuse_nat(env, &conf);
+	if (valid && !refused)
 		sfw_conf_print_warnings(&conf, env->err);
-	if (!err)
+	if (!err && !refused)
 		err = sfw_conf_commit(&conf, &ops);
-	if (err) {
+	if (refused)
+		rc = SFW_EXIT_FAIL;
+	else if (err) {
 		rc = failed(env, valid, &errs);
 	} else {
 		if (env->arm)
@@ -289,18 +303,21 @@ int sfw_conf_rollback_run(const struct sfw_conf_env *env, int n)
 	struct sfw_conf old, conf;
 	struct guard g = { .env = env, .old = &old };
 	int err = sfw_conf_init(&conf), rc = SFW_EXIT_OK;
-	bool valid;
+	bool valid, refused;
 
 	g.damaged = load_previous(&old);
 	guard_ops(&g, &ops);
 	if (!err)
 		err = sfw_conf_load_rollback(&conf, n, &errs);
 	valid = !err;
-	if (valid)
+	refused = valid && refuse_nat(env, &conf);
+	if (valid && !refused)
 		sfw_conf_print_warnings(&conf, env->err);
-	if (!err)
+	if (!err && !refused)
 		err = sfw_conf_commit(&conf, &ops);
-	if (err)
+	if (refused)
+		rc = SFW_EXIT_FAIL;
+	else if (err)
 		rc = failed(env, valid, &errs);
 	else
 		fputs("commit complete\n", env->out);

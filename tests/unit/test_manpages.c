@@ -305,7 +305,9 @@ Test(manpages, sfw_8_names_the_options_outside_the_tree)
 /* --- sfw.conf(5) and the configuration parser -------------------------- */
 
 /* Values to try where the parser expects one, until it takes one. */
-static const char *const samples[] = { "n1", "10", "192.0.2.0/24", "ssh", "192.0.2.1", NULL };
+static const char *const samples[] = {
+	"n1", "10", "192.0.2.0/24", "ssh", "192.0.2.1", "2000", NULL
+};
 
 static struct sfw_conf_errors parse_one(const char *text)
 {
