@@ -250,6 +250,8 @@ int sfw_conf_compile(const struct sfw_conf *conf, struct sfw_compiled *out)
 	err = compile_lists(&c);
 	if (!err)
 		err = cpl_emit_rest(conf, out);
+	if (!err)
+		err = cpl_emit_nat(conf, out);
 	for (int i = 0; i < c.n_lists; i++) {
 		sfw_table_free(&c.lists[i].src);
 		sfw_table_free(&c.lists[i].dst);

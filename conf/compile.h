@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #include "conf.h"
 #include "config.h"
+#include "nat.h"
 #include "policy.h"
 
 struct sfw_cpl_addr {
@@ -68,6 +69,37 @@ struct sfw_cpl_flow {
 	__u8 conf_digest[SFW_CONF_DIGEST_LEN];
 };
 
+/* security nat (include/nat.h): lists and their entries; pools, rules and
+ * rule-sets with the names shows will print; proxy-arp/ndp by interface
+ * name (the writer resolves the index). */
+struct sfw_cpl_nat_list {
+	struct sfw_nat_list_key k;
+	struct sfw_nat_list v;
+};
+
+struct sfw_cpl_nat_entry {
+	struct sfw_nat_entry_key k;
+	struct sfw_nat_entry v;
+};
+
+struct sfw_cpl_nat_pool {
+	struct sfw_nat_pool_key k;
+	struct sfw_nat_pool v;
+	char name[SFW_CONF_NAME_MAX];
+};
+
+struct sfw_cpl_nat_rule {
+	__u8 type;                     /* enum sfw_conf_nat_type */
+	__u16 id;                      /* sfw_nat_entry.rule_id */
+	char name[SFW_CONF_NAME_MAX];
+	char rule_set[SFW_CONF_NAME_MAX];
+};
+
+struct sfw_cpl_nat_proxy {
+	char ifname[SFW_CONF_NAME_MAX];
+	struct sfw_nat_proxy v;
+};
+
 struct sfw_compiled {
 	struct sfw_cpl_addr *addr;     int n_addr;
 	struct sfw_cpl_app *app;       int n_app;
@@ -76,11 +108,17 @@ struct sfw_compiled {
 	struct sfw_cpl_zif *zifs;      int n_zifs;
 	struct sfw_cpl_scr *screens;   int n_screens;
 	struct sfw_cpl_name *names;    int n_names;
+	struct sfw_cpl_nat_list *nat_lists;     int n_nat_lists;
+	struct sfw_cpl_nat_entry *nat_entries;  int n_nat_entries;
+	struct sfw_cpl_nat_pool *nat_pools;     int n_nat_pools;
+	struct sfw_cpl_nat_rule *nat_rules;     int n_nat_rules;
+	struct sfw_cpl_nat_proxy *nat_proxies;  int n_nat_proxies;
 	struct sfw_cpl_flow flow;
 };
 
 /* 0, or a negative errno with the one line in sfw_last_error() (too many
- * zones or rules in one list, no memory); out is then empty. */
+ * zones, rules in one list or NAT entries in one list, no memory); out is
+ * then empty. */
 int sfw_conf_compile(const struct sfw_conf *conf, struct sfw_compiled *out);
 void sfw_compiled_free(struct sfw_compiled *c);
 

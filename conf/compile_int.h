@@ -44,5 +44,7 @@ void *cpl_grow(void **v, int *n, size_t size);
  * interfaces, screens, names and flow settings (compile_out.c). */
 int cpl_emit_lists(struct compiler *c);
 int cpl_emit_rest(const struct sfw_conf *conf, struct sfw_compiled *out);
+/* security nat into out's nat_* arrays (compile_nat.c). */
+int cpl_emit_nat(const struct sfw_conf *conf, struct sfw_compiled *out);
 
 #endif

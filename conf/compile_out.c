@@ -267,5 +267,10 @@ void sfw_compiled_free(struct sfw_compiled *c)
 	free(c->zifs);
 	free(c->screens);
 	free(c->names);
+	free(c->nat_lists);
+	free(c->nat_entries);
+	free(c->nat_pools);
+	free(c->nat_rules);
+	free(c->nat_proxies);
 	memset(c, 0, sizeof(*c));
 }

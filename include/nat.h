@@ -1,0 +1,136 @@
+/* NAT as the datapath will see it: the compiled form of `security nat`
+ * (conf/compile_nat.c), one definition for BPF and user space. The design
+ * of the translation itself (sessions found from both wings, checksums,
+ * port allocation) is docs/nat.md; until it is built a commit refuses any
+ * `security nat` (docs/nat.md "Until the datapath translates").
+ *
+ * Rule lists are tried in Junos's order of evaluation, one stage after
+ * the other: static NAT and destination NAT on the packet as received
+ * (keyed by the ingress zone), then route lookup and policy on the
+ * translated destination, then static NAT's reverse direction and source
+ * NAT (keyed by the egress zone, and for source NAT by the zone pair).
+ * Within a list, entries are tried from index 0, first match wins: a rule
+ * with several addresses or protocols is several consecutive entries. */
+#ifndef SFW_NAT_H
+#define SFW_NAT_H
+
+#include "sfw_types.h"
+#include "session.h"
+
+/* The stages, in evaluation order: X(NAME, value, Junos word). */
+#define SFW_NAT_STAGE_LIST(X)                                  \
+	X(STATIC, 0, "static")              /* on the destination */ \
+	X(DESTINATION, 1, "destination")                         \
+	X(STATIC_REVERSE, 2, "static")      /* on the source */      \
+	X(SOURCE, 3, "source")
+enum sfw_nat_stage {
+#define SFW_X(name, v, word) SFW_NAT_##name = v,
+	SFW_NAT_STAGE_LIST(SFW_X)
+#undef SFW_X
+	SFW_NAT_STAGES
+};
+
+/* What a matching entry does: X(NAME, value, Junos words). */
+#define SFW_NAT_ACTION_LIST(X)                                 \
+	X(OFF, 0, "off")              /* no translation; later stages still run */ \
+	X(INTERFACE, 1, "interface")  /* source: the egress interface's address */ \
+	X(POOL, 2, "pool")            /* source or destination pool pool_id */ \
+	X(PREFIX, 3, "prefix")        /* static: xlate's prefix, host bits kept */
+enum sfw_nat_action {
+#define SFW_X(name, v, word) SFW_NAT_ACT_##name = v,
+	SFW_NAT_ACTION_LIST(SFW_X)
+#undef SFW_X
+};
+
+/* A rule list: its stage and zone context. Static and destination lists
+ * have the ingress zone in from_zone; static reverse lists the egress
+ * zone in to_zone; source lists both. The other is SFW_ZONE_NONE. */
+struct sfw_nat_list_key {
+	__u8 stage;           /* enum sfw_nat_stage */
+	__u8 from_zone;
+	__u8 to_zone;
+	__u8 pad;             /* always zero: part of the hashed key */
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_nat_list_key) == 4, "NAT list key ABI");
+
+struct sfw_nat_list {
+	__u32 n_entries;      /* entries 0 .. n_entries - 1 */
+};
+
+/* The datapath's bound on one list: a bounded loop over its entries. */
+#define SFW_NAT_MAX_ENTRIES 256
+
+struct sfw_nat_entry_key {
+	struct sfw_nat_list_key list;
+	__u32 idx;
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_nat_entry_key) == 8, "NAT entry key ABI");
+
+#define SFW_NAT_E_PROTO  0x01 /* proto must match */
+#define SFW_NAT_E_DPORT  0x02 /* the destination port must be in dport_lo..hi */
+
+/* One match and its action. Addresses are masked to their length and in
+ * network order; ports in host order. family 0 matches either family
+ * (both prefixes are `any`). */
+struct sfw_nat_entry {
+	union sfw_addr src;
+	union sfw_addr dst;
+	union sfw_addr xlate;  /* PREFIX: the prefix translated to (masked) */
+	__u8 family;           /* enum sfw_family, or 0 */
+	__u8 src_len, dst_len;
+	__u8 action;           /* enum sfw_nat_action */
+	__u8 flags;            /* SFW_NAT_E_* */
+	__u8 proto;
+	__u16 dport_lo, dport_hi;
+	__u16 rule_id;         /* per Junos type, from 1 in configuration order */
+	__u16 pool_id;         /* POOL: per pool kind, from 1 in configuration order */
+	__u16 pad;             /* always zero */
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_nat_entry) == 64, "NAT entry ABI");
+
+/* Pools: source and destination pools are numbered apart, as Junos names
+ * them apart. */
+enum sfw_nat_pool_kind {
+	SFW_NAT_POOL_SOURCE = 0,
+	SFW_NAT_POOL_DESTINATION = 1,
+};
+
+struct sfw_nat_pool_key {
+	__u8 kind;            /* enum sfw_nat_pool_kind */
+	__u8 pad;
+	__u16 id;
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_nat_pool_key) == 4, "NAT pool key ABI");
+
+#define SFW_NAT_POOL_NO_PORT_XLATE 0x01  /* port no-translation */
+
+/* Junos's port range for source pools that give none. */
+#define SFW_NAT_PORT_LO 1024
+#define SFW_NAT_PORT_HI 65535
+
+/* Addresses first..last (network order). A source pool allocates ports
+ * port_lo..port_hi per address and protocol (none with NO_PORT_XLATE); a
+ * destination pool translates to first, and to port_lo unless it is 0. */
+struct sfw_nat_pool {
+	union sfw_addr first;
+	union sfw_addr last;
+	__u8 family;          /* enum sfw_family */
+	__u8 flags;           /* SFW_NAT_POOL_* */
+	__u16 port_lo, port_hi;
+	__u16 pad;
+	__u32 n_addrs;        /* last - first + 1, at most 0xffffffff */
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_nat_pool) == 44, "NAT pool ABI");
+
+/* proxy-arp / proxy-ndp: an attached interface answers ARP or neighbour
+ * solicitations for first..last (keyed by its ifindex, which only the
+ * loader knows). */
+struct sfw_nat_proxy {
+	union sfw_addr first;
+	union sfw_addr last;
+	__u8 family;
+	__u8 pad[3];
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_nat_proxy) == 36, "NAT proxy ABI");
+
+#endif
