@@ -68,8 +68,9 @@ static void print_rule(const struct sfw_conf *c, const struct sfw_conf_nat_rule 
 		conf_put_prefix(f, &r->prefix);
 		fputc('\n', f);
 		break;
-	default:
-		if (!r->src.n && !r->dst.n && !r->dport.set)
+	default:   /* no action yet (configuration mode's candidate): the rule alone */
+		if (!r->src.n && !r->dst.n && !r->dport.set &&
+		    !(r->protos[0] | r->protos[1] | r->protos[2] | r->protos[3]))
 			fprintf(f, "%s\n", head);
 	}
 }

@@ -224,8 +224,10 @@ static int commit_check(const struct sfw_cfgmode *m)
 		sfw_conf_print_errors(&errs, stderr);
 	else if (err)
 		fprintf(stderr, "error: %s\n", sfw_last_error());
-	else
+	else {
+		sfw_conf_print_warnings(&conf, stderr);   /* as sfw commit check */
 		fputs("configuration check succeeds\n", stdout);
+	}
 	sfw_conf_errors_free(&errs);
 	sfw_conf_free(&conf);
 	return err ? SFW_EXIT_FAIL : SFW_EXIT_OK;

@@ -400,3 +400,43 @@ Test(conf_nat, commit_refuses_before_storing_or_applying)
 	cr_assert_eq(system(cmd), 0);
 	unsetenv("SFW_CONF_DIR");
 }
+
+/* Configuration mode's candidate is parsed without the checks and printed
+ * (conf/candidate.c): incomplete NAT objects print as statements that
+ * read back to the same model, each once. */
+Test(conf_nat, incomplete_objects_print_back_for_the_candidate)
+{
+	static const char text[] =
+		"set security nat source pool P\n"
+		"set security nat destination pool D\n"
+		"set security nat source rule-set RS\n"
+		"set security nat source rule-set RS rule R match protocol tcp\n"
+		"set security nat source rule-set RS rule Q\n"
+		"set security nat static rule-set SR rule S then static-nat prefix 192.0.2.0/24\n";
+	static const char want[] =
+		"set security nat source pool P\n"
+		"set security nat destination pool D\n"
+		"set security nat source rule-set RS\n"
+		"set security nat static rule-set SR\n"
+		"set security nat source rule-set RS rule R match protocol tcp\n"
+		"set security nat source rule-set RS rule Q\n"
+		"set security nat static rule-set SR rule S then static-nat prefix 192.0.2.0/24\n";
+	struct sfw_conf_errors errs = { 0 };
+	struct sfw_conf a, b;
+	char *once, *twice;
+
+	cr_assert_eq(sfw_conf_init(&a), 0);
+	cr_assert_eq(sfw_conf_parse_statements(&a, "candidate", text, strlen(text), &errs), 0);
+	once = print_conf(&a);
+	cr_assert_str_eq(once, want);
+	cr_assert_eq(sfw_conf_init(&b), 0);
+	cr_assert_eq(sfw_conf_parse_statements(&b, "candidate", once, strlen(once), &errs), 0);
+	cr_assert(sfw_conf_equal(&a, &b));
+	twice = print_conf(&b);
+	cr_assert_str_eq(once, twice);
+	free(once);
+	free(twice);
+	sfw_conf_free(&a);
+	sfw_conf_free(&b);
+	sfw_conf_errors_free(&errs);
+}
