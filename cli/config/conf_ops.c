@@ -227,16 +227,21 @@ static int reevaluate(const struct sfw_conf_env *env, const struct sfw_conf *con
 	return SFW_EXIT_OK;
 }
 
-/* What a commit parses: a file, or a text in memory. */
+/* What a commit parses: a file, a text in memory, or an entry of the
+ * history (rollback N). */
 struct source {
 	const char *path;                 /* file (NULL: the active one) */
 	const char *name, *text;          /* or text, when name is set */
 	size_t len;
+	bool history;                     /* or history entry n */
+	int n;
 };
 
 static int parse_source(struct sfw_conf *conf, const struct source *src,
 			struct sfw_conf_errors *errs)
 {
+	if (src->history)
+		return sfw_conf_load_rollback(conf, src->n, errs);
 	if (src->name)
 		return sfw_conf_parse_buffer(conf, src->name, src->text, src->len, errs);
 	return sfw_conf_parse_file(conf, src->path, errs);
@@ -298,33 +303,9 @@ int sfw_conf_commit_text_run(const struct sfw_conf_env *env, const char *name,
 
 int sfw_conf_rollback_run(const struct sfw_conf_env *env, int n)
 {
-	struct sfw_conf_errors errs = { 0 };
-	struct sfw_conf_commit_ops ops;
-	struct sfw_conf old, conf;
-	struct guard g = { .env = env, .old = &old };
-	int err = sfw_conf_init(&conf), rc = SFW_EXIT_OK;
-	bool valid, refused;
+	const struct source src = { .history = true, .n = n };
 
-	g.damaged = load_previous(&old);
-	guard_ops(&g, &ops);
-	if (!err)
-		err = sfw_conf_load_rollback(&conf, n, &errs);
-	valid = !err;
-	refused = valid && refuse_nat(env, &conf);
-	if (valid && !refused)
-		sfw_conf_print_warnings(&conf, env->err);
-	if (!err && !refused)
-		err = sfw_conf_commit(&conf, &ops);
-	if (refused)
-		rc = SFW_EXIT_FAIL;
-	else if (err)
-		rc = failed(env, valid, &errs);
-	else
-		fputs("commit complete\n", env->out);
-	sfw_conf_errors_free(&errs);
-	sfw_conf_free(&conf);
-	sfw_conf_free(&old);
-	return rc;
+	return commit_source(env, &src, false);
 }
 
 /* JSON: the same set lines as an array. */
