@@ -8,7 +8,7 @@
 /* Classify rows only (the catch-alls would claim every ICMP session). */
 #define SFW_CLASSIFY_1(name, id, proto, port) { name, id, proto, port },
 #define SFW_CLASSIFY_0(name, id, proto, port)
-#define SFW_X(name, id, proto, port, icmp_type, classify) \
+#define SFW_X(name, id, proto, port, port_hi, icmp_type, icmp_code, classify) \
 	SFW_CLASSIFY_##classify(name, id, proto, port)
 
 static const struct sfw_app apps[] = {

@@ -301,9 +301,9 @@ static void check_service_sets(struct conf_parser *p)
 void conf_check(struct conf_parser *p)
 {
 	struct set_graph addr = { "address-set", p->conf->n_address_sets, addr_kids, addr_name };
-	struct set_graph app = { "application-set", p->conf->n_app_sets, app_kids, app_name };
+	struct set_graph app = { "application-set", 0, app_kids, app_name };
 
-	if (conf_index_ifaces(p->conf)) {
+	if (conf_index_ifaces(p->conf) || conf_add_predefined_app_sets(p)) {
 		p->oom = true;
 		return;
 	}
@@ -311,6 +311,7 @@ void conf_check(struct conf_parser *p)
 	check_addresses(p);
 	check_address_sets(p);
 	check_apps(p);
+	app.n = p->conf->n_app_sets;
 	check_cycles(p, &addr);
 	check_cycles(p, &app);
 	check_service_sets(p);

@@ -133,7 +133,8 @@ struct sfw_conf_application {
 
 struct sfw_conf_app_set {
 	char name[SFW_CONF_NAME_MAX];
-	int line;
+	int line;                     /* 0 for a predefined application-set */
+	bool predefined;              /* junos-*: never printed */
 	char *description;
 	struct sfw_conf_refs apps;
 	struct sfw_conf_refs sets;

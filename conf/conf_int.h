@@ -188,7 +188,9 @@ const char *conf_nat_type_word(enum sfw_conf_nat_type type);
 
 /* Predefined applications, and ICMP type names. */
 int conf_add_predefined_apps(struct sfw_conf *conf);
-int conf_predefined_apps(void);       /* how many: the first apps of every model */
+int conf_predefined_apps(void);
+/* The predefined application-sets the configuration names, added to it. */
+int conf_add_predefined_app_sets(struct conf_parser *p);       /* how many: the first apps of every model */
 int conf_icmp_type(const char *s, bool v6);
 /* The system-services words sfw opens on the host, as "all, ssh, ...". */
 void conf_host_service_words(char *buf, size_t len);

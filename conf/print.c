@@ -155,6 +155,8 @@ static void print_applications(const struct sfw_conf *c, FILE *f)
 	for (int k = 0; k < c->n_app_sets; k++) {
 		const struct sfw_conf_app_set *s = &c->app_sets[k];
 
+		if (s->predefined)
+			continue;
 		snprintf(head, sizeof(head), "set applications application-set %s", s->name);
 		put_description(f, head, s->description);
 		put_refs(f, head, "application", &s->apps);

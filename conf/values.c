@@ -196,17 +196,19 @@ int conf_icmp_type(const char *s, bool v6)
 /* Junos's junos-defaults group. Ids are the ones the CLI's classifier
  * (conf/apps.c) already prints, so a session shows the same
  * name/id before and after a configuration names the application; `any`
- * is 0, which sessions read as "no named application". None of these sets
- * an inactivity-timeout in junos-defaults, so the protocol defaults apply. */
+ * is 0, which sessions read as "no named application". The published list
+ * (docs/applications.md) gives none of these an inactivity-timeout, so the
+ * protocol defaults apply. */
 static const struct predefined {
 	const char *name;
 	__u16 id;
 	int proto;
-	__u16 port;        /* 0: no destination port */
-	int icmp_type;
+	__u16 port, port_hi;  /* 0: no destination port */
+	int icmp_type, icmp_code;
 } predefined[] = {
-	{ "any",               0, -1,                 0, -1 },
-#define SFW_X(name, id, proto, port, icmp_type, classify) { name, id, proto, port, icmp_type },
+	{ "any",               0, -1,                 0, 0, -1, -1 },
+#define SFW_X(name, id, proto, port, port_hi, icmp_type, icmp_code, classify) \
+	{ name, id, proto, port, port_hi, icmp_type, icmp_code },
 	SFW_PREDEFINED_APP_LIST(SFW_X)
 #undef SFW_X
 };
@@ -232,11 +234,12 @@ int conf_add_predefined_apps(struct sfw_conf *conf)
 		a->predefined = true;
 		a->proto = predefined[k].proto;
 		a->icmp_type = predefined[k].icmp_type;
-		a->icmp_code = -1;
+		a->icmp_code = predefined[k].icmp_code;
 		a->icmp6_words = predefined[k].proto == SFW_IPPROTO_ICMP6;
 		if (predefined[k].port) {
 			a->dport.set = true;
-			a->dport.lo = a->dport.hi = predefined[k].port;
+			a->dport.lo = predefined[k].port;
+			a->dport.hi = predefined[k].port_hi;
 		}
 	}
 	return 0;

@@ -169,6 +169,59 @@ Test(conf_compile, zone_pair_rule_list)
 	cr_assert_eq(out.flow.default_policy, SFW_POLICY_PERMIT_ALL);
 }
 
+/* Junos's own catch-all names (commit check refused them before the
+ * full predefined list): one protocol-wide entry per protocol. */
+Test(conf_compile, predefined_catch_alls)
+{
+	const __u16 list = SFW_LIST_GLOBAL;
+
+	compile("set security policies global policy any-of match source-address any "
+		"destination-address any application [ junos-ping junos-pingv6 junos-tcp-any "
+		"junos-udp-any junos-icmp-all junos-icmp6-all ]\n"
+		"set security policies global policy any-of then permit\n");
+	cr_assert_eq(out.n_app, 4);
+	assert_app(list, SFW_IPPROTO_ICMP, 0, 0, bits(1, 0));
+	assert_app(list, SFW_IPPROTO_ICMP6, 0, 0, bits(1, 0));
+	assert_app(list, SFW_IPPROTO_TCP, 0, 0, bits(1, 0));
+	assert_app(list, SFW_IPPROTO_UDP, 0, 0, bits(1, 0));
+}
+
+/* Ranges as aligned blocks (5190-5193: 5190/15, 5192/15) and an ICMPv6
+ * type with its code (type then code over the port bits). */
+Test(conf_compile, predefined_ranges_and_icmp_codes)
+{
+	const __u16 list = SFW_LIST_GLOBAL;
+
+	compile("set security policies global policy p match source-address any "
+		"destination-address any application [ junos-aol junos-icmp6-dst-unreach-port ]\n"
+		"set security policies global policy p then permit\n");
+	cr_assert_eq(out.n_app, 3);
+	assert_app(list, SFW_IPPROTO_TCP, 5190, 15, bits(1, 0));
+	assert_app(list, SFW_IPPROTO_TCP, 5192, 15, bits(1, 0));
+	assert_app(list, SFW_IPPROTO_ICMP6, 1 << 8 | 4, 16, bits(1, 0));
+}
+
+/* Predefined application-sets, named by a policy and inside a user set. */
+Test(conf_compile, predefined_application_sets)
+{
+	const __u16 list = SFW_LIST_GLOBAL;
+
+	compile("set applications application-set mine application-set junos-routing-inbound\n"
+		"set security policies global policy files match source-address any "
+		"destination-address any application junos-cifs\n"
+		"set security policies global policy files then permit\n"
+		"set security policies global policy routing match source-address any "
+		"destination-address any application mine\n"
+		"set security policies global policy routing then permit\n");
+	cr_assert_eq(out.n_app, 6);
+	assert_app(list, SFW_IPPROTO_TCP, 139, 16, bits(1, 0));
+	assert_app(list, SFW_IPPROTO_TCP, 445, 16, bits(1, 0));
+	assert_app(list, SFW_IPPROTO_TCP, 179, 16, bits(1, 1));
+	assert_app(list, SFW_IPPROTO_UDP, 520, 16, bits(1, 1));
+	assert_app(list, SFW_IPPROTO_TCP, 646, 16, bits(1, 1));
+	assert_app(list, SFW_IPPROTO_UDP, 646, 16, bits(1, 1));
+}
+
 /* 8000-8080 is three aligned blocks: 8000-8063, 8064-8079, 8080. */
 Test(conf_compile, application_port_range_as_prefixes)
 {

@@ -169,6 +169,15 @@ Test(conf_parse, predefined_applications)
 		{ "junos-icmp-ping", SFW_IPPROTO_ICMP, 0, 8 },
 		{ "junos-icmp6-all", SFW_IPPROTO_ICMP6, 0, -1 },
 		{ "junos-ping6", SFW_IPPROTO_ICMP6, 0, 128 },
+		{ "junos-ping", SFW_IPPROTO_ICMP, 0, -1 },
+		{ "junos-pingv6", SFW_IPPROTO_ICMP6, 0, -1 },
+		{ "junos-tcp-any", SFW_IPPROTO_TCP, 0, -1 },
+		{ "junos-udp-any", SFW_IPPROTO_UDP, 0, -1 },
+		{ "junos-gre", SFW_IPPROTO_GRE, 0, -1 },
+		{ "junos-netbios-session", SFW_IPPROTO_TCP, 139, -1 },
+		{ "junos-smb-session", SFW_IPPROTO_TCP, 445, -1 },
+		{ "junos-ike-nat", SFW_IPPROTO_UDP, 4500, -1 },
+		{ "junos-icmp6-echo-request", SFW_IPPROTO_ICMP6, 0, 128 },
 		{ "any", -1, 0, -1 },
 	};
 
@@ -189,6 +198,30 @@ Test(conf_parse, predefined_applications)
 	cr_assert_eq(conf.apps[sfw_conf_find_app(&conf, "junos-http")].id, 6,
 		     "the id the CLI already shows for junos-http");
 	cr_assert_eq(conf.apps[sfw_conf_find_app(&conf, "any")].id, 0);
+}
+
+/* The published list's ranges and ICMP codes, and its number of entries:
+ * the table (conf/apps.h) is the list of docs/applications.md, no more. */
+Test(conf_parse, predefined_application_ranges_codes_and_count)
+{
+	const struct sfw_conf_application *a;
+
+	conf_test_parse_ok(&conf, "");
+	cr_assert_eq(conf.n_apps, 118, "any and 117 junos-* applications");
+	a = &conf.apps[sfw_conf_find_app(&conf, "junos-x-windows")];
+	cr_assert(a->dport.set && a->dport.lo == 6000 && a->dport.hi == 6063);
+	a = &conf.apps[sfw_conf_find_app(&conf, "junos-icmp6-dst-unreach-port")];
+	cr_assert_eq(a->proto, SFW_IPPROTO_ICMP6);
+	cr_assert_eq(a->icmp_type, 1);
+	cr_assert_eq(a->icmp_code, 4);
+	cr_assert(a->icmp6_words);
+	for (int i = 0; i < conf.n_apps; i++) {
+		cr_assert(conf.apps[i].predefined, "%s", conf.apps[i].name);
+		for (int j = 0; j < i; j++) {
+			cr_assert_str_neq(conf.apps[i].name, conf.apps[j].name);
+			cr_assert_neq(conf.apps[i].id, conf.apps[j].id, "%s", conf.apps[i].name);
+		}
+	}
 }
 
 Test(conf_parse, predefined_application_timeout_can_be_changed)

@@ -321,6 +321,25 @@ Test(conf_print, equal_notices_each_kind_of_difference)
 	sfw_conf_free(&base);
 }
 
+/* A predefined application-set the configuration names is not printed:
+ * the configuration is what the operator wrote. */
+Test(conf_print, predefined_application_set_not_printed)
+{
+	struct sfw_conf c;
+	char *text;
+
+	conf_test_parse_ok(&c, "set security policies global policy files match source-address "
+			   "any destination-address any application junos-cifs\n"
+			   "set security policies global policy files then permit\n");
+	text = print_conf(&c);
+	cr_assert_null(strstr(text, "application-set"), "%s", text);
+	free(text);
+	sfw_conf_free(&c);
+	round_trip("set security policies global policy files match source-address any "
+		   "destination-address any application junos-cifs\n"
+		   "set security policies global policy files then permit\n");
+}
+
 Test(conf_print, names_of_actions_and_protocols)
 {
 	char buf[8];
