@@ -29,6 +29,9 @@ enum sfw_filter_field {
 	SFW_FLT_POLICY      = 1u << 8,
 	SFW_FLT_FAMILY      = 1u << 9,
 	SFW_FLT_SERVICE_SET = 1u << 10,
+	SFW_FLT_CONN_TAG    = 1u << 11,
+	SFW_FLT_NAT         = 1u << 12,
+	SFW_FLT_POLICY_ID   = 1u << 13,
 };
 /* The filter's bits of a mask; a command's own bits lie above (a filter
  * passed on keeps these only). */
@@ -45,6 +48,9 @@ struct sfw_filter {
 	const char *app;            /* application word (see sfw_app_matches) */
 	const char *policy;         /* policy name or index */
 	const char *service_set;
+	__u32 conn_tag;
+	bool nat;                   /* only translated sessions */
+	__u32 policy_id;
 };
 
 /* show security flow session [filters] [brief|extensive|summary]

@@ -43,6 +43,15 @@ FILTER(f_app, "application", "Application name", SFW_ARG_APP, app, SFW_FLT_APP);
 FILTER(f_app_proto, "application-protocol", "Application protocol",
        SFW_ARG_APP, app, SFW_FLT_APP);
 FILTER(f_policy, "policy", "Policy name or index", SFW_ARG_NAME, policy, SFW_FLT_POLICY);
+FILTER(f_conn_tag, "conn-tag", "Session connection tag", SFW_ARG_UINT, conn_tag,
+       SFW_FLT_CONN_TAG);
+FILTER(f_policy_id, "policy-id", "Policy with this index", SFW_ARG_UINT, policy_id,
+       SFW_FLT_POLICY_ID);
+static const struct sfw_node f_nat = {
+	.word = "nat", .help = "Show sessions with network address translation",
+	SFW_OPT(struct sfw_filter, nat, SFW_FLT_NAT), .value = true,
+	.cls = SFW_CLS_FILTER, .excl = SFW_CLS_ALL,
+};
 FILTER(f_sset, "service-set", "Service set name", SFW_ARG_NAME, service_set,
        SFW_FLT_SERVICE_SET);
 static const struct sfw_node f_family = {
@@ -69,9 +78,9 @@ static const struct sfw_node show_session = {
 	.word = "session", .help = "Show session information",
 	.flags = SFW_N_OPTIONS | SFW_N_DISPLAY,
 	SFW_RUN_FILTER(sfw_cmd_show_session, struct sfw_show_session_opts),
-	.kids = KIDS(&f_app, &v_brief, &f_dst, &f_dport, &v_extensive, &f_family,
-		     &f_iface, &f_policy, &f_proto, &o_refresh, &f_id, &f_src, &f_sport,
-		     &v_summary),
+	.kids = KIDS(&f_app, &v_brief, &f_conn_tag, &f_dst, &f_dport, &v_extensive, &f_family,
+		     &f_iface, &f_nat, &f_policy, &f_policy_id, &f_proto, &o_refresh, &f_id,
+		     &f_src, &f_sport, &v_summary),
 };
 static const struct sfw_node show_flow_status = {
 	.word = "status", .help = "Show flow settings and session log status",

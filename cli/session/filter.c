@@ -59,5 +59,11 @@ bool sfw_filter_match(const struct sfw_filter *f, const struct sfw_view *v)
 	if ((f->mask & SFW_FLT_SERVICE_SET) &&
 	    strcmp(f->service_set, SFW_DEFAULT_SERVICE_SET))
 		return false;
-	return true;
+	if ((f->mask & SFW_FLT_POLICY_ID) && v->sess->policy_id != f->policy_id)
+		return false;
+	if ((f->mask & SFW_FLT_CONN_TAG) && f->conn_tag != SFW_VIEW_CONN_TAG)
+		return false;
+	/* No session is translated: the datapath does not translate yet
+	 * (docs/nat.md), so `nat` shows none. */
+	return !(f->mask & SFW_FLT_NAT);
 }

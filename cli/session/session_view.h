@@ -19,6 +19,10 @@ struct sfw_wing_view {
 	const struct sfw_wing *raw;
 };
 
+/* sfw tags no session (Junos's Conn Tag marks tunnelled flows): every
+ * wing's Conn Tag is 0x0, and the conn-tag filter matches 0 alone. */
+#define SFW_VIEW_CONN_TAG 0u
+
 struct sfw_view {
 	const struct sfw_session_key *key;
 	const struct sfw_session *sess;

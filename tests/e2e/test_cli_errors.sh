@@ -27,7 +27,7 @@ expect_err() {
 }
 
 topology_up
-FILTERS="application, brief, destination-prefix, destination-port, extensive, family, interface, policy, protocol, refresh, session-identifier, source-prefix, source-port, summary"
+FILTERS="application, brief, conn-tag, destination-prefix, destination-port, extensive, family, interface, nat, policy, policy-id, protocol, refresh, session-identifier, source-prefix, source-port, summary"
 PROTOS="a protocol name (ah, egp, esp, gre, icmp, icmp6, igmp, ipip, ospf, pim, rsvp, sctp, tcp, udp) or number 0..255"
 
 # --- nothing loaded: run-time failures (exit 1), and no pin root is made

@@ -103,7 +103,12 @@ expect_show destination-po 53 fa inet6 = "$DNS6"
 expect_show source-pr 203.0.113.0/24 = "$NTP" "$HOSTPING"
 expect_show in veth0 pr icmp = "$ICMP4"
 expect_show app junos-ssh = "$TCP22"
-expect_show pol 1 fam inet6 ext = "$ICMP6" "$TCP6" "$DNS6"
+# policy is exact beside policy-id (pol is ambiguous, as on Junos)
+expect_show policy 1 fam inet6 ext = "$ICMP6" "$TCP6" "$DNS6"
+expect_show policy-id 1 fam inet6 = "$ICMP6" "$TCP6" "$DNS6"
+expect_show conn-tag 0 fam inet6 = "$ICMP6" "$TCP6" "$DNS6"
+expect_show conn-tag 1 =
+expect_show nat =
 t=$TMPD/abbr.txt
 sfw sh sec fl sess prot tcp >"$t" || fail "sh sec fl sess prot tcp: exit $?"
 expect_eq "$("$E2E/flowset.py" text "$t")" "$(sorted_lines "$TCP80" "$TCP22" "$TCP6")" \

@@ -65,7 +65,7 @@ Test(completion, top_level_and_prefix)
 
 Test(completion, follows_abbreviations)
 {
-	cr_assert_str_eq(complete("sfw sh sec fl sess p"), "policy protocol\n");
+	cr_assert_str_eq(complete("sfw sh sec fl sess p"), "policy policy-id protocol\n");
 	cr_assert_str_eq(complete("sfw sh sec fl sess prot t"), "tcp\n");
 }
 

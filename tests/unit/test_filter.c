@@ -108,6 +108,34 @@ Test(filter, application_policy_service_set)
 	cr_assert(!match(&f, &tcp4));
 }
 
+/* policy-id is the index alone; the built-in permit has its own. */
+Test(filter, policy_id)
+{
+	struct sfw_filter f = { .mask = SFW_FLT_POLICY_ID, .policy_id = 7 };
+
+	cr_assert(!match(&f, &tcp4) && match(&f, &udp6));
+	f.policy_id = SFW_POLICY_ID_DEFAULT_PERMIT;
+	cr_assert(match(&f, &tcp4) && !match(&f, &udp6));
+}
+
+/* sfw tags no session: conn-tag 0 is every session, any other none. */
+Test(filter, conn_tag_is_zero)
+{
+	struct sfw_filter f = { .mask = SFW_FLT_CONN_TAG, .conn_tag = 0 };
+
+	cr_assert(match(&f, &tcp4) && match(&f, &udp6));
+	f.conn_tag = 1;
+	cr_assert(!match(&f, &tcp4) && !match(&f, &udp6));
+}
+
+/* No session is translated until NAT's datapath exists. */
+Test(filter, nat_matches_no_session)
+{
+	struct sfw_filter f = { .mask = SFW_FLT_NAT, .nat = true };
+
+	cr_assert(!match(&f, &tcp4) && !match(&f, &udp6));
+}
+
 /* A 63-character policy name matches whole, and only whole. */
 Test(filter, policy_name_of_63_characters, .fini = uf_names_free)
 {

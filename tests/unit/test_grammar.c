@@ -76,6 +76,19 @@ Test(grammar, filters_in_any_order)
 	cr_assert_eq(SHOW->f.id, 18446744073709551615ULL);
 }
 
+Test(grammar, conn_tag_nat_policy_id_filters)
+{
+	ok("show security flow session conn-tag 0 nat policy-id 4294967295");
+	cr_assert_eq(SHOW->f.mask & SFW_FLT_FIELDS,
+		     SFW_FLT_CONN_TAG | SFW_FLT_NAT | SFW_FLT_POLICY_ID);
+	cr_assert_eq(SHOW->f.conn_tag, 0);
+	cr_assert(SHOW->f.nat);
+	cr_assert_eq(SHOW->f.policy_id, 4294967295u);
+	uf_parse_free(&p);
+	fails("show security flow session policy-id web",
+	      "sfw: invalid value 'web' for 'policy-id'; expected a number 0..4294967295");
+}
+
 Test(grammar, json_flag_anywhere)
 {
 	ok("--json sh sec fl sess");
@@ -168,17 +181,17 @@ Test(grammar, unknown_filter)
 {
 	fails("sh sec fl sess colour red",
 	      "sfw: unknown word 'colour' after 'show security flow session'; expected one of: "
-	      "application, brief, destination-prefix, destination-port, extensive, family, "
-	      "interface, policy, protocol, refresh, session-identifier, source-prefix, source-port, "
-	      "summary");
+	      "application, brief, conn-tag, destination-prefix, destination-port, extensive, "
+	      "family, interface, nat, policy, policy-id, protocol, refresh, session-identifier, "
+	      "source-prefix, source-port, summary");
 }
 
 Test(grammar, unknown_filter_lists_only_what_is_left)
 {
 	fails("sh sec fl sess extensive prot tcp nope",
 	      "sfw: unknown word 'nope' after 'show security flow session'; expected one of: "
-	      "application, destination-prefix, destination-port, family, interface, policy, "
-	      "refresh, session-identifier, source-prefix, source-port");
+	      "application, conn-tag, destination-prefix, destination-port, family, interface, nat, "
+	      "policy, policy-id, refresh, session-identifier, source-prefix, source-port");
 }
 
 Test(grammar, ambiguous_words)
