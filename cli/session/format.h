@@ -8,6 +8,11 @@
 
 struct sfw_summary {
 	__u64 unicast, multicast, failed;
+	/* Lines of current Junos releases (docs/junos-layouts.md) for what sfw
+	 * does not have: it offloads no session to a services processor and
+	 * keeps no drop flows (a denied packet creates no session), so both
+	 * stay 0. */
+	__u64 services_offload, drop_flow;
 	__u64 valid, pending, invalidated, other;
 	__u64 total;
 	__u64 max_sessions;

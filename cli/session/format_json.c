@@ -91,7 +91,9 @@ static void json_summary(struct sfw_flow_ctx *ctx, const struct sfw_summary *s,
 	if (!filtered) {
 		sfw_json_num(j, "active-unicast-sessions", s->unicast);
 		sfw_json_num(j, "active-multicast-sessions", s->multicast);
+		sfw_json_num(j, "active-services-offload-sessions", s->services_offload);
 		sfw_json_num(j, "failed-sessions", s->failed);
+		sfw_json_num(j, "active-drop-sessions", s->drop_flow);
 	}
 	sfw_json_num(j, "active-sessions", s->total);
 	sfw_json_num(j, "active-session-valid", s->valid);

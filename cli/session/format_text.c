@@ -221,7 +221,9 @@ static void text_summary(struct sfw_flow_ctx *ctx, const struct sfw_summary *s,
 	if (!filtered) {
 		put_line(o, "Unicast-sessions: ", s->unicast);
 		put_line(o, "Multicast-sessions: ", s->multicast);
+		put_line(o, "Services-offload-sessions: ", s->services_offload);
 		put_line(o, "Failed-sessions: ", s->failed);
+		put_line(o, "Sessions-in-drop-flow: ", s->drop_flow);
 		put_line(o, "Sessions-in-use: ", s->total);
 	}
 	sfw_ob_str(o, ind);

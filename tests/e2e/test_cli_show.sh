@@ -97,7 +97,9 @@ PY
 n=${#ALL_FLOWS[@]}
 expect_eq "$(sfw show security flow session summary)" "Unicast-sessions: $n
 Multicast-sessions: 0
+Services-offload-sessions: 0
 Failed-sessions: 0
+Sessions-in-drop-flow: 0
 Sessions-in-use: $n
   Valid sessions: $n
   Pending sessions: 0
@@ -109,7 +111,8 @@ sfw show security flow session summary --json >"$TMPD/sum.json"
 import json, sys
 s = json.load(open(sys.argv[1]))["flow-session-summary-information"]
 n = int(sys.argv[2])
-assert s == {"active-unicast-sessions": n, "active-multicast-sessions": 0, "failed-sessions": 0,
+assert s == {"active-unicast-sessions": n, "active-multicast-sessions": 0,
+             "active-services-offload-sessions": 0, "failed-sessions": 0, "active-drop-sessions": 0,
              "active-sessions": n, "active-session-valid": n, "active-session-pending": 0,
              "active-session-invalidated": 0, "active-session-other": 0,
              "max-sessions": 61440}, s
