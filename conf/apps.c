@@ -5,11 +5,8 @@
 #include "apps.h"
 #include "protocols.h"
 
-/* Classify rows only (the catch-alls would claim every ICMP session). */
-#define SFW_CLASSIFY_1(name, id, proto, port) { name, id, proto, port },
-#define SFW_CLASSIFY_0(name, id, proto, port)
 #define SFW_X(name, id, proto, port, port_hi, icmp_type, icmp_code, classify) \
-	SFW_CLASSIFY_##classify(name, id, proto, port)
+	{ name, id, proto, port, port_hi, icmp_type, icmp_code, classify },
 
 static const struct sfw_app apps[] = {
 	SFW_PREDEFINED_APP_LIST(SFW_X)
@@ -38,9 +35,10 @@ const struct sfw_app *sfw_app_classify(__u16 app_id, __u8 proto, __u16 dport)
 				return &apps[i];
 			continue;
 		}
-		/* Echo sessions carry the identifier, not a port: ICMP apps
-		 * match on the protocol alone. */
-		if (apps[i].proto == proto &&
+		/* Only the classify rows: the catch-alls would claim every
+		 * session of their protocol. Echo sessions carry the
+		 * identifier, not a port: ICMP apps match on the protocol. */
+		if (apps[i].classify && apps[i].proto == proto &&
 		    (apps[i].port == dport || apps[i].port == 0))
 			return &apps[i];
 	}

@@ -142,6 +142,9 @@ struct sfw_app {
 	__u16 id;           /* printed as junos-http/6 */
 	__u8 proto;
 	__u16 port;         /* destination port; 0 for ICMP echo apps */
+	__u16 port_hi;      /* the range's last port */
+	short icmp_type, icmp_code;   /* -1: any */
+	bool classify;      /* names a session by protocol and port */
 };
 
 /* The application a session belongs to: by app_id when the datapath set

@@ -44,6 +44,29 @@ void sfw_help_node(FILE *f, const struct sfw_node *node, const char *prefix,
 	}
 }
 
+
+/* An application's match for its help line: tcp/80, tcp/5190-5193,
+ * icmp echo, icmp6 type 1 code 4, or the protocol alone. */
+static const char *app_help(const struct sfw_app *a, char *buf, size_t len)
+{
+	const char *p = sfw_proto_name(a->proto);
+
+	if (!p)
+		p = "";
+	if (a->port_hi > a->port)
+		snprintf(buf, len, "%s/%u-%u", p, a->port, a->port_hi);
+	else if (a->port)
+		snprintf(buf, len, "%s/%u", p, a->port);
+	else if (a->icmp_type == 8 || a->icmp_type == 128)
+		snprintf(buf, len, "%s echo", p);
+	else if (a->icmp_type >= 0 && a->icmp_code >= 0)
+		snprintf(buf, len, "%s type %d code %d", p, a->icmp_type, a->icmp_code);
+	else if (a->icmp_type >= 0)
+		snprintf(buf, len, "%s type %d", p, a->icmp_type);
+	else
+		snprintf(buf, len, "%s", p);
+	return buf;
+}
 static void value_words(FILE *f, const struct sfw_node *opt)
 {
 	char help[64];
@@ -63,13 +86,8 @@ static void value_words(FILE *f, const struct sfw_node *opt)
 	case SFW_ARG_APP:
 		for (i = 0; i < sfw_app_count(); i++) {
 			const struct sfw_app *a = sfw_app_at(i);
-			const char *p = sfw_proto_name(a->proto);
 
-			if (a->port)
-				snprintf(help, sizeof(help), "%s/%u", p, a->port);
-			else
-				snprintf(help, sizeof(help), "%s echo", p);
-			line(f, a->name, help);
+			line(f, a->name, app_help(a, help, sizeof(help)));
 		}
 		break;
 	default:

@@ -35,7 +35,9 @@ static void named_app(struct sfw_view *v, __u16 app_id)
 	if (!sfw_name_lookup(SFW_NAME_APP, app_id, v->app_name, sizeof(v->app_name)))
 		return;
 	v->named = (struct sfw_app){ .name = v->app_name, .id = app_id, .proto = v->proto,
-				     .port = v->wing[SFW_WING_IN].dport };
+				     .port = v->wing[SFW_WING_IN].dport,
+				     .port_hi = v->wing[SFW_WING_IN].dport,
+				     .icmp_type = -1, .icmp_code = -1 };
 	v->app = &v->named;
 }
 

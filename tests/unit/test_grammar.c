@@ -367,6 +367,19 @@ Test(grammar, help_on_value)
 	cr_assert(strstr(out, "  tcp                     IP protocol 6\n"), "%s", out);
 }
 
+/* Each predefined application with what it matches: a port, a range, an
+ * ICMP type and code, or the protocol alone. */
+Test(grammar, help_on_application_value)
+{
+	const char *out = help("sh sec fl sess application ?");
+
+	cr_assert(strstr(out, "  junos-http              tcp/80\n"), "%s", out);
+	cr_assert(strstr(out, "  junos-aol               tcp/5190-5193\n"), "%s", out);
+	cr_assert(strstr(out, "  junos-icmp-ping         icmp echo\n"), "%s", out);
+	cr_assert(strstr(out, " junos-icmp6-dst-unreach-port icmp6 type 1 code 4\n"), "%s", out);
+	cr_assert(strstr(out, "  junos-tcp-any           tcp\n"), "%s", out);
+}
+
 Test(grammar, help_command)
 {
 	char *out = NULL;

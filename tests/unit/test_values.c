@@ -101,3 +101,23 @@ Test(values, choices_and_applications)
 	cr_assert_null(sfw_app_classify(0, SFW_IPPROTO_UDP, 443));
 	cr_assert_str_eq(sfw_app_classify(6, SFW_IPPROTO_UDP, 1)->name, "junos-http");
 }
+
+/* The whole predefined list names sessions by id and filters them; the
+ * catch-alls and the list's later entries never claim a session by port. */
+Test(values, every_predefined_application_filters_and_names)
+{
+	const struct sfw_app *a;
+	int id = -1;
+
+	cr_assert(parses(SFW_ARG_APP, "junos-netbios-session"));
+	cr_assert(parses(SFW_ARG_APP, "junos-tcp-any"));
+	cr_assert(parses(SFW_ARG_APP, "pingv6"));
+	for (int i = 0; i < sfw_app_count(); i++)
+		if (!strcmp(sfw_app_at(i)->name, "junos-netbios-session"))
+			id = sfw_app_at(i)->id;
+	cr_assert_gt(id, 0);
+	a = sfw_app_classify((__u16)id, SFW_IPPROTO_TCP, 139);
+	cr_assert(a && !strcmp(a->name, "junos-netbios-session"));
+	cr_assert_null(sfw_app_classify(0, SFW_IPPROTO_TCP, 139));
+	cr_assert_null(sfw_app_classify(0, SFW_IPPROTO_TCP, 4711), "junos-tcp-any claims no session");
+}
