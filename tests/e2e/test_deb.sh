@@ -100,7 +100,7 @@ expect_eq "$(r man -w sfw)" /usr/share/man/man8/sfw.8.gz "man -w sfw"
 expect_eq "$(r man -w sfw.conf)" /usr/share/man/man5/sfw.conf.5.gz "man -w sfw.conf"
 r man -P cat sfw 2>/dev/null | has 'clear security flow session' || fail "man sfw does not render"
 expect_eq "$(r bash -c 'source /usr/share/bash-completion/completions/sfw
-	COMP_WORDS=(sfw sh sec fl s); COMP_CWORD=4; _sfw; echo "${COMPREPLY[*]}"')" "session status" \
+	COMP_WORDS=(sfw sh sec fl s); COMP_CWORD=4; _sfw; echo "${COMPREPLY[*]}"')" "session statistics status" \
 	"installed completion"
 expect_eq "$(r sfw commit check /etc/sfw/sfw.conf 2>&1)" "configuration check succeeds" \
 	"commit check of the shipped configuration"

@@ -42,7 +42,7 @@ check_prefix() {   # prefix
 	expect_eq "$(MANPATH="$D$p/share/man" man -w sfw.conf)" "$D$p/share/man/man5/sfw.conf.5" \
 		"man -w sfw.conf"
 	expect_eq "$(bash -c 'source "$1"; COMP_WORDS=(sfw sh sec fl s); COMP_CWORD=4; _sfw
-		echo "${COMPREPLY[*]}"' - "$D$p/share/bash-completion/completions/sfw")" "session status" \
+		echo "${COMPREPLY[*]}"' - "$D$p/share/bash-completion/completions/sfw")" "session statistics status" \
 		"installed completion"
 	cmp -s "$D/etc/sfw/sfw.conf" docs/sfw.conf || fail "/etc/sfw/sfw.conf is not the example"
 
