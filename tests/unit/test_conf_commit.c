@@ -111,6 +111,8 @@ static int look(const struct sfw_conf *conf, void *arg)
 	struct seen *s = arg;
 
 	s->applies++;
+	free(s->staged);
+	free(s->active);
 	s->staged = staged_text();
 	s->active = active_text();
 	for (int i = 0; i < 4; i++)
