@@ -16,6 +16,18 @@ mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 
 passed=0
 failed=0
+# CI shows only the end of the output: every failure is named again there,
+# with the end of what it printed, so a red run says why without a rerun.
+recap=$(mktemp -d)
+trap 'rm -rf "$recap"' EXIT
+failures=()
+note_failure() {   # NAME, then what it printed on stdin
+	failures+=("$1")
+	tail -n 30 >"$recap/${#failures[@]}"
+}
+
+# one file per run: what a test leaves running may still write to its own
+next_out() { mktemp "$recap/out.XXXXXX"; }
 
 # Criterion closes with "Synthesis: Tested: T | Passing: P | Failing: F | Crashing: C".
 run_criterion() {
@@ -34,6 +46,10 @@ run_criterion() {
 	if [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ] && [ "${c:-0}" -eq 0 ]; then
 		failed=$((failed + 1))   # crashed before its synthesis
 	fi
+	if [ $rc -ne 0 ] || [ "${f:-0}" -ne 0 ] || [ "${c:-0}" -ne 0 ]; then
+		printf '%s\n' "$out" | grep -E '\[FAIL\]|CRASH|: Assertion|Failing:' |
+			note_failure "$bin"
+	fi
 	# libbpf speaks only when something is wrong: in a passing run its
 	# lines are noise that hides the next real warning
 	local noise
@@ -42,6 +58,7 @@ run_criterion() {
 		printf '%s\n' "$out" | grep '^libbpf: ' | sort | uniq -c | sort -rn | head -n 5
 		echo "FAIL $bin: $noise libbpf lines in a passing run"
 		failed=$((failed + 1))
+		printf '%s\n' "$out" | grep '^libbpf: ' | note_failure "$bin (libbpf lines)"
 	fi
 	# LeakSanitizer reports as a test's process exits, after Criterion has
 	# its result (`make test SANITIZE=1`): each leak is a failure of its own
@@ -51,6 +68,8 @@ run_criterion() {
 		printf '%s\n' "$out" | grep -A 12 'ERROR: LeakSanitizer' | head -n 60
 		echo "FAIL $bin: $leaks leak reports"
 		failed=$((failed + leaks))
+		printf '%s\n' "$out" | grep -A 8 'ERROR: LeakSanitizer' | head -n 30 |
+			note_failure "$bin (leaks)"
 	fi
 }
 
@@ -72,11 +91,16 @@ for r in "$BUILD"/tests/fuzz/replay_*; do
 	[[ $suites == *" fuzz "* ]] && [ -x "$r" ] || continue
 	corpus=tests/fuzz/corpus/${r##*/replay_}
 	echo "== $r $corpus"
-	if "$r" "$corpus"; then
+	out=$(next_out)
+	"$r" "$corpus" >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	if [ $rc -eq 0 ]; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
 		echo "FAIL $r"
+		note_failure "$r" <"$out"
 	fi
 done
 
@@ -84,12 +108,19 @@ done
 for t in tests/scripts/test_*.sh tests/e2e/test_*.sh; do
 	[[ $suites == *" e2e "* ]] && [ -e "$t" ] || continue
 	echo "== $t"
-	if SFW="$BUILD/sfw" bash "$t"; then
+	out=$(next_out)
+	# to a file, not a pipe: a daemon a test leaves running would hold a
+	# pipe open and the run with it
+	SFW="$BUILD/sfw" bash "$t" >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	if [ $rc -eq 0 ]; then
 		passed=$((passed + 1))
 		echo "PASS $t"
 	else
 		failed=$((failed + 1))
 		echo "FAIL $t"
+		note_failure "$t" <"$out"
 	fi
 done
 
@@ -98,14 +129,27 @@ done
 for s in $(scripts/stress.sh --list); do
 	[[ $suites == *" stress "* ]] || continue
 	echo "== stress $s (short)"
-	if scripts/stress.sh "$BUILD" --short "$s"; then
+	out=$(next_out)
+	scripts/stress.sh "$BUILD" --short "$s" >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	if [ $rc -eq 0 ]; then
 		passed=$((passed + 1))
 		echo "PASS stress $s"
 	else
 		failed=$((failed + 1))
 		echo "FAIL stress $s"
+		note_failure "stress $s" <"$out"
 	fi
 done
+
+i=0
+for name in ${failures[@]+"${failures[@]}"}; do
+	i=$((i + 1))
+	echo "== failed: $name (its last lines)"
+	sed 's/^/   | /' "$recap/$i"
+done
+[ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[*]}"
 
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
