@@ -163,6 +163,7 @@ int sfw_cmd_rollback(const struct sfw_cmdline *cl)
 int sfw_cmd_show_configuration(const struct sfw_cmdline *cl)
 {
 	struct sfw_conf_env env = { .out = cl->out, .err = cl->err, .json = cl->json,
+				    .set_lines = cl->display == SFW_DISPLAY_SET,
 				    .sessions_fd = -1 };
 
 	return sfw_conf_show_run(&env);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "candidate.h"
 #include "conf_ops.h"
 #include "grammar.h"
 #include "json.h"
@@ -333,6 +334,18 @@ static int show_json(const struct sfw_conf *conf, FILE *out)
 	return SFW_EXIT_OK;
 }
 
+/* The braces through configuration mode's own renderer, from the same
+ * set lines: one hierarchical form in sfw. */
+static int show_braces(const struct sfw_conf *conf, FILE *out)
+{
+	struct sfw_cand c = { 0 };
+	int rc = sfw_cand_from_conf(&c, conf) || sfw_cand_show(c.text, NULL, 0, out) ?
+		 SFW_EXIT_FAIL : SFW_EXIT_OK;
+
+	sfw_cand_free(&c);
+	return rc;
+}
+
 int sfw_conf_show_run(const struct sfw_conf_env *env)
 {
 	struct sfw_conf conf;
@@ -342,6 +355,8 @@ int sfw_conf_show_run(const struct sfw_conf_env *env)
 		return rc;
 	if (env->json)
 		rc = show_json(&conf, env->out);
+	else if (!env->set_lines)
+		rc = show_braces(&conf, env->out);
 	else if (sfw_conf_print(&conf, env->out))
 		rc = SFW_EXIT_FAIL;
 	sfw_conf_free(&conf);

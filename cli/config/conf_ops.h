@@ -14,6 +14,7 @@
 struct sfw_conf_env {
 	FILE *out, *err;
 	bool json;
+	bool set_lines;               /* show: `| display set`, not the braces */
 	sfw_conf_apply_fn apply;      /* NULL: store only (sfw not loaded) */
 	void *apply_ctx;
 	/* What "the previous configuration" is when the active file is
@@ -44,6 +45,8 @@ int sfw_conf_commit_run(const struct sfw_conf_env *env, const char *path,
 int sfw_conf_commit_text_run(const struct sfw_conf_env *env, const char *name,
 			     const char *text, size_t len);
 int sfw_conf_rollback_run(const struct sfw_conf_env *env, int n);
+/* Junos's hierarchical (brace) form, as configuration mode's `show`;
+ * set_lines: the set lines (`| display set`); json: sfw's array of them. */
 int sfw_conf_show_run(const struct sfw_conf_env *env);
 
 /* The active configuration, or an empty one (built-in defaults) when none

@@ -17,6 +17,7 @@
 #define SFW_N_POSITIONAL 0x2  /* other words are collected as arguments */
 #define SFW_N_NEED_ONE   0x4  /* runs only with at least one option/argument */
 #define SFW_N_DISPLAY    0x8  /* has Junos's reply shape: `| display xml|json` */
+#define SFW_N_DISPLAY_SET 0x10 /* configuration: `| display set` gives set lines */
 
 /* Option classes for "cannot be combined" checks: an option conflicts with
  * every earlier option (or argument) whose class is in its `excl`, and the

@@ -17,6 +17,7 @@ enum sfw_display {
 	SFW_DISPLAY_TEXT,
 	SFW_DISPLAY_XML,
 	SFW_DISPLAY_JSON,
+	SFW_DISPLAY_SET,     /* configuration as set lines, not braces */
 };
 
 #define SFW_JX_DEPTH 16

@@ -171,8 +171,8 @@ static const struct sfw_node show_security = {
 		     &show_zones),
 };
 static const struct sfw_node show_configuration = {
-	.word = "configuration", .help = "Show the committed configuration as set lines",
-	.run = sfw_cmd_show_configuration,
+	.word = "configuration", .help = "Show the committed configuration",
+	.flags = SFW_N_DISPLAY_SET, .run = sfw_cmd_show_configuration,
 };
 static const struct sfw_node show_iface_flow = {
 	.word = "flow-statistics", .help = "Show flow statistics of attached interfaces",

@@ -153,12 +153,15 @@ int sfw_exec_words(struct sfw_exec *x, struct sfw_words *ws)
 		return r < 0 ? SFW_EXIT_OK : r;
 	}
 	/* Junos's reply where the command has its shape; else json is sfw's */
-	if (p.display && (cl.cmd->flags & SFW_N_DISPLAY))
+	if (p.display == SFW_DISPLAY_SET && (cl.cmd->flags & SFW_N_DISPLAY_SET))
+		cl.display = p.display;
+	else if (p.display && p.display != SFW_DISPLAY_SET && (cl.cmd->flags & SFW_N_DISPLAY))
 		cl.display = p.display;
 	else if (p.display == SFW_DISPLAY_JSON)
 		cl.json = true;
-	if (p.display == SFW_DISPLAY_XML && !cl.display) {
-		say(x, "'| display xml' is not available for '%s'", cl.path);
+	if ((p.display == SFW_DISPLAY_XML || p.display == SFW_DISPLAY_SET) && !cl.display) {
+		say(x, "'| display %s' is not available for '%s'",
+		    p.display == SFW_DISPLAY_XML ? "xml" : "set", cl.path);
 		r = SFW_EXIT_USAGE;
 	} else if (p.refresh && strncmp(cl.path, "show ", 5)) {
 		say(x, "'refresh' works with show commands only");

@@ -23,10 +23,13 @@ static const struct sfw_node stage_done = { .run = may_end, .kids = KIDS(&bar) }
 
 static const struct sfw_node w_count = { .word = "count", .help = "Count occurrences" };
 static const struct sfw_node d_json = { .word = "json", .help = "Show JSON output" };
+static const struct sfw_node d_set = {
+	.word = "set", .help = "Show 'set' commands that create configuration",
+};
 static const struct sfw_node d_xml = { .word = "xml", .help = "Show XML output" };
 static const struct sfw_node w_display = {
 	.word = "display", .help = "Show additional kinds of information",
-	.kids = KIDS(&d_json, &d_xml),
+	.kids = KIDS(&d_json, &d_set, &d_xml),
 };
 #define PATTERN_WORD(name, w, h, ph) \
 	static const struct sfw_node name = { .word = w, .help = h, \
@@ -62,7 +65,7 @@ static const struct {
 	{ &w_find, SFW_PIPE_FIND }, { &w_last, SFW_PIPE_LAST },
 	{ &w_match, SFW_PIPE_MATCH }, { &w_no_more, SFW_PIPE_NO_MORE },
 	{ &w_refresh, SFW_PIPE_REFRESH }, { &d_json, SFW_PIPE_DISPLAY_JSON },
-	{ &d_xml, SFW_PIPE_DISPLAY_XML },
+	{ &d_xml, SFW_PIPE_DISPLAY_XML }, { &d_set, SFW_PIPE_DISPLAY_SET },
 };
 
 /* Walking the pipe words: where we are, and the stage being filled. */
@@ -210,7 +213,7 @@ static int walk_stage(struct walk *w)
 		w->at = node;
 		if (at_end(w))
 			return w->i < w->to ? fail(w, SFW_SYN_OTHER, w->i, "missing %s after '%s'",
-						   "json or xml", "display") : 0;
+						   "json, set or xml", "display") : 0;
 		node = sfw_match_kid(&w_display, w->ws->w[w->i], &amb);
 		if (!node)
 			return fail(w, amb ? SFW_SYN_AMBIGUOUS : SFW_SYN_UNKNOWN, w->i,
@@ -263,6 +266,8 @@ static int settle(struct walk *w)
 			p->display = SFW_DISPLAY_JSON;
 		if (s->kind == SFW_PIPE_DISPLAY_XML)
 			p->display = SFW_DISPLAY_XML;
+		if (s->kind == SFW_PIPE_DISPLAY_SET)
+			p->display = SFW_DISPLAY_SET;
 		if (s->kind == SFW_PIPE_REFRESH) {
 			if (p->refresh)
 				return fail(w, SFW_SYN_OTHER, w->ws->n, "'refresh' given twice%s%s",
@@ -289,7 +294,7 @@ int sfw_pipe_parse(struct sfw_pipeline *p, const struct sfw_words *ws, int from,
 	if (w.at != &stage_done && w.at != &w_refresh)   /* the line ends too early */
 		return fail(&w, w.at == &pipe_words ? SFW_SYN_INCOMPLETE : SFW_SYN_OTHER, ws->n,
 			    "missing %s after '%s'", w.at == &pipe_words ? "a pipe command" :
-			    w.at == &w_display ? "json or xml" : w.at->pos_name, ws->w[ws->n - 1]);
+			    w.at == &w_display ? "json, set or xml" : w.at->pos_name, ws->w[ws->n - 1]);
 	return settle(&w);
 }
 

@@ -3,7 +3,7 @@
  * the chain one line at a time, and what comes out goes to a sink (the
  * terminal, the pager). Some stages change how the command runs instead:
  * `display json|xml` (Junos's reply shapes where the command has one,
- * else sfw's --json for json),
+ * else sfw's --json for json), `display set` (configuration as set lines),
  * `no-more` (no paging), `refresh N` (run again every N seconds). */
 #ifndef SFW_CLI_SHELL_PIPE_H
 #define SFW_CLI_SHELL_PIPE_H
@@ -28,6 +28,7 @@ enum sfw_pipe_kind {
 	SFW_PIPE_NO_MORE,
 	SFW_PIPE_DISPLAY_JSON,
 	SFW_PIPE_DISPLAY_XML,
+	SFW_PIPE_DISPLAY_SET,
 	SFW_PIPE_REFRESH,
 };
 

@@ -53,8 +53,8 @@ def run(shell, line, prompt=CONF):
 
 
 def stored():
-    return subprocess.run([SFW, "show", "configuration"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run([SFW, "show", "configuration", "| display set"], capture_output=True,
+                          text=True, check=True).stdout
 
 
 def start():
@@ -160,7 +160,7 @@ def rollback_and_run(shell):
     shell.send("clear security flow session\r")
     expect(shell, "\r\n%s^\r\nunknown command." % (" " * len(CONF)), "clear without run")
     expect(shell, CONF, "clear without run")
-    out = run(shell, "run show configuration | match web | count")
+    out = run(shell, "run show configuration | display set | match web | count")
     if "Count: 4 lines" not in out:
         fail("run show configuration: %s" % out, shell)
     out = run(shell, "commit")

@@ -115,16 +115,16 @@ def main():
     prompt(shell, "frob")
 
     # pipes, chained
-    out = run(shell, 'show configuration | match "host2[0-4] "')
+    out = run(shell, 'show configuration | display set | match "host2[0-4] "')
     if host_lines(out) != ["host20", "host21", "host22", "host23", "host24"]:
         fail("match: %s" % host_lines(out), shell)
-    out = run(shell, "show configuration | match host2 | count")
+    out = run(shell, "show configuration | display set | match host2 | count")
     if "Count: 11 lines" not in out:
         fail("match | count", shell)
 
     # paging: a page, space: the next page, return: one line, q: the rest goes
     page = ROWS - 1
-    shell.send("show configuration\r")
+    shell.send("show configuration | display set\r")
     out = expect(shell, MORE, "show configuration, first page")
     if host_lines(out) != ["host%d" % i for i in range(1, page + 1)]:
         fail("first page: %s" % host_lines(out), shell)
@@ -141,7 +141,7 @@ def main():
     if host_lines(out):
         fail("lines after q: %s" % host_lines(out), shell)
     # no-more: all of it, no stop
-    out = run(shell, "show configuration | no-more")
+    out = run(shell, "show configuration | display set | no-more")
     if MORE in out or host_lines(out) != ["host%d" % i for i in range(1, 31)]:
         fail("no-more: %s" % host_lines(out), shell)
 
@@ -151,7 +151,7 @@ def main():
     shell.send("\x10\r")                     # ^P: the previous line
     out = prompt(shell, "^P")
     if "Count:" in out or MORE in out or host_lines(out) != ["host%d" % i for i in range(1, 31)]:
-        fail("^P did not run 'show configuration | no-more' again", shell)
+        fail("^P did not run 'show configuration | display set | no-more' again", shell)
 
     shell.send("exit\r")
     shell.expect(pexpect.EOF)

@@ -26,12 +26,12 @@ CONF
 "$SFW" commit "$TMPD/base.conf" >/dev/null 2>&1 || fail "commit the configuration again"
 printf '%s\n' configure "set $POL allow then count" "commit confirmed 1" exit |
 	"$SFW" cli >"$TMPD/out" 2>&1 || fail "commit confirmed from a script: $(cat "$TMPD/out")"
-"$SFW" show configuration | grep -q "then count" || fail "commit confirmed did not commit"
+"$SFW" show configuration '| display set' | grep -q "then count" || fail "commit confirmed did not commit"
 for _ in $(seq 1 40); do
-	"$SFW" show configuration | grep -q "then count" || break
+	"$SFW" show configuration '| display set' | grep -q "then count" || break
 	sleep 0.5
 done
-"$SFW" show configuration | grep -q "then count" && fail "commit confirmed was not rolled back"
+"$SFW" show configuration '| display set' | grep -q "then count" && fail "commit confirmed was not rolled back"
 [ -e "$SFW_CONF_DIR/.confirm" ] && fail "the rollback left the confirmation token"
 
 # a second commit confirmed while one is pending delays the rollback; the
@@ -39,24 +39,24 @@ done
 printf '%s\n' configure "set $POL allow then count" "commit confirmed 1" \
 	"set $POL allow then log session-init" "commit confirmed 2" exit |
 	"$SFW" cli >"$TMPD/out" 2>&1 || fail "commit confirmed twice: $(cat "$TMPD/out")"
-"$SFW" show configuration | grep -q "then log session-init" || fail "the second commit confirmed"
+"$SFW" show configuration '| display set' | grep -q "then log session-init" || fail "the second commit confirmed"
 sleep 3     # the first one's time is over: its timer finds itself replaced
-"$SFW" show configuration | grep -q "then log session-init" ||
+"$SFW" show configuration '| display set' | grep -q "then log session-init" ||
 	fail "the first timer rolled back a delayed commit confirmed"
 for _ in $(seq 1 40); do
-	"$SFW" show configuration | grep -q "then count" || break
+	"$SFW" show configuration '| display set' | grep -q "then count" || break
 	sleep 0.5
 done
-"$SFW" show configuration | grep -qE "then (count|log)" &&
-	fail "not rolled back to the configuration before both: $("$SFW" show configuration)"
+"$SFW" show configuration '| display set' | grep -qE "then (count|log)" &&
+	fail "not rolled back to the configuration before both: $("$SFW" show configuration '| display set')"
 
 # sfw commit FILE confirms it, as any commit does on Junos
 printf '%s\n' configure "set $POL allow then count" "commit confirmed 1" exit |
 	"$SFW" cli >"$TMPD/out" 2>&1 || fail "commit confirmed from a script: $(cat "$TMPD/out")"
-"$SFW" show configuration >"$TMPD/confirmed.conf"
+"$SFW" show configuration '| display set' >"$TMPD/confirmed.conf"
 "$SFW" commit "$TMPD/confirmed.conf" >/dev/null 2>&1 || fail "the confirming sfw commit"
 sleep 5
-"$SFW" show configuration | grep -q "then count" || fail "sfw commit FILE did not confirm"
+"$SFW" show configuration '| display set' | grep -q "then count" || fail "sfw commit FILE did not confirm"
 
 # edit, up, top: the level set, delete and show start from, in the banner
 printf '%s\n' configure "edit $POL allow" "set then count" "show then" up "up 2" \
@@ -75,7 +75,7 @@ cat >"$TMPD/compare" <<OUT
 OUT
 grep -A2 -xF "[edit security zones security-zone trust interfaces]" "$TMPD/out" |
 	cmp -s - "$TMPD/compare" || fail "show | compare after edit: $(cat "$TMPD/out")"
-"$SFW" show configuration | grep -q "trust interfaces veth2" || fail "commit and-quit"
+"$SFW" show configuration '| display set' | grep -q "trust interfaces veth2" || fail "commit and-quit"
 
 # configure exclusive: another configure exclusive and sfw commit FILE are
 # refused while it holds; its own commit goes through; exit releases
@@ -94,7 +94,7 @@ printf '%s\n' "set $POL allow then log session-close" commit exit >&7
 exec 7>&-
 wait "$HOLDER" || fail "the exclusive session: $(cat "$TMPD/holder")"
 grep -q "commit complete" "$TMPD/holder" || fail "the holder's commit: $(cat "$TMPD/holder")"
-"$SFW" show configuration | grep -q "then log session-close" || fail "the holder's commit stored nothing"
+"$SFW" show configuration '| display set' | grep -q "then log session-close" || fail "the holder's commit stored nothing"
 "$SFW" commit "$TMPD/base.conf" >"$TMPD/out" 2>&1 || fail "exit did not release: $(cat "$TMPD/out")"
 
 # commit comment; show system commit lists who, how and why
@@ -121,7 +121,7 @@ grep -q 'expected a rollback number 0..49' "$TMPD/out" || fail "rollback 50: $(c
 # security nat: the candidate takes it and shows it; commit check accepts
 # it with its warning, commit refuses it in one line and stores nothing
 # (docs/nat.md "Until the datapath translates")
-"$SFW" show configuration >"$TMPD/before.conf"
+"$SFW" show configuration '| display set' >"$TMPD/before.conf"
 NAT="security nat source rule-set rs"
 printf '%s\n' configure "set security nat source pool out address 203.0.113.1/32" \
 	"set $NAT from zone trust" "set $NAT to zone untrust" \
@@ -134,7 +134,7 @@ grep -q "warning: security nat is checked but not enforced" "$TMPD/out" &&
 	grep -qx "configuration check succeeds" "$TMPD/out" || fail "commit check with NAT: $(cat "$TMPD/out")"
 grep -qxF "sfw: NAT is not enforced by this version of the datapath: remove 'security nat' to commit" \
 	"$TMPD/out" || fail "commit with NAT: $(cat "$TMPD/out")"
-"$SFW" show configuration | cmp -s - "$TMPD/before.conf" ||
-	fail "the refused NAT commit changed the configuration: $("$SFW" show configuration)"
+"$SFW" show configuration '| display set' | cmp -s - "$TMPD/before.conf" ||
+	fail "the refused NAT commit changed the configuration: $("$SFW" show configuration '| display set')"
 
 echo "PASS: test_cli_configure"

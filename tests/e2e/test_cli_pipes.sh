@@ -86,6 +86,8 @@ refused "sfw: missing a pipe command after '|'" show security flow session '| co
 refused "sfw: unknown word 'sesion' after 'show security flow'; expected one of: configuration, session, statistics, status" \
 	show security flow sesion '| count'
 refused "sfw: 'refresh' works with show commands only" status '| refresh 2'
+refused "sfw: '| display set' is not available for 'show security flow session'" \
+	show security flow session '| display set'
 # a failing command keeps its exit code through the pipes
 sfw show security zones nosuch '| count' >/dev/null 2>"$TMPD/err"
 expect_eq "$?" 1 "exit code of a failing command through a pipe"

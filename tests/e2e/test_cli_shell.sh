@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The interactive shell through a pseudo-terminal (tests/e2e/shell_tty.py):
 # tab, ?, the caret, pipes, paging, ^C, history, exit. Nothing attached: a
-# committed configuration of 30 lines gives `show configuration` a listing
+# committed configuration of 30 lines gives `show configuration | display set` a listing
 # longer than the terminal.
 set -uo pipefail
 cd "$(dirname "$0")/../.."

@@ -325,7 +325,7 @@ Test(grammar, help_lists_next_words)
 	cr_assert_str_eq(help("show ?"),
 		"Possible completions:\n"
 		"  chassis                 Show chassis information\n"
-		"  configuration           Show the committed configuration as set lines\n"
+		"  configuration           Show the committed configuration\n"
 		"  interfaces              Show interface information\n"
 		"  security                Show security information\n"
 		"  system                  Show system information\n"

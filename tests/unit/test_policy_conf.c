@@ -318,6 +318,7 @@ Test(policy_conf, show_configuration)
 	cr_assert_eq(sfw_conf_commit_run(&env, path, false), SFW_EXIT_OK);
 	cap_free(&out);
 	env.out = cap_open(&out);
+	env.set_lines = true;         /* `| display set` */
 	cr_assert_eq(sfw_conf_show_run(&env), SFW_EXIT_OK);
 	conf_test_parse_ok(&conf, POLICY_TEST_CONF);
 	sfw_conf_print(&conf, cap_open(&want));
@@ -326,6 +327,48 @@ Test(policy_conf, show_configuration)
 			 "junos-host policy no-ssh then deny\n"));
 	cap_free(&want);
 	sfw_conf_free(&conf);
+}
+
+/* Bare `show configuration` is Junos's hierarchical form, as
+ * configuration mode's `show` prints it (docs/junos-layouts.md). */
+Test(policy_conf, show_configuration_braces)
+{
+	char path[256];
+
+	write_at("a.conf", one_policy, path, sizeof(path));
+	cr_assert_eq(sfw_conf_commit_run(&env, path, false), SFW_EXIT_OK);
+	cap_free(&out);
+	env.out = cap_open(&out);
+	cr_assert_eq(sfw_conf_show_run(&env), SFW_EXIT_OK);
+	cr_assert_str_eq(cap_text(&out),
+		"security {\n"
+		"    zones {\n"
+		"        security-zone trust {\n"
+		"            interfaces {\n"
+		"                veth0;\n"
+		"            }\n"
+		"        }\n"
+		"        security-zone untrust {\n"
+		"            interfaces {\n"
+		"                veth1;\n"
+		"            }\n"
+		"        }\n"
+		"    }\n"
+		"    policies {\n"
+		"        from-zone trust to-zone untrust {\n"
+		"            policy p1 {\n"
+		"                match {\n"
+		"                    source-address any;\n"
+		"                    destination-address any;\n"
+		"                    application any;\n"
+		"                }\n"
+		"                then {\n"
+		"                    permit;\n"
+		"                }\n"
+		"            }\n"
+		"        }\n"
+		"    }\n"
+		"}\n");
 }
 
 Test(policy_conf, show_configuration_json)

@@ -175,7 +175,7 @@ Test(shell_pipe, mistakes_are_one_error_at_their_word)
 	refused("| refresh 0", SFW_SYN_OTHER, 2,
 		"invalid value '0' for 'refresh'; expected seconds 1..86400");
 	refused("| refresh 1 | refresh 2", SFW_SYN_OTHER, 6, "'refresh' given twice");
-	refused("| display", SFW_SYN_OTHER, 2, "missing json or xml after 'display'");
+	refused("| display", SFW_SYN_OTHER, 2, "missing json, set or xml after 'display'");
 	refused("| display yaml", SFW_SYN_UNKNOWN, 2, "unknown word 'yaml' after 'display'");
 }
 
@@ -189,6 +189,9 @@ Test(shell_pipe, each_word_by_its_first_letter)
 	sfw_pipe_free(&p);
 	parse_ok("| d x");
 	cr_assert_eq(p.display, SFW_DISPLAY_XML);
+	sfw_pipe_free(&p);
+	parse_ok("| d s");
+	cr_assert_eq(p.display, SFW_DISPLAY_SET);
 }
 
 /* `?` after a bar: the pipe words, or what the word before wants. */
@@ -221,6 +224,7 @@ Test(shell_pipe, help_after_a_bar)
 	cr_assert(strstr(help("| match", ""), "  <pattern>  "));
 	cr_assert(strstr(help("| display", ""), "  json  "));
 	cr_assert(strstr(help("| display", ""), "  xml  "));
+	cr_assert(strstr(help("| display", ""), "  set  "));
 	/* a stage done: the line may end or pipe on */
 	cr_assert_str_eq(help("| count", ""), "Possible completions:\n"
 			 "  <[Enter]>               Execute this command\n"
