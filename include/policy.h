@@ -34,14 +34,28 @@
 #define SFW_CLASS_LIST(gen) ((__u16)((gen) << SFW_LIST_GEN_SHIFT))
 #define SFW_LIST_G(gen) ((__u16)(((gen) << SFW_LIST_GEN_SHIFT) | SFW_LIST_GLOBAL))
 
-/* Built-in policy ids (Junos numbers user policies from 4) and their
- * names: X(id, name). */
-#define SFW_BUILTIN_POLICY_LIST(X)                 \
-	X(1, "default-permit")                      \
-	X(2, "self-traffic-policy")                 \
-	X(3, "host-inbound-traffic")
+/* Built-in policy ids (Junos numbers user policies from 4), the names
+ * Junos gives them in sessions and logs, and the index it prints after the
+ * name (`self-traffic-policy/1`, `default-policy-logical-system-00/2`:
+ * docs/junos-layouts.md): X(id, name, index). The datapath records the id;
+ * name and index are looked up at show time. Junos names host-bound
+ * traffic and what the host sends alike. */
+#define SFW_BUILTIN_POLICY_LIST(X)                          \
+	X(1, "default-policy-logical-system-00", 2)          \
+	X(2, "self-traffic-policy", 1)                       \
+	X(3, "self-traffic-policy", 1)
 #define SFW_POLICY_ID_SELF_TRAFFIC 2   /* what the host itself sends */
 #define SFW_POLICY_ID_HOST_INBOUND 3   /* a zone's host-inbound-traffic */
+
+/* The index Junos prints for a policy id: a built-in's own, else the id
+ * (a configured policy's Junos index). For show time only. */
+static inline __u32 sfw_policy_index(__u32 id)
+{
+#define SFW_X(pid, name, index) if (id == (pid)) return (index);
+	SFW_BUILTIN_POLICY_LIST(SFW_X)
+#undef SFW_X
+	return id;
+}
 
 struct sfw_rule_bits {
 	__u64 w[SFW_RULE_WORDS];

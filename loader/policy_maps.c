@@ -70,7 +70,7 @@ bool sfw_name_lookup(enum sfw_name_kind kind, __u32 id, char *buf, size_t len)
 	struct name_slot *slot = &cache[(id * 31 + kind) % NAME_CACHE];
 
 	if (kind == SFW_NAME_POLICY) {
-#define SFW_X(pid, name) if (id == pid) { snprintf(buf, len, "%s", name); return true; }
+#define SFW_X(pid, name, index) if (id == pid) { snprintf(buf, len, "%s", name); return true; }
 		SFW_BUILTIN_POLICY_LIST(SFW_X)
 #undef SFW_X
 	}

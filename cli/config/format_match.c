@@ -12,7 +12,7 @@
 /* The name sessions give a built-in policy (include/policy.h). */
 static const char *builtin_name(__u32 id)
 {
-#define SFW_X(pid, name) if (id == (pid)) return name;
+#define SFW_X(pid, name, index) if (id == (pid)) return name;
 	SFW_BUILTIN_POLICY_LIST(SFW_X)
 #undef SFW_X
 	return "";
@@ -48,12 +48,12 @@ static void builtin_outcome(const struct sfw_conf *conf, const struct sfw_match_
 			    const char **name, const char **action, __u32 *index)
 {
 	if (res->source == SFW_MATCH_HOST_INBOUND) {
-		*index = SFW_POLICY_ID_HOST_INBOUND;
-		*name = builtin_name(*index);
+		*name = builtin_name(SFW_POLICY_ID_HOST_INBOUND);
+		*index = sfw_policy_index(SFW_POLICY_ID_HOST_INBOUND);
 		*action = sfw_conf_action_name(res->action);
 		return;
 	}
-	*index = SFW_POLICY_ID_DEFAULT_PERMIT;
+	*index = sfw_policy_index(SFW_POLICY_ID_DEFAULT_PERMIT);
 	*name = SFW_MATCH_DEFAULT_NAME;
 	*action = sfw_default_policy_word(conf);
 }

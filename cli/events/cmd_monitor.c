@@ -44,7 +44,7 @@ static void print_text(struct monitor *m, const struct sfw_event *e, const struc
 	sfw_log_syslog(line, sizeof(line), e, &m->env);
 	fprintf(m->cl->out, "%.29s %s Session ID: %llu, Policy name: %s/%u, "
 		"%s/%u --> %s/%u;%s, If: %s", strchr(line, ' ') + 1, sfw_log_msgid(e),
-		(unsigned long long)e->sess.id, pol.name, e->sess.policy_id, src, in->sport, dst,
+		(unsigned long long)e->sess.id, pol.name, sfw_policy_index(e->sess.policy_id), src, in->sport, dst,
 		in->dport, sfw_proto_name(v->proto), ifn);
 	if (e->type == SFW_EV_CLOSE)
 		fprintf(m->cl->out, ", Reason: %s, In Pkts: %llu, Bytes: %llu, Out Pkts: %llu, "

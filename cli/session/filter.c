@@ -16,7 +16,7 @@ static bool match_policy(const char *want, __u32 policy_id)
 		return true;
 	/* A number names the policy by its index. */
 	n = strtoul(want, &end, 10);
-	return *want && !*end && n == policy_id;
+	return *want && !*end && n == sfw_policy_index(policy_id);
 }
 
 static bool match_addrs(const struct sfw_filter *f, const struct sfw_view *v)
@@ -59,7 +59,7 @@ bool sfw_filter_match(const struct sfw_filter *f, const struct sfw_view *v)
 	if ((f->mask & SFW_FLT_SERVICE_SET) &&
 	    strcmp(f->service_set, SFW_DEFAULT_SERVICE_SET))
 		return false;
-	if ((f->mask & SFW_FLT_POLICY_ID) && v->sess->policy_id != f->policy_id)
+	if ((f->mask & SFW_FLT_POLICY_ID) && sfw_policy_index(v->sess->policy_id) != f->policy_id)
 		return false;
 	if ((f->mask & SFW_FLT_CONN_TAG) && f->conn_tag != SFW_VIEW_CONN_TAG)
 		return false;

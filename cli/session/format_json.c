@@ -45,7 +45,7 @@ static void json_session(struct sfw_flow_ctx *ctx, const struct sfw_view *v,
 	sfw_json_num(j, "session-identifier", s->id);
 	sfw_json_str(j, "status", "Normal");
 	sfw_json_str(j, "policy", sfw_policy_name(s->policy_id, &pol));
-	sfw_json_num(j, "policy-index", s->policy_id);
+	sfw_json_num(j, "policy-index", sfw_policy_index(s->policy_id));
 	if (v->app)
 		sfw_json_str(j, "application-name", v->app->name);
 	else

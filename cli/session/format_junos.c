@@ -71,7 +71,7 @@ static void session(struct sfw_flow_ctx *ctx, const struct sfw_view *v, bool ext
 	snprintf(buf, sizeof(buf), "0x0/0x0/0x0/0x%x", (unsigned)s->flags);
 	sfw_jx_leaf(x, "session-flag", buf);
 	snprintf(buf, sizeof(buf), "%s/%u", sfw_policy_name(s->policy_id, &pol),
-		 (unsigned)s->policy_id);
+		 (unsigned)sfw_policy_index(s->policy_id));
 	sfw_jx_leaf(x, "policy", buf);
 	sfw_jx_leaf(x, "nat-source-pool-name", "Null");
 	if (v->app) {

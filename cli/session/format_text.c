@@ -121,7 +121,7 @@ static void put_policy(struct sfw_obuf *o, __u32 policy_id)
 
 	sfw_ob_str(o, sfw_policy_name(policy_id, &pol));
 	sfw_ob_mem(o, "/", 1);
-	sfw_ob_u64(o, policy_id);
+	sfw_ob_u64(o, sfw_policy_index(policy_id));
 }
 
 static void extensive_head(struct sfw_flow_ctx *ctx, const struct sfw_view *v)

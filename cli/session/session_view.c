@@ -87,13 +87,10 @@ const char *sfw_policy_name(__u32 policy_id, struct sfw_name *buf)
 {
 	char *s = buf->name;
 
-	/* The names of the last commit; without one (or without sfw loaded,
-	 * as in tests) the built-in permit keeps its name, others their id. */
+	/* The built-ins' names (include/policy.h) and those of the last
+	 * commit; without one (or without sfw loaded) a policy its id. */
 	if (sfw_name_lookup(SFW_NAME_POLICY, policy_id, s, sizeof(buf->name)))
 		return s;
-	if (policy_id == SFW_POLICY_ID_DEFAULT_PERMIT)
-		snprintf(s, sizeof(buf->name), "default-permit");
-	else
-		snprintf(s, sizeof(buf->name), "policy-%u", policy_id);
+	snprintf(s, sizeof(buf->name), "policy-%u", policy_id);
 	return s;
 }

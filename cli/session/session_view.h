@@ -42,7 +42,7 @@ void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
 /* Is the session's destination a multicast group (summary count)? */
 bool sfw_view_is_multicast(const struct sfw_view *v);
 
-/* Policy name for an id ("default-permit" for the built-in permit). The
+/* Policy name for an id (include/policy.h names the built-ins). The
  * buffer is the names map's own value, so no name is ever cut. */
 const char *sfw_policy_name(__u32 policy_id, struct sfw_name *buf);
 

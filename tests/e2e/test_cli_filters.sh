@@ -73,11 +73,13 @@ expect_show application junos-icmp-ping = "$ICMP4" "$HOSTPING"
 expect_show application junos-ping6 = "$ICMP6"
 
 # policy: by name or index; with no configuration, forwarded traffic is
-# permitted by the default (1), what the host sends by the self-traffic policy (2)
+# permitted by Junos's default policy (index 2), what the host sends by
+# self-traffic-policy (index 1), as Junos names and numbers them
 mapfile -t forwarded < <(all_but "$HOSTPING")
-expect_show policy default-permit = "${forwarded[@]}"
-expect_show policy 1 = "${forwarded[@]}"
-expect_show policy 2 = "$HOSTPING"
+expect_show policy default-policy-logical-system-00 = "${forwarded[@]}"
+expect_show policy 2 = "${forwarded[@]}"
+expect_show policy self-traffic-policy = "$HOSTPING"
+expect_show policy 1 = "$HOSTPING"
 expect_show policy 4 =
 expect_show policy no-such-policy =
 
@@ -104,8 +106,9 @@ expect_show source-pr 203.0.113.0/24 = "$NTP" "$HOSTPING"
 expect_show in veth0 pr icmp = "$ICMP4"
 expect_show app junos-ssh = "$TCP22"
 # policy is exact beside policy-id (pol is ambiguous, as on Junos)
-expect_show policy 1 fam inet6 ext = "$ICMP6" "$TCP6" "$DNS6"
-expect_show policy-id 1 fam inet6 = "$ICMP6" "$TCP6" "$DNS6"
+expect_show policy 2 fam inet6 ext = "$ICMP6" "$TCP6" "$DNS6"
+expect_show policy-id 2 fam inet6 = "$ICMP6" "$TCP6" "$DNS6"
+expect_show policy-id 1 = "$HOSTPING"
 expect_show conn-tag 0 fam inet6 = "$ICMP6" "$TCP6" "$DNS6"
 expect_show conn-tag 1 =
 expect_show nat =

@@ -37,7 +37,7 @@ id80=$(awk -v f="$TCP80" '$0 ~ " "f"$" {print $1}' <(fw "$E2E/flowset.py" ids "$
 [ -n "$id80" ] || fail "no id for $TCP80"
 sfw show security flow session brief >"$TMPD/brief.txt"
 block=$(grep -A2 "^Session ID: $id80," "$TMPD/brief.txt")
-[[ $block =~ ^"Session ID: $id80, Policy name: default-permit/1, Timeout: "([0-9]+)", Valid
+[[ $block =~ ^"Session ID: $id80, Policy name: default-policy-logical-system-00/2, Timeout: "([0-9]+)", Valid
   In: 198.51.100.2/40080 --> 203.0.113.2/80;tcp, Conn Tag: 0x0, If: veth0, Pkts: "[0-9]+", Bytes: "[0-9]+",
   Out: 203.0.113.2/80 --> 198.51.100.2/40080;tcp, Conn Tag: 0x0, If: veth1, Pkts: "[0-9]+", Bytes: "[0-9]+","$ ]] ||
 	fail "brief block of $id80: $block"
@@ -50,7 +50,7 @@ expect_eq "$(tail -n1 "$TMPD/brief.txt")" "Total sessions: ${#ALL_FLOWS[@]}" "br
 sfw show security flow session session-identifier "$id80" >"$TMPD/id.txt" || fail "show id"
 expect_eq "$(sed -n 1p "$TMPD/id.txt")" "Session ID: $id80, Status: Normal" "id: first line"
 expect_eq "$(grep -c '^Session ID:' "$TMPD/id.txt")" 1 "id: one session"
-for line in "Policy name: default-permit/1" \
+for line in "Policy name: default-policy-logical-system-00/2" \
 	"Source NAT pool: Null, Application: junos-http/6" \
 	"Dynamic application: junos:UNKNOWN," \
 	"Session State: Valid" \
@@ -80,7 +80,7 @@ s = json.load(open(sys.argv[1]))["flow-session-information"]["flow-session"]
 assert len(s) == 1, s
 s = s[0]
 assert s["session-identifier"] == int(sys.argv[2])
-assert (s["status"], s["policy"], s["policy-index"]) == ("Normal", "default-permit", 1), s
+assert (s["status"], s["policy"], s["policy-index"]) == ("Normal", "default-policy-logical-system-00", 2), s
 assert s["application-name"] == "junos-http" and s["configured-timeout"] == 1800, s
 assert s["sess-state"] == "Valid" and 1800 - int(sys.argv[3]) <= s["timeout"] <= 1800, s
 assert isinstance(s["start-time"], int) and isinstance(s["duration"], int), s

@@ -118,7 +118,7 @@ sfw show security flow status | has '^Monitor events lost: 0$' || fail "monitor 
 sfw set security flow log-sessions >/dev/null || fail "set log-sessions"
 sfw show security flow status | has '^Session log: every session' || fail "status: log-sessions"
 cli /usr/bin/python3 tests/e2e/udp.py send 40005 203.0.113.2 5356
-wait_for 3 event=RT_FLOW_SESSION_CREATE destination-port=5356 policy-name=default-permit
+wait_for 3 event=RT_FLOW_SESSION_CREATE destination-port=5356 policy-name=default-policy-logical-system-00
 sfw set security flow no-log-sessions >/dev/null || fail "set no-log-sessions"
 
 # a flood while the daemon is stopped: lost events counted, no stall

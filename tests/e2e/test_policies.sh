@@ -66,8 +66,12 @@ out=$(sfw commit check "$CONF/policies.conf") || fail "commit check: $out"
 expect_eq "$out" "configuration check succeeds" "commit check"
 out=$(sfw commit "$CONF/policies.conf") || fail "commit: $out"
 expect_eq "$out" "commit complete" "commit"
-sfw show configuration | has -x 'set security policies from-zone trust to-zone untrust policy reject-alt then reject' ||
-	fail "show configuration: $(sfw show configuration)"
+sfw show configuration '| display set' |
+	has -x 'set security policies from-zone trust to-zone untrust policy reject-alt then reject' ||
+	fail "show configuration | display set: $(sfw show configuration '| display set')"
+# bare, Junos's hierarchical form
+out=$(sfw show configuration) || fail "show configuration"
+has -x '            policy reject-alt {' <<<"$out" || fail "show configuration: $out"
 sfw show security zones | grep -A6 '^Security zone: trust$' | has -x '    veth0' ||
 	fail "show security zones: $(sfw show security zones)"
 out=$(sfw show security policies from-zone trust to-zone untrust policy-name allow-web)
@@ -86,7 +90,7 @@ expect_eq "$(sed -n '1p;3p' <<<"$out")" "Policy: allow-web, action-type: permit,
 expect_eq "$(match trust untrust 198.51.100.2 203.0.113.2 tcp 22 | head -n1)" \
 	"Policy: deny-rest, action-type: deny, State: enabled, Index: 7" "match-policies TCP 22"
 expect_eq "$(match untrust trust 203.0.113.2 198.51.100.2 icmp 0)" \
-	"Policy: Default-Policy, action-type: deny-all, State: enabled, Index: 1" "match-policies default"
+	"Policy: Default-Policy, action-type: deny-all, State: enabled, Index: 2" "match-policies default"
 expect_eq "$(match trust untrust 198.51.100.2 203.0.113.2 tcp 8080 --json |
 	jq -r '.["security-match-policies"]["policy-information"]["policy-name"]')" reject-alt \
 	"match-policies --json"

@@ -96,7 +96,8 @@ Test(filter, application_policy_service_set)
 	cr_assert(match(&f, &tcp4) && !match(&f, &udp6));
 	f.app = "dns";
 	cr_assert(!match(&f, &tcp4) && match(&f, &udp6));
-	f = (struct sfw_filter){ .mask = SFW_FLT_POLICY, .policy = "default-permit" };
+	f = (struct sfw_filter){ .mask = SFW_FLT_POLICY,
+				 .policy = "default-policy-logical-system-00" };
 	cr_assert(match(&f, &tcp4) && !match(&f, &udp6));
 	f.policy = "7";
 	cr_assert(!match(&f, &tcp4) && match(&f, &udp6));
@@ -108,14 +109,33 @@ Test(filter, application_policy_service_set)
 	cr_assert(!match(&f, &tcp4));
 }
 
-/* policy-id is the index alone; the built-in permit has its own. */
+/* policy-id is the index sessions print: Junos's for the built-ins
+ * (default policy 2, self traffic 1), not sfw's id for them. */
 Test(filter, policy_id)
 {
 	struct sfw_filter f = { .mask = SFW_FLT_POLICY_ID, .policy_id = 7 };
 
 	cr_assert(!match(&f, &tcp4) && match(&f, &udp6));
-	f.policy_id = SFW_POLICY_ID_DEFAULT_PERMIT;
+	f.policy_id = 2;
 	cr_assert(match(&f, &tcp4) && !match(&f, &udp6));
+	f.policy_id = SFW_POLICY_ID_DEFAULT_PERMIT;
+	cr_assert(!match(&f, &tcp4) && !match(&f, &udp6));
+}
+
+/* Host-bound sessions (host-inbound-traffic) and those the host opens
+ * are Junos's self-traffic-policy, index 1, by name and by number. */
+Test(filter, self_traffic_policy)
+{
+	struct uf_spec in = tcp4, out = tcp4;
+	struct sfw_filter f = { .mask = SFW_FLT_POLICY, .policy = "self-traffic-policy" };
+
+	in.policy_id = SFW_POLICY_ID_HOST_INBOUND;
+	out.policy_id = SFW_POLICY_ID_SELF_TRAFFIC;
+	cr_assert(match(&f, &in) && match(&f, &out) && !match(&f, &tcp4));
+	f.policy = "1";
+	cr_assert(match(&f, &in) && match(&f, &out) && !match(&f, &tcp4));
+	f = (struct sfw_filter){ .mask = SFW_FLT_POLICY_ID, .policy_id = 1 };
+	cr_assert(match(&f, &in) && match(&f, &out) && !match(&f, &tcp4));
 }
 
 /* sfw tags no session: conn-tag 0 is every session, any other none. */

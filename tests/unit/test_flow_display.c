@@ -84,6 +84,30 @@ static void add(const struct uf_spec *spec)
 	cr_assert_eq(uf_add(map_fd, spec), 0);
 }
 
+/* Built-in policies under the names and indexes real replies carry
+ * (`default-policy-logical-system-00/2`, `self-traffic-policy/1`), in XML
+ * and in the JSON derived from it. */
+Test(flow_display, builtin_policy_names)
+{
+	struct uf_spec host = s_tcp;
+	struct sfw_filter f = { .mask = SFW_FLT_ID, .id = 300 };
+	struct uf_out o;
+	const char *got;
+
+	host.policy_id = SFW_POLICY_ID_HOST_INBOUND;
+	add(&host);
+	add(&s_udp6);
+	got = show(&o, &f, SFW_VIEW_BRIEF, SFW_DISPLAY_XML);
+	cr_assert(strstr(got, "<policy>default-policy-logical-system-00/2</policy>\n"), "%s", got);
+	uf_free(&o);
+	f.id = 217;
+	got = show(&o, &f, SFW_VIEW_BRIEF, SFW_DISPLAY_JSON);
+	cr_assert(strstr(got, "\"policy\" : [\n"
+				"            {\n"
+				"                \"data\" : \"self-traffic-policy/1\"\n"), "%s", got);
+	uf_free(&o);
+}
+
 /* The element tree of tests/fixtures/junos/flow-session-brief.xml, with
  * application-name/-value where flow-session-application.xml has them. */
 Test(flow_display, xml_brief_session)

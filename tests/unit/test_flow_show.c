@@ -55,7 +55,7 @@ static const char brief_tcp[] =
 	"  In: 192.0.2.10/61312 --> 198.51.100.20/22;tcp, Conn Tag: 0x0, If: lo, Pkts: 7, Bytes: 1925,\n"
 	"  Out: 198.51.100.20/22 --> 192.0.2.10/61312;tcp, Conn Tag: 0x0, If: 9999, Pkts: 5, Bytes: 1865,\n";
 static const char brief_icmp[] =
-	"Session ID: 218, Policy name: default-permit/1, Timeout: 58, Valid\n"
+	"Session ID: 218, Policy name: default-policy-logical-system-00/2, Timeout: 58, Valid\n"
 	"  In: 192.0.2.10/4711 --> 198.51.100.20/0;icmp, Conn Tag: 0x0, If: lo, Pkts: 3, Bytes: 252,\n"
 	"  Out: 198.51.100.20/0 --> 192.0.2.10/4711;icmp, Conn Tag: 0x0, If: 9999, Pkts: 3, Bytes: 252,\n";
 
@@ -153,7 +153,7 @@ Test(flow_show, brief_ipv6_opened_by_high_side)
 
 	add(&s_udp6);
 	cr_assert_str_eq(show(&o, NULL, SFW_VIEW_BRIEF, false),
-		"Session ID: 300, Policy name: default-permit/1, Timeout: 50, Valid\n"
+		"Session ID: 300, Policy name: default-policy-logical-system-00/2, Timeout: 50, Valid\n"
 		"  In: 2001:db8:1::2/5353 --> 2001:db8::1/53;udp, Conn Tag: 0x0, If: 9999, Pkts: 1, Bytes: 80,\n"
 		"  Out: 2001:db8::1/53 --> 2001:db8:1::2/5353;udp, Conn Tag: 0x0, If: lo, Pkts: 1, Bytes: 120,\n"
 		"Total sessions: 1\n");
@@ -169,21 +169,21 @@ Test(flow_show, invalidated_and_unnamed_protocol)
 	add(&s_expired);
 	add(&s_mcast);
 	cr_assert_str_eq(show(&o, &f, SFW_VIEW_BRIEF, false),
-		"Session ID: 400, Policy name: default-permit/1, Timeout: 900, Invalidated\n"
+		"Session ID: 400, Policy name: default-policy-logical-system-00/2, Timeout: 900, Invalidated\n"
 		"  In: 192.0.2.1/0 --> 192.0.2.2/0;gre, Conn Tag: 0x0, If: lo, Pkts: 1, Bytes: 100,\n"
 		"  Out: 192.0.2.2/0 --> 192.0.2.1/0;gre, Conn Tag: 0x0, If: lo, Pkts: 0, Bytes: 0,\n"
 		"Total sessions: 1\n");
 	uf_free(&o);
 	f.id = 401;
 	cr_assert_str_eq(show(&o, &f, SFW_VIEW_BRIEF, false),
-		"Session ID: 401, Policy name: default-permit/1, Timeout: 0, Invalidated\n"
+		"Session ID: 401, Policy name: default-policy-logical-system-00/2, Timeout: 0, Invalidated\n"
 		"  In: 192.0.2.3/1000 --> 192.0.2.4/2000;udp, Conn Tag: 0x0, If: lo, Pkts: 0, Bytes: 0,\n"
 		"  Out: 192.0.2.4/2000 --> 192.0.2.3/1000;udp, Conn Tag: 0x0, If: lo, Pkts: 0, Bytes: 0,\n"
 		"Total sessions: 1\n");
 	uf_free(&o);
 	f.id = 402;
 	cr_assert_str_eq(show(&o, &f, SFW_VIEW_BRIEF, false),
-		"Session ID: 402, Policy name: default-permit/1, Timeout: 1799, Valid\n"
+		"Session ID: 402, Policy name: default-policy-logical-system-00/2, Timeout: 1799, Valid\n"
 		"  In: 192.0.2.5/0 --> 239.1.1.1/0;253, Conn Tag: 0x0, If: lo, Pkts: 0, Bytes: 0,\n"
 		"  Out: 239.1.1.1/0 --> 192.0.2.5/0;253, Conn Tag: 0x0, If: 0, Pkts: 0, Bytes: 0,\n"
 		"Total sessions: 1\n");
@@ -238,7 +238,7 @@ Test(flow_show, extensive_no_application_no_tcp_line)
 	s.dport = 9999;
 	add(&s);
 	got = show(&o, NULL, SFW_VIEW_EXTENSIVE, false);
-	cr_assert(strstr(got, "Policy name: default-permit/1\n"
+	cr_assert(strstr(got, "Policy name: default-policy-logical-system-00/2\n"
 			 "Source NAT pool: Null\n"
 			 "Dynamic application: junos:UNKNOWN,\n"), "%s", got);
 	cr_assert_null(strstr(got, "TCP state"));
@@ -370,8 +370,8 @@ Test(flow_show, json_list)
 		"      {\n"
 		"        \"session-identifier\": 218,\n"
 		"        \"status\": \"Normal\",\n"
-		"        \"policy\": \"default-permit\",\n"
-		"        \"policy-index\": 1,\n"
+		"        \"policy\": \"default-policy-logical-system-00\",\n"
+		"        \"policy-index\": 2,\n"
 		"        \"application-name\": \"junos-icmp-ping\",\n"
 		"        \"configured-timeout\": 60,\n"
 		"        \"timeout\": 58,\n"

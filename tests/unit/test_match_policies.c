@@ -115,7 +115,7 @@ Test(match_policies, default_policy)
 {
 	cr_assert_str_eq(lookup(Z_UNTRUST, Z_TRUST, "203.0.113.5", "198.51.100.2",
 				SFW_IPPROTO_TCP, 80, false),
-		"Policy: Default-Policy, action-type: deny-all, State: enabled, Index: 1\n");
+		"Policy: Default-Policy, action-type: deny-all, State: enabled, Index: 2\n");
 }
 
 /* Towards junos-host, the zone's host-inbound services (trust: ping). */
@@ -123,7 +123,7 @@ Test(match_policies, host_inbound_traffic)
 {
 	cr_assert_str_eq(lookup(Z_TRUST, SFW_ZONE_HOST, "198.51.100.2", "198.51.100.1",
 				SFW_IPPROTO_ICMP, 0, false),
-		"Policy: host-inbound-traffic, action-type: permit, State: enabled, Index: 3\n");
+		"Policy: self-traffic-policy, action-type: permit, State: enabled, Index: 1\n");
 }
 
 Test(match_policies, json_configured)
@@ -161,7 +161,7 @@ Test(match_policies, json_default)
 		"    \"policy-information\": {\n"
 		"      \"policy-name\": \"Default-Policy\",\n"
 		"      \"policy-state\": \"enabled\",\n"
-		"      \"policy-identifier\": 1,\n"
+		"      \"policy-identifier\": 2,\n"
 		"      \"policy-action\": {\n"
 		"        \"action-type\": \"deny-all\"\n"
 		"      }\n"
