@@ -480,6 +480,12 @@ int sfw_conf_load_rollback(struct sfw_conf *conf, int n,
  * a zone reach on the host (junos-host): fills apps, returns how many (0
  * for a service that opens nothing here). */
 int sfw_conf_host_service_apps(const char *service, const char *apps[3]);
+/* A zone's host-inbound-traffic system-services as Junos lists them in
+ * `Allowed host-inbound traffic :` (published device output, sorted, each
+ * once), `all` and `any-service` as every service word sfw takes. Fills
+ * out (at most max, pointing into the zone or sfw's table); returns how
+ * many. */
+int sfw_conf_host_services_list(const struct sfw_conf_zone *z, const char **out, int max);
 
 /* Names for printing and for the CLI. */
 const char *sfw_conf_action_name(enum sfw_conf_action action);

@@ -273,6 +273,40 @@ int sfw_conf_host_service_apps(const char *service, const char *apps[3])
 	return 0;
 }
 
+static int add_word(const char **out, int n, int max, const char *w)
+{
+	for (int k = 0; k < n; k++)
+		if (!strcmp(out[k], w))
+			return n;
+	if (n < max)
+		out[n++] = w;
+	return n;
+}
+
+static int cmp_words(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int sfw_conf_host_services_list(const struct sfw_conf_zone *z, const char **out, int max)
+{
+	const size_t n_all = sizeof(host_services) / sizeof(host_services[0]);
+	int n = 0;
+
+	for (int s = 0; s < z->services.n; s++) {
+		const char *w = z->services.v[s].name;
+		bool every = !strcmp(w, "all") || !strcmp(w, "any-service");
+
+		for (size_t k = 0; every && k < n_all; k++)
+			if (strcmp(host_services[k].apps[0], "any"))
+				n = add_word(out, n, max, host_services[k].service);
+		if (!every)
+			n = add_word(out, n, max, w);
+	}
+	qsort(out, (size_t)n, sizeof(*out), cmp_words);
+	return n;
+}
+
 void conf_host_service_words(char *buf, size_t len)
 {
 	size_t n = 0;

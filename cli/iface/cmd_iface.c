@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "commands.h"
+#include "conf_ops.h"
 #include "flow_totals.h"
 #include "iface_stats.h"
 #include "loader.h"
@@ -18,6 +19,10 @@ struct iface_ctx {
 	int n;
 	int stats_fd, zones_fd, names_fd;
 	__u32 gen;
+	/* the active configuration, for the zones' host-inbound-traffic
+	 * (show only; not loaded: no `Allowed host-inbound` line) */
+	struct sfw_conf conf;
+	bool has_conf;
 };
 
 /* The zone and name maps come with the configuration work and may not be
@@ -89,6 +94,15 @@ static int collect(const struct iface_ctx *c, const struct sfw_iface_entry *e,
 		return sfw_fail(-err, "reading the flow counters of %s: %s", r->link.name,
 				strerror(-err));
 	r->zone = sfw_iface_zone(c->zones_fd, c->names_fd, c->gen, e->ifindex, zone, zlen);
+	r->n_host_inbound = 0;
+	if (c->has_conf && r->zone) {
+		int z = sfw_conf_find_zone(&c->conf, r->zone);
+
+		if (z >= 0)
+			r->n_host_inbound = sfw_conf_host_services_list(&c->conf.zones[z],
+									r->host_inbound,
+									SFW_IFACE_HOST_INBOUND_MAX);
+	}
 	return 0;
 }
 
@@ -129,8 +143,13 @@ int sfw_cmd_show_iface_flow(const struct sfw_cmdline *cl)
 		return SFW_EXIT_USAGE;
 	}
 	err = ctx_open(&c);
+	/* a damaged active file says so at commit and attach; here it only
+	 * leaves the host-inbound line out */
+	c.has_conf = !err && sfw_conf_load_active(&c.conf, NULL) == SFW_EXIT_OK;
 	if (!err)
 		err = show(cl, &c);
+	if (c.has_conf)
+		sfw_conf_free(&c.conf);
 	ctx_close(&c);
 	return err ? sfw_report(cl) : SFW_EXIT_OK;
 }

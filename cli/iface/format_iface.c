@@ -14,26 +14,31 @@ static const struct {
 #undef SFW_X
 };
 
+/* Junos's Traffic/Local/Transit counters: right-aligned in a field of
+ * this width after the label's colon (docs/junos-layouts.md). */
+#define TRAFFIC_FIELD 21
+
 /* The blocks after Traffic statistics, in print order. Traffic statistics
  * itself reuses the Local group's labels and keys with the kernel's values. */
 static const struct block {
 	enum sfw_counter_group grp;
 	const char *title, *key;
 	int indent, col;      /* label indentation; column values start at */
+	int field;            /* >0: right-aligned in this width after the label */
 } blocks[] = {
-	{ SFW_GRP_LOCAL, "  Local statistics:\n", "local-statistics", 3, 35 },
-	{ SFW_GRP_TRANSIT, "  Transit statistics:\n", "transit-statistics", 3, 35 },
-	{ SFW_GRP_FLOW_IN, "    Flow Input statistics :\n", "flow-input-statistics", 6, 41 },
-	{ SFW_GRP_FLOW_OUT, "    Flow Output statistics:\n", "flow-output-statistics", 6, 41 },
+	{ SFW_GRP_LOCAL, "  Local statistics:\n", "local-statistics", 3, 0, TRAFFIC_FIELD },
+	{ SFW_GRP_TRANSIT, "  Transit statistics:\n", "transit-statistics", 3, 0, TRAFFIC_FIELD },
+	{ SFW_GRP_FLOW_IN, "    Flow Input statistics :\n", "flow-input-statistics", 6, 41, 0 },
+	{ SFW_GRP_FLOW_OUT, "    Flow Output statistics:\n", "flow-output-statistics", 6, 41, 0 },
 	{ SFW_GRP_FLOW_ERR, "    Flow error statistics (Packets dropped due to):\n",
-	  "flow-error-statistics", 6, 41 },
-	{ SFW_GRP_SFW, "    sfw statistics:\n", "sfw-statistics", 6, 41 },
+	  "flow-error-statistics", 6, 41, 0 },
+	{ SFW_GRP_SFW, "    sfw statistics:\n", "sfw-statistics", 6, 41, 0 },
 };
 #define N_BLOCKS (sizeof(blocks) / sizeof(blocks[0]))
 #define FIRST_FLOW_BLOCK 2    /* the zone lines come before it */
 
 static const struct block traffic = {
-	SFW_GRP_LOCAL, "  Traffic statistics:\n", "traffic-statistics", 3, 35,
+	SFW_GRP_LOCAL, "  Traffic statistics:\n", "traffic-statistics", 3, 0, TRAFFIC_FIELD,
 };
 
 /* The kernel's counters in the Local group's slots, so Traffic statistics
@@ -61,13 +66,30 @@ static void text_block(struct sfw_obuf *o, const struct block *b,
 		if (counter[id].grp != b->grp)
 			continue;
 		int pad = b->col - b->indent - (int)strlen(counter[id].label);
+		char num[24];
 
+		if (b->field)
+			pad = b->field - snprintf(num, sizeof(num), "%llu",
+						  (unsigned long long)st->c[id]);
 		spaces(o, b->indent);
 		sfw_ob_str(o, counter[id].label);
 		/* at least one space, even after a label as wide as the column */
 		spaces(o, pad > 0 ? pad : 1);
 		sfw_ob_u64(o, st->c[id]);
 		sfw_ob_mem(o, "\n", 1);
+	}
+}
+
+/* Junos's `Allowed host-inbound traffic : ` (space, colon, space) and the
+ * services one space apart; no line for a zone that admits none. */
+static void host_inbound_line(struct sfw_obuf *o, const struct sfw_iface_report *r)
+{
+	if (!r->n_host_inbound)
+		return;
+	sfw_ob_str(o, "\n    Allowed host-inbound traffic :");
+	for (int k = 0; k < r->n_host_inbound; k++) {
+		sfw_ob_mem(o, " ", 1);
+		sfw_ob_str(o, r->host_inbound[k]);
 	}
 }
 
@@ -85,6 +107,7 @@ static void text_one(struct sfw_obuf *o, const struct sfw_iface_report *r)
 		if (i == FIRST_FLOW_BLOCK) {
 			sfw_ob_str(o, "    Security: Zone: ");
 			sfw_ob_str(o, r->zone ? r->zone : "Null");
+			host_inbound_line(o, r);
 			sfw_ob_str(o, "\n    Flow Statistics :\n");
 		}
 		text_block(o, &blocks[i], &r->flow);
@@ -113,8 +136,13 @@ static void json_one(struct sfw_json *j, const struct sfw_iface_report *r)
 	sfw_json_str(j, "oper-status", r->link.link_up ? "up" : "down");
 	json_block(j, &traffic, &kern);
 	for (size_t i = 0; i < N_BLOCKS; i++) {
-		if (i == FIRST_FLOW_BLOCK)
+		if (i == FIRST_FLOW_BLOCK) {
 			sfw_json_str(j, "zone", r->zone ? r->zone : "Null");
+			sfw_json_open(j, "allowed-host-inbound-traffic", '[');
+			for (int k = 0; k < r->n_host_inbound; k++)
+				sfw_json_str(j, NULL, r->host_inbound[k]);
+			sfw_json_close(j, ']');
+		}
 		json_block(j, &blocks[i], &r->flow);
 	}
 	sfw_json_close(j, '}');

@@ -30,10 +30,16 @@ struct sfw_link_stats {
  * Returns 0, or a negative errno (-ENODEV when the interface is gone). */
 int sfw_link_stats_read(__u32 ifindex, struct sfw_link_stats *out);
 
+#define SFW_IFACE_HOST_INBOUND_MAX 16
+
 /* Everything one interface's block shows. */
 struct sfw_iface_report {
 	struct sfw_link_stats link;
 	const char *zone;            /* NULL: no zone ("Null") */
+	/* the zone's host-inbound-traffic services, as Junos lists them
+	 * (sfw_conf_host_services_list); none: no `Allowed host-inbound` line */
+	const char *host_inbound[SFW_IFACE_HOST_INBOUND_MAX];
+	int n_host_inbound;
 	struct sfw_iface_stats flow; /* summed over CPUs */
 };
 

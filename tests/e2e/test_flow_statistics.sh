@@ -43,6 +43,12 @@ Physical interface: veth1, Enabled, Physical link is Up" "interfaces in ifindex 
 expect_eq "$(grep -c '^    Security: Zone: Null$' <<<"$out")" 2 "zone before any configuration"
 expect_eq "$(grep -c '^      No zone or NULL zone binding       [0-9]*$' <<<"$out")" 2 \
 	"the colon-less Junos label"
+# Traffic/Local/Transit: each counter right-aligned to end at column 38
+expect_eq "$(grep -cE '^   (Input  bytes  |Output bytes  |Input  packets|Output packets): +[0-9]+$' \
+	<<<"$out")" 24 "Traffic/Local/Transit lines"
+expect_eq "$(grep -E '^   (Input |Output)' <<<"$out" | awk 'length($0) != 39' | head -3)" "" \
+	"Traffic/Local/Transit counters end at column 38"
+expect_eq "$(grep -c 'Allowed host-inbound traffic' <<<"$out")" 0 "no host-inbound line without zones"
 err=$(sfw show interfaces flow-statistics lo 2>&1 >/dev/null)
 expect_eq "$?$err" "1sfw: interface lo is not attached" "show, unattached interface"
 err=$(sfw show interfaces flow-statistics nosuch0 2>&1 >/dev/null)
@@ -161,6 +167,7 @@ expect_eq "$(val veth0 transit-statistics input-packets)" 1 "counting goes on af
 ZCONF=$(mktemp /tmp/sfw-fstat-XXXXXX.conf)
 trap 'topology_down; rm -f "$ZCONF"' EXIT
 printf '%s\n' 'set security zones security-zone trust interfaces veth0' \
+	'set security zones security-zone trust host-inbound-traffic system-services [ssh ping]' \
 	'set security policies default-policy permit-all' >"$ZCONF"
 sfw commit "$ZCONF" >/dev/null || fail "commit zones"
 expect_eq "$(sfw show interfaces flow-statistics veth0 | grep 'Security: Zone:')" \
@@ -169,6 +176,15 @@ expect_eq "$(sfw show interfaces flow-statistics veth0 --json |
 	jq -r '.["interface-information"]["physical-interface"][0].zone')" "trust" "zone, JSON"
 expect_eq "$(sfw show interfaces flow-statistics veth1 | grep 'Security: Zone:')" \
 	"    Security: Zone: Null" "veth1 is in no zone"
+# the zone's host-inbound-traffic, as Junos lists it, under the zone line
+expect_eq "$(sfw show interfaces flow-statistics veth0 | grep -A1 'Security: Zone:')" \
+	"    Security: Zone: trust
+    Allowed host-inbound traffic : ping ssh" "host-inbound line of veth0"
+expect_eq "$(sfw show interfaces flow-statistics veth0 --json |
+	jq -c '.["interface-information"]["physical-interface"][0]["allowed-host-inbound-traffic"]')" \
+	'["ping","ssh"]' "host-inbound, JSON"
+expect_eq "$(sfw show interfaces flow-statistics veth1 | grep -c 'Allowed host-inbound')" 0 \
+	"no host-inbound line for a zone-less interface"
 clear_all
 cli ping -c 1 -W 1 -q 203.0.113.2 >/dev/null && fail "ping into a zone-less interface passed"
 expect_eq "$(val veth0 flow-error-statistics no-zone-or-null-zone-binding)" 1 "No zone binding"

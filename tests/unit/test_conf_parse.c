@@ -561,3 +561,28 @@ Test(conf_parse, system_services_prometheus)
 	cr_assert_eq(conf.prometheus.address.addr.bytes[15], 9);
 	cr_assert_eq(conf.prometheus.port, 19660);
 }
+
+/* `Allowed host-inbound traffic :` lists a zone's services as Junos does:
+ * sorted, each once; `all` as every service word sfw takes. */
+Test(conf_parse, host_services_list)
+{
+	const char *w[16];
+	int n;
+
+	conf_test_parse_ok(&conf,
+		"set security zones security-zone trust host-inbound-traffic system-services [ssh ping http]\n"
+		"set security zones security-zone trust host-inbound-traffic system-services ping\n"
+		"set security zones security-zone dmz host-inbound-traffic system-services all\n"
+		"set security zones security-zone dmz host-inbound-traffic system-services ssh\n"
+		"set security zones security-zone none interfaces lo\n");
+	n = sfw_conf_host_services_list(&conf.zones[sfw_conf_find_zone(&conf, "trust")], w, 16);
+	cr_assert_eq(n, 3);
+	cr_assert(!strcmp(w[0], "http") && !strcmp(w[1], "ping") && !strcmp(w[2], "ssh"));
+	n = sfw_conf_host_services_list(&conf.zones[sfw_conf_find_zone(&conf, "dmz")], w, 16);
+	cr_assert_eq(n, 9, "every word but all and any-service, ssh once: %d", n);
+	cr_assert(!strcmp(w[0], "dns") && !strcmp(w[1], "ftp") && !strcmp(w[8], "traceroute"));
+	n = sfw_conf_host_services_list(&conf.zones[sfw_conf_find_zone(&conf, "none")], w, 16);
+	cr_assert_eq(n, 0);
+	n = sfw_conf_host_services_list(&conf.zones[sfw_conf_find_zone(&conf, "trust")], w, 2);
+	cr_assert_eq(n, 2, "no more than max");
+}

@@ -14,25 +14,28 @@
 #define IFX 7   /* an ifindex: the map does not care whether it exists */
 
 /* Kernel counters 5000000000 (past 32 bits), 4000, 30, 20; flow counter
- * number k (list order) is 101 * (k + 1), split over two CPUs. */
+ * number k (list order) is 101 * (k + 1), split over two CPUs. Traffic,
+ * Local and Transit counters right-aligned in 21 columns after the colon,
+ * as published `show interfaces extensive` output prints them. */
 static const char golden_junos[] =
 	"Physical interface: veth0, Enabled, Physical link is Up\n"
 	"  Traffic statistics:\n"
-	"   Input  bytes  :                 5000000000\n"
+	"   Input  bytes  :           5000000000\n"
 	"   Output bytes  :                 4000\n"
-	"   Input  packets:                 30\n"
-	"   Output packets:                 20\n"
+	"   Input  packets:                   30\n"
+	"   Output packets:                   20\n"
 	"  Local statistics:\n"
-	"   Input  bytes  :                 101\n"
-	"   Output bytes  :                 202\n"
-	"   Input  packets:                 303\n"
-	"   Output packets:                 404\n"
+	"   Input  bytes  :                  101\n"
+	"   Output bytes  :                  202\n"
+	"   Input  packets:                  303\n"
+	"   Output packets:                  404\n"
 	"  Transit statistics:\n"
-	"   Input  bytes  :                 505\n"
-	"   Output bytes  :                 606\n"
-	"   Input  packets:                 707\n"
-	"   Output packets:                 808\n"
+	"   Input  bytes  :                  505\n"
+	"   Output bytes  :                  606\n"
+	"   Input  packets:                  707\n"
+	"   Output packets:                  808\n"
 	"    Security: Zone: trust\n"
+	"    Allowed host-inbound traffic : http ping ssh\n"
 	"    Flow Statistics :\n"
 	"    Flow Input statistics :\n"
 	"      Self packets :                     909\n"
@@ -94,6 +97,11 @@ static const char golden_json_junos[] =
 	"          \"output-packets\": 808\n"
 	"        },\n"
 	"        \"zone\": \"trust\",\n"
+	"        \"allowed-host-inbound-traffic\": [\n"
+	"          \"http\",\n"
+	"          \"ping\",\n"
+	"          \"ssh\"\n"
+	"        ],\n"
 	"        \"flow-input-statistics\": {\n"
 	"          \"self-packets\": 909,\n"
 	"          \"icmp-packets\": 1010,\n"
@@ -175,6 +183,7 @@ static struct sfw_iface_report report_from_map(int fd)
 			  .rx_bytes = 5000000000ULL, .tx_bytes = 4000, .rx_packets = 30,
 			  .tx_packets = 20 },
 		.zone = "trust",
+		.host_inbound = { "http", "ping", "ssh" }, .n_host_inbound = 3,
 	};
 
 	cr_assert_eq(sfw_iface_counters_read(fd, IFX, &r.flow), 0);
@@ -272,7 +281,8 @@ Test(iface_format, null_zone_disabled_down)
 	cr_assert(starts(txt, "Physical interface: veth9, Disabled, Physical link is Down\n"), "%s", txt);
 	cr_assert(strstr(txt, "\n    Security: Zone: Null\n    Flow Statistics :\n"), "%s", txt);
 	cr_assert(strstr(js, "\"admin-status\": \"down\",\n        \"oper-status\": \"down\","));
-	cr_assert(strstr(js, "\"zone\": \"Null\",\n        \"flow-input-statistics\""));
+	cr_assert(strstr(js, "\"zone\": \"Null\",\n        \"allowed-host-inbound-traffic\": [],\n"
+			 "        \"flow-input-statistics\""), "%s", js);
 	r.link.admin_up = true;
 	free(txt);
 	txt = render(&r, 1, false);
