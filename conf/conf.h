@@ -294,6 +294,9 @@ struct sfw_conf {
 	SFW_CONF_ARRAY(struct sfw_conf_nat_proxy, nat_proxies);
 	struct sfw_conf_flow flow;
 	struct sfw_conf_prometheus prometheus;
+	/* set security log format sd-syslog|syslog (docs/events.md): the
+	 * session logs' form; NONE: not configured (sd-syslog) */
+	enum { SFW_CONF_LOG_NONE, SFW_CONF_LOG_SD_SYSLOG, SFW_CONF_LOG_SYSLOG } log_format;
 	bool default_policy_set;
 	enum sfw_default_policy default_policy; /* permit-all unless set */
 	__u32 next_policy_index;

@@ -236,6 +236,26 @@ int conf_parse_flow(struct conf_parser *p)
 	}
 }
 
+/* security log format: Junos's structured or plain syslog for the session
+ * logs (the daemon writes them, docs/events.md). Junos's binary format
+ * needs Juniper's own decoder; sfw refuses it rather than write another. */
+int conf_parse_log(struct conf_parser *p)
+{
+	static const char *const format[] = { "format", NULL };
+	static const char *const forms[] = { "sd-syslog", "syslog", "binary", NULL };
+	int k;
+
+	if (conf_keyword(p, format) < 0 || (k = conf_keyword(p, forms)) < 0)
+		return -1;
+	if (k == 2) {
+		conf_error(p, "security log format binary is not supported: sfw writes sd-syslog "
+			   "or syslog");
+		return -1;
+	}
+	p->conf->log_format = k ? SFW_CONF_LOG_SYSLOG : SFW_CONF_LOG_SD_SYSLOG;
+	return conf_end(p);
+}
+
 /* Junos's five syn-flood settings: the three thresholds are enforced
  * (bpf/screen.bpf.h); the other two act on what sfw does not have, and are
  * refused rather than accepted and ignored. */

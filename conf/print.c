@@ -280,6 +280,9 @@ int sfw_conf_print(const struct sfw_conf *conf, FILE *f)
 	print_policies(conf, f);
 	print_services(conf, f);
 	print_flow(conf, f);
+	if (conf->log_format)
+		fprintf(f, "set security log format %s\n",
+			conf->log_format == SFW_CONF_LOG_SYSLOG ? "syslog" : "sd-syslog");
 	conf_print_nat(conf, f);
 	print_system(conf, f);
 	return ferror(f) ? -EIO : 0;

@@ -49,6 +49,9 @@ enum sfw_default_policy {
 /* This node is its cluster's primary: every session's create, TCP state
  * change and close goes to the mirror's ring (docs/ha.md). */
 #define SFW_CFG_F_SYNC         0x400
+/* Session logs in Junos's plain syslog form (`security log format
+ * syslog`), not the structured one; read by the daemon only. */
+#define SFW_CFG_F_LOG_SYSLOG   0x800
 
 /* SHA-256 of a configuration file's text */
 #define SFW_CONF_DIGEST_LEN 32

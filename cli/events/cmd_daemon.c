@@ -56,7 +56,7 @@ struct daemon {
 	struct sfw_sweeper *sweeper;
 	struct sfw_ha_worker *ha;   /* the cluster mirror (docs/ha.md) */
 	struct sfw_metrics *metrics;   /* Prometheus (cli/metrics/metrics.h) */
-	int sessions_fd, info_fd, lock_fd, ring_fd;
+	int sessions_fd, info_fd, lock_fd, ring_fd, config_fd;
 	__u32 sessions_id;       /* the table we sweep: another one means reattached */
 	__u64 lost_reported;
 	__u32 base_ms;
@@ -69,12 +69,25 @@ struct daemon {
 	__u64 deny_suppressed_reported, deny_lost_reported;
 };
 
+/* `security log format` as the last commit left it (the configuration
+ * map's flag), read for every event: a line written after a commit takes
+ * its form, whenever the event came. */
+static void follow_log_form(struct daemon *d)
+{
+	struct sfw_config cfg;
+	__u32 zero = 0;
+
+	if (d->config_fd >= 0 && !bpf_map_lookup_elem(d->config_fd, &zero, &cfg))
+		d->env.form = cfg.flags & SFW_CFG_F_LOG_SYSLOG ? SFW_LOG_SYSLOG : SFW_LOG_SD_SYSLOG;
+}
+
 /* Written before it returns: libbpf lets the record go only then. */
 static int on_event(void *ctx, void *data, size_t len)
 {
 	struct log_ring *r = ctx;
 	struct sfw_ring_at at = { .ring = r->cur.id, .pos = r->cur.pos ? *r->cur.pos : 0 };
 
+	follow_log_form(r->d);
 	/* events only a monitor asked for live in its own ring, never here */
 	if (len >= sizeof(struct sfw_event))
 		sfw_sinks_write(&r->d->sinks, data, &r->d->env, r->cur.pos ? &at : NULL);
@@ -215,10 +228,12 @@ static void table_close(struct daemon *d)
 		close(d->sessions_fd);
 	if (d->info_fd >= 0)
 		close(d->info_fd);
+	if (d->config_fd >= 0)
+		close(d->config_fd);
 	d->rb = NULL;
 	d->sweeper = NULL;
 	d->reaper = NULL;
-	d->sessions_fd = d->info_fd = -1;
+	d->sessions_fd = d->info_fd = d->config_fd = -1;
 }
 
 static int table_open(struct daemon *d)
@@ -239,6 +254,7 @@ static int table_open(struct daemon *d)
 	/* pins of an older sfw lack these two: no figures and no wake-up
 	 * until `sfw reload` pins them */
 	d->info_fd = sfw_open_map(SFW_STR(SFW_MAP_DAEMON));
+	d->config_fd = sfw_open_map(SFW_STR(SFW_MAP_CONFIG));
 	fd = sfw_open_map(SFW_STR(SFW_MAP_WAKE));
 	if (fd >= 0) {
 		err = ring_buffer__add(d->rb, fd, on_wake, d);
@@ -542,7 +558,8 @@ static int run(struct daemon *d)
 int sfw_cmd_daemon(const struct sfw_cmdline *cl)
 {
 	__u32 interval_ms = SFW_OPTS(cl, struct sfw_daemon_opts)->sweep_interval_ms;
-	struct daemon d = { .sessions_fd = -1, .info_fd = -1, .lock_fd = -1, .ring_fd = -1 };
+	struct daemon d = { .sessions_fd = -1, .info_fd = -1, .lock_fd = -1, .ring_fd = -1,
+			    .config_fd = -1 };
 	int err;
 
 	d.base_ms = interval_ms ? interval_ms : SFW_SWEEP_INTERVAL_MS;

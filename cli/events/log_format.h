@@ -11,6 +11,14 @@
 #include <linux/types.h>
 #include "events.h"
 
+/* The syslog form of session logs (`set security log format`): Junos's
+ * structured sd-syslog (RFC 5424, sfw's default) or its plain syslog
+ * (RFC 3164 header, the message text Junos writes). */
+enum sfw_log_form {
+	SFW_LOG_SD_SYSLOG,
+	SFW_LOG_SYSLOG,
+};
+
 struct sfw_log_env {
 	/* interface name of an ifindex; NULL: print the number */
 	const char *(*ifname)(__u32 ifindex, char *buf, void *arg);
@@ -23,6 +31,7 @@ struct sfw_log_env {
 	/* CLOCK_REALTIME minus CLOCK_MONOTONIC, in ns: event times are
 	 * monotonic (the datapath's clock) */
 	__s64 realtime_offset_ns;
+	enum sfw_log_form form;     /* what the log sinks write */
 };
 
 /* The Junos message id of an event: "RT_FLOW_SESSION_CREATE"... */
@@ -36,6 +45,11 @@ const char *sfw_close_reason_word(__u8 reason);
  * Returns the length (truncated to len - 1 like snprintf). */
 int sfw_log_syslog(char *buf, size_t len, const struct sfw_event *e,
 		   const struct sfw_log_env *env);
+/* One plain Junos syslog line (no newline), the same fields in the order
+ * and shape of Junos's message text (docs/events.md):
+ * <14>Mmm dd hh:mm:ss HOST RT_FLOW: MSGID: session created SRC/P->DST/P 0x0 ... */
+int sfw_log_syslog_plain(char *buf, size_t len, const struct sfw_event *e,
+			 const struct sfw_log_env *env);
 /* One JSON object (no newline) with the same fields. */
 int sfw_log_json(char *buf, size_t len, const struct sfw_event *e,
 		 const struct sfw_log_env *env);

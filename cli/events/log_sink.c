@@ -291,7 +291,8 @@ static __u32 format_line(struct sfw_log_sinks *s, struct sfw_log_mark *m, int k,
 {
 	char *t = m->line[k].text;
 	int n = k == SFW_SINK_JSON ? sfw_log_json(t, SFW_LOG_LINE_MAX - 1, e, env)
-				   : sfw_log_syslog(t, SFW_LOG_LINE_MAX - 1, e, env);
+		: env->form == SFW_LOG_SYSLOG ? sfw_log_syslog_plain(t, SFW_LOG_LINE_MAX - 1, e, env)
+		: sfw_log_syslog(t, SFW_LOG_LINE_MAX - 1, e, env);
 
 	t[n] = '\n';
 	m->line[k].off = s->end[k];

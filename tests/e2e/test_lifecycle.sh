@@ -11,9 +11,10 @@ cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 export SFW_RUN_DIR=/tmp/sfw-run-${NS_PREFIX}
 LOG=/tmp/sfw-lifecycle-${NS_PREFIX}.json
+TXT=/tmp/sfw-lifecycle-${NS_PREFIX}.log
 CONF=/tmp/sfw-lifecycle-${NS_PREFIX}.conf
 SNAP=/tmp/sfw-lifecycle-${NS_PREFIX}.sessions
-cleanup() { topology_down; rm -rf "$LOG" "$CONF" "$LOG.mon" "$SNAP".* "$SFW_RUN_DIR"; }
+cleanup() { topology_down; rm -rf "$LOG" "$TXT" "$CONF" "$LOG.mon" "$SNAP".* "$SFW_RUN_DIR"; }
 trap cleanup EXIT
 py() { /usr/bin/python3 tests/e2e/lifecycle.py "$@"; }
 events() { py events "$LOG" "$@"; }
@@ -50,7 +51,7 @@ CONF
 sfw commit "$CONF" >/dev/null || fail "commit"
 sfw set security flow udp-timeout 2 time-wait-state-timeout 2 tcp-rst-timeout 1 >/dev/null ||
 	fail "set timeouts"
-bg_in_ns "$FW_NS" "$SFW" daemon json-file "$LOG" sweep-interval 200
+bg_in_ns "$FW_NS" "$SFW" daemon json-file "$LOG" file "$TXT" sweep-interval 200
 DAEMON=${BG_PIDS[-1]}
 bg_in_ns "$SRV_NS" /usr/bin/python3 tests/e2e/lifecycle.py tcp-serve 8080
 bg_in_ns "$SRV_NS" /usr/bin/python3 tests/e2e/udp.py serve 5353 5354
@@ -120,6 +121,23 @@ sfw show security flow status | has '^Session log: every session' || fail "statu
 cli /usr/bin/python3 tests/e2e/udp.py send 40005 203.0.113.2 5356
 wait_for 3 event=RT_FLOW_SESSION_CREATE destination-port=5356 policy-name=default-policy-logical-system-00
 sfw set security flow no-log-sessions >/dev/null || fail "set no-log-sessions"
+
+# security log format syslog: Junos's plain syslog line from then on (the
+# daemon's file; JSON stays); sd-syslog lines before it
+grep -q ' RT_FLOW - RT_FLOW_SESSION_CREATE \[junos@' "$TXT" ||
+	fail "no sd-syslog line before the switch: $(head -n 2 "$TXT")"
+echo 'set security log format syslog' >>"$CONF"
+sfw commit "$CONF" >/dev/null || fail "commit log format syslog"
+sfw set security flow udp-timeout 2 time-wait-state-timeout 2 tcp-rst-timeout 1 >/dev/null ||
+	fail "set timeouts after the commit"
+cli /usr/bin/python3 tests/e2e/udp.py send 40006 203.0.113.2 5353
+wait_for 3 event=RT_FLOW_SESSION_CREATE source-port=40006 destination-port=5353
+line=$(grep -F '/40006->' "$TXT")
+plain='^<14>[A-Z][a-z]{2} [ 1-3][0-9] [0-9:]{8} [^ ]+ RT_FLOW: RT_FLOW_SESSION_CREATE: session created '
+plain+='198\.51\.100\.2/40006->203\.0\.113\.2/5353 0x0 udp-5353 198\.51\.100\.2/40006->203\.0\.113\.2/5353 0x0 '
+plain+='N/A N/A N/A N/A 17 web trust untrust [0-9]+ N/A\(N/A\) veth0 UNKNOWN UNKNOWN UNKNOWN$'
+[[ $line =~ $plain ]] ||
+	fail "plain syslog line: $line"
 
 # a flood while the daemon is stopped: lost events counted, no stall
 kill -STOP "$DAEMON"

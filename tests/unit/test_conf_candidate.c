@@ -345,7 +345,7 @@ Test(conf_candidate, expected_is_what_the_language_takes_next)
 	char *sec[] = { "security" }, *pair[] = { "security", "policies", "from-zone", "a" };
 	char *e = sfw_cand_expected(sec, 1);
 
-	cr_assert_str_eq(e, "one of address-book, flow, nat, policies, screen, zones");
+	cr_assert_str_eq(e, "one of address-book, flow, log, nat, policies, screen, zones");
 	free(e);
 	e = sfw_cand_expected(pair, 4);
 	cr_assert_str_eq(e, "'to-zone'");

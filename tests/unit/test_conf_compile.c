@@ -354,3 +354,14 @@ Test(conf_compile, too_many_rules_in_one_list)
 	cr_assert_eq(out.n_rules + out.n_addr + out.n_app + out.n_cls + out.n_names, 0);
 	cr_assert_null(out.rules);
 }
+
+/* security log format syslog: the daemon reads it from the flow flags. */
+Test(conf_compile, log_format_flag)
+{
+	compile("set security log format syslog\n");
+	cr_assert_eq(out.flow.flags & SFW_CFG_F_LOG_SYSLOG, SFW_CFG_F_LOG_SYSLOG);
+	sfw_compiled_free(&out);
+	sfw_conf_free(&conf);
+	compile("set security log format sd-syslog\n");
+	cr_assert_eq(out.flow.flags & SFW_CFG_F_LOG_SYSLOG, 0);
+}

@@ -586,3 +586,32 @@ Test(conf_parse, host_services_list)
 	n = sfw_conf_host_services_list(&conf.zones[sfw_conf_find_zone(&conf, "trust")], w, 2);
 	cr_assert_eq(n, 2, "no more than max");
 }
+
+/* set security log format: Junos's two syslog forms, printed back as
+ * given; binary refused in one line. */
+Test(conf_parse, log_format)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	conf_test_parse_ok(&conf, "set security log format syslog\n");
+	cr_assert_eq(conf.log_format, SFW_CONF_LOG_SYSLOG);
+	f = open_memstream(&text, &len);
+	sfw_conf_print(&conf, f);
+	fclose(f);
+	cr_assert_str_eq(text, "set security log format syslog\n");
+	free(text);
+	sfw_conf_free(&conf);
+	conf_test_parse_ok(&conf, "set security log format sd-syslog\n");
+	cr_assert_eq(conf.log_format, SFW_CONF_LOG_SD_SYSLOG);
+	sfw_conf_free(&conf);
+	conf_test_parse_ok(&conf, "set security policies default-policy permit-all\n");
+	cr_assert_eq(conf.log_format, SFW_CONF_LOG_NONE);
+	CONF_ERRORS("set security log format binary\n",
+		"t.conf:1: security log format binary is not supported: sfw writes sd-syslog "
+		"or syslog");
+	CONF_ERRORS("set security log format json\n",
+		"t.conf:1: unknown word 'json' after 'set security log format': expected one of "
+		"sd-syslog, syslog, binary");
+}

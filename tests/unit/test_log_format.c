@@ -207,3 +207,71 @@ Test(log_format, header_fields_stay_well_formed)
 	sfw_log_json(buf, sizeof(buf), &e, &en);
 	cr_assert(strstr(buf, "\"timestamp\":\"1969-12-31T23:58:20.000+00:00\""), "%s", buf);
 }
+
+/* `security log format syslog`: Junos's plain syslog lines, byte for byte
+ * the message text of Juniper's system log reference (docs/events.md):
+ * connection tags as 0x0, NAT rule type and name pairs, packets(bytes),
+ * username(roles), the RFC 3164 stamp with the day padded by a space. */
+Test(log_format, plain_create)
+{
+	struct sfw_log_env en = env();
+	struct sfw_event e = tcp_event(SFW_EV_CREATE);
+	char buf[4096];
+
+	sfw_log_syslog_plain(buf, sizeof(buf), &e, &en);
+	cr_assert_str_eq(buf,
+		"<14>Jan  2 03:04:05 fw1 RT_FLOW: RT_FLOW_SESSION_CREATE: session created "
+		"198.51.100.2/40000->203.0.113.2/80 0x0 junos-http "
+		"198.51.100.2/40000->203.0.113.2/80 0x0 N/A N/A N/A N/A 6 allow-web trust untrust 7 "
+		"N/A(N/A) veth0 UNKNOWN UNKNOWN UNKNOWN");
+}
+
+Test(log_format, plain_close)
+{
+	struct sfw_log_env en = env();
+	struct sfw_event e = tcp_event(SFW_EV_CLOSE);
+	char buf[4096];
+
+	e.reason = SFW_CLOSE_TCP_FIN;
+	sfw_log_syslog_plain(buf, sizeof(buf), &e, &en);
+	cr_assert_str_eq(buf,
+		"<14>Jan  2 03:04:05 fw1 RT_FLOW: RT_FLOW_SESSION_CLOSE: session closed TCP FIN: "
+		"198.51.100.2/40000->203.0.113.2/80 0x0 junos-http "
+		"198.51.100.2/40000->203.0.113.2/80 0x0 N/A N/A N/A N/A 6 allow-web trust untrust 7 "
+		"7(1925) 5(1865) 3 UNKNOWN UNKNOWN N/A(N/A) veth0 UNKNOWN");
+}
+
+Test(log_format, plain_deny)
+{
+	struct sfw_log_env en = env();
+	struct sfw_event e = tcp_event(SFW_EV_DENY);
+	char buf[4096];
+
+	e.sess.id = 0;
+	e.sess.app_id = 0;
+	e.sess.policy_id = 9;     /* no name: N/A, as Junos */
+	e.sess.flags = SFW_SESS_F_OPENER_LO;
+	sfw_log_syslog_plain(buf, sizeof(buf), &e, &en);
+	cr_assert_str_eq(buf,
+		"<14>Jan  2 03:04:05 fw1 RT_FLOW: RT_FLOW_SESSION_DENY: session denied "
+		"198.51.100.2/40000->203.0.113.2/80 0x0 None 6(0) N/A trust untrust "
+		"UNKNOWN UNKNOWN N/A(N/A) veth0 UNKNOWN policy deny");
+}
+
+/* Two-digit days stand alone; no quoting in the plain form, but a byte
+ * that would break the line (or reach a terminal) is still U+FFFD; cut
+ * like snprintf. */
+Test(log_format, plain_day_and_bytes)
+{
+	struct sfw_log_env en = env();
+	struct sfw_event e = tcp_event(SFW_EV_CREATE);
+	char buf[4096];
+
+	en.realtime_offset_ns += 20 * 86400000000000ll;
+	en.ifname = odd_ifname;
+	sfw_log_syslog_plain(buf, sizeof(buf), &e, &en);
+	cr_assert(!strncmp(buf, "<14>Jan 22 03:04:05 fw1 RT_FLOW: ", 33), "%s", buf);
+	cr_assert(strstr(buf, " N/A(N/A) e\xef\xbf\xbd\"]\\\xef\xbf\xbd\xc3\xbc UNKNOWN "), "%s", buf);
+	cr_assert_eq(sfw_log_syslog_plain(buf, 60, &e, &en), 59);
+	cr_assert_eq(strlen(buf), 59);
+}
