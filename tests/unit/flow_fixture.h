@@ -27,7 +27,7 @@ struct uf_spec {
 	__u32 timeout_s;
 	__u8 state, tcp_state;
 	__u16 app_id;
-	__u32 policy_id;           /* 0: default-permit */
+	__u32 policy_id;           /* 0: the default policy (SFW_POLICY_ID_DEFAULT_PERMIT) */
 	__u8 sess_flags;           /* besides OPENER_LO, which uf_add sets */
 	/* TCP tracking per wing (In, Out). */
 	__u32 seq_end[2], fin_seq[2];
