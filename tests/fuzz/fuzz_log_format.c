@@ -6,7 +6,8 @@
  * its length is what was returned. Into a buffer large enough for any
  * event, nothing is cut: the JSON line is valid JSON, the syslog line's
  * structured data well formed (RFC 5424: '"', '\' and ']' escaped in
- * values) and the line UTF-8 without control characters. */
+ * values) and the line UTF-8 without control characters; the plain syslog
+ * line (no quoting) too. */
 #include <string.h>
 #include "fuzz.h"
 #include "json_check.h"
@@ -92,6 +93,10 @@ static void sizes(const struct sfw_event *e, const struct sfw_log_env *env)
 		n = sfw_log_json(buf, len[k], e, env);
 		if (n < 0 || (size_t)n >= len[k] || strlen(buf) != (size_t)n)
 			fuzz_fail("json into %zu bytes returned %d for %zu", len[k], n, strlen(buf));
+		n = sfw_log_syslog_plain(buf, len[k], e, env);
+		if (n < 0 || (size_t)n >= len[k] || strlen(buf) != (size_t)n)
+			fuzz_fail("plain syslog into %zu bytes returned %d for %zu", len[k], n,
+				  strlen(buf));
 	}
 }
 
@@ -101,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct names names;
 	const char **slot[] = { &names.host, &names.app, &names.policy, &names.zone[0],
 				&names.zone[1], &names.ifname };
-	struct sfw_log_env env = { ifname_of, name_of, zone_of, &names, NULL, 0 };
+	struct sfw_log_env env = { ifname_of, name_of, zone_of, &names, NULL, 0, SFW_LOG_SD_SYSLOG };
 	static char big[1 << 16];
 	char *rest, *at;
 	const char *why;
@@ -127,6 +132,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sfw_log_syslog(big, sizeof(big), &e, &env);
 	if ((why = sd_check(big)) || (why = text_check(big)))
 		fuzz_fail("the syslog line is not RFC 5424 (%s): %s", why, big);
+	sfw_log_syslog_plain(big, sizeof(big), &e, &env);
+	if ((why = text_check(big)))
+		fuzz_fail("the plain syslog line is not one line of UTF-8 (%s): %s", why, big);
 	free(rest);
 	return 0;
 }
