@@ -25,16 +25,21 @@ struct iface_ctx {
 	bool has_conf;
 };
 
-/* The zone and name maps come with the configuration work and may not be
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Every caller closes, whatever ctx_open returned: each fd is closed once.
+ * The zone and name maps come with the configuration work and may not be
  * pinned yet: their absence is "no zone", not an error. */
 static void ctx_close(struct iface_ctx *c)
 {
-	if (c->stats_fd >= 0)
-		close(c->stats_fd);
-	if (c->zones_fd >= 0)
-		close(c->zones_fd);
-	if (c->names_fd >= 0)
-		close(c->names_fd);
+	close_fd(&c->stats_fd);
+	close_fd(&c->zones_fd);
+	close_fd(&c->names_fd);
 }
 
 static int ctx_open(struct iface_ctx *c)
@@ -54,10 +59,8 @@ static int ctx_open(struct iface_ctx *c)
 	if (c->stats_fd < 0)
 		return c->stats_fd;
 	err = sfw_config_read(&cfg);
-	if (err) {
-		ctx_close(c);
+	if (err)
 		return err;
-	}
 	c->gen = cfg.gen;
 	c->zones_fd = sfw_open_pin(SFW_STR(SFW_MAP_ZONES), true);
 	c->names_fd = sfw_open_pin(SFW_STR(SFW_MAP_NAMES), true);
