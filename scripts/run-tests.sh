@@ -47,8 +47,10 @@ run_criterion() {
 		failed=$((failed + 1))   # crashed before its synthesis
 	fi
 	if [ $rc -ne 0 ] || [ "${f:-0}" -ne 0 ] || [ "${c:-0}" -ne 0 ]; then
-		printf '%s\n' "$out" | grep -E '\[FAIL\]|CRASH|: Assertion|Failing:' |
-			note_failure "$bin"
+		# fed by <( ): a function at a pipe's end runs in a subshell,
+		# and what it adds to failures would be lost
+		note_failure "$bin" < <(printf '%s\n' "$out" |
+			grep -E -A3 '\[FAIL\]|CRASH|Assertion|Failing:|^libbpf: |^fx_setup')
 	fi
 	# libbpf speaks only when something is wrong: in a passing run its
 	# lines are noise that hides the next real warning
@@ -58,7 +60,7 @@ run_criterion() {
 		printf '%s\n' "$out" | grep '^libbpf: ' | sort | uniq -c | sort -rn | head -n 5
 		echo "FAIL $bin: $noise libbpf lines in a passing run"
 		failed=$((failed + 1))
-		printf '%s\n' "$out" | grep '^libbpf: ' | note_failure "$bin (libbpf lines)"
+		note_failure "$bin (libbpf lines)" < <(printf '%s\n' "$out" | grep '^libbpf: ')
 	fi
 	# LeakSanitizer reports as a test's process exits, after Criterion has
 	# its result (`make test SANITIZE=1`): each leak is a failure of its own
@@ -68,8 +70,8 @@ run_criterion() {
 		printf '%s\n' "$out" | grep -A 12 'ERROR: LeakSanitizer' | head -n 60
 		echo "FAIL $bin: $leaks leak reports"
 		failed=$((failed + leaks))
-		printf '%s\n' "$out" | grep -A 8 'ERROR: LeakSanitizer' | head -n 30 |
-			note_failure "$bin (leaks)"
+		note_failure "$bin (leaks)" < <(printf '%s\n' "$out" |
+			grep -A 8 'ERROR: LeakSanitizer' | head -n 30)
 	fi
 }
 

@@ -159,6 +159,10 @@ int fx_setup(void)
 	snprintf(fx.pin_dir, sizeof(fx.pin_dir), FX_BPFFS "/sfw-test-%d", (int)getpid());
 	if (mkdir(fx.pin_dir, 0700) && errno != EEXIST)
 		return -errno;
+	/* pids come round (pid_max is often 32768) and a process killed
+	 * between its load and its unpin leaves its pins: libbpf would reuse
+	 * them, and fail on another build's layout ("parameter mismatch") */
+	fx_with_root(fx_remove_pins);
 	fx_log.len = 0;
 	fx_log.buf[0] = '\0';
 	fx_log.loading = true;
