@@ -46,8 +46,9 @@ clear_expect 1 application junos-http = "$TCP80"
 clear_expect 1 interface veth0 destination-prefix 2001:db8:2::/64 = "$TCP6"
 clear_expect 0 source-port 40053 protocol tcp =
 
-# JSON: the clear shape, the total, and the session gone
-out=$(sfw clear security flow session policy 1 source-port 40053 --json) || fail "clear --json"
+# JSON: the clear shape, the total, and the session gone (policy 2: the
+# default permit's Junos index, default-policy-logical-system-00/2)
+out=$(sfw clear security flow session policy 2 source-port 40053 --json) || fail "clear --json"
 /usr/bin/python3 - <<PY || fail "clear JSON: $out"
 import json
 c = json.loads('''$out''')["clear-flow-session-information"]
