@@ -12,6 +12,7 @@
 #include "limit.bpf.h"
 #include "wake.bpf.h"
 #include "sess_count.bpf.h"
+#include "nat.bpf.h"
 
 /* Outcome returned when the packet may open a session: not a counter. */
 #define SFW_OUTCOME_CREATE SFW_CNT_COUNT
@@ -34,6 +35,8 @@ struct sfw_flow {
 	bool reject;          /* the refusing rule says reject, not deny */
 	bool syncookie;       /* answer the refused SYN with a cookie SYN-ACK */
 	bool cookie;          /* the packet is the ACK returning one of our cookies */
+	bool via_alias;       /* found through a NAT alias: a reply, key is the session's */
+	bool nat;             /* a NAT session's: sfw_nat_plan planned its rewrite */
 };
 
 static __always_inline const struct sfw_config *sfw_cfg_get(void)
@@ -61,7 +64,8 @@ static __always_inline __u32 sfw_may_open(const struct sfw_pkt *p, const struct 
 static __always_inline __u32 sfw_account(struct sfw_session *s, const struct sfw_pkt *p,
 					 struct sfw_flow *f, const struct sfw_config *cfg)
 {
-	__u32 dir = sfw_wing_of(s, f->src_lo);
+	/* an alias holds the Out wing's key of its session */
+	__u32 dir = f->via_alias ? SFW_WING_OUT : sfw_wing_of(s, f->src_lo);
 	__u8 st = s->tcp_state;
 	int t = SFW_TCP_OK;
 
@@ -83,6 +87,8 @@ static __always_inline __u32 sfw_account(struct sfw_session *s, const struct sfw
 	if (s->tcp_state != st)
 		sfw_ev_session(SFW_EV_WHAT(SFW_EV_UPDATE, SFW_CLOSE_NONE, 0), &f->key, s, f->now);
 	f->sess_flags = s->flags;
+	if (s->flags & SFW_SESS_F_NAT)
+		f->nat = sfw_nat_plan(s, dir, &f->key);
 	return SFW_CNT_SFW_PERMITTED_PKTS;
 }
 
@@ -99,12 +105,24 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 							       : SFW_CNT_SFW_ERR_NO_SESSION;
 	f->src_lo = sfw_make_key(p, &f->key);
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &f->key);
+	if (s && SFW_SESS_IS_ALIAS(s)) {
+		s = sfw_nat_follow(s, &f->key);
+		if (s) {
+			/* a reply opens nothing: its session is the one to
+			 * end (by its timer, or the sweeper) */
+			f->via_alias = true;
+			if (sfw_expired(s, f->now))
+				return SFW_CNT_SFW_ERR_NO_SESSION;
+		}
+	}
 	/* an expired session is as good as absent: the packet must qualify
 	 * to open a new one, which replaces the old entry */
 	if (s && !sfw_expired(s, f->now)) {
 		outcome = sfw_account(s, p, f, f->cfg);
 		if (outcome != SFW_OUTCOME_CREATE)
 			return outcome;
+		if (f->via_alias)
+			return SFW_CNT_SFW_ERR_NO_SESSION;
 	}
 	f->old = s;
 	f->old_id = s ? s->id : 0;
@@ -156,6 +174,7 @@ __noinline int sfw_retire(const struct sfw_session_key *k, __u64 old_id, __u64 n
 	copy->id = old_id;
 	if (bpf_map_delete_elem(&SFW_MAP_SESSIONS, k))
 		return 0;
+	sfw_nat_release(k, copy, old_id);
 	sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, SFW_CLOSE_NONE, 0), k, copy, now);
 	return 1;
 }
@@ -177,7 +196,8 @@ __noinline int sfw_join(const struct sfw_pkt *p, struct sfw_flow *f,
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &f->key);
 	if (!s)
 		return SFW_OUTCOME_CREATE;
-	if ((s->id & SFW_SESS_ID_DYING) || sfw_expired(s, f->now))
+	/* a NAT session's reply tuple: never this packet's to share */
+	if ((s->id & SFW_SESS_ID_DYING) || SFW_SESS_IS_ALIAS(s) || sfw_expired(s, f->now))
 		return SFW_CNT_ERR_NO_MORE_SESSIONS;
 	outcome = sfw_account(s, p, f, cfg);
 	/* the winner's connection already finished: not this packet's to
@@ -198,11 +218,12 @@ static __always_inline __u32 sfw_join_winner(const struct sfw_pkt *p, struct sfw
 
 /* Creates the session for a packet sfw_track allowed to open one and the
  * policy permitted (verdict v), its replies expected on out_ifindex, under
- * the from-zone's session limits (sfw_limit_of; 0: none). Returns the
- * outcome counter. */
+ * the from-zone's session limits (sfw_limit_of; 0: none), its source
+ * translated to nat_addr by source NAT rule nat_rule (0: none; bpf/nat.bpf.h).
+ * Returns the outcome counter. */
 static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow *f, __u8 flags,
 					__u32 out_ifindex, const struct sfw_verdict *v,
-					__u64 limits)
+					__u64 limits, __be32 nat_addr, __u32 nat_rule)
 {
 	/* built in per-CPU scratch memory: 128 bytes more of stack would
 	 * not fit the call chain's 512 */
@@ -263,11 +284,23 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 		}
 	}
 	s->tally |= sfw_count_bits_new(s, &p->dst, p->family);
+	/* the port and the reply's alias first: the session is never seen
+	 * from the reply side half made (docs/nat.md) */
+	if (nat_addr) {
+		__u32 refused = sfw_nat_reserve(p, &f->key, s, nat_addr, nat_rule);
+
+		if (refused) {
+			sfw_tally_release(&f->key, s);
+			return refused;
+		}
+	}
 	/* one session per flow, whatever CPUs see its first packets: only
 	 * one insert can win, and the others join it (docs/security.md) */
 	err = bpf_map_update_elem(&SFW_MAP_SESSIONS, &f->key, s, BPF_NOEXIST);
-	if (err)
+	if (err) {
 		sfw_tally_release(&f->key, s);
+		sfw_nat_release(&f->key, s, s->id);
+	}
 	if (err == -SFW_EEXIST) {
 		__u32 outcome = sfw_join_winner(p, f);
 
@@ -285,6 +318,8 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 				   sfw_log_asked(f->cfg, v, SFW_RULE_LOG_INIT)), &f->key, s, f->now);
 	f->sess_flags = s->flags;
 	f->created = true;
+	if (s->flags & SFW_SESS_F_NAT)
+		f->nat = sfw_nat_plan(s, SFW_WING_IN, &f->key);
 	return SFW_CNT_SFW_PERMITTED_PKTS;
 }
 

@@ -12,6 +12,7 @@
 #include "counters.h"
 #include "iface.h"
 #include "policy.h"
+#include "nat.h"
 
 /* max_entries is set by the loader before load (--max-sessions). */
 struct {
@@ -140,6 +141,55 @@ struct {
 	__uint(max_entries, 65536);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_SYN_RATE SEC(".maps");
+
+/* NAT (include/nat.h, docs/nat.md): the compiled rules, written by
+ * `sfw commit` into the inactive generation like the policy maps, and the
+ * port reservations the datapath makes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sfw_nat_list_key);
+	__type(value, struct sfw_nat_list);
+	__uint(max_entries, SFW_NAT_MAX_LISTS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_NAT_LISTS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sfw_nat_entry_key);
+	__type(value, struct sfw_nat_entry);
+	__uint(max_entries, SFW_NAT_MAX_ALL);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_NAT_ENTRIES SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sfw_nat_pool_key);
+	__type(value, struct sfw_nat_pool);
+	__uint(max_entries, SFW_NAT_MAX_POOLS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_NAT_POOLS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sfw_nat_proxy_key);
+	__type(value, struct sfw_nat_proxy);
+	__uint(max_entries, 2 * SFW_MAX_IFACES * SFW_NAT_MAX_PROXIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_NAT_PROXIES SEC(".maps");
+
+/* Not preallocated: a NAT session holds one, plain sessions none. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sfw_nat_port_key);
+	__type(value, struct sfw_nat_port);
+	__uint(max_entries, SFW_NAT_MAX_PORTS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_NAT_PORTS SEC(".maps");
 
 /* Scratch space (not pinned: per object): 0 builds a new session,
  * SFW_SCRATCH_OLD keeps the copy of one being removed. */

@@ -15,6 +15,7 @@
 #include "session.bpf.h"
 #include "limit.bpf.h"
 #include "sess_count.bpf.h"
+#include "nat.bpf.h"
 
 /* The batch and its parameters, in global data that user space mmaps:
  * private to each loaded copy of this object (never pinned), so the
@@ -56,7 +57,8 @@ static long reap_one(__u64 i, struct reap_loop *l)
 	 * without a grace period); a second read would claim that one and
 	 * give its limit-session counts back against this key's addresses */
 	id = *(volatile __u64 *)&s->id;
-	if (ent->id && id != ent->id)
+	/* an alias goes with its session, never on its own */
+	if ((ent->id && id != ent->id) || SFW_SESS_IS_ALIAS(s))
 		return 0;
 	SFW_REAP_RACE_POINT();
 	if (reap_expired_only && !sfw_expired(s, l->now))
@@ -74,6 +76,7 @@ static long reap_one(__u64 i, struct reap_loop *l)
 	copy.id = id;
 	if (bpf_map_delete_elem(&SFW_MAP_SESSIONS, &ent->key))
 		return 0;
+	sfw_nat_release(&ent->key, &copy, id);
 	sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, reap_reason, 0), &ent->key, &copy, l->now);
 	__builtin_memcpy(&ent->sess, &copy, sizeof(copy));
 	ent->removed = 1;

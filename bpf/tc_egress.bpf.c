@@ -63,7 +63,7 @@ static __always_inline __u32 sfw_tc_open(const struct sfw_pkt *p, struct sfw_flo
 		return v.outcome;
 	}
 	return sfw_create(p, f, in_ifindex ? SFW_SESS_F_TRANSIT : SFW_SESS_F_LOCAL,
-			  in_ifindex ? in_ifindex : f->ifindex, &v, 0);
+			  in_ifindex ? in_ifindex : f->ifindex, &v, 0, 0, 0);
 }
 
 /* Everything after parsing, as a global function for the same reason as

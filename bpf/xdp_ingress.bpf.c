@@ -7,6 +7,7 @@
 #include "forward.bpf.h"
 #include "screen.bpf.h"
 #include "syncookie.bpf.h"
+#include "nat_rewrite.bpf.h"
 
 /* Where will this new session's packets go? Returns the egress interface
  * for a forwarded (transit) session, 0 when the destination is this host
@@ -48,6 +49,43 @@ __noinline __u32 sfw_xdp_route(struct xdp_md *ctx, const struct sfw_pkt *p)
 	}
 }
 
+/* source-nat interface: the address the egress interface sends from
+ * toward the packet's destination, as the kernel picks it for a route
+ * (BPF_FIB_LOOKUP_SRC: the route's preferred source, else the egress
+ * device's primary address), which is what masquerade uses too. 0: none.
+ * Asked only for first packets a source NAT rule translates. */
+__noinline __be32 sfw_nat_iface_addr(struct xdp_md *ctx, const struct sfw_pkt *p)
+{
+	struct bpf_fib_lookup fib = {};
+	int rc;
+
+	if (!ctx || !p || p->family != SFW_FAMILY_INET)
+		return 0;
+	sfw_fib_query(&fib, p, ctx->ingress_ifindex, false);
+	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib),
+			    BPF_FIB_LOOKUP_SKIP_NEIGH | BPF_FIB_LOOKUP_SRC);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
+		return 0;
+	return fib.ipv4_src;
+}
+
+/* The source NAT of a permitted transit first packet (docs/nat.md): the
+ * address to translate to (*addr, 0: none) and the rule's answer, or
+ * Incoming NAT errors when a rule translates it and this step cannot
+ * (a pool, no interface address): refused rather than sent untranslated. */
+static __always_inline __u32 sfw_xdp_snat(struct xdp_md *ctx, const struct sfw_pkt *p,
+					  const struct sfw_zone_pair *z, __be32 *addr)
+{
+	__u32 rule = sfw_nat_source_rule(p, z->from, z->to, z->gen);
+
+	*addr = 0;
+	if (!rule || SFW_NAT_ACTION_OF(rule) == SFW_NAT_ACT_OFF)
+		return 0;
+	if (SFW_NAT_ACTION_OF(rule) == SFW_NAT_ACT_INTERFACE)
+		*addr = sfw_nat_iface_addr(ctx, p);
+	return *addr ? rule : SFW_NAT_HIT;
+}
+
 static __always_inline void sfw_count_input(struct sfw_iface_stats *st, const struct sfw_pkt *p,
 					    const struct sfw_flow *f)
 {
@@ -81,6 +119,8 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 	__u32 out_ifindex = sfw_xdp_route(ctx, p);
 	struct sfw_zone_pair z = { .gen = sfw_cfg_gen(f->cfg) };
 	struct sfw_verdict v = {};
+	__u32 nat_rule = 0;
+	__be32 nat_addr = 0;
 	bool cookie;
 	int screened;
 
@@ -110,9 +150,15 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 		f->syncookie = true;
 		return screened;
 	}
+	if (out_ifindex) {
+		nat_rule = sfw_xdp_snat(ctx, p, &z, &nat_addr);
+		if (nat_rule && !nat_addr)
+			return SFW_CNT_ERR_INCOMING_NAT;
+	}
 	return sfw_create(p, f, out_ifindex ? SFW_SESS_F_TRANSIT : 0,
 			  out_ifindex ? out_ifindex : f->ifindex, &v,
-			  f->cfg->flags & SFW_CFG_F_LIMITS ? sfw_limit_of(z.from, z.gen) : 0);
+			  f->cfg->flags & SFW_CFG_F_LIMITS ? sfw_limit_of(z.from, z.gen) : 0,
+			  nat_addr, nat_rule);
 }
 
 /* Everything after parsing. A global function: the verifier checks it once
@@ -158,6 +204,9 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	}
 	if (outcome == SFW_OUTCOME_CREATE)
 		outcome = sfw_xdp_open(ctx, p, &f);
+	/* translated before forwarding: the route is the translated one's */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat)
+		outcome = sfw_nat_rewrite(ctx, p);
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS)
 		act = sfw_xdp_forward(ctx, p, &f, &outcome);
 	if (p->frag == SFW_FRAG_FIRST && outcome == SFW_CNT_SFW_PERMITTED_PKTS)

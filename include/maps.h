@@ -29,6 +29,11 @@
 #define SFW_MAP_SYN_RATE   sfw_syn_rate
 #define SFW_MAP_FRAGS      sfw_frags      /* datagrams in flight (include/frag.h) */
 #define SFW_MAP_TALLY      sfw_tally      /* limit-session: sessions per address */
+#define SFW_MAP_NAT_LISTS  sfw_nat_lists  /* include/nat.h, per generation */
+#define SFW_MAP_NAT_ENTRIES sfw_nat_entries
+#define SFW_MAP_NAT_POOLS  sfw_nat_pools
+#define SFW_MAP_NAT_PROXIES sfw_nat_proxies
+#define SFW_MAP_NAT_PORTS  sfw_nat_ports  /* port reservations (docs/nat.md) */
 #define SFW_MAP_METRICS    sfw_metrics    /* the exporter's state (cli/metrics/metrics_int.h) */
 
 #define SFW_STR_(x) #x

@@ -49,7 +49,10 @@ struct sfw_nat_list_key {
 	__u8 stage;           /* enum sfw_nat_stage */
 	__u8 from_zone;
 	__u8 to_zone;
-	__u8 pad;             /* always zero: part of the hashed key */
+	/* the configuration generation (include/policy.h): the compiler
+	 * leaves 0, the writer sets the inactive one, so a commit flips NAT
+	 * with the policy (loader/policy_write.c) */
+	__u8 gen;
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_nat_list_key) == 4, "NAT list key ABI");
 
@@ -97,7 +100,7 @@ enum sfw_nat_pool_kind {
 
 struct sfw_nat_pool_key {
 	__u8 kind;            /* enum sfw_nat_pool_kind */
-	__u8 pad;
+	__u8 gen;             /* as in struct sfw_nat_list_key */
 	__u16 id;
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_nat_pool_key) == 4, "NAT pool key ABI");
@@ -132,5 +135,46 @@ struct sfw_nat_proxy {
 	__u8 pad[3];
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_nat_proxy) == 36, "NAT proxy ABI");
+
+/* An interface's proxy ranges, numbered from 0 per interface and
+ * generation (at most SFW_NAT_MAX_PROXIES each). */
+struct sfw_nat_proxy_key {
+	__u32 ifindex;
+	__u16 idx;
+	__u8 gen;             /* as in struct sfw_nat_list_key */
+	__u8 pad;             /* always zero */
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_nat_proxy_key) == 8, "NAT proxy key ABI");
+#define SFW_NAT_MAX_PROXIES 64
+
+/* Map sizes: lists are per stage and zone pair; entries are bounded per
+ * list by SFW_NAT_MAX_ENTRIES and in all by SFW_NAT_MAX_ALL (both
+ * generations). */
+#define SFW_NAT_MAX_LISTS   4096
+#define SFW_NAT_MAX_ALL     65536
+#define SFW_NAT_MAX_POOLS   4096
+
+/* Port reservations (docs/nat.md "Port allocation"): who holds port
+ * `port` of address `addr` for protocol `proto`. The key is the translated
+ * side of the session as the reply carries it. */
+struct sfw_nat_port_key {
+	union sfw_addr addr;
+	__be16 port;
+	__u8 proto;
+	__u8 family;
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_nat_port_key) == 20, "NAT port key ABI");
+
+struct sfw_nat_port {
+	__u64 sess_id;                 /* the holder's session id */
+	struct sfw_session_key owner;  /* its In-wing key */
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_nat_port) == 48, "NAT port ABI");
+
+/* First ports tried per allocation: a bounded loop for the verifier
+ * (docs/nat.md, Cilium's SNAT_COLLISION_RETRIES). */
+#define SFW_NAT_PORT_TRIES 32
+/* Reservations: one per NAT session, at most the session table's size. */
+#define SFW_NAT_MAX_PORTS SFW_DEFAULT_MAX_SESSIONS
 
 #endif

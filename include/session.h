@@ -104,6 +104,14 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
 #define SFW_SESS_F_TRANSIT   0x04  /* forwarded through the host, not to/from it */
 #define SFW_SESS_F_LOG_CLOSE 0x08  /* log its close (policy `then log session-close`) */
 #define SFW_SESS_F_SYNCED    0x10  /* loaded from the cluster peer's mirror (docs/ha.md) */
+#define SFW_SESS_F_NAT       0x20  /* translated: sfw_session.nat says how (docs/nat.md) */
+/* Not a session: the key a NAT session's replies carry (its Out wing),
+ * pointing at the session's own key (sfw_session.owner) and id. Never
+ * expires by itself (timeout_s SFW_NAT_ALIAS_TIMEOUT): it goes with its
+ * session, whoever ends that (bpf/nat.bpf.h sfw_nat_release). Walks of
+ * the table skip it (SFW_SESS_IS_ALIAS). */
+#define SFW_SESS_F_NAT_ALIAS 0x40
+#define SFW_NAT_ALIAS_TIMEOUT 0xffffffffu
 
 /* sfw_session.tally: who ended the session, and the per-address counts of
  * the limit-session screens it holds (bpf/limit.bpf.h). Changed only with
@@ -131,6 +139,20 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
  * since given to another session is never claimed. Ids stay far below it. */
 #define SFW_SESS_ID_DYING (1ULL << 63)
 
+/* How a NAT session's In wing is translated (docs/nat.md "Sessions: the
+ * In wing and the Out wing"): its packets leave as src:sport -> dst:dport;
+ * replies come back to those and are translated to the original tuple,
+ * read from the session's key. */
+struct sfw_sess_nat {
+	union sfw_addr src;
+	union sfw_addr dst;
+	__be16 sport;
+	__be16 dport;
+	__u16 pool_id;        /* source pool; 0: source-nat interface */
+	__u16 rule_id;        /* source NAT rule (include/nat.h) */
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_sess_nat) == 40, "session NAT block ABI");
+
 struct sfw_session {
 	__u64 id;             /* unique, never reused, 1.. (| SFW_SESS_ID_DYING) */
 	__u64 created_ns;     /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
@@ -145,8 +167,16 @@ struct sfw_session {
 	__u8 pad[3];
 	__u32 tally;          /* SFW_TALLY_* */
 	struct sfw_wing wing[2];  /* indexed by enum sfw_wing_dir */
+	union {
+		struct sfw_sess_nat nat;        /* SFW_SESS_F_NAT */
+		struct sfw_session_key owner;   /* SFW_SESS_F_NAT_ALIAS: the session's key */
+	};
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_session) == 144, "session ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_session) == 184, "session ABI");
+
+/* An entry of the table that is no session of its own (SFW_SESS_F_NAT_ALIAS):
+ * every walk that shows, counts, mirrors or ends sessions skips it. */
+#define SFW_SESS_IS_ALIAS(s) (((s)->flags & SFW_SESS_F_NAT_ALIAS) != 0)
 
 /* Concurrent sessions per address (limit-session): one entry per address,
  * direction and zone while it has counted sessions. The value repeats its

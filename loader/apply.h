@@ -10,6 +10,7 @@
 /* The maps a compile writes (fds), so tests can hand in their own. */
 struct sfw_policy_fds {
 	int config, addr, app, rules, app_class, zones, names, screens;
+	int nat_lists, nat_entries, nat_pools, nat_proxies;   /* include/nat.h */
 };
 
 /* Compiles conf (conf/compile.h) and writes it into the inactive

@@ -38,12 +38,33 @@ static int wait_datapath(void)
 	return err;
 }
 
-/* Deletes every key whose generation is gen. keys hold a list id at
- * list_off (or a __u32 gen at gen_off when list_off < 0). Before the
- * first deletion it waits out the packets that may still be judged by
- * that generation, once (*waited); a generation with nothing left needs
- * no wait. */
-static int purge(int fd, size_t key_size, int list_off, int gen_off, __u32 gen, bool *waited)
+/* Where a key holds its generation: in the top bits of a __u16 list id
+ * (policy tries and rules), as a __u32 (zones, screens), or as a __u8
+ * (NAT, include/nat.h). */
+enum gen_field { GEN_LIST16, GEN_U32, GEN_U8 };
+
+static __u32 gen_of(const char *key, int off, enum gen_field how)
+{
+	__u16 list;
+	__u32 g;
+
+	switch (how) {
+	case GEN_LIST16:
+		memcpy(&list, key + off, 2);
+		return list >> SFW_LIST_GEN_SHIFT;
+	case GEN_U32:
+		memcpy(&g, key + off, 4);
+		return g;
+	default:
+		return (__u8)key[off];
+	}
+}
+
+/* Deletes every key whose generation (at off, read as how) is gen.
+ * Before the first deletion it waits out the packets that may still be
+ * judged by that generation, once (*waited); a generation with nothing
+ * left needs no wait. */
+static int purge(int fd, size_t key_size, int off, enum gen_field how, __u32 gen, bool *waited)
 {
 	char key[32], next[32];
 	char *doomed = NULL;
@@ -52,18 +73,8 @@ static int purge(int fd, size_t key_size, int list_off, int gen_off, __u32 gen, 
 
 	err = bpf_map_get_next_key(fd, NULL, next);
 	while (!err) {
-		__u32 g;
-
 		memcpy(key, next, key_size);
-		if (list_off >= 0) {
-			__u16 list;
-
-			memcpy(&list, key + list_off, 2);
-			g = list >> SFW_LIST_GEN_SHIFT;
-		} else {
-			memcpy(&g, key + gen_off, 4);
-		}
-		if (g == gen) {
+		if (gen_of(key, off, how) == gen) {
 			if (n == cap) {
 				char *v = realloc(doomed, (cap = cap ? cap * 2 : 64) * key_size);
 
@@ -97,18 +108,26 @@ static int purge_gen(const struct sfw_policy_fds *fds, __u32 gen)
 {
 	bool w = false;
 	int err = purge(fds->addr, sizeof(struct sfw_addr_lpm_key),
-			offsetof(struct sfw_addr_lpm_key, list), 0, gen, &w);
+			offsetof(struct sfw_addr_lpm_key, list), GEN_LIST16, gen, &w);
 
 	err = err ? err : purge(fds->app, sizeof(struct sfw_app_lpm_key),
-				offsetof(struct sfw_app_lpm_key, list), 0, gen, &w);
+				offsetof(struct sfw_app_lpm_key, list), GEN_LIST16, gen, &w);
 	err = err ? err : purge(fds->app_class, sizeof(struct sfw_app_lpm_key),
-				offsetof(struct sfw_app_lpm_key, list), 0, gen, &w);
+				offsetof(struct sfw_app_lpm_key, list), GEN_LIST16, gen, &w);
 	err = err ? err : purge(fds->rules, sizeof(struct sfw_rule_key),
-				offsetof(struct sfw_rule_key, list), 0, gen, &w);
-	err = err ? err : purge(fds->zones, sizeof(struct sfw_zone_key), -1,
-				offsetof(struct sfw_zone_key, gen), gen, &w);
-	err = err ? err : purge(fds->screens, sizeof(struct sfw_screen_key), -1,
-				offsetof(struct sfw_screen_key, gen), gen, &w);
+				offsetof(struct sfw_rule_key, list), GEN_LIST16, gen, &w);
+	err = err ? err : purge(fds->zones, sizeof(struct sfw_zone_key),
+				offsetof(struct sfw_zone_key, gen), GEN_U32, gen, &w);
+	err = err ? err : purge(fds->screens, sizeof(struct sfw_screen_key),
+				offsetof(struct sfw_screen_key, gen), GEN_U32, gen, &w);
+	err = err ? err : purge(fds->nat_lists, sizeof(struct sfw_nat_list_key),
+				offsetof(struct sfw_nat_list_key, gen), GEN_U8, gen, &w);
+	err = err ? err : purge(fds->nat_entries, sizeof(struct sfw_nat_entry_key),
+				offsetof(struct sfw_nat_entry_key, list.gen), GEN_U8, gen, &w);
+	err = err ? err : purge(fds->nat_pools, sizeof(struct sfw_nat_pool_key),
+				offsetof(struct sfw_nat_pool_key, gen), GEN_U8, gen, &w);
+	err = err ? err : purge(fds->nat_proxies, sizeof(struct sfw_nat_proxy_key),
+				offsetof(struct sfw_nat_proxy_key, gen), GEN_U8, gen, &w);
 	return err;
 }
 
@@ -187,6 +206,46 @@ static int write_screens(const struct sfw_compiled *c, const struct sfw_policy_f
 	return err;
 }
 
+/* NAT (include/nat.h): lists, entries and pools in the generation; proxy
+ * entries by interface index, which must exist at commit as for zones. */
+static int write_nat(const struct sfw_compiled *c, const struct sfw_policy_fds *fds, __u32 gen)
+{
+	int err = 0;
+
+	for (int i = 0; i < c->n_nat_lists && !err; i++) {
+		struct sfw_nat_list_key k = c->nat_lists[i].k;
+
+		k.gen = (__u8)gen;
+		err = put(fds->nat_lists, &k, &c->nat_lists[i].v, "NAT rule list");
+	}
+	for (int i = 0; i < c->n_nat_entries && !err; i++) {
+		struct sfw_nat_entry_key k = c->nat_entries[i].k;
+
+		k.list.gen = (__u8)gen;
+		err = put(fds->nat_entries, &k, &c->nat_entries[i].v, "NAT rule");
+	}
+	for (int i = 0; i < c->n_nat_pools && !err; i++) {
+		struct sfw_nat_pool_key k = c->nat_pools[i].k;
+
+		k.gen = (__u8)gen;
+		err = put(fds->nat_pools, &k, &c->nat_pools[i].v, "NAT pool");
+	}
+	for (int i = 0; i < c->n_nat_proxies && !err; i++) {
+		struct sfw_nat_proxy_key k = {
+			.ifindex = if_nametoindex(c->nat_proxies[i].ifname), .gen = (__u8)gen };
+
+		/* numbered after this interface's earlier ranges */
+		for (int j = 0; j < i; j++)
+			k.idx += !strcmp(c->nat_proxies[j].ifname, c->nat_proxies[i].ifname);
+		if (k.idx >= SFW_NAT_MAX_PROXIES)
+			return sfw_fail(E2BIG, "more than %d proxy-arp/ndp ranges on %s",
+					SFW_NAT_MAX_PROXIES, c->nat_proxies[i].ifname);
+		if (k.ifindex)
+			err = put(fds->nat_proxies, &k, &c->nat_proxies[i].v, "NAT proxy");
+	}
+	return err;
+}
+
 static int write_names(const struct sfw_compiled *c, const struct sfw_policy_fds *fds)
 {
 	int err = 0;
@@ -240,6 +299,7 @@ int sfw_policy_write(const struct sfw_compiled *c, const struct sfw_policy_fds *
 	err = err ? err : write_lists(c, fds, gen);
 	err = err ? err : write_zones(c, fds, gen);
 	err = err ? err : write_screens(c, fds, gen);
+	err = err ? err : write_nat(c, fds, gen);
 	err = err ? err : write_names(c, fds);
 	cfg.gen = gen;
 	err = err ? err : flow_settings(&c->flow, &cfg);

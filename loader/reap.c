@@ -28,7 +28,7 @@ static bool map_needed(const char *name)
 	static const char *const needed[] = {
 		SFW_STR(SFW_MAP_SESSIONS), SFW_STR(SFW_MAP_CONFIG), SFW_STR(SFW_MAP_EVENTS),
 		SFW_STR(SFW_MAP_MON_EVENTS), SFW_STR(SFW_MAP_EV_LOST), SFW_STR(SFW_MAP_TALLY),
-		SFW_STR(SFW_MAP_SESS_STATS),
+		SFW_STR(SFW_MAP_SESS_STATS), SFW_STR(SFW_MAP_NAT_PORTS),
 	};
 
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)

@@ -89,6 +89,9 @@ static int reap_expired(struct sfw_sweeper *sw, __u32 count, __u64 now)
 		const struct sfw_session *s = &sw->vals[i];
 		__u64 at = s->last_seen_ns + (__u64)s->timeout_s * SFW_NSEC_PER_SEC;
 
+		/* a NAT alias ends with its session, never by its own timer */
+		if (SFW_SESS_IS_ALIAS(s))
+			continue;
 		if (!expired(s, now)) {
 			sw->pass_left++;
 			if (at < sw->pass_expiry)

@@ -121,6 +121,9 @@ static int visit_batch(int fd, struct walk_buf *b, __u32 count,
 	__u32 i;
 
 	for (i = 0; i < count && !stop; i++) {
+		/* a NAT session's reply key: shown, cleared, with its session */
+		if (SFW_SESS_IS_ALIAS(&b->vals[i]))
+			continue;
 		r = ops->visit(&b->keys[i], &b->vals[i], ops->arg);
 		if (r < 0)
 			return r;
@@ -218,7 +221,7 @@ static int walk_by_key(int fd, const struct sfw_walk_ops *ops)
 			return err == -ENOENT ? 0 : err;
 		prev = next;
 		have_prev = true;
-		if (bpf_map_lookup_elem(fd, &next, &val))
+		if (bpf_map_lookup_elem(fd, &next, &val) || SFW_SESS_IS_ALIAS(&val))
 			continue;
 		r = ops->visit(&next, &val, ops->arg);
 		if (r < 0)

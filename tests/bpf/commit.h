@@ -24,6 +24,10 @@ static SUITE_UNUSED struct sfw_policy_fds fds(void)
 		.zones = fx_map_fd(false, SFW_STR(SFW_MAP_ZONES)),
 		.names = fx_map_fd(false, SFW_STR(SFW_MAP_NAMES)),
 		.screens = fx_map_fd(false, SFW_STR(SFW_MAP_SCREENS)),
+		.nat_lists = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_LISTS)),
+		.nat_entries = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_ENTRIES)),
+		.nat_pools = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_POOLS)),
+		.nat_proxies = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_PROXIES)),
 	};
 }
 

@@ -1,0 +1,330 @@
+/* Source NAT in the session table (docs/nat.md): the rule a first packet
+ * meets, the port it is given, the alias its replies find the session by,
+ * and their release when the session ends. What a packet of a NAT session
+ * is rewritten to is planned here (sfw_nat_plan) for the hook that
+ * rewrites it (bpf/nat_rewrite.bpf.h, XDP). Only source-nat interface over
+ * IPv4 so far; a commit still refuses every `security nat`. */
+#ifndef SFW_NAT_BPF_H
+#define SFW_NAT_BPF_H
+
+#include "maps.bpf.h"
+#include "parse.bpf.h"
+#include "net_consts.h"
+
+/* What a packet of a NAT session leaves as: filled by sfw_nat_plan, read
+ * by the rewrite of the same packet on the same CPU (per-CPU, not pinned). */
+struct sfw_nat_rw {
+	union sfw_addr src;
+	union sfw_addr dst;
+	__be16 sport;
+	__be16 dport;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sfw_nat_rw);
+	__uint(max_entries, 1);
+} sfw_nat_rw_scratch SEC(".maps");
+
+/* The keys and values sfw_nat_reserve and sfw_nat_release build: per-CPU
+ * memory, as the call chain's 512 bytes of stack hold no more. */
+struct sfw_nat_tmp {
+	struct sfw_session alias;
+	struct sfw_nat_port port;
+	struct sfw_session_key ak;      /* the alias's key */
+	struct sfw_nat_port_key pk;     /* the reservation's key */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sfw_nat_tmp);
+	__uint(max_entries, 1);
+} sfw_nat_tmp_scratch SEC(".maps");
+
+/* sfw_nat_source_rule's answer: 0 (no rule), or SFW_NAT_HIT with the
+ * entry's action and rule id. */
+#define SFW_NAT_HIT 0x80000000u
+#define SFW_NAT_ACTION_OF(r) ((r) & 0xff)
+#define SFW_NAT_RULE_OF(r) (((r) >> 8) & 0xffff)
+
+/* Does the masked prefix (len bits of want) hold a? Words past the
+ * prefix compare under a zero mask, so IPv4 (word 0) and IPv6 share it. */
+static __always_inline bool sfw_nat_prefix_has(const union sfw_addr *want, __u8 len,
+					       const union sfw_addr *a)
+{
+#pragma unroll
+	for (int w = 0; w < 4; w++) {
+		int bits = (int)len - 32 * w;
+		__u32 mask = bits <= 0 ? 0 : bits >= 32 ? 0xffffffffu : ~0u << (32 - bits);
+
+		if ((a->v6[w] & bpf_htonl(mask)) != want->v6[w])
+			return false;
+	}
+	return true;
+}
+
+static __always_inline bool sfw_nat_entry_matches(const struct sfw_nat_entry *e,
+						  const struct sfw_pkt *p)
+{
+	__u16 dport = bpf_ntohs(p->dport);
+
+	if (e->family && e->family != p->family)
+		return false;
+	if ((e->flags & SFW_NAT_E_PROTO) && e->proto != p->proto)
+		return false;
+	if ((e->flags & SFW_NAT_E_DPORT) && (dport < e->dport_lo || dport > e->dport_hi))
+		return false;
+	return sfw_nat_prefix_has(&e->src, e->src_len, &p->src) &&
+	       sfw_nat_prefix_has(&e->dst, e->dst_len, &p->dst);
+}
+
+struct sfw_nat_walk {
+	const struct sfw_pkt *p;
+	struct sfw_nat_entry_key k;
+	__u32 n;
+	__u32 found;
+};
+
+static long sfw_nat_walk_one(__u64 i, struct sfw_nat_walk *w)
+{
+	const struct sfw_nat_entry *e;
+
+	if (i >= w->n)
+		return 1;
+	w->k.idx = (__u32)i;
+	e = bpf_map_lookup_elem(&SFW_MAP_NAT_ENTRIES, &w->k);
+	if (!e)
+		return 1;
+	if (!sfw_nat_entry_matches(e, w->p))
+		return 0;
+	w->found = SFW_NAT_HIT | e->action | (__u32)e->rule_id << 8;
+	return 1;
+}
+
+/* The source NAT rule of a first packet from zone `from` to zone `to` in
+ * generation gen: the first entry of the zone pair's list that matches
+ * (include/nat.h), a bounded walk (bpf_loop) run only for first packets
+ * the policy permitted. A global function: verified once. */
+__noinline __u32 sfw_nat_source_rule(const struct sfw_pkt *p, __u32 from, __u32 to, __u32 gen)
+{
+	struct sfw_nat_walk w = { .p = p };
+	const struct sfw_nat_list *l;
+
+	if (!p)
+		return 0;
+	w.k.list.stage = SFW_NAT_SOURCE;
+	w.k.list.from_zone = (__u8)from;
+	w.k.list.to_zone = (__u8)to;
+	w.k.list.gen = (__u8)gen;
+	l = bpf_map_lookup_elem(&SFW_MAP_NAT_LISTS, &w.k.list);
+	if (!l)
+		return 0;
+	w.n = l->n_entries < SFW_NAT_MAX_ENTRIES ? l->n_entries : SFW_NAT_MAX_ENTRIES;
+	bpf_loop(SFW_NAT_MAX_ENTRIES, sfw_nat_walk_one, &w, 0);
+	return w.found;
+}
+
+/* The canonical key (bpf/session.bpf.h sfw_make_key) of a reply from
+ * a:ap to b:bp. */
+static __always_inline void sfw_nat_key(struct sfw_session_key *k, const union sfw_addr *a,
+					__be16 ap, const union sfw_addr *b, __be16 bp,
+					__u8 proto, __u8 family)
+{
+	bool lo = false, decided = false;
+
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		if (!decided && a->v6[i] != b->v6[i]) {
+			lo = a->v6[i] < b->v6[i];
+			decided = true;
+		}
+	}
+	if (!decided)
+		lo = ap <= bp;
+	k->addr_lo = lo ? *a : *b;
+	k->addr_hi = lo ? *b : *a;
+	k->port_lo = lo ? ap : bp;
+	k->port_hi = lo ? bp : ap;
+	k->proto = proto;
+	k->family = family;
+	k->pad = 0;
+}
+
+/* The first port tried: the client's own when the range holds it (as
+ * nf_nat keeps a source port whose tuple is free), then from a hashed
+ * offset into the range (docs/nat.md "Port allocation"). */
+static __always_inline __u32 sfw_nat_hash(const struct sfw_pkt *p)
+{
+	__u32 h = p->src.v4 * 0x9e3779b1u ^ p->dst.v4;
+
+	h ^= ((__u32)p->sport << 16 | p->dport) * 0x85ebca6bu;
+	h ^= h >> 13;
+	return h * 0xc2b2ae35u;
+}
+
+static __always_inline __u16 sfw_nat_try_port(const struct sfw_pkt *p, __u32 h, __u32 i)
+{
+	__u32 range = SFW_NAT_PORT_HI - SFW_NAT_PORT_LO + 1;
+	__u16 own = bpf_ntohs(p->sport);
+
+	if (i == 0 && own >= SFW_NAT_PORT_LO)
+		return own;
+	return (__u16)(SFW_NAT_PORT_LO + (h + i) % range);
+}
+
+/* Takes port `port` of address pk->addr for session s at key k: the
+ * reservation, then the alias its replies will find (BPF_NOEXIST both:
+ * whoever inserts first holds it, on any CPU). Returns 0 when both are
+ * ours, with the alias's key in *ak. */
+static __always_inline int sfw_nat_take(struct sfw_nat_tmp *t, const struct sfw_pkt *p)
+{
+	if (bpf_map_update_elem(&SFW_MAP_NAT_PORTS, &t->pk, &t->port, BPF_NOEXIST))
+		return -1;
+	/* the reply: from the destination to the translated source */
+	sfw_nat_key(&t->ak, &p->dst, p->dport, &t->pk.addr, t->pk.port, p->proto, p->family);
+	if (bpf_map_update_elem(&SFW_MAP_SESSIONS, &t->ak, &t->alias, BPF_NOEXIST)) {
+		/* a session of the host's own holds that tuple */
+		bpf_map_delete_elem(&SFW_MAP_NAT_PORTS, &t->pk);
+		return -1;
+	}
+	return 0;
+}
+
+/* Source NAT to address addr (network order) for the session s being made
+ * at key k, by rule `rule` (sfw_nat_source_rule's answer): a port of addr
+ * reserved, the alias inserted, s's NAT block filled. Returns 0, or
+ * SFW_CNT_ERR_INCOMING_NAT when no port was free within
+ * SFW_NAT_PORT_TRIES (docs/nat.md). Before the session's own insert: if
+ * that fails, sfw_nat_release takes both back. A global function. */
+__noinline __u32 sfw_nat_reserve(const struct sfw_pkt *p, const struct sfw_session_key *k,
+				 struct sfw_session *s, __be32 addr, __u32 rule)
+{
+	struct sfw_nat_tmp *t;
+	__u32 zero = 0, h;
+
+	if (!p || !k || !s)
+		return SFW_CNT_ERR_INCOMING_NAT;
+	t = bpf_map_lookup_elem(&sfw_nat_tmp_scratch, &zero);
+	if (!t || p->family != SFW_FAMILY_INET)
+		return SFW_CNT_ERR_INCOMING_NAT;
+	__builtin_memset(&t->alias, 0, sizeof(t->alias));
+	t->alias.id = s->id;
+	t->alias.created_ns = s->created_ns;
+	t->alias.last_seen_ns = s->last_seen_ns;
+	t->alias.timeout_s = SFW_NAT_ALIAS_TIMEOUT;
+	t->alias.flags = SFW_SESS_F_NAT_ALIAS;
+	t->alias.owner = *k;
+	t->port.sess_id = s->id;
+	t->port.owner = *k;
+	__builtin_memset(&t->pk, 0, sizeof(t->pk));
+	t->pk.addr.v4 = addr;
+	t->pk.proto = p->proto;
+	t->pk.family = p->family;
+	h = sfw_nat_hash(p);
+	for (__u32 i = 0; i < SFW_NAT_PORT_TRIES; i++) {
+		t->pk.port = bpf_htons(sfw_nat_try_port(p, h, i));
+		if (sfw_nat_take(t, p))
+			continue;
+		s->flags |= SFW_SESS_F_NAT;
+		s->nat.src = t->pk.addr;
+		s->nat.sport = t->pk.port;
+		s->nat.dst = p->dst;
+		s->nat.dport = p->dport;
+		s->nat.pool_id = 0;
+		s->nat.rule_id = (__u16)SFW_NAT_RULE_OF(rule);
+		return 0;
+	}
+	return SFW_CNT_ERR_INCOMING_NAT;
+}
+
+/* Gives back what NAT session s (at key k, id `id`) holds: its alias and
+ * its port, each only while it is still this session's (an id check:
+ * either may have been taken by a later session since). Called by
+ * whoever claimed the session's end (sfw_retire, the reaper), and when
+ * the session's own insert failed. A global function. */
+__noinline int sfw_nat_release(const struct sfw_session_key *k, const struct sfw_session *s,
+			       __u64 id)
+{
+	const union sfw_addr *dst;
+	struct sfw_nat_port *r;
+	struct sfw_nat_tmp *t;
+	struct sfw_session *a;
+	__u32 zero = 0;
+	__be16 dport;
+	bool lo;
+
+	if (!k || !s || !(s->flags & SFW_SESS_F_NAT))
+		return 0;
+	t = bpf_map_lookup_elem(&sfw_nat_tmp_scratch, &zero);
+	if (!t)
+		return 0;
+	id &= ~SFW_SESS_ID_DYING;
+	__builtin_memset(&t->pk, 0, sizeof(t->pk));
+	t->pk.addr = s->nat.src;
+	t->pk.port = s->nat.sport;
+	t->pk.proto = k->proto;
+	t->pk.family = k->family;
+	/* the reply comes from the In wing's destination */
+	lo = s->flags & SFW_SESS_F_OPENER_LO;
+	dst = lo ? &k->addr_hi : &k->addr_lo;
+	dport = lo ? k->port_hi : k->port_lo;
+	sfw_nat_key(&t->ak, dst, dport, &s->nat.src, s->nat.sport, k->proto, k->family);
+	a = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &t->ak);
+	if (a && SFW_SESS_IS_ALIAS(a) && (a->id & ~SFW_SESS_ID_DYING) == id)
+		bpf_map_delete_elem(&SFW_MAP_SESSIONS, &t->ak);
+	r = bpf_map_lookup_elem(&SFW_MAP_NAT_PORTS, &t->pk);
+	if (r && r->sess_id == id)
+		bpf_map_delete_elem(&SFW_MAP_NAT_PORTS, &t->pk);
+	return 1;
+}
+
+/* What a packet of NAT session s (key k) in wing dir leaves as: the In
+ * wing as translated, the Out wing back to the original tuple (the
+ * key's sides, the opener's first). Read by the rewrite of this packet.
+ * A global function. */
+__noinline int sfw_nat_plan(const struct sfw_session *s, __u32 dir, const struct sfw_session_key *k)
+{
+	struct sfw_nat_rw *rw;
+	__u32 zero = 0;
+	bool lo;
+
+	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
+	if (!rw || !s || !k)
+		return 0;
+	if (dir == SFW_WING_IN) {
+		rw->src = s->nat.src;
+		rw->sport = s->nat.sport;
+		rw->dst = s->nat.dst;
+		rw->dport = s->nat.dport;
+		return 1;
+	}
+	lo = s->flags & SFW_SESS_F_OPENER_LO;
+	rw->src = lo ? k->addr_hi : k->addr_lo;   /* from the original destination */
+	rw->sport = lo ? k->port_hi : k->port_lo;
+	rw->dst = lo ? k->addr_lo : k->addr_hi;   /* to the original source */
+	rw->dport = lo ? k->port_lo : k->port_hi;
+	return 1;
+}
+
+/* A lookup found alias a: the session it stands for, found by its key
+ * (f_key is overwritten with it), or NULL when the alias is stale (its
+ * session gone, or the memory another's: it is deleted, so the packet
+ * meets no session). */
+static __always_inline struct sfw_session *sfw_nat_follow(struct sfw_session *a,
+							  struct sfw_session_key *f_key)
+{
+	__u64 id = a->id & ~SFW_SESS_ID_DYING;
+	struct sfw_session *s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &a->owner);
+
+	if (!s || SFW_SESS_IS_ALIAS(s) || (s->id & ~SFW_SESS_ID_DYING) != id ||
+	    !(s->flags & SFW_SESS_F_NAT)) {
+		bpf_map_delete_elem(&SFW_MAP_SESSIONS, f_key);
+		return NULL;
+	}
+	*f_key = a->owner;
+	return s;
+}
+
+#endif

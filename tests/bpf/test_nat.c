@@ -1,0 +1,451 @@
+/* Source NAT to the egress interface's address in XDP (docs/nat.md), in
+ * BPF_PROG_TEST_RUN: the configuration is committed into the fixture's
+ * maps through the loader (tests/bpf/commit.h), past the CLI's refusal of
+ * NAT. The fixture's namespace gets a veth pair as in test_forward.c: fa
+ * (198.51.100.1/24, zone trust) where clients send from, fb
+ * (203.0.113.1/24, zone untrust) toward the servers, with static
+ * neighbours so the FIB answers SUCCESS and frames are redirected. Every
+ * rewritten frame's checksums are recomputed from scratch by the packet
+ * builder (tests/lib/pktbuild.c), which shares no code with the datapath. */
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "commit.h"
+#include "outcome.h"
+#include "nat.h"
+#include "reap.h"
+#include "session_walk.h"
+#include <time.h>
+
+#define FX_XDP_REDIRECT 4
+#define CLIENT_A "198.51.100.2"
+#define CLIENT_B "198.51.100.3"
+#define SERVER1 "203.0.113.2"
+#define SERVER2 "203.0.113.4"
+#define FB_ADDR "203.0.113.1"   /* what source-nat interface translates to */
+
+static __u32 in_if, out_if;
+
+static void nat_setup(void)
+{
+	suite_setup();
+	cr_assert_eq(system("ip link add fa type veth peer name fb && ip link set fa up && "
+			    "ip link set fb up && ip addr add 198.51.100.1/24 dev fa && "
+			    "ip addr add " FB_ADDR "/24 dev fb && "
+			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
+			    "ip neigh add " SERVER2 " lladdr 02:00:00:00:00:24 dev fb nud permanent && "
+			    "ip neigh add " CLIENT_A " lladdr 02:00:00:00:00:11 dev fa nud permanent && "
+			    "ip neigh add " CLIENT_B " lladdr 02:00:00:00:00:13 dev fa nud permanent && "
+			    "sysctl -qw net.ipv4.ip_forward=1"), 0, "cannot build the veth pair");
+	in_if = if_nametoindex("fa");
+	out_if = if_nametoindex("fb");
+	cr_assert(in_if && out_if);
+	cr_assert_eq(fx_add_counters(in_if), 0);
+	cr_assert_eq(fx_add_counters(out_if), 0);
+	for (int i = 0; i < 2; i++) {
+		__u32 ifindex = i ? out_if : in_if;
+
+		cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, "sfw_tx_ports"), &ifindex,
+						 &ifindex, BPF_ANY), 0);
+	}
+	cr_assert_eq(fx_set_flags(SFW_CFG_F_FORWARD), 0);
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
+	       "set security policies default-policy deny-all\n"
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
+	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+}
+
+TestSuite(nat, .init = nat_setup, .fini = suite_teardown);
+
+/* Runs spec's frame arriving on ifindex; *out gets the frame as left. */
+static int run_at(__u32 ifindex, const struct pb_spec *s, struct pb_pkt *in, struct pb_pkt *out)
+{
+	cr_assert_eq(pb_build(s, in), 0);
+	*out = *in;
+	return fx_xdp_frame_at(ifindex, in->data, in->len, out->data, &out->len);
+}
+
+static __u32 addr_at(const struct pb_pkt *p, int off)
+{
+	__u32 a;
+
+	memcpy(&a, p->data + p->l3_off + off, 4);
+	return a;
+}
+
+static __u16 port_at(const struct pb_pkt *p, int off)
+{
+	__u16 v;
+
+	memcpy(&v, p->data + p->l4_off + off, 2);
+	return ntohs(v);
+}
+
+static __u32 a4(const char *s)
+{
+	__u32 a;
+
+	cr_assert_eq(inet_pton(AF_INET, s, &a), 1);
+	return a;
+}
+
+/* The frame left translated: source s_addr:s_port, destination
+ * d_addr:d_port, and checksums a full recomputation agrees with. */
+static void assert_tuple(const struct pb_pkt *out, const struct pb_spec *s, const char *s_addr,
+			 __u16 s_port, const char *d_addr, __u16 d_port)
+{
+	cr_assert_eq(addr_at(out, 12), a4(s_addr), "source address");
+	cr_assert_eq(port_at(out, 0), s_port, "source port");
+	cr_assert_eq(addr_at(out, 16), a4(d_addr), "destination address");
+	cr_assert_eq(port_at(out, 2), d_port, "destination port");
+	cr_assert_eq(pb_verify_csums(out, s), 0, "IPv4 and L4 checksums");
+}
+
+static int map_count(const char *name)
+{
+	int fd = fx_map_fd(false, name), n = 0;
+	__u8 key[64], next[64];
+
+	for (void *prev = NULL; !bpf_map_get_next_key(fd, prev, next); prev = key, n++)
+		memcpy(key, next, sizeof(key));
+	return n;
+}
+
+static struct pb_spec udp(const char *src, const char *dst, __u16 sport, __u16 dport)
+{
+	return (struct pb_spec){ .src = src, .dst = dst, .proto = SFW_IPPROTO_UDP,
+				 .sport = sport, .dport = dport, .payload = 33 };
+}
+
+/* A UDP first packet leaves from fb's address (its own port, free), its
+ * session marked and holding one alias and one port; the reply to that
+ * address and port goes back to the client, on the session's Out wing. */
+Test(nat, udp_first_packet_and_reply_translated)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 40000, 53);
+	struct pb_spec r = udp(SERVER1, FB_ADDR, 53, 40000);
+	struct pb_pkt in, out;
+	struct sfw_session sess;
+
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &s, FB_ADDR, 40000, SERVER1, 53);
+	GET_SESSION(&s, &sess);
+	cr_assert(sess.flags & SFW_SESS_F_NAT);
+	cr_assert_eq(sess.nat.src.v4, a4(FB_ADDR));
+	cr_assert_eq(ntohs(sess.nat.sport), 40000);
+	cr_assert_eq(sess.nat.rule_id, 1);
+	cr_assert_eq(fx_session_count(), 2, "the session and its alias");
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 1, "one port held");
+
+	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &r, SERVER1, 53, CLIENT_A, 40000);
+	GET_SESSION(&s, &sess);
+	cr_assert_eq(sess.wing[SFW_WING_OUT].packets, 1, "the reply is the Out wing's");
+	cr_assert_eq(sess.wing[SFW_WING_IN].packets, 1);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_SFW_PERMITTED_PKTS), 1);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_PERMITTED_PKTS), 1);
+	cr_assert_eq(fx_session_count(), 2, "the reply opened nothing");
+}
+
+/* A UDP checksum of 0 (none) stays 0. */
+Test(nat, udp_without_checksum_keeps_none)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 40001, 53);
+	struct pb_pkt in, out;
+
+	cr_assert_eq(pb_build(&s, &in), 0);
+	memset(in.data + in.l4_off + 6, 0, 2);
+	out = in;
+	cr_assert_eq(fx_xdp_frame_at(in_if, in.data, in.len, out.data, &out.len), FX_XDP_REDIRECT);
+	cr_assert_eq(addr_at(&out, 12), a4(FB_ADDR));
+	cr_assert_eq(port_at(&out, 6), 0, "no checksum stays no checksum");
+}
+
+/* TCP: the SYN out, the SYN-ACK back, the ACK out, each rewritten with its
+ * checksum right, the session established through the alias. */
+Test(nat, tcp_handshake_translated_both_ways)
+{
+	struct pb_spec syn = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
+			       .sport = 41000, .dport = 80, .tcp_flags = SFW_TCP_SYN,
+			       .seq = 1000 };
+	struct pb_spec synack = { .src = SERVER1, .dst = FB_ADDR, .proto = SFW_IPPROTO_TCP,
+				  .sport = 80, .dport = 41000,
+				  .tcp_flags = SFW_TCP_SYN | SFW_TCP_ACK, .seq = 5000, .ack = 1001 };
+	struct pb_spec ack = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
+			       .sport = 41000, .dport = 80, .tcp_flags = SFW_TCP_ACK,
+			       .seq = 1001, .ack = 5001, .payload = 10 };
+	struct pb_pkt in, out;
+	struct sfw_session sess;
+
+	cr_assert_eq(run_at(in_if, &syn, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &syn, FB_ADDR, 41000, SERVER1, 80);
+	cr_assert_eq(run_at(out_if, &synack, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &synack, SERVER1, 80, CLIENT_A, 41000);
+	cr_assert_eq(run_at(in_if, &ack, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &ack, FB_ADDR, 41000, SERVER1, 80);
+	GET_SESSION(&syn, &sess);
+	cr_assert_eq(sess.tcp_state, SFW_TCP_ESTABLISHED);
+	cr_assert_eq(sess.wing[SFW_WING_OUT].packets, 1);
+	cr_assert_eq(sess.wing[SFW_WING_IN].packets, 2);
+}
+
+/* Two clients from one source port, to two servers (so their replies'
+ * tuples differ and only the port reservation keeps them apart): the
+ * second gets another port of fb's address, and each reply reaches its
+ * own client. */
+Test(nat, two_clients_same_port_get_distinct_ports)
+{
+	struct pb_spec a = udp(CLIENT_A, SERVER1, 42000, 53);
+	struct pb_spec b = udp(CLIENT_B, SERVER2, 42000, 53);
+	struct pb_pkt in, out;
+	__u16 pa, pb;
+
+	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+	pa = port_at(&out, 0);
+	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
+	pb = port_at(&out, 0);
+	cr_assert_eq(addr_at(&out, 12), a4(FB_ADDR));
+	cr_assert_eq(pa, 42000, "the first keeps its own port");
+	cr_assert_neq(pb, pa, "one port of one address, one session");
+	cr_assert_geq(pb, SFW_NAT_PORT_LO);
+	cr_assert_eq(pb_verify_csums(&out, &b), 0);
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 2);
+
+	struct pb_spec ra = udp(SERVER1, FB_ADDR, 53, pa), rb = udp(SERVER2, FB_ADDR, 53, pb);
+
+	cr_assert_eq(run_at(out_if, &rb, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &rb, SERVER2, 53, CLIENT_B, 42000);
+	cr_assert_eq(run_at(out_if, &ra, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &ra, SERVER1, 53, CLIENT_A, 42000);
+}
+
+/* Every port of fb's address taken for UDP (held by a live session, so
+ * none is stale): the first packet is dropped and counted under Incoming
+ * NAT errors, one outcome, no session, no port, no alias left behind. */
+Test(nat, full_port_range_refused_and_counted)
+{
+	struct pb_spec holder = udp(CLIENT_A, SERVER1, 43000, 53);
+	struct pb_spec s = udp(CLIENT_B, SERVER2, 43001, 53);
+	struct sfw_nat_port_key k = { .proto = SFW_IPPROTO_UDP, .family = SFW_FAMILY_INET };
+	struct sfw_nat_port v = { 0 };
+	struct pb_pkt in, out;
+	struct sfw_session sess;
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_PORTS));
+
+	cr_assert_eq(run_at(in_if, &holder, &in, &out), FX_XDP_REDIRECT);
+	GET_SESSION(&holder, &sess);
+	v.sess_id = sess.id;
+	fx_key(&holder, &v.owner);
+	k.addr.v4 = a4(FB_ADDR);
+	for (__u32 port = SFW_NAT_PORT_LO; port <= SFW_NAT_PORT_HI; port++) {
+		k.port = htons((__u16)port);
+		cr_assert_eq(bpf_map_update_elem(fd, &k, &v, BPF_ANY), 0);
+	}
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_assert_eq(outcomes_at(in_if), 2, "one outcome per packet");
+	ASSERT_NO_SESSION(&s);
+	cr_assert_eq(fx_session_count(), 2, "the holder and its alias only");
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)),
+		     SFW_NAT_PORT_HI - SFW_NAT_PORT_LO + 1);
+}
+
+static int fixture_fd(const char *name, void *arg)
+{
+	int fd = fx_map_fd(false, name);
+
+	(void)arg;
+	return fd < 0 ? fd : dup(fd);   /* the reaper closes what it is given */
+}
+
+/* A session replaced after it expired gives its port and alias back
+ * first: its successor takes the same port again, and nothing is left
+ * of the old one; a reply to the expired session opens nothing. */
+Test(nat, expired_session_frees_port_and_alias)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 44000, 53);
+	struct pb_spec r = udp(SERVER1, FB_ADDR, 53, 44000);
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(fx_age(&s, 3600), 0);
+	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_DROP, "no live session");
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_NO_SESSION), 1);
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &s, FB_ADDR, 44000, SERVER1, 53);
+	cr_assert_eq(fx_session_count(), 2, "the new session and its alias, no stale one");
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 1);
+}
+
+/* The reaper (clear, the sweeper) ending a NAT session frees its port and
+ * alias; the alias alone is never reaped as a session. */
+Test(nat, reaper_frees_port_and_alias)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 45000, 53);
+	struct pb_spec r = udp(SERVER1, FB_ADDR, 53, 45000);
+	struct sfw_reap_entry ent = { 0 };
+	struct sfw_reaper *reaper = NULL;
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	fx_key(&r, &ent.key);
+	cr_assert_eq(sfw_reaper_run(reaper, &ent, 1, SFW_CLOSE_CLEAR, false), 0,
+		     "an alias is no session to clear");
+	cr_assert_eq(fx_session_count(), 2);
+	fx_key(&s, &ent.key);
+	cr_assert_eq(sfw_reaper_run(reaper, &ent, 1, SFW_CLOSE_CLEAR, false), 1);
+	sfw_reaper_close(reaper);
+	cr_assert_eq(fx_session_count(), 0, "the alias went with its session");
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 0, "the port is free");
+}
+
+/* The session gone without its alias (the LRU evicted it): the reply
+ * finds a stale alias, deletes it and meets the policy as a packet of no
+ * session (untrust to the host: denied). */
+Test(nat, stale_alias_deleted_by_the_reply)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 45300, 53);
+	struct pb_spec r = udp(SERVER1, FB_ADDR, 53, 45300);
+	struct sfw_session_key k;
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	fx_key(&s, &k);
+	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
+	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_DROP);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_POLICY_DENIED), 1);
+	cr_assert_eq(fx_session_count(), 0, "the stale alias is gone");
+}
+
+static int count_visit(const struct sfw_session_key *k, const struct sfw_session *sess,
+		       void *arg)
+{
+	(void)k;
+	(void)sess;
+	++*(int *)arg;
+	return SFW_WALK_NEXT;
+}
+
+/* Shows and clears walk sessions: a NAT session is one, its alias none. */
+Test(nat, walks_see_the_session_not_its_alias)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 45100, 53);
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(fx_session_count(), 2);
+	for (int batched = 0; batched < 2; batched++) {
+		int n = 0;
+		struct sfw_walk_ops ops = { .visit = count_visit, .arg = &n };
+
+		sfw_walk_no_batch = !batched;
+		cr_assert_eq(sfw_walk_sessions(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &ops), 0);
+		sfw_walk_no_batch = false;
+		cr_assert_eq(n, 1, "one session (%s walk)", batched ? "batched" : "key by key");
+	}
+}
+
+/* The sweeper removes an expired NAT session with its port and alias,
+ * and counts no alias among the sessions a pass leaves. */
+Test(nat, sweeper_ends_nat_session_with_its_alias)
+{
+	struct pb_spec old = udp(CLIENT_A, SERVER1, 45200, 53);
+	struct pb_spec live = udp(CLIENT_B, SERVER2, 45201, 53);
+	struct sfw_reaper *reaper = NULL;
+	struct sfw_sweeper *sw = NULL;
+	struct pb_pkt in, out;
+	struct timespec ts;
+
+	cr_assert_eq(run_at(in_if, &old, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &live, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(fx_age(&old, 3600), 0);
+	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_sweeper_new(&sw, fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), reaper, 64), 0);
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	cr_assert_eq(sfw_sweep_all(sw, (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec), 1);
+	cr_assert_eq(sfw_sweep_stats(sw)->last_sessions, 1, "the live session, not its alias");
+	sfw_sweeper_free(sw);
+	sfw_reaper_close(reaper);
+	cr_assert_eq(fx_session_count(), 2, "the live session and its alias");
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 1);
+}
+
+/* The NAT maps are written into the inactive generation and flip with
+ * the policy: after a commit without NAT nothing of it is left, and
+ * first packets leave untranslated. */
+Test(nat, commit_flips_nat_with_the_policy)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 46000, 53);
+	struct sfw_config cfg;
+	struct pb_pkt in, out;
+
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_LISTS)), 1);
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_ENTRIES)), 1);
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+	       "set security policies from-zone trust to-zone untrust policy out then permit\n");
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_LISTS)), 0, "the old generation's list is gone");
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_ENTRIES)), 0);
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(addr_at(&out, 12), a4(CLIENT_A), "no NAT in force");
+}
+
+/* A rule this step cannot translate by (a pool) refuses the session
+ * under Incoming NAT errors: never sent untranslated. */
+Test(nat, untranslatable_rule_refused_not_sent_untranslated)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 46100, 53);
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
+	       "set security nat source pool P address 203.0.113.50/32\n"
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
+	       "set security nat source rule-set RS rule R1 then source-nat pool P\n");
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_assert_eq(outcomes_at(in_if), 1);
+	ASSERT_NO_SESSION(&s);
+}
+
+/* Conservation through NAT: first packets, replies, refusals and strays,
+ * each ends in exactly one outcome counter on its interface. */
+Test(nat, every_packet_one_outcome)
+{
+	struct pb_pkt in, out;
+	__u64 sent_in = 0, sent_out = 0;
+
+	for (__u16 i = 0; i < 64; i++) {
+		struct pb_spec s = udp(i & 1 ? CLIENT_B : CLIENT_A, i & 2 ? SERVER2 : SERVER1,
+				       (__u16)(47000 + i / 4), 53);
+		struct pb_spec r = udp(i & 2 ? SERVER2 : SERVER1, FB_ADDR, 53,
+				       (__u16)(47000 + i / 4));
+		struct pb_spec stray = udp(SERVER1, FB_ADDR, 53, (__u16)(2000 + i));
+
+		run_at(in_if, &s, &in, &out);
+		sent_in++;
+		run_at(out_if, &r, &in, &out);
+		run_at(out_if, &stray, &in, &out);
+		sent_out += 2;
+		if (i % 8 == 7)
+			cr_assert_eq(fx_age(&s, 3600), 0);
+	}
+	cr_assert_eq(outcomes_at(in_if), sent_in);
+	cr_assert_eq(outcomes_at(out_if), sent_out);
+	cr_assert_geq(fx_counter_at(out_if, SFW_CNT_ERR_POLICY_DENIED), 64,
+		      "strays to fb's address meet the policy: untrust to the host is denied");
+}
