@@ -138,7 +138,7 @@ static int load(struct sfw_progs *p, const struct sfw_attach_opts *opts, bool *f
 	bpf_map__set_max_entries(p->tc->maps.SFW_MAP_TALLY, 2 * cap);
 	/* one reservation per NAT session at most (docs/nat.md), and room
 	 * for one address's whole range whatever the table: not
-	 * preallocated, so the bound costs nothing until ports are held */
+	 * preallocated, so until ports are held only its buckets cost */
 	bpf_map__set_max_entries(p->xdp->maps.SFW_MAP_NAT_PORTS, cap > 65536 ? cap : 65536);
 	bpf_map__set_max_entries(p->tc->maps.SFW_MAP_NAT_PORTS, cap > 65536 ? cap : 65536);
 	err = tx_ports_reuse(p->xdp->maps.SFW_MAP_TX_PORTS);

@@ -1,5 +1,5 @@
 /* The session-log formatter (cli/events/log_format.c): the input is an event as
- * the ring delivers it (200 bytes, any content) followed by the names the
+ * the ring delivers it (240 bytes, any content) followed by the names the
  * environment answers with (NUL-separated: host, application, policy, two
  * zones, interface), since interface names come from the kernel and may
  * hold any byte. Into every buffer size: the result is NUL-terminated and
