@@ -174,19 +174,74 @@ static __always_inline __u16 sfw_nat_try_port(const struct sfw_pkt *p, __u32 h, 
 	return (__u16)(SFW_NAT_PORT_LO + (h + i) % range);
 }
 
-/* Takes port `port` of address pk->addr for session s at key k: the
- * reservation, then the alias its replies will find (BPF_NOEXIST both:
- * whoever inserts first holds it, on any CPU). Returns 0 when both are
- * ours, with the alias's key in *ak. */
+/* Is the NAT session at key `owner` still the one of id `id`? No when it
+ * is gone (ended without its release: the LRU evicted it) or the key is
+ * another session's since: the reservation or alias naming it is stale
+ * (docs/nat.md "Reclaim"). Ids are never reused, so the session of that
+ * id holds what named it. */
+static __always_inline bool sfw_nat_holder_live(const struct sfw_session_key *owner, __u64 id)
+{
+	const struct sfw_session *s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, owner);
+
+	return s && !SFW_SESS_IS_ALIAS(s) && (s->flags & SFW_SESS_F_NAT) &&
+	       (s->id & ~SFW_SESS_ID_DYING) == (id & ~SFW_SESS_ID_DYING);
+}
+
+/* The reservation of t->pk for t->port's session: a new one (BPF_NOEXIST:
+ * whoever inserts first holds it, on any CPU), or a stale one taken over
+ * by a compare-and-swap of its session id, so of the CPUs that find one
+ * stale only one takes it. 0: ours. */
+static __always_inline int sfw_nat_reserve_port(struct sfw_nat_tmp *t)
+{
+	struct sfw_nat_port *r;
+	__u64 was;
+
+	if (!bpf_map_update_elem(&SFW_MAP_NAT_PORTS, &t->pk, &t->port, BPF_NOEXIST))
+		return 0;
+	r = bpf_map_lookup_elem(&SFW_MAP_NAT_PORTS, &t->pk);
+	if (!r)
+		return -1;
+	was = r->sess_id;
+	if (sfw_nat_holder_live(&r->owner, was))
+		return -1;
+	if (__sync_val_compare_and_swap(&r->sess_id, was, t->port.sess_id) != was)
+		return -1;
+	r->owner = t->port.owner;
+	return 0;
+}
+
+/* The alias of t->ak: a new one, or in place of a stale alias (its
+ * session gone without it). Only the port's holder makes aliases of that
+ * port's tuples, so the stale one's delete takes nobody's. 0: ours. */
+static __always_inline int sfw_nat_insert_alias(struct sfw_nat_tmp *t)
+{
+	const struct sfw_session *a;
+
+	if (!bpf_map_update_elem(&SFW_MAP_SESSIONS, &t->ak, &t->alias, BPF_NOEXIST))
+		return 0;
+	a = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &t->ak);
+	/* a session of the host's own, or a live alias, holds that tuple */
+	if (!a || !SFW_SESS_IS_ALIAS(a) || sfw_nat_holder_live(&a->owner, a->id))
+		return -1;
+	bpf_map_delete_elem(&SFW_MAP_SESSIONS, &t->ak);
+	return bpf_map_update_elem(&SFW_MAP_SESSIONS, &t->ak, &t->alias, BPF_NOEXIST) ? -1 : 0;
+}
+
+/* Takes port t->pk for the session t->port names: the reservation, then
+ * the alias its replies will find (docs/nat.md "Port allocation").
+ * Returns 0 when both are ours, with the alias's key in t->ak. */
 static __always_inline int sfw_nat_take(struct sfw_nat_tmp *t, const struct sfw_pkt *p)
 {
-	if (bpf_map_update_elem(&SFW_MAP_NAT_PORTS, &t->pk, &t->port, BPF_NOEXIST))
+	struct sfw_nat_port *r;
+
+	if (sfw_nat_reserve_port(t))
 		return -1;
 	/* the reply: from the destination to the translated source */
 	sfw_nat_key(&t->ak, &p->dst, p->dport, &t->pk.addr, t->pk.port, p->proto, p->family);
-	if (bpf_map_update_elem(&SFW_MAP_SESSIONS, &t->ak, &t->alias, BPF_NOEXIST)) {
-		/* a session of the host's own holds that tuple */
-		bpf_map_delete_elem(&SFW_MAP_NAT_PORTS, &t->pk);
+	if (sfw_nat_insert_alias(t)) {
+		r = bpf_map_lookup_elem(&SFW_MAP_NAT_PORTS, &t->pk);
+		if (r && r->sess_id == t->port.sess_id)
+			bpf_map_delete_elem(&SFW_MAP_NAT_PORTS, &t->pk);
 		return -1;
 	}
 	return 0;

@@ -325,6 +325,60 @@ Test(nat, stale_alias_deleted_by_the_reply)
 	cr_assert_eq(fx_session_count(), 0, "the stale alias is gone");
 }
 
+static __u64 port_holder(const char *addr, __u16 port)
+{
+	struct sfw_nat_port_key k = { .port = htons(port), .proto = SFW_IPPROTO_UDP,
+				      .family = SFW_FAMILY_INET };
+	struct sfw_nat_port v;
+
+	k.addr.v4 = a4(addr);
+	if (bpf_map_lookup_elem(fx_map_fd(false, SFW_STR(SFW_MAP_NAT_PORTS)), &k, &v))
+		return 0;
+	return v.sess_id;
+}
+
+/* The LRU evicted a NAT session (its release never ran): its reservation
+ * is stale, and the next session that tries the port takes it over
+ * rather than losing it for good (docs/nat.md "Reclaim"). */
+Test(nat, stale_reservation_taken_over_after_eviction)
+{
+	struct pb_spec a = udp(CLIENT_A, SERVER1, 45400, 53);
+	struct pb_spec b = udp(CLIENT_B, SERVER2, 45400, 53);
+	struct sfw_session_key k;
+	struct sfw_session sess;
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+	fx_key(&a, &k);
+	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
+	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &b, FB_ADDR, 45400, SERVER2, 53);
+	GET_SESSION(&b, &sess);
+	cr_assert_eq(port_holder(FB_ADDR, 45400), sess.id, "the reservation is the new session's");
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 1, "taken over, not a second one");
+}
+
+/* The same after eviction, to the same server: the evicted session's
+ * alias holds the very reply tuple, and is replaced with the new one's;
+ * the reply reaches the new client. */
+Test(nat, stale_alias_replaced_after_eviction)
+{
+	struct pb_spec a = udp(CLIENT_A, SERVER1, 45500, 53);
+	struct pb_spec b = udp(CLIENT_B, SERVER1, 45500, 53);
+	struct pb_spec r = udp(SERVER1, FB_ADDR, 53, 45500);
+	struct sfw_session_key k;
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+	fx_key(&a, &k);
+	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
+	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &b, FB_ADDR, 45500, SERVER1, 53);
+	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &r, SERVER1, 53, CLIENT_B, 45500);
+	cr_assert_eq(fx_session_count(), 2, "the new session and its alias");
+}
+
 static int count_visit(const struct sfw_session_key *k, const struct sfw_session *sess,
 		       void *arg)
 {
