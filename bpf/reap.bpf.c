@@ -115,7 +115,8 @@ static long adopt_one(__u64 i, void *unused)
 	ent = &reap_batch[i];
 	ent->removed = 0;
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &ent->key);
-	if (!s)
+	/* a NAT alias is no session to count */
+	if (!s || SFW_SESS_IS_ALIAS(s))
 		return 0;
 	/* the In wing's destination: the other side from its opener */
 	dst = s->flags & SFW_SESS_F_OPENER_LO ? &ent->key.addr_hi : &ent->key.addr_lo;

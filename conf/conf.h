@@ -206,8 +206,8 @@ struct sfw_conf_prometheus {
 };
 
 /* security nat (docs/nat.md). Checked, printed and compiled (conf/
- * compile_nat.c into include/nat.h's entries); the datapath does not
- * translate yet, so a commit refuses it (sfw_conf_nat_refuse). */
+ * compile_nat.c into include/nat.h's entries); a commit refuses what the
+ * datapath does not translate yet (sfw_conf_nat_refuse). */
 enum sfw_conf_nat_type {
 	SFW_CONF_NAT_SOURCE,
 	SFW_CONF_NAT_DESTINATION,
@@ -352,15 +352,18 @@ int sfw_conf_print(const struct sfw_conf *conf, FILE *f);
  * Returns how many lines it printed. */
 int sfw_conf_print_warnings(const struct sfw_conf *conf, FILE *f);
 
-/* Does the configuration say anything under `security nat`? The datapath
- * does not translate yet: a commit (and an attach applying a stored file)
- * refuses such a configuration with the one line below, before anything
- * is stored or applied; commit check accepts it with one warning. */
+/* Does the configuration say anything under `security nat`? */
 bool sfw_conf_has_nat(const struct sfw_conf *conf);
-#define SFW_CONF_NAT_REFUSED "NAT is not enforced by this version of the datapath: " \
-	"remove 'security nat' to commit"
-/* -EOPNOTSUPP with SFW_CONF_NAT_REFUSED in sfw_last_error() when
- * sfw_conf_has_nat(), else 0. */
+/* The datapath translates `source-nat interface` (and `off`) over IPv4
+ * only (docs/nat.md "Not built yet"): the first statement of what it does
+ * not, described in buf, and its line; 0 when everything is built. A
+ * commit (and an attach applying a stored file) refuses such a
+ * configuration before anything is stored or applied; commit check
+ * accepts it with a warning. */
+int sfw_conf_nat_unbuilt(const struct sfw_conf *conf, char *buf, size_t n);
+#define SFW_CONF_NAT_REFUSED "remove it to commit (docs/nat.md)"
+/* -EOPNOTSUPP with "FILE:LINE: what: " SFW_CONF_NAT_REFUSED in
+ * sfw_last_error() when sfw_conf_nat_unbuilt() finds something, else 0. */
 int sfw_conf_nat_refuse(const struct sfw_conf *conf);
 
 /* Same configuration, ignoring line numbers, paths and source text. */

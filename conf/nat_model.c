@@ -3,6 +3,7 @@
  * docs/reliability.md), and whether a model has any. Life cycle, comparison
  * and printing: conf/nat_life.c, nat_equal.c, nat_print.c. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "conf_int.h"
@@ -132,7 +133,54 @@ bool sfw_conf_has_nat(const struct sfw_conf *c)
 	       c->n_nat_rules || c->n_nat_proxies;
 }
 
+static bool has_v6(const struct sfw_conf_prefixes *l)
+{
+	for (int i = 0; i < l->n; i++)
+		if (l->v[i].family == SFW_FAMILY_INET6)
+			return true;
+	return false;
+}
+
+/* The first statement of each kind the datapath does not translate, in
+ * the order docs/nat.md "Not built yet" lists them. */
+int sfw_conf_nat_unbuilt(const struct sfw_conf *c, char *buf, size_t n)
+{
+	const struct sfw_conf_nat_proxy *px = c->nat_proxies;
+
+	if (c->n_nat_src_pools)
+		return snprintf(buf, n, "security nat source pool %s: source NAT pools are not "
+				"built yet (only 'then source-nat interface' is)",
+				c->nat_src_pools[0].name), c->nat_src_pools[0].line;
+	if (c->n_nat_dst_pools)
+		return snprintf(buf, n, "security nat destination pool %s: destination NAT is "
+				"not built yet", c->nat_dst_pools[0].name), c->nat_dst_pools[0].line;
+	for (int i = 0; i < c->n_nat_rule_sets; i++) {
+		const struct sfw_conf_nat_rule_set *rs = &c->nat_rule_sets[i];
+
+		if (rs->type != SFW_CONF_NAT_SOURCE)
+			return snprintf(buf, n, "security nat %s rule-set %s: %s NAT is not built yet",
+					conf_nat_type_word(rs->type), rs->name,
+					conf_nat_type_word(rs->type)), rs->line;
+	}
+	for (int i = 0; i < c->n_nat_rules; i++) {
+		const struct sfw_conf_nat_rule *r = &c->nat_rules[i];
+
+		if (has_v6(&r->src) || has_v6(&r->dst))
+			return snprintf(buf, n, "security nat source rule %s: NAT of IPv6 is not "
+					"built yet", r->name), r->line;
+	}
+	if (c->n_nat_proxies)
+		return snprintf(buf, n, "security nat %s interface %s: %s is not built yet",
+				px->ndp ? "proxy-ndp" : "proxy-arp", px->ifname,
+				px->ndp ? "proxy-ndp" : "proxy-arp"), px->line;
+	return 0;
+}
+
 int sfw_conf_nat_refuse(const struct sfw_conf *c)
 {
-	return sfw_conf_has_nat(c) ? sfw_fail(EOPNOTSUPP, "%s", SFW_CONF_NAT_REFUSED) : 0;
+	char what[256];
+	int line = sfw_conf_nat_unbuilt(c, what, sizeof(what));
+
+	return line ? sfw_fail(EOPNOTSUPP, "%s:%d: %s: " SFW_CONF_NAT_REFUSED,
+			       c->path ? c->path : "-", line, what) : 0;
 }

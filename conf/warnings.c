@@ -26,26 +26,17 @@ static int warn_spoofable_limit(const struct sfw_conf *c, const struct sfw_conf_
 	return 1;
 }
 
-/* security nat is checked and compiled, but the datapath does not
- * translate yet: commit check says so once, and commit refuses it
- * (sfw_conf_nat_refuse, docs/nat.md). */
+/* security nat the datapath does not translate yet: commit check says
+ * so once, and commit refuses it (sfw_conf_nat_refuse, docs/nat.md). */
 static int warn_nat(const struct sfw_conf *c, FILE *f)
 {
-	int line = 0;
+	char what[256];
+	int line = sfw_conf_nat_unbuilt(c, what, sizeof(what));
 
-	for (int k = 0; k < c->n_nat_src_pools; k++)
-		line = !line || c->nat_src_pools[k].line < line ? c->nat_src_pools[k].line : line;
-	for (int k = 0; k < c->n_nat_dst_pools; k++)
-		line = !line || c->nat_dst_pools[k].line < line ? c->nat_dst_pools[k].line : line;
-	for (int k = 0; k < c->n_nat_rule_sets; k++)
-		line = !line || c->nat_rule_sets[k].line < line ? c->nat_rule_sets[k].line : line;
-	for (int k = 0; k < c->n_nat_proxies; k++)
-		line = !line || c->nat_proxies[k].line < line ? c->nat_proxies[k].line : line;
-	if (!sfw_conf_has_nat(c))
+	if (!line)
 		return 0;
-	fprintf(f, "%s:%d: warning: security nat is checked but not enforced: the datapath "
-		"does not translate yet, and commit refuses it (docs/nat.md)\n",
-		c->path ? c->path : "-", line);
+	fprintf(f, "%s:%d: warning: %s, and commit refuses it (docs/nat.md)\n",
+		c->path ? c->path : "-", line, what);
 	return 1;
 }
 

@@ -19,6 +19,12 @@ int ha_stats_write(const struct sfw_ha_stats *st);
 /* Every session of the table, in batches; visit returns 0 to go on or a
  * negative errno to stop. (cli/session/session_walk.c is the CLI's: below it,
  * ha/ walks for itself.) */
+/* Does the mirror write this session? Established TCP and everything
+ * else (as the datapath's ring sends: bpf/events.bpf.h), but no NAT
+ * session: the peer would load it untranslated and without its alias
+ * (docs/nat.md "Not built yet"), so it is not mirrored at all. */
+bool ha_mirrored(const struct sfw_session_key *k, const struct sfw_session *s);
+
 int ha_walk(int sessions_fd,
 	    int (*visit)(const struct sfw_session_key *k, const struct sfw_session *s, void *arg),
 	    void *arg);

@@ -65,10 +65,10 @@ static __u32 config_gen(const struct ha_mirror *m)
 	return bpf_map_lookup_elem(m->config_fd, &zero, &cfg) ? 0 : cfg.gen;
 }
 
-/* The mirror wants established TCP and everything else (as the
- * datapath's ring does: bpf/events.bpf.h). */
-static bool mirrored(const struct sfw_session_key *k, const struct sfw_session *s)
+bool ha_mirrored(const struct sfw_session_key *k, const struct sfw_session *s)
 {
+	if (s->flags & (SFW_SESS_F_NAT | SFW_SESS_F_NAT_ALIAS))
+		return false;
 	return k->proto != SFW_IPPROTO_TCP || s->tcp_state >= SFW_TCP_ESTABLISHED;
 }
 
@@ -134,6 +134,8 @@ int ha_mirror_event(struct ha_mirror *m, const struct sfw_event *e)
 	switch (e->type) {
 	case SFW_EV_CREATE:
 	case SFW_EV_UPDATE:
+		if (!ha_mirrored(&e->key, &e->sess))
+			return 0;
 		return write_entry(m, &e->key, &e->sess, config_gen(m), &m->st->mirrored);
 	case SFW_EV_CLOSE:
 		return delete_entry(m, &e->key, &e->sess);
@@ -154,7 +156,7 @@ static int walk_one(const struct sfw_session_key *k, const struct sfw_session *s
 	struct walk_ctx *c = arg;
 	__u64 idle = c->now > s->last_seen_ns ? c->now - s->last_seen_ns : 0;
 
-	if (!mirrored(k, s) || s->last_seen_ns < c->since ||
+	if (!ha_mirrored(k, s) || s->last_seen_ns < c->since ||
 	    idle > (__u64)s->timeout_s * 1000000000ull)
 		return 0;
 	return write_entry(c->m, k, s, c->gen,

@@ -1,5 +1,5 @@
-/* Reading the datapath's tables for the mirror: every session in batches,
- * an interface's zone. */
+/* Reading the datapath's tables for the mirror: every session in batches
+ * (NAT aliases are none, docs/nat.md), an interface's zone. */
 #include <errno.h>
 #include <stdlib.h>
 #include <bpf/bpf.h>
@@ -31,8 +31,10 @@ int ha_walk(int fd,
 			done = true;   /* the last batch, n entries in it */
 		}
 		started = true;
+		/* a NAT alias is no session: neither mirrored nor counted */
 		for (__u32 i = 0; i < n && !err; i++)
-			err = visit(&keys[i], &vals[i], arg);
+			if (!SFW_SESS_IS_ALIAS(&vals[i]))
+				err = visit(&keys[i], &vals[i], arg);
 	}
 	free(keys);
 	free(vals);

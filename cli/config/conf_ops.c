@@ -197,14 +197,14 @@ static int failed(const struct sfw_conf_env *env, bool valid,
 	return SFW_EXIT_FAIL;
 }
 
-/* security nat checks but does not translate yet: refused before
+/* security nat the datapath does not translate yet: refused before
  * anything is stored or applied, so what is in force stays and nothing
  * fails closed (docs/nat.md). */
 static bool refuse_nat(const struct sfw_conf_env *env, const struct sfw_conf *conf)
 {
-	if (!sfw_conf_has_nat(conf))
+	if (!sfw_conf_nat_refuse(conf))
 		return false;
-	fprintf(env->err, "sfw: %s\n", SFW_CONF_NAT_REFUSED);
+	fprintf(env->err, "sfw: %s\n", sfw_last_error());
 	return true;
 }
 

@@ -307,6 +307,23 @@ Test(nat, reaper_frees_port_and_alias)
 	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 0, "the port is free");
 }
 
+/* The counters' adoption pass (sessions made before the counters, an
+ * upgrade) counts sessions: an alias, whose tally is empty, is none. */
+Test(nat, adoption_counts_no_alias)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 45250, 53);
+	struct pb_spec r = udp(SERVER1, FB_ADDR, 53, 45250);
+	struct sfw_reap_entry ent = { 0 };
+	struct sfw_reaper *reaper = NULL;
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	fx_key(&r, &ent.key);
+	cr_assert_eq(sfw_reaper_adopt(reaper, &ent, 1), 0, "an alias is not counted");
+	sfw_reaper_close(reaper);
+}
+
 /* The session gone without its alias (the LRU evicted it): the reply
  * finds a stale alias, deletes it and meets the policy as a packet of no
  * session (untrust to the host: denied). */

@@ -130,9 +130,9 @@ printf '%s\n' configure "set security nat source pool out address 203.0.113.1/32
 	"$SFW" cli >"$TMPD/out" 2>&1   # the refused commit makes the exit status 1
 grep -c "^commit complete$" "$TMPD/out" | grep -qx 1 || fail "the commit without NAT: $(cat "$TMPD/out")"
 grep -qxF "    address 203.0.113.1/32;" "$TMPD/out" || fail "show of the NAT candidate: $(cat "$TMPD/out")"
-grep -q "warning: security nat is checked but not enforced" "$TMPD/out" &&
+grep -q "warning: security nat source pool out: source NAT pools are not built yet" "$TMPD/out" &&
 	grep -qx "configuration check succeeds" "$TMPD/out" || fail "commit check with NAT: $(cat "$TMPD/out")"
-grep -qxF "sfw: NAT is not enforced by this version of the datapath: remove 'security nat' to commit" \
+grep -qF "security nat source pool out: source NAT pools are not built yet (only 'then source-nat interface' is): remove it to commit (docs/nat.md)" \
 	"$TMPD/out" || fail "commit with NAT: $(cat "$TMPD/out")"
 "$SFW" show configuration '| display set' | cmp -s - "$TMPD/before.conf" ||
 	fail "the refused NAT commit changed the configuration: $("$SFW" show configuration '| display set')"

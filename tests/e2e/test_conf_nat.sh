@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# security nat until the datapath translates (docs/nat.md "Until the
-# datapath translates"): commit check accepts a valid NAT configuration
-# with one warning; commit refuses it in one line, exit 1, before anything
+# security nat the datapath does not translate yet (docs/nat.md "Until the
+# datapath translates"; here a source pool): commit check accepts a valid NAT
+# configuration with one warning; commit refuses it in one line, exit 1, before anything
 # is stored or applied, so the configuration in force stays (traffic as it
 # was, no rollback made, nothing failed closed). A stored file with NAT
 # (a hand edit) cannot be applied at attach, and fails closed as any such
@@ -15,7 +15,8 @@ trap 'topology_down; rm -rf "$FILES"' EXIT
 topology_up
 mkdir -p "$FILES"
 ACTIVE=$SFW_CONF_DIR/sfw.conf
-REFUSED="sfw: NAT is not enforced by this version of the datapath: remove 'security nat' to commit"
+WHAT="security nat source pool out: source NAT pools are not built yet (only 'then source-nat interface' is)"
+refused() { echo "sfw: $1:6: $WHAT: remove it to commit (docs/nat.md)"; }
 
 connects() {   # port: 0 when a TCP connection to the server opens
 	cli /usr/bin/python3 - "$1" <<'PY'
@@ -60,7 +61,7 @@ connects 22 && fail "after commit: SSH allowed, the file denies it"
 out=$(sfw commit check "$FILES/nat.conf" 2>"$FILES/err") || fail "commit check: $out $(cat "$FILES/err")"
 expect_eq "$out" "configuration check succeeds" "commit check output"
 expect_eq "$(wc -l <"$FILES/err")" 1 "commit check warnings: $(cat "$FILES/err")"
-has -x "$FILES/nat.conf:6: warning: security nat is checked but not enforced: the datapath does not translate yet, and commit refuses it (docs/nat.md)" \
+has -x "$FILES/nat.conf:6: warning: $WHAT, and commit refuses it (docs/nat.md)" \
 	"$FILES/err" || fail "commit check warning: $(cat "$FILES/err")"
 
 # ---- commit: refused, nothing changed ------------------------------------------
@@ -70,7 +71,7 @@ out=$(sfw commit "$FILES/nat.conf" 2>"$FILES/err")
 rc=$?
 expect_eq "$rc" 1 "commit of a NAT configuration: exit"
 expect_eq "$out" "" "commit of a NAT configuration: stdout"
-expect_eq "$(cat "$FILES/err")" "$REFUSED" "commit of a NAT configuration: stderr"
+expect_eq "$(cat "$FILES/err")" "$(refused "$FILES/nat.conf")" "commit of a NAT configuration: stderr"
 cmp -s "$ACTIVE" "$FILES/active.before" || fail "the refused commit changed $ACTIVE"
 expect_eq "$(ls "$SFW_CONF_DIR/rollback" | wc -l)" "$rollbacks" "rollbacks after the refused commit"
 sfw show security flow status | has 'Configuration' &&
@@ -86,7 +87,7 @@ sfw detach all >/dev/null || fail "detach all"
 cp "$FILES/nat.conf" "$ACTIVE"
 err=$(sfw attach veth0 veth1 2>&1 >/dev/null)
 expect_eq "$?" 1 "attach with a stored NAT file: exit"
-expect_eq "$err" "sfw: the configuration $ACTIVE cannot be applied, every new session is refused until a commit succeeds: ${REFUSED#sfw: }" \
+expect_eq "$err" "sfw: the configuration $ACTIVE cannot be applied, every new session is refused until a commit succeeds: $(refused "$ACTIVE" | sed 's/^sfw: //')" \
 	"attach with a stored NAT file"
 connects 80 && fail "a stored NAT file: a new session opened"
 out=$(sfw commit "$FILES/web.conf" 2>&1) || fail "commit web after the NAT file: $out"

@@ -1,8 +1,9 @@
 /* security nat in the configuration language (docs/nat.md
  * "Configuration"): every statement form parses, prints back as canonical
  * set lines that parse to the same model, each check refuses what Junos
- * refuses with one FILE:LINE line, commit check warns and a commit refuses
- * before storing anything. */
+ * refuses with one FILE:LINE line; what the datapath does not translate yet
+ * commit check warns of and a commit refuses before storing anything, and
+ * source-nat interface commits. */
 #include "test_conf.h"
 
 #define NAT_ZONES CONF_BASE \
@@ -347,9 +348,9 @@ Test(conf_nat, commit_check_warns_once)
 	conf_test_parse_ok(&c, nat_config);
 	cr_assert_eq(sfw_conf_print_warnings(&c, f), 1);
 	fclose(f);
-	cr_assert_str_eq(text, "t.conf:4: warning: security nat is checked but not enforced: "
-			 "the datapath does not translate yet, and commit refuses it "
-			 "(docs/nat.md)\n");
+	cr_assert_str_eq(text, "t.conf:5: warning: security nat source pool P1: source NAT "
+			 "pools are not built yet (only 'then source-nat interface' is), and "
+			 "commit refuses it (docs/nat.md)\n");
 	free(text);
 	sfw_conf_free(&c);
 }
@@ -387,9 +388,9 @@ Test(conf_nat, commit_refuses_before_storing_or_applying)
 	conf_test_parse_ok(&c, nat_config);
 	applied = 0;
 	cr_assert_eq(sfw_conf_commit(&c, &ops), -EOPNOTSUPP);
-	cr_assert_str_eq(sfw_last_error(), SFW_CONF_NAT_REFUSED);
-	cr_assert_str_eq(sfw_last_error(), "NAT is not enforced by this version of the "
-			 "datapath: remove 'security nat' to commit");
+	cr_assert_str_eq(sfw_last_error(), "t.conf:5: security nat source pool P1: source NAT "
+			 "pools are not built yet (only 'then source-nat interface' is): remove "
+			 "it to commit (docs/nat.md)");
 	cr_assert_eq(applied, 0);
 	cr_assert_eq(sfw_conf_active_path(path, sizeof(path)), 0);
 	cr_assert_neq(access(path, F_OK), 0, "a refused commit stored %s", path);
@@ -399,6 +400,71 @@ Test(conf_nat, commit_refuses_before_storing_or_applying)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	cr_assert_eq(system(cmd), 0);
 	unsetenv("SFW_CONF_DIR");
+}
+
+#define NAT_IFACE NAT_ZONES \
+	"set security nat source rule-set RS from zone trust\n" \
+	"set security nat source rule-set RS to zone untrust\n" \
+	"set security nat source rule-set RS rule R1 match source-address 192.0.2.0/24\n" \
+	"set security nat source rule-set RS rule R1 then source-nat interface\n" \
+	"set security nat source rule-set RS rule R2 then source-nat off\n"
+
+/* What the datapath translates (source-nat interface, off, IPv4) commits:
+ * no warning, applied once. */
+Test(conf_nat, source_nat_interface_commits)
+{
+	char dir[] = "/tmp/sfw-nat-XXXXXX", cmd[300];
+	struct sfw_conf_commit_ops ops = { .apply = count_apply };
+	FILE *f = fopen("/dev/null", "w");
+	struct sfw_conf c;
+
+	cr_assert_not_null(mkdtemp(dir));
+	setenv("SFW_CONF_DIR", dir, 1);
+	conf_test_parse_ok(&c, NAT_IFACE);
+	cr_assert_eq(sfw_conf_print_warnings(&c, f), 0);
+	fclose(f);
+	applied = 0;
+	cr_assert_eq(sfw_conf_commit(&c, &ops), 0, "%s", sfw_last_error());
+	cr_assert_eq(applied, 1);
+	sfw_conf_free(&c);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
+	unsetenv("SFW_CONF_DIR");
+}
+
+/* Each kind not built yet is refused alone, in one line naming it. */
+static void refused_alone(const char *extra, const char *want)
+{
+	char text[4096];
+	struct sfw_conf c;
+
+	snprintf(text, sizeof(text), "%s%s", NAT_IFACE, extra);
+	conf_test_parse_ok(&c, text);
+	cr_assert_eq(sfw_conf_nat_refuse(&c), -EOPNOTSUPP, "%s", extra);
+	cr_assert_str_eq(sfw_last_error(), want);
+	sfw_conf_free(&c);
+}
+
+Test(conf_nat, each_unbuilt_kind_refused_in_one_line)
+{
+	refused_alone("set security nat source pool P address 203.0.113.9/32\n",
+		      "t.conf:9: security nat source pool P: source NAT pools are not built yet "
+		      "(only 'then source-nat interface' is): remove it to commit (docs/nat.md)");
+	refused_alone("set security nat destination pool D address 192.0.2.9/32\n",
+		      "t.conf:9: security nat destination pool D: destination NAT is not built "
+		      "yet: remove it to commit (docs/nat.md)");
+	refused_alone("set security nat static rule-set SR from zone untrust\n"
+		      "set security nat static rule-set SR rule S match destination-address 203.0.113.64/29\n"
+		      "set security nat static rule-set SR rule S then static-nat prefix 192.0.2.64/29\n",
+		      "t.conf:9: security nat static rule-set SR: static NAT is not built yet: "
+		      "remove it to commit (docs/nat.md)");
+	refused_alone("set security nat source rule-set RS rule R3 match source-address 2001:db8::/32\n"
+		      "set security nat source rule-set RS rule R3 then source-nat interface\n",
+		      "t.conf:9: security nat source rule R3: NAT of IPv6 is not built yet: "
+		      "remove it to commit (docs/nat.md)");
+	refused_alone("set security nat proxy-arp interface veth1 address 203.0.113.1/32\n",
+		      "t.conf:9: security nat proxy-arp interface veth1: proxy-arp is not built "
+		      "yet: remove it to commit (docs/nat.md)");
 }
 
 /* Configuration mode's candidate is parsed without the checks and printed
