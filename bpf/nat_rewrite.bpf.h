@@ -36,44 +36,69 @@ static __always_inline __u16 sfw_csum_apply(__u16 check, __u32 delta)
 	return (__u16)~sum;
 }
 
+/* Can this packet of a NAT session be translated? TCP, UDP and ICMP echo
+ * over IPv4, unfragmented, within the header bounds; the rest is refused
+ * under Incoming NAT errors rather than let through untranslated. */
+static __always_inline bool sfw_nat_rewritable(const struct sfw_pkt *p)
+{
+	if (p->family != SFW_FAMILY_INET || p->frag || p->l3_off > SFW_NAT_MAX_L3_OFF ||
+	    p->l4_off > SFW_NAT_MAX_L4_OFF)
+		return false;
+	return p->proto == SFW_IPPROTO_TCP || p->proto == SFW_IPPROTO_UDP ||
+	       (p->proto == SFW_IPPROTO_ICMP && (p->icmp_kind == SFW_ICMPK_ECHO_REQUEST ||
+						 p->icmp_kind == SFW_ICMPK_ECHO_REPLY));
+}
+
+/* The translated identifier of an ICMP echo (parse_l4.bpf.h keys a
+ * request's id as its source port, a reply's as its destination port). */
+static __always_inline __be16 sfw_nat_echo_id(const struct sfw_pkt *p,
+					      const struct sfw_nat_rw *rw)
+{
+	return p->icmp_kind == SFW_ICMPK_ECHO_REQUEST ? rw->sport : rw->dport;
+}
+
 /* Rewrites the packet to the planned tuple. Returns the outcome:
- * Permitted, or Incoming NAT errors for what this step does not
- * translate (fragments, IPv6, headers past the bounds) rather than let it
- * leave untranslated. A global function: verified once. */
+ * Permitted, or Incoming NAT errors for what is not translated
+ * (sfw_nat_rewritable). A global function: verified once. */
 __noinline __u32 sfw_nat_rewrite(struct xdp_md *ctx, const struct sfw_pkt *p)
 {
-	__u32 zero = 0, l3, l4, ip_delta, l4_delta;
+	__u32 zero = 0, ip_delta, l4_delta;
 	const struct sfw_nat_rw *rw;
 	void *data, *end;
 	struct iphdr *ip;
 	__u16 *l4check, *ports;
 
 	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
-	if (!ctx || !p || !rw || p->family != SFW_FAMILY_INET || p->frag ||
-	    (p->proto != SFW_IPPROTO_TCP && p->proto != SFW_IPPROTO_UDP))
-		return SFW_CNT_ERR_INCOMING_NAT;
-	l3 = p->l3_off;
-	l4 = p->l4_off;
-	if (l3 > SFW_NAT_MAX_L3_OFF || l4 > SFW_NAT_MAX_L4_OFF)
+	if (!ctx || !p || !rw || !sfw_nat_rewritable(p))
 		return SFW_CNT_ERR_INCOMING_NAT;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
-	ip = data + l3;
+	ip = data + (p->l3_off & 0x7f);
 	if ((void *)(ip + 1) > end)
 		return SFW_CNT_ERR_INCOMING_NAT;
-	ports = data + l4;
-	if ((void *)(ports + 2) > end)
-		return SFW_CNT_ERR_INCOMING_NAT;
-	/* TCP's checksum at 16, UDP's at 6 */
-	l4check = data + l4 + (p->proto == SFW_IPPROTO_TCP ? 16 : 6);
-	if ((void *)(l4check + 1) > end)
+	ports = data + (p->l4_off & 0xff);
+	if ((void *)(ports + 4) > end)
 		return SFW_CNT_ERR_INCOMING_NAT;
 	ip_delta = sfw_csum_word4(0, ip->saddr, rw->src.v4);
 	ip_delta = sfw_csum_word4(ip_delta, ip->daddr, rw->dst.v4);
+	ip->check = sfw_csum_apply(ip->check, ip_delta);
+	ip->saddr = rw->src.v4;
+	ip->daddr = rw->dst.v4;
+	if (p->proto == SFW_IPPROTO_ICMP) {
+		/* no pseudo-header: only the identifier (word 2) counts */
+		__be16 id = sfw_nat_echo_id(p, rw);
+
+		ports[1] = sfw_csum_apply(ports[1], sfw_csum_word(0, ports[2], id));
+		ports[2] = id;
+		return SFW_CNT_SFW_PERMITTED_PKTS;
+	}
+	/* TCP's checksum at 16, UDP's at 6 */
+	l4check = (void *)ports + (p->proto == SFW_IPPROTO_TCP ? 16 : 6);
+	if ((void *)(l4check + 1) > end)
+		return SFW_CNT_ERR_INCOMING_NAT;
 	/* the pseudo-header's addresses, then the ports */
 	l4_delta = sfw_csum_word(ip_delta, ports[0], rw->sport);
 	l4_delta = sfw_csum_word(l4_delta, ports[1], rw->dport);
-	ip->check = sfw_csum_apply(ip->check, ip_delta);
 	/* a UDP checksum of 0 is none (IPv4) and stays so; one that comes to
 	 * 0 is sent as 0xffff (RFC 768) */
 	if (p->proto == SFW_IPPROTO_TCP || *l4check) {
@@ -81,8 +106,6 @@ __noinline __u32 sfw_nat_rewrite(struct xdp_md *ctx, const struct sfw_pkt *p)
 
 		*l4check = (p->proto == SFW_IPPROTO_UDP && !c) ? 0xffff : c;
 	}
-	ip->saddr = rw->src.v4;
-	ip->daddr = rw->dst.v4;
 	ports[0] = rw->sport;
 	ports[1] = rw->dport;
 	return SFW_CNT_SFW_PERMITTED_PKTS;

@@ -6,6 +6,7 @@
  * and are only counted here. */
 #include "flow.bpf.h"
 #include "frag.bpf.h"
+#include "nat_tc.bpf.h"
 
 /* Headers we may read; pulling more would copy payload for nothing. */
 #define SFW_TC_PULL_LEN 256
@@ -82,7 +83,15 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	sfw_tcp_syn_options(data, end, p);
 	sfw_wire_size(skb, p, &f);
 	if (sfw_is_attached(in_ifindex)) {
-		/* forwarded: decided and counted at the ingress interface */
+		const struct sfw_config *cfg = sfw_cfg_get();
+
+		/* forwarded: decided and counted at the ingress interface; a
+		 * NAT session's In wing the stack routed is translated here
+		 * (bpf/nat_tc.bpf.h), looked for once NAT was ever committed */
+		if (cfg && (cfg->flags & SFW_CFG_F_NAT) && sfw_tc_nat(skb, p)) {
+			sfw_count(st, SFW_CNT_ERR_INCOMING_NAT, f.pkts);
+			return SFW_TC_ACT_SHOT;
+		}
 		sfw_count_output(st, p, &f, true);
 		return SFW_TC_ACT_OK;
 	}

@@ -204,11 +204,19 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	}
 	if (outcome == SFW_OUTCOME_CREATE)
 		outcome = sfw_xdp_open(ctx, p, &f);
-	/* translated before forwarding: the route is the translated one's */
-	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat)
+	/* a reply is translated before forwarding: its route (and whether it
+	 * is the host's at all) is the translated destination's */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat && f.via_alias)
 		outcome = sfw_nat_rewrite(ctx, p);
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS)
 		act = sfw_xdp_forward(ctx, p, &f, &outcome);
+	/* the In wing: translated here when XDP sends it; one the stack
+	 * routes goes up as received, since the stack drops a packet from
+	 * its own address, and tc egress translates it (docs/nat.md "XDP and
+	 * tc") */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat && !f.via_alias)
+		outcome = act == XDP_REDIRECT ? sfw_nat_rewrite(ctx, p) :
+			  sfw_nat_rewritable(p) ? outcome : SFW_CNT_ERR_INCOMING_NAT;
 	if (p->frag == SFW_FRAG_FIRST && outcome == SFW_CNT_SFW_PERMITTED_PKTS)
 		sfw_frag_record(p, &f.key, f.src_lo, f.now);
 	sfw_count(st, outcome, 1);

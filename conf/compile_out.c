@@ -245,7 +245,8 @@ static int emit_flow(const struct sfw_conf *conf, struct sfw_cpl_flow *f)
 		   (conf->n_zones ? SFW_CFG_F_ZONES : 0) |
 		   (conf->n_policies ? SFW_CFG_F_POLICIES : 0) |
 		   (zone_has_limit(conf) ? SFW_CFG_F_LIMITS : 0) |
-		   (conf->log_format == SFW_CONF_LOG_SYSLOG ? SFW_CFG_F_LOG_SYSLOG : 0);
+		   (conf->log_format == SFW_CONF_LOG_SYSLOG ? SFW_CFG_F_LOG_SYSLOG : 0) |
+		   (conf->n_nat_rule_sets ? SFW_CFG_F_NAT : 0);
 	return conf->source ? sfw_conf_digest(conf->source, conf->source_len, f->conf_digest) : 0;
 }
 

@@ -52,6 +52,10 @@ enum sfw_default_policy {
 /* Session logs in Junos's plain syslog form (`security log format
  * syslog`), not the structured one; read by the daemon only. */
 #define SFW_CFG_F_LOG_SYSLOG   0x800
+/* Source NAT rules were committed since attach: tc egress looks for NAT
+ * sessions among forwarded packets (bpf/nat_tc.bpf.h). Kept by later
+ * commits, as their sessions outlive the rules. */
+#define SFW_CFG_F_NAT          0x1000
 
 /* SHA-256 of a configuration file's text */
 #define SFW_CONF_DIGEST_LEN 32

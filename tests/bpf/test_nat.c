@@ -196,6 +196,92 @@ Test(nat, tcp_handshake_translated_both_ways)
 	cr_assert_eq(sess.wing[SFW_WING_IN].packets, 2);
 }
 
+static struct pb_spec echo(const char *src, const char *dst, __u8 type, __u16 id)
+{
+	return (struct pb_spec){ .src = src, .dst = dst, .proto = SFW_IPPROTO_ICMP,
+				 .icmp_type = type, .icmp_id = id, .icmp_seq = 1, .payload = 16 };
+}
+
+/* ICMP echo: the identifier is translated as a port is (parse_l4.bpf.h
+ * keys it so), with the ICMP checksum; a second client's same identifier
+ * to the same server gets another, and each reply reaches its own client
+ * with its own identifier back. */
+Test(nat, icmp_echo_identifier_translated_both_ways)
+{
+	struct pb_spec a = echo(CLIENT_A, SERVER1, SFW_ICMP_ECHO, 5000);
+	struct pb_spec b = echo(CLIENT_B, SERVER1, SFW_ICMP_ECHO, 5000);
+	struct pb_pkt in, out;
+	__u16 ida, idb;
+
+	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+	ida = port_at(&out, 4);
+	cr_assert_eq(addr_at(&out, 12), a4(FB_ADDR));
+	cr_assert_eq(ida, 5000, "the client's own identifier, free");
+	cr_assert_eq(pb_verify_csums(&out, &a), 0, "IPv4 and ICMP checksums");
+	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
+	idb = port_at(&out, 4);
+	cr_assert_neq(idb, ida, "one identifier of one address, one session");
+	cr_assert_eq(pb_verify_csums(&out, &b), 0);
+
+	struct pb_spec rb = echo(SERVER1, FB_ADDR, SFW_ICMP_ECHOREPLY, idb);
+	struct pb_spec ra = echo(SERVER1, FB_ADDR, SFW_ICMP_ECHOREPLY, ida);
+
+	cr_assert_eq(run_at(out_if, &rb, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(addr_at(&out, 16), a4(CLIENT_B));
+	cr_assert_eq(port_at(&out, 4), 5000, "the client's identifier back");
+	cr_assert_eq(pb_verify_csums(&out, &rb), 0);
+	cr_assert_eq(run_at(out_if, &ra, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(addr_at(&out, 16), a4(CLIENT_A));
+	cr_assert_eq(port_at(&out, 4), 5000);
+	cr_assert_eq(fx_session_count(), 4, "two sessions, two aliases");
+}
+
+/* Runs a forwarded frame (from in_if) through tc egress; *out gets it. */
+static int tc_forwarded(const struct pb_pkt *in, struct pb_pkt *out)
+{
+	struct __sk_buff skb = { .ifindex = FX_IFINDEX, .ingress_ifindex = in_if };
+	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in->data, .data_size_in = in->len,
+		    .data_out = out->data, .data_size_out = PB_MAX, .ctx_in = &skb,
+		    .ctx_size_in = sizeof(skb));
+
+	*out = *in;
+	cr_assert_eq(bpf_prog_test_run_opts(fx_tc_prog_fd(), &t), 0);
+	out->len = t.data_size_out;
+	return (int)t.retval;
+}
+
+/* A first packet XDP does not send itself (no neighbour yet: the stack
+ * resolves it) goes up untranslated, since the stack would drop a packet
+ * from its own address, and is translated at tc egress on its way out;
+ * the reply comes back through XDP as ever. UDP and ICMP echo. */
+Test(nat, stack_routed_packets_translated_at_tc_egress)
+{
+	const char *far = "203.0.113.9";   /* no neighbour entry */
+	struct pb_spec u = udp(CLIENT_A, far, 48000, 53);
+	struct pb_spec e = echo(CLIENT_A, far, SFW_ICMP_ECHO, 6000);
+	struct pb_pkt in, up, out;
+
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(run_at(in_if, &u, &in, &up), FX_XDP_PASS);
+	cr_assert_eq(addr_at(&up, 12), a4(CLIENT_A), "up the stack as received");
+	cr_assert_eq(tc_forwarded(&up, &out), FX_TC_OK);
+	assert_tuple(&out, &u, FB_ADDR, 48000, far, 53);
+
+	cr_assert_eq(run_at(in_if, &e, &in, &up), FX_XDP_PASS);
+	cr_assert_eq(addr_at(&up, 12), a4(CLIENT_A));
+	cr_assert_eq(tc_forwarded(&up, &out), FX_TC_OK);
+	cr_assert_eq(addr_at(&out, 12), a4(FB_ADDR));
+	cr_assert_eq(port_at(&out, 4), 6000);
+	cr_assert_eq(pb_verify_csums(&out, &e), 0, "IPv4 and ICMP checksums");
+
+	/* a forwarded packet of no NAT session leaves as it is */
+	struct pb_spec other = udp(SERVER1, CLIENT_A, 53, 48001);
+
+	cr_assert_eq(pb_build(&other, &in), 0);
+	cr_assert_eq(tc_forwarded(&in, &out), FX_TC_OK);
+	cr_assert_eq(memcmp(in.data, out.data, in.len), 0);
+}
+
 /* Two clients from one source port, to two servers (so their replies'
  * tuples differ and only the port reservation keeps them apart): the
  * second gets another port of fb's address, and each reply reaches its
