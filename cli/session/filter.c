@@ -63,7 +63,6 @@ bool sfw_filter_match(const struct sfw_filter *f, const struct sfw_view *v)
 		return false;
 	if ((f->mask & SFW_FLT_CONN_TAG) && f->conn_tag != SFW_VIEW_CONN_TAG)
 		return false;
-	/* No session is translated: the datapath does not translate yet
-	 * (docs/nat.md), so `nat` shows none. */
-	return !(f->mask & SFW_FLT_NAT);
+	/* `nat`: translated sessions only (docs/nat.md) */
+	return !(f->mask & SFW_FLT_NAT) || (v->sess->flags & SFW_SESS_F_NAT);
 }

@@ -73,7 +73,7 @@ static void session(struct sfw_flow_ctx *ctx, const struct sfw_view *v, bool ext
 	snprintf(buf, sizeof(buf), "%s/%u", sfw_policy_name(s->policy_id, &pol),
 		 (unsigned)sfw_policy_index(s->policy_id));
 	sfw_jx_leaf(x, "policy", buf);
-	sfw_jx_leaf(x, "nat-source-pool-name", "Null");
+	sfw_jx_leaf(x, "nat-source-pool-name", sfw_view_nat_pool(v));
 	if (v->app) {
 		sfw_jx_leaf(x, "application-name", v->app->name);
 		sfw_jx_leaf_u64(x, "application-value", v->app->id);

@@ -135,7 +135,8 @@ static void extensive_head(struct sfw_flow_ctx *ctx, const struct sfw_view *v)
 	sfw_ob_hex(o, s->flags);
 	sfw_ob_str(o, "\nPolicy name: ");
 	put_policy(o, s->policy_id);
-	sfw_ob_str(o, "\nSource NAT pool: Null");
+	sfw_ob_str(o, "\nSource NAT pool: ");
+	sfw_ob_str(o, sfw_view_nat_pool(v));
 	if (v->app) {
 		sfw_ob_str(o, ", Application: ");
 		sfw_ob_str(o, v->app->name);

@@ -61,7 +61,13 @@ void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
 		pb = key->port_lo;
 	}
 	set_wing(&v->wing[SFW_WING_IN], a, pa, b, pb, &sess->wing[SFW_WING_IN]);
-	set_wing(&v->wing[SFW_WING_OUT], b, pb, a, pa, &sess->wing[SFW_WING_OUT]);
+	/* a NAT session's replies carry the translated tuple (docs/nat.md
+	 * "Shows and logs"): Out shows them as they arrive, as Junos does */
+	if (sess->flags & SFW_SESS_F_NAT)
+		set_wing(&v->wing[SFW_WING_OUT], &sess->nat.dst, sess->nat.dport, &sess->nat.src,
+			 sess->nat.sport, &sess->wing[SFW_WING_OUT]);
+	else
+		set_wing(&v->wing[SFW_WING_OUT], b, pb, a, pa, &sess->wing[SFW_WING_OUT]);
 
 	idle = secs_between(sess->last_seen_ns, now_ns);
 	v->remaining_s = idle >= sess->timeout_s ? 0 : sess->timeout_s - (__u32)idle;
@@ -72,6 +78,12 @@ void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
 				  v->wing[SFW_WING_IN].dport);
 	if (!v->app && sess->app_id)
 		named_app(v, sess->app_id);
+}
+
+const char *sfw_view_nat_pool(const struct sfw_view *v)
+{
+	/* pools are not built yet: a NAT session is source-nat interface's */
+	return v->sess->flags & SFW_SESS_F_NAT ? "interface" : "Null";
 }
 
 bool sfw_view_is_multicast(const struct sfw_view *v)

@@ -39,6 +39,9 @@ struct sfw_view {
 void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
 		    const struct sfw_session *sess, __u64 now_ns);
 
+/* `Source NAT pool:` as Junos shows it: the pool's name, `interface` for
+ * source-nat interface, `Null` for an untranslated session. */
+const char *sfw_view_nat_pool(const struct sfw_view *v);
 /* Is the session's destination a multicast group (summary count)? */
 bool sfw_view_is_multicast(const struct sfw_view *v);
 

@@ -148,12 +148,19 @@ Test(filter, conn_tag_is_zero)
 	cr_assert(!match(&f, &tcp4) && !match(&f, &udp6));
 }
 
-/* No session is translated until NAT's datapath exists. */
-Test(filter, nat_matches_no_session)
+/* `nat`: translated sessions only (SFW_SESS_F_NAT). */
+Test(filter, nat_matches_translated_sessions_only)
 {
 	struct sfw_filter f = { .mask = SFW_FLT_NAT, .nat = true };
+	struct sfw_session_key k;
+	struct sfw_session v;
+	struct sfw_view view;
 
 	cr_assert(!match(&f, &tcp4) && !match(&f, &udp6));
+	uf_build(&tcp4, &k, &v);
+	v.flags |= SFW_SESS_F_NAT;
+	sfw_view_build(&view, &k, &v, UF_NOW_NS);
+	cr_assert(sfw_filter_match(&f, &view));
 }
 
 /* A 63-character policy name matches whole, and only whole. */

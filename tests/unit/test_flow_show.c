@@ -1,5 +1,7 @@
 /* Golden output of show security flow session: every layout, text and
  * JSON, from crafted sessions at a fixed clock (UF_NOW_NS = 1000 s). */
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
 #include <criterion/criterion.h>
 #include <string.h>
 #include <unistd.h>
@@ -144,6 +146,35 @@ Test(flow_show, brief_two_sessions_blank_line_between)
 	add(&s_icmp);
 	assert_two(show(&o, NULL, SFW_VIEW_BRIEF, false), brief_tcp, brief_icmp,
 		   "Total sessions: 2\n");
+	uf_free(&o);
+}
+
+/* source-nat interface (docs/nat.md "Shows and logs"): the Out wing
+ * carries the translated reply tuple, the pool is `interface`, and the
+ * `nat` filter lists translated sessions only. */
+Test(flow_show, nat_session_shows_the_translation)
+{
+	struct sfw_filter nat = { .mask = SFW_FLT_NAT, .nat = true };
+	struct sfw_session_key k;
+	struct sfw_session s;
+	struct uf_out o;
+
+	add(&s_icmp);
+	uf_build(&s_tcp, &k, &s);
+	s.flags |= SFW_SESS_F_NAT;
+	cr_assert_eq(inet_pton(AF_INET, "203.0.113.1", &s.nat.src.v4), 1);
+	cr_assert_eq(inet_pton(AF_INET, "198.51.100.20", &s.nat.dst.v4), 1);
+	s.nat.sport = htons(1024);
+	s.nat.dport = htons(22);
+	cr_assert_eq(bpf_map_update_elem(map_fd, &k, &s, BPF_ANY), 0);
+	cr_assert_str_eq(show(&o, &nat, SFW_VIEW_BRIEF, false),
+		"Session ID: 217, Policy name: policy-4/4, Timeout: 1792, Valid\n"
+		"  In: 192.0.2.10/61312 --> 198.51.100.20/22;tcp, Conn Tag: 0x0, If: lo, Pkts: 7, Bytes: 1925,\n"
+		"  Out: 198.51.100.20/22 --> 203.0.113.1/1024;tcp, Conn Tag: 0x0, If: 9999, Pkts: 5, Bytes: 1865,\n"
+		"Total sessions: 1\n");
+	uf_free(&o);
+	cr_assert(strstr(show(&o, &nat, SFW_VIEW_EXTENSIVE, false),
+			 "\nSource NAT pool: interface, Application: junos-ssh/5\n"), "%s", o.buf);
 	uf_free(&o);
 }
 
