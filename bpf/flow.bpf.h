@@ -14,6 +14,9 @@
 #include "sess_count.bpf.h"
 #include "nat.bpf.h"
 
+#define SFW_FLOW_NAT_PLAN 1
+#define SFW_FLOW_NAT_ICMP 2
+
 /* Outcome returned when the packet may open a session: not a counter. */
 #define SFW_OUTCOME_CREATE SFW_CNT_COUNT
 
@@ -36,7 +39,11 @@ struct sfw_flow {
 	bool syncookie;       /* answer the refused SYN with a cookie SYN-ACK */
 	bool cookie;          /* the packet is the ACK returning one of our cookies */
 	bool via_alias;       /* found through a NAT alias: a reply, key is the session's */
-	bool nat;             /* a NAT session's: sfw_nat_plan planned its rewrite */
+	/* SFW_FLOW_NAT_PLAN: a NAT session's, sfw_nat_plan planned its
+	 * rewrite; SFW_FLOW_NAT_ICMP: an ICMP error about a translated
+	 * packet, to translate back (one byte: the frame is at the edge of
+	 * the call chain's 512) */
+	__u8 nat;
 };
 
 static __always_inline const struct sfw_config *sfw_cfg_get(void)
@@ -88,7 +95,7 @@ static __always_inline __u32 sfw_account(struct sfw_session *s, const struct sfw
 		sfw_ev_session(SFW_EV_WHAT(SFW_EV_UPDATE, SFW_CLOSE_NONE, 0), &f->key, s, f->now);
 	f->sess_flags = s->flags;
 	if (s->flags & SFW_SESS_F_NAT)
-		f->nat = sfw_nat_plan(s, dir, &f->key);
+		f->nat = sfw_nat_plan(s, dir, &f->key) ? SFW_FLOW_NAT_PLAN : 0;
 	return SFW_CNT_SFW_PERMITTED_PKTS;
 }
 
@@ -100,9 +107,11 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 	struct sfw_session *s;
 	__u32 outcome;
 
-	if (p->icmp_kind == SFW_ICMPK_ERROR)
-		return sfw_icmp_related(data, end, p, f->now) ? SFW_CNT_SFW_PERMITTED_PKTS
-							       : SFW_CNT_SFW_ERR_NO_SESSION;
+	if (p->icmp_kind == SFW_ICMPK_ERROR) {
+		outcome = sfw_icmp_related(data, end, p, f->now);
+		f->nat = outcome == SFW_RELATED_NAT ? SFW_FLOW_NAT_ICMP : 0;
+		return outcome ? SFW_CNT_SFW_PERMITTED_PKTS : SFW_CNT_SFW_ERR_NO_SESSION;
+	}
 	f->src_lo = sfw_make_key(p, &f->key);
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &f->key);
 	if (s && SFW_SESS_IS_ALIAS(s)) {
@@ -319,7 +328,7 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 	f->sess_flags = s->flags;
 	f->created = true;
 	if (s->flags & SFW_SESS_F_NAT)
-		f->nat = sfw_nat_plan(s, SFW_WING_IN, &f->key);
+		f->nat = sfw_nat_plan(s, SFW_WING_IN, &f->key) ? SFW_FLOW_NAT_PLAN : 0;
 	return SFW_CNT_SFW_PERMITTED_PKTS;
 }
 

@@ -8,6 +8,7 @@
 #define SFW_ICMP_RELATED_BPF_H
 
 #include "session.bpf.h"
+#include "nat.bpf.h"
 
 /* Fills the embedded packet's addresses, protocol and ports into *in. */
 static __always_inline int sfw_parse_embedded(void *data, void *end, const struct sfw_pkt *p,
@@ -57,7 +58,35 @@ static __always_inline int sfw_parse_embedded(void *data, void *end, const struc
 	return 0;
 }
 
-static __always_inline bool sfw_icmp_related(void *data, void *end, const struct sfw_pkt *p,
+/* sfw_icmp_related's answers */
+#define SFW_RELATED_NONE 0
+#define SFW_RELATED      1
+#define SFW_RELATED_NAT  2   /* about a translated packet: to translate back */
+
+/* The quote names a NAT session's translated tuple (its alias a): is the
+ * session live? Then the error goes back to the original client, planned
+ * for sfw_nat_icmp_rewrite: rw->dst and rw->dport are the client's
+ * address and port (docs/nat.md "ICMP errors"). */
+static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a, __u64 now)
+{
+	const struct sfw_session *s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &a->owner);
+	struct sfw_nat_rw *rw;
+	__u32 zero = 0;
+	bool lo;
+
+	if (!s || SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) ||
+	    (s->id & ~SFW_SESS_ID_DYING) != (a->id & ~SFW_SESS_ID_DYING) || sfw_expired(s, now))
+		return SFW_RELATED_NONE;
+	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
+	if (!rw)
+		return SFW_RELATED_NONE;
+	lo = s->flags & SFW_SESS_F_OPENER_LO;
+	rw->dst = lo ? a->owner.addr_lo : a->owner.addr_hi;
+	rw->dport = lo ? a->owner.port_lo : a->owner.port_hi;
+	return SFW_RELATED_NAT;
+}
+
+static __always_inline __u32 sfw_icmp_related(void *data, void *end, const struct sfw_pkt *p,
 					      __u64 now)
 {
 	struct sfw_pkt in = {};
@@ -65,16 +94,18 @@ static __always_inline bool sfw_icmp_related(void *data, void *end, const struct
 	struct sfw_session *s;
 
 	if (sfw_parse_embedded(data, end, p, &in))
-		return false;
+		return SFW_RELATED_NONE;
 	/* to anyone else it is a message smuggled under a session's name:
 	 * IPv4 addresses are zero past their first word, so one comparison
 	 * fits both families */
 	if (in.src.v6[0] != p->dst.v6[0] || in.src.v6[1] != p->dst.v6[1] ||
 	    in.src.v6[2] != p->dst.v6[2] || in.src.v6[3] != p->dst.v6[3])
-		return false;
+		return SFW_RELATED_NONE;
 	sfw_make_key(&in, &key);
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &key);
-	return s && !sfw_expired(s, now);
+	if (s && SFW_SESS_IS_ALIAS(s))
+		return sfw_icmp_related_nat(s, now);
+	return s && !sfw_expired(s, now) ? SFW_RELATED : SFW_RELATED_NONE;
 }
 
 #endif

@@ -111,4 +111,84 @@ __noinline __u32 sfw_nat_rewrite(struct xdp_md *ctx, const struct sfw_pkt *p)
 	return SFW_CNT_SFW_PERMITTED_PKTS;
 }
 
+/* The 16-bit word at p (2-aligned in the frame, read as it lies). */
+#define SFW_W16(p) (*(__u16 *)(p))
+
+/* An ICMP error from outside about a translated packet (docs/nat.md "ICMP
+ * errors"): it quotes the translated headers (P:pp -> s:sp) and is sent
+ * to P. Translated back to the client sfw_icmp_related_nat planned
+ * (rw->dst, rw->dport): the outer destination, the quoted source address
+ * and port (an echo's identifier), the quoted IPv4 header checksum, the
+ * quoted L4 checksum when the quote holds it, and the ICMP checksum for
+ * every quoted word changed. IPv4 only. A global function. */
+__noinline __u32 sfw_nat_icmp_rewrite(struct xdp_md *ctx, const struct sfw_pkt *p)
+{
+	__u32 zero = 0, l3_end, in_l4, odelta, idelta, l4delta, icdelta;
+	const struct sfw_nat_rw *rw;
+	struct iphdr *ip, *in;
+	void *data, *end;
+	__u8 *l4, *ic;
+	__u16 old_check, old_l4check = 0;
+	__u32 pcheck;   /* the quoted L4 checksum's offset in it; 0: none */
+	__u16 *c;
+	__be16 port;
+
+	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
+	if (!ctx || !p || !rw || p->family != SFW_FAMILY_INET || p->frag ||
+	    p->l3_off > SFW_NAT_MAX_L3_OFF || p->l4_off > SFW_NAT_MAX_L4_OFF)
+		return SFW_CNT_ERR_INCOMING_NAT;
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
+	l3_end = p->l3_off + p->l3_len;
+	ip = data + (p->l3_off & 0x7f);
+	ic = data + (p->l4_off & 0xff);
+	in = (void *)(ic + 8);
+	if ((void *)(ip + 1) > end || (void *)(in + 1) > end)
+		return SFW_CNT_ERR_INCOMING_NAT;
+	in_l4 = (p->l4_off & 0xff) + 8 + ((in->ihl * 4) & 0x3c);
+	l4 = data + in_l4;
+	if ((void *)(l4 + 8) > end || in_l4 + 8 > l3_end)
+		return SFW_CNT_ERR_INCOMING_NAT;
+	/* the outer destination: the IPv4 header checksum only (ICMPv4 has
+	 * no pseudo-header) */
+	odelta = sfw_csum_word4(0, ip->daddr, rw->dst.v4);
+	ip->check = sfw_csum_apply(ip->check, odelta);
+	ip->daddr = rw->dst.v4;
+	/* the quoted source address: the quoted header's checksum */
+	idelta = sfw_csum_word4(0, in->saddr, rw->dst.v4);
+	old_check = in->check;
+	in->check = sfw_csum_apply(in->check, idelta);
+	icdelta = sfw_csum_word(idelta, old_check, in->check);
+	in->saddr = rw->dst.v4;
+	/* the quoted source port (TCP, UDP) or echo identifier (ICMP) */
+	if (in->protocol == SFW_IPPROTO_ICMP) {
+		port = SFW_W16(l4 + 4);
+		l4delta = sfw_csum_word(0, port, rw->dport);
+		pcheck = 2;
+		SFW_W16(l4 + 4) = rw->dport;
+	} else {
+		port = SFW_W16(l4);
+		/* the pseudo-header's address, then the port */
+		l4delta = sfw_csum_word(idelta, port, rw->dport);
+		pcheck = in->protocol == SFW_IPPROTO_TCP ? 16 :
+			 in->protocol == SFW_IPPROTO_UDP ? 6 : 0;
+		SFW_W16(l4) = rw->dport;
+	}
+	icdelta = sfw_csum_word(icdelta, port, rw->dport);
+	/* the quoted L4 checksum, when the quote reaches it (a TCP quote
+	 * of 8 bytes does not); a UDP checksum of 0 stays 0 */
+	c = (__u16 *)(l4 + (pcheck & 0x1e));
+	if (pcheck && (void *)(c + 1) <= end && in_l4 + pcheck + 2 <= l3_end) {
+		old_l4check = *c;
+		if (in->protocol != SFW_IPPROTO_UDP || old_l4check) {
+			*c = sfw_csum_apply(old_l4check, l4delta);
+			if (in->protocol == SFW_IPPROTO_UDP && !*c)
+				*c = 0xffff;
+			icdelta = sfw_csum_word(icdelta, old_l4check, *c);
+		}
+	}
+	SFW_W16(ic + 2) = sfw_csum_apply(SFW_W16(ic + 2), icdelta);
+	return SFW_CNT_SFW_PERMITTED_PKTS;
+}
+
 #endif

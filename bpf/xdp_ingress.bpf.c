@@ -206,15 +206,18 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 		outcome = sfw_xdp_open(ctx, p, &f);
 	/* a reply is translated before forwarding: its route (and whether it
 	 * is the host's at all) is the translated destination's */
-	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat && f.via_alias)
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN && f.via_alias)
 		outcome = sfw_nat_rewrite(ctx, p);
+	/* so is an ICMP error about a translated packet, to the client */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_ICMP)
+		outcome = sfw_nat_icmp_rewrite(ctx, p);
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS)
 		act = sfw_xdp_forward(ctx, p, &f, &outcome);
 	/* the In wing: translated here when XDP sends it; one the stack
 	 * routes goes up as received, since the stack drops a packet from
 	 * its own address, and tc egress translates it (docs/nat.md "XDP and
 	 * tc") */
-	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat && !f.via_alias)
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN && !f.via_alias)
 		outcome = act == XDP_REDIRECT ? sfw_nat_rewrite(ctx, p) :
 			  sfw_nat_rewritable(p) ? outcome : SFW_CNT_ERR_INCOMING_NAT;
 	if (p->frag == SFW_FRAG_FIRST && outcome == SFW_CNT_SFW_PERMITTED_PKTS)

@@ -236,6 +236,84 @@ Test(nat, icmp_echo_identifier_translated_both_ways)
 	cr_assert_eq(fx_session_count(), 4, "two sessions, two aliases");
 }
 
+/* The ones' complement sum of len bytes (RFC 1071), written here apart
+ * from the datapath and the packet builder. */
+static __u32 sum16(const __u8 *b, __u32 len, __u32 sum)
+{
+	for (__u32 i = 0; i + 1 < len; i += 2)
+		sum += (__u32)b[i] << 8 | b[i + 1];
+	if (len & 1)
+		sum += (__u32)b[len - 1] << 8;
+	return sum;
+}
+
+static __u16 fold(__u32 sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)sum;
+}
+
+/* An ICMP error from the server about a translated packet: back to the
+ * client, outer destination and quoted source (address and port, or an
+ * echo's identifier) translated back, every checksum right: the outer and
+ * ICMP ones by the packet builder's check, the quoted IPv4 header and UDP
+ * checksums summed here. */
+Test(nat, icmp_error_about_translated_packet_translated_back)
+{
+	struct pb_spec a = udp(CLIENT_A, SERVER1, 49000, 53);
+	struct pb_spec b = udp(CLIENT_B, SERVER1, 49000, 53);
+	struct pb_pkt in, out;
+	__u16 pb;
+
+	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
+	pb = port_at(&out, 0);
+	cr_assert_neq(pb, 49000);
+
+	struct pb_spec quoted = udp(FB_ADDR, SERVER1, pb, 53);
+	struct pb_spec err = { .src = SERVER1, .dst = FB_ADDR, .proto = SFW_IPPROTO_ICMP,
+			       .icmp_type = 3, .icmp_code = 3, .inner = &quoted };
+	const __u8 *iip, *iudp;
+	__u32 ulen;
+
+	/* errors go to the stack (no session of their own to forward by) */
+	cr_assert_eq(run_at(out_if, &err, &in, &out), FX_XDP_PASS);
+	cr_assert_eq(addr_at(&out, 16), a4(CLIENT_B), "to the client");
+	cr_assert_eq(pb_verify_csums(&out, &err), 0, "outer IPv4 and ICMP checksums");
+	iip = out.data + out.l4_off + 8;
+	iudp = iip + 20;
+	cr_assert_eq(memcmp(iip + 12, &(__u32){ a4(CLIENT_B) }, 4), 0, "quoted source address");
+	cr_assert_eq(iudp[0] << 8 | iudp[1], 49000, "quoted source port");
+	cr_assert_eq(fold(sum16(iip, 20, 0)), 0xffff, "quoted IPv4 header checksum");
+	ulen = iudp[4] << 8 | iudp[5];
+	cr_assert_eq(fold(sum16(iudp, ulen, sum16(iip + 12, 8, SFW_IPPROTO_UDP + ulen))), 0xffff,
+		     "quoted UDP checksum");
+
+	/* time exceeded about a translated echo request: its identifier */
+	struct pb_spec e = echo(CLIENT_B, SERVER2, SFW_ICMP_ECHO, 5000);
+	struct pb_spec e2 = echo(CLIENT_A, SERVER2, SFW_ICMP_ECHO, 5000);
+	__u16 id;
+
+	cr_assert_eq(run_at(in_if, &e, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &e2, &in, &out), FX_XDP_REDIRECT);
+	id = port_at(&out, 4);
+	cr_assert_neq(id, 5000);
+
+	struct pb_spec qe = echo(FB_ADDR, SERVER2, SFW_ICMP_ECHO, id);
+	struct pb_spec te = { .src = SERVER2, .dst = FB_ADDR, .proto = SFW_IPPROTO_ICMP,
+			      .icmp_type = 11, .icmp_code = 0, .inner = &qe };
+
+	cr_assert_eq(run_at(out_if, &te, &in, &out), FX_XDP_PASS);
+	cr_assert_eq(addr_at(&out, 16), a4(CLIENT_A));
+	cr_assert_eq(pb_verify_csums(&out, &te), 0);
+	iip = out.data + out.l4_off + 8;
+	cr_assert_eq(iip[24] << 8 | iip[25], 5000, "quoted identifier");
+	cr_assert_eq(fold(sum16(iip, 20, 0)), 0xffff);
+	cr_assert_eq(fold(sum16(iip + 20, (iip[2] << 8 | iip[3]) - 20, 0)), 0xffff,
+		     "quoted ICMP checksum");
+}
+
 /* Runs a forwarded frame (from in_if) through tc egress; *out gets it. */
 static int tc_forwarded(const struct pb_pkt *in, struct pb_pkt *out)
 {

@@ -5,7 +5,8 @@
 # has no route back to the client's network, so only a translated packet
 # can be answered at all, and its sockets name the peer it saw:
 #   - nc TCP and nc UDP: the server's sockets see 203.0.113.1 (the client's
-#     own port, free, kept), ping is answered;
+#     own port, free, kept), ping is answered, and the server's port
+#     unreachable about a translated datagram reaches the client's socket;
 #   - the sessions show the translation (Out wing to 203.0.113.1, Source NAT
 #     pool: interface), `session nat` lists only translated sessions;
 #   - clearing a session frees its port reservation;
@@ -64,6 +65,23 @@ one_pass() {   # label, client port base, attach words...
 	for i in $(seq 20); do [ -n "$(server_peer 5353 -u all)" ] && break; sleep 0.1; done
 	expect_eq "$(server_peer 5353 -u all)" "203.0.113.1:$up" "$label: the UDP server's peer"
 
+	# an ICMP error about a translated flow (the server's port unreachable
+	# to 203.0.113.1) is translated back and reaches the client's socket
+	cli /usr/bin/python3 - <<'PY' || fail "$label: the port unreachable did not reach the client"
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(3)
+s.connect(("203.0.113.2", 9))
+s.send(b"x")
+try:
+    s.recv(16)
+except ConnectionRefusedError:
+    sys.exit(0)
+except OSError:
+    pass
+sys.exit(4)
+PY
+
 	# ICMP echo: the server can answer only the translated source
 	cli ping -c 2 -i 0.2 -W 2 -q 203.0.113.2 >/dev/null || fail "$label: ping through source NAT"
 
@@ -80,15 +98,15 @@ one_pass() {   # label, client port base, attach words...
 	out=$(sfw show security flow session nat protocol icmp)
 	has -E "  Out: 203.0.113.2/0 --> 203.0.113.1/[0-9]+;icmp" <<<"$out" ||
 		fail "$label: ICMP session's Out wing: $out"
-	expect_eq "$(ports_held)" 3 "$label: ports held by TCP, UDP and ICMP"
+	expect_eq "$(ports_held)" 4 "$label: ports held by TCP, two UDP and ICMP"
 	# a session of the host's own is no translated one
 	fw ping -c 1 -W 2 -q 203.0.113.2 >/dev/null || fail "$label: the firewall's own ping"
 	sess=$(sfw show security flow session nat | grep -c '^Session ID')
-	expect_eq "$sess" 3 "$label: sessions listed by 'nat'"
+	expect_eq "$sess" 4 "$label: sessions listed by 'nat'"
 
 	# clear frees the port
 	out=$(sfw clear security flow session protocol udp 2>&1) || fail "$label: clear: $out"
-	expect_eq "$(ports_held)" 2 "$label: ports held after clearing the UDP session"
+	expect_eq "$(ports_held)" 2 "$label: ports held after clearing the UDP sessions"
 
 	# deny still denies
 	before=$(drop_count veth0 policy-denied 'Policy denied:')
