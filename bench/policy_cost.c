@@ -80,9 +80,7 @@ static int commit_policies(int n)
 static int setup(struct sfw_progs **progs)
 {
 	char root[64];
-	int ncpu = libbpf_num_possible_cpus(), err;
-	struct sfw_iface_key key = { .ifindex = LO_IFINDEX };
-	struct sfw_iface_stats *zero = calloc(ncpu > 0 ? ncpu : 1, sizeof(*zero));
+	int err;
 
 	snprintf(root, sizeof(root), "/sys/fs/bpf/sfw-bench-pol-%d", getpid());
 	setenv("SFW_PIN_ROOT", root, 1);
@@ -91,11 +89,11 @@ static int setup(struct sfw_progs **progs)
 	err = sfw_ensure_pin_root();
 	if (!err)
 		err = sfw_progs_load(progs, &(struct sfw_attach_opts){ .max_sessions = 65536 }, NULL);
-	if (!err && bpf_map_update_elem(sfw_progs_map_fd(*progs, SFW_PROG_XDP,
-							 SFW_STR(SFW_MAP_IFACE_STATS)),
-					&key, zero, 0))
-		err = -errno;
-	free(zero);
+	if (!err)
+		err = sfw_iface_counters_bind(
+			sfw_progs_map_fd(*progs, SFW_PROG_XDP, SFW_STR(SFW_MAP_IFACE_SLOTS)),
+			sfw_progs_map_fd(*progs, SFW_PROG_XDP, SFW_STR(SFW_MAP_IFACE_STATS)),
+			LO_IFINDEX, 1);
 	return err;
 }
 

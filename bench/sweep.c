@@ -128,9 +128,7 @@ static int pass_with_traffic(struct sfw_sweeper *sw, int prog_fd, const struct p
 static int setup(struct sfw_progs **p, struct sfw_reaper **reaper, struct sfw_sweeper **sw)
 {
 	char root[64];
-	int ncpu = libbpf_num_possible_cpus(), err;
-	struct sfw_iface_key key = { .ifindex = LO_IFINDEX };
-	struct sfw_iface_stats *zero = calloc(ncpu, sizeof(*zero));
+	int err;
 
 	snprintf(root, sizeof(root), "/sys/fs/bpf/sfw-bench-sweep-%d", getpid());
 	setenv("SFW_PIN_ROOT", root, 1);
@@ -141,11 +139,11 @@ static int setup(struct sfw_progs **p, struct sfw_reaper **reaper, struct sfw_sw
 	err = sfw_ensure_pin_root();
 	if (!err)
 		err = sfw_progs_load(p, &(struct sfw_attach_opts){ .max_sessions = SFW_DEFAULT_MAX_SESSIONS }, NULL);
-	if (!err && bpf_map_update_elem(sfw_progs_map_fd(*p, SFW_PROG_XDP,
-							 SFW_STR(SFW_MAP_IFACE_STATS)),
-					&key, zero, 0))
-		err = -errno;
-	free(zero);
+	if (!err)
+		err = sfw_iface_counters_bind(
+			sfw_progs_map_fd(*p, SFW_PROG_XDP, SFW_STR(SFW_MAP_IFACE_SLOTS)),
+			sfw_progs_map_fd(*p, SFW_PROG_XDP, SFW_STR(SFW_MAP_IFACE_STATS)),
+			LO_IFINDEX, 1);
 	if (!err)
 		err = sfw_reaper_open(reaper);
 	if (!err)

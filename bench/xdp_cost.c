@@ -196,15 +196,10 @@ static int setup(struct bench *b, __u32 capacity)
 		return err;
 	b->sessions_fd = sfw_progs_map_fd(b->sfw, SFW_PROG_XDP, SFW_STR(SFW_MAP_SESSIONS));
 	b->capacity = capacity;
-	int ncpu = libbpf_num_possible_cpus();
-	struct sfw_iface_stats *zero = calloc(ncpu, sizeof(*zero));
-	struct sfw_iface_key key = { .ifindex = LO_IFINDEX };
-
-	err = bpf_map_update_elem(sfw_progs_map_fd(b->sfw, SFW_PROG_XDP,
-						   SFW_STR(SFW_MAP_IFACE_STATS)),
-				  &key, zero, 0);
-	free(zero);
-	return err ? -errno : 0;
+	return sfw_iface_counters_bind(
+		sfw_progs_map_fd(b->sfw, SFW_PROG_XDP, SFW_STR(SFW_MAP_IFACE_SLOTS)),
+		sfw_progs_map_fd(b->sfw, SFW_PROG_XDP, SFW_STR(SFW_MAP_IFACE_STATS)),
+		LO_IFINDEX, 1);
 }
 
 static void teardown(struct bench *b)

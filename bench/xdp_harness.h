@@ -54,18 +54,13 @@ static inline int xh_run(int prog_fd, const void *data, __u32 len, __u32 repeat,
 	return 0;
 }
 
+#define XH_SLOT 1   /* the test interface's counter slot (include/iface.h) */
+
 static inline int xh_stats_entry(struct xh *h)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct sfw_iface_stats *zero = calloc(ncpu > 0 ? ncpu : 1, sizeof(*zero));
-	struct sfw_iface_key key = { .ifindex = XH_IFINDEX };
-	int err;
-
-	if (!zero)
-		return -ENOMEM;
-	err = bpf_map_update_elem(h->stats_fd, &key, zero, BPF_ANY) ? -errno : 0;
-	free(zero);
-	return err;
+	return sfw_iface_counters_bind(sfw_progs_map_fd(h->sfw, SFW_PROG_XDP,
+							SFW_STR(SFW_MAP_IFACE_SLOTS)),
+				       h->stats_fd, XH_IFINDEX, XH_SLOT);
 }
 
 /* A private pin root and configuration directory: nothing of a real sfw
@@ -116,16 +111,9 @@ static inline void xh_teardown(struct xh *h)
 /* One counter of the test interface, summed over CPUs. */
 static inline __u64 xh_counter(const struct xh *h, enum sfw_counter id)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct sfw_iface_stats v[ncpu > 0 ? ncpu : 1];
-	struct sfw_iface_key key = { .ifindex = XH_IFINDEX };
-	__u64 sum = 0;
+	struct sfw_iface_stats st;
 
-	if (bpf_map_lookup_elem(h->stats_fd, &key, v))
-		return 0;
-	for (int i = 0; i < ncpu; i++)
-		sum += v[i].c[id];
-	return sum;
+	return sfw_iface_counters_read(h->stats_fd, XH_SLOT, &st) ? 0 : st.c[id];
 }
 
 static inline int xh_set_policy(enum sfw_default_policy policy)

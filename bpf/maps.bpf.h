@@ -31,13 +31,22 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_CONFIG SEC(".maps");
 
+/* Indexed by slot (include/iface.h); slot 0 is never given out. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__type(key, struct sfw_iface_key);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
 	__type(value, struct sfw_iface_stats);
-	__uint(max_entries, SFW_MAX_IFACES);
+	__uint(max_entries, SFW_MAX_IFACES + 1);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_IFACE_STATS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, SFW_IFINDEX_DIRECT);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_IFACE_SLOTS SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -5,10 +5,21 @@
 
 #include "sfw_types.h"
 
-/* Key of the counter map and of the attached-interface map. */
+/* Key of the attached-interface map. */
 struct sfw_iface_key {
 	__u32 ifindex;
 };
+/* bpf/counters.bpf.h looks the attached-interface map up by a bare ifindex */
+SFW_STATIC_ASSERT(sizeof(struct sfw_iface_key) == sizeof(__u32), "iface key is the ifindex");
+
+/* Counters sit in a per-CPU array at a small slot the loader gives an
+ * interface when it attaches it (1..SFW_MAX_IFACES; 0: none), so a packet
+ * pays an array index instead of hashing its ifindex twice (ingress and
+ * egress). Interface indexes below SFW_IFINDEX_DIRECT find their slot in
+ * an array indexed by ifindex; larger ones (hosts that made and deleted
+ * many interfaces) in the attached-interface map's `slot` (one hash
+ * lookup, as before). docs/design.md, "Per-interface counters". */
+#define SFW_IFINDEX_DIRECT 65536
 
 /* Value of the attached-interface map: what the loader attached and how. */
 #define SFW_IFNAMSIZ 16
@@ -18,7 +29,7 @@ struct sfw_iface_info {
 	__u32 xdp_prog_id;
 	__u32 tc_prog_id;
 	__u32 zone_id;        /* 0: no zone */
-	__u32 pad;
+	__u32 slot;           /* its counters' index in the counter array */
 	__u64 netns_ino;      /* interface indexes are only meaningful in this netns */
 };
 

@@ -15,6 +15,7 @@
 #define SFW_MAP_CONFIG     sfw_config
 #define SFW_MAP_IFACE_STATS sfw_iface_stats
 #define SFW_MAP_IFACES     sfw_ifaces
+#define SFW_MAP_IFACE_SLOTS sfw_iface_slots   /* ifindex -> counter slot (include/iface.h) */
 #define SFW_MAP_ID_NEXT    sfw_id_next
 #define SFW_MAP_ID_BLOCK   sfw_id_block
 #define SFW_MAP_POL_ADDR   sfw_pol_addr

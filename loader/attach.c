@@ -85,21 +85,50 @@ static void detach_xdp(__u32 ifindex)
 	unlink(path);   /* the last reference: the kernel detaches the link */
 }
 
-/* Registers the interface (so counters exist from its first packet). */
-static int register_iface(__u32 ifindex, const struct sfw_iface_info *info)
+/* The lowest counter slot no attached interface holds (include/iface.h);
+ * 0 when all are taken. Attaching holds sfw_lock(), so no two attaches
+ * pick the same one. */
+static __u32 free_slot(void)
 {
-	struct sfw_iface_key key = { .ifindex = ifindex };
-	int ncpu = libbpf_num_possible_cpus();
-	struct sfw_iface_stats zero[ncpu > 0 ? ncpu : 1];
+	static struct sfw_iface_entry list[SFW_MAX_IFACES];
+	bool used[SFW_MAX_IFACES + 1] = { [0] = true };
+	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
+
+	for (int i = 0; i < n; i++)
+		if (list[i].info.slot <= SFW_MAX_IFACES)
+			used[list[i].info.slot] = true;
+	for (__u32 s = 1; s <= SFW_MAX_IFACES; s++)
+		if (!used[s])
+			return s;
+	return 0;
+}
+
+/* A fresh slot's counters start at zero: a detached interface left its
+ * counts there. */
+static int take_slot(struct sfw_iface_info *info)
+{
 	int fd, err = 0;
 
-	memset(zero, 0, sizeof(zero));
+	info->slot = free_slot();
+	if (!info->slot)
+		return sfw_fail(ENOSPC, "no counters left: %d interfaces attached", SFW_MAX_IFACES);
 	fd = sfw_open_map(SFW_STR(SFW_MAP_IFACE_STATS));
 	if (fd < 0)
 		return fd;
-	if (bpf_map_update_elem(fd, &key, zero, BPF_NOEXIST) && errno != EEXIST)
-		err = sfw_fail(errno, "cannot create counters: %s", strerror(errno));
+	err = sfw_iface_counters_zero(fd, info->slot);
 	close(fd);
+	return err ? sfw_fail(-err, "cannot create counters: %s", strerror(-err)) : 0;
+}
+
+/* Registers the interface, its counters at info->slot (given here on its
+ * first registration, kept on later ones), so they exist from its first
+ * packet. The slot is bound last: the datapath counts nowhere until the
+ * counters are zero. */
+static int register_iface(__u32 ifindex, struct sfw_iface_info *info)
+{
+	struct sfw_iface_key key = { .ifindex = ifindex };
+	int fd, err = info->slot ? 0 : take_slot(info);
+
 	if (err)
 		return err;
 	fd = sfw_open_map(SFW_STR(SFW_MAP_IFACES));
@@ -108,19 +137,28 @@ static int register_iface(__u32 ifindex, const struct sfw_iface_info *info)
 	if (bpf_map_update_elem(fd, &key, info, BPF_ANY))
 		err = sfw_fail(errno, "cannot register the interface: %s", strerror(errno));
 	close(fd);
+	if (err || ifindex >= SFW_IFINDEX_DIRECT)
+		return err;
+	fd = sfw_open_map(SFW_STR(SFW_MAP_IFACE_SLOTS));
+	if (fd < 0)
+		return fd;
+	if (bpf_map_update_elem(fd, &ifindex, &info->slot, BPF_ANY))
+		err = sfw_fail(errno, "cannot register the interface: %s", strerror(errno));
+	close(fd);
 	return err;
 }
 
 static void unregister_iface(__u32 ifindex)
 {
 	struct sfw_iface_key key = { .ifindex = ifindex };
-	int fd = sfw_open_map(SFW_STR(SFW_MAP_IFACES));
+	__u32 none = 0;
+	int fd = ifindex < SFW_IFINDEX_DIRECT ? sfw_open_map(SFW_STR(SFW_MAP_IFACE_SLOTS)) : -1;
 
 	if (fd >= 0) {
-		bpf_map_delete_elem(fd, &key);
+		bpf_map_update_elem(fd, &ifindex, &none, BPF_ANY);
 		close(fd);
 	}
-	fd = sfw_open_map(SFW_STR(SFW_MAP_IFACE_STATS));
+	fd = sfw_open_map(SFW_STR(SFW_MAP_IFACES));
 	if (fd >= 0) {
 		bpf_map_delete_elem(fd, &key);
 		close(fd);

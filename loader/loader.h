@@ -136,11 +136,19 @@ int sfw_policy_hits_clear(void);
 /* The name stored for an id at the last commit; false when none. */
 bool sfw_name_lookup(enum sfw_name_kind kind, __u32 id, char *buf, size_t len);
 
-/* One interface's counters in a per-CPU counter map (the pinned
- * sfw_iface_stats, or a test's own), summed over the possible CPUs.
- * 0, or a negative errno (-ENOENT: no entry for the interface), no message. */
-int sfw_iface_counters_read(int fd, __u32 ifindex, struct sfw_iface_stats *out);
-/* The same from the pinned map, with a message on failure. */
+/* The counters at one slot (include/iface.h) of a per-CPU counter array
+ * (the pinned sfw_iface_stats, or a test's own), summed over the possible
+ * CPUs. 0, or a negative errno (-ENOENT: slot 0, no interface's), no message. */
+int sfw_iface_counters_read(int fd, __u32 slot, struct sfw_iface_stats *out);
+/* Zeroes them on every CPU: 0 or a negative errno (-ENOENT: slot 0). */
+int sfw_iface_counters_zero(int fd, __u32 slot);
+/* Zeroed counters at `slot` for ifindex (below SFW_IFINDEX_DIRECT), without
+ * attaching: for programs a test or bench runs with BPF_PROG_TEST_RUN.
+ * slots_fd, stats_fd: the program's sfw_iface_slots and sfw_iface_stats. */
+int sfw_iface_counters_bind(int slots_fd, int stats_fd, __u32 ifindex, __u32 slot);
+/* An attached interface's slot in an sfw_ifaces map; 0 when not attached. */
+__u32 sfw_iface_slot_of(int ifaces_fd, __u32 ifindex);
+/* An interface's counters from the pinned maps, with a message on failure. */
 int sfw_read_iface_stats(__u32 ifindex, struct sfw_iface_stats *out);
 
 #endif

@@ -65,13 +65,15 @@ int sfw_list_ifaces(struct sfw_iface_entry *out, int max)
  * so its size already is one. */
 SFW_STATIC_ASSERT(sizeof(struct sfw_iface_stats) % 8 == 0, "per-CPU stride");
 
-int sfw_iface_counters_read(int fd, __u32 ifindex, struct sfw_iface_stats *out)
+int sfw_iface_counters_read(int fd, __u32 slot, struct sfw_iface_stats *out)
 {
-	struct sfw_iface_key key = { .ifindex = ifindex };
+	__u32 key = slot;
 	struct sfw_iface_stats *pc;
 	int ncpu, err = 0;
 
 	memset(out, 0, sizeof(*out));
+	if (!slot)
+		return -ENOENT;
 	ncpu = libbpf_num_possible_cpus();
 	pc = ncpu > 0 ? calloc((size_t)ncpu, sizeof(*pc)) : NULL;
 	if (!pc)
@@ -88,14 +90,53 @@ out:
 	return err;
 }
 
+int sfw_iface_counters_zero(int fd, __u32 slot)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct sfw_iface_stats *pc;
+	int err = 0;
+
+	if (!slot)
+		return -ENOENT;
+	pc = ncpu > 0 ? calloc((size_t)ncpu, sizeof(*pc)) : NULL;
+	if (!pc)
+		return -ENOMEM;
+	if (bpf_map_update_elem(fd, &slot, pc, BPF_EXIST))
+		err = -errno;
+	free(pc);
+	return err;
+}
+
+int sfw_iface_counters_bind(int slots_fd, int stats_fd, __u32 ifindex, __u32 slot)
+{
+	int err = ifindex < SFW_IFINDEX_DIRECT ? sfw_iface_counters_zero(stats_fd, slot) : -ERANGE;
+
+	if (!err && bpf_map_update_elem(slots_fd, &ifindex, &slot, BPF_ANY))
+		err = -errno;
+	return err;
+}
+
+__u32 sfw_iface_slot_of(int ifaces_fd, __u32 ifindex)
+{
+	struct sfw_iface_key key = { .ifindex = ifindex };
+	struct sfw_iface_info info;
+
+	return bpf_map_lookup_elem(ifaces_fd, &key, &info) ? 0 : info.slot;
+}
+
 int sfw_read_iface_stats(__u32 ifindex, struct sfw_iface_stats *out)
 {
-	int fd = sfw_open_map(SFW_STR(SFW_MAP_IFACE_STATS)), err;
+	int ifaces_fd = sfw_open_map(SFW_STR(SFW_MAP_IFACES));
+	int fd = ifaces_fd < 0 ? ifaces_fd : sfw_open_map(SFW_STR(SFW_MAP_IFACE_STATS)), err;
 
-	if (fd < 0)
+	if (fd < 0) {
+		if (ifaces_fd >= 0)
+			close(ifaces_fd);
 		return fd;
-	err = sfw_iface_counters_read(fd, ifindex, out);
+	}
+	err = sfw_iface_counters_read(fd, sfw_iface_slot_of(ifaces_fd, ifindex), out);
 	close(fd);
+	close(ifaces_fd);
 	if (err == -ENOMEM)
 		return sfw_fail(ENOMEM, "out of memory");
 	if (err)

@@ -92,7 +92,7 @@ static int collect(const struct iface_ctx *c, const struct sfw_iface_entry *e,
 		return sfw_fail(-err, "reading the kernel's counters of %.*s: %s",
 				SFW_IFNAMSIZ, e->info.name, strerror(-err));
 	}
-	err = sfw_iface_counters_read(c->stats_fd, e->ifindex, &r->flow);
+	err = sfw_iface_counters_read(c->stats_fd, e->info.slot, &r->flow);
 	if (err)
 		return sfw_fail(-err, "reading the flow counters of %s: %s", r->link.name,
 				strerror(-err));
@@ -166,7 +166,7 @@ static int flow_totals(const struct iface_ctx *c, struct sfw_flow_totals *t)
 
 	memset(t, 0, sizeof(*t));
 	for (int i = 0; i < c->n && !err; i++) {
-		err = sfw_iface_counters_read(c->stats_fd, c->ifs[i].ifindex, &s);
+		err = sfw_iface_counters_read(c->stats_fd, c->ifs[i].info.slot, &s);
 		if (err)
 			return sfw_fail(-err, "reading the flow counters of %.*s: %s", SFW_IFNAMSIZ,
 					c->ifs[i].info.name, strerror(-err));
@@ -197,7 +197,7 @@ int sfw_cmd_show_flow_statistics(const struct sfw_cmdline *cl)
 
 static int clear_one(const struct iface_ctx *c, const struct sfw_iface_entry *e)
 {
-	int err = sfw_iface_counters_clear(c->stats_fd, e->ifindex);
+	int err = sfw_iface_counters_zero(c->stats_fd, e->info.slot);
 
 	if (err)
 		return sfw_fail(-err, "clearing the counters of %.*s: %s", SFW_IFNAMSIZ,

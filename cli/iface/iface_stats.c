@@ -13,30 +13,6 @@
  * so its size already is one. */
 SFW_STATIC_ASSERT(sizeof(struct sfw_iface_stats) % 8 == 0, "per-CPU stride");
 
-static struct sfw_iface_stats *percpu_alloc(int *ncpu)
-{
-	*ncpu = libbpf_num_possible_cpus();
-	if (*ncpu <= 0)
-		return NULL;
-	return calloc((size_t)*ncpu, sizeof(struct sfw_iface_stats));
-}
-
-int sfw_iface_counters_clear(int fd, __u32 ifindex)
-{
-	struct sfw_iface_key key = { .ifindex = ifindex };
-	struct sfw_iface_stats *pc;
-	int ncpu, err = 0;
-
-	pc = percpu_alloc(&ncpu);
-	if (!pc)
-		return -ENOMEM;
-	/* BPF_EXIST: an interface sfw does not count on gets no entry */
-	if (bpf_map_update_elem(fd, &key, pc, BPF_EXIST))
-		err = -errno;
-	free(pc);
-	return err;
-}
-
 /* A map whose value is not the size we read would overrun our buffer
  * (the lead may still change the zone map's value): check first. */
 static bool value_size_is(int fd, __u32 size)

@@ -43,10 +43,6 @@ struct sfw_iface_report {
 	struct sfw_iface_stats flow; /* summed over CPUs */
 };
 
-/* Overwrites an existing entry with zeros on every CPU; never creates or
- * deletes one (the datapath counts into the entry the loader made). */
-int sfw_iface_counters_clear(int fd, __u32 ifindex);
-
 /* The zone name of an interface in configuration generation `gen`: the
  * zone map (sfw_zones) gives the id, the names map (sfw_names) its name.
  * Returns NULL when there is no zone: no binding, or either map missing

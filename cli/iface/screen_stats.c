@@ -29,8 +29,8 @@ static const int screen_counter[SFW_SCREEN_STAT_COUNT] = {
 #undef SFW_X
 };
 
-int sfw_screen_stats_collect(int zones_fd, int stats_fd, __u32 gen, __u32 zone_id,
-			     struct sfw_screen_report *r)
+int sfw_screen_stats_collect(int zones_fd, int ifaces_fd, int stats_fd, __u32 gen,
+			     __u32 zone_id, struct sfw_screen_report *r)
 {
 	struct sfw_zone_key k, next;
 	struct sfw_iface_stats st;
@@ -41,7 +41,8 @@ int sfw_screen_stats_collect(int zones_fd, int stats_fd, __u32 gen, __u32 zone_i
 	while (!err) {
 		k = next;
 		if (k.gen == gen && !bpf_map_lookup_elem(zones_fd, &k, &zone) && zone == zone_id) {
-			int rc = sfw_iface_counters_read(stats_fd, k.ifindex, &st);
+			int rc = sfw_iface_counters_read(stats_fd,
+							 sfw_iface_slot_of(ifaces_fd, k.ifindex), &st);
 
 			if (rc && rc != -ENOENT)
 				return rc;
@@ -102,7 +103,7 @@ static int show(const struct sfw_cmdline *cl)
 	struct sfw_screen_report r = { .zone = cl->pos[0] };
 	struct sfw_config cfg;
 	__u32 id = SFW_ZONE_NONE;
-	int zones_fd = -1, stats_fd = -1, err;
+	int zones_fd = -1, ifaces_fd = -1, stats_fd = -1, err;
 
 	err = sfw_check_netns();
 	err = err ? err : sfw_config_read(&cfg);
@@ -110,14 +111,17 @@ static int show(const struct sfw_cmdline *cl)
 	if (err)
 		return err;
 	zones_fd = sfw_open_map(SFW_STR(SFW_MAP_ZONES));
-	stats_fd = zones_fd < 0 ? zones_fd : sfw_open_map(SFW_STR(SFW_MAP_IFACE_STATS));
-	err = stats_fd < 0 ? stats_fd : sfw_screen_stats_collect(zones_fd, stats_fd, cfg.gen & 1,
-								 id, &r);
+	ifaces_fd = zones_fd < 0 ? zones_fd : sfw_open_map(SFW_STR(SFW_MAP_IFACES));
+	stats_fd = ifaces_fd < 0 ? ifaces_fd : sfw_open_map(SFW_STR(SFW_MAP_IFACE_STATS));
+	err = stats_fd < 0 ? stats_fd : sfw_screen_stats_collect(zones_fd, ifaces_fd, stats_fd,
+								 cfg.gen & 1, id, &r);
 	if (zones_fd >= 0)
 		close(zones_fd);
+	if (ifaces_fd >= 0)
+		close(ifaces_fd);
 	if (stats_fd >= 0)
 		close(stats_fd);
-	if (err < 0 && (zones_fd < 0 || stats_fd < 0))
+	if (err < 0 && (zones_fd < 0 || ifaces_fd < 0 || stats_fd < 0))
 		return err;   /* sfw_open_map said why */
 	if (err < 0)
 		return sfw_fail(-err, "reading the screen counters: %s", strerror(-err));

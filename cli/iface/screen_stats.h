@@ -36,11 +36,12 @@ extern const char *const sfw_screen_stat_label[SFW_SCREEN_STAT_COUNT];
 extern const char *const sfw_screen_stat_key[SFW_SCREEN_STAT_COUNT];
 
 /* Adds the counters of every interface bound to zone_id in generation gen
- * (zones_fd: an sfw_zones map; stats_fd: a per-CPU sfw_iface_stats map).
+ * (zones_fd: an sfw_zones map; ifaces_fd: an sfw_ifaces map, which gives
+ * each interface's counter slot; stats_fd: a per-CPU sfw_iface_stats array).
  * An interface bound but without counters (not attached) adds nothing.
  * 0 or a negative errno. */
-int sfw_screen_stats_collect(int zones_fd, int stats_fd, __u32 gen, __u32 zone_id,
-			     struct sfw_screen_report *r);
+int sfw_screen_stats_collect(int zones_fd, int ifaces_fd, int stats_fd, __u32 gen,
+			     __u32 zone_id, struct sfw_screen_report *r);
 void sfw_screen_stats_print(FILE *f, bool json, const struct sfw_screen_report *r);
 
 #endif

@@ -78,7 +78,7 @@ static void read_ifaces(struct sfw_metrics_scrape *s, int stats_fd)
 		/* the kernel's name now; the attach-time one if it is gone */
 		if (!if_indextoname(list[i].ifindex, m->name))
 			snprintf(m->name, sizeof(m->name), "%s", list[i].info.name);
-		if (!sfw_iface_counters_read(stats_fd, list[i].ifindex, &m->c))
+		if (!sfw_iface_counters_read(stats_fd, list[i].info.slot, &m->c))
 			s->v.n_ifaces++;
 	}
 }
@@ -126,21 +126,24 @@ static void read_policies(struct sfw_metrics_scrape *s, const struct sfw_conf *c
 static void read_screens(struct sfw_metrics_scrape *s, const struct sfw_conf *conf,
 			 int stats_fd, __u32 gen)
 {
-	int zones_fd;
+	int zones_fd, ifaces_fd;
 
 	if (!conf || !conf->n_zones)
 		return;
 	s->screens = calloc((size_t)conf->n_zones, sizeof(*s->screens));
 	zones_fd = sfw_open_pin(SFW_STR(SFW_MAP_ZONES), true);
-	for (int i = 0; s->screens && zones_fd >= 0 && i < conf->n_zones; i++) {
+	ifaces_fd = sfw_open_pin(SFW_STR(SFW_MAP_IFACES), true);
+	for (int i = 0; s->screens && zones_fd >= 0 && ifaces_fd >= 0 && i < conf->n_zones; i++) {
 		struct sfw_screen_report *r = &s->screens[s->v.n_screens];
 
 		r->zone = conf->zones[i].name;
-		if (!sfw_screen_stats_collect(zones_fd, stats_fd, gen, (__u32)i + 1, r))
+		if (!sfw_screen_stats_collect(zones_fd, ifaces_fd, stats_fd, gen, (__u32)i + 1, r))
 			s->v.n_screens++;
 	}
 	if (zones_fd >= 0)
 		close(zones_fd);
+	if (ifaces_fd >= 0)
+		close(ifaces_fd);
 }
 
 static void read_sessions(struct sfw_metrics_scrape *s, const struct sfw_config *cfg)

@@ -58,7 +58,7 @@ static const struct abi_member abi_members[] = {
 	M(sfw_config, timeout_s), M(sfw_config, default_policy), M(sfw_config, flags),
 	M(sfw_config, conf_digest),
 	M(sfw_iface_info, name), M(sfw_iface_info, xdp_mode), M(sfw_iface_info, xdp_prog_id),
-	M(sfw_iface_info, tc_prog_id), M(sfw_iface_info, zone_id),
+	M(sfw_iface_info, tc_prog_id), M(sfw_iface_info, zone_id), M(sfw_iface_info, slot),
 	M(sfw_id_block, next), M(sfw_id_block, end),
 	M(sfw_frag_key, src), M(sfw_frag_key, dst), M(sfw_frag_key, id), M(sfw_frag_key, proto),
 	M(sfw_frag_key, family), M(sfw_frag, sess), M(sfw_frag, sess_id), M(sfw_frag, expires_ns),
@@ -139,7 +139,7 @@ Test(btf, programs_share_maps)
 	const char *names[] = {
 		SFW_STR(SFW_MAP_SESSIONS), SFW_STR(SFW_MAP_CONFIG), SFW_STR(SFW_MAP_IFACE_STATS),
 		SFW_STR(SFW_MAP_IFACES), SFW_STR(SFW_MAP_ID_NEXT), SFW_STR(SFW_MAP_ID_BLOCK),
-		SFW_STR(SFW_MAP_FRAGS),
+		SFW_STR(SFW_MAP_FRAGS), SFW_STR(SFW_MAP_IFACE_SLOTS),
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

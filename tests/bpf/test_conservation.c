@@ -470,11 +470,9 @@ static void enter_phase(int phase)
 
 static void run_mix(__u64 seed, int n, struct tally *ty)
 {
-	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_IFACE_STATS));
 	struct sfw_iface_stats a, b;
 	struct tcase t;
 
-	cr_assert_geq(fd, 0);
 	cr_assert_eq(fx_mark_attached(FWD_IFINDEX), 0);
 	rng_state = seed;
 	addrs_init();
@@ -486,13 +484,13 @@ static void run_mix(__u64 seed, int n, struct tally *ty)
 			enter_phase(i / (n / PHASES));
 		if (!make_case(&t))
 			continue;
-		cr_assert_eq(sfw_iface_counters_read(fd, FX_IFINDEX, &a), 0);
+		cr_assert_eq(fx_counters(FX_IFINDEX, &a), 0);
 		v = t.tc ? fx_tc_frame(t.p.data, t.p.len, &t.o) : fx_xdp_frame(t.p.data, t.p.len);
 		/* tc test runs refuse some runts before the program sees them */
 		if (t.tc && v == -EINVAL)
 			continue;
 		cr_assert_geq(v, 0, "#%d %s: test run failed: %s", i, t.what, strerror(-v));
-		cr_assert_eq(sfw_iface_counters_read(fd, FX_IFINDEX, &b), 0);
+		cr_assert_eq(fx_counters(FX_IFINDEX, &b), 0);
 		account(ty, i, &t, v, &a, &b);
 	}
 }

@@ -1,6 +1,9 @@
 /* Counters and policy: per-wing packets and layer 3 bytes, the interface
  * counters, one outcome per packet, the deny-all default policy, and
  * session ids. */
+#include <stdio.h>
+#include <stdlib.h>
+#include "iface.h"
 #include "tcp_conn.h"
 
 TestSuite(counters, .init = suite_setup, .fini = suite_teardown);
@@ -206,4 +209,28 @@ Test(counters, session_ids_unique)
 				      (unsigned long long)s.id);
 	}
 	cr_assert_eq(fx_session_count(), N);
+}
+
+/* An interface index past the direct array (a host that made and deleted
+ * many interfaces) finds its counters through its sfw_ifaces entry
+ * (include/iface.h); the veth gets that index in the fixture's namespace. */
+Test(counters, large_ifindex_counted_at_its_slot)
+{
+	const __u32 big = SFW_IFINDEX_DIRECT + 4464;
+	struct pb_spec udp = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+			       .sport = 7, .dport = 8 };
+	char cmd[128], out[PB_MAX];
+	struct pb_pkt p;
+	__u32 out_len;
+
+	snprintf(cmd, sizeof(cmd), "ip link add big0 index %u type veth peer name big1 && "
+		 "ip link set big0 up", big);
+	cr_assert_eq(system(cmd), 0, "cannot make the veth pair");
+	cr_assert_eq(fx_add_counters(big), 0);
+	cr_assert_eq(pb_build(&udp, &p), 0);
+	cr_assert_eq(fx_xdp_frame_at(big, p.data, p.len, out, &out_len), FX_XDP_PASS);
+	cr_assert_eq(fx_counter_at(big, SFW_CNT_SFW_PERMITTED_PKTS), 1);
+	cr_assert_eq(fx_counter_at(big, SFW_CNT_LOCAL_IN_BYTES), p.l3_len);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_PERMITTED_PKTS), 0, "counted on lo's slot");
+	cr_assert_eq(system("ip link del big0"), 0);
 }

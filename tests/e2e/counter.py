@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Prints one per-interface counter, summed over CPUs, read from the pinned
-sfw_iface_stats map with bpftool (not through sfw):
+sfw_iface_stats array at the interface's slot in sfw_ifaces, with bpftool
+(not through sfw):
 
   counter.py IFNAME COUNTER_ID     e.g. counter.py veth0 SFW_ERR_TCP_NO_SYN
 
@@ -26,15 +27,32 @@ def counter_index(name):
     return ids.index(name)
 
 
+def dump(root, name):
+    out = subprocess.run(["bpftool", "-j", "map", "dump", "pinned", root + "/" + name],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out or "[]")
+
+
+def key_of(entry):
+    return int.from_bytes(bytes(int(b, 16) for b in entry["key"]), "little")
+
+
+def slot_of(root, ifindex):
+    """The interface's counter slot (include/iface.h), from sfw_ifaces."""
+    for e in dump(root, "sfw_ifaces"):
+        if e["formatted"]["key"]["ifindex"] == ifindex:
+            return e["formatted"]["value"]["slot"]
+    return 0
+
+
 def main():
     ifname, name = sys.argv[1], sys.argv[2]
     idx, ifindex = counter_index(name), socket.if_nametoindex(ifname)
     root = os.environ.get("SFW_PIN_ROOT", "/sys/fs/bpf/sfw")
-    out = subprocess.run(["bpftool", "-j", "map", "dump", "pinned", root + "/sfw_iface_stats"],
-                         check=True, capture_output=True, text=True).stdout
+    slot = slot_of(root, ifindex)
     total = 0
-    for e in json.loads(out or "[]"):
-        if int.from_bytes(bytes(int(b, 16) for b in e["key"]), "little") != ifindex:
+    for e in dump(root, "sfw_iface_stats") if slot else []:
+        if key_of(e) != slot:
             continue
         for cpu in e["values"]:
             raw = bytes(int(b, 16) for b in cpu["value"])

@@ -29,7 +29,8 @@ static struct {
 	struct sfw_progs *p;
 	char pin_dir[64];
 	int xdp_fd, tc_fd;
-	int sessions_fd, config_fd, stats_fd, ifaces_fd;
+	int sessions_fd, config_fd, stats_fd, ifaces_fd, slots_fd;
+	__u32 next_slot;   /* counter slots given out (include/iface.h) */
 } fx;
 
 /* libbpf's messages: warnings always (a passing test prints none, and
@@ -122,9 +123,7 @@ static int fx_load(void)
 static int fx_init_maps(void)
 {
 	struct sfw_config cfg;
-	struct sfw_iface_stats *zero;
 	__u32 key = 0;
-	int ncpu = libbpf_num_possible_cpus(), err;
 
 	fx.xdp_fd = sfw_progs_prog_fd(fx.p, SFW_PROG_XDP);
 	fx.tc_fd = sfw_progs_prog_fd(fx.p, SFW_PROG_TC);
@@ -132,18 +131,12 @@ static int fx_init_maps(void)
 	fx.config_fd = fx_map_fd(false, SFW_STR(SFW_MAP_CONFIG));
 	fx.stats_fd = fx_map_fd(false, SFW_STR(SFW_MAP_IFACE_STATS));
 	fx.ifaces_fd = fx_map_fd(false, SFW_STR(SFW_MAP_IFACES));
+	fx.slots_fd = fx_map_fd(false, SFW_STR(SFW_MAP_IFACE_SLOTS));
+	fx.next_slot = 0;
 	sfw_config_defaults(&cfg);   /* the loader's, so tests see what a real load sees */
 	if (bpf_map_update_elem(fx.config_fd, &key, &cfg, BPF_ANY))
 		return -errno;
-	if (ncpu < 0)
-		return ncpu;
-	zero = calloc(ncpu, sizeof(*zero));
-	if (!zero)
-		return -ENOMEM;
-	key = FX_IFINDEX;
-	err = bpf_map_update_elem(fx.stats_fd, &key, zero, BPF_NOEXIST) ? -errno : 0;
-	free(zero);
-	return err;
+	return fx_add_counters(FX_IFINDEX);
 }
 
 int fx_setup(void)
@@ -336,18 +329,27 @@ __u64 fx_counter(enum sfw_counter id)
 	return fx_counter_at(FX_IFINDEX, id);
 }
 
+static __u32 fx_slot(__u32 ifindex)
+{
+	__u32 slot = 0;
+
+	if (ifindex >= SFW_IFINDEX_DIRECT)
+		return sfw_iface_slot_of(fx.ifaces_fd, ifindex);
+	return bpf_map_lookup_elem(fx.slots_fd, &ifindex, &slot) ? 0 : slot;
+}
+
 __u64 fx_counter_at(__u32 ifindex, enum sfw_counter id)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct sfw_iface_stats v[ncpu > 0 ? ncpu : 1];
-	__u32 key = ifindex;
-	__u64 sum = 0;
+	struct sfw_iface_stats st;
 
-	if (ncpu <= 0 || bpf_map_lookup_elem(fx.stats_fd, &key, v))
+	if (fx_counters(ifindex, &st))
 		return ~0ULL;   /* no test expects this many */
-	for (int i = 0; i < ncpu; i++)
-		sum += v[i].c[id];
-	return sum;
+	return st.c[id];
+}
+
+int fx_counters(__u32 ifindex, struct sfw_iface_stats *out)
+{
+	return sfw_iface_counters_read(fx.stats_fd, fx_slot(ifindex), out);
 }
 
 int fx_config(struct sfw_config *cfg)
@@ -442,15 +444,23 @@ int fx_xdp_frame_at(__u32 ifindex, const void *data, __u32 len, void *out, __u32
 	return err < 0 ? err : (int)o.retval;
 }
 
+/* An interface index past the direct array has its slot in its sfw_ifaces
+ * entry only, as the loader registers it. */
 int fx_add_counters(__u32 ifindex)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct sfw_iface_stats *zero = calloc(ncpu > 0 ? ncpu : 1, sizeof(*zero));
+	struct sfw_iface_key k = { .ifindex = ifindex };
+	struct sfw_iface_info info = { .name = "test1", .xdp_mode = SFW_XDP_MODE_GENERIC };
+	__u32 slot = fx_slot(ifindex);
 	int err;
 
-	if (!zero)
-		return -ENOMEM;
-	err = bpf_map_update_elem(fx.stats_fd, &ifindex, zero, BPF_ANY) ? -errno : 0;
-	free(zero);
+	/* an interface with counters already keeps its slot, zeroed */
+	if (!slot)
+		slot = ++fx.next_slot;
+	if (ifindex < SFW_IFINDEX_DIRECT)
+		return sfw_iface_counters_bind(fx.slots_fd, fx.stats_fd, ifindex, slot);
+	err = sfw_iface_counters_zero(fx.stats_fd, slot);
+	info.slot = slot;
+	if (!err && bpf_map_update_elem(fx.ifaces_fd, &k, &info, BPF_ANY))
+		err = -errno;
 	return err;
 }

@@ -81,6 +81,8 @@ int fx_xdp_frame_at(__u32 ifindex, const void *data, __u32 len, void *out, __u32
  * and one of them summed over CPUs. */
 int fx_add_counters(__u32 ifindex);
 __u64 fx_counter_at(__u32 ifindex, enum sfw_counter id);
+/* All of an interface's counters, summed over CPUs: 0 or a negative errno. */
+int fx_counters(__u32 ifindex, struct sfw_iface_stats *out);
 
 /* Mark an interface as attached (the loader's sfw_ifaces entry). */
 int fx_mark_attached(__u32 ifindex);

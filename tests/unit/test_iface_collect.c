@@ -1,5 +1,5 @@
-/* The collector of show interfaces flow-statistics: per-CPU sums, clearing
- * that zeroes an entry without creating or deleting one, zone names by
+/* The collector of show interfaces flow-statistics: per-CPU sums by counter
+ * slot, clearing that zeroes one slot, zone names by
  * generation, and the kernel's 64-bit link counters over netlink. */
 #include <criterion/criterion.h>
 #include <arpa/inet.h>
@@ -25,21 +25,19 @@ static int map(enum bpf_map_type type, __u32 ksize, __u32 vsize)
 
 static int stats_map(void)
 {
-	return map(BPF_MAP_TYPE_PERCPU_HASH, sizeof(struct sfw_iface_key),
-		   sizeof(struct sfw_iface_stats));
+	return map(BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(struct sfw_iface_stats));
 }
 
-/* Counter `id` is cpu + 1 on every CPU. */
-static void put_every_cpu(int fd, __u32 ifindex, int id)
+/* Counter `id` of slot `slot` is cpu + 1 on every CPU. */
+static void put_every_cpu(int fd, __u32 slot, int id)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	struct sfw_iface_stats *pc = calloc((size_t)ncpu, sizeof(*pc));
-	struct sfw_iface_key k = { .ifindex = ifindex };
 
 	cr_assert(pc);
 	for (int cpu = 0; cpu < ncpu; cpu++)
 		pc[cpu].c[id] = (__u64)cpu + 1;
-	cr_assert_eq(bpf_map_update_elem(fd, &k, pc, BPF_ANY), 0);
+	cr_assert_eq(bpf_map_update_elem(fd, &slot, pc, BPF_ANY), 0);
 	free(pc);
 }
 
@@ -56,30 +54,41 @@ Test(iface_collect, sums_every_cpu)
 	for (int i = 0; i < SFW_CNT_COUNT; i++)
 		if (i != SFW_CNT_ERR_POLICY_DENIED)
 			cr_assert_eq(st.c[i], 0, "counter %d", i);
-	cr_assert_eq(sfw_iface_counters_read(fd, 4, &st), -ENOENT);
+	/* slot 0 is no interface's, even with counts in it */
+	put_every_cpu(fd, 0, SFW_CNT_ERR_POLICY_DENIED);
+	cr_assert_eq(sfw_iface_counters_read(fd, 0, &st), -ENOENT);
+	cr_assert_eq(st.c[SFW_CNT_ERR_POLICY_DENIED], 0);
+	cr_assert_eq(sfw_iface_counters_read(fd, 16, &st), -ENOENT, "past the array");
 }
 
-Test(iface_collect, clear_zeroes_one_entry_only)
+Test(iface_collect, zero_clears_one_slot_only)
 {
 	int fd = stats_map();
-	struct sfw_iface_key k = { .ifindex = 3 }, next;
 	struct sfw_iface_stats st;
 
 	put_every_cpu(fd, 3, SFW_CNT_LOCAL_IN_PKTS);
 	put_every_cpu(fd, 5, SFW_CNT_LOCAL_IN_PKTS);
-	cr_assert_eq(sfw_iface_counters_clear(fd, 3), 0);
-	cr_assert_eq(sfw_iface_counters_read(fd, 3, &st), 0, "the entry must survive");
+	put_every_cpu(fd, 0, SFW_CNT_LOCAL_IN_PKTS);
+	cr_assert_eq(sfw_iface_counters_zero(fd, 3), 0);
+	cr_assert_eq(sfw_iface_counters_read(fd, 3, &st), 0);
 	for (int i = 0; i < SFW_CNT_COUNT; i++)
 		cr_assert_eq(st.c[i], 0, "counter %d", i);
 	cr_assert_eq(sfw_iface_counters_read(fd, 5, &st), 0);
 	cr_assert_neq(st.c[SFW_CNT_LOCAL_IN_PKTS], 0, "another interface's counters were cleared");
-	/* never creates an entry for an interface sfw does not count on */
-	cr_assert_eq(sfw_iface_counters_clear(fd, 9), -ENOENT);
-	k.ifindex = 9;
-	cr_assert_neq(bpf_map_lookup_elem(fd, &k, &st), 0);
-	cr_assert_eq(bpf_map_get_next_key(fd, NULL, &next), 0);
-	cr_assert_eq(bpf_map_get_next_key(fd, &next, &next), 0);
-	cr_assert_neq(bpf_map_get_next_key(fd, &next, &next), 0, "two entries, no more");
+	cr_assert_eq(sfw_iface_counters_zero(fd, 0), -ENOENT, "slot 0 is no interface's");
+	cr_assert_lt(sfw_iface_counters_zero(fd, 16), 0, "past the array");
+}
+
+/* An attached interface's slot comes from its sfw_ifaces entry. */
+Test(iface_collect, slot_of_attached_only)
+{
+	int fd = map(BPF_MAP_TYPE_HASH, sizeof(struct sfw_iface_key), sizeof(struct sfw_iface_info));
+	struct sfw_iface_key k = { .ifindex = 70000 };
+	struct sfw_iface_info info = { .name = "big0", .slot = 4 };
+
+	cr_assert_eq(bpf_map_update_elem(fd, &k, &info, BPF_ANY), 0);
+	cr_assert_eq(sfw_iface_slot_of(fd, 70000), 4);
+	cr_assert_eq(sfw_iface_slot_of(fd, 3), 0, "not attached");
 }
 
 static void put_zone(int fd, __u32 ifindex, __u32 gen, __u32 zone)

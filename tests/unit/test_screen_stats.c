@@ -80,11 +80,14 @@ static void bind_zone(int fd, __u32 ifindex, __u32 gen, __u32 zone)
 /* syn on the first CPU, spoof on the last (both on one CPU when only
  * one): the collector sums CPUs. Other counters are set to catch a
  * collector reading the wrong index. */
-static void put_counters(int fd, __u32 ifindex, __u64 syn, __u64 spoof)
+/* The interface attached, its counters at a slot of their own. */
+static void put_counters(int ifaces_fd, int fd, __u32 ifindex, __u64 syn, __u64 spoof)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	struct sfw_iface_stats *pc = calloc((size_t)ncpu, sizeof(*pc));
 	struct sfw_iface_key k = { .ifindex = ifindex };
+	struct sfw_iface_info info = { .slot = ifindex + 2 };
+	__u32 slot = info.slot;
 
 	cr_assert(pc);
 	for (int i = 0; i < SFW_CNT_COUNT; i++)
@@ -95,15 +98,18 @@ static void put_counters(int fd, __u32 ifindex, __u64 syn, __u64 spoof)
 	pc[0].c[SFW_CNT_SCREEN_SRC_LIMIT] = syn + 1;
 	pc[0].c[SFW_CNT_SCREEN_DST_LIMIT] = 0;
 	pc[ncpu - 1].c[SFW_CNT_SCREEN_DST_LIMIT] += spoof + 2;
-	cr_assert_eq(bpf_map_update_elem(fd, &k, pc, BPF_ANY), 0);
+	cr_assert_eq(bpf_map_update_elem(fd, &slot, pc, BPF_ANY), 0);
+	cr_assert_eq(bpf_map_update_elem(ifaces_fd, &k, &info, BPF_ANY), 0);
 	free(pc);
 }
 
 Test(screen_stats, collect_sums_the_zones_interfaces)
 {
 	int zones = make_map(BPF_MAP_TYPE_HASH, "ut_zones", sizeof(struct sfw_zone_key), 4);
-	int stats = make_map(BPF_MAP_TYPE_PERCPU_HASH, "ut_stats", sizeof(struct sfw_iface_key),
+	int stats = make_map(BPF_MAP_TYPE_PERCPU_ARRAY, "ut_stats", sizeof(__u32),
 			     sizeof(struct sfw_iface_stats));
+	int ifaces = make_map(BPF_MAP_TYPE_HASH, "ut_ifaces", sizeof(struct sfw_iface_key),
+			      sizeof(struct sfw_iface_info));
 	struct sfw_screen_report r = { .zone = "trust" };
 
 	bind_zone(zones, 3, 0, 1);
@@ -111,20 +117,21 @@ Test(screen_stats, collect_sums_the_zones_interfaces)
 	bind_zone(zones, 5, 0, 2);      /* another zone */
 	bind_zone(zones, 6, 1, 1);      /* zone 1 of the other generation */
 	bind_zone(zones, 7, 0, 1);      /* bound, not attached: no counters */
-	put_counters(stats, 3, 10, 1);
-	put_counters(stats, 4, 20, 2);
-	put_counters(stats, 5, 400, 400);
-	put_counters(stats, 6, 800, 800);
-	cr_assert_eq(sfw_screen_stats_collect(zones, stats, 0, 1, &r), 0);
+	put_counters(ifaces, stats, 3, 10, 1);
+	put_counters(ifaces, stats, 4, 20, 2);
+	put_counters(ifaces, stats, 5, 400, 400);
+	put_counters(ifaces, stats, 6, 800, 800);
+	cr_assert_eq(sfw_screen_stats_collect(zones, ifaces, stats, 0, 1, &r), 0);
 	cr_assert_eq(r.n[SFW_SCREEN_STAT_ERR_SYN_ATTACK], 30);
 	cr_assert_eq(r.n[SFW_SCREEN_STAT_ERR_ADDRESS_SPOOFING], 3);
 	cr_assert_eq(r.n[SFW_SCREEN_STAT_SCREEN_SRC_LIMIT], 11 + 21);
 	cr_assert_eq(r.n[SFW_SCREEN_STAT_SCREEN_DST_LIMIT], 3 + 4);
-	cr_assert_eq(sfw_screen_stats_collect(zones, stats, 1, 1, &r), 0);
+	cr_assert_eq(sfw_screen_stats_collect(zones, ifaces, stats, 1, 1, &r), 0);
 	cr_assert_eq(r.n[SFW_SCREEN_STAT_ERR_SYN_ATTACK], 800);
-	cr_assert_eq(sfw_screen_stats_collect(zones, stats, 0, 9, &r), 0);
+	cr_assert_eq(sfw_screen_stats_collect(zones, ifaces, stats, 0, 9, &r), 0);
 	for (int i = 0; i < SFW_SCREEN_STAT_COUNT; i++)
 		cr_assert_eq(r.n[i], 0, "a zone without interfaces counts 0");
 	close(zones);
+	close(ifaces);
 	close(stats);
 }
