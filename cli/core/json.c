@@ -64,15 +64,21 @@ void sfw_json_quote(struct sfw_obuf *o, const char *s)
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
+		size_t run = 0;
 		int n;
 
-		if (c == '"' || c == '\\') {
+		/* plain ASCII, by the run: one append, not one a byte */
+		while (s[run] >= 0x20 && (unsigned char)s[run] < 0x80 && s[run] != '"' &&
+		       s[run] != '\\')
+			run++;
+		if (run) {
+			sfw_ob_mem(o, s, run);
+			s += run - 1;
+		} else if (c == '"' || c == '\\') {
 			esc[1] = (char)c;
 			sfw_ob_mem(o, esc, 2);
 		} else if (c < 0x20) {
 			sfw_ob_mem(o, esc, 6);
-		} else if (c < 0x80) {
-			sfw_ob_mem(o, s, 1);
 		} else if ((n = sfw_utf8_seq(s))) {
 			sfw_ob_mem(o, s, (size_t)n);
 			s += n - 1;

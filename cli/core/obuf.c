@@ -1,5 +1,6 @@
 #include <arpa/inet.h>
 #include "obuf.h"
+#include "values.h"
 
 void sfw_ob_init(struct sfw_obuf *o, FILE *f)
 {
@@ -14,17 +15,15 @@ void sfw_ob_flush(struct sfw_obuf *o)
 	o->n = 0;
 }
 
-void sfw_ob_mem(struct sfw_obuf *o, const char *s, size_t len)
+void sfw_ob_mem_slow(struct sfw_obuf *o, const char *s, size_t len)
 {
-	if (o->n + len > sizeof(o->b)) {
-		sfw_ob_flush(o);
-		if (len > sizeof(o->b)) {
-			fwrite(s, 1, len, o->f);
-			return;
-		}
+	sfw_ob_flush(o);
+	if (len > sizeof(o->b)) {
+		fwrite(s, 1, len, o->f);
+		return;
 	}
-	memcpy(o->b + o->n, s, len);
-	o->n += len;
+	memcpy(o->b, s, len);
+	o->n = len;
 }
 
 /* Digits of v, written backwards from `end`; returns the first one. */
@@ -74,9 +73,7 @@ void sfw_ob_addr(struct sfw_obuf *o, __u8 family, const union sfw_addr *a)
 	int i;
 
 	if (family == SFW_FAMILY_INET6) {
-		if (!inet_ntop(AF_INET6, a->bytes, buf, sizeof(buf)))
-			buf[0] = '?', buf[1] = '\0';
-		sfw_ob_str(o, buf);
+		sfw_ob_mem(o, buf, (size_t)(sfw_ip6_ntop(a->bytes, buf) - buf));
 		return;
 	}
 	/* Dotted quad by hand: inet_ntop costs more than the rest of a line. */

@@ -22,8 +22,19 @@ void sfw_ob_init(struct sfw_obuf *o, FILE *f);
 /* Hand what is buffered to the stream. */
 void sfw_ob_flush(struct sfw_obuf *o);
 
-/* Appends; each flushes first when the buffer would overflow. */
-void sfw_ob_mem(struct sfw_obuf *o, const char *s, size_t len);
+/* Appends; each flushes first when the buffer would overflow. Inline: a
+ * JSON listing makes some 60 appends a session, most of a few constant
+ * bytes that the compiler then copies without a call. */
+void sfw_ob_mem_slow(struct sfw_obuf *o, const char *s, size_t len);
+static inline void sfw_ob_mem(struct sfw_obuf *o, const char *s, size_t len)
+{
+	if (__builtin_expect(o->n + len > sizeof(o->b), 0)) {
+		sfw_ob_mem_slow(o, s, len);
+		return;
+	}
+	memcpy(o->b + o->n, s, len);
+	o->n += len;
+}
 static inline void sfw_ob_str(struct sfw_obuf *o, const char *s)
 {
 	sfw_ob_mem(o, s, strlen(s));

@@ -273,21 +273,10 @@ bool sfw_prefix_match(const struct sfw_prefix *p, __u8 family,
 	return ((p->addr.bytes[full] ^ addr->bytes[full]) & mask) == 0;
 }
 
-const char *sfw_addr_str(__u8 family, const union sfw_addr *addr, char *buf,
-			 size_t len)
+static char *ip4_ntop(const __u8 a[4], char *p)
 {
-	char *p = buf;
-	int i;
-
-	if (family == SFW_FAMILY_INET6 || len < INET_ADDRSTRLEN) {
-		if (!inet_ntop(family == SFW_FAMILY_INET6 ? AF_INET6 : AF_INET,
-			       addr->bytes, buf, (socklen_t)len))
-			snprintf(buf, len, "?");
-		return buf;
-	}
-	/* Dotted quad by hand: listings print millions of them. */
-	for (i = 0; i < 4; i++) {
-		__u8 b = addr->bytes[i];
+	for (int i = 0; i < 4; i++) {
+		__u8 b = a[i];
 
 		if (i)
 			*p++ = '.';
@@ -298,5 +287,77 @@ const char *sfw_addr_str(__u8 family, const union sfw_addr *addr, char *buf,
 		*p++ = (char)('0' + b % 10);
 	}
 	*p = '\0';
+	return p;
+}
+
+/* The longest run of two or more zero groups (the first of equals): *base
+ * is -1 when there is none. */
+static void zero_run(const __u16 w[8], int *base, int *len)
+{
+	int cur = -1;
+
+	*base = -1;
+	*len = 0;
+	for (int i = 0; i <= 8; i++) {
+		if (i < 8 && !w[i]) {
+			if (cur < 0)
+				cur = i;
+			continue;
+		}
+		if (cur >= 0 && i - cur > *len && i - cur >= 2) {
+			*base = cur;
+			*len = i - cur;
+		}
+		cur = -1;
+	}
+}
+
+char *sfw_ip6_ntop(const __u8 a[16], char *p)
+{
+	static const char hex[] = "0123456789abcdef";
+	__u16 w[8];
+	int base, len;
+
+	for (int i = 0; i < 8; i++)
+		w[i] = (__u16)(a[2 * i] << 8 | a[2 * i + 1]);
+	zero_run(w, &base, &len);
+	for (int i = 0; i < 8; i++) {
+		if (base >= 0 && i >= base && i < base + len) {
+			if (i == base)
+				*p++ = ':';
+			continue;
+		}
+		if (i)
+			*p++ = ':';
+		if (i == 6 && base == 0 && (len == 6 || (len == 5 && w[5] == 0xffff)))
+			return ip4_ntop(a + 12, p);
+		for (int shift = 12; shift >= 0; shift -= 4)
+			if (w[i] >> shift || !shift)
+				*p++ = hex[w[i] >> shift & 0xf];
+	}
+	if (base >= 0 && base + len == 8)
+		*p++ = ':';
+	*p = '\0';
+	return p;
+}
+
+const char *sfw_addr_str(__u8 family, const union sfw_addr *addr, char *buf,
+			 size_t len)
+{
+	if (len >= INET6_ADDRSTRLEN) {
+		/* by hand: listings print millions of them */
+		if (family == SFW_FAMILY_INET6)
+			sfw_ip6_ntop(addr->bytes, buf);
+		else
+			ip4_ntop(addr->bytes, buf);
+		return buf;
+	}
+	if (family == SFW_FAMILY_INET6 || len < INET_ADDRSTRLEN) {
+		if (!inet_ntop(family == SFW_FAMILY_INET6 ? AF_INET6 : AF_INET,
+			       addr->bytes, buf, (socklen_t)len))
+			snprintf(buf, len, "?");
+		return buf;
+	}
+	ip4_ntop(addr->bytes, buf);
 	return buf;
 }

@@ -61,6 +61,12 @@ const char *sfw_proto_name(__u8 proto);
 bool sfw_prefix_match(const struct sfw_prefix *p, __u8 family,
 		      const union sfw_addr *addr);
 
+/* An IPv6 address as glibc's inet_ntop writes it (RFC 5952's zero
+ * compression, its dotted tail for IPv4-mapped and -compatible addresses),
+ * into buf (>= 46 bytes); returns the end (the NUL). inet_ntop formats each
+ * group with sprintf: a JSON listing spent 18% of its instructions there. */
+char *sfw_ip6_ntop(const __u8 a[16], char *buf);
+
 /* Print an address of `family` (inet_ntop) into buf (>= 46 bytes). */
 const char *sfw_addr_str(__u8 family, const union sfw_addr *addr, char *buf,
 			 size_t len);

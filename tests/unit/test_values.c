@@ -1,6 +1,8 @@
 /* Value parsing: the edges of every type. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include "apps.h"
 #include "protocols.h"
 #include "values.h"
@@ -120,4 +122,30 @@ Test(values, every_predefined_application_filters_and_names)
 	cr_assert(a && !strcmp(a->name, "junos-netbios-session"));
 	cr_assert_null(sfw_app_classify(0, SFW_IPPROTO_TCP, 139));
 	cr_assert_null(sfw_app_classify(0, SFW_IPPROTO_TCP, 4711), "junos-tcp-any claims no session");
+}
+
+/* sfw_ip6_ntop writes what inet_ntop writes, for every pattern of zero
+ * groups (the compression's cases), with IPv4-mapped and -compatible
+ * tails, and random groups besides. */
+Test(values, ip6_ntop_as_inet_ntop)
+{
+	const __u16 fill[] = { 1, 0xffff, 0x10, 0xabc, 0x2001 };
+	char want[INET6_ADDRSTRLEN], got[INET6_ADDRSTRLEN];
+	unsigned seed = 15;
+	__u8 a[16];
+
+	for (int mask = 0; mask < 256; mask++) {
+		for (int f = 0; f < 5 * 2; f++) {
+			for (int i = 0; i < 8; i++) {
+				__u16 w = mask >> i & 1 ? 0 :
+					  f < 5 ? fill[(f + i) % 5] : (__u16)(rand_r(&seed) | 1);
+
+				a[2 * i] = (__u8)(w >> 8);
+				a[2 * i + 1] = (__u8)w;
+			}
+			cr_assert_not_null(inet_ntop(AF_INET6, a, want, sizeof(want)));
+			cr_assert_eq(sfw_ip6_ntop(a, got), got + strlen(got));
+			cr_assert_str_eq(got, want, "zero groups %#x", mask);
+		}
+	}
 }
