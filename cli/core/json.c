@@ -7,16 +7,22 @@ void sfw_json_init(struct sfw_json *j, struct sfw_obuf *ob)
 	j->has_member[0] = false;
 }
 
-static void indent(struct sfw_json *j)
+static const char spaces[] = "                                ";
+
+static size_t indent_len(const struct sfw_json *j)
 {
-	static const char spaces[] = "                                ";
 	size_t n = (size_t)j->depth * 2;
 
-	sfw_ob_mem(j->ob, spaces, n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1);
+	return n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+}
+
+static void indent(struct sfw_json *j)
+{
+	sfw_ob_mem(j->ob, spaces, indent_len(j));
 }
 
 /* Separator, newline and indentation before a member, then its key. */
-static void member(struct sfw_json *j, const char *key)
+static void member_by_appends(struct sfw_json *j, const char *key)
 {
 	if (j->depth > 0) {
 		sfw_ob_str(j->ob, j->has_member[j->depth] ? ",\n" : "\n");
@@ -28,6 +34,37 @@ static void member(struct sfw_json *j, const char *key)
 		sfw_ob_str(j->ob, key);
 		sfw_ob_mem(j->ob, "\": ", 3);
 	}
+}
+
+/* The same written straight into the buffer, one bounds check for all of
+ * it (a listing writes some 30 members a session). */
+static void member(struct sfw_json *j, const char *key)
+{
+	size_t klen = key ? strlen(key) : 0, ind = j->depth > 0 ? indent_len(j) : 0;
+	struct sfw_obuf *o = j->ob;
+	char *p;
+
+	if (o->n + 2 + ind + klen + 4 > sizeof(o->b)) {
+		member_by_appends(j, key);   /* flushes, or writes a long key past the buffer */
+		return;
+	}
+	p = o->b + o->n;
+	if (j->depth > 0) {
+		if (j->has_member[j->depth])
+			*p++ = ',';
+		*p++ = '\n';
+		j->has_member[j->depth] = true;
+		memcpy(p, spaces, ind);
+		p += ind;
+	}
+	if (key) {
+		*p++ = '"';
+		memcpy(p, key, klen);
+		p += klen;
+		memcpy(p, "\": ", 3);
+		p += 3;
+	}
+	o->n = (size_t)(p - o->b);
 }
 
 int sfw_utf8_seq(const char *str)
