@@ -24,6 +24,7 @@
 #define SHORT_FRAMES 200000u
 #define CHUNK 1000000u
 #define LO 1
+#define LO_SLOT 1   /* its counter slot (include/iface.h) */
 #define FRAME_LEN 512
 #define CAPACITY 1048576
 
@@ -131,13 +132,15 @@ struct conservation {
 	__u8 frame[FRAME_LEN];
 };
 
+static int stats_fd(const struct conservation *c)
+{
+	return sfw_progs_map_fd(c->sfw, SFW_PROG_XDP, SFW_STR(SFW_MAP_IFACE_STATS));
+}
+
 /* sfw in the sandbox: built-in permit-all, timeouts that outlast the run. */
 static int load_sfw(struct conservation *c)
 {
 	struct sfw_config cfg;
-	int ncpu = libbpf_num_possible_cpus();
-	struct sfw_iface_stats *zero = calloc(ncpu, sizeof(*zero));
-	struct sfw_iface_key key = { .ifindex = LO };
 	int err;
 
 	setenv("SFW_PIN_ROOT", "/sys/fs/bpf/sfw-stress", 1);
@@ -153,11 +156,11 @@ static int load_sfw(struct conservation *c)
 	for (int i = 0; i < SFW_TO_COUNT; i++)
 		cfg.timeout_s[i] = 3600;
 	err = sfw_config_write(&cfg);
-	if (!err && bpf_map_update_elem(sfw_progs_map_fd(c->sfw, SFW_PROG_XDP,
-							 SFW_STR(SFW_MAP_IFACE_STATS)),
-					&key, zero, BPF_ANY))
-		err = -errno;
-	free(zero);
+	/* the generator's frames arrive at LO: its counters at slot LO_SLOT */
+	if (!err)
+		err = sfw_iface_counters_bind(
+			sfw_progs_map_fd(c->sfw, SFW_PROG_XDP, SFW_STR(SFW_MAP_IFACE_SLOTS)),
+			stats_fd(c), LO, LO_SLOT);
 	return err;
 }
 
@@ -222,7 +225,7 @@ static int work(void *arg)
 	if (t_sfw < 0)
 		return perror("conservation: live frames"), 1;
 	sent = st_gen_count(c->g, SG_CNT_FRAMES) - base_frames;
-	if (sfw_read_iface_stats(LO, &st))
+	if (sfw_iface_counters_read(stats_fd(c), LO_SLOT, &st))
 		return 1;
 	outcomes = st_outcomes(&st);
 

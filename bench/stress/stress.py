@@ -180,15 +180,28 @@ def is_outcome(cid, group):
                                            cid != "SFW_FAILED_SESSIONS")
 
 
+def dump(root, name):
+    out = subprocess.run(["bpftool", "-j", "map", "dump", "pinned", root + "/" + name],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out or "[]")
+
+
+def slot_of(root, ifindex):
+    """The interface's counter slot (include/iface.h), from sfw_ifaces:
+    counters sit in an array at that slot, not at the ifindex."""
+    for e in dump(root, "sfw_ifaces"):
+        if e["formatted"]["key"]["ifindex"] == ifindex:
+            return e["formatted"]["value"]["slot"]
+    return 0
+
+
 def counters(ifname):
     ids = counter_ids()
-    ifindex = socket.if_nametoindex(ifname)
     root = os.environ.get("SFW_PIN_ROOT", "/sys/fs/bpf/sfw")
-    out = subprocess.run(["bpftool", "-j", "map", "dump", "pinned", root + "/sfw_iface_stats"],
-                         check=True, capture_output=True, text=True).stdout
+    slot = slot_of(root, socket.if_nametoindex(ifname))
     total = [0] * len(ids)
-    for e in json.loads(out or "[]"):
-        if int.from_bytes(bytes(int(b, 16) for b in e["key"]), "little") != ifindex:
+    for e in dump(root, "sfw_iface_stats") if slot else []:
+        if int.from_bytes(bytes(int(b, 16) for b in e["key"]), "little") != slot:
             continue
         for cpu in e["values"]:
             raw = bytes(int(b, 16) for b in cpu["value"])
