@@ -30,6 +30,7 @@
 #include "maps.h"
 #include "metrics.h"
 #include "reap.h"
+#include "ring_read.h"
 #include "report.h"
 #include "signals.h"
 
@@ -51,7 +52,7 @@ struct daemon {
 	struct sfw_log_sinks sinks;
 	struct log_ring log_rings[2];
 	struct sfw_log_env env;
-	struct ring_buffer *rb;
+	struct sfw_ring_read rings;   /* wake-ups, denies, then session events */
 	struct sfw_reaper *reaper;
 	struct sfw_sweeper *sweeper;
 	struct sfw_ha_worker *ha;   /* the cluster mirror (docs/ha.md) */
@@ -91,7 +92,7 @@ static int on_event(void *ctx, void *data, size_t len)
 	/* events only a monitor asked for live in its own ring, never here */
 	if (len >= sizeof(struct sfw_event))
 		sfw_sinks_write(&r->d->sinks, data, &r->d->env, r->cur.pos ? &at : NULL);
-	return 0;
+	return sfw_ring_read_spend(&r->d->rings);
 }
 
 static int on_wake(void *ctx, void *data, size_t len)
@@ -217,9 +218,8 @@ static __u32 map_id(int fd)
  * under the same pin root while we run. */
 static void table_close(struct daemon *d)
 {
-	if (d->rb)
-		ring_buffer__consume(d->rb);   /* what is already there is ours */
-	ring_buffer__free(d->rb);
+	sfw_ring_read(&d->rings, 0);   /* what is already there is ours */
+	sfw_ring_read_free(&d->rings);
 	sfw_ring_cursor_close(&d->log_rings[0].cur);
 	sfw_ring_cursor_close(&d->log_rings[1].cur);
 	sfw_sweeper_free(d->sweeper);
@@ -230,7 +230,6 @@ static void table_close(struct daemon *d)
 		close(d->info_fd);
 	if (d->config_fd >= 0)
 		close(d->config_fd);
-	d->rb = NULL;
 	d->sweeper = NULL;
 	d->reaper = NULL;
 	d->sessions_fd = d->info_fd = d->config_fd = -1;
@@ -240,39 +239,40 @@ static int table_open(struct daemon *d)
 {
 	int fd, err;
 
-	fd = sfw_open_map(SFW_STR(SFW_MAP_EVENTS));
-	if (fd < 0)
-		return fd;
 	d->log_rings[0].d = d->log_rings[1].d = d;
-	err = sfw_ring_cursor_open(&d->log_rings[0].cur, fd);
-	d->rb = err ? NULL : ring_buffer__new(fd, on_event, &d->log_rings[0], NULL);
-	close(fd);   /* the ring buffer holds its own reference */
-	if (err)
-		return err;
-	if (!d->rb)
-		return sfw_fail(errno, "cannot read the event ring: %s", strerror(errno));
 	/* pins of an older sfw lack these two: no figures and no wake-up
 	 * until `sfw reload` pins them */
 	d->info_fd = sfw_open_map(SFW_STR(SFW_MAP_DAEMON));
 	d->config_fd = sfw_open_map(SFW_STR(SFW_MAP_CONFIG));
+	/* the small rings first: a read that stops at its budget stops in
+	 * the session events' ring, the last (loader/ring_read.h) */
 	fd = sfw_open_map(SFW_STR(SFW_MAP_WAKE));
 	if (fd >= 0) {
-		err = ring_buffer__add(d->rb, fd, on_wake, d);
+		err = sfw_ring_read_add(&d->rings, fd, on_wake, d);
 		close(fd);
 		if (err)
 			return sfw_fail(-err, "cannot read the wake-up ring: %s", strerror(-err));
 	}
-	/* the denies' own ring (rate-limited), read in the same poll; an
-	 * older datapath without it logs its denies in the ring above */
+	/* the denies' own ring (rate-limited); an older datapath without it
+	 * logs its denies in the session events' ring */
 	fd = sfw_open_map(SFW_STR(SFW_MAP_DENY_EVENTS));
 	if (fd >= 0) {
 		err = sfw_ring_cursor_open(&d->log_rings[1].cur, fd);
-		if (!err && (err = ring_buffer__add(d->rb, fd, on_event, &d->log_rings[1])))
+		if (!err && (err = sfw_ring_read_add(&d->rings, fd, on_event, &d->log_rings[1])))
 			err = sfw_fail(-err, "cannot read the deny event ring: %s", strerror(-err));
 		close(fd);
 		if (err)
 			return err;
 	}
+	fd = sfw_open_map(SFW_STR(SFW_MAP_EVENTS));
+	if (fd < 0)
+		return fd;
+	err = sfw_ring_cursor_open(&d->log_rings[0].cur, fd);
+	if (!err && (err = sfw_ring_read_add(&d->rings, fd, on_event, &d->log_rings[0])))
+		err = sfw_fail(-err, "cannot read the event ring: %s", strerror(-err));
+	close(fd);   /* the ring buffer holds its own reference */
+	if (err)
+		return err;
 	d->sessions_fd = sfw_open_map(SFW_STR(SFW_MAP_SESSIONS));
 	if (d->sessions_fd < 0)
 		return d->sessions_fd;
@@ -394,6 +394,20 @@ static void report_lost(struct daemon *d)
 	d->deny_lost_reported = lost;
 }
 
+/* Records handed to the sinks per read: a quarter of the session events'
+ * ring, more than a sweep step's CLOSEs (SFW_REAP_BATCH), tens of
+ * milliseconds of writing; a datapath that keeps the ring full can no
+ * longer hold the loop in one read while nothing is swept. */
+#define EVENT_BUDGET 4096
+
+/* 0, or a negative errno from a sink (loader/ring_read.h). */
+static int read_events(struct daemon *d)
+{
+	int r = sfw_ring_read(&d->rings, EVENT_BUDGET);
+
+	return r < 0 ? r : 0;
+}
+
 /* One sweep pass, step by step, with the events of each step written
  * before the next (the reaper's CLOSEs go through the same ring). */
 static int sweep_pass(struct daemon *d)
@@ -402,7 +416,7 @@ static int sweep_pass(struct daemon *d)
 
 	do {
 		r = sfw_sweep_step(d->sweeper, sfw_coarse_now_ns());
-		ring_buffer__consume(d->rb);
+		read_events(d);
 		sfw_metrics_run(d->metrics);   /* a scrape waits one step at most */
 	} while (r == 0 && !sfw_interrupted && !give_way);
 	return r < 0 ? r : 0;
@@ -476,21 +490,19 @@ static int sweep_and_publish(struct daemon *d, bool *gone)
 	return 0;
 }
 
-/* Events, a scrape, or the timeout (ms): what ring_buffer__poll waits
- * for, and the exporter's connections beside it. */
+/* Events, a scrape, or the timeout (ms), then at most a budget of
+ * events: the loop comes back to sweep on time whatever the ring holds. */
 static int wait_events(struct daemon *d, int ms)
 {
 	struct pollfd p[2] = {
-		{ .fd = ring_buffer__epoll_fd(d->rb), .events = POLLIN },
+		{ .fd = sfw_ring_read_fd(&d->rings), .events = POLLIN },
 		{ .fd = sfw_metrics_fd(d->metrics), .events = POLLIN },
 	};
 
-	if (p[1].fd < 0)
-		return ring_buffer__poll(d->rb, ms);
 	if (poll(p, 2, sfw_metrics_wait_ms(d->metrics, ms)) < 0)
 		return -errno;
 	sfw_metrics_run(d->metrics);   /* its timeouts too */
-	return ring_buffer__consume(d->rb);
+	return read_events(d);
 }
 
 static int daemon_loop(struct daemon *d)
