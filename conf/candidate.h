@@ -6,6 +6,7 @@
 #ifndef SFW_CONF_CANDIDATE_H
 #define SFW_CONF_CANDIDATE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include "conf.h"
 
@@ -56,5 +57,36 @@ int sfw_cand_last_level(char *const *w, int n);
  * blank, a quote, a backslash, a comment sign or a bracket (a lone `[` or
  * `]` stays a list bracket), or is empty. */
 void sfw_cand_put_word(FILE *f, const char *w);
+
+/* The store's lock (the one every commit takes): its fd, or -errno (said
+ * why). Around every read-modify-write of the shared candidate. */
+int sfw_conf_lock(void);
+void sfw_conf_unlock(int fd);
+
+/* The one candidate every plain `configure` edits (docs/cli.md "One
+ * candidate for every shell"), under sfw_conf_lock: base is the active
+ * text it was edited from, cand the candidate. A candidate without a
+ * change of its own (none stored, or equal to its base or to active) is
+ * the active text. */
+struct sfw_shared {
+	char *base, *cand;
+};
+/* 0 (s filled: free it), -ENOMEM, or -errno said. */
+int sfw_shared_read(struct sfw_shared *s, const char *active);
+/* Has the candidate changes nobody committed? */
+bool sfw_shared_changed(const struct sfw_shared *s);
+/* Stored whole by a rename (a candidate without changes: removed). */
+int sfw_shared_write(const struct sfw_shared *s);
+/* The changes go: the candidate is the active configuration again. */
+int sfw_shared_reset(void);
+void sfw_shared_free(struct sfw_shared *s);
+
+/* Who is in configuration mode (DIR/.editors/PID, one per shell): this
+ * process enters with its line (Junos's `status` line), leaves; the list
+ * prints the others still alive under Junos's "Users currently editing
+ * the configuration:" and returns how many. */
+int sfw_editor_enter(const char *line);
+void sfw_editor_leave(void);
+int sfw_editor_list(FILE *f);
 
 #endif

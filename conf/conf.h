@@ -460,6 +460,12 @@ int sfw_conf_confirm_pending(char *buf, size_t len, int *depth);
 int sfw_conf_exclusive_take(const char *who, char *holder, size_t len);
 void sfw_conf_exclusive_release(int fd);
 void sfw_conf_exclusive_own(bool own);
+/* 0, or -EBUSY (said: who holds it) while another session holds
+ * `configure exclusive`. */
+int sfw_conf_exclusive_free(void);
+/* on: this process's commits are `configure private`'s, refused (-EBUSY)
+ * while the shared candidate has changes nobody committed. */
+void sfw_conf_private_commit(bool on);
 /* The same, storage only. */
 int sfw_conf_store(const struct sfw_conf *conf);
 /* `sfw commit [FILE]` in one call: parse and check path (NULL: the active

@@ -196,6 +196,10 @@ int conf_icmp_type(const char *s, bool v6);
 /* The system-services words sfw opens on the host, as "all, ssh, ...". */
 void conf_host_service_words(char *buf, size_t len);
 
+/* Under the store's lock: does the shared candidate hold changes of its
+ * own (conf/shared.c)? */
+bool conf_shared_modified(void);
+
 /* A whole (regular, < 16 MiB) file, malloc'd: 0 or a negative errno. */
 int conf_read_file(const char *path, char **text, size_t *len);
 

@@ -344,6 +344,14 @@ static int still_armed(const struct sfw_conf_commit_ops *ops)
  * the holder (or a child of it: the lock is the shell's open file) or the
  * commit confirmed timer, whose rollback goes ahead whoever edits. */
 static bool exclusive_own;
+/* `configure private`: its commit is refused while the shared candidate
+ * has changes nobody committed (docs/cli.md "configure private"). */
+static bool private_commit;
+
+void sfw_conf_private_commit(bool on)
+{
+	private_commit = on;
+}
 
 void sfw_conf_exclusive_own(bool own)
 {
@@ -394,7 +402,7 @@ void sfw_conf_exclusive_release(int fd)
 
 /* Under the store's lock: refused while another session holds
  * `configure exclusive`. */
-static int exclusive_free(void)
+int sfw_conf_exclusive_free(void)
 {
 	char path[PATH_LEN], holder[128];
 	int fd;
@@ -428,7 +436,10 @@ int sfw_conf_commit(struct sfw_conf *conf, const struct sfw_conf_commit_ops *ops
 	if (!err)
 		err = still_armed(ops);
 	if (!err)
-		err = exclusive_free();
+		err = sfw_conf_exclusive_free();
+	if (!err && private_commit && conf_shared_modified())
+		err = sfw_fail(EBUSY, "shared configuration database modified: "
+			       "commit or roll back the shared candidate first (configure)");
 	if (!err) {
 		hold_signals(&t);
 		if (ops && ops->apply)

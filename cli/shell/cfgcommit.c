@@ -172,8 +172,10 @@ int cfg_do_show(struct sfw_exec *x, struct sfw_words *ws)
 	bool compare = false, set = false;
 	char *old = NULL, **path = NULL;
 
-	if (!own)
+	if (!own || cfg_refresh(x->cfg)) {
+		free(own);
 		return SFW_EXIT_FAIL;
+	}
 	memcpy(own, ws, sizeof(*own));
 	for (int k = 0; k < ws->n; k++)
 		own->w[k] = own->buf + (ws->w[k] - ws->buf);
@@ -212,11 +214,14 @@ out:
 }
 
 /* commit check: the whole candidate, every check, nothing stored. */
-static int commit_check(const struct sfw_cfgmode *m)
+static int commit_check(struct sfw_cfgmode *m)
 {
 	struct sfw_conf_errors errs = { 0 };
 	struct sfw_conf conf;
-	int err = sfw_conf_init(&conf);
+	int err = cfg_refresh(m) ? -EIO : sfw_conf_init(&conf);
+
+	if (err)
+		return SFW_EXIT_FAIL;
 
 	if (!err)
 		err = sfw_conf_parse_buffer(&conf, "candidate", m->cand.text, m->cand.len, &errs);
@@ -254,6 +259,27 @@ static int confirmed_minutes(const struct sfw_exec *x, const struct sfw_words *w
 	return k + 2;
 }
 
+/* configure private's commit: Junos merges a private copy into a
+ * configuration another session committed since; sfw refuses it (docs/cli.md
+ * "configure private"). The shared candidate's changes are refused by the
+ * store, under its lock. */
+static int private_refused(const struct sfw_cfgmode *m)
+{
+	char *now;
+	bool moved;
+
+	if (m->form != SFW_CFG_PRIVATE)
+		return 0;
+	if (!(now = cfg_active_text()))
+		return -1;
+	moved = strcmp(now, m->active ? m->active : "") != 0;
+	free(now);
+	if (moved)
+		fputs("error: configuration committed by another session since configure "
+		      "private: 'rollback 0' loads it (your changes go)\n", stderr);
+	return moved ? -1 : 0;
+}
+
 int cfg_do_commit(struct sfw_exec *x, struct sfw_words *ws)
 {
 	struct sfw_cfgmode *m = x->cfg;
@@ -282,17 +308,34 @@ int cfg_do_commit(struct sfw_exec *x, struct sfw_words *ws)
 				      "comment", 3) ? SFW_SYN_INCOMPLETE : SFW_SYN_UNKNOWN, "");
 		}
 	}
+	if (cfg_refresh(m) || private_refused(m))
+		return SFW_EXIT_FAIL;
 	job.text = m->cand.text ? m->cand.text : "";
 	job.confirm_min = min;
 	job.comment = comment;
+	sfw_conf_private_commit(m->form == SFW_CFG_PRIVATE);
 	r = in_child(x, commit_child, NULL);
+	sfw_conf_private_commit(false);
 	if (r)
 		return r;
+	cfg_shared_committed(m, job.text);
 	free(m->active);
 	m->active = strdup(job.text);
 	if (quit)
 		cfg_leave(x);
 	return SFW_EXIT_OK;
+}
+
+static int load_fn(struct sfw_cand *c, void *arg)
+{
+	char *text = strdup(arg);
+
+	if (!text)
+		return -ENOMEM;
+	sfw_cand_free(c);
+	c->text = text;
+	c->len = strlen(text);
+	return 0;
 }
 
 int cfg_do_rollback(struct sfw_exec *x, struct sfw_words *ws)
@@ -305,11 +348,11 @@ int cfg_do_rollback(struct sfw_exec *x, struct sfw_words *ws)
 	if (ws->n == 2 && rollback_number(ws->w[1], &n))
 		return cfg_refuse(x, ws, 1, SFW_SYN_OTHER, "invalid value: expected a rollback number 0..49");
 	text = stored_text(n);
-	if (!text)
+	if (!text || cfg_edit(x->cfg, load_fn, text) < 0) {
+		free(text);
 		return SFW_EXIT_FAIL;
-	sfw_cand_free(&x->cfg->cand);
-	x->cfg->cand.text = text;
-	x->cfg->cand.len = strlen(text);
+	}
+	free(text);
 	fputs("load complete\n", stdout);
 	return SFW_EXIT_OK;
 }

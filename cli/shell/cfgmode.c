@@ -33,47 +33,81 @@ static int take_exclusive(void)
 	return fd < 0 ? -1 : fd;
 }
 
-static int enter(struct sfw_exec *x, bool exclusive)
+/* Junos's refusals at entry: private and exclusive need a shared
+ * candidate nobody changed (docs/cli.md "configure private"). */
+static int entry_refused(enum sfw_cfg_form form, bool changed)
+{
+	if (form == SFW_CFG_SHARED || !changed)
+		return 0;
+	fprintf(stderr, "error: %s\n", form == SFW_CFG_PRIVATE ?
+		"shared configuration database modified" : "configuration database modified");
+	sfw_editor_list(stderr);
+	return -EBUSY;
+}
+
+static int enter(struct sfw_exec *x, enum sfw_cfg_form form)
 {
 	struct sfw_cfgmode *m = x->cfg ? x->cfg : calloc(1, sizeof(*m));
-	int fd = exclusive ? take_exclusive() : -1;
-	char *active = m && (!exclusive || fd >= 0) ? cfg_active_text() : NULL;
+	int fd = form == SFW_CFG_EXCLUSIVE ? take_exclusive() : -1;
+	bool dirty = false;
 
-	if (!m || !active || !(m->cand.text = strdup(active))) {
+	if (!m || (form == SFW_CFG_EXCLUSIVE && fd < 0) || cfg_shared_state(&dirty) ||
+	    entry_refused(form, dirty)) {
 		if (!m)
 			fputs("error: out of memory\n", stderr);
 		sfw_conf_exclusive_release(fd);
-		free(active);
 		if (m && m != x->cfg)
 			free(m);
 		return SFW_EXIT_FAIL;
 	}
+	m->form = form;
 	m->exclusive_fd = fd;
 	sfw_conf_exclusive_own(fd >= 0);
-	if (fd >= 0)
-		fputs("warning: uncommitted changes will be discarded on exit\n", stdout);
-	m->cand.len = strlen(active);
-	m->active = active;
+	if (form == SFW_CFG_PRIVATE) {
+		m->active = cfg_active_text();
+		m->cand.text = m->active ? strdup(m->active) : NULL;
+	} else {
+		cfg_refresh(m);
+	}
+	if (!m->active || !m->cand.text) {
+		sfw_cand_free(&m->cand);
+		free(m->active);
+		m->active = NULL;
+		sfw_conf_exclusive_release(fd);
+		sfw_conf_exclusive_own(false);
+		if (m != x->cfg)
+			free(m);
+		return SFW_EXIT_FAIL;
+	}
+	m->cand.len = strlen(m->cand.text);
 	m->on = true;
 	x->cfg = m;
 	cfg_prompt_mark(x, '#');
 	fputs("Entering configuration mode\n", stdout);
+	sfw_editor_list(stdout);
+	if (fd >= 0 || form == SFW_CFG_PRIVATE)
+		fputs("warning: uncommitted changes will be discarded on exit\n", stdout);
+	if (dirty && form == SFW_CFG_SHARED)
+		fputs("The configuration has been changed but not committed\n", stdout);
+	cfg_editor_enter();
 	sfw_cfgmode_banner(x);
 	return SFW_EXIT_OK;
 }
 
-int sfw_cfgmode_enter(struct sfw_exec *x, bool exclusive)
+int sfw_cfgmode_enter(struct sfw_exec *x, enum sfw_cfg_form form)
 {
 	if (x->cfg && x->cfg->active) {        /* `run configure` */
 		fputs("error: already in configuration mode\n", stderr);
 		return SFW_EXIT_USAGE;
 	}
-	return enter(x, exclusive);
+	return enter(x, form);
 }
 
 void sfw_cfgmode_free(struct sfw_exec *x)
 {
 	if (x->cfg && x->cfg->on) {
+		sfw_editor_leave();
+		cfg_shared_discard(x->cfg);
 		sfw_cand_free(&x->cfg->cand);
 		free(x->cfg->active);
 		cfg_level_drop(x->cfg, x->cfg->nlevel);
@@ -82,8 +116,9 @@ void sfw_cfgmode_free(struct sfw_exec *x)
 	x->cfg = NULL;
 }
 
-static bool changed(const struct sfw_cfgmode *m)
+static bool changed(struct sfw_cfgmode *m)
 {
+	cfg_refresh(m);
 	return strcmp(m->cand.text ? m->cand.text : "", m->active ? m->active : "") != 0;
 }
 
@@ -118,9 +153,30 @@ static int named_word(const struct sfw_words *ws, const char *msg)
 	return ws->n;
 }
 
+struct set_args {
+	char *const *w;
+	int n;
+	struct sfw_conf_errors *errs;
+};
+
+static int set_fn(struct sfw_cand *c, void *arg)
+{
+	const struct set_args *a = arg;
+
+	return sfw_cand_set(c, a->w, a->n, a->errs);
+}
+
+static int delete_fn(struct sfw_cand *c, void *arg)
+{
+	const struct set_args *a = arg;
+
+	return sfw_cand_delete(c, a->w, a->n);
+}
+
 static int do_set(struct sfw_exec *x, struct sfw_words *ws)
 {
 	struct sfw_conf_errors errs = { 0 };
+	struct set_args a = { .errs = &errs };
 	char **w;
 	int err, k, n;
 
@@ -128,8 +184,14 @@ static int do_set(struct sfw_exec *x, struct sfw_words *ws)
 		return cfg_refuse(x, ws, ws->n, SFW_SYN_INCOMPLETE, "");
 	if (!(w = cfg_full_path(x->cfg, ws, 1, ws->n, &n)))
 		return SFW_EXIT_FAIL;
-	err = sfw_cand_set(&x->cfg->cand, w, n, &errs);
+	a.w = w;
+	a.n = n;
+	err = cfg_edit(x->cfg, set_fn, &a);
 	free(w);
+	if (err == -EBUSY || err == -EIO) {
+		sfw_conf_errors_free(&errs);
+		return SFW_EXIT_FAIL;
+	}
 	for (k = 0; err == -EINVAL && k < errs.n; k++) {
 		/* "candidate:LINE: message": the line is the one typed */
 		const char *msg = strchr(errs.msg[k], ' ');
@@ -145,6 +207,7 @@ static int do_set(struct sfw_exec *x, struct sfw_words *ws)
 
 static int do_delete(struct sfw_exec *x, struct sfw_words *ws)
 {
+	struct set_args a = { 0 };
 	char **w;
 	int r, n;
 
@@ -152,8 +215,12 @@ static int do_delete(struct sfw_exec *x, struct sfw_words *ws)
 		return SFW_EXIT_OK;
 	if (!(w = cfg_full_path(x->cfg, ws, 1, ws->n, &n)))
 		return SFW_EXIT_FAIL;
-	r = sfw_cand_delete(&x->cfg->cand, w, n);
+	a.w = w;
+	a.n = n;
+	r = cfg_edit(x->cfg, delete_fn, &a);
 	free(w);
+	if (r == -EBUSY || r == -EIO)
+		return SFW_EXIT_FAIL;
 	if (r < 0) {
 		fprintf(stderr, "error: %s\n", strerror(-r));
 		return SFW_EXIT_FAIL;

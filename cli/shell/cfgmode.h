@@ -1,5 +1,6 @@
 /* Configuration mode (`configure`, docs/cli.md "Configuration mode"): the
- * `user@host# ` prompt and a candidate configuration of this shell's own,
+ * `user@host# ` prompt and a candidate configuration (shared by every
+ * shell in plain `configure`, as on Junos; a copy in `configure private`),
  * edited by `set` and `delete`, seen by `show` and `show | compare`, put
  * in force by `commit` through the store and lock `sfw commit FILE` uses.
  * `run` (operational commands) is the caller's (exec.c). */
@@ -12,8 +13,14 @@
 
 #define SFW_CFG_LEVEL_MAX 32
 
+/* Junos's three forms of `configure` (docs/cli.md "One candidate for
+ * every shell"): shared edits the one candidate every such shell edits,
+ * exclusive the same one with the lock, private a copy of its own. */
+enum sfw_cfg_form { SFW_CFG_SHARED, SFW_CFG_EXCLUSIVE, SFW_CFG_PRIVATE };
+
 struct sfw_cfgmode {
 	bool on;
+	enum sfw_cfg_form form;
 	struct sfw_cand cand;
 	char *active;        /* the committed text the candidate is compared with */
 	/* `edit`: the level (path words) set, delete and show start from, and
@@ -24,10 +31,11 @@ struct sfw_cfgmode {
 	int exclusive_fd;    /* configure exclusive: the lock; -1: none */
 };
 
-/* `configure [exclusive]`: the candidate is a copy of the active
- * configuration; exclusive: no other session or `sfw commit` commits
- * until this one leaves configuration mode. */
-int sfw_cfgmode_enter(struct sfw_exec *x, bool exclusive);
+/* `configure [exclusive | private]`: shared and exclusive edit the shared
+ * candidate; exclusive: no other session changes or commits it until this
+ * one leaves configuration mode; private: a copy of the active
+ * configuration. */
+int sfw_cfgmode_enter(struct sfw_exec *x, enum sfw_cfg_form form);
 /* One line typed in configuration mode (not `run`). */
 int sfw_cfgmode_exec(struct sfw_exec *x, struct sfw_words *ws);
 void sfw_cfgmode_free(struct sfw_exec *x);

@@ -21,6 +21,25 @@ void cfg_prompt_mark(struct sfw_exec *x, char mark);
 /* Back n words of the level (up, top, exit). */
 void cfg_level_drop(struct sfw_cfgmode *m, int n);
 
+/* The shared candidate (cfgshared.c). Shared and exclusive forms only;
+ * private: nothing to do (fn runs on its own copy). */
+typedef int (*cfg_edit_fn)(struct sfw_cand *c, void *arg);
+/* The candidate and active text read again from the store. 0 or -errno (said). */
+int cfg_refresh(struct sfw_cfgmode *m);
+/* fn on the candidate under the store's lock, read fresh and written back
+ * when fn returns >= 0; fn's result, or -errno (said). -EBUSY: another
+ * session holds configure exclusive. */
+int cfg_edit(struct sfw_cfgmode *m, cfg_edit_fn fn, void *arg);
+/* Does the shared candidate hold uncommitted changes? 0 or -errno (said). */
+int cfg_shared_state(bool *changed);
+/* After a commit of text: the shared candidate, if it is that text, is
+ * clean again. */
+int cfg_shared_committed(const struct sfw_cfgmode *m, const char *text);
+/* configure exclusive's exit: its uncommitted changes go. */
+int cfg_shared_discard(const struct sfw_cfgmode *m);
+/* This shell into the list of who edits (Junos's `status` line). */
+int cfg_editor_enter(void);
+
 int cfg_do_show(struct sfw_exec *x, struct sfw_words *ws);
 int cfg_do_commit(struct sfw_exec *x, struct sfw_words *ws);
 int cfg_do_rollback(struct sfw_exec *x, struct sfw_words *ws);

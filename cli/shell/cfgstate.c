@@ -1,5 +1,5 @@
 /* Configuration mode's state (cfgmode_int.h): the prompt, the level and
- * its banner, the active text, leaving, and the caret for a refused line. */
+ * its banner, leaving, and the caret for a refused line. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
@@ -66,28 +66,12 @@ char **cfg_full_path(const struct sfw_cfgmode *m, const struct sfw_words *ws, in
 	return w;
 }
 
-/* The canonical text of the active configuration, or NULL (said why). */
-char *cfg_active_text(void)
-{
-	struct sfw_conf conf;
-	struct sfw_cand c;
-	int err;
-
-	if (sfw_conf_load_active(&conf, stderr))
-		return NULL;
-	err = sfw_cand_from_conf(&c, &conf);
-	sfw_conf_free(&conf);
-	if (err) {
-		fprintf(stderr, "error: cannot read the configuration: %s\n", strerror(-err));
-		return NULL;
-	}
-	return c.text;
-}
-
 void cfg_leave(struct sfw_exec *x)
 {
 	struct sfw_cfgmode *m = x->cfg;
 
+	sfw_editor_leave();
+	cfg_shared_discard(m);     /* configure exclusive's changes go with it */
 	sfw_cand_free(&m->cand);
 	free(m->active);
 	m->active = NULL;

@@ -130,8 +130,12 @@ int sfw_exec_words(struct sfw_exec *x, struct sfw_words *ws)
 	word = x->from != SFW_FROM_ARGV && (ws->n == 1 || ws->n == 2) ?
 	       sfw_shell_word(x->root, ws->w[0]) : NULL;
 	if (word && !strcmp(word, "configure")) {
-		if (ws->n == 1 || sfw_cfgmode_word(ws->w[1], "exclusive", 1))
-			return sfw_cfgmode_enter(x, ws->n == 2);
+		if (ws->n == 1)
+			return sfw_cfgmode_enter(x, SFW_CFG_SHARED);
+		if (sfw_cfgmode_word(ws->w[1], "exclusive", 1))
+			return sfw_cfgmode_enter(x, SFW_CFG_EXCLUSIVE);
+		if (sfw_cfgmode_word(ws->w[1], "private", 1))
+			return sfw_cfgmode_enter(x, SFW_CFG_PRIVATE);
 		e = (struct sfw_syntax){ .kind = SFW_SYN_UNKNOWN, .word = 1 };
 		return refuse(x, &e, ws);
 	}

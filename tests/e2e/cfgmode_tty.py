@@ -180,11 +180,17 @@ def exit_question(shell):
     shell.send("\r")
     expect(shell, "Exiting configuration mode", "exit, answered yes")
     expect(shell, OPER, "exit, answered yes")
-    # the candidate went with configuration mode; nothing was stored
-    out = run(shell, "configure")
-    run(shell, "exit", OPER)
+    # nothing was stored; the shared candidate keeps the change, as on
+    # Junos, for the next `configure` (rollback 0 discards it)
     if "then count" in stored():
         fail("exit stored the candidate")
+    out = run(shell, "configure")
+    if "The configuration has been changed but not committed" not in out:
+        fail("configure after exit: the shared candidate lost its change: %s" % out, shell)
+    run(shell, "rollback 0")
+    if run(shell, "show | compare").strip() != "show | compare\n\n[edit]":
+        fail("rollback 0 did not discard the shared change", shell)
+    run(shell, "exit", OPER)
 
 
 def confirmed_then_killed():
