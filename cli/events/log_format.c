@@ -160,6 +160,12 @@ static void add_counts(struct fields *f, const struct sfw_event *e)
 	    (unsigned long long)((end - e->sess.created_ns) / 1000000000ull));
 }
 
+static void add_apps(struct fields *f)
+{
+	add(f, false, "application", "UNKNOWN");
+	add(f, false, "nested-application", "UNKNOWN");
+}
+
 /* Every field of the event's message, in Junos order. */
 static void build(struct fields *f, const struct sfw_event *e, const struct sfw_log_env *env)
 {
@@ -185,15 +191,22 @@ static void build(struct fields *f, const struct sfw_event *e, const struct sfw_
 	add(f, false, "policy-name", "%s", policy);
 	add(f, false, "source-zone-name", "%s", from);
 	add(f, false, "destination-zone-name", "%s", to);
-	add(f, true, "session-id-32", "%llu", (unsigned long long)(s->id & 0xffffffffu));
-	add(f, true, "session-id", "%llu", (unsigned long long)s->id);
+	/* a DENY has no session: no id (devices' DENY lines have none) */
+	if (e->type != SFW_EV_DENY) {
+		add(f, true, "session-id-32", "%llu", (unsigned long long)(s->id & 0xffffffffu));
+		add(f, true, "session-id", "%llu", (unsigned long long)s->id);
+	}
 	if (e->type == SFW_EV_CLOSE)
 		add_counts(f, e);
+	/* CLOSE and DENY name the application before the user, CREATE after
+	 * the incoming interface (docs/events.md "Log lines") */
+	if (e->type != SFW_EV_CREATE)
+		add_apps(f);
 	add(f, false, "username", "N/A");
 	add(f, false, "roles", "N/A");
 	add(f, false, "packet-incoming-interface", "%s", ifname);
-	add(f, false, "application", "UNKNOWN");
-	add(f, false, "nested-application", "UNKNOWN");
+	if (e->type == SFW_EV_CREATE)
+		add_apps(f);
 	add(f, false, "encrypted", "UNKNOWN");
 	if (e->type == SFW_EV_DENY)
 		add(f, false, "reason", "policy deny");
