@@ -14,6 +14,15 @@ static const struct {
 	{ "quit", "Exit the management session" },
 };
 
+/* What may follow `configure` (Junos's `configure ?`, less the databases
+ * sfw has no use for: batch, dynamic). */
+static const struct {
+	const char *word, *help;
+} configure_words[] = {
+	{ "exclusive", "Obtain exclusive lock (other users cannot make changes)" },
+	{ "private", "Work in private database" },
+};
+
 #define NWORDS(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_ROWS 512
 
@@ -155,13 +164,30 @@ static char *ask(const struct sfw_node *root, const struct sfw_words *ws, int n,
 	return buf;
 }
 
+/* After `configure`: its forms, and Enter for the shared one. */
+static char *configure_listing(const char *prefix)
+{
+	struct rows rs = { .n = 0, .help_col = 26 };
+
+	if (!*prefix)
+		add_row(&rs, "<[Enter]>", "Execute this command");
+	for (size_t k = 0; k < NWORDS(configure_words); k++)
+		if (!strncmp(configure_words[k].word, prefix, strlen(prefix)))
+			add_row(&rs, configure_words[k].word, configure_words[k].help);
+	return write_rows(&rs);
+}
+
 char *sfw_complete_listing(const struct sfw_node *root, const struct sfw_words *ws, int n,
 			   const char *prefix, struct sfw_syntax *e)
 {
 	bool in_pipe = sfw_words_bar(ws, 0) < n;
-	char *listing = ask(root, ws, n, prefix, e);
+	const char *shell_word = n == 1 && !in_pipe ? sfw_shell_word(root, ws->w[0]) : NULL;
+	char *listing;
 	struct rows rs;
 
+	if (shell_word && !strcmp(shell_word, "configure"))
+		return configure_listing(prefix);
+	listing = ask(root, ws, n, prefix, e);
 	if (!listing)
 		return NULL;
 	read_rows(&rs, listing);

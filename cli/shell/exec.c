@@ -59,6 +59,24 @@ static bool pipe_help(struct sfw_exec *x, const struct sfw_words *ws, int bar, i
 	return true;
 }
 
+/* `configure ?` (or `configure p?`) from a script or bash: its listing,
+ * as the terminal's `?` key shows it. */
+static bool configure_help(struct sfw_exec *x, const struct sfw_words *ws)
+{
+	size_t len = strlen(ws->w[1]);
+	char prefix[SFW_LINE_MAX], *listing;
+	struct sfw_syntax e;
+
+	if (!len || ws->w[1][len - 1] != '?')
+		return false;
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)(len - 1), ws->w[1]);
+	listing = sfw_complete_listing(x->root, ws, 1, prefix, &e);
+	if (listing)
+		fputs(listing, stdout);
+	free(listing);
+	return true;
+}
+
 static int parse_command(struct sfw_exec *x, struct sfw_words *ws, int bar,
 			 struct sfw_cmdline *cl)
 {
@@ -130,6 +148,8 @@ int sfw_exec_words(struct sfw_exec *x, struct sfw_words *ws)
 	word = x->from != SFW_FROM_ARGV && (ws->n == 1 || ws->n == 2) ?
 	       sfw_shell_word(x->root, ws->w[0]) : NULL;
 	if (word && !strcmp(word, "configure")) {
+		if (ws->n == 2 && configure_help(x, ws))
+			return SFW_EXIT_OK;
 		if (ws->n == 1)
 			return sfw_cfgmode_enter(x, SFW_CFG_SHARED);
 		if (sfw_cfgmode_word(ws->w[1], "exclusive", 1))

@@ -104,6 +104,12 @@ def main():
         if not re.search(r"^  " + row, out, re.M):
             fail("'| ?' did not list %r" % row, shell)
     shell.send("\x15")
+    shell.send("configure ?")
+    out = prompt(shell, "configure ?")
+    if not re.search(r"^  <\[Enter\]> +Execute this command\n  exclusive +Obtain exclusive lock"
+                     r".*\n  private +Work in private database$", out, re.M):
+        fail("'configure ?' did not list Enter, exclusive and private", shell)
+    shell.send("\x15")
 
     # an unknown word: the caret under it, Junos's message
     shell.send("show frob\r")

@@ -135,3 +135,18 @@ Test(shell_syntax, tab_candidates)
 	/* values are not guessed: <interface> is no word to insert, nor | */
 	cr_assert_str_eq(words("show interfaces flow-statistics "), "");
 }
+
+/* Junos's `configure ?`: Enter for the shared candidate, and the forms. */
+Test(shell_syntax, configure_forms_listed_and_completed)
+{
+	char *l = listing("configure ");
+
+	cr_assert_str_eq(l, "Possible completions:\n"
+			 "  <[Enter]>               Execute this command\n"
+			 "  exclusive               Obtain exclusive lock (other users cannot make changes)\n"
+			 "  private                 Work in private database\n");
+	free(l);
+	cr_assert_str_eq(words("configure p"), "private");
+	cr_assert_str_eq(words("conf e"), "exclusive");
+	cr_assert_str_eq(words("configure x"), "");
+}
