@@ -312,8 +312,14 @@ struct sfw_conf_errors {
 };
 #define SFW_CONF_ERRORS_MAX 1000
 
-/* An empty configuration: the predefined applications, nothing else. */
+/* An empty configuration: the predefined applications, nothing else, and
+ * Junos's default policy, deny-all: a configuration that does not say
+ * `default-policy permit-all` permits only what its policies permit. */
 int sfw_conf_init(struct sfw_conf *conf);
+/* The built-in configuration, in force while no configuration is stored
+ * at all: as sfw_conf_init(), but permit-all, so that attaching sfw
+ * without configuring it tracks traffic without refusing any. */
+int sfw_conf_init_builtin(struct sfw_conf *conf);
 void sfw_conf_free(struct sfw_conf *conf);
 void sfw_conf_errors_free(struct sfw_conf_errors *errs);
 

@@ -7,12 +7,20 @@
 int sfw_conf_init(struct sfw_conf *conf)
 {
 	memset(conf, 0, sizeof(*conf));
-	conf->default_policy = SFW_POLICY_PERMIT_ALL;
+	conf->default_policy = SFW_POLICY_DENY_ALL;
 	conf->next_policy_index = SFW_CONF_POLICY_INDEX_FIRST;
 	conf->index = calloc(1, sizeof(*conf->index));
 	if (!conf->index)
 		return -ENOMEM;
 	return conf_add_predefined_apps(conf);
+}
+
+int sfw_conf_init_builtin(struct sfw_conf *conf)
+{
+	int err = sfw_conf_init(conf);
+
+	conf->default_policy = SFW_POLICY_PERMIT_ALL;
+	return err;
 }
 
 void conf_refs_free(struct sfw_conf_refs *refs)

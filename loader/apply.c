@@ -140,7 +140,7 @@ int sfw_conf_apply_active(void)
 	if (!sfw_conf_stored()) {
 		if (!sfw_conf_failed())
 			return 0;
-		err = sfw_conf_init(&none);
+		err = sfw_conf_init_builtin(&none);
 		if (!err)
 			err = sfw_conf_apply(&none, NULL);
 		sfw_conf_free(&none);

@@ -58,12 +58,13 @@ int sfw_conf_load_active(struct sfw_conf *conf, FILE *err)
 	bool exists = false;
 	int rc;
 
-	if (sfw_conf_init(conf)) {
+	rc = find_active(&exists);
+	/* no file at all: the built-in configuration is in force */
+	if ((exists ? sfw_conf_init : sfw_conf_init_builtin)(conf)) {
 		if (err)
 			fprintf(err, "sfw: out of memory\n");
 		return SFW_EXIT_FAIL;
 	}
-	rc = find_active(&exists);
 	if (!rc && exists)
 		rc = sfw_conf_parse_file(conf, NULL, &errs);
 	if (rc) {

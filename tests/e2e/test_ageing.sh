@@ -102,7 +102,8 @@ kill -0 "$HAND" 2>/dev/null && fail "the hand daemon survived detach all"
 # started by hand, and once they expire a legitimate connection succeeds
 sfw attach veth0 veth1 >/dev/null || fail "attach for the flood"
 printf '%s\n' 'set security flow session max-sessions 200' \
-	'set security flow tcp-session tcp-initial-timeout 20' >"$T/flood.conf"
+	'set security flow tcp-session tcp-initial-timeout 20' \
+	'set security policies default-policy permit-all' >"$T/flood.conf"
 sfw commit "$T/flood.conf" >/dev/null || fail "commit max-sessions"
 sfw clear security flow session all >/dev/null
 # an address nobody answers for: no SYN-ACK refreshes the sessions

@@ -12,7 +12,7 @@ source tests/e2e/drops_lib.sh
 drops_up
 bg_in_ns "$SRV_NS" "$E2E/udp.py" serve 7
 for _ in $(seq 30); do srv ss -Hlnu 'sport = :7' | has . && break; sleep 0.1; done
-commit_lines 'set security flow session max-sessions 5'
+commit_lines 'set security flow session max-sessions 5' 'set security policies default-policy permit-all'
 sfw clear security flow session all >/dev/null || fail "clear sessions"
 clear_counters
 summary() {   # json key
@@ -45,7 +45,7 @@ srv /usr/bin/python3 "$E2E/drops.py" udp "" 198.51.100.2 9 41009 || fail "UDP fr
 expect_drops veth1 no-more-sessions 'No more sessions:' 1
 
 # a larger limit, committed at run time, admits new flows at once
-commit_lines 'set security flow session max-sessions 6'
+commit_lines 'set security flow session max-sessions 6' 'set security policies default-policy permit-all'
 expect_eq "$(udp_open 41006 | tr '\n' ' ')" "41006 echo " "a new flow under the raised limit"
 expect_eq "$(summary active-sessions)" 6 "six sessions"
 expect_drops veth0 no-more-sessions 'No more sessions:' 3

@@ -166,7 +166,8 @@ Test(conf_compile, zone_pair_rule_list)
 
 	cr_assert_eq(out.n_screens, 0);
 	cr_assert_eq(out.flow.flags, SFW_CFG_F_ZONES | SFW_CFG_F_POLICIES);
-	cr_assert_eq(out.flow.default_policy, SFW_POLICY_PERMIT_ALL);
+	/* no default-policy statement: Junos's default */
+	cr_assert_eq(out.flow.default_policy, SFW_POLICY_DENY_ALL);
 }
 
 /* Junos's own catch-all names (commit check refused them before the

@@ -17,8 +17,19 @@ Test(conf_parse, empty_text_is_an_empty_configuration)
 	conf_test_parse_ok(&conf, "");
 	cr_assert_eq(conf.n_zones, 0);
 	cr_assert_eq(conf.n_policies, 0);
-	cr_assert_eq(conf.default_policy, SFW_POLICY_PERMIT_ALL);
+	/* a configuration that exists permits only what it says: Junos's
+	 * default policy is deny-all (docs/security.md "Fail closed") */
+	cr_assert_eq(conf.default_policy, SFW_POLICY_DENY_ALL);
 	cr_assert_not(conf.default_policy_set);
+}
+
+/* With no configuration stored at all, sfw tracks without refusing. */
+Test(conf_parse, builtin_configuration_permits_all)
+{
+	sfw_conf_free(&conf);
+	cr_assert_eq(sfw_conf_init_builtin(&conf), 0);
+	cr_assert_eq(conf.default_policy, SFW_POLICY_PERMIT_ALL);
+	cr_assert_not(conf.default_policy_set, "not printed as a statement");
 }
 
 Test(conf_parse, comments_blank_lines_and_crlf)

@@ -168,6 +168,15 @@ Test(policy_cmd, empty_configuration)
 
 	sfw_conf_free(&conf);
 	cr_assert_eq(sfw_conf_init(&conf), 0);
+	cr_assert_str_eq(policies(&all, false, false), "Default policy: deny-all\n");
+}
+
+Test(policy_cmd, builtin_configuration)
+{
+	struct sfw_policy_sel all = { 0 };
+
+	sfw_conf_free(&conf);
+	cr_assert_eq(sfw_conf_init_builtin(&conf), 0);
 	cr_assert_str_eq(policies(&all, false, false), "Default policy: permit-all\n");
 }
 

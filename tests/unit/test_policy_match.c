@@ -121,9 +121,18 @@ Test(policy_match, global_zones_then_default)
 Test(policy_match, default_permit_without_zones)
 {
 	sfw_conf_free(&conf);
-	cr_assert_eq(sfw_conf_init(&conf), 0);
+	cr_assert_eq(sfw_conf_init_builtin(&conf), 0);
 	expect(lookup(SFW_ZONE_NONE, SFW_ZONE_NONE, "198.51.100.2", "203.0.113.5", TCP, 22),
 	       SFW_MATCH_DEFAULT, SFW_CONF_ACTION_PERMIT, NULL);
+}
+
+/* A configuration without a default-policy statement: Junos's deny-all. */
+Test(policy_match, default_deny_when_a_configuration_says_nothing)
+{
+	sfw_conf_free(&conf);
+	cr_assert_eq(sfw_conf_init(&conf), 0);
+	expect(lookup(SFW_ZONE_NONE, SFW_ZONE_NONE, "198.51.100.2", "203.0.113.5", TCP, 22),
+	       SFW_MATCH_DEFAULT, SFW_CONF_ACTION_DENY, NULL);
 }
 
 /* Sessions, by what the new configuration does with them. */
