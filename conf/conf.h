@@ -472,6 +472,12 @@ int sfw_conf_exclusive_free(void);
 /* on: this process's commits are `configure private`'s, refused (-EBUSY)
  * while the shared candidate has changes nobody committed. */
 void sfw_conf_private_commit(bool on);
+/* The next commits are of the shell's shared candidate: they go ahead
+ * while it has changes, and reset it once stored. */
+void sfw_conf_shared_commit(bool on);
+/* fn(arg), called under the store's lock before anything is applied,
+ * refuses the commit with its -errno (message set); NULL: none. */
+void sfw_conf_commit_check(int (*fn)(void *arg), void *arg);
 /* The same, storage only. */
 int sfw_conf_store(const struct sfw_conf *conf);
 /* `sfw commit [FILE]` in one call: parse and check path (NULL: the active

@@ -197,11 +197,14 @@ int conf_icmp_type(const char *s, bool v6);
 void conf_host_service_words(char *buf, size_t len);
 
 /* Under the store's lock: does the shared candidate hold changes of its
- * own (conf/shared.c)? */
-bool conf_shared_modified(void);
+ * own (conf/shared.c)? 1 yes, 0 no, -EBADMSG damaged or not to be
+ * trusted (message set). */
+int conf_shared_pending(void);
 
 /* A whole (regular, < 16 MiB) file, malloc'd: 0 or a negative errno. */
 int conf_read_file(const char *path, char **text, size_t *len);
+/* The same from an open fd (path: for the message). */
+int conf_read_fd(int fd, const char *path, char **text, size_t *len);
 
 /* Split one line into p->tok (comments dropped). 0, or -1 reported. */
 int conf_tokenize(struct conf_parser *p, char *line);

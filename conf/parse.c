@@ -167,7 +167,7 @@ static const char *file_kind(mode_t mode)
 	     : S_ISSOCK(mode) ? "a socket" : "not a file";
 }
 
-static int read_fd(int fd, const char *path, char **out, size_t *len)
+int conf_read_fd(int fd, const char *path, char **out, size_t *len)
 {
 	struct stat st;
 	size_t got = 0;
@@ -217,7 +217,7 @@ int conf_read_file(const char *path, char **text, size_t *len)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return sfw_fail(errno, "%s: cannot read: %s", path, strerror(errno));
-	err = read_fd(fd, path, text, len);
+	err = conf_read_fd(fd, path, text, len);
 	close(fd);
 	return err;
 }

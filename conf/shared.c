@@ -6,7 +6,11 @@
  * a candidate still equal to its base has no change of its own and
  * follows the active configuration when a commit elsewhere (a file
  * commit, a private one, commit confirmed's timer) replaces it.
- * Layout: "sfw-candidate BASELEN\n", the base, then the candidate. */
+ * Layout: "sfw-candidate BASELEN CANDLEN SHA256\n", the base, then the
+ * candidate; the digest is of both. A file that is not whole, not in this
+ * layout, not this user's or writable by others is refused, never read
+ * as a smaller candidate or as none (docs/cli.md "A damaged shared
+ * candidate"): 'rollback 0' replaces it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -24,10 +28,27 @@
 
 #define PATH_LEN 4096
 #define MAGIC "sfw-candidate "
+#define HEX_LEN (2 * SFW_CONF_DIGEST_LEN)
 
 static int shared_path(char *buf, size_t len)
 {
 	return sfw_path(buf, len, "%s/.candidate", sfw_conf_dir());
+}
+
+/* Temporary files of a writer killed before its rename: every writer
+ * holds the lock, so under it they are all stale. */
+static void remove_stale(void)
+{
+	DIR *d = opendir(sfw_conf_dir());
+	struct dirent *e;
+	char path[PATH_LEN];
+
+	while (d && (e = readdir(d)))
+		if (!strncmp(e->d_name, ".candidate.", strlen(".candidate.")) &&
+		    !sfw_path(path, sizeof(path), "%s/%s", sfw_conf_dir(), e->d_name))
+			unlink(path);
+	if (d)
+		closedir(d);
 }
 
 int sfw_conf_lock(void)
@@ -39,7 +60,7 @@ int sfw_conf_lock(void)
 		return sfw_fail(errno, "cannot create %s: %s", sfw_conf_dir(), strerror(errno));
 	if (sfw_path(path, sizeof(path), "%s/.lock", sfw_conf_dir()))
 		return -ENAMETOOLONG;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
 	while (flock(fd, LOCK_EX))
@@ -49,6 +70,7 @@ int sfw_conf_lock(void)
 			close(fd);
 			return err;
 		}
+	remove_stale();
 	return fd;
 }
 
@@ -77,20 +99,61 @@ static int resolve_clean(struct sfw_shared *s, const char *active)
 	return 0;
 }
 
-/* base and candidate out of the file's text; -EINVAL: not our layout. */
-static int split(struct sfw_shared *s, const char *text, size_t len)
+static void hex(const __u8 *d, char *out)
 {
-	char *end;
-	unsigned long blen;
+	for (int k = 0; k < SFW_CONF_DIGEST_LEN; k++)
+		sprintf(out + 2 * k, "%02x", d[k]);
+}
 
-	if (len < strlen(MAGIC) || strncmp(text, MAGIC, strlen(MAGIC)))
-		return -EINVAL;
+/* The header of base + cand, "" when the digest cannot be computed. */
+static void header(char *buf, size_t len, const char *base, const char *cand)
+{
+	size_t blen = strlen(base), clen = strlen(cand);
+	char *both = malloc(blen + clen + 1), h[HEX_LEN + 1];
+	__u8 d[SFW_CONF_DIGEST_LEN];
+
+	buf[0] = '\0';
+	if (!both)
+		return;
+	memcpy(both, base, blen);
+	memcpy(both + blen, cand, clen + 1);
+	if (!sfw_conf_digest(both, blen + clen, d)) {
+		hex(d, h);
+		snprintf(buf, len, MAGIC "%zu %zu %s\n", blen, clen, h);
+	}
+	free(both);
+}
+
+/* base and candidate out of the file's text: 0, -ENOMEM, or -EBADMSG
+ * (why in *why): not whole, or not our layout. */
+static int split(struct sfw_shared *s, const char *text, size_t len, const char **why)
+{
+	char *end, h[HEX_LEN + 1];
+	unsigned long blen, clen;
+	__u8 d[SFW_CONF_DIGEST_LEN];
+	size_t hlen;
+
+	*why = "not an sfw candidate";
+	if (memchr(text, '\0', len) || len < strlen(MAGIC) || strncmp(text, MAGIC, strlen(MAGIC)))
+		return -EBADMSG;
 	blen = strtoul(text + strlen(MAGIC), &end, 10);
-	if (*end != '\n' || blen > len - (size_t)(end + 1 - text))
-		return -EINVAL;
-	end++;
-	s->base = strndup(end, blen);
-	s->cand = strndup(end + blen, len - (size_t)(end - text) - blen);
+	if (*end != ' ')
+		return -EBADMSG;
+	clen = strtoul(end + 1, &end, 10);
+	if (*end != ' ' || strspn(end + 1, "0123456789abcdef") != HEX_LEN || end[1 + HEX_LEN] != '\n')
+		return -EBADMSG;
+	hlen = (size_t)(end + 2 + HEX_LEN - text);
+	*why = "cut short or grown";
+	if (blen > len || clen > len || hlen + blen + clen != len)
+		return -EBADMSG;
+	*why = "its checksum does not match";
+	if (sfw_conf_digest(text + hlen, blen + clen, d))
+		return -EBADMSG;
+	hex(d, h);
+	if (strncmp(h, end + 1, HEX_LEN))
+		return -EBADMSG;
+	s->base = strndup(text + hlen, blen);
+	s->cand = strndup(text + hlen + blen, clen);
 	if (!s->base || !s->cand) {
 		sfw_shared_free(s);
 		return -ENOMEM;
@@ -98,23 +161,62 @@ static int split(struct sfw_shared *s, const char *text, size_t len)
 	return 0;
 }
 
+/* The file, only when it is this user's regular file, writable by nobody
+ * else (another user may write in a sticky directory: docs/cli.md).
+ * -ENOENT none; -EBADMSG refused (why in *why). */
+static int read_owned(const char *path, char **text, size_t *len, const char **why)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY), err;
+
+	if (fd < 0 && errno == ELOOP) {
+		*why = "a symbolic link";
+		return -EBADMSG;
+	}
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : sfw_fail(errno, "cannot read %s: %s", path,
+							      strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 022)) {
+		close(fd);
+		*why = "not a file of this user's, or writable by others";
+		return -EBADMSG;
+	}
+	err = conf_read_fd(fd, path, text, len);
+	close(fd);
+	return err;
+}
+
+static int damaged(const char *path, const char *why)
+{
+	return sfw_fail(EBADMSG, "the shared candidate %s is damaged (%s): 'rollback 0' in "
+			"configuration mode discards it", path, why);
+}
+
+/* The file's base and candidate: 0, -ENOENT none, -EBADMSG said, -errno. */
+static int read_shared(struct sfw_shared *s, const char *path)
+{
+	char *text = NULL;
+	const char *why = "";
+	size_t len = 0;
+	int err = read_owned(path, &text, &len, &why);
+
+	if (!err)
+		err = split(s, text, len, &why);
+	free(text);
+	return err == -EBADMSG ? damaged(path, why) : err;
+}
+
 int sfw_shared_read(struct sfw_shared *s, const char *active)
 {
-	char path[PATH_LEN], *text = NULL;
-	size_t len = 0;
+	char path[PATH_LEN];
 	int err;
 
 	s->base = s->cand = NULL;
 	if ((err = shared_path(path, sizeof(path))))
 		return err;
-	err = conf_read_file(path, &text, &len);
+	err = read_shared(s, path);
 	if (err == -ENOENT)
-		return resolve_clean(s, active);
-	if (err)
-		return sfw_fail(-err, "cannot read %s: %s", path, strerror(-err));
-	err = split(s, text, len);
-	free(text);
-	if (err == -EINVAL)        /* not ours: the active text, as with none */
 		return resolve_clean(s, active);
 	if (err)
 		return err;
@@ -145,7 +247,7 @@ static int write_fd(int fd, const char *p, size_t len)
 
 int sfw_shared_write(const struct sfw_shared *s)
 {
-	char path[PATH_LEN], tmp[PATH_LEN], head[64];
+	char path[PATH_LEN], tmp[PATH_LEN], head[128];
 	int fd, err;
 
 	if ((err = shared_path(path, sizeof(path))) ||
@@ -156,8 +258,8 @@ int sfw_shared_write(const struct sfw_shared *s)
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		return sfw_fail(errno, "cannot create %s: %s", tmp, strerror(errno));
-	snprintf(head, sizeof(head), MAGIC "%zu\n", strlen(s->base));
-	err = write_fd(fd, head, strlen(head));
+	header(head, sizeof(head), s->base, s->cand);
+	err = head[0] ? write_fd(fd, head, strlen(head)) : -EIO;
 	if (!err)
 		err = write_fd(fd, s->base, strlen(s->base));
 	if (!err)
@@ -195,6 +297,24 @@ static int editor_path(char *buf, size_t len, long pid)
 	return sfw_path(buf, len, "%s/.editors/%ld", sfw_conf_dir(), pid);
 }
 
+/* DIR/.editors: this user's directory, writable by nobody else, never a
+ * link (another user's could steer where root writes). */
+static int editors_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(sfw_conf_dir(), 0755) && errno != EEXIST)
+		return -errno;
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return sfw_fail(errno, "cannot create %s: %s", dir, strerror(errno));
+	if (lstat(dir, &st))
+		return sfw_fail(errno, "cannot read %s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022))
+		return sfw_fail(EPERM, "%s is not a directory of this user's, or is writable by "
+				"others: not used", dir);
+	return 0;
+}
+
 int sfw_editor_enter(const char *line)
 {
 	char dir[PATH_LEN], path[PATH_LEN], tmp[PATH_LEN];
@@ -202,16 +322,16 @@ int sfw_editor_enter(const char *line)
 
 	if ((err = editor_path(dir, sizeof(dir), -1)) ||
 	    (err = editor_path(path, sizeof(path), (long)getpid())) ||
-	    (err = sfw_path(tmp, sizeof(tmp), "%s.tmp", path)))
+	    (err = sfw_path(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path)))
 		return err;
-	if (mkdir(sfw_conf_dir(), 0755) && errno != EEXIST)
-		return -errno;
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		return sfw_fail(errno, "cannot create %s: %s", dir, strerror(errno));
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if ((err = editors_dir(dir)))
+		return err;
+	fd = mkstemp(tmp);      /* O_CREAT|O_EXCL: never a planted name */
 	if (fd < 0)
 		return sfw_fail(errno, "cannot create %s: %s", tmp, strerror(errno));
 	err = write_fd(fd, line, strlen(line));
+	if (!err && fchmod(fd, 0644))
+		err = -errno;
 	close(fd);
 	if (!err && rename(tmp, path))
 		err = -errno;
@@ -248,14 +368,16 @@ int sfw_editor_list(FILE *f)
 		size_t len = 0;
 		long pid = strtol(e->d_name, &end, 10);
 
-		if (*end || pid <= 0 || pid == (long)getpid() ||
-		    editor_path(path, sizeof(path), pid))
+		const char *why;
+
+		if ((*end && strncmp(end, ".tmp.", 5)) || pid <= 0 || pid == (long)getpid() ||
+		    sfw_path(path, sizeof(path), "%s/%s", dir, e->d_name))
 			continue;
-		if (gone(pid)) {
+		if (gone(pid)) {         /* its file, or a temporary one a kill -9 left */
 			unlink(path);
 			continue;
 		}
-		if (conf_read_file(path, &text, &len))
+		if (*end || read_owned(path, &text, &len, &why))
 			continue;
 		if (!n++)
 			fputs("Users currently editing the configuration:\n", f);
@@ -266,18 +388,19 @@ int sfw_editor_list(FILE *f)
 	return n;
 }
 
-bool conf_shared_modified(void)
+int conf_shared_pending(void)
 {
 	struct sfw_shared s = { 0 };
-	char path[PATH_LEN], *text = NULL;
-	size_t len = 0;
-	bool changed = false;
+	char path[PATH_LEN];
+	int err = shared_path(path, sizeof(path));
 
-	if (shared_path(path, sizeof(path)) || conf_read_file(path, &text, &len))
-		return false;
-	if (!split(&s, text, len))
-		changed = sfw_shared_changed(&s);
+	if (!err)
+		err = read_shared(&s, path);
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	err = sfw_shared_changed(&s);
 	sfw_shared_free(&s);
-	free(text);
-	return changed;
+	return err;
 }

@@ -16,6 +16,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "candidate.h"
 #include "conf_int.h"
 #include "err.h"
 
@@ -120,7 +121,7 @@ static int lock_dir(const char *dir)
 
 	if (sfw_path(path, sizeof(path), "%s/.lock", dir))
 		return -ENAMETOOLONG;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
 	while (flock(fd, LOCK_EX)) {
@@ -347,10 +348,50 @@ static bool exclusive_own;
 /* `configure private`: its commit is refused while the shared candidate
  * has changes nobody committed (docs/cli.md "configure private"). */
 static bool private_commit;
+/* The shell's commit of the shared candidate: it holds the changes, and
+ * they are gone once committed. */
+static bool shared_commit;
+/* The shell's check, under the lock, that what it commits is still what
+ * it read (cli/shell/cfgshared.c). */
+static int (*commit_check)(void *arg);
+static void *commit_check_arg;
 
 void sfw_conf_private_commit(bool on)
 {
 	private_commit = on;
+}
+
+void sfw_conf_shared_commit(bool on)
+{
+	shared_commit = on;
+}
+
+void sfw_conf_commit_check(int (*fn)(void *arg), void *arg)
+{
+	commit_check = fn;
+	commit_check_arg = arg;
+}
+
+/* Junos has no commit beside the candidate: a file commit or a rollback
+ * from the shell's prompt waits until the shared candidate's changes are
+ * committed or discarded (docs/cli.md "One candidate for every shell").
+ * The timer of commit confirmed goes ahead: its rollback resets them. */
+static int shared_allows(const struct sfw_conf_commit_ops *ops)
+{
+	int pending;
+
+	if (shared_commit || (ops && ops->if_armed))
+		return 0;
+	pending = conf_shared_pending();
+	if (pending < 0)
+		return pending;
+	if (pending && private_commit)
+		return sfw_fail(EBUSY, "shared configuration database modified: "
+				"commit or roll back the shared candidate first (configure)");
+	if (pending)
+		return sfw_fail(EBUSY, "the shared candidate has uncommitted changes (configure; "
+				"show | compare): commit or discard them first");
+	return 0;
 }
 
 void sfw_conf_exclusive_own(bool own)
@@ -437,9 +478,12 @@ int sfw_conf_commit(struct sfw_conf *conf, const struct sfw_conf_commit_ops *ops
 		err = still_armed(ops);
 	if (!err)
 		err = sfw_conf_exclusive_free();
-	if (!err && private_commit && conf_shared_modified())
-		err = sfw_fail(EBUSY, "shared configuration database modified: "
-			       "commit or roll back the shared candidate first (configure)");
+	if (!err)
+		err = shared_allows(ops);
+	/* the timer (forked by the shell's commit, with its check) rolls back
+	 * whatever the candidate holds */
+	if (!err && commit_check && !(ops && ops->if_armed))
+		err = commit_check(commit_check_arg);
 	if (!err) {
 		hold_signals(&t);
 		if (ops && ops->apply)
@@ -448,6 +492,10 @@ int sfw_conf_commit(struct sfw_conf *conf, const struct sfw_conf_commit_ops *ops
 			err = switch_active(&t);
 		if (!err)
 			mark_confirm(ops);
+		/* committed, or commit confirmed rolled back: the changes made
+		 * on top of what it undoes go with it, as on Junos */
+		if (!err && (shared_commit || (ops && ops->if_armed)))
+			sfw_shared_reset();
 		/* the apply may have flipped the datapath before it failed */
 		if (err && ops && ops->apply && ops->restore) {
 			char *why = strdup(sfw_last_error());

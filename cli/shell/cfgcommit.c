@@ -259,27 +259,6 @@ static int confirmed_minutes(const struct sfw_exec *x, const struct sfw_words *w
 	return k + 2;
 }
 
-/* configure private's commit: Junos merges a private copy into a
- * configuration another session committed since; sfw refuses it (docs/cli.md
- * "configure private"). The shared candidate's changes are refused by the
- * store, under its lock. */
-static int private_refused(const struct sfw_cfgmode *m)
-{
-	char *now;
-	bool moved;
-
-	if (m->form != SFW_CFG_PRIVATE)
-		return 0;
-	if (!(now = cfg_active_text()))
-		return -1;
-	moved = strcmp(now, m->active ? m->active : "") != 0;
-	free(now);
-	if (moved)
-		fputs("error: configuration committed by another session since configure "
-		      "private: 'rollback 0' loads it (your changes go)\n", stderr);
-	return moved ? -1 : 0;
-}
-
 int cfg_do_commit(struct sfw_exec *x, struct sfw_words *ws)
 {
 	struct sfw_cfgmode *m = x->cfg;
@@ -308,17 +287,20 @@ int cfg_do_commit(struct sfw_exec *x, struct sfw_words *ws)
 				      "comment", 3) ? SFW_SYN_INCOMPLETE : SFW_SYN_UNKNOWN, "");
 		}
 	}
-	if (cfg_refresh(m) || private_refused(m))
+	if (cfg_refresh(m))
 		return SFW_EXIT_FAIL;
 	job.text = m->cand.text ? m->cand.text : "";
 	job.confirm_min = min;
 	job.comment = comment;
-	sfw_conf_private_commit(m->form == SFW_CFG_PRIVATE);
+	/* configure private: Junos merges a private copy into a configuration
+	 * another session committed since; sfw refuses it (docs/cli.md
+	 * "configure private"), checked with the shared candidate's under the
+	 * commit's lock */
+	cfg_commit_guard(m, job.text);
 	r = in_child(x, commit_child, NULL);
-	sfw_conf_private_commit(false);
+	cfg_commit_guard(NULL, NULL);
 	if (r)
 		return r;
-	cfg_shared_committed(m, job.text);
 	free(m->active);
 	m->active = strdup(job.text);
 	if (quit)
@@ -348,7 +330,7 @@ int cfg_do_rollback(struct sfw_exec *x, struct sfw_words *ws)
 	if (ws->n == 2 && rollback_number(ws->w[1], &n))
 		return cfg_refuse(x, ws, 1, SFW_SYN_OTHER, "invalid value: expected a rollback number 0..49");
 	text = stored_text(n);
-	if (!text || cfg_edit(x->cfg, load_fn, text) < 0) {
+	if (!text || cfg_edit_replace(x->cfg, load_fn, text) < 0) {
 		free(text);
 		return SFW_EXIT_FAIL;
 	}

@@ -66,8 +66,11 @@ static int enter(struct sfw_exec *x, enum sfw_cfg_form form)
 	if (form == SFW_CFG_PRIVATE) {
 		m->active = cfg_active_text();
 		m->cand.text = m->active ? strdup(m->active) : NULL;
-	} else {
-		cfg_refresh(m);
+	} else if (cfg_refresh(m) && !m->active) {
+		/* a damaged shared candidate (said): in, so that rollback 0
+		 * can discard it; what reads it is refused until then */
+		m->active = cfg_active_text();
+		m->cand.text = m->active ? strdup(m->active) : NULL;
 	}
 	if (!m->active || !m->cand.text) {
 		sfw_cand_free(&m->cand);

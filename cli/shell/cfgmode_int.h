@@ -32,9 +32,13 @@ int cfg_refresh(struct sfw_cfgmode *m);
 int cfg_edit(struct sfw_cfgmode *m, cfg_edit_fn fn, void *arg);
 /* Does the shared candidate hold uncommitted changes? 0 or -errno (said). */
 int cfg_shared_state(bool *changed);
-/* After a commit of text: the shared candidate, if it is that text, is
- * clean again. */
-int cfg_shared_committed(const struct sfw_cfgmode *m, const char *text);
+/* cfg_edit for a fn that replaces the candidate whole (rollback): it
+ * goes ahead over a damaged shared candidate. */
+int cfg_edit_replace(struct sfw_cfgmode *m, cfg_edit_fn fn, void *arg);
+/* The commits this process (and its children) make next are of m's
+ * candidate, text: the store checks under its lock that it is still
+ * current (cfgshared.c). NULL: none. */
+void cfg_commit_guard(const struct sfw_cfgmode *m, const char *text);
 /* configure exclusive's exit: its uncommitted changes go. */
 int cfg_shared_discard(const struct sfw_cfgmode *m);
 /* This shell into the list of who edits (Junos's `status` line). */

@@ -39,6 +39,12 @@ static bool global(const struct sfw_cfgmode *m)
 	return m->form != SFW_CFG_PRIVATE;
 }
 
+/* rollback's load replaces the candidate: a damaged one too (the way
+ * out docs/cli.md "A damaged shared candidate" gives). */
+static bool replacing;
+/* cfg_shared_state's read: the entry says it once, with its refresh. */
+static bool quiet;
+
 /* Under the lock: the active text and the shared candidate. */
 static int load(struct sfw_shared *s, char **active)
 {
@@ -48,8 +54,16 @@ static int load(struct sfw_shared *s, char **active)
 	if (!*active)
 		return -EIO;
 	err = sfw_shared_read(s, *active);
-	if (err) {
+	if (err == -EBADMSG && replacing) {
+		s->base = strdup(*active);
+		s->cand = strdup(*active);
+		err = s->base && s->cand ? 0 : -ENOMEM;
+		if (err)
+			sfw_shared_free(s);
+	}
+	if (err && !quiet)
 		fprintf(stderr, "error: %s\n", err == -ENOMEM ? strerror(ENOMEM) : sfw_last_error());
+	if (err) {
 		free(*active);
 		*active = NULL;
 	}
@@ -78,10 +92,13 @@ int cfg_shared_state(bool *changed)
 		fprintf(stderr, "error: %s\n", sfw_last_error());
 		return lock;
 	}
+	quiet = true;
 	err = load(&s, &active);
+	quiet = false;
 	sfw_conf_unlock(lock);
+	*changed = err == -EBADMSG;   /* said: entering lets rollback 0 discard it */
 	if (err)
-		return err;
+		return *changed ? 0 : err;
 	*changed = sfw_shared_changed(&s);
 	sfw_shared_free(&s);
 	free(active);
@@ -141,25 +158,59 @@ int cfg_edit(struct sfw_cfgmode *m, cfg_edit_fn fn, void *arg)
 	return r;
 }
 
-int cfg_shared_committed(const struct sfw_cfgmode *m, const char *text)
+int cfg_edit_replace(struct sfw_cfgmode *m, cfg_edit_fn fn, void *arg)
+{
+	int r;
+
+	replacing = true;
+	r = cfg_edit(m, fn, arg);
+	replacing = false;
+	return r;
+}
+
+/* What the commit's child checks under the store's lock (it inherits
+ * this): the candidate it commits is still the shared one (a set or a
+ * delete from another shell since the read would be lost), or, for
+ * configure private, the active text is still the one it copied. */
+static struct {
+	const struct sfw_cfgmode *m;
+	const char *text;
+} guard;
+
+static int still_current(void *arg)
 {
 	struct sfw_shared s;
 	char *active;
-	int lock, err;
+	int err;
 
-	if (!global(m) || (lock = sfw_conf_lock()) < 0)
-		return 0;
-	err = load(&s, &active);
-	/* what was committed is what it holds: nothing left to commit (a set
-	 * from another shell since stays, for the next commit) */
-	if (!err) {
-		if (!strcmp(s.cand, text))
-			err = sfw_shared_reset();
-		sfw_shared_free(&s);
+	(void)arg;
+	if (!global(guard.m)) {
+		if (!(active = cfg_active_text()))
+			return -EIO;
+		err = strcmp(active, guard.m->active ? guard.m->active : "") ? -ESTALE : 0;
 		free(active);
+		return err ? sfw_fail(ESTALE, "configuration committed by another session since "
+				      "configure private: 'rollback 0' loads it (your changes go)") : 0;
 	}
-	sfw_conf_unlock(lock);
-	return err;
+	quiet = true;            /* the commit says why, once */
+	err = load(&s, &active);
+	quiet = false;
+	if (err)
+		return err == -ENOMEM ? sfw_fail(ENOMEM, "%s", strerror(ENOMEM)) : err;
+	err = strcmp(s.cand, guard.text) ? -ESTALE : 0;
+	sfw_shared_free(&s);
+	free(active);
+	return err ? sfw_fail(ESTALE, "the shared candidate changed since this commit read it "
+			      "(another session's edit): review it (show | compare) and commit again") : 0;
+}
+
+void cfg_commit_guard(const struct sfw_cfgmode *m, const char *text)
+{
+	guard.m = m;
+	guard.text = text;
+	sfw_conf_commit_check(m ? still_current : NULL, NULL);
+	sfw_conf_shared_commit(m && global(m));
+	sfw_conf_private_commit(m && !global(m));
 }
 
 int cfg_shared_discard(const struct sfw_cfgmode *m)

@@ -5,6 +5,7 @@
  * commit refused while the shared candidate has changes. */
 #define _GNU_SOURCE
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include "candidate.h"
 #include "test_conf.h"
@@ -26,6 +27,7 @@ static void teardown(void)
 	cr_assert_eq(system(cmd), 0);
 	unsetenv("SFW_CONF_DIR");
 	sfw_conf_private_commit(false);
+	sfw_conf_shared_commit(false);
 }
 
 TestSuite(conf_shared, .init = setup, .fini = teardown);
@@ -43,6 +45,43 @@ static bool file_exists(void)
 
 	snprintf(path, sizeof(path), "%s/.candidate", dir);
 	return access(path, F_OK) == 0;
+}
+
+/* The file as sfw_shared_write lays it out: header (lengths, SHA-256 of
+ * base and candidate), base, candidate; or any text. */
+static void raw(const char *text)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/.candidate", dir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	cr_assert_eq(fclose(f), 0);
+}
+
+static void laid_out(const char *base, const char *cand)
+{
+	char both[256], text[512];
+	__u8 d[SFW_CONF_DIGEST_LEN];
+	int n = snprintf(text, sizeof(text), "sfw-candidate %zu %zu ", strlen(base), strlen(cand));
+
+	snprintf(both, sizeof(both), "%s%s", base, cand);
+	cr_assert_eq(sfw_conf_digest(both, strlen(both), d), 0);
+	for (int k = 0; k < SFW_CONF_DIGEST_LEN; k++)
+		n += snprintf(text + n, sizeof(text) - n, "%02x", d[k]);
+	snprintf(text + n, sizeof(text) - n, "\n%s%s", base, cand);
+	raw(text);
+}
+
+static void refused(const char *what)
+{
+	struct sfw_shared s;
+
+	cr_assert_eq(sfw_shared_read(&s, "C\n"), -EBADMSG, "%s read", what);
+	cr_assert(strstr(sfw_last_error(), "damaged") && strstr(sfw_last_error(), "rollback 0"),
+		  "%s: %s", what, sfw_last_error());
 }
 
 /* None stored: the active text, no change. */
@@ -86,20 +125,13 @@ Test(conf_shared, committed_candidate_is_clean)
 }
 
 /* A candidate without a change of its own follows the active text (a
- * file commit, a private one, commit confirmed's timer); writing one
- * removes the file. */
+ * commit confirmed's timer); writing one removes the file. */
 Test(conf_shared, unchanged_candidate_follows_the_active_text)
 {
 	struct sfw_shared s;
-	char path[128];
-	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/.candidate", dir);
-	f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fputs("sfw-candidate 2\nA\nA\n", f);
-	fclose(f);
-	cr_assert_eq(sfw_shared_read(&s, "C\n"), 0);
+	laid_out("A\n", "A\n");
+	cr_assert_eq(sfw_shared_read(&s, "C\n"), 0, "%s", sfw_last_error());
 	cr_assert_str_eq(s.cand, "C\n");
 	cr_assert_not(sfw_shared_changed(&s));
 	sfw_shared_free(&s);
@@ -107,21 +139,76 @@ Test(conf_shared, unchanged_candidate_follows_the_active_text)
 	cr_assert_not(file_exists(), "a candidate without changes is not stored");
 }
 
-/* A file not in our layout (cut short, foreign): the active text. */
-Test(conf_shared, damaged_file_reads_as_none)
+/* A file cut short (even at a line boundary), grown, with a wrong
+ * checksum or a header of another layout is refused, never read as a
+ * smaller candidate or as none (a firewall losing its deny-all). */
+Test(conf_shared, damaged_file_is_refused)
 {
-	struct sfw_shared s;
 	char path[128];
+	struct stat st;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/.candidate", dir);
-	f = fopen(path, "w");
+	store("A\n", "A\nB\nC\n");
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(truncate(path, st.st_size - 2), 0);   /* "C\n" lost */
+	refused("cut short");
+	laid_out("A\n", "A\nB\n");
+	f = fopen(path, "a");
 	cr_assert_not_null(f);
-	fputs("sfw-candidate 99\nA\n", f);
+	fputs("C\n", f);
 	fclose(f);
-	cr_assert_eq(sfw_shared_read(&s, "C\n"), 0);
-	cr_assert_str_eq(s.cand, "C\n");
-	sfw_shared_free(&s);
+	refused("grown");
+	raw("sfw-candidate 2 4 0000000000000000000000000000000000000000000000000000000000000000\nA\nA\nB\n");
+	refused("wrong checksum");
+	raw("sfw-candidate 2\nA\nA\nB\n");
+	refused("an older layout");
+	raw("something else\n");
+	refused("unknown header");
+}
+
+/* Another user's file (a world-writable store), one writable by others
+ * or a link is not trusted. */
+Test(conf_shared, untrusted_file_is_refused)
+{
+	char path[128], other[160];
+
+	snprintf(path, sizeof(path), "%s/.candidate", dir);
+	store("A\n", "A\nB\n");
+	cr_assert_eq(chmod(path, 0666), 0);
+	refused("world-writable");
+	cr_assert_eq(chmod(path, 0600), 0);
+	cr_assert_eq(chown(path, 65534, 65534), 0);
+	refused("another user's");
+	snprintf(other, sizeof(other), "%s/elsewhere", dir);
+	cr_assert_eq(rename(path, other), 0);
+	cr_assert_eq(chown(other, 0, 0), 0);
+	cr_assert_eq(symlink(other, path), 0);
+	refused("a link");
+}
+
+/* A file commit (sfw commit FILE, sfw rollback) waits for the shared
+ * candidate's changes; the shell's commit of it goes ahead and resets it. */
+Test(conf_shared, file_commit_waits_for_the_shared_candidate)
+{
+	struct sfw_conf_errors errs = { 0 };
+	struct sfw_conf conf;
+
+	store("A\n", "A\nB\n");
+	cr_assert_eq(sfw_conf_init(&conf), 0);
+	cr_assert_eq(sfw_conf_parse_buffer(&conf, "t", CONF_BASE, strlen(CONF_BASE), &errs), 0);
+	cr_assert_eq(sfw_conf_commit(&conf, NULL), -EBUSY);
+	cr_assert(strstr(sfw_last_error(), "shared candidate has uncommitted changes"), "%s",
+		  sfw_last_error());
+	cr_assert(file_exists());
+	raw("sfw-candidate 2\nA\nA\n");
+	cr_assert_eq(sfw_conf_commit(&conf, NULL), -EBADMSG, "a damaged one: refused too");
+	store("A\n", "A\nB\n");
+	sfw_conf_shared_commit(true);
+	cr_assert_eq(sfw_conf_commit(&conf, NULL), 0, "%s", sfw_last_error());
+	cr_assert_not(file_exists(), "committed: nothing left pending");
+	sfw_conf_free(&conf);
+	sfw_conf_errors_free(&errs);
 }
 
 /* N processes append a line each, M times, under the store's lock: every
