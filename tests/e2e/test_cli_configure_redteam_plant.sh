@@ -50,5 +50,14 @@ as_nobody sh -c 'printf "sfw-candidate %d\n%s\n%s" "$1" "$2" "$3" >"$4"' sh \
 printf 'configure\nset %s allow description web\ncommit\nexit\n' "$POL" | "$SFW" cli >"$TMPD/b.out" 2>&1
 "$SFW" show configuration '| display set' | grep -q "policy evil then permit" &&
 	bad="$bad; root's commit applied a policy another user planted in .candidate"
+# (1b) the same in sfw's own layout (lengths and SHA-256 right): still not trusted
+as_nobody sh -c 'h=$(printf "%s%s" "$1" "$2" | sha256sum | cut -d" " -f1)
+	printf "sfw-candidate %d %d %s\n%s%s" "${#1}" "${#2}" "$h" "$1" "$2" >"$3"' sh \
+	"$active
+" "$evil
+" "$SFW_CONF_DIR/.candidate"
+printf 'configure\nset %s allow description web\ncommit\nexit\n' "$POL" | "$SFW" cli >"$TMPD/c.out" 2>&1
+"$SFW" show configuration '| display set' | grep -q "policy evil then permit" &&
+	bad="$bad; root's commit applied a policy another user planted in .candidate (sfw's layout)"
 [ -z "$bad" ] || fail "${bad#; }"
 echo "PASS: test_cli_configure_redteam_plant"
