@@ -303,6 +303,7 @@ int cfg_do_commit(struct sfw_exec *x, struct sfw_words *ws)
 		return r;
 	free(m->active);
 	m->active = strdup(job.text);
+	m->edited = false;
 	if (quit)
 		cfg_leave(x);
 	return SFW_EXIT_OK;

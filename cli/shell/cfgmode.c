@@ -84,6 +84,7 @@ static int enter(struct sfw_exec *x, enum sfw_cfg_form form)
 	}
 	m->cand.len = strlen(m->cand.text);
 	m->on = true;
+	m->edited = false;
 	x->cfg = m;
 	cfg_prompt_mark(x, '#');
 	fputs("Entering configuration mode\n", stdout);
@@ -246,7 +247,9 @@ static int do_exit(struct sfw_exec *x, struct sfw_words *ws)
 	}
 	if (changed(x->cfg)) {
 		fputs("The configuration has been changed but not committed\n", stdout);
-		if (!ask("Exit with uncommitted changes?", true))
+		/* a script's next line is no answer about other shells' changes */
+		if ((x->from == SFW_FROM_TERMINAL || m->edited) &&
+		    !ask("Exit with uncommitted changes?", true))
 			return SFW_EXIT_OK;
 	}
 	cfg_leave(x);

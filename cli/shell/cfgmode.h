@@ -29,6 +29,7 @@ struct sfw_cfgmode {
 	int nlevel;
 	int edits[SFW_CFG_LEVEL_MAX], nedits;
 	int exclusive_fd;    /* configure exclusive: the lock; -1: none */
+	bool edited;         /* this shell changed the candidate since entry or its commit */
 };
 
 /* `configure [exclusive | private]`: shared and exclusive edit the shared

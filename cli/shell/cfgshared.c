@@ -128,8 +128,11 @@ int cfg_edit(struct sfw_cfgmode *m, cfg_edit_fn fn, void *arg)
 	char *active, *base;
 	int lock, err, r;
 
-	if (!global(m))
-		return fn(&m->cand, arg);
+	if (!global(m)) {
+		r = fn(&m->cand, arg);
+		m->edited |= r >= 0;
+		return r;
+	}
 	if ((lock = sfw_conf_lock()) < 0) {
 		fprintf(stderr, "error: %s\n", sfw_last_error());
 		return lock;
@@ -139,7 +142,7 @@ int cfg_edit(struct sfw_cfgmode *m, cfg_edit_fn fn, void *arg)
 		if (err == -EBUSY)
 			fprintf(stderr, "error: %s\n", sfw_last_error());
 		sfw_conf_unlock(lock);
-		return err;
+		return err == -EBUSY ? err : -EIO;      /* said (load) */
 	}
 	base = s.base;        /* what the file keeps beside the new candidate */
 	s.base = NULL;
@@ -152,6 +155,7 @@ int cfg_edit(struct sfw_cfgmode *m, cfg_edit_fn fn, void *arg)
 			fprintf(stderr, "error: %s\n", sfw_last_error());
 			r = err;
 		}
+		m->edited |= r >= 0;
 	}
 	free(base);
 	sfw_conf_unlock(lock);
