@@ -4,6 +4,7 @@
  * change when processes race, the list of who edits, and the private
  * commit refused while the shared candidate has changes. */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -306,4 +307,37 @@ Test(conf_shared, editors_alive_are_listed)
 	fclose(f);
 	free(text);
 	sfw_editor_leave();
+}
+
+/* A writer killed with kill -9 leaves its temporary file: the next lock
+ * removes .candidate.XXXXXX (every writer holds it), the list of who edits
+ * a dead pid's .editors/PID.tmp.XXXXXX (a live one's stays). */
+Test(conf_shared, stale_temporary_files_go)
+{
+	char tmp[100], dead_tmp[160], live_tmp[160];
+	FILE *null = fopen("/dev/null", "w");
+	pid_t child = fork();
+	int lock;
+
+	cr_assert_geq(child, 0);
+	if (!child)
+		_exit(0);
+	cr_assert_eq(waitpid(child, NULL, 0), child);
+	snprintf(tmp, sizeof(tmp), "%s/.candidate.Ab12Cd", dir);
+	cr_assert_eq(close(open(tmp, O_CREAT | O_WRONLY, 0600)), 0);
+	lock = sfw_conf_lock();
+	cr_assert_geq(lock, 0);
+	sfw_conf_unlock(lock);
+	cr_assert_neq(access(tmp, F_OK), 0, "a dead writer's .candidate temp stays");
+	snprintf(tmp, sizeof(tmp), "%s/.editors", dir);
+	cr_assert_eq(mkdir(tmp, 0755), 0);
+	snprintf(dead_tmp, sizeof(dead_tmp), "%s/%d.tmp.Ab12Cd", tmp, (int)child);
+	snprintf(live_tmp, sizeof(live_tmp), "%s/1.tmp.Ab12Cd", tmp);
+	cr_assert_eq(close(open(dead_tmp, O_CREAT | O_WRONLY, 0600)), 0);
+	cr_assert_eq(close(open(live_tmp, O_CREAT | O_WRONLY, 0600)), 0);
+	cr_assert_not_null(null);
+	sfw_editor_list(null);
+	fclose(null);
+	cr_assert_neq(access(dead_tmp, F_OK), 0, "a dead shell's .editors temp stays");
+	cr_assert_eq(access(live_tmp, F_OK), 0, "a live shell's .editors temp went");
 }
