@@ -62,6 +62,19 @@ struct name_slot {
 	struct sfw_name name;
 };
 
+/* What snprintf(buf, len, "%.*s", n, s) writes, without its format
+ * parsing: listings name a policy on every session line. */
+static void copy_name(char *buf, size_t len, const char *s, size_t n)
+{
+	if (!len)
+		return;
+	n = strnlen(s, n);
+	if (n > len - 1)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
 bool sfw_name_lookup(enum sfw_name_kind kind, __u32 id, char *buf, size_t len)
 {
 	static struct name_slot cache[NAME_CACHE];
@@ -70,7 +83,8 @@ bool sfw_name_lookup(enum sfw_name_kind kind, __u32 id, char *buf, size_t len)
 	struct name_slot *slot = &cache[(id * 31 + kind) % NAME_CACHE];
 
 	if (kind == SFW_NAME_POLICY) {
-#define SFW_X(pid, name, index) if (id == pid) { snprintf(buf, len, "%s", name); return true; }
+#define SFW_X(pid, name, index) \
+	if (id == pid) { copy_name(buf, len, name, sizeof(name)); return true; }
 		SFW_BUILTIN_POLICY_LIST(SFW_X)
 #undef SFW_X
 	}
@@ -88,6 +102,6 @@ bool sfw_name_lookup(enum sfw_name_kind kind, __u32 id, char *buf, size_t len)
 		slot->valid = true;
 	}
 	if (slot->found)
-		snprintf(buf, len, "%.*s", (int)sizeof(slot->name.name), slot->name.name);
+		copy_name(buf, len, slot->name.name, sizeof(slot->name.name));
 	return slot->found;
 }

@@ -7,22 +7,22 @@ void sfw_json_init(struct sfw_json *j, struct sfw_obuf *ob)
 	j->has_member[0] = false;
 }
 
-static const char spaces[] = "                                ";
+const char sfw_json_spaces[33] = "                                ";
 
 static size_t indent_len(const struct sfw_json *j)
 {
 	size_t n = (size_t)j->depth * 2;
 
-	return n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+	return n < sizeof(sfw_json_spaces) - 1 ? n : sizeof(sfw_json_spaces) - 1;
 }
 
 static void indent(struct sfw_json *j)
 {
-	sfw_ob_mem(j->ob, spaces, indent_len(j));
+	sfw_ob_mem(j->ob, sfw_json_spaces, indent_len(j));
 }
 
-/* Separator, newline and indentation before a member, then its key. */
-static void member_by_appends(struct sfw_json *j, const char *key)
+/* sfw_json_member by appends, when the buffer is nearly full. */
+void sfw_json_member_slow(struct sfw_json *j, const char *key, size_t klen)
 {
 	if (j->depth > 0) {
 		sfw_ob_str(j->ob, j->has_member[j->depth] ? ",\n" : "\n");
@@ -31,40 +31,9 @@ static void member_by_appends(struct sfw_json *j, const char *key)
 	}
 	if (key) {
 		sfw_ob_mem(j->ob, "\"", 1);
-		sfw_ob_str(j->ob, key);
+		sfw_ob_mem(j->ob, key, klen);
 		sfw_ob_mem(j->ob, "\": ", 3);
 	}
-}
-
-/* The same written straight into the buffer, one bounds check for all of
- * it (a listing writes some 30 members a session). */
-static void member(struct sfw_json *j, const char *key)
-{
-	size_t klen = key ? strlen(key) : 0, ind = j->depth > 0 ? indent_len(j) : 0;
-	struct sfw_obuf *o = j->ob;
-	char *p;
-
-	if (o->n + 2 + ind + klen + 4 > sizeof(o->b)) {
-		member_by_appends(j, key);   /* flushes, or writes a long key past the buffer */
-		return;
-	}
-	p = o->b + o->n;
-	if (j->depth > 0) {
-		if (j->has_member[j->depth])
-			*p++ = ',';
-		*p++ = '\n';
-		j->has_member[j->depth] = true;
-		memcpy(p, spaces, ind);
-		p += ind;
-	}
-	if (key) {
-		*p++ = '"';
-		memcpy(p, key, klen);
-		p += klen;
-		memcpy(p, "\": ", 3);
-		p += 3;
-	}
-	o->n = (size_t)(p - o->b);
 }
 
 int sfw_utf8_seq(const char *str)
@@ -96,6 +65,10 @@ int sfw_utf8_seq(const char *str)
 void sfw_json_quote(struct sfw_obuf *o, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
+	/* printable ASCII but '"' (0x22) and '\\' (0x5c): copied as it is */
+	static const bool plain[256] = {
+		[0x20 ... 0x21] = true, [0x23 ... 0x5b] = true, [0x5d ... 0x7f] = true,
+	};
 
 	sfw_ob_mem(o, "\"", 1);
 	for (; *s; s++) {
@@ -105,8 +78,7 @@ void sfw_json_quote(struct sfw_obuf *o, const char *s)
 		int n;
 
 		/* plain ASCII, by the run: one append, not one a byte */
-		while (s[run] >= 0x20 && (unsigned char)s[run] < 0x80 && s[run] != '"' &&
-		       s[run] != '\\')
+		while (plain[(unsigned char)s[run]])
 			run++;
 		if (run) {
 			sfw_ob_mem(o, s, run);
@@ -126,9 +98,8 @@ void sfw_json_quote(struct sfw_obuf *o, const char *s)
 	sfw_ob_mem(o, "\"", 1);
 }
 
-void sfw_json_open(struct sfw_json *j, const char *key, char bracket)
+void sfw_json_open_value(struct sfw_json *j, char bracket)
 {
-	member(j, key);
 	sfw_ob_mem(j->ob, &bracket, 1);
 	if (j->depth + 1 < SFW_JSON_DEPTH)
 		j->depth++;
@@ -150,28 +121,4 @@ void sfw_json_close(struct sfw_json *j, char bracket)
 		sfw_ob_mem(j->ob, "\n", 1);
 		sfw_ob_flush(j->ob);
 	}
-}
-
-void sfw_json_str(struct sfw_json *j, const char *key, const char *val)
-{
-	member(j, key);
-	sfw_json_quote(j->ob, val);
-}
-
-void sfw_json_num(struct sfw_json *j, const char *key, __u64 val)
-{
-	member(j, key);
-	sfw_ob_u64(j->ob, val);
-}
-
-void sfw_json_bool(struct sfw_json *j, const char *key, bool val)
-{
-	member(j, key);
-	sfw_ob_str(j->ob, val ? "true" : "false");
-}
-
-void sfw_json_null(struct sfw_json *j, const char *key)
-{
-	member(j, key);
-	sfw_ob_str(j->ob, "null");
 }

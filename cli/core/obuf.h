@@ -40,6 +40,9 @@ static inline void sfw_ob_str(struct sfw_obuf *o, const char *s)
 	sfw_ob_mem(o, s, strlen(s));
 }
 void sfw_ob_u64(struct sfw_obuf *o, __u64 v);
+/* The decimal digits of v, written backwards so they end at `end` (at
+ * most 20 before it); returns the first. */
+char *sfw_u64_digits(__u64 v, char *end);
 void sfw_ob_hex(struct sfw_obuf *o, __u64 v);       /* 0x... */
 void sfw_ob_addr(struct sfw_obuf *o, __u8 family, const union sfw_addr *a);
 /* `s` left-aligned in `width` columns, at least one space after it. */

@@ -273,7 +273,7 @@ bool sfw_prefix_match(const struct sfw_prefix *p, __u8 family,
 	return ((p->addr.bytes[full] ^ addr->bytes[full]) & mask) == 0;
 }
 
-static char *ip4_ntop(const __u8 a[4], char *p)
+char *sfw_ip4_ntop(const __u8 a[4], char *p)
 {
 	for (int i = 0; i < 4; i++) {
 		__u8 b = a[i];
@@ -330,7 +330,7 @@ char *sfw_ip6_ntop(const __u8 a[16], char *p)
 		if (i)
 			*p++ = ':';
 		if (i == 6 && base == 0 && (len == 6 || (len == 5 && w[5] == 0xffff)))
-			return ip4_ntop(a + 12, p);
+			return sfw_ip4_ntop(a + 12, p);
 		for (int shift = 12; shift >= 0; shift -= 4)
 			if (w[i] >> shift || !shift)
 				*p++ = hex[w[i] >> shift & 0xf];
@@ -349,7 +349,7 @@ const char *sfw_addr_str(__u8 family, const union sfw_addr *addr, char *buf,
 		if (family == SFW_FAMILY_INET6)
 			sfw_ip6_ntop(addr->bytes, buf);
 		else
-			ip4_ntop(addr->bytes, buf);
+			sfw_ip4_ntop(addr->bytes, buf);
 		return buf;
 	}
 	if (family == SFW_FAMILY_INET6 || len < INET_ADDRSTRLEN) {
@@ -358,6 +358,6 @@ const char *sfw_addr_str(__u8 family, const union sfw_addr *addr, char *buf,
 			snprintf(buf, len, "?");
 		return buf;
 	}
-	ip4_ntop(addr->bytes, buf);
+	sfw_ip4_ntop(addr->bytes, buf);
 	return buf;
 }

@@ -66,6 +66,8 @@ bool sfw_prefix_match(const struct sfw_prefix *p, __u8 family,
  * into buf (>= 46 bytes); returns the end (the NUL). inet_ntop formats each
  * group with sprintf: a JSON listing spent 18% of its instructions there. */
 char *sfw_ip6_ntop(const __u8 a[16], char *buf);
+/* Dotted quad into buf (>= 16 bytes); returns the end (the NUL). */
+char *sfw_ip4_ntop(const __u8 a[4], char *buf);
 
 /* Print an address of `family` (inet_ntop) into buf (>= 46 bytes). */
 const char *sfw_addr_str(__u8 family, const union sfw_addr *addr, char *buf,

@@ -6,19 +6,28 @@
 #include "protocols.h"
 #include "values.h"
 
+/* An address needs no escaping: written between its quotes as it is. */
+static void json_addr(struct sfw_json *j, const char *key, __u8 family,
+		      const union sfw_addr *a)
+{
+	sfw_json_key(j, key);
+	sfw_ob_mem(j->ob, "\"", 1);
+	sfw_ob_addr(j->ob, family, a);
+	sfw_ob_mem(j->ob, "\"", 1);
+}
+
 static void json_wing(struct sfw_flow_ctx *ctx, const struct sfw_view *v, int dir,
 		      bool extensive)
 {
 	const struct sfw_wing_view *w = &v->wing[dir];
 	struct sfw_json *j = &ctx->js;
-	char addr[INET6_ADDRSTRLEN], ifbuf[IF_NAMESIZE], p[4];
+	char ifbuf[IF_NAMESIZE], p[4];
 
 	sfw_json_open(j, NULL, '{');
 	sfw_json_str(j, "direction", dir == SFW_WING_IN ? "In" : "Out");
-	sfw_json_str(j, "source-address", sfw_addr_str(v->family, &w->src, addr, sizeof(addr)));
+	json_addr(j, "source-address", v->family, &w->src);
 	sfw_json_num(j, "source-port", w->sport);
-	sfw_json_str(j, "destination-address",
-		     sfw_addr_str(v->family, &w->dst, addr, sizeof(addr)));
+	json_addr(j, "destination-address", v->family, &w->dst);
 	sfw_json_num(j, "destination-port", w->dport);
 	sfw_json_str(j, "protocol", sfw_proto_label(v->proto, p));
 	sfw_json_num(j, "protocol-number", v->proto);

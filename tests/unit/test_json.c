@@ -55,3 +55,73 @@ Test(json, utf8_sequences)
 	cr_assert_eq(sfw_utf8_seq("\xf4\x8f\xbf\xbf"), 4);
 	cr_assert_eq(sfw_utf8_seq("\x80"), 0, "a continuation byte alone");
 }
+
+/* The numbers at every count of digits, as printf writes them: straight
+ * into the buffer (sfw_ob_u64's fast path) and with the buffer too full
+ * for the longest number (its other path), where the filler must come out
+ * first and unchanged. */
+Test(json, numbers_as_printf_at_every_length)
+{
+	static char filler[SFW_OBUF_SIZE];
+	__u64 p = 1;
+
+	memset(filler, 'x', sizeof(filler));
+	for (int d = 0; d <= 20; d++, p *= 10) {
+		__u64 vals[] = { d ? p - 1 : 0, d < 20 ? p : ~0ULL };
+
+		for (int k = 0; k < 2; k++) {
+			for (size_t room = 0; room < 2; room++) {
+				size_t pre = room ? sizeof(filler) - 5 : 0, len = 0;
+				char *out = NULL, want[32];
+				FILE *f = open_memstream(&out, &len);
+				struct sfw_obuf ob;
+
+				sfw_ob_init(&ob, f);
+				sfw_ob_mem(&ob, filler, pre);
+				sfw_ob_u64(&ob, vals[k]);
+				sfw_ob_flush(&ob);
+				fclose(f);
+				snprintf(want, sizeof(want), "%llu", (unsigned long long)vals[k]);
+				cr_assert_eq(len, pre + strlen(want));
+				cr_assert(!memcmp(out, filler, pre));
+				cr_assert_str_eq(out + pre, want, "%llu (room %zu)",
+						 (unsigned long long)vals[k], room);
+				free(out);
+			}
+		}
+	}
+}
+
+/* A member is written the same whether its separator, indentation and
+ * key go straight into the buffer or, near its end, through the appends;
+ * members at every offset from the end cross the boundary. */
+Test(json, members_across_the_buffer_end)
+{
+	static char filler[SFW_OBUF_SIZE];
+	const char *want = "{\n  \"list\": [\n    {\n      \"key\": 7\n    }\n  ]\n}\n";
+
+	memset(filler, 'x', sizeof(filler));
+	for (size_t left = 0; left < 64; left++) {
+		size_t pre = sizeof(filler) - left, len = 0;
+		char *out = NULL;
+		FILE *f = open_memstream(&out, &len);
+		struct sfw_obuf ob;
+		struct sfw_json j;
+
+		sfw_ob_init(&ob, f);
+		sfw_json_init(&j, &ob);
+		sfw_ob_mem(&ob, filler, pre);
+		sfw_json_open(&j, NULL, '{');
+		sfw_json_open(&j, "list", '[');
+		sfw_json_open(&j, NULL, '{');
+		sfw_json_num(&j, "key", 7);
+		sfw_json_close(&j, '}');
+		sfw_json_close(&j, ']');
+		sfw_json_close(&j, '}');
+		fclose(f);
+		cr_assert_eq(len, pre + strlen(want), "%zu left", left);
+		cr_assert(!memcmp(out, filler, pre));
+		cr_assert_str_eq(out + pre, want, "%zu left", left);
+		free(out);
+	}
+}
