@@ -14,10 +14,24 @@ static void indent(struct sfw_jx *x, int level)
 
 void sfw_xml_text(struct sfw_obuf *o, const char *s)
 {
+	/* printable ASCII but <>&"' : copied by the run, not a byte at a time */
+	static const bool plain[256] = {
+		[0x20 ... 0x21] = true, [0x23 ... 0x25] = true, [0x28 ... 0x3b] = true,
+		[0x3d] = true, [0x3f ... 0x7f] = true,
+	};
+
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		size_t run = 0;
 		int n;
 
+		while (plain[(unsigned char)s[run]])
+			run++;
+		if (run) {
+			sfw_ob_mem(o, s, run);
+			s += run - 1;
+			continue;
+		}
 		switch (c) {
 		case '<': sfw_ob_str(o, "&lt;"); continue;
 		case '>': sfw_ob_str(o, "&gt;"); continue;
@@ -161,41 +175,69 @@ void sfw_jx_close(struct sfw_jx *x, const char *name)
 	x->depth--;
 }
 
-void sfw_jx_leaf(struct sfw_jx *x, const char *name, const char *text)
+/* A leaf is written as begin, its value, end: XML's <name>...</name>,
+ * JSON's member with the value under "data". */
+static void leaf_begin(struct sfw_jx *x, const char *name)
 {
 	if (x->form == SFW_DISPLAY_XML) {
 		indent(x, x->depth);
 		sfw_ob_mem(x->ob, "<", 1);
 		sfw_ob_str(x->ob, name);
 		sfw_ob_mem(x->ob, ">", 1);
-		sfw_xml_text(x->ob, text);
-		sfw_ob_str(x->ob, "</");
-		sfw_ob_str(x->ob, name);
-		sfw_ob_str(x->ob, ">\n");
 		return;
 	}
 	json_member(x, name);
 	sfw_ob_mem(x->ob, "\n", 1);
 	indent(x, x->depth + 1);
 	sfw_ob_str(x->ob, "\"data\" : ");
-	sfw_json_quote(x->ob, text);
+}
+
+static void leaf_end(struct sfw_jx *x, const char *name)
+{
+	if (x->form == SFW_DISPLAY_XML) {
+		sfw_ob_str(x->ob, "</");
+		sfw_ob_str(x->ob, name);
+		sfw_ob_str(x->ob, ">\n");
+		return;
+	}
 	sfw_ob_mem(x->ob, "\n", 1);
 	indent(x, x->depth);
 	sfw_ob_mem(x->ob, "}", 1);
 }
 
+/* JSON's quotes around a value that needs no escaping (a number). */
+static void leaf_quote(struct sfw_jx *x)
+{
+	if (x->form != SFW_DISPLAY_XML)
+		sfw_ob_mem(x->ob, "\"", 1);
+}
+
+void sfw_jx_leaf(struct sfw_jx *x, const char *name, const char *text)
+{
+	leaf_begin(x, name);
+	if (x->form == SFW_DISPLAY_XML)
+		sfw_xml_text(x->ob, text);
+	else
+		sfw_json_quote(x->ob, text);
+	leaf_end(x, name);
+}
+
+/* Numbers straight into the buffer, with no text to escape: a listing
+ * writes some 20 a session. */
 void sfw_jx_leaf_u64(struct sfw_jx *x, const char *name, __u64 v)
 {
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
-	sfw_jx_leaf(x, name, buf);
+	leaf_begin(x, name);
+	leaf_quote(x);
+	sfw_ob_u64(x->ob, v);
+	leaf_quote(x);
+	leaf_end(x, name);
 }
 
 void sfw_jx_leaf_hex(struct sfw_jx *x, const char *name, __u64 v)
 {
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
-	sfw_jx_leaf(x, name, buf);
+	leaf_begin(x, name);
+	leaf_quote(x);
+	sfw_ob_hex(x->ob, v);
+	leaf_quote(x);
+	leaf_end(x, name);
 }

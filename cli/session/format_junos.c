@@ -26,6 +26,39 @@ static void begin(struct sfw_flow_ctx *ctx)
 	sfw_jx_begin(&ctx->jx, &ctx->ob, ctx->display, sfw_release);
 }
 
+/* The session's two composed leaves, without snprintf (a listing writes
+ * both for every session): "0x0/0x0/0x0/0x<flags>" ... */
+static const char *session_flag(__u32 flags, char buf[32])
+{
+	static const char hex[] = "0123456789abcdef";
+	char *p = buf + 31;
+
+	*p = '\0';
+	do
+		*--p = hex[flags & 0xf];
+	while (flags >>= 4);
+	p -= sizeof("0x0/0x0/0x0/0x") - 1;
+	memcpy(p, "0x0/0x0/0x0/0x", sizeof("0x0/0x0/0x0/0x") - 1);
+	return p;
+}
+
+/* ... and "<policy name>/<policy index>". */
+static const char *policy_label(__u32 policy_id, char *buf, size_t len)
+{
+	struct sfw_name pol;
+	const char *name = sfw_policy_name(policy_id, &pol);
+	char num[24], *d = sfw_u64_digits(sfw_policy_index(policy_id), num + sizeof(num));
+	size_t n = strnlen(name, sizeof(pol.name)), dn = (size_t)(num + sizeof(num) - d);
+
+	if (n + 1 + dn >= len)   /* cannot happen: len holds a name and an index */
+		return "?";
+	memcpy(buf, name, n);
+	buf[n] = '/';
+	memcpy(buf + n + 1, d, dn);
+	buf[n + 1 + dn] = '\0';
+	return buf;
+}
+
 static void wing(struct sfw_flow_ctx *ctx, const struct sfw_view *v, int dir,
 		 const char *style)
 {
@@ -62,17 +95,13 @@ static void session(struct sfw_flow_ctx *ctx, const struct sfw_view *v, bool ext
 	const struct sfw_session *s = v->sess;
 	struct sfw_jx *x = &ctx->jx;
 	char buf[sizeof(struct sfw_name) + 16];
-	struct sfw_name pol;
 
 	(void)index;
 	sfw_jx_open(x, "flow-session", "junos:style", style);
 	sfw_jx_leaf_u64(x, "session-identifier", s->id);
 	sfw_jx_leaf(x, "status", "Normal");
-	snprintf(buf, sizeof(buf), "0x0/0x0/0x0/0x%x", (unsigned)s->flags);
-	sfw_jx_leaf(x, "session-flag", buf);
-	snprintf(buf, sizeof(buf), "%s/%u", sfw_policy_name(s->policy_id, &pol),
-		 (unsigned)sfw_policy_index(s->policy_id));
-	sfw_jx_leaf(x, "policy", buf);
+	sfw_jx_leaf(x, "session-flag", session_flag(s->flags, buf));
+	sfw_jx_leaf(x, "policy", policy_label(s->policy_id, buf, sizeof(buf)));
 	sfw_jx_leaf(x, "nat-source-pool-name", sfw_view_nat_pool(v));
 	if (v->app) {
 		sfw_jx_leaf(x, "application-name", v->app->name);

@@ -152,3 +152,30 @@ Test(junos_out, empty_reply)
 		"    <cli>\n        <banner></banner>\n    </cli>\n</rpc-reply>\n");
 	free(c.buf);
 }
+
+/* Numbers written straight into the buffer: the extremes as printf
+ * writes them, in both forms; XML text with each escape between runs of
+ * plain bytes (copied by the run). */
+Test(junos_out, numbers_and_escapes_between_runs)
+{
+	struct cap c;
+
+	open_cap(&c, SFW_DISPLAY_XML);
+	sfw_jx_leaf_u64(&c.x, "max", ~0ULL);
+	sfw_jx_leaf_u64(&c.x, "zero", 0);
+	sfw_jx_leaf_hex(&c.x, "hmax", ~0ULL);
+	sfw_jx_leaf_hex(&c.x, "hzero", 0);
+	sfw_jx_leaf(&c.x, "t", "ab<cd>ef&gh\"ij'kl");
+	cr_assert(strstr(done(&c),
+			 "    <max>18446744073709551615</max>\n    <zero>0</zero>\n"
+			 "    <hmax>0xffffffffffffffff</hmax>\n    <hzero>0x0</hzero>\n"
+			 "    <t>ab&lt;cd&gt;ef&amp;gh&quot;ij&apos;kl</t>\n"), "got:\n%s", c.buf);
+	free(c.buf);
+	open_cap(&c, SFW_DISPLAY_JSON);
+	sfw_jx_leaf_u64(&c.x, "max", ~0ULL);
+	sfw_jx_leaf_hex(&c.x, "h", 0);
+	cr_assert_str_eq(done(&c),
+		"{\n    \"max\" : [\n    {\n        \"data\" : \"18446744073709551615\"\n    }\n    ],\n"
+		"    \"h\" : [\n    {\n        \"data\" : \"0x0\"\n    }\n    ]\n}\n");
+	free(c.buf);
+}
