@@ -56,10 +56,30 @@ Test(json, utf8_sequences)
 	cr_assert_eq(sfw_utf8_seq("\x80"), 0, "a continuation byte alone");
 }
 
+/* An output buffer with a guard behind it: nothing may be written past
+ * the buffer's end, which no output would show. */
+struct guarded {
+	struct sfw_obuf ob;
+	char guard[64];
+};
+
+static void guard_set(struct guarded *g)
+{
+	memset(g->guard, 'G', sizeof(g->guard));
+}
+
+static bool guard_intact(const struct guarded *g)
+{
+	for (size_t i = 0; i < sizeof(g->guard); i++)
+		if (g->guard[i] != 'G')
+			return false;
+	return true;
+}
+
 /* The numbers at every count of digits, as printf writes them: straight
  * into the buffer (sfw_ob_u64's fast path) and with the buffer too full
  * for the longest number (its other path), where the filler must come out
- * first and unchanged. */
+ * first and unchanged, and nothing past the buffer. */
 Test(json, numbers_as_printf_at_every_length)
 {
 	static char filler[SFW_OBUF_SIZE];
@@ -74,12 +94,14 @@ Test(json, numbers_as_printf_at_every_length)
 				size_t pre = room ? sizeof(filler) - 5 : 0, len = 0;
 				char *out = NULL, want[32];
 				FILE *f = open_memstream(&out, &len);
-				struct sfw_obuf ob;
+				static struct guarded g;
 
-				sfw_ob_init(&ob, f);
-				sfw_ob_mem(&ob, filler, pre);
-				sfw_ob_u64(&ob, vals[k]);
-				sfw_ob_flush(&ob);
+				guard_set(&g);
+				sfw_ob_init(&g.ob, f);
+				sfw_ob_mem(&g.ob, filler, pre);
+				sfw_ob_u64(&g.ob, vals[k]);
+				cr_assert(guard_intact(&g), "written past the buffer");
+				sfw_ob_flush(&g.ob);
 				fclose(f);
 				snprintf(want, sizeof(want), "%llu", (unsigned long long)vals[k]);
 				cr_assert_eq(len, pre + strlen(want));
@@ -105,16 +127,18 @@ Test(json, members_across_the_buffer_end)
 		size_t pre = sizeof(filler) - left, len = 0;
 		char *out = NULL;
 		FILE *f = open_memstream(&out, &len);
-		struct sfw_obuf ob;
+		static struct guarded g;
 		struct sfw_json j;
 
-		sfw_ob_init(&ob, f);
-		sfw_json_init(&j, &ob);
-		sfw_ob_mem(&ob, filler, pre);
+		guard_set(&g);
+		sfw_ob_init(&g.ob, f);
+		sfw_json_init(&j, &g.ob);
+		sfw_ob_mem(&g.ob, filler, pre);
 		sfw_json_open(&j, NULL, '{');
 		sfw_json_open(&j, "list", '[');
 		sfw_json_open(&j, NULL, '{');
 		sfw_json_num(&j, "key", 7);
+		cr_assert(guard_intact(&g), "written past the buffer, %zu left", left);
 		sfw_json_close(&j, '}');
 		sfw_json_close(&j, ']');
 		sfw_json_close(&j, '}');
