@@ -684,3 +684,143 @@ Test(nat, every_packet_one_outcome)
 	cr_assert_geq(fx_counter_at(out_if, SFW_CNT_ERR_POLICY_DENIED), 64,
 		      "strays to fb's address meet the policy: untrust to the host is denied");
 }
+
+/* ---- red team (branch natrt): each test below fails on int5 ---- */
+
+/* A NAT session's replies come only through its alias (s:sp -> P:pp).
+ * Its In-wing key also matches the untranslated reverse tuple
+ * s:sp -> c:cp: an outside host that routes the client's private address
+ * to the firewall (the WAN neighbour, the ISP) reaches the client
+ * through that session without the NAT, as no masquerading router lets
+ * it (conntrack: that tuple is neither ORIGINAL nor REPLY, so NEW and the
+ * policy's). Nor an ICMP error sent straight to the client quoting the
+ * In-wing tuple. */
+Test(nat, redteam_outside_cannot_reach_client_by_untranslated_tuple)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 43000, 53);
+	struct pb_spec direct = udp(SERVER1, CLIENT_A, 53, 43000);
+	struct pb_spec quoted = udp(CLIENT_A, SERVER1, 43000, 53);
+	struct pb_spec err = { .src = "203.0.113.77", .dst = CLIENT_A, .proto = SFW_IPPROTO_ICMP,
+			       .icmp_type = 3, .icmp_code = 4, .inner = &quoted };
+	struct pb_pkt in, out;
+	struct sfw_session sess;
+
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	int rc = run_at(out_if, &direct, &in, &out);
+
+	cr_expect_eq(rc, FX_XDP_DROP, "the untranslated reverse tuple from outside is no reply "
+		     "(verdict %d, to %08x)", rc, addr_at(&out, 16));
+	GET_SESSION(&s, &sess);
+	cr_expect_eq(sess.wing[SFW_WING_OUT].packets, 0, "nor counted on the session");
+	cr_expect_eq(run_at(out_if, &err, &in, &out), FX_XDP_DROP,
+		     "an ICMP error to the client quoting the untranslated tuple");
+}
+
+/* A packet from P:pp to s:sp (the alias's tuple the wrong way round:
+ * from outside with the firewall's address forged, or from inside) is
+ * no reply, yet it is delivered to the client as one from the server. */
+Test(nat, redteam_alias_tuple_from_the_wrong_direction_is_no_reply)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 43050, 53);
+	struct pb_spec wrong = udp(FB_ADDR, SERVER1, 43050, 53);
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_eq(run_at(out_if, &wrong, &in, &out), FX_XDP_DROP,
+		     "P:pp -> s:sp from outside is no reply");
+	cr_expect_eq(run_at(in_if, &wrong, &in, &out), FX_XDP_DROP,
+		     "P:pp -> s:sp from inside is no reply");
+}
+
+/* The client's ICMP error about a reply (its own port unreachable:
+ * s:sp -> c:cp quoted, sent to s) is related to the In-wing key and
+ * forwarded as it is: out of the WAN from the private address, quoting
+ * it. docs/nat.md says it is not built; it must then be refused, not
+ * sent untranslated. */
+Test(nat, redteam_inside_icmp_error_about_reply_not_sent_untranslated)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 43100, 53);
+	struct pb_spec quoted = udp(SERVER1, CLIENT_A, 53, 43100);
+	struct pb_spec err = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_ICMP,
+			       .icmp_type = 3, .icmp_code = 3, .inner = &quoted };
+	struct pb_pkt in, out;
+	int rc;
+
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	rc = run_at(in_if, &err, &in, &out);
+	if (rc != FX_XDP_DROP)
+		cr_expect_eq(addr_at(&out, 12), a4(FB_ADDR),
+			     "an error the client sends leaves from the NAT address (verdict %d)",
+			     rc);
+}
+
+/* The stack fragments a packet it routes when the egress MTU is smaller
+ * (DF clear): tc egress then sees the In wing's fragments. The first is
+ * refused (Incoming NAT errors); a later fragment carries no ports, finds
+ * no session and leaves untranslated, from the client's private address. */
+Test(nat, redteam_later_fragment_at_tc_not_sent_untranslated)
+{
+	const char *far = "203.0.113.9";   /* no neighbour entry: the stack routes */
+	struct pb_spec u = udp(CLIENT_A, far, 48100, 53);
+	struct pb_spec frag = { .src = CLIENT_A, .dst = far, .proto = SFW_IPPROTO_UDP,
+				.sport = 48100, .dport = 53, .payload = 33,
+				.ip_id = 77, .frag_off = 1480 };
+	struct pb_pkt in, up, out;
+	int rc;
+
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(run_at(in_if, &u, &in, &up), FX_XDP_PASS);
+	cr_assert_eq(tc_forwarded(&up, &out), FX_TC_OK);
+	cr_assert_eq(addr_at(&out, 12), a4(FB_ADDR));
+	cr_assert_eq(pb_build(&frag, &in), 0);
+	rc = tc_forwarded(&in, &out);
+	if (rc == FX_TC_OK)
+		cr_expect_eq(addr_at(&out, 12), a4(FB_ADDR),
+			     "a later fragment of a NAT flow leaves untranslated");
+}
+
+/* The session is gone (clear, the sweeper, the LRU) while its packet
+ * waits in the stack (the neighbour queue holds the first packet until
+ * ARP answers): tc finds no NAT session and sends it as received, from
+ * the client's private address: fail open. */
+Test(nat, redteam_stack_routed_packet_of_a_cleared_session_not_sent_untranslated)
+{
+	const char *far = "203.0.113.9";
+	struct pb_spec u = udp(CLIENT_A, far, 48200, 53);
+	struct sfw_reap_entry ent = { 0 };
+	struct sfw_reaper *reaper = NULL;
+	struct pb_pkt in, up, out;
+	int rc;
+
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(run_at(in_if, &u, &in, &up), FX_XDP_PASS);
+	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	fx_key(&u, &ent.key);
+	cr_assert_eq(sfw_reaper_run(reaper, &ent, 1, SFW_CLOSE_CLEAR, false), 1);
+	sfw_reaper_close(reaper);
+	rc = tc_forwarded(&up, &out);
+	if (rc == FX_TC_OK)
+		cr_expect_eq(addr_at(&out, 12), a4(FB_ADDR),
+			     "a packet a NAT rule translates leaves untranslated");
+}
+
+/* The host's own connection from P:pp to s:sp (its ephemeral ports are
+ * the interface address's too, 32768..60999 inside NAT's 1024..65535)
+ * meets the alias of a client's session: tc takes the host's packet as
+ * that session's reply (counted on its Out wing), and the server's answer
+ * is then translated to the client: the host's traffic goes to a client. */
+Test(nat, redteam_host_connection_on_alias_tuple_not_taken_as_reply)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 43200, 53);
+	struct pb_spec host = udp(FB_ADDR, SERVER1, 43200, 53);
+	struct fx_tc_opts local = { 0 };
+	struct pb_pkt in, out;
+	struct sfw_session sess;
+
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_eq(fx_tc(&host, &local), FX_TC_SHOT,
+		     "the host cannot use a tuple NAT holds: its replies go to the client");
+	GET_SESSION(&s, &sess);
+	cr_expect_eq(sess.wing[SFW_WING_OUT].packets, 0,
+		     "the host's packet is no reply of the client's session");
+}
