@@ -824,3 +824,28 @@ Test(nat, redteam_host_connection_on_alias_tuple_not_taken_as_reply)
 	cr_expect_eq(sess.wing[SFW_WING_OUT].packets, 0,
 		     "the host's packet is no reply of the client's session");
 }
+
+/* The egress interface is in a zone but sfw is not attached to it (a
+ * supported set-up: docs/security.md, egress from an interface sfw does
+ * not watch; a WAN that is ppp0 or a tunnel). The In wing XDP does not
+ * send itself goes up as received and no tc egress of sfw's will ever
+ * translate it: it leaves from the client's private address. Here fb is
+ * not in the interface map, as on such a host. */
+Test(nat, redteam_stack_routed_to_unwatched_egress_not_sent_untranslated)
+{
+	const char *far = "203.0.113.9";   /* no neighbour entry: the stack routes */
+	struct pb_spec u = udp(CLIENT_A, far, 48500, 53);
+	struct sfw_iface_key k = { .ifindex = out_if };
+	struct sfw_iface_info info;
+	struct pb_pkt in, up;
+	int rc;
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_IFACES));
+
+	cr_assert_geq(fd, 0);
+	cr_assert(bpf_map_lookup_elem(fd, &k, &info) && errno == ENOENT,
+		  "fb carries no sfw tc egress");
+	rc = run_at(in_if, &u, &in, &up);
+	if (rc == FX_XDP_PASS)
+		cr_expect_eq(addr_at(&up, 12), a4(FB_ADDR),
+			     "passed up untranslated toward an egress that will not translate it");
+}
