@@ -849,3 +849,30 @@ Test(nat, redteam_stack_routed_to_unwatched_egress_not_sent_untranslated)
 		cr_expect_eq(addr_at(&up, 12), a4(FB_ADDR),
 			     "passed up untranslated toward an egress that will not translate it");
 }
+
+/* The LRU evicted a NAT session: its alias and reservation stay. The
+ * sweeper walks every entry but skips aliases, so neither goes until a
+ * reply from that very server or an allocation of that very port: the
+ * alias holds a session-table slot (it counts against max-sessions, which
+ * refuses before the LRU would evict it) and the port shows as in use. */
+Test(nat, redteam_sweeper_frees_what_an_evicted_session_left)
+{
+	struct pb_spec a = udp(CLIENT_A, SERVER1, 45600, 53);
+	struct sfw_reaper *reaper = NULL;
+	struct sfw_sweeper *sw = NULL;
+	struct sfw_session_key k;
+	struct pb_pkt in, out;
+	struct timespec ts;
+
+	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+	fx_key(&a, &k);
+	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
+	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_sweeper_new(&sw, fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), reaper, 64), 0);
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	sfw_sweep_all(sw, (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec);
+	sfw_sweeper_free(sw);
+	sfw_reaper_close(reaper);
+	cr_expect_eq(fx_session_count(), 0, "the stale alias is left in the table");
+	cr_expect_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 0, "the stale reservation is left");
+}
