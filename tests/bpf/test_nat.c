@@ -730,6 +730,17 @@ Test(nat, redteam_alias_tuple_from_the_wrong_direction_is_no_reply)
 		     "P:pp -> s:sp from outside is no reply");
 	cr_expect_eq(run_at(in_if, &wrong, &in, &out), FX_XDP_DROP,
 		     "P:pp -> s:sp from inside is no reply");
+
+	/* an ICMP error sent to s quoting s:sp -> P:pp (the alias's tuple
+	 * as the server's packet) is taken for one about the client's and
+	 * rewritten to the client */
+	struct pb_spec quoted = udp(SERVER1, FB_ADDR, 53, 43050);
+	struct pb_spec err = { .src = "203.0.113.77", .dst = SERVER1, .proto = SFW_IPPROTO_ICMP,
+			       .icmp_type = 3, .icmp_code = 3, .inner = &quoted };
+	int rc = run_at(out_if, &err, &in, &out);
+
+	cr_expect(rc == FX_XDP_DROP || addr_at(&out, 16) != a4(CLIENT_A),
+		  "an error quoting the server's side of the alias is sent to the client");
 }
 
 /* The client's ICMP error about a reply (its own port unreachable:
