@@ -887,3 +887,36 @@ Test(nat, redteam_sweeper_frees_what_an_evicted_session_left)
 	cr_expect_eq(fx_session_count(), 0, "the stale alias is left in the table");
 	cr_expect_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 0, "the stale reservation is left");
 }
+
+/* The firewall's own stack answers a translated reply it cannot forward
+ * (inside MTU smaller than the WAN's: Fragmentation Needed for a DF
+ * download; or TTL exceeded): the error goes to the server from fb's
+ * address, quoting the reply as the stack saw it, s:sp -> c:cp. tc egress
+ * relates it to the In-wing key and sends it as it is: the server gets an
+ * error about a tuple it never sent (its packet was s:sp -> P:pp), so
+ * path-MTU discovery through NAT fails (a black hole for downloads) and
+ * the client's private address and port leave the WAN. nf_nat translates
+ * such errors (nf_nat_icmp_reply_translation). */
+Test(nat, redteam_host_icmp_error_about_reply_quotes_translated_tuple)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 43300, 53);
+	struct pb_spec quoted = udp(SERVER1, CLIENT_A, 53, 43300);
+	struct pb_spec err = { .src = FB_ADDR, .dst = SERVER1, .proto = SFW_IPPROTO_ICMP,
+			       .icmp_type = 3, .icmp_code = 4, .inner = &quoted };
+	struct __sk_buff skb = { .ifindex = FX_IFINDEX };   /* the host's own */
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(pb_build(&err, &in), 0);
+	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in.data, .data_size_in = in.len,
+		    .data_out = out.data, .data_size_out = PB_MAX, .ctx_in = &skb,
+		    .ctx_size_in = sizeof(skb));
+	cr_assert_eq(bpf_prog_test_run_opts(fx_tc_prog_fd(), &t), 0);
+	if (t.retval == FX_TC_OK) {
+		__u32 qdst;
+
+		memcpy(&qdst, out.data + in.l4_off + 8 + 16, 4);
+		cr_expect_eq(qdst, a4(FB_ADDR),
+			     "an error quoting the client's untranslated tuple leaves the WAN");
+	}
+}
