@@ -768,7 +768,10 @@ Test(nat, redteam_inside_icmp_error_about_reply_not_sent_untranslated)
 /* The stack fragments a packet it routes when the egress MTU is smaller
  * (DF clear): tc egress then sees the In wing's fragments. The first is
  * refused (Incoming NAT errors); a later fragment carries no ports, finds
- * no session and leaves untranslated, from the client's private address. */
+ * no session and would leave untranslated, from the client's private
+ * address. Today the kernel stops fragmenting at the first fragment tc
+ * drops (ip_do_fragment), so this is defence in depth: the datagram is
+ * lost whole instead (tests/e2e/test_nat_redteam_frag.sh). */
 Test(nat, redteam_later_fragment_at_tc_not_sent_untranslated)
 {
 	const char *far = "203.0.113.9";   /* no neighbour entry: the stack routes */
