@@ -76,6 +76,11 @@ static __always_inline __u32 sfw_account(struct sfw_session *s, const struct sfw
 	__u8 st = s->tcp_state;
 	int t = SFW_TCP_OK;
 
+	/* a NAT session's replies come through its alias: the untranslated
+	 * reverse tuple at its own key is a stranger's (docs/nat.md "Open
+	 * findings", 1; conntrack calls it NEW) */
+	if ((s->flags & SFW_SESS_F_NAT) && dir == SFW_WING_OUT && !f->via_alias)
+		return SFW_CNT_SFW_ERR_NO_SESSION;
 	if (p->proto == SFW_IPPROTO_TCP)
 		t = sfw_tcp_track(s, dir, p, cfg);
 	if (t == SFW_TCP_OUT_OF_WINDOW)
@@ -100,15 +105,16 @@ static __always_inline __u32 sfw_account(struct sfw_session *s, const struct sfw
 }
 
 /* Matches the packet to a live session and accounts it. Returns the
- * outcome counter, or SFW_OUTCOME_CREATE. */
+ * outcome counter, or SFW_OUTCOME_CREATE. host: the host's own packet
+ * (tc, not forwarded). */
 static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_pkt *p,
-				       struct sfw_flow *f)
+				       struct sfw_flow *f, bool host)
 {
 	struct sfw_session *s;
 	__u32 outcome;
 
 	if (p->icmp_kind == SFW_ICMPK_ERROR) {
-		outcome = sfw_icmp_related(data, end, p, f->now);
+		outcome = sfw_icmp_related(data, end, p, f->now, host);
 		f->nat = outcome == SFW_RELATED_NAT ? SFW_FLOW_NAT_ICMP : 0;
 		return outcome ? SFW_CNT_SFW_PERMITTED_PKTS : SFW_CNT_SFW_ERR_NO_SESSION;
 	}

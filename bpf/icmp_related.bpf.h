@@ -86,12 +86,39 @@ static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a, _
 	return SFW_RELATED_NAT;
 }
 
-static __always_inline __u32 sfw_icmp_related(void *data, void *end, const struct sfw_pkt *p,
-					      __u64 now)
+/* The session the quoted packet in (already checked to be about the
+ * error's destination) belongs to: SFW_RELATED, SFW_RELATED_NAT or
+ * SFW_RELATED_NONE. host: the error is the host's own (tc, not
+ * forwarded). A global function: its key stays off the caller's frame,
+ * which is at the edge of the call chain's 512 bytes. */
+__noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 host)
 {
-	struct sfw_pkt in = {};
 	struct sfw_session_key key;
 	struct sfw_session *s;
+	bool key_lo;
+
+	if (!in)
+		return SFW_RELATED_NONE;
+	key_lo = sfw_make_key(in, &key);
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &key);
+	if (s && SFW_SESS_IS_ALIAS(s))
+		return sfw_icmp_related_nat(s, now);
+	if (!s || sfw_expired(s, now))
+		return SFW_RELATED_NONE;
+	/* about a NAT session's untranslated client packet, sent to the
+	 * client: only the host, which forwards that packet, says so; from
+	 * anywhere else errors come through the alias (docs/nat.md "Open
+	 * findings", 1) */
+	if ((s->flags & SFW_SESS_F_NAT) && !host && sfw_wing_of(s, key_lo) == SFW_WING_IN)
+		return SFW_RELATED_NONE;
+	return SFW_RELATED;
+}
+
+/* host: the error is the host's own (tc, not forwarded). */
+static __always_inline __u32 sfw_icmp_related(void *data, void *end, const struct sfw_pkt *p,
+					      __u64 now, bool host)
+{
+	struct sfw_pkt in = {};
 
 	if (sfw_parse_embedded(data, end, p, &in))
 		return SFW_RELATED_NONE;
@@ -101,11 +128,7 @@ static __always_inline __u32 sfw_icmp_related(void *data, void *end, const struc
 	if (in.src.v6[0] != p->dst.v6[0] || in.src.v6[1] != p->dst.v6[1] ||
 	    in.src.v6[2] != p->dst.v6[2] || in.src.v6[3] != p->dst.v6[3])
 		return SFW_RELATED_NONE;
-	sfw_make_key(&in, &key);
-	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &key);
-	if (s && SFW_SESS_IS_ALIAS(s))
-		return sfw_icmp_related_nat(s, now);
-	return s && !sfw_expired(s, now) ? SFW_RELATED : SFW_RELATED_NONE;
+	return sfw_icmp_related_to(&in, now, host);
 }
 
 #endif
