@@ -126,7 +126,7 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 			/* a reply opens nothing: its session is the one to
 			 * end (by its timer, or the sweeper) */
 			f->via_alias = true;
-			if (sfw_expired(s, f->now))
+			if (sfw_expired(s, f->now) || !sfw_nat_is_reply(s, p))
 				return SFW_CNT_SFW_ERR_NO_SESSION;
 		}
 	}

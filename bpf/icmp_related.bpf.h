@@ -67,7 +67,8 @@ static __always_inline int sfw_parse_embedded(void *data, void *end, const struc
  * session live? Then the error goes back to the original client, planned
  * for sfw_nat_icmp_rewrite: rw->dst and rw->dport are the client's
  * address and port (docs/nat.md "ICMP errors"). */
-static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a, __u64 now)
+static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a,
+						  const struct sfw_pkt *in, __u64 now)
 {
 	const struct sfw_session *s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &a->owner);
 	struct sfw_nat_rw *rw;
@@ -76,6 +77,11 @@ static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a, _
 
 	if (!s || SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) ||
 	    (s->id & ~SFW_SESS_ID_DYING) != (a->id & ~SFW_SESS_ID_DYING) || sfw_expired(s, now))
+		return SFW_RELATED_NONE;
+	/* about the translated packet, P:pp -> s:sp; the server's side of
+	 * the alias quoted is no packet of the client's (docs/nat.md "Open
+	 * findings", 8) */
+	if (in->src.v4 != s->nat.src.v4 || in->sport != s->nat.sport)
 		return SFW_RELATED_NONE;
 	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
 	if (!rw)
@@ -102,7 +108,7 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 	key_lo = sfw_make_key(in, &key);
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &key);
 	if (s && SFW_SESS_IS_ALIAS(s))
-		return sfw_icmp_related_nat(s, now);
+		return sfw_icmp_related_nat(s, in, now);
 	if (!s || sfw_expired(s, now))
 		return SFW_RELATED_NONE;
 	/* about a NAT session's untranslated client packet, sent to the

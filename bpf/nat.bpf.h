@@ -382,4 +382,14 @@ static __always_inline struct sfw_session *sfw_nat_follow(struct sfw_session *a,
 	return s;
 }
 
+/* Is p, found through an alias of NAT session s, its reply: to the
+ * translated source (and so from the original destination)? The alias's
+ * key is canonical, so the same tuple the other way round (the
+ * firewall's address forged from outside, or sent from inside) meets it
+ * too, and is no reply (docs/nat.md "Open findings", 8). */
+static __always_inline bool sfw_nat_is_reply(const struct sfw_session *s, const struct sfw_pkt *p)
+{
+	return p->dst.v4 == s->nat.src.v4 && p->dport == s->nat.sport;
+}
+
 #endif
