@@ -164,14 +164,36 @@ static __always_inline __u32 sfw_nat_hash(const struct sfw_pkt *p)
 	return h * 0xc2b2ae35u;
 }
 
-static __always_inline __u16 sfw_nat_try_port(const struct sfw_pkt *p, __u32 h, __u32 i)
-{
-	__u32 range = SFW_NAT_PORT_HI - SFW_NAT_PORT_LO + 1;
-	__u16 own = bpf_ntohs(p->sport);
+/* The ports source NAT gives out: SFW_NAT_PORT_LO..SFW_NAT_PORT_HI less
+ * the host's ephemeral range [hlo, hhi] (struct sfw_config), as `below`
+ * ports under it and `above` over it. */
+struct sfw_nat_span {
+	__u32 hlo, hhi;
+	__u32 below, above;
+};
 
-	if (i == 0 && own >= SFW_NAT_PORT_LO)
+static __always_inline void sfw_nat_span_of(struct sfw_nat_span *sp, __u32 hlo, __u32 hhi)
+{
+	if (!hlo || hhi < hlo) {
+		hlo = SFW_NAT_PORT_HI + 1;   /* nothing excluded */
+		hhi = hlo;
+	}
+	sp->hlo = hlo;
+	sp->hhi = hhi;
+	sp->below = hlo > SFW_NAT_PORT_LO ? hlo - SFW_NAT_PORT_LO : 0;
+	sp->above = hhi < SFW_NAT_PORT_HI ? SFW_NAT_PORT_HI - hhi : 0;
+}
+
+static __always_inline __u16 sfw_nat_try_port(const struct sfw_pkt *p, __u32 h, __u32 i,
+					      const struct sfw_nat_span *sp)
+{
+	__u16 own = bpf_ntohs(p->sport);
+	__u32 idx;
+
+	if (i == 0 && own >= SFW_NAT_PORT_LO && (own < sp->hlo || own > sp->hhi))
 		return own;
-	return (__u16)(SFW_NAT_PORT_LO + (h + i) % range);
+	idx = (h + i) % (sp->below + sp->above);
+	return (__u16)(idx < sp->below ? SFW_NAT_PORT_LO + idx : sp->hhi + 1 + (idx - sp->below));
 }
 
 /* Is the NAT session at key `owner` still the one of id `id`? No when it
@@ -256,13 +278,19 @@ static __always_inline int sfw_nat_take(struct sfw_nat_tmp *t, const struct sfw_
 __noinline __u32 sfw_nat_reserve(const struct sfw_pkt *p, const struct sfw_session_key *k,
 				 struct sfw_session *s, __be32 addr, __u32 rule)
 {
+	const struct sfw_config *cfg;
+	struct sfw_nat_span sp;
 	struct sfw_nat_tmp *t;
 	__u32 zero = 0, h;
 
 	if (!p || !k || !s)
 		return SFW_CNT_ERR_INCOMING_NAT;
 	t = bpf_map_lookup_elem(&sfw_nat_tmp_scratch, &zero);
-	if (!t || p->family != SFW_FAMILY_INET)
+	cfg = bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
+	if (!t || !cfg || p->family != SFW_FAMILY_INET)
+		return SFW_CNT_ERR_INCOMING_NAT;
+	sfw_nat_span_of(&sp, cfg->nat_host_port_lo, cfg->nat_host_port_hi);
+	if (!sp.below && !sp.above)   /* the host's range takes them all */
 		return SFW_CNT_ERR_INCOMING_NAT;
 	__builtin_memset(&t->alias, 0, sizeof(t->alias));
 	t->alias.id = s->id;
@@ -279,7 +307,7 @@ __noinline __u32 sfw_nat_reserve(const struct sfw_pkt *p, const struct sfw_sessi
 	t->pk.family = p->family;
 	h = sfw_nat_hash(p);
 	for (__u32 i = 0; i < SFW_NAT_PORT_TRIES; i++) {
-		t->pk.port = bpf_htons(sfw_nat_try_port(p, h, i));
+		t->pk.port = bpf_htons(sfw_nat_try_port(p, h, i, &sp));
 		if (sfw_nat_take(t, p))
 			continue;
 		s->flags |= SFW_SESS_F_NAT;

@@ -69,6 +69,12 @@ struct sfw_config {
 	__u32 session_limit;    /* the most the table holds with no LRU eviction */
 	__u32 deny_log_rate;    /* DENY events logged per second and CPU (include/ratelimit.h) */
 	__u32 reply_rate;       /* rejects and cookie SYN-ACKs per second and CPU */
+	/* The host's ephemeral ports (net.ipv4.ip_local_port_range, read at
+	 * commit and attach): source NAT allocates outside them, so no host
+	 * socket and no NAT session share a tuple (docs/nat.md "Port
+	 * allocation"). 0: none excluded. */
+	__u16 nat_host_port_lo;
+	__u16 nat_host_port_hi;
 	/* The digest of the configuration text the maps were compiled from,
 	 * written with the generation flip that put it in force; all zero:
 	 * the built-in configuration. Compared with the stored file to tell a
@@ -76,7 +82,7 @@ struct sfw_config {
 	 * and its rename; docs/security.md "fails closed"). Not read by BPF. */
 	__u8 conf_digest[SFW_CONF_DIGEST_LEN];
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_config) == 4 * SFW_TO_COUNT + 28 + SFW_CONF_DIGEST_LEN,
+SFW_STATIC_ASSERT(sizeof(struct sfw_config) == 4 * SFW_TO_COUNT + 32 + SFW_CONF_DIGEST_LEN,
 		  "config ABI");
 
 /* Room the LRU table keeps beyond session_limit (loader/config.c

@@ -5,6 +5,7 @@
  * either configuration whole (docs/security.md, "Races: concurrent first
  * packets and commits"). */
 #include <errno.h>
+#include <stdio.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +256,25 @@ static int write_names(const struct sfw_compiled *c, const struct sfw_policy_fds
 	return err;
 }
 
+/* The host's ephemeral port range, which source NAT leaves to the host
+ * (struct sfw_config). Read in the network namespace of the process that
+ * commits or attaches, which is the firewall's. */
+static int host_port_range(struct sfw_config *cfg)
+{
+	unsigned int lo, hi;
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+	int n = f ? fscanf(f, "%u %u", &lo, &hi) : 0;
+
+	if (f)
+		fclose(f);
+	if (n != 2 || lo > hi || hi > 65535)
+		return sfw_fail(EINVAL, "cannot read net.ipv4.ip_local_port_range, which source "
+				"NAT's ports must stay out of");
+	cfg->nat_host_port_lo = (__u16)lo;
+	cfg->nat_host_port_hi = (__u16)hi;
+	return 0;
+}
+
 /* The flow settings of the configuration, over the built-in defaults;
  * the run-time flags and the session table's limit stay. */
 static int flow_settings(const struct sfw_cpl_flow *f, struct sfw_config *cfg)
@@ -283,7 +303,7 @@ static int flow_settings(const struct sfw_cpl_flow *f, struct sfw_config *cfg)
 	cfg->flags = f->flags | runtime;
 	/* the text this is compiled from, flipped in with it; none: built in */
 	memcpy(cfg->conf_digest, f->conf_digest, sizeof(cfg->conf_digest));
-	return 0;
+	return f->flags & SFW_CFG_F_NAT ? host_port_range(cfg) : 0;
 }
 
 int sfw_policy_write(const struct sfw_compiled *c, const struct sfw_policy_fds *fds)

@@ -28,6 +28,20 @@
 
 static __u32 in_if, out_if;
 
+/* Sets the host's ephemeral range the datapath keeps NAT out of
+ * (struct sfw_config), as a commit would have read it. */
+static void host_ports(__u16 lo, __u16 hi)
+{
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_CONFIG));
+	struct sfw_config cfg;
+	__u32 zero = 0;
+
+	cr_assert_eq(bpf_map_lookup_elem(fd, &zero, &cfg), 0);
+	cfg.nat_host_port_lo = lo;
+	cfg.nat_host_port_hi = hi;
+	cr_assert_eq(bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY), 0);
+}
+
 static void nat_setup(void)
 {
 	suite_setup();
@@ -60,6 +74,10 @@ static void nat_setup(void)
 	       "set security nat source rule-set RS to zone untrust\n"
 	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
 	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	/* the clients here keep their own ports (below 50000): the host's
+	 * ephemeral range, read from the machine at commit, is pinned above
+	 * them (nat/ports_outside_the_hosts_ephemeral_range tests the read) */
+	host_ports(50000, 60999);
 }
 
 TestSuite(nat, .init = nat_setup, .fini = suite_teardown);
@@ -388,6 +406,49 @@ Test(nat, two_clients_same_port_get_distinct_ports)
 	assert_tuple(&out, &rb, SERVER2, 53, CLIENT_B, 42000);
 	cr_assert_eq(run_at(out_if, &ra, &in, &out), FX_XDP_REDIRECT);
 	assert_tuple(&out, &ra, SERVER1, 53, CLIENT_A, 42000);
+}
+
+/* The host's own sockets take ports of fb's address from its ephemeral
+ * range (net.ipv4.ip_local_port_range): a commit reads it into the
+ * configuration, and NAT allocates outside it, a client's own port
+ * included, so a host socket and a NAT session never share a tuple
+ * (docs/nat.md "Open findings", 3). */
+Test(nat, ports_outside_the_hosts_ephemeral_range)
+{
+	struct pb_spec keep = udp(CLIENT_B, SERVER1, 41999, 53);
+	struct pb_pkt in, out;
+	struct sfw_config cfg;
+	unsigned int lo, hi;
+	__u32 zero = 0;
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+
+	cr_assert(f && fscanf(f, "%u %u", &lo, &hi) == 2);
+	fclose(f);
+	host_ports(1, 1);
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	cr_assert_eq(bpf_map_lookup_elem(fx_map_fd(false, SFW_STR(SFW_MAP_CONFIG)), &zero, &cfg), 0);
+	cr_assert_eq(cfg.nat_host_port_lo, lo, "the commit read the host's range");
+	cr_assert_eq(cfg.nat_host_port_hi, hi);
+
+	host_ports(42000, 49999);
+	for (__u16 i = 0; i < 16; i++) {
+		struct pb_spec s = udp(CLIENT_A, SERVER1, (__u16)(42000 + i * 500), 53);
+		__u16 pp;
+
+		cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+		pp = port_at(&out, 0);
+		cr_expect(pp >= SFW_NAT_PORT_LO && (pp < 42000 || pp > 49999),
+			  "client port %u translated to %u, inside the host's range", 42000 + i * 500,
+			  pp);
+	}
+	cr_assert_eq(run_at(in_if, &keep, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_eq(port_at(&out, 0), 41999, "a client port outside it is kept");
 }
 
 /* Every port of fb's address taken for UDP (held by a live session, so

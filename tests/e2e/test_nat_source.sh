@@ -5,7 +5,8 @@
 # has no route back to the client's network, so only a translated packet
 # can be answered at all, and its sockets name the peer it saw:
 #   - nc TCP and nc UDP: the server's sockets see 203.0.113.1 (the client's
-#     own port, free, kept), ping is answered, and the server's port
+#     own port, free and below the firewall namespace's ephemeral ports
+#     32768..60999, kept), ping is answered, and the server's port
 #     unreachable about a translated datagram reaches the client's socket;
 #   - the sessions show the translation (Out wing to 203.0.113.1, Source NAT
 #     pool: interface), `session nat` lists only translated sessions;
@@ -134,6 +135,6 @@ ip -n "$SRV_NS" route del default || fail "no default route to delete on the ser
 cli ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (client)"
 srv ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (server)"
 
-one_pass "stack forwarding" 40000
-one_pass "XDP forwarding" 41000 forward
+one_pass "stack forwarding" 20000
+one_pass "XDP forwarding" 21000 forward
 echo "PASS"
