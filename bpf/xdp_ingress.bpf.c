@@ -49,6 +49,21 @@ __noinline __u32 sfw_xdp_route(struct xdp_md *ctx, const struct sfw_pkt *p)
 	}
 }
 
+/* May the In wing of a NAT session go up to the stack, untranslated?
+ * Only toward an attached interface, whose tc egress translates it
+ * (bpf/nat_tc.bpf.h). Toward any other egress (in a zone but not
+ * attached: ppp0, a tunnel, an interface detached while its sessions
+ * live, a route that moved) nothing would translate it, so it is refused
+ * under Incoming NAT errors (docs/nat.md "Open findings", 2). A route
+ * lookup only for packets the stack forwards anyway. */
+static __always_inline bool sfw_nat_pass_ok(struct xdp_md *ctx, const struct sfw_pkt *p)
+{
+	struct sfw_iface_key k = { .ifindex = sfw_xdp_route(ctx, p) };
+
+	return sfw_nat_rewritable(p) && k.ifindex && k.ifindex != SFW_ROUTE_NONE &&
+	       bpf_map_lookup_elem(&SFW_MAP_IFACES, &k);
+}
+
 /* source-nat interface: the address the egress interface sends from
  * toward the packet's destination, as the kernel picks it for a route
  * (BPF_FIB_LOOKUP_SRC: the route's preferred source, else the egress
@@ -219,7 +234,7 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	 * tc") */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN && !f.via_alias)
 		outcome = act == XDP_REDIRECT ? sfw_nat_rewrite(ctx, p) :
-			  sfw_nat_rewritable(p) ? outcome : SFW_CNT_ERR_INCOMING_NAT;
+			  sfw_nat_pass_ok(ctx, p) ? outcome : SFW_CNT_ERR_INCOMING_NAT;
 	if (p->frag == SFW_FRAG_FIRST && outcome == SFW_CNT_SFW_PERMITTED_PKTS)
 		sfw_frag_record(p, &f.key, f.src_lo, f.now);
 	sfw_count(st, outcome, 1);

@@ -358,6 +358,7 @@ Test(nat, stack_routed_packets_translated_at_tc_egress)
 	struct pb_pkt in, up, out;
 
 	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates */
 	cr_assert_eq(run_at(in_if, &u, &in, &up), FX_XDP_PASS);
 	cr_assert_eq(addr_at(&up, 12), a4(CLIENT_A), "up the stack as received");
 	cr_assert_eq(tc_forwarded(&up, &out), FX_TC_OK);
@@ -844,6 +845,7 @@ Test(nat, redteam_later_fragment_at_tc_not_sent_untranslated)
 	int rc;
 
 	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates */
 	cr_assert_eq(run_at(in_if, &u, &in, &up), FX_XDP_PASS);
 	cr_assert_eq(tc_forwarded(&up, &out), FX_TC_OK);
 	cr_assert_eq(addr_at(&out, 12), a4(FB_ADDR));
@@ -868,6 +870,7 @@ Test(nat, redteam_stack_routed_packet_of_a_cleared_session_not_sent_untranslated
 	int rc;
 
 	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates */
 	cr_assert_eq(run_at(in_if, &u, &in, &up), FX_XDP_PASS);
 	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
 	fx_key(&u, &ent.key);
