@@ -9,7 +9,9 @@
 #  2. the client's port unreachable about a reply (its socket closed, a
 #     late reply arrives) leaves the WAN from 198.51.100.2, quoting the
 #     client's private address and port.
-# Expected: neither happens.
+# Expected: neither happens. The client ports lie below the firewall
+# namespace's ephemeral range (32768..60999), which NAT leaves to the host,
+# so the client keeps its own port and the late reply can name it.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
@@ -38,7 +40,7 @@ got=$(mktemp)
 cli /usr/bin/python3 -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("198.51.100.2", 45600))
+s.bind(("198.51.100.2", 25600))
 s.connect(("203.0.113.2", 5353))
 s.send(b"hello")
 s.settimeout(4)
@@ -58,7 +60,7 @@ import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("203.0.113.2", 5353))
-s.sendto(b"direct", ("198.51.100.2", 45600))
+s.sendto(b"direct", ("198.51.100.2", 25600))
 ' || fail "server send"
 srv ip route del 198.51.100.0/24 via 203.0.113.1
 sleep 4
@@ -77,7 +79,7 @@ sleep 1
 cli /usr/bin/python3 -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("198.51.100.2", 45700))
+s.bind(("198.51.100.2", 25700))
 s.sendto(b"q", ("203.0.113.2", 5354))
 s.close()
 ' || fail "client send"
@@ -85,7 +87,7 @@ srv /usr/bin/python3 -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("203.0.113.2", 5354))
-s.sendto(b"late", ("203.0.113.1", 45700))
+s.sendto(b"late", ("203.0.113.1", 25700))
 ' || fail "server reply"
 sleep 4
 wait 2>/dev/null || true
