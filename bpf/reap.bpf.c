@@ -37,6 +37,33 @@ struct reap_loop {
 #define SFW_REAP_RACE_POINT() do { } while (0)
 #endif
 
+/* An alias whose session is gone (the LRU evicted it, so no release ran)
+ * goes, with its port reservation: nothing else frees them but that very
+ * reply or a new allocation of that very port (docs/nat.md "Open
+ * findings", 9). Ids are never reused, so the id checks keep a later
+ * session's alias or reservation. One side of the alias's key is the
+ * translated source the reservation names. */
+static __always_inline void reap_stale_alias(const struct sfw_reap_entry *ent,
+					     const struct sfw_session *a, __u64 id)
+{
+	struct sfw_nat_port_key pk = { .proto = ent->key.proto, .family = ent->key.family };
+	struct sfw_nat_port *r;
+
+	id &= ~SFW_SESS_ID_DYING;
+	if ((ent->id && id != (ent->id & ~SFW_SESS_ID_DYING)) || sfw_nat_holder_live(&a->owner, id))
+		return;
+	for (int side = 0; side < 2; side++) {
+		pk.addr = side ? ent->key.addr_hi : ent->key.addr_lo;
+		pk.port = side ? ent->key.port_hi : ent->key.port_lo;
+		r = bpf_map_lookup_elem(&SFW_MAP_NAT_PORTS, &pk);
+		if (r && (r->sess_id & ~SFW_SESS_ID_DYING) == id)
+			bpf_map_delete_elem(&SFW_MAP_NAT_PORTS, &pk);
+	}
+	a = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &ent->key);
+	if (a && SFW_SESS_IS_ALIAS(a) && (a->id & ~SFW_SESS_ID_DYING) == id)
+		bpf_map_delete_elem(&SFW_MAP_SESSIONS, &ent->key);
+}
+
 static long reap_one(__u64 i, struct reap_loop *l)
 {
 	struct sfw_reap_entry *ent;
@@ -57,8 +84,13 @@ static long reap_one(__u64 i, struct reap_loop *l)
 	 * without a grace period); a second read would claim that one and
 	 * give its limit-session counts back against this key's addresses */
 	id = *(volatile __u64 *)&s->id;
-	/* an alias goes with its session, never on its own */
-	if ((ent->id && id != ent->id) || SFW_SESS_IS_ALIAS(s))
+	/* an alias goes with its session, or once that is gone (not counted
+	 * as removed: it is no session) */
+	if (SFW_SESS_IS_ALIAS(s)) {
+		reap_stale_alias(ent, s, id);
+		return 0;
+	}
+	if (ent->id && id != ent->id)
 		return 0;
 	SFW_REAP_RACE_POINT();
 	if (reap_expired_only && !sfw_expired(s, l->now))
