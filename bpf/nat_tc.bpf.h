@@ -10,6 +10,8 @@
 
 #include "nat_rewrite.bpf.h"
 #include "session.bpf.h"
+#include "frag.bpf.h"
+#include "policy.bpf.h"
 
 /* One field of size 4 or 2 at off from `from` to `to` (network order in
  * the low bytes), with the IPv4 header checksum at l3csum and the L4
@@ -28,9 +30,58 @@ static __always_inline int sfw_tc_nat_field(struct __sk_buff *skb, __u32 off, __
 	return bpf_skb_store_bytes(skb, off, &to, size, 0) ? -1 : 0;
 }
 
+/* A forwarded packet with no session here, from attached in_ifindex to
+ * out_ifindex: would a source NAT rule translate it? Then it must not
+ * leave untranslated (docs/nat.md "Open findings", 7): its session was
+ * cleared, swept or evicted while it waited in the stack. A later
+ * fragment (no ports to match a rule by) follows its datagram's record:
+ * a NAT session's cannot be translated, one without a record is refused
+ * when the zone pair has source NAT rules at all. Only on a miss, rare
+ * on this path: XDP passed the packet as a session's. 1: refuse it. A
+ * global function, apart from sfw_tc_nat: the call chain's 512 bytes. */
+__noinline int sfw_tc_nat_miss(const struct sfw_pkt *p, __u32 in_ifindex, __u32 out_ifindex)
+{
+	const struct sfw_session *s;
+	const struct sfw_config *cfg;
+	struct sfw_nat_list_key lk;
+	struct sfw_frag_key fk;
+	struct sfw_frag *d;
+	__u32 zero = 0, gen, rule;
+
+	cfg = bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
+	if (!p || !cfg)
+		return 1;
+	/* an ICMP error has no session of its own: XDP related it to the
+	 * one it is about (the inside's errors about a NAT session's reply
+	 * are finding 4, still open) */
+	if (p->icmp_kind == SFW_ICMPK_ERROR)
+		return 0;
+	gen = sfw_cfg_gen(cfg);
+	if (p->frag == SFW_FRAG_LATER) {
+		sfw_frag_key_of(p, &fk);
+		d = bpf_map_lookup_elem(&SFW_MAP_FRAGS, &fk);
+		if (d) {
+			s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &d->sess);
+			return s && (s->flags & SFW_SESS_F_NAT);
+		}
+		__builtin_memset(&lk, 0, sizeof(lk));
+		lk.stage = SFW_NAT_SOURCE;
+		lk.from_zone = (__u8)sfw_zone_of(in_ifindex, gen);
+		lk.to_zone = (__u8)sfw_zone_of(out_ifindex, gen);
+		lk.gen = (__u8)gen;
+		return bpf_map_lookup_elem(&SFW_MAP_NAT_LISTS, &lk) != NULL;
+	}
+	rule = sfw_nat_source_rule(p, sfw_zone_of(in_ifindex, gen), sfw_zone_of(out_ifindex, gen),
+				   gen);
+	return rule && SFW_NAT_ACTION_OF(rule) != SFW_NAT_ACT_OFF;
+}
+
+#define SFW_TC_NAT_MISS 1
+
 /* Translates p, forwarded through the stack, when it is the In wing of a
  * NAT session. 0: sent (translated or not NAT's), -1: to be dropped under
- * Incoming NAT errors. A global function: verified once. */
+ * Incoming NAT errors, SFW_TC_NAT_MISS: no session, or a later fragment
+ * (sfw_tc_nat_miss decides). A global function: verified once. */
 __noinline int sfw_tc_nat(struct __sk_buff *skb, const struct sfw_pkt *p)
 {
 	const struct sfw_nat_rw *rw;
@@ -44,7 +95,9 @@ __noinline int sfw_tc_nat(struct __sk_buff *skb, const struct sfw_pkt *p)
 		return 0;
 	lo = sfw_make_key(p, &k);
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &k);
-	if (!s || SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) ||
+	if (p->frag == SFW_FRAG_LATER || !s)
+		return SFW_TC_NAT_MISS;
+	if (SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) ||
 	    sfw_wing_of(s, lo) != SFW_WING_IN)
 		return 0;
 	if (!sfw_nat_rewritable(p) || !sfw_nat_plan(s, SFW_WING_IN, &k))

@@ -88,7 +88,11 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		/* forwarded: decided and counted at the ingress interface; a
 		 * NAT session's In wing the stack routed is translated here
 		 * (bpf/nat_tc.bpf.h), looked for once NAT was ever committed */
-		if (cfg && (cfg->flags & SFW_CFG_F_NAT) && sfw_tc_nat(skb, p)) {
+		int nat = cfg && (cfg->flags & SFW_CFG_F_NAT) ? sfw_tc_nat(skb, p) : 0;
+
+		if (nat == SFW_TC_NAT_MISS)
+			nat = sfw_tc_nat_miss(p, in_ifindex, skb->ifindex) ? -1 : 0;
+		if (nat) {
 			sfw_count(st, SFW_CNT_ERR_INCOMING_NAT, f.pkts);
 			return SFW_TC_ACT_SHOT;
 		}

@@ -335,7 +335,7 @@ Test(nat, icmp_error_about_translated_packet_translated_back)
 /* Runs a forwarded frame (from in_if) through tc egress; *out gets it. */
 static int tc_forwarded(const struct pb_pkt *in, struct pb_pkt *out)
 {
-	struct __sk_buff skb = { .ifindex = FX_IFINDEX, .ingress_ifindex = in_if };
+	struct __sk_buff skb = { .ifindex = out_if, .ingress_ifindex = in_if };
 	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in->data, .data_size_in = in->len,
 		    .data_out = out->data, .data_size_out = PB_MAX, .ctx_in = &skb,
 		    .ctx_size_in = sizeof(skb));
