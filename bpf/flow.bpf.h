@@ -16,6 +16,7 @@
 
 #define SFW_FLOW_NAT_PLAN 1
 #define SFW_FLOW_NAT_ICMP 2
+#define SFW_FLOW_NAT_ICMP_REPLY 3
 
 /* Outcome returned when the packet may open a session: not a counter. */
 #define SFW_OUTCOME_CREATE SFW_CNT_COUNT
@@ -41,7 +42,8 @@ struct sfw_flow {
 	bool via_alias;       /* found through a NAT alias: a reply, key is the session's */
 	/* SFW_FLOW_NAT_PLAN: a NAT session's, sfw_nat_plan planned its
 	 * rewrite; SFW_FLOW_NAT_ICMP: an ICMP error about a translated
-	 * packet, to translate back (one byte: the frame is at the edge of
+	 * packet, to translate back; SFW_FLOW_NAT_ICMP_REPLY: one about a
+	 * reply as delivered, translated at tc (one byte: the frame is at the edge of
 	 * the call chain's 512) */
 	__u8 nat;
 };
@@ -115,7 +117,8 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 
 	if (p->icmp_kind == SFW_ICMPK_ERROR) {
 		outcome = sfw_icmp_related(data, end, p, f->now, host);
-		f->nat = outcome == SFW_RELATED_NAT ? SFW_FLOW_NAT_ICMP : 0;
+		f->nat = outcome == SFW_RELATED_NAT ? SFW_FLOW_NAT_ICMP :
+			 outcome == SFW_RELATED_NAT_REPLY ? SFW_FLOW_NAT_ICMP_REPLY : 0;
 		return outcome ? SFW_CNT_SFW_PERMITTED_PKTS : SFW_CNT_SFW_ERR_NO_SESSION;
 	}
 	f->src_lo = sfw_make_key(p, &f->key);

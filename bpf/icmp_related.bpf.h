@@ -62,6 +62,8 @@ static __always_inline int sfw_parse_embedded(void *data, void *end, const struc
 #define SFW_RELATED_NONE 0
 #define SFW_RELATED      1
 #define SFW_RELATED_NAT  2   /* about a translated packet: to translate back */
+#define SFW_RELATED_NAT_REPLY 3   /* about a NAT session's reply as the client got it:
+				   * tc egress translates it (bpf/nat_tc.bpf.h) */
 
 /* The quote names a NAT session's translated tuple (its alias a): is the
  * session live? Then the error goes back to the original client, planned
@@ -111,13 +113,19 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 		return sfw_icmp_related_nat(s, in, now);
 	if (!s || sfw_expired(s, now))
 		return SFW_RELATED_NONE;
+	if (!(s->flags & SFW_SESS_F_NAT))
+		return SFW_RELATED;
+	/* about a NAT session's reply as delivered, s:sp -> c:cp (the
+	 * client's port unreachable, the host's Fragmentation Needed): it
+	 * must leave quoting what the server sent (docs/nat.md "Open
+	 * findings", 4 and 5) */
+	if (sfw_wing_of(s, key_lo) == SFW_WING_OUT)
+		return SFW_RELATED_NAT_REPLY;
 	/* about a NAT session's untranslated client packet, sent to the
 	 * client: only the host, which forwards that packet, says so; from
 	 * anywhere else errors come through the alias (docs/nat.md "Open
 	 * findings", 1) */
-	if ((s->flags & SFW_SESS_F_NAT) && !host && sfw_wing_of(s, key_lo) == SFW_WING_IN)
-		return SFW_RELATED_NONE;
-	return SFW_RELATED;
+	return host ? SFW_RELATED : SFW_RELATED_NONE;
 }
 
 /* host: the error is the host's own (tc, not forwarded). */

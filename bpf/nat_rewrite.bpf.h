@@ -114,69 +114,73 @@ __noinline __u32 sfw_nat_rewrite(struct xdp_md *ctx, const struct sfw_pkt *p)
 /* The 16-bit word at p (2-aligned in the frame, read as it lies). */
 #define SFW_W16(p) (*(__u16 *)(p))
 
-/* An ICMP error from outside about a translated packet (docs/nat.md "ICMP
- * errors"): it quotes the translated headers (P:pp -> s:sp) and is sent
- * to P. Translated back to the client sfw_icmp_related_nat planned
- * (rw->dst, rw->dport): the outer destination, the quoted source address
- * and port (an echo's identifier), the quoted IPv4 header checksum, the
- * quoted L4 checksum when the quote holds it, and the ICMP checksum for
- * every quoted word changed. IPv4 only. A global function. */
-__noinline __u32 sfw_nat_icmp_rewrite(struct xdp_md *ctx, const struct sfw_pkt *p)
+/* The ICMP error rewrite, both ways (docs/nat.md "ICMP errors"), on the
+ * frame between data and end. From outside (!reply), about a translated
+ * packet P:pp -> s:sp, sent to P: back to the client addr:port, as the
+ * outer destination, the quoted source address and port (an echo's
+ * identifier). About a NAT session's reply as the client got it (reply),
+ * s:sp -> c:cp: out as the server's packet was, addr:port = P:pp, as the
+ * outer source, the quoted destination address and port (TCP and UDP
+ * only: an echo reply's error relates to no session). Either way the
+ * outer and quoted IPv4 header checksums, the quoted L4 checksum when the
+ * quote holds it (a TCP quote of 8 bytes does not; a UDP checksum of 0
+ * stays 0), incrementally as nf_nat_icmp_reply_translation's manip of the
+ * inner packet does, and the ICMP checksum for every quoted word changed.
+ * IPv4 only. 0, or -1: not translated (the frame is then untouched). */
+static __always_inline int sfw_nat_icmp_mangle(void *data, void *end, const struct sfw_pkt *p,
+					       bool reply, __be32 addr, __be16 to)
 {
-	__u32 zero = 0, l3_end, in_l4, odelta, idelta, l4delta, icdelta;
-	const struct sfw_nat_rw *rw;
+	__u32 l3_end, in_l4, odelta, idelta, l4delta, icdelta;
+	__u32 ao = reply ? 12 : 16;   /* the outer address changed */
+	__u32 qo = reply ? 16 : 12;   /* the quoted one */
 	struct iphdr *ip, *in;
-	void *data, *end;
-	__u8 *l4, *ic;
-	__u16 old_check, old_l4check = 0;
+	__u8 *l4, *ic, *pt;
+	__u16 old_check, old_l4check;
 	__u32 pcheck;   /* the quoted L4 checksum's offset in it; 0: none */
 	__u16 *c;
 	__be16 port;
 
-	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
-	if (!ctx || !p || !rw || p->family != SFW_FAMILY_INET || p->frag ||
-	    p->l3_off > SFW_NAT_MAX_L3_OFF || p->l4_off > SFW_NAT_MAX_L4_OFF)
-		return SFW_CNT_ERR_INCOMING_NAT;
-	data = (void *)(long)ctx->data;
-	end = (void *)(long)ctx->data_end;
+	if (p->family != SFW_FAMILY_INET || p->frag || p->l3_off > SFW_NAT_MAX_L3_OFF ||
+	    p->l4_off > SFW_NAT_MAX_L4_OFF)
+		return -1;
 	l3_end = p->l3_off + p->l3_len;
 	ip = data + (p->l3_off & 0x7f);
 	ic = data + (p->l4_off & 0xff);
 	in = (void *)(ic + 8);
 	if ((void *)(ip + 1) > end || (void *)(in + 1) > end)
-		return SFW_CNT_ERR_INCOMING_NAT;
+		return -1;
 	in_l4 = (p->l4_off & 0xff) + 8 + ((in->ihl * 4) & 0x3c);
 	l4 = data + in_l4;
 	if ((void *)(l4 + 8) > end || in_l4 + 8 > l3_end)
-		return SFW_CNT_ERR_INCOMING_NAT;
-	/* the outer destination: the IPv4 header checksum only (ICMPv4 has
-	 * no pseudo-header) */
-	odelta = sfw_csum_word4(0, ip->daddr, rw->dst.v4);
+		return -1;
+	if (in->protocol == SFW_IPPROTO_ICMP) {
+		if (reply)
+			return -1;
+		pt = l4 + 4;    /* the echo's identifier */
+		pcheck = 2;
+	} else {
+		pt = l4 + (reply ? 2 : 0);
+		pcheck = in->protocol == SFW_IPPROTO_TCP ? 16 :
+			 in->protocol == SFW_IPPROTO_UDP ? 6 : 0;
+		if (reply && !pcheck)
+			return -1;
+	}
+	/* the outer address: the IPv4 header checksum only (ICMPv4 has no
+	 * pseudo-header) */
+	odelta = sfw_csum_word4(0, *(__be32 *)((__u8 *)ip + ao), addr);
 	ip->check = sfw_csum_apply(ip->check, odelta);
-	ip->daddr = rw->dst.v4;
-	/* the quoted source address: the quoted header's checksum */
-	idelta = sfw_csum_word4(0, in->saddr, rw->dst.v4);
+	*(__be32 *)((__u8 *)ip + ao) = addr;
+	/* the quoted address: the quoted header's checksum */
+	idelta = sfw_csum_word4(0, *(__be32 *)((__u8 *)in + qo), addr);
 	old_check = in->check;
 	in->check = sfw_csum_apply(in->check, idelta);
 	icdelta = sfw_csum_word(idelta, old_check, in->check);
-	in->saddr = rw->dst.v4;
-	/* the quoted source port (TCP, UDP) or echo identifier (ICMP) */
-	if (in->protocol == SFW_IPPROTO_ICMP) {
-		port = SFW_W16(l4 + 4);
-		l4delta = sfw_csum_word(0, port, rw->dport);
-		pcheck = 2;
-		SFW_W16(l4 + 4) = rw->dport;
-	} else {
-		port = SFW_W16(l4);
-		/* the pseudo-header's address, then the port */
-		l4delta = sfw_csum_word(idelta, port, rw->dport);
-		pcheck = in->protocol == SFW_IPPROTO_TCP ? 16 :
-			 in->protocol == SFW_IPPROTO_UDP ? 6 : 0;
-		SFW_W16(l4) = rw->dport;
-	}
-	icdelta = sfw_csum_word(icdelta, port, rw->dport);
-	/* the quoted L4 checksum, when the quote reaches it (a TCP quote
-	 * of 8 bytes does not); a UDP checksum of 0 stays 0 */
+	*(__be32 *)((__u8 *)in + qo) = addr;
+	/* the quoted port, or echo identifier (no pseudo-header in ICMP) */
+	port = SFW_W16(pt);
+	l4delta = sfw_csum_word(in->protocol == SFW_IPPROTO_ICMP ? 0 : idelta, port, to);
+	SFW_W16(pt) = to;
+	icdelta = sfw_csum_word(icdelta, port, to);
 	c = (__u16 *)(l4 + (pcheck & 0x1e));
 	if (pcheck && (void *)(c + 1) <= end && in_l4 + pcheck + 2 <= l3_end) {
 		old_l4check = *c;
@@ -188,6 +192,23 @@ __noinline __u32 sfw_nat_icmp_rewrite(struct xdp_md *ctx, const struct sfw_pkt *
 		}
 	}
 	SFW_W16(ic + 2) = sfw_csum_apply(SFW_W16(ic + 2), icdelta);
+	return 0;
+}
+
+/* An ICMP error from outside about a translated packet: back to the
+ * client sfw_icmp_related_nat planned (rw->dst, rw->dport). A global
+ * function. */
+__noinline __u32 sfw_nat_icmp_rewrite(struct xdp_md *ctx, const struct sfw_pkt *p)
+{
+	const struct sfw_nat_rw *rw;
+	__u32 zero = 0;
+
+	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
+	if (!ctx || !p || !rw)
+		return SFW_CNT_ERR_INCOMING_NAT;
+	if (sfw_nat_icmp_mangle((void *)(long)ctx->data, (void *)(long)ctx->data_end, p, false,
+				rw->dst.v4, rw->dport))
+		return SFW_CNT_ERR_INCOMING_NAT;
 	return SFW_CNT_SFW_PERMITTED_PKTS;
 }
 

@@ -12,6 +12,7 @@
 #include "session.bpf.h"
 #include "frag.bpf.h"
 #include "policy.bpf.h"
+#include "icmp_related.bpf.h"
 
 /* One field of size 4 or 2 at off from `from` to `to` (network order in
  * the low bytes), with the IPv4 header checksum at l3csum and the L4
@@ -52,8 +53,8 @@ __noinline int sfw_tc_nat_miss(const struct sfw_pkt *p, __u32 in_ifindex, __u32 
 	if (!p || !cfg)
 		return 1;
 	/* an ICMP error has no session of its own: XDP related it to the
-	 * one it is about (the inside's errors about a NAT session's reply
-	 * are finding 4, still open) */
+	 * one it is about (sfw_tc_nat_icmp translates those about a NAT
+	 * session's reply) */
 	if (p->icmp_kind == SFW_ICMPK_ERROR)
 		return 0;
 	gen = sfw_cfg_gen(cfg);
@@ -74,6 +75,42 @@ __noinline int sfw_tc_nat_miss(const struct sfw_pkt *p, __u32 in_ifindex, __u32 
 	rule = sfw_nat_source_rule(p, sfw_zone_of(in_ifindex, gen), sfw_zone_of(out_ifindex, gen),
 				   gen);
 	return rule && SFW_NAT_ACTION_OF(rule) != SFW_NAT_ACT_OFF;
+}
+
+/* An ICMP error leaving by tc egress, forwarded (the client's port
+ * unreachable about a late reply) or the host's own (Fragmentation
+ * Needed, TTL exceeded while it routed a reply to the client): when it
+ * quotes a NAT session's reply as the client got it, s:sp -> c:cp, it
+ * leaves as nf_nat_icmp_reply_translation sends it, from P and quoting
+ * what the server sent, s:sp -> P:pp (sfw_nat_icmp_mangle; docs/nat.md
+ * "Open findings", 4 and 5), so path-MTU discovery works through NAT and
+ * no private tuple leaves. 0: sent (translated, or no NAT reply's); -1:
+ * one that cannot be translated (a fragment, a short or ICMP quote), or
+ * whose session has expired: refused, never sent as it is. */
+__noinline int sfw_tc_nat_icmp(struct __sk_buff *skb, const struct sfw_pkt *p)
+{
+	const struct sfw_session *s;
+	struct sfw_session_key k;
+	struct sfw_pkt in = {};
+	void *data, *end;
+	bool lo;
+
+	if (!skb || !p)
+		return -1;
+	data = (void *)(long)skb->data;
+	end = (void *)(long)skb->data_end;
+	if (p->frag)
+		return -1;
+	if (sfw_parse_embedded(data, end, p, &in))
+		return 0;   /* about no session's packet: XDP judged it */
+	lo = sfw_make_key(&in, &k);
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &k);
+	if (!s || SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) ||
+	    sfw_wing_of(s, lo) != SFW_WING_OUT)
+		return 0;
+	if (sfw_expired(s, bpf_ktime_get_coarse_ns()))
+		return -1;
+	return sfw_nat_icmp_mangle(data, end, p, true, s->nat.src.v4, s->nat.sport);
 }
 
 #define SFW_TC_NAT_MISS 1

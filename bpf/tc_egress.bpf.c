@@ -88,7 +88,9 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		/* forwarded: decided and counted at the ingress interface; a
 		 * NAT session's In wing the stack routed is translated here
 		 * (bpf/nat_tc.bpf.h), looked for once NAT was ever committed */
-		int nat = cfg && (cfg->flags & SFW_CFG_F_NAT) ? sfw_tc_nat(skb, p) : 0;
+		int nat = !cfg || !(cfg->flags & SFW_CFG_F_NAT) ? 0 :
+			  p->icmp_kind == SFW_ICMPK_ERROR ? sfw_tc_nat_icmp(skb, p) :
+			  sfw_tc_nat(skb, p);
 
 		if (nat == SFW_TC_NAT_MISS)
 			nat = sfw_tc_nat_miss(p, in_ifindex, skb->ifindex) ? -1 : 0;
@@ -121,6 +123,11 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		outcome = sfw_track(data, end, p, &f, !in_ifindex);
 	if (outcome == SFW_OUTCOME_CREATE)
 		outcome = sfw_tc_open(p, &f, in_ifindex);
+	/* the host's own error about a NAT session's reply leaves quoting
+	 * what the server sent (bpf/nat_tc.bpf.h) */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_ICMP_REPLY &&
+	    sfw_tc_nat_icmp(skb, p))
+		outcome = SFW_CNT_ERR_INCOMING_NAT;
 	if (p->frag == SFW_FRAG_FIRST && outcome == SFW_CNT_SFW_PERMITTED_PKTS)
 		sfw_frag_record(p, &f.key, f.src_lo, f.now);
 	sfw_count(st, outcome, f.pkts);

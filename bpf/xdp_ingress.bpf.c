@@ -55,12 +55,17 @@ __noinline __u32 sfw_xdp_route(struct xdp_md *ctx, const struct sfw_pkt *p)
  * attached: ppp0, a tunnel, an interface detached while its sessions
  * live, a route that moved) nothing would translate it, so it is refused
  * under Incoming NAT errors (docs/nat.md "Open findings", 2). A route
- * lookup only for packets the stack forwards anyway. */
-static __always_inline bool sfw_nat_pass_ok(struct xdp_md *ctx, const struct sfw_pkt *p)
+ * lookup only for packets the stack forwards anyway. An ICMP error about
+ * a NAT session's reply likewise (finding 4): tc egress translates it,
+ * or refuses what it cannot. A global function: off sfw_xdp_flow's frame. */
+__noinline int sfw_nat_pass_ok(struct xdp_md *ctx, const struct sfw_pkt *p)
 {
-	struct sfw_iface_key k = { .ifindex = sfw_xdp_route(ctx, p) };
+	struct sfw_iface_key k = {};
 
-	return sfw_nat_rewritable(p) && k.ifindex && k.ifindex != SFW_ROUTE_NONE &&
+	if (!ctx || !p || !(sfw_nat_rewritable(p) || p->icmp_kind == SFW_ICMPK_ERROR))
+		return 0;
+	k.ifindex = sfw_xdp_route(ctx, p);
+	return k.ifindex && k.ifindex != SFW_ROUTE_NONE &&
 	       bpf_map_lookup_elem(&SFW_MAP_IFACES, &k);
 }
 
@@ -235,6 +240,12 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN && !f.via_alias)
 		outcome = act == XDP_REDIRECT ? sfw_nat_rewrite(ctx, p) :
 			  sfw_nat_pass_ok(ctx, p) ? outcome : SFW_CNT_ERR_INCOMING_NAT;
+	/* an error about a NAT session's reply (the client's port
+	 * unreachable) goes up as received, as errors do, and leaves
+	 * translated by tc egress (docs/nat.md "ICMP errors") */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_ICMP_REPLY)
+		outcome = act == XDP_PASS && sfw_nat_pass_ok(ctx, p) ? outcome :
+			  SFW_CNT_ERR_INCOMING_NAT;
 	if (p->frag == SFW_FRAG_FIRST && outcome == SFW_CNT_SFW_PERMITTED_PKTS)
 		sfw_frag_record(p, &f.key, f.src_lo, f.now);
 	sfw_count(st, outcome, 1);

@@ -805,26 +805,68 @@ Test(nat, redteam_alias_tuple_from_the_wrong_direction_is_no_reply)
 		  "an error quoting the server's side of the alias is sent to the client");
 }
 
+/* An ICMP error about a NAT session's reply as the client got it leaves
+ * as the server's packet was: outer source outer_src, quoting
+ * SERVER1:53 -> FB_ADDR:pp, every checksum right: the outer and ICMP ones
+ * by the packet builder's check, the quoted IPv4 header and UDP
+ * checksums summed here. */
+static void assert_quotes_the_server(const struct pb_pkt *out, const struct pb_spec *err,
+				     __u16 pp)
+{
+	const __u8 *iip = out->data + out->l4_off + 8, *iudp = iip + 20;
+	__u32 ulen = iudp[4] << 8 | iudp[5];
+
+	cr_assert_eq(addr_at(out, 12), a4(FB_ADDR), "from the NAT address");
+	cr_assert_eq(addr_at(out, 16), a4(SERVER1), "to the server");
+	cr_assert_eq(pb_verify_csums(out, err), 0, "outer IPv4 and ICMP checksums");
+	cr_assert_eq(memcmp(iip + 12, &(__u32){ a4(SERVER1) }, 4), 0, "quoted source");
+	cr_assert_eq(memcmp(iip + 16, &(__u32){ a4(FB_ADDR) }, 4), 0, "quoted destination");
+	cr_assert_eq(iudp[0] << 8 | iudp[1], 53, "quoted source port");
+	cr_assert_eq(iudp[2] << 8 | iudp[3], pp, "quoted destination port: the translated one");
+	cr_assert_eq(fold(sum16(iip, 20, 0)), 0xffff, "quoted IPv4 header checksum");
+	cr_assert_eq(fold(sum16(iudp, ulen, sum16(iip + 12, 8, SFW_IPPROTO_UDP + ulen))), 0xffff,
+		     "quoted UDP checksum");
+}
+
 /* The client's ICMP error about a reply (its own port unreachable:
- * s:sp -> c:cp quoted, sent to s) is related to the In-wing key and
+ * s:sp -> c:cp quoted, sent to s) was related to the In-wing key and
  * forwarded as it is: out of the WAN from the private address, quoting
- * it. docs/nat.md says it is not built; it must then be refused, not
- * sent untranslated. */
+ * it. XDP now passes it up as received (the stack drops a packet from
+ * its own address) only toward an attached egress, and tc egress sends
+ * it as nf_nat would: from P, quoting s:sp -> P:pp; refused (Incoming NAT
+ * errors) where it cannot be translated. The client's port lies in the
+ * host's ephemeral range, so its translated port differs. */
 Test(nat, redteam_inside_icmp_error_about_reply_not_sent_untranslated)
 {
-	struct pb_spec s = udp(CLIENT_A, SERVER1, 43100, 53);
-	struct pb_spec quoted = udp(SERVER1, CLIENT_A, 53, 43100);
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 55100, 53);
+	struct pb_spec quoted = udp(SERVER1, CLIENT_A, 53, 55100);
 	struct pb_spec err = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_ICMP,
 			       .icmp_type = 3, .icmp_code = 3, .inner = &quoted };
-	struct pb_pkt in, out;
-	int rc;
+	struct sfw_iface_key k = { .ifindex = out_if };
+	struct pb_pkt in, up, out;
+	__u16 pp;
 
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates */
 	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
-	rc = run_at(in_if, &err, &in, &out);
-	if (rc != FX_XDP_DROP)
-		cr_expect_eq(addr_at(&out, 12), a4(FB_ADDR),
-			     "an error the client sends leaves from the NAT address (verdict %d)",
-			     rc);
+	pp = port_at(&out, 0);
+	cr_assert_neq(pp, 55100);
+	cr_assert_eq(run_at(in_if, &err, &in, &up), FX_XDP_PASS, "up to the stack, as errors go");
+	cr_assert_eq(addr_at(&up, 12), a4(CLIENT_A), "as received: the stack drops its own address");
+	cr_assert_eq(tc_forwarded(&up, &out), FX_TC_OK);
+	assert_quotes_the_server(&out, &err, pp);
+
+	/* the session expired while the error waited in the stack: refused */
+	cr_assert_eq(fx_age(&s, 3600), 0);
+	cr_expect_eq(tc_forwarded(&up, &out), FX_TC_SHOT, "an expired session's error is refused");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+
+	/* toward an egress no tc of sfw's translates: refused at XDP */
+	cr_assert_eq(fx_age(&s, -3600), 0);
+	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_IFACES)), &k), 0);
+	cr_expect_eq(run_at(in_if, &err, &in, &up), FX_XDP_DROP,
+		     "passed up toward an egress that will not translate it");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
 }
 
 /* The stack fragments a packet it routes when the egress MTU is smaller
@@ -959,31 +1001,31 @@ Test(nat, redteam_sweeper_frees_what_an_evicted_session_left)
  * (inside MTU smaller than the WAN's: Fragmentation Needed for a DF
  * download; or TTL exceeded): the error goes to the server from fb's
  * address, quoting the reply as the stack saw it, s:sp -> c:cp. tc egress
- * relates it to the In-wing key and sends it as it is: the server gets an
+ * related it to the In-wing key and sent it as it was: the server got an
  * error about a tuple it never sent (its packet was s:sp -> P:pp), so
- * path-MTU discovery through NAT fails (a black hole for downloads) and
- * the client's private address and port leave the WAN. nf_nat translates
- * such errors (nf_nat_icmp_reply_translation). */
+ * path-MTU discovery through NAT failed (a black hole for downloads) and
+ * the client's private address and port left the WAN. nf_nat translates
+ * such errors (nf_nat_icmp_reply_translation), and so does tc egress now:
+ * the quote is what the server sent. */
 Test(nat, redteam_host_icmp_error_about_reply_quotes_translated_tuple)
 {
-	struct pb_spec s = udp(CLIENT_A, SERVER1, 43300, 53);
-	struct pb_spec quoted = udp(SERVER1, CLIENT_A, 53, 43300);
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 55300, 53);
+	struct pb_spec quoted = udp(SERVER1, CLIENT_A, 53, 55300);
 	struct pb_spec err = { .src = FB_ADDR, .dst = SERVER1, .proto = SFW_IPPROTO_ICMP,
 			       .icmp_type = 3, .icmp_code = 4, .inner = &quoted };
 	struct __sk_buff skb = { .ifindex = FX_IFINDEX };   /* the host's own */
 	struct pb_pkt in, out;
+	__u16 pp;
 
 	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	pp = port_at(&out, 0);
+	cr_assert_neq(pp, 55300);
 	cr_assert_eq(pb_build(&err, &in), 0);
+	out = in;
 	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in.data, .data_size_in = in.len,
 		    .data_out = out.data, .data_size_out = PB_MAX, .ctx_in = &skb,
 		    .ctx_size_in = sizeof(skb));
 	cr_assert_eq(bpf_prog_test_run_opts(fx_tc_prog_fd(), &t), 0);
-	if (t.retval == FX_TC_OK) {
-		__u32 qdst;
-
-		memcpy(&qdst, out.data + in.l4_off + 8 + 16, 4);
-		cr_expect_eq(qdst, a4(FB_ADDR),
-			     "an error quoting the client's untranslated tuple leaves the WAN");
-	}
+	cr_assert_eq(t.retval, FX_TC_OK, "the host's error about a reply is sent");
+	assert_quotes_the_server(&out, &err, pp);
 }

@@ -16,6 +16,9 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
+# source NAT is held back from commits until the review's findings are
+# fixed (docs/nat.md "Open findings"): the preview switch takes it
+export SFW_NAT_PREVIEW=1
 
 trap drops_cleanup EXIT
 topology_up
@@ -96,6 +99,11 @@ rm -f "$cap"
 echo "$seen"
 if has "198.51.100.2" <<<"$seen"; then
 	echo "FINDING 2: an ICMP error left the WAN from the client's private address" >&2
+	rc=1
+fi
+# translated as nf_nat does: from the NAT address, quoting the server's packet
+if ! grep -q "203.0.113.1 > 203.0.113.2: ICMP 203.0.113.1 udp port 25700 unreachable" <<<"$seen"; then
+	echo "FINDING 2: the client's port unreachable did not reach the server translated" >&2
 	rc=1
 fi
 [ "$rc" = 0 ] && echo "PASS"
