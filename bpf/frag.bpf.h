@@ -26,6 +26,14 @@ struct {
 	__uint(max_entries, 1);
 } sfw_frag_scratch SEC(".maps");
 
+/* and its key (tc egress records from a frame at that edge too) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sfw_frag_key);
+	__uint(max_entries, 1);
+} sfw_frag_key_scratch SEC(".maps");
+
 static __always_inline void sfw_frag_key_of(const struct sfw_pkt *p, struct sfw_frag_key *k)
 {
 	k->src = p->src;
@@ -38,35 +46,43 @@ static __always_inline void sfw_frag_key_of(const struct sfw_pkt *p, struct sfw_
 
 /* A first fragment the flow decision permitted, on the session of key
  * (src_lo: which side sent it): remember its datagram. ICMP errors have
- * no session of their own, so their later fragments find none and drop.
- * A global function: fragment work stays out of the hot path's
- * verification (docs/design.md). It takes scalars, not the caller's
- * struct sfw_flow: the verifier forgets the pointers kept in memory a
- * global function was handed. Returns 0. */
-__noinline int sfw_frag_record(const struct sfw_pkt *p, const struct sfw_session_key *key,
-			       bool src_lo, __u64 now)
+ * no session of their own, so their later fragments find none and drop. */
+static __always_inline void sfw_frag_remember(const struct sfw_pkt *p,
+					      const struct sfw_session_key *key, bool src_lo,
+					      __u64 now)
 {
-	struct sfw_frag_key k;
+	struct sfw_frag_key *k;
 	struct sfw_session *s;
 	struct sfw_frag *v;
 	__u32 zero = 0;
 
-	if (!p || !key)
-		return 0;
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, key);
 	v = bpf_map_lookup_elem(&sfw_frag_scratch, &zero);
-	if (!s || !v)
-		return 0;
-	sfw_frag_key_of(p, &k);
+	k = bpf_map_lookup_elem(&sfw_frag_key_scratch, &zero);
+	if (!s || !v || !k)
+		return;
+	sfw_frag_key_of(p, k);
 	__builtin_memset(v, 0, sizeof(*v));
 	v->sess = *key;
 	v->sess_id = s->id;
 	v->dir = sfw_wing_of(s, src_lo);
+	v->nat = !!(s->flags & SFW_SESS_F_NAT);
 	v->l4_end = (__u16)(p->hdr_len - p->frag_start);
 	v->expires_ns = now + SFW_NSEC_PER_SEC * (p->family == SFW_FAMILY_INET ?
 			SFW_FRAG_TIMEOUT_INET_S : SFW_FRAG_TIMEOUT_INET6_S);
 	/* an identification met again (it wrapped) is a new datagram */
-	bpf_map_update_elem(&SFW_MAP_FRAGS, &k, v, BPF_ANY);
+	bpf_map_update_elem(&SFW_MAP_FRAGS, k, v, BPF_ANY);
+}
+
+/* sfw_frag_remember as a global function: fragment work stays out of the
+ * hot path's verification (docs/design.md). It takes scalars, not the
+ * caller's struct sfw_flow: the verifier forgets the pointers kept in
+ * memory a global function was handed. Returns 0. */
+__noinline int sfw_frag_record(const struct sfw_pkt *p, const struct sfw_session_key *key,
+			       bool src_lo, __u64 now)
+{
+	if (p && key)
+		sfw_frag_remember(p, key, src_lo, now);
 	return 0;
 }
 

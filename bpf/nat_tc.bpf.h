@@ -35,18 +35,15 @@ static __always_inline int sfw_tc_nat_field(struct __sk_buff *skb, __u32 off, __
  * out_ifindex: would a source NAT rule translate it? Then it must not
  * leave untranslated (docs/nat.md "Open findings", 7): its session was
  * cleared, swept or evicted while it waited in the stack. A later
- * fragment (no ports to match a rule by) follows its datagram's record:
- * a NAT session's cannot be translated, one without a record is refused
- * when the zone pair has source NAT rules at all. Only on a miss, rare
+ * fragment without its datagram's record (sfw_tc_nat_frag: no ports to
+ * match a rule by; out of order, or its first fragment never seen) is
+ * refused when the zone pair has source NAT rules at all. Only on a miss, rare
  * on this path: XDP passed the packet as a session's. 1: refuse it. A
  * global function, apart from sfw_tc_nat: the call chain's 512 bytes. */
 __noinline int sfw_tc_nat_miss(const struct sfw_pkt *p, __u32 in_ifindex, __u32 out_ifindex)
 {
-	const struct sfw_session *s;
 	const struct sfw_config *cfg;
 	struct sfw_nat_list_key lk;
-	struct sfw_frag_key fk;
-	struct sfw_frag *d;
 	__u32 zero = 0, gen, rule;
 
 	cfg = bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
@@ -59,12 +56,6 @@ __noinline int sfw_tc_nat_miss(const struct sfw_pkt *p, __u32 in_ifindex, __u32 
 		return 0;
 	gen = sfw_cfg_gen(cfg);
 	if (p->frag == SFW_FRAG_LATER) {
-		sfw_frag_key_of(p, &fk);
-		d = bpf_map_lookup_elem(&SFW_MAP_FRAGS, &fk);
-		if (d) {
-			s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &d->sess);
-			return s && (s->flags & SFW_SESS_F_NAT);
-		}
 		__builtin_memset(&lk, 0, sizeof(lk));
 		lk.stage = SFW_NAT_SOURCE;
 		lk.from_zone = (__u8)sfw_zone_of(in_ifindex, gen);
@@ -115,9 +106,56 @@ __noinline int sfw_tc_nat_icmp(struct __sk_buff *skb, const struct sfw_pkt *p)
 
 #define SFW_TC_NAT_MISS 1
 
+/* A later fragment the stack forwards (it fragmented the datagram toward
+ * a smaller MTU, or the client did): it carries no ports, so it follows
+ * its datagram's record (bpf/frag.bpf.h), which sfw_tc_nat wrote when it
+ * translated the first fragment. A NAT session's In wing gets the
+ * addresses its first fragment got, with the IPv4 header checksum (the
+ * L4 checksum, which covers the whole datagram, was updated in the first
+ * fragment); refused (-1) when that session is gone or replaced, the
+ * record expired, or the fragment starts inside the L4 header. 0: sent
+ * (no NAT datagram's), SFW_TC_NAT_MISS: no record (sfw_tc_nat_miss
+ * decides). A global function. */
+__noinline int sfw_tc_nat_frag(struct __sk_buff *skb, const struct sfw_pkt *p)
+{
+	const struct sfw_nat_rw *rw;
+	struct sfw_session *s;
+	struct sfw_frag_key fk;
+	struct sfw_frag *d;
+	__u32 zero = 0, l3;
+	__u64 now;
+
+	if (!skb || !p)
+		return -1;
+	sfw_frag_key_of(p, &fk);
+	d = bpf_map_lookup_elem(&SFW_MAP_FRAGS, &fk);
+	if (!d)
+		return SFW_TC_NAT_MISS;
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &d->sess);
+	if (!d->nat && !(s && (s->flags & SFW_SESS_F_NAT)))
+		return 0;
+	now = bpf_ktime_get_coarse_ns();
+	if (!s || SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) || s->id != d->sess_id ||
+	    sfw_expired(s, now) || now > d->expires_ns || d->dir != SFW_WING_IN ||
+	    p->family != SFW_FAMILY_INET || p->l3_off > SFW_NAT_MAX_L3_OFF ||
+	    p->frag_off < d->l4_end || !sfw_nat_plan(s, SFW_WING_IN, &d->sess))
+		return -1;
+	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
+	if (!rw)
+		return -1;
+	l3 = p->l3_off & 0x7f;
+	if (sfw_tc_nat_field(skb, l3 + 12, 4, l3 + 10, 0, 0, p->src.v4, rw->src.v4) ||
+	    sfw_tc_nat_field(skb, l3 + 16, 4, l3 + 10, 0, 0, p->dst.v4, rw->dst.v4))
+		return -1;
+	return 0;
+}
+
 /* Translates p, forwarded through the stack, when it is the In wing of a
- * NAT session. 0: sent (translated or not NAT's), -1: to be dropped under
- * Incoming NAT errors, SFW_TC_NAT_MISS: no session, or a later fragment
+ * NAT session; a first fragment (the stack fragmented the datagram: its
+ * L4 checksum covers the whole datagram, which an incremental update
+ * keeps right) is translated too and its datagram recorded for the later
+ * ones (sfw_tc_nat_frag). 0: sent (translated or not NAT's), -1: to be
+ * dropped under Incoming NAT errors, SFW_TC_NAT_MISS: no session
  * (sfw_tc_nat_miss decides). A global function: verified once. */
 __noinline int sfw_tc_nat(struct __sk_buff *skb, const struct sfw_pkt *p)
 {
@@ -132,12 +170,12 @@ __noinline int sfw_tc_nat(struct __sk_buff *skb, const struct sfw_pkt *p)
 		return 0;
 	lo = sfw_make_key(p, &k);
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &k);
-	if (p->frag == SFW_FRAG_LATER || !s)
+	if (!s)
 		return SFW_TC_NAT_MISS;
 	if (SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) ||
 	    sfw_wing_of(s, lo) != SFW_WING_IN)
 		return 0;
-	if (!sfw_nat_rewritable(p) || !sfw_nat_plan(s, SFW_WING_IN, &k))
+	if (!sfw_nat_rewritable_l4(p) || !sfw_nat_plan(s, SFW_WING_IN, &k))
 		return -1;
 	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
 	if (!rw)
@@ -148,22 +186,27 @@ __noinline int sfw_tc_nat(struct __sk_buff *skb, const struct sfw_pkt *p)
 		/* no pseudo-header in ICMPv4: only the identifier counts */
 		csum = l4 + 2;
 		if (sfw_tc_nat_field(skb, l3 + 12, 4, l3 + 10, 0, 0, p->src.v4, rw->src.v4) ||
-		    sfw_tc_nat_field(skb, l3 + 16, 4, l3 + 10, 0, 0, p->dst.v4, rw->dst.v4))
+		    sfw_tc_nat_field(skb, l3 + 16, 4, l3 + 10, 0, 0, p->dst.v4, rw->dst.v4) ||
+		    sfw_tc_nat_field(skb, l4 + 4, 2, 0, csum, 0,
+				     p->icmp_kind == SFW_ICMPK_ECHO_REQUEST ? p->sport : p->dport,
+				     sfw_nat_echo_id(p, rw)))
 			return -1;
-		return sfw_tc_nat_field(skb, l4 + 4, 2, 0, csum, 0,
-					p->icmp_kind == SFW_ICMPK_ECHO_REQUEST ? p->sport : p->dport,
-					sfw_nat_echo_id(p, rw));
+	} else {
+		csum = l4 + (p->proto == SFW_IPPROTO_TCP ? 16 : 6);
+		/* a UDP checksum of 0 (none) stays 0 */
+		udp0 = p->proto == SFW_IPPROTO_UDP ? BPF_F_MARK_MANGLED_0 : 0;
+		if (sfw_tc_nat_field(skb, l3 + 12, 4, l3 + 10, csum, udp0 | BPF_F_PSEUDO_HDR,
+				     p->src.v4, rw->src.v4) ||
+		    sfw_tc_nat_field(skb, l3 + 16, 4, l3 + 10, csum, udp0 | BPF_F_PSEUDO_HDR,
+				     p->dst.v4, rw->dst.v4) ||
+		    sfw_tc_nat_field(skb, l4, 2, 0, csum, udp0, p->sport, rw->sport) ||
+		    sfw_tc_nat_field(skb, l4 + 2, 2, 0, csum, udp0, p->dport, rw->dport))
+			return -1;
 	}
-	csum = l4 + (p->proto == SFW_IPPROTO_TCP ? 16 : 6);
-	/* a UDP checksum of 0 (none) stays 0 */
-	udp0 = p->proto == SFW_IPPROTO_UDP ? BPF_F_MARK_MANGLED_0 : 0;
-	if (sfw_tc_nat_field(skb, l3 + 12, 4, l3 + 10, csum, udp0 | BPF_F_PSEUDO_HDR,
-			     p->src.v4, rw->src.v4) ||
-	    sfw_tc_nat_field(skb, l3 + 16, 4, l3 + 10, csum, udp0 | BPF_F_PSEUDO_HDR,
-			     p->dst.v4, rw->dst.v4) ||
-	    sfw_tc_nat_field(skb, l4, 2, 0, csum, udp0, p->sport, rw->sport))
-		return -1;
-	return sfw_tc_nat_field(skb, l4 + 2, 2, 0, csum, udp0, p->dport, rw->dport);
+	/* its later fragments follow (sfw_tc_nat_frag) */
+	if (p->frag == SFW_FRAG_FIRST)
+		sfw_frag_remember(p, &k, lo, bpf_ktime_get_coarse_ns());
+	return 0;
 }
 
 #endif

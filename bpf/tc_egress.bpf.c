@@ -90,7 +90,7 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		 * (bpf/nat_tc.bpf.h), looked for once NAT was ever committed */
 		int nat = !cfg || !(cfg->flags & SFW_CFG_F_NAT) ? 0 :
 			  p->icmp_kind == SFW_ICMPK_ERROR ? sfw_tc_nat_icmp(skb, p) :
-			  sfw_tc_nat(skb, p);
+			  p->frag == SFW_FRAG_LATER ? sfw_tc_nat_frag(skb, p) : sfw_tc_nat(skb, p);
 
 		if (nat == SFW_TC_NAT_MISS)
 			nat = sfw_tc_nat_miss(p, in_ifindex, skb->ifindex) ? -1 : 0;

@@ -40,7 +40,8 @@ struct sfw_frag {
 	__u64 sess_id;      /* and which one: a session replaced since ends the datagram */
 	__u64 expires_ns;   /* bpf_ktime_get_coarse_ns() clock */
 	__u8 dir;           /* enum sfw_wing_dir: the wing its fragments count on */
-	__u8 pad1;
+	__u8 nat;           /* a NAT session's In wing: tc egress translates its later
+			     * fragments (bpf/nat_tc.bpf.h), refused once the session is gone */
 	__u16 l4_end;       /* where the L4 header ends in the fragmentable part (IPv6:
 			     * extension headers after the Fragment header included):
 			     * no later fragment may start before it */

@@ -898,6 +898,72 @@ Test(nat, redteam_later_fragment_at_tc_not_sent_untranslated)
 			     "a later fragment of a NAT flow leaves untranslated");
 }
 
+/* The stack fragments a datagram it routes toward a smaller MTU (DF
+ * clear): tc egress sees the In wing's fragments (red-team finding 6: it
+ * refused the first, and the kernel stops at the first fragment a hook
+ * drops, so the datagram was lost whole). The first fragment is
+ * translated, address and port, its UDP checksum (which covers the whole
+ * datagram) updated incrementally, and its datagram recorded; the later
+ * ones get the addresses and the IPv4 header checksum. Reassembled, the
+ * UDP checksum holds over the translated pseudo-header. A later fragment
+ * without its first, or after its session expired, is refused under
+ * Incoming NAT errors, never sent untranslated. */
+Test(nat, stack_fragmented_datagram_translated_at_tc_egress)
+{
+	const char *far = "203.0.113.9";   /* no neighbour entry: the stack routes */
+	struct pb_spec u = udp(CLIENT_A, far, 55400, 53);
+	struct pb_spec big = u, lone;
+	struct pb_pkt in, up, out, fr[4], tx[4];
+	__u8 dgram[2048];
+	__u32 len = 0, ulen;
+	__u16 pp;
+	int n;
+
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates */
+	cr_assert_eq(run_at(in_if, &u, &in, &up), FX_XDP_PASS);
+	cr_assert_eq(tc_forwarded(&up, &out), FX_TC_OK);
+	pp = port_at(&out, 0);
+	cr_assert_neq(pp, 55400, "a port of NAT's own: the translation shows");
+	big.payload = 1200;
+	big.ip_id = 91;
+	n = pb_fragment(&big, 512, fr, 4);
+	cr_assert_eq(n, 3);
+	for (int i = 0; i < n; i++) {
+		const __u8 *ip;
+
+		cr_assert_eq(tc_forwarded(&fr[i], &tx[i]), FX_TC_OK, "fragment %d sent", i);
+		ip = tx[i].data + tx[i].l3_off;
+		cr_assert_eq(addr_at(&tx[i], 12), a4(FB_ADDR), "fragment %d from the NAT address", i);
+		cr_assert_eq(addr_at(&tx[i], 16), a4(far));
+		cr_assert_eq(fold(sum16(ip, 20, 0)), 0xffff, "fragment %d's IPv4 header checksum", i);
+		memcpy(dgram + len, ip + 20, tx[i].l3_len - 20);
+		len += tx[i].l3_len - 20;
+	}
+	cr_assert_eq(port_at(&tx[0], 0), pp, "the first fragment's source port");
+	ulen = dgram[4] << 8 | dgram[5];
+	cr_assert_eq(ulen, len);
+	cr_assert_eq(fold(sum16(dgram, len, sum16(tx[0].data + tx[0].l3_off + 12, 8,
+						  SFW_IPPROTO_UDP + ulen))), 0xffff,
+		     "the reassembled datagram's UDP checksum");
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 0);
+
+	/* a later fragment whose first was never seen here */
+	lone = big;
+	lone.ip_id = 92;
+	cr_assert_eq(pb_fragment(&lone, 512, fr, 4), 3);
+	cr_expect_eq(tc_forwarded(&fr[1], &out), FX_TC_SHOT, "a later fragment without its first");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+
+	/* the datagram's session expired meanwhile */
+	lone.ip_id = 93;
+	cr_assert_eq(pb_fragment(&lone, 512, fr, 4), 3);
+	cr_assert_eq(tc_forwarded(&fr[0], &out), FX_TC_OK);
+	cr_assert_eq(fx_age(&u, 3600), 0);
+	cr_expect_eq(tc_forwarded(&fr[1], &out), FX_TC_SHOT, "a later fragment of an expired session");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 2);
+}
+
 /* The session is gone (clear, the sweeper, the LRU) while its packet
  * waits in the stack (the neighbour queue holds the first packet until
  * ARP answers): tc finds no NAT session and sends it as received, from
