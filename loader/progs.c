@@ -78,26 +78,36 @@ static int tx_ports_pin(struct bpf_map *map)
 	return err ? sfw_fail(errno, "cannot pin %s: %s", path, strerror(errno)) : 0;
 }
 
-/* A load that fails because the pinned session table was made by a version
- * with another layout deserves its own message: libbpf only says EINVAL. */
-static bool pinned_layout_changed(void)
+/* A load that fails because a pinned map was made by a version with
+ * another layout (a session or the configuration grew) deserves its own
+ * message: libbpf refuses to reuse it and only says EINVAL. Every pinned
+ * map of the object is compared, so whichever changed is named. */
+static bool pinned_layout_changed(const struct bpf_object *obj)
 {
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
-	bool changed;
+	const struct bpf_map *m;
 
-	if (fd < 0)
-		return false;
-	changed = !bpf_obj_get_info_by_fd(fd, &info, &len) &&
-		  (info.key_size != sizeof(struct sfw_session_key) ||
-		   info.value_size != sizeof(struct sfw_session));
-	close(fd);
-	if (changed)
-		sfw_fail(EINVAL, "the pinned maps under %s come from a version with another layout "
-			 "(session value %u bytes, this sfw uses %zu): detach all, then attach again",
-			 sfw_pin_root(), info.value_size, sizeof(struct sfw_session));
-	return changed;
+	bpf_object__for_each_map(m, obj) {
+		const char *path = bpf_map__pin_path(m);
+		struct bpf_map_info info = {};
+		__u32 len = sizeof(info);
+		bool changed;
+		int fd;
+
+		if (!path || (fd = bpf_obj_get(path)) < 0)
+			continue;
+		changed = !bpf_obj_get_info_by_fd(fd, &info, &len) &&
+			  (info.key_size != bpf_map__key_size(m) ||
+			   info.value_size != bpf_map__value_size(m));
+		close(fd);
+		if (changed) {
+			sfw_fail(EINVAL, "the pinned map %s comes from a version with another layout "
+				 "(key %u, value %u bytes; this sfw uses %u and %u): detach all, then "
+				 "attach again", path, info.key_size, info.value_size,
+				 bpf_map__key_size(m), bpf_map__value_size(m));
+			return true;
+		}
+	}
+	return false;
 }
 
 static bool pinned(const char *name)
@@ -147,11 +157,12 @@ static int load(struct sfw_progs *p, const struct sfw_attach_opts *opts, bool *f
 	if (!err)
 		err = tx_ports_pin(p->xdp->maps.SFW_MAP_TX_PORTS);
 	if (err)
-		return pinned_layout_changed() ? -EINVAL
+		return pinned_layout_changed(p->xdp->obj) ? -EINVAL
 		     : sfw_fail(-err, "cannot load the XDP program: %s", strerror(-err));
 	err = tc_egress__load(p->tc);
 	if (err)
-		return sfw_fail(-err, "cannot load the tc program: %s", strerror(-err));
+		return pinned_layout_changed(p->tc->obj) ? -EINVAL
+		     : sfw_fail(-err, "cannot load the tc program: %s", strerror(-err));
 	err = uncounted ? sfw_sess_mark_partial() : 0;
 	if (!err)
 		err = sfw_config_init(opts && opts->fail_closed, fresh);

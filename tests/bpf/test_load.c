@@ -8,8 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "loader.h"
+#include "maps.h"
 
 static char root[] = "/sys/fs/bpf/sfw-load-XXXXXX";
 
@@ -66,4 +69,36 @@ Test(load, fresh_maps_get_the_defaults_otherwise)
 	cr_assert_not(cfg.flags & SFW_CFG_F_FAIL_CLOSED);
 	cr_assert_eq(cfg.default_policy, want.default_policy);
 	cr_assert_arr_eq(cfg.timeout_s, want.timeout_s, sizeof(want.timeout_s));
+}
+
+/* A pinned map of another layout (a configuration map from before struct
+ * sfw_config grew the host's port range) is not reused: libbpf refuses it
+ * with EINVAL alone, so the loader names the map and the sizes in one
+ * line, and leaves the map as it was. */
+Test(load, pinned_config_of_another_layout_refused_in_one_line)
+{
+	struct sfw_attach_opts o = { .max_sessions = 4096 };
+	struct sfw_progs *p = NULL;
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", root, SFW_STR(SFW_MAP_CONFIG));
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "old_config", sizeof(__u32),
+			    sizeof(struct sfw_config) - 4, 1, NULL);
+	cr_assert_geq(fd, 0, "%s", strerror(errno));
+	cr_assert_eq(bpf_obj_pin(fd, path), 0, "%s", strerror(errno));
+	close(fd);
+	cr_assert_neq(sfw_progs_load(&p, &o, NULL), 0, "a configuration of another size reused");
+	sfw_progs_close(p);
+	cr_assert_not_null(strstr(sfw_last_error(), "another layout"), "%s", sfw_last_error());
+	cr_assert_not_null(strstr(sfw_last_error(), SFW_STR(SFW_MAP_CONFIG)), "%s",
+			   sfw_last_error());
+	cr_assert_null(strchr(sfw_last_error(), '\n'), "one line");
+	fd = bpf_obj_get(path);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
+	close(fd);
+	cr_assert_eq(info.value_size, sizeof(struct sfw_config) - 4, "left as it was");
 }
