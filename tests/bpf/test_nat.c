@@ -853,6 +853,7 @@ Test(nat, redteam_inside_icmp_error_about_reply_not_sent_untranslated)
 	cr_assert_neq(pp, 55100);
 	cr_assert_eq(run_at(in_if, &err, &in, &up), FX_XDP_PASS, "up to the stack, as errors go");
 	cr_assert_eq(addr_at(&up, 12), a4(CLIENT_A), "as received: the stack drops its own address");
+	cr_assert_eq(outcomes_at(in_if), 2, "one outcome per packet");
 	cr_assert_eq(tc_forwarded(&up, &out), FX_TC_OK);
 	assert_quotes_the_server(&out, &err, pp);
 
@@ -867,6 +868,7 @@ Test(nat, redteam_inside_icmp_error_about_reply_not_sent_untranslated)
 	cr_expect_eq(run_at(in_if, &err, &in, &up), FX_XDP_DROP,
 		     "passed up toward an egress that will not translate it");
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_expect_eq(outcomes_at(in_if), 3, "one outcome per packet");
 }
 
 /* The stack fragments a packet it routes when the egress MTU is smaller
