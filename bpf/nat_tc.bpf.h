@@ -14,6 +14,19 @@
 #include "policy.bpf.h"
 #include "icmp_related.bpf.h"
 
+/* sfw_tc_nat*'s answer: no session (sfw_tc_nat_miss decides) */
+#define SFW_TC_NAT_MISS 1
+
+/* The packet an ICMP error at tc quotes (sfw_tc_nat_icmp), kept for
+ * sfw_tc_nat_miss when its session is gone: per-CPU memory, as tc's call
+ * chain is at the edge of its 512 bytes (not pinned: per object). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sfw_pkt);
+	__uint(max_entries, 1);
+} sfw_tc_quote SEC(".maps");
+
 /* One field of size 4 or 2 at off from `from` to `to` (network order in
  * the low bytes), with the IPv4 header checksum at l3csum and the L4
  * checksum at l4csum (l4flags: BPF_F_PSEUDO_HDR, BPF_F_MARK_MANGLED_0)
@@ -49,11 +62,15 @@ __noinline int sfw_tc_nat_miss(const struct sfw_pkt *p, __u32 in_ifindex, __u32 
 	cfg = bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
 	if (!p || !cfg)
 		return 1;
-	/* an ICMP error has no session of its own: XDP related it to the
-	 * one it is about (sfw_tc_nat_icmp translates those about a NAT
-	 * session's reply) */
-	if (p->icmp_kind == SFW_ICMPK_ERROR)
-		return 0;
+	/* an ICMP error whose quoted packet's session is gone (cleared or
+	 * evicted while the error waited in the stack): would a source NAT
+	 * rule translate the client's packet the quoted reply answers? Then
+	 * the quote names a private tuple, and the error is refused */
+	if (p->icmp_kind == SFW_ICMPK_ERROR) {
+		p = bpf_map_lookup_elem(&sfw_tc_quote, &zero);
+		if (!p)
+			return 1;
+	}
 	gen = sfw_cfg_gen(cfg);
 	if (p->frag == SFW_FRAG_LATER) {
 		__builtin_memset(&lk, 0, sizeof(lk));
@@ -77,26 +94,43 @@ __noinline int sfw_tc_nat_miss(const struct sfw_pkt *p, __u32 in_ifindex, __u32 
  * "Open findings", 4 and 5), so path-MTU discovery works through NAT and
  * no private tuple leaves. 0: sent (translated, or no NAT reply's); -1:
  * one that cannot be translated (a fragment, a short or ICMP quote), or
- * whose session has expired: refused, never sent as it is. */
+ * whose session has expired: refused, never sent as it is;
+ * SFW_TC_NAT_MISS: the quoted packet's session is gone (sfw_tc_nat_miss
+ * decides by the packet the quote answers). */
 __noinline int sfw_tc_nat_icmp(struct __sk_buff *skb, const struct sfw_pkt *p)
 {
 	const struct sfw_session *s;
 	struct sfw_session_key k;
-	struct sfw_pkt in = {};
+	struct sfw_pkt *in;
 	void *data, *end;
+	__u32 zero = 0;
+	union sfw_addr a;
+	__be16 port;
 	bool lo;
 
-	if (!skb || !p)
+	in = bpf_map_lookup_elem(&sfw_tc_quote, &zero);
+	if (!skb || !p || !in)
 		return -1;
 	data = (void *)(long)skb->data;
 	end = (void *)(long)skb->data_end;
 	if (p->frag)
 		return -1;
-	if (sfw_parse_embedded(data, end, p, &in))
+	__builtin_memset(in, 0, sizeof(*in));
+	if (sfw_parse_embedded(data, end, p, in))
 		return 0;   /* about no session's packet: XDP judged it */
-	lo = sfw_make_key(&in, &k);
+	lo = sfw_make_key(in, &k);
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &k);
-	if (!s || SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) ||
+	if (!s) {
+		/* gone: sfw_tc_nat_miss judges the packet the quote answers */
+		a = in->src;
+		in->src = in->dst;
+		in->dst = a;
+		port = in->sport;
+		in->sport = in->dport;
+		in->dport = port;
+		return SFW_TC_NAT_MISS;
+	}
+	if (SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) ||
 	    sfw_wing_of(s, lo) != SFW_WING_OUT)
 		return 0;
 	if (sfw_expired(s, bpf_ktime_get_coarse_ns()))
@@ -104,7 +138,6 @@ __noinline int sfw_tc_nat_icmp(struct __sk_buff *skb, const struct sfw_pkt *p)
 	return sfw_nat_icmp_mangle(data, end, p, true, s->nat.src.v4, s->nat.sport);
 }
 
-#define SFW_TC_NAT_MISS 1
 
 /* A later fragment the stack forwards (it fragmented the datagram toward
  * a smaller MTU, or the client did): it carries no ports, so it follows

@@ -869,6 +869,16 @@ Test(nat, redteam_inside_icmp_error_about_reply_not_sent_untranslated)
 		     "passed up toward an egress that will not translate it");
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
 	cr_expect_eq(outcomes_at(in_if), 3, "one outcome per packet");
+
+	/* the session is gone (cleared, evicted) while the error waited in
+	 * the stack: a source NAT rule translates the client's packet the
+	 * quoted reply answers, so the quote is private: refused */
+	struct sfw_session_key sk;
+
+	fx_key(&s, &sk);
+	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &sk), 0);
+	cr_expect_eq(tc_forwarded(&up, &out), FX_TC_SHOT, "an error about a gone session's reply");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 2);
 }
 
 /* The stack fragments a packet it routes when the egress MTU is smaller
