@@ -24,8 +24,7 @@ printf 'set %s y match source-address any destination-address any application ju
 	"$POL" "$POL" >>"$TMPD/y.conf"
 # P: the only fork of `configure private; set; commit` is the commit's
 { printf 'configure private\nset %s x match source-address any destination-address any application junos-ssh\nset %s x then permit\ncommit\nexit\n' "$POL" "$POL" |
-	strace -f -o /dev/null -e trace=clone,clone3,fork,vfork \
-	-e inject=clone,clone3,fork,vfork:delay_enter=6000000 "$SFW" cli >"$TMPD/p.out" 2>&1; } &
+	strace -f -o/dev/null -etrace=clone,clone3,fork,vfork -einject=clone,clone3,fork,vfork:delay_enter=6000000 "$SFW" cli >"$TMPD/p.out" 2>&1; } &
 PPID_=$!
 for _ in $(seq 100); do
 	[ -n "$(ls "$SFW_CONF_DIR/.editors" 2>/dev/null)" ] && break

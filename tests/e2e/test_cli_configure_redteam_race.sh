@@ -24,8 +24,7 @@ printf 'configure\nset %s x match source-address any destination-address any app
 	"$POL" "$POL" | "$SFW" cli >/dev/null 2>&1
 [ -e "$SFW_CONF_DIR/.candidate" ] || fail "x is not pending"
 # A: the only fork of `configure; commit` is the commit's (it reads the candidate first)
-{ printf 'configure\ncommit\nexit\n' | strace -f -o /dev/null -e trace=clone,clone3,fork,vfork \
-	-e inject=clone,clone3,fork,vfork:delay_enter=6000000 "$SFW" cli >"$TMPD/a.out" 2>&1; } &
+{ printf 'configure\ncommit\nexit\n' | strace -f -o/dev/null -etrace=clone,clone3,fork,vfork -einject=clone,clone3,fork,vfork:delay_enter=6000000 "$SFW" cli >"$TMPD/a.out" 2>&1; } &
 APID=$!
 for _ in $(seq 100); do
 	[ -n "$(ls "$SFW_CONF_DIR/.editors" 2>/dev/null)" ] && break
