@@ -201,7 +201,8 @@ void conf_host_service_words(char *buf, size_t len);
  * trusted (message set). */
 int conf_shared_pending(void);
 
-/* A whole (regular, < 16 MiB) file, malloc'd: 0 or a negative errno. */
+/* A whole (regular, < 16 MiB) file, malloc'd and NUL-terminated after its
+ * len bytes: 0 or a negative errno. */
 int conf_read_file(const char *path, char **text, size_t *len);
 /* The same from an open fd (path: for the message). */
 int conf_read_fd(int fd, const char *path, char **text, size_t *len);

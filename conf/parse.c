@@ -199,6 +199,7 @@ int conf_read_fd(int fd, const char *path, char **out, size_t *len)
 		}
 		got += (size_t)r;
 	}
+	buf[got] = '\0';   /* readers that scan as a string stop at the end */
 	*out = buf;
 	*len = got;
 	return 0;
