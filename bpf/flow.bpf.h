@@ -107,16 +107,16 @@ static __always_inline __u32 sfw_account(struct sfw_session *s, const struct sfw
 }
 
 /* Matches the packet to a live session and accounts it. Returns the
- * outcome counter, or SFW_OUTCOME_CREATE. host: the host's own packet
- * (tc, not forwarded). */
+ * outcome counter, or SFW_OUTCOME_CREATE. ingress: the interface it came
+ * in by, 0 for the host's own packet (tc, not forwarded). */
 static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_pkt *p,
-				       struct sfw_flow *f, bool host)
+				       struct sfw_flow *f, __u32 ingress)
 {
 	struct sfw_session *s;
 	__u32 outcome;
 
 	if (p->icmp_kind == SFW_ICMPK_ERROR) {
-		outcome = sfw_icmp_related(data, end, p, f->now, host);
+		outcome = sfw_icmp_related(data, end, p, f->now, ingress);
 		f->nat = outcome == SFW_RELATED_NAT ? SFW_FLOW_NAT_ICMP :
 			 outcome == SFW_RELATED_NAT_REPLY ? SFW_FLOW_NAT_ICMP_REPLY : 0;
 		return outcome ? SFW_CNT_SFW_PERMITTED_PKTS : SFW_CNT_SFW_ERR_NO_SESSION;

@@ -95,11 +95,12 @@ static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a,
 }
 
 /* The session the quoted packet in (already checked to be about the
- * error's destination) belongs to: SFW_RELATED, SFW_RELATED_NAT or
- * SFW_RELATED_NONE. host: the error is the host's own (tc, not
- * forwarded). A global function: its key stays off the caller's frame,
- * which is at the edge of the call chain's 512 bytes. */
-__noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 host)
+ * error's destination) belongs to: SFW_RELATED, SFW_RELATED_NAT,
+ * SFW_RELATED_NAT_REPLY or SFW_RELATED_NONE. ingress: the interface the
+ * error came in by, 0 when it is the host's own (tc, not forwarded). A
+ * global function: its key stays off the caller's frame, which is at the
+ * edge of the call chain's 512 bytes. */
+__noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 ingress)
 {
 	struct sfw_session_key key;
 	struct sfw_session *s;
@@ -118,19 +119,24 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 	/* about a NAT session's reply as delivered, s:sp -> c:cp (the
 	 * client's port unreachable, the host's Fragmentation Needed): it
 	 * must leave quoting what the server sent (docs/nat.md "Open
-	 * findings", 4 and 5) */
+	 * findings", 4 and 5). Only the host's own, or one from where the
+	 * client's packets come in: from anywhere else (the WAN) it would
+	 * have the firewall confirm a private tuple and send errors from P
+	 * ("Second review", F3) */
 	if (sfw_wing_of(s, key_lo) == SFW_WING_OUT)
-		return SFW_RELATED_NAT_REPLY;
+		return !ingress || ingress == s->wing[SFW_WING_IN].ifindex ? SFW_RELATED_NAT_REPLY :
+									     SFW_RELATED_NONE;
 	/* about a NAT session's untranslated client packet, sent to the
 	 * client: only the host, which forwards that packet, says so; from
 	 * anywhere else errors come through the alias (docs/nat.md "Open
 	 * findings", 1) */
-	return host ? SFW_RELATED : SFW_RELATED_NONE;
+	return !ingress ? SFW_RELATED : SFW_RELATED_NONE;
 }
 
-/* host: the error is the host's own (tc, not forwarded). */
+/* ingress: the interface the error came in by, 0: the host's own (tc,
+ * not forwarded). */
 static __always_inline __u32 sfw_icmp_related(void *data, void *end, const struct sfw_pkt *p,
-					      __u64 now, bool host)
+					      __u64 now, __u32 ingress)
 {
 	struct sfw_pkt in = {};
 
@@ -142,7 +148,7 @@ static __always_inline __u32 sfw_icmp_related(void *data, void *end, const struc
 	if (in.src.v6[0] != p->dst.v6[0] || in.src.v6[1] != p->dst.v6[1] ||
 	    in.src.v6[2] != p->dst.v6[2] || in.src.v6[3] != p->dst.v6[3])
 		return SFW_RELATED_NONE;
-	return sfw_icmp_related_to(&in, now, host);
+	return sfw_icmp_related_to(&in, now, ingress);
 }
 
 #endif

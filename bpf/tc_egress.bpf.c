@@ -120,7 +120,7 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	if (p->frag == SFW_FRAG_LATER)
 		outcome = sfw_frag_follow(p, &f);
 	else
-		outcome = sfw_track(data, end, p, &f, !in_ifindex);
+		outcome = sfw_track(data, end, p, &f, in_ifindex);
 	if (outcome == SFW_OUTCOME_CREATE)
 		outcome = sfw_tc_open(p, &f, in_ifindex);
 	/* the host's own error about a NAT session's reply leaves quoting

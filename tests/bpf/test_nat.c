@@ -1107,3 +1107,29 @@ Test(nat, redteam_host_icmp_error_about_reply_quotes_translated_tuple)
 	cr_assert_eq(t.retval, FX_TC_OK, "the host's error about a reply is sent");
 	assert_quotes_the_server(&out, &err, pp);
 }
+
+/* ---- second review (docs/nat.md "Second review"): each test below
+ * fails with its fix reverted ---- */
+
+/* F3: an error quoting a NAT session's reply as the client got it
+ * (s:sp -> c:cp) from the WAN, sent to the server: passed up, the stack
+ * sent it back out of fb, and tc translated it, from P: the firewall
+ * confirmed a private tuple to anyone and relayed forged errors from P.
+ * Only one from where the client's packets come in (fa) is related. */
+Test(nat, review2_error_about_reply_from_the_wan_not_related)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 55150, 53);
+	struct pb_spec quoted = udp(SERVER1, CLIENT_A, 53, 55150);
+	struct pb_spec err = { .src = "203.0.113.77", .dst = SERVER1, .proto = SFW_IPPROTO_ICMP,
+			       .icmp_type = 3, .icmp_code = 3, .inner = &quoted };
+	struct pb_pkt in, up;
+
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(run_at(in_if, &s, &in, &up), FX_XDP_REDIRECT);
+	cr_expect_eq(run_at(out_if, &err, &in, &up), FX_XDP_DROP,
+		     "an error about the reply from the WAN is related");
+	cr_expect_eq(outcomes_at(out_if), 1, "one outcome per packet");
+	err.src = CLIENT_A;
+	cr_expect_eq(run_at(in_if, &err, &in, &up), FX_XDP_PASS, "the client's own still goes up");
+}
