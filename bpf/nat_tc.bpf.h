@@ -113,8 +113,9 @@ __noinline int sfw_tc_nat_icmp(struct __sk_buff *skb, const struct sfw_pkt *p)
 		return -1;
 	data = (void *)(long)skb->data;
 	end = (void *)(long)skb->data_end;
-	if (p->frag)
-		return -1;
+	/* a fragment about a NAT reply is refused by sfw_nat_icmp_mangle;
+	 * one about anything else goes as XDP judged it (docs/nat.md
+	 * "Second review", F4) */
 	__builtin_memset(in, 0, sizeof(*in));
 	if (sfw_parse_embedded(data, end, p, in))
 		return 0;   /* about no session's packet: XDP judged it */
@@ -130,8 +131,16 @@ __noinline int sfw_tc_nat_icmp(struct __sk_buff *skb, const struct sfw_pkt *p)
 		in->dport = port;
 		return SFW_TC_NAT_MISS;
 	}
-	if (SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) ||
-	    sfw_wing_of(s, lo) != SFW_WING_OUT)
+	if (SFW_SESS_IS_ALIAS(s))
+		return 0;
+	if (!(s->flags & SFW_SESS_F_NAT)) {
+		/* the stack fragmented it: its later fragments follow the
+		 * quoted session's record, as a plain session's do (F4) */
+		if (p->frag == SFW_FRAG_FIRST)
+			sfw_frag_remember(p, &k, lo, bpf_ktime_get_coarse_ns());
+		return 0;
+	}
+	if (sfw_wing_of(s, lo) != SFW_WING_OUT)
 		return 0;
 	if (sfw_expired(s, bpf_ktime_get_coarse_ns()))
 		return -1;
@@ -167,6 +176,10 @@ __noinline int sfw_tc_nat_frag(struct __sk_buff *skb, const struct sfw_pkt *p)
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &d->sess);
 	if (!d->nat && !(s && (s->flags & SFW_SESS_F_NAT)))
 		return 0;
+	/* a NAT session's reply, which XDP translated whole before the
+	 * stack fragmented it toward the client: nothing to translate */
+	if (d->nat && d->dir == SFW_WING_OUT)
+		return 0;
 	now = bpf_ktime_get_coarse_ns();
 	if (!s || SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) || s->id != d->sess_id ||
 	    sfw_expired(s, now) || now > d->expires_ns || d->dir != SFW_WING_IN ||
@@ -183,32 +196,17 @@ __noinline int sfw_tc_nat_frag(struct __sk_buff *skb, const struct sfw_pkt *p)
 	return 0;
 }
 
-/* Translates p, forwarded through the stack, when it is the In wing of a
- * NAT session; a first fragment (the stack fragmented the datagram: its
- * L4 checksum covers the whole datagram, which an incremental update
- * keeps right) is translated too and its datagram recorded for the later
- * ones (sfw_tc_nat_frag). 0: sent (translated or not NAT's), -1: to be
- * dropped under Incoming NAT errors, SFW_TC_NAT_MISS: no session
- * (sfw_tc_nat_miss decides). A global function: verified once. */
-__noinline int sfw_tc_nat(struct __sk_buff *skb, const struct sfw_pkt *p)
+/* The In wing's rewrite of sfw_tc_nat: p, a whole packet or a first
+ * fragment, of NAT session s at key k. 0, or -1 when it cannot be made. */
+static __always_inline int sfw_tc_nat_rewrite(struct __sk_buff *skb, const struct sfw_pkt *p,
+					      const struct sfw_session *s,
+					      const struct sfw_session_key *k)
 {
 	const struct sfw_nat_rw *rw;
-	struct sfw_session_key k;
-	struct sfw_session *s;
 	__u32 zero = 0, l3, l4, csum;
 	__u64 udp0;
-	bool lo;
 
-	if (!skb || !p)
-		return 0;
-	lo = sfw_make_key(p, &k);
-	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &k);
-	if (!s)
-		return SFW_TC_NAT_MISS;
-	if (SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) ||
-	    sfw_wing_of(s, lo) != SFW_WING_IN)
-		return 0;
-	if (!sfw_nat_rewritable_l4(p) || !sfw_nat_plan(s, SFW_WING_IN, &k))
+	if (!sfw_nat_rewritable_l4(p) || !sfw_nat_plan(s, SFW_WING_IN, k))
 		return -1;
 	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
 	if (!rw)
@@ -218,25 +216,51 @@ __noinline int sfw_tc_nat(struct __sk_buff *skb, const struct sfw_pkt *p)
 	if (p->proto == SFW_IPPROTO_ICMP) {
 		/* no pseudo-header in ICMPv4: only the identifier counts */
 		csum = l4 + 2;
-		if (sfw_tc_nat_field(skb, l3 + 12, 4, l3 + 10, 0, 0, p->src.v4, rw->src.v4) ||
-		    sfw_tc_nat_field(skb, l3 + 16, 4, l3 + 10, 0, 0, p->dst.v4, rw->dst.v4) ||
-		    sfw_tc_nat_field(skb, l4 + 4, 2, 0, csum, 0,
-				     p->icmp_kind == SFW_ICMPK_ECHO_REQUEST ? p->sport : p->dport,
-				     sfw_nat_echo_id(p, rw)))
-			return -1;
-	} else {
-		csum = l4 + (p->proto == SFW_IPPROTO_TCP ? 16 : 6);
-		/* a UDP checksum of 0 (none) stays 0 */
-		udp0 = p->proto == SFW_IPPROTO_UDP ? BPF_F_MARK_MANGLED_0 : 0;
-		if (sfw_tc_nat_field(skb, l3 + 12, 4, l3 + 10, csum, udp0 | BPF_F_PSEUDO_HDR,
-				     p->src.v4, rw->src.v4) ||
-		    sfw_tc_nat_field(skb, l3 + 16, 4, l3 + 10, csum, udp0 | BPF_F_PSEUDO_HDR,
-				     p->dst.v4, rw->dst.v4) ||
-		    sfw_tc_nat_field(skb, l4, 2, 0, csum, udp0, p->sport, rw->sport) ||
-		    sfw_tc_nat_field(skb, l4 + 2, 2, 0, csum, udp0, p->dport, rw->dport))
-			return -1;
+		return sfw_tc_nat_field(skb, l3 + 12, 4, l3 + 10, 0, 0, p->src.v4, rw->src.v4) ||
+		       sfw_tc_nat_field(skb, l3 + 16, 4, l3 + 10, 0, 0, p->dst.v4, rw->dst.v4) ||
+		       sfw_tc_nat_field(skb, l4 + 4, 2, 0, csum, 0,
+					p->icmp_kind == SFW_ICMPK_ECHO_REQUEST ? p->sport : p->dport,
+					sfw_nat_echo_id(p, rw)) ? -1 : 0;
 	}
-	/* its later fragments follow (sfw_tc_nat_frag) */
+	csum = l4 + (p->proto == SFW_IPPROTO_TCP ? 16 : 6);
+	/* a UDP checksum of 0 (none) stays 0 */
+	udp0 = p->proto == SFW_IPPROTO_UDP ? BPF_F_MARK_MANGLED_0 : 0;
+	return sfw_tc_nat_field(skb, l3 + 12, 4, l3 + 10, csum, udp0 | BPF_F_PSEUDO_HDR,
+				p->src.v4, rw->src.v4) ||
+	       sfw_tc_nat_field(skb, l3 + 16, 4, l3 + 10, csum, udp0 | BPF_F_PSEUDO_HDR,
+				p->dst.v4, rw->dst.v4) ||
+	       sfw_tc_nat_field(skb, l4, 2, 0, csum, udp0, p->sport, rw->sport) ||
+	       sfw_tc_nat_field(skb, l4 + 2, 2, 0, csum, udp0, p->dport, rw->dport) ? -1 : 0;
+}
+
+/* Translates p, forwarded through the stack, when it is the In wing of a
+ * NAT session; a first fragment (the stack fragmented the datagram: its
+ * L4 checksum covers the whole datagram, which an incremental update
+ * keeps right) is translated too. The datagram of every session's first
+ * fragment is recorded for the later ones (sfw_tc_nat_frag), a session
+ * without NAT's too: without its record a later fragment is refused where
+ * the zone pair has source NAT rules (docs/nat.md "Second review", F2).
+ * 0: sent (translated or not NAT's), -1: to be dropped under Incoming NAT
+ * errors (also a NAT session expired meanwhile, as the ICMP and fragment
+ * paths judge it: F7), SFW_TC_NAT_MISS: no session (sfw_tc_nat_miss
+ * decides). A global function: verified once. */
+__noinline int sfw_tc_nat(struct __sk_buff *skb, const struct sfw_pkt *p)
+{
+	struct sfw_session_key k;
+	struct sfw_session *s;
+	bool lo;
+
+	if (!skb || !p)
+		return 0;
+	lo = sfw_make_key(p, &k);
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &k);
+	if (!s)
+		return SFW_TC_NAT_MISS;
+	if (SFW_SESS_IS_ALIAS(s))
+		return 0;
+	if ((s->flags & SFW_SESS_F_NAT) && sfw_wing_of(s, lo) == SFW_WING_IN &&
+	    (sfw_expired(s, bpf_ktime_get_coarse_ns()) || sfw_tc_nat_rewrite(skb, p, s, &k)))
+		return -1;
 	if (p->frag == SFW_FRAG_FIRST)
 		sfw_frag_remember(p, &k, lo, bpf_ktime_get_coarse_ns());
 	return 0;

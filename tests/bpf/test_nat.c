@@ -1111,6 +1111,84 @@ Test(nat, redteam_host_icmp_error_about_reply_quotes_translated_tuple)
 /* ---- second review (docs/nat.md "Second review"): each test below
  * fails with its fix reverted ---- */
 
+/* Runs a frame forwarded from ingress (attached or not) through the tc
+ * egress of ifindex; *out gets it. */
+static int tc_at(__u32 ifindex, __u32 ingress, const struct pb_pkt *in, struct pb_pkt *out)
+{
+	struct __sk_buff skb = { .ifindex = ifindex, .ingress_ifindex = ingress };
+	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in->data, .data_size_in = in->len,
+		    .data_out = out->data, .data_size_out = PB_MAX, .ctx_in = &skb,
+		    .ctx_size_in = sizeof(skb));
+
+	*out = *in;
+	cr_assert_eq(bpf_prog_test_run_opts(fx_tc_prog_fd(), &t), 0);
+	out->len = t.data_size_out;
+	return (int)t.retval;
+}
+
+/* The suite's rules with CLIENT_B exempt (`source-nat off` first): its
+ * sessions carry no NAT under a zone pair that has source NAT rules. */
+static void commit_exempt_b(void)
+{
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
+	       "set security policies default-policy deny-all\n"
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       "set security nat source rule-set RS rule R0 match source-address " CLIENT_B "/32\n"
+	       "set security nat source rule-set RS rule R0 then source-nat off\n"
+	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
+	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	host_ports(50000, 60999);
+}
+
+/* F2: the stack fragments a datagram of a session `source-nat off`
+ * exempts, under a zone pair with source NAT rules: its later fragments
+ * found no record (only NAT sessions' first fragments were recorded at
+ * tc) and were refused under Incoming NAT errors. */
+Test(nat, review2_later_fragments_of_an_exempt_session_sent)
+{
+	const char *far = "203.0.113.9";
+	struct pb_spec u = udp(CLIENT_B, far, 48700, 53);
+	struct pb_spec big = u;
+	struct pb_pkt in, up, out, fr[4];
+	struct sfw_session sess;
+
+	commit_exempt_b();
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(run_at(in_if, &u, &in, &up), FX_XDP_PASS);
+	GET_SESSION(&u, &sess);
+	cr_assert(!(sess.flags & SFW_SESS_F_NAT), "exempt");
+	big.payload = 1200;
+	big.ip_id = 97;
+	cr_assert_eq(pb_fragment(&big, 512, fr, 4), 3);
+	for (int i = 0; i < 3; i++) {
+		cr_expect_eq(tc_forwarded(&fr[i], &out), FX_TC_OK, "fragment %d sent", i);
+		cr_expect_eq(memcmp(out.data, fr[i].data, fr[i].len), 0, "fragment %d as it was", i);
+	}
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 0);
+
+	/* nor a NAT session's reply, translated whole by XDP, that the
+	 * stack fragments toward the client: its record is the Out wing's */
+	struct pb_spec a = udp(CLIENT_A, far, 48701, 53);
+	struct pb_spec r = udp(far, CLIENT_A, 53, 48701);
+
+	cr_assert_eq(run_at(in_if, &a, &in, &up), FX_XDP_PASS);
+	cr_assert_eq(tc_forwarded(&up, &out), FX_TC_OK);
+	r.payload = 1200;
+	r.ip_id = 99;
+	cr_assert_eq(pb_fragment(&r, 512, fr, 4), 3);
+	for (int i = 0; i < 3; i++) {
+		cr_expect_eq(tc_at(in_if, out_if, &fr[i], &out), FX_TC_OK, "reply fragment %d sent", i);
+		cr_expect_eq(memcmp(out.data, fr[i].data, fr[i].len), 0, "reply fragment %d as it was",
+			     i);
+	}
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 0);
+}
+
 /* F3: an error quoting a NAT session's reply as the client got it
  * (s:sp -> c:cp) from the WAN, sent to the server: passed up, the stack
  * sent it back out of fb, and tc translated it, from P: the firewall
@@ -1132,4 +1210,54 @@ Test(nat, review2_error_about_reply_from_the_wan_not_related)
 	cr_expect_eq(outcomes_at(out_if), 1, "one outcome per packet");
 	err.src = CLIENT_A;
 	cr_expect_eq(run_at(in_if, &err, &in, &up), FX_XDP_PASS, "the client's own still goes up");
+}
+
+/* F4: tc refused every forwarded ICMP error the stack fragmented, about a
+ * NAT session or not, under Incoming NAT errors. An inside host's large
+ * error about a plain (exempt) session's reply leaves whole: its first
+ * fragment as it is, and the later ones follow its record. */
+Test(nat, review2_fragmented_error_about_a_plain_session_sent)
+{
+	struct pb_spec s = udp(CLIENT_B, SERVER1, 48800, 53);
+	struct pb_spec quoted = udp(SERVER1, CLIENT_B, 53, 48800);
+	struct pb_spec err = { .src = CLIENT_B, .dst = SERVER1, .proto = SFW_IPPROTO_ICMP,
+			       .icmp_type = 3, .icmp_code = 3, .inner = &quoted, .ip_id = 98 };
+	struct pb_pkt in, out, fr[4];
+	int n;
+
+	commit_exempt_b();
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	quoted.payload = 1000;
+	n = pb_fragment(&err, 512, fr, 4);
+	cr_assert_geq(n, 2);
+	for (int i = 0; i < n; i++) {
+		cr_expect_eq(tc_forwarded(&fr[i], &out), FX_TC_OK, "fragment %d sent", i);
+		cr_expect_eq(memcmp(out.data, fr[i].data, fr[i].len), 0, "fragment %d as it was", i);
+	}
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 0);
+}
+
+/* F7: a NAT session expired while its packet waited in the stack was
+ * still translated at tc (a whole packet, a first fragment), where the
+ * error and later-fragment paths refuse it. */
+Test(nat, review2_expired_session_not_translated_at_tc)
+{
+	const char *far = "203.0.113.9";
+	struct pb_spec u = udp(CLIENT_A, far, 49000, 53);
+	struct pb_spec big = u;
+	struct pb_pkt in, up, out, fr[4];
+
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(run_at(in_if, &u, &in, &up), FX_XDP_PASS);
+	cr_assert_eq(fx_age(&u, 3600), 0);
+	cr_expect_eq(tc_forwarded(&up, &out), FX_TC_SHOT, "an expired session's packet translated");
+	big.payload = 1200;
+	big.ip_id = 96;
+	cr_assert_eq(pb_fragment(&big, 512, fr, 4), 3);
+	cr_expect_eq(tc_forwarded(&fr[0], &out), FX_TC_SHOT,
+		     "an expired session's first fragment translated");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 2);
 }
