@@ -88,8 +88,13 @@ __noinline int sfw_frag_record(const struct sfw_pkt *p, const struct sfw_session
 
 /* A later fragment (f: now, ifindex, packets and bytes filled in): it
  * passes on the session its first fragment was permitted by, counted on
- * that wing, while that session lives. Returns the outcome counter. */
-static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw_flow *f)
+ * that wing, while that session lives. A record of a NAT session's
+ * datagram (tc translated its first fragment; bpf/nat_tc.bpf.h) is
+ * followed only where the caller translates (nat_ok: tc egress), else
+ * refused: only the stack's own fragments may follow it (docs/nat.md
+ * "Second review", F5). Returns the outcome counter. */
+static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw_flow *f,
+					     bool nat_ok)
 {
 	struct sfw_frag_key k;
 	struct sfw_frag *d;
@@ -105,6 +110,8 @@ static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw
 	d = bpf_map_lookup_elem(&SFW_MAP_FRAGS, &k);
 	if (!d || f->now > d->expires_ns)
 		return SFW_CNT_SFW_ERR_FRAG_NO_FIRST;
+	if (d->nat && !nat_ok)
+		return SFW_CNT_ERR_INCOMING_NAT;
 	/* RFC 5722: nothing may start before the first fragment's L4 header
 	 * ends, extension headers after the Fragment header counted */
 	if (p->frag_off < d->l4_end)

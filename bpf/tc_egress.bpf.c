@@ -118,7 +118,7 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	f.ifindex = skb->ifindex;
 	/* a later fragment (SFW_PKT_FRAGMENT) follows its datagram */
 	if (p->frag == SFW_FRAG_LATER)
-		outcome = sfw_frag_follow(p, &f);
+		outcome = sfw_frag_follow(p, &f, true);
 	else
 		outcome = sfw_track(data, end, p, &f, in_ifindex);
 	if (outcome == SFW_OUTCOME_CREATE)

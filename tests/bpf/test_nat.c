@@ -1239,6 +1239,32 @@ Test(nat, review2_fragmented_error_about_a_plain_session_sent)
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 0);
 }
 
+/* F5: tc recorded a NAT datagram the stack fragments (its first fragment
+ * translated); the client's own later fragment of that datagram followed
+ * the record at XDP and went up, past the refusal of client fragments. */
+Test(nat, review2_client_fragment_of_a_nat_datagram_refused_at_xdp)
+{
+	const char *far = "203.0.113.9";
+	struct pb_spec u = udp(CLIENT_A, far, 48900, 53);
+	struct pb_spec big = u;
+	struct pb_pkt in, up, out, fr[4], back;
+
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(run_at(in_if, &u, &in, &up), FX_XDP_PASS);
+	cr_assert_eq(tc_forwarded(&up, &out), FX_TC_OK);
+	big.payload = 1200;
+	big.ip_id = 95;
+	cr_assert_eq(pb_fragment(&big, 512, fr, 4), 3);
+	cr_assert_eq(tc_forwarded(&fr[0], &out), FX_TC_OK);
+	cr_assert_eq(addr_at(&out, 12), a4(FB_ADDR));
+	back = fr[1];
+	cr_expect_eq(fx_xdp_frame_at(in_if, fr[1].data, fr[1].len, back.data, &back.len),
+		     FX_XDP_DROP, "a client's later fragment followed tc's NAT record");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_expect_eq(outcomes_at(in_if), 2, "one outcome per packet");
+}
+
 /* F7: a NAT session expired while its packet waited in the stack was
  * still translated at tc (a whole packet, a first fragment), where the
  * error and later-fragment paths refuse it. */
