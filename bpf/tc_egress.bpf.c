@@ -63,6 +63,10 @@ static __always_inline __u32 sfw_tc_open(const struct sfw_pkt *p, struct sfw_flo
 		sfw_log_deny(f, &v, in_ifindex, f->ifindex);
 		return v.outcome;
 	}
+	/* no source NAT is made here: a flow a rule translates is refused
+	 * rather than opened untranslated (docs/nat.md "Second review", F1) */
+	if (in_ifindex && sfw_tc_nat_miss(p, in_ifindex, f->ifindex))
+		return SFW_CNT_ERR_INCOMING_NAT;
 	return sfw_create(p, f, in_ifindex ? SFW_SESS_F_TRANSIT : SFW_SESS_F_LOCAL,
 			  in_ifindex ? in_ifindex : f->ifindex, &v, 0, 0, 0);
 }
@@ -123,6 +127,14 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		outcome = sfw_track(data, end, p, &f, in_ifindex);
 	if (outcome == SFW_OUTCOME_CREATE)
 		outcome = sfw_tc_open(p, &f, in_ifindex);
+	/* a NAT session's In wing from an interface sfw is not attached to
+	 * (detached while the session lives, another of the zone's) leaves
+	 * translated as on the forwarded path, or not at all; so do the later
+	 * fragments of its datagram (docs/nat.md "Second review", F1) */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS &&
+	    ((f.nat == SFW_FLOW_NAT_PLAN && !f.via_alias) || p->frag == SFW_FRAG_LATER) &&
+	    (p->frag == SFW_FRAG_LATER ? sfw_tc_nat_frag(skb, p) : sfw_tc_nat(skb, p)))
+		outcome = SFW_CNT_ERR_INCOMING_NAT;
 	/* the host's own error about a NAT session's reply leaves quoting
 	 * what the server sent (bpf/nat_tc.bpf.h) */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_ICMP_REPLY &&

@@ -1144,6 +1144,42 @@ static void commit_exempt_b(void)
 	host_ports(50000, 60999);
 }
 
+/* F1: the client's packets reach fb by an interface sfw is not attached
+ * to (fa detached while the session lives, or another of the zone's), so
+ * tc takes its host path: the NAT session's In wing, and the later
+ * fragments of its datagram, left from the client's private address; a
+ * new flow there opened a session without the NAT its rule asks for. */
+Test(nat, review2_in_wing_from_unattached_interface_not_sent_untranslated)
+{
+	const char *far = "203.0.113.9";   /* no neighbour entry: the stack routes */
+	struct pb_spec u = udp(CLIENT_A, far, 48600, 53);
+	struct pb_spec v = udp(CLIENT_A, far, 48601, 53);
+	struct pb_spec big = u;
+	struct pb_pkt in, up, out, fr[4];
+
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* fa is not */
+	cr_assert_eq(run_at(in_if, &u, &in, &up), FX_XDP_PASS);
+	cr_assert_eq(tc_at(out_if, in_if, &up, &out), FX_TC_OK);
+	assert_tuple(&out, &u, FB_ADDR, 48600, far, 53);
+
+	big.payload = 1200;
+	big.ip_id = 94;
+	cr_assert_eq(pb_fragment(&big, 512, fr, 4), 3);
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(tc_at(out_if, in_if, &fr[i], &out), FX_TC_OK, "fragment %d sent", i);
+		cr_expect_eq(addr_at(&out, 12), a4(FB_ADDR), "fragment %d from the NAT address", i);
+		cr_expect_eq(fold(sum16(out.data + out.l3_off, 20, 0)), 0xffff,
+			     "fragment %d's IPv4 header checksum", i);
+	}
+
+	cr_assert_eq(pb_build(&v, &in), 0);
+	cr_expect_eq(tc_at(out_if, in_if, &in, &out), FX_TC_SHOT,
+		     "a new flow a source NAT rule translates opened untranslated");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	ASSERT_NO_SESSION(&v);
+	cr_expect_eq(outcomes_at(out_if), 5, "one outcome per packet");
+}
+
 /* F2: the stack fragments a datagram of a session `source-nat off`
  * exempts, under a zone pair with source NAT rules: its later fragments
  * found no record (only NAT sessions' first fragments were recorded at
