@@ -41,7 +41,9 @@ commit_traced() {   # file strace-options...
 	shift
 	# options, not a command: passed on as "$@", check-deps would read one
 	local opts=("$@")
-	fw strace -f -o"$DROPS_TMP/strace" "${opts[@]}" "$SFW" commit "$f" >/dev/null \
+	# C's signals end the commit only at their default action: a run
+	# started under nohup (or a shell ignoring INT) would hand them down ignored
+	fw env --default-signal=HUP,INT,TERM strace -f -o"$DROPS_TMP/strace" "${opts[@]}" "$SFW" commit "$f" >/dev/null \
 		2>"$DROPS_TMP/commit.err"
 }
 # the stored deny-all in force, and nothing saying otherwise
