@@ -4,7 +4,7 @@
  * before sfw does. An empty one, or a link, is taken back (a directory of
  * root's, 0700, in one rename the squatter cannot undo); one holding files
  * is refused in one line and left alone. The squatter is uid 65534 in a
- * child process; each test has its own root under the host's bpffs. */
+ * child process; each test has a bpffs instance of its own. */
 #define _GNU_SOURCE   /* setresuid */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -18,15 +18,18 @@
 #include <grp.h>
 #include "loader.h"
 
-static char root[96], sub[128], elsewhere[96];
+static char fs[64], root[96], sub[128], elsewhere[96];
 
+/* A bpffs instance of the test's own, at its default mode (1777): the
+ * host's /sys/fs/bpf may be mounted 0700 (sfw and the BPF fixture mount
+ * it so), where no squatter could create anything and the tests would
+ * prove nothing. */
 static void setup(void)
 {
-	struct stat st;
-
-	if (stat("/sys/fs/bpf", &st) || !(st.st_mode & S_ISVTX))
-		cr_assert_eq(mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL), 0);
-	snprintf(root, sizeof(root), "/sys/fs/bpf/sfw-unit-pin-%d", getpid());
+	snprintf(fs, sizeof(fs), "/tmp/sfw-unit-bpffs-%d", getpid());
+	cr_assert_eq(mkdir(fs, 0755), 0, "%s: %s", fs, strerror(errno));
+	cr_assert_eq(mount("bpf", fs, "bpf", 0, NULL), 0, "mount bpffs: %s", strerror(errno));
+	snprintf(root, sizeof(root), "%s/sfw-unit-pin", fs);
 	snprintf(sub, sizeof(sub), "%s/theirs", root);
 	snprintf(elsewhere, sizeof(elsewhere), "/tmp/sfw-unit-pin-%d", getpid());
 	setenv("SFW_PIN_ROOT", root, 1);
@@ -42,6 +45,8 @@ static void teardown(void)
 	if (rmdir(root))
 		unlink(root);
 	rmdir(elsewhere);
+	umount2(fs, MNT_DETACH);
+	rmdir(fs);
 	unsetenv("SFW_PIN_ROOT");
 }
 
