@@ -1,6 +1,7 @@
 /* Loading a library on first use (lazylib.h). */
 #include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include "err.h"
 #include "lazylib.h"
@@ -41,13 +42,15 @@ static const char *why_not(const char *soname)
 	return why;
 }
 
-int sfw_lazylib_load(struct sfw_lazylib *lib)
+/* The daemon's cluster worker is a thread of its own (ha/worker.c): two
+ * threads may reach one library's entry point at once. */
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int load(struct sfw_lazylib *lib)
 {
 	void *h;
 	int err;
 
-	if (lib->loaded)
-		return 0;
 	/* RTLD_NOW: a dependency it lacks fails here, not at some later call */
 	h = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL);
 	if (!h)
@@ -58,6 +61,20 @@ int sfw_lazylib_load(struct sfw_lazylib *lib)
 		dlclose(h);
 		return err;
 	}
-	lib->loaded = true;     /* open for the life of the process */
+	/* open for the life of the process; the table is read after this */
+	__atomic_store_n(&lib->loaded, true, __ATOMIC_RELEASE);
 	return 0;
+}
+
+int sfw_lazylib_load(struct sfw_lazylib *lib)
+{
+	int err = 0;
+
+	if (__atomic_load_n(&lib->loaded, __ATOMIC_ACQUIRE))
+		return 0;
+	pthread_mutex_lock(&load_lock);
+	if (!lib->loaded)
+		err = load(lib);
+	pthread_mutex_unlock(&load_lock);
+	return err;
 }
