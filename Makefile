@@ -42,7 +42,12 @@ CFLAGS     += -Wall -Wextra -Werror -Wno-unused-parameter -std=gnu11 -MMD -MP $(
 # BPF: CO-RE against vmlinux.h. -mcpu=v3 for atomic fetch-add (session ids).
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__BPF__ -D__TARGET_ARCH_$(ARCH) \
               -Wall -Werror -Iinclude -Ibpf -Ivmlinux/$(ARCH) -MMD -MP
-LDLIBS     := -lbpf -lelf -lz -lnetfilter_conntrack -lnftables -lmicrohttpd -lcrypto -ledit
+# Linked: what every command needs. The libraries only some commands use
+# (conntrack and nftables for the cluster, libmicrohttpd for metrics,
+# libcrypto for the configuration digest, libedit for the shell) are loaded
+# by those commands (util/lazylib.h): compiled against their -dev headers,
+# never linked, so a `show` command maps none of them (docs/performance.md).
+LDLIBS     := -lbpf -lelf -lz
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
@@ -54,7 +59,7 @@ SKELS      := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/skel/%.skel.h)
 MODULES_ALL := util conf loader ha cli
 MODULES    := $(foreach m,$(MODULES_ALL),$(if $(wildcard $(m)/*.c),$(m)))
 util_DEPS  :=
-util_PUBLIC := err.h
+util_PUBLIC := err.h lazylib.h
 conf_DEPS  := util
 conf_PUBLIC := conf.h match.h apps.h compile.h candidate.h
 loader_DEPS := conf util
@@ -195,15 +200,16 @@ $(BUILD)/obj/%.o: %.c | $(PUB_LINKS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(MODFLAGS) -c $< -o $@
 
+# -lnetfilter_conntrack: tests/unit/test_ha_codec.c calls it itself.
 $(BUILD)/tests/unit_tests: $(UNIT_OBJS) $(TESTLIB_OBJS) $(LIBS) | $(BUILD)/tests
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion -lnetfilter_conntrack
 
 # --wrap=strcmp: tests/unit/test_conf_scale.c counts the name comparisons
 # the configuration code makes (work, not seconds).
 $(BUILD)/tests/conf_tests: $(CONFT_OBJS) $(call LIB_OF,conf) $(call LIB_OF,util) | $(BUILD)/tests
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ -lcrypto -lcriterion -Wl,--wrap=strcmp
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ -lcriterion -Wl,--wrap=strcmp
 
 $(BUILD)/tests/bpf_tests: $(BPFT_OBJS) $(TESTLIB_OBJS) $(call LIB_OF,loader) $(call LIB_OF,util) \
 			  | $(BUILD)/tests

@@ -15,7 +15,14 @@
  * figure never comes from a command that did less work than its peer.
  * Above 1,000,000 sessions a listing takes minutes: each command runs
  * once, and that checked run is the timed one (its output read through a
- * pipe for the count at its end, on both sides alike). */
+ * pipe for the count at its end, on both sides alike).
+ *
+ * The summary takes milliseconds, most of them process start: it runs
+ * SUMMARY_RUNS times a side, interleaved, so a median is not one noisy
+ * run's. CLI_SCALE_OPS=summary (names, comma-separated) times only those
+ * rows; CLI_SCALE_BASELINE=PATH times another sfw binary (an earlier
+ * build) in the same interleaving on the summary rows, so old and new
+ * are compared in one run against the same conntrack figure. */
 #define _GNU_SOURCE
 #include "sandbox.h"
 #include "runcmd.h"
@@ -29,6 +36,7 @@
 #define N_SESSIONS n_sessions
 #define N_FILTERED (n_sessions / 10)
 #define MAX_RUNS 5
+#define SUMMARY_RUNS 201
 #define SFW_RUNS (n_sessions > DEFAULT_SESSIONS ? 1 : MAX_RUNS)
 #define CT_RUNS (n_sessions > DEFAULT_SESSIONS ? 1 : 3)
 /* Bytes a session may take in all, both tables and the commands' own
@@ -68,6 +76,7 @@ struct op {
 	struct expect ct_expect;   /* summed over the commands */
 	int clears;
 	double target;             /* conntrack/sfw at least this; 0: TARGET */
+	int runs;                  /* timed runs a side; 0: SFW_RUNS and CT_RUNS */
 };
 
 #define SFW_SHOW "show", "security", "flow", "session"
@@ -77,10 +86,12 @@ struct op {
 static const struct op ops[] = {
 	{ .name = "summary", .sfw = { SFW_SHOW, "summary" },
 	  .sfw_expect = { "Sessions-in-use: ", ALL_SESSIONS },
-	  .ct = { { "conntrack", "-C" } }, .ct_expect = { "", ALL_SESSIONS }, .target = 1.0 },
+	  .ct = { { "conntrack", "-C" } }, .ct_expect = { "", ALL_SESSIONS }, .target = 1.0,
+	  .runs = SUMMARY_RUNS },
 	{ .name = "summary (stats)", .sfw = { SFW_SHOW, "summary" },
 	  .sfw_expect = { "Sessions-in-use: ", ALL_SESSIONS },
-	  .ct = { { "conntrack", "-S" } }, .ct_expect = { "", -1 }, .target = 1.0 },
+	  .ct = { { "conntrack", "-S" } }, .ct_expect = { "", -1 }, .target = 1.0,
+	  .runs = SUMMARY_RUNS },
 	{ .name = "full listing, text", .sfw = { SFW_SHOW }, .sfw_expect = SFW_SHOWN,
 	  .ct = { { "conntrack", "-L", "-f", "ipv4" }, { "conntrack", "-L", "-f", "ipv6" } },
 	  .ct_expect = CT_SHOWN },
@@ -101,24 +112,27 @@ static const struct op ops[] = {
 #define N_OPS (sizeof(ops) / sizeof(ops[0]))
 
 struct result {
-	double sfw_s, ct_s;
+	bool done;
+	double sfw_s, ct_s, base_s;   /* base_s: the baseline binary's, or 0 */
 };
 
 struct run {
 	struct sf_env sfw;
 	struct ct_sock *ct;
 	char sfw_path[512];
+	const char *base_path;         /* CLI_SCALE_BASELINE, or NULL */
+	const char *only;              /* CLI_SCALE_OPS, or NULL: every row */
 	const char *json_path;
 	double fill_sfw_s, fill_ct_s, walk_s;
 	struct result res[N_OPS];
 };
 
-/* argv for sfw: the binary, then the words. */
-static void sfw_argv(const struct run *r, const struct op *o, char **argv)
+/* argv for sfw (or the baseline binary): the binary, then the words. */
+static void sfw_argv(const char *path, const struct op *o, char **argv)
 {
 	int i = 0;
 
-	argv[0] = (char *)r->sfw_path;
+	argv[0] = (char *)path;
 	for (; i + 1 < MAX_ARGS && o->sfw[i]; i++)
 		argv[i + 1] = (char *)o->sfw[i];
 	argv[i + 1] = NULL;
@@ -214,12 +228,12 @@ static double ct_once(const struct op *o, const struct expect *check)
 	return total;
 }
 
-static double sfw_once(const struct run *r, const struct op *o, int check)
+static double sfw_once(const char *path, const struct op *o, int check)
 {
 	char buf[8192], *argv[MAX_ARGS + 1];
 	double t;
 
-	sfw_argv(r, o, argv);
+	sfw_argv(path, o, argv);
 	if (!check)
 		return rc_run_null(argv);
 	t = rc_run_capture(argv, buf, sizeof(buf));
@@ -231,7 +245,7 @@ static double sfw_once(const struct run *r, const struct op *o, int check)
 /* The untimed first run of both sides: counts checked, caches warmed. */
 static int check_op(struct run *r, const struct op *o)
 {
-	if (sfw_once(r, o, 1) < 0 || (o->clears && refill_sfw(r)))
+	if (sfw_once(r->sfw_path, o, 1) < 0 || (o->clears && refill_sfw(r)))
 		return -1;
 	if (ct_once(o, &o->ct_expect) < 0 || (o->clears && refill_ct(r)))
 		return -1;
@@ -241,12 +255,33 @@ static int check_op(struct run *r, const struct op *o)
 /* Above the default size: one run a side, checked and timed at once. */
 static int time_op_once(struct run *r, const struct op *o, struct result *res)
 {
-	res->sfw_s = sfw_once(r, o, 1);
+	res->sfw_s = sfw_once(r->sfw_path, o, 1);
 	if (res->sfw_s < 0 || (o->clears && refill_sfw(r)))
 		return -1;
 	res->ct_s = ct_once(o, &o->ct_expect);
 	if (res->ct_s < 0 || (o->clears && refill_ct(r)))
 		return -1;
+	return 0;
+}
+
+/* The summary rows: many runs of each binary and of conntrack in turn,
+ * the baseline (when given) checked first like sfw. */
+static int time_summary(struct run *r, const struct op *o, struct result *res)
+{
+	static double s[SUMMARY_RUNS], c[SUMMARY_RUNS], b[SUMMARY_RUNS];
+
+	if (check_op(r, o) || (r->base_path && sfw_once(r->base_path, o, 1) < 0))
+		return -1;
+	for (int i = 0; i < o->runs; i++) {
+		s[i] = sfw_once(r->sfw_path, o, 0);
+		c[i] = ct_once(o, NULL);
+		b[i] = r->base_path ? sfw_once(r->base_path, o, 0) : 0;
+		if (s[i] < 0 || c[i] < 0 || b[i] < 0)
+			return fprintf(stderr, "cli_scale: %s failed\n", o->name), -1;
+	}
+	res->sfw_s = rc_median(s, o->runs);
+	res->ct_s = rc_median(c, o->runs);
+	res->base_s = r->base_path ? rc_median(b, o->runs) : 0;
 	return 0;
 }
 
@@ -257,11 +292,13 @@ static int time_op(struct run *r, const struct op *o, struct result *res)
 
 	if (n_sessions > DEFAULT_SESSIONS)
 		return time_op_once(r, o, res);
+	if (o->runs)
+		return time_summary(r, o, res);
 	if (check_op(r, o))
 		return -1;
 	for (int i = 0; i < SFW_RUNS || i < CT_RUNS; i++) {
 		if (i < SFW_RUNS) {
-			s[i] = sfw_once(r, o, 0);
+			s[i] = sfw_once(r->sfw_path, o, 0);
 			if (s[i] < 0 || (o->clears && refill_sfw(r)))
 				return fprintf(stderr, "cli_scale: sfw %s failed\n", o->name), -1;
 		}
@@ -363,23 +400,50 @@ static void report(const struct run *r, FILE *json)
 	       N_SESSIONS, r->fill_sfw_s, r->fill_ct_s, r->walk_s);
 	fprintf(json, ",\n \"fill_sfw_s\": %.4f, \"fill_conntrack_s\": %.4f, \"walk_floor_s\": %.4f,"
 		"\n \"results\": [", r->fill_sfw_s, r->fill_ct_s, r->walk_s);
-	printf("CLI at %ld sessions, median of %d (sfw) / %d (conntrack) runs, seconds\n",
-	       N_SESSIONS, SFW_RUNS, CT_RUNS);
+	printf("CLI at %ld sessions, median of %d (sfw) / %d (conntrack) runs (the summary rows: "
+	       "%d each), seconds\n", N_SESSIONS, SFW_RUNS, CT_RUNS, SUMMARY_RUNS);
 	printf("%-20s %8s %10s %8s  %s\n", "operation", "sfw", "conntrack", "ct/sfw", "target");
-	for (size_t i = 0; i < N_OPS; i++) {
+	for (size_t i = 0, n = 0; i < N_OPS; i++) {
 		double x = r->res[i].ct_s / r->res[i].sfw_s;
 		double t = ops[i].target ? ops[i].target : TARGET;
 
+		if (!r->res[i].done)
+			continue;
 		sfw_label(&ops[i], sl, sizeof(sl));
 		ct_label(&ops[i], cl, sizeof(cl));
-		printf("%-20s %8.3f %10.3f %7.2fx  %.0fx %s\n", ops[i].name, r->res[i].sfw_s,
+		printf("%-20s %8.4f %10.4f %7.2fx  %.0fx %s\n", ops[i].name, r->res[i].sfw_s,
 		       r->res[i].ct_s, x, t, x >= t ? "met" : "MISSED");
-		fprintf(json, "%s\n  {\"operation\": \"%s\", \"sfw_command\": \"%s\", \"sfw_s\": %.4f, "
-			"\"conntrack_command\": \"%s\", \"conntrack_s\": %.4f, \"speedup\": %.3f, "
-			"\"target\": %.1f, \"met\": %s}", i ? "," : "", ops[i].name, sl,
-			r->res[i].sfw_s, cl, r->res[i].ct_s, x, t, x >= t ? "true" : "false");
+		fprintf(json, "%s\n  {\"operation\": \"%s\", \"sfw_command\": \"%s\", \"sfw_s\": %.5f, "
+			"\"conntrack_command\": \"%s\", \"conntrack_s\": %.5f, \"speedup\": %.3f, "
+			"\"target\": %.1f, \"met\": %s, \"runs\": %d", n++ ? "," : "", ops[i].name,
+			sl, r->res[i].sfw_s, cl, r->res[i].ct_s, x, t, x >= t ? "true" : "false",
+			ops[i].runs ? ops[i].runs : SFW_RUNS);
+		if (r->res[i].base_s > 0) {
+			printf("%-20s %8.4f %10s %7.2fx  (baseline %s: new/baseline %.2f)\n", "",
+			       r->res[i].base_s, "", r->res[i].ct_s / r->res[i].base_s,
+			       r->base_path, r->res[i].sfw_s / r->res[i].base_s);
+			fprintf(json, ", \"baseline_s\": %.5f, \"sfw_over_baseline\": %.3f",
+				r->res[i].base_s, r->res[i].sfw_s / r->res[i].base_s);
+		}
+		fprintf(json, "}");
 	}
 	fprintf(json, "\n]}\n");
+}
+
+/* CLI_SCALE_OPS: a comma-separated list of row names. */
+static bool wanted(const struct run *r, const struct op *o)
+{
+	size_t len = strlen(o->name), n;
+	const char *p = r->only;
+
+	if (!p)
+		return true;
+	for (; *p; p += n + (p[n] == ',')) {
+		n = strcspn(p, ",");
+		if (n == len && !strncmp(p, o->name, len))
+			return true;
+	}
+	return false;
 }
 
 static int bench(void *arg)
@@ -391,9 +455,13 @@ static int bench(void *arg)
 	if (!r->ct || sf_load(&r->sfw) || ct_open(r->ct) || fill_both(r))
 		return 1;
 	r->walk_s = walk_floor(r);
-	for (size_t i = 0; i < N_OPS; i++)
+	for (size_t i = 0; i < N_OPS; i++) {
+		if (!wanted(r, &ops[i]))
+			continue;
 		if (time_op(r, &ops[i], &r->res[i]))
 			return 1;
+		r->res[i].done = true;
+	}
 	json = fopen(r->json_path, "w");
 	if (!json)
 		return perror(r->json_path), 1;
@@ -438,5 +506,9 @@ int main(int argc, char **argv)
 	snprintf(r.sfw_path, sizeof(r.sfw_path), "%s/../sfw", dirname(self));
 	if (access(r.sfw_path, X_OK))
 		return fprintf(stderr, "cli_scale: %s not found (make all)\n", r.sfw_path), 1;
+	r.only = getenv("CLI_SCALE_OPS");
+	r.base_path = getenv("CLI_SCALE_BASELINE");
+	if (r.base_path && access(r.base_path, X_OK))
+		return fprintf(stderr, "cli_scale: baseline %s not found\n", r.base_path), 1;
 	return sb_run(N_SESSIONS, bench, &r);
 }

@@ -9,12 +9,22 @@
 #include <openssl/evp.h>
 #include "conf_int.h"
 #include "err.h"
+#include "lazylib.h"
+
+/* libcrypto, loaded by the commands that compare or write a digest
+ * (util/lazylib.h): the others never map it. */
+#define EVP_FNS(X) X(EVP_, Digest) X(EVP_, sha256)
+static struct { EVP_FNS(SFW_LAZY_FN) } evp;
+static struct sfw_lazylib evp_lib = SFW_LAZYLIB("libcrypto.so.3", evp, EVP_FNS);
 
 int sfw_conf_digest(const char *text, size_t len, __u8 out[SFW_CONF_DIGEST_LEN])
 {
 	unsigned int n = 0;
+	int err = sfw_lazylib_load(&evp_lib);
 
-	if (!EVP_Digest(text, len, out, &n, EVP_sha256(), NULL) || n != SFW_CONF_DIGEST_LEN)
+	if (err)
+		return err;
+	if (!evp.Digest(text, len, out, &n, evp.sha256(), NULL) || n != SFW_CONF_DIGEST_LEN)
 		return sfw_fail(EIO, "cannot compute a SHA-256 digest");
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack_tcp.h>
 #include "ct_codec.h"
+#include "nfct_lib.h"
 #include "policy.h"
 #include "protocols.h"
 
@@ -48,7 +49,7 @@ static void put_bits(struct nfct_bitmask *b, unsigned int first, unsigned int wi
 {
 	for (unsigned int i = 0; i < width; i++)
 		if (v >> i & 1)
-			nfct_bitmask_set_bit(b, first + i);
+			nfct.bitmask_set_bit(b, first + i);
 }
 
 static __u64 get_bits(const struct nfct_bitmask *b, unsigned int first, unsigned int width)
@@ -56,7 +57,7 @@ static __u64 get_bits(const struct nfct_bitmask *b, unsigned int first, unsigned
 	__u64 v = 0;
 
 	for (unsigned int i = 0; i < width; i++)
-		if (first + i <= nfct_bitmask_maxbit(b) && nfct_bitmask_test_bit(b, first + i))
+		if (first + i <= nfct.bitmask_maxbit(b) && nfct.bitmask_test_bit(b, first + i))
 			v |= 1ull << i;
 	return v;
 }
@@ -76,17 +77,17 @@ static int encode_addrs(const struct sfw_session_key *k, const union sfw_addr *s
 			const union sfw_addr *dst, struct nf_conntrack *ct)
 {
 	if (k->family == SFW_FAMILY_INET) {
-		nfct_set_attr_u8(ct, ATTR_ORIG_L3PROTO, AF_INET);
-		nfct_set_attr_u32(ct, ATTR_ORIG_IPV4_SRC, src->v4);
-		nfct_set_attr_u32(ct, ATTR_ORIG_IPV4_DST, dst->v4);
+		nfct.set_attr_u8(ct, ATTR_ORIG_L3PROTO, AF_INET);
+		nfct.set_attr_u32(ct, ATTR_ORIG_IPV4_SRC, src->v4);
+		nfct.set_attr_u32(ct, ATTR_ORIG_IPV4_DST, dst->v4);
 	} else if (k->family == SFW_FAMILY_INET6) {
-		nfct_set_attr_u8(ct, ATTR_ORIG_L3PROTO, AF_INET6);
-		nfct_set_attr(ct, ATTR_ORIG_IPV6_SRC, src->v6);
-		nfct_set_attr(ct, ATTR_ORIG_IPV6_DST, dst->v6);
+		nfct.set_attr_u8(ct, ATTR_ORIG_L3PROTO, AF_INET6);
+		nfct.set_attr(ct, ATTR_ORIG_IPV6_SRC, src->v6);
+		nfct.set_attr(ct, ATTR_ORIG_IPV6_DST, dst->v6);
 	} else {
 		return -EINVAL;
 	}
-	nfct_set_attr_u8(ct, ATTR_ORIG_L4PROTO, k->proto);
+	nfct.set_attr_u8(ct, ATTR_ORIG_L4PROTO, k->proto);
 	return 0;
 }
 
@@ -106,8 +107,8 @@ int sfw_ha_encode_tuple(const struct sfw_session_key *k, bool opener_lo, __u16 c
 	switch (k->proto) {
 	case SFW_IPPROTO_TCP:
 	case SFW_IPPROTO_UDP:
-		nfct_set_attr_u16(ct, ATTR_ORIG_PORT_SRC, sport);
-		nfct_set_attr_u16(ct, ATTR_ORIG_PORT_DST, dport);
+		nfct.set_attr_u16(ct, ATTR_ORIG_PORT_SRC, sport);
+		nfct.set_attr_u16(ct, ATTR_ORIG_PORT_DST, dport);
 		break;
 	case SFW_IPPROTO_ICMP:
 	case SFW_IPPROTO_ICMP6:
@@ -115,9 +116,9 @@ int sfw_ha_encode_tuple(const struct sfw_session_key *k, bool opener_lo, __u16 c
 		 * (bpf/parse_l4.bpf.h); other ICMP sessions have no type left */
 		if (dport || !sport)
 			return -EOPNOTSUPP;
-		nfct_set_attr_u8(ct, ATTR_ICMP_TYPE, k->proto == SFW_IPPROTO_ICMP ? 8 : 128);
-		nfct_set_attr_u8(ct, ATTR_ICMP_CODE, 0);
-		nfct_set_attr_u16(ct, ATTR_ICMP_ID, sport);
+		nfct.set_attr_u8(ct, ATTR_ICMP_TYPE, k->proto == SFW_IPPROTO_ICMP ? 8 : 128);
+		nfct.set_attr_u8(ct, ATTR_ICMP_CODE, 0);
+		nfct.set_attr_u16(ct, ATTR_ICMP_ID, sport);
 		break;
 	case SFW_IPPROTO_SCTP:
 	case SFW_IPPROTO_GRE:
@@ -127,8 +128,8 @@ int sfw_ha_encode_tuple(const struct sfw_session_key *k, bool opener_lo, __u16 c
 			return -EOPNOTSUPP;
 	}
 	/* the reply direction mirrors the original: no NAT yet (docs/ha.md) */
-	nfct_setobjopt(ct, NFCT_SOPT_SETUP_REPLY);
-	nfct_set_attr_u16(ct, ATTR_ZONE, ct_zone);
+	nfct.setobjopt(ct, NFCT_SOPT_SETUP_REPLY);
+	nfct.set_attr_u16(ct, ATTR_ZONE, ct_zone);
 	return 0;
 }
 
@@ -149,7 +150,7 @@ static __u64 app_timeout_label(__u32 t)
 static int put_labels(struct nf_conntrack *ct, const struct sfw_ha_session *hs)
 {
 	const struct sfw_session *s = &hs->sess;
-	struct nfct_bitmask *b = nfct_bitmask_new(SFW_HA_LABEL_BITS - 1);
+	struct nfct_bitmask *b = nfct.bitmask_new(SFW_HA_LABEL_BITS - 1);
 
 	if (!b)
 		return -ENOMEM;
@@ -160,7 +161,7 @@ static int put_labels(struct nf_conntrack *ct, const struct sfw_ha_session *hs)
 	put_bits(b, L_APP_TO, 20, app_timeout_label(s->app_timeout_s));
 	put_bits(b, L_WING_IN, WING_FLAG_BITS, s->wing[SFW_WING_IN].tcp_flags & WING_FLAGS_MASK);
 	put_bits(b, L_WING_OUT, WING_FLAG_BITS, s->wing[SFW_WING_OUT].tcp_flags & WING_FLAGS_MASK);
-	nfct_set_attr(ct, ATTR_CONNLABELS, b);   /* ct owns it from here */
+	nfct.set_attr(ct, ATTR_CONNLABELS, b);   /* ct owns it from here */
 	return 0;
 }
 
@@ -177,22 +178,22 @@ int sfw_ha_encode(const struct sfw_ha_session *hs, __u16 ct_zone, struct nf_conn
 	if (err)
 		return err;
 	if (hs->key.proto == SFW_IPPROTO_TCP) {
-		nfct_set_attr_u8(ct, ATTR_TCP_STATE, to_ct_state[s->tcp_state]);
-		nfct_set_attr_u8(ct, ATTR_TCP_WSCALE_ORIG, s->wing[SFW_WING_IN].wscale);
-		nfct_set_attr_u8(ct, ATTR_TCP_WSCALE_REPL, s->wing[SFW_WING_OUT].wscale);
+		nfct.set_attr_u8(ct, ATTR_TCP_STATE, to_ct_state[s->tcp_state]);
+		nfct.set_attr_u8(ct, ATTR_TCP_WSCALE_ORIG, s->wing[SFW_WING_IN].wscale);
+		nfct.set_attr_u8(ct, ATTR_TCP_WSCALE_REPL, s->wing[SFW_WING_OUT].wscale);
 	}
 	if (s->wing[SFW_WING_OUT].packets || s->tcp_state >= SFW_TCP_ESTABLISHED)
 		status |= IPS_SEEN_REPLY;
-	nfct_set_attr_u32(ct, ATTR_STATUS, status);
-	nfct_set_attr_u32(ct, ATTR_TIMEOUT, s->timeout_s);
-	nfct_set_attr_u32(ct, ATTR_MARK, mark_of(s));
+	nfct.set_attr_u32(ct, ATTR_STATUS, status);
+	nfct.set_attr_u32(ct, ATTR_TIMEOUT, s->timeout_s);
+	nfct.set_attr_u32(ct, ATTR_MARK, mark_of(s));
 	return put_labels(ct, hs);
 }
 
 bool sfw_ha_is_ours(const struct nf_conntrack *ct)
 {
-	return nfct_attr_is_set(ct, ATTR_MARK) &&
-	       nfct_get_attr_u32(ct, ATTR_MARK) >> 24 == SFW_HA_MARK_MAGIC;
+	return nfct.attr_is_set(ct, ATTR_MARK) &&
+	       nfct.get_attr_u32(ct, ATTR_MARK) >> 24 == SFW_HA_MARK_MAGIC;
 }
 
 /* bpf/session.bpf.h's order, exactly: address words as stored, then
@@ -213,28 +214,28 @@ static int decode_tuple(const struct nf_conntrack *ct, struct sfw_ha_session *hs
 	struct sfw_session_key *k = &hs->key;
 	union sfw_addr src = { 0 }, dst = { 0 };
 	__be16 sport = 0, dport = 0;
-	__u8 l3 = nfct_get_attr_u8(ct, ATTR_ORIG_L3PROTO);
+	__u8 l3 = nfct.get_attr_u8(ct, ATTR_ORIG_L3PROTO);
 	bool lo;
 
-	k->proto = nfct_get_attr_u8(ct, ATTR_ORIG_L4PROTO);
+	k->proto = nfct.get_attr_u8(ct, ATTR_ORIG_L4PROTO);
 	if (l3 == AF_INET) {
 		k->family = SFW_FAMILY_INET;
-		src.v4 = nfct_get_attr_u32(ct, ATTR_ORIG_IPV4_SRC);
-		dst.v4 = nfct_get_attr_u32(ct, ATTR_ORIG_IPV4_DST);
+		src.v4 = nfct.get_attr_u32(ct, ATTR_ORIG_IPV4_SRC);
+		dst.v4 = nfct.get_attr_u32(ct, ATTR_ORIG_IPV4_DST);
 	} else if (l3 == AF_INET6) {
 		k->family = SFW_FAMILY_INET6;
-		memcpy(src.v6, nfct_get_attr(ct, ATTR_ORIG_IPV6_SRC), 16);
-		memcpy(dst.v6, nfct_get_attr(ct, ATTR_ORIG_IPV6_DST), 16);
+		memcpy(src.v6, nfct.get_attr(ct, ATTR_ORIG_IPV6_SRC), 16);
+		memcpy(dst.v6, nfct.get_attr(ct, ATTR_ORIG_IPV6_DST), 16);
 	} else {
 		return -EINVAL;
 	}
 	if (k->proto == SFW_IPPROTO_TCP || k->proto == SFW_IPPROTO_UDP) {
-		sport = nfct_get_attr_u16(ct, ATTR_ORIG_PORT_SRC);
-		dport = nfct_get_attr_u16(ct, ATTR_ORIG_PORT_DST);
+		sport = nfct.get_attr_u16(ct, ATTR_ORIG_PORT_SRC);
+		dport = nfct.get_attr_u16(ct, ATTR_ORIG_PORT_DST);
 	} else if (is_icmp(k->proto)) {
-		if (!is_echo_request(nfct_get_attr_u8(ct, ATTR_ICMP_TYPE), k->proto))
+		if (!is_echo_request(nfct.get_attr_u8(ct, ATTR_ICMP_TYPE), k->proto))
 			return -EINVAL;
-		sport = nfct_get_attr_u16(ct, ATTR_ICMP_ID);
+		sport = nfct.get_attr_u16(ct, ATTR_ICMP_ID);
 	}
 	lo = src_is_lo(&src, &dst, sport, dport);
 	k->addr_lo = lo ? src : dst;
@@ -277,10 +278,10 @@ int sfw_ha_decode(const struct nf_conntrack *ct, struct sfw_ha_session *hs)
 	memset(hs, 0, sizeof(*hs));
 	if (!sfw_ha_is_ours(ct))
 		return -ENOENT;
-	mark = nfct_get_attr_u32(ct, ATTR_MARK);
+	mark = nfct.get_attr_u32(ct, ATTR_MARK);
 	if ((mark & SFW_HA_MARK_SIG_MASK) != SFW_HA_MARK_SIG)
 		return -EPROTO;
-	b = nfct_get_attr(ct, ATTR_CONNLABELS);
+	b = nfct.get_attr(ct, ATTR_CONNLABELS);
 	if (!b)
 		return -EINVAL;   /* labels lost on the way: no id, nothing to rebuild */
 	err = decode_tuple(ct, hs);
@@ -293,14 +294,14 @@ int sfw_ha_decode(const struct nf_conntrack *ct, struct sfw_ha_session *hs)
 	if (!hs->sess.id)
 		return -EINVAL;
 	if (hs->key.proto == SFW_IPPROTO_TCP) {
-		st = from_ct_state(nfct_get_attr_u8(ct, ATTR_TCP_STATE));
+		st = from_ct_state(nfct.get_attr_u8(ct, ATTR_TCP_STATE));
 		if (st < 0)
 			return st;
 		hs->sess.tcp_state = (__u8)st;
-		hs->sess.wing[SFW_WING_IN].wscale = nfct_get_attr_u8(ct, ATTR_TCP_WSCALE_ORIG);
-		hs->sess.wing[SFW_WING_OUT].wscale = nfct_get_attr_u8(ct, ATTR_TCP_WSCALE_REPL);
+		hs->sess.wing[SFW_WING_IN].wscale = nfct.get_attr_u8(ct, ATTR_TCP_WSCALE_ORIG);
+		hs->sess.wing[SFW_WING_OUT].wscale = nfct.get_attr_u8(ct, ATTR_TCP_WSCALE_REPL);
 	}
-	if (nfct_attr_is_set(ct, ATTR_TIMEOUT))
-		hs->sess.timeout_s = nfct_get_attr_u32(ct, ATTR_TIMEOUT);
+	if (nfct.attr_is_set(ct, ATTR_TIMEOUT))
+		hs->sess.timeout_s = nfct.get_attr_u32(ct, ATTR_TIMEOUT);
 	return 0;
 }

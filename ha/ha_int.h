@@ -71,7 +71,8 @@ int ha_replica_events(struct ha_replica *r);
 int ha_replica_load_all(struct ha_replica *r);
 
 /* Makes the kernel keep conntrack labels in this network namespace
- * (ha/labels.c); without, the labels of entries are silently dropped. */
+ * (ha/labels.c); without, the labels of entries are silently dropped.
+ * 0, or a negative errno with the reason recorded (util/err.h). */
 int ha_labels_enable(void);
 
 #endif

@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <nftables/libnftables.h>
 #include "ha_int.h"
+#include "err.h"
+#include "lazylib.h"
 
 #define SFW_HA_NFT_TABLE \
 	"table inet sfw_cluster {\n" \
@@ -28,18 +30,30 @@
 	"	}\n" \
 	"}\n"
 
+/* libnftables, loaded when a cluster node starts (util/lazylib.h). */
+#define NFT_FNS(X) X(nft_, ctx_new) X(nft_, ctx_free) X(nft_, ctx_buffer_output) \
+	X(nft_, ctx_buffer_error) X(nft_, run_cmd_from_buffer)
+static struct { NFT_FNS(SFW_LAZY_FN) } nft;
+static struct sfw_lazylib nft_lib = SFW_LAZYLIB("libnftables.so.1", nft, NFT_FNS);
+
 int ha_labels_enable(void)
 {
-	struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
-	int err;
+	struct nft_ctx *ctx;
+	int err = sfw_lazylib_load(&nft_lib);
 
-	if (!nft)
-		return -ENOMEM;
-	nft_ctx_buffer_output(nft);
-	nft_ctx_buffer_error(nft);
+	if (err)
+		return err;
+	ctx = nft.ctx_new(NFT_CTX_DEFAULT);
+	if (!ctx)
+		return sfw_fail(ENOMEM, "cannot set up libnftables");
+	nft.ctx_buffer_output(ctx);
+	nft.ctx_buffer_error(ctx);
 	/* `add` leaves an existing table (and its rule) as it is */
-	err = nft_run_cmd_from_buffer(nft, "list table inet sfw_cluster") ?
-	      nft_run_cmd_from_buffer(nft, SFW_HA_NFT_TABLE) : 0;
-	nft_ctx_free(nft);
-	return err ? -EOPNOTSUPP : 0;
+	err = nft.run_cmd_from_buffer(ctx, "list table inet sfw_cluster") ?
+	      nft.run_cmd_from_buffer(ctx, SFW_HA_NFT_TABLE) : 0;
+	nft.ctx_free(ctx);
+	if (err)
+		return sfw_fail(EOPNOTSUPP, "cannot keep conntrack labels in this network "
+				"namespace (nftables: table inet sfw_cluster)");
+	return 0;
 }

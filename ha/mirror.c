@@ -15,13 +15,19 @@
 #include "events.h"
 #include "loader.h"
 #include "maps.h"
+#include "nfct_lib.h"
 #include "policy.h"
 #include "protocols.h"
 #include "reap.h"
 
 int ha_mirror_open(struct ha_mirror *m, __u16 zone, struct sfw_ha_stats *st)
 {
+	int load;
+
 	memset(m, 0, sizeof(*m));
+	load = ha_nfct_load();
+	if (load)
+		return load;
 	m->sessions_fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
 	m->zones_fd = sfw_open_pin(SFW_STR(SFW_MAP_ZONES), true);
 	m->config_fd = sfw_open_pin(SFW_STR(SFW_MAP_CONFIG), true);
@@ -34,7 +40,7 @@ int ha_mirror_open(struct ha_mirror *m, __u16 zone, struct sfw_ha_stats *st)
 		ha_mirror_close(m);
 		return err;
 	}
-	m->h = nfct_open(CONNTRACK, 0);
+	m->h = nfct.open(CONNTRACK, 0);
 	if (!m->h) {
 		int err = -errno;
 
@@ -47,7 +53,7 @@ int ha_mirror_open(struct ha_mirror *m, __u16 zone, struct sfw_ha_stats *st)
 void ha_mirror_close(struct ha_mirror *m)
 {
 	if (m->h)
-		nfct_close(m->h);
+		nfct.close(m->h);
 	if (m->sessions_fd > 0)
 		close(m->sessions_fd);
 	if (m->zones_fd > 0)
@@ -78,19 +84,19 @@ bool ha_mirrored(const struct sfw_session_key *k, const struct sfw_session *s)
  * entry is right, and the write says so too. 0 when that wrote it. */
 static int rewrite_seen_reply(struct ha_mirror *m, struct nf_conntrack *ct)
 {
-	__u32 status = nfct_get_attr_u32(ct, ATTR_STATUS);
+	__u32 status = nfct.get_attr_u32(ct, ATTR_STATUS);
 
 	if (status & IPS_SEEN_REPLY)
 		return -1;
-	nfct_set_attr_u32(ct, ATTR_STATUS, status | IPS_SEEN_REPLY);
-	return nfct_query(m->h, NFCT_Q_CREATE_UPDATE, ct);
+	nfct.set_attr_u32(ct, ATTR_STATUS, status | IPS_SEEN_REPLY);
+	return nfct.query(m->h, NFCT_Q_CREATE_UPDATE, ct);
 }
 
 static int write_entry(struct ha_mirror *m, const struct sfw_session_key *k,
 		       const struct sfw_session *s, __u32 gen, __u64 *count)
 {
 	struct sfw_ha_session hs = { .key = *k, .sess = *s };
-	struct nf_conntrack *ct = nfct_new();
+	struct nf_conntrack *ct = nfct.new();
 	int err;
 
 	if (!ct)
@@ -101,31 +107,31 @@ static int write_entry(struct ha_mirror *m, const struct sfw_session_key *k,
 	if (err == -EOPNOTSUPP) {
 		m->st->skipped++;
 		err = 0;
-	} else if (!err && nfct_query(m->h, NFCT_Q_CREATE_UPDATE, ct) &&
+	} else if (!err && nfct.query(m->h, NFCT_Q_CREATE_UPDATE, ct) &&
 		   (errno != EBUSY || rewrite_seen_reply(m, ct))) {
 		m->st->write_errors++;
 	} else if (!err) {
 		(*count)++;
 	}
-	nfct_destroy(ct);
+	nfct.destroy(ct);
 	return err == -ENOMEM ? err : 0;
 }
 
 static int delete_entry(struct ha_mirror *m, const struct sfw_session_key *k,
 			const struct sfw_session *s)
 {
-	struct nf_conntrack *ct = nfct_new();
+	struct nf_conntrack *ct = nfct.new();
 
 	if (!ct)
 		return -ENOMEM;
 	/* ENOENT: never mirrored (a handshake, a protocol conntrack lacks) */
 	if (!sfw_ha_encode_tuple(k, s->flags & SFW_SESS_F_OPENER_LO, m->zone, ct)) {
-		if (!nfct_query(m->h, NFCT_Q_DESTROY, ct))
+		if (!nfct.query(m->h, NFCT_Q_DESTROY, ct))
 			m->st->removed++;
 		else if (errno != ENOENT)
 			m->st->write_errors++;
 	}
-	nfct_destroy(ct);
+	nfct.destroy(ct);
 	return 0;
 }
 
@@ -183,7 +189,7 @@ struct collect {
 static int on_dumped(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, void *arg)
 {
 	struct collect *c = arg;
-	bool in = nfct_get_attr_u16(ct, ATTR_ZONE) == c->zone;
+	bool in = nfct.get_attr_u16(ct, ATTR_ZONE) == c->zone;
 
 	if (!sfw_ha_is_ours(ct) || in != c->in_zone)
 		return NFCT_CB_CONTINUE;
@@ -196,34 +202,39 @@ static int on_dumped(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, v
 		c->v = v;
 		c->cap = cap;
 	}
-	c->v[c->n++] = nfct_clone(ct);
+	c->v[c->n++] = nfct.clone(ct);
 	return NFCT_CB_CONTINUE;
 }
 
 /* Deletes sfw's entries in zone (in_zone) or outside it; the count. */
 int ha_ct_purge(__u16 zone, bool in_zone)
 {
-	struct nfct_handle *h = nfct_open(CONNTRACK, 0);
-	struct nfct_filter_dump *f = nfct_filter_dump_create();
 	struct nfct_filter_dump_mark mark = { .val = SFW_HA_MARK_MAGIC << 24, .mask = 0xff000000 };
 	struct collect c = { .zone = zone, .in_zone = in_zone };
-	int err = h && f ? 0 : -ENOMEM, removed = 0;
+	struct nfct_filter_dump *f = NULL;
+	struct nfct_handle *h = NULL;
+	int err = ha_nfct_load(), removed = 0;
 
+	if (err)
+		return err;
+	h = nfct.open(CONNTRACK, 0);
+	f = nfct.filter_dump_create();
+	err = h && f ? 0 : -ENOMEM;
 	if (!err) {
-		nfct_filter_dump_set_attr(f, NFCT_FILTER_DUMP_MARK, &mark);
-		nfct_callback_register(h, NFCT_T_ALL, on_dumped, &c);
-		err = nfct_query(h, NFCT_Q_DUMP_FILTER, f) ? -errno : 0;
+		nfct.filter_dump_set_attr(f, NFCT_FILTER_DUMP_MARK, &mark);
+		nfct.callback_register(h, NFCT_T_ALL, on_dumped, &c);
+		err = nfct.query(h, NFCT_Q_DUMP_FILTER, f) ? -errno : 0;
 	}
 	for (size_t i = 0; i < c.n; i++) {
-		if (c.v[i] && !err && !nfct_query(h, NFCT_Q_DESTROY, c.v[i]))
+		if (c.v[i] && !err && !nfct.query(h, NFCT_Q_DESTROY, c.v[i]))
 			removed++;
-		nfct_destroy(c.v[i]);
+		nfct.destroy(c.v[i]);
 	}
 	free(c.v);
 	if (f)
-		nfct_filter_dump_destroy(f);
+		nfct.filter_dump_destroy(f);
 	if (h)
-		nfct_close(h);
+		nfct.close(h);
 	return err ? err : removed;
 }
 

@@ -19,6 +19,7 @@
 #include "ha_int.h"
 #include "loader.h"
 #include "maps.h"
+#include "nfct_lib.h"
 #include "policy.h"
 #include "reap.h"
 #include "timeouts.h"
@@ -30,9 +31,12 @@ static int on_event(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, vo
 
 int ha_replica_open(struct ha_replica *r, __u16 zone, bool events, struct sfw_ha_stats *st)
 {
-	int err = 0;
+	int err;
 
 	memset(r, 0, sizeof(*r));
+	err = ha_nfct_load();
+	if (err)
+		return err;
 	r->zone = zone;
 	r->st = st;
 	r->sessions_fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
@@ -42,35 +46,35 @@ int ha_replica_open(struct ha_replica *r, __u16 zone, bool events, struct sfw_ha
 		err = r->sessions_fd < 0 ? r->sessions_fd
 		      : r->zones_fd < 0 ? r->zones_fd : r->config_fd;
 	if (!err) {
-		r->q = nfct_open(CONNTRACK, 0);
+		r->q = nfct.open(CONNTRACK, 0);
 		if (!r->q)
 			err = -errno;
 	}
 	if (!err && events) {
-		struct nfct_filter *f = nfct_filter_create();
+		struct nfct_filter *f = nfct.filter_create();
 		struct nfct_filter_dump_mark mark = { .val = SFW_HA_MARK_MAGIC << 24,
 						      .mask = 0xff000000 };
 
-		r->ev = nfct_open(CONNTRACK, NF_NETLINK_CONNTRACK_NEW | NF_NETLINK_CONNTRACK_UPDATE |
+		r->ev = nfct.open(CONNTRACK, NF_NETLINK_CONNTRACK_NEW | NF_NETLINK_CONNTRACK_UPDATE |
 					     NF_NETLINK_CONNTRACK_DESTROY);
 		if (!r->ev || !f) {
 			err = -errno ? -errno : -ENOMEM;
 		} else {
 			/* only sfw's entries wake us: the kernel filters */
-			nfct_filter_add_attr(f, NFCT_FILTER_MARK, &mark);
-			if (nfct_filter_attach(nfct_fd(r->ev), f))
+			nfct.filter_add_attr(f, NFCT_FILTER_MARK, &mark);
+			if (nfct.filter_attach(nfct.fd(r->ev), f))
 				err = -errno;
 			/* nfct_catch returns only when a read would block: on a
 			 * blocking socket it never would, and the worker would
 			 * never look at its role again */
-			if (!err && fcntl(nfct_fd(r->ev), F_SETFL, O_NONBLOCK))
+			if (!err && fcntl(nfct.fd(r->ev), F_SETFL, O_NONBLOCK))
 				err = -errno;
-			setsockopt(nfct_fd(r->ev), SOL_SOCKET, SO_RCVBUFFORCE,
+			setsockopt(nfct.fd(r->ev), SOL_SOCKET, SO_RCVBUFFORCE,
 				   &(int){ HA_EVENT_RCVBUF }, sizeof(int));
-			nfct_callback_register(r->ev, NFCT_T_ALL, on_event, r);
+			nfct.callback_register(r->ev, NFCT_T_ALL, on_event, r);
 		}
 		if (f)
-			nfct_filter_destroy(f);
+			nfct.filter_destroy(f);
 	}
 	if (err)
 		ha_replica_close(r);
@@ -80,9 +84,9 @@ int ha_replica_open(struct ha_replica *r, __u16 zone, bool events, struct sfw_ha
 void ha_replica_close(struct ha_replica *r)
 {
 	if (r->ev)
-		nfct_close(r->ev);
+		nfct.close(r->ev);
 	if (r->q)
-		nfct_close(r->q);
+		nfct.close(r->q);
 	if (r->sessions_fd > 0)
 		close(r->sessions_fd);
 	if (r->zones_fd > 0)
@@ -94,7 +98,7 @@ void ha_replica_close(struct ha_replica *r)
 
 int ha_replica_fd(const struct ha_replica *r)
 {
-	return r->ev ? nfct_fd(r->ev) : -1;
+	return r->ev ? nfct.fd(r->ev) : -1;
 }
 
 /* This node's interface in zone `zone`, when there is exactly one: the
@@ -238,7 +242,7 @@ static int on_event(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, vo
 	struct sfw_config cfg;
 
 	/* conntrackd carries the zone: the peer's mirror lands in ours */
-	if (nfct_get_attr_u16(ct, ATTR_ZONE) != r->zone)
+	if (nfct.get_attr_u16(ct, ATTR_ZONE) != r->zone)
 		return NFCT_CB_CONTINUE;
 	if (type == NFCT_T_DESTROY) {
 		if (!sfw_ha_decode(ct, &hs) || !sfw_ha_decode_key(ct, &hs))
@@ -258,7 +262,7 @@ int ha_replica_events(struct ha_replica *r)
 {
 	/* what is queued: the socket is non-blocking (ha_replica_open),
 	 * so nfct_catch ends with EAGAIN once it is read */
-	if (nfct_catch(r->ev) < 0 && errno == ENOBUFS) {
+	if (nfct.catch(r->ev) < 0 && errno == ENOBUFS) {
 		/* the kernel dropped events: what the table holds is the truth */
 		int n = ha_replica_load_all(r);
 
@@ -278,7 +282,7 @@ static int on_dumped(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, v
 	struct load_ctx *c = arg;
 	struct sfw_ha_session hs;
 
-	if (nfct_get_attr_u16(ct, ATTR_ZONE) != c->r->zone)
+	if (nfct.get_attr_u16(ct, ATTR_ZONE) != c->r->zone)
 		return NFCT_CB_CONTINUE;
 	if (sfw_ha_decode(ct, &hs)) {
 		c->r->st->load_refused++;
@@ -291,7 +295,7 @@ static int on_dumped(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, v
 
 int ha_replica_load_all(struct ha_replica *r)
 {
-	struct nfct_filter_dump *f = nfct_filter_dump_create();
+	struct nfct_filter_dump *f = nfct.filter_dump_create();
 	struct nfct_filter_dump_mark mark = { .val = SFW_HA_MARK_MAGIC << 24, .mask = 0xff000000 };
 	struct load_ctx c = { .r = r };
 	int err;
@@ -302,11 +306,11 @@ int ha_replica_load_all(struct ha_replica *r)
 	if (!err)
 		err = recount(r);
 	if (!err) {
-		nfct_filter_dump_set_attr(f, NFCT_FILTER_DUMP_MARK, &mark);
-		nfct_callback_register(r->q, NFCT_T_ALL, on_dumped, &c);
-		err = nfct_query(r->q, NFCT_Q_DUMP_FILTER, f) ? -errno : 0;
-		nfct_callback_unregister(r->q);
+		nfct.filter_dump_set_attr(f, NFCT_FILTER_DUMP_MARK, &mark);
+		nfct.callback_register(r->q, NFCT_T_ALL, on_dumped, &c);
+		err = nfct.query(r->q, NFCT_Q_DUMP_FILTER, f) ? -errno : 0;
+		nfct.callback_unregister(r->q);
 	}
-	nfct_filter_dump_destroy(f);
+	nfct.filter_dump_destroy(f);
 	return err ? err : c.loaded;
 }

@@ -111,12 +111,11 @@ int sfw_ha_become(enum sfw_ha_role role, const struct sfw_ha_conf *c, struct sfw
 	err = sfw_lock();
 	if (err)
 		return err;
-	if (role != SFW_HA_NONE && ha_labels_enable()) {
-		err = sfw_fail(EOPNOTSUPP, "cannot keep conntrack labels in this network namespace "
-			       "(nftables: table inet sfw_cluster)");
-	} else if (role == SFW_HA_PRIMARY) {
+	/* a role fails without labels (libnftables missing, the table refused) */
+	err = role != SFW_HA_NONE ? ha_labels_enable() : 0;
+	if (!err && role == SFW_HA_PRIMARY) {
 		err = become_primary(c, rep);
-	} else {
+	} else if (!err) {
 		err = set_sync_flag(false);
 		if (!err)
 			err = record(role, c);

@@ -191,7 +191,12 @@ static __u64 own_netns(void)
 int sfw_check_netns(void)
 {
 	struct sfw_iface_entry list[SFW_MAX_IFACES];
-	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
+
+	return sfw_check_netns_of(list, sfw_list_ifaces(list, SFW_MAX_IFACES));
+}
+
+int sfw_check_netns_of(const struct sfw_iface_entry *list, int n)
+{
 	__u64 own = own_netns();
 
 	for (int i = 0; i < n; i++)

@@ -118,6 +118,9 @@ struct sfw_iface_entry {
 	struct sfw_iface_info info;
 };
 int sfw_list_ifaces(struct sfw_iface_entry *out, int max);
+/* sfw_check_netns on a list already read (n < 0: none): a command that
+ * needs the list anyway reads the map once. */
+int sfw_check_netns_of(const struct sfw_iface_entry *list, int n);
 
 /* XDP forwarding (loader/forward.c). Refresh the devmap of egress
  * interfaces XDP may redirect to: attached ones whose driver transmits

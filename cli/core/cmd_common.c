@@ -23,16 +23,20 @@ int sfw_report(const struct sfw_cmdline *cl)
 	return SFW_EXIT_FAIL;
 }
 
-/* Sessions the datapath could not create, over every attached interface. */
+/* Sessions the datapath could not create, over every attached interface:
+ * their counter slots are in the list, so one open of the counters. */
 static __u64 failed_sessions(const struct sfw_iface_entry *ifs, int n)
 {
 	struct sfw_iface_stats st;
 	__u64 sum = 0;
-	int i;
+	int fd = n > 0 ? sfw_open_pin(SFW_STR(SFW_MAP_IFACE_STATS), true) : -1;
 
-	for (i = 0; i < n; i++)
-		if (!sfw_read_iface_stats(ifs[i].ifindex, &st))
+	if (fd < 0)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (!sfw_iface_counters_read(fd, ifs[i].info.slot, &st))
 			sum += st.c[SFW_CNT_SFW_FAILED_SESSIONS];
+	close(fd);
 	return sum;
 }
 
@@ -56,9 +60,9 @@ int sfw_live_ctx_open(struct sfw_live_ctx *lc, const struct sfw_cmdline *cl)
 	/* Interface indexes (and so names) mean something only in the
 	 * namespace the pin root serves: refuse rather than print the
 	 * names of whatever interfaces have those indexes here. */
-	n = sfw_check_netns();
-	if (!n)
-		n = sfw_list_ifaces(lc->ifaces, SFW_MAX_IFACES);
+	n = sfw_list_ifaces(lc->ifaces, SFW_MAX_IFACES);
+	if (n >= 0 && sfw_check_netns_of(lc->ifaces, n))
+		n = -EXDEV;
 	if (n < 0) {
 		close(fd);
 		return n;

@@ -8,7 +8,18 @@
 #include <string.h>
 #include <unistd.h>
 #include <microhttpd.h>
+#include "err.h"
+#include "lazylib.h"
 #include "metrics_int.h"
+
+/* libmicrohttpd (and gnutls under it), loaded when the exporter first
+ * serves (util/lazylib.h): no other command maps them. */
+#define MHD_FNS(X) X(MHD_, start_daemon) X(MHD_, stop_daemon) X(MHD_, run) \
+	X(MHD_, get_daemon_info) X(MHD_, get_timeout) X(MHD_, queue_response) \
+	X(MHD_, create_response_from_buffer) X(MHD_, add_response_header) \
+	X(MHD_, destroy_response)
+static struct { MHD_FNS(SFW_LAZY_FN) } mhd;
+static struct sfw_lazylib mhd_lib = SFW_LAZYLIB("libmicrohttpd.so.12", mhd, MHD_FNS);
 
 /* A scrape is one short request: a few connections, a short idle limit. */
 #define HTTP_CONNECTIONS 16
@@ -21,7 +32,7 @@ static const char root_page[] =
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned int status, char *body,
 			       size_t len, enum MHD_ResponseMemoryMode mode, const char *type)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, mode);
+	struct MHD_Response *r = mhd.create_response_from_buffer(len, body, mode);
 	enum MHD_Result ok;
 
 	if (!r) {
@@ -29,11 +40,11 @@ static enum MHD_Result respond(struct MHD_Connection *c, unsigned int status, ch
 			free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ok = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ok = mhd.queue_response(c, status, r);
+	mhd.destroy_response(r);
 	return ok;
 }
 
@@ -97,19 +108,24 @@ int sfw_metrics_http_start(struct sfw_metrics *m, const struct sfw_metrics_addr 
 			   sfw_metrics_render_fn render, char *buf, size_t len)
 {
 	const union MHD_DaemonInfo *info;
-	int fd = listen_on(a, buf, len);
+	int fd, err = sfw_lazylib_load(&mhd_lib);
 
+	if (err) {
+		snprintf(buf, len, "%s", sfw_last_error());
+		return err;
+	}
+	fd = listen_on(a, buf, len);
 	if (fd < 0)
 		return fd;
 	m->render = render;
-	m->mhd = MHD_start_daemon(MHD_USE_EPOLL | (a->sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+	m->mhd = mhd.start_daemon(MHD_USE_EPOLL | (a->sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 				  0, NULL, NULL, on_request, m,
 				  MHD_OPTION_EXTERNAL_LOGGER, quiet, NULL,
 				  MHD_OPTION_LISTEN_SOCKET, fd,
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONNECTIONS,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_IDLE_S,
 				  MHD_OPTION_END);
-	info = m->mhd ? MHD_get_daemon_info(m->mhd, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
+	info = m->mhd ? mhd.get_daemon_info(m->mhd, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
 	if (!info) {
 		snprintf(buf, len, "cannot serve HTTP on %s", a->text);
 		sfw_metrics_http_stop(m);
@@ -124,7 +140,7 @@ int sfw_metrics_http_start(struct sfw_metrics *m, const struct sfw_metrics_addr 
 void sfw_metrics_http_stop(struct sfw_metrics *m)
 {
 	if (m->mhd)
-		MHD_stop_daemon(m->mhd);   /* closes the listening socket too */
+		mhd.stop_daemon(m->mhd);   /* closes the listening socket too */
 	m->mhd = NULL;
 	m->epoll_fd = -1;
 }
@@ -137,14 +153,14 @@ int sfw_metrics_fd(const struct sfw_metrics *m)
 void sfw_metrics_run(struct sfw_metrics *m)
 {
 	if (m && m->mhd)
-		MHD_run(m->mhd);
+		mhd.run(m->mhd);
 }
 
 int sfw_metrics_wait_ms(const struct sfw_metrics *m, int max)
 {
 	MHD_UNSIGNED_LONG_LONG ms;
 
-	if (!m || !m->mhd || MHD_get_timeout(m->mhd, &ms) != MHD_YES)
+	if (!m || !m->mhd || mhd.get_timeout(m->mhd, &ms) != MHD_YES)
 		return max;
 	return ms < (MHD_UNSIGNED_LONG_LONG)max ? (int)ms : max;
 }

@@ -29,7 +29,8 @@ struct sfw_flow_ctx {
 	/* unfiltered summary: the session counters, read instead of the
 	 * table (loader/sess_counts.h); NULL: walk the table */
 	const struct sfw_sess_totals *totals;
-	/* Working state, zeroed by sfw_flow_ctx_init. */
+	/* Working state, zeroed by sfw_flow_ctx_init (the buffer's bytes
+	 * excepted). */
 	struct sfw_ifnames names;
 	struct sfw_obuf ob;       /* all output goes through it */
 	struct sfw_json js;

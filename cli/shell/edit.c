@@ -7,6 +7,16 @@
 #include "cfgmode.h"
 #include "complete.h"
 #include "edit.h"
+#include "err.h"
+#include "lazylib.h"
+
+/* libedit, loaded when the shell starts on a terminal (util/lazylib.h):
+ * commands run from the command line never map it. */
+#define EDITLINE_FNS(X) X(el_, init) X(el_, end) X(el_, gets) X(el_, get) X(el_, set) \
+	X(el_, line) X(el_, cursor) X(el_, insertstr) X(el_, deletestr) \
+	X(, history) X(, history_init) X(, history_end)
+static struct { EDITLINE_FNS(SFW_LAZY_FN) } editline;
+static struct sfw_lazylib editline_lib = SFW_LAZYLIB("libedit.so.2", editline, EDITLINE_FNS);
 
 struct edit {
 	struct sfw_exec *x;
@@ -18,7 +28,7 @@ static struct edit *edit_of(EditLine *el)
 {
 	void *e = NULL;
 
-	el_get(el, EL_CLIENTDATA, &e);
+	editline.get(el, EL_CLIENTDATA, &e);
 	return e;
 }
 
@@ -35,7 +45,7 @@ static bool configuring(const struct edit *ed)
 /* The text before the cursor; false inside a quoted string. */
 static bool before_cursor(EditLine *el, char *text, size_t len)
 {
-	const LineInfo *li = el_line(el);
+	const LineInfo *li = editline.line(el);
 	size_t n = (size_t)(li->cursor - li->buffer);
 	int quotes = 0;
 
@@ -61,7 +71,7 @@ static unsigned char on_help(EditLine *el, int ch)
 	struct sfw_syntax e;
 
 	if (!before_cursor(el, text, sizeof(text))) {   /* a `?` in a pattern */
-		el_insertstr(el, "?");
+		editline.insertstr(el, "?");
 		return CC_REFRESH;
 	}
 	fputs("?\n", stdout);
@@ -116,7 +126,7 @@ static unsigned char on_tab(EditLine *el, int ch)
 
 		snprintf(add, sizeof(add), "%.*s%s", (int)(common - typed), words[0] + typed,
 			 n == 1 ? " " : "");
-		el_insertstr(el, add);
+		editline.insertstr(el, add);
 		sfw_complete_free(words);
 		return CC_REFRESH;
 	}
@@ -135,33 +145,33 @@ static unsigned char on_tab(EditLine *el, int ch)
 /* ^C drops the line being typed, as on Junos, and leaves the shell be. */
 static unsigned char on_interrupt(EditLine *el, int ch)
 {
-	const LineInfo *li = el_line(el);
+	const LineInfo *li = editline.line(el);
 
-	el_cursor(el, (int)(li->lastchar - li->cursor));
-	el_deletestr(el, (int)(li->lastchar - li->buffer));
+	editline.cursor(el, (int)(li->lastchar - li->cursor));
+	editline.deletestr(el, (int)(li->lastchar - li->buffer));
 	fputs("\n", stdout);
 	return CC_REDISPLAY;
 }
 
 static EditLine *setup(struct edit *ed, History *h)
 {
-	EditLine *el = el_init("sfw", stdin, stdout, stderr);
+	EditLine *el = editline.init("sfw", stdin, stdout, stderr);
 
 	if (!el)
 		return NULL;
-	el_set(el, EL_CLIENTDATA, ed);
-	el_set(el, EL_PROMPT, prompt_of);
-	el_set(el, EL_EDITOR, "emacs");
-	el_set(el, EL_HIST, history, h);
-	el_set(el, EL_SIGNAL, 1);
-	el_set(el, EL_ADDFN, "sfw-help", "List the possible completions", on_help);
-	el_set(el, EL_BIND, "?", "sfw-help", NULL);
-	el_set(el, EL_ADDFN, "sfw-complete", "Complete the word", on_tab);
-	el_set(el, EL_BIND, "^I", "sfw-complete", NULL);
+	editline.set(el, EL_CLIENTDATA, ed);
+	editline.set(el, EL_PROMPT, prompt_of);
+	editline.set(el, EL_EDITOR, "emacs");
+	editline.set(el, EL_HIST, editline.history, h);
+	editline.set(el, EL_SIGNAL, 1);
+	editline.set(el, EL_ADDFN, "sfw-help", "List the possible completions", on_help);
+	editline.set(el, EL_BIND, "?", "sfw-help", NULL);
+	editline.set(el, EL_ADDFN, "sfw-complete", "Complete the word", on_tab);
+	editline.set(el, EL_BIND, "^I", "sfw-complete", NULL);
 	/* ^C reaches us as a key while editing (commands still get SIGINT) */
-	el_set(el, EL_SETTY, "-d", "-isig", NULL);
-	el_set(el, EL_ADDFN, "sfw-interrupt", "Drop the line", on_interrupt);
-	el_set(el, EL_BIND, "^C", "sfw-interrupt", NULL);
+	editline.set(el, EL_SETTY, "-d", "-isig", NULL);
+	editline.set(el, EL_ADDFN, "sfw-interrupt", "Drop the line", on_interrupt);
+	editline.set(el, EL_BIND, "^C", "sfw-interrupt", NULL);
 	return el;
 }
 
@@ -174,7 +184,7 @@ static void take_line(struct edit *ed, History *h, const char *typed)
 	snprintf(line, sizeof(line), "%s", typed);
 	line[strcspn(line, "\n")] = '\0';
 	if (line[strspn(line, " \t")])
-		history(h, &ev, H_ENTER, line);
+		editline.history(h, &ev, H_ENTER, line);
 	if (sfw_words_split(line, false, &ed->ws, err, sizeof(err))) {
 		fprintf(stderr, "error: %s\n", err);
 		return;
@@ -184,29 +194,35 @@ static void take_line(struct edit *ed, History *h, const char *typed)
 
 int sfw_edit_loop(struct sfw_exec *x, const char *prompt)
 {
-	struct edit *ed = calloc(1, sizeof(*ed));
-	History *h = history_init();
+	struct edit *ed;
+	History *h;
 	EditLine *el = NULL;
 	HistEvent ev;
 	const char *line;
 	int count;
 
+	if (sfw_lazylib_load(&editline_lib)) {
+		fprintf(stderr, "sfw: %s\n", sfw_last_error());
+		return SFW_EXIT_FAIL;
+	}
+	ed = calloc(1, sizeof(*ed));
+	h = editline.history_init();
 	if (ed && h) {
 		ed->x = x;
 		ed->prompt = prompt;
-		history(h, &ev, H_SETSIZE, 1000);
-		history(h, &ev, H_SETUNIQUE, 1);
+		editline.history(h, &ev, H_SETSIZE, 1000);
+		editline.history(h, &ev, H_SETUNIQUE, 1);
 		el = setup(ed, h);
 	}
 	if (!el) {
 		fprintf(stderr, "sfw: cannot set up line editing on this terminal\n");
 		free(ed);
 		if (h)
-			history_end(h);
+			editline.history_end(h);
 		return SFW_EXIT_FAIL;
 	}
 	while (!x->quit) {
-		line = el_gets(el, &count);
+		line = editline.gets(el, &count);
 		if (!line) {
 			if (count < 0 && errno == EINTR)
 				continue;
@@ -216,8 +232,8 @@ int sfw_edit_loop(struct sfw_exec *x, const char *prompt)
 		take_line(ed, h, line);
 		fflush(stdout);
 	}
-	el_end(el);
-	history_end(h);
+	editline.end(el);
+	editline.history_end(h);
 	free(ed);
 	return SFW_EXIT_OK;
 }

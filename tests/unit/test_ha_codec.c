@@ -13,14 +13,19 @@
 #include <libnetfilter_conntrack/libnetfilter_conntrack_tcp.h>
 #include "bpf_fixture.h"
 #include "ct_codec.h"
+#include "err.h"
+#include "nfct_lib.h"
 #include "protocols.h"
 
 #define ZONE 4242
 
 static struct nf_conntrack *ct;
 
+/* The codec calls the library through the table its entry points fill
+ * (ha/nfct_lib.h); the test itself calls the library, linked. */
 static void setup(void)
 {
+	cr_assert_eq(ha_nfct_load(), 0, "%s", sfw_last_error());
 	ct = nfct_new();
 	cr_assert_not_null(ct);
 }
