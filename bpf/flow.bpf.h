@@ -17,6 +17,7 @@
 #define SFW_FLOW_NAT_PLAN 1
 #define SFW_FLOW_NAT_ICMP 2
 #define SFW_FLOW_NAT_ICMP_REPLY 3
+#define SFW_FLOW_HOST_ERR 4
 
 /* Outcome returned when the packet may open a session: not a counter. */
 #define SFW_OUTCOME_CREATE SFW_CNT_COUNT
@@ -43,8 +44,10 @@ struct sfw_flow {
 	/* SFW_FLOW_NAT_PLAN: a NAT session's, sfw_nat_plan planned its
 	 * rewrite; SFW_FLOW_NAT_ICMP: an ICMP error about a translated
 	 * packet, to translate back; SFW_FLOW_NAT_ICMP_REPLY: one about a
-	 * reply as delivered, translated at tc (one byte: the frame is at the edge of
-	 * the call chain's 512) */
+	 * reply as delivered, translated at tc; SFW_FLOW_HOST_ERR: one from
+	 * an interface about a host session's opener's packet, refused at
+	 * XDP when the stack would forward it (one byte: the frame is at the
+	 * edge of the call chain's 512) */
 	__u8 nat;
 };
 
@@ -118,7 +121,8 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 	if (p->icmp_kind == SFW_ICMPK_ERROR) {
 		outcome = sfw_icmp_related(data, end, p, f->now, ingress);
 		f->nat = outcome == SFW_RELATED_NAT ? SFW_FLOW_NAT_ICMP :
-			 outcome == SFW_RELATED_NAT_REPLY ? SFW_FLOW_NAT_ICMP_REPLY : 0;
+			 outcome == SFW_RELATED_NAT_REPLY ? SFW_FLOW_NAT_ICMP_REPLY :
+			 outcome == SFW_RELATED_HOST_IN ? SFW_FLOW_HOST_ERR : 0;
 		return outcome ? SFW_CNT_SFW_PERMITTED_PKTS : SFW_CNT_SFW_ERR_NO_SESSION;
 	}
 	f->src_lo = sfw_make_key(p, &f->key);
@@ -145,6 +149,17 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 	f->old = s;
 	f->old_id = s ? s->id : 0;
 	return sfw_may_open(p, f->cfg);
+}
+
+/* Did p, matched on its own tuple (no ICMP error, no later fragment), meet
+ * a host session (sfw_sess_for_host) it did not just open, in wing dir?
+ * The flags of the session in hand: no lookup. */
+static __always_inline bool sfw_flow_meets_host(const struct sfw_flow *f,
+						const struct sfw_pkt *p, __u32 dir)
+{
+	return !f->created && p->icmp_kind != SFW_ICMPK_ERROR && p->frag != SFW_FRAG_LATER &&
+	       sfw_sess_for_host(f->sess_flags) &&
+	       (f->src_lo == !!(f->sess_flags & SFW_SESS_F_OPENER_LO)) == (dir == SFW_WING_IN);
 }
 
 /* Did the policy (or the global setting) ask to log this (SFW_RULE_LOG_*)? */
@@ -195,6 +210,23 @@ __noinline int sfw_retire(const struct sfw_session_key *k, __u64 old_id, __u64 n
 	sfw_nat_release(k, copy, old_id);
 	sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, SFW_CLOSE_NONE, 0), k, copy, now);
 	return 1;
+}
+
+/* Ends the host session at key k (sfw_sess_for_host), which a packet the
+ * stack forwards has just met: its zone pair was judged for the host,
+ * so the flow's next packet must open afresh, through the route, the
+ * policy and NAT (docs/nat.md "Third review: R2"). A global function:
+ * run only on that refusal. */
+__noinline int sfw_host_session_end(const struct sfw_session_key *k, __u64 now)
+{
+	struct sfw_session *s;
+
+	if (!k)
+		return 0;
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, k);
+	if (!s || !sfw_sess_for_host(s->flags))
+		return 0;
+	return sfw_retire(k, s->id, now);
 }
 
 /* Another CPU (or a reaper) had the flow's slot first: the packet is

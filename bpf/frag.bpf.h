@@ -86,6 +86,20 @@ __noinline int sfw_frag_record(const struct sfw_pkt *p, const struct sfw_session
 	return 0;
 }
 
+/* Forgets the datagram of refused first fragment p: its later fragments
+ * then find no record (per-CPU key: tc's frame is at its edge). */
+static __always_inline void sfw_frag_forget(const struct sfw_pkt *p)
+{
+	struct sfw_frag_key *k;
+	__u32 zero = 0;
+
+	k = bpf_map_lookup_elem(&sfw_frag_key_scratch, &zero);
+	if (!k)
+		return;
+	sfw_frag_key_of(p, k);
+	bpf_map_delete_elem(&SFW_MAP_FRAGS, k);
+}
+
 /* A later fragment (f: now, ifindex, packets and bytes filled in): it
  * passes on the session its first fragment was permitted by, counted on
  * that wing, while that session lives. A record of a NAT session's

@@ -64,6 +64,9 @@ static __always_inline int sfw_parse_embedded(void *data, void *end, const struc
 #define SFW_RELATED_NAT  2   /* about a translated packet: to translate back */
 #define SFW_RELATED_NAT_REPLY 3   /* about a NAT session's reply as the client got it:
 				   * tc egress translates it (bpf/nat_tc.bpf.h) */
+#define SFW_RELATED_HOST_IN 4   /* from an interface, about a host session's
+				 * opener's packet: the host took that packet
+				 * (docs/nat.md "Third review: R2") */
 
 /* The quote names a NAT session's translated tuple (its alias a): is the
  * session live? Then the error goes back to the original client, planned
@@ -96,7 +99,7 @@ static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a,
 
 /* The session the quoted packet in (already checked to be about the
  * error's destination) belongs to: SFW_RELATED, SFW_RELATED_NAT,
- * SFW_RELATED_NAT_REPLY or SFW_RELATED_NONE. ingress: the interface the
+ * SFW_RELATED_NAT_REPLY, SFW_RELATED_HOST_IN or SFW_RELATED_NONE. ingress: the interface the
  * error came in by, 0 when it is the host's own (tc, not forwarded). A
  * global function: its key stays off the caller's frame, which is at the
  * edge of the call chain's 512 bytes. */
@@ -114,6 +117,8 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 		return sfw_icmp_related_nat(s, in, now);
 	if (!s || sfw_expired(s, now))
 		return SFW_RELATED_NONE;
+	if (ingress && sfw_sess_for_host(s->flags) && sfw_wing_of(s, key_lo) == SFW_WING_IN)
+		return SFW_RELATED_HOST_IN;
 	if (!(s->flags & SFW_SESS_F_NAT))
 		return SFW_RELATED;
 	/* about a NAT session's reply as delivered, s:sp -> c:cp (the

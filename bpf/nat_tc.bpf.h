@@ -16,6 +16,9 @@
 
 /* sfw_tc_nat*'s answer: no session (sfw_tc_nat_miss decides) */
 #define SFW_TC_NAT_MISS 1
+/* sfw_tc_nat's answer: the packet is its host session's opener's, which
+ * the stack forwards (docs/nat.md "Third review: R2") */
+#define SFW_TC_NAT_HOST 2
 
 /* The packet an ICMP error at tc quotes (sfw_tc_nat_icmp), kept for
  * sfw_tc_nat_miss when its session is gone: per-CPU memory, as tc's call
@@ -157,7 +160,7 @@ __noinline int sfw_tc_nat_icmp(struct __sk_buff *skb, const struct sfw_pkt *p)
  * fragment); refused (-1) when that session is gone or replaced, the
  * record expired, or the fragment starts inside the L4 header. 0: sent
  * (no NAT datagram's), SFW_TC_NAT_MISS: no record (sfw_tc_nat_miss
- * decides). A global function. */
+ * decides), SFW_TC_NAT_HOST: a host session's In wing. A global function. */
 __noinline int sfw_tc_nat_frag(struct __sk_buff *skb, const struct sfw_pkt *p)
 {
 	const struct sfw_nat_rw *rw;
@@ -174,6 +177,10 @@ __noinline int sfw_tc_nat_frag(struct __sk_buff *skb, const struct sfw_pkt *p)
 	if (!d)
 		return SFW_TC_NAT_MISS;
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &d->sess);
+	/* a later fragment of a host session's opener, ahead of its first
+	 * or after it (that one ends the session and forgets the record) */
+	if (s && sfw_sess_for_host(s->flags) && d->dir == SFW_WING_IN && s->id == d->sess_id)
+		return SFW_TC_NAT_HOST;
 	if (!d->nat && !(s && (s->flags & SFW_SESS_F_NAT)))
 		return 0;
 	/* a NAT session's reply, which XDP translated whole before the
@@ -243,7 +250,8 @@ static __always_inline int sfw_tc_nat_rewrite(struct __sk_buff *skb, const struc
  * 0: sent (translated or not NAT's), -1: to be dropped under Incoming NAT
  * errors (also a NAT session expired meanwhile, as the ICMP and fragment
  * paths judge it: F7), SFW_TC_NAT_MISS: no session (sfw_tc_nat_miss
- * decides). A global function: verified once. */
+ * decides), SFW_TC_NAT_HOST: the In wing of a host session. A global
+ * function: verified once. */
 __noinline int sfw_tc_nat(struct __sk_buff *skb, const struct sfw_pkt *p)
 {
 	struct sfw_session_key k;
@@ -258,6 +266,10 @@ __noinline int sfw_tc_nat(struct __sk_buff *skb, const struct sfw_pkt *p)
 		return SFW_TC_NAT_MISS;
 	if (SFW_SESS_IS_ALIAS(s))
 		return 0;
+	/* opened to junos-host while the route led nowhere else, forwarded
+	 * now: never judged by the policy of the zones it crosses */
+	if (sfw_sess_for_host(s->flags) && sfw_wing_of(s, lo) == SFW_WING_IN)
+		return SFW_TC_NAT_HOST;
 	if ((s->flags & SFW_SESS_F_NAT) && sfw_wing_of(s, lo) == SFW_WING_IN &&
 	    (sfw_expired(s, bpf_ktime_get_coarse_ns()) || sfw_tc_nat_rewrite(skb, p, s, &k)))
 		return -1;

@@ -112,6 +112,15 @@ static __always_inline void sfw_wing_account(struct sfw_session *s, __u32 dir, _
 	sfw_wing_seen(s, dir, ifindex, now);
 }
 
+/* A session XDP opened toward the host itself (to-zone junos-host):
+ * neither transit nor the host's own (tc), and no alias. Its zone pair
+ * was judged for a packet the host takes, so the host is the only place
+ * its packets may go (docs/security.md "Routes and zone pairs"). */
+static __always_inline bool sfw_sess_for_host(__u8 flags)
+{
+	return !(flags & (SFW_SESS_F_TRANSIT | SFW_SESS_F_LOCAL | SFW_SESS_F_NAT_ALIAS));
+}
+
 static __always_inline __u32 sfw_timeout(const struct sfw_config *cfg, __u32 cls)
 {
 	return cls < SFW_TO_COUNT ? cfg->timeout_s[cls] : 0;

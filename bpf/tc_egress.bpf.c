@@ -39,6 +39,25 @@ static __always_inline void sfw_count_output(struct sfw_iface_stats *st, const s
 		sfw_count(st, SFW_CNT_OUT_MULTICAST, f->pkts);
 }
 
+/* A packet the stack forwards met a host session in its opener's
+ * direction (docs/nat.md "Third review: R2"): the session ends, so the
+ * flow's next packet opens through the route, the policy and NAT, and a
+ * first fragment's datagram is forgotten, so its later fragments find no
+ * record (refused where source NAT rules are: sfw_tc_nat_miss). A later
+ * fragment has no ports to find the session by: only refused. A global
+ * function, run only on that refusal. */
+__noinline int sfw_tc_host_refuse(const struct sfw_pkt *p)
+{
+	struct sfw_session_key k;
+
+	if (!p || p->frag == SFW_FRAG_LATER)
+		return 0;
+	if (p->frag == SFW_FRAG_FIRST)
+		sfw_frag_forget(p);
+	sfw_make_key(p, &k);
+	return sfw_host_session_end(&k, bpf_ktime_get_coarse_ns());
+}
+
 /* A first packet leaving through tc. What the host itself sends is self
  * traffic, always permitted as on Junos (no lock-out of the host's own
  * DNS or updates by a deny-all default); what it forwards from an
@@ -98,6 +117,11 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 
 		if (nat == SFW_TC_NAT_MISS)
 			nat = sfw_tc_nat_miss(p, in_ifindex, skb->ifindex) ? -1 : 0;
+		if (nat == SFW_TC_NAT_HOST) {
+			sfw_tc_host_refuse(p);
+			sfw_count(st, SFW_CNT_ERR_INVALID_ZONE, f.pkts);
+			return SFW_TC_ACT_SHOT;
+		}
 		if (nat) {
 			sfw_count(st, SFW_CNT_ERR_INCOMING_NAT, f.pkts);
 			return SFW_TC_ACT_SHOT;
@@ -127,6 +151,14 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		outcome = sfw_track(data, end, p, &f, in_ifindex);
 	if (outcome == SFW_OUTCOME_CREATE)
 		outcome = sfw_tc_open(p, &f, in_ifindex);
+	/* forwarded from an interface sfw does not watch, a host session's
+	 * opener's packet: refused and the session ended, as on the
+	 * forwarded path above (docs/nat.md "Third review: R2") */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && in_ifindex &&
+	    sfw_flow_meets_host(&f, p, SFW_WING_IN)) {
+		sfw_tc_host_refuse(p);
+		outcome = SFW_CNT_ERR_INVALID_ZONE;
+	}
 	/* a NAT session's In wing from an interface sfw is not attached to
 	 * (detached while the session lives, another of the zone's) leaves
 	 * translated as on the forwarded path, or not at all; so do the later

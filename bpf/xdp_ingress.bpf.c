@@ -224,6 +224,16 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	}
 	if (outcome == SFW_OUTCOME_CREATE)
 		outcome = sfw_xdp_open(ctx, p, &f);
+	/* the host's own packets never come in from the wire: one in a host
+	 * session's Out wing is another's, which the stack forwards to the
+	 * opener if its route now says so, past a zone pair never judged
+	 * for it (docs/nat.md "Third review: R2"); so is an error about the
+	 * opener's packet, which the host took. The route is asked only for
+	 * such packets, which no real host session has. */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS &&
+	    (sfw_flow_meets_host(&f, p, SFW_WING_OUT) || f.nat == SFW_FLOW_HOST_ERR) &&
+	    sfw_xdp_route(ctx, p))
+		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	/* a reply is translated before forwarding: its route (and whether it
 	 * is the host's at all) is the translated destination's */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN && f.via_alias)
