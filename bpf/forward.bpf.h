@@ -121,8 +121,9 @@ static __always_inline void sfw_fwd_count(__u32 ifindex, __u64 bytes)
 
 /* XDP_REDIRECT (forwarded here), XDP_PASS (the stack takes it), or
  * XDP_DROP when the route is a blackhole, unreachable or prohibit one. A
- * missing route reads as NOT_FWDED, like a local address, and goes to the
- * stack, which answers it. A global function: the verifier checks it once
+ * missing route reads as NOT_FWDED, like a local address: answered
+ * SFW_XDP_NOT_FWDED, which sfw_xdp_forward sends to the stack (it answers
+ * it), or refuses for a NAT reply. A global function: the verifier checks it once
  * on its own; inlined at the end of every path through the flow decision
  * it multiplied the states the verifier walks. */
 __noinline int sfw_forward(struct xdp_md *ctx, const struct sfw_pkt *p, __u64 bytes)
