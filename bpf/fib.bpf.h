@@ -1,6 +1,7 @@
 /* FIB queries about a packet's flow, in either direction: where its
  * destination is routed (new sessions) and where a reply to its source
- * would go (the spoofing screen). */
+ * would go (the spoofing screen, a transit packet from the host's own
+ * address). */
 #ifndef SFW_FIB_BPF_H
 #define SFW_FIB_BPF_H
 
@@ -31,6 +32,27 @@ static __always_inline void sfw_fib_query(struct bpf_fib_lookup *fib, const stru
 		__builtin_memcpy(fib->ipv6_src, src, 16);
 		__builtin_memcpy(fib->ipv6_dst, dst, 16);
 	}
+}
+
+/* Would the host route nothing, as unicast, to this packet's source? True
+ * for one of the host's own addresses (the FIB's local route), a
+ * broadcast, or a source with no route at all: the lookup answers all of
+ * them NOT_FWDED alike. A transit first packet from such a source is
+ * refused (docs/nat.md "Third review", R1): from the host's own address,
+ * its replies (through source NAT, translated back to that address) would
+ * be delivered to the host's own services past the policies to the host.
+ * A route back by another interface (strict rp_filter's judgement,
+ * asymmetric routing) is not judged here: the ip-spoofing screen does.
+ * Looked up as the packet came in (iif: in_ifindex), for first packets
+ * only; ctx is the hook's (XDP or tc). */
+static __always_inline bool sfw_fib_src_unrouted(void *ctx, const struct sfw_pkt *p,
+						 __u32 in_ifindex)
+{
+	struct bpf_fib_lookup fib = {};
+
+	sfw_fib_query(&fib, p, in_ifindex, true);
+	return bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH) ==
+	       BPF_FIB_LKUP_RET_NOT_FWDED;
 }
 
 #endif

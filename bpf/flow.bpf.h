@@ -19,6 +19,10 @@
 #define SFW_FLOW_NAT_ICMP_REPLY 3
 #define SFW_FLOW_HOST_ERR 4
 
+/* sfw_flow's via_alias: a reply, or its session's first */
+#define SFW_ALIAS_REPLY 1
+#define SFW_ALIAS_FIRST 2
+
 /* Outcome returned when the packet may open a session: not a counter. */
 #define SFW_OUTCOME_CREATE SFW_CNT_COUNT
 
@@ -40,7 +44,7 @@ struct sfw_flow {
 	bool reject;          /* the refusing rule says reject, not deny */
 	bool syncookie;       /* answer the refused SYN with a cookie SYN-ACK */
 	bool cookie;          /* the packet is the ACK returning one of our cookies */
-	bool via_alias;       /* found through a NAT alias: a reply, key is the session's */
+	__u8 via_alias;       /* found through a NAT alias (SFW_ALIAS_*): a reply, key is the session's */
 	/* SFW_FLOW_NAT_PLAN: a NAT session's, sfw_nat_plan planned its
 	 * rewrite; SFW_FLOW_NAT_ICMP: an ICMP error about a translated
 	 * packet, to translate back; SFW_FLOW_NAT_ICMP_REPLY: one about a
@@ -86,6 +90,10 @@ static __always_inline __u32 sfw_account(struct sfw_session *s, const struct sfw
 	 * findings", 1; conntrack calls it NEW) */
 	if ((s->flags & SFW_SESS_F_NAT) && dir == SFW_WING_OUT && !f->via_alias)
 		return SFW_CNT_SFW_ERR_NO_SESSION;
+	/* a NAT session's first reply: where the stack would send it is
+	 * judged once (docs/nat.md "Third review", R1) */
+	if (f->via_alias && !s->wing[SFW_WING_OUT].packets)
+		f->via_alias = SFW_ALIAS_FIRST;
 	if (p->proto == SFW_IPPROTO_TCP)
 		t = sfw_tcp_track(s, dir, p, cfg);
 	if (t == SFW_TCP_OUT_OF_WINDOW)
@@ -132,7 +140,7 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 		if (s) {
 			/* a reply opens nothing: its session is the one to
 			 * end (by its timer, or the sweeper) */
-			f->via_alias = true;
+			f->via_alias = SFW_ALIAS_REPLY;
 			if (sfw_expired(s, f->now) || !sfw_nat_is_reply(s, p))
 				return SFW_CNT_SFW_ERR_NO_SESSION;
 		}
@@ -140,6 +148,12 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 	/* an expired session is as good as absent: the packet must qualify
 	 * to open a new one, which replaces the old entry */
 	if (s && !sfw_expired(s, f->now)) {
+		/* the host's own packet is no client's: a NAT session's
+		 * tuple (the In wing's, or its reply's) is never the host's
+		 * to send on, nor to be translated (docs/nat.md "Third
+		 * review", R1) */
+		if (!ingress && (s->flags & SFW_SESS_F_NAT))
+			return SFW_CNT_SFW_ERR_NO_SESSION;
 		outcome = sfw_account(s, p, f, f->cfg);
 		if (outcome != SFW_OUTCOME_CREATE)
 			return outcome;

@@ -115,10 +115,15 @@ static __always_inline void sfw_fwd_count(__u32 ifindex, __u64 bytes)
 	sfw_count(st, SFW_CNT_TRANSIT_OUT_PKTS, 1);
 }
 
+/* sfw_forward's answer for a destination the FIB does not forward to
+ * (the host's own address, a broadcast, no route): not an XDP action */
+#define SFW_XDP_NOT_FWDED 0x100
+
 /* XDP_REDIRECT (forwarded here), XDP_PASS (the stack takes it), or
  * XDP_DROP when the route is a blackhole, unreachable or prohibit one. A
- * missing route reads as NOT_FWDED, like a local address, and goes to the
- * stack, which answers it. A global function: the verifier checks it once
+ * missing route reads as NOT_FWDED, like a local address: answered
+ * SFW_XDP_NOT_FWDED, which sfw_xdp_forward sends to the stack (it answers
+ * it), or refuses for a NAT reply. A global function: the verifier checks it once
  * on its own; inlined at the end of every path through the flow decision
  * it multiplied the states the verifier walks. */
 __noinline int sfw_forward(struct xdp_md *ctx, const struct sfw_pkt *p, __u64 bytes)
@@ -138,8 +143,10 @@ __noinline int sfw_forward(struct xdp_md *ctx, const struct sfw_pkt *p, __u64 by
 	if (rc == BPF_FIB_LKUP_RET_BLACKHOLE || rc == BPF_FIB_LKUP_RET_UNREACHABLE ||
 	    rc == BPF_FIB_LKUP_RET_PROHIBIT)
 		return XDP_DROP;
+	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
+		return SFW_XDP_NOT_FWDED;
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
-		return XDP_PASS;   /* NO_NEIGH, FRAG_NEEDED, NOT_FWDED, ... */
+		return XDP_PASS;   /* NO_NEIGH, FRAG_NEEDED, ... */
 	/* the redirect happens after we return, so the frame may still be
 	 * rewritten; on a miss (or XDP_PASS after it) nothing is sent */
 	if (bpf_redirect_map(&SFW_MAP_TX_PORTS, fib.ifindex, XDP_PASS) != XDP_REDIRECT ||
@@ -166,7 +173,17 @@ static __always_inline int sfw_xdp_forward(struct xdp_md *ctx, const struct sfw_
 	act = sfw_forward(ctx, p, f->bytes);
 	if (act == XDP_DROP)
 		*outcome = SFW_CNT_ERR_NO_ROUTE;
-	return act;
+	if (act != SFW_XDP_NOT_FWDED)
+		return act;
+	/* a translated reply to the host's own address would be delivered
+	 * to its services past the policies to the host: refused, judged
+	 * by this lookup at no cost of its own (docs/nat.md "Third
+	 * review", R1); anything else goes to the stack, which answers */
+	if (f->nat == SFW_FLOW_NAT_PLAN && f->via_alias) {
+		*outcome = SFW_CNT_ERR_INCOMING_NAT;
+		return XDP_DROP;
+	}
+	return XDP_PASS;
 }
 
 #endif

@@ -69,6 +69,42 @@ __noinline int sfw_nat_pass_ok(struct xdp_md *ctx, const struct sfw_pkt *p)
 	       bpf_map_lookup_elem(&SFW_MAP_IFACES, &k);
 }
 
+/* Is a transit first packet's source one the host routes nothing to, its
+ * own address above all (sfw_fib_src_unrouted)? Refused under Address
+ * spoofing, screen or not (docs/nat.md "Third review", R1). A global
+ * function: the lookup's 64 bytes stay out of sfw_xdp_flow's frame. */
+__noinline int sfw_xdp_src_unrouted(struct xdp_md *ctx, const struct sfw_pkt *p)
+{
+	return !ctx || !p || sfw_fib_src_unrouted(ctx, p, ctx->ingress_ifindex);
+}
+
+/* Would the stack forward a translated reply, addressed now to its
+ * client (sfw_nat_plan's rw)? Not when that address is the host's own:
+ * delivered to the host's services, past the policies to the host
+ * (docs/nat.md "Third review", R1). Asked of a session's first reply
+ * that goes up to the stack; XDP's own forwarding judges every reply it
+ * looks up (sfw_xdp_forward). A global function. */
+__noinline int sfw_xdp_reply_routed(struct xdp_md *ctx, const struct sfw_pkt *p)
+{
+	struct bpf_fib_lookup fib = {};
+	const struct sfw_nat_rw *rw;
+	__u32 zero = 0;
+	int rc;
+
+	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
+	if (!ctx || !p || !rw || p->family != SFW_FAMILY_INET)
+		return 0;
+	fib.family = 2;   /* AF_INET: NAT is IPv4's only */
+	fib.l4_protocol = p->proto;
+	fib.sport = rw->sport;
+	fib.dport = rw->dport;
+	fib.ipv4_src = rw->src.v4;
+	fib.ipv4_dst = rw->dst.v4;
+	fib.ifindex = ctx->ingress_ifindex;
+	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH);
+	return rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH;
+}
+
 /* source-nat interface: the address the egress interface sends from
  * toward the packet's destination, as the kernel picks it for a route
  * (BPF_FIB_LOOKUP_SRC: the route's preferred source, else the egress
@@ -92,7 +128,8 @@ __noinline __be32 sfw_nat_iface_addr(struct xdp_md *ctx, const struct sfw_pkt *p
 /* The source NAT of a permitted transit first packet (docs/nat.md): the
  * address to translate to (*addr, 0: none) and the rule's answer, or
  * Incoming NAT errors when a rule translates it and this step cannot
- * (a pool, no interface address): refused rather than sent untranslated. */
+ * (a pool, no interface address, a packet no rewrite translates): refused
+ * rather than sent untranslated, and before any port is reserved. */
 static __always_inline __u32 sfw_xdp_snat(struct xdp_md *ctx, const struct sfw_pkt *p,
 					  const struct sfw_zone_pair *z, __be32 *addr)
 {
@@ -101,7 +138,10 @@ static __always_inline __u32 sfw_xdp_snat(struct xdp_md *ctx, const struct sfw_p
 	*addr = 0;
 	if (!rule || SFW_NAT_ACTION_OF(rule) == SFW_NAT_ACT_OFF)
 		return 0;
-	if (SFW_NAT_ACTION_OF(rule) == SFW_NAT_ACT_INTERFACE)
+	/* what no rewrite could translate (GRE, ESP, SCTP, a fragment) is
+	 * refused before a port is reserved for it (docs/nat.md "Third
+	 * review", R3) */
+	if (SFW_NAT_ACTION_OF(rule) == SFW_NAT_ACT_INTERFACE && sfw_nat_rewritable(p))
 		*addr = sfw_nat_iface_addr(ctx, p);
 	return *addr ? rule : SFW_NAT_HIT;
 }
@@ -146,6 +186,8 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 
 	if (out_ifindex == SFW_ROUTE_NONE)
 		return SFW_CNT_ERR_NO_ROUTE;
+	if (out_ifindex && sfw_xdp_src_unrouted(ctx, p))
+		return SFW_CNT_ERR_ADDRESS_SPOOFING;
 	z.from = sfw_zone_of(f->ifindex, z.gen);
 	z.to = out_ifindex ? sfw_zone_of(out_ifindex, z.gen) : SFW_ZONE_HOST;
 	screened = sfw_screen_check(ctx, p, z.from, z.gen, f->now);
@@ -243,6 +285,11 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 		outcome = sfw_nat_icmp_rewrite(ctx, p);
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS)
 		act = sfw_xdp_forward(ctx, p, &f, &outcome);
+	/* a session's first reply the stack takes: never to the host's own
+	 * address (sfw_xdp_reply_routed) */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN &&
+	    f.via_alias == SFW_ALIAS_FIRST && act == XDP_PASS && !sfw_xdp_reply_routed(ctx, p))
+		outcome = SFW_CNT_ERR_INCOMING_NAT;
 	/* the In wing: translated here when XDP sends it; one the stack
 	 * routes goes up as received, since the stack drops a packet from
 	 * its own address, and tc egress translates it (docs/nat.md "XDP and

@@ -1,0 +1,157 @@
+/* The NAT suites' fixture (tests/bpf/test_nat.c, test_nat_review3.c):
+ * a veth pair in the fixture's namespace, fa (198.51.100.1/24, zone
+ * trust) where clients send from and fb (203.0.113.1/24, zone untrust)
+ * toward the servers, with static neighbours so the FIB answers SUCCESS
+ * and frames are redirected; source-nat interface from trust to untrust.
+ * The including file includes "commit.h" itself (the Makefile sorts the
+ * test files by it). */
+#ifndef SFW_TESTS_BPF_NAT_FIXTURE_H
+#define SFW_TESTS_BPF_NAT_FIXTURE_H
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <bpf/bpf.h>
+#include "commit.h"
+
+#define FX_XDP_REDIRECT 4
+#define CLIENT_A "198.51.100.2"
+#define CLIENT_B "198.51.100.3"
+#define SERVER1 "203.0.113.2"
+#define SERVER2 "203.0.113.4"
+#define FB_ADDR "203.0.113.1"   /* what source-nat interface translates to */
+
+static __u32 in_if, out_if;
+
+/* Sets the host's ephemeral range the datapath keeps NAT out of
+ * (struct sfw_config), as a commit would have read it. */
+static SUITE_UNUSED void host_ports(__u16 lo, __u16 hi)
+{
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_CONFIG));
+	struct sfw_config cfg;
+	__u32 zero = 0;
+
+	cr_assert_eq(bpf_map_lookup_elem(fd, &zero, &cfg), 0);
+	cfg.nat_host_port_lo = lo;
+	cfg.nat_host_port_hi = hi;
+	cr_assert_eq(bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY), 0);
+}
+
+static SUITE_UNUSED void nat_setup(void)
+{
+	suite_setup();
+	cr_assert_eq(system("ip link add fa type veth peer name fb && ip link set fa up && "
+			    "ip link set fb up && ip addr add 198.51.100.1/24 dev fa && "
+			    "ip addr add " FB_ADDR "/24 dev fb && "
+			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
+			    "ip neigh add " SERVER2 " lladdr 02:00:00:00:00:24 dev fb nud permanent && "
+			    "ip neigh add " CLIENT_A " lladdr 02:00:00:00:00:11 dev fa nud permanent && "
+			    "ip neigh add " CLIENT_B " lladdr 02:00:00:00:00:13 dev fa nud permanent && "
+			    "sysctl -qw net.ipv4.ip_forward=1"), 0, "cannot build the veth pair");
+	in_if = if_nametoindex("fa");
+	out_if = if_nametoindex("fb");
+	cr_assert(in_if && out_if);
+	cr_assert_eq(fx_add_counters(in_if), 0);
+	cr_assert_eq(fx_add_counters(out_if), 0);
+	for (int i = 0; i < 2; i++) {
+		__u32 ifindex = i ? out_if : in_if;
+
+		cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, "sfw_tx_ports"), &ifindex,
+						 &ifindex, BPF_ANY), 0);
+	}
+	cr_assert_eq(fx_set_flags(SFW_CFG_F_FORWARD), 0);
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
+	       "set security policies default-policy deny-all\n"
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
+	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	/* the clients here keep their own ports (below 50000): the host's
+	 * ephemeral range, read from the machine at commit, is pinned above
+	 * them (nat/ports_outside_the_hosts_ephemeral_range tests the read) */
+	host_ports(50000, 60999);
+}
+
+/* Runs spec's frame arriving on ifindex; *out gets the frame as left. */
+static SUITE_UNUSED int run_at(__u32 ifindex, const struct pb_spec *s, struct pb_pkt *in,
+				  struct pb_pkt *out)
+{
+	cr_assert_eq(pb_build(s, in), 0);
+	*out = *in;
+	return fx_xdp_frame_at(ifindex, in->data, in->len, out->data, &out->len);
+}
+
+static SUITE_UNUSED __u32 addr_at(const struct pb_pkt *p, int off)
+{
+	__u32 a;
+
+	memcpy(&a, p->data + p->l3_off + off, 4);
+	return a;
+}
+
+static SUITE_UNUSED __u16 port_at(const struct pb_pkt *p, int off)
+{
+	__u16 v;
+
+	memcpy(&v, p->data + p->l4_off + off, 2);
+	return ntohs(v);
+}
+
+static SUITE_UNUSED __u32 a4(const char *s)
+{
+	__u32 a;
+
+	cr_assert_eq(inet_pton(AF_INET, s, &a), 1);
+	return a;
+}
+
+/* The frame left translated: source s_addr:s_port, destination
+ * d_addr:d_port, and checksums a full recomputation agrees with. */
+static SUITE_UNUSED void assert_tuple(const struct pb_pkt *out, const struct pb_spec *s,
+				       const char *s_addr, __u16 s_port, const char *d_addr,
+				       __u16 d_port)
+{
+	cr_assert_eq(addr_at(out, 12), a4(s_addr), "source address");
+	cr_assert_eq(port_at(out, 0), s_port, "source port");
+	cr_assert_eq(addr_at(out, 16), a4(d_addr), "destination address");
+	cr_assert_eq(port_at(out, 2), d_port, "destination port");
+	cr_assert_eq(pb_verify_csums(out, s), 0, "IPv4 and L4 checksums");
+}
+
+static SUITE_UNUSED int map_count(const char *name)
+{
+	int fd = fx_map_fd(false, name), n = 0;
+	__u8 key[64], next[64];
+
+	for (void *prev = NULL; !bpf_map_get_next_key(fd, prev, next); prev = key, n++)
+		memcpy(key, next, sizeof(key));
+	return n;
+}
+
+static SUITE_UNUSED struct pb_spec udp(const char *src, const char *dst, __u16 sport,
+					 __u16 dport)
+{
+	return (struct pb_spec){ .src = src, .dst = dst, .proto = SFW_IPPROTO_UDP,
+				 .sport = sport, .dport = dport, .payload = 33 };
+}
+
+/* Runs a frame forwarded from ingress (attached or not) through the tc
+ * egress of ifindex; *out gets it. */
+static SUITE_UNUSED int tc_at(__u32 ifindex, __u32 ingress, const struct pb_pkt *in,
+				 struct pb_pkt *out)
+{
+	struct __sk_buff skb = { .ifindex = ifindex, .ingress_ifindex = ingress };
+	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in->data, .data_size_in = in->len,
+		    .data_out = out->data, .data_size_out = PB_MAX, .ctx_in = &skb,
+		    .ctx_size_in = sizeof(skb));
+
+	*out = *in;
+	cr_assert_eq(bpf_prog_test_run_opts(fx_tc_prog_fd(), &t), 0);
+	out->len = t.data_size_out;
+	return (int)t.retval;
+}
+
+#endif
