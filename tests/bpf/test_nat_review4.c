@@ -1,0 +1,159 @@
+/* The fourth review of source NAT (a red team's reading of the third
+ * review's R1 fix, docs/nat.md "Third review"), in BPF_PROG_TEST_RUN on
+ * the NAT suites' fixture (tests/bpf/nat_fixture.h). Each test here
+ * FAILS on the branch it was written against: it is the finding, for the
+ * fix to turn green (notes: /work/notes/review-nat4.md).
+ *
+ * N1: R1 (a) refuses a transit first packet whose source the FIB answers
+ * NOT_FWDED for. The limited broadcast 255.255.255.255 and every
+ * multicast address are not in the FIB at all (the stack special-cases
+ * them before its lookup): with a default route, which every firewall
+ * has, the lookup answers SUCCESS and the session opens. The stack
+ * delivers a reply to either to the host's own UDP sockets (a broadcast
+ * to every socket bound to 0.0.0.0 on the port, a multicast to those on
+ * a group the host joined: 224.0.0.1 always). Under source NAT R1 (b)'s
+ * one lookup of the translated destination answers SUCCESS as well, so
+ * the Internet's reply to P:pp reaches the firewall's own services.
+ *
+ * N2: R1 (b) judges a NAT session's first reply the stack takes
+ * (SFW_ALIAS_FIRST: no Out-wing packet yet), but sfw_account counts the
+ * reply on the Out wing before the check refuses it: the second reply is
+ * no longer "first" and goes up to the host's own address. */
+#include <bpf/bpf.h>
+#include "commit.h"
+#include "nat_fixture.h"
+#include "outcome.h"
+#include "nat.h"
+
+#define BCAST "255.255.255.255"
+#define ALL_HOSTS "224.0.0.1"   /* every interface joins it */
+#define MDNS "224.0.0.251"
+
+TestSuite(nat_review4, .init = nat_setup, .fini = suite_teardown);
+
+/* What every firewall has: a default route out of its WAN. */
+static void default_route(void)
+{
+	cr_assert_eq(system("ip route add default via " SERVER1 " dev fb"), 0);
+}
+
+/* N1, plain sessions: no rule of the fixture's translates these sources.
+ * A transit first packet from the limited broadcast or a multicast
+ * address opened a session (XDP forwarded it); its reply, addressed to
+ * that broadcast or group, matches the session and goes up to the stack,
+ * which delivers it to the host's own sockets past untrust -> junos-host
+ * (for an attacker on the WAN's segment). Expected: refused as the
+ * host's own address is, under Address spoofing, with no session. */
+Test(nat_review4, n1_broadcast_and_multicast_sources_refused_with_a_default_route)
+{
+	static const char *const srcs[] = { BCAST, ALL_HOSTS, MDNS };
+	struct pb_pkt in, out;
+
+	default_route();
+	for (unsigned i = 0; i < 3; i++) {
+		struct pb_spec s = udp(srcs[i], SERVER1, 20950 + i, 53);
+
+		struct sfw_session sess;
+
+		cr_expect_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP,
+			     "a transit session from %s", srcs[i]);
+		cr_expect_eq(fx_session(&s, &sess), -ENOENT, "a session from %s", srcs[i]);
+	}
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_ADDRESS_SPOOFING), 3);
+	cr_expect_eq(outcomes_at(in_if), 3, "one outcome per packet");
+}
+
+/* N1, source NAT (a rule for any source, as Junos examples write it:
+ * match source-address 0.0.0.0/0), the stack forwarding (sfw's default).
+ * An inside host's one datagram from 255.255.255.255 (or 224.0.0.1)
+ * opened a NAT session and an alias P:20960; the Internet's reply to
+ * P:20960 was translated to 255.255.255.255:20960 and passed up, the
+ * first-reply lookup answering SUCCESS by the default route; the stack
+ * delivers it, as a broadcast, to the firewall's own socket on
+ * 0.0.0.0:20960 (end to end: tests/e2e/test_nat_redteam_bcast.sh).
+ * Expected: the first packet refused (Address spoofing), no session, no
+ * alias, and the reply opens nothing. */
+Test(nat_review4, n1_nat_reply_translated_to_a_broadcast_or_group_never_passed_up)
+{
+	static const char *const srcs[] = { BCAST, ALL_HOSTS };
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
+	       "set security policies default-policy deny-all\n"
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       "set security nat source rule-set RS rule R1 match source-address 0.0.0.0/0\n"
+	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	host_ports(50000, 60999);
+	cr_assert_eq(fx_set_flags(0), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates the In wing */
+	default_route();
+	for (unsigned i = 0; i < 2; i++) {
+		struct pb_spec s = udp(srcs[i], SERVER1, 20960 + i, 53);
+		struct pb_spec reply = udp(SERVER1, FB_ADDR, 53, 20960 + i);
+
+		cr_expect_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP,
+			     "a NAT session from %s", srcs[i]);
+		cr_expect_eq(run_at(out_if, &reply, &in, &out), FX_XDP_DROP,
+			     "the Internet's reply passed up to %s:%u", srcs[i], 20960 + i);
+	}
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_ADDRESS_SPOOFING), 2);
+	cr_expect_eq(fx_session_count(), 0, "no session and no alias");
+	cr_expect_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 0, "no port reserved");
+}
+
+/* A client's session opened, then its address taken by the host (R1 (b)'s
+ * own case: docs/nat.md "Third review"). */
+static void client_address_becomes_the_hosts(const struct pb_spec *s, int act)
+{
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, s, &in, &out), act);
+	cr_assert_eq(system("ip addr add " CLIENT_A "/32 dev fa"), 0);
+}
+
+/* N2, the stack forwarding: the first reply is refused, but counted on
+ * the Out wing first; the same reply sent again is no session's first
+ * and goes up translated to the host's own address. Expected: refused
+ * every time, the Out wing not counting refused replies. */
+Test(nat_review4, n2_second_reply_to_the_hosts_address_refused_when_the_stack_forwards)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 40600, 53);
+	struct pb_spec reply = udp(SERVER1, FB_ADDR, 53, 40600);
+	struct sfw_session sess;
+	struct pb_pkt in, out;
+
+	cr_assert_eq(fx_set_flags(0), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	client_address_becomes_the_hosts(&s, FX_XDP_PASS);
+	for (int i = 0; i < 3; i++)
+		cr_expect_eq(run_at(out_if, &reply, &in, &out), FX_XDP_DROP,
+			     "reply %d passed up to the host's own address", i);
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 3);
+	cr_expect_eq(outcomes_at(out_if), 3, "one outcome per packet");
+	GET_SESSION(&s, &sess);
+	cr_expect_eq(sess.wing[SFW_WING_OUT].packets, 0, "refused replies counted on the session");
+}
+
+/* N2, XDP forwarding: a reply XDP looks up is judged every time, but the
+ * sender chooses which replies XDP does not look up (TTL 1, which the
+ * stack answers; the stack still delivers a local one). After one
+ * refused reply, a TTL-1 reply is neither looked up nor first: passed up
+ * to the host's own address. Expected: refused. */
+Test(nat_review4, n2_ttl_1_reply_to_the_hosts_address_refused_when_xdp_forwards)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 40610, 53);
+	struct pb_spec reply = udp(SERVER1, FB_ADDR, 53, 40610);
+	struct pb_pkt in, out;
+
+	client_address_becomes_the_hosts(&s, FX_XDP_REDIRECT);
+	cr_expect_eq(run_at(out_if, &reply, &in, &out), FX_XDP_DROP, "the first reply");
+	reply.ttl = 1;
+	cr_expect_eq(run_at(out_if, &reply, &in, &out), FX_XDP_DROP,
+		     "a TTL-1 reply passed up to the host's own address");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 2);
+	cr_expect_eq(outcomes_at(out_if), 2, "one outcome per packet");
+}
