@@ -157,3 +157,54 @@ Test(nat_review4, n2_ttl_1_reply_to_the_hosts_address_refused_when_xdp_forwards)
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 2);
 	cr_expect_eq(outcomes_at(out_if), 2, "one outcome per packet");
 }
+
+/* N1, XDP forwarding: the translated reply to 255.255.255.255 is looked
+ * up by XDP's forward and sent out by the default route, unless its TTL
+ * is 1: then XDP does not look it up, the first-reply lookup answers
+ * SUCCESS by the default route, and the stack delivers it as a broadcast
+ * to the host's own sockets. Expected: the first packet refused, and the
+ * reply never passed up. */
+Test(nat_review4, n1_ttl_1_reply_translated_to_a_broadcast_never_passed_up_when_xdp_forwards)
+{
+	struct pb_spec s = udp(BCAST, SERVER1, 20970, 53);
+	struct pb_spec reply = udp(SERVER1, FB_ADDR, 53, 20970);
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
+	       "set security policies default-policy deny-all\n"
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	host_ports(50000, 60999);
+	cr_assert_eq(fx_set_flags(SFW_CFG_F_FORWARD), 0);
+	default_route();
+	cr_expect_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP, "a NAT session from " BCAST);
+	reply.ttl = 1;
+	cr_expect_eq(run_at(out_if, &reply, &in, &out), FX_XDP_DROP,
+		     "the Internet's TTL-1 reply passed up to " BCAST);
+	cr_expect_eq(fx_session_count(), 0, "no session and no alias");
+}
+
+/* N3, no NAT: a plain transit session's client address that the host
+ * takes while the session lives. Its replies, addressed now to the host,
+ * still match the transit session: XDP's forward lookup answers NOT_FWDED
+ * and, the session not being a NAT one, passes them up; the stack
+ * delivers them to the host's own sockets past the policies to the host.
+ * R1 (b) judges NAT replies only. Expected: refused as a NAT reply is,
+ * judged by the lookup XDP made anyway. */
+Test(nat_review4, n3_plain_session_reply_to_an_address_the_host_took_refused_when_xdp_forwards)
+{
+	struct pb_spec s = udp("192.0.2.10", SERVER1, 40700, 53);   /* no NAT rule matches */
+	struct pb_spec reply = udp(SERVER1, "192.0.2.10", 53, 40700);
+	struct pb_pkt in, out;
+
+	cr_assert_eq(system("ip route add 192.0.2.0/24 dev fa"), 0);
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(system("ip addr add 192.0.2.10/32 dev fa"), 0);
+	cr_expect_eq(run_at(out_if, &reply, &in, &out), FX_XDP_DROP,
+		     "the reply passed up to the host's own address");
+	cr_expect_eq(outcomes_at(out_if), 1, "one outcome per packet");
+}
