@@ -208,3 +208,36 @@ Test(nat_review4, n3_plain_session_reply_to_an_address_the_host_took_refused_whe
 		     "the reply passed up to the host's own address");
 	cr_expect_eq(outcomes_at(out_if), 1, "one outcome per packet");
 }
+
+/* N4, a regression in legitimate traffic: a client reached by a route
+ * with a lightweight-tunnel encapsulation (ip route ... encap ip|seg6|
+ * mpls: a branch behind a tunnel). R1 (b)'s first-reply lookup passes
+ * only SUCCESS and NO_NEIGH; the FIB answers UNSUPP_LWT for such a route,
+ * so every NAT session's first reply to that client is refused under
+ * Incoming NAT errors, although the stack forwards it (and, N2, the
+ * second is let through: a DNS answer is lost, a SYN-ACK retransmitted).
+ * Expected: passed up, as it was before R1. */
+Test(nat_review4, n4_first_reply_to_a_client_behind_an_encap_route_passed_when_the_stack_forwards)
+{
+	struct pb_spec s = udp("192.0.2.10", SERVER1, 40710, 53);
+	struct pb_spec reply = udp(SERVER1, FB_ADDR, 53, 40710);
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
+	       "set security policies default-policy deny-all\n"
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       "set security nat source rule-set RS rule R1 match source-address 0.0.0.0/0\n"
+	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	host_ports(50000, 60999);
+	cr_assert_eq(fx_set_flags(0), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates the In wing */
+	cr_assert_eq(system("ip route add 192.0.2.0/24 encap ip id 1 dst " CLIENT_B " dev fa"), 0);
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_PASS, "the client's first packet");
+	cr_expect_eq(run_at(out_if, &reply, &in, &out), FX_XDP_PASS,
+		     "the first reply, which the stack forwards by its encap route");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 0);
+}
