@@ -241,3 +241,49 @@ Test(nat_review4, n4_first_reply_to_a_client_behind_an_encap_route_passed_when_t
 		     "the first reply, which the stack forwards by its encap route");
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 0);
 }
+
+/* N6, R1's goal without NAT and without the host's own address: a session
+ * is not bound to the zone it was opened from. An inside host sends one
+ * packet spoofed from the attacker's Internet address A to the firewall's
+ * WAN address, on a service trust may reach (host-inbound-traffic ssh, a DNS
+ * UDP policy to junos-host): a session of the host's, opened from trust.
+ * The attacker's own packets with that tuple then come in from the
+ * Internet, on the WAN (zone untrust, which may reach nothing of the
+ * host's), match the session and are delivered; the host's answers leave
+ * to A as the session's replies, so A has a full conversation (TCP too:
+ * it sees the SYN-ACK) with the firewall's SSH past untrust -> junos-host.
+ * Junos keys a session's wings by the zone's token as well. The
+ * ip-spoofing screen, when configured on trust, refuses the first packet;
+ * R1's decision leaves asymmetric sources to it. Expected: a packet of a
+ * session's wing coming in by an interface of another zone than the
+ * wing's is no packet of that session (refused here by the policy). */
+Test(nat_review4, n6_session_from_trust_not_usable_from_the_wan)
+{
+	struct pb_spec udp_in = udp("192.0.2.99", FB_ADDR, 40900, 53);
+	struct pb_spec syn = { .src = "192.0.2.99", .dst = FB_ADDR, .proto = SFW_IPPROTO_TCP,
+			       .sport = 40901, .dport = 22, .tcp_flags = SFW_TCP_SYN, .seq = 1000 };
+	struct pb_spec synack = { .src = FB_ADDR, .dst = "192.0.2.99", .proto = SFW_IPPROTO_TCP,
+				  .sport = 22, .dport = 40901,
+				  .tcp_flags = SFW_TCP_SYN | SFW_TCP_ACK, .seq = 5000, .ack = 1001 };
+	struct pb_spec ack = { .src = "192.0.2.99", .dst = FB_ADDR, .proto = SFW_IPPROTO_TCP,
+			       .sport = 40901, .dport = 22, .tcp_flags = SFW_TCP_ACK, .seq = 1001,
+			       .ack = 5001 };
+	struct fx_tc_opts local = { 0 };
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone trust host-inbound-traffic system-services ssh\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone junos-host policy lan match source-address any destination-address any application junos-dns-udp\n"
+	       "set security policies from-zone trust to-zone junos-host policy lan then permit\n"
+	       "set security policies default-policy deny-all\n");
+	default_route();   /* A is on the Internet */
+	cr_assert_eq(run_at(in_if, &udp_in, &in, &out), FX_XDP_PASS, "the inside host's spoofed packet");
+	cr_assert_eq(run_at(in_if, &syn, &in, &out), FX_XDP_PASS, "the inside host's spoofed SYN");
+	cr_assert_eq(fx_tc(&synack, &local), FX_TC_OK, "the host's SYN-ACK leaves for A");
+	cr_expect_eq(run_at(out_if, &udp_in, &in, &out), FX_XDP_DROP,
+		     "A's datagram from the Internet delivered to the host's service");
+	cr_expect_eq(run_at(out_if, &ack, &in, &out), FX_XDP_DROP,
+		     "A's ACK from the Internet completes a connection to the host's SSH");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_POLICY_DENIED), 2);
+}
