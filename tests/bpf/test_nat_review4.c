@@ -18,7 +18,16 @@
  * N2: R1 (b) judges a NAT session's first reply the stack takes
  * (SFW_ALIAS_FIRST: no Out-wing packet yet), but sfw_account counts the
  * reply on the Out wing before the check refuses it: the second reply is
- * no longer "first" and goes up to the host's own address. */
+ * no longer "first" and goes up to the host's own address.
+ *
+ * N3: a plain transit session's reply to an address the host took is
+ * passed up (R1 (b) judges NAT replies only). N4: R1 (b) refuses the
+ * first reply to a client behind an lwtunnel encap route (a regression).
+ * N6: sessions are not bound to the zone they were opened from. N7
+ * (info): NAT hands out a port the host has a socket on. N5 is an e2e
+ * test (tests/e2e/test_nat_redteam_encap.sh). */
+#include <sys/socket.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include "commit.h"
 #include "nat_fixture.h"
@@ -286,4 +295,27 @@ Test(nat_review4, n6_session_from_trust_not_usable_from_the_wan)
 	cr_expect_eq(run_at(out_if, &ack, &in, &out), FX_XDP_DROP,
 		     "A's ACK from the Internet completes a connection to the host's SSH");
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_POLICY_DENIED), 2);
+}
+
+/* N7 (info), a NAT alias on a port the host listens on: source NAT keeps
+ * a client's own port outside the host's ephemeral range without asking
+ * whether the host has a socket bound there (a fixed-port service: an
+ * OpenVPN peer on 1194, IKE NAT-T on 4500, a DNS forwarder on 5353). The
+ * alias then takes the host's service's traffic from that server to the
+ * client, and R1 (c) drops the host's own packets on the tuple. Linux's
+ * masquerade does the same unless the host's flow has a conntrack entry;
+ * XDP can ask (bpf_sk_lookup_udp/tcp on the reply tuple) at allocation.
+ * Expected: a port the host has a socket on is not handed out. */
+Test(nat_review4, n7_nat_keeps_no_port_the_host_listens_on)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 40800, 1194);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(40800) };
+	struct pb_pkt in, out;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0, "the host's service");
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_neq(port_at(&out, 0), 40800, "the client took the host's service's port");
+	close(fd);
 }
