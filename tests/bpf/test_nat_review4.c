@@ -319,3 +319,20 @@ Test(nat_review4, n7_nat_keeps_no_port_the_host_listens_on)
 	cr_expect_neq(port_at(&out, 0), 40800, "the client took the host's service's port");
 	close(fd);
 }
+
+/* N6 through an alias: a NAT session's reply tuple (SERVER1:53 ->
+ * P:40910) coming in by the inside interface (zone trust) instead of the
+ * WAN is taken as the server's reply, translated and sent to the client:
+ * any host of another zone than the Out wing's (a DMZ host, for a client
+ * in trust) injects "server" answers past its policies, knowing only the
+ * translated port. Expected: no reply of that session. */
+Test(nat_review4, n6_nat_reply_tuple_from_the_inside_not_taken_as_the_servers)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 40910, 53);
+	struct pb_spec forged = udp(SERVER1, FB_ADDR, 53, 40910);
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_eq(run_at(in_if, &forged, &in, &out), FX_XDP_DROP,
+		     "a reply from the inside translated and sent to the client");
+}
