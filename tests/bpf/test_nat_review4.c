@@ -336,3 +336,22 @@ Test(nat_review4, n6_nat_reply_tuple_from_the_inside_not_taken_as_the_servers)
 	cr_expect_eq(run_at(in_if, &forged, &in, &out), FX_XDP_DROP,
 		     "a reply from the inside translated and sent to the client");
 }
+
+/* N10 (low), R3's pattern on another path: with the stack forwarding, a
+ * NAT session's In wing toward an egress sfw is not attached to is
+ * refused under Incoming NAT errors (docs/nat.md "Open findings", 2), but
+ * only after sfw_xdp_open created the session, its alias and its port
+ * reservation, which then stay for the protocol's timeout: every refused
+ * first packet holds a session-table entry pair and a port. Expected:
+ * refused before anything is made, as R3's are. */
+Test(nat_review4, n10_in_wing_refused_toward_an_unattached_egress_reserves_nothing)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 40920, 53);
+	struct pb_pkt in, out;
+
+	cr_assert_eq(fx_set_flags(0), 0);   /* fb not marked attached */
+	cr_expect_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP);
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_expect_eq(fx_session_count(), 0, "a session and an alias left for a refused packet");
+	cr_expect_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 0, "a port reserved for a refused packet");
+}
