@@ -24,7 +24,8 @@
  * passed up (R1 (b) judges NAT replies only). N4: R1 (b) refuses the
  * first reply to a client behind an lwtunnel encap route (a regression).
  * N6: sessions are not bound to the zone they were opened from. N7
- * (info): NAT hands out a port the host has a socket on. N5 is in e2e
+ * (info): NAT hands out a port the host has a socket on. N10: a refused
+ * first packet toward an unattached egress keeps its port. N5 is in e2e
  * tests (tests/e2e/test_nat_redteam_masq.sh, test_nat_redteam_encap.sh). */
 #include <sys/socket.h>
 #include <unistd.h>
