@@ -34,11 +34,31 @@ static __always_inline void sfw_fib_query(struct bpf_fib_lookup *fib, const stru
 	}
 }
 
+/* Is a an address no unicast flow may have as its source: Linux's own
+ * martian-source list (ip_route_input_slow, ip6_rcv_core), checked
+ * before any lookup, because the FIB has no entry for these: with a
+ * default route, bpf_fib_lookup answers SUCCESS for them (docs/nat.md
+ * "Fourth review", N1). IPv4: 0.0.0.0/8, 127/8, 224/4, 255.255.255.255
+ * (class E is not on it); IPv6: ::, ::1, ff00::/8. A reply to such a
+ * source is delivered by the stack to the host's own sockets (a
+ * broadcast, a group every interface joins). */
+static __always_inline bool sfw_addr_martian(const union sfw_addr *a, __u8 family)
+{
+	__u8 top = a->bytes[0];
+
+	if (family == SFW_FAMILY_INET)
+		return top == 0 || top == 127 || (top & 0xf0) == 0xe0 || a->v4 == 0xffffffff;
+	if (top == 0xff)
+		return true;
+	return !(a->v6[0] | a->v6[1] | a->v6[2]) &&
+	       (a->v6[3] == 0 || a->v6[3] == bpf_htonl(1));
+}
+
 /* Would the host route nothing, as unicast, to this packet's source? True
- * for one of the host's own addresses (the FIB's local route), a
- * broadcast, or a source with no route at all: the lookup answers all of
- * them NOT_FWDED alike. A transit first packet from such a source is
- * refused (docs/nat.md "Third review", R1): from the host's own address,
+ * for a martian source (sfw_addr_martian), one of the host's own
+ * addresses (the FIB's local route), a subnet broadcast, or a source with
+ * no route at all: the lookup answers the last three NOT_FWDED alike. A
+ * transit first packet from such a source is refused (docs/nat.md "Third review", R1): from the host's own address,
  * its replies (through source NAT, translated back to that address) would
  * be delivered to the host's own services past the policies to the host.
  * A route back by another interface (strict rp_filter's judgement,
@@ -50,6 +70,8 @@ static __always_inline bool sfw_fib_src_unrouted(void *ctx, const struct sfw_pkt
 {
 	struct bpf_fib_lookup fib = {};
 
+	if (sfw_addr_martian(&p->src, p->family))
+		return true;
 	sfw_fib_query(&fib, p, in_ifindex, true);
 	return bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH) ==
 	       BPF_FIB_LKUP_RET_NOT_FWDED;
