@@ -7,7 +7,6 @@
 #include "flow.bpf.h"
 #include "frag.bpf.h"
 #include "nat_tc.bpf.h"
-#include "fib.bpf.h"
 
 /* Headers we may read; pulling more would copy payload for nothing. */
 #define SFW_TC_PULL_LEN 256
@@ -59,21 +58,11 @@ __noinline int sfw_tc_host_refuse(const struct sfw_pkt *p)
 	return sfw_host_session_end(&k, bpf_ktime_get_coarse_ns());
 }
 
-/* A first packet the stack forwarded from an interface sfw does not
- * watch, from a source the host routes nothing to (its own address):
- * refused as at XDP (docs/nat.md "Third review", R1). A global function:
- * the lookup's 64 bytes stay out of sfw_tc_flow's frame. */
-__noinline int sfw_tc_src_unrouted(struct __sk_buff *skb, const struct sfw_pkt *p,
-				   __u32 in_ifindex)
-{
-	return !skb || !p || sfw_fib_src_unrouted(skb, p, in_ifindex);
-}
-
 /* A first packet leaving through tc. What the host itself sends is self
  * traffic, always permitted as on Junos (no lock-out of the host's own
  * DNS or updates by a deny-all default); what it forwards from an
  * interface sfw does not watch meets the policies of its zones. */
-static __always_inline __u32 sfw_tc_open(struct __sk_buff *skb, const struct sfw_pkt *p,
+static __always_inline __u32 sfw_tc_open(const struct sfw_pkt *p,
 					 struct sfw_flow *f, __u32 in_ifindex)
 {
 	struct sfw_zone_pair z = { .gen = sfw_cfg_gen(f->cfg) };
@@ -82,8 +71,6 @@ static __always_inline __u32 sfw_tc_open(struct __sk_buff *skb, const struct sfw
 		.policy_id = SFW_POLICY_ID_SELF_TRAFFIC,
 	};
 
-	if (in_ifindex && sfw_tc_src_unrouted(skb, p, in_ifindex))
-		return SFW_CNT_ERR_ADDRESS_SPOOFING;
 	if (in_ifindex) {
 		z.from = sfw_zone_of(in_ifindex, z.gen);
 		z.to = sfw_zone_of(f->ifindex, z.gen);
@@ -163,7 +150,7 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	else
 		outcome = sfw_track(data, end, p, &f, in_ifindex);
 	if (outcome == SFW_OUTCOME_CREATE)
-		outcome = sfw_tc_open(skb, p, &f, in_ifindex);
+		outcome = sfw_tc_open(p, &f, in_ifindex);
 	/* forwarded from an interface sfw does not watch, a host session's
 	 * opener's packet: refused and the session ended, as on the
 	 * forwarded path above (docs/nat.md "Third review: R2") */
