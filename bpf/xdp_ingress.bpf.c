@@ -79,11 +79,15 @@ __noinline int sfw_xdp_src_unrouted(struct xdp_md *ctx, const struct sfw_pkt *p)
 }
 
 /* Would the stack forward a translated reply, addressed now to its
- * client (sfw_nat_plan's rw)? Not when that address is the host's own:
- * delivered to the host's services, past the policies to the host
- * (docs/nat.md "Third review", R1). Asked of a session's first reply
- * that goes up to the stack; XDP's own forwarding judges every reply it
- * looks up (sfw_xdp_forward). A global function. */
+ * client (sfw_nat_plan's rw)? Not when that address is the host's own
+ * (the lookup answers NOT_FWDED): delivered to the host's services, past
+ * the policies to the host (docs/nat.md "Third review", R1). A martian
+ * client (a broadcast or group, which the FIB has no entry for) never
+ * gets a NAT session: sfw_xdp_src_unrouted refused its first packet
+ * ("Fourth review", N1). Any other answer is the stack's to forward or
+ * drop: an encap route's UNSUPP_LWT is a route (N4). Asked of a
+ * session's first reply that goes up to the stack; XDP's own forwarding
+ * judges every reply it looks up (sfw_xdp_forward). A global function. */
 __noinline int sfw_xdp_reply_routed(struct xdp_md *ctx, const struct sfw_pkt *p)
 {
 	struct bpf_fib_lookup fib = {};
@@ -102,7 +106,7 @@ __noinline int sfw_xdp_reply_routed(struct xdp_md *ctx, const struct sfw_pkt *p)
 	fib.ipv4_dst = rw->dst.v4;
 	fib.ifindex = ctx->ingress_ifindex;
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH);
-	return rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH;
+	return rc >= 0 && rc != BPF_FIB_LKUP_RET_NOT_FWDED;
 }
 
 /* source-nat interface: the address the egress interface sends from
