@@ -226,6 +226,29 @@ __noinline int sfw_retire(const struct sfw_session_key *k, __u64 old_id, __u64 n
 	return 1;
 }
 
+/* Takes back what sfw_account counted on wing dir of the session at key
+ * k for a packet refused after it (a NAT reply the stack would deliver
+ * to the host): a refused reply is no session's reply, and the first
+ * reply's judgement (SFW_ALIAS_FIRST: no Out-wing packet yet) stays
+ * pending until one passes (docs/nat.md "Fourth review", N2). A global
+ * function: run only on that refusal. */
+__noinline int sfw_unaccount(const struct sfw_session_key *k, __u32 dir, __u32 pkts,
+			     __u64 bytes)
+{
+	struct sfw_session *s;
+	struct sfw_wing *w;
+
+	if (!k)
+		return 0;
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, k);
+	if (!s || SFW_SESS_IS_ALIAS(s))
+		return 0;
+	w = &s->wing[dir & 1];
+	__sync_fetch_and_sub(&w->packets, pkts);
+	__sync_fetch_and_sub(&w->bytes, bytes);
+	return 1;
+}
+
 /* Ends the host session at key k (sfw_sess_for_host), which a packet the
  * stack forwards has just met: its zone pair was judged for the host,
  * so the flow's next packet must open afresh, through the route, the

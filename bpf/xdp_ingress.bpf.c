@@ -307,6 +307,11 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_ICMP_REPLY)
 		outcome = act == XDP_PASS && sfw_nat_pass_ok(ctx, p) ? outcome :
 			  SFW_CNT_ERR_INCOMING_NAT;
+	/* a reply refused after sfw_account counted it: taken back, so the
+	 * session's first reply stays to be judged (docs/nat.md "Fourth
+	 * review", N2) */
+	if (outcome == SFW_CNT_ERR_INCOMING_NAT && f.via_alias)
+		sfw_unaccount(&f.key, SFW_WING_OUT, f.pkts, f.bytes);
 	if (p->frag == SFW_FRAG_FIRST && outcome == SFW_CNT_SFW_PERMITTED_PKTS)
 		sfw_frag_record(p, &f.key, f.src_lo, f.now);
 	sfw_count(st, outcome, 1);
