@@ -49,6 +49,15 @@ __noinline __u32 sfw_xdp_route(struct xdp_md *ctx, const struct sfw_pkt *p)
 	}
 }
 
+/* Is ifindex an interface sfw is attached to? A global function: its key
+ * stays out of sfw_xdp_flow's frame. */
+__noinline int sfw_xdp_attached(__u32 ifindex)
+{
+	struct sfw_iface_key k = { .ifindex = ifindex };
+
+	return ifindex && bpf_map_lookup_elem(&SFW_MAP_IFACES, &k);
+}
+
 /* May the In wing of a NAT session go up to the stack, untranslated?
  * Only toward an attached interface, whose tc egress translates it
  * (bpf/nat_tc.bpf.h). Toward any other egress (in a zone but not
@@ -60,13 +69,12 @@ __noinline __u32 sfw_xdp_route(struct xdp_md *ctx, const struct sfw_pkt *p)
  * or refuses what it cannot. A global function: off sfw_xdp_flow's frame. */
 __noinline int sfw_nat_pass_ok(struct xdp_md *ctx, const struct sfw_pkt *p)
 {
-	struct sfw_iface_key k = {};
+	__u32 out;
 
 	if (!ctx || !p || !(sfw_nat_rewritable(p) || p->icmp_kind == SFW_ICMPK_ERROR))
 		return 0;
-	k.ifindex = sfw_xdp_route(ctx, p);
-	return k.ifindex && k.ifindex != SFW_ROUTE_NONE &&
-	       bpf_map_lookup_elem(&SFW_MAP_IFACES, &k);
+	out = sfw_xdp_route(ctx, p);
+	return out != SFW_ROUTE_NONE && sfw_xdp_attached(out);
 }
 
 /* Is a transit first packet's source one the host routes nothing to, its
@@ -219,6 +227,13 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 	if (out_ifindex) {
 		nat_rule = sfw_xdp_snat(ctx, p, &z, &nat_addr);
 		if (nat_rule && !nat_addr)
+			return SFW_CNT_ERR_INCOMING_NAT;
+		/* the stack forwarding, an In wing toward an egress nothing
+		 * translates at is refused (sfw_nat_pass_ok): refused here,
+		 * before its session, alias and port are made (docs/nat.md
+		 * "Fourth review", N10) */
+		if (nat_addr && !(f->cfg->flags & SFW_CFG_F_FORWARD) &&
+		    !sfw_xdp_attached(out_ifindex))
 			return SFW_CNT_ERR_INCOMING_NAT;
 	}
 	return sfw_create(p, f, out_ifindex ? SFW_SESS_F_TRANSIT : 0,
