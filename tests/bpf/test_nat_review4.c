@@ -73,6 +73,39 @@ Test(nat_review4, n1_broadcast_and_multicast_sources_refused_with_a_default_rout
 	cr_expect_eq(outcomes_at(in_if), 3, "one outcome per packet");
 }
 
+/* N1's fix is Linux's martian-source list, not only the two sources the
+ * review used: a source in 0.0.0.0/8, and IPv6's unspecified address and
+ * multicast, from which a reply would be the host's as well. With
+ * default routes (both families), the lookup answered SUCCESS for the
+ * first two. Expected: each refused with no session, the first two under
+ * Address spoofing (docs/nat.md "Fourth review", N1). */
+Test(nat_review4, n1_zeronet_and_ipv6_martian_sources_refused_with_a_default_route)
+{
+	static const char *const srcs[] = { "0.0.0.1", "::", "ff0e::1" };
+	static const char *const dsts[] = { SERVER1, "2001:db8:2::2", "2001:db8:2::2" };
+	/* a multicast source has no route toward it: the FIB sends its flow
+	 * to the host, whose policy (deny-all to junos-host) refuses it */
+	static const unsigned spoofing[] = { 1, 2, 2 };
+	struct pb_pkt in, out;
+
+	default_route();
+	cr_assert_eq(system("ip addr add 2001:db8:1::1/64 dev fa nodad && "
+			    "ip addr add 2001:db8:2::1/64 dev fb nodad && "
+			    "sysctl -qw net.ipv6.conf.all.forwarding=1 && "
+			    "ip -6 route add default via 2001:db8:2::2 dev fb"), 0);
+	for (unsigned i = 0; i < 3; i++) {
+		struct pb_spec s = udp(srcs[i], dsts[i], 20980 + i, 53);
+		struct sfw_session sess;
+
+		cr_expect_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP,
+			     "a transit session from %s", srcs[i]);
+		cr_expect_eq(fx_session(&s, &sess), -ENOENT, "a session from %s", srcs[i]);
+		cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_ADDRESS_SPOOFING), spoofing[i],
+			     "refused from %s for another reason", srcs[i]);
+	}
+	cr_expect_eq(outcomes_at(in_if), 3, "one outcome per packet");
+}
+
 /* N1, source NAT (a rule for any source, as Junos examples write it:
  * match source-address 0.0.0.0/0), the stack forwarding (sfw's default).
  * An inside host's one datagram from 255.255.255.255 (or 224.0.0.1)
