@@ -1,0 +1,358 @@
+/* The fourth review of source NAT (a red team's reading of the third
+ * review's R1 fix, docs/nat.md "Third review"), in BPF_PROG_TEST_RUN on
+ * the NAT suites' fixture (tests/bpf/nat_fixture.h). Each test here
+ * FAILS on the branch it was written against: it is the finding, for the
+ * fix to turn green (notes: /work/notes/review-nat4.md).
+ *
+ * N1: R1 (a) refuses a transit first packet whose source the FIB answers
+ * NOT_FWDED for. The limited broadcast 255.255.255.255 and every
+ * multicast address are not in the FIB at all (the stack special-cases
+ * them before its lookup): with a default route, which every firewall
+ * has, the lookup answers SUCCESS and the session opens. The stack
+ * delivers a reply to either to the host's own UDP sockets (a broadcast
+ * to every socket bound to 0.0.0.0 on the port, a multicast to those on
+ * a group the host joined: 224.0.0.1 always). Under source NAT R1 (b)'s
+ * one lookup of the translated destination answers SUCCESS as well, so
+ * the Internet's reply to P:pp reaches the firewall's own services.
+ *
+ * N2: R1 (b) judges a NAT session's first reply the stack takes
+ * (SFW_ALIAS_FIRST: no Out-wing packet yet), but sfw_account counts the
+ * reply on the Out wing before the check refuses it: the second reply is
+ * no longer "first" and goes up to the host's own address.
+ *
+ * N3: a plain transit session's reply to an address the host took is
+ * passed up (R1 (b) judges NAT replies only). N4: R1 (b) refuses the
+ * first reply to a client behind an lwtunnel encap route (a regression).
+ * N6: sessions are not bound to the zone they were opened from. N7
+ * (info): NAT hands out a port the host has a socket on. N10: a refused
+ * first packet toward an unattached egress keeps its port. N5 is in e2e
+ * tests (tests/e2e/test_nat_redteam_masq.sh, test_nat_redteam_encap.sh). */
+#include <sys/socket.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "commit.h"
+#include "nat_fixture.h"
+#include "outcome.h"
+#include "nat.h"
+
+#define BCAST "255.255.255.255"
+#define ALL_HOSTS "224.0.0.1"   /* every interface joins it */
+#define MDNS "224.0.0.251"
+
+TestSuite(nat_review4, .init = nat_setup, .fini = suite_teardown);
+
+/* What every firewall has: a default route out of its WAN. */
+static void default_route(void)
+{
+	cr_assert_eq(system("ip route add default via " SERVER1 " dev fb"), 0);
+}
+
+/* N1, plain sessions: no rule of the fixture's translates these sources.
+ * A transit first packet from the limited broadcast or a multicast
+ * address opened a session (XDP forwarded it); its reply, addressed to
+ * that broadcast or group, matches the session and goes up to the stack,
+ * which delivers it to the host's own sockets past untrust -> junos-host
+ * (for an attacker on the WAN's segment). Expected: refused as the
+ * host's own address is, under Address spoofing, with no session. */
+Test(nat_review4, n1_broadcast_and_multicast_sources_refused_with_a_default_route)
+{
+	static const char *const srcs[] = { BCAST, ALL_HOSTS, MDNS };
+	struct pb_pkt in, out;
+
+	default_route();
+	for (unsigned i = 0; i < 3; i++) {
+		struct pb_spec s = udp(srcs[i], SERVER1, 20950 + i, 53);
+
+		struct sfw_session sess;
+
+		cr_expect_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP,
+			     "a transit session from %s", srcs[i]);
+		cr_expect_eq(fx_session(&s, &sess), -ENOENT, "a session from %s", srcs[i]);
+	}
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_ADDRESS_SPOOFING), 3);
+	cr_expect_eq(outcomes_at(in_if), 3, "one outcome per packet");
+}
+
+/* N1, source NAT (a rule for any source, as Junos examples write it:
+ * match source-address 0.0.0.0/0), the stack forwarding (sfw's default).
+ * An inside host's one datagram from 255.255.255.255 (or 224.0.0.1)
+ * opened a NAT session and an alias P:20960; the Internet's reply to
+ * P:20960 was translated to 255.255.255.255:20960 and passed up, the
+ * first-reply lookup answering SUCCESS by the default route; the stack
+ * delivers it, as a broadcast, to the firewall's own socket on
+ * 0.0.0.0:20960 (end to end: tests/e2e/test_nat_redteam_bcast.sh).
+ * Expected: the first packet refused (Address spoofing), no session, no
+ * alias, and the reply opens nothing. */
+Test(nat_review4, n1_nat_reply_translated_to_a_broadcast_or_group_never_passed_up)
+{
+	static const char *const srcs[] = { BCAST, ALL_HOSTS };
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
+	       "set security policies default-policy deny-all\n"
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       "set security nat source rule-set RS rule R1 match source-address 0.0.0.0/0\n"
+	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	host_ports(50000, 60999);
+	cr_assert_eq(fx_set_flags(0), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates the In wing */
+	default_route();
+	for (unsigned i = 0; i < 2; i++) {
+		struct pb_spec s = udp(srcs[i], SERVER1, 20960 + i, 53);
+		struct pb_spec reply = udp(SERVER1, FB_ADDR, 53, 20960 + i);
+
+		cr_expect_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP,
+			     "a NAT session from %s", srcs[i]);
+		cr_expect_eq(run_at(out_if, &reply, &in, &out), FX_XDP_DROP,
+			     "the Internet's reply passed up to %s:%u", srcs[i], 20960 + i);
+	}
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_ADDRESS_SPOOFING), 2);
+	cr_expect_eq(fx_session_count(), 0, "no session and no alias");
+	cr_expect_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 0, "no port reserved");
+}
+
+/* A client's session opened, then its address taken by the host (R1 (b)'s
+ * own case: docs/nat.md "Third review"). */
+static void client_address_becomes_the_hosts(const struct pb_spec *s, int act)
+{
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, s, &in, &out), act);
+	cr_assert_eq(system("ip addr add " CLIENT_A "/32 dev fa"), 0);
+}
+
+/* N2, the stack forwarding: the first reply is refused, but counted on
+ * the Out wing first; the same reply sent again is no session's first
+ * and goes up translated to the host's own address. Expected: refused
+ * every time, the Out wing not counting refused replies. */
+Test(nat_review4, n2_second_reply_to_the_hosts_address_refused_when_the_stack_forwards)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 40600, 53);
+	struct pb_spec reply = udp(SERVER1, FB_ADDR, 53, 40600);
+	struct sfw_session sess;
+	struct pb_pkt in, out;
+
+	cr_assert_eq(fx_set_flags(0), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	client_address_becomes_the_hosts(&s, FX_XDP_PASS);
+	for (int i = 0; i < 3; i++)
+		cr_expect_eq(run_at(out_if, &reply, &in, &out), FX_XDP_DROP,
+			     "reply %d passed up to the host's own address", i);
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 3);
+	cr_expect_eq(outcomes_at(out_if), 3, "one outcome per packet");
+	GET_SESSION(&s, &sess);
+	cr_expect_eq(sess.wing[SFW_WING_OUT].packets, 0, "refused replies counted on the session");
+}
+
+/* N2, XDP forwarding: a reply XDP looks up is judged every time, but the
+ * sender chooses which replies XDP does not look up (TTL 1, which the
+ * stack answers; the stack still delivers a local one). After one
+ * refused reply, a TTL-1 reply is neither looked up nor first: passed up
+ * to the host's own address. Expected: refused. */
+Test(nat_review4, n2_ttl_1_reply_to_the_hosts_address_refused_when_xdp_forwards)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 40610, 53);
+	struct pb_spec reply = udp(SERVER1, FB_ADDR, 53, 40610);
+	struct pb_pkt in, out;
+
+	client_address_becomes_the_hosts(&s, FX_XDP_REDIRECT);
+	cr_expect_eq(run_at(out_if, &reply, &in, &out), FX_XDP_DROP, "the first reply");
+	reply.ttl = 1;
+	cr_expect_eq(run_at(out_if, &reply, &in, &out), FX_XDP_DROP,
+		     "a TTL-1 reply passed up to the host's own address");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 2);
+	cr_expect_eq(outcomes_at(out_if), 2, "one outcome per packet");
+}
+
+/* N1, XDP forwarding: the translated reply to 255.255.255.255 is looked
+ * up by XDP's forward and sent out by the default route, unless its TTL
+ * is 1: then XDP does not look it up, the first-reply lookup answers
+ * SUCCESS by the default route, and the stack delivers it as a broadcast
+ * to the host's own sockets. Expected: the first packet refused, and the
+ * reply never passed up. */
+Test(nat_review4, n1_ttl_1_reply_translated_to_a_broadcast_never_passed_up_when_xdp_forwards)
+{
+	struct pb_spec s = udp(BCAST, SERVER1, 20970, 53);
+	struct pb_spec reply = udp(SERVER1, FB_ADDR, 53, 20970);
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
+	       "set security policies default-policy deny-all\n"
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	host_ports(50000, 60999);
+	cr_assert_eq(fx_set_flags(SFW_CFG_F_FORWARD), 0);
+	default_route();
+	cr_expect_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP, "a NAT session from " BCAST);
+	reply.ttl = 1;
+	cr_expect_eq(run_at(out_if, &reply, &in, &out), FX_XDP_DROP,
+		     "the Internet's TTL-1 reply passed up to " BCAST);
+	cr_expect_eq(fx_session_count(), 0, "no session and no alias");
+}
+
+/* N3, no NAT: a plain transit session's client address that the host
+ * takes while the session lives. Its replies, addressed now to the host,
+ * still match the transit session: XDP's forward lookup answers NOT_FWDED
+ * and, the session not being a NAT one, passes them up; the stack
+ * delivers them to the host's own sockets past the policies to the host.
+ * R1 (b) judges NAT replies only. Expected: refused as a NAT reply is,
+ * judged by the lookup XDP made anyway. */
+Test(nat_review4, n3_plain_session_reply_to_an_address_the_host_took_refused_when_xdp_forwards)
+{
+	struct pb_spec s = udp("192.0.2.10", SERVER1, 40700, 53);   /* no NAT rule matches */
+	struct pb_spec reply = udp(SERVER1, "192.0.2.10", 53, 40700);
+	struct pb_pkt in, out;
+
+	cr_assert_eq(system("ip route add 192.0.2.0/24 dev fa"), 0);
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(system("ip addr add 192.0.2.10/32 dev fa"), 0);
+	cr_expect_eq(run_at(out_if, &reply, &in, &out), FX_XDP_DROP,
+		     "the reply passed up to the host's own address");
+	cr_expect_eq(outcomes_at(out_if), 1, "one outcome per packet");
+}
+
+/* N4, a regression in legitimate traffic: a client reached by a route
+ * with a lightweight-tunnel encapsulation (ip route ... encap ip|seg6|
+ * mpls: a branch behind a tunnel). R1 (b)'s first-reply lookup passes
+ * only SUCCESS and NO_NEIGH; the FIB answers UNSUPP_LWT for such a route,
+ * so every NAT session's first reply to that client is refused under
+ * Incoming NAT errors, although the stack forwards it (and, N2, the
+ * second is let through: a DNS answer is lost, a SYN-ACK retransmitted).
+ * Expected: passed up, as it was before R1. */
+Test(nat_review4, n4_first_reply_to_a_client_behind_an_encap_route_passed_when_the_stack_forwards)
+{
+	struct pb_spec s = udp("192.0.2.10", SERVER1, 40710, 53);
+	struct pb_spec reply = udp(SERVER1, FB_ADDR, 53, 40710);
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
+	       "set security policies default-policy deny-all\n"
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       "set security nat source rule-set RS rule R1 match source-address 0.0.0.0/0\n"
+	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	host_ports(50000, 60999);
+	cr_assert_eq(fx_set_flags(0), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates the In wing */
+	cr_assert_eq(system("ip route add 192.0.2.0/24 encap ip id 1 dst " CLIENT_B " dev fa"), 0);
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_PASS, "the client's first packet");
+	cr_expect_eq(run_at(out_if, &reply, &in, &out), FX_XDP_PASS,
+		     "the first reply, which the stack forwards by its encap route");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 0);
+}
+
+/* N6, R1's goal without NAT and without the host's own address: a session
+ * is not bound to the zone it was opened from. An inside host sends one
+ * packet spoofed from the attacker's Internet address A to the firewall's
+ * WAN address, on a service trust may reach (host-inbound-traffic ssh, a DNS
+ * UDP policy to junos-host): a session of the host's, opened from trust.
+ * The attacker's own packets with that tuple then come in from the
+ * Internet, on the WAN (zone untrust, which may reach nothing of the
+ * host's), match the session and are delivered; the host's answers leave
+ * to A as the session's replies, so A has a full conversation (TCP too:
+ * it sees the SYN-ACK) with the firewall's SSH past untrust -> junos-host.
+ * Junos keys a session's wings by the zone's token as well. The
+ * ip-spoofing screen, when configured on trust, refuses the first packet;
+ * R1's decision leaves asymmetric sources to it. Expected: a packet of a
+ * session's wing coming in by an interface of another zone than the
+ * wing's is no packet of that session (refused here by the policy). */
+Test(nat_review4, n6_session_from_trust_not_usable_from_the_wan)
+{
+	struct pb_spec udp_in = udp("192.0.2.99", FB_ADDR, 40900, 53);
+	struct pb_spec syn = { .src = "192.0.2.99", .dst = FB_ADDR, .proto = SFW_IPPROTO_TCP,
+			       .sport = 40901, .dport = 22, .tcp_flags = SFW_TCP_SYN, .seq = 1000 };
+	struct pb_spec synack = { .src = FB_ADDR, .dst = "192.0.2.99", .proto = SFW_IPPROTO_TCP,
+				  .sport = 22, .dport = 40901,
+				  .tcp_flags = SFW_TCP_SYN | SFW_TCP_ACK, .seq = 5000, .ack = 1001 };
+	struct pb_spec ack = { .src = "192.0.2.99", .dst = FB_ADDR, .proto = SFW_IPPROTO_TCP,
+			       .sport = 40901, .dport = 22, .tcp_flags = SFW_TCP_ACK, .seq = 1001,
+			       .ack = 5001 };
+	struct fx_tc_opts local = { 0 };
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone trust host-inbound-traffic system-services ssh\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone junos-host policy lan match source-address any destination-address any application junos-dns-udp\n"
+	       "set security policies from-zone trust to-zone junos-host policy lan then permit\n"
+	       "set security policies default-policy deny-all\n");
+	default_route();   /* A is on the Internet */
+	cr_assert_eq(run_at(in_if, &udp_in, &in, &out), FX_XDP_PASS, "the inside host's spoofed packet");
+	cr_assert_eq(run_at(in_if, &syn, &in, &out), FX_XDP_PASS, "the inside host's spoofed SYN");
+	cr_assert_eq(fx_tc(&synack, &local), FX_TC_OK, "the host's SYN-ACK leaves for A");
+	cr_expect_eq(run_at(out_if, &udp_in, &in, &out), FX_XDP_DROP,
+		     "A's datagram from the Internet delivered to the host's service");
+	cr_expect_eq(run_at(out_if, &ack, &in, &out), FX_XDP_DROP,
+		     "A's ACK from the Internet completes a connection to the host's SSH");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_POLICY_DENIED), 2);
+}
+
+/* N7 (info), a NAT alias on a port the host listens on: source NAT keeps
+ * a client's own port outside the host's ephemeral range without asking
+ * whether the host has a socket bound there (a fixed-port service: an
+ * OpenVPN peer on 1194, IKE NAT-T on 4500, a DNS forwarder on 5353). The
+ * alias then takes the host's service's traffic from that server to the
+ * client, and R1 (c) drops the host's own packets on the tuple. Linux's
+ * masquerade does the same unless the host's flow has a conntrack entry;
+ * XDP can ask (bpf_sk_lookup_udp/tcp on the reply tuple) at allocation.
+ * Expected: a port the host has a socket on is not handed out. */
+Test(nat_review4, n7_nat_keeps_no_port_the_host_listens_on)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 40800, 1194);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(40800) };
+	struct pb_pkt in, out;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0, "the host's service");
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_neq(port_at(&out, 0), 40800, "the client took the host's service's port");
+	close(fd);
+}
+
+/* N6 through an alias: a NAT session's reply tuple (SERVER1:53 ->
+ * P:40910) coming in by the inside interface (zone trust) instead of the
+ * WAN is taken as the server's reply, translated and sent to the client:
+ * any host of another zone than the Out wing's (a DMZ host, for a client
+ * in trust) injects "server" answers past its policies, knowing only the
+ * translated port. Expected: no reply of that session. */
+Test(nat_review4, n6_nat_reply_tuple_from_the_inside_not_taken_as_the_servers)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 40910, 53);
+	struct pb_spec forged = udp(SERVER1, FB_ADDR, 53, 40910);
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_eq(run_at(in_if, &forged, &in, &out), FX_XDP_DROP,
+		     "a reply from the inside translated and sent to the client");
+}
+
+/* N10 (low), R3's pattern on another path: with the stack forwarding, a
+ * NAT session's In wing toward an egress sfw is not attached to is
+ * refused under Incoming NAT errors (docs/nat.md "Open findings", 2), but
+ * only after sfw_xdp_open created the session, its alias and its port
+ * reservation, which then stay for the protocol's timeout: every refused
+ * first packet holds a session-table entry pair and a port. Expected:
+ * refused before anything is made, as R3's are. */
+Test(nat_review4, n10_in_wing_refused_toward_an_unattached_egress_reserves_nothing)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 40920, 53);
+	struct pb_pkt in, out;
+
+	cr_assert_eq(fx_set_flags(0), 0);   /* fb not marked attached */
+	cr_expect_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP);
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_expect_eq(fx_session_count(), 0, "a session and an alias left for a refused packet");
+	cr_expect_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 0, "a port reserved for a refused packet");
+}
