@@ -101,9 +101,12 @@ int ha_replica_fd(const struct ha_replica *r)
 	return r->ev ? nfct.fd(r->ev) : -1;
 }
 
-/* This node's interface in zone `zone`, when there is exactly one: the
- * wing's interface until a packet says otherwise (the peer's ifindex
- * means nothing here). */
+/* An interface of this node in zone `zone` (the lowest ifindex of the
+ * zone's): the wing's interface until a packet of it says which (the
+ * peer's ifindex means nothing here). The datapath binds a wing to its
+ * interface's zone (bpf/zone_bind.bpf.h), so any of the zone's will do;
+ * 0 (none, or the zone is not here) binds the wing to no zone, and a
+ * packet of it from the wire is refused (docs/ha.md "Interfaces"). */
 static __u32 iface_of_zone(const struct ha_replica *r, __u32 gen, __u8 zone)
 {
 	struct sfw_zone_key k, next;
@@ -115,11 +118,9 @@ static __u32 iface_of_zone(const struct ha_replica *r, __u32 gen, __u8 zone)
 	err = bpf_map_get_next_key(r->zones_fd, NULL, &next);
 	while (!err) {
 		k = next;
-		if (k.gen == gen && !bpf_map_lookup_elem(r->zones_fd, &k, &z) && z == zone) {
-			if (found)
-				return 0;   /* two: which one, the first packet says */
+		if (k.gen == gen && !bpf_map_lookup_elem(r->zones_fd, &k, &z) && z == zone &&
+		    (!found || k.ifindex < found))
 			found = k.ifindex;
-		}
 		err = bpf_map_get_next_key(r->zones_fd, &k, &next);
 	}
 	return found;

@@ -266,7 +266,7 @@ Test(nat_review4, n4_first_reply_to_a_client_behind_an_encap_route_passed_when_t
  * ip-spoofing screen, when configured on trust, refuses the first packet;
  * R1's decision leaves asymmetric sources to it. Expected: a packet of a
  * session's wing coming in by an interface of another zone than the
- * wing's is no packet of that session (refused here by the policy). */
+ * wing's is no packet of that session (refused under Invalid zone). */
 Test(nat_review4, n6_session_from_trust_not_usable_from_the_wan)
 {
 	struct pb_spec udp_in = udp("192.0.2.99", FB_ADDR, 40900, 53);
@@ -295,7 +295,12 @@ Test(nat_review4, n6_session_from_trust_not_usable_from_the_wan)
 		     "A's datagram from the Internet delivered to the host's service");
 	cr_expect_eq(run_at(out_if, &ack, &in, &out), FX_XDP_DROP,
 		     "A's ACK from the Internet completes a connection to the host's SSH");
-	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_POLICY_DENIED), 2);
+	/* refused as no packet of the session, not judged as a first one:
+	 * the key is the tuple alone, so a session of its own would have
+	 * to replace trust's (docs/security.md "Sessions are bound to their
+	 * zones") */
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 2);
+	cr_expect_eq(outcomes_at(out_if), 2, "one outcome per packet");
 }
 
 /* N7 (info), a NAT alias on a port the host listens on: source NAT keeps
