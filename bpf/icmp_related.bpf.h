@@ -71,6 +71,20 @@ static __always_inline int sfw_parse_embedded(void *data, void *end, const struc
 #define SFW_RELATED_ZONE 5   /* about a session's packet, but from another zone
 			      * than its wing's (bpf/zone_bind.bpf.h) */
 
+/* The wing whose interface an error about a packet of wing dir comes
+ * back by: where that packet went. A forwarded packet went toward the
+ * other wing's side, whose packets come in by that wing's interface; a
+ * packet the host sent (the In wing of its own session, the Out wing of
+ * a session to it) left by the interface its own wing records (tc
+ * records the egress). */
+static __always_inline __u32 sfw_error_wing(const struct sfw_session *s, __u32 dir)
+{
+	bool host_sent = !(s->flags & SFW_SESS_F_TRANSIT) &&
+			 dir == ((s->flags & SFW_SESS_F_LOCAL) ? SFW_WING_IN : SFW_WING_OUT);
+
+	return host_sent ? dir : dir ^ 1;
+}
+
 /* The quote names a NAT session's translated tuple (its alias a): is the
  * session live? Then the error goes back to the original client, planned
  * for sfw_nat_icmp_rewrite: rw->dst and rw->dport are the client's
@@ -124,9 +138,9 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 		return sfw_icmp_related_nat(s, in, now, ingress);
 	if (!s || sfw_expired(s, now))
 		return SFW_RELATED_NONE;
-	/* an error about one wing's packet comes back from where that
-	 * packet went: the other wing's zone (bpf/zone_bind.bpf.h) */
-	if (!sfw_wing_from(s, sfw_wing_of(s, key_lo) ^ 1, ingress, true))
+	/* an error comes back from where the packet it quotes went
+	 * (bpf/zone_bind.bpf.h) */
+	if (!sfw_wing_from(s, sfw_error_wing(s, sfw_wing_of(s, key_lo)), ingress, true))
 		return SFW_RELATED_ZONE;
 	if (ingress && sfw_sess_for_host(s->flags) && sfw_wing_of(s, key_lo) == SFW_WING_IN)
 		return SFW_RELATED_HOST_IN;
