@@ -247,3 +247,30 @@ Test(zone_bind, nat_error_about_the_translated_packet_only_from_the_wan)
 	cr_expect_eq(run_at(out_if, &err, &in, &out), FX_XDP_PASS, "the error from the WAN");
 	cr_expect_eq(addr_at(&out, 16), a4(CLIENT_A), "translated back to the client");
 }
+
+/* A session to the host: the client's packets come in by fa (trust); the
+ * host's answers leave by whatever its route says, fb here, and an error
+ * about one of them (the client's port unreachable) comes back by fb,
+ * the interface its wing records, not by the client's zone. */
+Test(zone_bind, error_about_the_hosts_answer_from_where_it_left)
+{
+	struct pb_spec q = udp("192.0.2.99", FB_ADDR, 41080, 53);
+	struct pb_spec a = udp(FB_ADDR, "192.0.2.99", 53, 41080);
+	struct pb_spec err = { .src = "192.0.2.99", .dst = FB_ADDR, .proto = SFW_IPPROTO_ICMP,
+			       .icmp_type = 3, .icmp_code = 3, .inner = &a };
+	struct pb_pkt ap, in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone junos-host policy lan match source-address any destination-address any application junos-dns-udp\n"
+	       "set security policies from-zone trust to-zone junos-host policy lan then permit\n"
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(system("ip route add 192.0.2.0/24 via " SERVER1 " dev fb"), 0);
+	cr_assert_eq(run_at(in_if, &q, &in, &out), FX_XDP_PASS);
+	cr_assert_eq(pb_build(&a, &ap), 0);
+	cr_assert_eq(tc_at(out_if, 0, &ap, &out), FX_TC_OK, "the host's answer leaves by fb");
+	cr_expect_eq(run_at(out_if, &err, &in, &out), FX_XDP_PASS, "the error about it, by fb");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 0);
+	cr_expect_eq(run_at(in_if, &err, &in, &out), FX_XDP_DROP, "the same error by fa");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+}
