@@ -13,8 +13,10 @@
 /* Is interface b, which a packet came in by, in the zone of interface a,
  * a wing's, in the configuration in force? Both zones are looked up in
  * one generation, so a session opened before a commit renumbered the
- * zones is judged by the zones as they are now. An interface in no zone
- * (or a wing that records none: 0) is in no one's zone. The slow path,
+ * zones is judged by the zones as they are now. Once zones are
+ * configured, an interface in no zone (or a wing that records none: 0)
+ * is in no one's; without any, every interface is in the one null zone,
+ * as the policies take them (bpf/policy.bpf.h). The slow path,
  * taken only when the interfaces differ (ECMP or a route change inside
  * a zone, or a packet from elsewhere): a global function. */
 __noinline int sfw_zone_same(__u32 a, __u32 b)
@@ -22,8 +24,10 @@ __noinline int sfw_zone_same(__u32 a, __u32 b)
 	const struct sfw_config *cfg = sfw_cfg_get();
 	__u32 gen, za;
 
-	if (!cfg || !a || !b)
+	if (!cfg || !b)
 		return 0;
+	if (!(cfg->flags & SFW_CFG_F_ZONES))
+		return 1;
 	gen = sfw_cfg_gen(cfg);
 	za = sfw_zone_of(a, gen);
 	return za != SFW_ZONE_NONE && za == sfw_zone_of(b, gen);

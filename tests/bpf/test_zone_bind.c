@@ -274,3 +274,19 @@ Test(zone_bind, error_about_the_hosts_answer_from_where_it_left)
 	cr_expect_eq(run_at(in_if, &err, &in, &out), FX_XDP_DROP, "the same error by fa");
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
 }
+
+/* Without any zone configured every interface is in the one null zone,
+ * as the policies take them (permit-all between any two): a wing's
+ * packets by another interface are the wing's, as before zones bound
+ * anything (asymmetric routes of a zoneless set-up keep working). */
+Test(zone_bind, no_zones_configured_no_boundary)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41090, 53);
+	struct pb_pkt in, out;
+
+	commit("set security policies default-policy permit-all\n");
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT, "the In wing by fb");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 0);
+	cr_expect_eq(sess_of(&u).wing[SFW_WING_IN].packets, 2);
+}
