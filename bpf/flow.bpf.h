@@ -13,6 +13,7 @@
 #include "wake.bpf.h"
 #include "sess_count.bpf.h"
 #include "nat.bpf.h"
+#include "zone_bind.bpf.h"
 
 #define SFW_FLOW_NAT_PLAN 1
 #define SFW_FLOW_NAT_ICMP 2
@@ -37,6 +38,8 @@ struct sfw_flow {
 	__u64 now;
 	__u64 bytes;          /* layer 3 bytes, as the wire sees them */
 	__u32 pkts;           /* wire packets (GSO segments) */
+	/* the interface its wing records: the one it came in by, or the
+	 * egress of the host's own packet */
 	__u32 ifindex;
 	bool src_lo;
 	__u8 sess_flags;      /* the matched or created session's flags */
@@ -55,13 +58,6 @@ struct sfw_flow {
 	__u8 nat;
 };
 
-static __always_inline const struct sfw_config *sfw_cfg_get(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
-}
-
 /* May a packet without a session open one, protocol-wise (policy comes
  * next)? Returns SFW_OUTCOME_CREATE or the counter of the reason not. */
 static __always_inline __u32 sfw_may_open(const struct sfw_pkt *p, const struct sfw_config *cfg)
@@ -75,13 +71,20 @@ static __always_inline __u32 sfw_may_open(const struct sfw_pkt *p, const struct 
 	return SFW_OUTCOME_CREATE;
 }
 
-/* Accounts the packet on live session s. Returns the outcome counter, or
+/* The wing of live session s a packet matched (f->via_alias, f->src_lo). */
+static __always_inline __u32 sfw_flow_dir(const struct sfw_session *s, const struct sfw_flow *f)
+{
+	/* an alias holds the Out wing's key of its session */
+	return f->via_alias ? SFW_WING_OUT : sfw_wing_of(s, f->src_lo);
+}
+
+/* Accounts the packet on live session s, whose wing it came in by (or its
+ * zone: bpf/zone_bind.bpf.h). Returns the outcome counter, or
  * SFW_OUTCOME_CREATE when it starts the connection over (TCP). */
 static __always_inline __u32 sfw_account(struct sfw_session *s, const struct sfw_pkt *p,
 					 struct sfw_flow *f, const struct sfw_config *cfg)
 {
-	/* an alias holds the Out wing's key of its session */
-	__u32 dir = f->via_alias ? SFW_WING_OUT : sfw_wing_of(s, f->src_lo);
+	__u32 dir = sfw_flow_dir(s, f);
 	__u8 st = s->tcp_state;
 	int t = SFW_TCP_OK;
 
@@ -131,6 +134,8 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 		f->nat = outcome == SFW_RELATED_NAT ? SFW_FLOW_NAT_ICMP :
 			 outcome == SFW_RELATED_NAT_REPLY ? SFW_FLOW_NAT_ICMP_REPLY :
 			 outcome == SFW_RELATED_HOST_IN ? SFW_FLOW_HOST_ERR : 0;
+		if (outcome == SFW_RELATED_ZONE)
+			return SFW_CNT_ERR_INVALID_ZONE;
 		return outcome ? SFW_CNT_SFW_PERMITTED_PKTS : SFW_CNT_SFW_ERR_NO_SESSION;
 	}
 	f->src_lo = sfw_make_key(p, &f->key);
@@ -154,6 +159,10 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 		 * review", R1) */
 		if (!ingress && (s->flags & SFW_SESS_F_NAT))
 			return SFW_CNT_SFW_ERR_NO_SESSION;
+		/* from another zone than its wing's it is no packet of
+		 * this session, and changes nothing of it */
+		if (!sfw_wing_from(s, sfw_flow_dir(s, f), ingress, true))
+			return SFW_CNT_ERR_INVALID_ZONE;
 		outcome = sfw_account(s, p, f, f->cfg);
 		if (outcome != SFW_OUTCOME_CREATE)
 			return outcome;
@@ -286,6 +295,13 @@ __noinline int sfw_join(const struct sfw_pkt *p, struct sfw_flow *f,
 	/* a NAT session's reply tuple: never this packet's to share */
 	if ((s->id & SFW_SESS_ID_DYING) || SFW_SESS_IS_ALIAS(s) || sfw_expired(s, f->now))
 		return SFW_CNT_ERR_NO_MORE_SESSIONS;
+	/* bound to the winner's interface (f->ifindex: the joiner's
+	 * ingress, or the egress of the host's own packet, which its wing
+	 * records as well); the zone lookup would not fit this call
+	 * chain's stack, so another interface of the zone waits for its
+	 * retransmission (bpf/zone_bind.bpf.h) */
+	if (!sfw_wing_from(s, sfw_flow_dir(s, f), f->ifindex, false))
+		return SFW_CNT_ERR_INVALID_ZONE;
 	outcome = sfw_account(s, p, f, cfg);
 	/* the winner's connection already finished: not this packet's to
 	 * restart, it lost */

@@ -100,7 +100,8 @@ static __always_inline void sfw_frag_forget(const struct sfw_pkt *p)
 	bpf_map_delete_elem(&SFW_MAP_FRAGS, k);
 }
 
-/* A later fragment (f: now, ifindex, packets and bytes filled in): it
+/* A later fragment (f: now, ifindex, packets and bytes filled in; ingress:
+ * the interface it came in by, 0: the host's own): it
  * passes on the session its first fragment was permitted by, counted on
  * that wing, while that session lives. A record of a NAT session's
  * datagram (tc translated its first fragment; bpf/nat_tc.bpf.h) is
@@ -108,7 +109,7 @@ static __always_inline void sfw_frag_forget(const struct sfw_pkt *p)
  * refused: only the stack's own fragments may follow it (docs/nat.md
  * "Second review", F5). Returns the outcome counter. */
 static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw_flow *f,
-					     bool nat_ok)
+					     bool nat_ok, __u32 ingress)
 {
 	struct sfw_frag_key k;
 	struct sfw_frag *d;
@@ -133,6 +134,10 @@ static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &d->sess);
 	if (!s || s->id != d->sess_id || sfw_expired(s, f->now))
 		return SFW_CNT_SFW_ERR_FRAG_NO_FIRST;
+	/* bound as its first fragment was: from the wing's zone only
+	 * (bpf/zone_bind.bpf.h) */
+	if (!sfw_wing_from(s, d->dir, ingress, true))
+		return SFW_CNT_ERR_INVALID_ZONE;
 	sfw_wing_account(s, d->dir, f->ifindex, f->pkts, f->bytes, f->now);
 	f->sess_flags = s->flags;
 	return SFW_CNT_SFW_PERMITTED_PKTS;

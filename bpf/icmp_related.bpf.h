@@ -9,6 +9,7 @@
 
 #include "session.bpf.h"
 #include "nat.bpf.h"
+#include "zone_bind.bpf.h"
 
 /* Fills the embedded packet's addresses, protocol and ports into *in. */
 static __always_inline int sfw_parse_embedded(void *data, void *end, const struct sfw_pkt *p,
@@ -67,13 +68,30 @@ static __always_inline int sfw_parse_embedded(void *data, void *end, const struc
 #define SFW_RELATED_HOST_IN 4   /* from an interface, about a host session's
 				 * opener's packet: the host took that packet
 				 * (docs/nat.md "Third review: R2") */
+#define SFW_RELATED_ZONE 5   /* about a session's packet, but from another zone
+			      * than its wing's (bpf/zone_bind.bpf.h) */
+
+/* The wing whose interface an error about a packet of wing dir comes
+ * back by: where that packet went. A forwarded packet went toward the
+ * other wing's side, whose packets come in by that wing's interface; a
+ * packet the host sent (the In wing of its own session, the Out wing of
+ * a session to it) left by the interface its own wing records (tc
+ * records the egress). */
+static __always_inline __u32 sfw_error_wing(const struct sfw_session *s, __u32 dir)
+{
+	bool host_sent = !(s->flags & SFW_SESS_F_TRANSIT) &&
+			 dir == ((s->flags & SFW_SESS_F_LOCAL) ? SFW_WING_IN : SFW_WING_OUT);
+
+	return host_sent ? dir : dir ^ 1;
+}
 
 /* The quote names a NAT session's translated tuple (its alias a): is the
  * session live? Then the error goes back to the original client, planned
  * for sfw_nat_icmp_rewrite: rw->dst and rw->dport are the client's
  * address and port (docs/nat.md "ICMP errors"). */
 static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a,
-						  const struct sfw_pkt *in, __u64 now)
+						  const struct sfw_pkt *in, __u64 now,
+						  __u32 ingress)
 {
 	const struct sfw_session *s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &a->owner);
 	struct sfw_nat_rw *rw;
@@ -88,6 +106,9 @@ static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a,
 	 * findings", 8) */
 	if (in->src.v4 != s->nat.src.v4 || in->sport != s->nat.sport)
 		return SFW_RELATED_NONE;
+	/* it comes back the way the replies do: from the Out wing's zone */
+	if (!sfw_wing_from(s, SFW_WING_OUT, ingress, true))
+		return SFW_RELATED_ZONE;
 	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
 	if (!rw)
 		return SFW_RELATED_NONE;
@@ -99,8 +120,8 @@ static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a,
 
 /* The session the quoted packet in (already checked to be about the
  * error's destination) belongs to: SFW_RELATED, SFW_RELATED_NAT,
- * SFW_RELATED_NAT_REPLY, SFW_RELATED_HOST_IN or SFW_RELATED_NONE. ingress: the interface the
- * error came in by, 0 when it is the host's own (tc, not forwarded). A
+ * SFW_RELATED_NAT_REPLY, SFW_RELATED_HOST_IN, SFW_RELATED_ZONE or
+ * SFW_RELATED_NONE. ingress: the interface the error came in by, 0 when it is the host's own (tc, not forwarded). A
  * global function: its key stays off the caller's frame, which is at the
  * edge of the call chain's 512 bytes. */
 __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 ingress)
@@ -114,9 +135,13 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 	key_lo = sfw_make_key(in, &key);
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &key);
 	if (s && SFW_SESS_IS_ALIAS(s))
-		return sfw_icmp_related_nat(s, in, now);
+		return sfw_icmp_related_nat(s, in, now, ingress);
 	if (!s || sfw_expired(s, now))
 		return SFW_RELATED_NONE;
+	/* an error comes back from where the packet it quotes went
+	 * (bpf/zone_bind.bpf.h) */
+	if (!sfw_wing_from(s, sfw_error_wing(s, sfw_wing_of(s, key_lo)), ingress, true))
+		return SFW_RELATED_ZONE;
 	if (ingress && sfw_sess_for_host(s->flags) && sfw_wing_of(s, key_lo) == SFW_WING_IN)
 		return SFW_RELATED_HOST_IN;
 	if (!(s->flags & SFW_SESS_F_NAT))

@@ -91,6 +91,13 @@ static __always_inline struct sfw_rule *sfw_list_match(__u16 list, const struct 
 	return NULL;
 }
 
+static __always_inline const struct sfw_config *sfw_cfg_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
+}
+
 /* The policy generation in force. A commit flips it while packets are
  * being judged, so a first packet reads it once, here, and every lookup
  * it makes uses that one (docs/security.md, "Races: concurrent first

@@ -73,21 +73,23 @@ static __always_inline __u32 sfw_tc_open(const struct sfw_pkt *p,
 
 	if (in_ifindex) {
 		z.from = sfw_zone_of(in_ifindex, z.gen);
-		z.to = sfw_zone_of(f->ifindex, z.gen);
+		z.to = sfw_zone_of(skb->ifindex, z.gen);
 		sfw_policy_decide(&v, f->cfg, p, &z);
 	} else {
 		sfw_classify_app(&v, z.gen, p);
 	}
 	if (v.outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
-		sfw_log_deny(f, &v, in_ifindex, f->ifindex);
+		sfw_log_deny(f, &v, in_ifindex, skb->ifindex);
 		return v.outcome;
 	}
 	/* no source NAT is made here: a flow a rule translates is refused
 	 * rather than opened untranslated (docs/nat.md "Second review", F1) */
-	if (in_ifindex && sfw_tc_nat_miss(p, in_ifindex, f->ifindex))
+	if (in_ifindex && sfw_tc_nat_miss(p, in_ifindex, skb->ifindex))
 		return SFW_CNT_ERR_INCOMING_NAT;
+	/* the In wing comes in by in_ifindex (the host's own: leaves by
+	 * the egress), its replies by the egress */
 	return sfw_create(p, f, in_ifindex ? SFW_SESS_F_TRANSIT : SFW_SESS_F_LOCAL,
-			  in_ifindex ? in_ifindex : f->ifindex, &v, 0, 0, 0);
+			  skb->ifindex, &v, 0, 0, 0);
 }
 
 /* Everything after parsing, as a global function for the same reason as
@@ -143,10 +145,12 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	if (!f.cfg)
 		return SFW_TC_ACT_OK;
 	f.now = bpf_ktime_get_coarse_ns();
-	f.ifindex = skb->ifindex;
+	/* a forwarded packet's wing is where it came in, as at XDP; the
+	 * host's own records its egress and is bound by none */
+	f.ifindex = in_ifindex ? in_ifindex : skb->ifindex;
 	/* a later fragment (SFW_PKT_FRAGMENT) follows its datagram */
 	if (p->frag == SFW_FRAG_LATER)
-		outcome = sfw_frag_follow(p, &f, true);
+		outcome = sfw_frag_follow(p, &f, true, in_ifindex);
 	else
 		outcome = sfw_track(data, end, p, &f, in_ifindex);
 	if (outcome == SFW_OUTCOME_CREATE)

@@ -362,7 +362,7 @@ __noinline int sfw_xdp_fragment(struct xdp_md *ctx, const struct sfw_pkt *p,
 	f.now = bpf_ktime_get_coarse_ns();
 	f.bytes = p->l3_len;
 	f.ifindex = ctx->ingress_ifindex;
-	outcome = sfw_frag_follow(p, &f, false);
+	outcome = sfw_frag_follow(p, &f, false, f.ifindex);
 	sfw_count(st, outcome, 1);
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS)
 		return XDP_DROP;

@@ -32,6 +32,13 @@ int ha_walk(int sessions_fd,
 /* The zone of interface ifindex in the configuration in force. */
 __u8 ha_zone_of(int zones_fd, __u32 gen, __u32 ifindex);
 
+/* An interface of this node in zone `zone` (configuration gen), for a
+ * wing loaded from the peer, whose ifindex means nothing here: the wing's
+ * interface until a packet of it says which. 0 when the zone has none
+ * here (or is SFW_ZONE_NONE): the wing is bound to no zone, and a packet
+ * of it from the wire is refused (docs/ha.md "Interfaces"). */
+__u32 ha_iface_of_zone(int zones_fd, __u32 gen, __u8 zone);
+
 /* The primary's side: sessions into conntrack entries (ha/mirror.c). */
 struct ha_mirror {
 	struct nfct_handle *h;

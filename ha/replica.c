@@ -101,30 +101,6 @@ int ha_replica_fd(const struct ha_replica *r)
 	return r->ev ? nfct.fd(r->ev) : -1;
 }
 
-/* This node's interface in zone `zone`, when there is exactly one: the
- * wing's interface until a packet says otherwise (the peer's ifindex
- * means nothing here). */
-static __u32 iface_of_zone(const struct ha_replica *r, __u32 gen, __u8 zone)
-{
-	struct sfw_zone_key k, next;
-	__u32 found = 0, z;
-	int err;
-
-	if (zone == SFW_ZONE_NONE)
-		return 0;
-	err = bpf_map_get_next_key(r->zones_fd, NULL, &next);
-	while (!err) {
-		k = next;
-		if (k.gen == gen && !bpf_map_lookup_elem(r->zones_fd, &k, &z) && z == zone) {
-			if (found)
-				return 0;   /* two: which one, the first packet says */
-			found = k.ifindex;
-		}
-		err = bpf_map_get_next_key(r->zones_fd, &k, &next);
-	}
-	return found;
-}
-
 /* The wing flags that hold here: those about sequence numbers (tracked,
  * an acknowledgement seen) refer to numbers the mirror does not carry,
  * so each wing is picked up again from its next segment. */
@@ -160,7 +136,7 @@ static void rebuild(const struct ha_replica *r, const struct sfw_config *cfg,
 			s->wing[w].ifindex = old->wing[w].ifindex;
 		}
 		if (!s->wing[w].ifindex)
-			s->wing[w].ifindex = iface_of_zone(r, cfg->gen, hs->zone[w]);
+			s->wing[w].ifindex = ha_iface_of_zone(r->zones_fd, cfg->gen, hs->zone[w]);
 	}
 }
 

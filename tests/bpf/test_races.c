@@ -170,6 +170,27 @@ Test(races, first_packets_on_two_cpus_make_one_session)
 	cr_assert_eq(fx_counter(SFW_CNT_IN_CONNECTIONS), 0, "the connection is the winner's");
 }
 
+/* The winner came in by another interface than the loser: the loser's
+ * packet is not the winner's session's, and is refused under Invalid
+ * zone, counted once. No zone lookup on this path (the call chain has no
+ * stack left for it): a loser from another interface of the same zone
+ * waits for its retransmission, which finds the session
+ * (bpf/zone_bind.bpf.h). */
+Test(races, loser_from_another_interface_not_counted_on_the_winner)
+{
+	struct pb_spec s = udp_flow();
+	struct sfw_session got;
+
+	other_cpu_session(&s, RACE_INSERT, 1001);
+	race->bss->race_sess.wing[SFW_WING_IN].ifindex = FX_IFINDEX + 1;
+	cr_assert_eq(race_xdp(&s), FX_XDP_DROP);
+	cr_assert_eq(race->bss->race_runs, 1, "the other CPU ran in between");
+	GET_SESSION(&s, &got);
+	cr_assert_eq(got.id, 1001, "the winner's session stays");
+	cr_assert_eq(got.wing[SFW_WING_IN].packets, 1, "the loser's packet counted on it");
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_INVALID_ZONE), 1);
+}
+
 /* The loser joins the winner through the TCP state machine like any
  * packet of the session: a second SYN is a retransmission. The winner is
  * the session this very SYN makes, taken out of the table and put back by

@@ -1,0 +1,51 @@
+/* Sessions are bound to their zones (docs/security.md "Sessions are bound
+ * to their zones"): a packet with a session's tuple is that session's only
+ * when it comes in by the interface its wing records, or by another
+ * interface of that interface's zone. Junos keys a session's wings by the
+ * zone as well; sfw's key is the tuple alone, so the binding is checked
+ * on every packet that matches a wing, later fragments and ICMP errors
+ * included. */
+#ifndef SFW_ZONE_BIND_BPF_H
+#define SFW_ZONE_BIND_BPF_H
+
+#include "policy.bpf.h"
+
+/* Is interface b, which a packet came in by, in the zone of interface a,
+ * a wing's, in the configuration in force? Both zones are looked up in
+ * one generation, so a session opened before a commit renumbered the
+ * zones is judged by the zones as they are now. Once zones are
+ * configured, an interface in no zone (or a wing that records none: 0)
+ * is in no one's; without any, every interface is in the one null zone,
+ * as the policies take them (bpf/policy.bpf.h). The slow path,
+ * taken only when the interfaces differ (ECMP or a route change inside
+ * a zone, or a packet from elsewhere): a global function. */
+__noinline int sfw_zone_same(__u32 a, __u32 b)
+{
+	const struct sfw_config *cfg = sfw_cfg_get();
+	__u32 gen, za;
+
+	if (!cfg || !b)
+		return 0;
+	if (!(cfg->flags & SFW_CFG_F_ZONES))
+		return 1;
+	gen = sfw_cfg_gen(cfg);
+	za = sfw_zone_of(a, gen);
+	return za != SFW_ZONE_NONE && za == sfw_zone_of(b, gen);
+}
+
+/* May a packet that came in by interface `ingress` be one of wing dir of
+ * s? 0: the host's own packet (tc, not forwarded), which comes in by no
+ * interface and is bound by none. The established packet's cost is the
+ * first compare. zones: another interface of the wing's zone will do
+ * (false only where the call chain has no room for the lookup: a first
+ * packet that lost the race to create its session, whose retransmission
+ * finds the session). */
+static __always_inline bool sfw_wing_from(const struct sfw_session *s, __u32 dir, __u32 ingress,
+					  bool zones)
+{
+	__u32 w = s->wing[dir & 1].ifindex;
+
+	return w == ingress || !ingress || (zones && sfw_zone_same(w, ingress));
+}
+
+#endif

@@ -1,0 +1,292 @@
+/* Sessions are bound to their zones (docs/security.md "Sessions are bound
+ * to their zones", bpf/zone_bind.bpf.h): a packet matching a session's
+ * wing is that wing's when it comes in by the wing's interface or another
+ * interface of that interface's zone; from another zone it is refused
+ * under Invalid zone received packet and changes nothing of the session.
+ * The NAT fixture (tests/bpf/nat_fixture.h) with a second interface in
+ * trust, fc (a veth), and no NAT rule: plain transit sessions from
+ * CLIENT_A (trust) to SERVER1 (untrust), forwarded by XDP. The attack
+ * itself is in tests/bpf/test_nat_review4.c (n6_*). */
+#include <bpf/bpf.h>
+#include "commit.h"
+#include "nat_fixture.h"
+#include "outcome.h"
+
+static __u32 fc_if;
+
+#define PLAIN "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n" \
+	      "set security policies from-zone trust to-zone untrust policy out then permit\n" \
+	      "set security policies default-policy deny-all\n"
+
+static void zone_setup(void)
+{
+	nat_setup();
+	cr_assert_eq(system("ip link add fc type veth peer name fd && ip link set fc up && ip link set fd up"), 0);
+	fc_if = if_nametoindex("fc");
+	cr_assert(fc_if);
+	cr_assert_eq(fx_add_counters(fc_if), 0);
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone trust interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+}
+
+TestSuite(zone_bind, .init = zone_setup, .fini = suite_teardown);
+
+/* The session's wings as they stand: packets, bytes, interface. */
+static struct sfw_session sess_of(const struct pb_spec *s)
+{
+	struct sfw_session v;
+
+	cr_assert_eq(fx_session(s, &v), 0, "no session for the flow");
+	return v;
+}
+
+/* ECMP or a route change inside the zone: the client's next packet comes
+ * in by fc, trust's other interface. It passes, and the wing records
+ * where its packets now come in (as Junos moves a session on a route
+ * change); the reply wing is untouched. */
+Test(zone_bind, other_interface_of_the_wings_zone_accepted_and_recorded)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41000, 53);
+	struct pb_spec r = udp(SERVER1, CLIENT_A, 53, 41000);
+	struct pb_pkt in, out;
+	struct sfw_session v;
+
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_eq(run_at(fc_if, &u, &in, &out), FX_XDP_REDIRECT,
+		     "the client's packet by trust's other interface");
+	v = sess_of(&u);
+	cr_expect_eq(v.wing[SFW_WING_IN].packets, 2);
+	cr_expect_eq(v.wing[SFW_WING_IN].ifindex, fc_if, "the wing records where it comes in now");
+	cr_expect_eq(v.wing[SFW_WING_OUT].ifindex, out_if);
+	cr_expect_eq(run_at(out_if, &r, &in, &out), FX_XDP_REDIRECT, "the reply");
+	/* and back by fa: the zone still holds */
+	cr_expect_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_eq(sess_of(&u).wing[SFW_WING_IN].ifindex, in_if);
+	cr_expect_eq(fx_counter_at(fc_if, SFW_CNT_SFW_PERMITTED_PKTS), 1);
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE) +
+		     fx_counter_at(fc_if, SFW_CNT_ERR_INVALID_ZONE) +
+		     fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 0);
+}
+
+/* Each wing from the other's zone: the client's tuple from the WAN, the
+ * server's from the inside (by either of trust's interfaces). Refused,
+ * counted once, and the session neither counts nor refreshes. */
+Test(zone_bind, wing_from_another_zone_refused_and_session_untouched)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41010, 53);
+	struct pb_spec r = udp(SERVER1, CLIENT_A, 53, 41010);
+	struct pb_pkt in, out;
+	struct sfw_session before, after;
+
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(fx_age(&u, 5), 0);
+	before = sess_of(&u);
+	cr_expect_eq(run_at(out_if, &u, &in, &out), FX_XDP_DROP, "the client's tuple from the WAN");
+	cr_expect_eq(run_at(in_if, &r, &in, &out), FX_XDP_DROP, "the server's tuple from fa");
+	cr_expect_eq(run_at(fc_if, &r, &in, &out), FX_XDP_DROP, "the server's tuple from fc");
+	after = sess_of(&u);
+	cr_expect_eq(after.last_seen_ns, before.last_seen_ns, "refreshed by a refused packet");
+	for (int w = 0; w < 2; w++) {
+		cr_expect_eq(after.wing[w].packets, before.wing[w].packets, "wing %d counted", w);
+		cr_expect_eq(after.wing[w].ifindex, before.wing[w].ifindex, "wing %d moved", w);
+	}
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_expect_eq(fx_counter_at(fc_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_expect_eq(outcomes_at(out_if), 2, "one outcome per packet");
+	cr_expect_eq(outcomes_at(in_if), 2, "one outcome per packet");
+	cr_expect_eq(outcomes_at(fc_if), 1, "one outcome per packet");
+}
+
+/* An ICMP error comes back from where the packet it quotes went: about
+ * the client's packet, from a router on the WAN; about the server's, from
+ * one inside. The same errors from the other zone are refused. */
+Test(zone_bind, icmp_error_only_from_where_the_quoted_packet_went)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41020, 53);
+	struct pb_spec r = udp(SERVER1, CLIENT_A, 53, 41020);
+	struct pb_spec to_client = { .src = "203.0.113.9", .dst = CLIENT_A,
+				     .proto = SFW_IPPROTO_ICMP, .icmp_type = 11, .inner = &u };
+	struct pb_spec to_server = { .src = "198.51.100.9", .dst = SERVER1,
+				     .proto = SFW_IPPROTO_ICMP, .icmp_type = 11, .inner = &r };
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_eq(run_at(out_if, &to_client, &in, &out), FX_XDP_PASS,
+		     "time exceeded about the client's packet, from the WAN");
+	cr_expect_eq(run_at(fc_if, &to_server, &in, &out), FX_XDP_PASS,
+		     "time exceeded about the server's packet, from trust's other interface");
+	cr_expect_eq(run_at(in_if, &to_client, &in, &out), FX_XDP_DROP,
+		     "about the client's packet, from the inside");
+	cr_expect_eq(run_at(out_if, &to_server, &in, &out), FX_XDP_DROP,
+		     "about the server's packet, from the WAN");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_expect_eq(outcomes_at(in_if), 2, "one outcome per packet");
+	cr_expect_eq(outcomes_at(out_if), 3, "one outcome per packet");
+}
+
+/* A later fragment has no ports: it follows its first fragment's record,
+ * and is bound as that fragment's wing is. From trust's other interface
+ * it passes; the same fragment from the WAN is refused. */
+Test(zone_bind, later_fragment_bound_as_its_first)
+{
+	struct pb_spec big = udp(CLIENT_A, SERVER1, 41030, 53);
+	struct pb_pkt fr[4], out;
+
+	big.payload = 1200;
+	big.ip_id = 4103;
+	cr_assert_eq(pb_fragment(&big, 512, fr, 4), 3);
+	out = fr[0];
+	cr_assert_eq(fx_xdp_frame_at(in_if, fr[0].data, fr[0].len, out.data, &out.len), FX_XDP_PASS);
+	out = fr[1];
+	cr_expect_eq(fx_xdp_frame_at(out_if, fr[1].data, fr[1].len, out.data, &out.len),
+		     FX_XDP_DROP, "a later fragment of trust's datagram from the WAN");
+	out = fr[1];
+	cr_expect_eq(fx_xdp_frame_at(fc_if, fr[1].data, fr[1].len, out.data, &out.len),
+		     FX_XDP_PASS, "from trust's other interface");
+	out = fr[2];
+	cr_expect_eq(fx_xdp_frame_at(in_if, fr[2].data, fr[2].len, out.data, &out.len),
+		     FX_XDP_PASS);
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_expect_eq(outcomes_at(out_if), 1, "one outcome per packet");
+	cr_expect_eq(sess_of(&big).wing[SFW_WING_IN].packets, 3);
+}
+
+/* The zones are those in force, whatever ids a commit gave them: a
+ * session opened before a commit that renumbered the zones (dmz
+ * declared first) still takes trust's other interface; once a commit
+ * moves fc into untrust, fc is another zone. */
+Test(zone_bind, zones_judged_as_the_commit_in_force_says)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41040, 53);
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	commit("set security zones security-zone dmz\n"
+	       "set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone trust interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	cr_expect_eq(run_at(fc_if, &u, &in, &out), FX_XDP_REDIRECT, "renumbered, still trust");
+	cr_expect_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security zones security-zone untrust interfaces fc\n" PLAIN);
+	cr_expect_eq(run_at(fc_if, &u, &in, &out), FX_XDP_DROP, "fc is untrust's now");
+	cr_expect_eq(fx_counter_at(fc_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+}
+
+/* The host's own packets come in by no interface: a session the host
+ * opened (tc) binds its replies to where they come in, not its own
+ * packets, which leave by whatever the route says. */
+Test(zone_bind, host_session_replies_bound_host_packets_not)
+{
+	struct pb_spec q = udp(FB_ADDR, SERVER1, 41050, 53);
+	struct pb_spec a = udp(SERVER1, FB_ADDR, 53, 41050);
+	struct pb_pkt qp, in, out;
+
+	cr_assert_eq(pb_build(&q, &qp), 0);
+	cr_assert_eq(tc_at(out_if, 0, &qp, &out), FX_TC_OK, "the host's query leaves by fb");
+	cr_expect_eq(run_at(in_if, &a, &in, &out), FX_XDP_DROP, "the answer from the inside");
+	cr_expect_eq(run_at(out_if, &a, &in, &out), FX_XDP_PASS, "the answer from the WAN");
+	cr_expect_eq(tc_at(in_if, 0, &qp, &out), FX_TC_OK, "the host's own packet by another zone");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_expect_eq(sess_of(&q).wing[SFW_WING_OUT].ifindex, out_if, "where its replies come in");
+}
+
+/* A transit flow the stack forwards from an interface sfw does not watch
+ * (fc here) opens at tc: its In wing comes in by fc, its replies by the
+ * egress, fb; the reply passes at fb's XDP, the same tuple from the
+ * inside does not. */
+Test(zone_bind, tc_opened_transit_session_bound_as_its_packets_come_in)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41060, 53);
+	struct pb_spec r = udp(SERVER1, CLIENT_A, 53, 41060);
+	struct pb_pkt up, in, out;
+	struct sfw_session v;
+
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(pb_build(&u, &up), 0);
+	cr_assert_eq(tc_at(out_if, fc_if, &up, &out), FX_TC_OK, "forwarded from fc");
+	v = sess_of(&u);
+	cr_expect_eq(v.wing[SFW_WING_IN].ifindex, fc_if, "the In wing comes in by fc");
+	cr_expect_eq(v.wing[SFW_WING_OUT].ifindex, out_if, "its replies by fb");
+	cr_expect_eq(run_at(out_if, &r, &in, &out), FX_XDP_REDIRECT, "the reply at fb");
+	cr_expect_eq(run_at(in_if, &r, &in, &out), FX_XDP_DROP, "the reply's tuple from the inside");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+}
+
+/* Under source NAT an error about the translated packet (P:pp -> s:sp)
+ * comes back from the WAN, as the replies do; the same error from the
+ * inside (a host of trust who knows pp) is refused, not translated to the
+ * client. */
+Test(zone_bind, nat_error_about_the_translated_packet_only_from_the_wan)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41070, 53);
+	struct pb_pkt in, out;
+	struct pb_spec quoted, err;
+	__u16 pp;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone trust interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" PLAIN
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
+	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	pp = port_at(&out, 0);
+	quoted = udp(FB_ADDR, SERVER1, pp, 53);
+	err = (struct pb_spec){ .src = SERVER1, .dst = FB_ADDR, .proto = SFW_IPPROTO_ICMP,
+				.icmp_type = 3, .icmp_code = 3, .inner = &quoted };
+	cr_expect_eq(run_at(in_if, &err, &in, &out), FX_XDP_DROP, "the error from the inside");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_expect_eq(run_at(out_if, &err, &in, &out), FX_XDP_PASS, "the error from the WAN");
+	cr_expect_eq(addr_at(&out, 16), a4(CLIENT_A), "translated back to the client");
+}
+
+/* A session to the host: the client's packets come in by fa (trust); the
+ * host's answers leave by whatever its route says, fb here, and an error
+ * about one of them (the client's port unreachable) comes back by fb,
+ * the interface its wing records, not by the client's zone. */
+Test(zone_bind, error_about_the_hosts_answer_from_where_it_left)
+{
+	struct pb_spec q = udp("192.0.2.99", FB_ADDR, 41080, 53);
+	struct pb_spec a = udp(FB_ADDR, "192.0.2.99", 53, 41080);
+	struct pb_spec err = { .src = "192.0.2.99", .dst = FB_ADDR, .proto = SFW_IPPROTO_ICMP,
+			       .icmp_type = 3, .icmp_code = 3, .inner = &a };
+	struct pb_pkt ap, in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone junos-host policy lan match source-address any destination-address any application junos-dns-udp\n"
+	       "set security policies from-zone trust to-zone junos-host policy lan then permit\n"
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(system("ip route add 192.0.2.0/24 via " SERVER1 " dev fb"), 0);
+	cr_assert_eq(run_at(in_if, &q, &in, &out), FX_XDP_PASS);
+	cr_assert_eq(pb_build(&a, &ap), 0);
+	cr_assert_eq(tc_at(out_if, 0, &ap, &out), FX_TC_OK, "the host's answer leaves by fb");
+	cr_expect_eq(run_at(out_if, &err, &in, &out), FX_XDP_PASS, "the error about it, by fb");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 0);
+	cr_expect_eq(run_at(in_if, &err, &in, &out), FX_XDP_DROP, "the same error by fa");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+}
+
+/* Without any zone configured every interface is in the one null zone,
+ * as the policies take them (permit-all between any two): a wing's
+ * packets by another interface are the wing's, as before zones bound
+ * anything (asymmetric routes of a zoneless set-up keep working). */
+Test(zone_bind, no_zones_configured_no_boundary)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41090, 53);
+	struct pb_pkt in, out;
+
+	commit("set security policies default-policy permit-all\n");
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT, "the In wing by fb");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 0);
+	cr_expect_eq(sess_of(&u).wing[SFW_WING_IN].packets, 2);
+}
