@@ -62,7 +62,7 @@ __noinline int sfw_tc_host_refuse(const struct sfw_pkt *p)
  * traffic, always permitted as on Junos (no lock-out of the host's own
  * DNS or updates by a deny-all default); what it forwards from an
  * interface sfw does not watch meets the policies of its zones. */
-static __always_inline __u32 sfw_tc_open(const struct sfw_pkt *p,
+static __always_inline __u32 sfw_tc_open(struct __sk_buff *skb, const struct sfw_pkt *p,
 					 struct sfw_flow *f, __u32 in_ifindex)
 {
 	struct sfw_zone_pair z = { .gen = sfw_cfg_gen(f->cfg) };
@@ -154,7 +154,7 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	else
 		outcome = sfw_track(data, end, p, &f, in_ifindex);
 	if (outcome == SFW_OUTCOME_CREATE)
-		outcome = sfw_tc_open(p, &f, in_ifindex);
+		outcome = sfw_tc_open(skb, p, &f, in_ifindex);
 	/* forwarded from an interface sfw does not watch, a host session's
 	 * opener's packet: refused and the session ended, as on the
 	 * forwarded path above (docs/nat.md "Third review: R2") */
