@@ -290,3 +290,169 @@ Test(zone_bind, no_zones_configured_no_boundary)
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 0);
 	cr_expect_eq(sess_of(&u).wing[SFW_WING_IN].packets, 2);
 }
+
+/* Red-team review of the binding (/work/notes/review-zone.md, Z1): a
+ * tuple every zone shares by protocol -- DHCP's DISCOVER, 0.0.0.0:68 ->
+ * 255.255.255.255:67 -- opens a host session from the first zone that
+ * sends it; a client of another zone that may reach the host's DHCP
+ * server then meets that session and is refused under Invalid zone, as
+ * long as the first zone keeps it alive (int9 let it through). */
+Test(zone_bind, rv_dhcp_discover_from_a_second_zone_not_refused)
+{
+	struct pb_spec d = udp("0.0.0.0", "255.255.255.255", 68, 67);
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone junos-host policy t match source-address any destination-address any application any\n"
+	       "set security policies from-zone trust to-zone junos-host policy t then permit\n"
+	       "set security policies from-zone dmz to-zone junos-host policy d match source-address any destination-address any application any\n"
+	       "set security policies from-zone dmz to-zone junos-host policy d then permit\n"
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(run_at(in_if, &d, &in, &out), FX_XDP_PASS, "trust's DISCOVER, to the host");
+	cr_expect_eq(run_at(fc_if, &d, &in, &out), FX_XDP_PASS, "dmz's DISCOVER, to the host");
+	cr_expect_eq(fx_counter_at(fc_if, SFW_CNT_ERR_INVALID_ZONE), 0);
+}
+
+/* Review Z2: a commit that moves the interface a wing records into
+ * another zone hands the session to that zone: sfw_zone_same compares
+ * the zone of the wing's interface, as it is now, with the packet's, so
+ * every interface of the new zone is the wing's. Here fa, where trust's
+ * client opened the flow, moves to untrust: the client's tuple from the
+ * WAN (fb) is the session's again, N6 after a commit. */
+Test(zone_bind, rv_commit_moving_the_wings_interface_does_not_hand_it_over)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41100, 53);
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	commit("set security zones security-zone trust interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	cr_expect_eq(run_at(out_if, &u, &in, &out), FX_XDP_DROP,
+		     "the trust client's tuple from the WAN");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+}
+
+/* Review Z3: the client's error about a NAT session's reply as delivered
+ * (its port unreachable) passes the zone check (the In wing's zone,
+ * sfw_error_wing), then sfw_icmp_related_to still asks for the In wing's
+ * very interface: by trust's other interface (ECMP inside the zone,
+ * where the client's own packets pass) it is dropped as no session. */
+Test(zone_bind, rv_nat_clients_error_about_the_reply_by_the_zones_other_interface)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41110, 53);
+	struct pb_spec quoted = udp(SERVER1, CLIENT_A, 53, 41110);
+	struct pb_spec err = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_ICMP,
+			       .icmp_type = 3, .icmp_code = 3, .inner = &quoted };
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone trust interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" PLAIN
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
+	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates */
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_eq(run_at(fc_if, &err, &in, &out), FX_XDP_PASS,
+		     "the client's error by trust's other interface");
+	cr_expect_eq(fx_counter_at(fc_if, SFW_CNT_SFW_ERR_NO_SESSION), 0);
+	cr_expect_eq(run_at(in_if, &err, &in, &out), FX_XDP_PASS, "and by fa");
+}
+
+/* Review Z9: the host's own packets are bound by none, and still record
+ * their egress on whatever wing they match. One with a transit session's
+ * server tuple (a tcp-reset reject in the forward chain, a transparent
+ * proxy answering for the server) moves the server's wing onto the
+ * client's interface: from then on the server's tuple is taken from the
+ * inside (N6's second variant) and the real server's packets from the
+ * WAN are refused. */
+Test(zone_bind, rv_hosts_own_packet_does_not_move_a_transit_wing)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41120, 53);
+	struct pb_spec r = udp(SERVER1, CLIENT_A, 53, 41120);
+	struct pb_pkt rp, in, out;
+
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(pb_build(&r, &rp), 0);
+	cr_expect_eq(tc_at(in_if, 0, &rp, &out), FX_TC_OK,
+		     "the host's own packet with the server's tuple, out of fa");
+	cr_expect_eq(sess_of(&u).wing[SFW_WING_OUT].ifindex, out_if,
+		     "the server's wing still comes in by fb");
+	cr_expect_eq(run_at(in_if, &r, &in, &out), FX_XDP_DROP, "the server's tuple from the inside");
+	cr_expect_eq(run_at(out_if, &r, &in, &out), FX_XDP_REDIRECT, "the server's own, from the WAN");
+}
+
+/* Review Z5: only the ingress is bound. A route change that moves a
+ * trust -> untrust session's destination behind dmz's interface is
+ * followed: the client's next packet leaves into dmz, a zone pair no
+ * policy judged (XDP's own forwarding compares the FIB's egress with
+ * nothing; the stack's path is not looked at either). */
+Test(zone_bind, rv_route_moved_into_another_zone_not_followed)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41130, 53);
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
+			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	cr_expect_eq(run_at(in_if, &u, &in, &out), FX_XDP_DROP,
+		     "the trust -> untrust session's packet routed into dmz");
+}
+
+/* Review Z1, the lever: transit first packets are refused only for
+ * sources nothing routes to, so a host of dmz may open trust's client's
+ * tuple (a fixed-port flow: WireGuard, IKE, NTP) toward the Internet
+ * where dmz -> untrust permits it. The client's own packets from trust
+ * then meet a session bound to dmz and are refused for as long as the
+ * spoofer keeps it alive (int9 merged them; Junos keys by zone and keeps
+ * both). */
+Test(zone_bind, rv_spoofed_opener_from_another_zone_does_not_lock_out_the_client)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 51820, 51820);
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" PLAIN
+	       "set security policies from-zone dmz to-zone untrust policy d match source-address any destination-address any application any\n"
+	       "set security policies from-zone dmz to-zone untrust policy d then permit\n");
+	cr_assert_eq(run_at(fc_if, &u, &in, &out), FX_XDP_REDIRECT, "dmz spoofs the client's tuple");
+	cr_expect_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT, "the client itself, from trust");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 0);
+}
+
+/* Review Z10: a port the host publishes by netfilter DNAT to a container
+ * or VM behind an interface sfw does not watch (docker0, virbr0; fc
+ * here). The client's SYN opens a session to the host at XDP (the
+ * destination is the host's address there); the container's answer,
+ * translated back by the stack, leaves by fb with the host's address as
+ * its source and skb->ingress_ifindex = fc. It is the host's answer, on
+ * the host's own wing, but tc takes it as forwarded from fc and binds it
+ * to the Out wing's zone (the client's, untrust): refused, so every
+ * published port is dead (int9 passed it). */
+Test(zone_bind, rv_hosts_dnat_answer_from_a_container_not_refused)
+{
+	struct pb_spec q = udp("192.0.2.99", FB_ADDR, 41140, 8080);
+	struct pb_spec a = udp(FB_ADDR, "192.0.2.99", 8080, 41140);
+	struct pb_pkt ap, in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone trust interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone untrust to-zone junos-host policy pub match source-address any destination-address any application any\n"
+	       "set security policies from-zone untrust to-zone junos-host policy pub then permit\n"
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(run_at(out_if, &q, &in, &out), FX_XDP_PASS, "the client's datagram to the host");
+	cr_assert_eq(pb_build(&a, &ap), 0);
+	cr_expect_eq(tc_at(out_if, fc_if, &ap, &out), FX_TC_OK,
+		     "the container's answer, translated back by the host, out of fb");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 0);
+}
