@@ -122,12 +122,13 @@ static __always_inline __u32 sfw_account(struct sfw_session *s, const struct sfw
 
 /* Matches the packet to a live session and accounts it. Returns the
  * outcome counter, or SFW_OUTCOME_CREATE. ingress: the interface it came
- * in by, 0 for the host's own packet (tc, not forwarded). */
+ * in by, 0 for the host's own packet (tc, not forwarded); tc: the caller
+ * is tc egress (a constant: each hook gets its own copy). */
 static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_pkt *p,
-				       struct sfw_flow *f, __u32 ingress)
+				       struct sfw_flow *f, __u32 ingress, bool tc)
 {
 	struct sfw_session *s;
-	__u32 outcome;
+	__u32 outcome, dir;
 
 	if (p->icmp_kind == SFW_ICMPK_ERROR) {
 		outcome = sfw_icmp_related(data, end, p, f->now, ingress);
@@ -159,9 +160,12 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 		 * review", R1) */
 		if (!ingress && (s->flags & SFW_SESS_F_NAT))
 			return SFW_CNT_SFW_ERR_NO_SESSION;
+		dir = sfw_flow_dir(s, f);
+		if (tc)
+			ingress = sfw_tc_bound_by(s, dir, ingress, &f->ifindex);
 		/* from another zone than its wing's it is no packet of
 		 * this session, and changes nothing of it */
-		if (!sfw_wing_from(s, sfw_flow_dir(s, f), ingress, true))
+		if (!sfw_wing_from(s, dir, ingress, true))
 			return SFW_CNT_ERR_INVALID_ZONE;
 		outcome = sfw_account(s, p, f, f->cfg);
 		if (outcome != SFW_OUTCOME_CREATE)

@@ -105,11 +105,11 @@ static __always_inline void sfw_frag_forget(const struct sfw_pkt *p)
  * passes on the session its first fragment was permitted by, counted on
  * that wing, while that session lives. A record of a NAT session's
  * datagram (tc translated its first fragment; bpf/nat_tc.bpf.h) is
- * followed only where the caller translates (nat_ok: tc egress), else
+ * followed only where the caller translates (tc egress), else
  * refused: only the stack's own fragments may follow it (docs/nat.md
  * "Second review", F5). Returns the outcome counter. */
 static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw_flow *f,
-					     bool nat_ok, __u32 ingress)
+					     bool tc, __u32 ingress)
 {
 	struct sfw_frag_key k;
 	struct sfw_frag *d;
@@ -125,7 +125,7 @@ static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw
 	d = bpf_map_lookup_elem(&SFW_MAP_FRAGS, &k);
 	if (!d || f->now > d->expires_ns)
 		return SFW_CNT_SFW_ERR_FRAG_NO_FIRST;
-	if (d->nat && !nat_ok)
+	if (d->nat && !tc)
 		return SFW_CNT_ERR_INCOMING_NAT;
 	/* RFC 5722: nothing may start before the first fragment's L4 header
 	 * ends, extension headers after the Fragment header counted */
@@ -136,6 +136,8 @@ static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw
 		return SFW_CNT_SFW_ERR_FRAG_NO_FIRST;
 	/* bound as its first fragment was: from the wing's zone only
 	 * (bpf/zone_bind.bpf.h) */
+	if (tc)
+		ingress = sfw_tc_bound_by(s, d->dir, ingress, &f->ifindex);
 	if (!sfw_wing_from(s, d->dir, ingress, true))
 		return SFW_CNT_ERR_INVALID_ZONE;
 	sfw_wing_account(s, d->dir, f->ifindex, f->pkts, f->bytes, f->now);

@@ -79,10 +79,7 @@ static __always_inline int sfw_parse_embedded(void *data, void *end, const struc
  * records the egress). */
 static __always_inline __u32 sfw_error_wing(const struct sfw_session *s, __u32 dir)
 {
-	bool host_sent = !(s->flags & SFW_SESS_F_TRANSIT) &&
-			 dir == ((s->flags & SFW_SESS_F_LOCAL) ? SFW_WING_IN : SFW_WING_OUT);
-
-	return host_sent ? dir : dir ^ 1;
+	return sfw_wing_is_hosts(s, dir) ? dir : dir ^ 1;
 }
 
 /* The quote names a NAT session's translated tuple (its alias a): is the
@@ -152,10 +149,11 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 	 * findings", 4 and 5). Only the host's own, or one from where the
 	 * client's packets come in: from anywhere else (the WAN) it would
 	 * have the firewall confirm a private tuple and send errors from P
-	 * ("Second review", F3) */
+	 * ("Second review", F3). With zones, the check above bound it to
+	 * the client's zone, any of its interfaces (review Z3) */
 	if (sfw_wing_of(s, key_lo) == SFW_WING_OUT)
-		return !ingress || ingress == s->wing[SFW_WING_IN].ifindex ? SFW_RELATED_NAT_REPLY :
-									     SFW_RELATED_NONE;
+		return !ingress || ingress == s->wing[SFW_WING_IN].ifindex || sfw_zones_on() ?
+			       SFW_RELATED_NAT_REPLY : SFW_RELATED_NONE;
 	/* about a NAT session's untranslated client packet, sent to the
 	 * client: only the host, which forwards that packet, says so; from
 	 * anywhere else errors come through the alias (docs/nat.md "Open

@@ -152,7 +152,7 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	if (p->frag == SFW_FRAG_LATER)
 		outcome = sfw_frag_follow(p, &f, true, in_ifindex);
 	else
-		outcome = sfw_track(data, end, p, &f, in_ifindex);
+		outcome = sfw_track(data, end, p, &f, in_ifindex, true);
 	if (outcome == SFW_OUTCOME_CREATE)
 		outcome = sfw_tc_open(skb, p, &f, in_ifindex);
 	/* forwarded from an interface sfw does not watch, a host session's

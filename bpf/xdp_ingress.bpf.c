@@ -275,7 +275,7 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 			return XDP_PASS;
 		}
 	}
-	outcome = sfw_track(data, end, p, &f, f.ifindex);
+	outcome = sfw_track(data, end, p, &f, f.ifindex, false);
 	/* the ACK returning one of our cookies opens the session it stands for */
 	if (outcome == SFW_CNT_SFW_ERR_TCP_NO_SYN && (f.cfg->flags & SFW_CFG_F_SYN_COOKIE) &&
 	    (p->tcp_flags & (SFW_TCP_SYN | SFW_TCP_ACK | SFW_TCP_RST)) == SFW_TCP_ACK &&

@@ -33,6 +33,48 @@ __noinline int sfw_zone_same(__u32 a, __u32 b)
 	return za != SFW_ZONE_NONE && za == sfw_zone_of(b, gen);
 }
 
+/* Are zones configured in the configuration in force? Without any, the
+ * zone compare binds nothing (every interface is in the null zone). */
+static __always_inline bool sfw_zones_on(void)
+{
+	const struct sfw_config *cfg = sfw_cfg_get();
+
+	return cfg && (cfg->flags & SFW_CFG_F_ZONES);
+}
+
+/* Is wing dir of s the host's own: the In wing of its own (LOCAL)
+ * session, the Out wing of a session to it? Its packets carry one of
+ * the host's addresses as their source, by the session's key. */
+static __always_inline bool sfw_wing_is_hosts(const struct sfw_session *s, __u32 dir)
+{
+	return !(s->flags & SFW_SESS_F_TRANSIT) &&
+	       dir == ((s->flags & SFW_SESS_F_LOCAL) ? SFW_WING_IN : SFW_WING_OUT);
+}
+
+/* At tc: the interface a packet on wing dir of s is bound by (0: none),
+ * given `ingress` (skb->ingress_ifindex, 0 for the host's own packet),
+ * and what the wing is to record (f_ifindex: the ingress, or the
+ * egress of the host's own packet, as the caller filled it in).
+ * - The host's wing is bound by none: a forwarded packet with the
+ *   host's own address as its source is the host's own NAT's (a port
+ *   published to a container behind an interface sfw does not watch:
+ *   the stack drops local sources on input, accept_local aside), and
+ *   records nothing then, so that errors about the host's answers still
+ *   come back by its egress (review Z10).
+ * - The host's own packet on anyone else's wing (a transit session's
+ *   server tuple: a reject's TCP reset, a transparent proxy) passes as
+ *   before but records nothing: the wing stays bound to the zone the
+ *   session was judged for (review Z9). */
+static __always_inline __u32 sfw_tc_bound_by(const struct sfw_session *s, __u32 dir,
+					     __u32 ingress, __u32 *f_ifindex)
+{
+	bool hosts = sfw_wing_is_hosts(s, dir);
+
+	if (hosts ? ingress : !ingress)
+		*f_ifindex = s->wing[dir & 1].ifindex;
+	return hosts ? 0 : ingress;
+}
+
 /* May a packet that came in by interface `ingress` be one of wing dir of
  * s? 0: the host's own packet (tc, not forwarded), which comes in by no
  * interface and is bound by none. The established packet's cost is the
