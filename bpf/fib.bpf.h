@@ -6,6 +6,7 @@
 #define SFW_FIB_BPF_H
 
 #include "parse.bpf.h"
+#include "zone_bind.bpf.h"
 
 /* Fills fib for the packet's own direction, or for a reply to it. The
  * length stays 0: the XDP lookup checks a non-zero tot_len against the
@@ -61,20 +62,31 @@ static __always_inline bool sfw_addr_martian(const union sfw_addr *a, __u8 famil
  * transit first packet from such a source is refused (docs/nat.md "Third review", R1): from the host's own address,
  * its replies (through source NAT, translated back to that address) would
  * be delivered to the host's own services past the policies to the host.
- * A route back by another interface (strict rp_filter's judgement,
- * asymmetric routing) is not judged here: the ip-spoofing screen does.
- * Looked up as the packet came in (iif: in_ifindex), for first packets
- * only; ctx is the hook's (XDP or tc). */
+ * A source routed back by another zone than the packet came in by is
+ * one, too, once zones are configured (a zone-level reverse-path check):
+ * a host of one zone could otherwise open another zone's client's tuple
+ * (a fixed-port flow: IKE, WireGuard, NTP) and, the session bound to its
+ * own zone, lock the real client out (docs/security.md "Sessions are
+ * bound to their zones", review Z1); and the replies of such a session
+ * would leave by a zone its other wing does not record, which XDP
+ * refuses anyway (sfw_forward). Another interface of the same zone
+ * (asymmetric routing inside a zone) is strict rp_filter's judgement:
+ * the ip-spoofing screen's. Looked up as the packet came in (iif:
+ * in_ifindex), for first packets only; ctx is the hook's. */
 static __always_inline bool sfw_fib_src_unrouted(void *ctx, const struct sfw_pkt *p,
 						 __u32 in_ifindex)
 {
 	struct bpf_fib_lookup fib = {};
+	int rc;
 
 	if (sfw_addr_martian(&p->src, p->family))
 		return true;
 	sfw_fib_query(&fib, p, in_ifindex, true);
-	return bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH) ==
-	       BPF_FIB_LKUP_RET_NOT_FWDED;
+	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH);
+	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
+		return true;
+	return (rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH) &&
+	       fib.ifindex != in_ifindex && !sfw_zone_same(in_ifindex, fib.ifindex);
 }
 
 #endif

@@ -36,11 +36,16 @@ struct sfw_flow {
 	struct sfw_session *old;
 	__u64 old_id;
 	__u64 now;
-	__u64 bytes;          /* layer 3 bytes, as the wire sees them */
+	/* layer 3 bytes, as the wire sees them (32 bits: a GSO packet's
+	 * are megabytes at most, and the frame is at the chain's 512) */
+	__u32 bytes;
 	__u32 pkts;           /* wire packets (GSO segments) */
 	/* the interface its wing records: the one it came in by, or the
 	 * egress of the host's own packet */
 	__u32 ifindex;
+	/* the interface the other wing records, where a matched packet
+	 * is to leave (0: none judged yet, a first packet) */
+	__u32 peer_ifindex;
 	bool src_lo;
 	__u8 sess_flags;      /* the matched or created session's flags */
 	bool created;
@@ -115,6 +120,7 @@ static __always_inline __u32 sfw_account(struct sfw_session *s, const struct sfw
 	if (s->tcp_state != st)
 		sfw_ev_session(SFW_EV_WHAT(SFW_EV_UPDATE, SFW_CLOSE_NONE, 0), &f->key, s, f->now);
 	f->sess_flags = s->flags;
+	f->peer_ifindex = s->wing[(dir ^ 1) & 1].ifindex;
 	if (s->flags & SFW_SESS_F_NAT)
 		f->nat = sfw_nat_plan(s, dir, &f->key) ? SFW_FLOW_NAT_PLAN : 0;
 	return SFW_CNT_SFW_PERMITTED_PKTS;
@@ -140,6 +146,8 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 		return outcome ? SFW_CNT_SFW_PERMITTED_PKTS : SFW_CNT_SFW_ERR_NO_SESSION;
 	}
 	f->src_lo = sfw_make_key(p, &f->key);
+	if (p->multicast)
+		f->key.pad = sfw_zone_tag(ingress);
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &f->key);
 	if (s && SFW_SESS_IS_ALIAS(s)) {
 		s = sfw_nat_follow(s, &f->key);

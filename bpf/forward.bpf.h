@@ -118,6 +118,9 @@ static __always_inline void sfw_fwd_count(__u32 ifindex, __u64 bytes)
 /* sfw_forward's answer for a destination the FIB does not forward to
  * (the host's own address, a broadcast, no route): not an XDP action */
 #define SFW_XDP_NOT_FWDED 0x100
+/* sfw_forward's answer for an egress in another zone than the one the
+ * session's other wing records: not an XDP action */
+#define SFW_XDP_OTHER_ZONE 0x200
 
 /* XDP_REDIRECT (forwarded here), XDP_PASS (the stack takes it), or
  * XDP_DROP when the route is a blackhole, unreachable or prohibit one. A
@@ -126,7 +129,7 @@ static __always_inline void sfw_fwd_count(__u32 ifindex, __u64 bytes)
  * it), or refuses for a NAT reply. A global function: the verifier checks it once
  * on its own; inlined at the end of every path through the flow decision
  * it multiplied the states the verifier walks. */
-__noinline int sfw_forward(struct xdp_md *ctx, const struct sfw_pkt *p, __u64 bytes)
+__noinline int sfw_forward(struct xdp_md *ctx, const struct sfw_pkt *p, __u64 bytes, __u32 peer)
 {
 	struct bpf_fib_lookup fib = {};
 	void *data, *end;
@@ -147,6 +150,12 @@ __noinline int sfw_forward(struct xdp_md *ctx, const struct sfw_pkt *p, __u64 by
 		return SFW_XDP_NOT_FWDED;
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
 		return XDP_PASS;   /* NO_NEIGH, FRAG_NEEDED, ... */
+	/* a session's packets leave by its other wing's zone only: a route
+	 * that moved into another zone would carry them across a zone pair
+	 * no policy judged (docs/security.md "Sessions are bound to their
+	 * zones", review Z5). One compare; the lookup only when they differ */
+	if (peer && fib.ifindex != peer && !sfw_zone_same(peer, fib.ifindex))
+		return SFW_XDP_OTHER_ZONE;
 	/* the redirect happens after we return, so the frame may still be
 	 * rewritten; on a miss (or XDP_PASS after it) nothing is sent */
 	if (bpf_redirect_map(&SFW_MAP_TX_PORTS, fib.ifindex, XDP_PASS) != XDP_REDIRECT ||
@@ -170,9 +179,13 @@ static __always_inline int sfw_xdp_forward(struct xdp_md *ctx, const struct sfw_
 	if (!(f->cfg->flags & SFW_CFG_F_FORWARD) || !(f->sess_flags & SFW_SESS_F_TRANSIT) ||
 	    p->frag)
 		return XDP_PASS;
-	act = sfw_forward(ctx, p, f->bytes);
+	act = sfw_forward(ctx, p, f->bytes, f->peer_ifindex);
 	if (act == XDP_DROP)
 		*outcome = SFW_CNT_ERR_NO_ROUTE;
+	if (act == SFW_XDP_OTHER_ZONE) {
+		*outcome = SFW_CNT_ERR_INVALID_ZONE;
+		return XDP_DROP;
+	}
 	if (act != SFW_XDP_NOT_FWDED)
 		return act;
 	/* a translated reply to the host's own address would be delivered

@@ -75,6 +75,24 @@ static __always_inline __u32 sfw_tc_bound_by(const struct sfw_session *s, __u32 
 	return hosts ? 0 : ingress;
 }
 
+/* The zone a packet to a broadcast or group address came in by, as its
+ * session key's tag (key.pad; 0: none, or no zones configured). Such
+ * tuples are the same in every zone by protocol (DHCP's DISCOVER,
+ * 0.0.0.0:68 -> 255.255.255.255:67; a link-local fe80::1 -> ff02::5
+ * hello on every link): keyed by the tuple alone, the first zone's
+ * session would be refused to every other (review Z1). Tagged, each zone
+ * has its own, as Junos keys sessions by zone. Nothing ever answers from
+ * such an address, so no reply needs the tag to find its session. One
+ * lookup per such packet, never on a unicast one. A global function. */
+__noinline int sfw_zone_tag(__u32 ingress)
+{
+	const struct sfw_config *cfg = sfw_cfg_get();
+
+	if (!cfg || !ingress || !(cfg->flags & SFW_CFG_F_ZONES))
+		return 0;
+	return sfw_zone_of(ingress, sfw_cfg_gen(cfg));
+}
+
 /* May a packet that came in by interface `ingress` be one of wing dir of
  * s? 0: the host's own packet (tc, not forwarded), which comes in by no
  * interface and is bound by none. The established packet's cost is the
