@@ -163,6 +163,17 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		sfw_tc_host_refuse(p);
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	}
+	/* a session's packets leave by its other wing's zone only, the
+	 * host's answers included: to a source spoofed from another zone
+	 * they would carry a service's answers across a zone pair no
+	 * policy judged (docs/security.md "Sessions are bound to their
+	 * zones", review Z5). The host's own sessions excepted: what it
+	 * sends is always permitted, as on Junos. One compare; the lookup
+	 * only when they differ */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.peer_ifindex &&
+	    !(f.sess_flags & SFW_SESS_F_LOCAL) &&
+	    skb->ifindex != f.peer_ifindex && !sfw_zone_same(f.peer_ifindex, skb->ifindex))
+		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	/* a NAT session's In wing from an interface sfw is not attached to
 	 * (detached while the session lives, another of the zone's) leaves
 	 * translated as on the forwarded path, or not at all; so do the later

@@ -249,9 +249,13 @@ Test(zone_bind, nat_error_about_the_translated_packet_only_from_the_wan)
 }
 
 /* A session to the host: the client's packets come in by fa (trust); the
- * host's answers leave by whatever its route says, fb here, and an error
- * about one of them (the client's port unreachable) comes back by fb,
- * the interface its wing records, not by the client's zone. */
+ * host's answers leave by whatever its route says. Into the client's
+ * zone (fc, trust's other interface) they pass, and an error about one
+ * (the client's port unreachable) comes back from that zone, as the
+ * wing records it; into another zone (fb, untrust) they are refused:
+ * the session's packets cross only the zone pair its policy judged, or
+ * a client spoofed from the WAN's addresses would have the host answer
+ * the WAN (review Z5). */
 Test(zone_bind, error_about_the_hosts_answer_from_where_it_left)
 {
 	struct pb_spec q = udp("192.0.2.99", FB_ADDR, 41080, 53);
@@ -261,18 +265,21 @@ Test(zone_bind, error_about_the_hosts_answer_from_where_it_left)
 	struct pb_pkt ap, in, out;
 
 	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone trust interfaces fc\n"
 	       "set security zones security-zone untrust interfaces fb\n"
 	       "set security policies from-zone trust to-zone junos-host policy lan match source-address any destination-address any application junos-dns-udp\n"
 	       "set security policies from-zone trust to-zone junos-host policy lan then permit\n"
 	       "set security policies default-policy deny-all\n");
-	cr_assert_eq(system("ip route add 192.0.2.0/24 via " SERVER1 " dev fb"), 0);
+	cr_assert_eq(system("ip route add 192.0.2.0/24 dev fc"), 0);
 	cr_assert_eq(run_at(in_if, &q, &in, &out), FX_XDP_PASS);
 	cr_assert_eq(pb_build(&a, &ap), 0);
-	cr_assert_eq(tc_at(out_if, 0, &ap, &out), FX_TC_OK, "the host's answer leaves by fb");
-	cr_expect_eq(run_at(out_if, &err, &in, &out), FX_XDP_PASS, "the error about it, by fb");
-	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 0);
-	cr_expect_eq(run_at(in_if, &err, &in, &out), FX_XDP_DROP, "the same error by fa");
-	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_expect_eq(tc_at(out_if, 0, &ap, &out), FX_TC_SHOT, "the host's answer into untrust");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_expect_eq(tc_at(fc_if, 0, &ap, &out), FX_TC_OK, "the host's answer by fc, trust's");
+	cr_expect_eq(run_at(fc_if, &err, &in, &out), FX_XDP_PASS, "the error about it, by fc");
+	cr_expect_eq(fx_counter_at(fc_if, SFW_CNT_ERR_INVALID_ZONE), 0);
+	cr_expect_eq(run_at(out_if, &err, &in, &out), FX_XDP_DROP, "the same error from the WAN");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 2);
 }
 
 /* Without any zone configured every interface is in the one null zone,
@@ -405,6 +412,27 @@ Test(zone_bind, rv_route_moved_into_another_zone_not_followed)
 			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
 	cr_expect_eq(run_at(in_if, &u, &in, &out), FX_XDP_DROP,
 		     "the trust -> untrust session's packet routed into dmz");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+}
+
+/* The same route change into another interface of the session's own
+ * zone (fc moved into untrust beside fb) is followed: the zone pair its
+ * policy judged still holds. */
+Test(zone_bind, route_moved_inside_the_zone_followed)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41135, 53);
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, "sfw_tx_ports"), &fc_if, &fc_if,
+					 BPF_ANY), 0);
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
+			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	cr_expect_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT, "on toward fc, untrust's");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 0);
 }
 
 /* Review Z1, the lever: transit first packets are refused only for
