@@ -319,7 +319,35 @@ Test(zone_bind, rv_dhcp_discover_from_a_second_zone_not_refused)
 	       "set security policies default-policy deny-all\n");
 	cr_assert_eq(run_at(in_if, &d, &in, &out), FX_XDP_PASS, "trust's DISCOVER, to the host");
 	cr_expect_eq(run_at(fc_if, &d, &in, &out), FX_XDP_PASS, "dmz's DISCOVER, to the host");
-	cr_expect_eq(fx_counter_at(fc_if, SFW_CNT_ERR_INVALID_ZONE), 0);
+	cr_expect_eq(run_at(in_if, &d, &in, &out), FX_XDP_PASS, "trust's again, on its own session");
+	cr_expect_eq(fx_counter_at(fc_if, SFW_CNT_ERR_INVALID_ZONE) +
+		     fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 0);
+}
+
+/* The same for a link-local hello every link's router sends from the
+ * same address (OSPFv3: fe80::1 -> ff02::5, protocol 89), and only
+ * where a zone may reach the host: untrust's (no policy to the host) is
+ * refused by policy, on its own session key, not let in on trust's. */
+Test(zone_bind, link_local_hello_from_two_zones_each_its_own)
+{
+	struct pb_spec h = { .src = "fe80::1", .dst = "ff02::5", .proto = 89, .payload = 20 };
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone junos-host policy t match source-address any destination-address any application any\n"
+	       "set security policies from-zone trust to-zone junos-host policy t then permit\n"
+	       "set security policies from-zone dmz to-zone junos-host policy d match source-address any destination-address any application any\n"
+	       "set security policies from-zone dmz to-zone junos-host policy d then permit\n"
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(run_at(in_if, &h, &in, &out), FX_XDP_PASS, "trust's hello");
+	cr_expect_eq(run_at(fc_if, &h, &in, &out), FX_XDP_PASS, "dmz's hello");
+	cr_expect_eq(run_at(out_if, &h, &in, &out), FX_XDP_DROP, "untrust's hello");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_POLICY_DENIED), 1);
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE) +
+		     fx_counter_at(fc_if, SFW_CNT_ERR_INVALID_ZONE) +
+		     fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 0);
 }
 
 /* Review Z2: a commit that moves the interface a wing records into

@@ -39,24 +39,43 @@ except socket.timeout:
 ' >/dev/null 2>&1 </dev/null &
 BG_PIDS+=($!)
 sleep 0.5
-# the inside accomplice: one datagram from the attacker's address and port
-cli /usr/bin/python3 "$E2E/drops.py" udp 203.0.113.2 203.0.113.1 53 40900 || fail "spoofed send"
-# the attacker, from the Internet, on that tuple
-got=$(srv /usr/bin/python3 -c '
-import socket
+# the attacker listens first: the service's answer to the inside's spoofed
+# datagram is addressed to it (review Z5: the host's answer to a trust
+# session must not leave into untrust), then sends on that tuple itself
+srv /usr/bin/python3 -c '
+import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("203.0.113.2", 40900))
-s.settimeout(3)
-s.sendto(b"attacker", ("203.0.113.1", 53))
-try:
-    print(s.recvfrom(64)[0].decode())
-except socket.timeout:
-    print("nothing")
-')
+open("/tmp/'"$NS_PREFIX"'-listening", "w").close()
+s.settimeout(1)
+got, sent, end = [], False, time.time() + 60
+while time.time() < end:
+    import os
+    if not sent and os.path.exists("/tmp/'"$NS_PREFIX"'-spoofed"):
+        s.sendto(b"attacker", ("203.0.113.1", 53))
+        sent, end = True, time.time() + 3
+    try:
+        got.append(s.recvfrom(64)[0].decode())
+    except socket.timeout:
+        pass
+print(" ".join(got) if got else "nothing")
+' >"/tmp/$NS_PREFIX-attacker.out" 2>&1 </dev/null &
+attacker=$!
+BG_PIDS+=($attacker)
+for _ in $(seq 100); do [ -e "/tmp/$NS_PREFIX-listening" ] && break; sleep 0.1; done
+[ -e "/tmp/$NS_PREFIX-listening" ] || fail "the attacker's listener did not start"
+# the inside accomplice: one datagram from the attacker's address and port
+cli /usr/bin/python3 "$E2E/drops.py" udp 203.0.113.2 203.0.113.1 53 40900 || fail "spoofed send"
+sleep 1
+touch "/tmp/$NS_PREFIX-spoofed"
+wait "$attacker"
+got=$(cat "/tmp/$NS_PREFIX-attacker.out")
+rm -f "/tmp/$NS_PREFIX-listening" "/tmp/$NS_PREFIX-spoofed" "/tmp/$NS_PREFIX-attacker.out"
 echo "the attacker got: $got"
 [ "$got" = nothing ] || fail "the Internet reached the firewall's trust-only service: '$got'"
 # no packet of trust's session, and no first packet either: the session's
-# key is the tuple alone (docs/security.md "Sessions are bound to their zones")
-expect_eq "$(drop_count veth1 invalid-zone-received-packet 'Invalid zone received packet:')" 1 \
-	"the attacker's datagram"
+# key is the tuple alone (docs/security.md "Sessions are bound to their
+# zones"); nor the service's answer to the spoofed datagram (tc, veth1)
+expect_eq "$(drop_count veth1 invalid-zone-received-packet 'Invalid zone received packet:')" 2 \
+	"the service's answer and the attacker's datagram"
 echo "PASS"
