@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include "loader.h"
 #include "policy_write.h"
+#include "zone_moves.h"
 
 /* Returns once every XDP and tc program that was running when it was
  * called has finished. Those run inside RCU read-side sections, and the
@@ -20,7 +21,7 @@
  * period (synchronize_rcu, so that user space knows no program still uses
  * the old inner map): one throwaway update is that wait, no sleep and no
  * guess at how long a packet takes. */
-static int wait_datapath(void)
+int sfw_wait_datapath(void)
 {
 	int inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "sfw_rcu_inner", 4, 4, 1, NULL);
 	LIBBPF_OPTS(bpf_map_create_opts, o, .inner_map_fd = inner);
@@ -90,7 +91,7 @@ static int purge(int fd, size_t key_size, int off, enum gen_field how, __u32 gen
 		err = bpf_map_get_next_key(fd, key, next);
 	}
 	if (n && !*waited) {
-		err = wait_datapath();
+		err = sfw_wait_datapath();
 		if (err) {
 			free(doomed);
 			return err;
@@ -306,8 +307,43 @@ static int flow_settings(const struct sfw_cpl_flow *f, struct sfw_config *cfg)
 	return f->flags & SFW_CFG_F_NAT ? host_port_range(cfg) : 0;
 }
 
+/* Before the flip, while generation gen ^ 1 (prev) is in force: ends the
+ * sessions of the interfaces whose zone the new generation gen changes. */
+static int end_moved(const struct sfw_policy_fds *fds, const struct sfw_zone_snap *prev,
+		     __u32 gen, bool zoned)
+{
+	struct sfw_zone_snap next;
+	__u32 *moved;
+	int n, err = sfw_zone_snap_read(&next, fds, gen, zoned);
+
+	if (err)
+		return err;
+	moved = calloc((size_t)(prev->n + next.n) + 1, sizeof(*moved));
+	n = moved ? sfw_zone_moved(prev, &next, moved) : 0;
+	err = !moved ? sfw_fail(ENOMEM, "out of memory") :
+	      n ? sfw_zone_moves_end(fds, prev, gen ^ 1, moved, n) : 0;
+	free(moved);
+	sfw_zone_snap_free(&next);
+	return err < 0 ? err : 0;
+}
+
+static int write_gen(const struct sfw_compiled *c, const struct sfw_policy_fds *fds,
+		     struct sfw_config *cfg, __u32 gen)
+{
+	int err = purge_gen(fds, gen);   /* leftovers of an interrupted commit */
+
+	err = err ? err : write_lists(c, fds, gen);
+	err = err ? err : write_zones(c, fds, gen);
+	err = err ? err : write_screens(c, fds, gen);
+	err = err ? err : write_nat(c, fds, gen);
+	err = err ? err : write_names(c, fds);
+	cfg->gen = gen;
+	return err ? err : flow_settings(&c->flow, cfg);
+}
+
 int sfw_policy_write(const struct sfw_compiled *c, const struct sfw_policy_fds *fds)
 {
+	struct sfw_zone_snap prev;
 	struct sfw_config cfg;
 	__u32 zero = 0, gen;
 	int err;
@@ -315,14 +351,11 @@ int sfw_policy_write(const struct sfw_compiled *c, const struct sfw_policy_fds *
 	if (bpf_map_lookup_elem(fds->config, &zero, &cfg))
 		return sfw_fail(errno, "cannot read the configuration map: %s", strerror(errno));
 	gen = (cfg.gen & 1) ^ 1;
-	err = purge_gen(fds, gen);   /* leftovers of an interrupted commit */
-	err = err ? err : write_lists(c, fds, gen);
-	err = err ? err : write_zones(c, fds, gen);
-	err = err ? err : write_screens(c, fds, gen);
-	err = err ? err : write_nat(c, fds, gen);
-	err = err ? err : write_names(c, fds);
-	cfg.gen = gen;
-	err = err ? err : flow_settings(&c->flow, &cfg);
+	/* the zones in force by name: before write_names renames their ids */
+	err = sfw_zone_snap_read(&prev, fds, gen ^ 1, cfg.flags & SFW_CFG_F_ZONES);
+	err = err ? err : write_gen(c, fds, &cfg, gen);
+	err = err ? err : end_moved(fds, &prev, gen, cfg.flags & SFW_CFG_F_ZONES);
+	sfw_zone_snap_free(&prev);
 	if (err) {
 		purge_gen(fds, gen);
 		return err;
