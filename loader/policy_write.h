@@ -16,10 +16,6 @@
  * already ended). */
 int sfw_policy_write(const struct sfw_compiled *c, const struct sfw_policy_fds *fds);
 
-/* Returns once every XDP and tc program running when it was called has
- * finished: none still judges a packet by what the maps held before. */
-int sfw_wait_datapath(void);
-
 /* The tally id of each zone with a session limit (ids[zone]; 0 for the
  * others), kept by name across commits in the names map (names_fd). */
 int sfw_tally_ids(const struct sfw_compiled *c, int names_fd, __u8 ids[SFW_MAX_ZONES]);

@@ -10,7 +10,7 @@
 #include <bpf/bpf.h>
 #include "loader.h"
 #include "maps.h"
-#include "policy_write.h"
+#include "rcu_wait.h"
 #include "reap.h"
 #include "zone_moves.h"
 
