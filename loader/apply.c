@@ -2,6 +2,7 @@
  * the command (attach, reload, commit, rollback), never by a load. */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +14,13 @@
 #include "maps.h"
 #include "policy_write.h"
 
+#define N_FDS (offsetof(struct sfw_policy_fds, map_fd) / sizeof(int))
+
 static void close_fds(struct sfw_policy_fds *f)
 {
 	int *fd = (int *)f;
 
-	for (size_t i = 0; i < sizeof(*f) / sizeof(int); i++)
+	for (size_t i = 0; i < N_FDS; i++)
 		if (fd[i] >= 0)
 			close(fd[i]);
 }
@@ -32,9 +35,10 @@ static int open_fds(struct sfw_policy_fds *f)
 	};
 	int *fd = (int *)f;
 
-	_Static_assert(sizeof(*f) == sizeof(names) / sizeof(names[0]) * sizeof(int),
-		       "one pinned map per field of struct sfw_policy_fds, in order");
-	memset(f, 0xff, sizeof(*f));
+	_Static_assert(N_FDS == sizeof(names) / sizeof(names[0]),
+		       "one pinned map per fd of struct sfw_policy_fds, in order");
+	memset(f, 0, sizeof(*f));
+	memset(f, 0xff, N_FDS * sizeof(int));
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		fd[i] = sfw_open_map(names[i]);
 		if (fd[i] < 0) {

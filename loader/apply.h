@@ -11,16 +11,23 @@
 struct sfw_policy_fds {
 	int config, addr, app, rules, app_class, zones, names, screens;
 	int nat_lists, nat_entries, nat_pools, nat_proxies;   /* include/nat.h */
+	/* The maps a commit that moves interfaces between zones ends
+	 * sessions on (the session table, the reaper's: loader/zone_moves.h),
+	 * opened only then; NULL: the pinned ones. */
+	int (*map_fd)(const char *name, void *arg);
+	void *map_arg;
 };
 
 /* Compiles conf (conf/compile.h) and writes it into the inactive
- * generation of fds, then flips. */
+ * generation of fds, then flips; first ends the sessions of interfaces
+ * that change zone (sfw_policy_write). */
 int sfw_policy_compile(const struct sfw_conf *conf, const struct sfw_policy_fds *fds);
 
 /* Compiles conf into the inactive generation of the pinned maps, then
  * flips sfw_config.gen (and its zone/policy flags and flow settings) in one
  * write, then removes the old generation. Sessions in progress keep
- * running. Matches sfw_conf_apply_fn, so it can be passed to
+ * running, but for those with a wing on an interface the commit moves to
+ * another zone (or out of every zone, or into one), which end. Matches sfw_conf_apply_fn, so it can be passed to
  * sfw_conf_commit_file(). Needs sfw loaded (an attached interface);
  * returns -ENOENT with a message otherwise. */
 int sfw_conf_apply(const struct sfw_conf *conf, void *ctx);

@@ -13,31 +13,8 @@
 #include <bpf/bpf.h>
 #include "loader.h"
 #include "policy_write.h"
-
-/* Returns once every XDP and tc program that was running when it was
- * called has finished. Those run inside RCU read-side sections, and the
- * kernel answers an update of a map-in-map only after an RCU grace
- * period (synchronize_rcu, so that user space knows no program still uses
- * the old inner map): one throwaway update is that wait, no sleep and no
- * guess at how long a packet takes. */
-static int wait_datapath(void)
-{
-	int inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "sfw_rcu_inner", 4, 4, 1, NULL);
-	LIBBPF_OPTS(bpf_map_create_opts, o, .inner_map_fd = inner);
-	int outer = inner < 0 ? -1 :
-		bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "sfw_rcu_wait", 4, 4, 1, &o);
-	__u32 zero = 0;
-	int err = 0;
-
-	if (outer < 0 || bpf_map_update_elem(outer, &zero, &inner, BPF_ANY))
-		err = sfw_fail(errno, "cannot wait for the datapath to leave the old "
-			       "configuration: %s", strerror(errno));
-	if (outer >= 0)
-		close(outer);
-	if (inner >= 0)
-		close(inner);
-	return err;
-}
+#include "rcu_wait.h"
+#include "zone_moves.h"
 
 /* Where a key holds its generation: in the top bits of a __u16 list id
  * (policy tries and rules), as a __u32 (zones, screens), or as a __u8
@@ -90,7 +67,7 @@ static int purge(int fd, size_t key_size, int off, enum gen_field how, __u32 gen
 		err = bpf_map_get_next_key(fd, key, next);
 	}
 	if (n && !*waited) {
-		err = wait_datapath();
+		err = sfw_wait_datapath();
 		if (err) {
 			free(doomed);
 			return err;
@@ -306,8 +283,43 @@ static int flow_settings(const struct sfw_cpl_flow *f, struct sfw_config *cfg)
 	return f->flags & SFW_CFG_F_NAT ? host_port_range(cfg) : 0;
 }
 
+/* Before the flip, while generation gen ^ 1 (prev) is in force: ends the
+ * sessions of the interfaces whose zone the new generation gen changes. */
+static int end_moved(const struct sfw_policy_fds *fds, const struct sfw_zone_snap *prev,
+		     __u32 gen, bool zoned)
+{
+	struct sfw_zone_snap next;
+	__u32 *moved;
+	int n, err = sfw_zone_snap_read(&next, fds, gen, zoned);
+
+	if (err)
+		return err;
+	moved = calloc((size_t)(prev->n + next.n) + 1, sizeof(*moved));
+	n = moved ? sfw_zone_moved(prev, &next, moved) : 0;
+	err = !moved ? sfw_fail(ENOMEM, "out of memory") :
+	      n ? sfw_zone_moves_end(fds, prev, gen ^ 1, moved, n) : 0;
+	free(moved);
+	sfw_zone_snap_free(&next);
+	return err < 0 ? err : 0;
+}
+
+static int write_gen(const struct sfw_compiled *c, const struct sfw_policy_fds *fds,
+		     struct sfw_config *cfg, __u32 gen)
+{
+	int err = purge_gen(fds, gen);   /* leftovers of an interrupted commit */
+
+	err = err ? err : write_lists(c, fds, gen);
+	err = err ? err : write_zones(c, fds, gen);
+	err = err ? err : write_screens(c, fds, gen);
+	err = err ? err : write_nat(c, fds, gen);
+	err = err ? err : write_names(c, fds);
+	cfg->gen = gen;
+	return err ? err : flow_settings(&c->flow, cfg);
+}
+
 int sfw_policy_write(const struct sfw_compiled *c, const struct sfw_policy_fds *fds)
 {
+	struct sfw_zone_snap prev;
 	struct sfw_config cfg;
 	__u32 zero = 0, gen;
 	int err;
@@ -315,14 +327,11 @@ int sfw_policy_write(const struct sfw_compiled *c, const struct sfw_policy_fds *
 	if (bpf_map_lookup_elem(fds->config, &zero, &cfg))
 		return sfw_fail(errno, "cannot read the configuration map: %s", strerror(errno));
 	gen = (cfg.gen & 1) ^ 1;
-	err = purge_gen(fds, gen);   /* leftovers of an interrupted commit */
-	err = err ? err : write_lists(c, fds, gen);
-	err = err ? err : write_zones(c, fds, gen);
-	err = err ? err : write_screens(c, fds, gen);
-	err = err ? err : write_nat(c, fds, gen);
-	err = err ? err : write_names(c, fds);
-	cfg.gen = gen;
-	err = err ? err : flow_settings(&c->flow, &cfg);
+	/* the zones in force by name: before write_names renames their ids */
+	err = sfw_zone_snap_read(&prev, fds, gen ^ 1, cfg.flags & SFW_CFG_F_ZONES);
+	err = err ? err : write_gen(c, fds, &cfg, gen);
+	err = err ? err : end_moved(fds, &prev, gen, cfg.flags & SFW_CFG_F_ZONES);
+	sfw_zone_snap_free(&prev);
 	if (err) {
 		purge_gen(fds, gen);
 		return err;

@@ -9,9 +9,11 @@
 
 /* Writes c into the inactive generation of fds with what only the running
  * system knows (interface indexes, tally ids, run-time flags, the session
- * table's limit), flips sfw_config.gen in one write, then removes the old
- * generation. On an error the inactive generation is removed again and
- * the running configuration is untouched. */
+ * table's limit), ends the sessions of the interfaces whose zone it
+ * changes (zone_moves.h), flips sfw_config.gen in one write, then removes
+ * the old generation. On an error the inactive generation is removed
+ * again and the running configuration is untouched (but for sessions
+ * already ended). */
 int sfw_policy_write(const struct sfw_compiled *c, const struct sfw_policy_fds *fds);
 
 /* The tally id of each zone with a session limit (ids[zone]; 0 for the

@@ -54,6 +54,10 @@ struct sfw_sweeper;
 int sfw_sweeper_new(struct sfw_sweeper **out, int sessions_fd, struct sfw_reaper *r,
 		    __u32 chunk);
 void sfw_sweeper_free(struct sfw_sweeper *sw);
+/* The walk ends the sessions pick(s, arg) chooses, whatever their age,
+ * with reason, instead of the expired ones (zone_moves.c). */
+void sfw_sweeper_pick(struct sfw_sweeper *sw, bool (*pick)(const struct sfw_session *s, void *arg),
+		      void *arg, enum sfw_close_reason reason);
 /* One step at time now_ns (CLOCK_MONOTONIC). Returns 1 when this step
  * finished a pass over the table (the next starts from the beginning),
  * 0 when there is more, or a negative errno. */

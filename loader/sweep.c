@@ -25,6 +25,10 @@ struct sfw_sweeper {
 	__u64 pass_left;        /* this pass so far: sessions it kept */
 	__u64 pass_expiry;      /* and the earliest time one can expire */
 	struct sfw_sweep_stats st;
+	/* sfw_sweeper_pick: the sessions to end instead of the expired */
+	bool (*pick)(const struct sfw_session *s, void *arg);
+	void *pick_arg;
+	enum sfw_close_reason reason;
 };
 
 static int alloc_bufs(struct sfw_sweeper *sw, __u32 cap)
@@ -66,6 +70,14 @@ void sfw_sweeper_free(struct sfw_sweeper *sw)
 	free(sw);
 }
 
+void sfw_sweeper_pick(struct sfw_sweeper *sw, bool (*pick)(const struct sfw_session *s, void *arg),
+		      void *arg, enum sfw_close_reason reason)
+{
+	sw->pick = pick;
+	sw->pick_arg = arg;
+	sw->reason = reason;
+}
+
 const struct sfw_sweep_stats *sfw_sweep_stats(const struct sfw_sweeper *sw)
 {
 	return &sw->st;
@@ -103,8 +115,9 @@ static int reap_aliases(struct sfw_sweeper *sw, __u32 count)
 	return n ? sfw_reaper_run(sw->reaper, sw->ents, n, SFW_CLOSE_NONE, false) : 0;
 }
 
-/* Hands the expired sessions of this batch to the reaper, at most
- * SFW_REAP_BATCH per run; notes when the others can expire. */
+/* Hands the expired sessions of this batch (or those sw->pick chooses) to
+ * the reaper, at most SFW_REAP_BATCH per run; notes when the others can
+ * expire. */
 static int reap_expired(struct sfw_sweeper *sw, __u32 count, __u64 now)
 {
 	__u32 n = 0, done = 0;
@@ -118,7 +131,7 @@ static int reap_expired(struct sfw_sweeper *sw, __u32 count, __u64 now)
 		 * (stale ones: reap_aliases) */
 		if (SFW_SESS_IS_ALIAS(s))
 			continue;
-		if (!expired(s, now)) {
+		if (sw->pick ? !sw->pick(s, sw->pick_arg) : !expired(s, now)) {
 			sw->pass_left++;
 			if (at < sw->pass_expiry)
 				sw->pass_expiry = at;
@@ -132,7 +145,7 @@ static int reap_expired(struct sfw_sweeper *sw, __u32 count, __u64 now)
 	while (done < n) {
 		__u32 part = n - done < SFW_REAP_BATCH ? n - done : SFW_REAP_BATCH;
 
-		r = sfw_reaper_run(sw->reaper, &sw->ents[done], part, SFW_CLOSE_NONE, true);
+		r = sfw_reaper_run(sw->reaper, &sw->ents[done], part, sw->reason, !sw->pick);
 		if (r < 0)
 			return r;
 		sw->st.removed += r;

@@ -165,11 +165,16 @@ Test(zone_bind, zones_judged_as_the_commit_in_force_says)
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 41040, 53);
 	struct pb_pkt in, out;
 
+	__u64 id;
+
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	id = sess_of(&u).id;
 	commit("set security zones security-zone dmz\n"
 	       "set security zones security-zone trust interfaces fa\n"
 	       "set security zones security-zone trust interfaces fc\n"
 	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	/* by name no interface changed zone: the commit ends no session */
+	cr_expect_eq(sess_of(&u).id, id, "the session ended by a renumbering");
 	cr_expect_eq(run_at(fc_if, &u, &in, &out), FX_XDP_REDIRECT, "renumbered, still trust");
 	cr_expect_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
 	commit("set security zones security-zone trust interfaces fa\n"
@@ -351,22 +356,103 @@ Test(zone_bind, link_local_hello_from_two_zones_each_its_own)
 }
 
 /* Review Z2: a commit that moves the interface a wing records into
- * another zone hands the session to that zone: sfw_zone_same compares
- * the zone of the wing's interface, as it is now, with the packet's, so
- * every interface of the new zone is the wing's. Here fa, where trust's
- * client opened the flow, moves to untrust: the client's tuple from the
- * WAN (fb) is the session's again, N6 after a commit. */
+ * another zone would hand the session to that zone (sfw_zone_same
+ * compares the zone of the wing's interface as it is now): fa, where
+ * trust's client opened the flow, moves to untrust, and the client's
+ * tuple from the WAN (fb) would be the session's again, N6 after a
+ * commit. The commit ends the sessions with a wing on fa instead (as
+ * Junos, whose sessions are keyed by zone, leaves them to the old one),
+ * and only those: fc's session stays. The tuple from the WAN is then a
+ * first packet from untrust to untrust, which no policy permits. */
 Test(zone_bind, rv_commit_moving_the_wings_interface_does_not_hand_it_over)
 {
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 41100, 53);
+	struct pb_spec kept = udp(CLIENT_A, SERVER1, 41101, 53);
 	struct pb_pkt in, out;
+	struct sfw_session v;
 
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(fc_if, &kept, &in, &out), FX_XDP_REDIRECT);
 	commit("set security zones security-zone trust interfaces fc\n"
 	       "set security zones security-zone untrust interfaces fa\n"
 	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	cr_expect_neq(fx_session(&u, &v), 0, "the session on fa outlived its zone");
+	cr_expect_eq(sess_of(&kept).wing[SFW_WING_IN].ifindex, fc_if, "fc's session ended");
 	cr_expect_eq(run_at(out_if, &u, &in, &out), FX_XDP_DROP,
 		     "the trust client's tuple from the WAN");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_POLICY_DENIED), 1);
+	cr_expect_eq(run_at(fc_if, &kept, &in, &out), FX_XDP_REDIRECT, "fc's session");
+}
+
+/* What a packet by fa meets while the commit that moves fa out of trust
+ * ends its sessions (loader/zone_moves.c): taken when the commit opens
+ * the session table for its walk. */
+static struct {
+	struct pb_spec fresh, onto;   /* a new flow; another wing's tuple */
+	int fresh_verdict, onto_verdict;
+	bool taken;
+} window;
+
+static int probing_map_fd(const char *name, void *arg)
+{
+	struct pb_pkt in, out;
+
+	if (!window.taken && !strcmp(name, SFW_STR(SFW_MAP_SESSIONS))) {
+		window.taken = true;
+		window.fresh_verdict = run_at(in_if, &window.fresh, &in, &out);
+		window.onto_verdict = run_at(in_if, &window.onto, &in, &out);
+	}
+	return fixture_map_fd(name, arg);
+}
+
+/* Until the flip the old configuration is in force, where fa is still
+ * trust's: a flow it opened after the walk went past, or a trust wing it
+ * took over from fc, would be untrust's after the flip. So the commit
+ * first takes fa out of every zone in the configuration in force: fa
+ * opens nothing and takes no other interface's wing until the flip. */
+Test(zone_bind, commit_moving_an_interface_takes_it_out_of_its_zone_while_ending)
+{
+	struct pb_spec w = udp(CLIENT_A, SERVER1, 41102, 53);
+	struct sfw_policy_fds f = fds();
+	struct pb_pkt in, out;
+	struct sfw_session v;
+
+	window.fresh = udp(CLIENT_A, SERVER1, 41103, 53);
+	window.onto = w;
+	cr_assert_eq(run_at(fc_if, &w, &in, &out), FX_XDP_REDIRECT);
+	f.map_fd = probing_map_fd;
+	cr_assert_eq(commit_into("set security zones security-zone trust interfaces fc\n"
+				 "set security zones security-zone untrust interfaces fa\n"
+				 "set security zones security-zone untrust interfaces fb\n" PLAIN,
+				 &f), 0, "%s", sfw_last_error());
+	cr_assert(window.taken, "the commit ended no session");
+	cr_expect_eq(window.fresh_verdict, FX_XDP_DROP, "a new flow by fa meanwhile");
+	cr_expect_eq(window.onto_verdict, FX_XDP_DROP, "fc's wing taken by fa meanwhile");
+	cr_expect_neq(fx_session(&window.fresh, &v), 0, "fa's new flow outlived the commit");
+	cr_expect_eq(sess_of(&w).wing[SFW_WING_IN].ifindex, fc_if, "fc's wing moved or ended");
+}
+
+static int no_session_table(const char *name, void *arg)
+{
+	return strcmp(name, SFW_STR(SFW_MAP_SESSIONS)) ? fixture_map_fd(name, arg) : -ENOENT;
+}
+
+/* A commit that cannot end the sessions it should is refused, whole:
+ * fa is trust's again, and its session takes trust's other interface. */
+Test(zone_bind, commit_that_cannot_end_the_moved_sessions_changes_nothing)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41104, 53);
+	struct sfw_policy_fds f = fds();
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	f.map_fd = no_session_table;
+	cr_expect_neq(commit_into("set security zones security-zone trust interfaces fc\n"
+				  "set security zones security-zone untrust interfaces fa\n"
+				  "set security zones security-zone untrust interfaces fb\n" PLAIN,
+				  &f), 0, "the commit went through");
+	cr_expect_eq(run_at(fc_if, &u, &in, &out), FX_XDP_REDIRECT, "by fc, trust as before");
+	cr_expect_eq(run_at(out_if, &u, &in, &out), FX_XDP_DROP, "from the WAN");
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
 }
 
