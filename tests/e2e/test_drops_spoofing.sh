@@ -4,7 +4,8 @@
 # source is in the server's subnet (a reply to it would leave through
 # veth1, not veth0) is dropped and counted, IPv4 and IPv6; a source that
 # no route leads back to at all is spoofed too; genuine traffic passes. The
-# server's zone has no screen, so the same check does not apply there.
+# server's zone has no screen: the zone-level reverse-path check, which
+# every zone gets, refuses a source of the client's zone from there.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
@@ -43,9 +44,12 @@ udp_from "$CLI_NS" 198.51.100.99 203.0.113.2 40005
 expect_eq "$(spoofed veth0)" 3 "a source on the right side is not spoofing"
 expect_other_drops_zero veth0 address-spoofing
 
-# untrust has no screen: a wrong-side source from the server is not checked
+# untrust has no screen, but a source that routes back by another zone is
+# refused all the same (the zone-level reverse-path check every transit
+# first packet gets, docs/security.md "Sessions are bound to their
+# zones"); the screen's own statistics do not count it
 udp_from "$SRV_NS" 198.51.100.77 198.51.100.2 40006
-expect_eq "$(spoofed veth1)" 0 "no screen on untrust"
+expect_eq "$(spoofed veth1)" 1 "a source of trust's side from untrust, no screen"
 out=$(sfw show security screen statistics zone trust) || fail "screen statistics"
 expect_eq "$(grep '^  IP spoofing ' <<<"$out" | awk '{ print $NF }')" 3 "screen statistics, IP spoofing"
 expect_eq "$(sfw show security screen statistics zone trust --json |
