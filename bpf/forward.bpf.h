@@ -125,8 +125,8 @@ static __always_inline void sfw_fwd_count(__u32 ifindex, __u64 bytes)
 /* XDP_REDIRECT (forwarded here), XDP_PASS (the stack takes it), or
  * XDP_DROP when the route is a blackhole, unreachable or prohibit one. A
  * missing route reads as NOT_FWDED, like a local address: answered
- * SFW_XDP_NOT_FWDED, which sfw_xdp_forward sends to the stack (it answers
- * it), or refuses for a NAT reply. A global function: the verifier checks it once
+ * SFW_XDP_NOT_FWDED, which sfw_xdp_forward refuses (a transit session's
+ * packet must not reach the host's services). A global function: the verifier checks it once
  * on its own; inlined at the end of every path through the flow decision
  * it multiplied the states the verifier walks. */
 __noinline int sfw_forward(struct xdp_md *ctx, const struct sfw_pkt *p, __u64 bytes, __u32 peer)
@@ -188,15 +188,17 @@ static __always_inline int sfw_xdp_forward(struct xdp_md *ctx, const struct sfw_
 	}
 	if (act != SFW_XDP_NOT_FWDED)
 		return act;
-	/* a translated reply to the host's own address would be delivered
-	 * to its services past the policies to the host: refused, judged
-	 * by this lookup at no cost of its own (docs/nat.md "Third
-	 * review", R1); anything else goes to the stack, which answers */
-	if (f->nat == SFW_FLOW_NAT_PLAN && f->via_alias) {
-		*outcome = SFW_CNT_ERR_INCOMING_NAT;
-		return XDP_DROP;
-	}
-	return XDP_PASS;
+	/* a transit session's packet the FIB no longer forwards: its
+	 * destination became one of the host's own addresses (a WAN renumbered
+	 * by DHCP, an address moved onto the firewall) or lost its route.
+	 * Up to the stack, it would reach the host's services past the
+	 * policies to the host: refused, judged by this lookup at no cost of
+	 * its own, a translated reply under Incoming NAT errors (docs/nat.md
+	 * "Third review", R1), any other as the route it lacks ("Fourth
+	 * review", N3) */
+	*outcome = f->nat == SFW_FLOW_NAT_PLAN && f->via_alias ? SFW_CNT_ERR_INCOMING_NAT :
+								 SFW_CNT_ERR_NO_ROUTE;
+	return XDP_DROP;
 }
 
 #endif

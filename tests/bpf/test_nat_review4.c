@@ -238,8 +238,7 @@ Test(nat_review4, n1_ttl_1_reply_translated_to_a_broadcast_never_passed_up_when_
  * delivers them to the host's own sockets past the policies to the host.
  * R1 (b) judges NAT replies only. Expected: refused as a NAT reply is,
  * judged by the lookup XDP made anyway. */
-/* disabled while N3 (open: a decision, docs/nat.md "Fourth review"): it fails until then */
-Test(nat_review4, n3_plain_session_reply_to_an_address_the_host_took_refused_when_xdp_forwards, .disabled = true)
+Test(nat_review4, n3_plain_session_reply_to_an_address_the_host_took_refused_when_xdp_forwards)
 {
 	struct pb_spec s = udp("192.0.2.10", SERVER1, 40700, 53);   /* no NAT rule matches */
 	struct pb_spec reply = udp(SERVER1, "192.0.2.10", 53, 40700);
@@ -250,6 +249,7 @@ Test(nat_review4, n3_plain_session_reply_to_an_address_the_host_took_refused_whe
 	cr_assert_eq(system("ip addr add 192.0.2.10/32 dev fa"), 0);
 	cr_expect_eq(run_at(out_if, &reply, &in, &out), FX_XDP_DROP,
 		     "the reply passed up to the host's own address");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_NO_ROUTE), 1);
 	cr_expect_eq(outcomes_at(out_if), 1, "one outcome per packet");
 }
 
