@@ -760,3 +760,34 @@ Test(zone_bind, rv2_hosts_dnat_error_from_a_container_not_refused)
 		     "the container's port unreachable, translated back, out of fb");
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 0);
 }
+
+/* RV2-6: review Z10's fix binds a forwarded packet on the host's wing by
+ * none, on the premise that the stack drops a packet arriving with one
+ * of the host's own addresses as its source (so only the host's own NAT
+ * makes one). True for IPv4 (fib_validate_source); IPv6 has no such
+ * check: Linux 6.18 forwards a datagram whose source is the router's own
+ * address (checked with three namespaces, notes-zrv2.md). So on IPv6 any
+ * host behind an interface sfw does not watch (a container, a VM on
+ * virbr0) injects packets as the firewall into sessions to it (here a
+ * DNS answer to an untrust client's query) or the firewall's own
+ * sessions, from a zone the session was never judged for, past the
+ * zone binding. */
+Test(zone_bind, rv2_ipv6_spoof_of_the_hosts_address_from_an_unwatched_interface_refused)
+{
+	struct pb_spec q = udp("2001:db8:b::99", "2001:db8:b::1", 41240, 53);
+	struct pb_spec a = udp("2001:db8:b::1", "2001:db8:b::99", 53, 41240);
+	struct pb_pkt ap, in, out;
+
+	cr_assert_eq(system("ip -6 addr add 2001:db8:b::1/64 dev fb nodad && "
+			    "ip -6 neigh add 2001:db8:b::99 lladdr 02:00:00:00:00:99 dev fb nud permanent"), 0);
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone trust interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone untrust to-zone junos-host policy dns match source-address any destination-address any application any\n"
+	       "set security policies from-zone untrust to-zone junos-host policy dns then permit\n"
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(run_at(out_if, &q, &in, &out), FX_XDP_PASS, "the client's query to the host");
+	cr_assert_eq(pb_build(&a, &ap), 0);
+	cr_expect_eq(tc_at(out_if, fc_if, &ap, &out), FX_TC_SHOT,
+		     "a forged answer from behind fc (trust), forwarded by the stack to fb");
+}
