@@ -791,3 +791,94 @@ Test(zone_bind, rv2_ipv6_spoof_of_the_hosts_address_from_an_unwatched_interface_
 	cr_expect_eq(tc_at(out_if, fc_if, &ap, &out), FX_TC_SHOT,
 		     "a forged answer from behind fc (trust), forwarded by the stack to fb");
 }
+
+/* The frame run at XDP on fa went up to the stack (XDP_PASS), which
+ * forwards it out of fc: its fate at fc's tc egress (ingress fa,
+ * attached). Refused at one hook or the other is what the binding asks. */
+static int stack_forwarded_at(__u32 egress, const struct pb_pkt *frame)
+{
+	struct pb_pkt out;
+
+	return tc_at(egress, in_if, frame, &out);
+}
+
+/* RV2-7: review Z5's egress binding is in sfw_forward (XDP's own
+ * redirect) and at tc for the packets tc looks up (unwatched ingress,
+ * the host's own). A packet XDP hands to the stack -- the route's
+ * neighbour not resolved yet (NO_NEIGH), a fragment, XDP forwarding off
+ * -- is forwarded by the stack into dmz, and tc egress lets a packet
+ * forwarded from an attached interface through without a look: the
+ * route moved into another zone is followed after all. Here the new
+ * route's neighbour is not resolved. */
+Test(zone_bind, rv2_route_moved_into_another_zone_not_followed_by_the_stack)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41250, 53);
+	struct pb_pkt up, in, out;
+	int r;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(fx_mark_attached(fc_if), 0);
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc"), 0);   /* no neighbour yet */
+	r = run_at(in_if, &u, &in, &out);
+	cr_assert_eq(pb_build(&u, &up), 0);
+	cr_expect(r == FX_XDP_DROP || (r == FX_XDP_PASS && stack_forwarded_at(fc_if, &up) == FX_TC_SHOT),
+		  "the trust -> untrust session's packet left into dmz by the stack (XDP %d)", r);
+}
+
+/* RV2-8: the same for a fragmented datagram with the neighbour resolved:
+ * XDP never forwards fragments (sfw_xdp_forward: p->frag), so every
+ * fragment goes up, and the stack forwards the datagram into dmz. */
+Test(zone_bind, rv2_fragmented_datagram_not_routed_into_another_zone)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41260, 53);
+	struct pb_spec big = u;
+	struct pb_pkt fr[4], in, out;
+	int r;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(fx_mark_attached(fc_if), 0);
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
+			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_DROP, "unfragmented: refused (Z5)");
+	big.payload = 1200;
+	big.ip_id = 4126;
+	cr_assert_eq(pb_fragment(&big, 512, fr, 4), 3);
+	out = fr[0];
+	r = fx_xdp_frame_at(in_if, fr[0].data, fr[0].len, out.data, &out.len);
+	cr_expect(r == FX_XDP_DROP || (r == FX_XDP_PASS && stack_forwarded_at(fc_if, &fr[0]) == FX_TC_SHOT),
+		  "the datagram's first fragment left into dmz by the stack (XDP %d)", r);
+}
+
+/* RV2-9: with XDP forwarding off (the stack forwards everything) the
+ * egress binding is not there at all. */
+Test(zone_bind, rv2_route_moved_into_another_zone_not_followed_without_xdp_forwarding)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41270, 53);
+	struct pb_pkt up, in, out;
+	int r;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	cr_assert_eq(fx_set_flags(0), 0);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(fx_mark_attached(fc_if), 0);
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_PASS);
+	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
+			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	r = run_at(in_if, &u, &in, &out);
+	cr_assert_eq(pb_build(&u, &up), 0);
+	cr_expect(r == FX_XDP_DROP || (r == FX_XDP_PASS && stack_forwarded_at(fc_if, &up) == FX_TC_SHOT),
+		  "the trust -> untrust session's packet left into dmz by the stack (XDP %d)", r);
+}
