@@ -882,3 +882,33 @@ Test(zone_bind, rv2_route_moved_into_another_zone_not_followed_without_xdp_forwa
 	cr_expect(r == FX_XDP_DROP || (r == FX_XDP_PASS && stack_forwarded_at(fc_if, &up) == FX_TC_SHOT),
 		  "the trust -> untrust session's packet left into dmz by the stack (XDP %d)", r);
 }
+
+/* RV2-10: the zone tag (review Z1) is put in the key by sfw_track only;
+ * sfw_tc_nat (and sfw_tc_host_refuse, sfw_tc_nat_icmp) build the key of
+ * a packet the stack forwards from an attached interface without it. A
+ * datagram to a group that XDP let up to the host (trust -> junos-host)
+ * and the stack then forwards into dmz (a multicast routing daemon,
+ * smcroute/pimd) used to meet its host session there and be refused
+ * (docs/nat.md "Third review: R2": never judged by the policy of the
+ * zones it crosses); with the tag the lookup misses and it leaves into
+ * dmz unjudged. */
+Test(zone_bind, rv2_group_datagram_the_stack_forwards_still_refused)
+{
+	struct pb_spec g = udp(CLIENT_A, "239.1.1.1", 5000, 5000);
+	struct pb_pkt gp, in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" TO_HOST PLAIN
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
+	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(fc_if), 0);
+	cr_assert_eq(run_at(in_if, &g, &in, &out), FX_XDP_PASS, "to the host, trust -> junos-host");
+	cr_assert_eq(pb_build(&g, &gp), 0);
+	cr_expect_eq(tc_at(fc_if, in_if, &gp, &out), FX_TC_SHOT,
+		     "forwarded by the stack from fa into dmz");
+	cr_expect_eq(fx_counter_at(fc_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+}
