@@ -912,3 +912,27 @@ Test(zone_bind, rv2_group_datagram_the_stack_forwards_still_refused)
 		     "forwarded by the stack from fa into dmz");
 	cr_expect_eq(fx_counter_at(fc_if, SFW_CNT_ERR_INVALID_ZONE), 1);
 }
+
+/* RV2-11 (notes N2): the ICMP error path looks the quoted packet up with
+ * an untagged key (sfw_icmp_related_to). The host's own ICMPv6 Parameter
+ * Problem about a client's multicast datagram (RFC 4443 lets it answer a
+ * group for an unrecognised option of type 10xxxxxx) quotes a tagged
+ * session and finds none: refused at tc as Reply without session, where
+ * int10 found the session. */
+Test(zone_bind, rv2_hosts_error_about_a_clients_group_datagram_finds_its_session)
+{
+	struct pb_spec q = udp("fe80::5", "ff02::1:2", 546, 547);
+	struct pb_spec err = { .src = "fe80::1", .dst = "fe80::5", .proto = SFW_IPPROTO_ICMP6,
+			       .icmp_type = 4, .icmp_code = 2, .inner = &q };
+	struct pb_pkt ep, in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" TO_HOST
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(run_at(in_if, &q, &in, &out), FX_XDP_PASS, "the client's datagram to the group");
+	cr_assert_eq(pb_build(&err, &ep), 0);
+	cr_expect_eq(tc_at(in_if, 0, &ep, &out), FX_TC_OK,
+		     "the host's own Parameter Problem about it, out of fa");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_SFW_ERR_NO_SESSION), 0);
+}
