@@ -602,3 +602,337 @@ Test(zone_bind, rv_hosts_dnat_answer_from_a_container_not_refused)
 		     "the container's answer, translated back by the host, out of fb");
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 0);
 }
+
+/* Second red-team review (notes-zrv2.md). The policies for the host that
+ * the DHCP tests use: trust and dmz may reach it. */
+#define TO_HOST "set security policies from-zone trust to-zone junos-host policy t match source-address any destination-address any application any\n" \
+		"set security policies from-zone trust to-zone junos-host policy t then permit\n" \
+		"set security policies from-zone dmz to-zone junos-host policy d match source-address any destination-address any application any\n" \
+		"set security policies from-zone dmz to-zone junos-host policy d then permit\n"
+
+/* RV2-1: a packet XDP refuses because its route now leaves into another
+ * zone (review Z5) is refused in sfw_xdp_forward, after sfw_account
+ * counted it on the session and refreshed it: a flow whose route moved
+ * stays alive on packets that never leave, and the session's counts
+ * (show, the close log, accounting) include refused packets. */
+Test(zone_bind, rv2_packet_refused_for_its_route_counts_and_refreshes_nothing)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41200, 53);
+	struct pb_pkt in, out;
+	struct sfw_session before, after;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
+			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	cr_assert_eq(fx_age(&u, 5), 0);
+	before = sess_of(&u);
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_DROP, "routed into dmz: refused");
+	after = sess_of(&u);
+	cr_expect_eq(after.wing[SFW_WING_IN].packets, before.wing[SFW_WING_IN].packets,
+		     "the refused packet counted on the session");
+	cr_expect_eq(after.wing[SFW_WING_IN].bytes, before.wing[SFW_WING_IN].bytes);
+	cr_expect_eq(after.last_seen_ns, before.last_seen_ns, "refreshed by a refused packet");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_expect_eq(outcomes_at(in_if), 2, "one outcome per packet");
+}
+
+/* RV2-2: the same for TCP: the client's RST, refused for its route into
+ * another zone, has already moved the session's TCP state (sfw_tcp_track
+ * in sfw_account) -- the connection is closed on the firewall although
+ * the RST never left; the server's next segment then meets a CLOSED
+ * session. A FIN likewise starts the close. */
+Test(zone_bind, rv2_rst_refused_for_its_route_does_not_close_the_session)
+{
+	struct pb_spec c = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
+			     .sport = 41210, .dport = 80 };
+	struct pb_spec s = pb_reverse(&c);
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	c.tcp_flags = SFW_TCP_SYN, c.seq = 1000;
+	cr_assert_eq(run_at(in_if, &c, &in, &out), FX_XDP_REDIRECT, "SYN");
+	s.tcp_flags = SFW_TCP_SYN | SFW_TCP_ACK, s.seq = 5000, s.ack = 1001;
+	cr_assert_eq(run_at(out_if, &s, &in, &out), FX_XDP_REDIRECT, "SYN-ACK");
+	c.tcp_flags = SFW_TCP_ACK, c.seq = 1001, c.ack = 5001;
+	cr_assert_eq(run_at(in_if, &c, &in, &out), FX_XDP_REDIRECT, "ACK");
+	cr_assert_eq(sess_of(&c).tcp_state, SFW_TCP_ESTABLISHED);
+	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
+			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	c.tcp_flags = SFW_TCP_RST | SFW_TCP_ACK;
+	cr_assert_eq(run_at(in_if, &c, &in, &out), FX_XDP_DROP, "the RST, routed into dmz");
+	cr_expect_eq(sess_of(&c).tcp_state, SFW_TCP_ESTABLISHED,
+		     "a refused RST closed the session");
+	cr_expect_eq(sess_of(&c).wing[SFW_WING_IN].packets, 2);
+}
+
+/* RV2-3: at tc, the host's answer into another zone than the client's
+ * (review Z5) is refused after sfw_account: the host's wing counted it
+ * and recorded its egress (fb, untrust), so an error about that answer
+ * is then taken from the WAN -- the zone the answer was refused for --
+ * and the wing no longer says where the answers really leave. */
+Test(zone_bind, rv2_hosts_answer_refused_at_tc_changes_no_session_state)
+{
+	struct pb_spec q = udp("192.0.2.99", FB_ADDR, 41220, 53);
+	struct pb_spec a = udp(FB_ADDR, "192.0.2.99", 53, 41220);
+	struct pb_spec err = { .src = "192.0.2.99", .dst = FB_ADDR, .proto = SFW_IPPROTO_ICMP,
+			       .icmp_type = 3, .icmp_code = 3, .inner = &a };
+	struct pb_pkt ap, in, out;
+	struct sfw_session before, after;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone trust interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone junos-host policy lan match source-address any destination-address any application junos-dns-udp\n"
+	       "set security policies from-zone trust to-zone junos-host policy lan then permit\n"
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(run_at(in_if, &q, &in, &out), FX_XDP_PASS);
+	cr_assert_eq(fx_age(&q, 5), 0);
+	before = sess_of(&q);
+	cr_assert_eq(pb_build(&a, &ap), 0);
+	cr_assert_eq(tc_at(out_if, 0, &ap, &out), FX_TC_SHOT, "the host's answer into untrust");
+	after = sess_of(&q);
+	cr_expect_eq(after.wing[SFW_WING_OUT].packets, before.wing[SFW_WING_OUT].packets,
+		     "the refused answer counted on the host's wing");
+	cr_expect_eq(after.wing[SFW_WING_OUT].ifindex, before.wing[SFW_WING_OUT].ifindex,
+		     "the refused answer's egress recorded");
+	cr_expect_eq(after.last_seen_ns, before.last_seen_ns, "refreshed by a refused answer");
+	cr_expect_eq(run_at(out_if, &err, &in, &out), FX_XDP_DROP,
+		     "an error about the refused answer, from the WAN");
+}
+
+/* RV2-4: the zone tag in a broadcast/multicast session's key (review Z1,
+ * key.pad) is the zone's id at creation, and a commit renumbers ids (a
+ * zone declared earlier). trust's DISCOVER session then carries the id
+ * dmz has now: dmz's DISCOVER meets it and is refused under Invalid zone
+ * (the wing records fa, trust's) until it expires -- and since refused
+ * packets do not refresh it while trust's now go to a new key, dmz's
+ * DHCP (or an OSPFv3 adjacency: dead interval < the session's timeout)
+ * is down after an unrelated commit. */
+Test(zone_bind, rv2_broadcast_session_tag_survives_a_renumbering_commit)
+{
+	struct pb_spec d = udp("0.0.0.0", "255.255.255.255", 68, 67);
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" TO_HOST
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(run_at(in_if, &d, &in, &out), FX_XDP_PASS, "trust's DISCOVER");
+	commit("set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n" TO_HOST
+	       "set security policies default-policy deny-all\n");
+	cr_expect_eq(run_at(fc_if, &d, &in, &out), FX_XDP_PASS, "dmz's DISCOVER after the commit");
+	cr_expect_eq(run_at(in_if, &d, &in, &out), FX_XDP_PASS, "trust's after the commit");
+	cr_expect_eq(fx_counter_at(fc_if, SFW_CNT_ERR_INVALID_ZONE) +
+		     fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 0);
+}
+
+/* RV2-5: review Z10's fix covers the container's answers, not its ICMP
+ * errors: a UDP port the host publishes by DNAT to a container behind
+ * an unwatched interface (fc) -- the container's port unreachable about
+ * the client's datagram, translated back by the stack, leaves by fb with
+ * skb->ingress_ifindex = fc. sfw_icmp_related binds it by the raw
+ * ingress (no sfw_tc_bound_by on the error path) to the Out wing's zone
+ * (the client's, untrust): refused at tc, Invalid zone (int9 passed it).
+ * The client waits for its timeout instead of learning the port is shut. */
+Test(zone_bind, rv2_hosts_dnat_error_from_a_container_not_refused)
+{
+	struct pb_spec q = udp("192.0.2.99", FB_ADDR, 41230, 8080);
+	struct pb_spec err = { .src = FB_ADDR, .dst = "192.0.2.99", .proto = SFW_IPPROTO_ICMP,
+			       .icmp_type = 3, .icmp_code = 3, .inner = &q };
+	struct pb_pkt ep, in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone trust interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone untrust to-zone junos-host policy pub match source-address any destination-address any application any\n"
+	       "set security policies from-zone untrust to-zone junos-host policy pub then permit\n"
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(run_at(out_if, &q, &in, &out), FX_XDP_PASS, "the client's datagram to the host");
+	cr_assert_eq(pb_build(&err, &ep), 0);
+	cr_expect_eq(tc_at(out_if, fc_if, &ep, &out), FX_TC_OK,
+		     "the container's port unreachable, translated back, out of fb");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 0);
+}
+
+/* RV2-6: review Z10's fix binds a forwarded packet on the host's wing by
+ * none, on the premise that the stack drops a packet arriving with one
+ * of the host's own addresses as its source (so only the host's own NAT
+ * makes one). True for IPv4 (fib_validate_source); IPv6 has no such
+ * check: Linux 6.18 forwards a datagram whose source is the router's own
+ * address (checked with three namespaces, notes-zrv2.md). So on IPv6 any
+ * host behind an interface sfw does not watch (a container, a VM on
+ * virbr0) injects packets as the firewall into sessions to it (here a
+ * DNS answer to an untrust client's query) or the firewall's own
+ * sessions, from a zone the session was never judged for, past the
+ * zone binding. */
+Test(zone_bind, rv2_ipv6_spoof_of_the_hosts_address_from_an_unwatched_interface_refused)
+{
+	struct pb_spec q = udp("2001:db8:b::99", "2001:db8:b::1", 41240, 53);
+	struct pb_spec a = udp("2001:db8:b::1", "2001:db8:b::99", 53, 41240);
+	struct pb_pkt ap, in, out;
+
+	cr_assert_eq(system("ip -6 addr add 2001:db8:b::1/64 dev fb nodad && "
+			    "ip -6 neigh add 2001:db8:b::99 lladdr 02:00:00:00:00:99 dev fb nud permanent"), 0);
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone trust interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone untrust to-zone junos-host policy dns match source-address any destination-address any application any\n"
+	       "set security policies from-zone untrust to-zone junos-host policy dns then permit\n"
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(run_at(out_if, &q, &in, &out), FX_XDP_PASS, "the client's query to the host");
+	cr_assert_eq(pb_build(&a, &ap), 0);
+	cr_expect_eq(tc_at(out_if, fc_if, &ap, &out), FX_TC_SHOT,
+		     "a forged answer from behind fc (trust), forwarded by the stack to fb");
+}
+
+/* The frame run at XDP on fa went up to the stack (XDP_PASS), which
+ * forwards it out of fc: its fate at fc's tc egress (ingress fa,
+ * attached). Refused at one hook or the other is what the binding asks. */
+static int stack_forwarded_at(__u32 egress, const struct pb_pkt *frame)
+{
+	struct pb_pkt out;
+
+	return tc_at(egress, in_if, frame, &out);
+}
+
+/* RV2-7: review Z5's egress binding is in sfw_forward (XDP's own
+ * redirect) and at tc for the packets tc looks up (unwatched ingress,
+ * the host's own). A packet XDP hands to the stack -- the route's
+ * neighbour not resolved yet (NO_NEIGH), a fragment, XDP forwarding off
+ * -- is forwarded by the stack into dmz, and tc egress lets a packet
+ * forwarded from an attached interface through without a look: the
+ * route moved into another zone is followed after all. Here the new
+ * route's neighbour is not resolved. */
+Test(zone_bind, rv2_route_moved_into_another_zone_not_followed_by_the_stack)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41250, 53);
+	struct pb_pkt up, in, out;
+	int r;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(fx_mark_attached(fc_if), 0);
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc"), 0);   /* no neighbour yet */
+	r = run_at(in_if, &u, &in, &out);
+	cr_assert_eq(pb_build(&u, &up), 0);
+	cr_expect(r == FX_XDP_DROP || (r == FX_XDP_PASS && stack_forwarded_at(fc_if, &up) == FX_TC_SHOT),
+		  "the trust -> untrust session's packet left into dmz by the stack (XDP %d)", r);
+}
+
+/* RV2-8: the same for a fragmented datagram with the neighbour resolved:
+ * XDP never forwards fragments (sfw_xdp_forward: p->frag), so every
+ * fragment goes up, and the stack forwards the datagram into dmz. */
+Test(zone_bind, rv2_fragmented_datagram_not_routed_into_another_zone)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41260, 53);
+	struct pb_spec big = u;
+	struct pb_pkt fr[4], in, out;
+	int r;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(fx_mark_attached(fc_if), 0);
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
+			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_DROP, "unfragmented: refused (Z5)");
+	big.payload = 1200;
+	big.ip_id = 4126;
+	cr_assert_eq(pb_fragment(&big, 512, fr, 4), 3);
+	out = fr[0];
+	r = fx_xdp_frame_at(in_if, fr[0].data, fr[0].len, out.data, &out.len);
+	cr_expect(r == FX_XDP_DROP || (r == FX_XDP_PASS && stack_forwarded_at(fc_if, &fr[0]) == FX_TC_SHOT),
+		  "the datagram's first fragment left into dmz by the stack (XDP %d)", r);
+}
+
+/* RV2-9: with XDP forwarding off (the stack forwards everything) the
+ * egress binding is not there at all. */
+Test(zone_bind, rv2_route_moved_into_another_zone_not_followed_without_xdp_forwarding)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41270, 53);
+	struct pb_pkt up, in, out;
+	int r;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	cr_assert_eq(fx_set_flags(0), 0);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(fx_mark_attached(fc_if), 0);
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_PASS);
+	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
+			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	r = run_at(in_if, &u, &in, &out);
+	cr_assert_eq(pb_build(&u, &up), 0);
+	cr_expect(r == FX_XDP_DROP || (r == FX_XDP_PASS && stack_forwarded_at(fc_if, &up) == FX_TC_SHOT),
+		  "the trust -> untrust session's packet left into dmz by the stack (XDP %d)", r);
+}
+
+/* RV2-10: the zone tag (review Z1) is put in the key by sfw_track only;
+ * sfw_tc_nat (and sfw_tc_host_refuse, sfw_tc_nat_icmp) build the key of
+ * a packet the stack forwards from an attached interface without it. A
+ * datagram to a group that XDP let up to the host (trust -> junos-host)
+ * and the stack then forwards into dmz (a multicast routing daemon,
+ * smcroute/pimd) used to meet its host session there and be refused
+ * (docs/nat.md "Third review: R2": never judged by the policy of the
+ * zones it crosses); with the tag the lookup misses and it leaves into
+ * dmz unjudged. */
+Test(zone_bind, rv2_group_datagram_the_stack_forwards_still_refused)
+{
+	struct pb_spec g = udp(CLIENT_A, "239.1.1.1", 5000, 5000);
+	struct pb_pkt gp, in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" TO_HOST PLAIN
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
+	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(fc_if), 0);
+	cr_assert_eq(run_at(in_if, &g, &in, &out), FX_XDP_PASS, "to the host, trust -> junos-host");
+	cr_assert_eq(pb_build(&g, &gp), 0);
+	cr_expect_eq(tc_at(fc_if, in_if, &gp, &out), FX_TC_SHOT,
+		     "forwarded by the stack from fa into dmz");
+	cr_expect_eq(fx_counter_at(fc_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+}
+
+/* RV2-11 (notes N2): the ICMP error path looks the quoted packet up with
+ * an untagged key (sfw_icmp_related_to). The host's own ICMPv6 Parameter
+ * Problem about a client's multicast datagram (RFC 4443 lets it answer a
+ * group for an unrecognised option of type 10xxxxxx) quotes a tagged
+ * session and finds none: refused at tc as Reply without session, where
+ * int10 found the session. */
+Test(zone_bind, rv2_hosts_error_about_a_clients_group_datagram_finds_its_session)
+{
+	struct pb_spec q = udp("fe80::5", "ff02::1:2", 546, 547);
+	struct pb_spec err = { .src = "fe80::1", .dst = "fe80::5", .proto = SFW_IPPROTO_ICMP6,
+			       .icmp_type = 4, .icmp_code = 2, .inner = &q };
+	struct pb_pkt ep, in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone dmz interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n" TO_HOST
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(run_at(in_if, &q, &in, &out), FX_XDP_PASS, "the client's datagram to the group");
+	cr_assert_eq(pb_build(&err, &ep), 0);
+	cr_expect_eq(tc_at(in_if, 0, &ep, &out), FX_TC_OK,
+		     "the host's own Parameter Problem about it, out of fa");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_SFW_ERR_NO_SESSION), 0);
+}
