@@ -145,9 +145,7 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 			return SFW_CNT_ERR_INVALID_ZONE;
 		return outcome ? SFW_CNT_SFW_PERMITTED_PKTS : SFW_CNT_SFW_ERR_NO_SESSION;
 	}
-	f->src_lo = sfw_make_key(p, &f->key);
-	if (p->multicast)
-		f->key.pad = sfw_zone_tag(ingress);
+	f->src_lo = sfw_packet_key(p, &f->key, ingress);
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &f->key);
 	if (s && SFW_SESS_IS_ALIAS(s)) {
 		s = sfw_nat_follow(s, &f->key);
@@ -169,8 +167,15 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 		if (!ingress && (s->flags & SFW_SESS_F_NAT))
 			return SFW_CNT_SFW_ERR_NO_SESSION;
 		dir = sfw_flow_dir(s, f);
+		/* the host's own packet (its egress in f->ifindex) into
+		 * another zone than its session's: refused before it counts
+		 * or records anything (review Z5, RV2-3; the host's own
+		 * sessions excepted, as at the hook) */
+		if (tc && !ingress && !(s->flags & SFW_SESS_F_LOCAL) &&
+		    !sfw_leaves_by_peer_zone(s->wing[(dir ^ 1) & 1].ifindex, f->ifindex))
+			return SFW_CNT_ERR_INVALID_ZONE;
 		if (tc)
-			ingress = sfw_tc_bound_by(s, dir, ingress, &f->ifindex);
+			ingress = sfw_tc_bound_by(s, dir, ingress, &f->ifindex, p->family);
 		/* from another zone than its wing's it is no packet of
 		 * this session, and changes nothing of it */
 		if (!sfw_wing_from(s, dir, ingress, true))

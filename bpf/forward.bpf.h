@@ -148,14 +148,17 @@ __noinline int sfw_forward(struct xdp_md *ctx, const struct sfw_pkt *p, __u64 by
 		return XDP_DROP;
 	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
 		return SFW_XDP_NOT_FWDED;
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
-		return XDP_PASS;   /* NO_NEIGH, FRAG_NEEDED, ... */
 	/* a session's packets leave by its other wing's zone only: a route
 	 * that moved into another zone would carry them across a zone pair
 	 * no policy judged (docs/security.md "Sessions are bound to their
-	 * zones", review Z5). One compare; the lookup only when they differ */
-	if (peer && fib.ifindex != peer && !sfw_zone_same(peer, fib.ifindex))
+	 * zones", review Z5), the stack's forwarding too when the neighbour
+	 * is not resolved yet (RV2-7). One compare; the lookup only when
+	 * they differ */
+	if ((rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH) &&
+	    !sfw_leaves_by_peer_zone(peer, fib.ifindex))
 		return SFW_XDP_OTHER_ZONE;
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
+		return XDP_PASS;   /* NO_NEIGH, FRAG_NEEDED, ... */
 	/* the redirect happens after we return, so the frame may still be
 	 * rewritten; on a miss (or XDP_PASS after it) nothing is sent */
 	if (bpf_redirect_map(&SFW_MAP_TX_PORTS, fib.ifindex, XDP_PASS) != XDP_REDIRECT ||

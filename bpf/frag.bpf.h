@@ -137,7 +137,7 @@ static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw
 	/* bound as its first fragment was: from the wing's zone only
 	 * (bpf/zone_bind.bpf.h) */
 	if (tc)
-		ingress = sfw_tc_bound_by(s, d->dir, ingress, &f->ifindex);
+		ingress = sfw_tc_bound_by(s, d->dir, ingress, &f->ifindex, p->family);
 	if (!sfw_wing_from(s, d->dir, ingress, true))
 		return SFW_CNT_ERR_INVALID_ZONE;
 	sfw_wing_account(s, d->dir, f->ifindex, f->pkts, f->bytes, f->now);

@@ -260,7 +260,7 @@ __noinline int sfw_tc_nat(struct __sk_buff *skb, const struct sfw_pkt *p)
 
 	if (!skb || !p)
 		return 0;
-	lo = sfw_make_key(p, &k);
+	lo = sfw_packet_key(p, &k, skb->ingress_ifindex);
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &k);
 	if (!s)
 		return SFW_TC_NAT_MISS;

@@ -46,7 +46,7 @@ static __always_inline void sfw_count_output(struct sfw_iface_stats *st, const s
  * record (refused where source NAT rules are: sfw_tc_nat_miss). A later
  * fragment has no ports to find the session by: only refused. A global
  * function, run only on that refusal. */
-__noinline int sfw_tc_host_refuse(const struct sfw_pkt *p)
+__noinline int sfw_tc_host_refuse(const struct sfw_pkt *p, __u32 in_ifindex)
 {
 	struct sfw_session_key k;
 
@@ -54,7 +54,7 @@ __noinline int sfw_tc_host_refuse(const struct sfw_pkt *p)
 		return 0;
 	if (p->frag == SFW_FRAG_FIRST)
 		sfw_frag_forget(p);
-	sfw_make_key(p, &k);
+	sfw_packet_key(p, &k, in_ifindex);
 	return sfw_host_session_end(&k, bpf_ktime_get_coarse_ns());
 }
 
@@ -120,7 +120,7 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		if (nat == SFW_TC_NAT_MISS)
 			nat = sfw_tc_nat_miss(p, in_ifindex, skb->ifindex) ? -1 : 0;
 		if (nat == SFW_TC_NAT_HOST) {
-			sfw_tc_host_refuse(p);
+			sfw_tc_host_refuse(p, in_ifindex);
 			sfw_count(st, SFW_CNT_ERR_INVALID_ZONE, f.pkts);
 			return SFW_TC_ACT_SHOT;
 		}
@@ -160,19 +160,21 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	 * forwarded path above (docs/nat.md "Third review: R2") */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && in_ifindex &&
 	    sfw_flow_meets_host(&f, p, SFW_WING_IN)) {
-		sfw_tc_host_refuse(p);
+		sfw_tc_host_refuse(p, in_ifindex);
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	}
-	/* a session's packets leave by its other wing's zone only, the
-	 * host's answers included: to a source spoofed from another zone
-	 * they would carry a service's answers across a zone pair no
-	 * policy judged (docs/security.md "Sessions are bound to their
-	 * zones", review Z5). The host's own sessions excepted: what it
-	 * sends is always permitted, as on Junos. One compare; the lookup
-	 * only when they differ */
-	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.peer_ifindex &&
+	/* a session's packets leave by its other wing's zone only: the
+	 * host's answers to a source spoofed from another zone would carry
+	 * a service's answers across a zone pair no policy judged
+	 * (docs/security.md "Sessions are bound to their zones", review
+	 * Z5). The host's own packets are judged in sfw_track, before they
+	 * count; a forwarded one here, after (its egress is not in the
+	 * flow). The host's own sessions excepted: what it sends is always
+	 * permitted, as on Junos. One compare; the lookup only when they
+	 * differ */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && in_ifindex &&
 	    !(f.sess_flags & SFW_SESS_F_LOCAL) &&
-	    skb->ifindex != f.peer_ifindex && !sfw_zone_same(f.peer_ifindex, skb->ifindex))
+	    !sfw_leaves_by_peer_zone(f.peer_ifindex, skb->ifindex))
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	/* a NAT session's In wing from an interface sfw is not attached to
 	 * (detached while the session lives, another of the zone's) leaves

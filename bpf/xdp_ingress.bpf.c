@@ -86,6 +86,24 @@ __noinline int sfw_xdp_src_unrouted(struct xdp_md *ctx, const struct sfw_pkt *p)
 	return !ctx || !p || sfw_fib_src_unrouted(ctx, p, ctx->ingress_ifindex);
 }
 
+/* May a transit session's packet that goes up to the stack be forwarded
+ * where the route leads now? Only into the zone its other wing records
+ * (peer), as XDP's own forwarding judges it (sfw_forward): the stack
+ * would follow a route that moved into another zone (review Z5; RV2-8,
+ * RV2-9). A destination the FIB does not forward to, or a discard
+ * route, is the stack's to answer. A lookup per packet the stack
+ * forwards (XDP forwarding off, fragments, a neighbour to resolve),
+ * which it looks up again itself. A global function. */
+__noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __u32 peer)
+{
+	__u32 out;
+
+	if (!ctx || !p)
+		return 0;
+	out = sfw_xdp_route(ctx, p);
+	return !out || out == SFW_ROUTE_NONE || sfw_leaves_by_peer_zone(peer, out);
+}
+
 /* Would the stack forward a translated reply, addressed now to its
  * client (sfw_nat_plan's rw)? Not when that address is the host's own
  * (the lookup answers NOT_FWDED): delivered to the host's services, past
@@ -304,6 +322,12 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 		outcome = sfw_nat_icmp_rewrite(ctx, p);
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS)
 		act = sfw_xdp_forward(ctx, p, &f, &outcome);
+	/* up to the stack, which forwards it: into its session's zone only
+	 * (a later fragment follows its first, which was judged here) */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && act == XDP_PASS &&
+	    (f.sess_flags & SFW_SESS_F_TRANSIT) && f.peer_ifindex && p->frag != SFW_FRAG_LATER &&
+	    !sfw_xdp_egress_ok(ctx, p, f.peer_ifindex))
+		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	/* a session's first reply the stack takes: never to the host's own
 	 * address (sfw_xdp_reply_routed) */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN &&

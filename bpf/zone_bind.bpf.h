@@ -55,7 +55,7 @@ static __always_inline bool sfw_wing_is_hosts(const struct sfw_session *s, __u32
  * given `ingress` (skb->ingress_ifindex, 0 for the host's own packet),
  * and what the wing is to record (f_ifindex: the ingress, or the
  * egress of the host's own packet, as the caller filled it in).
- * - The host's wing is bound by none: a forwarded packet with the
+ * - The host's wing is bound by none: a forwarded IPv4 packet with the
  *   host's own address as its source is the host's own NAT's (a port
  *   published to a container behind an interface sfw does not watch:
  *   the stack drops local sources on input, accept_local aside), and
@@ -66,31 +66,57 @@ static __always_inline bool sfw_wing_is_hosts(const struct sfw_session *s, __u32
  *   before but records nothing: the wing stays bound to the zone the
  *   session was judged for (review Z9). */
 static __always_inline __u32 sfw_tc_bound_by(const struct sfw_session *s, __u32 dir,
-					     __u32 ingress, __u32 *f_ifindex)
+					     __u32 ingress, __u32 *f_ifindex, __u8 family)
 {
 	bool hosts = sfw_wing_is_hosts(s, dir);
 
 	if (hosts ? ingress : !ingress)
 		*f_ifindex = s->wing[dir & 1].ifindex;
-	return hosts ? 0 : ingress;
+	/* IPv6 only: Linux forwards a packet whose source is one of its
+	 * own addresses, so one on the host's wing may be anyone's behind
+	 * that interface: bound by it (third review, RV2-6) */
+	return hosts && family == SFW_FAMILY_INET ? 0 : ingress;
 }
 
-/* The zone a packet to a broadcast or group address came in by, as its
- * session key's tag (key.pad; 0: none, or no zones configured). Such
- * tuples are the same in every zone by protocol (DHCP's DISCOVER,
- * 0.0.0.0:68 -> 255.255.255.255:67; a link-local fe80::1 -> ff02::5
- * hello on every link): keyed by the tuple alone, the first zone's
- * session would be refused to every other (review Z1). Tagged, each zone
- * has its own, as Junos keys sessions by zone. Nothing ever answers from
- * such an address, so no reply needs the tag to find its session. One
- * lookup per such packet, never on a unicast one. A global function. */
-__noinline int sfw_zone_tag(__u32 ingress)
+/* The tag a packet to a broadcast or group address carries in its
+ * session key (key.pad): the interface it came in by (1-65535; 0: the
+ * host's own). Such tuples are the same on every link by protocol
+ * (DHCP's DISCOVER, 0.0.0.0:68 -> 255.255.255.255:67; a link-local
+ * fe80::1 -> ff02::5 hello on every link): keyed by the tuple alone, the
+ * first zone's session would be refused to every other (review Z1).
+ * Tagged, each link has its own, as the packets are the link's (Junos
+ * keys every session by zone; a zone id would change with a commit
+ * that renumbers the zones, RV2-4). Nothing ever answers from such an
+ * address, so no reply needs the tag to find its session. No lookup;
+ * unicast keys are untagged. */
+static __always_inline __u16 sfw_link_tag(__u32 ingress)
 {
-	const struct sfw_config *cfg = sfw_cfg_get();
+	return ingress ? (__u16)(ingress % 65535) + 1 : 0;
+}
 
-	if (!cfg || !ingress || !(cfg->flags & SFW_CFG_F_ZONES))
-		return 0;
-	return sfw_zone_of(ingress, sfw_cfg_gen(cfg));
+/* The session key of packet p, which came in by interface `ingress` (0:
+ * the host's own): sfw_make_key, tagged with the ingress interface for a
+ * broadcast or group destination (sfw_link_tag). Every lookup of a
+ * packet's own tuple builds its key here, or a tagged session is missed
+ * where it must be found (a group datagram the stack forwards out of the
+ * zone it came in by: docs/nat.md "Third review: R2"). Returns
+ * sfw_make_key's answer. */
+static __always_inline bool sfw_packet_key(const struct sfw_pkt *p, struct sfw_session_key *k,
+					   __u32 ingress)
+{
+	bool lo = sfw_make_key(p, k);
+
+	if (p->multicast)
+		k->pad = sfw_link_tag(ingress);
+	return lo;
+}
+
+/* May a session's packet leave by interface `egress`, given `peer`, the
+ * interface its other wing records? By that interface, or another of its
+ * zone (review Z5); peer 0 (a first packet, nothing recorded): yes. */
+static __always_inline bool sfw_leaves_by_peer_zone(__u32 peer, __u32 egress)
+{
+	return !peer || peer == egress || sfw_zone_same(peer, egress);
 }
 
 /* May a packet that came in by interface `ingress` be one of wing dir of

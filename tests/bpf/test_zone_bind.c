@@ -615,7 +615,9 @@ Test(zone_bind, rv_hosts_dnat_answer_from_a_container_not_refused)
  * counted it on the session and refreshed it: a flow whose route moved
  * stays alive on packets that never leave, and the session's counts
  * (show, the close log, accounting) include refused packets. */
-Test(zone_bind, rv2_packet_refused_for_its_route_counts_and_refreshes_nothing)
+/* disabled while RV2-1 is open (docs/security.md "Sessions are bound to their
+ * zones", "Open"): it fails until then */
+Test(zone_bind, rv2_packet_refused_for_its_route_counts_and_refreshes_nothing, .disabled = true)
 {
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 41200, 53);
 	struct pb_pkt in, out;
@@ -644,7 +646,9 @@ Test(zone_bind, rv2_packet_refused_for_its_route_counts_and_refreshes_nothing)
  * in sfw_account) -- the connection is closed on the firewall although
  * the RST never left; the server's next segment then meets a CLOSED
  * session. A FIN likewise starts the close. */
-Test(zone_bind, rv2_rst_refused_for_its_route_does_not_close_the_session)
+/* disabled while RV2-2 is open (docs/security.md "Sessions are bound to their
+ * zones", "Open"): it fails until then */
+Test(zone_bind, rv2_rst_refused_for_its_route_does_not_close_the_session, .disabled = true)
 {
 	struct pb_spec c = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
 			     .sport = 41210, .dport = 80 };
@@ -741,7 +745,9 @@ Test(zone_bind, rv2_broadcast_session_tag_survives_a_renumbering_commit)
  * ingress (no sfw_tc_bound_by on the error path) to the Out wing's zone
  * (the client's, untrust): refused at tc, Invalid zone (int9 passed it).
  * The client waits for its timeout instead of learning the port is shut. */
-Test(zone_bind, rv2_hosts_dnat_error_from_a_container_not_refused)
+/* disabled while RV2-5 is open (docs/security.md "Sessions are bound to their
+ * zones", "Open"): it fails until then */
+Test(zone_bind, rv2_hosts_dnat_error_from_a_container_not_refused, .disabled = true)
 {
 	struct pb_spec q = udp("192.0.2.99", FB_ADDR, 41230, 8080);
 	struct pb_spec err = { .src = FB_ADDR, .dst = "192.0.2.99", .proto = SFW_IPPROTO_ICMP,
@@ -865,12 +871,14 @@ Test(zone_bind, rv2_route_moved_into_another_zone_not_followed_without_xdp_forwa
 {
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 41270, 53);
 	struct pb_pkt up, in, out;
+	struct sfw_config cfg;
 	int r;
 
 	commit("set security zones security-zone trust interfaces fa\n"
 	       "set security zones security-zone dmz interfaces fc\n"
 	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
-	cr_assert_eq(fx_set_flags(0), 0);
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);   /* zones kept */
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	cr_assert_eq(fx_mark_attached(fc_if), 0);
@@ -919,7 +927,9 @@ Test(zone_bind, rv2_group_datagram_the_stack_forwards_still_refused)
  * group for an unrecognised option of type 10xxxxxx) quotes a tagged
  * session and finds none: refused at tc as Reply without session, where
  * int10 found the session. */
-Test(zone_bind, rv2_hosts_error_about_a_clients_group_datagram_finds_its_session)
+/* disabled while RV2-11 is open (docs/security.md "Sessions are bound to their
+ * zones", "Open"): it fails until then */
+Test(zone_bind, rv2_hosts_error_about_a_clients_group_datagram_finds_its_session, .disabled = true)
 {
 	struct pb_spec q = udp("fe80::5", "ff02::1:2", 546, 547);
 	struct pb_spec err = { .src = "fe80::1", .dst = "fe80::5", .proto = SFW_IPPROTO_ICMP6,
