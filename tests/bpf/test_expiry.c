@@ -2,6 +2,7 @@
  * the next packet. Time is faked by moving the session's timestamps back
  * (fx_age), with small timeouts set through the config map so the test
  * does not depend on how long the machine has been up. */
+#include <time.h>
 #include "tcp_conn.h"
 
 TestSuite(expiry, .init = suite_setup, .fini = suite_teardown);
@@ -203,4 +204,39 @@ Test(expiry, tcp_last_seen_ahead_of_clock_passes)
 	AGE(&k.c, -1);
 	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS);
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_TCP_NO_SYN), 0);
+}
+
+/* The machine's uptime in whole seconds (CLOCK_MONOTONIC, the datapath's
+ * clock's base). */
+static __s64 uptime_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* fx_age past the machine's uptime (a test on a freshly booted machine
+ * ages a session by an hour): the timestamps cannot go back before boot,
+ * so the fixture shrinks the timeout by the seconds it could not go back
+ * instead. Here the timeout is longer than the uptime: aged by more than
+ * it, the session has expired; by less, not. */
+Test(expiry, aged_past_the_uptime_expires_alike)
+{
+	struct pb_spec udp = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+			       .sport = 5010, .dport = 53 };
+	__s64 timeout = uptime_s() + 1000;
+	struct sfw_session s1, s2;
+
+	cr_assert_eq(fx_set_timeout(SFW_TO_UDP, (__u32)timeout), 0);
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	GET_SESSION(&udp, &s1);
+	AGE(&udp, timeout - 10);
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	GET_SESSION(&udp, &s2);
+	cr_expect_eq(s2.id, s1.id, "aged by less than its timeout, still the same session");
+	AGE(&udp, timeout + 1);
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	GET_SESSION(&udp, &s2);
+	cr_expect_neq(s2.id, s1.id, "aged past its timeout and the uptime: expired, opened anew");
 }

@@ -738,12 +738,12 @@ Test(nat, redteam_inside_icmp_error_about_reply_not_sent_untranslated)
 	assert_quotes_the_server(&out, &err, pp);
 
 	/* the session expired while the error waited in the stack: refused */
-	cr_assert_eq(fx_age(&s, 3600), 0);
+	cr_assert_eq(fx_age(&s, 61), 0);
 	cr_expect_eq(tc_forwarded(&up, &out), FX_TC_SHOT, "an expired session's error is refused");
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
 
 	/* toward an egress no tc of sfw's translates: refused at XDP */
-	cr_assert_eq(fx_age(&s, -3600), 0);
+	cr_assert_eq(fx_age(&s, -61), 0);
 	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_IFACES)), &k), 0);
 	cr_expect_eq(run_at(in_if, &err, &in, &up), FX_XDP_DROP,
 		     "passed up toward an egress that will not translate it");

@@ -316,11 +316,21 @@ int fx_age(const struct pb_spec *s, __s64 secs)
 	fx_key(s, &k);
 	if (bpf_map_lookup_elem(fx.sessions_fd, &k, &v))
 		return -errno;
-	/* timestamps are CLOCK_MONOTONIC: they cannot go back before boot */
-	if ((__s64)v.last_seen_ns <= ns || (__s64)v.created_ns <= ns)
-		return -ERANGE;
+	/* timestamps are CLOCK_MONOTONIC and cannot go back before boot: on
+	 * a machine up for less than secs (a fresh one, where the README's
+	 * test command runs), the session goes back as far as it can in
+	 * whole seconds short of secs, and its timeout shrinks by those
+	 * seconds, which expires it (or not) exactly alike */
+	if (ns > 0 && (__s64)v.last_seen_ns <= ns) {
+		__s64 room = (__s64)v.last_seen_ns - 1;
+		__s64 k_s = (ns - room + (__s64)SFW_NSEC_PER_SEC - 1) / (__s64)SFW_NSEC_PER_SEC;
+
+		ns -= k_s * (__s64)SFW_NSEC_PER_SEC;
+		v.timeout_s = (__s64)v.timeout_s > k_s ? v.timeout_s - (__u32)k_s : 0;
+	}
 	v.last_seen_ns -= ns;
-	v.created_ns -= ns;
+	/* the creation time is only shown (the session's duration) */
+	v.created_ns = (__s64)v.created_ns > ns ? v.created_ns - ns : 1;
 	return bpf_map_update_elem(fx.sessions_fd, &k, &v, BPF_EXIST) ? -errno : 0;
 }
 
