@@ -118,14 +118,17 @@ static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a,
 /* The session the quoted packet in (already checked to be about the
  * error's destination) belongs to: SFW_RELATED, SFW_RELATED_NAT,
  * SFW_RELATED_NAT_REPLY, SFW_RELATED_HOST_IN, SFW_RELATED_ZONE or
- * SFW_RELATED_NONE. ingress: the interface the error came in by, 0 when it is the host's own (tc, not forwarded). A
+ * SFW_RELATED_NONE. ingress: the interface the error came in by, 0 when it is the host's own (tc, not forwarded);
+ * hosts_nat: forwarded, but from the host's own address (its NAT's). A
  * global function: its key stays off the caller's frame, which is at the
  * edge of the call chain's 512 bytes. */
-__noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 ingress)
+__noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 ingress,
+				     bool hosts_nat)
 {
 	struct sfw_session_key key;
 	struct sfw_session *s;
 	bool key_lo;
+	__u32 w;
 
 	if (!in)
 		return SFW_RELATED_NONE;
@@ -137,7 +140,8 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 		return SFW_RELATED_NONE;
 	/* an error comes back from where the packet it quotes went
 	 * (bpf/zone_bind.bpf.h) */
-	if (!sfw_wing_from(s, sfw_error_wing(s, sfw_wing_of(s, key_lo)), ingress, true))
+	w = sfw_error_wing(s, sfw_wing_of(s, key_lo));
+	if (!sfw_wing_from(s, w, hosts_nat && sfw_wing_is_hosts(s, w) ? 0 : ingress, true))
 		return SFW_RELATED_ZONE;
 	if (ingress && sfw_sess_for_host(s->flags) && sfw_wing_of(s, key_lo) == SFW_WING_IN)
 		return SFW_RELATED_HOST_IN;
@@ -162,9 +166,9 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 }
 
 /* ingress: the interface the error came in by, 0: the host's own (tc,
- * not forwarded). */
+ * not forwarded); tc: the caller is tc egress (a constant). */
 static __always_inline __u32 sfw_icmp_related(void *data, void *end, const struct sfw_pkt *p,
-					      __u64 now, __u32 ingress)
+					      __u64 now, __u32 ingress, bool tc)
 {
 	struct sfw_pkt in = {};
 
@@ -176,7 +180,13 @@ static __always_inline __u32 sfw_icmp_related(void *data, void *end, const struc
 	if (in.src.v6[0] != p->dst.v6[0] || in.src.v6[1] != p->dst.v6[1] ||
 	    in.src.v6[2] != p->dst.v6[2] || in.src.v6[3] != p->dst.v6[3])
 		return SFW_RELATED_NONE;
-	return sfw_icmp_related_to(&in, now, ingress);
+	/* forwarded at tc from the host's own IPv4 address, the quoted
+	 * packet's destination: the host's own NAT's error (a published
+	 * container's port unreachable), bound as the host's wing is
+	 * (sfw_tc_bound_by; RV2-5) */
+	return sfw_icmp_related_to(&in, now, ingress,
+				   tc && ingress && p->family == SFW_FAMILY_INET &&
+				   p->src.v4 == in.dst.v4);
 }
 
 #endif

@@ -745,9 +745,7 @@ Test(zone_bind, rv2_broadcast_session_tag_survives_a_renumbering_commit)
  * ingress (no sfw_tc_bound_by on the error path) to the Out wing's zone
  * (the client's, untrust): refused at tc, Invalid zone (int9 passed it).
  * The client waits for its timeout instead of learning the port is shut. */
-/* disabled while RV2-5 is open (docs/security.md "Sessions are bound to their
- * zones", "Open"): it fails until then */
-Test(zone_bind, rv2_hosts_dnat_error_from_a_container_not_refused, .disabled = true)
+Test(zone_bind, rv2_hosts_dnat_error_from_a_container_not_refused)
 {
 	struct pb_spec q = udp("192.0.2.99", FB_ADDR, 41230, 8080);
 	struct pb_spec err = { .src = FB_ADDR, .dst = "192.0.2.99", .proto = SFW_IPPROTO_ICMP,
@@ -765,6 +763,29 @@ Test(zone_bind, rv2_hosts_dnat_error_from_a_container_not_refused, .disabled = t
 	cr_expect_eq(tc_at(out_if, fc_if, &ep, &out), FX_TC_OK,
 		     "the container's port unreachable, translated back, out of fb");
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 0);
+}
+
+/* The other side of RV2-5's fix: an error forwarded from behind fc that
+ * is not the host's own NAT's (its source is not the address the client
+ * wrote to) is bound by where it came in, as before: refused. */
+Test(zone_bind, forged_error_from_behind_an_unwatched_interface_refused)
+{
+	struct pb_spec q = udp("192.0.2.99", FB_ADDR, 41235, 8080);
+	struct pb_spec err = { .src = "198.51.100.50", .dst = "192.0.2.99", .proto = SFW_IPPROTO_ICMP,
+			       .icmp_type = 3, .icmp_code = 3, .inner = &q };
+	struct pb_pkt ep, in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone trust interfaces fc\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone untrust to-zone junos-host policy pub match source-address any destination-address any application any\n"
+	       "set security policies from-zone untrust to-zone junos-host policy pub then permit\n"
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(run_at(out_if, &q, &in, &out), FX_XDP_PASS, "the client's datagram to the host");
+	cr_assert_eq(pb_build(&err, &ep), 0);
+	cr_expect_eq(tc_at(out_if, fc_if, &ep, &out), FX_TC_SHOT,
+		     "a container's own error about the client's datagram, out of fb");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
 }
 
 /* RV2-6: review Z10's fix binds a forwarded packet on the host's wing by
