@@ -12,6 +12,33 @@
 #include "nat_fixture.h"
 #include "outcome.h"
 
+/* The suite's zones (fc beside fa in trust), and the other layouts its
+ * tests commit */
+#define ZONES_FC_TRUST "set security zones security-zone trust interfaces fa\n" \
+		       "set security zones security-zone trust interfaces fc\n" \
+		       "set security zones security-zone untrust interfaces fb\n"
+#define ZONES_FC_DMZ "set security zones security-zone trust interfaces fa\n" \
+		     "set security zones security-zone dmz interfaces fc\n" \
+		     "set security zones security-zone untrust interfaces fb\n"
+#define ZONES_FC_UNTRUST "set security zones security-zone trust interfaces fa\n" \
+			 "set security zones security-zone untrust interfaces fc\n" \
+			 "set security zones security-zone untrust interfaces fb\n"
+#define ZONES_FA_UNTRUST "set security zones security-zone trust interfaces fc\n" \
+			 "set security zones security-zone untrust interfaces fa\n" \
+			 "set security zones security-zone untrust interfaces fb\n"
+/* trust and dmz may reach the host */
+#define TO_HOST "set security policies from-zone trust to-zone junos-host policy t match source-address any destination-address any application any\n" \
+		"set security policies from-zone trust to-zone junos-host policy t then permit\n" \
+		"set security policies from-zone dmz to-zone junos-host policy d match source-address any destination-address any application any\n" \
+		"set security policies from-zone dmz to-zone junos-host policy d then permit\n"
+
+/* untrust's clients may reach the host (a port it publishes); trust's its
+ * DNS service */
+#define PUBLISHED "set security policies from-zone untrust to-zone junos-host policy pub match source-address any destination-address any application any\n" \
+		  "set security policies from-zone untrust to-zone junos-host policy pub then permit\n"
+#define LAN_DNS "set security policies from-zone trust to-zone junos-host policy lan match source-address any destination-address any application junos-dns-udp\n" \
+		"set security policies from-zone trust to-zone junos-host policy lan then permit\n"
+
 static __u32 fc_if;
 
 #define PLAIN "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n" \
@@ -25,9 +52,7 @@ static void zone_setup(void)
 	fc_if = if_nametoindex("fc");
 	cr_assert(fc_if);
 	cr_assert_eq(fx_add_counters(fc_if), 0);
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone trust interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	commit(ZONES_FC_TRUST PLAIN);
 }
 
 TestSuite(zone_bind, .init = zone_setup, .fini = suite_teardown);
@@ -170,9 +195,7 @@ Test(zone_bind, zones_judged_as_the_commit_in_force_says)
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
 	id = sess_of(&u).id;
 	commit("set security zones security-zone dmz\n"
-	       "set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone trust interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	       ZONES_FC_TRUST PLAIN);
 	/* by name no interface changed zone: the commit ends no session */
 	cr_expect_eq(sess_of(&u).id, id, "the session ended by a renumbering");
 	cr_expect_eq(run_at(fc_if, &u, &in, &out), FX_XDP_REDIRECT, "renumbered, still trust");
@@ -235,9 +258,7 @@ Test(zone_bind, nat_error_about_the_translated_packet_only_from_the_wan)
 	struct pb_spec quoted, err;
 	__u16 pp;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone trust interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n" PLAIN
+	commit(ZONES_FC_TRUST PLAIN
 	       "set security nat source rule-set RS from zone trust\n"
 	       "set security nat source rule-set RS to zone untrust\n"
 	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
@@ -269,11 +290,7 @@ Test(zone_bind, error_about_the_hosts_answer_from_where_it_left)
 			       .icmp_type = 3, .icmp_code = 3, .inner = &a };
 	struct pb_pkt ap, in, out;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone trust interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n"
-	       "set security policies from-zone trust to-zone junos-host policy lan match source-address any destination-address any application junos-dns-udp\n"
-	       "set security policies from-zone trust to-zone junos-host policy lan then permit\n"
+	commit(ZONES_FC_TRUST LAN_DNS
 	       "set security policies default-policy deny-all\n");
 	cr_assert_eq(system("ip route add 192.0.2.0/24 dev fc"), 0);
 	cr_assert_eq(run_at(in_if, &q, &in, &out), FX_XDP_PASS);
@@ -303,7 +320,7 @@ Test(zone_bind, no_zones_configured_no_boundary)
 	cr_expect_eq(sess_of(&u).wing[SFW_WING_IN].packets, 2);
 }
 
-/* Red-team review of the binding (/work/notes/review-zone.md, Z1): a
+/* Red-team review of the binding (docs/security.md, second review, Z1): a
  * tuple every zone shares by protocol -- DHCP's DISCOVER, 0.0.0.0:68 ->
  * 255.255.255.255:67 -- opens a host session from the first zone that
  * sends it; a client of another zone that may reach the host's DHCP
@@ -314,13 +331,7 @@ Test(zone_bind, rv_dhcp_discover_from_a_second_zone_not_refused)
 	struct pb_spec d = udp("0.0.0.0", "255.255.255.255", 68, 67);
 	struct pb_pkt in, out;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone dmz interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n"
-	       "set security policies from-zone trust to-zone junos-host policy t match source-address any destination-address any application any\n"
-	       "set security policies from-zone trust to-zone junos-host policy t then permit\n"
-	       "set security policies from-zone dmz to-zone junos-host policy d match source-address any destination-address any application any\n"
-	       "set security policies from-zone dmz to-zone junos-host policy d then permit\n"
+	commit(ZONES_FC_DMZ TO_HOST
 	       "set security policies default-policy deny-all\n");
 	cr_assert_eq(run_at(in_if, &d, &in, &out), FX_XDP_PASS, "trust's DISCOVER, to the host");
 	cr_expect_eq(run_at(fc_if, &d, &in, &out), FX_XDP_PASS, "dmz's DISCOVER, to the host");
@@ -338,13 +349,7 @@ Test(zone_bind, link_local_hello_from_two_zones_each_its_own)
 	struct pb_spec h = { .src = "fe80::1", .dst = "ff02::5", .proto = 89, .payload = 20 };
 	struct pb_pkt in, out;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone dmz interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n"
-	       "set security policies from-zone trust to-zone junos-host policy t match source-address any destination-address any application any\n"
-	       "set security policies from-zone trust to-zone junos-host policy t then permit\n"
-	       "set security policies from-zone dmz to-zone junos-host policy d match source-address any destination-address any application any\n"
-	       "set security policies from-zone dmz to-zone junos-host policy d then permit\n"
+	commit(ZONES_FC_DMZ TO_HOST
 	       "set security policies default-policy deny-all\n");
 	cr_assert_eq(run_at(in_if, &h, &in, &out), FX_XDP_PASS, "trust's hello");
 	cr_expect_eq(run_at(fc_if, &h, &in, &out), FX_XDP_PASS, "dmz's hello");
@@ -373,9 +378,7 @@ Test(zone_bind, rv_commit_moving_the_wings_interface_does_not_hand_it_over)
 
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(run_at(fc_if, &kept, &in, &out), FX_XDP_REDIRECT);
-	commit("set security zones security-zone trust interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fa\n"
-	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	commit(ZONES_FA_UNTRUST PLAIN);
 	cr_expect_neq(fx_session(&u, &v), 0, "the session on fa outlived its zone");
 	cr_expect_eq(sess_of(&kept).wing[SFW_WING_IN].ifindex, fc_if, "fc's session ended");
 	cr_expect_eq(run_at(out_if, &u, &in, &out), FX_XDP_DROP,
@@ -421,9 +424,7 @@ Test(zone_bind, commit_moving_an_interface_takes_it_out_of_its_zone_while_ending
 	window.onto = w;
 	cr_assert_eq(run_at(fc_if, &w, &in, &out), FX_XDP_REDIRECT);
 	f.map_fd = probing_map_fd;
-	cr_assert_eq(commit_into("set security zones security-zone trust interfaces fc\n"
-				 "set security zones security-zone untrust interfaces fa\n"
-				 "set security zones security-zone untrust interfaces fb\n" PLAIN,
+	cr_assert_eq(commit_into(ZONES_FA_UNTRUST PLAIN,
 				 &f), 0, "%s", sfw_last_error());
 	cr_assert(window.taken, "the commit ended no session");
 	cr_expect_eq(window.fresh_verdict, FX_XDP_DROP, "a new flow by fa meanwhile");
@@ -447,9 +448,7 @@ Test(zone_bind, commit_that_cannot_end_the_moved_sessions_changes_nothing)
 
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
 	f.map_fd = no_session_table;
-	cr_expect_neq(commit_into("set security zones security-zone trust interfaces fc\n"
-				  "set security zones security-zone untrust interfaces fa\n"
-				  "set security zones security-zone untrust interfaces fb\n" PLAIN,
+	cr_expect_neq(commit_into(ZONES_FA_UNTRUST PLAIN,
 				  &f), 0, "the commit went through");
 	cr_expect_eq(run_at(fc_if, &u, &in, &out), FX_XDP_REDIRECT, "by fc, trust as before");
 	cr_expect_eq(run_at(out_if, &u, &in, &out), FX_XDP_DROP, "from the WAN");
@@ -469,9 +468,7 @@ Test(zone_bind, rv_nat_clients_error_about_the_reply_by_the_zones_other_interfac
 			       .icmp_type = 3, .icmp_code = 3, .inner = &quoted };
 	struct pb_pkt in, out;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone trust interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n" PLAIN
+	commit(ZONES_FC_TRUST PLAIN
 	       "set security nat source rule-set RS from zone trust\n"
 	       "set security nat source rule-set RS to zone untrust\n"
 	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
@@ -518,9 +515,7 @@ Test(zone_bind, rv_route_moved_into_another_zone_not_followed)
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 41130, 53);
 	struct pb_pkt in, out;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone dmz interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	commit(ZONES_FC_DMZ PLAIN);
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
 			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
@@ -537,9 +532,7 @@ Test(zone_bind, route_moved_inside_the_zone_followed)
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 41135, 53);
 	struct pb_pkt in, out;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone untrust interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	commit(ZONES_FC_UNTRUST PLAIN);
 	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, "sfw_tx_ports"), &fc_if, &fc_if,
 					 BPF_ANY), 0);
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
@@ -563,9 +556,7 @@ Test(zone_bind, rv_spoofed_opener_from_another_zone_does_not_lock_out_the_client
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 51820, 51820);
 	struct pb_pkt in, out;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone dmz interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n" PLAIN
+	commit(ZONES_FC_DMZ PLAIN
 	       "set security policies from-zone dmz to-zone untrust policy d match source-address any destination-address any application any\n"
 	       "set security policies from-zone dmz to-zone untrust policy d then permit\n");
 	cr_expect_eq(run_at(fc_if, &u, &in, &out), FX_XDP_DROP,
@@ -590,11 +581,7 @@ Test(zone_bind, rv_hosts_dnat_answer_from_a_container_not_refused)
 	struct pb_spec a = udp(FB_ADDR, "192.0.2.99", 8080, 41140);
 	struct pb_pkt ap, in, out;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone trust interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n"
-	       "set security policies from-zone untrust to-zone junos-host policy pub match source-address any destination-address any application any\n"
-	       "set security policies from-zone untrust to-zone junos-host policy pub then permit\n"
+	commit(ZONES_FC_TRUST PUBLISHED
 	       "set security policies default-policy deny-all\n");
 	cr_assert_eq(run_at(out_if, &q, &in, &out), FX_XDP_PASS, "the client's datagram to the host");
 	cr_assert_eq(pb_build(&a, &ap), 0);
@@ -603,13 +590,8 @@ Test(zone_bind, rv_hosts_dnat_answer_from_a_container_not_refused)
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 0);
 }
 
-/* Second red-team review (notes-zrv2.md). The policies for the host that
- * the DHCP tests use: trust and dmz may reach it. */
-#define TO_HOST "set security policies from-zone trust to-zone junos-host policy t match source-address any destination-address any application any\n" \
-		"set security policies from-zone trust to-zone junos-host policy t then permit\n" \
-		"set security policies from-zone dmz to-zone junos-host policy d match source-address any destination-address any application any\n" \
-		"set security policies from-zone dmz to-zone junos-host policy d then permit\n"
-
+/* The binding's third review (RV2; docs/security.md "Sessions are bound
+ * to their zones"). */
 /* RV2-1: a packet XDP refuses because its route now leaves into another
  * zone (review Z5) is refused in sfw_xdp_forward, after sfw_account
  * counted it on the session and refreshed it: a flow whose route moved
@@ -623,9 +605,7 @@ Test(zone_bind, rv2_packet_refused_for_its_route_counts_and_refreshes_nothing, .
 	struct pb_pkt in, out;
 	struct sfw_session before, after;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone dmz interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	commit(ZONES_FC_DMZ PLAIN);
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
 			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
@@ -655,9 +635,7 @@ Test(zone_bind, rv2_rst_refused_for_its_route_does_not_close_the_session, .disab
 	struct pb_spec s = pb_reverse(&c);
 	struct pb_pkt in, out;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone dmz interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	commit(ZONES_FC_DMZ PLAIN);
 	c.tcp_flags = SFW_TCP_SYN, c.seq = 1000;
 	cr_assert_eq(run_at(in_if, &c, &in, &out), FX_XDP_REDIRECT, "SYN");
 	s.tcp_flags = SFW_TCP_SYN | SFW_TCP_ACK, s.seq = 5000, s.ack = 1001;
@@ -688,11 +666,7 @@ Test(zone_bind, rv2_hosts_answer_refused_at_tc_changes_no_session_state)
 	struct pb_pkt ap, in, out;
 	struct sfw_session before, after;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone trust interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n"
-	       "set security policies from-zone trust to-zone junos-host policy lan match source-address any destination-address any application junos-dns-udp\n"
-	       "set security policies from-zone trust to-zone junos-host policy lan then permit\n"
+	commit(ZONES_FC_TRUST LAN_DNS
 	       "set security policies default-policy deny-all\n");
 	cr_assert_eq(run_at(in_if, &q, &in, &out), FX_XDP_PASS);
 	cr_assert_eq(fx_age(&q, 5), 0);
@@ -722,9 +696,7 @@ Test(zone_bind, rv2_broadcast_session_tag_survives_a_renumbering_commit)
 	struct pb_spec d = udp("0.0.0.0", "255.255.255.255", 68, 67);
 	struct pb_pkt in, out;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone dmz interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n" TO_HOST
+	commit(ZONES_FC_DMZ TO_HOST
 	       "set security policies default-policy deny-all\n");
 	cr_assert_eq(run_at(in_if, &d, &in, &out), FX_XDP_PASS, "trust's DISCOVER");
 	commit("set security zones security-zone dmz interfaces fc\n"
@@ -752,11 +724,7 @@ Test(zone_bind, rv2_hosts_dnat_error_from_a_container_not_refused)
 			       .icmp_type = 3, .icmp_code = 3, .inner = &q };
 	struct pb_pkt ep, in, out;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone trust interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n"
-	       "set security policies from-zone untrust to-zone junos-host policy pub match source-address any destination-address any application any\n"
-	       "set security policies from-zone untrust to-zone junos-host policy pub then permit\n"
+	commit(ZONES_FC_TRUST PUBLISHED
 	       "set security policies default-policy deny-all\n");
 	cr_assert_eq(run_at(out_if, &q, &in, &out), FX_XDP_PASS, "the client's datagram to the host");
 	cr_assert_eq(pb_build(&err, &ep), 0);
@@ -775,11 +743,7 @@ Test(zone_bind, forged_error_from_behind_an_unwatched_interface_refused)
 			       .icmp_type = 3, .icmp_code = 3, .inner = &q };
 	struct pb_pkt ep, in, out;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone trust interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n"
-	       "set security policies from-zone untrust to-zone junos-host policy pub match source-address any destination-address any application any\n"
-	       "set security policies from-zone untrust to-zone junos-host policy pub then permit\n"
+	commit(ZONES_FC_TRUST PUBLISHED
 	       "set security policies default-policy deny-all\n");
 	cr_assert_eq(run_at(out_if, &q, &in, &out), FX_XDP_PASS, "the client's datagram to the host");
 	cr_assert_eq(pb_build(&err, &ep), 0);
@@ -793,7 +757,7 @@ Test(zone_bind, forged_error_from_behind_an_unwatched_interface_refused)
  * of the host's own addresses as its source (so only the host's own NAT
  * makes one). True for IPv4 (fib_validate_source); IPv6 has no such
  * check: Linux 6.18 forwards a datagram whose source is the router's own
- * address (checked with three namespaces, notes-zrv2.md). So on IPv6 any
+ * address (checked with three namespaces, the reviewer's notes). So on IPv6 any
  * host behind an interface sfw does not watch (a container, a VM on
  * virbr0) injects packets as the firewall into sessions to it (here a
  * DNS answer to an untrust client's query) or the firewall's own
@@ -807,9 +771,7 @@ Test(zone_bind, rv2_ipv6_spoof_of_the_hosts_address_from_an_unwatched_interface_
 
 	cr_assert_eq(system("ip -6 addr add 2001:db8:b::1/64 dev fb nodad && "
 			    "ip -6 neigh add 2001:db8:b::99 lladdr 02:00:00:00:00:99 dev fb nud permanent"), 0);
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone trust interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n"
+	commit(ZONES_FC_TRUST
 	       "set security policies from-zone untrust to-zone junos-host policy dns match source-address any destination-address any application any\n"
 	       "set security policies from-zone untrust to-zone junos-host policy dns then permit\n"
 	       "set security policies default-policy deny-all\n");
@@ -843,9 +805,7 @@ Test(zone_bind, rv2_route_moved_into_another_zone_not_followed_by_the_stack)
 	struct pb_pkt up, in, out;
 	int r;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone dmz interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	commit(ZONES_FC_DMZ PLAIN);
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	cr_assert_eq(fx_mark_attached(fc_if), 0);
@@ -867,9 +827,7 @@ Test(zone_bind, rv2_fragmented_datagram_not_routed_into_another_zone)
 	struct pb_pkt fr[4], in, out;
 	int r;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone dmz interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	commit(ZONES_FC_DMZ PLAIN);
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	cr_assert_eq(fx_mark_attached(fc_if), 0);
@@ -895,9 +853,7 @@ Test(zone_bind, rv2_route_moved_into_another_zone_not_followed_without_xdp_forwa
 	struct sfw_config cfg;
 	int r;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone dmz interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n" PLAIN);
+	commit(ZONES_FC_DMZ PLAIN);
 	cr_assert_eq(fx_config(&cfg), 0);
 	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);   /* zones kept */
 	cr_assert_eq(fx_mark_attached(in_if), 0);
@@ -926,9 +882,7 @@ Test(zone_bind, rv2_group_datagram_the_stack_forwards_still_refused)
 	struct pb_spec g = udp(CLIENT_A, "239.1.1.1", 5000, 5000);
 	struct pb_pkt gp, in, out;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone dmz interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n" TO_HOST PLAIN
+	commit(ZONES_FC_DMZ TO_HOST PLAIN
 	       "set security nat source rule-set RS from zone trust\n"
 	       "set security nat source rule-set RS to zone untrust\n"
 	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
@@ -957,9 +911,7 @@ Test(zone_bind, rv2_hosts_error_about_a_clients_group_datagram_finds_its_session
 			       .icmp_type = 4, .icmp_code = 2, .inner = &q };
 	struct pb_pkt ep, in, out;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone dmz interfaces fc\n"
-	       "set security zones security-zone untrust interfaces fb\n" TO_HOST
+	commit(ZONES_FC_DMZ TO_HOST
 	       "set security policies default-policy deny-all\n");
 	cr_assert_eq(run_at(in_if, &q, &in, &out), FX_XDP_PASS, "the client's datagram to the group");
 	cr_assert_eq(pb_build(&err, &ep), 0);
