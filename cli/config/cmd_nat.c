@@ -31,15 +31,18 @@ static int count_sessions(struct sfw_nat_rules *r)
 {
 	__u64 *by_id = calloc(SFW_NAT_MAX_RULES + 1, sizeof(*by_id));
 	struct sfw_walk_ops ops = { .visit = count_visit, .arg = by_id };
-	int fd = by_id ? sfw_open_map(SFW_STR(SFW_MAP_SESSIONS)) : -ENOMEM;
-	int err = fd < 0 ? fd : sfw_walk_sessions(fd, &ops);
+	int fd, err;
 
+	if (!by_id)
+		return sfw_fail(ENOMEM, "out of memory");
+	fd = sfw_open_map(SFW_STR(SFW_MAP_SESSIONS));
+	err = fd < 0 ? fd : sfw_walk_sessions(fd, &ops);
 	if (fd >= 0)
 		close(fd);
 	for (int k = 0; !err && k < r->n; k++)
 		r->v[k].sessions = r->v[k].id <= SFW_NAT_MAX_RULES ? by_id[r->v[k].id] : 0;
 	free(by_id);
-	return fd == -ENOMEM ? sfw_fail(ENOMEM, "out of memory") : err;
+	return err;
 }
 
 static int read_counters(struct sfw_nat_rules *r)
@@ -106,6 +109,21 @@ int sfw_cmd_show_nat_summary(const struct sfw_cmdline *cl)
 	return show(cl, NULL, true);
 }
 
+/* Every rule's counters (id 0), or the named rule's. */
+static int clear_counters(const struct sfw_nat_rules *r, bool all)
+{
+	int err = sfw_lock();
+
+	if (err)
+		return err;
+	for (int k = 0; !err && k < r->n; k++)
+		err = sfw_nat_rule_stats_clear(r->v[k].id);
+	if (!err && all)
+		err = sfw_nat_rule_stats_clear(0);
+	sfw_unlock();
+	return err;
+}
+
 int sfw_cmd_clear_nat_rule(const struct sfw_cmdline *cl)
 {
 	const char *name = rule_word(cl);
@@ -121,15 +139,8 @@ int sfw_cmd_clear_nat_rule(const struct sfw_cmdline *cl)
 	/* a name must be a configured rule; `all` clears every id */
 	if (name)
 		err = sfw_nat_rules_build(&conf, name, &r);
-	if (!err && !sfw_lock()) {
-		for (int k = 0; !err && k < r.n; k++)
-			err = sfw_nat_rule_stats_clear(r.v[k].id);
-		if (!name)
-			err = sfw_nat_rule_stats_clear(0);
-		sfw_unlock();
-	} else if (!err) {
-		err = -1;
-	}
+	if (!err)
+		err = clear_counters(&r, !name);
 	sfw_nat_rules_free(&r);
 	sfw_conf_free(&conf);
 	return err ? sfw_report(cl) : SFW_EXIT_OK;
