@@ -338,9 +338,11 @@ static __always_inline __u32 sfw_join_winner(const struct sfw_pkt *p, struct sfw
 
 /* Creates the session for a packet sfw_track allowed to open one and the
  * policy permitted (verdict v), its replies expected on out_ifindex, under
- * the from-zone's session limits (sfw_limit_of; 0: none), its source
- * translated to nat_addr by source NAT rule nat_rule (0: none; bpf/nat.bpf.h).
- * Returns the outcome counter. */
+ * the from-zone's session limits (sfw_limit_of; 0: none), under source NAT
+ * rule nat_rule (sfw_nat_source_rule's answer, 0: none; bpf/nat.bpf.h), its
+ * source translated to nat_addr (0: `off`). The rule's hit is counted once
+ * the limits let the session be, its success once the session is in the
+ * table. Returns the outcome counter. */
 static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow *f, __u8 flags,
 					__u32 out_ifindex, const struct sfw_verdict *v,
 					__u64 limits, __be32 nat_addr, __u32 nat_rule)
@@ -404,6 +406,12 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 		}
 	}
 	s->tally |= sfw_count_bits_new(s, &p->dst, p->family);
+	/* the session names its rule, `off`'s too: `Number of sessions` is
+	 * counted from the table at show time (docs/nat.md) */
+	if (nat_rule) {
+		sfw_nat_count(nat_rule, SFW_NAT_RC_HITS);
+		s->nat.rule_id = (__u16)SFW_NAT_RULE_OF(nat_rule);
+	}
 	/* the port and the reply's alias first: the session is never seen
 	 * from the reply side half made (docs/nat.md) */
 	if (nat_addr) {
@@ -434,6 +442,7 @@ static __always_inline __u32 sfw_create(const struct sfw_pkt *p, struct sfw_flow
 		return SFW_CNT_ERR_NO_MORE_SESSIONS;
 	}
 	sfw_count_open(&f->key, s->tally, 1);
+	sfw_nat_count(nat_rule, SFW_NAT_RC_SUCCESS);
 	sfw_ev_session(SFW_EV_WHAT(SFW_EV_CREATE, SFW_CLOSE_NONE,
 				   sfw_log_asked(f->cfg, v, SFW_RULE_LOG_INIT)), &f->key, s, f->now);
 	f->sess_flags = s->flags;

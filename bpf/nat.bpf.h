@@ -49,6 +49,21 @@ struct {
 #define SFW_NAT_ACTION_OF(r) ((r) & 0xff)
 #define SFW_NAT_RULE_OF(r) (((r) >> 8) & 0xffff)
 
+/* Counts counter c (enum sfw_nat_rule_counter) of the source NAT rule
+ * sfw_nat_source_rule answered `rule` (0: none): first packets only, so
+ * established traffic never pays for it. Per-CPU: no atomics. */
+static __always_inline void sfw_nat_count(__u32 rule, __u32 c)
+{
+	__u32 id = SFW_NAT_RULE_OF(rule);
+	struct sfw_nat_rule_stats *st;
+
+	if (!rule || c >= SFW_NAT_RC_COUNT)
+		return;
+	st = bpf_map_lookup_elem(&SFW_MAP_NAT_RULE_STATS, &id);
+	if (st)
+		st->n[c] += 1;
+}
+
 /* Does the masked prefix (len bits of want) hold a? Words past the
  * prefix compare under a zero mask, so IPv4 (word 0) and IPv6 share it. */
 static __always_inline bool sfw_nat_prefix_has(const union sfw_addr *want, __u8 len,

@@ -156,10 +156,11 @@ __noinline __be32 sfw_nat_iface_addr(struct xdp_md *ctx, const struct sfw_pkt *p
 }
 
 /* The source NAT of a permitted transit first packet (docs/nat.md): the
- * address to translate to (*addr, 0: none) and the rule's answer, or
- * Incoming NAT errors when a rule translates it and this step cannot
- * (a pool, no interface address, a packet no rewrite translates): refused
- * rather than sent untranslated, and before any port is reserved. */
+ * rule's answer (0: no rule; `off` too) and the address to translate to
+ * (*addr, 0: none). A rule that translates with no address (a pool, no
+ * interface address, a packet no rewrite translates) is the caller's
+ * Incoming NAT errors: refused rather than sent untranslated, and before
+ * any port is reserved. */
 static __always_inline __u32 sfw_xdp_snat(struct xdp_md *ctx, const struct sfw_pkt *p,
 					  const struct sfw_zone_pair *z, __be32 *addr)
 {
@@ -167,13 +168,13 @@ static __always_inline __u32 sfw_xdp_snat(struct xdp_md *ctx, const struct sfw_p
 
 	*addr = 0;
 	if (!rule || SFW_NAT_ACTION_OF(rule) == SFW_NAT_ACT_OFF)
-		return 0;
+		return rule;
 	/* what no rewrite could translate (GRE, ESP, SCTP, a fragment) is
 	 * refused before a port is reserved for it (docs/nat.md "Third
 	 * review", R3) */
 	if (SFW_NAT_ACTION_OF(rule) == SFW_NAT_ACT_INTERFACE && sfw_nat_rewritable(p))
 		*addr = sfw_nat_iface_addr(ctx, p);
-	return *addr ? rule : SFW_NAT_HIT;
+	return rule;
 }
 
 static __always_inline void sfw_count_input(struct sfw_iface_stats *st, const struct sfw_pkt *p,
@@ -244,15 +245,16 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 	}
 	if (out_ifindex) {
 		nat_rule = sfw_xdp_snat(ctx, p, &z, &nat_addr);
-		if (nat_rule && !nat_addr)
-			return SFW_CNT_ERR_INCOMING_NAT;
 		/* the stack forwarding, an In wing toward an egress nothing
 		 * translates at is refused (sfw_nat_pass_ok): refused here,
 		 * before its session, alias and port are made (docs/nat.md
-		 * "Fourth review", N10) */
-		if (nat_addr && !(f->cfg->flags & SFW_CFG_F_FORWARD) &&
-		    !sfw_xdp_attached(out_ifindex))
+		 * "Fourth review", N10); the rule's hit without success */
+		if ((nat_rule && SFW_NAT_ACTION_OF(nat_rule) != SFW_NAT_ACT_OFF && !nat_addr) ||
+		    (nat_addr && !(f->cfg->flags & SFW_CFG_F_FORWARD) &&
+		     !sfw_xdp_attached(out_ifindex))) {
+			sfw_nat_count(nat_rule, SFW_NAT_RC_HITS);
 			return SFW_CNT_ERR_INCOMING_NAT;
+		}
 	}
 	return sfw_create(p, f, out_ifindex ? SFW_SESS_F_TRANSIT : 0,
 			  out_ifindex ? out_ifindex : f->ifindex, &v,

@@ -97,6 +97,10 @@ static int number_rules(struct nat_cpl *x)
 
 		if (!e)
 			return -ENOMEM;
+		/* the datapath counts source rules in an array of that size */
+		if (next[t] > SFW_NAT_MAX_RULES)
+			return sfw_fail(E2BIG, "more than %d NAT rules of one type (source, "
+					"destination or static)", SFW_NAT_MAX_RULES);
 		x->rule_id[k] = next[t]++;
 		e->type = (__u8)t;
 		e->id = x->rule_id[k];

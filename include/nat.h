@@ -177,4 +177,33 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_nat_port) == 48, "NAT port ABI");
 /* Reservations: one per NAT session, at most the session table's size. */
 #define SFW_NAT_MAX_PORTS SFW_DEFAULT_MAX_SESSIONS
 
+/* Per source NAT rule, counted by the datapath on first packets only
+ * (bpf/nat.bpf.h sfw_nat_count), never on established traffic; shown by
+ * `show security nat source rule` (docs/nat.md "Operational commands"):
+ * X(NAME, Junos label, Junos XML/JSON name). */
+#define SFW_NAT_RULE_COUNTER_LIST(X)                                     \
+	/* a first packet the rule matched, translated or not */           \
+	X(HITS, "Translation hits", "rule-translation-hits")               \
+	/* a session the rule made (translated, or `off`'s untranslated) */ \
+	X(SUCCESS, "Successful sessions", "succ-hits")
+enum sfw_nat_rule_counter {
+#define SFW_X(name, label, json) SFW_NAT_RC_##name,
+	SFW_NAT_RULE_COUNTER_LIST(SFW_X)
+#undef SFW_X
+	SFW_NAT_RC_COUNT
+};
+
+/* The shows' third count, not the datapath's: sessions alive now that
+ * name the rule (sfw_sess_nat.rule_id), counted from the table. */
+#define SFW_NAT_SESSIONS_LABEL "Number of sessions"
+#define SFW_NAT_SESSIONS_JSON "concurrent-hits"
+
+/* The counters' map (SFW_MAP_NAT_RULE_STATS): a per-CPU array indexed by
+ * sfw_nat_entry.rule_id of source NAT rules, 1..SFW_NAT_MAX_RULES (a
+ * commit refuses more). */
+struct sfw_nat_rule_stats {
+	__u64 n[SFW_NAT_RC_COUNT];     /* enum sfw_nat_rule_counter */
+};
+#define SFW_NAT_MAX_RULES 4096
+
 #endif

@@ -136,6 +136,14 @@ int sfw_forward_ports(__u32 *ifindexes, int max);
 int sfw_policy_hits(__u32 policy_index, __u64 *hits);
 int sfw_policy_hits_clear(void);
 
+/* Source NAT rules' counters (loader/nat_stats.c, include/nat.h): those
+ * of rules ids[0..n-1] (sfw_nat_entry.rule_id) into out[0..n-1], summed
+ * over the CPUs, the map opened once. Clear: one rule's, or every rule's
+ * for id 0. 0 or a negative errno with the one line. */
+struct sfw_nat_rule_stats;
+int sfw_nat_rule_stats_read(const __u32 *ids, int n, struct sfw_nat_rule_stats *out);
+int sfw_nat_rule_stats_clear(__u32 rule_id);
+
 /* The name stored for an id at the last commit; false when none. */
 bool sfw_name_lookup(enum sfw_name_kind kind, __u32 id, char *buf, size_t len);
 

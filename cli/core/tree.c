@@ -165,9 +165,27 @@ static const struct sfw_node show_screen = {
 	.word = "screen", .help = "Show screen (IDS) information",
 	.kids = KIDS(&show_screen_stats),
 };
+/* show security nat source rule R|all | summary (docs/nat.md) */
+static const struct sfw_node show_nat_rule = {
+	.word = "rule", .help = "Show source NAT rules and their translation hits",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<rule|all>",
+	.pos_help = "Source NAT rule name, or all", .run = sfw_cmd_show_nat_rule,
+};
+static const struct sfw_node show_nat_summary = {
+	.word = "summary", .help = "Show source NAT pools and rules in brief",
+	.run = sfw_cmd_show_nat_summary,
+};
+static const struct sfw_node show_nat_source = {
+	.word = "source", .help = "Show source NAT information",
+	.kids = KIDS(&show_nat_rule, &show_nat_summary),
+};
+static const struct sfw_node show_nat = {
+	.word = "nat", .help = "Show network address translation information",
+	.kids = KIDS(&show_nat_source),
+};
 static const struct sfw_node show_security = {
 	.word = "security", .help = "Show security information",
-	.kids = KIDS(&show_flow, &show_match_policies, &show_policies, &show_screen,
+	.kids = KIDS(&show_flow, &show_match_policies, &show_nat, &show_policies, &show_screen,
 		     &show_zones),
 };
 static const struct sfw_node show_configuration = {
@@ -239,9 +257,22 @@ static const struct sfw_node clear_policies = {
 	.word = "policies", .help = "Clear security policy information",
 	.kids = KIDS(&clear_hit_count),
 };
+static const struct sfw_node clear_nat_rule = {
+	.word = "rule", .help = "Clear source NAT rules' translation hits",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<rule|all>",
+	.pos_help = "Source NAT rule name, or all", .run = sfw_cmd_clear_nat_rule,
+};
+static const struct sfw_node clear_nat_source = {
+	.word = "source", .help = "Clear source NAT information",
+	.kids = KIDS(&clear_nat_rule),
+};
+static const struct sfw_node clear_nat = {
+	.word = "nat", .help = "Clear network address translation information",
+	.kids = KIDS(&clear_nat_source),
+};
 static const struct sfw_node clear_security = {
 	.word = "security", .help = "Clear security information",
-	.kids = KIDS(&clear_flow, &clear_policies),
+	.kids = KIDS(&clear_flow, &clear_nat, &clear_policies),
 };
 static const struct sfw_node clear_flows = {
 	.word = "flows", .help = "Clear stateful firewall flows", .flags = SFW_N_OPTIONS,

@@ -223,6 +223,48 @@ Test(conf_nat_compile, a_list_past_the_datapath_bound_is_refused)
 	free(text);
 }
 
+/* Rule ids index the datapath's per-rule counters (include/nat.h): 4,096
+ * source rules (16 zone pairs of 256) compile, one more is refused. */
+static char *many_rules(int extra)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	fputs(CONF_BASE, f);
+	for (int z = 0; z < 17; z++) {
+		fprintf(f, "set security zones security-zone z%d interfaces vz%d\n", z, z);
+		fprintf(f, "set security nat source rule-set S%d from zone z%d\n", z, z);
+		fprintf(f, "set security nat source rule-set S%d to zone untrust\n", z);
+		for (int r = 0; r < (z < 16 ? 256 : extra); r++)
+			fprintf(f, "set security nat source rule-set S%d rule R%d-%d then "
+				"source-nat interface\n", z, z, r);
+	}
+	fclose(f);
+	return text;
+}
+
+Test(conf_nat_compile, rules_past_the_counters_bound_are_refused)
+{
+	struct sfw_conf c;
+	struct sfw_compiled out;
+	char *text = many_rules(0);
+
+	compile_text(text, &c, &out);
+	cr_assert_eq(out.n_nat_rules, SFW_NAT_MAX_RULES);
+	cr_assert_eq(out.nat_rules[SFW_NAT_MAX_RULES - 1].id, SFW_NAT_MAX_RULES);
+	sfw_compiled_free(&out);
+	sfw_conf_free(&c);
+	free(text);
+	text = many_rules(1);
+	conf_test_parse_ok(&c, text);
+	cr_assert_eq(sfw_conf_compile(&c, &out), -E2BIG);
+	cr_assert_str_eq(sfw_last_error(), "more than 4096 NAT rules of one type (source, "
+			 "destination or static)");
+	sfw_conf_free(&c);
+	free(text);
+}
+
 Test(conf_nat_compile, no_nat_compiles_nothing)
 {
 	struct sfw_conf c;

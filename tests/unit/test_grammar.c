@@ -216,7 +216,7 @@ Test(grammar, unknown_and_incomplete_commands)
 	      "daemon, detach, help, monitor, reload, request, rollback, set, show, status");
 	uf_parse_free(&p);
 	fails("show security", "sfw: incomplete command 'show security'; expected one of: "
-	      "flow, match-policies, policies, screen, zones");
+	      "flow, match-policies, nat, policies, screen, zones");
 	uf_parse_free(&p);
 	fails("status now", "sfw: unknown word 'now' after 'status'; the command ends there");
 }
@@ -394,6 +394,7 @@ Test(grammar, help_command)
 	cr_assert_str_eq(out, "Possible completions:\n"
 		"  flow                    Show flow information\n"
 		"  match-policies          Show the policy a packet would match\n"
+		"  nat                     Show network address translation information\n"
 		"  policies                Show security policies\n"
 		"  screen                  Show screen (IDS) information\n"
 		"  zones                   Show security zones\n");

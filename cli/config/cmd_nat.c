@@ -1,0 +1,147 @@
+/* show security nat source rule R|all, show security nat source summary,
+ * clear security nat source rule R|all: the committed configuration's
+ * source NAT rules (nat_show.h) with the datapath's counters, and the live
+ * sessions naming each rule, counted by one walk of the table. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "commands.h"
+#include "conf_ops.h"
+#include "loader.h"
+#include "maps.h"
+#include "nat_show.h"
+#include "report.h"
+#include "session_walk.h"
+
+/* Sessions per rule id: aliases are no sessions (and their block is the
+ * owner's key); an `off` session names its rule too (bpf/flow.bpf.h). */
+static int count_visit(const struct sfw_session_key *key, const struct sfw_session *s,
+		       void *arg)
+{
+	__u64 *by_id = arg;
+
+	(void)key;
+	if (!SFW_SESS_IS_ALIAS(s) && s->nat.rule_id && s->nat.rule_id <= SFW_NAT_MAX_RULES)
+		by_id[s->nat.rule_id]++;
+	return SFW_WALK_NEXT;
+}
+
+static int count_sessions(struct sfw_nat_rules *r)
+{
+	__u64 *by_id = calloc(SFW_NAT_MAX_RULES + 1, sizeof(*by_id));
+	struct sfw_walk_ops ops = { .visit = count_visit, .arg = by_id };
+	int fd, err;
+
+	if (!by_id)
+		return sfw_fail(ENOMEM, "out of memory");
+	fd = sfw_open_map(SFW_STR(SFW_MAP_SESSIONS));
+	err = fd < 0 ? fd : sfw_walk_sessions(fd, &ops);
+	if (fd >= 0)
+		close(fd);
+	for (int k = 0; !err && k < r->n; k++)
+		r->v[k].sessions = r->v[k].id <= SFW_NAT_MAX_RULES ? by_id[r->v[k].id] : 0;
+	free(by_id);
+	return err;
+}
+
+static int read_counters(struct sfw_nat_rules *r)
+{
+	struct sfw_nat_rule_stats *st = calloc((size_t)r->n + 1, sizeof(*st));
+	__u32 *ids = calloc((size_t)r->n + 1, sizeof(*ids));
+	int err = !st || !ids ? sfw_fail(ENOMEM, "out of memory") : 0;
+
+	for (int k = 0; !err && k < r->n; k++)
+		ids[k] = r->v[k].id;
+	if (!err)
+		err = sfw_nat_rule_stats_read(ids, r->n, st);
+	for (int k = 0; !err && k < r->n; k++)
+		r->v[k].st = st[k];
+	free(st);
+	free(ids);
+	return err ? err : count_sessions(r);
+}
+
+/* The rule word: a name, or `all` (Junos's, so no rule can be shown by
+ * that name). */
+static const char *rule_word(const struct sfw_cmdline *cl)
+{
+	return strcmp(cl->pos[0], "all") ? cl->pos[0] : NULL;
+}
+
+/* Built in memory first: counters that cannot be read print nothing. */
+static int show(const struct sfw_cmdline *cl, const char *name, bool summary)
+{
+	struct sfw_nat_rules r;
+	struct sfw_conf conf;
+	int rc = sfw_conf_load_active(&conf, cl->err);
+
+	if (rc)
+		return rc;
+	rc = sfw_nat_rules_build(&conf, name, &r);
+	if (!rc && !summary)
+		rc = read_counters(&r);
+	if (!rc && summary)
+		(cl->json ? sfw_show_nat_summary_json : sfw_show_nat_summary_text)(&r, cl->out);
+	else if (!rc)
+		(cl->json ? sfw_show_nat_rules_json : sfw_show_nat_rules_text)(&r, !name, cl->out);
+	sfw_nat_rules_free(&r);
+	sfw_conf_free(&conf);
+	return rc ? sfw_report(cl) : SFW_EXIT_OK;
+}
+
+static int one_word(const struct sfw_cmdline *cl)
+{
+	if (cl->npos == 1)
+		return 0;
+	fprintf(cl->err, "sfw: unknown word '%s' after '%s'; expected one rule name or 'all'\n",
+		SFW_Q(cl->pos[1]), SFW_Q(cl->pos[0]));
+	return SFW_EXIT_USAGE;
+}
+
+int sfw_cmd_show_nat_rule(const struct sfw_cmdline *cl)
+{
+	return one_word(cl) ? SFW_EXIT_USAGE : show(cl, rule_word(cl), false);
+}
+
+int sfw_cmd_show_nat_summary(const struct sfw_cmdline *cl)
+{
+	return show(cl, NULL, true);
+}
+
+/* Every rule's counters (id 0), or the named rule's. */
+static int clear_counters(const struct sfw_nat_rules *r, bool all)
+{
+	int err = sfw_lock();
+
+	if (err)
+		return err;
+	for (int k = 0; !err && k < r->n; k++)
+		err = sfw_nat_rule_stats_clear(r->v[k].id);
+	if (!err && all)
+		err = sfw_nat_rule_stats_clear(0);
+	sfw_unlock();
+	return err;
+}
+
+int sfw_cmd_clear_nat_rule(const struct sfw_cmdline *cl)
+{
+	const char *name = rule_word(cl);
+	struct sfw_nat_rules r = {};
+	struct sfw_conf conf;
+	int rc, err = 0;
+
+	if (one_word(cl))
+		return SFW_EXIT_USAGE;
+	rc = sfw_conf_load_active(&conf, cl->err);
+	if (rc)
+		return rc;
+	/* a name must be a configured rule; `all` clears every id */
+	if (name)
+		err = sfw_nat_rules_build(&conf, name, &r);
+	if (!err)
+		err = clear_counters(&r, !name);
+	sfw_nat_rules_free(&r);
+	sfw_conf_free(&conf);
+	return err ? sfw_report(cl) : SFW_EXIT_OK;
+}

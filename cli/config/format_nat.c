@@ -1,0 +1,166 @@
+/* show security nat source rule R|all and summary, as text. Junos's grid
+ * (docs/junos-layouts.md): labels end in a colon at column 29 at either
+ * indent; Action and its persistent-NAT lines at column 32; ranges are the
+ * low address in 16 columns, `- `, the high one.
+ *
+ * source NAT rule: r1
+ *   Rule set                   : rs1
+ *   Rule Id                    : 1
+ *   ...
+ *   Action                        : interface
+ *     Persistent NAT type         : N/A
+ *   Translation hits           : 3
+ *     Successful sessions      : 3
+ *   Number of sessions         : 1
+ */
+#include <string.h>
+#include "nat_show.h"
+#include "values.h"
+
+#define NAT_COLON 29         /* the grid's colon */
+#define NAT_ACTION_COLON 32  /* Action's block */
+
+static void label(FILE *f, int indent, int colon, const char *name)
+{
+	fprintf(f, "%*s%-*s: ", indent, "", colon - indent, name);
+}
+
+static void line_str(FILE *f, int indent, const char *name, const char *v)
+{
+	label(f, indent, NAT_COLON, name);
+	fprintf(f, "%s\n", v);
+}
+
+static void line_u64(FILE *f, int indent, const char *name, __u64 v)
+{
+	label(f, indent, NAT_COLON, name);
+	fprintf(f, "%llu\n", (unsigned long long)v);
+}
+
+/* A list of prefixes as ranges, one a line: the first after the label,
+ * the others on continuation lines (as extra from-zones are). `any` when
+ * none. */
+static void ranges(FILE *f, const char *name, const struct sfw_conf_prefixes *ps)
+{
+	char lo[46], hi[46];
+	int k = 0;
+
+	do {
+		sfw_nat_range(ps->n ? &ps->v[k] : NULL, lo, hi);
+		if (k)
+			fprintf(f, "%*s: ", NAT_COLON, "");
+		else
+			label(f, 4, NAT_COLON, name);
+		fprintf(f, "%-16s- %s\n", lo, hi);
+	} while (++k < ps->n);
+}
+
+static void protocols(FILE *f, const struct sfw_conf_nat_rule *r)
+{
+	bool first = true;
+
+	for (int p = 0; p < 256; p++) {
+		const char *n = sfw_proto_name((__u8)p);
+
+		if (!(r->protos[p / 64] & (1ull << (p % 64))))
+			continue;
+		if (first)
+			label(f, 4, NAT_COLON, "IP protocol");
+		else
+			fprintf(f, "%*s: ", NAT_COLON, "");
+		if (n)
+			fprintf(f, "%s\n", n);
+		else
+			fprintf(f, "%d\n", p);
+		first = false;
+	}
+}
+
+static void match(FILE *f, const struct sfw_conf_nat_rule *r)
+{
+	fprintf(f, "  Match\n");
+	ranges(f, "Source addresses", &r->src);
+	ranges(f, "Destination addresses", &r->dst);
+	if (r->dport.set) {
+		label(f, 4, NAT_COLON, "Destination port");
+		fprintf(f, "%-16u- %u\n", r->dport.lo, r->dport.hi);
+	}
+	protocols(f, r);
+}
+
+/* Persistent NAT is not built: the values Junos shows with it off. */
+static void action(FILE *f, const struct sfw_conf_nat_rule *r)
+{
+	label(f, 2, NAT_ACTION_COLON, "Action");
+	fprintf(f, "%s\n", sfw_nat_action_word(r));
+	if (r->then == SFW_CONF_NAT_THEN_OFF)
+		return;
+	label(f, 4, NAT_ACTION_COLON, "Persistent NAT type");
+	fprintf(f, "N/A\n");
+	label(f, 4, NAT_ACTION_COLON, "Persistent NAT mapping type");
+	fprintf(f, "address-port-mapping\n");
+	label(f, 4, NAT_ACTION_COLON, "Inactivity timeout");
+	fprintf(f, "0\n");
+	label(f, 4, NAT_ACTION_COLON, "Max session number");
+	fprintf(f, "0\n");
+	label(f, 4, NAT_ACTION_COLON, "Persistent NAT block session");
+	fprintf(f, "disabled\n");
+}
+
+/* The counters: hits at 2, what they became at 4 (Junos's nesting). */
+static void counters(FILE *f, const struct sfw_nat_rule_row *row)
+{
+#define SFW_X(name, lab, json) \
+	line_u64(f, SFW_NAT_RC_##name == SFW_NAT_RC_HITS ? 2 : 4, lab, \
+		 row->st.n[SFW_NAT_RC_##name]);
+	SFW_NAT_RULE_COUNTER_LIST(SFW_X)
+#undef SFW_X
+	line_u64(f, 2, SFW_NAT_SESSIONS_LABEL, row->sessions);
+}
+
+static void rule_text(FILE *f, const struct sfw_nat_rule_row *row)
+{
+	fprintf(f, "source NAT rule: %s\n", row->rule->name);
+	line_str(f, 2, "Rule set", row->set->name);
+	line_u64(f, 2, "Rule Id", row->id);
+	line_u64(f, 2, "Rule position", (__u64)row->position);
+	line_str(f, 2, "From zone", row->set->from.name);
+	line_str(f, 2, "To zone", row->set->to.name);
+	match(f, row->rule);
+	action(f, row->rule);
+	counters(f, row);
+}
+
+void sfw_show_nat_rules_text(const struct sfw_nat_rules *r, bool all, FILE *out)
+{
+	int v4, v6;
+
+	if (all) {
+		sfw_nat_prefix_totals(r, &v4, &v6);
+		fprintf(out, "Total rules: %d\n", r->n);
+		fprintf(out, "Total referenced IPv4/IPv6 ip-prefixes: %d/%d\n", v4, v6);
+	}
+	for (int k = 0; k < r->n; k++)
+		rule_text(out, &r->v[k]);
+}
+
+/* Pools are not built: the totals are 0 and the table has its header
+ * only. The rule part: labels in 10 columns, the from-zone in 22. */
+void sfw_show_nat_summary_text(const struct sfw_nat_rules *r, FILE *out)
+{
+	fprintf(out, "Total port number usage for port translation pool: 0\n");
+	fprintf(out, "Maximum port number for port translation pool: 0\n");
+	fprintf(out, "Total pools: 0\n");
+	fprintf(out, "%-21s%-25s%-21s%-5s%s\n", "Pool", "Address", "Routing", "PAT", "Total");
+	fprintf(out, "%-21s%-25s%-21s%-5s%s\n", "Name", "Range", "Instance", "", "Address");
+	fprintf(out, "\nTotal rules: %d\n", r->n);
+	for (int k = 0; k < r->n; k++) {
+		const struct sfw_nat_rule_row *row = &r->v[k];
+
+		fprintf(out, "Rule name : %s\n", row->rule->name);
+		fprintf(out, "    %-10s: %s\n", "Rule set", row->set->name);
+		fprintf(out, "    %-10s: %s\n", "Action", sfw_nat_action_word(row->rule));
+		fprintf(out, "    %-10s: %-22sTo : %s\n", "From", row->set->from.name,
+			row->set->to.name);
+	}
+}

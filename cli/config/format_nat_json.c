@@ -1,0 +1,137 @@
+/* show security nat source rule R|all and summary --json, keyed by
+ * Junos's XML element names (source-nat-rule-detail-information,
+ * source-nat-rule-entry, rule-translation-hits, ...); docs/nat.md lists
+ * them. Counts are numbers, as sfw's other JSON has them. */
+#include "json.h"
+#include "nat_show.h"
+#include "values.h"
+
+static void range_list(struct sfw_json *j, const char *list, const char *lo_key,
+		       const char *hi_key, const struct sfw_conf_prefixes *ps)
+{
+	char lo[46], hi[46];
+	int k = 0;
+
+	sfw_json_open(j, list, '[');
+	do {
+		sfw_nat_range(ps->n ? &ps->v[k] : NULL, lo, hi);
+		sfw_json_open(j, NULL, '{');
+		sfw_json_str(j, lo_key, lo);
+		sfw_json_str(j, hi_key, hi);
+		sfw_json_close(j, '}');
+	} while (++k < ps->n);
+	sfw_json_close(j, ']');
+}
+
+static void action_json(struct sfw_json *j, const struct sfw_conf_nat_rule *r)
+{
+	sfw_json_open(j, "source-nat-rule-action-entry", '{');
+	sfw_json_str(j, "source-nat-rule-action", sfw_nat_action_word(r));
+	if (r->then != SFW_CONF_NAT_THEN_OFF) {
+		sfw_json_str(j, "persistent-nat-type", "N/A");
+		sfw_json_str(j, "persistent-nat-mapping-type", "address-port-mapping");
+		sfw_json_num(j, "persistent-nat-timeout", 0);
+		sfw_json_num(j, "persistent-nat-max-session", 0);
+		sfw_json_str(j, "persistent-nat-block-session", "disabled");
+	}
+	sfw_json_close(j, '}');
+}
+
+static void hits_json(struct sfw_json *j, const struct sfw_nat_rule_row *row)
+{
+	sfw_json_open(j, "source-nat-rule-hits-entry", '{');
+#define SFW_X(name, lab, key) sfw_json_num(j, key, row->st.n[SFW_NAT_RC_##name]);
+	SFW_NAT_RULE_COUNTER_LIST(SFW_X)
+#undef SFW_X
+	sfw_json_num(j, SFW_NAT_SESSIONS_JSON, row->sessions);
+	sfw_json_close(j, '}');
+}
+
+static void rule_json(struct sfw_json *j, const struct sfw_nat_rule_row *row)
+{
+	const struct sfw_conf_nat_rule *r = row->rule;
+
+	sfw_json_open(j, NULL, '{');
+	sfw_json_str(j, "rule-name", r->name);
+	sfw_json_str(j, "rule-set-name", row->set->name);
+	sfw_json_num(j, "rule-id", row->id);
+	sfw_json_num(j, "rule-matching-position", (__u64)row->position);
+	sfw_json_str(j, "rule-from-context", "zone");
+	sfw_json_str(j, "rule-from-context-name", row->set->from.name);
+	sfw_json_str(j, "rule-to-context", "zone");
+	sfw_json_str(j, "rule-to-context-name", row->set->to.name);
+	range_list(j, "source-address-range-entry", "rule-source-address-low-range",
+		   "rule-source-address-high-range", &r->src);
+	range_list(j, "destination-address-range-entry", "rule-destination-address-low-range",
+		   "rule-destination-address-high-range", &r->dst);
+	if (r->dport.set) {
+		sfw_json_num(j, "rule-destination-port-low", r->dport.lo);
+		sfw_json_num(j, "rule-destination-port-high", r->dport.hi);
+	}
+	action_json(j, r);
+	hits_json(j, row);
+	sfw_json_close(j, '}');
+}
+
+static void begin(struct sfw_obuf *ob, struct sfw_json *j, FILE *out, const char *top)
+{
+	sfw_ob_init(ob, out);
+	sfw_json_init(j, ob);
+	sfw_json_open(j, NULL, '{');
+	sfw_json_open(j, top, '{');
+}
+
+/* The outer close flushes the buffer. */
+static void end(struct sfw_json *j)
+{
+	sfw_json_close(j, '}');
+	sfw_json_close(j, '}');
+}
+
+void sfw_show_nat_rules_json(const struct sfw_nat_rules *r, bool all, FILE *out)
+{
+	struct sfw_obuf ob;
+	struct sfw_json j;
+	int v4, v6;
+
+	begin(&ob, &j, out, "source-nat-rule-detail-information");
+	if (all) {
+		sfw_nat_prefix_totals(r, &v4, &v6);
+		sfw_json_num(&j, "total-rules", (__u64)r->n);
+		sfw_json_num(&j, "total-referenced-ipv4-prefixes", (__u64)v4);
+		sfw_json_num(&j, "total-referenced-ipv6-prefixes", (__u64)v6);
+	}
+	sfw_json_open(&j, "source-nat-rule-entry", '[');
+	for (int k = 0; k < r->n; k++)
+		rule_json(&j, &r->v[k]);
+	sfw_json_close(&j, ']');
+	end(&j);
+}
+
+void sfw_show_nat_summary_json(const struct sfw_nat_rules *r, FILE *out)
+{
+	struct sfw_obuf ob;
+	struct sfw_json j;
+
+	begin(&ob, &j, out, "source-nat-summary-information");
+	sfw_json_num(&j, "total-port-usage", 0);
+	sfw_json_num(&j, "maximum-port-number", 0);
+	sfw_json_num(&j, "total-pools", 0);
+	sfw_json_open(&j, "source-nat-pool-summary", '[');
+	sfw_json_close(&j, ']');
+	sfw_json_num(&j, "total-rules", (__u64)r->n);
+	sfw_json_open(&j, "source-nat-rule-summary", '[');
+	for (int k = 0; k < r->n; k++) {
+		const struct sfw_nat_rule_row *row = &r->v[k];
+
+		sfw_json_open(&j, NULL, '{');
+		sfw_json_str(&j, "rule-name", row->rule->name);
+		sfw_json_str(&j, "rule-set-name", row->set->name);
+		sfw_json_str(&j, "rule-action", sfw_nat_action_word(row->rule));
+		sfw_json_str(&j, "rule-from-context-name", row->set->from.name);
+		sfw_json_str(&j, "rule-to-context-name", row->set->to.name);
+		sfw_json_close(&j, '}');
+	}
+	sfw_json_close(&j, ']');
+	end(&j);
+}

@@ -1,0 +1,53 @@
+/* show security nat source rule R|all, show security nat source summary:
+ * the committed configuration's source NAT rules with the datapath's
+ * counters (include/nat.h), laid out as Junos prints them, in text or
+ * JSON. The formatters take rows already filled, never the maps, so tests
+ * run them on a model parsed from a string. */
+#ifndef SFW_CLI_NAT_SHOW_H
+#define SFW_CLI_NAT_SHOW_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "conf.h"
+#include "nat.h"
+
+/* One source NAT rule as the shows print it. */
+struct sfw_nat_rule_row {
+	const struct sfw_conf_nat_rule *rule;
+	const struct sfw_conf_nat_rule_set *set;
+	__u32 id;                        /* Rule Id: sfw_nat_entry.rule_id */
+	int position;                    /* Rule position: its place among the
+					  * source rules in evaluation order */
+	struct sfw_nat_rule_stats st;    /* the datapath's counters */
+	__u64 sessions;                  /* Number of sessions: live, naming it */
+};
+
+struct sfw_nat_rules {
+	struct sfw_nat_rule_row *v;
+	int n;
+};
+
+/* The source NAT rules of conf, all (name NULL) or the one named, in
+ * evaluation order (Rule position), with ids (the compiler's numbering) and positions;
+ * counters zero. 0, -ENOENT (no such rule) or -ENOMEM, with the one line. */
+int sfw_nat_rules_build(const struct sfw_conf *conf, const char *name,
+			struct sfw_nat_rules *out);
+void sfw_nat_rules_free(struct sfw_nat_rules *r);
+
+/* `rule all` (all: the two Total lines first) or `rule R`. */
+void sfw_show_nat_rules_text(const struct sfw_nat_rules *r, bool all, FILE *out);
+void sfw_show_nat_rules_json(const struct sfw_nat_rules *r, bool all, FILE *out);
+/* `summary`: the pool table (no pools yet: its header) and the rules. */
+void sfw_show_nat_summary_text(const struct sfw_nat_rules *r, FILE *out);
+void sfw_show_nat_summary_json(const struct sfw_nat_rules *r, FILE *out);
+
+/* What the rule's Action line says: `interface`, `off` or the pool. */
+const char *sfw_nat_action_word(const struct sfw_conf_nat_rule *rule);
+/* A prefix's first and last address (text, >= 46 bytes each); `any`
+ * (NULL) as IPv4's whole range: source NAT translates IPv4 only. */
+void sfw_nat_range(const struct sfw_conf_prefix *p, char *lo, char *hi);
+/* Prefixes the rules match on, by family: `Total referenced IPv4/IPv6
+ * ip-prefixes`. */
+void sfw_nat_prefix_totals(const struct sfw_nat_rules *r, int *v4, int *v6);
+
+#endif

@@ -1,0 +1,62 @@
+/* Reading and clearing the source NAT rules' counters (include/nat.h)
+ * for the CLI: map reads only, no configuration. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "loader.h"
+#include "maps.h"
+#include "nat.h"
+
+/* One rule's counters summed over the CPUs into *out; v: ncpu slots. */
+static int read_one(int fd, __u32 id, struct sfw_nat_rule_stats *v, int ncpu,
+		    struct sfw_nat_rule_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (bpf_map_lookup_elem(fd, &id, v))
+		return sfw_fail(errno, "no counters for NAT rule id %u", id);
+	for (int i = 0; i < ncpu; i++)
+		for (int c = 0; c < SFW_NAT_RC_COUNT; c++)
+			out->n[c] += v[i].n[c];
+	return 0;
+}
+
+int sfw_nat_rule_stats_read(const __u32 *ids, int n, struct sfw_nat_rule_stats *out)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd, err = 0;
+	struct sfw_nat_rule_stats *v;
+
+	if (ncpu < 0)
+		return sfw_fail(-ncpu, "cannot count CPUs");
+	fd = sfw_open_map(SFW_STR(SFW_MAP_NAT_RULE_STATS));
+	if (fd < 0)
+		return fd;
+	v = calloc(ncpu, sizeof(*v));
+	if (!v)
+		err = sfw_fail(ENOMEM, "out of memory");
+	for (int k = 0; !err && k < n; k++)
+		err = read_one(fd, ids[k], v, ncpu, &out[k]);
+	free(v);
+	close(fd);
+	return err;
+}
+
+int sfw_nat_rule_stats_clear(__u32 rule_id)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd, err = 0;
+	__u32 lo = rule_id ? rule_id : 1, hi = rule_id ? rule_id : SFW_NAT_MAX_RULES;
+	struct sfw_nat_rule_stats *zero;
+
+	fd = sfw_open_map(SFW_STR(SFW_MAP_NAT_RULE_STATS));
+	if (fd < 0)
+		return fd;
+	zero = calloc(ncpu > 0 ? ncpu : 1, sizeof(*zero));
+	for (__u32 i = lo; zero && i <= hi && !err; i++)
+		if (bpf_map_update_elem(fd, &i, zero, BPF_ANY))
+			err = sfw_fail(errno, "cannot clear NAT rule counters: %s", strerror(errno));
+	free(zero);
+	close(fd);
+	return zero ? err : sfw_fail(ENOMEM, "out of memory");
+}

@@ -1,0 +1,155 @@
+/* The source NAT rules' counters (include/nat.h, docs/nat.md "Operational
+ * commands"): Translation hits and Successful sessions, counted by the
+ * datapath on first packets only, never on a session's later packets or
+ * its replies; a rule that cannot translate a packet counts a hit without
+ * a success; an `off` rule counts both, and its session names it (the
+ * shows count Number of sessions from the table). In the NAT fixture
+ * (tests/bpf/nat_fixture.h): rule R1 (id 1), source-nat interface from
+ * trust to untrust. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "commit.h"
+#include "nat_fixture.h"
+#include "outcome.h"
+#include "nat.h"
+
+TestSuite(nat_counters, .init = nat_setup, .fini = suite_teardown);
+
+/* Rule id's counters, summed over the CPUs. */
+static struct sfw_nat_rule_stats rule_stats(__u32 id)
+{
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_RULE_STATS));
+	int ncpu = libbpf_num_possible_cpus();
+	struct sfw_nat_rule_stats *v = calloc(ncpu, sizeof(*v)), sum = {};
+
+	cr_assert(fd >= 0 && ncpu > 0 && v);
+	cr_assert_eq(bpf_map_lookup_elem(fd, &id, v), 0);
+	for (int i = 0; i < ncpu; i++)
+		for (int c = 0; c < SFW_NAT_RC_COUNT; c++)
+			sum.n[c] += v[i].n[c];
+	free(v);
+	return sum;
+}
+
+#define ASSERT_RULE(id, hits, success) do {                                        \
+	struct sfw_nat_rule_stats st_ = rule_stats(id);                             \
+	cr_assert_eq(st_.n[SFW_NAT_RC_HITS], (hits), "rule %d: translation hits", id); \
+	cr_assert_eq(st_.n[SFW_NAT_RC_SUCCESS], (success),                        \
+		     "rule %d: successful sessions", id);                          \
+} while (0)
+
+/* Two flows: each first packet one hit and one success; the flows' later
+ * packets and their replies none. */
+Test(nat_counters, first_packets_only)
+{
+	struct pb_spec a = udp(CLIENT_A, SERVER1, 40100, 53);
+	struct pb_spec ra = udp(SERVER1, FB_ADDR, 53, 40100);
+	struct pb_spec b = udp(CLIENT_B, SERVER2, 40101, 53);
+	struct pb_pkt in, out;
+
+	ASSERT_RULE(1, 0, 0);
+	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+	ASSERT_RULE(1, 1, 1);
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+		cr_assert_eq(run_at(out_if, &ra, &in, &out), FX_XDP_REDIRECT);
+	}
+	ASSERT_RULE(1, 1, 1);
+	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
+	ASSERT_RULE(1, 2, 2);
+	ASSERT_RULE(2, 0, 0);
+}
+
+/* A TCP flow: the SYN counts, the handshake's rest and the data do not. */
+Test(nat_counters, tcp_handshake_counts_once)
+{
+	struct pb_spec syn = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
+			       .sport = 41100, .dport = 80, .tcp_flags = SFW_TCP_SYN,
+			       .seq = 1000 };
+	struct pb_spec synack = { .src = SERVER1, .dst = FB_ADDR, .proto = SFW_IPPROTO_TCP,
+				  .sport = 80, .dport = 41100,
+				  .tcp_flags = SFW_TCP_SYN | SFW_TCP_ACK, .seq = 5000, .ack = 1001 };
+	struct pb_spec ack = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
+			       .sport = 41100, .dport = 80, .tcp_flags = SFW_TCP_ACK,
+			       .seq = 1001, .ack = 5001 };
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &syn, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(out_if, &synack, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &ack, &in, &out), FX_XDP_REDIRECT);
+	ASSERT_RULE(1, 1, 1);
+}
+
+/* The rule matched but no translation could be made (GRE: no rewrite
+ * translates it, docs/nat.md "Third review", R3): a hit, no success. */
+Test(nat_counters, untranslatable_packet_hit_without_success)
+{
+	struct pb_spec s = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_GRE,
+			     .payload = 16 };
+	struct pb_pkt in, out;
+
+	cr_assert_neq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	ASSERT_RULE(1, 1, 0);
+}
+
+/* No port is free (the host's ephemeral range takes them all): the
+ * session is refused after its hit, with no success. */
+Test(nat_counters, no_free_port_hit_without_success)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 40200, 53);
+	struct pb_pkt in, out;
+
+	host_ports(SFW_NAT_PORT_LO, SFW_NAT_PORT_HI);
+	cr_assert_neq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	ASSERT_NO_SESSION(&s);
+	ASSERT_RULE(1, 1, 0);
+}
+
+/* A first packet the policy denies meets no NAT rule: nothing counted. */
+Test(nat_counters, denied_first_packet_counts_nothing)
+{
+	struct pb_spec s = udp(SERVER1, CLIENT_A, 40300, 53);   /* untrust -> trust */
+	struct pb_pkt in, out;
+
+	cr_assert_neq(run_at(out_if, &s, &in, &out), FX_XDP_REDIRECT);
+	ASSERT_RULE(1, 0, 0);
+}
+
+/* `source-nat off` (rule R0, id 1, before R1): its first packet counts a
+ * hit and a success, leaves untranslated, and its session names the rule
+ * without being a NAT session. */
+Test(nat_counters, off_rule_counts_and_its_session_names_it)
+{
+	struct pb_spec s = udp(CLIENT_B, SERVER1, 40400, 53);
+	struct pb_spec t = udp(CLIENT_A, SERVER1, 40401, 53);
+	struct sfw_session sess;
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
+	       "set security policies default-policy deny-all\n"
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       "set security nat source rule-set RS rule R0 match source-address " CLIENT_B "/32\n"
+	       "set security nat source rule-set RS rule R0 then source-nat off\n"
+	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
+	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(addr_at(&out, 12), a4(CLIENT_B), "off: untranslated");
+	GET_SESSION(&s, &sess);
+	cr_assert_not(sess.flags & SFW_SESS_F_NAT);
+	cr_assert_eq(sess.nat.rule_id, 1, "the session names its rule");
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	ASSERT_RULE(1, 1, 1);
+	cr_assert_eq(run_at(in_if, &t, &in, &out), FX_XDP_REDIRECT);
+	GET_SESSION(&t, &sess);
+	cr_assert_eq(sess.nat.rule_id, 2);
+	ASSERT_RULE(2, 1, 1);
+	ASSERT_RULE(1, 1, 1);
+}

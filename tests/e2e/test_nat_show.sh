@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# The source NAT shows end to end (docs/nat.md "Operational commands"),
+# through lib.sh's topology (test_nat_source.sh's): the client
+# (198.51.100.2, zone trust) sends UDP to the server (203.0.113.2, zone
+# untrust) under rule-set inside-out: rule keep (destination port 7: source-
+# nat off) and rule masq (the rest: source-nat interface).
+#   - show security nat source rule masq|keep|all and summary, text and
+#     --json and `| display json`: Translation hits and Successful sessions
+#     count each flow's first packet only (later datagrams add nothing),
+#     Number of sessions the flows alive now;
+#   - show security flow session nat lists only translated sessions, and
+#     combines with the other filters; extensive and session-identifier
+#     show Source NAT pool: interface for them, Null for the off rule's
+#     session;
+#   - clear security nat source rule R|all zeroes the hits and leaves the
+#     sessions; an unknown rule name is a one-line error, exit non-zero.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source tests/e2e/lib.sh
+source tests/e2e/drops_lib.sh
+# held back from commits until the review's findings are fixed (docs/nat.md)
+export SFW_NAT_PREVIEW=1
+
+# A label's value in `rule R` text: the number after its colon.
+rule_val() {   # rule label
+	sfw show security nat source rule "$1" |
+		awk -v l="$2" 'index($0, l) { sub(/.*: /, ""); print; exit }'
+}
+
+# The same from --json (Junos's element names).
+rule_json() {   # rule key
+	sfw show security nat source rule "$1" --json |
+		jq -er --arg k "$2" \
+			'.["source-nat-rule-detail-information"]["source-nat-rule-entry"][0]["source-nat-rule-hits-entry"][$k]' ||
+		fail "no $2 for rule $1"
+}
+
+# Both forms must agree: hits, successes, sessions.
+expect_rule() {   # rule hits success sessions what
+	expect_eq "$(rule_val "$1" 'Translation hits')" "$2" "$5: $1's Translation hits"
+	expect_eq "$(rule_val "$1" 'Successful sessions')" "$3" "$5: $1's Successful sessions"
+	expect_eq "$(rule_val "$1" 'Number of sessions')" "$4" "$5: $1's Number of sessions"
+	expect_eq "$(rule_json "$1" rule-translation-hits)" "$2" "$5: $1's rule-translation-hits"
+	expect_eq "$(rule_json "$1" succ-hits)" "$3" "$5: $1's succ-hits"
+	expect_eq "$(rule_json "$1" concurrent-hits)" "$4" "$5: $1's concurrent-hits"
+}
+
+# Datagrams from the client's port $1 to the server's port $2, $3 of them.
+send_udp() {   # sport dport count
+	cli /usr/bin/python3 - "$@" <<'PY' || fail "send from $1"
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", int(sys.argv[1])))
+for _ in range(int(sys.argv[3])):
+    s.sendto(b"x", ("203.0.113.2", int(sys.argv[2])))
+    time.sleep(0.05)
+PY
+}
+
+sessions() { sfw show security flow session "$@" | grep -c '^Session ID'; }
+
+trap drops_cleanup EXIT
+topology_up
+ip -n "$SRV_NS" route del default || fail "no default route to delete on the server"
+cli ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (client)"
+srv ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (server)"
+out=$(sfw attach veth0 veth1 2>&1) || fail "attach: $out"
+commit_lines \
+	"set security zones security-zone trust interfaces veth0" \
+	"set security zones security-zone untrust interfaces veth1" \
+	"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any" \
+	"set security policies from-zone trust to-zone untrust policy out then permit" \
+	"set security policies default-policy deny-all" \
+	"set security nat source rule-set inside-out from zone trust" \
+	"set security nat source rule-set inside-out to zone untrust" \
+	"set security nat source rule-set inside-out rule keep match source-address 198.51.100.0/24" \
+	"set security nat source rule-set inside-out rule keep match destination-port 7" \
+	"set security nat source rule-set inside-out rule keep then source-nat off" \
+	"set security nat source rule-set inside-out rule masq match source-address 198.51.100.0/24" \
+	"set security nat source rule-set inside-out rule masq then source-nat interface"
+bg_in_ns "$SRV_NS" /usr/bin/python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 5353))
+while True:
+    s.recv(64)'
+sleep 0.3
+
+expect_rule masq 0 0 0 "before traffic"
+expect_rule keep 0 0 0 "before traffic"
+
+# three translated flows of three datagrams each, one untranslated
+for p in 24001 24002 24003; do send_udp $p 5353 3; done
+send_udp 24010 7 2
+expect_rule masq 3 3 3 "three flows"
+expect_rule keep 1 1 1 "the off rule's flow"
+# the flows' later datagrams are no first packets
+for p in 24001 24002 24003; do send_udp $p 5353 2; done
+expect_rule masq 3 3 3 "more datagrams on the same flows"
+
+# rule all: totals, both rules in order of evaluation
+out=$(sfw show security nat source rule all)
+expect_eq "$(head -1 <<<"$out")" "Total rules: 2" "rule all's first line"
+expect_eq "$(grep '^source NAT rule:' <<<"$out" | tr '\n' ' ')" \
+	"source NAT rule: keep source NAT rule: masq " "rule all's rules"
+has -x "  Action                        : interface" <<<"$out" || fail "masq's Action: $out"
+has -x "  Action                        : off" <<<"$out" || fail "keep's Action: $out"
+out=$(sfw show security nat source rule all '| display json' |
+	jq -r '.["source-nat-rule-detail-information"]["source-nat-rule-entry"][] | .["rule-name"] + "=" + (.["source-nat-rule-hits-entry"]["rule-translation-hits"] | tostring)' |
+	tr '\n' ' ')
+expect_eq "$out" "keep=1 masq=3 " "rule all | display json"
+
+out=$(sfw show security nat source summary)
+has -x "Total pools: 0" <<<"$out" || fail "summary's pools: $out"
+has -x "Total rules: 2" <<<"$out" || fail "summary's rules: $out"
+has -x "Rule name : masq" <<<"$out" || fail "summary's masq: $out"
+has -x "    From      : trust                 To : untrust" <<<"$out" || fail "summary's zones: $out"
+expect_eq "$(sfw show security nat source summary --json | jq -r '.["source-nat-summary-information"]["total-rules"]')" \
+	2 "summary --json"
+
+# session nat: translated sessions only, combinable with other filters
+expect_eq "$(sessions nat)" 3 "sessions listed by 'nat'"
+expect_eq "$(sessions protocol udp)" 4 "UDP sessions"
+expect_eq "$(sessions nat destination-port 7)" 0 "'nat' with the off rule's port"
+expect_eq "$(sessions destination-port 7)" 1 "the off rule's session"
+expect_eq "$(sessions source-port 24002 nat)" 1 "'nat' after another filter"
+out=$(sfw show security flow session nat source-port 24001 extensive)
+has "^Source NAT pool: interface" <<<"$out" || fail "Source NAT pool of a translated session: $out"
+id=$(sfw show security flow session source-port 24001 -j |
+	jq -er '.["flow-session-information"]["flow-session"][0]["session-identifier"]') ||
+	fail "no session id"
+out=$(sfw show security flow session session-identifier "$id")
+has "^Source NAT pool: interface" <<<"$out" || fail "Source NAT pool by session-identifier: $out"
+out=$(sfw show security flow session destination-port 7 extensive)
+has "^Source NAT pool: Null" <<<"$out" || fail "Source NAT pool of the off rule's session: $out"
+expect_eq "$(sfw show security flow session nat --json |
+	jq '.["flow-session-information"]["flow-session"] | length')" 3 "session nat --json"
+
+# clear: the hits go, the sessions stay
+out=$(sfw clear security nat source rule keep 2>&1) || fail "clear rule keep: $out"
+expect_rule keep 0 0 1 "keep cleared"
+expect_rule masq 3 3 3 "masq not cleared with keep"
+out=$(sfw clear security nat source rule all 2>&1) || fail "clear rule all: $out"
+expect_rule masq 0 0 3 "all cleared"
+send_udp 24004 5353 1
+expect_rule masq 1 1 4 "a new flow after the clear"
+
+# an unknown rule: one line, non-zero
+out=$(sfw show security nat source rule nosuch 2>&1) && fail "an unknown rule was shown: $out"
+expect_eq "$out" "sfw: source NAT rule nosuch is not configured" "show of an unknown rule"
+out=$(sfw clear security nat source rule nosuch 2>&1) && fail "an unknown rule was cleared: $out"
+expect_eq "$out" "sfw: source NAT rule nosuch is not configured" "clear of an unknown rule"
+
+# the sessions' end empties Number of sessions, not the hits
+out=$(sfw clear security flow session all 2>&1) || fail "clear sessions: $out"
+expect_rule masq 1 1 0 "sessions cleared"
+echo "PASS"

@@ -1,0 +1,320 @@
+/* show security nat source rule R|all and summary: exact Junos layouts
+ * (docs/junos-layouts.md: colons at column 29, Action's block at 32,
+ * ranges as the low address in 16 columns), text and JSON, from a model
+ * parsed from a string and counters filled by hand. */
+#include <errno.h>
+#include "nat_show.h"
+#include "policy_test_conf.h"
+#include "test_conf.h"
+#include "err.h"
+
+/* Two source rule-sets (RS2's rule configured between RS's two, so ids
+ * and positions differ) and a destination rule, which no source show
+ * lists. */
+#define NAT_TEST_CONF \
+	"set security zones security-zone trust interfaces veth0\n" \
+	"set security zones security-zone untrust interfaces veth1\n" \
+	"set security zones security-zone dmz interfaces veth2\n" \
+	"set security nat source rule-set RS from zone trust\n" \
+	"set security nat source rule-set RS to zone untrust\n" \
+	"set security nat source rule-set RS2 from zone dmz\n" \
+	"set security nat source rule-set RS2 to zone untrust\n" \
+	"set security nat source rule-set RS rule keep match source-address 198.51.100.7/32\n" \
+	"set security nat source rule-set RS rule keep then source-nat off\n" \
+	"set security nat source rule-set RS2 rule dmz-out match source-address 192.0.2.128/25\n" \
+	"set security nat source rule-set RS2 rule dmz-out match destination-port 443\n" \
+	"set security nat source rule-set RS2 rule dmz-out then source-nat interface\n" \
+	"set security nat source rule-set RS rule masq match source-address 198.51.100.0/24\n" \
+	"set security nat source rule-set RS rule masq match destination-address 203.0.113.0/24\n" \
+	"set security nat source rule-set RS rule masq match destination-address 192.0.2.0/25\n" \
+	"set security nat source rule-set RS rule masq then source-nat interface\n" \
+	"set security nat destination pool D address 192.0.2.10/32\n" \
+	"set security nat destination rule-set DR from zone untrust\n" \
+	"set security nat destination rule-set DR rule web match destination-address 203.0.113.1/32\n" \
+	"set security nat destination rule-set DR rule web then destination-nat pool D\n"
+
+static struct sfw_conf conf;
+static struct sfw_nat_rules rules;
+static struct cap out;
+
+static void setup(void)
+{
+	conf_test_parse_ok(&conf, NAT_TEST_CONF);
+	cap_open(&out);
+}
+
+static void teardown(void)
+{
+	cap_free(&out);
+	sfw_nat_rules_free(&rules);
+	sfw_conf_free(&conf);
+}
+
+TestSuite(nat_show, .init = setup, .fini = teardown);
+
+/* Counters as the command reads them: id-based, so each rule differs. */
+static void build(const char *name)
+{
+	cr_assert_eq(sfw_nat_rules_build(&conf, name, &rules), 0, "%s", sfw_last_error());
+	for (int k = 0; k < rules.n; k++) {
+		rules.v[k].st.n[SFW_NAT_RC_HITS] = rules.v[k].id * 10 + 3;
+		rules.v[k].st.n[SFW_NAT_RC_SUCCESS] = rules.v[k].id * 10 + 1;
+		rules.v[k].sessions = rules.v[k].id;
+	}
+}
+
+static const char *const keep_text =
+	"source NAT rule: keep\n"
+	"  Rule set                   : RS\n"
+	"  Rule Id                    : 1\n"
+	"  Rule position              : 1\n"
+	"  From zone                  : trust\n"
+	"  To zone                    : untrust\n"
+	"  Match\n"
+	"    Source addresses         : 198.51.100.7    - 198.51.100.7\n"
+	"    Destination addresses    : 0.0.0.0         - 255.255.255.255\n"
+	"  Action                        : off\n"
+	"  Translation hits           : 13\n"
+	"    Successful sessions      : 11\n"
+	"  Number of sessions         : 1\n";
+
+static const char *const masq_text =
+	"source NAT rule: masq\n"
+	"  Rule set                   : RS\n"
+	"  Rule Id                    : 3\n"
+	"  Rule position              : 2\n"
+	"  From zone                  : trust\n"
+	"  To zone                    : untrust\n"
+	"  Match\n"
+	"    Source addresses         : 198.51.100.0    - 198.51.100.255\n"
+	"    Destination addresses    : 203.0.113.0     - 203.0.113.255\n"
+	"                             : 192.0.2.0       - 192.0.2.127\n"
+	"  Action                        : interface\n"
+	"    Persistent NAT type         : N/A\n"
+	"    Persistent NAT mapping type : address-port-mapping\n"
+	"    Inactivity timeout          : 0\n"
+	"    Max session number          : 0\n"
+	"    Persistent NAT block session: disabled\n"
+	"  Translation hits           : 33\n"
+	"    Successful sessions      : 31\n"
+	"  Number of sessions         : 3\n";
+
+static const char *const dmz_text =
+	"source NAT rule: dmz-out\n"
+	"  Rule set                   : RS2\n"
+	"  Rule Id                    : 2\n"
+	"  Rule position              : 3\n"
+	"  From zone                  : dmz\n"
+	"  To zone                    : untrust\n"
+	"  Match\n"
+	"    Source addresses         : 192.0.2.128     - 192.0.2.255\n"
+	"    Destination addresses    : 0.0.0.0         - 255.255.255.255\n"
+	"    Destination port         : 443             - 443\n"
+	"  Action                        : interface\n"
+	"    Persistent NAT type         : N/A\n"
+	"    Persistent NAT mapping type : address-port-mapping\n"
+	"    Inactivity timeout          : 0\n"
+	"    Max session number          : 0\n"
+	"    Persistent NAT block session: disabled\n"
+	"  Translation hits           : 23\n"
+	"    Successful sessions      : 21\n"
+	"  Number of sessions         : 2\n";
+
+/* rule all: the totals, then every source rule in evaluation order (RS's
+ * two, then RS2's), ids in configuration order; no destination rule. */
+Test(nat_show, rule_all_layout)
+{
+	char want[4096];
+
+	build(NULL);
+	sfw_show_nat_rules_text(&rules, true, out.f);
+	snprintf(want, sizeof(want), "Total rules: 3\n"
+		 "Total referenced IPv4/IPv6 ip-prefixes: 5/0\n%s%s%s",
+		 keep_text, masq_text, dmz_text);
+	cr_assert_str_eq(cap_text(&out), want);
+}
+
+/* rule R: that rule alone, without the totals. */
+Test(nat_show, one_rule_layout)
+{
+	build("masq");
+	cr_assert_eq(rules.n, 1);
+	sfw_show_nat_rules_text(&rules, false, out.f);
+	cr_assert_str_eq(cap_text(&out), masq_text);
+}
+
+/* A name no source rule has (a destination rule's is none) is an error
+ * naming it. */
+Test(nat_show, unknown_rule_is_an_error)
+{
+	cr_assert_eq(sfw_nat_rules_build(&conf, "nosuch", &rules), -ENOENT);
+	cr_assert_str_eq(sfw_last_error(), "source NAT rule nosuch is not configured");
+	cr_assert_eq(sfw_nat_rules_build(&conf, "web", &rules), -ENOENT);
+}
+
+/* The grid, checked line by line: every label's colon at 29, Action's
+ * block at 32, as the reference device prints them. */
+Test(nat_show, label_columns)
+{
+	const char *t, *line;
+	bool in_action = false;
+
+	build(NULL);
+	sfw_show_nat_rules_text(&rules, true, out.f);
+	t = cap_text(&out);
+	for (line = t; *line; line = strchr(line, '\n') + 1) {
+		const char *colon = strchr(line, ':');
+		const char *nl = strchr(line, '\n');
+
+		if (!strncmp(line, "  Action", 8))
+			in_action = true;
+		else if (!strncmp(line, "  ", 2) && line[2] != ' ')
+			in_action = false;
+		if (!colon || colon > nl || line[0] != ' ')
+			continue;
+		cr_assert_eq(colon - line, in_action ? 32 : 29, "%.*s", (int)(nl - line), line);
+	}
+}
+
+Test(nat_show, summary_layout)
+{
+	build(NULL);
+	sfw_show_nat_summary_text(&rules, out.f);
+	cr_assert_str_eq(cap_text(&out),
+		"Total port number usage for port translation pool: 0\n"
+		"Maximum port number for port translation pool: 0\n"
+		"Total pools: 0\n"
+		"Pool                 Address                  Routing              PAT  Total\n"
+		"Name                 Range                    Instance                  Address\n"
+		"\n"
+		"Total rules: 3\n"
+		"Rule name : keep\n"
+		"    Rule set  : RS\n"
+		"    Action    : off\n"
+		"    From      : trust                 To : untrust\n"
+		"Rule name : masq\n"
+		"    Rule set  : RS\n"
+		"    Action    : interface\n"
+		"    From      : trust                 To : untrust\n"
+		"Rule name : dmz-out\n"
+		"    Rule set  : RS2\n"
+		"    Action    : interface\n"
+		"    From      : dmz                   To : untrust\n");
+}
+
+/* The pool table's columns start at 0, 21, 46, 67, 72; `To : ` at 38. */
+Test(nat_show, summary_columns)
+{
+	const char *t, *p;
+
+	build("keep");
+	sfw_show_nat_summary_text(&rules, out.f);
+	t = cap_text(&out);
+	p = strstr(t, "Pool ");
+	cr_assert(p);
+	cr_assert_eq(strstr(p, "Address") - p, 21);
+	cr_assert_eq(strstr(p, "Routing") - p, 46);
+	cr_assert_eq(strstr(p, "PAT") - p, 67);
+	cr_assert_eq(strstr(p, "Total") - p, 72);
+	p = strstr(t, "    From ");
+	cr_assert(p);
+	cr_assert_eq(strstr(p, "To : ") - p, 38);
+}
+
+Test(nat_show, rule_json)
+{
+	build("dmz-out");
+	sfw_show_nat_rules_json(&rules, false, out.f);
+	cr_assert_str_eq(cap_text(&out),
+		"{\n"
+		"  \"source-nat-rule-detail-information\": {\n"
+		"    \"source-nat-rule-entry\": [\n"
+		"      {\n"
+		"        \"rule-name\": \"dmz-out\",\n"
+		"        \"rule-set-name\": \"RS2\",\n"
+		"        \"rule-id\": 2,\n"
+		"        \"rule-matching-position\": 3,\n"
+		"        \"rule-from-context\": \"zone\",\n"
+		"        \"rule-from-context-name\": \"dmz\",\n"
+		"        \"rule-to-context\": \"zone\",\n"
+		"        \"rule-to-context-name\": \"untrust\",\n"
+		"        \"source-address-range-entry\": [\n"
+		"          {\n"
+		"            \"rule-source-address-low-range\": \"192.0.2.128\",\n"
+		"            \"rule-source-address-high-range\": \"192.0.2.255\"\n"
+		"          }\n"
+		"        ],\n"
+		"        \"destination-address-range-entry\": [\n"
+		"          {\n"
+		"            \"rule-destination-address-low-range\": \"0.0.0.0\",\n"
+		"            \"rule-destination-address-high-range\": \"255.255.255.255\"\n"
+		"          }\n"
+		"        ],\n"
+		"        \"rule-destination-port-low\": 443,\n"
+		"        \"rule-destination-port-high\": 443,\n"
+		"        \"source-nat-rule-action-entry\": {\n"
+		"          \"source-nat-rule-action\": \"interface\",\n"
+		"          \"persistent-nat-type\": \"N/A\",\n"
+		"          \"persistent-nat-mapping-type\": \"address-port-mapping\",\n"
+		"          \"persistent-nat-timeout\": 0,\n"
+		"          \"persistent-nat-max-session\": 0,\n"
+		"          \"persistent-nat-block-session\": \"disabled\"\n"
+		"        },\n"
+		"        \"source-nat-rule-hits-entry\": {\n"
+		"          \"rule-translation-hits\": 23,\n"
+		"          \"succ-hits\": 21,\n"
+		"          \"concurrent-hits\": 2\n"
+		"        }\n"
+		"      }\n"
+		"    ]\n"
+		"  }\n"
+		"}\n");
+}
+
+Test(nat_show, rule_all_json_totals_and_summary_json)
+{
+	const char *t;
+
+	build(NULL);
+	sfw_show_nat_rules_json(&rules, true, out.f);
+	t = cap_text(&out);
+	cr_assert(strstr(t, "    \"total-rules\": 3,\n"
+			    "    \"total-referenced-ipv4-prefixes\": 5,\n"
+			    "    \"total-referenced-ipv6-prefixes\": 0,\n"), "%s", t);
+	cap_free(&out);
+	cap_open(&out);
+	sfw_show_nat_summary_json(&rules, out.f);
+	cr_assert_str_eq(cap_text(&out),
+		"{\n"
+		"  \"source-nat-summary-information\": {\n"
+		"    \"total-port-usage\": 0,\n"
+		"    \"maximum-port-number\": 0,\n"
+		"    \"total-pools\": 0,\n"
+		"    \"source-nat-pool-summary\": [],\n"
+		"    \"total-rules\": 3,\n"
+		"    \"source-nat-rule-summary\": [\n"
+		"      {\n"
+		"        \"rule-name\": \"keep\",\n"
+		"        \"rule-set-name\": \"RS\",\n"
+		"        \"rule-action\": \"off\",\n"
+		"        \"rule-from-context-name\": \"trust\",\n"
+		"        \"rule-to-context-name\": \"untrust\"\n"
+		"      },\n"
+		"      {\n"
+		"        \"rule-name\": \"masq\",\n"
+		"        \"rule-set-name\": \"RS\",\n"
+		"        \"rule-action\": \"interface\",\n"
+		"        \"rule-from-context-name\": \"trust\",\n"
+		"        \"rule-to-context-name\": \"untrust\"\n"
+		"      },\n"
+		"      {\n"
+		"        \"rule-name\": \"dmz-out\",\n"
+		"        \"rule-set-name\": \"RS2\",\n"
+		"        \"rule-action\": \"interface\",\n"
+		"        \"rule-from-context-name\": \"dmz\",\n"
+		"        \"rule-to-context-name\": \"untrust\"\n"
+		"      }\n"
+		"    ]\n"
+		"  }\n"
+		"}\n");
+}
