@@ -13,7 +13,8 @@ struct snap {
 static void mk(struct snap *sn, bool zoned, int n, const struct sfw_zone_if *ifs)
 {
 	memset(sn, 0, sizeof(*sn));
-	memcpy(sn->ifs, ifs, (size_t)n * sizeof(*ifs));
+	if (n)   /* ifs may be NULL then: memcpy's arguments never may */
+		memcpy(sn->ifs, ifs, (size_t)n * sizeof(*ifs));
 	sn->s = (struct sfw_zone_snap){ .ifs = sn->ifs, .n = n, .zoned = zoned };
 }
 
