@@ -375,3 +375,28 @@ Test(nat_show, rv_ha_mirror_keeps_an_off_sessions_rule)
 	nfct_destroy(ct);
 	nfct_destroy(parsed);
 }
+
+/* RV-5: `summary` pads the from-zone to 22 columns with no space after
+ * it (format_nat.c "%-22sTo : "), so a from-zone of 22 characters or more
+ * (names take 63) runs into `To`: "From      : <zone>To : untrust".
+ * docs/junos-layouts.md: a field that overflows pushes the next one,
+ * which still stands one space apart (the hit-count rule). */
+Test(nat_show, rv_summary_long_from_zone_keeps_to_apart)
+{
+	static const char zone[] = "branch-office-lan-zone-7";   /* 24 characters */
+	const char *t;
+
+	sfw_conf_free(&conf);
+	conf_test_parse_ok(&conf,
+		"set security zones security-zone branch-office-lan-zone-7 interfaces veth0\n"
+		"set security zones security-zone untrust interfaces veth1\n"
+		"set security nat source rule-set RS from zone branch-office-lan-zone-7\n"
+		"set security nat source rule-set RS to zone untrust\n"
+		"set security nat source rule-set RS rule r1 match source-address 198.51.100.0/24\n"
+		"set security nat source rule-set RS rule r1 then source-nat interface\n");
+	cr_assert_eq(sfw_nat_rules_build(&conf, NULL, &rules), 0, "%s", sfw_last_error());
+	sfw_show_nat_summary_text(&rules, out.f);
+	t = cap_text(&out);
+	cr_expect(strstr(t, "    From      : branch-office-lan-zone-7 To : untrust\n"),
+		  "from-zone %s and To run together:\n%s", zone, t);
+}
