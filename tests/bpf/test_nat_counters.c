@@ -247,3 +247,33 @@ Test(nat_counters, rv_first_packet_refused_at_max_sessions_counts_its_hit)
 	ASSERT_NO_SESSION(&b);
 	ASSERT_RULE(1, 2, 1);
 }
+
+/* T-1 (a test that could not fail): denied_first_packet_counts_nothing
+ * sends untrust -> trust, where no rule-set is, so it passes whatever the
+ * order of policy and NAT (checked: with a hit counted before the policy,
+ * it still passes). Here the denied packet is one R1 would translate
+ * (trust -> untrust, to SERVER2): passes on natshow2, fails if NAT is
+ * looked up, or its hit counted, before the policy permits. */
+Test(nat_counters, rv_denied_first_packet_the_rule_matches_counts_nothing)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER2, 40730, 53);
+	struct pb_spec ok = udp(CLIENT_A, SERVER1, 40731, 53);
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security address-book global address srv2 " SERVER2 "/32\n"
+	       "set security policies from-zone trust to-zone untrust policy no-srv2 match source-address any destination-address srv2 application any\n"
+	       "set security policies from-zone trust to-zone untrust policy no-srv2 then deny\n"
+	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
+	       "set security policies default-policy deny-all\n"
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       RV_R1);
+	cr_assert_neq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	ASSERT_NO_SESSION(&s);
+	ASSERT_RULE(1, 0, 0);
+	cr_assert_eq(run_at(in_if, &ok, &in, &out), FX_XDP_REDIRECT, "R1 does match trust -> untrust");
+	ASSERT_RULE(1, 1, 1);
+}
