@@ -400,3 +400,39 @@ Test(nat_show, rv_summary_long_from_zone_keeps_to_apart)
 	cr_expect(strstr(t, "    From      : branch-office-lan-zone-7 To : untrust\n"),
 		  "from-zone %s and To run together:\n%s", zone, t);
 }
+
+/* RV-6 (from the base, conf/parse_nat.c set_zone; met through the
+ * show): `from zone trust` then `from zone dmz` in one source rule-set,
+ * which on Junos gives the rule-set both zones (the show prints the
+ * second as a continuation line, docs/junos-layouts.md), is taken by sfw
+ * with the second replacing the first: the commit succeeds, trust's
+ * traffic silently leaves the rule-set (sent untranslated), and the show
+ * prints From zone: dmz alone. Either refused, or both zones shown. */
+Test(nat_show, rv_rule_set_with_two_from_zones_is_refused_or_shows_both)
+{
+	struct sfw_conf_errors errs;
+	const char *t;
+	int err;
+
+	sfw_conf_free(&conf);
+	err = conf_test_parse(&conf, &errs,
+		"set security zones security-zone trust interfaces veth0\n"
+		"set security zones security-zone dmz interfaces veth2\n"
+		"set security zones security-zone untrust interfaces veth1\n"
+		"set security nat source rule-set RS from zone trust\n"
+		"set security nat source rule-set RS from zone dmz\n"
+		"set security nat source rule-set RS to zone untrust\n"
+		"set security nat source rule-set RS rule r1 match source-address 198.51.100.0/24\n"
+		"set security nat source rule-set RS rule r1 then source-nat interface\n");
+	sfw_conf_errors_free(&errs);
+	if (err)
+		return;   /* refused: fine */
+	cr_assert_eq(sfw_nat_rules_build(&conf, NULL, &rules), 0, "%s", sfw_last_error());
+	sfw_show_nat_rules_text(&rules, false, out.f);
+	t = cap_text(&out);
+	cr_expect(strstr(t, "  From zone                  : trust\n"
+			    "                             : dmz\n") ||
+		  strstr(t, "  From zone                  : dmz\n"
+			    "                             : trust\n"),
+		  "committed, but the rule-set has one from-zone left:\n%s", t);
+}
