@@ -153,3 +153,127 @@ Test(nat_counters, off_rule_counts_and_its_session_names_it)
 	ASSERT_RULE(2, 1, 1);
 	ASSERT_RULE(1, 1, 1);
 }
+
+/* ---- review (natrv): tests that fail on natshow2 ---- */
+
+/* R0 (`off`, CLIENT_B) before R1 (interface, the /24): R0 is id 1, R1 id 2. */
+#define RV_CONF_HEAD                                                                         \
+	"set security zones security-zone trust interfaces fa\n"                             \
+	"set security zones security-zone untrust interfaces fb\n"                           \
+	"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n" \
+	"set security policies from-zone trust to-zone untrust policy out then permit\n"     \
+	"set security policies default-policy deny-all\n"                                    \
+	"set security nat source rule-set RS from zone trust\n"                              \
+	"set security nat source rule-set RS to zone untrust\n"
+#define RV_R0                                                                                \
+	"set security nat source rule-set RS rule R0 match source-address " CLIENT_B "/32\n" \
+	"set security nat source rule-set RS rule R0 then source-nat off\n"
+#define RV_R1                                                                                \
+	"set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n" \
+	"set security nat source rule-set RS rule R1 then source-nat interface\n"
+
+/* RV-1: a commit that deletes R0 renumbers R1 from id 2 to id 1, and R1
+ * then shows R0's two hits and successes as its own (and R0's live
+ * session names id 1, so R1's Number of sessions counts it too: the e2e
+ * rv test shows that end). Counters must not move from one rule to
+ * another: remapped by name at commit, or zeroed for an id whose rule
+ * changed; either way R1 never reads more than its own one. */
+Test(nat_counters, rv_renumbering_commit_gives_a_deleted_rules_hits_to_another)
+{
+	struct pb_spec b1 = udp(CLIENT_B, SERVER1, 40700, 53);
+	struct pb_spec b2 = udp(CLIENT_B, SERVER1, 40701, 53);
+	struct pb_spec a = udp(CLIENT_A, SERVER1, 40702, 53);
+	struct sfw_nat_rule_stats st;
+	struct pb_pkt in, out;
+
+	commit(RV_CONF_HEAD RV_R0 RV_R1);
+	cr_assert_eq(run_at(in_if, &b1, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &b2, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+	ASSERT_RULE(1, 2, 2);   /* R0 */
+	ASSERT_RULE(2, 1, 1);   /* R1 */
+	commit(RV_CONF_HEAD RV_R1);   /* R0 deleted: R1 is id 1 now */
+	st = rule_stats(1);
+	cr_expect_leq(st.n[SFW_NAT_RC_HITS], 1,
+		      "R1 (now id 1) shows %llu Translation hits; it had 1, R0 (deleted) had 2",
+		      (unsigned long long)st.n[SFW_NAT_RC_HITS]);
+	cr_expect_leq(st.n[SFW_NAT_RC_SUCCESS], 1,
+		      "R1 (now id 1) shows %llu Successful sessions; it had 1",
+		      (unsigned long long)st.n[SFW_NAT_RC_SUCCESS]);
+}
+
+/* RV-2: the same `off` rule and the same flow, opened by tc (the stack
+ * forwarded it from an interface sfw is not attached to) rather than by
+ * XDP: the session is made untranslated, as off_rule_counts_and_its_
+ * session_names_it expects at XDP, but counts neither a hit nor a
+ * success and does not name R0, so R0's Number of sessions misses it.
+ * sfw_tc_open passes nat_rule 0 to sfw_create whatever rule matched. */
+Test(nat_counters, rv_tc_opened_off_rule_session_counts_and_names_its_rule)
+{
+	struct pb_spec s = udp(CLIENT_B, SERVER1, 40710, 53);
+	struct sfw_session sess;
+	struct pb_pkt in, out;
+
+	commit(RV_CONF_HEAD RV_R0 RV_R1);
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* fa is not */
+	cr_assert_eq(pb_build(&s, &in), 0);
+	cr_assert_eq(tc_at(out_if, in_if, &in, &out), FX_TC_OK, "off: sent untranslated");
+	GET_SESSION(&s, &sess);
+	cr_assert_not(sess.flags & SFW_SESS_F_NAT);
+	cr_expect_eq(sess.nat.rule_id, 1, "the tc-opened session names R0");
+	ASSERT_RULE(1, 1, 1);
+}
+
+/* RV-3: a first packet R1 matched, refused because the table is at
+ * max-sessions, counts no hit, while the same refusal met one step later
+ * (the session's insert failing on a full table) counts one: the hit is
+ * taken after the max-sessions check. docs/nat.md defines a hit as a
+ * permitted first packet the rule matched, once the zone's session
+ * limits let it be; max-sessions is no zone limit. */
+Test(nat_counters, rv_first_packet_refused_at_max_sessions_counts_its_hit)
+{
+	struct pb_spec a = udp(CLIENT_A, SERVER1, 40720, 53);
+	struct pb_spec b = udp(CLIENT_B, SERVER1, 40721, 53);
+	struct sfw_config cfg;
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+	ASSERT_RULE(1, 1, 1);
+	cr_assert_eq(fx_config(&cfg), 0);
+	cfg.max_sessions = (__u32)map_count(SFW_STR(SFW_MAP_SESSIONS));
+	cr_assert_eq(fx_set_config(&cfg), 0);
+	cr_assert_neq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_NO_MORE_SESSIONS), 1);
+	ASSERT_NO_SESSION(&b);
+	ASSERT_RULE(1, 2, 1);
+}
+
+/* T-1 (a test that could not fail): denied_first_packet_counts_nothing
+ * sends untrust -> trust, where no rule-set is, so it passes whatever the
+ * order of policy and NAT (checked: with a hit counted before the policy,
+ * it still passes). Here the denied packet is one R1 would translate
+ * (trust -> untrust, to SERVER2): passes on natshow2, fails if NAT is
+ * looked up, or its hit counted, before the policy permits. */
+Test(nat_counters, rv_denied_first_packet_the_rule_matches_counts_nothing)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER2, 40730, 53);
+	struct pb_spec ok = udp(CLIENT_A, SERVER1, 40731, 53);
+	struct pb_pkt in, out;
+
+	commit("set security zones security-zone trust interfaces fa\n"
+	       "set security zones security-zone untrust interfaces fb\n"
+	       "set security address-book global address srv2 " SERVER2 "/32\n"
+	       "set security policies from-zone trust to-zone untrust policy no-srv2 match source-address any destination-address srv2 application any\n"
+	       "set security policies from-zone trust to-zone untrust policy no-srv2 then deny\n"
+	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
+	       "set security policies default-policy deny-all\n"
+	       "set security nat source rule-set RS from zone trust\n"
+	       "set security nat source rule-set RS to zone untrust\n"
+	       RV_R1);
+	cr_assert_neq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	ASSERT_NO_SESSION(&s);
+	ASSERT_RULE(1, 0, 0);
+	cr_assert_eq(run_at(in_if, &ok, &in, &out), FX_XDP_REDIRECT, "R1 does match trust -> untrust");
+	ASSERT_RULE(1, 1, 1);
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Review of the source NAT shows (natshow2), end to end, on
+# test_nat_show.sh's topology and rules: rule keep (destination port 7:
+# source-nat off, id 1) before rule masq (the rest: source-nat interface,
+# id 2). Each check that fails is a finding (notes-natrv.md); the script
+# runs them all and fails if any did.
+#   RV-1: a commit that deletes keep renumbers masq to id 1. masq must
+#         then show its own counts, not keep's: Translation hits and
+#         Successful sessions at most its own 1, and Number of sessions
+#         its own 1 live session. On natshow2 masq reads keep's 2 hits, 2
+#         successes and keep's 2 sessions (still in the table, naming id
+#         1), and its own session (naming id 2, now nobody's) is lost.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source tests/e2e/lib.sh
+source tests/e2e/drops_lib.sh
+export SFW_NAT_PREVIEW=1
+
+FAILED=0
+check() {   # got want what
+	if [ "$1" = "$2" ]; then echo "ok: $3"; else echo "FINDING: $3: got '$1', want '$2'" >&2; FAILED=1; fi
+}
+check_le() {   # got max what
+	if [ -n "$1" ] && [ "$1" -le "$2" ]; then echo "ok: $3"; else
+		echo "FINDING: $3: got '$1', want at most '$2'" >&2; FAILED=1; fi
+}
+
+rule_val() {   # rule label
+	sfw show security nat source rule "$1" |
+		awk -v l="$2" 'index($0, l) { sub(/.*: /, ""); print; exit }'
+}
+
+send_udp() {   # sport dport count
+	cli /usr/bin/python3 - "$@" <<'PY' || fail "send from $1"
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", int(sys.argv[1])))
+for _ in range(int(sys.argv[3])):
+    s.sendto(b"x", ("203.0.113.2", int(sys.argv[2])))
+    time.sleep(0.05)
+PY
+}
+
+BASE=(
+	"set security zones security-zone trust interfaces veth0"
+	"set security zones security-zone untrust interfaces veth1"
+	"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any"
+	"set security policies from-zone trust to-zone untrust policy out then permit"
+	"set security policies default-policy deny-all"
+	"set security nat source rule-set inside-out from zone trust"
+	"set security nat source rule-set inside-out to zone untrust"
+)
+KEEP=(
+	"set security nat source rule-set inside-out rule keep match source-address 198.51.100.0/24"
+	"set security nat source rule-set inside-out rule keep match destination-port 7"
+	"set security nat source rule-set inside-out rule keep then source-nat off"
+)
+MASQ=(
+	"set security nat source rule-set inside-out rule masq match source-address 198.51.100.0/24"
+	"set security nat source rule-set inside-out rule masq then source-nat interface"
+)
+
+trap drops_cleanup EXIT
+topology_up
+ip -n "$SRV_NS" route del default || fail "no default route to delete on the server"
+cli ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (client)"
+srv ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (server)"
+out=$(sfw attach veth0 veth1 2>&1) || fail "attach: $out"
+commit_lines "${BASE[@]}" "${KEEP[@]}" "${MASQ[@]}"
+bg_in_ns "$SRV_NS" /usr/bin/python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 5353))
+while True:
+    s.recv(64)'
+sleep 0.3
+
+# two untranslated flows under keep, one translated under masq
+send_udp 25001 7 1
+send_udp 25002 7 1
+send_udp 25010 5353 1
+expect_eq "$(rule_val keep 'Translation hits')" 2 "setup: keep's hits"
+expect_eq "$(rule_val keep 'Number of sessions')" 2 "setup: keep's sessions"
+expect_eq "$(rule_val masq 'Translation hits')" 1 "setup: masq's hits"
+expect_eq "$(rule_val masq 'Number of sessions')" 1 "setup: masq's sessions"
+expect_eq "$(rule_val masq 'Rule Id')" 2 "setup: masq's id"
+
+# RV-1: keep deleted, masq renumbered to keep's id
+commit_lines "${BASE[@]}" "${MASQ[@]}"
+expect_eq "$(rule_val masq 'Rule Id')" 1 "masq renumbered"
+expect_eq "$(sfw show security flow session destination-port 7 | grep -c '^Session ID')" 2 \
+	"keep's sessions outlive the commit"
+check_le "$(rule_val masq 'Translation hits')" 1 "RV-1: masq's Translation hits after keep's deletion"
+check_le "$(rule_val masq 'Successful sessions')" 1 "RV-1: masq's Successful sessions after keep's deletion"
+check "$(rule_val masq 'Number of sessions')" 1 "RV-1: masq's Number of sessions after keep's deletion"
+
+[ "$FAILED" = 0 ] || exit 1
+echo "PASS"
