@@ -245,16 +245,17 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 	}
 	if (out_ifindex) {
 		nat_rule = sfw_xdp_snat(ctx, p, &z, &nat_addr);
+		/* a hit: the rule matched a permitted first packet, whatever
+		 * refuses it next (natshow review, RV-3) */
+		sfw_nat_count(nat_rule, SFW_NAT_RC_HITS);
 		/* the stack forwarding, an In wing toward an egress nothing
 		 * translates at is refused (sfw_nat_pass_ok): refused here,
 		 * before its session, alias and port are made (docs/nat.md
 		 * "Fourth review", N10); the rule's hit without success */
 		if ((nat_rule && SFW_NAT_ACTION_OF(nat_rule) != SFW_NAT_ACT_OFF && !nat_addr) ||
 		    (nat_addr && !(f->cfg->flags & SFW_CFG_F_FORWARD) &&
-		     !sfw_xdp_attached(out_ifindex))) {
-			sfw_nat_count(nat_rule, SFW_NAT_RC_HITS);
+		     !sfw_xdp_attached(out_ifindex)))
 			return SFW_CNT_ERR_INCOMING_NAT;
-		}
 	}
 	return sfw_create(p, f, out_ifindex ? SFW_SESS_F_TRANSIT : 0,
 			  out_ifindex ? out_ifindex : f->ifindex, &v,

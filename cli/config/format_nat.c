@@ -160,7 +160,7 @@ void sfw_show_nat_summary_text(const struct sfw_nat_rules *r, FILE *out)
 		fprintf(out, "Rule name : %s\n", row->rule->name);
 		fprintf(out, "    %-10s: %s\n", "Rule set", row->set->name);
 		fprintf(out, "    %-10s: %s\n", "Action", sfw_nat_action_word(row->rule));
-		fprintf(out, "    %-10s: %-22sTo : %s\n", "From", row->set->from.name,
+		fprintf(out, "    %-10s: %-21s To : %s\n", "From", row->set->from.name,
 			row->set->to.name);
 	}
 }
