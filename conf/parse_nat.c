@@ -230,12 +230,23 @@ static int rule_then(struct conf_parser *p, struct sfw_conf_nat_rule *r,
 	return 0;
 }
 
-static int set_zone(struct conf_parser *p, struct sfw_conf_ref *ref)
+/* A rule-set's from or to zone. Junos takes several (each line adds
+ * one); sfw compiles one per rule-set, so a second, different zone is
+ * refused rather than put in the first's place, which would leave the
+ * first zone's flows untranslated (review of the NAT shows, RV-6). */
+static int set_zone(struct conf_parser *p, struct sfw_conf_ref *ref, const char *side)
 {
 	static const char *const zone[] = { "zone", NULL };
+	char name[SFW_CONF_NAME_MAX];
 
-	if (conf_keyword(p, zone) < 0 || conf_name(p, ref->name, "a zone name"))
+	if (conf_keyword(p, zone) < 0 || conf_name(p, name, "a zone name"))
 		return -1;
+	if (ref->name[0] && strcmp(ref->name, name)) {
+		conf_error(p, "a rule-set takes one %s zone: '%s' was set at line %d "
+			   "(several are not supported yet)", side, ref->name, ref->line);
+		return -1;
+	}
+	snprintf(ref->name, sizeof(ref->name), "%s", name);
 	ref->line = p->line;
 	return conf_end(p);
 }
@@ -257,9 +268,9 @@ static int parse_rule_set(struct conf_parser *p, enum sfw_conf_nat_type type)
 		return 0;
 	switch (conf_keyword(p, type == SFW_CONF_NAT_SOURCE ? src_words : words)) {
 	case 0:
-		return set_zone(p, &s->from);
+		return set_zone(p, &s->from, "from");
 	case 2:
-		return set_zone(p, &s->to);
+		return set_zone(p, &s->to, "to");
 	case 1:
 		break;
 	default:

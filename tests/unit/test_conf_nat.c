@@ -526,3 +526,20 @@ Test(conf_nat, incomplete_objects_print_back_for_the_candidate)
 	sfw_conf_free(&b);
 	sfw_conf_errors_free(&errs);
 }
+
+/* sfw compiles one from and one to zone per rule-set: a second, different
+ * one is refused, never put in the first's place (which left the first
+ * zone's flows untranslated); the same one again is the same statement. */
+Test(conf_nat, a_rule_sets_second_zone_is_refused)
+{
+	CONF_ERRORS(NAT_ZONES
+		    "set security nat source rule-set RS from zone trust\n"
+		    "set security nat source rule-set RS from zone trust\n"
+		    "set security nat source rule-set RS from zone untrust\n"
+		    "set security nat source rule-set RS to zone untrust\n"
+		    "set security nat source rule-set RS to zone trust\n",
+		    "t.conf:6: a rule-set takes one from zone: 'trust' was set at line 5 "
+		    "(several are not supported yet)",
+		    "t.conf:8: a rule-set takes one to zone: 'untrust' was set at line 7 "
+		    "(several are not supported yet)");
+}

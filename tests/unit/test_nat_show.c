@@ -410,9 +410,7 @@ Test(nat_show, rv_summary_long_from_zone_keeps_to_apart)
  * with the second replacing the first: the commit succeeds, trust's
  * traffic silently leaves the rule-set (sent untranslated), and the show
  * prints From zone: dmz alone. Either refused, or both zones shown. */
-/* disabled while RV-6 is open (docs/nat.md "Operational commands"): it
- * fails until then */
-Test(nat_show, rv_rule_set_with_two_from_zones_is_refused_or_shows_both, .disabled = true)
+Test(nat_show, rv_rule_set_with_two_from_zones_is_refused_or_shows_both)
 {
 	struct sfw_conf_errors errs;
 	const char *t;
