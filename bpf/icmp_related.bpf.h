@@ -28,6 +28,7 @@ static __always_inline int sfw_parse_embedded(void *data, void *end, const struc
 			return -1;
 		in->src.v4 = ip->saddr;
 		in->dst.v4 = ip->daddr;
+		in->multicast = (bpf_ntohl(ip->daddr) >> 28) == 0xe || ip->daddr == 0xffffffff;
 		in->proto = ip->protocol;
 		off += (ip->ihl * 4) & 0x3c;
 	} else {
@@ -37,6 +38,7 @@ static __always_inline int sfw_parse_embedded(void *data, void *end, const struc
 			return -1;
 		__builtin_memcpy(&in->src, &ip6->saddr, 16);
 		__builtin_memcpy(&in->dst, &ip6->daddr, 16);
+		in->multicast = ip6->daddr.in6_u.u6_addr8[0] == 0xff;
 		in->proto = ip6->nexthdr;
 		off += sizeof(*ip6);
 	}
@@ -123,7 +125,7 @@ static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a,
  * global function: its key stays off the caller's frame, which is at the
  * edge of the call chain's 512 bytes. */
 __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 ingress,
-				     bool hosts_nat)
+				     bool hosts_nat, __u32 link)
 {
 	struct sfw_session_key key;
 	struct sfw_session *s;
@@ -132,7 +134,7 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 
 	if (!in)
 		return SFW_RELATED_NONE;
-	key_lo = sfw_make_key(in, &key);
+	key_lo = sfw_packet_key(in, &key, link);
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &key);
 	if (s && SFW_SESS_IS_ALIAS(s))
 		return sfw_icmp_related_nat(s, in, now, ingress);
@@ -166,9 +168,10 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 }
 
 /* ingress: the interface the error came in by, 0: the host's own (tc,
- * not forwarded); tc: the caller is tc egress (a constant). */
+ * not forwarded); tc: the caller is tc egress (a constant); egress: the
+ * interface the host's own error leaves by. */
 static __always_inline __u32 sfw_icmp_related(void *data, void *end, const struct sfw_pkt *p,
-					      __u64 now, __u32 ingress, bool tc)
+					      __u64 now, __u32 ingress, bool tc, __u32 egress)
 {
 	struct sfw_pkt in = {};
 
@@ -184,9 +187,13 @@ static __always_inline __u32 sfw_icmp_related(void *data, void *end, const struc
 	 * packet's destination: the host's own NAT's error (a published
 	 * container's port unreachable), bound as the host's wing is
 	 * (sfw_tc_bound_by; RV2-5) */
+	/* about a datagram to a group or broadcast, its session is the
+	 * link's it came in by (sfw_link_tag): the host's own error leaves
+	 * by that link (RV2-11); one from elsewhere has no way to tell it */
 	return sfw_icmp_related_to(&in, now, ingress,
 				   tc && ingress && p->family == SFW_FAMILY_INET &&
-				   p->src.v4 == in.dst.v4);
+				   p->src.v4 == in.dst.v4,
+				   tc && !ingress ? egress : 0);
 }
 
 #endif

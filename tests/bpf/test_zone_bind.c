@@ -902,9 +902,7 @@ Test(zone_bind, rv2_group_datagram_the_stack_forwards_still_refused)
  * group for an unrecognised option of type 10xxxxxx) quotes a tagged
  * session and finds none: refused at tc as Reply without session, where
  * int10 found the session. */
-/* disabled while RV2-11 is open (docs/security.md "Sessions are bound to their
- * zones", "Open"): it fails until then */
-Test(zone_bind, rv2_hosts_error_about_a_clients_group_datagram_finds_its_session, .disabled = true)
+Test(zone_bind, rv2_hosts_error_about_a_clients_group_datagram_finds_its_session)
 {
 	struct pb_spec q = udp("fe80::5", "ff02::1:2", 546, 547);
 	struct pb_spec err = { .src = "fe80::1", .dst = "fe80::5", .proto = SFW_IPPROTO_ICMP6,
