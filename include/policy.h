@@ -177,6 +177,10 @@ enum sfw_name_kind {
 	SFW_NAME_APP = 2,
 	SFW_NAME_ZONE = 3,
 	SFW_NAME_TALLY = 4,   /* a limited zone's tally id (struct sfw_screen) */
+	/* a source NAT rule's id (include/nat.h): its rule-set and its name,
+	 * kept across commits (loader/nat_rule_ids.c) */
+	SFW_NAME_NAT_RULE_SET = 5,
+	SFW_NAME_NAT_RULE = 6,
 };
 
 struct sfw_name_key {

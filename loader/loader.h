@@ -143,6 +143,12 @@ int sfw_policy_hits_clear(void);
 struct sfw_nat_rule_stats;
 int sfw_nat_rule_stats_read(const __u32 *ids, int n, struct sfw_nat_rule_stats *out);
 int sfw_nat_rule_stats_clear(__u32 rule_id);
+/* Source NAT rules' ids as the commits gave them, kept by (rule-set,
+ * rule) name (loader/nat_rule_ids.c): read from the pins (*t: free() it),
+ * then one rule's id, 0 when no commit gave that rule one. */
+struct sfw_nat_ids;
+int sfw_nat_ids_pinned(struct sfw_nat_ids **t);
+__u32 sfw_nat_ids_find(const struct sfw_nat_ids *t, const char *set, const char *rule);
 
 /* The name stored for an id at the last commit; false when none. */
 bool sfw_name_lookup(enum sfw_name_kind kind, __u32 id, char *buf, size_t len);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "loader.h"
+#include "nat_rule_ids.h"
 #include "policy_write.h"
 #include "rcu_wait.h"
 #include "zone_moves.h"
@@ -304,10 +305,11 @@ static int end_moved(const struct sfw_policy_fds *fds, const struct sfw_zone_sna
 }
 
 static int write_gen(const struct sfw_compiled *c, const struct sfw_policy_fds *fds,
-		     struct sfw_config *cfg, __u32 gen)
+		     const struct sfw_nat_ids *ids, struct sfw_config *cfg, __u32 gen)
 {
 	int err = purge_gen(fds, gen);   /* leftovers of an interrupted commit */
 
+	err = err ? err : sfw_nat_ids_write(ids, fds);
 	err = err ? err : write_lists(c, fds, gen);
 	err = err ? err : write_zones(c, fds, gen);
 	err = err ? err : write_screens(c, fds, gen);
@@ -317,8 +319,9 @@ static int write_gen(const struct sfw_compiled *c, const struct sfw_policy_fds *
 	return err ? err : flow_settings(&c->flow, cfg);
 }
 
-int sfw_policy_write(const struct sfw_compiled *c, const struct sfw_policy_fds *fds)
+int sfw_policy_write(struct sfw_compiled *c, const struct sfw_policy_fds *fds)
 {
+	struct sfw_nat_ids *ids = NULL;
 	struct sfw_zone_snap prev;
 	struct sfw_config cfg;
 	__u32 zero = 0, gen;
@@ -327,11 +330,18 @@ int sfw_policy_write(const struct sfw_compiled *c, const struct sfw_policy_fds *
 	if (bpf_map_lookup_elem(fds->config, &zero, &cfg))
 		return sfw_fail(errno, "cannot read the configuration map: %s", strerror(errno));
 	gen = (cfg.gen & 1) ^ 1;
+	/* ids before any write: no id left refuses the commit untouched */
+	err = sfw_nat_ids_plan(c, fds, gen ^ 1, &ids);
+	if (err) {
+		free(ids);
+		return err;
+	}
 	/* the zones in force by name: before write_names renames their ids */
 	err = sfw_zone_snap_read(&prev, fds, gen ^ 1, cfg.flags & SFW_CFG_F_ZONES);
-	err = err ? err : write_gen(c, fds, &cfg, gen);
+	err = err ? err : write_gen(c, fds, ids, &cfg, gen);
 	err = err ? err : end_moved(fds, &prev, gen, cfg.flags & SFW_CFG_F_ZONES);
 	sfw_zone_snap_free(&prev);
+	free(ids);
 	if (err) {
 		purge_gen(fds, gen);
 		return err;

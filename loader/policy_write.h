@@ -8,13 +8,14 @@
 #include "apply.h"
 
 /* Writes c into the inactive generation of fds with what only the running
- * system knows (interface indexes, tally ids, run-time flags, the session
- * table's limit), ends the sessions of the interfaces whose zone it
+ * system knows (interface indexes, tally ids, source NAT rule ids, which
+ * it rewrites in c: nat_rule_ids.h, run-time flags, the session table's
+ * limit), ends the sessions of the interfaces whose zone it
  * changes (zone_moves.h), flips sfw_config.gen in one write, then removes
  * the old generation. On an error the inactive generation is removed
  * again and the running configuration is untouched (but for sessions
  * already ended). */
-int sfw_policy_write(const struct sfw_compiled *c, const struct sfw_policy_fds *fds);
+int sfw_policy_write(struct sfw_compiled *c, const struct sfw_policy_fds *fds);
 
 /* The tally id of each zone with a session limit (ids[zone]; 0 for the
  * others), kept by name across commits in the names map (names_fd). */

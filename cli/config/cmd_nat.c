@@ -45,11 +45,29 @@ static int count_sessions(struct sfw_nat_rules *r)
 	return err;
 }
 
+/* The ids the commits gave (kept by name: loader/nat_rule_ids.c); a rule
+ * with none was never committed into these pins. */
+static int pinned_ids(struct sfw_nat_rules *r)
+{
+	struct sfw_nat_ids *t;
+	int err = sfw_nat_ids_pinned(&t);
+
+	for (int k = 0; !err && k < r->n; k++) {
+		r->v[k].id = sfw_nat_ids_find(t, r->v[k].set->name, r->v[k].rule->name);
+		if (!r->v[k].id)
+			err = sfw_fail(ENOENT, "source NAT rule %s has no id: the configuration "
+				       "in force is not the stored one (commit it)",
+				       SFW_Q(r->v[k].rule->name));
+	}
+	free(t);
+	return err;
+}
+
 static int read_counters(struct sfw_nat_rules *r)
 {
 	struct sfw_nat_rule_stats *st = calloc((size_t)r->n + 1, sizeof(*st));
 	__u32 *ids = calloc((size_t)r->n + 1, sizeof(*ids));
-	int err = !st || !ids ? sfw_fail(ENOMEM, "out of memory") : 0;
+	int err = !st || !ids ? sfw_fail(ENOMEM, "out of memory") : pinned_ids(r);
 
 	for (int k = 0; !err && k < r->n; k++)
 		ids[k] = r->v[k].id;
@@ -139,6 +157,8 @@ int sfw_cmd_clear_nat_rule(const struct sfw_cmdline *cl)
 	/* a name must be a configured rule; `all` clears every id */
 	if (name)
 		err = sfw_nat_rules_build(&conf, name, &r);
+	if (!err && name)
+		err = pinned_ids(&r);
 	if (!err)
 		err = clear_counters(&r, !name);
 	sfw_nat_rules_free(&r);

@@ -1,5 +1,6 @@
-/* The source NAT rules the shows print: ids from the compiler (one
- * numbering with the datapath's counters), Junos's positions, ranges. */
+/* The source NAT rules the shows print: the compiler's ids (configuration
+ * order; the counters' shows replace them with the pinned ones a commit
+ * kept by name, cmd_nat.c), Junos's positions, ranges. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>

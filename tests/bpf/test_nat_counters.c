@@ -33,6 +33,24 @@ static struct sfw_nat_rule_stats rule_stats(__u32 id)
 	return sum;
 }
 
+/* The id the commits gave rule-set set's rule (kept by name in the names
+ * map, loader/nat_rule_ids.c); fails the test when it has none. */
+static __u32 id_of(const char *set, const char *rule)
+{
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_NAMES));
+
+	for (__u32 id = 1; id <= SFW_NAT_MAX_RULES; id++) {
+		struct sfw_name_key ks = { SFW_NAME_NAT_RULE_SET, id }, kr = { SFW_NAME_NAT_RULE, id };
+		struct sfw_name s, r;
+
+		if (!bpf_map_lookup_elem(fd, &ks, &s) && !bpf_map_lookup_elem(fd, &kr, &r) &&
+		    !strcmp(s.name, set) && !strcmp(r.name, rule))
+			return id;
+	}
+	cr_assert_fail("no id for rule %s of rule-set %s", rule, set);
+	return 0;
+}
+
 #define ASSERT_RULE(id, hits, success) do {                                        \
 	struct sfw_nat_rule_stats st_ = rule_stats(id);                             \
 	cr_assert_eq(st_.n[SFW_NAT_RC_HITS], (hits), "rule %d: translation hits", id); \
@@ -119,9 +137,10 @@ Test(nat_counters, denied_first_packet_counts_nothing)
 	ASSERT_RULE(1, 0, 0);
 }
 
-/* `source-nat off` (rule R0, id 1, before R1): its first packet counts a
- * hit and a success, leaves untranslated, and its session names the rule
- * without being a NAT session. */
+/* `source-nat off` (rule R0, before R1; R1 keeps id 1 from the fixture's
+ * commit, so R0 takes id 2): its first packet counts a hit and a success,
+ * leaves untranslated, and its session names the rule without being a NAT
+ * session. */
 Test(nat_counters, off_rule_counts_and_its_session_names_it)
 {
 	struct pb_spec s = udp(CLIENT_B, SERVER1, 40400, 53);
@@ -144,14 +163,15 @@ Test(nat_counters, off_rule_counts_and_its_session_names_it)
 	cr_assert_eq(addr_at(&out, 12), a4(CLIENT_B), "off: untranslated");
 	GET_SESSION(&s, &sess);
 	cr_assert_not(sess.flags & SFW_SESS_F_NAT);
-	cr_assert_eq(sess.nat.rule_id, 1, "the session names its rule");
+	cr_assert_eq(id_of("RS", "R0"), 2);
+	cr_assert_eq(sess.nat.rule_id, 2, "the session names its rule");
 	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
-	ASSERT_RULE(1, 1, 1);
+	ASSERT_RULE(2, 1, 1);
 	cr_assert_eq(run_at(in_if, &t, &in, &out), FX_XDP_REDIRECT);
 	GET_SESSION(&t, &sess);
-	cr_assert_eq(sess.nat.rule_id, 2);
-	ASSERT_RULE(2, 1, 1);
+	cr_assert_eq(sess.nat.rule_id, 1);
 	ASSERT_RULE(1, 1, 1);
+	ASSERT_RULE(2, 1, 1);
 }
 
 /* ---- review (natrv): tests that fail on natshow2 ---- */
@@ -172,36 +192,35 @@ Test(nat_counters, off_rule_counts_and_its_session_names_it)
 	"set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n" \
 	"set security nat source rule-set RS rule R1 then source-nat interface\n"
 
-/* RV-1: a commit that deletes R0 renumbers R1 from id 2 to id 1, and R1
- * then shows R0's two hits and successes as its own (and R0's live
- * session names id 1, so R1's Number of sessions counts it too: the e2e
- * rv test shows that end). Counters must not move from one rule to
- * another: remapped by name at commit, or zeroed for an id whose rule
- * changed; either way R1 never reads more than its own one. */
-/* disabled while RV-1 is open (docs/nat.md "Operational commands"): it
- * fails until then */
-Test(nat_counters, rv_renumbering_commit_gives_a_deleted_rules_hits_to_another, .disabled = true)
+/* RV-1: numbered in configuration order, a commit that deleted R0 gave
+ * R1 R0's id, and so R0's two hits and successes (and R0's live sessions,
+ * which name the id: the e2e rv test shows that end). Ids are kept by
+ * name now (loader/nat_rule_ids.c): R1 shows exactly its own one, before
+ * and after the commit. */
+Test(nat_counters, rv_renumbering_commit_gives_a_deleted_rules_hits_to_another)
 {
 	struct pb_spec b1 = udp(CLIENT_B, SERVER1, 40700, 53);
 	struct pb_spec b2 = udp(CLIENT_B, SERVER1, 40701, 53);
 	struct pb_spec a = udp(CLIENT_A, SERVER1, 40702, 53);
 	struct sfw_nat_rule_stats st;
 	struct pb_pkt in, out;
+	__u32 r1;
 
 	commit(RV_CONF_HEAD RV_R0 RV_R1);
 	cr_assert_eq(run_at(in_if, &b1, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(run_at(in_if, &b2, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
-	ASSERT_RULE(1, 2, 2);   /* R0 */
-	ASSERT_RULE(2, 1, 1);   /* R1 */
-	commit(RV_CONF_HEAD RV_R1);   /* R0 deleted: R1 is id 1 now */
-	st = rule_stats(1);
-	cr_expect_leq(st.n[SFW_NAT_RC_HITS], 1,
-		      "R1 (now id 1) shows %llu Translation hits; it had 1, R0 (deleted) had 2",
-		      (unsigned long long)st.n[SFW_NAT_RC_HITS]);
-	cr_expect_leq(st.n[SFW_NAT_RC_SUCCESS], 1,
-		      "R1 (now id 1) shows %llu Successful sessions; it had 1",
-		      (unsigned long long)st.n[SFW_NAT_RC_SUCCESS]);
+	ASSERT_RULE(id_of("RS", "R0"), 2, 2);
+	r1 = id_of("RS", "R1");
+	ASSERT_RULE(r1, 1, 1);
+	commit(RV_CONF_HEAD RV_R1);   /* R0 deleted */
+	cr_assert_eq(id_of("RS", "R1"), r1, "R1 keeps its id");
+	st = rule_stats(r1);
+	cr_expect_eq(st.n[SFW_NAT_RC_HITS], 1,
+		     "R1 shows %llu Translation hits; it had 1, R0 (deleted) had 2",
+		     (unsigned long long)st.n[SFW_NAT_RC_HITS]);
+	cr_expect_eq(st.n[SFW_NAT_RC_SUCCESS], 1, "R1 shows %llu Successful sessions; it had 1",
+		     (unsigned long long)st.n[SFW_NAT_RC_SUCCESS]);
 }
 
 /* RV-2: the same `off` rule and the same flow, opened by tc (the stack
