@@ -230,7 +230,9 @@ Test(nat_counters, rv_renumbering_commit_gives_a_deleted_rules_hits_to_another)
  * success and does not name R0, so R0's Number of sessions misses it.
  * sfw_tc_open passes nat_rule 0 to sfw_create whatever rule matched. */
 /* disabled while RV-2 is open (docs/nat.md "Operational commands"): it
- * fails until then */
+ * fails until then. A fix that hands sfw_create the `off` rule
+ * sfw_tc_nat_miss found grows sfw_tc_flow's frame from 256 to 264 bytes
+ * (288 as the verifier rounds it): the chain is then 528, over 512. */
 Test(nat_counters, rv_tc_opened_off_rule_session_counts_and_names_its_rule, .disabled = true)
 {
 	struct pb_spec s = udp(CLIENT_B, SERVER1, 40710, 53);
@@ -243,8 +245,8 @@ Test(nat_counters, rv_tc_opened_off_rule_session_counts_and_names_its_rule, .dis
 	cr_assert_eq(tc_at(out_if, in_if, &in, &out), FX_TC_OK, "off: sent untranslated");
 	GET_SESSION(&s, &sess);
 	cr_assert_not(sess.flags & SFW_SESS_F_NAT);
-	cr_expect_eq(sess.nat.rule_id, 1, "the tc-opened session names R0");
-	ASSERT_RULE(1, 1, 1);
+	cr_expect_eq(sess.nat.rule_id, id_of("RS", "R0"), "the tc-opened session names R0");
+	ASSERT_RULE(id_of("RS", "R0"), 1, 1);
 }
 
 /* RV-3: a first packet R1 matched, refused because the table is at
