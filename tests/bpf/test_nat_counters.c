@@ -302,3 +302,50 @@ Test(nat_counters, rv_denied_first_packet_the_rule_matches_counts_nothing)
 	cr_assert_eq(run_at(in_if, &ok, &in, &out), FX_XDP_REDIRECT, "R1 does match trust -> untrust");
 	ASSERT_RULE(1, 1, 1);
 }
+
+/* Ids exhausted (loader/nat_rule_ids.c): every id but R1's named and in
+ * the generation in force (entries of a list no zone pair reaches), so a
+ * commit adding a rule finds none to give: refused with the one line,
+ * before anything is written. The generation, R1's id, counters and
+ * translation stay; R9 got no id. */
+Test(nat_counters, exhausted_ids_refuse_the_commit_untouched)
+{
+	int names = fx_map_fd(false, SFW_STR(SFW_MAP_NAMES));
+	int entries = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_ENTRIES));
+	struct pb_spec a = udp(CLIENT_A, SERVER1, 40730, 53);
+	struct pb_spec b = udp(CLIENT_A, SERVER1, 40731, 53);
+	struct sfw_policy_fds f = fds();
+	struct sfw_config before, after;
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(fx_config(&before), 0);
+	for (__u32 id = 2; id <= SFW_NAT_MAX_RULES; id++) {
+		struct sfw_nat_entry_key k = { .list = { .stage = SFW_NAT_SOURCE, .from_zone = 200,
+							 .to_zone = 201, .gen = (__u8)(before.gen & 1) },
+					       .idx = id };
+		struct sfw_nat_entry v = { .rule_id = (__u16)id };
+		struct sfw_name_key nk = { SFW_NAME_NAT_RULE, id };
+		struct sfw_name nv = { 0 };
+
+		snprintf(nv.name, sizeof(nv.name), "old%u", id);
+		cr_assert_eq(bpf_map_update_elem(names, &nk, &nv, BPF_ANY), 0);
+		nk.kind = SFW_NAME_NAT_RULE_SET;
+		cr_assert_eq(bpf_map_update_elem(names, &nk, &nv, BPF_ANY), 0);
+		cr_assert_eq(bpf_map_update_elem(entries, &k, &v, BPF_ANY), 0, "entry %u", id);
+	}
+	cr_assert_eq(commit_into(RV_CONF_HEAD RV_R1
+				 "set security nat source rule-set RS rule R9 match source-address 192.0.2.0/24\n"
+				 "set security nat source rule-set RS rule R9 then source-nat interface\n", &f),
+		     -E2BIG);
+	cr_assert_str_eq(sfw_last_error(), "no source NAT rule id is left for rule R9: each of "
+			 "the 4096 is a rule's in force or in this commit, or named by sessions "
+			 "in the table");
+	cr_assert_eq(fx_config(&after), 0);
+	cr_assert_eq(after.gen, before.gen, "no flip");
+	cr_assert_eq(id_of("RS", "R1"), 1);
+	ASSERT_RULE(1, 1, 1);
+	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_neq(addr_at(&out, 12), a4(CLIENT_A), "R1 still translates");
+	ASSERT_RULE(1, 2, 2);
+}
