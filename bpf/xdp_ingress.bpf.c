@@ -88,7 +88,7 @@ __noinline int sfw_xdp_src_unrouted(struct xdp_md *ctx, const struct sfw_pkt *p)
 
 /* May a transit session's packet that goes up to the stack be forwarded
  * where the route leads now? Only into the zone its other wing records
- * (peer), as XDP's own forwarding judges it (sfw_forward): the stack
+ * (peer), as XDP's own forwarding judges it (sfw_forward_route): the stack
  * would follow a route that moved into another zone (review Z5; RV2-8,
  * RV2-9). A destination the FIB does not forward to, or a discard
  * route, is the stack's to answer. A lookup per packet the stack
