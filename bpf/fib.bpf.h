@@ -69,7 +69,8 @@ static __always_inline bool sfw_addr_martian(const union sfw_addr *a, __u8 famil
  * own zone, lock the real client out (docs/security.md "Sessions are
  * bound to their zones", review Z1); and the replies of such a session
  * would leave by a zone its other wing does not record, which XDP
- * refuses anyway (sfw_forward). Another interface of the same zone
+ * refuses anyway: the reply leaves as a session's packet, by the zone
+ * its other wing records (sfw_leaves_by_peer_zone). Another interface of the same zone
  * (asymmetric routing inside a zone) is strict rp_filter's judgement:
  * the ip-spoofing screen's. Looked up as the packet came in (iif:
  * in_ifindex), for first packets only; ctx is the hook's. */
@@ -86,7 +87,7 @@ static __always_inline bool sfw_fib_src_unrouted(void *ctx, const struct sfw_pkt
 	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
 		return true;
 	return (rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH) &&
-	       fib.ifindex != in_ifindex && !sfw_zone_same(in_ifindex, fib.ifindex);
+	       !sfw_leaves_by_peer_zone(in_ifindex, fib.ifindex);
 }
 
 #endif

@@ -24,16 +24,19 @@
 #define SFW_ALIAS_REPLY 1
 #define SFW_ALIAS_FIRST 2
 
+/* sfw_flow's route: XDP decided where a matched packet leaves before its
+ * session was touched (0: not decided there) */
+#define SFW_FLOW_ROUTE_SEND 1    /* XDP sends it (sfw_forward_send) */
+#define SFW_FLOW_ROUTE_STACK 2   /* up to the stack, its egress judged */
+
 /* Outcome returned when the packet may open a session: not a counter. */
 #define SFW_OUTCOME_CREATE SFW_CNT_COUNT
 
 struct sfw_flow {
 	struct sfw_session_key key;
 	const struct sfw_config *cfg;
-	/* the expired or finished session a new one would replace: its
-	 * CLOSE is due when that happens. Only says whether there was one
-	 * (its memory may be another session's by then): old_id is which. */
-	struct sfw_session *old;
+	/* the expired or finished session a new one would replace (old):
+	 * its CLOSE is due when that happens; old_id says which */
 	__u64 old_id;
 	__u64 now;
 	/* layer 3 bytes, as the wire sees them (32 bits: a GSO packet's
@@ -61,6 +64,11 @@ struct sfw_flow {
 	 * XDP when the stack would forward it (one byte: the frame is at the
 	 * edge of the call chain's 512) */
 	__u8 nat;
+	__u8 route;           /* SFW_FLOW_ROUTE_* */
+	/* was there one? Only whether: its memory may be another
+	 * session's by then (a flag, not the pointer: the XDP call chain
+	 * is at its 512 bytes) */
+	bool old;
 };
 
 /* May a packet without a session open one, protocol-wise (policy comes
@@ -83,13 +91,13 @@ static __always_inline __u32 sfw_flow_dir(const struct sfw_session *s, const str
 	return f->via_alias ? SFW_WING_OUT : sfw_wing_of(s, f->src_lo);
 }
 
-/* Accounts the packet on live session s, whose wing it came in by (or its
- * zone: bpf/zone_bind.bpf.h). Returns the outcome counter, or
- * SFW_OUTCOME_CREATE when it starts the connection over (TCP). */
+/* Accounts the packet on wing dir of live session s, whose wing it came
+ * in by (or its zone: bpf/zone_bind.bpf.h). Returns the outcome counter,
+ * or SFW_OUTCOME_CREATE when it starts the connection over (TCP). */
 static __always_inline __u32 sfw_account(struct sfw_session *s, const struct sfw_pkt *p,
-					 struct sfw_flow *f, const struct sfw_config *cfg)
+					 struct sfw_flow *f, const struct sfw_config *cfg,
+					 __u32 dir)
 {
-	__u32 dir = sfw_flow_dir(s, f);
 	__u8 st = s->tcp_state;
 	int t = SFW_TCP_OK;
 
@@ -126,11 +134,23 @@ static __always_inline __u32 sfw_account(struct sfw_session *s, const struct sfw
 	return SFW_CNT_SFW_PERMITTED_PKTS;
 }
 
+/* Where a packet matched to wing dir of live session s leaves, judged by
+ * its hook before the session counts it or moves (each hook defines it:
+ * bpf/xdp_ingress.bpf.c, bpf/tc_egress.bpf.c): a packet refused for its
+ * route is no packet of the session and changes nothing of it, neither
+ * counts, TCP state nor timeout (RV2-1, RV2-2, RV2-3). ctx: the hook's;
+ * ingress as sfw_track has bound it. Returns SFW_CNT_SFW_PERMITTED_PKTS
+ * or the refusal's counter. */
+static __always_inline __u32 sfw_hook_route(void *ctx, const struct sfw_pkt *p,
+					    struct sfw_flow *f, const struct sfw_session *s,
+					    __u32 dir, __u32 ingress);
+
 /* Matches the packet to a live session and accounts it. Returns the
- * outcome counter, or SFW_OUTCOME_CREATE. ingress: the interface it came
- * in by, 0 for the host's own packet (tc, not forwarded); tc: the caller
- * is tc egress (a constant: each hook gets its own copy). */
-static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_pkt *p,
+ * outcome counter, or SFW_OUTCOME_CREATE. ctx: the hook's; ingress: the
+ * interface it came in by, 0 for the host's own packet (tc, not
+ * forwarded); tc: the caller is tc egress (a constant: each hook gets
+ * its own copy). */
+static __always_inline __u32 sfw_track(void *ctx, void *data, void *end, const struct sfw_pkt *p,
 				       struct sfw_flow *f, __u32 ingress, bool tc)
 {
 	struct sfw_session *s;
@@ -167,26 +187,23 @@ static __always_inline __u32 sfw_track(void *data, void *end, const struct sfw_p
 		if (!ingress && (s->flags & SFW_SESS_F_NAT))
 			return SFW_CNT_SFW_ERR_NO_SESSION;
 		dir = sfw_flow_dir(s, f);
-		/* the host's own packet (its egress in f->ifindex) into
-		 * another zone than its session's: refused before it counts
-		 * or records anything (review Z5, RV2-3; the host's own
-		 * sessions excepted, as at the hook) */
-		if (tc && !ingress && !(s->flags & SFW_SESS_F_LOCAL) &&
-		    !sfw_leaves_by_peer_zone(s->wing[(dir ^ 1) & 1].ifindex, f->ifindex))
-			return SFW_CNT_ERR_INVALID_ZONE;
 		if (tc)
 			ingress = sfw_tc_bound_by(s, dir, ingress, &f->ifindex, p->family);
 		/* from another zone than its wing's it is no packet of
 		 * this session, and changes nothing of it */
 		if (!sfw_wing_from(s, dir, ingress, true))
 			return SFW_CNT_ERR_INVALID_ZONE;
-		outcome = sfw_account(s, p, f, f->cfg);
+		/* nor does one refused for where it leaves */
+		outcome = sfw_hook_route(ctx, p, f, s, dir, ingress);
+		if (outcome != SFW_CNT_SFW_PERMITTED_PKTS)
+			return outcome;
+		outcome = sfw_account(s, p, f, f->cfg, dir);
 		if (outcome != SFW_OUTCOME_CREATE)
 			return outcome;
 		if (f->via_alias)
 			return SFW_CNT_SFW_ERR_NO_SESSION;
 	}
-	f->old = s;
+	f->old = s;   /* whether there was one */
 	f->old_id = s ? s->id : 0;
 	return sfw_may_open(p, f->cfg);
 }
@@ -302,7 +319,7 @@ __noinline int sfw_join(const struct sfw_pkt *p, struct sfw_flow *f,
 			const struct sfw_config *cfg)
 {
 	struct sfw_session *s;
-	__u32 outcome;
+	__u32 outcome, dir;
 
 	if (!p || !f || !cfg)
 		return SFW_CNT_ERR_NO_MORE_SESSIONS;
@@ -317,9 +334,10 @@ __noinline int sfw_join(const struct sfw_pkt *p, struct sfw_flow *f,
 	 * records as well); the zone lookup would not fit this call
 	 * chain's stack, so another interface of the zone waits for its
 	 * retransmission (bpf/zone_bind.bpf.h) */
-	if (!sfw_wing_from(s, sfw_flow_dir(s, f), f->ifindex, false))
+	dir = sfw_flow_dir(s, f);
+	if (!sfw_wing_from(s, dir, f->ifindex, false))
 		return SFW_CNT_ERR_INVALID_ZONE;
-	outcome = sfw_account(s, p, f, cfg);
+	outcome = sfw_account(s, p, f, cfg, dir);
 	/* the winner's connection already finished: not this packet's to
 	 * restart, it lost */
 	return outcome == SFW_OUTCOME_CREATE ? SFW_CNT_ERR_NO_MORE_SESSIONS : outcome;

@@ -115,34 +115,57 @@ static __always_inline void sfw_fwd_count(__u32 ifindex, __u64 bytes)
 	sfw_count(st, SFW_CNT_TRANSIT_OUT_PKTS, 1);
 }
 
-/* sfw_forward's answer for a destination the FIB does not forward to
- * (the host's own address, a broadcast, no route): not an XDP action */
+/* sfw_forward_route's answer for a destination the FIB does not forward
+ * to (the host's own address, a broadcast, no route): not an XDP action */
 #define SFW_XDP_NOT_FWDED 0x100
-/* sfw_forward's answer for an egress in another zone than the one the
- * session's other wing records: not an XDP action */
+/* sfw_forward_route's answer for an egress in another zone than the one
+ * the session's other wing records: not an XDP action */
 #define SFW_XDP_OTHER_ZONE 0x200
 
-/* XDP_REDIRECT (forwarded here), XDP_PASS (the stack takes it), or
- * XDP_DROP when the route is a blackhole, unreachable or prohibit one. A
- * missing route reads as NOT_FWDED, like a local address: answered
- * SFW_XDP_NOT_FWDED, which sfw_xdp_forward refuses (a transit session's
- * packet must not reach the host's services). A global function: the verifier checks it once
- * on its own; inlined at the end of every path through the flow decision
- * it multiplied the states the verifier walks. */
-__noinline int sfw_forward(struct xdp_md *ctx, const struct sfw_pkt *p, __u64 bytes, __u32 peer)
+/* The route sfw_forward_route found, for sfw_forward_send to send the
+ * same packet by on the same CPU (per-CPU, not pinned): kept out of the
+ * call chain's 512 bytes of stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct bpf_fib_lookup);
+	__uint(max_entries, 1);
+} sfw_fwd_scratch SEC(".maps");
+
+/* Where XDP would send a transit packet: XDP_REDIRECT (sfw_forward_send
+ * sends it by the route kept in sfw_fwd_scratch), XDP_PASS (the stack
+ * takes it), or XDP_DROP when the route is a blackhole, unreachable or
+ * prohibit one. A missing route reads as NOT_FWDED, like a local
+ * address: answered SFW_XDP_NOT_FWDED, which the caller refuses (a
+ * transit session's packet must not reach the host's services). nat_to:
+ * a NAT session's key when the packet is its reply, whose route is the
+ * translated destination's, the original opener (lo: the opener is the
+ * key's low side, as sfw_nat_plan takes it); NULL for any other. Asked
+ * before the session is touched, so that a refused packet changes
+ * nothing of it (RV2-1). A global function: the verifier checks it once
+ * on its own. */
+__noinline int sfw_forward_route(struct xdp_md *ctx, const struct sfw_pkt *p, __u32 peer,
+				 const struct sfw_session_key *nat_to, bool lo)
 {
-	struct bpf_fib_lookup fib = {};
+	struct bpf_fib_lookup *fib;
+	__u32 zero = 0;
 	void *data, *end;
 	int rc;
 
-	if (!ctx || !p || p->multicast || p->l3_off != SFW_ETH_HLEN)
+	fib = bpf_map_lookup_elem(&sfw_fwd_scratch, &zero);
+	if (!ctx || !p || !fib || p->multicast || p->l3_off != SFW_ETH_HLEN)
 		return XDP_PASS;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
-	if (!sfw_fwd_query(data, end, p, &fib))
+	__builtin_memset(fib, 0, sizeof(*fib));
+	if (!sfw_fwd_query(data, end, p, fib))
 		return XDP_PASS;
-	fib.ifindex = ctx->ingress_ifindex;
-	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	if (nat_to && p->family == SFW_FAMILY_INET) {
+		fib->ipv4_dst = (lo ? nat_to->addr_lo : nat_to->addr_hi).v4;
+		fib->dport = lo ? nat_to->port_lo : nat_to->port_hi;
+	}
+	fib->ifindex = ctx->ingress_ifindex;
+	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
 	if (rc == BPF_FIB_LKUP_RET_BLACKHOLE || rc == BPF_FIB_LKUP_RET_UNREACHABLE ||
 	    rc == BPF_FIB_LKUP_RET_PROHIBIT)
 		return XDP_DROP;
@@ -155,53 +178,78 @@ __noinline int sfw_forward(struct xdp_md *ctx, const struct sfw_pkt *p, __u64 by
 	 * is not resolved yet (RV2-7). One compare; the lookup only when
 	 * they differ */
 	if ((rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH) &&
-	    !sfw_leaves_by_peer_zone(peer, fib.ifindex))
+	    !sfw_leaves_by_peer_zone(peer, fib->ifindex))
 		return SFW_XDP_OTHER_ZONE;
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
-		return XDP_PASS;   /* NO_NEIGH, FRAG_NEEDED, ... */
-	/* the redirect happens after we return, so the frame may still be
-	 * rewritten; on a miss (or XDP_PASS after it) nothing is sent */
-	if (bpf_redirect_map(&SFW_MAP_TX_PORTS, fib.ifindex, XDP_PASS) != XDP_REDIRECT ||
-	    !sfw_fwd_rewrite((void *)(long)ctx->data, (void *)(long)ctx->data_end, p, &fib))
+	return rc == BPF_FIB_LKUP_RET_SUCCESS ? XDP_REDIRECT : XDP_PASS;   /* NO_NEIGH, ... */
+}
+
+/* Sends the packet sfw_forward_route answered XDP_REDIRECT for, by the
+ * route it kept: XDP_REDIRECT, or XDP_PASS when the egress takes no
+ * redirected frames (the stack forwards it then, by the same route). The
+ * redirect happens after we return, so the frame may still be rewritten;
+ * on a miss nothing is sent. A global function. */
+__noinline int sfw_forward_send(struct xdp_md *ctx, const struct sfw_pkt *p, __u64 bytes)
+{
+	const struct bpf_fib_lookup *fib;
+	__u32 zero = 0;
+
+	fib = bpf_map_lookup_elem(&sfw_fwd_scratch, &zero);
+	if (!ctx || !p || !fib)
 		return XDP_PASS;
-	sfw_fwd_count(fib.ifindex, bytes);
+	if (bpf_redirect_map(&SFW_MAP_TX_PORTS, fib->ifindex, XDP_PASS) != XDP_REDIRECT ||
+	    !sfw_fwd_rewrite((void *)(long)ctx->data, (void *)(long)ctx->data_end, p, fib))
+		return XDP_PASS;
+	sfw_fwd_count(fib->ifindex, bytes);
 	return XDP_REDIRECT;
 }
 
-/* The hook, for a permitted packet before its outcome is counted: the
- * XDP action, with *outcome turned into "No route present" on a drop. */
+/* The outcome of a transit packet refused for its route (act:
+ * sfw_forward_route's answer), SFW_CNT_SFW_PERMITTED_PKTS for any other:
+ * a blackhole's "No route present"; a packet the FIB no longer forwards
+ * (its destination became one of the host's own addresses: a WAN
+ * renumbered by DHCP, an address moved onto the firewall; or it lost its
+ * route) would reach the host's services past the policies to the host
+ * up there: a translated reply under Incoming NAT errors (docs/nat.md
+ * "Third review", R1), any other as the route it lacks ("Fourth review",
+ * N3); an egress in another zone, Invalid zone (review Z5). */
+static __always_inline __u32 sfw_route_refusal(int act, bool nat_reply)
+{
+	if (act == XDP_DROP)
+		return SFW_CNT_ERR_NO_ROUTE;
+	if (act == SFW_XDP_OTHER_ZONE)
+		return SFW_CNT_ERR_INVALID_ZONE;
+	if (act == SFW_XDP_NOT_FWDED)
+		return nat_reply ? SFW_CNT_ERR_INCOMING_NAT : SFW_CNT_ERR_NO_ROUTE;
+	return SFW_CNT_SFW_PERMITTED_PKTS;
+}
+
+/* May XDP forward this session's packet itself? Fragments, first and
+ * later alike, go to the stack: one path for the whole datagram,
+ * whichever fragment carries the ports XDP's FIB query would hash a
+ * multipath route on, and the stack reassembles (netfilter's
+ * defragmentation) or refragments when it has to. */
+static __always_inline bool sfw_xdp_forwards(const struct sfw_pkt *p, const struct sfw_config *cfg,
+					     __u8 sess_flags)
+{
+	return (cfg->flags & SFW_CFG_F_FORWARD) && (sess_flags & SFW_SESS_F_TRANSIT) && !p->frag;
+}
+
+/* The hook, for a permitted packet whose route was not decided before
+ * its session (a first packet, one that joined another CPU's new
+ * session): the XDP action, with *outcome turned into the refusal's
+ * counter on a drop (sfw_route_refusal). */
 static __always_inline int sfw_xdp_forward(struct xdp_md *ctx, const struct sfw_pkt *p,
 					   const struct sfw_flow *f, __u32 *outcome)
 {
 	int act;
 
-	/* Fragments, first and later alike, go to the stack: one path for
-	 * the whole datagram, whichever fragment carries the ports XDP's FIB
-	 * query would hash a multipath route on, and the stack reassembles
-	 * (netfilter's defragmentation) or refragments when it has to. */
-	if (!(f->cfg->flags & SFW_CFG_F_FORWARD) || !(f->sess_flags & SFW_SESS_F_TRANSIT) ||
-	    p->frag)
+	if (!sfw_xdp_forwards(p, f->cfg, f->sess_flags))
 		return XDP_PASS;
-	act = sfw_forward(ctx, p, f->bytes, f->peer_ifindex);
-	if (act == XDP_DROP)
-		*outcome = SFW_CNT_ERR_NO_ROUTE;
-	if (act == SFW_XDP_OTHER_ZONE) {
-		*outcome = SFW_CNT_ERR_INVALID_ZONE;
-		return XDP_DROP;
-	}
-	if (act != SFW_XDP_NOT_FWDED)
-		return act;
-	/* a transit session's packet the FIB no longer forwards: its
-	 * destination became one of the host's own addresses (a WAN renumbered
-	 * by DHCP, an address moved onto the firewall) or lost its route.
-	 * Up to the stack, it would reach the host's services past the
-	 * policies to the host: refused, judged by this lookup at no cost of
-	 * its own, a translated reply under Incoming NAT errors (docs/nat.md
-	 * "Third review", R1), any other as the route it lacks ("Fourth
-	 * review", N3) */
-	*outcome = f->nat == SFW_FLOW_NAT_PLAN && f->via_alias ? SFW_CNT_ERR_INCOMING_NAT :
-								 SFW_CNT_ERR_NO_ROUTE;
-	return XDP_DROP;
+	act = sfw_forward_route(ctx, p, f->peer_ifindex, NULL, false);
+	if (act == XDP_REDIRECT)
+		return sfw_forward_send(ctx, p, f->bytes);
+	*outcome = sfw_route_refusal(act, f->nat == SFW_FLOW_NAT_PLAN && f->via_alias);
+	return *outcome == SFW_CNT_SFW_PERMITTED_PKTS ? act : XDP_DROP;
 }
 
 #endif

@@ -18,6 +18,29 @@ static __always_inline bool sfw_is_attached(__u32 ifindex)
 	return ifindex && bpf_map_lookup_elem(&SFW_MAP_IFACES, &k);
 }
 
+/* tc's say on where a matched packet leaves (sfw_track): by its other
+ * wing's zone only, the host's own packet and one the stack forwards
+ * alike. The host's answers to a source spoofed from another zone would
+ * carry a service's answers across a zone pair no policy judged
+ * (docs/security.md "Sessions are bound to their zones", review Z5), and
+ * a refused packet changes nothing of its session (RV2-3). The host's own
+ * sessions excepted: what it sends is always permitted, as on Junos; so
+ * is a forwarded packet in a host session's opener's direction, refused
+ * after and its session ended (sfw_flow_meets_host). One compare; the
+ * lookup only when they differ. */
+static __always_inline __u32 sfw_hook_route(void *ctx, const struct sfw_pkt *p,
+					    struct sfw_flow *f, const struct sfw_session *s,
+					    __u32 dir, __u32 ingress)
+{
+	struct __sk_buff *skb = ctx;
+
+	if ((s->flags & SFW_SESS_F_LOCAL) ||
+	    (ingress && sfw_sess_for_host(s->flags) && dir == SFW_WING_IN))
+		return SFW_CNT_SFW_PERMITTED_PKTS;
+	return sfw_leaves_by_peer_zone(s->wing[(dir ^ 1) & 1].ifindex, skb->ifindex) ?
+	       SFW_CNT_SFW_PERMITTED_PKTS : SFW_CNT_ERR_INVALID_ZONE;
+}
+
 /* GSO packets are counted as the wire will see them: one packet and one
  * set of headers per segment. */
 static __always_inline void sfw_wire_size(struct __sk_buff *skb, const struct sfw_pkt *p,
@@ -152,7 +175,7 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	if (p->frag == SFW_FRAG_LATER)
 		outcome = sfw_frag_follow(p, &f, true, in_ifindex);
 	else
-		outcome = sfw_track(data, end, p, &f, in_ifindex, true);
+		outcome = sfw_track(skb, data, end, p, &f, in_ifindex, true);
 	if (outcome == SFW_OUTCOME_CREATE)
 		outcome = sfw_tc_open(skb, p, &f, in_ifindex);
 	/* forwarded from an interface sfw does not watch, a host session's
@@ -163,19 +186,6 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		sfw_tc_host_refuse(p, in_ifindex);
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	}
-	/* a session's packets leave by its other wing's zone only: the
-	 * host's answers to a source spoofed from another zone would carry
-	 * a service's answers across a zone pair no policy judged
-	 * (docs/security.md "Sessions are bound to their zones", review
-	 * Z5). The host's own packets are judged in sfw_track, before they
-	 * count; a forwarded one here, after (its egress is not in the
-	 * flow). The host's own sessions excepted: what it sends is always
-	 * permitted, as on Junos. One compare; the lookup only when they
-	 * differ */
-	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && in_ifindex &&
-	    !(f.sess_flags & SFW_SESS_F_LOCAL) &&
-	    !sfw_leaves_by_peer_zone(f.peer_ifindex, skb->ifindex))
-		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	/* a NAT session's In wing from an interface sfw is not attached to
 	 * (detached while the session lives, another of the zone's) leaves
 	 * translated as on the forwarded path, or not at all; so do the later

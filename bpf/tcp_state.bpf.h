@@ -304,6 +304,15 @@ __noinline int sfw_tcp_update(struct sfw_session *s, __u32 dir, const struct sfw
 	return SFW_TCP_OK;
 }
 
+/* Will p start session s's connection over (sfw_tcp_syn's SFW_TCP_RESTART:
+ * a bare SYN on TIME_WAIT)? Read only: such a packet opens a new session,
+ * judged as a first packet (its route included), not as this one's. */
+static __always_inline bool sfw_tcp_restarts(const struct sfw_session *s, const struct sfw_pkt *p)
+{
+	return p->proto == SFW_IPPROTO_TCP && s->tcp_state == SFW_TCP_TIME_WAIT &&
+	       (p->tcp_flags & (SFW_TCP_SYN | SFW_TCP_ACK | SFW_TCP_RST)) == SFW_TCP_SYN;
+}
+
 /* Tracks a segment of session s from wing dir. Returns enum
  * sfw_tcp_verdict. */
 static __always_inline int sfw_tcp_track(struct sfw_session *s, __u32 dir,

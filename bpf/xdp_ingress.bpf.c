@@ -88,7 +88,7 @@ __noinline int sfw_xdp_src_unrouted(struct xdp_md *ctx, const struct sfw_pkt *p)
 
 /* May a transit session's packet that goes up to the stack be forwarded
  * where the route leads now? Only into the zone its other wing records
- * (peer), as XDP's own forwarding judges it (sfw_forward): the stack
+ * (peer), as XDP's own forwarding judges it (sfw_forward_route): the stack
  * would follow a route that moved into another zone (review Z5; RV2-8,
  * RV2-9). A destination the FIB does not forward to, or a discard
  * route, is the stack's to answer. A lookup per packet the stack
@@ -102,6 +102,55 @@ __noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __
 		return 0;
 	out = sfw_xdp_route(ctx, p);
 	return !out || out == SFW_ROUTE_NONE || sfw_leaves_by_peer_zone(peer, out);
+}
+
+/* sfw_xdp_route_first's `how`: XDP forwards the packet itself; a NAT
+ * reply's opener is its key's low side */
+#define SFW_ROUTE_HOW_FORWARD 1
+#define SFW_ROUTE_HOW_LO 2
+
+/* Where a transit session's matched packet leaves, peer being the
+ * interface its other wing records: sfw_forward_route's answer when XDP
+ * forwards it (how, nat_to: as sfw_forward_route takes them), and for
+ * one that goes up to the stack, SFW_XDP_OTHER_ZONE unless
+ * sfw_xdp_egress_ok. A global function: off sfw_xdp_flow's frame, at
+ * the edge of the call chain's 512 bytes. */
+__noinline int sfw_xdp_route_first(struct xdp_md *ctx, const struct sfw_pkt *p, __u32 peer,
+				   const struct sfw_session_key *nat_to, __u32 how)
+{
+	int act = XDP_PASS;
+
+	if (!ctx || !p)
+		return XDP_DROP;
+	if (how & SFW_ROUTE_HOW_FORWARD)
+		act = sfw_forward_route(ctx, p, peer, nat_to, how & SFW_ROUTE_HOW_LO);
+	if (act == XDP_PASS && peer && p->frag != SFW_FRAG_LATER && !sfw_xdp_egress_ok(ctx, p, peer))
+		return SFW_XDP_OTHER_ZONE;
+	return act;
+}
+
+/* XDP's say on where a matched packet leaves (sfw_track), decided before
+ * its session counts it or moves, so that a packet refused for its route
+ * changes nothing of it (RV2-1, RV2-2): a transit session's packet by
+ * XDP's own forwarding (the route kept for sfw_forward_send), or up to
+ * the stack into its other wing's zone only. A NAT session's reply is
+ * routed as translated. A TCP restart is judged as the first packet it
+ * is. */
+static __always_inline __u32 sfw_hook_route(void *ctx, const struct sfw_pkt *p,
+					    struct sfw_flow *f, const struct sfw_session *s,
+					    __u32 dir, __u32 ingress)
+{
+	bool nat_reply = (s->flags & SFW_SESS_F_NAT) && f->via_alias;
+	int act;
+
+	if (!(s->flags & SFW_SESS_F_TRANSIT) || sfw_tcp_restarts(s, p))
+		return SFW_CNT_SFW_PERMITTED_PKTS;
+	act = sfw_xdp_route_first(ctx, p, s->wing[(dir ^ 1) & 1].ifindex,
+				  nat_reply ? &f->key : NULL,
+				  (sfw_xdp_forwards(p, f->cfg, s->flags) ? SFW_ROUTE_HOW_FORWARD : 0) |
+				  (s->flags & SFW_SESS_F_OPENER_LO ? SFW_ROUTE_HOW_LO : 0));
+	f->route = act == XDP_REDIRECT ? SFW_FLOW_ROUTE_SEND : SFW_FLOW_ROUTE_STACK;
+	return sfw_route_refusal(act, nat_reply);
 }
 
 /* Would the stack forward a translated reply, addressed now to its
@@ -296,7 +345,7 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 			return XDP_PASS;
 		}
 	}
-	outcome = sfw_track(data, end, p, &f, f.ifindex, false);
+	outcome = sfw_track(ctx, data, end, p, &f, f.ifindex, false);
 	/* the ACK returning one of our cookies opens the session it stands for */
 	if (outcome == SFW_CNT_SFW_ERR_TCP_NO_SYN && (f.cfg->flags & SFW_CFG_F_SYN_COOKIE) &&
 	    (p->tcp_flags & (SFW_TCP_SYN | SFW_TCP_ACK | SFW_TCP_RST)) == SFW_TCP_ACK &&
@@ -323,11 +372,14 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	/* so is an ICMP error about a translated packet, to the client */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_ICMP)
 		outcome = sfw_nat_icmp_rewrite(ctx, p);
+	/* by the route decided before the session was touched, or (a first
+	 * packet, one that joined another CPU's new session) decided now */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS)
-		act = sfw_xdp_forward(ctx, p, &f, &outcome);
+		act = f.route == SFW_FLOW_ROUTE_SEND ? sfw_forward_send(ctx, p, f.bytes) :
+		      f.route ? XDP_PASS : sfw_xdp_forward(ctx, p, &f, &outcome);
 	/* up to the stack, which forwards it: into its session's zone only
 	 * (a later fragment follows its first, which was judged here) */
-	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && act == XDP_PASS &&
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && act == XDP_PASS && !f.route &&
 	    (f.sess_flags & SFW_SESS_F_TRANSIT) && f.peer_ifindex && p->frag != SFW_FRAG_LATER &&
 	    !sfw_xdp_egress_ok(ctx, p, f.peer_ifindex))
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
@@ -349,10 +401,11 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_ICMP_REPLY)
 		outcome = act == XDP_PASS && sfw_nat_pass_ok(ctx, p) ? outcome :
 			  SFW_CNT_ERR_INCOMING_NAT;
-	/* a reply refused after sfw_account counted it: taken back, so the
+	/* a reply refused after sfw_account counted it (sess_flags: it
+	 * did; a route refused before it did not): taken back, so the
 	 * session's first reply stays to be judged (docs/nat.md "Fourth
 	 * review", N2) */
-	if (outcome == SFW_CNT_ERR_INCOMING_NAT && f.via_alias)
+	if (outcome == SFW_CNT_ERR_INCOMING_NAT && f.via_alias && f.sess_flags)
 		sfw_unaccount(&f.key, SFW_WING_OUT, f.pkts, f.bytes);
 	if (p->frag == SFW_FRAG_FIRST && outcome == SFW_CNT_SFW_PERMITTED_PKTS)
 		sfw_frag_record(p, &f.key, f.src_lo, f.now);

@@ -597,9 +597,7 @@ Test(zone_bind, rv_hosts_dnat_answer_from_a_container_not_refused)
  * counted it on the session and refreshed it: a flow whose route moved
  * stays alive on packets that never leave, and the session's counts
  * (show, the close log, accounting) include refused packets. */
-/* disabled while RV2-1 is open (docs/security.md "Sessions are bound to their
- * zones", "Open"): it fails until then */
-Test(zone_bind, rv2_packet_refused_for_its_route_counts_and_refreshes_nothing, .disabled = true)
+Test(zone_bind, rv2_packet_refused_for_its_route_counts_and_refreshes_nothing)
 {
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 41200, 53);
 	struct pb_pkt in, out;
@@ -621,14 +619,59 @@ Test(zone_bind, rv2_packet_refused_for_its_route_counts_and_refreshes_nothing, .
 	cr_expect_eq(outcomes_at(in_if), 2, "one outcome per packet");
 }
 
+/* RV2-1, the stack's forwarding: with XDP forwarding off the route is
+ * judged by sfw_xdp_egress_ok, before the session is touched as well. */
+Test(zone_bind, rv2_packet_the_stack_would_route_into_another_zone_changes_nothing)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41202, 53);
+	struct pb_pkt in, out;
+	struct sfw_session before, after;
+	struct sfw_config cfg;
+
+	commit(ZONES_FC_DMZ PLAIN);
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);   /* zones kept */
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_PASS);
+	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
+			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	cr_assert_eq(fx_age(&u, 5), 0);
+	before = sess_of(&u);
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_DROP, "routed into dmz: refused");
+	after = sess_of(&u);
+	cr_expect_eq(after.wing[SFW_WING_IN].packets, before.wing[SFW_WING_IN].packets,
+		     "the refused packet counted on the session");
+	cr_expect_eq(after.last_seen_ns, before.last_seen_ns, "refreshed by a refused packet");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+}
+
+/* RV2-1, no route: a transit packet whose destination became one of the
+ * host's own addresses is refused as "No route present" (the FIB's
+ * NOT_FWDED) before the session is touched. */
+Test(zone_bind, rv2_packet_refused_as_no_route_changes_nothing)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41204, 53);
+	struct pb_pkt in, out;
+	struct sfw_session before, after;
+
+	commit(ZONES_FC_DMZ PLAIN);
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(system("ip addr add " SERVER1 "/32 dev fb"), 0);
+	cr_assert_eq(fx_age(&u, 5), 0);
+	before = sess_of(&u);
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_DROP, "to the host's own address now");
+	after = sess_of(&u);
+	cr_expect_eq(after.wing[SFW_WING_IN].packets, before.wing[SFW_WING_IN].packets,
+		     "the refused packet counted on the session");
+	cr_expect_eq(after.last_seen_ns, before.last_seen_ns, "refreshed by a refused packet");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_NO_ROUTE), 1);
+}
+
 /* RV2-2: the same for TCP: the client's RST, refused for its route into
  * another zone, has already moved the session's TCP state (sfw_tcp_track
  * in sfw_account) -- the connection is closed on the firewall although
  * the RST never left; the server's next segment then meets a CLOSED
  * session. A FIN likewise starts the close. */
-/* disabled while RV2-2 is open (docs/security.md "Sessions are bound to their
- * zones", "Open"): it fails until then */
-Test(zone_bind, rv2_rst_refused_for_its_route_does_not_close_the_session, .disabled = true)
+Test(zone_bind, rv2_rst_refused_for_its_route_does_not_close_the_session)
 {
 	struct pb_spec c = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
 			     .sport = 41210, .dport = 80 };
