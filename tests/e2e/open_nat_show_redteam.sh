@@ -14,6 +14,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
+source tests/e2e/nat_lib.sh
 export SFW_NAT_PREVIEW=1
 
 FAILED=0
@@ -25,55 +26,10 @@ check_le() {   # got max what
 		echo "FINDING: $3: got '$1', want at most '$2'" >&2; FAILED=1; fi
 }
 
-rule_val() {   # rule label
-	sfw show security nat source rule "$1" |
-		awk -v l="$2" 'index($0, l) { sub(/.*: /, ""); print; exit }'
-}
-
-send_udp() {   # sport dport count
-	cli /usr/bin/python3 - "$@" <<'PY' || fail "send from $1"
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", int(sys.argv[1])))
-for _ in range(int(sys.argv[3])):
-    s.sendto(b"x", ("203.0.113.2", int(sys.argv[2])))
-    time.sleep(0.05)
-PY
-}
-
-BASE=(
-	"set security zones security-zone trust interfaces veth0"
-	"set security zones security-zone untrust interfaces veth1"
-	"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any"
-	"set security policies from-zone trust to-zone untrust policy out then permit"
-	"set security policies default-policy deny-all"
-	"set security nat source rule-set inside-out from zone trust"
-	"set security nat source rule-set inside-out to zone untrust"
-)
-KEEP=(
-	"set security nat source rule-set inside-out rule keep match source-address 198.51.100.0/24"
-	"set security nat source rule-set inside-out rule keep match destination-port 7"
-	"set security nat source rule-set inside-out rule keep then source-nat off"
-)
-MASQ=(
-	"set security nat source rule-set inside-out rule masq match source-address 198.51.100.0/24"
-	"set security nat source rule-set inside-out rule masq then source-nat interface"
-)
-
-trap drops_cleanup EXIT
-topology_up
-ip -n "$SRV_NS" route del default || fail "no default route to delete on the server"
-cli ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (client)"
-srv ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (server)"
+nat_topology_up
 out=$(sfw attach veth0 veth1 2>&1) || fail "attach: $out"
-commit_lines "${BASE[@]}" "${KEEP[@]}" "${MASQ[@]}"
-bg_in_ns "$SRV_NS" /usr/bin/python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", 5353))
-while True:
-    s.recv(64)'
-sleep 0.3
+commit_nat "${NAT_KEEP[@]}" "${NAT_MASQ[@]}"
+udp_sink
 
 # two untranslated flows under keep, one translated under masq
 send_udp 25001 7 1
@@ -86,7 +42,7 @@ expect_eq "$(rule_val masq 'Number of sessions')" 1 "setup: masq's sessions"
 expect_eq "$(rule_val masq 'Rule Id')" 2 "setup: masq's id"
 
 # RV-1: keep deleted, masq renumbered to keep's id
-commit_lines "${BASE[@]}" "${MASQ[@]}"
+commit_nat "${NAT_MASQ[@]}"
 expect_eq "$(rule_val masq 'Rule Id')" 1 "masq renumbered"
 expect_eq "$(sfw show security flow session destination-port 7 | grep -c '^Session ID')" 2 \
 	"keep's sessions outlive the commit"
