@@ -37,6 +37,8 @@ int sfw_nat_ids_plan(struct sfw_compiled *c, const struct sfw_policy_fds *fds, _
 		     struct sfw_nat_ids **out);
 /* The names of the ids the commit gave, and their counters zeroed: before
  * the flip, while no packet can use them. */
-int sfw_nat_ids_write(const struct sfw_nat_ids *t, const struct sfw_policy_fds *fds);
+struct sfw_names_log;
+int sfw_nat_ids_write(const struct sfw_nat_ids *t, const struct sfw_policy_fds *fds,
+		      struct sfw_names_log *log);
 
 #endif

@@ -13,6 +13,7 @@
 #include "loader.h"
 #include "maps.h"
 #include "nat_rule_ids.h"
+#include "policy_write.h"
 
 static void read_names(int fd, struct sfw_nat_ids *t)
 {
@@ -95,18 +96,18 @@ static int zero_counters(int fd, __u32 id, const struct sfw_nat_rule_stats *zero
 	return 0;
 }
 
-static int put_name(int fd, __u32 kind, __u32 id, const char *name)
+/* through the commit's log: a refused commit puts the names back */
+static int put_name(struct sfw_names_log *log, __u32 kind, __u32 id, const char *name)
 {
 	struct sfw_name_key k = { .kind = kind, .id = id };
 	struct sfw_name v = { 0 };
 
 	memcpy(v.name, name, SFW_NAME_LEN);
-	if (bpf_map_update_elem(fd, &k, &v, BPF_ANY))
-		return sfw_fail(errno, "cannot write the names map: %s", strerror(errno));
-	return 0;
+	return sfw_names_put(log, &k, &v);
 }
 
-int sfw_nat_ids_write(const struct sfw_nat_ids *t, const struct sfw_policy_fds *fds)
+int sfw_nat_ids_write(const struct sfw_nat_ids *t, const struct sfw_policy_fds *fds,
+		      struct sfw_names_log *log)
 {
 	int ncpu = libbpf_num_possible_cpus(), fd = -1, err = 0;
 	struct sfw_nat_rule_stats *zero = NULL;
@@ -121,8 +122,8 @@ int sfw_nat_ids_write(const struct sfw_nat_ids *t, const struct sfw_policy_fds *
 			      sfw_fail(-ncpu, "cannot count CPUs") : fd < 0 ? fd : 0;
 		}
 		err = err ? err : zero_counters(fd, id, zero);
-		err = err ? err : put_name(fds->names, SFW_NAME_NAT_RULE_SET, id, t->set[id]);
-		err = err ? err : put_name(fds->names, SFW_NAME_NAT_RULE, id, t->rule[id]);
+		err = err ? err : put_name(log, SFW_NAME_NAT_RULE_SET, id, t->set[id]);
+		err = err ? err : put_name(log, SFW_NAME_NAT_RULE, id, t->rule[id]);
 	}
 	if (fd >= 0)
 		close(fd);

@@ -6,7 +6,9 @@
  * zone name instead, in the names map (SFW_NAME_TALLY: id -> zone name),
  * which lives as long as the pins, like the tallies. A new limited zone
  * takes an id no zone ever had, so it inherits no counts; only once all
- * 255 were used does it take one whose zone is gone. */
+ * 255 were used does it take one whose zone is gone. A refused commit
+ * takes its ids back (policy_names.c): the zone it named did not come
+ * into force, so its id is one no zone ever had. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,16 +69,18 @@ static __u32 pick(const char *const zn[SFW_MAX_ZONES], char (*names)[SFW_NAME_LE
 	return 0;   /* not reached: at most SFW_MAX_ZONES zones */
 }
 
-int sfw_tally_ids(const struct sfw_compiled *c, int names_fd, __u8 ids[SFW_MAX_ZONES])
+int sfw_tally_ids(const struct sfw_compiled *c, struct sfw_names_log *log,
+		  __u8 ids[SFW_MAX_ZONES])
 {
 	static char names[TALLY_IDS][SFW_NAME_LEN];
 	const char *zn[SFW_MAX_ZONES];
+	int err = 0;
 
 	memset(names, 0, sizeof(names));
 	memset(ids, 0, SFW_MAX_ZONES);
 	zone_names(c, zn);
-	read_ids(names_fd, names);
-	for (int i = 0; i < c->n_screens; i++) {
+	read_ids(log->fd, names);
+	for (int i = 0; i < c->n_screens && !err; i++) {
 		__u32 z = c->screens[i].zone;
 		struct sfw_name_key k = { .kind = SFW_NAME_TALLY };
 		struct sfw_name v = { 0 };
@@ -92,8 +96,7 @@ int sfw_tally_ids(const struct sfw_compiled *c, int names_fd, __u8 ids[SFW_MAX_Z
 			continue;
 		snprintf(names[k.id], SFW_NAME_LEN, "%s", zn[z]);
 		memcpy(v.name, names[k.id], SFW_NAME_LEN);
-		if (bpf_map_update_elem(names_fd, &k, &v, BPF_ANY))
-			return sfw_fail(errno, "cannot write the names map: %s", strerror(errno));
+		err = sfw_names_put(log, &k, &v);
 	}
-	return 0;
+	return err;
 }

@@ -170,10 +170,10 @@ static int write_zones(const struct sfw_compiled *c, const struct sfw_policy_fds
 
 /* Each zone's screen, with the tally id its session limit counts under. */
 static int write_screens(const struct sfw_compiled *c, const struct sfw_policy_fds *fds,
-			 __u32 gen)
+			 __u32 gen, struct sfw_names_log *log)
 {
 	__u8 tally[SFW_MAX_ZONES];
-	int err = sfw_tally_ids(c, fds->names, tally);
+	int err = sfw_tally_ids(c, log, tally);
 
 	for (int i = 0; i < c->n_screens && !err; i++) {
 		struct sfw_screen_key k = { .zone = c->screens[i].zone, .gen = gen };
@@ -225,12 +225,12 @@ static int write_nat(const struct sfw_compiled *c, const struct sfw_policy_fds *
 	return err;
 }
 
-static int write_names(const struct sfw_compiled *c, const struct sfw_policy_fds *fds)
+static int write_names(const struct sfw_compiled *c, struct sfw_names_log *log)
 {
 	int err = 0;
 
 	for (int i = 0; i < c->n_names && !err; i++)
-		err = put(fds->names, &c->names[i].k, &c->names[i].v, "names");
+		err = sfw_names_put(log, &c->names[i].k, &c->names[i].v);
 	return err;
 }
 
@@ -305,22 +305,24 @@ static int end_moved(const struct sfw_policy_fds *fds, const struct sfw_zone_sna
 }
 
 static int write_gen(const struct sfw_compiled *c, const struct sfw_policy_fds *fds,
-		     const struct sfw_nat_ids *ids, struct sfw_config *cfg, __u32 gen)
+		     const struct sfw_nat_ids *ids, struct sfw_config *cfg, __u32 gen,
+		     struct sfw_names_log *log)
 {
 	int err = purge_gen(fds, gen);   /* leftovers of an interrupted commit */
 
-	err = err ? err : sfw_nat_ids_write(ids, fds);
+	err = err ? err : sfw_nat_ids_write(ids, fds, log);
 	err = err ? err : write_lists(c, fds, gen);
 	err = err ? err : write_zones(c, fds, gen);
-	err = err ? err : write_screens(c, fds, gen);
+	err = err ? err : write_screens(c, fds, gen, log);
 	err = err ? err : write_nat(c, fds, gen);
-	err = err ? err : write_names(c, fds);
+	err = err ? err : write_names(c, log);
 	cfg->gen = gen;
 	return err ? err : flow_settings(&c->flow, cfg);
 }
 
 int sfw_policy_write(struct sfw_compiled *c, const struct sfw_policy_fds *fds)
 {
+	struct sfw_names_log log = { .fd = fds->names };
 	struct sfw_nat_ids *ids = NULL;
 	struct sfw_zone_snap prev;
 	struct sfw_config cfg;
@@ -338,16 +340,17 @@ int sfw_policy_write(struct sfw_compiled *c, const struct sfw_policy_fds *fds)
 	}
 	/* the zones in force by name: before write_names renames their ids */
 	err = sfw_zone_snap_read(&prev, fds, gen ^ 1, cfg.flags & SFW_CFG_F_ZONES);
-	err = err ? err : write_gen(c, fds, ids, &cfg, gen);
+	err = err ? err : write_gen(c, fds, ids, &cfg, gen, &log);
 	err = err ? err : end_moved(fds, &prev, gen, cfg.flags & SFW_CFG_F_ZONES);
 	sfw_zone_snap_free(&prev);
 	free(ids);
+	err = err ? err : put(fds->config, &zero, &cfg, "configuration");
 	if (err) {
+		sfw_names_undo(&log);
+		sfw_names_log_free(&log);
 		purge_gen(fds, gen);
 		return err;
 	}
-	err = put(fds->config, &zero, &cfg, "configuration");
-	if (!err)
-		err = purge_gen(fds, gen ^ 1);
-	return err;
+	sfw_names_log_free(&log);
+	return purge_gen(fds, gen ^ 1);
 }

@@ -1,6 +1,6 @@
 /* Internal to the loader: writing a compiled configuration (conf's
  * compile.h) into the pinned zone and policy maps (policy_write.c,
- * policy_tally.c, apply.c). */
+ * policy_tally.c, policy_names.c, apply.c). */
 #ifndef SFW_POLICY_WRITE_H
 #define SFW_POLICY_WRITE_H
 
@@ -13,12 +13,29 @@
  * limit), ends the sessions of the interfaces whose zone it
  * changes (zone_moves.h), flips sfw_config.gen in one write, then removes
  * the old generation. On an error the inactive generation is removed
- * again and the running configuration is untouched (but for sessions
- * already ended). */
+ * again, the names map's entries are put back (struct sfw_names_log), and
+ * the running configuration is untouched (but for sessions already
+ * ended). */
 int sfw_policy_write(struct sfw_compiled *c, const struct sfw_policy_fds *fds);
 
+/* The writes of one commit to the names map (fd), with what each
+ * replaced (policy_names.c): the names map holds no generations, so a
+ * refused commit puts its entries back (sfw_names_undo). */
+struct sfw_names_log {
+	int fd;
+	struct sfw_names_old *old;
+	int n, cap;
+};
+
+int sfw_names_put(struct sfw_names_log *log, const struct sfw_name_key *k,
+		  const struct sfw_name *v);
+void sfw_names_undo(struct sfw_names_log *log);
+void sfw_names_log_free(struct sfw_names_log *log);
+
 /* The tally id of each zone with a session limit (ids[zone]; 0 for the
- * others), kept by name across commits in the names map (names_fd). */
-int sfw_tally_ids(const struct sfw_compiled *c, int names_fd, __u8 ids[SFW_MAX_ZONES]);
+ * others), kept by name across commits in the names map (log->fd); new
+ * ids are written through log. */
+int sfw_tally_ids(const struct sfw_compiled *c, struct sfw_names_log *log,
+		  __u8 ids[SFW_MAX_ZONES]);
 
 #endif

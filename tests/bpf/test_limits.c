@@ -207,6 +207,54 @@ Test(limits, commit_renumbering_zones_keeps_the_counts)
 	sfw_reaper_close(r);
 }
 
+#define NAMES_MAX 1024   /* the applications' names are the most */
+
+/* The names map's entries into k and v; how many. */
+static int names_of(struct sfw_name_key *k, struct sfw_name *v)
+{
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_NAMES)), n = 0;
+
+	while (!bpf_map_get_next_key(fd, n ? &k[n - 1] : NULL, &k[n])) {
+		cr_assert_eq(bpf_map_lookup_elem(fd, &k[n], &v[n]), 0);
+		cr_assert_lt(++n, NAMES_MAX, "more names than room");
+	}
+	return n;
+}
+
+/* The names map holds no generations: a commit writes its names (zones',
+ * tally ids') before the checks that can still refuse it. A refused one
+ * puts them back, or guest would keep a tally id (255 of them, then ids
+ * of gone zones with their counts) and trust's zone id guest's name. */
+Test(limits, refused_commit_leaves_the_names_as_they_were)
+{
+	static struct sfw_name_key k0[NAMES_MAX], k1[NAMES_MAX];
+	static struct sfw_name v0[NAMES_MAX], v1[NAMES_MAX];
+	struct sfw_policy_fds f = fds();
+	int n0, n1;
+
+	limit("source-ip-based 1");
+	n0 = names_of(k0, v0);
+	cr_assert_neq(commit_into("set security screen ids-option lim limit-session "
+				  "source-ip-based 1\n"
+				  "set security zones security-zone guest interfaces lo\n"
+				  "set security zones security-zone guest screen lim\n"
+				  "set security policies default-policy permit-all\n"
+				  "set security flow session max-sessions 1073741824\n", &f),
+		      0, "refused: more sessions than the table holds");
+	n1 = names_of(k1, v1);
+	for (int i = 0; i < n1; i++)
+		cr_expect(k1[i].kind != SFW_NAME_TALLY || strcmp(v1[i].name, "guest"),
+			  "the refused zone's tally id %u stayed", k1[i].id);
+	cr_assert_eq(n1, n0, "names: %d before, %d after", n0, n1);
+	for (int i = 0; i < n0; i++) {
+		struct sfw_name v;
+
+		cr_assert_eq(bpf_map_lookup_elem(fx_map_fd(false, SFW_STR(SFW_MAP_NAMES)),
+						 &k0[i], &v), 0);
+		cr_expect_str_eq(v.name, v0[i].name, "name kind %u id %u", k0[i].kind, k0[i].id);
+	}
+}
+
 /* An expired session replaced in place by a new first packet of the same
  * flow: the old one's count is given back before the new one takes its
  * own, or the source (at its limit) would be refused. */

@@ -365,6 +365,62 @@ static bool waiting_for_rcu(pid_t tid)
 	return strstr(fn, "rcu") != NULL;
 }
 
+/* Where the threads of the test below run. The held packet spins on
+ * cpu[0] with preemption off, so a thread left waiting there for it never
+ * runs; the commit and the test's polling share cpu[1]. All three are
+ * SCHED_FIFO, so each gets its CPU at once however busy the machine is
+ * (the hold's bound is wall time), rather than when the scheduler moves
+ * it. The test's own thread is put back as it was after. */
+struct placement {
+	int cpu[2];
+	cpu_set_t mask;            /* the test thread's, before */
+	int policy;
+	struct sched_param param;
+};
+
+static void place_init(struct placement *pl)
+{
+	int n = 0;
+
+	cr_assert_eq(sched_getaffinity(0, sizeof(pl->mask), &pl->mask), 0);
+	for (int i = 0; i < CPU_SETSIZE && n < 2; i++)
+		if (CPU_ISSET(i, &pl->mask))
+			pl->cpu[n++] = i;
+	cr_assert_eq(n, 2, "the test needs two CPUs");
+	cr_assert_eq(pthread_getschedparam(pthread_self(), &pl->policy, &pl->param), 0);
+}
+
+static void pin_attr(pthread_attr_t *a, int cpu)
+{
+	struct sched_param fifo = { .sched_priority = sched_get_priority_min(SCHED_FIFO) };
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	cr_assert_eq(pthread_attr_init(a), 0);
+	cr_assert_eq(pthread_attr_setaffinity_np(a, sizeof(one), &one), 0);
+	cr_assert_eq(pthread_attr_setinheritsched(a, PTHREAD_EXPLICIT_SCHED), 0);
+	cr_assert_eq(pthread_attr_setschedpolicy(a, SCHED_FIFO), 0);
+	cr_assert_eq(pthread_attr_setschedparam(a, &fifo), 0);
+}
+
+static void place_self(int cpu)
+{
+	struct sched_param fifo = { .sched_priority = sched_get_priority_min(SCHED_FIFO) };
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	cr_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0);
+	cr_assert_eq(pthread_setschedparam(pthread_self(), SCHED_FIFO, &fifo), 0);
+}
+
+static void place_restore(const struct placement *pl)
+{
+	pthread_setschedparam(pthread_self(), pl->policy, &pl->param);
+	sched_setaffinity(0, sizeof(pl->mask), &pl->mask);
+}
+
 /* A packet still being judged by the old generation when a commit flips:
  * the commit removes the old generation only once the packet is done. The
  * packet is held until the commit either waits for it (sleeps in an RCU
@@ -378,16 +434,22 @@ Test(races, commit_waits_for_packets_in_flight)
 	struct held h = { .s = syn(42000) };
 	struct committer c = { 0 };
 	struct pb_spec later = syn(42001);
+	struct placement pl;
+	pthread_attr_t at, act;
 	pthread_t t, ct;
 
 	commit(permit_web);
 	committer_init(&c, "set security policies default-policy deny-all\n");
+	place_init(&pl);
+	pin_attr(&at, pl.cpu[0]);
+	pin_attr(&act, pl.cpu[1]);
+	place_self(pl.cpu[1]);
 	race->bss->race_action = RACE_HOLD;
-	cr_assert_eq(pthread_create(&t, NULL, send_held, &h), 0);
+	cr_assert_eq(pthread_create(&t, &at, send_held, &h), 0);
 	for (int i = 0; i < 100000 && !__atomic_load_n(&race->bss->race_entered, __ATOMIC_ACQUIRE); i++)
 		usleep(100);
 	cr_assert(race->bss->race_entered, "the packet never reached the hook");
-	cr_assert_eq(pthread_create(&ct, NULL, run_commit, &c), 0);
+	cr_assert_eq(pthread_create(&ct, &act, run_commit, &c), 0);
 	while (!__atomic_load_n(&c.done, __ATOMIC_ACQUIRE)) {
 		pid_t tid = __atomic_load_n(&c.tid, __ATOMIC_ACQUIRE);
 
@@ -398,6 +460,9 @@ Test(races, commit_waits_for_packets_in_flight)
 	__atomic_store_n(&race->bss->race_released, 1, __ATOMIC_RELEASE);
 	cr_assert_eq(pthread_join(t, NULL), 0);
 	cr_assert_eq(pthread_join(ct, NULL), 0);
+	place_restore(&pl);
+	pthread_attr_destroy(&at);
+	pthread_attr_destroy(&act);
 	sfw_compiled_free(&c.compiled);
 	cr_assert_not(race->bss->race_timed_out, "the packet was let go by its bound, not by "
 		      "the test: the commit neither waited for it nor finished meanwhile");

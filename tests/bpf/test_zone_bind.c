@@ -41,9 +41,15 @@
 
 static __u32 fc_if;
 
+#define DENY_ALL "set security policies default-policy deny-all\n"
 #define PLAIN "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n" \
 	      "set security policies from-zone trust to-zone untrust policy out then permit\n" \
-	      "set security policies default-policy deny-all\n"
+	      DENY_ALL
+/* trust's clients behind fb's address */
+#define SNAT "set security nat source rule-set RS from zone trust\n" \
+	     "set security nat source rule-set RS to zone untrust\n" \
+	     "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n" \
+	     "set security nat source rule-set RS rule R1 then source-nat interface\n"
 
 static void zone_setup(void)
 {
@@ -56,6 +62,33 @@ static void zone_setup(void)
 }
 
 TestSuite(zone_bind, .init = zone_setup, .fini = suite_teardown);
+
+/* A route change: SERVER1 behind fc, its neighbour resolved or not. */
+static void route_server_by_fc(bool neigh)
+{
+	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc"), 0);
+	if (neigh)
+		cr_assert_eq(system("ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc "
+				    "nud permanent"), 0);
+}
+
+/* sfw on all three interfaces, as tc sees them */
+static void attach_all(void)
+{
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(fx_mark_attached(fc_if), 0);
+}
+
+/* s built and run at egress's tc, forwarded from ingress (0: the host's
+ * own). */
+static int tc_of(__u32 egress, __u32 ingress, const struct pb_spec *s)
+{
+	struct pb_pkt p, out;
+
+	cr_assert_eq(pb_build(s, &p), 0);
+	return tc_at(egress, ingress, &p, &out);
+}
 
 /* The session's wings as they stand: packets, bytes, interface. */
 static struct sfw_session sess_of(const struct pb_spec *s)
@@ -214,13 +247,12 @@ Test(zone_bind, host_session_replies_bound_host_packets_not)
 {
 	struct pb_spec q = udp(FB_ADDR, SERVER1, 41050, 53);
 	struct pb_spec a = udp(SERVER1, FB_ADDR, 53, 41050);
-	struct pb_pkt qp, in, out;
+	struct pb_pkt in, out;
 
-	cr_assert_eq(pb_build(&q, &qp), 0);
-	cr_assert_eq(tc_at(out_if, 0, &qp, &out), FX_TC_OK, "the host's query leaves by fb");
+	cr_assert_eq(tc_of(out_if, 0, &q), FX_TC_OK, "the host's query leaves by fb");
 	cr_expect_eq(run_at(in_if, &a, &in, &out), FX_XDP_DROP, "the answer from the inside");
 	cr_expect_eq(run_at(out_if, &a, &in, &out), FX_XDP_PASS, "the answer from the WAN");
-	cr_expect_eq(tc_at(in_if, 0, &qp, &out), FX_TC_OK, "the host's own packet by another zone");
+	cr_expect_eq(tc_of(in_if, 0, &q), FX_TC_OK, "the host's own packet by another zone");
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
 	cr_expect_eq(sess_of(&q).wing[SFW_WING_OUT].ifindex, out_if, "where its replies come in");
 }
@@ -233,12 +265,11 @@ Test(zone_bind, tc_opened_transit_session_bound_as_its_packets_come_in)
 {
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 41060, 53);
 	struct pb_spec r = udp(SERVER1, CLIENT_A, 53, 41060);
-	struct pb_pkt up, in, out;
+	struct pb_pkt in, out;
 	struct sfw_session v;
 
 	cr_assert_eq(fx_mark_attached(out_if), 0);
-	cr_assert_eq(pb_build(&u, &up), 0);
-	cr_assert_eq(tc_at(out_if, fc_if, &up, &out), FX_TC_OK, "forwarded from fc");
+	cr_assert_eq(tc_of(out_if, fc_if, &u), FX_TC_OK, "forwarded from fc");
 	v = sess_of(&u);
 	cr_expect_eq(v.wing[SFW_WING_IN].ifindex, fc_if, "the In wing comes in by fc");
 	cr_expect_eq(v.wing[SFW_WING_OUT].ifindex, out_if, "its replies by fb");
@@ -258,11 +289,7 @@ Test(zone_bind, nat_error_about_the_translated_packet_only_from_the_wan)
 	struct pb_spec quoted, err;
 	__u16 pp;
 
-	commit(ZONES_FC_TRUST PLAIN
-	       "set security nat source rule-set RS from zone trust\n"
-	       "set security nat source rule-set RS to zone untrust\n"
-	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
-	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	commit(ZONES_FC_TRUST PLAIN SNAT);
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
 	pp = port_at(&out, 0);
 	quoted = udp(FB_ADDR, SERVER1, pp, 53);
@@ -288,16 +315,14 @@ Test(zone_bind, error_about_the_hosts_answer_from_where_it_left)
 	struct pb_spec a = udp(FB_ADDR, "192.0.2.99", 53, 41080);
 	struct pb_spec err = { .src = "192.0.2.99", .dst = FB_ADDR, .proto = SFW_IPPROTO_ICMP,
 			       .icmp_type = 3, .icmp_code = 3, .inner = &a };
-	struct pb_pkt ap, in, out;
+	struct pb_pkt in, out;
 
-	commit(ZONES_FC_TRUST LAN_DNS
-	       "set security policies default-policy deny-all\n");
+	commit(ZONES_FC_TRUST LAN_DNS DENY_ALL);
 	cr_assert_eq(system("ip route add 192.0.2.0/24 dev fc"), 0);
 	cr_assert_eq(run_at(in_if, &q, &in, &out), FX_XDP_PASS);
-	cr_assert_eq(pb_build(&a, &ap), 0);
-	cr_expect_eq(tc_at(out_if, 0, &ap, &out), FX_TC_SHOT, "the host's answer into untrust");
+	cr_expect_eq(tc_of(out_if, 0, &a), FX_TC_SHOT, "the host's answer into untrust");
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
-	cr_expect_eq(tc_at(fc_if, 0, &ap, &out), FX_TC_OK, "the host's answer by fc, trust's");
+	cr_expect_eq(tc_of(fc_if, 0, &a), FX_TC_OK, "the host's answer by fc, trust's");
 	cr_expect_eq(run_at(fc_if, &err, &in, &out), FX_XDP_PASS, "the error about it, by fc");
 	cr_expect_eq(fx_counter_at(fc_if, SFW_CNT_ERR_INVALID_ZONE), 0);
 	cr_expect_eq(run_at(out_if, &err, &in, &out), FX_XDP_DROP, "the same error from the WAN");
@@ -331,8 +356,7 @@ Test(zone_bind, rv_dhcp_discover_from_a_second_zone_not_refused)
 	struct pb_spec d = udp("0.0.0.0", "255.255.255.255", 68, 67);
 	struct pb_pkt in, out;
 
-	commit(ZONES_FC_DMZ TO_HOST
-	       "set security policies default-policy deny-all\n");
+	commit(ZONES_FC_DMZ TO_HOST DENY_ALL);
 	cr_assert_eq(run_at(in_if, &d, &in, &out), FX_XDP_PASS, "trust's DISCOVER, to the host");
 	cr_expect_eq(run_at(fc_if, &d, &in, &out), FX_XDP_PASS, "dmz's DISCOVER, to the host");
 	cr_expect_eq(run_at(in_if, &d, &in, &out), FX_XDP_PASS, "trust's again, on its own session");
@@ -349,8 +373,7 @@ Test(zone_bind, link_local_hello_from_two_zones_each_its_own)
 	struct pb_spec h = { .src = "fe80::1", .dst = "ff02::5", .proto = 89, .payload = 20 };
 	struct pb_pkt in, out;
 
-	commit(ZONES_FC_DMZ TO_HOST
-	       "set security policies default-policy deny-all\n");
+	commit(ZONES_FC_DMZ TO_HOST DENY_ALL);
 	cr_assert_eq(run_at(in_if, &h, &in, &out), FX_XDP_PASS, "trust's hello");
 	cr_expect_eq(run_at(fc_if, &h, &in, &out), FX_XDP_PASS, "dmz's hello");
 	cr_expect_eq(run_at(out_if, &h, &in, &out), FX_XDP_DROP, "untrust's hello");
@@ -468,11 +491,7 @@ Test(zone_bind, rv_nat_clients_error_about_the_reply_by_the_zones_other_interfac
 			       .icmp_type = 3, .icmp_code = 3, .inner = &quoted };
 	struct pb_pkt in, out;
 
-	commit(ZONES_FC_TRUST PLAIN
-	       "set security nat source rule-set RS from zone trust\n"
-	       "set security nat source rule-set RS to zone untrust\n"
-	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
-	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	commit(ZONES_FC_TRUST PLAIN SNAT);
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates */
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
@@ -493,11 +512,10 @@ Test(zone_bind, rv_hosts_own_packet_does_not_move_a_transit_wing)
 {
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 41120, 53);
 	struct pb_spec r = udp(SERVER1, CLIENT_A, 53, 41120);
-	struct pb_pkt rp, in, out;
+	struct pb_pkt in, out;
 
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
-	cr_assert_eq(pb_build(&r, &rp), 0);
-	cr_expect_eq(tc_at(in_if, 0, &rp, &out), FX_TC_OK,
+	cr_expect_eq(tc_of(in_if, 0, &r), FX_TC_OK,
 		     "the host's own packet with the server's tuple, out of fa");
 	cr_expect_eq(sess_of(&u).wing[SFW_WING_OUT].ifindex, out_if,
 		     "the server's wing still comes in by fb");
@@ -517,8 +535,7 @@ Test(zone_bind, rv_route_moved_into_another_zone_not_followed)
 
 	commit(ZONES_FC_DMZ PLAIN);
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
-	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
-			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	route_server_by_fc(true);
 	cr_expect_eq(run_at(in_if, &u, &in, &out), FX_XDP_DROP,
 		     "the trust -> untrust session's packet routed into dmz");
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
@@ -536,8 +553,7 @@ Test(zone_bind, route_moved_inside_the_zone_followed)
 	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, "sfw_tx_ports"), &fc_if, &fc_if,
 					 BPF_ANY), 0);
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
-	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
-			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	route_server_by_fc(true);
 	cr_expect_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT, "on toward fc, untrust's");
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 0);
 }
@@ -579,13 +595,11 @@ Test(zone_bind, rv_hosts_dnat_answer_from_a_container_not_refused)
 {
 	struct pb_spec q = udp("192.0.2.99", FB_ADDR, 41140, 8080);
 	struct pb_spec a = udp(FB_ADDR, "192.0.2.99", 8080, 41140);
-	struct pb_pkt ap, in, out;
+	struct pb_pkt in, out;
 
-	commit(ZONES_FC_TRUST PUBLISHED
-	       "set security policies default-policy deny-all\n");
+	commit(ZONES_FC_TRUST PUBLISHED DENY_ALL);
 	cr_assert_eq(run_at(out_if, &q, &in, &out), FX_XDP_PASS, "the client's datagram to the host");
-	cr_assert_eq(pb_build(&a, &ap), 0);
-	cr_expect_eq(tc_at(out_if, fc_if, &ap, &out), FX_TC_OK,
+	cr_expect_eq(tc_of(out_if, fc_if, &a), FX_TC_OK,
 		     "the container's answer, translated back by the host, out of fb");
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 0);
 }
@@ -605,8 +619,7 @@ Test(zone_bind, rv2_packet_refused_for_its_route_counts_and_refreshes_nothing)
 
 	commit(ZONES_FC_DMZ PLAIN);
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
-	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
-			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	route_server_by_fc(true);
 	cr_assert_eq(fx_age(&u, 5), 0);
 	before = sess_of(&u);
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_DROP, "routed into dmz: refused");
@@ -686,8 +699,7 @@ Test(zone_bind, rv2_rst_refused_for_its_route_does_not_close_the_session)
 	c.tcp_flags = SFW_TCP_ACK, c.seq = 1001, c.ack = 5001;
 	cr_assert_eq(run_at(in_if, &c, &in, &out), FX_XDP_REDIRECT, "ACK");
 	cr_assert_eq(sess_of(&c).tcp_state, SFW_TCP_ESTABLISHED);
-	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
-			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	route_server_by_fc(true);
 	c.tcp_flags = SFW_TCP_RST | SFW_TCP_ACK;
 	cr_assert_eq(run_at(in_if, &c, &in, &out), FX_XDP_DROP, "the RST, routed into dmz");
 	cr_expect_eq(sess_of(&c).tcp_state, SFW_TCP_ESTABLISHED,
@@ -706,16 +718,14 @@ Test(zone_bind, rv2_hosts_answer_refused_at_tc_changes_no_session_state)
 	struct pb_spec a = udp(FB_ADDR, "192.0.2.99", 53, 41220);
 	struct pb_spec err = { .src = "192.0.2.99", .dst = FB_ADDR, .proto = SFW_IPPROTO_ICMP,
 			       .icmp_type = 3, .icmp_code = 3, .inner = &a };
-	struct pb_pkt ap, in, out;
+	struct pb_pkt in, out;
 	struct sfw_session before, after;
 
-	commit(ZONES_FC_TRUST LAN_DNS
-	       "set security policies default-policy deny-all\n");
+	commit(ZONES_FC_TRUST LAN_DNS DENY_ALL);
 	cr_assert_eq(run_at(in_if, &q, &in, &out), FX_XDP_PASS);
 	cr_assert_eq(fx_age(&q, 5), 0);
 	before = sess_of(&q);
-	cr_assert_eq(pb_build(&a, &ap), 0);
-	cr_assert_eq(tc_at(out_if, 0, &ap, &out), FX_TC_SHOT, "the host's answer into untrust");
+	cr_assert_eq(tc_of(out_if, 0, &a), FX_TC_SHOT, "the host's answer into untrust");
 	after = sess_of(&q);
 	cr_expect_eq(after.wing[SFW_WING_OUT].packets, before.wing[SFW_WING_OUT].packets,
 		     "the refused answer counted on the host's wing");
@@ -739,13 +749,11 @@ Test(zone_bind, rv2_broadcast_session_tag_survives_a_renumbering_commit)
 	struct pb_spec d = udp("0.0.0.0", "255.255.255.255", 68, 67);
 	struct pb_pkt in, out;
 
-	commit(ZONES_FC_DMZ TO_HOST
-	       "set security policies default-policy deny-all\n");
+	commit(ZONES_FC_DMZ TO_HOST DENY_ALL);
 	cr_assert_eq(run_at(in_if, &d, &in, &out), FX_XDP_PASS, "trust's DISCOVER");
 	commit("set security zones security-zone dmz interfaces fc\n"
 	       "set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone untrust interfaces fb\n" TO_HOST
-	       "set security policies default-policy deny-all\n");
+	       "set security zones security-zone untrust interfaces fb\n" TO_HOST DENY_ALL);
 	cr_expect_eq(run_at(fc_if, &d, &in, &out), FX_XDP_PASS, "dmz's DISCOVER after the commit");
 	cr_expect_eq(run_at(in_if, &d, &in, &out), FX_XDP_PASS, "trust's after the commit");
 	cr_expect_eq(fx_counter_at(fc_if, SFW_CNT_ERR_INVALID_ZONE) +
@@ -765,13 +773,11 @@ Test(zone_bind, rv2_hosts_dnat_error_from_a_container_not_refused)
 	struct pb_spec q = udp("192.0.2.99", FB_ADDR, 41230, 8080);
 	struct pb_spec err = { .src = FB_ADDR, .dst = "192.0.2.99", .proto = SFW_IPPROTO_ICMP,
 			       .icmp_type = 3, .icmp_code = 3, .inner = &q };
-	struct pb_pkt ep, in, out;
+	struct pb_pkt in, out;
 
-	commit(ZONES_FC_TRUST PUBLISHED
-	       "set security policies default-policy deny-all\n");
+	commit(ZONES_FC_TRUST PUBLISHED DENY_ALL);
 	cr_assert_eq(run_at(out_if, &q, &in, &out), FX_XDP_PASS, "the client's datagram to the host");
-	cr_assert_eq(pb_build(&err, &ep), 0);
-	cr_expect_eq(tc_at(out_if, fc_if, &ep, &out), FX_TC_OK,
+	cr_expect_eq(tc_of(out_if, fc_if, &err), FX_TC_OK,
 		     "the container's port unreachable, translated back, out of fb");
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 0);
 }
@@ -784,13 +790,11 @@ Test(zone_bind, forged_error_from_behind_an_unwatched_interface_refused)
 	struct pb_spec q = udp("192.0.2.99", FB_ADDR, 41235, 8080);
 	struct pb_spec err = { .src = "198.51.100.50", .dst = "192.0.2.99", .proto = SFW_IPPROTO_ICMP,
 			       .icmp_type = 3, .icmp_code = 3, .inner = &q };
-	struct pb_pkt ep, in, out;
+	struct pb_pkt in, out;
 
-	commit(ZONES_FC_TRUST PUBLISHED
-	       "set security policies default-policy deny-all\n");
+	commit(ZONES_FC_TRUST PUBLISHED DENY_ALL);
 	cr_assert_eq(run_at(out_if, &q, &in, &out), FX_XDP_PASS, "the client's datagram to the host");
-	cr_assert_eq(pb_build(&err, &ep), 0);
-	cr_expect_eq(tc_at(out_if, fc_if, &ep, &out), FX_TC_SHOT,
+	cr_expect_eq(tc_of(out_if, fc_if, &err), FX_TC_SHOT,
 		     "a container's own error about the client's datagram, out of fb");
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
 }
@@ -810,17 +814,15 @@ Test(zone_bind, rv2_ipv6_spoof_of_the_hosts_address_from_an_unwatched_interface_
 {
 	struct pb_spec q = udp("2001:db8:b::99", "2001:db8:b::1", 41240, 53);
 	struct pb_spec a = udp("2001:db8:b::1", "2001:db8:b::99", 53, 41240);
-	struct pb_pkt ap, in, out;
+	struct pb_pkt in, out;
 
 	cr_assert_eq(system("ip -6 addr add 2001:db8:b::1/64 dev fb nodad && "
 			    "ip -6 neigh add 2001:db8:b::99 lladdr 02:00:00:00:00:99 dev fb nud permanent"), 0);
 	commit(ZONES_FC_TRUST
 	       "set security policies from-zone untrust to-zone junos-host policy dns match source-address any destination-address any application any\n"
-	       "set security policies from-zone untrust to-zone junos-host policy dns then permit\n"
-	       "set security policies default-policy deny-all\n");
+	       "set security policies from-zone untrust to-zone junos-host policy dns then permit\n" DENY_ALL);
 	cr_assert_eq(run_at(out_if, &q, &in, &out), FX_XDP_PASS, "the client's query to the host");
-	cr_assert_eq(pb_build(&a, &ap), 0);
-	cr_expect_eq(tc_at(out_if, fc_if, &ap, &out), FX_TC_SHOT,
+	cr_expect_eq(tc_of(out_if, fc_if, &a), FX_TC_SHOT,
 		     "a forged answer from behind fc (trust), forwarded by the stack to fb");
 }
 
@@ -834,6 +836,18 @@ static int stack_forwarded_at(__u32 egress, const struct pb_pkt *frame)
 	return tc_at(egress, in_if, frame, &out);
 }
 
+/* u again by fa, after its route moved behind fc (dmz): refused by XDP,
+ * or passed up and refused at fc's tc egress. */
+static void refused_into_dmz(const struct pb_spec *u)
+{
+	struct pb_pkt up, in, out;
+	int r = run_at(in_if, u, &in, &out);
+
+	cr_assert_eq(pb_build(u, &up), 0);
+	cr_expect(r == FX_XDP_DROP || (r == FX_XDP_PASS && stack_forwarded_at(fc_if, &up) == FX_TC_SHOT),
+		  "the trust -> untrust session's packet left into dmz by the stack (XDP %d)", r);
+}
+
 /* RV2-7: review Z5's egress binding is in sfw_forward (XDP's own
  * redirect) and at tc for the packets tc looks up (unwatched ingress,
  * the host's own). A packet XDP hands to the stack -- the route's
@@ -845,19 +859,13 @@ static int stack_forwarded_at(__u32 egress, const struct pb_pkt *frame)
 Test(zone_bind, rv2_route_moved_into_another_zone_not_followed_by_the_stack)
 {
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 41250, 53);
-	struct pb_pkt up, in, out;
-	int r;
+	struct pb_pkt in, out;
 
 	commit(ZONES_FC_DMZ PLAIN);
-	cr_assert_eq(fx_mark_attached(in_if), 0);
-	cr_assert_eq(fx_mark_attached(out_if), 0);
-	cr_assert_eq(fx_mark_attached(fc_if), 0);
+	attach_all();
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
-	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc"), 0);   /* no neighbour yet */
-	r = run_at(in_if, &u, &in, &out);
-	cr_assert_eq(pb_build(&u, &up), 0);
-	cr_expect(r == FX_XDP_DROP || (r == FX_XDP_PASS && stack_forwarded_at(fc_if, &up) == FX_TC_SHOT),
-		  "the trust -> untrust session's packet left into dmz by the stack (XDP %d)", r);
+	route_server_by_fc(false);   /* no neighbour yet */
+	refused_into_dmz(&u);
 }
 
 /* RV2-8: the same for a fragmented datagram with the neighbour resolved:
@@ -871,12 +879,9 @@ Test(zone_bind, rv2_fragmented_datagram_not_routed_into_another_zone)
 	int r;
 
 	commit(ZONES_FC_DMZ PLAIN);
-	cr_assert_eq(fx_mark_attached(in_if), 0);
-	cr_assert_eq(fx_mark_attached(out_if), 0);
-	cr_assert_eq(fx_mark_attached(fc_if), 0);
+	attach_all();
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
-	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
-			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	route_server_by_fc(true);
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_DROP, "unfragmented: refused (Z5)");
 	big.payload = 1200;
 	big.ip_id = 4126;
@@ -892,23 +897,16 @@ Test(zone_bind, rv2_fragmented_datagram_not_routed_into_another_zone)
 Test(zone_bind, rv2_route_moved_into_another_zone_not_followed_without_xdp_forwarding)
 {
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 41270, 53);
-	struct pb_pkt up, in, out;
+	struct pb_pkt in, out;
 	struct sfw_config cfg;
-	int r;
 
 	commit(ZONES_FC_DMZ PLAIN);
 	cr_assert_eq(fx_config(&cfg), 0);
 	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);   /* zones kept */
-	cr_assert_eq(fx_mark_attached(in_if), 0);
-	cr_assert_eq(fx_mark_attached(out_if), 0);
-	cr_assert_eq(fx_mark_attached(fc_if), 0);
+	attach_all();
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_PASS);
-	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
-			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
-	r = run_at(in_if, &u, &in, &out);
-	cr_assert_eq(pb_build(&u, &up), 0);
-	cr_expect(r == FX_XDP_DROP || (r == FX_XDP_PASS && stack_forwarded_at(fc_if, &up) == FX_TC_SHOT),
-		  "the trust -> untrust session's packet left into dmz by the stack (XDP %d)", r);
+	route_server_by_fc(true);
+	refused_into_dmz(&u);
 }
 
 /* RV2-10: the zone tag (review Z1) is put in the key by sfw_track only;
@@ -923,18 +921,13 @@ Test(zone_bind, rv2_route_moved_into_another_zone_not_followed_without_xdp_forwa
 Test(zone_bind, rv2_group_datagram_the_stack_forwards_still_refused)
 {
 	struct pb_spec g = udp(CLIENT_A, "239.1.1.1", 5000, 5000);
-	struct pb_pkt gp, in, out;
+	struct pb_pkt in, out;
 
-	commit(ZONES_FC_DMZ TO_HOST PLAIN
-	       "set security nat source rule-set RS from zone trust\n"
-	       "set security nat source rule-set RS to zone untrust\n"
-	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
-	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	commit(ZONES_FC_DMZ TO_HOST PLAIN SNAT);
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(fc_if), 0);
 	cr_assert_eq(run_at(in_if, &g, &in, &out), FX_XDP_PASS, "to the host, trust -> junos-host");
-	cr_assert_eq(pb_build(&g, &gp), 0);
-	cr_expect_eq(tc_at(fc_if, in_if, &gp, &out), FX_TC_SHOT,
+	cr_expect_eq(tc_of(fc_if, in_if, &g), FX_TC_SHOT,
 		     "forwarded by the stack from fa into dmz");
 	cr_expect_eq(fx_counter_at(fc_if, SFW_CNT_ERR_INVALID_ZONE), 1);
 }
@@ -950,13 +943,11 @@ Test(zone_bind, rv2_hosts_error_about_a_clients_group_datagram_finds_its_session
 	struct pb_spec q = udp("fe80::5", "ff02::1:2", 546, 547);
 	struct pb_spec err = { .src = "fe80::1", .dst = "fe80::5", .proto = SFW_IPPROTO_ICMP6,
 			       .icmp_type = 4, .icmp_code = 2, .inner = &q };
-	struct pb_pkt ep, in, out;
+	struct pb_pkt in, out;
 
-	commit(ZONES_FC_DMZ TO_HOST
-	       "set security policies default-policy deny-all\n");
+	commit(ZONES_FC_DMZ TO_HOST DENY_ALL);
 	cr_assert_eq(run_at(in_if, &q, &in, &out), FX_XDP_PASS, "the client's datagram to the group");
-	cr_assert_eq(pb_build(&err, &ep), 0);
-	cr_expect_eq(tc_at(in_if, 0, &ep, &out), FX_TC_OK,
+	cr_expect_eq(tc_of(in_if, 0, &err), FX_TC_OK,
 		     "the host's own Parameter Problem about it, out of fa");
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_SFW_ERR_NO_SESSION), 0);
 }

@@ -13,6 +13,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
+source tests/e2e/nat_lib.sh
 export SFW_NAT_PREVIEW=1
 
 FAILED=0
@@ -24,55 +25,10 @@ check_le() {   # got max what
 		echo "FINDING: $3: got '$1', want at most '$2'" >&2; FAILED=1; fi
 }
 
-rule_val() {   # rule label
-	sfw show security nat source rule "$1" |
-		awk -v l="$2" 'index($0, l) { sub(/.*: /, ""); print; exit }'
-}
-
-send_udp() {   # sport dport count
-	cli /usr/bin/python3 - "$@" <<'PY' || fail "send from $1"
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", int(sys.argv[1])))
-for _ in range(int(sys.argv[3])):
-    s.sendto(b"x", ("203.0.113.2", int(sys.argv[2])))
-    time.sleep(0.05)
-PY
-}
-
-BASE=(
-	"set security zones security-zone trust interfaces veth0"
-	"set security zones security-zone untrust interfaces veth1"
-	"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any"
-	"set security policies from-zone trust to-zone untrust policy out then permit"
-	"set security policies default-policy deny-all"
-	"set security nat source rule-set inside-out from zone trust"
-	"set security nat source rule-set inside-out to zone untrust"
-)
-KEEP=(
-	"set security nat source rule-set inside-out rule keep match source-address 198.51.100.0/24"
-	"set security nat source rule-set inside-out rule keep match destination-port 7"
-	"set security nat source rule-set inside-out rule keep then source-nat off"
-)
-MASQ=(
-	"set security nat source rule-set inside-out rule masq match source-address 198.51.100.0/24"
-	"set security nat source rule-set inside-out rule masq then source-nat interface"
-)
-
-trap drops_cleanup EXIT
-topology_up
-ip -n "$SRV_NS" route del default || fail "no default route to delete on the server"
-cli ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (client)"
-srv ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (server)"
+nat_topology_up
 out=$(sfw attach veth0 veth1 2>&1) || fail "attach: $out"
-commit_lines "${BASE[@]}" "${KEEP[@]}" "${MASQ[@]}"
-bg_in_ns "$SRV_NS" /usr/bin/python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", 5353))
-while True:
-    s.recv(64)'
-sleep 0.3
+commit_nat "${NAT_KEEP[@]}" "${NAT_MASQ[@]}"
+udp_sink
 
 # two untranslated flows under keep, one translated under masq
 send_udp 25001 7 1
@@ -86,7 +42,7 @@ expect_eq "$(rule_val masq 'Rule Id')" 2 "setup: masq's id"
 
 # RV-1: keep deleted; masq keeps its id (ids are kept by name,
 # loader/nat_rule_ids.c), and exactly its own counts and session
-commit_lines "${BASE[@]}" "${MASQ[@]}"
+commit_nat "${NAT_MASQ[@]}"
 check "$(rule_val masq 'Rule Id')" 2 "RV-1: masq keeps its id"
 expect_eq "$(sfw show security flow session destination-port 7 | grep -c '^Session ID')" 2 \
 	"keep's sessions outlive the commit"
@@ -96,17 +52,17 @@ check "$(rule_val masq 'Number of sessions')" 1 "RV-1: masq's Number of sessions
 
 # keep written again: a new rule would take an id no rule had; keep's own
 # name gets its id back, with its counts and its two sessions
-commit_lines "${BASE[@]}" "${MASQ[@]}" "${KEEP[@]}"
+commit_nat "${NAT_MASQ[@]}" "${NAT_KEEP[@]}"
 check "$(rule_val keep 'Rule Id')" 1 "keep re-added takes its own id back"
 check "$(rule_val keep 'Number of sessions')" 2 "keep re-added: its sessions"
 check "$(rule_val masq 'Number of sessions')" 1 "masq after keep's return"
 
 # commit check changes no id; a commit of a renamed rule gives it a new one
-printf '%s\n' "${BASE[@]}" "${MASQ[@]//masq/masq2}" >"$DROPS_TMP/renamed.conf"
+printf '%s\n' "${NAT_ZONES[@]}" "${NAT_OUT[@]}" "${NAT_RULE_SET[@]}" "${NAT_MASQ[@]//masq/masq2}" >"$DROPS_TMP/renamed.conf"
 out=$(sfw commit check "$DROPS_TMP/renamed.conf" 2>&1) || fail "commit check: $out"
 check "$(rule_val masq 'Rule Id')" 2 "commit check: masq's id unchanged"
 check "$(rule_val masq 'Translation hits')" 1 "commit check: masq's hits unchanged"
-commit_lines "${BASE[@]}" "${MASQ[@]//masq/masq2}"
+commit_nat "${NAT_MASQ[@]//masq/masq2}"
 check "$(rule_val masq2 'Rule Id')" 3 "a renamed rule takes an id no rule had"
 check "$(rule_val masq2 'Translation hits')" 0 "a renamed rule's hits start at 0"
 check "$(rule_val masq2 'Number of sessions')" 0 "a renamed rule names no earlier session"

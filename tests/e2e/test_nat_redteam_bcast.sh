@@ -17,19 +17,13 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
+source tests/e2e/nat_lib.sh
 export SFW_NAT_PREVIEW=1
 
 drops_up
 # what every firewall has: a default route out of its WAN
 fw ip route add default via 203.0.113.2 || fail "default route"
-commit_lines \
-	"set security zones security-zone trust interfaces veth0" \
-	"set security zones security-zone untrust interfaces veth1" \
-	"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any" \
-	"set security policies from-zone trust to-zone untrust policy out then permit" \
-	"set security policies default-policy deny-all" \
-	"set security nat source rule-set inside-out from zone trust" \
-	"set security nat source rule-set inside-out to zone untrust" \
+commit_nat \
 	"set security nat source rule-set inside-out rule all match source-address 0.0.0.0/0" \
 	"set security nat source rule-set inside-out rule all then source-nat interface"
 got=$(mktemp)

@@ -18,16 +18,12 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
+source tests/e2e/nat_lib.sh
 
 trap drops_cleanup EXIT
 topology_up
 out=$(sfw attach veth1 2>&1) || fail "attach: $out"
-commit_lines \
-	"set security zones security-zone trust interfaces veth0" \
-	"set security zones security-zone untrust interfaces veth1" \
-	"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any" \
-	"set security policies from-zone trust to-zone untrust policy out then permit" \
-	"set security policies default-policy deny-all"
+commit_lines "${NAT_ZONES[@]}" "${NAT_OUT[@]}"
 fw ip -6 route add 2001:db8:9::/64 encap seg6 mode encap segs 2001:db8:2::2 dev veth1 ||
 	fail "the SRv6 route"
 cap=$(mktemp)

@@ -16,16 +16,12 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
+source tests/e2e/nat_lib.sh
 
 trap drops_cleanup EXIT
 topology_up
 out=$(sfw attach veth1 2>&1) || fail "attach: $out"
-commit_lines \
-	"set security zones security-zone trust interfaces veth0" \
-	"set security zones security-zone untrust interfaces veth1" \
-	"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any" \
-	"set security policies from-zone trust to-zone untrust policy out then permit" \
-	"set security policies default-policy deny-all"
+commit_lines "${NAT_ZONES[@]}" "${NAT_OUT[@]}"
 fw nft -f - <<'NFT' || fail "nftables masquerade"
 table ip masq {
 	chain post {

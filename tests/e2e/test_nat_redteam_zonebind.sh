@@ -16,11 +16,10 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
+source tests/e2e/nat_lib.sh
 
 drops_up
-commit_lines \
-	"set security zones security-zone trust interfaces veth0" \
-	"set security zones security-zone untrust interfaces veth1" \
+commit_lines "${NAT_ZONES[@]}" \
 	"set security policies from-zone trust to-zone junos-host policy dns match source-address any destination-address any application junos-dns-udp" \
 	"set security policies from-zone trust to-zone junos-host policy dns then permit" \
 	"set security policies default-policy deny-all"

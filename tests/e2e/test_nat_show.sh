@@ -18,16 +18,11 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
+source tests/e2e/nat_lib.sh
 # held back from commits until the review's findings are fixed (docs/nat.md)
 export SFW_NAT_PREVIEW=1
 
-# A label's value in `rule R` text: the number after its colon.
-rule_val() {   # rule label
-	sfw show security nat source rule "$1" |
-		awk -v l="$2" 'index($0, l) { sub(/.*: /, ""); print; exit }'
-}
-
-# The same from --json (Junos's element names).
+# A label's value in `rule R` from --json (Junos's element names).
 rule_json() {   # rule key
 	sfw show security nat source rule "$1" --json |
 		jq -er --arg k "$2" \
@@ -45,46 +40,12 @@ expect_rule() {   # rule hits success sessions what
 	expect_eq "$(rule_json "$1" concurrent-hits)" "$4" "$5: $1's concurrent-hits"
 }
 
-# Datagrams from the client's port $1 to the server's port $2, $3 of them.
-send_udp() {   # sport dport count
-	cli /usr/bin/python3 - "$@" <<'PY' || fail "send from $1"
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", int(sys.argv[1])))
-for _ in range(int(sys.argv[3])):
-    s.sendto(b"x", ("203.0.113.2", int(sys.argv[2])))
-    time.sleep(0.05)
-PY
-}
-
 sessions() { sfw show security flow session "$@" | grep -c '^Session ID'; }
 
-trap drops_cleanup EXIT
-topology_up
-ip -n "$SRV_NS" route del default || fail "no default route to delete on the server"
-cli ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (client)"
-srv ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (server)"
+nat_topology_up
 out=$(sfw attach veth0 veth1 2>&1) || fail "attach: $out"
-commit_lines \
-	"set security zones security-zone trust interfaces veth0" \
-	"set security zones security-zone untrust interfaces veth1" \
-	"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any" \
-	"set security policies from-zone trust to-zone untrust policy out then permit" \
-	"set security policies default-policy deny-all" \
-	"set security nat source rule-set inside-out from zone trust" \
-	"set security nat source rule-set inside-out to zone untrust" \
-	"set security nat source rule-set inside-out rule keep match source-address 198.51.100.0/24" \
-	"set security nat source rule-set inside-out rule keep match destination-port 7" \
-	"set security nat source rule-set inside-out rule keep then source-nat off" \
-	"set security nat source rule-set inside-out rule masq match source-address 198.51.100.0/24" \
-	"set security nat source rule-set inside-out rule masq then source-nat interface"
-bg_in_ns "$SRV_NS" /usr/bin/python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", 5353))
-while True:
-    s.recv(64)'
-sleep 0.3
+commit_nat "${NAT_KEEP[@]}" "${NAT_MASQ[@]}"
+udp_sink
 
 expect_rule masq 0 0 0 "before traffic"
 expect_rule keep 0 0 0 "before traffic"

@@ -19,24 +19,17 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
+source tests/e2e/nat_lib.sh
 # held back from commits until the review's findings are fixed (docs/nat.md
 # "Open findings"): the preview switch takes it
 export SFW_NAT_PREVIEW=1
 
 drops_up_nat() {   # attach words...
 	out=$(sfw attach veth0 veth1 "$@" 2>&1) || fail "attach $*: $out"
-	commit_lines \
-		"set security zones security-zone trust interfaces veth0" \
-		"set security zones security-zone untrust interfaces veth1" \
+	commit_lines "${NAT_ZONES[@]}" \
 		"set security policies from-zone trust to-zone untrust policy no-ssh match source-address any destination-address any application junos-ssh" \
 		"set security policies from-zone trust to-zone untrust policy no-ssh then deny" \
-		"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any" \
-		"set security policies from-zone trust to-zone untrust policy out then permit" \
-		"set security policies default-policy deny-all" \
-		"set security nat source rule-set inside-out from zone trust" \
-		"set security nat source rule-set inside-out to zone untrust" \
-		"set security nat source rule-set inside-out rule all match source-address 198.51.100.0/24" \
-		"set security nat source rule-set inside-out rule all then source-nat interface"
+		"${NAT_OUT[@]}" "${NAT_RULE_SET[@]}" "${NAT_ALL[@]}"
 }
 
 ports_held() {   # port reservations in the datapath (include/nat.h)
@@ -126,14 +119,7 @@ PY
 	sfw detach all >/dev/null || fail "$label: detach"
 }
 
-trap drops_cleanup EXIT
-topology_up
-ip -n "$SRV_NS" route del default || fail "no default route to delete on the server"
-# XDP-redirected frames lose the "checksum to be completed" mark, and an
-# incremental update of a partial checksum is another sum: the senders
-# complete their checksums, as a NIC's frames always are (test_forward.sh)
-cli ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (client)"
-srv ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (server)"
+nat_topology_up
 
 one_pass "stack forwarding" 20000
 one_pass "XDP forwarding" 21000 forward
