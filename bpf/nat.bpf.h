@@ -27,6 +27,14 @@ struct {
 	__uint(max_entries, 1);
 } sfw_nat_rw_scratch SEC(".maps");
 
+/* The ports source NAT gives out: SFW_NAT_PORT_LO..SFW_NAT_PORT_HI less
+ * the host's ephemeral range [hlo, hhi] (struct sfw_config), as `below`
+ * ports under it and `above` over it. */
+struct sfw_nat_span {
+	__u32 hlo, hhi;
+	__u32 below, above;
+};
+
 /* The keys and values sfw_nat_reserve and sfw_nat_release build: per-CPU
  * memory, as the call chain's 512 bytes of stack hold no more. */
 struct sfw_nat_tmp {
@@ -34,6 +42,8 @@ struct sfw_nat_tmp {
 	struct sfw_nat_port port;
 	struct sfw_session_key ak;      /* the alias's key */
 	struct sfw_nat_port_key pk;     /* the reservation's key */
+	struct bpf_sock_tuple st;       /* the reply tuple a host socket may hold */
+	struct sfw_nat_span sp;         /* off the stack: the chain's 512 are full */
 };
 
 struct {
@@ -179,14 +189,6 @@ static __always_inline __u32 sfw_nat_hash(const struct sfw_pkt *p)
 	return h * 0xc2b2ae35u;
 }
 
-/* The ports source NAT gives out: SFW_NAT_PORT_LO..SFW_NAT_PORT_HI less
- * the host's ephemeral range [hlo, hhi] (struct sfw_config), as `below`
- * ports under it and `above` over it. */
-struct sfw_nat_span {
-	__u32 hlo, hhi;
-	__u32 below, above;
-};
-
 static __always_inline void sfw_nat_span_of(struct sfw_nat_span *sp, __u32 hlo, __u32 hhi)
 {
 	if (!hlo || hhi < hlo) {
@@ -284,17 +286,47 @@ static __always_inline int sfw_nat_take(struct sfw_nat_tmp *t, const struct sfw_
 	return 0;
 }
 
+/* Would a socket of the host's receive the replies to port t->pk? A
+ * fixed-port service outside the host's ephemeral range (IKE NAT-T on
+ * 4500, OpenVPN on 1194) can sit on a port a client also sends from: the
+ * alias would take that service's traffic, and the host's own
+ * packets on the tuple would meet a NAT session that is not theirs (the
+ * fourth review's N7). Asked of the reply tuple, as the stack would
+ * deliver it: a listener, a bound or connected socket. First packets of
+ * translated sessions only. */
+static __always_inline bool sfw_nat_host_holds(struct xdp_md *ctx, const struct sfw_pkt *p,
+					       struct sfw_nat_tmp *t)
+{
+	struct bpf_sock *sk;
+
+	t->st.ipv4.saddr = p->dst.v4;
+	t->st.ipv4.sport = p->dport;
+	t->st.ipv4.daddr = t->pk.addr.v4;
+	t->st.ipv4.dport = t->pk.port;
+	if (p->proto == SFW_IPPROTO_UDP)
+		sk = bpf_sk_lookup_udp(ctx, &t->st, sizeof(t->st.ipv4), BPF_F_CURRENT_NETNS, 0);
+	else if (p->proto == SFW_IPPROTO_TCP)
+		sk = bpf_sk_lookup_tcp(ctx, &t->st, sizeof(t->st.ipv4), BPF_F_CURRENT_NETNS, 0);
+	else
+		return false;   /* ICMP echo: identifiers are no sockets' */
+	if (!sk)
+		return false;
+	bpf_sk_release(sk);
+	return true;
+}
+
 /* Source NAT to address addr (network order) for the session s being made
- * at key k, by rule `rule` (sfw_nat_source_rule's answer): a port of addr
+ * at key k (its rule already in s->nat.rule_id): a port of addr
  * reserved, the alias inserted, s's NAT block filled. Returns 0, or
  * SFW_CNT_ERR_INCOMING_NAT when no port was free within
- * SFW_NAT_PORT_TRIES (docs/nat.md). Before the session's own insert: if
- * that fails, sfw_nat_release takes both back. A global function. */
-__noinline __u32 sfw_nat_reserve(const struct sfw_pkt *p, const struct sfw_session_key *k,
-				 struct sfw_session *s, __be32 addr, __u32 rule)
+ * SFW_NAT_PORT_TRIES, a port a host socket holds skipped (docs/nat.md).
+ * Before the session's own insert: if that fails, sfw_nat_release takes
+ * both back. A global function, XDP's only (ctx: the packet's). */
+__noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
+				 const struct sfw_session_key *k, struct sfw_session *s,
+				 __be32 addr)
 {
 	const struct sfw_config *cfg;
-	struct sfw_nat_span sp;
 	struct sfw_nat_tmp *t;
 	__u32 zero = 0, h;
 
@@ -304,8 +336,8 @@ __noinline __u32 sfw_nat_reserve(const struct sfw_pkt *p, const struct sfw_sessi
 	cfg = bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
 	if (!t || !cfg || p->family != SFW_FAMILY_INET)
 		return SFW_CNT_ERR_INCOMING_NAT;
-	sfw_nat_span_of(&sp, cfg->nat_host_port_lo, cfg->nat_host_port_hi);
-	if (!sp.below && !sp.above)   /* the host's range takes them all */
+	sfw_nat_span_of(&t->sp, cfg->nat_host_port_lo, cfg->nat_host_port_hi);
+	if (!t->sp.below && !t->sp.above)   /* the host's range takes them all */
 		return SFW_CNT_ERR_INCOMING_NAT;
 	__builtin_memset(&t->alias, 0, sizeof(t->alias));
 	t->alias.id = s->id;
@@ -322,8 +354,8 @@ __noinline __u32 sfw_nat_reserve(const struct sfw_pkt *p, const struct sfw_sessi
 	t->pk.family = p->family;
 	h = sfw_nat_hash(p);
 	for (__u32 i = 0; i < SFW_NAT_PORT_TRIES; i++) {
-		t->pk.port = bpf_htons(sfw_nat_try_port(p, h, i, &sp));
-		if (sfw_nat_take(t, p))
+		t->pk.port = bpf_htons(sfw_nat_try_port(p, h, i, &t->sp));
+		if (sfw_nat_host_holds(ctx, p, t) || sfw_nat_take(t, p))
 			continue;
 		s->flags |= SFW_SESS_F_NAT;
 		s->nat.src = t->pk.addr;
@@ -331,7 +363,6 @@ __noinline __u32 sfw_nat_reserve(const struct sfw_pkt *p, const struct sfw_sessi
 		s->nat.dst = p->dst;
 		s->nat.dport = p->dport;
 		s->nat.pool_id = 0;
-		s->nat.rule_id = (__u16)SFW_NAT_RULE_OF(rule);
 		return 0;
 	}
 	return SFW_CNT_ERR_INCOMING_NAT;

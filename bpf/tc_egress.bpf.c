@@ -111,7 +111,7 @@ static __always_inline __u32 sfw_tc_open(struct __sk_buff *skb, const struct sfw
 		return SFW_CNT_ERR_INCOMING_NAT;
 	/* the In wing comes in by in_ifindex (the host's own: leaves by
 	 * the egress), its replies by the egress */
-	return sfw_create(p, f, in_ifindex ? SFW_SESS_F_TRANSIT : SFW_SESS_F_LOCAL,
+	return sfw_create(NULL, p, f, in_ifindex ? SFW_SESS_F_TRANSIT : SFW_SESS_F_LOCAL,
 			  skb->ifindex, &v, 0, 0, 0);
 }
 

@@ -306,7 +306,7 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 		     !sfw_xdp_attached(out_ifindex)))
 			return SFW_CNT_ERR_INCOMING_NAT;
 	}
-	return sfw_create(p, f, out_ifindex ? SFW_SESS_F_TRANSIT : 0,
+	return sfw_create(ctx, p, f, out_ifindex ? SFW_SESS_F_TRANSIT : 0,
 			  out_ifindex ? out_ifindex : f->ifindex, &v,
 			  f->cfg->flags & SFW_CFG_F_LIMITS ? sfw_limit_of(z.from, z.gen) : 0,
 			  nat_addr, nat_rule);

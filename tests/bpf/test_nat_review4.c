@@ -350,8 +350,7 @@ Test(nat_review4, n6_session_from_trust_not_usable_from_the_wan)
  * masquerade does the same unless the host's flow has a conntrack entry;
  * XDP can ask (bpf_sk_lookup_udp/tcp on the reply tuple) at allocation.
  * Expected: a port the host has a socket on is not handed out. */
-/* disabled while N7 (open, info: masquerade does the same): it fails until then */
-Test(nat_review4, n7_nat_keeps_no_port_the_host_listens_on, .disabled = true)
+Test(nat_review4, n7_nat_keeps_no_port_the_host_listens_on)
 {
 	struct pb_spec s = udp(CLIENT_A, SERVER1, 40800, 1194);
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(40800) };
@@ -363,6 +362,36 @@ Test(nat_review4, n7_nat_keeps_no_port_the_host_listens_on, .disabled = true)
 	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
 	cr_expect_neq(port_at(&out, 0), 40800, "the client took the host's service's port");
 	close(fd);
+}
+
+/* N7 for TCP: a host listener on the client's port (its SYN-ACK would
+ * be the host's answer). Expected: another port, the listener's left. */
+Test(nat_review4, n7_nat_keeps_no_port_a_host_tcp_listener_has)
+{
+	struct pb_spec syn = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
+			       .sport = 40801, .dport = 443, .tcp_flags = SFW_TCP_SYN,
+			       .seq = 1000 };
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(40801) };
+	struct pb_pkt in, out;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0, "the host's service");
+	cr_assert_eq(listen(fd, 1), 0);
+	cr_assert_eq(run_at(in_if, &syn, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_neq(port_at(&out, 0), 40801, "the client took the host's listener's port");
+	close(fd);
+}
+
+/* N7's control: with no host socket on it, the client keeps its port
+ * (nf_nat's choice, which the check must leave alone). */
+Test(nat_review4, n7_client_keeps_a_port_no_host_socket_has)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 40802, 1194);
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_eq(port_at(&out, 0), 40802, "the client's own port, free, not kept");
 }
 
 /* N6 through an alias: a NAT session's reply tuple (SERVER1:53 ->
