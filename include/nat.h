@@ -206,4 +206,23 @@ struct sfw_nat_rule_stats {
 };
 #define SFW_NAT_MAX_RULES 4096
 
+/* Per source pool, counted where its rule's are (bpf/nat.bpf.h
+ * sfw_nat_pool_count: first packets only); shown by `show security nat
+ * source pool` and the summary: X(NAME, Junos label, JSON name). */
+#define SFW_NAT_POOL_COUNTER_LIST(X)                                     \
+	/* a first packet a rule naming the pool matched */                \
+	X(HITS, "Translation hits", "source-pool-translation-hits")
+enum sfw_nat_pool_counter {
+#define SFW_X(name, label, json) SFW_NAT_PC_##name,
+	SFW_NAT_POOL_COUNTER_LIST(SFW_X)
+#undef SFW_X
+	SFW_NAT_PC_COUNT
+};
+
+/* The pools' counters' map (SFW_MAP_NAT_POOL_STATS): a per-CPU array
+ * indexed by source pool id, 1..SFW_NAT_MAX_POOLS. */
+struct sfw_nat_pool_stats {
+	__u64 n[SFW_NAT_PC_COUNT];     /* enum sfw_nat_pool_counter */
+};
+
 #endif
