@@ -177,6 +177,7 @@ enum sfw_name_kind {
 	SFW_NAME_APP = 2,
 	SFW_NAME_ZONE = 3,
 	SFW_NAME_TALLY = 4,   /* a limited zone's tally id (struct sfw_screen) */
+	SFW_NAME_NAT_POOL = 5, /* a source NAT pool's id (include/nat.h) */
 };
 
 struct sfw_name_key {

@@ -9,6 +9,7 @@
 # packet can be answered at all, and its sockets name the peer they saw:
 #   - nc TCP and nc UDP from one client: the server sees one address of
 #     the pool for both, and ports of the pool's range;
+#   - the sessions name the pool (`Source NAT pool: P`);
 #   - `show security nat source pool P` (text and JSON): its hits and the
 #     ports held; the summary lists the pool;
 #   - clearing the sessions frees the ports.
@@ -72,6 +73,8 @@ one_pass() {   # label, client port base, attach words...
 	out=$(sfw show security flow session nat protocol tcp)
 	has -F "  Out: 203.0.113.2/80 --> ${tpeer%:*}/${tpeer##*:};tcp" <<<"$out" ||
 		fail "$label: TCP session's Out wing: $out"
+	out=$(sfw show security flow session nat protocol udp extensive)
+	has -E "^Source NAT pool: P(,|$)" <<<"$out" || fail "$label: Source NAT pool: $out"
 	expect_eq "$(ports_held)" 2 "$label: ports held by TCP and UDP"
 
 	out=$(sfw show security nat source pool P)
