@@ -240,3 +240,32 @@ Test(nat_pool, ended_session_gives_its_port_back)
 	cr_assert_eq(run_at(in_if, &s4, &in, &out), FX_XDP_DROP, "full again");
 	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 2);
 }
+
+/* ICMP echo through a pool: the identifier is allocated from the pool's
+ * range as a port is, with the ICMP checksum; the reply to the pool's
+ * address and that identifier reaches the client with its own back. */
+Test(nat_pool, icmp_echo_identifier_from_the_pools_range)
+{
+	struct pb_spec e = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_ICMP,
+			     .icmp_type = SFW_ICMP_ECHO, .icmp_id = 5000, .icmp_seq = 1,
+			     .payload = 16 };
+	struct pb_spec r = e;
+	struct pb_pkt in, out;
+	__u16 id;
+
+	commit_pool("set security nat source pool P address " POOL_LO "/32\n"
+		    "set security nat source pool P port range 6000 to 6009\n");
+	cr_assert_eq(run_at(in_if, &e, &in, &out), FX_XDP_REDIRECT);
+	id = port_at(&out, 4);
+	cr_assert_eq(addr_at(&out, 12), a4(POOL_LO));
+	cr_assert(id >= 6000 && id <= 6009, "identifier %u", id);
+	cr_assert_eq(pb_verify_csums(&out, &e), 0, "IPv4 and ICMP checksums");
+	r.src = SERVER1;
+	r.dst = POOL_LO;
+	r.icmp_type = SFW_ICMP_ECHOREPLY;
+	r.icmp_id = id;
+	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(addr_at(&out, 16), a4(CLIENT_A));
+	cr_assert_eq(port_at(&out, 4), 5000, "the client's identifier back");
+	cr_assert_eq(pb_verify_csums(&out, &r), 0);
+}
