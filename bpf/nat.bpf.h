@@ -2,8 +2,9 @@
  * meets, the port it is given, the alias its replies find the session by,
  * and their release when the session ends. What a packet of a NAT session
  * is rewritten to is planned here (sfw_nat_plan) for the hook that
- * rewrites it (bpf/nat_rewrite.bpf.h, XDP). Only source-nat interface over
- * IPv4 so far; a commit still refuses every `security nat`. */
+ * rewrites it (bpf/nat_rewrite.bpf.h, XDP). Source NAT over IPv4 so far,
+ * to the interface's address or a pool's; a commit refuses the rest of
+ * `security nat` (docs/nat.md "What a commit takes"). */
 #ifndef SFW_NAT_BPF_H
 #define SFW_NAT_BPF_H
 

@@ -1,8 +1,8 @@
 /* NAT as the datapath will see it: the compiled form of `security nat`
  * (conf/compile_nat.c), one definition for BPF and user space. The design
  * of the translation itself (sessions found from both wings, checksums,
- * port allocation) is docs/nat.md; until it is built a commit refuses any
- * `security nat` (docs/nat.md "Until the datapath translates").
+ * port allocation) is docs/nat.md; a commit refuses what the datapath
+ * does not translate yet (docs/nat.md "What a commit takes").
  *
  * Rule lists are tried in Junos's order of evaluation, one stage after
  * the other: static NAT and destination NAT on the packet as received
