@@ -358,14 +358,14 @@ static __always_inline __u32 sfw_join_winner(const struct sfw_pkt *p, struct sfw
  * policy permitted (verdict v), its replies expected on out_ifindex, under
  * the from-zone's session limits (sfw_limit_of; 0: none), under source NAT
  * rule nat_rule (sfw_nat_source_rule's answer, 0: none; bpf/nat.bpf.h), its
- * source translated to nat_addr (0: `off`; XDP only, xctx its packet: tc
- * passes NULL and no address). The rule's success is counted
+ * source translated to nat_to (SFW_NAT_TO: the address and a pool's ports;
+ * 0: `off`; XDP only, xctx its packet: tc passes NULL and no address). The rule's success is counted
  * once the session is in the table (its hit, by the caller, when the rule
  * matched). Returns the outcome counter. */
 static __always_inline __u32 sfw_create(struct xdp_md *xctx, const struct sfw_pkt *p,
 					struct sfw_flow *f, __u8 flags, __u32 out_ifindex,
 					const struct sfw_verdict *v, __u64 limits,
-					__be32 nat_addr, __u32 nat_rule)
+					__u64 nat_to, __u32 nat_rule)
 {
 	/* built in per-CPU scratch memory: 128 bytes more of stack would
 	 * not fit the call chain's 512 */
@@ -428,12 +428,14 @@ static __always_inline __u32 sfw_create(struct xdp_md *xctx, const struct sfw_pk
 	s->tally |= sfw_count_bits_new(s, &p->dst, p->family);
 	/* the session names its rule, `off`'s too: `Number of sessions` is
 	 * counted from the table at show time (docs/nat.md) */
-	if (nat_rule)
+	if (nat_rule) {
 		s->nat.rule_id = (__u16)SFW_NAT_RULE_OF(nat_rule);
+		s->nat.pool_id = (__u16)SFW_NAT_POOL_OF(nat_rule);
+	}
 	/* the port and the reply's alias first: the session is never seen
 	 * from the reply side half made (docs/nat.md) */
-	if (nat_addr) {
-		__u32 refused = sfw_nat_reserve(xctx, p, &f->key, s, nat_addr);
+	if (nat_to) {
+		__u32 refused = sfw_nat_reserve(xctx, p, &f->key, s, nat_to);
 
 		if (refused) {
 			sfw_tally_release(&f->key, s);

@@ -210,6 +210,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_NAT_RULE_STATS SEC(".maps");
 
+/* Source pools' counters (include/nat.h), index pool id: first packets. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sfw_nat_pool_stats);
+	__uint(max_entries, SFW_NAT_MAX_POOLS + 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_NAT_POOL_STATS SEC(".maps");
+
 /* Scratch space (not pinned: per object): 0 builds a new session,
  * SFW_SCRATCH_OLD keeps the copy of one being removed. */
 #define SFW_SCRATCH_OLD 1

@@ -2,8 +2,9 @@
  * meets, the port it is given, the alias its replies find the session by,
  * and their release when the session ends. What a packet of a NAT session
  * is rewritten to is planned here (sfw_nat_plan) for the hook that
- * rewrites it (bpf/nat_rewrite.bpf.h, XDP). Only source-nat interface over
- * IPv4 so far; a commit still refuses every `security nat`. */
+ * rewrites it (bpf/nat_rewrite.bpf.h, XDP). Source NAT over IPv4 so far,
+ * to the interface's address or a pool's; a commit refuses the rest of
+ * `security nat` (docs/nat.md "What a commit takes"). */
 #ifndef SFW_NAT_BPF_H
 #define SFW_NAT_BPF_H
 
@@ -27,12 +28,15 @@ struct {
 	__uint(max_entries, 1);
 } sfw_nat_rw_scratch SEC(".maps");
 
-/* The ports source NAT gives out: SFW_NAT_PORT_LO..SFW_NAT_PORT_HI less
- * the host's ephemeral range [hlo, hhi] (struct sfw_config), as `below`
- * ports under it and `above` over it. */
+/* The ports source NAT gives out: lo..hi less the host's ephemeral range
+ * [hlo, hhi] (struct sfw_config; interface NAT only), as `below` ports
+ * under it and `above` over it; `own`: the client's port is tried first. */
 struct sfw_nat_span {
+	__u32 lo, hi;
 	__u32 hlo, hhi;
 	__u32 below, above;
+	__u32 own;      /* the client's port is tried first (when in the span) */
+	__u32 tries;    /* at most SFW_NAT_PORT_TRIES, at most the span's ports */
 };
 
 /* The keys and values sfw_nat_reserve and sfw_nat_release build: per-CPU
@@ -54,10 +58,24 @@ struct {
 } sfw_nat_tmp_scratch SEC(".maps");
 
 /* sfw_nat_source_rule's answer: 0 (no rule), or SFW_NAT_HIT with the
- * entry's action and rule id. */
+ * entry's action, rule id and source pool id (13 bits each: both are
+ * bounded by 4,096, SFW_NAT_MAX_RULES and SFW_NAT_MAX_POOLS). */
 #define SFW_NAT_HIT 0x80000000u
-#define SFW_NAT_ACTION_OF(r) ((r) & 0xff)
-#define SFW_NAT_RULE_OF(r) (((r) >> 8) & 0xffff)
+#define SFW_NAT_ACTION_OF(r) ((r) & 0xf)
+#define SFW_NAT_RULE_OF(r) (((r) >> 4) & 0x1fff)
+#define SFW_NAT_POOL_OF(r) (((r) >> 17) & 0x1fff)
+SFW_STATIC_ASSERT(SFW_NAT_MAX_RULES < 0x2000 && SFW_NAT_MAX_POOLS < 0x2000,
+		  "rule and pool ids fit the rule's answer");
+
+/* What sfw_nat_reserve translates to, as sfw_xdp_snat found it: the
+ * address (network order) and the ports to allocate from. A pool's
+ * range is lo..hi; lo 0 with a pool is `port no-translation` (the
+ * client's port only); interface NAT (pool id 0) allocates from
+ * SFW_NAT_PORT_LO..HI outside the host's ephemeral range. */
+#define SFW_NAT_TO(addr, lo, hi) ((__u64)(addr) | (__u64)(lo) << 32 | (__u64)(hi) << 48)
+#define SFW_NAT_TO_ADDR(t) ((__be32)(t))
+#define SFW_NAT_TO_LO(t) ((__u16)((t) >> 32))
+#define SFW_NAT_TO_HI(t) ((__u16)((t) >> 48))
 
 /* Counts counter c (enum sfw_nat_rule_counter) of the source NAT rule
  * sfw_nat_source_rule answered `rule` (0: none): first packets only, so
@@ -70,6 +88,20 @@ static __always_inline void sfw_nat_count(__u32 rule, __u32 c)
 	if (!rule || c >= SFW_NAT_RC_COUNT)
 		return;
 	st = bpf_map_lookup_elem(&SFW_MAP_NAT_RULE_STATS, &id);
+	if (st)
+		st->n[c] += 1;
+}
+
+/* Counts counter c (enum sfw_nat_pool_counter) of the source pool the
+ * rule answer names, where its rule's are counted: first packets only. */
+static __always_inline void sfw_nat_pool_count(__u32 rule, __u32 c)
+{
+	__u32 id = SFW_NAT_POOL_OF(rule);
+	struct sfw_nat_pool_stats *st;
+
+	if (!id || c >= SFW_NAT_PC_COUNT)
+		return;
+	st = bpf_map_lookup_elem(&SFW_MAP_NAT_POOL_STATS, &id);
 	if (st)
 		st->n[c] += 1;
 }
@@ -124,7 +156,8 @@ static long sfw_nat_walk_one(__u64 i, struct sfw_nat_walk *w)
 		return 1;
 	if (!sfw_nat_entry_matches(e, w->p))
 		return 0;
-	w->found = SFW_NAT_HIT | e->action | (__u32)e->rule_id << 8;
+	w->found = SFW_NAT_HIT | (e->action & 0xf) | (__u32)(e->rule_id & 0x1fff) << 4 |
+		   (__u32)(e->action == SFW_NAT_ACT_POOL ? e->pool_id & 0x1fff : 0) << 17;
 	return 1;
 }
 
@@ -195,10 +228,32 @@ static __always_inline void sfw_nat_span_of(struct sfw_nat_span *sp, __u32 hlo, 
 		hlo = SFW_NAT_PORT_HI + 1;   /* nothing excluded */
 		hhi = hlo;
 	}
+	sp->lo = SFW_NAT_PORT_LO;
+	sp->hi = SFW_NAT_PORT_HI;
+	sp->own = 1;
+	sp->tries = SFW_NAT_PORT_TRIES;
 	sp->hlo = hlo;
 	sp->hhi = hhi;
 	sp->below = hlo > SFW_NAT_PORT_LO ? hlo - SFW_NAT_PORT_LO : 0;
 	sp->above = hhi < SFW_NAT_PORT_HI ? SFW_NAT_PORT_HI - hhi : 0;
+}
+
+/* A pool's range lo..hi as it is (its addresses are not the host's, whose
+ * ephemeral ports are its own addresses'), from a hashed offset, as
+ * Junos's port randomization does; `port no-translation` (lo 0): the
+ * client's own port, one try, whatever it is. */
+static __always_inline void sfw_nat_span_pool(struct sfw_nat_span *sp, __u32 lo, __u32 hi)
+{
+	__u32 n = lo && hi >= lo ? hi - lo + 1 : 0;
+
+	sp->own = !lo;
+	sp->lo = lo;
+	sp->hi = lo ? hi : 0xffff;
+	sp->hlo = sp->hi + 1;
+	sp->hhi = sp->hi + 1;
+	sp->below = n;
+	sp->above = 0;
+	sp->tries = !lo ? 1 : n < SFW_NAT_PORT_TRIES ? n : SFW_NAT_PORT_TRIES;
 }
 
 static __always_inline __u16 sfw_nat_try_port(const struct sfw_pkt *p, __u32 h, __u32 i,
@@ -207,10 +262,11 @@ static __always_inline __u16 sfw_nat_try_port(const struct sfw_pkt *p, __u32 h, 
 	__u16 own = bpf_ntohs(p->sport);
 	__u32 idx;
 
-	if (i == 0 && own >= SFW_NAT_PORT_LO && (own < sp->hlo || own > sp->hhi))
+	if (i == 0 && sp->own && own >= sp->lo && own <= sp->hi &&
+	    (own < sp->hlo || own > sp->hhi))
 		return own;
 	idx = (h + i) % (sp->below + sp->above);
-	return (__u16)(idx < sp->below ? SFW_NAT_PORT_LO + idx : sp->hhi + 1 + (idx - sp->below));
+	return (__u16)(idx < sp->below ? sp->lo + idx : sp->hhi + 1 + (idx - sp->below));
 }
 
 /* Is the NAT session at key `owner` still the one of id `id`? No when it
@@ -315,16 +371,18 @@ static __always_inline bool sfw_nat_host_holds(struct xdp_md *ctx, const struct 
 	return true;
 }
 
-/* Source NAT to address addr (network order) for the session s being made
- * at key k (its rule already in s->nat.rule_id): a port of addr
- * reserved, the alias inserted, s's NAT block filled. Returns 0, or
- * SFW_CNT_ERR_INCOMING_NAT when no port was free within
- * SFW_NAT_PORT_TRIES, a port a host socket holds skipped (docs/nat.md).
+/* Source NAT to `to` (SFW_NAT_TO: the address and a pool's ports) for the
+ * session s being made at key k (its rule and pool already in s->nat): a
+ * port of the address reserved, the alias inserted, s's NAT block
+ * filled. Returns 0, or SFW_CNT_ERR_INCOMING_NAT when no port was free
+ * within the span's tries (a full pool; a no-translation pool whose
+ * address has the client's port taken), a port a host socket holds
+ * skipped (docs/nat.md).
  * Before the session's own insert: if that fails, sfw_nat_release takes
  * both back. A global function, XDP's only (ctx: the packet's). */
 __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
 				 const struct sfw_session_key *k, struct sfw_session *s,
-				 __be32 addr)
+				 __u64 to)
 {
 	const struct sfw_config *cfg;
 	struct sfw_nat_tmp *t;
@@ -336,8 +394,13 @@ __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
 	cfg = bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
 	if (!t || !cfg || p->family != SFW_FAMILY_INET)
 		return SFW_CNT_ERR_INCOMING_NAT;
-	sfw_nat_span_of(&t->sp, cfg->nat_host_port_lo, cfg->nat_host_port_hi);
-	if (!t->sp.below && !t->sp.above)   /* the host's range takes them all */
+	if (s->nat.pool_id)
+		sfw_nat_span_pool(&t->sp, SFW_NAT_TO_LO(to), SFW_NAT_TO_HI(to));
+	else
+		sfw_nat_span_of(&t->sp, cfg->nat_host_port_lo, cfg->nat_host_port_hi);
+	/* the host's range takes them all (a no-translation pool's span is
+	 * the client's port alone) */
+	if (!s->nat.pool_id && !t->sp.below && !t->sp.above)
 		return SFW_CNT_ERR_INCOMING_NAT;
 	__builtin_memset(&t->alias, 0, sizeof(t->alias));
 	t->alias.id = s->id;
@@ -349,11 +412,11 @@ __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
 	t->port.sess_id = s->id;
 	t->port.owner = *k;
 	__builtin_memset(&t->pk, 0, sizeof(t->pk));
-	t->pk.addr.v4 = addr;
+	t->pk.addr.v4 = SFW_NAT_TO_ADDR(to);
 	t->pk.proto = p->proto;
 	t->pk.family = p->family;
 	h = sfw_nat_hash(p);
-	for (__u32 i = 0; i < SFW_NAT_PORT_TRIES; i++) {
+	for (__u32 i = 0; i < SFW_NAT_PORT_TRIES && i < t->sp.tries; i++) {
 		t->pk.port = bpf_htons(sfw_nat_try_port(p, h, i, &t->sp));
 		if (sfw_nat_host_holds(ctx, p, t) || sfw_nat_take(t, p))
 			continue;
@@ -362,7 +425,6 @@ __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
 		s->nat.sport = t->pk.port;
 		s->nat.dst = p->dst;
 		s->nat.dport = p->dport;
-		s->nat.pool_id = 0;
 		return 0;
 	}
 	return SFW_CNT_ERR_INCOMING_NAT;

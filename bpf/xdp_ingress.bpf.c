@@ -204,25 +204,51 @@ __noinline __be32 sfw_nat_iface_addr(struct xdp_md *ctx, const struct sfw_pkt *p
 	return fib.ipv4_src;
 }
 
+/* What a source pool translates p to (SFW_NAT_TO; 0: none): the address
+ * of the pool's range the client's address hashes to, so that all of one
+ * client's sessions leave from one address (Junos's address-persistent,
+ * docs/nat.md "Source pools"), and the pool's ports, as the commit
+ * compiled them. The pool of the generation the rule was found in. */
+static __always_inline __u64 sfw_xdp_pool_to(const struct sfw_pkt *p, __u32 rule, __u32 gen)
+{
+	struct sfw_nat_pool_key k = { .kind = SFW_NAT_POOL_SOURCE, .gen = (__u8)gen,
+				      .id = (__u16)SFW_NAT_POOL_OF(rule) };
+	const struct sfw_nat_pool *pl = bpf_map_lookup_elem(&SFW_MAP_NAT_POOLS, &k);
+	__u32 h = p->src.v4 * 0x9e3779b1u;
+	__be32 addr;
+
+	if (!pl || pl->family != SFW_FAMILY_INET || !pl->n_addrs)
+		return 0;
+	h ^= h >> 15;
+	addr = bpf_htonl(bpf_ntohl(pl->first.v4) + h % pl->n_addrs);
+	if (pl->flags & SFW_NAT_POOL_NO_PORT_XLATE)
+		return SFW_NAT_TO(addr, 0, 0);
+	return SFW_NAT_TO(addr, pl->port_lo, pl->port_hi);
+}
+
 /* The source NAT of a permitted transit first packet (docs/nat.md): the
- * rule's answer (0: no rule; `off` too) and the address to translate to
- * (*addr, 0: none). A rule that translates with no address (a pool, no
- * interface address, a packet no rewrite translates) is the caller's
+ * rule's answer (0: no rule; `off` too) and what to translate to (*to,
+ * SFW_NAT_TO; 0: none). A rule that translates to nothing (no interface
+ * address, a pool gone, a packet no rewrite translates) is the caller's
  * Incoming NAT errors: refused rather than sent untranslated, and before
  * any port is reserved. */
 static __always_inline __u32 sfw_xdp_snat(struct xdp_md *ctx, const struct sfw_pkt *p,
-					  const struct sfw_zone_pair *z, __be32 *addr)
+					  const struct sfw_zone_pair *z, __u64 *to)
 {
 	__u32 rule = sfw_nat_source_rule(p, z->from, z->to, z->gen);
 
-	*addr = 0;
+	*to = 0;
 	if (!rule || SFW_NAT_ACTION_OF(rule) == SFW_NAT_ACT_OFF)
 		return rule;
 	/* what no rewrite could translate (GRE, ESP, SCTP, a fragment) is
 	 * refused before a port is reserved for it (docs/nat.md "Third
 	 * review", R3) */
-	if (SFW_NAT_ACTION_OF(rule) == SFW_NAT_ACT_INTERFACE && sfw_nat_rewritable(p))
-		*addr = sfw_nat_iface_addr(ctx, p);
+	if (!sfw_nat_rewritable(p))
+		return rule;
+	if (SFW_NAT_ACTION_OF(rule) == SFW_NAT_ACT_INTERFACE)
+		*to = sfw_nat_iface_addr(ctx, p);
+	else if (SFW_NAT_ACTION_OF(rule) == SFW_NAT_ACT_POOL)
+		*to = sfw_xdp_pool_to(p, rule, z->gen);
 	return rule;
 }
 
@@ -260,7 +286,7 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 	struct sfw_zone_pair z = { .gen = sfw_cfg_gen(f->cfg) };
 	struct sfw_verdict v = {};
 	__u32 nat_rule = 0;
-	__be32 nat_addr = 0;
+	__u64 nat_to = 0;
 	bool cookie;
 	int screened;
 
@@ -293,23 +319,24 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 		return screened;
 	}
 	if (out_ifindex) {
-		nat_rule = sfw_xdp_snat(ctx, p, &z, &nat_addr);
+		nat_rule = sfw_xdp_snat(ctx, p, &z, &nat_to);
 		/* a hit: the rule matched a permitted first packet, whatever
-		 * refuses it next (natshow review, RV-3) */
+		 * refuses it next (natshow review, RV-3); its pool's too */
 		sfw_nat_count(nat_rule, SFW_NAT_RC_HITS);
+		sfw_nat_pool_count(nat_rule, SFW_NAT_PC_HITS);
 		/* the stack forwarding, an In wing toward an egress nothing
 		 * translates at is refused (sfw_nat_pass_ok): refused here,
 		 * before its session, alias and port are made (docs/nat.md
 		 * "Fourth review", N10); the rule's hit without success */
-		if ((nat_rule && SFW_NAT_ACTION_OF(nat_rule) != SFW_NAT_ACT_OFF && !nat_addr) ||
-		    (nat_addr && !(f->cfg->flags & SFW_CFG_F_FORWARD) &&
+		if ((nat_rule && SFW_NAT_ACTION_OF(nat_rule) != SFW_NAT_ACT_OFF && !nat_to) ||
+		    (nat_to && !(f->cfg->flags & SFW_CFG_F_FORWARD) &&
 		     !sfw_xdp_attached(out_ifindex)))
 			return SFW_CNT_ERR_INCOMING_NAT;
 	}
 	return sfw_create(ctx, p, f, out_ifindex ? SFW_SESS_F_TRANSIT : 0,
 			  out_ifindex ? out_ifindex : f->ifindex, &v,
 			  f->cfg->flags & SFW_CFG_F_LIMITS ? sfw_limit_of(z.from, z.gen) : 0,
-			  nat_addr, nat_rule);
+			  nat_to, nat_rule);
 }
 
 /* Everything after parsing. A global function: the verifier checks it once

@@ -157,10 +157,13 @@ int sfw_conf_nat_unbuilt(const struct sfw_conf *c, char *buf, size_t n)
 {
 	const struct sfw_conf_nat_proxy *px = c->nat_proxies;
 
-	if (c->n_nat_src_pools)
-		return snprintf(buf, n, "security nat source pool %s: source NAT pools are not "
-				"built yet (only 'then source-nat interface' is)",
-				c->nat_src_pools[0].name), c->nat_src_pools[0].line;
+	for (int i = 0; i < c->n_nat_src_pools; i++) {
+		const struct sfw_conf_nat_pool *pl = &c->nat_src_pools[i];
+
+		if (pl->address.family != SFW_FAMILY_INET)
+			return snprintf(buf, n, "security nat source pool %s: NAT of IPv6 is not "
+					"built yet", pl->name), pl->line;
+	}
 	if (c->n_nat_dst_pools)
 		return snprintf(buf, n, "security nat destination pool %s: destination NAT is "
 				"not built yet", c->nat_dst_pools[0].name), c->nat_dst_pools[0].line;

@@ -1,8 +1,8 @@
 /* NAT as the datapath will see it: the compiled form of `security nat`
  * (conf/compile_nat.c), one definition for BPF and user space. The design
  * of the translation itself (sessions found from both wings, checksums,
- * port allocation) is docs/nat.md; until it is built a commit refuses any
- * `security nat` (docs/nat.md "Until the datapath translates").
+ * port allocation) is docs/nat.md; a commit refuses what the datapath
+ * does not translate yet (docs/nat.md "What a commit takes").
  *
  * Rule lists are tried in Junos's order of evaluation, one stage after
  * the other: static NAT and destination NAT on the packet as received
@@ -205,5 +205,24 @@ struct sfw_nat_rule_stats {
 	__u64 n[SFW_NAT_RC_COUNT];     /* enum sfw_nat_rule_counter */
 };
 #define SFW_NAT_MAX_RULES 4096
+
+/* Per source pool, counted where its rule's are (bpf/nat.bpf.h
+ * sfw_nat_pool_count: first packets only); shown by `show security nat
+ * source pool` and the summary: X(NAME, Junos label, JSON name). */
+#define SFW_NAT_POOL_COUNTER_LIST(X)                                     \
+	/* a first packet a rule naming the pool matched */                \
+	X(HITS, "Translation hits", "source-pool-translation-hits")
+enum sfw_nat_pool_counter {
+#define SFW_X(name, label, json) SFW_NAT_PC_##name,
+	SFW_NAT_POOL_COUNTER_LIST(SFW_X)
+#undef SFW_X
+	SFW_NAT_PC_COUNT
+};
+
+/* The pools' counters' map (SFW_MAP_NAT_POOL_STATS): a per-CPU array
+ * indexed by source pool id, 1..SFW_NAT_MAX_POOLS. */
+struct sfw_nat_pool_stats {
+	__u64 n[SFW_NAT_PC_COUNT];     /* enum sfw_nat_pool_counter */
+};
 
 #endif

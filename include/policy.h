@@ -181,6 +181,7 @@ enum sfw_name_kind {
 	 * kept across commits (loader/nat_rule_ids.c) */
 	SFW_NAME_NAT_RULE_SET = 5,
 	SFW_NAME_NAT_RULE = 6,
+	SFW_NAME_NAT_POOL = 7, /* a source NAT pool's id (include/nat.h) */
 };
 
 struct sfw_name_key {

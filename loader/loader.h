@@ -149,6 +149,11 @@ int sfw_nat_rule_stats_clear(__u32 rule_id);
 struct sfw_nat_ids;
 int sfw_nat_ids_pinned(struct sfw_nat_ids **t);
 __u32 sfw_nat_ids_find(const struct sfw_nat_ids *t, const char *set, const char *rule);
+/* A source pool's counters summed over the CPUs; the reservations of its
+ * addresses first..last (IPv4, host order): ports in use. */
+struct sfw_nat_pool_stats;
+int sfw_nat_pool_stats_read(__u32 id, struct sfw_nat_pool_stats *out);
+int sfw_nat_ports_held(__u32 first, __u32 last, __u64 *n);
 
 /* The name stored for an id at the last commit; false when none. */
 bool sfw_name_lookup(enum sfw_name_kind kind, __u32 id, char *buf, size_t len);

@@ -1,4 +1,4 @@
-/* show security nat source rule R|all, show security nat source summary,
+/* show security nat source rule R|all, pool P|all, show security nat source summary,
  * clear security nat source rule R|all: the committed configuration's
  * source NAT rules (nat_show.h) with the datapath's counters, and the live
  * sessions naming each rule, counted by one walk of the table. */
@@ -87,9 +87,23 @@ static const char *rule_word(const struct sfw_cmdline *cl)
 	return strcmp(cl->pos[0], "all") ? cl->pos[0] : NULL;
 }
 
+/* A pool's counters and its ports held now. */
+static int read_pool_counters(struct sfw_nat_pools *p)
+{
+	int err = 0;
+
+	for (int k = 0; !err && k < p->n; k++) {
+		err = sfw_nat_pool_stats_read(p->v[k].id, &p->v[k].st);
+		if (!err)
+			err = sfw_nat_ports_held(p->v[k].first, p->v[k].last, &p->v[k].ports);
+	}
+	return err;
+}
+
 /* Built in memory first: counters that cannot be read print nothing. */
 static int show(const struct sfw_cmdline *cl, const char *name, bool summary)
 {
+	struct sfw_nat_pools p = {};
 	struct sfw_nat_rules r;
 	struct sfw_conf conf;
 	int rc = sfw_conf_load_active(&conf, cl->err);
@@ -100,9 +114,12 @@ static int show(const struct sfw_cmdline *cl, const char *name, bool summary)
 	if (!rc && !summary)
 		rc = read_counters(&r);
 	if (!rc && summary)
-		(cl->json ? sfw_show_nat_summary_json : sfw_show_nat_summary_text)(&r, cl->out);
+		rc = sfw_nat_pools_build(&conf, NULL, &p);
+	if (!rc && summary)
+		(cl->json ? sfw_show_nat_summary_json : sfw_show_nat_summary_text)(&r, &p, cl->out);
 	else if (!rc)
 		(cl->json ? sfw_show_nat_rules_json : sfw_show_nat_rules_text)(&r, !name, cl->out);
+	sfw_nat_pools_free(&p);
 	sfw_nat_rules_free(&r);
 	sfw_conf_free(&conf);
 	return rc ? sfw_report(cl) : SFW_EXIT_OK;
@@ -125,6 +142,29 @@ int sfw_cmd_show_nat_rule(const struct sfw_cmdline *cl)
 int sfw_cmd_show_nat_summary(const struct sfw_cmdline *cl)
 {
 	return show(cl, NULL, true);
+}
+
+/* show security nat source pool P|all: `all` is the keyword, as for rules. */
+int sfw_cmd_show_nat_pool(const struct sfw_cmdline *cl)
+{
+	const char *name = rule_word(cl);
+	struct sfw_nat_pools p;
+	struct sfw_conf conf;
+	int rc;
+
+	if (one_word(cl))
+		return SFW_EXIT_USAGE;
+	rc = sfw_conf_load_active(&conf, cl->err);
+	if (rc)
+		return rc;
+	rc = sfw_nat_pools_build(&conf, name, &p);
+	if (!rc)
+		rc = read_pool_counters(&p);
+	if (!rc)
+		(cl->json ? sfw_show_nat_pools_json : sfw_show_nat_pools_text)(&p, !name, cl->out);
+	sfw_nat_pools_free(&p);
+	sfw_conf_free(&conf);
+	return rc ? sfw_report(cl) : SFW_EXIT_OK;
 }
 
 /* Every rule's counters (id 0), or the named rule's. */

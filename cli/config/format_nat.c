@@ -146,13 +146,36 @@ void sfw_show_nat_rules_text(const struct sfw_nat_rules *r, bool all, FILE *out)
 
 /* Pools are not built: the totals are 0 and the table has its header
  * only. The rule part: labels in 10 columns, the from-zone in 22. */
-void sfw_show_nat_summary_text(const struct sfw_nat_rules *r, FILE *out)
+/* Usage: the ports the port-translation pools offer; maximum: the most
+ * reservations the datapath holds at once (SFW_NAT_MAX_PORTS). */
+static void pool_table(const struct sfw_nat_pools *p, FILE *out)
 {
-	fprintf(out, "Total port number usage for port translation pool: 0\n");
-	fprintf(out, "Maximum port number for port translation pool: 0\n");
-	fprintf(out, "Total pools: 0\n");
+	__u64 usage = 0;
+
+	for (int k = 0; k < p->n; k++)
+		usage += sfw_nat_pool_capacity(&p->v[k]);
+	fprintf(out, "Total port number usage for port translation pool: %llu\n",
+		(unsigned long long)usage);
+	fprintf(out, "Maximum port number for port translation pool: %llu\n",
+		(unsigned long long)SFW_NAT_MAX_PORTS);
+	fprintf(out, "Total pools: %d\n", p->n);
 	fprintf(out, "%-21s%-25s%-21s%-5s%s\n", "Pool", "Address", "Routing", "PAT", "Total");
 	fprintf(out, "%-21s%-25s%-21s%-5s%s\n", "Name", "Range", "Instance", "", "Address");
+	for (int k = 0; k < p->n; k++) {
+		const struct sfw_nat_pool_row *row = &p->v[k];
+		char lo[46], hi[46], range[100];
+
+		sfw_nat_pool_addrs(row, lo, hi);
+		snprintf(range, sizeof(range), "%s-%s", lo, hi);
+		fprintf(out, "%-20s %-24s %-20s %-4s %llu\n", row->pool->name, range, "default",
+			row->port_lo ? "yes" : "no", (unsigned long long)row->n_addrs);
+	}
+}
+
+void sfw_show_nat_summary_text(const struct sfw_nat_rules *r, const struct sfw_nat_pools *p,
+			       FILE *out)
+{
+	pool_table(p, out);
 	fprintf(out, "\nTotal rules: %d\n", r->n);
 	for (int k = 0; k < r->n; k++) {
 		const struct sfw_nat_rule_row *row = &r->v[k];

@@ -108,17 +108,41 @@ void sfw_show_nat_rules_json(const struct sfw_nat_rules *r, bool all, FILE *out)
 	end(&j);
 }
 
-void sfw_show_nat_summary_json(const struct sfw_nat_rules *r, FILE *out)
+static void pool_summary_json(struct sfw_json *j, const struct sfw_nat_pools *p)
+{
+	__u64 usage = 0;
+
+	for (int k = 0; k < p->n; k++)
+		usage += sfw_nat_pool_capacity(&p->v[k]);
+	sfw_json_num(j, "total-port-usage", usage);
+	sfw_json_num(j, "maximum-port-number", SFW_NAT_MAX_PORTS);
+	sfw_json_num(j, "total-pools", (__u64)p->n);
+	sfw_json_open(j, "source-nat-pool-summary", '[');
+	for (int k = 0; k < p->n; k++) {
+		const struct sfw_nat_pool_row *row = &p->v[k];
+		char lo[46], hi[46];
+
+		sfw_nat_pool_addrs(row, lo, hi);
+		sfw_json_open(j, NULL, '{');
+		sfw_json_str(j, "pool-name", row->pool->name);
+		sfw_json_str(j, "source-pool-address-range-low", lo);
+		sfw_json_str(j, "source-pool-address-range-high", hi);
+		sfw_json_str(j, "routing-instance-name", "default");
+		sfw_json_str(j, "source-pool-pat", row->port_lo ? "yes" : "no");
+		sfw_json_num(j, "total-pool-address", row->n_addrs);
+		sfw_json_close(j, '}');
+	}
+	sfw_json_close(j, ']');
+}
+
+void sfw_show_nat_summary_json(const struct sfw_nat_rules *r, const struct sfw_nat_pools *p,
+			       FILE *out)
 {
 	struct sfw_obuf ob;
 	struct sfw_json j;
 
 	begin(&ob, &j, out, "source-nat-summary-information");
-	sfw_json_num(&j, "total-port-usage", 0);
-	sfw_json_num(&j, "maximum-port-number", 0);
-	sfw_json_num(&j, "total-pools", 0);
-	sfw_json_open(&j, "source-nat-pool-summary", '[');
-	sfw_json_close(&j, ']');
+	pool_summary_json(&j, p);
 	sfw_json_num(&j, "total-rules", (__u64)r->n);
 	sfw_json_open(&j, "source-nat-rule-summary", '[');
 	for (int k = 0; k < r->n; k++) {

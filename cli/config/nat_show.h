@@ -34,12 +34,44 @@ int sfw_nat_rules_build(const struct sfw_conf *conf, const char *name,
 			struct sfw_nat_rules *out);
 void sfw_nat_rules_free(struct sfw_nat_rules *r);
 
+/* One source pool as the shows print it (nat_pool_show.c). */
+struct sfw_nat_pool_row {
+	const struct sfw_conf_nat_pool *pool;
+	__u32 id;                        /* Pool id: sfw_nat_pool_key.id */
+	__u32 first, last;               /* its addresses, IPv4, host order */
+	__u64 n_addrs;                   /* Total addresses */
+	__u16 port_lo, port_hi;          /* its range; 0: port no-translation */
+	struct sfw_nat_pool_stats st;    /* the datapath's counters */
+	__u64 ports;                     /* Single Ports: reservations held now */
+};
+
+struct sfw_nat_pools {
+	struct sfw_nat_pool_row *v;
+	int n;
+};
+
+/* The source pools of conf, all (name NULL) or the one named, in
+ * configuration order (Pool id); counters zero. 0, -ENOENT or -ENOMEM. */
+int sfw_nat_pools_build(const struct sfw_conf *conf, const char *name,
+			struct sfw_nat_pools *out);
+void sfw_nat_pools_free(struct sfw_nat_pools *p);
+/* Its first and last address (text, >= 46 bytes each), its Port value. */
+void sfw_nat_pool_addrs(const struct sfw_nat_pool_row *row, char *lo, char *hi);
+void sfw_nat_pool_ports(const struct sfw_nat_pool_row *row, char *buf, size_t n);
+/* Ports a port-translation pool offers (0 without translation). */
+__u64 sfw_nat_pool_capacity(const struct sfw_nat_pool_row *row);
+/* `pool all` (all: Total pools first) or `pool P`. */
+void sfw_show_nat_pools_text(const struct sfw_nat_pools *p, bool all, FILE *out);
+void sfw_show_nat_pools_json(const struct sfw_nat_pools *p, bool all, FILE *out);
+
 /* `rule all` (all: the two Total lines first) or `rule R`. */
 void sfw_show_nat_rules_text(const struct sfw_nat_rules *r, bool all, FILE *out);
 void sfw_show_nat_rules_json(const struct sfw_nat_rules *r, bool all, FILE *out);
-/* `summary`: the pool table (no pools yet: its header) and the rules. */
-void sfw_show_nat_summary_text(const struct sfw_nat_rules *r, FILE *out);
-void sfw_show_nat_summary_json(const struct sfw_nat_rules *r, FILE *out);
+/* `summary`: the pool table and the rules. */
+void sfw_show_nat_summary_text(const struct sfw_nat_rules *r, const struct sfw_nat_pools *p,
+			       FILE *out);
+void sfw_show_nat_summary_json(const struct sfw_nat_rules *r, const struct sfw_nat_pools *p,
+			       FILE *out);
 
 /* What the rule's Action line says: `interface`, `off` or the pool. */
 const char *sfw_nat_action_word(const struct sfw_conf_nat_rule *rule);

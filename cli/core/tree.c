@@ -171,13 +171,18 @@ static const struct sfw_node show_nat_rule = {
 	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<rule|all>",
 	.pos_help = "Source NAT rule name, or all", .run = sfw_cmd_show_nat_rule,
 };
+static const struct sfw_node show_nat_pool = {
+	.word = "pool", .help = "Show source NAT pools, their ports in use and hits",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<pool|all>",
+	.pos_help = "Source NAT pool name, or all", .run = sfw_cmd_show_nat_pool,
+};
 static const struct sfw_node show_nat_summary = {
 	.word = "summary", .help = "Show source NAT pools and rules in brief",
 	.run = sfw_cmd_show_nat_summary,
 };
 static const struct sfw_node show_nat_source = {
 	.word = "source", .help = "Show source NAT information",
-	.kids = KIDS(&show_nat_rule, &show_nat_summary),
+	.kids = KIDS(&show_nat_pool, &show_nat_rule, &show_nat_summary),
 };
 static const struct sfw_node show_nat = {
 	.word = "nat", .help = "Show network address translation information",

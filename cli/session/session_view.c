@@ -78,12 +78,18 @@ void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
 				  v->wing[SFW_WING_IN].dport);
 	if (!v->app && sess->app_id)
 		named_app(v, sess->app_id);
+	/* a pool's name, or its id when the last commit has none (a pool
+	 * deleted since: its sessions keep translating) */
+	if ((sess->flags & SFW_SESS_F_NAT) && sess->nat.pool_id &&
+	    !sfw_name_lookup(SFW_NAME_NAT_POOL, sess->nat.pool_id, v->nat_pool, sizeof(v->nat_pool)))
+		snprintf(v->nat_pool, sizeof(v->nat_pool), "pool-%u", sess->nat.pool_id);
 }
 
 const char *sfw_view_nat_pool(const struct sfw_view *v)
 {
-	/* pools are not built yet: a NAT session is source-nat interface's */
-	return v->sess->flags & SFW_SESS_F_NAT ? "interface" : "Null";
+	if (!(v->sess->flags & SFW_SESS_F_NAT))
+		return "Null";
+	return v->nat_pool[0] ? v->nat_pool : "interface";
 }
 
 bool sfw_view_is_multicast(const struct sfw_view *v)

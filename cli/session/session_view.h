@@ -34,6 +34,7 @@ struct sfw_view {
 	const struct sfw_app *app;
 	struct sfw_app named;           /* app points here for names from */
 	char app_name[64];              /* the last commit */
+	char nat_pool[64];              /* a source pool's name, from the last commit */
 };
 
 void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,

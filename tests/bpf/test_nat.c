@@ -577,11 +577,14 @@ Test(nat, commit_flips_nat_with_the_policy)
 	cr_assert_eq(addr_at(&out, 12), a4(CLIENT_A), "no NAT in force");
 }
 
-/* A rule this step cannot translate by (a pool) refuses the session
- * under Incoming NAT errors: never sent untranslated. */
+/* A pool rule whose pool the datapath cannot find (only a map changed
+ * behind the writer's back makes one) refuses the session under Incoming
+ * NAT errors: never sent untranslated. */
 Test(nat, untranslatable_rule_refused_not_sent_untranslated)
 {
 	struct pb_spec s = udp(CLIENT_A, SERVER1, 46100, 53);
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_POOLS));
+	struct sfw_nat_pool_key k;
 	struct pb_pkt in, out;
 
 	commit("set security zones security-zone trust interfaces fa\n"
@@ -593,6 +596,8 @@ Test(nat, untranslatable_rule_refused_not_sent_untranslated)
 	       "set security nat source rule-set RS to zone untrust\n"
 	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
 	       "set security nat source rule-set RS rule R1 then source-nat pool P\n");
+	while (!bpf_map_get_next_key(fd, NULL, &k))
+		cr_assert_eq(bpf_map_delete_elem(fd, &k), 0);
 	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP);
 	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
 	cr_assert_eq(outcomes_at(in_if), 1);

@@ -348,9 +348,8 @@ Test(conf_nat, commit_check_warns_once)
 	conf_test_parse_ok(&c, nat_config);
 	cr_assert_eq(sfw_conf_print_warnings(&c, f), 1);
 	fclose(f);
-	cr_assert_str_eq(text, "t.conf:5: warning: security nat source pool P1: source NAT "
-			 "pools are not built yet (only 'then source-nat interface' is), and "
-			 "commit refuses it (docs/nat.md)\n");
+	cr_assert_str_eq(text, "t.conf:4: warning: security nat destination pool D1: "
+			 "destination NAT is not built yet, and commit refuses it (docs/nat.md)\n");
 	free(text);
 	sfw_conf_free(&c);
 }
@@ -388,9 +387,8 @@ Test(conf_nat, commit_refuses_before_storing_or_applying)
 	conf_test_parse_ok(&c, nat_config);
 	applied = 0;
 	cr_assert_eq(sfw_conf_commit(&c, &ops), -EOPNOTSUPP);
-	cr_assert_str_eq(sfw_last_error(), "t.conf:5: security nat source pool P1: source NAT "
-			 "pools are not built yet (only 'then source-nat interface' is): remove "
-			 "it to commit (docs/nat.md)");
+	cr_assert_str_eq(sfw_last_error(), "t.conf:4: security nat destination pool D1: "
+			 "destination NAT is not built yet: remove it to commit (docs/nat.md)");
 	cr_assert_eq(applied, 0);
 	cr_assert_eq(sfw_conf_active_path(path, sizeof(path)), 0);
 	cr_assert_neq(access(path, F_OK), 0, "a refused commit stored %s", path);
@@ -422,6 +420,38 @@ Test(conf_nat, source_nat_interface_commits)
 	setenv("SFW_CONF_DIR", dir, 1);
 	setenv(SFW_CONF_NAT_PREVIEW_ENV, "1", 1);
 	conf_test_parse_ok(&c, NAT_IFACE);
+	cr_assert_eq(sfw_conf_print_warnings(&c, f), 0);
+	fclose(f);
+	applied = 0;
+	cr_assert_eq(sfw_conf_commit(&c, &ops), 0, "%s", sfw_last_error());
+	cr_assert_eq(applied, 1);
+	sfw_conf_free(&c);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
+	unsetenv("SFW_CONF_DIR");
+}
+
+/* Source pools are built (docs/nat.md "Source pools"): a pool with a
+ * range, one with no-translation and a rule translating to each commit,
+ * with no warning, applied once. */
+Test(conf_nat, source_nat_pools_commit)
+{
+	char dir[] = "/tmp/sfw-nat-XXXXXX", cmd[300];
+	struct sfw_conf_commit_ops ops = { .apply = count_apply };
+	FILE *f = fopen("/dev/null", "w");
+	struct sfw_conf c;
+
+	cr_assert_not_null(mkdtemp(dir));
+	setenv("SFW_CONF_DIR", dir, 1);
+	setenv(SFW_CONF_NAT_PREVIEW_ENV, "1", 1);
+	conf_test_parse_ok(&c, NAT_IFACE
+			   "set security nat source pool P address 203.0.113.9/32 to 203.0.113.12/32\n"
+			   "set security nat source pool P port range 2000 to 2999\n"
+			   "set security nat source pool Q address 203.0.113.20/32\n"
+			   "set security nat source pool Q port no-translation\n"
+			   "set security nat source rule-set RS rule R3 match source-address 192.0.2.0/25\n"
+			   "set security nat source rule-set RS rule R3 then source-nat pool P\n"
+			   "set security nat source rule-set RS rule R4 then source-nat pool Q\n");
 	cr_assert_eq(sfw_conf_print_warnings(&c, f), 0);
 	fclose(f);
 	applied = 0;
@@ -467,9 +497,9 @@ static void refused_alone(const char *extra, const char *want)
 
 Test(conf_nat, each_unbuilt_kind_refused_in_one_line)
 {
-	refused_alone("set security nat source pool P address 203.0.113.9/32\n",
-		      "t.conf:9: security nat source pool P: source NAT pools are not built yet "
-		      "(only 'then source-nat interface' is): remove it to commit (docs/nat.md)");
+	refused_alone("set security nat source pool P address 2001:db8::9/128\n",
+		      "t.conf:9: security nat source pool P: NAT of IPv6 is not built yet: "
+		      "remove it to commit (docs/nat.md)");
 	refused_alone("set security nat destination pool D address 192.0.2.9/32\n",
 		      "t.conf:9: security nat destination pool D: destination NAT is not built "
 		      "yet: remove it to commit (docs/nat.md)");

@@ -179,10 +179,10 @@ Test(nat_show, label_columns)
 Test(nat_show, summary_layout)
 {
 	build(NULL);
-	sfw_show_nat_summary_text(&rules, out.f);
+	sfw_show_nat_summary_text(&rules, &(struct sfw_nat_pools){ 0 }, out.f);
 	cr_assert_str_eq(cap_text(&out),
 		"Total port number usage for port translation pool: 0\n"
-		"Maximum port number for port translation pool: 0\n"
+		"Maximum port number for port translation pool: 1048576\n"
 		"Total pools: 0\n"
 		"Pool                 Address                  Routing              PAT  Total\n"
 		"Name                 Range                    Instance                  Address\n"
@@ -208,7 +208,7 @@ Test(nat_show, summary_columns)
 	const char *t, *p;
 
 	build("keep");
-	sfw_show_nat_summary_text(&rules, out.f);
+	sfw_show_nat_summary_text(&rules, &(struct sfw_nat_pools){ 0 }, out.f);
 	t = cap_text(&out);
 	p = strstr(t, "Pool ");
 	cr_assert(p);
@@ -283,12 +283,12 @@ Test(nat_show, rule_all_json_totals_and_summary_json)
 			    "    \"total-referenced-ipv6-prefixes\": 0,\n"), "%s", t);
 	cap_free(&out);
 	cap_open(&out);
-	sfw_show_nat_summary_json(&rules, out.f);
+	sfw_show_nat_summary_json(&rules, &(struct sfw_nat_pools){ 0 }, out.f);
 	cr_assert_str_eq(cap_text(&out),
 		"{\n"
 		"  \"source-nat-summary-information\": {\n"
 		"    \"total-port-usage\": 0,\n"
-		"    \"maximum-port-number\": 0,\n"
+		"    \"maximum-port-number\": 1048576,\n"
 		"    \"total-pools\": 0,\n"
 		"    \"source-nat-pool-summary\": [],\n"
 		"    \"total-rules\": 3,\n"
@@ -397,7 +397,7 @@ Test(nat_show, rv_summary_long_from_zone_keeps_to_apart)
 		"set security nat source rule-set RS rule r1 match source-address 198.51.100.0/24\n"
 		"set security nat source rule-set RS rule r1 then source-nat interface\n");
 	cr_assert_eq(sfw_nat_rules_build(&conf, NULL, &rules), 0, "%s", sfw_last_error());
-	sfw_show_nat_summary_text(&rules, out.f);
+	sfw_show_nat_summary_text(&rules, &(struct sfw_nat_pools){ 0 }, out.f);
 	t = cap_text(&out);
 	cr_expect(strstr(t, "    From      : branch-office-lan-zone-7 To : untrust\n"),
 		  "from-zone %s and To run together:\n%s", zone, t);
@@ -437,4 +437,126 @@ Test(nat_show, rv_rule_set_with_two_from_zones_is_refused_or_shows_both)
 		  strstr(t, "  From zone                  : dmz\n"
 			    "                             : trust\n"),
 		  "committed, but the rule-set has one from-zone left:\n%s", t);
+}
+
+/* show security nat source pool (docs/nat.md "Source pools"): Junos's
+ * documented fields on the rule show's grid, the address table with
+ * Single and Twin Ports; Total pools for `all`; the summary's pool table
+ * filled; JSON with the same values. */
+#define POOL_CONF NAT_TEST_CONF \
+	"set security nat source pool P address 203.0.113.10/32 to 203.0.113.13/32\n" \
+	"set security nat source pool P port range 2000 to 2999\n" \
+	"set security nat source pool Q address 198.51.100.64/30\n" \
+	"set security nat source pool Q port no-translation\n"
+
+static void pools_of(struct sfw_conf *c, const char *name, struct sfw_nat_pools *p)
+{
+	conf_test_parse_ok(c, POOL_CONF);
+	cr_assert_eq(sfw_nat_pools_build(c, name, p), 0, "%s", sfw_last_error());
+	for (int k = 0; k < p->n; k++) {
+		p->v[k].st.n[SFW_NAT_PC_HITS] = 7 + k;
+		p->v[k].ports = 2 * k + 2;
+	}
+}
+
+Test(nat_show, pool_layout)
+{
+	struct sfw_nat_pools p;
+	struct sfw_conf c;
+
+	pools_of(&c, NULL, &p);
+	sfw_show_nat_pools_text(&p, true, out.f);
+	cr_assert_str_eq(cap_text(&out),
+		"Total pools: 2\n"
+		"Pool name                    : P\n"
+		"Pool id                      : 1\n"
+		"Routing instance             : default\n"
+		"Host address base            : 0.0.0.0\n"
+		"Port                         : [2000, 2999]\n"
+		"Port overloading             : 1\n"
+		"Total addresses              : 4\n"
+		"Translation hits             : 7\n"
+		"Address range                            Single Ports   Twin Ports\n"
+		"    203.0.113.10 - 203.0.113.13                     2            0\n"
+		"\n"
+		"Pool name                    : Q\n"
+		"Pool id                      : 2\n"
+		"Routing instance             : default\n"
+		"Host address base            : 0.0.0.0\n"
+		"Port                         : no translation\n"
+		"Port overloading             : 1\n"
+		"Total addresses              : 4\n"
+		"Translation hits             : 8\n"
+		"Address range                            Single Ports   Twin Ports\n"
+		"    198.51.100.64 - 198.51.100.67                   4            0\n");
+	sfw_nat_pools_free(&p);
+	sfw_conf_free(&c);
+}
+
+Test(nat_show, pool_by_name_and_unknown)
+{
+	struct sfw_nat_pools p;
+	struct sfw_conf c;
+
+	pools_of(&c, "Q", &p);
+	cr_assert_eq(p.n, 1);
+	cr_assert_eq(p.v[0].id, 2, "ids are the compiler's, not the show's");
+	sfw_nat_pools_free(&p);
+	cr_assert_eq(sfw_nat_pools_build(&c, "R", &p), -ENOENT);
+	cr_assert_str_eq(sfw_last_error(), "source NAT pool R is not configured");
+	sfw_nat_pools_free(&p);
+	sfw_conf_free(&c);
+}
+
+Test(nat_show, pool_json_and_summary_pool_table)
+{
+	struct sfw_nat_pools p;
+	struct sfw_conf c;
+
+	pools_of(&c, "P", &p);
+	sfw_show_nat_pools_json(&p, false, out.f);
+	cr_assert_str_eq(cap_text(&out),
+		"{\n"
+		"  \"source-nat-pool-detail-information\": {\n"
+		"    \"source-nat-pool-info-entry\": [\n"
+		"      {\n"
+		"        \"pool-name\": \"P\",\n"
+		"        \"pool-id\": 1,\n"
+		"        \"routing-instance-name\": \"default\",\n"
+		"        \"host-address-base\": \"0.0.0.0\",\n"
+		"        \"source-pool-port-translation\": \"[2000, 2999]\",\n"
+		"        \"port-overloading-factor\": 1,\n"
+		"        \"total-pool-address\": 4,\n"
+		"        \"source-pool-translation-hits\": 7,\n"
+		"        \"source-pool-address-range\": [\n"
+		"          {\n"
+		"            \"address-range-low\": \"203.0.113.10\",\n"
+		"            \"address-range-high\": \"203.0.113.13\",\n"
+		"            \"single-port\": 2,\n"
+		"            \"twin-port\": 0\n"
+		"          }\n"
+		"        ]\n"
+		"      }\n"
+		"    ]\n"
+		"  }\n"
+		"}\n");
+	sfw_nat_pools_free(&p);
+	cap_free(&out);
+	cap_open(&out);
+	cr_assert_eq(sfw_nat_pools_build(&c, NULL, &p), 0);
+	build("keep");
+	sfw_show_nat_summary_text(&rules, &p, out.f);
+	cr_assert(strstr(cap_text(&out),
+		"Total port number usage for port translation pool: 4000\n"
+		"Maximum port number for port translation pool: "), "%s", cap_text(&out));
+	cr_assert(strstr(cap_text(&out),
+		"Total pools: 2\n"
+		"Pool                 Address                  Routing              PAT  Total\n"
+		"Name                 Range                    Instance                  Address\n"
+		"P                    203.0.113.10-203.0.113.13 default              yes  4\n"
+		"Q                    198.51.100.64-198.51.100.67 default              no   4\n"
+		"\n"
+		"Total rules: 1\n"), "%s", cap_text(&out));
+	sfw_nat_pools_free(&p);
+	sfw_conf_free(&c);
 }

@@ -1,0 +1,58 @@
+/* Reading the source pools' counters and ports in use (include/nat.h)
+ * for the CLI: map reads only, no configuration. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "loader.h"
+#include "maps.h"
+#include "nat.h"
+
+int sfw_nat_pool_stats_read(__u32 id, struct sfw_nat_pool_stats *out)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd, err = 0;
+	struct sfw_nat_pool_stats *v;
+
+	memset(out, 0, sizeof(*out));
+	if (ncpu < 0)
+		return sfw_fail(-ncpu, "cannot count CPUs");
+	fd = sfw_open_map(SFW_STR(SFW_MAP_NAT_POOL_STATS));
+	if (fd < 0)
+		return fd;
+	v = calloc(ncpu, sizeof(*v));
+	if (!v)
+		err = sfw_fail(ENOMEM, "out of memory");
+	else if (bpf_map_lookup_elem(fd, &id, v))
+		err = sfw_fail(errno, "no counters for NAT pool id %u", id);
+	for (int i = 0; !err && i < ncpu; i++)
+		for (int c = 0; c < SFW_NAT_PC_COUNT; c++)
+			out->n[c] += v[i].n[c];
+	free(v);
+	close(fd);
+	return err;
+}
+
+/* Reservations (one per translated session) of addresses first..last,
+ * IPv4, host order: one walk of the reservation map, at show time. */
+int sfw_nat_ports_held(__u32 first, __u32 last, __u64 *n)
+{
+	struct sfw_nat_port_key k, next;
+	int fd = sfw_open_map(SFW_STR(SFW_MAP_NAT_PORTS));
+	void *prev = NULL;
+
+	*n = 0;
+	if (fd < 0)
+		return fd;
+	for (; !bpf_map_get_next_key(fd, prev, &next); prev = &k) {
+		__u32 a = ntohl(next.addr.v4);
+
+		if (next.family == SFW_FAMILY_INET && a >= first && a <= last)
+			++*n;
+		k = next;
+	}
+	close(fd);
+	return 0;
+}

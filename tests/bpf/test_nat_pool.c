@@ -1,0 +1,271 @@
+/* Source NAT to a pool (docs/nat.md "Source pools"), in BPF_PROG_TEST_RUN,
+ * in the NAT fixture (tests/bpf/nat_fixture.h: clients on fa, zone trust;
+ * servers beyond fb, 203.0.113.1/24, zone untrust). The pools' addresses
+ * are not fb's: a translated frame leaves from one of them, and the
+ * reply to it comes back through its alias. Checksums are recomputed by
+ * the packet builder, which shares no code with the datapath. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "commit.h"
+#include "nat_fixture.h"
+#include "outcome.h"
+#include "nat.h"
+#include "reap.h"
+
+TestSuite(nat_pool, .init = nat_setup, .fini = suite_teardown);
+
+#define POOL_LO "203.0.113.10"
+#define POOL_HI "203.0.113.13"
+
+/* The fixture's zones and policy, then source NAT from trust to untrust
+ * to pool P, whose statements are `pool` (one or more lines). */
+static void commit_pool(const char *pool)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "set security zones security-zone trust interfaces fa\n"
+		 "set security zones security-zone untrust interfaces fb\n"
+		 "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+		 "set security policies from-zone trust to-zone untrust policy out then permit\n"
+		 "set security policies default-policy deny-all\n"
+		 "%s"
+		 "set security nat source rule-set RS from zone trust\n"
+		 "set security nat source rule-set RS to zone untrust\n"
+		 "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
+		 "set security nat source rule-set RS rule R1 then source-nat pool P\n", pool);
+	commit(text);
+}
+
+static bool in_pool(__u32 a)
+{
+	return ntohl(a) >= ntohl(a4(POOL_LO)) && ntohl(a) <= ntohl(a4(POOL_HI));
+}
+
+/* Pool id's counters, summed over the CPUs. */
+static __u64 pool_hits(__u32 id)
+{
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_POOL_STATS));
+	int ncpu = libbpf_num_possible_cpus();
+	struct sfw_nat_pool_stats *v = calloc(ncpu, sizeof(*v));
+	__u64 sum = 0;
+
+	cr_assert(fd >= 0 && ncpu > 0 && v);
+	cr_assert_eq(bpf_map_lookup_elem(fd, &id, v), 0);
+	for (int i = 0; i < ncpu; i++)
+		sum += v[i].n[SFW_NAT_PC_HITS];
+	free(v);
+	return sum;
+}
+
+/* A first packet leaves from an address of the pool, from a port of its
+ * range, its session naming the pool; the reply to that address and port
+ * reaches the client as the original tuple. */
+Test(nat_pool, translates_to_an_address_and_port_of_the_pool)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 40000, 53);
+	struct pb_pkt in, out;
+	struct sfw_session sess;
+	__u32 pa;
+	__u16 pp;
+
+	commit_pool("set security nat source pool P address " POOL_LO "/32 to " POOL_HI "/32\n"
+		    "set security nat source pool P port range 2000 to 2999\n");
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	pa = addr_at(&out, 12);
+	pp = port_at(&out, 0);
+	cr_assert(in_pool(pa), "left from the pool's addresses");
+	cr_assert(pp >= 2000 && pp <= 2999, "port %u in the pool's range", pp);
+	cr_assert_eq(pb_verify_csums(&out, &s), 0);
+	GET_SESSION(&s, &sess);
+	cr_assert(sess.flags & SFW_SESS_F_NAT);
+	cr_assert_eq(sess.nat.pool_id, 1);
+	cr_assert_eq(sess.nat.rule_id, 1);
+
+	char pool_addr[INET_ADDRSTRLEN];
+	struct pb_spec r;
+
+	inet_ntop(AF_INET, &pa, pool_addr, sizeof(pool_addr));
+	r = udp(SERVER1, pool_addr, 53, pp);
+	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &r, SERVER1, 53, CLIENT_A, 40000);
+	GET_SESSION(&s, &sess);
+	cr_assert_eq(sess.wing[SFW_WING_OUT].packets, 1, "the reply is the Out wing's");
+}
+
+/* One client's sessions, to several servers and from several ports,
+ * all leave from one address of a four-address pool (Junos's
+ * address-persistent); their ports differ. */
+Test(nat_pool, one_client_keeps_one_address)
+{
+	struct pb_pkt in, out;
+	__u32 first = 0;
+
+	commit_pool("set security nat source pool P address " POOL_LO "/32 to " POOL_HI "/32\n");
+	for (__u16 i = 0; i < 16; i++) {
+		struct pb_spec s = udp(CLIENT_A, i % 2 ? SERVER1 : SERVER2, (__u16)(41000 + 7 * i),
+				       (__u16)(53 + i));
+
+		cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+		cr_assert(in_pool(addr_at(&out, 12)));
+		if (!first)
+			first = addr_at(&out, 12);
+		cr_assert_eq(addr_at(&out, 12), first, "flow %u left from another address", i);
+	}
+}
+
+/* Sixteen flows from ports inside and outside a range of 100 ports: every
+ * translated port is in the range, each one once. */
+Test(nat_pool, ports_stay_in_the_pools_range)
+{
+	struct pb_pkt in, out;
+	__u16 seen[16];
+
+	commit_pool("set security nat source pool P address " POOL_LO "/32\n"
+		    "set security nat source pool P port range 5000 to 5099\n");
+	for (__u16 i = 0; i < 16; i++) {
+		struct pb_spec s = udp(CLIENT_A, SERVER1, (__u16)(i % 2 ? 5050 + i : 40000 + i), 53);
+		__u16 pp;
+
+		cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+		pp = port_at(&out, 0);
+		cr_assert_eq(addr_at(&out, 12), a4(POOL_LO));
+		cr_assert(pp >= 5000 && pp <= 5099, "client port %u left as %u", s.sport, pp);
+		for (__u16 j = 0; j < i; j++)
+			cr_assert_neq(seen[j], pp, "port %u given twice", pp);
+		seen[i] = pp;
+	}
+}
+
+/* `port no-translation`: the client's port is kept, whatever it is; a
+ * second client from the same port to the same server would need the
+ * same address and port: refused under Incoming NAT errors, no session,
+ * alias or port left, and the first still answered. */
+Test(nat_pool, no_translation_keeps_the_port_and_refuses_a_collision)
+{
+	struct pb_spec a = udp(CLIENT_A, SERVER1, 40000, 53);
+	struct pb_spec b = udp(CLIENT_B, SERVER1, 40000, 53);
+	struct pb_spec low = udp(CLIENT_A, SERVER1, 700, 53);
+	struct pb_spec r = udp(SERVER1, POOL_LO, 53, 40000);
+	struct pb_pkt in, out;
+
+	commit_pool("set security nat source pool P address " POOL_LO "/32\n"
+		    "set security nat source pool P port no-translation\n");
+	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &a, POOL_LO, 40000, SERVER1, 53);
+	cr_assert_eq(run_at(in_if, &low, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &low, POOL_LO, 700, SERVER1, 53);
+	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_DROP);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_assert_eq(outcomes_at(in_if), 3, "one outcome per packet");
+	ASSERT_NO_SESSION(&b);
+	cr_assert_eq(fx_session_count(), 4, "two sessions and their aliases");
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 2);
+	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &r, SERVER1, 53, CLIENT_A, 40000);
+}
+
+/* One address, two ports: two sessions take both, the third is refused
+ * under Incoming NAT errors with nothing left behind. The pool's hits
+ * count every first packet a rule sent to it, the refused one too, and
+ * no later packet. */
+Test(nat_pool, exhausted_pool_refused_and_counted)
+{
+	struct pb_spec s1 = udp(CLIENT_A, SERVER1, 40001, 53);
+	struct pb_spec s2 = udp(CLIENT_A, SERVER1, 40002, 53);
+	struct pb_spec s3 = udp(CLIENT_B, SERVER1, 40003, 53);
+	struct pb_pkt in, out;
+	__u16 p1, p2;
+
+	commit_pool("set security nat source pool P address " POOL_LO "/32\n"
+		    "set security nat source pool P port range 3000 to 3001\n");
+	cr_assert_eq(run_at(in_if, &s1, &in, &out), FX_XDP_REDIRECT);
+	p1 = port_at(&out, 0);
+	cr_assert_eq(run_at(in_if, &s2, &in, &out), FX_XDP_REDIRECT);
+	p2 = port_at(&out, 0);
+	cr_assert(p1 >= 3000 && p1 <= 3001 && p2 >= 3000 && p2 <= 3001 && p1 != p2,
+		  "ports %u and %u", p1, p2);
+	cr_assert_eq(run_at(in_if, &s1, &in, &out), FX_XDP_REDIRECT, "a later packet");
+	cr_assert_eq(run_at(in_if, &s3, &in, &out), FX_XDP_DROP);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_assert_eq(outcomes_at(in_if), 4, "one outcome per packet");
+	ASSERT_NO_SESSION(&s3);
+	cr_assert_eq(fx_session_count(), 4, "two sessions and their aliases");
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 2);
+	cr_assert_eq(pool_hits(1), 3, "three first packets, the refused one too");
+}
+
+static int fixture_fd(const char *name, void *arg)
+{
+	int fd = fx_map_fd(false, name);
+
+	(void)arg;
+	return fd < 0 ? fd : dup(fd);   /* the reaper closes what it is given */
+}
+
+/* A full pool's session ended (cleared by the reaper; an expired one
+ * replaced): its port is free again, and the refused client gets it. */
+Test(nat_pool, ended_session_gives_its_port_back)
+{
+	struct pb_spec s1 = udp(CLIENT_A, SERVER1, 40001, 53);
+	struct pb_spec s2 = udp(CLIENT_A, SERVER1, 40002, 53);
+	struct pb_spec s3 = udp(CLIENT_B, SERVER1, 40003, 53);
+	struct pb_spec s4 = udp(CLIENT_B, SERVER1, 40004, 53);
+	struct sfw_reap_entry ent = { 0 };
+	struct sfw_reaper *reaper = NULL;
+	struct pb_pkt in, out;
+	__u16 p1;
+
+	commit_pool("set security nat source pool P address " POOL_LO "/32\n"
+		    "set security nat source pool P port range 3000 to 3001\n");
+	cr_assert_eq(run_at(in_if, &s1, &in, &out), FX_XDP_REDIRECT);
+	p1 = port_at(&out, 0);
+	cr_assert_eq(run_at(in_if, &s2, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &s3, &in, &out), FX_XDP_DROP, "full");
+
+	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	fx_key(&s1, &ent.key);
+	cr_assert_eq(sfw_reaper_run(reaper, &ent, 1, SFW_CLOSE_CLEAR, false), 1);
+	sfw_reaper_close(reaper);
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 1, "the cleared one's port is free");
+	cr_assert_eq(run_at(in_if, &s3, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &s3, POOL_LO, p1, SERVER1, 53);
+
+	cr_assert_eq(fx_age(&s2, 3600), 0);
+	cr_assert_eq(run_at(in_if, &s2, &in, &out), FX_XDP_REDIRECT,
+		     "the expired session replaced, its port taken again");
+	cr_assert_eq(run_at(in_if, &s4, &in, &out), FX_XDP_DROP, "full again");
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 2);
+}
+
+/* ICMP echo through a pool: the identifier is allocated from the pool's
+ * range as a port is, with the ICMP checksum; the reply to the pool's
+ * address and that identifier reaches the client with its own back. */
+Test(nat_pool, icmp_echo_identifier_from_the_pools_range)
+{
+	struct pb_spec e = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_ICMP,
+			     .icmp_type = SFW_ICMP_ECHO, .icmp_id = 5000, .icmp_seq = 1,
+			     .payload = 16 };
+	struct pb_spec r = e;
+	struct pb_pkt in, out;
+	__u16 id;
+
+	commit_pool("set security nat source pool P address " POOL_LO "/32\n"
+		    "set security nat source pool P port range 6000 to 6009\n");
+	cr_assert_eq(run_at(in_if, &e, &in, &out), FX_XDP_REDIRECT);
+	id = port_at(&out, 4);
+	cr_assert_eq(addr_at(&out, 12), a4(POOL_LO));
+	cr_assert(id >= 6000 && id <= 6009, "identifier %u", id);
+	cr_assert_eq(pb_verify_csums(&out, &e), 0, "IPv4 and ICMP checksums");
+	r.src = SERVER1;
+	r.dst = POOL_LO;
+	r.icmp_type = SFW_ICMP_ECHOREPLY;
+	r.icmp_id = id;
+	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(addr_at(&out, 16), a4(CLIENT_A));
+	cr_assert_eq(port_at(&out, 4), 5000, "the client's identifier back");
+	cr_assert_eq(pb_verify_csums(&out, &r), 0);
+}

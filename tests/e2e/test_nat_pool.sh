@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# source-nat pool end to end (docs/nat.md "Source pools"), through lib.sh's
+# topology: the client (198.51.100.2, zone trust) reaches the server
+# (203.0.113.2, zone untrust) from an address of pool P, 192.0.2.10 to
+# 192.0.2.11, ports 20000..20099. The pool's addresses are not the
+# firewall's and nothing answers ARP for them (proxy-ARP is not built), so
+# the server is given a route to the pool via the firewall's WAN address;
+# it has no route back to the client's network, so only a translated
+# packet can be answered at all, and its sockets name the peer they saw:
+#   - nc TCP and nc UDP from one client: the server sees one address of
+#     the pool for both, and ports of the pool's range;
+#   - the sessions name the pool (`Source NAT pool: P`);
+#   - `show security nat source pool P` (text and JSON): its hits and the
+#     ports held; the summary lists the pool;
+#   - clearing the sessions frees the ports.
+# Run twice: with the stack forwarding (tc egress translates) and with XDP
+# forwarding (XDP translates).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source tests/e2e/lib.sh
+source tests/e2e/drops_lib.sh
+# held back from commits until the review's findings are fixed (docs/nat.md
+# "Open findings"): the preview switch takes it
+export SFW_NAT_PREVIEW=1
+
+ports_held() {   # port reservations in the datapath (include/nat.h)
+	bpftool map dump pinned "$SFW_PIN_ROOT/sfw_nat_ports" -j | jq length
+}
+
+# The peer the server's socket on port $1 ($2: -t or -u; $3: the state) saw.
+server_peer() {
+	srv ss -Hn "$2" state "$3" "( sport = :$1 )" | awk '$NF != "*:*" && $NF != "0.0.0.0:*" { print $NF; exit }'
+}
+
+in_pool() {   # addr:port -> 0 when of the pool's addresses and range
+	local a=${1%:*} p=${1##*:}
+	[[ "$a" == 192.0.2.10 || "$a" == 192.0.2.11 ]] && [ "$p" -ge 20000 ] && [ "$p" -le 20099 ]
+}
+
+one_pass() {   # label, client port base, attach words...
+	local label=$1 tp=$(($2 + 80)) up=$(($2 + 53)) out tpeer upeer
+	shift 2
+	out=$(sfw attach veth0 veth1 "$@" 2>&1) || fail "$label: attach $*: $out"
+	commit_lines \
+		"set security zones security-zone trust interfaces veth0" \
+		"set security zones security-zone untrust interfaces veth1" \
+		"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any" \
+		"set security policies from-zone trust to-zone untrust policy out then permit" \
+		"set security policies default-policy deny-all" \
+		"set security nat source pool P address 192.0.2.10/32 to 192.0.2.11/32" \
+		"set security nat source pool P port range 20000 to 20099" \
+		"set security nat source rule-set inside-out from zone trust" \
+		"set security nat source rule-set inside-out to zone untrust" \
+		"set security nat source rule-set inside-out rule all match source-address 198.51.100.0/24" \
+		"set security nat source rule-set inside-out rule all then source-nat pool P"
+	expect_eq "$(ports_held)" 0 "$label: ports held before any flow"
+	tcp_server 80
+	for i in $(seq 50); do srv ss -Hlnt 'sport = :80' | has . && break; sleep 0.1; done
+
+	bg_in_ns "$CLI_NS" sh -c "sleep 4 | nc -p $tp 203.0.113.2 80"
+	for i in $(seq 40); do [ -n "$(server_peer 80 -t established)" ] && break; sleep 0.1; done
+	tpeer=$(server_peer 80 -t established)
+	in_pool "$tpeer" || fail "$label: the TCP server's peer: '$tpeer', not of the pool"
+
+	bg_in_ns "$SRV_NS" nc -u -l 5353
+	sleep 0.3
+	echo hi | cli nc -u -w 1 -p $up 203.0.113.2 5353 || true
+	for i in $(seq 20); do [ -n "$(server_peer 5353 -u all)" ] && break; sleep 0.1; done
+	upeer=$(server_peer 5353 -u all)
+	in_pool "$upeer" || fail "$label: the UDP server's peer: '$upeer', not of the pool"
+	expect_eq "${upeer%:*}" "${tpeer%:*}" "$label: one client, one address of the pool"
+
+	out=$(sfw show security flow session nat protocol tcp)
+	has -F "  Out: 203.0.113.2/80 --> ${tpeer%:*}/${tpeer##*:};tcp" <<<"$out" ||
+		fail "$label: TCP session's Out wing: $out"
+	out=$(sfw show security flow session nat protocol udp extensive)
+	has -E "^Source NAT pool: P(,|$)" <<<"$out" || fail "$label: Source NAT pool: $out"
+	expect_eq "$(ports_held)" 2 "$label: ports held by TCP and UDP"
+
+	out=$(sfw show security nat source pool P)
+	has -x "Pool name                    : P" <<<"$out" &&
+		has -x "Port                         : \[20000, 20099\]" <<<"$out" &&
+		has -x "Total addresses              : 2" <<<"$out" &&
+		has -x "Translation hits             : 2" <<<"$out" &&
+		has -E "^    192.0.2.10 - 192.0.2.11 +2 +0$" <<<"$out" || fail "$label: pool show: $out"
+	out=$(sfw show security nat source pool all --json)
+	expect_eq "$(jq '."source-nat-pool-detail-information"."source-nat-pool-info-entry"[0] |
+		[."source-pool-translation-hits", ."source-pool-address-range"[0]."single-port"] |
+		join(" ")' -r <<<"$out")" "2 2" "$label: pool show JSON: $out"
+	out=$(sfw show security nat source pool all '|' display json)
+	has '"total-source-pools": 1' <<<"$out" || fail "$label: | display json: $out"
+	out=$(sfw show security nat source summary)
+	has -E "^P +192.0.2.10-192.0.2.11 +default +yes +2$" <<<"$out" || fail "$label: summary: $out"
+	out=$(sfw show security nat source pool Q 2>&1) && fail "$label: an unknown pool shown: $out"
+	expect_eq "$out" "sfw: source NAT pool Q is not configured" "$label: an unknown pool"
+
+	out=$(sfw clear security flow session all 2>&1) || fail "$label: clear: $out"
+	expect_eq "$(ports_held)" 0 "$label: ports held after clearing the sessions"
+
+	for pid in "${BG_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+	BG_PIDS=()
+	wait 2>/dev/null || true
+	sfw detach all >/dev/null || fail "$label: detach"
+}
+
+trap drops_cleanup EXIT
+topology_up
+ip -n "$SRV_NS" route del default || fail "no default route to delete on the server"
+# the pool is routed to the firewall: nothing answers ARP for it
+ip -n "$SRV_NS" route add 192.0.2.10/31 via 203.0.113.1 || fail "no route to the pool"
+cli ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (client)"
+srv ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (server)"
+
+one_pass "stack forwarding" 22000
+one_pass "XDP forwarding" 23000 forward
+echo "PASS"
