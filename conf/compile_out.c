@@ -216,9 +216,8 @@ static int emit_names(const struct sfw_conf *conf, struct sfw_compiled *out)
 		err = put_name(out, SFW_NAME_APP, conf->apps[i].id, conf->apps[i].name);
 	for (int i = 0; i < conf->n_zones && !err; i++)
 		err = put_name(out, SFW_NAME_ZONE, (__u32)i + 1, conf->zones[i].name);
-	/* the sessions' `Source NAT pool:` (ids as conf/compile_nat.c gives) */
-	for (int i = 0; i < conf->n_nat_src_pools && !err; i++)
-		err = put_name(out, SFW_NAME_NAT_POOL, (__u32)i + 1, conf->nat_src_pools[i].name);
+	/* source NAT rules' and pools' names: written by the loader with the
+	 * ids it keeps by name (loader/nat_rule_ids.c), not the compiler's */
 	return err;
 }
 

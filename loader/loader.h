@@ -144,11 +144,13 @@ struct sfw_nat_rule_stats;
 int sfw_nat_rule_stats_read(const __u32 *ids, int n, struct sfw_nat_rule_stats *out);
 int sfw_nat_rule_stats_clear(__u32 rule_id);
 /* Source NAT rules' ids as the commits gave them, kept by (rule-set,
- * rule) name (loader/nat_rule_ids.c): read from the pins (*t: free() it),
- * then one rule's id, 0 when no commit gave that rule one. */
+ * rule) name, and source pools', kept by pool name (loader/nat_rule_ids.c):
+ * read from the pins (*t: free() it), then one rule's or one pool's id, 0
+ * when no commit gave it one. */
 struct sfw_nat_ids;
 int sfw_nat_ids_pinned(struct sfw_nat_ids **t);
 __u32 sfw_nat_ids_find(const struct sfw_nat_ids *t, const char *set, const char *rule);
+__u32 sfw_nat_pool_id_find(const struct sfw_nat_ids *t, const char *pool);
 /* A source pool's counters summed over the CPUs; the reservations of its
  * addresses first..last (IPv4, host order): ports in use. */
 struct sfw_nat_pool_stats;

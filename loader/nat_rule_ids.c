@@ -1,16 +1,9 @@
-/* Source NAT rule ids, kept by (rule-set, rule) name across commits.
- * The datapath counts a rule's hits and successes by its id and a session
- * names its rule by id (include/nat.h), both living as long as the pins:
- * numbered in configuration order, a commit that deletes, inserts or
- * reorders a rule would give a rule the counts and the sessions of the one
- * that had its number before. So a rule keeps its id while the pins live
- * (in the names map, like the zones' tally ids), and a new rule takes an
- * id no rule ever had. Only once all SFW_NAT_MAX_RULES were given does a
- * new rule take a gone rule's id, and only one that nothing can still show
- * as the new rule's: its rule is in neither the new configuration nor the
- * generation in force (no packet can name it any more) and no session in
- * the table names it; its counters are zeroed before the flip. No
- * generation per id is needed on the datapath. */
+/* Source NAT rule ids, kept by (rule-set, rule) name, and source pool
+ * ids, kept by pool name, across commits (kept_ids.c says why): the
+ * datapath counts a rule's and a pool's first packets by id and a session
+ * names its rule and its pool by id. The compiled configuration's source
+ * rules and pools get their kept ids here, and its source entries are
+ * rewritten to carry them; destination pools keep the compiler's. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,117 +11,105 @@
 #include "loader.h"
 #include "nat_rule_ids.h"
 
+static const struct sfw_kept_kind rule_kind = { SFW_NAT_MAX_RULES, "source NAT rule", "rule" };
+static const struct sfw_kept_kind pool_kind = { SFW_NAT_MAX_POOLS, "source NAT pool", "pool" };
+
 __u32 sfw_nat_ids_find(const struct sfw_nat_ids *t, const char *set, const char *rule)
 {
-	for (__u32 id = 1; id <= SFW_NAT_MAX_RULES; id++)
-		if (t->rule[id][0] == rule[0] && !strcmp(t->rule[id], rule) &&
-		    !strcmp(t->set[id], set))
-			return id;
-	return 0;
+	return sfw_kept_find(&t->rules, set, rule);
 }
 
-struct pick {
-	const struct sfw_nat_ids *t;
-	bool taken[SFW_NAT_MAX_RULES + 1];   /* by a rule of the new configuration */
-	bool used[SFW_NAT_MAX_RULES + 1];    /* named by a session (once asked) */
-	bool asked;
-	__u32 next;                          /* the lowest id that may be fresh */
-	sfw_nat_ids_sessions_fn sessions;
+__u32 sfw_nat_pool_id_find(const struct sfw_nat_ids *t, const char *pool)
+{
+	return sfw_kept_find(&t->pools, "", pool);
+}
+
+/* sessions() asked for one kind */
+struct ask {
+	sfw_nat_ids_sessions_fn fn;
 	void *arg;
+	enum sfw_nat_ids_kind kind;
 };
 
-static bool fresh(const struct pick *p, __u32 id)
+static int ask_sessions(void *arg, bool *used)
 {
-	return !p->t->set[id][0] && !p->t->rule[id][0] && !p->t->live[id] && !p->taken[id];
+	const struct ask *a = arg;
+
+	return a->fn ? a->fn(a->arg, a->kind, used) : 0;
 }
 
-/* An id no rule ever had; else a gone rule's that nothing can show. */
-static int pick_new(struct pick *p, const struct sfw_cpl_nat_rule *r, __u32 *out)
+static bool source_rule(const struct sfw_cpl_nat_rule *r)
 {
-	int err;
-
-	for (; p->next <= SFW_NAT_MAX_RULES; p->next++)
-		if (fresh(p, p->next)) {
-			*out = p->next++;
-			return 0;
-		}
-	if (!p->asked) {
-		p->asked = true;
-		err = p->sessions ? p->sessions(p->arg, p->used) : 0;
-		if (err)
-			return err;
-	}
-	for (__u32 id = 1; id <= SFW_NAT_MAX_RULES; id++)
-		if (!p->taken[id] && !p->t->live[id] && !p->used[id]) {
-			*out = id;
-			return 0;
-		}
-	return sfw_fail(E2BIG, "no source NAT rule id is left for rule %s: each of the %d is "
-			"a rule's in force or in this commit, or named by sessions in the table",
-			r->name, SFW_NAT_MAX_RULES);
+	return r->type == SFW_CONF_NAT_SOURCE;
 }
 
-/* new_id[k] for c's source rule k: kept ones first, so a new rule never
- * takes an id a later kept one holds. */
-static int pick_all(struct pick *p, const struct sfw_compiled *c, __u32 *new_id)
+static bool source_pool(const struct sfw_cpl_nat_pool *p)
 {
-	int err = 0;
+	return p->k.kind == SFW_NAT_POOL_SOURCE;
+}
+
+/* c's source rules into w, then its source pools from w + *nr. */
+static void wants(const struct sfw_compiled *c, struct sfw_kept_want *w, int *nr, int *np)
+{
+	*nr = *np = 0;
+	for (int k = 0; k < c->n_nat_rules; k++)
+		if (source_rule(&c->nat_rules[k]))
+			w[(*nr)++] = (struct sfw_kept_want){ c->nat_rules[k].rule_set,
+							     c->nat_rules[k].name, 0 };
+	for (int k = 0; k < c->n_nat_pools; k++)
+		if (source_pool(&c->nat_pools[k]))
+			w[*nr + (*np)++] = (struct sfw_kept_want){ "", c->nat_pools[k].name, 0 };
+}
+
+/* The compiler's ids (configuration order) to the kept ones; by_old:
+ * 2 * (SFW_KEPT_MAX + 1) zeroed slots. */
+static void rewrite(struct sfw_compiled *c, const struct sfw_kept_want *w, int nr, __u16 *by_old)
+{
+	__u16 *rule_by_old = by_old, *pool_by_old = by_old + SFW_KEPT_MAX + 1;
+	int i = 0, j = nr;
 
 	for (int k = 0; k < c->n_nat_rules; k++)
-		if (c->nat_rules[k].type == SFW_CONF_NAT_SOURCE) {
-			new_id[k] = sfw_nat_ids_find(p->t, c->nat_rules[k].rule_set,
-						     c->nat_rules[k].name);
-			p->taken[new_id[k]] = true;
+		if (source_rule(&c->nat_rules[k])) {
+			if (c->nat_rules[k].id <= SFW_KEPT_MAX)
+				rule_by_old[c->nat_rules[k].id] = (__u16)w[i].id;
+			c->nat_rules[k].id = (__u16)w[i++].id;
 		}
-	for (int k = 0; k < c->n_nat_rules && !err; k++)
-		if (c->nat_rules[k].type == SFW_CONF_NAT_SOURCE && !new_id[k]) {
-			err = pick_new(p, &c->nat_rules[k], &new_id[k]);
-			p->taken[new_id[k]] = !err;
+	for (int k = 0; k < c->n_nat_pools; k++)
+		if (source_pool(&c->nat_pools[k])) {
+			if (c->nat_pools[k].k.id <= SFW_KEPT_MAX)
+				pool_by_old[c->nat_pools[k].k.id] = (__u16)w[j].id;
+			c->nat_pools[k].k.id = (__u16)w[j++].id;
 		}
-	return err;
-}
+	for (int e = 0; e < c->n_nat_entries; e++) {
+		struct sfw_nat_entry *v = &c->nat_entries[e].v;
 
-static void rewrite(struct sfw_nat_ids *t, struct sfw_compiled *c, const __u32 *new_id)
-{
-	__u16 by_old[SFW_NAT_MAX_RULES + 1] = { 0 };
-
-	for (int k = 0; k < c->n_nat_rules; k++) {
-		struct sfw_cpl_nat_rule *r = &c->nat_rules[k];
-		__u32 id = new_id[k];
-
-		if (r->type != SFW_CONF_NAT_SOURCE)
+		if (c->nat_entries[e].k.list.stage != SFW_NAT_SOURCE)
 			continue;
-		if (strcmp(t->rule[id], r->name) || strcmp(t->set[id], r->rule_set)) {
-			memcpy(t->rule[id], r->name, SFW_NAME_LEN);
-			memcpy(t->set[id], r->rule_set, SFW_NAME_LEN);
-			t->given[id] = true;
-		}
-		if (r->id <= SFW_NAT_MAX_RULES)
-			by_old[r->id] = (__u16)id;
-		r->id = (__u16)id;
-	}
-	for (int i = 0; i < c->n_nat_entries; i++) {
-		struct sfw_cpl_nat_entry *e = &c->nat_entries[i];
-
-		if (e->k.list.stage == SFW_NAT_SOURCE && e->v.rule_id <= SFW_NAT_MAX_RULES)
-			e->v.rule_id = by_old[e->v.rule_id];
+		v->rule_id = v->rule_id <= SFW_KEPT_MAX ? rule_by_old[v->rule_id] : 0;
+		if (v->action == SFW_NAT_ACT_POOL)
+			v->pool_id = v->pool_id <= SFW_KEPT_MAX ? pool_by_old[v->pool_id] : 0;
 	}
 }
 
 int sfw_nat_ids_assign(struct sfw_nat_ids *t, struct sfw_compiled *c,
 		       sfw_nat_ids_sessions_fn sessions, void *arg)
 {
-	struct pick *p = calloc(1, sizeof(*p));
-	__u32 *new_id = calloc((size_t)c->n_nat_rules + 1, sizeof(*new_id));
-	int err = !p || !new_id ? sfw_fail(ENOMEM, "out of memory") : 0;
+	struct sfw_kept_want *w = calloc((size_t)c->n_nat_rules + c->n_nat_pools + 1, sizeof(*w));
+	__u16 *by_old = calloc(2 * (SFW_KEPT_MAX + 1), sizeof(*by_old));
+	struct ask ar = { sessions, arg, SFW_NAT_IDS_RULES }, ap = { sessions, arg, SFW_NAT_IDS_POOLS };
+	int nr = 0, np = 0, err = w && by_old ? 0 : sfw_fail(ENOMEM, "out of memory");
 
 	if (!err) {
-		*p = (struct pick){ .t = t, .next = 1, .sessions = sessions, .arg = arg };
-		err = pick_all(p, c, new_id);
+		wants(c, w, &nr, &np);
+		err = sfw_kept_pick(&t->rules, &rule_kind, w, nr, ask_sessions, &ar);
 	}
-	if (!err)
-		rewrite(t, c, new_id);
-	free(new_id);
-	free(p);
+	err = err ? err : sfw_kept_pick(&t->pools, &pool_kind, w + nr, np, ask_sessions, &ap);
+	if (!err) {
+		sfw_kept_give(&t->rules, w, nr);
+		sfw_kept_give(&t->pools, w + nr, np);
+		rewrite(c, w, nr, by_old);
+	}
+	free(by_old);
+	free(w);
 	return err;
 }

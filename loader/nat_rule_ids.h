@@ -1,31 +1,31 @@
-/* Source NAT rule ids kept by (rule-set, rule) name across commits
- * (nat_rule_ids.c): the commit's side. */
+/* Source NAT rule ids kept by (rule-set, rule) name and source pool ids
+ * kept by pool name across commits (nat_rule_ids.c, on kept_ids.h's
+ * allocator): the commit's side. */
 #ifndef SFW_LOADER_NAT_RULE_IDS_H
 #define SFW_LOADER_NAT_RULE_IDS_H
 
 #include <stdbool.h>
 #include "compile.h"
+#include "kept_ids.h"
 #include "nat.h"
 #include "policy.h"
 
-/* Every id's rule, 1..SFW_NAT_MAX_RULES (slot 0 unused). */
+/* Rules' scope is their rule-set; pools' is "" (Junos names them alone). */
 struct sfw_nat_ids {
-	char set[SFW_NAT_MAX_RULES + 1][SFW_NAME_LEN];   /* "": no rule ever had it */
-	char rule[SFW_NAT_MAX_RULES + 1][SFW_NAME_LEN];
-	bool live[SFW_NAT_MAX_RULES + 1];   /* in the generation in force: packets may use it */
-	bool given[SFW_NAT_MAX_RULES + 1];  /* to a rule by this commit: names and zeroed counters to write */
+	struct sfw_kept_ids rules;   /* 1..SFW_NAT_MAX_RULES */
+	struct sfw_kept_ids pools;   /* source pools, 1..SFW_NAT_MAX_POOLS */
 };
 
-/* Sets used[id] for every id a session in the table names (used: slots
- * 1..SFW_NAT_MAX_RULES, zeroed); 0 or a negative errno. */
-typedef int (*sfw_nat_ids_sessions_fn)(void *arg, bool *used);
+enum sfw_nat_ids_kind { SFW_NAT_IDS_RULES, SFW_NAT_IDS_POOLS };
 
-/* Gives each source rule of c its id, rewriting c's rules and source
- * entries: the id its (rule-set, rule) has in t, else one no rule ever
- * had, else one whose rule is in neither c nor the generation in force
- * and that no session names (sessions() is asked once, only then).
- * Pure but for sessions(): t and c are changed only on success; -E2BIG
- * with the one line when no id is left. */
+/* Sets used[id] for every rule or pool id (kind) a session in the table
+ * names (used: slots 1..the kind's bound, zeroed); 0 or a negative errno. */
+typedef int (*sfw_nat_ids_sessions_fn)(void *arg, enum sfw_nat_ids_kind kind, bool *used);
+
+/* Gives each source rule and each source pool of c its id, rewriting c's
+ * rules, pools and source entries (kept_ids.h sfw_kept_pick). Pure but
+ * for sessions(): t and c are changed only when both kinds have ids;
+ * -E2BIG with the one line when no id is left. */
 int sfw_nat_ids_assign(struct sfw_nat_ids *t, struct sfw_compiled *c,
 		       sfw_nat_ids_sessions_fn sessions, void *arg);
 

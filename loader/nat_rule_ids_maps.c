@@ -1,7 +1,8 @@
-/* The source NAT rule ids (nat_rule_ids.c) in the pinned maps: read from
- * the names map (SFW_NAME_NAT_RULE_SET, SFW_NAME_NAT_RULE: id -> name),
- * the generation in force's entries and the session table; written with
- * the counters of the ids a commit gives zeroed. */
+/* The source NAT rule and source pool ids (nat_rule_ids.c) in the pinned
+ * maps: read from the names map (SFW_NAME_NAT_RULE_SET, SFW_NAME_NAT_RULE,
+ * SFW_NAME_NAT_POOL: id -> name), the generation in force's entries and
+ * pools and the session table; written with the counters of the ids a
+ * commit gives zeroed. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +24,14 @@ static void read_names(int fd, struct sfw_nat_ids *t)
 
 	while (!err) {
 		k = next;
-		if ((k.kind == SFW_NAME_NAT_RULE_SET || k.kind == SFW_NAME_NAT_RULE) &&
-		    k.id > 0 && k.id <= SFW_NAT_MAX_RULES && !bpf_map_lookup_elem(fd, &k, &v))
-			snprintf(k.kind == SFW_NAME_NAT_RULE ? t->rule[k.id] : t->set[k.id],
-				 SFW_NAME_LEN, "%s", v.name);
+		if (k.id > 0 && k.id <= SFW_KEPT_MAX && !bpf_map_lookup_elem(fd, &k, &v)) {
+			if (k.kind == SFW_NAME_NAT_RULE_SET && k.id <= SFW_NAT_MAX_RULES)
+				snprintf(t->rules.scope[k.id], SFW_NAME_LEN, "%s", v.name);
+			else if (k.kind == SFW_NAME_NAT_RULE && k.id <= SFW_NAT_MAX_RULES)
+				snprintf(t->rules.name[k.id], SFW_NAME_LEN, "%s", v.name);
+			else if (k.kind == SFW_NAME_NAT_POOL && k.id <= SFW_NAT_MAX_POOLS)
+				snprintf(t->pools.name[k.id], SFW_NAME_LEN, "%s", v.name);
+		}
 		err = bpf_map_get_next_key(fd, &k, &next);
 	}
 }
@@ -42,7 +47,21 @@ static void read_live(int fd, __u32 running, struct sfw_nat_ids *t)
 		k = next;
 		if (k.list.gen == running && k.list.stage == SFW_NAT_SOURCE &&
 		    !bpf_map_lookup_elem(fd, &k, &v) && v.rule_id <= SFW_NAT_MAX_RULES)
-			t->live[v.rule_id] = true;
+			t->rules.live[v.rule_id] = true;
+		err = bpf_map_get_next_key(fd, &k, &next);
+	}
+}
+
+/* The source pools packets may still be translated to. */
+static void read_live_pools(int fd, __u32 running, struct sfw_nat_ids *t)
+{
+	struct sfw_nat_pool_key k, next;
+	int err = bpf_map_get_next_key(fd, NULL, &next);
+
+	while (!err) {
+		k = next;
+		if (k.gen == running && k.kind == SFW_NAT_POOL_SOURCE && k.id <= SFW_NAT_MAX_POOLS)
+			t->pools.live[k.id] = true;
 		err = bpf_map_get_next_key(fd, &k, &next);
 	}
 }
@@ -53,20 +72,23 @@ static int open_map(const struct sfw_policy_fds *fds, const char *name)
 }
 
 /* One walk of the table, only when ids run out (a commit's rare case). */
-static int sessions_naming(void *arg, bool *used)
+static int sessions_naming(void *arg, enum sfw_nat_ids_kind kind, bool *used)
 {
 	int fd = open_map(arg, SFW_STR(SFW_MAP_SESSIONS)), err;
 	struct sfw_session_key k, next;
 	struct sfw_session s;
+	__u32 id;
 
 	if (fd < 0)
 		return fd;
 	err = bpf_map_get_next_key(fd, NULL, &next);
 	while (!err) {
 		k = next;
-		if (!bpf_map_lookup_elem(fd, &k, &s) && !SFW_SESS_IS_ALIAS(&s) &&
-		    s.nat.rule_id <= SFW_NAT_MAX_RULES)
-			used[s.nat.rule_id] = true;
+		if (bpf_map_lookup_elem(fd, &k, &s) || SFW_SESS_IS_ALIAS(&s))
+			s.nat.pool_id = s.nat.rule_id = 0;
+		id = kind == SFW_NAT_IDS_POOLS ? s.nat.pool_id : s.nat.rule_id;
+		if (id <= SFW_KEPT_MAX)
+			used[id] = true;
 		err = bpf_map_get_next_key(fd, &k, &next);
 	}
 	close(fd);
@@ -84,16 +106,9 @@ int sfw_nat_ids_plan(struct sfw_compiled *c, const struct sfw_policy_fds *fds, _
 		return sfw_fail(ENOMEM, "out of memory");
 	read_names(fds->names, t);
 	read_live(fds->nat_entries, running, t);
+	read_live_pools(fds->nat_pools, running, t);
 	err = sfw_nat_ids_assign(t, c, sessions_naming, (void *)fds);
 	return err;
-}
-
-static int zero_counters(int fd, __u32 id, const struct sfw_nat_rule_stats *zero)
-{
-	if (bpf_map_update_elem(fd, &id, zero, BPF_ANY))
-		return sfw_fail(errno, "cannot zero the counters of NAT rule id %u: %s", id,
-				strerror(errno));
-	return 0;
 }
 
 /* through the commit's log: a refused commit puts the names back */
@@ -106,29 +121,55 @@ static int put_name(struct sfw_names_log *log, __u32 kind, __u32 id, const char 
 	return sfw_names_put(log, &k, &v);
 }
 
-int sfw_nat_ids_write(const struct sfw_nat_ids *t, const struct sfw_policy_fds *fds,
+/* One kind's given ids: per-CPU counters (map, size bytes each) zeroed,
+ * names written (scope_kind 0: the kind has no scope). */
+struct kind_out {
+	const struct sfw_kept_ids *t;
+	const char *map;
+	size_t size;
+	__u32 max, scope_kind, name_kind;
+};
+
+static int write_kind(const struct kind_out *o, const struct sfw_policy_fds *fds,
 		      struct sfw_names_log *log)
 {
 	int ncpu = libbpf_num_possible_cpus(), fd = -1, err = 0;
-	struct sfw_nat_rule_stats *zero = NULL;
+	void *zero = NULL;
 
-	for (__u32 id = 1; id <= SFW_NAT_MAX_RULES && !err; id++) {
-		if (!t->given[id])
+	for (__u32 id = 1; id <= o->max && !err; id++) {
+		if (!o->t->given[id])
 			continue;
 		if (fd < 0) {
-			zero = calloc(ncpu > 0 ? ncpu : 1, sizeof(*zero));
-			fd = open_map(fds, SFW_STR(SFW_MAP_NAT_RULE_STATS));
+			zero = calloc(ncpu > 0 ? ncpu : 1, o->size);
+			fd = open_map(fds, o->map);
 			err = !zero ? sfw_fail(ENOMEM, "out of memory") : ncpu < 0 ?
 			      sfw_fail(-ncpu, "cannot count CPUs") : fd < 0 ? fd : 0;
 		}
-		err = err ? err : zero_counters(fd, id, zero);
-		err = err ? err : put_name(log, SFW_NAME_NAT_RULE_SET, id, t->set[id]);
-		err = err ? err : put_name(log, SFW_NAME_NAT_RULE, id, t->rule[id]);
+		if (!err && bpf_map_update_elem(fd, &id, zero, BPF_ANY))
+			err = sfw_fail(errno, "cannot zero the counters of %s id %u: %s", o->map,
+				       id, strerror(errno));
+		if (!err && o->scope_kind)
+			err = put_name(log, o->scope_kind, id, o->t->scope[id]);
+		err = err ? err : put_name(log, o->name_kind, id, o->t->name[id]);
 	}
 	if (fd >= 0)
 		close(fd);
 	free(zero);
 	return err;
+}
+
+int sfw_nat_ids_write(const struct sfw_nat_ids *t, const struct sfw_policy_fds *fds,
+		      struct sfw_names_log *log)
+{
+	const struct kind_out rules = {
+		&t->rules, SFW_STR(SFW_MAP_NAT_RULE_STATS), sizeof(struct sfw_nat_rule_stats),
+		SFW_NAT_MAX_RULES, SFW_NAME_NAT_RULE_SET, SFW_NAME_NAT_RULE };
+	const struct kind_out pools = {
+		&t->pools, SFW_STR(SFW_MAP_NAT_POOL_STATS), sizeof(struct sfw_nat_pool_stats),
+		SFW_NAT_MAX_POOLS, 0, SFW_NAME_NAT_POOL };
+	int err = write_kind(&rules, fds, log);
+
+	return err ? err : write_kind(&pools, fds, log);
 }
 
 int sfw_nat_ids_pinned(struct sfw_nat_ids **out)

@@ -87,10 +87,27 @@ static const char *rule_word(const struct sfw_cmdline *cl)
 	return strcmp(cl->pos[0], "all") ? cl->pos[0] : NULL;
 }
 
+/* The ids the commits gave the pools (kept by name, as rules'). */
+static int pinned_pool_ids(struct sfw_nat_pools *p)
+{
+	struct sfw_nat_ids *t;
+	int err = sfw_nat_ids_pinned(&t);
+
+	for (int k = 0; !err && k < p->n; k++) {
+		p->v[k].id = sfw_nat_pool_id_find(t, p->v[k].pool->name);
+		if (!p->v[k].id)
+			err = sfw_fail(ENOENT, "source NAT pool %s has no id: the configuration "
+				       "in force is not the stored one (commit it)",
+				       SFW_Q(p->v[k].pool->name));
+	}
+	free(t);
+	return err;
+}
+
 /* A pool's counters and its ports held now. */
 static int read_pool_counters(struct sfw_nat_pools *p)
 {
-	int err = 0;
+	int err = pinned_pool_ids(p);
 
 	for (int k = 0; !err && k < p->n; k++) {
 		err = sfw_nat_pool_stats_read(p->v[k].id, &p->v[k].st);

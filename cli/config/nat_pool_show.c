@@ -1,6 +1,8 @@
 /* The source pools the shows print (nat_show.h): ids as the compiler
- * numbers them (conf/compile_nat.c: from 1 in configuration order, the
- * datapath's counters' index), addresses and ports as compiled. */
+ * numbers them (conf/compile_nat.c: from 1 in configuration order), which
+ * the commands replace with the ids the commits kept by name (the
+ * datapath's counters' index: loader/nat_rule_ids.c); addresses and ports
+ * as compiled. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>

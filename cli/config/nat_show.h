@@ -37,7 +37,7 @@ void sfw_nat_rules_free(struct sfw_nat_rules *r);
 /* One source pool as the shows print it (nat_pool_show.c). */
 struct sfw_nat_pool_row {
 	const struct sfw_conf_nat_pool *pool;
-	__u32 id;                        /* Pool id: sfw_nat_pool_key.id */
+	__u32 id;                        /* Pool id: sfw_nat_pool_key.id (kept by name) */
 	__u32 first, last;               /* its addresses, IPv4, host order */
 	__u64 n_addrs;                   /* Total addresses */
 	__u16 port_lo, port_hi;          /* its range; 0: port no-translation */

@@ -6,6 +6,7 @@
  * the packet builder, which shares no code with the datapath. */
 #include <arpa/inet.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -20,21 +21,24 @@ TestSuite(nat_pool, .init = nat_setup, .fini = suite_teardown);
 #define POOL_LO "203.0.113.10"
 #define POOL_HI "203.0.113.13"
 
-/* The fixture's zones and policy, then source NAT from trust to untrust
- * to pool P, whose statements are `pool` (one or more lines). */
+/* The fixture's zones and policy, and source rule-set RS from trust to
+ * untrust; then nat (pools and RS's rules). */
+#define HEAD_TEXT                                                                  \
+	"set security zones security-zone trust interfaces fa\n"                   \
+	"set security zones security-zone untrust interfaces fb\n"                 \
+	"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n" \
+	"set security policies from-zone trust to-zone untrust policy out then permit\n" \
+	"set security policies default-policy deny-all\n"                          \
+	"set security nat source rule-set RS from zone trust\n"                    \
+	"set security nat source rule-set RS to zone untrust\n"
+
+/* Source NAT from trust to untrust to pool P, whose statements are
+ * `pool` (one or more lines). */
 static void commit_pool(const char *pool)
 {
 	char text[2048];
 
-	snprintf(text, sizeof(text),
-		 "set security zones security-zone trust interfaces fa\n"
-		 "set security zones security-zone untrust interfaces fb\n"
-		 "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
-		 "set security policies from-zone trust to-zone untrust policy out then permit\n"
-		 "set security policies default-policy deny-all\n"
-		 "%s"
-		 "set security nat source rule-set RS from zone trust\n"
-		 "set security nat source rule-set RS to zone untrust\n"
+	snprintf(text, sizeof(text), HEAD_TEXT "%s"
 		 "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
 		 "set security nat source rule-set RS rule R1 then source-nat pool P\n", pool);
 	commit(text);
@@ -268,4 +272,155 @@ Test(nat_pool, icmp_echo_identifier_from_the_pools_range)
 	cr_assert_eq(addr_at(&out, 16), a4(CLIENT_A));
 	cr_assert_eq(port_at(&out, 4), 5000, "the client's identifier back");
 	cr_assert_eq(pb_verify_csums(&out, &r), 0);
+}
+
+/* The id the commits gave pool p (kept by name: loader/nat_rule_ids.c). */
+static __u32 pool_id_of(const char *p)
+{
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_NAMES));
+
+	for (__u32 id = 1; id <= SFW_NAT_MAX_POOLS; id++) {
+		struct sfw_name_key k = { SFW_NAME_NAT_POOL, id };
+		struct sfw_name v;
+
+		if (!bpf_map_lookup_elem(fd, &k, &v) && !strcmp(v.name, p))
+			return id;
+	}
+	cr_assert_fail("no id for pool %s", p);
+	return 0;
+}
+
+static void pool_name_of(__u32 id, char *buf)
+{
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_NAMES));
+	struct sfw_name_key k = { SFW_NAME_NAT_POOL, id };
+	struct sfw_name v = { "" };
+
+	bpf_map_lookup_elem(fd, &k, &v);
+	memcpy(buf, v.name, SFW_NAME_LEN);
+}
+
+/* P0 (client B's, by R0) and P1 (client A's, by R1) */
+#define P0_LINES                                                                    \
+	"set security nat source pool P0 address " POOL_LO "/32\n"                 \
+	"set security nat source rule-set RS rule R0 match source-address " CLIENT_B "/32\n" \
+	"set security nat source rule-set RS rule R0 then source-nat pool P0\n"
+#define P1_LINES                                                                    \
+	"set security nat source pool P1 address " POOL_HI "/32\n"                 \
+	"set security nat source rule-set RS rule R1 match source-address " CLIENT_A "/32\n" \
+	"set security nat source rule-set RS rule R1 then source-nat pool P1\n"
+
+/* Deleting the first pool leaves the second its id: its Translation hits
+ * stay its own (not the deleted pool's), its live session still names it
+ * (Source NAT pool: P1), and its new sessions count on it. Numbered in
+ * configuration order, P1 took P0's id 1 with P0's 2 hits, and its
+ * session's id 2 named no pool. */
+Test(nat_pool, deleting_a_pool_keeps_the_others_id_hits_and_sessions_names)
+{
+	struct pb_spec b1 = udp(CLIENT_B, SERVER1, 40800, 53);
+	struct pb_spec b2 = udp(CLIENT_B, SERVER1, 40801, 53);
+	struct pb_spec a = udp(CLIENT_A, SERVER1, 40802, 53);
+	struct pb_spec a2 = udp(CLIENT_A, SERVER1, 40803, 53);
+	char name[SFW_NAME_LEN];
+	struct sfw_session sess;
+	struct pb_pkt in, out;
+	__u32 p1;
+
+	commit(HEAD_TEXT P0_LINES P1_LINES);
+	cr_assert_eq(run_at(in_if, &b1, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &b2, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(addr_at(&out, 12), a4(POOL_HI));
+	p1 = pool_id_of("P1");
+	cr_assert_eq(pool_hits(pool_id_of("P0")), 2);
+	cr_assert_eq(pool_hits(p1), 1);
+	commit(HEAD_TEXT P1_LINES);   /* P0 (and its rule) deleted */
+	cr_expect_eq(pool_id_of("P1"), p1, "P1 keeps its id");
+	cr_expect_eq(pool_hits(p1), 1, "P1 shows %llu Translation hits; it had 1, P0 (deleted) "
+		     "had 2", (unsigned long long)pool_hits(p1));
+	GET_SESSION(&a, &sess);
+	pool_name_of(sess.nat.pool_id, name);
+	cr_expect_str_eq(name, "P1", "the live session names pool '%s'", name);
+	cr_assert_eq(run_at(in_if, &a2, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(addr_at(&out, 12), a4(POOL_HI), "P1 still translates");
+	GET_SESSION(&a2, &sess);
+	cr_assert_eq(sess.nat.pool_id, p1);
+	cr_assert_eq(pool_hits(p1), 2);
+}
+
+/* With every source pool id but P1's named and in the generation in
+ * force, a commit adding a pool is refused with the one line, leaving the
+ * generation, P1's id, its counters and its translation as they were. */
+Test(nat_pool, exhausted_ids_refuse_the_commit_untouched)
+{
+	int names = fx_map_fd(false, SFW_STR(SFW_MAP_NAMES));
+	int pools = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_POOLS));
+	struct pb_spec a = udp(CLIENT_A, SERVER1, 40810, 53);
+	struct pb_spec b = udp(CLIENT_A, SERVER1, 40811, 53);
+	struct sfw_policy_fds f = fds();
+	struct sfw_config before, after;
+	struct pb_pkt in, out;
+
+	commit(HEAD_TEXT P1_LINES);
+	cr_assert_eq(pool_id_of("P1"), 1);
+	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(fx_config(&before), 0);
+	for (__u32 id = 2; id <= SFW_NAT_MAX_POOLS; id++) {
+		struct sfw_nat_pool_key k = { .kind = SFW_NAT_POOL_SOURCE,
+					      .gen = (__u8)(before.gen & 1), .id = (__u16)id };
+		struct sfw_nat_pool v = { .family = SFW_FAMILY_INET };
+		struct sfw_name_key nk = { SFW_NAME_NAT_POOL, id };
+		struct sfw_name nv = { 0 };
+
+		snprintf(nv.name, sizeof(nv.name), "old%u", id);
+		cr_assert_eq(bpf_map_update_elem(names, &nk, &nv, BPF_ANY), 0);
+		cr_assert_eq(bpf_map_update_elem(pools, &k, &v, BPF_ANY), 0, "pool %u", id);
+	}
+	cr_assert_eq(commit_into(HEAD_TEXT P1_LINES P0_LINES, &f), -E2BIG);
+	cr_assert_str_eq(sfw_last_error(), "no source NAT pool id is left for pool P0: each of "
+			 "the 4096 is a pool's in force or in this commit, or named by sessions "
+			 "in the table");
+	cr_assert_eq(fx_config(&after), 0);
+	cr_assert_eq(after.gen, before.gen, "no flip");
+	cr_assert_eq(pool_id_of("P1"), 1);
+	cr_assert_eq(pool_hits(1), 1);
+	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(addr_at(&out, 12), a4(POOL_HI), "P1 still translates");
+	cr_assert_eq(pool_hits(1), 2);
+}
+
+/* Once every pool id was given, a new pool takes a gone pool's id that
+ * nothing shows (not in force, no session names it), and starts from
+ * zero Translation hits, not the gone pool's: its counters are zeroed
+ * before the flip. */
+Test(nat_pool, reused_id_starts_from_zero_hits)
+{
+	int names = fx_map_fd(false, SFW_STR(SFW_MAP_NAMES));
+	int stats = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_POOL_STATS));
+	int ncpu = libbpf_num_possible_cpus();
+	struct sfw_nat_pool_stats *old = calloc(ncpu, sizeof(*old));
+	struct pb_spec b = udp(CLIENT_B, SERVER1, 40820, 53);
+	struct pb_pkt in, out;
+	__u32 two = 2;
+
+	cr_assert(ncpu > 0 && old);
+	commit(HEAD_TEXT P1_LINES);
+	cr_assert_eq(pool_id_of("P1"), 1);
+	for (__u32 id = 2; id <= SFW_NAT_MAX_POOLS; id++) {
+		struct sfw_name_key nk = { SFW_NAME_NAT_POOL, id };
+		struct sfw_name nv = { 0 };
+
+		snprintf(nv.name, sizeof(nv.name), "old%u", id);
+		cr_assert_eq(bpf_map_update_elem(names, &nk, &nv, BPF_ANY), 0);
+	}
+	old[0].n[SFW_NAT_PC_HITS] = 5;   /* gone pool old2's */
+	cr_assert_eq(bpf_map_update_elem(stats, &two, old, BPF_ANY), 0);
+	commit(HEAD_TEXT P1_LINES P0_LINES);
+	cr_assert_eq(pool_id_of("P0"), 2, "the lowest id nothing shows");
+	cr_assert_eq(pool_hits(2), 0, "P0 starts with old2's %llu hits",
+		     (unsigned long long)pool_hits(2));
+	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(addr_at(&out, 12), a4(POOL_LO));
+	cr_assert_eq(pool_hits(2), 1);
+	free(old);
 }

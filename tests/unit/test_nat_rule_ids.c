@@ -1,11 +1,7 @@
 /* Source NAT rule ids kept by (rule-set, rule) name across commits
  * (loader/nat_rule_ids.c, docs/nat.md "Operational commands"): each
  * commit simulated on one table, as the names map keeps it. */
-#include <stdlib.h>
-#include "compile.h"
-#include "loader.h"
-#include "nat_rule_ids.h"
-#include "test_conf.h"
+#include "nat_ids_commit.h"
 
 #define HEAD CONF_BASE                                                      \
 	"set security nat source rule-set RS from zone trust\n"             \
@@ -18,63 +14,7 @@
 #define R2 RULE("RS", "R2", "192.0.2.2/32")
 #define R3 RULE("RS", "R3", "192.0.2.3/32")
 
-static struct sfw_nat_ids *t;
-static bool session_names[SFW_NAT_MAX_RULES + 1];
-static int asked;
-
-static void setup(void)
-{
-	t = calloc(1, sizeof(*t));
-	cr_assert(t);
-	memset(session_names, 0, sizeof(session_names));
-	asked = 0;
-}
-
-static void teardown(void)
-{
-	free(t);
-}
-
-TestSuite(nat_rule_ids, .init = setup, .fini = teardown);
-
-static int sessions(void *arg, bool *used)
-{
-	(void)arg;
-	asked++;
-	memcpy(used, session_names, sizeof(session_names));
-	return 0;
-}
-
-/* A commit: the ids, then (on success) its rules are the generation in
- * force. The error, with sfw_last_error(). */
-static int commit_ids(const char *text, struct sfw_compiled *out)
-{
-	struct sfw_compiled c;
-	struct sfw_conf conf;
-	int err;
-
-	conf_test_parse_ok(&conf, text);
-	cr_assert_eq(sfw_conf_compile(&conf, &c), 0, "compile: %s", sfw_last_error());
-	err = sfw_nat_ids_assign(t, &c, sessions, NULL);
-	if (!err) {
-		memset(t->live, 0, sizeof(t->live));
-		for (int i = 0; i < c.n_nat_entries; i++)
-			if (c.nat_entries[i].k.list.stage == SFW_NAT_SOURCE)
-				t->live[c.nat_entries[i].v.rule_id] = true;
-	}
-	if (out)
-		*out = c;
-	else
-		sfw_compiled_free(&c);
-	sfw_conf_free(&conf);
-	return err;
-}
-
-static void commit_ok(const char *text)
-{
-	memset(t->given, 0, sizeof(t->given));
-	cr_assert_eq(commit_ids(text, NULL), 0, "%s", sfw_last_error());
-}
+TestSuite(nat_rule_ids, .init = ids_setup, .fini = ids_teardown);
 
 #define ID(r) sfw_nat_ids_find(t, "RS", r)
 
@@ -84,7 +24,7 @@ Test(nat_rule_ids, first_commit_numbers_in_order)
 	cr_assert_eq(ID("R0"), 1);
 	cr_assert_eq(ID("R1"), 2);
 	cr_assert_eq(ID("R2"), 3);
-	cr_assert(t->given[1] && t->given[2] && t->given[3]);
+	cr_assert(t->rules.given[1] && t->rules.given[2] && t->rules.given[3]);
 }
 
 /* The rules after a deleted one keep theirs; its id goes to no one. */
@@ -96,7 +36,7 @@ Test(nat_rule_ids, delete_keeps_the_others)
 	cr_assert_eq(ID("R2"), 3);
 	commit_ok(HEAD R0 R2 R3);
 	cr_assert_eq(ID("R3"), 4, "a new rule takes an id no rule had, not R1's");
-	cr_assert(t->given[4] && !t->given[1] && !t->given[3]);
+	cr_assert(t->rules.given[4] && !t->rules.given[1] && !t->rules.given[3]);
 }
 
 Test(nat_rule_ids, insert_before_keeps_the_others)
@@ -114,7 +54,7 @@ Test(nat_rule_ids, reorder_keeps_them)
 	commit_ok(HEAD R2 R1);
 	cr_assert_eq(ID("R1"), 1);
 	cr_assert_eq(ID("R2"), 2);
-	cr_assert_not(t->given[1] || t->given[2], "no counters zeroed");
+	cr_assert_not(t->rules.given[1] || t->rules.given[2], "no counters zeroed");
 }
 
 /* A renamed rule is a new rule (Junos keeps nothing by content); a rule
@@ -139,7 +79,7 @@ Test(nat_rule_ids, reapply_and_readd_keep_ids)
 	commit_ok(HEAD R0 R1);
 	cr_assert_eq(ID("R0"), 1);
 	cr_assert_eq(ID("R1"), 2);
-	cr_assert_not(t->given[1] || t->given[2]);
+	cr_assert_not(t->rules.given[1] || t->rules.given[2]);
 	commit_ok(HEAD R1);
 	commit_ok(HEAD R1 R0);
 	cr_assert_eq(ID("R0"), 1);
@@ -177,9 +117,9 @@ Test(nat_rule_ids, exhausted_ids_reuse_only_what_nothing_shows)
 
 	cr_assert(before);
 	for (__u32 id = 1; id <= SFW_NAT_MAX_RULES; id++) {
-		snprintf(t->set[id], SFW_NAME_LEN, "OLD");
-		snprintf(t->rule[id], SFW_NAME_LEN, "gone%u", id);
-		t->live[id] = true;
+		snprintf(t->rules.scope[id], SFW_NAME_LEN, "OLD");
+		snprintf(t->rules.name[id], SFW_NAME_LEN, "gone%u", id);
+		t->rules.live[id] = true;
 	}
 	memcpy(before, t, sizeof(*t));
 	cr_assert_eq(commit_ids(HEAD R0, NULL), -E2BIG);
@@ -187,13 +127,13 @@ Test(nat_rule_ids, exhausted_ids_reuse_only_what_nothing_shows)
 			 "the 4096 is a rule's in force or in this commit, or named by sessions "
 			 "in the table");
 	cr_assert_eq(memcmp(before, t, sizeof(*t)), 0, "a refused commit changes no id");
-	memset(t->live, 0, sizeof(t->live));
-	session_names[1] = session_names[2] = true;
+	memset(t->rules.live, 0, sizeof(t->rules.live));
+	session_names[SFW_NAT_IDS_RULES][1] = session_names[SFW_NAT_IDS_RULES][2] = true;
 	asked = 0;
 	commit_ok(HEAD R0 R1);
 	cr_assert_eq(ID("R0"), 3, "ids 1 and 2 still name sessions");
 	cr_assert_eq(ID("R1"), 4);
-	cr_assert(t->given[3] && t->given[4], "their counters are zeroed");
+	cr_assert(t->rules.given[3] && t->rules.given[4], "their counters are zeroed");
 	cr_assert_eq(asked, 1, "the table is walked once per commit");
 	free(before);
 }
