@@ -311,10 +311,11 @@ static void pool_name_of(__u32 id, char *buf)
 	"set security nat source rule-set RS rule R1 then source-nat pool P1\n"
 
 /* Deleting the first pool leaves the second its id: its Translation hits
- * stay its own (not the deleted pool's), its live session still names it
- * (Source NAT pool: P1), and its new sessions count on it. Numbered in
- * configuration order, P1 took P0's id 1 with P0's 2 hits, and its
- * session's id 2 named no pool. */
+ * stay its own (not the deleted pool's) and its new sessions count on it;
+ * writing the first pool back before it then leaves the session P1 made
+ * naming P1 (Source NAT pool: P1). Numbered in configuration order, P1
+ * took P0's id 1 with P0's 2 hits, and P0 back took id 1 from P1's
+ * session. */
 Test(nat_pool, deleting_a_pool_keeps_the_others_id_hits_and_sessions_names)
 {
 	struct pb_spec b1 = udp(CLIENT_B, SERVER1, 40800, 53);
@@ -336,16 +337,16 @@ Test(nat_pool, deleting_a_pool_keeps_the_others_id_hits_and_sessions_names)
 	cr_assert_eq(pool_hits(p1), 1);
 	commit(HEAD_TEXT P1_LINES);   /* P0 (and its rule) deleted */
 	cr_expect_eq(pool_id_of("P1"), p1, "P1 keeps its id");
-	cr_expect_eq(pool_hits(p1), 1, "P1 shows %llu Translation hits; it had 1, P0 (deleted) "
-		     "had 2", (unsigned long long)pool_hits(p1));
-	GET_SESSION(&a, &sess);
-	pool_name_of(sess.nat.pool_id, name);
-	cr_expect_str_eq(name, "P1", "the live session names pool '%s'", name);
+	cr_expect_eq(pool_hits(pool_id_of("P1")), 1, "P1 shows %llu Translation hits; it had "
+		     "1, P0 (deleted) had 2", (unsigned long long)pool_hits(pool_id_of("P1")));
 	cr_assert_eq(run_at(in_if, &a2, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(addr_at(&out, 12), a4(POOL_HI), "P1 still translates");
+	cr_expect_eq(pool_hits(pool_id_of("P1")), 2);
+	commit(HEAD_TEXT P0_LINES P1_LINES);   /* P0 written back, before P1 */
 	GET_SESSION(&a2, &sess);
-	cr_assert_eq(sess.nat.pool_id, p1);
-	cr_assert_eq(pool_hits(p1), 2);
+	pool_name_of(sess.nat.pool_id, name);
+	cr_expect_str_eq(name, "P1", "P1's session names pool '%s'", name);
+	cr_expect_eq(pool_hits(pool_id_of("P1")), 2);
 }
 
 /* With every source pool id but P1's named and in the generation in
