@@ -14,7 +14,10 @@
 #     ports held; the summary lists the pool;
 #   - clearing the sessions frees the ports.
 # Run twice: with the stack forwarding (tc egress translates) and with XDP
-# forwarding (XDP translates).
+# forwarding (XDP translates). Then pools' ids across commits: with pool
+# A0 before P, deleting A0 leaves P its id, its hits and its live
+# session's name, and A0 written back before P leaves the session naming
+# P (ids kept by name, loader/nat_rule_ids.c).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
@@ -103,6 +106,68 @@ one_pass() {   # label, client port base, attach words...
 	sfw detach all >/dev/null || fail "$label: detach"
 }
 
+# The configuration of ids_pass, with pool A0 (and its rule) before P or not.
+commit_pools() {   # yes|no
+	local a0=()
+	[ "$1" = yes ] && a0=(
+		"set security nat source pool A0 address 192.0.2.20/32"
+		"set security nat source rule-set inside-out rule a0 match source-address 198.51.100.200/32"
+		"set security nat source rule-set inside-out rule a0 then source-nat pool A0")
+	commit_lines \
+		"set security zones security-zone trust interfaces veth0" \
+		"set security zones security-zone untrust interfaces veth1" \
+		"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any" \
+		"set security policies from-zone trust to-zone untrust policy out then permit" \
+		"set security policies default-policy deny-all" \
+		"${a0[@]}" \
+		"set security nat source pool P address 192.0.2.10/32 to 192.0.2.11/32" \
+		"set security nat source pool P port range 20000 to 20099" \
+		"set security nat source rule-set inside-out from zone trust" \
+		"set security nat source rule-set inside-out to zone untrust" \
+		"set security nat source rule-set inside-out rule all match source-address 198.51.100.0/24" \
+		"set security nat source rule-set inside-out rule all then source-nat pool P"
+}
+
+pool_p_is() {   # label, id, hits: P's show
+	local out
+	out=$(sfw show security nat source pool P)
+	has -x "Pool id                      : $2" <<<"$out" &&
+		has -x "Translation hits             : $3" <<<"$out" || fail "$1: pool show: $out"
+}
+
+session_names_p() {   # label
+	local out
+	out=$(sfw show security flow session nat protocol udp extensive)
+	has -E "^Source NAT pool: P(,|$)" <<<"$out" || fail "$1: Source NAT pool: $out"
+}
+
+# attach applies the stored configuration (P alone), so P may have its id
+# from then: its id is read once A0 is before it.
+ids_pass() {
+	local out id
+	out=$(sfw attach veth0 veth1 2>&1) || fail "ids: attach: $out"
+	commit_pools yes
+	id=$(sfw show security nat source pool P | awk -F' *: ' '$1 == "Pool id" { print $2 }')
+	[ -n "$id" ] || fail "ids: no Pool id for P"
+	bg_in_ns "$SRV_NS" nc -u -l 5353
+	sleep 0.3
+	echo hi | cli nc -u -w 1 -p 24053 203.0.113.2 5353 || true
+	for i in $(seq 20); do [ -n "$(server_peer 5353 -u all)" ] && break; sleep 0.1; done
+	in_pool "$(server_peer 5353 -u all)" || fail "ids: the UDP server's peer is not of the pool"
+	pool_p_is "ids: A0 before P" "$id" 1
+	session_names_p "ids: A0 before P"
+	commit_pools no
+	pool_p_is "ids: A0 deleted" "$id" 1
+	session_names_p "ids: A0 deleted"
+	commit_pools yes
+	pool_p_is "ids: A0 written back" "$id" 1
+	session_names_p "ids: A0 written back"
+	for pid in "${BG_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+	BG_PIDS=()
+	wait 2>/dev/null || true
+	sfw detach all >/dev/null || fail "ids: detach"
+}
+
 trap drops_cleanup EXIT
 topology_up
 ip -n "$SRV_NS" route del default || fail "no default route to delete on the server"
@@ -113,4 +178,5 @@ srv ethtool -K veth0 gro on tx off >/dev/null || fail "gro on, tx off (server)"
 
 one_pass "stack forwarding" 22000
 one_pass "XDP forwarding" 23000 forward
+ids_pass
 echo "PASS"
