@@ -151,10 +151,12 @@ struct sfw_nat_ids;
 int sfw_nat_ids_pinned(struct sfw_nat_ids **t);
 __u32 sfw_nat_ids_find(const struct sfw_nat_ids *t, const char *set, const char *rule);
 __u32 sfw_nat_pool_id_find(const struct sfw_nat_ids *t, const char *pool);
-/* A source pool's counters summed over the CPUs; the reservations of its
- * addresses first..last (IPv4, host order): ports in use. */
+/* A source pool's counters summed over the CPUs; clear: one pool id's,
+ * or every id's for 0; the reservations of its addresses first..last
+ * (IPv4, host order): ports in use. */
 struct sfw_nat_pool_stats;
 int sfw_nat_pool_stats_read(__u32 id, struct sfw_nat_pool_stats *out);
+int sfw_nat_pool_stats_clear(__u32 id);
 int sfw_nat_ports_held(__u32 first, __u32 last, __u64 *n);
 
 /* The name stored for an id at the last commit; false when none. */

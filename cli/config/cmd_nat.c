@@ -1,5 +1,5 @@
 /* show security nat source rule R|all, pool P|all, show security nat source summary,
- * clear security nat source rule R|all: the committed configuration's
+ * clear security nat source rule R|all, pool P|all: the committed configuration's
  * source NAT rules (nat_show.h) with the datapath's counters, and the live
  * sessions naming each rule, counted by one walk of the table. */
 #include <errno.h>
@@ -219,6 +219,35 @@ int sfw_cmd_clear_nat_rule(const struct sfw_cmdline *cl)
 	if (!err)
 		err = clear_counters(&r, !name);
 	sfw_nat_rules_free(&r);
+	sfw_conf_free(&conf);
+	return err ? sfw_report(cl) : SFW_EXIT_OK;
+}
+
+/* clear security nat source pool P|all: P's Translation hits (by its kept
+ * id), or every pool id's; a name must be a configured pool. */
+int sfw_cmd_clear_nat_pool(const struct sfw_cmdline *cl)
+{
+	const char *name = rule_word(cl);
+	struct sfw_nat_pools p = {};
+	struct sfw_conf conf;
+	int rc, err = 0;
+
+	if (one_word(cl))
+		return SFW_EXIT_USAGE;
+	rc = sfw_conf_load_active(&conf, cl->err);
+	if (rc)
+		return rc;
+	if (name)
+		err = sfw_nat_pools_build(&conf, name, &p);
+	if (!err && name)
+		err = pinned_pool_ids(&p);
+	if (!err)
+		err = sfw_lock();
+	if (!err) {
+		err = sfw_nat_pool_stats_clear(name ? p.v[0].id : 0);
+		sfw_unlock();
+	}
+	sfw_nat_pools_free(&p);
 	sfw_conf_free(&conf);
 	return err ? sfw_report(cl) : SFW_EXIT_OK;
 }

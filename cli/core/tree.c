@@ -267,9 +267,14 @@ static const struct sfw_node clear_nat_rule = {
 	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<rule|all>",
 	.pos_help = "Source NAT rule name, or all", .run = sfw_cmd_clear_nat_rule,
 };
+static const struct sfw_node clear_nat_pool = {
+	.word = "pool", .help = "Clear source NAT pools' translation hits",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<pool|all>",
+	.pos_help = "Source NAT pool name, or all", .run = sfw_cmd_clear_nat_pool,
+};
 static const struct sfw_node clear_nat_source = {
 	.word = "source", .help = "Clear source NAT information",
-	.kids = KIDS(&clear_nat_rule),
+	.kids = KIDS(&clear_nat_pool, &clear_nat_rule),
 };
 static const struct sfw_node clear_nat = {
 	.word = "nat", .help = "Clear network address translation information",

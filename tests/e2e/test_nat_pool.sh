@@ -17,7 +17,8 @@
 # forwarding (XDP translates). Then pools' ids across commits: with pool
 # A0 before P, deleting A0 leaves P its id, its hits and its live
 # session's name, and A0 written back before P leaves the session naming
-# P (ids kept by name, loader/nat_rule_ids.c).
+# P (ids kept by name, loader/nat_rule_ids.c); clear security nat source
+# pool zeroes P's hits by that id, or every pool's with all.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
@@ -141,6 +142,28 @@ session_names_p() {   # label
 	has -E "^Source NAT pool: P(,|$)" <<<"$out" || fail "$1: Source NAT pool: $out"
 }
 
+# clear security nat source pool: another pool's clear leaves P's hits,
+# P's zeroes them (its session stays), an unknown pool is one line, `all`
+# zeroes every pool's (P's hits counted again by a new flow first).
+clear_pool_pass() {   # P's id
+	local out
+	out=$(sfw clear security nat source pool A0 2>&1) || fail "clear pool A0: $out"
+	pool_p_is "clear: A0 cleared" "$1" 1
+	out=$(sfw clear security nat source pool P 2>&1) || fail "clear pool P: $out"
+	pool_p_is "clear: P cleared" "$1" 0
+	session_names_p "clear: P cleared"
+	out=$(sfw clear security nat source pool Q 2>&1) && fail "clear: an unknown pool cleared: $out"
+	expect_eq "$out" "sfw: source NAT pool Q is not configured" "clear: an unknown pool"
+	echo hi | cli nc -u -w 1 -p 24054 203.0.113.2 5353 || true
+	for i in $(seq 20); do
+		sfw show security nat source pool P | has -x "Translation hits             : 1" && break
+		sleep 0.1
+	done
+	pool_p_is "clear: a new flow" "$1" 1
+	out=$(sfw clear security nat source pool all 2>&1) || fail "clear pool all: $out"
+	pool_p_is "clear: all cleared" "$1" 0
+}
+
 # attach applies the stored configuration (P alone), so P may have its id
 # from then: its id is read once A0 is before it.
 ids_pass() {
@@ -162,6 +185,7 @@ ids_pass() {
 	commit_pools yes
 	pool_p_is "ids: A0 written back" "$id" 1
 	session_names_p "ids: A0 written back"
+	clear_pool_pass "$id"
 	for pid in "${BG_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
 	BG_PIDS=()
 	wait 2>/dev/null || true
