@@ -86,7 +86,7 @@ struct sfw_nat_entry {
 	__u8 proto;
 	__u16 dport_lo, dport_hi;
 	__u16 rule_id;         /* per Junos type, from 1 (source: kept by name, loader/nat_rule_ids.c) */
-	__u16 pool_id;         /* POOL: per pool kind, from 1 in configuration order */
+	__u16 pool_id;         /* POOL: per pool kind, from 1 (source: kept by name, loader/nat_rule_ids.c) */
 	__u16 pad;             /* always zero */
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_nat_entry) == 64, "NAT entry ABI");

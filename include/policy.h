@@ -181,7 +181,8 @@ enum sfw_name_kind {
 	 * kept across commits (loader/nat_rule_ids.c) */
 	SFW_NAME_NAT_RULE_SET = 5,
 	SFW_NAME_NAT_RULE = 6,
-	SFW_NAME_NAT_POOL = 7, /* a source NAT pool's id (include/nat.h) */
+	/* a source NAT pool's id (include/nat.h), kept across commits too */
+	SFW_NAME_NAT_POOL = 7,
 };
 
 struct sfw_name_key {

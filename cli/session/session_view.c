@@ -78,8 +78,8 @@ void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
 				  v->wing[SFW_WING_IN].dport);
 	if (!v->app && sess->app_id)
 		named_app(v, sess->app_id);
-	/* a pool's name, or its id when the last commit has none (a pool
-	 * deleted since: its sessions keep translating) */
+	/* a pool's name (kept with its id across commits, so a pool deleted
+	 * since still has it), or its id when no commit named it */
 	if ((sess->flags & SFW_SESS_F_NAT) && sess->nat.pool_id &&
 	    !sfw_name_lookup(SFW_NAME_NAT_POOL, sess->nat.pool_id, v->nat_pool, sizeof(v->nat_pool)))
 		snprintf(v->nat_pool, sizeof(v->nat_pool), "pool-%u", sess->nat.pool_id);
