@@ -394,6 +394,51 @@ Test(nat_review4, n7_client_keeps_a_port_no_host_socket_has)
 	cr_expect_eq(port_at(&out, 0), 40802, "the client's own port, free, not kept");
 }
 
+/* RV14-N7a (review 14): N7's lookup is XDP's, whose socket lookup takes
+ * the packet's ingress (the inside interface, fa) for the device a socket
+ * may be bound to; the replies come in by the WAN (fb), where the stack
+ * delivers them to a socket bound there (SO_BINDTODEVICE: a DHCP client,
+ * OpenVPN's --bind-dev, a VRF's services). Such a socket is never found,
+ * and the client takes its port: N7 fails open for it. Expected: the port
+ * is skipped as for an unbound socket. Disabled: fails on int14. */
+Test(nat_review4, rv14_n7_nat_keeps_no_port_a_wan_bound_socket_has, .disabled = true)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 40803, 1194);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(40803) };
+	struct pb_pkt in, out;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, "fb", 3), 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0, "the host's service on the WAN");
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_neq(port_at(&out, 0), 40803, "the client took a WAN-bound service's port");
+	close(fd);
+}
+
+/* RV14-N7b (review 14, low): a TCP socket bound to a port but not (yet)
+ * listening or connected (bind before connect: a client with a fixed
+ * source port, a service between bind and listen) sits in the bind hash
+ * only, which bpf_sk_lookup_tcp does not search: the client takes the
+ * port, and the host's own SYN from it to the same server then meets the
+ * NAT session's tuple at tc and is dropped (No session). Expected: the
+ * port skipped, as for a listener. Disabled: fails on int14. */
+Test(nat_review4, rv14_n7_nat_keeps_no_port_a_host_tcp_socket_is_bound_to, .disabled = true)
+{
+	struct pb_spec syn = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
+			       .sport = 40804, .dport = 443, .tcp_flags = SFW_TCP_SYN,
+			       .seq = 1000 };
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(40804) };
+	struct pb_pkt in, out;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0, "the host's socket, bound");
+	cr_assert_eq(run_at(in_if, &syn, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_neq(port_at(&out, 0), 40804, "the client took a port a host socket is bound to");
+	close(fd);
+}
+
 /* N6 through an alias: a NAT session's reply tuple (SERVER1:53 ->
  * P:40910) coming in by the inside interface (zone trust) instead of the
  * WAN is taken as the server's reply, translated and sent to the client:
