@@ -439,6 +439,44 @@ Test(nat_review4, rv14_n7_nat_keeps_no_port_a_host_tcp_socket_is_bound_to, .disa
 	close(fd);
 }
 
+/* RV14-T1 (review 14): RV2-2 for a source NAT session's first reply that
+ * goes up to the stack (XDP forwarding off; or a fragment). Route-first
+ * judges it by sfw_xdp_egress_ok on the untranslated destination (the
+ * firewall's own address: passes), so sfw_account tracks it before
+ * sfw_xdp_reply_routed refuses it for the client's address having become
+ * the host's (R1 b); sfw_unaccount takes its counts back, not its TCP
+ * state: the server's SYN-ACK that never left moves the session to
+ * SYN_RCVD, and a RST so refused closes it. Expected: refused before its
+ * session is touched, as with XDP forwarding (sfw_forward_route's
+ * nat_to). Disabled: fails on int14. */
+Test(nat_review4, rv14_first_reply_refused_for_the_hosts_address_moves_no_tcp_state,
+     .disabled = true)
+{
+	struct pb_spec c = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
+			     .sport = 40830, .dport = 80, .tcp_flags = SFW_TCP_SYN, .seq = 1000 };
+	struct pb_spec r = { .src = SERVER1, .dst = FB_ADDR, .proto = SFW_IPPROTO_TCP,
+			     .sport = 80, .tcp_flags = SFW_TCP_SYN | SFW_TCP_ACK,
+			     .seq = 5000, .ack = 1001 };
+	struct pb_pkt in, out;
+	struct sfw_config cfg;
+	struct sfw_session v;
+
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates */
+	cr_assert_eq(run_at(in_if, &c, &in, &out), FX_XDP_PASS, "the SYN, up to the stack");
+	cr_assert_eq(fx_session(&c, &v), 0);
+	cr_assert(v.flags & SFW_SESS_F_NAT);
+	r.dport = ntohs(v.nat.sport);
+	cr_assert_eq(system("ip addr add " CLIENT_A "/32 dev fb"), 0);
+	cr_expect_eq(run_at(out_if, &r, &in, &out), FX_XDP_DROP, "the reply to the host's address");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_assert_eq(fx_session(&c, &v), 0);
+	cr_expect_eq(v.tcp_state, SFW_TCP_SYN_SENT, "a refused SYN-ACK moved the session's TCP state");
+	cr_expect_eq(v.wing[SFW_WING_OUT].packets, 0);
+}
+
 /* N6 through an alias: a NAT session's reply tuple (SERVER1:53 ->
  * P:40910) coming in by the inside interface (zone trust) instead of the
  * WAN is taken as the server's reply, translated and sent to the client:
