@@ -448,9 +448,8 @@ Test(nat_review4, rv14_n7_nat_keeps_no_port_a_host_tcp_socket_is_bound_to, .disa
  * state: the server's SYN-ACK that never left moves the session to
  * SYN_RCVD, and a RST so refused closes it. Expected: refused before its
  * session is touched, as with XDP forwarding (sfw_forward_route's
- * nat_to). Disabled: fails on int14. */
-Test(nat_review4, rv14_first_reply_refused_for_the_hosts_address_moves_no_tcp_state,
-     .disabled = true)
+ * nat_to): sfw_xdp_egress_nat in route-first. */
+Test(nat_review4, rv14_first_reply_refused_for_the_hosts_address_moves_no_tcp_state)
 {
 	struct pb_spec c = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
 			     .sport = 40830, .dport = 80, .tcp_flags = SFW_TCP_SYN, .seq = 1000 };

@@ -942,10 +942,9 @@ Test(zone_bind, rv14_plain_reply_the_stack_would_route_into_another_zone_refused
  * moved behind fc (dmz), and fc's tc egress lets a packet forwarded from
  * an attached interface through: untrust -> dmz, a zone pair no policy
  * judged. (The same on ac2daa5: the old post-NAT check read p too.)
- * Expected: refused, as a plain session's reply is. Disabled: fails on
- * int14. */
-Test(zone_bind, rv14_nat_reply_the_stack_would_route_into_another_zone_refused,
-     .disabled = true)
+ * Refused, as a plain session's reply is: sfw_xdp_egress_nat routes it
+ * as translated. */
+Test(zone_bind, rv14_nat_reply_the_stack_would_route_into_another_zone_refused)
 {
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 41280, 53);
 	struct pb_spec r;
