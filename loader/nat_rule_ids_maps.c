@@ -1,7 +1,7 @@
 /* The source NAT rule ids (nat_rule_ids.c) in the pinned maps: read from
  * the names map (SFW_NAME_NAT_RULE_SET, SFW_NAME_NAT_RULE: id -> name),
- * the generation in force's entries and the session table; written with
- * the counters of the ids a commit gives zeroed. */
+ * the generation in force's entries and the session table; the names a
+ * commit gives written, and their counters zeroed last. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,8 +106,20 @@ static int put_name(struct sfw_names_log *log, __u32 kind, __u32 id, const char 
 	return sfw_names_put(log, &k, &v);
 }
 
-int sfw_nat_ids_write(const struct sfw_nat_ids *t, const struct sfw_policy_fds *fds,
-		      struct sfw_names_log *log)
+int sfw_nat_ids_write(const struct sfw_nat_ids *t, struct sfw_names_log *log)
+{
+	int err = 0;
+
+	for (__u32 id = 1; id <= SFW_NAT_MAX_RULES && !err; id++) {
+		if (!t->given[id])
+			continue;
+		err = put_name(log, SFW_NAME_NAT_RULE_SET, id, t->set[id]);
+		err = err ? err : put_name(log, SFW_NAME_NAT_RULE, id, t->rule[id]);
+	}
+	return err;
+}
+
+int sfw_nat_ids_zero(const struct sfw_nat_ids *t, const struct sfw_policy_fds *fds)
 {
 	int ncpu = libbpf_num_possible_cpus(), fd = -1, err = 0;
 	struct sfw_nat_rule_stats *zero = NULL;
@@ -122,8 +134,6 @@ int sfw_nat_ids_write(const struct sfw_nat_ids *t, const struct sfw_policy_fds *
 			      sfw_fail(-ncpu, "cannot count CPUs") : fd < 0 ? fd : 0;
 		}
 		err = err ? err : zero_counters(fd, id, zero);
-		err = err ? err : put_name(log, SFW_NAME_NAT_RULE_SET, id, t->set[id]);
-		err = err ? err : put_name(log, SFW_NAME_NAT_RULE, id, t->rule[id]);
 	}
 	if (fd >= 0)
 		close(fd);
