@@ -110,7 +110,8 @@ __noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __
  * the untranslated one is the firewall's own address, which tells
  * nothing (RV14-Z1). SFW_XDP_NOT_FWDED when the client's address is the
  * host's (R1 b): refused under Incoming NAT before the session is
- * touched, its TCP state included (RV14-T1); SFW_XDP_OTHER_ZONE for an
+ * touched, its TCP state included (RV14-T1), and so when forwarding is
+ * off on the ingress, which hides that; SFW_XDP_OTHER_ZONE for an
  * egress in another zone than peer's; XDP_PASS for any other answer,
  * the stack's to forward or drop. One lookup, its 64 bytes on this
  * frame: the call chain's deepest, in place of sfw_xdp_egress_ok's and
@@ -127,7 +128,11 @@ __noinline int sfw_xdp_egress_nat(struct xdp_md *ctx, const struct sfw_pkt *p, _
 	fib.ipv4_dst = (lo ? nat_to->addr_lo : nat_to->addr_hi).v4;
 	fib.dport = lo ? nat_to->port_lo : nat_to->port_hi;
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH);
-	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
+	/* FWD_DISABLED (forwarding off on the ingress) is answered before
+	 * the FIB is asked, so it cannot tell the host's address from any
+	 * other: the stack forwards nothing in by that device, and would
+	 * only deliver it to the host if it were */
+	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED || rc == BPF_FIB_LKUP_RET_FWD_DISABLED)
 		return SFW_XDP_NOT_FWDED;
 	if ((rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH) && fib.ifindex &&
 	    !sfw_leaves_by_peer_zone(peer, fib.ifindex))

@@ -476,6 +476,38 @@ Test(nat_review4, rv14_first_reply_refused_for_the_hosts_address_moves_no_tcp_st
 	cr_expect_eq(v.wing[SFW_WING_OUT].packets, 0);
 }
 
+/* RV14-T1's lookup with IPv4 forwarding off on the WAN (the reply's
+ * ingress): bpf_fib_lookup answers FWD_DISABLED before it asks the FIB,
+ * so it cannot say whether the client's address became the host's. The
+ * stack forwards nothing in by that device, and would deliver the
+ * translated reply only if it had: refused as NOT_FWDED is. */
+Test(nat_review4, rv14_reply_refused_when_the_wan_forwards_nothing)
+{
+	struct pb_spec c = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
+			     .sport = 40831, .dport = 80, .tcp_flags = SFW_TCP_SYN, .seq = 1000 };
+	struct pb_spec r = { .src = SERVER1, .dst = FB_ADDR, .proto = SFW_IPPROTO_TCP,
+			     .sport = 80, .tcp_flags = SFW_TCP_SYN | SFW_TCP_ACK,
+			     .seq = 5000, .ack = 1001 };
+	struct pb_pkt in, out;
+	struct sfw_config cfg;
+	struct sfw_session v;
+
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(run_at(in_if, &c, &in, &out), FX_XDP_PASS, "the SYN, up to the stack");
+	cr_assert_eq(fx_session(&c, &v), 0);
+	cr_assert(v.flags & SFW_SESS_F_NAT);
+	r.dport = ntohs(v.nat.sport);
+	cr_assert_eq(system("ip addr add " CLIENT_A "/32 dev fb && "
+			    "sysctl -qw net.ipv4.conf.fb.forwarding=0"), 0);
+	cr_expect_eq(run_at(out_if, &r, &in, &out), FX_XDP_DROP, "the reply to the host's address");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_assert_eq(fx_session(&c, &v), 0);
+	cr_expect_eq(v.tcp_state, SFW_TCP_SYN_SENT);
+}
+
 /* N6 through an alias: a NAT session's reply tuple (SERVER1:53 ->
  * P:40910) coming in by the inside interface (zone trust) instead of the
  * WAN is taken as the server's reply, translated and sent to the client:
