@@ -104,6 +104,42 @@ __noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __
 	return !out || out == SFW_ROUTE_NONE || sfw_leaves_by_peer_zone(peer, out);
 }
 
+/* Where the stack sends a NAT session's reply that goes up to it: by the
+ * translated destination, the client (nat_to, lo: as sfw_forward_route
+ * takes them), which sfw_nat_rewrite writes before the stack routes it;
+ * the untranslated one is the firewall's own address, which tells
+ * nothing (RV14-Z1). SFW_XDP_NOT_FWDED when the client's address is the
+ * host's (R1 b): refused under Incoming NAT before the session is
+ * touched, its TCP state included (RV14-T1), and so when forwarding is
+ * off on the ingress, which hides that; SFW_XDP_OTHER_ZONE for an
+ * egress in another zone than peer's; XDP_PASS for any other answer,
+ * the stack's to forward or drop. One lookup, its 64 bytes on this
+ * frame: the call chain's deepest, in place of sfw_xdp_egress_ok's and
+ * sfw_xdp_route's. A global function. */
+__noinline int sfw_xdp_egress_nat(struct xdp_md *ctx, const struct sfw_pkt *p, __u32 peer,
+				  const struct sfw_session_key *nat_to, bool lo)
+{
+	struct bpf_fib_lookup fib = {};
+	int rc;
+
+	if (!ctx || !p || !nat_to || p->family != SFW_FAMILY_INET)
+		return XDP_DROP;   /* a NAT reply is IPv4's, and judged */
+	sfw_fib_query(&fib, p, ctx->ingress_ifindex, false);
+	fib.ipv4_dst = (lo ? nat_to->addr_lo : nat_to->addr_hi).v4;
+	fib.dport = lo ? nat_to->port_lo : nat_to->port_hi;
+	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH);
+	/* FWD_DISABLED (forwarding off on the ingress) is answered before
+	 * the FIB is asked, so it cannot tell the host's address from any
+	 * other: the stack forwards nothing in by that device, and would
+	 * only deliver it to the host if it were */
+	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED || rc == BPF_FIB_LKUP_RET_FWD_DISABLED)
+		return SFW_XDP_NOT_FWDED;
+	if ((rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH) && fib.ifindex &&
+	    !sfw_leaves_by_peer_zone(peer, fib.ifindex))
+		return SFW_XDP_OTHER_ZONE;
+	return XDP_PASS;
+}
+
 /* sfw_xdp_route_first's `how`: XDP forwards the packet itself; a NAT
  * reply's opener is its key's low side */
 #define SFW_ROUTE_HOW_FORWARD 1
@@ -112,9 +148,10 @@ __noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __
 /* Where a transit session's matched packet leaves, peer being the
  * interface its other wing records: sfw_forward_route's answer when XDP
  * forwards it (how, nat_to: as sfw_forward_route takes them), and for
- * one that goes up to the stack, SFW_XDP_OTHER_ZONE unless
- * sfw_xdp_egress_ok. A global function: off sfw_xdp_flow's frame, at
- * the edge of the call chain's 512 bytes. */
+ * one that goes up to the stack, a NAT reply's by sfw_xdp_egress_nat,
+ * any other's SFW_XDP_OTHER_ZONE unless sfw_xdp_egress_ok. A global
+ * function: off sfw_xdp_flow's frame, at the edge of the call chain's
+ * 512 bytes. */
 __noinline int sfw_xdp_route_first(struct xdp_md *ctx, const struct sfw_pkt *p, __u32 peer,
 				   const struct sfw_session_key *nat_to, __u32 how)
 {
@@ -124,9 +161,11 @@ __noinline int sfw_xdp_route_first(struct xdp_md *ctx, const struct sfw_pkt *p, 
 		return XDP_DROP;
 	if (how & SFW_ROUTE_HOW_FORWARD)
 		act = sfw_forward_route(ctx, p, peer, nat_to, how & SFW_ROUTE_HOW_LO);
-	if (act == XDP_PASS && peer && p->frag != SFW_FRAG_LATER && !sfw_xdp_egress_ok(ctx, p, peer))
-		return SFW_XDP_OTHER_ZONE;
-	return act;
+	if (act != XDP_PASS || p->frag == SFW_FRAG_LATER)
+		return act;
+	if (nat_to)
+		return sfw_xdp_egress_nat(ctx, p, peer, nat_to, how & SFW_ROUTE_HOW_LO);
+	return peer && !sfw_xdp_egress_ok(ctx, p, peer) ? SFW_XDP_OTHER_ZONE : XDP_PASS;
 }
 
 /* XDP's say on where a matched packet leaves (sfw_track), decided before
@@ -161,8 +200,10 @@ static __always_inline __u32 sfw_hook_route(void *ctx, const struct sfw_pkt *p,
  * gets a NAT session: sfw_xdp_src_unrouted refused its first packet
  * ("Fourth review", N1). Any other answer is the stack's to forward or
  * drop: an encap route's UNSUPP_LWT is a route (N4). Asked of a
- * session's first reply that goes up to the stack; XDP's own forwarding
- * judges every reply it looks up (sfw_xdp_forward). A global function. */
+ * session's first reply that goes up to the stack with no route decided
+ * before its session (route-first judges the others: sfw_xdp_egress_nat,
+ * sfw_forward_route); XDP's own forwarding judges every reply it looks
+ * up (sfw_xdp_forward). A global function. */
 __noinline int sfw_xdp_reply_routed(struct xdp_md *ctx, const struct sfw_pkt *p)
 {
 	struct bpf_fib_lookup fib = {};
@@ -411,8 +452,12 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	    !sfw_xdp_egress_ok(ctx, p, f.peer_ifindex))
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	/* a session's first reply the stack takes: never to the host's own
-	 * address (sfw_xdp_reply_routed) */
-	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN &&
+	 * address (sfw_xdp_reply_routed). Route-first refuses that before
+	 * the session is touched (sfw_xdp_egress_nat, RV14-T1); this is for
+	 * a reply whose route was not decided there (f.route 0: a NAT
+	 * session without SFW_SESS_F_TRANSIT, which none has today), so that
+	 * such a one would be refused, not delivered to the host */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN && !f.route &&
 	    f.via_alias == SFW_ALIAS_FIRST && act == XDP_PASS && !sfw_xdp_reply_routed(ctx, p))
 		outcome = SFW_CNT_ERR_INCOMING_NAT;
 	/* the In wing: translated here when XDP sends it; one the stack

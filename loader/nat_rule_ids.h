@@ -35,10 +35,13 @@ struct sfw_policy_fds;
  * the session table's names. *out is the caller's to free. */
 int sfw_nat_ids_plan(struct sfw_compiled *c, const struct sfw_policy_fds *fds, __u32 running,
 		     struct sfw_nat_ids **out);
-/* The names of the ids the commit gave, and their counters zeroed: before
- * the flip, while no packet can use them. */
+/* The names of the ids the commit gave, through log: a refused commit
+ * puts them back. */
 struct sfw_names_log;
-int sfw_nat_ids_write(const struct sfw_nat_ids *t, const struct sfw_policy_fds *fds,
-		      struct sfw_names_log *log);
+int sfw_nat_ids_write(const struct sfw_nat_ids *t, struct sfw_names_log *log);
+/* Their counters zeroed: after the last check that can refuse the commit
+ * (the names log puts back names, not counts: RV14-C1), before the flip,
+ * while no packet can use them (no generation in force has them). */
+int sfw_nat_ids_zero(const struct sfw_nat_ids *t, const struct sfw_policy_fds *fds);
 
 #endif

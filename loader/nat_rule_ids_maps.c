@@ -1,8 +1,8 @@
 /* The source NAT rule and source pool ids (nat_rule_ids.c) in the pinned
  * maps: read from the names map (SFW_NAME_NAT_RULE_SET, SFW_NAME_NAT_RULE,
  * SFW_NAME_NAT_POOL: id -> name), the generation in force's entries and
- * pools and the session table; written with the counters of the ids a
- * commit gives zeroed. */
+ * pools and the session table; the names a commit gives written, and
+ * their counters zeroed last. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,8 +121,8 @@ static int put_name(struct sfw_names_log *log, __u32 kind, __u32 id, const char 
 	return sfw_names_put(log, &k, &v);
 }
 
-/* One kind's given ids: per-CPU counters (map, size bytes each) zeroed,
- * names written (scope_kind 0: the kind has no scope). */
+/* One kind's given ids: their names (scope_kind 0: the kind has no
+ * scope) and their per-CPU counters (map, size bytes each). */
 struct kind_out {
 	const struct sfw_kept_ids *t;
 	const char *map;
@@ -130,8 +130,21 @@ struct kind_out {
 	__u32 max, scope_kind, name_kind;
 };
 
-static int write_kind(const struct kind_out *o, const struct sfw_policy_fds *fds,
-		      struct sfw_names_log *log)
+static int write_kind(const struct kind_out *o, struct sfw_names_log *log)
+{
+	int err = 0;
+
+	for (__u32 id = 1; id <= o->max && !err; id++) {
+		if (!o->t->given[id])
+			continue;
+		if (o->scope_kind)
+			err = put_name(log, o->scope_kind, id, o->t->scope[id]);
+		err = err ? err : put_name(log, o->name_kind, id, o->t->name[id]);
+	}
+	return err;
+}
+
+static int zero_kind(const struct kind_out *o, const struct sfw_policy_fds *fds)
 {
 	int ncpu = libbpf_num_possible_cpus(), fd = -1, err = 0;
 	void *zero = NULL;
@@ -148,9 +161,6 @@ static int write_kind(const struct kind_out *o, const struct sfw_policy_fds *fds
 		if (!err && bpf_map_update_elem(fd, &id, zero, BPF_ANY))
 			err = sfw_fail(errno, "cannot zero the counters of %s id %u: %s", o->map,
 				       id, strerror(errno));
-		if (!err && o->scope_kind)
-			err = put_name(log, o->scope_kind, id, o->t->scope[id]);
-		err = err ? err : put_name(log, o->name_kind, id, o->t->name[id]);
 	}
 	if (fd >= 0)
 		close(fd);
@@ -158,18 +168,26 @@ static int write_kind(const struct kind_out *o, const struct sfw_policy_fds *fds
 	return err;
 }
 
-int sfw_nat_ids_write(const struct sfw_nat_ids *t, const struct sfw_policy_fds *fds,
-		      struct sfw_names_log *log)
-{
-	const struct kind_out rules = {
-		&t->rules, SFW_STR(SFW_MAP_NAT_RULE_STATS), sizeof(struct sfw_nat_rule_stats),
-		SFW_NAT_MAX_RULES, SFW_NAME_NAT_RULE_SET, SFW_NAME_NAT_RULE };
-	const struct kind_out pools = {
-		&t->pools, SFW_STR(SFW_MAP_NAT_POOL_STATS), sizeof(struct sfw_nat_pool_stats),
-		SFW_NAT_MAX_POOLS, 0, SFW_NAME_NAT_POOL };
-	int err = write_kind(&rules, fds, log);
+#define NAT_KINDS(t)                                                                      \
+	{ { &(t)->rules, SFW_STR(SFW_MAP_NAT_RULE_STATS), sizeof(struct sfw_nat_rule_stats), \
+	    SFW_NAT_MAX_RULES, SFW_NAME_NAT_RULE_SET, SFW_NAME_NAT_RULE },                   \
+	  { &(t)->pools, SFW_STR(SFW_MAP_NAT_POOL_STATS), sizeof(struct sfw_nat_pool_stats), \
+	    SFW_NAT_MAX_POOLS, 0, SFW_NAME_NAT_POOL } }
 
-	return err ? err : write_kind(&pools, fds, log);
+int sfw_nat_ids_write(const struct sfw_nat_ids *t, struct sfw_names_log *log)
+{
+	const struct kind_out kinds[2] = NAT_KINDS(t);
+	int err = write_kind(&kinds[0], log);
+
+	return err ? err : write_kind(&kinds[1], log);
+}
+
+int sfw_nat_ids_zero(const struct sfw_nat_ids *t, const struct sfw_policy_fds *fds)
+{
+	const struct kind_out kinds[2] = NAT_KINDS(t);
+	int err = zero_kind(&kinds[0], fds);
+
+	return err ? err : zero_kind(&kinds[1], fds);
 }
 
 int sfw_nat_ids_pinned(struct sfw_nat_ids **out)

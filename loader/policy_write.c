@@ -310,7 +310,7 @@ static int write_gen(const struct sfw_compiled *c, const struct sfw_policy_fds *
 {
 	int err = purge_gen(fds, gen);   /* leftovers of an interrupted commit */
 
-	err = err ? err : sfw_nat_ids_write(ids, fds, log);
+	err = err ? err : sfw_nat_ids_write(ids, log);
 	err = err ? err : write_lists(c, fds, gen);
 	err = err ? err : write_zones(c, fds, gen);
 	err = err ? err : write_screens(c, fds, gen, log);
@@ -342,6 +342,9 @@ int sfw_policy_write(struct sfw_compiled *c, const struct sfw_policy_fds *fds)
 	err = sfw_zone_snap_read(&prev, fds, gen ^ 1, cfg.flags & SFW_CFG_F_ZONES);
 	err = err ? err : write_gen(c, fds, ids, &cfg, gen, &log);
 	err = err ? err : end_moved(fds, &prev, gen, cfg.flags & SFW_CFG_F_ZONES);
+	/* the last write before the flip: every check that can refuse the
+	 * commit is behind, and a refused one leaves the counts (RV14-C1) */
+	err = err ? err : sfw_nat_ids_zero(ids, fds);
 	sfw_zone_snap_free(&prev);
 	free(ids);
 	err = err ? err : put(fds->config, &zero, &cfg, "configuration");

@@ -349,3 +349,59 @@ Test(nat_counters, exhausted_ids_refuse_the_commit_untouched)
 	cr_assert_neq(addr_at(&out, 12), a4(CLIENT_A), "R1 still translates");
 	ASSERT_RULE(1, 2, 2);
 }
+
+/* RV14-C1 (review 14, low): sfw_nat_ids_write zeroes the counters of the
+ * ids a commit gives before the checks that can still refuse it (here
+ * max-sessions over the table, in flow_settings); the names log puts the
+ * names back on refusal, not the counters. With ids exhausted a new rule
+ * (R9) takes gone rule R0's id: the refused commit leaves R0's name on
+ * it but its counts zeroed, so R0 written again later shows zero where
+ * it had its own (reapply_and_readd_keep_ids: a re-added rule keeps its
+ * id and counts). A refused commit changes no counter: sfw_nat_ids_zero
+ * runs after the last check that can refuse it. */
+Test(nat_counters, rv14_refused_commit_leaves_a_gone_rules_counters)
+{
+	int names = fx_map_fd(false, SFW_STR(SFW_MAP_NAMES));
+	int entries = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_ENTRIES));
+	int stats = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_RULE_STATS));
+	int ncpu = libbpf_num_possible_cpus();
+	struct sfw_nat_rule_stats *v = calloc(ncpu, sizeof(*v));
+	struct sfw_policy_fds f = fds();
+	struct sfw_config cfg;
+	__u32 r0, r1;
+
+	cr_assert(v && ncpu > 0);
+	commit(RV_CONF_HEAD RV_R0 RV_R1);
+	r0 = id_of("RS", "R0");
+	r1 = id_of("RS", "R1");
+	commit(RV_CONF_HEAD RV_R1);   /* R0 deleted: its id kept by name */
+	v[0].n[SFW_NAT_RC_HITS] = 5;
+	v[0].n[SFW_NAT_RC_SUCCESS] = 4;
+	cr_assert_eq(bpf_map_update_elem(stats, &r0, v, BPF_ANY), 0, "R0's counts");
+	ASSERT_RULE(r0, 5, 4);
+	cr_assert_eq(fx_config(&cfg), 0);
+	for (__u32 id = 1; id <= SFW_NAT_MAX_RULES; id++) {
+		struct sfw_nat_entry_key k = { .list = { .stage = SFW_NAT_SOURCE, .from_zone = 200,
+							 .to_zone = 201, .gen = (__u8)(cfg.gen & 1) },
+					       .idx = id };
+		struct sfw_nat_entry e = { .rule_id = (__u16)id };
+		struct sfw_name_key nk = { SFW_NAME_NAT_RULE, id };
+		struct sfw_name nv = { 0 };
+
+		if (id == r0 || id == r1)
+			continue;
+		snprintf(nv.name, sizeof(nv.name), "old%u", id);
+		cr_assert_eq(bpf_map_update_elem(names, &nk, &nv, BPF_ANY), 0);
+		nk.kind = SFW_NAME_NAT_RULE_SET;
+		cr_assert_eq(bpf_map_update_elem(names, &nk, &nv, BPF_ANY), 0);
+		cr_assert_eq(bpf_map_update_elem(entries, &k, &e, BPF_ANY), 0, "entry %u", id);
+	}
+	cr_assert_neq(commit_into(RV_CONF_HEAD RV_R1
+				  "set security nat source rule-set RS rule R9 match source-address 192.0.2.0/24\n"
+				  "set security nat source rule-set RS rule R9 then source-nat interface\n"
+				  "set security flow session max-sessions 1073741824\n", &f),
+		      0, "refused: more sessions than the table holds");
+	cr_expect_eq(id_of("RS", "R0"), r0, "R0's name put back");
+	ASSERT_RULE(r0, 5, 4);
+	free(v);
+}

@@ -394,6 +394,120 @@ Test(nat_review4, n7_client_keeps_a_port_no_host_socket_has)
 	cr_expect_eq(port_at(&out, 0), 40802, "the client's own port, free, not kept");
 }
 
+/* RV14-N7a (review 14): N7's lookup is XDP's, whose socket lookup takes
+ * the packet's ingress (the inside interface, fa) for the device a socket
+ * may be bound to; the replies come in by the WAN (fb), where the stack
+ * delivers them to a socket bound there (SO_BINDTODEVICE: a DHCP client,
+ * OpenVPN's --bind-dev, a VRF's services). Such a socket is never found,
+ * and the client takes its port: N7 fails open for it. Expected: the port
+ * is skipped as for an unbound socket. Disabled: fails on int14. */
+Test(nat_review4, rv14_n7_nat_keeps_no_port_a_wan_bound_socket_has, .disabled = true)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, 40803, 1194);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(40803) };
+	struct pb_pkt in, out;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, "fb", 3), 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0, "the host's service on the WAN");
+	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_neq(port_at(&out, 0), 40803, "the client took a WAN-bound service's port");
+	close(fd);
+}
+
+/* RV14-N7b (review 14, low): a TCP socket bound to a port but not (yet)
+ * listening or connected (bind before connect: a client with a fixed
+ * source port, a service between bind and listen) sits in the bind hash
+ * only, which bpf_sk_lookup_tcp does not search: the client takes the
+ * port, and the host's own SYN from it to the same server then meets the
+ * NAT session's tuple at tc and is dropped (No session). Expected: the
+ * port skipped, as for a listener. Disabled: fails on int14. */
+Test(nat_review4, rv14_n7_nat_keeps_no_port_a_host_tcp_socket_is_bound_to, .disabled = true)
+{
+	struct pb_spec syn = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
+			       .sport = 40804, .dport = 443, .tcp_flags = SFW_TCP_SYN,
+			       .seq = 1000 };
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(40804) };
+	struct pb_pkt in, out;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0, "the host's socket, bound");
+	cr_assert_eq(run_at(in_if, &syn, &in, &out), FX_XDP_REDIRECT);
+	cr_expect_neq(port_at(&out, 0), 40804, "the client took a port a host socket is bound to");
+	close(fd);
+}
+
+/* RV14-T1 (review 14): RV2-2 for a source NAT session's first reply that
+ * goes up to the stack (XDP forwarding off; or a fragment). Route-first
+ * judges it by sfw_xdp_egress_ok on the untranslated destination (the
+ * firewall's own address: passes), so sfw_account tracks it before
+ * sfw_xdp_reply_routed refuses it for the client's address having become
+ * the host's (R1 b); sfw_unaccount takes its counts back, not its TCP
+ * state: the server's SYN-ACK that never left moves the session to
+ * SYN_RCVD, and a RST so refused closes it. Expected: refused before its
+ * session is touched, as with XDP forwarding (sfw_forward_route's
+ * nat_to): sfw_xdp_egress_nat in route-first. */
+Test(nat_review4, rv14_first_reply_refused_for_the_hosts_address_moves_no_tcp_state)
+{
+	struct pb_spec c = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
+			     .sport = 40830, .dport = 80, .tcp_flags = SFW_TCP_SYN, .seq = 1000 };
+	struct pb_spec r = { .src = SERVER1, .dst = FB_ADDR, .proto = SFW_IPPROTO_TCP,
+			     .sport = 80, .tcp_flags = SFW_TCP_SYN | SFW_TCP_ACK,
+			     .seq = 5000, .ack = 1001 };
+	struct pb_pkt in, out;
+	struct sfw_config cfg;
+	struct sfw_session v;
+
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates */
+	cr_assert_eq(run_at(in_if, &c, &in, &out), FX_XDP_PASS, "the SYN, up to the stack");
+	cr_assert_eq(fx_session(&c, &v), 0);
+	cr_assert(v.flags & SFW_SESS_F_NAT);
+	r.dport = ntohs(v.nat.sport);
+	cr_assert_eq(system("ip addr add " CLIENT_A "/32 dev fb"), 0);
+	cr_expect_eq(run_at(out_if, &r, &in, &out), FX_XDP_DROP, "the reply to the host's address");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_assert_eq(fx_session(&c, &v), 0);
+	cr_expect_eq(v.tcp_state, SFW_TCP_SYN_SENT, "a refused SYN-ACK moved the session's TCP state");
+	cr_expect_eq(v.wing[SFW_WING_OUT].packets, 0);
+}
+
+/* RV14-T1's lookup with IPv4 forwarding off on the WAN (the reply's
+ * ingress): bpf_fib_lookup answers FWD_DISABLED before it asks the FIB,
+ * so it cannot say whether the client's address became the host's. The
+ * stack forwards nothing in by that device, and would deliver the
+ * translated reply only if it had: refused as NOT_FWDED is. */
+Test(nat_review4, rv14_reply_refused_when_the_wan_forwards_nothing)
+{
+	struct pb_spec c = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
+			     .sport = 40831, .dport = 80, .tcp_flags = SFW_TCP_SYN, .seq = 1000 };
+	struct pb_spec r = { .src = SERVER1, .dst = FB_ADDR, .proto = SFW_IPPROTO_TCP,
+			     .sport = 80, .tcp_flags = SFW_TCP_SYN | SFW_TCP_ACK,
+			     .seq = 5000, .ack = 1001 };
+	struct pb_pkt in, out;
+	struct sfw_config cfg;
+	struct sfw_session v;
+
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(run_at(in_if, &c, &in, &out), FX_XDP_PASS, "the SYN, up to the stack");
+	cr_assert_eq(fx_session(&c, &v), 0);
+	cr_assert(v.flags & SFW_SESS_F_NAT);
+	r.dport = ntohs(v.nat.sport);
+	cr_assert_eq(system("ip addr add " CLIENT_A "/32 dev fb && "
+			    "sysctl -qw net.ipv4.conf.fb.forwarding=0"), 0);
+	cr_expect_eq(run_at(out_if, &r, &in, &out), FX_XDP_DROP, "the reply to the host's address");
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_assert_eq(fx_session(&c, &v), 0);
+	cr_expect_eq(v.tcp_state, SFW_TCP_SYN_SENT);
+}
+
 /* N6 through an alias: a NAT session's reply tuple (SERVER1:53 ->
  * P:40910) coming in by the inside interface (zone trust) instead of the
  * WAN is taken as the server's reply, translated and sent to the client:

@@ -909,6 +909,66 @@ Test(zone_bind, rv2_route_moved_into_another_zone_not_followed_without_xdp_forwa
 	refused_into_dmz(&u);
 }
 
+/* RV14-Z1's control: a plain session's reply the stack would route into
+ * another zone is refused (sfw_xdp_egress_ok reads its own destination,
+ * the client's). Passes on int14: only the NAT reply is let through. */
+Test(zone_bind, rv14_plain_reply_the_stack_would_route_into_another_zone_refused)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41282, 53);
+	struct pb_spec r = udp(SERVER1, CLIENT_A, 53, 41282);
+	struct pb_pkt in, out, o2;
+	struct sfw_config cfg;
+	int x;
+
+	commit(ZONES_FC_DMZ PLAIN);
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);   /* zones kept */
+	attach_all();
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_PASS);
+	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_PASS, "the first reply, to the client");
+	cr_assert_eq(system("ip route add " CLIENT_A "/32 dev fc && "
+			    "ip neigh add " CLIENT_A " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	x = run_at(out_if, &r, &in, &out);
+	cr_expect(x == FX_XDP_DROP || (x == FX_XDP_PASS && tc_at(fc_if, out_if, &out, &o2) == FX_TC_SHOT),
+		  "the plain session's reply left into dmz by the stack (XDP %d)", x);
+}
+
+/* RV14-Z1 (review 14): RV2-9's binding for a source NAT session's reply.
+ * With XDP forwarding off (or a fragment) the reply goes up to the stack
+ * after sfw_nat_rewrite, and sfw_xdp_route_first asks sfw_xdp_egress_ok
+ * of the packet as parsed (p, untranslated): its destination is fb's own
+ * address, the lookup answers NOT_FWDED and the route passes. The stack
+ * then forwards the translated reply by the client's route, which has
+ * moved behind fc (dmz), and fc's tc egress lets a packet forwarded from
+ * an attached interface through: untrust -> dmz, a zone pair no policy
+ * judged. (The same on ac2daa5: the old post-NAT check read p too.)
+ * Refused, as a plain session's reply is: sfw_xdp_egress_nat routes it
+ * as translated. */
+Test(zone_bind, rv14_nat_reply_the_stack_would_route_into_another_zone_refused)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41280, 53);
+	struct pb_spec r;
+	struct pb_pkt in, out, o2;
+	struct sfw_config cfg;
+	struct sfw_session v;
+	int x;
+
+	commit(ZONES_FC_DMZ PLAIN SNAT);
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);   /* zones kept */
+	attach_all();
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_PASS);
+	v = sess_of(&u);
+	cr_assert(v.flags & SFW_SESS_F_NAT, "no NAT session");
+	r = udp(SERVER1, FB_ADDR, 53, ntohs(v.nat.sport));
+	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_PASS, "the first reply, to the client");
+	cr_assert_eq(system("ip route add " CLIENT_A "/32 dev fc && "
+			    "ip neigh add " CLIENT_A " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	x = run_at(out_if, &r, &in, &out);
+	cr_expect(x == FX_XDP_DROP || (x == FX_XDP_PASS && tc_at(fc_if, out_if, &out, &o2) == FX_TC_SHOT),
+		  "the NAT session's reply left into dmz by the stack (XDP %d)", x);
+}
+
 /* RV2-10: the zone tag (review Z1) is put in the key by sfw_track only;
  * sfw_tc_nat (and sfw_tc_host_refuse, sfw_tc_nat_icmp) build the key of
  * a packet the stack forwards from an attached interface without it. A
