@@ -284,13 +284,11 @@ Test(route_first, nat_reply_routed_into_another_zone_refused_before_it_counts)
 /* The same reply when the stack forwards it (XDP forwarding off; fb
  * attached, its tc translates the In wing): judged by the client's
  * address as well, refused at XDP, or passed up and refused at fc's tc.
- * Disabled: a fault. sfw_xdp_route_first judges a reply that goes up by
- * sfw_xdp_egress_ok on the packet as it came in, addressed to the alias
- * (FB_ADDR, the host's own: NOT_FWDED, no egress to judge), and
- * f.route then skips the check after the rewrite that judged it before
- * d7e8af3; the translated reply goes up and the stack forwards it into
- * dmz, unjudged (Z5 / RV2-8, RV2-9 for NAT replies). */
-Test(route_first, nat_reply_the_stack_forwards_into_another_zone_refused, .disabled = true)
+ * sfw_xdp_egress_ok judged it on the packet as it came in, addressed to
+ * the alias (FB_ADDR, the host's own: no egress to judge), and the check
+ * after the rewrite is skipped for a route judged first: the translated
+ * reply went up into dmz (RV2-8, RV2-9 for NAT replies, from d7e8af3). */
+Test(route_first, nat_reply_the_stack_forwards_into_another_zone_refused)
 {
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 41360, 53);
 	struct pb_spec r;
@@ -312,4 +310,6 @@ Test(route_first, nat_reply_the_stack_forwards_into_another_zone_refused, .disab
 	v = run_at(out_if, &r, &in, &out);
 	cr_expect(v == FX_XDP_DROP || (v == FX_XDP_PASS && tc_at(fc_if, out_if, &out, &fwd) == FX_TC_SHOT),
 		  "the reply left into dmz by the stack (XDP %d)", v);
+	if (v == FX_XDP_DROP)
+		cr_expect_eq(sess_of(&u).wing[SFW_WING_OUT].packets, 1, "the refused reply counted");
 }
