@@ -35,6 +35,20 @@ static __always_inline void sfw_fib_query(struct bpf_fib_lookup *fib, const stru
 	}
 }
 
+/* A NAT session's reply is routed where it goes once translated: to its
+ * opener, read from the session's key nat_to (lo: the opener is the
+ * key's low side), not to the alias it came in for (the host's own
+ * address, or a pool's). NULL: any other packet, routed as it is. NAT
+ * is IPv4's only. */
+static __always_inline void sfw_fib_nat_dst(struct bpf_fib_lookup *fib, const struct sfw_pkt *p,
+					    const struct sfw_session_key *nat_to, bool lo)
+{
+	if (nat_to && p->family == SFW_FAMILY_INET) {
+		fib->ipv4_dst = (lo ? nat_to->addr_lo : nat_to->addr_hi).v4;
+		fib->dport = lo ? nat_to->port_lo : nat_to->port_hi;
+	}
+}
+
 /* Is a an address no unicast flow may have as its source: Linux's own
  * martian-source list (ip_route_input_slow, ip6_rcv_core), checked
  * before any lookup, because the FIB has no entry for these: with a

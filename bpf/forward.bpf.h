@@ -160,10 +160,7 @@ __noinline int sfw_forward_route(struct xdp_md *ctx, const struct sfw_pkt *p, __
 	__builtin_memset(fib, 0, sizeof(*fib));
 	if (!sfw_fwd_query(data, end, p, fib))
 		return XDP_PASS;
-	if (nat_to && p->family == SFW_FAMILY_INET) {
-		fib->ipv4_dst = (lo ? nat_to->addr_lo : nat_to->addr_hi).v4;
-		fib->dport = lo ? nat_to->port_lo : nat_to->port_hi;
-	}
+	sfw_fib_nat_dst(fib, p, nat_to, lo);
 	fib->ifindex = ctx->ingress_ifindex;
 	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
 	if (rc == BPF_FIB_LKUP_RET_BLACKHOLE || rc == BPF_FIB_LKUP_RET_UNREACHABLE ||

@@ -9,32 +9,16 @@
 #include "syncookie.bpf.h"
 #include "nat_rewrite.bpf.h"
 
-/* Where will this new session's packets go? Returns the egress interface
- * for a forwarded (transit) session, 0 when the destination is this host
- * (or forwarding is off, so that it can only be), SFW_ROUTE_NONE when the
- * route discards it or names no egress we can judge. Asked once per new
- * session (and for neighbour discovery that may not be for this host),
- * never per packet. Every answer of the lookup is handled by name: the
- * zone pair must come from the real egress interface, never from a guess
- * (docs/security.md, "Routes and zone pairs"). A global function: the
- * lookup's 64 bytes of stack stay out of its callers' frames. */
+/* sfw_xdp_route's answer: no egress to judge by */
 #define SFW_ROUTE_NONE 0xffffffffu
 
-__noinline __u32 sfw_xdp_route(struct xdp_md *ctx, const struct sfw_pkt *p)
+/* sfw_xdp_route's answer for the lookup's rc, egress its fib.ifindex */
+static __always_inline __u32 sfw_route_egress(int rc, __u32 egress)
 {
-	struct bpf_fib_lookup fib = {};
-	int rc;
-
-	if (!ctx || !p)
-		return SFW_ROUTE_NONE;
-	if (p->multicast)
-		return 0;
-	sfw_fib_query(&fib, p, ctx->ingress_ifindex, false);
-	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH);
 	switch (rc) {
 	case BPF_FIB_LKUP_RET_SUCCESS:
 	case BPF_FIB_LKUP_RET_NO_NEIGH:      /* the egress is known all the same */
-		return fib.ifindex ? fib.ifindex : SFW_ROUTE_NONE;
+		return egress ? egress : SFW_ROUTE_NONE;
 	case BPF_FIB_LKUP_RET_NOT_FWDED:     /* local, broadcast, or no route at all */
 	case BPF_FIB_LKUP_RET_FWD_DISABLED:  /* the stack cannot forward it */
 		return 0;
@@ -47,6 +31,28 @@ __noinline __u32 sfw_xdp_route(struct xdp_md *ctx, const struct sfw_pkt *p)
 	default:                             /* NO_SRC_ADDR, errors: nothing to judge by */
 		return SFW_ROUTE_NONE;
 	}
+}
+
+/* Where will this new session's packets go? Returns the egress interface
+ * for a forwarded (transit) session, 0 when the destination is this host
+ * (or forwarding is off, so that it can only be), SFW_ROUTE_NONE when the
+ * route discards it or names no egress we can judge. Asked once per new
+ * session (and for neighbour discovery that may not be for this host),
+ * never per packet. Every answer of the lookup is handled by name: the
+ * zone pair must come from the real egress interface, never from a guess
+ * (docs/security.md, "Routes and zone pairs"). A global function: the
+ * lookup's 64 bytes of stack stay out of its callers' frames. */
+__noinline __u32 sfw_xdp_route(struct xdp_md *ctx, const struct sfw_pkt *p)
+{
+	struct bpf_fib_lookup fib = {};
+
+	if (!ctx || !p)
+		return SFW_ROUTE_NONE;
+	if (p->multicast)
+		return 0;
+	sfw_fib_query(&fib, p, ctx->ingress_ifindex, false);
+	return sfw_route_egress(bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH),
+				fib.ifindex);
 }
 
 /* Is ifindex an interface sfw is attached to? A global function: its key
@@ -93,14 +99,24 @@ __noinline int sfw_xdp_src_unrouted(struct xdp_md *ctx, const struct sfw_pkt *p)
  * RV2-9). A destination the FIB does not forward to, or a discard
  * route, is the stack's to answer. A lookup per packet the stack
  * forwards (XDP forwarding off, fragments, a neighbour to resolve),
- * which it looks up again itself. A global function. */
-__noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __u32 peer)
+ * which it looks up again itself. nat_to, lo: a NAT reply's, judged
+ * before its rewrite by where it goes translated (sfw_fib_nat_dst); its
+ * alias address is the host's own, which would judge nothing. A global
+ * function. */
+__noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __u32 peer,
+				 const struct sfw_session_key *nat_to, __u32 lo)
 {
+	struct bpf_fib_lookup fib = {};
 	__u32 out;
 
 	if (!ctx || !p)
 		return 0;
-	out = sfw_xdp_route(ctx, p);
+	if (p->multicast)
+		return 1;
+	sfw_fib_query(&fib, p, ctx->ingress_ifindex, false);
+	sfw_fib_nat_dst(&fib, p, nat_to, lo);
+	out = sfw_route_egress(bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH),
+			       fib.ifindex);
 	return !out || out == SFW_ROUTE_NONE || sfw_leaves_by_peer_zone(peer, out);
 }
 
@@ -125,8 +141,7 @@ __noinline int sfw_xdp_egress_nat(struct xdp_md *ctx, const struct sfw_pkt *p, _
 	if (!ctx || !p || !nat_to || p->family != SFW_FAMILY_INET)
 		return XDP_DROP;   /* a NAT reply is IPv4's, and judged */
 	sfw_fib_query(&fib, p, ctx->ingress_ifindex, false);
-	fib.ipv4_dst = (lo ? nat_to->addr_lo : nat_to->addr_hi).v4;
-	fib.dport = lo ? nat_to->port_lo : nat_to->port_hi;
+	sfw_fib_nat_dst(&fib, p, nat_to, lo);
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH);
 	/* FWD_DISABLED (forwarding off on the ingress) is answered before
 	 * the FIB is asked, so it cannot tell the host's address from any
@@ -165,7 +180,7 @@ __noinline int sfw_xdp_route_first(struct xdp_md *ctx, const struct sfw_pkt *p, 
 		return act;
 	if (nat_to)
 		return sfw_xdp_egress_nat(ctx, p, peer, nat_to, how & SFW_ROUTE_HOW_LO);
-	return peer && !sfw_xdp_egress_ok(ctx, p, peer) ? SFW_XDP_OTHER_ZONE : XDP_PASS;
+	return peer && !sfw_xdp_egress_ok(ctx, p, peer, NULL, 0) ? SFW_XDP_OTHER_ZONE : XDP_PASS;
 }
 
 /* XDP's say on where a matched packet leaves (sfw_track), decided before
@@ -449,7 +464,7 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	 * (a later fragment follows its first, which was judged here) */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && act == XDP_PASS && !f.route &&
 	    (f.sess_flags & SFW_SESS_F_TRANSIT) && f.peer_ifindex && p->frag != SFW_FRAG_LATER &&
-	    !sfw_xdp_egress_ok(ctx, p, f.peer_ifindex))
+	    !sfw_xdp_egress_ok(ctx, p, f.peer_ifindex, NULL, 0))
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	/* a session's first reply the stack takes: never to the host's own
 	 * address (sfw_xdp_reply_routed). Route-first refuses that before
