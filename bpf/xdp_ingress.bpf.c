@@ -99,12 +99,9 @@ __noinline int sfw_xdp_src_unrouted(struct xdp_md *ctx, const struct sfw_pkt *p)
  * RV2-9). A destination the FIB does not forward to, or a discard
  * route, is the stack's to answer. A lookup per packet the stack
  * forwards (XDP forwarding off, fragments, a neighbour to resolve),
- * which it looks up again itself. nat_to, lo: a NAT reply's, judged
- * before its rewrite by where it goes translated (sfw_fib_nat_dst); its
- * alias address is the host's own, which would judge nothing. A global
- * function. */
-__noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __u32 peer,
-				 const struct sfw_session_key *nat_to, __u32 lo)
+ * which it looks up again itself. A NAT reply is sfw_xdp_egress_nat's.
+ * A global function. */
+__noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __u32 peer)
 {
 	struct bpf_fib_lookup fib = {};
 	__u32 out;
@@ -114,7 +111,6 @@ __noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __
 	if (p->multicast)
 		return 1;
 	sfw_fib_query(&fib, p, ctx->ingress_ifindex, false);
-	sfw_fib_nat_dst(&fib, p, nat_to, lo);
 	out = sfw_route_egress(bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH),
 			       fib.ifindex);
 	return !out || out == SFW_ROUTE_NONE || sfw_leaves_by_peer_zone(peer, out);
@@ -180,7 +176,7 @@ __noinline int sfw_xdp_route_first(struct xdp_md *ctx, const struct sfw_pkt *p, 
 		return act;
 	if (nat_to)
 		return sfw_xdp_egress_nat(ctx, p, peer, nat_to, how & SFW_ROUTE_HOW_LO);
-	return peer && !sfw_xdp_egress_ok(ctx, p, peer, NULL, 0) ? SFW_XDP_OTHER_ZONE : XDP_PASS;
+	return peer && !sfw_xdp_egress_ok(ctx, p, peer) ? SFW_XDP_OTHER_ZONE : XDP_PASS;
 }
 
 /* XDP's say on where a matched packet leaves (sfw_track), decided before
@@ -464,7 +460,7 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	 * (a later fragment follows its first, which was judged here) */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && act == XDP_PASS && !f.route &&
 	    (f.sess_flags & SFW_SESS_F_TRANSIT) && f.peer_ifindex && p->frag != SFW_FRAG_LATER &&
-	    !sfw_xdp_egress_ok(ctx, p, f.peer_ifindex, NULL, 0))
+	    !sfw_xdp_egress_ok(ctx, p, f.peer_ifindex))
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	/* a session's first reply the stack takes: never to the host's own
 	 * address (sfw_xdp_reply_routed). Route-first refuses that before
