@@ -75,6 +75,28 @@ for _ in range(int(sys.argv[3])):
 PY
 }
 
+# The client's UDP socket on 198.51.100.2, port $1, connected to the
+# server's 5353: sends "client", then prints "client got D" for each
+# datagram D it gets until 4 s pass without one (the port unreachable
+# while nobody listens yet is skipped).
+client_hears() {   # sport
+	cli /usr/bin/python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("198.51.100.2", int(sys.argv[1])))
+s.connect(("203.0.113.2", 5353))
+s.send(b"client")
+s.settimeout(4)
+while True:
+    try:
+        print("client got", s.recv(64).decode(), flush=True)
+    except ConnectionRefusedError:
+        continue
+    except OSError:
+        break
+PY
+}
+
 # A label's value in `show security nat source rule R` text: the number
 # after its colon.
 rule_val() {   # rule label

@@ -40,21 +40,7 @@ except OSError:
 ' </dev/null >/dev/null 2>&1 &
 BG_PIDS+=($!)
 sleep 0.5
-cli /usr/bin/python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("198.51.100.2", 45900))
-s.connect(("203.0.113.2", 5353))
-s.send(b"client")
-s.settimeout(4)
-while True:
-    try:
-        print("client got", s.recv(64).decode(), flush=True)
-    except ConnectionRefusedError:
-        continue
-    except OSError:
-        break
-' >"$got" 2>&1 </dev/null &
+client_hears 45900 >"$got" 2>&1 &
 BG_PIDS+=($!)
 sleep 1
 fw /usr/bin/python3 -c '
