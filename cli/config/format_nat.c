@@ -14,6 +14,7 @@
  *   Number of sessions         : 1
  */
 #include <string.h>
+#include "nat_fields.h"
 #include "nat_show.h"
 #include "values.h"
 
@@ -25,15 +26,15 @@ static void label(FILE *f, int indent, int colon, const char *name)
 	fprintf(f, "%*s%-*s: ", indent, "", colon - indent, name);
 }
 
-static void line_str(FILE *f, int indent, const char *name, const char *v)
+static void line_str(FILE *f, int indent, int colon, const char *name, const char *v)
 {
-	label(f, indent, NAT_COLON, name);
+	label(f, indent, colon, name);
 	fprintf(f, "%s\n", v);
 }
 
-static void line_u64(FILE *f, int indent, const char *name, __u64 v)
+static void line_u64(FILE *f, int indent, int colon, const char *name, __u64 v)
 {
-	label(f, indent, NAT_COLON, name);
+	label(f, indent, colon, name);
 	fprintf(f, "%llu\n", (unsigned long long)v);
 }
 
@@ -88,44 +89,37 @@ static void match(FILE *f, const struct sfw_conf_nat_rule *r)
 	protocols(f, r);
 }
 
-/* Persistent NAT is not built: the values Junos shows with it off. */
 static void action(FILE *f, const struct sfw_conf_nat_rule *r)
 {
-	label(f, 2, NAT_ACTION_COLON, "Action");
-	fprintf(f, "%s\n", sfw_nat_action_word(r));
+	line_str(f, 2, NAT_ACTION_COLON, "Action", sfw_nat_action_word(r));
 	if (r->then == SFW_CONF_NAT_THEN_OFF)
 		return;
-	label(f, 4, NAT_ACTION_COLON, "Persistent NAT type");
-	fprintf(f, "N/A\n");
-	label(f, 4, NAT_ACTION_COLON, "Persistent NAT mapping type");
-	fprintf(f, "address-port-mapping\n");
-	label(f, 4, NAT_ACTION_COLON, "Inactivity timeout");
-	fprintf(f, "0\n");
-	label(f, 4, NAT_ACTION_COLON, "Max session number");
-	fprintf(f, "0\n");
-	label(f, 4, NAT_ACTION_COLON, "Persistent NAT block session");
-	fprintf(f, "disabled\n");
+#define SFW_S(lab, key, v) line_str(f, 4, NAT_ACTION_COLON, lab, v);
+#define SFW_N(lab, key, v) line_u64(f, 4, NAT_ACTION_COLON, lab, v);
+	SFW_NAT_PERSIST_FIELD_LIST(SFW_S, SFW_N, SFW_NAT_FIELD_NONE)
+#undef SFW_S
+#undef SFW_N
 }
 
 /* The counters: hits at 2, what they became at 4 (Junos's nesting). */
 static void counters(FILE *f, const struct sfw_nat_rule_row *row)
 {
 #define SFW_X(name, lab, json) \
-	line_u64(f, SFW_NAT_RC_##name == SFW_NAT_RC_HITS ? 2 : 4, lab, \
+	line_u64(f, SFW_NAT_RC_##name == SFW_NAT_RC_HITS ? 2 : 4, NAT_COLON, lab, \
 		 row->st.n[SFW_NAT_RC_##name]);
 	SFW_NAT_RULE_COUNTER_LIST(SFW_X)
 #undef SFW_X
-	line_u64(f, 2, SFW_NAT_SESSIONS_LABEL, row->sessions);
+	line_u64(f, 2, NAT_COLON, SFW_NAT_SESSIONS_LABEL, row->sessions);
 }
 
 static void rule_text(FILE *f, const struct sfw_nat_rule_row *row)
 {
 	fprintf(f, "source NAT rule: %s\n", row->rule->name);
-	line_str(f, 2, "Rule set", row->set->name);
-	line_u64(f, 2, "Rule Id", row->id);
-	line_u64(f, 2, "Rule position", (__u64)row->position);
-	line_str(f, 2, "From zone", row->set->from.name);
-	line_str(f, 2, "To zone", row->set->to.name);
+#define SFW_S(lab, key, v) line_str(f, 2, NAT_COLON, lab, v);
+#define SFW_N(lab, key, v) line_u64(f, 2, NAT_COLON, lab, v);
+	SFW_NAT_RULE_FIELD_LIST(SFW_S, SFW_N, SFW_NAT_FIELD_NONE)
+#undef SFW_S
+#undef SFW_N
 	match(f, row->rule);
 	action(f, row->rule);
 	counters(f, row);

@@ -3,6 +3,7 @@
  * source-nat-rule-entry, rule-translation-hits, ...); docs/nat.md lists
  * them. Counts are numbers, as sfw's other JSON has them. */
 #include "json.h"
+#include "nat_fields.h"
 #include "nat_show.h"
 #include "values.h"
 
@@ -28,11 +29,7 @@ static void action_json(struct sfw_json *j, const struct sfw_conf_nat_rule *r)
 	sfw_json_open(j, "source-nat-rule-action-entry", '{');
 	sfw_json_str(j, "source-nat-rule-action", sfw_nat_action_word(r));
 	if (r->then != SFW_CONF_NAT_THEN_OFF) {
-		sfw_json_str(j, "persistent-nat-type", "N/A");
-		sfw_json_str(j, "persistent-nat-mapping-type", "address-port-mapping");
-		sfw_json_num(j, "persistent-nat-timeout", 0);
-		sfw_json_num(j, "persistent-nat-max-session", 0);
-		sfw_json_str(j, "persistent-nat-block-session", "disabled");
+		SFW_NAT_PERSIST_FIELD_LIST(SFW_NAT_JSON_S, SFW_NAT_JSON_N, SFW_NAT_JSON_J)
 	}
 	sfw_json_close(j, '}');
 }
@@ -53,13 +50,7 @@ static void rule_json(struct sfw_json *j, const struct sfw_nat_rule_row *row)
 
 	sfw_json_open(j, NULL, '{');
 	sfw_json_str(j, "rule-name", r->name);
-	sfw_json_str(j, "rule-set-name", row->set->name);
-	sfw_json_num(j, "rule-id", row->id);
-	sfw_json_num(j, "rule-matching-position", (__u64)row->position);
-	sfw_json_str(j, "rule-from-context", "zone");
-	sfw_json_str(j, "rule-from-context-name", row->set->from.name);
-	sfw_json_str(j, "rule-to-context", "zone");
-	sfw_json_str(j, "rule-to-context-name", row->set->to.name);
+	SFW_NAT_RULE_FIELD_LIST(SFW_NAT_JSON_S, SFW_NAT_JSON_N, SFW_NAT_JSON_J)
 	range_list(j, "source-address-range-entry", "rule-source-address-low-range",
 		   "rule-source-address-high-range", &r->src);
 	range_list(j, "destination-address-range-entry", "rule-destination-address-low-range",

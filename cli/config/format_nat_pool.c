@@ -12,6 +12,7 @@
  *     203.0.113.10 - 203.0.113.13                      2            0
  */
 #include "json.h"
+#include "nat_fields.h"
 #include "nat_show.h"
 #include "values.h"
 
@@ -33,13 +34,11 @@ static void pool_text(FILE *f, const struct sfw_nat_pool_row *row)
 
 	sfw_nat_pool_addrs(row, lo, hi);
 	sfw_nat_pool_ports(row, ports, sizeof(ports));
-	line_str(f, "Pool name", row->pool->name);
-	line_u64(f, "Pool id", row->id);
-	line_str(f, "Routing instance", "default");
-	line_str(f, "Host address base", "0.0.0.0");
-	line_str(f, "Port", ports);
-	line_u64(f, "Port overloading", 1);
-	line_u64(f, "Total addresses", row->n_addrs);
+#define SFW_S(lab, key, v) line_str(f, lab, v);
+#define SFW_N(lab, key, v) line_u64(f, lab, v);
+	SFW_NAT_POOL_FIELD_LIST(SFW_S, SFW_N, SFW_NAT_FIELD_NONE)
+#undef SFW_S
+#undef SFW_N
 #define SFW_X(name, label, json) line_u64(f, label, row->st.n[SFW_NAT_PC_##name]);
 	SFW_NAT_POOL_COUNTER_LIST(SFW_X)
 #undef SFW_X
@@ -66,13 +65,7 @@ static void pool_json(struct sfw_json *j, const struct sfw_nat_pool_row *row)
 	sfw_nat_pool_addrs(row, lo, hi);
 	sfw_nat_pool_ports(row, ports, sizeof(ports));
 	sfw_json_open(j, NULL, '{');
-	sfw_json_str(j, "pool-name", row->pool->name);
-	sfw_json_num(j, "pool-id", row->id);
-	sfw_json_str(j, "routing-instance-name", "default");
-	sfw_json_str(j, "host-address-base", "0.0.0.0");
-	sfw_json_str(j, "source-pool-port-translation", ports);
-	sfw_json_num(j, "port-overloading-factor", 1);
-	sfw_json_num(j, "total-pool-address", row->n_addrs);
+	SFW_NAT_POOL_FIELD_LIST(SFW_NAT_JSON_S, SFW_NAT_JSON_N, SFW_NAT_JSON_J)
 #define SFW_X(name, label, json) sfw_json_num(j, json, row->st.n[SFW_NAT_PC_##name]);
 	SFW_NAT_POOL_COUNTER_LIST(SFW_X)
 #undef SFW_X

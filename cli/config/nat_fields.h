@@ -1,0 +1,48 @@
+/* The fields the source NAT shows print in both text and JSON, once each,
+ * in Junos's order: the text writer (format_nat.c, format_nat_pool.c)
+ * and the JSON one (format_nat_json.c, format_nat_pool.c) walk the same
+ * list, as the counters' lists in include/nat.h are walked. Each entry is
+ * S(text label, JSON name, string value), N(text label, JSON name,
+ * number value) or J(JSON name, string value) for a JSON-only field; the
+ * values are expressions of the writer's row. */
+#ifndef SFW_CLI_NAT_FIELDS_H
+#define SFW_CLI_NAT_FIELDS_H
+
+/* A rule's, after its name (row: struct sfw_nat_rule_row *). */
+#define SFW_NAT_RULE_FIELD_LIST(S, N, J)                          \
+	S("Rule set", "rule-set-name", row->set->name)            \
+	N("Rule Id", "rule-id", row->id)                          \
+	N("Rule position", "rule-matching-position", (__u64)row->position) \
+	J("rule-from-context", "zone")                            \
+	S("From zone", "rule-from-context-name", row->set->from.name) \
+	J("rule-to-context", "zone")                              \
+	S("To zone", "rule-to-context-name", row->set->to.name)
+
+/* A translating rule's action, after its Action line: persistent NAT is
+ * not built, so the values Junos shows with it off. */
+#define SFW_NAT_PERSIST_FIELD_LIST(S, N, J)                       \
+	S("Persistent NAT type", "persistent-nat-type", "N/A")    \
+	S("Persistent NAT mapping type", "persistent-nat-mapping-type", "address-port-mapping") \
+	N("Inactivity timeout", "persistent-nat-timeout", 0)      \
+	N("Max session number", "persistent-nat-max-session", 0)  \
+	S("Persistent NAT block session", "persistent-nat-block-session", "disabled")
+
+/* A pool's, before its counters (row: struct sfw_nat_pool_row *; ports:
+ * its Port text, sfw_nat_pool_ports). */
+#define SFW_NAT_POOL_FIELD_LIST(S, N, J)                          \
+	S("Pool name", "pool-name", row->pool->name)              \
+	N("Pool id", "pool-id", row->id)                          \
+	S("Routing instance", "routing-instance-name", "default") \
+	S("Host address base", "host-address-base", "0.0.0.0")   \
+	S("Port", "source-pool-port-translation", ports)          \
+	N("Port overloading", "port-overloading-factor", 1)       \
+	N("Total addresses", "total-pool-address", row->n_addrs)
+
+/* The entry that prints nothing: J for text, which has no such field. */
+#define SFW_NAT_FIELD_NONE(...)
+/* The JSON writer's entries, with its struct sfw_json *j (json.h). */
+#define SFW_NAT_JSON_S(lab, key, v) sfw_json_str(j, key, v);
+#define SFW_NAT_JSON_N(lab, key, v) sfw_json_num(j, key, v);
+#define SFW_NAT_JSON_J(key, v) sfw_json_str(j, key, v);
+
+#endif
