@@ -2,9 +2,10 @@
  * a veth pair in the fixture's namespace, fa (198.51.100.1/24, zone
  * trust) where clients send from and fb (203.0.113.1/24, zone untrust)
  * toward the servers, with static neighbours so the FIB answers SUCCESS
- * and frames are redirected; source-nat interface from trust to untrust.
- * The including file includes "commit.h" itself (the Makefile sorts the
- * test files by it). */
+ * and frames are redirected; source-nat interface from trust to untrust
+ * (NAT_HEAD_TEXT and its rules for a suite's own commits, commit_pool
+ * for a pool's). The including file includes "commit.h" itself (the
+ * Makefile sorts the test files by it). */
 #ifndef SFW_TESTS_BPF_NAT_FIXTURE_H
 #define SFW_TESTS_BPF_NAT_FIXTURE_H
 
@@ -37,6 +38,38 @@ static SUITE_UNUSED void host_ports(__u16 lo, __u16 hi)
 	cr_assert_eq(bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY), 0);
 }
 
+/* The fixture's zones and policy (trust -> untrust permitted, the rest
+ * denied) and source rule-set RS from trust to untrust, for RS's rules
+ * (and any pools) to follow. */
+#define NAT_HEAD_TEXT                                                                        \
+	"set security zones security-zone trust interfaces fa\n"                             \
+	"set security zones security-zone untrust interfaces fb\n"                           \
+	"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n" \
+	"set security policies from-zone trust to-zone untrust policy out then permit\n"     \
+	"set security policies default-policy deny-all\n"                                    \
+	"set security nat source rule-set RS from zone trust\n"                              \
+	"set security nat source rule-set RS to zone untrust\n"
+/* R0: CLIENT_B exempt (`source-nat off`) */
+#define NAT_R0_OFF                                                                           \
+	"set security nat source rule-set RS rule R0 match source-address " CLIENT_B "/32\n" \
+	"set security nat source rule-set RS rule R0 then source-nat off\n"
+/* R1: the clients' LAN to fb's address, the fixture's own rule */
+#define NAT_R1_INTERFACE                                                                     \
+	"set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n" \
+	"set security nat source rule-set RS rule R1 then source-nat interface\n"
+
+/* Source NAT from trust to untrust to pool P, whose statements are
+ * `pool` (one or more lines). */
+static SUITE_UNUSED void commit_pool(const char *pool)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text), NAT_HEAD_TEXT "%s"
+		 "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
+		 "set security nat source rule-set RS rule R1 then source-nat pool P\n", pool);
+	commit(text);
+}
+
 static SUITE_UNUSED void nat_setup(void)
 {
 	suite_setup();
@@ -60,15 +93,7 @@ static SUITE_UNUSED void nat_setup(void)
 						 &ifindex, BPF_ANY), 0);
 	}
 	cr_assert_eq(fx_set_flags(SFW_CFG_F_FORWARD), 0);
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone untrust interfaces fb\n"
-	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
-	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
-	       "set security policies default-policy deny-all\n"
-	       "set security nat source rule-set RS from zone trust\n"
-	       "set security nat source rule-set RS to zone untrust\n"
-	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
-	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	commit(NAT_HEAD_TEXT NAT_R1_INTERFACE);
 	/* the clients here keep their own ports (below 50000): the host's
 	 * ephemeral range, read from the machine at commit, is pinned above
 	 * them (nat/ports_outside_the_hosts_ephemeral_range tests the read) */

@@ -212,18 +212,11 @@ Test(nat, icmp_error_about_translated_packet_translated_back)
 		     "quoted ICMP checksum");
 }
 
-/* Runs a forwarded frame (from in_if) through tc egress; *out gets it. */
+/* Runs a forwarded frame (from in_if) through fb's tc egress; *out gets
+ * it. */
 static int tc_forwarded(const struct pb_pkt *in, struct pb_pkt *out)
 {
-	struct __sk_buff skb = { .ifindex = out_if, .ingress_ifindex = in_if };
-	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in->data, .data_size_in = in->len,
-		    .data_out = out->data, .data_size_out = PB_MAX, .ctx_in = &skb,
-		    .ctx_size_in = sizeof(skb));
-
-	*out = *in;
-	cr_assert_eq(bpf_prog_test_run_opts(fx_tc_prog_fd(), &t), 0);
-	out->len = t.data_size_out;
-	return (int)t.retval;
+	return tc_at(out_if, in_if, in, out);
 }
 
 /* A first packet XDP does not send itself (no neighbour yet: the stack
@@ -587,15 +580,7 @@ Test(nat, untranslatable_rule_refused_not_sent_untranslated)
 	struct sfw_nat_pool_key k;
 	struct pb_pkt in, out;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone untrust interfaces fb\n"
-	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
-	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
-	       "set security nat source pool P address 203.0.113.50/32\n"
-	       "set security nat source rule-set RS from zone trust\n"
-	       "set security nat source rule-set RS to zone untrust\n"
-	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
-	       "set security nat source rule-set RS rule R1 then source-nat pool P\n");
+	commit_pool("set security nat source pool P address 203.0.113.50/32\n");
 	while (!bpf_map_get_next_key(fd, NULL, &k))
 		cr_assert_eq(bpf_map_delete_elem(fd, &k), 0);
 	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP);
@@ -1000,17 +985,7 @@ Test(nat, redteam_host_icmp_error_about_reply_quotes_translated_tuple)
  * sessions carry no NAT under a zone pair that has source NAT rules. */
 static void commit_exempt_b(void)
 {
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone untrust interfaces fb\n"
-	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
-	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
-	       "set security policies default-policy deny-all\n"
-	       "set security nat source rule-set RS from zone trust\n"
-	       "set security nat source rule-set RS to zone untrust\n"
-	       "set security nat source rule-set RS rule R0 match source-address " CLIENT_B "/32\n"
-	       "set security nat source rule-set RS rule R0 then source-nat off\n"
-	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
-	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	commit(NAT_HEAD_TEXT NAT_R0_OFF NAT_R1_INTERFACE);
 	host_ports(50000, 60999);
 }
 

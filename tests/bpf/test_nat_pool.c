@@ -21,29 +21,6 @@ TestSuite(nat_pool, .init = nat_setup, .fini = suite_teardown);
 #define POOL_LO "203.0.113.10"
 #define POOL_HI "203.0.113.13"
 
-/* The fixture's zones and policy, and source rule-set RS from trust to
- * untrust; then nat (pools and RS's rules). */
-#define HEAD_TEXT                                                                  \
-	"set security zones security-zone trust interfaces fa\n"                   \
-	"set security zones security-zone untrust interfaces fb\n"                 \
-	"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n" \
-	"set security policies from-zone trust to-zone untrust policy out then permit\n" \
-	"set security policies default-policy deny-all\n"                          \
-	"set security nat source rule-set RS from zone trust\n"                    \
-	"set security nat source rule-set RS to zone untrust\n"
-
-/* Source NAT from trust to untrust to pool P, whose statements are
- * `pool` (one or more lines). */
-static void commit_pool(const char *pool)
-{
-	char text[2048];
-
-	snprintf(text, sizeof(text), HEAD_TEXT "%s"
-		 "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
-		 "set security nat source rule-set RS rule R1 then source-nat pool P\n", pool);
-	commit(text);
-}
-
 static bool in_pool(__u32 a)
 {
 	return ntohl(a) >= ntohl(a4(POOL_LO)) && ntohl(a) <= ntohl(a4(POOL_HI));
@@ -327,7 +304,7 @@ Test(nat_pool, deleting_a_pool_keeps_the_others_id_hits_and_sessions_names)
 	struct pb_pkt in, out;
 	__u32 p1;
 
-	commit(HEAD_TEXT P0_LINES P1_LINES);
+	commit(NAT_HEAD_TEXT P0_LINES P1_LINES);
 	cr_assert_eq(run_at(in_if, &b1, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(run_at(in_if, &b2, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
@@ -335,14 +312,14 @@ Test(nat_pool, deleting_a_pool_keeps_the_others_id_hits_and_sessions_names)
 	p1 = pool_id_of("P1");
 	cr_assert_eq(pool_hits(pool_id_of("P0")), 2);
 	cr_assert_eq(pool_hits(p1), 1);
-	commit(HEAD_TEXT P1_LINES);   /* P0 (and its rule) deleted */
+	commit(NAT_HEAD_TEXT P1_LINES);   /* P0 (and its rule) deleted */
 	cr_expect_eq(pool_id_of("P1"), p1, "P1 keeps its id");
 	cr_expect_eq(pool_hits(pool_id_of("P1")), 1, "P1 shows %llu Translation hits; it had "
 		     "1, P0 (deleted) had 2", (unsigned long long)pool_hits(pool_id_of("P1")));
 	cr_assert_eq(run_at(in_if, &a2, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(addr_at(&out, 12), a4(POOL_HI), "P1 still translates");
 	cr_expect_eq(pool_hits(pool_id_of("P1")), 2);
-	commit(HEAD_TEXT P0_LINES P1_LINES);   /* P0 written back, before P1 */
+	commit(NAT_HEAD_TEXT P0_LINES P1_LINES);   /* P0 written back, before P1 */
 	GET_SESSION(&a2, &sess);
 	pool_name_of(sess.nat.pool_id, name);
 	cr_expect_str_eq(name, "P1", "P1's session names pool '%s'", name);
@@ -362,7 +339,7 @@ Test(nat_pool, exhausted_ids_refuse_the_commit_untouched)
 	struct sfw_config before, after;
 	struct pb_pkt in, out;
 
-	commit(HEAD_TEXT P1_LINES);
+	commit(NAT_HEAD_TEXT P1_LINES);
 	cr_assert_eq(pool_id_of("P1"), 1);
 	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(fx_config(&before), 0);
@@ -377,7 +354,7 @@ Test(nat_pool, exhausted_ids_refuse_the_commit_untouched)
 		cr_assert_eq(bpf_map_update_elem(names, &nk, &nv, BPF_ANY), 0);
 		cr_assert_eq(bpf_map_update_elem(pools, &k, &v, BPF_ANY), 0, "pool %u", id);
 	}
-	cr_assert_eq(commit_into(HEAD_TEXT P1_LINES P0_LINES, &f), -E2BIG);
+	cr_assert_eq(commit_into(NAT_HEAD_TEXT P1_LINES P0_LINES, &f), -E2BIG);
 	cr_assert_str_eq(sfw_last_error(), "no source NAT pool id is left for pool P0: each of "
 			 "the 4096 is a pool's in force or in this commit, or named by sessions "
 			 "in the table");
@@ -405,7 +382,7 @@ Test(nat_pool, reused_id_starts_from_zero_hits)
 	__u32 two = 2;
 
 	cr_assert(ncpu > 0 && old);
-	commit(HEAD_TEXT P1_LINES);
+	commit(NAT_HEAD_TEXT P1_LINES);
 	cr_assert_eq(pool_id_of("P1"), 1);
 	for (__u32 id = 2; id <= SFW_NAT_MAX_POOLS; id++) {
 		struct sfw_name_key nk = { SFW_NAME_NAT_POOL, id };
@@ -416,7 +393,7 @@ Test(nat_pool, reused_id_starts_from_zero_hits)
 	}
 	old[0].n[SFW_NAT_PC_HITS] = 5;   /* gone pool old2's */
 	cr_assert_eq(bpf_map_update_elem(stats, &two, old, BPF_ANY), 0);
-	commit(HEAD_TEXT P1_LINES P0_LINES);
+	commit(NAT_HEAD_TEXT P1_LINES P0_LINES);
 	cr_assert_eq(pool_id_of("P0"), 2, "the lowest id nothing shows");
 	cr_assert_eq(pool_hits(2), 0, "P0 starts with old2's %llu hits",
 		     (unsigned long long)pool_hits(2));
