@@ -148,17 +148,7 @@ Test(nat_counters, off_rule_counts_and_its_session_names_it)
 	struct sfw_session sess;
 	struct pb_pkt in, out;
 
-	commit("set security zones security-zone trust interfaces fa\n"
-	       "set security zones security-zone untrust interfaces fb\n"
-	       "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
-	       "set security policies from-zone trust to-zone untrust policy out then permit\n"
-	       "set security policies default-policy deny-all\n"
-	       "set security nat source rule-set RS from zone trust\n"
-	       "set security nat source rule-set RS to zone untrust\n"
-	       "set security nat source rule-set RS rule R0 match source-address " CLIENT_B "/32\n"
-	       "set security nat source rule-set RS rule R0 then source-nat off\n"
-	       "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n"
-	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
+	commit(NAT_HEAD_TEXT NAT_R0_OFF NAT_R1_INTERFACE);
 	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(addr_at(&out, 12), a4(CLIENT_B), "off: untranslated");
 	GET_SESSION(&s, &sess);
@@ -176,22 +166,6 @@ Test(nat_counters, off_rule_counts_and_its_session_names_it)
 
 /* ---- review (natrv): tests that fail on natshow2 ---- */
 
-/* R0 (`off`, CLIENT_B) before R1 (interface, the /24): R0 is id 1, R1 id 2. */
-#define RV_CONF_HEAD                                                                         \
-	"set security zones security-zone trust interfaces fa\n"                             \
-	"set security zones security-zone untrust interfaces fb\n"                           \
-	"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n" \
-	"set security policies from-zone trust to-zone untrust policy out then permit\n"     \
-	"set security policies default-policy deny-all\n"                                    \
-	"set security nat source rule-set RS from zone trust\n"                              \
-	"set security nat source rule-set RS to zone untrust\n"
-#define RV_R0                                                                                \
-	"set security nat source rule-set RS rule R0 match source-address " CLIENT_B "/32\n" \
-	"set security nat source rule-set RS rule R0 then source-nat off\n"
-#define RV_R1                                                                                \
-	"set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n" \
-	"set security nat source rule-set RS rule R1 then source-nat interface\n"
-
 /* RV-1: numbered in configuration order, a commit that deleted R0 gave
  * R1 R0's id, and so R0's two hits and successes (and R0's live sessions,
  * which name the id: the e2e rv test shows that end). Ids are kept by
@@ -206,14 +180,14 @@ Test(nat_counters, rv_renumbering_commit_gives_a_deleted_rules_hits_to_another)
 	struct pb_pkt in, out;
 	__u32 r1;
 
-	commit(RV_CONF_HEAD RV_R0 RV_R1);
+	commit(NAT_HEAD_TEXT NAT_R0_OFF NAT_R1_INTERFACE);
 	cr_assert_eq(run_at(in_if, &b1, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(run_at(in_if, &b2, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
 	ASSERT_RULE(id_of("RS", "R0"), 2, 2);
 	r1 = id_of("RS", "R1");
 	ASSERT_RULE(r1, 1, 1);
-	commit(RV_CONF_HEAD RV_R1);   /* R0 deleted */
+	commit(NAT_HEAD_TEXT NAT_R1_INTERFACE);   /* R0 deleted */
 	cr_assert_eq(id_of("RS", "R1"), r1, "R1 keeps its id");
 	st = rule_stats(r1);
 	cr_expect_eq(st.n[SFW_NAT_RC_HITS], 1,
@@ -239,7 +213,7 @@ Test(nat_counters, rv_tc_opened_off_rule_session_counts_and_names_its_rule, .dis
 	struct sfw_session sess;
 	struct pb_pkt in, out;
 
-	commit(RV_CONF_HEAD RV_R0 RV_R1);
+	commit(NAT_HEAD_TEXT NAT_R0_OFF NAT_R1_INTERFACE);
 	cr_assert_eq(fx_mark_attached(out_if), 0);   /* fa is not */
 	cr_assert_eq(pb_build(&s, &in), 0);
 	cr_assert_eq(tc_at(out_if, in_if, &in, &out), FX_TC_OK, "off: sent untranslated");
@@ -295,7 +269,7 @@ Test(nat_counters, rv_denied_first_packet_the_rule_matches_counts_nothing)
 	       "set security policies default-policy deny-all\n"
 	       "set security nat source rule-set RS from zone trust\n"
 	       "set security nat source rule-set RS to zone untrust\n"
-	       RV_R1);
+	       NAT_R1_INTERFACE);
 	cr_assert_neq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
 	ASSERT_NO_SESSION(&s);
 	ASSERT_RULE(1, 0, 0);
@@ -334,7 +308,7 @@ Test(nat_counters, exhausted_ids_refuse_the_commit_untouched)
 		cr_assert_eq(bpf_map_update_elem(names, &nk, &nv, BPF_ANY), 0);
 		cr_assert_eq(bpf_map_update_elem(entries, &k, &v, BPF_ANY), 0, "entry %u", id);
 	}
-	cr_assert_eq(commit_into(RV_CONF_HEAD RV_R1
+	cr_assert_eq(commit_into(NAT_HEAD_TEXT NAT_R1_INTERFACE
 				 "set security nat source rule-set RS rule R9 match source-address 192.0.2.0/24\n"
 				 "set security nat source rule-set RS rule R9 then source-nat interface\n", &f),
 		     -E2BIG);
@@ -371,10 +345,10 @@ Test(nat_counters, rv14_refused_commit_leaves_a_gone_rules_counters)
 	__u32 r0, r1;
 
 	cr_assert(v && ncpu > 0);
-	commit(RV_CONF_HEAD RV_R0 RV_R1);
+	commit(NAT_HEAD_TEXT NAT_R0_OFF NAT_R1_INTERFACE);
 	r0 = id_of("RS", "R0");
 	r1 = id_of("RS", "R1");
-	commit(RV_CONF_HEAD RV_R1);   /* R0 deleted: its id kept by name */
+	commit(NAT_HEAD_TEXT NAT_R1_INTERFACE);   /* R0 deleted: its id kept by name */
 	v[0].n[SFW_NAT_RC_HITS] = 5;
 	v[0].n[SFW_NAT_RC_SUCCESS] = 4;
 	cr_assert_eq(bpf_map_update_elem(stats, &r0, v, BPF_ANY), 0, "R0's counts");
@@ -396,7 +370,7 @@ Test(nat_counters, rv14_refused_commit_leaves_a_gone_rules_counters)
 		cr_assert_eq(bpf_map_update_elem(names, &nk, &nv, BPF_ANY), 0);
 		cr_assert_eq(bpf_map_update_elem(entries, &k, &e, BPF_ANY), 0, "entry %u", id);
 	}
-	cr_assert_neq(commit_into(RV_CONF_HEAD RV_R1
+	cr_assert_neq(commit_into(NAT_HEAD_TEXT NAT_R1_INTERFACE
 				  "set security nat source rule-set RS rule R9 match source-address 192.0.2.0/24\n"
 				  "set security nat source rule-set RS rule R9 then source-nat interface\n"
 				  "set security flow session max-sessions 1073741824\n", &f),
