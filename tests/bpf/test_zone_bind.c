@@ -63,13 +63,27 @@ static void zone_setup(void)
 
 TestSuite(zone_bind, .init = zone_setup, .fini = suite_teardown);
 
-/* A route change: SERVER1 behind fc, its neighbour resolved or not. */
-static void route_server_by_fc(bool neigh)
+/* A route change: addr behind fc, its neighbour resolved or not. */
+static void route_by_fc(const char *addr, bool neigh)
 {
-	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc"), 0);
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "ip route add %s/32 dev fc", addr);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "ip neigh add %s lladdr 02:00:00:00:00:33 dev fc nud permanent",
+		 addr);
 	if (neigh)
-		cr_assert_eq(system("ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc "
-				    "nud permanent"), 0);
+		cr_assert_eq(system(cmd), 0);
+}
+
+/* XDP forwarding off, the stack forwards every transit packet; the
+ * committed zones kept */
+static void xdp_forwarding_off(void)
+{
+	struct sfw_config cfg;
+
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);
 }
 
 /* sfw on all three interfaces, as tc sees them */
@@ -535,7 +549,7 @@ Test(zone_bind, rv_route_moved_into_another_zone_not_followed)
 
 	commit(ZONES_FC_DMZ PLAIN);
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
-	route_server_by_fc(true);
+	route_by_fc(SERVER1, true);
 	cr_expect_eq(run_at(in_if, &u, &in, &out), FX_XDP_DROP,
 		     "the trust -> untrust session's packet routed into dmz");
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
@@ -553,7 +567,7 @@ Test(zone_bind, route_moved_inside_the_zone_followed)
 	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, "sfw_tx_ports"), &fc_if, &fc_if,
 					 BPF_ANY), 0);
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
-	route_server_by_fc(true);
+	route_by_fc(SERVER1, true);
 	cr_expect_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT, "on toward fc, untrust's");
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 0);
 }
@@ -619,7 +633,7 @@ Test(zone_bind, rv2_packet_refused_for_its_route_counts_and_refreshes_nothing)
 
 	commit(ZONES_FC_DMZ PLAIN);
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
-	route_server_by_fc(true);
+	route_by_fc(SERVER1, true);
 	cr_assert_eq(fx_age(&u, 5), 0);
 	before = sess_of(&u);
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_DROP, "routed into dmz: refused");
@@ -639,14 +653,11 @@ Test(zone_bind, rv2_packet_the_stack_would_route_into_another_zone_changes_nothi
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 41202, 53);
 	struct pb_pkt in, out;
 	struct sfw_session before, after;
-	struct sfw_config cfg;
 
 	commit(ZONES_FC_DMZ PLAIN);
-	cr_assert_eq(fx_config(&cfg), 0);
-	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);   /* zones kept */
+	xdp_forwarding_off();
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_PASS);
-	cr_assert_eq(system("ip route add " SERVER1 "/32 dev fc && "
-			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	route_by_fc(SERVER1, true);
 	cr_assert_eq(fx_age(&u, 5), 0);
 	before = sess_of(&u);
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_DROP, "routed into dmz: refused");
@@ -699,7 +710,7 @@ Test(zone_bind, rv2_rst_refused_for_its_route_does_not_close_the_session)
 	c.tcp_flags = SFW_TCP_ACK, c.seq = 1001, c.ack = 5001;
 	cr_assert_eq(run_at(in_if, &c, &in, &out), FX_XDP_REDIRECT, "ACK");
 	cr_assert_eq(sess_of(&c).tcp_state, SFW_TCP_ESTABLISHED);
-	route_server_by_fc(true);
+	route_by_fc(SERVER1, true);
 	c.tcp_flags = SFW_TCP_RST | SFW_TCP_ACK;
 	cr_assert_eq(run_at(in_if, &c, &in, &out), FX_XDP_DROP, "the RST, routed into dmz");
 	cr_expect_eq(sess_of(&c).tcp_state, SFW_TCP_ESTABLISHED,
@@ -864,7 +875,7 @@ Test(zone_bind, rv2_route_moved_into_another_zone_not_followed_by_the_stack)
 	commit(ZONES_FC_DMZ PLAIN);
 	attach_all();
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
-	route_server_by_fc(false);   /* no neighbour yet */
+	route_by_fc(SERVER1, false);   /* no neighbour yet */
 	refused_into_dmz(&u);
 }
 
@@ -881,7 +892,7 @@ Test(zone_bind, rv2_fragmented_datagram_not_routed_into_another_zone)
 	commit(ZONES_FC_DMZ PLAIN);
 	attach_all();
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
-	route_server_by_fc(true);
+	route_by_fc(SERVER1, true);
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_DROP, "unfragmented: refused (Z5)");
 	big.payload = 1200;
 	big.ip_id = 4126;
@@ -898,15 +909,26 @@ Test(zone_bind, rv2_route_moved_into_another_zone_not_followed_without_xdp_forwa
 {
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 41270, 53);
 	struct pb_pkt in, out;
-	struct sfw_config cfg;
 
 	commit(ZONES_FC_DMZ PLAIN);
-	cr_assert_eq(fx_config(&cfg), 0);
-	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);   /* zones kept */
+	xdp_forwarding_off();
 	attach_all();
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_PASS);
-	route_server_by_fc(true);
+	route_by_fc(SERVER1, true);
 	refused_into_dmz(&u);
+}
+
+/* r, a reply by fb, again after the client's route moved behind fc
+ * (dmz): refused by XDP, or passed up and refused at fc's tc egress. */
+static void reply_refused_into_dmz(const struct pb_spec *r, const char *what)
+{
+	struct pb_pkt in, out, fwd;
+	int x;
+
+	route_by_fc(CLIENT_A, true);
+	x = run_at(out_if, r, &in, &out);
+	cr_expect(x == FX_XDP_DROP || (x == FX_XDP_PASS && tc_at(fc_if, out_if, &out, &fwd) == FX_TC_SHOT),
+		  "%s left into dmz by the stack (XDP %d)", what, x);
 }
 
 /* RV14-Z1's control: a plain session's reply the stack would route into
@@ -916,21 +938,14 @@ Test(zone_bind, rv14_plain_reply_the_stack_would_route_into_another_zone_refused
 {
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 41282, 53);
 	struct pb_spec r = udp(SERVER1, CLIENT_A, 53, 41282);
-	struct pb_pkt in, out, o2;
-	struct sfw_config cfg;
-	int x;
+	struct pb_pkt in, out;
 
 	commit(ZONES_FC_DMZ PLAIN);
-	cr_assert_eq(fx_config(&cfg), 0);
-	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);   /* zones kept */
+	xdp_forwarding_off();
 	attach_all();
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_PASS);
 	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_PASS, "the first reply, to the client");
-	cr_assert_eq(system("ip route add " CLIENT_A "/32 dev fc && "
-			    "ip neigh add " CLIENT_A " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
-	x = run_at(out_if, &r, &in, &out);
-	cr_expect(x == FX_XDP_DROP || (x == FX_XDP_PASS && tc_at(fc_if, out_if, &out, &o2) == FX_TC_SHOT),
-		  "the plain session's reply left into dmz by the stack (XDP %d)", x);
+	reply_refused_into_dmz(&r, "the plain session's reply");
 }
 
 /* RV14-Z1 (review 14): RV2-9's binding for a source NAT session's reply.
@@ -948,25 +963,18 @@ Test(zone_bind, rv14_nat_reply_the_stack_would_route_into_another_zone_refused)
 {
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 41280, 53);
 	struct pb_spec r;
-	struct pb_pkt in, out, o2;
-	struct sfw_config cfg;
+	struct pb_pkt in, out;
 	struct sfw_session v;
-	int x;
 
 	commit(ZONES_FC_DMZ PLAIN SNAT);
-	cr_assert_eq(fx_config(&cfg), 0);
-	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);   /* zones kept */
+	xdp_forwarding_off();
 	attach_all();
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_PASS);
 	v = sess_of(&u);
 	cr_assert(v.flags & SFW_SESS_F_NAT, "no NAT session");
 	r = udp(SERVER1, FB_ADDR, 53, ntohs(v.nat.sport));
 	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_PASS, "the first reply, to the client");
-	cr_assert_eq(system("ip route add " CLIENT_A "/32 dev fc && "
-			    "ip neigh add " CLIENT_A " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
-	x = run_at(out_if, &r, &in, &out);
-	cr_expect(x == FX_XDP_DROP || (x == FX_XDP_PASS && tc_at(fc_if, out_if, &out, &o2) == FX_TC_SHOT),
-		  "the NAT session's reply left into dmz by the stack (XDP %d)", x);
+	reply_refused_into_dmz(&r, "the NAT session's reply");
 }
 
 /* RV2-10: the zone tag (review Z1) is put in the key by sfw_track only;
