@@ -143,6 +143,9 @@ int sfw_policy_hits_clear(void);
 struct sfw_nat_rule_stats;
 int sfw_nat_rule_stats_read(const __u32 *ids, int n, struct sfw_nat_rule_stats *out);
 int sfw_nat_rule_stats_clear(__u32 rule_id);
+/* Every source NAT rule's and pool's counters (clear security nat
+ * statistics); the sessions, and so Number of sessions, stay. */
+int sfw_nat_stats_clear(void);
 /* Source NAT rules' ids as the commits gave them, kept by (rule-set,
  * rule) name, and source pools', kept by pool name (loader/nat_rule_ids.c):
  * read from the pins (*t: free() it), then one rule's or one pool's id, 0
@@ -161,6 +164,11 @@ int sfw_nat_ports_held(__u32 first, __u32 last, __u64 *n);
 
 /* The name stored for an id at the last commit; false when none. */
 bool sfw_name_lookup(enum sfw_name_kind kind, __u32 id, char *buf, size_t len);
+
+/* Zeroes ids lo..hi of per-CPU array `map` (values of size bytes, every
+ * CPU's), one update each: the counters' clears. 0 or a negative errno
+ * with one line naming `what`. */
+int sfw_percpu_zero(const char *map, __u32 lo, __u32 hi, size_t size, const char *what);
 
 /* The counters at one slot (include/iface.h) of a per-CPU counter array
  * (the pinned sfw_iface_stats, or a test's own), summed over the possible

@@ -32,6 +32,28 @@ int sfw_open_map(const char *name)
 	return sfw_open_pin(name, false);
 }
 
+int sfw_percpu_zero(const char *map, __u32 lo, __u32 hi, size_t size, const char *what)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd, err = 0;
+	void *zero;
+
+	if (ncpu < 0)
+		return sfw_fail(-ncpu, "cannot count CPUs");
+	fd = sfw_open_map(map);
+	if (fd < 0)
+		return fd;
+	/* the kernel lays per-CPU values out at 8-byte strides */
+	zero = calloc((size_t)ncpu, (size + 7) & ~(size_t)7);
+	if (!zero)
+		err = sfw_fail(ENOMEM, "out of memory");
+	for (__u32 i = lo; !err && i <= hi; i++)
+		if (bpf_map_update_elem(fd, &i, zero, BPF_ANY))
+			err = sfw_fail(errno, "cannot clear %s: %s", what, strerror(errno));
+	free(zero);
+	close(fd);
+	return err;
+}
+
 static int cmp_iface(const void *a, const void *b)
 {
 	const struct sfw_iface_entry *x = a, *y = b;

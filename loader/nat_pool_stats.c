@@ -38,20 +38,9 @@ int sfw_nat_pool_stats_read(__u32 id, struct sfw_nat_pool_stats *out)
 /* Zeroes one pool id's counters, or every id's for 0. */
 int sfw_nat_pool_stats_clear(__u32 id)
 {
-	int ncpu = libbpf_num_possible_cpus(), fd, err = 0;
-	__u32 lo = id ? id : 1, hi = id ? id : SFW_NAT_MAX_POOLS;
-	struct sfw_nat_pool_stats *zero;
-
-	fd = sfw_open_map(SFW_STR(SFW_MAP_NAT_POOL_STATS));
-	if (fd < 0)
-		return fd;
-	zero = calloc(ncpu > 0 ? ncpu : 1, sizeof(*zero));
-	for (__u32 i = lo; zero && i <= hi && !err; i++)
-		if (bpf_map_update_elem(fd, &i, zero, BPF_ANY))
-			err = sfw_fail(errno, "cannot clear NAT pool counters: %s", strerror(errno));
-	free(zero);
-	close(fd);
-	return zero ? err : sfw_fail(ENOMEM, "out of memory");
+	return sfw_percpu_zero(SFW_STR(SFW_MAP_NAT_POOL_STATS), id ? id : 1,
+			       id ? id : SFW_NAT_MAX_POOLS, sizeof(struct sfw_nat_pool_stats),
+			       "NAT pool counters");
 }
 
 /* Reservations (one per translated session) of addresses first..last,

@@ -45,18 +45,16 @@ int sfw_nat_rule_stats_read(const __u32 *ids, int n, struct sfw_nat_rule_stats *
 
 int sfw_nat_rule_stats_clear(__u32 rule_id)
 {
-	int ncpu = libbpf_num_possible_cpus(), fd, err = 0;
-	__u32 lo = rule_id ? rule_id : 1, hi = rule_id ? rule_id : SFW_NAT_MAX_RULES;
-	struct sfw_nat_rule_stats *zero;
+	return sfw_percpu_zero(SFW_STR(SFW_MAP_NAT_RULE_STATS), rule_id ? rule_id : 1,
+			       rule_id ? rule_id : SFW_NAT_MAX_RULES,
+			       sizeof(struct sfw_nat_rule_stats), "NAT rule counters");
+}
 
-	fd = sfw_open_map(SFW_STR(SFW_MAP_NAT_RULE_STATS));
-	if (fd < 0)
-		return fd;
-	zero = calloc(ncpu > 0 ? ncpu : 1, sizeof(*zero));
-	for (__u32 i = lo; zero && i <= hi && !err; i++)
-		if (bpf_map_update_elem(fd, &i, zero, BPF_ANY))
-			err = sfw_fail(errno, "cannot clear NAT rule counters: %s", strerror(errno));
-	free(zero);
-	close(fd);
-	return zero ? err : sfw_fail(ENOMEM, "out of memory");
+/* clear security nat statistics: every rule id's and every pool id's,
+ * the counters a commit zeroes for a new id (loader/nat_rule_ids_maps.c). */
+int sfw_nat_stats_clear(void)
+{
+	int err = sfw_nat_rule_stats_clear(0);
+
+	return err ? err : sfw_nat_pool_stats_clear(0);
 }

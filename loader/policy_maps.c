@@ -37,19 +37,8 @@ int sfw_policy_hits(__u32 policy_index, __u64 *hits)
 
 int sfw_policy_hits_clear(void)
 {
-	int ncpu = libbpf_num_possible_cpus(), fd, err = 0;
-	__u64 *zero;
-
-	fd = sfw_open_map(SFW_STR(SFW_MAP_POL_HITS));
-	if (fd < 0)
-		return fd;
-	zero = calloc(ncpu > 0 ? ncpu : 1, sizeof(*zero));
-	for (__u32 i = 0; zero && i < SFW_MAX_POLICY_INDEX && !err; i++)
-		if (bpf_map_update_elem(fd, &i, zero, BPF_ANY))
-			err = sfw_fail(errno, "cannot clear hit counts: %s", strerror(errno));
-	free(zero);
-	close(fd);
-	return zero ? err : sfw_fail(ENOMEM, "out of memory");
+	return sfw_percpu_zero(SFW_STR(SFW_MAP_POL_HITS), 0, SFW_MAX_POLICY_INDEX - 1,
+			       sizeof(__u64), "hit counts");
 }
 
 /* Listings ask for the same few names over and over: a small direct-mapped

@@ -1,7 +1,8 @@
 /* show security nat source rule R|all, pool P|all, show security nat source summary,
- * clear security nat source rule R|all, pool P|all: the committed configuration's
- * source NAT rules (nat_show.h) with the datapath's counters, and the live
- * sessions naming each rule, counted by one walk of the table. */
+ * clear security nat source rule R|all, pool P|all, clear security nat
+ * statistics: the committed configuration's source NAT rules (nat_show.h)
+ * with the datapath's counters, and the live sessions naming each rule,
+ * counted by one walk of the table. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,5 +250,19 @@ int sfw_cmd_clear_nat_pool(const struct sfw_cmdline *cl)
 	}
 	sfw_nat_pools_free(&p);
 	sfw_conf_free(&conf);
+	return err ? sfw_report(cl) : SFW_EXIT_OK;
+}
+
+/* clear security nat statistics: every rule's and every pool's counters,
+ * by id, so no configuration is read; Number of sessions is counted from
+ * the table at show time, and the sessions stay. */
+int sfw_cmd_clear_nat_statistics(const struct sfw_cmdline *cl)
+{
+	int err;
+
+	if (sfw_lock())
+		return sfw_report(cl);
+	err = sfw_nat_stats_clear();
+	sfw_unlock();
 	return err ? sfw_report(cl) : SFW_EXIT_OK;
 }

@@ -124,12 +124,14 @@ int sfw_cmd_show_flow_statistics(const struct sfw_cmdline *cl);
 int sfw_cmd_clear_hit_count(const struct sfw_cmdline *cl);
 int sfw_cmd_show_zones(const struct sfw_cmdline *cl);
 /* show security nat source rule R|all, show security nat source summary,
- * clear security nat source rule R|all, pool P|all (cli/config/cmd_nat.c) */
+ * clear security nat source rule R|all, pool P|all, clear security nat
+ * statistics (cli/config/cmd_nat.c) */
 int sfw_cmd_show_nat_rule(const struct sfw_cmdline *cl);
 int sfw_cmd_show_nat_summary(const struct sfw_cmdline *cl);
 int sfw_cmd_show_nat_pool(const struct sfw_cmdline *cl);
 int sfw_cmd_clear_nat_rule(const struct sfw_cmdline *cl);
 int sfw_cmd_clear_nat_pool(const struct sfw_cmdline *cl);
+int sfw_cmd_clear_nat_statistics(const struct sfw_cmdline *cl);
 int sfw_cmd_show_configuration(const struct sfw_cmdline *cl);
 int sfw_cmd_show_system_commit(const struct sfw_cmdline *cl);
 

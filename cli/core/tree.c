@@ -276,9 +276,13 @@ static const struct sfw_node clear_nat_source = {
 	.word = "source", .help = "Clear source NAT information",
 	.kids = KIDS(&clear_nat_pool, &clear_nat_rule),
 };
+static const struct sfw_node clear_nat_statistics = {
+	.word = "statistics", .help = "Clear every NAT rule's and pool's translation hits",
+	.run = sfw_cmd_clear_nat_statistics,
+};
 static const struct sfw_node clear_nat = {
 	.word = "nat", .help = "Clear network address translation information",
-	.kids = KIDS(&clear_nat_source),
+	.kids = KIDS(&clear_nat_source, &clear_nat_statistics),
 };
 static const struct sfw_node clear_security = {
 	.word = "security", .help = "Clear security information",

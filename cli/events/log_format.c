@@ -1,7 +1,8 @@
 /* Junos RT_FLOW session logs: the field list of each message, then the two
  * renderings (RFC 5424 structured data, JSON). Field names and order are
- * Junos's; NAT, user and application-identification fields that Linux has
- * no value for carry the values Junos logs when those features are off. */
+ * Junos's; source NAT's fields come from the session's NAT block; the
+ * destination NAT, user and application-identification fields that Linux
+ * has no value for carry the values Junos logs when those are off. */
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -125,7 +126,7 @@ static void zones_of(const struct sfw_event *e, const struct sfw_log_env *env,
 	}
 }
 
-static void add_tuple(struct fields *f, const struct ends *x, const char *app, bool nat)
+static void add_tuple(struct fields *f, const struct ends *x, const char *app)
 {
 	add(f, false, "source-address", "%s", x->src);
 	add(f, true, "source-port", "%u", x->sport);
@@ -133,16 +134,35 @@ static void add_tuple(struct fields *f, const struct ends *x, const char *app, b
 	add(f, true, "destination-port", "%u", x->dport);
 	add(f, true, "connection-tag", "0");
 	add(f, false, "service-name", "%s", app);
-	if (!nat)
-		return;
-	/* no NAT: the translated tuple is the original */
-	add(f, false, "nat-source-address", "%s", x->src);
-	add(f, true, "nat-source-port", "%u", x->sport);
+}
+
+/* The tuple as it leaves: a source NAT session's In wing translated (its
+ * NAT block, the datapath's copy in the event) and the rule that did it,
+ * by the name its id was kept under (`rule-N` when no commit named it, as
+ * the sessions' views name a pool). A session no rule translated (an
+ * `off` rule's too: its block names the rule, its flag says untranslated)
+ * repeats the original tuple with N/A, as Junos logs it. Destination NAT
+ * is not built: its fields are the original destination's. */
+static void add_nat(struct fields *f, const struct sfw_event *e, const struct ends *x,
+		    const struct sfw_log_env *env)
+{
+	const struct sfw_session *s = &e->sess;
+	bool snat = s->flags & SFW_SESS_F_NAT;
+	char src[INET6_ADDRSTRLEN] = "", rule[64] = "";
+
+	if (snat) {
+		sfw_addr_str(e->key.family, &s->nat.src, src, sizeof(src));
+		if (!env->name || !env->name(SFW_NAME_NAT_RULE, s->nat.rule_id, rule,
+					     sizeof(rule), env->arg))
+			snprintf(rule, sizeof(rule), "rule-%u", s->nat.rule_id);
+	}
+	add(f, false, "nat-source-address", "%s", snat ? src : x->src);
+	add(f, true, "nat-source-port", "%u", snat ? ntohs(s->nat.sport) : x->sport);
 	add(f, false, "nat-destination-address", "%s", x->dst);
 	add(f, true, "nat-destination-port", "%u", x->dport);
 	add(f, true, "nat-connection-tag", "0");
-	add(f, false, "src-nat-rule-type", "N/A");
-	add(f, false, "src-nat-rule-name", "N/A");
+	add(f, false, "src-nat-rule-type", "%s", snat ? "source rule" : "N/A");
+	add(f, false, "src-nat-rule-name", "%s", snat ? rule : "N/A");
 	add(f, false, "dst-nat-rule-type", "N/A");
 	add(f, false, "dst-nat-rule-name", "N/A");
 }
@@ -184,7 +204,9 @@ static void build(struct fields *f, const struct sfw_event *e, const struct sfw_
 	f->n = 0;
 	if (e->type == SFW_EV_CLOSE)
 		add(f, false, "reason", "%s", sfw_close_reason_text(e->reason));
-	add_tuple(f, &x, app, e->type != SFW_EV_DENY);
+	add_tuple(f, &x, app);
+	if (e->type != SFW_EV_DENY)
+		add_nat(f, e, &x, env);
 	add(f, true, "protocol-id", "%u", e->key.proto);
 	if (e->type == SFW_EV_DENY)
 		add(f, true, "icmp-type", "0");

@@ -5,6 +5,8 @@
  * reply to it comes back through its alias. Checksums are recomputed by
  * the packet builder, which shares no code with the datapath. */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -401,4 +403,93 @@ Test(nat_pool, reused_id_starts_from_zero_hits)
 	cr_assert_eq(addr_at(&out, 12), a4(POOL_LO));
 	cr_assert_eq(pool_hits(2), 1);
 	free(old);
+}
+
+/* The fixture unpins its maps once loaded; the CLI's readers and clears
+ * open theirs by pin: these three are pinned under a root of this test's
+ * own (SFW_PIN_ROOT, this process only), removed at exit. */
+static const char *const cli_maps[] = { SFW_STR(SFW_MAP_NAT_RULE_STATS),
+					SFW_STR(SFW_MAP_NAT_POOL_STATS), SFW_STR(SFW_MAP_NAMES) };
+static char cli_root[64];
+
+static void unpin_for_cli(void)
+{
+	char path[128];
+
+	for (size_t k = 0; k < sizeof(cli_maps) / sizeof(cli_maps[0]); k++) {
+		snprintf(path, sizeof(path), "%s/%s", cli_root, cli_maps[k]);
+		unlink(path);
+	}
+	rmdir(cli_root);
+}
+
+static void pin_for_cli(void)
+{
+	char path[128];
+
+	snprintf(cli_root, sizeof(cli_root), "/sys/fs/bpf/sfw-test-cli-%d", (int)getpid());
+	cr_assert(!mkdir(cli_root, 0700) || errno == EEXIST);
+	atexit(unpin_for_cli);
+	for (size_t k = 0; k < sizeof(cli_maps) / sizeof(cli_maps[0]); k++) {
+		snprintf(path, sizeof(path), "%s/%s", cli_root, cli_maps[k]);
+		cr_assert_eq(bpf_obj_pin(fx_map_fd(false, cli_maps[k]), path), 0, "pin %s", path);
+	}
+	setenv("SFW_PIN_ROOT", cli_root, 1);
+}
+
+/* Rule-set RS's rule's Translation hits and Successful sessions, by the
+ * id the commits kept for it, as the rule show reads them. */
+static struct sfw_nat_rule_stats rule_stats_of(const char *rule)
+{
+	struct sfw_nat_rule_stats st;
+	struct sfw_nat_ids *t;
+	__u32 id;
+
+	cr_assert_eq(sfw_nat_ids_pinned(&t), 0);
+	id = sfw_nat_ids_find(t, "RS", rule);
+	free(t);
+	cr_assert(id, "no id for rule %s", rule);
+	cr_assert_eq(sfw_nat_rule_stats_read(&id, 1, &st), 0);
+	return st;
+}
+
+#define ASSERT_COUNTS(rule, pool, hits) do {                                               \
+	struct sfw_nat_rule_stats st_ = rule_stats_of(rule);                                \
+	cr_assert_eq(st_.n[SFW_NAT_RC_HITS], (hits), "%s: Translation hits", rule);          \
+	cr_assert_eq(st_.n[SFW_NAT_RC_SUCCESS], (hits), "%s: Successful sessions", rule);    \
+	cr_assert_eq(pool_hits(pool_id_of(pool)), (hits), "%s: Translation hits", pool);     \
+} while (0)
+
+/* clear security nat statistics (sfw_nat_stats_clear): every rule's hits
+ * and successes and every pool's hits go to zero; the sessions stay (Number
+ * of sessions is counted from them at show time), still translated and
+ * naming their rules and pools; a new flow counts from zero. */
+Test(nat_pool, clear_statistics_zeroes_rules_and_pools_not_sessions)
+{
+	struct pb_spec b = udp(CLIENT_B, SERVER1, 40830, 53);
+	struct pb_spec a = udp(CLIENT_A, SERVER1, 40831, 53);
+	struct pb_spec a2 = udp(CLIENT_A, SERVER1, 40832, 53);
+	struct sfw_session sess;
+	struct pb_pkt in, out;
+
+	commit(HEAD_TEXT P0_LINES P1_LINES);
+	pin_for_cli();
+	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+	ASSERT_COUNTS("R0", "P0", 1);
+	ASSERT_COUNTS("R1", "P1", 1);
+	cr_assert_eq(sfw_nat_stats_clear(), 0, "%s", sfw_last_error());
+	ASSERT_COUNTS("R0", "P0", 0);
+	ASSERT_COUNTS("R1", "P1", 0);
+	GET_SESSION(&b, &sess);
+	cr_assert(sess.flags & SFW_SESS_F_NAT);
+	cr_assert_eq(sess.nat.pool_id, pool_id_of("P0"), "the session still names its pool");
+	GET_SESSION(&a, &sess);
+	cr_assert(sess.nat.rule_id, "the session still names its rule");
+	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(addr_at(&out, 12), a4(POOL_HI), "the session still translates");
+	ASSERT_COUNTS("R1", "P1", 0);
+	cr_assert_eq(run_at(in_if, &a2, &in, &out), FX_XDP_REDIRECT);
+	ASSERT_COUNTS("R1", "P1", 1);
+	ASSERT_COUNTS("R0", "P0", 0);
 }

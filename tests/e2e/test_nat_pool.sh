@@ -18,7 +18,8 @@
 # A0 before P, deleting A0 leaves P its id, its hits and its live
 # session's name, and A0 written back before P leaves the session naming
 # P (ids kept by name, loader/nat_rule_ids.c); clear security nat source
-# pool zeroes P's hits by that id, or every pool's with all.
+# pool zeroes P's hits by that id, or every pool's with all, and so does
+# clear security nat statistics.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
@@ -162,6 +163,16 @@ clear_pool_pass() {   # P's id
 	pool_p_is "clear: a new flow" "$1" 1
 	out=$(sfw clear security nat source pool all 2>&1) || fail "clear pool all: $out"
 	pool_p_is "clear: all cleared" "$1" 0
+	# clear security nat statistics takes the pools' hits too
+	echo hi | cli nc -u -w 1 -p 24055 203.0.113.2 5353 || true
+	for i in $(seq 20); do
+		sfw show security nat source pool P | has -x "Translation hits             : 1" && break
+		sleep 0.1
+	done
+	pool_p_is "clear: a flow after all" "$1" 1
+	out=$(sfw clear security nat statistics 2>&1) || fail "clear statistics: $out"
+	pool_p_is "clear: statistics cleared" "$1" 0
+	session_names_p "clear: statistics cleared"
 }
 
 # attach applies the stored configuration (P alone), so P may have its id

@@ -13,7 +13,13 @@
 #     show Source NAT pool: interface for them, Null for the off rule's
 #     session;
 #   - clear security nat source rule R|all zeroes the hits and leaves the
-#     sessions; an unknown rule name is a one-line error, exit non-zero.
+#     sessions; an unknown rule name is a one-line error, exit non-zero;
+#   - clear security nat statistics zeroes every rule's hits at once and
+#     leaves Number of sessions; a new flow counts again;
+#   - the session log (a daemon with a file sink, policy out logging
+#     session-init) names the translation: nat-source-address the WAN's
+#     address, src-nat-rule-type "source rule", src-nat-rule-name masq;
+#     the off rule's session repeats its own tuple with N/A.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
@@ -44,8 +50,15 @@ sessions() { sfw show security flow session "$@" | grep -c '^Session ID'; }
 
 nat_topology_up
 out=$(sfw attach veth0 veth1 2>&1) || fail "attach: $out"
-commit_nat "${NAT_KEEP[@]}" "${NAT_MASQ[@]}"
+commit_nat "${NAT_KEEP[@]}" "${NAT_MASQ[@]}" \
+	"set security policies from-zone trust to-zone untrust policy out then log session-init"
 udp_sink
+# a daemon of our own, logging to a file, takes over from attach's
+LOGF=$DROPS_TMP/session.log
+nsenter --net="/run/netns/$FW_NS" "$SFW" daemon file "$LOGF" 2>"$DROPS_TMP/daemon.err" >/dev/null &
+BG_PIDS+=($!)
+for i in $(seq 50); do has 'took over' "$DROPS_TMP/daemon.err" && break; sleep 0.1; done
+has 'took over' "$DROPS_TMP/daemon.err" || fail "the file daemon did not take over: $(cat "$DROPS_TMP/daemon.err")"
 
 expect_rule masq 0 0 0 "before traffic"
 expect_rule keep 0 0 0 "before traffic"
@@ -105,6 +118,38 @@ out=$(sfw clear security nat source rule all 2>&1) || fail "clear rule all: $out
 expect_rule masq 0 0 3 "all cleared"
 send_udp 24004 5353 1
 expect_rule masq 1 1 4 "a new flow after the clear"
+
+# clear security nat statistics: every rule at once, the sessions stay
+send_udp 24011 7 1
+expect_rule keep 1 1 2 "keep's second flow"
+out=$(sfw clear security nat statistics 2>&1) || fail "clear statistics: $out"
+expect_eq "$out" "" "clear statistics prints nothing"
+expect_rule masq 0 0 4 "statistics cleared"
+expect_rule keep 0 0 2 "statistics cleared"
+send_udp 24005 5353 1
+expect_rule masq 1 1 5 "a new flow after clearing the statistics"
+expect_rule keep 0 0 2 "keep after masq's new flow"
+
+# the session log: the translated source and the rule (docs/events.md)
+created() {   # client port: its RT_FLOW_SESSION_CREATE line
+	local i
+	for i in $(seq 50); do
+		grep "RT_FLOW_SESSION_CREATE .* source-port=\"$1\"" "$LOGF" && return
+		sleep 0.1
+	done
+	fail "no CREATE logged for port $1: $(cat "$LOGF")"
+}
+line=$(created 24001)
+has -F 'source-address="198.51.100.2" source-port="24001" destination-address="203.0.113.2" destination-port="5353"' <<<"$line" &&
+	has -E ' nat-source-address="203\.0\.113\.1" nat-source-port="[0-9]+" nat-destination-address="203\.0\.113\.2" nat-destination-port="5353" nat-connection-tag="0" src-nat-rule-type="source rule" src-nat-rule-name="masq" dst-nat-rule-type="N/A" dst-nat-rule-name="N/A" ' <<<"$line" ||
+	fail "the translated session's log line: $line"
+port=$(sed -E 's/.* nat-source-port="([0-9]+)".*/\1/' <<<"$line")
+out=$(sfw show security flow session source-port 24001)
+has -F "Out: 203.0.113.2/5353 --> 203.0.113.1/$port;udp" <<<"$out" ||
+	fail "the log's nat-source-port $port is not the session's Out wing: $out"
+line=$(created 24010)
+has -F ' nat-source-address="198.51.100.2" nat-source-port="24010" nat-destination-address="203.0.113.2" nat-destination-port="7" nat-connection-tag="0" src-nat-rule-type="N/A" src-nat-rule-name="N/A" ' <<<"$line" ||
+	fail "the off rule's session's log line: $line"
 
 # an unknown rule: one line, non-zero
 out=$(sfw show security nat source rule nosuch 2>&1) && fail "an unknown rule was shown: $out"

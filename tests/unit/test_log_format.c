@@ -21,6 +21,8 @@ static bool name(__u32 kind, __u32 id, char *buf, size_t len, void *arg)
 		snprintf(buf, len, "allow-web");
 	else if (kind == SFW_NAME_APP && id == 6)
 		snprintf(buf, len, "junos-http");
+	else if (kind == SFW_NAME_NAT_RULE && id == 2)
+		snprintf(buf, len, "masq");
 	else
 		return false;
 	return true;
@@ -279,4 +281,78 @@ Test(log_format, plain_day_and_bytes)
 	cr_assert(strstr(buf, " N/A(N/A) e\xef\xbf\xbd\"]\\\xef\xbf\xbd\xc3\xbc UNKNOWN "), "%s", buf);
 	cr_assert_eq(sfw_log_syslog_plain(buf, 60, &e, &en), 59);
 	cr_assert_eq(strlen(buf), 59);
+}
+
+/* tcp_event's session translated by source rule masq (id 2) to
+ * 192.0.2.1/20001, the NAT block the datapath fills (include/session.h). */
+static struct sfw_event snat_event(__u8 type)
+{
+	struct sfw_event e = tcp_event(type);
+
+	e.sess.flags |= SFW_SESS_F_NAT;
+	inet_pton(AF_INET, "192.0.2.1", &e.sess.nat.src.v4);
+	e.sess.nat.sport = htons(20001);
+	inet_pton(AF_INET, "203.0.113.2", &e.sess.nat.dst.v4);
+	e.sess.nat.dport = htons(80);
+	e.sess.nat.rule_id = 2;
+	return e;
+}
+
+/* Source NAT: the translated source and port, "source rule" and the
+ * rule's name, as SRX devices log them; the destination's fields stay the
+ * original's (no destination NAT). */
+Test(log_format, snat_close_syslog_line)
+{
+	struct sfw_log_env en = env();
+	struct sfw_event e = snat_event(SFW_EV_CLOSE);
+	char buf[4096];
+
+	e.reason = SFW_CLOSE_TCP_FIN;
+	sfw_log_syslog(buf, sizeof(buf), &e, &en);
+	cr_assert(strstr(buf, " service-name=\"junos-http\" nat-source-address=\"192.0.2.1\" "
+			      "nat-source-port=\"20001\" nat-destination-address=\"203.0.113.2\" "
+			      "nat-destination-port=\"80\" nat-connection-tag=\"0\" "
+			      "src-nat-rule-type=\"source rule\" src-nat-rule-name=\"masq\" "
+			      "dst-nat-rule-type=\"N/A\" dst-nat-rule-name=\"N/A\" protocol-id=\"6\" "),
+		  "%s", buf);
+	cr_assert(strstr(buf, "[junos@2636.1.1.1.2.129 reason=\"TCP FIN\" "
+			      "source-address=\"198.51.100.2\" source-port=\"40000\" "), "%s", buf);
+}
+
+Test(log_format, snat_create_json_and_plain)
+{
+	struct sfw_log_env en = env();
+	struct sfw_event e = snat_event(SFW_EV_CREATE);
+	char buf[4096];
+
+	sfw_log_json(buf, sizeof(buf), &e, &en);
+	cr_assert(strstr(buf, ",\"nat-source-address\":\"192.0.2.1\",\"nat-source-port\":20001,"
+			      "\"nat-destination-address\":\"203.0.113.2\",\"nat-destination-port\":80,"
+			      "\"nat-connection-tag\":0,\"src-nat-rule-type\":\"source rule\","
+			      "\"src-nat-rule-name\":\"masq\",\"dst-nat-rule-type\":\"N/A\","), "%s", buf);
+	sfw_log_syslog_plain(buf, sizeof(buf), &e, &en);
+	cr_assert_str_eq(buf,
+		"<14>Jan  2 03:04:05 fw1 RT_FLOW: RT_FLOW_SESSION_CREATE: session created "
+		"198.51.100.2/40000->203.0.113.2/80 0x0 junos-http "
+		"192.0.2.1/20001->203.0.113.2/80 0x0 source rule masq N/A N/A 6 allow-web trust "
+		"untrust 7 N/A(N/A) veth0 UNKNOWN UNKNOWN UNKNOWN");
+}
+
+/* An `off` rule's session names its rule but is not translated: the
+ * original tuple and N/A; a rule id no commit named: rule-N. */
+Test(log_format, snat_off_rule_and_unnamed_rule)
+{
+	struct sfw_log_env en = env();
+	struct sfw_event e = snat_event(SFW_EV_CREATE);
+	char buf[4096];
+
+	e.sess.flags &= (__u8)~SFW_SESS_F_NAT;
+	sfw_log_syslog_plain(buf, sizeof(buf), &e, &en);
+	cr_assert(strstr(buf, " 198.51.100.2/40000->203.0.113.2/80 0x0 N/A N/A N/A N/A 6 "), "%s",
+		  buf);
+	e = snat_event(SFW_EV_CREATE);
+	e.sess.nat.rule_id = 9;
+	sfw_log_syslog(buf, sizeof(buf), &e, &en);
+	cr_assert(strstr(buf, " src-nat-rule-type=\"source rule\" src-nat-rule-name=\"rule-9\" "),
+		  "%s", buf);
 }
