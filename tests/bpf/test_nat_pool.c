@@ -472,7 +472,7 @@ Test(nat_pool, clear_statistics_zeroes_rules_and_pools_not_sessions)
 	struct sfw_session sess;
 	struct pb_pkt in, out;
 
-	commit(HEAD_TEXT P0_LINES P1_LINES);
+	commit(NAT_HEAD_TEXT P0_LINES P1_LINES);
 	pin_for_cli();
 	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
