@@ -8,6 +8,7 @@
 #include "screen.bpf.h"
 #include "syncookie.bpf.h"
 #include "nat_rewrite.bpf.h"
+#include "proxy_arp.bpf.h"
 
 /* sfw_xdp_route's answer: no egress to judge by */
 #define SFW_ROUTE_NONE 0xffffffffu
@@ -562,8 +563,9 @@ int sfw_xdp_ingress(struct xdp_md *ctx)
 		return XDP_DROP;
 	}
 	if (rc == SFW_PKT_UNTRACKED) {
-		sfw_count(st, SFW_CNT_SFW_UNTRACKED_PKTS, 1);
-		return XDP_PASS;
+		rc = sfw_xdp_proxy_arp(ctx);
+		sfw_count(st, rc == XDP_TX ? SFW_CNT_SFW_PROXY_ARP : SFW_CNT_SFW_UNTRACKED_PKTS, 1);
+		return rc;
 	}
 	if (rc == SFW_PKT_FRAGMENT)
 		return sfw_xdp_fragment(ctx, &p, st);

@@ -182,10 +182,11 @@ int sfw_conf_nat_unbuilt(const struct sfw_conf *c, char *buf, size_t n)
 			return snprintf(buf, n, "security nat source rule %s: NAT of IPv6 is not "
 					"built yet", r->name), r->line;
 	}
-	if (c->n_nat_proxies)
-		return snprintf(buf, n, "security nat %s interface %s: %s is not built yet",
-				px->ndp ? "proxy-ndp" : "proxy-arp", px->ifname,
-				px->ndp ? "proxy-ndp" : "proxy-arp"), px->line;
+	/* proxy-arp is built (bpf/proxy_arp.bpf.h) */
+	for (int i = 0; i < c->n_nat_proxies; i++, px++)
+		if (px->ndp)
+			return snprintf(buf, n, "security nat proxy-ndp interface %s: proxy-ndp is "
+					"not built yet", px->ifname), px->line;
 	if (c->n_nat_rules && !nat_preview())
 		return snprintf(buf, n, "security nat source rule %s: source NAT is held back until "
 				"the review's findings are fixed (docs/nat.md \"Open findings\"; "

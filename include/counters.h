@@ -59,6 +59,7 @@ enum sfw_counter_group {
 	X(ERR_USER_AUTH,     SFW_GRP_FLOW_ERR, "User authentication errors:", "user-authentication-errors") \
 	X(SFW_PERMITTED_PKTS, SFW_GRP_SFW, "Packets permitted:", "packets-permitted") \
 	X(SFW_UNTRACKED_PKTS, SFW_GRP_SFW, "Packets passed untracked:", "packets-passed-untracked") \
+	X(SFW_PROXY_ARP,     SFW_GRP_SFW, "Proxy ARP answered:", "proxy-arp-answered") \
 	X(SFW_ERR_MALFORMED, SFW_GRP_SFW, "Malformed packets:", "malformed-packets") \
 	X(SFW_ERR_SRC_ROUTE, SFW_GRP_SFW, "Source-routed packets:", "source-routed-packets") \
 	X(SFW_ERR_TCP_NO_SYN, SFW_GRP_SFW, "TCP first packet not SYN:", "tcp-first-packet-not-syn") \
@@ -81,17 +82,20 @@ enum sfw_counter {
  * reason and sfw's own lines, but for the two that are no outcome:
  * Failed sessions repeats No more sessions, Replies suppressed counts
  * answers not sent for packets already counted. The drop reasons are the
- * outcomes less Packets permitted and Packets passed untracked
- * (tests/bpf/test_conservation.c, the metrics' `reason` label). */
+ * outcomes less Packets permitted, Packets passed untracked and Proxy ARP
+ * answered, an ARP request XDP turned into its reply (docs/nat.md "Proxy
+ * ARP and NDP") (tests/bpf/test_conservation.c, the metrics' `reason`
+ * label). */
 #define SFW_COUNTER_IS_OUTCOME(id, grp)                                          \
 	((grp) == SFW_GRP_FLOW_ERR ||                                            \
 	 ((grp) == SFW_GRP_SFW && (id) != SFW_CNT_SFW_FAILED_SESSIONS &&         \
 	  (id) != SFW_CNT_SFW_REPLIES_SUPPRESSED))
 
-/* Is it a drop reason: an outcome other than permitted or passed untracked? */
+/* Is it a drop reason: an outcome other than permitted, passed untracked
+ * or answered by proxy ARP? */
 #define SFW_COUNTER_IS_DROP(id, grp)                                             \
 	(SFW_COUNTER_IS_OUTCOME(id, grp) && (id) != SFW_CNT_SFW_PERMITTED_PKTS &&   \
-	 (id) != SFW_CNT_SFW_UNTRACKED_PKTS)
+	 (id) != SFW_CNT_SFW_UNTRACKED_PKTS && (id) != SFW_CNT_SFW_PROXY_ARP)
 
 /* Value of the per-CPU per-interface counter map. */
 struct sfw_iface_stats {

@@ -127,14 +127,17 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_nat_pool) == 44, "NAT pool ABI");
 
 /* proxy-arp / proxy-ndp: an attached interface answers ARP or neighbour
  * solicitations for first..last (keyed by its ifindex, which only the
- * loader knows). */
+ * loader knows), with its MAC, which the loader reads at commit too: XDP
+ * has no way to ask a device's address, and a broadcast request does not
+ * carry it (bpf/proxy_arp.bpf.h). */
 struct sfw_nat_proxy {
 	union sfw_addr first;
 	union sfw_addr last;
 	__u8 family;
-	__u8 pad[3];
+	__u8 pad;
+	__u8 mac[6];
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_nat_proxy) == 36, "NAT proxy ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_nat_proxy) == 40, "NAT proxy ABI");
 
 /* An interface's proxy ranges, numbered from 0 per interface and
  * generation (at most SFW_NAT_MAX_PROXIES each). */

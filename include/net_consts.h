@@ -7,6 +7,11 @@
 #define SFW_ETH_P_IPV6   0x86DD
 #define SFW_ETH_P_8021Q  0x8100
 #define SFW_ETH_P_8021AD 0x88A8
+#define SFW_ETH_P_ARP    0x0806
+#define SFW_ETH_ALEN     6
+#define SFW_ARPHRD_ETHER 1         /* ARP (RFC 826): hardware type Ethernet */
+#define SFW_ARPOP_REQUEST 1
+#define SFW_ARPOP_REPLY  2
 #define SFW_ETH_HLEN     14
 #define SFW_VLAN_HLEN    4
 #define SFW_VLAN_MAX_DEPTH 2

@@ -186,7 +186,7 @@ static int write_screens(const struct sfw_compiled *c, const struct sfw_policy_f
 }
 
 /* NAT (include/nat.h): lists, entries and pools in the generation; proxy
- * entries by interface index, which must exist at commit as for zones. */
+ * entries by interface index and MAC (nat_proxy_write.c). */
 static int write_nat(const struct sfw_compiled *c, const struct sfw_policy_fds *fds, __u32 gen)
 {
 	int err = 0;
@@ -209,20 +209,7 @@ static int write_nat(const struct sfw_compiled *c, const struct sfw_policy_fds *
 		k.gen = (__u8)gen;
 		err = put(fds->nat_pools, &k, &c->nat_pools[i].v, "NAT pool");
 	}
-	for (int i = 0; i < c->n_nat_proxies && !err; i++) {
-		struct sfw_nat_proxy_key k = {
-			.ifindex = if_nametoindex(c->nat_proxies[i].ifname), .gen = (__u8)gen };
-
-		/* numbered after this interface's earlier ranges */
-		for (int j = 0; j < i; j++)
-			k.idx += !strcmp(c->nat_proxies[j].ifname, c->nat_proxies[i].ifname);
-		if (k.idx >= SFW_NAT_MAX_PROXIES)
-			return sfw_fail(E2BIG, "more than %d proxy-arp/ndp ranges on %s",
-					SFW_NAT_MAX_PROXIES, c->nat_proxies[i].ifname);
-		if (k.ifindex)
-			err = put(fds->nat_proxies, &k, &c->nat_proxies[i].v, "NAT proxy");
-	}
-	return err;
+	return err ? err : sfw_nat_proxies_write(c, fds->nat_proxies, gen);
 }
 
 static int write_names(const struct sfw_compiled *c, struct sfw_names_log *log)

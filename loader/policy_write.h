@@ -18,6 +18,10 @@
  * ended). */
 int sfw_policy_write(struct sfw_compiled *c, const struct sfw_policy_fds *fds);
 
+/* The proxy-arp/ndp entries of c into generation gen of the proxy map
+ * (fd), with their interfaces' indexes and MACs (nat_proxy_write.c). */
+int sfw_nat_proxies_write(const struct sfw_compiled *c, int fd, __u32 gen);
+
 /* The writes of one commit to the names map (fd), with what each
  * replaced (policy_names.c): the names map holds no generations, so a
  * refused commit puts its entries back (sfw_names_undo). */

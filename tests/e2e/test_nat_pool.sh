@@ -3,7 +3,8 @@
 # topology: the client (198.51.100.2, zone trust) reaches the server
 # (203.0.113.2, zone untrust) from an address of pool P, 192.0.2.10 to
 # 192.0.2.11, ports 20000..20099. The pool's addresses are not the
-# firewall's and nothing answers ARP for them (proxy-ARP is not built), so
+# firewall's and nothing answers ARP for them (no proxy-arp here:
+# test_nat_proxy_arp.sh), so
 # the server is given a route to the pool via the firewall's WAN address;
 # it has no route back to the client's network, so only a translated
 # packet can be answered at all, and its sockets name the peer they saw:

@@ -512,9 +512,44 @@ Test(conf_nat, each_unbuilt_kind_refused_in_one_line)
 		      "set security nat source rule-set RS rule R3 then source-nat interface\n",
 		      "t.conf:9: security nat source rule R3: NAT of IPv6 is not built yet: "
 		      "remove it to commit (docs/nat.md)");
-	refused_alone("set security nat proxy-arp interface veth1 address 203.0.113.1/32\n",
-		      "t.conf:9: security nat proxy-arp interface veth1: proxy-arp is not built "
+	refused_alone("set security nat proxy-arp interface veth1 address 203.0.113.1/32\n"
+		      "set security nat proxy-ndp interface veth1 address 2001:db8::1/128\n",
+		      "t.conf:10: security nat proxy-ndp interface veth1: proxy-ndp is not built "
 		      "yet: remove it to commit (docs/nat.md)");
+}
+
+/* proxy-arp is built (bpf/proxy_arp.bpf.h): alone, without the preview
+ * switch (it translates nothing), and beside source NAT with it, a commit
+ * takes it with no warning, applied once. */
+Test(conf_nat, proxy_arp_commits)
+{
+	static const char proxy[] =
+		"set security nat proxy-arp interface veth1 address 203.0.113.9/32 to 203.0.113.12/32\n"
+		"set security nat proxy-arp interface veth0 address 192.0.2.9/32\n";
+	char dir[] = "/tmp/sfw-nat-XXXXXX", cmd[300], text[4096];
+	struct sfw_conf_commit_ops ops = { .apply = count_apply };
+	struct sfw_conf c;
+
+	cr_assert_not_null(mkdtemp(dir));
+	setenv("SFW_CONF_DIR", dir, 1);
+	unsetenv(SFW_CONF_NAT_PREVIEW_ENV);
+	for (int with_rules = 0; with_rules < 2; with_rules++) {
+		FILE *f = fopen("/dev/null", "w");
+
+		if (with_rules)
+			setenv(SFW_CONF_NAT_PREVIEW_ENV, "1", 1);
+		snprintf(text, sizeof(text), "%s%s", with_rules ? NAT_IFACE : NAT_ZONES, proxy);
+		conf_test_parse_ok(&c, text);
+		cr_assert_eq(sfw_conf_print_warnings(&c, f), 0);
+		fclose(f);
+		applied = 0;
+		cr_assert_eq(sfw_conf_commit(&c, &ops), 0, "%s", sfw_last_error());
+		cr_assert_eq(applied, 1);
+		sfw_conf_free(&c);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
+	unsetenv("SFW_CONF_DIR");
 }
 
 /* Configuration mode's candidate is parsed without the checks and printed

@@ -1,0 +1,153 @@
+/* proxy-arp (docs/nat.md "Proxy ARP and NDP"): an ARP request on an
+ * interface with a proxy range covering its target becomes, in place, the
+ * reply the interface would send if the address were its own, and goes
+ * back out (XDP_TX). Anything else ARP (a reply, a gratuitous request, a
+ * probe, a target not covered, a frame that does not parse) goes up to
+ * the stack untouched, as every frame that is not IP does. */
+#ifndef SFW_PROXY_ARP_BPF_H
+#define SFW_PROXY_ARP_BPF_H
+
+#include "parse.bpf.h"
+#include "policy.bpf.h"
+
+/* ARP for IPv4 over Ethernet (RFC 826): the only kind answered. */
+struct sfw_arp4 {
+	__be16 hrd;
+	__be16 pro;
+	__u8 hln;
+	__u8 pln;
+	__be16 op;
+	__u8 sha[SFW_ETH_ALEN];
+	__u8 spa[4];
+	__u8 tha[SFW_ETH_ALEN];
+	__u8 tpa[4];
+} __attribute__((packed));
+
+/* The proxy entry of ifindex, generation gen, whose range covers a (host
+ * order), or NULL. An interface's ranges are numbered from 0 without a
+ * gap (loader/nat_proxy_write.c), proxy-ndp's among them. */
+static __always_inline const struct sfw_nat_proxy *sfw_proxy_find(__u32 ifindex, __u32 gen,
+								   __u32 a)
+{
+	struct sfw_nat_proxy_key k = { .ifindex = ifindex, .gen = (__u8)gen };
+
+	for (int i = 0; i < SFW_NAT_MAX_PROXIES; i++) {
+		const struct sfw_nat_proxy *e;
+
+		k.idx = (__u16)i;
+		e = bpf_map_lookup_elem(&SFW_MAP_NAT_PROXIES, &k);
+		if (!e)
+			return NULL;
+		if (e->family == SFW_FAMILY_INET && a >= bpf_ntohl(e->first.v4) &&
+		    a <= bpf_ntohl(e->last.v4))
+			return e;
+	}
+	return NULL;
+}
+
+/* Is the request one to answer at all: Ethernet and IPv4 addresses, a
+ * request, neither a probe (sender 0.0.0.0: RFC 5227) nor an
+ * announcement (sender = target)? Probes go to the stack, which does not
+ * answer them for proxied addresses either (arp_process). */
+static __always_inline bool sfw_arp_askable(const struct sfw_arp4 *a, __u32 spa, __u32 tpa)
+{
+	return a->hrd == bpf_htons(SFW_ARPHRD_ETHER) && a->pro == bpf_htons(SFW_ETH_P_IP) &&
+	       a->hln == SFW_ETH_ALEN && a->pln == 4 && a->op == bpf_htons(SFW_ARPOP_REQUEST) &&
+	       spa && spa != tpa;
+}
+
+/* Is the frame addressed to the interface (mac), a group or the
+ * broadcast? A unicast frame for another station (a promiscuous port) is
+ * not the host's to answer: the kernel drops it (PACKET_OTHERHOST). */
+static __always_inline bool sfw_arp_to_us(const struct ethhdr *eth, const __u8 *mac)
+{
+	__u8 diff = 0;
+
+#pragma unroll
+	for (int i = 0; i < SFW_ETH_ALEN; i++)
+		diff |= eth->h_dest[i] ^ mac[i];
+	return (eth->h_dest[0] & 1) || !diff;
+}
+
+/* Would the host answer for tpa itself? The FIB says so (NOT_FWDED: a
+ * local address, or a broadcast, or no route at all), and then the
+ * kernel's own answer stands, with its arp_ignore and arp_announce, and
+ * the requester's neighbour entry it learns. FWD_DISABLED comes before
+ * the FIB is asked, so it cannot tell; with forwarding off no NAT reply
+ * is forwarded anyway (sfw_xdp_egress_nat). Every other answer is a
+ * route, a discard one included (a pool's blackhole route that keeps its
+ * unanswered traffic from looping upstream): answered. Asked of covered
+ * requests only. */
+static __always_inline bool sfw_arp_not_hosts(struct xdp_md *ctx, __u32 spa, __u32 tpa)
+{
+	struct bpf_fib_lookup fib = {};
+
+	fib.family = 2;   /* AF_INET */
+	fib.ipv4_src = spa;
+	fib.ipv4_dst = tpa;
+	fib.ifindex = ctx->ingress_ifindex;
+	switch (bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH)) {
+	case BPF_FIB_LKUP_RET_SUCCESS:
+	case BPF_FIB_LKUP_RET_NO_NEIGH:
+	case BPF_FIB_LKUP_RET_BLACKHOLE:
+	case BPF_FIB_LKUP_RET_UNREACHABLE:
+	case BPF_FIB_LKUP_RET_PROHIBIT:
+		return true;
+	default:   /* NOT_FWDED, FWD_DISABLED, errors */
+		return false;
+	}
+}
+
+/* The request a, from eth, turned into its reply for mac, as the kernel
+ * writes one (arp_send_dst): to the requester's hardware address, the
+ * target's address now the sender's. A VLAN tag stays as it came. */
+static __always_inline void sfw_arp_answer(struct ethhdr *eth, struct sfw_arp4 *a,
+					   const __u8 *mac)
+{
+	__u8 ip[4];
+
+	__builtin_memcpy(a->tha, a->sha, SFW_ETH_ALEN);
+	__builtin_memcpy(eth->h_dest, a->sha, SFW_ETH_ALEN);
+	__builtin_memcpy(eth->h_source, mac, SFW_ETH_ALEN);
+	__builtin_memcpy(a->sha, mac, SFW_ETH_ALEN);
+	__builtin_memcpy(ip, a->spa, 4);
+	__builtin_memcpy(a->spa, a->tpa, 4);
+	__builtin_memcpy(a->tpa, ip, 4);
+	a->op = bpf_htons(SFW_ARPOP_REPLY);
+}
+
+/* A frame that is not IP (sfw_parse_packet's SFW_PKT_UNTRACKED): XDP_TX
+ * when it was an ARP request proxy-arp answers, turned into the answer,
+ * else XDP_PASS, the frame untouched. A global function: the lookup's 64
+ * bytes stay off the entry point's frame. */
+__noinline int sfw_xdp_proxy_arp(struct xdp_md *ctx)
+{
+	const struct sfw_config *cfg = sfw_cfg_get();
+	const struct sfw_nat_proxy *e;
+	struct sfw_arp4 *a;
+	struct ethhdr *eth;
+	void *data, *end;
+	__u32 off = 0, spa, tpa;
+
+	if (!ctx || !cfg)
+		return XDP_PASS;
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
+	eth = data;
+	if (sfw_parse_eth(data, end, &off) != bpf_htons(SFW_ETH_P_ARP))
+		return XDP_PASS;
+	a = data + (off & 0xff);   /* at most two tags in */
+	if ((void *)(a + 1) > end)
+		return XDP_PASS;
+	__builtin_memcpy(&tpa, a->tpa, 4);
+	__builtin_memcpy(&spa, a->spa, 4);
+	if (!sfw_arp_askable(a, spa, tpa))
+		return XDP_PASS;
+	e = sfw_proxy_find(ctx->ingress_ifindex, sfw_cfg_gen(cfg), bpf_ntohl(tpa));
+	if (!e || !sfw_arp_to_us(eth, e->mac) || !sfw_arp_not_hosts(ctx, spa, tpa))
+		return XDP_PASS;
+	sfw_arp_answer(eth, a, e->mac);
+	return XDP_TX;
+}
+
+#endif

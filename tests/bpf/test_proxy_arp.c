@@ -1,0 +1,405 @@
+/* proxy-arp in XDP (docs/nat.md "Proxy ARP and NDP", bpf/proxy_arp.bpf.h),
+ * in BPF_PROG_TEST_RUN, in the NAT fixture (tests/bpf/nat_fixture.h: fa,
+ * zone trust; fb, 203.0.113.1/24, zone untrust, forwarding on). fb answers
+ * for 203.0.113.10 to .13, which it does not own: a request for them
+ * comes back as the reply fb would send, everything else ARP goes up to
+ * the stack as it came. The frames are written here byte by byte, apart
+ * from the datapath's code. */
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "commit.h"
+#include "nat_fixture.h"
+#include "nat.h"
+#include "outcome.h"
+
+TestSuite(proxy_arp, .init = nat_setup, .fini = suite_teardown);
+
+#define FX_XDP_TX 3
+#define POOL_LO "203.0.113.10"
+#define POOL_HI "203.0.113.13"
+#define ARP_LEN 28
+
+/* The requester: the server's station (its MAC as pktbuild writes it). */
+static const __u8 req_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+static const __u8 bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+#define ZONES                                                                      \
+	"set security zones security-zone trust interfaces fa\n"                   \
+	"set security zones security-zone untrust interfaces fb\n"
+
+/* The fixture's zones and the proxy-arp lines given. */
+static void commit_proxy(const char *proxy)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), ZONES "%s", proxy);
+	commit(text);
+}
+
+static void commit_pool_proxy(void)
+{
+	commit_proxy("set security nat proxy-arp interface fb address " POOL_LO "/32 to "
+		     POOL_HI "/32\n");
+}
+
+static void mac_of(const char *ifname, __u8 mac[6])
+{
+	struct ifreq r = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	cr_assert_geq(fd, 0);
+	strcpy(r.ifr_name, ifname);
+	cr_assert_eq(ioctl(fd, SIOCGIFHWADDR, &r), 0);
+	memcpy(mac, r.ifr_hwaddr.sa_data, 6);
+	close(fd);
+}
+
+/* A broadcast who-has tpa tell spa, padded to the 60-byte minimum frame,
+ * with nvlan tags; its ARP header at f->l3_off. */
+static void request(struct pb_pkt *f, const char *spa, const char *tpa, __u8 nvlan)
+{
+	struct pb_spec s = { .ethertype = PB_ETH_P_ARP, .src = spa, .dst = tpa, .nvlan = nvlan,
+			     .vlan_id = { 100, 200 }, .trailer = 18 };
+
+	cr_assert_eq(pb_build(&s, f), 0);
+	memcpy(f->data, bcast, 6);
+	cr_assert_eq(memcmp(f->data + f->l3_off + 8, req_mac, 6), 0, "pktbuild's sender MAC");
+}
+
+/* Runs f arriving on ifindex: the action; *out the frame as left. */
+static int run(__u32 ifindex, const struct pb_pkt *f, struct pb_pkt *out)
+{
+	*out = *f;
+	return fx_xdp_frame_at(ifindex, f->data, f->len, out->data, &out->len);
+}
+
+/* f arriving on ifindex goes up to the stack exactly as it came, counted
+ * as passed untracked. */
+static void assert_passed(__u32 ifindex, const struct pb_pkt *f, const char *what)
+{
+	__u64 untracked = fx_counter_at(ifindex, SFW_CNT_SFW_UNTRACKED_PKTS);
+	__u64 answered = fx_counter_at(ifindex, SFW_CNT_SFW_PROXY_ARP);
+	__u64 all = outcomes_at(ifindex);
+	struct pb_pkt out;
+
+	cr_assert_eq(run(ifindex, f, &out), FX_XDP_PASS, "%s: passed", what);
+	cr_assert_eq(outcomes_at(ifindex), all + 1, "%s: one outcome", what);
+	cr_assert_eq(out.len, f->len, "%s: length", what);
+	cr_assert_eq(memcmp(out.data, f->data, f->len), 0, "%s: the frame untouched", what);
+	cr_assert_eq(fx_counter_at(ifindex, SFW_CNT_SFW_UNTRACKED_PKTS), untracked + 1, "%s", what);
+	cr_assert_eq(fx_counter_at(ifindex, SFW_CNT_SFW_PROXY_ARP), answered, "%s", what);
+}
+
+static __u32 at(const struct pb_pkt *p, __u32 off)
+{
+	__u32 v;
+
+	memcpy(&v, p->data + off, 4);
+	return v;
+}
+
+static __u16 at16(const struct pb_pkt *p, __u32 off)
+{
+	__u16 v;
+
+	memcpy(&v, p->data + off, 2);
+	return ntohs(v);
+}
+
+/* out is the reply to f (a request for tpa from spa, req_mac) from
+ * fb: every field of it, the tags and padding as they came. */
+static void assert_reply(const struct pb_pkt *f, const struct pb_pkt *out, const char *spa,
+			 const char *tpa)
+{
+	__u32 a = f->l3_off;
+	__u8 fb_mac[6];
+
+	mac_of("fb", fb_mac);
+	cr_assert_eq(out->len, f->len, "length");
+	cr_assert_eq(memcmp(out->data, req_mac, 6), 0, "Ethernet destination: the requester");
+	cr_assert_eq(memcmp(out->data + 6, fb_mac, 6), 0, "Ethernet source: fb's MAC");
+	cr_assert_eq(memcmp(out->data + 12, f->data + 12, a - 12), 0, "tags and type as they came");
+	cr_assert_eq(at16(out, a - 2), PB_ETH_P_ARP, "ARP");
+	cr_assert_eq(at16(out, a), 1, "hardware type Ethernet");
+	cr_assert_eq(at16(out, a + 2), SFW_ETH_P_IP, "protocol IPv4");
+	cr_assert_eq(out->data[a + 4], 6, "hardware length");
+	cr_assert_eq(out->data[a + 5], 4, "protocol length");
+	cr_assert_eq(at16(out, a + 6), 2, "opcode: reply");
+	cr_assert_eq(memcmp(out->data + a + 8, fb_mac, 6), 0, "sender MAC: fb's");
+	cr_assert_eq(at(out, a + 14), a4(tpa), "sender address: the target asked for");
+	cr_assert_eq(memcmp(out->data + a + 18, req_mac, 6), 0, "target MAC: the requester's");
+	cr_assert_eq(at(out, a + 24), a4(spa), "target address: the requester's");
+	cr_assert_eq(memcmp(out->data + a + ARP_LEN, f->data + a + ARP_LEN,
+			    f->len - a - ARP_LEN), 0, "padding as it came");
+}
+
+/* A covered request comes back as fb's reply, counted once as answered,
+ * nothing as passed. */
+static void assert_answered(const struct pb_pkt *f, const char *spa, const char *tpa)
+{
+	__u64 untracked = fx_counter_at(out_if, SFW_CNT_SFW_UNTRACKED_PKTS);
+	__u64 answered = fx_counter_at(out_if, SFW_CNT_SFW_PROXY_ARP);
+	__u64 all = outcomes_at(out_if);
+	struct pb_pkt out;
+
+	cr_assert_eq(run(out_if, f, &out), FX_XDP_TX, "answered: XDP_TX");
+	cr_assert_eq(outcomes_at(out_if), all + 1, "one outcome");
+	assert_reply(f, &out, spa, tpa);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_PROXY_ARP), answered + 1);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_UNTRACKED_PKTS), untracked);
+}
+
+Test(proxy_arp, covered_request_answered_with_the_interfaces_mac)
+{
+	struct pb_pkt f;
+
+	commit_pool_proxy();
+	request(&f, SERVER1, "203.0.113.11", 0);
+	assert_answered(&f, SERVER1, "203.0.113.11");
+	request(&f, SERVER2, POOL_LO, 0);
+	assert_answered(&f, SERVER2, POOL_LO);
+	request(&f, SERVER1, POOL_HI, 0);
+	assert_answered(&f, SERVER1, POOL_HI);
+}
+
+/* A tagged request is answered in place: the reply keeps its tags. */
+Test(proxy_arp, tagged_request_answered_with_its_tags)
+{
+	struct pb_pkt f;
+
+	commit_pool_proxy();
+	for (__u8 n = 1; n <= 2; n++) {
+		request(&f, SERVER1, "203.0.113.12", n);
+		assert_answered(&f, SERVER1, "203.0.113.12");
+	}
+}
+
+/* A request sent to fb's own MAC (a neighbour's reachability check) is
+ * answered; one sent to another station's (a promiscuous port) is not. */
+Test(proxy_arp, unicast_request_only_to_the_interface)
+{
+	struct pb_pkt f;
+	__u8 fb_mac[6];
+
+	commit_pool_proxy();
+	mac_of("fb", fb_mac);
+	request(&f, SERVER1, POOL_LO, 0);
+	memcpy(f.data, fb_mac, 6);
+	assert_answered(&f, SERVER1, POOL_LO);
+	f.data[5] ^= 0x40;
+	f.data[0] &= 0xfe;
+	assert_passed(out_if, &f, "unicast to another station");
+}
+
+Test(proxy_arp, uncovered_target_passed)
+{
+	struct pb_pkt f;
+
+	commit_pool_proxy();
+	request(&f, SERVER1, "203.0.113.9", 0);
+	assert_passed(out_if, &f, "below the range");
+	request(&f, SERVER1, "203.0.113.14", 0);
+	assert_passed(out_if, &f, "above the range");
+	request(&f, SERVER1, "198.51.100.10", 0);
+	assert_passed(out_if, &f, "another network");
+}
+
+/* Only a request for Ethernet and IPv4 addresses is answered: a reply, a
+ * gratuitous ARP (sender = target), a probe (sender 0.0.0.0) and any
+ * other hardware or protocol go to the stack, each as it came. */
+Test(proxy_arp, replies_gratuitous_probes_and_other_kinds_passed)
+{
+	static const struct {
+		const char *what;
+		__u32 off;        /* in the ARP header */
+		__u8 v;
+	} bad[] = {
+		{ "a reply", 7, 2 },
+		{ "opcode 0x0101", 6, 1 },
+		{ "hardware type 6", 1, 6 },
+		{ "hardware type 0x0101", 0, 1 },
+		{ "protocol 0x0806", 3, 6 },
+		{ "protocol 0x0900", 2, 9 },
+		{ "hardware length 8", 4, 8 },
+		{ "protocol length 16", 5, 16 },
+	};
+	struct pb_pkt f;
+
+	commit_pool_proxy();
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		request(&f, SERVER1, POOL_LO, 0);
+		f.data[f.l3_off + bad[i].off] = bad[i].v;
+		assert_passed(out_if, &f, bad[i].what);
+	}
+	request(&f, POOL_LO, POOL_LO, 0);
+	assert_passed(out_if, &f, "gratuitous");
+	request(&f, "0.0.0.0", POOL_LO, 0);
+	assert_passed(out_if, &f, "a probe");
+	request(&f, SERVER1, POOL_LO, 0);
+	assert_answered(&f, SERVER1, POOL_LO);
+}
+
+/* An ARP header cut short anywhere after the Ethernet header (shorter is
+ * Malformed, as any frame) is passed as it came, never read past its
+ * end; a tagged one too. */
+Test(proxy_arp, truncated_request_passed)
+{
+	struct pb_pkt f, cut;
+
+	commit_pool_proxy();
+	request(&f, SERVER1, POOL_LO, 0);
+	for (__u32 len = SFW_ETH_HLEN; len < f.l3_off + ARP_LEN; len++) {
+		char what[32];
+
+		cut = f;
+		cut.len = len;
+		snprintf(what, sizeof(what), "%u bytes", len);
+		assert_passed(out_if, &cut, what);
+	}
+	request(&f, SERVER1, POOL_LO, 1);
+	cut = f;
+	cut.len = f.l3_off + ARP_LEN - 1;
+	assert_passed(out_if, &cut, "tagged, a byte short");
+}
+
+/* fb's entry is fb's: the same request on fa is passed. */
+Test(proxy_arp, another_interfaces_entry_not_used)
+{
+	struct pb_pkt f;
+
+	commit_pool_proxy();
+	request(&f, CLIENT_A, POOL_LO, 0);
+	assert_passed(in_if, &f, "on fa");
+	commit_proxy("set security nat proxy-arp interface fa address 192.0.2.10/32\n");
+	request(&f, SERVER1, "192.0.2.10", 0);
+	assert_passed(out_if, &f, "fa's range on fb");
+}
+
+/* The interface's ranges are all tried, whatever their family or order. */
+Test(proxy_arp, every_range_of_the_interface_tried)
+{
+	struct pb_pkt f;
+
+	commit_proxy("set security nat proxy-ndp interface fb address 2001:db8::10/128\n"
+		     "set security nat proxy-arp interface fb address 203.0.113.20/32\n"
+		     "set security nat proxy-arp interface fa address 198.51.100.20/32\n"
+		     "set security nat proxy-arp interface fb address 203.0.113.30/32 to 203.0.113.31/32\n");
+	request(&f, SERVER1, "203.0.113.31", 0);
+	assert_answered(&f, SERVER1, "203.0.113.31");
+	request(&f, SERVER1, "203.0.113.20", 0);
+	assert_answered(&f, SERVER1, "203.0.113.20");
+	request(&f, SERVER1, "203.0.113.21", 0);
+	assert_passed(out_if, &f, "between the ranges");
+}
+
+/* The generation in force now. */
+static __u8 gen_now(void)
+{
+	struct sfw_config cfg;
+	__u32 zero = 0;
+
+	cr_assert_eq(bpf_map_lookup_elem(fx_map_fd(false, SFW_STR(SFW_MAP_CONFIG)), &zero, &cfg), 0);
+	return cfg.gen & 1;
+}
+
+/* An entry of the generation not in force (a commit being written, or one
+ * gone) answers nothing: tried under each generation in turn. */
+Test(proxy_arp, other_generations_entry_not_used)
+{
+	struct sfw_nat_proxy v = { .family = SFW_FAMILY_INET };
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_PROXIES));
+	struct pb_pkt f;
+
+	v.first.v4 = a4(POOL_LO);
+	v.last.v4 = a4(POOL_HI);
+	mac_of("fb", v.mac);
+	for (int round = 0; round < 2; round++) {
+		struct sfw_nat_proxy_key k = { .ifindex = out_if };
+
+		commit_proxy("");
+		k.gen = gen_now() ^ 1;
+		cr_assert_eq(bpf_map_update_elem(fd, &k, &v, BPF_ANY), 0);
+		request(&f, SERVER1, POOL_LO, 0);
+		assert_passed(out_if, &f, round ? "the other generation" : "one generation");
+		cr_assert_eq(bpf_map_delete_elem(fd, &k), 0);
+	}
+	commit_pool_proxy();
+	request(&f, SERVER1, POOL_LO, 0);
+	assert_answered(&f, SERVER1, POOL_LO);
+}
+
+/* An address the host owns is the kernel's to answer, even inside a
+ * range: fb's own, and one of fa's. */
+Test(proxy_arp, the_hosts_own_address_left_to_the_kernel)
+{
+	struct pb_pkt f;
+
+	commit_proxy("set security nat proxy-arp interface fb address 203.0.113.0/32 to "
+		     "203.0.113.13/32\n"
+		     "set security nat proxy-arp interface fb address 198.51.100.1/32\n");
+	request(&f, SERVER1, FB_ADDR, 0);
+	assert_passed(out_if, &f, "fb's own address");
+	request(&f, SERVER1, "198.51.100.1", 0);
+	assert_passed(out_if, &f, "fa's address");
+	request(&f, SERVER1, POOL_LO, 0);
+	assert_answered(&f, SERVER1, POOL_LO);
+}
+
+/* A pool routed to a blackhole (so that unanswered traffic to it does
+ * not loop back upstream) is still answered: it is no address of the
+ * host's. With forwarding off on fb nothing is: no NAT reply would be
+ * forwarded, and the lookup cannot tell the host's own addresses. */
+Test(proxy_arp, discard_route_answered_forwarding_off_not)
+{
+	struct pb_pkt f;
+
+	commit_pool_proxy();
+	cr_assert_eq(system("ip route add blackhole 203.0.113.8/30"), 0);
+	request(&f, SERVER1, POOL_LO, 0);
+	assert_answered(&f, SERVER1, POOL_LO);
+	cr_assert_eq(system("sysctl -qw net.ipv4.conf.fb.forwarding=0"), 0);
+	assert_passed(out_if, &f, "forwarding off");
+}
+
+/* A proxy-ndp range (numbered with fb's others) answers no ARP, even one
+ * whose first bytes read as an IPv4 range covering the target:
+ * cb00:710a:: begins with 203.0.113.10's bytes. */
+Test(proxy_arp, an_ipv6_range_is_no_ipv4_range)
+{
+	struct pb_pkt f;
+
+	commit_proxy("set security nat proxy-ndp interface fb address cb00:710a::/128\n"
+		     "set security nat proxy-arp interface fb address 203.0.113.20/32\n");
+	request(&f, SERVER1, POOL_LO, 0);
+	assert_passed(out_if, &f, "an IPv6 range");
+	request(&f, SERVER1, "203.0.113.20", 0);
+	assert_answered(&f, SERVER1, "203.0.113.20");
+}
+
+/* An interface without an Ethernet address (a tun device) gets no entry:
+ * nothing there answers ARP. fb's is written beside it. */
+Test(proxy_arp, an_interface_without_a_mac_gets_no_entry)
+{
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_PROXIES));
+	struct sfw_nat_proxy_key k = { 0 }, next;
+	struct sfw_nat_proxy v;
+	int n = 0;
+
+	cr_assert_eq(system("ip tuntap add tun7 mode tun && ip link set tun7 up"), 0);
+	commit(ZONES "set security zones security-zone dmz interfaces tun7\n"
+	       "set security nat proxy-arp interface tun7 address 192.0.2.10/32\n"
+	       "set security nat proxy-arp interface fb address " POOL_LO "/32\n");
+	for (void *prev = NULL; !bpf_map_get_next_key(fd, prev, &next); prev = &k, n++) {
+		k = next;
+		cr_assert_eq(bpf_map_lookup_elem(fd, &k, &v), 0);
+		cr_assert_eq(k.ifindex, out_if, "an entry for ifindex %u", k.ifindex);
+	}
+	cr_assert_eq(n, 1, "%d entries", n);
+}
