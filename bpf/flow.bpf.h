@@ -69,6 +69,11 @@ struct sfw_flow {
 	 * session's by then (a flag, not the pointer: the XDP call chain
 	 * is at its 512 bytes) */
 	bool old;
+	/* a first packet whose destination (and port) destination NAT
+	 * translated in p (XDP only: bpf/xdp_ingress.bpf.c), and that
+	 * rule's id: in the struct's padding, off the 512 bytes */
+	bool dnat;
+	__u16 dnat_rule;
 };
 
 /* May a packet without a session open one, protocol-wise (policy comes
@@ -139,9 +144,10 @@ static __always_inline __u32 sfw_account(struct sfw_session *s, const struct sfw
  * bpf/xdp_ingress.bpf.c, bpf/tc_egress.bpf.c): a packet refused for its
  * route is no packet of the session and changes nothing of it, neither
  * counts, TCP state nor timeout (RV2-1, RV2-2, RV2-3). ctx: the hook's;
- * ingress as sfw_track has bound it. Returns SFW_CNT_SFW_PERMITTED_PKTS
- * or the refusal's counter. */
-static __always_inline __u32 sfw_hook_route(void *ctx, const struct sfw_pkt *p,
+ * ingress as sfw_track has bound it. XDP's translates a destination NAT
+ * session's In wing there, p with it, so that its route is the server's.
+ * Returns SFW_CNT_SFW_PERMITTED_PKTS or the refusal's counter. */
+static __always_inline __u32 sfw_hook_route(void *ctx, struct sfw_pkt *p,
 					    struct sfw_flow *f, const struct sfw_session *s,
 					    __u32 dir, __u32 ingress);
 
@@ -150,7 +156,7 @@ static __always_inline __u32 sfw_hook_route(void *ctx, const struct sfw_pkt *p,
  * interface it came in by, 0 for the host's own packet (tc, not
  * forwarded); tc: the caller is tc egress (a constant: each hook gets
  * its own copy). */
-static __always_inline __u32 sfw_track(void *ctx, void *data, void *end, const struct sfw_pkt *p,
+static __always_inline __u32 sfw_track(void *ctx, void *data, void *end, struct sfw_pkt *p,
 				       struct sfw_flow *f, __u32 ingress, bool tc)
 {
 	struct sfw_session *s;
@@ -432,10 +438,22 @@ static __always_inline __u32 sfw_create(struct xdp_md *xctx, const struct sfw_pk
 		s->nat.rule_id = (__u16)SFW_NAT_RULE_OF(nat_rule);
 		s->nat.pool_id = (__u16)SFW_NAT_POOL_OF(nat_rule);
 	}
+	/* destination NAT (XDP): p carries the translated destination, the
+	 * In wing's as it leaves; its source stays the client's (sfw_xdp_open
+	 * refuses source NAT beside it) */
+	if (f->dnat) {
+		s->flags |= SFW_SESS_F_NAT | SFW_SESS_F_DNAT;
+		s->dnat_rule_id = f->dnat_rule;
+		s->nat.src = p->src;
+		s->nat.sport = p->sport;
+		s->nat.dst = p->dst;
+		s->nat.dport = p->dport;
+	}
 	/* the port and the reply's alias first: the session is never seen
 	 * from the reply side half made (docs/nat.md) */
-	if (nat_to) {
-		__u32 refused = sfw_nat_reserve(xctx, p, &f->key, s, nat_to);
+	if (nat_to || f->dnat) {
+		__u32 refused = nat_to ? sfw_nat_reserve(xctx, p, &f->key, s, nat_to) :
+				sfw_nat_dnat_alias(&f->key, s);
 
 		if (refused) {
 			sfw_tally_release(&f->key, s);

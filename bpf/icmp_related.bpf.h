@@ -97,7 +97,11 @@ static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a,
 	__u32 zero = 0;
 	bool lo;
 
+	/* errors about a destination NAT session's packets are not
+	 * translated yet: refused rather than sent on naming the server
+	 * (docs/nat.md "Destination NAT") */
 	if (!s || SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) ||
+	    (s->flags & SFW_SESS_F_DNAT) ||
 	    (s->id & ~SFW_SESS_ID_DYING) != (a->id & ~SFW_SESS_ID_DYING) || sfw_expired(s, now))
 		return SFW_RELATED_NONE;
 	/* about the translated packet, P:pp -> s:sp; the server's side of
@@ -149,6 +153,8 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 		return SFW_RELATED_HOST_IN;
 	if (!(s->flags & SFW_SESS_F_NAT))
 		return SFW_RELATED;
+	if (s->flags & SFW_SESS_F_DNAT)
+		return SFW_RELATED_NONE;   /* not translated yet, as above */
 	/* about a NAT session's reply as delivered, s:sp -> c:cp (the
 	 * client's port unreachable, the host's Fragmentation Needed): it
 	 * must leave quoting what the server sent (docs/nat.md "Open

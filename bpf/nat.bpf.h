@@ -161,27 +161,44 @@ static long sfw_nat_walk_one(__u64 i, struct sfw_nat_walk *w)
 	return 1;
 }
 
-/* The source NAT rule of a first packet from zone `from` to zone `to` in
- * generation gen: the first entry of the zone pair's list that matches
- * (include/nat.h), a bounded walk (bpf_loop) run only for first packets
- * the policy permitted. A global function: verified once. */
-__noinline __u32 sfw_nat_source_rule(const struct sfw_pkt *p, __u32 from, __u32 to, __u32 gen)
+/* The first entry of list lk matching p (include/nat.h): a bounded walk
+ * (bpf_loop), run only for first packets. Its answer as
+ * sfw_nat_source_rule's. */
+static __always_inline __u32 sfw_nat_walk_list(const struct sfw_pkt *p,
+					       const struct sfw_nat_list_key *lk)
 {
-	struct sfw_nat_walk w = { .p = p };
-	const struct sfw_nat_list *l;
+	struct sfw_nat_walk w = { .p = p, .k.list = *lk };
+	const struct sfw_nat_list *l = bpf_map_lookup_elem(&SFW_MAP_NAT_LISTS, lk);
 
-	if (!p)
-		return 0;
-	w.k.list.stage = SFW_NAT_SOURCE;
-	w.k.list.from_zone = (__u8)from;
-	w.k.list.to_zone = (__u8)to;
-	w.k.list.gen = (__u8)gen;
-	l = bpf_map_lookup_elem(&SFW_MAP_NAT_LISTS, &w.k.list);
 	if (!l)
 		return 0;
 	w.n = l->n_entries < SFW_NAT_MAX_ENTRIES ? l->n_entries : SFW_NAT_MAX_ENTRIES;
 	bpf_loop(SFW_NAT_MAX_ENTRIES, sfw_nat_walk_one, &w, 0);
 	return w.found;
+}
+
+/* The source NAT rule of a first packet from zone `from` to zone `to` in
+ * generation gen: the first entry of the zone pair's list that matches,
+ * run only for first packets the policy permitted. A global function:
+ * verified once. */
+__noinline __u32 sfw_nat_source_rule(const struct sfw_pkt *p, __u32 from, __u32 to, __u32 gen)
+{
+	struct sfw_nat_list_key lk = { .stage = SFW_NAT_SOURCE, .from_zone = (__u8)from,
+				       .to_zone = (__u8)to, .gen = (__u8)gen };
+
+	return p ? sfw_nat_walk_list(p, &lk) : 0;
+}
+
+/* The destination NAT rule of a first packet from zone `from` in
+ * generation gen (docs/nat.md "Destination NAT"): the ingress zone's
+ * list, asked before the route lookup. Its pool id is a destination
+ * pool's. A global function. */
+__noinline __u32 sfw_nat_dest_rule(const struct sfw_pkt *p, __u32 from, __u32 gen)
+{
+	struct sfw_nat_list_key lk = { .stage = SFW_NAT_DESTINATION, .from_zone = (__u8)from,
+				       .to_zone = SFW_ZONE_NONE, .gen = (__u8)gen };
+
+	return p ? sfw_nat_walk_list(p, &lk) : 0;
 }
 
 /* The canonical key (bpf/session.bpf.h sfw_make_key) of a reply from
@@ -430,6 +447,36 @@ __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
 	return SFW_CNT_ERR_INCOMING_NAT;
 }
 
+/* The alias of destination NAT session s (at key k, its NAT block
+ * filled): the reply tuple, from the server to the client, inserted before
+ * the session (BPF_NOEXIST, or in place of a stale alias), as
+ * sfw_nat_reserve's are; no port is reserved, the client's own stays.
+ * 0, or SFW_CNT_ERR_INCOMING_NAT when that tuple is held (a live alias,
+ * a session of its own: the server reached by that client directly). If
+ * the session's insert fails, sfw_nat_release takes it back. A global
+ * function. */
+__noinline __u32 sfw_nat_dnat_alias(const struct sfw_session_key *k, const struct sfw_session *s)
+{
+	struct sfw_nat_tmp *t;
+	__u32 zero = 0;
+
+	if (!k || !s)
+		return SFW_CNT_ERR_INCOMING_NAT;
+	t = bpf_map_lookup_elem(&sfw_nat_tmp_scratch, &zero);
+	if (!t || k->family != SFW_FAMILY_INET)
+		return SFW_CNT_ERR_INCOMING_NAT;
+	__builtin_memset(&t->alias, 0, sizeof(t->alias));
+	t->alias.id = s->id;
+	t->alias.created_ns = s->created_ns;
+	t->alias.last_seen_ns = s->last_seen_ns;
+	t->alias.timeout_s = SFW_NAT_ALIAS_TIMEOUT;
+	t->alias.flags = SFW_SESS_F_NAT_ALIAS;
+	t->alias.owner = *k;
+	sfw_nat_key(&t->ak, &s->nat.dst, s->nat.dport, &s->nat.src, s->nat.sport, k->proto,
+		    k->family);
+	return sfw_nat_insert_alias(t) ? SFW_CNT_ERR_INCOMING_NAT : 0;
+}
+
 /* Gives back what NAT session s (at key k, id `id`) holds: its alias and
  * its port, each only while it is still this session's (an id check:
  * either may have been taken by a later session since). Called by
@@ -438,13 +485,10 @@ __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
 __noinline int sfw_nat_release(const struct sfw_session_key *k, const struct sfw_session *s,
 			       __u64 id)
 {
-	const union sfw_addr *dst;
 	struct sfw_nat_port *r;
 	struct sfw_nat_tmp *t;
 	struct sfw_session *a;
 	__u32 zero = 0;
-	__be16 dport;
-	bool lo;
 
 	if (!k || !s || !(s->flags & SFW_SESS_F_NAT))
 		return 0;
@@ -457,11 +501,10 @@ __noinline int sfw_nat_release(const struct sfw_session_key *k, const struct sfw
 	t->pk.port = s->nat.sport;
 	t->pk.proto = k->proto;
 	t->pk.family = k->family;
-	/* the reply comes from the In wing's destination */
-	lo = s->flags & SFW_SESS_F_OPENER_LO;
-	dst = lo ? &k->addr_hi : &k->addr_lo;
-	dport = lo ? k->port_hi : k->port_lo;
-	sfw_nat_key(&t->ak, dst, dport, &s->nat.src, s->nat.sport, k->proto, k->family);
+	/* the reply comes from the In wing's destination as it leaves
+	 * (destination NAT's server, else the original one) */
+	sfw_nat_key(&t->ak, &s->nat.dst, s->nat.dport, &s->nat.src, s->nat.sport, k->proto,
+		    k->family);
 	a = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &t->ak);
 	if (a && SFW_SESS_IS_ALIAS(a) && (a->id & ~SFW_SESS_ID_DYING) == id)
 		bpf_map_delete_elem(&SFW_MAP_SESSIONS, &t->ak);

@@ -203,17 +203,18 @@ __noinline int sfw_tc_nat_frag(struct __sk_buff *skb, const struct sfw_pkt *p)
 	return 0;
 }
 
-/* The In wing's rewrite of sfw_tc_nat: p, a whole packet or a first
- * fragment, of NAT session s at key k. 0, or -1 when it cannot be made. */
+/* The rewrite of sfw_tc_nat: p, a whole packet or a first fragment, of
+ * wing dir of NAT session s at key k (the In wing; destination NAT's
+ * reply, the Out wing). 0, or -1 when it cannot be made. */
 static __always_inline int sfw_tc_nat_rewrite(struct __sk_buff *skb, const struct sfw_pkt *p,
 					      const struct sfw_session *s,
-					      const struct sfw_session_key *k)
+					      const struct sfw_session_key *k, __u32 dir)
 {
 	const struct sfw_nat_rw *rw;
 	__u32 zero = 0, l3, l4, csum;
 	__u64 udp0;
 
-	if (!sfw_nat_rewritable_l4(p) || !sfw_nat_plan(s, SFW_WING_IN, k))
+	if (!sfw_nat_rewritable_l4(p) || !sfw_nat_plan(s, dir, k))
 		return -1;
 	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
 	if (!rw)
@@ -238,6 +239,27 @@ static __always_inline int sfw_tc_nat_rewrite(struct __sk_buff *skb, const struc
 				p->dst.v4, rw->dst.v4) ||
 	       sfw_tc_nat_field(skb, l4, 2, 0, csum, udp0, p->sport, rw->sport) ||
 	       sfw_tc_nat_field(skb, l4 + 2, 2, 0, csum, udp0, p->dport, rw->dport) ? -1 : 0;
+}
+
+/* A forwarded packet on a NAT session's alias (its key k, replaced by
+ * the session's): destination NAT's reply, which XDP passed up as the
+ * server sent it (its translated source is the host's own address, which
+ * the stack drops as a martian), leaves from the public address and
+ * port. Whole packets only: a fragment of such a reply is refused, as
+ * are a reply of an expired session and one that cannot be rewritten.
+ * Anything else on an alias (destination NAT's In wing, translated
+ * already; source NAT's, translated in XDP) goes as it is: 0. */
+static __always_inline int sfw_tc_dnat_reply(struct __sk_buff *skb, const struct sfw_pkt *p,
+					     struct sfw_session *a, struct sfw_session_key *k)
+{
+	const struct sfw_session *s = sfw_nat_follow(a, k);
+
+	if (!s || !(s->flags & SFW_SESS_F_DNAT) || !sfw_nat_is_reply(s, p))
+		return 0;
+	if (p->frag || sfw_expired(s, bpf_ktime_get_coarse_ns()) ||
+	    sfw_tc_nat_rewrite(skb, p, s, k, SFW_WING_OUT))
+		return -1;
+	return 0;
 }
 
 /* Translates p, forwarded through the stack, when it is the In wing of a
@@ -265,13 +287,14 @@ __noinline int sfw_tc_nat(struct __sk_buff *skb, const struct sfw_pkt *p)
 	if (!s)
 		return SFW_TC_NAT_MISS;
 	if (SFW_SESS_IS_ALIAS(s))
-		return 0;
+		return sfw_tc_dnat_reply(skb, p, s, &k);
 	/* opened to junos-host while the route led nowhere else, forwarded
 	 * now: never judged by the policy of the zones it crosses */
 	if (sfw_sess_for_host(s->flags) && sfw_wing_of(s, lo) == SFW_WING_IN)
 		return SFW_TC_NAT_HOST;
 	if ((s->flags & SFW_SESS_F_NAT) && sfw_wing_of(s, lo) == SFW_WING_IN &&
-	    (sfw_expired(s, bpf_ktime_get_coarse_ns()) || sfw_tc_nat_rewrite(skb, p, s, &k)))
+	    (sfw_expired(s, bpf_ktime_get_coarse_ns()) ||
+	     sfw_tc_nat_rewrite(skb, p, s, &k, SFW_WING_IN)))
 		return -1;
 	if (p->frag == SFW_FRAG_FIRST)
 		sfw_frag_remember(p, &k, lo, bpf_ktime_get_coarse_ns());

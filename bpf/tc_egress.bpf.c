@@ -28,7 +28,7 @@ static __always_inline bool sfw_is_attached(__u32 ifindex)
  * is a forwarded packet in a host session's opener's direction, refused
  * after and its session ended (sfw_flow_meets_host). One compare; the
  * lookup only when they differ. */
-static __always_inline __u32 sfw_hook_route(void *ctx, const struct sfw_pkt *p,
+static __always_inline __u32 sfw_hook_route(void *ctx, struct sfw_pkt *p,
 					    struct sfw_flow *f, const struct sfw_session *s,
 					    __u32 dir, __u32 ingress)
 {
@@ -191,7 +191,8 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	 * translated as on the forwarded path, or not at all; so do the later
 	 * fragments of its datagram (docs/nat.md "Second review", F1) */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS &&
-	    ((f.nat == SFW_FLOW_NAT_PLAN && !f.via_alias) || p->frag == SFW_FRAG_LATER) &&
+	    ((f.nat == SFW_FLOW_NAT_PLAN &&
+	      (!f.via_alias || (f.sess_flags & SFW_SESS_F_DNAT))) || p->frag == SFW_FRAG_LATER) &&
 	    (p->frag == SFW_FRAG_LATER ? sfw_tc_nat_frag(skb, p) : sfw_tc_nat(skb, p)))
 		outcome = SFW_CNT_ERR_INCOMING_NAT;
 	/* the host's own error about a NAT session's reply leaves quoting

@@ -180,6 +180,31 @@ __noinline int sfw_xdp_route_first(struct xdp_md *ctx, const struct sfw_pkt *p, 
 	return peer && !sfw_xdp_egress_ok(ctx, p, peer) ? SFW_XDP_OTHER_ZONE : XDP_PASS;
 }
 
+/* A later packet of destination NAT session s's In wing (key k): the
+ * frame rewritten to the server's address and port, and p with it, before
+ * its route is looked up (XDP's forwarding reads the frame's header; the
+ * stack's check, p), so both see the server, as the first packet's did.
+ * Before the session counts it: one refused next is dropped, never sent
+ * half-judged. Returns the rewrite's outcome. A global function. */
+__noinline __u32 sfw_xdp_dnat_in(struct xdp_md *ctx, struct sfw_pkt *p,
+				 const struct sfw_session *s, const struct sfw_session_key *k)
+{
+	const struct sfw_nat_rw *rw;
+	__u32 zero = 0, outcome;
+
+	if (!ctx || !p || !s || !k || !sfw_nat_plan(s, SFW_WING_IN, k))
+		return SFW_CNT_ERR_INCOMING_NAT;
+	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
+	if (!rw)
+		return SFW_CNT_ERR_INCOMING_NAT;
+	outcome = sfw_nat_rewrite(ctx, p);
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS) {
+		p->dst = rw->dst;
+		p->dport = rw->dport;
+	}
+	return outcome;
+}
+
 /* XDP's say on where a matched packet leaves (sfw_track), decided before
  * its session counts it or moves, so that a packet refused for its route
  * changes nothing of it (RV2-1, RV2-2): a transit session's packet by
@@ -187,15 +212,22 @@ __noinline int sfw_xdp_route_first(struct xdp_md *ctx, const struct sfw_pkt *p, 
  * the stack into its other wing's zone only. A NAT session's reply is
  * routed as translated. A TCP restart is judged as the first packet it
  * is. */
-static __always_inline __u32 sfw_hook_route(void *ctx, const struct sfw_pkt *p,
+static __always_inline __u32 sfw_hook_route(void *ctx, struct sfw_pkt *p,
 					    struct sfw_flow *f, const struct sfw_session *s,
 					    __u32 dir, __u32 ingress)
 {
 	bool nat_reply = (s->flags & SFW_SESS_F_NAT) && f->via_alias;
+	__u32 dnat;
 	int act;
 
 	if (!(s->flags & SFW_SESS_F_TRANSIT) || sfw_tcp_restarts(s, p))
 		return SFW_CNT_SFW_PERMITTED_PKTS;
+	/* destination NAT's In wing is routed, and leaves, as translated */
+	if ((s->flags & SFW_SESS_F_DNAT) && dir == SFW_WING_IN) {
+		dnat = sfw_xdp_dnat_in(ctx, p, s, &f->key);
+		if (dnat != SFW_CNT_SFW_PERMITTED_PKTS)
+			return dnat;
+	}
 	act = sfw_xdp_route_first(ctx, p, s->wing[(dir ^ 1) & 1].ifindex,
 				  nat_reply ? &f->key : NULL,
 				  (sfw_xdp_forwards(p, f->cfg, s->flags) ? SFW_ROUTE_HOW_FORWARD : 0) |
@@ -305,6 +337,43 @@ static __always_inline __u32 sfw_xdp_snat(struct xdp_md *ctx, const struct sfw_p
 	return rule;
 }
 
+/* sfw_xdp_dnat's answer beside the rule's (bpf/nat.bpf.h SFW_NAT_HIT):
+ * the rule translates, but this packet cannot be */
+#define SFW_NAT_REFUSED 0x40000000u
+
+/* Destination NAT of a first packet from zone `from` in generation gen
+ * (docs/nat.md "Destination NAT"), before the route lookup so that the
+ * route and the policy see the translated destination, as on Junos: the
+ * zone's first matching rule; `off` stops there untranslated; a pool
+ * translates p's destination to its address, and its port to the pool's
+ * when it has one (ICMP echo keeps its identifier). p only: the frame
+ * follows once the session is made (sfw_xdp_open). Returns the rule's
+ * answer when p was translated, 0 when not, SFW_NAT_REFUSED for a rule
+ * that cannot translate it (its pool gone, a fragment, a protocol no
+ * rewrite translates): refused, never sent on untranslated. Unicast
+ * only: a group's or broadcast's destination is the link's. A global
+ * function. */
+__noinline __u32 sfw_xdp_dnat(struct sfw_pkt *p, __u32 from, __u32 gen)
+{
+	struct sfw_nat_pool_key k = { .kind = SFW_NAT_POOL_DESTINATION, .gen = (__u8)gen };
+	const struct sfw_nat_pool *pl;
+	__u32 rule;
+
+	if (!p || p->multicast)
+		return 0;
+	rule = sfw_nat_dest_rule(p, from, gen);
+	if (!rule || SFW_NAT_ACTION_OF(rule) != SFW_NAT_ACT_POOL)
+		return 0;
+	k.id = (__u16)SFW_NAT_POOL_OF(rule);
+	pl = bpf_map_lookup_elem(&SFW_MAP_NAT_POOLS, &k);
+	if (!pl || pl->family != SFW_FAMILY_INET || !sfw_nat_rewritable(p))
+		return SFW_NAT_REFUSED;
+	p->dst.v4 = pl->first.v4;
+	if (pl->port_lo && p->proto != SFW_IPPROTO_ICMP)
+		p->dport = bpf_htons(pl->port_lo);
+	return rule;
+}
+
 static __always_inline void sfw_count_input(struct sfw_iface_stats *st, const struct sfw_pkt *p,
 					    const struct sfw_flow *f)
 {
@@ -330,24 +399,36 @@ static __always_inline void sfw_count_input(struct sfw_iface_stats *st, const st
 #define SFW_RACE_POINT() do { } while (0)
 #endif
 
-/* A first packet the protocol lets open a session: route, zones, policy,
- * then the session. Returns the outcome counter. */
-static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_pkt *p,
-					  struct sfw_flow *f)
+/* A first packet the protocol lets open a session: destination NAT,
+ * route, zones, policy, source NAT, then the session. Returns the outcome
+ * counter. */
+static __always_inline __u32 sfw_xdp_decide(struct xdp_md *ctx, struct sfw_pkt *p,
+					    struct sfw_flow *f)
 {
-	__u32 out_ifindex = sfw_xdp_route(ctx, p);
 	struct sfw_zone_pair z = { .gen = sfw_cfg_gen(f->cfg) };
 	struct sfw_verdict v = {};
-	__u32 nat_rule = 0;
+	__u32 nat_rule = 0, out_ifindex;
 	__u64 nat_to = 0;
 	bool cookie;
 	int screened;
 
+	z.from = sfw_zone_of(f->ifindex, z.gen);
+	nat_rule = sfw_xdp_dnat(p, z.from, z.gen);
+	if (nat_rule & SFW_NAT_REFUSED)
+		return SFW_CNT_ERR_INCOMING_NAT;
+	f->dnat = nat_rule != 0;
+	f->dnat_rule = (__u16)SFW_NAT_RULE_OF(nat_rule);
+	nat_rule = 0;
+	out_ifindex = sfw_xdp_route(ctx, p);
 	if (out_ifindex == SFW_ROUTE_NONE)
 		return SFW_CNT_ERR_NO_ROUTE;
+	/* port forwarding to the host itself: its replies would leave by tc
+	 * from the host's own sockets, which nothing translates yet
+	 * (docs/nat.md "Destination NAT") */
+	if (f->dnat && !out_ifindex)
+		return SFW_CNT_ERR_INCOMING_NAT;
 	if (out_ifindex && sfw_xdp_src_unrouted(ctx, p))
 		return SFW_CNT_ERR_ADDRESS_SPOOFING;
-	z.from = sfw_zone_of(f->ifindex, z.gen);
 	z.to = out_ifindex ? sfw_zone_of(out_ifindex, z.gen) : SFW_ZONE_HOST;
 	screened = sfw_screen_check(ctx, p, z.from, z.gen, f->now);
 	/* cookies only for this host's own services (no SYN proxy) */
@@ -377,6 +458,13 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 		 * refuses it next (natshow review, RV-3); its pool's too */
 		sfw_nat_count(nat_rule, SFW_NAT_RC_HITS);
 		sfw_nat_pool_count(nat_rule, SFW_NAT_PC_HITS);
+		/* both NATs at once (a source rule translating a destination
+		 * NAT session): its In wing would leave from the host's own
+		 * address to a destination that was the host's, which neither
+		 * the stack's path nor tc's rewrite takes; refused, not built
+		 * (docs/nat.md "Destination NAT") */
+		if (f->dnat && nat_rule && SFW_NAT_ACTION_OF(nat_rule) != SFW_NAT_ACT_OFF)
+			return SFW_CNT_ERR_INCOMING_NAT;
 		/* the stack forwarding, an In wing toward an egress nothing
 		 * translates at is refused (sfw_nat_pass_ok): refused here,
 		 * before its session, alias and port are made (docs/nat.md
@@ -390,6 +478,27 @@ static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, const struct sfw_p
 			  out_ifindex ? out_ifindex : f->ifindex, &v,
 			  f->cfg->flags & SFW_CFG_F_LIMITS ? sfw_limit_of(z.from, z.gen) : 0,
 			  nat_to, nat_rule);
+}
+
+/* sfw_xdp_decide, and the frame after it: a first packet destination NAT
+ * translated in p (f->dnat) is rewritten so once its session is made
+ * (XDP's forwarding reads the frame's header, the stack routes it by
+ * it), or p is the frame's again when it is refused or joined a session
+ * without destination NAT, for the reject that may answer it. */
+static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, struct sfw_pkt *p,
+					  struct sfw_flow *f)
+{
+	__u32 outcome = sfw_xdp_decide(ctx, p, f);
+	bool lo = f->src_lo;
+
+	if (!f->dnat)
+		return outcome;
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f->nat == SFW_FLOW_NAT_PLAN &&
+	    (f->sess_flags & SFW_SESS_F_DNAT))
+		return sfw_nat_rewrite(ctx, p);
+	p->dst = lo ? f->key.addr_hi : f->key.addr_lo;
+	p->dport = lo ? f->key.port_hi : f->key.port_lo;
+	return outcome;
 }
 
 /* Everything after parsing. A global function: the verifier checks it once
@@ -447,7 +556,8 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	/* a reply is translated before forwarding: its route (and whether it
 	 * is the host's at all) is the translated destination's */
-	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN && f.via_alias)
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN && f.via_alias &&
+	    !(f.sess_flags & SFW_SESS_F_DNAT))
 		outcome = sfw_nat_rewrite(ctx, p);
 	/* so is an ICMP error about a translated packet, to the client */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_ICMP)
@@ -476,7 +586,17 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	 * routes goes up as received, since the stack drops a packet from
 	 * its own address, and tc egress translates it (docs/nat.md "XDP and
 	 * tc") */
-	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN && !f.via_alias)
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN && !f.via_alias &&
+	    !(f.sess_flags & SFW_SESS_F_DNAT))
+		outcome = act == XDP_REDIRECT ? sfw_nat_rewrite(ctx, p) :
+			  sfw_nat_pass_ok(ctx, p) ? outcome : SFW_CNT_ERR_INCOMING_NAT;
+	/* destination NAT's reply leaves from the public address, the
+	 * host's own: translated here when XDP sends it; one the stack
+	 * routes goes up as received, as the source NAT In wing does, and
+	 * tc egress translates it (its In wing was translated before its
+	 * route: sfw_xdp_open, sfw_xdp_dnat_in) */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN && f.via_alias &&
+	    (f.sess_flags & SFW_SESS_F_DNAT))
 		outcome = act == XDP_REDIRECT ? sfw_nat_rewrite(ctx, p) :
 			  sfw_nat_pass_ok(ctx, p) ? outcome : SFW_CNT_ERR_INCOMING_NAT;
 	/* an error about a NAT session's reply (the client's port

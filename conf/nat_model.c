@@ -151,6 +151,13 @@ static bool nat_preview(void)
 	return v && !strcmp(v, "1");
 }
 
+/* The Junos word of rule r's type (its rule-set's). */
+static const char *rule_type_word(const struct sfw_conf *c, const struct sfw_conf_nat_rule *r)
+{
+	return r->set >= 0 && r->set < c->n_nat_rule_sets ?
+	       conf_nat_type_word(c->nat_rule_sets[r->set].type) : "source";
+}
+
 /* The first statement of each kind the datapath does not translate, in
  * the order docs/nat.md "Not built yet" lists them. */
 int sfw_conf_nat_unbuilt(const struct sfw_conf *c, char *buf, size_t n)
@@ -164,13 +171,18 @@ int sfw_conf_nat_unbuilt(const struct sfw_conf *c, char *buf, size_t n)
 			return snprintf(buf, n, "security nat source pool %s: NAT of IPv6 is not "
 					"built yet", pl->name), pl->line;
 	}
-	if (c->n_nat_dst_pools)
-		return snprintf(buf, n, "security nat destination pool %s: destination NAT is "
-				"not built yet", c->nat_dst_pools[0].name), c->nat_dst_pools[0].line;
+	/* destination NAT over IPv4 is built (docs/nat.md "Destination NAT") */
+	for (int i = 0; i < c->n_nat_dst_pools; i++) {
+		const struct sfw_conf_nat_pool *pl = &c->nat_dst_pools[i];
+
+		if (pl->address.family != SFW_FAMILY_INET)
+			return snprintf(buf, n, "security nat destination pool %s: NAT of IPv6 is "
+					"not built yet", pl->name), pl->line;
+	}
 	for (int i = 0; i < c->n_nat_rule_sets; i++) {
 		const struct sfw_conf_nat_rule_set *rs = &c->nat_rule_sets[i];
 
-		if (rs->type != SFW_CONF_NAT_SOURCE)
+		if (rs->type != SFW_CONF_NAT_SOURCE && rs->type != SFW_CONF_NAT_DESTINATION)
 			return snprintf(buf, n, "security nat %s rule-set %s: %s NAT is not built yet",
 					conf_nat_type_word(rs->type), rs->name,
 					conf_nat_type_word(rs->type)), rs->line;
@@ -179,8 +191,8 @@ int sfw_conf_nat_unbuilt(const struct sfw_conf *c, char *buf, size_t n)
 		const struct sfw_conf_nat_rule *r = &c->nat_rules[i];
 
 		if (has_v6(&r->src) || has_v6(&r->dst))
-			return snprintf(buf, n, "security nat source rule %s: NAT of IPv6 is not "
-					"built yet", r->name), r->line;
+			return snprintf(buf, n, "security nat %s rule %s: NAT of IPv6 is not "
+					"built yet", rule_type_word(c, r), r->name), r->line;
 	}
 	/* proxy-arp is built (bpf/proxy_arp.bpf.h) */
 	for (int i = 0; i < c->n_nat_proxies; i++, px++)
@@ -188,10 +200,11 @@ int sfw_conf_nat_unbuilt(const struct sfw_conf *c, char *buf, size_t n)
 			return snprintf(buf, n, "security nat proxy-ndp interface %s: proxy-ndp is "
 					"not built yet", px->ifname), px->line;
 	if (c->n_nat_rules && !nat_preview())
-		return snprintf(buf, n, "security nat source rule %s: source NAT is held back until "
+		return snprintf(buf, n, "security nat %s rule %s: %s NAT is held back until "
 				"the review's findings are fixed (docs/nat.md \"Open findings\"; "
 				SFW_CONF_NAT_PREVIEW_ENV "=1 takes it, for testing)",
-				c->nat_rules[0].name), c->nat_rules[0].line;
+				rule_type_word(c, &c->nat_rules[0]), c->nat_rules[0].name,
+				rule_type_word(c, &c->nat_rules[0])), c->nat_rules[0].line;
 	return 0;
 }
 

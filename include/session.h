@@ -112,6 +112,11 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
  * the table skip it (SFW_SESS_IS_ALIAS). */
 #define SFW_SESS_F_NAT_ALIAS 0x40
 #define SFW_NAT_ALIAS_TIMEOUT 0xffffffffu
+/* with SFW_SESS_F_NAT: the In wing's destination is translated
+ * (destination NAT, its rule in sfw_session.dnat_rule_id); the NAT block
+ * says to what, and its source stays the client's (docs/nat.md
+ * "Destination NAT") */
+#define SFW_SESS_F_DNAT      0x80
 
 /* sfw_session.tally: who ended the session, and the per-address counts of
  * the limit-session screens it holds (bpf/limit.bpf.h). Changed only with
@@ -149,7 +154,8 @@ struct sfw_sess_nat {
 	__be16 sport;
 	__be16 dport;
 	__u16 pool_id;        /* source pool; 0: source-nat interface */
-	__u16 rule_id;        /* source NAT rule (include/nat.h) */
+	__u16 rule_id;        /* source NAT rule (include/nat.h); destination
+			       * NAT's is sfw_session.dnat_rule_id */
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_sess_nat) == 40, "session NAT block ABI");
 
@@ -164,7 +170,11 @@ struct sfw_session {
 	__u8 state;           /* enum sfw_session_state */
 	__u8 tcp_state;       /* enum sfw_tcp_state */
 	__u8 flags;           /* SFW_SESS_F_* */
-	__u8 pad[3];
+	__u8 pad;
+	/* SFW_SESS_F_DNAT: its destination NAT rule (include/nat.h), apart
+	 * from nat.rule_id (source NAT's, which the shows count sessions
+	 * by), in what was padding: the session does not grow */
+	__u16 dnat_rule_id;
 	__u32 tally;          /* SFW_TALLY_* */
 	struct sfw_wing wing[2];  /* indexed by enum sfw_wing_dir */
 	union {

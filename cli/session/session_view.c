@@ -87,7 +87,9 @@ void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
 
 const char *sfw_view_nat_pool(const struct sfw_view *v)
 {
-	if (!(v->sess->flags & SFW_SESS_F_NAT))
+	/* destination NAT keeps the client's source (docs/nat.md
+	 * "Destination NAT"): no source pool */
+	if (!(v->sess->flags & SFW_SESS_F_NAT) || (v->sess->flags & SFW_SESS_F_DNAT))
 		return "Null";
 	return v->nat_pool[0] ? v->nat_pool : "interface";
 }

@@ -124,16 +124,16 @@ grep -q 'expected a rollback number 0..49' "$TMPD/out" || fail "rollback 50: $(c
 "$SFW" show configuration '| display set' >"$TMPD/before.conf"
 NAT="security nat source rule-set rs"
 printf '%s\n' configure "set security nat source pool out address 203.0.113.1/32" \
-	"set security nat destination pool web address 198.51.100.2/32" \
+	"set security nat destination pool web address 2001:db8::2/128" \
 	"set $NAT from zone trust" "set $NAT to zone untrust" \
 	"set $NAT rule all then source-nat pool out" "show security nat source pool" "commit check" \
 	commit "delete security nat" commit exit |
 	"$SFW" cli >"$TMPD/out" 2>&1   # the refused commit makes the exit status 1
 grep -c "^commit complete$" "$TMPD/out" | grep -qx 1 || fail "the commit without NAT: $(cat "$TMPD/out")"
 grep -qxF "    address 203.0.113.1/32;" "$TMPD/out" || fail "show of the NAT candidate: $(cat "$TMPD/out")"
-grep -q "warning: security nat destination pool web: destination NAT is not built yet" "$TMPD/out" &&
+grep -q "warning: security nat destination pool web: NAT of IPv6 is not built yet" "$TMPD/out" &&
 	grep -qx "configuration check succeeds" "$TMPD/out" || fail "commit check with NAT: $(cat "$TMPD/out")"
-grep -qF "security nat destination pool web: destination NAT is not built yet: remove it to commit (docs/nat.md)" \
+grep -qF "security nat destination pool web: NAT of IPv6 is not built yet: remove it to commit (docs/nat.md)" \
 	"$TMPD/out" || fail "commit with NAT: $(cat "$TMPD/out")"
 "$SFW" show configuration '| display set' | cmp -s - "$TMPD/before.conf" ||
 	fail "the refused NAT commit changed the configuration: $("$SFW" show configuration '| display set')"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # security nat the datapath does not translate yet (docs/nat.md "What a
-# commit takes"; here a destination pool beside a source pool, which is built): commit check accepts a valid NAT
+# commit takes"; here an IPv6 destination pool beside a source pool, which is built): commit check accepts a valid NAT
 # configuration with one warning; commit refuses it in one line, exit 1, before anything
 # is stored or applied, so the configuration in force stays (traffic as it
 # was, no rollback made, nothing failed closed). A stored file with NAT
@@ -15,7 +15,7 @@ trap 'topology_down; rm -rf "$FILES"' EXIT
 topology_up
 mkdir -p "$FILES"
 ACTIVE=$SFW_CONF_DIR/sfw.conf
-WHAT="security nat destination pool web: destination NAT is not built yet"
+WHAT="security nat destination pool web: NAT of IPv6 is not built yet"
 refused() { echo "sfw: $1:6: $WHAT: remove it to commit (docs/nat.md)"; }
 
 connects() {   # port: 0 when a TCP connection to the server opens
@@ -42,7 +42,7 @@ EOC
 {
 	cat "$FILES/web.conf"
 	cat <<'EOC'
-set security nat destination pool web address 198.51.100.2/32 port 80
+set security nat destination pool web address 2001:db8::2/128 port 80
 set security nat source pool out address 203.0.113.1/32
 set security nat source pool out port range 20000 to 30000
 set security nat source rule-set inside-out from zone trust

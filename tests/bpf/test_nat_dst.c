@@ -1,0 +1,427 @@
+/* Destination NAT, IPv4 (docs/nat.md "Destination NAT"), in
+ * BPF_PROG_TEST_RUN, in the NAT fixture (tests/bpf/nat_fixture.h) turned
+ * round: the outside client is beyond fb (203.0.113.0/24, zone untrust),
+ * the inside server beyond fa (198.51.100.0/24, zone trust), and the
+ * public address is fb's own. Checksums are recomputed by the packet
+ * builder, which shares no code with the datapath. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "commit.h"
+#include "nat_fixture.h"
+#include "outcome.h"
+#include "nat.h"
+#include "reap.h"
+
+TestSuite(nat_dst, .init = nat_setup, .fini = suite_teardown);
+
+#define CLIENT SERVER1          /* outside, neighbour on fb */
+#define FAR_CLIENT "203.0.113.9"   /* outside, no neighbour: the stack resolves it */
+#define PUBLIC FB_ADDR          /* the firewall's WAN address */
+#define INSIDE CLIENT_A         /* the inside server, neighbour on fa */
+#define OTHER CLIENT_B          /* another inside host, neighbour on fa */
+#define FAR_INSIDE "198.51.100.9"  /* inside, no neighbour */
+
+/* Zones as the fixture's, `extra` policy lines, a policy from untrust to
+ * trust permitting destination `dst` (an address-book entry) or any, and
+ * the lines of destination rule-set DR from untrust with its pools. */
+static void commit_dnat_with(const char *extra, const char *dst, const char *nat)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text),
+		 "set security zones security-zone trust interfaces fa\n"
+		 "set security zones security-zone untrust interfaces fb\n"
+		 "%s%s%s%s"
+		 "set security policies from-zone untrust to-zone trust policy in match source-address any destination-address %s application any\n"
+		 "set security policies from-zone untrust to-zone trust policy in then permit\n"
+		 "set security policies default-policy deny-all\n"
+		 "set security nat destination pool D address " INSIDE "/32 port 80\n"
+		 "set security nat destination rule-set DR from zone untrust\n"
+		 "%s",
+		 extra, dst ? "set security address-book global address x " : "", dst ? dst : "",
+		 dst ? "/32\n" : "", dst ? "x" : "any", nat);
+	commit(text);
+}
+
+static void commit_dnat(const char *dst, const char *nat)
+{
+	commit_dnat_with("", dst, nat);
+}
+
+/* Rule W: PUBLIC:8080 (TCP and UDP) to INSIDE:80. */
+#define RULE_W                                                                          \
+	"set security nat destination rule-set DR rule W match destination-address " PUBLIC "/32\n" \
+	"set security nat destination rule-set DR rule W match destination-port 8080\n"  \
+	"set security nat destination rule-set DR rule W match protocol [ tcp udp ]\n"   \
+	"set security nat destination rule-set DR rule W then destination-nat pool D\n"
+
+static struct pb_spec tcp_syn(const char *src, const char *dst, __u16 sport, __u16 dport)
+{
+	return (struct pb_spec){ .src = src, .dst = dst, .proto = SFW_IPPROTO_TCP,
+				 .sport = sport, .dport = dport, .tcp_flags = SFW_TCP_SYN,
+				 .seq = 1000, .payload = 0 };
+}
+
+/* The first packet leaves for the inside server, its checksums right,
+ * the client's address kept; the session is under the original tuple,
+ * names the rule, and has the alias its replies will find. */
+Test(nat_dst, first_packet_translated_to_the_inside_server)
+{
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
+	struct pb_spec t = tcp_syn(CLIENT, PUBLIC, 40001, 8080);
+	struct sfw_session sess;
+	struct pb_pkt in, out;
+
+	commit_dnat(NULL, RULE_W);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &u, CLIENT, 40000, INSIDE, 80);
+	GET_SESSION(&u, &sess);
+	cr_assert_eq(sess.flags & (SFW_SESS_F_NAT | SFW_SESS_F_DNAT),
+		     SFW_SESS_F_NAT | SFW_SESS_F_DNAT);
+	cr_assert_eq(sess.dnat_rule_id, 1);
+	cr_assert_eq(sess.nat.rule_id, 0, "no source NAT rule");
+	cr_assert_eq(sess.nat.dst.v4, a4(INSIDE));
+	cr_assert_eq(sess.nat.dport, htons(80));
+	cr_assert_eq(sess.nat.src.v4, a4(CLIENT));
+	cr_assert_eq(sess.wing[SFW_WING_OUT].ifindex, in_if, "replies expected from inside");
+	cr_assert_eq(fx_session_count(), 2, "the session and its alias");
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 0, "no port reserved");
+
+	cr_assert_eq(run_at(out_if, &t, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &t, CLIENT, 40001, INSIDE, 80);
+}
+
+/* A later packet is translated as the first was; the server's reply,
+ * found through the alias, leaves from the public address and port. */
+Test(nat_dst, later_packets_and_the_reply_translated)
+{
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
+	struct pb_spec r = udp(INSIDE, CLIENT, 80, 40000);
+	struct sfw_session sess;
+	struct pb_pkt in, out;
+
+	commit_dnat(NULL, RULE_W);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT, "a later packet");
+	assert_tuple(&out, &u, CLIENT, 40000, INSIDE, 80);
+	cr_assert_eq(run_at(in_if, &r, &in, &out), FX_XDP_REDIRECT, "the reply");
+	assert_tuple(&out, &r, PUBLIC, 8080, CLIENT, 40000);
+	GET_SESSION(&u, &sess);
+	cr_assert_eq(sess.wing[SFW_WING_IN].packets, 2);
+	cr_assert_eq(sess.wing[SFW_WING_OUT].packets, 1, "the reply is the Out wing's");
+	cr_assert_eq(fx_session_count(), 2);
+}
+
+/* `off` stops the walk untranslated (first match wins): a later rule
+ * that would translate is not asked; a packet no rule matches (another
+ * port) leaves as it came. */
+Test(nat_dst, off_and_a_port_no_rule_matches_untranslated)
+{
+	struct pb_spec off = udp(CLIENT, OTHER, 40000, 8080);
+	struct pb_spec other_port = udp(CLIENT, OTHER, 40001, 8081);
+	struct pb_spec hit = udp(CLIENT, OTHER, 40002, 8082);
+	struct sfw_session sess;
+	struct pb_pkt in, out;
+
+	commit_dnat(NULL,
+		    "set security nat destination rule-set DR rule O match destination-address " OTHER "/32\n"
+		    "set security nat destination rule-set DR rule O match destination-port 8080\n"
+		    "set security nat destination rule-set DR rule O then destination-nat off\n"
+		    "set security nat destination rule-set DR rule V match destination-address " OTHER "/32\n"
+		    "set security nat destination rule-set DR rule V match destination-port 8082\n"
+		    "set security nat destination rule-set DR rule V then destination-nat pool D\n");
+	cr_assert_eq(run_at(out_if, &off, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &off, CLIENT, 40000, OTHER, 8080);
+	GET_SESSION(&off, &sess);
+	cr_assert_eq(sess.flags & SFW_SESS_F_NAT, 0);
+	cr_assert_eq(run_at(out_if, &other_port, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &other_port, CLIENT, 40001, OTHER, 8081);
+	GET_SESSION(&other_port, &sess);
+	cr_assert_eq(sess.flags & SFW_SESS_F_NAT, 0);
+	cr_assert_eq(run_at(out_if, &hit, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &hit, CLIENT, 40002, INSIDE, 80);
+	GET_SESSION(&hit, &sess);
+	cr_assert_eq(sess.dnat_rule_id, 2, "rule V, the second");
+}
+
+/* The route and the policy see the translated destination, as on Junos:
+ * a policy permitting only the inside server's address permits the
+ * flow; one permitting only the public address does not, and leaves no
+ * session or alias. */
+Test(nat_dst, the_policy_judges_the_translated_destination)
+{
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
+	struct pb_spec v = udp(CLIENT, PUBLIC, 40001, 8080);
+	struct pb_pkt in, out;
+
+	commit_dnat(INSIDE, RULE_W);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &u, CLIENT, 40000, INSIDE, 80);
+
+	commit_dnat(PUBLIC, RULE_W);
+	cr_assert_eq(run_at(out_if, &v, &in, &out), FX_XDP_DROP);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_POLICY_DENIED), 1);
+	ASSERT_NO_SESSION(&v);
+	cr_assert_eq(fx_session_count(), 2, "the first session and its alias only");
+}
+
+/* The alias is bound to the Out wing's zone (trust, the server's): the
+ * same reply tuple sent from the client's side is refused and moves
+ * nothing; from inside it is the reply. */
+Test(nat_dst, the_alias_is_bound_to_its_zone)
+{
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
+	struct pb_spec r = udp(INSIDE, CLIENT, 80, 40000);
+	struct sfw_session sess;
+	struct pb_pkt in, out;
+
+	commit_dnat(NULL, RULE_W);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_DROP, "from the WAN");
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	GET_SESSION(&u, &sess);
+	cr_assert_eq(sess.wing[SFW_WING_OUT].packets, 0);
+	cr_assert_eq(run_at(in_if, &r, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &r, PUBLIC, 8080, CLIENT, 40000);
+}
+
+/* The stack forwarding (no neighbour yet): the In wing goes up
+ * translated (untranslated, its destination is the host's own, which the
+ * stack would deliver to itself) and tc egress leaves it as it is; the
+ * reply goes up as the server sent it (translated, its source would be
+ * the host's own, a martian) and tc egress translates it. */
+Test(nat_dst, stack_routed_packets_translated_once)
+{
+	struct pb_spec u = udp(FAR_CLIENT, PUBLIC, 40000, 8080);
+	struct pb_spec r = udp(FAR_INSIDE, FAR_CLIENT, 80, 40000);
+	struct pb_pkt in, up, out;
+
+	commit_dnat(NULL,
+		    "set security nat destination pool F address " FAR_INSIDE "/32 port 80\n"
+		    "set security nat destination rule-set DR rule W match destination-address " PUBLIC "/32\n"
+		    "set security nat destination rule-set DR rule W then destination-nat pool F\n");
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(run_at(out_if, &u, &in, &up), FX_XDP_PASS);
+	assert_tuple(&up, &u, FAR_CLIENT, 40000, FAR_INSIDE, 80);
+	cr_assert_eq(tc_at(in_if, out_if, &up, &out), FX_TC_OK);
+	assert_tuple(&out, &u, FAR_CLIENT, 40000, FAR_INSIDE, 80);
+
+	cr_assert_eq(run_at(in_if, &r, &in, &up), FX_XDP_PASS, "the reply");
+	assert_tuple(&up, &r, FAR_INSIDE, 80, FAR_CLIENT, 40000);
+	cr_assert_eq(tc_at(out_if, in_if, &up, &out), FX_TC_OK);
+	assert_tuple(&out, &r, PUBLIC, 8080, FAR_CLIENT, 40000);
+}
+
+/* Source NAT translating a destination NAT session as well is not
+ * built: its first packet is refused under Incoming NAT errors, with no
+ * session, alias or port left; `source-nat off` beside it is taken. */
+Test(nat_dst, both_nats_at_once_refused)
+{
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
+	struct pb_pkt in, out;
+	const char *src =
+		"set security nat source rule-set RS from zone untrust\n"
+		"set security nat source rule-set RS to zone trust\n"
+		"set security nat source rule-set RS rule S then source-nat interface\n";
+	char nat[2048];
+
+	snprintf(nat, sizeof(nat), "%s%s", RULE_W, src);
+	commit_dnat(NULL, nat);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_DROP);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	ASSERT_NO_SESSION(&u);
+	cr_assert_eq(fx_session_count(), 0);
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 0);
+
+	snprintf(nat, sizeof(nat), "%s%s", RULE_W,
+		 "set security nat source rule-set RS from zone untrust\n"
+		 "set security nat source rule-set RS to zone trust\n"
+		 "set security nat source rule-set RS rule S then source-nat off\n");
+	commit_dnat(NULL, nat);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &u, CLIENT, 40000, INSIDE, 80);
+}
+
+/* ICMP echo: the destination translated, the identifier kept (a pool
+ * without a port), the ICMP checksum right both ways. */
+Test(nat_dst, icmp_echo_translated_both_ways)
+{
+	struct pb_spec e = { .src = CLIENT, .dst = PUBLIC, .proto = SFW_IPPROTO_ICMP,
+			     .icmp_type = SFW_ICMP_ECHO, .icmp_id = 7000, .icmp_seq = 1,
+			     .payload = 16 };
+	struct pb_spec r = e;
+	struct pb_pkt in, out;
+
+	commit_dnat(NULL,
+		    "set security nat destination pool E address " INSIDE "/32\n"
+		    "set security nat destination rule-set DR rule P match destination-address " PUBLIC "/32\n"
+		    "set security nat destination rule-set DR rule P then destination-nat pool E\n");
+	cr_assert_eq(run_at(out_if, &e, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(addr_at(&out, 16), a4(INSIDE));
+	cr_assert_eq(addr_at(&out, 12), a4(CLIENT));
+	cr_assert_eq(port_at(&out, 4), 7000, "the identifier kept");
+	cr_assert_eq(pb_verify_csums(&out, &e), 0);
+	r.src = INSIDE;
+	r.dst = CLIENT;
+	r.icmp_type = SFW_ICMP_ECHOREPLY;
+	cr_assert_eq(run_at(in_if, &r, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(addr_at(&out, 12), a4(PUBLIC), "the reply from the public address");
+	cr_assert_eq(port_at(&out, 4), 7000);
+	cr_assert_eq(pb_verify_csums(&out, &r), 0);
+}
+
+/* Port forwarding to the host itself is not built: a pool address that
+ * is the host's own refuses the first packet under Incoming NAT errors,
+ * though a policy to junos-host would permit it. */
+Test(nat_dst, translated_to_the_host_itself_refused)
+{
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 2222);
+	struct pb_pkt in, out;
+
+	commit_dnat_with("set security policies from-zone untrust to-zone junos-host policy h match source-address any destination-address any application any\n"
+			 "set security policies from-zone untrust to-zone junos-host policy h then permit\n",
+			 NULL,
+			 "set security nat destination pool H address 198.51.100.1/32 port 22\n"
+			 "set security nat destination rule-set DR rule W match destination-address " PUBLIC "/32\n"
+			 "set security nat destination rule-set DR rule W then destination-nat pool H\n");
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_DROP);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	ASSERT_NO_SESSION(&u);
+	cr_assert_eq(fx_session_count(), 0);
+}
+
+/* A first fragment (its datagram cannot be translated whole in XDP) is
+ * refused before anything is made. */
+Test(nat_dst, a_fragment_refused_untranslated)
+{
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
+	struct pb_pkt in, out;
+
+	u.more_frags = true;
+	commit_dnat(NULL, RULE_W);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_DROP);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_assert_eq(fx_session_count(), 0, "no session or alias");
+}
+
+/* A reject answers from the address and port the client sent to, not
+ * from the inside server's it was judged by. */
+Test(nat_dst, a_reject_answers_from_the_public_address)
+{
+	struct pb_spec t = tcp_syn(CLIENT, PUBLIC, 40001, 8080);
+	struct pb_pkt in, out;
+
+	commit_dnat_with("set security policies global policy no match source-address any destination-address any application any\n"
+			 "set security policies global policy no then reject\n",
+			 OTHER, RULE_W);
+	cr_assert_eq(run_at(out_if, &t, &in, &out), 3 /* XDP_TX */);
+	cr_assert_eq(addr_at(&out, 12), a4(PUBLIC), "the RST's source");
+	cr_assert_eq(port_at(&out, 0), 8080, "the RST's source port");
+	cr_assert_eq(addr_at(&out, 16), a4(CLIENT));
+	ASSERT_NO_SESSION(&t);
+}
+
+/* The stack forwarding the reply toward an egress sfw is not attached to
+ * (whose tc egress would not translate it): refused, the session's Out
+ * wing untouched. */
+Test(nat_dst, reply_toward_an_unattached_egress_refused)
+{
+	struct pb_spec u = udp(FAR_CLIENT, PUBLIC, 40000, 8080);
+	struct pb_spec r = udp(INSIDE, FAR_CLIENT, 80, 40000);
+	struct sfw_session sess;
+	struct pb_pkt in, out;
+
+	commit_dnat(NULL, RULE_W);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &r, &in, &out), FX_XDP_DROP);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	GET_SESSION(&u, &sess);
+	cr_assert_eq(sess.wing[SFW_WING_OUT].packets, 0);
+}
+
+/* A reply forwarded from an interface XDP does not watch is tracked at tc
+ * egress, and translated there as well. */
+Test(nat_dst, reply_from_an_unattached_ingress_translated_at_tc)
+{
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
+	struct pb_spec r = udp(INSIDE, CLIENT, 80, 40000);
+	struct pb_pkt in, out;
+
+	commit_dnat(NULL, RULE_W);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(pb_build(&r, &in), 0);
+	cr_assert_eq(tc_at(out_if, in_if, &in, &out), FX_TC_OK);
+	assert_tuple(&out, &r, PUBLIC, 8080, CLIENT, 40000);
+}
+
+/* ICMP errors about a destination NAT session are not translated yet:
+ * one from inside about the translated packet, and one from the client
+ * about the reply it got, are refused as related to no session, never
+ * sent on naming the server. */
+Test(nat_dst, icmp_errors_about_its_packets_refused)
+{
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
+	struct pb_spec fwd = udp(CLIENT, INSIDE, 40000, 80);
+	struct pb_spec got = udp(PUBLIC, CLIENT, 8080, 40000);
+	struct pb_spec e1 = { .src = INSIDE, .dst = CLIENT, .proto = SFW_IPPROTO_ICMP,
+			      .icmp_type = SFW_ICMP_DEST_UNREACH, .icmp_code = 3, .inner = &fwd };
+	struct pb_spec e2 = { .src = CLIENT, .dst = PUBLIC, .proto = SFW_IPPROTO_ICMP,
+			      .icmp_type = SFW_ICMP_DEST_UNREACH, .icmp_code = 3, .inner = &got };
+	struct pb_pkt in, out;
+
+	commit_dnat(NULL, RULE_W);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &e1, &in, &out), FX_XDP_DROP, "from inside");
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_SFW_ERR_NO_SESSION), 1);
+	cr_assert_eq(run_at(out_if, &e2, &in, &out), FX_XDP_DROP, "from the client");
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_NO_SESSION), 1);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 0);
+}
+
+static int fixture_fd(const char *name, void *arg)
+{
+	int fd = fx_map_fd(false, name);
+
+	(void)arg;
+	return fd < 0 ? fd : dup(fd);   /* the reaper closes what it is given */
+}
+
+/* A session the reaper ends takes its alias with it. */
+Test(nat_dst, an_ended_session_takes_its_alias)
+{
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
+	struct sfw_reap_entry ent = { 0 };
+	struct sfw_reaper *reaper = NULL;
+	struct pb_pkt in, out;
+
+	commit_dnat(NULL, RULE_W);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(fx_session_count(), 2);
+	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	fx_key(&u, &ent.key);
+	cr_assert_eq(sfw_reaper_run(reaper, &ent, 1, SFW_CLOSE_CLEAR, false), 1);
+	sfw_reaper_close(reaper);
+	cr_assert_eq(fx_session_count(), 0, "the alias went with its session");
+}
+
+/* The reply tuple held by a session of its own (the inside server
+ * reached the client directly from that port): the destination NAT
+ * session cannot have its alias, and is refused with nothing left. */
+Test(nat_dst, a_reply_tuple_held_refuses_the_session)
+{
+	struct pb_spec direct = udp(INSIDE, CLIENT, 80, 40000);
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
+	struct pb_pkt in, out;
+
+	commit_dnat_with("set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+			 "set security policies from-zone trust to-zone untrust policy out then permit\n",
+			 NULL, RULE_W);
+	cr_assert_eq(run_at(in_if, &direct, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_DROP);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	ASSERT_NO_SESSION(&u);
+	cr_assert_eq(fx_session_count(), 1, "the direct session alone");
+}
