@@ -136,19 +136,24 @@ static void add_tuple(struct fields *f, const struct ends *x, const char *app)
 	add(f, false, "service-name", "%s", app);
 }
 
-/* The tuple as it leaves: a source NAT session's In wing translated (its
- * NAT block, the datapath's copy in the event) and the rule that did it,
- * by the name its id was kept under (`rule-N` when no commit named it, as
- * the sessions' views name a pool). A session no rule translated (an
- * `off` rule's too: its block names the rule, its flag says untranslated)
- * repeats the original tuple with N/A, as Junos logs it. Destination NAT
- * is not built: its fields are the original destination's. */
+/* The tuple as it leaves, and the rule that translated it. A source NAT
+ * session's In wing leaves from its NAT block's source (the datapath's
+ * copy in the event), its rule named by the name its id was kept under
+ * (`rule-N` when no commit named it, as the sessions' views name a
+ * pool). A destination NAT session (SFW_SESS_F_DNAT) leaves to its NAT
+ * block's destination; destination rule ids are not kept by name yet
+ * (docs/nat.md), so the rule prints as `rule-N`. A session no rule
+ * translated (an `off` rule's too: its block names the rule, its flag
+ * says untranslated) repeats the original tuple with N/A, as Junos logs
+ * it. */
 static void add_nat(struct fields *f, const struct sfw_event *e, const struct ends *x,
 		    const struct sfw_log_env *env)
 {
 	const struct sfw_session *s = &e->sess;
-	bool snat = s->flags & SFW_SESS_F_NAT;
-	char src[INET6_ADDRSTRLEN] = "", rule[64] = "";
+	bool nat = s->flags & SFW_SESS_F_NAT;
+	bool dnat = nat && (s->flags & SFW_SESS_F_DNAT);
+	bool snat = nat && !dnat;
+	char src[INET6_ADDRSTRLEN] = "", dst[INET6_ADDRSTRLEN] = "", rule[64] = "";
 
 	if (snat) {
 		sfw_addr_str(e->key.family, &s->nat.src, src, sizeof(src));
@@ -156,15 +161,19 @@ static void add_nat(struct fields *f, const struct sfw_event *e, const struct en
 					     sizeof(rule), env->arg))
 			snprintf(rule, sizeof(rule), "rule-%u", s->nat.rule_id);
 	}
+	if (dnat) {
+		sfw_addr_str(e->key.family, &s->nat.dst, dst, sizeof(dst));
+		snprintf(rule, sizeof(rule), "rule-%u", s->dnat_rule_id);
+	}
 	add(f, false, "nat-source-address", "%s", snat ? src : x->src);
 	add(f, true, "nat-source-port", "%u", snat ? ntohs(s->nat.sport) : x->sport);
-	add(f, false, "nat-destination-address", "%s", x->dst);
-	add(f, true, "nat-destination-port", "%u", x->dport);
+	add(f, false, "nat-destination-address", "%s", dnat ? dst : x->dst);
+	add(f, true, "nat-destination-port", "%u", dnat ? ntohs(s->nat.dport) : x->dport);
 	add(f, true, "nat-connection-tag", "0");
 	add(f, false, "src-nat-rule-type", "%s", snat ? "source rule" : "N/A");
 	add(f, false, "src-nat-rule-name", "%s", snat ? rule : "N/A");
-	add(f, false, "dst-nat-rule-type", "N/A");
-	add(f, false, "dst-nat-rule-name", "N/A");
+	add(f, false, "dst-nat-rule-type", "%s", dnat ? "destination rule" : "N/A");
+	add(f, false, "dst-nat-rule-name", "%s", dnat ? rule : "N/A");
 }
 
 static void add_counts(struct fields *f, const struct sfw_event *e)

@@ -356,3 +356,30 @@ Test(log_format, snat_off_rule_and_unnamed_rule)
 	cr_assert(strstr(buf, " src-nat-rule-type=\"source rule\" src-nat-rule-name=\"rule-9\" "),
 		  "%s", buf);
 }
+
+/* Destination NAT: the translated destination and port, "destination
+ * rule" and the rule (rule-N: destination rule ids are not kept by name
+ * yet); the source's fields stay the original's, even with the source
+ * rule id an `off` rule beside it leaves in the block. */
+Test(log_format, dnat_create_plain_and_json)
+{
+	struct sfw_log_env en = env();
+	struct sfw_event e = snat_event(SFW_EV_CREATE);
+	char buf[4096];
+
+	e.sess.flags |= SFW_SESS_F_DNAT;
+	inet_pton(AF_INET, "198.51.100.2", &e.sess.nat.src.v4);
+	e.sess.nat.sport = htons(40000);
+	inet_pton(AF_INET, "192.0.2.80", &e.sess.nat.dst.v4);
+	e.sess.nat.dport = htons(8080);
+	e.sess.dnat_rule_id = 3;
+	sfw_log_syslog_plain(buf, sizeof(buf), &e, &en);
+	cr_assert(strstr(buf, " 198.51.100.2/40000->192.0.2.80/8080 0x0 N/A N/A "
+			      "destination rule rule-3 6 "), "%s", buf);
+	sfw_log_json(buf, sizeof(buf), &e, &en);
+	cr_assert(strstr(buf, ",\"nat-source-address\":\"198.51.100.2\",\"nat-source-port\":40000,"
+			      "\"nat-destination-address\":\"192.0.2.80\",\"nat-destination-port\":8080,"
+			      "\"nat-connection-tag\":0,\"src-nat-rule-type\":\"N/A\","
+			      "\"src-nat-rule-name\":\"N/A\",\"dst-nat-rule-type\":\"destination rule\","
+			      "\"dst-nat-rule-name\":\"rule-3\""), "%s", buf);
+}
