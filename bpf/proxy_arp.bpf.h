@@ -7,6 +7,7 @@
 #ifndef SFW_PROXY_ARP_BPF_H
 #define SFW_PROXY_ARP_BPF_H
 
+#include "fib.bpf.h"
 #include "parse.bpf.h"
 #include "policy.bpf.h"
 
@@ -54,6 +55,18 @@ static __always_inline bool sfw_arp_askable(const struct sfw_arp4 *a, __u32 spa,
 	return a->hrd == bpf_htons(SFW_ARPHRD_ETHER) && a->pro == bpf_htons(SFW_ETH_P_IP) &&
 	       a->hln == SFW_ETH_ALEN && a->pln == 4 && a->op == bpf_htons(SFW_ARPOP_REQUEST) &&
 	       spa && spa != tpa;
+}
+
+/* Would the kernel answer the sender at all? Not a martian sender
+ * address (its proxy path asks ip_route_input, which refuses one; the FIB
+ * lookup below does not check the source), nor a group sender MAC, which
+ * would make the reply a broadcast or multicast one the whole segment
+ * takes (RFC 1812 3.3.2). Asked of covered requests only. */
+static __always_inline bool sfw_arp_sender_ok(const struct sfw_arp4 *a, __u32 spa)
+{
+	union sfw_addr s = { .v4 = spa };
+
+	return !(a->sha[0] & 1) && !sfw_addr_martian(&s, SFW_FAMILY_INET);
 }
 
 /* Is the frame addressed to the interface (mac), a group or the
@@ -144,7 +157,8 @@ __noinline int sfw_xdp_proxy_arp(struct xdp_md *ctx)
 	if (!sfw_arp_askable(a, spa, tpa))
 		return XDP_PASS;
 	e = sfw_proxy_find(ctx->ingress_ifindex, sfw_cfg_gen(cfg), bpf_ntohl(tpa));
-	if (!e || !sfw_arp_to_us(eth, e->mac) || !sfw_arp_not_hosts(ctx, spa, tpa))
+	if (!e || !sfw_arp_to_us(eth, e->mac) || !sfw_arp_sender_ok(a, spa) ||
+	    !sfw_arp_not_hosts(ctx, spa, tpa))
 		return XDP_PASS;
 	sfw_arp_answer(eth, a, e->mac);
 	return XDP_TX;

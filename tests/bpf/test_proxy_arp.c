@@ -403,3 +403,81 @@ Test(proxy_arp, an_interface_without_a_mac_gets_no_entry)
 	}
 	cr_assert_eq(n, 1, "%d entries", n);
 }
+
+/* Review (rvparp): the attacker's side of proxy-arp. Tests marked
+ * .disabled fail on the code as it is; each names the finding. RV-PARP-3
+ * is fixed (sfw_arp_sender_ok). */
+
+/* RV-PARP-1: the MAC is read at commit only. After `ip link set fb
+ * address ...` every answer carries the old MAC until the next commit:
+ * the segment's caches point the pool at a station that is gone (or, on
+ * a MAC moved to another box, at that box). The kernel answers for its
+ * own addresses with the new MAC at once. */
+Test(proxy_arp, rv_answer_carries_the_mac_after_a_change, .disabled = true)
+{
+	struct pb_pkt f;
+
+	commit_pool_proxy();
+	cr_assert_eq(system("ip link set fb address 02:00:00:00:aa:01"), 0);
+	request(&f, SERVER1, POOL_LO, 0);
+	assert_answered(&f, SERVER1, POOL_LO);
+}
+
+/* RV-PARP-2: a frame tagged with any VLAN id on fb's wire is answered
+ * with fb's ranges and fb's MAC, though a tagged frame is another
+ * broadcast domain (the kernel hands it to fb.<vid>, whose addresses and
+ * proxy settings are its own, or drops it when there is none). A pool of
+ * the untagged network is claimed on every VLAN of a trunk. */
+Test(proxy_arp, rv_tagged_request_not_answered_for_the_untagged_device, .disabled = true)
+{
+	struct pb_pkt f;
+
+	commit_pool_proxy();
+	request(&f, SERVER1, POOL_LO, 1);
+	assert_passed(out_if, &f, "VLAN 100 on fb");
+	request(&f, SERVER1, POOL_LO, 2);
+	assert_passed(out_if, &f, "QinQ 100/200 on fb");
+}
+
+/* RV-PARP-3: a sender the kernel would never answer: a martian sender
+ * address (loopback, multicast, limited broadcast), which the kernel's
+ * proxy path refuses in ip_route_input (the FIB lookup here does not
+ * validate the source), and a group sender MAC, which turns the reply
+ * into a broadcast or multicast ARP reply the whole segment takes. */
+Test(proxy_arp, rv_martian_or_group_sender_not_answered)
+{
+	static const char *const martian[] = { "127.0.0.1", "224.0.0.1", "255.255.255.255" };
+	struct pb_pkt f;
+
+	commit_pool_proxy();
+	for (size_t i = 0; i < sizeof(martian) / sizeof(martian[0]); i++) {
+		request(&f, martian[i], POOL_LO, 0);
+		assert_passed(out_if, &f, martian[i]);
+	}
+	request(&f, SERVER1, POOL_LO, 0);
+	memcpy(f.data + f.l3_off + 8, bcast, 6);
+	assert_passed(out_if, &f, "sender MAC the broadcast");
+	request(&f, SERVER1, POOL_LO, 0);
+	f.data[f.l3_off + 8] |= 1;
+	assert_passed(out_if, &f, "sender MAC a group");
+}
+
+/* RV-PARP-4: an address of the range that a station on fb's segment
+ * holds (the kernel has its neighbour entry: it answered, or announced
+ * itself) is still claimed: the firewall answers every request for it
+ * with its own MAC and takes the station's traffic. The FIB lookup skips
+ * the neighbour table (BPF_FIB_LOOKUP_SKIP_NEIGH), so it cannot see the
+ * conflict; the kernel's proxy neighbour entries are not used for a
+ * target routed back out the device it was asked on either
+ * (arp_process: rt->dst.dev != dev). */
+Test(proxy_arp, rv_address_a_neighbour_holds_not_claimed, .disabled = true)
+{
+	struct pb_pkt f;
+
+	commit_pool_proxy();
+	cr_assert_eq(system("ip neigh add " POOL_LO " lladdr 02:00:00:00:00:33 dev fb nud reachable"), 0);
+	request(&f, SERVER1, POOL_LO, 0);
+	assert_passed(out_if, &f, "a neighbour's address");
+	request(&f, SERVER1, POOL_HI, 0);
+	assert_answered(&f, SERVER1, POOL_HI);
+}
