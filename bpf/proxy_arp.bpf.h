@@ -113,7 +113,7 @@ static __always_inline bool sfw_arp_not_hosts(struct xdp_md *ctx, __u32 spa, __u
 
 /* The request a, from eth, turned into its reply for mac, as the kernel
  * writes one (arp_send_dst): to the requester's hardware address, the
- * target's address now the sender's. A VLAN tag stays as it came. */
+ * target's address now the sender's. */
 static __always_inline void sfw_arp_answer(struct ethhdr *eth, struct sfw_arp4 *a,
 					   const __u8 *mac)
 {
@@ -140,17 +140,17 @@ __noinline int sfw_xdp_proxy_arp(struct xdp_md *ctx)
 	struct sfw_arp4 *a;
 	struct ethhdr *eth;
 	void *data, *end;
-	__u32 off = 0, spa, tpa;
+	__u32 spa, tpa;
 
 	if (!ctx || !cfg)
 		return XDP_PASS;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
 	eth = data;
-	if (sfw_parse_eth(data, end, &off) != bpf_htons(SFW_ETH_P_ARP))
-		return XDP_PASS;
-	a = data + (off & 0xff);   /* at most two tags in */
-	if ((void *)(a + 1) > end)
+	/* untagged only: a tagged frame is another broadcast domain, the
+	 * kernel's fb.<vid> (or nothing), whose addresses are not fb's */
+	a = data + sizeof(*eth);
+	if ((void *)(a + 1) > end || eth->h_proto != bpf_htons(SFW_ETH_P_ARP))
 		return XDP_PASS;
 	__builtin_memcpy(&tpa, a->tpa, 4);
 	__builtin_memcpy(&spa, a->spa, 4);

@@ -169,18 +169,6 @@ Test(proxy_arp, covered_request_answered_with_the_interfaces_mac)
 	assert_answered(&f, SERVER1, POOL_HI);
 }
 
-/* A tagged request is answered in place: the reply keeps its tags. */
-Test(proxy_arp, tagged_request_answered_with_its_tags)
-{
-	struct pb_pkt f;
-
-	commit_pool_proxy();
-	for (__u8 n = 1; n <= 2; n++) {
-		request(&f, SERVER1, "203.0.113.12", n);
-		assert_answered(&f, SERVER1, "203.0.113.12");
-	}
-}
-
 /* A request sent to fb's own MAC (a neighbour's reachability check) is
  * answered; one sent to another station's (a promiscuous port) is not. */
 Test(proxy_arp, unicast_request_only_to_the_interface)
@@ -428,7 +416,7 @@ Test(proxy_arp, rv_answer_carries_the_mac_after_a_change, .disabled = true)
  * broadcast domain (the kernel hands it to fb.<vid>, whose addresses and
  * proxy settings are its own, or drops it when there is none). A pool of
  * the untagged network is claimed on every VLAN of a trunk. */
-Test(proxy_arp, rv_tagged_request_not_answered_for_the_untagged_device, .disabled = true)
+Test(proxy_arp, rv_tagged_request_not_answered_for_the_untagged_device)
 {
 	struct pb_pkt f;
 
