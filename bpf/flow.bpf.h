@@ -422,7 +422,7 @@ static __always_inline __u32 sfw_create(struct xdp_md *xctx, const struct sfw_pk
 	 * wing is where the route says the session's packets go */
 	s->wing[SFW_WING_OUT].ifindex = out_ifindex;
 	if (limits) {
-		__u32 refused = sfw_tally_open(p, limits, s);
+		__u32 refused = sfw_tally_open(p, &f->key, limits, s);
 
 		if (refused) {
 			/* expired sessions may still hold the counts: wake the

@@ -173,15 +173,19 @@ __noinline __u64 sfw_limit_of(__u32 zone, __u32 gen)
 }
 
 /* Takes the counts a new session s (not yet in the table) needs under
- * limits (sfw_limit_of). Returns 0, or the outcome counter refusing it.
+ * limits (sfw_limit_of): p's source, and the destination of its key k
+ * (the one sfw_tally_release gives back; destination NAT's p carries the
+ * server's, the screen counts the address the client sent to, as Junos's
+ * screens run before NAT; s's opener flag set). Returns 0, or the outcome counter refusing it.
  * Global: verified once, called only for zones with a limit. */
-__noinline int sfw_tally_open(const struct sfw_pkt *p, __u64 limits, struct sfw_session *s)
+__noinline int sfw_tally_open(const struct sfw_pkt *p, const struct sfw_session_key *k,
+			      __u64 limits, struct sfw_session *s)
 {
 	__u32 zone = SFW_LIMIT_ZONE(limits);
 	struct sfw_tally t;
 	int r;
 
-	if (!p || !s)
+	if (!p || !k || !s)
 		return SFW_CNT_ERR_NO_MORE_SESSIONS;
 	s->tally = zone << SFW_TALLY_ZONE_SHIFT;
 	if (SFW_LIMIT_SRC(limits)) {
@@ -194,7 +198,8 @@ __noinline int sfw_tally_open(const struct sfw_pkt *p, __u64 limits, struct sfw_
 	}
 	if (!SFW_LIMIT_DST(limits))
 		return 0;
-	sfw_tally_key_of(&t.key, &p->dst, p->family, SFW_DIR_DST, zone);
+	sfw_tally_key_of(&t.key, s->flags & SFW_SESS_F_OPENER_LO ? &k->addr_hi : &k->addr_lo,
+			 p->family, SFW_DIR_DST, zone);
 	r = sfw_tally_take(&t, SFW_LIMIT_DST(limits));
 	if (r == SFW_TALLY_TAKEN) {
 		s->tally |= SFW_TALLY_DST;

@@ -254,7 +254,13 @@ static __always_inline int sfw_tc_dnat_reply(struct __sk_buff *skb, const struct
 {
 	const struct sfw_session *s = sfw_nat_follow(a, k);
 
-	if (!s || !(s->flags & SFW_SESS_F_DNAT) || !sfw_nat_is_reply(s, p))
+	/* an orphan (its session evicted or cleared while the packet waited
+	 * in the stack): only destination NAT's packets reach tc on an
+	 * alias's tuple, and its reply would leave from the server's own
+	 * address */
+	if (!s)
+		return -1;
+	if (!(s->flags & SFW_SESS_F_DNAT) || !sfw_nat_is_reply(s, p))
 		return 0;
 	if (p->frag || sfw_expired(s, bpf_ktime_get_coarse_ns()) ||
 	    sfw_tc_nat_rewrite(skb, p, s, k, SFW_WING_OUT))
