@@ -146,6 +146,42 @@ static SUITE_UNUSED void assert_tuple(const struct pb_pkt *out, const struct pb_
 	cr_assert_eq(pb_verify_csums(out, s), 0, "IPv4 and L4 checksums");
 }
 
+/* Ones' complement sums, written here apart from the datapath's, to
+ * check the checksums inside an ICMP error's quote. */
+static SUITE_UNUSED __u32 sum16(const __u8 *b, __u32 len, __u32 sum)
+{
+	for (__u32 i = 0; i + 1 < len; i += 2)
+		sum += (__u32)b[i] << 8 | b[i + 1];
+	if (len & 1)
+		sum += (__u32)b[len - 1] << 8;
+	return sum;
+}
+
+static SUITE_UNUSED __u16 fold(__u32 sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)sum;
+}
+
+/* The ICMP error out quotes saddr:sport -> daddr:dport of a whole UDP
+ * datagram (a 20-byte header), its IPv4 header and UDP checksums right;
+ * the outer ones are pb_verify_csums's. */
+static SUITE_UNUSED void assert_quote(const struct pb_pkt *out, const char *saddr, __u16 sport,
+				      const char *daddr, __u16 dport)
+{
+	const __u8 *iip = out->data + out->l4_off + 8, *iudp = iip + 20;
+	__u32 ulen = iudp[4] << 8 | iudp[5];
+
+	cr_assert_eq(memcmp(iip + 12, &(__u32){ a4(saddr) }, 4), 0, "quoted source");
+	cr_assert_eq(memcmp(iip + 16, &(__u32){ a4(daddr) }, 4), 0, "quoted destination");
+	cr_assert_eq(iudp[0] << 8 | iudp[1], sport, "quoted source port");
+	cr_assert_eq(iudp[2] << 8 | iudp[3], dport, "quoted destination port");
+	cr_assert_eq(fold(sum16(iip, 20, 0)), 0xffff, "quoted IPv4 header checksum");
+	cr_assert_eq(fold(sum16(iudp, ulen, sum16(iip + 12, 8, SFW_IPPROTO_UDP + ulen))), 0xffff,
+		     "quoted UDP checksum");
+}
+
 static SUITE_UNUSED int map_count(const char *name)
 {
 	int fd = fx_map_fd(false, name), n = 0;

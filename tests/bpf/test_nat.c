@@ -136,22 +136,6 @@ Test(nat, icmp_echo_identifier_translated_both_ways)
 
 /* The ones' complement sum of len bytes (RFC 1071), written here apart
  * from the datapath and the packet builder. */
-static __u32 sum16(const __u8 *b, __u32 len, __u32 sum)
-{
-	for (__u32 i = 0; i + 1 < len; i += 2)
-		sum += (__u32)b[i] << 8 | b[i + 1];
-	if (len & 1)
-		sum += (__u32)b[len - 1] << 8;
-	return sum;
-}
-
-static __u16 fold(__u32 sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)sum;
-}
-
 /* An ICMP error from the server about a translated packet: back to the
  * client, outer destination and quoted source (address and port, or an
  * echo's identifier) translated back, every checksum right: the outer and

@@ -23,29 +23,13 @@
 #include "events.h"
 #include "outcome.h"
 #include "race.h"
+#include "race_maps.h"
 #include "reap.h"
 #include "tally.h"
 #include "reap_race.skel.h"
 #include "xdp_race.skel.h"
 
 static struct xdp_race *race;
-
-/* Every map of a race program is the fixture's (none pinned). */
-static void on_fixture_maps(struct bpf_object *obj)
-{
-	struct bpf_map *map;
-
-	bpf_object__for_each_map(map, obj) {
-		int fd;
-
-		if (bpf_map__is_internal(map))
-			continue;
-		cr_assert_eq(bpf_map__set_pin_path(map, NULL), 0);
-		fd = fx_map_fd(false, bpf_map__name(map));
-		cr_assert_geq(fd, 0, "no map %s in the fixture", bpf_map__name(map));
-		cr_assert_eq(bpf_map__reuse_fd(map, fd), 0);
-	}
-}
 
 static void races_setup(void)
 {
