@@ -65,7 +65,8 @@ static __always_inline int sfw_parse_embedded(void *data, void *end, const struc
 #define SFW_RELATED_NONE 0
 #define SFW_RELATED      1
 #define SFW_RELATED_NAT  2   /* about a translated packet: to translate back */
-#define SFW_RELATED_NAT_REPLY 3   /* about a NAT session's reply as the client got it:
+#define SFW_RELATED_NAT_REPLY 3   /* about a NAT session's reply as the client got it
+				   * (destination NAT's: its In wing as it left):
 				   * tc egress translates it (bpf/nat_tc.bpf.h) */
 #define SFW_RELATED_HOST_IN 4   /* from an interface, about a host session's
 				 * opener's packet: the host took that packet
@@ -84,41 +85,50 @@ static __always_inline __u32 sfw_error_wing(const struct sfw_session *s, __u32 d
 	return sfw_wing_is_hosts(s, dir) ? dir : dir ^ 1;
 }
 
+/* An error about a translated packet goes back to addr:port, planned for
+ * sfw_nat_icmp_rewrite (rw->dst, rw->dport): SFW_RELATED_NAT. */
+static __always_inline __u32 sfw_icmp_back_to(const union sfw_addr *addr, __be16 port)
+{
+	struct sfw_nat_rw *rw;
+	__u32 zero = 0;
+
+	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
+	if (!rw)
+		return SFW_RELATED_NONE;
+	rw->dst = *addr;
+	rw->dport = port;
+	return SFW_RELATED_NAT;
+}
+
 /* The quote names a NAT session's translated tuple (its alias a): is the
  * session live? Then the error goes back to the original client, planned
  * for sfw_nat_icmp_rewrite: rw->dst and rw->dport are the client's
- * address and port (docs/nat.md "ICMP errors"). */
+ * address and port (docs/nat.md "ICMP errors"). Destination NAT's: the
+ * In wing as it left, c:cp -> s:sp, which leaves for the client as the
+ * reply does, translated at tc (SFW_RELATED_NAT_REPLY). */
 static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a,
 						  const struct sfw_pkt *in, __u64 now,
 						  __u32 ingress)
 {
 	const struct sfw_session *s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &a->owner);
-	struct sfw_nat_rw *rw;
-	__u32 zero = 0;
 	bool lo;
 
-	/* errors about a destination NAT session's packets are not
-	 * translated yet: refused rather than sent on naming the server
-	 * (docs/nat.md "Destination NAT") */
 	if (!s || SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) ||
-	    (s->flags & SFW_SESS_F_DNAT) ||
 	    (s->id & ~SFW_SESS_ID_DYING) != (a->id & ~SFW_SESS_ID_DYING) || sfw_expired(s, now))
 		return SFW_RELATED_NONE;
-	/* about the translated packet, P:pp -> s:sp; the server's side of
-	 * the alias quoted is no packet of the client's (docs/nat.md "Open
-	 * findings", 8) */
+	/* about the translated packet, P:pp -> s:sp (destination NAT's
+	 * c:cp -> s:sp); the server's side of the alias quoted is no packet
+	 * of the client's (docs/nat.md "Open findings", 8) */
 	if (in->src.v4 != s->nat.src.v4 || in->sport != s->nat.sport)
 		return SFW_RELATED_NONE;
 	/* it comes back the way the replies do: from the Out wing's zone */
 	if (!sfw_wing_from(s, SFW_WING_OUT, ingress, true))
 		return SFW_RELATED_ZONE;
-	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
-	if (!rw)
-		return SFW_RELATED_NONE;
+	if (s->flags & SFW_SESS_F_DNAT)
+		return SFW_RELATED_NAT_REPLY;
 	lo = s->flags & SFW_SESS_F_OPENER_LO;
-	rw->dst = lo ? a->owner.addr_lo : a->owner.addr_hi;
-	rw->dport = lo ? a->owner.port_lo : a->owner.port_hi;
-	return SFW_RELATED_NAT;
+	return sfw_icmp_back_to(lo ? &a->owner.addr_lo : &a->owner.addr_hi,
+				lo ? a->owner.port_lo : a->owner.port_hi);
 }
 
 /* The session the quoted packet in (already checked to be about the
@@ -153,8 +163,14 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 		return SFW_RELATED_HOST_IN;
 	if (!(s->flags & SFW_SESS_F_NAT))
 		return SFW_RELATED;
+	/* destination NAT's key is the client's tuple, c:cp <-> P:pp: an
+	 * error from the client's side about the reply as translated,
+	 * P:pp -> c:cp, goes back to the server, s:sp (docs/nat.md "ICMP
+	 * errors"); the client's own packet, c:cp -> P:pp, is never the
+	 * host's to forward (its In wing is translated before the stack) */
 	if (s->flags & SFW_SESS_F_DNAT)
-		return SFW_RELATED_NONE;   /* not translated yet, as above */
+		return sfw_wing_of(s, key_lo) == SFW_WING_OUT ?
+			       sfw_icmp_back_to(&s->nat.dst, s->nat.dport) : SFW_RELATED_NONE;
 	/* about a NAT session's reply as delivered, s:sp -> c:cp (the
 	 * client's port unreachable, the host's Fragmentation Needed): it
 	 * must leave quoting what the server sent (docs/nat.md "Open

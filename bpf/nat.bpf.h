@@ -201,6 +201,62 @@ __noinline __u32 sfw_nat_dest_rule(const struct sfw_pkt *p, __u32 from, __u32 ge
 	return p ? sfw_nat_walk_list(p, &lk) : 0;
 }
 
+/* Could p be the reply of a destination NAT session of entry e (its
+ * pool's address and port, its protocol, its client prefix): from the
+ * address, and the port, the pool translates to? A pool without a port
+ * keeps the client's, so any the entry matches; an echo keeps its
+ * identifier, and a later fragment carries no ports: the address. */
+static long sfw_nat_serves_one(__u64 i, struct sfw_nat_walk *w)
+{
+	struct sfw_nat_pool_key pk = { .kind = SFW_NAT_POOL_DESTINATION, .gen = w->k.list.gen };
+	const struct sfw_pkt *p = w->p;
+	const struct sfw_nat_entry *e;
+	const struct sfw_nat_pool *pl;
+	__u16 sport = bpf_ntohs(p->sport);
+
+	if (i >= w->n)
+		return 1;
+	w->k.idx = (__u32)i;
+	e = bpf_map_lookup_elem(&SFW_MAP_NAT_ENTRIES, &w->k);
+	if (!e)
+		return 1;
+	if (e->action != SFW_NAT_ACT_POOL || ((e->flags & SFW_NAT_E_PROTO) && e->proto != p->proto) ||
+	    !sfw_nat_prefix_has(&e->src, e->src_len, &p->dst))
+		return 0;
+	pk.id = e->pool_id;
+	pl = bpf_map_lookup_elem(&SFW_MAP_NAT_POOLS, &pk);
+	if (!pl || pl->first.v4 != p->src.v4)
+		return 0;
+	if (p->proto != SFW_IPPROTO_ICMP && p->frag != SFW_FRAG_LATER &&
+	    (pl->port_lo ? sport != pl->port_lo :
+	     (e->flags & SFW_NAT_E_DPORT) && (sport < e->dport_lo || sport > e->dport_hi)))
+		return 0;
+	w->found = 1;
+	return 1;
+}
+
+/* Does a destination NAT rule of zone `from` (generation gen) translate
+ * to p's source: is p, leaving toward that zone, a reply the rule's
+ * sessions would have translated (docs/nat.md "Destination NAT")? Asked
+ * on tc's misses only (sfw_tc_nat_miss). IPv4 only, as destination NAT
+ * is. A global function: its walk stays off tc's frame. */
+__noinline int sfw_nat_dest_serves(const struct sfw_pkt *p, __u32 from, __u32 gen)
+{
+	struct sfw_nat_walk w = { .p = p, .k.list = { .stage = SFW_NAT_DESTINATION,
+						      .from_zone = (__u8)from,
+						      .to_zone = SFW_ZONE_NONE, .gen = (__u8)gen } };
+	const struct sfw_nat_list *l;
+
+	if (!p || p->family != SFW_FAMILY_INET)
+		return 0;
+	l = bpf_map_lookup_elem(&SFW_MAP_NAT_LISTS, &w.k.list);
+	if (!l)
+		return 0;
+	w.n = l->n_entries < SFW_NAT_MAX_ENTRIES ? l->n_entries : SFW_NAT_MAX_ENTRIES;
+	bpf_loop(SFW_NAT_MAX_ENTRIES, sfw_nat_serves_one, &w, 0);
+	return w.found;
+}
+
 /* The canonical key (bpf/session.bpf.h sfw_make_key) of a reply from
  * a:ap to b:bp. */
 static __always_inline void sfw_nat_key(struct sfw_session_key *k, const union sfw_addr *a,

@@ -50,7 +50,11 @@ static __always_inline int sfw_tc_nat_field(struct __sk_buff *skb, __u32 off, __
 /* A forwarded packet with no session here, from attached in_ifindex to
  * out_ifindex: would a source NAT rule translate it? Then it must not
  * leave untranslated (docs/nat.md "Open findings", 7): its session was
- * cleared, swept or evicted while it waited in the stack. A later
+ * cleared, swept or evicted while it waited in the stack. Nor when it
+ * comes from a destination pool's address and port toward its rule-set's
+ * zone (sfw_nat_dest_serves): destination NAT's reply, whose session is
+ * gone (docs/nat.md "Destination NAT"; a later fragment by the address
+ * alone). A later
  * fragment without its datagram's record (sfw_tc_nat_frag: no ports to
  * match a rule by; out of order, or its first fragment never seen) is
  * refused when the zone pair has source NAT rules at all. Only on a miss, rare
@@ -60,7 +64,7 @@ __noinline int sfw_tc_nat_miss(const struct sfw_pkt *p, __u32 in_ifindex, __u32 
 {
 	const struct sfw_config *cfg;
 	struct sfw_nat_list_key lk;
-	__u32 zero = 0, gen, rule;
+	__u32 zero = 0, gen, rule, out_zone;
 
 	cfg = bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
 	if (!p || !cfg)
@@ -75,17 +79,54 @@ __noinline int sfw_tc_nat_miss(const struct sfw_pkt *p, __u32 in_ifindex, __u32 
 			return 1;
 	}
 	gen = sfw_cfg_gen(cfg);
+	out_zone = sfw_zone_of(out_ifindex, gen);
+	/* destination NAT's reply (or an error about its In wing, by the
+	 * packet the quote answers) whose session, entry and alias, is gone:
+	 * from a pool's address and port toward the rule-set's zone it would
+	 * leave from the server's private address */
+	if (sfw_nat_dest_serves(p, out_zone, gen))
+		return 1;
 	if (p->frag == SFW_FRAG_LATER) {
 		__builtin_memset(&lk, 0, sizeof(lk));
 		lk.stage = SFW_NAT_SOURCE;
 		lk.from_zone = (__u8)sfw_zone_of(in_ifindex, gen);
-		lk.to_zone = (__u8)sfw_zone_of(out_ifindex, gen);
+		lk.to_zone = (__u8)out_zone;
 		lk.gen = (__u8)gen;
 		return bpf_map_lookup_elem(&SFW_MAP_NAT_LISTS, &lk) != NULL;
 	}
-	rule = sfw_nat_source_rule(p, sfw_zone_of(in_ifindex, gen), sfw_zone_of(out_ifindex, gen),
-				   gen);
+	rule = sfw_nat_source_rule(p, sfw_zone_of(in_ifindex, gen), out_zone, gen);
 	return rule && SFW_NAT_ACTION_OF(rule) != SFW_NAT_ACT_OFF;
+}
+
+/* sfw_tc_nat_icmp's quote in met alias a (its key k, replaced by the
+ * session's): destination NAT's In wing as it left, c:cp -> s:sp, about
+ * which the server or a router on its side (forwarded), or the host (its
+ * Fragmentation Needed toward the server), tells the client. It leaves
+ * as nf_nat_icmp_reply_translation sends it, from P and quoting what the
+ * client sent, c:cp -> P:pp (sfw_nat_icmp_mangle, the reply's way: the
+ * outer source, the quoted destination), so path-MTU discovery works
+ * through port forwarding (docs/nat.md "ICMP errors"): 1, with P:pp in
+ * *to and *port. An orphan (its session gone while the error waited in
+ * the stack) is refused, -1, as sfw_tc_dnat_reply refuses one; so is an
+ * expired session's. Anything else on an alias (the server's side
+ * quoted) goes as it is: 0. */
+static __always_inline int sfw_tc_dnat_quote(struct sfw_session *a, const struct sfw_pkt *in,
+					     struct sfw_session_key *k, __be32 *to, __be16 *port)
+{
+	const struct sfw_session *s = sfw_nat_follow(a, k);
+	bool lo;
+
+	if (!s)
+		return -1;
+	if (!(s->flags & SFW_SESS_F_DNAT) || in->src.v4 != s->nat.src.v4 ||
+	    in->sport != s->nat.sport)
+		return 0;
+	if (sfw_expired(s, bpf_ktime_get_coarse_ns()))
+		return -1;
+	lo = s->flags & SFW_SESS_F_OPENER_LO;
+	*to = lo ? k->addr_hi.v4 : k->addr_lo.v4;
+	*port = lo ? k->port_hi : k->port_lo;
+	return 1;
 }
 
 /* An ICMP error leaving by tc egress, forwarded (the client's port
@@ -95,21 +136,24 @@ __noinline int sfw_tc_nat_miss(const struct sfw_pkt *p, __u32 in_ifindex, __u32 
  * leaves as nf_nat_icmp_reply_translation sends it, from P and quoting
  * what the server sent, s:sp -> P:pp (sfw_nat_icmp_mangle; docs/nat.md
  * "Open findings", 4 and 5), so path-MTU discovery works through NAT and
- * no private tuple leaves. 0: sent (translated, or no NAT reply's); -1:
+ * no private tuple leaves; destination NAT's In wing as it left likewise
+ * (sfw_tc_dnat_quote). 0: sent (translated, or no NAT reply's); -1:
  * one that cannot be translated (a fragment, a short or ICMP quote), or
  * whose session has expired: refused, never sent as it is;
  * SFW_TC_NAT_MISS: the quoted packet's session is gone (sfw_tc_nat_miss
  * decides by the packet the quote answers). */
 __noinline int sfw_tc_nat_icmp(struct __sk_buff *skb, const struct sfw_pkt *p)
 {
-	const struct sfw_session *s;
 	struct sfw_session_key k;
+	struct sfw_session *s;
 	struct sfw_pkt *in;
 	void *data, *end;
 	__u32 zero = 0;
 	union sfw_addr a;
 	__be16 port;
+	__be32 to;
 	bool lo;
+	int rc;
 
 	in = bpf_map_lookup_elem(&sfw_tc_quote, &zero);
 	if (!skb || !p || !in)
@@ -134,20 +178,27 @@ __noinline int sfw_tc_nat_icmp(struct __sk_buff *skb, const struct sfw_pkt *p)
 		in->dport = port;
 		return SFW_TC_NAT_MISS;
 	}
-	if (SFW_SESS_IS_ALIAS(s))
-		return 0;
-	if (!(s->flags & SFW_SESS_F_NAT)) {
+	if (SFW_SESS_IS_ALIAS(s)) {
+		rc = sfw_tc_dnat_quote(s, in, &k, &to, &port);
+		if (rc <= 0)
+			return rc;
+	} else if (!(s->flags & SFW_SESS_F_NAT)) {
 		/* the stack fragmented it: its later fragments follow the
 		 * quoted session's record, as a plain session's do (F4) */
 		if (p->frag == SFW_FRAG_FIRST)
 			sfw_frag_remember(p, &k, lo, bpf_ktime_get_coarse_ns());
 		return 0;
+	} else {
+		/* destination NAT's key quotes only the client's and the
+		 * public tuple: nothing private to translate */
+		if (sfw_wing_of(s, lo) != SFW_WING_OUT || (s->flags & SFW_SESS_F_DNAT))
+			return 0;
+		if (sfw_expired(s, bpf_ktime_get_coarse_ns()))
+			return -1;
+		to = s->nat.src.v4;
+		port = s->nat.sport;
 	}
-	if (sfw_wing_of(s, lo) != SFW_WING_OUT)
-		return 0;
-	if (sfw_expired(s, bpf_ktime_get_coarse_ns()))
-		return -1;
-	return sfw_nat_icmp_mangle(data, end, p, true, s->nat.src.v4, s->nat.sport);
+	return sfw_nat_icmp_mangle(data, end, p, true, to, port);
 }
 
 

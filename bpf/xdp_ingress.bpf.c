@@ -180,22 +180,18 @@ __noinline int sfw_xdp_route_first(struct xdp_md *ctx, const struct sfw_pkt *p, 
 	return peer && !sfw_xdp_egress_ok(ctx, p, peer) ? SFW_XDP_OTHER_ZONE : XDP_PASS;
 }
 
-/* A later packet of destination NAT session s's In wing (key k): the
- * frame rewritten to the server's address and port, and p with it, before
- * its route is looked up (XDP's forwarding reads the frame's header; the
- * stack's check, p), so both see the server, as the first packet's did.
- * Before the session counts it: one refused next is dropped, never sent
- * half-judged. Returns the rewrite's outcome. A global function. */
-__noinline __u32 sfw_xdp_dnat_in(struct xdp_md *ctx, struct sfw_pkt *p,
-				 const struct sfw_session *s, const struct sfw_session_key *k)
+/* Destination NAT's In wing as sfw_nat_plan planned it (rw): the frame
+ * rewritten to the server's address and port, and p with it, so that
+ * the route looked up next (XDP's forwarding reads the frame's header;
+ * the stack's check, p) is the server's. Returns the rewrite's outcome.
+ * A global function. */
+__noinline __u32 sfw_xdp_dnat_rewrite(struct xdp_md *ctx, struct sfw_pkt *p)
 {
 	const struct sfw_nat_rw *rw;
 	__u32 zero = 0, outcome;
 
-	if (!ctx || !p || !s || !k || !sfw_nat_plan(s, SFW_WING_IN, k))
-		return SFW_CNT_ERR_INCOMING_NAT;
 	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
-	if (!rw)
+	if (!ctx || !p || !rw)
 		return SFW_CNT_ERR_INCOMING_NAT;
 	outcome = sfw_nat_rewrite(ctx, p);
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS) {
@@ -203,6 +199,19 @@ __noinline __u32 sfw_xdp_dnat_in(struct xdp_md *ctx, struct sfw_pkt *p,
 		p->dport = rw->dport;
 	}
 	return outcome;
+}
+
+/* A later packet of destination NAT session s's In wing (key k): the
+ * frame and p rewritten to the server (sfw_xdp_dnat_rewrite) before its
+ * route is looked up, so both see the server, as the first packet's did.
+ * Before the session counts it: one refused next is dropped, never sent
+ * half-judged. Returns the rewrite's outcome. A global function. */
+__noinline __u32 sfw_xdp_dnat_in(struct xdp_md *ctx, struct sfw_pkt *p,
+				 const struct sfw_session *s, const struct sfw_session_key *k)
+{
+	if (!ctx || !p || !s || !k || !sfw_nat_plan(s, SFW_WING_IN, k))
+		return SFW_CNT_ERR_INCOMING_NAT;
+	return sfw_xdp_dnat_rewrite(ctx, p);
 }
 
 /* XDP's say on where a matched packet leaves (sfw_track), decided before
@@ -480,22 +489,29 @@ static __always_inline __u32 sfw_xdp_decide(struct xdp_md *ctx, struct sfw_pkt *
 			  nat_to, nat_rule);
 }
 
-/* sfw_xdp_decide, and the frame after it: a first packet destination NAT
- * translated in p (f->dnat) is rewritten so once its session is made
- * (XDP's forwarding reads the frame's header, the stack routes it by
- * it), or p is the frame's again when it is refused or joined a session
- * without destination NAT, for the reject that may answer it. */
+/* sfw_xdp_decide, and the frame after it: a first packet that made or
+ * joined a destination NAT session is rewritten from that session's NAT
+ * block (sfw_nat_plan: sfw_create's, or sfw_account's for one that lost
+ * the race to create it) once it is in (XDP's forwarding reads the
+ * frame's header, the stack routes it by it), p with it: also when this
+ * CPU's own walk, under a commit that changed the rules meanwhile, did
+ * not translate it (it would go up addressed to the host's own address,
+ * to a host socket on that port) or translated it elsewhere. Else p is
+ * the frame's again when destination NAT translated it but it is
+ * refused or joined a session without destination NAT, for the reject
+ * that may answer it. */
 static __always_inline __u32 sfw_xdp_open(struct xdp_md *ctx, struct sfw_pkt *p,
 					  struct sfw_flow *f)
 {
 	__u32 outcome = sfw_xdp_decide(ctx, p, f);
 	bool lo = f->src_lo;
 
-	if (!f->dnat)
-		return outcome;
+	/* its In wing: a session found by the packet's own tuple */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f->nat == SFW_FLOW_NAT_PLAN &&
 	    (f->sess_flags & SFW_SESS_F_DNAT))
-		return sfw_nat_rewrite(ctx, p);
+		return sfw_xdp_dnat_rewrite(ctx, p);
+	if (!f->dnat)
+		return outcome;
 	p->dst = lo ? f->key.addr_hi : f->key.addr_lo;
 	p->dport = lo ? f->key.port_hi : f->key.port_lo;
 	return outcome;
@@ -600,7 +616,8 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 		outcome = act == XDP_REDIRECT ? sfw_nat_rewrite(ctx, p) :
 			  sfw_nat_pass_ok(ctx, p) ? outcome : SFW_CNT_ERR_INCOMING_NAT;
 	/* an error about a NAT session's reply (the client's port
-	 * unreachable) goes up as received, as errors do, and leaves
+	 * unreachable), or about destination NAT's In wing from the
+	 * server's side, goes up as received, as errors do, and leaves
 	 * translated by tc egress (docs/nat.md "ICMP errors") */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_ICMP_REPLY)
 		outcome = act == XDP_PASS && sfw_nat_pass_ok(ctx, p) ? outcome :

@@ -12,8 +12,11 @@
 #include "nat_fixture.h"
 #include "outcome.h"
 #include "nat.h"
+#include "race.h"
+#include "race_maps.h"
 #include "reap.h"
 #include "tally.h"
+#include "xdp_race.skel.h"
 
 TestSuite(nat_dst, .init = nat_setup, .fini = suite_teardown);
 
@@ -358,28 +361,99 @@ Test(nat_dst, reply_from_an_unattached_ingress_translated_at_tc)
 	assert_tuple(&out, &r, PUBLIC, 8080, CLIENT, 40000);
 }
 
-/* ICMP errors about a destination NAT session are not translated yet:
- * one from inside about the translated packet, and one from the client
- * about the reply it got, are refused as related to no session, never
- * sent on naming the server. */
-Test(nat_dst, icmp_errors_about_its_packets_refused)
+/* An error from the server's side about the In wing as it left,
+ * c:cp -> s:sp (the server's port unreachable; a router's or the host's
+ * Fragmentation Needed), goes to the client as nf_nat sends it: up from
+ * XDP as received (translated, its source would be the host's own), and
+ * out of tc from the public address, quoting what the client sent,
+ * c:cp -> P:pp, every checksum right; the host's own likewise. Refused
+ * (Incoming NAT errors) at tc when the session expired or is gone while
+ * it waited; from the client's zone it is no error of the session's. */
+Test(nat_dst, icmp_error_from_inside_leaves_from_the_public_address)
 {
 	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
 	struct pb_spec fwd = udp(CLIENT, INSIDE, 40000, 80);
-	struct pb_spec got = udp(PUBLIC, CLIENT, 8080, 40000);
 	struct pb_spec e1 = { .src = INSIDE, .dst = CLIENT, .proto = SFW_IPPROTO_ICMP,
 			      .icmp_type = SFW_ICMP_DEST_UNREACH, .icmp_code = 3, .inner = &fwd };
-	struct pb_spec e2 = { .src = CLIENT, .dst = PUBLIC, .proto = SFW_IPPROTO_ICMP,
-			      .icmp_type = SFW_ICMP_DEST_UNREACH, .icmp_code = 3, .inner = &got };
-	struct pb_pkt in, out;
+	struct pb_spec host = e1;
+	struct sfw_session_key k;
+	struct pb_pkt in, up, out;
+
+	host.src = "198.51.100.1";   /* fa's own: the host's Fragmentation Needed */
+	host.icmp_code = 4;
+	commit_dnat(NULL, RULE_W);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(out_if, &e1, &in, &up), FX_XDP_DROP, "from the client's zone");
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_assert_eq(run_at(in_if, &e1, &in, &up), FX_XDP_PASS, "up, as received");
+	cr_assert_eq(addr_at(&up, 12), a4(INSIDE), "the stack drops its own address");
+	cr_assert_eq(tc_at(out_if, in_if, &up, &out), FX_TC_OK);
+	cr_assert_eq(addr_at(&out, 12), a4(PUBLIC), "from the public address");
+	cr_assert_eq(addr_at(&out, 16), a4(CLIENT));
+	cr_assert_eq(pb_verify_csums(&out, &e1), 0, "outer IPv4 and ICMP checksums");
+	assert_quote(&out, CLIENT, 40000, PUBLIC, 8080);
+
+	cr_assert_eq(pb_build(&host, &in), 0);
+	cr_assert_eq(tc_at(out_if, 0, &in, &out), FX_TC_OK, "the host's own");
+	cr_assert_eq(addr_at(&out, 12), a4(PUBLIC));
+	cr_assert_eq(pb_verify_csums(&out, &host), 0);
+	assert_quote(&out, CLIENT, 40000, PUBLIC, 8080);
+
+	cr_assert_eq(fx_age(&u, 61), 0);
+	cr_assert_eq(tc_at(out_if, in_if, &up, &out), FX_TC_SHOT, "its session expired");
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_assert_eq(fx_age(&u, -61), 0);
+	fx_key(&u, &k);
+	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
+	cr_assert_eq(tc_at(out_if, in_if, &up, &out), FX_TC_SHOT, "on an orphaned alias");
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 2);
+	cr_assert_eq(fx_session_count(), 0, "the orphaned alias deleted");
+}
+
+/* An error from the client's side about the reply as it got it,
+ * P:pp -> c:cp, sent to P (the client's port unreachable about a late
+ * reply, a router's Fragmentation Needed: path-MTU discovery for a
+ * download through port forwarding), goes back to the server: the outer
+ * destination and the quoted source translated back in XDP, s:sp ->
+ * c:cp, every checksum right, and leaves tc toward the server as it is.
+ * From the server's zone it is no error of the session's, nor is one
+ * quoting the client's own packet, c:cp -> P:pp. */
+Test(nat_dst, icmp_error_from_outside_reaches_the_server)
+{
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
+	struct pb_spec got = udp(PUBLIC, CLIENT, 8080, 40000);
+	struct pb_spec e2 = { .src = SERVER2, .dst = PUBLIC, .proto = SFW_IPPROTO_ICMP,
+			      .icmp_type = SFW_ICMP_DEST_UNREACH, .icmp_code = 4, .inner = &got };
+	struct pb_spec sent = udp(CLIENT, PUBLIC, 40000, 8080);
+	struct pb_spec own = { .src = OTHER, .dst = CLIENT, .proto = SFW_IPPROTO_ICMP,
+			       .icmp_type = SFW_ICMP_DEST_UNREACH, .icmp_code = 3, .inner = &sent };
+	struct pb_pkt in, up, out;
 
 	commit_dnat(NULL, RULE_W);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
 	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
-	cr_assert_eq(run_at(in_if, &e1, &in, &out), FX_XDP_DROP, "from inside");
+	cr_assert_eq(run_at(in_if, &e2, &in, &up), FX_XDP_DROP, "from the server's zone");
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_assert_eq(run_at(in_if, &own, &in, &up), FX_XDP_DROP, "the client's own packet quoted");
 	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_SFW_ERR_NO_SESSION), 1);
-	cr_assert_eq(run_at(out_if, &e2, &in, &out), FX_XDP_DROP, "from the client");
-	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_NO_SESSION), 1);
+	cr_assert_eq(run_at(out_if, &e2, &in, &up), FX_XDP_PASS, "to the stack, as errors go");
+	cr_assert_eq(addr_at(&up, 12), a4(SERVER2));
+	cr_assert_eq(addr_at(&up, 16), a4(INSIDE), "to the server");
+	cr_assert_eq(pb_verify_csums(&up, &e2), 0, "outer IPv4 and ICMP checksums");
+	assert_quote(&up, INSIDE, 80, CLIENT, 40000);
+	cr_assert_eq(tc_at(in_if, out_if, &up, &out), FX_TC_OK);
+	cr_assert_eq(memcmp(out.data, up.data, up.len), 0, "left as XDP wrote it");
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 0);
+
+	/* at tc, the session's own key quotes nothing private: left as it
+	 * is (XDP refuses this forged one: its quote is not the server's) */
+	e2.dst = INSIDE;
+	cr_assert_eq(pb_build(&e2, &in), 0);
+	cr_assert_eq(tc_at(in_if, out_if, &in, &out), FX_TC_OK);
+	cr_assert_eq(memcmp(out.data, in.data, in.len), 0, "left as it came");
 }
 
 static int fixture_fd(const char *name, void *arg)
@@ -457,18 +531,23 @@ Test(nat_dst, rv_reply_on_an_orphaned_alias_refused_at_tc)
 
 /* Review (rvdnat): the same with the whole session cleared (In-wing
  * entry and alias) while the reply waits in the stack: tc finds no
- * entry, and sfw_tc_nat_miss asks only source NAT rules, so without a
- * source rule from trust to untrust the reply leaves from the server's
- * private address. Disabled: fails on the current code (not fixed here:
- * the miss would need a walk of the egress zone's destination pools). */
-Test(nat_dst, rv_reply_in_flight_when_its_session_is_cleared_refused_at_tc, .disabled = true)
+ * entry, and sfw_tc_nat_miss asked only source NAT rules, so without a
+ * source rule from trust to untrust the reply left from the server's
+ * private address (failed before sfw_nat_dest_serves). A miss from the
+ * pool's address and port toward the rule-set's zone is refused, and a
+ * later fragment from that address; from another port it leaves. */
+Test(nat_dst, rv_reply_in_flight_when_its_session_is_cleared_refused_at_tc)
 {
 	struct pb_spec u = udp(FAR_CLIENT, PUBLIC, 40000, 8080);
 	struct pb_spec r = udp(FAR_INSIDE, FAR_CLIENT, 80, 40000);
+	struct pb_spec other = udp(FAR_INSIDE, FAR_CLIENT, 81, 40000);
+	struct pb_spec frag = r;
 	struct sfw_session_key k;
 	struct pb_pkt in, up, out;
 	int fd;
 
+	frag.ip_id = 77;
+	frag.frag_off = 1480;
 	commit_dnat(NULL,
 		    "set security nat destination pool F address " FAR_INSIDE "/32 port 80\n"
 		    "set security nat destination rule-set DR rule W match destination-address " PUBLIC "/32\n"
@@ -484,6 +563,80 @@ Test(nat_dst, rv_reply_in_flight_when_its_session_is_cleared_refused_at_tc, .dis
 	cr_assert_eq(bpf_map_delete_elem(fd, &k), 0, "the alias");
 	cr_assert_eq(tc_at(out_if, in_if, &up, &out), FX_TC_SHOT,
 		     "left untranslated from the server's address");
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_assert_eq(pb_build(&frag, &in), 0);
+	cr_assert_eq(tc_at(out_if, in_if, &in, &out), FX_TC_SHOT, "a later fragment");
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 2);
+	cr_assert_eq(pb_build(&other, &in), 0);
+	cr_assert_eq(tc_at(out_if, in_if, &in, &out), FX_TC_OK, "no reply of the pool's");
+
+	/* the rule's protocol and its clients bound it too */
+	commit_dnat(NULL,
+		    "set security nat destination pool F address " FAR_INSIDE "/32 port 80\n"
+		    "set security nat destination rule-set DR rule W match destination-address " PUBLIC "/32\n"
+		    "set security nat destination rule-set DR rule W match protocol tcp\n"
+		    "set security nat destination rule-set DR rule W then destination-nat pool F\n");
+	cr_assert_eq(tc_at(out_if, in_if, &up, &out), FX_TC_OK, "UDP, no reply of a TCP rule's");
+	commit_dnat(NULL,
+		    "set security nat destination pool F address " FAR_INSIDE "/32 port 80\n"
+		    "set security nat destination rule-set DR rule W match source-address 192.0.2.0/24\n"
+		    "set security nat destination rule-set DR rule W match destination-address " PUBLIC "/32\n"
+		    "set security nat destination rule-set DR rule W then destination-nat pool F\n");
+	cr_assert_eq(tc_at(out_if, in_if, &up, &out), FX_TC_OK, "to a client the rule never takes");
+}
+
+/* Review (rvdnat): two CPUs' first packets of one flow on either side
+ * of a commit that took the rule away: the other CPU made the
+ * destination NAT session (and its alias) while this one, its walk
+ * untranslated, was judged for the host (a policy to junos-host permits
+ * it) and joined that session (sfw_join). The frame was rewritten only
+ * when this CPU translated it itself, and the In wing is left alone
+ * after, so with XDP forwarding off it went up addressed to the host's
+ * own address, to a host socket on that port. It is rewritten from the
+ * session's NAT block. The race program (tests/bpf/xdp_race.bpf.c)
+ * plays the other CPU. */
+Test(nat_dst, rv_first_packet_joining_a_dnat_session_translated)
+{
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS));
+	const char *host =
+		"set security policies from-zone untrust to-zone junos-host policy h match source-address any destination-address any application any\n"
+		"set security policies from-zone untrust to-zone junos-host policy h then permit\n";
+	struct sfw_config cfg;
+	struct xdp_race *race;
+	struct pb_pkt in, out;
+	struct xdp_md ctx = { .ingress_ifindex = out_if };
+	LIBBPF_OPTS(bpf_test_run_opts, t, .data_out = out.data, .data_size_out = PB_MAX,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
+
+	commit_dnat_with(host, NULL, RULE_W);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT, "the other CPU's packet");
+	race = xdp_race__open();
+	cr_assert_not_null(race);
+	on_fixture_maps(race->obj);
+	cr_assert_eq(xdp_race__load(race), 0, "loading the race program");
+	fx_key(&u, &race->bss->race_key);
+	cr_assert_eq(bpf_map_lookup_and_delete_elem(fd, &race->bss->race_key,
+						    &race->bss->race_sess), 0);
+	cr_assert(race->bss->race_sess.flags & SFW_SESS_F_DNAT);
+	commit_dnat_with(host, NULL,
+			 "set security nat destination rule-set DR rule W match destination-address " PUBLIC "/32\n"
+			 "set security nat destination rule-set DR rule W match destination-port 9090\n"
+			 "set security nat destination rule-set DR rule W then destination-nat pool D\n");
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);
+	race->bss->race_action = RACE_INSERT;
+	cr_assert_eq(pb_build(&u, &in), 0);
+	t.data_in = in.data;
+	t.data_size_in = in.len;
+	ctx.data_end = in.len;
+	out = in;
+	cr_assert_eq(bpf_prog_test_run_opts(bpf_program__fd(race->progs.sfw_xdp_ingress), &t), 0);
+	out.len = t.data_size_out;
+	cr_assert_eq(race->bss->race_runs, 1, "the other CPU ran in between");
+	cr_expect_eq(t.retval, FX_XDP_PASS);
+	assert_tuple(&out, &u, CLIENT, 40000, INSIDE, 80);
+	xdp_race__destroy(race);
 }
 
 /* Review (rvdnat, passes: no finding): a TCP connection in TIME_WAIT restarted by the
