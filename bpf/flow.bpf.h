@@ -481,6 +481,7 @@ static __always_inline __u32 sfw_create(struct xdp_md *xctx, const struct sfw_pk
 	}
 	sfw_count_open(&f->key, s->tally, 1);
 	sfw_nat_count(nat_rule, SFW_NAT_RC_SUCCESS);
+	sfw_nat_dcount(s->dnat_rule_id, SFW_NAT_RC_SUCCESS);
 	sfw_ev_session(SFW_EV_WHAT(SFW_EV_CREATE, SFW_CLOSE_NONE,
 				   sfw_log_asked(f->cfg, v, SFW_RULE_LOG_INIT)), &f->key, s, f->now);
 	f->sess_flags = s->flags;

@@ -77,33 +77,45 @@ SFW_STATIC_ASSERT(SFW_NAT_MAX_RULES < 0x2000 && SFW_NAT_MAX_POOLS < 0x2000,
 #define SFW_NAT_TO_LO(t) ((__u16)((t) >> 32))
 #define SFW_NAT_TO_HI(t) ((__u16)((t) >> 48))
 
+/* Counts counter c (of n) at index id of a per-CPU counters map whose
+ * values are n __u64s (include/nat.h): id 0 is none. */
+static __always_inline void sfw_nat_count_at(void *map, __u32 id, __u32 c, __u32 n)
+{
+	__u64 *st;
+
+	if (!id || c >= n)
+		return;
+	st = bpf_map_lookup_elem(map, &id);
+	if (st)
+		st[c] += 1;
+}
+
 /* Counts counter c (enum sfw_nat_rule_counter) of the source NAT rule
  * sfw_nat_source_rule answered `rule` (0: none): first packets only, so
  * established traffic never pays for it. Per-CPU: no atomics. */
 static __always_inline void sfw_nat_count(__u32 rule, __u32 c)
 {
-	__u32 id = SFW_NAT_RULE_OF(rule);
-	struct sfw_nat_rule_stats *st;
-
-	if (!rule || c >= SFW_NAT_RC_COUNT)
-		return;
-	st = bpf_map_lookup_elem(&SFW_MAP_NAT_RULE_STATS, &id);
-	if (st)
-		st->n[c] += 1;
+	sfw_nat_count_at(&SFW_MAP_NAT_RULE_STATS, rule ? SFW_NAT_RULE_OF(rule) : 0, c,
+			 SFW_NAT_RC_COUNT);
 }
 
 /* Counts counter c (enum sfw_nat_pool_counter) of the source pool the
  * rule answer names, where its rule's are counted: first packets only. */
 static __always_inline void sfw_nat_pool_count(__u32 rule, __u32 c)
 {
-	__u32 id = SFW_NAT_POOL_OF(rule);
-	struct sfw_nat_pool_stats *st;
+	sfw_nat_count_at(&SFW_MAP_NAT_POOL_STATS, SFW_NAT_POOL_OF(rule), c, SFW_NAT_PC_COUNT);
+}
 
-	if (!id || c >= SFW_NAT_PC_COUNT)
-		return;
-	st = bpf_map_lookup_elem(&SFW_MAP_NAT_POOL_STATS, &id);
-	if (st)
-		st->n[c] += 1;
+/* The same for a destination NAT rule's answer (sfw_nat_dest_rule) or
+ * its id (a session's dnat_rule_id), and its destination pool. */
+static __always_inline void sfw_nat_dcount(__u32 rule_id, __u32 c)
+{
+	sfw_nat_count_at(&SFW_MAP_NAT_DRULE_STATS, rule_id, c, SFW_NAT_RC_COUNT);
+}
+
+static __always_inline void sfw_nat_dpool_count(__u32 rule, __u32 c)
+{
+	sfw_nat_count_at(&SFW_MAP_NAT_DPOOL_STATS, SFW_NAT_POOL_OF(rule), c, SFW_NAT_DPC_COUNT);
 }
 
 /* Does the masked prefix (len bits of want) hold a? Words past the

@@ -371,6 +371,9 @@ __noinline __u32 sfw_xdp_dnat(struct sfw_pkt *p, __u32 from, __u32 gen)
 	if (!p || p->multicast)
 		return 0;
 	rule = sfw_nat_dest_rule(p, from, gen);
+	/* a hit: the rule matched a first packet, whatever refuses it next */
+	sfw_nat_dcount(SFW_NAT_RULE_OF(rule), SFW_NAT_RC_HITS);
+	sfw_nat_dpool_count(rule, SFW_NAT_DPC_HITS);
 	if (!rule || SFW_NAT_ACTION_OF(rule) != SFW_NAT_ACT_POOL)
 		return 0;
 	k.id = (__u16)SFW_NAT_POOL_OF(rule);

@@ -37,6 +37,8 @@
 #define SFW_MAP_NAT_PORTS  sfw_nat_ports  /* port reservations (docs/nat.md) */
 #define SFW_MAP_NAT_RULE_STATS sfw_nat_rule_stats  /* per source NAT rule (include/nat.h) */
 #define SFW_MAP_NAT_POOL_STATS sfw_nat_pool_stats  /* per source pool (include/nat.h) */
+#define SFW_MAP_NAT_DRULE_STATS sfw_nat_drule_stats  /* per destination NAT rule */
+#define SFW_MAP_NAT_DPOOL_STATS sfw_nat_dpool_stats  /* per destination pool */
 #define SFW_MAP_METRICS    sfw_metrics    /* the exporter's state (cli/metrics/metrics_int.h) */
 
 #define SFW_STR_(x) #x

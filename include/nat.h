@@ -85,8 +85,8 @@ struct sfw_nat_entry {
 	__u8 flags;            /* SFW_NAT_E_* */
 	__u8 proto;
 	__u16 dport_lo, dport_hi;
-	__u16 rule_id;         /* per Junos type, from 1 (source: kept by name, loader/nat_rule_ids.c) */
-	__u16 pool_id;         /* POOL: per pool kind, from 1 (source: kept by name, loader/nat_rule_ids.c) */
+	__u16 rule_id;         /* per Junos type, from 1 (source, destination: kept by name, loader/nat_rule_ids.c) */
+	__u16 pool_id;         /* POOL: per pool kind, from 1 (kept by name, loader/nat_rule_ids.c) */
 	__u16 pad;             /* always zero */
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_nat_entry) == 64, "NAT entry ABI");
@@ -183,7 +183,11 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_nat_port) == 48, "NAT port ABI");
 /* Per source NAT rule, counted by the datapath on first packets only
  * (bpf/nat.bpf.h sfw_nat_count), never on established traffic; shown by
  * `show security nat source rule` (docs/nat.md "Operational commands"):
- * X(NAME, Junos label, Junos XML/JSON name). */
+ * X(NAME, Junos label, Junos XML/JSON name). Destination NAT rules have
+ * the same counters, in a map of their own (SFW_MAP_NAT_DRULE_STATS,
+ * indexed by destination rule id): a hit when the rule matches a first
+ * packet (before the route and the policy, where Junos evaluates it),
+ * a success when the session it translated is made. */
 #define SFW_NAT_RULE_COUNTER_LIST(X)                                     \
 	/* a first packet the rule matched, translated or not */           \
 	X(HITS, "Translation hits", "rule-translation-hits")               \
@@ -203,7 +207,8 @@ enum sfw_nat_rule_counter {
 
 /* The counters' map (SFW_MAP_NAT_RULE_STATS): a per-CPU array indexed by
  * sfw_nat_entry.rule_id of source NAT rules, 1..SFW_NAT_MAX_RULES (a
- * commit refuses more). */
+ * commit refuses more); SFW_MAP_NAT_DRULE_STATS likewise for destination
+ * NAT rules. */
 struct sfw_nat_rule_stats {
 	__u64 n[SFW_NAT_RC_COUNT];     /* enum sfw_nat_rule_counter */
 };
@@ -222,8 +227,26 @@ enum sfw_nat_pool_counter {
 	SFW_NAT_PC_COUNT
 };
 
+/* Per destination pool (SFW_MAP_NAT_DPOOL_STATS), counted where its
+ * rule's are: X(NAME, Junos label, JSON name). */
+#define SFW_NAT_DPOOL_COUNTER_LIST(X)                                    \
+	/* a first packet a destination rule naming the pool matched */    \
+	X(HITS, "Translation hits", "pool-translation-hits")
+enum sfw_nat_dpool_counter {
+#define SFW_X(name, label, json) SFW_NAT_DPC_##name,
+	SFW_NAT_DPOOL_COUNTER_LIST(SFW_X)
+#undef SFW_X
+	SFW_NAT_DPC_COUNT
+};
+
+struct sfw_nat_dpool_stats {
+	__u64 n[SFW_NAT_DPC_COUNT];    /* enum sfw_nat_dpool_counter */
+};
+
 /* The pools' counters' map (SFW_MAP_NAT_POOL_STATS): a per-CPU array
- * indexed by source pool id, 1..SFW_NAT_MAX_POOLS. */
+ * indexed by source pool id, 1..SFW_NAT_MAX_POOLS. Destination pools
+ * count in SFW_MAP_NAT_DPOOL_STATS, indexed by destination pool id, with
+ * their own list (a hit: a first packet a rule naming the pool matched). */
 struct sfw_nat_pool_stats {
 	__u64 n[SFW_NAT_PC_COUNT];     /* enum sfw_nat_pool_counter */
 };

@@ -183,6 +183,12 @@ enum sfw_name_kind {
 	SFW_NAME_NAT_RULE = 6,
 	/* a source NAT pool's id (include/nat.h), kept across commits too */
 	SFW_NAME_NAT_POOL = 7,
+	/* a destination NAT rule's id (sfw_session.dnat_rule_id): its
+	 * rule-set and its name; a destination pool's id; kept as the
+	 * source ones are */
+	SFW_NAME_NAT_DRULE_SET = 8,
+	SFW_NAME_NAT_DRULE = 9,
+	SFW_NAME_NAT_DPOOL = 10,
 };
 
 struct sfw_name_key {

@@ -1,5 +1,6 @@
 /* Ids kept by name across commits, for what the datapath counts and
- * sessions name by id (source NAT rules and source pools: include/nat.h).
+ * sessions name by id (NAT rules and pools, source and destination:
+ * include/nat.h).
  * Counters and sessions live as long as the pins: numbered in
  * configuration order, a commit that deletes, inserts or reorders one
  * would give it the counts and the sessions of the one that had its

@@ -1,5 +1,5 @@
-/* Ids kept by name across commits (kept_ids.c): the allocator the source
- * NAT rules and source pools share (nat_rule_ids.h). */
+/* Ids kept by name across commits (kept_ids.c): the allocator the NAT
+ * rules and pools, source and destination, share (nat_rule_ids.h). */
 #ifndef SFW_LOADER_KEPT_IDS_H
 #define SFW_LOADER_KEPT_IDS_H
 

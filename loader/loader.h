@@ -136,15 +136,17 @@ int sfw_forward_ports(__u32 *ifindexes, int max);
 int sfw_policy_hits(__u32 policy_index, __u64 *hits);
 int sfw_policy_hits_clear(void);
 
-/* Source NAT rules' counters (loader/nat_stats.c, include/nat.h): those
- * of rules ids[0..n-1] (sfw_nat_entry.rule_id) into out[0..n-1], summed
- * over the CPUs, the map opened once. Clear: one rule's, or every rule's
- * for id 0. 0 or a negative errno with the one line. */
+/* NAT rules' counters (loader/nat_stats.c, include/nat.h), source or
+ * destination (dst) rules': those of rules ids[0..n-1]
+ * (sfw_nat_entry.rule_id) into out[0..n-1], summed over the CPUs, the
+ * map opened once. Clear: one rule's, or every rule's for id 0. 0 or a
+ * negative errno with the one line. */
 struct sfw_nat_rule_stats;
-int sfw_nat_rule_stats_read(const __u32 *ids, int n, struct sfw_nat_rule_stats *out);
-int sfw_nat_rule_stats_clear(__u32 rule_id);
-/* Every source NAT rule's and pool's counters (clear security nat
- * statistics); the sessions, and so Number of sessions, stay. */
+int sfw_nat_rule_stats_read(bool dst, const __u32 *ids, int n, struct sfw_nat_rule_stats *out);
+int sfw_nat_rule_stats_clear(bool dst, __u32 rule_id);
+/* Every NAT rule's and pool's counters, source and destination (clear
+ * security nat statistics); the sessions, and so Number of sessions,
+ * stay. */
 int sfw_nat_stats_clear(void);
 /* Source NAT rules' ids as the commits gave them, kept by (rule-set,
  * rule) name, and source pools', kept by pool name (loader/nat_rule_ids.c):
@@ -154,12 +156,20 @@ struct sfw_nat_ids;
 int sfw_nat_ids_pinned(struct sfw_nat_ids **t);
 __u32 sfw_nat_ids_find(const struct sfw_nat_ids *t, const char *set, const char *rule);
 __u32 sfw_nat_pool_id_find(const struct sfw_nat_ids *t, const char *pool);
+/* The same for destination NAT rules and destination pools, numbered
+ * apart from the source ones. */
+__u32 sfw_nat_drule_id_find(const struct sfw_nat_ids *t, const char *set, const char *rule);
+__u32 sfw_nat_dpool_id_find(const struct sfw_nat_ids *t, const char *pool);
 /* A source pool's counters summed over the CPUs; clear: one pool id's,
  * or every id's for 0; the reservations of its addresses first..last
  * (IPv4, host order): ports in use. */
 struct sfw_nat_pool_stats;
 int sfw_nat_pool_stats_read(__u32 id, struct sfw_nat_pool_stats *out);
 int sfw_nat_pool_stats_clear(__u32 id);
+/* The same for a destination pool's. */
+struct sfw_nat_dpool_stats;
+int sfw_nat_dpool_stats_read(__u32 id, struct sfw_nat_dpool_stats *out);
+int sfw_nat_dpool_stats_clear(__u32 id);
 int sfw_nat_ports_held(__u32 first, __u32 last, __u64 *n);
 
 /* The name stored for an id at the last commit; false when none. */

@@ -1,9 +1,10 @@
-/* Source NAT rule ids, kept by (rule-set, rule) name, and source pool
- * ids, kept by pool name, across commits (kept_ids.c says why): the
- * datapath counts a rule's and a pool's first packets by id and a session
- * names its rule and its pool by id. The compiled configuration's source
- * rules and pools get their kept ids here, and its source entries are
- * rewritten to carry them; destination pools keep the compiler's. */
+/* NAT rule ids, kept by (rule-set, rule) name, and pool ids, kept by pool
+ * name, across commits (kept_ids.c says why), source and destination
+ * apart: the datapath counts a rule's and a pool's first packets by id
+ * and a session names its rules (nat.rule_id, dnat_rule_id) and its
+ * source pool by id. The compiled configuration's rules and pools of
+ * both types get their kept ids here, and their entries are rewritten to
+ * carry them; static rules keep the compiler's. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,23 @@
 #include "loader.h"
 #include "nat_rule_ids.h"
 
-static const struct sfw_kept_kind rule_kind = { SFW_NAT_MAX_RULES, "source NAT rule", "rule" };
-static const struct sfw_kept_kind pool_kind = { SFW_NAT_MAX_POOLS, "source NAT pool", "pool" };
+/* Each kind (enum sfw_nat_ids_kind): its bound and words, whether it is
+ * a pool kind, which rules (enum sfw_conf_nat_type) or pools (enum
+ * sfw_nat_pool_kind) it takes, and the stage of the entries naming them. */
+static const struct nat_kind {
+	struct sfw_kept_kind k;
+	bool pool;
+	__u8 type, stage;
+} kinds[SFW_NAT_IDS_KINDS] = {
+	[SFW_NAT_IDS_RULES] = { { SFW_NAT_MAX_RULES, "source NAT rule", "rule" }, false,
+				SFW_CONF_NAT_SOURCE, SFW_NAT_SOURCE },
+	[SFW_NAT_IDS_POOLS] = { { SFW_NAT_MAX_POOLS, "source NAT pool", "pool" }, true,
+				SFW_NAT_POOL_SOURCE, SFW_NAT_SOURCE },
+	[SFW_NAT_IDS_DRULES] = { { SFW_NAT_MAX_RULES, "destination NAT rule", "rule" }, false,
+				 SFW_CONF_NAT_DESTINATION, SFW_NAT_DESTINATION },
+	[SFW_NAT_IDS_DPOOLS] = { { SFW_NAT_MAX_POOLS, "destination NAT pool", "pool" }, true,
+				 SFW_NAT_POOL_DESTINATION, SFW_NAT_DESTINATION },
+};
 
 __u32 sfw_nat_ids_find(const struct sfw_nat_ids *t, const char *set, const char *rule)
 {
@@ -22,6 +38,16 @@ __u32 sfw_nat_ids_find(const struct sfw_nat_ids *t, const char *set, const char 
 __u32 sfw_nat_pool_id_find(const struct sfw_nat_ids *t, const char *pool)
 {
 	return sfw_kept_find(&t->pools, "", pool);
+}
+
+__u32 sfw_nat_drule_id_find(const struct sfw_nat_ids *t, const char *set, const char *rule)
+{
+	return sfw_kept_find(&t->drules, set, rule);
+}
+
+__u32 sfw_nat_dpool_id_find(const struct sfw_nat_ids *t, const char *pool)
+{
+	return sfw_kept_find(&t->dpools, "", pool);
 }
 
 /* sessions() asked for one kind */
@@ -38,76 +64,71 @@ static int ask_sessions(void *arg, bool *used)
 	return a->fn ? a->fn(a->arg, a->kind, used) : 0;
 }
 
-static bool source_rule(const struct sfw_cpl_nat_rule *r)
+/* The compiler's id of c's i-th holder of kind k, or NULL: not one. */
+static __u16 *id_of(struct sfw_compiled *c, const struct nat_kind *k, int i)
 {
-	return r->type == SFW_CONF_NAT_SOURCE;
+	if (k->pool)
+		return c->nat_pools[i].k.kind == k->type ? &c->nat_pools[i].k.id : NULL;
+	return c->nat_rules[i].type == k->type ? &c->nat_rules[i].id : NULL;
 }
 
-static bool source_pool(const struct sfw_cpl_nat_pool *p)
+/* c's holders of kind k into w; how many. */
+static int wants(struct sfw_compiled *c, const struct nat_kind *k, struct sfw_kept_want *w)
 {
-	return p->k.kind == SFW_NAT_POOL_SOURCE;
+	int n = 0, all = k->pool ? c->n_nat_pools : c->n_nat_rules;
+
+	for (int i = 0; i < all; i++)
+		if (id_of(c, k, i))
+			w[n++] = k->pool ? (struct sfw_kept_want){ "", c->nat_pools[i].name, 0 } :
+				 (struct sfw_kept_want){ c->nat_rules[i].rule_set,
+							 c->nat_rules[i].name, 0 };
+	return n;
 }
 
-/* c's source rules into w, then its source pools from w + *nr. */
-static void wants(const struct sfw_compiled *c, struct sfw_kept_want *w, int *nr, int *np)
+/* Kind k's compiler ids (configuration order) to the kept ones w, and
+ * its entries' (by_old: SFW_KEPT_MAX + 1 zeroed slots). */
+static void rewrite(struct sfw_compiled *c, const struct nat_kind *k,
+		    const struct sfw_kept_want *w, __u16 *by_old)
 {
-	*nr = *np = 0;
-	for (int k = 0; k < c->n_nat_rules; k++)
-		if (source_rule(&c->nat_rules[k]))
-			w[(*nr)++] = (struct sfw_kept_want){ c->nat_rules[k].rule_set,
-							     c->nat_rules[k].name, 0 };
-	for (int k = 0; k < c->n_nat_pools; k++)
-		if (source_pool(&c->nat_pools[k]))
-			w[*nr + (*np)++] = (struct sfw_kept_want){ "", c->nat_pools[k].name, 0 };
-}
+	int all = k->pool ? c->n_nat_pools : c->n_nat_rules, j = 0;
 
-/* The compiler's ids (configuration order) to the kept ones; by_old:
- * 2 * (SFW_KEPT_MAX + 1) zeroed slots. */
-static void rewrite(struct sfw_compiled *c, const struct sfw_kept_want *w, int nr, __u16 *by_old)
-{
-	__u16 *rule_by_old = by_old, *pool_by_old = by_old + SFW_KEPT_MAX + 1;
-	int i = 0, j = nr;
+	for (int i = 0; i < all; i++) {
+		__u16 *id = id_of(c, k, i);
 
-	for (int k = 0; k < c->n_nat_rules; k++)
-		if (source_rule(&c->nat_rules[k])) {
-			if (c->nat_rules[k].id <= SFW_KEPT_MAX)
-				rule_by_old[c->nat_rules[k].id] = (__u16)w[i].id;
-			c->nat_rules[k].id = (__u16)w[i++].id;
-		}
-	for (int k = 0; k < c->n_nat_pools; k++)
-		if (source_pool(&c->nat_pools[k])) {
-			if (c->nat_pools[k].k.id <= SFW_KEPT_MAX)
-				pool_by_old[c->nat_pools[k].k.id] = (__u16)w[j].id;
-			c->nat_pools[k].k.id = (__u16)w[j++].id;
-		}
+		if (!id)
+			continue;
+		if (*id <= SFW_KEPT_MAX)
+			by_old[*id] = (__u16)w[j].id;
+		*id = (__u16)w[j++].id;
+	}
 	for (int e = 0; e < c->n_nat_entries; e++) {
 		struct sfw_nat_entry *v = &c->nat_entries[e].v;
+		__u16 *id = k->pool ? &v->pool_id : &v->rule_id;
 
-		if (c->nat_entries[e].k.list.stage != SFW_NAT_SOURCE)
+		if (c->nat_entries[e].k.list.stage != k->stage ||
+		    (k->pool && v->action != SFW_NAT_ACT_POOL))
 			continue;
-		v->rule_id = v->rule_id <= SFW_KEPT_MAX ? rule_by_old[v->rule_id] : 0;
-		if (v->action == SFW_NAT_ACT_POOL)
-			v->pool_id = v->pool_id <= SFW_KEPT_MAX ? pool_by_old[v->pool_id] : 0;
+		*id = *id <= SFW_KEPT_MAX ? by_old[*id] : 0;
 	}
 }
 
 int sfw_nat_ids_assign(struct sfw_nat_ids *t, struct sfw_compiled *c,
 		       sfw_nat_ids_sessions_fn sessions, void *arg)
 {
-	struct sfw_kept_want *w = calloc((size_t)c->n_nat_rules + c->n_nat_pools + 1, sizeof(*w));
-	__u16 *by_old = calloc(2 * (SFW_KEPT_MAX + 1), sizeof(*by_old));
-	struct ask ar = { sessions, arg, SFW_NAT_IDS_RULES }, ap = { sessions, arg, SFW_NAT_IDS_POOLS };
-	int nr = 0, np = 0, err = w && by_old ? 0 : sfw_fail(ENOMEM, "out of memory");
+	int all = c->n_nat_rules + c->n_nat_pools + 1, n[SFW_NAT_IDS_KINDS] = { 0 };
+	struct sfw_kept_want *w = calloc((size_t)all * SFW_NAT_IDS_KINDS, sizeof(*w));
+	__u16 *by_old = calloc(SFW_NAT_IDS_KINDS * (SFW_KEPT_MAX + 1), sizeof(*by_old));
+	int err = w && by_old ? 0 : sfw_fail(ENOMEM, "out of memory");
 
-	if (!err) {
-		wants(c, w, &nr, &np);
-		err = sfw_kept_pick(&t->rules, &rule_kind, w, nr, ask_sessions, &ar);
+	for (int k = 0; k < SFW_NAT_IDS_KINDS && !err; k++) {
+		struct ask a = { sessions, arg, (enum sfw_nat_ids_kind)k };
+
+		n[k] = wants(c, &kinds[k], w + k * all);
+		err = sfw_kept_pick(&t->kind[k], &kinds[k].k, w + k * all, n[k], ask_sessions, &a);
 	}
-	err = err ? err : sfw_kept_pick(&t->pools, &pool_kind, w + nr, np, ask_sessions, &ap);
-	if (!err) {
-		sfw_kept_give(&t->rules, w, nr);
-		sfw_kept_give(&t->pools, w + nr, np);
-		rewrite(c, w, nr, by_old);
+	for (int k = 0; k < SFW_NAT_IDS_KINDS && !err; k++) {
+		sfw_kept_give(&t->kind[k], w + k * all, n[k]);
+		rewrite(c, &kinds[k], w + k * all, by_old + k * (SFW_KEPT_MAX + 1));
 	}
 	free(by_old);
 	free(w);

@@ -1,6 +1,6 @@
-/* Source NAT rule ids kept by (rule-set, rule) name and source pool ids
- * kept by pool name across commits (nat_rule_ids.c, on kept_ids.h's
- * allocator): the commit's side. */
+/* NAT rule ids kept by (rule-set, rule) name and pool ids kept by pool
+ * name across commits, source and destination apart (nat_rule_ids.c, on
+ * kept_ids.h's allocator): the commit's side. */
 #ifndef SFW_LOADER_NAT_RULE_IDS_H
 #define SFW_LOADER_NAT_RULE_IDS_H
 
@@ -10,21 +10,32 @@
 #include "nat.h"
 #include "policy.h"
 
-/* Rules' scope is their rule-set; pools' is "" (Junos names them alone). */
-struct sfw_nat_ids {
-	struct sfw_kept_ids rules;   /* 1..SFW_NAT_MAX_RULES */
-	struct sfw_kept_ids pools;   /* source pools, 1..SFW_NAT_MAX_POOLS */
+/* The kinds, each numbered apart (Junos names them apart). */
+enum sfw_nat_ids_kind {
+	SFW_NAT_IDS_RULES,    /* source rules, 1..SFW_NAT_MAX_RULES */
+	SFW_NAT_IDS_POOLS,    /* source pools, 1..SFW_NAT_MAX_POOLS */
+	SFW_NAT_IDS_DRULES,   /* destination rules (sfw_session.dnat_rule_id) */
+	SFW_NAT_IDS_DPOOLS,   /* destination pools */
+	SFW_NAT_IDS_KINDS
 };
 
-enum sfw_nat_ids_kind { SFW_NAT_IDS_RULES, SFW_NAT_IDS_POOLS };
+/* Rules' scope is their rule-set; pools' is "" (Junos names them alone). */
+struct sfw_nat_ids {
+	union {
+		struct {
+			struct sfw_kept_ids rules, pools, drules, dpools;
+		};
+		struct sfw_kept_ids kind[SFW_NAT_IDS_KINDS];   /* enum sfw_nat_ids_kind */
+	};
+};
 
 /* Sets used[id] for every rule or pool id (kind) a session in the table
  * names (used: slots 1..the kind's bound, zeroed); 0 or a negative errno. */
 typedef int (*sfw_nat_ids_sessions_fn)(void *arg, enum sfw_nat_ids_kind kind, bool *used);
 
-/* Gives each source rule and each source pool of c its id, rewriting c's
- * rules, pools and source entries (kept_ids.h sfw_kept_pick). Pure but
- * for sessions(): t and c are changed only when both kinds have ids;
+/* Gives each source and destination rule and pool of c its id, rewriting
+ * c's rules, pools and their entries (kept_ids.h sfw_kept_pick). Pure but
+ * for sessions(): t and c are changed only when every kind has its ids;
  * -E2BIG with the one line when no id is left. */
 int sfw_nat_ids_assign(struct sfw_nat_ids *t, struct sfw_compiled *c,
 		       sfw_nat_ids_sessions_fn sessions, void *arg);

@@ -1,8 +1,8 @@
-/* The source NAT rule and source pool ids (nat_rule_ids.c) in the pinned
- * maps: read from the names map (SFW_NAME_NAT_RULE_SET, SFW_NAME_NAT_RULE,
- * SFW_NAME_NAT_POOL: id -> name), the generation in force's entries and
- * pools and the session table; the names a commit gives written, and
- * their counters zeroed last. */
+/* The NAT rule and pool ids (nat_rule_ids.c) in the pinned maps: read
+ * from the names map (SFW_NAME_NAT_RULE_SET, SFW_NAME_NAT_RULE,
+ * SFW_NAME_NAT_POOL and their destination kinds: id -> name), the
+ * generation in force's entries and pools and the session table; the
+ * names a commit gives written, and their counters zeroed last. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,40 @@
 #include "nat_rule_ids.h"
 #include "policy_write.h"
 
+/* One kind's ids in the pinned maps: its names (scope_kind 0: the kind
+ * has no scope) and its per-CPU counters (map, size bytes each). */
+struct kind_out {
+	enum sfw_nat_ids_kind kind;
+	const char *map;
+	size_t size;
+	__u32 max, scope_kind, name_kind;
+};
+
+static const struct kind_out kinds[SFW_NAT_IDS_KINDS] = {
+	{ SFW_NAT_IDS_RULES, SFW_STR(SFW_MAP_NAT_RULE_STATS), sizeof(struct sfw_nat_rule_stats),
+	  SFW_NAT_MAX_RULES, SFW_NAME_NAT_RULE_SET, SFW_NAME_NAT_RULE },
+	{ SFW_NAT_IDS_POOLS, SFW_STR(SFW_MAP_NAT_POOL_STATS), sizeof(struct sfw_nat_pool_stats),
+	  SFW_NAT_MAX_POOLS, 0, SFW_NAME_NAT_POOL },
+	{ SFW_NAT_IDS_DRULES, SFW_STR(SFW_MAP_NAT_DRULE_STATS), sizeof(struct sfw_nat_rule_stats),
+	  SFW_NAT_MAX_RULES, SFW_NAME_NAT_DRULE_SET, SFW_NAME_NAT_DRULE },
+	{ SFW_NAT_IDS_DPOOLS, SFW_STR(SFW_MAP_NAT_DPOOL_STATS), sizeof(struct sfw_nat_dpool_stats),
+	  SFW_NAT_MAX_POOLS, 0, SFW_NAME_NAT_DPOOL },
+};
+
+static void read_name(struct sfw_nat_ids *t, const struct sfw_name_key *k, const char *name)
+{
+	for (int i = 0; i < SFW_NAT_IDS_KINDS; i++) {
+		struct sfw_kept_ids *ids = &t->kind[kinds[i].kind];
+
+		if (k->id > kinds[i].max)
+			continue;
+		if (kinds[i].scope_kind && k->kind == kinds[i].scope_kind)
+			snprintf(ids->scope[k->id], SFW_NAME_LEN, "%s", name);
+		else if (k->kind == kinds[i].name_kind)
+			snprintf(ids->name[k->id], SFW_NAME_LEN, "%s", name);
+	}
+}
+
 static void read_names(int fd, struct sfw_nat_ids *t)
 {
 	struct sfw_name_key k, next;
@@ -24,19 +58,13 @@ static void read_names(int fd, struct sfw_nat_ids *t)
 
 	while (!err) {
 		k = next;
-		if (k.id > 0 && k.id <= SFW_KEPT_MAX && !bpf_map_lookup_elem(fd, &k, &v)) {
-			if (k.kind == SFW_NAME_NAT_RULE_SET && k.id <= SFW_NAT_MAX_RULES)
-				snprintf(t->rules.scope[k.id], SFW_NAME_LEN, "%s", v.name);
-			else if (k.kind == SFW_NAME_NAT_RULE && k.id <= SFW_NAT_MAX_RULES)
-				snprintf(t->rules.name[k.id], SFW_NAME_LEN, "%s", v.name);
-			else if (k.kind == SFW_NAME_NAT_POOL && k.id <= SFW_NAT_MAX_POOLS)
-				snprintf(t->pools.name[k.id], SFW_NAME_LEN, "%s", v.name);
-		}
+		if (k.id > 0 && k.id <= SFW_KEPT_MAX && !bpf_map_lookup_elem(fd, &k, &v))
+			read_name(t, &k, v.name);
 		err = bpf_map_get_next_key(fd, &k, &next);
 	}
 }
 
-/* The source rules packets may still be judged by. */
+/* The source and destination rules packets may still be judged by. */
 static void read_live(int fd, __u32 running, struct sfw_nat_ids *t)
 {
 	struct sfw_nat_entry_key k, next;
@@ -45,14 +73,18 @@ static void read_live(int fd, __u32 running, struct sfw_nat_ids *t)
 
 	while (!err) {
 		k = next;
-		if (k.list.gen == running && k.list.stage == SFW_NAT_SOURCE &&
-		    !bpf_map_lookup_elem(fd, &k, &v) && v.rule_id <= SFW_NAT_MAX_RULES)
-			t->rules.live[v.rule_id] = true;
+		if (k.list.gen == running && !bpf_map_lookup_elem(fd, &k, &v) &&
+		    v.rule_id <= SFW_NAT_MAX_RULES) {
+			if (k.list.stage == SFW_NAT_SOURCE)
+				t->rules.live[v.rule_id] = true;
+			else if (k.list.stage == SFW_NAT_DESTINATION)
+				t->drules.live[v.rule_id] = true;
+		}
 		err = bpf_map_get_next_key(fd, &k, &next);
 	}
 }
 
-/* The source pools packets may still be translated to. */
+/* The pools packets may still be translated to. */
 static void read_live_pools(int fd, __u32 running, struct sfw_nat_ids *t)
 {
 	struct sfw_nat_pool_key k, next;
@@ -60,8 +92,8 @@ static void read_live_pools(int fd, __u32 running, struct sfw_nat_ids *t)
 
 	while (!err) {
 		k = next;
-		if (k.gen == running && k.kind == SFW_NAT_POOL_SOURCE && k.id <= SFW_NAT_MAX_POOLS)
-			t->pools.live[k.id] = true;
+		if (k.gen == running && k.id <= SFW_NAT_MAX_POOLS)
+			(k.kind == SFW_NAT_POOL_SOURCE ? &t->pools : &t->dpools)->live[k.id] = true;
 		err = bpf_map_get_next_key(fd, &k, &next);
 	}
 }
@@ -85,8 +117,10 @@ static int sessions_naming(void *arg, enum sfw_nat_ids_kind kind, bool *used)
 	while (!err) {
 		k = next;
 		if (bpf_map_lookup_elem(fd, &k, &s) || SFW_SESS_IS_ALIAS(&s))
-			s.nat.pool_id = s.nat.rule_id = 0;
-		id = kind == SFW_NAT_IDS_POOLS ? s.nat.pool_id : s.nat.rule_id;
+			s.nat.pool_id = s.nat.rule_id = s.dnat_rule_id = 0;
+		/* destination pools: no session names one */
+		id = kind == SFW_NAT_IDS_POOLS ? s.nat.pool_id : kind == SFW_NAT_IDS_RULES ?
+		     s.nat.rule_id : kind == SFW_NAT_IDS_DRULES ? s.dnat_rule_id : 0;
 		if (id <= SFW_KEPT_MAX)
 			used[id] = true;
 		err = bpf_map_get_next_key(fd, &k, &next);
@@ -121,36 +155,29 @@ static int put_name(struct sfw_names_log *log, __u32 kind, __u32 id, const char 
 	return sfw_names_put(log, &k, &v);
 }
 
-/* One kind's given ids: their names (scope_kind 0: the kind has no
- * scope) and their per-CPU counters (map, size bytes each). */
-struct kind_out {
-	const struct sfw_kept_ids *t;
-	const char *map;
-	size_t size;
-	__u32 max, scope_kind, name_kind;
-};
-
-static int write_kind(const struct kind_out *o, struct sfw_names_log *log)
+static int write_kind(const struct kind_out *o, const struct sfw_kept_ids *t,
+		      struct sfw_names_log *log)
 {
 	int err = 0;
 
 	for (__u32 id = 1; id <= o->max && !err; id++) {
-		if (!o->t->given[id])
+		if (!t->given[id])
 			continue;
 		if (o->scope_kind)
-			err = put_name(log, o->scope_kind, id, o->t->scope[id]);
-		err = err ? err : put_name(log, o->name_kind, id, o->t->name[id]);
+			err = put_name(log, o->scope_kind, id, t->scope[id]);
+		err = err ? err : put_name(log, o->name_kind, id, t->name[id]);
 	}
 	return err;
 }
 
-static int zero_kind(const struct kind_out *o, const struct sfw_policy_fds *fds)
+static int zero_kind(const struct kind_out *o, const struct sfw_kept_ids *t,
+		     const struct sfw_policy_fds *fds)
 {
 	int ncpu = libbpf_num_possible_cpus(), fd = -1, err = 0;
 	void *zero = NULL;
 
 	for (__u32 id = 1; id <= o->max && !err; id++) {
-		if (!o->t->given[id])
+		if (!t->given[id])
 			continue;
 		if (fd < 0) {
 			zero = calloc(ncpu > 0 ? ncpu : 1, o->size);
@@ -168,26 +195,22 @@ static int zero_kind(const struct kind_out *o, const struct sfw_policy_fds *fds)
 	return err;
 }
 
-#define NAT_KINDS(t)                                                                      \
-	{ { &(t)->rules, SFW_STR(SFW_MAP_NAT_RULE_STATS), sizeof(struct sfw_nat_rule_stats), \
-	    SFW_NAT_MAX_RULES, SFW_NAME_NAT_RULE_SET, SFW_NAME_NAT_RULE },                   \
-	  { &(t)->pools, SFW_STR(SFW_MAP_NAT_POOL_STATS), sizeof(struct sfw_nat_pool_stats), \
-	    SFW_NAT_MAX_POOLS, 0, SFW_NAME_NAT_POOL } }
-
 int sfw_nat_ids_write(const struct sfw_nat_ids *t, struct sfw_names_log *log)
 {
-	const struct kind_out kinds[2] = NAT_KINDS(t);
-	int err = write_kind(&kinds[0], log);
+	int err = 0;
 
-	return err ? err : write_kind(&kinds[1], log);
+	for (int i = 0; i < SFW_NAT_IDS_KINDS && !err; i++)
+		err = write_kind(&kinds[i], &t->kind[kinds[i].kind], log);
+	return err;
 }
 
 int sfw_nat_ids_zero(const struct sfw_nat_ids *t, const struct sfw_policy_fds *fds)
 {
-	const struct kind_out kinds[2] = NAT_KINDS(t);
-	int err = zero_kind(&kinds[0], fds);
+	int err = 0;
 
-	return err ? err : zero_kind(&kinds[1], fds);
+	for (int i = 0; i < SFW_NAT_IDS_KINDS && !err; i++)
+		err = zero_kind(&kinds[i], &t->kind[kinds[i].kind], fds);
+	return err;
 }
 
 int sfw_nat_ids_pinned(struct sfw_nat_ids **out)

@@ -1,5 +1,5 @@
-/* Reading and clearing the source NAT rules' counters (include/nat.h)
- * for the CLI: map reads only, no configuration. */
+/* Reading and clearing the NAT rules' counters (include/nat.h), source
+ * or destination, for the CLI: map reads only, no configuration. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,14 +23,19 @@ static int read_one(int fd, __u32 id, struct sfw_nat_rule_stats *v, int ncpu,
 	return 0;
 }
 
-int sfw_nat_rule_stats_read(const __u32 *ids, int n, struct sfw_nat_rule_stats *out)
+static const char *rule_map(bool dst)
+{
+	return dst ? SFW_STR(SFW_MAP_NAT_DRULE_STATS) : SFW_STR(SFW_MAP_NAT_RULE_STATS);
+}
+
+int sfw_nat_rule_stats_read(bool dst, const __u32 *ids, int n, struct sfw_nat_rule_stats *out)
 {
 	int ncpu = libbpf_num_possible_cpus(), fd, err = 0;
 	struct sfw_nat_rule_stats *v;
 
 	if (ncpu < 0)
 		return sfw_fail(-ncpu, "cannot count CPUs");
-	fd = sfw_open_map(SFW_STR(SFW_MAP_NAT_RULE_STATS));
+	fd = sfw_open_map(rule_map(dst));
 	if (fd < 0)
 		return fd;
 	v = calloc(ncpu, sizeof(*v));
@@ -43,18 +48,21 @@ int sfw_nat_rule_stats_read(const __u32 *ids, int n, struct sfw_nat_rule_stats *
 	return err;
 }
 
-int sfw_nat_rule_stats_clear(__u32 rule_id)
+int sfw_nat_rule_stats_clear(bool dst, __u32 rule_id)
 {
-	return sfw_percpu_zero(SFW_STR(SFW_MAP_NAT_RULE_STATS), rule_id ? rule_id : 1,
+	return sfw_percpu_zero(rule_map(dst), rule_id ? rule_id : 1,
 			       rule_id ? rule_id : SFW_NAT_MAX_RULES,
 			       sizeof(struct sfw_nat_rule_stats), "NAT rule counters");
 }
 
 /* clear security nat statistics: every rule id's and every pool id's,
- * the counters a commit zeroes for a new id (loader/nat_rule_ids_maps.c). */
+ * source and destination, the counters a commit zeroes for a new id
+ * (loader/nat_rule_ids_maps.c). */
 int sfw_nat_stats_clear(void)
 {
-	int err = sfw_nat_rule_stats_clear(0);
+	int err = sfw_nat_rule_stats_clear(false, 0);
 
-	return err ? err : sfw_nat_pool_stats_clear(0);
+	err = err ? err : sfw_nat_rule_stats_clear(true, 0);
+	err = err ? err : sfw_nat_pool_stats_clear(0);
+	return err ? err : sfw_nat_dpool_stats_clear(0);
 }

@@ -1,8 +1,9 @@
-/* show security nat source rule R|all, pool P|all, show security nat source summary,
- * clear security nat source rule R|all, pool P|all, clear security nat
- * statistics: the committed configuration's source NAT rules (nat_show.h)
- * with the datapath's counters, and the live sessions naming each rule,
- * counted by one walk of the table. */
+/* show security nat source|destination rule R|all, pool P|all, summary,
+ * clear security nat source|destination rule R|all, pool P|all, clear
+ * security nat statistics: the committed configuration's NAT rules and
+ * pools (nat_show.h) with the datapath's counters, and the live sessions
+ * naming each rule, counted by one walk of the table. dst: destination
+ * NAT's (its own ids, counters and session field). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,22 +17,31 @@
 #include "session_walk.h"
 
 /* Sessions per rule id: aliases are no sessions (and their block is the
- * owner's key); an `off` session names its rule too (bpf/flow.bpf.h). */
+ * owner's key); an `off` session names its source rule too
+ * (bpf/flow.bpf.h); a destination NAT session its destination rule. */
+struct counting {
+	__u64 *by_id;
+	bool dst;
+};
+
 static int count_visit(const struct sfw_session_key *key, const struct sfw_session *s,
 		       void *arg)
 {
-	__u64 *by_id = arg;
+	struct counting *c = arg;
+	__u32 id = c->dst ? s->dnat_rule_id : s->nat.rule_id;
 
 	(void)key;
-	if (!SFW_SESS_IS_ALIAS(s) && s->nat.rule_id && s->nat.rule_id <= SFW_NAT_MAX_RULES)
-		by_id[s->nat.rule_id]++;
+	if (!SFW_SESS_IS_ALIAS(s) && id && id <= SFW_NAT_MAX_RULES &&
+	    (!c->dst || (s->flags & SFW_SESS_F_DNAT)))
+		c->by_id[id]++;
 	return SFW_WALK_NEXT;
 }
 
-static int count_sessions(struct sfw_nat_rules *r)
+static int count_sessions(struct sfw_nat_rules *r, bool dst)
 {
 	__u64 *by_id = calloc(SFW_NAT_MAX_RULES + 1, sizeof(*by_id));
-	struct sfw_walk_ops ops = { .visit = count_visit, .arg = by_id };
+	struct counting c = { by_id, dst };
+	struct sfw_walk_ops ops = { .visit = count_visit, .arg = &c };
 	int fd, err;
 
 	if (!by_id)
@@ -48,37 +58,50 @@ static int count_sessions(struct sfw_nat_rules *r)
 
 /* The ids the commits gave (kept by name: loader/nat_rule_ids.c); a rule
  * with none was never committed into these pins. */
-static int pinned_ids(struct sfw_nat_rules *r)
+static const char *type_word(bool dst)
 {
+	return dst ? "destination" : "source";
+}
+
+static int pinned_ids(struct sfw_nat_rules *r, bool dst)
+{
+	__u32 (*find)(const struct sfw_nat_ids *, const char *, const char *) =
+		dst ? sfw_nat_drule_id_find : sfw_nat_ids_find;
 	struct sfw_nat_ids *t;
 	int err = sfw_nat_ids_pinned(&t);
 
 	for (int k = 0; !err && k < r->n; k++) {
-		r->v[k].id = sfw_nat_ids_find(t, r->v[k].set->name, r->v[k].rule->name);
+		r->v[k].id = find(t, r->v[k].set->name, r->v[k].rule->name);
 		if (!r->v[k].id)
-			err = sfw_fail(ENOENT, "source NAT rule %s has no id: the configuration "
+			err = sfw_fail(ENOENT, "%s NAT rule %s has no id: the configuration "
 				       "in force is not the stored one (commit it)",
-				       SFW_Q(r->v[k].rule->name));
+				       type_word(dst), SFW_Q(r->v[k].rule->name));
 	}
 	free(t);
 	return err;
 }
 
-static int read_counters(struct sfw_nat_rules *r)
+static int read_counters(struct sfw_nat_rules *r, bool dst)
 {
 	struct sfw_nat_rule_stats *st = calloc((size_t)r->n + 1, sizeof(*st));
 	__u32 *ids = calloc((size_t)r->n + 1, sizeof(*ids));
-	int err = !st || !ids ? sfw_fail(ENOMEM, "out of memory") : pinned_ids(r);
+	int err = !st || !ids ? sfw_fail(ENOMEM, "out of memory") : pinned_ids(r, dst);
 
 	for (int k = 0; !err && k < r->n; k++)
 		ids[k] = r->v[k].id;
 	if (!err)
-		err = sfw_nat_rule_stats_read(ids, r->n, st);
+		err = sfw_nat_rule_stats_read(dst, ids, r->n, st);
 	for (int k = 0; !err && k < r->n; k++)
 		r->v[k].st = st[k];
 	free(st);
 	free(ids);
-	return err ? err : count_sessions(r);
+	return err ? err : count_sessions(r, dst);
+}
+
+static int rules_build(const struct sfw_conf *conf, bool dst, const char *name,
+		       struct sfw_nat_rules *r)
+{
+	return (dst ? sfw_nat_drules_build : sfw_nat_rules_build)(conf, name, r);
 }
 
 /* The rule word: a name, or `all` (Junos's, so no rule can be shown by
@@ -118,26 +141,41 @@ static int read_pool_counters(struct sfw_nat_pools *p)
 	return err;
 }
 
-/* Built in memory first: counters that cannot be read print nothing. */
-static int show(const struct sfw_cmdline *cl, const char *name, bool summary)
+/* The summary's pools, by type. */
+static int summary_out(const struct sfw_cmdline *cl, const struct sfw_conf *conf, bool dst,
+		       const struct sfw_nat_rules *r)
 {
+	struct sfw_nat_dpools dp = {};
 	struct sfw_nat_pools p = {};
+	int rc = dst ? sfw_nat_dpools_build(conf, NULL, &dp) : sfw_nat_pools_build(conf, NULL, &p);
+
+	if (!rc && dst)
+		(cl->json ? sfw_show_nat_dsummary_json : sfw_show_nat_dsummary_text)(r, &dp, cl->out);
+	else if (!rc)
+		(cl->json ? sfw_show_nat_summary_json : sfw_show_nat_summary_text)(r, &p, cl->out);
+	sfw_nat_dpools_free(&dp);
+	sfw_nat_pools_free(&p);
+	return rc;
+}
+
+/* Built in memory first: counters that cannot be read print nothing. */
+static int show(const struct sfw_cmdline *cl, bool dst, const char *name, bool summary)
+{
 	struct sfw_nat_rules r;
 	struct sfw_conf conf;
 	int rc = sfw_conf_load_active(&conf, cl->err);
 
 	if (rc)
 		return rc;
-	rc = sfw_nat_rules_build(&conf, name, &r);
+	rc = rules_build(&conf, dst, name, &r);
 	if (!rc && !summary)
-		rc = read_counters(&r);
+		rc = read_counters(&r, dst);
 	if (!rc && summary)
-		rc = sfw_nat_pools_build(&conf, NULL, &p);
-	if (!rc && summary)
-		(cl->json ? sfw_show_nat_summary_json : sfw_show_nat_summary_text)(&r, &p, cl->out);
+		rc = summary_out(cl, &conf, dst, &r);
+	else if (!rc && dst)
+		(cl->json ? sfw_show_nat_drules_json : sfw_show_nat_drules_text)(&r, !name, cl->out);
 	else if (!rc)
 		(cl->json ? sfw_show_nat_rules_json : sfw_show_nat_rules_text)(&r, !name, cl->out);
-	sfw_nat_pools_free(&p);
 	sfw_nat_rules_free(&r);
 	sfw_conf_free(&conf);
 	return rc ? sfw_report(cl) : SFW_EXIT_OK;
@@ -154,12 +192,22 @@ static int one_word(const struct sfw_cmdline *cl)
 
 int sfw_cmd_show_nat_rule(const struct sfw_cmdline *cl)
 {
-	return one_word(cl) ? SFW_EXIT_USAGE : show(cl, rule_word(cl), false);
+	return one_word(cl) ? SFW_EXIT_USAGE : show(cl, false, rule_word(cl), false);
 }
 
 int sfw_cmd_show_nat_summary(const struct sfw_cmdline *cl)
 {
-	return show(cl, NULL, true);
+	return show(cl, false, NULL, true);
+}
+
+int sfw_cmd_show_nat_drule(const struct sfw_cmdline *cl)
+{
+	return one_word(cl) ? SFW_EXIT_USAGE : show(cl, true, rule_word(cl), false);
+}
+
+int sfw_cmd_show_nat_dsummary(const struct sfw_cmdline *cl)
+{
+	return show(cl, true, NULL, true);
 }
 
 /* show security nat source pool P|all: `all` is the keyword, as for rules. */
@@ -185,22 +233,77 @@ int sfw_cmd_show_nat_pool(const struct sfw_cmdline *cl)
 	return rc ? sfw_report(cl) : SFW_EXIT_OK;
 }
 
+/* show security nat destination pool P|all: counters by the kept id. */
+static int read_dpool_counters(struct sfw_nat_dpools *p)
+{
+	struct sfw_nat_ids *t;
+	int err = sfw_nat_ids_pinned(&t);
+
+	for (int k = 0; !err && k < p->n; k++) {
+		p->v[k].id = sfw_nat_dpool_id_find(t, p->v[k].pool->name);
+		err = p->v[k].id ? sfw_nat_dpool_stats_read(p->v[k].id, &p->v[k].st) :
+		      sfw_fail(ENOENT, "destination NAT pool %s has no id: the configuration "
+			       "in force is not the stored one (commit it)",
+			       SFW_Q(p->v[k].pool->name));
+	}
+	free(t);
+	return err;
+}
+
+/* show (clear false) or clear destination pools P|all. */
+static int dpools(const struct sfw_cmdline *cl, bool clear)
+{
+	const char *name = rule_word(cl);
+	struct sfw_nat_dpools p = {};
+	struct sfw_conf conf;
+	int rc;
+
+	if (one_word(cl))
+		return SFW_EXIT_USAGE;
+	rc = sfw_conf_load_active(&conf, cl->err);
+	if (rc)
+		return rc;
+	rc = sfw_nat_dpools_build(&conf, name, &p);
+	/* clear all: every id, configured now or not */
+	if (!rc && (!clear || name))
+		rc = read_dpool_counters(&p);
+	if (!rc && clear && !(rc = sfw_lock())) {
+		rc = sfw_nat_dpool_stats_clear(name ? p.v[0].id : 0);
+		sfw_unlock();
+	} else if (!rc) {
+		(cl->json ? sfw_show_nat_dpools_json : sfw_show_nat_dpools_text)(&p, !name, cl->out);
+	}
+	sfw_nat_dpools_free(&p);
+	sfw_conf_free(&conf);
+	return rc ? sfw_report(cl) : SFW_EXIT_OK;
+}
+
+int sfw_cmd_show_nat_dpool(const struct sfw_cmdline *cl)
+{
+	return dpools(cl, false);
+}
+
+int sfw_cmd_clear_nat_dpool(const struct sfw_cmdline *cl)
+{
+	return dpools(cl, true);
+}
+
 /* Every rule's counters (id 0), or the named rule's. */
-static int clear_counters(const struct sfw_nat_rules *r, bool all)
+static int clear_counters(const struct sfw_nat_rules *r, bool dst, bool all)
 {
 	int err = sfw_lock();
 
 	if (err)
 		return err;
 	for (int k = 0; !err && k < r->n; k++)
-		err = sfw_nat_rule_stats_clear(r->v[k].id);
+		err = sfw_nat_rule_stats_clear(dst, r->v[k].id);
 	if (!err && all)
-		err = sfw_nat_rule_stats_clear(0);
+		err = sfw_nat_rule_stats_clear(dst, 0);
 	sfw_unlock();
 	return err;
 }
 
-int sfw_cmd_clear_nat_rule(const struct sfw_cmdline *cl)
+static int clear_rules(const struct sfw_cmdline *cl, bool dst)
 {
 	const char *name = rule_word(cl);
 	struct sfw_nat_rules r = {};
@@ -214,14 +317,24 @@ int sfw_cmd_clear_nat_rule(const struct sfw_cmdline *cl)
 		return rc;
 	/* a name must be a configured rule; `all` clears every id */
 	if (name)
-		err = sfw_nat_rules_build(&conf, name, &r);
+		err = rules_build(&conf, dst, name, &r);
 	if (!err && name)
-		err = pinned_ids(&r);
+		err = pinned_ids(&r, dst);
 	if (!err)
-		err = clear_counters(&r, !name);
+		err = clear_counters(&r, dst, !name);
 	sfw_nat_rules_free(&r);
 	sfw_conf_free(&conf);
 	return err ? sfw_report(cl) : SFW_EXIT_OK;
+}
+
+int sfw_cmd_clear_nat_rule(const struct sfw_cmdline *cl)
+{
+	return clear_rules(cl, false);
+}
+
+int sfw_cmd_clear_nat_drule(const struct sfw_cmdline *cl)
+{
+	return clear_rules(cl, true);
 }
 
 /* clear security nat source pool P|all: P's Translation hits (by its kept
@@ -254,7 +367,7 @@ int sfw_cmd_clear_nat_pool(const struct sfw_cmdline *cl)
 }
 
 /* clear security nat statistics: every rule's and every pool's counters,
- * by id, so no configuration is read; Number of sessions is counted from
+ * source and destination, by id, so no configuration is read; Number of sessions is counted from
  * the table at show time, and the sessions stay. */
 int sfw_cmd_clear_nat_statistics(const struct sfw_cmdline *cl)
 {

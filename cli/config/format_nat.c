@@ -1,4 +1,5 @@
-/* show security nat source rule R|all and summary, as text. Junos's grid
+/* show security nat source rule R|all and summary, and show security nat
+ * destination rule R|all, as text. Junos's grid
  * (docs/junos-layouts.md): labels end in a colon at column 29 at either
  * indent; Action and its persistent-NAT lines at column 32; ranges are the
  * low address in 16 columns, `- `, the high one.
@@ -123,6 +124,43 @@ static void rule_text(FILE *f, const struct sfw_nat_rule_row *row)
 	match(f, row->rule);
 	action(f, row->rule);
 	counters(f, row);
+}
+
+/* A destination rule: no To zone and no Match header (Junos's layout);
+ * its match lines at 4, Action on the grid's colon. */
+static void drule_text(FILE *f, const struct sfw_nat_rule_row *row)
+{
+	const struct sfw_conf_nat_rule *r = row->rule;
+
+	fprintf(f, "Destination NAT rule: %s\n", r->name);
+#define SFW_S(lab, key, v) line_str(f, 2, NAT_COLON, lab, v);
+#define SFW_N(lab, key, v) line_u64(f, 2, NAT_COLON, lab, v);
+	SFW_NAT_DRULE_FIELD_LIST(SFW_S, SFW_N, SFW_NAT_FIELD_NONE)
+#undef SFW_S
+#undef SFW_N
+	if (r->src.n)
+		ranges(f, "Source addresses", &r->src);
+	ranges(f, "Destination addresses", &r->dst);
+	if (r->dport.set) {
+		label(f, 4, NAT_COLON, "Destination port");
+		fprintf(f, "%-16u- %u\n", r->dport.lo, r->dport.hi);
+	}
+	protocols(f, r);
+	line_str(f, 2, NAT_COLON, "Action", sfw_nat_action_word(r));
+	counters(f, row);
+}
+
+void sfw_show_nat_drules_text(const struct sfw_nat_rules *r, bool all, FILE *out)
+{
+	int v4, v6;
+
+	if (all) {
+		sfw_nat_prefix_totals(r, &v4, &v6);
+		fprintf(out, "Total destination-nat rules: %d\n", r->n);
+		fprintf(out, "Total referenced IPv4/IPv6 ip-prefixes: %d/%d\n", v4, v6);
+	}
+	for (int k = 0; k < r->n; k++)
+		drule_text(out, &r->v[k]);
 }
 
 void sfw_show_nat_rules_text(const struct sfw_nat_rules *r, bool all, FILE *out)

@@ -1,7 +1,8 @@
-/* show security nat source rule R|all and summary --json, keyed by
- * Junos's XML element names (source-nat-rule-detail-information,
- * source-nat-rule-entry, rule-translation-hits, ...); docs/nat.md lists
- * them. Counts are numbers, as sfw's other JSON has them. */
+/* show security nat source rule R|all and summary --json, and show
+ * security nat destination rule R|all --json, keyed by Junos's XML
+ * element names (source-nat-rule-detail-information,
+ * source-nat-rule-entry, rule-translation-hits, ...; destination-nat-...
+ * for destination rules); docs/nat.md lists them. Counts are numbers, as sfw's other JSON has them. */
 #include "json.h"
 #include "nat_fields.h"
 #include "nat_show.h"
@@ -34,9 +35,9 @@ static void action_json(struct sfw_json *j, const struct sfw_conf_nat_rule *r)
 	sfw_json_close(j, '}');
 }
 
-static void hits_json(struct sfw_json *j, const struct sfw_nat_rule_row *row)
+static void hits_json(struct sfw_json *j, const struct sfw_nat_rule_row *row, const char *entry)
 {
-	sfw_json_open(j, "source-nat-rule-hits-entry", '{');
+	sfw_json_open(j, entry, '{');
 #define SFW_X(name, lab, key) sfw_json_num(j, key, row->st.n[SFW_NAT_RC_##name]);
 	SFW_NAT_RULE_COUNTER_LIST(SFW_X)
 #undef SFW_X
@@ -60,7 +61,32 @@ static void rule_json(struct sfw_json *j, const struct sfw_nat_rule_row *row)
 		sfw_json_num(j, "rule-destination-port-high", r->dport.hi);
 	}
 	action_json(j, r);
-	hits_json(j, row);
+	hits_json(j, row, "source-nat-rule-hits-entry");
+	sfw_json_close(j, '}');
+}
+
+/* A destination rule: its match (source addresses only when it has
+ * them), its pool or `off`, its counters. */
+static void drule_json(struct sfw_json *j, const struct sfw_nat_rule_row *row)
+{
+	const struct sfw_conf_nat_rule *r = row->rule;
+
+	sfw_json_open(j, NULL, '{');
+	sfw_json_str(j, "rule-name", r->name);
+	SFW_NAT_DRULE_FIELD_LIST(SFW_NAT_JSON_S, SFW_NAT_JSON_N, SFW_NAT_JSON_J)
+	if (r->src.n)
+		range_list(j, "source-address-range-entry", "rule-source-address-low-range",
+			   "rule-source-address-high-range", &r->src);
+	range_list(j, "destination-address-range-entry", "rule-destination-address-low-range",
+		   "rule-destination-address-high-range", &r->dst);
+	if (r->dport.set) {
+		sfw_json_num(j, "rule-destination-port-low", r->dport.lo);
+		sfw_json_num(j, "rule-destination-port-high", r->dport.hi);
+	}
+	sfw_json_open(j, "destination-nat-rule-action-entry", '{');
+	sfw_json_str(j, "destination-nat-rule-action", sfw_nat_action_word(r));
+	sfw_json_close(j, '}');
+	hits_json(j, row, "destination-nat-rule-hits-entry");
 	sfw_json_close(j, '}');
 }
 
@@ -79,24 +105,38 @@ static void end(struct sfw_json *j)
 	sfw_json_close(j, '}');
 }
 
-void sfw_show_nat_rules_json(const struct sfw_nat_rules *r, bool all, FILE *out)
+/* `rule all|R` of either type: top and list element names, one rule's writer. */
+static void rules_json(const struct sfw_nat_rules *r, bool all, FILE *out, const char *top,
+		       const char *list, void (*one)(struct sfw_json *, const struct sfw_nat_rule_row *))
 {
 	struct sfw_obuf ob;
 	struct sfw_json j;
 	int v4, v6;
 
-	begin(&ob, &j, out, "source-nat-rule-detail-information");
+	begin(&ob, &j, out, top);
 	if (all) {
 		sfw_nat_prefix_totals(r, &v4, &v6);
 		sfw_json_num(&j, "total-rules", (__u64)r->n);
 		sfw_json_num(&j, "total-referenced-ipv4-prefixes", (__u64)v4);
 		sfw_json_num(&j, "total-referenced-ipv6-prefixes", (__u64)v6);
 	}
-	sfw_json_open(&j, "source-nat-rule-entry", '[');
+	sfw_json_open(&j, list, '[');
 	for (int k = 0; k < r->n; k++)
-		rule_json(&j, &r->v[k]);
+		one(&j, &r->v[k]);
 	sfw_json_close(&j, ']');
 	end(&j);
+}
+
+void sfw_show_nat_rules_json(const struct sfw_nat_rules *r, bool all, FILE *out)
+{
+	rules_json(r, all, out, "source-nat-rule-detail-information", "source-nat-rule-entry",
+		   rule_json);
+}
+
+void sfw_show_nat_drules_json(const struct sfw_nat_rules *r, bool all, FILE *out)
+{
+	rules_json(r, all, out, "destination-nat-rule-detail-information",
+		   "destination-nat-rule-entry", drule_json);
 }
 
 static void pool_summary_json(struct sfw_json *j, const struct sfw_nat_pools *p)

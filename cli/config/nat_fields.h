@@ -1,4 +1,4 @@
-/* The fields the source NAT shows print in both text and JSON, once each,
+/* The fields the NAT shows print in both text and JSON, once each,
  * in Junos's order: the text writer (format_nat.c, format_nat_pool.c)
  * and the JSON one (format_nat_json.c, format_nat_pool.c) walk the same
  * list, as the counters' lists in include/nat.h are walked. Each entry is
@@ -8,13 +8,18 @@
 #ifndef SFW_CLI_NAT_FIELDS_H
 #define SFW_CLI_NAT_FIELDS_H
 
-/* A rule's, after its name (row: struct sfw_nat_rule_row *). */
-#define SFW_NAT_RULE_FIELD_LIST(S, N, J)                          \
+/* A destination rule's, after its name (row: struct sfw_nat_rule_row *);
+ * a source rule's begin so. */
+#define SFW_NAT_DRULE_FIELD_LIST(S, N, J)                         \
 	S("Rule set", "rule-set-name", row->set->name)            \
 	N("Rule Id", "rule-id", row->id)                          \
 	N("Rule position", "rule-matching-position", (__u64)row->position) \
 	J("rule-from-context", "zone")                            \
-	S("From zone", "rule-from-context-name", row->set->from.name) \
+	S("From zone", "rule-from-context-name", row->set->from.name)
+
+/* A source rule's, after its name. */
+#define SFW_NAT_RULE_FIELD_LIST(S, N, J)                          \
+	SFW_NAT_DRULE_FIELD_LIST(S, N, J)                         \
 	J("rule-to-context", "zone")                              \
 	S("To zone", "rule-to-context-name", row->set->to.name)
 
@@ -37,6 +42,14 @@
 	S("Port", "source-pool-port-translation", ports)          \
 	N("Port overloading", "port-overloading-factor", 1)       \
 	N("Total addresses", "total-pool-address", row->n_addrs)
+
+/* A destination pool's, before its counters (row: struct
+ * sfw_nat_dpool_row *). */
+#define SFW_NAT_DPOOL_FIELD_LIST(S, N, J)                         \
+	S("Pool name", "pool-name", row->pool->name)              \
+	N("Pool id", "pool-id", row->id)                          \
+	S("Routing instance", "routing-instance-name", "default") \
+	N("Total addresses", "total-pool-address", 1)
 
 /* The entry that prints nothing: J for text, which has no such field. */
 #define SFW_NAT_FIELD_NONE(...)

@@ -1,6 +1,7 @@
-/* The source NAT rules the shows print: the compiler's ids (configuration
- * order; the counters' shows replace them with the pinned ones a commit
- * kept by name, cmd_nat.c), Junos's positions, ranges. */
+/* The source or destination NAT rules the shows print: the compiler's
+ * ids (configuration order; the counters' shows replace them with the
+ * pinned ones a commit kept by name, cmd_nat.c), Junos's positions,
+ * ranges. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -10,14 +11,15 @@
 #include "nat_show.h"
 #include "values.h"
 
-static bool is_source(const struct sfw_conf *conf, const struct sfw_conf_nat_rule *r)
+static bool of_type(const struct sfw_conf *conf, const struct sfw_conf_nat_rule *r,
+		    enum sfw_conf_nat_type type)
 {
-	return conf->nat_rule_sets[r->set].type == SFW_CONF_NAT_SOURCE;
+	return conf->nat_rule_sets[r->set].type == type;
 }
 
 /* Evaluation order is rule-set by rule-set, each set's rules in order
  * (conf/compile_nat.c): a count per set, then running starts. */
-static int positions(const struct sfw_conf *conf, int *pos)
+static int positions(const struct sfw_conf *conf, enum sfw_conf_nat_type type, int *pos)
 {
 	int *start = calloc((size_t)conf->n_nat_rule_sets + 1, sizeof(*start));
 	int next = 0;
@@ -25,7 +27,7 @@ static int positions(const struct sfw_conf *conf, int *pos)
 	if (!start)
 		return -ENOMEM;
 	for (int k = 0; k < conf->n_nat_rules; k++)
-		if (is_source(conf, &conf->nat_rules[k]))
+		if (of_type(conf, &conf->nat_rules[k], type))
 			start[conf->nat_rules[k].set]++;
 	for (int s = 0; s < conf->n_nat_rule_sets; s++) {
 		int n = start[s];
@@ -34,20 +36,20 @@ static int positions(const struct sfw_conf *conf, int *pos)
 		next += n;
 	}
 	for (int k = 0; k < conf->n_nat_rules; k++)
-		if (is_source(conf, &conf->nat_rules[k]))
+		if (of_type(conf, &conf->nat_rules[k], type))
 			pos[k] = ++start[conf->nat_rules[k].set];
 	free(start);
 	return 0;
 }
 
 static int fill(const struct sfw_conf *conf, const struct sfw_compiled *c, const int *pos,
-		const char *name, struct sfw_nat_rules *out)
+		enum sfw_conf_nat_type type, const char *name, struct sfw_nat_rules *out)
 {
 	for (int k = 0; k < conf->n_nat_rules && k < c->n_nat_rules; k++) {
 		const struct sfw_conf_nat_rule *r = &conf->nat_rules[k];
 		struct sfw_nat_rule_row *row;
 
-		if (!is_source(conf, r) || (name && strcmp(r->name, name)))
+		if (!of_type(conf, r, type) || (name && strcmp(r->name, name)))
 			continue;
 		row = &out->v[out->n++];
 		memset(row, 0, sizeof(*row));
@@ -57,7 +59,8 @@ static int fill(const struct sfw_conf *conf, const struct sfw_compiled *c, const
 		row->position = pos[k];
 	}
 	if (name && !out->n)
-		return sfw_fail(ENOENT, "source NAT rule %s is not configured", SFW_Q(name));
+		return sfw_fail(ENOENT, "%s NAT rule %s is not configured",
+				type == SFW_CONF_NAT_SOURCE ? "source" : "destination", SFW_Q(name));
 	return 0;
 }
 
@@ -68,8 +71,8 @@ static int by_position(const void *a, const void *b)
 	return (x->position > y->position) - (x->position < y->position);
 }
 
-int sfw_nat_rules_build(const struct sfw_conf *conf, const char *name,
-			struct sfw_nat_rules *out)
+static int build(const struct sfw_conf *conf, enum sfw_conf_nat_type type, const char *name,
+		 struct sfw_nat_rules *out)
 {
 	struct sfw_compiled c;
 	int *pos, err;
@@ -80,9 +83,9 @@ int sfw_nat_rules_build(const struct sfw_conf *conf, const char *name,
 		return err;
 	pos = calloc((size_t)conf->n_nat_rules + 1, sizeof(*pos));
 	out->v = calloc((size_t)conf->n_nat_rules + 1, sizeof(*out->v));
-	err = !pos || !out->v ? sfw_fail(ENOMEM, "out of memory") : positions(conf, pos);
+	err = !pos || !out->v ? sfw_fail(ENOMEM, "out of memory") : positions(conf, type, pos);
 	if (!err)
-		err = fill(conf, &c, pos, name, out);
+		err = fill(conf, &c, pos, type, name, out);
 	/* listed as they are evaluated, rule-set by rule-set */
 	if (!err)
 		qsort(out->v, (size_t)out->n, sizeof(*out->v), by_position);
@@ -91,6 +94,18 @@ int sfw_nat_rules_build(const struct sfw_conf *conf, const char *name,
 	if (err)
 		sfw_nat_rules_free(out);
 	return err;
+}
+
+int sfw_nat_rules_build(const struct sfw_conf *conf, const char *name,
+			struct sfw_nat_rules *out)
+{
+	return build(conf, SFW_CONF_NAT_SOURCE, name, out);
+}
+
+int sfw_nat_drules_build(const struct sfw_conf *conf, const char *name,
+			 struct sfw_nat_rules *out)
+{
+	return build(conf, SFW_CONF_NAT_DESTINATION, name, out);
 }
 
 void sfw_nat_rules_free(struct sfw_nat_rules *r)
@@ -104,7 +119,7 @@ const char *sfw_nat_action_word(const struct sfw_conf_nat_rule *rule)
 	switch (rule->then) {
 	case SFW_CONF_NAT_THEN_INTERFACE:
 		return "interface";
-	case SFW_CONF_NAT_THEN_POOL:
+	case SFW_CONF_NAT_THEN_POOL:   /* a source or a destination pool */
 		return rule->pool.name;
 	default:
 		return "off";

@@ -1,5 +1,5 @@
-/* show security nat source rule R|all, show security nat source summary:
- * the committed configuration's source NAT rules with the datapath's
+/* show security nat source|destination rule R|all, pool P|all, summary:
+ * the committed configuration's NAT rules and pools with the datapath's
  * counters (include/nat.h), laid out as Junos prints them, in text or
  * JSON. The formatters take rows already filled, never the maps, so tests
  * run them on a model parsed from a string. */
@@ -11,13 +11,13 @@
 #include "conf.h"
 #include "nat.h"
 
-/* One source NAT rule as the shows print it. */
+/* One source or destination NAT rule as the shows print it. */
 struct sfw_nat_rule_row {
 	const struct sfw_conf_nat_rule *rule;
 	const struct sfw_conf_nat_rule_set *set;
 	__u32 id;                        /* Rule Id: sfw_nat_entry.rule_id */
 	int position;                    /* Rule position: its place among the
-					  * source rules in evaluation order */
+					  * rules of its type in evaluation order */
 	struct sfw_nat_rule_stats st;    /* the datapath's counters */
 	__u64 sessions;                  /* Number of sessions: live, naming it */
 };
@@ -32,6 +32,9 @@ struct sfw_nat_rules {
  * counters zero. 0, -ENOENT (no such rule) or -ENOMEM, with the one line. */
 int sfw_nat_rules_build(const struct sfw_conf *conf, const char *name,
 			struct sfw_nat_rules *out);
+/* The same for destination NAT rules. */
+int sfw_nat_drules_build(const struct sfw_conf *conf, const char *name,
+			 struct sfw_nat_rules *out);
 void sfw_nat_rules_free(struct sfw_nat_rules *r);
 
 /* One source pool as the shows print it (nat_pool_show.c). */
@@ -63,6 +66,38 @@ __u64 sfw_nat_pool_capacity(const struct sfw_nat_pool_row *row);
 /* `pool all` (all: Total pools first) or `pool P`. */
 void sfw_show_nat_pools_text(const struct sfw_nat_pools *p, bool all, FILE *out);
 void sfw_show_nat_pools_json(const struct sfw_nat_pools *p, bool all, FILE *out);
+
+/* One destination pool as the shows print it (nat_dpool_show.c). */
+struct sfw_nat_dpool_row {
+	const struct sfw_conf_nat_pool *pool;
+	__u32 id;                        /* Pool id: sfw_nat_pool_key.id (kept by name) */
+	__u32 addr;                      /* its address, IPv4, host order */
+	__u16 port;                      /* 0: the packet's port kept */
+	struct sfw_nat_dpool_stats st;   /* the datapath's counters */
+};
+
+struct sfw_nat_dpools {
+	struct sfw_nat_dpool_row *v;
+	int n;
+};
+
+/* The destination pools of conf, all (name NULL) or the one named, in
+ * configuration order; counters zero. 0, -ENOENT or -ENOMEM. */
+int sfw_nat_dpools_build(const struct sfw_conf *conf, const char *name,
+			 struct sfw_nat_dpools *out);
+void sfw_nat_dpools_free(struct sfw_nat_dpools *p);
+/* Its address (text, >= 46 bytes) and its Port value (`0`: kept). */
+void sfw_nat_dpool_addr(const struct sfw_nat_dpool_row *row, char *addr);
+/* show security nat destination pool all|P, rule all|R, summary
+ * (format_nat_dest.c, format_nat_dest_json.c). */
+void sfw_show_nat_dpools_text(const struct sfw_nat_dpools *p, bool all, FILE *out);
+void sfw_show_nat_dpools_json(const struct sfw_nat_dpools *p, bool all, FILE *out);
+void sfw_show_nat_drules_text(const struct sfw_nat_rules *r, bool all, FILE *out);
+void sfw_show_nat_drules_json(const struct sfw_nat_rules *r, bool all, FILE *out);
+void sfw_show_nat_dsummary_text(const struct sfw_nat_rules *r, const struct sfw_nat_dpools *p,
+				FILE *out);
+void sfw_show_nat_dsummary_json(const struct sfw_nat_rules *r, const struct sfw_nat_dpools *p,
+				FILE *out);
 
 /* `rule all` (all: the two Total lines first) or `rule R`. */
 void sfw_show_nat_rules_text(const struct sfw_nat_rules *r, bool all, FILE *out);

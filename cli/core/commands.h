@@ -125,13 +125,19 @@ int sfw_cmd_clear_hit_count(const struct sfw_cmdline *cl);
 int sfw_cmd_show_zones(const struct sfw_cmdline *cl);
 /* show security nat source rule R|all, show security nat source summary,
  * clear security nat source rule R|all, pool P|all, clear security nat
- * statistics (cli/config/cmd_nat.c) */
+ * statistics, and the destination ones (drule, dpool, dsummary)
+ * (cli/config/cmd_nat.c) */
 int sfw_cmd_show_nat_rule(const struct sfw_cmdline *cl);
 int sfw_cmd_show_nat_summary(const struct sfw_cmdline *cl);
 int sfw_cmd_show_nat_pool(const struct sfw_cmdline *cl);
 int sfw_cmd_clear_nat_rule(const struct sfw_cmdline *cl);
 int sfw_cmd_clear_nat_pool(const struct sfw_cmdline *cl);
 int sfw_cmd_clear_nat_statistics(const struct sfw_cmdline *cl);
+int sfw_cmd_show_nat_drule(const struct sfw_cmdline *cl);
+int sfw_cmd_show_nat_dsummary(const struct sfw_cmdline *cl);
+int sfw_cmd_show_nat_dpool(const struct sfw_cmdline *cl);
+int sfw_cmd_clear_nat_drule(const struct sfw_cmdline *cl);
+int sfw_cmd_clear_nat_dpool(const struct sfw_cmdline *cl);
 int sfw_cmd_show_configuration(const struct sfw_cmdline *cl);
 int sfw_cmd_show_system_commit(const struct sfw_cmdline *cl);
 

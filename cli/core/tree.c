@@ -184,9 +184,28 @@ static const struct sfw_node show_nat_source = {
 	.word = "source", .help = "Show source NAT information",
 	.kids = KIDS(&show_nat_pool, &show_nat_rule, &show_nat_summary),
 };
+/* show security nat destination rule R|all | pool P|all | summary */
+static const struct sfw_node show_dnat_rule = {
+	.word = "rule", .help = "Show destination NAT rules and their translation hits",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<rule|all>",
+	.pos_help = "Destination NAT rule name, or all", .run = sfw_cmd_show_nat_drule,
+};
+static const struct sfw_node show_dnat_pool = {
+	.word = "pool", .help = "Show destination NAT pools and their translation hits",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<pool|all>",
+	.pos_help = "Destination NAT pool name, or all", .run = sfw_cmd_show_nat_dpool,
+};
+static const struct sfw_node show_dnat_summary = {
+	.word = "summary", .help = "Show destination NAT pools and rules in brief",
+	.run = sfw_cmd_show_nat_dsummary,
+};
+static const struct sfw_node show_nat_destination = {
+	.word = "destination", .help = "Show destination NAT information",
+	.kids = KIDS(&show_dnat_pool, &show_dnat_rule, &show_dnat_summary),
+};
 static const struct sfw_node show_nat = {
 	.word = "nat", .help = "Show network address translation information",
-	.kids = KIDS(&show_nat_source),
+	.kids = KIDS(&show_nat_destination, &show_nat_source),
 };
 static const struct sfw_node show_security = {
 	.word = "security", .help = "Show security information",
@@ -276,13 +295,28 @@ static const struct sfw_node clear_nat_source = {
 	.word = "source", .help = "Clear source NAT information",
 	.kids = KIDS(&clear_nat_pool, &clear_nat_rule),
 };
+static const struct sfw_node clear_dnat_rule = {
+	.word = "rule", .help = "Clear destination NAT rules' translation hits",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<rule|all>",
+	.pos_help = "Destination NAT rule name, or all", .run = sfw_cmd_clear_nat_drule,
+};
+static const struct sfw_node clear_dnat_pool = {
+	.word = "pool", .help = "Clear destination NAT pools' translation hits",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<pool|all>",
+	.pos_help = "Destination NAT pool name, or all", .run = sfw_cmd_clear_nat_dpool,
+};
+static const struct sfw_node clear_nat_destination = {
+	.word = "destination", .help = "Clear destination NAT information",
+	.kids = KIDS(&clear_dnat_pool, &clear_dnat_rule),
+};
 static const struct sfw_node clear_nat_statistics = {
-	.word = "statistics", .help = "Clear every NAT rule's and pool's translation hits",
+	.word = "statistics",
+	.help = "Clear every NAT rule's and pool's translation hits, source and destination",
 	.run = sfw_cmd_clear_nat_statistics,
 };
 static const struct sfw_node clear_nat = {
 	.word = "nat", .help = "Clear network address translation information",
-	.kids = KIDS(&clear_nat_source, &clear_nat_statistics),
+	.kids = KIDS(&clear_nat_destination, &clear_nat_source, &clear_nat_statistics),
 };
 static const struct sfw_node clear_security = {
 	.word = "security", .help = "Clear security information",

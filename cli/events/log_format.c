@@ -141,8 +141,8 @@ static void add_tuple(struct fields *f, const struct ends *x, const char *app)
  * copy in the event), its rule named by the name its id was kept under
  * (`rule-N` when no commit named it, as the sessions' views name a
  * pool). A destination NAT session (SFW_SESS_F_DNAT) leaves to its NAT
- * block's destination; destination rule ids are not kept by name yet
- * (docs/nat.md), so the rule prints as `rule-N`. A session no rule
+ * block's destination, its rule (dnat_rule_id) named the same way from
+ * the destination rules' kept names. A session no rule
  * translated (an `off` rule's too: its block names the rule, its flag
  * says untranslated) repeats the original tuple with N/A, as Junos logs
  * it. */
@@ -155,16 +155,15 @@ static void add_nat(struct fields *f, const struct sfw_event *e, const struct en
 	bool snat = nat && !dnat;
 	char src[INET6_ADDRSTRLEN] = "", dst[INET6_ADDRSTRLEN] = "", rule[64] = "";
 
-	if (snat) {
+	__u32 kind = dnat ? SFW_NAME_NAT_DRULE : SFW_NAME_NAT_RULE;
+	__u32 id = dnat ? s->dnat_rule_id : s->nat.rule_id;
+
+	if (snat)
 		sfw_addr_str(e->key.family, &s->nat.src, src, sizeof(src));
-		if (!env->name || !env->name(SFW_NAME_NAT_RULE, s->nat.rule_id, rule,
-					     sizeof(rule), env->arg))
-			snprintf(rule, sizeof(rule), "rule-%u", s->nat.rule_id);
-	}
-	if (dnat) {
+	if (dnat)
 		sfw_addr_str(e->key.family, &s->nat.dst, dst, sizeof(dst));
-		snprintf(rule, sizeof(rule), "rule-%u", s->dnat_rule_id);
-	}
+	if (nat && (!env->name || !env->name(kind, id, rule, sizeof(rule), env->arg)))
+		snprintf(rule, sizeof(rule), "rule-%u", id);
 	add(f, false, "nat-source-address", "%s", snat ? src : x->src);
 	add(f, true, "nat-source-port", "%u", snat ? ntohs(s->nat.sport) : x->sport);
 	add(f, false, "nat-destination-address", "%s", dnat ? dst : x->dst);

@@ -30,11 +30,9 @@ TestSuite(nat_dst, .init = nat_setup, .fini = suite_teardown);
 /* Zones as the fixture's, `extra` policy lines, a policy from untrust to
  * trust permitting destination `dst` (an address-book entry) or any, and
  * the lines of destination rule-set DR from untrust with its pools. */
-static void commit_dnat_with(const char *extra, const char *dst, const char *nat)
+static void dnat_conf(char *text, size_t n, const char *extra, const char *dst, const char *nat)
 {
-	char text[4096];
-
-	snprintf(text, sizeof(text),
+	snprintf(text, n,
 		 "set security zones security-zone trust interfaces fa\n"
 		 "set security zones security-zone untrust interfaces fb\n"
 		 "%s%s%s%s"
@@ -46,6 +44,13 @@ static void commit_dnat_with(const char *extra, const char *dst, const char *nat
 		 "%s",
 		 extra, dst ? "set security address-book global address x " : "", dst ? dst : "",
 		 dst ? "/32\n" : "", dst ? "x" : "any", nat);
+}
+
+static void commit_dnat_with(const char *extra, const char *dst, const char *nat)
+{
+	char text[4096];
+
+	dnat_conf(text, sizeof(text), extra, dst, nat);
 	commit(text);
 }
 
@@ -693,4 +698,145 @@ Test(nat_dst, rv_an_ended_session_gives_back_its_destination_limit_count)
 	cr_assert_eq(tally_entries(), 0, "a count left behind");
 	cr_assert_eq(run_at(out_if, &b, &in, &out), FX_XDP_REDIRECT,
 		     "the first session's count never came back");
+}
+
+/* Id's counters (n of them) in per-CPU counters map `map`, counter c,
+ * summed over the CPUs. */
+static __u64 stat_of(const char *map, __u32 id, int n, int c)
+{
+	int fd = fx_map_fd(false, map), ncpu = libbpf_num_possible_cpus();
+	__u64 *v = calloc((size_t)(ncpu > 0 ? ncpu : 1) * n, sizeof(*v)), sum = 0;
+
+	cr_assert(fd >= 0 && ncpu > 0 && v);
+	cr_assert_eq(bpf_map_lookup_elem(fd, &id, v), 0);
+	for (int i = 0; i < ncpu; i++)
+		sum += v[i * n + c];
+	free(v);
+	return sum;
+}
+
+#define DRULE(id, c) stat_of(SFW_STR(SFW_MAP_NAT_DRULE_STATS), id, SFW_NAT_RC_COUNT, SFW_NAT_RC_##c)
+#define DPOOL(id) stat_of(SFW_STR(SFW_MAP_NAT_DPOOL_STATS), id, SFW_NAT_DPC_COUNT, SFW_NAT_DPC_HITS)
+
+/* A destination rule's first packet counts its Translation hits and its
+ * pool's hits, its session Successful sessions; later packets and the
+ * reply count nothing, and no source rule or pool counts (each failed
+ * with its increment removed from bpf/xdp_ingress.bpf.c or
+ * bpf/flow.bpf.h). */
+Test(nat_dst, hits_counted_at_the_first_packet)
+{
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
+	struct pb_spec r = udp(INSIDE, CLIENT, 80, 40000);
+	struct pb_pkt in, out;
+
+	commit_dnat(NULL, RULE_W);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &r, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(DRULE(1, HITS), 1);
+	cr_assert_eq(DRULE(1, SUCCESS), 1);
+	cr_assert_eq(DPOOL(1), 1);
+	cr_assert_eq(stat_of(SFW_STR(SFW_MAP_NAT_RULE_STATS), 1, SFW_NAT_RC_COUNT,
+			     SFW_NAT_RC_HITS), 0, "no source rule's");
+	cr_assert_eq(stat_of(SFW_STR(SFW_MAP_NAT_POOL_STATS), 1, SFW_NAT_PC_COUNT,
+			     SFW_NAT_PC_HITS), 0, "no source pool's");
+}
+
+/* A hit is the rule's match, whatever refuses the packet next: the
+ * policy refusing the translated destination leaves the hit without a
+ * success; an `off` rule's match is a hit too. */
+Test(nat_dst, hit_without_success_when_refused_and_for_off)
+{
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
+	struct pb_spec o = udp(CLIENT, OTHER, 40001, 8080);
+	struct pb_pkt in, out;
+
+	commit_dnat(OTHER, RULE_W
+		    "set security nat destination rule-set DR rule O match destination-address " OTHER "/32\n"
+		    "set security nat destination rule-set DR rule O then destination-nat off\n");
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_DROP);
+	cr_assert_eq(DRULE(1, HITS), 1);
+	cr_assert_eq(DRULE(1, SUCCESS), 0);
+	cr_assert_eq(DPOOL(1), 1);
+	cr_assert_eq(run_at(out_if, &o, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(DRULE(2, HITS), 1, "the off rule's match");
+}
+
+/* Destination rule and pool ids are kept by name across commits: a rule
+ * deleted before W leaves W its id, so W's session, made before, and its
+ * counters keep naming W (failed with destination ids left at the
+ * compiler's, configuration order). */
+Test(nat_dst, rule_ids_kept_across_commits)
+{
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
+	struct pb_spec v = udp(CLIENT, PUBLIC, 40001, 8080);
+	struct sfw_session sess;
+	struct pb_pkt in, out;
+	const char *first = "set security nat destination pool E address " OTHER "/32\n"
+			    "set security nat destination rule-set DR rule V match destination-address " OTHER "/32\n"
+			    "set security nat destination rule-set DR rule V then destination-nat pool E\n";
+	char both[2048];
+
+	snprintf(both, sizeof(both), "%s%s", first, RULE_W);
+	commit_dnat(NULL, both);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
+	GET_SESSION(&u, &sess);
+	cr_assert_eq(sess.dnat_rule_id, 2);
+	commit_dnat(NULL, RULE_W);
+	cr_assert_eq(run_at(out_if, &v, &in, &out), FX_XDP_REDIRECT);
+	GET_SESSION(&v, &sess);
+	cr_assert_eq(sess.dnat_rule_id, 2, "W keeps its id");
+	cr_assert_eq(DRULE(2, HITS), 2);
+	cr_assert_eq(DRULE(1, HITS), 0, "V's id is no one's");
+	cr_assert_eq(DPOOL(1), 2, "D keeps its pool id");
+	cr_assert_eq(DPOOL(2), 0, "E's is no one's");
+}
+
+/* Ids exhausted: a deleted rule's id that a live session still names as
+ * its dnat_rule_id is given to no new rule (the commit's walk of the
+ * table, loader/nat_rule_ids_maps.c); with every other id named and in
+ * force, the commit is refused with the one line (failed with the walk
+ * reading no session's dnat_rule_id: X took W's id 1). */
+Test(nat_dst, exhausted_ids_skip_one_a_session_names)
+{
+	int names = fx_map_fd(false, SFW_STR(SFW_MAP_NAMES));
+	int entries = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_ENTRIES));
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
+	struct sfw_policy_fds f = fds();
+	struct sfw_session sess;
+	struct sfw_config cfg;
+	struct pb_pkt in, out;
+	char text[4096];
+#define RULE_V "set security nat destination rule-set DR rule V match destination-address " OTHER "/32\n" \
+	       "set security nat destination rule-set DR rule V then destination-nat pool D\n"
+
+	commit_dnat(NULL, RULE_W);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
+	GET_SESSION(&u, &sess);
+	cr_assert_eq(sess.dnat_rule_id, 1);
+	commit_dnat(NULL, RULE_V);   /* W deleted: its id in force no more */
+	cr_assert_eq(fx_config(&cfg), 0);
+	for (__u32 id = 3; id <= SFW_NAT_MAX_RULES; id++) {
+		struct sfw_nat_entry_key k = { .list = { .stage = SFW_NAT_DESTINATION,
+							 .from_zone = 200, .to_zone = SFW_ZONE_NONE,
+							 .gen = (__u8)(cfg.gen & 1) },
+					       .idx = id };
+		struct sfw_nat_entry v = { .rule_id = (__u16)id };
+		struct sfw_name_key nk = { SFW_NAME_NAT_DRULE, id };
+		struct sfw_name nv = { 0 };
+
+		snprintf(nv.name, sizeof(nv.name), "old%u", id);
+		cr_assert_eq(bpf_map_update_elem(names, &nk, &nv, BPF_ANY), 0);
+		nk.kind = SFW_NAME_NAT_DRULE_SET;
+		cr_assert_eq(bpf_map_update_elem(names, &nk, &nv, BPF_ANY), 0);
+		cr_assert_eq(bpf_map_update_elem(entries, &k, &v, BPF_ANY), 0, "entry %u", id);
+	}
+	dnat_conf(text, sizeof(text), "", NULL,
+		  RULE_V "set security nat destination rule-set DR rule X match destination-address 192.0.2.99/32\n"
+		  "set security nat destination rule-set DR rule X then destination-nat pool D\n");
+	cr_assert_eq(commit_into(text, &f), -E2BIG);
+	cr_assert_str_eq(sfw_last_error(), "no destination NAT rule id is left for rule X: each of "
+			 "the 4096 is a rule's in force or in this commit, or named by sessions "
+			 "in the table");
+#undef RULE_V
 }

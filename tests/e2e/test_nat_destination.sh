@@ -14,7 +14,11 @@
 #     source NAT pool;
 #   - the policy names the inside server's address: it is judged on the
 #     translated destination, as on Junos; a port no rule translates
-#     reaches nothing.
+#     reaches nothing;
+#   - show security nat destination rule/pool/summary count each rule's
+#     and pool's first packet (Translation hits, Successful sessions), the
+#     UDP rule's live session, in text and JSON; clearing one rule leaves
+#     the other's, clear security nat statistics zeroes both.
 # Run twice: with the stack forwarding (XDP translates the client's
 # packets before they go up; the server's replies go up as sent and tc
 # egress translates them, since the kernel drops a packet from its own
@@ -90,11 +94,44 @@ except OSError:
 PY
 }
 
+# One label's line of a show's text: its value.
+value_of() {   # text, label (the line's first, at either indent)
+	sed -n "s/^ *$2 *: //p" <<<"$1" | head -1
+}
+
+# Each rule's and pool's first packet counted once, by the shows.
+dnat_counts() {   # label
+	local label=$1 out
+	out=$(sfw show security nat destination rule web) || fail "$label: show rule web: $out"
+	expect_eq "$(value_of "$out" "Translation hits")" 1 "$label: web's Translation hits"
+	expect_eq "$(value_of "$out" "Successful sessions")" 1 "$label: web's Successful sessions"
+	out=$(sfw show security nat destination rule all) || fail "$label: show rule all: $out"
+	has -x "Total destination-nat rules: 2" <<<"$out" || fail "$label: rule all: $out"
+	out=$(sfw show security nat destination rule dns --json) || fail "$label: dns --json"
+	has -F '"rule-translation-hits": 1,' <<<"$out" || fail "$label: dns's JSON hits: $out"
+	has -F '"concurrent-hits": 1' <<<"$out" || fail "$label: dns's live session: $out"
+	out=$(sfw show security nat destination pool web) || fail "$label: show pool web: $out"
+	expect_eq "$(value_of "$out" "Translation hits")" 1 "$label: pool web's Translation hits"
+	out=$(sfw show security nat destination summary) || fail "$label: summary: $out"
+	has -x "Rule name : dns" <<<"$out" || fail "$label: summary: $out"
+	sfw clear security nat destination rule web || fail "$label: clear rule web"
+	out=$(sfw show security nat destination rule all)
+	expect_eq "$(value_of "$out" "Translation hits" )" 0 "$label: web's hits after its clear"
+	expect_eq "$(sed -n 's/^  Translation hits *: //p' <<<"$out" | tail -1)" 1 \
+		"$label: dns's hits after web's clear"
+	sfw clear security nat statistics || fail "$label: clear statistics"
+	out=$(sfw show security nat destination pool all)
+	expect_eq "$(sed -n 's/^Translation hits *: //p' <<<"$out" | sort -u)" 0 \
+		"$label: every pool's hits after clear security nat statistics"
+}
+
 one_pass() {   # label, client port base, attach words...
 	local label=$1 tp=$(($2 + 80)) up=$(($2 + 53)) out
 	shift 2
 	out=$(sfw attach veth0 veth1 "$@" 2>&1) || fail "$label: attach $*: $out"
 	commit_lines "${NAT_ZONES[@]}" "${DNAT[@]}"
+	# the ids are kept across the passes' commits, and so their counts
+	sfw clear security nat statistics || fail "$label: clear security nat statistics"
 	: >"$PEERS"
 	inside_servers
 
@@ -115,6 +152,7 @@ one_pass() {   # label, client port base, attach words...
 	# no rule translates 8081: the firewall's own port, closed to untrust
 	outside tcp $((tp + 1)) 8081 && fail "$label: 203.0.113.1:8081 answered"
 	expect_eq "$(grep -c . "$PEERS")" 2 "$label: connections the inside server saw"
+	dnat_counts "$label"
 
 	for pid in "${BG_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
 	BG_PIDS=()

@@ -1,6 +1,6 @@
-/* Commits simulated on one table of source NAT rule and pool ids, as the
- * names map keeps it (loader/nat_rule_ids.c): test_nat_rule_ids.c and
- * test_nat_pool_ids.c. */
+/* Commits simulated on one table of NAT rule and pool ids, as the names
+ * map keeps it (loader/nat_rule_ids.c): test_nat_rule_ids.c,
+ * test_nat_pool_ids.c and test_nat_dest_ids.c. */
 #ifndef SFW_TESTS_UNIT_NAT_IDS_COMMIT_H
 #define SFW_TESTS_UNIT_NAT_IDS_COMMIT_H
 
@@ -12,7 +12,7 @@
 
 static struct sfw_nat_ids *t;
 /* what the session table names, per kind */
-static bool session_names[2][SFW_KEPT_MAX + 1];
+static bool session_names[SFW_NAT_IDS_KINDS][SFW_KEPT_MAX + 1];
 static int asked;
 
 static void ids_setup(void)
@@ -48,14 +48,16 @@ static int commit_ids(const char *text, struct sfw_compiled *out)
 	cr_assert_eq(sfw_conf_compile(&conf, &c), 0, "compile: %s", sfw_last_error());
 	err = sfw_nat_ids_assign(t, &c, sessions, NULL);
 	if (!err) {
-		memset(t->rules.live, 0, sizeof(t->rules.live));
-		memset(t->pools.live, 0, sizeof(t->pools.live));
+		for (int k = 0; k < SFW_NAT_IDS_KINDS; k++)
+			memset(t->kind[k].live, 0, sizeof(t->kind[k].live));
 		for (int i = 0; i < c.n_nat_entries; i++)
 			if (c.nat_entries[i].k.list.stage == SFW_NAT_SOURCE)
 				t->rules.live[c.nat_entries[i].v.rule_id] = true;
+			else if (c.nat_entries[i].k.list.stage == SFW_NAT_DESTINATION)
+				t->drules.live[c.nat_entries[i].v.rule_id] = true;
 		for (int i = 0; i < c.n_nat_pools; i++)
-			if (c.nat_pools[i].k.kind == SFW_NAT_POOL_SOURCE)
-				t->pools.live[c.nat_pools[i].k.id] = true;
+			(c.nat_pools[i].k.kind == SFW_NAT_POOL_SOURCE ? &t->pools : &t->dpools)
+				->live[c.nat_pools[i].k.id] = true;
 	}
 	if (out)
 		*out = c;
@@ -67,8 +69,8 @@ static int commit_ids(const char *text, struct sfw_compiled *out)
 
 static void commit_ok(const char *text)
 {
-	memset(t->rules.given, 0, sizeof(t->rules.given));
-	memset(t->pools.given, 0, sizeof(t->pools.given));
+	for (int k = 0; k < SFW_NAT_IDS_KINDS; k++)
+		memset(t->kind[k].given, 0, sizeof(t->kind[k].given));
 	cr_assert_eq(commit_ids(text, NULL), 0, "%s", sfw_last_error());
 }
 

@@ -23,6 +23,8 @@ static bool name(__u32 kind, __u32 id, char *buf, size_t len, void *arg)
 		snprintf(buf, len, "junos-http");
 	else if (kind == SFW_NAME_NAT_RULE && id == 2)
 		snprintf(buf, len, "masq");
+	else if (kind == SFW_NAME_NAT_DRULE && id == 3)
+		snprintf(buf, len, "web-in");
 	else
 		return false;
 	return true;
@@ -375,11 +377,17 @@ Test(log_format, dnat_create_plain_and_json)
 	e.sess.dnat_rule_id = 3;
 	sfw_log_syslog_plain(buf, sizeof(buf), &e, &en);
 	cr_assert(strstr(buf, " 198.51.100.2/40000->192.0.2.80/8080 0x0 N/A N/A "
-			      "destination rule rule-3 6 "), "%s", buf);
+			      "destination rule web-in 6 "), "%s", buf);
+	/* the kept name of the destination kind, not a source rule's of
+	 * the same id; rule-N when no commit named it */
+	e.sess.dnat_rule_id = 2;
+	sfw_log_syslog_plain(buf, sizeof(buf), &e, &en);
+	cr_assert(strstr(buf, " destination rule rule-2 6 "), "%s", buf);
+	e.sess.dnat_rule_id = 3;
 	sfw_log_json(buf, sizeof(buf), &e, &en);
 	cr_assert(strstr(buf, ",\"nat-source-address\":\"198.51.100.2\",\"nat-source-port\":40000,"
 			      "\"nat-destination-address\":\"192.0.2.80\",\"nat-destination-port\":8080,"
 			      "\"nat-connection-tag\":0,\"src-nat-rule-type\":\"N/A\","
 			      "\"src-nat-rule-name\":\"N/A\",\"dst-nat-rule-type\":\"destination rule\","
-			      "\"dst-nat-rule-name\":\"rule-3\""), "%s", buf);
+			      "\"dst-nat-rule-name\":\"web-in\""), "%s", buf);
 }
