@@ -456,6 +456,21 @@ static __always_inline bool sfw_nat_host_holds(struct xdp_md *ctx, const struct 
 	return true;
 }
 
+/* The alias entry of session s at key k (docs/nat.md "Sessions: the In
+ * wing and the Out wing"): never expiring by itself, pointing at the
+ * session's key and id. */
+static __always_inline void sfw_nat_alias_of(struct sfw_session *a, const struct sfw_session *s,
+					     const struct sfw_session_key *k)
+{
+	__builtin_memset(a, 0, sizeof(*a));
+	a->id = s->id;
+	a->created_ns = s->created_ns;
+	a->last_seen_ns = s->last_seen_ns;
+	a->timeout_s = SFW_NAT_ALIAS_TIMEOUT;
+	a->flags = SFW_SESS_F_NAT_ALIAS;
+	a->owner = *k;
+}
+
 /* Source NAT to `to` (SFW_NAT_TO: the address and a pool's ports) for the
  * session s being made at key k (its rule and pool already in s->nat): a
  * port of the address reserved, the alias inserted, s's NAT block
@@ -487,13 +502,7 @@ __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
 	 * the client's port alone) */
 	if (!s->nat.pool_id && !t->sp.below && !t->sp.above)
 		return SFW_CNT_ERR_INCOMING_NAT;
-	__builtin_memset(&t->alias, 0, sizeof(t->alias));
-	t->alias.id = s->id;
-	t->alias.created_ns = s->created_ns;
-	t->alias.last_seen_ns = s->last_seen_ns;
-	t->alias.timeout_s = SFW_NAT_ALIAS_TIMEOUT;
-	t->alias.flags = SFW_SESS_F_NAT_ALIAS;
-	t->alias.owner = *k;
+	sfw_nat_alias_of(&t->alias, s, k);
 	t->port.sess_id = s->id;
 	t->port.owner = *k;
 	__builtin_memset(&t->pk, 0, sizeof(t->pk));
@@ -533,13 +542,7 @@ __noinline __u32 sfw_nat_dnat_alias(const struct sfw_session_key *k, const struc
 	t = bpf_map_lookup_elem(&sfw_nat_tmp_scratch, &zero);
 	if (!t || k->family != SFW_FAMILY_INET)
 		return SFW_CNT_ERR_INCOMING_NAT;
-	__builtin_memset(&t->alias, 0, sizeof(t->alias));
-	t->alias.id = s->id;
-	t->alias.created_ns = s->created_ns;
-	t->alias.last_seen_ns = s->last_seen_ns;
-	t->alias.timeout_s = SFW_NAT_ALIAS_TIMEOUT;
-	t->alias.flags = SFW_SESS_F_NAT_ALIAS;
-	t->alias.owner = *k;
+	sfw_nat_alias_of(&t->alias, s, k);
 	sfw_nat_key(&t->ak, &s->nat.dst, s->nat.dport, &s->nat.src, s->nat.sport, k->proto,
 		    k->family);
 	return sfw_nat_insert_alias(t) ? SFW_CNT_ERR_INCOMING_NAT : 0;
