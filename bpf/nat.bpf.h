@@ -341,16 +341,32 @@ static __always_inline void sfw_nat_span_pool(struct sfw_nat_span *sp, __u32 lo,
 	sp->tries = !lo ? 1 : n < SFW_NAT_PORT_TRIES ? n : SFW_NAT_PORT_TRIES;
 }
 
+/* Try i's place in a range larger than the tries: a fresh hash each,
+ * so a run of held ports (clients' consecutive ports, kept as their own)
+ * costs one try, not the whole budget, as nf_nat's search starts afresh
+ * from a new random offset; a range no larger than the tries is walked in
+ * order, every port once. */
+static __always_inline __u32 sfw_nat_scatter(__u32 h, __u32 i)
+{
+	__u32 x = h + i * 0x9e3779b1u;
+
+	x ^= x >> 15;
+	x *= 0x85ebca77u;
+	return x ^ x >> 13;
+}
+
 static __always_inline __u16 sfw_nat_try_port(const struct sfw_pkt *p, __u32 h, __u32 i,
 					      const struct sfw_nat_span *sp)
 {
 	__u16 own = bpf_ntohs(p->sport);
-	__u32 idx;
+	__u32 idx, n;
 
 	if (i == 0 && sp->own && own >= sp->lo && own <= sp->hi &&
 	    (own < sp->hlo || own > sp->hhi))
 		return own;
-	idx = (h + i) % (sp->below + sp->above);
+	n = sp->below + sp->above;
+	idx = n <= SFW_NAT_PORT_TRIES ? h + i : sfw_nat_scatter(h, i);
+	idx %= n;
 	return (__u16)(idx < sp->below ? sp->lo + idx : sp->hhi + 1 + (idx - sp->below));
 }
 

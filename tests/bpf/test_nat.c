@@ -340,6 +340,43 @@ Test(nat, full_port_range_refused_and_counted)
 		     SFW_NAT_PORT_HI - SFW_NAT_PORT_LO + 1);
 }
 
+/* Clients' consecutive ports, kept as their own, hold a run of the range:
+ * three quarters of it here, in one block. A new flow whose own port is
+ * in the block must still find a port: its tries scatter over the range
+ * (a fresh hash each), where tries onwards from one hashed offset that
+ * lands in the block met 32 held ports and refused ~3 flows in 4 (the
+ * SNAT benchmark's 3% refusals with a range half full). */
+Test(nat, tries_leave_a_run_of_held_ports)
+{
+	struct pb_spec holder = udp(CLIENT_A, SERVER1, 43000, 53);
+	struct sfw_nat_port_key k = { .proto = SFW_IPPROTO_UDP, .family = SFW_FAMILY_INET };
+	struct sfw_nat_port v = { 0 };
+	struct pb_pkt in, out;
+	struct sfw_session sess;
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_PORTS));
+	unsigned int refused = 0;
+
+	cr_assert_eq(run_at(in_if, &holder, &in, &out), FX_XDP_REDIRECT);
+	GET_SESSION(&holder, &sess);
+	v.sess_id = sess.id;
+	fx_key(&holder, &v.owner);
+	k.addr.v4 = a4(FB_ADDR);
+	for (__u32 port = SFW_NAT_PORT_LO; port < SFW_NAT_PORT_LO + 40000; port++) {
+		k.port = htons((__u16)port);
+		cr_assert_eq(bpf_map_update_elem(fd, &k, &v, BPF_ANY), 0);
+	}
+	for (__u16 i = 0; i < 32; i++) {
+		struct pb_spec s = udp(CLIENT_B, SERVER2, (__u16)(2000 + i * 7), 53);
+
+		if (run_at(in_if, &s, &in, &out) != FX_XDP_REDIRECT)
+			refused++;
+		else
+			cr_expect_geq(port_at(&out, 0), SFW_NAT_PORT_LO + 40000);
+	}
+	cr_expect_eq(refused, 0, "%u of 32 flows refused with a quarter of the range free",
+		     refused);
+}
+
 static int fixture_fd(const char *name, void *arg)
 {
 	int fd = fx_map_fd(false, name);
