@@ -22,6 +22,7 @@
 #include "net_consts.h"
 #include "protocols.h"
 #include "baseline.skel.h"
+#include "xdp_harness.h"
 #include "memcheck.h"
 
 #define REPEAT 200000
@@ -186,12 +187,7 @@ static int setup(struct bench *b, __u32 capacity)
 		err = sfw_progs_load(&b->sfw, &(struct sfw_attach_opts){ .max_sessions = capacity }, NULL);
 	if (err)
 		return err;
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = root);
-	b->base = baseline__open_opts(&oo);
-	if (!b->base)
-		return -errno;
-	bpf_map__set_max_entries(b->base->maps.SFW_MAP_SESSIONS, capacity);
-	err = baseline__load(b->base);
+	err = xh_baseline_load(&b->base, root);
 	if (err)
 		return err;
 	b->sessions_fd = sfw_progs_map_fd(b->sfw, SFW_PROG_XDP, SFW_STR(SFW_MAP_SESSIONS));

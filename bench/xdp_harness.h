@@ -63,6 +63,36 @@ static inline int xh_stats_entry(struct xh *h)
 				       h->stats_fd, XH_IFINDEX, XH_SLOT);
 }
 
+/* The baseline programs reuse sfw's pinned maps (LIBBPF_PIN_BY_NAME), and
+ * libbpf refuses a pin whose size differs from the object's: the loader
+ * sizes several maps from max-sessions (the session table, NAT's ports),
+ * so each map takes its pin's size before the load. */
+static inline int xh_baseline_load(struct baseline **out, const char *root)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = root);
+	struct baseline *base = baseline__open_opts(&oo);
+	struct bpf_map *map;
+	char path[256];
+
+	if (!base)
+		return -errno;
+	*out = base;
+	bpf_object__for_each_map(map, base->obj) {
+		struct bpf_map_info info = {};
+		__u32 len = sizeof(info);
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%s", root, bpf_map__name(map));
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;   /* not pinned yet: the baseline creates it */
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+			bpf_map__set_max_entries(map, info.max_entries);
+		close(fd);
+	}
+	return baseline__load(base);
+}
+
 /* A private pin root and configuration directory: nothing of a real sfw
  * (or a committed configuration) is touched or picked up. */
 static inline int xh_setup(struct xh *h, __u32 capacity)
@@ -80,12 +110,7 @@ static inline int xh_setup(struct xh *h, __u32 capacity)
 		err = sfw_progs_load(&h->sfw, &(struct sfw_attach_opts){ .max_sessions = capacity }, NULL);
 	if (err)
 		return err;
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = h->root);
-	h->base = baseline__open_opts(&oo);
-	if (!h->base)
-		return -errno;
-	bpf_map__set_max_entries(h->base->maps.SFW_MAP_SESSIONS, capacity);
-	err = baseline__load(h->base);
+	err = xh_baseline_load(&h->base, h->root);
 	if (err)
 		return err;
 	h->fd[XH_SFW] = sfw_progs_prog_fd(h->sfw, SFW_PROG_XDP);
