@@ -216,24 +216,25 @@ struct sfw_nat_rule_stats {
 
 /* Per source pool, counted where its rule's are (bpf/nat.bpf.h
  * sfw_nat_pool_count: first packets only); shown by `show security nat
- * source pool` and the summary: X(NAME, Junos label, JSON name). */
+ * source pool` and the summary: X(NAME, Junos label, JSON name, Junos's
+ * XML element: the reply of `| display xml`). */
 #define SFW_NAT_POOL_COUNTER_LIST(X)                                     \
 	/* a first packet a rule naming the pool matched */                \
-	X(HITS, "Translation hits", "source-pool-translation-hits")
+	X(HITS, "Translation hits", "source-pool-translation-hits", "address-pool-hits")
 enum sfw_nat_pool_counter {
-#define SFW_X(name, label, json) SFW_NAT_PC_##name,
+#define SFW_X(name, label, json, junos) SFW_NAT_PC_##name,
 	SFW_NAT_POOL_COUNTER_LIST(SFW_X)
 #undef SFW_X
 	SFW_NAT_PC_COUNT
 };
 
 /* Per destination pool (SFW_MAP_NAT_DPOOL_STATS), counted where its
- * rule's are: X(NAME, Junos label, JSON name). */
+ * rule's are: X(NAME, Junos label, JSON name, Junos's XML element). */
 #define SFW_NAT_DPOOL_COUNTER_LIST(X)                                    \
 	/* a first packet a destination rule naming the pool matched */    \
-	X(HITS, "Translation hits", "pool-translation-hits")
+	X(HITS, "Translation hits", "pool-translation-hits", "address-pool-hits")
 enum sfw_nat_dpool_counter {
-#define SFW_X(name, label, json) SFW_NAT_DPC_##name,
+#define SFW_X(name, label, json, junos) SFW_NAT_DPC_##name,
 	SFW_NAT_DPOOL_COUNTER_LIST(SFW_X)
 #undef SFW_X
 	SFW_NAT_DPC_COUNT

@@ -1,18 +1,18 @@
-/* show security nat source|destination rule R|all, pool P|all, summary,
- * clear security nat source|destination rule R|all, pool P|all, clear
- * security nat statistics: the committed configuration's NAT rules and
- * pools (nat_show.h) with the datapath's counters, and the live sessions
- * naming each rule, counted by one walk of the table. dst: destination
- * NAT's (its own ids, counters and session field). */
+/* show security nat source rule R|all, pool P|all, summary, clear
+ * security nat source rule R|all, pool P|all, clear security nat
+ * statistics: the committed configuration's NAT rules and pools
+ * (nat_show.h) with the datapath's counters, and the live sessions naming
+ * each rule, counted by one walk of the table. The rule machinery serves
+ * destination NAT too (cmd_nat_dest.c; dst: its own ids, counters and
+ * session field). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "commands.h"
+#include "cmd_nat.h"
 #include "conf_ops.h"
 #include "loader.h"
 #include "maps.h"
-#include "nat_show.h"
 #include "report.h"
 #include "session_walk.h"
 
@@ -104,9 +104,7 @@ static int rules_build(const struct sfw_conf *conf, bool dst, const char *name,
 	return (dst ? sfw_nat_drules_build : sfw_nat_rules_build)(conf, name, r);
 }
 
-/* The rule word: a name, or `all` (Junos's, so no rule can be shown by
- * that name). */
-static const char *rule_word(const struct sfw_cmdline *cl)
+const char *sfw_nat_name_word(const struct sfw_cmdline *cl)
 {
 	return strcmp(cl->pos[0], "all") ? cl->pos[0] : NULL;
 }
@@ -141,25 +139,9 @@ static int read_pool_counters(struct sfw_nat_pools *p)
 	return err;
 }
 
-/* The summary's pools, by type. */
-static int summary_out(const struct sfw_cmdline *cl, const struct sfw_conf *conf, bool dst,
-		       const struct sfw_nat_rules *r)
-{
-	struct sfw_nat_dpools dp = {};
-	struct sfw_nat_pools p = {};
-	int rc = dst ? sfw_nat_dpools_build(conf, NULL, &dp) : sfw_nat_pools_build(conf, NULL, &p);
-
-	if (!rc && dst)
-		(cl->json ? sfw_show_nat_dsummary_json : sfw_show_nat_dsummary_text)(r, &dp, cl->out);
-	else if (!rc)
-		(cl->json ? sfw_show_nat_summary_json : sfw_show_nat_summary_text)(r, &p, cl->out);
-	sfw_nat_dpools_free(&dp);
-	sfw_nat_pools_free(&p);
-	return rc;
-}
-
 /* Built in memory first: counters that cannot be read print nothing. */
-static int show(const struct sfw_cmdline *cl, bool dst, const char *name, bool summary)
+int sfw_nat_rules_show(const struct sfw_cmdline *cl, bool dst, const char *name, bool counters,
+		       sfw_nat_rules_out out)
 {
 	struct sfw_nat_rules r;
 	struct sfw_conf conf;
@@ -168,20 +150,16 @@ static int show(const struct sfw_cmdline *cl, bool dst, const char *name, bool s
 	if (rc)
 		return rc;
 	rc = rules_build(&conf, dst, name, &r);
-	if (!rc && !summary)
+	if (!rc && counters)
 		rc = read_counters(&r, dst);
-	if (!rc && summary)
-		rc = summary_out(cl, &conf, dst, &r);
-	else if (!rc && dst)
-		(cl->json ? sfw_show_nat_drules_json : sfw_show_nat_drules_text)(&r, !name, cl->out);
-	else if (!rc)
-		(cl->json ? sfw_show_nat_rules_json : sfw_show_nat_rules_text)(&r, !name, cl->out);
+	if (!rc)
+		rc = out(cl, &conf, &r, !name);
 	sfw_nat_rules_free(&r);
 	sfw_conf_free(&conf);
 	return rc ? sfw_report(cl) : SFW_EXIT_OK;
 }
 
-static int one_word(const struct sfw_cmdline *cl)
+int sfw_nat_one_word(const struct sfw_cmdline *cl)
 {
 	if (cl->npos == 1)
 		return 0;
@@ -190,35 +168,55 @@ static int one_word(const struct sfw_cmdline *cl)
 	return SFW_EXIT_USAGE;
 }
 
+/* rule R|all: text, sfw's JSON or Junos's reply (`| display xml|json`). */
+static int rules_out(const struct sfw_cmdline *cl, const struct sfw_conf *conf,
+		     const struct sfw_nat_rules *r, bool all)
+{
+	(void)conf;
+	if (cl->display)
+		sfw_show_nat_rules_junos(r, all, cl->display, cl->out);
+	else
+		(cl->json ? sfw_show_nat_rules_json : sfw_show_nat_rules_text)(r, all, cl->out);
+	return 0;
+}
+
+/* summary: the pools, then the rules. */
+static int summary_out(const struct sfw_cmdline *cl, const struct sfw_conf *conf,
+		       const struct sfw_nat_rules *r, bool all)
+{
+	struct sfw_nat_pools p = {};
+	int rc = sfw_nat_pools_build(conf, NULL, &p);
+
+	(void)all;
+	if (!rc && cl->display)
+		sfw_show_nat_summary_junos(r, &p, cl->display, cl->out);
+	else if (!rc)
+		(cl->json ? sfw_show_nat_summary_json : sfw_show_nat_summary_text)(r, &p, cl->out);
+	sfw_nat_pools_free(&p);
+	return rc;
+}
+
 int sfw_cmd_show_nat_rule(const struct sfw_cmdline *cl)
 {
-	return one_word(cl) ? SFW_EXIT_USAGE : show(cl, false, rule_word(cl), false);
+	if (sfw_nat_one_word(cl))
+		return SFW_EXIT_USAGE;
+	return sfw_nat_rules_show(cl, false, sfw_nat_name_word(cl), true, rules_out);
 }
 
 int sfw_cmd_show_nat_summary(const struct sfw_cmdline *cl)
 {
-	return show(cl, false, NULL, true);
-}
-
-int sfw_cmd_show_nat_drule(const struct sfw_cmdline *cl)
-{
-	return one_word(cl) ? SFW_EXIT_USAGE : show(cl, true, rule_word(cl), false);
-}
-
-int sfw_cmd_show_nat_dsummary(const struct sfw_cmdline *cl)
-{
-	return show(cl, true, NULL, true);
+	return sfw_nat_rules_show(cl, false, NULL, false, summary_out);
 }
 
 /* show security nat source pool P|all: `all` is the keyword, as for rules. */
 int sfw_cmd_show_nat_pool(const struct sfw_cmdline *cl)
 {
-	const char *name = rule_word(cl);
+	const char *name = sfw_nat_name_word(cl);
 	struct sfw_nat_pools p;
 	struct sfw_conf conf;
 	int rc;
 
-	if (one_word(cl))
+	if (sfw_nat_one_word(cl))
 		return SFW_EXIT_USAGE;
 	rc = sfw_conf_load_active(&conf, cl->err);
 	if (rc)
@@ -226,66 +224,13 @@ int sfw_cmd_show_nat_pool(const struct sfw_cmdline *cl)
 	rc = sfw_nat_pools_build(&conf, name, &p);
 	if (!rc)
 		rc = read_pool_counters(&p);
-	if (!rc)
+	if (!rc && cl->display)
+		sfw_show_nat_pools_junos(&p, !name, cl->display, cl->out);
+	else if (!rc)
 		(cl->json ? sfw_show_nat_pools_json : sfw_show_nat_pools_text)(&p, !name, cl->out);
 	sfw_nat_pools_free(&p);
 	sfw_conf_free(&conf);
 	return rc ? sfw_report(cl) : SFW_EXIT_OK;
-}
-
-/* show security nat destination pool P|all: counters by the kept id. */
-static int read_dpool_counters(struct sfw_nat_dpools *p)
-{
-	struct sfw_nat_ids *t;
-	int err = sfw_nat_ids_pinned(&t);
-
-	for (int k = 0; !err && k < p->n; k++) {
-		p->v[k].id = sfw_nat_dpool_id_find(t, p->v[k].pool->name);
-		err = p->v[k].id ? sfw_nat_dpool_stats_read(p->v[k].id, &p->v[k].st) :
-		      sfw_fail(ENOENT, "destination NAT pool %s has no id: the configuration "
-			       "in force is not the stored one (commit it)",
-			       SFW_Q(p->v[k].pool->name));
-	}
-	free(t);
-	return err;
-}
-
-/* show (clear false) or clear destination pools P|all. */
-static int dpools(const struct sfw_cmdline *cl, bool clear)
-{
-	const char *name = rule_word(cl);
-	struct sfw_nat_dpools p = {};
-	struct sfw_conf conf;
-	int rc;
-
-	if (one_word(cl))
-		return SFW_EXIT_USAGE;
-	rc = sfw_conf_load_active(&conf, cl->err);
-	if (rc)
-		return rc;
-	rc = sfw_nat_dpools_build(&conf, name, &p);
-	/* clear all: every id, configured now or not */
-	if (!rc && (!clear || name))
-		rc = read_dpool_counters(&p);
-	if (!rc && clear && !(rc = sfw_lock())) {
-		rc = sfw_nat_dpool_stats_clear(name ? p.v[0].id : 0);
-		sfw_unlock();
-	} else if (!rc) {
-		(cl->json ? sfw_show_nat_dpools_json : sfw_show_nat_dpools_text)(&p, !name, cl->out);
-	}
-	sfw_nat_dpools_free(&p);
-	sfw_conf_free(&conf);
-	return rc ? sfw_report(cl) : SFW_EXIT_OK;
-}
-
-int sfw_cmd_show_nat_dpool(const struct sfw_cmdline *cl)
-{
-	return dpools(cl, false);
-}
-
-int sfw_cmd_clear_nat_dpool(const struct sfw_cmdline *cl)
-{
-	return dpools(cl, true);
 }
 
 /* Every rule's counters (id 0), or the named rule's. */
@@ -303,14 +248,14 @@ static int clear_counters(const struct sfw_nat_rules *r, bool dst, bool all)
 	return err;
 }
 
-static int clear_rules(const struct sfw_cmdline *cl, bool dst)
+int sfw_nat_rules_clear(const struct sfw_cmdline *cl, bool dst)
 {
-	const char *name = rule_word(cl);
+	const char *name = sfw_nat_name_word(cl);
 	struct sfw_nat_rules r = {};
 	struct sfw_conf conf;
 	int rc, err = 0;
 
-	if (one_word(cl))
+	if (sfw_nat_one_word(cl))
 		return SFW_EXIT_USAGE;
 	rc = sfw_conf_load_active(&conf, cl->err);
 	if (rc)
@@ -329,24 +274,19 @@ static int clear_rules(const struct sfw_cmdline *cl, bool dst)
 
 int sfw_cmd_clear_nat_rule(const struct sfw_cmdline *cl)
 {
-	return clear_rules(cl, false);
-}
-
-int sfw_cmd_clear_nat_drule(const struct sfw_cmdline *cl)
-{
-	return clear_rules(cl, true);
+	return sfw_nat_rules_clear(cl, false);
 }
 
 /* clear security nat source pool P|all: P's Translation hits (by its kept
  * id), or every pool id's; a name must be a configured pool. */
 int sfw_cmd_clear_nat_pool(const struct sfw_cmdline *cl)
 {
-	const char *name = rule_word(cl);
+	const char *name = sfw_nat_name_word(cl);
 	struct sfw_nat_pools p = {};
 	struct sfw_conf conf;
 	int rc, err = 0;
 
-	if (one_word(cl))
+	if (sfw_nat_one_word(cl))
 		return SFW_EXIT_USAGE;
 	rc = sfw_conf_load_active(&conf, cl->err);
 	if (rc)

@@ -39,7 +39,7 @@ static void pool_text(FILE *f, const struct sfw_nat_pool_row *row)
 	SFW_NAT_POOL_FIELD_LIST(SFW_S, SFW_N, SFW_NAT_FIELD_NONE)
 #undef SFW_S
 #undef SFW_N
-#define SFW_X(name, label, json) line_u64(f, label, row->st.n[SFW_NAT_PC_##name]);
+#define SFW_X(name, label, json, junos) line_u64(f, label, row->st.n[SFW_NAT_PC_##name]);
 	SFW_NAT_POOL_COUNTER_LIST(SFW_X)
 #undef SFW_X
 	fprintf(f, "%-41s%12s %12s\n", "Address range", "Single Ports", "Twin Ports");
@@ -66,7 +66,7 @@ static void pool_json(struct sfw_json *j, const struct sfw_nat_pool_row *row)
 	sfw_nat_pool_ports(row, ports, sizeof(ports));
 	sfw_json_open(j, NULL, '{');
 	SFW_NAT_POOL_FIELD_LIST(SFW_NAT_JSON_S, SFW_NAT_JSON_N, SFW_NAT_JSON_J)
-#define SFW_X(name, label, json) sfw_json_num(j, json, row->st.n[SFW_NAT_PC_##name]);
+#define SFW_X(name, label, json, junos) sfw_json_num(j, json, row->st.n[SFW_NAT_PC_##name]);
 	SFW_NAT_POOL_COUNTER_LIST(SFW_X)
 #undef SFW_X
 	sfw_json_open(j, "source-pool-address-range", '[');

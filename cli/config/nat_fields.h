@@ -1,7 +1,10 @@
-/* The fields the NAT shows print in both text and JSON, once each,
- * in Junos's order: the text writer (format_nat.c, format_nat_pool.c)
- * and the JSON one (format_nat_json.c, format_nat_pool.c) walk the same
- * list, as the counters' lists in include/nat.h are walked. Each entry is
+/* The fields the NAT shows print in text, JSON and Junos's reply, once
+ * each, in Junos's order: the text writer (format_nat.c,
+ * format_nat_pool.c), the JSON one (format_nat_json.c,
+ * format_nat_pool.c) and the `| display xml|json` one
+ * (format_nat_junos.c, format_nat_dest_junos.c) walk the same list, as
+ * the counters' lists in include/nat.h are walked; the JSON names are
+ * Junos's XML element names. Each entry is
  * S(text label, JSON name, string value), N(text label, JSON name,
  * number value) or J(JSON name, string value) for a JSON-only field; the
  * values are expressions of the writer's row. */
@@ -57,5 +60,9 @@
 #define SFW_NAT_JSON_S(lab, key, v) sfw_json_str(j, key, v);
 #define SFW_NAT_JSON_N(lab, key, v) sfw_json_num(j, key, v);
 #define SFW_NAT_JSON_J(key, v) sfw_json_str(j, key, v);
+/* Junos's reply's entries, with its struct sfw_jx *x (junos_out.h). */
+#define SFW_NAT_JX_S(lab, key, v) sfw_jx_leaf(x, key, v);
+#define SFW_NAT_JX_N(lab, key, v) sfw_jx_leaf_u64(x, key, v);
+#define SFW_NAT_JX_J(key, v) sfw_jx_leaf(x, key, v);
 
 #endif

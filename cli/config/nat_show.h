@@ -1,14 +1,17 @@
 /* show security nat source|destination rule R|all, pool P|all, summary:
  * the committed configuration's NAT rules and pools with the datapath's
- * counters (include/nat.h), laid out as Junos prints them, in text or
- * JSON. The formatters take rows already filled, never the maps, so tests
- * run them on a model parsed from a string. */
+ * counters (include/nat.h), laid out as Junos prints them, in text,
+ * sfw's JSON, or Junos's own reply (`| display xml|json`, form
+ * SFW_DISPLAY_XML or SFW_DISPLAY_JSON: format_nat_junos.c,
+ * format_nat_dest_junos.c). The formatters take rows already filled,
+ * never the maps, so tests run them on a model parsed from a string. */
 #ifndef SFW_CLI_NAT_SHOW_H
 #define SFW_CLI_NAT_SHOW_H
 
 #include <stdbool.h>
 #include <stdio.h>
 #include "conf.h"
+#include "junos_out.h"
 #include "nat.h"
 
 /* One source or destination NAT rule as the shows print it. */
@@ -66,6 +69,8 @@ __u64 sfw_nat_pool_capacity(const struct sfw_nat_pool_row *row);
 /* `pool all` (all: Total pools first) or `pool P`. */
 void sfw_show_nat_pools_text(const struct sfw_nat_pools *p, bool all, FILE *out);
 void sfw_show_nat_pools_json(const struct sfw_nat_pools *p, bool all, FILE *out);
+void sfw_show_nat_pools_junos(const struct sfw_nat_pools *p, bool all, enum sfw_display form,
+			      FILE *out);
 
 /* One destination pool as the shows print it (nat_dpool_show.c). */
 struct sfw_nat_dpool_row {
@@ -98,6 +103,12 @@ void sfw_show_nat_dsummary_text(const struct sfw_nat_rules *r, const struct sfw_
 				FILE *out);
 void sfw_show_nat_dsummary_json(const struct sfw_nat_rules *r, const struct sfw_nat_dpools *p,
 				FILE *out);
+void sfw_show_nat_dpools_junos(const struct sfw_nat_dpools *p, bool all, enum sfw_display form,
+			       FILE *out);
+void sfw_show_nat_drules_junos(const struct sfw_nat_rules *r, bool all, enum sfw_display form,
+			       FILE *out);
+void sfw_show_nat_dsummary_junos(const struct sfw_nat_rules *r, const struct sfw_nat_dpools *p,
+				 enum sfw_display form, FILE *out);
 
 /* `rule all` (all: the two Total lines first) or `rule R`. */
 void sfw_show_nat_rules_text(const struct sfw_nat_rules *r, bool all, FILE *out);
@@ -107,6 +118,10 @@ void sfw_show_nat_summary_text(const struct sfw_nat_rules *r, const struct sfw_n
 			       FILE *out);
 void sfw_show_nat_summary_json(const struct sfw_nat_rules *r, const struct sfw_nat_pools *p,
 			       FILE *out);
+void sfw_show_nat_rules_junos(const struct sfw_nat_rules *r, bool all, enum sfw_display form,
+			      FILE *out);
+void sfw_show_nat_summary_junos(const struct sfw_nat_rules *r, const struct sfw_nat_pools *p,
+				enum sfw_display form, FILE *out);
 
 /* What the rule's Action line says: `interface`, `off` or the pool. */
 const char *sfw_nat_action_word(const struct sfw_conf_nat_rule *rule);

@@ -168,17 +168,17 @@ static const struct sfw_node show_screen = {
 /* show security nat source rule R|all | summary (docs/nat.md) */
 static const struct sfw_node show_nat_rule = {
 	.word = "rule", .help = "Show source NAT rules and their translation hits",
-	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<rule|all>",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE | SFW_N_DISPLAY, .pos_name = "<rule|all>",
 	.pos_help = "Source NAT rule name, or all", .run = sfw_cmd_show_nat_rule,
 };
 static const struct sfw_node show_nat_pool = {
 	.word = "pool", .help = "Show source NAT pools, their ports in use and hits",
-	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<pool|all>",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE | SFW_N_DISPLAY, .pos_name = "<pool|all>",
 	.pos_help = "Source NAT pool name, or all", .run = sfw_cmd_show_nat_pool,
 };
 static const struct sfw_node show_nat_summary = {
 	.word = "summary", .help = "Show source NAT pools and rules in brief",
-	.run = sfw_cmd_show_nat_summary,
+	.flags = SFW_N_DISPLAY, .run = sfw_cmd_show_nat_summary,
 };
 static const struct sfw_node show_nat_source = {
 	.word = "source", .help = "Show source NAT information",
@@ -187,17 +187,17 @@ static const struct sfw_node show_nat_source = {
 /* show security nat destination rule R|all | pool P|all | summary */
 static const struct sfw_node show_dnat_rule = {
 	.word = "rule", .help = "Show destination NAT rules and their translation hits",
-	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<rule|all>",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE | SFW_N_DISPLAY, .pos_name = "<rule|all>",
 	.pos_help = "Destination NAT rule name, or all", .run = sfw_cmd_show_nat_drule,
 };
 static const struct sfw_node show_dnat_pool = {
 	.word = "pool", .help = "Show destination NAT pools and their translation hits",
-	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<pool|all>",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE | SFW_N_DISPLAY, .pos_name = "<pool|all>",
 	.pos_help = "Destination NAT pool name, or all", .run = sfw_cmd_show_nat_dpool,
 };
 static const struct sfw_node show_dnat_summary = {
 	.word = "summary", .help = "Show destination NAT pools and rules in brief",
-	.run = sfw_cmd_show_nat_dsummary,
+	.flags = SFW_N_DISPLAY, .run = sfw_cmd_show_nat_dsummary,
 };
 static const struct sfw_node show_nat_destination = {
 	.word = "destination", .help = "Show destination NAT information",

@@ -13,6 +13,10 @@ against real Junos replies (tests/fixtures/junos/).
       the JSON is the Junos JSON of the XML: the same elements, in the same
       order, leaves under "data", attributes under "attributes" (the text
       of the leaves that count down between two runs aside)
+  junos_reply.py fields FILE ENTRY LEAF...
+      FILE is well-formed XML; one line per ENTRY element (namespaces
+      aside), the text of its first descendant of each LEAF joined by "="
+      (empty when it has none)
 Exits 1 with a reason on stderr.
 """
 import json
@@ -168,6 +172,17 @@ def same_tree(xml_path, json_path):
         die(f"XML has {len(a)} elements, JSON {len(b)}")
 
 
+def fields(path, entry, leaves):
+    for e in parse_xml(path).iter():
+        if local(e.tag) != entry:
+            continue
+        vals = []
+        for leaf in leaves:
+            hit = next((d for d in e.iter() if local(d.tag) == leaf), None)
+            vals.append((hit.text or "") if hit is not None else "")
+        print("=".join(vals))
+
+
 def main():
     a = sys.argv[1:]
     if len(a) == 3 and a[0] == "flows" and a[1] in ("xml", "json"):
@@ -178,9 +193,11 @@ def main():
         structure(a[1], a[2:])
     elif len(a) == 3 and a[0] == "same-tree":
         same_tree(a[1], a[2])
+    elif len(a) >= 4 and a[0] == "fields":
+        fields(a[1], a[2], a[3:])
     else:
         die("usage: junos_reply.py flows xml|json FILE | structure FILE FIXTURE... | "
-            "same-tree XML JSON")
+            "same-tree XML JSON | fields FILE ENTRY LEAF...")
 
 
 if __name__ == "__main__":

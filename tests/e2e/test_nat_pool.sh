@@ -93,8 +93,17 @@ one_pass() {   # label, client port base, attach words...
 	expect_eq "$(jq '."source-nat-pool-detail-information"."source-nat-pool-info-entry"[0] |
 		[."source-pool-translation-hits", ."source-pool-address-range"[0]."single-port"] |
 		join(" ")' -r <<<"$out")" "2 2" "$label: pool show JSON: $out"
+	# Junos's own reply: its JSON (leaves under "data"), its XML parsed
 	out=$(sfw show security nat source pool all '|' display json)
-	has '"total-source-pools": 1' <<<"$out" || fail "$label: | display json: $out"
+	expect_eq "$(jq -r '.["source-nat-pool-detail-information"][0] |
+		[.["total-source-nat-pools"][0]["total-source-pools"][0].data,
+		 .["source-nat-pool-info-entry"][0]["address-pool-hits"][0].data] | join(" ")' \
+		<<<"$out")" "1 2" "$label: | display json: $out"
+	sfw show security nat source pool all '|' display xml >"$DROPS_TMP/pool.xml" ||
+		fail "$label: | display xml"
+	expect_eq "$(tests/e2e/junos_reply.py fields "$DROPS_TMP/pool.xml" source-nat-pool-info-entry \
+		pool-name address-pool-hits single-port)" "P=2=2" \
+		"$label: | display xml: $(cat "$DROPS_TMP/pool.xml")"
 	out=$(sfw show security nat source summary)
 	has -E "^P +192.0.2.10-192.0.2.11 +default +yes +2$" <<<"$out" || fail "$label: summary: $out"
 	out=$(sfw show security nat source pool Q 2>&1) && fail "$label: an unknown pool shown: $out"

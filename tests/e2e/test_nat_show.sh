@@ -5,7 +5,8 @@
 # untrust) under rule-set inside-out: rule keep (destination port 7: source-
 # nat off) and rule masq (the rest: source-nat interface).
 #   - show security nat source rule masq|keep|all and summary, text and
-#     --json and `| display json`: Translation hits and Successful sessions
+#     --json, and Junos's own reply (`| display xml` parsed by xml.etree,
+#     `| display json` its tree): Translation hits and Successful sessions
 #     count each flow's first packet only (later datagrams add nothing),
 #     Number of sessions the flows alive now;
 #   - show security flow session nat lists only translated sessions, and
@@ -80,7 +81,8 @@ expect_eq "$(grep '^source NAT rule:' <<<"$out" | tr '\n' ' ')" \
 has -x "  Action                        : interface" <<<"$out" || fail "masq's Action: $out"
 has -x "  Action                        : off" <<<"$out" || fail "keep's Action: $out"
 out=$(sfw show security nat source rule all '| display json' |
-	jq -r '.["source-nat-rule-detail-information"]["source-nat-rule-entry"][] | .["rule-name"] + "=" + (.["source-nat-rule-hits-entry"]["rule-translation-hits"] | tostring)' |
+	jq -r '.["source-nat-rule-detail-information"][0]["source-nat-rule-entry"][] |
+		.["rule-name"][0].data + "=" + .["source-nat-rule-hits-entry"][0]["rule-translation-hits"][0].data' |
 	tr '\n' ' ')
 expect_eq "$out" "keep=1 masq=3 " "rule all | display json"
 
@@ -160,4 +162,54 @@ expect_eq "$out" "sfw: source NAT rule nosuch is not configured" "clear of an un
 # the sessions' end empties Number of sessions, not the hits
 out=$(sfw clear security flow session all 2>&1) || fail "clear sessions: $out"
 expect_rule masq 1 1 0 "sessions cleared"
+
+# Junos's own reply (`| display xml`): it parses (xml.etree), carries the
+# text's values, and the JSON is its tree; last, as its runs take long
+# enough for the earlier checks' UDP sessions to age out, on one new flow
+junos() {   # name words...: the XML reply in $DROPS_TMP/name.xml, its JSON checked
+	local name=$1 x=$DROPS_TMP/$1.xml j=$DROPS_TMP/$1.json
+	shift
+	sfw "$@" '| display xml' >"$x" 2>"$DROPS_TMP/err" || fail "$name | display xml: $(cat "$DROPS_TMP/err")"
+	sfw "$@" '| display json' >"$j" 2>"$DROPS_TMP/err" || fail "$name | display json: $(cat "$DROPS_TMP/err")"
+	tests/e2e/junos_reply.py same-tree "$x" "$j" || fail "$name: the JSON is not the XML's tree"
+}
+fields() { tests/e2e/junos_reply.py fields "$@" | tr '\n' ' '; }
+send_udp 24006 5353 1
+junos rules show security nat source rule all
+expect_eq "$(fields "$DROPS_TMP/rules.xml" source-nat-rule-entry rule-name source-nat-rule-action \
+	rule-translation-hits succ-hits concurrent-hits)" "keep=off=0=0=0 masq=interface=2=2=1 " \
+	"rule all | display xml"
+expect_eq "$(fields "$DROPS_TMP/rules.xml" total-source-nat-rules total-src-rules)" "2 " \
+	"rule all | display xml: total-src-rules"
+junos masq show security nat source rule masq
+expect_eq "$(fields "$DROPS_TMP/masq.xml" source-nat-rule-entry rule-name rule-set-name \
+	rule-from-context-name rule-to-context-name)" "masq=inside-out=trust=untrust " \
+	"rule masq | display xml"
+junos summary show security nat source summary
+expect_eq "$(fields "$DROPS_TMP/summary.xml" ssg-source-rule-entry ssg-source-rule-name \
+	ssg-source-rule-action)" "keep=off masq=interface " "summary | display xml"
+junos pools show security nat source pool all
+expect_eq "$(fields "$DROPS_TMP/pools.xml" total-source-nat-pools total-source-pools)" "0 " \
+	"pool all | display xml"
+junos drules show security nat destination rule all
+expect_eq "$(fields "$DROPS_TMP/drules.xml" total-destination-nat-rules total-dst-rules)" "0 " \
+	"destination rule all | display xml"
+junos dpools show security nat destination pool all
+junos dsummary show security nat destination summary
+junos sessions show security flow session nat
+expect_eq "$(fields "$DROPS_TMP/sessions.xml" flow-session-information displayed-session-count)" \
+	"1 " "session nat | display xml"
+# an unknown display form, an unknown pipe word: one line, exit 2, no output
+for pipe in '| display yaml' '| frob'; do
+	sfw show security nat source rule all "$pipe" >"$DROPS_TMP/out" 2>"$DROPS_TMP/err"
+	expect_eq "$?" 2 "exit of rule all $pipe"
+	expect_eq "$(wc -l <"$DROPS_TMP/err")" 1 "one line for rule all $pipe: $(cat "$DROPS_TMP/err")"
+	[ -s "$DROPS_TMP/out" ] && fail "rule all $pipe printed: $(cat "$DROPS_TMP/out")"
+done
+# clear has no reply shape: xml refused, nothing cleared
+sfw clear security nat source rule all '| display xml' >"$DROPS_TMP/out" 2>"$DROPS_TMP/err"
+expect_eq "$?" 2 "exit of clear | display xml"
+expect_eq "$(cat "$DROPS_TMP/err")" \
+	"sfw: '| display xml' is not available for 'clear security nat source rule'" "its message"
+expect_rule masq 2 2 1 "after clear | display xml"
 echo "PASS"
