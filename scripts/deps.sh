@@ -11,7 +11,7 @@ PACKAGES=(
 	libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev libnetfilter-conntrack-dev libnftables-dev
 	libssl-dev
 	libcriterion-dev libmicrohttpd-dev libedit-dev
-	iproute2 iputils-ping netcat-openbsd iperf3 python3 python3-scapy python3-pexpect tcpdump libpcap0.8
+	iproute2 iputils-ping netcat-openbsd traceroute iperf3 python3 python3-scapy python3-pexpect tcpdump libpcap0.8
 	conntrack conntrackd keepalived iputils-arping nftables gnuplot-nox linux-perf linux-libc-dev ethtool jq
 	mawk mount procps prometheus strace
 	scdoc man-db build-essential dpkg-dev debhelper lintian systemd
