@@ -36,10 +36,7 @@
 #include <linux/if_link.h>
 #include "sandbox.h"
 #include "runcmd.h"
-#include "topo.h"
-#include "pktbuild.h"
-#include "protocols.h"
-#include "trafficgen.skel.h"
+#include "fwdgen.h"
 #include "bare_fwd.skel.h"
 
 #define FLOWS 64
@@ -47,7 +44,7 @@
 #define NEW_FRAMES 250000
 #define ROUNDS 3
 #define CT_ENTRIES 1000000   /* NEW_FRAMES x ROUNDS, with room: emptied between rates */
-#define MAX_CPUS 2           /* rates on 1 and on 2 CPUs */
+#define MAX_CPUS FG_MAX_CPUS /* rates on 1 and on 2 CPUs */
 /* issue 15's targets, judged by scripts/bench_targets.py from the JSON */
 
 enum counter { SINK, SRV_DELIVERED };
@@ -65,132 +62,9 @@ struct bench {
 	int stalls;            /* rates lost to a stalled veth queue */
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static __u64 sink_count(struct bench *b)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	__u64 v[ncpu > 0 ? ncpu : 1], sum = 0;
-	__u32 zero = 0;
-
-	if (bpf_map_lookup_elem(bpf_map__fd(b->tg->maps.tg_count), &zero, v))
-		return 0;
-	for (int i = 0; i < ncpu; i++)
-		sum += v[i];
-	return sum;
-}
-
-/* One Ip: field of a namespace's /proc/net/snmp (2: InReceives,
- * 5: ForwDatagrams, 8: InDelivers). */
-static __u64 snmp_ip(const char *ns, int field)
-{
-	char line[1024], *tok, *save = NULL;
-	__u64 v = 0;
-	int seen = 0;
-	FILE *f;
-
-	if (topo_enter(ns) || !(f = fopen("/proc/net/snmp", "r")))
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "Ip: ", 4) || line[4] < '0' || line[4] > '9' || seen++)
-			continue;
-		tok = strtok_r(line + 4, " ", &save);
-		for (int i = 0; tok && i < field; i++)
-			tok = strtok_r(NULL, " ", &save);
-		v = tok ? strtoull(tok, NULL, 10) : 0;
-	}
-	fclose(f);
-	return v;
-}
-
 static __u64 count(struct bench *b, enum counter c)
 {
-	return c == SINK ? sink_count(b) : snmp_ip(TOPO_SRV, 8);
-}
-
-struct gen {
-	int prog_fd, cpu, err;
-	struct bpf_test_run_opts *o;
-	pthread_barrier_t *go;
-};
-
-/* One generator: pinned to its CPU (veth runs the receiving NAPI there
- * too), then its share of the run. Threads start in the namespace of the
- * thread that made them: the ingress ifindex is resolved there. */
-static void *gen_run(void *arg)
-{
-	struct gen *g = arg;
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(g->cpu, &set);
-	g->err = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-	pthread_barrier_wait(g->go);
-	if (!g->err && bpf_prog_test_run_opts(g->prog_fd, g->o))
-		g->err = errno;
-	return NULL;
-}
-
-/* n frames from namespace `ns` out of `ifname`, src/dst MACs as given,
- * split between `cpus` generators on CPUs 0..cpus-1; *secs: the wall time
- * from their start to the last one's end. */
-static int push(struct bench *b, const char *ns, const char *ifname, const char *smac,
-		const char *dmac, __u32 n, int cpus, double *secs)
-{
-	struct pb_spec s = { .src = "198.51.100.2", .dst = "203.0.113.2",
-			     .proto = SFW_IPPROTO_UDP, .sport = 10000, .dport = 9, .payload = 18 };
-	struct pb_pkt pkt;
-	__u32 ifindex = topo_ifindex(ns, ifname);
-
-	if (!ifindex || pb_build(&s, &pkt))
-		return -EINVAL;
-	sscanf(dmac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &pkt.data[0], &pkt.data[1], &pkt.data[2],
-	       &pkt.data[3], &pkt.data[4], &pkt.data[5]);
-	sscanf(smac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &pkt.data[6], &pkt.data[7], &pkt.data[8],
-	       &pkt.data[9], &pkt.data[10], &pkt.data[11]);
-	memcpy(b->tg->bss->tg_hdr, pkt.data, sizeof(b->tg->bss->tg_hdr));
-	memset(b->tg->bss->tg_seq, 0, sizeof(b->tg->bss->tg_seq));
-	b->tg->bss->tg_split = cpus;
-	struct xdp_md ctx = { .data_end = pkt.len, .ingress_ifindex = ifindex };
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt.data, .data_size_in = pkt.len,
-		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = n / cpus,
-		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
-	struct gen g[MAX_CPUS];
-	pthread_t t[MAX_CPUS];
-	pthread_barrier_t go;
-	double t0;
-	int err = 0, started = 0;
-
-	pthread_barrier_init(&go, NULL, cpus + 1);
-	for (int i = 0; i < cpus; i++) {
-		g[i] = (struct gen){ .prog_fd = bpf_program__fd(b->tg->progs.tg_tx), .cpu = i,
-				     .o = &o, .go = &go };
-		if (pthread_create(&t[i], NULL, gen_run, &g[i]))
-			break;
-		started++;
-	}
-	if (started < cpus) {
-		/* the barrier never opens: nothing started may be left waiting */
-		fprintf(stderr, "forwarding: cannot start generator %d\n", started);
-		exit(1);
-	}
-	pthread_barrier_wait(&go);
-	t0 = now_s();
-	for (int i = 0; i < cpus; i++) {
-		pthread_join(t[i], NULL);
-		if (g[i].err && !err)
-			err = -g[i].err;
-	}
-	*secs = now_s() - t0;
-	pthread_barrier_destroy(&go);
-	b->tg->bss->tg_base += (__u64)(n / cpus) * cpus;
-	return err;
+	return c == SINK ? fg_sink_count(b->tg, FG_SINK_COUNTED) : fg_snmp_ip(TOPO_SRV, 8);
 }
 
 struct where {
@@ -225,7 +99,7 @@ static double rate_n(struct bench *b, const struct where *w, __u32 n, bool uniqu
 	for (int i = 0; i < rounds && i < ROUNDS; i++) {
 		__u64 c0 = count(b, w->counter), got;
 
-		if (push(b, w->ns, w->ifname, w->smac, w->dmac, n, cpus, &r[i]))
+		if (fg_push(b->tg, w->ns, w->ifname, w->smac, w->dmac, n, cpus, &r[i]))
 			return -1;
 		usleep(100000);
 		got = count(b, w->counter) - c0;
@@ -258,7 +132,7 @@ static int prime(struct bench *b, const struct where *w)
 
 	b->tg->bss->tg_unique = 0;
 	b->tg->bss->tg_flows = FLOWS;
-	if (push(b, w->ns, w->ifname, w->smac, w->dmac, FLOWS, 1, &secs) || topo_enter(TOPO_SRV))
+	if (fg_push(b->tg, w->ns, w->ifname, w->smac, w->dmac, FLOWS, 1, &secs) || topo_enter(TOPO_SRV))
 		return -1;
 	usleep(100000);
 	inet_pton(AF_INET, "203.0.113.2", &srv.sin_addr);
@@ -277,21 +151,6 @@ static int prime(struct bench *b, const struct where *w)
 	return err;
 }
 
-/* The 1-minute load average, printed next to every figure: the machine is
- * shared, and a rate means little without it. */
-static double load1(void)
-{
-	double l = -1;
-	FILE *f = fopen("/proc/loadavg", "r");
-
-	if (f) {
-		if (fscanf(f, "%lf", &l) != 1)
-			l = -1;
-		fclose(f);
-	}
-	return l;
-}
-
 /* A row of the table and the JSON: pps delivered on `cpus` CPUs, and for
  * forwarding the firewall's own CPU time per packet (cpus x 1e9 / pps, the
  * generator's and receiver's share from the ceiling case on as many CPUs
@@ -301,7 +160,7 @@ static void report(struct bench *b, const char *group, const char *name, int cpu
 {
 	double ceil_ns = b->ceiling_ns[cpus - 1];
 	double fw_ns = ceil_ns > 0 ? cpus * 1e9 / pps - ceil_ns : 0;
-	double load = load1();
+	double load = fg_load1();
 
 	if (pps == STALLED) {
 		printf("%-8s %-34s %4d %12s\n", group, name, cpus, "stalled");
@@ -367,19 +226,19 @@ static int forward_case(struct bench *b, const char *name, double *est, double *
 	if (prime(b, &from_client))
 		return -1;
 	perf = c == 1 ? perf_start(name) : 0;
-	f0 = snmp_ip(TOPO_FW, 5);
+	f0 = fg_snmp_ip(TOPO_FW, 5);
 	est[c - 1] = rate(b, &from_client, EST_FRAMES, false, c);
 	perf_stop(perf);
 	if (est[c - 1] == -1)
 		return -1;
-	report(b, "forward", name, c, est[c - 1], snmp_ip(TOPO_FW, 5) - f0);
+	report(b, "forward", name, c, est[c - 1], fg_snmp_ip(TOPO_FW, 5) - f0);
 	if (!fresh)
 		return 0;
-	f0 = snmp_ip(TOPO_FW, 5);
+	f0 = fg_snmp_ip(TOPO_FW, 5);
 	fresh[c - 1] = rate(b, &from_client, NEW_FRAMES, true, c);
 	if (fresh[c - 1] == -1)
 		return -1;
-	report(b, "new", name, c, fresh[c - 1], snmp_ip(TOPO_FW, 5) - f0);
+	report(b, "new", name, c, fresh[c - 1], fg_snmp_ip(TOPO_FW, 5) - f0);
 	return 0;
 }
 
@@ -394,21 +253,9 @@ static int host_case(struct bench *b, const char *name, double *pps)
 	return 0;
 }
 
-/* An XDP program on ns/ifname in driver mode; prog_fd < 0 takes it off. */
-static int xdp_prog(const char *ns, const char *ifname, int prog_fd)
-{
-	__u32 ifindex = topo_ifindex(ns, ifname);
-
-	if (!ifindex)
-		return -ENODEV;
-	if (prog_fd < 0)
-		return bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
-	return bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_DRV_MODE, NULL);
-}
-
 static int xdp_sink(struct bench *b, const char *ns, const char *ifname, bool on)
 {
-	return xdp_prog(ns, ifname, on ? bpf_program__fd(b->tg->progs.tg_sink) : -1);
+	return fg_xdp_prog(ns, ifname, on ? bpf_program__fd(b->tg->progs.tg_sink) : -1);
 }
 
 /* The conntrack firewall: established and related accepted, new
@@ -438,18 +285,11 @@ static int nft_off(const char *ns)
 	return topo_sh("nsenter --net=/run/netns/%s nft delete table inet sfwbench", ns);
 }
 
-/* sfw through its CLI, as a user runs it; each namespace its own pins. */
-static void sfw_cmd(struct bench *b, const char *ns, const char *args, char *cmd, size_t len)
-{
-	snprintf(cmd, len, "SFW_PIN_ROOT=/sys/fs/bpf/sfw-%s SFW_CONF_DIR=/tmp/sfwb-conf-%d "
-		 "nsenter --net=/run/netns/%s %s %s", ns, (int)getpid(), ns, b->sfw, args);
-}
-
 static int sfw(struct bench *b, const char *ns, const char *args)
 {
 	char cmd[1024];
 
-	sfw_cmd(b, ns, args, cmd, sizeof(cmd));
+	fg_sfw_cmd(b->sfw, ns, args, cmd, sizeof(cmd));
 	return topo_sh("%s", cmd);
 }
 
@@ -504,10 +344,10 @@ static int sfw_link(const char *ns, const char *ifname, int *prog_fd)
 /* One round of established frames, the ForwDatagrams delta added up. */
 static double one_round(struct bench *b, __u64 *fwd)
 {
-	__u64 f0 = snmp_ip(TOPO_FW, 5);
+	__u64 f0 = fg_snmp_ip(TOPO_FW, 5);
 	double r = rate_n(b, &from_client, EST_FRAMES, false, b->cpus, 1);
 
-	*fwd += snmp_ip(TOPO_FW, 5) - f0;
+	*fwd += fg_snmp_ip(TOPO_FW, 5) - f0;
 	return r;
 }
 
@@ -566,15 +406,15 @@ static int sfw_new(struct bench *b, struct figures *x)
 {
 	static char sfw_clear[1024];
 	int c = b->cpus;
-	__u64 f0 = snmp_ip(TOPO_FW, 5);
+	__u64 f0 = fg_snmp_ip(TOPO_FW, 5);
 
-	sfw_cmd(b, TOPO_FW, "clear security flow session all", sfw_clear, sizeof(sfw_clear));
+	fg_sfw_cmd(b->sfw, TOPO_FW, "clear security flow session all", sfw_clear, sizeof(sfw_clear));
 	b->fw_reset = sfw_clear;
 	x->sfw_new[c - 1] = rate(b, &from_client, NEW_FRAMES, true, c);
 	b->fw_reset = NULL;
 	if (x->sfw_new[c - 1] == -1)
 		return -1;
-	report(b, "new", "sfw, XDP forwarding", c, x->sfw_new[c - 1], snmp_ip(TOPO_FW, 5) - f0);
+	report(b, "new", "sfw, XDP forwarding", c, x->sfw_new[c - 1], fg_snmp_ip(TOPO_FW, 5) - f0);
 	return 0;
 }
 
@@ -766,16 +606,11 @@ int main(int argc, char **argv)
 {
 	const char *path = argc > 1 ? argv[1] : "build/bench/forwarding.json";
 	struct bench b = { .sep = "" };
-	char exe[480];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
 	int rc;
 
-	if (n <= 0)
+	if (fg_sfw_path(b.sfw, sizeof(b.sfw)))
 		return 1;
-	exe[n] = '\0';
-	*strrchr(exe, '/') = '\0';
-	snprintf(b.sfw, sizeof(b.sfw), "%s/../sfw", exe);
 	b.ncpu = online >= MAX_CPUS ? MAX_CPUS : 1;
 	b.json = fopen(path, "w");
 	if (!b.json) {

@@ -37,12 +37,17 @@ __u32 tg_unique;          /* 1: every frame a tuple never sent before */
  * forwarder rewrites MACs and TTL in place: each frame gets its headers
  * anew, or the next round would start from the last one's rewrites. */
 __u8 tg_hdr[TG_HDR_LEN];
+/* The sink's expected source address (network order; 0: any): behind a
+ * source NAT only translated frames count, the others go to slot 1, so a
+ * rate can never be of frames the NAT let through untranslated
+ * (bench/snat.c). */
+__u32 tg_want_src;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);
 	__type(value, __u64);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);   /* bench/fwdgen.h's FG_SINK_* */
 } tg_count SEC(".maps");
 
 /* Only the ports change from the template, so the IPv4 header checksum
@@ -91,13 +96,14 @@ int tg_sink(struct xdp_md *ctx)
 	void *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
 	struct iphdr *ip = data + sizeof(*eth);
-	__u32 zero = 0;
+	__u32 slot, want = tg_want_src;
 	__u64 *c;
 
 	if ((void *)(ip + 1) > end || eth->h_proto != bpf_htons(0x0800) ||
 	    ip->protocol != 17 /* UDP */)
 		return XDP_PASS;
-	c = bpf_map_lookup_elem(&tg_count, &zero);
+	slot = want && ip->saddr != want;
+	c = bpf_map_lookup_elem(&tg_count, &slot);
 	if (c)
 		(*c)++;
 	return XDP_DROP;

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Each figure of a `make bench` run against its issue-15 target.
+"""Each figure of a `make bench` run against its issue-15 target (and issue
+14's source NAT figures).
 
 Reads the JSON the benchmarks wrote in BUILD/bench (and the load average
 scripts/bench.sh noted around each one), prints one line per figure:
@@ -60,6 +61,21 @@ def cli(rows, res, item, size, bench):
                      ATLEAST, bench))
 
 
+def snat(rows, res):
+    """Issue 14: source NAT against nftables masquerade (bench/snat.c). A
+    new-session figure with more than 1% refused is a failure, not a rate."""
+    r = (res or {}).get("ratios", {})
+    rows.append(("14", "SNAT forwarding, sfw / nftables masquerade",
+                 r.get("snat_forward_sfw_over_nft"), 3.0, ATLEAST, "snat"))
+    new = r.get("snat_new_sfw_over_nft")
+    if res and res.get("refused_over_limit"):
+        pct = res.get("refused_pct", {})
+        new = "FAIL: refused sfw %.2f%%, nft %.2f%% (> 1%%)" % (pct.get("sfw", -1),
+                                                                 pct.get("nft", -1))
+    rows.append(("14", "new translated sessions/s, sfw / nftables masquerade", new, 3.0,
+                 ATLEAST, "snat"))
+
+
 def collect(d):
     rows = []
     fwd = load(d, "forwarding") or {}
@@ -73,6 +89,7 @@ def collect(d):
     established(rows, cost, (1000, 1000000), "2")
     rows.append(("3", "new sessions/s, sfw / nf_conntrack", r.get("new_sfw_over_conntrack"),
                  3.0, ATLEAST, "forwarding"))
+    snat(rows, load(d, "snat"))
     mem = load(d, "session_memory")
     rows.append(("4", "memory per session, sfw / nf_conntrack", mem and mem.get("ratio"), 0.5,
                  ATMOST, "session_memory"))
@@ -93,9 +110,15 @@ def collect(d):
     return rows
 
 
+def isnum(got):
+    return isinstance(got, (int, float)) and not isinstance(got, bool)
+
+
 def verdict(got, target, way):
     if got is None:
         return "not run"
+    if isinstance(got, str):
+        return got
     if target is None:
         return ""
     if way == ATLEAST:
@@ -107,7 +130,7 @@ def main():
     d = sys.argv[1]
     dat = sys.argv[2] if len(sys.argv) > 2 else None
     rows = collect(d)
-    print("issue 15 targets, this run (ratios of figures measured in the same run; load: "
+    print("issue 15 targets (item 14: issue 14's source NAT), this run (ratios of figures measured in the same run; load: "
           "1-minute load average at the benchmark's start / end)")
     print("%-4s %-58s %9s %8s  %-26s %s" % ("item", "figure", "measured", "target", "verdict",
                                              "load"))
@@ -115,10 +138,10 @@ def main():
     for item, label, got, target, way, bench in rows:
         la = loadavg(d, bench)
         print("%-4s %-58s %9s %8s  %-26s %s" % (
-            item, label, "%.3fx" % got if got is not None else "-",
+            item, label, "%.3fx" % got if isnum(got) else "-",
             "%s %.2fx" % (way, target) if target is not None else "",
             verdict(got, target, way), "/".join(la) if la else "-"))
-        if got is not None and target is not None and got > 0:
+        if isnum(got) and target is not None and got > 0:
             norm = got / target if way == ATLEAST else target / got
             out.append('"%s (%s %.2f)" %.3f %.3f' % (label.strip(), way, target, norm, got))
     passed = sum(1 for i, l, g, t, w, b in rows if t is not None and g is not None

@@ -1,0 +1,204 @@
+/* The generator side of the end-to-end benchmarks on bench/topo.h's
+ * topology (bench/forwarding.c, bench/snat.c): frames pushed by
+ * bench/trafficgen.bpf.c's tg_tx from a namespace's veth, one pinned
+ * generator per CPU; what the sink counted; a namespace's IP counters;
+ * XDP programs by hand; sfw's CLI in a namespace, with pins of its own.
+ * The Makefile builds each bench/NAME.c on its own, so these are static
+ * functions in a header. */
+#ifndef SFW_BENCH_FWDGEN_H
+#define SFW_BENCH_FWDGEN_H
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+#include "topo.h"
+#include "pktbuild.h"
+#include "protocols.h"
+#include "trafficgen.skel.h"
+
+#define FG_MAX_CPUS 2   /* generators at most: rates on 1 and on 2 CPUs */
+
+/* The sink's counters (trafficgen.bpf.c's tg_count slots). */
+#define FG_SINK_COUNTED 0
+#define FG_SINK_WRONG_SOURCE 1   /* tg_want_src set and the source another */
+
+static inline double fg_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static inline __u64 fg_sink_count(struct trafficgen *tg, __u32 slot)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 v[ncpu > 0 ? ncpu : 1], sum = 0;
+	if (bpf_map_lookup_elem(bpf_map__fd(tg->maps.tg_count), &slot, v))
+		return 0;
+	for (int i = 0; i < ncpu; i++)
+		sum += v[i];
+	return sum;
+}
+
+/* One Ip: field of a namespace's /proc/net/snmp (2: InReceives,
+ * 5: ForwDatagrams, 8: InDelivers). */
+static inline __u64 fg_snmp_ip(const char *ns, int field)
+{
+	char line[1024], *tok, *save = NULL;
+	__u64 v = 0;
+	int seen = 0;
+	FILE *f;
+
+	if (topo_enter(ns) || !(f = fopen("/proc/net/snmp", "r")))
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "Ip: ", 4) || line[4] < '0' || line[4] > '9' || seen++)
+			continue;
+		tok = strtok_r(line + 4, " ", &save);
+		for (int i = 0; tok && i < field; i++)
+			tok = strtok_r(NULL, " ", &save);
+		v = tok ? strtoull(tok, NULL, 10) : 0;
+	}
+	fclose(f);
+	return v;
+}
+
+struct fg_gen {
+	int prog_fd, cpu, err;
+	struct bpf_test_run_opts *o;
+	pthread_barrier_t *go;
+};
+
+/* One generator: pinned to its CPU (veth runs the receiving NAPI there
+ * too), then its share of the run. Threads start in the namespace of the
+ * thread that made them: the ingress ifindex is resolved there. */
+static inline void *fg_gen_run(void *arg)
+{
+	struct fg_gen *g = arg;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(g->cpu, &set);
+	g->err = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	pthread_barrier_wait(g->go);
+	if (!g->err && bpf_prog_test_run_opts(g->prog_fd, g->o))
+		g->err = errno;
+	return NULL;
+}
+
+/* n frames from namespace `ns` out of `ifname`, src/dst MACs as given,
+ * split between `cpus` generators on CPUs 0..cpus-1; *secs: the wall time
+ * from their start to the last one's end. */
+static inline int fg_push(struct trafficgen *tg, const char *ns, const char *ifname, const char *smac,
+		const char *dmac, __u32 n, int cpus, double *secs)
+{
+	struct pb_spec s = { .src = "198.51.100.2", .dst = "203.0.113.2",
+			     .proto = SFW_IPPROTO_UDP, .sport = 10000, .dport = 9, .payload = 18 };
+	struct pb_pkt pkt;
+	__u32 ifindex = topo_ifindex(ns, ifname);
+
+	if (!ifindex || pb_build(&s, &pkt))
+		return -EINVAL;
+	sscanf(dmac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &pkt.data[0], &pkt.data[1], &pkt.data[2],
+	       &pkt.data[3], &pkt.data[4], &pkt.data[5]);
+	sscanf(smac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &pkt.data[6], &pkt.data[7], &pkt.data[8],
+	       &pkt.data[9], &pkt.data[10], &pkt.data[11]);
+	memcpy(tg->bss->tg_hdr, pkt.data, sizeof(tg->bss->tg_hdr));
+	memset(tg->bss->tg_seq, 0, sizeof(tg->bss->tg_seq));
+	tg->bss->tg_split = cpus;
+	struct xdp_md ctx = { .data_end = pkt.len, .ingress_ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt.data, .data_size_in = pkt.len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = n / cpus,
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
+	struct fg_gen g[FG_MAX_CPUS];
+	pthread_t t[FG_MAX_CPUS];
+	pthread_barrier_t go;
+	double t0;
+	int err = 0, started = 0;
+
+	pthread_barrier_init(&go, NULL, cpus + 1);
+	for (int i = 0; i < cpus; i++) {
+		g[i] = (struct fg_gen){ .prog_fd = bpf_program__fd(tg->progs.tg_tx), .cpu = i,
+				     .o = &o, .go = &go };
+		if (pthread_create(&t[i], NULL, fg_gen_run, &g[i]))
+			break;
+		started++;
+	}
+	if (started < cpus) {
+		/* the barrier never opens: nothing started may be left waiting */
+		fprintf(stderr, "bench: cannot start generator %d\n", started);
+		exit(1);
+	}
+	pthread_barrier_wait(&go);
+	t0 = fg_now_s();
+	for (int i = 0; i < cpus; i++) {
+		pthread_join(t[i], NULL);
+		if (g[i].err && !err)
+			err = -g[i].err;
+	}
+	*secs = fg_now_s() - t0;
+	pthread_barrier_destroy(&go);
+	tg->bss->tg_base += (__u64)(n / cpus) * cpus;
+	return err;
+}
+
+/* The 1-minute load average, printed next to every figure: the machine is
+ * shared, and a rate means little without it. */
+static inline double fg_load1(void)
+{
+	double l = -1;
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f) {
+		if (fscanf(f, "%lf", &l) != 1)
+			l = -1;
+		fclose(f);
+	}
+	return l;
+}
+
+/* An XDP program on ns/ifname in driver mode; prog_fd < 0 takes it off. */
+static inline int fg_xdp_prog(const char *ns, const char *ifname, int prog_fd)
+{
+	__u32 ifindex = topo_ifindex(ns, ifname);
+
+	if (!ifindex)
+		return -ENODEV;
+	if (prog_fd < 0)
+		return bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
+	return bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_DRV_MODE, NULL);
+}
+
+/* sfw through its CLI, as a user runs it; each namespace its own pins. */
+static inline void fg_sfw_cmd(const char *sfw, const char *ns, const char *args, char *cmd,
+			      size_t len)
+{
+	snprintf(cmd, len, "SFW_PIN_ROOT=/sys/fs/bpf/sfw-%s SFW_CONF_DIR=/tmp/sfwb-conf-%d "
+		 "nsenter --net=/run/netns/%s %s %s", ns, (int)getpid(), ns, sfw, args);
+}
+
+/* The sfw binary next to this benchmark's directory: build/bench/X ->
+ * build/sfw. */
+static inline int fg_sfw_path(char *out, size_t len)
+{
+	char exe[480];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	*strrchr(exe, '/') = '\0';
+	snprintf(out, len, "%s/../sfw", exe);
+	return 0;
+}
+
+#endif
