@@ -24,11 +24,47 @@ struct sfw_arp4 {
 	__u8 tpa[4];
 } __attribute__((packed));
 
-/* The proxy entry of ifindex, generation gen, whose range covers a (host
- * order), or NULL. An interface's ranges are numbered from 0 without a
- * gap (loader/nat_proxy_write.c), proxy-ndp's among them. */
+/* a (IPv6, network order) as a number's two halves, host order. */
+static __always_inline void sfw_addr6_halves(const union sfw_addr *a, __u64 *hi, __u64 *lo)
+{
+	*hi = (__u64)bpf_ntohl(a->v6[0]) << 32 | bpf_ntohl(a->v6[1]);
+	*lo = (__u64)bpf_ntohl(a->v6[2]) << 32 | bpf_ntohl(a->v6[3]);
+}
+
+/* Does a (IPv6) lie in first..last of e? A global function: its
+ * compares' branches are verified once, not again for every entry the
+ * lookup below tries (inlined, they took the verifier past its
+ * million instructions). */
+__noinline int sfw_proxy_covers6(const struct sfw_nat_proxy *e, const union sfw_addr *a)
+{
+	__u64 ah, al, fh, fl, lh, ll;
+
+	if (!e || !a)
+		return 0;
+	sfw_addr6_halves(a, &ah, &al);
+	sfw_addr6_halves(&e->first, &fh, &fl);
+	sfw_addr6_halves(&e->last, &lh, &ll);
+	return (ah > fh || (ah == fh && al >= fl)) && (ah < lh || (ah == lh && al <= ll));
+}
+
+/* Does a (network order) lie in first..last of entry e of family? */
+static __always_inline bool sfw_proxy_covers(const struct sfw_nat_proxy *e, __u8 family,
+					     const union sfw_addr *a)
+{
+	if (e->family != family)
+		return false;
+	if (family == SFW_FAMILY_INET)
+		return bpf_ntohl(a->v4) >= bpf_ntohl(e->first.v4) &&
+		       bpf_ntohl(a->v4) <= bpf_ntohl(e->last.v4);
+	return sfw_proxy_covers6(e, a);
+}
+
+/* The proxy entry of ifindex, generation gen, whose range of family
+ * covers a, or NULL. An interface's ranges are numbered from 0 without a
+ * gap (loader/nat_proxy_write.c), proxy-arp's and proxy-ndp's together. */
 static __always_inline const struct sfw_nat_proxy *sfw_proxy_find(__u32 ifindex, __u32 gen,
-								   __u32 a)
+								   __u8 family,
+								   const union sfw_addr *a)
 {
 	struct sfw_nat_proxy_key k = { .ifindex = ifindex, .gen = (__u8)gen };
 
@@ -39,8 +75,7 @@ static __always_inline const struct sfw_nat_proxy *sfw_proxy_find(__u32 ifindex,
 		e = bpf_map_lookup_elem(&SFW_MAP_NAT_PROXIES, &k);
 		if (!e)
 			return NULL;
-		if (e->family == SFW_FAMILY_INET && a >= bpf_ntohl(e->first.v4) &&
-		    a <= bpf_ntohl(e->last.v4))
+		if (sfw_proxy_covers(e, family, a))
 			return e;
 	}
 	return NULL;
@@ -137,6 +172,7 @@ __noinline int sfw_xdp_proxy_arp(struct xdp_md *ctx)
 {
 	const struct sfw_config *cfg = sfw_cfg_get();
 	const struct sfw_nat_proxy *e;
+	union sfw_addr target = {};
 	struct sfw_arp4 *a;
 	struct ethhdr *eth;
 	void *data, *end;
@@ -156,7 +192,8 @@ __noinline int sfw_xdp_proxy_arp(struct xdp_md *ctx)
 	__builtin_memcpy(&spa, a->spa, 4);
 	if (!sfw_arp_askable(a, spa, tpa))
 		return XDP_PASS;
-	e = sfw_proxy_find(ctx->ingress_ifindex, sfw_cfg_gen(cfg), bpf_ntohl(tpa));
+	target.v4 = tpa;
+	e = sfw_proxy_find(ctx->ingress_ifindex, sfw_cfg_gen(cfg), SFW_FAMILY_INET, &target);
 	if (!e || !sfw_arp_to_us(eth, e->mac) || !sfw_arp_sender_ok(a, spa) ||
 	    !sfw_arp_not_hosts(ctx, spa, tpa))
 		return XDP_PASS;

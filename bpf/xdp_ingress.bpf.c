@@ -9,6 +9,7 @@
 #include "syncookie.bpf.h"
 #include "nat_rewrite.bpf.h"
 #include "proxy_arp.bpf.h"
+#include "proxy_ndp.bpf.h"
 
 /* sfw_xdp_route's answer: no egress to judge by */
 #define SFW_ROUTE_NONE 0xffffffffu
@@ -709,6 +710,13 @@ int sfw_xdp_ingress(struct xdp_md *ctx)
 	}
 	if (rc == SFW_PKT_FRAGMENT)
 		return sfw_xdp_fragment(ctx, &p, st);
+	if (p.icmp_kind == SFW_ICMPK_LINK && p.icmp_type == SFW_ICMPV6_ND_NS) {
+		rc = sfw_xdp_proxy_ndp(ctx, &p);
+		if (rc != XDP_PASS) {
+			sfw_count(st, rc == XDP_TX ? SFW_CNT_SFW_PROXY_NDP : SFW_CNT_SFW_ERR_MALFORMED, 1);
+			return rc;
+		}
+	}
 	return sfw_xdp_flow(ctx, &p, st);
 }
 

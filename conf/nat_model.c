@@ -162,8 +162,6 @@ static const char *rule_type_word(const struct sfw_conf *c, const struct sfw_con
  * the order docs/nat.md "Not built yet" lists them. */
 int sfw_conf_nat_unbuilt(const struct sfw_conf *c, char *buf, size_t n)
 {
-	const struct sfw_conf_nat_proxy *px = c->nat_proxies;
-
 	for (int i = 0; i < c->n_nat_src_pools; i++) {
 		const struct sfw_conf_nat_pool *pl = &c->nat_src_pools[i];
 
@@ -194,11 +192,8 @@ int sfw_conf_nat_unbuilt(const struct sfw_conf *c, char *buf, size_t n)
 			return snprintf(buf, n, "security nat %s rule %s: NAT of IPv6 is not "
 					"built yet", rule_type_word(c, r), r->name), r->line;
 	}
-	/* proxy-arp is built (bpf/proxy_arp.bpf.h) */
-	for (int i = 0; i < c->n_nat_proxies; i++, px++)
-		if (px->ndp)
-			return snprintf(buf, n, "security nat proxy-ndp interface %s: proxy-ndp is "
-					"not built yet", px->ifname), px->line;
+	/* proxy-arp and proxy-ndp are built (bpf/proxy_arp.bpf.h,
+	 * bpf/proxy_ndp.bpf.h) */
 	if (c->n_nat_rules && !nat_preview())
 		return snprintf(buf, n, "security nat %s rule %s: %s NAT is held back until "
 				"the review's findings are fixed (docs/nat.md \"Open findings\"; "

@@ -69,7 +69,8 @@ enum sfw_counter_group {
 	X(SCREEN_SRC_LIMIT,  SFW_GRP_SFW, "Source session limit:", "source-session-limit") \
 	X(SCREEN_DST_LIMIT,  SFW_GRP_SFW, "Destination session limit:", "destination-session-limit") \
 	X(SFW_FAILED_SESSIONS, SFW_GRP_SFW, "Failed sessions:", "failed-sessions") \
-	X(SFW_REPLIES_SUPPRESSED, SFW_GRP_SFW, "Replies suppressed:", "replies-suppressed")
+	X(SFW_REPLIES_SUPPRESSED, SFW_GRP_SFW, "Replies suppressed:", "replies-suppressed") \
+	X(SFW_PROXY_NDP,     SFW_GRP_SFW, "Proxy NDP answered:", "proxy-ndp-answered")
 
 enum sfw_counter {
 #define SFW_X(id, grp, label, key) SFW_CNT_##id,
@@ -82,20 +83,21 @@ enum sfw_counter {
  * reason and sfw's own lines, but for the two that are no outcome:
  * Failed sessions repeats No more sessions, Replies suppressed counts
  * answers not sent for packets already counted. The drop reasons are the
- * outcomes less Packets permitted, Packets passed untracked and Proxy ARP
- * answered, an ARP request XDP turned into its reply (docs/nat.md "Proxy
- * ARP and NDP") (tests/bpf/test_conservation.c, the metrics' `reason`
- * label). */
+ * outcomes less Packets permitted, Packets passed untracked, Proxy ARP
+ * answered and Proxy NDP answered, an ARP request or neighbour
+ * solicitation XDP turned into its answer (docs/nat.md "Proxy ARP and
+ * NDP") (tests/bpf/test_conservation.c, the metrics' `reason` label). */
 #define SFW_COUNTER_IS_OUTCOME(id, grp)                                          \
 	((grp) == SFW_GRP_FLOW_ERR ||                                            \
 	 ((grp) == SFW_GRP_SFW && (id) != SFW_CNT_SFW_FAILED_SESSIONS &&         \
 	  (id) != SFW_CNT_SFW_REPLIES_SUPPRESSED))
 
 /* Is it a drop reason: an outcome other than permitted, passed untracked
- * or answered by proxy ARP? */
+ * or answered by proxy ARP or NDP? */
 #define SFW_COUNTER_IS_DROP(id, grp)                                             \
 	(SFW_COUNTER_IS_OUTCOME(id, grp) && (id) != SFW_CNT_SFW_PERMITTED_PKTS &&   \
-	 (id) != SFW_CNT_SFW_UNTRACKED_PKTS && (id) != SFW_CNT_SFW_PROXY_ARP)
+	 (id) != SFW_CNT_SFW_UNTRACKED_PKTS && (id) != SFW_CNT_SFW_PROXY_ARP &&       \
+	 (id) != SFW_CNT_SFW_PROXY_NDP)
 
 /* Value of the per-CPU per-interface counter map. */
 struct sfw_iface_stats {

@@ -51,13 +51,13 @@ done
 
 # The figures of a quiet moment: "arrived0 judged0 arrived1 judged1 drops
 # sent refused sink" (drops: sfw's on both interfaces, outcomes that are
-# neither permitted nor untracked nor answered by proxy ARP).
+# neither permitted nor untracked nor answered by proxy ARP or NDP).
 count_all() {   # tag
 	fw "${SPY[@]}" counters veth0 >"$CTL/ifc0.$1.json"
 	fw "${SPY[@]}" counters veth1 >"$CTL/ifc1.$1.json"
 	echo "$(veth_stat "$FW_NS" veth0 rx_ xdp_packets) $(jq .outcomes "$CTL/ifc0.$1.json")" \
 		"$(veth_stat "$FW_NS" veth1 rx_ xdp_packets) $(jq .outcomes "$CTL/ifc1.$1.json")" \
-		"$(jq -s 'map(.outcomes - .SFW_PERMITTED_PKTS - .SFW_UNTRACKED_PKTS - .SFW_PROXY_ARP) | add' \
+		"$(jq -s 'map(.outcomes - .SFW_PERMITTED_PKTS - .SFW_UNTRACKED_PKTS - .SFW_PROXY_ARP - .SFW_PROXY_NDP) | add' \
 			"$CTL/ifc0.$1.json" "$CTL/ifc1.$1.json")" \
 		"$(veth_stat "$CLI_NS" veth0 tx_ xdp_xmit) $(veth_stat "$CLI_NS" veth0 tx_ xdp_xmit_errors)" \
 		"$(cat "$srv_sink" 2>/dev/null || echo 0)"

@@ -376,7 +376,7 @@ static const char *const cnt_name[SFW_CNT_COUNT] = {
 static bool lets_pass(int id)
 {
 	return id == SFW_CNT_SFW_PERMITTED_PKTS || id == SFW_CNT_SFW_UNTRACKED_PKTS ||
-	       id == SFW_CNT_SFW_PROXY_ARP;
+	       id == SFW_CNT_SFW_PROXY_ARP || id == SFW_CNT_SFW_PROXY_NDP;
 }
 
 struct tally {

@@ -18,10 +18,10 @@
 #include "nat_fixture.h"
 #include "nat.h"
 #include "outcome.h"
+#include "proxy_fixture.h"
 
 TestSuite(proxy_arp, .init = nat_setup, .fini = suite_teardown);
 
-#define FX_XDP_TX 3
 #define POOL_LO "203.0.113.10"
 #define POOL_HI "203.0.113.13"
 #define ARP_LEN 28
@@ -30,35 +30,10 @@ TestSuite(proxy_arp, .init = nat_setup, .fini = suite_teardown);
 static const __u8 req_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 static const __u8 bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
-#define ZONES                                                                      \
-	"set security zones security-zone trust interfaces fa\n"                   \
-	"set security zones security-zone untrust interfaces fb\n"
-
-/* The fixture's zones and the proxy-arp lines given. */
-static void commit_proxy(const char *proxy)
-{
-	char text[1024];
-
-	snprintf(text, sizeof(text), ZONES "%s", proxy);
-	commit(text);
-}
-
 static void commit_pool_proxy(void)
 {
 	commit_proxy("set security nat proxy-arp interface fb address " POOL_LO "/32 to "
 		     POOL_HI "/32\n");
-}
-
-static void mac_of(const char *ifname, __u8 mac[6])
-{
-	struct ifreq r = { 0 };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	cr_assert_geq(fd, 0);
-	strcpy(r.ifr_name, ifname);
-	cr_assert_eq(ioctl(fd, SIOCGIFHWADDR, &r), 0);
-	memcpy(mac, r.ifr_hwaddr.sa_data, 6);
-	close(fd);
 }
 
 /* A broadcast who-has tpa tell spa, padded to the 60-byte minimum frame,
@@ -287,16 +262,6 @@ Test(proxy_arp, every_range_of_the_interface_tried)
 	assert_passed(out_if, &f, "between the ranges");
 }
 
-/* The generation in force now. */
-static __u8 gen_now(void)
-{
-	struct sfw_config cfg;
-	__u32 zero = 0;
-
-	cr_assert_eq(bpf_map_lookup_elem(fx_map_fd(false, SFW_STR(SFW_MAP_CONFIG)), &zero, &cfg), 0);
-	return cfg.gen & 1;
-}
-
 /* An entry of the generation not in force (a commit being written, or one
  * gone) answers nothing: tried under each generation in turn. */
 Test(proxy_arp, other_generations_entry_not_used)
@@ -381,7 +346,7 @@ Test(proxy_arp, an_interface_without_a_mac_gets_no_entry)
 	int n = 0;
 
 	cr_assert_eq(system("ip tuntap add tun7 mode tun && ip link set tun7 up"), 0);
-	commit(ZONES "set security zones security-zone dmz interfaces tun7\n"
+	commit(PROXY_ZONES "set security zones security-zone dmz interfaces tun7\n"
 	       "set security nat proxy-arp interface tun7 address 192.0.2.10/32\n"
 	       "set security nat proxy-arp interface fb address " POOL_LO "/32\n");
 	for (void *prev = NULL; !bpf_map_get_next_key(fd, prev, &next); prev = &k, n++) {

@@ -553,20 +553,14 @@ Test(conf_nat, each_unbuilt_kind_refused_in_one_line)
 		      "set security nat source rule-set RS rule R3 then source-nat interface\n",
 		      "t.conf:9: security nat source rule R3: NAT of IPv6 is not built yet: "
 		      "remove it to commit (docs/nat.md)");
-	refused_alone("set security nat proxy-arp interface veth1 address 203.0.113.1/32\n"
-		      "set security nat proxy-ndp interface veth1 address 2001:db8::1/128\n",
-		      "t.conf:10: security nat proxy-ndp interface veth1: proxy-ndp is not built "
-		      "yet: remove it to commit (docs/nat.md)");
 }
 
-/* proxy-arp is built (bpf/proxy_arp.bpf.h): alone, without the preview
- * switch (it translates nothing), and beside source NAT with it, a commit
- * takes it with no warning, applied once. */
-Test(conf_nat, proxy_arp_commits)
+/* proxy-arp and proxy-ndp are built (bpf/proxy_arp.bpf.h,
+ * bpf/proxy_ndp.bpf.h): alone, without the preview switch (they translate
+ * nothing), and beside source NAT with it, a commit takes them with no
+ * warning, applied once. */
+static void proxy_commits(const char *proxy)
 {
-	static const char proxy[] =
-		"set security nat proxy-arp interface veth1 address 203.0.113.9/32 to 203.0.113.12/32\n"
-		"set security nat proxy-arp interface veth0 address 192.0.2.9/32\n";
 	char dir[] = "/tmp/sfw-nat-XXXXXX", cmd[300], text[4096];
 	struct sfw_conf_commit_ops ops = { .apply = count_apply };
 	struct sfw_conf c;
@@ -591,6 +585,23 @@ Test(conf_nat, proxy_arp_commits)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	cr_assert_eq(system(cmd), 0);
 	unsetenv("SFW_CONF_DIR");
+}
+
+Test(conf_nat, proxy_arp_commits)
+{
+	proxy_commits("set security nat proxy-arp interface veth1 address 203.0.113.9/32 to 203.0.113.12/32\n"
+		      "set security nat proxy-arp interface veth0 address 192.0.2.9/32\n");
+}
+
+/* proxy-ndp alone, a /64 and a range wider than 2^64 among them (the
+ * datapath compares, it never walks a range), and beside proxy-arp. */
+Test(conf_nat, proxy_ndp_commits)
+{
+	proxy_commits("set security nat proxy-ndp interface veth1 address 2001:db8:2::10/128 to 2001:db8:2::13/128\n"
+		      "set security nat proxy-ndp interface veth1 address 2001:db8:3::/64\n"
+		      "set security nat proxy-ndp interface veth0 address 2001:db8:4::/64 to 2001:db8:ffff::1/128\n");
+	proxy_commits("set security nat proxy-arp interface veth1 address 203.0.113.9/32\n"
+		      "set security nat proxy-ndp interface veth1 address 2001:db8:2::10/128\n");
 }
 
 /* Configuration mode's candidate is parsed without the checks and printed

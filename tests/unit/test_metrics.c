@@ -143,6 +143,7 @@ Test(metrics, drop_reasons_come_from_the_counter_list)
 	cr_assert_null(strstr(out, "reason=\"packets_permitted\""));
 	cr_assert_null(strstr(out, "reason=\"packets_passed_untracked\""));
 	cr_assert_null(strstr(out, "reason=\"proxy_arp_answered\""));
+	cr_assert_null(strstr(out, "reason=\"proxy_ndp_answered\""));
 	cr_assert_null(strstr(out, "reason=\"failed_sessions\""));
 	cr_assert_null(strstr(out, "reason=\"input_bytes\""));
 	for (p = strstr(out, "sfw_dropped_packets_total{"); p;
@@ -153,7 +154,8 @@ Test(metrics, drop_reasons_come_from_the_counter_list)
 	 * reasons and two session limits */
 	for (int id = 0; id < SFW_CNT_COUNT; id++)
 		want += SFW_COUNTER_IS_OUTCOME(id, groups[id]) && id != SFW_CNT_SFW_PERMITTED_PKTS &&
-			id != SFW_CNT_SFW_UNTRACKED_PKTS && id != SFW_CNT_SFW_PROXY_ARP;
+			id != SFW_CNT_SFW_UNTRACKED_PKTS && id != SFW_CNT_SFW_PROXY_ARP &&
+			id != SFW_CNT_SFW_PROXY_NDP;
 	cr_assert_eq(reasons, want);
 	cr_assert_geq(want, (SFW_CNT_ERR_USER_AUTH - SFW_CNT_ERR_ADDRESS_SPOOFING + 1) + 7);
 	free(out);
