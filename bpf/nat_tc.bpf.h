@@ -299,7 +299,8 @@ static __always_inline int sfw_tc_nat_rewrite(struct __sk_buff *skb, const struc
  * port. Whole packets only: a fragment of such a reply is refused, as
  * are a reply of an expired session and one that cannot be rewritten.
  * Anything else on an alias (destination NAT's In wing, translated
- * already; source NAT's, translated in XDP) goes as it is: 0. */
+ * already, a first fragment of it recorded; source NAT's, translated in
+ * XDP) goes as it is: 0. */
 static __always_inline int sfw_tc_dnat_reply(struct __sk_buff *skb, const struct sfw_pkt *p,
 					     struct sfw_session *a, struct sfw_session_key *k)
 {
