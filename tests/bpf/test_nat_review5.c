@@ -11,7 +11,18 @@
  * client's own port) to a peer that talks to the port forward from a
  * fixed port made an alias on exactly the tuple of that peer's packets
  * to the port forward: they went to the inside host, not to the server
- * the destination rule names, for as long as it kept its session. */
+ * the destination rule names, for as long as it kept its session.
+ *
+ * RV5-2: XDP routed a transit packet (rewriting destination NAT's In
+ * wing) and accounted it by two reads of its TCP state; a SYN raced into
+ * or out of TIME_WAIT between them restarted a port forward as a plain
+ * session, or went on untranslated, to the firewall's own address. The
+ * race program (tests/bpf/xdp_race.bpf.c, RACE_TCP_STATE) plays the
+ * other CPU.
+ *
+ * RV5-3: the stack's later fragments of a port forward's In wing found
+ * no record at tc and were refused where untrust to trust has source
+ * NAT rules. */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
