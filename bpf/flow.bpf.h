@@ -151,6 +151,14 @@ static __always_inline __u32 sfw_hook_route(void *ctx, struct sfw_pkt *p,
 					    struct sfw_flow *f, const struct sfw_session *s,
 					    __u32 dir, __u32 ingress);
 
+/* Where the race tests play another CPU between a matched packet's
+ * route and its accounting, on the session in hand
+ * (tests/bpf/xdp_race.bpf.c builds XDP with it defined): nothing at all
+ * in sfw itself. */
+#ifndef SFW_RACE_TRACK
+#define SFW_RACE_TRACK(s) do { } while (0)
+#endif
+
 /* Matches the packet to a live session and accounts it. Returns the
  * outcome counter, or SFW_OUTCOME_CREATE. ctx: the hook's; ingress: the
  * interface it came in by, 0 for the host's own packet (tc, not
@@ -203,7 +211,22 @@ static __always_inline __u32 sfw_track(void *ctx, void *data, void *end, struct 
 		outcome = sfw_hook_route(ctx, p, f, s, dir, ingress);
 		if (outcome != SFW_CNT_SFW_PERMITTED_PKTS)
 			return outcome;
+		SFW_RACE_TRACK(s);
 		outcome = sfw_account(s, p, f, f->cfg, dir);
+		/* XDP routed a transit session's packet (and rewrote
+		 * destination NAT's In wing to the server), or left it to
+		 * restart the connection, by what sfw_tcp_restarts read
+		 * before sfw_account: when another CPU moved the connection
+		 * in between, the two disagree, and the packet, routed as
+		 * neither, goes no further. It lost that race, as sfw_join's
+		 * losers do; its retransmission finds the state settled
+		 * (docs/nat.md "Fifth review", RV5-2). XDP routes transit
+		 * sessions' packets only (f->route), and sfw_account names
+		 * the session's flags once it permits one */
+		if (!tc && (f->route ? outcome == SFW_OUTCOME_CREATE :
+				       outcome == SFW_CNT_SFW_PERMITTED_PKTS &&
+				       (f->sess_flags & SFW_SESS_F_TRANSIT)))
+			return SFW_CNT_ERR_NO_MORE_SESSIONS;
 		if (outcome != SFW_OUTCOME_CREATE)
 			return outcome;
 		if (f->via_alias)

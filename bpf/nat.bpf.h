@@ -10,6 +10,7 @@
 
 #include "maps.bpf.h"
 #include "parse.bpf.h"
+#include "policy.bpf.h"
 #include "net_consts.h"
 
 /* What a packet of a NAT session leaves as: filled by sfw_nat_plan, read
@@ -39,6 +40,18 @@ struct sfw_nat_span {
 	__u32 tries;    /* at most SFW_NAT_PORT_TRIES, at most the span's ports */
 };
 
+/* sfw_nat_forwarded's walk of the destination rules the replies of a
+ * source NAT port would meet: the reply, the zone's list (its keys here,
+ * in map memory: the call chain has no stack left below sfw_nat_reserve)
+ * and its answer. */
+struct sfw_nat_fwd {
+	struct sfw_pkt rp;              /* the reply as a destination rule would meet it */
+	struct sfw_zone_key zk;         /* the Out wing's interface, the generation */
+	struct sfw_nat_entry_key ek;    /* the zone's destination list, the entry */
+	__u32 n;                        /* its entries; 0: none to walk */
+	__u32 found;
+};
+
 /* The keys and values sfw_nat_reserve and sfw_nat_release build: per-CPU
  * memory, as the call chain's 512 bytes of stack hold no more. */
 struct sfw_nat_tmp {
@@ -48,6 +61,7 @@ struct sfw_nat_tmp {
 	struct sfw_nat_port_key pk;     /* the reservation's key */
 	struct bpf_sock_tuple st;       /* the reply tuple a host socket may hold */
 	struct sfw_nat_span sp;         /* off the stack: the chain's 512 are full */
+	struct sfw_nat_fwd fw;          /* sfw_nat_forwarded's walk, its keys too */
 };
 
 struct {
@@ -472,6 +486,80 @@ static __always_inline bool sfw_nat_host_holds(struct xdp_md *ctx, const struct 
 	return true;
 }
 
+/* One destination rule entry for sfw_nat_forwarded (tp: the caller's
+ * scratch pointer; no stack of its own). First match wins, as for a
+ * first packet: an `off` rule's reply would go to the host, whose
+ * sockets N7's lookup keeps. */
+static long sfw_nat_forwarded_one(__u64 i, struct sfw_nat_tmp **tp)
+{
+	struct sfw_nat_tmp *t = *tp;
+	const struct sfw_nat_entry *e;
+
+	if (!t || i >= t->fw.n)
+		return 1;
+	t->fw.ek.idx = (__u32)i;
+	e = bpf_map_lookup_elem(&SFW_MAP_NAT_ENTRIES, &t->fw.ek);
+	if (!e)
+		return 1;
+	if (!sfw_nat_entry_matches(e, &t->fw.rp))
+		return 0;
+	t->fw.found = e->action == SFW_NAT_ACT_POOL;
+	return 1;
+}
+
+/* The destination rules of the zone the replies of a source NAT session
+ * made at key-less s come in from (its Out wing's interface), in the
+ * generation in force, for sfw_nat_forwarded: their list's key and
+ * length in t->fw (n 0: none). Once per first packet. */
+static __always_inline void sfw_nat_forwarded_list(struct sfw_nat_tmp *t,
+						   const struct sfw_session *s,
+						   const struct sfw_config *cfg)
+{
+	const struct sfw_nat_list *l;
+	const __u32 *zone;
+
+	t->fw.zk.ifindex = s->wing[SFW_WING_OUT].ifindex;
+	t->fw.zk.gen = sfw_cfg_gen(cfg);
+	zone = bpf_map_lookup_elem(&SFW_MAP_ZONES, &t->fw.zk);
+	t->fw.ek.list.stage = SFW_NAT_DESTINATION;
+	t->fw.ek.list.from_zone = (__u8)(zone ? *zone : SFW_ZONE_NONE);
+	t->fw.ek.list.to_zone = SFW_ZONE_NONE;
+	t->fw.ek.list.gen = (__u8)t->fw.zk.gen;
+	t->fw.ek.idx = 0;
+	l = bpf_map_lookup_elem(&SFW_MAP_NAT_LISTS, &t->fw.ek.list);
+	t->fw.n = !l ? 0 : l->n_entries < SFW_NAT_MAX_ENTRIES ? l->n_entries : SFW_NAT_MAX_ENTRIES;
+}
+
+/* Would the reply to port t->pk, from p's destination, be the first
+ * packet of a destination NAT rule of the zone it comes in from
+ * (sfw_nat_forwarded_list): a port forward's public address and port?
+ * The alias would take that rule's traffic from that peer, for as long
+ * as the client keeps its session: an inside host sending from the
+ * forwarded port (interface NAT keeps a client's own port; the hash of
+ * the others has no secret) to a peer that sends to the port forward
+ * from a fixed port (SIP, IKE NAT-T, OpenVPN) took that peer's traffic
+ * (docs/nat.md "Fifth review", RV5-1). Such a port is skipped, as N7's
+ * host sockets are. TCP and UDP: no rule translates an echo reply. The
+ * walk's state is in t, tp the caller's pointer to it (bpf_loop's
+ * context): its callback takes no stack. */
+static __always_inline bool sfw_nat_forwarded(const struct sfw_pkt *p, struct sfw_nat_tmp **tp)
+{
+	struct sfw_nat_tmp *t = *tp;
+
+	if (!t || !t->fw.n || (p->proto != SFW_IPPROTO_TCP && p->proto != SFW_IPPROTO_UDP))
+		return false;
+	__builtin_memset(&t->fw.rp, 0, sizeof(t->fw.rp));
+	t->fw.rp.src = p->dst;
+	t->fw.rp.sport = p->dport;
+	t->fw.rp.dst = t->pk.addr;
+	t->fw.rp.dport = t->pk.port;
+	t->fw.rp.proto = p->proto;
+	t->fw.rp.family = p->family;
+	t->fw.found = 0;
+	bpf_loop(SFW_NAT_MAX_ENTRIES, sfw_nat_forwarded_one, tp, 0);
+	return t->fw.found;
+}
+
 /* The alias entry of session s at key k (docs/nat.md "Sessions: the In
  * wing and the Out wing"): never expiring by itself, pointing at the
  * session's key and id. */
@@ -492,8 +580,8 @@ static __always_inline void sfw_nat_alias_of(struct sfw_session *a, const struct
  * port of the address reserved, the alias inserted, s's NAT block
  * filled. Returns 0, or SFW_CNT_ERR_INCOMING_NAT when no port was free
  * within the span's tries (a full pool; a no-translation pool whose
- * address has the client's port taken), a port a host socket holds
- * skipped (docs/nat.md).
+ * address has the client's port taken), a port a host socket holds or
+ * a destination rule forwards skipped (docs/nat.md).
  * Before the session's own insert: if that fails, sfw_nat_release takes
  * both back. A global function, XDP's only (ctx: the packet's). */
 __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
@@ -526,9 +614,13 @@ __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
 	t->pk.proto = p->proto;
 	t->pk.family = p->family;
 	h = sfw_nat_hash(p);
+	/* the replies come in by the zone the Out wing leaves by, judged in
+	 * the generation in force now (the rule's, but for a commit since) */
+	sfw_nat_forwarded_list(t, s, cfg);
 	for (__u32 i = 0; i < SFW_NAT_PORT_TRIES && i < t->sp.tries; i++) {
 		t->pk.port = bpf_htons(sfw_nat_try_port(p, h, i, &t->sp));
-		if (sfw_nat_host_holds(ctx, p, t) || sfw_nat_take(t, p))
+		if (sfw_nat_host_holds(ctx, p, t) || sfw_nat_forwarded(p, &t) ||
+		    sfw_nat_take(t, p))
 			continue;
 		s->flags |= SFW_SESS_F_NAT;
 		s->nat.src = t->pk.addr;

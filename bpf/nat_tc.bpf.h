@@ -299,7 +299,8 @@ static __always_inline int sfw_tc_nat_rewrite(struct __sk_buff *skb, const struc
  * port. Whole packets only: a fragment of such a reply is refused, as
  * are a reply of an expired session and one that cannot be rewritten.
  * Anything else on an alias (destination NAT's In wing, translated
- * already; source NAT's, translated in XDP) goes as it is: 0. */
+ * already, a first fragment of it recorded; source NAT's, translated in
+ * XDP) goes as it is: 0. */
 static __always_inline int sfw_tc_dnat_reply(struct __sk_buff *skb, const struct sfw_pkt *p,
 					     struct sfw_session *a, struct sfw_session_key *k)
 {
@@ -311,8 +312,17 @@ static __always_inline int sfw_tc_dnat_reply(struct __sk_buff *skb, const struct
 	 * address */
 	if (!s)
 		return -1;
-	if (!(s->flags & SFW_SESS_F_DNAT) || !sfw_nat_is_reply(s, p))
+	if (!(s->flags & SFW_SESS_F_DNAT) || !sfw_nat_is_reply(s, p)) {
+		/* destination NAT's In wing, translated in XDP, that the
+		 * stack fragmented: its datagram is recorded for the later
+		 * fragments (its source is the opener), as every session's
+		 * first fragment is ("Second review", F2; docs/nat.md "Fifth
+		 * review", RV5-3) */
+		if ((s->flags & SFW_SESS_F_DNAT) && p->frag == SFW_FRAG_FIRST)
+			sfw_frag_record(p, k, s->flags & SFW_SESS_F_OPENER_LO,
+					bpf_ktime_get_coarse_ns());
 		return 0;
+	}
 	if (p->frag || sfw_expired(s, bpf_ktime_get_coarse_ns()) ||
 	    sfw_tc_nat_rewrite(skb, p, s, k, SFW_WING_OUT))
 		return -1;

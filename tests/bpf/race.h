@@ -13,6 +13,9 @@ enum race_action {
 	RACE_HOLD,        /* a slow packet: held until race_released, or a bound */
 	RACE_RECYCLE,     /* reaper: another CPU ends the session at race_key and
 			   * its memory becomes race_key2's session */
+	RACE_TCP_STATE,   /* XDP, between a matched packet's route and its
+			   * accounting: another CPU moved the session's
+			   * connection to race_sess.tcp_state */
 };
 
 #endif

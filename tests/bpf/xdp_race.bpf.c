@@ -3,14 +3,19 @@
  * (tests/bpf/test_races.c): at SFW_RACE_POINT, after the session lookup
  * and the read of the policy generation, before the policy and the
  * session's creation, it does what a second CPU or a commit could do at
- * that moment, as `race_action` says. Everything else is the program
- * itself, included whole. Never part of sfw. */
+ * that moment, as `race_action` says; at SFW_RACE_TRACK, between a
+ * matched packet's route and its accounting, likewise (RACE_TCP_STATE).
+ * Everything else is the program itself, included whole. Never part of
+ * sfw. */
 #include "vmlinux.h"
 
 #include "race.h"
 
 static void sfw_race_point(void);
 #define SFW_RACE_POINT() sfw_race_point()
+struct sfw_session;
+static void sfw_race_track(struct sfw_session *s);
+#define SFW_RACE_TRACK(s) sfw_race_track(s)
 
 #include "xdp_ingress.bpf.c"
 
@@ -91,4 +96,15 @@ static void sfw_race_point(void)
 			race_timed_out = 1;
 		break;
 	}
+}
+
+/* RACE_TCP_STATE, in sfw_track between sfw_hook_route and sfw_account:
+ * another CPU moved the session's connection to race_sess.tcp_state (the
+ * other wing's last ACK to TIME_WAIT, a restart out of it). */
+static void sfw_race_track(struct sfw_session *s)
+{
+	if (race_action != RACE_TCP_STATE || !s)
+		return;
+	race_entered++;
+	s->tcp_state = race_sess.tcp_state;
 }
