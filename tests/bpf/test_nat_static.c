@@ -307,6 +307,42 @@ Test(nat_static, tc_miss_from_the_static_host_refused)
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
 }
 
+/* A later fragment from the static host that tc meets without its
+ * datagram's record (its first never seen here, or out of order) toward
+ * a zone with static rules is refused under Incoming NAT errors: it has
+ * no ports to find a session or a rule by, and could be its host's, to
+ * leave from the inside address. No source rule-set here (it would
+ * refuse it anyway); the same fragment toward the static rule-set's zone
+ * with no static rule is passed. */
+Test(nat_static, tc_later_fragment_without_record_refused)
+{
+	struct pb_spec frag = { .src = B_FAR, .dst = FAR_OUTSIDE, .proto = SFW_IPPROTO_UDP,
+				.sport = 5000, .dport = 53, .payload = 33, .ip_id = 77,
+				.frag_off = 1480 };
+	const char *head =
+		"set security zones security-zone trust interfaces fa\n"
+		"set security zones security-zone untrust interfaces fb\n"
+		"set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n"
+		"set security policies from-zone trust to-zone untrust policy out then permit\n";
+	struct pb_pkt in, out;
+	char text[2048];
+
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	snprintf(text, sizeof(text), "%s%s", head,
+		 "set security nat destination pool D address " B2 "/32\n"
+		 "set security nat destination rule-set DR from zone untrust\n"
+		 "set security nat destination rule-set DR rule W match destination-address 192.0.2.99/32\n"
+		 "set security nat destination rule-set DR rule W then destination-nat pool D\n");
+	commit(text);
+	cr_assert_eq(pb_build(&frag, &in), 0);
+	cr_assert_eq(tc_at(out_if, in_if, &in, &out), FX_TC_OK, "no static rule: passed");
+	snprintf(text, sizeof(text), "%s%s%s", head, RULE_S, RULE_T);
+	commit(text);
+	cr_assert_eq(tc_at(out_if, in_if, &in, &out), FX_TC_SHOT);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+}
+
 /* Static rule ids are kept by name across commits: a rule deleted before
  * S leaves S its id, and its counters. */
 Test(nat_static, rule_ids_kept_across_commits)
