@@ -74,6 +74,7 @@ struct sfw_flow {
 	 * rule's id: in the struct's padding, off the 512 bytes */
 	bool dnat;
 	__u16 dnat_rule;
+	bool dnat_static;     /* that rule is a static NAT rule's (its id dnat_rule) */
 };
 
 /* May a packet without a session open one, protocol-wise (policy comes
@@ -456,16 +457,33 @@ static __always_inline __u32 sfw_create(struct xdp_md *xctx, const struct sfw_pk
 	}
 	s->tally |= sfw_count_bits_new(s, &p->dst, p->family);
 	/* the session names its rule, `off`'s too: `Number of sessions` is
-	 * counted from the table at show time (docs/nat.md) */
-	if (nat_rule) {
+	 * counted from the table at show time (docs/nat.md); a static
+	 * rule's reverse in dnat_rule_id, as its forward direction's */
+	if (nat_rule && SFW_NAT_ACTION_OF(nat_rule) == SFW_NAT_ACT_PREFIX) {
+		s->dnat_rule_id = (__u16)SFW_NAT_RULE_OF(nat_rule);
+		s->xflags |= SFW_SESS_X_STATIC;
+	} else if (nat_rule) {
 		s->nat.rule_id = (__u16)SFW_NAT_RULE_OF(nat_rule);
 		s->nat.pool_id = (__u16)SFW_NAT_POOL_OF(nat_rule);
 	}
-	/* destination NAT (XDP): p carries the translated destination, the
-	 * In wing's as it leaves; its source stays the client's (sfw_xdp_open
-	 * refuses source NAT beside it) */
+	/* static NAT's reverse: the static host's own flow leaves from its
+	 * static address, its ports kept, and reserves none (its address is
+	 * its host's alone); the alias alone holds the reply tuple */
+	if (nat_to && (s->xflags & SFW_SESS_X_STATIC)) {
+		s->flags |= SFW_SESS_F_NAT;
+		s->nat.src = p->src;
+		s->nat.src.v4 = SFW_NAT_TO_ADDR(nat_to);
+		s->nat.sport = p->sport;
+		s->nat.dst = p->dst;
+		s->nat.dport = p->dport;
+	}
+	/* destination NAT (XDP), static NAT's forward direction too: p
+	 * carries the translated destination, the In wing's as it leaves;
+	 * its source stays the client's (sfw_xdp_open refuses source NAT
+	 * beside it) */
 	if (f->dnat) {
 		s->flags |= SFW_SESS_F_NAT | SFW_SESS_F_DNAT;
+		s->xflags |= f->dnat_static ? SFW_SESS_X_STATIC : 0;
 		s->dnat_rule_id = f->dnat_rule;
 		s->nat.src = p->src;
 		s->nat.sport = p->sport;
@@ -475,8 +493,9 @@ static __always_inline __u32 sfw_create(struct xdp_md *xctx, const struct sfw_pk
 	/* the port and the reply's alias first: the session is never seen
 	 * from the reply side half made (docs/nat.md) */
 	if (nat_to || f->dnat) {
-		__u32 refused = nat_to ? sfw_nat_reserve(xctx, p, &f->key, s, nat_to) :
-				sfw_nat_dnat_alias(&f->key, s);
+		__u32 refused = nat_to && !(s->xflags & SFW_SESS_X_STATIC) ?
+				sfw_nat_reserve(xctx, p, &f->key, s, nat_to) :
+				sfw_nat_fixed_alias(&f->key, s);
 
 		if (refused) {
 			sfw_tally_release(&f->key, s);
@@ -503,8 +522,10 @@ static __always_inline __u32 sfw_create(struct xdp_md *xctx, const struct sfw_pk
 		return SFW_CNT_ERR_NO_MORE_SESSIONS;
 	}
 	sfw_count_open(&f->key, s->tally, 1);
-	sfw_nat_count(nat_rule, SFW_NAT_RC_SUCCESS);
-	sfw_nat_dcount(s->dnat_rule_id, SFW_NAT_RC_SUCCESS);
+	/* a static rule's reverse is counted by the session's dnat_rule_id */
+	if (SFW_NAT_ACTION_OF(nat_rule) != SFW_NAT_ACT_PREFIX)
+		sfw_nat_count(nat_rule, SFW_NAT_RC_SUCCESS);
+	sfw_nat_xcount(s, SFW_NAT_RC_SUCCESS);
 	sfw_ev_session(SFW_EV_WHAT(SFW_EV_CREATE, SFW_CLOSE_NONE,
 				   sfw_log_asked(f->cfg, v, SFW_RULE_LOG_INIT)), &f->key, s, f->now);
 	f->sess_flags = s->flags;

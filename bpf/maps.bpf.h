@@ -236,6 +236,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_NAT_DPOOL_STATS SEC(".maps");
 
+/* Static NAT rules' counters, index their ids (include/nat.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sfw_nat_rule_stats);
+	__uint(max_entries, SFW_NAT_MAX_RULES + 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_NAT_SRULE_STATS SEC(".maps");
+
 /* Scratch space (not pinned: per object): 0 builds a new session,
  * SFW_SCRATCH_OLD keeps the copy of one being removed. */
 #define SFW_SCRATCH_OLD 1

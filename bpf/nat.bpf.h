@@ -13,6 +13,30 @@
 #include "policy.bpf.h"
 #include "net_consts.h"
 
+/* The deepest headers parse.bpf.h hands on: two VLAN tags, IPv4 options. */
+#define SFW_NAT_MAX_L3_OFF 64
+#define SFW_NAT_MAX_L4_OFF 128
+
+/* Can this packet of a NAT session be translated? TCP, UDP and ICMP echo
+ * over IPv4, within the header bounds; the rest is refused
+ * under Incoming NAT errors rather than let through untranslated. */
+static __always_inline bool sfw_nat_rewritable_l4(const struct sfw_pkt *p)
+{
+	if (p->family != SFW_FAMILY_INET || p->l3_off > SFW_NAT_MAX_L3_OFF ||
+	    p->l4_off > SFW_NAT_MAX_L4_OFF)
+		return false;
+	return p->proto == SFW_IPPROTO_TCP || p->proto == SFW_IPPROTO_UDP ||
+	       (p->proto == SFW_IPPROTO_ICMP && (p->icmp_kind == SFW_ICMPK_ECHO_REQUEST ||
+						 p->icmp_kind == SFW_ICMPK_ECHO_REPLY));
+}
+
+/* XDP rewrites whole datagrams only; tc also the first fragment of one
+ * the stack fragmented (bpf/nat_tc.bpf.h). */
+static __always_inline bool sfw_nat_rewritable(const struct sfw_pkt *p)
+{
+	return !p->frag && sfw_nat_rewritable_l4(p);
+}
+
 /* What a packet of a NAT session leaves as: filled by sfw_nat_plan, read
  * by the rewrite of the same packet on the same CPU (per-CPU, not pinned). */
 struct sfw_nat_rw {
@@ -132,6 +156,32 @@ static __always_inline void sfw_nat_dpool_count(__u32 rule, __u32 c)
 	sfw_nat_count_at(&SFW_MAP_NAT_DPOOL_STATS, SFW_NAT_POOL_OF(rule), c, SFW_NAT_DPC_COUNT);
 }
 
+/* The same for a static NAT rule's id, either direction. */
+static __always_inline void sfw_nat_scount(__u32 rule_id, __u32 c)
+{
+	sfw_nat_count_at(&SFW_MAP_NAT_SRULE_STATS, rule_id, c, SFW_NAT_RC_COUNT);
+}
+
+/* Counter c of the rule a source stage answered (0: none): a static
+ * rule's reverse (SFW_NAT_ACT_PREFIX) or a source rule's. */
+static __always_inline void sfw_nat_out_count(__u32 rule, __u32 c)
+{
+	if (rule && SFW_NAT_ACTION_OF(rule) == SFW_NAT_ACT_PREFIX)
+		sfw_nat_scount(SFW_NAT_RULE_OF(rule), c);
+	else
+		sfw_nat_count(rule, c);
+}
+
+/* Counter c of the destination or static rule session s names
+ * (dnat_rule_id; 0: none). */
+static __always_inline void sfw_nat_xcount(const struct sfw_session *s, __u32 c)
+{
+	if (s->xflags & SFW_SESS_X_STATIC)
+		sfw_nat_scount(s->dnat_rule_id, c);
+	else
+		sfw_nat_dcount(s->dnat_rule_id, c);
+}
+
 /* Does the masked prefix (len bits of want) hold a? Words past the
  * prefix compare under a zero mask, so IPv4 (word 0) and IPv6 share it. */
 static __always_inline bool sfw_nat_prefix_has(const union sfw_addr *want, __u8 len,
@@ -169,6 +219,16 @@ struct sfw_nat_walk {
 	__u32 n;
 	__u32 found;
 };
+
+/* A static entry's translation of a (IPv4): its prefix, xlate, with a's
+ * host bits past len kept (docs/nat.md "Static NAT"). */
+static __always_inline __be32 sfw_nat_prefix_map(const struct sfw_nat_entry *e, __be32 a,
+						 __u8 len)
+{
+	__u32 host = len >= 32 ? 0 : len == 0 ? 0xffffffffu : 0xffffffffu >> len;
+
+	return e->xlate.v4 | (a & bpf_htonl(host));
+}
 
 static long sfw_nat_walk_one(__u64 i, struct sfw_nat_walk *w)
 {
@@ -225,6 +285,43 @@ __noinline __u32 sfw_nat_dest_rule(const struct sfw_pkt *p, __u32 from, __u32 ge
 				       .to_zone = SFW_ZONE_NONE, .gen = (__u8)gen };
 
 	return p ? sfw_nat_walk_list(p, &lk) : 0;
+}
+
+/* The static NAT rule of a first packet (docs/nat.md "Static NAT") in
+ * generation gen: stage SFW_NAT_STATIC, the ingress zone's list, asked
+ * before the destination NAT rules and the route (p's destination
+ * matched); SFW_NAT_STATIC_REVERSE, the egress zone's, before the source
+ * NAT rules (its source matched). The answer as sfw_nat_source_rule's
+ * (action SFW_NAT_ACT_PREFIX), the address translated to written to *to
+ * only then (the callers' own memory: their frames are the chain's 512),
+ * and only for a packet the rewrites translate (sfw_nat_rewritable).
+ * IPv4 only, as a commit takes it. A global function. */
+__noinline __u32 sfw_nat_static_rule(const struct sfw_pkt *p, __u32 stage, __u32 zone, __u32 gen,
+				     __be32 *to)
+{
+	struct sfw_nat_walk w = { .p = p, .k.list = { .stage = (__u8)stage, .gen = (__u8)gen } };
+	const struct sfw_nat_entry *e;
+	const struct sfw_nat_list *l;
+	bool fwd = stage == SFW_NAT_STATIC;
+
+	if (!p || !to || p->family != SFW_FAMILY_INET)
+		return 0;
+	w.k.list.from_zone = fwd ? (__u8)zone : SFW_ZONE_NONE;
+	w.k.list.to_zone = fwd ? SFW_ZONE_NONE : (__u8)zone;
+	l = bpf_map_lookup_elem(&SFW_MAP_NAT_LISTS, &w.k.list);
+	if (!l)
+		return 0;
+	w.n = l->n_entries < SFW_NAT_MAX_ENTRIES ? l->n_entries : SFW_NAT_MAX_ENTRIES;
+	bpf_loop(SFW_NAT_MAX_ENTRIES, sfw_nat_walk_one, &w, 0);
+	/* the walk stopped at the match: w.k is its entry's key */
+	e = w.found ? bpf_map_lookup_elem(&SFW_MAP_NAT_ENTRIES, &w.k) : NULL;
+	if (!e || e->action != SFW_NAT_ACT_PREFIX)
+		return 0;
+	if (!sfw_nat_rewritable(p))
+		return w.found;
+	*to = fwd ? sfw_nat_prefix_map(e, p->dst.v4, e->dst_len) :
+	      sfw_nat_prefix_map(e, p->src.v4, e->src_len);
+	return w.found;
 }
 
 /* Could p be the reply of a destination NAT session of entry e (its
@@ -632,15 +729,17 @@ __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
 	return SFW_CNT_ERR_INCOMING_NAT;
 }
 
-/* The alias of destination NAT session s (at key k, its NAT block
- * filled): the reply tuple, from the server to the client, inserted before
- * the session (BPF_NOEXIST, or in place of a stale alias), as
- * sfw_nat_reserve's are; no port is reserved, the client's own stays.
- * 0, or SFW_CNT_ERR_INCOMING_NAT when that tuple is held (a live alias,
- * a session of its own: the server reached by that client directly). If
- * the session's insert fails, sfw_nat_release takes it back. A global
- * function. */
-__noinline __u32 sfw_nat_dnat_alias(const struct sfw_session_key *k, const struct sfw_session *s)
+/* The alias of a NAT session that allocates nothing, s (at key k, its
+ * NAT block filled): destination NAT's, static NAT's both ways. The
+ * reply tuple, from the In wing's destination as it leaves to its
+ * source (the server to the client; the static host's peer to the
+ * static address), inserted before the session (BPF_NOEXIST, or in
+ * place of a stale alias), as sfw_nat_reserve's are; no port is
+ * reserved, the packet's own stay. 0, or SFW_CNT_ERR_INCOMING_NAT when
+ * that tuple is held (a live alias, a session of its own: the server
+ * reached by that client directly). If the session's insert fails,
+ * sfw_nat_release takes it back. A global function. */
+__noinline __u32 sfw_nat_fixed_alias(const struct sfw_session_key *k, const struct sfw_session *s)
 {
 	struct sfw_nat_tmp *t;
 	__u32 zero = 0;

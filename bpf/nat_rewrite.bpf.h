@@ -11,10 +11,6 @@
 #include "nat.bpf.h"
 #include "counters.bpf.h"
 
-/* The deepest headers parse.bpf.h hands on: two VLAN tags, IPv4 options. */
-#define SFW_NAT_MAX_L3_OFF 64
-#define SFW_NAT_MAX_L4_OFF 128
-
 static __always_inline __u32 sfw_csum_word(__u32 sum, __u16 from, __u16 to)
 {
 	return sum + (__u16)~from + to;
@@ -34,26 +30,6 @@ static __always_inline __u16 sfw_csum_apply(__u16 check, __u32 delta)
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	return (__u16)~sum;
-}
-
-/* Can this packet of a NAT session be translated? TCP, UDP and ICMP echo
- * over IPv4, within the header bounds; the rest is refused
- * under Incoming NAT errors rather than let through untranslated. */
-static __always_inline bool sfw_nat_rewritable_l4(const struct sfw_pkt *p)
-{
-	if (p->family != SFW_FAMILY_INET || p->l3_off > SFW_NAT_MAX_L3_OFF ||
-	    p->l4_off > SFW_NAT_MAX_L4_OFF)
-		return false;
-	return p->proto == SFW_IPPROTO_TCP || p->proto == SFW_IPPROTO_UDP ||
-	       (p->proto == SFW_IPPROTO_ICMP && (p->icmp_kind == SFW_ICMPK_ECHO_REQUEST ||
-						 p->icmp_kind == SFW_ICMPK_ECHO_REPLY));
-}
-
-/* XDP rewrites whole datagrams only; tc also the first fragment of one
- * the stack fragmented (bpf/nat_tc.bpf.h). */
-static __always_inline bool sfw_nat_rewritable(const struct sfw_pkt *p)
-{
-	return !p->frag && sfw_nat_rewritable_l4(p);
 }
 
 /* The translated identifier of an ICMP echo (parse_l4.bpf.h keys a

@@ -65,6 +65,7 @@ __noinline int sfw_tc_nat_miss(const struct sfw_pkt *p, __u32 in_ifindex, __u32 
 	const struct sfw_config *cfg;
 	struct sfw_nat_list_key lk;
 	__u32 zero = 0, gen, rule, out_zone;
+	__be32 to = 0;
 
 	cfg = bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
 	if (!p || !cfg)
@@ -84,14 +85,23 @@ __noinline int sfw_tc_nat_miss(const struct sfw_pkt *p, __u32 in_ifindex, __u32 
 	 * packet the quote answers) whose session, entry and alias, is gone:
 	 * from a pool's address and port toward the rule-set's zone it would
 	 * leave from the server's private address */
-	if (sfw_nat_dest_serves(p, out_zone, gen))
+	if ((cfg->flags & SFW_CFG_F_NAT_DEST) && sfw_nat_dest_serves(p, out_zone, gen))
+		return 1;
+	/* static NAT's host toward the rule-set's zone: its own flow, or
+	 * the reply of a session translated to it, leaves from its static
+	 * address or not at all (docs/nat.md "Static NAT") */
+	if ((cfg->flags & SFW_CFG_F_NAT_STATIC) && p->frag != SFW_FRAG_LATER &&
+	    sfw_nat_static_rule(p, SFW_NAT_STATIC_REVERSE, out_zone, gen, &to))
 		return 1;
 	if (p->frag == SFW_FRAG_LATER) {
 		__builtin_memset(&lk, 0, sizeof(lk));
-		lk.stage = SFW_NAT_SOURCE;
-		lk.from_zone = (__u8)sfw_zone_of(in_ifindex, gen);
+		lk.stage = SFW_NAT_STATIC_REVERSE;
 		lk.to_zone = (__u8)out_zone;
 		lk.gen = (__u8)gen;
+		if (bpf_map_lookup_elem(&SFW_MAP_NAT_LISTS, &lk))
+			return 1;
+		lk.stage = SFW_NAT_SOURCE;
+		lk.from_zone = (__u8)sfw_zone_of(in_ifindex, gen);
 		return bpf_map_lookup_elem(&SFW_MAP_NAT_LISTS, &lk) != NULL;
 	}
 	rule = sfw_nat_source_rule(p, sfw_zone_of(in_ifindex, gen), out_zone, gen);

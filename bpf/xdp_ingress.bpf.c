@@ -321,18 +321,49 @@ static __always_inline __u64 sfw_xdp_pool_to(const struct sfw_pkt *p, __u32 rule
 	return SFW_NAT_TO(addr, pl->port_lo, pl->port_hi);
 }
 
+/* The rule of a permitted transit first packet's source stage: static
+ * NAT's reverse first, as on Junos (its lists only when the generation
+ * has them: sfw_config's flags), whose static host's own flow leaves
+ * from its static address, its ports kept (sfw_create reserves none);
+ * else the zone pair's source NAT rule. The rule's answer in the high
+ * word, a static rule's address in the low one (none for what no
+ * rewrite translates, which the caller refuses): no pointer into
+ * sfw_xdp_flow's frame, which is at the chain's 512. A global
+ * function. */
+__noinline __u64 sfw_xdp_out_rule(const struct sfw_pkt *p, __u32 from, __u32 to_zone, __u32 gen)
+{
+	const struct sfw_config *cfg = sfw_cfg_get();
+	__be32 addr = 0;
+	__u32 rule = 0;
+
+	if (!p)
+		return 0;
+	if (cfg && (cfg->flags & SFW_CFG_F_NAT_STATIC))
+		rule = sfw_nat_static_rule(p, SFW_NAT_STATIC_REVERSE, to_zone, gen, &addr);
+	if (rule)
+		return (__u64)rule << 32 | addr;
+	return (__u64)sfw_nat_source_rule(p, from, to_zone, gen) << 32;
+}
+
 /* The source NAT of a permitted transit first packet (docs/nat.md): the
  * rule's answer (0: no rule; `off` too) and what to translate to (*to,
  * SFW_NAT_TO; 0: none). A rule that translates to nothing (no interface
  * address, a pool gone, a packet no rewrite translates) is the caller's
  * Incoming NAT errors: refused rather than sent untranslated, and before
- * any port is reserved. */
+ * any port is reserved. Static NAT's reverse goes first
+ * (sfw_xdp_out_rule). */
 static __always_inline __u32 sfw_xdp_snat(struct xdp_md *ctx, const struct sfw_pkt *p,
 					  const struct sfw_zone_pair *z, __u64 *to)
 {
-	__u32 rule = sfw_nat_source_rule(p, z->from, z->to, z->gen);
+	__u64 out = sfw_xdp_out_rule(p, z->from, z->to, z->gen);
+	__u32 rule = (__u32)(out >> 32);
 
 	*to = 0;
+	/* static: its address, ports kept (or none, refused by the caller) */
+	if (SFW_NAT_ACTION_OF(rule) == SFW_NAT_ACT_PREFIX) {
+		*to = SFW_NAT_TO((__be32)out, 0, 0);
+		return rule;
+	}
 	if (!rule || SFW_NAT_ACTION_OF(rule) == SFW_NAT_ACT_OFF)
 		return rule;
 	/* what no rewrite could translate (GRE, ESP, SCTP, a fragment) is
@@ -351,25 +382,39 @@ static __always_inline __u32 sfw_xdp_snat(struct xdp_md *ctx, const struct sfw_p
  * the rule translates, but this packet cannot be */
 #define SFW_NAT_REFUSED 0x40000000u
 
-/* Destination NAT of a first packet from zone `from` in generation gen
- * (docs/nat.md "Destination NAT"), before the route lookup so that the
- * route and the policy see the translated destination, as on Junos: the
- * zone's first matching rule; `off` stops there untranslated; a pool
- * translates p's destination to its address, and its port to the pool's
- * when it has one (ICMP echo keeps its identifier). p only: the frame
- * follows once the session is made (sfw_xdp_open). Returns the rule's
- * answer when p was translated, 0 when not, SFW_NAT_REFUSED for a rule
- * that cannot translate it (its pool gone, a fragment, a protocol no
- * rewrite translates): refused, never sent on untranslated. Unicast
- * only: a group's or broadcast's destination is the link's. A global
- * function. */
-__noinline __u32 sfw_xdp_dnat(struct sfw_pkt *p, __u32 from, __u32 gen)
+/* Static, then destination NAT of a first packet from zone `from` in
+ * generation gen (docs/nat.md "Static NAT", "Destination NAT"), before
+ * the route lookup so that the route and the policy see the translated
+ * destination, as on Junos; each type's lists only when the generation
+ * has them (flags: sfw_config's). Static: the zone's rule whose prefix
+ * holds the destination translates it to its own prefix, host bits
+ * kept, the port as it is. Destination: the zone's first matching rule;
+ * `off` stops there untranslated; a pool translates p's destination to
+ * its address, and its port to the pool's when it has one (ICMP echo
+ * keeps its identifier). p only: the frame follows once the session is
+ * made (sfw_xdp_open). Returns the rule's answer when p was translated
+ * (a static rule's: action SFW_NAT_ACT_PREFIX), 0 when not,
+ * SFW_NAT_REFUSED for a rule that cannot translate it (its pool gone, a
+ * fragment, a protocol no rewrite translates): refused, never sent on
+ * untranslated. Unicast only: a group's or broadcast's destination is
+ * the link's. A global function. */
+__noinline __u32 sfw_xdp_dnat(struct sfw_pkt *p, __u32 from, __u32 gen, __u32 flags)
 {
 	struct sfw_nat_pool_key k = { .kind = SFW_NAT_POOL_DESTINATION, .gen = (__u8)gen };
 	const struct sfw_nat_pool *pl;
-	__u32 rule;
+	__u32 rule = 0;
 
 	if (!p || p->multicast)
+		return 0;
+	/* a match translates p's destination in place */
+	if (flags & SFW_CFG_F_NAT_STATIC)
+		rule = sfw_nat_static_rule(p, SFW_NAT_STATIC, from, gen, &p->dst.v4);
+	if (rule) {
+		/* a hit: the rule matched a first packet, whatever refuses it next */
+		sfw_nat_scount(SFW_NAT_RULE_OF(rule), SFW_NAT_RC_HITS);
+		return sfw_nat_rewritable(p) ? rule : SFW_NAT_REFUSED;
+	}
+	if (!(flags & SFW_CFG_F_NAT_DEST))
 		return 0;
 	rule = sfw_nat_dest_rule(p, from, gen);
 	/* a hit: the rule matched a first packet, whatever refuses it next */
@@ -426,11 +471,14 @@ static __always_inline __u32 sfw_xdp_decide(struct xdp_md *ctx, struct sfw_pkt *
 	int screened;
 
 	z.from = sfw_zone_of(f->ifindex, z.gen);
-	nat_rule = sfw_xdp_dnat(p, z.from, z.gen);
+	/* a generation without static or destination rules walks nothing */
+	if (f->cfg->flags & (SFW_CFG_F_NAT_STATIC | SFW_CFG_F_NAT_DEST))
+		nat_rule = sfw_xdp_dnat(p, z.from, z.gen, f->cfg->flags);
 	if (nat_rule & SFW_NAT_REFUSED)
 		return SFW_CNT_ERR_INCOMING_NAT;
 	f->dnat = nat_rule != 0;
 	f->dnat_rule = (__u16)SFW_NAT_RULE_OF(nat_rule);
+	f->dnat_static = SFW_NAT_ACTION_OF(nat_rule) == SFW_NAT_ACT_PREFIX;
 	nat_rule = 0;
 	out_ifindex = sfw_xdp_route(ctx, p);
 	if (out_ifindex == SFW_ROUTE_NONE)
@@ -469,7 +517,7 @@ static __always_inline __u32 sfw_xdp_decide(struct xdp_md *ctx, struct sfw_pkt *
 		nat_rule = sfw_xdp_snat(ctx, p, &z, &nat_to);
 		/* a hit: the rule matched a permitted first packet, whatever
 		 * refuses it next (natshow review, RV-3); its pool's too */
-		sfw_nat_count(nat_rule, SFW_NAT_RC_HITS);
+		sfw_nat_out_count(nat_rule, SFW_NAT_RC_HITS);
 		sfw_nat_pool_count(nat_rule, SFW_NAT_PC_HITS);
 		/* both NATs at once (a source rule translating a destination
 		 * NAT session): its In wing would leave from the host's own

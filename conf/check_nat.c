@@ -212,6 +212,71 @@ static void check_static(struct conf_parser *p, const struct sfw_conf_nat_rule *
 			      r->prefix.len, d->len);
 }
 
+/* Static NAT is one to one both ways: an address is matched by one
+ * static rule (and so translated one way), and translated to by one (so
+ * its host's own flows leave from one address). Sorted by first address,
+ * as the pools are; side: the match (false) or the prefix (true). */
+static void check_static_side(struct conf_parser *p, const int *rule, int n, bool xlate)
+{
+	const struct sfw_conf *c = p->conf;
+	int *idx = malloc((size_t)(n ? n : 1) * sizeof(int)), top = -1;
+	struct nat_range *r = calloc((size_t)(n ? n : 1), sizeof(*r));
+	struct pool_order o = { NULL, r };
+
+	if (!idx || !r) {
+		p->oom = true;
+		goto out;
+	}
+	for (int k = 0; k < n; k++) {
+		const struct sfw_conf_nat_rule *x = &c->nat_rules[rule[k]];
+
+		idx[k] = k;
+		range_of(xlate ? &x->prefix : &x->dst.v[0], false, NULL, &r[k]);
+	}
+	qsort_r(idx, (size_t)n, sizeof(int), cmp_range, &o);
+	for (int s = 0; s < n; s++) {
+		int k = idx[s];
+
+		if (top >= 0 && r[top].family == r[k].family && memcmp(r[k].lo, r[top].hi, 16) <= 0) {
+			const struct sfw_conf_nat_rule *a = &c->nat_rules[rule[k < top ? k : top]];
+			const struct sfw_conf_nat_rule *b = &c->nat_rules[rule[k < top ? top : k]];
+
+			conf_error_at(p, xlate ? b->then_line : b->line, "static rule '%s' of "
+				      "rule-set '%s': its %s overlaps that of static rule '%s' "
+				      "(line %d): static NAT maps one address to one", b->name,
+				      c->nat_rule_sets[b->set].name,
+				      xlate ? "static-nat prefix" : "destination-address", a->name,
+				      xlate ? a->then_line : a->line);
+		}
+		if (top < 0 || r[top].family != r[k].family || memcmp(r[k].hi, r[top].hi, 16) > 0)
+			top = k;
+	}
+out:
+	free(idx);
+	free(r);
+}
+
+static void check_static_overlap(struct conf_parser *p)
+{
+	const struct sfw_conf *c = p->conf;
+	int *rule = malloc((size_t)(c->n_nat_rules ? c->n_nat_rules : 1) * sizeof(int)), n = 0;
+
+	if (!rule) {
+		p->oom = true;
+		return;
+	}
+	for (int k = 0; k < c->n_nat_rules; k++) {
+		const struct sfw_conf_nat_rule *x = &c->nat_rules[k];
+
+		if (c->nat_rule_sets[x->set].type == SFW_CONF_NAT_STATIC && x->dst.n == 1 &&
+		    x->then == SFW_CONF_NAT_THEN_PREFIX)
+			rule[n++] = k;
+	}
+	check_static_side(p, rule, n, false);
+	check_static_side(p, rule, n, true);
+	free(rule);
+}
+
 static void check_rule(struct conf_parser *p, struct sfw_conf_nat_rule *r)
 {
 	const struct sfw_conf_nat_rule_set *s = &p->conf->nat_rule_sets[r->set];
@@ -311,5 +376,6 @@ void conf_check_nat(struct conf_parser *p)
 	for (int k = 0; k < c->n_nat_rules; k++)
 		check_rule(p, &c->nat_rules[k]);
 	check_rule_names(p);
+	check_static_overlap(p);
 	check_proxies(p);
 }

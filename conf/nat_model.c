@@ -169,21 +169,16 @@ int sfw_conf_nat_unbuilt(const struct sfw_conf *c, char *buf, size_t n)
 			return snprintf(buf, n, "security nat source pool %s: NAT of IPv6 is not "
 					"built yet", pl->name), pl->line;
 	}
-	/* destination NAT over IPv4 is built (docs/nat.md "Destination NAT") */
+	/* destination and static NAT over IPv4 are built (docs/nat.md
+	 * "Destination NAT", "Static NAT"); a static rule's prefix is of its
+	 * destination-address's family (conf/check_nat.c), so the rules'
+	 * IPv6 refusal below covers it */
 	for (int i = 0; i < c->n_nat_dst_pools; i++) {
 		const struct sfw_conf_nat_pool *pl = &c->nat_dst_pools[i];
 
 		if (pl->address.family != SFW_FAMILY_INET)
 			return snprintf(buf, n, "security nat destination pool %s: NAT of IPv6 is "
 					"not built yet", pl->name), pl->line;
-	}
-	for (int i = 0; i < c->n_nat_rule_sets; i++) {
-		const struct sfw_conf_nat_rule_set *rs = &c->nat_rule_sets[i];
-
-		if (rs->type != SFW_CONF_NAT_SOURCE && rs->type != SFW_CONF_NAT_DESTINATION)
-			return snprintf(buf, n, "security nat %s rule-set %s: %s NAT is not built yet",
-					conf_nat_type_word(rs->type), rs->name,
-					conf_nat_type_word(rs->type)), rs->line;
 	}
 	for (int i = 0; i < c->n_nat_rules; i++) {
 		const struct sfw_conf_nat_rule *r = &c->nat_rules[i];

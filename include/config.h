@@ -56,6 +56,12 @@ enum sfw_default_policy {
  * sessions among forwarded packets (bpf/nat_tc.bpf.h). Kept by later
  * commits, as their sessions outlive the rules. */
 #define SFW_CFG_F_NAT          0x1000
+/* The generation in force has destination NAT rule-sets, static NAT
+ * rule-sets: a first packet walks those lists only then, so a
+ * configuration without them pays no list lookup (docs/nat.md "Static
+ * NAT"). Written with the generation's flip, as every compiled flag. */
+#define SFW_CFG_F_NAT_DEST     0x2000
+#define SFW_CFG_F_NAT_STATIC   0x4000
 
 /* SHA-256 of a configuration file's text */
 #define SFW_CONF_DIGEST_LEN 32

@@ -39,6 +39,7 @@
 #define SFW_MAP_NAT_POOL_STATS sfw_nat_pool_stats  /* per source pool (include/nat.h) */
 #define SFW_MAP_NAT_DRULE_STATS sfw_nat_drule_stats  /* per destination NAT rule */
 #define SFW_MAP_NAT_DPOOL_STATS sfw_nat_dpool_stats  /* per destination pool */
+#define SFW_MAP_NAT_SRULE_STATS sfw_nat_srule_stats  /* per static NAT rule */
 #define SFW_MAP_METRICS    sfw_metrics    /* the exporter's state (cli/metrics/metrics_int.h) */
 
 #define SFW_STR_(x) #x

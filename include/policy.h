@@ -189,6 +189,10 @@ enum sfw_name_kind {
 	SFW_NAME_NAT_DRULE_SET = 8,
 	SFW_NAME_NAT_DRULE = 9,
 	SFW_NAME_NAT_DPOOL = 10,
+	/* a static NAT rule's id (sfw_session.dnat_rule_id of a static
+	 * session, SFW_SESS_X_STATIC): its rule-set and its name */
+	SFW_NAME_NAT_SRULE_SET = 11,
+	SFW_NAME_NAT_SRULE = 12,
 };
 
 struct sfw_name_key {

@@ -118,6 +118,13 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
  * "Destination NAT") */
 #define SFW_SESS_F_DNAT      0x80
 
+/* sfw_session.xflags. With SFW_SESS_F_NAT: static NAT translated it
+ * (docs/nat.md "Static NAT"), its rule in dnat_rule_id: inbound, its
+ * destination (with SFW_SESS_F_DNAT, a destination NAT session in all
+ * else); outbound, the static prefix's host's own flow, its source (a
+ * source NAT session that reserved no port). */
+#define SFW_SESS_X_STATIC    0x01
+
 /* sfw_session.tally: who ended the session, and the per-address counts of
  * the limit-session screens it holds (bpf/limit.bpf.h). Changed only with
  * atomic operations once the session is in the table: the one that ends
@@ -170,10 +177,11 @@ struct sfw_session {
 	__u8 state;           /* enum sfw_session_state */
 	__u8 tcp_state;       /* enum sfw_tcp_state */
 	__u8 flags;           /* SFW_SESS_F_* */
-	__u8 pad;
+	__u8 xflags;          /* SFW_SESS_X_*: what flags has no room for */
 	/* SFW_SESS_F_DNAT: its destination NAT rule (include/nat.h), apart
 	 * from nat.rule_id (source NAT's, which the shows count sessions
-	 * by), in what was padding: the session does not grow */
+	 * by), in what was padding: the session does not grow; with
+	 * SFW_SESS_X_STATIC its static NAT rule instead, either way */
 	__u16 dnat_rule_id;
 	__u32 tally;          /* SFW_TALLY_* */
 	struct sfw_wing wing[2];  /* indexed by enum sfw_wing_dir */

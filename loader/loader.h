@@ -136,14 +136,14 @@ int sfw_forward_ports(__u32 *ifindexes, int max);
 int sfw_policy_hits(__u32 policy_index, __u64 *hits);
 int sfw_policy_hits_clear(void);
 
-/* NAT rules' counters (loader/nat_stats.c, include/nat.h), source or
- * destination (dst) rules': those of rules ids[0..n-1]
+/* NAT rules' counters (loader/nat_stats.c, include/nat.h) of one type
+ * (enum sfw_conf_nat_type: source 0, destination 1, static 2): those of rules ids[0..n-1]
  * (sfw_nat_entry.rule_id) into out[0..n-1], summed over the CPUs, the
  * map opened once. Clear: one rule's, or every rule's for id 0. 0 or a
  * negative errno with the one line. */
 struct sfw_nat_rule_stats;
-int sfw_nat_rule_stats_read(bool dst, const __u32 *ids, int n, struct sfw_nat_rule_stats *out);
-int sfw_nat_rule_stats_clear(bool dst, __u32 rule_id);
+int sfw_nat_rule_stats_read(int type, const __u32 *ids, int n, struct sfw_nat_rule_stats *out);
+int sfw_nat_rule_stats_clear(int type, __u32 rule_id);
 /* Every NAT rule's and pool's counters, source and destination (clear
  * security nat statistics); the sessions, and so Number of sessions,
  * stay. */
@@ -160,6 +160,8 @@ __u32 sfw_nat_pool_id_find(const struct sfw_nat_ids *t, const char *pool);
  * apart from the source ones. */
 __u32 sfw_nat_drule_id_find(const struct sfw_nat_ids *t, const char *set, const char *rule);
 __u32 sfw_nat_dpool_id_find(const struct sfw_nat_ids *t, const char *pool);
+/* And static NAT rules', numbered apart from both. */
+__u32 sfw_nat_srule_id_find(const struct sfw_nat_ids *t, const char *set, const char *rule);
 /* A source pool's counters summed over the CPUs; clear: one pool id's,
  * or every id's for 0; the reservations of its addresses first..last
  * (IPv4, host order): ports in use. */

@@ -3,8 +3,8 @@
  * apart: the datapath counts a rule's and a pool's first packets by id
  * and a session names its rules (nat.rule_id, dnat_rule_id) and its
  * source pool by id. The compiled configuration's rules and pools of
- * both types get their kept ids here, and their entries are rewritten to
- * carry them; static rules keep the compiler's. */
+ * every type get their kept ids here, and their entries are rewritten to
+ * carry them. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,20 +14,25 @@
 
 /* Each kind (enum sfw_nat_ids_kind): its bound and words, whether it is
  * a pool kind, which rules (enum sfw_conf_nat_type) or pools (enum
- * sfw_nat_pool_kind) it takes, and the stage of the entries naming them. */
+ * sfw_nat_pool_kind) it takes, and the stages of the entries naming them
+ * (a bit per enum sfw_nat_stage: static rules have two lists). */
+#define STAGE(s) (1u << (s))
 static const struct nat_kind {
 	struct sfw_kept_kind k;
 	bool pool;
-	__u8 type, stage;
+	__u8 type, stages;
 } kinds[SFW_NAT_IDS_KINDS] = {
 	[SFW_NAT_IDS_RULES] = { { SFW_NAT_MAX_RULES, "source NAT rule", "rule" }, false,
-				SFW_CONF_NAT_SOURCE, SFW_NAT_SOURCE },
+				SFW_CONF_NAT_SOURCE, STAGE(SFW_NAT_SOURCE) },
 	[SFW_NAT_IDS_POOLS] = { { SFW_NAT_MAX_POOLS, "source NAT pool", "pool" }, true,
-				SFW_NAT_POOL_SOURCE, SFW_NAT_SOURCE },
+				SFW_NAT_POOL_SOURCE, STAGE(SFW_NAT_SOURCE) },
 	[SFW_NAT_IDS_DRULES] = { { SFW_NAT_MAX_RULES, "destination NAT rule", "rule" }, false,
-				 SFW_CONF_NAT_DESTINATION, SFW_NAT_DESTINATION },
+				 SFW_CONF_NAT_DESTINATION, STAGE(SFW_NAT_DESTINATION) },
 	[SFW_NAT_IDS_DPOOLS] = { { SFW_NAT_MAX_POOLS, "destination NAT pool", "pool" }, true,
-				 SFW_NAT_POOL_DESTINATION, SFW_NAT_DESTINATION },
+				 SFW_NAT_POOL_DESTINATION, STAGE(SFW_NAT_DESTINATION) },
+	[SFW_NAT_IDS_SRULES] = { { SFW_NAT_MAX_RULES, "static NAT rule", "rule" }, false,
+				 SFW_CONF_NAT_STATIC,
+				 STAGE(SFW_NAT_STATIC) | STAGE(SFW_NAT_STATIC_REVERSE) },
 };
 
 __u32 sfw_nat_ids_find(const struct sfw_nat_ids *t, const char *set, const char *rule)
@@ -48,6 +53,11 @@ __u32 sfw_nat_drule_id_find(const struct sfw_nat_ids *t, const char *set, const 
 __u32 sfw_nat_dpool_id_find(const struct sfw_nat_ids *t, const char *pool)
 {
 	return sfw_kept_find(&t->dpools, "", pool);
+}
+
+__u32 sfw_nat_srule_id_find(const struct sfw_nat_ids *t, const char *set, const char *rule)
+{
+	return sfw_kept_find(&t->srules, set, rule);
 }
 
 /* sessions() asked for one kind */
@@ -105,7 +115,7 @@ static void rewrite(struct sfw_compiled *c, const struct nat_kind *k,
 		struct sfw_nat_entry *v = &c->nat_entries[e].v;
 		__u16 *id = k->pool ? &v->pool_id : &v->rule_id;
 
-		if (c->nat_entries[e].k.list.stage != k->stage ||
+		if (!(k->stages & STAGE(c->nat_entries[e].k.list.stage)) ||
 		    (k->pool && v->action != SFW_NAT_ACT_POOL))
 			continue;
 		*id = *id <= SFW_KEPT_MAX ? by_old[*id] : 0;

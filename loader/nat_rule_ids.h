@@ -1,5 +1,5 @@
 /* NAT rule ids kept by (rule-set, rule) name and pool ids kept by pool
- * name across commits, source and destination apart (nat_rule_ids.c, on
+ * name across commits, source, destination and static apart (nat_rule_ids.c, on
  * kept_ids.h's allocator): the commit's side. */
 #ifndef SFW_LOADER_NAT_RULE_IDS_H
 #define SFW_LOADER_NAT_RULE_IDS_H
@@ -16,6 +16,7 @@ enum sfw_nat_ids_kind {
 	SFW_NAT_IDS_POOLS,    /* source pools, 1..SFW_NAT_MAX_POOLS */
 	SFW_NAT_IDS_DRULES,   /* destination rules (sfw_session.dnat_rule_id) */
 	SFW_NAT_IDS_DPOOLS,   /* destination pools */
+	SFW_NAT_IDS_SRULES,   /* static rules (sfw_session.dnat_rule_id, SFW_SESS_X_STATIC) */
 	SFW_NAT_IDS_KINDS
 };
 
@@ -23,7 +24,7 @@ enum sfw_nat_ids_kind {
 struct sfw_nat_ids {
 	union {
 		struct {
-			struct sfw_kept_ids rules, pools, drules, dpools;
+			struct sfw_kept_ids rules, pools, drules, dpools, srules;
 		};
 		struct sfw_kept_ids kind[SFW_NAT_IDS_KINDS];   /* enum sfw_nat_ids_kind */
 	};

@@ -1,6 +1,6 @@
 /* The NAT rule and pool ids (nat_rule_ids.c) in the pinned maps: read
  * from the names map (SFW_NAME_NAT_RULE_SET, SFW_NAME_NAT_RULE,
- * SFW_NAME_NAT_POOL and their destination kinds: id -> name), the
+ * SFW_NAME_NAT_POOL and their destination and static kinds: id -> name), the
  * generation in force's entries and pools and the session table; the
  * names a commit gives written, and their counters zeroed last. */
 #include <errno.h>
@@ -34,6 +34,8 @@ static const struct kind_out kinds[SFW_NAT_IDS_KINDS] = {
 	  SFW_NAT_MAX_RULES, SFW_NAME_NAT_DRULE_SET, SFW_NAME_NAT_DRULE },
 	{ SFW_NAT_IDS_DPOOLS, SFW_STR(SFW_MAP_NAT_DPOOL_STATS), sizeof(struct sfw_nat_dpool_stats),
 	  SFW_NAT_MAX_POOLS, 0, SFW_NAME_NAT_DPOOL },
+	{ SFW_NAT_IDS_SRULES, SFW_STR(SFW_MAP_NAT_SRULE_STATS), sizeof(struct sfw_nat_rule_stats),
+	  SFW_NAT_MAX_RULES, SFW_NAME_NAT_SRULE_SET, SFW_NAME_NAT_SRULE },
 };
 
 static void read_name(struct sfw_nat_ids *t, const struct sfw_name_key *k, const char *name)
@@ -64,7 +66,7 @@ static void read_names(int fd, struct sfw_nat_ids *t)
 	}
 }
 
-/* The source and destination rules packets may still be judged by. */
+/* The rules of every type packets may still be judged by. */
 static void read_live(int fd, __u32 running, struct sfw_nat_ids *t)
 {
 	struct sfw_nat_entry_key k, next;
@@ -79,6 +81,8 @@ static void read_live(int fd, __u32 running, struct sfw_nat_ids *t)
 				t->rules.live[v.rule_id] = true;
 			else if (k.list.stage == SFW_NAT_DESTINATION)
 				t->drules.live[v.rule_id] = true;
+			else
+				t->srules.live[v.rule_id] = true;
 		}
 		err = bpf_map_get_next_key(fd, &k, &next);
 	}
@@ -118,9 +122,12 @@ static int sessions_naming(void *arg, enum sfw_nat_ids_kind kind, bool *used)
 		k = next;
 		if (bpf_map_lookup_elem(fd, &k, &s) || SFW_SESS_IS_ALIAS(&s))
 			s.nat.pool_id = s.nat.rule_id = s.dnat_rule_id = 0;
-		/* destination pools: no session names one */
+		/* destination pools: no session names one; dnat_rule_id is a
+		 * static rule's in a static NAT session */
 		id = kind == SFW_NAT_IDS_POOLS ? s.nat.pool_id : kind == SFW_NAT_IDS_RULES ?
-		     s.nat.rule_id : kind == SFW_NAT_IDS_DRULES ? s.dnat_rule_id : 0;
+		     s.nat.rule_id : kind != SFW_NAT_IDS_DRULES && kind != SFW_NAT_IDS_SRULES ? 0 :
+		     (kind == SFW_NAT_IDS_SRULES) == !!(s.xflags & SFW_SESS_X_STATIC) ?
+		     s.dnat_rule_id : 0;
 		if (id <= SFW_KEPT_MAX)
 			used[id] = true;
 		err = bpf_map_get_next_key(fd, &k, &next);

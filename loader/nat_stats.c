@@ -1,5 +1,5 @@
 /* Reading and clearing the NAT rules' counters (include/nat.h), source
- * or destination, for the CLI: map reads only, no configuration. */
+ * destination or static, for the CLI: map reads only, no configuration. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,19 +23,23 @@ static int read_one(int fd, __u32 id, struct sfw_nat_rule_stats *v, int ncpu,
 	return 0;
 }
 
-static const char *rule_map(bool dst)
+static const char *rule_map(int type)
 {
-	return dst ? SFW_STR(SFW_MAP_NAT_DRULE_STATS) : SFW_STR(SFW_MAP_NAT_RULE_STATS);
+	static const char *const map[] = { SFW_STR(SFW_MAP_NAT_RULE_STATS),
+					   SFW_STR(SFW_MAP_NAT_DRULE_STATS),
+					   SFW_STR(SFW_MAP_NAT_SRULE_STATS) };
+
+	return map[type >= 0 && type <= 2 ? type : 0];
 }
 
-int sfw_nat_rule_stats_read(bool dst, const __u32 *ids, int n, struct sfw_nat_rule_stats *out)
+int sfw_nat_rule_stats_read(int type, const __u32 *ids, int n, struct sfw_nat_rule_stats *out)
 {
 	int ncpu = libbpf_num_possible_cpus(), fd, err = 0;
 	struct sfw_nat_rule_stats *v;
 
 	if (ncpu < 0)
 		return sfw_fail(-ncpu, "cannot count CPUs");
-	fd = sfw_open_map(rule_map(dst));
+	fd = sfw_open_map(rule_map(type));
 	if (fd < 0)
 		return fd;
 	v = calloc(ncpu, sizeof(*v));
@@ -48,21 +52,22 @@ int sfw_nat_rule_stats_read(bool dst, const __u32 *ids, int n, struct sfw_nat_ru
 	return err;
 }
 
-int sfw_nat_rule_stats_clear(bool dst, __u32 rule_id)
+int sfw_nat_rule_stats_clear(int type, __u32 rule_id)
 {
-	return sfw_percpu_zero(rule_map(dst), rule_id ? rule_id : 1,
+	return sfw_percpu_zero(rule_map(type), rule_id ? rule_id : 1,
 			       rule_id ? rule_id : SFW_NAT_MAX_RULES,
 			       sizeof(struct sfw_nat_rule_stats), "NAT rule counters");
 }
 
 /* clear security nat statistics: every rule id's and every pool id's,
- * source and destination, the counters a commit zeroes for a new id
+ * of every type, the counters a commit zeroes for a new id
  * (loader/nat_rule_ids_maps.c). */
 int sfw_nat_stats_clear(void)
 {
-	int err = sfw_nat_rule_stats_clear(false, 0);
+	int err = sfw_nat_rule_stats_clear(0, 0);
 
-	err = err ? err : sfw_nat_rule_stats_clear(true, 0);
+	err = err ? err : sfw_nat_rule_stats_clear(1, 0);
+	err = err ? err : sfw_nat_rule_stats_clear(2, 0);
 	err = err ? err : sfw_nat_pool_stats_clear(0);
 	return err ? err : sfw_nat_dpool_stats_clear(0);
 }

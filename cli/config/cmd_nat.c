@@ -3,8 +3,9 @@
  * statistics: the committed configuration's NAT rules and pools
  * (nat_show.h) with the datapath's counters, and the live sessions naming
  * each rule, counted by one walk of the table. The rule machinery serves
- * destination NAT too (cmd_nat_dest.c; dst: its own ids, counters and
- * session field). */
+ * destination and static NAT too (cmd_nat_dest.c, cmd_nat_static.c;
+ * type, enum sfw_conf_nat_type: each its own ids, counters and session
+ * field). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,29 +19,40 @@
 
 /* Sessions per rule id: aliases are no sessions (and their block is the
  * owner's key); an `off` session names its source rule too
- * (bpf/flow.bpf.h); a destination NAT session its destination rule. */
+ * (bpf/flow.bpf.h); a destination NAT session its destination rule, a
+ * static NAT session (either way) its static rule, both in dnat_rule_id. */
 struct counting {
 	__u64 *by_id;
-	bool dst;
+	int type;
 };
+
+static __u32 rule_of(const struct sfw_session *s, int type)
+{
+	bool stat = s->xflags & SFW_SESS_X_STATIC;
+
+	if (type == SFW_CONF_NAT_SOURCE)
+		return s->nat.rule_id;
+	if (type == SFW_CONF_NAT_STATIC)
+		return stat && (s->flags & SFW_SESS_F_NAT) ? s->dnat_rule_id : 0;
+	return !stat && (s->flags & SFW_SESS_F_DNAT) ? s->dnat_rule_id : 0;
+}
 
 static int count_visit(const struct sfw_session_key *key, const struct sfw_session *s,
 		       void *arg)
 {
 	struct counting *c = arg;
-	__u32 id = c->dst ? s->dnat_rule_id : s->nat.rule_id;
+	__u32 id = SFW_SESS_IS_ALIAS(s) ? 0 : rule_of(s, c->type);
 
 	(void)key;
-	if (!SFW_SESS_IS_ALIAS(s) && id && id <= SFW_NAT_MAX_RULES &&
-	    (!c->dst || (s->flags & SFW_SESS_F_DNAT)))
+	if (id && id <= SFW_NAT_MAX_RULES)
 		c->by_id[id]++;
 	return SFW_WALK_NEXT;
 }
 
-static int count_sessions(struct sfw_nat_rules *r, bool dst)
+static int count_sessions(struct sfw_nat_rules *r, int type)
 {
 	__u64 *by_id = calloc(SFW_NAT_MAX_RULES + 1, sizeof(*by_id));
-	struct counting c = { by_id, dst };
+	struct counting c = { by_id, type };
 	struct sfw_walk_ops ops = { .visit = count_visit, .arg = &c };
 	int fd, err;
 
@@ -58,15 +70,17 @@ static int count_sessions(struct sfw_nat_rules *r, bool dst)
 
 /* The ids the commits gave (kept by name: loader/nat_rule_ids.c); a rule
  * with none was never committed into these pins. */
-static const char *type_word(bool dst)
+static const char *type_word(int type)
 {
-	return dst ? "destination" : "source";
+	return type == SFW_CONF_NAT_STATIC ? "static" :
+	       type == SFW_CONF_NAT_DESTINATION ? "destination" : "source";
 }
 
-static int pinned_ids(struct sfw_nat_rules *r, bool dst)
+static int pinned_ids(struct sfw_nat_rules *r, int type)
 {
 	__u32 (*find)(const struct sfw_nat_ids *, const char *, const char *) =
-		dst ? sfw_nat_drule_id_find : sfw_nat_ids_find;
+		type == SFW_CONF_NAT_STATIC ? sfw_nat_srule_id_find :
+		type == SFW_CONF_NAT_DESTINATION ? sfw_nat_drule_id_find : sfw_nat_ids_find;
 	struct sfw_nat_ids *t;
 	int err = sfw_nat_ids_pinned(&t);
 
@@ -75,33 +89,35 @@ static int pinned_ids(struct sfw_nat_rules *r, bool dst)
 		if (!r->v[k].id)
 			err = sfw_fail(ENOENT, "%s NAT rule %s has no id: the configuration "
 				       "in force is not the stored one (commit it)",
-				       type_word(dst), SFW_Q(r->v[k].rule->name));
+				       type_word(type), SFW_Q(r->v[k].rule->name));
 	}
 	free(t);
 	return err;
 }
 
-static int read_counters(struct sfw_nat_rules *r, bool dst)
+static int read_counters(struct sfw_nat_rules *r, int type)
 {
 	struct sfw_nat_rule_stats *st = calloc((size_t)r->n + 1, sizeof(*st));
 	__u32 *ids = calloc((size_t)r->n + 1, sizeof(*ids));
-	int err = !st || !ids ? sfw_fail(ENOMEM, "out of memory") : pinned_ids(r, dst);
+	int err = !st || !ids ? sfw_fail(ENOMEM, "out of memory") : pinned_ids(r, type);
 
 	for (int k = 0; !err && k < r->n; k++)
 		ids[k] = r->v[k].id;
 	if (!err)
-		err = sfw_nat_rule_stats_read(dst, ids, r->n, st);
+		err = sfw_nat_rule_stats_read(type, ids, r->n, st);
 	for (int k = 0; !err && k < r->n; k++)
 		r->v[k].st = st[k];
 	free(st);
 	free(ids);
-	return err ? err : count_sessions(r, dst);
+	return err ? err : count_sessions(r, type);
 }
 
-static int rules_build(const struct sfw_conf *conf, bool dst, const char *name,
+static int rules_build(const struct sfw_conf *conf, int type, const char *name,
 		       struct sfw_nat_rules *r)
 {
-	return (dst ? sfw_nat_drules_build : sfw_nat_rules_build)(conf, name, r);
+	return (type == SFW_CONF_NAT_STATIC ? sfw_nat_srules_build :
+		type == SFW_CONF_NAT_DESTINATION ? sfw_nat_drules_build :
+		sfw_nat_rules_build)(conf, name, r);
 }
 
 const char *sfw_nat_name_word(const struct sfw_cmdline *cl)
@@ -140,7 +156,7 @@ static int read_pool_counters(struct sfw_nat_pools *p)
 }
 
 /* Built in memory first: counters that cannot be read print nothing. */
-int sfw_nat_rules_show(const struct sfw_cmdline *cl, bool dst, const char *name, bool counters,
+int sfw_nat_rules_show(const struct sfw_cmdline *cl, int type, const char *name, bool counters,
 		       sfw_nat_rules_out out)
 {
 	struct sfw_nat_rules r;
@@ -149,9 +165,9 @@ int sfw_nat_rules_show(const struct sfw_cmdline *cl, bool dst, const char *name,
 
 	if (rc)
 		return rc;
-	rc = rules_build(&conf, dst, name, &r);
+	rc = rules_build(&conf, type, name, &r);
 	if (!rc && counters)
-		rc = read_counters(&r, dst);
+		rc = read_counters(&r, type);
 	if (!rc)
 		rc = out(cl, &conf, &r, !name);
 	sfw_nat_rules_free(&r);
@@ -200,12 +216,12 @@ int sfw_cmd_show_nat_rule(const struct sfw_cmdline *cl)
 {
 	if (sfw_nat_one_word(cl))
 		return SFW_EXIT_USAGE;
-	return sfw_nat_rules_show(cl, false, sfw_nat_name_word(cl), true, rules_out);
+	return sfw_nat_rules_show(cl, SFW_CONF_NAT_SOURCE, sfw_nat_name_word(cl), true, rules_out);
 }
 
 int sfw_cmd_show_nat_summary(const struct sfw_cmdline *cl)
 {
-	return sfw_nat_rules_show(cl, false, NULL, false, summary_out);
+	return sfw_nat_rules_show(cl, SFW_CONF_NAT_SOURCE, NULL, false, summary_out);
 }
 
 /* show security nat source pool P|all: `all` is the keyword, as for rules. */
@@ -234,21 +250,21 @@ int sfw_cmd_show_nat_pool(const struct sfw_cmdline *cl)
 }
 
 /* Every rule's counters (id 0), or the named rule's. */
-static int clear_counters(const struct sfw_nat_rules *r, bool dst, bool all)
+static int clear_counters(const struct sfw_nat_rules *r, int type, bool all)
 {
 	int err = sfw_lock();
 
 	if (err)
 		return err;
 	for (int k = 0; !err && k < r->n; k++)
-		err = sfw_nat_rule_stats_clear(dst, r->v[k].id);
+		err = sfw_nat_rule_stats_clear(type, r->v[k].id);
 	if (!err && all)
-		err = sfw_nat_rule_stats_clear(dst, 0);
+		err = sfw_nat_rule_stats_clear(type, 0);
 	sfw_unlock();
 	return err;
 }
 
-int sfw_nat_rules_clear(const struct sfw_cmdline *cl, bool dst)
+int sfw_nat_rules_clear(const struct sfw_cmdline *cl, int type)
 {
 	const char *name = sfw_nat_name_word(cl);
 	struct sfw_nat_rules r = {};
@@ -262,11 +278,11 @@ int sfw_nat_rules_clear(const struct sfw_cmdline *cl, bool dst)
 		return rc;
 	/* a name must be a configured rule; `all` clears every id */
 	if (name)
-		err = rules_build(&conf, dst, name, &r);
+		err = rules_build(&conf, type, name, &r);
 	if (!err && name)
-		err = pinned_ids(&r, dst);
+		err = pinned_ids(&r, type);
 	if (!err)
-		err = clear_counters(&r, dst, !name);
+		err = clear_counters(&r, type, !name);
 	sfw_nat_rules_free(&r);
 	sfw_conf_free(&conf);
 	return err ? sfw_report(cl) : SFW_EXIT_OK;
@@ -274,7 +290,7 @@ int sfw_nat_rules_clear(const struct sfw_cmdline *cl, bool dst)
 
 int sfw_cmd_clear_nat_rule(const struct sfw_cmdline *cl)
 {
-	return sfw_nat_rules_clear(cl, false);
+	return sfw_nat_rules_clear(cl, SFW_CONF_NAT_SOURCE);
 }
 
 /* clear security nat source pool P|all: P's Translation hits (by its kept
@@ -307,7 +323,7 @@ int sfw_cmd_clear_nat_pool(const struct sfw_cmdline *cl)
 }
 
 /* clear security nat statistics: every rule's and every pool's counters,
- * source and destination, by id, so no configuration is read; Number of sessions is counted from
+ * of every type, by id, so no configuration is read; Number of sessions is counted from
  * the table at show time, and the sessions stay. */
 int sfw_cmd_clear_nat_statistics(const struct sfw_cmdline *cl)
 {

@@ -1,6 +1,7 @@
 /* What the source NAT commands (cmd_nat.c) share with the destination
- * ones (cmd_nat_dest.c): the rule word, the one-word check and the rule
- * shows and clears, which differ by type only in their ids, counters and
+ * and static ones (cmd_nat_dest.c, cmd_nat_static.c): the rule word, the
+ * one-word check and the rule shows and clears, which differ by type
+ * (enum sfw_conf_nat_type) only in their ids, counters, session field and
  * writers. */
 #ifndef SFW_CLI_CMD_NAT_H
 #define SFW_CLI_CMD_NAT_H
@@ -19,9 +20,9 @@ int sfw_nat_one_word(const struct sfw_cmdline *cl);
  * and sessions when counters, handed to out; the exit code. */
 typedef int (*sfw_nat_rules_out)(const struct sfw_cmdline *cl, const struct sfw_conf *conf,
 				 const struct sfw_nat_rules *r, bool all);
-int sfw_nat_rules_show(const struct sfw_cmdline *cl, bool dst, const char *name, bool counters,
+int sfw_nat_rules_show(const struct sfw_cmdline *cl, int type, const char *name, bool counters,
 		       sfw_nat_rules_out out);
-/* clear security nat source|destination rule R|all. */
-int sfw_nat_rules_clear(const struct sfw_cmdline *cl, bool dst);
+/* clear security nat source|destination|static rule R|all. */
+int sfw_nat_rules_clear(const struct sfw_cmdline *cl, int type);
 
 #endif

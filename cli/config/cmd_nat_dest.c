@@ -41,17 +41,17 @@ int sfw_cmd_show_nat_drule(const struct sfw_cmdline *cl)
 {
 	if (sfw_nat_one_word(cl))
 		return SFW_EXIT_USAGE;
-	return sfw_nat_rules_show(cl, true, sfw_nat_name_word(cl), true, rules_out);
+	return sfw_nat_rules_show(cl, SFW_CONF_NAT_DESTINATION, sfw_nat_name_word(cl), true, rules_out);
 }
 
 int sfw_cmd_show_nat_dsummary(const struct sfw_cmdline *cl)
 {
-	return sfw_nat_rules_show(cl, true, NULL, false, summary_out);
+	return sfw_nat_rules_show(cl, SFW_CONF_NAT_DESTINATION, NULL, false, summary_out);
 }
 
 int sfw_cmd_clear_nat_drule(const struct sfw_cmdline *cl)
 {
-	return sfw_nat_rules_clear(cl, true);
+	return sfw_nat_rules_clear(cl, SFW_CONF_NAT_DESTINATION);
 }
 
 /* Pool counters by the kept id. */

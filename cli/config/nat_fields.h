@@ -26,6 +26,16 @@
 	J("rule-to-context", "zone")                              \
 	S("To zone", "rule-to-context-name", row->set->to.name)
 
+/* A static rule's, after its name (row as above; dst, host: its match
+ * and its host prefix's first addresses, text): the destination rule's,
+ * then Junos's documented static lines. sfw has no routing instances. */
+#define SFW_NAT_SRULE_FIELD_LIST(S, N, J)                         \
+	SFW_NAT_DRULE_FIELD_LIST(S, N, J)                         \
+	S("Destination addresses", "rule-destination-address", dst) \
+	S("Host addresses", "rule-host-address", host)            \
+	N("Netmask", "rule-address-netmask", row->rule->prefix.len) \
+	S("Host routing-instance", "rule-host-routing-instance", "N/A")
+
 /* A translating rule's action, after its Action line: persistent NAT is
  * not built, so the values Junos shows with it off. */
 #define SFW_NAT_PERSIST_FIELD_LIST(S, N, J)                       \

@@ -1,4 +1,4 @@
-/* The source or destination NAT rules the shows print: the compiler's
+/* The source, destination or static NAT rules the shows print: the compiler's
  * ids (configuration order; the counters' shows replace them with the
  * pinned ones a commit kept by name, cmd_nat.c), Junos's positions,
  * ranges. */
@@ -60,7 +60,9 @@ static int fill(const struct sfw_conf *conf, const struct sfw_compiled *c, const
 	}
 	if (name && !out->n)
 		return sfw_fail(ENOENT, "%s NAT rule %s is not configured",
-				type == SFW_CONF_NAT_SOURCE ? "source" : "destination", SFW_Q(name));
+				type == SFW_CONF_NAT_SOURCE ? "source" :
+				type == SFW_CONF_NAT_DESTINATION ? "destination" : "static",
+				SFW_Q(name));
 	return 0;
 }
 
@@ -106,6 +108,12 @@ int sfw_nat_drules_build(const struct sfw_conf *conf, const char *name,
 			 struct sfw_nat_rules *out)
 {
 	return build(conf, SFW_CONF_NAT_DESTINATION, name, out);
+}
+
+int sfw_nat_srules_build(const struct sfw_conf *conf, const char *name,
+			 struct sfw_nat_rules *out)
+{
+	return build(conf, SFW_CONF_NAT_STATIC, name, out);
 }
 
 void sfw_nat_rules_free(struct sfw_nat_rules *r)

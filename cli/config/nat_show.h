@@ -1,4 +1,5 @@
-/* show security nat source|destination rule R|all, pool P|all, summary:
+/* show security nat source|destination rule R|all, pool P|all, summary,
+ * show security nat static rule R|all:
  * the committed configuration's NAT rules and pools with the datapath's
  * counters (include/nat.h), laid out as Junos prints them, in text,
  * sfw's JSON, or Junos's own reply (`| display xml|json`, form
@@ -14,7 +15,7 @@
 #include "junos_out.h"
 #include "nat.h"
 
-/* One source or destination NAT rule as the shows print it. */
+/* One NAT rule of any type as the shows print it. */
 struct sfw_nat_rule_row {
 	const struct sfw_conf_nat_rule *rule;
 	const struct sfw_conf_nat_rule_set *set;
@@ -37,6 +38,9 @@ int sfw_nat_rules_build(const struct sfw_conf *conf, const char *name,
 			struct sfw_nat_rules *out);
 /* The same for destination NAT rules. */
 int sfw_nat_drules_build(const struct sfw_conf *conf, const char *name,
+			 struct sfw_nat_rules *out);
+/* The same for static NAT rules. */
+int sfw_nat_srules_build(const struct sfw_conf *conf, const char *name,
 			 struct sfw_nat_rules *out);
 void sfw_nat_rules_free(struct sfw_nat_rules *r);
 
@@ -109,6 +113,10 @@ void sfw_show_nat_drules_junos(const struct sfw_nat_rules *r, bool all, enum sfw
 			       FILE *out);
 void sfw_show_nat_dsummary_junos(const struct sfw_nat_rules *r, const struct sfw_nat_dpools *p,
 				 enum sfw_display form, FILE *out);
+
+/* show security nat static rule all|R (format_nat_static.c). */
+void sfw_show_nat_srules_text(const struct sfw_nat_rules *r, bool all, FILE *out);
+void sfw_show_nat_srules_json(const struct sfw_nat_rules *r, bool all, FILE *out);
 
 /* `rule all` (all: the two Total lines first) or `rule R`. */
 void sfw_show_nat_rules_text(const struct sfw_nat_rules *r, bool all, FILE *out);

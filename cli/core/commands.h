@@ -138,6 +138,8 @@ int sfw_cmd_show_nat_dsummary(const struct sfw_cmdline *cl);
 int sfw_cmd_show_nat_dpool(const struct sfw_cmdline *cl);
 int sfw_cmd_clear_nat_drule(const struct sfw_cmdline *cl);
 int sfw_cmd_clear_nat_dpool(const struct sfw_cmdline *cl);
+int sfw_cmd_show_nat_srule(const struct sfw_cmdline *cl);
+int sfw_cmd_clear_nat_srule(const struct sfw_cmdline *cl);
 int sfw_cmd_show_configuration(const struct sfw_cmdline *cl);
 int sfw_cmd_show_system_commit(const struct sfw_cmdline *cl);
 

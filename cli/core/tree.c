@@ -203,9 +203,19 @@ static const struct sfw_node show_nat_destination = {
 	.word = "destination", .help = "Show destination NAT information",
 	.kids = KIDS(&show_dnat_pool, &show_dnat_rule, &show_dnat_summary),
 };
+/* show security nat static rule R|all */
+static const struct sfw_node show_snat_rule = {
+	.word = "rule", .help = "Show static NAT rules and their translation hits",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<rule|all>",
+	.pos_help = "Static NAT rule name, or all", .run = sfw_cmd_show_nat_srule,
+};
+static const struct sfw_node show_nat_static = {
+	.word = "static", .help = "Show static NAT information",
+	.kids = KIDS(&show_snat_rule),
+};
 static const struct sfw_node show_nat = {
 	.word = "nat", .help = "Show network address translation information",
-	.kids = KIDS(&show_nat_destination, &show_nat_source),
+	.kids = KIDS(&show_nat_destination, &show_nat_source, &show_nat_static),
 };
 static const struct sfw_node show_security = {
 	.word = "security", .help = "Show security information",
@@ -309,14 +319,24 @@ static const struct sfw_node clear_nat_destination = {
 	.word = "destination", .help = "Clear destination NAT information",
 	.kids = KIDS(&clear_dnat_pool, &clear_dnat_rule),
 };
+static const struct sfw_node clear_snat_rule = {
+	.word = "rule", .help = "Clear static NAT rules' translation hits",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<rule|all>",
+	.pos_help = "Static NAT rule name, or all", .run = sfw_cmd_clear_nat_srule,
+};
+static const struct sfw_node clear_nat_static = {
+	.word = "static", .help = "Clear static NAT information",
+	.kids = KIDS(&clear_snat_rule),
+};
 static const struct sfw_node clear_nat_statistics = {
 	.word = "statistics",
-	.help = "Clear every NAT rule's and pool's translation hits, source and destination",
+	.help = "Clear every NAT rule's and pool's translation hits, of every type",
 	.run = sfw_cmd_clear_nat_statistics,
 };
 static const struct sfw_node clear_nat = {
 	.word = "nat", .help = "Clear network address translation information",
-	.kids = KIDS(&clear_nat_destination, &clear_nat_source, &clear_nat_statistics),
+	.kids = KIDS(&clear_nat_destination, &clear_nat_source, &clear_nat_static,
+		     &clear_nat_statistics),
 };
 static const struct sfw_node clear_security = {
 	.word = "security", .help = "Clear security information",

@@ -142,7 +142,10 @@ static void add_tuple(struct fields *f, const struct ends *x, const char *app)
  * (`rule-N` when no commit named it, as the sessions' views name a
  * pool). A destination NAT session (SFW_SESS_F_DNAT) leaves to its NAT
  * block's destination, its rule (dnat_rule_id) named the same way from
- * the destination rules' kept names. A session no rule
+ * the destination rules' kept names. A static NAT session
+ * (SFW_SESS_X_STATIC) fills one or the other by its direction, "static
+ * rule", its rule (dnat_rule_id) named from the static rules' kept
+ * names (docs/nat.md "Static NAT"). A session no rule
  * translated (an `off` rule's too: its block names the rule, its flag
  * says untranslated) repeats the original tuple with N/A, as Junos logs
  * it. */
@@ -153,10 +156,11 @@ static void add_nat(struct fields *f, const struct sfw_event *e, const struct en
 	bool nat = s->flags & SFW_SESS_F_NAT;
 	bool dnat = nat && (s->flags & SFW_SESS_F_DNAT);
 	bool snat = nat && !dnat;
+	bool stat = nat && (s->xflags & SFW_SESS_X_STATIC);
 	char src[INET6_ADDRSTRLEN] = "", dst[INET6_ADDRSTRLEN] = "", rule[64] = "";
-
-	__u32 kind = dnat ? SFW_NAME_NAT_DRULE : SFW_NAME_NAT_RULE;
-	__u32 id = dnat ? s->dnat_rule_id : s->nat.rule_id;
+	const char *type = stat ? "static rule" : dnat ? "destination rule" : "source rule";
+	__u32 kind = stat ? SFW_NAME_NAT_SRULE : dnat ? SFW_NAME_NAT_DRULE : SFW_NAME_NAT_RULE;
+	__u32 id = stat || dnat ? s->dnat_rule_id : s->nat.rule_id;
 
 	if (snat)
 		sfw_addr_str(e->key.family, &s->nat.src, src, sizeof(src));
@@ -169,9 +173,9 @@ static void add_nat(struct fields *f, const struct sfw_event *e, const struct en
 	add(f, false, "nat-destination-address", "%s", dnat ? dst : x->dst);
 	add(f, true, "nat-destination-port", "%u", dnat ? ntohs(s->nat.dport) : x->dport);
 	add(f, true, "nat-connection-tag", "0");
-	add(f, false, "src-nat-rule-type", "%s", snat ? "source rule" : "N/A");
+	add(f, false, "src-nat-rule-type", "%s", snat ? type : "N/A");
 	add(f, false, "src-nat-rule-name", "%s", snat ? rule : "N/A");
-	add(f, false, "dst-nat-rule-type", "%s", dnat ? "destination rule" : "N/A");
+	add(f, false, "dst-nat-rule-type", "%s", dnat ? type : "N/A");
 	add(f, false, "dst-nat-rule-name", "%s", dnat ? rule : "N/A");
 }
 

@@ -88,8 +88,10 @@ void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
 const char *sfw_view_nat_pool(const struct sfw_view *v)
 {
 	/* destination NAT keeps the client's source (docs/nat.md
-	 * "Destination NAT"): no source pool */
-	if (!(v->sess->flags & SFW_SESS_F_NAT) || (v->sess->flags & SFW_SESS_F_DNAT))
+	 * "Destination NAT"): no source pool; static NAT's source is its
+	 * rule's prefix, no pool either */
+	if (!(v->sess->flags & SFW_SESS_F_NAT) || (v->sess->flags & SFW_SESS_F_DNAT) ||
+	    (v->sess->xflags & SFW_SESS_X_STATIC))
 		return "Null";
 	return v->nat_pool[0] ? v->nat_pool : "interface";
 }

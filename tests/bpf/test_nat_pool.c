@@ -407,12 +407,13 @@ Test(nat_pool, reused_id_starts_from_zero_hits)
 
 /* The fixture unpins its maps once loaded; the CLI's readers and clears
  * open theirs by pin: these (clear security nat statistics clears the
- * destination counters too) are pinned under a root of this test's own
+ * destination and static counters too) are pinned under a root of this test's own
  * (SFW_PIN_ROOT, this process only), removed at exit. */
 static const char *const cli_maps[] = { SFW_STR(SFW_MAP_NAT_RULE_STATS),
 					SFW_STR(SFW_MAP_NAT_POOL_STATS), SFW_STR(SFW_MAP_NAMES),
 					SFW_STR(SFW_MAP_NAT_DRULE_STATS),
-					SFW_STR(SFW_MAP_NAT_DPOOL_STATS) };
+					SFW_STR(SFW_MAP_NAT_DPOOL_STATS),
+					SFW_STR(SFW_MAP_NAT_SRULE_STATS) };
 static char cli_root[64];
 
 static void unpin_for_cli(void)

@@ -325,6 +325,29 @@ Test(conf_nat, static_prefixes_of_different_lengths)
 		    "destination-address, not 2");
 }
 
+/* Static NAT maps one address to one, both ways: two static rules
+ * (of one rule-set or of two) that match an address, or translate to
+ * one, are refused at commit check; disjoint ones and another family's
+ * are not. */
+Test(conf_nat, overlapping_static_prefixes)
+{
+	CONF_ERRORS(NAT_ZONES
+		    "set security nat static rule-set SR from zone untrust\n"
+		    "set security nat static rule-set SR rule S1 match destination-address 203.0.113.64/29\n"
+		    "set security nat static rule-set SR rule S1 then static-nat prefix 192.0.2.64/29\n"
+		    "set security nat static rule-set SR rule S2 match destination-address 203.0.113.70/32\n"
+		    "set security nat static rule-set SR rule S2 then static-nat prefix 192.0.2.1/32\n"
+		    "set security nat static rule-set SD from zone dmz\n"
+		    "set security nat static rule-set SD rule S3 match destination-address 203.0.113.128/30\n"
+		    "set security nat static rule-set SD rule S3 then static-nat prefix 192.0.2.64/30\n"
+		    "set security nat static rule-set SD rule S4 match destination-address 203.0.113.132/30\n"
+		    "set security nat static rule-set SD rule S4 then static-nat prefix 192.0.2.128/30\n",
+		    "t.conf:7: static rule 'S2' of rule-set 'SR': its destination-address overlaps "
+		    "that of static rule 'S1' (line 5): static NAT maps one address to one",
+		    "t.conf:11: static rule 'S3' of rule-set 'SD': its static-nat prefix overlaps "
+		    "that of static rule 'S1' (line 6): static NAT maps one address to one");
+}
+
 Test(conf_nat, proxy_interface_and_family)
 {
 	CONF_ERRORS(NAT_ZONES
@@ -348,8 +371,8 @@ Test(conf_nat, commit_check_warns_once)
 	conf_test_parse_ok(&c, nat_config);
 	cr_assert_eq(sfw_conf_print_warnings(&c, f), 1);
 	fclose(f);
-	cr_assert_str_eq(text, "t.conf:9: warning: security nat static rule-set SR: "
-			 "static NAT is not built yet, and commit refuses it (docs/nat.md)\n");
+	cr_assert_str_eq(text, "t.conf:14: warning: security nat source rule R1: "
+			 "NAT of IPv6 is not built yet, and commit refuses it (docs/nat.md)\n");
 	free(text);
 	sfw_conf_free(&c);
 }
@@ -387,8 +410,8 @@ Test(conf_nat, commit_refuses_before_storing_or_applying)
 	conf_test_parse_ok(&c, nat_config);
 	applied = 0;
 	cr_assert_eq(sfw_conf_commit(&c, &ops), -EOPNOTSUPP);
-	cr_assert_str_eq(sfw_last_error(), "t.conf:9: security nat static rule-set SR: "
-			 "static NAT is not built yet: remove it to commit (docs/nat.md)");
+	cr_assert_str_eq(sfw_last_error(), "t.conf:14: security nat source rule R1: "
+			 "NAT of IPv6 is not built yet: remove it to commit (docs/nat.md)");
 	cr_assert_eq(applied, 0);
 	cr_assert_eq(sfw_conf_active_path(path, sizeof(path)), 0);
 	cr_assert_neq(access(path, F_OK), 0, "a refused commit stored %s", path);
@@ -499,6 +522,44 @@ Test(conf_nat, destination_nat_commits)
 	unsetenv("SFW_CONF_DIR");
 }
 
+/* Static NAT over IPv4 (docs/nat.md "Static NAT") commits under the
+ * preview switch, as destination NAT does: no warning, applied once. */
+Test(conf_nat, static_nat_commits)
+{
+	char dir[] = "/tmp/sfw-nat-XXXXXX", cmd[300];
+	struct sfw_conf_commit_ops ops = { .apply = count_apply };
+	FILE *f = fopen("/dev/null", "w");
+	struct sfw_conf c;
+
+	cr_assert_not_null(mkdtemp(dir));
+	setenv("SFW_CONF_DIR", dir, 1);
+	setenv(SFW_CONF_NAT_PREVIEW_ENV, "1", 1);
+	conf_test_parse_ok(&c, NAT_ZONES
+			   "set security nat static rule-set SR from zone untrust\n"
+			   "set security nat static rule-set SR rule S1 match destination-address 203.0.113.64/29\n"
+			   "set security nat static rule-set SR rule S1 then static-nat prefix 192.0.2.64/29\n"
+			   "set security nat static rule-set SR rule S2 match destination-address 203.0.113.99/32\n"
+			   "set security nat static rule-set SR rule S2 then static-nat prefix 192.0.2.99/32\n");
+	cr_assert_eq(sfw_conf_print_warnings(&c, f), 0);
+	fclose(f);
+	applied = 0;
+	cr_assert_eq(sfw_conf_commit(&c, &ops), 0, "%s", sfw_last_error());
+	cr_assert_eq(applied, 1);
+	sfw_conf_free(&c);
+	unsetenv(SFW_CONF_NAT_PREVIEW_ENV);
+	conf_test_parse_ok(&c, NAT_ZONES
+			   "set security nat static rule-set SR from zone untrust\n"
+			   "set security nat static rule-set SR rule S1 match destination-address 203.0.113.64/29\n"
+			   "set security nat static rule-set SR rule S1 then static-nat prefix 192.0.2.64/29\n");
+	cr_assert_eq(sfw_conf_nat_refuse(&c), -EOPNOTSUPP, "held back as the other types");
+	cr_assert(strstr(sfw_last_error(), "static NAT is held back until"), "%s",
+		  sfw_last_error());
+	sfw_conf_free(&c);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
+	unsetenv("SFW_CONF_DIR");
+}
+
 /* Held back while the review's findings are open (docs/nat.md "Open
  * findings"): without the preview switch a commit refuses it, and an
  * attach of a stored file fails closed on the same line. */
@@ -545,9 +606,9 @@ Test(conf_nat, each_unbuilt_kind_refused_in_one_line)
 		      "t.conf:10: security nat destination rule W: NAT of IPv6 is not built yet: "
 		      "remove it to commit (docs/nat.md)");
 	refused_alone("set security nat static rule-set SR from zone untrust\n"
-		      "set security nat static rule-set SR rule S match destination-address 203.0.113.64/29\n"
-		      "set security nat static rule-set SR rule S then static-nat prefix 192.0.2.64/29\n",
-		      "t.conf:9: security nat static rule-set SR: static NAT is not built yet: "
+		      "set security nat static rule-set SR rule S match destination-address 2001:db8::/64\n"
+		      "set security nat static rule-set SR rule S then static-nat prefix 2001:db8:1::/64\n",
+		      "t.conf:10: security nat static rule S: NAT of IPv6 is not built yet: "
 		      "remove it to commit (docs/nat.md)");
 	refused_alone("set security nat source rule-set RS rule R3 match source-address 2001:db8::/32\n"
 		      "set security nat source rule-set RS rule R3 then source-nat interface\n",

@@ -25,6 +25,8 @@ static bool name(__u32 kind, __u32 id, char *buf, size_t len, void *arg)
 		snprintf(buf, len, "masq");
 	else if (kind == SFW_NAME_NAT_DRULE && id == 3)
 		snprintf(buf, len, "web-in");
+	else if (kind == SFW_NAME_NAT_SRULE && id == 3)
+		snprintf(buf, len, "host-1to1");
 	else
 		return false;
 	return true;
@@ -390,4 +392,39 @@ Test(log_format, dnat_create_plain_and_json)
 			      "\"nat-connection-tag\":0,\"src-nat-rule-type\":\"N/A\","
 			      "\"src-nat-rule-name\":\"N/A\",\"dst-nat-rule-type\":\"destination rule\","
 			      "\"dst-nat-rule-name\":\"web-in\""), "%s", buf);
+}
+
+/* Static NAT: inbound, the translated destination under "static rule"
+ * and the static rule's kept name (not the destination rule's of the
+ * same id); outbound, the translated source likewise. */
+Test(log_format, static_nat_both_ways_plain_and_json)
+{
+	struct sfw_log_env en = env();
+	struct sfw_event e = snat_event(SFW_EV_CREATE);
+	char buf[4096];
+
+	e.sess.flags |= SFW_SESS_F_DNAT;
+	e.sess.xflags |= SFW_SESS_X_STATIC;
+	inet_pton(AF_INET, "198.51.100.2", &e.sess.nat.src.v4);
+	e.sess.nat.sport = htons(40000);
+	inet_pton(AF_INET, "192.0.2.80", &e.sess.nat.dst.v4);
+	e.sess.nat.dport = htons(80);
+	e.sess.nat.rule_id = 0;
+	e.sess.dnat_rule_id = 3;
+	sfw_log_syslog_plain(buf, sizeof(buf), &e, &en);
+	cr_assert(strstr(buf, " 198.51.100.2/40000->192.0.2.80/80 0x0 N/A N/A "
+			      "static rule host-1to1 6 "), "%s", buf);
+	sfw_log_json(buf, sizeof(buf), &e, &en);
+	cr_assert(strstr(buf, "\"src-nat-rule-type\":\"N/A\",\"src-nat-rule-name\":\"N/A\","
+			      "\"dst-nat-rule-type\":\"static rule\","
+			      "\"dst-nat-rule-name\":\"host-1to1\""), "%s", buf);
+	e = snat_event(SFW_EV_CREATE);
+	e.sess.xflags |= SFW_SESS_X_STATIC;
+	e.sess.nat.rule_id = 0;
+	e.sess.dnat_rule_id = 3;
+	sfw_log_syslog(buf, sizeof(buf), &e, &en);
+	cr_assert(strstr(buf, " nat-source-address=\"192.0.2.1\" nat-source-port=\"20001\" "
+			      "nat-destination-address=\"203.0.113.2\" nat-destination-port=\"80\" "
+			      "nat-connection-tag=\"0\" src-nat-rule-type=\"static rule\" "
+			      "src-nat-rule-name=\"host-1to1\" dst-nat-rule-type=\"N/A\" "), "%s", buf);
 }

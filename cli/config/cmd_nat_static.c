@@ -1,0 +1,26 @@
+/* show security nat static rule R|all, clear security nat static rule
+ * R|all: static NAT's rules through cmd_nat.c's rule machinery, with
+ * their own ids, counters and sessions (SFW_SESS_X_STATIC). No `| display
+ * xml|json`: the tree refuses the pipe here (docs/junos-layouts.md). */
+#include "cmd_nat.h"
+
+/* rule R|all: text or sfw's JSON. */
+static int rules_out(const struct sfw_cmdline *cl, const struct sfw_conf *conf,
+		     const struct sfw_nat_rules *r, bool all)
+{
+	(void)conf;
+	(cl->json ? sfw_show_nat_srules_json : sfw_show_nat_srules_text)(r, all, cl->out);
+	return 0;
+}
+
+int sfw_cmd_show_nat_srule(const struct sfw_cmdline *cl)
+{
+	if (sfw_nat_one_word(cl))
+		return SFW_EXIT_USAGE;
+	return sfw_nat_rules_show(cl, SFW_CONF_NAT_STATIC, sfw_nat_name_word(cl), true, rules_out);
+}
+
+int sfw_cmd_clear_nat_srule(const struct sfw_cmdline *cl)
+{
+	return sfw_nat_rules_clear(cl, SFW_CONF_NAT_STATIC);
+}
