@@ -185,7 +185,7 @@ def c_files(files, table, uses):
                 continue
             args = c_split_args(c_args(t, m.end() - 1))
             line = t.count("\n", 0, m.start()) + 1
-            for s in c_command_strings(t, args, defines):
+            for s in c_command_strings(t, args, defines, kind):
                 if kind == "shell":
                     shell_text(s, table, uses, path, line)
                 else:
@@ -197,7 +197,7 @@ def c_is_definition(t, m):
     return bool(re.search(r"\b(int|void|char|double|FILE|static|inline)\b[\s*]*$", before))
 
 
-def c_command_strings(t, args, defines):
+def c_command_strings(t, args, defines, kind="shell"):
     """The command of a runner call: the literal first argument, the buffer
     an snprintf() filled, or an array of literal commands (with a "%s"
     format, the argument after it)."""
@@ -217,7 +217,10 @@ def c_command_strings(t, args, defines):
     a = re.search(r"\b%s\s*\[\s*\]\s*=\s*\{" % re.escape(ident), t)
     if a:
         body = c_args(t.replace("{", "(").replace("}", ")"), a.end() - 1)
-        out.extend(s for s, _ in c_literal_groups(body, defines))
+        items = [s for s, _ in c_literal_groups(body, defines)]
+        # an exec's argv names one command, its first word ({"sh", "-c",
+        # cmd}: sh, not "-c"); a shell runner's array is of whole commands
+        out.extend(items[:1] if kind == "argv" else items)
     return out
 
 

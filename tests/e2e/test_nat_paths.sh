@@ -133,6 +133,7 @@ pmtu() {   # label
 	local label="$1 PMTU" f=$DROPS_TMP/pmtu.$PASS.pcap out
 	pmtu_black_hole "$label"
 	cli ip route flush cache || fail "$label: flush the client's route cache"
+	expect_eq "$(learned_mtu)" "" "$label: the client's mtu to the far server before the upload"
 	cap_begin "$f" "icmp or (tcp and dst port 5001 and greater 1300)"
 	upload 10 || fail "$label: the upload through the 1280-byte link did not complete"
 	cap_stop

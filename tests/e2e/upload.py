@@ -11,6 +11,7 @@ Full-sized segments with DF set, as the stack sends them: a link on the
 way with a smaller MTU needs its Fragmentation Needed to reach the sender.
 """
 import socket
+import struct
 import sys
 import time
 
@@ -36,6 +37,15 @@ def serve(port):
         c.close()
 
 
+def abort(s):
+    """Closes with a reset and drops what is unsent: an orphaned socket
+    would go on retransmitting full-sized segments after we exit, and one
+    of its Fragmentation Needed, arriving once the black hole is gone,
+    would teach the route its mtu before the next upload's capture."""
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+
+
 def send(dst, port, size, seconds):
     size, end = int(size), time.monotonic() + float(seconds)
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -53,9 +63,13 @@ def send(dst, port, size, seconds):
             got += b
     except OSError as e:
         print("upload: %s" % e, file=sys.stderr)
+        abort(s)
         return 1
     print("upload: the server read %s" % got.decode().strip(), file=sys.stderr)
-    return 0 if got == b"%d\n" % size else 1
+    if got != b"%d\n" % size:
+        abort(s)
+        return 1
+    return 0
 
 
 def main():

@@ -90,6 +90,23 @@ int main(void)
 EOF
 check "$T/h.c" || fail "an argument taken for a command: $(cat "$T/err")"
 
+# an exec's argv array names one command, its first word: {"sh", "-c",
+# cmd} is sh, not "-c" (bench/snat.c), and that first word is checked
+cat >"$T/k.c" <<'EOF'
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	char *a[] = { "sh", "-c", argv[1], NULL };
+	char *b[] = { "frobnicate", "-x", NULL };
+
+	if (argc > 2)
+		execvp(b[0], b);
+	return execvp(a[0], a);
+}
+EOF
+expect_gap "command 'frobnicate' ($T/k.c:8)" "$T/k.c"
+grep -qF -- "'-" "$T/err" && fail "an argv's option taken for a command: $(cat "$T/err")"
+
 # the libpcap class: scapy is listed, its run-time library is not installed
 printf 'from scapy.all import sniff\n' >"$T/j.py"
 bash scripts/deps.sh --list | grep -vx libpcap0.8 >"$T/list"
