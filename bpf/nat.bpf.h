@@ -615,6 +615,10 @@ static __always_inline void sfw_nat_forwarded_list(struct sfw_nat_tmp *t,
 	const struct sfw_nat_list *l;
 	const __u32 *zone;
 
+	t->fw.n = 0;
+	/* no destination rule-set in the generation: nothing is forwarded */
+	if (!(cfg->flags & SFW_CFG_F_NAT_DEST))
+		return;
 	t->fw.zk.ifindex = s->wing[SFW_WING_OUT].ifindex;
 	t->fw.zk.gen = sfw_cfg_gen(cfg);
 	zone = bpf_map_lookup_elem(&SFW_MAP_ZONES, &t->fw.zk);
