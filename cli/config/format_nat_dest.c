@@ -76,34 +76,19 @@ static void pool_json(struct sfw_json *j, const struct sfw_nat_dpool_row *row)
 	sfw_json_close(j, '}');
 }
 
-static void begin(struct sfw_obuf *ob, struct sfw_json *j, FILE *out, const char *top)
-{
-	sfw_ob_init(ob, out);
-	sfw_json_init(j, ob);
-	sfw_json_open(j, NULL, '{');
-	sfw_json_open(j, top, '{');
-}
-
-/* The outer close flushes the buffer. */
-static void end(struct sfw_json *j)
-{
-	sfw_json_close(j, '}');
-	sfw_json_close(j, '}');
-}
-
 void sfw_show_nat_dpools_json(const struct sfw_nat_dpools *p, bool all, FILE *out)
 {
 	struct sfw_obuf ob;
 	struct sfw_json j;
 
-	begin(&ob, &j, out, "destination-nat-pool-detail-information");
+	sfw_nat_json_begin(&ob, &j, out, "destination-nat-pool-detail-information");
 	if (all)
 		sfw_json_num(&j, "total-destination-pools", (__u64)p->n);
 	sfw_json_open(&j, "destination-nat-pool-info-entry", '[');
 	for (int k = 0; k < p->n; k++)
 		pool_json(&j, &p->v[k]);
 	sfw_json_close(&j, ']');
-	end(&j);
+	sfw_nat_json_end(&j);
 }
 
 /* The summary: the pool table (the source one's columns, Port for PAT),
@@ -139,7 +124,7 @@ void sfw_show_nat_dsummary_json(const struct sfw_nat_rules *r, const struct sfw_
 	struct sfw_obuf ob;
 	struct sfw_json j;
 
-	begin(&ob, &j, out, "destination-nat-summary-information");
+	sfw_nat_json_begin(&ob, &j, out, "destination-nat-summary-information");
 	sfw_json_num(&j, "total-pools", (__u64)p->n);
 	sfw_json_open(&j, "destination-nat-pool-summary", '[');
 	for (int k = 0; k < p->n; k++) {
@@ -167,5 +152,5 @@ void sfw_show_nat_dsummary_json(const struct sfw_nat_rules *r, const struct sfw_
 		sfw_json_close(&j, '}');
 	}
 	sfw_json_close(&j, ']');
-	end(&j);
+	sfw_nat_json_end(&j);
 }

@@ -90,7 +90,7 @@ static void drule_json(struct sfw_json *j, const struct sfw_nat_rule_row *row)
 	sfw_json_close(j, '}');
 }
 
-static void begin(struct sfw_obuf *ob, struct sfw_json *j, FILE *out, const char *top)
+void sfw_nat_json_begin(struct sfw_obuf *ob, struct sfw_json *j, FILE *out, const char *top)
 {
 	sfw_ob_init(ob, out);
 	sfw_json_init(j, ob);
@@ -99,7 +99,7 @@ static void begin(struct sfw_obuf *ob, struct sfw_json *j, FILE *out, const char
 }
 
 /* The outer close flushes the buffer. */
-static void end(struct sfw_json *j)
+void sfw_nat_json_end(struct sfw_json *j)
 {
 	sfw_json_close(j, '}');
 	sfw_json_close(j, '}');
@@ -113,7 +113,7 @@ static void rules_json(const struct sfw_nat_rules *r, bool all, FILE *out, const
 	struct sfw_json j;
 	int v4, v6;
 
-	begin(&ob, &j, out, top);
+	sfw_nat_json_begin(&ob, &j, out, top);
 	if (all) {
 		sfw_nat_prefix_totals(r, &v4, &v6);
 		sfw_json_num(&j, "total-rules", (__u64)r->n);
@@ -124,7 +124,7 @@ static void rules_json(const struct sfw_nat_rules *r, bool all, FILE *out, const
 	for (int k = 0; k < r->n; k++)
 		one(&j, &r->v[k]);
 	sfw_json_close(&j, ']');
-	end(&j);
+	sfw_nat_json_end(&j);
 }
 
 void sfw_show_nat_rules_json(const struct sfw_nat_rules *r, bool all, FILE *out)
@@ -172,7 +172,7 @@ void sfw_show_nat_summary_json(const struct sfw_nat_rules *r, const struct sfw_n
 	struct sfw_obuf ob;
 	struct sfw_json j;
 
-	begin(&ob, &j, out, "source-nat-summary-information");
+	sfw_nat_json_begin(&ob, &j, out, "source-nat-summary-information");
 	pool_summary_json(&j, p);
 	sfw_json_num(&j, "total-rules", (__u64)r->n);
 	sfw_json_open(&j, "source-nat-rule-summary", '[');
@@ -188,5 +188,5 @@ void sfw_show_nat_summary_json(const struct sfw_nat_rules *r, const struct sfw_n
 		sfw_json_close(&j, '}');
 	}
 	sfw_json_close(&j, ']');
-	end(&j);
+	sfw_nat_json_end(&j);
 }

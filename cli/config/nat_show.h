@@ -140,4 +140,11 @@ void sfw_nat_range(const struct sfw_conf_prefix *p, char *lo, char *hi);
  * ip-prefixes`. */
 void sfw_nat_prefix_totals(const struct sfw_nat_rules *r, int *v4, int *v6);
 
+struct sfw_obuf;
+struct sfw_json;
+/* sfw's --json of a NAT show: one object holding `top`'s, buffered in ob
+ * (format_nat_json.c); the end's close flushes it. */
+void sfw_nat_json_begin(struct sfw_obuf *ob, struct sfw_json *j, FILE *out, const char *top);
+void sfw_nat_json_end(struct sfw_json *j);
+
 #endif
