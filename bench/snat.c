@@ -407,9 +407,6 @@ static int work(void *arg)
 	char conf[64];
 	int err;
 
-	/* interface NAT is held back from commits (docs/nat.md "Open
-	 * findings") unless the preview switch says otherwise */
-	setenv("SFW_NAT_PREVIEW", "1", 1);
 	b->tg = trafficgen__open_and_load();
 	if (!b->tg)
 		return fail("cannot load the generator: %s", strerror(errno)), 1;

@@ -141,9 +141,10 @@ static bool has_v6(const struct sfw_conf_prefixes *l)
 	return false;
 }
 
-/* Interface source NAT is built, but a review found ways it fails open
- * (docs/nat.md "Open findings"): a commit takes it only where the operator
- * asked for the preview, as the tests do. */
+/* Source and destination NAT have been through five reviews (docs/nat.md
+ * "Open findings" to "Fifth review"); static NAT, the newest, has not: a
+ * commit takes static rules only where the operator asked for the preview,
+ * as the tests do. */
 static bool nat_preview(void)
 {
 	const char *v = getenv(SFW_CONF_NAT_PREVIEW_ENV);
@@ -189,12 +190,16 @@ int sfw_conf_nat_unbuilt(const struct sfw_conf *c, char *buf, size_t n)
 	}
 	/* proxy-arp and proxy-ndp are built (bpf/proxy_arp.bpf.h,
 	 * bpf/proxy_ndp.bpf.h) */
-	if (c->n_nat_rules && !nat_preview())
-		return snprintf(buf, n, "security nat %s rule %s: %s NAT is held back until "
-				"the review's findings are fixed (docs/nat.md \"Open findings\"; "
-				SFW_CONF_NAT_PREVIEW_ENV "=1 takes it, for testing)",
-				rule_type_word(c, &c->nat_rules[0]), c->nat_rules[0].name,
-				rule_type_word(c, &c->nat_rules[0])), c->nat_rules[0].line;
+	for (int i = 0; i < c->n_nat_rules && !nat_preview(); i++) {
+		const struct sfw_conf_nat_rule *r = &c->nat_rules[i];
+
+		if (r->set >= 0 && r->set < c->n_nat_rule_sets &&
+		    c->nat_rule_sets[r->set].type == SFW_CONF_NAT_STATIC)
+			return snprintf(buf, n, "security nat static rule %s: static NAT is held "
+					"back until its review's findings are fixed (docs/nat.md "
+					"\"Sixth review\"; " SFW_CONF_NAT_PREVIEW_ENV "=1 takes it, "
+					"for testing)", r->name), r->line;
+	}
 	return 0;
 }
 

@@ -18,7 +18,6 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
-export SFW_NAT_PREVIEW=1
 PY=/usr/bin/python3
 
 ZONES=(

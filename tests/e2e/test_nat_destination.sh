@@ -28,9 +28,6 @@ cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
 source tests/e2e/nat_lib.sh
-# NAT rules are held back from commits until the review's findings are
-# fixed (docs/nat.md "Open findings"): the preview switch takes them
-export SFW_NAT_PREVIEW=1
 
 DNAT=(
 	"set security address-book global address srv 198.51.100.2/32"

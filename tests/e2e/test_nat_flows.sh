@@ -24,8 +24,6 @@ cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
 source tests/e2e/nat_lib.sh
-# held back from commits until the review's findings are fixed (docs/nat.md)
-export SFW_NAT_PREVIEW=1
 
 FLOWS=10000 FIRST=33000 PASS=0
 

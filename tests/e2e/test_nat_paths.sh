@@ -27,8 +27,6 @@ cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
 source tests/e2e/nat_lib.sh
-# held back from commits until the review's findings are fixed (docs/nat.md)
-export SFW_NAT_PREVIEW=1
 
 FAR_NS=${NS_PREFIX}-far
 CLIENT=198.51.100.2 ROUTER=203.0.113.2 FAR=192.0.2.2

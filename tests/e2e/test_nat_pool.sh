@@ -25,9 +25,6 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
-# held back from commits until the review's findings are fixed (docs/nat.md
-# "Open findings"): the preview switch takes it
-export SFW_NAT_PREVIEW=1
 
 ports_held() {   # port reservations in the datapath (include/nat.h)
 	bpftool map dump pinned "$SFW_PIN_ROOT/sfw_nat_ports" -j | jq length

@@ -20,9 +20,6 @@ cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
 source tests/e2e/nat_lib.sh
-# source NAT is held back from commits until the review's findings are
-# fixed (docs/nat.md "Open findings"): the preview switch takes it
-export SFW_NAT_PREVIEW=1
 
 POOL=(
 	"set security nat source pool P address 203.0.113.10/32 to 203.0.113.11/32"

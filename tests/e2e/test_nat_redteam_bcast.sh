@@ -18,7 +18,6 @@ cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
 source tests/e2e/nat_lib.sh
-export SFW_NAT_PREVIEW=1
 
 drops_up
 # what every firewall has: a default route out of its WAN

@@ -11,9 +11,6 @@ cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
 source tests/e2e/nat_lib.sh
-# source NAT is held back from commits until the review's findings are
-# fixed (docs/nat.md "Open findings"): the preview switch takes it
-export SFW_NAT_PREVIEW=1
 
 trap drops_cleanup EXIT
 topology_up

@@ -14,7 +14,6 @@ cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
 source tests/e2e/nat_lib.sh
-export SFW_NAT_PREVIEW=1
 
 FAILED=0
 check() {   # got want what

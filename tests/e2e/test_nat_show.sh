@@ -26,8 +26,6 @@ cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
 source tests/e2e/nat_lib.sh
-# held back from commits until the review's findings are fixed (docs/nat.md)
-export SFW_NAT_PREVIEW=1
 
 # A label's value in `rule R` from --json (Junos's element names).
 rule_json() {   # rule key

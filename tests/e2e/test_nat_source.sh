@@ -20,9 +20,6 @@ cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
 source tests/e2e/nat_lib.sh
-# held back from commits until the review's findings are fixed (docs/nat.md
-# "Open findings"): the preview switch takes it
-export SFW_NAT_PREVIEW=1
 
 drops_up_nat() {   # attach words...
 	out=$(sfw attach veth0 veth1 "$@" 2>&1) || fail "attach $*: $out"

@@ -27,8 +27,8 @@ cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
 source tests/e2e/nat_lib.sh
-# NAT rules are held back from commits until the review's findings are
-# fixed (docs/nat.md "Open findings"): the preview switch takes them
+# static NAT is held back from commits until its review's findings are
+# fixed (docs/nat.md "Sixth review"): the preview switch takes it
 export SFW_NAT_PREVIEW=1
 
 STATIC=(
