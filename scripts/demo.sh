@@ -2,7 +2,9 @@
 # The main job, in veth namespaces: a client, a firewall running sfw on both
 # of its interfaces, and a server. Sends ping, TCP, UDP and IPv6 traffic
 # through the firewall, shows the sessions sfw created, and leaves the
-# topology (with one long-lived TCP connection and a UDP flow) running.
+# topology (with one long-lived TCP connection and a UDP flow) running; then
+# commits interface source NAT and shows a new connection leaving from the
+# firewall's address.
 #
 #   scripts/demo.sh [BUILD]          set up and run the demo
 #   scripts/demo.sh sfw ARGS...      run sfw in the firewall namespace
@@ -14,7 +16,9 @@ case "${1:-}" in
 	sfw|clean) ;;
 	?*) BUILD=$1; shift ;;
 esac
-export SFW=$BUILD/sfw NS_PREFIX=sfw-demo SFW_PIN_ROOT=/sys/fs/bpf/sfw
+# NS_PREFIX and SFW_PIN_ROOT may be given (tests/e2e/test_demo.sh runs a
+# private copy beside a live one)
+export SFW=$BUILD/sfw NS_PREFIX=${NS_PREFIX:-sfw-demo} SFW_PIN_ROOT=${SFW_PIN_ROOT:-/sys/fs/bpf/sfw}
 source tests/e2e/lib.sh
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -68,11 +72,36 @@ show show security flow session
 show show security flow session protocol tcp extensive
 show show security flow session summary
 
+step "source NAT: the client's LAN leaves from the firewall's 203.0.113.1"
+nat_conf=$(mktemp)
+cat >"$nat_conf" <<'EOC'
+set security zones security-zone trust interfaces veth0
+set security zones security-zone untrust interfaces veth1
+set security policies default-policy permit-all
+set security nat source rule-set out from zone trust
+set security nat source rule-set out to zone untrust
+set security nat source rule-set out rule lan match source-address 198.51.100.0/24
+set security nat source rule-set out rule lan then source-nat interface
+EOC
+sed 's/^/  /' "$nat_conf"
+show commit "$nat_conf"
+rm -f "$nat_conf"
+bg_in_ns "$SRV_NS" nc -l 203.0.113.2 8080
+sleep 0.2
+setsid nsenter --net="/run/netns/$CLI_NS" sh -c 'sleep 3 | nc 203.0.113.2 8080' \
+	>/dev/null 2>&1 </dev/null &
+sleep 0.5
+printf '$ ss -tn (on the server: the client is seen from the firewall)\n'
+srv ss -Htn state established '( sport = :8080 )'
+show show security flow session nat
+show show security nat source summary
+
 cat <<EOT
 
 The demo keeps running. Explore with, for example:
   sudo scripts/demo.sh sfw show security flow session destination-port 22
   sudo scripts/demo.sh sfw show security flow session family inet6 --json
   sudo scripts/demo.sh sfw clear security flow session protocol udp
+  sudo scripts/demo.sh sfw show security nat source rule all
 Remove it with: sudo scripts/demo.sh clean
 EOT
