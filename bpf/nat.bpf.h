@@ -65,13 +65,14 @@ struct sfw_nat_span {
 };
 
 /* sfw_nat_forwarded's walk of the destination rules the replies of a
- * source NAT port would meet: the reply, the zone's list (its keys here,
+ * source NAT port would meet (and sfw_nat_static_owns's of the static
+ * ones): the reply, the zone's list (its keys here,
  * in map memory: the call chain has no stack left below sfw_nat_reserve)
  * and its answer. */
 struct sfw_nat_fwd {
 	struct sfw_pkt rp;              /* the reply as a destination rule would meet it */
 	struct sfw_zone_key zk;         /* the Out wing's interface, the generation */
-	struct sfw_nat_entry_key ek;    /* the zone's destination list, the entry */
+	struct sfw_nat_entry_key ek;    /* the zone's destination or static list, the entry */
 	__u32 n;                        /* its entries; 0: none to walk */
 	__u32 found;
 };
@@ -600,32 +601,46 @@ static long sfw_nat_forwarded_one(__u64 i, struct sfw_nat_tmp **tp)
 		return 1;
 	if (!sfw_nat_entry_matches(e, &t->fw.rp))
 		return 0;
-	t->fw.found = e->action == SFW_NAT_ACT_POOL;
+	/* a static rule's (sfw_nat_static_owns) forwards every port */
+	t->fw.found = e->action == SFW_NAT_ACT_POOL || e->action == SFW_NAT_ACT_PREFIX;
 	return 1;
 }
 
-/* The destination rules of the zone the replies of a source NAT session
- * made at key-less s come in from (its Out wing's interface), in the
- * generation in force, for sfw_nat_forwarded: their list's key and
- * length in t->fw (n 0: none). Once per first packet. */
-static __always_inline void sfw_nat_forwarded_list(struct sfw_nat_tmp *t,
-						   const struct sfw_session *s,
-						   const struct sfw_config *cfg)
+/* The zone the replies of a source NAT session made at key-less s come
+ * in from (its Out wing's interface), in the generation in force, into
+ * t->fw's list key, for sfw_nat_forwarded_list: looked up once per first
+ * packet, and only when the generation has destination or static
+ * rule-sets (nothing else asks it). */
+static __always_inline void sfw_nat_reply_zone(struct sfw_nat_tmp *t, const struct sfw_session *s,
+					       const struct sfw_config *cfg)
 {
-	const struct sfw_nat_list *l;
 	const __u32 *zone;
 
 	t->fw.n = 0;
-	/* no destination rule-set in the generation: nothing is forwarded */
-	if (!(cfg->flags & SFW_CFG_F_NAT_DEST))
+	if (!(cfg->flags & (SFW_CFG_F_NAT_STATIC | SFW_CFG_F_NAT_DEST)))
 		return;
 	t->fw.zk.ifindex = s->wing[SFW_WING_OUT].ifindex;
 	t->fw.zk.gen = sfw_cfg_gen(cfg);
 	zone = bpf_map_lookup_elem(&SFW_MAP_ZONES, &t->fw.zk);
-	t->fw.ek.list.stage = SFW_NAT_DESTINATION;
 	t->fw.ek.list.from_zone = (__u8)(zone ? *zone : SFW_ZONE_NONE);
 	t->fw.ek.list.to_zone = SFW_ZONE_NONE;
 	t->fw.ek.list.gen = (__u8)t->fw.zk.gen;
+}
+
+/* The destination rules (stage SFW_NAT_DESTINATION), or the static ones
+ * (SFW_NAT_STATIC), of the replies' zone (sfw_nat_reply_zone), for
+ * sfw_nat_forwarded and sfw_nat_static_owns: their list's key and
+ * length in t->fw (n 0: none). Once each per first packet. */
+static __always_inline void sfw_nat_forwarded_list(struct sfw_nat_tmp *t,
+						   const struct sfw_config *cfg, __u32 stage)
+{
+	const struct sfw_nat_list *l;
+
+	t->fw.n = 0;
+	/* no such rule-set in the generation: nothing is forwarded */
+	if (!(cfg->flags & (stage == SFW_NAT_STATIC ? SFW_CFG_F_NAT_STATIC : SFW_CFG_F_NAT_DEST)))
+		return;
+	t->fw.ek.list.stage = (__u8)stage;
 	t->fw.ek.idx = 0;
 	l = bpf_map_lookup_elem(&SFW_MAP_NAT_LISTS, &t->fw.ek.list);
 	t->fw.n = !l ? 0 : l->n_entries < SFW_NAT_MAX_ENTRIES ? l->n_entries : SFW_NAT_MAX_ENTRIES;
@@ -661,6 +676,31 @@ static __always_inline bool sfw_nat_forwarded(const struct sfw_pkt *p, struct sf
 	return t->fw.found;
 }
 
+/* Does a static rule of the zone the replies come in from
+ * (sfw_nat_forwarded_list, SFW_NAT_STATIC) hold the address t->pk, that
+ * source NAT translates p to? Then static NAT forwards every port of it
+ * to its inside host, and an alias on it would take what a peer sends
+ * the static host on that tuple: an inside host choosing its port (as in
+ * RV5-1) took a peer's traffic to the static address (an interface's
+ * own address, or a pool's, inside the rule's destination-address;
+ * docs/nat.md "Sixth review", RV6-1). The session is refused, as no
+ * port of that address is free. Asked once per first packet, the walk
+ * as sfw_nat_forwarded's. */
+static __always_inline bool sfw_nat_static_owns(const struct sfw_pkt *p, struct sfw_nat_tmp **tp)
+{
+	struct sfw_nat_tmp *t = *tp;
+
+	if (!t || !t->fw.n)
+		return false;
+	__builtin_memset(&t->fw.rp, 0, sizeof(t->fw.rp));
+	t->fw.rp.dst = t->pk.addr;
+	t->fw.rp.proto = p->proto;
+	t->fw.rp.family = p->family;
+	t->fw.found = 0;
+	bpf_loop(SFW_NAT_MAX_ENTRIES, sfw_nat_forwarded_one, tp, 0);
+	return t->fw.found;
+}
+
 /* The alias entry of session s at key k (docs/nat.md "Sessions: the In
  * wing and the Out wing"): never expiring by itself, pointing at the
  * session's key and id. */
@@ -682,7 +722,8 @@ static __always_inline void sfw_nat_alias_of(struct sfw_session *a, const struct
  * filled. Returns 0, or SFW_CNT_ERR_INCOMING_NAT when no port was free
  * within the span's tries (a full pool; a no-translation pool whose
  * address has the client's port taken), a port a host socket holds or
- * a destination rule forwards skipped (docs/nat.md).
+ * a destination rule forwards skipped (docs/nat.md), or when a static
+ * rule of the replies' zone holds the address (sfw_nat_static_owns).
  * Before the session's own insert: if that fails, sfw_nat_release takes
  * both back. A global function, XDP's only (ctx: the packet's). */
 __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
@@ -717,7 +758,11 @@ __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
 	h = sfw_nat_hash(p);
 	/* the replies come in by the zone the Out wing leaves by, judged in
 	 * the generation in force now (the rule's, but for a commit since) */
-	sfw_nat_forwarded_list(t, s, cfg);
+	sfw_nat_reply_zone(t, s, cfg);
+	sfw_nat_forwarded_list(t, cfg, SFW_NAT_STATIC);
+	if (sfw_nat_static_owns(p, &t))
+		return SFW_CNT_ERR_INCOMING_NAT;
+	sfw_nat_forwarded_list(t, cfg, SFW_NAT_DESTINATION);
 	for (__u32 i = 0; i < SFW_NAT_PORT_TRIES && i < t->sp.tries; i++) {
 		t->pk.port = bpf_htons(sfw_nat_try_port(p, h, i, &t->sp));
 		if (sfw_nat_host_holds(ctx, p, t) || sfw_nat_forwarded(p, &t) ||

@@ -338,7 +338,10 @@ __noinline __u64 sfw_xdp_out_rule(const struct sfw_pkt *p, __u32 from, __u32 to_
 
 	if (!p)
 		return 0;
-	if (cfg && (cfg->flags & SFW_CFG_F_NAT_STATIC))
+	/* a generation flipped since the packet's policy (a commit in
+	 * between) is walked whatever the new flags say: its lists are the
+	 * ones it was judged with (docs/nat.md "Sixth review", RV6-2) */
+	if (cfg && ((cfg->flags & SFW_CFG_F_NAT_STATIC) || sfw_cfg_gen(cfg) != gen))
 		rule = sfw_nat_static_rule(p, SFW_NAT_STATIC_REVERSE, to_zone, gen, &addr);
 	if (rule)
 		return (__u64)rule << 32 | addr;

@@ -277,6 +277,40 @@ static void check_static_overlap(struct conf_parser *p)
 	free(rule);
 }
 
+/* A source pool's address inside a static rule's destination-address:
+ * static NAT forwards every port of it to the rule's host, so a pool's
+ * session there would take what a peer sends that host on its tuple
+ * (docs/nat.md "Sixth review", RV6-1; the datapath refuses interface
+ * NAT to such an address, which is the host's, not the configuration's). */
+static void check_static_pools(struct conf_parser *p)
+{
+	const struct sfw_conf *c = p->conf;
+
+	for (int k = 0; k < c->n_nat_src_pools; k++) {
+		const struct sfw_conf_nat_pool *pl = &c->nat_src_pools[k];
+		struct nat_range pr, sr;
+
+		if (!pl->has_address)
+			continue;
+		range_of(&pl->address, pl->has_to, &pl->to, &pr);
+		for (int j = 0; j < c->n_nat_rules; j++) {
+			const struct sfw_conf_nat_rule *x = &c->nat_rules[j];
+
+			if (c->nat_rule_sets[x->set].type != SFW_CONF_NAT_STATIC || x->dst.n != 1)
+				continue;
+			range_of(&x->dst.v[0], false, NULL, &sr);
+			if (sr.family != pr.family || memcmp(pr.lo, sr.hi, 16) > 0 ||
+			    memcmp(sr.lo, pr.hi, 16) > 0)
+				continue;
+			conf_error_at(p, pl->address_line, "source pool '%s' overlaps the "
+				      "destination-address of static rule '%s' (line %d): static "
+				      "NAT forwards every port of that address to its host",
+				      pl->name, x->name, x->line);
+			break;
+		}
+	}
+}
+
 static void check_rule(struct conf_parser *p, struct sfw_conf_nat_rule *r)
 {
 	const struct sfw_conf_nat_rule_set *s = &p->conf->nat_rule_sets[r->set];
@@ -377,5 +411,6 @@ void conf_check_nat(struct conf_parser *p)
 		check_rule(p, &c->nat_rules[k]);
 	check_rule_names(p);
 	check_static_overlap(p);
+	check_static_pools(p);
 	check_proxies(p);
 }

@@ -16,6 +16,8 @@ enum race_action {
 	RACE_TCP_STATE,   /* XDP, between a matched packet's route and its
 			   * accounting: another CPU moved the session's
 			   * connection to race_sess.tcp_state */
+	RACE_FLIP_CFG,    /* a commit flipped the generation and, with it,
+			   * the compiled flags to race_cfg_flags */
 };
 
 #endif

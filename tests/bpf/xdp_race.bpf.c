@@ -23,6 +23,7 @@ __u32 race_action;
 struct sfw_session_key race_key;
 struct sfw_session race_sess;
 __u32 race_runs;
+__u32 race_cfg_flags;  /* RACE_FLIP_CFG: the flags the commit flips in */
 __u32 race_entered;    /* RACE_HOLD: the packet is being held */
 __u32 race_released;   /* RACE_HOLD: set by the test to let it go */
 __u32 race_timed_out;  /* RACE_HOLD: the bound ended the hold, not the test */
@@ -87,6 +88,13 @@ static void sfw_race_point(void)
 		cfg = bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
 		if (cfg)
 			cfg->gen ^= 1;
+		break;
+	case RACE_FLIP_CFG:
+		cfg = bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
+		if (cfg) {
+			cfg->flags = race_cfg_flags;
+			cfg->gen ^= 1;
+		}
 		break;
 	case RACE_HOLD:
 		race_timed_out = 0;

@@ -348,6 +348,27 @@ Test(conf_nat, overlapping_static_prefixes)
 		    "that of static rule 'S1' (line 6): static NAT maps one address to one");
 }
 
+/* A source pool's address inside a static rule's destination-address
+ * (docs/nat.md "Sixth review", RV6-1): static NAT forwards every port
+ * of it, and a pool's session there would take the static host's
+ * traffic on its tuple. Refused at commit check, one line per pool; a
+ * pool beside the prefix and another family's are not. */
+Test(conf_nat, source_pool_inside_a_static_address_refused)
+{
+	CONF_ERRORS(NAT_ZONES
+		    "set security nat static rule-set SR from zone untrust\n"
+		    "set security nat static rule-set SR rule S1 match destination-address 203.0.113.64/29\n"
+		    "set security nat static rule-set SR rule S1 then static-nat prefix 192.0.2.64/29\n"
+		    "set security nat source pool P1 address 203.0.113.60/32 to 203.0.113.64/32\n"
+		    "set security nat source pool P2 address 203.0.113.72/32\n"
+		    "set security nat source pool P3 address 2001:db8::/126\n"
+		    "set security nat source pool P4 address 203.0.113.70/31\n",
+		    "t.conf:7: source pool 'P1' overlaps the destination-address of static rule "
+		    "'S1' (line 5): static NAT forwards every port of that address to its host",
+		    "t.conf:10: source pool 'P4' overlaps the destination-address of static rule "
+		    "'S1' (line 5): static NAT forwards every port of that address to its host");
+}
+
 Test(conf_nat, proxy_interface_and_family)
 {
 	CONF_ERRORS(NAT_ZONES
