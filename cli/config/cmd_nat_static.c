@@ -1,15 +1,17 @@
 /* show security nat static rule R|all, clear security nat static rule
  * R|all: static NAT's rules through cmd_nat.c's rule machinery, with
- * their own ids, counters and sessions (SFW_SESS_X_STATIC). No `| display
- * xml|json`: the tree refuses the pipe here (docs/junos-layouts.md). */
+ * their own ids, counters and sessions (SFW_SESS_X_STATIC). */
 #include "cmd_nat.h"
 
-/* rule R|all: text or sfw's JSON. */
+/* rule R|all: text, sfw's JSON or Junos's reply (`| display xml|json`). */
 static int rules_out(const struct sfw_cmdline *cl, const struct sfw_conf *conf,
 		     const struct sfw_nat_rules *r, bool all)
 {
 	(void)conf;
-	(cl->json ? sfw_show_nat_srules_json : sfw_show_nat_srules_text)(r, all, cl->out);
+	if (cl->display)
+		sfw_show_nat_srules_junos(r, all, cl->display, cl->out);
+	else
+		(cl->json ? sfw_show_nat_srules_json : sfw_show_nat_srules_text)(r, all, cl->out);
 	return 0;
 }
 

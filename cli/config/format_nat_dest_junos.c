@@ -59,10 +59,7 @@ static void rule(struct sfw_jx *x, const struct sfw_nat_rule_row *row)
 			  "rule-destination-address-high-range", &r->dst);
 	sfw_nat_jx_dport(x, r);
 	sfw_jx_leaf(x, "destination-nat-rule-action", sfw_nat_action_word(r));
-#define SFW_X(name, lab, key) sfw_jx_leaf_u64(x, key, row->st.n[SFW_NAT_RC_##name]);
-	SFW_NAT_RULE_COUNTER_LIST(SFW_X)
-#undef SFW_X
-	sfw_jx_leaf_u64(x, SFW_NAT_SESSIONS_JSON, row->sessions);
+	sfw_nat_jx_hits(x, row);
 	sfw_jx_close(x, "destination-nat-rule-entry");
 }
 
@@ -75,15 +72,8 @@ void sfw_show_nat_drules_junos(const struct sfw_nat_rules *r, bool all, enum sfw
 		"total-destination-nat-rule-ref-addr-num-v4",
 		"total-destination-nat-rule-ref-addr-num-v6",
 	};
-	struct sfw_obuf ob;
-	struct sfw_jx x;
 
-	sfw_nat_jx_begin(&x, &ob, out, form, "destination-nat-rule-information");
-	if (all)
-		sfw_nat_jx_totals(&x, r, totals);
-	for (int k = 0; k < r->n; k++)
-		rule(&x, &r->v[k]);
-	sfw_nat_jx_end(&x, "destination-nat-rule-information");
+	sfw_nat_jx_rules(r, all, form, out, "destination-nat-rule-information", totals, rule);
 }
 
 static void summary_pool(struct sfw_jx *x, const struct sfw_nat_dpool_row *row)

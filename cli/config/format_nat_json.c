@@ -1,8 +1,9 @@
 /* show security nat source rule R|all and summary --json, and show
- * security nat destination rule R|all --json, keyed by Junos's XML
+ * security nat destination|static rule R|all --json, keyed by Junos's XML
  * element names (source-nat-rule-detail-information,
  * source-nat-rule-entry, rule-translation-hits, ...; destination-nat-...
- * for destination rules); docs/nat.md lists them. Counts are numbers, as sfw's other JSON has them. */
+ * and static-nat-... for the other types); docs/nat.md lists them.
+ * Counts are numbers, as sfw's other JSON has them. */
 #include "json.h"
 #include "nat_fields.h"
 #include "nat_show.h"
@@ -90,6 +91,19 @@ static void drule_json(struct sfw_json *j, const struct sfw_nat_rule_row *row)
 	sfw_json_close(j, '}');
 }
 
+/* A static rule: its match and host prefix, its counters. */
+static void srule_json(struct sfw_json *j, const struct sfw_nat_rule_row *row)
+{
+	char dst[46], host[46];
+
+	sfw_nat_static_addrs(row->rule, dst, host);
+	sfw_json_open(j, NULL, '{');
+	sfw_json_str(j, "rule-name", row->rule->name);
+	SFW_NAT_SRULE_FIELD_LIST(SFW_NAT_JSON_S, SFW_NAT_JSON_N, SFW_NAT_JSON_J)
+	hits_json(j, row, "static-nat-rule-hits-entry");
+	sfw_json_close(j, '}');
+}
+
 void sfw_nat_json_begin(struct sfw_obuf *ob, struct sfw_json *j, FILE *out, const char *top)
 {
 	sfw_ob_init(ob, out);
@@ -105,22 +119,27 @@ void sfw_nat_json_end(struct sfw_json *j)
 	sfw_json_close(j, '}');
 }
 
-/* `rule all|R` of either type: top and list element names, one rule's writer. */
-static void rules_json(const struct sfw_nat_rules *r, bool all, FILE *out, const char *top,
-		       const char *list, void (*one)(struct sfw_json *, const struct sfw_nat_rule_row *))
+/* `rule all|R` of any type: top, list and totals' names, one rule's writer. */
+struct rules_json_names {
+	const char *top, *list, *total;
+};
+
+static void rules_json(const struct sfw_nat_rules *r, bool all, FILE *out,
+		       const struct rules_json_names *names,
+		       void (*one)(struct sfw_json *, const struct sfw_nat_rule_row *))
 {
 	struct sfw_obuf ob;
 	struct sfw_json j;
 	int v4, v6;
 
-	sfw_nat_json_begin(&ob, &j, out, top);
+	sfw_nat_json_begin(&ob, &j, out, names->top);
 	if (all) {
 		sfw_nat_prefix_totals(r, &v4, &v6);
-		sfw_json_num(&j, "total-rules", (__u64)r->n);
+		sfw_json_num(&j, names->total, (__u64)r->n);
 		sfw_json_num(&j, "total-referenced-ipv4-prefixes", (__u64)v4);
 		sfw_json_num(&j, "total-referenced-ipv6-prefixes", (__u64)v6);
 	}
-	sfw_json_open(&j, list, '[');
+	sfw_json_open(&j, names->list, '[');
 	for (int k = 0; k < r->n; k++)
 		one(&j, &r->v[k]);
 	sfw_json_close(&j, ']');
@@ -129,14 +148,31 @@ static void rules_json(const struct sfw_nat_rules *r, bool all, FILE *out, const
 
 void sfw_show_nat_rules_json(const struct sfw_nat_rules *r, bool all, FILE *out)
 {
-	rules_json(r, all, out, "source-nat-rule-detail-information", "source-nat-rule-entry",
-		   rule_json);
+	static const struct rules_json_names n = {
+		"source-nat-rule-detail-information", "source-nat-rule-entry", "total-rules",
+	};
+
+	rules_json(r, all, out, &n, rule_json);
 }
 
 void sfw_show_nat_drules_json(const struct sfw_nat_rules *r, bool all, FILE *out)
 {
-	rules_json(r, all, out, "destination-nat-rule-detail-information",
-		   "destination-nat-rule-entry", drule_json);
+	static const struct rules_json_names n = {
+		"destination-nat-rule-detail-information", "destination-nat-rule-entry",
+		"total-rules",
+	};
+
+	rules_json(r, all, out, &n, drule_json);
+}
+
+void sfw_show_nat_srules_json(const struct sfw_nat_rules *r, bool all, FILE *out)
+{
+	static const struct rules_json_names n = {
+		"static-nat-rule-detail-information", "static-nat-rule-entry",
+		"total-static-nat-rules",
+	};
+
+	rules_json(r, all, out, &n, srule_json);
 }
 
 static void pool_summary_json(struct sfw_json *j, const struct sfw_nat_pools *p)

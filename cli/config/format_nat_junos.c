@@ -18,16 +18,6 @@ static void action(struct sfw_jx *x, const struct sfw_conf_nat_rule *r)
 	sfw_jx_close(x, "source-nat-rule-action-entry");
 }
 
-static void hits(struct sfw_jx *x, const struct sfw_nat_rule_row *row)
-{
-	sfw_jx_open(x, "source-nat-rule-hits-entry", NULL, NULL);
-#define SFW_X(name, lab, key) sfw_jx_leaf_u64(x, key, row->st.n[SFW_NAT_RC_##name]);
-	SFW_NAT_RULE_COUNTER_LIST(SFW_X)
-#undef SFW_X
-	sfw_jx_leaf_u64(x, SFW_NAT_SESSIONS_JSON, row->sessions);
-	sfw_jx_close(x, "source-nat-rule-hits-entry");
-}
-
 static void rule(struct sfw_jx *x, const struct sfw_nat_rule_row *row)
 {
 	const struct sfw_conf_nat_rule *r = row->rule;
@@ -42,7 +32,9 @@ static void rule(struct sfw_jx *x, const struct sfw_nat_rule_row *row)
 			  "rule-destination-address-high-range", &r->dst);
 	sfw_nat_jx_dport(x, r);
 	action(x, r);
-	hits(x, row);
+	sfw_jx_open(x, "source-nat-rule-hits-entry", NULL, NULL);
+	sfw_nat_jx_hits(x, row);
+	sfw_jx_close(x, "source-nat-rule-hits-entry");
 	sfw_jx_close(x, "source-nat-rule-entry");
 }
 
@@ -53,15 +45,8 @@ void sfw_show_nat_rules_junos(const struct sfw_nat_rules *r, bool all, enum sfw_
 		"total-source-nat-rules", "total-src-rules", "total-source-nat-rule-ref-addr-num",
 		"total-source-nat-rule-ref-addr-num-v4", "total-source-nat-rule-ref-addr-num-v6",
 	};
-	struct sfw_obuf ob;
-	struct sfw_jx x;
 
-	sfw_nat_jx_begin(&x, &ob, out, form, "source-nat-rule-detail-information");
-	if (all)
-		sfw_nat_jx_totals(&x, r, totals);
-	for (int k = 0; k < r->n; k++)
-		rule(&x, &r->v[k]);
-	sfw_nat_jx_end(&x, "source-nat-rule-detail-information");
+	sfw_nat_jx_rules(r, all, form, out, "source-nat-rule-detail-information", totals, rule);
 }
 
 /* A pool: its fields and counters, then its one address range with the

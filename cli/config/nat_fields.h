@@ -2,7 +2,8 @@
  * each, in Junos's order: the text writer (format_nat.c,
  * format_nat_pool.c), the JSON one (format_nat_json.c,
  * format_nat_pool.c) and the `| display xml|json` one
- * (format_nat_junos.c, format_nat_dest_junos.c) walk the same list, as
+ * (format_nat_junos.c, format_nat_dest_junos.c,
+ * format_nat_static_junos.c) walk the same list, as
  * the counters' lists in include/nat.h are walked; the JSON names are
  * Junos's XML element names. Each entry is
  * S(text label, JSON name, string value), N(text label, JSON name,
@@ -27,12 +28,14 @@
 	S("To zone", "rule-to-context-name", row->set->to.name)
 
 /* A static rule's, after its name (row as above; dst, host: its match
- * and its host prefix's first addresses, text): the destination rule's,
- * then Junos's documented static lines. sfw has no routing instances. */
+ * and its host prefix's first addresses, text, sfw_nat_static_addrs):
+ * the destination rule's, then Junos's documented static lines, named as
+ * a 12.1X46 device's reply names them (docs/junos-layouts.md). sfw has
+ * no routing instances. */
 #define SFW_NAT_SRULE_FIELD_LIST(S, N, J)                         \
 	SFW_NAT_DRULE_FIELD_LIST(S, N, J)                         \
-	S("Destination addresses", "rule-destination-address", dst) \
-	S("Host addresses", "rule-host-address", host)            \
+	S("Destination addresses", "rule-destination-address-prefix", dst) \
+	S("Host addresses", "rule-host-address-prefix", host)     \
 	N("Netmask", "rule-address-netmask", row->rule->prefix.len) \
 	S("Host routing-instance", "rule-host-routing-instance", "N/A")
 

@@ -1,4 +1,5 @@
 /* What the NAT writers of Junos's reply share (nat_junos.h). */
+#include "nat_fields.h"
 #include "nat_junos.h"
 
 #define NS_HEAD "http://xml.juniper.net/junos/"
@@ -64,4 +65,26 @@ void sfw_nat_jx_count(struct sfw_jx *x, const char *outer, const char *inner, __
 	sfw_jx_open(x, outer, NULL, NULL);
 	sfw_jx_leaf_u64(x, inner, n);
 	sfw_jx_close(x, outer);
+}
+
+void sfw_nat_jx_hits(struct sfw_jx *x, const struct sfw_nat_rule_row *row)
+{
+#define SFW_X(name, lab, key) sfw_jx_leaf_u64(x, key, row->st.n[SFW_NAT_RC_##name]);
+	SFW_NAT_RULE_COUNTER_LIST(SFW_X)
+#undef SFW_X
+	sfw_jx_leaf_u64(x, SFW_NAT_SESSIONS_JSON, row->sessions);
+}
+
+void sfw_nat_jx_rules(const struct sfw_nat_rules *r, bool all, enum sfw_display form, FILE *out,
+		      const char *top, const char *const totals[5], sfw_nat_jx_rule one)
+{
+	struct sfw_obuf ob;
+	struct sfw_jx x;
+
+	sfw_nat_jx_begin(&x, &ob, out, form, top);
+	if (all)
+		sfw_nat_jx_totals(&x, r, totals);
+	for (int k = 0; k < r->n; k++)
+		one(&x, &r->v[k]);
+	sfw_nat_jx_end(&x, top);
 }

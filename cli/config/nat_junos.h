@@ -1,7 +1,8 @@
-/* What the two NAT writers of Junos's reply (format_nat_junos.c,
- * format_nat_dest_junos.c) share: the reply around one top element in
- * Junos's junos-nat namespace, the address ranges, the port range, the
- * totals of `rule all`. docs/junos-layouts.md has the trees and which
+/* What the NAT writers of Junos's reply (format_nat_junos.c,
+ * format_nat_dest_junos.c, format_nat_static_junos.c) share: the reply
+ * around one top element in Junos's junos-nat namespace, the address
+ * ranges, the port range, a rule's counters, `rule R|all` and its
+ * totals. docs/junos-layouts.md has the trees and which
  * element names real replies confirm. */
 #ifndef SFW_CLI_NAT_JUNOS_H
 #define SFW_CLI_NAT_JUNOS_H
@@ -24,5 +25,12 @@ void sfw_nat_jx_count(struct sfw_jx *x, const char *outer, const char *inner, __
  * names[2] holding names[3] and names[4] (prefixes by family). */
 void sfw_nat_jx_totals(struct sfw_jx *x, const struct sfw_nat_rules *r,
 		       const char *const names[5]);
+/* A rule's counters and its live sessions, as leaves. */
+void sfw_nat_jx_hits(struct sfw_jx *x, const struct sfw_nat_rule_row *row);
+/* `rule R|all` of any type: the reply open at top, for all the totals
+ * (named as sfw_nat_jx_totals's), each rule's entry by one. */
+typedef void (*sfw_nat_jx_rule)(struct sfw_jx *x, const struct sfw_nat_rule_row *row);
+void sfw_nat_jx_rules(const struct sfw_nat_rules *r, bool all, enum sfw_display form, FILE *out,
+		      const char *top, const char *const totals[5], sfw_nat_jx_rule one);
 
 #endif

@@ -153,21 +153,38 @@ void sfw_nat_range(const struct sfw_conf_prefix *p, char *lo, char *hi)
 	sfw_addr_str(family, &b, hi, 46);
 }
 
-static void count_prefixes(const struct sfw_conf_prefixes *ps, int *v4, int *v6)
+static void count_prefix(const struct sfw_conf_prefix *p, int *v4, int *v6)
 {
-	for (int k = 0; k < ps->n; k++) {
-		if (ps->v[k].family != SFW_FAMILY_INET6)
-			++*v4;
-		if (ps->v[k].family != SFW_FAMILY_INET)
-			++*v6;
-	}
+	if (p->family != SFW_FAMILY_INET6)
+		++*v4;
+	if (p->family != SFW_FAMILY_INET)
+		++*v6;
 }
 
+static void count_prefixes(const struct sfw_conf_prefixes *ps, int *v4, int *v6)
+{
+	for (int k = 0; k < ps->n; k++)
+		count_prefix(&ps->v[k], v4, v6);
+}
+
+/* A static rule references its host prefix too. */
 void sfw_nat_prefix_totals(const struct sfw_nat_rules *r, int *v4, int *v6)
 {
 	*v4 = *v6 = 0;
 	for (int k = 0; k < r->n; k++) {
-		count_prefixes(&r->v[k].rule->src, v4, v6);
-		count_prefixes(&r->v[k].rule->dst, v4, v6);
+		const struct sfw_conf_nat_rule *rule = r->v[k].rule;
+
+		count_prefixes(&rule->src, v4, v6);
+		count_prefixes(&rule->dst, v4, v6);
+		if (rule->then == SFW_CONF_NAT_THEN_PREFIX)
+			count_prefix(&rule->prefix, v4, v6);
 	}
+}
+
+void sfw_nat_static_addrs(const struct sfw_conf_nat_rule *r, char *dst, char *host)
+{
+	char hi[46];
+
+	sfw_nat_range(r->dst.n ? &r->dst.v[0] : NULL, dst, hi);
+	sfw_nat_range(&r->prefix, host, hi);
 }

@@ -4,8 +4,9 @@
  * counters (include/nat.h), laid out as Junos prints them, in text,
  * sfw's JSON, or Junos's own reply (`| display xml|json`, form
  * SFW_DISPLAY_XML or SFW_DISPLAY_JSON: format_nat_junos.c,
- * format_nat_dest_junos.c). The formatters take rows already filled,
- * never the maps, so tests run them on a model parsed from a string. */
+ * format_nat_dest_junos.c, format_nat_static_junos.c). The formatters
+ * take rows already filled, never the maps, so tests run them on a model
+ * parsed from a string. */
 #ifndef SFW_CLI_NAT_SHOW_H
 #define SFW_CLI_NAT_SHOW_H
 
@@ -114,9 +115,12 @@ void sfw_show_nat_drules_junos(const struct sfw_nat_rules *r, bool all, enum sfw
 void sfw_show_nat_dsummary_junos(const struct sfw_nat_rules *r, const struct sfw_nat_dpools *p,
 				 enum sfw_display form, FILE *out);
 
-/* show security nat static rule all|R (format_nat_static.c). */
+/* show security nat static rule all|R (format_nat_static.c,
+ * format_nat_json.c, format_nat_static_junos.c). */
 void sfw_show_nat_srules_text(const struct sfw_nat_rules *r, bool all, FILE *out);
 void sfw_show_nat_srules_json(const struct sfw_nat_rules *r, bool all, FILE *out);
+void sfw_show_nat_srules_junos(const struct sfw_nat_rules *r, bool all, enum sfw_display form,
+			       FILE *out);
 
 /* `rule all` (all: the two Total lines first) or `rule R`. */
 void sfw_show_nat_rules_text(const struct sfw_nat_rules *r, bool all, FILE *out);
@@ -136,9 +140,12 @@ const char *sfw_nat_action_word(const struct sfw_conf_nat_rule *rule);
 /* A prefix's first and last address (text, >= 46 bytes each); `any`
  * (NULL) as IPv4's whole range: source NAT translates IPv4 only. */
 void sfw_nat_range(const struct sfw_conf_prefix *p, char *lo, char *hi);
-/* Prefixes the rules match on, by family: `Total referenced IPv4/IPv6
- * ip-prefixes`. */
+/* Prefixes the rules reference (their matches; a static rule's host
+ * prefix too), by family: `Total referenced IPv4/IPv6 ip-prefixes`. */
 void sfw_nat_prefix_totals(const struct sfw_nat_rules *r, int *v4, int *v6);
+/* A static rule's match and host prefix, masked (one each, of one
+ * length: conf/check_nat.c), as text (>= 46 bytes each). */
+void sfw_nat_static_addrs(const struct sfw_conf_nat_rule *r, char *dst, char *host);
 
 struct sfw_obuf;
 struct sfw_json;

@@ -206,7 +206,7 @@ static const struct sfw_node show_nat_destination = {
 /* show security nat static rule R|all */
 static const struct sfw_node show_snat_rule = {
 	.word = "rule", .help = "Show static NAT rules and their translation hits",
-	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE, .pos_name = "<rule|all>",
+	.flags = SFW_N_POSITIONAL | SFW_N_NEED_ONE | SFW_N_DISPLAY, .pos_name = "<rule|all>",
 	.pos_help = "Static NAT rule name, or all", .run = sfw_cmd_show_nat_srule,
 };
 static const struct sfw_node show_nat_static = {

@@ -1,7 +1,8 @@
 /* `| display xml` and `| display json` of the NAT shows
- * (cli/config/format_nat_junos.c, format_nat_dest_junos.c): Junos's
- * element trees (docs/junos-layouts.md), byte for byte, from a model
- * parsed from a string and counters filled by hand; every XML reply
+ * (cli/config/format_nat_junos.c, format_nat_dest_junos.c,
+ * format_nat_static_junos.c): Junos's element trees
+ * (docs/junos-layouts.md), byte for byte, from a model parsed from a
+ * string and counters filled by hand; every XML reply
  * checked well-formed. */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,7 +28,12 @@
 	"set security nat destination rule-set DR rule web match destination-address 203.0.113.1/32\n" \
 	"set security nat destination rule-set DR rule web match destination-port 8080\n" \
 	"set security nat destination rule-set DR rule web match protocol tcp\n" \
-	"set security nat destination rule-set DR rule web then destination-nat pool D\n"
+	"set security nat destination rule-set DR rule web then destination-nat pool D\n" \
+	"set security nat static rule-set SR from zone untrust\n" \
+	"set security nat static rule-set SR rule net match destination-address 203.0.113.130/30\n" \
+	"set security nat static rule-set SR rule net then static-nat prefix 198.51.100.64/30\n" \
+	"set security nat static rule-set SR rule host match destination-address 203.0.113.20/32\n" \
+	"set security nat static rule-set SR rule host then static-nat prefix 198.51.100.20/32\n"
 
 static struct sfw_conf conf;
 static struct sfw_nat_rules rules;
@@ -53,15 +59,20 @@ static void teardown(void)
 TestSuite(nat_display, .init = setup, .fini = teardown);
 
 /* Counters as the commands read them: id-based, so each row differs. */
-static void build(bool dst, const char *name)
+static void build_type(int (*of)(const struct sfw_conf *, const char *, struct sfw_nat_rules *),
+		       const char *name)
 {
-	cr_assert_eq((dst ? sfw_nat_drules_build : sfw_nat_rules_build)(&conf, name, &rules), 0,
-		     "%s", sfw_last_error());
+	cr_assert_eq(of(&conf, name, &rules), 0, "%s", sfw_last_error());
 	for (int k = 0; k < rules.n; k++) {
 		rules.v[k].st.n[SFW_NAT_RC_HITS] = rules.v[k].id * 10 + 3;
 		rules.v[k].st.n[SFW_NAT_RC_SUCCESS] = rules.v[k].id * 10 + 1;
 		rules.v[k].sessions = rules.v[k].id;
 	}
+}
+
+static void build(bool dst, const char *name)
+{
+	build_type(dst ? sfw_nat_drules_build : sfw_nat_rules_build, name);
 }
 
 static void build_pools(void)
@@ -568,6 +579,138 @@ Test(nat_display, destination_pool_and_summary_xml)
 		"        </ssg-destination-rule-entry>\n"
 		"    </destination-nat-summary-information>\n"
 		TAIL);
+}
+
+/* static rule all: the totals (a rule's match and host prefix), then
+ * the flat entry of real replies, its match and host prefix masked. */
+Test(nat_display, static_rule_all_xml)
+{
+	build_type(sfw_nat_srules_build, NULL);
+	sfw_show_nat_srules_junos(&rules, true, SFW_DISPLAY_XML, out.f);
+	assert_out(HEAD
+		"    <static-nat-rule-information " NS ">\n"
+		"        <total-static-nat-rules>\n"
+		"            <total-rules>2</total-rules>\n"
+		"        </total-static-nat-rules>\n"
+		"        <total-static-nat-rule-ref-addr-num>\n"
+		"            <total-static-nat-rule-ref-addr-num-v4>4</total-static-nat-rule-ref-addr-num-v4>\n"
+		"            <total-static-nat-rule-ref-addr-num-v6>0</total-static-nat-rule-ref-addr-num-v6>\n"
+		"        </total-static-nat-rule-ref-addr-num>\n"
+		"        <static-nat-rule-entry>\n"
+		"            <rule-name>net</rule-name>\n"
+		"            <rule-set-name>SR</rule-set-name>\n"
+		"            <rule-id>1</rule-id>\n"
+		"            <rule-matching-position>1</rule-matching-position>\n"
+		"            <rule-from-context>zone</rule-from-context>\n"
+		"            <rule-from-context-name>untrust</rule-from-context-name>\n"
+		"            <rule-destination-address-prefix>203.0.113.128</rule-destination-address-prefix>\n"
+		"            <rule-host-address-prefix>198.51.100.64</rule-host-address-prefix>\n"
+		"            <rule-address-netmask>30</rule-address-netmask>\n"
+		"            <rule-host-routing-instance>N/A</rule-host-routing-instance>\n"
+		"            <rule-translation-hits>13</rule-translation-hits>\n"
+		"            <succ-hits>11</succ-hits>\n"
+		"            <concurrent-hits>1</concurrent-hits>\n"
+		"        </static-nat-rule-entry>\n"
+		"        <static-nat-rule-entry>\n"
+		"            <rule-name>host</rule-name>\n"
+		"            <rule-set-name>SR</rule-set-name>\n"
+		"            <rule-id>2</rule-id>\n"
+		"            <rule-matching-position>2</rule-matching-position>\n"
+		"            <rule-from-context>zone</rule-from-context>\n"
+		"            <rule-from-context-name>untrust</rule-from-context-name>\n"
+		"            <rule-destination-address-prefix>203.0.113.20</rule-destination-address-prefix>\n"
+		"            <rule-host-address-prefix>198.51.100.20</rule-host-address-prefix>\n"
+		"            <rule-address-netmask>32</rule-address-netmask>\n"
+		"            <rule-host-routing-instance>N/A</rule-host-routing-instance>\n"
+		"            <rule-translation-hits>23</rule-translation-hits>\n"
+		"            <succ-hits>21</succ-hits>\n"
+		"            <concurrent-hits>2</concurrent-hits>\n"
+		"        </static-nat-rule-entry>\n"
+		"    </static-nat-rule-information>\n"
+		TAIL);
+}
+
+/* static rule R in JSON: no totals, the same entry. */
+Test(nat_display, static_rule_json)
+{
+	build_type(sfw_nat_srules_build, "host");
+	sfw_show_nat_srules_junos(&rules, false, SFW_DISPLAY_JSON, out.f);
+	assert_out("{\n"
+		"    \"static-nat-rule-information\" : [\n"
+		"    {\n"
+		"        \"attributes\" : {\"xmlns\" : \"http://xml.juniper.net/junos/@/junos-nat\"},\n"
+		"        \"static-nat-rule-entry\" : [\n"
+		"        {\n"
+		"            \"rule-name\" : [\n"
+		"            {\n"
+		"                \"data\" : \"host\"\n"
+		"            }\n"
+		"            ],\n"
+		"            \"rule-set-name\" : [\n"
+		"            {\n"
+		"                \"data\" : \"SR\"\n"
+		"            }\n"
+		"            ],\n"
+		"            \"rule-id\" : [\n"
+		"            {\n"
+		"                \"data\" : \"2\"\n"
+		"            }\n"
+		"            ],\n"
+		"            \"rule-matching-position\" : [\n"
+		"            {\n"
+		"                \"data\" : \"2\"\n"
+		"            }\n"
+		"            ],\n"
+		"            \"rule-from-context\" : [\n"
+		"            {\n"
+		"                \"data\" : \"zone\"\n"
+		"            }\n"
+		"            ],\n"
+		"            \"rule-from-context-name\" : [\n"
+		"            {\n"
+		"                \"data\" : \"untrust\"\n"
+		"            }\n"
+		"            ],\n"
+		"            \"rule-destination-address-prefix\" : [\n"
+		"            {\n"
+		"                \"data\" : \"203.0.113.20\"\n"
+		"            }\n"
+		"            ],\n"
+		"            \"rule-host-address-prefix\" : [\n"
+		"            {\n"
+		"                \"data\" : \"198.51.100.20\"\n"
+		"            }\n"
+		"            ],\n"
+		"            \"rule-address-netmask\" : [\n"
+		"            {\n"
+		"                \"data\" : \"32\"\n"
+		"            }\n"
+		"            ],\n"
+		"            \"rule-host-routing-instance\" : [\n"
+		"            {\n"
+		"                \"data\" : \"N/A\"\n"
+		"            }\n"
+		"            ],\n"
+		"            \"rule-translation-hits\" : [\n"
+		"            {\n"
+		"                \"data\" : \"23\"\n"
+		"            }\n"
+		"            ],\n"
+		"            \"succ-hits\" : [\n"
+		"            {\n"
+		"                \"data\" : \"21\"\n"
+		"            }\n"
+		"            ],\n"
+		"            \"concurrent-hits\" : [\n"
+		"            {\n"
+		"                \"data\" : \"2\"\n"
+		"            }\n"
+		"            ]\n"
+		"        }\n"
+		"        ]\n"
+		"    }\n"
+		"    ]\n"
+		"}\n");
 }
 
 /* The checker itself: it refuses what a writer's slip would produce. */
