@@ -81,6 +81,15 @@ static __always_inline const struct sfw_nat_proxy *sfw_proxy_find(__u32 ifindex,
 	return NULL;
 }
 
+/* Does this node answer for proxied addresses at all? Not while it is
+ * its cluster's secondary (SFW_CFG_F_HA_SECONDARY, docs/ha.md): the
+ * primary holds the NAT sessions, and two answers would leave a
+ * neighbour's cache at whichever came last. */
+static __always_inline bool sfw_proxy_answers(const struct sfw_config *cfg)
+{
+	return !(cfg->flags & SFW_CFG_F_HA_SECONDARY);
+}
+
 /* Is the request one to answer at all: Ethernet and IPv4 addresses, a
  * request, neither a probe (sender 0.0.0.0: RFC 5227) nor an
  * announcement (sender = target)? Probes go to the stack, which does not
@@ -178,7 +187,7 @@ __noinline int sfw_xdp_proxy_arp(struct xdp_md *ctx)
 	void *data, *end;
 	__u32 spa, tpa;
 
-	if (!ctx || !cfg)
+	if (!ctx || !cfg || !sfw_proxy_answers(cfg))
 		return XDP_PASS;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;

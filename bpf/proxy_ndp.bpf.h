@@ -95,12 +95,12 @@ static __always_inline bool sfw_ns_not_hosts(struct xdp_md *ctx, const union sfw
 	}
 }
 
-/* Writes the advertisement (SFW_NA_LEN bytes after the IPv6 header) from
- * t to the solicitor (p->src, at smac) with mac, into a frame already
- * cut to its size: every byte of it, the checksum last. */
+/* Writes the advertisement (SFW_NA_LEN bytes after the IPv6 header) of
+ * t from src to the solicitor (p->src, at smac) with mac, into a frame
+ * already cut to its size: every byte of it, the checksum last. */
 static __always_inline int sfw_na_write(struct xdp_md *ctx, const struct sfw_pkt *p,
-					const union sfw_addr *t, const __u8 *smac,
-					const __u8 *mac)
+					const union sfw_addr *t, const union sfw_addr *src,
+					const __u8 *smac, const __u8 *mac)
 {
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
@@ -116,7 +116,7 @@ static __always_inline int sfw_na_write(struct xdp_md *ctx, const struct sfw_pkt
 	ip6->payload_len = bpf_htons(SFW_NA_LEN);
 	ip6->nexthdr = SFW_IPPROTO_ICMP6;
 	ip6->hop_limit = SFW_ND_HOP_LIMIT;
-	__builtin_memcpy(&ip6->saddr, t, 16);
+	__builtin_memcpy(&ip6->saddr, src, 16);
 	__builtin_memcpy(&ip6->daddr, &p->src, 16);
 	*(__be32 *)na = bpf_htonl((__u32)SFW_ICMPV6_ND_NA << 24);   /* code 0, checksum 0 */
 	*(__be32 *)(na + 4) = bpf_htonl(SFW_NA_F_SOLICITED);
@@ -167,7 +167,7 @@ __noinline int sfw_xdp_proxy_ndp(struct xdp_md *ctx, const struct sfw_pkt *p)
 	struct ethhdr *eth;
 	void *data, *end;
 
-	if (!ctx || !p || !cfg)
+	if (!ctx || !p || !cfg || !sfw_proxy_answers(cfg))
 		return XDP_PASS;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
@@ -183,7 +183,10 @@ __noinline int sfw_xdp_proxy_ndp(struct xdp_md *ctx, const struct sfw_pkt *p)
 	__builtin_memcpy(smac, eth->h_source, SFW_ETH_ALEN);
 	if (bpf_xdp_adjust_tail(ctx, (int)(SFW_NS_OFF + SFW_NA_LEN) - (int)(end - data)))
 		return XDP_PASS;   /* no room to grow: nothing written yet */
-	return sfw_na_write(ctx, p, &target, smac, e->mac);
+	/* from the interface's link-local (RFC 4861 7.2.4), the target when
+	 * the loader found none (include/nat.h) */
+	return sfw_na_write(ctx, p, &target, sfw_ip6_unspecified(&e->src) ? &target : &e->src,
+			    smac, e->mac);
 }
 
 #endif

@@ -1,13 +1,15 @@
 /* The sfw side of a cluster transition (docs/ha.md, "Failover"), which
  * keepalived's notify hook runs between conntrackd's steps:
  *
- * primary:   the daemon stops loading; every entry of the peer's in the
- *            mirror's zone becomes a session here (with its log flags
- *            back); then the datapath mirrors, and every session is
- *            written once, so the zone holds this node's whole table.
- * secondary: the datapath stops mirroring; the daemon loads the peer's
- *            entries as they arrive (and those already in the zone).
- * disabled:  neither; the zone's entries go.
+ * primary:   proxy-arp/ndp answer; the daemon stops loading; every
+ *            entry of the peer's in the mirror's zone becomes a session
+ *            here (with its log flags back); then the datapath mirrors,
+ *            and every session is written once, so the zone holds this
+ *            node's whole table.
+ * secondary: the datapath stops mirroring and answers no proxy-arp/ndp
+ *            request; the daemon loads the peer's entries as they arrive
+ *            (and those already in the zone).
+ * disabled:  neither; proxy-arp/ndp answer; the zone's entries go.
  *
  * It returns only when the daemon acts in the new role, so the hook moves
  * the addresses after the sessions are in place, never before. */
@@ -22,14 +24,15 @@
 
 #define HA_ACK_WAIT_MS 3000
 
-static int set_sync_flag(bool on)
+/* The datapath's run-time flags: on set, off cleared, the rest kept. */
+static int set_flags(__u32 on, __u32 off)
 {
 	struct sfw_config cfg;
 	int err = sfw_config_read(&cfg);
 
 	if (err)
 		return err;
-	cfg.flags = on ? cfg.flags | SFW_CFG_F_SYNC : cfg.flags & ~(__u32)SFW_CFG_F_SYNC;
+	cfg.flags = (cfg.flags & ~off) | on;
 	return sfw_config_write(&cfg);
 }
 
@@ -74,6 +77,9 @@ static int become_primary(const struct sfw_ha_conf *c, struct sfw_ha_report *rep
 	int err;
 
 	err = record(SFW_HA_PRIMARY, c);
+	/* proxy-arp/ndp answer from here on: the addresses move to this node */
+	if (!err)
+		err = set_flags(0, SFW_CFG_F_HA_SECONDARY);
 	if (err)
 		return err;
 	rep->daemon = acknowledged(SFW_HA_PRIMARY);
@@ -88,7 +94,7 @@ static int become_primary(const struct sfw_ha_conf *c, struct sfw_ha_report *rep
 	if (rep->loaded < 0)
 		return sfw_fail(-rep->loaded, "cannot load the peer's sessions: %s",
 				strerror(-rep->loaded));
-	err = set_sync_flag(true);
+	err = set_flags(SFW_CFG_F_SYNC, 0);
 	if (err)
 		return err;
 	err = ha_mirror_open(&m, (__u16)c->zone, &st);
@@ -116,7 +122,10 @@ int sfw_ha_become(enum sfw_ha_role role, const struct sfw_ha_conf *c, struct sfw
 	if (!err && role == SFW_HA_PRIMARY) {
 		err = become_primary(c, rep);
 	} else if (!err) {
-		err = set_sync_flag(false);
+		/* a secondary answers no proxy-arp/ndp request: the primary does */
+		err = set_flags(role == SFW_HA_SECONDARY ? SFW_CFG_F_HA_SECONDARY : 0,
+				role == SFW_HA_SECONDARY ? SFW_CFG_F_SYNC
+							 : SFW_CFG_F_SYNC | SFW_CFG_F_HA_SECONDARY);
 		if (!err)
 			err = record(role, c);
 		if (!err)

@@ -62,6 +62,10 @@ enum sfw_default_policy {
  * NAT"). Written with the generation's flip, as every compiled flag. */
 #define SFW_CFG_F_NAT_DEST     0x2000
 #define SFW_CFG_F_NAT_STATIC   0x4000
+/* This node is its cluster's secondary: it answers no proxy-arp or
+ * proxy-ndp request, the primary does (docs/nat.md "Proxy ARP and NDP").
+ * Set and cleared by the cluster's transitions (ha/transition.c). */
+#define SFW_CFG_F_HA_SECONDARY 0x8000
 
 /* SHA-256 of a configuration file's text */
 #define SFW_CONF_DIGEST_LEN 32

@@ -127,17 +127,19 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_nat_pool) == 44, "NAT pool ABI");
 
 /* proxy-arp / proxy-ndp: an attached interface answers ARP or neighbour
  * solicitations for first..last (keyed by its ifindex, which only the
- * loader knows), with its MAC, which the loader reads at commit too: XDP
- * has no way to ask a device's address, and a broadcast request does not
- * carry it (bpf/proxy_arp.bpf.h). */
+ * loader knows), with its MAC and (proxy-ndp) its link-local address,
+ * which the loader reads at commit too: XDP has no way to ask a device's
+ * addresses, and a broadcast request does not carry them
+ * (bpf/proxy_arp.bpf.h, bpf/proxy_ndp.bpf.h). */
 struct sfw_nat_proxy {
 	union sfw_addr first;
 	union sfw_addr last;
 	__u8 family;
 	__u8 pad;
 	__u8 mac[6];
+	union sfw_addr src;   /* an advertisement's source; :: when it had none */
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_nat_proxy) == 40, "NAT proxy ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_nat_proxy) == 56, "NAT proxy ABI");
 
 /* An interface's proxy ranges, numbered from 0 per interface and
  * generation (at most SFW_NAT_MAX_PROXIES each). */

@@ -1,11 +1,14 @@
 /* proxy-arp/ndp entries into a generation of the proxy map (include/nat.h
- * struct sfw_nat_proxy): by the interface's index and with its MAC, both
- * read here at commit (docs/nat.md "Proxy ARP and NDP"). */
+ * struct sfw_nat_proxy): by the interface's index, with its MAC and
+ * (proxy-ndp) its link-local address, all read here at commit (docs/nat.md
+ * "Proxy ARP and NDP"). */
 #include <errno.h>
+#include <ifaddrs.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <bpf/bpf.h>
@@ -35,6 +38,30 @@ static int iface_mac(const char *ifname, __u8 mac[6])
 		memcpy(mac, r.ifr_hwaddr.sa_data, 6);
 	close(fd);
 	return err;
+}
+
+/* ifname's first link-local address into src, the source the kernel's
+ * ndisc takes for a link-local solicitor (ipv6_dev_get_saddr) and one
+ * RFC 4861 7.2.4 allows for any: an address of the interface. None (the
+ * interface down at commit, addr_gen_mode none) leaves src ::, and the
+ * datapath answers from the target instead, which receivers accept too
+ * (docs/nat.md "Proxy ARP and NDP"). */
+static void iface_link_local(const char *ifname, union sfw_addr *src)
+{
+	struct ifaddrs *all, *a;
+
+	if (getifaddrs(&all))
+		return;
+	for (a = all; a; a = a->ifa_next) {
+		const struct sockaddr_in6 *s6 = (const void *)a->ifa_addr;
+
+		if (s6 && s6->sin6_family == AF_INET6 && !strcmp(a->ifa_name, ifname) &&
+		    IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr)) {
+			memcpy(src->bytes, &s6->sin6_addr, 16);
+			break;
+		}
+	}
+	freeifaddrs(all);
 }
 
 /* Entry i's key: ranges are numbered per interface, in configuration
@@ -71,6 +98,8 @@ int sfw_nat_proxies_write(const struct sfw_compiled *c, int fd, __u32 gen)
 			continue;
 		if (err)
 			return sfw_fail(-err, "cannot read the MAC of %s: %s", ifname, strerror(-err));
+		if (v.family == SFW_FAMILY_INET6)
+			iface_link_local(ifname, &v.src);
 		if (bpf_map_update_elem(fd, &k, &v, BPF_ANY))
 			return sfw_fail(errno, "cannot write the NAT proxy map: %s", strerror(errno));
 	}

@@ -247,7 +247,8 @@ static int flow_settings(const struct sfw_cpl_flow *f, struct sfw_config *cfg)
 	__u32 gen = cfg->gen, limit = cfg->session_limit;
 	/* set at run time, not by the configuration: a commit keeps them */
 	__u32 runtime = cfg->flags & (SFW_CFG_F_FORWARD | SFW_CFG_F_LOG_SESSIONS |
-				      SFW_CFG_F_MONITOR | SFW_CFG_F_SYNC | SFW_CFG_F_NAT);
+				      SFW_CFG_F_MONITOR | SFW_CFG_F_SYNC | SFW_CFG_F_NAT |
+				      SFW_CFG_F_HA_SECONDARY);
 
 	if (f->max_sessions > limit)
 		return sfw_fail(ERANGE, "max-sessions %u exceeds what the session table holds "

@@ -434,3 +434,23 @@ Test(proxy_arp, rv_address_a_neighbour_holds_not_claimed, .disabled = true)
 	request(&f, SERVER1, POOL_HI, 0);
 	assert_answered(&f, SERVER1, POOL_HI);
 }
+
+/* A cluster's secondary (SFW_CFG_F_HA_SECONDARY, set by the transition)
+ * answers nothing: the primary does, which holds the NAT sessions. A
+ * commit keeps the flag; the node answers again once it is cleared. */
+Test(proxy_arp, the_clusters_secondary_answers_nothing)
+{
+	struct sfw_config cfg;
+	struct pb_pkt f;
+
+	commit_pool_proxy();
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(fx_set_flags(cfg.flags | SFW_CFG_F_HA_SECONDARY), 0);
+	request(&f, SERVER1, POOL_LO, 0);
+	assert_passed(out_if, &f, "the secondary");
+	commit_pool_proxy();
+	assert_passed(out_if, &f, "the secondary, after a commit");
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(fx_set_flags(cfg.flags & ~(__u32)SFW_CFG_F_HA_SECONDARY), 0);
+	assert_answered(&f, SERVER1, POOL_LO);
+}

@@ -1,6 +1,7 @@
 /* proxy-ndp in XDP (docs/nat.md "Proxy ARP and NDP", bpf/proxy_ndp.bpf.h),
  * in BPF_PROG_TEST_RUN, in the NAT fixture (tests/bpf/nat_fixture.h) with
- * fb also 2001:db8:2::1/64 and IPv6 forwarding on. fb answers for
+ * fb also 2001:db8:2::1/64, its one link-local address fe80::1 (none
+ * generated) and IPv6 forwarding on. fb answers for
  * 2001:db8:2::10 to ::13, which it does not own: a solicitation for them
  * comes back as the advertisement; everything else goes on as it came,
  * judged as any neighbour discovery message. The frames are written and
@@ -20,6 +21,7 @@
 #include "proxy_fixture.h"
 
 #define FB6 "2001:db8:2::1"
+#define FB_LL "fe80::1"
 #define POOL6_LO "2001:db8:2::10"
 #define POOL6_HI "2001:db8:2::13"
 #define PAST_HI "2001:db8:2::14"
@@ -31,6 +33,9 @@ static void ndp_setup(void)
 {
 	nat_setup();
 	cr_assert_eq(system("ip addr add " FB6 "/64 dev fb nodad && "
+			    "sysctl -qw net.ipv6.conf.fb.addr_gen_mode=1 && "
+			    "ip -6 addr flush dev fb scope link && "
+			    "ip addr add " FB_LL "/64 dev fb nodad && "
 			    "sysctl -qw net.ipv6.conf.all.forwarding=1"), 0);
 }
 
@@ -171,32 +176,37 @@ static void assert_passed(const struct pb_pkt *f, const char *what)
 	assert_unanswered(f, FX_XDP_PASS, what);
 }
 
-/* out is fb's advertisement of target to sol: every byte of its 86. */
-static void assert_na(const struct pb_pkt *out, const char *sol, const char *target)
+/* out is fb's advertisement of target from src to sol: every byte of its
+ * 86. */
+static void assert_na(const struct pb_pkt *out, const char *sol, const char *target,
+		      const char *src)
 {
 	static const __u8 hdr[8] = { 0x60, 0, 0, 0, 0, 32, 58, 255 };
-	__u8 fb_mac[6], t[16], s[16];
+	__u8 fb_mac[6], t[16], s[16], from[16];
 	const __u8 *d = out->data, *m = d + ICMP_OFF;
 
 	mac_of("fb", fb_mac);
 	a6(target, t);
 	a6(sol, s);
+	a6(src, from);
 	cr_assert_eq(out->len, ICMP_OFF + 32, "length: an NA with one option");
 	cr_assert_eq(memcmp(d, sol_mac, 6), 0, "Ethernet destination: the solicitor");
 	cr_assert_eq(memcmp(d + 6, fb_mac, 6), 0, "Ethernet source: fb's MAC");
 	cr_assert(d[12] == 0x86 && d[13] == 0xdd, "IPv6");
 	cr_assert_eq(memcmp(d + 14, hdr, 8), 0, "version, class, flow, length 32, ICMPv6, hop limit 255");
-	cr_assert_eq(memcmp(d + 22, t, 16), 0, "IPv6 source: the target");
+	cr_assert_eq(memcmp(d + 22, from, 16), 0, "IPv6 source: %s", src);
 	cr_assert_eq(memcmp(d + 38, s, 16), 0, "IPv6 destination: the solicitor");
 	cr_assert(m[0] == 136 && m[1] == 0, "type NA, code 0");
-	cr_assert_eq(icmp6_sum(t, s, m, 32), 0xffff, "the checksum holds");
+	cr_assert_eq(icmp6_sum(from, s, m, 32), 0xffff, "the checksum holds");
 	cr_assert(m[4] == 0x40 && !m[5] && !m[6] && !m[7], "Solicited; Router, Override clear");
 	cr_assert_eq(memcmp(m + 8, t, 16), 0, "the target");
 	cr_assert(m[24] == 2 && m[25] == 1, "target link-layer address option");
 	cr_assert_eq(memcmp(m + 26, fb_mac, 6), 0, "fb's MAC in it");
 }
 
-static void assert_answered(const struct pb_pkt *f, const char *sol, const char *target)
+/* f answered from src (fb's link-local, unless fb has none). */
+static void assert_answered_from(const struct pb_pkt *f, const char *sol, const char *target,
+				 const char *src)
 {
 	__u64 answered = fx_counter_at(out_if, SFW_CNT_SFW_PROXY_NDP);
 	__u64 untracked = fx_counter_at(out_if, SFW_CNT_SFW_UNTRACKED_PKTS);
@@ -205,9 +215,14 @@ static void assert_answered(const struct pb_pkt *f, const char *sol, const char 
 
 	cr_assert_eq(run(out_if, f, &out), FX_XDP_TX, "answered: XDP_TX");
 	cr_assert_eq(outcomes_at(out_if), all + 1, "one outcome");
-	assert_na(&out, sol, target);
+	assert_na(&out, sol, target, src);
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_PROXY_NDP), answered + 1);
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_UNTRACKED_PKTS), untracked);
+}
+
+static void assert_answered(const struct pb_pkt *f, const char *sol, const char *target)
+{
+	assert_answered_from(f, sol, target, FB_LL);
 }
 
 /* To the group, from a link-local and from a global solicitor, to the
@@ -274,6 +289,10 @@ Test(proxy_ndp, invalid_solicitations_not_answered)
 	commit_pool_proxy();
 	ns(&f, (struct ns_spec){ .src = LL_SOL, .target = POOL6_LO, .hops = 254 });
 	assert_unanswered(&f, FX_XDP_DROP, "hop limit 254");
+	ns(&f, (struct ns_spec){ .src = LL_SOL, .target = POOL6_LO });
+	f.data[f.l4_off + 1] = 1;
+	resum(&f);
+	assert_unanswered(&f, FX_XDP_DROP, "code 1");
 	ns(&f, (struct ns_spec){ .src = LL_SOL, .target = POOL6_LO });
 	f.data[f.l4_off + 3] ^= 1;
 	assert_passed(&f, "a bad checksum");
@@ -375,6 +394,7 @@ Test(proxy_ndp, other_generations_entry_not_used)
 
 	a6(POOL6_LO, v.first.bytes);
 	a6(POOL6_HI, v.last.bytes);
+	a6(FB_LL, v.src.bytes);
 	mac_of("fb", v.mac);
 	commit_proxy("");
 	k.gen = gen_now() ^ 1;
@@ -383,5 +403,90 @@ Test(proxy_ndp, other_generations_entry_not_used)
 	assert_passed(&f, "the other generation");
 	k.gen ^= 1;
 	cr_assert_eq(bpf_map_update_elem(fd, &k, &v, BPF_ANY), 0);
+	assert_answered(&f, LL_SOL, POOL6_LO);
+}
+
+/* Its options end the message, their last 8 bytes zero (which leaves the
+ * checksum of the first 128 the checksum of all): 128 bytes are
+ * answered; 136, past what the datapath sums, are the stack's. */
+static void long_ns(struct pb_pkt *f, __u8 opt_units)
+{
+	__u32 grow = opt_units * 8u, m;
+
+	ns(f, (struct ns_spec){ .src = LL_SOL, .target = POOL6_LO });
+	m = f->l4_off + 32;
+	memset(f->data + m, 0, grow);
+	f->data[m] = 200, f->data[m + 1] = opt_units;   /* an option sfw does not know */
+	f->len += grow;
+	f->l3_len += grow;
+	f->data[f->l3_off + 5] = (__u8)(f->l3_len - 40);
+	resum(f);
+}
+
+Test(proxy_ndp, a_solicitation_past_128_bytes_not_answered)
+{
+	struct pb_pkt f;
+
+	commit_pool_proxy();
+	long_ns(&f, 12);
+	cr_assert_eq(f.l3_len - 40, 128);
+	assert_answered(&f, LL_SOL, POOL6_LO);
+	long_ns(&f, 13);
+	cr_assert_eq(f.l3_len - 40, 136);
+	assert_passed(&f, "136 bytes of message");
+}
+
+/* A proxy-arp range answers no solicitation, even one whose first bytes
+ * read as an IPv6 range covering the target: 32.1.13.184 (only in the
+ * configuration) is 2001:db8::'s first four bytes. The same target in a
+ * proxy-ndp range is answered (the route is there). */
+Test(proxy_ndp, a_proxy_arp_range_is_no_ipv6_range)
+{
+	struct pb_pkt f;
+
+	cr_assert_eq(system("ip -6 route add 2001:db8::/64 dev fb"), 0);
+	commit_proxy("set security nat proxy-arp interface fb address 32.1.13.184/32\n");
+	ns(&f, (struct ns_spec){ .src = LL_SOL, .target = "2001:db8::" });
+	assert_passed(&f, "an IPv4 range");
+	commit_proxy("set security nat proxy-ndp interface fb address 2001:db8::/128\n");
+	assert_answered(&f, LL_SOL, "2001:db8::");
+}
+
+/* RFC 4861 7.2.4: the advertisement's source is an address of fb (the
+ * kernel's ndisc takes one, ipv6_dev_get_saddr), its link-local as read
+ * at commit, for a global solicitor too; with none at commit (down,
+ * addr_gen_mode none) it is the target, which receivers take as well. */
+Test(proxy_ndp, answered_from_fbs_link_local_or_else_the_target)
+{
+	struct pb_pkt f;
+
+	commit_pool_proxy();
+	ns(&f, (struct ns_spec){ .src = GL_SOL, .target = POOL6_LO });
+	assert_answered_from(&f, GL_SOL, POOL6_LO, FB_LL);
+	cr_assert_eq(system("ip -6 addr flush dev fb scope link"), 0);
+	assert_answered_from(&f, GL_SOL, POOL6_LO, FB_LL);   /* read at commit */
+	commit_pool_proxy();
+	assert_answered_from(&f, GL_SOL, POOL6_LO, POOL6_LO);
+	ns(&f, (struct ns_spec){ .src = LL_SOL, .target = POOL6_HI });
+	assert_answered_from(&f, LL_SOL, POOL6_HI, POOL6_HI);
+}
+
+/* A cluster's secondary (SFW_CFG_F_HA_SECONDARY, set by the transition)
+ * answers nothing: the primary does, which holds the NAT sessions. A
+ * commit keeps the flag; the node answers again once it is cleared. */
+Test(proxy_ndp, the_clusters_secondary_answers_nothing)
+{
+	struct sfw_config cfg;
+	struct pb_pkt f;
+
+	commit_pool_proxy();
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(fx_set_flags(cfg.flags | SFW_CFG_F_HA_SECONDARY), 0);
+	ns(&f, (struct ns_spec){ .src = LL_SOL, .target = POOL6_LO });
+	assert_passed(&f, "the secondary");
+	commit_pool_proxy();
+	assert_passed(&f, "the secondary, after a commit");
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(fx_set_flags(cfg.flags & ~(__u32)SFW_CFG_F_HA_SECONDARY), 0);
 	assert_answered(&f, LL_SOL, POOL6_LO);
 }
