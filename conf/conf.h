@@ -367,9 +367,6 @@ bool sfw_conf_has_nat(const struct sfw_conf *conf);
  * configuration before anything is stored or applied; commit check
  * accepts it with a warning. */
 int sfw_conf_nat_unbuilt(const struct sfw_conf *conf, char *buf, size_t n);
-/* Set to 1, it lets a commit take interface source NAT, held back while
- * the review's findings are open (docs/nat.md "Open findings"). */
-#define SFW_CONF_NAT_PREVIEW_ENV "SFW_NAT_PREVIEW"
 #define SFW_CONF_NAT_REFUSED "remove it to commit (docs/nat.md)"
 /* -EOPNOTSUPP with "FILE:LINE: what: " SFW_CONF_NAT_REFUSED in
  * sfw_last_error() when sfw_conf_nat_unbuilt() finds something, else 0. */

@@ -141,17 +141,6 @@ static bool has_v6(const struct sfw_conf_prefixes *l)
 	return false;
 }
 
-/* Source and destination NAT have been through five reviews (docs/nat.md
- * "Open findings" to "Fifth review"); static NAT, the newest, has not: a
- * commit takes static rules only where the operator asked for the preview,
- * as the tests do. */
-static bool nat_preview(void)
-{
-	const char *v = getenv(SFW_CONF_NAT_PREVIEW_ENV);
-
-	return v && !strcmp(v, "1");
-}
-
 /* The Junos word of rule r's type (its rule-set's). */
 static const char *rule_type_word(const struct sfw_conf *c, const struct sfw_conf_nat_rule *r)
 {
@@ -189,17 +178,9 @@ int sfw_conf_nat_unbuilt(const struct sfw_conf *c, char *buf, size_t n)
 					"built yet", rule_type_word(c, r), r->name), r->line;
 	}
 	/* proxy-arp and proxy-ndp are built (bpf/proxy_arp.bpf.h,
-	 * bpf/proxy_ndp.bpf.h) */
-	for (int i = 0; i < c->n_nat_rules && !nat_preview(); i++) {
-		const struct sfw_conf_nat_rule *r = &c->nat_rules[i];
-
-		if (r->set >= 0 && r->set < c->n_nat_rule_sets &&
-		    c->nat_rule_sets[r->set].type == SFW_CONF_NAT_STATIC)
-			return snprintf(buf, n, "security nat static rule %s: static NAT is held "
-					"back until its review's findings are fixed (docs/nat.md "
-					"\"Sixth review\"; " SFW_CONF_NAT_PREVIEW_ENV "=1 takes it, "
-					"for testing)", r->name), r->line;
-	}
+	 * bpf/proxy_ndp.bpf.h); source, destination and static NAT left the
+	 * preview switch after their reviews (docs/nat.md "What a commit
+	 * takes") */
 	return 0;
 }
 

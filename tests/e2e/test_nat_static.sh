@@ -29,9 +29,6 @@ cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 source tests/e2e/drops_lib.sh
 source tests/e2e/nat_lib.sh
-# static NAT is held back from commits until its review's findings are
-# fixed (docs/nat.md "Sixth review"): the preview switch takes it
-export SFW_NAT_PREVIEW=1
 
 STATIC=(
 	"set security address-book global address host 198.51.100.2/32"

@@ -462,7 +462,6 @@ Test(conf_nat, source_nat_interface_commits)
 
 	cr_assert_not_null(mkdtemp(dir));
 	setenv("SFW_CONF_DIR", dir, 1);
-	unsetenv(SFW_CONF_NAT_PREVIEW_ENV);
 	conf_test_parse_ok(&c, NAT_IFACE);
 	cr_assert_eq(sfw_conf_print_warnings(&c, f), 0);
 	fclose(f);
@@ -487,7 +486,6 @@ Test(conf_nat, source_nat_pools_commit)
 
 	cr_assert_not_null(mkdtemp(dir));
 	setenv("SFW_CONF_DIR", dir, 1);
-	unsetenv(SFW_CONF_NAT_PREVIEW_ENV);
 	conf_test_parse_ok(&c, NAT_IFACE
 			   "set security nat source pool P address 203.0.113.9/32 to 203.0.113.12/32\n"
 			   "set security nat source pool P port range 2000 to 2999\n"
@@ -519,7 +517,6 @@ Test(conf_nat, destination_nat_commits)
 
 	cr_assert_not_null(mkdtemp(dir));
 	setenv("SFW_CONF_DIR", dir, 1);
-	unsetenv(SFW_CONF_NAT_PREVIEW_ENV);
 	conf_test_parse_ok(&c, NAT_ZONES
 			   "set security nat destination pool D1 address 192.0.2.20/32 port 8080\n"
 			   "set security nat destination pool D2 address 192.0.2.21/32\n"
@@ -543,8 +540,8 @@ Test(conf_nat, destination_nat_commits)
 	unsetenv("SFW_CONF_DIR");
 }
 
-/* Static NAT over IPv4 (docs/nat.md "Static NAT") commits under the
- * preview switch, as destination NAT does: no warning, applied once. */
+/* Static NAT over IPv4 (docs/nat.md "Static NAT") commits, as source and
+ * destination NAT do: no warning, applied once. */
 Test(conf_nat, static_nat_commits)
 {
 	char dir[] = "/tmp/sfw-nat-XXXXXX", cmd[300];
@@ -554,7 +551,6 @@ Test(conf_nat, static_nat_commits)
 
 	cr_assert_not_null(mkdtemp(dir));
 	setenv("SFW_CONF_DIR", dir, 1);
-	setenv(SFW_CONF_NAT_PREVIEW_ENV, "1", 1);
 	conf_test_parse_ok(&c, NAT_ZONES
 			   "set security nat static rule-set SR from zone untrust\n"
 			   "set security nat static rule-set SR rule S1 match destination-address 203.0.113.64/29\n"
@@ -567,24 +563,14 @@ Test(conf_nat, static_nat_commits)
 	cr_assert_eq(sfw_conf_commit(&c, &ops), 0, "%s", sfw_last_error());
 	cr_assert_eq(applied, 1);
 	sfw_conf_free(&c);
-	unsetenv(SFW_CONF_NAT_PREVIEW_ENV);
-	conf_test_parse_ok(&c, NAT_ZONES
-			   "set security nat static rule-set SR from zone untrust\n"
-			   "set security nat static rule-set SR rule S1 match destination-address 203.0.113.64/29\n"
-			   "set security nat static rule-set SR rule S1 then static-nat prefix 192.0.2.64/29\n");
-	cr_assert_eq(sfw_conf_nat_refuse(&c), -EOPNOTSUPP, "held back until its review");
-	cr_assert(strstr(sfw_last_error(), "static NAT is held back until"), "%s",
-		  sfw_last_error());
-	sfw_conf_free(&c);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	cr_assert_eq(system(cmd), 0);
 	unsetenv("SFW_CONF_DIR");
 }
 
-/* Source and destination NAT commit without the preview switch (five
- * reviews found nothing left that sends a packet untranslated); static
- * NAT, not yet reviewed by another hand, is held back without it, in one
- * line, and an attach of a stored file fails closed on the same line. */
+/* Every NAT type commits together with nothing in the environment (the
+ * preview switch that held each back until its review is gone, docs/nat.md
+ * "What a commit takes"). */
 #define NAT_DEST_RULE \
 	"set security nat destination pool D address 192.0.2.80/32 port 8080\n" \
 	"set security nat destination rule-set DS from zone untrust\n" \
@@ -596,23 +582,13 @@ Test(conf_nat, static_nat_commits)
 	"set security nat static rule-set SR rule S1 match destination-address 203.0.113.64/29\n" \
 	"set security nat static rule-set SR rule S1 then static-nat prefix 192.0.2.64/29\n"
 
-Test(conf_nat, only_static_nat_held_back_without_the_preview)
+Test(conf_nat, every_type_commits_without_a_switch)
 {
 	struct sfw_conf c;
 
-	unsetenv(SFW_CONF_NAT_PREVIEW_ENV);
-	conf_test_parse_ok(&c, NAT_IFACE NAT_DEST_RULE);
-	cr_assert_eq(sfw_conf_nat_refuse(&c), 0, "%s", sfw_last_error());
-	sfw_conf_free(&c);
+	unsetenv("SFW_NAT_PREVIEW");
 	conf_test_parse_ok(&c, NAT_IFACE NAT_DEST_RULE NAT_STATIC_RULE);
-	cr_assert_eq(sfw_conf_nat_refuse(&c), -EOPNOTSUPP);
-	cr_assert(strstr(sfw_last_error(), "security nat static rule S1: static NAT is held back "
-		  "until its review's findings are fixed"), "%s", sfw_last_error());
-	setenv(SFW_CONF_NAT_PREVIEW_ENV, "0", 1);
-	cr_assert_eq(sfw_conf_nat_refuse(&c), -EOPNOTSUPP, "only 1 takes it");
-	setenv(SFW_CONF_NAT_PREVIEW_ENV, "1", 1);
 	cr_assert_eq(sfw_conf_nat_refuse(&c), 0, "%s", sfw_last_error());
-	unsetenv(SFW_CONF_NAT_PREVIEW_ENV);
 	sfw_conf_free(&c);
 }
 
@@ -665,7 +641,6 @@ static void proxy_commits(const char *proxy)
 
 	cr_assert_not_null(mkdtemp(dir));
 	setenv("SFW_CONF_DIR", dir, 1);
-	unsetenv(SFW_CONF_NAT_PREVIEW_ENV);
 	for (int with_rules = 0; with_rules < 2; with_rules++) {
 		FILE *f = fopen("/dev/null", "w");
 
