@@ -8,7 +8,7 @@
 #include <net/if_arp.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <bpf/bpf.h>
+#include "libbpf_lazy.h"
 #include "loader.h"
 #include "policy_write.h"
 
