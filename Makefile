@@ -47,6 +47,8 @@ BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__BPF__ -D__TARGET_ARCH_$(ARCH) \
 # libcrypto for the configuration digest, libedit for the shell) are loaded
 # by those commands (util/lazylib.h): compiled against their -dev headers,
 # never linked, so a `show` command maps none of them (docs/performance.md).
+# libbpf too (util/libbpf_lazy.h): sfw links none of LDLIBS, which the tests
+# and benchmarks, calling libbpf themselves, do.
 LDLIBS     := -lbpf -lelf -lz
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
@@ -59,7 +61,7 @@ SKELS      := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/skel/%.skel.h)
 MODULES_ALL := util conf loader ha cli
 MODULES    := $(foreach m,$(MODULES_ALL),$(if $(wildcard $(m)/*.c),$(m)))
 util_DEPS  :=
-util_PUBLIC := err.h lazylib.h
+util_PUBLIC := err.h lazylib.h libbpf_lazy.h bpf_sys.h
 conf_DEPS  := util
 conf_PUBLIC := conf.h match.h apps.h compile.h candidate.h
 loader_DEPS := conf util
@@ -152,7 +154,7 @@ all: $(BUILD)/sfw
 
 $(BUILD)/sfw: $(MAIN_OBJ) $(LIBS) | $(BUILD)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^
 
 $(BUILD)/lib/libsfw_%.a:
 	$(call msg,AR,$@)

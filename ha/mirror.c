@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
-#include <bpf/bpf.h>
+#include "libbpf_lazy.h"
 #include "ha_int.h"
 #include "events.h"
 #include "loader.h"

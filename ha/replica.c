@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
+#include "libbpf_lazy.h"
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 #include <sys/socket.h>
 #include "ha_int.h"

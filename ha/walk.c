@@ -2,7 +2,7 @@
  * (NAT aliases are none, docs/nat.md), an interface's zone. */
 #include <errno.h>
 #include <stdlib.h>
-#include <bpf/bpf.h>
+#include "libbpf_lazy.h"
 #include "ha_int.h"
 #include "policy.h"
 

@@ -17,8 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
+#include "libbpf_lazy.h"
 #include "ha_int.h"
 #include "loader.h"
 #include "maps.h"

@@ -11,8 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
+#include "libbpf_lazy.h"
 #include <linux/if_link.h>
 #include "loader_int.h"
 #include "maps.h"

@@ -4,8 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
+#include "libbpf_lazy.h"
 #include "loader_int.h"
 #include "maps.h"
 #include "ratelimit.h"

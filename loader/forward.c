@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
-#include <bpf/bpf.h>
+#include "libbpf_lazy.h"
 #include "loader.h"
 #include "maps.h"
 

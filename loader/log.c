@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <bpf/libbpf.h>
+#include "libbpf_lazy.h"
 #include "loader.h"
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -14,7 +14,8 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
+/* handed to libbpf when a command loads it (util/libbpf_lazy.h) */
 void sfw_log_init(void)
 {
-	libbpf_set_print(libbpf_print);
+	sfw_libbpf_set_print(libbpf_print);
 }

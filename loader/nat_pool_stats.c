@@ -6,8 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
+#include "libbpf_lazy.h"
 #include "loader.h"
 #include "maps.h"
 #include "nat.h"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
+#include "libbpf_lazy.h"
 #include "loader.h"
 #include "nat_rule_ids.h"
 #include "policy_write.h"

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
+#include "libbpf_lazy.h"
 #include "loader.h"
 #include "rcu_wait.h"
 

@@ -7,7 +7,7 @@
 #ifndef SFW_LOADER_RING_READ_H
 #define SFW_LOADER_RING_READ_H
 
-#include <bpf/libbpf.h>
+#include "libbpf_lazy.h"
 
 struct sfw_ring_read {
 	struct ring_buffer *rb;

@@ -3,8 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
+#include "libbpf_lazy.h"
 #include "loader.h"
 #include "maps.h"
 #include "reap.h"

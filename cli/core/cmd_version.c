@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/utsname.h>
-#include <bpf/libbpf.h>
+#include "libbpf_lazy.h"
 #include "commands.h"
 #include "json.h"
 #include "junos_out.h"

@@ -19,8 +19,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
+#include "libbpf_lazy.h"
 #include "commands.h"
 #include "daemon_ctl.h"
 #include "event_ring.h"

@@ -7,7 +7,7 @@
 #include <net/if.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/libbpf.h>
+#include "libbpf_lazy.h"
 #include "commands.h"
 #include "event_ring.h"
 #include "filter.h"

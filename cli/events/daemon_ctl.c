@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <sys/file.h>
 #include <sys/wait.h>
-#include <bpf/bpf.h>
+#include "libbpf_lazy.h"
 #include "daemon_ctl.h"
 #include "daemon_lock.h"
 #include "loader.h"

@@ -9,8 +9,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
+#include "libbpf_lazy.h"
 #include "event_ring.h"
 #include "loader.h"
 #include "maps.h"

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
+#include "libbpf_lazy.h"
 #include "commands.h"
 #include "conf_ops.h"
 #include "flow_totals.h"

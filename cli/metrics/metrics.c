@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
+#include "libbpf_lazy.h"
 #include "loader.h"
 #include "maps.h"
 #include "metrics_int.h"

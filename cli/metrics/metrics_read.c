@@ -8,8 +8,7 @@
 #include <unistd.h>
 #include <net/if.h>
 #include <sys/mman.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
+#include "libbpf_lazy.h"
 #include "daemon_ctl.h"
 #include "event_ring.h"
 #include "iface_stats.h"

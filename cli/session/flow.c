@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <bpf/bpf.h>
+#include "libbpf_lazy.h"
 #include "flow.h"
 #include "events.h"
 #include "format.h"

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <bpf/bpf.h>
+#include "libbpf_lazy.h"
 #include "session_walk.h"
 #include "reap.h"
 #include "sess_counts.h"

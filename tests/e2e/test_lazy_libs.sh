@@ -4,13 +4,16 @@
 # them, and a command whose library cannot be loaded says so in one line
 # naming it and exits 1, never crashes. The library is hidden in a private
 # mount namespace (/dev/null bound over it); nothing else sees that.
+# libbpf too, with libelf and libz under it (util/libbpf_lazy.h): the
+# summary makes its few bpf(2) calls itself and works without it.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
-trap 'rm -rf "$SFW_CONF_DIR"' EXIT
+trap topology_down EXIT
 
 linked=$(ldd "$SFW") || fail "ldd $SFW"
-for lib in libedit libmicrohttpd libgnutls libcrypto libnetfilter_conntrack libnftables; do
+for lib in libedit libmicrohttpd libgnutls libcrypto libnetfilter_conntrack libnftables \
+	libbpf libelf libz; do
 	if grep -q "$lib\.so" <<<"$linked"; then
 		fail "$SFW links $lib: it is to be loaded by the commands that use it"
 	fi
@@ -28,4 +31,26 @@ out=$(tr -d '\r' <<<"$out")
 expect_eq "$(grep -c . <<<"$out")" 1 "lines the shell printed without libedit"
 grep -q '^sfw: cannot load libedit\.so\.2: ' <<<"$out" ||
 	fail "the shell without libedit said: $out"
+# without libbpf (hidden as libedit above, in the firewall's namespace):
+# the summary as with it; a command that needs libbpf says so and exits 1
+hidden() {   # library words...
+	local lib
+	lib=$(ldconfig -p | awk -v l="$1" '$1 == l { print $NF; exit }')
+	lib=$(readlink -f "$lib")
+	[ -f "$lib" ] || fail "$1 not found (ldconfig -p)"
+	shift
+	unshare -m bash -c 'mount --bind /dev/null "$1" && shift && exec "$@"' _ "$lib" \
+		nsenter --net="/run/netns/$FW_NS" "$SFW" "$@"
+}
+topology_up
+sfw attach veth0 veth1 >/dev/null || fail "attach"
+want=$(sfw show security flow session summary) || fail "summary"
+got=$(hidden libbpf.so.1 show security flow session summary 2>&1)
+expect_eq "$?" 0 "the summary's exit status without libbpf"
+expect_eq "$got" "$want" "the summary without libbpf"
+out=$(hidden libbpf.so.1 show version 2>&1)
+expect_eq "$?" 1 "show version's exit status without libbpf"
+expect_eq "$(grep -c . <<<"$out")" 1 "lines show version printed without libbpf"
+grep -q '^sfw: cannot load libbpf\.so\.1: ' <<<"$out" ||
+	fail "show version without libbpf said: $out"
 echo "PASS: test_lazy_libs"
