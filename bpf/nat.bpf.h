@@ -646,6 +646,15 @@ static __always_inline void sfw_nat_forwarded_list(struct sfw_nat_tmp *t,
 	t->fw.n = !l ? 0 : l->n_entries < SFW_NAT_MAX_ENTRIES ? l->n_entries : SFW_NAT_MAX_ENTRIES;
 }
 
+/* Walks the list sfw_nat_forwarded_list found for the reply tuple t->fw.rp
+ * (sfw_nat_forwarded_one): does one of its rules take it? */
+static __always_inline bool sfw_nat_walk_forwarded(struct sfw_nat_tmp **tp)
+{
+	(*tp)->fw.found = 0;
+	bpf_loop(SFW_NAT_MAX_ENTRIES, sfw_nat_forwarded_one, tp, 0);
+	return (*tp)->fw.found;
+}
+
 /* Would the reply to port t->pk, from p's destination, be the first
  * packet of a destination NAT rule of the zone it comes in from
  * (sfw_nat_forwarded_list): a port forward's public address and port?
@@ -671,9 +680,7 @@ static __always_inline bool sfw_nat_forwarded(const struct sfw_pkt *p, struct sf
 	t->fw.rp.dport = t->pk.port;
 	t->fw.rp.proto = p->proto;
 	t->fw.rp.family = p->family;
-	t->fw.found = 0;
-	bpf_loop(SFW_NAT_MAX_ENTRIES, sfw_nat_forwarded_one, tp, 0);
-	return t->fw.found;
+	return sfw_nat_walk_forwarded(tp);
 }
 
 /* Does a static rule of the zone the replies come in from
@@ -696,9 +703,7 @@ static __always_inline bool sfw_nat_static_owns(const struct sfw_pkt *p, struct 
 	t->fw.rp.dst = t->pk.addr;
 	t->fw.rp.proto = p->proto;
 	t->fw.rp.family = p->family;
-	t->fw.found = 0;
-	bpf_loop(SFW_NAT_MAX_ENTRIES, sfw_nat_forwarded_one, tp, 0);
-	return t->fw.found;
+	return sfw_nat_walk_forwarded(tp);
 }
 
 /* The alias entry of session s at key k (docs/nat.md "Sessions: the In
