@@ -17,15 +17,24 @@ int base_pass(struct xdp_md *ctx)
  * into an entry point whose struct sfw_pkt starts zeroed, the verifier
  * walks every path with those known values and gives up (E2BIG) since the
  * parser learnt fragments and routing headers. */
+__noinline int base_ip_options(struct xdp_md *ctx, const struct sfw_pkt *p, int rc)
+{
+	if (!ctx || !p)
+		return SFW_PKT_MALFORMED;
+	return sfw_parse_options(ctx, false, ctx->data_end - ctx->data, p, rc);
+}
+
 __noinline int base_xdp_parse(struct xdp_md *ctx, struct sfw_pkt *p)
 {
 	void *data, *end;
+	int rc;
 
 	if (!ctx || !p)
 		return SFW_PKT_MALFORMED;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
-	return sfw_parse_packet(data, end, end - data, p);
+	rc = sfw_parse_packet(data, end, end - data, p);
+	return p->ip_opts ? base_ip_options(ctx, p, rc) : rc;
 }
 
 /* Parse to layer 4, as sfw does. */

@@ -6,6 +6,7 @@
 #define SFW_PKT_BPF_H
 
 #include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "counters.h"
 #include "net_consts.h"
@@ -74,7 +75,7 @@ struct sfw_pkt {
 			       * (IPv4: after the options; IPv6: after the Fragment header),
 			       * the origin of every fragment's offset */
 	__u8 wscale;          /* SYN: the window scale option, 0xf when absent */
-	__u8 pad2;
+	__u8 ip_opts;         /* IPv4 options to walk (sfw_parse_options) */
 	__u32 l3_len;         /* IP total length: the bytes a wing counts */
 	__u32 seq;            /* TCP, host order */
 	__u32 ack;
@@ -111,32 +112,6 @@ static __always_inline __be16 sfw_parse_eth(void *data, void *end, __u32 *off)
 	return proto;
 }
 
-/* RFC 791 source routes: LSRR (131) and SSRR (137) list hops the packet
- * is to visit, and the host its destination names sends it on to the next
- * one: an address no policy was asked about. Options that do not parse
- * are malformed (Linux drops them too, ip_options_compile). Only packets
- * with options come here; each option takes a byte at least, so
- * SFW_IPV4_OPT_MAX steps walk them all. */
-static __always_inline int sfw_ipv4_options(void *data, void *end, __u32 off, __u32 opt_end)
-{
-	for (int i = 0; i < SFW_IPV4_OPT_MAX; i++) {
-		__u8 *o = data + (off & 0x3fff);   /* bounded below MAX_PACKET_OFF */
-
-		if (off >= opt_end || (void *)(o + 1) > end || o[0] == SFW_IPOPT_END)
-			return SFW_PKT_OK;
-		if (o[0] == SFW_IPOPT_NOOP) {
-			off++;
-			continue;
-		}
-		if (off + 2 > opt_end || (void *)(o + 2) > end || o[1] < 2 || off + o[1] > opt_end)
-			return SFW_PKT_MALFORMED;
-		if (o[0] == SFW_IPOPT_LSRR || o[0] == SFW_IPOPT_SSRR)
-			return SFW_PKT_SRC_ROUTE;
-		off += o[1];
-	}
-	return SFW_PKT_OK;
-}
-
 static __always_inline int sfw_parse_ipv4(void *data, void *end, __u32 pkt_len,
 					  struct sfw_pkt *p)
 {
@@ -163,12 +138,8 @@ static __always_inline int sfw_parse_ipv4(void *data, void *end, __u32 pkt_len,
 		p->frag_start = ihl;
 		p->frag = p->frag_off ? SFW_FRAG_LATER : SFW_FRAG_FIRST;
 	}
-	if (ihl > sizeof(*ip)) {
-		int rc = sfw_ipv4_options(data, end, p->l3_off + sizeof(*ip), p->l4_off);
-
-		if (rc != SFW_PKT_OK)
-			return rc;
-	}
+	/* walked apart, once the rest is parsed: sfw_parse_options */
+	p->ip_opts = ihl > sizeof(*ip);
 	return p->frag == SFW_FRAG_LATER ? SFW_PKT_FRAGMENT : SFW_PKT_OK;
 }
 
@@ -273,8 +244,65 @@ static __always_inline bool sfw_frag_tiny(void *data, void *end, const struct sf
 	return p->l4_off + need > p->l3_off + p->l3_len;
 }
 
+/* n bytes (1 or 2) of the frame at offset off into to, by the hook's
+ * helper (tc: the caller is tc egress, a constant): the walk of the
+ * options never adds an offset it tracks to a packet pointer, which
+ * would make the verifier tell every offset apart, step by step. */
+static __always_inline long sfw_opt_read(void *ctx, bool tc, __u32 off, __u8 *to, __u32 n)
+{
+	return tc ? bpf_skb_load_bytes(ctx, off, to, n) : bpf_xdp_load_bytes(ctx, off, to, n);
+}
+
+/* RFC 791 source routes: LSRR (131) and SSRR (137) list hops the packet
+ * is to visit, and the host its destination names sends it on to the next
+ * one: an address no policy was asked about. Options that do not parse
+ * are malformed (Linux drops them too, ip_options_compile). Only packets
+ * with options come here; each option takes a byte at least, so
+ * SFW_IPV4_OPT_MAX steps walk them all. Bytes past linear (the frame's
+ * directly readable part) are never read, as the packet's own reads
+ * would not. */
+static __always_inline int sfw_ipv4_options(void *ctx, bool tc, __u32 linear, __u32 off,
+					    __u32 opt_end)
+{
+	for (int i = 0; i < SFW_IPV4_OPT_MAX; i++) {
+		__u8 o[2] = {};
+
+		if (off >= opt_end || off + 1 > linear || sfw_opt_read(ctx, tc, off, o, 1) ||
+		    o[0] == SFW_IPOPT_END)
+			return SFW_PKT_OK;
+		if (o[0] == SFW_IPOPT_NOOP) {
+			off++;
+			continue;
+		}
+		if (off + 2 > opt_end || off + 2 > linear || sfw_opt_read(ctx, tc, off, o, 2) ||
+		    o[1] < 2 || off + o[1] > opt_end)
+			return SFW_PKT_MALFORMED;
+		if (o[0] == SFW_IPOPT_LSRR || o[0] == SFW_IPOPT_SSRR)
+			return SFW_PKT_SRC_ROUTE;
+		off += o[1];
+	}
+	return SFW_PKT_OK;
+}
+
+/* What sfw_parse_packet answered (rc), once the IPv4 options it left
+ * (p->ip_opts) are walked: a source route or a malformed option is the
+ * answer, whatever the rest of the packet parsed to, as when the walk came
+ * first. Each hook walks them in a global function of its own
+ * (sfw_xdp_ip_options, sfw_tc_ip_options), verified once: inlined in the
+ * parser, the walk was verified once for every path into it, three
+ * quarters of each hook's verified instructions. linear: the frame's
+ * directly readable bytes (data_end - data). */
+static __always_inline int sfw_parse_options(void *ctx, bool tc, __u32 linear,
+					     const struct sfw_pkt *p, int rc)
+{
+	int opts = sfw_ipv4_options(ctx, tc, linear, p->l3_off + sizeof(struct iphdr), p->l4_off);
+
+	return opts != SFW_PKT_OK ? opts : rc;
+}
+
 /* Parses a frame; pkt_len is the frame's full length (XDP: data_end - data;
- * tc: skb->len, of which only the linear part is readable). */
+ * tc: skb->len, of which only the linear part is readable). IPv4 options
+ * are the caller's to walk next (sfw_parse_options). */
 static __always_inline int sfw_parse_packet(void *data, void *end, __u32 pkt_len,
 				     struct sfw_pkt *p)
 {

@@ -212,17 +212,28 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	return SFW_TC_ACT_OK;
 }
 
+/* A packet's IPv4 options, walked once it is parsed, in a global
+ * function as at XDP (sfw_xdp_ip_options). */
+__noinline int sfw_tc_ip_options(struct __sk_buff *skb, const struct sfw_pkt *p, int rc)
+{
+	if (!skb || !p)
+		return SFW_PKT_MALFORMED;
+	return sfw_parse_options(skb, true, skb->data_end - skb->data, p, rc);
+}
+
 /* Parsing in a function of its own, as at XDP (bpf/xdp_ingress.bpf.c):
  * a small entry frame, and each parse path verified once. */
 __noinline int sfw_tc_parse(struct __sk_buff *skb, struct sfw_pkt *p)
 {
 	void *data, *end;
+	int rc;
 
 	if (!skb || !p)
 		return SFW_PKT_MALFORMED;
 	data = (void *)(long)skb->data;
 	end = (void *)(long)skb->data_end;
-	return sfw_parse_packet(data, end, skb->len, p);
+	rc = sfw_parse_packet(data, end, skb->len, p);
+	return p->ip_opts ? sfw_tc_ip_options(skb, p, rc) : rc;
 }
 
 SEC("tc")

@@ -726,18 +726,30 @@ __noinline int sfw_xdp_fragment(struct xdp_md *ctx, const struct sfw_pkt *p,
 	return XDP_PASS;   /* the stack forwards fragments (bpf/forward.bpf.h) */
 }
 
+/* A packet's IPv4 options, walked once it is parsed (rc:
+ * sfw_parse_packet's answer): a global function, so that the walk is
+ * verified once, not once per parse path (sfw_parse_options). */
+__noinline int sfw_xdp_ip_options(struct xdp_md *ctx, const struct sfw_pkt *p, int rc)
+{
+	if (!ctx || !p)
+		return SFW_PKT_MALFORMED;
+	return sfw_parse_options(ctx, false, ctx->data_end - ctx->data, p, rc);
+}
+
 /* Parsing in a function of its own: the entry point's stack frame then
  * holds little more than the packet's struct sfw_pkt, which leaves room
  * in the 512-byte call chain for the flow functions below it. */
 __noinline int sfw_xdp_parse(struct xdp_md *ctx, struct sfw_pkt *p)
 {
 	void *data, *end;
+	int rc;
 
 	if (!ctx || !p)
 		return SFW_PKT_MALFORMED;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
-	return sfw_parse_packet(data, end, end - data, p);
+	rc = sfw_parse_packet(data, end, end - data, p);
+	return p->ip_opts ? sfw_xdp_ip_options(ctx, p, rc) : rc;
 }
 
 SEC("xdp")

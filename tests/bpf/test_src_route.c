@@ -67,6 +67,28 @@ Test(src_route, ipv4_source_route_after_other_options_dropped)
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_SRC_ROUTE), 1);
 }
 
+/* The route is the answer whatever follows it: a source-routed packet
+ * whose UDP header does not fit its IP length is counted as source
+ * routed, not as malformed, at both hooks (the options are walked after
+ * the rest of the parse, sfw_parse_options, and their answer comes
+ * first, as when they were walked first). */
+Test(src_route, ipv4_source_route_wins_over_a_bad_l4_header)
+{
+	struct pb_spec s = udp4();
+	struct pb_pkt p;
+
+	s.ip_opts = 8;
+	s.ip_opt_first = SFW_IPOPT_LSRR;
+	cr_assert_eq(pb_build(&s, &p), 0);
+	/* IP length: the header and options, and half a UDP header */
+	p.data[p.l3_off + 2] = 0;
+	p.data[p.l3_off + 3] = 20 + 8 + 4;
+	cr_assert_eq(fx_xdp_frame(p.data, p.len), FX_XDP_DROP);
+	cr_assert_eq(fx_tc_frame(p.data, p.len, NULL), FX_TC_SHOT);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_SRC_ROUTE), 2, "not counted as source routed");
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_MALFORMED), 0, "counted as malformed");
+}
+
 /* Options that route nothing are packets like any other. */
 Test(src_route, ipv4_other_options_pass)
 {
