@@ -177,3 +177,126 @@ Test(src_route, ipv6_routing_header_with_nothing_left_passes)
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_SRC_ROUTE), 0);
 	cr_assert_eq(fx_session_count(), 1);
 }
+
+/* The walk's answer, as RFC 791 (and ip_options_compile) reads a list:
+ * 0 none, else the counter the packet is dropped under. */
+static __u32 model_ipv4_options(const __u8 *o, __u32 len)
+{
+	for (__u32 at = 0; at < len;) {
+		if (o[at] == SFW_IPOPT_END)
+			return 0;
+		if (o[at] == SFW_IPOPT_NOOP) {
+			at++;
+			continue;
+		}
+		if (at + 2 > len || o[at + 1] < 2 || at + o[at + 1] > len)
+			return SFW_CNT_SFW_ERR_MALFORMED;
+		if (o[at] == SFW_IPOPT_LSRR || o[at] == SFW_IPOPT_SSRR)
+			return SFW_CNT_SFW_ERR_SRC_ROUTE;
+		at += o[at + 1];
+	}
+	return 0;
+}
+
+static __u32 sweep_rng = 0x2545f491;
+
+static __u32 sweep_rnd(void)
+{
+	sweep_rng ^= sweep_rng << 13;
+	sweep_rng ^= sweep_rng >> 17;
+	sweep_rng ^= sweep_rng << 5;
+	return sweep_rng;
+}
+
+/* An option list of 4 to 40 bytes: options of the usual kinds, now and
+ * then a length that is wrong (0, 1, past the list), or bytes at random. */
+static void sweep_options(__u8 *o, __u32 len)
+{
+	static const __u8 types[] = { 0, 1, 1, 7, 68, 148, 130, 131, 137, 25 };
+
+	if (sweep_rnd() % 8 == 0) {
+		for (__u32 k = 0; k < len; k++)
+			o[k] = sweep_rnd() % 2 ? types[sweep_rnd() % sizeof(types)] : sweep_rnd();
+		return;
+	}
+	for (__u32 at = 0; at < len;) {
+		__u8 t = types[sweep_rnd() % sizeof(types)];
+		__u32 room = len - at, l;
+
+		if (t <= SFW_IPOPT_NOOP || room < 2) {
+			o[at++] = t;
+			continue;
+		}
+		l = sweep_rnd() % 16 ? 2 + sweep_rnd() % (room - 1) : sweep_rnd() % (room + 3);
+		o[at] = t;
+		o[at + 1] = l;
+		for (__u32 k = 2; k < l && at + k < len; k++)
+			o[at + k] = sweep_rnd();
+		at += l < 2 ? 2 : l;
+	}
+}
+
+/* Whatever the list, both hooks answer as the walk above: a source route
+ * or a list that does not parse drops the packet under its counter, in a
+ * whole packet, a first or a later fragment, behind VLAN tags, and with
+ * a TCP, UDP, ICMP or GRE header that parses or not (the walk comes after
+ * the rest of the parse, sfw_parse_options, and its answer first); any
+ * other list never counts a source route, and an unfragmented UDP packet
+ * with a good header passes under permit-all. */
+Test(src_route, ipv4_option_lists_answered_as_rfc791_walks_them)
+{
+	static const __u8 protos[] = { SFW_IPPROTO_UDP, SFW_IPPROTO_TCP, SFW_IPPROTO_ICMP, 47 };
+	int seen[3] = { 0 };
+
+	cr_assert_eq(fx_set_policy(SFW_POLICY_PERMIT_ALL), 0);
+	for (int i = 0; i < 4000; i++) {
+		struct pb_spec s = { .src = CLI4, .dst = SRV4, .sport = 40000 + i % 64,
+				     .dport = 53, .payload = sweep_rnd() % 24,
+				     .proto = protos[sweep_rnd() % 4], .nvlan = sweep_rnd() % 3,
+				     .ip_opts = 4 * (1 + sweep_rnd() % 10), .icmp_type = 8 };
+		__u64 mal = fx_counter(SFW_CNT_SFW_ERR_MALFORMED);
+		__u64 src = fx_counter(SFW_CNT_SFW_ERR_SRC_ROUTE);
+		bool bad_l4 = sweep_rnd() % 4 == 0, whole = true;
+		__u32 want, frag = sweep_rnd() % 4;
+		struct pb_pkt p;
+		int x, t;
+
+		if (frag == 0) {
+			s.more_frags = true;
+			whole = false;
+		} else if (frag == 1) {
+			s.frag_off = 8 * (1 + sweep_rnd() % 100);
+			s.more_frags = sweep_rnd() & 1;
+			s.ip_id = i;
+			whole = false;
+		}
+		cr_assert_eq(pb_build(&s, &p), 0);
+		sweep_options(p.data + p.l3_off + 20, s.ip_opts);
+		if (p.l3_len < 20u + s.ip_opts + 2)
+			bad_l4 = false;   /* a later fragment of no bytes: nothing to cut */
+		if (bad_l4) {   /* an IP length that ends inside the L4 header */
+			__u32 tot = 20 + s.ip_opts + 2;
+
+			p.data[p.l3_off + 2] = tot >> 8;
+			p.data[p.l3_off + 3] = tot;
+		}
+		want = model_ipv4_options(p.data + p.l3_off + 20, s.ip_opts);
+		x = fx_xdp_frame(p.data, p.len);
+		t = fx_tc_frame(p.data, p.len, NULL);
+		if (want) {
+			cr_assert_eq(x, FX_XDP_DROP, "packet %d: XDP passed", i);
+			cr_assert_eq(t, FX_TC_SHOT, "packet %d: tc passed", i);
+			cr_assert_eq(fx_counter(want), (want == SFW_CNT_SFW_ERR_MALFORMED ? mal : src) + 2,
+				     "packet %d: not counted under %u at both hooks", i, want);
+		} else {
+			cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_SRC_ROUTE), src,
+				     "packet %d: counted as source routed", i);
+			if (whole && !bad_l4 && s.proto == SFW_IPPROTO_UDP)
+				cr_assert_eq(x, FX_XDP_PASS, "packet %d: dropped at XDP", i);
+		}
+		seen[want == SFW_CNT_SFW_ERR_SRC_ROUTE ? 2 : want ? 1 : 0]++;
+	}
+	/* the sweep reached all three answers, often */
+	cr_assert(seen[0] > 500 && seen[1] > 500 && seen[2] > 500, "%d %d %d", seen[0], seen[1],
+		  seen[2]);
+}
