@@ -97,7 +97,8 @@ static inline double fg_thread_cpu_s(void)
 }
 
 /* ksoftirqd/cpu's run time so far in seconds (/proc/PID/schedstat), 0
- * when not found; the pid is looked up once. */
+ * when not found; the pid is looked up once (-1: not found), among the
+ * kernel threads made at boot. */
 static inline double fg_ksoftirqd_s(int cpu)
 {
 	static int pids[FG_MAX_CPUS];
@@ -117,8 +118,10 @@ static inline double fg_ksoftirqd_s(int cpu)
 			pids[cpu] = pid;
 		fclose(f);
 	}
+	if (!pids[cpu])
+		pids[cpu] = -1;
 	snprintf(path, sizeof(path), "/proc/%d/schedstat", pids[cpu]);
-	f = pids[cpu] ? fopen(path, "r") : NULL;
+	f = pids[cpu] > 0 ? fopen(path, "r") : NULL;
 	if (f) {
 		if (fscanf(f, "%llu", &ns) != 1)
 			ns = 0;
