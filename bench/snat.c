@@ -18,11 +18,11 @@
  * untranslated fails the benchmark. sfw and nftables take turns round
  * for round (sfw attached, then detached and the nftables table loaded),
  * so that their ratio does not hang on the load of the moment. Beside
- * each rate, the generator thread's CPU time per frame (fwdgen.h's
+ * each rate, the CPU time per frame on the generator's CPU (fwdgen.h's
  * fg_push_cpu_s: the firewall's work on every frame runs in that
- * thread's softirq), which the load stretches far less than the wall
- * time, and for sfw its XDP program's own run time per frame
- * in the new-session rounds (BPF_ENABLE_STATS there only).
+ * thread's softirq, or that CPU's ksoftirqd), which the load stretches
+ * far less than the wall time, and for sfw its XDP program's own run
+ * time per frame in the new-session rounds (BPF_ENABLE_STATS there only).
  * Writes a table to stdout and JSON to argv[1]; exits non-zero with one
  * line on stderr when nft or conntrack is missing or a step fails. */
 #define _GNU_SOURCE
