@@ -74,9 +74,61 @@ static inline __u64 fg_snmp_ip(const char *ns, int field)
 
 struct fg_gen {
 	int prog_fd, cpu, err;
+	double cpu_s;          /* the thread's CPU time in its run */
 	struct bpf_test_run_opts *o;
 	pthread_barrier_t *go;
 };
+
+/* The CPU time of the last fg_push on the generators' CPUs: veth runs the
+ * receiving NAPI in the sending thread's softirq, so it holds the firewall's
+ * XDP program or the stack's forwarding of every frame, and the sink's;
+ * what the softirq leaves to ksoftirqd (it hands over after 2 ms or 10
+ * rounds) is that CPU's ksoftirqd's. The generators' threads' CPU time
+ * plus their CPUs' ksoftirqd's, which the load around the run does not
+ * stretch as it does the wall time (bench/snat.c's figures by CPU time). */
+static double fg_push_cpu_s;
+
+static inline double fg_thread_cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ksoftirqd/cpu's run time so far in seconds (/proc/PID/schedstat), 0
+ * when not found; the pid is looked up once (-1: not found), among the
+ * kernel threads made at boot. */
+static inline double fg_ksoftirqd_s(int cpu)
+{
+	static int pids[FG_MAX_CPUS];
+	char path[64], want[32], comm[32];
+	unsigned long long ns = 0;
+	FILE *f;
+
+	if (cpu < 0 || cpu >= FG_MAX_CPUS)
+		return 0;
+	snprintf(want, sizeof(want), "ksoftirqd/%d\n", cpu);
+	for (int pid = 2; !pids[cpu] && pid < 4096; pid++) {
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strcmp(comm, want))
+			pids[cpu] = pid;
+		fclose(f);
+	}
+	if (!pids[cpu])
+		pids[cpu] = -1;
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", pids[cpu]);
+	f = pids[cpu] > 0 ? fopen(path, "r") : NULL;
+	if (f) {
+		if (fscanf(f, "%llu", &ns) != 1)
+			ns = 0;
+		fclose(f);
+	}
+	return ns / 1e9;
+}
 
 /* One generator: pinned to its CPU (veth runs the receiving NAPI there
  * too), then its share of the run. Threads start in the namespace of the
@@ -90,8 +142,10 @@ static inline void *fg_gen_run(void *arg)
 	CPU_SET(g->cpu, &set);
 	g->err = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	pthread_barrier_wait(g->go);
+	g->cpu_s = fg_thread_cpu_s();
 	if (!g->err && bpf_prog_test_run_opts(g->prog_fd, g->o))
 		g->err = errno;
+	g->cpu_s = fg_thread_cpu_s() - g->cpu_s;
 	return NULL;
 }
 
@@ -138,14 +192,20 @@ static inline int fg_push(struct trafficgen *tg, const char *ns, const char *ifn
 		fprintf(stderr, "bench: cannot start generator %d\n", started);
 		exit(1);
 	}
+	fg_push_cpu_s = 0;
+	for (int i = 0; i < cpus; i++)
+		fg_push_cpu_s -= fg_ksoftirqd_s(i);
 	pthread_barrier_wait(&go);
 	t0 = fg_now_s();
 	for (int i = 0; i < cpus; i++) {
 		pthread_join(t[i], NULL);
+		fg_push_cpu_s += g[i].cpu_s;
 		if (g[i].err && !err)
 			err = -g[i].err;
 	}
 	*secs = fg_now_s() - t0;
+	for (int i = 0; i < cpus; i++)
+		fg_push_cpu_s += fg_ksoftirqd_s(i);
 	pthread_barrier_destroy(&go);
 	tg->bss->tg_base += (__u64)(n / cpus) * cpus;
 	return err;

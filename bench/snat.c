@@ -17,7 +17,12 @@
  * outside address (trafficgen.bpf.c's tg_want_src): a frame that left
  * untranslated fails the benchmark. sfw and nftables take turns round
  * for round (sfw attached, then detached and the nftables table loaded),
- * so that their ratio does not hang on the load of the moment.
+ * so that their ratio does not hang on the load of the moment. Beside
+ * each rate, the CPU time per frame on the generator's CPU (fwdgen.h's
+ * fg_push_cpu_s: the firewall's work on every frame runs in that
+ * thread's softirq, or that CPU's ksoftirqd), which the load stretches
+ * far less than the wall time, and for sfw its XDP program's own run
+ * time per frame in the new-session rounds (BPF_ENABLE_STATS there only).
  * Writes a table to stdout and JSON to argv[1]; exits non-zero with one
  * line on stderr when nft or conntrack is missing or a step fails. */
 #define _GNU_SOURCE
@@ -50,6 +55,9 @@ struct bench {
 	FILE *json;
 	const char *sep;
 	double est[N_FW][ROUNDS], fresh[N_FW][ROUNDS * NEW_REPS];
+	/* CPU ns per frame on the generator's CPU; sfw's XDP program's own */
+	double est_cpu[N_FW][ROUNDS], fresh_cpu[N_FW][ROUNDS * NEW_REPS];
+	double fresh_xdp[ROUNDS * NEW_REPS];
 	__u64 refused[N_FW], offered[N_FW], stack_fwd[N_FW];
 	int stalls;
 	bool listed;           /* the JSON's results list is closed */
@@ -125,19 +133,48 @@ static long long refusals(struct bench *b, enum fw fw)
 	return number_of(cmd);
 }
 
+/* sfw's XDP program on the firewall's veth0: its run time and runs so
+ * far (BPF_ENABLE_STATS), 0 when not attached or not counted. */
+static void sfw_xdp_stats(__u64 *ns, __u64 *runs)
+{
+	struct bpf_prog_info info = {};
+	__u32 id = 0, len = sizeof(info), ifindex = topo_ifindex(TOPO_FW, "veth0");
+	int fd;
+
+	*ns = *runs = 0;
+	if (!ifindex || bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, &id) || !id)
+		return;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return;
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		*ns = info.run_time_ns;
+		*runs = info.run_cnt;
+	}
+	close(fd);
+}
+
 /* n frames from the client, delivered per second; STALLED when next to
  * nothing arrived (bench/forwarding.c's rate_n), -1 when the generator
- * failed or a frame reached the server untranslated. */
-static double round_rate(struct bench *b, __u32 n, bool unique)
+ * failed or a frame reached the server untranslated. *cpu: the
+ * generator's CPU ns per frame; *xdp: sfw's XDP program's ns per run
+ * in the round (NAN when it is not attached). */
+static double round_rate(struct bench *b, __u32 n, bool unique, double *cpu, double *xdp)
 {
+	__u64 ns0, runs0, ns1, runs1;
 	__u64 c0 = fg_sink_count(b->tg, FG_SINK_COUNTED), got;
 	__u64 w0 = fg_sink_count(b->tg, FG_SINK_WRONG_SOURCE), wrong;
 	double secs;
 
+	*cpu = *xdp = NAN;
 	b->tg->bss->tg_unique = unique;
 	b->tg->bss->tg_flows = FLOWS;
+	sfw_xdp_stats(&ns0, &runs0);
 	if (fg_push(b->tg, TOPO_CLI, "veth0", TOPO_MAC_CLI, TOPO_MAC_FW0, n, 1, &secs))
 		return fail("the generator failed"), -1;
+	sfw_xdp_stats(&ns1, &runs1);
+	*cpu = fg_push_cpu_s * 1e9 / n;
+	*xdp = runs1 > runs0 && ns1 > ns0 ? (double)(ns1 - ns0) / (runs1 - runs0) : NAN;
 	usleep(100000);
 	got = fg_sink_count(b->tg, FG_SINK_COUNTED) - c0;
 	wrong = fg_sink_count(b->tg, FG_SINK_WRONG_SOURCE) - w0;
@@ -158,9 +195,10 @@ static int prime(struct bench *b)
 {
 	struct sockaddr_in srv = { .sin_family = AF_INET, .sin_port = htons(9) };
 	struct sockaddr_in nat = { .sin_family = AF_INET };
+	double cpu, xdp;
 	int fd, err = 0;
 
-	if (round_rate(b, FLOWS, false) == -1 || topo_enter(TOPO_SRV))
+	if (round_rate(b, FLOWS, false, &cpu, &xdp) == -1 || topo_enter(TOPO_SRV))
 		return -1;
 	inet_pton(AF_INET, "203.0.113.2", &srv.sin_addr);
 	inet_pton(AF_INET, NAT_ADDR, &nat.sin_addr);
@@ -250,31 +288,59 @@ static int fw_reset(struct bench *b, enum fw fw)
 	return sfw(b, "sfw clear", "clear security flow session all");
 }
 
-/* One turn of a firewall: round `r` of established flows, then NEW_REPS
- * new-session rounds, refusals counted around each. */
+/* Turn r's NEW_REPS new-session rounds, refusals counted around each.
+ * BPF run times are counted in these rounds only (both firewalls: the
+ * generator and the sink pay the count alike), for sfw's XDP program's
+ * share of a new session; the established rounds' rates go without
+ * the count's two clock reads per program run. */
+static int fresh_rounds(struct bench *b, enum fw fw, int r)
+{
+	int stats = bpf_enable_stats(BPF_STATS_RUN_TIME), err = 0;
+	double xdp;
+
+	for (int k = 0; k < NEW_REPS && !err; k++) {
+		long long r0, r1;
+		int i = r * NEW_REPS + k;
+
+		err = fw_reset(b, fw);
+		r0 = err ? -1 : refusals(b, fw);
+		if (r0 < 0) {
+			err = err ? err : fail("cannot read %s's refusals", fw_names[fw]);
+			break;
+		}
+		b->fresh[fw][i] = round_rate(b, NEW_FRAMES, true, &b->fresh_cpu[fw][i], &xdp);
+		if (b->fresh[fw][i] == -1) {
+			err = -1;
+			break;
+		}
+		if (fw == SFW)
+			b->fresh_xdp[i] = xdp;
+		r1 = refusals(b, fw);
+		if (r1 < r0) {
+			err = fail("cannot read %s's refusals", fw_names[fw]);
+			break;
+		}
+		b->refused[fw] += r1 - r0;
+		b->offered[fw] += NEW_FRAMES;
+	}
+	if (stats >= 0)
+		close(stats);
+	return err;
+}
+
+/* One turn of a firewall: round `r` of established flows, then its
+ * new-session rounds. */
 static int turn(struct bench *b, enum fw fw, int r)
 {
 	__u64 f0 = fg_snmp_ip(TOPO_FW, 5);
 	int err = prime(b);
+	double xdp;
 
-	if (!err && (b->est[fw][r] = round_rate(b, EST_FRAMES, false)) == -1)
+	if (!err && (b->est[fw][r] = round_rate(b, EST_FRAMES, false, &b->est_cpu[fw][r],
+						 &xdp)) == -1)
 		err = -1;
-	for (int k = 0; k < NEW_REPS && !err; k++) {
-		long long r0, r1;
-		double *x = &b->fresh[fw][r * NEW_REPS + k];
-
-		err = fw_reset(b, fw);
-		r0 = err ? -1 : refusals(b, fw);
-		if (r0 < 0)
-			return err ? err : fail("cannot read %s's refusals", fw_names[fw]);
-		if ((*x = round_rate(b, NEW_FRAMES, true)) == -1)
-			return -1;
-		r1 = refusals(b, fw);
-		if (r1 < r0)
-			return fail("cannot read %s's refusals", fw_names[fw]);
-		b->refused[fw] += r1 - r0;
-		b->offered[fw] += NEW_FRAMES;
-	}
+	if (!err)
+		err = fresh_rounds(b, fw, r);
 	b->stack_fwd[fw] += fg_snmp_ip(TOPO_FW, 5) - f0;
 	return err;
 }
@@ -317,7 +383,8 @@ static double refused_pct(const struct bench *b, enum fw fw)
 
 /* A row of the table and the JSON, as bench/forwarding.c's rows, with the
  * refusals of new-session rounds in place of its ns/packet column. */
-static void report(struct bench *b, const char *group, enum fw fw, double pps, bool fresh)
+static void report(struct bench *b, const char *group, enum fw fw, double pps, double cpu,
+		   bool fresh)
 {
 	double load = fg_load1();
 	long long refused = fresh ? (long long)b->refused[fw] : 0;
@@ -325,8 +392,8 @@ static void report(struct bench *b, const char *group, enum fw fw, double pps, b
 	if (pps == STALLED)
 		printf("%-8s %-34s %4d %12s\n", group, fw_names[fw], 1, "stalled");
 	else
-		printf("%-8s %-34s %4d %12.0f %10lld %10llu %6.2f\n", group, fw_names[fw], 1, pps,
-		       refused, (unsigned long long)b->stack_fwd[fw], load);
+		printf("%-8s %-34s %4d %12.0f %10lld %10llu %6.2f %8.0f\n", group, fw_names[fw], 1,
+		       pps, refused, (unsigned long long)b->stack_fwd[fw], load, cpu);
 	fprintf(b->json, "%s\n    {\"group\": \"%s\", \"case\": \"%s\", \"cpus\": 1, ", b->sep,
 		group, fw_names[fw]);
 	if (pps == STALLED)
@@ -336,8 +403,8 @@ static void report(struct bench *b, const char *group, enum fw fw, double pps, b
 	if (fresh)
 		fprintf(b->json, "\"offered\": %llu, \"refused\": %lld, ",
 			(unsigned long long)b->offered[fw], refused);
-	fprintf(b->json, "\"stack_forwarded\": %llu, \"load1\": %.2f}",
-		(unsigned long long)b->stack_fwd[fw], load);
+	fprintf(b->json, "\"cpu_ns_per_frame\": %.0f, \"stack_forwarded\": %llu, \"load1\": %.2f}",
+		cpu, (unsigned long long)b->stack_fwd[fw], load);
 	b->sep = ",";
 	fflush(stdout);
 }
@@ -354,19 +421,22 @@ static void json_num(FILE *f, const char *key, double v, const char *sep)
  * passed REFUSED_MAX_PCT on either side. */
 static int results(struct bench *b)
 {
-	double est[N_FW], fresh[N_FW], pct[N_FW];
+	double est[N_FW], fresh[N_FW], pct[N_FW], est_cpu[N_FW], fresh_cpu[N_FW];
+	double fresh_xdp = rc_median(b->fresh_xdp, ROUNDS * NEW_REPS);
 	bool over = false;
 
 	for (int fw = 0; fw < N_FW; fw++) {
 		est[fw] = median(b->est[fw], ROUNDS);
 		fresh[fw] = median(b->fresh[fw], ROUNDS * NEW_REPS);
+		est_cpu[fw] = rc_median(b->est_cpu[fw], ROUNDS);
+		fresh_cpu[fw] = rc_median(b->fresh_cpu[fw], ROUNDS * NEW_REPS);
 		pct[fw] = refused_pct(b, fw);
 		over |= !(pct[fw] <= REFUSED_MAX_PCT);
 	}
 	for (int fw = 0; fw < N_FW; fw++)
-		report(b, "snat", fw, est[fw], false);
+		report(b, "snat", fw, est[fw], est_cpu[fw], false);
 	for (int fw = 0; fw < N_FW; fw++)
-		report(b, "snat-new", fw, fresh[fw], true);
+		report(b, "snat-new", fw, fresh[fw], fresh_cpu[fw], true);
 	printf("\nSNAT forwarding, sfw / nftables masquerade: %.0f / %.0f pps: %.2fx (target >= "
 	       "%.0fx)\n", est[SFW], est[NFT], est[SFW] / est[NFT], TARGET);
 	printf("new translated sessions, sfw / nftables masquerade: %.0f vs %.0f per second: "
@@ -374,7 +444,17 @@ static int results(struct bench *b)
 	       "each%s\n", fresh[SFW], fresh[NFT], fresh[SFW] / fresh[NFT], TARGET, pct[SFW],
 	       pct[NFT], (unsigned long long)b->offered[SFW],
 	       over ? ": FAIL, more than 1% refused" : "");
-	fprintf(b->json, "\n  ], \"ratios\": {");
+	printf("by CPU time on the generator's CPU (generator, veths, firewall, sink), ns per frame: "
+	       "SNAT forwarding sfw %.0f, nftables %.0f: %.2fx; new translated sessions sfw %.0f, "
+	       "nftables %.0f: %.2fx, sfw's XDP program alone %.0f of it\n", est_cpu[SFW],
+	       est_cpu[NFT], est_cpu[NFT] / est_cpu[SFW], fresh_cpu[SFW], fresh_cpu[NFT],
+	       fresh_cpu[NFT] / fresh_cpu[SFW], fresh_xdp);
+	fprintf(b->json, "\n  ], ");
+	json_num(b->json, "sfw_xdp_ns_per_new_session", fresh_xdp, ", ");
+	fprintf(b->json, "\"cpu_ratios\": {");
+	json_num(b->json, "snat_forward_nft_over_sfw", est_cpu[NFT] / est_cpu[SFW], ", ");
+	json_num(b->json, "snat_new_nft_over_sfw", fresh_cpu[NFT] / fresh_cpu[SFW], "}");
+	fprintf(b->json, ", \"ratios\": {");
 	b->listed = true;
 	json_num(b->json, "snat_forward_sfw_over_nft", est[SFW] / est[NFT], ", ");
 	json_num(b->json, "snat_new_sfw_over_nft", over ? NAN : fresh[SFW] / fresh[NFT], "}");
@@ -416,9 +496,10 @@ static int work(void *arg)
 	       "flows (median of %d rounds of %d frames); snat-new: every frame a new session "
 	       "(median of %d rounds of %d, each from an empty table); sfw and nftables by "
 	       "turns; refused: new sessions refused in all rounds; load: 1-minute load "
-	       "average\n", FLOWS, ROUNDS, EST_FRAMES, ROUNDS * NEW_REPS, NEW_FRAMES);
-	printf("%-8s %-34s %4s %12s %10s %10s %6s\n", "group", "case", "cpus", "pps", "refused",
-	       "stack fwd", "load");
+	       "average; cpu ns: the generator's CPU time per frame (median)\n", FLOWS, ROUNDS,
+	       EST_FRAMES, ROUNDS * NEW_REPS, NEW_FRAMES);
+	printf("%-8s %-34s %4s %12s %10s %10s %6s %8s\n", "group", "case", "cpus", "pps", "refused",
+	       "stack fwd", "load", "cpu ns");
 	err = run(b);
 	if (!b->listed)
 		fprintf(b->json, "\n  ]");
