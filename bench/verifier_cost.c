@@ -61,6 +61,7 @@ static struct bpf_object *load(const char *path, __u32 level, char **logs, size_
 	obj = bpf_object__open_file(path, &oo);
 	if (!obj) {
 		*err = -errno;
+		rmdir(root);
 		return NULL;
 	}
 	shrink_maps(obj);
@@ -108,13 +109,14 @@ static int measure(const char *dir, const char *name, FILE *json, const char **s
 	obj = load(path, 4, logs, STATS_LOG, names, &n, &err);
 	for (int i = 0; i < n; i++) {
 		unsigned long insns = stat_of(logs[i], "processed ", line, sizeof(line));
+		const char *depth;
 
 		stat_of(logs[i], "stack depth ", stack, sizeof(stack));
-		printf("%-12s %-16s %9lu %s\n", name, names[i], insns,
-		       err ? "(did not load)" : stack + strlen("stack depth "));
+		depth = *stack ? stack + strlen("stack depth ") : "";   /* empty: not in the log */
+		printf("%-12s %-16s %9lu %s\n", name, names[i], insns, err ? "(did not load)" : depth);
 		fprintf(json, "%s\n    {\"object\": \"%s\", \"program\": \"%s\", \"loaded\": %s, "
 			"\"verified_insns\": %lu, \"stack\": \"%s\"}", *sep, name, names[i],
-			err ? "false" : "true", insns, err ? "" : stack + strlen("stack depth "));
+			err ? "false" : "true", insns, err ? "" : depth);
 		*sep = ",";
 		free(logs[i]);
 	}
