@@ -110,6 +110,11 @@ static int check_root(const char *root, const struct stat *st)
 	if (!is_bpffs(root))
 		return sfw_fail(ENOTSUP, "SFW_PIN_ROOT %s is not on a bpf filesystem: expected a "
 				"directory under a bpffs mount such as %s", root, SFW_BPFFS);
+	/* a mount's own root is shared with every other BPF user's pins, and
+	 * sfw's names would land beside theirs with nothing to tell them apart */
+	if (is_mountpoint(root))
+		return sfw_fail(EINVAL, "SFW_PIN_ROOT %s is the root of a bpf filesystem: expected "
+				"a directory of sfw's own under it, such as %s", root, SFW_PIN_ROOT);
 	if (st->st_uid != geteuid() || (st->st_mode & (S_IWGRP | S_IWOTH)))
 		return sfw_fail(EPERM, "SFW_PIN_ROOT %s may be changed by another user (owner %u, "
 				"mode %04o): expected ours, writable by us alone", root,

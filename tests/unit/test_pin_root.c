@@ -137,3 +137,19 @@ Test(pin_root, our_own_root_kept)
 	cr_assert_eq(lstat(root, &after), 0);
 	cr_assert_eq(before.st_ino, after.st_ino);
 }
+
+/* SFW_PIN_ROOT naming the bpffs mount itself: refused, nothing made there.
+ * The mount is made 0700 first so only this check can refuse it. */
+Test(pin_root, root_of_a_bpf_filesystem_refused)
+{
+	char links[128];
+
+	cr_assert_eq(chmod(fs, 0700), 0, "%s", strerror(errno));
+	setenv("SFW_PIN_ROOT", fs, 1);
+	cr_assert_neq(sfw_ensure_pin_root(), 0);
+	cr_assert(strstr(sfw_last_error(), "is the root of a bpf filesystem"), "%s",
+		  sfw_last_error());
+	cr_assert_null(strchr(sfw_last_error(), '\n'));
+	snprintf(links, sizeof(links), "%s/links", fs);
+	cr_assert_neq(access(links, F_OK), 0, "a links directory was made in the mount's root");
+}
