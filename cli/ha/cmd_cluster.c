@@ -104,12 +104,12 @@ static bool proxy_answers(bool *attached)
 	return *attached && !(cfg.flags & SFW_CFG_F_HA_SECONDARY);
 }
 
-/* The role keepalived last named this boot (role_record.h), or NULL. */
-static const char *requested_role(void)
+/* The role keepalived last named this boot (role_record.h), or `none`. */
+static const char *requested_role(const char *none)
 {
 	enum sfw_ha_role role;
 
-	return sfw_role_record_read(&role) ? NULL : sfw_ha_role_name(role);
+	return sfw_role_record_read(&role) ? none : sfw_ha_role_name(role);
 }
 
 static const char legend[] =
@@ -144,7 +144,7 @@ static void status_text(FILE *f, const struct sfw_ha_conf *c, const struct sfw_h
 	fprintf(f, "\nThis node: node%d, %s since %s\n", c->node,
 		status_of(c, ctl, c->node), since);
 	fprintf(f, "Peer: node%d at %s, fabric %s\n", !c->node, c->peer_addr, c->fabric_if);
-	fprintf(f, "Role requested: %s\n", requested_role() ? requested_role() : "none this boot");
+	fprintf(f, "Role requested: %s\n", requested_role("none this boot"));
 	answers = proxy_answers(&attached);
 	fprintf(f, "Proxy ARP/NDP answers: %s\n", answers ? "yes" : attached ? "no"
 		: "no (sfw is not attached)");
@@ -189,7 +189,7 @@ static void status_json(FILE *f, const struct sfw_ha_conf *c, const struct sfw_h
 	sfw_json_close(&j, ']');
 	sfw_json_str(&j, "peer-address", c->peer_addr);
 	sfw_json_str(&j, "fabric-interface", c->fabric_if);
-	sfw_json_str(&j, "role-requested", requested_role() ? requested_role() : "none");
+	sfw_json_str(&j, "role-requested", requested_role("none"));
 	sfw_json_bool(&j, "proxy-answers", proxy_answers(&attached));
 	sfw_json_open(&j, "virtual-address", '[');
 	for (int i = 0; i < c->n_vip; i++) {

@@ -82,6 +82,9 @@ EOF
 # keepalived's hook ran before sfw was attached
 out=$(sfw request chassis cluster role secondary 2>&1) || fail "role secondary before attach: $out"
 has "recorded" <<<"$out" || fail "role secondary before attach says: $out"
+out=$(sfw show chassis cluster status) || fail "status before attach"
+has -x "Role requested: secondary" <<<"$out" || fail "status before attach: $out"
+has -x "Proxy ARP/NDP answers: no (sfw is not attached)" <<<"$out" || fail "status before attach: $out"
 attach
 commit_nat "${NAT_PROXY[@]}"
 expect_silent "secondary named before the attach"
