@@ -15,6 +15,7 @@
  * the addresses after the sessions are in place, never before. */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,6 +54,15 @@ static bool acknowledged(enum sfw_ha_role role)
 	return false;
 }
 
+/* The role the pinned control map says, for a message. */
+static const char *role_now(void)
+{
+	struct sfw_ha_ctl ctl = { .role = SFW_HA_NONE };
+
+	sfw_ha_ctl_read(&ctl);
+	return sfw_ha_role_name(ctl.role);
+}
+
 static int record(enum sfw_ha_role role, const struct sfw_ha_conf *c)
 {
 	struct sfw_ha_ctl ctl = { 0 };
@@ -68,45 +78,81 @@ static int record(enum sfw_ha_role role, const struct sfw_ha_conf *c)
 	return sfw_ha_ctl_write(&ctl);
 }
 
+/* A promotion that changed nothing: the step's message, and what the
+ * node still is. */
+static int still(int err)
+{
+	char why[256];
+
+	snprintf(why, sizeof(why), "%s", sfw_last_error());
+	return sfw_fail(-err, "cannot become primary: %s; still %s", why, role_now());
+}
+
+/* The first step of a promotion, whole or not at all: the datapath
+ * answers proxy-arp/ndp (the addresses move here) and the role says
+ * primary. Answering first: were the role recorded first, a refused flag
+ * write would leave a primary that answers nothing; a refused record
+ * puts the flag back, so the node stays what it was and says so. */
+static int answer_as_primary(const struct sfw_ha_conf *c)
+{
+	struct sfw_config cfg;
+	int err = sfw_config_read(&cfg);
+
+	if (!err)
+		err = set_flags(0, SFW_CFG_F_HA_SECONDARY);
+	if (err)
+		return still(err);
+	err = record(SFW_HA_PRIMARY, c);
+	if (err) {
+		set_flags(cfg.flags & SFW_CFG_F_HA_SECONDARY, 0);
+		return still(err);
+	}
+	return 0;
+}
+
+/* Past its first step a promotion goes on whatever fails: the node is
+ * primary (it answers, the addresses follow), so it mirrors what it
+ * holds even when the peer's sessions could not be loaded. The first
+ * failure is the one reported. */
 static int become_primary(const struct sfw_ha_conf *c, struct sfw_ha_report *rep)
 {
 	struct sfw_ha_stats st = { 0 };
 	struct ha_replica r;
 	struct ha_mirror m;
 	__u64 t0;
-	int err;
+	int err, first = 0;
 
-	err = record(SFW_HA_PRIMARY, c);
-	/* proxy-arp/ndp answer from here on: the addresses move to this node */
-	if (!err)
-		err = set_flags(0, SFW_CFG_F_HA_SECONDARY);
+	err = answer_as_primary(c);
 	if (err)
 		return err;
 	rep->daemon = acknowledged(SFW_HA_PRIMARY);
 	err = ha_replica_open(&r, (__u16)c->zone, false, &st);
+	if (!err) {
+		r.primary = true;
+		t0 = sfw_coarse_now_ns();
+		rep->loaded = ha_replica_load_all(&r);
+		rep->load_ns = sfw_coarse_now_ns() - t0;
+		ha_replica_close(&r);
+		err = rep->loaded < 0 ? rep->loaded : 0;
+	}
 	if (err)
-		return sfw_fail(-err, "cannot read the connection table: %s", strerror(-err));
-	r.primary = true;
-	t0 = sfw_coarse_now_ns();
-	rep->loaded = ha_replica_load_all(&r);
-	rep->load_ns = sfw_coarse_now_ns() - t0;
-	ha_replica_close(&r);
-	if (rep->loaded < 0)
-		return sfw_fail(-rep->loaded, "cannot load the peer's sessions: %s",
-				strerror(-rep->loaded));
+		first = sfw_fail(-err, "node%d is primary, but cannot load the peer's sessions: %s",
+				 c->node, strerror(-err));
 	err = set_flags(SFW_CFG_F_SYNC, 0);
-	if (err)
-		return err;
-	err = ha_mirror_open(&m, (__u16)c->zone, &st);
+	if (!err)
+		err = ha_mirror_open(&m, (__u16)c->zone, &st);
 	if (!err) {
 		t0 = sfw_coarse_now_ns();
 		err = ha_mirror_walk(&m, 0, false);
 		rep->mirror_ns = sfw_coarse_now_ns() - t0;
 		ha_mirror_close(&m);
 	}
+	if (err && !first)
+		first = sfw_fail(-err, "node%d is primary, but cannot mirror the session table: %s",
+				 c->node, strerror(-err));
 	rep->mirrored = st.mirrored;
 	rep->write_errors = st.write_errors;
-	return err ? sfw_fail(-err, "cannot mirror the session table: %s", strerror(-err)) : 0;
+	return first;
 }
 
 int sfw_ha_become(enum sfw_ha_role role, const struct sfw_ha_conf *c, struct sfw_ha_report *rep)

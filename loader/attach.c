@@ -401,7 +401,8 @@ int sfw_reload(const struct sfw_attach_opts *opts)
 	err = sfw_check_netns();
 	if (!err)
 		err = sfw_progs_load(&p, &(struct sfw_attach_opts){
-			.fail_closed = opts && opts->fail_closed }, NULL);
+			.fail_closed = opts && opts->fail_closed,
+			.ha_secondary = opts && opts->ha_secondary }, NULL);
 	if (err)
 		return err;
 	int xdp_fd = sfw_progs_prog_fd(p, SFW_PROG_XDP);

@@ -57,9 +57,11 @@ int sfw_config_write(const struct sfw_config *cfg)
  * configuration is stored (the caller says: fail_closed), the defaults
  * would be more permissive than it (permit-all): the datapath fails closed
  * instead until the command that loaded it applies the configuration
- * (sfw_conf_apply_active). Nothing is attached to the new maps yet, so no
- * packet sees them before this. */
-int sfw_config_init(bool fail_closed, bool *fresh)
+ * (sfw_conf_apply_active). A cluster's node (ha_secondary) answers no
+ * proxy-arp/ndp request until its role says it is primary: the pins that
+ * said so are gone with the old maps. Nothing is attached to the new maps
+ * yet, so no packet sees them before this. opts may be NULL. */
+int sfw_config_init(const struct sfw_attach_opts *opts, bool *fresh)
 {
 	struct sfw_config cfg;
 	int err = sfw_config_read(&cfg);
@@ -73,10 +75,12 @@ int sfw_config_init(bool fail_closed, bool *fresh)
 	if (fresh)
 		*fresh = true;
 	sfw_config_defaults(&cfg);
-	if (fail_closed) {
+	if (opts && opts->fail_closed) {
 		cfg.default_policy = SFW_POLICY_DENY_ALL;
 		cfg.flags |= SFW_CFG_F_FAIL_CLOSED;
 	}
+	if (opts && opts->ha_secondary)
+		cfg.flags |= SFW_CFG_F_HA_SECONDARY;
 	return sfw_config_write(&cfg);
 }
 

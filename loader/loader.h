@@ -23,6 +23,9 @@ struct sfw_attach_opts {
 	__u32 max_sessions;       /* 0: SFW_DEFAULT_MAX_SESSIONS */
 	bool fail_closed;         /* a fresh config map: deny-all + SFW_CFG_F_FAIL_CLOSED,
 				   * until the caller applies a configuration */
+	bool ha_secondary;        /* a fresh config map: SFW_CFG_F_HA_SECONDARY (no
+				   * proxy-arp/ndp answer), a cluster's node until its
+				   * role says otherwise (docs/ha.md) */
 };
 
 /* What a load did. */
@@ -84,7 +87,8 @@ struct bpf_object *sfw_progs_obj(const struct sfw_progs *p, enum sfw_prog_kind k
 
 /* Load the programs anew and swap them in on every attached interface,
  * keeping the pinned maps (and so every session). Returns the number of
- * interfaces updated. opts (may be NULL): only fail_closed counts. */
+ * interfaces updated. opts (may be NULL): only fail_closed and ha_secondary
+ * count. */
 int sfw_reload(const struct sfw_attach_opts *opts);
 
 /* Fails (-EXDEV, with a message) when the pin root's interfaces belong to

@@ -164,7 +164,7 @@ static int load(struct sfw_progs *p, const struct sfw_attach_opts *opts, bool *f
 		     : sfw_fail(-err, "cannot load the tc program: %s", strerror(-err));
 	err = uncounted ? sfw_sess_mark_partial() : 0;
 	if (!err)
-		err = sfw_config_init(opts && opts->fail_closed, fresh);
+		err = sfw_config_init(opts, fresh);
 	if (!err)
 		err = sfw_config_set_limit(cap);
 	return err;

@@ -24,6 +24,7 @@
 #include "loader.h"
 #include "obuf.h"
 #include "report.h"
+#include "role_record.h"
 
 static int load_conf(struct sfw_ha_conf *c)
 {
@@ -93,6 +94,24 @@ static bool vip_here(const struct sfw_ha_vip *v)
 	return here;
 }
 
+/* Does the datapath answer proxy-arp/ndp requests (SFW_CFG_F_HA_SECONDARY
+ * clear)? Only one node of the cluster may; not attached, none does. */
+static bool proxy_answers(bool *attached)
+{
+	struct sfw_config cfg;
+
+	*attached = !sfw_require_loaded() && !sfw_config_read(&cfg);
+	return *attached && !(cfg.flags & SFW_CFG_F_HA_SECONDARY);
+}
+
+/* The role keepalived last named this boot (role_record.h), or `none`. */
+static const char *requested_role(const char *none)
+{
+	enum sfw_ha_role role;
+
+	return sfw_role_record_read(&role) ? none : sfw_ha_role_name(role);
+}
+
 static const char legend[] =
 	"Monitor Failure codes:\n"
 	"    CS  Cold Sync monitoring        FL  Fabric Connection monitoring\n"
@@ -107,6 +126,7 @@ static const char legend[] =
 static void status_text(FILE *f, const struct sfw_ha_conf *c, const struct sfw_ha_ctl *ctl)
 {
 	char since[64] = "-";
+	bool answers, attached;
 	struct tm tm;
 	time_t t = (time_t)ctl->since_s;
 
@@ -124,6 +144,10 @@ static void status_text(FILE *f, const struct sfw_ha_conf *c, const struct sfw_h
 	fprintf(f, "\nThis node: node%d, %s since %s\n", c->node,
 		status_of(c, ctl, c->node), since);
 	fprintf(f, "Peer: node%d at %s, fabric %s\n", !c->node, c->peer_addr, c->fabric_if);
+	fprintf(f, "Role requested: %s\n", requested_role("none this boot"));
+	answers = proxy_answers(&attached);
+	fprintf(f, "Proxy ARP/NDP answers: %s\n", answers ? "yes" : attached ? "no"
+		: "no (sfw is not attached)");
 	fprintf(f, "Virtual addresses:\n");
 	for (int i = 0; i < c->n_vip; i++)
 		fprintf(f, "  %-24s %-16s %s\n", c->vip[i].prefix, c->vip[i].ifname,
@@ -134,6 +158,7 @@ static void status_json(FILE *f, const struct sfw_ha_conf *c, const struct sfw_h
 {
 	struct sfw_obuf ob;
 	struct sfw_json j;
+	bool attached;
 	char name[16];
 
 	sfw_ob_init(&ob, f);
@@ -164,6 +189,8 @@ static void status_json(FILE *f, const struct sfw_ha_conf *c, const struct sfw_h
 	sfw_json_close(&j, ']');
 	sfw_json_str(&j, "peer-address", c->peer_addr);
 	sfw_json_str(&j, "fabric-interface", c->fabric_if);
+	sfw_json_str(&j, "role-requested", requested_role("none"));
+	sfw_json_bool(&j, "proxy-answers", proxy_answers(&attached));
 	sfw_json_open(&j, "virtual-address", '[');
 	for (int i = 0; i < c->n_vip; i++) {
 		sfw_json_open(&j, NULL, '{');
@@ -365,7 +392,8 @@ int sfw_cmd_request_cluster_role(const struct sfw_cmdline *cl)
 	const char *word = cl->pos[0];
 	struct sfw_ha_report rep;
 	struct sfw_ha_conf c;
-	int role = -1;
+	char rec_msg[512];
+	int role = -1, rec_err;
 
 	for (int i = 0; i < 3; i++)
 		if (!strcmp(word, words[i]))
@@ -378,7 +406,24 @@ int sfw_cmd_request_cluster_role(const struct sfw_cmdline *cl)
 		sfw_fail(EINVAL, "one role, not %d words", cl->npos);
 		return sfw_report(cl);
 	}
-	if (sfw_require_loaded() || load_conf(&c) || sfw_ha_become(role, &c, &rep))
+	if (load_conf(&c))
+		return sfw_report(cl);
+	/* what keepalived named, for the attach that makes the maps anew
+	 * (docs/ha.md "After a restart"): before the role itself, so an
+	 * attach meanwhile reads it; not recorded, the role is still taken */
+	rec_err = sfw_role_record_write(role);
+	if (rec_err)
+		snprintf(rec_msg, sizeof(rec_msg), "%s", sfw_last_error());
+	if (sfw_require_loaded()) {
+		/* keepalived's hook ran before the attach: the record is all */
+		if (rec_err)
+			return sfw_report(cl);
+		fprintf(cl->out, "node%d: %s recorded; sfw is not attached: an attach starts "
+			"%s\n", c.node, words[role], role == SFW_HA_SECONDARY ?
+			"answering no proxy-arp/ndp request" : "answering proxy-arp/ndp");
+		return SFW_EXIT_OK;
+	}
+	if (sfw_ha_become(role, &c, &rep))
 		return sfw_report(cl);
 	fprintf(cl->out, "node%d: %s", c.node, words[role]);
 	if (role == SFW_HA_PRIMARY)
@@ -392,5 +437,9 @@ int sfw_cmd_request_cluster_role(const struct sfw_cmdline *cl)
 		fprintf(cl->out, ", %d mirror entries removed", rep.purged);
 	fprintf(cl->out, "%s\n", rep.daemon ? "" : " (no session daemon runs: nothing is "
 		"mirrored or loaded until one does)");
+	if (rec_err) {
+		sfw_fail(-rec_err, "%s", rec_msg);
+		return sfw_report(cl);
+	}
 	return SFW_EXIT_OK;
 }

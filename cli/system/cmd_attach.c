@@ -10,6 +10,7 @@
 #include "loader.h"
 #include "maps.h"
 #include "report.h"
+#include "role_record.h"
 
 const char *sfw_mode_name(__u32 mode)
 {
@@ -120,6 +121,10 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 	/* maps this attach creates fail closed while a stored configuration
 	 * waits to be applied (below): the loader does not read it */
 	opts.fail_closed = sfw_conf_stored();
+	/* and in a cluster answer no proxy-arp/ndp request unless keepalived
+	 * named this node primary this boot: the pins that said which role
+	 * it has are made anew with the maps (docs/ha.md "After a restart") */
+	opts.ha_secondary = sfw_role_attach_silent();
 	if (sfw_ensure_pin_root() || sfw_lock())
 		return sfw_report(cl);
 	report_begin(&rep, cl, "sfw-attach");

@@ -10,6 +10,7 @@
 #include "maps.h"
 #include "metrics.h"
 #include "report.h"
+#include "role_record.h"
 #include "session_walk.h"
 
 static void ifaces_text(FILE *f, const struct sfw_iface_entry *ifs, int n)
@@ -119,7 +120,8 @@ int sfw_cmd_reload(const struct sfw_cmdline *cl)
 
 	if (sfw_require_loaded() || sfw_lock())
 		return sfw_report(cl);
-	n = sfw_reload(&(struct sfw_attach_opts){ .fail_closed = sfw_conf_stored() });
+	n = sfw_reload(&(struct sfw_attach_opts){ .fail_closed = sfw_conf_stored(),
+						  .ha_secondary = sfw_role_attach_silent() });
 	if (n >= 0)
 		n = sfw_list_ifaces(ifs, SFW_MAX_IFACES);
 	/* the maps hold what the old version compiled of the stored file;
