@@ -1,7 +1,6 @@
 /* Red team rv23: the IPv6 extension header walk (bpf/parse.bpf.h
  * sfw_parse_ipv6) and the VLAN walk, through BPF_PROG_TEST_RUN only.
- * Findings first (R1-R3 disabled here: they fail on this commit, fixed
- * in bpf/parse.bpf.h by the next one),
+ * Findings first (R1-R3, each fixed in bpf/parse.bpf.h on this branch),
  * then regression tests for what held. */
 #include <bpf/bpf.h>
 #include "suite.h"
@@ -70,11 +69,11 @@ static void later_past_payload(__u16 payload_len)
 	cr_assert_eq(sess.wing[SFW_WING_IN].packets, 1, "counted on the session");
 }
 
-Test(rv23, r1_later_fragment_header_in_the_padding_dropped, .disabled = true) { later_past_payload(0); }
-Test(rv23, r1_later_fragment_header_across_the_payload_end_dropped, .disabled = true) { later_past_payload(4); }
+Test(rv23, r1_later_fragment_header_in_the_padding_dropped) { later_past_payload(0); }
+Test(rv23, r1_later_fragment_header_across_the_payload_end_dropped) { later_past_payload(4); }
 
 /* The same at tc egress, the host's own datagram. */
-Test(rv23, r1_later_fragment_header_in_the_padding_dropped_at_tc, .disabled = true)
+Test(rv23, r1_later_fragment_header_in_the_padding_dropped_at_tc)
 {
 	struct pb_spec f = first6(), l = later6();
 	struct pb_pkt fp = build(&f), lp = build(&l);
@@ -89,7 +88,7 @@ Test(rv23, r1_later_fragment_header_in_the_padding_dropped_at_tc, .disabled = tr
 
 /* And a routing header in the padding is no header of the packet either:
  * malformed, not a source route (the counter names what was wrong). */
-Test(rv23, r1_routing_header_in_the_padding_malformed, .disabled = true)
+Test(rv23, r1_routing_header_in_the_padding_malformed)
 {
 	struct pb_spec s = { .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_UDP,
 			     .sport = 40000, .dport = 53, .n_ext = 1,
@@ -133,7 +132,7 @@ static struct pb_pkt nested(__u16 inner_off, bool inner_more)
 	return p;
 }
 
-Test(rv23, r2_fragment_header_inside_a_first_fragment_dropped, .disabled = true)
+Test(rv23, r2_fragment_header_inside_a_first_fragment_dropped)
 {
 	struct pb_spec f = first6();
 	struct pb_pkt fp, np = nested(16, true);
@@ -150,7 +149,7 @@ Test(rv23, r2_fragment_header_inside_a_first_fragment_dropped, .disabled = true)
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_MALFORMED), 2);
 }
 
-Test(rv23, r2_two_first_fragment_headers_dropped, .disabled = true)
+Test(rv23, r2_two_first_fragment_headers_dropped)
 {
 	struct pb_pkt np = nested(0, true);
 
@@ -181,7 +180,7 @@ Test(rv23, r2_atomic_header_inside_a_first_fragment_passes)
  * sfw would meet as a first fragment again only if it parsed as one.
  * Fixed: malformed, no session, no record. (IPv4 receivers trim such a
  * fragment instead, ip_frag_queue: IPv4 is left alone.) */
-Test(rv23, r3_first_fragment_not_a_multiple_of_8_dropped, .disabled = true)
+Test(rv23, r3_first_fragment_not_a_multiple_of_8_dropped)
 {
 	struct pb_spec f = first6();
 	struct pb_pkt fp;
