@@ -148,7 +148,7 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len,
 					  struct sfw_pkt *p)
 {
 	struct ipv6hdr *ip6 = data + p->l3_off;
-	__u32 off, frag;
+	__u32 off, frag, l3_end;
 	__u8 nh;
 
 	if ((void *)(ip6 + 1) > end || ip6->version != 6)
@@ -156,6 +156,9 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len,
 	p->l3_len = sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
 	if (p->l3_off + p->l3_len > pkt_len)
 		return SFW_PKT_MALFORMED;
+	/* bytes after it are link padding, which the receiver trims before
+	 * it walks a header: no header of the packet is read there */
+	l3_end = p->l3_off + p->l3_len;
 	p->family = SFW_FAMILY_INET6;
 	__builtin_memcpy(&p->src, &ip6->saddr, 16);
 	__builtin_memcpy(&p->dst, &ip6->daddr, 16);
@@ -168,12 +171,23 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len,
 		struct frag_hdr *fh = data + off;
 
 		if (nh == SFW_IPPROTO_FRAGMENT) {
-			if ((void *)(fh + 1) > end)
+			if ((void *)(fh + 1) > end || off + sizeof(*fh) > l3_end)
 				return SFW_PKT_MALFORMED;
 			nh = fh->nexthdr;
 			off += sizeof(*fh);
 			frag = bpf_ntohs(fh->frag_off);
 			if (frag & (SFW_IP6_OFFSET | SFW_IP6_MF)) {
+				/* one datagram a packet (RFC 8200 4.1): behind a
+				 * first fragment's header, a second one would make
+				 * the receiver's first fragment of the outer
+				 * datagram our later fragment of the inner one */
+				if (p->frag != SFW_FRAG_NONE)
+					return SFW_PKT_MALFORMED;
+				/* RFC 8200 4.5: a fragment with more to come holds
+				 * a multiple of 8 bytes, or the receiver discards
+				 * it (ip6_frag_queue): no datagram to remember */
+				if ((frag & SFW_IP6_MF) && ((l3_end - off) & 7))
+					return SFW_PKT_MALFORMED;
 				p->frag_id = fh->identification;
 				p->frag_off = frag & SFW_IP6_OFFSET;
 				p->frag_start = off - p->l3_off;
@@ -187,7 +201,7 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len,
 			   nh == SFW_IPPROTO_DSTOPTS) {
 			struct ipv6_rt_hdr *rt = data + off;
 
-			if ((void *)(rt + 1) > end)
+			if ((void *)(rt + 1) > end || off + sizeof(*rt) > l3_end)
 				return SFW_PKT_MALFORMED;
 			/* RFC 8200 4.4: hops still to visit, as IPv4's source routes */
 			if (nh == SFW_IPPROTO_ROUTING && rt->segments_left)
@@ -203,7 +217,7 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len,
 	if (nh == SFW_IPPROTO_FRAGMENT || nh == SFW_IPPROTO_HOPOPTS ||
 	    nh == SFW_IPPROTO_ROUTING || nh == SFW_IPPROTO_DSTOPTS)
 		return SFW_PKT_MALFORMED;   /* more headers than we walk */
-	if (off > p->l3_off + p->l3_len)
+	if (off > l3_end)
 		return SFW_PKT_MALFORMED;
 	p->proto = nh;
 	p->l4_off = off;

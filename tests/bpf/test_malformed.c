@@ -61,7 +61,9 @@ Test(malformed, truncated_tcp6_qinq_extension_headers)
 		.tcp_flags = SFW_TCP_SYN, .n_ext = 4, .more_frags = true,
 		.ext = { SFW_IPPROTO_HOPOPTS, SFW_IPPROTO_ROUTING, SFW_IPPROTO_DSTOPTS,
 			 SFW_IPPROTO_FRAGMENT },
-		.ext_len8 = { 0, 2, 1 }, .payload = 3 });
+		/* a first fragment holds a multiple of 8 bytes (RFC 8200 4.5):
+		 * 20 of TCP and 4 of payload */
+		.ext_len8 = { 0, 2, 1 }, .payload = 4 });
 }
 
 Test(malformed, truncated_udp4_vlan)
