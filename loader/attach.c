@@ -184,25 +184,27 @@ static __u64 own_netns(void)
 	return stat("/proc/self/ns/net", &st) ? 0 : st.st_ino;
 }
 
+static int link_ifaces(__u32 *out, int max);
+
 /* Interface indexes are per network namespace, so one pin root serves the
  * interfaces of one namespace; acting from another would hit whatever
  * interface has the same index there. */
-static int link_ifaces(__u32 *out, int max);
-
 int sfw_check_netns(void)
 {
 	struct sfw_iface_entry list[SFW_MAX_IFACES];
-	__u32 ifs[SFW_MAX_IFACES];
 	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
 
-	/* sfw_ifaces of another layout: the pinned links say, so that even
-	 * `detach all` (which goes by them then) refuses another namespace
-	 * before it stops anything */
-	if (n == -SFW_ELAYOUT) {
-		n = link_ifaces(ifs, SFW_MAX_IFACES);
-		return n < 0 ? n : 0;
-	}
-	return sfw_check_netns_of(list, n);
+	/* sfw_ifaces of another layout: refused, said why (and `detach all`
+	 * asks sfw_check_netns_links instead) */
+	return n == -SFW_ELAYOUT ? n : sfw_check_netns_of(list, n);
+}
+
+int sfw_check_netns_links(void)
+{
+	__u32 ifs[SFW_MAX_IFACES];
+	int n = link_ifaces(ifs, SFW_MAX_IFACES);
+
+	return n < 0 ? n : 0;
 }
 
 int sfw_check_netns_of(const struct sfw_iface_entry *list, int n)

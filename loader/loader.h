@@ -89,8 +89,13 @@ struct bpf_object *sfw_progs_obj(const struct sfw_progs *p, enum sfw_prog_kind k
 int sfw_reload(const struct sfw_attach_opts *opts);
 
 /* Fails (-EXDEV, with a message) when the pin root's interfaces belong to
- * another network namespace than the caller's. */
+ * another network namespace than the caller's; SFW_ELAYOUT when sfw_ifaces
+ * is of another layout (include/pin_layout.h). */
 int sfw_check_netns(void);
+/* The same by the pinned XDP links alone (the program netlink finds on
+ * each link's ifindex here is the link's), for `detach all`, which must
+ * work when sfw_ifaces is of another layout: it is the way out. */
+int sfw_check_netns_links(void);
 
 /* Open a pin under the pin root by its name (a map: one of SFW_MAP_*, as a
  * string). Returns an fd or a negative errno: a path too long is

@@ -43,6 +43,10 @@ grep -q "^sfw: the pinned map $SFW_PIN_ROOT/sfw_ifaces has another layout" <<<"$
 	fail "show interfaces flow-statistics said: $out"
 out=$(sfw status 2>&1)
 expect_eq "$?" 1 "sfw status' exit status"
+out=$(sfw attach veth0 2>&1)
+expect_eq "$?" 1 "attach's exit status over sfw_ifaces of another layout"
+grep -q "sfw_ifaces has another layout.*run \`sfw detach all\`, then attach again$" <<<"$out" ||
+	fail "attach said: $out"
 
 # from another namespace the links' interfaces are not there: refused,
 # nothing detached (ifindexes here name other interfaces)

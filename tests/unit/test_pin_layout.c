@@ -96,6 +96,8 @@ Test(pin_layout, other_value_size_refused)
 	/* optional or not, and through the readers */
 	cr_assert_eq(sfw_open_map(SFW_STR(SFW_MAP_IFACES)), -SFW_ELAYOUT);
 	cr_assert_eq(sfw_list_ifaces(list, 4), -SFW_ELAYOUT);
+	cr_assert_eq(sfw_check_netns(), -SFW_ELAYOUT);
+	cr_assert_eq(sfw_check_netns_links(), 0, "no link pinned: nothing of another namespace");
 }
 
 /* The type counts as much as the sizes: a plain hash of the right sizes
