@@ -20,11 +20,19 @@
 #include "protocols.h"
 #include "reap.h"
 
+/* Nothing open: fds are -1, never 0, which is a valid fd (a daemon's
+ * stdin may be closed) that closing would take from whoever holds it. */
+static void mirror_reset(struct ha_mirror *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->sessions_fd = m->zones_fd = m->config_fd = -1;
+}
+
 int ha_mirror_open(struct ha_mirror *m, __u16 zone, struct sfw_ha_stats *st)
 {
 	int load;
 
-	memset(m, 0, sizeof(*m));
+	mirror_reset(m);
 	load = ha_nfct_load();
 	if (load)
 		return load;
@@ -54,13 +62,13 @@ void ha_mirror_close(struct ha_mirror *m)
 {
 	if (m->h)
 		nfct.close(m->h);
-	if (m->sessions_fd > 0)
+	if (m->sessions_fd >= 0)
 		close(m->sessions_fd);
-	if (m->zones_fd > 0)
+	if (m->zones_fd >= 0)
 		close(m->zones_fd);
-	if (m->config_fd > 0)
+	if (m->config_fd >= 0)
 		close(m->config_fd);
-	memset(m, 0, sizeof(*m));
+	mirror_reset(m);
 }
 
 static __u32 config_gen(const struct ha_mirror *m)

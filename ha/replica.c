@@ -29,11 +29,19 @@
 
 static int on_event(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, void *arg);
 
+/* Nothing open: fds are -1, never 0, which is a valid fd (a daemon's
+ * stdin may be closed) that closing would take from whoever holds it. */
+static void replica_reset(struct ha_replica *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->sessions_fd = r->zones_fd = r->config_fd = -1;
+}
+
 int ha_replica_open(struct ha_replica *r, __u16 zone, bool events, struct sfw_ha_stats *st)
 {
 	int err;
 
-	memset(r, 0, sizeof(*r));
+	replica_reset(r);
 	err = ha_nfct_load();
 	if (err)
 		return err;
@@ -87,13 +95,13 @@ void ha_replica_close(struct ha_replica *r)
 		nfct.close(r->ev);
 	if (r->q)
 		nfct.close(r->q);
-	if (r->sessions_fd > 0)
+	if (r->sessions_fd >= 0)
 		close(r->sessions_fd);
-	if (r->zones_fd > 0)
+	if (r->zones_fd >= 0)
 		close(r->zones_fd);
-	if (r->config_fd > 0)
+	if (r->config_fd >= 0)
 		close(r->config_fd);
-	memset(r, 0, sizeof(*r));
+	replica_reset(r);
 }
 
 int ha_replica_fd(const struct ha_replica *r)

@@ -24,11 +24,13 @@ const char *sfw_ha_role_name(enum sfw_ha_role role)
 }
 
 /* The pin `name`, created as an array of one `size`-byte value when
- * missing and create is set. */
+ * missing and create is set; one of another layout (another sfw's) is
+ * refused, as sfw_open_pin refuses the datapath's (include/pin_layout.h). */
 static int pinned_array(const char *name, __u32 size, bool create)
 {
+	const struct sfw_pin_layout want = { name, BPF_MAP_TYPE_ARRAY, sizeof(__u32), size };
 	char path[SFW_PIN_PATH_LEN];
-	int fd = sfw_open_pin(name, true), err;
+	int fd = sfw_open_pin_as(&want, true), err;
 
 	if (fd != -ENOENT || !create)
 		return fd;
@@ -41,7 +43,7 @@ static int pinned_array(const char *name, __u32 size, bool create)
 		err = -errno;
 		close(fd);
 		/* another command pinned it first: use theirs */
-		return err == -EEXIST ? sfw_open_pin(name, true) : err;
+		return err == -EEXIST ? sfw_open_pin_as(&want, true) : err;
 	}
 	return fd;
 }

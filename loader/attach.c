@@ -184,14 +184,27 @@ static __u64 own_netns(void)
 	return stat("/proc/self/ns/net", &st) ? 0 : st.st_ino;
 }
 
+static int link_ifaces(__u32 *out, int max);
+
 /* Interface indexes are per network namespace, so one pin root serves the
  * interfaces of one namespace; acting from another would hit whatever
  * interface has the same index there. */
 int sfw_check_netns(void)
 {
 	struct sfw_iface_entry list[SFW_MAX_IFACES];
+	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
 
-	return sfw_check_netns_of(list, sfw_list_ifaces(list, SFW_MAX_IFACES));
+	/* sfw_ifaces of another layout: refused, said why (and `detach all`
+	 * asks sfw_check_netns_links instead) */
+	return n == -SFW_ELAYOUT ? n : sfw_check_netns_of(list, n);
+}
+
+int sfw_check_netns_links(void)
+{
+	__u32 ifs[SFW_MAX_IFACES];
+	int n = link_ifaces(ifs, SFW_MAX_IFACES);
+
+	return n < 0 ? n : 0;
 }
 
 int sfw_check_netns_of(const struct sfw_iface_entry *list, int n)
@@ -369,12 +382,104 @@ void sfw_remove_pins(void)
 	closedir(dir);
 }
 
+/* Is prog_id the XDP program netlink finds on ifindex in this namespace,
+ * in any mode? */
+static bool xdp_runs(__u32 ifindex, __u32 prog_id)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (bpf_xdp_query((int)ifindex, 0, &q))
+		return false;
+	return prog_id && (q.prog_id == prog_id || q.drv_prog_id == prog_id ||
+			   q.skb_prog_id == prog_id || q.hw_prog_id == prog_id);
+}
+
+/* The interface of one pinned XDP link (dir/name): 0 when it has none
+ * left (deleted) or is no XDP link; -EXDEV when the XDP program on that
+ * ifindex here is not the link's: the interface is one of another
+ * namespace, which an ifindex here would miss. */
+static long link_iface(const char *dir, const char *name)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	long r = 0;
+	int fd;
+
+	if (sfw_path(path, sizeof(path), "%s/%s", dir, name))
+		return 0;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == BPF_LINK_TYPE_XDP &&
+	    info.xdp.ifindex)
+		r = xdp_runs(info.xdp.ifindex, info.prog_id) ? (long)info.xdp.ifindex
+			: sfw_fail(EXDEV, "%s attaches interface %u of another network namespace: "
+				   "run sfw detach all there", path, info.xdp.ifindex);
+	close(fd);
+	return r;
+}
+
+/* The attached interfaces when sfw_ifaces cannot say (a pin of another
+ * layout, include/pin_layout.h: `detach all` is how an operator gets rid
+ * of it, so it must not need it): those of the XDP links pinned under
+ * links/, each checked to be of this namespace as sfw_check_netns would.
+ * Up to max into out; the count or a negative errno. */
+static int link_ifaces(__u32 *out, int max)
+{
+	char dir[PATH_MAX];
+	struct dirent *d;
+	unsigned ifindex;
+	char tail;
+	int n = 0;
+	long r;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "%s/links", sfw_pin_root());
+	dp = opendir(dir);
+	if (!dp)
+		return errno == ENOENT ? 0 : sfw_fail(errno, "cannot read %s: %s", dir,
+						      strerror(errno));
+	while (n < max && (d = readdir(dp)))
+		if (sscanf(d->d_name, "xdp_%u%c", &ifindex, &tail) == 1) {
+			r = link_iface(dir, d->d_name);
+			if (r < 0) {
+				closedir(dp);
+				return (int)r;
+			}
+			if (r > 0)
+				out[n++] = (__u32)r;
+		}
+	closedir(dp);
+	return n;
+}
+
+/* Detach all without sfw_ifaces: by the pinned links, and the tc filter
+ * on each of their interfaces; links whose interface is gone go with the
+ * pins. */
+static int detach_unlisted(void)
+{
+	__u32 ifs[SFW_MAX_IFACES];
+	int n = link_ifaces(ifs, SFW_MAX_IFACES);
+
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		detach_xdp(ifs[i]);
+		detach_tc(ifs[i]);
+	}
+	sfw_remove_pins();
+	return n;
+}
+
 int sfw_detach_all(void)
 {
 	struct sfw_iface_entry list[SFW_MAX_IFACES];
 	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
 	int err = n < 0 ? 0 : sfw_check_netns();
 
+	if (n == -SFW_ELAYOUT)
+		return detach_unlisted();
 	if (err)
 		return err;
 	if (n < 0 && n != -ENOENT)

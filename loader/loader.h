@@ -5,6 +5,7 @@
 #ifndef SFW_LOADER_H
 #define SFW_LOADER_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
@@ -92,16 +93,38 @@ struct bpf_object *sfw_progs_obj(const struct sfw_progs *p, enum sfw_prog_kind k
 int sfw_reload(const struct sfw_attach_opts *opts);
 
 /* Fails (-EXDEV, with a message) when the pin root's interfaces belong to
- * another network namespace than the caller's. */
+ * another network namespace than the caller's; SFW_ELAYOUT when sfw_ifaces
+ * is of another layout (include/pin_layout.h). */
 int sfw_check_netns(void);
+/* The same by the pinned XDP links alone (the program netlink finds on
+ * each link's ifindex here is the link's), for `detach all`, which must
+ * work when sfw_ifaces is of another layout: it is the way out. */
+int sfw_check_netns_links(void);
 
 /* Open a pin under the pin root by its name (a map: one of SFW_MAP_*, as a
  * string). Returns an fd or a negative errno: a path too long is
  * -ENAMETOOLONG (never a cut path, which names another file); a missing pin
  * is -ENOENT, with no message when optional (a map that only some loads
- * or configurations create), else "sfw is not loaded"; anything else fails
- * with a message. */
+ * or configurations create), else "sfw is not loaded"; a pin whose layout
+ * is not the one include/pin_layout.h gives its name is SFW_ELAYOUT (see
+ * sfw_open_pin_as); anything else fails with a message. */
 int sfw_open_pin(const char *name, bool optional);
+/* What a pin must look like (include/pin_layout.h): a map of this type,
+ * key and value size. */
+struct sfw_pin_layout {
+	const char *name;
+	__u32 type, key_size, value_size;
+};
+/* The layout of pin `name` in include/pin_layout.h; NULL when none. */
+const struct sfw_pin_layout *sfw_pin_layout_of(const char *name);
+/* sfw_open_pin for a pin of the given layout (a module's own map, which
+ * include/pin_layout.h cannot name). A pin of another layout, or one of
+ * no known layout, fails with SFW_ELAYOUT and one line naming it, what it
+ * has and what this sfw expects, and saying to detach all and attach
+ * again: optional or not, since what a reader would copy from it
+ * overflows buffers sized for ours. */
+#define SFW_ELAYOUT EPROTO
+int sfw_open_pin_as(const struct sfw_pin_layout *want, bool optional);
 /* sfw_open_pin(name, false): a map sfw cannot work without. */
 int sfw_open_map(const char *name);
 

@@ -8,22 +8,117 @@
 #include "libbpf_lazy.h"
 #include "loader.h"
 #include "maps.h"
+#include "pin_layout.h"
+
+static const struct sfw_pin_layout layouts[] = {
+#define SFW_X(name, type, key, value) { SFW_STR(name), type, key, value },
+	SFW_PIN_LAYOUT_LIST(SFW_X)
+#undef SFW_X
+};
+
+const struct sfw_pin_layout *sfw_pin_layout_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++)
+		if (!strcmp(layouts[i].name, name))
+			return &layouts[i];
+	return NULL;
+}
+
+/* The map types the table names, as an operator would recognise them. */
+static const char *type_name(__u32 type, char *buf, size_t len)
+{
+	switch (type) {
+	case BPF_MAP_TYPE_HASH: return "hash";
+	case BPF_MAP_TYPE_ARRAY: return "array";
+	case BPF_MAP_TYPE_PERCPU_ARRAY: return "percpu_array";
+	case BPF_MAP_TYPE_LRU_HASH: return "lru_hash";
+	case BPF_MAP_TYPE_LPM_TRIE: return "lpm_trie";
+	case BPF_MAP_TYPE_DEVMAP_HASH: return "devmap_hash";
+	case BPF_MAP_TYPE_RINGBUF: return "ringbuf";
+	default:
+		snprintf(buf, len, "type %u", type);
+		return buf;
+	}
+}
+
+/* Is fd a BPF map? A link or a program planted under a map's name has
+ * info of another shape, which could pass for a map's by chance. */
+static bool is_map_fd(int fd)
+{
+	char link[32], kind[32];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, kind, sizeof(kind) - 1);
+	kind[n > 0 ? n : 0] = '\0';
+	return !strcmp(kind, "anon_inode:bpf-map");
+}
+
+/* fd (pin `path`) is a map of the layout wanted: 0, else SFW_ELAYOUT with
+ * the one line. */
+static int layout_check(int fd, const char *path, const struct sfw_pin_layout *want)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char has[24], wants[24];
+
+	if (!is_map_fd(fd))
+		return sfw_fail(SFW_ELAYOUT, "the pin %s is no BPF map, so not sfw's: remove it",
+				path);
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return sfw_fail(errno, "cannot read %s: %s", path, strerror(errno));
+	if (info.type == want->type && info.key_size == want->key_size &&
+	    info.value_size == want->value_size)
+		return 0;
+	return sfw_fail(SFW_ELAYOUT, "the pinned map %s has another layout (%s, key %u, value %u "
+			"bytes) than this sfw expects (%s, key %u, value %u): it comes from "
+			"another sfw version; run `sfw detach all`, then attach again", path,
+			type_name(info.type, has, sizeof(has)), info.key_size, info.value_size,
+			type_name(want->type, wants, sizeof(wants)), want->key_size,
+			want->value_size);
+}
+
+int sfw_open_pin_as(const struct sfw_pin_layout *want, bool optional)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	if (sfw_pin_path(path, sizeof(path), want->name))
+		return -ENAMETOOLONG;
+	fd = bpf_obj_get(path);
+	if (fd < 0 && errno == ENOENT && optional)
+		return -ENOENT;
+	if (fd < 0 && errno == ENOENT)
+		return sfw_fail(ENOENT, "sfw is not loaded (no %s): attach an interface first", path);
+	if (fd < 0)
+		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
+	err = layout_check(fd, path, want);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
 
 int sfw_open_pin(const char *name, bool optional)
 {
+	const struct sfw_pin_layout *want = sfw_pin_layout_of(name);
 	char path[PATH_MAX];
 	int fd;
 
+	if (want)
+		return sfw_open_pin_as(want, optional);
+	/* a name the table lacks: refused when pinned (nothing could say how
+	 * to read it), as missing as any when not */
 	if (sfw_pin_path(path, sizeof(path), name))
 		return -ENAMETOOLONG;
 	fd = bpf_obj_get(path);
-	if (fd >= 0)
-		return fd;
-	if (errno == ENOENT && optional)
-		return -ENOENT;
-	if (errno == ENOENT)
-		return sfw_fail(ENOENT, "sfw is not loaded (no %s): attach an interface first", path);
-	return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
+	if (fd >= 0) {
+		close(fd);
+		return sfw_fail(SFW_ELAYOUT, "the pin %s has no layout known to this sfw "
+				"(include/pin_layout.h)", path);
+	}
+	return sfw_open_pin_as(&(struct sfw_pin_layout){ .name = name }, optional);
 }
 
 int sfw_open_map(const char *name)

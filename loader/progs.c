@@ -28,8 +28,8 @@ static int session_capacity(__u32 requested, __u32 *cap)
 	__u32 len = sizeof(info);
 	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
 
-	if (fd == -ENAMETOOLONG)
-		return fd;
+	if (fd < 0 && fd != -ENOENT)
+		return fd;   /* said why: a cut path, a table of another layout */
 	if (fd < 0) {
 		*cap = requested ? requested : SFW_DEFAULT_MAX_SESSIONS;
 		return 0;
@@ -54,7 +54,7 @@ static int tx_ports_reuse(struct bpf_map *map)
 {
 	int fd = sfw_open_pin(SFW_STR(SFW_MAP_TX_PORTS), true), err;
 
-	if (fd == -ENAMETOOLONG)
+	if (fd < 0 && fd != -ENOENT)
 		return fd;
 	if (fd < 0)
 		return 0;   /* first load: created, then pinned after load */

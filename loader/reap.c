@@ -55,6 +55,8 @@ static int reuse_maps(struct reap *skel, int (*map_fd)(const char *, void *), vo
 			continue;
 		bpf_map__set_pin_path(map, NULL);
 		fd = map_fd(name, arg);
+		if (fd == -SFW_ELAYOUT)
+			return fd;   /* said which, and to detach all */
 		if (fd < 0) {
 			if (map_needed(name))
 				return sfw_fail(ENOENT, "sfw is not loaded, or loaded by an older "

@@ -135,6 +135,8 @@ static int end_sessions(const struct sfw_policy_fds *fds, struct moved_set *m)
 	struct sfw_sweeper *sw = NULL;
 	int err;
 
+	if (sessions == -SFW_ELAYOUT)
+		return sessions;
 	if (sessions < 0)
 		return sfw_fail(ENOENT, "cannot open the session table to end the sessions of "
 				"interfaces that changed zone");

@@ -86,6 +86,13 @@ int sfw_flow_status_collect(struct sfw_flow_status *st)
 	/* maps of the configuration work: absent before it was loaded */
 	screens_fd = sfw_open_pin(SFW_STR(SFW_MAP_SCREENS), true);
 	names_fd = sfw_open_pin(SFW_STR(SFW_MAP_NAMES), true);
+	if (screens_fd == -SFW_ELAYOUT || names_fd == -SFW_ELAYOUT) {
+		if (screens_fd >= 0)
+			close(screens_fd);
+		if (names_fd >= 0)
+			close(names_fd);
+		return -SFW_ELAYOUT;   /* sfw_open_pin said which and what to do */
+	}
 	/* a damaged active file only costs the screen names */
 	have_conf = sfw_conf_load_active(&conf, NULL) == 0;
 	sfw_flow_status_screens(st, screens_fd, names_fd, have_conf ? &conf : NULL);

@@ -64,7 +64,8 @@ static int ctx_open(struct iface_ctx *c)
 	c->gen = cfg.gen;
 	c->zones_fd = sfw_open_pin(SFW_STR(SFW_MAP_ZONES), true);
 	c->names_fd = sfw_open_pin(SFW_STR(SFW_MAP_NAMES), true);
-	return 0;
+	/* absent: no zones yet; of another layout: refused, said why */
+	return c->zones_fd == -SFW_ELAYOUT || c->names_fd == -SFW_ELAYOUT ? -SFW_ELAYOUT : 0;
 }
 
 /* The attached interface a name stands for now, by the kernel's index. */

@@ -3,6 +3,7 @@
  * when the caller asks (it knows whether a configuration is stored: the
  * loader never reads one). A load over existing pins leaves the config map
  * as it is, whatever it is asked. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <bpf/libbpf.h>
 #include "loader.h"
 #include "maps.h"
+#include "pin_layout.h"
 
 static char root[] = "/sys/fs/bpf/sfw-load-XXXXXX";
 
@@ -101,6 +103,39 @@ Test(load, pinned_config_of_another_layout_refused_in_one_line)
 	cr_assert_eq(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
 	close(fd);
 	cr_assert_eq(info.value_size, sizeof(struct sfw_config) - 4, "left as it was");
-	/* the fixture's removal takes sfw's own pins, not a map it refused */
+	/* not sfw's by its kernel name: sfw_remove_pins leaves it, and with
+	 * it the root */
 	unlink(path);
+}
+
+/* include/pin_layout.h cannot drift from the programs: a load pins every
+ * map it lists, each of the layout it gives (sfw_open_pin opens it), and
+ * no map it does not list. */
+Test(load, pins_are_the_layout_table)
+{
+	struct sfw_config cfg;
+	struct dirent *d;
+	bool fresh;
+	int fd, n = 0, rows = 0;
+	DIR *dp;
+
+	load(false, &fresh, &cfg);
+	dp = opendir(root);
+	cr_assert_not_null(dp);
+	while ((d = readdir(dp))) {
+		const struct sfw_pin_layout *w = sfw_pin_layout_of(d->d_name);
+
+		if (d->d_type != DT_REG)
+			continue;
+		cr_assert_not_null(w, "%s is pinned but not in include/pin_layout.h", d->d_name);
+		fd = sfw_open_pin(d->d_name, false);
+		cr_assert_geq(fd, 0, "%s", sfw_last_error());
+		close(fd);
+		n++;
+	}
+	closedir(dp);
+#define SFW_X(name, type, key, value) rows++;
+	SFW_PIN_LAYOUT_LIST(SFW_X)
+#undef SFW_X
+	cr_assert_eq(n, rows, "%d maps pinned, %d in include/pin_layout.h", n, rows);
 }

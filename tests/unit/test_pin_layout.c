@@ -1,0 +1,181 @@
+/* A pinned map of another layout than this sfw's (include/pin_layout.h:
+ * made by another version and kept over an upgrade, or planted under the
+ * name) is refused when it is opened, with one line saying what it has,
+ * what sfw expects and what to do, before any reader copies its values
+ * into buffers sized for ours; one of the right layout opens. And `detach
+ * all`, the way out, still works with such a pin in place (loader/attach.c
+ * goes by the pinned links then). Each test pins its maps under a private
+ * pin root, removed with everything in it afterwards. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+#include <criterion/criterion.h>
+#include "loader.h"
+#include "maps.h"
+#include "pin_layout.h"
+
+static char root[64];
+
+static void layout_setup(void)
+{
+	snprintf(root, sizeof(root), "/sys/fs/bpf/sfw-unit-layout-%d", (int)getpid());
+	cr_assert_eq(mkdir(root, 0700), 0, "mkdir %s: %s", root, strerror(errno));
+	setenv("SFW_PIN_ROOT", root, 1);
+}
+
+/* Whatever a test left in the root (pins, links/), then the root: a
+ * failing test's leftovers too, never anything outside it. */
+static void remove_tree(int parent, const char *name)
+{
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+	DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *d;
+
+	if (fd >= 0 && !dp)
+		close(fd);
+	while (dp && (d = readdir(dp))) {
+		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+			continue;
+		if (d->d_type == DT_DIR)
+			remove_tree(dirfd(dp), d->d_name);
+		else
+			unlinkat(dirfd(dp), d->d_name, 0);
+	}
+	if (dp)
+		closedir(dp);
+	unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+static void layout_teardown(void)
+{
+	remove_tree(AT_FDCWD, root);
+	unsetenv("SFW_PIN_ROOT");
+}
+
+TestSuite(pin_layout, .init = layout_setup, .fini = layout_teardown);
+
+/* A map of this layout pinned as `name` under the root; its fd. */
+static int pin_map(const char *name, enum bpf_map_type type, __u32 key, __u32 value)
+{
+	char path[256];
+	int fd = bpf_map_create(type, name, key, value, 4, NULL);
+
+	cr_assert_geq(fd, 0, "bpf_map_create %s: %s", name, strerror(errno));
+	snprintf(path, sizeof(path), "%s/%s", root, name);
+	cr_assert_eq(bpf_obj_pin(fd, path), 0, "pin %s: %s", path, strerror(errno));
+	return fd;
+}
+
+/* An interface registered in a sfw_ifaces whose values are 8 bytes
+ * longer than ours: each lookup into a struct sfw_iface_info would write
+ * 8 bytes past it. Refused before the first read. */
+Test(pin_layout, other_value_size_refused)
+{
+	struct sfw_iface_key key = { .ifindex = 7 };
+	char value[sizeof(struct sfw_iface_info) + 8] = { 0 };
+	struct sfw_iface_entry list[4];
+	int fd = pin_map(SFW_STR(SFW_MAP_IFACES), BPF_MAP_TYPE_HASH, sizeof(key), sizeof(value));
+
+	cr_assert_eq(bpf_map_update_elem(fd, &key, value, BPF_ANY), 0);
+	close(fd);
+	cr_assert_eq(sfw_open_pin(SFW_STR(SFW_MAP_IFACES), true), -SFW_ELAYOUT);
+	const char *e = sfw_last_error();
+	char want[128];
+
+	snprintf(want, sizeof(want), "value %zu bytes) than this sfw expects (hash, key %zu, "
+		 "value %zu)", sizeof(value), sizeof(key), sizeof(struct sfw_iface_info));
+	cr_assert(strstr(e, root) && strstr(e, "/sfw_ifaces") && strstr(e, want) &&
+		  strstr(e, "run `sfw detach all`, then attach again") && !strchr(e, '\n'),
+		  "%s", e);
+	/* optional or not, and through the readers */
+	cr_assert_eq(sfw_open_map(SFW_STR(SFW_MAP_IFACES)), -SFW_ELAYOUT);
+	cr_assert_eq(sfw_list_ifaces(list, 4), -SFW_ELAYOUT);
+	cr_assert_eq(sfw_check_netns(), -SFW_ELAYOUT);
+	cr_assert_eq(sfw_check_netns_links(), 0, "no link pinned: nothing of another namespace");
+}
+
+/* The type counts as much as the sizes: a plain hash of the right sizes
+ * is no sfw_sessions (an LRU hash). */
+Test(pin_layout, other_type_refused)
+{
+	char want[128];
+
+	close(pin_map(SFW_STR(SFW_MAP_SESSIONS), BPF_MAP_TYPE_HASH,
+		      sizeof(struct sfw_session_key), sizeof(struct sfw_session)));
+	cr_assert_eq(sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true), -SFW_ELAYOUT);
+	snprintf(want, sizeof(want), "(hash, key %zu, value %zu bytes) than this sfw expects "
+		 "(lru_hash, key %zu, value %zu)", sizeof(struct sfw_session_key),
+		 sizeof(struct sfw_session), sizeof(struct sfw_session_key),
+		 sizeof(struct sfw_session));
+	cr_assert(strstr(sfw_last_error(), want), "%s", sfw_last_error());
+}
+
+/* A per-CPU map's value size is one CPU's, unrounded, as the kernel
+ * reports it; a ring buffer's is nothing. */
+Test(pin_layout, right_layout_opens)
+{
+	const struct sfw_pin_layout *w = sfw_pin_layout_of(SFW_STR(SFW_MAP_IFACES));
+	int fd;
+
+	cr_assert_not_null(w);
+	cr_assert_eq(w->value_size, sizeof(struct sfw_iface_info));
+	close(pin_map(w->name, w->type, w->key_size, w->value_size));
+	fd = sfw_open_pin(w->name, false);
+	cr_assert_geq(fd, 0, "%s", sfw_last_error());
+	close(fd);
+
+	w = sfw_pin_layout_of(SFW_STR(SFW_MAP_NAT_RULE_STATS));
+	cr_assert_eq(w->type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	cr_assert_eq(w->value_size, sizeof(struct sfw_nat_rule_stats));
+	close(pin_map(w->name, w->type, w->key_size, w->value_size));
+	fd = sfw_open_map(w->name);
+	cr_assert_geq(fd, 0, "%s", sfw_last_error());
+	close(fd);
+
+	w = sfw_pin_layout_of(SFW_STR(SFW_MAP_EVENTS));
+	fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, w->name, 0, 0, 4096, NULL);
+	cr_assert_geq(fd, 0, "%s", strerror(errno));
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", root, w->name);
+	cr_assert_eq(bpf_obj_pin(fd, path), 0);
+	close(fd);
+	fd = sfw_open_map(w->name);
+	cr_assert_geq(fd, 0, "%s", sfw_last_error());
+	close(fd);
+}
+
+/* A pin no row describes has no way to be read safely: refused when it
+ * exists, missing as usual when not. */
+Test(pin_layout, unknown_name)
+{
+	cr_assert_null(sfw_pin_layout_of("sfw_nothing"));
+	cr_assert_eq(sfw_open_pin("sfw_nothing", true), -ENOENT);
+	close(pin_map("sfw_nothing", BPF_MAP_TYPE_ARRAY, 4, 4));
+	cr_assert_eq(sfw_open_pin("sfw_nothing", true), -SFW_ELAYOUT);
+	cr_assert(strstr(sfw_last_error(), "no layout known"), "%s", sfw_last_error());
+}
+
+/* `detach all` with that sfw_ifaces in place (no interface attached
+ * here: tests/e2e/test_lifecycle.sh detaches real ones): it succeeds and
+ * removes sfw's pins, the bad one with them. */
+Test(pin_layout, detach_all_despite_other_layout)
+{
+	char path[256];
+
+	close(pin_map(SFW_STR(SFW_MAP_IFACES), BPF_MAP_TYPE_HASH, sizeof(struct sfw_iface_key),
+		      sizeof(struct sfw_iface_info) + 8));
+	close(pin_map(SFW_STR(SFW_MAP_CONFIG), BPF_MAP_TYPE_ARRAY, sizeof(__u32),
+		      sizeof(struct sfw_config)));
+	cr_assert_eq(sfw_detach_all(), 0, "%s", sfw_last_error());
+	snprintf(path, sizeof(path), "%s/%s", root, SFW_STR(SFW_MAP_IFACES));
+	cr_assert_neq(access(path, F_OK), 0, "detach all left %s", path);
+	snprintf(path, sizeof(path), "%s/%s", root, SFW_STR(SFW_MAP_CONFIG));
+	cr_assert_neq(access(path, F_OK), 0, "detach all left %s", path);
+}
