@@ -70,7 +70,10 @@ static __always_inline int sfw_parse_embedded(void *ctx, void *data, void *end,
 	if (p->family == SFW_FAMILY_INET) {
 		struct iphdr *ip = data + off;
 
-		if ((void *)(ip + 1) > end || off + sizeof(*ip) > l3_end || ip->ihl < 5)
+		/* a later fragment has no L4 header to name its flow by (as
+		 * sfw_quote_ext answers for IPv6) */
+		if ((void *)(ip + 1) > end || off + sizeof(*ip) > l3_end || ip->ihl < 5 ||
+		    (ip->frag_off & bpf_htons(SFW_IP_OFFSET)))
 			return -1;
 		in->src.v4 = ip->saddr;
 		in->dst.v4 = ip->daddr;
