@@ -172,7 +172,7 @@ static __always_inline __u32 sfw_track(void *ctx, void *data, void *end, struct 
 	__u32 outcome, dir;
 
 	if (p->icmp_kind == SFW_ICMPK_ERROR) {
-		outcome = sfw_icmp_related(data, end, p, f->now, ingress, tc, f->ifindex);
+		outcome = sfw_icmp_related(ctx, data, end, p, f->now, ingress, tc, f->ifindex);
 		f->nat = outcome == SFW_RELATED_NAT ? SFW_FLOW_NAT_ICMP :
 			 outcome == SFW_RELATED_NAT_REPLY ? SFW_FLOW_NAT_ICMP_REPLY :
 			 outcome == SFW_RELATED_HOST_IN ? SFW_FLOW_HOST_ERR : 0;

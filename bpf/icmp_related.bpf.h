@@ -11,9 +11,55 @@
 #include "nat.bpf.h"
 #include "zone_bind.bpf.h"
 
-/* Fills the embedded packet's addresses, protocol and ports into *in. */
-static __always_inline int sfw_parse_embedded(void *data, void *end, const struct sfw_pkt *p,
-					      struct sfw_pkt *in)
+/* The extension headers of a quoted IPv6 packet, walked as sfw_parse_ipv6
+ * walks a packet's (bounded by SFW_IPV6_EXT_MAX, each header inside the
+ * quoted bytes, q_end), from off, where a header of type nh starts, to
+ * the quoted L4 header: off << 8 | its protocol. -1: no flow to name, as
+ * a quote too short for its ports: a chain that is cut off, longer than
+ * sfw walks, or a routing header with hops left (such a packet never
+ * passed sfw, SFW_PKT_SRC_ROUTE); a later fragment, which carries no L4
+ * header (Linux conntrack finds no tuple in it either, get_l4proto).
+ * Each hook runs it in a global function of its own (sfw_hook_quote_ext),
+ * verified once, not once for every path into the error's judgement. */
+static __always_inline int sfw_quote_ext(void *data, void *end, __u32 off, __u32 q_end, __u8 nh)
+{
+#pragma unroll
+	for (int i = 0; i < SFW_IPV6_EXT_MAX; i++) {
+		struct ipv6_rt_hdr *h = data + off;
+		struct frag_hdr *fh = data + off;
+
+		if (nh == SFW_IPPROTO_FRAGMENT) {
+			if ((void *)(fh + 1) > end || off + sizeof(*fh) > q_end ||
+			    (fh->frag_off & bpf_htons(SFW_IP6_OFFSET)))
+				return -1;
+			nh = fh->nexthdr;
+			off += sizeof(*fh);
+		} else if (nh == SFW_IPPROTO_HOPOPTS || nh == SFW_IPPROTO_ROUTING ||
+			   nh == SFW_IPPROTO_DSTOPTS) {
+			if ((void *)(h + 1) > end || off + sizeof(*h) > q_end ||
+			    (nh == SFW_IPPROTO_ROUTING && h->segments_left))
+				return -1;
+			nh = h->nexthdr;
+			off += (h->hdrlen + 1) * 8;
+		} else {
+			break;
+		}
+		off &= 0x3fff;
+	}
+	if (nh == SFW_IPPROTO_FRAGMENT || nh == SFW_IPPROTO_HOPOPTS ||
+	    nh == SFW_IPPROTO_ROUTING || nh == SFW_IPPROTO_DSTOPTS || off > q_end)
+		return -1;
+	return (int)(off << 8 | nh);
+}
+
+/* Each hook's global function running sfw_quote_ext on its frame (ctx):
+ * off, q_end and nh as there (bpf/xdp_ingress.bpf.c, bpf/tc_egress.bpf.c). */
+static __always_inline int sfw_hook_quote_ext(void *ctx, __u32 off, __u32 q_end, __u8 nh);
+
+/* Fills the embedded packet's addresses, protocol and ports into *in.
+ * ctx: the hook's, for the quoted IPv6 packet's extension headers. */
+static __always_inline int sfw_parse_embedded(void *ctx, void *data, void *end,
+					      const struct sfw_pkt *p, struct sfw_pkt *in)
 {
 	/* masked: the verifier needs a bounded offset into the packet */
 	__u32 off = (p->l4_off + sizeof(struct icmphdr)) & 0x3fff;
@@ -24,7 +70,10 @@ static __always_inline int sfw_parse_embedded(void *data, void *end, const struc
 	if (p->family == SFW_FAMILY_INET) {
 		struct iphdr *ip = data + off;
 
-		if ((void *)(ip + 1) > end || off + sizeof(*ip) > l3_end || ip->ihl < 5)
+		/* a later fragment has no L4 header to name its flow by (as
+		 * sfw_quote_ext answers for IPv6) */
+		if ((void *)(ip + 1) > end || off + sizeof(*ip) > l3_end || ip->ihl < 5 ||
+		    (ip->frag_off & bpf_htons(SFW_IP_OFFSET)))
 			return -1;
 		in->src.v4 = ip->saddr;
 		in->dst.v4 = ip->daddr;
@@ -41,6 +90,18 @@ static __always_inline int sfw_parse_embedded(void *data, void *end, const struc
 		in->multicast = ip6->daddr.in6_u.u6_addr8[0] == 0xff;
 		in->proto = ip6->nexthdr;
 		off += sizeof(*ip6);
+		if (in->proto == SFW_IPPROTO_FRAGMENT || in->proto == SFW_IPPROTO_HOPOPTS ||
+		    in->proto == SFW_IPPROTO_ROUTING || in->proto == SFW_IPPROTO_DSTOPTS) {
+			/* the quoted packet's own length bounds its headers too */
+			__u32 q_end = off + bpf_ntohs(ip6->payload_len);
+			int l4 = sfw_hook_quote_ext(ctx, off, q_end < l3_end ? q_end : l3_end,
+						    in->proto);
+
+			if (l4 < 0)
+				return -1;
+			in->proto = l4 & 0xff;
+			off = (l4 >> 8) & 0x3fff;
+		}
 	}
 	in->family = p->family;
 	l4 = data + (off & 0xffff);
@@ -191,13 +252,14 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 
 /* ingress: the interface the error came in by, 0: the host's own (tc,
  * not forwarded); tc: the caller is tc egress (a constant); egress: the
- * interface the host's own error leaves by. */
-static __always_inline __u32 sfw_icmp_related(void *data, void *end, const struct sfw_pkt *p,
-					      __u64 now, __u32 ingress, bool tc, __u32 egress)
+ * interface the host's own error leaves by; ctx: the hook's. */
+static __always_inline __u32 sfw_icmp_related(void *ctx, void *data, void *end,
+					      const struct sfw_pkt *p, __u64 now, __u32 ingress,
+					      bool tc, __u32 egress)
 {
 	struct sfw_pkt in = {};
 
-	if (sfw_parse_embedded(data, end, p, &in))
+	if (sfw_parse_embedded(ctx, data, end, p, &in))
 		return SFW_RELATED_NONE;
 	/* to anyone else it is a message smuggled under a session's name:
 	 * IPv4 addresses are zero past their first word, so one comparison

@@ -174,7 +174,7 @@ __noinline int sfw_tc_nat_icmp(struct __sk_buff *skb, const struct sfw_pkt *p)
 	 * one about anything else goes as XDP judged it (docs/nat.md
 	 * "Second review", F4) */
 	__builtin_memset(in, 0, sizeof(*in));
-	if (sfw_parse_embedded(data, end, p, in))
+	if (sfw_parse_embedded(skb, data, end, p, in))
 		return 0;   /* about no session's packet: XDP judged it */
 	lo = sfw_make_key(in, &k);
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &k);

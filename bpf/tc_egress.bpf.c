@@ -221,6 +221,21 @@ __noinline int sfw_tc_ip_options(struct __sk_buff *skb, const struct sfw_pkt *p,
 	return sfw_parse_options(skb, true, skb->data_end - skb->data, p, rc);
 }
 
+/* An ICMPv6 error's quoted extension headers, in a global function as at
+ * XDP (sfw_xdp_quote_ext). */
+__noinline int sfw_tc_quote_ext(struct __sk_buff *skb, __u32 off, __u32 q_end, __u32 nh)
+{
+	if (!skb)
+		return -1;
+	return sfw_quote_ext((void *)(long)skb->data, (void *)(long)skb->data_end,
+			     off & 0x3fff, q_end, nh);
+}
+
+static __always_inline int sfw_hook_quote_ext(void *ctx, __u32 off, __u32 q_end, __u8 nh)
+{
+	return sfw_tc_quote_ext(ctx, off, q_end, nh);
+}
+
 /* Parsing in a function of its own, as at XDP (bpf/xdp_ingress.bpf.c):
  * a small entry frame, and each parse path verified once. */
 __noinline int sfw_tc_parse(struct __sk_buff *skb, struct sfw_pkt *p)

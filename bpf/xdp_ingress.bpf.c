@@ -736,6 +736,22 @@ __noinline int sfw_xdp_ip_options(struct xdp_md *ctx, const struct sfw_pkt *p, i
 	return sfw_parse_options(ctx, false, ctx->data_end - ctx->data, p, rc);
 }
 
+/* An ICMPv6 error's quoted extension headers (sfw_quote_ext): a global
+ * function, verified once; its frame is empty, where the error's
+ * judgement already stands at the 512-byte chain's edge. */
+__noinline int sfw_xdp_quote_ext(struct xdp_md *ctx, __u32 off, __u32 q_end, __u32 nh)
+{
+	if (!ctx)
+		return -1;
+	return sfw_quote_ext((void *)(long)ctx->data, (void *)(long)ctx->data_end,
+			     off & 0x3fff, q_end, nh);
+}
+
+static __always_inline int sfw_hook_quote_ext(void *ctx, __u32 off, __u32 q_end, __u8 nh)
+{
+	return sfw_xdp_quote_ext(ctx, off, q_end, nh);
+}
+
 /* Parsing in a function of its own: the entry point's stack frame then
  * holds little more than the packet's struct sfw_pkt, which leaves room
  * in the 512-byte call chain for the flow functions below it. */

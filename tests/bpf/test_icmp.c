@@ -94,6 +94,31 @@ Test(icmp, error_about_reply_direction_passes)
 	cr_assert_eq(fx_xdp(&err), FX_XDP_PASS);
 }
 
+/* A later fragment carries no L4 header: the bytes behind its IP header
+ * are payload, here the session's very ports. An error quoting it names
+ * no flow (Linux conntrack finds no tuple in it, get_l4proto), as the
+ * IPv6 quote of one (tests/bpf/test_rv23.c r4_*): dropped. It had been
+ * keyed on those payload bytes, and an error about a NAT session's later
+ * fragment would have had them rewritten as its port. */
+Test(icmp, error_quoting_a_later_fragment_dropped_v4)
+{
+	struct pb_spec udp = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+			       .sport = 40000, .dport = 53, .payload = 64 };
+	struct pb_spec later = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+				 .ip_id = 77, .frag_off = 16, .payload = 8 };
+	struct pb_spec err = error_about(&later, SRV4, false, SFW_ICMP_DEST_UNREACH, 3);
+	struct pb_pkt e;
+	__u8 *q;
+
+	cr_assert_eq(pb_build(&err, &e), 0);
+	q = e.data + e.l4_off + 8 + 20;   /* the quoted fragment's payload */
+	q[0] = 40000 >> 8, q[1] = 40000 & 0xff, q[2] = 0, q[3] = 53;
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	cr_assert_eq(fx_xdp_frame(e.data, e.len), FX_XDP_DROP,
+		     "an error about a later fragment passed");
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_NO_SESSION), 1);
+}
+
 Test(icmp, error_about_no_session_dropped)
 {
 	struct pb_spec udp = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,

@@ -1,6 +1,7 @@
 /* Red team rv23: the IPv6 extension header walk (bpf/parse.bpf.h
  * sfw_parse_ipv6) and the VLAN walk, through BPF_PROG_TEST_RUN only.
- * Findings first (R1-R3, each fixed in bpf/parse.bpf.h on this branch),
+ * Findings first (R1-R3, each fixed in bpf/parse.bpf.h on this branch; R4,
+ * fail-closed, in bpf/icmp_related.bpf.h),
  * then regression tests for what held. */
 #include <bpf/bpf.h>
 #include "suite.h"
@@ -211,7 +212,7 @@ Test(rv23, r3_last_fragment_of_any_length_follows)
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_PERMITTED_PKTS), 2);
 }
 
-/* ---- R4 (open, fail-closed): errors quoting extension headers ----------
+/* ---- R4 (fail-closed): errors quoting extension headers ---------------
  * sfw_parse_embedded (bpf/icmp_related.bpf.h) takes the quoted IPv6
  * header's next header for the protocol and reads ports right behind the
  * 40 bytes: it walks no extension header. An ICMPv6 error quoting a packet
@@ -220,10 +221,11 @@ Test(rv23, r3_last_fragment_of_any_length_follows)
  * Packet Too Big or port unreachable) is keyed on protocol 60 or 44 and
  * ports 0, matches no session and is dropped as *No session*: path MTU
  * discovery fails for such flows. Not a way through: the error is dropped.
- * Suggested fix: walk the quote's extension headers as sfw_parse_ipv6
- * does (bounded, against the quote's end), in a global function to keep
- * the verifier's cost. Disabled: fails today. */
-Test(rv23, r4_port_unreachable_quoting_destination_options_passes, .disabled = true)
+ * Fixed: sfw_quote_ext walks the quote's extension headers as
+ * sfw_parse_ipv6 does (bounded, inside the quoted bytes), in a global
+ * function of each hook. A quoted later fragment has no L4 header, a cut
+ * or overlong chain no flow to name: dropped, as a quote too short. */
+Test(rv23, r4_port_unreachable_quoting_destination_options_passes)
 {
 	struct pb_spec udp = { .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_UDP,
 			       .sport = 40000, .dport = 53, .payload = 64, .n_ext = 1,
@@ -238,6 +240,232 @@ Test(rv23, r4_port_unreachable_quoting_destination_options_passes, .disabled = t
 	cr_assert_eq(fx_tc(&err, HOST_SENT), FX_TC_OK,
 		     "port unreachable about a datagram with a Destination Options header");
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_NO_SESSION), 0);
+}
+
+#define RTR6 "2001:db8::1"
+
+/* An ICMPv6 error from a router on the path (tc: the host's own, as a
+ * router), to the quoted packet's sender. */
+static struct pb_spec error6(const struct pb_spec *quoted, __u8 type, __u8 code)
+{
+	return (struct pb_spec){ .src = RTR6, .dst = quoted->src, .proto = SFW_IPPROTO_ICMP6,
+				 .icmp_type = type, .icmp_code = code, .icmp_seq = 1280,
+				 .inner = quoted };
+}
+
+/* Does the error frame pass: at XDP, or at tc as the host's own? */
+static bool error_passes(const struct pb_pkt *e, bool tc)
+{
+	int rc = tc ? fx_tc_frame(e->data, e->len, HOST_SENT) : fx_xdp_frame(e->data, e->len);
+
+	cr_assert(tc ? rc == FX_TC_OK || rc == FX_TC_SHOT : rc == FX_XDP_PASS || rc == FX_XDP_DROP,
+		  "verdict %d", rc);
+	return tc ? rc == FX_TC_OK : rc == FX_XDP_PASS;
+}
+
+/* The client's UDP datagram to port 53, 64 payload bytes, behind n
+ * Destination Options headers. */
+static struct pb_spec udp_dstopts(int n)
+{
+	struct pb_spec s = { .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_UDP,
+			     .sport = 40000, .dport = 53, .payload = 64, .n_ext = n };
+
+	for (int i = 0; i < n; i++)
+		s.ext[i] = SFW_IPPROTO_DSTOPTS;
+	return s;
+}
+
+/* Path MTU discovery for a fragmented flow: the Packet Too Big about its
+ * first fragment quotes the Fragment header (offset 0) before the ports. */
+static void too_big_about_a_first_fragment(bool tc)
+{
+	struct pb_spec f = first6();
+	struct pb_spec err = error6(&f, SFW_ICMPV6_PKT_TOOBIG, 0);
+	struct pb_pkt e = build(&err);
+
+	cr_assert_eq(fx_set_policy(SFW_POLICY_PERMIT_ALL), 0);
+	cr_assert_eq(fx_xdp(&f), FX_XDP_PASS, "the first fragment");
+	cr_assert(error_passes(&e, tc), "Packet Too Big about the first fragment");
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_NO_SESSION), 0);
+	cr_assert_eq(fx_session_count(), 1, "an error never opens a session");
+}
+
+Test(rv23, r4_packet_too_big_quoting_a_first_fragment_passes)
+{
+	too_big_about_a_first_fragment(false);
+}
+
+Test(rv23, r4_packet_too_big_quoting_a_first_fragment_passes_at_tc)
+{
+	too_big_about_a_first_fragment(true);
+}
+
+/* Hop-by-Hop and Destination Options, 16 bytes each, then a Fragment
+ * header (an atomic fragment): walked to the ports. */
+Test(rv23, r4_time_exceeded_quoting_a_chain_passes)
+{
+	struct pb_spec udp = { .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_UDP,
+			       .sport = 40000, .dport = 53, .payload = 64, .n_ext = 3,
+			       .ext = { SFW_IPPROTO_HOPOPTS, SFW_IPPROTO_DSTOPTS,
+					SFW_IPPROTO_FRAGMENT },
+			       .ext_len8 = { 1, 1 } };
+	struct pb_spec err = error6(&udp, SFW_ICMPV6_TIME_EXCEED, 0);
+	struct pb_pkt e = build(&err);
+
+	cr_assert_eq(fx_set_policy(SFW_POLICY_PERMIT_ALL), 0);
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	cr_assert(error_passes(&e, false), "time exceeded quoting HBH, DSTOPTS, Fragment");
+}
+
+/* A later fragment carries no L4 header: the bytes behind its Fragment
+ * header are payload, here the session's very ports. An error quoting it
+ * names no flow (as Linux conntrack finds no tuple in it): dropped as
+ * *No session*. Red with a walk that reads on past a non-zero offset. */
+static void error_about_a_later_fragment(bool tc)
+{
+	struct pb_spec f = first6(), l = later6();
+	struct pb_spec err = error6(&l, SFW_ICMPV6_PKT_TOOBIG, 0);
+	struct pb_pkt e = build(&err);
+	/* the quote's payload: Ethernet, IPv6, ICMPv6, IPv6, Fragment */
+	__u32 at = e.l4_off + 8 + 40 + 8;
+
+	put16(&e, at, 40000);
+	put16(&e, at + 2, 53);
+	cr_assert_eq(fx_set_policy(SFW_POLICY_PERMIT_ALL), 0);
+	cr_assert_eq(fx_xdp(&f), FX_XDP_PASS, "the first fragment");
+	cr_assert_not(error_passes(&e, tc), "an error about a later fragment passed");
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_NO_SESSION), 1);
+}
+
+Test(rv23, r4_error_quoting_a_later_fragment_dropped)
+{
+	error_about_a_later_fragment(false);
+}
+
+Test(rv23, r4_error_quoting_a_later_fragment_dropped_at_tc)
+{
+	error_about_a_later_fragment(true);
+}
+
+/* SFW_IPV6_EXT_MAX headers are walked, one more is more than sfw walks
+ * (sfw_parse_ipv6: malformed): the quote names no flow. The session is
+ * the plain datagram's, the tuple the quote names. */
+static void error_about_a_long_chain(bool tc)
+{
+	struct pb_spec udp = udp_dstopts(0);
+	struct pb_spec max = udp_dstopts(SFW_IPV6_EXT_MAX), over = udp_dstopts(SFW_IPV6_EXT_MAX + 1);
+	struct pb_spec emax = error6(&max, SFW_ICMPV6_DEST_UNREACH, 4);
+	struct pb_spec eover = error6(&over, SFW_ICMPV6_DEST_UNREACH, 4);
+	struct pb_pkt a = build(&emax), b = build(&eover);
+
+	cr_assert_eq(fx_set_policy(SFW_POLICY_PERMIT_ALL), 0);
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	cr_assert(error_passes(&a, tc), "a quote with %d headers", SFW_IPV6_EXT_MAX);
+	cr_assert_not(error_passes(&b, tc), "a quote with %d headers passed",
+		      SFW_IPV6_EXT_MAX + 1);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_NO_SESSION), 1);
+}
+
+Test(rv23, r4_error_quoting_a_chain_longer_than_walked_dropped)
+{
+	error_about_a_long_chain(false);
+}
+
+Test(rv23, r4_error_quoting_a_chain_longer_than_walked_dropped_at_tc)
+{
+	error_about_a_long_chain(true);
+}
+
+/* A quote cut inside its Destination Options header, or inside the UDP
+ * header behind it, is too short to name the flow, as a plain quote cut
+ * before its ports: dropped. Cut right after the ports: passes. */
+Test(rv23, r4_error_quoting_a_truncated_chain_dropped)
+{
+	struct pb_spec udp = udp_dstopts(1);
+	struct pb_spec err = error6(&udp, SFW_ICMPV6_DEST_UNREACH, 4);
+	struct pb_pkt e;
+
+	cr_assert_eq(fx_set_policy(SFW_POLICY_PERMIT_ALL), 0);
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	err.inner_quote = 40 + 4;
+	e = build(&err);
+	cr_assert_not(error_passes(&e, false), "a quote cut inside its DSTOPTS header");
+	err.inner_quote = 40 + 8 + 4;
+	e = build(&err);
+	cr_assert_not(error_passes(&e, false), "a quote cut inside its UDP header");
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_NO_SESSION), 2);
+	err.inner_quote = 40 + 8 + 8;
+	e = build(&err);
+	cr_assert(error_passes(&e, false), "a quote of the headers and the ports");
+}
+
+/* The quoted packet's payload length bounds its chain as the frame's does
+ * the packet's (R1): a Destination Options header past it is no header of
+ * that packet, whatever bytes the error carries behind. */
+Test(rv23, r4_error_quoting_a_header_past_its_payload_length_dropped)
+{
+	struct pb_spec udp = udp_dstopts(1);
+	struct pb_spec err = error6(&udp, SFW_ICMPV6_DEST_UNREACH, 4);
+	struct pb_pkt e = build(&err);
+
+	cr_assert_eq(fx_set_policy(SFW_POLICY_PERMIT_ALL), 0);
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	/* the quoted IPv6 header's payload length: 4 bytes */
+	put16(&e, e.l4_off + 8 + 4, 4);
+	cr_assert_not(error_passes(&e, false), "a header past the quote's payload length");
+}
+
+/* A forged chain names only its own tuple: Destination Options before
+ * the ports of a flow no session has, from the client's address to the
+ * server's, is dropped at XDP and tc, while the live flow's passes. */
+static void error_about_no_session(bool tc)
+{
+	struct pb_spec udp = udp_dstopts(1), other = udp_dstopts(2);
+	struct pb_spec err = error6(&other, SFW_ICMPV6_DEST_UNREACH, 4);
+	struct pb_pkt e;
+
+	cr_assert_eq(fx_set_policy(SFW_POLICY_PERMIT_ALL), 0);
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	other.sport = 40001;
+	e = build(&err);
+	cr_assert_not(error_passes(&e, tc), "an error about another flow passed");
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_NO_SESSION), 1);
+	other.sport = 40000;
+	e = build(&err);
+	cr_assert(error_passes(&e, tc), "the same error about the live flow");
+	cr_assert_eq(fx_session_count(), 1);
+}
+
+Test(rv23, r4_error_quoting_a_chain_of_no_session_dropped)
+{
+	error_about_no_session(false);
+}
+
+Test(rv23, r4_error_quoting_a_chain_of_no_session_dropped_at_tc)
+{
+	error_about_no_session(true);
+}
+
+/* A routing header with hops left names a destination that is not the
+ * packet's end: such a packet never passed sfw (a source route), and an
+ * error quoting one names no session's packet. */
+Test(rv23, r4_error_quoting_a_source_route_dropped)
+{
+	struct pb_spec udp = udp_dstopts(0), routed = udp_dstopts(0);
+	struct pb_spec err = error6(&routed, SFW_ICMPV6_DEST_UNREACH, 4);
+	struct pb_pkt e;
+
+	routed.n_ext = 1;
+	routed.ext[0] = SFW_IPPROTO_ROUTING;
+	routed.ext_len8[0] = 2;
+	routed.segments_left = 1;
+	e = build(&err);
+	cr_assert_eq(fx_set_policy(SFW_POLICY_PERMIT_ALL), 0);
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	cr_assert_not(error_passes(&e, false), "an error quoting a source route passed");
+	routed.segments_left = 0;
+	e = build(&err);
+	cr_assert(error_passes(&e, false), "the same quote, no hops left");
 }
 
 /* ---- what held: regression tests -------------------------------------- */

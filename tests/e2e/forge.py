@@ -9,10 +9,16 @@ packets in one run: their commands separated by "+".
   forge.py error DST QSRC QDST QSPORT QDPORT
                                         a port unreachable (ICMP or ICMPv6) to
                                         DST, quoting UDP QSRC:QSPORT -> QDST:QDPORT
+  forge.py toobig6 DST QSRC QDST QSPORT QDPORT OFFSET
+                                        an ICMPv6 Packet Too Big (MTU 1280) to
+                                        DST, quoting a fragment (more to come) at
+                                        OFFSET bytes of a UDP datagram QSRC ->
+                                        QDST; at 0 it holds the ports
 """
 import sys
 
-from scapy.all import ICMP, IP, UDP, ICMPv6DestUnreach, IPv6, Raw, conf, send
+from scapy.all import (ICMP, IP, UDP, ICMPv6DestUnreach, ICMPv6PacketTooBig, IPv6,
+                       IPv6ExtHdrFragment, Raw, conf, send)
 
 conf.verb = 0
 
@@ -40,7 +46,15 @@ def error(dst, qsrc, qdst, qsport, qdport):
         send(IP(dst=dst) / ICMP(type=3, code=3) / IP(src=qsrc, dst=qdst) / quoted)
 
 
-COMMANDS = {"udp": (udp, 4), "icmp6": (icmp6, 4), "error": (error, 5)}
+def toobig6(dst, qsrc, qdst, qsport, qdport, offset):
+    frag = IPv6ExtHdrFragment(nh=17, offset=int(offset) // 8, m=1, id=0x5eed)
+    body = UDP(sport=int(qsport), dport=int(qdport)) / Raw(b"q" * 8) if offset == "0" \
+        else Raw(b"q" * 16)
+    quoted = IPv6(src=qsrc, dst=qdst, nh=44) / frag / body
+    send(IPv6(dst=dst) / ICMPv6PacketTooBig(mtu=1280) / quoted)
+
+
+COMMANDS = {"udp": (udp, 4), "icmp6": (icmp6, 4), "error": (error, 5), "toobig6": (toobig6, 6)}
 
 
 def main():

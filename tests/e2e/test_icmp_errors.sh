@@ -8,7 +8,10 @@
 # the server's half of it:
 #   - to the server, the quoted packet's sender, reach it (IPv4, IPv6);
 #   - to the third host never do (the server's capture holds none), and
-#     count as Reply without session.
+#     count as Reply without session;
+#   - an ICMPv6 Packet Too Big to the server quoting its half's first
+#     fragment (a Fragment header before the ports) reaches it, one quoting
+#     a later fragment (no ports) never does (red team rv23, R4).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
@@ -42,12 +45,17 @@ expect_eq "$(sessions destination-port 5000)" 2 "live UDP sessions, IPv4 and IPv
 clear_counters
 cap_start "$SRV_NS" "$DROPS_TMP/err.pcap" "(icmp or icmp6) and (src host $CLI4 or src host $CLI6)"
 forge error "$OTHER4" "$SRV4" "$CLI4" 5000 46000 + error "$OTHER6" "$SRV6" "$CLI6" 5000 46000 \
-	+ error "$SRV4" "$SRV4" "$CLI4" 5000 46000 + error "$SRV6" "$SRV6" "$CLI6" 5000 46000
+	+ error "$SRV4" "$SRV4" "$CLI4" 5000 46000 + error "$SRV6" "$SRV6" "$CLI6" 5000 46000 \
+	+ toobig6 "$SRV6" "$SRV6" "$CLI6" 5000 46000 16 + toobig6 "$SRV6" "$SRV6" "$CLI6" 5000 46000 0
 cap_wait "$DROPS_TMP/err.pcap" "icmp and dst host $SRV4"
-cap_wait "$DROPS_TMP/err.pcap" "icmp6 and dst host $SRV6"
+cap_wait "$DROPS_TMP/err.pcap" "icmp6 and dst host $SRV6 and ip6[40] == 1"
+cap_wait "$DROPS_TMP/err.pcap" "icmp6 and dst host $SRV6 and ip6[40] == 2"
 expect_eq "$(cap_count "$DROPS_TMP/err.pcap" "dst host $OTHER4 or dst host $OTHER6")" 0 \
 	"errors the third host received"
-expect_eq "$(no_session)" 2 "Reply without session: the two errors to the third host"
-expect_eq "$(jval veth0 sfw-statistics packets-permitted)" 2 "the errors to the sender"
+expect_eq "$(cap_count "$DROPS_TMP/err.pcap" "icmp6 and ip6[40] == 2")" 1 \
+	"Packet Too Big errors the server received (not the later fragment's)"
+expect_eq "$(no_session)" 3 \
+	"Reply without session: the two errors to the third host, the later fragment's"
+expect_eq "$(jval veth0 sfw-statistics packets-permitted)" 3 "the errors to the sender"
 expect_other_drops_zero veth0
 echo "ok icmp errors: only to the quoted packet's sender"
