@@ -97,7 +97,7 @@ Test(icmp, error_about_reply_direction_passes)
 /* A later fragment carries no L4 header: the bytes behind its IP header
  * are payload, here the session's very ports. An error quoting it names
  * no flow (Linux conntrack finds no tuple in it, get_l4proto), as the
- * IPv6 quote of one (tests/bpf/test_rv23.c r4_*): dropped. It had been
+ * IPv6 quote of one (tests/bpf/test_ipv6_ext.c r4_*): dropped. It had been
  * keyed on those payload bytes, and an error about a NAT session's later
  * fragment would have had them rewritten as its port. */
 Test(icmp, error_quoting_a_later_fragment_dropped_v4)

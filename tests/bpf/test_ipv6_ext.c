@@ -6,7 +6,7 @@
 #include <bpf/bpf.h>
 #include "suite.h"
 
-TestSuite(rv23, .init = suite_setup, .fini = suite_teardown);
+TestSuite(ipv6_ext, .init = suite_setup, .fini = suite_teardown);
 
 #define HOST_SENT NULL
 #define DGRAM_ID 0x5eed0001
@@ -70,11 +70,11 @@ static void later_past_payload(__u16 payload_len)
 	cr_assert_eq(sess.wing[SFW_WING_IN].packets, 1, "counted on the session");
 }
 
-Test(rv23, r1_later_fragment_header_in_the_padding_dropped) { later_past_payload(0); }
-Test(rv23, r1_later_fragment_header_across_the_payload_end_dropped) { later_past_payload(4); }
+Test(ipv6_ext, r1_later_fragment_header_in_the_padding_dropped) { later_past_payload(0); }
+Test(ipv6_ext, r1_later_fragment_header_across_the_payload_end_dropped) { later_past_payload(4); }
 
 /* The same at tc egress, the host's own datagram. */
-Test(rv23, r1_later_fragment_header_in_the_padding_dropped_at_tc)
+Test(ipv6_ext, r1_later_fragment_header_in_the_padding_dropped_at_tc)
 {
 	struct pb_spec f = first6(), l = later6();
 	struct pb_pkt fp = build(&f), lp = build(&l);
@@ -89,7 +89,7 @@ Test(rv23, r1_later_fragment_header_in_the_padding_dropped_at_tc)
 
 /* And a routing header in the padding is no header of the packet either:
  * malformed, not a source route (the counter names what was wrong). */
-Test(rv23, r1_routing_header_in_the_padding_malformed)
+Test(ipv6_ext, r1_routing_header_in_the_padding_malformed)
 {
 	struct pb_spec s = { .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_UDP,
 			     .sport = 40000, .dport = 53, .n_ext = 1,
@@ -133,7 +133,7 @@ static struct pb_pkt nested(__u16 inner_off, bool inner_more)
 	return p;
 }
 
-Test(rv23, r2_fragment_header_inside_a_first_fragment_dropped)
+Test(ipv6_ext, r2_fragment_header_inside_a_first_fragment_dropped)
 {
 	struct pb_spec f = first6();
 	struct pb_pkt fp, np = nested(16, true);
@@ -150,7 +150,7 @@ Test(rv23, r2_fragment_header_inside_a_first_fragment_dropped)
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_MALFORMED), 2);
 }
 
-Test(rv23, r2_two_first_fragment_headers_dropped)
+Test(ipv6_ext, r2_two_first_fragment_headers_dropped)
 {
 	struct pb_pkt np = nested(0, true);
 
@@ -162,7 +162,7 @@ Test(rv23, r2_two_first_fragment_headers_dropped)
 
 /* An atomic fragment header behind a first fragment's: the datagram is
  * the outer one, its L4 header judged; still passes. */
-Test(rv23, r2_atomic_header_inside_a_first_fragment_passes)
+Test(ipv6_ext, r2_atomic_header_inside_a_first_fragment_passes)
 {
 	struct pb_pkt np = nested(0, false);
 
@@ -181,7 +181,7 @@ Test(rv23, r2_atomic_header_inside_a_first_fragment_passes)
  * sfw would meet as a first fragment again only if it parsed as one.
  * Fixed: malformed, no session, no record. (IPv4 receivers trim such a
  * fragment instead, ip_frag_queue: IPv4 is left alone.) */
-Test(rv23, r3_first_fragment_not_a_multiple_of_8_dropped)
+Test(ipv6_ext, r3_first_fragment_not_a_multiple_of_8_dropped)
 {
 	struct pb_spec f = first6();
 	struct pb_pkt fp;
@@ -198,7 +198,7 @@ Test(rv23, r3_first_fragment_not_a_multiple_of_8_dropped)
 }
 
 /* The last fragment (M clear) may end anywhere; passes. */
-Test(rv23, r3_last_fragment_of_any_length_follows)
+Test(ipv6_ext, r3_last_fragment_of_any_length_follows)
 {
 	struct pb_spec f = first6(), l = later6();
 	struct pb_pkt fp, lp;
@@ -225,7 +225,7 @@ Test(rv23, r3_last_fragment_of_any_length_follows)
  * sfw_parse_ipv6 does (bounded, inside the quoted bytes), in a global
  * function of each hook. A quoted later fragment has no L4 header, a cut
  * or overlong chain no flow to name: dropped, as a quote too short. */
-Test(rv23, r4_port_unreachable_quoting_destination_options_passes)
+Test(ipv6_ext, r4_port_unreachable_quoting_destination_options_passes)
 {
 	struct pb_spec udp = { .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_UDP,
 			       .sport = 40000, .dport = 53, .payload = 64, .n_ext = 1,
@@ -290,19 +290,19 @@ static void too_big_about_a_first_fragment(bool tc)
 	cr_assert_eq(fx_session_count(), 1, "an error never opens a session");
 }
 
-Test(rv23, r4_packet_too_big_quoting_a_first_fragment_passes)
+Test(ipv6_ext, r4_packet_too_big_quoting_a_first_fragment_passes)
 {
 	too_big_about_a_first_fragment(false);
 }
 
-Test(rv23, r4_packet_too_big_quoting_a_first_fragment_passes_at_tc)
+Test(ipv6_ext, r4_packet_too_big_quoting_a_first_fragment_passes_at_tc)
 {
 	too_big_about_a_first_fragment(true);
 }
 
 /* Hop-by-Hop and Destination Options, 16 bytes each, then a Fragment
  * header (an atomic fragment): walked to the ports. */
-Test(rv23, r4_time_exceeded_quoting_a_chain_passes)
+Test(ipv6_ext, r4_time_exceeded_quoting_a_chain_passes)
 {
 	struct pb_spec udp = { .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_UDP,
 			       .sport = 40000, .dport = 53, .payload = 64, .n_ext = 3,
@@ -337,12 +337,12 @@ static void error_about_a_later_fragment(bool tc)
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_NO_SESSION), 1);
 }
 
-Test(rv23, r4_error_quoting_a_later_fragment_dropped)
+Test(ipv6_ext, r4_error_quoting_a_later_fragment_dropped)
 {
 	error_about_a_later_fragment(false);
 }
 
-Test(rv23, r4_error_quoting_a_later_fragment_dropped_at_tc)
+Test(ipv6_ext, r4_error_quoting_a_later_fragment_dropped_at_tc)
 {
 	error_about_a_later_fragment(true);
 }
@@ -366,12 +366,12 @@ static void error_about_a_long_chain(bool tc)
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_NO_SESSION), 1);
 }
 
-Test(rv23, r4_error_quoting_a_chain_longer_than_walked_dropped)
+Test(ipv6_ext, r4_error_quoting_a_chain_longer_than_walked_dropped)
 {
 	error_about_a_long_chain(false);
 }
 
-Test(rv23, r4_error_quoting_a_chain_longer_than_walked_dropped_at_tc)
+Test(ipv6_ext, r4_error_quoting_a_chain_longer_than_walked_dropped_at_tc)
 {
 	error_about_a_long_chain(true);
 }
@@ -379,7 +379,7 @@ Test(rv23, r4_error_quoting_a_chain_longer_than_walked_dropped_at_tc)
 /* A quote cut inside its Destination Options header, or inside the UDP
  * header behind it, is too short to name the flow, as a plain quote cut
  * before its ports: dropped. Cut right after the ports: passes. */
-Test(rv23, r4_error_quoting_a_truncated_chain_dropped)
+Test(ipv6_ext, r4_error_quoting_a_truncated_chain_dropped)
 {
 	struct pb_spec udp = udp_dstopts(1);
 	struct pb_spec err = error6(&udp, SFW_ICMPV6_DEST_UNREACH, 4);
@@ -402,7 +402,7 @@ Test(rv23, r4_error_quoting_a_truncated_chain_dropped)
 /* The quoted packet's payload length bounds its chain as the frame's does
  * the packet's (R1): a Destination Options header past it is no header of
  * that packet, whatever bytes the error carries behind. */
-Test(rv23, r4_error_quoting_a_header_past_its_payload_length_dropped)
+Test(ipv6_ext, r4_error_quoting_a_header_past_its_payload_length_dropped)
 {
 	struct pb_spec udp = udp_dstopts(1);
 	struct pb_spec err = error6(&udp, SFW_ICMPV6_DEST_UNREACH, 4);
@@ -436,12 +436,12 @@ static void error_about_no_session(bool tc)
 	cr_assert_eq(fx_session_count(), 1);
 }
 
-Test(rv23, r4_error_quoting_a_chain_of_no_session_dropped)
+Test(ipv6_ext, r4_error_quoting_a_chain_of_no_session_dropped)
 {
 	error_about_no_session(false);
 }
 
-Test(rv23, r4_error_quoting_a_chain_of_no_session_dropped_at_tc)
+Test(ipv6_ext, r4_error_quoting_a_chain_of_no_session_dropped_at_tc)
 {
 	error_about_no_session(true);
 }
@@ -449,7 +449,7 @@ Test(rv23, r4_error_quoting_a_chain_of_no_session_dropped_at_tc)
 /* A routing header with hops left names a destination that is not the
  * packet's end: such a packet never passed sfw (a source route), and an
  * error quoting one names no session's packet. */
-Test(rv23, r4_error_quoting_a_source_route_dropped)
+Test(ipv6_ext, r4_error_quoting_a_source_route_dropped)
 {
 	struct pb_spec udp = udp_dstopts(0), routed = udp_dstopts(0);
 	struct pb_spec err = error6(&routed, SFW_ICMPV6_DEST_UNREACH, 4);
@@ -472,7 +472,7 @@ Test(rv23, r4_error_quoting_a_source_route_dropped)
 
 /* A routing header with segments left behind the Fragment header (in the
  * fragmentable part, where only the first fragment carries it). */
-Test(rv23, routing_header_behind_a_first_fragment_header_dropped)
+Test(ipv6_ext, routing_header_behind_a_first_fragment_header_dropped)
 {
 	struct pb_spec s = first6();
 	struct pb_pkt p;
@@ -492,7 +492,7 @@ Test(rv23, routing_header_behind_a_first_fragment_header_dropped)
 /* A first fragment cut inside the chain after its Fragment header: the
  * headers naming the L4 header are in the next fragment. Malformed; the
  * same as an atomic fragment. */
-Test(rv23, first_fragment_ending_inside_its_extension_chain_dropped)
+Test(ipv6_ext, first_fragment_ending_inside_its_extension_chain_dropped)
 {
 	struct pb_spec s = first6();
 	struct pb_pkt p;
@@ -516,7 +516,7 @@ Test(rv23, first_fragment_ending_inside_its_extension_chain_dropped)
 /* ICMPv6 echo behind Hop-by-Hop, Destination Options and an atomic
  * fragment, in 802.1ad + 802.1Q: the same session as the plain echo, and
  * judged by the same policy (deny-all drops both). */
-Test(rv23, icmp6_behind_extension_headers_in_qinq_is_the_plain_echo)
+Test(ipv6_ext, icmp6_behind_extension_headers_in_qinq_is_the_plain_echo)
 {
 	struct pb_spec plain = { .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_ICMP6,
 				 .icmp_type = SFW_ICMPV6_ECHO_REQUEST, .icmp_id = 77,
@@ -546,7 +546,7 @@ Test(rv23, icmp6_behind_extension_headers_in_qinq_is_the_plain_echo)
 
 /* 0x88a8 over 0x88a8 over 0x8100: one tag more than the parser walks,
  * whatever the TPIDs; two 802.1ad tags walk. */
-Test(rv23, vlan_stacks_by_tpid)
+Test(ipv6_ext, vlan_stacks_by_tpid)
 {
 	struct pb_spec two = { .nvlan = 2, .vlan_tpid = { 0x88a8, 0x88a8 }, .vlan_id = { 1, 2 },
 			       .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_UDP,
@@ -566,7 +566,7 @@ Test(rv23, vlan_stacks_by_tpid)
 
 /* No Next Header (59) behind a Destination Options header, AH and ESP:
  * protocols keyed on addresses, denied under deny-all as any other. */
-Test(rv23, no_next_header_ah_esp_under_deny_all_dropped)
+Test(ipv6_ext, no_next_header_ah_esp_under_deny_all_dropped)
 {
 	__u8 protos[] = { 59, 51, 50 };
 
