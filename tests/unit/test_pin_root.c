@@ -153,3 +153,28 @@ Test(pin_root, root_of_a_bpf_filesystem_refused)
 	snprintf(links, sizeof(links), "%s/links", fs);
 	cr_assert_neq(access(links, F_OK), 0, "a links directory was made in the mount's root");
 }
+
+/* Review rv24, finding 3 (false positive of the check above): a bpffs
+ * mounted for sfw alone on its pin root (mount -t bpf -o mode=0700 bpf
+ * /sys/fs/bpf/sfw; some hosts and container setups do this so sfw's pins
+ * are apart from every other BPF user's) is refused as "the root of a bpf
+ * filesystem", though nothing else shares it. It was accepted before
+ * 5a65696, so after an upgrade every command that takes the lock fails,
+ * `detach all` included (the old programs stay attached). The mount here
+ * sits on the test's own bpffs, as /sys/fs/bpf/sfw sits on /sys/fs/bpf.
+ * Fails on this tree: disabled until loader/pin.c refuses only the shared
+ * mount (for instance the root of a bpffs whose parent is on no bpffs, or
+ * the one at SFW_BPFFS) rather than every mount root. */
+Test(pin_root, a_bpf_filesystem_of_sfws_own_on_the_pin_root_accepted, .disabled = true)
+{
+	char links[128];
+	int err;
+
+	cr_assert_eq(mkdir(root, 0700), 0, "%s", strerror(errno));
+	cr_assert_eq(mount("bpf", root, "bpf", 0, "mode=0700"), 0, "mount: %s", strerror(errno));
+	err = sfw_ensure_pin_root();
+	snprintf(links, sizeof(links), "%s/links", root);
+	rmdir(links);
+	umount2(root, MNT_DETACH);
+	cr_assert_eq(err, 0, "refused: %s", sfw_last_error());
+}
