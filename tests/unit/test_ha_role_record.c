@@ -176,3 +176,36 @@ Test(ha_role_record, an_attach_in_a_cluster_is_silent_until_named_primary)
 	put(run_dir, SFW_ROLE_RECORD_FILE, "role primary\nbo", 15);
 	cr_expect(sfw_role_attach_silent(), "a torn record: silent");
 }
+
+/* Review rv24, finding 6 (hardening, low): the record's temporary file is
+ * opened with O_CREAT | O_TRUNC but neither O_EXCL nor O_NOFOLLOW, under a
+ * name anyone can predict (.cluster-role.<pid>): where the run directory
+ * is writable by another user (SFW_RUN_DIR pointed at a shared directory;
+ * /run/sfw itself is root's 0755), a symbolic link planted there has root
+ * truncate and overwrite the file it names, and the rename then leaves the
+ * link as the record, so `cluster-role` reads whatever that file holds. The
+ * reader likewise opens cluster-role following links and without
+ * O_NONBLOCK (a FIFO there blocks every attach in a cluster). Suggested:
+ * O_EXCL | O_NOFOLLOW on the temporary file (mkstemp-like), O_NOFOLLOW |
+ * O_NONBLOCK and an fstat (regular file, root's, not group/other
+ * writable) on the read. Fails on this tree: disabled. */
+Test(ha_role_record, a_link_planted_at_the_temporary_name_is_not_followed, .disabled = true)
+{
+	char victim[] = "/tmp/sfw-role-victim-XXXXXX", link[600], got[64] = { 0 };
+	int fd = mkstemp(victim);
+	ssize_t n;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "precious\n", 9), 9);
+	close(fd);
+	snprintf(link, sizeof(link), "%s/.%s.%d", run_dir, SFW_ROLE_RECORD_FILE, (int)getpid());
+	cr_assert_eq(symlink(victim, link), 0, "%s", strerror(errno));
+	sfw_role_record_write_at(run_dir, BOOT, SFW_HA_PRIMARY);
+	fd = open(victim, O_RDONLY);
+	n = fd >= 0 ? read(fd, got, sizeof(got) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	unlink(victim);
+	cr_expect_eq(n, 9, "the file the link named was rewritten: '%s'", got);
+	cr_expect_str_eq(got, "precious\n");
+}
