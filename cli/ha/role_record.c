@@ -35,21 +35,40 @@ static int this_boot(char *id, size_t len)
 	return 0;
 }
 
+/* A record that could not be written goes, the old one with it: no
+ * record is a secondary to the next attach (sfw_role_attach_silent), the
+ * safe side, where a stale "primary" would answer beside the peer. */
+static int fail_safe(int err, const char *path)
+{
+	const char *gone = "removed";
+
+	if (unlink(path) && errno != ENOENT)
+		gone = strerror(errno);
+	return sfw_fail(err, "cannot record the cluster role in %s: %s (the old record: %s)",
+			path, strerror(err), gone);
+}
+
 int sfw_role_record_write_at(const char *dir, const char *boot_id, enum sfw_ha_role role)
 {
 	char path[PATH_MAX], tmp[PATH_MAX], text[RECORD_MAX];
 	int n, fd, err = 0;
 
-	if ((unsigned)role > SFW_HA_SECONDARY || strlen(boot_id) >= SFW_BOOT_ID_LEN)
-		return sfw_fail(EINVAL, "no such role or boot id to record");
 	if (sfw_path(path, sizeof(path), "%s/%s", dir, SFW_ROLE_RECORD_FILE) ||
 	    sfw_path(tmp, sizeof(tmp), "%s/.%s.%d", dir, SFW_ROLE_RECORD_FILE, (int)getpid()))
 		return -ENAMETOOLONG;
+	if ((unsigned)role > SFW_HA_SECONDARY || strlen(boot_id) >= SFW_BOOT_ID_LEN)
+		return fail_safe(EINVAL, path);
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return sfw_fail(errno, "cannot create %s: %s", dir, strerror(errno));
 	n = snprintf(text, sizeof(text), "role %s\nboot %s\n", role_words[role], boot_id);
+	/* the temporary name is predictable: whatever sits there (a stale
+	 * file of a process of this pid, a link planted where the directory
+	 * is writable by others) goes, and the file is made anew, never
+	 * opened through a link (O_EXCL, O_NOFOLLOW); if something is there
+	 * again, the write fails rather than follow it */
+	unlink(tmp);
 	errno = 0;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, text, (size_t)n) != n || fsync(fd))
 		err = errno ? errno : EIO;
 	if (fd >= 0 && close(fd) && !err)
@@ -57,8 +76,9 @@ int sfw_role_record_write_at(const char *dir, const char *boot_id, enum sfw_ha_r
 	if (!err && rename(tmp, path))
 		err = errno;
 	if (err) {
-		unlink(tmp);
-		return sfw_fail(err, "cannot record the cluster role in %s: %s", path, strerror(err));
+		if (fd >= 0)   /* ours: never what another put there */
+			unlink(tmp);
+		return fail_safe(err, path);
 	}
 	return 0;
 }
@@ -85,14 +105,21 @@ int sfw_role_record_read_at(const char *dir, const char *boot_id, enum sfw_ha_ro
 {
 	char path[PATH_MAX], text[RECORD_MAX + 1];
 	const char *word, *boot;
+	struct stat st;
 	ssize_t n;
 	int fd;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, SFW_ROLE_RECORD_FILE) >= (int)sizeof(path))
 		return -ENOENT;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* a regular file only: never through a link, never waiting on a
+	 * FIFO (every attach in a cluster reads this), nothing else */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
-		return -ENOENT;
+		return errno == ENOENT ? -ENOENT : -EINVAL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
 	n = read(fd, text, sizeof(text) - 1);
 	close(fd);
 	if (n <= 0 || n >= (ssize_t)sizeof(text) - 1 || memchr(text, '\0', (size_t)n))

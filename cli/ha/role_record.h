@@ -15,12 +15,15 @@
 #define SFW_BOOT_ID_LEN 64
 
 /* Writes `role` for boot boot_id into dir/cluster-role, whole or not at
- * all (a file beside it, then renamed over it); creates dir when missing.
- * 0, or a negative errno with one line. */
+ * all (a file beside it, made anew and never through a link, then renamed
+ * over it); creates dir when missing. 0, or a negative errno with one
+ * line; a failure removes the old record too (no record: the next attach
+ * starts as a secondary, the safe side). */
 int sfw_role_record_write_at(const char *dir, const char *boot_id, enum sfw_ha_role role);
 /* The role recorded in dir/cluster-role for boot boot_id: 0 and *role;
  * -ENOENT (none), -ESTALE (another boot's) or -EINVAL (not a record:
- * cut short, garbage), each with no message: the caller falls back. */
+ * cut short, garbage, or no regular file: a link, a FIFO, which is never
+ * waited on), each with no message: the caller falls back. */
 int sfw_role_record_read_at(const char *dir, const char *boot_id, enum sfw_ha_role *role);
 
 /* The same in sfw_run_dir() for this boot (/proc/sys/kernel/random/boot_id). */

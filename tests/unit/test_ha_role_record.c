@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <sys/stat.h>
 #include <criterion/criterion.h>
 #include "err.h"
 #include "role_record.h"
@@ -177,21 +178,18 @@ Test(ha_role_record, an_attach_in_a_cluster_is_silent_until_named_primary)
 	cr_expect(sfw_role_attach_silent(), "a torn record: silent");
 }
 
-/* Review rv24, finding 6 (hardening, low): the record's temporary file is
- * opened with O_CREAT | O_TRUNC but neither O_EXCL nor O_NOFOLLOW, under a
- * name anyone can predict (.cluster-role.<pid>): where the run directory
- * is writable by another user (SFW_RUN_DIR pointed at a shared directory;
- * /run/sfw itself is root's 0755), a symbolic link planted there has root
- * truncate and overwrite the file it names, and the rename then leaves the
- * link as the record, so `cluster-role` reads whatever that file holds. The
- * reader likewise opens cluster-role following links and without
- * O_NONBLOCK (a FIFO there blocks every attach in a cluster). Suggested:
- * O_EXCL | O_NOFOLLOW on the temporary file (mkstemp-like), O_NOFOLLOW |
- * O_NONBLOCK and an fstat (regular file, root's, not group/other
- * writable) on the read. Fails on this tree: disabled. */
-Test(ha_role_record, a_link_planted_at_the_temporary_name_is_not_followed, .disabled = true)
+/* Review rv24, finding 6 (hardening, low): the record's temporary file
+ * was opened with O_CREAT | O_TRUNC but neither O_EXCL nor O_NOFOLLOW,
+ * under a name anyone can predict (.cluster-role.<pid>): where the run
+ * directory is writable by another user (SFW_RUN_DIR pointed at a shared
+ * directory; /run/sfw itself is root's 0755), a symbolic link planted
+ * there had root truncate and overwrite the file it names. Now whatever
+ * is at the name goes and the file is made anew (O_EXCL | O_NOFOLLOW).
+ * Red before the fix: the file the link named held the record. */
+Test(ha_role_record, a_link_planted_at_the_temporary_name_is_not_followed)
 {
 	char victim[] = "/tmp/sfw-role-victim-XXXXXX", link[600], got[64] = { 0 };
+	enum sfw_ha_role role = SFW_HA_NONE;
 	int fd = mkstemp(victim);
 	ssize_t n;
 
@@ -200,7 +198,8 @@ Test(ha_role_record, a_link_planted_at_the_temporary_name_is_not_followed, .disa
 	close(fd);
 	snprintf(link, sizeof(link), "%s/.%s.%d", run_dir, SFW_ROLE_RECORD_FILE, (int)getpid());
 	cr_assert_eq(symlink(victim, link), 0, "%s", strerror(errno));
-	sfw_role_record_write_at(run_dir, BOOT, SFW_HA_PRIMARY);
+	cr_expect_eq(sfw_role_record_write_at(run_dir, BOOT, SFW_HA_PRIMARY), 0, "%s",
+		     sfw_last_error());
 	fd = open(victim, O_RDONLY);
 	n = fd >= 0 ? read(fd, got, sizeof(got) - 1) : -1;
 	if (fd >= 0)
@@ -208,4 +207,68 @@ Test(ha_role_record, a_link_planted_at_the_temporary_name_is_not_followed, .disa
 	unlink(victim);
 	cr_expect_eq(n, 9, "the file the link named was rewritten: '%s'", got);
 	cr_expect_str_eq(got, "precious\n");
+	/* the record is a file of its own, the link gone */
+	cr_expect_eq(sfw_role_record_read_at(run_dir, BOOT, &role), 0);
+	cr_expect_eq(role, SFW_HA_PRIMARY);
+	cr_expect_eq(files_in(run_dir), 1);
+}
+
+/* The reader (every attach in a cluster): a FIFO at the record's name
+ * blocked the open for good; now it is no record (the attach starts
+ * silent), at once. Red before the fix: the test timed out. */
+Test(ha_role_record, a_fifo_at_the_records_name_is_no_record, .timeout = 10)
+{
+	char path[600];
+	enum sfw_ha_role got;
+
+	snprintf(path, sizeof(path), "%s/%s", run_dir, SFW_ROLE_RECORD_FILE);
+	cr_assert_eq(mkfifo(path, 0644), 0, "%s", strerror(errno));
+	cr_expect_eq(sfw_role_record_read_at(run_dir, BOOT, &got), -EINVAL);
+	put(conf_dir, SFW_HA_CONF_FILE, "set chassis cluster cluster-id 1\n", 33);
+	cr_expect(sfw_role_attach_silent(), "a FIFO: silent");
+}
+
+/* Nor is a link at the record's name followed, whatever it names (here a
+ * well-formed primary record of this boot elsewhere). Red before the fix:
+ * read as primary. */
+Test(ha_role_record, a_link_at_the_records_name_is_not_followed)
+{
+	char other[600], path[600];
+	enum sfw_ha_role got = SFW_HA_NONE;
+
+	snprintf(other, sizeof(other), "%s/sub", run_dir);
+	cr_assert_eq(sfw_role_record_write_at(other, BOOT, SFW_HA_PRIMARY), 0, "%s",
+		     sfw_last_error());
+	snprintf(other, sizeof(other), "%s/sub/%s", run_dir, SFW_ROLE_RECORD_FILE);
+	snprintf(path, sizeof(path), "%s/%s", run_dir, SFW_ROLE_RECORD_FILE);
+	cr_assert_eq(symlink(other, path), 0, "%s", strerror(errno));
+	cr_expect_eq(sfw_role_record_read_at(run_dir, BOOT, &got), -EINVAL, "read as %d", got);
+	unlink(other);
+	snprintf(other, sizeof(other), "%s/sub", run_dir);
+	rmdir(other);
+}
+
+/* A record that cannot be written (here a directory squats the temporary
+ * name) removes the old one: no record is a secondary to the next attach,
+ * where the old "primary" would have it answer beside the new primary.
+ * One line says so. Red before the fix: the old primary record stayed. */
+Test(ha_role_record, a_record_that_cannot_be_written_removes_the_old_one)
+{
+	char tmp[600];
+	enum sfw_ha_role got;
+	int err;
+
+	put(conf_dir, SFW_HA_CONF_FILE, "set chassis cluster cluster-id 1\n", 33);
+	cr_assert_eq(sfw_role_record_write(SFW_HA_PRIMARY), 0, "%s", sfw_last_error());
+	cr_assert_not(sfw_role_attach_silent(), "primary: answers");
+	snprintf(tmp, sizeof(tmp), "%s/.%s.%d", run_dir, SFW_ROLE_RECORD_FILE, (int)getpid());
+	cr_assert_eq(mkdir(tmp, 0700), 0, "%s", strerror(errno));
+	err = sfw_role_record_write(SFW_HA_SECONDARY);
+	rmdir(tmp);
+	cr_expect_lt(err, 0, "written through a directory?");
+	cr_expect(strstr(sfw_last_error(), "cannot record the cluster role in ") &&
+		  strstr(sfw_last_error(), "(the old record: removed)") &&
+		  !strchr(sfw_last_error(), '\n'), "%s", sfw_last_error());
+	cr_expect_eq(sfw_role_record_read_at(run_dir, BOOT, &got), -ENOENT);
+	cr_expect(sfw_role_attach_silent(), "the old primary record is still read");
 }
