@@ -122,6 +122,11 @@ struct sfw_ha_report {
  * takes it out of the cluster (disabled). Takes the pin root's lock. */
 int sfw_ha_become(enum sfw_ha_role role, const struct sfw_ha_conf *c,
 		  struct sfw_ha_report *rep);
+/* The same for a caller that holds sfw_lock() already (it is not
+ * re-entrant): keepalived's hook, which records the role and decides
+ * whether sfw is attached under the same lock as an attach. */
+int sfw_ha_become_locked(enum sfw_ha_role role, const struct sfw_ha_conf *c,
+			 struct sfw_ha_report *rep);
 
 /* The session daemon's worker: a thread that follows the role. */
 struct sfw_ha_worker;

@@ -155,6 +155,31 @@ static int become_primary(const struct sfw_ha_conf *c, struct sfw_ha_report *rep
 	return first;
 }
 
+int sfw_ha_become_locked(enum sfw_ha_role role, const struct sfw_ha_conf *c,
+			 struct sfw_ha_report *rep)
+{
+	int err;
+
+	memset(rep, 0, sizeof(*rep));
+	/* a role fails without labels (libnftables missing, the table refused) */
+	err = role != SFW_HA_NONE ? ha_labels_enable() : 0;
+	if (!err && role == SFW_HA_PRIMARY)
+		return become_primary(c, rep);
+	if (err)
+		return err;
+	/* a secondary answers no proxy-arp/ndp request: the primary does */
+	err = set_flags(role == SFW_HA_SECONDARY ? SFW_CFG_F_HA_SECONDARY : 0,
+			role == SFW_HA_SECONDARY ? SFW_CFG_F_SYNC
+						 : SFW_CFG_F_SYNC | SFW_CFG_F_HA_SECONDARY);
+	if (!err)
+		err = record(role, c);
+	if (!err)
+		rep->daemon = acknowledged(role);
+	if (!err && role == SFW_HA_NONE)
+		rep->purged = ha_ct_purge((__u16)c->zone, true);
+	return err;
+}
+
 int sfw_ha_become(enum sfw_ha_role role, const struct sfw_ha_conf *c, struct sfw_ha_report *rep)
 {
 	int err;
@@ -163,22 +188,7 @@ int sfw_ha_become(enum sfw_ha_role role, const struct sfw_ha_conf *c, struct sfw
 	err = sfw_lock();
 	if (err)
 		return err;
-	/* a role fails without labels (libnftables missing, the table refused) */
-	err = role != SFW_HA_NONE ? ha_labels_enable() : 0;
-	if (!err && role == SFW_HA_PRIMARY) {
-		err = become_primary(c, rep);
-	} else if (!err) {
-		/* a secondary answers no proxy-arp/ndp request: the primary does */
-		err = set_flags(role == SFW_HA_SECONDARY ? SFW_CFG_F_HA_SECONDARY : 0,
-				role == SFW_HA_SECONDARY ? SFW_CFG_F_SYNC
-							 : SFW_CFG_F_SYNC | SFW_CFG_F_HA_SECONDARY);
-		if (!err)
-			err = record(role, c);
-		if (!err)
-			rep->daemon = acknowledged(role);
-		if (!err && role == SFW_HA_NONE)
-			rep->purged = ha_ct_purge((__u16)c->zone, true);
-	}
+	err = sfw_ha_become_locked(role, c, rep);
 	sfw_unlock();
 	return err;
 }

@@ -95,13 +95,22 @@ static bool vip_here(const struct sfw_ha_vip *v)
 }
 
 /* Does the datapath answer proxy-arp/ndp requests (SFW_CFG_F_HA_SECONDARY
- * clear)? Only one node of the cluster may; not attached, none does. */
-static bool proxy_answers(bool *attached)
+ * clear)? Only one node of the cluster may. 1 or 0; -ENOENT when sfw is
+ * not attached (nothing pinned: none answers); any other negative errno,
+ * with its line, when pins are there but cannot be read (a table of
+ * another layout, left by an upgrade before its `detach all`, whose
+ * programs may well answer): then this node cannot say, and says why. */
+static int proxy_answers(void)
 {
 	struct sfw_config cfg;
+	int err = sfw_require_loaded();
 
-	*attached = !sfw_require_loaded() && !sfw_config_read(&cfg);
-	return *attached && !(cfg.flags & SFW_CFG_F_HA_SECONDARY);
+	if (err)
+		return err;
+	err = sfw_config_read(&cfg);
+	if (err)   /* the sessions without the flags: not "not attached" */
+		return err == -ENOENT ? -EIO : err;
+	return !(cfg.flags & SFW_CFG_F_HA_SECONDARY);
 }
 
 /* The role keepalived last named this boot (role_record.h), or `none`. */
@@ -126,8 +135,8 @@ static const char legend[] =
 static void status_text(FILE *f, const struct sfw_ha_conf *c, const struct sfw_ha_ctl *ctl)
 {
 	char since[64] = "-";
-	bool answers, attached;
 	struct tm tm;
+	int answers;
 	time_t t = (time_t)ctl->since_s;
 
 	fputs(legend, f);
@@ -145,9 +154,12 @@ static void status_text(FILE *f, const struct sfw_ha_conf *c, const struct sfw_h
 		status_of(c, ctl, c->node), since);
 	fprintf(f, "Peer: node%d at %s, fabric %s\n", !c->node, c->peer_addr, c->fabric_if);
 	fprintf(f, "Role requested: %s\n", requested_role("none this boot"));
-	answers = proxy_answers(&attached);
-	fprintf(f, "Proxy ARP/NDP answers: %s\n", answers ? "yes" : attached ? "no"
-		: "no (sfw is not attached)");
+	answers = proxy_answers();
+	if (answers >= 0 || answers == -ENOENT)
+		fprintf(f, "Proxy ARP/NDP answers: %s\n", answers > 0 ? "yes" : answers == 0 ? "no"
+			: "no (sfw is not attached)");
+	else
+		fprintf(f, "Proxy ARP/NDP answers: unknown (%s)\n", sfw_last_error());
 	fprintf(f, "Virtual addresses:\n");
 	for (int i = 0; i < c->n_vip; i++)
 		fprintf(f, "  %-24s %-16s %s\n", c->vip[i].prefix, c->vip[i].ifname,
@@ -158,8 +170,8 @@ static void status_json(FILE *f, const struct sfw_ha_conf *c, const struct sfw_h
 {
 	struct sfw_obuf ob;
 	struct sfw_json j;
-	bool attached;
 	char name[16];
+	int answers;
 
 	sfw_ob_init(&ob, f);
 	sfw_json_init(&j, &ob);
@@ -190,7 +202,10 @@ static void status_json(FILE *f, const struct sfw_ha_conf *c, const struct sfw_h
 	sfw_json_str(&j, "peer-address", c->peer_addr);
 	sfw_json_str(&j, "fabric-interface", c->fabric_if);
 	sfw_json_str(&j, "role-requested", requested_role("none"));
-	sfw_json_bool(&j, "proxy-answers", proxy_answers(&attached));
+	answers = proxy_answers();
+	sfw_json_bool(&j, "proxy-answers", answers > 0);
+	if (answers < 0 && answers != -ENOENT)
+		sfw_json_str(&j, "proxy-answers-error", sfw_last_error());
 	sfw_json_open(&j, "virtual-address", '[');
 	for (int i = 0; i < c->n_vip; i++) {
 		sfw_json_open(&j, NULL, '{');
@@ -386,14 +401,78 @@ int sfw_cmd_show_cluster_configuration(const struct sfw_cmdline *cl)
 	return SFW_EXIT_OK;
 }
 
+/* What the transition did, on one line. */
+static void print_taken(FILE *out, const struct sfw_ha_conf *c, int role,
+			const struct sfw_ha_report *rep)
+{
+	fprintf(out, "node%d: %s", c->node, sfw_ha_role_name(role));
+	if (role == SFW_HA_PRIMARY)
+		fprintf(out, ", %d sessions loaded from the peer in %.3f s, %llu mirrored in "
+			"%.3f s", rep->loaded, rep->load_ns / 1e9, (unsigned long long)rep->mirrored,
+			rep->mirror_ns / 1e9);
+	if (rep->write_errors)
+		fprintf(out, ", %llu writes refused by the kernel",
+			(unsigned long long)rep->write_errors);
+	if (role == SFW_HA_NONE && rep->purged > 0)
+		fprintf(out, ", %d mirror entries removed", rep->purged);
+	fprintf(out, "%s\n", rep->daemon ? "" : " (no session daemon runs: nothing is "
+		"mirrored or loaded until one does)");
+}
+
+/* The hook's work, under sfw_lock(): the lock an attach holds from its
+ * read of the record to its maps (cli/system/cmd_attach.c). So a hook
+ * either records the role before an attach reads it, or waits for the
+ * attach and then takes the role in the maps it made; never in between,
+ * where the attach would make the maps from the record it read before
+ * (both nodes answering proxy-arp/ndp, or a primary silent). */
+static int take_role(const struct sfw_cmdline *cl, const struct sfw_ha_conf *c, int role)
+{
+	struct sfw_ha_report rep;
+	char rec_msg[PATH_MAX + 256];
+	int rec_err, err;
+
+	/* what keepalived named, for the attach that makes the maps anew
+	 * (docs/ha.md "After a restart"): before the role itself, so an
+	 * attach after this one reads it; not recorded, the role is still
+	 * taken */
+	rec_err = sfw_role_record_write(role);
+	if (rec_err)
+		snprintf(rec_msg, sizeof(rec_msg), "%s", sfw_last_error());
+	err = sfw_require_loaded();
+	if (err == -ENOENT) {
+		/* nothing pinned: keepalived's hook ran before the attach, and
+		 * the record is all */
+		if (rec_err)
+			return sfw_fail(-rec_err, "%s", rec_msg);
+		fprintf(cl->out, "node%d: %s recorded; sfw is not attached: an attach starts "
+			"%s\n", c->node, sfw_ha_role_name(role), role == SFW_HA_SECONDARY ?
+			"answering no proxy-arp/ndp request" : "answering proxy-arp/ndp");
+		return 0;
+	}
+	if (err) {
+		/* pins are there but cannot be read (a table of another layout:
+		 * an upgrade before its `detach all`, the old programs perhaps
+		 * still answering): the role is not taken, and keepalived hears */
+		if (rec_err)
+			return sfw_fail(-err, "%s; and the role is not taken: %s", rec_msg,
+					sfw_last_error());
+		return sfw_fail(-err, "node%d: %s recorded, but not taken: %s", c->node,
+				sfw_ha_role_name(role), sfw_last_error());
+	}
+	err = sfw_ha_become_locked(role, c, &rep);
+	if (err)
+		return err;
+	print_taken(cl->out, c, role, &rep);
+	return rec_err ? sfw_fail(-rec_err, "%s", rec_msg) : 0;
+}
+
 int sfw_cmd_request_cluster_role(const struct sfw_cmdline *cl)
 {
 	static const char *const words[] = { "disabled", "primary", "secondary" };
 	const char *word = cl->pos[0];
-	struct sfw_ha_report rep;
 	struct sfw_ha_conf c;
-	char rec_msg[512];
-	int role = -1, rec_err;
+	char lock_msg[PATH_MAX + 256];
+	int role = -1, err;
 
 	for (int i = 0; i < 3; i++)
 		if (!strcmp(word, words[i]))
@@ -408,38 +487,16 @@ int sfw_cmd_request_cluster_role(const struct sfw_cmdline *cl)
 	}
 	if (load_conf(&c))
 		return sfw_report(cl);
-	/* what keepalived named, for the attach that makes the maps anew
-	 * (docs/ha.md "After a restart"): before the role itself, so an
-	 * attach meanwhile reads it; not recorded, the role is still taken */
-	rec_err = sfw_role_record_write(role);
-	if (rec_err)
-		snprintf(rec_msg, sizeof(rec_msg), "%s", sfw_last_error());
-	if (sfw_require_loaded()) {
-		/* keepalived's hook ran before the attach: the record is all */
-		if (rec_err)
-			return sfw_report(cl);
-		fprintf(cl->out, "node%d: %s recorded; sfw is not attached: an attach starts "
-			"%s\n", c.node, words[role], role == SFW_HA_SECONDARY ?
-			"answering no proxy-arp/ndp request" : "answering proxy-arp/ndp");
-		return SFW_EXIT_OK;
-	}
-	if (sfw_ha_become(role, &c, &rep))
-		return sfw_report(cl);
-	fprintf(cl->out, "node%d: %s", c.node, words[role]);
-	if (role == SFW_HA_PRIMARY)
-		fprintf(cl->out, ", %d sessions loaded from the peer in %.3f s, %llu mirrored in "
-			"%.3f s", rep.loaded, rep.load_ns / 1e9, (unsigned long long)rep.mirrored,
-			rep.mirror_ns / 1e9);
-	if (rep.write_errors)
-		fprintf(cl->out, ", %llu writes refused by the kernel",
-			(unsigned long long)rep.write_errors);
-	if (role == SFW_HA_NONE && rep.purged > 0)
-		fprintf(cl->out, ", %d mirror entries removed", rep.purged);
-	fprintf(cl->out, "%s\n", rep.daemon ? "" : " (no session daemon runs: nothing is "
-		"mirrored or loaded until one does)");
-	if (rec_err) {
-		sfw_fail(-rec_err, "%s", rec_msg);
+	err = sfw_lock();
+	if (err) {
+		/* no attach makes the maps without the lock either: what
+		 * keepalived named is still the role the next one starts in */
+		snprintf(lock_msg, sizeof(lock_msg), "%s", sfw_last_error());
+		sfw_role_record_write(role);
+		sfw_fail(-err, "%s", lock_msg);
 		return sfw_report(cl);
 	}
-	return SFW_EXIT_OK;
+	err = take_role(cl, &c, role);
+	sfw_unlock();
+	return err ? sfw_report(cl) : SFW_EXIT_OK;
 }

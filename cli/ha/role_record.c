@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include "err.h"
 #include "event_ring.h"
+#include "loader.h"
 #include "role_record.h"
 
 #define BOOT_ID_PATH "/proc/sys/kernel/random/boot_id"
@@ -163,4 +164,13 @@ bool sfw_role_attach_silent(void)
 	if (sfw_ha_conf_path(path, sizeof(path)) || access(path, F_OK))
 		return false;
 	return sfw_role_record_read(&role) || role == SFW_HA_SECONDARY;
+}
+
+int sfw_role_lock_for_attach(bool *silent)
+{
+	int err = sfw_lock();
+
+	if (!err)
+		*silent = sfw_role_attach_silent();
+	return err;
 }

@@ -36,5 +36,11 @@ int sfw_role_record_read(enum sfw_ha_role *role);
  * primary or disabled: until keepalived names a role, the node is a
  * secondary, and two nodes never answer for the same addresses. */
 bool sfw_role_attach_silent(void);
+/* What an attach that makes the maps does: sfw_lock() (0, or its error),
+ * then *silent = sfw_role_attach_silent(). Read under the lock keepalived's
+ * hook writes the record under (`request chassis cluster role`), so a
+ * hook comes before the read or after the maps are made (and sets their
+ * flags itself), never between, where its role would be lost. */
+int sfw_role_lock_for_attach(bool *silent);
 
 #endif

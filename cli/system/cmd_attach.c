@@ -123,9 +123,11 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 	opts.fail_closed = sfw_conf_stored();
 	/* and in a cluster answer no proxy-arp/ndp request unless keepalived
 	 * named this node primary this boot: the pins that said which role
-	 * it has are made anew with the maps (docs/ha.md "After a restart") */
-	opts.ha_secondary = sfw_role_attach_silent();
-	if (sfw_ensure_pin_root() || sfw_lock())
+	 * it has are made anew with the maps (docs/ha.md "After a restart").
+	 * The record is read under the lock keepalived's hook writes it
+	 * under: a hook writes before this read, or waits until the maps
+	 * exist and then sets their flags itself */
+	if (sfw_ensure_pin_root() || sfw_role_lock_for_attach(&opts.ha_secondary))
 		return sfw_report(cl);
 	report_begin(&rep, cl, "sfw-attach");
 	for (i = 0; i < cl->npos && r >= 0; i++) {

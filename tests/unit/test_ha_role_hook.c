@@ -1,0 +1,311 @@
+/* keepalived's hook (`sfw request chassis cluster role R`) and the attach
+ * against the pins (cli/ha/cmd_cluster.c, cli/ha/role_record.c): the hook
+ * records the role and decides whether sfw is attached under the pin
+ * root's lock, the attach reads the record under it (review rv24,
+ * finding 1); only nothing pinned is "not attached", a datapath that
+ * cannot be read is said, by the hook and by the status (finding 2). Each
+ * test has a private pin root, conf and run directory, removed with
+ * everything in them afterwards. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <bpf/bpf.h>
+#include <criterion/criterion.h>
+#include "commands.h"
+#include "err.h"
+#include "grammar.h"
+#include "loader.h"
+#include "maps.h"
+#include "role_record.h"
+
+static char root[64];
+static char conf_dir[] = "/tmp/sfw-unit-hconf-XXXXXX";
+static char run_dir[] = "/tmp/sfw-unit-hrun-XXXXXX";
+
+static const char cluster_conf[] =
+	"set chassis cluster cluster-id 9\n"
+	"set chassis cluster node 0\n"
+	"set chassis cluster redundancy-group 1 node 0 priority 200\n"
+	"set chassis cluster redundancy-group 1 node 1 priority 100\n"
+	"set chassis cluster redundancy-group 1 virtual-address 198.51.100.1/24 "
+	"interface sfwtest0\n"
+	"set chassis cluster fabric interface sfwtest1\n"
+	"set chassis cluster fabric local-address 192.0.2.1\n"
+	"set chassis cluster fabric peer-address 192.0.2.2\n";
+
+static void setup(void)
+{
+	char path[600];
+	FILE *f;
+
+	snprintf(root, sizeof(root), "/sys/fs/bpf/sfw-unit-rolehook-%d", (int)getpid());
+	cr_assert_eq(mkdir(root, 0700), 0, "mkdir %s: %s", root, strerror(errno));
+	setenv("SFW_PIN_ROOT", root, 1);
+	cr_assert_not_null(mkdtemp(conf_dir));
+	cr_assert_not_null(mkdtemp(run_dir));
+	setenv("SFW_CONF_DIR", conf_dir, 1);
+	setenv("SFW_RUN_DIR", run_dir, 1);
+	snprintf(path, sizeof(path), "%s/%s", conf_dir, SFW_HA_CONF_FILE);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(cluster_conf, f);
+	fclose(f);
+}
+
+/* Whatever a test left in dir (pins, links/, records), then dir: a
+ * failing test's leftovers too, never anything outside it. */
+static void remove_tree(int parent, const char *name)
+{
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+	DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *d;
+
+	if (fd >= 0 && !dp)
+		close(fd);
+	while (dp && (d = readdir(dp))) {
+		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+			continue;
+		if (d->d_type == DT_DIR)
+			remove_tree(dirfd(dp), d->d_name);
+		else
+			unlinkat(dirfd(dp), d->d_name, 0);
+	}
+	if (dp)
+		closedir(dp);
+	unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+static void teardown(void)
+{
+	remove_tree(AT_FDCWD, root);
+	remove_tree(AT_FDCWD, conf_dir);
+	remove_tree(AT_FDCWD, run_dir);
+	unsetenv("SFW_PIN_ROOT");
+	unsetenv("SFW_CONF_DIR");
+	unsetenv("SFW_RUN_DIR");
+}
+
+TestSuite(ha_role_hook, .init = setup, .fini = teardown);
+
+/* The session table of an older sfw (8 bytes shorter values), as an
+ * upgrade leaves it before its `detach all`, its programs still attached. */
+static void pin_old_sessions(void)
+{
+	char path[256];
+	int fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, SFW_STR(SFW_MAP_SESSIONS),
+				sizeof(struct sfw_session_key), sizeof(struct sfw_session) - 8,
+				4, NULL);
+
+	cr_assert_geq(fd, 0, "bpf_map_create: %s", strerror(errno));
+	snprintf(path, sizeof(path), "%s/%s", root, SFW_STR(SFW_MAP_SESSIONS));
+	cr_assert_eq(bpf_obj_pin(fd, path), 0, "pin %s: %s", path, strerror(errno));
+	close(fd);
+}
+
+/* A child that holds the pin root's flock, as an attach does from its
+ * read of the record to its maps, for `ms`; then runs `then` (if any)
+ * still holding it, and exits. Returns once it holds the lock. */
+static pid_t hold_lock(int ms, void (*then)(void))
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	cr_assert_eq(pipe(ready), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (!pid) {
+		int fd = open(root, O_RDONLY | O_DIRECTORY);
+		struct timespec t = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+		if (fd < 0 || flock(fd, LOCK_EX) || write(ready[1], "x", 1) != 1)
+			_exit(1);
+		nanosleep(&t, NULL);
+		if (then)
+			then();
+		_exit(0);
+	}
+	close(ready[1]);
+	cr_assert_eq(read(ready[0], &c, 1), 1, "the lock holder did not start");
+	close(ready[0]);
+	return pid;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The hook with `role`; its exit code, what it printed in *out and *err
+ * (free both). */
+static int hook(const char *role, char **out, char **err)
+{
+	struct sfw_cmdline cl = { 0 };
+	size_t olen = 0, elen = 0;
+	int rc;
+
+	cl.pos[0] = role;
+	cl.npos = 1;
+	cl.out = open_memstream(out, &olen);
+	cl.err = open_memstream(err, &elen);
+	rc = sfw_cmd_request_cluster_role(&cl);
+	fclose(cl.out);
+	fclose(cl.err);
+	return rc;
+}
+
+/* Review rv24, finding 1: the hook and an attach were not ordered by the
+ * lock: the hook wrote the record and decided "sfw is not attached"
+ * without it, so a hook while an attach was between its read of the
+ * record and the pinning of its maps was lost (both nodes answering proxy
+ * ARP/NDP, or a primary silent; keepalived runs no hook again). Here a
+ * process holds the lock, as that attach does: the hook waits for it. Red
+ * before the fix: the hook returned after 0.002 s. */
+Test(ha_role_hook, cluster_role_hook_waits_for_an_attach_holding_the_lock)
+{
+	struct timespec t0;
+	char *out = NULL, *err = NULL;
+	double took;
+	pid_t pid = hold_lock(1000, NULL);
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = hook("secondary", &out, &err);
+	took = seconds_since(&t0);
+	waitpid(pid, NULL, 0);
+	cr_expect_geq(took, 0.5, "the hook returned (exit %d) after %.3f s while an attach held "
+		      "the lock", rc, took);
+	/* then nothing was pinned: the record is all, and it says so */
+	cr_expect_eq(rc, SFW_EXIT_OK, "%s", err);
+	cr_expect(strstr(out, "node0: secondary recorded; sfw is not attached"), "%s", out);
+	free(out);
+	free(err);
+}
+
+/* The other half of finding 1: the attach reads the record once it holds
+ * the lock (cli/system/cmd_attach.c goes through sfw_role_lock_for_attach).
+ * A hook that holds the lock (as the fixed hook does while it records)
+ * names this node primary while the attach waits: the attach answers
+ * proxy ARP/NDP. Red with the read moved before sfw_lock(): silent. */
+static void record_primary(void)
+{
+	if (sfw_role_record_write(SFW_HA_PRIMARY))
+		_exit(1);
+}
+
+Test(ha_role_hook, an_attach_reads_the_record_once_it_holds_the_lock)
+{
+	bool silent = true;
+	int status = -1;
+	pid_t pid;
+
+	cr_assert(sfw_role_attach_silent(), "a cluster, no record: silent");
+	pid = hold_lock(300, record_primary);
+	cr_assert_eq(sfw_role_lock_for_attach(&silent), 0, "%s", sfw_last_error());
+	sfw_unlock();
+	waitpid(pid, &status, 0);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the hook's record failed");
+	cr_expect_not(silent, "the attach made its maps from the record it read before the "
+		      "hook named it primary");
+}
+
+/* Nothing pinned (keepalived's hook before the attach): the record is
+ * all, said, exit 0. */
+Test(ha_role_hook, the_hook_before_an_attach_records_the_role)
+{
+	enum sfw_ha_role got = SFW_HA_NONE;
+	char *out = NULL, *err = NULL;
+	int rc = hook("primary", &out, &err);
+
+	cr_expect_eq(rc, SFW_EXIT_OK, "%s", err);
+	cr_expect_str_eq(out, "node0: primary recorded; sfw is not attached: an attach starts "
+			 "answering proxy-arp/ndp\n");
+	cr_expect_eq(sfw_role_record_read(&got), 0);
+	cr_expect_eq(got, SFW_HA_PRIMARY);
+	free(out);
+	free(err);
+}
+
+/* Review rv24, finding 2: only nothing pinned is "not attached". With a
+ * sfw_sessions of another layout pinned (an upgrade before its `detach
+ * all`, the old programs still answering) the hook said "sfw is not
+ * attached" and exited 0: the node told to be secondary kept answering,
+ * and keepalived heard all was well. Now: recorded (still right for the
+ * next attach), then the layout's line, exit 1. Red before the fix. */
+Test(ha_role_hook, cluster_role_hook_reports_a_datapath_of_another_layout)
+{
+	enum sfw_ha_role got = SFW_HA_NONE;
+	char *out = NULL, *err = NULL;
+	int rc;
+
+	pin_old_sessions();
+	rc = hook("secondary", &out, &err);
+	cr_expect_neq(rc, SFW_EXIT_OK, "exit 0; said: %s", out);
+	/* one line */
+	cr_expect(!strncmp(err, "sfw: node0: secondary recorded, but not taken: ", 47) &&
+		  strstr(err, "another layout") && strchr(err, '\n') == err + strlen(err) - 1,
+		  "stderr: '%s'", err);
+	cr_expect(!strstr(out, "not attached"), "stdout: '%s'", out);
+	cr_expect_eq(sfw_role_record_read(&got), 0, "the role was not recorded");
+	cr_expect_eq(got, SFW_HA_SECONDARY);
+	free(out);
+	free(err);
+}
+
+/* The status the same way: `Proxy ARP/NDP answers` said "no (sfw is not
+ * attached)" for a datapath it could not read; now it says why it cannot
+ * tell (and JSON: proxy-answers-error). Red before the fix. */
+Test(ha_role_hook, status_says_why_it_cannot_tell_whether_the_datapath_answers)
+{
+	struct sfw_cmdline cl = { 0 };
+	char *out = NULL;
+	size_t len = 0;
+
+	pin_old_sessions();
+	cl.out = open_memstream(&out, &len);
+	cl.err = cl.out;
+	cr_assert_eq(sfw_cmd_show_cluster_status(&cl), SFW_EXIT_OK);
+	fclose(cl.out);
+	cr_expect(strstr(out, "Proxy ARP/NDP answers: unknown (the pinned map ") &&
+		  strstr(out, "another layout"), "%s", out);
+	cr_expect(!strstr(out, "not attached"), "%s", out);
+	free(out);
+
+	out = NULL;
+	cl.json = true;
+	cl.out = open_memstream(&out, &len);
+	cl.err = cl.out;
+	cr_assert_eq(sfw_cmd_show_cluster_status(&cl), SFW_EXIT_OK);
+	fclose(cl.out);
+	cr_expect(strstr(out, "\"proxy-answers\": false") || strstr(out, "\"proxy-answers\":false"),
+		  "%s", out);
+	cr_expect(strstr(out, "\"proxy-answers-error\"") && strstr(out, "another layout"), "%s",
+		  out);
+	free(out);
+}
+
+/* Nothing pinned, the status as before. */
+Test(ha_role_hook, status_without_sfw_attached)
+{
+	struct sfw_cmdline cl = { 0 };
+	char *out = NULL;
+	size_t len = 0;
+
+	cl.out = open_memstream(&out, &len);
+	cl.err = cl.out;
+	cr_assert_eq(sfw_cmd_show_cluster_status(&cl), SFW_EXIT_OK);
+	fclose(cl.out);
+	cr_expect(strstr(out, "Proxy ARP/NDP answers: no (sfw is not attached)\n"), "%s", out);
+	free(out);
+}
