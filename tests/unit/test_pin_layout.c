@@ -270,11 +270,9 @@ Test(pin_layout, cluster_role_hook_reports_a_datapath_of_another_layout, .disabl
  * per-CPU array of the same value size under its name has
  * sfw_metrics_status_read copy one value per CPU into the one struct the
  * caller gave (`sfw status`, cli/metrics/metrics_status.c, on its stack).
- * Fails on this tree (the canary behind the struct is overwritten when
- * more than one CPU is possible): disabled until status_map checks the
- * type and key size too (sfw_open_pin_as with its own layout, as
- * ha/state.c does). */
-Test(pin_layout, metrics_status_map_of_another_type_refused, .disabled = true)
+ * status_map now opens it by sfw_open_pin_as with its own layout (type,
+ * key and value), as ha/state.c does. */
+Test(pin_layout, metrics_status_map_of_another_type_refused)
 {
 	struct {
 		struct sfw_metrics_info info;
