@@ -334,8 +334,7 @@ static bool own_map_pin(int dfd, const char *name)
 	if (strcmp(kind, "anon_inode:bpf-map") || bpf_obj_get_info_by_fd(fd, &info, &len))
 		info.name[0] = '\0';
 	close(fd);
-	return info.name[0] && !strncmp(info.name, name, sizeof(info.name) - 1) &&
-	       strlen(info.name) == strnlen(name, sizeof(info.name) - 1);
+	return sfw_kernel_name_is(info.name, name);
 }
 
 /* links/xdp_<ifindex>: the XDP links attach pinned. */

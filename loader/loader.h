@@ -115,6 +115,11 @@ struct sfw_pin_layout {
 	const char *name;
 	__u32 type, key_size, value_size;
 };
+/* Is kname (a bpf_map_info's name) the name sfw gives the map it pins as
+ * `name`? The kernel keeps the first BPF_OBJ_NAME_LEN - 1 characters of
+ * it. A map under one of sfw's names but named otherwise is not sfw's:
+ * sfw_remove_pins leaves it. */
+bool sfw_kernel_name_is(const char *kname, const char *name);
 /* The layout of pin `name` in include/pin_layout.h; NULL when none. */
 const struct sfw_pin_layout *sfw_pin_layout_of(const char *name);
 /* sfw_open_pin for a pin of the given layout (a module's own map, which

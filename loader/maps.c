@@ -54,8 +54,19 @@ static bool is_map_fd(int fd)
 	return !strcmp(kind, "anon_inode:bpf-map");
 }
 
+bool sfw_kernel_name_is(const char *kname, const char *name)
+{
+	size_t keep = BPF_OBJ_NAME_LEN - 1;
+
+	return kname[0] && !strncmp(kname, name, keep) && strnlen(kname, keep + 1) ==
+	       strnlen(name, keep);
+}
+
 /* fd (pin `path`) is a map of the layout wanted: 0, else SFW_ELAYOUT with
- * the one line. */
+ * the one line. What to do depends on whose map it is: one of sfw's (its
+ * kernel name is the one sfw gives it, as every version did) goes with
+ * `detach all`; another's stays there (sfw_remove_pins keeps what is not
+ * sfw's), so telling the operator to detach all would have them loop. */
 static int layout_check(int fd, const char *path, const struct sfw_pin_layout *want)
 {
 	struct bpf_map_info info = {};
@@ -70,11 +81,20 @@ static int layout_check(int fd, const char *path, const struct sfw_pin_layout *w
 	if (info.type == want->type && info.key_size == want->key_size &&
 	    info.value_size == want->value_size)
 		return 0;
+	const char *h = type_name(info.type, has, sizeof(has));
+	const char *w = type_name(want->type, wants, sizeof(wants));
+
+	if (!sfw_kernel_name_is(info.name, want->name))
+		return sfw_fail(SFW_ELAYOUT, "the pinned map %s has another layout (%s, key %u, "
+				"value %u bytes) than this sfw expects (%s, key %u, value %u), and "
+				"it is not sfw's map (the kernel names it '%s'): remove %s by hand "
+				"(`sfw detach all` leaves it), then attach again", path, h,
+				info.key_size, info.value_size, w, want->key_size,
+				want->value_size, SFW_Q(info.name), path);
 	return sfw_fail(SFW_ELAYOUT, "the pinned map %s has another layout (%s, key %u, value %u "
 			"bytes) than this sfw expects (%s, key %u, value %u): it comes from "
 			"another sfw version; run `sfw detach all`, then attach again", path,
-			type_name(info.type, has, sizeof(has)), info.key_size, info.value_size,
-			type_name(want->type, wants, sizeof(wants)), want->key_size,
+			h, info.key_size, info.value_size, w, want->key_size,
 			want->value_size);
 }
 

@@ -60,6 +60,25 @@ static bool is_mountpoint(const char *path)
 	return stat(path, &here) || stat(parent, &up) || here.st_dev != up.st_dev;
 }
 
+/* Is the directory st the root of the system's shared bpffs, the one at
+ * SFW_BPFFS (or a bind mount of it, which has the same device and inode)?
+ * Every BPF user pins there (systemd, tc, bpftool, other agents), and
+ * sfw's names would land beside theirs with nothing to tell them apart:
+ * `detach all` could not tell which sfw_* entries are its own, and the
+ * pin root's lock would be a directory everyone shares. A bpffs mounted
+ * for sfw alone on its pin root (mount -t bpf -o mode=0700 bpf
+ * /sys/fs/bpf/sfw) is a mount root too, but one no one else pins in: it
+ * is accepted, as it was before 5a65696, which refused every mount root.
+ * Going by identity rather than by "a mount root whose parent is not on
+ * bpffs" also accepts a private bpffs mounted elsewhere for sfw (by
+ * SFW_PIN_ROOT, which only root sets). */
+static bool is_shared_bpffs(const struct stat *st)
+{
+	struct stat shared;
+
+	return !stat(SFW_BPFFS, &shared) && shared.st_dev == st->st_dev && shared.st_ino == st->st_ino;
+}
+
 /* The pin root must live on bpffs. sfw mounts bpffs in one place only, its
  * usual one (SFW_BPFFS), and only when nothing is mounted there: never over
  * a directory SFW_PIN_ROOT happens to name (docs/security.md). */
@@ -110,11 +129,10 @@ static int check_root(const char *root, const struct stat *st)
 	if (!is_bpffs(root))
 		return sfw_fail(ENOTSUP, "SFW_PIN_ROOT %s is not on a bpf filesystem: expected a "
 				"directory under a bpffs mount such as %s", root, SFW_BPFFS);
-	/* a mount's own root is shared with every other BPF user's pins, and
-	 * sfw's names would land beside theirs with nothing to tell them apart */
-	if (is_mountpoint(root))
-		return sfw_fail(EINVAL, "SFW_PIN_ROOT %s is the root of a bpf filesystem: expected "
-				"a directory of sfw's own under it, such as %s", root, SFW_PIN_ROOT);
+	if (is_shared_bpffs(st))
+		return sfw_fail(EINVAL, "SFW_PIN_ROOT %s is the root of the shared bpf filesystem "
+				"(%s), where every BPF user pins: expected a directory of sfw's own "
+				"under it, such as %s", root, SFW_BPFFS, SFW_PIN_ROOT);
 	if (st->st_uid != geteuid() || (st->st_mode & (S_IWGRP | S_IWOTH)))
 		return sfw_fail(EPERM, "SFW_PIN_ROOT %s may be changed by another user (owner %u, "
 				"mode %04o): expected ours, writable by us alone", root,

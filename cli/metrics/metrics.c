@@ -214,31 +214,33 @@ void sfw_metrics_observe_sweep(struct sfw_metrics *m, __u64 ns)
 }
 
 /* The status map: made (and pinned) by the first publication that has
- * something to say; one of another layout (another version) is replaced. */
+ * something to say. Opened by the layout rule every pin of sfw's follows
+ * (sfw_open_pin_as: map type, key and value size, not the value size
+ * alone: a per-CPU array of the same value size would have a lookup write
+ * one value per CPU past the caller's struct). One of another layout
+ * (another version's) is refused to readers and replaced by the daemon,
+ * which alone writes it. */
 static int status_map(bool create)
 {
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
+	const struct sfw_pin_layout want = { SFW_STR(SFW_MAP_METRICS), BPF_MAP_TYPE_ARRAY,
+					     sizeof(__u32), sizeof(struct sfw_metrics_info) };
 	char path[PATH_MAX];
-	int fd;
+	int fd = sfw_open_pin_as(&want, true);
 
-	if (sfw_pin_path(path, sizeof(path), SFW_STR(SFW_MAP_METRICS)))
-		return -ENAMETOOLONG;
-	fd = bpf_obj_get(path);
-	if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len) &&
-	    info.value_size == sizeof(struct sfw_metrics_info))
+	if (fd >= 0 || !create || (fd != -ENOENT && fd != -SFW_ELAYOUT))
 		return fd;
-	if (fd >= 0) {
-		close(fd);
+	if (sfw_pin_path(path, sizeof(path), want.name))
+		return -ENAMETOOLONG;
+	if (fd == -SFW_ELAYOUT)
 		unlink(path);
-	}
-	if (!create)
-		return -ENOENT;
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, SFW_STR(SFW_MAP_METRICS), sizeof(__u32),
-			    sizeof(struct sfw_metrics_info), 1, NULL);
-	if (fd >= 0 && bpf_obj_pin(fd, path)) {
-		close(fd);
+	fd = bpf_map_create(want.type, want.name, want.key_size, want.value_size, 1, NULL);
+	if (fd < 0)
 		return -errno;
+	if (bpf_obj_pin(fd, path)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
 	}
 	return fd;
 }

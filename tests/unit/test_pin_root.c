@@ -12,11 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <grp.h>
 #include "loader.h"
+#include "maps.h"
 
 static char fs[64], root[96], sub[128], elsewhere[96];
 
@@ -138,20 +141,57 @@ Test(pin_root, our_own_root_kept)
 	cr_assert_eq(before.st_ino, after.st_ino);
 }
 
-/* SFW_PIN_ROOT naming the bpffs mount itself: refused, nothing made there.
- * The mount is made 0700 first so only this check can refuse it. */
-Test(pin_root, root_of_a_bpf_filesystem_refused)
+/* SFW_PIN_ROOT naming the system's shared bpffs (SFW_BPFFS, /sys/fs/bpf)
+ * itself: refused, nothing made there. The host's mount, so this test
+ * must change nothing in it: the check comes before anything is created
+ * (the root exists, so make_root makes nothing; links/ comes after), and
+ * the test looks that no links directory appeared. Skipped where
+ * /sys/fs/bpf is no bpffs (ensure_bpffs would mount one there). */
+Test(pin_root, root_of_the_shared_bpf_filesystem_refused)
+{
+	/* the same directory, spelt three ways */
+	static const char *const as[] = { SFW_BPFFS, SFW_BPFFS "/", "/sys/fs/../fs/bpf" };
+	char links[64], said[3][512];
+	struct statfs sf;
+	int err[3];
+	bool made;
+
+	if (statfs(SFW_BPFFS, &sf) || sf.f_type != BPF_FS_MAGIC)
+		cr_skip_test("%s is not a bpf filesystem here", SFW_BPFFS);
+	snprintf(links, sizeof(links), "%s/links", SFW_BPFFS);
+	cr_assert_neq(access(links, F_OK), 0, "%s exists already: cannot tell", links);
+	for (int i = 0; i < 3; i++) {
+		setenv("SFW_PIN_ROOT", as[i], 1);
+		err[i] = sfw_ensure_pin_root();
+		snprintf(said[i], sizeof(said[i]), "%s", sfw_last_error());
+	}
+	/* before any assertion can end the test: the host's mount as it was */
+	made = !access(links, F_OK);
+	if (made)
+		rmdir(links);   /* a regression's, absent before */
+	cr_assert_not(made, "a links directory was made in %s", SFW_BPFFS);
+	for (int i = 0; i < 3; i++) {
+		cr_assert_neq(err[i], 0, "%s accepted", as[i]);
+		cr_assert(strstr(said[i], "is the root of the shared bpf filesystem"), "%s: %s",
+			  as[i], said[i]);
+		cr_assert_null(strchr(said[i], '\n'));
+	}
+}
+
+/* A bpffs of the test's own, mounted 0700 as SFW_PIN_ROOT: not the shared
+ * one, so accepted (an operator mounting one for sfw elsewhere than on
+ * /sys/fs/bpf/sfw). */
+Test(pin_root, root_of_a_private_bpf_filesystem_accepted)
 {
 	char links[128];
+	int err;
 
 	cr_assert_eq(chmod(fs, 0700), 0, "%s", strerror(errno));
 	setenv("SFW_PIN_ROOT", fs, 1);
-	cr_assert_neq(sfw_ensure_pin_root(), 0);
-	cr_assert(strstr(sfw_last_error(), "is the root of a bpf filesystem"), "%s",
-		  sfw_last_error());
-	cr_assert_null(strchr(sfw_last_error(), '\n'));
+	err = sfw_ensure_pin_root();
 	snprintf(links, sizeof(links), "%s/links", fs);
-	cr_assert_neq(access(links, F_OK), 0, "a links directory was made in the mount's root");
+	rmdir(links);
+	cr_assert_eq(err, 0, "refused: %s", sfw_last_error());
 }
 
 /* Review rv24, finding 3 (false positive of the check above): a bpffs
@@ -162,10 +202,8 @@ Test(pin_root, root_of_a_bpf_filesystem_refused)
  * 5a65696, so after an upgrade every command that takes the lock fails,
  * `detach all` included (the old programs stay attached). The mount here
  * sits on the test's own bpffs, as /sys/fs/bpf/sfw sits on /sys/fs/bpf.
- * Fails on this tree: disabled until loader/pin.c refuses only the shared
- * mount (for instance the root of a bpffs whose parent is on no bpffs, or
- * the one at SFW_BPFFS) rather than every mount root. */
-Test(pin_root, a_bpf_filesystem_of_sfws_own_on_the_pin_root_accepted, .disabled = true)
+ * loader/pin.c now refuses only the shared mount (is_shared_bpffs). */
+Test(pin_root, a_bpf_filesystem_of_sfws_own_on_the_pin_root_accepted)
 {
 	char links[128];
 	int err;
