@@ -452,12 +452,16 @@ static int take_role(const struct sfw_cmdline *cl, const struct sfw_ha_conf *c, 
 	if (err) {
 		/* pins are there but cannot be read (a table of another layout:
 		 * an upgrade before its `detach all`, the old programs perhaps
-		 * still answering): the role is not taken, and keepalived hears */
+		 * still answering): the role is not taken, and keepalived hears.
+		 * The reason is copied first: sfw_fail formats into the buffer
+		 * sfw_last_error() returns. */
+		char why[PATH_MAX + 256];
+
+		snprintf(why, sizeof(why), "%s", sfw_last_error());
 		if (rec_err)
-			return sfw_fail(-err, "%s; and the role is not taken: %s", rec_msg,
-					sfw_last_error());
+			return sfw_fail(-err, "%s; and the role is not taken: %s", rec_msg, why);
 		return sfw_fail(-err, "node%d: %s recorded, but not taken: %s", c->node,
-				sfw_ha_role_name(role), sfw_last_error());
+				sfw_ha_role_name(role), why);
 	}
 	err = sfw_ha_become_locked(role, c, &rep);
 	if (err)
@@ -487,6 +491,11 @@ int sfw_cmd_request_cluster_role(const struct sfw_cmdline *cl)
 	}
 	if (load_conf(&c))
 		return sfw_report(cl);
+	/* keepalived kills a stop hook after a second: written before the
+	 * wait for the lock too, so a hook killed while an attach or a clear
+	 * holds it still leaves what keepalived named (take_role writes it
+	 * again under the lock, for the attach that reads it there) */
+	sfw_role_record_write(role);
 	err = sfw_lock();
 	if (err) {
 		/* no attach makes the maps without the lock either: what

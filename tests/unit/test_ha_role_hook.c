@@ -317,10 +317,10 @@ Test(ha_role_hook, status_without_sfw_attached)
  * "sfw: node0: secondary recorded, but not taken: node0: secondary
  * recorded, but not taken: ok-NNN/sfw_sessions has another layout ...":
  * the layout line's start (the map's path) overwritten by the prefix.
- * Red on int24 96d4936; disabled until cli/ha/cmd_cluster.c copies the
+ * Red on int24 96d4936; green since cli/ha/cmd_cluster.c copies the
  * line before it formats the next. Both branches: the record written,
  * and the record refused too (the run directory a file). */
-Test(ha_role_hook, not_taken_lines_keep_the_layout_line_whole, .disabled = true)
+Test(ha_role_hook, not_taken_lines_keep_the_layout_line_whole)
 {
 	char *out = NULL, *err = NULL, want[256], file[600];
 	FILE *f;
@@ -362,10 +362,8 @@ Test(ha_role_hook, not_taken_lines_keep_the_layout_line_whole, .disabled = true)
  * lock the record was written first and survived the kill. Here: record
  * primary, a holder for 3 s, the hook killed after 1 s: the record must
  * say secondary. Red on int24 96d4936 (primary); green with the record
- * also written before sfw_lock() (and again under it). Disabled until
- * then. */
-Test(ha_role_hook, a_hook_killed_while_it_waits_for_the_lock_leaves_its_record,
-     .disabled = true)
+ * also written before sfw_lock() (and again under it). */
+Test(ha_role_hook, a_hook_killed_while_it_waits_for_the_lock_leaves_its_record)
 {
 	struct timespec second = { .tv_sec = 1 };
 	enum sfw_ha_role got = SFW_HA_NONE;
