@@ -6,7 +6,6 @@
  * cannot be read is said, by the hook and by the status (finding 2). Each
  * test has a private pin root, conf and run directory, removed with
  * everything in them afterwards. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -26,6 +25,7 @@
 #include "loader.h"
 #include "maps.h"
 #include "role_record.h"
+#include "tree.h"
 
 static char root[64];
 static char conf_dir[] = "/tmp/sfw-unit-hconf-XXXXXX";
@@ -61,34 +61,11 @@ static void setup(void)
 	fclose(f);
 }
 
-/* Whatever a test left in dir (pins, links/, records), then dir: a
- * failing test's leftovers too, never anything outside it. */
-static void remove_tree(int parent, const char *name)
-{
-	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-	DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *d;
-
-	if (fd >= 0 && !dp)
-		close(fd);
-	while (dp && (d = readdir(dp))) {
-		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
-			continue;
-		if (d->d_type == DT_DIR)
-			remove_tree(dirfd(dp), d->d_name);
-		else
-			unlinkat(dirfd(dp), d->d_name, 0);
-	}
-	if (dp)
-		closedir(dp);
-	unlinkat(parent, name, AT_REMOVEDIR);
-}
-
 static void teardown(void)
 {
-	remove_tree(AT_FDCWD, root);
-	remove_tree(AT_FDCWD, conf_dir);
-	remove_tree(AT_FDCWD, run_dir);
+	fx_remove_tree(AT_FDCWD, root);
+	fx_remove_tree(AT_FDCWD, conf_dir);
+	fx_remove_tree(AT_FDCWD, run_dir);
 	unsetenv("SFW_PIN_ROOT");
 	unsetenv("SFW_CONF_DIR");
 	unsetenv("SFW_RUN_DIR");

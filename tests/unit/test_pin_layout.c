@@ -6,7 +6,6 @@
  * all`, the way out, still works with such a pin in place (loader/attach.c
  * goes by the pinned links then). Each test pins its maps under a private
  * pin root, removed with everything in it afterwards. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include "maps.h"
 #include "pin_layout.h"
 #include "metrics_int.h"
+#include "tree.h"
 
 static char root[64];
 
@@ -31,32 +31,9 @@ static void layout_setup(void)
 	setenv("SFW_PIN_ROOT", root, 1);
 }
 
-/* Whatever a test left in the root (pins, links/), then the root: a
- * failing test's leftovers too, never anything outside it. */
-static void remove_tree(int parent, const char *name)
-{
-	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-	DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *d;
-
-	if (fd >= 0 && !dp)
-		close(fd);
-	while (dp && (d = readdir(dp))) {
-		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
-			continue;
-		if (d->d_type == DT_DIR)
-			remove_tree(dirfd(dp), d->d_name);
-		else
-			unlinkat(dirfd(dp), d->d_name, 0);
-	}
-	if (dp)
-		closedir(dp);
-	unlinkat(parent, name, AT_REMOVEDIR);
-}
-
 static void layout_teardown(void)
 {
-	remove_tree(AT_FDCWD, root);
+	fx_remove_tree(AT_FDCWD, root);
 	unsetenv("SFW_PIN_ROOT");
 }
 
