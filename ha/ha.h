@@ -119,12 +119,9 @@ struct sfw_ha_report {
 };
 /* Makes this node the cluster's primary (loads the peer's sessions, then
  * mirrors its own), secondary (stops mirroring, loads the peer's), or
- * takes it out of the cluster (disabled). Takes the pin root's lock. */
-int sfw_ha_become(enum sfw_ha_role role, const struct sfw_ha_conf *c,
-		  struct sfw_ha_report *rep);
-/* The same for a caller that holds sfw_lock() already (it is not
- * re-entrant): keepalived's hook, which records the role and decides
- * whether sfw is attached under the same lock as an attach. */
+ * takes it out of the cluster (disabled). The caller holds sfw_lock()
+ * (it is not re-entrant): keepalived's hook, which records the role and
+ * decides whether sfw is attached under the same lock as an attach. */
 int sfw_ha_become_locked(enum sfw_ha_role role, const struct sfw_ha_conf *c,
 			 struct sfw_ha_report *rep);
 

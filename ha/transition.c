@@ -179,16 +179,3 @@ int sfw_ha_become_locked(enum sfw_ha_role role, const struct sfw_ha_conf *c,
 		rep->purged = ha_ct_purge((__u16)c->zone, true);
 	return err;
 }
-
-int sfw_ha_become(enum sfw_ha_role role, const struct sfw_ha_conf *c, struct sfw_ha_report *rep)
-{
-	int err;
-
-	memset(rep, 0, sizeof(*rep));
-	err = sfw_lock();
-	if (err)
-		return err;
-	err = sfw_ha_become_locked(role, c, rep);
-	sfw_unlock();
-	return err;
-}
