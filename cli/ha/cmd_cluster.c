@@ -470,12 +470,30 @@ static int take_role(const struct sfw_cmdline *cl, const struct sfw_ha_conf *c, 
 	return rec_err ? sfw_fail(-rec_err, "%s", rec_msg) : 0;
 }
 
+/* The lock refused (err, its line in sfw_last_error()): no attach makes
+ * the maps without it either, so what keepalived named, written again,
+ * is still the role the next one starts in. One line for keepalived's
+ * log: whether the record was written (and if not, why), then why the
+ * role is not taken. Each line is copied before the next sfw_fail, which
+ * formats into the buffer sfw_last_error() returns. */
+static int lock_refused(const struct sfw_ha_conf *c, int role, int err)
+{
+	char lock_msg[PATH_MAX + 256], rec_msg[PATH_MAX + 256];
+
+	snprintf(lock_msg, sizeof(lock_msg), "%s", sfw_last_error());
+	if (!sfw_role_record_write(role))
+		return sfw_fail(-err, "node%d: %s recorded, but not taken, the pin root cannot "
+				"be locked: %s", c->node, sfw_ha_role_name(role), lock_msg);
+	snprintf(rec_msg, sizeof(rec_msg), "%s", sfw_last_error());
+	return sfw_fail(-err, "%s; and the role is not taken, the pin root cannot be "
+			"locked: %s", rec_msg, lock_msg);
+}
+
 int sfw_cmd_request_cluster_role(const struct sfw_cmdline *cl)
 {
 	static const char *const words[] = { "disabled", "primary", "secondary" };
 	const char *word = cl->pos[0];
 	struct sfw_ha_conf c;
-	char lock_msg[PATH_MAX + 256];
 	int role = -1, err;
 
 	for (int i = 0; i < 3; i++)
@@ -498,11 +516,7 @@ int sfw_cmd_request_cluster_role(const struct sfw_cmdline *cl)
 	sfw_role_record_write(role);
 	err = sfw_lock();
 	if (err) {
-		/* no attach makes the maps without the lock either: what
-		 * keepalived named is still the role the next one starts in */
-		snprintf(lock_msg, sizeof(lock_msg), "%s", sfw_last_error());
-		sfw_role_record_write(role);
-		sfw_fail(-err, "%s", lock_msg);
+		lock_refused(&c, role, err);
 		return sfw_report(cl);
 	}
 	err = take_role(cl, &c, role);

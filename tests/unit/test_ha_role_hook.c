@@ -363,3 +363,59 @@ Test(ha_role_hook, a_hook_killed_while_it_waits_for_the_lock_leaves_its_record)
 	cr_expect_eq(got, SFW_HA_SECONDARY, "keepalived's stop hook, killed while it waited for "
 		     "the lock, left the record %s", sfw_ha_role_name(got));
 }
+
+/* Review rv25, finding 3: the hook that can take neither the lock nor
+ * the record said only the lock's reason, so keepalived's log hid that
+ * the next attach would not start in the role it named (and why). The
+ * lock refused: a pin root others may change (mode 0770, check_root in
+ * loader/pin.c); the record refused: the run directory a file. The one
+ * line must say both, the record first, exit non-zero. Red on 3bf3c90:
+ * the line was the pin root's alone. */
+Test(ha_role_hook, a_hook_refused_the_lock_and_the_record_says_both)
+{
+	char *out = NULL, *err = NULL, file[600];
+	const char *rec, *lock;
+	FILE *f;
+	int rc;
+
+	cr_assert_eq(chmod(root, 0770), 0, "chmod %s: %s", root, strerror(errno));
+	snprintf(file, sizeof(file), "%s/not-a-dir", run_dir);
+	f = fopen(file, "w");
+	cr_assert_not_null(f);
+	fclose(f);
+	setenv("SFW_RUN_DIR", file, 1);
+	rc = hook("secondary", &out, &err);
+	setenv("SFW_RUN_DIR", run_dir, 1);
+	cr_expect_neq(rc, SFW_EXIT_OK, "exit 0; said: '%s'", out);
+	rec = strstr(err, "cannot record the cluster role in ");
+	lock = strstr(err, "may be changed by another user");
+	cr_expect(rec && strstr(rec, "Not a directory"), "the record's reason: '%s'", err);
+	cr_expect(lock && rec < lock, "the lock's reason, after the record's: '%s'", err);
+	cr_expect(strstr(err, "not taken, the pin root cannot be locked: "), "the role not taken: "
+		  "'%s'", err);
+	cr_expect(!strncmp(err, "sfw: ", 5) && strchr(err, '\n') == err + strlen(err) - 1,
+		  "one line: '%s'", err);
+	free(out);
+	free(err);
+}
+
+/* The lock refused alone: the record is written (the next attach starts
+ * in it), and the line says so beside the lock's reason. */
+Test(ha_role_hook, a_hook_refused_the_lock_says_the_role_was_recorded)
+{
+	enum sfw_ha_role got = SFW_HA_NONE;
+	char *out = NULL, *err = NULL;
+	int rc;
+
+	cr_assert_eq(chmod(root, 0770), 0, "chmod %s: %s", root, strerror(errno));
+	rc = hook("primary", &out, &err);
+	cr_expect_neq(rc, SFW_EXIT_OK, "exit 0; said: '%s'", out);
+	cr_expect(strstr(err, "sfw: node0: primary recorded, but not taken, the pin root cannot be "
+			  "locked: ") == err &&
+		  strstr(err, "may be changed by another user") &&
+		  strchr(err, '\n') == err + strlen(err) - 1, "stderr: '%s'", err);
+	cr_expect_eq(sfw_role_record_read(&got), 0, "the role was not recorded");
+	cr_expect_eq(got, SFW_HA_PRIMARY);
+	free(out);
+	free(err);
+}
