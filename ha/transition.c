@@ -38,14 +38,27 @@ static int set_flags(__u32 on, __u32 off)
 }
 
 /* Waits for the daemon's worker to act in `role`: false when no daemon
- * runs (nothing to wait for) or it did not within HA_ACK_WAIT_MS. */
+ * runs (nothing to wait for) or it did not within HA_ACK_WAIT_MS. No
+ * figures pinned is a worker that has not acted in a role since the maps
+ * were made (an attach's, which publishes the figures once it takes its
+ * first role, the one this transition names): waited for too, else the
+ * first transition after any attach (and an attach's own, for the role
+ * it restores) would return before the daemon loads or mirrors. A worker
+ * acts in no role without publishing, so for that there is nothing to
+ * wait for. */
 static bool acknowledged(enum sfw_ha_role role)
 {
 	struct timespec pause = { .tv_nsec = 20 * 1000000 };
 	struct sfw_ha_stats st;
+	int err;
 
 	for (int waited = 0; waited < HA_ACK_WAIT_MS; waited += 20) {
-		if (sfw_ha_stats_read(&st) || !st.pid || kill((pid_t)st.pid, 0))
+		err = sfw_ha_stats_read(&st);
+		if (err == -ENOENT && role != SFW_HA_NONE) {
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		if (err || !st.pid || kill((pid_t)st.pid, 0))
 			return false;
 		if (st.role == (__u32)role)
 			return true;

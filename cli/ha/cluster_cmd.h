@@ -1,6 +1,6 @@
 /* What the cluster's commands (docs/ha.md; their handlers in
  * cli/core/commands.h) print: the daemons' configuration files and
- * conntrackd's statistics. */
+ * conntrackd's statistics; and the role an attach restores. */
 #ifndef SFW_CLI_CLUSTER_CMD_H
 #define SFW_CLI_CLUSTER_CMD_H
 
@@ -12,6 +12,17 @@
 /* The daemons' configuration files (cli/ha/cluster_gen.c). */
 void sfw_cluster_print_conntrackd(FILE *f, const struct sfw_ha_conf *c);
 void sfw_cluster_print_keepalived(FILE *f, const struct sfw_ha_conf *c);
+
+/* After an attach that made the maps anew, still under its sfw_lock()
+ * (the hook's lock: never taken twice): in a configured cluster, the role
+ * this boot's record names (role_record.h), taken as keepalived's hook
+ * takes it (sfw_ha_become_locked), so the daemon mirrors or loads as
+ * keepalived last asked. No cluster or no record: 0, nothing done. The
+ * maps pinned, the configuration applied and the daemon started first:
+ * the transition writes the first, loads sessions into the second's zones
+ * and waits for the third. out (may be NULL): the hook's line. 0, or a
+ * negative errno with one line. */
+int sfw_cluster_restore_role(FILE *out);
 
 /* conntrackd's own figures (`conntrackd -s`), as the statistics show them. */
 struct sfw_ctd_stats {

@@ -401,11 +401,11 @@ int sfw_cmd_show_cluster_configuration(const struct sfw_cmdline *cl)
 	return SFW_EXIT_OK;
 }
 
-/* What the transition did, on one line. */
-static void print_taken(FILE *out, const struct sfw_ha_conf *c, int role,
+/* What the transition did, on one line; `why` follows the role's name. */
+static void print_taken(FILE *out, const struct sfw_ha_conf *c, int role, const char *why,
 			const struct sfw_ha_report *rep)
 {
-	fprintf(out, "node%d: %s", c->node, sfw_ha_role_name(role));
+	fprintf(out, "node%d: %s%s", c->node, sfw_ha_role_name(role), why);
 	if (role == SFW_HA_PRIMARY)
 		fprintf(out, ", %d sessions loaded from the peer in %.3f s, %llu mirrored in "
 			"%.3f s", rep->loaded, rep->load_ns / 1e9, (unsigned long long)rep->mirrored,
@@ -466,8 +466,39 @@ static int take_role(const struct sfw_cmdline *cl, const struct sfw_ha_conf *c, 
 	err = sfw_ha_become_locked(role, c, &rep);
 	if (err)
 		return err;
-	print_taken(cl->out, c, role, &rep);
+	print_taken(cl->out, c, role, "", &rep);
 	return rec_err ? sfw_fail(-rec_err, "%s", rec_msg) : 0;
+}
+
+/* The attach's side (cli/system/cmd_attach.c): the maps it made carry
+ * only the proxy answering of the recorded role (SFW_CFG_F_HA_SECONDARY
+ * from sfw_role_lock_for_attach), and the daemon it started acts in no
+ * role, so a secondary would load nothing the peer sends and a primary
+ * mirror nothing until keepalived's next transition, which may be days
+ * away. Taking the recorded role as the hook does puts the node where
+ * keepalived last named it. No record this boot: the attach's silence is
+ * already what a node keepalived has not named yet is. */
+int sfw_cluster_restore_role(FILE *out)
+{
+	struct sfw_ha_report rep;
+	struct sfw_ha_conf c;
+	enum sfw_ha_role role;
+	char why[PATH_MAX + 256];
+	int err;
+
+	if (!sfw_role_in_cluster() || sfw_role_record_read(&role))
+		return 0;
+	err = load_conf(&c);
+	if (!err)
+		err = sfw_ha_become_locked(role, &c, &rep);
+	if (!err) {
+		if (out)
+			print_taken(out, &c, role, " (recorded this boot)", &rep);
+		return 0;
+	}
+	snprintf(why, sizeof(why), "%s", sfw_last_error());
+	return sfw_fail(-err, "attached; the role recorded this boot (%s): %s",
+			sfw_ha_role_name(role), why);
 }
 
 /* The lock refused (err, its line in sfw_last_error()): no attach makes

@@ -156,12 +156,18 @@ int sfw_role_record_read(enum sfw_ha_role *role)
 	return sfw_role_record_read_at(sfw_run_dir(), boot, role);
 }
 
+bool sfw_role_in_cluster(void)
+{
+	char path[PATH_MAX];
+
+	return !sfw_ha_conf_path(path, sizeof(path)) && !access(path, F_OK);
+}
+
 bool sfw_role_attach_silent(void)
 {
 	enum sfw_ha_role role;
-	char path[PATH_MAX];
 
-	if (sfw_ha_conf_path(path, sizeof(path)) || access(path, F_OK))
+	if (!sfw_role_in_cluster())
 		return false;
 	return sfw_role_record_read(&role) || role == SFW_HA_SECONDARY;
 }

@@ -30,6 +30,9 @@ int sfw_role_record_read_at(const char *dir, const char *boot_id, enum sfw_ha_ro
 int sfw_role_record_write(enum sfw_ha_role role);
 int sfw_role_record_read(enum sfw_ha_role *role);
 
+/* Is a chassis cluster configured here (cluster.conf exists)? */
+bool sfw_role_in_cluster(void);
+
 /* Does an attach that makes the maps start answering no proxy-arp or
  * proxy-ndp request (SFW_CFG_F_HA_SECONDARY)? Yes when a chassis cluster
  * is configured (cluster.conf exists) and this boot's record does not say
@@ -40,7 +43,9 @@ bool sfw_role_attach_silent(void);
  * then *silent = sfw_role_attach_silent(). Read under the lock keepalived's
  * hook writes the record under (`request chassis cluster role`), so a
  * hook comes before the read or after the maps are made (and sets their
- * flags itself), never between, where its role would be lost. */
+ * flags itself), never between, where its role would be lost. The rest
+ * of the role, once the maps are made, still under the lock:
+ * sfw_cluster_restore_role (cluster_cmd.h). */
 int sfw_role_lock_for_attach(bool *silent);
 
 #endif

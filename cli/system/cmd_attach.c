@@ -4,6 +4,7 @@
  * when a later interface fails, so a script always reads valid JSON. */
 #include <string.h>
 #include "apply.h"
+#include "cluster_cmd.h"
 #include "commands.h"
 #include "daemon_ctl.h"
 #include "json.h"
@@ -105,12 +106,35 @@ static int attach_forward(void)
 	return err ? err : sfw_forward_ports(ports, SFW_MAX_IFACES);
 }
 
+/* Each interface named, until one fails: 0 or that failure. *fresh: one
+ * of them made the maps (pins) anew. */
+static int attach_each(const struct sfw_cmdline *cl, const struct sfw_attach_opts *opts,
+		       struct iface_report *rep, bool *fresh)
+{
+	struct sfw_attach_result res;
+	char text[64];
+	int r = 0;
+
+	snprintf(text, sizeof(text), "attached (%s)", sfw_mode_name(opts->mode));
+	for (int i = 0; i < cl->npos && r >= 0; i++) {
+		res.fresh = false;
+		r = sfw_attach_iface(cl->pos[i], opts, &res);
+		*fresh = *fresh || res.fresh;
+		if (r == 1)
+			report_iface(rep, cl->pos[i], "already-attached", NULL,
+				     "already attached, nothing changed");
+		else if (r == 0)
+			report_iface(rep, cl->pos[i], "attached", sfw_mode_name(opts->mode), text);
+	}
+	return r < 0 ? r : 0;
+}
+
 int sfw_cmd_attach(const struct sfw_cmdline *cl)
 {
 	struct sfw_attach_opts opts = { 0 };
 	struct iface_report rep;
-	char text[64];
-	int i, r = 0;
+	bool fresh = false;
+	int r;
 
 	if (!cl->npos) {
 		fprintf(cl->err, "sfw: attach needs at least one interface\n");
@@ -130,16 +154,7 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 	if (sfw_ensure_pin_root() || sfw_role_lock_for_attach(&opts.ha_secondary))
 		return sfw_report(cl);
 	report_begin(&rep, cl, "sfw-attach");
-	for (i = 0; i < cl->npos && r >= 0; i++) {
-		r = sfw_attach_iface(cl->pos[i], &opts, NULL);
-		snprintf(text, sizeof(text), "attached (%s)", sfw_mode_name(opts.mode));
-		if (r == 1)
-			report_iface(&rep, cl->pos[i], "already-attached", NULL,
-				     "already attached, nothing changed");
-		else if (r == 0)
-			report_iface(&rep, cl->pos[i], "attached",
-				     sfw_mode_name(opts.mode), text);
-	}
+	r = attach_each(cl, &opts, &rep, &fresh);
 	if (r >= 0 && SFW_OPTS(cl, struct sfw_attach_cmd_opts)->forward)
 		r = rep.fwd_ports = attach_forward();
 	/* ageing is always on: expired sessions go, closes are logged */
@@ -153,6 +168,13 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 	 * applies it again when the datapath runs another text (a commit cut
 	 * short between its apply and its rename) */
 	if ((sfw_conf_failed() || sfw_conf_differs()) && sfw_conf_apply_active()) {
+		sfw_report(cl);
+		r = -1;
+	}
+	/* maps made anew in a cluster: the rest of the recorded role, last,
+	 * on maps pinned, configured (sessions it loads find their zones'
+	 * interfaces) and followed by a daemon, under the lock already held */
+	if (fresh && sfw_cluster_restore_role(cl->json ? NULL : cl->out)) {
 		sfw_report(cl);
 		r = -1;
 	}

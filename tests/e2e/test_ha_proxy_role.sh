@@ -16,7 +16,13 @@
 #     refused: a timeout of 0 written behind sfw's back) exits non-zero
 #     with one line and leaves the node secondary, silent, and saying so
 #     (review RV21-2: it used to say primary while answering nothing);
-#     once the configuration is sound, the promotion succeeds.
+#     once the configuration is sound, the promotion succeeds;
+#   - the whole role, not only the answering, after `detach all` and
+#     attach: a recorded primary is primary (status and daemon) and
+#     mirrors a new flow at once; a recorded secondary is secondary and
+#     its daemon loads the zone's entries (the flow the primary mirrored)
+#     as synced sessions, before keepalived's next transition (there is
+#     none here).
 # `show chassis cluster status` says `Proxy ARP/NDP answers: yes|no` each time.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -63,6 +69,24 @@ this_role() {
 attach() {
 	sfw attach veth0 veth1 mode generic >/dev/null || fail "attach"
 }
+# The role the session daemon acts in, and its figures.
+cluster_stat() {   # field
+	sfw show chassis cluster statistics --json | jq -r ".\"chassis-cluster-statistics\".\"$1\""
+}
+# The flow from the client's UDP port $1, held here as loaded from the zone.
+synced_flow() {   # sport
+	[ "$(sfw show security flow session protocol udp source-port "$1" extensive --json |
+		jq -r '."flow-session-information"."flow-session"[0]."synced-from-peer"')" = true ]
+}
+wait_until() {   # seconds what command...
+	local secs=$1 what=$2 end=$((SECONDS + $1))
+	shift 2
+	until "$@"; do
+		[ $SECONDS -lt $end ] || fail "timed out after ${secs}s waiting for $what"
+		sleep 0.2
+	done
+}
+mirrored_some() { [ "$(cluster_stat sessions-mirrored)" -ge 1 ]; }
 
 nat_topology_up
 trap cleanup EXIT
@@ -127,4 +151,26 @@ has "still secondary" <<<"$out" || fail "the refused promotion says: $out"
 bpftool map update pinned "$cfg" key 0 0 0 0 value $good || fail "restore the config map"
 role primary
 expect_answers "primary after a refused promotion"
+
+# the whole role after detach all and attach (docs/ha.md "After a
+# restart"): before, the control map stayed empty until keepalived's next
+# transition (status `disabled`), the daemon acting in no role. The flow
+# goes to port 7, which the keep rule leaves untranslated: the mirror
+# does not carry NAT sessions yet (docs/ha.md "The encoding")
+commit_nat "${NAT_KEEP[@]}" "${NAT_PROXY[@]}"
+sfw detach all >/dev/null || fail "detach all"
+attach
+expect_eq "$(this_role)" primary "the role after detach all and attach (primary recorded)"
+expect_eq "$(cluster_stat role)" primary "the daemon's role after attach (primary recorded)"
+expect_answers "primary restored by the attach"
+send_udp 40001 7 2
+wait_until 10 "the flow from port 40001 to be mirrored" mirrored_some
+role secondary
+sfw detach all >/dev/null || fail "detach all"
+attach
+expect_eq "$(this_role)" secondary "the role after detach all and attach (secondary recorded)"
+expect_eq "$(cluster_stat role)" secondary "the daemon's role after attach (secondary recorded)"
+expect_silent "secondary restored by the attach"
+wait_until 10 "the mirrored flow from port 40001 to be loaded from the zone" synced_flow 40001
+[ "$(cluster_stat sessions-loaded)" -ge 1 ] || fail "no session loaded: $(cluster_stat sessions-loaded)"
 echo "PASS"

@@ -6,8 +6,10 @@
  * cannot be read is said, by the hook and by the status (finding 2). Each
  * test has a private pin root, conf and run directory, removed with
  * everything in them afterwards. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <criterion/criterion.h>
+#include "cluster_cmd.h"
 #include "commands.h"
 #include "err.h"
 #include "grammar.h"
@@ -418,4 +421,153 @@ Test(ha_role_hook, a_hook_refused_the_lock_says_the_role_was_recorded)
 	cr_expect_eq(got, SFW_HA_PRIMARY);
 	free(out);
 	free(err);
+}
+
+/* Review rv25 (the lead's finding after F6): an attach that made the
+ * maps anew restored the proxy answering of the recorded role, not the
+ * role: the control map stayed empty (`disabled` in the status), so a
+ * re-attached secondary's daemon loaded nothing the peer sent and a
+ * primary mirrored nothing until keepalived's next transition. Now the
+ * attach takes the recorded role once its maps are made, under its lock
+ * (sfw_cluster_restore_role, called by cli/system/cmd_attach.c last).
+ * These tests make the maps as that attach does (sfw_progs_load under the
+ * private pin root, silent as the record says), in a network namespace of
+ * their own: a role turns on the cluster's nftables table, whose notrack
+ * rules would reach the host's traffic otherwise. */
+static struct sfw_progs *made_maps(void)
+{
+	struct sfw_attach_opts o = { .max_sessions = 64 };
+	struct sfw_progs *p = NULL;
+	bool fresh = false;
+
+	cr_assert_eq(unshare(CLONE_NEWNET), 0, "unshare: %s", strerror(errno));
+	cr_assert_eq(sfw_role_lock_for_attach(&o.ha_secondary), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_progs_load(&p, &o, &fresh), 0, "%s", sfw_last_error());
+	cr_assert(fresh, "the maps were there already");
+	return p;
+}
+
+/* A session daemon as far as a transition sees one: after `ms` it
+ * publishes its pid and `role` in the cluster's figures, as the worker
+ * does once it acts in a role (ha/worker.c), then lives until killed. */
+static pid_t fake_daemon(enum sfw_ha_role role, int ms)
+{
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0);
+	if (!pid) {
+		struct timespec t = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+		struct sfw_ha_stats st = { .pid = (__u32)getpid(), .role = role };
+		char path[256];
+		__u32 zero = 0;
+		int fd;
+
+		nanosleep(&t, NULL);
+		snprintf(path, sizeof(path), "%s/%s", root, SFW_STR(SFW_MAP_CLUSTER_STATS));
+		fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, SFW_STR(SFW_MAP_CLUSTER_STATS),
+				    sizeof(__u32), sizeof(st), 1, NULL);
+		if (fd < 0 || bpf_map_update_elem(fd, &zero, &st, BPF_ANY) || bpf_obj_pin(fd, path))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	return pid;
+}
+
+/* The restore after made_maps(), its printed line in *out (free it). */
+static int restore(char **out)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(out, &len);
+	int rc = sfw_cluster_restore_role(f);
+
+	fclose(f);
+	sfw_unlock();
+	return rc;
+}
+
+static __u32 flags_now(void)
+{
+	struct sfw_config cfg;
+
+	cr_assert_eq(sfw_config_read(&cfg), 0, "%s", sfw_last_error());
+	return cfg.flags;
+}
+
+static enum sfw_ha_role role_now(void)
+{
+	struct sfw_ha_ctl ctl = { .role = SFW_HA_NONE };
+
+	cr_assert_eq(sfw_ha_ctl_read(&ctl), 0, "no role taken");
+	return (enum sfw_ha_role)ctl.role;
+}
+
+/* Red with the attach that only set the flag: no control map (no role
+ * taken), no SFW_CFG_F_SYNC: nothing mirrored. */
+Test(ha_role_hook, an_attach_that_made_the_maps_is_the_recorded_primary)
+{
+	struct sfw_progs *p;
+	char *out = NULL;
+	pid_t d;
+	int rc;
+
+	cr_assert_eq(sfw_role_record_write(SFW_HA_PRIMARY), 0, "%s", sfw_last_error());
+	p = made_maps();
+	cr_assert_not(flags_now() & SFW_CFG_F_HA_SECONDARY, "the attach made a primary silent");
+	d = fake_daemon(SFW_HA_PRIMARY, 200);
+	rc = restore(&out);
+	kill(d, SIGKILL);
+	waitpid(d, NULL, 0);
+	cr_assert_eq(rc, 0, "%s", sfw_last_error());
+	cr_expect_eq(role_now(), SFW_HA_PRIMARY, "the role %s", sfw_ha_role_name(role_now()));
+	cr_expect(flags_now() & SFW_CFG_F_SYNC, "a primary that mirrors nothing");
+	cr_expect_not(flags_now() & SFW_CFG_F_HA_SECONDARY, "a primary that answers nothing");
+	cr_expect(!strncmp(out, "node0: primary (recorded this boot), 0 sessions loaded", 54) &&
+		  !strstr(out, "no session daemon"), "said: '%s'", out);
+	free(out);
+	sfw_progs_close(p);
+}
+
+/* The secondary: the role taken (the daemon loads what the peer sends),
+ * still silent. And the transition waits for the daemon the attach
+ * started, which publishes its figures only once it acts in its first
+ * role (ha/transition.c acknowledged): red before, when no figures
+ * pinned counted as no daemon at once ('(no session daemon runs ...)',
+ * the transition returned before the daemon loaded anything). */
+Test(ha_role_hook, an_attach_that_made_the_maps_is_the_recorded_secondary)
+{
+	struct sfw_progs *p;
+	char *out = NULL;
+	pid_t d;
+	int rc;
+
+	cr_assert_eq(sfw_role_record_write(SFW_HA_SECONDARY), 0, "%s", sfw_last_error());
+	p = made_maps();
+	d = fake_daemon(SFW_HA_SECONDARY, 300);
+	rc = restore(&out);
+	kill(d, SIGKILL);
+	waitpid(d, NULL, 0);
+	cr_assert_eq(rc, 0, "%s", sfw_last_error());
+	cr_expect_eq(role_now(), SFW_HA_SECONDARY, "the role %s", sfw_ha_role_name(role_now()));
+	cr_expect(flags_now() & SFW_CFG_F_HA_SECONDARY, "a secondary that answers");
+	cr_expect_not(flags_now() & SFW_CFG_F_SYNC, "a secondary that mirrors");
+	cr_expect_str_eq(out, "node0: secondary (recorded this boot)\n");
+	free(out);
+	sfw_progs_close(p);
+}
+
+/* No record this boot: nothing taken, the attach's silence stays (a node
+ * keepalived has not named yet). */
+Test(ha_role_hook, an_attach_with_no_record_takes_no_role)
+{
+	struct sfw_ha_ctl ctl;
+	struct sfw_progs *p = made_maps();
+	char *out = NULL;
+
+	cr_assert_eq(restore(&out), 0, "%s", sfw_last_error());
+	cr_expect_str_eq(out, "");
+	cr_expect_eq(sfw_ha_ctl_read(&ctl), -ENOENT, "a role was taken");
+	cr_expect(flags_now() & SFW_CFG_F_HA_SECONDARY, "answers with no role named");
+	free(out);
+	sfw_progs_close(p);
 }
