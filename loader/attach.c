@@ -308,33 +308,12 @@ int sfw_detach_iface(const char *ifname)
 	return 0;
 }
 
-/* Is the pin `name` in directory dfd one sfw made? A BPF map (never a
- * symbolic link, which is not followed) named sfw_* and pinned under its
- * own name, as every version has pinned its maps (include/maps.h): the
- * kernel keeps the first BPF_OBJ_NAME_LEN - 1 characters of that name. */
-static bool own_map_pin(int dfd, const char *name)
+/* Is the pin `name` one sfw made? Named sfw_* and sfw's own map
+ * (sfw_own_map_pin), as every version has pinned its maps
+ * (include/maps.h). */
+static bool own_map_pin(const char *name)
 {
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-	char path[PATH_MAX], kind[32];
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	if (strncmp(name, "sfw_", 4) || fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) ||
-	    !S_ISREG(st.st_mode))
-		return false;
-	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), name);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return false;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, kind, sizeof(kind) - 1);
-	kind[n > 0 ? n : 0] = '\0';
-	if (strcmp(kind, "anon_inode:bpf-map") || bpf_obj_get_info_by_fd(fd, &info, &len))
-		info.name[0] = '\0';
-	close(fd);
-	return sfw_kernel_name_is(info.name, name);
+	return !strncmp(name, "sfw_", 4) && sfw_own_map_pin(name);
 }
 
 /* links/xdp_<ifindex>: the XDP links attach pinned. */
@@ -376,7 +355,7 @@ void sfw_remove_pins(void)
 	}
 	remove_links(fd);
 	while ((d = readdir(dir)))
-		if (own_map_pin(dirfd(dir), d->d_name))
+		if (own_map_pin(d->d_name))
 			unlinkat(dirfd(dir), d->d_name, 0);
 	closedir(dir);
 }
