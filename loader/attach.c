@@ -17,10 +17,6 @@
 #include "maps.h"
 #include "sess_counts.h"
 
-/* Our tc filter's identity on clsact egress. */
-#define SFW_TC_HANDLE 0x5f
-#define SFW_TC_PRIORITY 0x5f
-
 static void link_path(char *buf, size_t len, __u32 ifindex)
 {
 	snprintf(buf, len, "%s/links/xdp_%u", sfw_pin_root(), ifindex);
@@ -432,9 +428,12 @@ static int link_ifaces(__u32 *out, int max)
 	return n;
 }
 
-/* Detach all without sfw_ifaces: by the pinned links, and the tc filter
- * on each of their interfaces; links whose interface is gone go with the
- * pins. */
+/* Detach all without sfw_ifaces (refused or missing): by the pinned
+ * links, and the tc filter on each of their interfaces; then the tc
+ * filters the links cannot name (a link detached outside sfw reads
+ * ifindex 0, a link pin removed is gone), found by their programs' maps
+ * (sfw_tc_sweep) while the pins still say which maps are this root's;
+ * links whose interface is gone go with the pins. */
 static int detach_unlisted(void)
 {
 	__u32 ifs[SFW_MAX_IFACES];
@@ -446,6 +445,7 @@ static int detach_unlisted(void)
 		detach_xdp(ifs[i]);
 		detach_tc(ifs[i]);
 	}
+	n += sfw_tc_sweep();
 	sfw_remove_pins();
 	return n;
 }
@@ -453,21 +453,21 @@ static int detach_unlisted(void)
 int sfw_detach_all(void)
 {
 	struct sfw_iface_entry list[SFW_MAX_IFACES];
-	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
-	int err = n < 0 ? 0 : sfw_check_netns();
+	int n = sfw_list_ifaces(list, SFW_MAX_IFACES), err;
 
-	if (n == -SFW_ELAYOUT)
+	if (n == -SFW_ELAYOUT || n == -ENOENT)
 		return detach_unlisted();
+	if (n < 0)
+		return n;
+	err = sfw_check_netns();
 	if (err)
 		return err;
-	if (n < 0 && n != -ENOENT)
-		return n;
 	for (int i = 0; i < n; i++) {
 		detach_xdp(list[i].ifindex);
 		detach_tc(list[i].ifindex);
 	}
 	sfw_remove_pins();
-	return n < 0 ? 0 : n;
+	return n;
 }
 
 /* Swaps in freshly loaded programs (a new sfw version) on every attached
