@@ -293,3 +293,31 @@ Test(pin_layout, metrics_status_map_of_sfws_own_old_layout_replaced)
 	cr_assert(before && after && after != before, "sfw's stale map was kept (%u -> %u)",
 		  before, after);
 }
+
+/* The same map planted while the daemon runs (after sfw_metrics_new
+ * found the name free): the first publication that would make the
+ * status map leaves it in place and publishes nothing. Red before the
+ * fix: the publication unlinked it and pinned its own. */
+Test(pin_layout, metrics_status_map_not_sfws_planted_later_is_left_in_place)
+{
+	struct sfw_metrics *m = NULL;
+	char path[256];
+	__u32 before;
+	int fd;
+
+	cr_assert_eq(sfw_metrics_new(&m), 0, "%s", sfw_last_error());
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "theirs", sizeof(__u32), 8, 1, NULL);
+	cr_assert_geq(fd, 0, "%s", strerror(errno));
+	snprintf(path, sizeof(path), "%s/%s", root, SFW_STR(SFW_MAP_METRICS));
+	cr_assert_eq(bpf_obj_pin(fd, path), 0, "%s", strerror(errno));
+	close(fd);
+	before = pinned_map_id(path);
+	m->info.state = SFW_METRICS_SERVING;
+	sfw_metrics_publish(m);
+	sfw_metrics_publish(m);   /* said once (stderr), tried again, still left */
+	cr_expect_lt(m->info_fd, 0, "published into a map not sfw's");
+	cr_expect(m->status_refused);
+	m->info.state = SFW_METRICS_OFF;
+	sfw_metrics_free(m);
+	cr_assert_eq(pinned_map_id(path), before, "the foreign map was replaced");
+}
