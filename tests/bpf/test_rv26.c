@@ -68,3 +68,36 @@ Test(rv26, f2_icmp_session_of_one_type_admits_the_others, .disabled = true)
 	cr_expect_eq(fx_xdp(&back), FX_XDP_DROP, "a router advertisement came back on it");
 	cr_expect_eq(fx_xdp(&ping_back), FX_XDP_DROP, "an echo request came back on it");
 }
+
+/* rv26 F1: tc egress takes every packet whose skb_iif names an attached
+ * interface as "decided and counted at the ingress interface" and passes
+ * it without looking for its session (sfw_tc_flow, the sfw_is_attached
+ * branch). skb_iif says only which device the skb last came in by, not
+ * that XDP judged this packet: IPsec tunnel mode without an xfrm
+ * interface (strongSwan's default, policy-based) decrypts in xfrm_input
+ * and re-injects the inner packet with skb->dev unchanged
+ * (gro_cells_receive), so __netif_receive_skb sets skb_iif to the
+ * attached interface again; native XDP never runs on that re-injected
+ * skb. XDP judged only the outer ESP (a host session, to junos-host), and
+ * the inner packet, forwarded to another attached interface, reaches tc
+ * egress with the attached ingress index and no session: every policy is
+ * bypassed for whatever the VPN peer sends (MPLS pop forwarding does the
+ * same with an untracked ethertype). Shown here without the kernel's
+ * part: under deny-all a first packet that no session knows, from an
+ * unattached interface, is judged and refused; the same packet with an
+ * attached ingress index passes, and opens nothing. */
+Test(rv26, f1_tc_egress_trusts_an_attached_ingress_it_never_judged, .disabled = true)
+{
+	struct pb_spec udp = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+			       .sport = 4500, .dport = 445 };
+	struct fx_tc_opts unattached = { .ingress_ifindex = 6 };
+	struct fx_tc_opts attached = { .ingress_ifindex = 5 };
+
+	commit("set security policies default-policy deny-all\n");
+	cr_assert_eq(fx_mark_attached(5), 0);
+	cr_assert_eq(fx_tc(&udp, &unattached), FX_TC_SHOT, "judged by the policy: refused");
+	udp.sport = 4501;
+	cr_expect_eq(fx_tc(&udp, &attached), FX_TC_SHOT,
+		     "a packet XDP never saw passed tc on its attached ingress index alone");
+	ASSERT_NO_SESSION(&udp);
+}
