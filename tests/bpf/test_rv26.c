@@ -101,3 +101,26 @@ Test(rv26, f1_tc_egress_trusts_an_attached_ingress_it_never_judged, .disabled = 
 		     "a packet XDP never saw passed tc on its attached ingress index alone");
 	ASSERT_NO_SESSION(&udp);
 }
+
+/* rv26 F2 for IPv6: a permitted ping6 with identifier 0 admits the other
+ * ICMPv6 types that are neither echo, errors nor valid link plumbing
+ * (node information 139, and neighbour discovery that fails sfw's checks,
+ * which docs/security.md says is refused as ordinary ICMPv6: here a
+ * router advertisement from a global address). */
+Test(rv26, f2_icmp6_session_of_id_0_admits_other_types, .disabled = true)
+{
+	struct pb_spec ping = icmp(CLI6, SRV6, SFW_ICMPV6_ECHO_REQUEST, 0);
+	struct pb_spec alone = icmp("2001:db8::77", SRV6, 139, 0);
+	struct pb_spec nodeinfo = icmp(CLI6, SRV6, 139, 0);
+	struct pb_spec ra = icmp(CLI6, SRV6, SFW_ICMPV6_ND_RA, 0);
+
+	ping.proto = alone.proto = nodeinfo.proto = ra.proto = SFW_IPPROTO_ICMP6;
+	ra.ttl = 255;
+	commit("set security policies global policy ping match source-address any destination-address any application junos-ping6\n"
+	       "set security policies global policy ping then permit\n"
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(fx_xdp(&alone), FX_XDP_DROP, "node information is refused on its own");
+	cr_assert_eq(fx_xdp(&ping), FX_XDP_PASS, "the permitted ping6");
+	cr_expect_eq(fx_xdp(&nodeinfo), FX_XDP_DROP, "node information rode the ping's session");
+	cr_expect_eq(fx_xdp(&ra), FX_XDP_DROP, "a global router advertisement rode it");
+}
