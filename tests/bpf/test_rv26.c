@@ -4,6 +4,7 @@
  * one means and how it could be fixed. */
 #include <bpf/bpf.h>
 #include "commit.h"
+#include "tcp_conn.h"
 
 TestSuite(rv26, .init = suite_setup, .fini = suite_teardown);
 
@@ -123,4 +124,98 @@ Test(rv26, f2_icmp6_session_of_id_0_admits_other_types, .disabled = true)
 	cr_assert_eq(fx_xdp(&ping), FX_XDP_PASS, "the permitted ping6");
 	cr_expect_eq(fx_xdp(&nodeinfo), FX_XDP_DROP, "node information rode the ping's session");
 	cr_expect_eq(fx_xdp(&ra), FX_XDP_DROP, "a global router advertisement rode it");
+}
+
+/* An established connection with data both ways, both sides offering
+ * window scale 7 and advertising raw windows of 24000 from then on (3 MB,
+ * Linux's autotuned size for a bulk transfer), as test_tcp_blind.c's. */
+static void established_scaled(struct conn *k)
+{
+	conn_init(k, CLI4, SRV4);
+	/* ISNs no sweep starts near */
+	k->c_next = 0x9e3779b9;
+	k->s_next = 0x5bd1e995;
+	k->c.tcp_opts = k->s.tcp_opts = 8;
+	k->c.tcp_wscale = k->s.tcp_wscale = 7 + 1;
+	conn_handshake(k, FX_XDP_PASS);
+	k->c.tcp_opts = k->s.tcp_opts = 0;
+	k->c.window = k->s.window = 24000;
+	cr_assert_eq(cli(k, ACK | PSH, 100), FX_XDP_PASS);
+	cr_assert_eq(srv(k, ACK | PSH, 200), FX_XDP_PASS);
+	cr_assert_eq(cli(k, ACK, 0), FX_XDP_PASS);
+}
+
+static void put32(__u8 *at, __u32 v)
+{
+	at[0] = (__u8)(v >> 24);
+	at[1] = (__u8)(v >> 16);
+	at[2] = (__u8)(v >> 8);
+	at[3] = (__u8)v;
+}
+
+/* A blind attacker's sweep of FIN+ACK segments over both the sequence and
+ * the acknowledgement space, from one side of the connection: sequence
+ * numbers 5,000,000 apart (the receiver's window either side of its
+ * acknowledgement is 6 MB wide), acknowledgements 3,000,000 apart (IV
+ * takes one lagging up to the sender's 3 MB window): 859 x 1432 = 1.23
+ * million segments, one of which is sure to pass. The attacker sends
+ * them all and sees nothing; the test stops at the first that passes.
+ * Returns how many were sent. */
+static __u64 sweep_fin(const struct conn *k, bool from_client)
+{
+	struct pb_spec sp = from_client ? k->c : k->s;
+	struct pb_pkt p;
+	__u64 sent = 0;
+
+	sp.tcp_flags = FIN | ACK;
+	sp.seq = sp.ack = 0;
+	sp.payload = 0;
+	cr_assert_eq(pb_build(&sp, &p), 0);
+	for (__u64 ack = 11; ack < (1ull << 32); ack += 3000000)
+		for (__u64 seq = 7; seq < (1ull << 32); seq += 5000000) {
+			put32(p.data + p.l4_off + 4, (__u32)seq);
+			put32(p.data + p.l4_off + 8, (__u32)ack);
+			sent++;
+			if (fx_xdp_frame(p.data, p.len) == FX_XDP_PASS)
+				return sent;
+		}
+	return sent;
+}
+
+/* rv26 F4: a FIN moves the state on any segment that passes the window
+ * checks, exact or not (sfw_tcp_next, FIN_WAIT and TIME_WAIT), and a bare
+ * SYN with no numbers at all restarts a session in TIME_WAIT
+ * (sfw_tcp_syn: SFW_TCP_RESTART). So a blind attacker who knows the
+ * 4-tuple ends a connection without ever matching a number exactly: one
+ * in-window FIN+ACK from each side (a two-dimensional sweep, 1.23 million
+ * segments a side for 3 MB windows; a few dozen for a session picked up
+ * under no-syn-check, whose windows are assumed scaled by 14), then one
+ * SYN. The endpoints ignored both FINs (out of order, or old: a receiver
+ * acts on a FIN only at RCV.NXT) and go on, but sfw replaced their
+ * session by the attacker's SYN_SENT one, and drops every segment they
+ * send from then on (not a SYN). The RST path (RFC 5961 exactness,
+ * finding 1 of red team 2) is closed; this one is not. */
+Test(rv26, f4_blind_fins_then_a_syn_end_a_connection, .disabled = true)
+{
+	struct conn k;
+	__u64 id, sent;
+
+	established_scaled(&k);
+	id = conn_session(&k).id;
+	sent = sweep_fin(&k, true);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_FIN_WAIT,
+		     "a blind client-side FIN after %llu segments", (unsigned long long)sent);
+	cr_log_info("the client-side FIN passed after %llu segments", (unsigned long long)sent);
+	sent = sweep_fin(&k, false);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_TIME_WAIT,
+		     "a blind server-side FIN after %llu segments", (unsigned long long)sent);
+	cr_log_info("the server-side FIN passed after %llu segments", (unsigned long long)sent);
+	k.c.tcp_flags = SYN;
+	k.c.seq = 0x77777777;
+	k.c.ack = 0;
+	k.c.payload = 0;
+	cr_assert_eq(fx_xdp(&k.c), FX_XDP_PASS, "the blind SYN");
+	cr_expect_eq(conn_session(&k).id, id, "the blind SYN replaced the session");
+	cr_expect_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS, "the server's data dropped");
+	cr_expect_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS, "the client's data dropped");
 }
