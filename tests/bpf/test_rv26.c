@@ -190,8 +190,9 @@ static __u64 sweep_fin(const struct conn *k, bool from_client)
  * in-window FIN+ACK from each side (a two-dimensional sweep, 1.23 million
  * segments a side for 3 MB windows; a few dozen for a session picked up
  * under no-syn-check, whose windows are assumed scaled by 14), then one
- * SYN. The endpoints ignored both FINs (out of order, or old: a receiver
- * acts on a FIN only at RCV.NXT) and go on, but sfw replaced their
+ * SYN. The endpoints act on a FIN only at RCV.NXT (one behind it is a
+ * duplicate; one ahead waits in the out-of-order queue, their own
+ * exposure with or without sfw) and go on, but sfw replaced their
  * session by the attacker's SYN_SENT one, and drops every segment they
  * send from then on (not a SYN). The RST path (RFC 5961 exactness,
  * finding 1 of red team 2) is closed; this one is not. */
