@@ -874,18 +874,29 @@ __noinline int sfw_nat_plan(const struct sfw_session *s, __u32 dir, const struct
 	return 1;
 }
 
-/* A lookup found alias a: the session it stands for, found by its key
- * (f_key is overwritten with it), or NULL when the alias is stale (its
- * session gone, or the memory another's: it is deleted, so the packet
- * meets no session). */
-static __always_inline struct sfw_session *sfw_nat_follow(struct sfw_session *a,
-							  struct sfw_session_key *f_key)
+/* The session alias a stands for, or NULL when the alias is stale (its
+ * session gone, or the memory another's). Reads only: tc egress asks it
+ * of a packet it does not account (bpf/tc_judged.bpf.h). */
+static __always_inline struct sfw_session *sfw_nat_owner(const struct sfw_session *a)
 {
 	__u64 id = a->id & ~SFW_SESS_ID_DYING;
 	struct sfw_session *s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &a->owner);
 
 	if (!s || SFW_SESS_IS_ALIAS(s) || (s->id & ~SFW_SESS_ID_DYING) != id ||
-	    !(s->flags & SFW_SESS_F_NAT)) {
+	    !(s->flags & SFW_SESS_F_NAT))
+		return NULL;
+	return s;
+}
+
+/* A lookup found alias a: the session it stands for, found by its key
+ * (f_key is overwritten with it), or NULL when the alias is stale (it is
+ * deleted, so the packet meets no session). */
+static __always_inline struct sfw_session *sfw_nat_follow(struct sfw_session *a,
+							  struct sfw_session_key *f_key)
+{
+	struct sfw_session *s = sfw_nat_owner(a);
+
+	if (!s) {
 		bpf_map_delete_elem(&SFW_MAP_SESSIONS, f_key);
 		return NULL;
 	}

@@ -2,11 +2,13 @@
 /* tc egress: packets leaving an attached interface. Packets the host sends
  * go through the same session logic as XDP ingress, so connections the
  * host opens create sessions whose replies XDP then lets in. Packets
- * forwarded from another attached interface were decided at its XDP hook
- * and are only counted here. */
+ * forwarded from another attached interface that its XDP hook judged are
+ * only counted here; one it never saw (bpf/tc_judged.bpf.h) is judged
+ * here, as one from an interface sfw does not watch. */
 #include "flow.bpf.h"
 #include "frag.bpf.h"
 #include "nat_tc.bpf.h"
+#include "tc_judged.bpf.h"
 
 /* Headers we may read; pulling more would copy payload for nothing. */
 #define SFW_TC_PULL_LEN 256
@@ -133,9 +135,10 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	if (sfw_is_attached(in_ifindex)) {
 		const struct sfw_config *cfg = sfw_cfg_get();
 
-		/* forwarded: decided and counted at the ingress interface; a
-		 * NAT session's In wing the stack routed is translated here
-		 * (bpf/nat_tc.bpf.h), looked for once NAT was ever committed */
+		/* forwarded: decided and counted at the ingress interface,
+		 * when XDP judged it; a NAT session's In wing the stack routed
+		 * is translated here (bpf/nat_tc.bpf.h), looked for once NAT
+		 * was ever committed */
 		int nat = !cfg || !(cfg->flags & SFW_CFG_F_NAT) ? 0 :
 			  p->icmp_kind == SFW_ICMPK_ERROR ? sfw_tc_nat_icmp(skb, p) :
 			  p->frag == SFW_FRAG_LATER ? sfw_tc_nat_frag(skb, p) : sfw_tc_nat(skb, p);
@@ -151,8 +154,19 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 			sfw_count(st, SFW_CNT_ERR_INCOMING_NAT, f.pkts);
 			return SFW_TC_ACT_SHOT;
 		}
-		sfw_count_output(st, p, &f, true);
-		return SFW_TC_ACT_OK;
+		/* an attached skb_iif is no proof XDP saw it (IPsec
+		 * decapsulation re-injects with it): judged there when it left
+		 * its trace; else it is judged below, from in_ifindex's zone.
+		 * A host session's In wing (SFW_TC_JUDGED_HOST) passes as
+		 * before without NAT: docs/nat.md "Third review: R2", its open
+		 * decision */
+		if (sfw_tc_judged(skb, p, in_ifindex)) {
+			sfw_count_output(st, p, &f, true);
+			return SFW_TC_ACT_OK;
+		}
+		/* NAT may have written the frame: its pointers are stale */
+		data = (void *)(long)skb->data;
+		end = (void *)(long)skb->data_end;
 	}
 	if (p->icmp_kind == SFW_ICMPK_LINK) {
 		__u32 link = sfw_icmp6_link(data, end, p);

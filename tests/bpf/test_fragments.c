@@ -493,12 +493,15 @@ Test(fragments, host_sent_later_alone_dropped)
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_FRAG_NO_FIRST), 1);
 }
 
-/* Forwarded from an attached interface: decided there, only counted here. */
+/* Forwarded from an attached interface whose XDP hook never saw them
+ * (bpf/tc_judged.bpf.h): the first fragment is judged here and records
+ * its datagram; the later ones follow that record, only counted. */
 Test(fragments, forwarded_fragments_only_counted_at_tc)
 {
 	struct fx_tc_opts fwd = { .ingress_ifindex = 5 };
 	struct pb_spec s = udp_dgram(false, 3000);
 	struct pb_pkt f[NFRAG];
+	struct sfw_session v;
 	int n = cut(&s, f);
 
 	cr_assert_eq(fx_mark_attached(5), 0);
@@ -506,7 +509,9 @@ Test(fragments, forwarded_fragments_only_counted_at_tc)
 		cr_assert_eq(fx_tc_frame(f[i].data, f[i].len, &fwd), FX_TC_OK);
 	cr_assert_eq(fx_counter(SFW_CNT_TRANSIT_OUT_PKTS), n);
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_FRAG_NO_FIRST), 0);
-	cr_assert_eq(fx_counter(SFW_CNT_SFW_PERMITTED_PKTS), 0);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_PERMITTED_PKTS), 1, "the first fragment's judgement");
+	GET_SESSION(&s, &v);
+	cr_assert_eq(v.wing[SFW_WING_IN].packets, 1);
 }
 
 /* ---- what is not a fragment --------------------------------------------- */

@@ -454,10 +454,13 @@ Test(nat_dst, icmp_error_from_outside_reaches_the_server)
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 0);
 
 	/* at tc, the session's own key quotes nothing private: left as it
-	 * is (XDP refuses this forged one: its quote is not the server's) */
+	 * is. XDP refuses this forged one (its quote is not the server's),
+	 * and so does tc now: it left no judgement at XDP, and judged at tc
+	 * it is about no packet sent to its destination (bpf/tc_judged.bpf.h) */
 	e2.dst = INSIDE;
 	cr_assert_eq(pb_build(&e2, &in), 0);
-	cr_assert_eq(tc_at(in_if, out_if, &in, &out), FX_TC_OK);
+	cr_assert_eq(tc_at(in_if, out_if, &in, &out), FX_TC_SHOT);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_SFW_ERR_NO_SESSION), 2);
 	cr_assert_eq(memcmp(out.data, in.data, in.len), 0, "left as it came");
 }
 
@@ -540,7 +543,12 @@ Test(nat_dst, rv_reply_on_an_orphaned_alias_refused_at_tc)
  * source rule from trust to untrust the reply left from the server's
  * private address (failed before sfw_nat_dest_serves). A miss from the
  * pool's address and port toward the rule-set's zone is refused, and a
- * later fragment from that address; from another port it leaves. */
+ * later fragment from that address; from another port it leaves, judged
+ * at tc as XDP never judged it (bpf/tc_judged.bpf.h): trust to untrust
+ * is permitted here for that. */
+#define TRUST_OUT "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n" \
+		  "set security policies from-zone trust to-zone untrust policy out then permit\n"
+
 Test(nat_dst, rv_reply_in_flight_when_its_session_is_cleared_refused_at_tc)
 {
 	struct pb_spec u = udp(FAR_CLIENT, PUBLIC, 40000, 8080);
@@ -553,7 +561,7 @@ Test(nat_dst, rv_reply_in_flight_when_its_session_is_cleared_refused_at_tc)
 
 	frag.ip_id = 77;
 	frag.frag_off = 1480;
-	commit_dnat(NULL,
+	commit_dnat_with(TRUST_OUT, NULL,
 		    "set security nat destination pool F address " FAR_INSIDE "/32 port 80\n"
 		    "set security nat destination rule-set DR rule W match destination-address " PUBLIC "/32\n"
 		    "set security nat destination rule-set DR rule W then destination-nat pool F\n");
@@ -576,13 +584,13 @@ Test(nat_dst, rv_reply_in_flight_when_its_session_is_cleared_refused_at_tc)
 	cr_assert_eq(tc_at(out_if, in_if, &in, &out), FX_TC_OK, "no reply of the pool's");
 
 	/* the rule's protocol and its clients bound it too */
-	commit_dnat(NULL,
+	commit_dnat_with(TRUST_OUT, NULL,
 		    "set security nat destination pool F address " FAR_INSIDE "/32 port 80\n"
 		    "set security nat destination rule-set DR rule W match destination-address " PUBLIC "/32\n"
 		    "set security nat destination rule-set DR rule W match protocol tcp\n"
 		    "set security nat destination rule-set DR rule W then destination-nat pool F\n");
 	cr_assert_eq(tc_at(out_if, in_if, &up, &out), FX_TC_OK, "UDP, no reply of a TCP rule's");
-	commit_dnat(NULL,
+	commit_dnat_with(TRUST_OUT, NULL,
 		    "set security nat destination pool F address " FAR_INSIDE "/32 port 80\n"
 		    "set security nat destination rule-set DR rule W match source-address 192.0.2.0/24\n"
 		    "set security nat destination rule-set DR rule W match destination-address " PUBLIC "/32\n"

@@ -313,7 +313,9 @@ Test(nat_static, tc_miss_from_the_static_host_refused)
  * no ports to find a session or a rule by, and could be its host's, to
  * leave from the inside address. No source rule-set here (it would
  * refuse it anyway); the same fragment toward the static rule-set's zone
- * with no static rule is passed. */
+ * with no static rule is no NAT error, but XDP never judged it (no
+ * record): judged at tc (bpf/tc_judged.bpf.h), it is refused as a
+ * fragment without its first, as XDP would refuse it. */
 Test(nat_static, tc_later_fragment_without_record_refused)
 {
 	struct pb_spec frag = { .src = B_FAR, .dst = FAR_OUTSIDE, .proto = SFW_IPPROTO_UDP,
@@ -336,11 +338,14 @@ Test(nat_static, tc_later_fragment_without_record_refused)
 		 "set security nat destination rule-set DR rule W then destination-nat pool D\n");
 	commit(text);
 	cr_assert_eq(pb_build(&frag, &in), 0);
-	cr_assert_eq(tc_at(out_if, in_if, &in, &out), FX_TC_OK, "no static rule: passed");
+	cr_assert_eq(tc_at(out_if, in_if, &in, &out), FX_TC_SHOT, "no static rule: no NAT error");
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 0);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_NO_FIRST), 1);
 	snprintf(text, sizeof(text), "%s%s%s", head, RULE_S, RULE_T);
 	commit(text);
 	cr_assert_eq(tc_at(out_if, in_if, &in, &out), FX_TC_SHOT);
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_NO_FIRST), 1);
 }
 
 /* Static rule ids are kept by name across commits: a rule deleted before

@@ -87,7 +87,7 @@ Test(rv26, f2_icmp_session_of_one_type_admits_the_others, .disabled = true)
  * part: under deny-all a first packet that no session knows, from an
  * unattached interface, is judged and refused; the same packet with an
  * attached ingress index passes, and opens nothing. */
-Test(rv26, f1_tc_egress_trusts_an_attached_ingress_it_never_judged, .disabled = true)
+Test(rv26, f1_tc_egress_trusts_an_attached_ingress_it_never_judged)
 {
 	struct pb_spec udp = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
 			       .sport = 4500, .dport = 445 };

@@ -167,8 +167,11 @@ Test(tc, gso_udp4)
 		.payload = 1400 }, 20 + 8, 3);
 }
 
-/* Decided at the attached ingress interface's XDP hook: counted as
- * transit output here, but neither tracked nor counted on a wing again. */
+/* Forwarded from an attached interface: decided at its XDP hook when it
+ * left its session there, then counted as transit output here, but
+ * neither tracked nor counted on a wing again. One that left none (XDP
+ * never saw it: bpf/tc_judged.bpf.h) is judged here first, from its
+ * ingress's zone; here tc's own session is the next packet's judgement. */
 Test(tc, forwarded_from_attached_counted_once)
 {
 	struct pb_spec udp = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
@@ -180,16 +183,20 @@ Test(tc, forwarded_from_attached_counted_once)
 	cr_assert_eq(pb_build(&udp, &p), 0);
 	cr_assert_eq(fx_mark_attached(FWD_IFINDEX), 0);
 	cr_assert_eq(fx_tc(&udp, &fwd), FX_TC_OK);
-	cr_assert_eq(fx_session_count(), 0, "forwarded packets are tracked at ingress");
+	GET_SESSION(&udp, &s);
+	cr_assert(s.flags & SFW_SESS_F_TRANSIT, "never judged at XDP: judged here");
+	cr_assert_eq(s.wing[SFW_WING_IN].packets, 1);
+	cr_assert_eq(s.wing[SFW_WING_IN].ifindex, FWD_IFINDEX);
 	cr_assert_eq(fx_counter(SFW_CNT_TRANSIT_OUT_PKTS), 1);
 	cr_assert_eq(fx_counter(SFW_CNT_TRANSIT_OUT_BYTES), p.l3_len);
 	cr_assert_eq(fx_counter(SFW_CNT_LOCAL_OUT_PKTS), 0);
 
-	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
 	cr_assert_eq(fx_tc(&udp, &fwd), FX_TC_OK);
 	GET_SESSION(&udp, &s);
-	cr_assert_eq(s.wing[SFW_WING_IN].packets, 1, "counted at XDP only");
+	cr_assert_eq(s.wing[SFW_WING_IN].packets, 1, "judged: counted on no wing again");
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_PERMITTED_PKTS), 1);
 	cr_assert_eq(fx_counter(SFW_CNT_TRANSIT_OUT_PKTS), 2);
+	cr_assert_eq(fx_session_count(), 1);
 }
 
 /* Forwarded from an interface sfw is not attached to: nothing decided

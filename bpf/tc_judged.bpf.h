@@ -1,0 +1,155 @@
+/* Was a packet that tc egress sees forwarded from an attached interface
+ * judged at that interface's XDP hook (docs/security.md "Threat model")?
+ * An attached skb_iif is no proof: the stack re-injects packets XDP never
+ * saw with skb_iif unchanged (IPsec tunnel-mode decapsulation under
+ * policy-based xfrm: xfrm_input hands the inner packet to the same
+ * device; native XDP runs before it), and tc is the only hook that sees
+ * them (review rv26, F1). Every packet XDP passes for the stack to forward
+ * left a trace XDP itself wrote: its session, its datagram's record (a
+ * later fragment), the session its quote names (an ICMP error). Looked
+ * for here with reads only: no counting, no timer, no state; a packet
+ * without one goes the way of a packet from an interface sfw does not
+ * watch (bpf/tc_egress.bpf.c sfw_tc_flow). Only this path pays for it:
+ * packets XDP redirects never reach tc. */
+#ifndef SFW_TC_JUDGED_BPF_H
+#define SFW_TC_JUDGED_BPF_H
+
+#include "nat_tc.bpf.h"
+
+/* sfw_tc_judged's answers */
+#define SFW_TC_UNJUDGED 0
+#define SFW_TC_JUDGED 1
+/* the In wing of a host session (sfw_sess_for_host), which the stack now
+ * forwards: judged for the host only (docs/nat.md "Third review: R2") */
+#define SFW_TC_JUDGED_HOST 2
+
+/* May a packet of wing dir of live session s have come in by in_ifindex,
+ * as XDP binds it (bpf/zone_bind.bpf.h)? The host's own wing excepted:
+ * its packets are the host's, which no XDP hook judges, and the stack
+ * forwards them with the skb_iif of where it took them from (xfrm
+ * transforms a forwarded skb in place: the outer ESP packet to a peer
+ * carries the inside interface's index, on the peer's host session). */
+static __always_inline int sfw_tc_judged_wing(const struct sfw_session *s, __u32 dir,
+					      __u32 in_ifindex)
+{
+	return sfw_wing_is_hosts(s, dir) || sfw_wing_from(s, dir, in_ifindex, true) ?
+	       SFW_TC_JUDGED : SFW_TC_UNJUDGED;
+}
+
+/* A whole packet or a first fragment: its own session (through an alias,
+ * the session it stands for: destination NAT's In wing that XDP
+ * translated, its reply that tc translates), live, from its wing's zone. */
+static __always_inline int sfw_tc_judged_flow(const struct sfw_pkt *p, __u32 in_ifindex,
+					      __u64 now)
+{
+	struct sfw_session_key k;
+	struct sfw_session *s;
+	bool lo = sfw_packet_key(p, &k, in_ifindex);
+	__u32 dir;
+
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &k);
+	if (!s)
+		return SFW_TC_UNJUDGED;
+	if (SFW_SESS_IS_ALIAS(s)) {
+		s = sfw_nat_owner(s);
+		if (!s)
+			return SFW_TC_UNJUDGED;
+		dir = sfw_nat_is_reply(s, p) ? SFW_WING_OUT : SFW_WING_IN;
+	} else {
+		dir = sfw_wing_of(s, lo);
+	}
+	if (sfw_expired(s, now))
+		return SFW_TC_UNJUDGED;
+	if (sfw_sess_for_host(s->flags) && dir == SFW_WING_IN)
+		return SFW_TC_JUDGED_HOST;
+	return sfw_tc_judged_wing(s, dir, in_ifindex);
+}
+
+/* A later fragment: the record XDP (or tc, translating its first) wrote
+ * of its datagram, unexpired, on the session it names, as sfw_frag_follow
+ * takes it, nothing before the first fragment's L4 header's end. Its
+ * first fragment was judged from its own interface; no zone is bound
+ * here: the record of an ICMP error the stack fragmented names the wing
+ * of the packet it quotes, not the error's (sfw_tc_nat_icmp). */
+static __always_inline int sfw_tc_judged_frag(const struct sfw_pkt *p, __u64 now)
+{
+	struct sfw_frag_key fk;
+	struct sfw_session *s;
+	struct sfw_frag *d;
+
+	sfw_frag_key_of(p, &fk);
+	d = bpf_map_lookup_elem(&SFW_MAP_FRAGS, &fk);
+	if (!d || now > d->expires_ns || p->frag_off < d->l4_end)
+		return SFW_TC_UNJUDGED;
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &d->sess);
+	if (!s || s->id != d->sess_id || sfw_expired(s, now))
+		return SFW_TC_UNJUDGED;
+	if (sfw_sess_for_host(s->flags) && d->dir == SFW_WING_IN)
+		return SFW_TC_JUDGED_HOST;
+	return SFW_TC_JUDGED;
+}
+
+/* An ICMP error: about a packet of a live session, sent to that packet's
+ * source, from where that packet went, as sfw_icmp_related found it. The
+ * quote as it stands here: XDP translated an error about a source NAT
+ * session's translated packet back to the client (the session's own
+ * tuple then), and tc's NAT (sfw_tc_nat_icmp, before this) one about a
+ * NAT session's reply to quote the alias's tuple; a quote met through an
+ * alias is the translated In wing's packet when it is from the session's
+ * translated source, else its reply. The quote is parsed into
+ * sfw_tc_quote, whose packet sfw_tc_nat_miss has read by then. */
+static __always_inline int sfw_tc_judged_error(struct __sk_buff *skb, const struct sfw_pkt *p,
+					       __u32 in_ifindex, __u64 now)
+{
+	struct sfw_session_key k;
+	struct sfw_session *s;
+	struct sfw_pkt *in;
+	__u32 zero = 0, dir;
+	bool lo;
+
+	in = bpf_map_lookup_elem(&sfw_tc_quote, &zero);
+	if (!in)
+		return SFW_TC_UNJUDGED;
+	__builtin_memset(in, 0, sizeof(*in));
+	if (sfw_parse_embedded(skb, (void *)(long)skb->data, (void *)(long)skb->data_end, p, in))
+		return SFW_TC_UNJUDGED;
+	if (in->src.v6[0] != p->dst.v6[0] || in->src.v6[1] != p->dst.v6[1] ||
+	    in->src.v6[2] != p->dst.v6[2] || in->src.v6[3] != p->dst.v6[3])
+		return SFW_TC_UNJUDGED;
+	/* untagged, as sfw_icmp_related_to keys it for a forwarded error */
+	lo = sfw_packet_key(in, &k, 0);
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &k);
+	if (!s)
+		return SFW_TC_UNJUDGED;
+	if (SFW_SESS_IS_ALIAS(s)) {
+		s = sfw_nat_owner(s);
+		if (!s)
+			return SFW_TC_UNJUDGED;
+		dir = in->src.v4 == s->nat.src.v4 && in->sport == s->nat.sport ?
+		      SFW_WING_IN : SFW_WING_OUT;
+	} else {
+		dir = sfw_wing_of(s, lo);
+	}
+	if (sfw_expired(s, now))
+		return SFW_TC_UNJUDGED;
+	return sfw_tc_judged_wing(s, sfw_error_wing(s, dir), in_ifindex);
+}
+
+/* Packet p, forwarded from attached interface in_ifindex, after tc's NAT
+ * took it (p as parsed: the tuple XDP keyed): SFW_TC_JUDGED,
+ * SFW_TC_JUDGED_HOST or SFW_TC_UNJUDGED. A global function: verified
+ * once, and its frame is its own. */
+__noinline int sfw_tc_judged(struct __sk_buff *skb, const struct sfw_pkt *p, __u32 in_ifindex)
+{
+	__u64 now = bpf_ktime_get_coarse_ns();
+
+	if (!skb || !p)
+		return SFW_TC_UNJUDGED;
+	if (p->frag == SFW_FRAG_LATER)
+		return sfw_tc_judged_frag(p, now);
+	if (p->icmp_kind == SFW_ICMPK_ERROR)
+		return sfw_tc_judged_error(skb, p, in_ifindex, now);
+	return sfw_tc_judged_flow(p, in_ifindex, now);
+}
+
+#endif
