@@ -64,8 +64,10 @@ Test(rv27, f1_tunnel_outer_packet_of_a_forwarded_flow_judged_as_the_lans, .disab
  * is dropped as a reply without session, under a policy that permits
  * ICMPv6. (Conntrack keys the same way, so this matches it; the ping6 -N
  * subject-name/subject-ipv4 cases simply never get their answer.) Seen
- * red on int26 with .disabled = false: the success reply is dropped. */
-Test(rv27, f2_node_information_reply_keyed_on_the_querys_code, .disabled = true)
+ * red on int26 with .disabled = false: the success reply is dropped.
+ * Fixed: node information is keyed without its code (include/protocols.h
+ * sfw_icmp_key_tag). */
+Test(rv27, f2_node_information_reply_keyed_on_the_querys_code)
 {
 	struct pb_spec query = { .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_ICMP6,
 				 .icmp_type = 139, .icmp_code = 1, .icmp_id = 2 };
