@@ -7,9 +7,11 @@
  * them (review rv26, F1). Every packet XDP passes for the stack to forward
  * left a trace XDP itself wrote: its session, its datagram's record (a
  * later fragment), the session its quote names (an ICMP error). Looked
- * for here with reads only: no counting, no timer, no state; a packet
- * without one goes the way of a packet from an interface sfw does not
- * watch (bpf/tc_egress.bpf.c sfw_tc_flow). Only this path pays for it:
+ * for here with reads only: no counting, no timer; the one write is an
+ * IPv6 first fragment's datagram record, for the fragments the stack
+ * re-cut under a new identification (sfw_tc_judged_flow). A packet
+ * without a trace goes the way of a packet from an interface sfw does
+ * not watch (bpf/tc_egress.bpf.c sfw_tc_flow). Only this path pays for it:
  * packets XDP redirects never reach tc. */
 #ifndef SFW_TC_JUDGED_BPF_H
 #define SFW_TC_JUDGED_BPF_H
@@ -46,6 +48,7 @@ static __always_inline int sfw_tc_judged_flow(const struct sfw_pkt *p, __u32 in_
 	struct sfw_session *s;
 	bool lo = sfw_packet_key(p, &k, in_ifindex);
 	__u32 dir;
+	int rc;
 
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &k);
 	if (!s)
@@ -60,9 +63,16 @@ static __always_inline int sfw_tc_judged_flow(const struct sfw_pkt *p, __u32 in_
 	}
 	if (sfw_expired(s, now))
 		return SFW_TC_UNJUDGED;
-	if (sfw_sess_for_host(s->flags) && dir == SFW_WING_IN)
-		return SFW_TC_JUDGED_HOST;
-	return sfw_tc_judged_wing(s, dir, in_ifindex);
+	rc = sfw_sess_for_host(s->flags) && dir == SFW_WING_IN ? SFW_TC_JUDGED_HOST :
+	     sfw_tc_judged_wing(s, dir, in_ifindex);
+	/* the stack re-cuts an IPv6 datagram it reassembled (defrag on:
+	 * any conntrack rule, sfw's own cluster table) under a NEW
+	 * identification (ipv6_select_ident; IPv4 keeps its id, and XDP's
+	 * record): its later fragments follow the record written here
+	 * (review rv27, F3). No alias: NAT is IPv4's only. */
+	if (rc && p->frag == SFW_FRAG_FIRST && p->family == SFW_FAMILY_INET6)
+		sfw_frag_record(p, &k, lo, now);
+	return rc;
 }
 
 /* A later fragment: the record XDP (or tc, translating its first) wrote

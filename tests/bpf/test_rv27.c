@@ -99,9 +99,10 @@ Test(rv27, f2_node_information_reply_keyed_on_the_querys_code)
  * refused (no first fragment seen): every fragmented IPv6 datagram
  * forwarded between attached interfaces is lost (large EDNS answers, UDP
  * tunnels over IPv6, NFS/UDP). On main they passed as forwarded. Seen red
- * on int26 with .disabled = false: the re-cut later fragment is shot. */
-Test(rv27, f3_ipv6_datagram_refragmented_by_the_stack_loses_its_later_fragments,
-     .disabled = true)
+ * on int26 with .disabled = false: the re-cut later fragment is shot.
+ * Fixed: tc records the datagram of an IPv6 first fragment it found
+ * judged (bpf/tc_judged.bpf.h sfw_tc_judged_flow). */
+Test(rv27, f3_ipv6_datagram_refragmented_by_the_stack_loses_its_later_fragments)
 {
 	struct pb_spec u = { .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_UDP,
 			     .sport = 41002, .dport = 53, .payload = 3000 };
