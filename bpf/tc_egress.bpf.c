@@ -117,6 +117,11 @@ static __always_inline __u32 sfw_tc_open(struct __sk_buff *skb, const struct sfw
 			  skb->ifindex, &v, 0, 0, 0);
 }
 
+/* sfw_tc_flow's own answer beside the SFW_TC_NAT_* ones: a forwarded
+ * packet a source NAT rule would translate, whose source is the host's
+ * own address (sfw_tc_src_own): the host's own packet, no NAT miss */
+#define SFW_TC_NAT_OWN (-2)
+
 /* Everything after parsing, as a global function for the same reason as
  * sfw_xdp_flow: verified once for every parse outcome together. */
 __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_iface_stats *st,
@@ -144,13 +149,14 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 			  p->frag == SFW_FRAG_LATER ? sfw_tc_nat_frag(skb, p) : sfw_tc_nat(skb, p);
 
 		if (nat == SFW_TC_NAT_MISS)
-			nat = sfw_tc_nat_miss(p, in_ifindex, skb->ifindex) ? -1 : 0;
+			nat = !sfw_tc_nat_miss(p, in_ifindex, skb->ifindex) ? 0 :
+			      sfw_tc_src_own(skb, p) ? SFW_TC_NAT_OWN : -1;
 		if (nat == SFW_TC_NAT_HOST) {
 			sfw_tc_host_refuse(p, in_ifindex);
 			sfw_count(st, SFW_CNT_ERR_INVALID_ZONE, f.pkts);
 			return SFW_TC_ACT_SHOT;
 		}
-		if (nat) {
+		if (nat && nat != SFW_TC_NAT_OWN) {
 			sfw_count(st, SFW_CNT_ERR_INCOMING_NAT, f.pkts);
 			return SFW_TC_ACT_SHOT;
 		}
@@ -160,10 +166,15 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		 * A host session's In wing (SFW_TC_JUDGED_HOST) passes as
 		 * before without NAT: docs/nat.md "Third review: R2", its open
 		 * decision */
-		if (sfw_tc_judged(skb, p, in_ifindex)) {
+		if (nat != SFW_TC_NAT_OWN && sfw_tc_judged(skb, p, in_ifindex)) {
 			sfw_count_output(st, p, &f, true);
 			return SFW_TC_ACT_OK;
 		}
+		/* without a trace, from the host's own address: an outer
+		 * header the host wrote for a forwarded flow (a tunnel's),
+		 * the host's own packet (review rv27, F1) */
+		if (nat == SFW_TC_NAT_OWN || sfw_tc_src_own(skb, p))
+			in_ifindex = 0;
 		/* NAT may have written the frame: its pointers are stale */
 		data = (void *)(long)skb->data;
 		end = (void *)(long)skb->data_end;

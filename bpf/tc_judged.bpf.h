@@ -11,12 +11,14 @@
  * IPv6 first fragment's datagram record, for the fragments the stack
  * re-cut under a new identification (sfw_tc_judged_flow). A packet
  * without a trace goes the way of a packet from an interface sfw does
- * not watch (bpf/tc_egress.bpf.c sfw_tc_flow). Only this path pays for it:
+ * not watch (bpf/tc_egress.bpf.c sfw_tc_flow), unless its source is one
+ * of the host's own addresses (sfw_tc_src_own). Only this path pays for it:
  * packets XDP redirects never reach tc. */
 #ifndef SFW_TC_JUDGED_BPF_H
 #define SFW_TC_JUDGED_BPF_H
 
 #include "nat_tc.bpf.h"
+#include "fib.bpf.h"
 
 /* sfw_tc_judged's answers */
 #define SFW_TC_UNJUDGED 0
@@ -143,6 +145,41 @@ static __always_inline int sfw_tc_judged_error(struct __sk_buff *skb, const stru
 	if (sfw_expired(s, now))
 		return SFW_TC_UNJUDGED;
 	return sfw_tc_judged_wing(s, sfw_error_wing(s, dir), in_ifindex);
+}
+
+/* Is the source of packet p, forwarded from an attached interface
+ * without XDP's trace (or refused there by a NAT rule's miss), one of the
+ * host's own addresses? Then it is the host's own packet, judged as self
+ * traffic (review rv27, F1): an outer header the host wrote. A tunnel's
+ * encapsulation of a forwarded flow (IPsec tunnel mode under
+ * policy-based xfrm transforms the skb in place; GRE, IPIP, SIT, VXLAN,
+ * geneve, WireGuard, fou and lwt encaps keep it) leaves with skb_iif
+ * still the LAN's; XDP judged the inner packet on the LAN. Not limited to
+ * tunnelling protocols: the UDP encaps run on any port (WireGuard, fou,
+ * ESP-in-UDP behind NAT), and a list would refuse the next one. The
+ * lookup is the reply's (to the source, iif: the egress), as
+ * sfw_fib_src_unrouted's: a local route answers NOT_FWDED. So do a
+ * broadcast and a source with no route at all, which no check here tells
+ * apart: IPv4 never forwards a received packet from a local or broadcast
+ * source (fib_validate_source) and, with rp_filter on, none without a
+ * route back; IPv6 forwards a received packet from the host's own
+ * address. A packet that reaches this point unseen by XDP is a
+ * decapsulated one (IPsec), so the residual is an authenticated tunnel
+ * peer whose inner packets, inside the tunnel's fwd policy selectors,
+ * carry the host's own IPv6 address, or (rp_filter off) an unrouted
+ * source: they pass as self traffic, blind (their replies are the
+ * host's). docs/security.md "Threat model". Forwarding off on the egress
+ * (FWD_DISABLED): not the host's, judged by in_ifindex's zone. A global
+ * function: its lookup's frame is its own, and only this path pays. */
+__noinline int sfw_tc_src_own(struct __sk_buff *skb, const struct sfw_pkt *p)
+{
+	struct bpf_fib_lookup fib = {};
+
+	if (!skb || !p || sfw_addr_martian(&p->src, p->family))
+		return 0;
+	sfw_fib_query(&fib, p, skb->ifindex, true);
+	return bpf_fib_lookup(skb, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH) ==
+	       BPF_FIB_LKUP_RET_NOT_FWDED;
 }
 
 /* Packet p, forwarded from attached interface in_ifindex, after tc's NAT

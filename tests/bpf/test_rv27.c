@@ -1,6 +1,8 @@
 /* Red team rv27: findings on int26 (the fixes of rv26 F1-F4), each as a
- * test that shows it. Committed disabled (they fail on int26 as it is);
- * notes/rv27.md says what each one means and how it could be fixed. */
+ * test that shows it. They failed on int26 and were committed disabled;
+ * enabled with their fixes (branch tcjudge2); notes/rv27.md says what each
+ * one means and how it was fixed. */
+#include <stdlib.h>
 #include <bpf/bpf.h>
 #include "commit.h"
 
@@ -11,6 +13,17 @@ TestSuite(rv27, .init = suite_setup, .fini = suite_teardown);
 #define LAN_IFINDEX 7
 #define HOST_WAN "203.0.113.1"    /* the host's own address, the tunnel's end */
 #define VPN_PEER "203.0.113.9"    /* the other end of a site-to-site tunnel */
+#define LAN_HOST "198.51.100.7"   /* a LAN client, not one of the host's */
+
+/* HOST_WAN made one of the host's own addresses in the fixture's private
+ * network namespace (tests/lib/bpf_fixture.c unshares one per test): the
+ * FIB's local route is what sfw_tc_src_own looks for; forwarding on, as
+ * on a router (the lookup answers FWD_DISABLED otherwise). No veth. */
+static void host_owns_wan(void)
+{
+	cr_assert_eq(system("ip link set lo up && ip addr add " HOST_WAN "/32 dev lo && "
+			    "sysctl -qw net.ipv4.ip_forward=1"), 0);
+}
 
 /* rv27 F1 (a regression of int26's rv26 F1 fix, bpf/tc_judged.bpf.h):
  * a packet the stack ENCAPSULATES on its way from one attached
@@ -29,8 +42,10 @@ TestSuite(rv27, .init = suite_setup, .fini = suite_teardown);
  * timeout). On main the packet passed as forwarded; the same outer packet
  * from the host itself (ingress 0) is self traffic, always permitted
  * (sfw_tc_open). Seen red on int26 with .disabled = false: the forwarded
- * ESP is refused (FX_TC_SHOT), the host's own passes. */
-Test(rv27, f1_tunnel_outer_packet_of_a_forwarded_flow_judged_as_the_lans, .disabled = true)
+ * ESP is refused (FX_TC_SHOT), the host's own passes. Fixed: a forwarded
+ * packet without XDP's trace from one of the host's own addresses is the
+ * host's (bpf/tc_judged.bpf.h sfw_tc_src_own). */
+Test(rv27, f1_tunnel_outer_packet_of_a_forwarded_flow_judged_as_the_lans)
 {
 	struct pb_spec inner = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_TCP,
 				 .sport = 40000, .dport = 80, .tcp_flags = SFW_TCP_SYN };
@@ -42,6 +57,7 @@ Test(rv27, f1_tunnel_outer_packet_of_a_forwarded_flow_judged_as_the_lans, .disab
 	commit("set security policies global policy web match source-address any destination-address any application junos-http\n"
 	       "set security policies global policy web then permit\n"
 	       "set security policies default-policy deny-all\n");
+	host_owns_wan();
 	cr_assert_eq(fx_mark_attached(LAN_IFINDEX), 0);
 	cr_assert_eq(fx_mark_attached(FX_IFINDEX), 0);
 	cr_assert_eq(fx_xdp(&inner), FX_XDP_PASS, "the LAN client's web flow is permitted");
@@ -50,6 +66,33 @@ Test(rv27, f1_tunnel_outer_packet_of_a_forwarded_flow_judged_as_the_lans, .disab
 	cr_expect_eq(fx_tc(&esp, &forwarded), FX_TC_OK,
 		     "the tunnel's outer packet of a permitted flow was judged as the LAN's own and refused");
 	cr_assert_eq(fx_tc(&esp, &own), FX_TC_OK, "the same packet from the host is self traffic");
+}
+
+/* The control of rv27 F1's fix: the same ESP forwarded from the LAN
+ * with a LAN client's source (not the host's) left no XDP trace either
+ * (an IPsec-decapsulated packet: rv26 F1), and is still judged as the
+ * LAN zone's first packet: refused under the web-only policy. The LAN's
+ * prefix is routed (a source with no route at all answers NOT_FWDED like
+ * a local one: the residual sfw_tc_src_own documents). Seen red with
+ * sfw_tc_src_own answering 1 always: the LAN source's ESP passed. */
+Test(rv27, f1_control_a_forwarded_packet_from_another_source_is_still_judged)
+{
+	struct pb_spec esp = { .src = LAN_HOST, .dst = VPN_PEER, .proto = SFW_IPPROTO_ESP,
+			       .payload = 64 };
+	struct pb_spec own_esp = { .src = HOST_WAN, .dst = VPN_PEER, .proto = SFW_IPPROTO_ESP,
+				   .payload = 64 };
+	struct fx_tc_opts forwarded = { .ingress_ifindex = LAN_IFINDEX };
+
+	commit("set security policies global policy web match source-address any destination-address any application junos-http\n"
+	       "set security policies global policy web then permit\n"
+	       "set security policies default-policy deny-all\n");
+	host_owns_wan();
+	cr_assert_eq(system("ip route add 198.51.100.0/24 dev lo"), 0);
+	cr_assert_eq(fx_mark_attached(LAN_IFINDEX), 0);
+	cr_assert_eq(fx_mark_attached(FX_IFINDEX), 0);
+	cr_expect_eq(fx_tc(&esp, &forwarded), FX_TC_SHOT,
+		     "a LAN source's unjudged ESP passed as the host's own");
+	cr_expect_eq(fx_tc(&own_esp, &forwarded), FX_TC_OK, "the host's own outer packet");
 }
 
 /* rv27 F2 (low; int26's rv26 F2 fix, include/protocols.h

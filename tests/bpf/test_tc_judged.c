@@ -203,3 +203,30 @@ Test(tc_judged_zones, session_tuple_from_another_zone_is_not_judged)
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
 	cr_expect_eq(sess_of(&u).wing[SFW_WING_IN].packets, 1);
 }
+
+/* rv27 F1, through a source NAT rule's miss: with a rule translating
+ * everything from trust to untrust (`source-nat interface` for
+ * 0.0.0.0/0, a common one), a tunnel's outer packet the host wrote for a
+ * forwarded LAN flow (ESP from fb's address, FB_ADDR, the host's own;
+ * skb_iif the LAN's) has no NAT session, and the rule would translate it:
+ * tc refused it as a flow opened untranslated (SFW_CNT_ERR_INCOMING_NAT)
+ * before it could be seen as the host's. It is the host's own
+ * (bpf/tc_egress.bpf.c SFW_TC_NAT_OWN): self traffic, no NAT miss. The
+ * same ESP from a LAN client's address is still refused. Not run when
+ * written (QUIET: this suite makes a veth); red by reasoning without
+ * SFW_TC_NAT_OWN (the NAT miss shoots first), to be confirmed. */
+Test(tc_judged, rv27_f1_hosts_outer_packet_is_no_nat_miss)
+{
+	struct pb_spec own = { .src = FB_ADDR, .dst = SERVER1, .proto = SFW_IPPROTO_ESP,
+			       .payload = 64 };
+	struct pb_spec lan = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_ESP,
+			       .payload = 64 };
+
+	commit(NAT_HEAD_TEXT
+	       "set security nat source rule-set RS rule RA match source-address 0.0.0.0/0\n"
+	       "set security nat source rule-set RS rule RA then source-nat interface\n");
+	cr_expect_eq(tc_of(out_if, in_if, &lan), FX_TC_SHOT,
+		     "a LAN client's unjudged ESP is a NAT miss");
+	cr_expect_eq(tc_of(out_if, in_if, &own), FX_TC_OK,
+		     "the host's own outer packet was refused as a NAT miss");
+}
