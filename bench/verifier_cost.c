@@ -9,6 +9,7 @@
  * each global function, to find where the verifier's work goes
  * (docs/design.md "Verification cost"). */
 #include <errno.h>
+#include <stdbool.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,40 @@
 #define MAX_PROGS 4
 #define SMALL_MAP 4096
 
-static const char *const objs[] = { "xdp_ingress", "tc_egress", "reap", "xdp_race" };
+/* sfw's own objects come with every build, so one missing means the
+ * directory is wrong (an output path outside a build directory): an
+ * error, never an empty table. Only the race tests' build is optional:
+ * it comes with the tests, which `make bench` does not build. */
+static const struct obj {
+	const char *name;
+	bool optional;
+} objs[] = {
+	{ "xdp_ingress", false }, { "tc_egress", false }, { "reap", false },
+	{ "xdp_race", true },
+};
+#define NOBJS (sizeof(objs) / sizeof(objs[0]))
+
+static void obj_path(char *buf, size_t len, const char *dir, const char *name)
+{
+	snprintf(buf, len, "%s/bpf/%s.bpf.o", dir, name);
+}
+
+/* Every object that is not optional is in dir/bpf: 0, else one line. */
+static int objects_present(const char *dir, const char *out)
+{
+	char path[1024];
+
+	for (size_t i = 0; i < NOBJS; i++) {
+		obj_path(path, sizeof(path), dir, objs[i].name);
+		if (!objs[i].optional && access(path, R_OK)) {
+			fprintf(stderr, "verifier_cost: no %s: the objects come from the build "
+				"directory the output %s is in (BUILD/bench/NAME.json)\n", path,
+				out);
+			return -1;
+		}
+	}
+	return 0;
+}
 
 static int quiet(enum libbpf_print_level l, const char *f, va_list a)
 {
@@ -103,9 +137,9 @@ static int measure(const char *dir, const char *name, FILE *json, const char **s
 	struct bpf_object *obj;
 	int n = 0, err = 0;
 
-	snprintf(path, sizeof(path), "%s/bpf/%s.bpf.o", dir, name);
+	obj_path(path, sizeof(path), dir, name);
 	if (access(path, R_OK))
-		return 0;   /* not built (the race build comes with the tests) */
+		return 0;   /* optional and not built: objects_present checked the rest */
 	obj = load(path, 4, logs, STATS_LOG, names, &n, &err);
 	for (int i = 0; i < n; i++) {
 		unsigned long insns = stat_of(logs[i], "processed ", line, sizeof(line));
@@ -183,6 +217,8 @@ int main(int argc, char **argv)
 	/* the build directory: the one the results go to (BUILD/bench/x.json) */
 	snprintf(base, sizeof(base), "%s", out);
 	snprintf(dir, sizeof(dir), "%s/..", dirname(base));
+	if (objects_present(dir, out))
+		return 1;
 	json = fopen(out, "w");
 	if (!json) {
 		fprintf(stderr, "verifier_cost: cannot write %s: %s\n", out, strerror(errno));
@@ -190,8 +226,8 @@ int main(int argc, char **argv)
 	}
 	printf("verified instructions (of 1,000,000) and stack per function (verifier log level 4)\n");
 	fprintf(json, "{\"benchmark\": \"verifier_cost\", \"results\": [");
-	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++)
-		failed |= measure(dir, objs[i], json, &sep) != 0;
+	for (size_t i = 0; i < NOBJS; i++)
+		failed |= measure(dir, objs[i].name, json, &sep) != 0;
 	fprintf(json, "\n]}\n");
 	fclose(json);
 	return failed;

@@ -17,10 +17,6 @@
 #include "maps.h"
 #include "sess_counts.h"
 
-/* Our tc filter's identity on clsact egress. */
-#define SFW_TC_HANDLE 0x5f
-#define SFW_TC_PRIORITY 0x5f
-
 static void link_path(char *buf, size_t len, __u32 ifindex)
 {
 	snprintf(buf, len, "%s/links/xdp_%u", sfw_pin_root(), ifindex);
@@ -308,33 +304,12 @@ int sfw_detach_iface(const char *ifname)
 	return 0;
 }
 
-/* Is the pin `name` in directory dfd one sfw made? A BPF map (never a
- * symbolic link, which is not followed) named sfw_* and pinned under its
- * own name, as every version has pinned its maps (include/maps.h): the
- * kernel keeps the first BPF_OBJ_NAME_LEN - 1 characters of that name. */
-static bool own_map_pin(int dfd, const char *name)
+/* Is the pin `name` one sfw made? Named sfw_* and sfw's own map
+ * (sfw_own_map_pin), as every version has pinned its maps
+ * (include/maps.h). */
+static bool own_map_pin(const char *name)
 {
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-	char path[PATH_MAX], kind[32];
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	if (strncmp(name, "sfw_", 4) || fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) ||
-	    !S_ISREG(st.st_mode))
-		return false;
-	snprintf(path, sizeof(path), "%s/%s", sfw_pin_root(), name);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return false;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, kind, sizeof(kind) - 1);
-	kind[n > 0 ? n : 0] = '\0';
-	if (strcmp(kind, "anon_inode:bpf-map") || bpf_obj_get_info_by_fd(fd, &info, &len))
-		info.name[0] = '\0';
-	close(fd);
-	return sfw_kernel_name_is(info.name, name);
+	return !strncmp(name, "sfw_", 4) && sfw_own_map_pin(name);
 }
 
 /* links/xdp_<ifindex>: the XDP links attach pinned. */
@@ -376,7 +351,7 @@ void sfw_remove_pins(void)
 	}
 	remove_links(fd);
 	while ((d = readdir(dir)))
-		if (own_map_pin(dirfd(dir), d->d_name))
+		if (own_map_pin(d->d_name))
 			unlinkat(dirfd(dir), d->d_name, 0);
 	closedir(dir);
 }
@@ -453,9 +428,12 @@ static int link_ifaces(__u32 *out, int max)
 	return n;
 }
 
-/* Detach all without sfw_ifaces: by the pinned links, and the tc filter
- * on each of their interfaces; links whose interface is gone go with the
- * pins. */
+/* Detach all without sfw_ifaces (refused or missing): by the pinned
+ * links, and the tc filter on each of their interfaces; then the tc
+ * filters the links cannot name (a link detached outside sfw reads
+ * ifindex 0, a link pin removed is gone), found by their programs' maps
+ * (sfw_tc_sweep) while the pins still say which maps are this root's;
+ * links whose interface is gone go with the pins. */
 static int detach_unlisted(void)
 {
 	__u32 ifs[SFW_MAX_IFACES];
@@ -467,6 +445,7 @@ static int detach_unlisted(void)
 		detach_xdp(ifs[i]);
 		detach_tc(ifs[i]);
 	}
+	n += sfw_tc_sweep();
 	sfw_remove_pins();
 	return n;
 }
@@ -474,21 +453,21 @@ static int detach_unlisted(void)
 int sfw_detach_all(void)
 {
 	struct sfw_iface_entry list[SFW_MAX_IFACES];
-	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
-	int err = n < 0 ? 0 : sfw_check_netns();
+	int n = sfw_list_ifaces(list, SFW_MAX_IFACES), err;
 
-	if (n == -SFW_ELAYOUT)
+	if (n == -SFW_ELAYOUT || n == -ENOENT)
 		return detach_unlisted();
+	if (n < 0)
+		return n;
+	err = sfw_check_netns();
 	if (err)
 		return err;
-	if (n < 0 && n != -ENOENT)
-		return n;
 	for (int i = 0; i < n; i++) {
 		detach_xdp(list[i].ifindex);
 		detach_tc(list[i].ifindex);
 	}
 	sfw_remove_pins();
-	return n < 0 ? 0 : n;
+	return n;
 }
 
 /* Swaps in freshly loaded programs (a new sfw version) on every attached

@@ -120,6 +120,11 @@ struct sfw_pin_layout {
  * it. A map under one of sfw's names but named otherwise is not sfw's:
  * sfw_remove_pins leaves it. */
 bool sfw_kernel_name_is(const char *kname, const char *name);
+/* Is the pin `name` under the pin root sfw's own map: a pin (never a
+ * symbolic link, which is not followed), of a BPF map whose kernel name
+ * is the one sfw gives it, as every version has? Only such a pin may sfw
+ * remove or replace; another's stays (the operator removes it by hand). */
+bool sfw_own_map_pin(const char *name);
 /* The layout of pin `name` in include/pin_layout.h; NULL when none. */
 const struct sfw_pin_layout *sfw_pin_layout_of(const char *name);
 /* sfw_open_pin for a pin of the given layout (a module's own map, which

@@ -10,5 +10,18 @@ __u32 sfw_prog_id(int prog_fd);
  * failing closed instead when asked; and the session table's limit. */
 int sfw_config_init(const struct sfw_attach_opts *opts, bool *fresh);
 int sfw_config_set_limit(__u32 capacity);
+/* The kernel's id of the map pinned as `name` when it is sfw's own
+ * (sfw_own_map_pin); 0 when it is not, or nothing is pinned there. */
+__u32 sfw_own_map_id(const char *name);
+
+/* Our tc filter's identity on clsact egress: attach_tc (attach.c) puts
+ * sfw's filter there and nowhere else. */
+#define SFW_TC_HANDLE 0x5f
+#define SFW_TC_PRIORITY 0x5f
+/* For `detach all` without sfw_ifaces (tc_sweep.c): removes sfw's tc
+ * egress filter from every interface of this network namespace whose
+ * program uses a map pinned under this pin root, and no other. The
+ * number removed. */
+int sfw_tc_sweep(void);
 
 #endif

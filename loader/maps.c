@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "libbpf_lazy.h"
-#include "loader.h"
+#include "loader_int.h"
 #include "maps.h"
 #include "pin_layout.h"
 
@@ -60,6 +61,30 @@ bool sfw_kernel_name_is(const char *kname, const char *name)
 
 	return kname[0] && !strncmp(kname, name, keep) && strnlen(kname, keep + 1) ==
 	       strnlen(name, keep);
+}
+
+__u32 sfw_own_map_id(const char *name)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	if (sfw_pin_path(path, sizeof(path), name) || lstat(path, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	if (!is_map_fd(fd) || bpf_obj_get_info_by_fd(fd, &info, &len))
+		info.name[0] = '\0';
+	close(fd);
+	return sfw_kernel_name_is(info.name, name) ? info.id : 0;
+}
+
+bool sfw_own_map_pin(const char *name)
+{
+	return sfw_own_map_id(name) != 0;
 }
 
 /* fd (pin `path`) is a map of the layout wanted: 0, else SFW_ELAYOUT with

@@ -29,7 +29,7 @@
 	X(bpf_, object__attach_skeleton) X(bpf_, object__detach_skeleton) \
 	X(bpf_, object__destroy_skeleton) X(bpf_, object__find_map_by_name) \
 	X(bpf_, object__next_map) X(bpf_, tc_hook_create) X(bpf_, tc_attach) X(bpf_, tc_detach) \
-	X(bpf_, xdp_query) \
+	X(bpf_, tc_query) X(bpf_, prog_get_fd_by_id) X(bpf_, xdp_query) \
 	X(ring_, buffer__new) X(ring_, buffer__add) X(ring_, buffer__poll) \
 	X(ring_, buffer__consume) X(ring_, buffer__epoll_fd) X(ring_, buffer__free) \
 	X(libbpf_, set_print) X(libbpf_, version_string)
@@ -82,6 +82,8 @@ void sfw_libbpf_set_print(libbpf_print_fn_t fn);
 #define bpf_tc_hook_create(...) SFW_LB(tc_hook_create)(__VA_ARGS__)
 #define bpf_tc_attach(...) SFW_LB(tc_attach)(__VA_ARGS__)
 #define bpf_tc_detach(...) SFW_LB(tc_detach)(__VA_ARGS__)
+#define bpf_tc_query(...) SFW_LB(tc_query)(__VA_ARGS__)
+#define bpf_prog_get_fd_by_id(...) SFW_LB(prog_get_fd_by_id)(__VA_ARGS__)
 #define bpf_xdp_query(...) SFW_LB(xdp_query)(__VA_ARGS__)
 #define ring_buffer__new(...) SFW_LB(buffer__new)(__VA_ARGS__)
 #define ring_buffer__add(...) SFW_LB(buffer__add)(__VA_ARGS__)

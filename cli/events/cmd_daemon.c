@@ -307,8 +307,10 @@ static int daemon_resume(struct daemon *d)
 	d->info.last_pass_end_ns = sfw_now_ns();
 	memcpy(d->info.sinks, d->sinks_desc, sizeof(d->info.sinks));
 	err = sfw_metrics_new(&d->metrics);
+	if (err == -ENOMEM)
+		return sfw_fail(ENOMEM, "out of memory");
 	if (err)
-		return sfw_fail(-err, "out of memory");
+		return err;   /* said which pin, and to remove it by hand */
 	err = table_open(d);
 	if (!err && (err = sfw_ha_worker_start(&d->ha)))
 		err = sfw_fail(-err, "cannot start the cluster worker: %s", strerror(-err));

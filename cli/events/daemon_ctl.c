@@ -237,7 +237,7 @@ static int read_ready(int fd, char *buf, size_t len)
 /* Starts the daemon; -EAGAIN when it found the lock taken ("busy"). */
 static int start_daemon(void)
 {
-	char msg[256];
+	char msg[4096];   /* the daemon's line whole: it may name two paths */
 	int p[2], err;
 	pid_t pid;
 

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,10 +22,64 @@ static __u64 mono_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 }
 
+/* The status map's layout: opened by the rule every pin of sfw's follows
+ * (sfw_open_pin_as: map type, key and value size, not the value size
+ * alone: a per-CPU array of the same value size would have a lookup write
+ * one value per CPU past the caller's struct). */
+static const struct sfw_pin_layout status_layout = {
+	SFW_STR(SFW_MAP_METRICS), BPF_MAP_TYPE_ARRAY, sizeof(__u32),
+	sizeof(struct sfw_metrics_info)
+};
+
+/* err (sfw_open_pin_as's) for the status pin: whether the daemon may put
+ * its own map there. Missing, or sfw's own of another layout (another
+ * version's, which it alone writes): 0. Anything else under the name (a
+ * map sfw did not make, not a map at all) is not sfw's to remove (rv25
+ * F4): err, with sfw_open_pin_as's line, which says to remove it by hand. */
+static int status_pin_replaceable(int err)
+{
+	if (err == -ENOENT || (err == -SFW_ELAYOUT && sfw_own_map_pin(status_layout.name)))
+		return 0;
+	return err;
+}
+
+/* The status map: made (and pinned) by the first publication that has
+ * something to say; sfw's own of another layout is refused to readers
+ * and replaced here. */
+static int status_map(bool create)
+{
+	char path[PATH_MAX];
+	int fd = sfw_open_pin_as(&status_layout, true);
+
+	if (fd >= 0 || !create || status_pin_replaceable(fd))
+		return fd;
+	if (sfw_pin_path(path, sizeof(path), status_layout.name))
+		return -ENAMETOOLONG;
+	if (fd == -SFW_ELAYOUT)
+		unlink(path);
+	fd = bpf_map_create(status_layout.type, status_layout.name, status_layout.key_size,
+			    status_layout.value_size, 1, NULL);
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_pin(fd, path)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
 int sfw_metrics_new(struct sfw_metrics **out)
 {
-	struct sfw_metrics *m = calloc(1, sizeof(*m));
+	int fd = status_map(false), err = fd >= 0 ? 0 : status_pin_replaceable(fd);
+	struct sfw_metrics *m;
 
+	if (fd >= 0)
+		close(fd);
+	if (err == -SFW_ELAYOUT)
+		return err;   /* not sfw's: the line says to remove it by hand */
+	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
 	m->epoll_fd = m->info_fd = -1;
@@ -213,44 +268,17 @@ void sfw_metrics_observe_sweep(struct sfw_metrics *m, __u64 ns)
 	m->sweeps.sum += s;
 }
 
-/* The status map: made (and pinned) by the first publication that has
- * something to say. Opened by the layout rule every pin of sfw's follows
- * (sfw_open_pin_as: map type, key and value size, not the value size
- * alone: a per-CPU array of the same value size would have a lookup write
- * one value per CPU past the caller's struct). One of another layout
- * (another version's) is refused to readers and replaced by the daemon,
- * which alone writes it. */
-static int status_map(bool create)
-{
-	const struct sfw_pin_layout want = { SFW_STR(SFW_MAP_METRICS), BPF_MAP_TYPE_ARRAY,
-					     sizeof(__u32), sizeof(struct sfw_metrics_info) };
-	char path[PATH_MAX];
-	int fd = sfw_open_pin_as(&want, true);
-
-	if (fd >= 0 || !create || (fd != -ENOENT && fd != -SFW_ELAYOUT))
-		return fd;
-	if (sfw_pin_path(path, sizeof(path), want.name))
-		return -ENAMETOOLONG;
-	if (fd == -SFW_ELAYOUT)
-		unlink(path);
-	fd = bpf_map_create(want.type, want.name, want.key_size, want.value_size, 1, NULL);
-	if (fd < 0)
-		return -errno;
-	if (bpf_obj_pin(fd, path)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
 void sfw_metrics_publish(struct sfw_metrics *m)
 {
 	__u32 zero = 0;
 
-	if (m->info_fd < 0 && m->info.state != SFW_METRICS_OFF)
+	if (m->info_fd < 0 && m->info.state != SFW_METRICS_OFF) {
 		m->info_fd = status_map(true);
+		/* a pin planted since the start: said once, left in place */
+		if (m->info_fd == -SFW_ELAYOUT && !m->status_refused)
+			fprintf(stderr, "sfw daemon: metrics: %s\n", sfw_last_error());
+		m->status_refused = m->info_fd == -SFW_ELAYOUT;
+	}
 	if (m->info_fd >= 0)
 		bpf_map_update_elem(m->info_fd, &zero, &m->info, BPF_ANY);
 }

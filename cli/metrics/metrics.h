@@ -17,7 +17,10 @@
 struct sfw_metrics;
 struct sfw_json;
 
-/* Nothing is served until a tick finds it configured. 0 or -ENOMEM. */
+/* Nothing is served until a tick finds it configured. 0, -ENOMEM, or
+ * SFW_ELAYOUT (loader.h) when a pin that is not sfw's sits at the status
+ * map's name: refused with one line saying to remove it by hand, since
+ * the daemon would otherwise have to remove it to publish. */
 int sfw_metrics_new(struct sfw_metrics **out);
 void sfw_metrics_free(struct sfw_metrics *m);
 

@@ -59,6 +59,7 @@ struct sfw_metrics {
 	struct sfw_metrics_hist sweeps;
 	struct sfw_metrics_info info;
 	int info_fd;
+	bool status_refused;      /* a pin not sfw's at its name (reported once) */
 };
 
 /* One scrape's figures (metrics_read.c). */

@@ -188,9 +188,10 @@ static int detach_all(const struct sfw_cmdline *cl)
 	struct sfw_json j;
 	int n = sfw_check_netns();
 
-	/* sfw_ifaces of another layout: detach all is the way out, so the
-	 * pinned links say instead (sfw_detach_all goes by them then) */
-	if (n == -SFW_ELAYOUT)
+	/* sfw_ifaces of another layout, or none: detach all is the way out,
+	 * so the pinned links say instead (sfw_detach_all goes by them then),
+	 * before the daemon is stopped */
+	if (n == -SFW_ELAYOUT || !n)
 		n = sfw_check_netns_links();
 	if (!n)   /* the daemon first: it drains the ring into the log */
 		n = sfw_daemon_stop();

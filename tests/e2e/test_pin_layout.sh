@@ -68,4 +68,22 @@ sfw attach veth0 veth1 >/dev/null || fail "attach after detach all: $(sfw attach
 sfw show interfaces flow-statistics >/dev/null || fail "show after attaching again"
 cli ping -c1 -W2 203.0.113.2 >/dev/null || fail "ping through sfw attached again"
 sfw detach all >/dev/null || fail "detach all"
+
+# a map not sfw's at the exporter's status pin (review rv25 F4): never
+# removed; the session daemon refuses to start over it, in one line,
+# whole (attach passed on its first 255 bytes)
+bpftool map create "$SFW_PIN_ROOT/sfw_metrics" type array key 4 value 8 entries 1 \
+	name theirs || fail "bpftool map create sfw_metrics"
+why="the pinned map $SFW_PIN_ROOT/sfw_metrics has another layout .*, and it is not sfw's map (the kernel names it 'theirs'): remove $SFW_PIN_ROOT/sfw_metrics by hand (\`sfw detach all\` leaves it), then attach again"
+out=$(sfw attach veth0 2>&1)
+expect_eq "$?" 1 "attach's exit status with a foreign sfw_metrics"
+grep -q "^sfw: the session daemon did not start: $why$" <<<"$out" || fail "attach said: $out"
+out=$(fw timeout 10 "$SFW" daemon stdout 2>&1)
+expect_eq "$?" 1 "sfw daemon's exit status with a foreign sfw_metrics"
+expect_eq "$(grep -c . <<<"$out")" 1 "lines sfw daemon printed"
+grep -q "^sfw: $why$" <<<"$out" || fail "sfw daemon said: $out"
+sfw detach all >/dev/null || fail "detach all with a foreign sfw_metrics"
+bpftool map show pinned "$SFW_PIN_ROOT/sfw_metrics" | grep -q "name theirs" ||
+	fail "the foreign sfw_metrics was removed"
+rm -f "$SFW_PIN_ROOT/sfw_metrics"
 echo "PASS: test_pin_layout"

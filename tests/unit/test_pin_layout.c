@@ -222,3 +222,102 @@ Test(pin_layout, metrics_status_map_of_another_type_refused)
 		  "the per-CPU values were written past the struct (rc %d)", rc);
 	cr_expect_neq(rc, 0, "a status map of another type was read");
 }
+
+/* The id of the map pinned at path; 0 when none. */
+static __u32 pinned_map_id(const char *path)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(path);
+
+	if (fd < 0)
+		return 0;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		info.id = 0;
+	close(fd);
+	return info.id;
+}
+
+/* What a daemon serving metrics publishes with a map of `kname` and
+ * another layout at the status pin; the pin's map id before and after. */
+static int publish_over(const char *kname, __u32 *before, __u32 *after)
+{
+	char path[256];
+	struct sfw_metrics *m = NULL;
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, kname, sizeof(__u32), 8, 1, NULL), err;
+
+	cr_assert_geq(fd, 0, "%s", strerror(errno));
+	snprintf(path, sizeof(path), "%s/%s", root, SFW_STR(SFW_MAP_METRICS));
+	cr_assert_eq(bpf_obj_pin(fd, path), 0, "%s", strerror(errno));
+	close(fd);
+	*before = pinned_map_id(path);
+	err = sfw_metrics_new(&m);
+	if (!err) {
+		m->info.state = SFW_METRICS_SERVING;
+		sfw_metrics_publish(m);
+		err = m->info_fd < 0 ? m->info_fd : 0;
+		m->info.state = SFW_METRICS_OFF;
+		sfw_metrics_free(m);
+	}
+	*after = pinned_map_id(path);
+	return err;
+}
+
+/* Review rv25, finding 4: the daemon replaced whatever map of another
+ * layout sat at the status pin (unlink, then its own), another tool's
+ * too, which rv24 F5's rule leaves in place. Now a map not sfw's stays:
+ * the daemon refuses to start with one line saying to remove it by hand
+ * (the session daemon then exits 1); sfw's own of another layout
+ * (another version's) is still replaced. Red before the fix: the foreign
+ * map's id changed (it was unlinked) and sfw_metrics_new returned 0. */
+Test(pin_layout, metrics_status_map_not_sfws_is_left_in_place)
+{
+	__u32 before, after;
+	char want[384];
+
+	cr_assert_eq(publish_over("theirs", &before, &after), -SFW_ELAYOUT);
+	cr_assert(before && after == before, "the foreign map was replaced (%u -> %u)", before,
+		  after);
+	snprintf(want, sizeof(want), "(the kernel names it 'theirs'): remove %s/%s by hand",
+		 root, SFW_STR(SFW_MAP_METRICS));
+	cr_assert(strstr(sfw_last_error(), want) && !strchr(sfw_last_error(), '\n'), "%s",
+		  sfw_last_error());
+}
+
+Test(pin_layout, metrics_status_map_of_sfws_own_old_layout_replaced)
+{
+	__u32 before, after;
+
+	cr_assert_eq(publish_over(SFW_STR(SFW_MAP_METRICS), &before, &after), 0, "%s",
+		     sfw_last_error());
+	cr_assert(before && after && after != before, "sfw's stale map was kept (%u -> %u)",
+		  before, after);
+}
+
+/* The same map planted while the daemon runs (after sfw_metrics_new
+ * found the name free): the first publication that would make the
+ * status map leaves it in place and publishes nothing. Red before the
+ * fix: the publication unlinked it and pinned its own. */
+Test(pin_layout, metrics_status_map_not_sfws_planted_later_is_left_in_place)
+{
+	struct sfw_metrics *m = NULL;
+	char path[256];
+	__u32 before;
+	int fd;
+
+	cr_assert_eq(sfw_metrics_new(&m), 0, "%s", sfw_last_error());
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "theirs", sizeof(__u32), 8, 1, NULL);
+	cr_assert_geq(fd, 0, "%s", strerror(errno));
+	snprintf(path, sizeof(path), "%s/%s", root, SFW_STR(SFW_MAP_METRICS));
+	cr_assert_eq(bpf_obj_pin(fd, path), 0, "%s", strerror(errno));
+	close(fd);
+	before = pinned_map_id(path);
+	m->info.state = SFW_METRICS_SERVING;
+	sfw_metrics_publish(m);
+	sfw_metrics_publish(m);   /* said once (stderr), tried again, still left */
+	cr_expect_lt(m->info_fd, 0, "published into a map not sfw's");
+	cr_expect(m->status_refused);
+	m->info.state = SFW_METRICS_OFF;
+	sfw_metrics_free(m);
+	cr_assert_eq(pinned_map_id(path), before, "the foreign map was replaced");
+}
