@@ -59,6 +59,8 @@ int ha_mirror_flush(struct ha_mirror *m);
 int ha_ct_purge(__u16 zone, bool in_zone);
 
 /* The secondary's side: the peer's entries into sessions (ha/replica.c). */
+struct sfw_reaper;
+
 struct ha_replica {
 	struct nfct_handle *ev;     /* kernel events, sfw's entries only */
 	struct nfct_handle *q;      /* dumps */
@@ -67,6 +69,7 @@ struct ha_replica {
 	bool primary;               /* loading for a promotion: keep their log flags */
 	__u64 count;                /* sessions in the table (ha/replica.c) */
 	struct sfw_ha_stats *st;
+	struct sfw_reaper *reaper;  /* ends sessions that hold counts; opened when one does */
 };
 int ha_replica_open(struct ha_replica *r, __u16 zone, bool events, struct sfw_ha_stats *st);
 void ha_replica_close(struct ha_replica *r);

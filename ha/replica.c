@@ -101,6 +101,7 @@ void ha_replica_close(struct ha_replica *r)
 		close(r->zones_fd);
 	if (r->config_fd >= 0)
 		close(r->config_fd);
+	sfw_reaper_close(r->reaper);
 	replica_reset(r);
 }
 
@@ -170,23 +171,103 @@ static bool table_full(const struct ha_replica *r, const struct sfw_config *cfg)
 	return limit && r->count >= limit;
 }
 
-/* Loads one decoded entry: 0, or -ENOSPC when the table may take no more. */
+/* What only this node knows of a session in its table: the counts it
+ * holds (limit-session, the session counters: include/session.h's tally
+ * word). A session of this node's own holds them; so may one loaded
+ * earlier that sfw_adopt counted (loader/sess_counts.c). */
+#define HA_HELD_TALLY (SFW_TALLY_COUNTS | SFW_TALLY_COUNTED)
+
+static bool holds_counts(const struct sfw_session *s)
+{
+	return (s->tally & HA_HELD_TALLY) && !(s->tally & SFW_TALLY_ENDED);
+}
+
+/* Ends session id at key k as every removal from user space must, through
+ * the reaper (loader/reap.h): it claims the session against the datapath
+ * and gives back what it holds. Opened the first time a session here
+ * holds counts; 1 when it was removed, 0 when another ended it first. */
+static int end_counted(struct ha_replica *r, const struct sfw_session_key *k, __u64 id)
+{
+	struct sfw_reap_entry ent = { .key = *k, .id = id };
+	int err = r->reaper ? 0 : sfw_reaper_open(&r->reaper);
+
+	if (err)
+		return err;
+	err = sfw_reaper_run(r->reaper, &ent, 1, SFW_CLOSE_NONE, false);
+	return err < 0 ? err : ent.removed ? 1 : 0;
+}
+
+/* The same session again (same id): it is written over with what this
+ * node holds of it kept. Its counts stay with it, so its end gives them
+ * back: when this node steps down its own sessions come back from the
+ * zone its mirror wrote them into (rv26 F3), and the decoded entry's
+ * tally word is 0. Only its tally word: the rest the entry says again
+ * (the peer, or this node's mirror, knows it as well), and its windows
+ * are relearned as any loaded session's.
+ *
+ * A map update replaces the whole value, so the datapath may change the
+ * session between our read and the write: BPF_EXIST, so a session ended
+ * and removed meanwhile stays ended (BPF_ANY would bring it back holding
+ * counts already given back), after a second read, so a session claimed
+ * for its end (SFW_SESS_ID_DYING) or replaced by another meanwhile is left
+ * to whoever has it. A claim between that read and the write removes what
+ * we wrote with it (the claimant deletes by key). Left: a TCP state change
+ * in that window moves its count on the session we replace, and our word
+ * still names the earlier state; on a secondary the session's traffic has
+ * gone to the peer, so such a change is rare. */
+static int rewrite_same(struct ha_replica *r, const struct sfw_ha_session *hs,
+			struct sfw_session *s)
+{
+	struct sfw_session now;
+
+	if (bpf_map_lookup_elem(r->sessions_fd, &hs->key, &now) || now.id != hs->sess.id)
+		return -ESTALE;
+	s->tally = now.tally;
+	return bpf_map_update_elem(r->sessions_fd, &hs->key, s, BPF_EXIST) ? -errno : 0;
+}
+
+/* Another session than the entry's is at its key: the peer is the
+ * primary, its session replaces this one. One that holds counts (this
+ * node's own) ends through the reaper first, so they are given back;
+ * then the entry goes in only where nothing is (BPF_NOEXIST): a session
+ * the datapath put there meanwhile is newer than the entry. */
+static int replace_other(struct ha_replica *r, const struct sfw_ha_session *hs,
+			 const struct sfw_session *old, const struct sfw_session *s)
+{
+	int ended = 0;
+
+	if (holds_counts(old)) {
+		ended = end_counted(r, &hs->key, old->id);
+		if (ended < 0)
+			return ended;
+		r->count -= ended && r->count ? 1 : 0;
+		return bpf_map_update_elem(r->sessions_fd, &hs->key, s, BPF_NOEXIST) ? -errno : 0;
+	}
+	return bpf_map_update_elem(r->sessions_fd, &hs->key, s, BPF_ANY) ? -errno : 0;
+}
+
+/* Loads one decoded entry: 0; 1 when the datapath ended or replaced the
+ * session at its key meanwhile (not loaded: the peer's next refresh
+ * brings it again if it lives); -ENOSPC when the table may take no more. */
 static int upsert(struct ha_replica *r, const struct sfw_config *cfg,
 		  const struct sfw_ha_session *hs)
 {
 	struct sfw_session old = { 0 }, s;
-	bool same = !bpf_map_lookup_elem(r->sessions_fd, &hs->key, &old) &&
-		    old.id == hs->sess.id;
+	bool found = !bpf_map_lookup_elem(r->sessions_fd, &hs->key, &old);
+	bool same = found && old.id == hs->sess.id;
+	int err;
 
 	if (!same && table_full(r, cfg)) {
 		r->st->load_refused++;
 		return -ENOSPC;
 	}
 	rebuild(r, cfg, hs, same ? &old : NULL, &s);
-	/* the peer is the primary: its session replaces whatever is here */
-	if (bpf_map_update_elem(r->sessions_fd, &hs->key, &s, BPF_ANY)) {
+	err = same ? rewrite_same(r, hs, &s) : replace_other(r, hs, &old, &s);
+	if (err == -ESTALE || err == -ENOENT || err == -EEXIST)
+		return 1;
+	if (err) {
 		r->st->load_refused++;
-		return -errno;
+		return err;
 	}
 	if (same) {
 		r->st->load_updates++;
@@ -198,15 +279,22 @@ static int upsert(struct ha_replica *r, const struct sfw_config *cfg,
 }
 
 /* The peer's session ended: gone here too, if it is the one loaded (id 0:
- * the kernel's DESTROY events carry no labels, so whichever was loaded). */
+ * the kernel's DESTROY events carry no labels, so whichever was loaded).
+ * One that holds counts ends through the reaper, which gives them back. */
 static void unload(struct ha_replica *r, const struct sfw_ha_session *hs)
 {
 	struct sfw_session cur;
+	int gone;
+
 
 	if (bpf_map_lookup_elem(r->sessions_fd, &hs->key, &cur) ||
 	    (hs->sess.id && cur.id != hs->sess.id) || !(cur.flags & SFW_SESS_F_SYNCED))
 		return;
-	if (!bpf_map_delete_elem(r->sessions_fd, &hs->key)) {
+	if (holds_counts(&cur))
+		gone = end_counted(r, &hs->key, cur.id) == 1;
+	else
+		gone = !bpf_map_delete_elem(r->sessions_fd, &hs->key);
+	if (gone) {
 		r->st->unloaded++;
 		r->count -= r->count ? 1 : 0;
 	}

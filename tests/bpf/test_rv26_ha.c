@@ -1,0 +1,293 @@
+/* Red team rv26, the cluster half: limit-session counts and the replica
+ * (ha/replica.c). Committed disabled: it fails on the code as it is. */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "commit.h"
+#include "ha_int.h"
+#include "reap.h"
+#include "sess_counts.h"
+#include "tcp_conn.h"
+#include "tally.h"
+
+#define ZONE 4243
+
+static char pin_root[96];
+
+/* The maps the mirror and the replica open, and those the reaper the
+ * replica ends counted sessions with needs (loader/reap.c map_needed). */
+static const char *const names[] = {
+	SFW_STR(SFW_MAP_SESSIONS), SFW_STR(SFW_MAP_ZONES),      SFW_STR(SFW_MAP_CONFIG),
+	SFW_STR(SFW_MAP_EVENTS),   SFW_STR(SFW_MAP_MON_EVENTS), SFW_STR(SFW_MAP_EV_LOST),
+	SFW_STR(SFW_MAP_TALLY),    SFW_STR(SFW_MAP_SESS_STATS), SFW_STR(SFW_MAP_NAT_PORTS),
+};
+
+/* The fixture's maps pinned again under a private pin root, so that the
+ * mirror and the replica (which open pins) work on the datapath's own. */
+static void pin_fixture_maps(void)
+{
+	char path[160];
+
+	snprintf(pin_root, sizeof(pin_root), "/sys/fs/bpf/sfw-test-rv26-%d", (int)getpid());
+	cr_assert_eq(mkdir(pin_root, 0700), 0);
+	setenv("SFW_PIN_ROOT", pin_root, 1);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", pin_root, names[i]);
+		cr_assert_eq(bpf_obj_pin(fx_map_fd(false, names[i]), path), 0, "pin %s", path);
+	}
+}
+
+static void unpin_fixture_maps(void)
+{
+	char path[160];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", pin_root, names[i]);
+		unlink(path);
+	}
+	rmdir(pin_root);
+	pin_root[0] = '\0';
+}
+
+/* The pins go whatever the test's outcome. */
+static void teardown(void)
+{
+	if (pin_root[0]) {
+		ha_ct_purge(ZONE, true);
+		unpin_fixture_maps();
+	}
+	suite_teardown();
+}
+
+TestSuite(rv26_ha, .init = suite_setup, .fini = teardown);
+
+static int fixture_fd(const char *name, void *arg)
+{
+	int fd = fx_map_fd(false, name);
+
+	(void)arg;
+	return fd < 0 ? fd : dup(fd);   /* the reaper closes what it is given */
+}
+
+static struct sfw_sess_totals counters(void)
+{
+	struct sfw_sess_totals t;
+
+	cr_assert_eq(sfw_sess_totals_read(fx_map_fd(false, SFW_STR(SFW_MAP_SESS_STATS)), &t), 0);
+	return t;
+}
+
+/* A limit of one session per source address in the fixture's zone. */
+static void commit_limit_of_one(void)
+{
+	commit("set security screen ids-option lim limit-session source-ip-based 1\n"
+	       "set security zones security-zone trust interfaces lo\n"
+	       "set security zones security-zone trust screen lim\n"
+	       "set security policies default-policy permit-all\n");
+}
+
+/* The maps pinned where the mirror and the replica look, labels kept,
+ * and the zone empty of an earlier test's entries. Once per test. */
+static void cluster_ready(void)
+{
+	if (pin_root[0])
+		return;
+	pin_fixture_maps();
+	cr_assert_eq(ha_labels_enable(), 0, "%s", sfw_last_error());
+	cr_assert_geq(ha_ct_purge(ZONE, true), 0, "an earlier test's entries go");
+}
+
+/* This node as primary: its mirror writes its sessions into the zone
+ * (n of them). */
+static void mirror_all(struct sfw_ha_stats *st, __u64 n)
+{
+	struct ha_mirror m;
+
+	cluster_ready();
+	cr_assert_eq(ha_mirror_open(&m, ZONE, st), 0, "%s", sfw_last_error());
+	cr_assert_eq(ha_mirror_walk(&m, 0, false), 0);
+	ha_mirror_close(&m);
+	cr_assert_eq(st->mirrored, n, "the mirror wrote the sessions (skipped %llu, errors %llu)",
+		     (unsigned long long)st->skipped, (unsigned long long)st->write_errors);
+}
+
+/* The replica, listening to the zone's events. Opened before the entries
+ * are written when a test wants their DESTROY events: with
+ * nf_conntrack_events=2 (the default) the kernel sends events only of
+ * entries made while someone listened (conntrackd always does). */
+static void replica_open(struct ha_replica *rep, struct sfw_ha_stats *st)
+{
+	cluster_ready();
+	cr_assert_eq(ha_replica_open(rep, ZONE, true, st), 0, "%s", sfw_last_error());
+}
+
+/* This node steps down: its replica loads what the zone holds, n entries
+ * (enter_secondary). */
+static void step_down(struct ha_replica *rep, int n)
+{
+	cr_assert_eq(ha_replica_load_all(rep), n, "the zone's entries loaded");
+}
+
+/* Ends the session at spec s as `clear` does (the reaper). */
+static void clear_session(const struct pb_spec *s)
+{
+	struct sfw_reap_entry ent = { 0 };
+	struct sfw_reaper *r = NULL;
+
+	cr_assert_eq(sfw_reaper_open_fds(&r, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	fx_key(s, &ent.key);
+	cr_assert_eq(sfw_reaper_run(r, &ent, 1, SFW_CLOSE_CLEAR, false), 1);
+	sfw_reaper_close(r);
+	ASSERT_NO_SESSION(s);
+}
+
+/* rv26 F3: a node that steps down to secondary without a restart
+ * (keepalived's stop or fault hook, a failover the other way) reloads the
+ * entries of its conntrack zone (enter_secondary: ha_replica_load_all),
+ * and those are its own sessions, which its mirror wrote there while it
+ * was primary (the transition to secondary purges nothing), with the
+ * same ids; then the new primary's bulk send brings them again. upsert
+ * found "the same session" and wrote the decoded one over it, and the
+ * decoded one has a tally word of 0 (sfw_ha_decode zeroes it; the mirror
+ * carries no counts): the session's limit-session bits (SFW_TALLY_SRC/DST)
+ * and its counted bits were gone, but the counts they stood for stayed in
+ * sfw_tally and the session counters. No end gave them back (the reaper's
+ * and the datapath's release read the bits), so each session that lived
+ * through a step-down held its address's count for good: with
+ * `limit-session source-ip-based N`, N sessions through N failovers
+ * locked the address out until `detach all`. Here: a limit of 1, one
+ * session, the mirror's walk and the replica's load as a step-down runs
+ * them, then the session is cleared: the address's next session must
+ * pass, and the session counters must come back to none. Red before the
+ * fix (upsert keeps the live session's tally word): the session lost
+ * SFW_TALLY_SRC, the count stayed 1, the next session was refused. */
+Test(rv26_ha, f3_stepping_down_leaks_the_limit_session_counts)
+{
+	struct pb_spec s = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+			     .sport = 5000, .dport = 53 };
+	struct sfw_session before, after;
+	struct sfw_ha_stats st = { 0 };
+	struct sfw_sess_totals c;
+	struct ha_replica rep;
+
+	commit_limit_of_one();
+	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS);
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1);
+	GET_SESSION(&s, &before);
+	cr_assert(before.tally & SFW_TALLY_SRC, "the session holds its source count");
+
+	mirror_all(&st, 1);
+	replica_open(&rep, &st);
+	step_down(&rep, 1);
+	ha_replica_close(&rep);
+	GET_SESSION(&s, &after);
+	cr_assert_eq(after.id, before.id, "the same session");
+	cr_expect(after.flags & SFW_SESS_F_SYNCED, "loaded: a copy of the new primary's");
+	cr_expect(after.tally & SFW_TALLY_SRC, "the session lost the record of its source count");
+	cr_expect(after.tally & SFW_TALLY_COUNTED, "the session lost its counted bit");
+	c = counters();
+	cr_expect_eq(c.total, 1, "the session counters count it once");
+	cr_expect_eq(c.active[0][SFW_IPPROTO_UDP], 1);
+
+	/* the session ends (clear); its counts go with it */
+	clear_session(&s);
+	cr_expect_eq(tally(CLI4, SFW_DIR_SRC), 0, "the count outlived its session");
+	c = counters();
+	cr_expect_eq(c.total, 0, "the session counters count an ended session");
+	cr_expect_eq(c.active[0][SFW_IPPROTO_UDP], 0);
+	cr_expect_eq(c.closed[SFW_CLOSE_CLEAR], 1);
+	s.sport = 5001;
+	cr_expect_eq(fx_xdp(&s), FX_XDP_PASS, "the address has no session, yet is refused");
+}
+
+/* rv26 F3, TCP: the per-state counts stay right through a step-down, the
+ * new primary's bulk send of the same entry again (a SYNCED session
+ * updated by a later entry keeps what it holds), and the session's end on
+ * the peer: its entry's deletion unloads it here, through the reaper, so
+ * the counts it holds are given back. Red before the fix: the tally bits
+ * were gone after the load (and a bare delete of a session that holds
+ * counts would keep them). */
+Test(rv26_ha, f3_tcp_counts_survive_the_reload_and_the_peers_end)
+{
+	struct sfw_ha_stats st = { 0 };
+	struct sfw_sess_totals c;
+	struct sfw_session after;
+	struct ha_replica rep;
+	struct conn k;
+
+	commit_limit_of_one();
+	conn_init(&k, CLI4, SRV4);
+	/* window scales conntrack takes (it refuses sfw's 0xf, "none") */
+	k.c.tcp_opts = k.s.tcp_opts = 8;
+	k.c.tcp_wscale = k.s.tcp_wscale = 7 + 1;
+	conn_handshake(&k, FX_XDP_PASS);
+	c = counters();
+	cr_assert_eq(c.tcp[SFW_TCP_ESTABLISHED], 1);
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1);
+
+	replica_open(&rep, &st);
+	mirror_all(&st, 1);
+	step_down(&rep, 1);
+	/* the new primary's bulk send, and the entry's event: the same again */
+	cr_assert_eq(ha_replica_load_all(&rep), 1);
+	cr_assert_eq(ha_replica_events(&rep), 0);
+	cr_expect_geq(st.load_updates, 2, "the loads found the same session");
+	cr_expect_eq(st.loaded, 0, "nothing loaded as new");
+	after = conn_session(&k);
+	cr_expect(after.flags & SFW_SESS_F_SYNCED);
+	cr_expect_eq(after.tally & (SFW_TALLY_SRC | SFW_TALLY_COUNTED | SFW_TALLY_TCP_MASK),
+		     SFW_TALLY_SRC | SFW_TALLY_COUNTED |
+		     (SFW_TCP_ESTABLISHED << SFW_TALLY_TCP_SHIFT),
+		     "what it is counted under: %#x", after.tally);
+	c = counters();
+	cr_expect_eq(c.total, 1);
+	cr_expect_eq(c.tcp[SFW_TCP_ESTABLISHED], 1, "counted once, ESTABLISHED");
+
+	/* the session ends on the peer: its entry goes from the zone */
+	cr_assert_eq(ha_ct_purge(ZONE, true), 1);
+	cr_assert_eq(ha_replica_events(&rep), 0);
+	ha_replica_close(&rep);
+	cr_expect_eq(st.unloaded, 1, "the peer's end unloads it");
+	ASSERT_NO_SESSION(&k.c);
+	cr_expect_eq(tally(CLI4, SFW_DIR_SRC), 0, "the count outlived its session");
+	c = counters();
+	cr_expect_eq(c.total, 0, "the session counters count an unloaded session");
+	cr_expect_eq(c.tcp[SFW_TCP_ESTABLISHED], 0);
+}
+
+/* The zone's entry is another session than this node's at the same key
+ * (this node ended the mirrored one and opened another on the same
+ * addresses and ports, which its mirror has not written yet): the peer's
+ * replaces it, and this node's own ends through the reaper first, so the
+ * counts it holds are given back. Red with a plain overwrite: the count
+ * stays 1 and the session counters count the replaced session for ever. */
+Test(rv26_ha, f3_a_replaced_own_session_gives_its_counts_back)
+{
+	struct pb_spec s = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+			     .sport = 5000, .dport = 53 };
+	struct sfw_session first, now;
+	struct sfw_ha_stats st = { 0 };
+	struct sfw_sess_totals c;
+	struct ha_replica rep;
+
+	commit_limit_of_one();
+	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS);
+	GET_SESSION(&s, &first);
+	mirror_all(&st, 1);
+	clear_session(&s);
+	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS, "another session on the same key");
+	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1);
+
+	replica_open(&rep, &st);
+	step_down(&rep, 1);
+	ha_replica_close(&rep);
+	GET_SESSION(&s, &now);
+	cr_expect_eq(now.id, first.id, "the zone's session replaced this node's");
+	cr_expect(now.flags & SFW_SESS_F_SYNCED);
+	cr_expect_eq(now.tally, 0, "a loaded session holds no counts");
+	cr_expect_eq(tally(CLI4, SFW_DIR_SRC), 0, "the replaced session kept its count");
+	c = counters();
+	cr_expect_eq(c.total, 0, "the session counters count the replaced session");
+	cr_expect_eq(c.closed[SFW_CLOSE_CLEAR], 1);
+}
