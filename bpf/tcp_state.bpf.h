@@ -28,12 +28,31 @@ enum sfw_tcp_verdict {
 /* The window of the cookie SYN-ACK (bpf/syncookie.bpf.h), unscaled. */
 #define SFW_COOKIE_WINDOW 65535
 
-/* The next state, given the current one, the sender's wing and the flags. */
+/* Where a synchronized connection is in its close, from what its wings
+ * recorded of their FINs (sfw_tcp_fin_flags: only a FIN at the sender's
+ * sequence end, or one the other side acknowledged exactly, is a close):
+ * FIN_WAIT one side closed, CLOSE_WAIT that close acknowledged, TIME_WAIT
+ * both closed; never back. */
+static __always_inline __u8 sfw_tcp_closing(__u8 st, const struct sfw_wing *a,
+					    const struct sfw_wing *b)
+{
+	__u8 fa = a->tcp_flags, fb = b->tcp_flags, next = SFW_TCP_ESTABLISHED;
+
+	if (fa & fb & SFW_WING_SEEN_FIN)
+		next = SFW_TCP_TIME_WAIT;
+	else if ((fa | fb) & SFW_WING_SEEN_FIN)
+		next = ((fa & SFW_WING_SEEN_FIN) ? fa : fb) & SFW_WING_FIN_ACKED
+			? SFW_TCP_CLOSE_WAIT : SFW_TCP_FIN_WAIT;
+	return next > st ? next : st;
+}
+
+/* The next state, given the current one, the sender's wing and the flags,
+ * once the segment is recorded (its FIN, the FIN it acknowledged). */
 static __always_inline __u8 sfw_tcp_next(__u8 st, __u32 dir, const struct sfw_pkt *p,
 					 const struct sfw_wing *w, const struct sfw_wing *peer)
 {
 	__u8 f = p->tcp_flags;
-	bool syn = f & SFW_TCP_SYN, ack = f & SFW_TCP_ACK, fin = f & SFW_TCP_FIN;
+	bool syn = f & SFW_TCP_SYN, ack = f & SFW_TCP_ACK;
 
 	if (f & SFW_TCP_RST)      /* only an exact one gets here */
 		return SFW_TCP_CLOSED;
@@ -43,21 +62,29 @@ static __always_inline __u8 sfw_tcp_next(__u8 st, __u32 dir, const struct sfw_pk
 	case SFW_TCP_SYN_RECV:   /* the ACK completing the handshake */
 		if (ack && !syn && (w->tcp_flags & SFW_WING_SEEN_SYN) &&
 		    (peer->tcp_flags & SFW_WING_SEEN_SYN))
-			return fin ? SFW_TCP_FIN_WAIT : SFW_TCP_ESTABLISHED;
+			return sfw_tcp_closing(SFW_TCP_ESTABLISHED, w, peer);
 		return st;
 	case SFW_TCP_ESTABLISHED:
-		return fin ? SFW_TCP_FIN_WAIT : st;
 	case SFW_TCP_FIN_WAIT:
 	case SFW_TCP_CLOSE_WAIT:
-		if (fin && !(w->tcp_flags & SFW_WING_SEEN_FIN))
-			return SFW_TCP_TIME_WAIT;     /* the second side's FIN */
-		if (st == SFW_TCP_FIN_WAIT && ack && (peer->tcp_flags & SFW_WING_SEEN_FIN) &&
-		    sfw_seq_after_eq(p->ack, peer->fin_seq + 1))
-			return SFW_TCP_CLOSE_WAIT;    /* our FIN acknowledged */
-		return st;
+		return sfw_tcp_closing(st, w, peer);
 	default:
 		return st;
 	}
+}
+
+/* Did the connection end both ways, each FIN acknowledged exactly? Only
+ * then may a bare SYN start it over (RFC 9293 3.10.7.4 lets the endpoint
+ * in TIME-WAIT take one): a blind attacker cannot acknowledge a FIN
+ * exactly without knowing where it is, and a close sfw took for one
+ * without that final ACK seen just lasts out its timeout (TIME_WAIT's
+ * 4 s). Conntrack reopens on any SYN once either side's FIN moved its
+ * state (IP_CT_TCP_FLAG_CLOSE_INIT), in window or not. A RST's CLOSED
+ * is left to expire (sfw_tcp_syn). */
+static __always_inline bool sfw_tcp_finished(const struct sfw_session *s)
+{
+	return s->tcp_state >= SFW_TCP_FIN_WAIT && s->tcp_state < SFW_TCP_CLOSED &&
+	       (s->wing[0].tcp_flags & s->wing[1].tcp_flags & SFW_WING_FIN_ACKED);
 }
 
 static __always_inline void sfw_tcp_move(struct sfw_session *s, __u8 next,
@@ -77,11 +104,9 @@ static __always_inline void sfw_tcp_commit(struct sfw_session *s, __u32 dir, str
 					   struct sfw_wing *peer, const struct sfw_pkt *p,
 					   const struct sfw_config *cfg, __u32 end)
 {
-	__u8 next = sfw_tcp_next(s->tcp_state, dir, p, w, peer);
-
 	sfw_tcp_windows(w, peer, p);
 	sfw_tcp_record(w, peer, p, end);
-	sfw_tcp_move(s, next, cfg);
+	sfw_tcp_move(s, sfw_tcp_next(s->tcp_state, dir, p, w, peer), cfg);
 }
 
 /* A segment refused for its numbers: dropped and counted, or under
@@ -148,10 +173,11 @@ __noinline int sfw_tcp_reset(struct sfw_session *s, __u32 dir, const struct sfw_
 
 /* A SYN or SYN-ACK. On a synchronized connection any SYN is the
  * endpoint's to answer with a challenge ACK (RFC 5961 section 4) and
- * tells sfw nothing; a pure SYN starts over only on TIME_WAIT (on CLOSED
- * once tcp-rst-timeout has run and the session expired: until then a RST
- * sfw took for exact cannot be followed by a SYN that takes the flow
- * over). In the handshake the opener's SYN or SYN-ACK must repeat its ISN,
+ * tells sfw nothing; a pure SYN starts over only once both FINs were
+ * acknowledged exactly (sfw_tcp_finished; on CLOSED once tcp-rst-timeout
+ * has run and the session expired: until then a RST sfw took for exact
+ * cannot be followed by a SYN that takes the flow over); on TIME_WAIT
+ * without them it is one more SYN on a synchronized connection. In the handshake the opener's SYN or SYN-ACK must repeat its ISN,
  * but for a bare SYN with a later one in SYN_SENT: a new attempt from the
  * same port, which starts its wing afresh (conntrack does the same, after
  * RFC 793: a reinitialised connection uses larger numbers), keeping the
@@ -174,8 +200,10 @@ static __always_inline int sfw_tcp_syn(const struct sfw_session *s, struct sfw_w
 	__u8 st = s->tcp_state;
 
 	if (st >= SFW_TCP_ESTABLISHED) {
-		if (!ack && st >= SFW_TCP_TIME_WAIT)
-			return st == SFW_TCP_TIME_WAIT ? SFW_TCP_RESTART : SFW_TCP_OUT_OF_WINDOW;
+		if (!ack && sfw_tcp_finished(s))
+			return SFW_TCP_RESTART;
+		if (!ack && st == SFW_TCP_CLOSED)
+			return SFW_TCP_OUT_OF_WINDOW;
 		return sfw_tcp_pass_in_window(w, peer, p, cfg);
 	}
 	if (dir == SFW_WING_IN) {
@@ -220,7 +248,6 @@ static __always_inline int sfw_tcp_adopt(struct sfw_session *s, __u32 dir, struc
 {
 	__u32 win = sfw_tcp_win(w, peer, p);
 	__u64 most = win > SFW_TCP_MAXACKWIN_MIN ? win : SFW_TCP_MAXACKWIN_MIN;
-	__u8 next;
 
 	if (!(p->tcp_flags & SFW_TCP_ACK) ||
 	    (__u32)(peer->seq_end - p->ack) > (__u64)(__u32)(peer->seq_end - peer->isn) + most ||
@@ -228,13 +255,12 @@ static __always_inline int sfw_tcp_adopt(struct sfw_session *s, __u32 dir, struc
 	    ((peer->tcp_flags & SFW_WING_SEEN_ACK) &&
 	     !sfw_seq_after(end, peer->ack - peer->maxwin - 1)))
 		return sfw_tcp_refuse(cfg);
-	next = sfw_tcp_next(s->tcp_state, dir, p, w, peer);
 	sfw_tcp_windows(w, peer, p);
 	sfw_tcp_record(w, peer, p, end);
 	w->isn = p->seq;
 	if (sfw_seq_after(peer->seq_end, peer->maxend))
 		peer->seq_end = peer->maxend;
-	sfw_tcp_move(s, next, cfg);
+	sfw_tcp_move(s, sfw_tcp_next(s->tcp_state, dir, p, w, peer), cfg);
 	return SFW_TCP_OK;
 }
 
@@ -305,11 +331,12 @@ __noinline int sfw_tcp_update(struct sfw_session *s, __u32 dir, const struct sfw
 }
 
 /* Will p start session s's connection over (sfw_tcp_syn's SFW_TCP_RESTART:
- * a bare SYN on TIME_WAIT)? Read only: such a packet opens a new session,
- * judged as a first packet (its route included), not as this one's. */
+ * a bare SYN once both FINs were acknowledged)? Read only: such a packet
+ * opens a new session, judged as a first packet (its route included), not
+ * as this one's. */
 static __always_inline bool sfw_tcp_restarts(const struct sfw_session *s, const struct sfw_pkt *p)
 {
-	return p->proto == SFW_IPPROTO_TCP && s->tcp_state == SFW_TCP_TIME_WAIT &&
+	return p->proto == SFW_IPPROTO_TCP && sfw_tcp_finished(s) &&
 	       (p->tcp_flags & (SFW_TCP_SYN | SFW_TCP_ACK | SFW_TCP_RST)) == SFW_TCP_SYN;
 }
 
@@ -368,7 +395,12 @@ static __always_inline void sfw_tcp_init(struct sfw_session *s, const struct sfw
 		out->maxwin = SFW_COOKIE_WINDOW;
 	}
 	sfw_tcp_windows(in, out, p);
-	sfw_tcp_record(in, out, p, sfw_tcp_end(p));
+	/* the first segment: nothing of the other wing to acknowledge, and
+	 * a FIN on it no more than pending (sfw_tcp_fin_flags of an
+	 * untracked wing), spelt out here: the whole of sfw_tcp_record
+	 * took sfw_xdp_flow's frame past the call chain's 512 bytes */
+	sfw_tcp_record_wing(in, p, sfw_tcp_end(p),
+			    p->tcp_flags & SFW_TCP_FIN ? SFW_WING_FIN_PENDING : 0);
 	if (!syn)
 		in->isn = p->seq - cookie;
 }

@@ -164,13 +164,75 @@ static __always_inline void sfw_tcp_windows(struct sfw_wing *w, struct sfw_wing 
 		peer->maxend = maxend;
 }
 
-static __always_inline void sfw_tcp_record(struct sfw_wing *w, struct sfw_wing *peer,
-					   const struct sfw_pkt *p, __u32 end)
+/* What a FIN of wing w says, judged before its segment is recorded:
+ * SEEN_FIN when it is the wing's close, FIN_PENDING when it may be, 0 when
+ * it says nothing new. A FIN is the close when its segment starts at or
+ * before the end of what the wing sent (seq_end, no gap before it) and
+ * the FIN itself is at or after that end (nothing sent after it): the
+ * sender's next sequence number as far as sfw knows it, the same
+ * exactness a RST is held to (sfw_tcp_reset). Both halves count: an
+ * in-window guess of a blind attacker lands anywhere in a window of
+ * megabytes either side of seq_end, so it is ahead (a gap) or behind
+ * (data sent after it), unless its sequence number is one of the
+ * segment's length + 2 values in 2^32 (and its ACK passes too): as hard
+ * as an exact RST, and with the same limit, that a blind segment which
+ * passed the window checks moved seq_end (docs/security.md, "FINs and
+ * port reuse"). A real FIN fails it only when
+ * it overtook the wing's last data (reordering): then, and for any other
+ * FIN that passed the window checks, it is pending, and the other side's
+ * acknowledgement of exactly it makes it the close (sfw_tcp_fin_acked),
+ * which the receiver sends only once it has everything before the FIN.
+ * Asking the FIN to be contiguous alone would not do (half of the blind
+ * guesses that pass are behind seq_end), nor a FIN ahead, even reordered,
+ * to wait only for data that fills the gap (the real stream steps over
+ * the attacker's guess). Linux's conntrack moves the state on any FIN in
+ * the window (tcp_packet: new_state from the table, then tcp_in_window
+ * only) and reopens TIME_WAIT on any SYN once a FIN moved it
+ * (IP_CT_TCP_FLAG_CLOSE_INIT): rv26 F4 is its exposure too. Once a
+ * wing's close is known its FIN is not learnt again, but for a session
+ * loaded from the cluster peer (SEEN_FIN without numbers: ha/replica.c),
+ * whose first FIN after the failover gives fin_seq back. */
+static __always_inline __u8 sfw_tcp_fin_flags(const struct sfw_wing *w, const struct sfw_pkt *p,
+					      __u32 end)
+{
+	__u8 fl = w->tcp_flags;
+
+	if (!(p->tcp_flags & SFW_TCP_FIN))
+		return 0;
+	if (fl & SFW_WING_SEEN_FIN)
+		return fl & SFW_WING_TRACKED ? 0 : SFW_WING_SEEN_FIN;
+	if ((fl & SFW_WING_TRACKED) && !sfw_seq_after(p->seq, w->seq_end) &&
+	    !sfw_seq_after(w->seq_end, end))
+		return SFW_WING_SEEN_FIN;
+	return SFW_WING_FIN_PENDING;
+}
+
+/* An acknowledgement of exactly wing w's FIN (fin_seq + 1: nothing
+ * follows a FIN, and the receiver acknowledges it only once it has all
+ * before it) marks it acknowledged, and makes a pending one the close.
+ * One further on is no acknowledgement of it (before, any ACK at or past
+ * fin_seq + 1 was: a blind FIN behind the real data was then acknowledged
+ * by the next real ACK). */
+static __always_inline void sfw_tcp_fin_acked(struct sfw_wing *w, const struct sfw_pkt *p)
+{
+	__u8 fl = w->tcp_flags;
+
+	if (!(p->tcp_flags & SFW_TCP_ACK) || (fl & SFW_WING_FIN_ACKED) ||
+	    !(fl & (SFW_WING_SEEN_FIN | SFW_WING_FIN_PENDING)) || p->ack != w->fin_seq + 1)
+		return;
+	w->tcp_flags = (fl & ~SFW_WING_FIN_PENDING) | SFW_WING_SEEN_FIN | SFW_WING_FIN_ACKED;
+}
+
+/* What a segment that passed the checks tells of its own wing w: how far
+ * it sent, what it acknowledged, its SYN, and its FIN as fin (what
+ * sfw_tcp_fin_flags made of it). */
+static __always_inline void sfw_tcp_record_wing(struct sfw_wing *w, const struct sfw_pkt *p,
+						__u32 end, __u8 fin)
 {
 	__u8 f = p->tcp_flags;
 	__u8 add = SFW_WING_TRACKED | (f & SFW_TCP_ACK ? SFW_WING_SEEN_ACK : 0) |
-		   (f & SFW_TCP_SYN ? SFW_WING_SEEN_SYN : 0) |
-		   (f & SFW_TCP_FIN ? SFW_WING_SEEN_FIN : 0);
+		   (f & SFW_TCP_SYN ? SFW_WING_SEEN_SYN : 0) | fin;
+	__u8 flags = (w->tcp_flags | add) & ~(fin & SFW_WING_SEEN_FIN ? SFW_WING_FIN_PENDING : 0);
 
 	if (!(w->tcp_flags & SFW_WING_TRACKED) || sfw_seq_after(end, w->seq_end))
 		w->seq_end = end;
@@ -179,15 +241,21 @@ static __always_inline void sfw_tcp_record(struct sfw_wing *w, struct sfw_wing *
 		w->ack = p->ack;
 	if (f & SFW_TCP_SYN)
 		w->isn = p->seq;
-	if (f & SFW_TCP_FIN)
-		w->fin_seq = p->seq + p->payload_len;
+	if (fin)
+		w->fin_seq = end - 1;
 	/* written only when something changes: the other direction's CPU
 	 * writes FIN_ACKED into the same byte */
-	if (add & ~w->tcp_flags)
-		w->tcp_flags |= add;
-	if ((peer->tcp_flags & (SFW_WING_SEEN_FIN | SFW_WING_FIN_ACKED)) == SFW_WING_SEEN_FIN &&
-	    (f & SFW_TCP_ACK) && sfw_seq_after_eq(p->ack, peer->fin_seq + 1))
-		peer->tcp_flags |= SFW_WING_FIN_ACKED;
+	if (flags != w->tcp_flags)
+		w->tcp_flags = flags;
+}
+
+/* A segment that passed the checks, from wing w: what it tells of w, and
+ * of the FIN of the other wing it acknowledges. */
+static __always_inline void sfw_tcp_record(struct sfw_wing *w, struct sfw_wing *peer,
+					   const struct sfw_pkt *p, __u32 end)
+{
+	sfw_tcp_record_wing(w, p, end, sfw_tcp_fin_flags(w, p, end));
+	sfw_tcp_fin_acked(peer, p);
 }
 
 #endif

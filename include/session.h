@@ -66,7 +66,7 @@ enum sfw_wing_dir {
 #define SFW_WING_SEEN_SYN 0x01
 #define SFW_WING_SEEN_FIN 0x02
 #define SFW_WING_SEEN_RST 0x04
-#define SFW_WING_FIN_ACKED 0x08   /* the other side acknowledged our FIN */
+#define SFW_WING_FIN_ACKED 0x08   /* the other side acknowledged exactly our FIN */
 /* `ack` holds an acknowledgement this wing sent, and the other wing's
  * `maxend` what it allowed (bpf/tcp_window.bpf.h) */
 #define SFW_WING_SEEN_ACK 0x10
@@ -80,13 +80,20 @@ enum sfw_wing_dir {
  * SYN's length, as the first attempt's SYN-ACK may still come
  * (bpf/tcp_window.bpf.h) */
 #define SFW_WING_PREV_SYN 0x40
+/* a FIN of this wing passed the window checks but was not at its
+ * sequence end as sfw saw it (bpf/tcp_window.bpf.h, sfw_tcp_fin_flags):
+ * fin_seq holds it, and it counts as the close only once the other side
+ * acknowledges exactly that (a real FIN that overtook the wing's last
+ * data) */
+#define SFW_WING_FIN_PENDING 0x80
 
 struct sfw_wing {
 	__u64 packets;
 	__u64 bytes;          /* layer 3 length, as Junos and conntrack count */
 	__u32 ifindex;        /* 0 until a packet of this wing was seen */
 	__u32 seq_end;        /* highest sequence end sent (TCP) */
-	__u32 fin_seq;        /* sequence number of this wing's FIN */
+	__u32 fin_seq;        /* sequence number of this wing's FIN (SEEN_FIN,
+			       * FIN_PENDING) */
 	__u32 ack;            /* highest acknowledgement sent (that passed the checks) */
 	__u32 maxend;         /* highest sequence the other side lets us send */
 	__u32 maxwin;         /* largest window we advertised, scaled */

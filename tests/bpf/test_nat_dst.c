@@ -661,7 +661,10 @@ Test(nat_dst, rv_tcp_restart_in_time_wait_translated_again)
 	assert_tuple(&out, &syn, CLIENT, 40001, INSIDE, 80);
 	fx_key(&syn, &k);
 	cr_assert_eq(bpf_map_lookup_elem(fd, &k, &sess), 0);
+	/* closed both ways, each FIN acknowledged (sfw_tcp_finished) */
 	sess.tcp_state = SFW_TCP_TIME_WAIT;
+	sess.wing[0].tcp_flags |= SFW_WING_SEEN_FIN | SFW_WING_FIN_ACKED;
+	sess.wing[1].tcp_flags |= SFW_WING_SEEN_FIN | SFW_WING_FIN_ACKED;
 	cr_assert_eq(bpf_map_update_elem(fd, &k, &sess, BPF_EXIST), 0);
 	syn.seq = 900000;
 	cr_assert_eq(run_at(out_if, &syn, &in, &out), FX_XDP_REDIRECT, "the restart");

@@ -148,7 +148,11 @@ static int raced_syn(const struct pb_spec *syn, __u8 before, __u8 raced, struct 
 
 	fx_key(syn, &k);
 	cr_assert_eq(bpf_map_lookup_elem(fd, &k, &sess), 0);
+	/* both FINs acknowledged: the state alone says whether a SYN
+	 * restarts it (sfw_tcp_finished) */
 	sess.tcp_state = before;
+	sess.wing[0].tcp_flags |= SFW_WING_SEEN_FIN | SFW_WING_FIN_ACKED;
+	sess.wing[1].tcp_flags |= SFW_WING_SEEN_FIN | SFW_WING_FIN_ACKED;
 	cr_assert_eq(bpf_map_update_elem(fd, &k, &sess, BPF_EXIST), 0);
 	race = xdp_race__open();
 	cr_assert_not_null(race);

@@ -232,6 +232,218 @@ static void syn_restarts(bool rst)
 Test(tcp, syn_after_time_wait_restarts) { syn_restarts(false); }
 Test(tcp, syn_after_rst_restarts) { syn_restarts(true); }
 
+/* ---- closes and port reuse (rv26 F4) ------------------------------------ */
+
+/* Both FINs acknowledged exactly (sfw_tcp_finished): a SYN may start over. */
+static void assert_both_fins_acked(const struct conn *k)
+{
+	struct sfw_session s = conn_session(k);
+
+	cr_assert(s.wing[SFW_WING_IN].tcp_flags & SFW_WING_FIN_ACKED, "the client's FIN");
+	cr_assert(s.wing[SFW_WING_OUT].tcp_flags & SFW_WING_FIN_ACKED, "the server's FIN");
+}
+
+/* The client reuses its port: a bare SYN with a later ISN restarts the
+ * connection as a new session. */
+static void assert_port_reused(struct conn *k)
+{
+	__u64 old = conn_session(k).id;
+
+	k->c_next += 100000;
+	cr_assert_eq(cli(k, SYN, 0), FX_XDP_PASS, "the new SYN");
+	cr_assert_neq(conn_session(k).id, old, "the SYN did not start a new session");
+	assert_state(k, SFW_TCP_SYN_SENT, 20);
+	cr_assert_eq(srv(k, SYN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(cli(k, ACK, 0), FX_XDP_PASS);
+	assert_state(k, SFW_TCP_ESTABLISHED, 1800);
+}
+
+/* The client closes, the server answers with its own FIN, and the
+ * client's final ACK (which sfw saw) acknowledges it: TIME_WAIT, both
+ * FINs acknowledged, and the client may reuse the port at once. */
+Test(tcp, close_with_its_final_ack_then_port_reuse)
+{
+	struct conn k;
+
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(cli(&k, ACK | PSH, 300), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_FIN_WAIT, 1800);
+	cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_TIME_WAIT, 4);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	assert_both_fins_acked(&k);
+	assert_port_reused(&k);
+}
+
+/* Without the final ACK sfw has not seen the server's FIN acknowledged:
+ * a bare SYN is one more SYN on a synchronized connection (out of its
+ * window here: dropped), and the port is free once TIME_WAIT ran out. A
+ * blind attacker's SYN after forged FINs meets the same. */
+Test(tcp, close_without_its_final_ack_restarts_only_after_time_wait)
+{
+	struct conn k;
+	__u64 old;
+
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_TIME_WAIT, 4);
+	old = conn_session(&k).id;
+	k.c_next += 100000;
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_DROP, "restarted without the final ACK");
+	cr_assert_eq(conn_session(&k).id, old);
+	assert_state(&k, SFW_TCP_TIME_WAIT, 4);
+	cr_assert_eq(fx_age(&k.c, 5), 0);
+	k.c_next--;
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS, "the SYN once TIME_WAIT expired");
+	cr_assert_neq(conn_session(&k).id, old);
+	assert_state(&k, SFW_TCP_SYN_SENT, 20);
+}
+
+/* The server closes first; the client half-closes later, after more
+ * data; its final ACK is the server's. */
+Test(tcp, half_close_then_port_reuse)
+{
+	struct conn k;
+
+	conn_init(&k, CLI6, SRV6);
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(srv(&k, FIN | ACK | PSH, 200), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_CLOSE_WAIT, 1800);
+	cr_assert_eq(cli(&k, ACK | PSH, 500), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_TIME_WAIT, 4);
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
+	assert_both_fins_acked(&k);
+	assert_port_reused(&k);
+}
+
+/* Both FINs cross; each side acknowledges the other's. */
+Test(tcp, simultaneous_close_then_port_reuse)
+{
+	struct conn k;
+
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
+	k.c_next--;
+	cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
+	k.c_next++;
+	assert_state(&k, SFW_TCP_TIME_WAIT, 4);
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	assert_both_fins_acked(&k);
+	assert_port_reused(&k);
+}
+
+/* A FIN sent again (its ACK lost beyond sfw) changes nothing; the close
+ * goes on. */
+Test(tcp, retransmitted_fins_then_port_reuse)
+{
+	struct conn k;
+
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(cli(&k, FIN | ACK | PSH, 100), FX_XDP_PASS);
+	k.c_next -= 101;
+	cr_assert_eq(cli(&k, FIN | ACK | PSH, 100), FX_XDP_PASS, "the FIN again");
+	assert_state(&k, SFW_TCP_FIN_WAIT, 1800);
+	cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
+	k.s_next--;
+	cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS, "the server's FIN again");
+	assert_state(&k, SFW_TCP_TIME_WAIT, 4);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	assert_both_fins_acked(&k);
+	assert_port_reused(&k);
+}
+
+/* The client's FIN overtakes its last data segment. Ahead of what sfw
+ * saw of the client it is not taken for the close (a blind FIN would be
+ * too): it waits, and the server's acknowledgement of exactly it, sent
+ * once the data came, makes it the close. */
+Test(tcp, fin_reordered_before_the_last_data)
+{
+	struct conn k;
+	struct sfw_session s;
+
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
+	k.c_next += 100;             /* the last data segment is late */
+	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS, "the early FIN");
+	assert_state(&k, SFW_TCP_ESTABLISHED, 1800);
+	s = conn_session(&k);
+	cr_assert(s.wing[SFW_WING_IN].tcp_flags & SFW_WING_FIN_PENDING);
+	cr_assert_not(s.wing[SFW_WING_IN].tcp_flags & SFW_WING_SEEN_FIN);
+	k.c_next -= 101;
+	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS, "the late data");
+	k.c_next++;
+	assert_state(&k, SFW_TCP_ESTABLISHED, 1800);
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS, "the server has it all, FIN included");
+	assert_state(&k, SFW_TCP_CLOSE_WAIT, 1800);
+	s = conn_session(&k);
+	cr_assert_eq(s.wing[SFW_WING_IN].tcp_flags & (SFW_WING_SEEN_FIN | SFW_WING_FIN_ACKED |
+						      SFW_WING_FIN_PENDING),
+		     SFW_WING_SEEN_FIN | SFW_WING_FIN_ACKED);
+	cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_TIME_WAIT, 4);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	assert_both_fins_acked(&k);
+	assert_port_reused(&k);
+}
+
+/* The same FIN overtaking the data, its segment carrying the server's
+ * FIN's acknowledgement too: the server closed first. */
+Test(tcp, second_fin_reordered_before_the_last_data)
+{
+	struct conn k;
+
+	conn_init(&k, CLI6, SRV6);
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_FIN_WAIT, 1800);
+	k.c_next += 50;
+	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS, "the early FIN");
+	assert_state(&k, SFW_TCP_CLOSE_WAIT, 1800);
+	k.c_next -= 51;
+	cr_assert_eq(cli(&k, ACK | PSH, 50), FX_XDP_PASS, "the late data");
+	k.c_next++;
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_TIME_WAIT, 4);
+	assert_both_fins_acked(&k);
+	assert_port_reused(&k);
+}
+
+/* A RST after the FINs (an abortive close, or data after close) closes
+ * exactly: CLOSED, and a SYN restarts once tcp-rst-timeout ran. */
+Test(tcp, rst_after_fin_then_port_reuse)
+{
+	struct conn k;
+	__u64 old;
+
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_CLOSE_WAIT, 1800);
+	cr_assert_eq(srv(&k, RST | ACK, 0), FX_XDP_PASS);
+	assert_state(&k, SFW_TCP_CLOSED, 2);
+	old = conn_session(&k).id;
+	k.c_next += 100000;
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_DROP, "restarted within tcp-rst-timeout");
+	cr_assert_eq(conn_session(&k).id, old);
+	cr_assert_eq(fx_age(&k.c, 3), 0);
+	k.c_next--;
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	cr_assert_neq(conn_session(&k).id, old);
+	assert_state(&k, SFW_TCP_SYN_SENT, 20);
+}
+
 static void first_packet_refused(__u8 flags)
 {
 	struct conn k;

@@ -160,6 +160,72 @@ Test(blind, syn_does_not_restart_a_reset_session_before_it_expires)
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_SYN_SENT);
 }
 
+/* ---- rv26 F4: FINs ----------------------------------------------------------- */
+
+/* What a blind FIN that passed the window checks leaves: the state, the
+ * idle timeout and the wing's close untouched (pending at most). */
+static void fin_moved_nothing(const struct conn *k, bool client, const char *what)
+{
+	struct sfw_session s = conn_session(k);
+	__u8 fl = s.wing[client ? SFW_WING_IN : SFW_WING_OUT].tcp_flags;
+
+	cr_assert_eq(s.tcp_state, SFW_TCP_ESTABLISHED, "%s: state %u", what, s.tcp_state);
+	cr_assert_eq(s.timeout_s, 1800, "%s: the idle timeout cut to %u s", what, s.timeout_s);
+	cr_assert_not(fl & (SFW_WING_SEEN_FIN | SFW_WING_FIN_ACKED), "%s: taken for a close", what);
+}
+
+/* A lucky blind FIN ahead of what the client sent (a gap before it) is
+ * passed, as the endpoint keeps it out of order, and is no close; the real
+ * close after it still is, the server's acknowledgement of the real FIN
+ * making it one (the planted sequence end puts the real FIN behind it). */
+Test(blind, fin_ahead_of_the_data_is_no_close)
+{
+	struct conn k;
+	__u64 id;
+
+	established(&k, 7, 24000);
+	id = conn_session(&k).id;
+	cr_assert_eq(forge(&k, true, FIN | ACK, k.c_next + 100000, k.s_next, 0), FX_XDP_PASS);
+	fin_moved_nothing(&k, true, "a FIN ahead");
+	cr_assert_eq(forge(&k, false, FIN | ACK, k.s_next + 200000, k.c_next, 0), FX_XDP_PASS);
+	fin_moved_nothing(&k, false, "a FIN ahead");
+	forge(&k, true, SYN, 0x77777777, 0, 0);
+	cr_assert_eq(conn_session(&k).id, id, "the SYN restarted it");
+	still_talking(&k, "after FINs ahead");
+	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
+	/* the client's close, acknowledged; the server's FIN, behind its
+	 * own planted end, waits for the client's acknowledgement */
+	cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_CLOSE_WAIT);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_TIME_WAIT);
+	k.c_next += 100000;
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	cr_assert_neq(conn_session(&k).id, id, "the real close: the port not reused");
+}
+
+/* A lucky blind FIN behind what the client sent (data after it) is no
+ * close either, and the real acknowledgements that go past it do not
+ * acknowledge it (only one of exactly it would: before, any at or past it
+ * did, and the next real ACK took the session to CLOSE_WAIT). */
+Test(blind, fin_behind_the_data_is_no_close_nor_acknowledged)
+{
+	struct conn k;
+	__u64 id;
+
+	established(&k, 7, 24000);
+	id = conn_session(&k).id;
+	cr_assert_eq(forge(&k, true, FIN | ACK, k.c_next - 1000, k.s_next, 0), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, false, FIN | ACK, k.s_next - 1000, k.c_next, 0), FX_XDP_PASS);
+	still_talking(&k, "after FINs behind");
+	fin_moved_nothing(&k, true, "a FIN behind, then real ACKs");
+	fin_moved_nothing(&k, false, "a FIN behind, then real ACKs");
+	forge(&k, true, SYN, 0x77777777, 0, 0);
+	forge(&k, true, SYN, k.c_next, 0, 0);
+	cr_assert_eq(conn_session(&k).id, id, "a SYN restarted it");
+	still_talking(&k, "after the SYNs");
+}
+
 /* ---- finding 2: the handshake --------------------------------------------- */
 
 /* In SYN_SENT the opener says nothing but its SYN (conntrack: invalid):
