@@ -85,7 +85,9 @@ static __always_inline __u32 sfw_may_open(const struct sfw_pkt *p, const struct 
 	    (p->tcp_flags & (SFW_TCP_SYN | SFW_TCP_ACK | SFW_TCP_RST)) != SFW_TCP_SYN &&
 	    (!(cfg->flags & SFW_CFG_F_NO_SYN_CHECK) || (p->tcp_flags & SFW_TCP_RST)))
 		return SFW_CNT_SFW_ERR_TCP_NO_SYN;
-	if (p->icmp_kind == SFW_ICMPK_ECHO_REPLY)
+	/* a reply opens nothing: its request's session admits it, or
+	 * nothing does (conntrack calls it INVALID) */
+	if (SFW_ICMPK_IS_REPLY(p->icmp_kind))
 		return SFW_CNT_SFW_ERR_NO_SESSION;
 	return SFW_OUTCOME_CREATE;
 }
@@ -202,6 +204,8 @@ static __always_inline __u32 sfw_track(void *ctx, void *data, void *end, struct 
 		if (!ingress && (s->flags & SFW_SESS_F_NAT))
 			return SFW_CNT_SFW_ERR_NO_SESSION;
 		dir = sfw_flow_dir(s, f);
+		if (!sfw_icmp_fits_wing(p, dir))
+			return SFW_CNT_SFW_ERR_NO_SESSION;
 		if (tc)
 			ingress = sfw_tc_bound_by(s, dir, ingress, &f->ifindex, p->family);
 		/* from another zone than its wing's it is no packet of

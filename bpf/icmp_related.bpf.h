@@ -108,12 +108,16 @@ static __always_inline int sfw_parse_embedded(void *ctx, void *data, void *end,
 	if ((void *)(l4 + 8) > end || (off & 0xffff) + 8 > l3_end)
 		return -1;
 	if (in->proto == SFW_IPPROTO_ICMP || in->proto == SFW_IPPROTO_ICMP6) {
-		/* only an echo request can be about a session: its id */
-		__u8 echo = in->proto == SFW_IPPROTO_ICMP ? SFW_ICMP_ECHO : SFW_ICMPV6_ECHO_REQUEST;
+		/* only a query's request can be about a session: keyed as
+		 * sfw_parse_icmp keys it, its id and its kind */
+		bool v6 = in->proto == SFW_IPPROTO_ICMP6;
+		unsigned int q = sfw_icmp_query(l4[0], v6);
 
-		if (l4[0] != echo)
+		if (SFW_ICMP_ROLE(q) != SFW_ICMP_ROLE_REQUEST)
 			return -1;
 		in->sport = *(__be16 *)(l4 + 4);
+		in->dport = bpf_htons(sfw_icmp_key_tag(SFW_ICMP_REQ(q), l4[1], v6));
+		in->icmp_kind = SFW_ICMPK_QUERY;   /* a request (sfw_icmp_fits_wing) */
 	} else if (in->proto == SFW_IPPROTO_TCP || in->proto == SFW_IPPROTO_UDP ||
 		   in->proto == SFW_IPPROTO_SCTP) {
 		in->sport = *(__be16 *)l4;
@@ -214,6 +218,10 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 	if (s && SFW_SESS_IS_ALIAS(s))
 		return sfw_icmp_related_nat(s, in, now, ingress);
 	if (!s || sfw_expired(s, now))
+		return SFW_RELATED_NONE;
+	/* a quoted request of another direction than the session's is
+	 * none of its packets (sfw_icmp_fits_wing) */
+	if (!sfw_icmp_fits_wing(in, sfw_wing_of(s, key_lo)))
 		return SFW_RELATED_NONE;
 	/* an error comes back from where the packet it quotes went
 	 * (bpf/zone_bind.bpf.h) */

@@ -47,7 +47,18 @@ enum sfw_icmp_kind {
 	SFW_ICMPK_ERROR,       /* carries the headers of the packet it is about */
 	SFW_ICMPK_OTHER,
 	SFW_ICMPK_LINK,        /* ND or MLD: judged by sfw_icmp6_link */
+	SFW_ICMPK_ANSWER,      /* the reply of a query other than echo (include/protocols.h) */
+	SFW_ICMPK_QUERY,       /* its request */
 };
+
+/* Is ICMP kind k a reply (ECHO_REPLY, ANSWER: 2 and 6)? One test of its
+ * bits, as the XDP flow function is at the edge of its stack. */
+#define SFW_ICMPK_IS_REPLY(k) (((k) & 3) == 2)
+_Static_assert(SFW_ICMPK_IS_REPLY(SFW_ICMPK_ECHO_REPLY) && SFW_ICMPK_IS_REPLY(SFW_ICMPK_ANSWER) &&
+	       !SFW_ICMPK_IS_REPLY(SFW_ICMPK_NONE) && !SFW_ICMPK_IS_REPLY(SFW_ICMPK_ECHO_REQUEST) &&
+	       !SFW_ICMPK_IS_REPLY(SFW_ICMPK_ERROR) && !SFW_ICMPK_IS_REPLY(SFW_ICMPK_OTHER) &&
+	       !SFW_ICMPK_IS_REPLY(SFW_ICMPK_LINK) && !SFW_ICMPK_IS_REPLY(SFW_ICMPK_QUERY),
+	       "reply kinds");
 
 struct sfw_pkt {
 	union sfw_addr src;

@@ -134,14 +134,32 @@ static __always_inline bool sfw_nd_valid(void *data, void *end, const struct sfw
 	return true;
 }
 
+/* The kind of ICMP query message (not an error) of request type req:
+ * echo's own kinds (NAT translates echo alone), or any other query's. */
+static __always_inline __u8 sfw_icmp_query_kind(enum sfw_icmp_role role, __u8 req, bool v6)
+{
+	bool echo = req == (v6 ? SFW_ICMPV6_ECHO_REQUEST : SFW_ICMP_ECHO);
+
+	if (role == SFW_ICMP_ROLE_REQUEST)
+		return echo ? SFW_ICMPK_ECHO_REQUEST : SFW_ICMPK_QUERY;
+	return echo ? SFW_ICMPK_ECHO_REPLY : SFW_ICMPK_ANSWER;
+}
+
 /* ICMP and ICMPv6 share a layout for what we read: type, code, checksum,
- * then identifier and sequence for echo. Echo is keyed on the identifier:
- * the requester's "port" is the identifier, the responder's is 0. */
+ * then identifier and sequence for the queries (node information: its
+ * qtype, as conntrack keys it). A query is keyed as a port pair: the
+ * requester's "port" is the identifier, the responder's the request's
+ * kind (sfw_icmp_key_tag: 0 for echo), so a request and its reply share a
+ * key and no kind finds another's session; a type that is no query has
+ * no requester port, only its kind (docs/security.md "ICMP sessions"). */
 static __always_inline int sfw_parse_icmp(void *data, void *end, struct sfw_pkt *p)
 {
 	struct icmphdr *ic = data + p->l4_off;
 	bool v6 = p->proto == SFW_IPPROTO_ICMP6;
-	__u8 type;
+	enum sfw_icmp_role role;
+	unsigned int q;
+	__be16 tag;
+	__u8 type, req;
 
 	if ((void *)(ic + 1) > end || p->l4_off + sizeof(*ic) > p->l3_off + p->l3_len)
 		return SFW_PKT_MALFORMED;
@@ -149,24 +167,28 @@ static __always_inline int sfw_parse_icmp(void *data, void *end, struct sfw_pkt 
 	p->icmp_type = type;
 	p->icmp_code = ic->code;
 	p->hdr_len = p->l4_off - p->l3_off + sizeof(*ic);
-	if (type == (v6 ? SFW_ICMPV6_ECHO_REQUEST : SFW_ICMP_ECHO)) {
-		p->icmp_kind = SFW_ICMPK_ECHO_REQUEST;
-		p->sport = ic->un.echo.id;
-	} else if (type == (v6 ? SFW_ICMPV6_ECHO_REPLY : SFW_ICMP_ECHOREPLY)) {
-		p->icmp_kind = SFW_ICMPK_ECHO_REPLY;
-		p->dport = ic->un.echo.id;
-	} else if (v6 ? (type >= SFW_ICMPV6_DEST_UNREACH && type <= SFW_ICMPV6_PARAMPROB)
-		      : (type == SFW_ICMP_DEST_UNREACH || type == SFW_ICMP_TIME_EXCEEDED ||
-			 type == SFW_ICMP_PARAMETERPROB)) {
+	if (v6 ? (type >= SFW_ICMPV6_DEST_UNREACH && type <= SFW_ICMPV6_PARAMPROB)
+	       : (type == SFW_ICMP_DEST_UNREACH || type == SFW_ICMP_TIME_EXCEEDED ||
+		  type == SFW_ICMP_PARAMETERPROB)) {
 		p->icmp_kind = SFW_ICMPK_ERROR;
-	} else if (v6 && ((type >= SFW_ICMPV6_MLD_QUERY && type <= SFW_ICMPV6_ND_REDIRECT) ||
-			  type == SFW_ICMPV6_MLD2_REPORT)) {
+		return SFW_PKT_OK;
+	}
+	q = sfw_icmp_query(type, v6);
+	role = SFW_ICMP_ROLE(q);
+	req = SFW_ICMP_REQ(q);
+	tag = bpf_htons(sfw_icmp_key_tag(req, ic->code, v6));
+	p->sport = role == SFW_ICMP_ROLE_REQUEST ? ic->un.echo.id :
+		   role == SFW_ICMP_ROLE_REPLY ? tag : 0;
+	p->dport = role == SFW_ICMP_ROLE_REPLY ? ic->un.echo.id : tag;
+	if (role != SFW_ICMP_ROLE_NONE)
+		p->icmp_kind = sfw_icmp_query_kind(role, req, v6);
+	else if (v6 && ((type >= SFW_ICMPV6_MLD_QUERY && type <= SFW_ICMPV6_ND_REDIRECT) ||
+			type == SFW_ICMPV6_MLD2_REPORT))
 		/* judged later, by the flow functions the verifier checks
 		 * once, not once per parse path */
 		p->icmp_kind = SFW_ICMPK_LINK;
-	} else {
+	else
 		p->icmp_kind = SFW_ICMPK_OTHER;
-	}
 	return SFW_PKT_OK;
 }
 

@@ -40,6 +40,20 @@ static __always_inline __u32 sfw_wing_of(const struct sfw_session *s, bool src_l
 	return src_lo == !!(s->flags & SFW_SESS_F_OPENER_LO) ? SFW_WING_IN : SFW_WING_OUT;
 }
 
+/* May ICMP packet p be one of wing dir of the session its key found? A
+ * request (and a type that is no query) only from the side that opened
+ * the session, a reply only back to it: a session admits nothing else of
+ * another direction, so neither the reverse of its own kind (an echo
+ * request with id 0 from the pinged host) nor another kind whose key
+ * happens to be its own reversed (an echo with id 13 one way, a timestamp
+ * request with id 0 the other: include/protocols.h sfw_icmp_key_tag) ever
+ * passes on it (docs/security.md "ICMP sessions"). Not ICMP: yes. */
+static __always_inline bool sfw_icmp_fits_wing(const struct sfw_pkt *p, __u32 dir)
+{
+	return p->icmp_kind == SFW_ICMPK_NONE ||
+	       SFW_ICMPK_IS_REPLY(p->icmp_kind) == (dir == SFW_WING_OUT);
+}
+
 /* now is read before the lookup, so another CPU may have stamped
  * last_seen_ns later than it since: that session is fresh, and the
  * unsigned difference must not wrap into "idle for ages". */

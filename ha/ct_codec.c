@@ -67,9 +67,21 @@ static bool is_icmp(__u8 proto)
 	return proto == SFW_IPPROTO_ICMP || proto == SFW_IPPROTO_ICMP6;
 }
 
-static bool is_echo_request(__u8 type, __u8 proto)
+/* The ICMP type and code of a query session's request (conntrack's
+ * original direction) from its responder's key port (include/protocols.h
+ * sfw_icmp_key_tag): -EOPNOTSUPP for a session of a type that is no
+ * query (one-way: conntrack refuses those as new, and has no reply type
+ * to invert it to). */
+static int icmp_request_of(__be16 tag_port, __u8 proto, __u8 *type, __u8 *code)
 {
-	return type == (proto == SFW_IPPROTO_ICMP ? 8 : 128);
+	bool v6 = proto == SFW_IPPROTO_ICMP6;
+	__u16 tag = ntohs(tag_port);
+
+	sfw_icmp_tag_request(tag, v6, type, code);
+	if (SFW_ICMP_ROLE(sfw_icmp_query(*type, v6)) != SFW_ICMP_ROLE_REQUEST ||
+	    sfw_icmp_key_tag(*type, *code, v6) != tag)
+		return -EOPNOTSUPP;
+	return 0;
 }
 
 /* The layer 3 part of the original direction. */
@@ -111,15 +123,18 @@ int sfw_ha_encode_tuple(const struct sfw_session_key *k, bool opener_lo, __u16 c
 		nfct.set_attr_u16(ct, ATTR_ORIG_PORT_DST, dport);
 		break;
 	case SFW_IPPROTO_ICMP:
-	case SFW_IPPROTO_ICMP6:
-		/* echo only: the requester's side carries the identifier
-		 * (bpf/parse_l4.bpf.h); other ICMP sessions have no type left */
-		if (dport || !sport)
+	case SFW_IPPROTO_ICMP6: {
+		/* queries only: the requester's side carries the identifier,
+		 * the responder's the request's kind (bpf/parse_l4.bpf.h) */
+		__u8 type, code;
+
+		if (icmp_request_of(dport, k->proto, &type, &code))
 			return -EOPNOTSUPP;
-		nfct.set_attr_u8(ct, ATTR_ICMP_TYPE, k->proto == SFW_IPPROTO_ICMP ? 8 : 128);
-		nfct.set_attr_u8(ct, ATTR_ICMP_CODE, 0);
+		nfct.set_attr_u8(ct, ATTR_ICMP_TYPE, type);
+		nfct.set_attr_u8(ct, ATTR_ICMP_CODE, code);
 		nfct.set_attr_u16(ct, ATTR_ICMP_ID, sport);
 		break;
+	}
 	case SFW_IPPROTO_SCTP:
 	case SFW_IPPROTO_GRE:
 		return -EOPNOTSUPP;   /* conntrack wants state or keys sfw has not */
@@ -233,9 +248,13 @@ static int decode_tuple(const struct nf_conntrack *ct, struct sfw_ha_session *hs
 		sport = nfct.get_attr_u16(ct, ATTR_ORIG_PORT_SRC);
 		dport = nfct.get_attr_u16(ct, ATTR_ORIG_PORT_DST);
 	} else if (is_icmp(k->proto)) {
-		if (!is_echo_request(nfct.get_attr_u8(ct, ATTR_ICMP_TYPE), k->proto))
+		bool v6 = k->proto == SFW_IPPROTO_ICMP6;
+		__u8 type = nfct.get_attr_u8(ct, ATTR_ICMP_TYPE);
+
+		if (SFW_ICMP_ROLE(sfw_icmp_query(type, v6)) != SFW_ICMP_ROLE_REQUEST)
 			return -EINVAL;
 		sport = nfct.get_attr_u16(ct, ATTR_ICMP_ID);
+		dport = htons(sfw_icmp_key_tag(type, nfct.get_attr_u8(ct, ATTR_ICMP_CODE), v6));
 	}
 	lo = src_is_lo(&src, &dst, sport, dport);
 	k->addr_lo = lo ? src : dst;

@@ -54,8 +54,8 @@ struct sfw_ha_session {
 };
 
 /* Fills ct (new, empty) with session hs in conntrack zone ct_zone.
- * -EOPNOTSUPP for sessions conntrack cannot hold (ICMP other than echo,
- * SCTP, GRE): they are not mirrored. */
+ * -EOPNOTSUPP for sessions conntrack cannot hold (ICMP of a type that is
+ * no query, SCTP, GRE): they are not mirrored. */
 int sfw_ha_encode(const struct sfw_ha_session *hs, __u16 ct_zone, struct nf_conntrack *ct);
 /* The session of entry ct: -ENOENT when the entry is not sfw's, -EPROTO
  * for an encoding this sfw does not know, -EINVAL for a malformed one. */

@@ -24,11 +24,13 @@ static int iface_zone(const struct sfw_reeval *rv, __u32 ifindex)
 	return z < 0 ? SFW_ZONE_NONE : z + 1;
 }
 
-/* The session's first packet, rebuilt from its In wing. Sessions exist only
- * for ICMP echo requests, so that is the ICMP type to look up. */
+/* The session's first packet, rebuilt from its In wing. An ICMP session's
+ * responder port names its request's type and code (include/protocols.h
+ * sfw_icmp_key_tag; 0: echo), so that is the ICMP type to look up. */
 static void first_packet(const struct sfw_view *v, struct sfw_match_pkt *pkt)
 {
 	const struct sfw_wing_view *in = &v->wing[SFW_WING_IN];
+	__u8 type, code;
 
 	pkt->family = v->family;
 	pkt->src = in->src;
@@ -36,8 +38,9 @@ static void first_packet(const struct sfw_view *v, struct sfw_match_pkt *pkt)
 	pkt->proto = v->proto;
 	pkt->sport = in->sport;
 	pkt->dport = in->dport;
-	pkt->icmp_type = v->proto == SFW_IPPROTO_ICMP6 ? 128 : 8;
-	pkt->icmp_code = 0;
+	sfw_icmp_tag_request(in->dport, v->proto == SFW_IPPROTO_ICMP6, &type, &code);
+	pkt->icmp_type = type;
+	pkt->icmp_code = code;
 }
 
 /* Was the session permitted by a policy the new configuration dropped? */

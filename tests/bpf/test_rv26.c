@@ -31,7 +31,7 @@ static struct pb_spec icmp(const char *src, const char *dst, __u8 type, __u16 id
  * address mask request and a redirect, and the pinged host's timestamp
  * reply goes back out: none is an echo, the policy refuses each as a first
  * packet, yet all pass on the echo's session. */
-Test(rv26, f2_icmp_session_of_id_0_admits_every_non_echo_type, .disabled = true)
+Test(rv26, f2_icmp_session_of_id_0_admits_every_non_echo_type)
 {
 	struct pb_spec ping = icmp(CLI4, SRV4, SFW_ICMP_ECHO, 0);
 	struct pb_spec alone = icmp(OTH4, SRV4, 13, 0);
@@ -53,7 +53,7 @@ Test(rv26, f2_icmp_session_of_id_0_admits_every_non_echo_type, .disabled = true)
 /* rv26 F2, the same without echo: a policy that permits one non-echo
  * type (timestamp, 13) admits every other non-echo type between the two
  * addresses, both ways, and echo requests with identifier 0 as well. */
-Test(rv26, f2_icmp_session_of_one_type_admits_the_others, .disabled = true)
+Test(rv26, f2_icmp_session_of_one_type_admits_the_others)
 {
 	struct pb_spec tstamp = icmp(CLI4, SRV4, 13, 0);
 	struct pb_spec info = icmp(CLI4, SRV4, 15, 0);
@@ -68,6 +68,116 @@ Test(rv26, f2_icmp_session_of_one_type_admits_the_others, .disabled = true)
 	cr_expect_eq(fx_xdp(&info), FX_XDP_DROP, "an information request rode its session");
 	cr_expect_eq(fx_xdp(&back), FX_XDP_DROP, "a router advertisement came back on it");
 	cr_expect_eq(fx_xdp(&ping_back), FX_XDP_DROP, "an echo request came back on it");
+}
+
+/* rv26 F2's fix keeps what ICMP sessions are for: an echo request and
+ * its reply pass both ways on one session whatever the identifier (0
+ * too), for either host pinging the other, IPv4 and IPv6. The one thing
+ * refused: a request against the direction of a live session of the same
+ * key (the pinged host's own echo with id 0 while the ping with id 0
+ * lives; it would otherwise ride the other's session). */
+static void echo_both_ways(bool v6)
+{
+	const char *c = v6 ? CLI6 : CLI4, *srv = v6 ? SRV6 : SRV4;
+	__u8 req_type = v6 ? SFW_ICMPV6_ECHO_REQUEST : SFW_ICMP_ECHO;
+	__u16 ids[] = { 0, 7 };
+
+	commit(v6 ? "set security policies global policy ping match source-address any destination-address any application junos-ping6\n"
+		    "set security policies global policy ping then permit\n"
+		    "set security policies default-policy deny-all\n"
+		  : ping_only);
+	for (int i = 0; i < 2; i++) {
+		struct pb_spec req = icmp(c, srv, req_type, ids[i]);
+		struct pb_spec rep, back = icmp(srv, c, req_type, (__u16)(ids[i] + 100));
+
+		req.proto = back.proto = v6 ? SFW_IPPROTO_ICMP6 : SFW_IPPROTO_ICMP;
+		rep = pb_reverse(&req);
+		cr_assert_eq(fx_xdp(&req), FX_XDP_PASS, "request id %u", ids[i]);
+		cr_assert_eq(fx_xdp(&rep), FX_XDP_PASS, "reply id %u", ids[i]);
+		cr_assert_eq(fx_xdp(&req), FX_XDP_PASS, "second request id %u", ids[i]);
+		cr_assert_eq(fx_xdp(&rep), FX_XDP_PASS, "second reply id %u", ids[i]);
+		rep = pb_reverse(&back);
+		cr_assert_eq(fx_xdp(&back), FX_XDP_PASS, "the other way, id %u", ids[i] + 100);
+		cr_assert_eq(fx_xdp(&rep), FX_XDP_PASS, "its reply");
+	}
+	cr_assert_eq(fx_session_count(), 4);
+	{
+		struct pb_spec rev = icmp(srv, c, req_type, 0);
+
+		rev.proto = v6 ? SFW_IPPROTO_ICMP6 : SFW_IPPROTO_ICMP;
+		cr_assert_eq(fx_xdp(&rev), FX_XDP_DROP,
+			     "a request against the id-0 session's direction rides nothing");
+	}
+}
+
+Test(rv26, f2_fix_echo_both_ways_any_id_v4) { echo_both_ways(false); }
+Test(rv26, f2_fix_echo_both_ways_any_id_v6) { echo_both_ways(true); }
+
+/* A permitted timestamp request opens its session, and the timestamp
+ * reply (14, mapped to its request's kind) comes back on it; a reply
+ * opens nothing, and no other kind's reply rides it. */
+Test(rv26, f2_fix_timestamp_request_and_reply)
+{
+	struct pb_spec tstamp = icmp(CLI4, SRV4, 13, 0);
+	struct pb_spec reply = icmp(SRV4, CLI4, 14, 0);
+	struct pb_spec stray = icmp(OTH4, CLI4, 14, 0);
+	struct pb_spec mask_reply = icmp(SRV4, CLI4, 18, 0);
+	struct pb_spec echo_reply = icmp(SRV4, CLI4, SFW_ICMP_ECHOREPLY, 0);
+	struct pb_spec other_id = icmp(SRV4, CLI4, 14, 1);
+
+	commit("set applications application tstamp protocol icmp icmp-type 13\n"
+	       "set security policies global policy ts match source-address any destination-address any application tstamp\n"
+	       "set security policies global policy ts then permit\n"
+	       "set security policies default-policy permit-all\n");
+	cr_assert_eq(fx_xdp(&stray), FX_XDP_DROP, "a timestamp reply without its request");
+	cr_assert_eq(fx_session_count(), 0, "a reply opens nothing, even under permit-all");
+	cr_assert_eq(fx_xdp(&tstamp), FX_XDP_PASS, "the permitted timestamp request");
+	cr_assert_eq(fx_xdp(&reply), FX_XDP_PASS, "its reply");
+	cr_assert_eq(fx_xdp(&other_id), FX_XDP_DROP, "a reply of another identifier");
+	cr_assert_eq(fx_xdp(&mask_reply), FX_XDP_DROP, "an address mask reply");
+	cr_assert_eq(fx_xdp(&echo_reply), FX_XDP_DROP, "an echo reply");
+	cr_assert_eq(fx_session_count(), 1);
+}
+
+/* An ICMP error about a ping (id 0, and not) still finds the ping's
+ * session (the quoted request keyed as the parser keys it); one quoting a
+ * timestamp request of the same id finds none. */
+Test(rv26, f2_fix_error_about_an_echo_finds_its_session)
+{
+	commit(ping_only);
+	for (__u16 id = 0; id < 2; id++) {
+		struct pb_spec ping = icmp(CLI4, SRV4, SFW_ICMP_ECHO, id);
+		struct pb_spec tstamp = icmp(CLI4, SRV4, 13, id);
+		struct pb_spec err = { .src = OTH4, .dst = CLI4, .proto = SFW_IPPROTO_ICMP,
+				       .icmp_type = SFW_ICMP_TIME_EXCEEDED, .inner = &ping };
+
+		cr_assert_eq(fx_xdp(&ping), FX_XDP_PASS);
+		cr_assert_eq(fx_xdp(&err), FX_XDP_PASS, "time exceeded about the ping, id %u", id);
+		err.inner = &tstamp;
+		cr_assert_eq(fx_xdp(&err), FX_XDP_DROP, "about a timestamp request, id %u", id);
+	}
+}
+
+/* A type that is no query (a redirect, permitted) opens a one-way
+ * session: its repeat passes, nothing passes back on it, not even the
+ * same type. */
+Test(rv26, f2_fix_one_way_types_admit_nothing_back)
+{
+	struct pb_spec redirect = icmp(CLI4, SRV4, 5, 0);
+	struct pb_spec back = icmp(SRV4, CLI4, 5, 0);
+	struct pb_spec ping_back = icmp(SRV4, CLI4, SFW_ICMP_ECHO, 5);
+
+	commit("set applications application redir protocol icmp icmp-type 5\n"
+	       "set security address-book global address cli " CLI4 "/32\n"
+	       "set security policies global policy r match source-address cli destination-address any application redir\n"
+	       "set security policies global policy r then permit\n"
+	       "set security policies default-policy deny-all\n");
+	cr_assert_eq(fx_xdp(&redirect), FX_XDP_PASS, "the permitted redirect");
+	cr_assert_eq(fx_xdp(&redirect), FX_XDP_PASS, "its repeat");
+	cr_assert_eq(fx_session_count(), 1);
+	cr_expect_eq(fx_xdp(&back), FX_XDP_DROP, "the same type back");
+	cr_expect_eq(fx_xdp(&ping_back), FX_XDP_DROP,
+		     "an echo back whose key is the redirect's reversed (id 5, type 5)");
 }
 
 /* rv26 F1: tc egress takes every packet whose skb_iif names an attached
@@ -108,7 +218,7 @@ Test(rv26, f1_tc_egress_trusts_an_attached_ingress_it_never_judged, .disabled = 
  * (node information 139, and neighbour discovery that fails sfw's checks,
  * which docs/security.md says is refused as ordinary ICMPv6: here a
  * router advertisement from a global address). */
-Test(rv26, f2_icmp6_session_of_id_0_admits_other_types, .disabled = true)
+Test(rv26, f2_icmp6_session_of_id_0_admits_other_types)
 {
 	struct pb_spec ping = icmp(CLI6, SRV6, SFW_ICMPV6_ECHO_REQUEST, 0);
 	struct pb_spec alone = icmp("2001:db8::77", SRV6, 139, 0);

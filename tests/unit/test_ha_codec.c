@@ -196,11 +196,22 @@ Test(ha_codec, icmp_echo_and_the_rest)
 		nfct_snprintf(text, sizeof(text), ct, NFCT_T_UNKNOWN, NFCT_O_DEFAULT, 0);
 		cr_assert(strstr(text, "type=0 code=0 id=7"), "reply direction: %s", text);
 	}
-	/* an ICMP session other than echo keeps no type: not mirrored */
+	/* an echo with identifier 0 is an echo too (its responder port, 0,
+	 * says echo: include/protocols.h sfw_icmp_key_tag) */
 	in.key.port_lo = 0;
 	nfct_destroy(ct);
 	ct = nfct_new();
+	round_trip(&in, &out);
+	assert_same(&in, &out);
+	cr_assert_eq(nfct_get_attr_u8(ct, ATTR_ICMP_TYPE), 8);
+	/* a session of a type that is no query (a redirect's, one-way: its
+	 * responder port is the type) has no reply conntrack could invert
+	 * it to: not mirrored */
+	in.key.port_hi = htons(5);
+	nfct_destroy(ct);
+	ct = nfct_new();
 	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), -EOPNOTSUPP);
+	in.key.port_hi = 0;
 	in.key.proto = SFW_IPPROTO_SCTP;
 	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), -EOPNOTSUPP);
 	/* addresses and protocol alone (ESP): conntrack's generic tracker */
@@ -209,6 +220,46 @@ Test(ha_codec, icmp_echo_and_the_rest)
 	ct = nfct_new();
 	round_trip(&in, &out);
 	assert_same(&in, &out);
+}
+
+/* The other ICMP queries (rv26 F2): a timestamp session, its request's
+ * type in the responder's port, is mirrored as conntrack's timestamp
+ * entry (type 13, its reply 14) and comes back with the same key, as
+ * does ICMPv6 node information (139, its reply 140). */
+Test(ha_codec, icmp_queries_keep_their_kind)
+{
+	struct sfw_ha_session in = { 0 }, out;
+	char text[512];
+
+	addr(&in.key.addr_lo, AF_INET, "192.0.2.10");
+	addr(&in.key.addr_hi, AF_INET, "198.51.100.20");
+	/* 198.51.100.20 asked (not the lo side), with identifier 0: the
+	 * kind, the request's type, is on the responder's (lo) side */
+	in.key.port_lo = htons(13);
+	in.key.port_hi = htons(0);
+	in.key.proto = SFW_IPPROTO_ICMP;
+	in.key.family = SFW_FAMILY_INET;
+	in.sess.id = 10;
+	round_trip(&in, &out);
+	assert_same(&in, &out);
+	cr_assert_eq(nfct_get_attr_u8(ct, ATTR_ICMP_TYPE), 13);
+	nfct_snprintf(text, sizeof(text), ct, NFCT_T_UNKNOWN, NFCT_O_DEFAULT, 0);
+	cr_assert(strstr(text, "src=198.51.100.20 dst=192.0.2.10 type=13 code=0 id=0"),
+		  "original direction: %s", text);
+	cr_assert(strstr(text, "type=14 code=0 id=0"), "reply direction: %s", text);
+
+	addr(&in.key.addr_lo, AF_INET6, "2001:db8::1");
+	addr(&in.key.addr_hi, AF_INET6, "2001:db8::2");
+	in.key.port_lo = htons(4);     /* the qtype (RFC 4620), as conntrack's id */
+	in.key.port_hi = htons(139);
+	in.key.proto = SFW_IPPROTO_ICMP6;
+	in.key.family = SFW_FAMILY_INET6;
+	in.sess.flags = SFW_SESS_F_OPENER_LO;
+	nfct_destroy(ct);
+	ct = nfct_new();
+	round_trip(&in, &out);
+	assert_same(&in, &out);
+	cr_assert_eq(nfct_get_attr_u8(ct, ATTR_ICMP_TYPE), 139);
 }
 
 Test(ha_codec, foreign_entries_refused)
