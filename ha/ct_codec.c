@@ -21,6 +21,12 @@ static const __u8 to_ct_state[SFW_TCP_STATE_COUNT] = {
 	[SFW_TCP_CLOSED] = TCP_CONNTRACK_CLOSE,
 };
 
+/* ctnetlink refuses a state above TCP_CONNTRACK_SYN_SENT2 (its policy):
+ * every state sfw writes is below it, and sfw_ha_encode refuses (and the
+ * mirror counts in write_errors) one outside the table. */
+_Static_assert(TCP_CONNTRACK_CLOSE < TCP_CONNTRACK_SYN_SENT2 &&
+	       TCP_CONNTRACK_TIME_WAIT < TCP_CONNTRACK_SYN_SENT2, "states ctnetlink takes");
+
 static int from_ct_state(__u8 ct_state)
 {
 	if (ct_state == TCP_CONNTRACK_LAST_ACK)   /* sfw never writes it: the nearest */
@@ -41,7 +47,7 @@ _Static_assert(SFW_MAX_POLICY_INDEX <= MARK_POLICY_MASK + 1, "policy ids fit the
 
 /* Label fields: first bit and width. */
 enum { L_ID = 0, L_APP = 64, L_ZONE_IN = 80, L_ZONE_OUT = 86, L_APP_TO = 92,
-       L_WING_IN = 112, L_WING_OUT = 118, L_END = 124 };
+       L_WING_IN = 112, L_WING_OUT = 118, L_LONE_SCALE = 124, L_END = 128 };
 #define WING_FLAG_BITS 6
 #define WING_FLAGS_MASK 0x3fu
 
@@ -162,6 +168,67 @@ static __u64 app_timeout_label(__u32 t)
 	return t;
 }
 
+/* Window scales (bpf/parse_l4.bpf.h: SFW_TCP_NO_WSCALE, 0xf, when the
+ * wing's SYN had no option) as conntrack holds them: a scale and the
+ * wing's IP_CT_TCP_FLAG_WINDOW_SCALE; "none" is the flag clear, scale 0
+ * (ctnetlink refuses a scale above TCP_MAX_WSCALE, 14). The kernel keeps
+ * the scales only when both wings' flags are set (nlattr_to_tcp): the
+ * scale of a wing whose peer sent none travels in the labels. */
+#define WSCALE_NONE 0xfu
+#define WSCALE_MAX  14u
+
+static bool has_scale(__u8 wscale)
+{
+	return wscale <= WSCALE_MAX;
+}
+
+static __u8 lone_scale(const struct sfw_session *s)
+{
+	__u8 in = s->wing[SFW_WING_IN].wscale, out = s->wing[SFW_WING_OUT].wscale;
+
+	if (has_scale(in) && !has_scale(out))
+		return in;
+	if (has_scale(out) && !has_scale(in))
+		return out;
+	return 0;
+}
+
+static void put_wscale(struct nf_conntrack *ct, __u8 wscale, int scale_attr, int flags_attr,
+		       int mask_attr)
+{
+	nfct.set_attr_u8(ct, scale_attr, has_scale(wscale) ? wscale : 0);
+	nfct.set_attr_u8(ct, flags_attr, has_scale(wscale) ? IP_CT_TCP_FLAG_WINDOW_SCALE : 0);
+	nfct.set_attr_u8(ct, mask_attr, IP_CT_TCP_FLAG_WINDOW_SCALE);
+}
+
+static void put_tcp(struct nf_conntrack *ct, const struct sfw_session *s)
+{
+	nfct.set_attr_u8(ct, ATTR_TCP_STATE, to_ct_state[s->tcp_state]);
+	put_wscale(ct, s->wing[SFW_WING_IN].wscale, ATTR_TCP_WSCALE_ORIG, ATTR_TCP_FLAGS_ORIG,
+		   ATTR_TCP_MASK_ORIG);
+	put_wscale(ct, s->wing[SFW_WING_OUT].wscale, ATTR_TCP_WSCALE_REPL, ATTR_TCP_FLAGS_REPL,
+		   ATTR_TCP_MASK_REPL);
+}
+
+/* A wing's scale back: flag set, the scale (the labels' when the other
+ * wing's flag is clear: the kernel kept none); flag clear, none. An entry
+ * without flags (an older sfw's, never through a kernel) keeps the scale
+ * it carries. */
+static __u8 get_wscale(const struct nf_conntrack *ct, int scale_attr, int flags_attr,
+		       int other_flags_attr, __u8 lone)
+{
+	__u8 scale = nfct.get_attr_u8(ct, scale_attr);
+
+	if (!nfct.attr_is_set(ct, flags_attr))
+		return scale;
+	if (!(nfct.get_attr_u8(ct, flags_attr) & IP_CT_TCP_FLAG_WINDOW_SCALE))
+		return WSCALE_NONE;
+	if (nfct.attr_is_set(ct, other_flags_attr) &&
+	    !(nfct.get_attr_u8(ct, other_flags_attr) & IP_CT_TCP_FLAG_WINDOW_SCALE))
+		return lone;
+	return scale;
+}
+
 static int put_labels(struct nf_conntrack *ct, const struct sfw_ha_session *hs)
 {
 	const struct sfw_session *s = &hs->sess;
@@ -176,6 +243,8 @@ static int put_labels(struct nf_conntrack *ct, const struct sfw_ha_session *hs)
 	put_bits(b, L_APP_TO, 20, app_timeout_label(s->app_timeout_s));
 	put_bits(b, L_WING_IN, WING_FLAG_BITS, s->wing[SFW_WING_IN].tcp_flags & WING_FLAGS_MASK);
 	put_bits(b, L_WING_OUT, WING_FLAG_BITS, s->wing[SFW_WING_OUT].tcp_flags & WING_FLAGS_MASK);
+	if (hs->key.proto == SFW_IPPROTO_TCP)
+		put_bits(b, L_LONE_SCALE, 4, lone_scale(s));
 	nfct.set_attr(ct, ATTR_CONNLABELS, b);   /* ct owns it from here */
 	return 0;
 }
@@ -192,11 +261,8 @@ int sfw_ha_encode(const struct sfw_ha_session *hs, __u16 ct_zone, struct nf_conn
 	err = sfw_ha_encode_tuple(&hs->key, s->flags & SFW_SESS_F_OPENER_LO, ct_zone, ct);
 	if (err)
 		return err;
-	if (hs->key.proto == SFW_IPPROTO_TCP) {
-		nfct.set_attr_u8(ct, ATTR_TCP_STATE, to_ct_state[s->tcp_state]);
-		nfct.set_attr_u8(ct, ATTR_TCP_WSCALE_ORIG, s->wing[SFW_WING_IN].wscale);
-		nfct.set_attr_u8(ct, ATTR_TCP_WSCALE_REPL, s->wing[SFW_WING_OUT].wscale);
-	}
+	if (hs->key.proto == SFW_IPPROTO_TCP)
+		put_tcp(ct, s);
 	if (s->wing[SFW_WING_OUT].packets || s->tcp_state >= SFW_TCP_ESTABLISHED)
 		status |= IPS_SEEN_REPLY;
 	nfct.set_attr_u32(ct, ATTR_STATUS, status);
@@ -293,6 +359,7 @@ int sfw_ha_decode(const struct nf_conntrack *ct, struct sfw_ha_session *hs)
 	const struct nfct_bitmask *b;
 	__u32 mark;
 	int err, st;
+	__u8 lone;
 
 	memset(hs, 0, sizeof(*hs));
 	if (!sfw_ha_is_ours(ct))
@@ -317,8 +384,13 @@ int sfw_ha_decode(const struct nf_conntrack *ct, struct sfw_ha_session *hs)
 		if (st < 0)
 			return st;
 		hs->sess.tcp_state = (__u8)st;
-		hs->sess.wing[SFW_WING_IN].wscale = nfct.get_attr_u8(ct, ATTR_TCP_WSCALE_ORIG);
-		hs->sess.wing[SFW_WING_OUT].wscale = nfct.get_attr_u8(ct, ATTR_TCP_WSCALE_REPL);
+		lone = (__u8)get_bits(b, L_LONE_SCALE, 4);
+		hs->sess.wing[SFW_WING_IN].wscale =
+			get_wscale(ct, ATTR_TCP_WSCALE_ORIG, ATTR_TCP_FLAGS_ORIG,
+				   ATTR_TCP_FLAGS_REPL, lone);
+		hs->sess.wing[SFW_WING_OUT].wscale =
+			get_wscale(ct, ATTR_TCP_WSCALE_REPL, ATTR_TCP_FLAGS_REPL,
+				   ATTR_TCP_FLAGS_ORIG, lone);
 	}
 	if (nfct.attr_is_set(ct, ATTR_TIMEOUT))
 		hs->sess.timeout_s = nfct.get_attr_u32(ct, ATTR_TIMEOUT);

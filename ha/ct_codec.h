@@ -3,7 +3,9 @@
  * the peer, and the peer's sfw loads (docs/ha.md, "The encoding").
  *
  * What conntrack has a field for travels in it: the tuple (the original
- * direction is the session's In wing), the TCP state and window scales,
+ * direction is the session's In wing), the TCP state and window scales
+ * (a wing's "none", 0xf, as conntrack says it: scale 0 and the wing's
+ * IP_CT_TCP_FLAG_WINDOW_SCALE clear; ctnetlink refuses scales above 14),
  * the idle timeout. The rest travels in the mark (32 bits) and the labels
  * (128 bits), both of which conntrackd replicates:
  *
@@ -22,7 +24,8 @@
  *         92..111  application inactivity timeout, seconds (0xfffff: never)
  *        112..117  In wing's TCP flags (SFW_WING_*)
  *        118..123  Out wing's TCP flags
- *        124..127  zero
+ *        124..127  the window scale of a TCP wing whose peer sent none (the
+ *                  kernel keeps scales only when both wings have one)
  *
  * Not carried: counters (they restart on the peer), sequence numbers (the
  * peer relearns each wing's window from its first segment, as conntrack

@@ -115,6 +115,8 @@ static int write_entry(struct ha_mirror *m, const struct sfw_session_key *k,
 	if (err == -EOPNOTSUPP) {
 		m->st->skipped++;
 		err = 0;
+	} else if (err) {
+		m->st->write_errors++;   /* a field out of the encoding's range: not silent */
 	} else if (!err && nfct.query(m->h, NFCT_Q_CREATE_UPDATE, ct) &&
 		   (errno != EBUSY || rewrite_seen_reply(m, ct))) {
 		m->st->write_errors++;

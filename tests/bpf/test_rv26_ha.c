@@ -218,7 +218,7 @@ Test(rv26_ha, f3_tcp_counts_survive_the_reload_and_the_peers_end)
 
 	commit_limit_of_one();
 	conn_init(&k, CLI4, SRV4);
-	/* window scales conntrack takes (it refuses sfw's 0xf, "none") */
+	/* window scales on both sides (tcp_without_window_scale_*: none) */
 	k.c.tcp_opts = k.s.tcp_opts = 8;
 	k.c.tcp_wscale = k.s.tcp_wscale = 7 + 1;
 	conn_handshake(&k, FX_XDP_PASS);
@@ -290,4 +290,80 @@ Test(rv26_ha, f3_a_replaced_own_session_gives_its_counts_back)
 	c = counters();
 	cr_expect_eq(c.total, 0, "the session counters count the replaced session");
 	cr_expect_eq(c.closed[SFW_CLOSE_CLEAR], 1);
+}
+
+/* A TCP session mirrored and loaded back (a step-down) with the window
+ * scales of its wings: sfw's "no scale option" is 0xf
+ * (bpf/parse_l4.bpf.h), which conntrack refuses as a scale (above 14,
+ * TCP_MAX_WSCALE); the entry must say it the way conntrack does, with
+ * the wing's IP_CT_TCP_FLAG_WINDOW_SCALE clear. cli and srv: the options
+ * each side's SYN carries (0: none). Red before the fix: the kernel
+ * refused the entry (write_errors 1, mirrored 0). */
+static void mirror_scales(__u8 cli, __u8 srv)
+{
+	struct sfw_ha_stats st = { 0 };
+	struct sfw_session before, after;
+	struct ha_replica rep;
+	struct conn k;
+
+	conn_init(&k, CLI4, SRV4);
+	k.c.tcp_opts = k.s.tcp_opts = 8;
+	k.c.tcp_wscale = cli;
+	k.s.tcp_wscale = srv;
+	conn_handshake(&k, FX_XDP_PASS);
+	before = conn_session(&k);
+	cr_assert_eq(before.wing[SFW_WING_IN].wscale, cli ? cli - 1 : 0xf);
+	cr_assert_eq(before.wing[SFW_WING_OUT].wscale, srv ? srv - 1 : 0xf);
+
+	replica_open(&rep, &st);
+	mirror_all(&st, 1);
+	step_down(&rep, 1);
+	ha_replica_close(&rep);
+	after = conn_session(&k);
+	cr_expect_eq(after.id, before.id);
+	for (int w = 0; w < 2; w++)
+		cr_expect_eq(after.wing[w].wscale, before.wing[w].wscale,
+			     "wing %d: scale %#x, was %#x", w, after.wing[w].wscale,
+			     before.wing[w].wscale);
+}
+
+Test(rv26_ha, tcp_without_window_scale_on_one_side_is_mirrored)
+{
+	mirror_scales(7 + 1, 0);
+}
+
+Test(rv26_ha, tcp_without_window_scale_on_either_side_is_mirrored)
+{
+	mirror_scales(0, 0);
+}
+
+Test(rv26_ha, tcp_window_scales_are_mirrored)
+{
+	mirror_scales(7 + 1, 3 + 1);
+}
+
+/* A session the encoding refuses (a TCP state outside its table, as a
+ * corrupt or newer datapath's session would have) is counted as a write
+ * error, not passed over in silence. Red before: write_errors 0. */
+Test(rv26_ha, a_session_the_encoding_refuses_is_counted)
+{
+	struct sfw_ha_stats st = { 0 };
+	struct sfw_session_key key;
+	struct sfw_session s;
+	struct ha_mirror m;
+	struct conn k;
+
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	s = conn_session(&k);
+	s.tcp_state = 200;
+	fx_key(&k.c, &key);
+	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &key, &s,
+					 BPF_EXIST), 0);
+	cluster_ready();
+	cr_assert_eq(ha_mirror_open(&m, ZONE, &st), 0, "%s", sfw_last_error());
+	cr_assert_eq(ha_mirror_walk(&m, 0, false), 0);
+	ha_mirror_close(&m);
+	cr_expect_eq(st.mirrored, 0);
+	cr_expect_eq(st.write_errors, 1, "the refused session is counted");
 }

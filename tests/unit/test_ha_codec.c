@@ -342,3 +342,47 @@ Test(ha_codec, key_is_the_datapaths)
 		cr_assert_eq(out.sess.flags & SFW_SESS_F_OPENER_LO, in.sess.flags, "flow %zu", i);
 	}
 }
+
+/* Window scales as conntrack holds them (ctnetlink refuses sfw's 0xf,
+ * "none": above TCP_MAX_WSCALE): a scale with the wing's
+ * IP_CT_TCP_FLAG_WINDOW_SCALE set, or scale 0 with it clear. */
+Test(ha_codec, window_scales_as_conntrack_holds_them)
+{
+	struct sfw_ha_session in = tcp_session(), out;
+
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), 0);
+	cr_assert_eq(nfct_get_attr_u8(ct, ATTR_TCP_WSCALE_ORIG), 7);
+	cr_assert_eq(nfct_get_attr_u8(ct, ATTR_TCP_FLAGS_ORIG), IP_CT_TCP_FLAG_WINDOW_SCALE);
+	cr_assert_eq(nfct_get_attr_u8(ct, ATTR_TCP_WSCALE_REPL), 0, "none: no scale above 14");
+	cr_assert_eq(nfct_get_attr_u8(ct, ATTR_TCP_FLAGS_REPL), 0);
+	cr_assert_eq(nfct_get_attr_u8(ct, ATTR_TCP_MASK_ORIG), IP_CT_TCP_FLAG_WINDOW_SCALE);
+	cr_assert_eq(nfct_get_attr_u8(ct, ATTR_TCP_MASK_REPL), IP_CT_TCP_FLAG_WINDOW_SCALE);
+	/* the kernel keeps no scale unless both flags are set (nlattr_to_tcp):
+	 * the In wing's 7 comes back from the labels */
+	nfct_set_attr_u8(ct, ATTR_TCP_WSCALE_ORIG, 0);
+	cr_assert_eq(sfw_ha_decode(ct, &out), 0);
+	cr_assert_eq(out.sess.wing[SFW_WING_IN].wscale, 7);
+	cr_assert_eq(out.sess.wing[SFW_WING_OUT].wscale, 0xf);
+	/* both scaled, both none, 14 */
+	in.sess.wing[SFW_WING_OUT].wscale = 14;
+	round_trip(&in, &out);
+	assert_same(&in, &out);
+	in.sess.wing[SFW_WING_IN].wscale = 0xf;
+	in.sess.wing[SFW_WING_OUT].wscale = 0xf;
+	round_trip(&in, &out);
+	assert_same(&in, &out);
+}
+
+/* An older sfw's entry carries no TCP flags: its scales as they are. */
+Test(ha_codec, window_scales_without_flags_kept)
+{
+	struct sfw_ha_session in = tcp_session(), out;
+
+	in.sess.wing[SFW_WING_OUT].wscale = 3;
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), 0);
+	nfct_attr_unset(ct, ATTR_TCP_FLAGS_ORIG);
+	nfct_attr_unset(ct, ATTR_TCP_FLAGS_REPL);
+	cr_assert_eq(sfw_ha_decode(ct, &out), 0);
+	cr_assert_eq(out.sess.wing[SFW_WING_IN].wscale, 7);
+	cr_assert_eq(out.sess.wing[SFW_WING_OUT].wscale, 3);
+}
