@@ -286,7 +286,6 @@ static void unload(struct ha_replica *r, const struct sfw_ha_session *hs)
 	struct sfw_session cur;
 	int gone;
 
-
 	if (bpf_map_lookup_elem(r->sessions_fd, &hs->key, &cur) ||
 	    (hs->sess.id && cur.id != hs->sess.id) || !(cur.flags & SFW_SESS_F_SYNCED))
 		return;
