@@ -4,10 +4,11 @@
 # traffic through the topology of lib.sh (sfw on veth0, zone trust, and
 # veth1, untrust; the server has no route back to the client's LAN).
 #  1. The host rewrote the source: the kernel's own NAT (an nftables
-#     masquerade on veth1) translates a flow XDP permitted from the LAN,
-#     after XDP, keeping skb_iif = veth0. The policy is narrow: trust ->
-#     untrust permits UDP 5353 from the LAN prefix only (address-book
-#     lan). The translated packets, from the firewall's own 203.0.113.1,
+#     masquerade on veth1, IPv4 and IPv6) translates a flow XDP permitted
+#     from the LAN, after XDP, keeping skb_iif = veth0. The policy is
+#     narrow: trust -> untrust permits UDP 5353 from the LAN prefixes only
+#     (address-book lan, lan6). The translated packets, from the
+#     firewall's own 203.0.113.1 (2001:db8:2::1),
 #     leave as the host's own (a host session), not as trust's first
 #     packet (whose source is no LAN address), and the echo meets that
 #     session at veth1's XDP: the exchange works both ways; UDP 5354 is
@@ -36,12 +37,16 @@ source tests/e2e/drops_lib.sh
 
 drops_up
 ip -n "$SRV_NS" route del default || fail "no default route to delete on the server"
+ip -n "$SRV_NS" -6 route del default || fail "no IPv6 default route to delete on the server"
 ZONES=('set security zones security-zone trust interfaces veth0'
 	'set security zones security-zone untrust interfaces veth1')
 LAN_ECHO=('set security address-book global address lan 198.51.100.0/24'
+	'set security address-book global address lan6 2001:db8:1::/64'
 	'set applications application echo protocol udp destination-port 5353'
 	'set security policies from-zone trust to-zone untrust policy echo match source-address lan destination-address any application echo'
 	'set security policies from-zone trust to-zone untrust policy echo then permit'
+	'set security policies from-zone trust to-zone untrust policy echo6 match source-address lan6 destination-address any application echo'
+	'set security policies from-zone trust to-zone untrust policy echo6 then permit'
 	'set security policies default-policy deny-all')
 PERMIT=('set security policies from-zone trust to-zone untrust policy all match source-address any destination-address any application any'
 	'set security policies from-zone trust to-zone untrust policy all then permit'
@@ -67,33 +72,37 @@ captured() { tcpdump -r "$1" -n 2>/dev/null | wc -l; }   # pcap
 # ---- 1. the kernel's own NAT under a LAN-only policy ---------------------
 bg_in_ns "$SRV_NS" /usr/bin/python3 "$E2E/udp.py" serve 5353 5354
 for _ in $(seq 100); do srv ss -lun | has ':5354 ' && break; sleep 0.05; done
-exchange() { cli /usr/bin/python3 "$E2E/udp.py" send "$1" 203.0.113.2 "$2"; }   # sport dport
+exchange() { cli /usr/bin/python3 "$E2E/udp.py" send "$1" "$SRV" "$2"; }   # sport dport
 commit_lines "${ZONES[@]}" "${LAN_ECHO[@]}"
 fw nft -f - <<'EOF' || fail "the masquerade table"
-table ip tje2e_nat {
+table inet tje2e_nat {
 	chain post {
 		type nat hook postrouting priority srcnat; policy accept;
 		oifname "veth1" masquerade
 	}
 }
 EOF
-clear_counters
-exchange 40000 5353 ||
-	fail "UDP 5353 masqueraded by the kernel: no echo (veth1 Policy denied: $(denied veth1))"
-expect_other_drops_zero veth0
-expect_other_drops_zero veth1
-# the translated packets' session is the host's, from its WAN address
-sfw show security flow session destination-port 5353 --json |
-	jq -e '[.. | objects | select(has("flow-information")) | ."flow-information"[]
-		| select(.direction == "In") | select(."source-address" == "203.0.113.1")]
-		| length == 1' >/dev/null ||
-	fail "no session from 203.0.113.1: $(sfw show security flow session destination-port 5353)"
-d0=$(denied veth0)
-exchange 40001 5354 && fail "UDP 5354 passed a policy for 5353 only"
-[ "$(denied veth0)" -gt "$d0" ] || fail "UDP 5354 not counted as Policy denied on veth0"
-expect_other_drops_zero veth0 policy-denied
-expect_other_drops_zero veth1
-fw nft delete table ip tje2e_nat || fail "delete the masquerade table"
+for SRV in 203.0.113.2 2001:db8:2::2; do
+	case $SRV in *:*) FW=2001:db8:2::1 ;; *) FW=203.0.113.1 ;; esac
+	sfw clear security flow session all >/dev/null || fail "clear sessions"
+	clear_counters
+	exchange 40000 5353 ||
+		fail "$SRV: UDP 5353 masqueraded by the kernel: no echo (veth1 Policy denied: $(denied veth1))"
+	expect_other_drops_zero veth0
+	expect_other_drops_zero veth1
+	# the translated packets' session is the host's, from its WAN address
+	sfw show security flow session destination-port 5353 --json |
+		jq -e --arg fw "$FW" '[.. | objects | select(has("flow-information"))
+			| ."flow-information"[] | select(.direction == "In")
+			| select(."source-address" == $fw)] | length == 1' >/dev/null ||
+		fail "no session from $FW: $(sfw show security flow session destination-port 5353)"
+	d0=$(denied veth0)
+	exchange 40001 5354 && fail "$SRV: UDP 5354 passed a policy for 5353 only"
+	[ "$(denied veth0)" -gt "$d0" ] || fail "$SRV: UDP 5354 not counted as Policy denied on veth0"
+	expect_other_drops_zero veth0 policy-denied
+	expect_other_drops_zero veth1
+done
+fw nft delete table inet tje2e_nat || fail "delete the masquerade table"
 
 # ---- 2. the control: a packet from the LAN, its session gone, judged -----
 # The firewall keeps asking for 203.0.113.9 (nobody) for 30 s; the datagram
