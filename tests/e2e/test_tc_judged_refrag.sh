@@ -111,6 +111,13 @@ cids=$(frag_ids "$DROPS_TMP/udp6-cli.pcap") sids=$(frag_ids "$DROPS_TMP/udp6-srv
 [ -z "$(comm -12 <(echo "$cids") <(echo "$sids"))" ] ||
 	fail "the fragments kept their ids (was the datagram re-cut? defrag off?): $cids / $sids"
 expect_no_frag_drop "IPv6 UDP"
+# every re-cut fragment counted once at tc, as the link carried it
+expect_eq "$(jval veth1 transit-statistics output-packets)" \
+	"$(tcpdump -r "$DROPS_TMP/udp6-srv.pcap" -n "src host $CLI6" 2>/dev/null | wc -l)" \
+	"veth1 transit output = the client's packets on the server's link"
+expect_eq "$(jval veth0 transit-statistics output-packets)" \
+	"$(tcpdump -r "$DROPS_TMP/udp6-cli.pcap" -n "src host $SRV6" 2>/dev/null | wc -l)" \
+	"veth0 transit output = the server's packets on the client's link"
 out=$(cli ping -6 -c 3 -l 3 -W 5 -q -s 3000 "$SRV6") || fail "ping -6 -s 3000: $out"
 has '^3 packets transmitted, 3 received,' <<<"$out" || fail "ping -6 -s 3000: $out"
 expect_no_frag_drop "ping -6"
