@@ -23,7 +23,8 @@
 #     tunnel's, which this kernel cannot show (no ESP).
 #  2. The control: a forwarded packet without a trace whose source is not
 #     the host's stays judged. A datagram XDP permitted waits in the stack
-#     for its neighbour (203.0.113.9, unresolved); meanwhile its session
+#     for its neighbour (203.0.113.9, 2001:db8:2::9: unresolved);
+#     meanwhile its session
 #     is cleared and deny-all committed; then the neighbour is written and
 #     the stack sends the packet out of veth1 with skb_iif = veth0. It is
 #     refused there (Policy denied on veth1), the server's link never sees
@@ -105,18 +106,20 @@ done
 fw nft delete table inet tje2e_nat || fail "delete the masquerade table"
 
 # ---- 2. the control: a packet from the LAN, its session gone, judged -----
-# The firewall keeps asking for 203.0.113.9 (nobody) for 30 s; the datagram
-# waits in the neighbour's queue until the test writes the neighbour.
-fw sysctl -qw net.ipv4.neigh.veth1.mcast_solicit=30 || fail "mcast_solicit"
+# The firewall keeps asking for 203.0.113.9 / 2001:db8:2::9 (nobody) for
+# 30 s; the datagram waits in the neighbour's queue until the test writes
+# the neighbour.
+fw sysctl -qw net.ipv4.neigh.veth1.mcast_solicit=30 net.ipv6.neigh.veth1.mcast_solicit=30 ||
+	fail "mcast_solicit"
 SRV_MAC=$(srv ip -br link show veth0 | awk '{ print $3 }')
-queued() {   # name sport: a datagram to 203.0.113.9 waits for its neighbour
-	fw ip neigh del 203.0.113.9 dev veth1 2>/dev/null
-	cap_start "$DROPS_TMP/$1.pcap" "udp and dst host 203.0.113.9"
+queued() {   # name sport src dst: a datagram to dst waits for its neighbour
+	fw ip neigh del "$4" dev veth1 2>/dev/null
+	cap_start "$DROPS_TMP/$1.pcap" "udp and dst host $4"
 	cli /usr/bin/python3 -c '
 import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("198.51.100.2", int(sys.argv[1])))
-s.sendto(b"queued", ("203.0.113.9", 7777))' "$2" || fail "send to 203.0.113.9"
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[3] else socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[2], int(sys.argv[1])))
+s.sendto(b"queued", (sys.argv[3], 7777))' "$2" "$3" "$4" || fail "send to $4"
 	for _ in $(seq 50); do
 		sfw show security flow session destination-port 7777 | has '^Total sessions: 1$' &&
 			break
@@ -124,36 +127,39 @@ s.sendto(b"queued", ("203.0.113.9", 7777))' "$2" || fail "send to 203.0.113.9"
 	done
 	sfw show security flow session destination-port 7777 | has '^Total sessions: 1$' ||
 		fail "$1: XDP opened no session for the datagram"
-	fw ip neigh show 203.0.113.9 dev veth1 | has 'INCOMPLETE' ||
-		fail "$1: the neighbour is not being resolved: $(fw ip neigh show 203.0.113.9)"
+	fw ip neigh show "$4" dev veth1 | has 'INCOMPLETE' ||
+		fail "$1: the neighbour is not being resolved: $(fw ip neigh show "$4")"
 }
-release() {   # the neighbour written: the stack sends what waited
-	fw ip neigh replace 203.0.113.9 lladdr "$SRV_MAC" dev veth1 nud permanent ||
-		fail "neighbour 203.0.113.9"
+release() {   # dst: the neighbour written, the stack sends what waited
+	fw ip neigh replace "$1" lladdr "$SRV_MAC" dev veth1 nud permanent ||
+		fail "neighbour $1"
 	cap_stop
 }
 
-# under a permit policy, the queued packet passes, judged at tc
-commit_lines "${ZONES[@]}" "${PERMIT[@]}"
-sfw clear security flow session all >/dev/null || fail "clear sessions"
-clear_counters
-queued permit 41000
-sfw clear security flow session all >/dev/null || fail "clear sessions"
-release
-expect_eq "$(captured "$DROPS_TMP/permit.pcap")" 1 "the queued datagram under a permit policy"
-sfw show security flow session destination-port 7777 | has '^Total sessions: 1$' ||
-	fail "tc opened no session for the queued datagram"
-expect_other_drops_zero veth1
+for pair in 198.51.100.2,203.0.113.9 2001:db8:1::2,2001:db8:2::9; do
+	src=${pair%,*} dst=${pair#*,}
+	# under a permit policy, the queued packet passes, judged at tc
+	commit_lines "${ZONES[@]}" "${PERMIT[@]}"
+	sfw clear security flow session all >/dev/null || fail "clear sessions"
+	clear_counters
+	queued "permit-$dst" 41000 "$src" "$dst"
+	sfw clear security flow session all >/dev/null || fail "clear sessions"
+	release "$dst"
+	expect_eq "$(captured "$DROPS_TMP/permit-$dst.pcap")" 1 \
+		"the queued datagram to $dst under a permit policy"
+	sfw show security flow session destination-port 7777 | has '^Total sessions: 1$' ||
+		fail "tc opened no session for the queued datagram to $dst"
+	expect_other_drops_zero veth1
 
-# its session cleared and deny-all committed while it waits: refused
-commit_lines "${ZONES[@]}" "${PERMIT[@]}"
-sfw clear security flow session all >/dev/null || fail "clear sessions"
-clear_counters
-queued deny 41001
-commit_lines "${ZONES[@]}" "${DENY[@]}"
-sfw clear security flow session all >/dev/null || fail "clear sessions"
-release
-expect_eq "$(captured "$DROPS_TMP/deny.pcap")" 0 "the queued datagram after deny-all"
-expect_eq "$(denied veth1)" 1 "veth1 Policy denied: the queued datagram"
-expect_other_drops_zero veth1 policy-denied
+	# its session cleared and deny-all committed while it waits: refused
+	sfw clear security flow session all >/dev/null || fail "clear sessions"
+	clear_counters
+	queued "deny-$dst" 41001 "$src" "$dst"
+	commit_lines "${ZONES[@]}" "${DENY[@]}"
+	sfw clear security flow session all >/dev/null || fail "clear sessions"
+	release "$dst"
+	expect_eq "$(captured "$DROPS_TMP/deny-$dst.pcap")" 0 "the queued datagram to $dst after deny-all"
+	expect_eq "$(denied veth1)" 1 "veth1 Policy denied: the queued datagram to $dst"
+	expect_other_drops_zero veth1 policy-denied
+done
 echo "ok tc judged own source"
