@@ -38,7 +38,7 @@ TestSuite(rv28, .init = suite_setup, .fini = suite_teardown);
  * .disabled = false: fragments 1.. are shot. Fixed: sfw_tc_judged_flow
  * records the datagram of every first fragment it found judged on the
  * session itself (not through an alias: sfw_tc_nat records those). */
-Test(rv28, f1_ipv4_packet_fragmented_by_the_stack_loses_its_later_fragments, .disabled = true)
+Test(rv28, f1_ipv4_packet_fragmented_by_the_stack_loses_its_later_fragments)
 {
 	struct pb_spec u = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
 			     .sport = 41000, .dport = 2049, .payload = 2800, .ip_id = 0x4242 };
@@ -67,8 +67,7 @@ Test(rv28, f1_ipv4_packet_fragmented_by_the_stack_loses_its_later_fragments, .di
  * outer fragment is judged on that session (the host's wing), which
  * int27 records for IPv6 only; the later ones find no record and are
  * refused. Seen red on int27 with .disabled = false; fixed with F1. */
-Test(rv28, f1_tunnel_outer_packet_fragmented_by_the_host_loses_its_later_fragments,
-     .disabled = true)
+Test(rv28, f1_tunnel_outer_packet_fragmented_by_the_host_loses_its_later_fragments)
 {
 	struct pb_spec peer = { .src = "203.0.113.9", .dst = "203.0.113.1",
 				.proto = SFW_IPPROTO_GRE, .payload = 64 };
