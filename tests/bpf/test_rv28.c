@@ -1,12 +1,15 @@
 /* Red team rv28: findings on int27 (the fix of rv26 F1 and of rv27
  * F1-F3: tc egress judges a forwarded packet that left no XDP trace),
  * each as a test that shows it. They failed on int27 and were committed
- * disabled (`.disabled = true`, the comment names the finding); one is
- * enabled with its fix. notes/rv28.md says what each one means. No veth:
- * the fixture's private namespace (tests/lib/bpf_fixture.c) and its lo. */
+ * disabled (`.disabled = true`, the comment names the finding); F1 is
+ * enabled with its fix. notes/rv28.md says what each one means. Suite
+ * rv28: no veth, the fixture's private namespace (tests/lib/bpf_fixture.c)
+ * and its lo; suite rv28_host builds a veth pair in that namespace (not
+ * to be run while /work/QUIET exists). */
 #include <stdlib.h>
 #include <bpf/bpf.h>
 #include "commit.h"
+#include "nat_fixture.h"
 
 TestSuite(rv28, .init = suite_setup, .fini = suite_teardown);
 
@@ -207,7 +210,6 @@ Test(rv28, f3_decapsulated_packet_from_the_hosts_ipv6_anycast_passes_as_self_tra
  * now; the lead's decision, so not fixed here. The fixture of
  * tests/bpf/nat_fixture.h without its NAT commit (a NAT commit sets
  * SFW_CFG_F_NAT for good): a veth pair in the fixture's namespace. */
-#include "nat_fixture.h"
 
 #define FAR "192.0.2.50"   /* no route until the test adds one */
 
