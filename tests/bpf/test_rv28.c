@@ -193,6 +193,41 @@ Test(rv28, f3_decapsulated_packet_from_the_hosts_ipv6_anycast_passes_as_self_tra
 		     "a decapsulated packet from the host's anycast address passed as self traffic");
 }
 
+/* rv28 F3, IPv4: the residual docs/security.md "Tunnels" states for
+ * IPv4 ("IPv4 never forwards a received packet from a local or broadcast
+ * source and, with rp_filter on, none without a route back") does not
+ * hold for the packets that reach sfw_tc_src_own, decapsulated ones:
+ * fib_validate_source skips rp_filter for a packet with a secpath
+ * (`r = secpath_exists(skb) ? 0 : IN_DEV_RPFILTER(idev)`), and its fast
+ * path then refuses only a source that is an interface address
+ * (inet_lookup_ifaddr_rcu) unless custom local routes or rules exist. A
+ * subnet broadcast of the host's (203.0.113.255 here, RTN_BROADCAST in
+ * the local table) is forwarded, and NOT_FWDED takes it for the host's
+ * own: an IPsec peer with a wide remote selector (a full-tunnel VPN the
+ * firewall dials out to: 0.0.0.0/0) sends UDP into the LAN past
+ * untrust-to-trust, as self traffic. Seen red on int27 with .disabled =
+ * false; not fixed here (branch localaddr's exact map answers it). */
+Test(rv28, f3_decapsulated_packet_from_the_hosts_ipv4_subnet_broadcast_passes_as_self_traffic,
+     .disabled = true)
+{
+	struct pb_spec bcast = { .src = "203.0.113.255", .dst = SRV4,
+				 .proto = SFW_IPPROTO_UDP, .sport = 53, .dport = 53 };
+	struct pb_spec routed = { .src = "192.0.2.77", .dst = SRV4,
+				  .proto = SFW_IPPROTO_UDP, .sport = 53, .dport = 53 };
+	struct fx_tc_opts forwarded = { .ingress_ifindex = LAN_IFINDEX };
+
+	commit(WEB_ONLY);
+	cr_assert_eq(system("ip link set lo up && sysctl -qw net.ipv4.ip_forward=1 && "
+			    "ip addr add 203.0.113.1/24 brd + dev lo && ip route add default dev lo && "
+			    "ip route show table local | grep -q '^broadcast 203.0.113.255 '"), 0,
+		     "the subnet broadcast is in the local table");
+	cr_assert_eq(fx_mark_attached(LAN_IFINDEX), 0);
+	cr_assert_eq(fx_mark_attached(FX_IFINDEX), 0);
+	cr_assert_eq(fx_tc(&routed, &forwarded), FX_TC_SHOT, "a routed source is judged: denied");
+	cr_expect_eq(fx_tc(&bcast, &forwarded), FX_TC_SHOT,
+		     "a decapsulated packet from the host's subnet broadcast passed as self traffic");
+}
+
 /* rv28 F4 (medium, fail-open; docs/nat.md "Third review: R2", its open
  * decision, which int27 made free to close): a flow XDP judged for the
  * host (the route led nowhere: no route, or forwarding off) keeps that
