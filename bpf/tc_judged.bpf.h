@@ -7,9 +7,10 @@
  * them (review rv26, F1). Every packet XDP passes for the stack to forward
  * left a trace XDP itself wrote: its session, its datagram's record (a
  * later fragment), the session its quote names (an ICMP error). Looked
- * for here with reads only: no counting, no timer; the one write is an
- * IPv6 first fragment's datagram record, for the fragments the stack
- * re-cut under a new identification (sfw_tc_judged_flow). A packet
+ * for here with reads only: no counting, no timer; the one write is a
+ * judged first fragment's datagram record, for the fragments the stack
+ * cut (an IPv4 packet XDP saw whole) or re-cut under a new
+ * identification (IPv6) (sfw_tc_judged_flow). A packet
  * without a trace goes the way of a packet from an interface sfw does
  * not watch (bpf/tc_egress.bpf.c sfw_tc_flow), unless its source is one
  * of the host's own addresses (sfw_tc_src_own). Only this path pays for it:
