@@ -7,9 +7,10 @@
  * them (review rv26, F1). Every packet XDP passes for the stack to forward
  * left a trace XDP itself wrote: its session, its datagram's record (a
  * later fragment), the session its quote names (an ICMP error). Looked
- * for here with reads only: no counting, no timer; the one write is an
- * IPv6 first fragment's datagram record, for the fragments the stack
- * re-cut under a new identification (sfw_tc_judged_flow). A packet
+ * for here with reads only: no counting, no timer; the one write is a
+ * judged first fragment's datagram record, for the fragments the stack
+ * cut (an IPv4 packet XDP saw whole) or re-cut under a new
+ * identification (IPv6) (sfw_tc_judged_flow). A packet
  * without a trace goes the way of a packet from an interface sfw does
  * not watch (bpf/tc_egress.bpf.c sfw_tc_flow), unless its source is one
  * of the host's own addresses (sfw_tc_src_own). Only this path pays for it:
@@ -48,14 +49,15 @@ static __always_inline int sfw_tc_judged_flow(const struct sfw_pkt *p, __u32 in_
 {
 	struct sfw_session_key k;
 	struct sfw_session *s;
-	bool lo = sfw_packet_key(p, &k, in_ifindex);
+	bool lo = sfw_packet_key(p, &k, in_ifindex), alias;
 	__u32 dir;
 	int rc;
 
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &k);
 	if (!s)
 		return SFW_TC_UNJUDGED;
-	if (SFW_SESS_IS_ALIAS(s)) {
+	alias = SFW_SESS_IS_ALIAS(s);
+	if (alias) {
 		s = sfw_nat_owner(s);
 		if (!s)
 			return SFW_TC_UNJUDGED;
@@ -67,12 +69,17 @@ static __always_inline int sfw_tc_judged_flow(const struct sfw_pkt *p, __u32 in_
 		return SFW_TC_UNJUDGED;
 	rc = sfw_sess_for_host(s->flags) && dir == SFW_WING_IN ? SFW_TC_JUDGED_HOST :
 	     sfw_tc_judged_wing(s, dir, in_ifindex);
-	/* the stack re-cuts an IPv6 datagram it reassembled (defrag on:
-	 * any conntrack rule, sfw's own cluster table) under a NEW
-	 * identification (ipv6_select_ident; IPv4 keeps its id, and XDP's
-	 * record): its later fragments follow the record written here
-	 * (review rv27, F3). No alias: NAT is IPv4's only. */
-	if (rc && p->frag == SFW_FRAG_FIRST && p->family == SFW_FAMILY_INET6)
+	/* a first fragment XDP never saw as one: its later fragments
+	 * follow the record written here. The stack re-cuts an IPv6
+	 * datagram it reassembled (defrag on: any conntrack rule, sfw's own
+	 * cluster table) under a NEW identification (ipv6_select_ident:
+	 * review rv27, F3), and cuts an IPv4 packet XDP judged whole for a
+	 * smaller egress MTU (DF clear), or the host a tunnel's outer packet
+	 * on a host session: no record at XDP (review rv28, F1). One
+	 * frags-map write per first fragment on this path. Not through an
+	 * alias: the record names a session's own key, and sfw_tc_nat
+	 * records destination NAT's In wing (NAT committed). */
+	if (rc && p->frag == SFW_FRAG_FIRST && !alias)
 		sfw_frag_record(p, &k, lo, now);
 	return rc;
 }
