@@ -190,7 +190,7 @@ static __u8 lone_scale(const struct sfw_session *s)
 		return in;
 	if (has_scale(out) && !has_scale(in))
 		return out;
-	return 0;
+	return WSCALE_NONE;
 }
 
 static void put_wscale(struct nf_conntrack *ct, __u8 wscale, int scale_attr, int flags_attr,
@@ -227,6 +227,38 @@ static __u8 get_wscale(const struct nf_conntrack *ct, int scale_attr, int flags_
 	    !(nfct.get_attr_u8(ct, other_flags_attr) & IP_CT_TCP_FLAG_WINDOW_SCALE))
 		return lone;
 	return scale;
+}
+
+/* conntrackd writes the entries it syncs with its own flags: without
+ * TCPWindowTracking, IP_CT_TCP_FLAG_BE_LIBERAL and nothing else
+ * (ctd_force_tcp_be_liberal), so the kernel keeps no scale, and the
+ * flags no longer say which wing offered one. */
+static bool written_liberal(const struct nf_conntrack *ct)
+{
+	return (nfct.attr_is_set(ct, ATTR_TCP_FLAGS_ORIG) &&
+		nfct.get_attr_u8(ct, ATTR_TCP_FLAGS_ORIG) & IP_CT_TCP_FLAG_BE_LIBERAL) ||
+	       (nfct.attr_is_set(ct, ATTR_TCP_FLAGS_REPL) &&
+		nfct.get_attr_u8(ct, ATTR_TCP_FLAGS_REPL) & IP_CT_TCP_FLAG_BE_LIBERAL);
+}
+
+/* Both wings' scales. From conntrackd's entry only the labels' lone scale
+ * is left: one wing scaled and its peer did not, so no window is scaled
+ * (RFC 7323), which the lone scale on the In wing gives whichever wing
+ * held it; otherwise both or neither did, which nothing tells apart: the
+ * scales are unknown, 14 each, as a session picked up mid-stream
+ * (bpf/tcp_state.bpf.h). Read as "none", a scaled flow's windows were
+ * taken unscaled and its segments beyond them refused after a failover. */
+static void get_wscales(const struct nf_conntrack *ct, __u8 lone, struct sfw_session *s)
+{
+	if (written_liberal(ct)) {
+		s->wing[SFW_WING_IN].wscale = has_scale(lone) ? lone : WSCALE_MAX;
+		s->wing[SFW_WING_OUT].wscale = has_scale(lone) ? WSCALE_NONE : WSCALE_MAX;
+		return;
+	}
+	s->wing[SFW_WING_IN].wscale = get_wscale(ct, ATTR_TCP_WSCALE_ORIG, ATTR_TCP_FLAGS_ORIG,
+						 ATTR_TCP_FLAGS_REPL, lone);
+	s->wing[SFW_WING_OUT].wscale = get_wscale(ct, ATTR_TCP_WSCALE_REPL, ATTR_TCP_FLAGS_REPL,
+						  ATTR_TCP_FLAGS_ORIG, lone);
 }
 
 static int put_labels(struct nf_conntrack *ct, const struct sfw_ha_session *hs)
@@ -385,12 +417,7 @@ int sfw_ha_decode(const struct nf_conntrack *ct, struct sfw_ha_session *hs)
 			return st;
 		hs->sess.tcp_state = (__u8)st;
 		lone = (__u8)get_bits(b, L_LONE_SCALE, 4);
-		hs->sess.wing[SFW_WING_IN].wscale =
-			get_wscale(ct, ATTR_TCP_WSCALE_ORIG, ATTR_TCP_FLAGS_ORIG,
-				   ATTR_TCP_FLAGS_REPL, lone);
-		hs->sess.wing[SFW_WING_OUT].wscale =
-			get_wscale(ct, ATTR_TCP_WSCALE_REPL, ATTR_TCP_FLAGS_REPL,
-				   ATTR_TCP_FLAGS_ORIG, lone);
+		get_wscales(ct, lone, &hs->sess);
 	}
 	if (nfct.attr_is_set(ct, ATTR_TIMEOUT))
 		hs->sess.timeout_s = nfct.get_attr_u32(ct, ATTR_TIMEOUT);

@@ -3,7 +3,9 @@
 
   ha_flows.py serve PORT                 TCP and UDP echo on PORT (server side)
   ha_flows.py tcp HOST PORT SECS OUT     one TCP connection, a message every
-                                         20 ms, each echo awaited; then a FIN
+                                         20 ms, each echo awaited; then a FIN;
+                                         while OUT.bulk exists, 1 MB through the
+                                         echo (then OUT.bulked: its ms)
   ha_flows.py udp HOST PORT SECS OUT     a datagram every 20 ms, echoes counted
   ha_flows.py burst HOST PORT N OUT      N UDP flows, one datagram each from its own
                                          port, as fast as they go; OUT: the ports
@@ -71,6 +73,31 @@ def finish(out, result):
     os.rename(out + ".tmp", out)
 
 
+BULK = 1 << 20   # a bulk exchange's bytes: far beyond an unscaled 64 KB window
+BULK_CHUNK = 256 * 1024
+
+
+def bulk(s, out):
+    """BULK bytes through the echo in chunks of BULK_CHUNK, each echoed
+    back before the next: the windows scale well past 64 KB, and a
+    firewall that reads them unscaled refuses the segments beyond."""
+    t0 = time.monotonic()
+    chunk = b"b" * BULK_CHUNK
+    for _ in range(BULK // BULK_CHUNK):
+        sender = threading.Thread(target=s.sendall, args=(chunk,))
+        sender.start()
+        got = 0
+        while got < BULK_CHUNK:
+            data = s.recv(BULK_CHUNK - got)
+            if not data:
+                raise ConnectionError("closed by the peer")
+            got += len(data)
+        sender.join()
+    with open(out + ".bulked", "w") as f:
+        f.write(str(int((time.monotonic() - t0) * 1000)))
+    os.unlink(out + ".bulk")
+
+
 def tcp(host, port, secs, out):
     res = {"sent": 0, "echoed": 0, "max_gap_ms": 0, "error": None}
     s = socket.create_connection((host, port), timeout=30)
@@ -79,6 +106,8 @@ def tcp(host, port, secs, out):
     start = last = time.monotonic()
     try:
         while time.monotonic() - start < secs and not os.path.exists(out + ".stop"):
+            if os.path.exists(out + ".bulk"):
+                bulk(s, out)
             s.sendall(MSG)
             res["sent"] += 1
             got = b""

@@ -10,6 +10,7 @@
 #     mirrors) and its links go down; the
 #     secondary takes the addresses and carries the same sessions on: the
 #     TCP connection sees no reset at either end and its data continues,
+#     1 MB each way too (windows scaled past what conntrackd carries),
 #     UDP and ICMP echoes continue; its daemon mirrors in the new role,
 #     and every session it took over, an idle one too, is written into
 #     the zone (a promotion again reports no write refused);
@@ -88,6 +89,10 @@ wait_for 20 "fw1 to take the virtual addresses" vip_on 1
 is_role 1 primary || fail "fw1 is $(role_of 1) after the failover"
 wait_for 10 "fw0 to stop acting as primary" is_role 0 secondary
 wait_for 20 "the TCP connection to run through fw1" counting_on 1
+# a bulk exchange on the connection fw1 loaded from conntrackd's entry:
+# its windows scale past 64 KB, which conntrackd's entry no longer says
+touch "$F/tcp.bulk"
+wait_for 20 "1 MB each way on the TCP connection through fw1" test -s "$F/tcp.bulked"
 [ "$(sess 1 tcp "$tsport")" = "$tid" ] || fail "fw1 carries another TCP session"
 [ "$(sess 1 udp "$usport")" = "$uid" ] || fail "fw1 carries another UDP session"
 # the hook made fw1 primary; asked again, it says what its daemon and the

@@ -386,3 +386,53 @@ Test(ha_codec, window_scales_without_flags_kept)
 	cr_assert_eq(out.sess.wing[SFW_WING_IN].wscale, 7);
 	cr_assert_eq(out.sess.wing[SFW_WING_OUT].wscale, 3);
 }
+
+/* The entry as the peer's conntrackd writes it (no TCPWindowTracking):
+ * its own flags, IP_CT_TCP_FLAG_BE_LIBERAL on both wings, and no scale
+ * kept by the kernel. */
+static void as_conntrackd_writes_it(struct nf_conntrack *c)
+{
+	nfct_set_attr_u8(c, ATTR_TCP_FLAGS_ORIG, IP_CT_TCP_FLAG_BE_LIBERAL);
+	nfct_set_attr_u8(c, ATTR_TCP_FLAGS_REPL, IP_CT_TCP_FLAG_BE_LIBERAL);
+	nfct_set_attr_u8(c, ATTR_TCP_WSCALE_ORIG, 0);
+	nfct_set_attr_u8(c, ATTR_TCP_WSCALE_REPL, 0);
+}
+
+/* Both wings scaled: read as "none" the loaded session took a scaled
+ * flow's windows unscaled and refused its segments after a failover;
+ * unknown is 14 each, as a mid-stream pickup. Red before get_wscales
+ * (both came back 0xf). */
+Test(ha_codec, window_scales_lost_by_conntrackd_are_unknown)
+{
+	struct sfw_ha_session in = tcp_session(), out;
+
+	in.sess.wing[SFW_WING_OUT].wscale = 9;
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), 0);
+	as_conntrackd_writes_it(ct);
+	cr_assert_eq(sfw_ha_decode(ct, &out), 0);
+	cr_assert_eq(out.sess.wing[SFW_WING_IN].wscale, 14);
+	cr_assert_eq(out.sess.wing[SFW_WING_OUT].wscale, 14);
+	/* neither wing scaled: not told apart from both, also unknown */
+	in.sess.wing[SFW_WING_IN].wscale = 0xf;
+	in.sess.wing[SFW_WING_OUT].wscale = 0xf;
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), 0);
+	as_conntrackd_writes_it(ct);
+	cr_assert_eq(sfw_ha_decode(ct, &out), 0);
+	cr_assert_eq(out.sess.wing[SFW_WING_IN].wscale, 14);
+	cr_assert_eq(out.sess.wing[SFW_WING_OUT].wscale, 14);
+}
+
+/* One wing scaled, its peer did not: the labels' lone scale says so, and
+ * no window is scaled (RFC 7323) whichever wing holds it. */
+Test(ha_codec, lone_scale_survives_conntrackd)
+{
+	struct sfw_ha_session in = tcp_session(), out;
+
+	in.sess.wing[SFW_WING_IN].wscale = 0xf;
+	in.sess.wing[SFW_WING_OUT].wscale = 5;
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), 0);
+	as_conntrackd_writes_it(ct);
+	cr_assert_eq(sfw_ha_decode(ct, &out), 0);
+	cr_assert_eq(out.sess.wing[SFW_WING_IN].wscale, 5);
+	cr_assert_eq(out.sess.wing[SFW_WING_OUT].wscale, 0xf);
+}
