@@ -139,6 +139,7 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	sfw_wire_size(skb, p, &f);
 	if (sfw_is_attached(in_ifindex)) {
 		const struct sfw_config *cfg = sfw_cfg_get();
+		int judged;
 
 		/* forwarded: decided and counted at the ingress interface,
 		 * when XDP judged it; a NAT session's In wing the stack routed
@@ -163,10 +164,16 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		/* an attached skb_iif is no proof XDP saw it (IPsec
 		 * decapsulation re-injects with it): judged there when it left
 		 * its trace; else it is judged below, from in_ifindex's zone.
-		 * A host session's In wing (SFW_TC_JUDGED_HOST) passes as
-		 * before without NAT: docs/nat.md "Third review: R2", its open
-		 * decision */
-		if (nat != SFW_TC_NAT_OWN && sfw_tc_judged(skb, p, in_ifindex)) {
+		 * A host session's In wing (SFW_TC_JUDGED_HOST) the stack now
+		 * forwards was judged for the host only: refused as with NAT
+		 * (docs/nat.md "Third review: R2"; review rv28, F4) */
+		judged = nat == SFW_TC_NAT_OWN ? SFW_TC_UNJUDGED : sfw_tc_judged(skb, p, in_ifindex);
+		if (judged == SFW_TC_JUDGED_HOST) {
+			sfw_tc_host_refuse(p, in_ifindex);
+			sfw_count(st, SFW_CNT_ERR_INVALID_ZONE, f.pkts);
+			return SFW_TC_ACT_SHOT;
+		}
+		if (judged) {
 			sfw_count_output(st, p, &f, true);
 			return SFW_TC_ACT_OK;
 		}
