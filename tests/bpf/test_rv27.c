@@ -23,6 +23,8 @@ static void host_owns_wan(void)
 {
 	cr_assert_eq(system("ip link set lo up && ip addr add " HOST_WAN "/32 dev lo && "
 			    "sysctl -qw net.ipv4.ip_forward=1"), 0);
+	/* the map of the host's own addresses follows, as the daemon keeps it */
+	cr_assert_eq(fx_local_addrs_sync(), 0);
 }
 
 /* rv27 F1 (a regression of int26's rv26 F1 fix, bpf/tc_judged.bpf.h):
