@@ -12,9 +12,8 @@
  * re-cut under a new identification (sfw_tc_judged_flow). A packet
  * without a trace goes the way of a packet from an interface sfw does
  * not watch (bpf/tc_egress.bpf.c sfw_tc_flow), unless its source is one
- * of the host's own addresses (sfw_tc_src_own, SFW_MAP_LOCAL_ADDRS). Only
- * this path pays for it:
- * packets XDP redirects never reach tc. */
+ * of the host's own addresses (sfw_tc_src_own, SFW_MAP_LOCAL_ADDRS).
+ * Only this path pays for it: packets XDP redirects never reach tc. */
 #ifndef SFW_TC_JUDGED_BPF_H
 #define SFW_TC_JUDGED_BPF_H
 
@@ -174,22 +173,23 @@ struct {
  * Exact: the source must be in SFW_MAP_LOCAL_ADDRS, the addresses of the
  * namespace's interfaces (loopback and non-preferred ones too: a GRE
  * `local` on a loopback address). A FIB lookup alone answered NOT_FWDED
- * for a broadcast and an unrouted source as well, and IPv6 forwards a
- * decapsulated packet from the host's own address: an IPsec tunnel peer's
- * inner packets from such a source passed as self traffic. A packet that
- * gets here unseen by XDP is a decapsulated one, so the host's own IPv6
- * address inside a peer's policy selectors still passes (blind: the
- * replies are the host's); nothing else does. Fail closed: an address
- * missing from the map (empty before the loader filled it, full, or not
- * yet added by the daemon) is judged by in_ifindex's zone, as a LAN
- * client's packet: a legitimate tunnel is refused under a narrow policy,
- * never let past one. The reply's FIB lookup (as sfw_fib_src_unrouted's:
- * a local route answers NOT_FWDED) still follows a hit: an address
- * removed while no daemon kept the map, routed elsewhere since, is no
- * longer the host's; forwarding off on the egress (FWD_DISABLED) judges
- * by in_ifindex's zone as before. docs/security.md "Threat model". A
- * global function: its lookup's frame is its own, and only this path
- * pays. */
+ * for a broadcast and a source with no route as for a local address, and
+ * IPv6 (IPv4 with rp_filter off) forwards a decapsulated packet from such
+ * a source: an IPsec tunnel peer's inner packets from one passed as self
+ * traffic. A packet that gets here unseen by XDP is a decapsulated one,
+ * so what still passes is a peer's inner packet, inside its policy
+ * selectors, from the host's own (IPv6) address: blind, the replies are
+ * the host's. Fail closed: an address missing from the map (empty before
+ * the loader filled it, full, not yet added by the daemon, or the host's
+ * only through a local route: AnyIP) is judged by in_ifindex's zone, as a
+ * LAN client's packet: a legitimate tunnel is refused under a narrow
+ * policy, never let past one. The reply's FIB lookup (as
+ * sfw_fib_src_unrouted's: a local route answers NOT_FWDED) still follows
+ * a hit: an address removed while no daemon kept the map, routed
+ * elsewhere since, is no longer the host's; forwarding off on the egress
+ * (FWD_DISABLED) judges by in_ifindex's zone as before. docs/security.md
+ * "Threat model". A global function: its lookup's frame is its own, and
+ * only this path pays. */
 __noinline int sfw_tc_src_own(struct __sk_buff *skb, const struct sfw_pkt *p)
 {
 	struct sfw_local_addr_key k = {};
