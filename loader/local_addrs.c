@@ -67,25 +67,21 @@ static int set_add(struct sfw_local_addr_set *set, const struct sfw_local_addr_k
 {
 	if (set->n == set->cap) {
 		size_t cap = set->cap ? 2 * set->cap : 64;
-		struct sfw_local_addr_key *keys = realloc(set->keys, cap * sizeof(*keys));
-		__u32 *idx = keys ? realloc(set->ifindex, cap * sizeof(*idx)) : NULL;
+		struct sfw_local_addr_entry *e = realloc(set->e, cap * sizeof(*e));
 
-		if (keys)
-			set->keys = keys;
-		if (!keys || !idx)
+		if (!e)
 			return -ENOMEM;
-		set->ifindex = idx;
+		set->e = e;
 		set->cap = cap;
 	}
-	set->keys[set->n] = *k;
-	set->ifindex[set->n++] = ifindex;
+	set->e[set->n].key = *k;
+	set->e[set->n++].ifindex = ifindex;
 	return 0;
 }
 
 void sfw_local_addr_set_free(struct sfw_local_addr_set *set)
 {
-	free(set->keys);
-	free(set->ifindex);
+	free(set->e);
 	memset(set, 0, sizeof(*set));
 }
 
@@ -116,31 +112,41 @@ int sfw_local_addr_collect(const void *buf, size_t len, struct sfw_local_addr_se
 	return 0;
 }
 
-static bool set_has(const struct sfw_local_addr_set *set, const struct sfw_local_addr_key *k)
+/* the key alone orders entries (struct padding: zero, as built) */
+static int entry_cmp(const void *a, const void *b)
 {
-	for (size_t i = 0; i < set->n; i++)
-		if (!memcmp(&set->keys[i], k, sizeof(*k)))
-			return true;
-	return false;
+	return memcmp(a, b, sizeof(struct sfw_local_addr_key));
 }
 
-int sfw_local_addrs_apply(int map_fd, const struct sfw_local_addr_set *set)
+static bool set_has(const struct sfw_local_addr_set *set, const struct sfw_local_addr_key *k)
 {
+	return set->n && bsearch(k, set->e, set->n, sizeof(*set->e), entry_cmp);
+}
+
+int sfw_local_addrs_apply(int map_fd, struct sfw_local_addr_set *set)
+{
+	struct sfw_local_addr_set gone = {};
 	struct sfw_local_addr_key key, next;
 	int err = 0;
 
+	if (set->n)
+		qsort(set->e, set->n, sizeof(*set->e), entry_cmp);
 	/* the new ones first: an address that stays is never missing */
 	for (size_t i = 0; i < set->n; i++)
-		if (bpf_map_update_elem(map_fd, &set->keys[i], &set->ifindex[i], BPF_ANY) &&
+		if (bpf_map_update_elem(map_fd, &set->e[i].key, &set->e[i].ifindex, BPF_ANY) &&
 		    !err)
 			err = -errno;   /* full: that one fails closed; the rest go on */
-	if (bpf_map_get_next_key(map_fd, NULL, &next))
-		return err;
-	do {
+	/* then the others, found first and deleted after: a walk that
+	 * deletes as it goes starts over at each deleted key */
+	for (int r = bpf_map_get_next_key(map_fd, NULL, &next); !r;
+	     r = bpf_map_get_next_key(map_fd, &key, &next)) {
 		key = next;
-		if (!set_has(set, &key))
-			bpf_map_delete_elem(map_fd, &key);
-	} while (!bpf_map_get_next_key(map_fd, &key, &next));
+		if (!set_has(set, &key) && set_add(&gone, &key, 0) && !err)
+			err = -ENOMEM;
+	}
+	for (size_t i = 0; i < gone.n; i++)
+		bpf_map_delete_elem(map_fd, &gone.e[i].key);
+	sfw_local_addr_set_free(&gone);
 	return err;
 }
 

@@ -12,10 +12,15 @@
 bool sfw_local_addr_parse(const struct nlmsghdr *nh, struct sfw_local_addr_key *k,
 			  __u32 *ifindex);
 
+/* An address and an interface holding it. */
+struct sfw_local_addr_entry {
+	struct sfw_local_addr_key key;
+	__u32 ifindex;
+};
+
 /* A set of addresses being collected from a dump. */
 struct sfw_local_addr_set {
-	struct sfw_local_addr_key *keys;
-	__u32 *ifindex;
+	struct sfw_local_addr_entry *e;
 	size_t n, cap;
 };
 
@@ -26,7 +31,7 @@ int sfw_local_addr_collect(const void *buf, size_t len, struct sfw_local_addr_se
 void sfw_local_addr_set_free(struct sfw_local_addr_set *set);
 
 /* Makes map_fd hold exactly set's addresses: added, then the others
- * deleted. 0 or a negative errno. */
-int sfw_local_addrs_apply(int map_fd, const struct sfw_local_addr_set *set);
+ * deleted. Sorts set (a lookup per map entry). 0 or a negative errno. */
+int sfw_local_addrs_apply(int map_fd, struct sfw_local_addr_set *set);
 
 #endif

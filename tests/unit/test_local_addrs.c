@@ -126,8 +126,8 @@ Test(local_addrs, dump_collected_until_done)
 	add_done(&m2, NLMSG_DONE, 0);
 	cr_assert_eq(sfw_local_addr_collect(m2.b, m2.len, &set), 1, "the dump's end");
 	cr_assert_eq(set.n, 4);
-	cr_expect_eq(memcmp(&set.keys[2], &secondary, sizeof(secondary)), 0);
-	cr_expect_eq(set.ifindex[2], 2);
+	cr_expect_eq(memcmp(&set.e[2].key, &secondary, sizeof(secondary)), 0);
+	cr_expect_eq(set.e[2].ifindex, 2);
 	sfw_local_addr_set_free(&set);
 	cr_expect_eq(set.n, 0);
 }
