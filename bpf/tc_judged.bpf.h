@@ -13,13 +13,14 @@
  * identification (IPv6) (sfw_tc_judged_flow). A packet
  * without a trace goes the way of a packet from an interface sfw does
  * not watch (bpf/tc_egress.bpf.c sfw_tc_flow), unless its source is one
- * of the host's own addresses (sfw_tc_src_own). Only this path pays for it:
- * packets XDP redirects never reach tc. */
+ * of the host's own addresses (sfw_tc_src_own, SFW_MAP_LOCAL_ADDRS).
+ * Only this path pays for it: packets XDP redirects never reach tc. */
 #ifndef SFW_TC_JUDGED_BPF_H
 #define SFW_TC_JUDGED_BPF_H
 
 #include "nat_tc.bpf.h"
 #include "fib.bpf.h"
+#include "local_addr.h"
 
 /* sfw_tc_judged's answers */
 #define SFW_TC_UNJUDGED 0
@@ -154,6 +155,17 @@ static __always_inline int sfw_tc_judged_error(struct __sk_buff *skb, const stru
 	return sfw_tc_judged_wing(s, sfw_error_wing(s, dir), in_ifindex);
 }
 
+/* The host's own addresses (include/local_addr.h): filled by the loader,
+ * kept by the session daemon; only tc reads it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sfw_local_addr_key);
+	__type(value, __u32);
+	__uint(max_entries, SFW_MAX_LOCAL_ADDRS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_LOCAL_ADDRS SEC(".maps");
+
 /* Is the source of packet p, forwarded from an attached interface
  * without XDP's trace (or refused there by a NAT rule's miss), one of the
  * host's own addresses? Then it is the host's own packet, judged as self
@@ -163,26 +175,41 @@ static __always_inline int sfw_tc_judged_error(struct __sk_buff *skb, const stru
  * geneve, WireGuard, fou and lwt encaps keep it) leaves with skb_iif
  * still the LAN's; XDP judged the inner packet on the LAN. Not limited to
  * tunnelling protocols: the UDP encaps run on any port (WireGuard, fou,
- * ESP-in-UDP behind NAT), and a list would refuse the next one. The
- * lookup is the reply's (to the source, iif: the egress), as
- * sfw_fib_src_unrouted's: a local route answers NOT_FWDED. So do a
- * broadcast and a source with no route at all, which no check here tells
- * apart: IPv4 never forwards a received packet from a local or broadcast
- * source (fib_validate_source) and, with rp_filter on, none without a
- * route back; IPv6 forwards a received packet from the host's own
- * address. A packet that reaches this point unseen by XDP is a
- * decapsulated one (IPsec), so the residual is an authenticated tunnel
- * peer whose inner packets, inside the tunnel's fwd policy selectors,
- * carry the host's own IPv6 address, or (rp_filter off) an unrouted
- * source: they pass as self traffic, blind (their replies are the
- * host's). docs/security.md "Threat model". Forwarding off on the egress
- * (FWD_DISABLED): not the host's, judged by in_ifindex's zone. A global
- * function: its lookup's frame is its own, and only this path pays. */
+ * ESP-in-UDP behind NAT), and a list would refuse the next one.
+ *
+ * Exact: the source must be in SFW_MAP_LOCAL_ADDRS, the addresses of the
+ * namespace's interfaces (loopback and non-preferred ones too: a GRE
+ * `local` on a loopback address). A FIB lookup alone answered NOT_FWDED
+ * for a broadcast and a source with no route as for a local address, and
+ * IPv6 (IPv4 with rp_filter off) forwards a decapsulated packet from such
+ * a source: an IPsec tunnel peer's inner packets from one passed as self
+ * traffic. A packet that gets here unseen by XDP is a decapsulated one,
+ * so what still passes is a peer's inner packet, inside its policy
+ * selectors, from the host's own (IPv6) address: blind, the replies are
+ * the host's. Fail closed: an address missing from the map (empty before
+ * the loader filled it, full, not yet added by the daemon, or the host's
+ * only through a local route: AnyIP) is judged by in_ifindex's zone, as a
+ * LAN client's packet: a legitimate tunnel is refused under a narrow
+ * policy, never let past one. The reply's FIB lookup (as
+ * sfw_fib_src_unrouted's: a local route answers NOT_FWDED) still follows
+ * a hit: an address removed while no daemon kept the map, routed
+ * elsewhere since, is no longer the host's; forwarding off on the egress
+ * (FWD_DISABLED) judges by in_ifindex's zone as before. docs/security.md
+ * "Threat model". A global function: its lookup's frame is its own, and
+ * only this path pays. */
 __noinline int sfw_tc_src_own(struct __sk_buff *skb, const struct sfw_pkt *p)
 {
+	struct sfw_local_addr_key k = {};
 	struct bpf_fib_lookup fib = {};
 
 	if (!skb || !p || sfw_addr_martian(&p->src, p->family))
+		return 0;
+	k.family = p->family;
+	if (p->family == SFW_FAMILY_INET)
+		k.addr.v4 = p->src.v4;
+	else
+		__builtin_memcpy(&k.addr, &p->src, sizeof(k.addr));
+	if (!bpf_map_lookup_elem(&SFW_MAP_LOCAL_ADDRS, &k))
 		return 0;
 	sfw_fib_query(&fib, p, skb->ifindex, true);
 	return bpf_fib_lookup(skb, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH) ==

@@ -234,4 +234,15 @@ __u32 sfw_iface_slot_of(int ifaces_fd, __u32 ifindex);
 /* An interface's counters from the pinned maps, with a message on failure. */
 int sfw_read_iface_stats(__u32 ifindex, struct sfw_iface_stats *out);
 
+/* The host's own addresses (include/local_addr.h, loader/local_addrs.c),
+ * those of the caller's network namespace. sfw_local_addrs_sync makes
+ * map_fd (< 0: the pinned map) hold exactly them: every load does, the
+ * session daemon on each change. sfw_local_addrs_watch: a non-blocking
+ * rtnetlink socket on the address groups (poll it), or a negative errno;
+ * sfw_local_addrs_follow drains it and syncs when anything came (a lost
+ * notification too). 0 or a negative errno with a message. */
+int sfw_local_addrs_sync(int map_fd);
+int sfw_local_addrs_watch(void);
+int sfw_local_addrs_follow(int nl_fd);
+
 #endif

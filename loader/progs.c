@@ -162,7 +162,11 @@ static int load(struct sfw_progs *p, const struct sfw_attach_opts *opts, bool *f
 	if (err)
 		return pinned_layout_changed(p->tc->obj) ? -EINVAL
 		     : sfw_fail(-err, "cannot load the tc program: %s", strerror(-err));
-	err = uncounted ? sfw_sess_mark_partial() : 0;
+	/* the host's own addresses as they are now; the daemon follows
+	 * them (tc's sfw_tc_src_own: a missing one fails closed) */
+	err = sfw_local_addrs_sync(bpf_map__fd(p->tc->maps.SFW_MAP_LOCAL_ADDRS));
+	if (!err && uncounted)
+		err = sfw_sess_mark_partial();
 	if (!err)
 		err = sfw_config_init(opts, fresh);
 	if (!err)

@@ -6,7 +6,9 @@
  * expired session behaves as absent); the daemon removes them, logs their
  * close, and is woken by the datapath when the table refuses a session
  * (docs/design.md, "Ageing"). Stopping it (SIGTERM) touches no session:
- * they live in the pinned maps, and so do the events not yet read. */
+ * they live in the pinned maps, and so do the events not yet read. It also
+ * keeps the map of the host's own addresses current (include/local_addr.h):
+ * rtnetlink's address groups, heard in the namespace it runs in. */
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -57,6 +59,7 @@ struct daemon {
 	struct sfw_ha_worker *ha;   /* the cluster mirror (docs/ha.md) */
 	struct sfw_metrics *metrics;   /* Prometheus (cli/metrics/metrics.h) */
 	int sessions_fd, info_fd, lock_fd, ring_fd, config_fd;
+	int addrs_fd;            /* rtnetlink's address groups (loader/local_addrs.c) */
 	__u32 sessions_id;       /* the table we sweep: another one means reattached */
 	__u64 lost_reported;
 	__u32 base_ms;
@@ -280,6 +283,24 @@ static int table_open(struct daemon *d)
 	return err ? err : sfw_sweeper_new(&d->sweeper, d->sessions_fd, d->reaper, 0);
 }
 
+/* The host's own addresses, which tc egress reads (include/local_addr.h):
+ * kept as the namespace's own from here on. Subscribed first, then
+ * synced: a change in between is heard, and synced again. */
+static int follow_addrs_open(struct daemon *d)
+{
+	d->addrs_fd = sfw_local_addrs_watch();
+	return d->addrs_fd < 0 ? d->addrs_fd : sfw_local_addrs_sync(-1);
+}
+
+/* An address came or went (or notifications were lost): the map follows.
+ * A failure is said and waited out: the map keeps what it held, and an
+ * address missing from it fails closed. */
+static void follow_addrs(struct daemon *d)
+{
+	if (d->addrs_fd >= 0 && sfw_local_addrs_follow(d->addrs_fd))
+		fprintf(stderr, "sfw daemon: %s\n", sfw_last_error());
+}
+
 /* From the lock on (daemon_open, and back from standing by): the ring's
  * claim, the tables and the figures, published with the start as the
  * last pass (how long since one, docs/events.md "Stale daemons"). */
@@ -312,6 +333,8 @@ static int daemon_resume(struct daemon *d)
 	if (err)
 		return err;   /* said which pin, and to remove it by hand */
 	err = table_open(d);
+	if (!err)
+		err = follow_addrs_open(d);
 	if (!err && (err = sfw_ha_worker_start(&d->ha)))
 		err = sfw_fail(-err, "cannot start the cluster worker: %s", strerror(-err));
 	if (!err)
@@ -354,6 +377,9 @@ static void daemon_release(struct daemon *d)
 	d->ha = NULL;
 	table_close(d);
 	sfw_sinks_unmark(&d->sinks);   /* all it took is written */
+	if (d->addrs_fd >= 0)
+		close(d->addrs_fd);
+	d->addrs_fd = -1;
 	d->info_fd = d->lock_fd >= 0 ? sfw_open_map(SFW_STR(SFW_MAP_DAEMON)) : -1;
 	memset(&d->info, 0, sizeof(d->info));   /* no one to wake, nothing running */
 	publish(d);
@@ -491,18 +517,22 @@ static int sweep_and_publish(struct daemon *d, bool *gone)
 	return 0;
 }
 
-/* Events, a scrape, or the timeout (ms), then at most a budget of
- * events: the loop comes back to sweep on time whatever the ring holds. */
+/* Events, a scrape, an address change, or the timeout (ms), then at most
+ * a budget of events: the loop comes back to sweep on time whatever the
+ * ring holds. */
 static int wait_events(struct daemon *d, int ms)
 {
-	struct pollfd p[2] = {
+	struct pollfd p[3] = {
 		{ .fd = sfw_ring_read_fd(&d->rings), .events = POLLIN },
 		{ .fd = sfw_metrics_fd(d->metrics), .events = POLLIN },
+		{ .fd = d->addrs_fd, .events = POLLIN },
 	};
 
-	if (poll(p, 2, sfw_metrics_wait_ms(d->metrics, ms)) < 0)
+	if (poll(p, 3, sfw_metrics_wait_ms(d->metrics, ms)) < 0)
 		return -errno;
 	sfw_metrics_run(d->metrics);   /* its timeouts too */
+	if (p[2].revents)
+		follow_addrs(d);
 	return read_events(d);
 }
 
@@ -572,7 +602,7 @@ int sfw_cmd_daemon(const struct sfw_cmdline *cl)
 {
 	__u32 interval_ms = SFW_OPTS(cl, struct sfw_daemon_opts)->sweep_interval_ms;
 	struct daemon d = { .sessions_fd = -1, .info_fd = -1, .lock_fd = -1, .ring_fd = -1,
-			    .config_fd = -1 };
+			    .config_fd = -1, .addrs_fd = -1 };
 	int err;
 
 	d.base_ms = interval_ms ? interval_ms : SFW_SWEEP_INTERVAL_MS;

@@ -81,6 +81,8 @@ static SUITE_UNUSED void nat_setup(void)
 			    "ip neigh add " CLIENT_A " lladdr 02:00:00:00:00:11 dev fa nud permanent && "
 			    "ip neigh add " CLIENT_B " lladdr 02:00:00:00:00:13 dev fa nud permanent && "
 			    "sysctl -qw net.ipv4.ip_forward=1"), 0, "cannot build the veth pair");
+	/* fa's and fb's addresses are the host's, as the daemon would say */
+	cr_assert_eq(fx_local_addrs_sync(), 0);
 	in_if = if_nametoindex("fa");
 	out_if = if_nametoindex("fb");
 	cr_assert(in_if && out_if);

@@ -23,6 +23,8 @@ static void host_owns_wan(void)
 {
 	cr_assert_eq(system("ip link set lo up && ip addr add " HOST_WAN "/32 dev lo && "
 			    "sysctl -qw net.ipv4.ip_forward=1"), 0);
+	/* the map of the host's own addresses follows, as the daemon keeps it */
+	cr_assert_eq(fx_local_addrs_sync(), 0);
 }
 
 /* rv27 F1 (a regression of int26's rv26 F1 fix, bpf/tc_judged.bpf.h):
@@ -72,8 +74,9 @@ Test(rv27, f1_tunnel_outer_packet_of_a_forwarded_flow_judged_as_the_lans)
  * with a LAN client's source (not the host's) left no XDP trace either
  * (an IPsec-decapsulated packet: rv26 F1), and is still judged as the
  * LAN zone's first packet: refused under the web-only policy. The LAN's
- * prefix is routed (a source with no route at all answers NOT_FWDED like
- * a local one: the residual sfw_tc_src_own documents). Seen red with
+ * prefix is routed (a source with no route at all, which the FIB answers
+ * NOT_FWDED like a local one, is refused too since the map of the host's
+ * addresses: tests/bpf/test_local_addrs.c). Seen red with
  * sfw_tc_src_own answering 1 always: the LAN source's ESP passed. */
 Test(rv27, f1_control_a_forwarded_packet_from_another_source_is_still_judged)
 {

@@ -442,6 +442,11 @@ int fx_map_fd(bool tc, const char *name)
 	return sfw_progs_map_fd(fx.p, tc ? SFW_PROG_TC : SFW_PROG_XDP, name);
 }
 
+int fx_local_addrs_sync(void)
+{
+	return sfw_local_addrs_sync(fx_map_fd(true, SFW_STR(SFW_MAP_LOCAL_ADDRS)));
+}
+
 int fx_xdp_frame_at(__u32 ifindex, const void *data, __u32 len, void *out, __u32 *out_len)
 {
 	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex };

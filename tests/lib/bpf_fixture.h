@@ -84,6 +84,12 @@ __u64 fx_counter_at(__u32 ifindex, enum sfw_counter id);
 /* All of an interface's counters, summed over CPUs: 0 or a negative errno. */
 int fx_counters(__u32 ifindex, struct sfw_iface_stats *out);
 
+/* The map of the host's own addresses (include/local_addr.h) made to
+ * hold the fixture namespace's, as the loader and the session daemon keep
+ * it: 0 or a negative errno. A test that adds an address after the load
+ * calls it, as the daemon would on the notification. */
+int fx_local_addrs_sync(void);
+
 /* Mark an interface as attached (the loader's sfw_ifaces entry). */
 int fx_mark_attached(__u32 ifindex);
 
