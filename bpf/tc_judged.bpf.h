@@ -171,9 +171,12 @@ struct {
  * host's own addresses? Then it is the host's own packet, judged as self
  * traffic (review rv27, F1): an outer header the host wrote. A tunnel's
  * encapsulation of a forwarded flow (IPsec tunnel mode under
- * policy-based xfrm transforms the skb in place; GRE, IPIP, SIT, VXLAN,
- * geneve, WireGuard, fou and lwt encaps keep it) leaves with skb_iif
- * still the LAN's; XDP judged the inner packet on the LAN. Not limited to
+ * policy-based xfrm transforms the skb in place), and the host's own NAT
+ * of one (an nftables masquerade), leave with skb_iif still the LAN's;
+ * XDP judged the inner packet on the LAN. (Device tunnels, GRE, IPIP,
+ * SIT, VXLAN, geneve, WireGuard, send through iptunnel_xmit or
+ * udp_tunnel_xmit_skb, which clear skb_iif: their outer packets are the
+ * host's already; tests/e2e/test_tc_judged_tunnel.sh.) Not limited to
  * tunnelling protocols: the UDP encaps run on any port (WireGuard, fou,
  * ESP-in-UDP behind NAT), and a list would refuse the next one.
  *
@@ -193,14 +196,16 @@ struct {
  * policy, never let past one. The reply's FIB lookup (as
  * sfw_fib_src_unrouted's: a local route answers NOT_FWDED) still follows
  * a hit: an address removed while no daemon kept the map, routed
- * elsewhere since, is no longer the host's; forwarding off on the egress
- * (FWD_DISABLED) judges by in_ifindex's zone as before. docs/security.md
+ * elsewhere since, is no longer the host's; FWD_DISABLED (forwarding off
+ * on the egress alone, answered before any lookup) leaves the map's word
+ * standing (review rv28, F2). docs/security.md
  * "Threat model". A global function: its lookup's frame is its own, and
  * only this path pays. */
 __noinline int sfw_tc_src_own(struct __sk_buff *skb, const struct sfw_pkt *p)
 {
 	struct sfw_local_addr_key k = {};
 	struct bpf_fib_lookup fib = {};
+	long rc;
 
 	if (!skb || !p || sfw_addr_martian(&p->src, p->family))
 		return 0;
@@ -211,9 +216,13 @@ __noinline int sfw_tc_src_own(struct __sk_buff *skb, const struct sfw_pkt *p)
 		__builtin_memcpy(&k.addr, &p->src, sizeof(k.addr));
 	if (!bpf_map_lookup_elem(&SFW_MAP_LOCAL_ADDRS, &k))
 		return 0;
+	/* the map's word, unless the FIB now routes the address elsewhere;
+	 * FWD_DISABLED answers before any lookup (forwarding off on the
+	 * egress alone, which the kernel still forwards through: review
+	 * rv28, F2), so it leaves the map's word standing */
 	sfw_fib_query(&fib, p, skb->ifindex, true);
-	return bpf_fib_lookup(skb, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH) ==
-	       BPF_FIB_LKUP_RET_NOT_FWDED;
+	rc = bpf_fib_lookup(skb, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH);
+	return rc == BPF_FIB_LKUP_RET_NOT_FWDED || rc == BPF_FIB_LKUP_RET_FWD_DISABLED;
 }
 
 /* Packet p, forwarded from attached interface in_ifindex, after tc's NAT
