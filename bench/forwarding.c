@@ -559,6 +559,58 @@ static void ratios(struct bench *b, const struct figures *in)
 	fprintf(b->json, "}, \"stalled_rates\": %d", b->stalls);
 }
 
+/* SFW_BENCH_SFW_VS_BARE=N: only item 1's pair, sfw and the bare forwarder
+ * by turns on 1 CPU, N times over (old and new builds compared in the same
+ * minutes: docs/performance.md); no JSON ratios. */
+/* A program's run time and runs so far (kernel.bpf_stats_enabled=1;
+ * zeros without it). */
+static void prog_stats(int fd, __u64 *ns, __u64 *cnt)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	*ns = *cnt = 0;
+	if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		*ns = info.run_time_ns;
+		*cnt = info.run_cnt;
+	}
+}
+
+static int sfw_vs_bare_only(struct bench *b, struct figures *x)
+{
+	int n = atoi(getenv("SFW_BENCH_SFW_VS_BARE")), err = sfw(b, TOPO_FW, "attach veth0 veth1 forward");
+	int sfw_fd = -1, link = err ? -1 : sfw_link(TOPO_FW, "veth0", &sfw_fd);
+	int bare_fd = bpf_program__fd(b->bare->progs.bare_fwd);
+
+	for (int i = 0; i < (n > 0 ? n : 1) && !err; i++) {
+		__u64 s0, sc0, b0, bc0, s1, sc1, b1, bc1;
+
+		prog_stats(sfw_fd, &s0, &sc0);
+		prog_stats(bare_fd, &b0, &bc0);
+		err = sfw_vs_bare(b, x);
+		prog_stats(sfw_fd, &s1, &sc1);
+		prog_stats(bare_fd, &b1, &bc1);
+		if (!err)
+			printf("sfw / bare: %.0f / %.0f pps: %.3fx; sfw - bare %.1f ns/packet; "
+			       "program run time (bpf_stats) sfw %.1f, bare %.1f ns/run\n",
+			       x->sfw[0], x->bare[0], x->sfw[0] / x->bare[0],
+			       1e9 / x->sfw[0] - 1e9 / x->bare[0],
+			       sc1 > sc0 ? (double)(s1 - s0) / (sc1 - sc0) : 0.0,
+			       bc1 > bc0 ? (double)(b1 - b0) / (bc1 - bc0) : 0.0);
+	}
+	if (link >= 0)
+		close(link);
+	if (sfw_fd >= 0)
+		close(sfw_fd);
+	if (!err)
+		err = sfw(b, TOPO_FW, "detach all");
+	fprintf(b->json, "\n  ]\n}\n");
+	fflush(b->json);
+	bare_fwd__destroy(b->bare);
+	trafficgen__destroy(b->tg);
+	return err ? 1 : 0;
+}
+
 static int work(void *arg)
 {
 	struct bench *b = arg;
@@ -579,6 +631,8 @@ static int work(void *arg)
 	 * topology's life */
 	b->cpus = 1;
 	err = xdp_sink(b, TOPO_SRV, "veth0", true);
+	if (!err && getenv("SFW_BENCH_SFW_VS_BARE"))
+		return sfw_vs_bare_only(b, &x);
 	if (!err)
 		err = forward_cases(b, &x);
 	if (!err)

@@ -15,6 +15,7 @@
 #include "counters.bpf.h"
 #include "parse.bpf.h"
 #include "flow.bpf.h"
+#include "route_cache.bpf.h"
 
 #define SFW_AF_INET 2
 #define SFW_AF_INET6 10
@@ -162,7 +163,7 @@ __noinline int sfw_forward_route(struct xdp_md *ctx, const struct sfw_pkt *p, __
 		return XDP_PASS;
 	sfw_fib_nat_dst(fib, p, nat_to, lo);
 	fib->ifindex = ctx->ingress_ifindex;
-	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
+	rc = sfw_route_lookup(ctx, fib);
 	if (rc == BPF_FIB_LKUP_RET_BLACKHOLE || rc == BPF_FIB_LKUP_RET_UNREACHABLE ||
 	    rc == BPF_FIB_LKUP_RET_PROHIBIT)
 		return XDP_DROP;

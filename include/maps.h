@@ -26,6 +26,7 @@
 #define SFW_MAP_POL_HITS   sfw_pol_hits
 #define SFW_MAP_NAMES      sfw_names
 #define SFW_MAP_TX_PORTS   sfw_tx_ports   /* XDP forwarding: egress devices */
+#define SFW_MAP_FIB_GEN    sfw_fib_gen    /* XDP forwarding: the route cache's generation */
 #define SFW_MAP_SCREENS    sfw_screens
 #define SFW_MAP_SYN_RATE   sfw_syn_rate
 #define SFW_MAP_FRAGS      sfw_frags      /* datagrams in flight (include/frag.h) */

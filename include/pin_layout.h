@@ -57,6 +57,7 @@
 	X(SFW_MAP_NAMES, BPF_MAP_TYPE_HASH, sizeof(struct sfw_name_key), sizeof(struct sfw_name)) \
 	X(SFW_MAP_TX_PORTS, BPF_MAP_TYPE_DEVMAP_HASH, sizeof(__u32), sizeof(__u32)) \
 	X(SFW_MAP_LOCAL_ADDRS, BPF_MAP_TYPE_HASH, sizeof(struct sfw_local_addr_key), sizeof(__u32)) \
+	X(SFW_MAP_FIB_GEN, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64)) \
 	X(SFW_MAP_SCREENS, BPF_MAP_TYPE_HASH, sizeof(struct sfw_screen_key), \
 	  sizeof(struct sfw_screen)) \
 	X(SFW_MAP_SYN_RATE, BPF_MAP_TYPE_LRU_HASH, sizeof(struct sfw_syn_rate_key), \

@@ -159,6 +159,16 @@ int sfw_list_ifaces(struct sfw_iface_entry *out, int max);
  * needs the list anyway reads the map once. */
 int sfw_check_netns_of(const struct sfw_iface_entry *list, int n);
 
+/* XDP forwarding's route cache (bpf/route_cache.bpf.h, loader/fib_gen.c):
+ * the FIB generation map (-errno when the pins have none), a new
+ * generation in it (gen_fd < 0: nothing), the rtnetlink socket that
+ * watches what the FIB lookup reads (non-blocking), and reading it: 1
+ * when anything changed (the generation written), 0 when nothing came,
+ * or -errno. */
+int sfw_fib_gen_open(void);
+int sfw_fib_gen_bump(int gen_fd);
+int sfw_fib_watch_open(void);
+int sfw_fib_watch_read(int nl_fd, int gen_fd);
 /* XDP forwarding (loader/forward.c). Refresh the devmap of egress
  * interfaces XDP may redirect to: attached ones whose driver transmits
  * redirected frames. Returns how many there are, or a negative errno. */

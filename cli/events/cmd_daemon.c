@@ -60,6 +60,9 @@ struct daemon {
 	struct sfw_metrics *metrics;   /* Prometheus (cli/metrics/metrics.h) */
 	int sessions_fd, info_fd, lock_fd, ring_fd, config_fd;
 	int addrs_fd;            /* rtnetlink's address groups (loader/local_addrs.c) */
+	/* XDP forwarding's route cache: the FIB generation we write on every
+	 * rtnetlink change, and the socket that hears them (loader/fib_gen.c) */
+	int fib_gen_fd, fib_nl_fd;
 	__u32 sessions_id;       /* the table we sweep: another one means reattached */
 	__u64 lost_reported;
 	__u32 base_ms;
@@ -232,9 +235,30 @@ static void table_close(struct daemon *d)
 		close(d->info_fd);
 	if (d->config_fd >= 0)
 		close(d->config_fd);
+	if (d->fib_gen_fd >= 0)
+		close(d->fib_gen_fd);
+	if (d->fib_nl_fd >= 0)
+		close(d->fib_nl_fd);
+	d->fib_gen_fd = d->fib_nl_fd = -1;
 	d->sweeper = NULL;
 	d->reaper = NULL;
 	d->sessions_fd = d->info_fd = d->config_fd = -1;
+}
+
+/* The route cache's watch (pins of an older sfw have no generation: no
+ * cache to keep, nothing to watch). Changes while no daemon listened are
+ * unknown: a new generation first. */
+static int fib_watch_open(struct daemon *d)
+{
+	int err;
+
+	d->fib_gen_fd = sfw_fib_gen_open();
+	if (d->fib_gen_fd < 0)
+		return 0;
+	d->fib_nl_fd = sfw_fib_watch_open();
+	err = d->fib_nl_fd < 0 ? d->fib_nl_fd : sfw_fib_gen_bump(d->fib_gen_fd);
+	return err ? sfw_fail(-err, "cannot watch the routes for XDP forwarding: %s",
+			      strerror(-err)) : 0;
 }
 
 static int table_open(struct daemon *d)
@@ -279,7 +303,9 @@ static int table_open(struct daemon *d)
 	if (d->sessions_fd < 0)
 		return d->sessions_fd;
 	d->sessions_id = map_id(d->sessions_fd);
-	err = sfw_reaper_open(&d->reaper);
+	err = fib_watch_open(d);
+	if (!err)
+		err = sfw_reaper_open(&d->reaper);
 	return err ? err : sfw_sweeper_new(&d->sweeper, d->sessions_fd, d->reaper, 0);
 }
 
@@ -522,16 +548,21 @@ static int sweep_and_publish(struct daemon *d, bool *gone)
  * ring holds. */
 static int wait_events(struct daemon *d, int ms)
 {
-	struct pollfd p[3] = {
+	struct pollfd p[4] = {
 		{ .fd = sfw_ring_read_fd(&d->rings), .events = POLLIN },
 		{ .fd = sfw_metrics_fd(d->metrics), .events = POLLIN },
+		{ .fd = d->fib_nl_fd, .events = POLLIN },
 		{ .fd = d->addrs_fd, .events = POLLIN },
 	};
+	int r;
 
-	if (poll(p, 3, sfw_metrics_wait_ms(d->metrics, ms)) < 0)
+	if (poll(p, 4, sfw_metrics_wait_ms(d->metrics, ms)) < 0)
 		return -errno;
+	/* first: a route that changed is followed before anything else */
+	if (p[2].revents && (r = sfw_fib_watch_read(d->fib_nl_fd, d->fib_gen_fd)) < 0)
+		return r;
 	sfw_metrics_run(d->metrics);   /* its timeouts too */
-	if (p[2].revents)
+	if (p[3].revents)
 		follow_addrs(d);
 	return read_events(d);
 }
@@ -602,7 +633,8 @@ int sfw_cmd_daemon(const struct sfw_cmdline *cl)
 {
 	__u32 interval_ms = SFW_OPTS(cl, struct sfw_daemon_opts)->sweep_interval_ms;
 	struct daemon d = { .sessions_fd = -1, .info_fd = -1, .lock_fd = -1, .ring_fd = -1,
-			    .config_fd = -1, .addrs_fd = -1 };
+			    .config_fd = -1, .addrs_fd = -1, .fib_gen_fd = -1,
+			    .fib_nl_fd = -1 };
 	int err;
 
 	d.base_ms = interval_ms ? interval_ms : SFW_SWEEP_INTERVAL_MS;

@@ -31,7 +31,25 @@ static struct {
 	int xdp_fd, tc_fd;
 	int sessions_fd, config_fd, stats_fd, ifaces_fd, slots_fd;
 	__u32 next_slot;   /* counter slots given out (include/iface.h) */
+	/* the daemon's part for XDP forwarding's route cache: the namespace's
+	 * rtnetlink changes, read before every XDP run (fx_fib_follow) */
+	int fib_nl_fd, fib_gen_fd;
+	bool fib_stopped;
 } fx;
+
+/* What `sfw daemon` does as a route, neighbour or link changes
+ * (loader/fib_gen.c), done before each XDP run: the changes a test made
+ * are in the socket by then (rtnetlink notifies in the changing call). */
+static void fx_fib_follow(void)
+{
+	if (!fx.fib_stopped && fx.fib_nl_fd > 0)
+		sfw_fib_watch_read(fx.fib_nl_fd, fx.fib_gen_fd);
+}
+
+void fx_fib_watch_stop(bool stopped)
+{
+	fx.fib_stopped = stopped;
+}
 
 /* libbpf's messages: warnings always (a passing test prints none, and
  * scripts/run-tests.sh holds it to that); its info lines, the verifier's
@@ -167,12 +185,18 @@ int fx_setup(void)
 		fprintf(stderr, "fx_setup: %s\n", sfw_last_error());
 		return err;
 	}
+	fx.fib_nl_fd = sfw_fib_watch_open();
+	fx.fib_gen_fd = sfw_progs_map_fd(fx.p, SFW_PROG_XDP, "sfw_fib_gen");
+	if (fx.fib_nl_fd < 0)
+		return fx.fib_nl_fd;
 	return fx_init_maps();
 }
 
 void fx_teardown(void)
 {
 	fx_unpin();
+	if (fx.fib_nl_fd > 0)
+		close(fx.fib_nl_fd);
 	sfw_progs_close(fx.p);
 	memset(&fx, 0, sizeof(fx));
 }
@@ -182,8 +206,10 @@ int fx_xdp_frame(const void *data, __u32 len)
 	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = FX_IFINDEX };
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = data, .data_size_in = len,
 		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
-	int err = bpf_prog_test_run_opts(fx.xdp_fd, &o);
+	int err;
 
+	fx_fib_follow();
+	err = bpf_prog_test_run_opts(fx.xdp_fd, &o);
 	return err < 0 ? err : (int)o.retval;
 }
 
@@ -453,8 +479,10 @@ int fx_xdp_frame_at(__u32 ifindex, const void *data, __u32 len, void *out, __u32
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = data, .data_size_in = len,
 		    .data_out = out, .data_size_out = PB_MAX, .ctx_in = &ctx,
 		    .ctx_size_in = sizeof(ctx));
-	int err = bpf_prog_test_run_opts(fx.xdp_fd, &o);
+	int err;
 
+	fx_fib_follow();
+	err = bpf_prog_test_run_opts(fx.xdp_fd, &o);
 	*out_len = o.data_size_out;
 	return err < 0 ? err : (int)o.retval;
 }

@@ -77,6 +77,10 @@ int fx_set_flags(__u32 flags);
  * namespace): run a frame arriving there and read the frame back as the
  * program left it (*out_len: its length; out holds PB_MAX bytes). */
 int fx_xdp_frame_at(__u32 ifindex, const void *data, __u32 len, void *out, __u32 *out_len);
+/* The fixture follows the namespace's rtnetlink changes for XDP
+ * forwarding's route cache before every XDP run, as `sfw daemon` does;
+ * stopped: it does not, as with no daemon running. */
+void fx_fib_watch_stop(bool stopped);
 /* Counters for another interface, as the loader creates them on attach,
  * and one of them summed over CPUs. */
 int fx_add_counters(__u32 ifindex);

@@ -1,0 +1,141 @@
+/* XDP forwarding's route cache: what bpf_fib_lookup answered SUCCESS for
+ * a query (egress, MACs, how long a packet its MTU check passed), so that
+ * the next packets with the same query skip the lookup (about 90 ns a
+ * packet, docs/performance.md "Route cache"). Keyed by the whole query,
+ * every input the lookup reads (family, protocol, ports, ingress, TOS or
+ * flow label, source, destination): an entry answers exactly the query it
+ * was looked up for, whatever session or NAT made it. Per CPU and direct
+ * mapped, nothing per session: a slot another query took is a miss, and
+ * the lookup then, as without the cache. An entry holds while
+ * - the FIB generation (SFW_MAP_FIB_GEN) is the one read before its
+ *   lookup: `sfw daemon` writes a new one on every netlink change of
+ *   routes, rules, next hops, neighbours, links, addresses and forwarding
+ *   (loader/fib_gen.c); a load starts with an empty cache;
+ * - it is younger than SFW_ROUTE_CACHE_NS: what no notification tells
+ *   (a path MTU learnt from an ICMP error, a multipath hash policy set by
+ *   sysctl), or a daemon that is stopped, is stale a second at most;
+ * - the packet is no longer than the longest the lookup passed: a longer
+ *   one is looked up, and one over the MTU goes to the stack as before.
+ * Only SUCCESS is kept: every other answer is looked up each time. */
+#ifndef SFW_ROUTE_CACHE_BPF_H
+#define SFW_ROUTE_CACHE_BPF_H
+
+#include "maps.bpf.h"
+
+#define SFW_ROUTE_CACHE_SLOTS 1024       /* a power of two */
+#define SFW_ROUTE_CACHE_NS 1000000000ULL /* the bound without notification */
+/* the query's input words: struct bpf_fib_lookup up to its outputs */
+#define SFW_ROUTE_QUERY_WORDS 6
+
+/* The FIB generation: entry 0, written by user space only. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_FIB_GEN SEC(".maps");
+
+struct sfw_route_entry {
+	__u64 q[SFW_ROUTE_QUERY_WORDS];   /* the query, its tot_len 0 */
+	__u64 gen;                        /* SFW_MAP_FIB_GEN before the lookup */
+	__u64 stamp;                      /* bpf_ktime_get_coarse_ns() then */
+	__u32 ifindex;                    /* the egress */
+	__u16 max_len;                    /* the longest l3 length passed */
+	__u8 smac[6];
+	__u8 dmac[6];
+};
+
+/* Not pinned: a load starts with an empty one. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sfw_route_entry);
+	__uint(max_entries, SFW_ROUTE_CACHE_SLOTS);
+} sfw_route_cache SEC(".maps");
+
+/* The slot of the query fib (its tot_len 0). */
+static __always_inline __u32 sfw_route_slot(const struct bpf_fib_lookup *fib)
+{
+	const __u64 *w = (const __u64 *)fib;
+	__u64 h = 0;
+
+	for (int i = 0; i < SFW_ROUTE_QUERY_WORDS; i++)
+		h ^= w[i] * (0x9e3779b97f4a7c15ULL + 2 * i);
+	return (__u32)(h >> 32) & (SFW_ROUTE_CACHE_SLOTS - 1);
+}
+
+static __always_inline __u64 sfw_route_gen(void)
+{
+	__u32 zero = 0;
+	__u64 *g = bpf_map_lookup_elem(&SFW_MAP_FIB_GEN, &zero);
+
+	return g ? *g : 0;
+}
+
+/* Does entry e answer the query fib (its tot_len 0) under generation gen
+ * at now? */
+static __always_inline bool sfw_route_fresh(const struct sfw_route_entry *e,
+					    const struct bpf_fib_lookup *fib, __u64 gen, __u64 now)
+{
+	const __u64 *w = (const __u64 *)fib;
+	__u64 diff = e->gen ^ gen;
+
+	for (int i = 0; i < SFW_ROUTE_QUERY_WORDS; i++)
+		diff |= e->q[i] ^ w[i];
+	return !diff && e->ifindex && now - e->stamp < SFW_ROUTE_CACHE_NS;
+}
+
+/* The lookup of fib (filled by sfw_fwd_query, its tot_len the packet's
+ * length) through the cache: bpf_fib_lookup's answer, fib's ifindex and
+ * MACs filled in on SUCCESS as the lookup fills them. A slot that does
+ * not answer is taken for this query before the lookup (the query is
+ * overwritten by it: the gateway in its destination), empty until the
+ * lookup succeeds. */
+static __always_inline int sfw_route_lookup(struct xdp_md *ctx, struct bpf_fib_lookup *fib)
+{
+	__u64 gen = sfw_route_gen(), now = bpf_ktime_get_coarse_ns();
+	__u16 len = fib->tot_len;
+	struct sfw_route_entry *e;
+	__u32 slot;
+	bool same;
+	int rc;
+
+	fib->tot_len = 0;
+	slot = sfw_route_slot(fib);
+	e = bpf_map_lookup_elem(&sfw_route_cache, &slot);
+	if (!e) {
+		fib->tot_len = len;
+		return bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
+	}
+	same = sfw_route_fresh(e, fib, gen, now);
+	if (!same) {
+		__builtin_memcpy(e->q, fib, sizeof(e->q));
+		e->gen = gen;   /* read before the lookup: a change after it is newer */
+		e->stamp = now;
+		e->ifindex = 0;
+		e->max_len = 0;
+	}
+	fib->tot_len = len;
+	if (same && len <= e->max_len) {
+		fib->ifindex = e->ifindex;
+		__builtin_memcpy(fib->smac, e->smac, 6);
+		__builtin_memcpy(fib->dmac, e->dmac, 6);
+		return BPF_FIB_LKUP_RET_SUCCESS;
+	}
+	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
+		return rc;   /* over the MTU, or no route: the entry stays as it was */
+	/* the stamp stays the first lookup's: the bound counts from there;
+	 * another egress (a change not notified yet) passed this length only */
+	if (e->ifindex != fib->ifindex)
+		e->max_len = 0;
+	e->ifindex = fib->ifindex;
+	__builtin_memcpy(e->smac, fib->smac, 6);
+	__builtin_memcpy(e->dmac, fib->dmac, 6);
+	if (len > e->max_len)
+		e->max_len = len;
+	return rc;
+}
+
+#endif

@@ -1,0 +1,216 @@
+/* XDP forwarding's route cache (bpf/route_cache.bpf.h): an established
+ * packet takes the route its query was last looked up with, until the
+ * FIB generation changes (what `sfw daemon` writes on every rtnetlink
+ * change: loader/fib_gen.c; the fixture plays its part before every run)
+ * or a second has passed. Each change here must be followed by the very
+ * next packet: a route to another interface, a neighbour's new MAC, an
+ * MTU below the packet (to the stack); with no one following the
+ * changes, within the second. The namespace is test_forward.c's: fa
+ * (198.51.100.1/24) where packets arrive, fb (203.0.113.1/24) where they
+ * leave, and fc (192.0.2.1/24) for a route that moves. */
+#define _GNU_SOURCE
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "commit.h"
+#include "outcome.h"
+
+#define FX_XDP_REDIRECT 4
+#define CLIENT4 "198.51.100.2"
+#define SERVER4 "203.0.113.2"
+#define SERVER6 "2001:db8:2::2"
+
+static const __u8 mac_22[6] = { 0x02, 0, 0, 0, 0, 0x22 };
+static const __u8 mac_33[6] = { 0x02, 0, 0, 0, 0, 0x33 };
+static const __u8 mac_44[6] = { 0x02, 0, 0, 0, 0, 0x44 };
+static __u32 in_if, out_if, alt_if;
+
+static int devmap_add(__u32 ifindex)
+{
+	int fd = fx_map_fd(false, "sfw_tx_ports");
+
+	return fd < 0 ? fd : bpf_map_update_elem(fd, &ifindex, &ifindex, BPF_ANY) ? -errno : 0;
+}
+
+static void cache_setup(void)
+{
+	cpu_set_t one;
+
+	/* the cache is per CPU, and so is a test run: one CPU throughout, or
+	 * a run on another would look up afresh and hide what is cached */
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	cr_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0);
+	suite_setup();
+	cr_assert_eq(system("ip link add fa type veth peer name fb && "
+			    "ip link add fc type veth peer name fd && "
+			    "ip link set fa up && ip link set fb up && ip link set fc up && "
+			    "ip link set fd up && ip addr add 198.51.100.1/24 dev fa && "
+			    "ip addr add 203.0.113.1/24 dev fb && ip addr add 192.0.2.1/24 dev fc && "
+			    "ip addr add 2001:db8:1::1/64 dev fa nodad && "
+			    "ip addr add 2001:db8:2::1/64 dev fb nodad && "
+			    "ip neigh add " SERVER4 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
+			    "ip neigh add " SERVER6 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
+			    "ip neigh add 192.0.2.2 lladdr 02:00:00:00:00:44 dev fc nud permanent && "
+			    "sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1"), 0,
+		     "cannot build the veth pairs");
+	in_if = if_nametoindex("fa");
+	out_if = if_nametoindex("fb");
+	alt_if = if_nametoindex("fc");
+	cr_assert(in_if && out_if && alt_if);
+	cr_assert_eq(fx_add_counters(in_if), 0);
+	cr_assert_eq(fx_add_counters(out_if), 0);
+	cr_assert_eq(fx_add_counters(alt_if), 0);
+	cr_assert_eq(devmap_add(out_if), 0);
+	cr_assert_eq(devmap_add(alt_if), 0);
+	cr_assert_eq(fx_set_flags(SFW_CFG_F_FORWARD), 0);
+}
+
+TestSuite(route_cache, .init = cache_setup, .fini = suite_teardown);
+
+static int run(const struct pb_spec *s, struct pb_pkt *in, struct pb_pkt *out)
+{
+	cr_assert_eq(pb_build(s, in), 0);
+	*out = *in;
+	return fx_xdp_frame_at(in_if, in->data, in->len, out->data, &out->len);
+}
+
+/* Sent, and by which next hop's MAC. */
+static void expect_sent_to(const struct pb_spec *s, const __u8 mac[6], const char *why)
+{
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run(s, &in, &out), FX_XDP_REDIRECT, "%s: not sent by XDP", why);
+	cr_assert_arr_eq(out.data, mac, 6, "%s: destination MAC %02x, not the one expected",
+			 why, out.data[5]);
+}
+
+static void sh(const char *cmd)
+{
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
+/* The cache is what answers: a change nobody follows is not seen within
+ * the second (what the other tests see followed is a change the cache
+ * would hide). */
+Test(route_cache, unfollowed_change_not_seen_within_the_bound)
+{
+	struct pb_spec s = { .src = CLIENT4, .dst = SERVER4, .proto = SFW_IPPROTO_UDP,
+			     .sport = 41000, .dport = 53 };
+
+	expect_sent_to(&s, mac_22, "first");
+	fx_fib_watch_stop(true);
+	sh("ip neigh replace " SERVER4 " lladdr 02:00:00:00:00:33 dev fb nud permanent");
+	expect_sent_to(&s, mac_22, "cached");
+}
+
+Test(route_cache, neighbour_mac_change_followed)
+{
+	struct pb_spec s = { .src = CLIENT4, .dst = SERVER4, .proto = SFW_IPPROTO_UDP,
+			     .sport = 41001, .dport = 53 };
+
+	expect_sent_to(&s, mac_22, "first");
+	expect_sent_to(&s, mac_22, "second");
+	sh("ip neigh replace " SERVER4 " lladdr 02:00:00:00:00:33 dev fb nud permanent");
+	expect_sent_to(&s, mac_33, "after the neighbour's MAC changed");
+}
+
+Test(route_cache, neighbour_mac_change_followed_ipv6)
+{
+	struct pb_spec s = { .src = "2001:db8:1::2", .dst = SERVER6, .proto = SFW_IPPROTO_UDP,
+			     .sport = 41002, .dport = 53 };
+
+	expect_sent_to(&s, mac_22, "first");
+	sh("ip neigh replace " SERVER6 " lladdr 02:00:00:00:00:33 dev fb nud permanent");
+	expect_sent_to(&s, mac_33, "after the neighbour's MAC changed");
+}
+
+Test(route_cache, route_change_followed)
+{
+	struct pb_spec s = { .src = CLIENT4, .dst = SERVER4, .proto = SFW_IPPROTO_UDP,
+			     .sport = 41003, .dport = 53 };
+
+	expect_sent_to(&s, mac_22, "first");
+	sh("ip route add " SERVER4 "/32 via 192.0.2.2 dev fc");
+	expect_sent_to(&s, mac_44, "after the route moved to fc");
+	cr_assert_eq(fx_counter_at(alt_if, SFW_CNT_TRANSIT_OUT_PKTS), 1, "counted on fc");
+	sh("ip route del " SERVER4 "/32");
+	expect_sent_to(&s, mac_22, "after the route came back");
+}
+
+/* A route that turns discarding: dropped at once, not sent by the cache. */
+Test(route_cache, discarding_route_followed)
+{
+	struct pb_spec s = { .src = CLIENT4, .dst = SERVER4, .proto = SFW_IPPROTO_UDP,
+			     .sport = 41004, .dport = 53 };
+	struct pb_pkt in, out;
+
+	expect_sent_to(&s, mac_22, "first");
+	sh("ip route add unreachable " SERVER4 "/32");
+	cr_assert_eq(run(&s, &in, &out), FX_XDP_DROP);
+}
+
+/* The packet the lookup passed, once the egress MTU is below it: to the
+ * stack (which answers Fragmentation needed or fragments), untouched. */
+Test(route_cache, mtu_lowered_goes_to_the_stack)
+{
+	struct pb_spec s = { .src = CLIENT4, .dst = SERVER4, .proto = SFW_IPPROTO_UDP,
+			     .sport = 41005, .dport = 53, .payload = 1000 };
+	struct pb_pkt in, out;
+
+	expect_sent_to(&s, mac_22, "first");
+	expect_sent_to(&s, mac_22, "second");
+	sh("ip link set fb mtu 600");
+	cr_assert_eq(run(&s, &in, &out), FX_XDP_PASS, "over the lowered MTU: the stack's");
+	cr_assert_arr_eq(out.data, in.data, in.len, "frame untouched");
+}
+
+/* A packet longer than any the lookup passed is looked up, changes
+ * followed or not: the MTU check is the lookup's. */
+Test(route_cache, longer_packet_looked_up)
+{
+	struct pb_spec small = { .src = CLIENT4, .dst = SERVER4, .proto = SFW_IPPROTO_UDP,
+				 .sport = 41006, .dport = 53, .payload = 20 };
+	struct pb_spec big = small;
+	struct pb_pkt in, out;
+
+	big.payload = 1000;
+	expect_sent_to(&small, mac_22, "small");
+	fx_fib_watch_stop(true);
+	sh("ip link set fb mtu 600");
+	cr_assert_eq(run(&big, &in, &out), FX_XDP_PASS, "over the MTU: the stack's");
+	expect_sent_to(&small, mac_22, "small again");
+}
+
+/* With no daemon following the changes, a route holds a second at most. */
+Test(route_cache, bound_holds_without_a_daemon)
+{
+	struct pb_spec s = { .src = CLIENT4, .dst = SERVER4, .proto = SFW_IPPROTO_UDP,
+			     .sport = 41007, .dport = 53 };
+
+	expect_sent_to(&s, mac_22, "first");
+	fx_fib_watch_stop(true);
+	sh("ip neigh replace " SERVER4 " lladdr 02:00:00:00:00:33 dev fb nud permanent && "
+	   "ip route add " SERVER4 "/32 via 192.0.2.2 dev fc");
+	usleep(1100000);
+	expect_sent_to(&s, mac_44, "a second later");
+}
+
+/* Each query its own entry: another flow to the same server, another
+ * source port, is looked up and cached apart, and both follow a change. */
+Test(route_cache, flows_apart)
+{
+	struct pb_spec a = { .src = CLIENT4, .dst = SERVER4, .proto = SFW_IPPROTO_UDP,
+			     .sport = 41008, .dport = 53 };
+	struct pb_spec b = a;
+
+	b.sport = 41009;
+	expect_sent_to(&a, mac_22, "a");
+	expect_sent_to(&b, mac_22, "b");
+	sh("ip neigh replace " SERVER4 " lladdr 02:00:00:00:00:33 dev fb nud permanent");
+	expect_sent_to(&a, mac_33, "a after");
+	expect_sent_to(&b, mac_33, "b after");
+}
