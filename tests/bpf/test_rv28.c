@@ -86,6 +86,7 @@ static void host_owns_wan6_egress_forwarding_off(void)
 	cr_assert_eq(system("ip link set lo up && ip addr add " HOST_WAN6 "/128 dev lo && "
 			    "sysctl -qw net.ipv6.conf.all.forwarding=1 && "
 			    "sysctl -qw net.ipv6.conf.lo.forwarding=0"), 0);
+	cr_assert_eq(fx_local_addrs_sync(), 0);
 }
 
 /* rv28 F2 (low-medium, config-dependent; rv27 F1's regression where its
@@ -105,8 +106,7 @@ static void host_owns_wan6_egress_forwarding_off(void)
  * addresses, which has no forwarding question; short of that, ask with
  * iif = the ingress (the device the stack forwarded from), or the
  * loopback. */
-Test(rv28, f2_tunnel_outer_packet_via_an_egress_with_ipv6_forwarding_off_judged_as_the_lans,
-     .disabled = true)
+Test(rv28, f2_tunnel_outer_packet_via_an_egress_with_ipv6_forwarding_off_judged_as_the_lans)
 {
 	struct pb_spec esp = { .src = HOST_WAN6, .dst = VPN_PEER6, .proto = SFW_IPPROTO_ESP,
 			       .payload = 64 };
@@ -153,8 +153,7 @@ Test(rv28, f2_control_with_forwarding_on_the_egress_the_outer_packet_is_the_host
  * int27 with .disabled = false. Not fixed here (branch localaddr: an
  * exact map of the host's addresses, from RTM_NEWADDR, holds no anycast;
  * keep it that way). The control, a routed source, is judged. */
-Test(rv28, f3_decapsulated_packet_from_the_hosts_ipv6_anycast_passes_as_self_traffic,
-     .disabled = true)
+Test(rv28, f3_decapsulated_packet_from_the_hosts_ipv6_anycast_passes_as_self_traffic)
 {
 	struct pb_spec anycast = { .src = "2001:db8:5::", .dst = VPN_PEER6,
 				   .proto = SFW_IPPROTO_UDP, .sport = 53, .dport = 53 };
@@ -167,6 +166,7 @@ Test(rv28, f3_decapsulated_packet_from_the_hosts_ipv6_anycast_passes_as_self_tra
 			    "ip addr add " HOST_WAN6 "/64 dev lo && ip -6 route add default dev lo && "
 			    "ip -6 route show table local | grep -q '^anycast 2001:db8:5:: '"), 0,
 		     "the kernel joined the subnet-router anycast");
+	cr_assert_eq(fx_local_addrs_sync(), 0);
 	cr_assert_eq(fx_mark_attached(LAN_IFINDEX), 0);
 	cr_assert_eq(fx_mark_attached(FX_IFINDEX), 0);
 	cr_assert_eq(fx_tc(&routed, &forwarded), FX_TC_SHOT, "a routed source is judged: denied");
@@ -188,8 +188,7 @@ Test(rv28, f3_decapsulated_packet_from_the_hosts_ipv6_anycast_passes_as_self_tra
  * firewall dials out to: 0.0.0.0/0) sends UDP into the LAN past
  * untrust-to-trust, as self traffic. Seen red on int27 with .disabled =
  * false; not fixed here (branch localaddr's exact map answers it). */
-Test(rv28, f3_decapsulated_packet_from_the_hosts_ipv4_subnet_broadcast_passes_as_self_traffic,
-     .disabled = true)
+Test(rv28, f3_decapsulated_packet_from_the_hosts_ipv4_subnet_broadcast_passes_as_self_traffic)
 {
 	struct pb_spec bcast = { .src = "203.0.113.255", .dst = SRV4,
 				 .proto = SFW_IPPROTO_UDP, .sport = 53, .dport = 53 };
@@ -202,6 +201,7 @@ Test(rv28, f3_decapsulated_packet_from_the_hosts_ipv4_subnet_broadcast_passes_as
 			    "ip addr add 203.0.113.1/24 brd + dev lo && ip route add default dev lo && "
 			    "ip route show table local | grep -q '^broadcast 203.0.113.255 '"), 0,
 		     "the subnet broadcast is in the local table");
+	cr_assert_eq(fx_local_addrs_sync(), 0);
 	cr_assert_eq(fx_mark_attached(LAN_IFINDEX), 0);
 	cr_assert_eq(fx_mark_attached(FX_IFINDEX), 0);
 	cr_assert_eq(fx_tc(&routed, &forwarded), FX_TC_SHOT, "a routed source is judged: denied");
@@ -287,6 +287,11 @@ static void fwd_setup(void)
 			    "ip addr add " FB_ADDR "/24 dev fb && "
 			    "ip neigh add " CLIENT_A " lladdr 02:00:00:00:00:11 dev fa nud permanent && "
 			    "ip neigh add " SRV_FWD " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
+			    "ip addr add 2001:db8::1/64 dev fa nodad && "
+			    "ip addr add 2001:db8:1::1/64 dev fb nodad && "
+			    "ip neigh add " CLI6 " lladdr 02:00:00:00:00:11 dev fa nud permanent && "
+			    "ip neigh add " SRV6 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
+			    "sysctl -qw net.ipv6.conf.all.forwarding=1 && "
 			    "sysctl -qw net.ipv4.ip_forward=1"), 0, "cannot build the veth pair");
 	in_if = if_nametoindex("fa");
 	out_if = if_nametoindex("fb");
@@ -324,5 +329,37 @@ Test(rv28_fwd, f1_ipv4_packet_fragmented_by_the_stack_loses_its_later_fragments)
 	for (int i = 1; i < n; i++)
 		cr_expect_eq(tc_at(out_if, in_if, &cut[i], &out), FX_TC_OK,
 			     "later fragment %d of a packet XDP permitted refused at tc", i);
+	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_NO_FIRST), 0);
+}
+
+/* rv27 F3 on a transit session: an IPv6 datagram XDP permitted fragment
+ * by fragment, which the stack reassembled (defragmentation on: sfw's
+ * own cluster table, any conntrack rule) and cut again under a NEW
+ * identification (ipv6_select_ident); its later fragments follow the
+ * record tc makes of the first (bpf/tc_judged.bpf.h sfw_tc_judged_flow).
+ * Seen red on int26 (rv27's note); moved here from test_rv27.c. */
+Test(rv28_fwd, rv27_f3_ipv6_datagram_refragmented_by_the_stack_loses_its_later_fragments)
+{
+	struct pb_spec u = { .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_UDP,
+			     .sport = 41002, .dport = 53, .payload = 3000 };
+	struct pb_pkt wire[4], recut[4], out;
+	int n, m;
+
+	u.frag_id = 0x1234;
+	n = pb_fragment(&u, 1232, wire, 4);
+	cr_assert_gt(n, 1);
+	for (int i = 0; i < n; i++) {
+		out = wire[i];
+		cr_assert_eq(fx_xdp_frame_at(in_if, wire[i].data, wire[i].len, out.data, &out.len),
+			     FX_XDP_PASS, "XDP permits fragment %d and passes it to the stack", i);
+	}
+	u.frag_id = 0x9abc;
+	m = pb_fragment(&u, 1232, recut, 4);
+	cr_assert_eq(m, n);
+	cr_assert_eq(tc_at(out_if, in_if, &recut[0], &out), FX_TC_OK,
+		     "the first fragment finds its session");
+	for (int i = 1; i < m; i++)
+		cr_expect_eq(tc_at(out_if, in_if, &recut[i], &out), FX_TC_OK,
+			     "later fragment %d of a permitted datagram refused at tc", i);
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_NO_FIRST), 0);
 }
