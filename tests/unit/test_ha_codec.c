@@ -436,3 +436,62 @@ Test(ha_codec, lone_scale_survives_conntrackd)
 	cr_assert_eq(out.sess.wing[SFW_WING_IN].wscale, 5);
 	cr_assert_eq(out.sess.wing[SFW_WING_OUT].wscale, 0xf);
 }
+
+/* Review rv29 F3 (low, HA; notes/rv29.md): the entry as the peer's
+ * conntrackd writes it with `TCPWindowTracking On`: it sends the scales
+ * but no flags, and forces none (ctd_force_tcp_be_liberal runs only
+ * without window tracking), so the peer's kernel, which keeps scales
+ * only when both wings' IP_CT_TCP_FLAG_WINDOW_SCALE are set, keeps
+ * none, and dumps flags 0 and scales 0 on both wings. */
+static void as_conntrackd_tracking_writes_it(struct nf_conntrack *c)
+{
+	nfct_set_attr_u8(c, ATTR_TCP_FLAGS_ORIG, 0);
+	nfct_set_attr_u8(c, ATTR_TCP_FLAGS_REPL, 0);
+	nfct_set_attr_u8(c, ATTR_TCP_WSCALE_ORIG, 0);
+	nfct_set_attr_u8(c, ATTR_TCP_WSCALE_REPL, 0);
+}
+
+/* rv29 F3: with TCPWindowTracking On (docs/ha.md says only that it
+ * "would not help"), a flow whose wings both scaled is loaded as if
+ * neither had: the flags read "no scale" (get_wscale), its windows are
+ * taken unscaled (a Linux peer's 7: 128 times too small) and its
+ * segments beyond them refused after a failover, main's break, which
+ * int28 fixed for TCPWindowTracking Off only. Nothing in the entry
+ * tells it from a flow that did not scale (labels' lone scale 0xf for
+ * both). Seen red on rv29: both 0xf. */
+Test(ha_codec, rv29_f3_scaled_flow_through_conntrackd_window_tracking_loaded_unscaled,
+     .disabled = true)
+{
+	struct sfw_ha_session in = tcp_session(), out;
+
+	in.sess.wing[SFW_WING_OUT].wscale = 9;
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), 0);
+	as_conntrackd_tracking_writes_it(ct);
+	cr_assert_eq(sfw_ha_decode(ct, &out), 0);
+	cr_expect_neq(out.sess.wing[SFW_WING_IN].wscale, 0xf, "a scaled wing loaded unscaled");
+	cr_expect_neq(out.sess.wing[SFW_WING_OUT].wscale, 0xf, "a scaled wing loaded unscaled");
+}
+
+/* rv29 F4 (low, HA): a flow neither of whose wings scaled (stacks
+ * without RFC 7323, embedded devices, some middleboxes' own
+ * connections) is loaded from conntrackd's entry at 14/14: its raw
+ * windows (up to 65,535) shifted by 14, a largest window of a gigabyte
+ * each way, a quarter of the sequence space, for as long as the
+ * session lives: a blind in-window segment passes sfw's checks I-IV
+ * roughly one time in eight (the ends still check). The writer knows
+ * "neither" and could say so: the lone-scale label has 16 values for 15
+ * lone scales and "both or neither"; a lone scale's value never scales a
+ * window (RFC 7323), so 14 can mean "both" and 15 "neither". Seen red on
+ * rv29: 14/14. */
+Test(ha_codec, rv29_f4_unscaled_flow_through_conntrackd_loaded_at_14, .disabled = true)
+{
+	struct sfw_ha_session in = tcp_session(), out;
+
+	in.sess.wing[SFW_WING_IN].wscale = 0xf;
+	in.sess.wing[SFW_WING_OUT].wscale = 0xf;
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), 0);
+	as_conntrackd_writes_it(ct);
+	cr_assert_eq(sfw_ha_decode(ct, &out), 0);
+	cr_expect_eq(out.sess.wing[SFW_WING_IN].wscale, 0xf, "no scale was offered");
+	cr_expect_eq(out.sess.wing[SFW_WING_OUT].wscale, 0xf, "no scale was offered");
+}
