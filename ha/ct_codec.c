@@ -182,15 +182,28 @@ static bool has_scale(__u8 wscale)
 	return wscale <= WSCALE_MAX;
 }
 
+/* The labels' lone-scale field (4 bits): the scale of the one wing that
+ * offered one (0..13: a lone scale never scales a window, RFC 7323, so
+ * 14 is carried as 13), LONE_BOTH when both wings scaled, LONE_NEITHER
+ * when neither did. conntrackd carries no TCP flags, so on its way only
+ * this field tells the three apart (get_wscales). An older sfw wrote 0
+ * for both and for neither (read as a lone 0: no window scaled, as it
+ * loaded them), and a lone 14 as 14 (read as both: 14 each, as unknown). */
+#define LONE_BOTH    14u
+#define LONE_NEITHER WSCALE_NONE
+
 static __u8 lone_scale(const struct sfw_session *s)
 {
 	__u8 in = s->wing[SFW_WING_IN].wscale, out = s->wing[SFW_WING_OUT].wscale;
 
-	if (has_scale(in) && !has_scale(out))
-		return in;
-	if (has_scale(out) && !has_scale(in))
-		return out;
-	return WSCALE_NONE;
+	if (has_scale(in) && has_scale(out))
+		return LONE_BOTH;
+	if (has_scale(in) || has_scale(out)) {
+		__u8 lone = has_scale(in) ? in : out;
+
+		return lone < LONE_BOTH ? lone : LONE_BOTH - 1;
+	}
+	return LONE_NEITHER;
 }
 
 static void put_wscale(struct nf_conntrack *ct, __u8 wscale, int scale_attr, int flags_attr,
@@ -231,28 +244,37 @@ static __u8 get_wscale(const struct nf_conntrack *ct, int scale_attr, int flags_
 
 /* conntrackd writes the entries it syncs with its own flags: without
  * TCPWindowTracking, IP_CT_TCP_FLAG_BE_LIBERAL and nothing else
- * (ctd_force_tcp_be_liberal), so the kernel keeps no scale, and the
- * flags no longer say which wing offered one. */
-static bool written_liberal(const struct nf_conntrack *ct)
+ * (ctd_force_tcp_be_liberal); with it, none at all. Either way the
+ * kernel keeps no scale, and the flags no longer say which wing offered
+ * one. (An entry sfw itself wrote has flags clear on both wings only
+ * when neither wing scaled.) */
+static bool flags_lost(const struct nf_conntrack *ct)
 {
-	return (nfct.attr_is_set(ct, ATTR_TCP_FLAGS_ORIG) &&
-		nfct.get_attr_u8(ct, ATTR_TCP_FLAGS_ORIG) & IP_CT_TCP_FLAG_BE_LIBERAL) ||
-	       (nfct.attr_is_set(ct, ATTR_TCP_FLAGS_REPL) &&
-		nfct.get_attr_u8(ct, ATTR_TCP_FLAGS_REPL) & IP_CT_TCP_FLAG_BE_LIBERAL);
+	__u8 orig, repl;
+
+	if (!nfct.attr_is_set(ct, ATTR_TCP_FLAGS_ORIG) || !nfct.attr_is_set(ct, ATTR_TCP_FLAGS_REPL))
+		return false;   /* an older sfw's entry, never through a kernel */
+	orig = nfct.get_attr_u8(ct, ATTR_TCP_FLAGS_ORIG);
+	repl = nfct.get_attr_u8(ct, ATTR_TCP_FLAGS_REPL);
+	return ((orig | repl) & IP_CT_TCP_FLAG_BE_LIBERAL) ||
+	       !((orig | repl) & IP_CT_TCP_FLAG_WINDOW_SCALE);
 }
 
-/* Both wings' scales. From conntrackd's entry only the labels' lone scale
- * is left: one wing scaled and its peer did not, so no window is scaled
- * (RFC 7323), which the lone scale on the In wing gives whichever wing
- * held it; otherwise both or neither did, which nothing tells apart: the
- * scales are unknown, 14 each, as a session picked up mid-stream
- * (bpf/tcp_state.bpf.h). Read as "none", a scaled flow's windows were
- * taken unscaled and its segments beyond them refused after a failover. */
+/* Both wings' scales. Where the flags were lost (flags_lost) the labels'
+ * lone-scale field says what the wings offered: one of them (no window
+ * scaled, RFC 7323: the lone scale on the In wing, whichever wing held
+ * it), neither (none), or both, whose scales are lost: unknown, 14 each,
+ * as a session picked up mid-stream (bpf/tcp_state.bpf.h). Read as
+ * "none", a scaled flow's windows were taken unscaled and its segments
+ * beyond them refused after a failover; read as "unknown", an unscaled
+ * flow's windows were a gigabyte (reviews rv29, F3 and F4). */
 static void get_wscales(const struct nf_conntrack *ct, __u8 lone, struct sfw_session *s)
 {
-	if (written_liberal(ct)) {
-		s->wing[SFW_WING_IN].wscale = has_scale(lone) ? lone : WSCALE_MAX;
-		s->wing[SFW_WING_OUT].wscale = has_scale(lone) ? WSCALE_NONE : WSCALE_MAX;
+	if (flags_lost(ct)) {
+		bool both = lone == LONE_BOTH, neither = lone == LONE_NEITHER;
+
+		s->wing[SFW_WING_IN].wscale = both ? WSCALE_MAX : neither ? WSCALE_NONE : lone;
+		s->wing[SFW_WING_OUT].wscale = both ? WSCALE_MAX : WSCALE_NONE;
 		return;
 	}
 	s->wing[SFW_WING_IN].wscale = get_wscale(ct, ATTR_TCP_WSCALE_ORIG, ATTR_TCP_FLAGS_ORIG,

@@ -412,14 +412,8 @@ Test(ha_codec, window_scales_lost_by_conntrackd_are_unknown)
 	cr_assert_eq(sfw_ha_decode(ct, &out), 0);
 	cr_assert_eq(out.sess.wing[SFW_WING_IN].wscale, 14);
 	cr_assert_eq(out.sess.wing[SFW_WING_OUT].wscale, 14);
-	/* neither wing scaled: not told apart from both, also unknown */
-	in.sess.wing[SFW_WING_IN].wscale = 0xf;
-	in.sess.wing[SFW_WING_OUT].wscale = 0xf;
-	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), 0);
-	as_conntrackd_writes_it(ct);
-	cr_assert_eq(sfw_ha_decode(ct, &out), 0);
-	cr_assert_eq(out.sess.wing[SFW_WING_IN].wscale, 14);
-	cr_assert_eq(out.sess.wing[SFW_WING_OUT].wscale, 14);
+	/* neither wing scaled: the labels say so (review rv29, F4:
+	 * rv29_f4_unscaled_flow_through_conntrackd_loaded_at_14) */
 }
 
 /* One wing scaled, its peer did not: the labels' lone scale says so, and
@@ -458,9 +452,9 @@ static void as_conntrackd_tracking_writes_it(struct nf_conntrack *c)
  * segments beyond them refused after a failover, main's break, which
  * int28 fixed for TCPWindowTracking Off only. Nothing in the entry
  * tells it from a flow that did not scale (labels' lone scale 0xf for
- * both). Seen red on rv29: both 0xf. */
-Test(ha_codec, rv29_f3_scaled_flow_through_conntrackd_window_tracking_loaded_unscaled,
-     .disabled = true)
+ * both). Seen red on rv29: both 0xf. Fixed: the labels say "both" (LONE_BOTH), and flags lost
+ * on both wings read them: 14 each, as unknown. */
+Test(ha_codec, rv29_f3_scaled_flow_through_conntrackd_window_tracking_loaded_unscaled)
 {
 	struct sfw_ha_session in = tcp_session(), out;
 
@@ -482,8 +476,8 @@ Test(ha_codec, rv29_f3_scaled_flow_through_conntrackd_window_tracking_loaded_uns
  * "neither" and could say so: the lone-scale label has 16 values for 15
  * lone scales and "both or neither"; a lone scale's value never scales a
  * window (RFC 7323), so 14 can mean "both" and 15 "neither". Seen red on
- * rv29: 14/14. */
-Test(ha_codec, rv29_f4_unscaled_flow_through_conntrackd_loaded_at_14, .disabled = true)
+ * rv29: 14/14. Fixed: LONE_NEITHER, read where the flags were lost. */
+Test(ha_codec, rv29_f4_unscaled_flow_through_conntrackd_loaded_at_14)
 {
 	struct sfw_ha_session in = tcp_session(), out;
 
@@ -494,4 +488,32 @@ Test(ha_codec, rv29_f4_unscaled_flow_through_conntrackd_loaded_at_14, .disabled 
 	cr_assert_eq(sfw_ha_decode(ct, &out), 0);
 	cr_expect_eq(out.sess.wing[SFW_WING_IN].wscale, 0xf, "no scale was offered");
 	cr_expect_eq(out.sess.wing[SFW_WING_OUT].wscale, 0xf, "no scale was offered");
+}
+
+/* A lone 14 travels as 13 (14 says "both"): no window is scaled either
+ * way; and with TCPWindowTracking On a lone scale and "neither" come back
+ * as they do without it. */
+Test(ha_codec, rv29_lone_14_and_window_tracking)
+{
+	struct sfw_ha_session in = tcp_session(), out;
+
+	in.sess.wing[SFW_WING_IN].wscale = 0xf;
+	in.sess.wing[SFW_WING_OUT].wscale = 14;
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), 0);
+	as_conntrackd_writes_it(ct);
+	cr_assert_eq(sfw_ha_decode(ct, &out), 0);
+	cr_assert_eq(out.sess.wing[SFW_WING_IN].wscale, 13);
+	cr_assert_eq(out.sess.wing[SFW_WING_OUT].wscale, 0xf);
+	in.sess.wing[SFW_WING_OUT].wscale = 5;
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), 0);
+	as_conntrackd_tracking_writes_it(ct);
+	cr_assert_eq(sfw_ha_decode(ct, &out), 0);
+	cr_assert_eq(out.sess.wing[SFW_WING_IN].wscale, 5);
+	cr_assert_eq(out.sess.wing[SFW_WING_OUT].wscale, 0xf);
+	in.sess.wing[SFW_WING_OUT].wscale = 0xf;
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), 0);
+	as_conntrackd_tracking_writes_it(ct);
+	cr_assert_eq(sfw_ha_decode(ct, &out), 0);
+	cr_assert_eq(out.sess.wing[SFW_WING_IN].wscale, 0xf);
+	cr_assert_eq(out.sess.wing[SFW_WING_OUT].wscale, 0xf);
 }
