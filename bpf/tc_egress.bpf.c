@@ -168,7 +168,11 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		 * forwards was judged for the host only: refused as with NAT
 		 * (docs/nat.md "Third review: R2"; review rv28, F4) */
 		judged = nat == SFW_TC_NAT_OWN ? SFW_TC_UNJUDGED : sfw_tc_judged(skb, p, in_ifindex);
-		if (judged == SFW_TC_JUDGED_HOST) {
+		/* a group datagram always opens a host session at XDP (no
+		 * zone pair judges one); the kernel's multicast routing
+		 * forwards it as configured (pimd, igmpproxy), and it passes
+		 * as on main (review rv29, F2) */
+		if (judged == SFW_TC_JUDGED_HOST && !p->multicast) {
 			sfw_tc_host_refuse(p, in_ifindex);
 			sfw_count(st, SFW_CNT_ERR_INVALID_ZONE, f.pkts);
 			return SFW_TC_ACT_SHOT;

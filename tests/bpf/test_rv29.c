@@ -95,8 +95,7 @@ Test(rv29, f1_host_sessions_opener_masqueraded_by_the_host_passes_as_self_traffi
  * configuration, and the policy can say nothing about it: there is no
  * zone pair a group datagram is judged by. Seen red on rv29 with
  * .disabled = false: shot, the session gone. */
-Test(rv29, f2_group_datagram_routed_by_the_kernel_refused_and_its_session_churned,
-     .disabled = true)
+Test(rv29, f2_group_datagram_routed_by_the_kernel_refused_and_its_session_churned)
 {
 	struct pb_spec m = { .src = LAN_CLIENT, .dst = "239.1.2.3", .proto = SFW_IPPROTO_UDP,
 			     .sport = 5000, .dport = 5004, .payload = 200 };
