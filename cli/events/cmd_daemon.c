@@ -67,6 +67,9 @@ struct daemon {
 	__u64 lost_reported;
 	__u32 base_ms;
 	bool pressure;           /* the datapath refused a session: sweep now */
+	/* started in another network namespace than its interfaces': the
+	 * addresses and routes heard here are not theirs (review rv29, F5) */
+	bool foreign_netns;
 	char sinks_desc[sizeof(((struct sfw_daemon_info *)0)->sinks)];
 	__u64 started_s;
 	__u64 last_end_ms;
@@ -252,6 +255,8 @@ static int fib_watch_open(struct daemon *d)
 {
 	int err;
 
+	if (d->foreign_netns)
+		return 0;   /* the 1 s bound alone (bpf/route_cache.bpf.h) */
 	d->fib_gen_fd = sfw_fib_gen_open();
 	if (d->fib_gen_fd < 0)
 		return 0;
@@ -314,6 +319,8 @@ static int table_open(struct daemon *d)
  * synced: a change in between is heard, and synced again. */
 static int follow_addrs_open(struct daemon *d)
 {
+	if (d->foreign_netns)
+		return 0;   /* the map keeps what the load filled: fail closed */
 	d->addrs_fd = sfw_local_addrs_watch();
 	return d->addrs_fd < 0 ? d->addrs_fd : sfw_local_addrs_sync(-1);
 }
@@ -358,6 +365,10 @@ static int daemon_resume(struct daemon *d)
 		return sfw_fail(ENOMEM, "out of memory");
 	if (err)
 		return err;   /* said which pin, and to remove it by hand */
+	d->foreign_netns = sfw_check_netns() == -EXDEV;
+	if (d->foreign_netns)
+		fprintf(stderr, "sfw daemon: %s; sessions are swept, but the host's addresses and "
+			"routes are not followed from this one\n", sfw_last_error());
 	err = table_open(d);
 	if (!err)
 		err = follow_addrs_open(d);
