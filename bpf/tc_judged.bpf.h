@@ -20,7 +20,7 @@
 
 #include "nat_tc.bpf.h"
 #include "fib.bpf.h"
-#include "local_addr.h"
+#include "local_addr.bpf.h"
 
 /* sfw_tc_judged's answers */
 #define SFW_TC_UNJUDGED 0
@@ -155,17 +155,6 @@ static __always_inline int sfw_tc_judged_error(struct __sk_buff *skb, const stru
 	return sfw_tc_judged_wing(s, sfw_error_wing(s, dir), in_ifindex);
 }
 
-/* The host's own addresses (include/local_addr.h): filled by the loader,
- * kept by the session daemon; only tc reads it. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__type(key, struct sfw_local_addr_key);
-	__type(value, __u32);
-	__uint(max_entries, SFW_MAX_LOCAL_ADDRS);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} SFW_MAP_LOCAL_ADDRS SEC(".maps");
-
 /* Is the source of packet p, forwarded from an attached interface
  * without XDP's trace (or refused there by a NAT rule's miss), one of the
  * host's own addresses? Then it is the host's own packet, judged as self
@@ -203,18 +192,11 @@ struct {
  * only this path pays. */
 __noinline int sfw_tc_src_own(struct __sk_buff *skb, const struct sfw_pkt *p)
 {
-	struct sfw_local_addr_key k = {};
 	struct bpf_fib_lookup fib = {};
 	long rc;
 
-	if (!skb || !p || sfw_addr_martian(&p->src, p->family))
-		return 0;
-	k.family = p->family;
-	if (p->family == SFW_FAMILY_INET)
-		k.addr.v4 = p->src.v4;
-	else
-		__builtin_memcpy(&k.addr, &p->src, sizeof(k.addr));
-	if (!bpf_map_lookup_elem(&SFW_MAP_LOCAL_ADDRS, &k))
+	if (!skb || !p || sfw_addr_martian(&p->src, p->family) ||
+	    !sfw_local_addr_has(&p->src, p->family))
 		return 0;
 	/* the map's word, unless the FIB now routes the address elsewhere;
 	 * FWD_DISABLED answers before any lookup (forwarding off on the

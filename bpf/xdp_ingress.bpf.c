@@ -10,6 +10,7 @@
 #include "nat_rewrite.bpf.h"
 #include "proxy_arp.bpf.h"
 #include "proxy_ndp.bpf.h"
+#include "local_addr.bpf.h"
 
 /* sfw_xdp_route's answer: no egress to judge by */
 #define SFW_ROUTE_NONE 0xffffffffu
@@ -83,6 +84,28 @@ __noinline int sfw_nat_pass_ok(struct xdp_md *ctx, const struct sfw_pkt *p)
 		return 0;
 	out = sfw_xdp_route(ctx, p);
 	return out != SFW_ROUTE_NONE && sfw_xdp_attached(out);
+}
+
+/* Would the stack now forward p, the opener's packet in a host session
+ * it did not just open? The session's zone pair was judged for the host
+ * (its first packet met no route, or forwarding off: sfw_xdp_route
+ * answered 0), so it may not be forwarded (docs/nat.md "Third review:
+ * R2"). Refused here, before the stack: tc egress refuses what it
+ * forwards as well, but not after the host's own NAT (an nftables
+ * masquerade) wrote its source, which tc takes for self traffic (review
+ * rv29, F1). Asked of every such packet: the destination is looked up
+ * in the host's addresses (one hash lookup for SSH, BGP, DNS to the
+ * host), the route only for a destination that is not one (the flows
+ * R2 is about, a directed broadcast, an address the map lacks). A
+ * discarding route is the stack's to drop. A global function. */
+__noinline int sfw_xdp_host_in_routed(struct xdp_md *ctx, const struct sfw_pkt *p)
+{
+	__u32 out;
+
+	if (!ctx || !p || p->multicast || sfw_local_addr_has(&p->dst, p->family))
+		return 0;
+	out = sfw_xdp_route(ctx, p);
+	return out && out != SFW_ROUTE_NONE;
 }
 
 /* Is a transit first packet's source one the host routes nothing to, its
@@ -625,6 +648,13 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	    (sfw_flow_meets_host(&f, p, SFW_WING_OUT) || f.nat == SFW_FLOW_HOST_ERR) &&
 	    sfw_xdp_route(ctx, p))
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
+	/* and one in its In wing that the stack would now forward ends it:
+	 * the flow's next packet opens afresh, by its route and the policy */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && sfw_flow_meets_host(&f, p, SFW_WING_IN) &&
+	    sfw_xdp_host_in_routed(ctx, p)) {
+		sfw_host_session_end(&f.key, f.now);
+		outcome = SFW_CNT_ERR_INVALID_ZONE;
+	}
 	/* a reply is translated before forwarding: its route (and whether it
 	 * is the host's at all) is the translated destination's */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN && f.via_alias &&

@@ -266,13 +266,78 @@ Test(rv28_host, f4_host_sessions_opener_forwarded_without_nat_passes_tc)
 	cr_assert_eq(run_at(in_if, &c, &up, &out), FX_XDP_PASS);
 	GET_SESSION(&c, &s);
 	cr_assert_not(s.flags & (SFW_SESS_F_TRANSIT | SFW_SESS_F_LOCAL), "judged for the host");
-	/* the route appears: the stack forwards the flow out of fb */
+	/* the route appears: the stack forwards the flow out of fb. XDP
+	 * now refuses the opener's next packets itself (rv29 F1's fix:
+	 * rv29_f1_* below); tc's refusal is for one XDP passed before the
+	 * route came, which the stack forwards after it */
 	cr_assert_eq(system("ip route add " FAR "/32 dev fb && "
 			    "ip neigh add " FAR " lladdr 02:00:00:00:00:33 dev fb nud permanent"), 0);
-	cr_assert_eq(run_at(in_if, &c, &up, &out), FX_XDP_PASS);
 	cr_expect_eq(tc_at(out_if, in_if, &up, &out), FX_TC_SHOT,
 		     "a host session's opener left trust for untrust, no policy judged it");
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_expect_eq(fx_session(&c, &s), -ENOENT, "the host session ended");
+}
+
+/* rv29 F1 (medium, fail-open): tc's refusal above is bypassed where the
+ * host itself masquerades what it forwards (nftables `oifname WAN
+ * masquerade` beside sfw): the opener's packet reaches tc with the
+ * host's WAN address as its source and no XDP trace, taken for the
+ * host's own (self traffic). So XDP refuses the opener's packet in a
+ * host session once the stack would forward it, before the stack (and
+ * its NAT) sees it, and ends the session: the flow's next packet is
+ * judged by its route and the policy, here trust to untrust, which
+ * permits nothing. Red without sfw_xdp_host_in_routed: passed at XDP. The
+ * end to end masquerade is tests/e2e/test_host_session_forward.sh's. */
+Test(rv28_host, rv29_f1_host_sessions_opener_refused_at_xdp_once_routed)
+{
+	struct pb_spec c = { .src = CLIENT_A, .dst = FAR, .proto = SFW_IPPROTO_UDP,
+			     .sport = 40003, .dport = 53, .payload = 20 };
+	struct sfw_session s;
+	struct pb_pkt up, out;
+
+	cr_assert_eq(run_at(in_if, &c, &up, &out), FX_XDP_PASS);
+	GET_SESSION(&c, &s);
+	cr_assert_not(s.flags & (SFW_SESS_F_TRANSIT | SFW_SESS_F_LOCAL), "judged for the host");
+	cr_assert_eq(run_at(in_if, &c, &up, &out), FX_XDP_PASS, "no route yet: the host's");
+	cr_assert_eq(system("ip route add " FAR "/32 dev fb && "
+			    "ip neigh add " FAR " lladdr 02:00:00:00:00:33 dev fb nud permanent"), 0);
+	cr_expect_eq(run_at(in_if, &c, &up, &out), FX_XDP_DROP,
+		     "the opener's packet went up for the stack to forward under a host session");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_expect_eq(fx_session(&c, &s), -ENOENT, "the host session ended");
+	/* opened afresh: trust to untrust has no policy */
+	cr_expect_eq(run_at(in_if, &c, &up, &out), FX_XDP_DROP);
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_POLICY_DENIED), 1);
+}
+
+/* The same with forwarding off when the flow opened (FWD_DISABLED) and
+ * turned on later; and the host's own services untouched: a session to
+ * the host's address on fa keeps passing, whatever the routes. */
+Test(rv28_host, rv29_f1_forwarding_turned_on_and_the_hosts_own_address)
+{
+	struct pb_spec c = { .src = CLIENT_A, .dst = FAR, .proto = SFW_IPPROTO_UDP,
+			     .sport = 40004, .dport = 53, .payload = 20 };
+	struct pb_spec own = { .src = CLIENT_A, .dst = "198.51.100.1", .proto = SFW_IPPROTO_UDP,
+			       .sport = 40005, .dport = 53, .payload = 20 };
+	struct sfw_session s;
+	struct pb_pkt up, out;
+
+	cr_assert_eq(fx_local_addrs_sync(), 0);
+	cr_assert_eq(system("ip route add " FAR "/32 dev fb && "
+			    "ip neigh add " FAR " lladdr 02:00:00:00:00:33 dev fb nud permanent && "
+			    "sysctl -qw net.ipv4.conf.fa.forwarding=0"), 0);
+	cr_assert_eq(run_at(in_if, &c, &up, &out), FX_XDP_PASS);
+	cr_assert_eq(run_at(in_if, &own, &up, &out), FX_XDP_PASS);
+	GET_SESSION(&c, &s);
+	cr_assert_not(s.flags & (SFW_SESS_F_TRANSIT | SFW_SESS_F_LOCAL), "judged for the host");
+	cr_assert_eq(run_at(in_if, &c, &up, &out), FX_XDP_PASS, "forwarding off: the host's");
+	cr_assert_eq(system("sysctl -qw net.ipv4.conf.fa.forwarding=1"), 0);
+	cr_expect_eq(run_at(in_if, &c, &up, &out), FX_XDP_DROP,
+		     "forwarding on: the opener's packet went up under a host session");
+	cr_expect_eq(fx_session(&c, &s), -ENOENT, "the host session ended");
+	cr_expect_eq(run_at(in_if, &own, &up, &out), FX_XDP_PASS, "the host's own service");
+	GET_SESSION(&own, &s);
+	cr_expect_eq(s.wing[SFW_WING_IN].packets, 2);
 }
 
 /* rv28 F1 on a transit session: trust (fa) to untrust (fb) permitted,

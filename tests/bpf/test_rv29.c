@@ -43,7 +43,17 @@ TestSuite(rv29, .init = suite_setup, .fini = suite_teardown);
  * trust-to-untrust for as long as it keeps the flow up, exactly R2's
  * exposure, which F4 closed only where nothing rewrites the source. The
  * control (the same packet unmasqueraded) is refused. Seen red on rv29
- * (111b1f2) with .disabled = false. */
+ * (111b1f2) with .disabled = false.
+ * Closed at XDP (stop 35): the opener's packet in a host session is
+ * refused there, its session ended, once the stack would forward it
+ * (sfw_xdp_host_in_routed; tests/bpf/test_rv28.c rv28_host/rv29_f1_*,
+ * tests/e2e/test_host_session_forward.sh case 4: red before). What this
+ * test plays, a masqueraded packet at tc whose opener XDP passed as the
+ * host's, is left only for a packet XDP passed before the route came and
+ * the stack routed after it (microseconds apart: the stack routes a
+ * packet as it takes it from XDP): still taken for self traffic, and
+ * still disabled; tc cannot see the original tuple without conntrack's
+ * (the bpf_skb_ct_lookup kfunc: notes/rv29.md). */
 Test(rv29, f1_host_sessions_opener_masqueraded_by_the_host_passes_as_self_traffic,
      .disabled = true)
 {

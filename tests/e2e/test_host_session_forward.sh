@@ -14,6 +14,15 @@
 #      session ended; the server sees the next ones from 203.0.113.1 only,
 #      never from the client's own address;
 #   3. source NAT and no trust to untrust policy: the server sees nothing.
+# Since review rv29 F1 the opener's packets are refused at veth0's XDP
+# (the host session ended) once the stack would forward them, before the
+# stack's own NAT can hide them from tc:
+#   4. the firewall's own nftables masquerade on veth1, no sfw NAT, no
+#      trust to untrust policy: the server sees nothing (it saw the
+#      client's datagrams from 203.0.113.1 before the fix: tc took them
+#      for the host's own);
+#   5. the same with trust to untrust permitted: after the refused one,
+#      the flow's datagrams reach the server.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
@@ -111,7 +120,7 @@ listen "$SRV_NS" 203.0.113.2 5354 5 "$DROPS_TMP/server2"
 host_session 30002 5354
 send 30002 5354 3
 sleep 0.5
-expect_drops veth1 invalid-zone-received-packet 'Invalid zone received packet:' 1
+expect_drops veth0 invalid-zone-received-packet 'Invalid zone received packet:' 1
 has -F 198.51.100.2 "$DROPS_TMP/server2" && fail "2: the server saw the client untranslated: $(cat "$DROPS_TMP/server2")"
 expect_eq "$(sort -u "$DROPS_TMP/server2")" "203.0.113.1:30002" "2: the peers the server saw"
 sfw show security flow session nat source-port 30002 | has -F "Out: 203.0.113.2/5354 --> 203.0.113.1/30002;udp" ||
@@ -124,7 +133,37 @@ listen "$SRV_NS" 203.0.113.2 5355 4 "$DROPS_TMP/server3"
 host_session 30003 5355
 send 30003 5355 3
 sleep 0.5
-expect_drops veth1 invalid-zone-received-packet 'Invalid zone received packet:' 1
+expect_drops veth0 invalid-zone-received-packet 'Invalid zone received packet:' 1
 [ "$(drop_count veth0 policy-denied 'Policy denied:')" -ge 2 ] || fail "3: not Policy denied"
 expect_eq "$(cat "$DROPS_TMP/server3")" "" "3: what the server got"
+
+# 4. the host's own masquerade, nothing from trust to untrust permitted
+clear_counters
+commit_lines "${ZONES[@]}"
+fw nft -f - <<'NFT' || fail "4: nft"
+table ip masq {
+	chain post {
+		type nat hook postrouting priority 100;
+		oifname "veth1" masquerade
+	}
+}
+NFT
+listen "$SRV_NS" 203.0.113.2 5356 4 "$DROPS_TMP/server4"
+host_session 30004 5356
+send 30004 5356 3
+sleep 0.5
+expect_drops veth0 invalid-zone-received-packet 'Invalid zone received packet:' 1
+[ "$(drop_count veth0 policy-denied 'Policy denied:')" -ge 2 ] || fail "4: not Policy denied"
+expect_eq "$(cat "$DROPS_TMP/server4")" "" "4: what the server got through the host's masquerade"
+
+# 5. the same, trust to untrust permitted: the flow opens afresh and passes
+clear_counters
+commit_lines "${ZONES[@]}" "${OUT[@]}"
+listen "$SRV_NS" 203.0.113.2 5357 4 "$DROPS_TMP/server5"
+host_session 30005 5357
+send 30005 5357 3
+sleep 0.5
+expect_drops veth0 invalid-zone-received-packet 'Invalid zone received packet:' 1
+[ "$(grep -c ':30005$' "$DROPS_TMP/server5")" -ge 2 ] ||
+	fail "5: the permitted flow did not reach the server: $(cat "$DROPS_TMP/server5")"
 echo "PASS"
