@@ -160,8 +160,11 @@ Test(host_session, forwarded_opener_refused_and_reopened_translated)
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	open_host_session(&c);
+	/* passed by XDP while the host did not forward, forwarded by the
+	 * stack once it does (XDP refuses the next ones itself:
+	 * tests/bpf/test_rv28.c rv28_host/rv29_f1_*) */
+	cr_assert_eq(run_at(in_if, &c, &up), FX_XDP_PASS, "the host's: forwarding off");
 	forwarding(1);
-	cr_assert_eq(run_at(in_if, &c, &up), FX_XDP_PASS, "XDP forwards transit sessions only");
 	cr_assert_eq(tc_at_fb(in_if, &up, &out), FX_TC_SHOT, "not sent untranslated");
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
 	ASSERT_NO_SESSION(&c);
@@ -171,6 +174,27 @@ Test(host_session, forwarded_opener_refused_and_reopened_translated)
 	GET_SESSION(&c, &s);
 	cr_assert(s.flags & SFW_SESS_F_TRANSIT);
 	cr_assert(s.flags & SFW_SESS_F_NAT);
+}
+
+/* Forwarding turned on, the client's next packet meets XDP first:
+ * refused there, before the stack and its NAT (review rv29, F1), the
+ * host session ended; the one after opens translated. Red without
+ * sfw_xdp_host_in_routed: passed up under the host session. */
+Test(host_session, opener_refused_at_xdp_once_forwarded_then_translated)
+{
+	struct pb_spec c = udp(CLIENT, SERVER, 40005, 53);
+	struct pb_pkt up, out;
+
+	commit(ZONES OUT_PERMITTED SNAT);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	open_host_session(&c);
+	forwarding(1);
+	cr_assert_eq(run_at(in_if, &c, &up), FX_XDP_DROP, "went up under the host session");
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	ASSERT_NO_SESSION(&c);
+	cr_assert_eq(run_at(in_if, &c, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(src_at(&out), a4(FB_ADDR), "translated");
 }
 
 /* The same when the route was missing (forwarding on): NOT_FWDED made a
@@ -186,9 +210,9 @@ Test(host_session, route_added_later_opener_refused_then_denied)
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	open_host_session(&c);
+	cr_assert_eq(run_at(in_if, &c, &up), FX_XDP_PASS, "the host's: no route yet");
 	cr_assert_eq(system("ip route add " FAR "/32 dev fb && "
 			    "ip neigh add " FAR " lladdr 02:00:00:00:00:33 dev fb nud permanent"), 0);
-	cr_assert_eq(run_at(in_if, &c, &up), FX_XDP_PASS);
 	cr_assert_eq(tc_at_fb(in_if, &up, &out), FX_TC_SHOT);
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
 	ASSERT_NO_SESSION(&c);
@@ -259,16 +283,17 @@ Test(host_session, forwarded_fragments_of_opener_not_sent_untranslated)
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	open_host_session(&c);
-	forwarding(1);
 	big.payload = 1200;
 	big.ip_id = 77;
 	n = pb_fragment(&big, 512, fr, 4);
 	cr_assert_eq(n, 3);
+	/* up while the host did not forward; forwarded once it does */
 	for (int i = 0; i < n; i++) {
 		up = fr[i];
 		cr_assert_eq(fx_xdp_frame_at(in_if, fr[i].data, fr[i].len, up.data, &up.len),
 			     FX_XDP_PASS, "fragment %d goes up", i);
 	}
+	forwarding(1);
 	cr_assert_eq(tc_at_fb(in_if, &fr[2], &out), FX_TC_SHOT, "the last, ahead of the first");
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
 	cr_assert_eq(tc_at_fb(in_if, &fr[0], &out), FX_TC_SHOT, "the first");
