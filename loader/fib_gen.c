@@ -4,7 +4,9 @@
  * writes a new generation on every change the FIB lookup reads: links
  * (MTU, up and down: routes go with them unannounced), addresses (local
  * routes), routes, rules, next hops, neighbours (the MACs), forwarding
- * (netconf). Any message at all, or a lost one (ENOBUFS), is a change. */
+ * (netconf). Any message at all, or a lost one (ENOBUFS), is a change.
+ * The same socket tells the daemon when the host's own addresses change
+ * (loader/local_addrs.c): one watch for both. */
 #include <errno.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,23 +66,37 @@ int sfw_fib_watch_open(void)
 	return fd;
 }
 
+/* Does the datagram of n bytes in buf hold an address message? */
+static bool has_addr_msg(const char *buf, ssize_t n)
+{
+	size_t len = (size_t)n;
+
+	for (const struct nlmsghdr *h = (const void *)buf; NLMSG_OK(h, len);
+	     h = NLMSG_NEXT(h, len))
+		if (h->nlmsg_type == RTM_NEWADDR || h->nlmsg_type == RTM_DELADDR)
+			return true;
+	return false;
+}
+
 int sfw_fib_watch_read(int nl_fd, int gen_fd)
 {
 	char buf[8192];
-	bool changed = false;
+	int seen = 0;
 	ssize_t n;
 
 	for (;;) {
 		n = recv(nl_fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n > 0 || (n < 0 && errno == ENOBUFS))
-			changed = true;   /* a change, or lost ones */
+		if (n > 0)
+			seen |= SFW_NET_CHANGED | (has_addr_msg(buf, n) ? SFW_NET_ADDRS : 0);
+		else if (n < 0 && errno == ENOBUFS)
+			seen |= SFW_NET_CHANGED | SFW_NET_ADDRS;   /* lost ones: anything */
 		else if (!(n < 0 && errno == EINTR))
 			break;
 	}
 	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
 		return -errno;
-	if (!changed)
+	if (!seen)
 		return 0;
 	n = sfw_fib_gen_bump(gen_fd);
-	return n ? (int)n : 1;
+	return n ? (int)n : seen;
 }

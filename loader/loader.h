@@ -162,9 +162,13 @@ int sfw_check_netns_of(const struct sfw_iface_entry *list, int n);
 /* XDP forwarding's route cache (bpf/route_cache.bpf.h, loader/fib_gen.c):
  * the FIB generation map (-errno when the pins have none), a new
  * generation in it (gen_fd < 0: nothing), the rtnetlink socket that
- * watches what the FIB lookup reads (non-blocking), and reading it: 1
- * when anything changed (the generation written), 0 when nothing came,
- * or -errno. */
+ * watches what the FIB lookup reads (non-blocking; the host's addresses
+ * among it), and reading it: SFW_NET_CHANGED when anything changed (the
+ * generation written), with SFW_NET_ADDRS when an address came or went
+ * or notifications were lost (sfw_local_addrs_sync is due), 0 when
+ * nothing came, or -errno. */
+#define SFW_NET_CHANGED 1
+#define SFW_NET_ADDRS 2
 int sfw_fib_gen_open(void);
 int sfw_fib_gen_bump(int gen_fd);
 int sfw_fib_watch_open(void);
@@ -247,12 +251,8 @@ int sfw_read_iface_stats(__u32 ifindex, struct sfw_iface_stats *out);
 /* The host's own addresses (include/local_addr.h, loader/local_addrs.c),
  * those of the caller's network namespace. sfw_local_addrs_sync makes
  * map_fd (< 0: the pinned map) hold exactly them: every load does, the
- * session daemon on each change. sfw_local_addrs_watch: a non-blocking
- * rtnetlink socket on the address groups (poll it), or a negative errno;
- * sfw_local_addrs_follow drains it and syncs when anything came (a lost
- * notification too). 0 or a negative errno with a message. */
+ * session daemon on each change sfw_fib_watch_read reports
+ * (SFW_NET_ADDRS). 0 or a negative errno with a message. */
 int sfw_local_addrs_sync(int map_fd);
-int sfw_local_addrs_watch(void);
-int sfw_local_addrs_follow(int nl_fd);
 
 #endif

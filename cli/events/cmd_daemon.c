@@ -59,10 +59,11 @@ struct daemon {
 	struct sfw_ha_worker *ha;   /* the cluster mirror (docs/ha.md) */
 	struct sfw_metrics *metrics;   /* Prometheus (cli/metrics/metrics.h) */
 	int sessions_fd, info_fd, lock_fd, ring_fd, config_fd;
-	int addrs_fd;            /* rtnetlink's address groups (loader/local_addrs.c) */
-	/* XDP forwarding's route cache: the FIB generation we write on every
-	 * rtnetlink change, and the socket that hears them (loader/fib_gen.c) */
-	int fib_gen_fd, fib_nl_fd;
+	/* rtnetlink's changes (loader/fib_gen.c), one socket for both of
+	 * what follows them: the FIB generation XDP forwarding's route cache
+	 * holds to (fib_gen_fd: one per session table), and the host's own
+	 * addresses (loader/local_addrs.c) */
+	int nl_fd, fib_gen_fd;
 	__u32 sessions_id;       /* the table we sweep: another one means reattached */
 	__u64 lost_reported;
 	__u32 base_ms;
@@ -240,18 +241,16 @@ static void table_close(struct daemon *d)
 		close(d->config_fd);
 	if (d->fib_gen_fd >= 0)
 		close(d->fib_gen_fd);
-	if (d->fib_nl_fd >= 0)
-		close(d->fib_nl_fd);
-	d->fib_gen_fd = d->fib_nl_fd = -1;
+	d->fib_gen_fd = -1;
 	d->sweeper = NULL;
 	d->reaper = NULL;
 	d->sessions_fd = d->info_fd = d->config_fd = -1;
 }
 
-/* The route cache's watch (pins of an older sfw have no generation: no
- * cache to keep, nothing to watch). Changes while no daemon listened are
- * unknown: a new generation first. */
-static int fib_watch_open(struct daemon *d)
+/* The route cache's generation (pins of an older sfw have none: no
+ * cache to keep). Changes while no daemon listened are unknown: a new
+ * generation first, once the watch (net_watch_open) hears them. */
+static int fib_gen_open(struct daemon *d)
 {
 	int err;
 
@@ -260,8 +259,7 @@ static int fib_watch_open(struct daemon *d)
 	d->fib_gen_fd = sfw_fib_gen_open();
 	if (d->fib_gen_fd < 0)
 		return 0;
-	d->fib_nl_fd = sfw_fib_watch_open();
-	err = d->fib_nl_fd < 0 ? d->fib_nl_fd : sfw_fib_gen_bump(d->fib_gen_fd);
+	err = sfw_fib_gen_bump(d->fib_gen_fd);
 	return err ? sfw_fail(-err, "cannot watch the routes for XDP forwarding: %s",
 			      strerror(-err)) : 0;
 }
@@ -308,30 +306,41 @@ static int table_open(struct daemon *d)
 	if (d->sessions_fd < 0)
 		return d->sessions_fd;
 	d->sessions_id = map_id(d->sessions_fd);
-	err = fib_watch_open(d);
+	err = fib_gen_open(d);
 	if (!err)
 		err = sfw_reaper_open(&d->reaper);
 	return err ? err : sfw_sweeper_new(&d->sweeper, d->sessions_fd, d->reaper, 0);
 }
 
-/* The host's own addresses, which tc egress reads (include/local_addr.h):
- * kept as the namespace's own from here on. Subscribed first, then
- * synced: a change in between is heard, and synced again. */
-static int follow_addrs_open(struct daemon *d)
+/* The namespace's changes, heard from here on: the host's own addresses,
+ * which XDP and tc read (include/local_addr.h), kept as the namespace's
+ * own, and the route cache's generation (fib_gen_open, after this).
+ * Subscribed first, then synced: a change in between is heard, and
+ * synced again. */
+static int net_watch_open(struct daemon *d)
 {
+	int fd;
+
 	if (d->foreign_netns)
 		return 0;   /* the map keeps what the load filled: fail closed */
-	d->addrs_fd = sfw_local_addrs_watch();
-	return d->addrs_fd < 0 ? d->addrs_fd : sfw_local_addrs_sync(-1);
+	fd = sfw_fib_watch_open();
+	if (fd < 0)
+		return sfw_fail(-fd, "cannot listen to the network's changes: %s", strerror(-fd));
+	d->nl_fd = fd;
+	return sfw_local_addrs_sync(-1);
 }
 
-/* An address came or went (or notifications were lost): the map follows.
- * A failure is said and waited out: the map keeps what it held, and an
- * address missing from it fails closed. */
-static void follow_addrs(struct daemon *d)
+/* What the watch heard: the route cache's generation is written, and the
+ * address map follows an address that came or went (or lost
+ * notifications). A failure of the map is said and waited out: it keeps
+ * what it held, and an address missing from it fails closed. */
+static int follow_net(struct daemon *d)
 {
-	if (d->addrs_fd >= 0 && sfw_local_addrs_follow(d->addrs_fd))
+	int r = sfw_fib_watch_read(d->nl_fd, d->fib_gen_fd);
+
+	if (r > 0 && (r & SFW_NET_ADDRS) && sfw_local_addrs_sync(-1))
 		fprintf(stderr, "sfw daemon: %s\n", sfw_last_error());
+	return r < 0 ? r : 0;
 }
 
 /* From the lock on (daemon_open, and back from standing by): the ring's
@@ -369,9 +378,9 @@ static int daemon_resume(struct daemon *d)
 	if (d->foreign_netns)
 		fprintf(stderr, "sfw daemon: %s; sessions are swept, but the host's addresses and "
 			"routes are not followed from this one\n", sfw_last_error());
-	err = table_open(d);
+	err = net_watch_open(d);
 	if (!err)
-		err = follow_addrs_open(d);
+		err = table_open(d);
 	if (!err && (err = sfw_ha_worker_start(&d->ha)))
 		err = sfw_fail(-err, "cannot start the cluster worker: %s", strerror(-err));
 	if (!err)
@@ -414,9 +423,9 @@ static void daemon_release(struct daemon *d)
 	d->ha = NULL;
 	table_close(d);
 	sfw_sinks_unmark(&d->sinks);   /* all it took is written */
-	if (d->addrs_fd >= 0)
-		close(d->addrs_fd);
-	d->addrs_fd = -1;
+	if (d->nl_fd >= 0)
+		close(d->nl_fd);
+	d->nl_fd = -1;
 	d->info_fd = d->lock_fd >= 0 ? sfw_open_map(SFW_STR(SFW_MAP_DAEMON)) : -1;
 	memset(&d->info, 0, sizeof(d->info));   /* no one to wake, nothing running */
 	publish(d);
@@ -559,22 +568,20 @@ static int sweep_and_publish(struct daemon *d, bool *gone)
  * ring holds. */
 static int wait_events(struct daemon *d, int ms)
 {
-	struct pollfd p[4] = {
+	struct pollfd p[3] = {
 		{ .fd = sfw_ring_read_fd(&d->rings), .events = POLLIN },
 		{ .fd = sfw_metrics_fd(d->metrics), .events = POLLIN },
-		{ .fd = d->fib_nl_fd, .events = POLLIN },
-		{ .fd = d->addrs_fd, .events = POLLIN },
+		{ .fd = d->nl_fd, .events = POLLIN },
 	};
 	int r;
 
-	if (poll(p, 4, sfw_metrics_wait_ms(d->metrics, ms)) < 0)
+	if (poll(p, 3, sfw_metrics_wait_ms(d->metrics, ms)) < 0)
 		return -errno;
-	/* first: a route that changed is followed before anything else */
-	if (p[2].revents && (r = sfw_fib_watch_read(d->fib_nl_fd, d->fib_gen_fd)) < 0)
+	/* first: a route or address that changed is followed before
+	 * anything else */
+	if (p[2].revents && (r = follow_net(d)) < 0)
 		return r;
 	sfw_metrics_run(d->metrics);   /* its timeouts too */
-	if (p[3].revents)
-		follow_addrs(d);
 	return read_events(d);
 }
 
@@ -644,8 +651,7 @@ int sfw_cmd_daemon(const struct sfw_cmdline *cl)
 {
 	__u32 interval_ms = SFW_OPTS(cl, struct sfw_daemon_opts)->sweep_interval_ms;
 	struct daemon d = { .sessions_fd = -1, .info_fd = -1, .lock_fd = -1, .ring_fd = -1,
-			    .config_fd = -1, .addrs_fd = -1, .fib_gen_fd = -1,
-			    .fib_nl_fd = -1 };
+			    .config_fd = -1, .nl_fd = -1, .fib_gen_fd = -1 };
 	int err;
 
 	d.base_ms = interval_ms ? interval_ms : SFW_SWEEP_INTERVAL_MS;
