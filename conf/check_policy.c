@@ -94,6 +94,13 @@ static void check_policy(struct conf_parser *p, struct sfw_conf_policy *pol)
 			resolve_zone(p, &pol->to_zone, owner, "to-zone");
 		else
 			pol->to_zone.kind = pol->from_zone.kind, pol->to_zone.idx = pol->from_zone.idx;
+		/* its list id would be the global list's (include/policy.h):
+		 * such a policy judged every zone pair (review rv30, F2) */
+		if (pol->from_zone.kind == SFW_CONF_REF_ZONE_HOST &&
+		    pol->to_zone.kind == SFW_CONF_REF_ZONE_HOST)
+			conf_error_at(p, pol->line, "%s: the host's traffic to itself never "
+				      "crosses sfw: expected a zone other than junos-host on one "
+				      "side", owner);
 	}
 	for (int k = 0; k < pol->match_from.n; k++)
 		resolve_zone(p, &pol->match_from.v[k], owner, "match from-zone");

@@ -28,15 +28,6 @@ static struct plist *list_get(struct compiler *c, __u16 id)
 	return &c->lists[c->n_lists++];
 }
 
-/* A zone reference's id: configured zones count from 1 in configuration
- * order; junos-host is the firewall itself. */
-static __u32 zone_id(const struct sfw_conf_ref *r)
-{
-	if (!strcmp(r->name, "junos-host"))
-		return SFW_ZONE_HOST;
-	return r->kind == SFW_CONF_REF_ZONE ? (__u32)r->idx + 1 : SFW_ZONE_NONE;
-}
-
 struct add_ctx {
 	struct compiler *c;
 	struct plist *l;
@@ -124,7 +115,8 @@ static int compile_zone_policies(struct compiler *c)
 {
 	for (int i = 0; i < c->conf->n_policies; i++) {
 		const struct sfw_conf_policy *p = &c->conf->policies[i];
-		__u32 from = zone_id(&p->from_zone), to = zone_id(&p->to_zone);
+		__u32 from = (__u32)sfw_conf_zone_id(&p->from_zone);
+		__u32 to = (__u32)sfw_conf_zone_id(&p->to_zone);
 		int err;
 
 		if (p->global)
@@ -134,16 +126,6 @@ static int compile_zone_policies(struct compiler *c)
 			return err;
 	}
 	return 0;
-}
-
-static bool in_zone_list(const struct sfw_conf_refs *zones, __u32 id)
-{
-	if (!zones->n)
-		return true;   /* no match from-zone/to-zone: any */
-	for (int i = 0; i < zones->n; i++)
-		if (zone_id(&zones->v[i]) == id)
-			return true;
-	return false;
 }
 
 /* Global policies come after every zone pair's own. Without zone matches
@@ -157,7 +139,8 @@ static int compile_global_policies(struct compiler *c)
 
 	for (int i = 0; i < conf->n_policies; i++)
 		if (conf->policies[i].global &&
-		    (conf->policies[i].match_from.n || conf->policies[i].match_to.n))
+		    (!sfw_conf_zones_all(&conf->policies[i].match_from) ||
+		     !sfw_conf_zones_all(&conf->policies[i].match_to)))
 			restricted = true;
 	for (int i = 0; i < conf->n_policies && !err; i++) {
 		const struct sfw_conf_policy *p = &conf->policies[i];
@@ -172,8 +155,12 @@ static int compile_global_policies(struct compiler *c)
 			if (f > (__u32)conf->n_zones && f != SFW_ZONE_HOST)
 				continue;
 			for (__u32 t = 1; t <= SFW_ZONE_HOST && !err; t++) {
+				/* junos-host to junos-host has no list: its id is
+				 * the global list's (include/policy.h) */
 				if ((t > (__u32)conf->n_zones && t != SFW_ZONE_HOST) ||
-				    !in_zone_list(&p->match_from, f) || !in_zone_list(&p->match_to, t))
+				    (f == SFW_ZONE_HOST && t == SFW_ZONE_HOST) ||
+				    !sfw_conf_zone_listed(&p->match_from, (int)f) ||
+				    !sfw_conf_zone_listed(&p->match_to, (int)t))
 					continue;
 				err = compile_policy_into(c, p, SFW_LIST(0, f, t));
 			}

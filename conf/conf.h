@@ -387,6 +387,13 @@ int sfw_conf_find_service_set(const struct sfw_conf *conf, const char *name);
  * conf->zones is i + 1 (configuration order), junos-host SFW_ZONE_HOST;
  * SFW_ZONE_NONE for anything else (`any` in a global policy). */
 int sfw_conf_zone_id(const struct sfw_conf_ref *ref);
+/* Does a global policy's `match from-zone` or `match to-zone` list take
+ * zone id `zone`? An empty list and one that holds `any` take every zone:
+ * the one meaning the compiler and the CLI's matcher share (review rv30,
+ * F1: the compiler once read `any` as no zone at all). */
+bool sfw_conf_zone_listed(const struct sfw_conf_refs *zones, int zone);
+/* Does that list take every zone? */
+bool sfw_conf_zones_all(const struct sfw_conf_refs *zones);
 /* The zone (index) an interface belongs to, or -1. */
 int sfw_conf_iface_zone(const struct sfw_conf *conf, const char *ifname);
 /* The service set (index) an interface belongs to, or -1. */

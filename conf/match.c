@@ -71,24 +71,13 @@ static int app_hit(const struct sfw_conf_application *app, void *ctx)
 	return in_range(&app->dport, pkt->dport);
 }
 
-/* A global policy's from-zone or to-zone list: empty or `any` match all. */
-static bool zone_listed(const struct sfw_conf_refs *zones, int zone)
-{
-	if (!zones->n)
-		return true;
-	for (int k = 0; k < zones->n; k++)
-		if (zones->v[k].kind == SFW_CONF_REF_ANY ||
-		    sfw_conf_zone_id(&zones->v[k]) == zone)
-			return true;
-	return false;
-}
-
 bool sfw_policy_matches(const struct sfw_conf *conf,
 			const struct sfw_conf_policy *pol, int from, int to,
 			const struct sfw_match_pkt *pkt)
 {
 	if (pol->global) {
-		if (!zone_listed(&pol->match_from, from) || !zone_listed(&pol->match_to, to))
+		if (!sfw_conf_zone_listed(&pol->match_from, from) ||
+		    !sfw_conf_zone_listed(&pol->match_to, to))
 			return false;
 	} else if (sfw_conf_zone_id(&pol->from_zone) != from ||
 		   sfw_conf_zone_id(&pol->to_zone) != to) {

@@ -291,6 +291,24 @@ int sfw_conf_zone_id(const struct sfw_conf_ref *ref)
 	return ref->kind == SFW_CONF_REF_ZONE ? ref->idx + 1 : SFW_ZONE_NONE;
 }
 
+bool sfw_conf_zones_all(const struct sfw_conf_refs *zones)
+{
+	for (int k = 0; k < zones->n; k++)
+		if (zones->v[k].kind == SFW_CONF_REF_ANY)
+			return true;
+	return !zones->n;
+}
+
+bool sfw_conf_zone_listed(const struct sfw_conf_refs *zones, int zone)
+{
+	if (sfw_conf_zones_all(zones))
+		return true;
+	for (int k = 0; k < zones->n; k++)
+		if (sfw_conf_zone_id(&zones->v[k]) == zone)
+			return true;
+	return false;
+}
+
 static const char *zone_if_key(const void *ctx, int i, char *buf)
 {
 	const struct sfw_conf *c = ctx;

@@ -27,12 +27,20 @@
 #define SFW_MAX_POLICY_INDEX 8192
 
 /* A list id: generation bit, then the zone pair (from * 64 + to), or the
- * global list. */
+ * global list, or the application classification's. The two take ids of
+ * pairs that have no list of their own: junos-host to junos-host (the
+ * host's traffic to itself never crosses sfw: `sfw commit` refuses a
+ * policy for it, and never expands a global policy into it, review rv30
+ * F2), and none to none (zone 0 names no zone). */
 #define SFW_LIST_GLOBAL   0x0fff
 #define SFW_LIST_GEN_SHIFT 12
 #define SFW_LIST(gen, from, to) ((__u16)(((gen) << SFW_LIST_GEN_SHIFT) | ((from) * SFW_MAX_ZONES + (to))))
 #define SFW_CLASS_LIST(gen) ((__u16)((gen) << SFW_LIST_GEN_SHIFT))
 #define SFW_LIST_G(gen) ((__u16)(((gen) << SFW_LIST_GEN_SHIFT) | SFW_LIST_GLOBAL))
+SFW_STATIC_ASSERT(SFW_LIST_GLOBAL == SFW_LIST(0, SFW_ZONE_HOST, SFW_ZONE_HOST),
+		  "the global list takes junos-host to junos-host's id, which no policy has");
+SFW_STATIC_ASSERT(SFW_CLASS_LIST(0) == SFW_LIST(0, SFW_ZONE_NONE, SFW_ZONE_NONE),
+		  "the classification list takes none to none's id, which no policy has");
 
 /* Built-in policy ids (Junos numbers user policies from 4), the names
  * Junos gives them in sessions and logs, and the index it prints after the

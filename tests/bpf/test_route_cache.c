@@ -5,9 +5,9 @@
  * or a second has passed. Each change here must be followed by the very
  * next packet: a route to another interface, a neighbour's new MAC, an
  * MTU below the packet (to the stack); with no one following the
- * changes, within the second. The namespace is test_forward.c's: fa
- * (198.51.100.1/24) where packets arrive, fb (203.0.113.1/24) where they
- * leave, and fc (192.0.2.1/24) for a route that moves. */
+ * changes, within the second. The namespace is tests/bpf/route_fixture.h's:
+ * fa where packets arrive, fb where they leave, and fc for a route that
+ * moves. */
 #define _GNU_SOURCE
 #include <net/if.h>
 #include <sched.h>
@@ -17,65 +17,23 @@
 #include <bpf/bpf.h>
 #include "commit.h"
 #include "outcome.h"
+#include "route_fixture.h"
 
-#define FX_XDP_REDIRECT 4
 #define CLIENT4 "198.51.100.2"
-#define SERVER4 "203.0.113.2"
-#define SERVER6 "2001:db8:2::2"
+#define SERVER4 RF_SERVER4
+#define SERVER6 RF_SERVER6
 
 static const __u8 mac_22[6] = { 0x02, 0, 0, 0, 0, 0x22 };
 static const __u8 mac_33[6] = { 0x02, 0, 0, 0, 0, 0x33 };
 static const __u8 mac_44[6] = { 0x02, 0, 0, 0, 0, 0x44 };
-static __u32 in_if, out_if, alt_if;
 
-static int devmap_add(__u32 ifindex)
-{
-	int fd = fx_map_fd(false, "sfw_tx_ports");
-
-	return fd < 0 ? fd : bpf_map_update_elem(fd, &ifindex, &ifindex, BPF_ANY) ? -errno : 0;
-}
-
-static void cache_setup(void)
-{
-	cpu_set_t one;
-
-	/* the cache is per CPU, and so is a test run: one CPU throughout, or
-	 * a run on another would look up afresh and hide what is cached */
-	CPU_ZERO(&one);
-	CPU_SET(sched_getcpu(), &one);
-	cr_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0);
-	suite_setup();
-	cr_assert_eq(system("ip link add fa type veth peer name fb && "
-			    "ip link add fc type veth peer name fd && "
-			    "ip link set fa up && ip link set fb up && ip link set fc up && "
-			    "ip link set fd up && ip addr add 198.51.100.1/24 dev fa && "
-			    "ip addr add 203.0.113.1/24 dev fb && ip addr add 192.0.2.1/24 dev fc && "
-			    "ip addr add 2001:db8:1::1/64 dev fa nodad && "
-			    "ip addr add 2001:db8:2::1/64 dev fb nodad && "
-			    "ip neigh add " SERVER4 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
-			    "ip neigh add " SERVER6 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
-			    "ip neigh add 192.0.2.2 lladdr 02:00:00:00:00:44 dev fc nud permanent && "
-			    "sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1"), 0,
-		     "cannot build the veth pairs");
-	in_if = if_nametoindex("fa");
-	out_if = if_nametoindex("fb");
-	alt_if = if_nametoindex("fc");
-	cr_assert(in_if && out_if && alt_if);
-	cr_assert_eq(fx_add_counters(in_if), 0);
-	cr_assert_eq(fx_add_counters(out_if), 0);
-	cr_assert_eq(fx_add_counters(alt_if), 0);
-	cr_assert_eq(devmap_add(out_if), 0);
-	cr_assert_eq(devmap_add(alt_if), 0);
-	cr_assert_eq(fx_set_flags(SFW_CFG_F_FORWARD), 0);
-}
-
-TestSuite(route_cache, .init = cache_setup, .fini = suite_teardown);
+TestSuite(route_cache, .init = rf_setup, .fini = suite_teardown);
 
 static int run(const struct pb_spec *s, struct pb_pkt *in, struct pb_pkt *out)
 {
 	cr_assert_eq(pb_build(s, in), 0);
 	*out = *in;
-	return fx_xdp_frame_at(in_if, in->data, in->len, out->data, &out->len);
+	return fx_xdp_frame_at(rf_in, in->data, in->len, out->data, &out->len);
 }
 
 /* Sent, and by which next hop's MAC. */
@@ -136,7 +94,7 @@ Test(route_cache, route_change_followed)
 	expect_sent_to(&s, mac_22, "first");
 	sh("ip route add " SERVER4 "/32 via 192.0.2.2 dev fc");
 	expect_sent_to(&s, mac_44, "after the route moved to fc");
-	cr_assert_eq(fx_counter_at(alt_if, SFW_CNT_TRANSIT_OUT_PKTS), 1, "counted on fc");
+	cr_assert_eq(fx_counter_at(rf_alt, SFW_CNT_TRANSIT_OUT_PKTS), 1, "counted on fc");
 	sh("ip route del " SERVER4 "/32");
 	expect_sent_to(&s, mac_22, "after the route came back");
 }

@@ -15,6 +15,7 @@
 #include <bpf/bpf.h>
 #include "commit.h"
 #include "nat_fixture.h"
+#include "route_fixture.h"
 
 TestSuite(rv29, .init = suite_setup, .fini = suite_teardown);
 
@@ -126,58 +127,13 @@ Test(rv29, f2_group_datagram_routed_by_the_kernel_refused_and_its_session_churne
 /* The route cache (bpf/route_cache.bpf.h): what review rv29 tried to
  * make it forward where bpf_fib_lookup would not have, each change
  * followed by the very next packet. Green on rv29: notes/rv29.md
- * "Looked at and found sound". A veth pair in the fixture's private
- * namespace, as tests/bpf/test_route_cache.c's: fa (198.51.100.1/24)
- * in, fb (203.0.113.1/24) out, fc (192.0.2.1/24) another way. */
+ * "Looked at and found sound". The namespace of
+ * tests/bpf/route_fixture.h, as tests/bpf/test_route_cache.c's. */
 #define RC_CLIENT "198.51.100.2"
-#define RC_SERVER "203.0.113.2"
-#define RC_SERVER6 "2001:db8:2::2"
-#define FX_XDP_REDIRECT 4
+#define RC_SERVER RF_SERVER4
+#define RC_SERVER6 RF_SERVER6
 
-static __u32 rc_in, rc_out, rc_alt;
-
-static int rc_devmap_add(__u32 ifindex)
-{
-	int fd = fx_map_fd(false, "sfw_tx_ports");
-
-	return fd < 0 ? fd : bpf_map_update_elem(fd, &ifindex, &ifindex, BPF_ANY) ? -errno : 0;
-}
-
-static void rc_setup(void)
-{
-	cpu_set_t one;
-
-	CPU_ZERO(&one);
-	CPU_SET(sched_getcpu(), &one);
-	cr_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0);
-	suite_setup();
-	cr_assert_eq(system("ip link add fa type veth peer name fb && "
-			    "ip link add fc type veth peer name fd && "
-			    "ip link set fa up && ip link set fb up && ip link set fc up && "
-			    "ip link set fd up && ip addr add 198.51.100.1/24 dev fa && "
-			    "ip addr add 203.0.113.1/24 dev fb && ip addr add 192.0.2.1/24 dev fc && "
-			    "ip addr add 2001:db8:1::1/64 dev fa nodad && "
-			    "ip addr add 2001:db8:2::1/64 dev fb nodad && "
-			    "ip addr add 2001:db8:3::1/64 dev fc nodad && "
-			    "ip neigh add " RC_SERVER " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
-			    "ip neigh add " RC_SERVER6 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
-			    "ip neigh add 192.0.2.2 lladdr 02:00:00:00:00:44 dev fc nud permanent && "
-			    "ip neigh add 2001:db8:3::2 lladdr 02:00:00:00:00:44 dev fc nud permanent && "
-			    "sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1"), 0,
-		     "cannot build the veth pairs");
-	rc_in = if_nametoindex("fa");
-	rc_out = if_nametoindex("fb");
-	rc_alt = if_nametoindex("fc");
-	cr_assert(rc_in && rc_out && rc_alt);
-	cr_assert_eq(fx_add_counters(rc_in), 0);
-	cr_assert_eq(fx_add_counters(rc_out), 0);
-	cr_assert_eq(fx_add_counters(rc_alt), 0);
-	cr_assert_eq(rc_devmap_add(rc_out), 0);
-	cr_assert_eq(rc_devmap_add(rc_alt), 0);
-	cr_assert_eq(fx_set_flags(SFW_CFG_F_FORWARD), 0);
-}
-
-TestSuite(rv29_cache, .init = rc_setup, .fini = suite_teardown);
+TestSuite(rv29_cache, .init = rf_setup, .fini = suite_teardown);
 
 /* The frame of s with IPv4's ToS or IPv6's flow label set (pb_spec has
  * neither), its IPv4 header checksum made again. */
@@ -214,7 +170,7 @@ static int rc_run(const struct pb_spec *s, __u8 *dmac_last)
 	if (rc_tos || rc_label)
 		rc_mark(&in, rc_tos, rc_label);
 	out = in;
-	rc = fx_xdp_frame_at(rc_in, in.data, in.len, out.data, &out.len);
+	rc = fx_xdp_frame_at(rf_in, in.data, in.len, out.data, &out.len);
 	*dmac_last = out.data[5];
 	return rc;
 }

@@ -113,33 +113,35 @@ expect_eq "$(cat "$DROPS_TMP/client1")" "" "1: what the client got from the serv
 [ "$(drop_count veth1 invalid-zone-received-packet 'Invalid zone received packet:')" -ge 3 ] ||
 	fail "1: the server's datagrams were not counted under Invalid zone received packet"
 
+# Case $1 under the configuration lines after $3: the client's flow from
+# port $2 to the server's port $2 - 24646 (5354..) opened as a host
+# session, then forwarding on: its first datagram after is refused at
+# veth0's XDP, the server's receipts in $DROPS_TMP/server$1.
+refused_then() {
+	local n=$1 cport=$2 sport=$(($2 - 24646))
+	shift 2
+	clear_counters
+	commit_lines "$@"
+	listen "$SRV_NS" 203.0.113.2 "$sport" 5 "$DROPS_TMP/server$n"
+	host_session "$cport" "$sport"
+	send "$cport" "$sport" 3
+	sleep 0.5
+	expect_drops veth0 invalid-zone-received-packet 'Invalid zone received packet:' 1
+}
+
 # 2. source NAT, trust to untrust permitted
-clear_counters
-commit_lines "${ZONES[@]}" "${OUT[@]}" "${SNAT[@]}"
-listen "$SRV_NS" 203.0.113.2 5354 5 "$DROPS_TMP/server2"
-host_session 30002 5354
-send 30002 5354 3
-sleep 0.5
-expect_drops veth0 invalid-zone-received-packet 'Invalid zone received packet:' 1
+refused_then 2 30002 "${ZONES[@]}" "${OUT[@]}" "${SNAT[@]}"
 has -F 198.51.100.2 "$DROPS_TMP/server2" && fail "2: the server saw the client untranslated: $(cat "$DROPS_TMP/server2")"
 expect_eq "$(sort -u "$DROPS_TMP/server2")" "203.0.113.1:30002" "2: the peers the server saw"
-sfw show security flow session nat source-port 30002 | has -F "Out: 203.0.113.2/5354 --> 203.0.113.1/30002;udp" ||
+sfw show security flow session nat source-port 30002 | has -F "Out: 203.0.113.2/5356 --> 203.0.113.1/30002;udp" ||
 	fail "2: no translated session: $(sfw show security flow session source-port 30002)"
 
 # 3. source NAT, nothing from trust to untrust permitted
-clear_counters
-commit_lines "${ZONES[@]}" "${SNAT[@]}"
-listen "$SRV_NS" 203.0.113.2 5355 4 "$DROPS_TMP/server3"
-host_session 30003 5355
-send 30003 5355 3
-sleep 0.5
-expect_drops veth0 invalid-zone-received-packet 'Invalid zone received packet:' 1
+refused_then 3 30003 "${ZONES[@]}" "${SNAT[@]}"
 [ "$(drop_count veth0 policy-denied 'Policy denied:')" -ge 2 ] || fail "3: not Policy denied"
 expect_eq "$(cat "$DROPS_TMP/server3")" "" "3: what the server got"
 
 # 4. the host's own masquerade, nothing from trust to untrust permitted
-clear_counters
-commit_lines "${ZONES[@]}"
 fw nft -f - <<'NFT' || fail "4: nft"
 table ip masq {
 	chain post {
@@ -148,22 +150,12 @@ table ip masq {
 	}
 }
 NFT
-listen "$SRV_NS" 203.0.113.2 5356 4 "$DROPS_TMP/server4"
-host_session 30004 5356
-send 30004 5356 3
-sleep 0.5
-expect_drops veth0 invalid-zone-received-packet 'Invalid zone received packet:' 1
+refused_then 4 30004 "${ZONES[@]}"
 [ "$(drop_count veth0 policy-denied 'Policy denied:')" -ge 2 ] || fail "4: not Policy denied"
 expect_eq "$(cat "$DROPS_TMP/server4")" "" "4: what the server got through the host's masquerade"
 
 # 5. the same, trust to untrust permitted: the flow opens afresh and passes
-clear_counters
-commit_lines "${ZONES[@]}" "${OUT[@]}"
-listen "$SRV_NS" 203.0.113.2 5357 4 "$DROPS_TMP/server5"
-host_session 30005 5357
-send 30005 5357 3
-sleep 0.5
-expect_drops veth0 invalid-zone-received-packet 'Invalid zone received packet:' 1
+refused_then 5 30005 "${ZONES[@]}" "${OUT[@]}"
 [ "$(grep -c ':30005$' "$DROPS_TMP/server5")" -ge 2 ] ||
 	fail "5: the permitted flow did not reach the server: $(cat "$DROPS_TMP/server5")"
 echo "PASS"
