@@ -1,0 +1,101 @@
+/* Red team rv30: findings on main (1b5b15d), each as a test that shows
+ * it. They fail on main and are committed disabled (`.disabled = true`,
+ * the comment names the finding). notes/rv30.md says what each one
+ * means. Suite rv30: a veth pair in the fixture's private namespace, fa
+ * (zone trust) where clients send from and fb (zone untrust) toward the
+ * servers, with static neighbours so that XDP forwards (as
+ * tests/bpf/test_rv28.c's rv28_fwd). */
+#define _GNU_SOURCE
+#include <net/if.h>
+#include <stdlib.h>
+#include <bpf/bpf.h>
+#include "commit.h"
+#include "nat_fixture.h"
+
+#define SRV_FWD "203.0.113.20"
+
+static void rv30_setup(void)
+{
+	suite_setup();
+	cr_assert_eq(system("ip link add fa type veth peer name fb && ip link set fa up && "
+			    "ip link set fb up && ip addr add 198.51.100.1/24 dev fa && "
+			    "ip addr add " FB_ADDR "/24 dev fb && "
+			    "ip neigh add " CLIENT_A " lladdr 02:00:00:00:00:11 dev fa nud permanent && "
+			    "ip neigh add " SRV_FWD " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
+			    "sysctl -qw net.ipv4.ip_forward=1"), 0, "cannot build the veth pair");
+	in_if = if_nametoindex("fa");
+	out_if = if_nametoindex("fb");
+	cr_assert(in_if && out_if);
+	cr_assert_eq(fx_add_counters(in_if), 0);
+	cr_assert_eq(fx_add_counters(out_if), 0);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+}
+
+TestSuite(rv30, .init = rv30_setup, .fini = suite_teardown);
+
+#define ZONES "set security zones security-zone trust interfaces fa\n" \
+	      "set security zones security-zone untrust interfaces fb\n"
+
+/* A global deny limited by zones ahead of a global permit-all: the Junos
+ * idiom "block this everywhere, then allow the rest". from and to: the
+ * deny's `match from-zone` and `match to-zone`. */
+static void commit_block_then_allow(const char *from, const char *to)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), ZONES
+		 "set security policies global policy block match source-address any "
+		 "destination-address any application junos-ssh from-zone %s to-zone %s\n"
+		 "set security policies global policy block then deny\n"
+		 "set security policies global policy allow match source-address any "
+		 "destination-address any application any\n"
+		 "set security policies global policy allow then permit\n"
+		 "set security policies default-policy deny-all\n", from, to);
+	commit(text);
+}
+
+static int ssh_syn_from_trust(void)
+{
+	struct pb_spec syn = { .src = CLIENT_A, .dst = SRV_FWD, .proto = SFW_IPPROTO_TCP,
+			       .sport = 40022, .dport = 22, .tcp_flags = SFW_TCP_SYN };
+	struct pb_pkt in, out;
+
+	return run_at(in_if, &syn, &in, &out);
+}
+
+/* The control: the deny names its zones, and holds. */
+Test(rv30, f1_control_global_deny_naming_its_zones_refuses)
+{
+	commit_block_then_allow("trust", "untrust");
+	cr_assert_eq(ssh_syn_from_trust(), FX_XDP_DROP, "policy block denies ssh trust to untrust");
+	cr_assert_eq(fx_session_count(), 0);
+}
+
+/* rv30 F1 (high; fail-open by configuration): a global policy's `match
+ * from-zone any` (or `to-zone any`), which the parser accepts and the
+ * CLI's matcher (conf/match.c zone_listed: "empty or `any` match all",
+ * `show security match-policies`) takes for every zone, is compiled into
+ * no zone pair at all: conf/compile.c's in_zone_list compares zone_id()
+ * of the reference, and zone_id() of `any` is SFW_ZONE_NONE (0), which
+ * no zone pair's id (1..63) equals. A global deny written "from any zone
+ * to untrust" vanishes from the datapath, and the global permit after it
+ * passes what it was to block; the commit says nothing. Seen red on main
+ * (1b5b15d) with .disabled = false: the SYN is redirected (4), a session
+ * opened under policy allow. */
+Test(rv30, f1_global_deny_from_zone_any_compiled_into_no_zone_pair, .disabled = true)
+{
+	commit_block_then_allow("any", "untrust");
+	cr_expect_eq(ssh_syn_from_trust(), FX_XDP_DROP,
+		     "policy block (from-zone any to-zone untrust) denies ssh trust to untrust");
+	cr_expect_eq(fx_session_count(), 0, "no session under policy allow");
+}
+
+/* rv30 F1, the same by `to-zone any`. */
+Test(rv30, f1_global_deny_to_zone_any_compiled_into_no_zone_pair, .disabled = true)
+{
+	commit_block_then_allow("trust", "any");
+	cr_expect_eq(ssh_syn_from_trust(), FX_XDP_DROP,
+		     "policy block (from-zone trust to-zone any) denies ssh trust to untrust");
+	cr_expect_eq(fx_session_count(), 0, "no session under policy allow");
+}
