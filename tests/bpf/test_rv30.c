@@ -99,3 +99,62 @@ Test(rv30, f1_global_deny_to_zone_any_compiled_into_no_zone_pair, .disabled = tr
 		     "policy block (from-zone trust to-zone any) denies ssh trust to untrust");
 	cr_expect_eq(fx_session_count(), 0, "no session under policy allow");
 }
+
+/* rv30 F2 (high; fail-open by configuration): the global list's id,
+ * SFW_LIST_GLOBAL (0x0fff), is also the zone pair list id of junos-host
+ * to junos-host, SFW_LIST(gen, 63, 63) = 63 * 64 + 63 (include/policy.h).
+ * conf/compile.c writes a `from-zone junos-host to-zone junos-host`
+ * policy (a zone pair's, or a global one limited to those zones, or to
+ * lists that name junos-host on both sides) into that list, and the
+ * datapath tries it second for every zone pair (bpf/policy.bpf.h,
+ * sfw_policy_decide: SFW_LIST_G after the pair's own list): a policy
+ * meant for the host's traffic to itself judges every flow between any
+ * two zones that its own pair's policies do not match, before the
+ * default policy. `from-zone junos-host to-zone junos-host ... then
+ * permit` permits everything everywhere. Seen red on main (1b5b15d) with
+ * .disabled = false: the SYN trust to untrust (no policy for that pair,
+ * default deny-all) is redirected (4), a session opened under policy
+ * self. */
+static void commit_host_to_host(const char *policy_lines)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text), ZONES "%s"
+		 "set security policies default-policy deny-all\n", policy_lines);
+	commit(text);
+}
+
+/* The control: trust to untrust has no policy; default deny-all. */
+Test(rv30, f2_control_no_policy_for_the_pair_refused)
+{
+	commit_host_to_host("set security policies from-zone trust to-zone junos-host policy "
+			    "mgmt match source-address any destination-address any application any\n"
+			    "set security policies from-zone trust to-zone junos-host policy mgmt then permit\n");
+	cr_assert_eq(ssh_syn_from_trust(), FX_XDP_DROP, "no policy trust to untrust: default deny");
+	cr_assert_eq(fx_session_count(), 0);
+}
+
+Test(rv30, f2_zone_policy_junos_host_to_junos_host_judges_every_pair, .disabled = true)
+{
+	commit_host_to_host("set security policies from-zone junos-host to-zone junos-host policy "
+			    "self match source-address any destination-address any application any\n"
+			    "set security policies from-zone junos-host to-zone junos-host policy self "
+			    "then permit\n");
+	cr_expect_eq(ssh_syn_from_trust(), FX_XDP_DROP,
+		     "policy self (junos-host to junos-host) permits trust to untrust");
+	cr_expect_eq(fx_session_count(), 0, "no session under policy self");
+}
+
+/* rv30 F2 by a global policy whose zone lists name junos-host on both
+ * sides among others (management both ways): it is written into the
+ * pair lists it names and into (junos-host, junos-host), the global list. */
+Test(rv30, f2_global_naming_junos_host_both_sides_judges_every_pair, .disabled = true)
+{
+	commit_host_to_host("set security policies global policy mgmt match source-address any "
+			    "destination-address any application junos-ssh from-zone [ untrust junos-host ] "
+			    "to-zone [ trust junos-host ]\n"
+			    "set security policies global policy mgmt then permit\n");
+	cr_expect_eq(ssh_syn_from_trust(), FX_XDP_DROP,
+		     "policy mgmt (untrust or host to trust or host) permits trust to untrust");
+	cr_expect_eq(fx_session_count(), 0, "no session under policy mgmt");
+}
