@@ -1,6 +1,6 @@
 /* Red team rv30: findings on main (1b5b15d), each as a test that shows
- * it. They fail on main and are committed disabled (`.disabled = true`,
- * the comment names the finding). notes/rv30.md says what each one
+ * it. They failed on main and were committed disabled (`.disabled = true`,
+ * the comment names the finding); enabled with their fixes (stop 35). notes/rv30.md says what each one
  * means. Suite rv30: a veth pair in the fixture's private namespace, fa
  * (zone trust) where clients send from and fb (zone untrust) toward the
  * servers, with static neighbours so that XDP forwards (as
@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <net/if.h>
 #include <stdlib.h>
+#include <string.h>
 #include <bpf/bpf.h>
 #include "commit.h"
 #include "nat_fixture.h"
@@ -83,7 +84,7 @@ Test(rv30, f1_control_global_deny_naming_its_zones_refuses)
  * passes what it was to block; the commit says nothing. Seen red on main
  * (1b5b15d) with .disabled = false: the SYN is redirected (4), a session
  * opened under policy allow. */
-Test(rv30, f1_global_deny_from_zone_any_compiled_into_no_zone_pair, .disabled = true)
+Test(rv30, f1_global_deny_from_zone_any_compiled_into_no_zone_pair)
 {
 	commit_block_then_allow("any", "untrust");
 	cr_expect_eq(ssh_syn_from_trust(), FX_XDP_DROP,
@@ -92,7 +93,7 @@ Test(rv30, f1_global_deny_from_zone_any_compiled_into_no_zone_pair, .disabled = 
 }
 
 /* rv30 F1, the same by `to-zone any`. */
-Test(rv30, f1_global_deny_to_zone_any_compiled_into_no_zone_pair, .disabled = true)
+Test(rv30, f1_global_deny_to_zone_any_compiled_into_no_zone_pair)
 {
 	commit_block_then_allow("trust", "any");
 	cr_expect_eq(ssh_syn_from_trust(), FX_XDP_DROP,
@@ -134,12 +135,26 @@ Test(rv30, f2_control_no_policy_for_the_pair_refused)
 	cr_assert_eq(fx_session_count(), 0);
 }
 
-Test(rv30, f2_zone_policy_junos_host_to_junos_host_judges_every_pair, .disabled = true)
+/* Fixed: `sfw commit` refuses a junos-host to junos-host policy
+ * (conf/check_policy.c; conf_errors/host_to_host_policy_refused), so the
+ * trust to untrust SYN meets the last good configuration: the control's. */
+Test(rv30, f2_zone_policy_junos_host_to_junos_host_judges_every_pair)
 {
-	commit_host_to_host("set security policies from-zone junos-host to-zone junos-host policy "
-			    "self match source-address any destination-address any application any\n"
-			    "set security policies from-zone junos-host to-zone junos-host policy self "
-			    "then permit\n");
+	const char *text = ZONES
+		"set security policies from-zone junos-host to-zone junos-host policy "
+		"self match source-address any destination-address any application any\n"
+		"set security policies from-zone junos-host to-zone junos-host policy self "
+		"then permit\n"
+		"set security policies default-policy deny-all\n";
+	struct sfw_conf_errors errs = { 0 };
+	struct sfw_conf conf;
+
+	commit_host_to_host("");
+	cr_assert_eq(sfw_conf_init(&conf), 0);
+	cr_expect_neq(sfw_conf_parse_buffer(&conf, "t.conf", text, strlen(text), &errs), 0,
+		      "a junos-host to junos-host policy was taken");
+	sfw_conf_errors_free(&errs);
+	sfw_conf_free(&conf);
 	cr_expect_eq(ssh_syn_from_trust(), FX_XDP_DROP,
 		     "policy self (junos-host to junos-host) permits trust to untrust");
 	cr_expect_eq(fx_session_count(), 0, "no session under policy self");
@@ -148,7 +163,7 @@ Test(rv30, f2_zone_policy_junos_host_to_junos_host_judges_every_pair, .disabled 
 /* rv30 F2 by a global policy whose zone lists name junos-host on both
  * sides among others (management both ways): it is written into the
  * pair lists it names and into (junos-host, junos-host), the global list. */
-Test(rv30, f2_global_naming_junos_host_both_sides_judges_every_pair, .disabled = true)
+Test(rv30, f2_global_naming_junos_host_both_sides_judges_every_pair)
 {
 	commit_host_to_host("set security policies global policy mgmt match source-address any "
 			    "destination-address any application junos-ssh from-zone [ untrust junos-host ] "

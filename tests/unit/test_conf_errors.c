@@ -663,3 +663,16 @@ Test(conf_errors, prometheus_address_and_port)
 		"t.conf:1: unknown word 'tls' after 'set system services prometheus': expected "
 		"one of address, port");
 }
+
+/* junos-host to junos-host: its list id is the global list's, so such a
+ * policy once judged every zone pair (review rv30, F2). */
+Test(conf_errors, host_to_host_policy_refused)
+{
+	CONF_ERRORS(CONF_BASE "set security policies from-zone junos-host to-zone junos-host "
+		    "policy self " ANY_MATCH "\n"
+		    "set security policies from-zone junos-host to-zone junos-host policy self "
+		    "then permit\n",
+		"t.conf:3: policy 'self' (from-zone junos-host to-zone junos-host): the host's "
+		"traffic to itself never crosses sfw: expected a zone other than junos-host on "
+		"one side");
+}
