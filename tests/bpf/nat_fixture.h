@@ -70,24 +70,34 @@ static SUITE_UNUSED void commit_pool(const char *pool)
 	commit(text);
 }
 
-static SUITE_UNUSED void nat_setup(void)
+/* The fixture's namespace (suite_setup) with the veth pair fa
+ * (198.51.100.1/24) and fb (FB_ADDR/24) up, then the shell commands
+ * `more` (neighbours, sysctls); in_if and out_if, with their counters. */
+static SUITE_UNUSED void veth_pair_up(const char *more)
 {
+	char cmd[2048];
+
 	suite_setup();
-	cr_assert_eq(system("ip link add fa type veth peer name fb && ip link set fa up && "
-			    "ip link set fb up && ip addr add 198.51.100.1/24 dev fa && "
-			    "ip addr add " FB_ADDR "/24 dev fb && "
-			    "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
-			    "ip neigh add " SERVER2 " lladdr 02:00:00:00:00:24 dev fb nud permanent && "
-			    "ip neigh add " CLIENT_A " lladdr 02:00:00:00:00:11 dev fa nud permanent && "
-			    "ip neigh add " CLIENT_B " lladdr 02:00:00:00:00:13 dev fa nud permanent && "
-			    "sysctl -qw net.ipv4.ip_forward=1"), 0, "cannot build the veth pair");
-	/* fa's and fb's addresses are the host's, as the daemon would say */
-	cr_assert_eq(fx_local_addrs_sync(), 0);
+	snprintf(cmd, sizeof(cmd), "ip link add fa type veth peer name fb && ip link set fa up && "
+		 "ip link set fb up && ip addr add 198.51.100.1/24 dev fa && "
+		 "ip addr add " FB_ADDR "/24 dev fb && %s", more);
+	cr_assert_eq(system(cmd), 0, "cannot build the veth pair");
 	in_if = if_nametoindex("fa");
 	out_if = if_nametoindex("fb");
 	cr_assert(in_if && out_if);
 	cr_assert_eq(fx_add_counters(in_if), 0);
 	cr_assert_eq(fx_add_counters(out_if), 0);
+}
+
+static SUITE_UNUSED void nat_setup(void)
+{
+	veth_pair_up("ip neigh add " SERVER1 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
+		     "ip neigh add " SERVER2 " lladdr 02:00:00:00:00:24 dev fb nud permanent && "
+		     "ip neigh add " CLIENT_A " lladdr 02:00:00:00:00:11 dev fa nud permanent && "
+		     "ip neigh add " CLIENT_B " lladdr 02:00:00:00:00:13 dev fa nud permanent && "
+		     "sysctl -qw net.ipv4.ip_forward=1");
+	/* fa's and fb's addresses are the host's, as the daemon would say */
+	cr_assert_eq(fx_local_addrs_sync(), 0);
 	for (int i = 0; i < 2; i++) {
 		__u32 ifindex = i ? out_if : in_if;
 

@@ -231,17 +231,8 @@ Test(rv28, f3_decapsulated_packet_from_the_hosts_ipv4_subnet_broadcast_passes_as
 
 static void no_nat_setup(void)
 {
-	suite_setup();
-	cr_assert_eq(system("ip link add fa type veth peer name fb && ip link set fa up && "
-			    "ip link set fb up && ip addr add 198.51.100.1/24 dev fa && "
-			    "ip addr add " FB_ADDR "/24 dev fb && "
-			    "ip neigh add " CLIENT_A " lladdr 02:00:00:00:00:11 dev fa nud permanent && "
-			    "sysctl -qw net.ipv4.ip_forward=1"), 0, "cannot build the veth pair");
-	in_if = if_nametoindex("fa");
-	out_if = if_nametoindex("fb");
-	cr_assert(in_if && out_if);
-	cr_assert_eq(fx_add_counters(in_if), 0);
-	cr_assert_eq(fx_add_counters(out_if), 0);
+	veth_pair_up("ip neigh add " CLIENT_A " lladdr 02:00:00:00:00:11 dev fa nud permanent && "
+		     "sysctl -qw net.ipv4.ip_forward=1");
 	commit("set security zones security-zone trust interfaces fa\n"
 	       "set security zones security-zone untrust interfaces fb\n"
 	       "set security policies from-zone trust to-zone junos-host policy h match source-address any destination-address any application any\n"
@@ -346,23 +337,14 @@ Test(rv28_host, rv29_f1_forwarding_turned_on_and_the_hosts_own_address)
 
 static void fwd_setup(void)
 {
-	suite_setup();
-	cr_assert_eq(system("ip link add fa type veth peer name fb && ip link set fa up && "
-			    "ip link set fb up && ip addr add 198.51.100.1/24 dev fa && "
-			    "ip addr add " FB_ADDR "/24 dev fb && "
-			    "ip neigh add " CLIENT_A " lladdr 02:00:00:00:00:11 dev fa nud permanent && "
-			    "ip neigh add " SRV_FWD " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
-			    "ip addr add 2001:db8::1/64 dev fa nodad && "
-			    "ip addr add 2001:db8:1::1/64 dev fb nodad && "
-			    "ip neigh add " CLI6 " lladdr 02:00:00:00:00:11 dev fa nud permanent && "
-			    "ip neigh add " SRV6 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
-			    "sysctl -qw net.ipv6.conf.all.forwarding=1 && "
-			    "sysctl -qw net.ipv4.ip_forward=1"), 0, "cannot build the veth pair");
-	in_if = if_nametoindex("fa");
-	out_if = if_nametoindex("fb");
-	cr_assert(in_if && out_if);
-	cr_assert_eq(fx_add_counters(in_if), 0);
-	cr_assert_eq(fx_add_counters(out_if), 0);
+	veth_pair_up("ip neigh add " CLIENT_A " lladdr 02:00:00:00:00:11 dev fa nud permanent && "
+		     "ip neigh add " SRV_FWD " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
+		     "ip addr add 2001:db8::1/64 dev fa nodad && "
+		     "ip addr add 2001:db8:1::1/64 dev fb nodad && "
+		     "ip neigh add " CLI6 " lladdr 02:00:00:00:00:11 dev fa nud permanent && "
+		     "ip neigh add " SRV6 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
+		     "sysctl -qw net.ipv6.conf.all.forwarding=1 && "
+		     "sysctl -qw net.ipv4.ip_forward=1");
 	commit("set security zones security-zone trust interfaces fa\n"
 	       "set security zones security-zone untrust interfaces fb\n"
 	       "set security policies from-zone trust to-zone untrust policy p match source-address any destination-address any application any\n"

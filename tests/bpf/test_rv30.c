@@ -17,18 +17,9 @@
 
 static void rv30_setup(void)
 {
-	suite_setup();
-	cr_assert_eq(system("ip link add fa type veth peer name fb && ip link set fa up && "
-			    "ip link set fb up && ip addr add 198.51.100.1/24 dev fa && "
-			    "ip addr add " FB_ADDR "/24 dev fb && "
-			    "ip neigh add " CLIENT_A " lladdr 02:00:00:00:00:11 dev fa nud permanent && "
-			    "ip neigh add " SRV_FWD " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
-			    "sysctl -qw net.ipv4.ip_forward=1"), 0, "cannot build the veth pair");
-	in_if = if_nametoindex("fa");
-	out_if = if_nametoindex("fb");
-	cr_assert(in_if && out_if);
-	cr_assert_eq(fx_add_counters(in_if), 0);
-	cr_assert_eq(fx_add_counters(out_if), 0);
+	veth_pair_up("ip neigh add " CLIENT_A " lladdr 02:00:00:00:00:11 dev fa nud permanent && "
+		     "ip neigh add " SRV_FWD " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
+		     "sysctl -qw net.ipv4.ip_forward=1");
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 }
