@@ -29,6 +29,12 @@
 /* Sessions that saw traffic are written again this often, so their
  * entries (and the peer's copies) outlive them by at most that much. */
 #define SFW_HA_REFRESH_MS 10000
+/* Every this many refreshes, the entries of all live sessions are written
+ * again, seen or not. conntrackd's FT-FW resends what the peer asks for
+ * again, but a request lost on the fabric leaves its message lost: an idle
+ * session would stay missing on the peer for good. The full pass costs no
+ * more than one refresh of a table whose sessions all saw traffic. */
+#define SFW_HA_FULL_REFRESH_EVERY 6
 
 enum sfw_ha_role {
 	SFW_HA_NONE = 0,       /* not in a cluster: nothing mirrored or loaded */

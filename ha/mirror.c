@@ -100,8 +100,11 @@ static int rewrite_seen_reply(struct ha_mirror *m, struct nf_conntrack *ct)
 	return nfct.query(m->h, NFCT_Q_CREATE_UPDATE, ct);
 }
 
+/* Writes session s's entry with timeout_s left to run: what the session
+ * has left of its idle timeout, so an entry written again runs out with
+ * its session, not a whole timeout after. */
 static int write_entry(struct ha_mirror *m, const struct sfw_session_key *k,
-		       const struct sfw_session *s, __u32 gen, __u64 *count)
+		       const struct sfw_session *s, __u32 timeout_s, __u32 gen, __u64 *count)
 {
 	struct sfw_ha_session hs = { .key = *k, .sess = *s };
 	struct nf_conntrack *ct = nfct.new();
@@ -109,6 +112,7 @@ static int write_entry(struct ha_mirror *m, const struct sfw_session_key *k,
 
 	if (!ct)
 		return -ENOMEM;
+	hs.sess.timeout_s = timeout_s;
 	for (int w = 0; w < 2; w++)
 		hs.zone[w] = ha_zone_of(m->zones_fd, gen, s->wing[w].ifindex);
 	err = sfw_ha_encode(&hs, m->zone, ct);
@@ -152,7 +156,8 @@ int ha_mirror_event(struct ha_mirror *m, const struct sfw_event *e)
 	case SFW_EV_UPDATE:
 		if (!ha_mirrored(&e->key, &e->sess))
 			return 0;
-		return write_entry(m, &e->key, &e->sess, config_gen(m), &m->st->mirrored);
+		return write_entry(m, &e->key, &e->sess, e->sess.timeout_s, config_gen(m),
+				   &m->st->mirrored);
 	case SFW_EV_CLOSE:
 		return delete_entry(m, &e->key, &e->sess);
 	default:
@@ -171,11 +176,11 @@ static int walk_one(const struct sfw_session_key *k, const struct sfw_session *s
 {
 	struct walk_ctx *c = arg;
 	__u64 idle = c->now > s->last_seen_ns ? c->now - s->last_seen_ns : 0;
+	__u64 idle_s = idle / 1000000000ull;
 
-	if (!ha_mirrored(k, s) || s->last_seen_ns < c->since ||
-	    idle > (__u64)s->timeout_s * 1000000000ull)
+	if (!ha_mirrored(k, s) || s->last_seen_ns < c->since || idle_s >= s->timeout_s)
 		return 0;
-	return write_entry(c->m, k, s, c->gen,
+	return write_entry(c->m, k, s, s->timeout_s - (__u32)idle_s, c->gen,
 			   c->refresh ? &c->m->st->refreshed : &c->m->st->mirrored);
 }
 

@@ -36,6 +36,7 @@ struct sfw_ha_worker {
 	struct ha_replica r;
 	__u32 sessions_id;            /* the table acted on: another one means reattached */
 	__u64 next_refresh_ns, refresh_since_ns, next_publish_ns;
+	unsigned int refreshes;       /* since this node became primary */
 };
 
 static int on_sync(void *ctx, void *data, size_t len)
@@ -104,6 +105,7 @@ static int enter_primary(struct sfw_ha_worker *w, const struct sfw_ha_ctl *ctl)
 		err = -errno;
 	close(fd);
 	w->refresh_since_ns = sfw_coarse_now_ns();
+	w->refreshes = 0;
 	w->next_refresh_ns = w->refresh_since_ns + (__u64)ctl->refresh_ms * 1000000;
 	return err;
 }
@@ -178,8 +180,11 @@ static void refresh(struct sfw_ha_worker *w, __u64 now)
 {
 	__u64 t0 = now;
 
-	/* sessions seen since the last refresh began: none is missed */
-	ha_mirror_walk(&w->m, w->refresh_since_ns, true);
+	/* sessions seen since the last refresh began: none is missed; every
+	 * SFW_HA_FULL_REFRESH_EVERY-th time, all (ha.h) */
+	bool full = ++w->refreshes % SFW_HA_FULL_REFRESH_EVERY == 0;
+
+	ha_mirror_walk(&w->m, full ? 0 : w->refresh_since_ns, true);
 	w->refresh_since_ns = t0;
 	w->st.last_refresh_ns = sfw_coarse_now_ns() - t0;
 	w->next_refresh_ns = t0 + (__u64)w->ctl.refresh_ms * 1000000;

@@ -25,6 +25,25 @@ ids() {   # node: the ids of the burst's sessions, sorted
 count() { ids "$1" | grep -c . ; }
 has_all() { [ "$(count 1)" -eq "$N" ]; }
 has_none() { [ "$(count 1)" -eq 0 ]; }
+# What each layer holds when fw1 falls short: the kernel's table on fw1
+# (conntrackd's writes), sfw's loads and refusals, conntrackd's own counts.
+report() {
+	local n
+	for n in 0 1; do
+		echo "fw$n: sfw holds $(count "$n"); kernel table: $(in_ns "fw$n" conntrack -L -p udp --dport "$HA_PORT" 2>/dev/null | grep -c .) entries" >&2
+		node_sfw "$n" show chassis cluster statistics 2>&1 | sed 's/^/  /' >&2
+		in_ns "fw$n" conntrackd -C "$HA_DIR/fw$n/run/conntrackd.conf" -s 2>&1 | sed 's/^/  /' >&2
+	done
+	comm -23 <(ids 0) <(ids 1) | head -5 | sed 's/^/  missing on fw1: /' >&2
+}
+wait_or_report() {   # secs what command...
+	local secs=$1 what=$2 end=$((SECONDS + $1))
+	shift 2
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -lt $end ] || { report; fail "timed out after ${secs}s waiting for $what"; }
+		sleep 0.1
+	done
+}
 dropped() {   # n: packets the loss rule dropped on node n
 	in_ns "fw$1" nft list table inet loss | sed -n 's/.*counter packets \([0-9]*\).*/\1/p'
 }
@@ -39,13 +58,13 @@ ha_server_up
 t0=$SECONDS
 in_ns cli $HA_FLOWS burst 203.0.113.2 "$HA_PORT" "$N" "$F/ports" || fail "the burst"
 wait_for 20 "fw0 to hold the $N sessions" test "$(count 0)" -eq "$N"
-wait_for 60 "fw1 to hold all $N sessions" has_all
+wait_or_report 60 "fw1 to hold all $N sessions" has_all
 [ "$(ids 0)" = "$(ids 1)" ] || fail "fw1 holds other ids than fw0"
 echo "sync: $N sessions on fw1 in $((SECONDS - t0)) s with 10% loss on the fabric"
 node_sfw 0 clear security flow session protocol udp destination-port "$HA_PORT" >/dev/null ||
 	fail "clear on fw0"
 t0=$SECONDS
-wait_for 60 "fw1 to drop all $N sessions" has_none
+wait_or_report 60 "fw1 to drop all $N sessions" has_none
 lost=$(( $(dropped 0) + $(dropped 1) ))
 [ "$lost" -gt 0 ] || fail "the loss rule dropped nothing: the test proves nothing"
 echo "closes: all $N removed on fw1 in $((SECONDS - t0)) s; the fabric lost $lost packets"
