@@ -77,13 +77,19 @@ struct sfw_flow {
 	bool dnat_static;     /* that rule is a static NAT rule's (its id dnat_rule) */
 };
 
+/* TCP flags no first packet may carry, no-syn-check or not: a RST, or
+ * SYN with FIN, which no stack sends and some take as a SYN (a scan's or
+ * an evasion's segment; Junos' syn-fin screen, conntrack's INVALID). */
+#define SFW_TCP_NEVER_OPENS(fl) \
+	(((fl) & SFW_TCP_RST) || ((fl) & (SFW_TCP_SYN | SFW_TCP_FIN)) == (SFW_TCP_SYN | SFW_TCP_FIN))
+
 /* May a packet without a session open one, protocol-wise (policy comes
  * next)? Returns SFW_OUTCOME_CREATE or the counter of the reason not. */
 static __always_inline __u32 sfw_may_open(const struct sfw_pkt *p, const struct sfw_config *cfg)
 {
 	if (p->proto == SFW_IPPROTO_TCP &&
-	    (p->tcp_flags & (SFW_TCP_SYN | SFW_TCP_ACK | SFW_TCP_RST)) != SFW_TCP_SYN &&
-	    (!(cfg->flags & SFW_CFG_F_NO_SYN_CHECK) || (p->tcp_flags & SFW_TCP_RST)))
+	    (p->tcp_flags & (SFW_TCP_SYN | SFW_TCP_ACK | SFW_TCP_RST | SFW_TCP_FIN)) != SFW_TCP_SYN &&
+	    (!(cfg->flags & SFW_CFG_F_NO_SYN_CHECK) || SFW_TCP_NEVER_OPENS(p->tcp_flags)))
 		return SFW_CNT_SFW_ERR_TCP_NO_SYN;
 	/* a reply opens nothing: its request's session admits it, or
 	 * nothing does (conntrack calls it INVALID) */

@@ -462,6 +462,7 @@ Test(tcp, first_fin_refused) { first_packet_refused(FIN | ACK); }
 Test(tcp, first_rst_refused) { first_packet_refused(RST); }
 Test(tcp, first_syn_rst_refused) { first_packet_refused(SYN | RST); }
 Test(tcp, first_no_flags_refused) { first_packet_refused(0); }
+Test(tcp, first_syn_fin_refused) { first_packet_refused(SYN | FIN); }
 
 /* no-syn-check joins connections already running (after a restart). */
 Test(tcp, no_syn_check_joins_midstream)
@@ -480,17 +481,21 @@ Test(tcp, no_syn_check_joins_midstream)
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_TCP_NO_SYN), 0);
 }
 
-/* ...but a lone RST never opens anything. */
-Test(tcp, no_syn_check_still_refuses_rst)
+/* ...but a lone RST or a SYN with FIN never opens anything. */
+static void no_syn_check_refused(__u8 flags)
 {
 	struct conn k;
 
 	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
 	conn_init(&k, CLI4, SRV4);
-	cr_assert_eq(cli(&k, RST, 0), FX_XDP_DROP);
+	cr_assert_eq(cli(&k, flags, 0), FX_XDP_DROP, "flags %#x opened a session", flags);
 	cr_assert_eq(fx_session_count(), 0);
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_TCP_NO_SYN), 1);
 }
+
+Test(tcp, no_syn_check_still_refuses_rst) { no_syn_check_refused(RST); }
+Test(tcp, no_syn_check_still_refuses_syn_fin) { no_syn_check_refused(SYN | FIN); }
+Test(tcp, no_syn_check_still_refuses_syn_fin_ack) { no_syn_check_refused(SYN | FIN | ACK); }
 
 /* Timeouts are read from the config map at each transition. */
 Test(tcp, timeouts_follow_config)
