@@ -186,6 +186,8 @@ static __always_inline __u32 sfw_track(void *ctx, void *data, void *end, struct 
 			 outcome == SFW_RELATED_HOST_IN ? SFW_FLOW_HOST_ERR : 0;
 		if (outcome == SFW_RELATED_ZONE)
 			return SFW_CNT_ERR_INVALID_ZONE;
+		if (outcome == SFW_RELATED_WINDOW)
+			return SFW_CNT_ERR_TCP_SEQ_WINDOW;
 		return outcome ? SFW_CNT_SFW_PERMITTED_PKTS : SFW_CNT_SFW_ERR_NO_SESSION;
 	}
 	f->src_lo = sfw_packet_key(p, &f->key, ingress);

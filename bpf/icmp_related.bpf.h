@@ -10,6 +10,7 @@
 #include "session.bpf.h"
 #include "nat.bpf.h"
 #include "zone_bind.bpf.h"
+#include "tcp_window.bpf.h"
 
 /* The extension headers of a quoted IPv6 packet, walked as sfw_parse_ipv6
  * walks a packet's (bounded by SFW_IPV6_EXT_MAX, each header inside the
@@ -122,6 +123,8 @@ static __always_inline int sfw_parse_embedded(void *ctx, void *data, void *end,
 		   in->proto == SFW_IPPROTO_SCTP) {
 		in->sport = *(__be16 *)l4;
 		in->dport = *(__be16 *)(l4 + 2);
+		if (in->proto == SFW_IPPROTO_TCP)
+			in->seq = bpf_ntohl(*(__be32 *)(l4 + 4));
 	}
 	return 0;
 }
@@ -138,6 +141,30 @@ static __always_inline int sfw_parse_embedded(void *ctx, void *data, void *end,
 				 * (docs/nat.md "Third review: R2") */
 #define SFW_RELATED_ZONE 5   /* about a session's packet, but from another zone
 			      * than its wing's (bpf/zone_bind.bpf.h) */
+#define SFW_RELATED_WINDOW 6   /* about a TCP segment its wing cannot have sent
+				* unacknowledged (sfw_icmp_tcp_seq_ok) */
+
+/* Could wing dir of TCP session s have sent the quoted segment (sequence
+ * number seq) and not yet had it acknowledged? An error is about a
+ * segment that went no further, so nothing after it was acknowledged and
+ * the wing has sent at most a window past it: seq within the peer's
+ * largest window (at least conntrack's 66,000, as acknowledgements are
+ * held to) before the wing's end, and not after it (pf's bound; RFC 5927
+ * 4.1: Linux's tcp_v4_err checks SND.UNA..SND.NXT, an endpoint that does
+ * not is reset or throttled by a blind error quoting a guessed tuple).
+ * Any until both wings are tracked, or with no-sequence-check. */
+static __always_inline bool sfw_icmp_tcp_seq_ok(const struct sfw_session *s, __u32 dir, __u32 seq)
+{
+	const struct sfw_wing *w = &s->wing[dir & 1], *peer = &s->wing[(dir & 1) ^ 1];
+	__u32 zero = 0, win = peer->maxwin > SFW_TCP_MAXACKWIN_MIN ? peer->maxwin
+								  : SFW_TCP_MAXACKWIN_MIN;
+	const struct sfw_config *cfg = bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
+
+	if (!cfg || (cfg->flags & SFW_CFG_F_NO_SEQ_CHECK) ||
+	    !(w->tcp_flags & peer->tcp_flags & SFW_WING_TRACKED))
+		return true;
+	return !sfw_seq_after(seq, w->seq_end) && w->seq_end - seq <= win;
+}
 
 /* The wing whose interface an error about a packet of wing dir comes
  * back by: where that packet went. A forwarded packet went toward the
@@ -186,6 +213,9 @@ static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a,
 	 * of the client's (docs/nat.md "Open findings", 8) */
 	if (in->src.v4 != s->nat.src.v4 || in->sport != s->nat.sport)
 		return SFW_RELATED_NONE;
+	/* the client's segment, translated: its numbers are the In wing's */
+	if (in->proto == SFW_IPPROTO_TCP && !sfw_icmp_tcp_seq_ok(s, SFW_WING_IN, in->seq))
+		return SFW_RELATED_WINDOW;
 	/* it comes back the way the replies do: from the Out wing's zone */
 	if (!sfw_wing_from(s, SFW_WING_OUT, ingress, true))
 		return SFW_RELATED_ZONE;
@@ -223,6 +253,8 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 	 * none of its packets (sfw_icmp_fits_wing) */
 	if (!sfw_icmp_fits_wing(in, sfw_wing_of(s, key_lo)))
 		return SFW_RELATED_NONE;
+	if (in->proto == SFW_IPPROTO_TCP && !sfw_icmp_tcp_seq_ok(s, sfw_wing_of(s, key_lo), in->seq))
+		return SFW_RELATED_WINDOW;
 	/* an error comes back from where the packet it quotes went
 	 * (bpf/zone_bind.bpf.h) */
 	w = sfw_error_wing(s, sfw_wing_of(s, key_lo));

@@ -2,6 +2,7 @@
  * packet they quote belongs to a live session and they go back to its
  * sender, and never open one. Neighbour discovery and MLD: test_nd.c. */
 #include "suite.h"
+#include "tcp_conn.h"
 
 TestSuite(icmp, .init = suite_setup, .fini = suite_teardown);
 
@@ -228,3 +229,41 @@ static void error_to_another_host(bool v6)
 
 Test(icmp, error_to_another_host_dropped_v4) { error_to_another_host(false); }
 Test(icmp, error_to_another_host_dropped_v6) { error_to_another_host(true); }
+
+/* An error quoting TCP is about a segment its sender may still have
+ * unacknowledged: within the receiver's largest window (at least 66,000)
+ * before the sender's end, not after it. A blind one quoting a guessed
+ * tuple with any other number is refused (RFC 5927; pf's bound). */
+static void tcp_error_quote(bool v6, __u32 flags, __s64 shift, int want)
+{
+	const char *router = v6 ? "2001:db8:ffff::1" : OTH4;
+	struct conn k;
+	struct pb_spec quoted, err;
+
+	cr_assert_eq(fx_set_flags(flags), 0);
+	conn_init(&k, v6 ? CLI6 : CLI4, v6 ? SRV6 : SRV4);
+	cr_assert_eq(cli(&k, SFW_TCP_SYN, 0), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, SFW_TCP_SYN | SFW_TCP_ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, SFW_TCP_ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, SFW_TCP_ACK | SFW_TCP_PSH, 1200), FX_XDP_PASS);
+	quoted = k.c;   /* the segment just sent, its sequence number moved */
+	quoted.seq = (__u32)(k.c.seq + shift);
+	err = error_about(&quoted, router, v6, v6 ? SFW_ICMPV6_PKT_TOOBIG : SFW_ICMP_DEST_UNREACH,
+			  v6 ? 0 : 4);
+	cr_assert_eq(fx_xdp(&err), want, "quoted sequence number %+lld from the segment's",
+		     (long long)shift);
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), want == FX_XDP_DROP);
+	cr_assert_eq(fx_session_count(), 1);
+}
+
+Test(icmp, error_quoting_tcp_segment_sent_passes_v4) { tcp_error_quote(false, 0, 0, FX_XDP_PASS); }
+Test(icmp, error_quoting_tcp_segment_sent_passes_v6) { tcp_error_quote(true, 0, 0, FX_XDP_PASS); }
+Test(icmp, error_quoting_tcp_a_window_back_passes) { tcp_error_quote(false, 0, -60000, FX_XDP_PASS); }
+Test(icmp, error_quoting_tcp_past_the_end_dropped_v4) { tcp_error_quote(false, 0, 1201, FX_XDP_DROP); }
+Test(icmp, error_quoting_tcp_past_the_end_dropped_v6) { tcp_error_quote(true, 0, 1201, FX_XDP_DROP); }
+Test(icmp, error_quoting_tcp_far_back_dropped) { tcp_error_quote(false, 0, -2000000, FX_XDP_DROP); }
+Test(icmp, error_quoting_tcp_any_with_no_sequence_check)
+{
+	tcp_error_quote(false, SFW_CFG_F_NO_SEQ_CHECK, 1000000, FX_XDP_PASS);
+}
+

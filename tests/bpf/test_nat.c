@@ -196,6 +196,40 @@ Test(nat, icmp_error_about_translated_packet_translated_back)
 		     "quoted ICMP checksum");
 }
 
+/* An error about a translated TCP segment is held to the client's
+ * sequence numbers as a plain session's is (icmp/error_quoting_tcp_*):
+ * about what the client sent, translated back; past the client's end, a
+ * blind guess at the translated tuple, refused. */
+static void nat_tcp_error(__u32 quoted_seq, int want)
+{
+	struct pb_spec syn = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
+			       .sport = 41000, .dport = 80, .tcp_flags = SFW_TCP_SYN,
+			       .seq = 1000 };
+	struct pb_spec synack = { .src = SERVER1, .dst = FB_ADDR, .proto = SFW_IPPROTO_TCP,
+				  .sport = 80, .dport = 41000,
+				  .tcp_flags = SFW_TCP_SYN | SFW_TCP_ACK, .seq = 5000, .ack = 1001 };
+	struct pb_spec ack = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
+			       .sport = 41000, .dport = 80, .tcp_flags = SFW_TCP_ACK,
+			       .seq = 1001, .ack = 5001, .payload = 10 };
+	struct pb_spec quoted = { .src = FB_ADDR, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
+				  .sport = 41000, .dport = 80, .tcp_flags = SFW_TCP_ACK,
+				  .seq = quoted_seq, .ack = 5001, .payload = 10 };
+	struct pb_spec err = { .src = SERVER1, .dst = FB_ADDR, .proto = SFW_IPPROTO_ICMP,
+			       .icmp_type = 3, .icmp_code = 4, .inner = &quoted };
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &syn, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(out_if, &synack, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &ack, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(out_if, &err, &in, &out), want);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_TCP_SEQ_WINDOW), want == FX_XDP_DROP);
+	if (want == FX_XDP_PASS)
+		cr_assert_eq(addr_at(&out, 16), a4(CLIENT_A), "to the client");
+}
+
+Test(nat, tcp_error_about_a_segment_sent_translated_back) { nat_tcp_error(1001, FX_XDP_PASS); }
+Test(nat, tcp_error_past_the_clients_end_refused) { nat_tcp_error(1011 + 5000, FX_XDP_DROP); }
+
 /* Runs a forwarded frame (from in_if) through fb's tc egress; *out gets
  * it. */
 static int tc_forwarded(const struct pb_pkt *in, struct pb_pkt *out)
