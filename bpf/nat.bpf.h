@@ -11,6 +11,7 @@
 #include "maps.bpf.h"
 #include "parse.bpf.h"
 #include "policy.bpf.h"
+#include "local_addr.bpf.h"
 #include "net_consts.h"
 
 /* The deepest headers parse.bpf.h hands on: two VLAN tags, IPv4 options. */
@@ -453,6 +454,26 @@ static __always_inline void sfw_nat_span_pool(struct sfw_nat_span *sp, __u32 lo,
 	sp->tries = !lo ? 1 : n < SFW_NAT_PORT_TRIES ? n : SFW_NAT_PORT_TRIES;
 }
 
+/* A pool address the host owns: its ephemeral range [hlo, hhi] is the
+ * host's own connections' (rv31a F1: a client's session on P:p -> S:sp
+ * dropped the host's later one from the same port at tc), so it is cut
+ * out of the pool's range as interface NAT leaves it out; a range inside
+ * it leaves no port: refused, as interface NAT's is. `port
+ * no-translation` keeps the client's port whatever it is. */
+static __always_inline void sfw_nat_span_cut(struct sfw_nat_span *sp, __u32 hlo, __u32 hhi)
+{
+	__u32 n;
+
+	if (sp->own || !hlo || hhi < hlo || hhi < sp->lo || hlo > sp->hi)
+		return;
+	sp->hlo = hlo;
+	sp->hhi = hhi;
+	sp->below = hlo > sp->lo ? hlo - sp->lo : 0;
+	sp->above = hhi < sp->hi ? sp->hi - hhi : 0;
+	n = sp->below + sp->above;
+	sp->tries = n < SFW_NAT_PORT_TRIES ? n : SFW_NAT_PORT_TRIES;
+}
+
 /* Try i's place in a range larger than the tries: a fresh hash each,
  * so a run of held ports (clients' consecutive ports, kept as their own)
  * costs one try, not the whole budget, as nf_nat's search starts afresh
@@ -745,21 +766,24 @@ __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
 	cfg = bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
 	if (!t || !cfg || p->family != SFW_FAMILY_INET)
 		return SFW_CNT_ERR_INCOMING_NAT;
-	if (s->nat.pool_id)
-		sfw_nat_span_pool(&t->sp, SFW_NAT_TO_LO(to), SFW_NAT_TO_HI(to));
-	else
-		sfw_nat_span_of(&t->sp, cfg->nat_host_port_lo, cfg->nat_host_port_hi);
-	/* the host's range takes them all (a no-translation pool's span is
-	 * the client's port alone) */
-	if (!s->nat.pool_id && !t->sp.below && !t->sp.above)
-		return SFW_CNT_ERR_INCOMING_NAT;
-	sfw_nat_alias_of(&t->alias, s, k);
-	t->port.sess_id = s->id;
-	t->port.owner = *k;
 	__builtin_memset(&t->pk, 0, sizeof(t->pk));
 	t->pk.addr.v4 = SFW_NAT_TO_ADDR(to);
 	t->pk.proto = p->proto;
 	t->pk.family = p->family;
+	if (s->nat.pool_id) {
+		sfw_nat_span_pool(&t->sp, SFW_NAT_TO_LO(to), SFW_NAT_TO_HI(to));
+		if (sfw_local_addr_has(&t->pk.addr, p->family))
+			sfw_nat_span_cut(&t->sp, cfg->nat_host_port_lo, cfg->nat_host_port_hi);
+	} else {
+		sfw_nat_span_of(&t->sp, cfg->nat_host_port_lo, cfg->nat_host_port_hi);
+	}
+	/* the host's range takes them all (a no-translation pool's span is
+	 * the client's port alone) */
+	if (!t->sp.below && !t->sp.above && !(s->nat.pool_id && !t->sp.lo))
+		return SFW_CNT_ERR_INCOMING_NAT;
+	sfw_nat_alias_of(&t->alias, s, k);
+	t->port.sess_id = s->id;
+	t->port.owner = *k;
 	h = sfw_nat_hash(p);
 	/* the replies come in by the zone the Out wing leaves by, judged in
 	 * the generation in force now (the rule's, but for a commit since) */

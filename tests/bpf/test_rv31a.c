@@ -50,8 +50,7 @@ TestSuite(rv31a, .init = nat_setup, .fini = suite_teardown);
  * does): a pool address that is the host's (the local-address map XDP
  * already has) leaves the host's range out, here refusing both flows
  * (the range holds nothing else), and the host's datagrams leave. */
-Test(rv31a, f1_pool_at_the_hosts_address_gives_out_the_hosts_ephemeral_ports,
-     .disabled = true)
+Test(rv31a, f1_pool_at_the_hosts_address_gives_out_the_hosts_ephemeral_ports)
 {
 	struct pb_spec c[2] = { udp(CLIENT_A, SERVER1, 40000, 53),
 				udp(CLIENT_B, SERVER1, 40001, 53) };
@@ -75,6 +74,35 @@ Test(rv31a, f1_pool_at_the_hosts_address_gives_out_the_hosts_ephemeral_ports,
 			     "the host's own datagram from its ephemeral port %u to the server "
 			     "a client reaches through the pool is refused", p);
 	}
+	/* fixed: the range is all the host's, so both flows are refused */
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 2);
+}
+
+/* F1's fix where the pool's range straddles the host's: only the ports
+ * under it are given out (49998 and 49999), each once, then refusals. */
+Test(rv31a, f1_fixed_pool_at_the_hosts_address_keeps_its_ports_outside_the_hosts_range)
+{
+	struct pb_pkt in, out;
+	__u16 seen[2] = { 0 };
+
+	commit_pool("set security nat source pool P address " FB_ADDR "/32\n"
+		    "set security nat source pool P port range 49998 to 50005\n");
+	host_ports(HOST_LO, HOST_HI);
+	for (int i = 0; i < 3; i++) {
+		struct pb_spec c = udp(CLIENT_A, SERVER1, 40000 + i, 53);
+		int rc = run_at(in_if, &c, &in, &out);
+		__u16 pp = rc == FX_XDP_REDIRECT ? port_at(&out, 0) : 0;
+
+		if (i < 2) {
+			cr_assert_eq(rc, FX_XDP_REDIRECT, "flow %d", i);
+			cr_assert(pp == 49998 || pp == 49999, "flow %d left from %u", i, pp);
+			seen[i] = pp;
+		} else {
+			cr_assert_eq(rc, FX_XDP_DROP, "a third flow, from port %u", pp);
+		}
+	}
+	cr_assert_neq(seen[0], seen[1]);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
 }
 
 /* F1's control: the same two flows and host datagrams under the
@@ -105,7 +133,9 @@ Test(rv31a, f1_control_interface_nat_leaves_the_hosts_ports_to_the_host)
 	}
 	commit_pool(POOL_AT_FB);
 	host_ports(HOST_LO, HOST_HI);
-	cr_assert_eq(run_at(in_if, &other, &in, &out), FX_XDP_REDIRECT,
-		     "a pool at fb's address commits and translates");
-	cr_expect_eq(addr_at(&out, 12), inet_addr(FB_ADDR));
+	/* the setup F1 needs is accepted; since F1's fix a range inside the
+	 * host's gives out nothing at the host's address */
+	cr_assert_eq(run_at(in_if, &other, &in, &out), FX_XDP_DROP,
+		     "a pool at fb's address inside the host's range gives out no port");
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
 }
