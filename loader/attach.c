@@ -224,6 +224,25 @@ static bool only_iface(void)
 	return sfw_list_ifaces(list, 2) == 1;
 }
 
+/* Would the attach take what another holds: an XDP program already on
+ * ifindex (another sfw's, another tool's), or a tc filter at sfw's handle
+ * and priority that is not this pin root's? Refused before anything is
+ * touched, so a failed attach never strips what runs there (rv31b F1:
+ * tc went first, replaced the running instance's filter, and XDP's
+ * refusal then deleted it). After the programs' load: their maps are
+ * what tells our filter from another's. */
+static int check_free(__u32 ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (!bpf_xdp_query((int)ifindex, 0, &q) && q.attach_mode != XDP_ATTACHED_NONE)
+		return sfw_fail(EBUSY, "another XDP program is already attached to this interface");
+	if (sfw_tc_foreign(ifindex))
+		return sfw_fail(EBUSY, "another tc egress filter is at sfw's handle and priority "
+				"on this interface");
+	return 0;
+}
+
 int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 		     struct sfw_attach_result *res)
 {
@@ -246,6 +265,14 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 	err = sfw_progs_load(&p, opts, res ? &res->fresh : NULL);
 	if (err)
 		return err;
+	err = check_free(ifindex);
+	if (err) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s: %s", ifname, sfw_last_error());
+		sfw_progs_close(p);
+		return sfw_fail(-err, "%s", msg);
+	}
 	snprintf(info.name, sizeof(info.name), "%s", ifname);
 	info.xdp_prog_id = sfw_prog_id(sfw_progs_prog_fd(p, SFW_PROG_XDP));
 	err = register_iface(ifindex, &info);

@@ -104,19 +104,19 @@ static int parse_prefix(const char *word, struct sfw_prefix *p)
 	return 0;
 }
 
+/* An interface by name, or by index when no interface has that name (a
+ * gone interface's sessions keep its index). The name first: Linux names
+ * may be all digits, and `sfw attach 2` attaches the interface named 2
+ * (rv31b F2: the index first cleared another interface's sessions). */
 static int parse_iface(const char *word, struct sfw_value *out)
 {
-	unsigned int idx;
+	unsigned int idx = strlen(word) < IF_NAMESIZE ? if_nametoindex(word) : 0;
 
-	if (!parse_dec(word, 0xffffffffu, &out->num) && out->num)
+	if (idx) {
+		out->num = idx;
 		return 0;
-	if (strlen(word) >= IF_NAMESIZE)
-		return -1;
-	idx = if_nametoindex(word);
-	if (!idx)
-		return -1;
-	out->num = idx;
-	return 0;
+	}
+	return !parse_dec(word, 0xffffffffu, &out->num) && out->num ? 0 : -1;
 }
 
 int sfw_parse_value(enum sfw_arg_type type, const char *const *choices,

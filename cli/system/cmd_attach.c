@@ -129,11 +129,19 @@ static int attach_each(const struct sfw_cmdline *cl, const struct sfw_attach_opt
 	return r < 0 ? r : 0;
 }
 
+/* Is any interface attached under this pin root? */
+static bool any_attached(void)
+{
+	struct sfw_iface_entry one;
+
+	return sfw_list_ifaces(&one, 1) > 0;
+}
+
 int sfw_cmd_attach(const struct sfw_cmdline *cl)
 {
 	struct sfw_attach_opts opts = { 0 };
 	struct iface_report rep;
-	bool fresh = false;
+	bool fresh = false, daemon_tried;
 	int r;
 
 	if (!cl->npos) {
@@ -157,12 +165,18 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 	r = attach_each(cl, &opts, &rep, &fresh);
 	if (r >= 0 && SFW_OPTS(cl, struct sfw_attach_cmd_opts)->forward)
 		r = rep.fwd_ports = attach_forward();
+	daemon_tried = r >= 0;
 	/* ageing is always on: expired sessions go, closes are logged */
 	if (r >= 0)
 		r = sfw_daemon_ensure();
 	report_end(&rep);
-	if (r < 0)
+	if (r < 0) {
 		sfw_report(cl);
+		/* and for what got attached before a later interface failed
+		 * (rv31b F3): it filters, so it ages and logs */
+		if (!daemon_tried && any_attached() && sfw_daemon_ensure() < 0)
+			sfw_report(cl);
+	}
 	/* whatever got attached refuses new sessions until the stored
 	 * configuration is in force: every attach tries to apply it, and
 	 * applies it again when the datapath runs another text (a commit cut
