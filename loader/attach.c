@@ -224,22 +224,18 @@ static bool only_iface(void)
 	return sfw_list_ifaces(list, 2) == 1;
 }
 
-/* Would the attach take what another holds: an XDP program already on
- * ifindex (another sfw's, another tool's), or a tc filter at sfw's handle
- * and priority that is not this pin root's? Refused before anything is
- * touched, so a failed attach never strips what runs there (rv31b F1:
- * tc went first, replaced the running instance's filter, and XDP's
- * refusal then deleted it). After the programs' load: their maps are
- * what tells our filter from another's. */
+/* An XDP program already on ifindex (another sfw instance's, another
+ * tool's) refuses the attach before anything is touched, so a failed
+ * attach never strips what runs there (rv31b F1: tc went first, replaced
+ * the running instance's filter at sfw's handle, and XDP's refusal then
+ * deleted it). A filter at that handle with no XDP program beside it is
+ * replaced, as before: what a crash or removed pins left of ours. */
 static int check_free(__u32 ifindex)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 
 	if (!bpf_xdp_query((int)ifindex, 0, &q) && q.attach_mode != XDP_ATTACHED_NONE)
 		return sfw_fail(EBUSY, "another XDP program is already attached to this interface");
-	if (sfw_tc_foreign(ifindex))
-		return sfw_fail(EBUSY, "another tc egress filter is at sfw's handle and priority "
-				"on this interface");
 	return 0;
 }
 

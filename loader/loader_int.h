@@ -23,9 +23,5 @@ __u32 sfw_own_map_id(const char *name);
  * program uses a map pinned under this pin root, and no other. The
  * number removed. */
 int sfw_tc_sweep(void);
-/* Is there a tc egress filter at sfw's handle and priority on ifindex
- * whose program uses no map pinned under this pin root (another sfw
- * instance's, another tool's)? */
-bool sfw_tc_foreign(__u32 ifindex);
 
 #endif

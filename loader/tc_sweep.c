@@ -70,17 +70,6 @@ static bool detach_own_tc(__u32 ifindex, const __u32 *ids, int n)
 	return bpf_tc_detach(&hook, &del) == 0;
 }
 
-bool sfw_tc_foreign(__u32 ifindex)
-{
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = (int)ifindex, .attach_point = BPF_TC_EGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, q, .handle = SFW_TC_HANDLE, .priority = SFW_TC_PRIORITY);
-	__u32 ids[SWEEP_MAX_MAPS];
-
-	if (bpf_tc_query(&hook, &q))
-		return false;   /* no filter there (or no clsact qdisc) */
-	return !prog_uses(q.prog_id, ids, own_map_ids(ids, SWEEP_MAX_MAPS));
-}
-
 /* Every interface of this network namespace: the interfaces sfw attached
  * cannot be named any more (their links' ifindex is lost, sfw_ifaces is
  * missing or refused), and a tc hook is reached through netlink, which
