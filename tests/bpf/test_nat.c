@@ -66,19 +66,22 @@ Test(nat, udp_without_checksum_keeps_none)
 	cr_assert_eq(port_at(&out, 6), 0, "no checksum stays no checksum");
 }
 
+/* A handshake through interface NAT: client A's port 41000 kept. */
+static const struct pb_spec syn = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
+				    .sport = 41000, .dport = 80, .tcp_flags = SFW_TCP_SYN,
+				    .seq = 1000 };
+static const struct pb_spec synack = { .src = SERVER1, .dst = FB_ADDR, .proto = SFW_IPPROTO_TCP,
+				       .sport = 80, .dport = 41000,
+				       .tcp_flags = SFW_TCP_SYN | SFW_TCP_ACK, .seq = 5000,
+				       .ack = 1001 };
+static const struct pb_spec ack = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
+				    .sport = 41000, .dport = 80, .tcp_flags = SFW_TCP_ACK,
+				    .seq = 1001, .ack = 5001, .payload = 10 };
+
 /* TCP: the SYN out, the SYN-ACK back, the ACK out, each rewritten with its
  * checksum right, the session established through the alias. */
 Test(nat, tcp_handshake_translated_both_ways)
 {
-	struct pb_spec syn = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
-			       .sport = 41000, .dport = 80, .tcp_flags = SFW_TCP_SYN,
-			       .seq = 1000 };
-	struct pb_spec synack = { .src = SERVER1, .dst = FB_ADDR, .proto = SFW_IPPROTO_TCP,
-				  .sport = 80, .dport = 41000,
-				  .tcp_flags = SFW_TCP_SYN | SFW_TCP_ACK, .seq = 5000, .ack = 1001 };
-	struct pb_spec ack = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
-			       .sport = 41000, .dport = 80, .tcp_flags = SFW_TCP_ACK,
-			       .seq = 1001, .ack = 5001, .payload = 10 };
 	struct pb_pkt in, out;
 	struct sfw_session sess;
 
@@ -202,15 +205,6 @@ Test(nat, icmp_error_about_translated_packet_translated_back)
  * blind guess at the translated tuple, refused. */
 static void nat_tcp_error(__u32 quoted_seq, int want)
 {
-	struct pb_spec syn = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
-			       .sport = 41000, .dport = 80, .tcp_flags = SFW_TCP_SYN,
-			       .seq = 1000 };
-	struct pb_spec synack = { .src = SERVER1, .dst = FB_ADDR, .proto = SFW_IPPROTO_TCP,
-				  .sport = 80, .dport = 41000,
-				  .tcp_flags = SFW_TCP_SYN | SFW_TCP_ACK, .seq = 5000, .ack = 1001 };
-	struct pb_spec ack = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
-			       .sport = 41000, .dport = 80, .tcp_flags = SFW_TCP_ACK,
-			       .seq = 1001, .ack = 5001, .payload = 10 };
 	struct pb_spec quoted = { .src = FB_ADDR, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
 				  .sport = 41000, .dport = 80, .tcp_flags = SFW_TCP_ACK,
 				  .seq = quoted_seq, .ack = 5001, .payload = 10 };
