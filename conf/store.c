@@ -87,31 +87,85 @@ static int copy_file(const char *from, const char *to)
 	return err;
 }
 
-/* rollback n -> n+1 from the oldest down, then the active file -> 1 (by a
- * hard link: the active file stays in place until the rename replaces it). */
-static int rotate(void)
+static int rollback_spare(const char *name, char *buf, size_t len)
 {
-	char from[PATH_LEN], to[PATH_LEN];
+	return sfw_path(buf, len, "%s/rollback/.%s", sfw_conf_dir(), name);
+}
+
+/* The active file, kept as rollback/.previous by a hard link (a copy where
+ * links fail) before the candidate replaces it. Nothing in the history
+ * moves yet: a commit that fails leaves rollback 1..49, and with them the
+ * target of a pending commit confirmed, where they were. *had says whether
+ * there was an active file to keep. */
+static int keep_previous(bool *had)
+{
+	char active[PATH_LEN], prev[PATH_LEN];
 	int err;
 
-	for (int n = SFW_CONF_ROLLBACK_MAX - 1; n >= 1; n--) {
-		if ((err = sfw_conf_rollback_path(n, from, sizeof(from))) ||
-		    (err = sfw_conf_rollback_path(n + 1, to, sizeof(to))))
-			return err;
-		if (rename(from, to) && errno != ENOENT)
-			return sfw_fail(errno, "cannot rename %s: %s", from, strerror(errno));
-	}
-	if ((err = sfw_conf_rollback_path(0, from, sizeof(from))) ||
-	    (err = sfw_conf_rollback_path(1, to, sizeof(to))))
+	*had = false;
+	if ((err = sfw_conf_active_path(active, sizeof(active))) ||
+	    (err = rollback_spare("previous", prev, sizeof(prev))))
 		return err;
-	if (unlink(to) && errno != ENOENT)
-		return sfw_fail(errno, "cannot remove %s: %s", to, strerror(errno));
-	if (!link(from, to) || errno == ENOENT)
+	if (unlink(prev) && errno != ENOENT)
+		return sfw_fail(errno, "cannot remove %s: %s", prev, strerror(errno));
+	if (!link(active, prev)) {
+		*had = true;
+		return 0;
+	}
+	if (errno == ENOENT)
 		return 0;
 	if (errno != EPERM && errno != EXDEV && errno != EOPNOTSUPP && errno != EMLINK)
-		return sfw_fail(errno, "cannot link %s: %s", to, strerror(errno));
-	err = copy_file(from, to);
+		return sfw_fail(errno, "cannot link %s: %s", prev, strerror(errno));
+	err = copy_file(active, prev);
+	*had = !err;
 	return err == -ENOENT ? 0 : err;
+}
+
+/* rename(from, to), from the history's slot names; ENOENT is a gap. */
+static int move_slot(const char *from, const char *to, bool *moved)
+{
+	*moved = !rename(from, to);
+	if (*moved || errno == ENOENT)
+		return 0;
+	return sfw_fail(errno, "cannot rename %s to %s: %s", from, to, strerror(errno));
+}
+
+/* The history moves once the candidate is the active file: rollback 49 to
+ * rollback/.oldest, n to n+1 from the oldest down, .previous to 1. A step
+ * that fails undoes the ones before it, so the history is whole either
+ * way. slot[0] is .oldest, slot[n] rollback n, slot[50] .previous. */
+static int shift_history(void)
+{
+	static char slot[SFW_CONF_ROLLBACK_MAX + 2][PATH_LEN];
+	bool moved[SFW_CONF_ROLLBACK_MAX + 2] = { 0 };
+	const int prev = SFW_CONF_ROLLBACK_MAX + 1;
+	int err = rollback_spare("oldest", slot[0], PATH_LEN);
+	int n;
+
+	for (n = 1; !err && n <= SFW_CONF_ROLLBACK_MAX; n++)
+		err = sfw_conf_rollback_path(n, slot[n], PATH_LEN);
+	if (!err)
+		err = rollback_spare("previous", slot[prev], PATH_LEN);
+	if (err)
+		return err;
+	/* moved[n]: slot n went to slot n+1 (slot 49 to .oldest) */
+	err = move_slot(slot[SFW_CONF_ROLLBACK_MAX], slot[0], &moved[SFW_CONF_ROLLBACK_MAX]);
+	for (n = SFW_CONF_ROLLBACK_MAX - 1; !err && n >= 1; n--)
+		err = move_slot(slot[n], slot[n + 1], &moved[n]);
+	if (!err)
+		err = move_slot(slot[prev], slot[1], &moved[prev]);
+	if (!err) {
+		unlink(slot[0]);
+		return 0;
+	}
+	if (moved[prev])
+		rename(slot[1], slot[prev]);
+	for (n = n + 1; n < SFW_CONF_ROLLBACK_MAX; n++)
+		if (moved[n])
+			rename(slot[n + 1], slot[n]);
+	if (moved[SFW_CONF_ROLLBACK_MAX])
+		rename(slot[0], slot[SFW_CONF_ROLLBACK_MAX]);
+	return err;
 }
 
 static int lock_dir(const char *dir)
@@ -209,19 +263,38 @@ static void hold_signals(struct txn *t)
 	t->held = !sigprocmask(SIG_BLOCK, &set, &t->saved);
 }
 
-/* The candidate becomes the active file, the active one rollback 1. */
+/* The candidate becomes the active file, the active one rollback 1: the
+ * rename first, so a rename that fails has moved nothing; a history that
+ * cannot move then puts the previous file back. */
 static int switch_active(struct txn *t)
 {
 	const char *dir = sfw_conf_dir();
-	char sub[PATH_LEN], active[PATH_LEN];
+	char sub[PATH_LEN], active[PATH_LEN], prev[PATH_LEN];
+	bool had;
 	int err;
 
 	if ((err = sfw_path(sub, sizeof(sub), "%s/rollback", dir)) ||
-	    (err = sfw_conf_active_path(active, sizeof(active))) || (err = rotate()))
+	    (err = sfw_conf_active_path(active, sizeof(active))) ||
+	    (err = rollback_spare("previous", prev, sizeof(prev))) ||
+	    (err = keep_previous(&had)))
 		return err;
-	if (rename(t->tmp, active))
-		return sfw_fail(errno, "cannot rename %s to %s: %s", t->tmp, active, strerror(errno));
+	if (rename(t->tmp, active)) {
+		err = sfw_fail(errno, "cannot rename %s to %s: %s", t->tmp, active, strerror(errno));
+		unlink(prev);
+		return err;
+	}
 	t->tmp[0] = '\0';
+	err = shift_history();
+	if (err) {
+		char *why = strdup(sfw_last_error());
+
+		if (had ? rename(prev, active) : unlink(active))
+			sfw_fail(errno, "cannot put %s back: %s", active, strerror(errno));
+		else if (why)
+			sfw_fail(-err, "%s", why);
+		free(why);
+		return err;
+	}
 	sync_dir(sub);
 	sync_dir(dir);
 	return 0;

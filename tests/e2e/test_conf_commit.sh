@@ -54,11 +54,11 @@ deny_holds() {   # what
 	connects && fail "$1: SSH connects through a stored deny-all"
 	return 0
 }
-# A commit's renames: the rotation first (rollback 48 to 49, ..., 1 to 2:
-# 48 calls, after the datapath took the candidate), then the candidate
-# onto the active file, the 49th.
+# A commit's renames, after the datapath took the candidate: the candidate
+# onto the active file first, then the history (rollback 49 to .oldest,
+# 48 to 49, ..., the previous file to 1).
 RENAMES='-etrace=rename,renameat,renameat2'
-ONTO_ACTIVE=49
+ONTO_ACTIVE=1
 
 commit_lines "$DENY"
 deny_holds "deny-all committed"

@@ -8,9 +8,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "conf.h"
 #include "err.h"
+
+/* Makes the next commit's history move fail: rollback 49 is a file and
+ * rollback/.oldest, where it goes, a directory that is not empty. The
+ * rename onto the active file has happened by then: the commit must put
+ * the previous file back. */
+static inline void conf_test_block_history(const char *dir)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/rollback", dir);
+	cr_assert(!mkdir(path, 0700) || errno == EEXIST);
+	snprintf(path, sizeof(path), "%s/rollback/sfw.conf.49", dir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/rollback/.oldest", dir);
+	cr_assert_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/rollback/.oldest/x", dir);
+	cr_assert_eq(mkdir(path, 0700), 0);
+}
 
 /* Parse text (called "t.conf" in messages) into a fresh conf. */
 static inline int conf_test_parse(struct sfw_conf *conf, struct sfw_conf_errors *errs,

@@ -194,19 +194,16 @@ Test(conf_commit, failure_after_the_apply_restores)
 {
 	struct seen s = { 0 };
 	struct sfw_conf_commit_ops ops = { .apply = look, .restore = count_restore, .ctx = &s };
-	char blocker[256], *now;
+	char *now;
 
 	commit_text(old_text, NULL, 0);
-	/* rollback 48 onto 49 fails: a non-empty directory there */
-	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.48", dir);
-	cr_assert_eq(close(open(blocker, O_CREAT | O_WRONLY, 0644)), 0);
-	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.49", dir);
-	cr_assert_eq(mkdir(blocker, 0700), 0);
-	strcat(blocker, "/x");
-	cr_assert_eq(mkdir(blocker, 0700), 0);
+	conf_test_block_history(dir);
 	commit_text(new_text, &ops, 1);
 	cr_assert(strstr(sfw_last_error(), "cannot rename"), "%s", sfw_last_error());
 	cr_assert_eq(s.restores, 1);
+	now = active_text();
+	cr_assert_str_eq(now, old_text, "the active file was not put back");
+	free(now);
 	s.fail = -EBUSY;
 	commit_text(new_text, &ops, -EBUSY);
 	cr_assert_eq(s.restores, 2);

@@ -2,6 +2,8 @@
  * "a bad file changes nothing". Each test has its own SFW_CONF_DIR. */
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "test_conf.h"
@@ -445,6 +447,73 @@ Test(conf_store, commit_confirmed_twice_keeps_the_first_target)
 	cr_assert_eq(commit_ops(CONF_BASE, NULL), 0);
 	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), &depth), 0);
 	cr_assert_eq(depth, 0);
+}
+
+/* chattr +i / -i on the active file: the rename onto it fails. */
+static bool set_immutable(bool on)
+{
+	char path[256];
+	int fd, flags, ok;
+
+	cr_assert_eq(sfw_conf_active_path(path, sizeof(path)), 0);
+	fd = open(path, O_RDONLY);
+	cr_assert_geq(fd, 0);
+	ok = !ioctl(fd, FS_IOC_GETFLAGS, &flags);
+	if (ok) {
+		flags = on ? flags | FS_IMMUTABLE_FL : flags & ~FS_IMMUTABLE_FL;
+		ok = !ioctl(fd, FS_IOC_SETFLAGS, &flags);
+	}
+	close(fd);
+	return ok;
+}
+
+/* A commit whose rename onto the active file fails moves no history: the
+ * pending commit confirmed still rolls back to the configuration before
+ * it, not to the one it was to undo (the red team's fail-open). */
+Test(conf_store, failed_switch_keeps_the_confirm_target)
+{
+	const struct sfw_conf_commit_ops arm = { .arm = "t1" };
+	char token[64];
+	int depth, err;
+
+	cr_assert_eq(commit_ops(CONF_BASE, NULL), 0);
+	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz\n", &arm), 0);
+	if (!set_immutable(true))
+		cr_skip_test("this filesystem has no immutable flag");
+	err = commit_ops(CONF_BASE "set security zones security-zone dmz2\n", NULL);
+	cr_assert(set_immutable(false));
+	cr_assert_neq(err, 0, "the rename onto an immutable file succeeded");
+	cr_assert(rollback_has(0, "dmz"));
+	cr_assert_not(rollback_has(0, "dmz2"));
+	cr_assert_not(rollback_has(1, "dmz"), "rollback 1 became the unconfirmed configuration");
+	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), &depth), 0);
+	cr_assert_str_eq(token, "t1");
+	cr_assert_eq(depth, 1);
+	assert_rollback(2, NULL);
+}
+
+/* The candidate is the active file before the history moves: a history
+ * that cannot move puts the previous file back and leaves every entry
+ * where it was. */
+Test(conf_store, history_that_cannot_move_fails_the_commit_whole)
+{
+	char one[128], two[128], three[128], names[1024], sub[128];
+	struct sfw_conf_errors errs = { 0 };
+
+	config_text(one, sizeof(one), 1);
+	config_text(two, sizeof(two), 2);
+	config_text(three, sizeof(three), 3);
+	commit_ok(one);
+	commit_ok(two);
+	conf_test_block_history(dir);
+	cr_assert_neq(commit_text(three, &errs), 0);
+	sfw_conf_errors_free(&errs);
+	cr_assert(strstr(sfw_last_error(), "cannot rename"), "%s", sfw_last_error());
+	assert_rollback(0, two);
+	assert_rollback(1, one);
+	snprintf(sub, sizeof(sub), "%s/rollback", dir);
+	list_dir(sub, names, sizeof(names));
+	cr_assert_str_eq(names, ".;..;.oldest;sfw.conf.1;sfw.conf.49;");
 }
 
 /* configure exclusive: while another holds the lock, commits fail and a

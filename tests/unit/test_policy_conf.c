@@ -203,18 +203,12 @@ Test(policy_conf, refused_apply_stores_nothing)
  * previous one goes back in, so the datapath matches the active file. */
 Test(policy_conf, failed_store_restores_previous)
 {
-	char first[256], second[256], blocker[300];
+	char first[256], second[256];
 
 	write_at("one.conf", one_policy, first, sizeof(first));
 	write_at("two.conf", POLICY_TEST_CONF, second, sizeof(second));
 	cr_assert_eq(sfw_conf_commit_run(&env, first, false), SFW_EXIT_OK);
-	/* The rotation renames rollback 48 onto 49: a non-empty directory
-	 * there makes it fail. */
-	write_at("rollback/sfw.conf.48", "", blocker, sizeof(blocker));
-	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.49", dir);
-	cr_assert_eq(mkdir(blocker, 0700), 0);
-	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.49/x", dir);
-	cr_assert_eq(mkdir(blocker, 0700), 0);
+	conf_test_block_history(dir);
 	cr_assert_eq(sfw_conf_commit_run(&env, second, false), SFW_EXIT_FAIL);
 	cr_assert_eq(n_applied, 3);
 	cr_assert_eq(applied[1], 4, "the new configuration was applied");
@@ -228,16 +222,12 @@ Test(policy_conf, failed_store_restores_previous)
  * force over a file that does not hold it. */
 Test(policy_conf, failed_restore_fails_closed)
 {
-	char first[256], second[256], blocker[300];
+	char first[256], second[256];
 
 	write_at("one.conf", one_policy, first, sizeof(first));
 	write_at("two.conf", POLICY_TEST_CONF, second, sizeof(second));
 	cr_assert_eq(sfw_conf_commit_run(&env, first, false), SFW_EXIT_OK);
-	write_at("rollback/sfw.conf.48", "", blocker, sizeof(blocker));
-	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.49", dir);
-	cr_assert_eq(mkdir(blocker, 0700), 0);
-	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.49/x", dir);
-	cr_assert_eq(mkdir(blocker, 0700), 0);
+	conf_test_block_history(dir);
 	fail_nth = 3;   /* 1: the first commit, 2: the candidate, 3: the restore */
 	cr_assert_eq(sfw_conf_commit_run(&env, second, false), SFW_EXIT_FAIL);
 	cr_assert_eq(n_applied, 3);
@@ -252,17 +242,11 @@ Test(policy_conf, failed_restore_fails_closed)
  * and that is what goes back, never the built-in permit-all. */
 Test(policy_conf, failed_store_over_a_damaged_file_fails_closed)
 {
-	char good[256], active[256], blocker[300];
+	char good[256], active[256];
 
 	write_at("sfw.conf", "set security policies frobnicate\n", active, sizeof(active));
 	write_at("two.conf", POLICY_TEST_CONF, good, sizeof(good));
-	snprintf(blocker, sizeof(blocker), "%s/rollback", dir);
-	cr_assert_eq(mkdir(blocker, 0700), 0);
-	write_at("rollback/sfw.conf.48", "", blocker, sizeof(blocker));
-	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.49", dir);
-	cr_assert_eq(mkdir(blocker, 0700), 0);
-	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.49/x", dir);
-	cr_assert_eq(mkdir(blocker, 0700), 0);
+	conf_test_block_history(dir);
 	cr_assert_eq(sfw_conf_commit_run(&env, good, false), SFW_EXIT_FAIL);
 	cr_assert_eq(n_applied, 1, "only the new configuration goes to the datapath");
 	cr_assert_eq(n_failed_closed, 1, "the datapath was not put back to failing closed");

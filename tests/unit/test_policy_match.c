@@ -257,7 +257,7 @@ Test(policy_match, failed_commit_clears_only_what_it_opened)
 {
 	struct sfw_conf_env env = { .apply = accept_all, .ifname = test_ifname };
 	struct uf_spec before = cleared[0], since = cleared[1];
-	char path[128], blocker[160];
+	char path[128];
 	struct cap out, err;
 	FILE *f;
 	int fd = uf_map(64);
@@ -279,15 +279,7 @@ Test(policy_match, failed_commit_clears_only_what_it_opened)
 	env.err = cap_open(&err);
 	env.sessions_fd = fd;
 	cr_assert_eq(sfw_conf_commit_run(&env, path, false), SFW_EXIT_OK);
-	/* rollback 48 onto a directory that is not empty: the rotation fails */
-	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.48", dir);
-	f = fopen(blocker, "w");
-	cr_assert_not_null(f);
-	fclose(f);
-	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.49", dir);
-	cr_assert_eq(mkdir(blocker, 0700), 0);
-	snprintf(blocker, sizeof(blocker), "%s/rollback/sfw.conf.49/x", dir);
-	cr_assert_eq(mkdir(blocker, 0700), 0);
+	conf_test_block_history(dir);
 	snprintf(path, sizeof(path), "%s/new.conf", dir);
 	f = fopen(path, "w");
 	cr_assert_not_null(f);
