@@ -15,13 +15,18 @@
 #define SFW_TCP_MSS_OPT 4
 
 /* The SYN's own headers, as the cookie helpers want them: fixed-size
- * headers at verified offsets. */
+ * headers at verified offsets. The masks bound the offsets for the
+ * verifier; an offset they would change is refused, never masked into
+ * another place in the packet (an IPv6 SYN behind extension headers longer
+ * than 255 bytes had its cookie made from bytes of those headers). */
 static __always_inline int sfw_syn_headers(struct xdp_md *ctx, const struct sfw_pkt *p,
 					   void **ip, struct tcphdr **th)
 {
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
-	__u32 l3 = p->l3_off & 0x1f, l4 = p->l4_off & 0xff;
+	__u32 l3 = p->l3_off & 0x1f, l4 = p->l4_off & 0x3fff;
 
+	if (l3 != p->l3_off || l4 != p->l4_off)
+		return -1;
 	*ip = data + l3;
 	*th = data + l4;
 	if ((void *)(*th + 1) > end || *ip + SFW_IPV6_HLEN > end)

@@ -234,3 +234,37 @@ Test(screen, cookie_ack_is_judged_by_policy)
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_POLICY_DENIED), 1);
 	ASSERT_NO_SESSION(&ack);
 }
+
+/* An IPv6 SYN behind 320 bytes of extension headers gets the cookie of
+ * its own TCP header, and the ACK returning it opens the session: the
+ * header's offset masked to 8 bits pointed inside the Hop-by-Hop options,
+ * where the cookie was made from padding (or nothing was answered). */
+Test(screen, syn_cookie_behind_long_extension_headers)
+{
+	struct pb_spec syn = { .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_TCP, .sport = 30000,
+			       .dport = 22, .tcp_flags = SFW_TCP_SYN, .seq = 5000, .n_ext = 2,
+			       .ext = { SFW_IPPROTO_HOPOPTS, SFW_IPPROTO_DSTOPTS },
+			       .ext_len8 = { 31, 7 } };
+	struct pb_spec ack;
+	struct sfw_session sess;
+	__u8 out[PB_MAX];
+	__u32 len;
+
+	commit("set security screen ids-option guard tcp syn-flood attack-threshold 1\n"
+	       "set security zones security-zone trust interfaces lo\n"
+	       "set security zones security-zone trust screen guard\n"
+	       "set security flow syn-flood-protection-mode syn-cookie\n"
+	       "set security policies default-policy permit-all\n");
+	cr_assert_eq(fx_xdp(&syn), FX_XDP_PASS, "under the threshold");
+	syn.sport = 30001;
+	cr_assert_eq(xdp_out(&syn, out, &len), 3 /* XDP_TX */, "no cookie SYN-ACK");
+	cr_assert_eq(len, 14 + 40 + 24);
+	cr_assert_eq(out[54 + 13], SFW_TCP_SYN | SFW_TCP_ACK);
+	cr_assert_eq(be32_at(out + 54 + 8), 5001, "acknowledges the SYN");
+	ack = syn;
+	ack.n_ext = 0;
+	ack.tcp_flags = SFW_TCP_ACK, ack.seq = 5001, ack.ack = be32_at(out + 54 + 4) + 1;
+	cr_assert_eq(fx_xdp(&ack), FX_XDP_PASS, "the cookie does not check");
+	GET_SESSION(&ack, &sess);
+	cr_assert_eq(sess.tcp_state, SFW_TCP_ESTABLISHED);
+}
