@@ -33,7 +33,7 @@ __noinline int base_xdp_parse(struct xdp_md *ctx, struct sfw_pkt *p)
 		return SFW_PKT_MALFORMED;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
-	rc = sfw_parse_packet(data, end, end - data, p);
+	rc = sfw_parse_packet(data, end, end - data, false, p);
 	return p->ip_opts ? base_ip_options(ctx, p, rc) : rc;
 }
 

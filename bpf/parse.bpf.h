@@ -80,14 +80,13 @@ struct sfw_pkt {
 	__u16 l4_off;
 	__u16 hdr_len;        /* IP + L4 header bytes (GSO segment accounting) */
 	__u16 window;
-	__u16 payload_len;    /* TCP payload bytes */
 	__u16 frag_off;       /* fragments: offset in bytes */
 	__u16 frag_start;     /* fragments: where the fragmentable part starts, from l3_off
 			       * (IPv4: after the options; IPv6: after the Fragment header),
 			       * the origin of every fragment's offset */
 	__u8 wscale;          /* SYN: the window scale option, 0xf when absent */
 	__u8 ip_opts;         /* IPv4 options to walk (sfw_parse_options) */
-	__u32 l3_len;         /* IP total length: the bytes a wing counts */
+	__u32 l3_len;         /* IP total length (BIG TCP: above 64 KiB): the bytes a wing counts */
 	__u32 seq;            /* TCP, host order */
 	__u32 ack;
 	__u32 frame_len;      /* the whole frame as handed to the program */
@@ -123,7 +122,26 @@ static __always_inline __be16 sfw_parse_eth(void *data, void *end, __u32 *off)
 	return proto;
 }
 
-static __always_inline int sfw_parse_ipv4(void *data, void *end, __u32 pkt_len,
+/* The IP length of a BIG TCP packet (a GSO packet above 64 KiB, which the
+ * kernel builds with a length field of 0: IPv4 tot_len, IPv6 payload_len)
+ * is the rest of the frame; hdr is the IP header's own length (IPv6: 40,
+ * the payload length not counting it). Only a GSO packet in tc (big) may
+ * say 0, and only when it is longer than the field could say: a wire
+ * packet with a 0 length stays malformed. Returns the length, or 0. */
+static __always_inline __u32 sfw_big_len(bool big, __u32 pkt_len, __u32 l3_off, __u32 hdr)
+{
+	if (!big || pkt_len < l3_off || pkt_len - l3_off - hdr <= 0xffff)
+		return 0;
+	return pkt_len - l3_off;
+}
+
+/* The TCP payload's bytes (sfw_parse_tcp set hdr_len). */
+static __always_inline __u32 sfw_tcp_payload(const struct sfw_pkt *p)
+{
+	return p->l3_len - p->hdr_len;
+}
+
+static __always_inline int sfw_parse_ipv4(void *data, void *end, __u32 pkt_len, bool big,
 					  struct sfw_pkt *p)
 {
 	struct iphdr *ip = data + p->l3_off;
@@ -133,6 +151,8 @@ static __always_inline int sfw_parse_ipv4(void *data, void *end, __u32 pkt_len,
 		return SFW_PKT_MALFORMED;
 	ihl = ip->ihl * 4;
 	tot = bpf_ntohs(ip->tot_len);
+	if (!tot)
+		tot = sfw_big_len(big, pkt_len, p->l3_off, 0);
 	if (ihl < sizeof(*ip) || tot < ihl || p->l3_off + tot > pkt_len)
 		return SFW_PKT_MALFORMED;
 	p->family = SFW_FAMILY_INET;
@@ -155,7 +175,7 @@ static __always_inline int sfw_parse_ipv4(void *data, void *end, __u32 pkt_len,
 }
 
 /* Walks the common IPv6 extension headers (bounded) to the L4 header. */
-static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len,
+static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len, bool big,
 					  struct sfw_pkt *p)
 {
 	struct ipv6hdr *ip6 = data + p->l3_off;
@@ -165,6 +185,8 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len,
 	if ((void *)(ip6 + 1) > end || ip6->version != 6)
 		return SFW_PKT_MALFORMED;
 	p->l3_len = sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
+	if (!ip6->payload_len)
+		p->l3_len = sfw_big_len(big, pkt_len, p->l3_off, sizeof(*ip6)) ? : sizeof(*ip6);
 	if (p->l3_off + p->l3_len > pkt_len)
 		return SFW_PKT_MALFORMED;
 	/* bytes after it are link padding, which the receiver trims before
@@ -326,9 +348,10 @@ static __always_inline int sfw_parse_options(void *ctx, bool tc, __u32 linear,
 }
 
 /* Parses a frame; pkt_len is the frame's full length (XDP: data_end - data;
- * tc: skb->len, of which only the linear part is readable). IPv4 options
+ * tc: skb->len, of which only the linear part is readable); big: a GSO
+ * packet in tc, which may be a BIG TCP one (sfw_big_len). IPv4 options
  * are the caller's to walk next (sfw_parse_options). */
-static __always_inline int sfw_parse_packet(void *data, void *end, __u32 pkt_len,
+static __always_inline int sfw_parse_packet(void *data, void *end, __u32 pkt_len, bool big,
 				     struct sfw_pkt *p)
 {
 	__u32 l3_off = 0;
@@ -340,9 +363,9 @@ static __always_inline int sfw_parse_packet(void *data, void *end, __u32 pkt_len
 	if (!eth_proto)
 		return SFW_PKT_MALFORMED;
 	if (eth_proto == bpf_htons(SFW_ETH_P_IP))
-		rc = sfw_parse_ipv4(data, end, pkt_len, p);
+		rc = sfw_parse_ipv4(data, end, pkt_len, big, p);
 	else if (eth_proto == bpf_htons(SFW_ETH_P_IPV6))
-		rc = sfw_parse_ipv6(data, end, pkt_len, p);
+		rc = sfw_parse_ipv6(data, end, pkt_len, big, p);
 	else
 		return SFW_PKT_UNTRACKED;   /* ARP, LLDP, ...: not ours */
 	if (rc != SFW_PKT_OK)

@@ -53,7 +53,6 @@ static __always_inline int sfw_parse_tcp(void *data, void *end, struct sfw_pkt *
 	p->ack = bpf_ntohl(th->ack_seq);
 	p->window = bpf_ntohs(th->window);
 	p->hdr_len = p->l4_off - p->l3_off + doff;
-	p->payload_len = l3_end - (p->l4_off + doff);
 	/* the SYN's options are read later (sfw_tcp_syn_options), inside the
 	 * flow functions the verifier checks once, not once per parse path */
 	p->wscale = 0xf;

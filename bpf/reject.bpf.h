@@ -110,7 +110,7 @@ static __always_inline int sfw_reject_tcp(struct xdp_md *ctx, const struct sfw_p
 	/* RFC 793 reset generation: take the sequence from an ACK, else
 	 * acknowledge what the refused segment occupied */
 	th->seq = acked ? bpf_htonl(p->ack) : 0;
-	th->ack_seq = acked ? 0 : bpf_htonl(p->seq + p->payload_len +
+	th->ack_seq = acked ? 0 : bpf_htonl(p->seq + sfw_tcp_payload(p) +
 					    !!(p->tcp_flags & SFW_TCP_SYN) +
 					    !!(p->tcp_flags & SFW_TCP_FIN));
 	((__u8 *)th)[12] = 5 << 4;

@@ -283,7 +283,7 @@ __noinline int sfw_tc_parse(struct __sk_buff *skb, struct sfw_pkt *p)
 		return SFW_PKT_MALFORMED;
 	data = (void *)(long)skb->data;
 	end = (void *)(long)skb->data_end;
-	rc = sfw_parse_packet(data, end, skb->len, p);
+	rc = sfw_parse_packet(data, end, skb->len, skb->gso_size != 0, p);
 	return p->ip_opts ? sfw_tc_ip_options(skb, p, rc) : rc;
 }
 

@@ -41,7 +41,7 @@ static __always_inline bool sfw_seq_after(__u32 a, __u32 b)
 /* The sequence number after the segment: SYN and FIN take one each. */
 static __always_inline __u32 sfw_tcp_end(const struct sfw_pkt *p)
 {
-	return p->seq + p->payload_len + !!(p->tcp_flags & SFW_TCP_SYN) +
+	return p->seq + sfw_tcp_payload(p) + !!(p->tcp_flags & SFW_TCP_SYN) +
 	       !!(p->tcp_flags & SFW_TCP_FIN);
 }
 

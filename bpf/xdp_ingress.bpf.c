@@ -794,7 +794,7 @@ __noinline int sfw_xdp_parse(struct xdp_md *ctx, struct sfw_pkt *p)
 		return SFW_PKT_MALFORMED;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
-	rc = sfw_parse_packet(data, end, end - data, p);
+	rc = sfw_parse_packet(data, end, end - data, false, p);
 	return p->ip_opts ? sfw_xdp_ip_options(ctx, p, rc) : rc;
 }
 

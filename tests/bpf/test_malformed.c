@@ -218,6 +218,27 @@ Test(malformed, ipv4_total_length_beyond_frame)
 	expect_malformed(&p, "total length beyond the frame");
 }
 
+/* A length field of 0 is a BIG TCP packet's (bpf/parse.bpf.h sfw_big_len)
+ * only on a GSO packet in tc longer than the field could say: on the wire,
+ * and on a GSO packet that would fit, it stays malformed. */
+static void expect_big_length_malformed(const struct pb_pkt *p, const char *what)
+{
+	const struct fx_tc_opts gso = { .gso_segs = 2, .gso_size = 1000 };
+
+	expect_malformed(p, what);
+	cr_assert_eq(fx_tc_frame(p->data, p->len, &gso), FX_TC_SHOT, "tc GSO passed %s", what);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_MALFORMED), 2 + gso.gso_segs, "%s not counted (%llu)", what, (unsigned long long)fx_counter(SFW_CNT_SFW_ERR_MALFORMED));
+	cr_assert_eq(fx_session_count(), 0, "%s opened a session", what);
+}
+
+Test(malformed, big_length_ipv4_zero_total_length)
+{
+	struct pb_pkt p = tcp4(2000);
+
+	put16(&p, p.l3_off + 2, 0);
+	expect_big_length_malformed(&p, "total length 0 under 64 KiB");
+}
+
 Test(malformed, ipv4_header_with_version_6)
 {
 	struct pb_pkt p = tcp4(20);
@@ -288,6 +309,14 @@ Test(malformed, ipv6_payload_length_beyond_frame)
 
 	put16(&p, p.l3_off + 4, p.l3_len - 40 + 1);
 	expect_malformed(&p, "payload length beyond the frame");
+}
+
+Test(malformed, big_length_ipv6_zero_payload_length)
+{
+	struct pb_pkt p = tcp6_ext(0);
+
+	put16(&p, p.l3_off + 4, 0);
+	expect_big_length_malformed(&p, "payload length 0 under 64 KiB");
 }
 
 Test(malformed, ipv6_extension_header_beyond_payload)
