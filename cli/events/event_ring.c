@@ -37,9 +37,18 @@ int sfw_ring_claim(const char *ring, const char *who)
 		return sfw_fail(errno, "cannot create %s: %s", sfw_run_dir(), strerror(errno));
 	if (sfw_path(path, sizeof(path), "%s/%s.lock", sfw_run_dir(), ring))
 		return -ENAMETOOLONG;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	/* Root's alone: any user who can open a lock file can flock it, even
+	 * read-only, and would keep the daemon (ageing, session logs) from
+	 * ever claiming its ring. fchmod: a file left by an older sfw, 0644. */
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
+	if (fchmod(fd, 0600)) {
+		int err = sfw_fail(errno, "cannot restrict %s: %s", path, strerror(errno));
+
+		close(fd);
+		return err;
+	}
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
 		int err = errno;
 

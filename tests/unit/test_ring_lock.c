@@ -1,0 +1,126 @@
+/* The lock that says who reads an event ring (cli/events/event_ring.c):
+ * root's alone, so that no other user can hold it and keep the daemon
+ * (ageing, session logs) from ever starting. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <criterion/criterion.h>
+#include "event_ring.h"
+
+static char dir[64];
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/sfw-ring-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert_eq(chmod(dir, 0755), 0);
+	setenv("SFW_RUN_DIR", dir, 1);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
+	unsetenv("SFW_RUN_DIR");
+}
+
+TestSuite(ring_lock, .init = setup, .fini = teardown);
+
+static void lock_path(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/ring.lock", dir);
+}
+
+/* What user nobody gets opening the lock file read-only: 0 or an errno. */
+static int nobody_opens(const char *path)
+{
+	int status;
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0);
+	if (!pid) {
+		int fd;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(100);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			_exit(errno);
+		_exit(flock(fd, LOCK_EX | LOCK_NB) ? 101 : 0);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status));
+	cr_assert_neq(WEXITSTATUS(status), 100, "cannot become nobody (root needed)");
+	return WEXITSTATUS(status);
+}
+
+Test(ring_lock, no_other_user_can_hold_it)
+{
+	char path[128];
+	struct stat st;
+	int fd = sfw_ring_claim("ring", "sfw daemon");
+
+	cr_assert_geq(fd, 0, "%s", strerror(-fd));
+	lock_path(path, sizeof(path));
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(st.st_mode & 07777, 0600, "mode %o", st.st_mode & 07777);
+	close(fd);
+	cr_assert_eq(nobody_opens(path), EACCES, "user nobody opened the lock");
+}
+
+/* An older sfw made it 0644: claiming it takes that away. */
+Test(ring_lock, a_readable_lock_from_before_is_restricted)
+{
+	char path[128];
+	struct stat st;
+	int fd;
+
+	lock_path(path, sizeof(path));
+	fd = open(path, O_CREAT | O_WRONLY, 0644);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(fchmod(fd, 0644), 0);
+	close(fd);
+	cr_assert_eq(nobody_opens(path), 0, "the control: nobody holds a 0644 lock");
+	fd = sfw_ring_claim("ring", "sfw daemon");
+	cr_assert_geq(fd, 0, "%s", strerror(-fd));
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(st.st_mode & 07777, 0600, "mode %o", st.st_mode & 07777);
+	close(fd);
+	cr_assert_eq(nobody_opens(path), EACCES);
+}
+
+/* A symbolic link planted where the lock goes is not followed (it would
+ * make sfw create or chmod a file of the planter's choosing). */
+Test(ring_lock, a_planted_symlink_is_refused)
+{
+	char path[128], target[128];
+	int fd;
+
+	lock_path(path, sizeof(path));
+	snprintf(target, sizeof(target), "%s/elsewhere", dir);
+	cr_assert_eq(symlink(target, path), 0);
+	fd = sfw_ring_claim("ring", "sfw daemon");
+	cr_assert_eq(fd, -ELOOP, "claimed through a symlink: %d", fd);
+	cr_assert_neq(access(target, F_OK), 0, "the link's target was created");
+}
+
+/* Held by one reader, refused to a second, with who holds it. */
+Test(ring_lock, a_second_reader_is_refused)
+{
+	int fd = sfw_ring_claim("ring", "sfw daemon");
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(sfw_ring_claim("ring", "sfw daemon"), -EWOULDBLOCK);
+	close(fd);
+	fd = sfw_ring_claim("ring", "sfw daemon");
+	cr_assert_geq(fd, 0, "not free again once closed");
+	close(fd);
+}
