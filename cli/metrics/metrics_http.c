@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <microhttpd.h>
 #include "err.h"
 #include "lazylib.h"
@@ -17,12 +19,16 @@
 #define MHD_FNS(X) X(MHD_, start_daemon) X(MHD_, stop_daemon) X(MHD_, run) \
 	X(MHD_, get_daemon_info) X(MHD_, get_timeout) X(MHD_, queue_response) \
 	X(MHD_, create_response_from_buffer) X(MHD_, add_response_header) \
-	X(MHD_, destroy_response)
+	X(MHD_, destroy_response) X(MHD_, get_connection_info)
 static struct { MHD_FNS(SFW_LAZY_FN) } mhd;
 static struct sfw_lazylib mhd_lib = SFW_LAZYLIB("libmicrohttpd.so.12", mhd, MHD_FNS);
 
-/* A scrape is one short request: a few connections, a short idle limit. */
-#define HTTP_CONNECTIONS 16
+/* A scrape is one short request. Each connection must send a whole one
+ * within HTTP_REQUEST_S of being accepted or answered, however it trickles
+ * (a held slot costs a scraper its scrape); HTTP_IDLE_S is libmicrohttpd's
+ * idle limit beside it. */
+#define HTTP_CONNECTIONS 64
+#define HTTP_REQUEST_S 3
 #define HTTP_IDLE_S 10
 
 static const char root_page[] =
@@ -78,6 +84,72 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return respond(c, MHD_HTTP_OK, body, len, MHD_RESPMEM_MUST_FREE, SFW_EXPO_CONTENT_TYPE);
 }
 
+static __u64 now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000 + (__u64)ts.tv_nsec / 1000000;
+}
+
+/* Accepted: its deadline starts; closed: forgotten. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct sfw_metrics *m = cls;
+	struct sfw_http_conn *h, **pp;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		h = calloc(1, sizeof(*h));
+		if (h) {
+			h->c = c;
+			h->deadline_ms = now_ms() + HTTP_REQUEST_S * 1000;
+			h->next = m->conns;
+			m->conns = h;
+		}
+		*socket_context = h;
+		return;
+	}
+	for (pp = &m->conns; *pp; pp = &(*pp)->next)
+		if (*pp == *socket_context) {
+			h = *pp;
+			*pp = h->next;
+			free(h);
+			break;
+		}
+	*socket_context = NULL;
+}
+
+/* Answered: a kept-alive connection has the same time for its next one. */
+static void on_completed(void *cls, struct MHD_Connection *c, void **state,
+			 enum MHD_RequestTerminationCode toe)
+{
+	const union MHD_ConnectionInfo *ci =
+		mhd.get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct sfw_http_conn *h = ci ? ci->socket_context : NULL;
+
+	if (h)
+		h->deadline_ms = now_ms() + HTTP_REQUEST_S * 1000;
+}
+
+/* Connections past their deadline are shut down: libmicrohttpd sees the
+ * socket end on its next run and closes it (it owns the descriptor). */
+static void close_late(struct sfw_metrics *m)
+{
+	__u64 now = now_ms();
+
+	for (struct sfw_http_conn *h = m->conns; h; h = h->next) {
+		const union MHD_ConnectionInfo *ci;
+
+		if (h->deadline_ms > now)
+			continue;
+		ci = mhd.get_connection_info(h->c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci)
+			shutdown(ci->connect_fd, SHUT_RDWR);
+		h->deadline_ms = UINT64_MAX;   /* once */
+	}
+}
+
 /* libmicrohttpd's own complaints (a client that misbehaves) are not the
  * operator's business. */
 static void quiet(void *cls, const char *fmt, va_list ap)
@@ -124,6 +196,8 @@ int sfw_metrics_http_start(struct sfw_metrics *m, const struct sfw_metrics_addr 
 				  MHD_OPTION_LISTEN_SOCKET, fd,
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONNECTIONS,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_IDLE_S,
+				  MHD_OPTION_NOTIFY_CONNECTION, on_connection, m,
+				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, m,
 				  MHD_OPTION_END);
 	info = m->mhd ? mhd.get_daemon_info(m->mhd, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
 	if (!info) {
@@ -143,6 +217,12 @@ void sfw_metrics_http_stop(struct sfw_metrics *m)
 		mhd.stop_daemon(m->mhd);   /* closes the listening socket too */
 	m->mhd = NULL;
 	m->epoll_fd = -1;
+	while (m->conns) {   /* each closed is notified; none should be left */
+		struct sfw_http_conn *h = m->conns;
+
+		m->conns = h->next;
+		free(h);
+	}
 }
 
 int sfw_metrics_fd(const struct sfw_metrics *m)
@@ -152,15 +232,25 @@ int sfw_metrics_fd(const struct sfw_metrics *m)
 
 void sfw_metrics_run(struct sfw_metrics *m)
 {
-	if (m && m->mhd)
+	if (m && m->mhd) {
 		mhd.run(m->mhd);
+		close_late(m);
+	}
 }
 
 int sfw_metrics_wait_ms(const struct sfw_metrics *m, int max)
 {
 	MHD_UNSIGNED_LONG_LONG ms;
+	__u64 now;
 
-	if (!m || !m->mhd || mhd.get_timeout(m->mhd, &ms) != MHD_YES)
+	if (!m || !m->mhd)
 		return max;
-	return ms < (MHD_UNSIGNED_LONG_LONG)max ? (int)ms : max;
+	if (mhd.get_timeout(m->mhd, &ms) == MHD_YES && ms < (MHD_UNSIGNED_LONG_LONG)max)
+		max = (int)ms;
+	now = now_ms();
+	for (const struct sfw_http_conn *h = m->conns; h; h = h->next)
+		if (h->deadline_ms != UINT64_MAX)
+			max = h->deadline_ms <= now ? 0
+			    : h->deadline_ms - now < (__u64)max ? (int)(h->deadline_ms - now) : max;
+	return max;
 }

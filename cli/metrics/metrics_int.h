@@ -40,7 +40,18 @@ struct sfw_metrics_addr {
 #define SFW_METRICS_TICK_MS 250
 
 struct MHD_Daemon;
+struct MHD_Connection;
 struct sfw_metrics;
+
+/* One HTTP connection and the time it must have been answered by (a
+ * request from when it was accepted or last answered): libmicrohttpd's own
+ * timeout is an idle one, which a client trickling a byte at a time never
+ * meets (metrics_http.c). */
+struct sfw_http_conn {
+	struct MHD_Connection *c;
+	__u64 deadline_ms;        /* CLOCK_MONOTONIC */
+	struct sfw_http_conn *next;
+};
 /* The body of /metrics (malloc'd) and its length; NULL when out of memory. */
 typedef char *(*sfw_metrics_render_fn)(struct sfw_metrics *m, size_t *len);
 
@@ -54,6 +65,7 @@ struct sfw_metrics {
 	struct MHD_Daemon *mhd;
 	sfw_metrics_render_fn render;   /* what a scrape gets (metrics.c) */
 	int epoll_fd;             /* MHD's: readable when it has work */
+	struct sfw_http_conn *conns;   /* open HTTP connections */
 	__u64 retry_at_ms;
 	__u64 tick_at_ms;         /* the next look at the configuration */
 	struct sfw_metrics_hist sweeps;
