@@ -125,6 +125,13 @@ static __u32 be32_at(const __u8 *b)
 	return (__u32)b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3];
 }
 
+static const char *cookie_permit_all =
+	"set security screen ids-option guard tcp syn-flood attack-threshold 1\n"
+	"set security zones security-zone trust interfaces lo\n"
+	"set security zones security-zone trust screen guard\n"
+	"set security flow syn-flood-protection-mode syn-cookie\n"
+	"set security policies default-policy permit-all\n";
+
 Test(screen, syn_cookies_answer_the_flood)
 {
 	struct pb_spec syn = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_TCP, .sport = 30000,
@@ -134,11 +141,7 @@ Test(screen, syn_cookies_answer_the_flood)
 	__u8 out[PB_MAX];
 	__u32 len, cookie;
 
-	commit("set security screen ids-option guard tcp syn-flood attack-threshold 1\n"
-	       "set security zones security-zone trust interfaces lo\n"
-	       "set security zones security-zone trust screen guard\n"
-	       "set security flow syn-flood-protection-mode syn-cookie\n"
-	       "set security policies default-policy permit-all\n");
+	commit(cookie_permit_all);
 	cr_assert_eq(fx_xdp(&syn), FX_XDP_PASS, "under the threshold");
 	syn.sport = 30001;
 	cr_assert_eq(xdp_out(&syn, out, &len), 3 /* XDP_TX */);
@@ -250,11 +253,7 @@ Test(screen, syn_cookie_behind_long_extension_headers)
 	__u8 out[PB_MAX];
 	__u32 len;
 
-	commit("set security screen ids-option guard tcp syn-flood attack-threshold 1\n"
-	       "set security zones security-zone trust interfaces lo\n"
-	       "set security zones security-zone trust screen guard\n"
-	       "set security flow syn-flood-protection-mode syn-cookie\n"
-	       "set security policies default-policy permit-all\n");
+	commit(cookie_permit_all);
 	cr_assert_eq(fx_xdp(&syn), FX_XDP_PASS, "under the threshold");
 	syn.sport = 30001;
 	cr_assert_eq(xdp_out(&syn, out, &len), 3 /* XDP_TX */, "no cookie SYN-ACK");
