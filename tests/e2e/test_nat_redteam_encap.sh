@@ -6,11 +6,14 @@
 # encapsulation of a forwarded packet: an encapsulation that keeps the
 # skb (policy-based IPsec tunnel mode, SRv6 and other lwtunnel encaps; the
 # device tunnels scrub skb_iif) leaves with the outer source the host's
-# own address and ingress_ifindex the inner packet's. Here SRv6 (the one
-# this kernel has): the inside interface veth0 is in zone trust but not
-# attached (docs/nat.md "Second review", F1's set-up), sfw on the WAN
-# only; the firewall routes 2001:db8:9::/64 with `encap seg6 mode encap`
-# out of veth1. The client's datagram leaves encapsulated from
+# own address and ingress_ifindex the inner packet's. Here a BPF
+# lightweight tunnel (tests/bpf/lwt_encap6.bpf.c, IPv6 in IPv6: kernels
+# may be built without SRv6, whose `encap seg6` first showed it, but
+# LWTUNNEL_BPF is what sfw's own kind of kernel has): the inside interface
+# veth0 is in zone trust but not attached (docs/nat.md "Second review",
+# F1's set-up), sfw on the WAN only; the firewall routes 2001:db8:9::/64
+# with `encap bpf xmit` to 2001:db8:2::2 out of veth1. The client's
+# datagram leaves encapsulated from
 # 2001:db8:2::1, the firewall's own WAN address, and tc refused it under
 # Address spoofing: a site-to-site tunnel broken by r13. Expected: the
 # encapsulated packet reaches the server's link. FAILS on r13.
@@ -24,8 +27,10 @@ trap drops_cleanup EXIT
 topology_up
 out=$(sfw attach veth1 2>&1) || fail "attach: $out"
 commit_lines "${NAT_ZONES[@]}" "${NAT_OUT[@]}"
-fw ip -6 route add 2001:db8:9::/64 encap seg6 mode encap segs 2001:db8:2::2 dev veth1 ||
-	fail "the SRv6 route"
+ENCAP=build/bpf/lwt_encap6.bpf.o
+[ -f "$ENCAP" ] || fail "$ENCAP not built (make test builds it)"
+fw ip -6 route add 2001:db8:9::/64 encap bpf xmit obj "$ENCAP" section lwt_xmit headroom 40 \
+	dev veth1 || fail "the encapsulating route"
 cap=$(mktemp)
 bg_in_ns "$SRV_NS" timeout 5 tcpdump -nn -i veth0 -w "$cap" ip6 and not icmp6
 sleep 1
