@@ -66,17 +66,20 @@ static int write_temp(const char *dir, const char *text, size_t len, char *tmp)
 	return 0;
 }
 
-/* A copy of the active file for filesystems without hard links. */
+/* A copy, for filesystems without hard links and between filesystems:
+ * written beside its destination, then renamed onto it. */
 static int copy_file(const char *from, const char *to)
 {
 	char tmp[PATH_LEN], dir[PATH_LEN];
+	const char *slash = strrchr(to, '/');
 	char *text = NULL;
 	size_t len = 0;
 	int err = conf_read_file(from, &text, &len);
 
 	if (err)
 		return err;   /* ENOENT: no active file to keep */
-	err = sfw_path(dir, sizeof(dir), "%s/rollback", sfw_conf_dir());
+	err = slash ? sfw_path(dir, sizeof(dir), "%.*s", (int)(slash - to), to)
+		    : sfw_path(dir, sizeof(dir), ".");
 	if (!err)
 		err = write_temp(dir, text, len, tmp);
 	if (!err && rename(tmp, to)) {
@@ -92,7 +95,15 @@ static int rollback_spare(const char *name, char *buf, size_t len)
 	return sfw_path(buf, len, "%s/rollback/.%s", sfw_conf_dir(), name);
 }
 
-/* The active file, kept as rollback/.previous by a hard link (a copy where
+/* The active file as it was before the commit's rename: beside it, on its
+ * filesystem, so that putting it back is a rename whatever filesystem
+ * rollback/ is on. */
+static int previous_path(char *buf, size_t len)
+{
+	return sfw_path(buf, len, "%s/.previous", sfw_conf_dir());
+}
+
+/* The active file, kept as .previous by a hard link (a copy where
  * links fail) before the candidate replaces it. Nothing in the history
  * moves yet: a commit that fails leaves rollback 1..49, and with them the
  * target of a pending commit confirmed, where they were. *had says whether
@@ -104,7 +115,7 @@ static int keep_previous(bool *had)
 
 	*had = false;
 	if ((err = sfw_conf_active_path(active, sizeof(active))) ||
-	    (err = rollback_spare("previous", prev, sizeof(prev))))
+	    (err = previous_path(prev, sizeof(prev))))
 		return err;
 	if (unlink(prev) && errno != ENOENT)
 		return sfw_fail(errno, "cannot remove %s: %s", prev, strerror(errno));
@@ -121,50 +132,110 @@ static int keep_previous(bool *had)
 	return err == -ENOENT ? 0 : err;
 }
 
-/* rename(from, to), from the history's slot names; ENOENT is a gap. */
-static int move_slot(const char *from, const char *to, bool *moved)
+/* The history's slots: [0] rollback/.oldest, [n] rollback n, [50]
+ * .previous (beside the active file). */
+#define SLOT_OLDEST 0
+#define SLOT_PREVIOUS (SFW_CONF_ROLLBACK_MAX + 1)
+typedef char history_slots[SFW_CONF_ROLLBACK_MAX + 2][PATH_LEN];
+
+static int slot_paths(history_slots slot)
 {
-	*moved = !rename(from, to);
-	if (*moved || errno == ENOENT)
-		return 0;
-	return sfw_fail(errno, "cannot rename %s to %s: %s", from, to, strerror(errno));
+	int err = rollback_spare("oldest", slot[SLOT_OLDEST], PATH_LEN);
+
+	for (int n = 1; !err && n <= SFW_CONF_ROLLBACK_MAX; n++)
+		err = sfw_conf_rollback_path(n, slot[n], PATH_LEN);
+	return err ? err : previous_path(slot[SLOT_PREVIOUS], PATH_LEN);
 }
 
-/* The history moves once the candidate is the active file: rollback 49 to
- * rollback/.oldest, n to n+1 from the oldest down, .previous to 1. A step
- * that fails undoes the ones before it, so the history is whole either
- * way. slot[0] is .oldest, slot[n] rollback n, slot[50] .previous. */
+/* The history moves once the candidate is the active file: n to n+1 from
+ * the first free slot down (rollback 49 to rollback/.oldest first when
+ * none is free), then .previous to 1. A step that fails undoes the ones
+ * before it, so the history is whole either way. The same moves finish
+ * the history of a commit killed after its rename (recover_killed). */
 static int shift_history(void)
 {
-	static char slot[SFW_CONF_ROLLBACK_MAX + 2][PATH_LEN];
-	bool moved[SFW_CONF_ROLLBACK_MAX + 2] = { 0 };
-	const int prev = SFW_CONF_ROLLBACK_MAX + 1;
-	int err = rollback_spare("oldest", slot[0], PATH_LEN);
-	int n;
+	static history_slots slot;
+	int from[SFW_CONF_ROLLBACK_MAX + 2], to[SFW_CONF_ROLLBACK_MAX + 2];
+	int steps = 0, done, free_slot = SFW_CONF_ROLLBACK_MAX + 1, err = slot_paths(slot);
+	bool copied = false;   /* .previous copied to rollback 1 (another filesystem) */
 
-	for (n = 1; !err && n <= SFW_CONF_ROLLBACK_MAX; n++)
-		err = sfw_conf_rollback_path(n, slot[n], PATH_LEN);
-	if (!err)
-		err = rollback_spare("previous", slot[prev], PATH_LEN);
 	if (err)
 		return err;
-	/* moved[n]: slot n went to slot n+1 (slot 49 to .oldest) */
-	err = move_slot(slot[SFW_CONF_ROLLBACK_MAX], slot[0], &moved[SFW_CONF_ROLLBACK_MAX]);
-	for (n = SFW_CONF_ROLLBACK_MAX - 1; !err && n >= 1; n--)
-		err = move_slot(slot[n], slot[n + 1], &moved[n]);
-	if (!err)
-		err = move_slot(slot[prev], slot[1], &moved[prev]);
+	for (int n = 1; n <= SFW_CONF_ROLLBACK_MAX && free_slot > SFW_CONF_ROLLBACK_MAX; n++)
+		if (access(slot[n], F_OK) && errno == ENOENT)
+			free_slot = n;
+	if (free_slot > SFW_CONF_ROLLBACK_MAX) {
+		from[steps] = SFW_CONF_ROLLBACK_MAX, to[steps++] = SLOT_OLDEST;
+		free_slot = SFW_CONF_ROLLBACK_MAX;
+	}
+	for (int n = free_slot - 1; n >= 1; n--)
+		from[steps] = n, to[steps++] = n + 1;
+	from[steps] = SLOT_PREVIOUS, to[steps++] = 1;
+	for (done = 0; done < steps && !err; done++) {
+		if (!rename(slot[from[done]], slot[to[done]]) || errno == ENOENT)
+			continue;
+		if (errno == EXDEV && from[done] == SLOT_PREVIOUS) {   /* rollback/ elsewhere */
+			err = copy_file(slot[SLOT_PREVIOUS], slot[1]);
+			copied = !err;
+			err = err == -ENOENT ? 0 : err;   /* no previous file: a first commit */
+		} else
+			err = sfw_fail(errno, "cannot rename %s to %s: %s", slot[from[done]],
+				       slot[to[done]], strerror(errno));
+	}
 	if (!err) {
-		unlink(slot[0]);
+		unlink(slot[SLOT_OLDEST]);
+		if (copied)
+			unlink(slot[SLOT_PREVIOUS]);
 		return 0;
 	}
-	if (moved[prev])
-		rename(slot[1], slot[prev]);
-	for (n = n + 1; n < SFW_CONF_ROLLBACK_MAX; n++)
-		if (moved[n])
-			rename(slot[n + 1], slot[n]);
-	if (moved[SFW_CONF_ROLLBACK_MAX])
-		rename(slot[0], slot[SFW_CONF_ROLLBACK_MAX]);
+	done--;   /* the step that failed moved nothing */
+	while (done-- > 0)   /* a gap (ENOENT) renames back to ENOENT: harmless */
+		rename(slot[to[done]], slot[from[done]]);
+	return err;
+}
+
+/* Does the file at a hold what the file at b holds (the same inode, or
+ * the same bytes: .previous may be a copy)? */
+static bool same_file(const char *a, const char *b)
+{
+	char *ta = NULL, *tb = NULL;
+	size_t la = 0, lb = 0;
+	struct stat sa, sb;
+	bool same;
+
+	if (!stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino)
+		return true;
+	same = !conf_read_file(a, &ta, &la) && !conf_read_file(b, &tb, &lb) && la == lb &&
+	       !memcmp(ta, tb, la);
+	free(ta);
+	free(tb);
+	return same;
+}
+
+static void confirm_target_moved(void);
+
+/* A .previous left behind is a commit killed (SIGKILL, a crash)
+ * between keeping the active file and the end of the history's move:
+ * before its rename, .previous is the active file, thrown away; after it,
+ * the move is finished, so that no configuration drops out of the history
+ * and rollback 1 is the one the killed commit replaced. Under the lock. */
+static int recover_killed(void)
+{
+	char active[PATH_LEN], prev[PATH_LEN];
+	int err;
+
+	if ((err = sfw_conf_active_path(active, sizeof(active))) ||
+	    (err = previous_path(prev, sizeof(prev))))
+		return err;
+	if (access(prev, F_OK))
+		return 0;
+	if (same_file(prev, active)) {
+		unlink(prev);
+		return 0;
+	}
+	err = shift_history();
+	if (!err)
+		confirm_target_moved();
 	return err;
 }
 
@@ -242,6 +313,9 @@ static int stage(struct txn *t, const char *text, size_t len)
 	if (t->lock < 0)
 		return t->lock;
 	remove_stale(dir);
+	err = recover_killed();
+	if (err)
+		return err;
 	err = write_temp(dir, text, len, t->tmp);
 	if (err)
 		t->tmp[0] = '\0';
@@ -275,7 +349,7 @@ static int switch_active(struct txn *t)
 
 	if ((err = sfw_path(sub, sizeof(sub), "%s/rollback", dir)) ||
 	    (err = sfw_conf_active_path(active, sizeof(active))) ||
-	    (err = rollback_spare("previous", prev, sizeof(prev))) ||
+	    (err = previous_path(prev, sizeof(prev))) ||
 	    (err = keep_previous(&had)))
 		return err;
 	if (rename(t->tmp, active)) {
@@ -293,11 +367,11 @@ static int switch_active(struct txn *t)
 		else if (why)
 			sfw_fail(-err, "%s", why);
 		free(why);
-		return err;
 	}
+	/* either way: a power cut must not bring back what was undone */
 	sync_dir(sub);
 	sync_dir(dir);
-	return 0;
+	return err;
 }
 
 static void finish(struct txn *t)
@@ -371,12 +445,28 @@ int sfw_conf_confirm_pending(char *buf, size_t len, int *depth)
 	return 0;
 }
 
+/* "TOKEN DEPTH": the pending commit confirmed's rollback is rollback DEPTH. */
+static void write_confirm(const char *path, const char *token, int depth)
+{
+	char line[320];
+	int fd;
+
+	snprintf(line, sizeof(line), "%s %d\n", token,
+		 depth < SFW_CONF_ROLLBACK_MAX ? depth : SFW_CONF_ROLLBACK_MAX);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return;
+	if (write_all(fd, line, strlen(line)) == 0)
+		fsync(fd);
+	close(fd);
+}
+
 /* After the switch, under the lock: a confirmed commit leaves its token,
  * any other commit confirms (removes the file). */
 static void mark_confirm(const struct sfw_conf_commit_ops *ops)
 {
-	char path[PATH_LEN], line[320], old[256];
-	int fd, depth = 0;
+	char path[PATH_LEN], old[256];
+	int depth = 0;
 
 	if (confirm_path(path, sizeof(path)))
 		return;
@@ -387,14 +477,20 @@ static void mark_confirm(const struct sfw_conf_commit_ops *ops)
 	/* one pending already: this one delays its rollback, same target */
 	if (sfw_conf_confirm_pending(old, sizeof(old), &depth))
 		depth = 0;
-	snprintf(line, sizeof(line), "%s %d\n", ops->arm,
-		 depth < SFW_CONF_ROLLBACK_MAX ? depth + 1 : depth);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
+	write_confirm(path, ops->arm, depth + 1);
+}
+
+/* The history gained an entry outside a commit (recover_killed): a pending
+ * commit confirmed's target is one further back. */
+static void confirm_target_moved(void)
+{
+	char path[PATH_LEN], token[256];
+	int depth;
+
+	if (confirm_path(path, sizeof(path)) ||
+	    sfw_conf_confirm_pending(token, sizeof(token), &depth) || !token[0])
 		return;
-	if (write_all(fd, line, strlen(line)) == 0)
-		fsync(fd);
-	close(fd);
+	write_confirm(path, token, depth + 1);
 }
 
 /* The timer's rollback goes ahead only if no commit confirmed meanwhile. */

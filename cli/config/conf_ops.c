@@ -109,7 +109,7 @@ static bool load_previous(struct sfw_conf *old)
 
 struct guard {
 	const struct sfw_conf_env *env;
-	const struct sfw_conf *old;    /* in force before */
+	struct sfw_conf *old;          /* in force before */
 	const struct sfw_conf *conf;   /* the candidate, once the datapath got it */
 	bool damaged;      /* the active file did not load: restore = fail closed */
 	__u64 since_ns;    /* when the apply began (the datapath's coarse clock) */
@@ -120,6 +120,12 @@ static int guarded_apply(const struct sfw_conf *conf, void *arg)
 	struct guard *g = arg;
 	struct timespec ts;
 
+	/* Under the store's lock now: what is in force is the active file as
+	 * it is at this moment. Read when the command began, it may be what
+	 * another commit replaced since, and a restore would put that back
+	 * under a file that holds something else (the red team's rv33 F1). */
+	sfw_conf_free(g->old);
+	g->damaged = load_previous(g->old);
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	g->since_ns = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 	g->conf = conf;

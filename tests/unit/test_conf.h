@@ -5,6 +5,7 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,21 +14,25 @@
 #include "conf.h"
 #include "err.h"
 
-/* Makes the next commit's history move fail: rollback 49 is a file and
- * rollback/.oldest, where it goes, a directory that is not empty. The
- * rename onto the active file has happened by then: the commit must put
- * the previous file back. */
+/* Makes the next commit's history move fail: rollback 1..49 all there
+ * (empty files where there was none), so rollback 49 must go first, to
+ * rollback/.oldest, a directory that is not empty. The rename onto the
+ * active file has happened by then: the commit must put the previous file
+ * back. */
 static inline void conf_test_block_history(const char *dir)
 {
 	char path[512];
-	FILE *f;
+	int fd;
 
 	snprintf(path, sizeof(path), "%s/rollback", dir);
 	cr_assert(!mkdir(path, 0700) || errno == EEXIST);
-	snprintf(path, sizeof(path), "%s/rollback/sfw.conf.49", dir);
-	f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fclose(f);
+	for (int n = 1; n <= SFW_CONF_ROLLBACK_MAX; n++) {
+		snprintf(path, sizeof(path), "%s/rollback/sfw.conf.%d", dir, n);
+		fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0600);
+		cr_assert(fd >= 0 || errno == EEXIST, "%s", path);
+		if (fd >= 0)
+			close(fd);
+	}
 	snprintf(path, sizeof(path), "%s/rollback/.oldest", dir);
 	cr_assert_eq(mkdir(path, 0700), 0);
 	snprintf(path, sizeof(path), "%s/rollback/.oldest/x", dir);

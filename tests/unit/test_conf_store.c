@@ -1,8 +1,13 @@
 /* Commit storage: the active file, rollback 1..49, atomic replacement, and
  * "a bad file changes nothing". Each test has its own SFW_CONF_DIR. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE   /* unshare */
+#endif
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -27,6 +32,10 @@ static void setup(void)
 
 static void teardown(void)
 {
+	char sub[128];
+
+	snprintf(sub, sizeof(sub), "%s/rollback", dir);
+	umount2(sub, MNT_DETACH);   /* rollback_on_another_filesystem's, if it failed */
 	rm_tree(dir);
 	unsetenv("SFW_CONF_DIR");
 }
@@ -449,15 +458,12 @@ Test(conf_store, commit_confirmed_twice_keeps_the_first_target)
 	cr_assert_eq(depth, 0);
 }
 
-/* chattr +i / -i on the active file: the rename onto it fails. */
-static bool set_immutable(bool on)
+/* chattr +i / -i: a rename onto or of the file fails. */
+static bool set_immutable_at(const char *path, bool on)
 {
-	char path[256];
-	int fd, flags, ok;
+	int fd = open(path, O_RDONLY), flags, ok;
 
-	cr_assert_eq(sfw_conf_active_path(path, sizeof(path)), 0);
-	fd = open(path, O_RDONLY);
-	cr_assert_geq(fd, 0);
+	cr_assert_geq(fd, 0, "%s", path);
 	ok = !ioctl(fd, FS_IOC_GETFLAGS, &flags);
 	if (ok) {
 		flags = on ? flags | FS_IMMUTABLE_FL : flags & ~FS_IMMUTABLE_FL;
@@ -465,6 +471,14 @@ static bool set_immutable(bool on)
 	}
 	close(fd);
 	return ok;
+}
+
+static bool set_immutable(bool on)
+{
+	char path[256];
+
+	cr_assert_eq(sfw_conf_active_path(path, sizeof(path)), 0);
+	return set_immutable_at(path, on);
 }
 
 /* A commit whose rename onto the active file fails moves no history: the
@@ -497,7 +511,7 @@ Test(conf_store, failed_switch_keeps_the_confirm_target)
  * where it was. */
 Test(conf_store, history_that_cannot_move_fails_the_commit_whole)
 {
-	char one[128], two[128], three[128], names[1024], sub[128];
+	char one[128], two[128], three[128], names[2048], sub[128];
 	struct sfw_conf_errors errs = { 0 };
 
 	config_text(one, sizeof(one), 1);
@@ -513,7 +527,153 @@ Test(conf_store, history_that_cannot_move_fails_the_commit_whole)
 	assert_rollback(1, one);
 	snprintf(sub, sizeof(sub), "%s/rollback", dir);
 	list_dir(sub, names, sizeof(names));
-	cr_assert_str_eq(names, ".;..;.oldest;sfw.conf.1;sfw.conf.49;");
+	cr_assert_null(strstr(names, ".previous"), "%s", names);
+	cr_assert(strstr(names, ";sfw.conf.49;"), "rollback 49 was dropped: %s", names);
+}
+
+/* What a commit killed (SIGKILL, a crash) after renaming its candidate
+ * onto the active file and before the history moved leaves: the candidate
+ * active, the file it replaced as .previous, rollback 1.. as they were. */
+static void killed_after_rename(const char *candidate)
+{
+	char active[256], prev[256];
+
+	cr_assert_eq(sfw_conf_active_path(active, sizeof(active)), 0);
+	snprintf(prev, sizeof(prev), "%s/.previous", dir);
+	cr_assert_eq(link(active, prev), 0);
+	cr_assert_eq(unlink(active), 0);
+	write_file(active, candidate);
+}
+
+/* The next commit finishes the killed one's history: no configuration
+ * drops out (rv33: .previous was thrown away). */
+Test(conf_store, killed_commit_history_finished_by_the_next)
+{
+	char one[128], two[128], three[128], four[128];
+
+	config_text(one, sizeof(one), 1);
+	config_text(two, sizeof(two), 2);
+	config_text(three, sizeof(three), 3);
+	config_text(four, sizeof(four), 4);
+	commit_ok(one);
+	commit_ok(two);
+	killed_after_rename(three);
+	commit_ok(four);
+	assert_rollback(0, four);
+	assert_rollback(1, three);
+	assert_rollback(2, two);
+	assert_rollback(3, one);
+	assert_rollback(4, NULL);
+}
+
+/* Killed before its rename: .previous is the active file, thrown away,
+ * the history as it was. */
+Test(conf_store, killed_before_the_rename_changes_no_history)
+{
+	char one[128], two[128], three[128], active[256], prev[256];
+
+	config_text(one, sizeof(one), 1);
+	config_text(two, sizeof(two), 2);
+	config_text(three, sizeof(three), 3);
+	commit_ok(one);
+	commit_ok(two);
+	cr_assert_eq(sfw_conf_active_path(active, sizeof(active)), 0);
+	snprintf(prev, sizeof(prev), "%s/.previous", dir);
+	cr_assert_eq(link(active, prev), 0);
+	commit_ok(three);
+	assert_rollback(1, two);
+	assert_rollback(2, one);
+	assert_rollback(3, NULL);
+	cr_assert_neq(access(prev, F_OK), 0, ".previous left behind");
+}
+
+/* A commit confirmed pending when a commit is killed after its rename:
+ * the timer's target stays the configuration before the confirmed one,
+ * before the next commit (rollback 1, as the history was) and after it
+ * finished the killed one's history (one further back). */
+Test(conf_store, killed_commit_keeps_the_confirm_target)
+{
+	const struct sfw_conf_commit_ops arm = { .arm = "t1" }, arm2 = { .arm = "t2" };
+	char token[64];
+	int depth;
+
+	cr_assert_eq(commit_ops(CONF_BASE, NULL), 0);
+	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz\n", &arm), 0);
+	killed_after_rename(CONF_BASE "set security zones security-zone dmz2\n");
+	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), &depth), 0);
+	cr_assert_eq(depth, 1);
+	cr_assert_not(rollback_has(depth, "dmz"), "the target before the next commit");
+	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz3\n", &arm2), 0);
+	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), &depth), 0);
+	cr_assert_str_eq(token, "t2");
+	cr_assert_eq(depth, 3, "rollback 3: before dmz, dmz2 and dmz3");
+	cr_assert(rollback_has(1, "dmz2"));
+	cr_assert(rollback_has(2, "dmz"));
+	cr_assert_not(rollback_has(3, "dmz"), "the target after it");
+}
+
+/* A history move that fails in the middle (rollback 5 immutable) undoes
+ * every step before it and puts the previous file back (rv33). */
+Test(conf_store, history_failing_in_the_middle_is_undone)
+{
+	char text[14][128], path[256], names[2048], before[2048], sub[128];
+	struct sfw_conf_errors errs = { 0 };
+	int err;
+
+	for (int k = 1; k <= 12; k++) {
+		config_text(text[k], sizeof(text[k]), k);
+		commit_ok(text[k]);
+	}
+	snprintf(sub, sizeof(sub), "%s/rollback", dir);
+	list_dir(sub, before, sizeof(before));
+	cr_assert_eq(sfw_conf_rollback_path(5, path, sizeof(path)), 0);
+	if (!set_immutable_at(path, true))
+		cr_skip_test("this filesystem has no immutable flag");
+	config_text(text[13], sizeof(text[13]), 13);
+	err = commit_text(text[13], &errs);
+	cr_assert(set_immutable_at(path, false));
+	sfw_conf_errors_free(&errs);
+	cr_assert_neq(err, 0);
+	assert_rollback(0, text[12]);
+	for (int n = 1; n <= 11; n++)
+		assert_rollback(n, text[12 - n]);
+	list_dir(sub, names, sizeof(names));
+	cr_assert_str_eq(names, before);
+}
+
+/* rollback/ on a filesystem of its own: the file a failed commit puts back
+ * is kept beside the active one, so the put-back is a rename on one
+ * filesystem (rv33: it was kept in rollback/, and the failed candidate
+ * stayed the stored configuration); a commit that succeeds copies it
+ * into the history. */
+Test(conf_store, rollback_on_another_filesystem)
+{
+	char one[128], two[128], three[128], four[128], sub[128], *active;
+	struct sfw_conf_errors errs = { 0 };
+	int err;
+
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		cr_skip_test("no mount namespace here");
+	snprintf(sub, sizeof(sub), "%s/rollback", dir);
+	cr_assert_eq(mkdir(sub, 0755), 0);
+	cr_assert_eq(mount("tmpfs", sub, "tmpfs", 0, "size=1m"), 0, "%s", strerror(errno));
+	config_text(one, sizeof(one), 1);
+	config_text(two, sizeof(two), 2);
+	config_text(three, sizeof(three), 3);
+	config_text(four, sizeof(four), 4);
+	commit_ok(one);
+	commit_ok(two);
+	commit_ok(three);
+	assert_rollback(1, two);
+	assert_rollback(2, one);
+	conf_test_block_history(dir);
+	err = commit_text(four, &errs);
+	sfw_conf_errors_free(&errs);
+	active = rollback_text(0);
+	cr_assert_neq(err, 0);
+	cr_assert_str_eq(active, three, "the failed commit left its candidate stored: %s",
+			 sfw_last_error());
+	free(active);
 }
 
 /* configure exclusive: while another holds the lock, commits fail and a

@@ -2,7 +2,10 @@
  * command layer (conf_ops.h), with an apply of the test's own: exact
  * messages, exit codes, and all-or-nothing storage. Each test has its own
  * SFW_CONF_DIR. */
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include "conf_ops.h"
 #include "loader.h"
 #include "grammar.h"
@@ -477,4 +480,59 @@ Test(policy_conf, spoofable_source_limit_warns_and_commits)
 	cr_assert_str_eq(cap_text(&out), "configuration check succeeds\ncommit complete\n"
 			 "commit complete\ncommit complete\nconfiguration check succeeds\n"
 			 "commit complete\n");
+}
+
+/* The configuration a failed commit puts back is the active file as it is
+ * under the store's lock, not as it was when the command began: another
+ * session's commit of Y lands while this one (of Z, which the datapath
+ * refuses) waits for the lock; the restore must put Y in, the file's, not
+ * X (the red team's rv33 F1: the datapath ran X under a file holding Y). */
+Test(policy_conf, failed_commit_restores_what_the_file_holds)
+{
+	char first[256], second[256], third[256], lock[128], active[256], tmp[300];
+	struct sfw_conf y;
+	int fd, status;
+	pid_t pid;
+	static const char *const two_policies =
+		"set security zones security-zone trust interfaces veth0\n"
+		"set security zones security-zone untrust interfaces veth1\n"
+		"set security policies from-zone trust to-zone untrust policy p1 match "
+		"source-address any destination-address any application any\n"
+		"set security policies from-zone trust to-zone untrust policy p1 then permit\n"
+		"set security policies from-zone trust to-zone untrust policy p2 match "
+		"source-address any destination-address any application any\n"
+		"set security policies from-zone trust to-zone untrust policy p2 then permit\n";
+
+	write_at("one.conf", one_policy, first, sizeof(first));          /* X: 1 policy */
+	write_at("two.conf", POLICY_TEST_CONF, second, sizeof(second));  /* Y */
+	write_at("three.conf", two_policies, third, sizeof(third));      /* Z: 2 policies */
+	cr_assert_eq(sfw_conf_commit_run(&env, first, false), SFW_EXIT_OK);
+	snprintf(lock, sizeof(lock), "%s/.lock", dir);   /* the other session's commit */
+	fd = open(lock, O_RDWR | O_CREAT, 0600);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(flock(fd, LOCK_EX), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (!pid) {
+		close(fd);
+		n_applied = 0;
+		fail_apply = 1;   /* the datapath refuses Z */
+		if (sfw_conf_commit_run(&env, third, false) != SFW_EXIT_FAIL)
+			_exit(90);
+		_exit(n_applied == 2 ? applied[1] : 91);   /* Z, then the restore */
+	}
+	usleep(300000);   /* the child has read X and waits for the lock */
+	cr_assert_eq(sfw_conf_active_path(active, sizeof(active)), 0);
+	snprintf(tmp, sizeof(tmp), "%s/.y", dir);
+	cr_assert_eq(link(second, tmp), 0);
+	cr_assert_eq(rename(tmp, active), 0);   /* what Y's commit leaves */
+	close(fd);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status));
+	assert_active(POLICY_TEST_CONF);
+	conf_test_parse_ok(&y, POLICY_TEST_CONF);
+	cr_assert_eq(WEXITSTATUS(status), y.n_policies,
+		     "the restore put %d policies in the datapath, the active file (Y) has %d",
+		     WEXITSTATUS(status), y.n_policies);
+	sfw_conf_free(&y);
 }
