@@ -23,12 +23,23 @@
 static struct { MHD_FNS(SFW_LAZY_FN) } mhd;
 static struct sfw_lazylib mhd_lib = SFW_LAZYLIB("libmicrohttpd.so.12", mhd, MHD_FNS);
 
-/* A scrape is one short request. Each connection must send a whole one
- * within HTTP_REQUEST_S of being accepted or answered, however it trickles
- * (a held slot costs a scraper its scrape); HTTP_IDLE_S is libmicrohttpd's
- * idle limit beside it. */
+/* A scrape is one short request, answered and closed (Connection:
+ * close). Each connection must send its request within HTTP_REQUEST_S of
+ * being accepted, however it trickles, and is then given HTTP_ANSWER_S to
+ * take the answer; past HTTP_HELD_MAX open connections the oldest still
+ * waiting for a request, once HTTP_GRACE_MS old (time enough for a
+ * scraper's request to be read), are shut down, so a scraper always gets
+ * a slot (the red team's rv31c F2, rv33 F2). HTTP_IDLE_S is
+ * libmicrohttpd's own idle limit beside it. */
 #define HTTP_CONNECTIONS 64
+/* Connections the kernel queues for accept: room for a flood's, so that a
+ * scraper's SYN is queued behind them rather than dropped and retried on
+ * the client's growing backoff. */
+#define HTTP_BACKLOG 1024
+#define HTTP_HELD_MAX 48
+#define HTTP_GRACE_MS 500
 #define HTTP_REQUEST_S 3
+#define HTTP_ANSWER_S 10
 #define HTTP_IDLE_S 10
 
 static const char root_page[] =
@@ -47,11 +58,33 @@ static enum MHD_Result respond(struct MHD_Connection *c, unsigned int status, ch
 		return MHD_NO;
 	}
 	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	ok = mhd.queue_response(c, status, r);
 	mhd.destroy_response(r);
 	return ok;
+}
+
+static __u64 now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000 + (__u64)ts.tv_nsec / 1000000;
+}
+
+/* Its request arrived whole: the answer's time starts. */
+static void answering(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		mhd.get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct sfw_http_conn *h = ci ? ci->socket_context : NULL;
+
+	if (h && !h->answering) {
+		h->answering = true;
+		h->deadline_ms = now_ms() + HTTP_ANSWER_S * 1000;
+	}
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -68,6 +101,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*state = &seen;
 		return MHD_YES;
 	}
+	answering(c);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return respond(c, MHD_HTTP_METHOD_NOT_ALLOWED, (char *)"method not allowed\n", 19,
 			       MHD_RESPMEM_PERSISTENT, "text/plain");
@@ -84,14 +118,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return respond(c, MHD_HTTP_OK, body, len, MHD_RESPMEM_MUST_FREE, SFW_EXPO_CONTENT_TYPE);
 }
 
-static __u64 now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000 + (__u64)ts.tv_nsec / 1000000;
-}
-
 /* Accepted: its deadline starts; closed: forgotten. */
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 			  enum MHD_ConnectionNotificationCode toe)
@@ -101,13 +127,20 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		h = calloc(1, sizeof(*h));
-		if (h) {
-			h->c = c;
-			h->deadline_ms = now_ms() + HTTP_REQUEST_S * 1000;
-			h->next = m->conns;
-			m->conns = h;
-		}
 		*socket_context = h;
+		if (!h) {   /* no deadline to keep: not served */
+			const union MHD_ConnectionInfo *ci =
+				mhd.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+			if (ci)
+				shutdown(ci->connect_fd, SHUT_RDWR);
+			return;
+		}
+		h->c = c;
+		h->since_ms = now_ms();
+		h->deadline_ms = h->since_ms + HTTP_REQUEST_S * 1000;
+		h->next = m->conns;
+		m->conns = h;
 		return;
 	}
 	for (pp = &m->conns; *pp; pp = &(*pp)->next)
@@ -120,34 +153,39 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	*socket_context = NULL;
 }
 
-/* Answered: a kept-alive connection has the same time for its next one. */
-static void on_completed(void *cls, struct MHD_Connection *c, void **state,
-			 enum MHD_RequestTerminationCode toe)
+/* Connections past their deadline are shut down, and past HTTP_HELD_MAX
+ * the oldest still waiting for their request: libmicrohttpd sees the
+ * socket end on its next run and closes it (it owns the descriptor). */
+static void shut(struct sfw_http_conn *h)
 {
 	const union MHD_ConnectionInfo *ci =
-		mhd.get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	struct sfw_http_conn *h = ci ? ci->socket_context : NULL;
+		mhd.get_connection_info(h->c, MHD_CONNECTION_INFO_CONNECTION_FD);
 
-	if (h)
-		h->deadline_ms = now_ms() + HTTP_REQUEST_S * 1000;
+	if (ci)
+		shutdown(ci->connect_fd, SHUT_RDWR);
+	h->shut = true;
 }
 
-/* Connections past their deadline are shut down: libmicrohttpd sees the
- * socket end on its next run and closes it (it owns the descriptor). */
 static void close_late(struct sfw_metrics *m)
 {
+	struct sfw_http_conn *waiting[HTTP_CONNECTIONS];
 	__u64 now = now_ms();
+	int open = 0, n = 0;
 
 	for (struct sfw_http_conn *h = m->conns; h; h = h->next) {
-		const union MHD_ConnectionInfo *ci;
-
-		if (h->deadline_ms > now)
+		if (!h->shut && h->deadline_ms <= now)
+			shut(h);
+		if (h->shut)
 			continue;
-		ci = mhd.get_connection_info(h->c, MHD_CONNECTION_INFO_CONNECTION_FD);
-		if (ci)
-			shutdown(ci->connect_fd, SHUT_RDWR);
-		h->deadline_ms = UINT64_MAX;   /* once */
+		open++;
+		if (!h->answering && now - h->since_ms >= HTTP_GRACE_MS && n < HTTP_CONNECTIONS)
+			waiting[n++] = h;   /* newest first */
 	}
+	while (open > HTTP_HELD_MAX && n > 0) {
+		shut(waiting[--n]);
+		open--;
+	}
+	m->crowded = open > HTTP_HELD_MAX;
 }
 
 /* libmicrohttpd's own complaints (a client that misbehaves) are not the
@@ -166,7 +204,7 @@ static int listen_on(const struct sfw_metrics_addr *a, char *buf, size_t len)
 	}
 	/* a restarted daemon takes the port back while old connections linger */
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (const struct sockaddr *)&a->sa, a->len) || listen(fd, HTTP_CONNECTIONS)) {
+	if (bind(fd, (const struct sockaddr *)&a->sa, a->len) || listen(fd, HTTP_BACKLOG)) {
 		int err = errno;
 
 		snprintf(buf, len, "cannot listen on %s: %s", a->text, strerror(err));
@@ -197,7 +235,6 @@ int sfw_metrics_http_start(struct sfw_metrics *m, const struct sfw_metrics_addr 
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONNECTIONS,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_IDLE_S,
 				  MHD_OPTION_NOTIFY_CONNECTION, on_connection, m,
-				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, m,
 				  MHD_OPTION_END);
 	info = m->mhd ? mhd.get_daemon_info(m->mhd, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
 	if (!info) {
@@ -247,10 +284,13 @@ int sfw_metrics_wait_ms(const struct sfw_metrics *m, int max)
 		return max;
 	if (mhd.get_timeout(m->mhd, &ms) == MHD_YES && ms < (MHD_UNSIGNED_LONG_LONG)max)
 		max = (int)ms;
+	if (m->crowded && (max < 0 || max > HTTP_GRACE_MS / 5))
+		max = HTTP_GRACE_MS / 5;   /* the next ones old enough to shut */
 	now = now_ms();
 	for (const struct sfw_http_conn *h = m->conns; h; h = h->next)
-		if (h->deadline_ms != UINT64_MAX)
+		if (!h->shut)
 			max = h->deadline_ms <= now ? 0
-			    : h->deadline_ms - now < (__u64)max ? (int)(h->deadline_ms - now) : max;
+			    : max < 0 || h->deadline_ms - now < (__u64)max ? (int)(h->deadline_ms - now)
+			    : max;
 	return max;
 }

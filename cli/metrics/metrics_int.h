@@ -43,14 +43,16 @@ struct MHD_Daemon;
 struct MHD_Connection;
 struct sfw_metrics;
 
-/* One HTTP connection and the time it must have been answered by (a
- * request from when it was accepted or last answered): libmicrohttpd's own
- * timeout is an idle one, which a client trickling a byte at a time never
- * meets (metrics_http.c). */
+/* One HTTP connection and the time it is shut down at: libmicrohttpd's
+ * own timeout is an idle one, which a client trickling a byte at a time
+ * never meets (metrics_http.c). */
 struct sfw_http_conn {
 	struct MHD_Connection *c;
-	__u64 deadline_ms;        /* CLOCK_MONOTONIC */
-	struct sfw_http_conn *next;
+	__u64 since_ms;           /* accepted (CLOCK_MONOTONIC) */
+	__u64 deadline_ms;
+	bool answering;           /* its request arrived whole */
+	bool shut;                /* shut down: libmicrohttpd closes it next */
+	struct sfw_http_conn *next;   /* the list is newest first */
 };
 /* The body of /metrics (malloc'd) and its length; NULL when out of memory. */
 typedef char *(*sfw_metrics_render_fn)(struct sfw_metrics *m, size_t *len);
@@ -66,6 +68,7 @@ struct sfw_metrics {
 	sfw_metrics_render_fn render;   /* what a scrape gets (metrics.c) */
 	int epoll_fd;             /* MHD's: readable when it has work */
 	struct sfw_http_conn *conns;   /* open HTTP connections */
+	bool crowded;             /* more open than HTTP_HELD_MAX, none old enough to shut */
 	__u64 retry_at_ms;
 	__u64 tick_at_ms;         /* the next look at the configuration */
 	struct sfw_metrics_hist sweeps;

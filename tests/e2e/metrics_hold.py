@@ -1,60 +1,76 @@
 #!/usr/bin/env python3
 """Attacks on the metrics port's connection slots (tests/e2e/test_metrics_held.sh).
 
-keepalive HOST PORT: two requests on one kept-alive connection, 1 s apart,
-  then prints how long after the second answer the server closed it.
-held HOST PORT N SECONDS: N clients hold connections, each sending a
-  request one byte every 0.5 s and never finishing it (reconnecting when
-  closed), while scrapes run one after another; prints one line per
-  scrape: "scrape I held H answered-in S" (S is "none" when it was not
-  answered within 8 s)."""
+closes HOST PORT: one HTTP/1.1 request; prints "closed-after S", how long
+  after its answer (which must say Connection: close) the server closed.
+slow HOST PORT: reads /metrics at 2 KiB/s through a small receive buffer;
+  prints "slow-read GOT of WANT bytes in S s".
+ATTACK HOST PORT N SECONDS: N attacking clients while scrapes run one after
+  another, one line a scrape: "scrape I held H answered-in S" (S "none"
+  when not answered within 8 s). ATTACK is one of
+    trickle: send a request one byte every 0.5 s, never finishing it;
+    refresh: keep a connection and ask for / every 2 s;
+    flood:   connect, send nothing, wait to be closed;
+  each reconnecting as soon as it is closed."""
 import socket
 import sys
 import threading
 import time
 
 ANSWER_WITHIN = 8.0
+REQUEST = b"GET /metrics HTTP/1.0\r\n\r\n"
 
 
-def read_response(s):
-    """One HTTP/1.1 response with a Content-Length; returns its status line."""
+def read_all(s):
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+
+
+def headers_of(data):
+    return data.split(b"\r\n\r\n", 1)[0].decode("latin-1").lower()
+
+
+def closes(host, port):
+    s = socket.create_connection((host, port), timeout=20)
+    s.sendall(b"GET /metrics HTTP/1.1\r\nHost: sfw\r\n\r\n")
     data = b""
     while b"\r\n\r\n" not in data:
-        chunk = s.recv(65536)
-        if not chunk:
-            raise OSError("closed before the headers")
-        data += chunk
-    head, body = data.split(b"\r\n\r\n", 1)
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value)
-    while len(body) < length:
-        chunk = s.recv(65536)
-        if not chunk:
-            raise OSError("closed inside the body")
-        body += chunk
-    return head.split(b"\r\n")[0].decode()
+        data += s.recv(65536)
+    answered = time.monotonic()
+    data += read_all(s)
+    if " 200 " not in headers_of(data).split("\r\n")[0] or "connection: close" not in headers_of(data):
+        sys.exit("closes: " + headers_of(data))
+    print("closed-after %.1f" % (time.monotonic() - answered))
 
 
-def keepalive(host, port):
-    s = socket.create_connection((host, port), timeout=20)
-    req = b"GET /metrics HTTP/1.1\r\nHost: sfw\r\n\r\n"
-    for _ in range(2):
-        s.sendall(req)
-        status = read_response(s)
-        if " 200 " not in status:
-            sys.exit("keepalive: " + status)
-        answered = time.monotonic()
-        time.sleep(1)
+def slow(host, port):
+    want = len(read_all(connect_and_ask(host, port)))
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+    s.settimeout(20)
+    s.connect((host, port))
+    s.sendall(REQUEST)
+    got, start = 0, time.monotonic()
     try:
-        while s.recv(4096):
-            pass
+        while True:
+            chunk = s.recv(512)
+            if not chunk:
+                break
+            got += len(chunk)
+            time.sleep(0.25)
     except OSError:
         pass
-    # the second answer came 1 s before the sleep ended
-    print("closed-after %.1f" % (time.monotonic() - answered))
+    print("slow-read %d of %d bytes in %.1f s" % (got, want, time.monotonic() - start))
+
+
+def connect_and_ask(host, port, timeout=ANSWER_WITHIN):
+    s = socket.create_connection((host, port), timeout=timeout)
+    s.sendall(REQUEST)
+    return s
 
 
 def scrape(host, port):
@@ -62,28 +78,51 @@ def scrape(host, port):
     try:
         s = socket.create_connection((host, port), timeout=ANSWER_WITHIN)
         s.settimeout(max(0.1, ANSWER_WITHIN - (time.monotonic() - start)))
-        s.sendall(b"GET /metrics HTTP/1.0\r\n\r\n")
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
+        s.sendall(REQUEST)
+        data = read_all(s)
         s.close()
-    except OSError:
+    except OSError as e:
+        sys.stderr.write("scrape: %s after %.1f s\n" % (e, time.monotonic() - start))
         return None
     if not data.startswith(b"HTTP/1.") or b" 200 " not in data.split(b"\r\n")[0]:
+        sys.stderr.write("scrape: answered %r\n" % data[:60])
         return None
     return time.monotonic() - start
 
 
-def held(host, port, n, seconds):
+def trickle(s, stop):
+    line = b"GET /metrics HTTP/1.1\r\nHost: sfw\r\nX-Slow: " + b"a" * 10000
+    for i in range(len(line)):
+        if stop.is_set():
+            return
+        s.send(line[i:i + 1])
+        time.sleep(0.5)
+
+
+def refresh(s, stop):
+    while not stop.is_set():
+        s.sendall(b"GET / HTTP/1.1\r\nHost: sfw\r\n\r\n")
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(65536)
+            if not chunk:
+                return
+            data += chunk
+        time.sleep(2.0)
+
+
+def flood(s, stop):
+    s.settimeout(5)
+    while not stop.is_set() and s.recv(4096):
+        pass
+
+
+def attack(kind, host, port, n, seconds):
     stop = threading.Event()
     holding = [0]
     lock = threading.Lock()
-    trickle = b"GET /metrics HTTP/1.1\r\nHost: sfw\r\nX-Slow: " + b"a" * 10000
 
-    def holder():
+    def client():
         while not stop.is_set():
             try:
                 s = socket.create_connection((host, port), timeout=1)
@@ -93,23 +132,17 @@ def held(host, port, n, seconds):
             with lock:
                 holding[0] += 1
             try:
-                for i in range(len(trickle)):
-                    if stop.is_set():
-                        break
-                    s.send(trickle[i:i + 1])
-                    time.sleep(0.5)
+                kind(s, stop)
             except OSError:
                 pass
             with lock:
                 holding[0] -= 1
             s.close()
 
-    threads = [threading.Thread(target=holder, daemon=True) for _ in range(n)]
-    for t in threads:
-        t.start()
-    time.sleep(1.5)
-    end = time.monotonic() + seconds
-    i = 0
+    for _ in range(n):
+        threading.Thread(target=client, daemon=True).start()
+    time.sleep(2)
+    end, i = time.monotonic() + seconds, 0
     while time.monotonic() < end:
         i += 1
         with lock:
@@ -121,11 +154,17 @@ def held(host, port, n, seconds):
     stop.set()
 
 
+ATTACKS = {"trickle": trickle, "refresh": refresh, "flood": flood}
+
+
 def main():
-    if len(sys.argv) >= 4 and sys.argv[1] == "keepalive":
-        keepalive(sys.argv[2], int(sys.argv[3]))
-    elif len(sys.argv) == 6 and sys.argv[1] == "held":
-        held(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))
+    a = sys.argv[1:]
+    if len(a) == 3 and a[0] == "closes":
+        closes(a[1], int(a[2]))
+    elif len(a) == 3 and a[0] == "slow":
+        slow(a[1], int(a[2]))
+    elif len(a) == 5 and a[0] in ATTACKS:
+        attack(ATTACKS[a[0]], a[1], int(a[2]), int(a[3]), float(a[4]))
     else:
         sys.exit(__doc__)
 
