@@ -33,6 +33,17 @@ static unsigned minute_seconds(void)
 	return *s && !*end && v >= 1 && v <= 60 ? (unsigned)v : 60;
 }
 
+/* A failed rollback is tried again every 10 s (a sixth of a minute, so
+ * tests that shorten minutes shorten it too) for 5 minutes. */
+#define CONFIRM_ATTEMPTS 31
+
+static unsigned retry_seconds(void)
+{
+	unsigned s = minute_seconds() / 6;
+
+	return s ? s : 1;
+}
+
 /* Nothing of the shell's: no terminal, no pipe its reader waits on. */
 static void detach_fds(void)
 {
@@ -65,19 +76,34 @@ static _Noreturn void timer_main(const char *token, unsigned minutes,
 	signal(SIGPIPE, SIG_IGN);
 	clock_gettime(CLOCK_BOOTTIME, &at);
 	at.tv_sec += (time_t)minutes * minute_seconds();
-	sleep_until(&at);
-	if (sfw_conf_confirm_pending(pending, sizeof(pending), &depth) || strcmp(pending, token))
-		_exit(0);   /* confirmed, or replaced by a newer commit confirmed */
-	rc = expire(token, depth, stdout, stderr);
 	openlog("sfw", LOG_PID, LOG_USER);
-	if (rc)
-		syslog(LOG_ERR, "commit confirmed was not confirmed within %u minutes; "
-		       "rolling back failed (see sfw show system commit)", minutes);
-	else
-		syslog(LOG_WARNING, "commit confirmed was not confirmed within %u minutes; "
-		       "rolled back to the previous configuration", minutes);
-	fflush(NULL);
-	_exit(rc);
+	/* A rollback that fails (a full disk, a datapath that refused it) is
+	 * tried again: given up, the configuration nobody confirmed would stay
+	 * in force for good. */
+	for (int attempt = 1;; attempt++) {
+		sleep_until(&at);
+		if (sfw_conf_confirm_pending(pending, sizeof(pending), &depth) ||
+		    strcmp(pending, token))
+			_exit(0);   /* confirmed, or replaced by a newer commit confirmed */
+		rc = expire(token, depth, stdout, stderr);
+		fflush(NULL);
+		if (!rc)
+			break;
+		if (attempt == CONFIRM_ATTEMPTS) {
+			syslog(LOG_ERR, "commit confirmed was not confirmed within %u minutes; "
+			       "rolling back failed %d times, given up (see sfw show system "
+			       "commit)", minutes, attempt);
+			_exit(rc);
+		}
+		if (attempt == 1)
+			syslog(LOG_ERR, "commit confirmed was not confirmed within %u minutes; "
+			       "rolling back failed, trying again every %u s", minutes,
+			       retry_seconds());
+		at.tv_sec += retry_seconds();
+	}
+	syslog(LOG_WARNING, "commit confirmed was not confirmed within %u minutes; "
+	       "rolled back to the previous configuration", minutes);
+	_exit(0);
 }
 
 int sfw_confirm_spawn(const char *token, unsigned minutes, sfw_confirm_expire_fn expire,
