@@ -31,6 +31,7 @@ const char *sfw_run_dir(void)
 int sfw_ring_claim(const char *ring, const char *who)
 {
 	char path[PATH_MAX];
+	struct stat st;
 	int fd;
 
 	if (mkdir(sfw_run_dir(), 0755) && errno != EEXIST)
@@ -39,11 +40,15 @@ int sfw_ring_claim(const char *ring, const char *who)
 		return -ENAMETOOLONG;
 	/* Root's alone: any user who can open a lock file can flock it, even
 	 * read-only, and would keep the daemon (ageing, session logs) from
-	 * ever claiming its ring. fchmod: a file left by an older sfw, 0644. */
+	 * ever claiming its ring. One that others could open (left by an older
+	 * sfw, 0644) is replaced, not restricted: who opened it then holds it
+	 * still. */
+	if (!lstat(path, &st) && (st.st_uid != geteuid() || (st.st_mode & 077)) && unlink(path))
+		return sfw_fail(errno, "cannot remove %s: %s", path, strerror(errno));
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
-	if (fchmod(fd, 0600)) {
+	if (fchmod(fd, 0600)) {   /* a umask of 0: 0600 asked is 0600 made, but be sure */
 		int err = sfw_fail(errno, "cannot restrict %s: %s", path, strerror(errno));
 
 		close(fd);

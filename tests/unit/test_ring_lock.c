@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <criterion/criterion.h>
+#include "err.h"
 #include "event_ring.h"
 
 static char dir[64];
@@ -98,18 +99,24 @@ Test(ring_lock, a_readable_lock_from_before_is_restricted)
 }
 
 /* A symbolic link planted where the lock goes is not followed (it would
- * make sfw create or chmod a file of the planter's choosing). */
-Test(ring_lock, a_planted_symlink_is_refused)
+ * make sfw create or chmod a file of the planter's choosing): it is
+ * replaced by a lock file of root's. */
+Test(ring_lock, a_planted_symlink_is_replaced)
 {
 	char path[128], target[128];
+	struct stat st;
 	int fd;
 
 	lock_path(path, sizeof(path));
 	snprintf(target, sizeof(target), "%s/elsewhere", dir);
 	cr_assert_eq(symlink(target, path), 0);
 	fd = sfw_ring_claim("ring", "sfw daemon");
-	cr_assert_eq(fd, -ELOOP, "claimed through a symlink: %d", fd);
+	cr_assert_geq(fd, 0, "%s", sfw_last_error());
+	close(fd);
 	cr_assert_neq(access(target, F_OK), 0, "the link's target was created");
+	cr_assert_eq(lstat(path, &st), 0);
+	cr_assert(S_ISREG(st.st_mode), "the lock is not a file of its own");
+	cr_assert_eq(st.st_mode & 07777, 0600);
 }
 
 /* Held by one reader, refused to a second, with who holds it. */
@@ -123,4 +130,44 @@ Test(ring_lock, a_second_reader_is_refused)
 	fd = sfw_ring_claim("ring", "sfw daemon");
 	cr_assert_geq(fd, 0, "not free again once closed");
 	close(fd);
+}
+
+/* A user who opened the lock back when it was 0644 and holds it: the
+ * claim replaces the file rather than wait for them (fchmod alone left
+ * them holding it). */
+Test(ring_lock, a_lock_held_from_before_is_replaced)
+{
+	char path[128];
+	int fd, go[2], ready[2], status;
+	pid_t pid;
+	char c;
+
+	lock_path(path, sizeof(path));
+	fd = open(path, O_CREAT | O_WRONLY, 0644);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(fchmod(fd, 0644), 0);
+	close(fd);
+	cr_assert_eq(pipe(go), 0);
+	cr_assert_eq(pipe(ready), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (!pid) {   /* nobody opens it and holds it until told */
+		int lfd;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(100);
+		lfd = open(path, O_RDONLY);
+		if (lfd < 0 || flock(lfd, LOCK_EX | LOCK_NB))
+			_exit(101);
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(102);
+		_exit(0);
+	}
+	cr_assert_eq(read(ready[0], &c, 1), 1, "nobody could not hold the 0644 lock");
+	fd = sfw_ring_claim("ring", "sfw daemon");
+	cr_assert_eq(write(go[1], "g", 1), 1);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert_geq(fd, 0, "the claim waited for nobody's hold: %s", sfw_last_error());
+	close(fd);
+	cr_assert_eq(nobody_opens(path), EACCES);
 }
