@@ -456,11 +456,17 @@ struct sfw_conf_commit_ops {
  * with `security nat` is refused before anything (sfw_conf_nat_refuse). */
 int sfw_conf_commit(struct sfw_conf *conf, const struct sfw_conf_commit_ops *ops);
 /* The token of the confirmed commit waiting for its confirmation, in buf
- * ("" when none), and (depth, if not NULL) how many confirmed commits in a
- * row it ends: the rollback that gives back the configuration before the
- * first of them (Junos: a commit confirmed while one is pending delays the
- * rollback, whose target stays). 0 or -errno. */
-int sfw_conf_confirm_pending(char *buf, size_t len, int *depth);
+ * ("" when none). 0 or -errno. */
+int sfw_conf_confirm_pending(char *buf, size_t len);
+/* What the pending commit confirmed's timer gives back: the configuration
+ * before the first of the confirmed commits in a row (Junos: a commit
+ * confirmed while one is pending delays the rollback, whose target
+ * stays), kept as a file of its own whatever the history does. */
+int sfw_conf_load_confirm_target(struct sfw_conf *conf, struct sfw_conf_errors *errs);
+/* A commit killed (SIGKILL, a crash) before its history moved whole is
+ * finished, under the store's lock, before the history is read: by the
+ * next commit, and by sfw_conf_load_rollback. 0 or -errno (said). */
+int sfw_conf_recover(void);
 /* `configure exclusive`: take the lock (who: "user (pid N)", shown to
  * others): its fd, to keep until sfw_conf_exclusive_release; -EBUSY with
  * the holder in holder; or another -errno. While it is held, commits from

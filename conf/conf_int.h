@@ -207,6 +207,36 @@ int conf_read_file(const char *path, char **text, size_t *len);
 /* The same from an open fd (path: for the message). */
 int conf_read_fd(int fd, const char *path, char **text, size_t *len);
 
+/* The store's file primitives (conf/store_io.c): 0 or a negative errno,
+ * said (sfw_fail) where the message names the file. */
+#define CONF_PATH_LEN 4096
+int conf_make_dir(const char *path);
+int conf_write_all(int fd, const char *text, size_t len);
+/* DIR/.sfw.conf.XXXXXX holding text, synced; its name in tmp
+ * (CONF_PATH_LEN). */
+int conf_write_temp(const char *dir, const char *text, size_t len, char *tmp);
+/* from copied onto to: written beside it, synced, renamed (-ENOENT, not
+ * said: no file to copy). For filesystems without hard links and
+ * between filesystems. */
+int conf_copy_file(const char *from, const char *to);
+/* Does the file at a hold what the file at b holds (the same inode, or
+ * the same bytes)? */
+bool conf_same_file(const char *a, const char *b);
+int conf_sync_dir(const char *dir);
+
+/* The pending commit confirmed (conf/confirm_file.c), under the store's
+ * lock. arm, before the apply: a commit confirmed writes its token (and,
+ * when none was pending, keeps the active file as the target); undo puts
+ * back what arm changed, after a commit that failed; done, after a commit:
+ * any commit but a commit confirmed confirms. */
+struct conf_confirm_undo {
+	char token[256];   /* the token pending before ("" none) */
+	bool armed;
+};
+int conf_confirm_arm(const struct sfw_conf_commit_ops *ops, struct conf_confirm_undo *u);
+void conf_confirm_undo(const struct conf_confirm_undo *u);
+void conf_confirm_done(const struct sfw_conf_commit_ops *ops);
+
 /* Split one line into p->tok (comments dropped). 0, or -1 reported. */
 int conf_tokenize(struct conf_parser *p, char *line);
 

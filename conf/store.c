@@ -20,75 +20,7 @@
 #include "conf_int.h"
 #include "err.h"
 
-#define PATH_LEN 4096
-
-static int make_dir(const char *path)
-{
-	if (mkdir(path, 0755) && errno != EEXIST)
-		return sfw_fail(errno, "cannot create %s: %s", path, strerror(errno));
-	return 0;
-}
-
-static int write_all(int fd, const char *text, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, text, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		text += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-/* DIR/.sfw.conf.XXXXXX holding text, synced; its name in tmp. */
-static int write_temp(const char *dir, const char *text, size_t len, char *tmp)
-{
-	int fd, err;
-
-	if (sfw_path(tmp, PATH_LEN, "%s/.%s.XXXXXX", dir, SFW_CONF_FILE))
-		return -ENAMETOOLONG;
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return sfw_fail(errno, "cannot create a file in %s: %s", dir, strerror(errno));
-	err = write_all(fd, text, len);
-	if (!err && (fchmod(fd, 0644) || fsync(fd)))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (err) {
-		unlink(tmp);
-		return sfw_fail(-err, "cannot write %s: %s", tmp, strerror(-err));
-	}
-	return 0;
-}
-
-/* A copy, for filesystems without hard links and between filesystems:
- * written beside its destination, then renamed onto it. */
-static int copy_file(const char *from, const char *to)
-{
-	char tmp[PATH_LEN], dir[PATH_LEN];
-	const char *slash = strrchr(to, '/');
-	char *text = NULL;
-	size_t len = 0;
-	int err = conf_read_file(from, &text, &len);
-
-	if (err)
-		return err;   /* ENOENT: no active file to keep */
-	err = slash ? sfw_path(dir, sizeof(dir), "%.*s", (int)(slash - to), to)
-		    : sfw_path(dir, sizeof(dir), ".");
-	if (!err)
-		err = write_temp(dir, text, len, tmp);
-	if (!err && rename(tmp, to)) {
-		err = sfw_fail(errno, "cannot rename %s: %s", tmp, strerror(errno));
-		unlink(tmp);
-	}
-	free(text);
-	return err;
-}
+#define PATH_LEN CONF_PATH_LEN
 
 static int rollback_spare(const char *name, char *buf, size_t len)
 {
@@ -97,16 +29,23 @@ static int rollback_spare(const char *name, char *buf, size_t len)
 
 /* The active file as it was before the commit's rename: beside it, on its
  * filesystem, so that putting it back is a rename whatever filesystem
- * rollback/ is on. */
+ * rollback/ is on. It is .kept until the candidate is the active file,
+ * .previous from then until the history has moved: what a commit killed
+ * in between left is told by the name, not by the text (a commit may
+ * store the text already active: rv34 F4). */
 static int previous_path(char *buf, size_t len)
 {
 	return sfw_path(buf, len, "%s/.previous", sfw_conf_dir());
 }
 
-/* The active file, kept as .previous by a hard link (a copy where
- * links fail) before the candidate replaces it. Nothing in the history
- * moves yet: a commit that fails leaves rollback 1..49, and with them the
- * target of a pending commit confirmed, where they were. *had says whether
+static int kept_path(char *buf, size_t len)
+{
+	return sfw_path(buf, len, "%s/.kept", sfw_conf_dir());
+}
+
+/* The active file, kept by a hard link (a copy where links fail) before
+ * the candidate replaces it. Nothing in the history moves yet: a commit
+ * that fails leaves rollback 1..49 where they were. *had says whether
  * there was an active file to keep. */
 static int keep_previous(bool *had)
 {
@@ -115,7 +54,7 @@ static int keep_previous(bool *had)
 
 	*had = false;
 	if ((err = sfw_conf_active_path(active, sizeof(active))) ||
-	    (err = previous_path(prev, sizeof(prev))))
+	    (err = kept_path(prev, sizeof(prev))))
 		return err;
 	if (unlink(prev) && errno != ENOENT)
 		return sfw_fail(errno, "cannot remove %s: %s", prev, strerror(errno));
@@ -127,7 +66,7 @@ static int keep_previous(bool *had)
 		return 0;
 	if (errno != EPERM && errno != EXDEV && errno != EOPNOTSUPP && errno != EMLINK)
 		return sfw_fail(errno, "cannot link %s: %s", prev, strerror(errno));
-	err = copy_file(active, prev);
+	err = conf_copy_file(active, prev);
 	*had = !err;
 	return err == -ENOENT ? 0 : err;
 }
@@ -175,7 +114,7 @@ static int shift_history(void)
 		if (!rename(slot[from[done]], slot[to[done]]) || errno == ENOENT)
 			continue;
 		if (errno == EXDEV && from[done] == SLOT_PREVIOUS) {   /* rollback/ elsewhere */
-			err = copy_file(slot[SLOT_PREVIOUS], slot[1]);
+			err = conf_copy_file(slot[SLOT_PREVIOUS], slot[1]);
 			copied = !err;
 			err = err == -ENOENT ? 0 : err;   /* no previous file: a first commit */
 		} else
@@ -194,49 +133,36 @@ static int shift_history(void)
 	return err;
 }
 
-/* Does the file at a hold what the file at b holds (the same inode, or
- * the same bytes: .previous may be a copy)? */
-static bool same_file(const char *a, const char *b)
-{
-	char *ta = NULL, *tb = NULL;
-	size_t la = 0, lb = 0;
-	struct stat sa, sb;
-	bool same;
-
-	if (!stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino)
-		return true;
-	same = !conf_read_file(a, &ta, &la) && !conf_read_file(b, &tb, &lb) && la == lb &&
-	       !memcmp(ta, tb, la);
-	free(ta);
-	free(tb);
-	return same;
-}
-
-static void confirm_target_moved(void);
-
-/* A .previous left behind is a commit killed (SIGKILL, a crash)
- * between keeping the active file and the end of the history's move:
- * before its rename, .previous is the active file, thrown away; after it,
- * the move is finished, so that no configuration drops out of the history
- * and rollback 1 is the one the killed commit replaced. Under the lock. */
+/* What a commit killed (SIGKILL, a crash) left, finished under the lock:
+ * .kept is a commit killed before its rename (or a commit of the text
+ * already active, whose history had not begun to move), thrown away; after
+ * the rename (.kept then differs, or it is .previous) the move is
+ * finished, so that no configuration drops out of the history and
+ * rollback 1 is the one the killed commit replaced. A .previous that
+ * rollback 1 already holds is a copy onto another filesystem killed before
+ * it removed its source: moved already. */
 static int recover_killed(void)
 {
-	char active[PATH_LEN], prev[PATH_LEN];
+	char active[PATH_LEN], kept[PATH_LEN], prev[PATH_LEN], one[PATH_LEN];
 	int err;
 
 	if ((err = sfw_conf_active_path(active, sizeof(active))) ||
-	    (err = previous_path(prev, sizeof(prev))))
+	    (err = kept_path(kept, sizeof(kept))) || (err = previous_path(prev, sizeof(prev))) ||
+	    (err = sfw_conf_rollback_path(1, one, sizeof(one))))
 		return err;
+	if (!access(kept, F_OK)) {
+		if (conf_same_file(kept, active))
+			unlink(kept);
+		else if (rename(kept, prev))
+			return sfw_fail(errno, "cannot rename %s: %s", kept, strerror(errno));
+	}
 	if (access(prev, F_OK))
 		return 0;
-	if (same_file(prev, active)) {
+	if (conf_same_file(prev, one)) {
 		unlink(prev);
 		return 0;
 	}
-	err = shift_history();
-	if (!err)
-		confirm_target_moved();
-	return err;
+	return shift_history();
 }
 
 static int lock_dir(const char *dir)
@@ -258,17 +184,6 @@ static int lock_dir(const char *dir)
 		}
 	}
 	return fd;
-}
-
-static int sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	fsync(fd);
-	close(fd);
-	return 0;
 }
 
 /* Temporary files of a commit that died before its rename: harmless, but
@@ -307,7 +222,7 @@ static int stage(struct txn *t, const char *text, size_t len)
 	t->tmp[0] = '\0';
 	t->held = false;
 	if ((err = sfw_path(sub, sizeof(sub), "%s/rollback", dir)) ||
-	    (err = make_dir(dir)) || (err = make_dir(sub)))
+	    (err = conf_make_dir(dir)) || (err = conf_make_dir(sub)))
 		return err;
 	t->lock = lock_dir(dir);
 	if (t->lock < 0)
@@ -316,7 +231,7 @@ static int stage(struct txn *t, const char *text, size_t len)
 	err = recover_killed();
 	if (err)
 		return err;
-	err = write_temp(dir, text, len, t->tmp);
+	err = conf_write_temp(dir, text, len, t->tmp);
 	if (err)
 		t->tmp[0] = '\0';
 	return err;
@@ -343,34 +258,39 @@ static void hold_signals(struct txn *t)
 static int switch_active(struct txn *t)
 {
 	const char *dir = sfw_conf_dir();
-	char sub[PATH_LEN], active[PATH_LEN], prev[PATH_LEN];
+	char sub[PATH_LEN], active[PATH_LEN], kept[PATH_LEN], prev[PATH_LEN];
+	const char *back = prev;   /* where the previous file is, to put back */
 	bool had;
 	int err;
 
 	if ((err = sfw_path(sub, sizeof(sub), "%s/rollback", dir)) ||
 	    (err = sfw_conf_active_path(active, sizeof(active))) ||
-	    (err = previous_path(prev, sizeof(prev))) ||
+	    (err = kept_path(kept, sizeof(kept))) || (err = previous_path(prev, sizeof(prev))) ||
 	    (err = keep_previous(&had)))
 		return err;
 	if (rename(t->tmp, active)) {
 		err = sfw_fail(errno, "cannot rename %s to %s: %s", t->tmp, active, strerror(errno));
-		unlink(prev);
+		unlink(kept);
 		return err;
 	}
 	t->tmp[0] = '\0';
-	err = shift_history();
+	if (had && rename(kept, prev)) {
+		err = sfw_fail(errno, "cannot rename %s to %s: %s", kept, prev, strerror(errno));
+		back = kept;
+	} else
+		err = shift_history();
 	if (err) {
 		char *why = strdup(sfw_last_error());
 
-		if (had ? rename(prev, active) : unlink(active))
+		if (had ? rename(back, active) : unlink(active))
 			sfw_fail(errno, "cannot put %s back: %s", active, strerror(errno));
 		else if (why)
 			sfw_fail(-err, "%s", why);
 		free(why);
 	}
 	/* either way: a power cut must not bring back what was undone */
-	sync_dir(sub);
-	sync_dir(dir);
+	conf_sync_dir(sub);
+	conf_sync_dir(dir);
 	return err;
 }
 
@@ -407,92 +327,6 @@ static int give_source(struct sfw_conf *conf)
 	return 0;
 }
 
-/* DIR/.confirm: the token of a `commit confirmed` not confirmed yet. */
-static int confirm_path(char *buf, size_t len)
-{
-	return sfw_path(buf, len, "%s/.confirm", sfw_conf_dir());
-}
-
-int sfw_conf_confirm_pending(char *buf, size_t len, int *depth)
-{
-	char path[PATH_LEN], *sp;
-	int err = confirm_path(path, sizeof(path)), fd;
-	ssize_t r;
-
-	buf[0] = '\0';
-	if (depth)
-		*depth = 0;
-	if (err)
-		return err;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	r = read(fd, buf, len - 1);
-	close(fd);
-	if (r < 0)
-		return -errno;
-	buf[r] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	/* "TOKEN DEPTH" */
-	sp = strchr(buf, ' ');
-	if (sp)
-		*sp++ = '\0';
-	if (depth && buf[0]) {
-		*depth = sp ? atoi(sp) : 1;
-		if (*depth < 1 || *depth > SFW_CONF_ROLLBACK_MAX)
-			*depth = *depth < 1 ? 1 : SFW_CONF_ROLLBACK_MAX;
-	}
-	return 0;
-}
-
-/* "TOKEN DEPTH": the pending commit confirmed's rollback is rollback DEPTH. */
-static void write_confirm(const char *path, const char *token, int depth)
-{
-	char line[320];
-	int fd;
-
-	snprintf(line, sizeof(line), "%s %d\n", token,
-		 depth < SFW_CONF_ROLLBACK_MAX ? depth : SFW_CONF_ROLLBACK_MAX);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return;
-	if (write_all(fd, line, strlen(line)) == 0)
-		fsync(fd);
-	close(fd);
-}
-
-/* After the switch, under the lock: a confirmed commit leaves its token,
- * any other commit confirms (removes the file). */
-static void mark_confirm(const struct sfw_conf_commit_ops *ops)
-{
-	char path[PATH_LEN], old[256];
-	int depth = 0;
-
-	if (confirm_path(path, sizeof(path)))
-		return;
-	if (!ops || !ops->arm) {
-		unlink(path);
-		return;
-	}
-	/* one pending already: this one delays its rollback, same target */
-	if (sfw_conf_confirm_pending(old, sizeof(old), &depth))
-		depth = 0;
-	write_confirm(path, ops->arm, depth + 1);
-}
-
-/* The history gained an entry outside a commit (recover_killed): a pending
- * commit confirmed's target is one further back. */
-static void confirm_target_moved(void)
-{
-	char path[PATH_LEN], token[256];
-	int depth;
-
-	if (confirm_path(path, sizeof(path)) ||
-	    sfw_conf_confirm_pending(token, sizeof(token), &depth) || !token[0])
-		return;
-	write_confirm(path, token, depth + 1);
-}
-
 /* The timer's rollback goes ahead only if no commit confirmed meanwhile. */
 static int still_armed(const struct sfw_conf_commit_ops *ops)
 {
@@ -501,7 +335,7 @@ static int still_armed(const struct sfw_conf_commit_ops *ops)
 
 	if (!ops || !ops->if_armed)
 		return 0;
-	err = sfw_conf_confirm_pending(token, sizeof(token), NULL);
+	err = sfw_conf_confirm_pending(token, sizeof(token));
 	if (err)
 		return sfw_fail(-err, "cannot read the confirmation file: %s", strerror(-err));
 	if (strcmp(token, ops->if_armed))
@@ -588,7 +422,7 @@ int sfw_conf_exclusive_take(const char *who, char *holder, size_t len)
 	char path[PATH_LEN];
 	int err, fd;
 
-	if ((err = make_dir(sfw_conf_dir())) || (err = exclusive_path(path, sizeof(path))))
+	if ((err = conf_make_dir(sfw_conf_dir())) || (err = exclusive_path(path, sizeof(path))))
 		return err;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
@@ -600,7 +434,7 @@ int sfw_conf_exclusive_take(const char *who, char *holder, size_t len)
 		return err;
 	}
 	if (ftruncate(fd, 0) == 0)
-		write_all(fd, who, strlen(who));
+		conf_write_all(fd, who, strlen(who));
 	return fd;
 }
 
@@ -634,6 +468,7 @@ int sfw_conf_exclusive_free(void)
 
 int sfw_conf_commit(struct sfw_conf *conf, const struct sfw_conf_commit_ops *ops)
 {
+	struct conf_confirm_undo undo;
 	struct txn t;
 	int err = sfw_conf_nat_refuse(conf);   /* nothing stored, nothing applied */
 
@@ -653,14 +488,20 @@ int sfw_conf_commit(struct sfw_conf *conf, const struct sfw_conf_commit_ops *ops
 	 * whatever the candidate holds */
 	if (!err && commit_check && !(ops && ops->if_armed))
 		err = commit_check(commit_check_arg);
+	/* the token before the apply: a commit confirmed killed after it
+	 * still leaves its timer a target */
+	if (!err)
+		err = conf_confirm_arm(ops, &undo);
 	if (!err) {
 		hold_signals(&t);
 		if (ops && ops->apply)
 			err = ops->apply(conf, ops->ctx);
 		if (!err)
 			err = switch_active(&t);
-		if (!err)
-			mark_confirm(ops);
+		if (err)
+			conf_confirm_undo(&undo);
+		else
+			conf_confirm_done(ops);
 		/* committed, or commit confirmed rolled back: the changes made
 		 * on top of what it undoes go with it, as on Junos */
 		if (!err && (shared_commit || (ops && ops->if_armed)))
@@ -689,11 +530,28 @@ int sfw_conf_store(const struct sfw_conf *conf)
 	return err;
 }
 
+int sfw_conf_recover(void)
+{
+	const char *dir = sfw_conf_dir();
+	int lock, err;
+
+	if (access(dir, W_OK))   /* a reader who may not write finds it as it is */
+		return 0;
+	lock = lock_dir(dir);
+	if (lock < 0)
+		return lock;
+	err = recover_killed();
+	close(lock);
+	return err;
+}
+
 int sfw_conf_load_rollback(struct sfw_conf *conf, int n, struct sfw_conf_errors *errs)
 {
 	char path[PATH_LEN];
 	int err = sfw_conf_rollback_path(n, path, sizeof(path));
 
+	if (!err)
+		err = sfw_conf_recover();
 	if (err)
 		return err;
 	if (access(path, F_OK))

@@ -207,28 +207,21 @@ int sfw_commit_candidate(FILE *out, FILE *err, const char *text, size_t len,
 	return with_lock(&cl, run_candidate, &c);
 }
 
-struct expiry {
-	const char *token;
-	int n;
-};
-
-/* The timer's rollback: rollback n, the configuration before the confirmed
- * commits, unless a commit confirmed them meanwhile (the store checks the
- * token under its lock). */
+/* The timer's rollback: the configuration before the confirmed commits,
+ * unless a commit confirmed them meanwhile (the store checks the token
+ * under its lock). */
 static int run_expired(const struct sfw_conf_env *env, const struct sfw_cmdline *cl,
-		       const void *arg)
+		       const void *token)
 {
-	const struct expiry *e = arg;
 	struct sfw_conf_env own = *env;
 
-	own.if_armed = e->token;
-	return sfw_conf_rollback_run(&own, e->n);
+	own.if_armed = token;
+	return sfw_conf_confirm_rollback_run(&own);
 }
 
-int sfw_commit_expired(const char *token, int n, FILE *out, FILE *err)
+int sfw_commit_expired(const char *token, FILE *out, FILE *err)
 {
 	struct sfw_cmdline cl = { .out = out, .err = err };
-	const struct expiry e = { token, n };
 
-	return with_lock(&cl, run_expired, &e);
+	return with_lock(&cl, run_expired, token);
 }

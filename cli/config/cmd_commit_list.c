@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "commit_log.h"
 #include "conf.h"
+#include "err.h"
 
 void sfw_commit_log_header(FILE *f, unsigned confirm_min, const char *comment)
 {
@@ -79,6 +80,9 @@ int sfw_cmd_show_system_commit(const struct sfw_cmdline *cl)
 	char path[4096];
 	struct stat st;
 
+	/* a commit killed in its history's move: listed as it will be */
+	if (sfw_conf_recover())
+		fprintf(cl->err, "sfw: %s\n", sfw_last_error());
 	for (int n = 0; n <= SFW_CONF_ROLLBACK_MAX; n++) {
 		if (sfw_conf_rollback_path(n, path, sizeof(path)) || stat(path, &st))
 			continue;

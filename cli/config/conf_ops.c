@@ -235,14 +235,15 @@ static int reevaluate(const struct sfw_conf_env *env, const struct sfw_conf *con
 	return SFW_EXIT_OK;
 }
 
-/* What a commit parses: a file, a text in memory, or an entry of the
- * history (rollback N). */
+/* What a commit parses: a file, a text in memory, an entry of the
+ * history (rollback N), or the pending commit confirmed's target. */
 struct source {
 	const char *path;                 /* file (NULL: the active one) */
 	const char *name, *text;          /* or text, when name is set */
 	size_t len;
 	bool history;                     /* or history entry n */
 	int n;
+	bool confirm_target;              /* or the target */
 };
 
 static int parse_source(struct sfw_conf *conf, const struct source *src,
@@ -250,6 +251,8 @@ static int parse_source(struct sfw_conf *conf, const struct source *src,
 {
 	if (src->history)
 		return sfw_conf_load_rollback(conf, src->n, errs);
+	if (src->confirm_target)
+		return sfw_conf_load_confirm_target(conf, errs);
 	if (src->name)
 		return sfw_conf_parse_buffer(conf, src->name, src->text, src->len, errs);
 	return sfw_conf_parse_file(conf, src->path, errs);
@@ -312,6 +315,13 @@ int sfw_conf_commit_text_run(const struct sfw_conf_env *env, const char *name,
 int sfw_conf_rollback_run(const struct sfw_conf_env *env, int n)
 {
 	const struct source src = { .history = true, .n = n };
+
+	return commit_source(env, &src, false);
+}
+
+int sfw_conf_confirm_rollback_run(const struct sfw_conf_env *env)
+{
+	const struct source src = { .confirm_target = true };
 
 	return commit_source(env, &src, false);
 }

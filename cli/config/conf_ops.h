@@ -45,6 +45,10 @@ int sfw_conf_commit_run(const struct sfw_conf_env *env, const char *path,
 int sfw_conf_commit_text_run(const struct sfw_conf_env *env, const char *name,
 			     const char *text, size_t len);
 int sfw_conf_rollback_run(const struct sfw_conf_env *env, int n);
+/* The commit confirmed timer's rollback: the pending target
+ * (sfw_conf_load_confirm_target), committed if env->if_armed is still the
+ * pending token. */
+int sfw_conf_confirm_rollback_run(const struct sfw_conf_env *env);
 /* Junos's hierarchical (brace) form, as configuration mode's `show`;
  * set_lines: the set lines (`| display set`); json: sfw's array of them. */
 int sfw_conf_show_run(const struct sfw_conf_env *env);

@@ -65,7 +65,7 @@ static _Noreturn void timer_main(const char *token, unsigned minutes,
 {
 	char pending[256];
 	struct timespec at;
-	int rc, depth;
+	int rc;
 
 	detach_fds();
 	/* the rollback goes ahead whoever holds configure exclusive (whose
@@ -82,10 +82,10 @@ static _Noreturn void timer_main(const char *token, unsigned minutes,
 	 * in force for good. */
 	for (int attempt = 1;; attempt++) {
 		sleep_until(&at);
-		if (sfw_conf_confirm_pending(pending, sizeof(pending), &depth) ||
+		if (sfw_conf_confirm_pending(pending, sizeof(pending)) ||
 		    strcmp(pending, token))
 			_exit(0);   /* confirmed, or replaced by a newer commit confirmed */
-		rc = expire(token, depth, stdout, stderr);
+		rc = expire(token, stdout, stderr);
 		fflush(NULL);
 		if (!rc)
 			break;

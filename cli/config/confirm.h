@@ -18,8 +18,8 @@
 /* A token no other commit has: pid and time. */
 void sfw_confirm_token(char *buf, size_t len);
 
-/* The rollback the timer makes when it fires: rollback n. */
-typedef int (*sfw_confirm_expire_fn)(const char *token, int n, FILE *out, FILE *err);
+/* The rollback the timer makes when it fires: to the pending target. */
+typedef int (*sfw_confirm_expire_fn)(const char *token, FILE *out, FILE *err);
 /* Start the timer for token: 0, or SFW_EXIT_FAIL with one line on err. */
 int sfw_confirm_spawn(const char *token, unsigned minutes, sfw_confirm_expire_fn expire,
 		      FILE *err);
@@ -30,6 +30,6 @@ int sfw_confirm_spawn(const char *token, unsigned minutes, sfw_confirm_expire_fn
 int sfw_commit_candidate(FILE *out, FILE *err, const char *text, size_t len,
 			 unsigned confirm_min);
 /* The timer's rollback (an sfw_confirm_expire_fn). */
-int sfw_commit_expired(const char *token, int n, FILE *out, FILE *err);
+int sfw_commit_expired(const char *token, FILE *out, FILE *err);
 
 #endif

@@ -33,6 +33,7 @@ for _ in $(seq 1 40); do
 done
 "$SFW" show configuration '| display set' | grep -q "then count" && fail "commit confirmed was not rolled back"
 [ -e "$SFW_CONF_DIR/.confirm" ] && fail "the rollback left the confirmation token"
+[ -e "$SFW_CONF_DIR/.confirm-target" ] && fail "the rollback left the confirmation target"
 
 # a second commit confirmed while one is pending delays the rollback; the
 # rollback gives back the configuration before the first

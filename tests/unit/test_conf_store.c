@@ -1,141 +1,8 @@
 /* Commit storage: the active file, rollback 1..49, atomic replacement, and
  * "a bad file changes nothing". Each test has its own SFW_CONF_DIR. */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE   /* unshare */
-#endif
-#include <dirent.h>
-#include <fcntl.h>
-#include <linux/fs.h>
-#include <sched.h>
-#include <sys/mount.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include "test_conf.h"
-
-static char dir[64];
-
-static void rm_tree(const char *path)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
-	cr_assert_eq(system(cmd), 0);
-}
-
-static void setup(void)
-{
-	strcpy(dir, "/tmp/sfw-store-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	setenv("SFW_CONF_DIR", dir, 1);
-}
-
-static void teardown(void)
-{
-	char sub[128];
-
-	snprintf(sub, sizeof(sub), "%s/rollback", dir);
-	umount2(sub, MNT_DETACH);   /* rollback_on_another_filesystem's, if it failed */
-	rm_tree(dir);
-	unsetenv("SFW_CONF_DIR");
-}
+#include "conf_store_test.h"
 
 TestSuite(conf_store, .init = setup, .fini = teardown);
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	cr_assert_not_null(f, "%s", path);
-	fputs(text, f);
-	fclose(f);
-}
-
-/* The whole file, or NULL when it does not exist. */
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text = NULL;
-	size_t len = 0;
-
-	if (!f)
-		return NULL;
-	cr_assert_eq(getdelim(&text, &len, '\0', f) >= 0 || feof(f), 1);
-	fclose(f);
-	return text ? text : strdup("");
-}
-
-static char *rollback_text(int n)
-{
-	char path[256];
-
-	cr_assert_eq(sfw_conf_rollback_path(n, path, sizeof(path)), 0);
-	return read_text(path);
-}
-
-/* Does history entry n hold word (the text read, checked and freed)? */
-static bool rollback_has(int n, const char *word)
-{
-	char *text = rollback_text(n);
-	bool has = text && strstr(text, word);
-
-	free(text);
-	return has;
-}
-
-static void assert_rollback(int n, const char *want)
-{
-	char *got = rollback_text(n);
-
-	if (!want) {
-		cr_assert_null(got, "rollback %d should not exist", n);
-		return;
-	}
-	cr_assert_not_null(got, "rollback %d missing", n);
-	cr_assert_str_eq(got, want, "rollback %d", n);
-	free(got);
-}
-
-/* A valid configuration that says which commit it was. */
-static void config_text(char *buf, size_t len, int n)
-{
-	snprintf(buf, len, "# commit %d\nset security zones security-zone z%d interfaces veth%d\n",
-		 n, n, n % 10);
-}
-
-static int commit_text(const char *text, struct sfw_conf_errors *errs)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "%s.in", dir);
-	write_file(path, text);
-	int err = sfw_conf_commit_file(path, NULL, NULL, errs);
-	unlink(path);
-	return err;
-}
-
-static void commit_ok(const char *text)
-{
-	struct sfw_conf_errors errs = { 0 };
-	int err = commit_text(text, &errs);
-
-	cr_assert_eq(err, 0, "commit failed: %d %s", err, errs.n ? errs.msg[0] : "");
-	sfw_conf_errors_free(&errs);
-}
-
-/* Names in dir (and dir/rollback), sorted, for "nothing changed". */
-static void list_dir(const char *path, char *out, size_t len)
-{
-	struct dirent **names;
-	int n = scandir(path, &names, NULL, alphasort);
-
-	out[0] = '\0';
-	for (int k = 0; k < n; k++) {
-		snprintf(out + strlen(out), len - strlen(out), "%s;", names[k]->d_name);
-		free(names[k]);
-	}
-	free(names);
-}
 
 Test(conf_store, paths_follow_sfw_conf_dir)
 {
@@ -396,116 +263,6 @@ Test(conf_store, concurrent_commits_never_mix)
 	assert_rollback(WRITERS * EACH, NULL);
 }
 
-/* commit confirmed (docs/cli.md): the confirmed commit leaves its token,
- * any other commit removes it, and the timer's rollback goes ahead only
- * while the token is still there (checked under the store's lock). */
-static int commit_ops(const char *text, const struct sfw_conf_commit_ops *ops)
-{
-	struct sfw_conf_errors errs = { 0 };
-	struct sfw_conf conf;
-	int err;
-
-	cr_assert_eq(conf_test_parse(&conf, &errs, text), 0);
-	err = sfw_conf_commit(&conf, ops);
-	sfw_conf_free(&conf);
-	sfw_conf_errors_free(&errs);
-	return err;
-}
-
-Test(conf_store, commit_confirmed_token_and_the_rollback_it_allows)
-{
-	const struct sfw_conf_commit_ops arm = { .arm = "t1" }, expire = { .if_armed = "t1" };
-	char token[64];
-
-	cr_assert_eq(commit_ops(CONF_BASE, NULL), 0);
-	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz\n", &arm), 0);
-	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), NULL), 0);
-	cr_assert_str_eq(token, "t1");
-	/* another commit confirms: the timer's rollback is refused, nothing changes */
-	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz2\n", NULL), 0);
-	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), NULL), 0);
-	cr_assert_str_eq(token, "");
-	cr_assert_eq(commit_ops(CONF_BASE, &expire), -ECANCELED);
-	cr_assert(rollback_has(0, "dmz2"), "the confirmed configuration stays");
-	/* not confirmed: the rollback goes ahead and the token goes */
-	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz3\n", &arm), 0);
-	cr_assert_eq(commit_ops(CONF_BASE, &expire), 0);
-	cr_assert_not(rollback_has(0, "dmz"));
-	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), NULL), 0);
-	cr_assert_str_eq(token, "");
-}
-
-/* A commit confirmed while one is pending delays the rollback; its target
- * stays the configuration before the first. */
-Test(conf_store, commit_confirmed_twice_keeps_the_first_target)
-{
-	const struct sfw_conf_commit_ops a = { .arm = "t1" }, b = { .arm = "t2" };
-	char token[64];
-	int depth;
-
-	cr_assert_eq(commit_ops(CONF_BASE, NULL), 0);
-	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz\n", &a), 0);
-	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), &depth), 0);
-	cr_assert_str_eq(token, "t1");
-	cr_assert_eq(depth, 1);
-	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz2\n", &b), 0);
-	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), &depth), 0);
-	cr_assert_str_eq(token, "t2");
-	cr_assert_eq(depth, 2, "rollback 2 is the configuration before both");
-	cr_assert_not(rollback_has(2, "dmz"));
-	cr_assert_eq(commit_ops(CONF_BASE, NULL), 0);
-	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), &depth), 0);
-	cr_assert_eq(depth, 0);
-}
-
-/* chattr +i / -i: a rename onto or of the file fails. */
-static bool set_immutable_at(const char *path, bool on)
-{
-	int fd = open(path, O_RDONLY), flags, ok;
-
-	cr_assert_geq(fd, 0, "%s", path);
-	ok = !ioctl(fd, FS_IOC_GETFLAGS, &flags);
-	if (ok) {
-		flags = on ? flags | FS_IMMUTABLE_FL : flags & ~FS_IMMUTABLE_FL;
-		ok = !ioctl(fd, FS_IOC_SETFLAGS, &flags);
-	}
-	close(fd);
-	return ok;
-}
-
-static bool set_immutable(bool on)
-{
-	char path[256];
-
-	cr_assert_eq(sfw_conf_active_path(path, sizeof(path)), 0);
-	return set_immutable_at(path, on);
-}
-
-/* A commit whose rename onto the active file fails moves no history: the
- * pending commit confirmed still rolls back to the configuration before
- * it, not to the one it was to undo (the red team's fail-open). */
-Test(conf_store, failed_switch_keeps_the_confirm_target)
-{
-	const struct sfw_conf_commit_ops arm = { .arm = "t1" };
-	char token[64];
-	int depth, err;
-
-	cr_assert_eq(commit_ops(CONF_BASE, NULL), 0);
-	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz\n", &arm), 0);
-	if (!set_immutable(true))
-		cr_skip_test("this filesystem has no immutable flag");
-	err = commit_ops(CONF_BASE "set security zones security-zone dmz2\n", NULL);
-	cr_assert(set_immutable(false));
-	cr_assert_neq(err, 0, "the rename onto an immutable file succeeded");
-	cr_assert(rollback_has(0, "dmz"));
-	cr_assert_not(rollback_has(0, "dmz2"));
-	cr_assert_not(rollback_has(1, "dmz"), "rollback 1 became the unconfirmed configuration");
-	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), &depth), 0);
-	cr_assert_str_eq(token, "t1");
-	cr_assert_eq(depth, 1);
-	assert_rollback(2, NULL);
-}
-
 /* The candidate is the active file before the history moves: a history
  * that cannot move puts the previous file back and leaves every entry
  * where it was. */
@@ -531,20 +288,6 @@ Test(conf_store, history_that_cannot_move_fails_the_commit_whole)
 	cr_assert(strstr(names, ";sfw.conf.49;"), "rollback 49 was dropped: %s", names);
 }
 
-/* What a commit killed (SIGKILL, a crash) after renaming its candidate
- * onto the active file and before the history moved leaves: the candidate
- * active, the file it replaced as .previous, rollback 1.. as they were. */
-static void killed_after_rename(const char *candidate)
-{
-	char active[256], prev[256];
-
-	cr_assert_eq(sfw_conf_active_path(active, sizeof(active)), 0);
-	snprintf(prev, sizeof(prev), "%s/.previous", dir);
-	cr_assert_eq(link(active, prev), 0);
-	cr_assert_eq(unlink(active), 0);
-	write_file(active, candidate);
-}
-
 /* The next commit finishes the killed one's history: no configuration
  * drops out (rv33: .previous was thrown away). */
 Test(conf_store, killed_commit_history_finished_by_the_next)
@@ -566,8 +309,8 @@ Test(conf_store, killed_commit_history_finished_by_the_next)
 	assert_rollback(4, NULL);
 }
 
-/* Killed before its rename: .previous is the active file, thrown away,
- * the history as it was. */
+/* Killed before its rename: .kept is the active file, thrown away, the
+ * history as it was. */
 Test(conf_store, killed_before_the_rename_changes_no_history)
 {
 	char one[128], two[128], three[128], active[256], prev[256];
@@ -578,38 +321,13 @@ Test(conf_store, killed_before_the_rename_changes_no_history)
 	commit_ok(one);
 	commit_ok(two);
 	cr_assert_eq(sfw_conf_active_path(active, sizeof(active)), 0);
-	snprintf(prev, sizeof(prev), "%s/.previous", dir);
+	snprintf(prev, sizeof(prev), "%s/.kept", dir);
 	cr_assert_eq(link(active, prev), 0);
 	commit_ok(three);
 	assert_rollback(1, two);
 	assert_rollback(2, one);
 	assert_rollback(3, NULL);
-	cr_assert_neq(access(prev, F_OK), 0, ".previous left behind");
-}
-
-/* A commit confirmed pending when a commit is killed after its rename:
- * the timer's target stays the configuration before the confirmed one,
- * before the next commit (rollback 1, as the history was) and after it
- * finished the killed one's history (one further back). */
-Test(conf_store, killed_commit_keeps_the_confirm_target)
-{
-	const struct sfw_conf_commit_ops arm = { .arm = "t1" }, arm2 = { .arm = "t2" };
-	char token[64];
-	int depth;
-
-	cr_assert_eq(commit_ops(CONF_BASE, NULL), 0);
-	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz\n", &arm), 0);
-	killed_after_rename(CONF_BASE "set security zones security-zone dmz2\n");
-	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), &depth), 0);
-	cr_assert_eq(depth, 1);
-	cr_assert_not(rollback_has(depth, "dmz"), "the target before the next commit");
-	cr_assert_eq(commit_ops(CONF_BASE "set security zones security-zone dmz3\n", &arm2), 0);
-	cr_assert_eq(sfw_conf_confirm_pending(token, sizeof(token), &depth), 0);
-	cr_assert_str_eq(token, "t2");
-	cr_assert_eq(depth, 3, "rollback 3: before dmz, dmz2 and dmz3");
-	cr_assert(rollback_has(1, "dmz2"));
-	cr_assert(rollback_has(2, "dmz"));
-	cr_assert_not(rollback_has(3, "dmz"), "the target after it");
+	cr_assert_neq(access(prev, F_OK), 0, ".kept left behind");
 }
 
 /* A history move that fails in the middle (rollback 5 immutable) undoes

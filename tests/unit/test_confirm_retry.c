@@ -63,7 +63,7 @@ static int note_call(void)
 }
 
 /* Fails the first time, then rolls back (the token goes, as a commit's). */
-static int fail_once(const char *token, int n, FILE *out, FILE *err)
+static int fail_once(const char *token, FILE *out, FILE *err)
 {
 	if (note_call() == 1)
 		return 1;
@@ -71,7 +71,7 @@ static int fail_once(const char *token, int n, FILE *out, FILE *err)
 	return 0;
 }
 
-static int always_fail(const char *token, int n, FILE *out, FILE *err)
+static int always_fail(const char *token, FILE *out, FILE *err)
 {
 	note_call();
 	return 1;
