@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include "libbpf_lazy.h"
 #include "event_ring.h"
 #include "loader.h"
@@ -28,40 +30,173 @@ const char *sfw_run_dir(void)
 	return dir;
 }
 
-int sfw_ring_claim(const char *ring, const char *who)
+/* The run directory: the claimer's, written by nobody else, or a user could
+ * plant lock files in it and hold them. */
+static int check_run_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return sfw_fail(errno, "cannot create %s: %s", dir, strerror(errno));
+	if (stat(dir, &st))
+		return sfw_fail(errno, "cannot read %s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022))
+		return sfw_fail(EPERM, "%s is not a directory of root's alone: sfw keeps no "
+				"lock there", dir);
+	return 0;
+}
+
+/* Claims one at a time: two replacing the same stale lock file could each
+ * remove the file the other had just made, and both hold one. Nobody but
+ * root can make files here (check_run_dir), so it is never a planted one. */
+static int claim_guard(const char *dir)
 {
 	char path[PATH_MAX];
-	struct stat st;
 	int fd;
 
-	if (mkdir(sfw_run_dir(), 0755) && errno != EEXIST)
-		return sfw_fail(errno, "cannot create %s: %s", sfw_run_dir(), strerror(errno));
-	if (sfw_path(path, sizeof(path), "%s/%s.lock", sfw_run_dir(), ring))
+	if (sfw_path(path, sizeof(path), "%s/.claim", dir))
 		return -ENAMETOOLONG;
-	/* Root's alone: any user who can open a lock file can flock it, even
-	 * read-only, and would keep the daemon (ageing, session logs) from
-	 * ever claiming its ring. One that others could open (left by an older
-	 * sfw, 0644) is replaced, not restricted: who opened it then holds it
-	 * still. */
-	if (!lstat(path, &st) && (st.st_uid != geteuid() || (st.st_mode & 077)) && unlink(path))
-		return sfw_fail(errno, "cannot remove %s: %s", path, strerror(errno));
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
-	if (fchmod(fd, 0600)) {   /* a umask of 0: 0600 asked is 0600 made, but be sure */
-		int err = sfw_fail(errno, "cannot restrict %s: %s", path, strerror(errno));
+	while (flock(fd, LOCK_EX))
+		if (errno != EINTR) {
+			int err = sfw_fail(errno, "cannot lock %s: %s", path, strerror(errno));
 
-		close(fd);
-		return err;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		int err = errno;
+			close(fd);
+			return err;
+		}
+	return fd;
+}
 
-		close(fd);
-		return sfw_fail(err, err == EWOULDBLOCK
-				? "another %s is already reading its events (%s)"
-				: "cannot lock %s", err == EWOULDBLOCK ? who : path, path);
+/* The pid holding an flock on the file st describes (/proc/locks), 0 none. */
+static pid_t flock_holder(const struct stat *st)
+{
+	FILE *f = fopen("/proc/locks", "re");
+	char line[256];
+	pid_t pid = 0;
+
+	while (f && !pid && fgets(line, sizeof(line), f)) {
+		const char *s = strstr(line, "FLOCK");
+		unsigned maj, min;
+		unsigned long long ino;
+		int p;
+
+		if (s && !strstr(line, "->") &&
+		    sscanf(s, "FLOCK %*s %*s %d %x:%x:%llu", &p, &maj, &min, &ino) == 4 &&
+		    maj == major(st->st_dev) && min == minor(st->st_dev) && ino == st->st_ino)
+			pid = p;
 	}
+	if (f)
+		fclose(f);
+	return pid;
+}
+
+/* A lock file others could open (an older sfw's 0644, a link) is replaced,
+ * not restricted: who opened it before holds it still. One a process of
+ * root's holds is an sfw from before, still reading: not replaced, or the
+ * ring would have two readers. */
+static int replace_stale(const char *path, const struct stat *st, const char *who)
+{
+	pid_t pid = flock_holder(st);
+	struct stat now, proc;
+	char dir[32];
+
+	snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+	if (pid > 0 && !stat(dir, &proc) && proc.st_uid == 0)
+		return sfw_fail(EWOULDBLOCK, "another %s is already reading its events (%s, "
+				"pid %d)", who, path, (int)pid);
+	if (!lstat(path, &now) && now.st_dev == st->st_dev && now.st_ino == st->st_ino &&
+	    unlink(path))
+		return sfw_fail(errno, "cannot remove %s: %s", path, strerror(errno));
+	return 0;
+}
+
+/* The lock file, made (O_EXCL: never one another made meanwhile) or as
+ * found: -EAGAIN to look again (a link, or gone meanwhile). */
+static int open_lock(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd >= 0 || errno != EEXIST)
+		return fd >= 0 ? fd : sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd >= 0)
+		return fd;
+	if (errno == ELOOP && unlink(path) && errno != ENOENT)
+		return sfw_fail(errno, "cannot remove %s: %s", path, strerror(errno));
+	return errno == ELOOP || errno == ENOENT ? -EAGAIN
+						 : sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
+}
+
+static bool ours_alone(const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && st->st_uid == geteuid() && !(st->st_mode & 077) &&
+	       st->st_nlink == 1;
+}
+
+/* The path names the inode st describes still. */
+static bool still_named(const char *path, const struct stat *st)
+{
+	struct stat now;
+
+	return !lstat(path, &now) && now.st_dev == st->st_dev && now.st_ino == st->st_ino;
+}
+
+/* Root's alone: any user who can open a lock file can flock it, even
+ * read-only, and would keep the daemon (ageing, session logs) from ever
+ * claiming its ring. */
+static int claim(const char *path, const char *who)
+{
+	struct stat st;
+	int fd, err;
+
+	for (int tries = 0; tries < 8; tries++) {
+		fd = open_lock(path);
+		if (fd == -EAGAIN)
+			continue;
+		if (fd < 0)
+			return fd;
+		if (fstat(fd, &st)) {
+			err = sfw_fail(errno, "cannot read %s: %s", path, strerror(errno));
+			close(fd);
+			return err;
+		}
+		if (!ours_alone(&st)) {
+			close(fd);
+			if ((err = replace_stale(path, &st, who)))
+				return err;
+			continue;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB)) {
+			err = errno;
+			close(fd);
+			return sfw_fail(err, err == EWOULDBLOCK
+					? "another %s is already reading its events (%s)"
+					: "cannot lock %s", err == EWOULDBLOCK ? who : path, path);
+		}
+		if (still_named(path, &st))
+			return fd;
+		close(fd);
+	}
+	return sfw_fail(EAGAIN, "cannot claim %s: it keeps changing", path);
+}
+
+int sfw_ring_claim(const char *ring, const char *who)
+{
+	const char *dir = sfw_run_dir();
+	char path[PATH_MAX];
+	int guard, fd;
+
+	if (sfw_path(path, sizeof(path), "%s/%s.lock", dir, ring))
+		return -ENAMETOOLONG;
+	if ((fd = check_run_dir(dir)))
+		return fd;
+	guard = claim_guard(dir);
+	if (guard < 0)
+		return guard;
+	fd = claim(path, who);
+	close(guard);
 	return fd;
 }
 

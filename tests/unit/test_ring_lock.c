@@ -171,3 +171,118 @@ Test(ring_lock, a_lock_held_from_before_is_replaced)
 	close(fd);
 	cr_assert_eq(nobody_opens(path), EACCES);
 }
+
+/* A run directory others may write (SFW_RUN_DIR pointed at a shared
+ * one): they could plant and hold the lock file whatever its mode. */
+Test(ring_lock, a_run_dir_others_may_write_is_refused)
+{
+	cr_assert_eq(chmod(dir, 01777), 0);
+	cr_assert_eq(sfw_ring_claim("ring", "sfw daemon"), -EPERM);
+	cr_assert(strstr(sfw_last_error(), "root's alone"), "%s", sfw_last_error());
+	cr_assert_eq(chmod(dir, 0755), 0);
+	cr_assert_geq(sfw_ring_claim("ring", "sfw daemon"), 0, "%s", sfw_last_error());
+}
+
+/* A stale (0644) lock file with a holder: process hold runs as uid, holds
+ * it until go is written, and says so on ready. */
+static pid_t hold_stale(const char *path, uid_t uid, int ready, int go)
+{
+	pid_t pid = fork();
+	char c;
+
+	cr_assert_geq(pid, 0);
+	if (!pid) {
+		int lfd;
+
+		if (uid && (setgid(uid) || setuid(uid)))
+			_exit(100);
+		lfd = open(path, O_RDONLY);
+		if (lfd < 0 || flock(lfd, LOCK_EX | LOCK_NB))
+			_exit(101);
+		if (write(ready, "r", 1) != 1 || read(go, &c, 1) != 1)
+			_exit(102);
+		_exit(0);
+	}
+	return pid;
+}
+
+/* The same file held by a process of root's: an sfw from before the
+ * upgrade, still reading the ring. Replaced, the ring would have two
+ * readers (double ageing, session logs split between them). */
+Test(ring_lock, a_stale_lock_root_holds_is_not_taken_over)
+{
+	char path[128], c;
+	int fd, go[2], ready[2], status;
+	pid_t pid;
+
+	lock_path(path, sizeof(path));
+	fd = open(path, O_CREAT | O_WRONLY, 0644);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(fchmod(fd, 0644), 0);
+	close(fd);
+	cr_assert_eq(pipe(go), 0);
+	cr_assert_eq(pipe(ready), 0);
+	pid = hold_stale(path, 0, ready[1], go[0]);
+	cr_assert_eq(read(ready[0], &c, 1), 1);
+	fd = sfw_ring_claim("ring", "sfw daemon");
+	cr_assert_eq(write(go[1], "g", 1), 1);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert_eq(fd, -EWOULDBLOCK, "a second reader beside the running one");
+	cr_assert(strstr(sfw_last_error(), "already reading"), "%s", sfw_last_error());
+	fd = sfw_ring_claim("ring", "sfw daemon");
+	cr_assert_geq(fd, 0, "once it ended: %s", sfw_last_error());
+	close(fd);
+}
+
+/* Two claimers at once, a stale lock file between them: one holds the
+ * ring, never both (each removed the file the other had just made: 2 of
+ * 3000 rounds on the code before the claims took turns). */
+#define RACE_ROUNDS 3000
+Test(ring_lock, two_claims_racing_on_a_stale_lock_never_both_hold)
+{
+	char path[128];
+	int both = 0;
+
+	lock_path(path, sizeof(path));
+	for (int round = 0; round < RACE_ROUNDS; round++) {
+		int start[2], res[2], go[2], fd, status, won = 0;
+		pid_t pid[2];
+		char c;
+
+		unlink(path);
+		fd = open(path, O_CREAT | O_WRONLY, 0644);
+		cr_assert_geq(fd, 0);
+		cr_assert_eq(fchmod(fd, 0644), 0);
+		close(fd);
+		cr_assert(!pipe(start) && !pipe(res) && !pipe(go));
+		for (int k = 0; k < 2; k++) {
+			pid[k] = fork();
+			cr_assert_geq(pid[k], 0);
+			if (!pid[k]) {
+				if (read(start[0], &c, 1) != 1)
+					_exit(100);
+				fd = sfw_ring_claim("ring", "sfw daemon");
+				c = fd >= 0 ? '1' : '0';
+				if (write(res[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+					_exit(101);
+				_exit(0);
+			}
+		}
+		cr_assert_eq(write(start[1], "ss", 2), 2);
+		for (int k = 0; k < 2; k++) {
+			cr_assert_eq(read(res[0], &c, 1), 1);
+			won += c == '1';
+		}
+		cr_assert_eq(write(go[1], "gg", 2), 2);
+		for (int k = 0; k < 2; k++)
+			cr_assert_eq(waitpid(pid[k], &status, 0), pid[k]);
+		both += won == 2;
+		for (int k = 0; k < 2; k++) {
+			close(start[k]);
+			close(res[k]);
+			close(go[k]);
+		}
+	}
+	cr_assert_eq(both, 0, "both claimers held the ring in %d of %d rounds", both,
+		     RACE_ROUNDS);
+}
