@@ -6,15 +6,8 @@
 #include "live.h"
 #include "loader.h"
 #include "maps.h"
+#include "clock.h"
 #include "report.h"
-
-__u64 sfw_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
-}
 
 int sfw_report(const struct sfw_cmdline *cl)
 {
@@ -78,7 +71,7 @@ int sfw_live_ctx_open(struct sfw_live_ctx *lc, const struct sfw_cmdline *cl)
 
 	if (!sfw_config_read(&cfg))
 		lc->flow.max_sessions = cfg.max_sessions;
-	lc->flow.now_ns = sfw_now_ns();
+	lc->flow.now_ns = sfw_mono_ns();
 	return 0;
 }
 

@@ -15,7 +15,4 @@ int sfw_report(const struct sfw_cmdline *cl);
  * create an empty pin root. */
 int sfw_require_loaded(void);
 
-/* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns. */
-__u64 sfw_now_ns(void);
-
 #endif

@@ -34,6 +34,7 @@
 #include "ring_read.h"
 #include "report.h"
 #include "signals.h"
+#include "clock.h"
 
 /* Only a daemon attach started is asked to give way (SIGUSR1,
  * cli/events/daemon_ctl.c): it stands by and takes back over when the other one
@@ -367,7 +368,7 @@ static int daemon_resume(struct daemon *d)
 		d->started_s = (__u64)time(NULL);
 	d->info.started_s = d->started_s;
 	d->info.interval_ms = d->base_ms;
-	d->info.last_pass_end_ns = sfw_now_ns();
+	d->info.last_pass_end_ns = sfw_mono_ns();
 	memcpy(d->info.sinks, d->sinks_desc, sizeof(d->info.sinks));
 	err = sfw_metrics_new(&d->metrics);
 	if (err == -ENOMEM)
@@ -539,12 +540,12 @@ static __u32 pace(struct daemon *d)
 static int sweep_and_publish(struct daemon *d, bool *gone)
 {
 	const struct sfw_sweep_stats *st;
-	__u64 t0 = sfw_now_ns();
+	__u64 t0 = sfw_mono_ns();
 	int err = sweep_pass(d);
 
 	if (err)
 		return err;
-	d->last_pass_ns = sfw_now_ns() - t0;
+	d->last_pass_ns = sfw_mono_ns() - t0;
 	sfw_metrics_observe_sweep(d->metrics, d->last_pass_ns);
 	report_lost(d);
 	sfw_sinks_retry(&d->sinks);
@@ -557,7 +558,7 @@ static int sweep_and_publish(struct daemon *d, bool *gone)
 	d->info.removed = st->removed;
 	d->info.last_pass_ns = d->last_pass_ns;
 	d->info.last_sessions = st->last_sessions;
-	d->info.last_pass_end_ns = sfw_now_ns();
+	d->info.last_pass_end_ns = sfw_mono_ns();
 	d->info.wake_armed = 1;
 	publish(d);
 	return 0;
@@ -594,10 +595,10 @@ static int daemon_loop(struct daemon *d)
 
 	while (!sfw_interrupted && !give_way && !err && !gone) {
 		sfw_metrics_tick(d->metrics);   /* follows the configuration */
-		now = sfw_now_ns() / 1000000;
+		now = sfw_mono_ns() / 1000000;
 		if (now >= next) {
 			err = sweep_and_publish(d, &gone);
-			d->last_end_ms = sfw_now_ns() / 1000000;
+			d->last_end_ms = sfw_mono_ns() / 1000000;
 			d->pressure = false;
 			next = d->last_end_ms + d->info.interval_ms;
 			continue;

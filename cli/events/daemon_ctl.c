@@ -22,6 +22,7 @@
 #include "daemon_lock.h"
 #include "loader.h"
 #include "maps.h"
+#include "clock.h"
 
 #define STOP_WAIT_MS 10000      /* a daemon drains its ring and sinks first */
 #define KILL_WAIT_MS 2000
@@ -33,14 +34,6 @@
 #define FOREIGN_WAIT_MS 3000    /* the lock held by no daemon: its time to let go */
 #define POLL_MS 20
 #define ROUNDS 50               /* of judging the holder, while the lock changes hands */
-
-static __u64 mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
 
 int sfw_daemon_info_read(struct sfw_daemon_info *out)
 {
@@ -104,7 +97,7 @@ static enum holder_kind holder_of(int fd, pid_t *pid, struct sfw_daemon_info *in
 		if (err == -ENOENT)
 			return HOLDER_DAEMON;
 		if (!err && (pid_t)info->pid == u.holder)
-			return sfw_daemon_stale(info, mono_ns(), &since) ? HOLDER_STALE : HOLDER_DAEMON;
+			return sfw_daemon_stale(info, sfw_mono_ns(), &since) ? HOLDER_STALE : HOLDER_DAEMON;
 		if (t >= PUBLISH_WAIT_MS)
 			return HOLDER_FOREIGN;
 		sfw_sleep_ms(POLL_MS);
@@ -271,7 +264,7 @@ static int replace_stale(int fd, pid_t pid, const struct sfw_daemon_info *info)
 	__u64 since;
 	int w;
 
-	sfw_daemon_stale(info, mono_ns(), &since);
+	sfw_daemon_stale(info, sfw_mono_ns(), &since);
 	fprintf(stderr, "sfw: note: the session daemon (pid %d, started by %s) has not swept "
 		"for %llu s: replacing it\n", (int)pid, sfw_daemon_origin_name(info->origin),
 		(unsigned long long)(since / 1000000000ull));
@@ -305,14 +298,14 @@ static int ensure_round(int fd, pid_t *pid)
 
 int sfw_daemon_ensure(void)
 {
-	__u64 deadline = mono_ns() + FOREIGN_WAIT_MS * 1000000ull;
+	__u64 deadline = sfw_mono_ns() + FOREIGN_WAIT_MS * 1000000ull;
 	int fd = sfw_daemon_lock_open(true), r;
 	pid_t pid = 0;
 
 	if (fd < 0)
 		return fd;
 	while ((r = ensure_round(fd, &pid)) == -EAGAIN) {
-		if (mono_ns() > deadline) {
+		if (sfw_mono_ns() > deadline) {
 			r = pid ? foreign(pid) : sfw_fail(EBUSY, "the session daemon lock %s/daemon "
 				"keeps changing hands: no session daemon started", sfw_pin_root());
 			break;
@@ -455,5 +448,5 @@ void sfw_daemon_view_read(struct sfw_daemon_view *v)
 	}
 	v->pid = u.holder;
 	v->have_info = true;
-	v->stale = sfw_daemon_stale(&v->info, mono_ns(), &v->since_pass_ns);
+	v->stale = sfw_daemon_stale(&v->info, sfw_mono_ns(), &v->since_pass_ns);
 }

@@ -13,14 +13,7 @@
 #include "loader.h"
 #include "maps.h"
 #include "metrics_int.h"
-
-static __u64 mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
+#include "clock.h"
 
 /* The status map's layout: opened by the rule every pin of sfw's follows
  * (sfw_open_pin_as: map type, key and value size, not the value size
@@ -191,7 +184,7 @@ static void retarget(struct sfw_metrics *m)
 			fprintf(stderr, "sfw daemon: metrics are no longer served\n");
 	} else if (sfw_metrics_http_start(m, &m->want, sfw_metrics_render, why, sizeof(why))) {
 		m->info.state = SFW_METRICS_FAILED;
-		m->retry_at_ms = mono_ns() / 1000000 + SFW_METRICS_RETRY_S * 1000;
+		m->retry_at_ms = sfw_mono_ms() + SFW_METRICS_RETRY_S * 1000;
 		if (strcmp(why, m->info.error))
 			fprintf(stderr, "sfw daemon: metrics: %s (tried again every %d s)\n", why,
 				SFW_METRICS_RETRY_S);
@@ -207,7 +200,7 @@ static void retarget(struct sfw_metrics *m)
 void sfw_metrics_tick(struct sfw_metrics *m)
 {
 	struct sfw_metrics_addr want = { 0 };
-	__u64 now_ms = mono_ns() / 1000000;
+	__u64 now_ms = sfw_mono_ms();
 
 	/* the daemon's loop turns once per batch of events: look at the
 	 * configuration a few times a second, not at every turn */
@@ -228,7 +221,7 @@ void sfw_metrics_tick(struct sfw_metrics *m)
 char *sfw_metrics_render(struct sfw_metrics *m, size_t *len)
 {
 	struct sfw_metrics_scrape s;
-	__u64 t0 = mono_ns();
+	__u64 t0 = sfw_mono_ns();
 	struct sfw_expo e;
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
@@ -239,7 +232,7 @@ char *sfw_metrics_render(struct sfw_metrics *m, size_t *len)
 	conf_refresh(m);
 	sfw_metrics_read(&s, m->have_conf ? &m->conf : NULL);
 	s.v.sweeps = &m->sweeps;
-	s.v.collect_s = (double)(mono_ns() - t0) / 1e9;
+	s.v.collect_s = (double)(sfw_mono_ns() - t0) / 1e9;
 	sfw_expo_init(&e, f);
 	sfw_metrics_write(&e, &s.v);
 	sfw_expo_flush(&e);
@@ -249,7 +242,7 @@ char *sfw_metrics_render(struct sfw_metrics *m, size_t *len)
 		return NULL;
 	}
 	m->info.scrapes++;
-	m->info.last_scrape_ns = mono_ns() - t0;
+	m->info.last_scrape_ns = sfw_mono_ns() - t0;
 	sfw_metrics_publish(m);
 	return buf;
 }

@@ -13,6 +13,7 @@
 #include "err.h"
 #include "lazylib.h"
 #include "metrics_int.h"
+#include "clock.h"
 
 /* libmicrohttpd (and gnutls under it), loaded when the exporter first
  * serves (util/lazylib.h): no other command maps them. */
@@ -66,14 +67,6 @@ static enum MHD_Result respond(struct MHD_Connection *c, unsigned int status, ch
 	return ok;
 }
 
-static __u64 now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000 + (__u64)ts.tv_nsec / 1000000;
-}
-
 /* Its request arrived whole: the answer's time starts. */
 static void answering(struct MHD_Connection *c)
 {
@@ -83,7 +76,7 @@ static void answering(struct MHD_Connection *c)
 
 	if (h && !h->answering) {
 		h->answering = true;
-		h->deadline_ms = now_ms() + HTTP_ANSWER_S * 1000;
+		h->deadline_ms = sfw_mono_ms() + HTTP_ANSWER_S * 1000;
 	}
 }
 
@@ -118,6 +111,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return respond(c, MHD_HTTP_OK, body, len, MHD_RESPMEM_MUST_FREE, SFW_EXPO_CONTENT_TYPE);
 }
 
+/* The socket ended under libmicrohttpd, which sees it on its next run and
+ * closes it (it owns the descriptor). */
+static void shut_socket(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		mhd.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+	if (ci)
+		shutdown(ci->connect_fd, SHUT_RDWR);
+}
+
 /* Accepted: its deadline starts; closed: forgotten. */
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 			  enum MHD_ConnectionNotificationCode toe)
@@ -129,15 +133,11 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		h = calloc(1, sizeof(*h));
 		*socket_context = h;
 		if (!h) {   /* no deadline to keep: not served */
-			const union MHD_ConnectionInfo *ci =
-				mhd.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-
-			if (ci)
-				shutdown(ci->connect_fd, SHUT_RDWR);
+			shut_socket(c);
 			return;
 		}
 		h->c = c;
-		h->since_ms = now_ms();
+		h->since_ms = sfw_mono_ms();
 		h->deadline_ms = h->since_ms + HTTP_REQUEST_S * 1000;
 		h->next = m->conns;
 		m->conns = h;
@@ -153,23 +153,18 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	*socket_context = NULL;
 }
 
-/* Connections past their deadline are shut down, and past HTTP_HELD_MAX
- * the oldest still waiting for their request: libmicrohttpd sees the
- * socket end on its next run and closes it (it owns the descriptor). */
+/* Connections past their deadline are shut, and past HTTP_HELD_MAX the
+ * oldest still waiting for their request. */
 static void shut(struct sfw_http_conn *h)
 {
-	const union MHD_ConnectionInfo *ci =
-		mhd.get_connection_info(h->c, MHD_CONNECTION_INFO_CONNECTION_FD);
-
-	if (ci)
-		shutdown(ci->connect_fd, SHUT_RDWR);
+	shut_socket(h->c);
 	h->shut = true;
 }
 
 static void close_late(struct sfw_metrics *m)
 {
 	struct sfw_http_conn *waiting[HTTP_CONNECTIONS];
-	__u64 now = now_ms();
+	__u64 now = sfw_mono_ms();
 	int open = 0, n = 0;
 
 	for (struct sfw_http_conn *h = m->conns; h; h = h->next) {
@@ -286,7 +281,7 @@ int sfw_metrics_wait_ms(const struct sfw_metrics *m, int max)
 		max = (int)ms;
 	if (m->crowded && (max < 0 || max > HTTP_GRACE_MS / 5))
 		max = HTTP_GRACE_MS / 5;   /* the next ones old enough to shut */
-	now = now_ms();
+	now = sfw_mono_ms();
 	for (const struct sfw_http_conn *h = m->conns; h; h = h->next)
 		if (!h->shut)
 			max = h->deadline_ms <= now ? 0

@@ -15,6 +15,7 @@
 #include "reap.h"
 #include "report.h"
 #include "sess_counts.h"
+#include "clock.h"
 
 TestSuite(sess_counts, .init = suite_setup, .fini = suite_teardown);
 
@@ -277,7 +278,7 @@ static char *summary(const struct sfw_sess_totals *t, bool json)
 
 	cr_assert_not_null(f);
 	sfw_flow_ctx_init(&ctx, sessions_fd(), f, json);
-	ctx.now_ns = sfw_now_ns();   /* the expired session shows as expired */
+	ctx.now_ns = sfw_mono_ns();   /* the expired session shows as expired */
 	ctx.max_sessions = 1000;
 	ctx.totals = t;
 	cr_assert_eq(sfw_flow_show(&ctx, &none, SFW_VIEW_SUMMARY), 0);

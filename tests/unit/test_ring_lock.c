@@ -40,6 +40,16 @@ static void lock_path(char *buf, size_t len)
 	snprintf(buf, len, "%s/ring.lock", dir);
 }
 
+/* A lock file as an older sfw left it: 0644, anyone may open it. */
+static void make_stale(const char *path)
+{
+	int fd = open(path, O_CREAT | O_WRONLY, 0644);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(fchmod(fd, 0644), 0);
+	close(fd);
+}
+
 /* What user nobody gets opening the lock file read-only: 0 or an errno. */
 static int nobody_opens(const char *path)
 {
@@ -85,10 +95,7 @@ Test(ring_lock, a_readable_lock_from_before_is_restricted)
 	int fd;
 
 	lock_path(path, sizeof(path));
-	fd = open(path, O_CREAT | O_WRONLY, 0644);
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(fchmod(fd, 0644), 0);
-	close(fd);
+	make_stale(path);
 	cr_assert_eq(nobody_opens(path), 0, "the control: nobody holds a 0644 lock");
 	fd = sfw_ring_claim("ring", "sfw daemon");
 	cr_assert_geq(fd, 0, "%s", strerror(-fd));
@@ -132,57 +139,6 @@ Test(ring_lock, a_second_reader_is_refused)
 	close(fd);
 }
 
-/* A user who opened the lock back when it was 0644 and holds it: the
- * claim replaces the file rather than wait for them (fchmod alone left
- * them holding it). */
-Test(ring_lock, a_lock_held_from_before_is_replaced)
-{
-	char path[128];
-	int fd, go[2], ready[2], status;
-	pid_t pid;
-	char c;
-
-	lock_path(path, sizeof(path));
-	fd = open(path, O_CREAT | O_WRONLY, 0644);
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(fchmod(fd, 0644), 0);
-	close(fd);
-	cr_assert_eq(pipe(go), 0);
-	cr_assert_eq(pipe(ready), 0);
-	pid = fork();
-	cr_assert_geq(pid, 0);
-	if (!pid) {   /* nobody opens it and holds it until told */
-		int lfd;
-
-		if (setgid(65534) || setuid(65534))
-			_exit(100);
-		lfd = open(path, O_RDONLY);
-		if (lfd < 0 || flock(lfd, LOCK_EX | LOCK_NB))
-			_exit(101);
-		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
-			_exit(102);
-		_exit(0);
-	}
-	cr_assert_eq(read(ready[0], &c, 1), 1, "nobody could not hold the 0644 lock");
-	fd = sfw_ring_claim("ring", "sfw daemon");
-	cr_assert_eq(write(go[1], "g", 1), 1);
-	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	cr_assert_geq(fd, 0, "the claim waited for nobody's hold: %s", sfw_last_error());
-	close(fd);
-	cr_assert_eq(nobody_opens(path), EACCES);
-}
-
-/* A run directory others may write (SFW_RUN_DIR pointed at a shared
- * one): they could plant and hold the lock file whatever its mode. */
-Test(ring_lock, a_run_dir_others_may_write_is_refused)
-{
-	cr_assert_eq(chmod(dir, 01777), 0);
-	cr_assert_eq(sfw_ring_claim("ring", "sfw daemon"), -EPERM);
-	cr_assert(strstr(sfw_last_error(), "root's alone"), "%s", sfw_last_error());
-	cr_assert_eq(chmod(dir, 0755), 0);
-	cr_assert_geq(sfw_ring_claim("ring", "sfw daemon"), 0, "%s", sfw_last_error());
-}
-
 /* A stale (0644) lock file with a holder: process hold runs as uid, holds
  * it until go is written, and says so on ready. */
 static pid_t hold_stale(const char *path, uid_t uid, int ready, int go)
@@ -206,6 +162,41 @@ static pid_t hold_stale(const char *path, uid_t uid, int ready, int go)
 	return pid;
 }
 
+/* A user who opened the lock back when it was 0644 and holds it: the
+ * claim replaces the file rather than wait for them (fchmod alone left
+ * them holding it). */
+Test(ring_lock, a_lock_held_from_before_is_replaced)
+{
+	char path[128];
+	int fd, go[2], ready[2], status;
+	pid_t pid;
+	char c;
+
+	lock_path(path, sizeof(path));
+	make_stale(path);
+	cr_assert_eq(pipe(go), 0);
+	cr_assert_eq(pipe(ready), 0);
+	pid = hold_stale(path, 65534, ready[1], go[0]);   /* nobody holds it until told */
+	cr_assert_eq(read(ready[0], &c, 1), 1, "nobody could not hold the 0644 lock");
+	fd = sfw_ring_claim("ring", "sfw daemon");
+	cr_assert_eq(write(go[1], "g", 1), 1);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert_geq(fd, 0, "the claim waited for nobody's hold: %s", sfw_last_error());
+	close(fd);
+	cr_assert_eq(nobody_opens(path), EACCES);
+}
+
+/* A run directory others may write (SFW_RUN_DIR pointed at a shared
+ * one): they could plant and hold the lock file whatever its mode. */
+Test(ring_lock, a_run_dir_others_may_write_is_refused)
+{
+	cr_assert_eq(chmod(dir, 01777), 0);
+	cr_assert_eq(sfw_ring_claim("ring", "sfw daemon"), -EPERM);
+	cr_assert(strstr(sfw_last_error(), "root's alone"), "%s", sfw_last_error());
+	cr_assert_eq(chmod(dir, 0755), 0);
+	cr_assert_geq(sfw_ring_claim("ring", "sfw daemon"), 0, "%s", sfw_last_error());
+}
+
 /* The same file held by a process of root's: an sfw from before the
  * upgrade, still reading the ring. Replaced, the ring would have two
  * readers (double ageing, session logs split between them). */
@@ -216,10 +207,7 @@ Test(ring_lock, a_stale_lock_root_holds_is_not_taken_over)
 	pid_t pid;
 
 	lock_path(path, sizeof(path));
-	fd = open(path, O_CREAT | O_WRONLY, 0644);
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(fchmod(fd, 0644), 0);
-	close(fd);
+	make_stale(path);
 	cr_assert_eq(pipe(go), 0);
 	cr_assert_eq(pipe(ready), 0);
 	pid = hold_stale(path, 0, ready[1], go[0]);
@@ -250,10 +238,7 @@ Test(ring_lock, two_claims_racing_on_a_stale_lock_never_both_hold)
 		char c;
 
 		unlink(path);
-		fd = open(path, O_CREAT | O_WRONLY, 0644);
-		cr_assert_geq(fd, 0);
-		cr_assert_eq(fchmod(fd, 0644), 0);
-		close(fd);
+		make_stale(path);
 		cr_assert(!pipe(start) && !pipe(res) && !pipe(go));
 		for (int k = 0; k < 2; k++) {
 			pid[k] = fork();
