@@ -230,21 +230,6 @@ bool sfw_shared_changed(const struct sfw_shared *s)
 	return strcmp(s->cand, s->base) != 0;
 }
 
-static int write_fd(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 int sfw_shared_write(const struct sfw_shared *s)
 {
 	char path[PATH_LEN], tmp[PATH_LEN], head[128];
@@ -259,11 +244,11 @@ int sfw_shared_write(const struct sfw_shared *s)
 	if (fd < 0)
 		return sfw_fail(errno, "cannot create %s: %s", tmp, strerror(errno));
 	header(head, sizeof(head), s->base, s->cand);
-	err = head[0] ? write_fd(fd, head, strlen(head)) : -EIO;
+	err = head[0] ? conf_write_all(fd, head, strlen(head)) : -EIO;
 	if (!err)
-		err = write_fd(fd, s->base, strlen(s->base));
+		err = conf_write_all(fd, s->base, strlen(s->base));
 	if (!err)
-		err = write_fd(fd, s->cand, strlen(s->cand));
+		err = conf_write_all(fd, s->cand, strlen(s->cand));
 	if (!err && fsync(fd))
 		err = -errno;
 	if (close(fd) && !err)
@@ -329,7 +314,7 @@ int sfw_editor_enter(const char *line)
 	fd = mkstemp(tmp);      /* O_CREAT|O_EXCL: never a planted name */
 	if (fd < 0)
 		return sfw_fail(errno, "cannot create %s: %s", tmp, strerror(errno));
-	err = write_fd(fd, line, strlen(line));
+	err = conf_write_all(fd, line, strlen(line));
 	if (!err && fchmod(fd, 0644))
 		err = -errno;
 	close(fd);
