@@ -231,6 +231,7 @@ int conf_sync_dir(const char *dir);
  * any commit but a commit confirmed confirms. */
 struct conf_confirm_undo {
 	char token[256];   /* the token pending before ("" none) */
+	int depth;         /* and the rollback an older sfw counted to it (0 none) */
 	bool armed;
 };
 int conf_confirm_arm(const struct sfw_conf_commit_ops *ops, struct conf_confirm_undo *u);

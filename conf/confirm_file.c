@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "conf_int.h"
@@ -20,13 +21,16 @@ static int confirm_file(char *buf, size_t len, const char *name)
 	return sfw_path(buf, len, "%s/.confirm%s", sfw_conf_dir(), name);
 }
 
-int sfw_conf_confirm_pending(char *buf, size_t len)
+/* The pending token, and (*depth) the rollback an sfw before the target
+ * file counted to it: "TOKEN DEPTH" (0: none said). */
+static int read_pending(char *buf, size_t len, int *depth)
 {
-	char path[CONF_PATH_LEN];
+	char path[CONF_PATH_LEN], *sp;
 	int err = confirm_file(path, sizeof(path), ""), fd;
 	ssize_t r;
 
 	buf[0] = '\0';
+	*depth = 0;
 	if (err)
 		return err;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -37,20 +41,37 @@ int sfw_conf_confirm_pending(char *buf, size_t len)
 	if (r < 0)
 		return -errno;
 	buf[r] = '\0';
-	buf[strcspn(buf, " \n")] = '\0';   /* an older sfw wrote "TOKEN DEPTH" */
+	buf[strcspn(buf, "\n")] = '\0';
+	sp = strchr(buf, ' ');
+	if (sp) {
+		*sp++ = '\0';
+		*depth = atoi(sp);
+		if (*depth < 1 || *depth > SFW_CONF_ROLLBACK_MAX)
+			*depth = 0;
+	}
 	return 0;
+}
+
+int sfw_conf_confirm_pending(char *buf, size_t len)
+{
+	int depth;
+
+	return read_pending(buf, len, &depth);
 }
 
 /* Replaced whole (a temporary file renamed onto it): a commit killed while
  * writing leaves the old token or the new one. */
-static int write_token(const char *token)
+static int write_token(const char *token, int depth)
 {
 	char path[CONF_PATH_LEN], tmp[CONF_PATH_LEN], line[320];
 	int err = confirm_file(path, sizeof(path), "");
 
 	if (err)
 		return err;
-	snprintf(line, sizeof(line), "%s\n", token);
+	if (depth)   /* put back as an sfw before the target file wrote it */
+		snprintf(line, sizeof(line), "%s %d\n", token, depth);
+	else
+		snprintf(line, sizeof(line), "%s\n", token);
 	err = conf_write_temp(sfw_conf_dir(), line, strlen(line), tmp);
 	if (!err && rename(tmp, path)) {
 		err = sfw_fail(errno, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
@@ -59,31 +80,70 @@ static int write_token(const char *token)
 	return err;
 }
 
-/* The active file, as the configuration the timer gives back: a hard link
- * (a copy where links fail). No active file (commit confirmed is the first
- * commit): an empty configuration, which is what was in force. */
-static int keep_target(void)
+/* The built-in configuration's text: what is in force while no file is
+ * stored (permit-all: an empty file would be Junos's deny-all). */
+static int write_builtin(const char *target)
 {
-	char active[CONF_PATH_LEN], target[CONF_PATH_LEN], tmp[CONF_PATH_LEN];
-	int err;
+	char tmp[CONF_PATH_LEN], *text = NULL;
+	size_t len = 0;
+	struct sfw_conf conf;
+	FILE *f;
+	int err = sfw_conf_init_builtin(&conf);
 
-	if ((err = sfw_conf_active_path(active, sizeof(active))) ||
-	    (err = confirm_file(target, sizeof(target), "-target")))
+	if (err)
+		return err;
+	conf.default_policy_set = true;   /* said: a file that says nothing denies */
+	f = open_memstream(&text, &len);
+	err = f ? sfw_conf_print(&conf, f) : -errno;
+	if (f && fclose(f) && !err)
+		err = -EIO;
+	sfw_conf_free(&conf);
+	if (err) {
+		free(text);
+		return sfw_fail(-err, "cannot print the built-in configuration: %s", strerror(-err));
+	}
+	err = conf_write_temp(sfw_conf_dir(), text, len, tmp);
+	free(text);
+	if (!err && rename(tmp, target)) {
+		err = sfw_fail(errno, "cannot rename %s to %s: %s", tmp, target, strerror(errno));
+		unlink(tmp);
+	}
+	return err;
+}
+
+/* from (the active file, or a history entry) as the configuration the timer
+ * gives back: a hard link (a copy where links fail). No file: the
+ * built-in configuration, which is what was in force. */
+static int keep_target(const char *from)
+{
+	char target[CONF_PATH_LEN];
+	int err = confirm_file(target, sizeof(target), "-target");
+
+	if (err)
 		return err;
 	if (unlink(target) && errno != ENOENT)
 		return sfw_fail(errno, "cannot remove %s: %s", target, strerror(errno));
-	if (!link(active, target))
+	if (!link(from, target))
 		return 0;
-	if (errno == ENOENT) {
-		err = conf_write_temp(sfw_conf_dir(), "", 0, tmp);
-		if (!err && rename(tmp, target)) {
-			err = sfw_fail(errno, "cannot rename %s to %s: %s", tmp, target,
-				       strerror(errno));
-			unlink(tmp);
-		}
+	if (errno == ENOENT)
+		return write_builtin(target);
+	return conf_copy_file(from, target);
+}
+
+/* The target, made when none is kept: the active file for a commit
+ * confirmed that finds none pending; for one pending that an sfw before
+ * the target file armed ("TOKEN DEPTH"), the rollback it counted to, so
+ * its timer still has something to give back (the red team's rv35 F2). */
+static int ensure_target(bool pending, int depth)
+{
+	char target[CONF_PATH_LEN], from[CONF_PATH_LEN];
+	int err = confirm_file(target, sizeof(target), "-target");
+
+	if (err || (pending && !access(target, F_OK)))
 		return err;
-	}
-	return conf_copy_file(active, target);
+	err = pending && depth ? sfw_conf_rollback_path(depth, from, sizeof(from))
+			       : sfw_conf_active_path(from, sizeof(from));
+	return err ? err : keep_target(from);
 }
 
 static void remove_pending(void)
@@ -104,13 +164,13 @@ int conf_confirm_arm(const struct sfw_conf_commit_ops *ops, struct conf_confirm_
 	u->armed = false;
 	if (!ops || !ops->arm)
 		return 0;
-	err = sfw_conf_confirm_pending(u->token, sizeof(u->token));
+	err = read_pending(u->token, sizeof(u->token), &u->depth);
 	if (err)
 		return sfw_fail(-err, "cannot read the confirmation file: %s", strerror(-err));
 	/* one pending already: this one delays its rollback, same target */
-	if (!u->token[0] && (err = keep_target()))
+	if ((err = ensure_target(u->token[0], u->depth)))
 		return err;
-	err = write_token(ops->arm);
+	err = write_token(ops->arm, 0);
 	if (err && !u->token[0])
 		remove_pending();
 	u->armed = !err;
@@ -122,7 +182,7 @@ void conf_confirm_undo(const struct conf_confirm_undo *u)
 	if (!u->armed)
 		return;
 	if (u->token[0])
-		write_token(u->token);
+		write_token(u->token, u->depth);
 	else
 		remove_pending();
 }

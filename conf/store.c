@@ -30,17 +30,17 @@ static int rollback_spare(const char *name, char *buf, size_t len)
 /* The active file as it was before the commit's rename: beside it, on its
  * filesystem, so that putting it back is a rename whatever filesystem
  * rollback/ is on. It is .kept until the candidate is the active file,
- * .previous from then until the history has moved: what a commit killed
- * in between left is told by the name, not by the text (a commit may
- * store the text already active: rv34 F4). */
-static int previous_path(char *buf, size_t len)
-{
-	return sfw_path(buf, len, "%s/.previous", sfw_conf_dir());
-}
+ * .previous from then until the history has moved, and .copying while it
+ * is copied to rollback 1 on another filesystem: what a commit killed in
+ * between left is told by the name, never by the text (a commit may store
+ * the text already active, or the text rollback 1 holds: rv34 F4, rv35 F3). */
+#define KEPT ".kept"
+#define PREVIOUS ".previous"
+#define COPYING ".copying"
 
-static int kept_path(char *buf, size_t len)
+static int journal_path(char *buf, size_t len, const char *name)
 {
-	return sfw_path(buf, len, "%s/.kept", sfw_conf_dir());
+	return sfw_path(buf, len, "%s/%s", sfw_conf_dir(), name);
 }
 
 /* The active file, kept by a hard link (a copy where links fail) before
@@ -54,7 +54,7 @@ static int keep_previous(bool *had)
 
 	*had = false;
 	if ((err = sfw_conf_active_path(active, sizeof(active))) ||
-	    (err = kept_path(prev, sizeof(prev))))
+	    (err = journal_path(prev, sizeof(prev), KEPT)))
 		return err;
 	if (unlink(prev) && errno != ENOENT)
 		return sfw_fail(errno, "cannot remove %s: %s", prev, strerror(errno));
@@ -72,10 +72,11 @@ static int keep_previous(bool *had)
 }
 
 /* The history's slots: [0] rollback/.oldest, [n] rollback n, [50]
- * .previous (beside the active file). */
+ * .previous and [51] .copying (beside the active file). */
 #define SLOT_OLDEST 0
 #define SLOT_PREVIOUS (SFW_CONF_ROLLBACK_MAX + 1)
-typedef char history_slots[SFW_CONF_ROLLBACK_MAX + 2][PATH_LEN];
+#define SLOT_COPYING (SFW_CONF_ROLLBACK_MAX + 2)
+typedef char history_slots[SFW_CONF_ROLLBACK_MAX + 3][PATH_LEN];
 
 static int slot_paths(history_slots slot)
 {
@@ -83,7 +84,26 @@ static int slot_paths(history_slots slot)
 
 	for (int n = 1; !err && n <= SFW_CONF_ROLLBACK_MAX; n++)
 		err = sfw_conf_rollback_path(n, slot[n], PATH_LEN);
-	return err ? err : previous_path(slot[SLOT_PREVIOUS], PATH_LEN);
+	if (!err)
+		err = journal_path(slot[SLOT_PREVIOUS], PATH_LEN, PREVIOUS);
+	return err ? err : journal_path(slot[SLOT_COPYING], PATH_LEN, COPYING);
+}
+
+/* rollback/ on another filesystem: .previous is copied to rollback 1 as
+ * .copying, so that a commit killed between the copy and the removal of its
+ * source is not taken for a move not begun (the history moved twice). */
+static int copy_previous(history_slots slot, bool *copied)
+{
+	int err;
+
+	if (rename(slot[SLOT_PREVIOUS], slot[SLOT_COPYING]))   /* none: a first commit */
+		return errno == ENOENT ? 0 : sfw_fail(errno, "cannot rename %s: %s",
+						      slot[SLOT_PREVIOUS], strerror(errno));
+	err = conf_copy_file(slot[SLOT_COPYING], slot[1]);
+	if (err)
+		rename(slot[SLOT_COPYING], slot[SLOT_PREVIOUS]);
+	*copied = !err;
+	return err;
 }
 
 /* The history moves once the candidate is the active file: n to n+1 from
@@ -113,18 +133,16 @@ static int shift_history(void)
 	for (done = 0; done < steps && !err; done++) {
 		if (!rename(slot[from[done]], slot[to[done]]) || errno == ENOENT)
 			continue;
-		if (errno == EXDEV && from[done] == SLOT_PREVIOUS) {   /* rollback/ elsewhere */
-			err = conf_copy_file(slot[SLOT_PREVIOUS], slot[1]);
-			copied = !err;
-			err = err == -ENOENT ? 0 : err;   /* no previous file: a first commit */
-		} else
+		if (errno == EXDEV && from[done] == SLOT_PREVIOUS)   /* rollback/ elsewhere */
+			err = copy_previous(slot, &copied);
+		else
 			err = sfw_fail(errno, "cannot rename %s to %s: %s", slot[from[done]],
 				       slot[to[done]], strerror(errno));
 	}
 	if (!err) {
 		unlink(slot[SLOT_OLDEST]);
 		if (copied)
-			unlink(slot[SLOT_PREVIOUS]);
+			unlink(slot[SLOT_COPYING]);
 		return 0;
 	}
 	done--;   /* the step that failed moved nothing */
@@ -138,31 +156,33 @@ static int shift_history(void)
  * already active, whose history had not begun to move), thrown away; after
  * the rename (.kept then differs, or it is .previous) the move is
  * finished, so that no configuration drops out of the history and
- * rollback 1 is the one the killed commit replaced. A .previous that
- * rollback 1 already holds is a copy onto another filesystem killed before
- * it removed its source: moved already. */
+ * rollback 1 is the one the killed commit replaced; .copying is the move's
+ * last step, a copy onto another filesystem, made if rollback 1 is not
+ * there yet (the copy is renamed into place whole). */
 static int recover_killed(void)
 {
-	char active[PATH_LEN], kept[PATH_LEN], prev[PATH_LEN], one[PATH_LEN];
+	char active[PATH_LEN], kept[PATH_LEN], prev[PATH_LEN], copying[PATH_LEN], one[PATH_LEN];
 	int err;
 
 	if ((err = sfw_conf_active_path(active, sizeof(active))) ||
-	    (err = kept_path(kept, sizeof(kept))) || (err = previous_path(prev, sizeof(prev))) ||
+	    (err = journal_path(kept, sizeof(kept), KEPT)) ||
+	    (err = journal_path(prev, sizeof(prev), PREVIOUS)) ||
+	    (err = journal_path(copying, sizeof(copying), COPYING)) ||
 	    (err = sfw_conf_rollback_path(1, one, sizeof(one))))
 		return err;
+	if (!access(copying, F_OK)) {
+		if (access(one, F_OK) && (err = conf_copy_file(copying, one)))
+			return err;
+		unlink(copying);
+		return 0;
+	}
 	if (!access(kept, F_OK)) {
 		if (conf_same_file(kept, active))
 			unlink(kept);
 		else if (rename(kept, prev))
 			return sfw_fail(errno, "cannot rename %s: %s", kept, strerror(errno));
 	}
-	if (access(prev, F_OK))
-		return 0;
-	if (conf_same_file(prev, one)) {
-		unlink(prev);
-		return 0;
-	}
-	return shift_history();
+	return access(prev, F_OK) ? 0 : shift_history();
 }
 
 static int lock_dir(const char *dir)
@@ -228,6 +248,7 @@ static int stage(struct txn *t, const char *text, size_t len)
 	if (t->lock < 0)
 		return t->lock;
 	remove_stale(dir);
+	remove_stale(sub);   /* a copy killed on its way into rollback/ */
 	err = recover_killed();
 	if (err)
 		return err;
@@ -265,7 +286,7 @@ static int switch_active(struct txn *t)
 
 	if ((err = sfw_path(sub, sizeof(sub), "%s/rollback", dir)) ||
 	    (err = sfw_conf_active_path(active, sizeof(active))) ||
-	    (err = kept_path(kept, sizeof(kept))) || (err = previous_path(prev, sizeof(prev))) ||
+	    (err = journal_path(kept, sizeof(kept), KEPT)) || (err = journal_path(prev, sizeof(prev), PREVIOUS)) ||
 	    (err = keep_previous(&had)))
 		return err;
 	if (rename(t->tmp, active)) {

@@ -38,7 +38,9 @@ static int check_run_dir(const char *dir)
 
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return sfw_fail(errno, "cannot create %s: %s", dir, strerror(errno));
-	if (stat(dir, &st))
+	/* not through a link: one a user made first would name a directory
+	 * of root's of the user's choosing */
+	if (lstat(dir, &st))
 		return sfw_fail(errno, "cannot read %s: %s", dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022))
 		return sfw_fail(EPERM, "%s is not a directory of root's alone: sfw keeps no "
@@ -92,18 +94,52 @@ static pid_t flock_holder(const struct stat *st)
 	return pid;
 }
 
+/* The program a process runs, its name only ("sfw"; a binary replaced
+ * since reads "sfw (deleted)"). */
+static void program_of(const char *proc_exe, char *name, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink(proc_exe, exe, sizeof(exe) - 1);
+	const char *base;
+
+	name[0] = '\0';
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	if (n > 10 && !strcmp(exe + n - 10, " (deleted)"))
+		exe[n - 10] = '\0';
+	base = strrchr(exe, '/');
+	snprintf(name, len, "%s", base ? base + 1 : exe);
+}
+
+/* Is pid an sfw running as this one does: one from before an upgrade,
+ * still reading the ring? Not a user's process that holds the lock while
+ * running a set-user-ID program of root's (its /proc entry is root's then:
+ * the red team's rv35 R1). */
+static bool an_sfw(pid_t pid)
+{
+	char path[64], theirs[PATH_MAX], ours[PATH_MAX];
+	struct stat proc;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	if (pid <= 0 || stat(path, &proc) || proc.st_uid != geteuid())
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	program_of(path, theirs, sizeof(theirs));
+	program_of("/proc/self/exe", ours, sizeof(ours));
+	return theirs[0] && !strcmp(theirs, ours);
+}
+
 /* A lock file others could open (an older sfw's 0644, a link) is replaced,
- * not restricted: who opened it before holds it still. One a process of
- * root's holds is an sfw from before, still reading: not replaced, or the
- * ring would have two readers. */
+ * not restricted: who opened it before holds it still. One an sfw holds
+ * is one from before, still reading: not replaced, or the ring would have
+ * two readers. */
 static int replace_stale(const char *path, const struct stat *st, const char *who)
 {
 	pid_t pid = flock_holder(st);
-	struct stat now, proc;
-	char dir[32];
+	struct stat now;
 
-	snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
-	if (pid > 0 && !stat(dir, &proc) && proc.st_uid == 0)
+	if (an_sfw(pid))
 		return sfw_fail(EWOULDBLOCK, "another %s is already reading its events (%s, "
 				"pid %d)", who, path, (int)pid);
 	if (!lstat(path, &now) && now.st_dev == st->st_dev && now.st_ino == st->st_ino &&

@@ -107,6 +107,7 @@ ha_topology_up() {
 ha_node_conf() {   # n
 	local n=$1 dir=$HA_DIR/fw$1
 	mkdir -p "$dir/conf" "$dir/run"
+	chmod 0755 "$dir/run"   # whatever the umask: sfw refuses a run directory others may write
 	cat >"$dir/conf/cluster.conf" <<-EOF
 	set chassis cluster cluster-id 7
 	set chassis cluster node $n

@@ -94,15 +94,28 @@ Test(conf_confirm, twice_keeps_the_first_target)
 }
 
 /* The first commit is a commit confirmed: what was in force before it was
- * no configuration, and that is what the timer gives back. */
-Test(conf_confirm, first_commit_rolls_back_to_an_empty_configuration)
+ * the built-in configuration (permit-all, as attach applies with no file
+ * stored), and that is what the timer gives back; an empty file would be
+ * Junos's deny-all, every new session refused (the red team's rv35 F1). */
+Test(conf_confirm, first_commit_rolls_back_to_what_was_in_force)
 {
 	const struct sfw_conf_commit_ops a = { .arm = "t1" };
+	struct sfw_conf_errors errs = { 0 };
+	struct sfw_conf conf;
+	char active[256];
 
 	cr_assert_eq(commit_ops(ZONE("dmz"), &a), 0);
 	cr_assert_eq(timer_fires("t1"), 0, "the timer's rollback failed: %s", sfw_last_error());
-	cr_assert_not(rollback_has(0, "zones"), "the unconfirmed configuration stays");
-	assert_pending("");
+	cr_assert_eq(sfw_conf_active_path(active, sizeof(active)), 0);
+	if (access(active, F_OK))
+		return;   /* no file: the built-in configuration, as before */
+	cr_assert_eq(sfw_conf_init(&conf), 0);
+	cr_assert_eq(sfw_conf_parse_file(&conf, active, &errs), 0);
+	cr_assert_eq(conf.default_policy, SFW_POLICY_PERMIT_ALL,
+		     "the timer rolled back to default-policy deny-all; permit-all (the "
+		     "built-in configuration) was in force before the commit confirmed");
+	sfw_conf_free(&conf);
+	sfw_conf_errors_free(&errs);
 }
 
 /* A commit confirmed that fails leaves the token and target as they were:
@@ -255,23 +268,95 @@ Test(conf_confirm, same_text_killed_mid_move_is_finished_before_a_rollback)
 	assert_rollback(3, NULL);
 }
 
-/* rollback/ on another filesystem: .previous is copied to rollback 1,
- * then removed. Killed between the two, the next commit took .previous for
- * a move not begun and moved the history a second time. */
+/* rollback/ on another filesystem: .previous is copied to rollback 1 as
+ * .copying, then removed. Killed between the two, the next commit took it
+ * for a move not begun and moved the history a second time; killed before
+ * the copy landed, the copy is made. */
 Test(conf_confirm, copy_killed_before_removing_its_source_moves_once)
 {
-	char prev[256], *one;
+	char copying[256], *one;
 
 	cr_assert_eq(commit_ops(ZONE("one"), NULL), 0);
 	cr_assert_eq(commit_ops(ZONE("two"), NULL), 0);
 	cr_assert_eq(commit_ops(ZONE("three"), NULL), 0);
 	one = rollback_text(1);
-	snprintf(prev, sizeof(prev), "%s/.previous", dir);
-	write_file(prev, one);   /* a copy of rollback 1, not a link */
+	snprintf(copying, sizeof(copying), "%s/.copying", dir);
+	write_file(copying, one);   /* the copy of rollback 1 landed, its source stayed */
 	free(one);
 	cr_assert_eq(commit_ops(ZONE("four"), NULL), 0);
 	assert_rollback(1, ZONE("three"));
 	assert_rollback(2, ZONE("two"));
 	assert_rollback(3, ZONE("one"));
 	assert_rollback(4, NULL);
+	cr_assert_neq(access(copying, F_OK), 0, ".copying left behind");
+}
+
+Test(conf_confirm, copy_killed_before_it_landed_is_made)
+{
+	char copying[256], path[256];
+
+	cr_assert_eq(commit_ops(ZONE("one"), NULL), 0);
+	cr_assert_eq(commit_ops(ZONE("two"), NULL), 0);
+	killed_after_rename(ZONE("three"));   /* .previous = two */
+	rename_slot(1, 2);
+	snprintf(copying, sizeof(copying), "%s/.copying", dir);
+	snprintf(path, sizeof(path), "%s/.previous", dir);
+	cr_assert_eq(rename(path, copying), 0);
+	cr_assert_eq(sfw_conf_recover(), 0, "%s", sfw_last_error());
+	assert_rollback(0, ZONE("three"));
+	assert_rollback(1, ZONE("two"));
+	assert_rollback(2, ZONE("one"));
+	assert_rollback(3, NULL);
+	cr_assert_neq(access(copying, F_OK), 0, ".copying left behind");
+}
+
+/* An upgrade with a commit confirmed pending: the older sfw's token
+ * file says "TOKEN DEPTH" and there is no .confirm-target. The first
+ * commit confirmed of the new sfw finds a token pending, so it keeps no
+ * target; its timer then fails every attempt (no configuration to roll
+ * back to) and the configuration nobody confirmed stays in force (rv35
+ * F2). Stacked on it, as on the pending one it is: rollback DEPTH. */
+Test(conf_confirm, a_token_an_older_sfw_left_pending_gets_a_target)
+{
+	const struct sfw_conf_commit_ops b = { .arm = "t2" };
+	char token[256];
+	int err;
+
+	cr_assert_eq(commit_ops(BASE, NULL), 0);
+	cr_assert_eq(commit_ops(UNCONFIRMED, NULL), 0);
+	snprintf(token, sizeof(token), "%s/.confirm", dir);
+	write_file(token, "1234.1700000000.000000001 1\n");   /* an older sfw's commit confirmed */
+	cr_assert_eq(commit_ops(ZONE("dmz"), &b), 0);
+	err = timer_fires("t2");
+	cr_assert_eq(err, 0, "the new timer's rollback failed: %s; \"%s\" stays in force",
+		     sfw_last_error(), "dmz");
+	cr_assert_not(rollback_has(0, "dmz"), "the unconfirmed configuration stays");
+	cr_assert_not(rollback_has(0, "unconfirmed"),
+		      "not back to the configuration before the first confirmed commit");
+}
+
+/* rollback 1 holds what .previous holds because the text was
+ * committed twice in a row (allowed), not because a copy landed: a commit
+ * killed after its first history step (2 -> 3) is taken for a finished
+ * copy, .previous is dropped and the gap at 2 stays (rollback 2: no such
+ * configuration) until some later commit fills it (rv35 F3). */
+Test(conf_confirm, rollback_1_holding_the_same_text_is_no_finished_copy)
+{
+	struct sfw_conf_errors errs = { 0 };
+	struct sfw_conf conf;
+	int err;
+
+	cr_assert_eq(commit_ops(ZONE("one"), NULL), 0);
+	cr_assert_eq(commit_ops(ZONE("two"), NULL), 0);
+	cr_assert_eq(commit_ops(ZONE("two"), NULL), 0);   /* 1 = two, 2 = one */
+	killed_after_rename(ZONE("three"));            /* .previous = two */
+	rename_slot(2, 3);                             /* the move's first step */
+	cr_assert_eq(sfw_conf_recover(), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_conf_init(&conf), 0);
+	err = sfw_conf_load_rollback(&conf, 2, &errs);
+	sfw_conf_free(&conf);
+	sfw_conf_errors_free(&errs);
+	cr_assert_eq(err, 0, "after recovery: %s", sfw_last_error());
+	assert_rollback(1, ZONE("two"));
+	assert_rollback(3, ZONE("one"));
 }

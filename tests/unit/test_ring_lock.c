@@ -1,7 +1,9 @@
 /* The lock that says who reads an event ring (cli/events/event_ring.c):
  * root's alone, so that no other user can hold it and keep the daemon
  * (ageing, session logs) from ever starting. */
+#define _GNU_SOURCE   /* pipe2 */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,4 +272,100 @@ Test(ring_lock, two_claims_racing_on_a_stale_lock_never_both_hold)
 	}
 	cr_assert_eq(both, 0, "both claimers held the ring in %d of %d rounds", both,
 		     RACE_ROUNDS);
+}
+
+/* The euid of pid, from /proc/PID/status ("Uid: real effective ..."). */
+static int euid_of(pid_t pid)
+{
+	char path[64], line[256];
+	int r, e = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Uid: %d %d", &r, &e) == 2)
+			break;
+	if (f)
+		fclose(f);
+	return e;
+}
+
+/* A lock file others can open (an older sfw's 0644 one, which
+ * a_lock_held_from_before_is_replaced is about): user nobody opens and
+ * flocks it, then execs a set-user-ID root program that waits for input
+ * (passwd asking for the current password) with the fd still open. The
+ * flock's pid in /proc/locks is that process, /proc/PID is root's (a
+ * directory's owner is the euid), so replace_stale takes it for "an sfw
+ * from before" and the daemon was refused as long as nobody liked (the
+ * red team's rv35 R1): only a process running sfw as this one is counts. */
+#define SUID_PROG "/usr/bin/passwd"
+Test(ring_lock, a_user_holding_a_stale_lock_through_a_setuid_program_is_no_sfw)
+{
+	char path[128];
+	int fd, in[2], ready[2], status;
+	pid_t pid;
+	char c;
+	struct stat st;
+
+	if (stat(SUID_PROG, &st) || !(st.st_mode & S_ISUID) || st.st_uid)
+		cr_skip_test(SUID_PROG " is not set-user-ID root here");
+	lock_path(path, sizeof(path));
+	make_stale(path);
+	cr_assert_eq(pipe(in), 0);
+	cr_assert_eq(pipe2(ready, O_CLOEXEC), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (!pid) {
+		int lfd, nul;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(100);
+		lfd = open(path, O_RDONLY);   /* no O_CLOEXEC: passwd inherits it */
+		if (lfd < 0 || flock(lfd, LOCK_EX | LOCK_NB))
+			_exit(101);
+		dup2(in[0], 0);
+		close(in[1]);
+		nul = open("/dev/null", O_WRONLY);   /* its prompt is nobody's business */
+		if (nul >= 0 && (dup2(nul, 1) < 0 || dup2(nul, 2) < 0))
+			_exit(104);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(102);
+		execl(SUID_PROG, SUID_PROG, (char *)NULL);
+		_exit(103);
+	}
+	close(in[0]);
+	close(ready[1]);
+	cr_assert_eq(read(ready[0], &c, 1), 1, "nobody could not hold the 0644 lock");
+	for (int k = 0; k < 100 && euid_of(pid) != 0; k++)
+		usleep(20000);
+	cr_assert_eq(euid_of(pid), 0, "the set-user-ID program did not start");
+	fd = sfw_ring_claim("ring", "sfw daemon");
+	kill(pid, SIGKILL);
+	close(in[1]);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert_geq(fd, 0, "user nobody keeps the daemon from its ring: %s", sfw_last_error());
+	close(fd);
+}
+
+/* SFW_RUN_DIR names a symbolic link (a user made it first in a
+ * world-writable /tmp, where the e2e tests put their run directories):
+ * root made its files in the directory the link names (rv35 R2). */
+Test(ring_lock, a_run_dir_that_is_a_symlink_is_refused)
+{
+	char victim[128], link_path[128], made[160];
+	int fd;
+
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	snprintf(link_path, sizeof(link_path), "%s/run", dir);
+	cr_assert_eq(mkdir(victim, 0755), 0);
+	cr_assert_eq(symlink(victim, link_path), 0);
+	setenv("SFW_RUN_DIR", link_path, 1);
+	fd = sfw_ring_claim("ring", "sfw daemon");
+	if (fd >= 0)
+		close(fd);
+	snprintf(made, sizeof(made), "%s/ring.lock", victim);
+	cr_assert_neq(access(made, F_OK), 0, "root made %s through the link", made);
+	snprintf(made, sizeof(made), "%s/.claim", victim);
+	cr_assert_neq(access(made, F_OK), 0, "root made %s through the link", made);
 }
