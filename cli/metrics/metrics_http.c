@@ -147,6 +147,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		m->conns = h;
 		return;
 	}
+	m->freed = true;
 	for (pp = &m->conns; *pp; pp = &(*pp)->next)
 		if (*pp == *socket_context) {
 			h = *pp;
@@ -287,6 +288,7 @@ int sfw_metrics_fd(const struct sfw_metrics *m)
 void sfw_metrics_run(struct sfw_metrics *m)
 {
 	if (m && m->mhd) {
+		m->freed = false;
 		mhd.run(m->mhd);
 		close_late(m);
 	}
@@ -299,6 +301,13 @@ int sfw_metrics_wait_ms(const struct sfw_metrics *m, int max)
 
 	if (!m || !m->mhd)
 		return max;
+	/* libmicrohttpd closes connections at the end of a run and takes its
+	 * listening socket back (dropped while every slot was taken) only at
+	 * the start of the next: until that run, which nothing else wakes,
+	 * the queued connections wait with slots free (up to a second under
+	 * a flood, halving the connections served) */
+	if (m->freed)
+		return 0;
 	if (mhd.get_timeout(m->mhd, &ms) == MHD_YES && ms < (MHD_UNSIGNED_LONG_LONG)max)
 		max = (int)ms;
 	if (m->crowded && (max < 0 || max > HTTP_GRACE_MS / 5))

@@ -69,6 +69,7 @@ struct sfw_metrics {
 	int epoll_fd;             /* MHD's: readable when it has work */
 	struct sfw_http_conn *conns;   /* open HTTP connections */
 	bool crowded;             /* more open than HTTP_HELD_MAX, none late enough to shut */
+	bool freed;               /* the last run closed connections: run again */
 	__u64 retry_at_ms;
 	__u64 tick_at_ms;         /* the next look at the configuration */
 	struct sfw_metrics_hist sweeps;
