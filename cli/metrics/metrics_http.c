@@ -27,11 +27,14 @@ static struct sfw_lazylib mhd_lib = SFW_LAZYLIB("libmicrohttpd.so.12", mhd, MHD_
 /* A scrape is one short request, answered and closed (Connection:
  * close). Each connection must send its request within HTTP_REQUEST_S of
  * being accepted, however it trickles, and is then given HTTP_ANSWER_S to
- * take the answer; past HTTP_HELD_MAX open connections the oldest still
- * waiting for a request, once HTTP_GRACE_MS old (time enough for a
- * scraper's request to be read), are shut down, so a scraper always gets
- * a slot (the red team's rv31c F2, rv33 F2). HTTP_IDLE_S is
- * libmicrohttpd's own idle limit beside it. */
+ * take the answer; past HTTP_HELD_MAX open connections the oldest that
+ * have been waiting for their request, or taking their answer, for
+ * HTTP_GRACE_MS are shut down (waiting ones first), so a scraper always
+ * gets a slot: a scraper sends its request and takes its answer in
+ * milliseconds, and a client that never reads an answer bigger than the
+ * kernel buffers for it would otherwise hold its slot HTTP_ANSWER_S (the
+ * red team's rv31c F2, rv33 F2; rv34). HTTP_IDLE_S is libmicrohttpd's own
+ * idle limit beside it. */
 #define HTTP_CONNECTIONS 64
 /* Connections the kernel queues for accept: room for a flood's, so that a
  * scraper's SYN is queued behind them rather than dropped and retried on
@@ -76,7 +79,8 @@ static void answering(struct MHD_Connection *c)
 
 	if (h && !h->answering) {
 		h->answering = true;
-		h->deadline_ms = sfw_mono_ms() + HTTP_ANSWER_S * 1000;
+		h->since_ms = sfw_mono_ms();
+		h->deadline_ms = h->since_ms + HTTP_ANSWER_S * 1000;
 	}
 }
 
@@ -112,14 +116,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 }
 
 /* The socket ended under libmicrohttpd, which sees it on its next run and
- * closes it (it owns the descriptor). */
-static void shut_socket(struct MHD_Connection *c)
+ * closes it (it owns the descriptor); reset: what the kernel still holds
+ * to send is dropped on that close. */
+static void shut_socket(struct MHD_Connection *c, bool reset)
 {
 	const union MHD_ConnectionInfo *ci =
 		mhd.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct linger at_once = { .l_onoff = 1, .l_linger = 0 };
 
-	if (ci)
-		shutdown(ci->connect_fd, SHUT_RDWR);
+	if (!ci)
+		return;
+	if (reset)
+		setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &at_once, sizeof(at_once));
+	shutdown(ci->connect_fd, SHUT_RDWR);
 }
 
 /* Accepted: its deadline starts; closed: forgotten. */
@@ -133,7 +142,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		h = calloc(1, sizeof(*h));
 		*socket_context = h;
 		if (!h) {   /* no deadline to keep: not served */
-			shut_socket(c);
+			shut_socket(c, false);
 			return;
 		}
 		h->c = c;
@@ -143,6 +152,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		m->conns = h;
 		return;
 	}
+	m->freed = true;
 	for (pp = &m->conns; *pp; pp = &(*pp)->next)
 		if (*pp == *socket_context) {
 			h = *pp;
@@ -153,33 +163,43 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	*socket_context = NULL;
 }
 
-/* Connections past their deadline are shut, and past HTTP_HELD_MAX the
- * oldest still waiting for their request. */
+/* Connections past their deadline are shut down, and past HTTP_HELD_MAX
+ * the oldest of those late with their request or answer. An answer given
+ * up is reset on that close: closed normally, the kernel keeps what it
+ * still holds of it (tens of KiB) for as long as the peer answers its
+ * window probes (a client that takes nothing still held 67 KB so after a
+ * minute). */
 static void shut(struct sfw_http_conn *h)
 {
-	shut_socket(h->c);
+	shut_socket(h->c, h->answering);
 	h->shut = true;
 }
 
+/* Waiting ones go first: a connection that has not sent its request in
+ * HTTP_GRACE_MS is no scraper's, one taking its answer may be a scraper
+ * on a slow link. */
 static void close_late(struct sfw_metrics *m)
 {
-	struct sfw_http_conn *waiting[HTTP_CONNECTIONS];
+	struct sfw_http_conn *late[2][HTTP_CONNECTIONS];   /* [answering], newest first */
+	int open = 0, n[2] = { 0, 0 };
 	__u64 now = sfw_mono_ms();
-	int open = 0, n = 0;
 
 	for (struct sfw_http_conn *h = m->conns; h; h = h->next) {
+		int k = h->answering;
+
 		if (!h->shut && h->deadline_ms <= now)
 			shut(h);
 		if (h->shut)
 			continue;
 		open++;
-		if (!h->answering && now - h->since_ms >= HTTP_GRACE_MS && n < HTTP_CONNECTIONS)
-			waiting[n++] = h;   /* newest first */
+		if (now - h->since_ms >= HTTP_GRACE_MS && n[k] < HTTP_CONNECTIONS)
+			late[k][n[k]++] = h;
 	}
-	while (open > HTTP_HELD_MAX && n > 0) {
-		shut(waiting[--n]);
-		open--;
-	}
+	for (int k = 0; k < 2; k++)
+		while (open > HTTP_HELD_MAX && n[k] > 0) {
+			shut(late[k][--n[k]]);
+			open--;
+		}
 	m->crowded = open > HTTP_HELD_MAX;
 }
 
@@ -265,6 +285,7 @@ int sfw_metrics_fd(const struct sfw_metrics *m)
 void sfw_metrics_run(struct sfw_metrics *m)
 {
 	if (m && m->mhd) {
+		m->freed = false;
 		mhd.run(m->mhd);
 		close_late(m);
 	}
@@ -277,6 +298,13 @@ int sfw_metrics_wait_ms(const struct sfw_metrics *m, int max)
 
 	if (!m || !m->mhd)
 		return max;
+	/* libmicrohttpd closes connections at the end of a run and takes its
+	 * listening socket back (dropped while every slot was taken) only at
+	 * the start of the next: until that run, which nothing else wakes,
+	 * the queued connections wait with slots free (up to a second under
+	 * a flood, halving the connections served) */
+	if (m->freed)
+		return 0;
 	if (mhd.get_timeout(m->mhd, &ms) == MHD_YES && ms < (MHD_UNSIGNED_LONG_LONG)max)
 		max = (int)ms;
 	if (m->crowded && (max < 0 || max > HTTP_GRACE_MS / 5))

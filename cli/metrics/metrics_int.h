@@ -48,7 +48,7 @@ struct sfw_metrics;
  * never meets (metrics_http.c). */
 struct sfw_http_conn {
 	struct MHD_Connection *c;
-	__u64 since_ms;           /* accepted (CLOCK_MONOTONIC) */
+	__u64 since_ms;           /* accepted, or its request in (CLOCK_MONOTONIC) */
 	__u64 deadline_ms;
 	bool answering;           /* its request arrived whole */
 	bool shut;                /* shut down: libmicrohttpd closes it next */
@@ -68,7 +68,8 @@ struct sfw_metrics {
 	sfw_metrics_render_fn render;   /* what a scrape gets (metrics.c) */
 	int epoll_fd;             /* MHD's: readable when it has work */
 	struct sfw_http_conn *conns;   /* open HTTP connections */
-	bool crowded;             /* more open than HTTP_HELD_MAX, none old enough to shut */
+	bool crowded;             /* more open than HTTP_HELD_MAX, none late enough to shut */
+	bool freed;               /* the last run closed connections: run again */
 	__u64 retry_at_ms;
 	__u64 tick_at_ms;         /* the next look at the configuration */
 	struct sfw_metrics_hist sweeps;

@@ -5,13 +5,19 @@ closes HOST PORT: one HTTP/1.1 request; prints "closed-after S", how long
   after its answer (which must say Connection: close) the server closed.
 slow HOST PORT: reads /metrics at 2 KiB/s through a small receive buffer;
   prints "slow-read GOT of WANT bytes in S s".
-ATTACK HOST PORT N SECONDS: N attacking clients while scrapes run one after
-  another, one line a scrape: "scrape I held H answered-in S" (S "none"
-  when not answered within 8 s). ATTACK is one of
+buffered: how many bytes the kernel takes for a peer that never reads
+  (an unread client's socket, on a listener of its own on 127.0.0.1);
+  prints "buffered B".
+ATTACK HOST PORT N SECONDS [WITHIN]: N attacking clients while scrapes run
+  one after another, one line a scrape: "scrape I held H answered-in S" (S
+  "none" when not answered within WITHIN s, default 8). ATTACK is one of
     trickle: send a request one byte every 0.5 s, never finishing it;
     refresh: keep a connection and ask for / every 2 s;
     flood:   connect, send nothing, wait to be closed;
-  each reconnecting as soon as it is closed."""
+    unread:  send a whole request and never read the answer;
+  each reconnecting as soon as it is closed (unread: or after 10.5 s, the
+  answer's deadline, as it cannot see a close behind the unread answer)."""
+import select
 import socket
 import sys
 import threading
@@ -74,11 +80,11 @@ def slow(host, port):
     print("slow-read %d of %d bytes in %.1f s" % (len(body), want, time.monotonic() - start))
 
 
-def scrape(host, port):
+def scrape(host, port, within=ANSWER_WITHIN):
     start = time.monotonic()
     try:
-        s = socket.create_connection((host, port), timeout=ANSWER_WITHIN)
-        s.settimeout(max(0.1, ANSWER_WITHIN - (time.monotonic() - start)))
+        s = socket.create_connection((host, port), timeout=within)
+        s.settimeout(max(0.1, within - (time.monotonic() - start)))
         s.sendall(REQUEST)
         data = read_all(s)
         s.close()
@@ -118,7 +124,52 @@ def flood(s, stop):
         pass
 
 
-def attack(kind, host, port, n, seconds):
+def unread_socket(host, port):
+    """A client that takes little: a 2 KiB receive buffer and an Ethernet
+    MSS (1460). On loopback the kernel would size the server's send buffer
+    for a 64 KiB MSS (over 2 MiB buffered for a peer that never reads);
+    for a client over Ethernet, as any is when the port listens on an
+    address of the host, it buffers about 40 KiB."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 1460)
+    s.settimeout(1)
+    s.connect((host, port))
+    return s
+
+
+def unread(s, stop):
+    s.sendall(REQUEST)
+    p = select.poll()
+    p.register(s, select.POLLRDHUP)   # errors and hang-ups are always reported
+    end = time.monotonic() + 10.5
+    while not stop.is_set() and time.monotonic() < end and not p.poll(200):
+        pass
+
+
+def buffered():
+    """Bytes a server's send() takes before a never-reading client's
+    connection blocks it."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    c = unread_socket(*listener.getsockname())
+    s, _ = listener.accept()
+    s.setblocking(False)
+    n, chunk = 0, b"x" * 65536
+    for _ in range(3):   # a moment for the window to close and the buffer to grow
+        while True:
+            try:
+                n += s.send(chunk)
+            except BlockingIOError:
+                break
+        time.sleep(0.2)
+    print("buffered %d" % n)
+    c.close()
+    s.close()
+
+
+def attack(kind, host, port, n, seconds, within=ANSWER_WITHIN):
     stop = threading.Event()
     holding = [0]
     lock = threading.Lock()
@@ -126,7 +177,7 @@ def attack(kind, host, port, n, seconds):
     def client():
         while not stop.is_set():
             try:
-                s = socket.create_connection((host, port), timeout=1)
+                s = CONNECT.get(kind, socket.create_connection)((host, port), timeout=1)
             except OSError:
                 time.sleep(0.1)
                 continue
@@ -148,14 +199,15 @@ def attack(kind, host, port, n, seconds):
         i += 1
         with lock:
             h = holding[0]
-        took = scrape(host, port)
+        took = scrape(host, port, within)
         print("scrape %d held %d answered-in %s" % (i, h, "none" if took is None else "%.1f" % took),
               flush=True)
         time.sleep(0.5)
     stop.set()
 
 
-ATTACKS = {"trickle": trickle, "refresh": refresh, "flood": flood}
+ATTACKS = {"trickle": trickle, "refresh": refresh, "flood": flood, "unread": unread}
+CONNECT = {unread: lambda addr, timeout: unread_socket(*addr)}
 
 
 def main():
@@ -164,8 +216,10 @@ def main():
         closes(a[1], int(a[2]))
     elif len(a) == 3 and a[0] == "slow":
         slow(a[1], int(a[2]))
-    elif len(a) == 5 and a[0] in ATTACKS:
-        attack(ATTACKS[a[0]], a[1], int(a[2]), int(a[3]), float(a[4]))
+    elif a == ["buffered"]:
+        buffered()
+    elif len(a) in (5, 6) and a[0] in ATTACKS:
+        attack(ATTACKS[a[0]], a[1], int(a[2]), int(a[3]), float(a[4]), *map(float, a[5:]))
     else:
         sys.exit(__doc__)
 
