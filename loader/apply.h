@@ -11,6 +11,7 @@
 struct sfw_policy_fds {
 	int config, addr, app, rules, app_class, zones, names, screens;
 	int nat_lists, nat_entries, nat_pools, nat_proxies;   /* include/nat.h */
+	int zone_ifnames;      /* the zones' interfaces by name (include/policy.h) */
 	/* The maps a commit that moves interfaces between zones ends
 	 * sessions on (the session table, the reaper's: loader/zone_moves.h),
 	 * opened only then; NULL: the pinned ones. */
