@@ -90,6 +90,27 @@ int sfw_conf_apply(const struct sfw_conf *conf, void *ctx)
 	return err;
 }
 
+int sfw_zones_follow(void)
+{
+	struct sfw_policy_fds fds;
+	struct sfw_config cfg;
+	__u32 zero = 0;
+	int err = sfw_check_netns();
+
+	if (!err)
+		err = open_fds(&fds);
+	if (err)
+		return err;
+	if (fds.zone_ifnames < 0)
+		err = 0;   /* an older sfw's datapath: nothing to follow by */
+	else if (bpf_map_lookup_elem(fds.config, &zero, &cfg))
+		err = sfw_fail(errno, "cannot read the configuration map: %s", strerror(errno));
+	else
+		err = sfw_zones_resolve(&fds, cfg.gen & 1, true);
+	close_fds(&fds);
+	return err;
+}
+
 int sfw_conf_fail_closed(void)
 {
 	struct sfw_config cfg;

@@ -49,4 +49,15 @@ bool sfw_conf_failed(void);
  * unreadable (sfw_conf_sync)? False when sfw is not loaded. */
 bool sfw_conf_differs(void);
 
+/* Makes the zone bindings of the configuration in force those its
+ * interface names give now, in the caller's network namespace: an index
+ * whose interface is gone or bears another name loses its zone, an
+ * interface named that has come gets its zone, and the sessions with a
+ * wing on an interface whose zone changed end (loader/zone_ifnames.c).
+ * The session daemon calls it when interfaces change, attach when it
+ * finds the configuration in force; under the lock (sfw_lock), as a
+ * commit. 0 or a negative errno with a message; an error may leave an
+ * interface whose zone changed in no zone, never in its old one. */
+int sfw_zones_follow(void);
+
 #endif
