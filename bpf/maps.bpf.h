@@ -117,6 +117,17 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_ZONES SEC(".maps");
 
+/* Not read by the programs: pinned with the maps it computes SFW_MAP_ZONES
+ * from (include/policy.h struct sfw_zone_ifname_key). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sfw_zone_ifname_key);
+	__type(value, __u32);
+	__uint(max_entries, SFW_MAX_ZONE_IFNAMES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_ZONE_IFNAMES SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);

@@ -23,6 +23,7 @@
 #define SFW_MAP_RULES      sfw_rules
 #define SFW_MAP_APP_CLASS  sfw_app_class
 #define SFW_MAP_ZONES      sfw_zones
+#define SFW_MAP_ZONE_IFNAMES sfw_zone_ifnames  /* the zones' interfaces by name (include/policy.h) */
 #define SFW_MAP_POL_HITS   sfw_pol_hits
 #define SFW_MAP_NAMES      sfw_names
 #define SFW_MAP_TX_PORTS   sfw_tx_ports   /* XDP forwarding: egress devices */
@@ -51,5 +52,8 @@
 /* Policy tries: prefixes x lists, both generations. */
 #define SFW_MAX_POL_PREFIXES 262144
 #define SFW_MAX_NAMES 65536
+/* Interfaces bound to zones by name, both generations: a configuration may
+ * name more than exist (SFW_MAX_IFACES), one per host of a fleet. */
+#define SFW_MAX_ZONE_IFNAMES 4096
 
 #endif

@@ -53,6 +53,8 @@
 	X(SFW_MAP_APP_CLASS, BPF_MAP_TYPE_LPM_TRIE, sizeof(struct sfw_app_lpm_key), \
 	  sizeof(struct sfw_app_class)) \
 	X(SFW_MAP_ZONES, BPF_MAP_TYPE_HASH, sizeof(struct sfw_zone_key), sizeof(__u32)) \
+	X(SFW_MAP_ZONE_IFNAMES, BPF_MAP_TYPE_HASH, sizeof(struct sfw_zone_ifname_key), \
+	  sizeof(__u32)) \
 	X(SFW_MAP_POL_HITS, BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(__u64)) \
 	X(SFW_MAP_NAMES, BPF_MAP_TYPE_HASH, sizeof(struct sfw_name_key), sizeof(struct sfw_name)) \
 	X(SFW_MAP_TX_PORTS, BPF_MAP_TYPE_DEVMAP_HASH, sizeof(__u32), sizeof(__u32)) \

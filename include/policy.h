@@ -173,11 +173,24 @@ struct sfw_syn_rate {
 	__u32 pad;
 };
 
-/* Interface to zone binding, per generation. */
+/* Interface to zone binding, per generation: what the datapath reads. */
 struct sfw_zone_key {
 	__u32 ifindex;
 	__u32 gen;
 };
+
+/* The same binding as the configuration says it, by interface name, per
+ * generation (SFW_MAP_ZONE_IFNAMES; value: the zone id). The zones map's
+ * entries of a generation are computed from these at commit and again
+ * whenever an interface comes, goes or is renamed (loader/zone_ifnames.c):
+ * an index outlives its interface, and a later interface may take it.
+ * User space alone reads it. */
+#define SFW_ZONE_IFNAME_LEN 16   /* IFNAMSIZ: the configuration takes 15 characters */
+struct sfw_zone_ifname_key {
+	char ifname[SFW_ZONE_IFNAME_LEN];
+	__u32 gen;
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_zone_ifname_key) == 20, "zone interface name key ABI");
 
 /* Names the CLI prints for ids the datapath stores. */
 enum sfw_name_kind {

@@ -13,7 +13,8 @@
 #include "maps.h"
 #include "policy_write.h"
 
-#define N_FDS (offsetof(struct sfw_policy_fds, map_fd) / sizeof(int))
+/* the fds, up to the last (map_fd, a pointer, may come after padding) */
+#define N_FDS (offsetof(struct sfw_policy_fds, zone_ifnames) / sizeof(int) + 1)
 
 static void close_fds(struct sfw_policy_fds *f)
 {
@@ -31,15 +32,24 @@ static int open_fds(struct sfw_policy_fds *f)
 		SFW_STR(SFW_MAP_RULES), SFW_STR(SFW_MAP_APP_CLASS), SFW_STR(SFW_MAP_ZONES),
 		SFW_STR(SFW_MAP_NAMES), SFW_STR(SFW_MAP_SCREENS), SFW_STR(SFW_MAP_NAT_LISTS),
 		SFW_STR(SFW_MAP_NAT_ENTRIES), SFW_STR(SFW_MAP_NAT_POOLS), SFW_STR(SFW_MAP_NAT_PROXIES),
+		SFW_STR(SFW_MAP_ZONE_IFNAMES),
 	};
 	int *fd = (int *)f;
 
 	_Static_assert(N_FDS == sizeof(names) / sizeof(names[0]),
 		       "one pinned map per fd of struct sfw_policy_fds, in order");
+	_Static_assert(offsetof(struct sfw_policy_fds, map_fd) - N_FDS * sizeof(int) <
+		       sizeof(void *), "zone_ifnames is the last fd");
 	memset(f, 0, sizeof(*f));
 	memset(f, 0xff, N_FDS * sizeof(int));
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		fd[i] = sfw_open_map(names[i]);
+		/* an older sfw's datapath has no names (until `sfw reload`):
+		 * its zones are resolved at commit alone, as it did */
+		bool optional = &fd[i] == &f->zone_ifnames;
+
+		fd[i] = sfw_open_pin(names[i], optional);
+		if (fd[i] == -ENOENT && optional)
+			continue;
 		if (fd[i] < 0) {
 			int err = fd[i];
 
@@ -76,6 +86,27 @@ int sfw_conf_apply(const struct sfw_conf *conf, void *ctx)
 	if (err)
 		return err;
 	err = sfw_policy_compile(conf, &fds);
+	close_fds(&fds);
+	return err;
+}
+
+int sfw_zones_follow(void)
+{
+	struct sfw_policy_fds fds;
+	struct sfw_config cfg;
+	__u32 zero = 0;
+	int err = sfw_check_netns();
+
+	if (!err)
+		err = open_fds(&fds);
+	if (err)
+		return err;
+	if (fds.zone_ifnames < 0)
+		err = 0;   /* an older sfw's datapath: nothing to follow by */
+	else if (bpf_map_lookup_elem(fds.config, &zero, &cfg))
+		err = sfw_fail(errno, "cannot read the configuration map: %s", strerror(errno));
+	else
+		err = sfw_zones_resolve(&fds, cfg.gen & 1, true);
 	close_fds(&fds);
 	return err;
 }

@@ -11,6 +11,7 @@
 struct sfw_policy_fds {
 	int config, addr, app, rules, app_class, zones, names, screens;
 	int nat_lists, nat_entries, nat_pools, nat_proxies;   /* include/nat.h */
+	int zone_ifnames;      /* the zones' interfaces by name (include/policy.h) */
 	/* The maps a commit that moves interfaces between zones ends
 	 * sessions on (the session table, the reaper's: loader/zone_moves.h),
 	 * opened only then; NULL: the pinned ones. */
@@ -47,5 +48,16 @@ bool sfw_conf_failed(void);
 /* Does the datapath run another text than the stored file, or is the file
  * unreadable (sfw_conf_sync)? False when sfw is not loaded. */
 bool sfw_conf_differs(void);
+
+/* Makes the zone bindings of the configuration in force those its
+ * interface names give now, in the caller's network namespace: an index
+ * whose interface is gone or bears another name loses its zone, an
+ * interface named that has come gets its zone, and the sessions with a
+ * wing on an interface whose zone changed end (loader/zone_ifnames.c).
+ * The session daemon calls it when interfaces change, attach when it
+ * finds the configuration in force; under the lock (sfw_lock), as a
+ * commit. 0 or a negative errno with a message; an error may leave an
+ * interface whose zone changed in no zone, never in its old one. */
+int sfw_zones_follow(void);
 
 #endif

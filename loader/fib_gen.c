@@ -6,7 +6,8 @@
  * routes), routes, rules, next hops, neighbours (the MACs), forwarding
  * (netconf). Any message at all, or a lost one (ENOBUFS), is a change.
  * The same socket tells the daemon when the host's own addresses change
- * (loader/local_addrs.c): one watch for both. */
+ * (loader/local_addrs.c) and when interfaces come, go or are renamed (the
+ * zones follow their names: loader/zone_ifnames.c): one watch for all. */
 #include <errno.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,16 +67,22 @@ int sfw_fib_watch_open(void)
 	return fd;
 }
 
-/* Does the datagram of n bytes in buf hold an address message? */
-static bool has_addr_msg(const char *buf, ssize_t n)
+/* What the datagram of n bytes in buf tells beyond a change: SFW_NET_ADDRS
+ * for an address message, SFW_NET_LINKS for a link's (a rename is a
+ * RTM_NEWLINK, and so is a link moved in from another namespace). */
+static int msg_kinds(const char *buf, ssize_t n)
 {
 	size_t len = (size_t)n;
+	int kinds = 0;
 
 	for (const struct nlmsghdr *h = (const void *)buf; NLMSG_OK(h, len);
-	     h = NLMSG_NEXT(h, len))
+	     h = NLMSG_NEXT(h, len)) {
 		if (h->nlmsg_type == RTM_NEWADDR || h->nlmsg_type == RTM_DELADDR)
-			return true;
-	return false;
+			kinds |= SFW_NET_ADDRS;
+		if (h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK)
+			kinds |= SFW_NET_LINKS;
+	}
+	return kinds;
 }
 
 int sfw_fib_watch_read(int nl_fd, int gen_fd)
@@ -87,9 +94,9 @@ int sfw_fib_watch_read(int nl_fd, int gen_fd)
 	for (;;) {
 		n = recv(nl_fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n > 0)
-			seen |= SFW_NET_CHANGED | (has_addr_msg(buf, n) ? SFW_NET_ADDRS : 0);
-		else if (n < 0 && errno == ENOBUFS)
-			seen |= SFW_NET_CHANGED | SFW_NET_ADDRS;   /* lost ones: anything */
+			seen |= SFW_NET_CHANGED | msg_kinds(buf, n);
+		else if (n < 0 && errno == ENOBUFS)   /* lost ones: anything */
+			seen |= SFW_NET_CHANGED | SFW_NET_ADDRS | SFW_NET_LINKS;
 		else if (!(n < 0 && errno == EINTR))
 			break;
 	}

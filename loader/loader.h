@@ -56,6 +56,11 @@ int sfw_ensure_pin_root(void);
  * that change state. */
 int sfw_lock(void);
 void sfw_unlock(void);
+/* The same lock, if no one holds it: a descriptor to close to let it go,
+ * -EWOULDBLOCK while another holds it, or another negative errno with a
+ * message. For the session daemon, which must never wait on a command
+ * that may be waiting on it (detach all stops it under the lock). */
+int sfw_lock_try(void);
 
 /* Attach to one interface. Returns 0 when attached, 1 when it already was
  * (nothing changed), negative errno on failure. Loading applies no
@@ -165,10 +170,12 @@ int sfw_check_netns_of(const struct sfw_iface_entry *list, int n);
  * watches what the FIB lookup reads (non-blocking; the host's addresses
  * among it), and reading it: SFW_NET_CHANGED when anything changed (the
  * generation written), with SFW_NET_ADDRS when an address came or went
- * or notifications were lost (sfw_local_addrs_sync is due), 0 when
- * nothing came, or -errno. */
+ * and SFW_NET_LINKS when an interface came, went or was renamed (both
+ * when notifications were lost: sfw_local_addrs_sync, sfw_zones_follow
+ * are due), 0 when nothing came, or -errno. */
 #define SFW_NET_CHANGED 1
 #define SFW_NET_ADDRS 2
+#define SFW_NET_LINKS 4
 int sfw_fib_gen_open(void);
 int sfw_fib_gen_bump(int gen_fd);
 int sfw_fib_watch_open(void);

@@ -244,6 +244,21 @@ int sfw_lock(void)
 	return err;
 }
 
+int sfw_lock_try(void)
+{
+	int fd = open(sfw_pin_root(), O_RDONLY | O_DIRECTORY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return sfw_fail(errno, "cannot open %s: %s", sfw_pin_root(), strerror(errno));
+	if (!flock(fd, LOCK_EX | LOCK_NB))
+		return fd;
+	/* a signal is a busy lock too: tried again as one */
+	err = errno == EWOULDBLOCK || errno == EINTR ? -EWOULDBLOCK :
+	      sfw_fail(errno, "cannot lock %s: %s", sfw_pin_root(), strerror(errno));
+	close(fd);
+	return err;
+}
+
 void sfw_unlock(void)
 {
 	if (lock_fd >= 0)

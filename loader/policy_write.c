@@ -6,7 +6,6 @@
  * packets and commits"). */
 #include <errno.h>
 #include <stdio.h>
-#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -97,6 +96,10 @@ static int purge_gen(const struct sfw_policy_fds *fds, __u32 gen)
 				offsetof(struct sfw_rule_key, list), GEN_LIST16, gen, &w);
 	err = err ? err : purge(fds->zones, sizeof(struct sfw_zone_key),
 				offsetof(struct sfw_zone_key, gen), GEN_U32, gen, &w);
+	/* none in an older sfw's pins (apply.c) */
+	err = err || fds->zone_ifnames < 0 ? err :
+	      purge(fds->zone_ifnames, sizeof(struct sfw_zone_ifname_key),
+		    offsetof(struct sfw_zone_ifname_key, gen), GEN_U32, gen, &w);
 	err = err ? err : purge(fds->screens, sizeof(struct sfw_screen_key),
 				offsetof(struct sfw_screen_key, gen), GEN_U32, gen, &w);
 	err = err ? err : purge(fds->nat_lists, sizeof(struct sfw_nat_list_key),
@@ -149,21 +152,6 @@ static int write_lists(const struct sfw_compiled *c, const struct sfw_policy_fds
 
 		k.list = in_gen(k.list, gen);
 		err = put(fds->app_class, &k, &c->cls[i].v, "application");
-	}
-	return err;
-}
-
-/* Interfaces are bound by index, so they must exist (in this network
- * namespace) at commit; one that does not is left unbound. */
-static int write_zones(const struct sfw_compiled *c, const struct sfw_policy_fds *fds, __u32 gen)
-{
-	int err = 0;
-
-	for (int i = 0; i < c->n_zifs && !err; i++) {
-		struct sfw_zone_key k = { .ifindex = if_nametoindex(c->zifs[i].ifname), .gen = gen };
-
-		if (k.ifindex)
-			err = put(fds->zones, &k, &c->zifs[i].zone, "zone");
 	}
 	return err;
 }
@@ -300,7 +288,10 @@ static int write_gen(const struct sfw_compiled *c, const struct sfw_policy_fds *
 
 	err = err ? err : sfw_nat_ids_write(ids, log);
 	err = err ? err : write_lists(c, fds, gen);
-	err = err ? err : write_zones(c, fds, gen);
+	/* interfaces are bound by name: the entries, by index, are what the
+	 * names give in this namespace now, and the session daemon keeps
+	 * them so as interfaces come, go and are renamed (zone_ifnames.c) */
+	err = err ? err : sfw_zones_write(c, fds, gen);
 	err = err ? err : write_screens(c, fds, gen, log);
 	err = err ? err : write_nat(c, fds, gen);
 	err = err ? err : write_names(c, log);

@@ -18,6 +18,20 @@
  * ended). */
 int sfw_policy_write(struct sfw_compiled *c, const struct sfw_policy_fds *fds);
 
+/* The zone bindings by name of c into generation gen (not in force) of
+ * fds->zone_ifnames, and the zones map's entries of gen computed from
+ * them (sfw_zones_resolve). Pins without the names map (an older sfw's,
+ * until `sfw reload`): the entries alone, from c's names. */
+int sfw_zones_write(const struct sfw_compiled *c, const struct sfw_policy_fds *fds, __u32 gen);
+
+/* Makes generation gen of the zones map what gen's names give now, in
+ * the caller's network namespace: what no longer holds goes first, then
+ * what is new comes. in_force: gen is the generation in force, so the
+ * sessions with a wing on an interface whose zone changed end between
+ * the two (zone_moves.h); an error there leaves such interfaces in no
+ * zone. 0 or a negative errno with a message. */
+int sfw_zones_resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force);
+
 /* The proxy-arp/ndp entries of c into generation gen of the proxy map
  * (fd), with their interfaces' indexes and MACs (nat_proxy_write.c). */
 int sfw_nat_proxies_write(const struct sfw_compiled *c, int fd, __u32 gen);

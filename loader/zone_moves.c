@@ -167,18 +167,24 @@ static void set_in_force(const struct sfw_policy_fds *fds, const struct sfw_zone
 	}
 }
 
+int sfw_zone_ifs_end(const struct sfw_policy_fds *fds, const __u32 *ifs, int n)
+{
+	struct moved_set m = { .ifs = ifs, .n = n };
+	int err = sfw_wait_datapath();
+
+	return err ? err : end_sessions(fds, &m);
+}
+
 int sfw_zone_moves_end(const struct sfw_policy_fds *fds, const struct sfw_zone_snap *prev,
 		       __u32 gen, const __u32 *moved, int n)
 {
-	struct moved_set m = { .ifs = moved, .n = n };
 	int err;
 
 	/* In no zone, an interface's wings take no packet from another
 	 * interface and its packets fit no other interface's wing
 	 * (bpf/zone_bind.bpf.h): no wing moves off or onto it meanwhile. */
 	set_in_force(fds, prev, gen, moved, n, true);
-	err = sfw_wait_datapath();
-	err = err ? err : end_sessions(fds, &m);
+	err = sfw_zone_ifs_end(fds, moved, n);
 	if (err < 0)
 		set_in_force(fds, prev, gen, moved, n, false);
 	return err;

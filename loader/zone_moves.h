@@ -46,4 +46,10 @@ int sfw_zone_moved(const struct sfw_zone_snap *prev, const struct sfw_zone_snap 
 int sfw_zone_moves_end(const struct sfw_policy_fds *fds, const struct sfw_zone_snap *prev,
 		       __u32 gen, const __u32 *moved, int n);
 
+/* The walk alone, for interfaces already in no zone in the generation in
+ * force (ifs[n]): waits out the packets judged before they left it, then
+ * ends every session with a wing on one of them. Returns the sessions
+ * ended or a negative errno. */
+int sfw_zone_ifs_end(const struct sfw_policy_fds *fds, const __u32 *ifs, int n);
+
 #endif

@@ -8,7 +8,9 @@
  * (docs/design.md, "Ageing"). Stopping it (SIGTERM) touches no session:
  * they live in the pinned maps, and so do the events not yet read. It also
  * keeps the map of the host's own addresses current (include/local_addr.h):
- * rtnetlink's address groups, heard in the namespace it runs in. */
+ * rtnetlink's address groups, heard in the namespace it runs in; and the
+ * zones' interfaces, which follow their names (sfw_zones_follow): an
+ * interface's index is given again once it is gone. */
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -22,6 +24,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include "libbpf_lazy.h"
+#include "apply.h"
 #include "commands.h"
 #include "daemon_ctl.h"
 #include "event_ring.h"
@@ -69,6 +72,7 @@ struct daemon {
 	__u64 lost_reported;
 	__u32 base_ms;
 	bool pressure;           /* the datapath refused a session: sweep now */
+	bool zones_due;          /* interfaces changed: sfw_zones_follow */
 	/* started in another network namespace than its interfaces': the
 	 * addresses and routes heard here are not theirs (review rv29, F5) */
 	bool foreign_netns;
@@ -328,6 +332,7 @@ static int net_watch_open(struct daemon *d)
 	if (fd < 0)
 		return sfw_fail(-fd, "cannot listen to the network's changes: %s", strerror(-fd));
 	d->nl_fd = fd;
+	d->zones_due = true;   /* interfaces changed while no one listened */
 	return sfw_local_addrs_sync(-1);
 }
 
@@ -341,7 +346,34 @@ static int follow_net(struct daemon *d)
 
 	if (r > 0 && (r & SFW_NET_ADDRS) && sfw_local_addrs_sync(-1))
 		fprintf(stderr, "sfw daemon: %s\n", sfw_last_error());
+	if (r > 0 && (r & SFW_NET_LINKS))
+		d->zones_due = true;
 	return r < 0 ? r : 0;
+}
+
+/* An interface came, went or was renamed: the zones of the configuration
+ * in force follow the names (sfw_zones_follow), under the lock a commit
+ * and an attach take. Never waited for: `detach all` stops us under it.
+ * While another holds it, the loop tries again within a second (a commit
+ * computes the zones itself, but maybe before the change). A failure is
+ * said, and fails closed: what changed is in no zone until the next
+ * change or commit. */
+static void follow_zones(struct daemon *d)
+{
+	int lock, err;
+
+	if (!d->zones_due)
+		return;
+	lock = sfw_lock_try();
+	if (lock == -EWOULDBLOCK)
+		return;
+	d->zones_due = false;
+	err = lock < 0 ? lock : sfw_zones_follow();
+	if (lock >= 0)
+		close(lock);
+	if (err)
+		fprintf(stderr, "sfw daemon: the zones cannot follow the interfaces: %s\n",
+			sfw_last_error());
 }
 
 /* From the lock on (daemon_open, and back from standing by): the ring's
@@ -595,10 +627,11 @@ static int daemon_loop(struct daemon *d)
 
 	while (!sfw_interrupted && !give_way && !err && !gone) {
 		sfw_metrics_tick(d->metrics);   /* follows the configuration */
-		now = sfw_mono_ns() / 1000000;
+		follow_zones(d);   /* what wait_events heard, before a sweep */
+		now = sfw_mono_ms();
 		if (now >= next) {
 			err = sweep_and_publish(d, &gone);
-			d->last_end_ms = sfw_mono_ns() / 1000000;
+			d->last_end_ms = sfw_mono_ms();
 			d->pressure = false;
 			next = d->last_end_ms + d->info.interval_ms;
 			continue;

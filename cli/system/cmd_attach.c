@@ -184,6 +184,12 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 	if ((sfw_conf_failed() || sfw_conf_differs()) && sfw_conf_apply_active()) {
 		sfw_report(cl);
 		r = -1;
+	} else if (any_attached() && sfw_zones_follow()) {
+		/* and the zones of the configuration in force follow the
+		 * interfaces there are now, by name: they may have come, gone
+		 * or been renamed while no daemon listened */
+		sfw_report(cl);
+		r = -1;
 	}
 	/* maps made anew in a cluster: the rest of the recorded role, last,
 	 * on maps pinned, configured (sessions it loads find their zones'

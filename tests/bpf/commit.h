@@ -38,6 +38,7 @@ static SUITE_UNUSED struct sfw_policy_fds fds(void)
 		.nat_entries = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_ENTRIES)),
 		.nat_pools = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_POOLS)),
 		.nat_proxies = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_PROXIES)),
+		.zone_ifnames = fx_map_fd(false, SFW_STR(SFW_MAP_ZONE_IFNAMES)),
 		.map_fd = fixture_map_fd,
 	};
 }

@@ -11,6 +11,7 @@
 #include "commit.h"
 #include "nat_fixture.h"
 #include "outcome.h"
+#include "policy_write.h"
 
 /* The suite's zones (fc beside fa in trust), and the other layouts its
  * tests commit */
@@ -1018,4 +1019,77 @@ Test(zone_bind, rv2_hosts_error_about_a_clients_group_datagram_finds_its_session
 	cr_expect_eq(tc_of(in_if, 0, &err), FX_TC_OK,
 		     "the host's own Parameter Problem about it, out of fa");
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_SFW_ERR_NO_SESSION), 0);
+}
+
+/* Review rv32b F3: the zones map is keyed by index, and a deleted
+ * interface's index can be given to the next one. The zones of the
+ * configuration in force are computed again from its names when
+ * interfaces change (loader/zone_ifnames.c, the session daemon). */
+static __u32 zone_in_force(__u32 ifindex)
+{
+	struct sfw_policy_fds f = fds();
+	struct sfw_config cfg;
+	struct sfw_zone_key k = { .ifindex = ifindex };
+	__u32 zone;
+
+	cr_assert_eq(fx_config(&cfg), 0);
+	k.gen = cfg.gen & 1;
+	return bpf_map_lookup_elem(f.zones, &k, &zone) ? SFW_ZONE_NONE : zone;
+}
+
+static void follow_links(void)
+{
+	struct sfw_policy_fds f = fds();
+	struct sfw_config cfg;
+
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_geq(sfw_zones_resolve(&f, cfg.gen & 1, true), 0, "%s", sfw_last_error());
+}
+
+/* fc deleted and fe, which no configuration names, made with its index:
+ * fe is in no zone, its first packets are refused as such, and fc's
+ * session (a wing on the index) ended rather than fe's now. */
+Test(zone_bind, rv32b_reused_index_is_not_the_old_interfaces_zone)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41150, 53);
+	/* a client behind fe (routed back by it: no spoofing) */
+	struct pb_spec fresh = udp("192.0.2.7", SERVER1, 41151, 53);
+	__u32 trust = zone_in_force(fc_if);
+	struct pb_pkt in, out;
+	struct sfw_session v;
+	char cmd[160];
+
+	cr_assert_neq(trust, SFW_ZONE_NONE);
+	cr_assert_eq(run_at(fc_if, &u, &in, &out), FX_XDP_REDIRECT);
+	snprintf(cmd, sizeof(cmd), "ip link del fc && ip link add fe index %u type veth peer "
+		 "name ff && ip link set fe up && ip link set ff up && "
+		 "ip route add 192.0.2.7/32 dev fe", fc_if);
+	cr_assert_eq(system(cmd), 0);
+	follow_links();
+	cr_expect_eq(zone_in_force(fc_if), SFW_ZONE_NONE, "fe is in fc's zone");
+	cr_expect_neq(fx_session(&u, &v), 0, "fc's session is fe's now");
+	cr_expect_eq(run_at(fc_if, &fresh, &in, &out), FX_XDP_DROP, "a first packet by fe");
+	cr_expect_eq(fx_counter_at(fc_if, SFW_CNT_ERR_NO_ZONE), 1);
+	/* and fc made anew, another index: trust's, without a commit */
+	cr_assert_eq(system("ip link add fc type veth peer name fd && ip link set fc up && "
+			    "ip link set fd up"), 0);
+	follow_links();
+	cr_expect_eq(zone_in_force(if_nametoindex("fc")), trust, "the new fc is in no zone");
+	cr_expect_eq(zone_in_force(fc_if), SFW_ZONE_NONE);
+}
+
+/* Renamed away from its name in the configuration, an interface leaves
+ * its zone; renamed back, it comes back into it. Nothing else moves. */
+Test(zone_bind, rv32b_renamed_interface_follows_its_name)
+{
+	__u32 trust = zone_in_force(fc_if), untrust = zone_in_force(out_if);
+
+	cr_assert_eq(system("ip link set fc down && ip link set fc name fr"), 0);
+	follow_links();
+	cr_expect_eq(zone_in_force(fc_if), SFW_ZONE_NONE, "fr is still trust's");
+	cr_expect_eq(zone_in_force(in_if), trust, "fa moved");
+	cr_expect_eq(zone_in_force(out_if), untrust, "fb moved");
+	cr_assert_eq(system("ip link set fr name fc && ip link set fc up"), 0);
+	follow_links();
+	cr_expect_eq(zone_in_force(fc_if), trust, "fc is no longer trust's");
 }

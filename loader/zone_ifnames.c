@@ -1,0 +1,252 @@
+/* The zones map's entries of a generation, computed from the
+ * configuration's interface names (SFW_MAP_ZONE_IFNAMES, include/policy.h):
+ * into the generation a commit writes (policy_write.c), and again in the
+ * generation in force whenever an interface comes, goes or is renamed
+ * (the session daemon) and at attach (sfw_zones_follow, apply.c). One
+ * computation for all three. The datapath knows interfaces by index, and
+ * the kernel's index outlives the interface: the next one created may be
+ * given it (`ip link add ... index N`, one moved in from another
+ * namespace), and would be judged as the old one's zone, while an
+ * interface named in the configuration but created after the commit would
+ * be in none (review rv32b, F3). Zone membership follows the name, as
+ * Junos's does. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+#include "libbpf_lazy.h"
+#include "loader.h"
+#include "maps.h"
+#include "policy_write.h"
+#include "zone_moves.h"
+
+struct zone_entry {
+	__u32 ifindex;
+	__u32 zone;
+};
+
+struct zone_entries {
+	struct zone_entry *v;
+	int n, cap;
+};
+
+static int entries_add(struct zone_entries *e, __u32 ifindex, __u32 zone)
+{
+	if (e->n == e->cap) {
+		int cap = e->cap ? e->cap * 2 : 16;
+		struct zone_entry *v = realloc(e->v, (size_t)cap * sizeof(*v));
+
+		if (!v)
+			return sfw_fail(ENOMEM, "out of memory");
+		e->v = v;
+		e->cap = cap;
+	}
+	e->v[e->n++] = (struct zone_entry){ .ifindex = ifindex, .zone = zone };
+	return 0;
+}
+
+static const struct zone_entry *entries_find(const struct zone_entries *e, __u32 ifindex)
+{
+	for (int i = 0; i < e->n; i++)
+		if (e->v[i].ifindex == ifindex)
+			return &e->v[i];
+	return NULL;
+}
+
+/* Two names that gave one index: an interface renamed between the two
+ * look-ups. Neither is trusted (the rename's notification brings another
+ * computation); both are left in no zone meanwhile. */
+static void drop_shared(struct zone_entries *e)
+{
+	int n = 0;
+
+	for (int i = 0; i < e->n; i++) {
+		int seen = 0;
+
+		for (int j = 0; j < e->n; j++)
+			seen += e->v[j].ifindex == e->v[i].ifindex;
+		if (seen == 1)
+			e->v[n++] = e->v[i];
+	}
+	e->n = n;
+}
+
+/* Generation gen's names as the map holds them, into *names (n). */
+static int names_in_map(int ifnames_fd, __u32 gen, struct sfw_cpl_zif **names, int *n)
+{
+	struct sfw_zone_ifname_key k, next;
+	int err = bpf_map_get_next_key(ifnames_fd, NULL, &next), cap = 0;
+	__u32 zone;
+
+	*names = NULL;
+	*n = 0;
+	for (; !err; err = bpf_map_get_next_key(ifnames_fd, &k, &next)) {
+		k = next;
+		if (k.gen != gen || bpf_map_lookup_elem(ifnames_fd, &k, &zone))
+			continue;
+		if (*n == cap) {
+			struct sfw_cpl_zif *v = realloc(*names, (size_t)(cap = cap ? cap * 2 : 16) *
+							sizeof(*v));
+
+			if (!v)
+				return sfw_fail(ENOMEM, "out of memory");
+			*names = v;
+		}
+		memset(&(*names)[*n], 0, sizeof(**names));
+		memcpy((*names)[*n].ifname, k.ifname, sizeof(k.ifname));
+		(*names)[(*n)++].zone = zone;
+	}
+	return 0;
+}
+
+/* The computation: what names give now, each name an interface of this
+ * namespace bears, by that interface's index. A name no interface bears
+ * gives nothing. */
+static int entries_of_names(const struct sfw_cpl_zif *names, int n, struct zone_entries *want)
+{
+	int err = 0;
+
+	for (int i = 0; i < n && !err; i++) {
+		__u32 ifindex = if_nametoindex(names[i].ifname);
+
+		err = ifindex ? entries_add(want, ifindex, names[i].zone) : 0;
+	}
+	drop_shared(want);
+	return err;
+}
+
+/* What the zones map holds of generation gen. */
+static int entries_in_map(int zones_fd, __u32 gen, struct zone_entries *have)
+{
+	struct sfw_zone_key k, next;
+	__u32 zone;
+	int err = bpf_map_get_next_key(zones_fd, NULL, &next), r = 0;
+
+	while (!err && !r) {
+		k = next;
+		if (k.gen == gen && !bpf_map_lookup_elem(zones_fd, &k, &zone))
+			r = entries_add(have, k.ifindex, zone);
+		err = bpf_map_get_next_key(zones_fd, &k, &next);
+	}
+	return r;
+}
+
+/* Deletes from generation gen what want does not hold as it is (gone,
+ * renamed, or now another zone's), first: an index is in no zone before
+ * it is in another. Its index and those want adds go to moved; returns
+ * how many. */
+static int drop_stale(int zones_fd, __u32 gen, const struct zone_entries *have,
+		      const struct zone_entries *want, __u32 *moved)
+{
+	int n = 0;
+
+	for (int i = 0; i < have->n; i++) {
+		const struct zone_entry *w = entries_find(want, have->v[i].ifindex);
+		struct sfw_zone_key k = { .ifindex = have->v[i].ifindex, .gen = gen };
+
+		if (w && w->zone == have->v[i].zone)
+			continue;
+		bpf_map_delete_elem(zones_fd, &k);
+		moved[n++] = k.ifindex;
+	}
+	for (int i = 0; i < want->n; i++)
+		if (!entries_find(have, want->v[i].ifindex))
+			moved[n++] = want->v[i].ifindex;
+	return n;
+}
+
+static int add_fresh(int zones_fd, __u32 gen, const struct zone_entries *have,
+		     const struct zone_entries *want)
+{
+	for (int i = 0; i < want->n; i++) {
+		const struct zone_entry *h = entries_find(have, want->v[i].ifindex);
+		struct sfw_zone_key k = { .ifindex = want->v[i].ifindex, .gen = gen };
+
+		if (h && h->zone == want->v[i].zone)
+			continue;
+		if (bpf_map_update_elem(zones_fd, &k, &want->v[i].zone, BPF_ANY))
+			return sfw_fail(errno, "cannot write the zone map: %s", strerror(errno));
+	}
+	return 0;
+}
+
+/* Makes generation gen of the zones map want, from have. */
+static int rewrite(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
+		   const struct zone_entries *have, const struct zone_entries *want)
+{
+	__u32 *moved = calloc((size_t)(have->n + want->n) + 1, sizeof(*moved));
+	int n, err = 0;
+
+	if (!moved)
+		return sfw_fail(ENOMEM, "out of memory");
+	n = drop_stale(fds->zones, gen, have, want, moved);
+	/* in force, a session's wings are bound by their interfaces' zones
+	 * (bpf/zone_bind.bpf.h): those of an interface whose zone changed
+	 * end, as at a commit that moves it, while it is in none; an error
+	 * leaves it there */
+	if (in_force && n)
+		err = sfw_zone_ifs_end(fds, moved, n);
+	free(moved);
+	return err < 0 ? err : add_fresh(fds->zones, gen, have, want);
+}
+
+/* c's bindings by name into generation gen of fds->zone_ifnames. */
+static int write_names(const struct sfw_compiled *c, const struct sfw_policy_fds *fds, __u32 gen)
+{
+	if (c->n_zifs > SFW_MAX_ZONE_IFNAMES / 2)
+		return sfw_fail(E2BIG, "%d interfaces bound to zones: at most %d", c->n_zifs,
+				SFW_MAX_ZONE_IFNAMES / 2);
+	for (int i = 0; i < c->n_zifs; i++) {
+		struct sfw_zone_ifname_key k = { .gen = gen };
+
+		/* the configuration takes Linux names alone (15 characters) */
+		memcpy(k.ifname, c->zifs[i].ifname,
+		       strnlen(c->zifs[i].ifname, sizeof(k.ifname) - 1));
+		if (bpf_map_update_elem(fds->zone_ifnames, &k, &c->zifs[i].zone, BPF_ANY))
+			return sfw_fail(errno, "cannot write the zone interface map: %s",
+					strerror(errno));
+	}
+	return 0;
+}
+
+/* Makes generation gen of the zones map what names[n] give now. */
+static int resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
+		   const struct sfw_cpl_zif *names, int n)
+{
+	struct zone_entries want = { 0 }, have = { 0 };
+	int err = entries_of_names(names, n, &want);
+
+	err = err ? err : entries_in_map(fds->zones, gen, &have);
+	/* entries without a name: the generation an sfw that recorded none
+	 * wrote (an upgrade, until `sfw reload` or a commit compiles it
+	 * anew). Nothing to follow them by, and all in no zone would cut
+	 * every interface off: left as that commit made them */
+	if (!err && (n || !have.n))
+		err = rewrite(fds, gen, in_force, &have, &want);
+	free(want.v);
+	free(have.v);
+	return err;
+}
+
+int sfw_zones_resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force)
+{
+	struct sfw_cpl_zif *names;
+	int n, err = names_in_map(fds->zone_ifnames, gen, &names, &n);
+
+	err = err ? err : resolve(fds, gen, in_force, names, n);
+	free(names);
+	return err;
+}
+
+/* Into the generation a commit writes, which is not in force. */
+int sfw_zones_write(const struct sfw_compiled *c, const struct sfw_policy_fds *fds, __u32 gen)
+{
+	int err;
+
+	/* an older sfw's datapath, until `sfw reload`: by the names at
+	 * commit alone, as it did */
+	if (fds->zone_ifnames < 0)
+		return resolve(fds, gen, false, c->zifs, c->n_zifs);
+	err = write_names(c, fds, gen);
+	return err ? err : sfw_zones_resolve(fds, gen, false);
+}
