@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "conf_int.h"
+#include "maps.h"
 #include "protocols.h"
 
 static bool any_word(const char *s)
@@ -16,6 +17,7 @@ static bool any_word(const char *s)
 static void check_zones(struct conf_parser *p)
 {
 	struct sfw_conf *c = p->conf;
+	int named = 0;
 
 	for (int z = 0; z < c->n_zones; z++) {
 		struct sfw_conf_zone *zone = &c->zones[z];
@@ -23,6 +25,10 @@ static void check_zones(struct conf_parser *p)
 		for (int k = 0; k < zone->interfaces.n; k++) {
 			struct sfw_conf_ref *r = &zone->interfaces.v[k];
 			int first = sfw_conf_iface_zone(c, r->name);
+
+			if (++named == SFW_MAX_ZONE_IFACES_NAMED + 1)
+				conf_error_at(p, r->line, "more than %d interfaces bound to zones",
+					      SFW_MAX_ZONE_IFACES_NAMED);
 
 			if (first != z)
 				conf_error_at(p, r->line, "interface '%s' is in zone '%s' (line %d) "

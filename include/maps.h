@@ -52,8 +52,12 @@
 /* Policy tries: prefixes x lists, both generations. */
 #define SFW_MAX_POL_PREFIXES 262144
 #define SFW_MAX_NAMES 65536
-/* Interfaces bound to zones by name, both generations: a configuration may
- * name more than exist (SFW_MAX_IFACES), one per host of a fleet. */
-#define SFW_MAX_ZONE_IFNAMES 4096
+/* Interfaces bound to zones by name: a configuration may name more than
+ * exist (SFW_MAX_IFACES), one per host of a fleet (conf/check.c refuses
+ * more). The map holds both generations' names and a tag each (the commit
+ * that wrote them, include/policy.h); not preallocated, so room unused
+ * costs nothing. */
+#define SFW_MAX_ZONE_IFACES_NAMED 16384
+#define SFW_MAX_ZONE_IFNAMES (2 * (SFW_MAX_ZONE_IFACES_NAMED + 1))
 
 #endif

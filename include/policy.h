@@ -184,7 +184,11 @@ struct sfw_zone_key {
  * entries of a generation are computed from these at commit and again
  * whenever an interface comes, goes or is renamed (loader/zone_ifnames.c):
  * an index outlives its interface, and a later interface may take it.
- * User space alone reads it. */
+ * User space alone reads it. A generation's tag, its key's name empty
+ * (SFW_ZONE_IFNAME_TAG), holds the first 4 bytes of the digest of the text
+ * that wrote its names (sfw_config.conf_digest): names an sfw that kept
+ * none left behind are not the configuration in force (review rv36, F1). */
+#define SFW_ZONE_IFNAME_TAG ""
 #define SFW_ZONE_IFNAME_LEN 16   /* IFNAMSIZ: the configuration takes 15 characters */
 struct sfw_zone_ifname_key {
 	char ifname[SFW_ZONE_IFNAME_LEN];

@@ -106,7 +106,7 @@ int sfw_zones_follow(void)
 	else if (bpf_map_lookup_elem(fds.config, &zero, &cfg))
 		err = sfw_fail(errno, "cannot read the configuration map: %s", strerror(errno));
 	else
-		err = sfw_zones_resolve(&fds, cfg.gen & 1, true);
+		err = sfw_zones_resolve(&fds, cfg.gen & 1, true, cfg.conf_digest);
 	close_fds(&fds);
 	return err;
 }

@@ -56,8 +56,11 @@ bool sfw_conf_differs(void);
  * wing on an interface whose zone changed end (loader/zone_ifnames.c).
  * The session daemon calls it when interfaces change, attach when it
  * finds the configuration in force; under the lock (sfw_lock), as a
- * commit. 0 or a negative errno with a message; an error may leave an
- * interface whose zone changed in no zone, never in its old one. */
+ * commit. 0 or a negative errno with a message: an error after the zones
+ * map was read may leave an interface whose zone changed in no zone,
+ * never in its old one; one before changes nothing (the daemon tries
+ * again); -ESTALE: the names are another configuration's (sfw_zones_resolve),
+ * nothing changed. */
 int sfw_zones_follow(void);
 
 #endif

@@ -29,8 +29,12 @@ int sfw_zones_write(const struct sfw_compiled *c, const struct sfw_policy_fds *f
  * what is new comes. in_force: gen is the generation in force, so the
  * sessions with a wing on an interface whose zone changed end between
  * the two (zone_moves.h); an error there leaves such interfaces in no
- * zone. 0 or a negative errno with a message. */
-int sfw_zones_resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force);
+ * zone. digest: the text gen was compiled from (sfw_config.conf_digest);
+ * names another text left (an sfw that keeps none committed since) are
+ * not followed: -ESTALE, nothing changed. 0 or a negative errno with a
+ * message. */
+int sfw_zones_resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
+		      const __u8 *digest);
 
 /* The proxy-arp/ndp entries of c into generation gen of the proxy map
  * (fd), with their interfaces' indexes and MACs (nat_proxy_write.c). */

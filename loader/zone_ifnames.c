@@ -71,8 +71,19 @@ static void drop_shared(struct zone_entries *e)
 	e->n = n;
 }
 
-/* Generation gen's names as the map holds them, into *names (n). */
-static int names_in_map(int ifnames_fd, __u32 gen, struct sfw_cpl_zif **names, int *n)
+/* The tag of a generation's names: who wrote them (include/policy.h). */
+static __u32 tag_of(const __u8 *digest)
+{
+	__u32 tag;
+
+	memcpy(&tag, digest, sizeof(tag));
+	return tag;
+}
+
+/* Generation gen's names as the map holds them, into *names (n), and its
+ * tag (*tagged: there is one). */
+static int names_in_map(int ifnames_fd, __u32 gen, struct sfw_cpl_zif **names, int *n,
+			__u32 *tag, bool *tagged)
 {
 	struct sfw_zone_ifname_key k, next;
 	int err = bpf_map_get_next_key(ifnames_fd, NULL, &next), cap = 0;
@@ -80,10 +91,16 @@ static int names_in_map(int ifnames_fd, __u32 gen, struct sfw_cpl_zif **names, i
 
 	*names = NULL;
 	*n = 0;
+	*tagged = false;
 	for (; !err; err = bpf_map_get_next_key(ifnames_fd, &k, &next)) {
 		k = next;
 		if (k.gen != gen || bpf_map_lookup_elem(ifnames_fd, &k, &zone))
 			continue;
+		if (!k.ifname[0]) {
+			*tag = zone;
+			*tagged = true;
+			continue;
+		}
 		if (*n == cap) {
 			struct sfw_cpl_zif *v = realloc(*names, (size_t)(cap = cap ? cap * 2 : 16) *
 							sizeof(*v));
@@ -190,12 +207,18 @@ static int rewrite(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
 	return err < 0 ? err : add_fresh(fds->zones, gen, have, want);
 }
 
-/* c's bindings by name into generation gen of fds->zone_ifnames. */
+/* c's bindings by name into generation gen of fds->zone_ifnames, and
+ * their tag. */
 static int write_names(const struct sfw_compiled *c, const struct sfw_policy_fds *fds, __u32 gen)
 {
-	if (c->n_zifs > SFW_MAX_ZONE_IFNAMES / 2)
+	struct sfw_zone_ifname_key tag_key = { .ifname = SFW_ZONE_IFNAME_TAG, .gen = gen };
+	__u32 tag = tag_of(c->flow.conf_digest);
+
+	if (c->n_zifs > SFW_MAX_ZONE_IFACES_NAMED)   /* conf/check.c refuses it first */
 		return sfw_fail(E2BIG, "%d interfaces bound to zones: at most %d", c->n_zifs,
-				SFW_MAX_ZONE_IFNAMES / 2);
+				SFW_MAX_ZONE_IFACES_NAMED);
+	if (bpf_map_update_elem(fds->zone_ifnames, &tag_key, &tag, BPF_ANY))
+		return sfw_fail(errno, "cannot write the zone interface map: %s", strerror(errno));
 	for (int i = 0; i < c->n_zifs; i++) {
 		struct sfw_zone_ifname_key k = { .gen = gen };
 
@@ -228,11 +251,18 @@ static int resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
 	return err;
 }
 
-int sfw_zones_resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force)
+int sfw_zones_resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
+		      const __u8 *digest)
 {
 	struct sfw_cpl_zif *names;
-	int n, err = names_in_map(fds->zone_ifnames, gen, &names, &n);
+	bool tagged;
+	__u32 tag;
+	int n, err = names_in_map(fds->zone_ifnames, gen, &names, &n, &tag, &tagged);
 
+	if (!err && n && (!tagged || tag != tag_of(digest)))
+		err = sfw_fail(ESTALE, "the zones' interface names are another configuration's "
+			       "than the one in force (an sfw that keeps none committed it): "
+			       "they follow the names again from the next commit");
 	err = err ? err : resolve(fds, gen, in_force, names, n);
 	free(names);
 	return err;
@@ -248,5 +278,5 @@ int sfw_zones_write(const struct sfw_compiled *c, const struct sfw_policy_fds *f
 	if (fds->zone_ifnames < 0)
 		return resolve(fds, gen, false, c->zifs, c->n_zifs);
 	err = write_names(c, fds, gen);
-	return err ? err : sfw_zones_resolve(fds, gen, false);
+	return err ? err : sfw_zones_resolve(fds, gen, false, c->flow.conf_digest);
 }

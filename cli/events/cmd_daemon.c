@@ -73,6 +73,7 @@ struct daemon {
 	__u32 base_ms;
 	bool pressure;           /* the datapath refused a session: sweep now */
 	bool zones_due;          /* interfaces changed: sfw_zones_follow */
+	bool zones_said;         /* its failure, said once */
 	/* started in another network namespace than its interfaces': the
 	 * addresses and routes heard here are not theirs (review rv29, F5) */
 	bool foreign_netns;
@@ -354,10 +355,10 @@ static int follow_net(struct daemon *d)
 /* An interface came, went or was renamed: the zones of the configuration
  * in force follow the names (sfw_zones_follow), under the lock a commit
  * and an attach take. Never waited for: `detach all` stops us under it.
- * While another holds it, the loop tries again within a second (a commit
- * computes the zones itself, but maybe before the change). A failure is
- * said, and fails closed: what changed is in no zone until the next
- * change or commit. */
+ * While another holds it, or after a failure that left an index in its
+ * old zone (no descriptor, no memory: review rv36, F2), the loop tries
+ * again within a second; the failure is said once. Names another
+ * configuration left (-ESTALE) wait for the next commit. */
 static void follow_zones(struct daemon *d)
 {
 	int lock, err;
@@ -367,13 +368,14 @@ static void follow_zones(struct daemon *d)
 	lock = sfw_lock_try();
 	if (lock == -EWOULDBLOCK)
 		return;
-	d->zones_due = false;
 	err = lock < 0 ? lock : sfw_zones_follow();
 	if (lock >= 0)
 		close(lock);
-	if (err)
-		fprintf(stderr, "sfw daemon: the zones cannot follow the interfaces: %s\n",
-			sfw_last_error());
+	d->zones_due = err && err != -ESTALE;
+	if (err && !d->zones_said)
+		fprintf(stderr, "sfw daemon: the zones cannot follow the interfaces: %s%s\n",
+			sfw_last_error(), d->zones_due ? " (trying again every second)" : "");
+	d->zones_said = err != 0;
 }
 
 /* From the lock on (daemon_open, and back from standing by): the ring's

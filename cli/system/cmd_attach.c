@@ -137,6 +137,17 @@ static bool any_attached(void)
 	return sfw_list_ifaces(&one, 1) > 0;
 }
 
+/* The zones of the configuration in force follow the interfaces there are
+ * now, by name: they may have come, gone or been renamed while no daemon
+ * listened. Names an sfw that keeps none left behind (it committed since):
+ * the stored configuration is applied again, which writes them anew. */
+static int follow_zones(void)
+{
+	int err = sfw_zones_follow();
+
+	return err == -ESTALE ? sfw_conf_apply_active() : err;
+}
+
 int sfw_cmd_attach(const struct sfw_cmdline *cl)
 {
 	struct sfw_attach_opts opts = { 0 };
@@ -184,10 +195,7 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 	if ((sfw_conf_failed() || sfw_conf_differs()) && sfw_conf_apply_active()) {
 		sfw_report(cl);
 		r = -1;
-	} else if (any_attached() && sfw_zones_follow()) {
-		/* and the zones of the configuration in force follow the
-		 * interfaces there are now, by name: they may have come, gone
-		 * or been renamed while no daemon listened */
+	} else if (any_attached() && follow_zones()) {
 		sfw_report(cl);
 		r = -1;
 	}

@@ -1043,7 +1043,7 @@ static void follow_links(void)
 	struct sfw_config cfg;
 
 	cr_assert_eq(fx_config(&cfg), 0);
-	cr_assert_geq(sfw_zones_resolve(&f, cfg.gen & 1, true), 0, "%s", sfw_last_error());
+	cr_assert_geq(sfw_zones_resolve(&f, cfg.gen & 1, true, cfg.conf_digest), 0, "%s", sfw_last_error());
 }
 
 /* fc deleted and fe, which no configuration names, made with its index:

@@ -1,6 +1,7 @@
 /* Every error the configuration language reports, with its exact
  * FILE:LINE message: the offending word and what was expected. */
 #include <sys/stat.h>
+#include "maps.h"
 #include "test_conf.h"
 
 #define ANY_MATCH "match source-address any destination-address any application any"
@@ -675,4 +676,41 @@ Test(conf_errors, host_to_host_policy_refused)
 		"t.conf:3: policy 'self' (from-zone junos-host to-zone junos-host): the host's "
 		"traffic to itself never crosses sfw: expected a zone other than junos-host on "
 		"one side");
+}
+
+/* More interfaces bound to zones than the datapath's names map holds
+ * (SFW_MAX_ZONE_IFACES_NAMED): refused by the check, as the commit would
+ * refuse it, on the line of the first too many. */
+static char *zone_ifaces_text(int n)
+{
+	size_t cap = (size_t)n * 64 + 64, len = 0;
+	char *text = malloc(cap);
+
+	cr_assert_not_null(text);
+	text[0] = '\0';
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					"set security zones security-zone z%d interfaces h%d\n",
+					i % 2, i);
+	return text;
+}
+
+Test(conf_errors, more_interfaces_bound_to_zones_than_the_datapath_holds)
+{
+	struct sfw_conf_errors errs;
+	struct sfw_conf conf;
+	char *text = zone_ifaces_text(SFW_MAX_ZONE_IFACES_NAMED);
+
+	cr_assert_eq(conf_test_parse(&conf, &errs, text), 0, "%s", errs.n ? errs.msg[0] : "");
+	sfw_conf_free(&conf);
+	sfw_conf_errors_free(&errs);
+	free(text);
+	text = zone_ifaces_text(SFW_MAX_ZONE_IFACES_NAMED + 1);
+	cr_assert_neq(conf_test_parse(&conf, &errs, text), 0);
+	cr_assert_eq(errs.n, 1);
+	cr_assert(strstr(errs.msg[0], "more than 16384 interfaces bound to zones"), "%s",
+		  errs.msg[0]);
+	sfw_conf_free(&conf);
+	sfw_conf_errors_free(&errs);
+	free(text);
 }

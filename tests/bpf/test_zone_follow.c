@@ -1,0 +1,184 @@
+/* Zones follow interface names (loader/zone_ifnames.c), as the session
+ * daemon and attach make them follow (sfw_zones_resolve): what the red
+ * team's rv36 found (F1, F3: red on zones40) and what it found sound.
+ * The zone_bind suite's layout: fa and fc in trust, fb in untrust, the
+ * NAT fixture (tests/bpf/nat_fixture.h), transit from CLIENT_A (fa) to
+ * SERVER1 (fb) permitted from trust to untrust, everything else denied. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+#include "commit.h"
+#include "nat_fixture.h"
+#include "outcome.h"
+#include "policy_write.h"
+
+#define FC_TRUST "set security zones security-zone trust interfaces fa\n" \
+		 "set security zones security-zone trust interfaces fc\n" \
+		 "set security zones security-zone untrust interfaces fb\n"
+#define FC_UNTRUST "set security zones security-zone trust interfaces fa\n" \
+		   "set security zones security-zone untrust interfaces fc\n" \
+		   "set security zones security-zone untrust interfaces fb\n"
+#define FA_UNTRUST "set security zones security-zone trust interfaces fc\n" \
+		   "set security zones security-zone untrust interfaces fa\n" \
+		   "set security zones security-zone untrust interfaces fb\n"
+#define PLAIN "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n" \
+	      "set security policies from-zone trust to-zone untrust policy out then permit\n" \
+	      "set security policies default-policy deny-all\n"
+
+static __u32 fc_if;
+
+static void setup(void)
+{
+	nat_setup();
+	cr_assert_eq(system("ip link add fc type veth peer name fd && ip link set fc up && "
+			    "ip link set fd up"), 0);
+	fc_if = if_nametoindex("fc");
+	cr_assert(fc_if);
+	cr_assert_eq(fx_add_counters(fc_if), 0);
+	commit(FC_TRUST PLAIN);
+}
+
+TestSuite(zone_follow, .init = setup, .fini = suite_teardown);
+
+static __u32 gen_in_force(void)
+{
+	struct sfw_config cfg;
+
+	cr_assert_eq(fx_config(&cfg), 0);
+	return cfg.gen & 1;
+}
+
+static __u32 zone_in_force(__u32 ifindex)
+{
+	struct sfw_policy_fds f = fds();
+	struct sfw_zone_key k = { .ifindex = ifindex, .gen = gen_in_force() };
+	__u32 zone;
+
+	return bpf_map_lookup_elem(f.zones, &k, &zone) ? SFW_ZONE_NONE : zone;
+}
+
+/* What the session daemon does on a link message (sfw_zones_follow). */
+static int try_follow(void)
+{
+	struct sfw_policy_fds f = fds();
+	struct sfw_config cfg;
+
+	cr_assert_eq(fx_config(&cfg), 0);
+	return sfw_zones_resolve(&f, cfg.gen & 1, true, cfg.conf_digest);
+}
+
+static void follow_links(void)
+{
+	cr_assert_geq(try_follow(), 0, "%s", sfw_last_error());
+}
+
+/* A commit as an sfw before zones40 makes it on pins that have the names
+ * map (a downgrade; or the new sfw's own path for pins without it): its
+ * purge and its writes know no sfw_zone_ifnames. */
+static void commit_as_older_sfw(const char *text)
+{
+	struct sfw_policy_fds f = fds();
+
+	f.zone_ifnames = -1;
+	cr_assert_eq(commit_into(text, &f), 0, "compile: %s", sfw_last_error());
+}
+
+/* Names left in a generation by commits that did not write names are not
+ * the configuration in force's. After a downgrade (two commits by the
+ * older sfw) and the upgrade back, the new daemon's first pass made fa,
+ * untrust's in the configuration in force, trust's: the names of the
+ * configuration two commits back (rv36 F1). They are not followed. */
+Test(zone_follow, names_another_commit_left_are_not_followed)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41200, 53);
+	struct pb_pkt in, out;
+	__u32 untrust;
+
+	commit(FC_UNTRUST PLAIN);           /* names in generation B */
+	commit_as_older_sfw(FC_TRUST PLAIN);   /* A's zones; B's names stay */
+	commit_as_older_sfw(FA_UNTRUST PLAIN); /* B's zones; B's names: FC_UNTRUST's */
+	untrust = zone_in_force(out_if);
+	cr_assert_eq(zone_in_force(in_if), untrust, "fa is untrust's as committed");
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_DROP, "untrust to untrust");
+	cr_expect_eq(try_follow(), -ESTALE, "followed: %s", sfw_last_error());   /* the upgraded daemon */
+	cr_expect_eq(zone_in_force(in_if), untrust,
+		     "fa (untrust in the configuration in force) is in zone %u now",
+		     zone_in_force(in_if));
+	u.sport = 41201;
+	cr_expect_eq(run_at(in_if, &u, &in, &out), FX_XDP_DROP,
+		     "fa's packet to SERVER1 is judged trust to untrust: permitted");
+}
+
+/* A configuration that names more interfaces than exist, one per host of
+ * a fleet: zones40 refused more than 2048 (which every earlier sfw
+ * committed and `commit check` passed; after an upgrade, attach failed
+ * closed on it: rv36 F3). */
+Test(zone_follow, more_than_2048_interface_names_commit)
+{
+	size_t cap = 4096 * 64, len = 0;
+	char *text = malloc(cap);
+	struct sfw_policy_fds f = fds();
+
+	cr_assert_not_null(text);
+	len += (size_t)snprintf(text + len, cap - len, FC_TRUST PLAIN);
+	for (int i = 0; i < 2047; i++)   /* one host of a fleet: 2050 names */
+		len += (size_t)snprintf(text + len, cap - len,
+					"set security zones security-zone trust interfaces h%d\n", i);
+	cr_expect_eq(commit_into(text, &f), 0, "%s", sfw_last_error());
+	free(text);
+}
+
+/* A rename swap (fa <-> fb) swaps the zones of both indexes and
+ * ends the session with a wing on them; two commits of 2048 names each
+ * fit the map (both generations); a 15-character name made after the
+ * commit gets its zone. */
+Test(zone_follow, rename_swap_swaps_zones_and_ends_sessions)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 41210, 53);
+	struct pb_pkt in, out;
+	struct sfw_session v;
+	__u32 trust = zone_in_force(in_if), untrust = zone_in_force(out_if);
+
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(fx_session(&u, &v), 0);
+	cr_assert_eq(system("ip link set fa down && ip link set fb down && "
+			    "ip link set fa name tmp && ip link set fb name fa && "
+			    "ip link set tmp name fb && ip link set fa up && ip link set fb up"), 0);
+	follow_links();
+	cr_expect_eq(zone_in_force(in_if), untrust);
+	cr_expect_eq(zone_in_force(out_if), trust);
+	cr_expect_eq(zone_in_force(fc_if), trust);
+	cr_expect_neq(fx_session(&u, &v), 0, "the session on the swapped interfaces stays");
+}
+
+Test(zone_follow, two_commits_of_2048_names_fit_both_generations)
+{
+	size_t cap = 4096 * 64, len = 0;
+	char *text = malloc(cap);
+	struct sfw_policy_fds f = fds();
+
+	cr_assert_not_null(text);
+	len += (size_t)snprintf(text + len, cap - len, FC_TRUST PLAIN);
+	for (int i = 0; i < 2045; i++)   /* 2048 names */
+		len += (size_t)snprintf(text + len, cap - len,
+					"set security zones security-zone trust interfaces h%d\n", i);
+	cr_expect_eq(commit_into(text, &f), 0, "%s", sfw_last_error());
+	cr_expect_eq(commit_into(text, &f), 0, "%s", sfw_last_error());
+	cr_expect_eq(map_count("sfw_zone_ifnames"), 2049, "the old generation purged (2048 "
+		     "names and the generation's tag)");
+	free(text);
+}
+
+Test(zone_follow, ifnamsiz_name_created_after_the_commit)
+{
+	commit(FC_TRUST "set security zones security-zone trust interfaces abcdefghijklmno\n"
+	       PLAIN);
+	cr_assert_eq(system("ip link add abcdefghijklmno type veth peer name q0"), 0);
+	follow_links();
+	cr_expect_eq(zone_in_force(if_nametoindex("abcdefghijklmno")), zone_in_force(in_if));
+	cr_assert_eq(system("ip link set abcdefghijklmno name abcdefghijklmnp"), 0);
+	follow_links();
+	cr_expect_eq(zone_in_force(if_nametoindex("abcdefghijklmnp")), SFW_ZONE_NONE);
+}
