@@ -411,8 +411,9 @@ static int daemon_resume(struct daemon *d)
 		return err;   /* said which pin, and to remove it by hand */
 	d->foreign_netns = sfw_check_netns() == -EXDEV;
 	if (d->foreign_netns)
-		fprintf(stderr, "sfw daemon: %s; sessions are swept, but the host's addresses and "
-			"routes are not followed from this one\n", sfw_last_error());
+		fprintf(stderr, "sfw daemon: %s; sessions are swept, but the host's addresses, "
+			"routes and the zones' interfaces are not followed from this one\n",
+			sfw_last_error());
 	err = net_watch_open(d);
 	if (!err)
 		err = table_open(d);
