@@ -8,6 +8,7 @@
 #include <string.h>
 #include "candidate.h"
 #include "candidate_int.h"
+#include "conf_int.h"
 
 void cand_toks_free(struct toks *t)
 {
@@ -107,20 +108,12 @@ void sfw_cand_put_word(FILE *f, const char *w)
 
 static int take_print(struct sfw_cand *c, const struct sfw_conf *conf)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	int err;
+	char *text;
+	size_t len;
+	int err = conf_print_text(conf, &text, &len);
 
-	if (!f)
-		return -ENOMEM;
-	err = sfw_conf_print(conf, f);
-	if (fclose(f) && !err)
-		err = -EIO;
-	if (err) {
-		free(text);
+	if (err)
 		return err;
-	}
 	free(c->text);
 	c->text = text;
 	c->len = len;

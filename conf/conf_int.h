@@ -215,10 +215,16 @@ int conf_write_all(int fd, const char *text, size_t len);
 /* DIR/.sfw.conf.XXXXXX holding text, synced; its name in tmp
  * (CONF_PATH_LEN). */
 int conf_write_temp(const char *dir, const char *text, size_t len, char *tmp);
-/* from copied onto to: written beside it, synced, renamed (-ENOENT, not
- * said: no file to copy). For filesystems without hard links and
- * between filesystems. */
+/* text as the file at path: written beside it, synced, renamed onto it,
+ * so a reader or a crash sees the old file or the new one, whole. */
+int conf_write_file(const char *path, const char *text, size_t len);
+/* from copied onto to as conf_write_file writes (-ENOENT, not said: no
+ * file to copy). For filesystems without hard links and between
+ * filesystems. */
 int conf_copy_file(const char *from, const char *to);
+/* conf's canonical text (sfw_conf_print), malloc'd: 0 or a negative
+ * errno, said. */
+int conf_print_text(const struct sfw_conf *conf, char **text, size_t *len);
 /* Does the file at a hold what the file at b holds (the same inode, or
  * the same bytes)? */
 bool conf_same_file(const char *a, const char *b);

@@ -63,7 +63,7 @@ int sfw_conf_confirm_pending(char *buf, size_t len)
  * writing leaves the old token or the new one. */
 static int write_token(const char *token, int depth)
 {
-	char path[CONF_PATH_LEN], tmp[CONF_PATH_LEN], line[320];
+	char path[CONF_PATH_LEN], line[320];
 	int err = confirm_file(path, sizeof(path), "");
 
 	if (err)
@@ -72,42 +72,27 @@ static int write_token(const char *token, int depth)
 		snprintf(line, sizeof(line), "%s %d\n", token, depth);
 	else
 		snprintf(line, sizeof(line), "%s\n", token);
-	err = conf_write_temp(sfw_conf_dir(), line, strlen(line), tmp);
-	if (!err && rename(tmp, path)) {
-		err = sfw_fail(errno, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-		unlink(tmp);
-	}
-	return err;
+	return conf_write_file(path, line, strlen(line));
 }
 
 /* The built-in configuration's text: what is in force while no file is
  * stored (permit-all: an empty file would be Junos's deny-all). */
 static int write_builtin(const char *target)
 {
-	char tmp[CONF_PATH_LEN], *text = NULL;
-	size_t len = 0;
 	struct sfw_conf conf;
-	FILE *f;
+	char *text;
+	size_t len;
 	int err = sfw_conf_init_builtin(&conf);
 
 	if (err)
 		return err;
 	conf.default_policy_set = true;   /* said: a file that says nothing denies */
-	f = open_memstream(&text, &len);
-	err = f ? sfw_conf_print(&conf, f) : -errno;
-	if (f && fclose(f) && !err)
-		err = -EIO;
+	err = conf_print_text(&conf, &text, &len);
 	sfw_conf_free(&conf);
-	if (err) {
-		free(text);
-		return sfw_fail(-err, "cannot print the built-in configuration: %s", strerror(-err));
-	}
-	err = conf_write_temp(sfw_conf_dir(), text, len, tmp);
+	if (err)
+		return err;
+	err = conf_write_file(target, text, len);
 	free(text);
-	if (!err && rename(tmp, target)) {
-		err = sfw_fail(errno, "cannot rename %s to %s: %s", tmp, target, strerror(errno));
-		unlink(tmp);
-	}
 	return err;
 }
 

@@ -4,8 +4,10 @@
  * included, since they follow policy order). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "conf_int.h"
+#include "err.h"
 
 static void put_description(FILE *f, const char *head, const char *desc)
 {
@@ -286,4 +288,25 @@ int sfw_conf_print(const struct sfw_conf *conf, FILE *f)
 	conf_print_nat(conf, f);
 	print_system(conf, f);
 	return ferror(f) ? -EIO : 0;
+}
+
+int conf_print_text(const struct sfw_conf *conf, char **text, size_t *len)
+{
+	FILE *f;
+	int err;
+
+	*text = NULL;
+	*len = 0;
+	f = open_memstream(text, len);
+	if (!f)
+		return sfw_fail(errno, "cannot print the configuration: %s", strerror(errno));
+	err = sfw_conf_print(conf, f);
+	if (fclose(f) && !err)
+		err = -EIO;
+	if (err) {
+		free(*text);
+		*text = NULL;
+		return sfw_fail(-err, "cannot print the configuration: %s", strerror(-err));
+	}
+	return 0;
 }

@@ -25,6 +25,7 @@
 #include "candidate.h"
 #include "conf_int.h"
 #include "err.h"
+#include "lock_file.h"
 
 #define PATH_LEN 4096
 #define MAGIC "sfw-candidate "
@@ -54,23 +55,15 @@ static void remove_stale(void)
 int sfw_conf_lock(void)
 {
 	char path[PATH_LEN];
-	int fd;
+	int fd = conf_make_dir(sfw_conf_dir());
 
-	if (mkdir(sfw_conf_dir(), 0755) && errno != EEXIST)
-		return sfw_fail(errno, "cannot create %s: %s", sfw_conf_dir(), strerror(errno));
+	if (fd)
+		return fd;
 	if (sfw_path(path, sizeof(path), "%s/.lock", sfw_conf_dir()))
 		return -ENAMETOOLONG;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
-	while (flock(fd, LOCK_EX))
-		if (errno != EINTR) {
-			int err = sfw_fail(errno, "cannot lock %s: %s", path, strerror(errno));
-
-			close(fd);
-			return err;
-		}
-	remove_stale();
+	fd = sfw_lock_file(path);
+	if (fd >= 0)
+		remove_stale();
 	return fd;
 }
 

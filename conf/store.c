@@ -19,6 +19,7 @@
 #include "candidate.h"
 #include "conf_int.h"
 #include "err.h"
+#include "lock_file.h"
 
 #define PATH_LEN CONF_PATH_LEN
 
@@ -188,22 +189,10 @@ static int recover_killed(void)
 static int lock_dir(const char *dir)
 {
 	char path[PATH_LEN];
-	int fd;
 
 	if (sfw_path(path, sizeof(path), "%s/.lock", dir))
 		return -ENAMETOOLONG;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
-	while (flock(fd, LOCK_EX)) {
-		if (errno != EINTR) {
-			int err = sfw_fail(errno, "cannot lock %s: %s", path, strerror(errno));
-
-			close(fd);
-			return err;
-		}
-	}
-	return fd;
+	return sfw_lock_file(path);
 }
 
 /* Temporary files of a commit that died before its rename: harmless, but
@@ -286,8 +275,8 @@ static int switch_active(struct txn *t)
 
 	if ((err = sfw_path(sub, sizeof(sub), "%s/rollback", dir)) ||
 	    (err = sfw_conf_active_path(active, sizeof(active))) ||
-	    (err = journal_path(kept, sizeof(kept), KEPT)) || (err = journal_path(prev, sizeof(prev), PREVIOUS)) ||
-	    (err = keep_previous(&had)))
+	    (err = journal_path(kept, sizeof(kept), KEPT)) ||
+	    (err = journal_path(prev, sizeof(prev), PREVIOUS)) || (err = keep_previous(&had)))
 		return err;
 	if (rename(t->tmp, active)) {
 		err = sfw_fail(errno, "cannot rename %s to %s: %s", t->tmp, active, strerror(errno));
@@ -329,20 +318,12 @@ static void finish(struct txn *t)
  * and what the datapath's digest is of. */
 static int give_source(struct sfw_conf *conf)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	int err;
+	char *text;
+	size_t len;
+	int err = conf_print_text(conf, &text, &len);
 
-	if (!f)
-		return sfw_fail(errno, "cannot print the configuration: %s", strerror(errno));
-	err = sfw_conf_print(conf, f);
-	if (fclose(f) && !err)
-		err = -EIO;
-	if (err) {
-		free(text);
-		return sfw_fail(-err, "cannot print the configuration: %s", strerror(-err));
-	}
+	if (err)
+		return err;
 	conf->source = text;
 	conf->source_len = len;
 	return 0;

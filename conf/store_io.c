@@ -58,24 +58,30 @@ int conf_write_temp(const char *dir, const char *text, size_t len, char *tmp)
 
 /* A copy, for filesystems without hard links and between filesystems:
  * written beside its destination, then renamed onto it. */
-int conf_copy_file(const char *from, const char *to)
+int conf_write_file(const char *path, const char *text, size_t len)
 {
 	char tmp[CONF_PATH_LEN], dir[CONF_PATH_LEN];
-	const char *slash = strrchr(to, '/');
+	const char *slash = strrchr(path, '/');
+	int err = slash ? sfw_path(dir, sizeof(dir), "%.*s", (int)(slash - path), path)
+			: sfw_path(dir, sizeof(dir), ".");
+
+	if (!err)
+		err = conf_write_temp(dir, text, len, tmp);
+	if (!err && rename(tmp, path)) {
+		err = sfw_fail(errno, "cannot rename %s: %s", tmp, strerror(errno));
+		unlink(tmp);
+	}
+	return err;
+}
+
+int conf_copy_file(const char *from, const char *to)
+{
 	char *text = NULL;
 	size_t len = 0;
 	int err = conf_read_file(from, &text, &len);
 
-	if (err)
-		return err;   /* ENOENT: no active file to keep */
-	err = slash ? sfw_path(dir, sizeof(dir), "%.*s", (int)(slash - to), to)
-		    : sfw_path(dir, sizeof(dir), ".");
-	if (!err)
-		err = conf_write_temp(dir, text, len, tmp);
-	if (!err && rename(tmp, to)) {
-		err = sfw_fail(errno, "cannot rename %s: %s", tmp, strerror(errno));
-		unlink(tmp);
-	}
+	if (!err)   /* ENOENT: no active file to keep */
+		err = conf_write_file(to, text, len);
 	free(text);
 	return err;
 }

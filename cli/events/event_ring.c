@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include "libbpf_lazy.h"
 #include "event_ring.h"
+#include "lock_file.h"
 #include "loader.h"
 #include "maps.h"
 
@@ -54,21 +55,10 @@ static int check_run_dir(const char *dir)
 static int claim_guard(const char *dir)
 {
 	char path[PATH_MAX];
-	int fd;
 
 	if (sfw_path(path, sizeof(path), "%s/.claim", dir))
 		return -ENAMETOOLONG;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
-	while (flock(fd, LOCK_EX))
-		if (errno != EINTR) {
-			int err = sfw_fail(errno, "cannot lock %s: %s", path, strerror(errno));
-
-			close(fd);
-			return err;
-		}
-	return fd;
+	return sfw_lock_file(path);
 }
 
 /* The pid holding an flock on the file st describes (/proc/locks), 0 none. */
