@@ -111,21 +111,30 @@ Test(zone_follow, names_another_commit_left_are_not_followed)
 		     "fa's packet to SERVER1 is judged trust to untrust: permitted");
 }
 
+/* The suite's configuration and n more interfaces bound to trust, names
+ * no interface here bears (hosts of a fleet). */
+static char *fleet_text(int n)
+{
+	size_t cap = (size_t)(n + 8) * 64, len = 0;
+	char *text = malloc(cap);
+
+	cr_assert_not_null(text);
+	len += (size_t)snprintf(text + len, cap - len, FC_TRUST PLAIN);
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					"set security zones security-zone trust interfaces h%d\n", i);
+	return text;
+}
+
 /* A configuration that names more interfaces than exist, one per host of
  * a fleet: zones40 refused more than 2048 (which every earlier sfw
  * committed and `commit check` passed; after an upgrade, attach failed
  * closed on it: rv36 F3). */
 Test(zone_follow, more_than_2048_interface_names_commit)
 {
-	size_t cap = 4096 * 64, len = 0;
-	char *text = malloc(cap);
+	char *text = fleet_text(2047);   /* one host of a fleet: 2050 names */
 	struct sfw_policy_fds f = fds();
 
-	cr_assert_not_null(text);
-	len += (size_t)snprintf(text + len, cap - len, FC_TRUST PLAIN);
-	for (int i = 0; i < 2047; i++)   /* one host of a fleet: 2050 names */
-		len += (size_t)snprintf(text + len, cap - len,
-					"set security zones security-zone trust interfaces h%d\n", i);
 	cr_expect_eq(commit_into(text, &f), 0, "%s", sfw_last_error());
 	free(text);
 }
@@ -155,15 +164,9 @@ Test(zone_follow, rename_swap_swaps_zones_and_ends_sessions)
 
 Test(zone_follow, two_commits_of_2048_names_fit_both_generations)
 {
-	size_t cap = 4096 * 64, len = 0;
-	char *text = malloc(cap);
+	char *text = fleet_text(2045);   /* 2048 names */
 	struct sfw_policy_fds f = fds();
 
-	cr_assert_not_null(text);
-	len += (size_t)snprintf(text + len, cap - len, FC_TRUST PLAIN);
-	for (int i = 0; i < 2045; i++)   /* 2048 names */
-		len += (size_t)snprintf(text + len, cap - len,
-					"set security zones security-zone trust interfaces h%d\n", i);
 	cr_expect_eq(commit_into(text, &f), 0, "%s", sfw_last_error());
 	cr_expect_eq(commit_into(text, &f), 0, "%s", sfw_last_error());
 	cr_expect_eq(map_count("sfw_zone_ifnames"), 2049, "the old generation purged (2048 "
