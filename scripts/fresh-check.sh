@@ -7,9 +7,10 @@
 # chroot, with /proc, /sys, /dev, a bpffs and a tmpfs /run of their own;
 # the kernel is this one, so XDP, tc, BPF and network namespaces work as on
 # the host. There: apt-get install make (a fresh Debian has none), then
-# `make deps` and `make test`, as a new user would run them.
+# `make deps` and `make test`, as a new user would run them; with --demo,
+# the README's other command, `make demo`, instead of `make test`.
 #
-#   sudo scripts/fresh-check.sh [--keep] [REF]    REF: a branch or tag, default main
+#   sudo scripts/fresh-check.sh [--keep] [--demo] [REF]    REF: a branch or tag, default main
 #
 # Long (a Debian bootstrap, every package deps.sh lists, a build and the
 # whole suite): not part of `make test`. The log and the verdict are in
@@ -18,10 +19,16 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 KEEP=0
-if [ "${1:-}" = --keep ]; then
-	KEEP=1
+GOAL=test
+while [ $# -gt 0 ]; do
+	case $1 in
+	--keep) KEEP=1 ;;
+	--demo) GOAL=demo ;;
+	-*) echo "fresh-check: unknown option $1 (--keep, --demo)" >&2; exit 2 ;;
+	*) break ;;
+	esac
 	shift
-fi
+done
 REF=${1:-main}
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 die() { echo "fresh-check: $*" >&2; exit 1; }
@@ -68,9 +75,10 @@ git clone --quiet --no-hardlinks --branch "$REF" "$GIT_DIR" "$R/src/sfw" ||
 say "clone of $REF at $(git -C "$R/src/sfw" log -1 --format='%h %s' | cut -c1-72)"
 
 # The steps inside, each timed; the namespace's mounts go with it.
-unshare --mount --propagation private bash -s "$R" >>"$LOG" 2>&1 <<'INNER'
+unshare --mount --propagation private bash -s "$R" "$GOAL" >>"$LOG" 2>&1 <<'INNER'
 set -uo pipefail
 R=$1
+GOAL=$2
 mount --bind "$R" "$R"                  # a mount point: unshare inside needs one as /
 mount -t proc proc "$R/proc"
 mount -t sysfs sysfs "$R/sys"
@@ -90,7 +98,11 @@ step() {   # what command...
 export DEBIAN_FRONTEND=noninteractive
 step "install make" "apt-get update -qq && apt-get install -y -qq --no-install-recommends make >/dev/null" &&
 	step "make deps" "make deps" &&
-	step "make test" "make test"
+	if [ "$GOAL" = demo ]; then   # the demo leaves its namespaces up: take them down
+		step "make demo" "make demo; rc=\$?; scripts/demo.sh clean; exit \$rc"
+	else
+		step "make test" "make test"
+	fi
 INNER
 rc=$?
 grep '^== .*: exit' "$LOG" | sed 's/^== /fresh-check: /'
@@ -98,7 +110,7 @@ summary=$(grep -E '^tests: [0-9]+ passed' "$LOG" | tail -n 1)
 [ -n "$summary" ] && say "$summary"
 grep -E '^FAIL ' "$LOG" | sed 's/^/fresh-check: /'
 if [ $rc -eq 0 ]; then
-	say "PASS: a fresh clone of $REF passes make test on a fresh Debian $CODENAME"
+	say "PASS: a fresh clone of $REF passes make $GOAL on a fresh Debian $CODENAME"
 else
 	say "FAIL (exit $rc): see $LOG"
 	KEEP=1
