@@ -215,11 +215,16 @@ void sfw_metrics_tick(struct sfw_metrics *m)
 		retarget(m);
 	} else if (want.on && !m->mhd && now_ms >= m->retry_at_ms) {
 		retarget(m);
+	} else if (m->mhd) {
+		/* requests answered from a shared render (metrics_http.c),
+		 * which publishes nothing itself */
+		sfw_metrics_publish(m);
 	}
 }
 
 char *sfw_metrics_render(struct sfw_metrics *m, size_t *len)
 {
+	struct sfw_metrics_served served = { m->info.scrapes, m->renders + 1 };
 	struct sfw_metrics_scrape s;
 	__u64 t0 = sfw_mono_ns();
 	struct sfw_expo e;
@@ -233,6 +238,7 @@ char *sfw_metrics_render(struct sfw_metrics *m, size_t *len)
 	sfw_metrics_read(&s, m->have_conf ? &m->conf : NULL);
 	s.v.sweeps = &m->sweeps;
 	s.v.collect_s = (double)(sfw_mono_ns() - t0) / 1e9;
+	s.v.served = &served;
 	sfw_expo_init(&e, f);
 	sfw_metrics_write(&e, &s.v);
 	sfw_expo_flush(&e);
@@ -241,7 +247,7 @@ char *sfw_metrics_render(struct sfw_metrics *m, size_t *len)
 		free(buf);
 		return NULL;
 	}
-	m->info.scrapes++;
+	m->renders++;
 	m->info.last_scrape_ns = sfw_mono_ns() - t0;
 	sfw_metrics_publish(m);
 	return buf;

@@ -50,24 +50,67 @@ static const char root_page[] =
 	"<html><head><title>sfw</title></head><body>"
 	"<p><a href=\"/metrics\">Metrics</a></p></body></html>\n";
 
-static enum MHD_Result respond(struct MHD_Connection *c, unsigned int status, char *body,
-			       size_t len, enum MHD_ResponseMemoryMode mode, const char *type)
+static struct MHD_Response *response(unsigned int status, char *body, size_t len,
+				     enum MHD_ResponseMemoryMode mode, const char *type)
 {
 	struct MHD_Response *r = mhd.create_response_from_buffer(len, body, mode);
-	enum MHD_Result ok;
 
 	if (!r) {
 		if (mode == MHD_RESPMEM_MUST_FREE)
 			free(body);
-		return MHD_NO;
+		return NULL;
 	}
 	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	mhd.add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	return r;
+}
+
+static enum MHD_Result respond(struct MHD_Connection *c, unsigned int status, char *body,
+			       size_t len, enum MHD_ResponseMemoryMode mode, const char *type)
+{
+	struct MHD_Response *r = response(status, body, len, mode, type);
+	enum MHD_Result ok;
+
+	if (!r)
+		return MHD_NO;
 	ok = mhd.queue_response(c, status, r);
 	mhd.destroy_response(r);
 	return ok;
+}
+
+/* The exposition, rendered again only once the last render is
+ * SFW_METRICS_FRESH_MS old: every request in between gets the same
+ * response object. libmicrohttpd counts its references (each connection
+ * it is queued on holds one until sent, m->answer one), and all of it
+ * runs on the daemon's one thread (external epoll mode), so the body is
+ * neither copied nor freed under a connection still sending it. No
+ * second render starts beside one: a render runs inside the callback of
+ * the request that wanted it, on that one thread, and the requests queued
+ * behind it find it fresh. One variant is served (the text
+ * format, whatever Accept says; HEAD is GET without the body, from the
+ * same response): another would need a slot of its own. */
+static struct MHD_Response *exposition(struct sfw_metrics *m)
+{
+	struct MHD_Response *r;
+	char *body;
+	size_t len;
+
+	if (m->answer && sfw_mono_ms() - m->answer_ms < SFW_METRICS_FRESH_MS)
+		return m->answer;
+	body = m->render(m, &len);
+	r = body ? response(MHD_HTTP_OK, body, len, MHD_RESPMEM_MUST_FREE, SFW_EXPO_CONTENT_TYPE)
+		 : NULL;
+	if (!r)
+		return NULL;
+	if (m->answer)
+		mhd.destroy_response(m->answer);
+	m->answer = r;
+	/* from its end: a render slower than the interval still leaves the
+	 * thread free between two */
+	m->answer_ms = sfw_mono_ms();
+	return r;
 }
 
 /* Its request arrived whole: the answer's time starts. */
@@ -90,8 +133,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
 	static int seen;
 	struct sfw_metrics *m = cls;
-	char *body;
-	size_t len;
+	struct MHD_Response *r;
 
 	/* the first call has the headers only: answer on the next */
 	if (!*state) {
@@ -108,11 +150,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (strcmp(url, "/metrics"))
 		return respond(c, MHD_HTTP_NOT_FOUND, (char *)"not found\n", 10,
 			       MHD_RESPMEM_PERSISTENT, "text/plain");
-	body = m->render(m, &len);
-	if (!body)
+	m->info.scrapes++;   /* published at the next render or tick (metrics.c) */
+	r = exposition(m);
+	if (!r)
 		return respond(c, MHD_HTTP_INTERNAL_SERVER_ERROR, (char *)"out of memory\n", 14,
 			       MHD_RESPMEM_PERSISTENT, "text/plain");
-	return respond(c, MHD_HTTP_OK, body, len, MHD_RESPMEM_MUST_FREE, SFW_EXPO_CONTENT_TYPE);
+	return mhd.queue_response(c, MHD_HTTP_OK, r);
 }
 
 /* The socket ended under libmicrohttpd, which sees it on its next run and
@@ -269,6 +312,9 @@ void sfw_metrics_http_stop(struct sfw_metrics *m)
 		mhd.stop_daemon(m->mhd);   /* closes the listening socket too */
 	m->mhd = NULL;
 	m->epoll_fd = -1;
+	if (m->answer)   /* the connections' references went with the daemon */
+		mhd.destroy_response(m->answer);
+	m->answer = NULL;
 	while (m->conns) {   /* each closed is notified; none should be left */
 		struct sfw_http_conn *h = m->conns;
 
