@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <microhttpd.h>
 #include "err.h"
@@ -174,6 +176,26 @@ static void shut_socket(struct MHD_Connection *c, bool reset)
 	shutdown(ci->connect_fd, SHUT_RDWR);
 }
 
+/* An answer that fits in what the kernel buffers for its client is
+ * written whole at once, and libmicrohttpd closes the connection: none of
+ * the deadlines here holds it any more, and the kernel keeps the socket,
+ * orphaned, with what the client has not taken, for as long as the client
+ * answers its window probes (minutes: a client that sent its request and
+ * never read left one such socket per request). The kernel gives up on a
+ * peer that has opened no window or acknowledged nothing for this long,
+ * orphan or not; that can start only once the answer is being sent, so it
+ * never cuts an answer before its own deadline (HTTP_ANSWER_S from the
+ * request). */
+static void answer_deadline_in_kernel(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		mhd.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	unsigned int ms = HTTP_ANSWER_S * 1000;
+
+	if (ci)
+		setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof(ms));
+}
+
 /* Accepted: its deadline starts; closed: forgotten. */
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 			  enum MHD_ConnectionNotificationCode toe)
@@ -188,6 +210,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 			shut_socket(c, false);
 			return;
 		}
+		answer_deadline_in_kernel(c);
 		h->c = c;
 		h->since_ms = sfw_mono_ms();
 		h->deadline_ms = h->since_ms + HTTP_REQUEST_S * 1000;
