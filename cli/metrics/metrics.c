@@ -216,15 +216,18 @@ void sfw_metrics_tick(struct sfw_metrics *m)
 	} else if (want.on && !m->mhd && now_ms >= m->retry_at_ms) {
 		retarget(m);
 	} else if (m->mhd) {
+		sfw_metrics_http_forget_stale(m);
 		/* requests answered from a shared render (metrics_http.c),
 		 * which publishes nothing itself */
-		sfw_metrics_publish(m);
+		if (m->info.scrapes != m->published)
+			sfw_metrics_publish(m);
 	}
 }
 
 char *sfw_metrics_render(struct sfw_metrics *m, size_t *len)
 {
-	struct sfw_metrics_served served = { m->info.scrapes, m->renders + 1 };
+	/* this render and the request it answers (counted once queued) */
+	struct sfw_metrics_served served = { m->requests + 1, m->renders + 1 };
 	struct sfw_metrics_scrape s;
 	__u64 t0 = sfw_mono_ns();
 	struct sfw_expo e;
@@ -278,8 +281,8 @@ void sfw_metrics_publish(struct sfw_metrics *m)
 			fprintf(stderr, "sfw daemon: metrics: %s\n", sfw_last_error());
 		m->status_refused = m->info_fd == -SFW_ELAYOUT;
 	}
-	if (m->info_fd >= 0)
-		bpf_map_update_elem(m->info_fd, &zero, &m->info, BPF_ANY);
+	if (m->info_fd >= 0 && !bpf_map_update_elem(m->info_fd, &zero, &m->info, BPF_ANY))
+		m->published = m->info.scrapes;
 }
 
 int sfw_metrics_status_read(struct sfw_metrics_info *out)

@@ -101,18 +101,37 @@ static struct MHD_Response *exposition(struct sfw_metrics *m)
 
 	if (m->answer && sfw_mono_ms() - m->answer_ms < SFW_METRICS_FRESH_MS)
 		return m->answer;
+	/* a render that failed (out of memory) is not tried again by every
+	 * request that follows: that is when the bound matters most */
+	if (m->failed_ms && sfw_mono_ms() - m->failed_ms < SFW_METRICS_FRESH_MS)
+		return NULL;
+	sfw_metrics_http_forget(m);
 	body = m->render(m, &len);
 	r = body ? response(MHD_HTTP_OK, body, len, MHD_RESPMEM_MUST_FREE, SFW_EXPO_CONTENT_TYPE)
 		 : NULL;
-	if (!r)
-		return NULL;
-	if (m->answer)
-		mhd.destroy_response(m->answer);
-	m->answer = r;
 	/* from its end: a render slower than the interval still leaves the
 	 * thread free between two */
+	if (!r) {
+		m->failed_ms = sfw_mono_ms();
+		return NULL;
+	}
+	m->failed_ms = 0;
+	m->answer = r;
 	m->answer_ms = sfw_mono_ms();
 	return r;
+}
+
+void sfw_metrics_http_forget(struct sfw_metrics *m)
+{
+	if (m->answer)   /* ours; the connections still sending it keep theirs */
+		mhd.destroy_response(m->answer);
+	m->answer = NULL;
+}
+
+void sfw_metrics_http_forget_stale(struct sfw_metrics *m)
+{
+	if (m->answer && sfw_mono_ms() - m->answer_ms >= SFW_METRICS_FRESH_MS)
+		sfw_metrics_http_forget(m);
 }
 
 /* Its request arrived whole: the answer's time starts. */
@@ -143,6 +162,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	answering(c);
+	/* a body (none is asked for) is taken and dropped: libmicrohttpd
+	 * queues no answer while one is arriving, and the answer's deadline,
+	 * started above, bounds how long a sender may take */
+	if (*upload_len) {
+		*upload_len = 0;
+		return MHD_YES;
+	}
+	(void)upload;
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return respond(c, MHD_HTTP_METHOD_NOT_ALLOWED, (char *)"method not allowed\n", 19,
 			       MHD_RESPMEM_PERSISTENT, "text/plain");
@@ -152,12 +179,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (strcmp(url, "/metrics"))
 		return respond(c, MHD_HTTP_NOT_FOUND, (char *)"not found\n", 10,
 			       MHD_RESPMEM_PERSISTENT, "text/plain");
-	m->info.scrapes++;   /* published at the next render or tick (metrics.c) */
 	r = exposition(m);
 	if (!r)
 		return respond(c, MHD_HTTP_INTERNAL_SERVER_ERROR, (char *)"out of memory\n", 14,
 			       MHD_RESPMEM_PERSISTENT, "text/plain");
-	return mhd.queue_response(c, MHD_HTTP_OK, r);
+	if (mhd.queue_response(c, MHD_HTTP_OK, r) != MHD_YES)
+		return MHD_NO;
+	/* answered: published at the next render or tick (metrics.c) */
+	m->info.scrapes++;
+	m->requests++;
+	return MHD_YES;
 }
 
 /* The socket ended under libmicrohttpd, which sees it on its next run and
@@ -182,7 +213,7 @@ static void shut_socket(struct MHD_Connection *c, bool reset)
  * orphaned, with what the client has not taken, for as long as the client
  * answers its window probes (minutes: a client that sent its request and
  * never read left one such socket per request). The kernel gives up on a
- * peer that has opened no window or acknowledged nothing for this long,
+ * peer that leaves data unacknowledged this long (a zero window included),
  * orphan or not; that can start only once the answer is being sent, so it
  * never cuts an answer before its own deadline (HTTP_ANSWER_S from the
  * request). */
@@ -335,9 +366,8 @@ void sfw_metrics_http_stop(struct sfw_metrics *m)
 		mhd.stop_daemon(m->mhd);   /* closes the listening socket too */
 	m->mhd = NULL;
 	m->epoll_fd = -1;
-	if (m->answer)   /* the connections' references went with the daemon */
-		mhd.destroy_response(m->answer);
-	m->answer = NULL;
+	sfw_metrics_http_forget(m);   /* the connections' references went with the daemon */
+	m->failed_ms = 0;
 	while (m->conns) {   /* each closed is notified; none should be left */
 		struct sfw_http_conn *h = m->conns;
 

@@ -29,11 +29,16 @@ static int renders;
  * next render replaces it must be bigger. */
 static size_t pad = 100000;
 
+static bool fail_render;   /* as out of memory would */
+
 static char *counting_render(struct sfw_metrics *m, size_t *len)
 {
-	char *body = malloc(pad + 32);
+	char *body = fail_render ? NULL : malloc(pad + 32);
 	int n;
 
+	(void)m;
+	if (fail_render)
+		renders++;
 	if (!body)
 		return NULL;
 	n = snprintf(body, 32, "render %d\n", ++renders);
@@ -75,16 +80,19 @@ static struct sfw_metrics *serve(struct sfw_metrics_addr *a)
 	return m;
 }
 
-static void ask(struct client *c, const struct sfw_metrics_addr *a)
+static void ask_with(struct client *c, const struct sfw_metrics_addr *a, const char *req)
 {
-	static const char req[] = "GET /metrics HTTP/1.0\r\n\r\n";
-
 	memset(c, 0, sizeof(*c));
 	c->fd = socket(AF_INET, SOCK_STREAM, 0);
 	cr_assert(c->fd >= 0);
 	cr_assert_eq(connect(c->fd, (const struct sockaddr *)&a->sa, a->len), 0, "%s",
 		     strerror(errno));
-	cr_assert_eq(send(c->fd, req, sizeof(req) - 1, 0), (ssize_t)sizeof(req) - 1);
+	cr_assert_eq(send(c->fd, req, strlen(req), 0), (ssize_t)strlen(req));
+}
+
+static void ask(struct client *c, const struct sfw_metrics_addr *a)
+{
+	ask_with(c, a, "GET /metrics HTTP/1.0\r\n\r\n");
 }
 
 /* Takes what has arrived; true once the server closed. */
@@ -216,5 +224,82 @@ Test(metrics_share, an_answer_replaced_while_being_sent_arrives_whole)
 	cr_assert_eq(render_of(&slow), 1);
 	free(slow.got);
 	free(next.got);
+	stop(m);
+}
+
+/* A request with a body (none is asked for) was counted as answered and
+ * then closed with no answer: libmicrohttpd queues none while a body is
+ * arriving. It is answered now, and counted once answered. */
+Test(metrics_share, a_request_with_a_body_is_answered_and_counted)
+{
+	static const char req[] = "GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n"
+				  "\r\n0123456789";
+	struct sfw_metrics_addr a;
+	struct sfw_metrics *m;
+	struct client c[5];
+
+	pad = 1000;
+	m = serve(&a);
+	for (int i = 0; i < 5; i++)
+		ask_with(&c[i], &a, req);
+	serve_all(m, c, 5);
+	for (int i = 0; i < 5; i++) {
+		render_of(&c[i]);
+		free(c[i].got);
+	}
+	cr_expect_eq(m->requests, 5, "%llu requests counted for 5 answered",
+		     (unsigned long long)m->requests);
+	stop(m);
+}
+
+/* A render that fails (out of memory) was tried again by every request:
+ * the bound of two renders a second held only while renders succeeded. */
+Test(metrics_share, a_failed_render_is_not_tried_by_every_request)
+{
+	struct sfw_metrics_addr a;
+	struct sfw_metrics *m;
+	struct client c[20];
+
+	pad = 1000;
+	m = serve(&a);
+	fail_render = true;
+	for (int i = 0; i < 20; i++)
+		ask(&c[i], &a);
+	serve_all(m, c, 20);
+	for (int i = 0; i < 20; i++) {
+		cr_expect(c[i].got && strstr(c[i].got, " 500 "), "not a 500: %.80s",
+			  c[i].got ? c[i].got : "(nothing)");
+		free(c[i].got);
+	}
+	cr_expect_leq(renders, 2, "%d renders tried for 20 requests", renders);
+	cr_expect_eq(m->requests, 0, "500s counted as answered with the exposition");
+	fail_render = false;
+	stop(m);
+}
+
+/* The port's own counters are the daemon's, not the listener's: moving
+ * the port (a new listener) left requests at 0 and renders where they
+ * were, more renders than requests. */
+Test(metrics_share, the_counters_outlive_a_new_listener)
+{
+	struct sfw_metrics_addr a;
+	struct sfw_metrics *m;
+	struct client c;
+	char why[160];
+
+	pad = 1000;
+	m = serve(&a);
+	ask(&c, &a);
+	serve_all(m, &c, 1);
+	free(c.got);
+	sfw_metrics_http_stop(m);
+	m->info.scrapes = 0;   /* what retarget() does to the status it shows */
+	cr_assert_eq(sfw_metrics_http_start(m, &a, counting_render, why, sizeof(why)), 0, "%s",
+		     why);
+	ask(&c, &a);
+	serve_all(m, &c, 1);
+	free(c.got);
+	cr_expect_eq(m->requests, 2, "%llu requests after a new listener, 2 answered",
+		     (unsigned long long)m->requests);
 	stop(m);
 }
