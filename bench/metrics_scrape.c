@@ -5,7 +5,8 @@
  *   what the daemon's thread does per request), in process;
  * - http: a whole scrape as Prometheus makes it, GET /metrics over
  *   loopback TCP to the exporter served as the daemon serves it (its tick,
- *   poll and run, in a child process) and the body read to its end;
+ *   poll and run, in a child process) and the body read to its end, each
+ *   one rendered anew (they are SFW_METRICS_FRESH_MS apart);
  * - summary: `sfw show security flow session summary`, the command the
  *   scrape's session figures agree with, run as a user runs it (process
  *   start included), its count checked: the baseline of the same run;
@@ -178,6 +179,10 @@ static int measure(struct run *r, struct figures *f)
 	if (summary_once(r, 1) < 0)
 		return -1;
 	for (int i = 0; i < RUNS; i++) {
+		/* past the render's freshness, as Prometheus's scrapes every
+		 * 15 s are: each scrape a render of its own, not the last one's
+		 * answer given again (cli/metrics/metrics_http.c) */
+		usleep((SFW_METRICS_FRESH_MS + 20) * 1000);
 		http[i] = http_scrape(&f->bytes, NULL, 0);
 		summary[i] = summary_once(r, 0);
 		if (http[i] < 0 || summary[i] < 0)

@@ -215,11 +215,19 @@ void sfw_metrics_tick(struct sfw_metrics *m)
 		retarget(m);
 	} else if (want.on && !m->mhd && now_ms >= m->retry_at_ms) {
 		retarget(m);
+	} else if (m->mhd) {
+		sfw_metrics_http_forget_stale(m);
+		/* requests answered from a shared render (metrics_http.c),
+		 * which publishes nothing itself */
+		if (m->info.scrapes != m->published)
+			sfw_metrics_publish(m);
 	}
 }
 
 char *sfw_metrics_render(struct sfw_metrics *m, size_t *len)
 {
+	/* this render and the request it answers (counted once queued) */
+	struct sfw_metrics_served served = { m->requests + 1, m->renders + 1 };
 	struct sfw_metrics_scrape s;
 	__u64 t0 = sfw_mono_ns();
 	struct sfw_expo e;
@@ -233,6 +241,7 @@ char *sfw_metrics_render(struct sfw_metrics *m, size_t *len)
 	sfw_metrics_read(&s, m->have_conf ? &m->conf : NULL);
 	s.v.sweeps = &m->sweeps;
 	s.v.collect_s = (double)(sfw_mono_ns() - t0) / 1e9;
+	s.v.served = &served;
 	sfw_expo_init(&e, f);
 	sfw_metrics_write(&e, &s.v);
 	sfw_expo_flush(&e);
@@ -241,7 +250,7 @@ char *sfw_metrics_render(struct sfw_metrics *m, size_t *len)
 		free(buf);
 		return NULL;
 	}
-	m->info.scrapes++;
+	m->renders++;
 	m->info.last_scrape_ns = sfw_mono_ns() - t0;
 	sfw_metrics_publish(m);
 	return buf;
@@ -272,8 +281,8 @@ void sfw_metrics_publish(struct sfw_metrics *m)
 			fprintf(stderr, "sfw daemon: metrics: %s\n", sfw_last_error());
 		m->status_refused = m->info_fd == -SFW_ELAYOUT;
 	}
-	if (m->info_fd >= 0)
-		bpf_map_update_elem(m->info_fd, &zero, &m->info, BPF_ANY);
+	if (m->info_fd >= 0 && !bpf_map_update_elem(m->info_fd, &zero, &m->info, BPF_ANY))
+		m->published = m->info.scrapes;
 }
 
 int sfw_metrics_status_read(struct sfw_metrics_info *out)

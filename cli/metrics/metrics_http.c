@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <microhttpd.h>
 #include "err.h"
@@ -50,24 +52,86 @@ static const char root_page[] =
 	"<html><head><title>sfw</title></head><body>"
 	"<p><a href=\"/metrics\">Metrics</a></p></body></html>\n";
 
-static enum MHD_Result respond(struct MHD_Connection *c, unsigned int status, char *body,
-			       size_t len, enum MHD_ResponseMemoryMode mode, const char *type)
+static struct MHD_Response *response(unsigned int status, char *body, size_t len,
+				     enum MHD_ResponseMemoryMode mode, const char *type)
 {
 	struct MHD_Response *r = mhd.create_response_from_buffer(len, body, mode);
-	enum MHD_Result ok;
 
 	if (!r) {
 		if (mode == MHD_RESPMEM_MUST_FREE)
 			free(body);
-		return MHD_NO;
+		return NULL;
 	}
 	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	mhd.add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	return r;
+}
+
+static enum MHD_Result respond(struct MHD_Connection *c, unsigned int status, char *body,
+			       size_t len, enum MHD_ResponseMemoryMode mode, const char *type)
+{
+	struct MHD_Response *r = response(status, body, len, mode, type);
+	enum MHD_Result ok;
+
+	if (!r)
+		return MHD_NO;
 	ok = mhd.queue_response(c, status, r);
 	mhd.destroy_response(r);
 	return ok;
+}
+
+/* The exposition, rendered again only once the last render is
+ * SFW_METRICS_FRESH_MS old: every request in between gets the same
+ * response object. libmicrohttpd counts its references (each connection
+ * it is queued on holds one until sent, m->answer one), and all of it
+ * runs on the daemon's one thread (external epoll mode), so the body is
+ * neither copied nor freed under a connection still sending it. No
+ * second render starts beside one: a render runs inside the callback of
+ * the request that wanted it, on that one thread, and the requests queued
+ * behind it find it fresh. One variant is served (the text
+ * format, whatever Accept says; HEAD is GET without the body, from the
+ * same response): another would need a slot of its own. */
+static struct MHD_Response *exposition(struct sfw_metrics *m)
+{
+	struct MHD_Response *r;
+	char *body;
+	size_t len;
+
+	if (m->answer && sfw_mono_ms() - m->answer_ms < SFW_METRICS_FRESH_MS)
+		return m->answer;
+	/* a render that failed (out of memory) is not tried again by every
+	 * request that follows: that is when the bound matters most */
+	if (m->failed_ms && sfw_mono_ms() - m->failed_ms < SFW_METRICS_FRESH_MS)
+		return NULL;
+	sfw_metrics_http_forget(m);
+	body = m->render(m, &len);
+	r = body ? response(MHD_HTTP_OK, body, len, MHD_RESPMEM_MUST_FREE, SFW_EXPO_CONTENT_TYPE)
+		 : NULL;
+	/* from its end: a render slower than the interval still leaves the
+	 * thread free between two */
+	if (!r) {
+		m->failed_ms = sfw_mono_ms();
+		return NULL;
+	}
+	m->failed_ms = 0;
+	m->answer = r;
+	m->answer_ms = sfw_mono_ms();
+	return r;
+}
+
+void sfw_metrics_http_forget(struct sfw_metrics *m)
+{
+	if (m->answer)   /* ours; the connections still sending it keep theirs */
+		mhd.destroy_response(m->answer);
+	m->answer = NULL;
+}
+
+void sfw_metrics_http_forget_stale(struct sfw_metrics *m)
+{
+	if (m->answer && sfw_mono_ms() - m->answer_ms >= SFW_METRICS_FRESH_MS)
+		sfw_metrics_http_forget(m);
 }
 
 /* Its request arrived whole: the answer's time starts. */
@@ -90,8 +154,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
 	static int seen;
 	struct sfw_metrics *m = cls;
-	char *body;
-	size_t len;
+	struct MHD_Response *r;
 
 	/* the first call has the headers only: answer on the next */
 	if (!*state) {
@@ -99,6 +162,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	answering(c);
+	/* a body (none is asked for) is taken and dropped: libmicrohttpd
+	 * queues no answer while one is arriving, and the answer's deadline,
+	 * started above, bounds how long a sender may take */
+	if (*upload_len) {
+		*upload_len = 0;
+		return MHD_YES;
+	}
+	(void)upload;
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return respond(c, MHD_HTTP_METHOD_NOT_ALLOWED, (char *)"method not allowed\n", 19,
 			       MHD_RESPMEM_PERSISTENT, "text/plain");
@@ -108,11 +179,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (strcmp(url, "/metrics"))
 		return respond(c, MHD_HTTP_NOT_FOUND, (char *)"not found\n", 10,
 			       MHD_RESPMEM_PERSISTENT, "text/plain");
-	body = m->render(m, &len);
-	if (!body)
+	r = exposition(m);
+	if (!r)
 		return respond(c, MHD_HTTP_INTERNAL_SERVER_ERROR, (char *)"out of memory\n", 14,
 			       MHD_RESPMEM_PERSISTENT, "text/plain");
-	return respond(c, MHD_HTTP_OK, body, len, MHD_RESPMEM_MUST_FREE, SFW_EXPO_CONTENT_TYPE);
+	if (mhd.queue_response(c, MHD_HTTP_OK, r) != MHD_YES)
+		return MHD_NO;
+	/* answered: published at the next render or tick (metrics.c) */
+	m->info.scrapes++;
+	m->requests++;
+	return MHD_YES;
 }
 
 /* The socket ended under libmicrohttpd, which sees it on its next run and
@@ -131,6 +207,26 @@ static void shut_socket(struct MHD_Connection *c, bool reset)
 	shutdown(ci->connect_fd, SHUT_RDWR);
 }
 
+/* An answer that fits in what the kernel buffers for its client is
+ * written whole at once, and libmicrohttpd closes the connection: none of
+ * the deadlines here holds it any more, and the kernel keeps the socket,
+ * orphaned, with what the client has not taken, for as long as the client
+ * answers its window probes (minutes: a client that sent its request and
+ * never read left one such socket per request). The kernel gives up on a
+ * peer that leaves data unacknowledged this long (a zero window included),
+ * orphan or not; that can start only once the answer is being sent, so it
+ * never cuts an answer before its own deadline (HTTP_ANSWER_S from the
+ * request). */
+static void answer_deadline_in_kernel(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		mhd.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	unsigned int ms = HTTP_ANSWER_S * 1000;
+
+	if (ci)
+		setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof(ms));
+}
+
 /* Accepted: its deadline starts; closed: forgotten. */
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 			  enum MHD_ConnectionNotificationCode toe)
@@ -145,6 +241,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 			shut_socket(c, false);
 			return;
 		}
+		answer_deadline_in_kernel(c);
 		h->c = c;
 		h->since_ms = sfw_mono_ms();
 		h->deadline_ms = h->since_ms + HTTP_REQUEST_S * 1000;
@@ -269,6 +366,8 @@ void sfw_metrics_http_stop(struct sfw_metrics *m)
 		mhd.stop_daemon(m->mhd);   /* closes the listening socket too */
 	m->mhd = NULL;
 	m->epoll_fd = -1;
+	sfw_metrics_http_forget(m);   /* the connections' references went with the daemon */
+	m->failed_ms = 0;
 	while (m->conns) {   /* each closed is notified; none should be left */
 		struct sfw_http_conn *h = m->conns;
 

@@ -39,8 +39,17 @@ struct sfw_metrics_addr {
  * served, moved or stopped within this. */
 #define SFW_METRICS_TICK_MS 250
 
+/* How long a rendered /metrics answer is given again to every request
+ * instead of a render of its own (docs/metrics.md, "How it is served"):
+ * any client that reaches the port could otherwise make the daemon render
+ * (2.3 ms at 1,000 policies) as fast as it asks, on the CPUs the datapath
+ * runs on; with this, at most two renders a second whatever the requests,
+ * and a scrape still sees counters less than about a second old. */
+#define SFW_METRICS_FRESH_MS 500
+
 struct MHD_Daemon;
 struct MHD_Connection;
+struct MHD_Response;
 struct sfw_metrics;
 
 /* One HTTP connection and the time it is shut down at: libmicrohttpd's
@@ -66,6 +75,16 @@ struct sfw_metrics {
 	struct sfw_metrics_addr want, have;
 	struct MHD_Daemon *mhd;
 	sfw_metrics_render_fn render;   /* what a scrape gets (metrics.c) */
+	/* the last render's answer, given again while fresh (metrics_http.c):
+	 * one reference of ours, one per connection still sending it */
+	struct MHD_Response *answer;
+	__u64 answer_ms;          /* when its render ended (CLOCK_MONOTONIC) */
+	__u64 failed_ms;          /* when a render last failed, 0: the last did not */
+	/* for the exposition, for the daemon's life (info.scrapes, which
+	 * status shows, starts again with each listener) */
+	__u64 requests;           /* answered with the exposition */
+	__u64 renders;            /* of it: fewer, requests share one */
+	__u64 published;          /* info.scrapes as last published */
 	int epoll_fd;             /* MHD's: readable when it has work */
 	struct sfw_http_conn *conns;   /* open HTTP connections */
 	bool crowded;             /* more open than HTTP_HELD_MAX, none late enough to shut */
@@ -98,6 +117,11 @@ void sfw_metrics_scrape_free(struct sfw_metrics_scrape *s);
 int sfw_metrics_http_start(struct sfw_metrics *m, const struct sfw_metrics_addr *a,
 			   sfw_metrics_render_fn render, char *buf, size_t len);
 void sfw_metrics_http_stop(struct sfw_metrics *m);
+/* Drops our reference to the last render's answer (each connection still
+ * sending it keeps its own); _stale only once it is no longer given again,
+ * so that an idle daemon holds no copy of a big exposition. */
+void sfw_metrics_http_forget(struct sfw_metrics *m);
+void sfw_metrics_http_forget_stale(struct sfw_metrics *m);
 /* A scrape's body (metrics.c): the render of sfw_metrics_http_start. */
 char *sfw_metrics_render(struct sfw_metrics *m, size_t *len);
 

@@ -37,6 +37,13 @@ struct sfw_metrics_hist {
 	double sum;
 };
 
+/* The port's own figures, as of the render (cli/metrics/metrics_http.c):
+ * requests answered with the exposition, and renders, fewer when
+ * requests share one (SFW_METRICS_FRESH_MS). */
+struct sfw_metrics_served {
+	__u64 requests, renders;
+};
+
 struct sfw_metrics_view {
 	const struct sfw_sess_totals *sessions;   /* NULL: no counters to read */
 	__u64 limit, capacity;                    /* max-sessions, table size */
@@ -51,6 +58,7 @@ struct sfw_metrics_view {
 	const struct sfw_daemon_info *daemon;     /* NULL: none published */
 	const struct sfw_metrics_hist *sweeps;    /* NULL: not the daemon */
 	double collect_s;                         /* reading all this took */
+	const struct sfw_metrics_served *served;  /* NULL: not served over HTTP */
 };
 
 /* Every family, in a fixed order (docs/metrics.md). */

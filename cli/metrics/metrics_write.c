@@ -278,4 +278,12 @@ void sfw_metrics_write(struct sfw_expo *e, const struct sfw_metrics_view *v)
 	sfw_expo_family(e, "sfw_scrape_collect_duration_seconds", "gauge",
 			"How long reading the figures of this scrape took.");
 	sfw_expo_f64(e, "sfw_scrape_collect_duration_seconds", NULL, 0, v->collect_s);
+	if (!v->served)
+		return;
+	sfw_expo_family(e, "sfw_scrape_requests_total", "counter",
+			"Requests answered with this exposition, up to this render.");
+	sfw_expo_u64(e, "sfw_scrape_requests_total", NULL, 0, v->served->requests);
+	sfw_expo_family(e, "sfw_scrape_renders_total", "counter",
+			"Renders of the exposition: requests while one is fresh share it.");
+	sfw_expo_u64(e, "sfw_scrape_renders_total", NULL, 0, v->served->renders);
 }

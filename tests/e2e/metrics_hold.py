@@ -8,6 +8,13 @@ slow HOST PORT: reads /metrics at 2 KiB/s through a small receive buffer;
 buffered: how many bytes the kernel takes for a peer that never reads
   (an unread client's socket, on a listener of its own on 127.0.0.1);
   prints "buffered B".
+burst HOST PORT N: a scrape, then N at once, then one more 0.6 s later (past
+  the render's freshness); prints "burst N renders R requests Q took S
+  after A": R renders the burst cost, S seconds it took, A renders the last scrape
+  added, Q requests counted from the first scrape to the last (the
+  daemon's sfw_scrape_renders_total, _requests_total).
+keep HOST PORT N SECONDS: N clients (as unread's) send a request each and
+  read nothing, kept open SECONDS; prints "kept N".
 ATTACK HOST PORT N SECONDS [WITHIN]: N attacking clients while scrapes run
   one after another, one line a scrape: "scrape I held H answered-in S" (S
   "none" when not answered within WITHIN s, default 8). ATTACK is one of
@@ -210,12 +217,67 @@ ATTACKS = {"trickle": trickle, "refresh": refresh, "flood": flood, "unread": unr
 CONNECT = {unread: lambda addr, timeout: unread_socket(*addr)}
 
 
+def figures(host, port):
+    """(renders, requests) of one scrape's exposition."""
+    s = socket.create_connection((host, port), timeout=10)
+    s.sendall(REQUEST)
+    body = read_all(s).partition(b"\r\n\r\n")[2].decode()
+    s.close()
+    got = {}
+    for line in body.split("\n"):
+        name, _, value = line.partition(" ")
+        if name in ("sfw_scrape_renders_total", "sfw_scrape_requests_total"):
+            got[name] = int(value)
+    if len(got) != 2:
+        sys.exit("burst: no sfw_scrape_renders_total or _requests_total")
+    return got["sfw_scrape_renders_total"], got["sfw_scrape_requests_total"]
+
+
+def burst(host, port, n):
+    renders0, requests0 = figures(host, port)
+    seen = [None] * n
+    ready = threading.Barrier(n)
+
+    def one(i):
+        ready.wait()
+        seen[i] = figures(host, port)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    start = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    took = time.monotonic() - start
+    if None in seen:
+        sys.exit("burst: a request was not answered")
+    renders = max(seen)[0]
+    time.sleep(0.6)
+    last, requests = figures(host, port)   # counted up to this render: all of them
+    print("burst %d renders %d requests %d took %.2f after %d"
+          % (n, renders - renders0, requests - requests0, took, last - renders))
+
+
+def keep(host, port, n, seconds):
+    socks = []
+    for _ in range(n):
+        s = unread_socket(host, port)
+        s.sendall(REQUEST)
+        socks.append(s)
+    print("kept %d" % len(socks), flush=True)
+    time.sleep(seconds)
+
+
 def main():
     a = sys.argv[1:]
     if len(a) == 3 and a[0] == "closes":
         closes(a[1], int(a[2]))
     elif len(a) == 3 and a[0] == "slow":
         slow(a[1], int(a[2]))
+    elif len(a) == 4 and a[0] == "burst":
+        burst(a[1], int(a[2]), int(a[3]))
+    elif len(a) == 5 and a[0] == "keep":
+        keep(a[1], int(a[2]), int(a[3]), float(a[4]))
     elif a == ["buffered"]:
         buffered()
     elif len(a) in (5, 6) and a[0] in ATTACKS:

@@ -9,6 +9,7 @@
 # open connections the oldest still waiting for a request are shut down
 # (cli/metrics/metrics_http.c): under each attack every scrape is answered
 # within 8 s, and a scraper reading slowly still gets its whole answer.
+# And a burst of 40 requests shares renders (docs/metrics.md).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
@@ -26,6 +27,21 @@ done
 out=$(hold closes 127.0.0.1 9660) || fail "closes: $out"
 echo "HTTP/1.1: $out"
 awk '{ exit !($2 <= 1.0) }' <<<"$out" || fail "a connection was not closed after its answer: $out"
+
+# ---- a burst of requests shares renders; one past the interval renders anew -
+# Before, every request was a render: any client could make the daemon
+# render as fast as it asked. At most one render per 0.5 s the burst took
+# (SFW_METRICS_FRESH_MS), and one more; the counts are the daemon's own.
+out=$(hold burst 127.0.0.1 9660 40) || fail "burst: $out"
+echo "$out"
+read -r _ n _ renders _ requests _ took _ after <<<"$out"
+awk -v r="$renders" -v t="$took" -v n="$n" 'BEGIN { b = 2 + int(t / 0.5); exit !(b < n / 2) }' ||
+	fail "the burst took too long to tell: $out"
+awk -v r="$renders" -v t="$took" 'BEGIN { exit !(r <= 2 + int(t / 0.5)) }' ||
+	fail "renders not shared: $out"
+# at least: the first scrape's figures may be from a render before it
+[ "$requests" -ge $((n + 1)) ] || fail "requests not counted: $out"
+expect_eq "$after" 1 "renders a request past the interval added ($out)"
 
 # ---- a slow reader gets the whole answer ------------------------------------
 out=$(hold slow 127.0.0.1 9660) || fail "slow: $out"

@@ -217,6 +217,26 @@ Test(metrics, sweep_durations_are_a_cumulative_histogram)
 	free(out);
 }
 
+/* The port's own figures (cli/metrics/metrics_http.c): requests
+ * answered and renders made, fewer when requests share one; none when the
+ * view was not served over HTTP. */
+Test(metrics, the_port_says_its_requests_and_renders)
+{
+	struct sfw_metrics_served srv = { .requests = 40, .renders = 2 };
+	struct sfw_metrics_view v = { .served = &srv };
+	char *out = render(&v);
+
+	HAS(out, "# TYPE sfw_scrape_requests_total counter\n");
+	HAS(out, "sfw_scrape_requests_total 40\n");
+	HAS(out, "# TYPE sfw_scrape_renders_total counter\n");
+	HAS(out, "sfw_scrape_renders_total 2\n");
+	free(out);
+	v.served = NULL;
+	out = render(&v);
+	cr_assert_null(strstr(out, "sfw_scrape_re"), "%s", out);
+	free(out);
+}
+
 /* The text format's rules, checked on a full scrape: each family's HELP
  * then TYPE come before its samples, its samples are contiguous, sample
  * names belong to the family (histograms: _bucket, _sum, _count), and
@@ -229,10 +249,11 @@ Test(metrics, every_family_is_introduced_and_contiguous)
 	struct sfw_metrics_ring r = { .name = "log", .size = 4096 };
 	struct sfw_metrics_policy pol = { .from = "a", .to = "b", .name = "p" };
 	struct sfw_screen_report scr = { .zone = "z" };
+	struct sfw_metrics_served srv = { 3, 1 };
 	struct sfw_metrics_view v = { .sessions = &t, .ifaces = odd_ifaces, .n_ifaces = 2,
 				      .policies = &pol, .n_policies = 1, .screens = &scr,
 				      .n_screens = 1, .rings = &r, .n_rings = 1,
-				      .daemon = &d, .sweeps = &h };
+				      .daemon = &d, .sweeps = &h, .served = &srv };
 	char *out = render(&v), *save = NULL, fam[96] = "", type[16] = "", seen[8192] = " ";
 	int families = 0;
 
@@ -314,10 +335,11 @@ static char *render_all(void)
 	static const struct sfw_metrics_iface ifc = { .name = "eth0" };
 	static const struct sfw_metrics_policy pol = { .from = "a", .to = "b", .name = "p" };
 	static const struct sfw_screen_report scr = { .zone = "z" };
+	static const struct sfw_metrics_served srv = { 1, 1 };
 	struct sfw_metrics_view v = { .sessions = &t, .ifaces = &ifc, .n_ifaces = 1,
 				      .policies = &pol, .n_policies = 1, .screens = &scr,
 				      .n_screens = 1, .rings = &r, .n_rings = 1, .daemon = &d,
-				      .sweeps = &h };
+				      .sweeps = &h, .served = &srv };
 
 	return render(&v);
 }
