@@ -113,7 +113,8 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct sfw_zone_key);
 	__type(value, __u32);
-	__uint(max_entries, 2 * SFW_MAX_IFACES);
+	__uint(max_entries, SFW_MAX_ZONE_BINDINGS);   /* include/maps.h */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_ZONES SEC(".maps");
 

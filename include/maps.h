@@ -59,5 +59,15 @@
  * costs nothing. */
 #define SFW_MAX_ZONE_IFACES_NAMED 16384
 #define SFW_MAX_ZONE_IFNAMES (2 * (SFW_MAX_ZONE_IFACES_NAMED + 1))
+/* The zones map's entries (ifindex -> zone), both generations: a
+ * generation holds one per name an interface here bears, so as many as
+ * names, which a follow may reach without a commit (interfaces named that
+ * come later). Until zonecap it held 2 x SFW_MAX_IFACES: a follow past
+ * 256 left the next commit no room (E2BIG). Not preallocated: an entry
+ * costs only once written (the buckets, 16 bytes each, always). An older
+ * sfw's pin (512, preallocated) is kept over an upgrade until `detach
+ * all` (loader/progs.c), and a follow leaves a generation at half of it
+ * (loader/zone_ifnames.c). */
+#define SFW_MAX_ZONE_BINDINGS (2 * SFW_MAX_ZONE_IFACES_NAMED)
 
 #endif

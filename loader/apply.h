@@ -60,7 +60,9 @@ bool sfw_conf_differs(void);
  * map was read may leave an interface whose zone changed in no zone,
  * never in its old one; one before changes nothing (the daemon tries
  * again); -ESTALE: the names are another configuration's (sfw_zones_resolve),
- * nothing changed. */
+ * nothing changed. Positive: that many interfaces named were left in no
+ * zone for want of room in an older sfw's zones map, said in
+ * sfw_last_error() (sfw_zones_resolve). */
 int sfw_zones_follow(void);
 
 #endif

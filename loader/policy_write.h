@@ -31,8 +31,12 @@ int sfw_zones_write(const struct sfw_compiled *c, const struct sfw_policy_fds *f
  * the two (zone_moves.h); an error there leaves such interfaces in no
  * zone. digest: the text gen was compiled from (sfw_config.conf_digest);
  * names another text left (an sfw that keeps none committed since) are
- * not followed: -ESTALE, nothing changed. 0 or a negative errno with a
- * message. */
+ * not followed: -ESTALE, nothing changed. In force, the generation is
+ * kept within half the zones map (an older sfw's pin is that small:
+ * include/maps.h SFW_MAX_ZONE_BINDINGS), so a commit always finds room
+ * for as many: interfaces beyond it stay in no zone, and their number is
+ * returned, said in sfw_last_error(). 0, that number, or a negative errno
+ * with a message. */
 int sfw_zones_resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
 		      const __u8 *digest);
 

@@ -232,14 +232,60 @@ static int write_names(const struct sfw_compiled *c, const struct sfw_policy_fds
 	return 0;
 }
 
-/* Makes generation gen of the zones map what names[n] give now. */
+/* Half the zones map: what one generation may hold and still leave the
+ * other, which the next commit writes, as much. */
+static int generation_room(int zones_fd, int *room)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(zones_fd, &info, &len))
+		return sfw_fail(errno, "cannot read the zones map: %s", strerror(errno));
+	*room = (int)(info.max_entries / 2);
+	return 0;
+}
+
+/* Keeps room entries of want, those have holds as they are first (their
+ * sessions stay); the rest are left in no zone, failing closed. Only an
+ * older sfw's zones map (include/maps.h SFW_MAX_ZONE_BINDINGS) is that
+ * small; without this a follow past its half left the next commit no
+ * room (E2BIG). How many were left, said in sfw_last_error(). */
+static int keep_room(struct zone_entries *want, const struct zone_entries *have, int room)
+{
+	int kept = 0, left = want->n - room;
+
+	if (left <= 0)
+		return 0;
+	for (int i = 0; i < want->n; i++) {
+		const struct zone_entry *h = entries_find(have, want->v[i].ifindex);
+
+		if (h && h->zone == want->v[i].zone) {
+			struct zone_entry t = want->v[kept];
+
+			want->v[kept++] = want->v[i];
+			want->v[i] = t;
+		}
+	}
+	want->n = room;
+	sfw_fail(E2BIG, "%d interfaces named in the configuration are left in no zone: the "
+		 "zones map an older sfw pinned holds %d per configuration (detach all, then "
+		 "attach, to grow it)", left, room);
+	return left;
+}
+
+/* Makes generation gen of the zones map what names[n] give now; in force,
+ * within half the map. 0, how many named interfaces it had no room for,
+ * or a negative errno. */
 static int resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
 		   const struct sfw_cpl_zif *names, int n)
 {
 	struct zone_entries want = { 0 }, have = { 0 };
-	int err = entries_of_names(names, n, &want);
+	int err = entries_of_names(names, n, &want), room = 0, left = 0;
 
 	err = err ? err : entries_in_map(fds->zones, gen, &have);
+	err = err || !in_force ? err : generation_room(fds->zones, &room);
+	if (!err && in_force)
+		left = keep_room(&want, &have, room);
 	/* entries without a name: the generation an sfw that recorded none
 	 * wrote (an upgrade, until `sfw reload` or a commit compiles it
 	 * anew). Nothing to follow them by, and all in no zone would cut
@@ -248,7 +294,7 @@ static int resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
 		err = rewrite(fds, gen, in_force, &have, &want);
 	free(want.v);
 	free(have.v);
-	return err;
+	return err ? err : left;
 }
 
 int sfw_zones_resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,

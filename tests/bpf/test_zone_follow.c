@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include "commit.h"
@@ -184,4 +185,63 @@ Test(zone_follow, ifnamsiz_name_created_after_the_commit)
 	cr_assert_eq(system("ip link set abcdefghijklmno name abcdefghijklmnp"), 0);
 	follow_links();
 	cr_expect_eq(zone_in_force(if_nametoindex("abcdefghijklmnp")), SFW_ZONE_NONE);
+}
+
+/* Makes interfaces h0 .. h(n-1), fleet_text's names, in one batch. */
+static void make_fleet_links(int n)
+{
+	FILE *ip = popen("ip -batch -", "w");
+
+	cr_assert_not_null(ip);
+	for (int i = 0; i < n; i++)
+		fprintf(ip, "link add h%d type veth peer name p%d\n", i, i);
+	cr_assert_eq(pclose(ip), 0);
+}
+
+/* Interfaces the configuration names that come after its commit grow the
+ * generation in force without a commit: past half the zones map (512
+ * entries for both generations until zonecap), the next commit keeping
+ * them failed (E2BIG), and every follow after it failed closed (rv36's
+ * residual risk). 303 bindings in each generation fit now. */
+Test(zone_follow, follow_past_half_the_zones_map_then_commit)
+{
+	char *text = fleet_text(300);
+	struct sfw_policy_fds f = fds();
+
+	commit(text);
+	make_fleet_links(300);
+	follow_links();
+	cr_assert_eq(zone_in_force(if_nametoindex("h299")), zone_in_force(in_if));
+	cr_expect_eq(commit_into(text, &f), 0, "%s", sfw_last_error());
+	cr_expect_eq(zone_in_force(if_nametoindex("h299")), zone_in_force(in_if));
+	cr_expect_eq(try_follow(), 0, "%s", sfw_last_error());
+	free(text);
+}
+
+/* On an older sfw's zones map (2 x SFW_MAX_IFACES, preallocated), kept
+ * over an upgrade until `detach all`: a follow leaves the generation in
+ * force at half of it, bindings it held first, and says how many it left
+ * in no zone; a commit that keeps up to half still finds room. */
+Test(zone_follow, follow_on_an_older_zones_map_leaves_a_commit_room)
+{
+	char *text = fleet_text(300), *fewer = fleet_text(250);
+	struct sfw_policy_fds f = fds();
+	struct sfw_config cfg;
+
+	f.zones = bpf_map_create(BPF_MAP_TYPE_HASH, "sfw_zones", sizeof(struct sfw_zone_key),
+				 sizeof(__u32), 2 * SFW_MAX_IFACES, NULL);
+	cr_assert_geq(f.zones, 0);
+	cr_assert_eq(commit_into(text, &f), 0, "%s", sfw_last_error());
+	make_fleet_links(300);
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_expect_eq(sfw_zones_resolve(&f, cfg.gen & 1, true, cfg.conf_digest), 303 - 256,
+		     "%s", sfw_last_error());
+	cr_expect_eq(bpf_map_lookup_elem(f.zones, &(struct sfw_zone_key){ .ifindex = in_if,
+			.gen = cfg.gen & 1 }, &(__u32){ 0 }), 0, "fa, bound before, keeps its zone");
+	cr_expect(strstr(sfw_last_error(), "47 interfaces named in the configuration are left "
+				"in no zone"), "%s", sfw_last_error());
+	cr_expect_eq(commit_into(fewer, &f), 0, "253 bindings: %s", sfw_last_error());
+	close(f.zones);
+	free(text);
+	free(fewer);
 }
