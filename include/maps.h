@@ -36,6 +36,7 @@
 #define SFW_MAP_NAT_ENTRIES sfw_nat_entries
 #define SFW_MAP_NAT_POOLS  sfw_nat_pools
 #define SFW_MAP_NAT_PROXIES sfw_nat_proxies
+#define SFW_MAP_NAT_PROXY_NAMES sfw_nat_proxy_names  /* by interface name (include/nat.h) */
 #define SFW_MAP_NAT_PORTS  sfw_nat_ports  /* port reservations (docs/nat.md) */
 #define SFW_MAP_NAT_RULE_STATS sfw_nat_rule_stats  /* per source NAT rule (include/nat.h) */
 #define SFW_MAP_NAT_POOL_STATS sfw_nat_pool_stats  /* per source pool (include/nat.h) */

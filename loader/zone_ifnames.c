@@ -15,7 +15,7 @@
 #include <string.h>
 #include <net/if.h>
 #include "libbpf_lazy.h"
-#include "loader.h"
+#include "loader_int.h"
 #include "maps.h"
 #include "policy_write.h"
 #include "zone_moves.h"
@@ -32,15 +32,10 @@ struct zone_entries {
 
 static int entries_add(struct zone_entries *e, __u32 ifindex, __u32 zone)
 {
-	if (e->n == e->cap) {
-		int cap = e->cap ? e->cap * 2 : 16;
-		struct zone_entry *v = realloc(e->v, (size_t)cap * sizeof(*v));
+	int err = sfw_grow(&e->v, &e->cap, e->n, sizeof(*e->v));
 
-		if (!v)
-			return sfw_fail(ENOMEM, "out of memory");
-		e->v = v;
-		e->cap = cap;
-	}
+	if (err)
+		return err;
 	e->v[e->n++] = (struct zone_entry){ .ifindex = ifindex, .zone = zone };
 	return 0;
 }
@@ -71,8 +66,7 @@ static void drop_shared(struct zone_entries *e)
 	e->n = n;
 }
 
-/* The tag of a generation's names: who wrote them (include/policy.h). */
-static __u32 tag_of(const __u8 *digest)
+__u32 sfw_names_tag(const __u8 *digest)
 {
 	__u32 tag;
 
@@ -101,14 +95,8 @@ static int names_in_map(int ifnames_fd, __u32 gen, struct sfw_cpl_zif **names, i
 			*tagged = true;
 			continue;
 		}
-		if (*n == cap) {
-			struct sfw_cpl_zif *v = realloc(*names, (size_t)(cap = cap ? cap * 2 : 16) *
-							sizeof(*v));
-
-			if (!v)
-				return sfw_fail(ENOMEM, "out of memory");
-			*names = v;
-		}
+		if (sfw_grow(names, &cap, *n, sizeof(**names)))
+			return -ENOMEM;
 		memset(&(*names)[*n], 0, sizeof(**names));
 		memcpy((*names)[*n].ifname, k.ifname, sizeof(k.ifname));
 		(*names)[(*n)++].zone = zone;
@@ -212,7 +200,7 @@ static int rewrite(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
 static int write_names(const struct sfw_compiled *c, const struct sfw_policy_fds *fds, __u32 gen)
 {
 	struct sfw_zone_ifname_key tag_key = { .ifname = SFW_ZONE_IFNAME_TAG, .gen = gen };
-	__u32 tag = tag_of(c->flow.conf_digest);
+	__u32 tag = sfw_names_tag(c->flow.conf_digest);
 
 	if (c->n_zifs > SFW_MAX_ZONE_IFACES_NAMED)   /* conf/check.c refuses it first */
 		return sfw_fail(E2BIG, "%d interfaces bound to zones: at most %d", c->n_zifs,
@@ -302,10 +290,10 @@ int sfw_zones_resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force
 {
 	struct sfw_cpl_zif *names;
 	bool tagged;
-	__u32 tag;
+	__u32 tag = 0;
 	int n, err = names_in_map(fds->zone_ifnames, gen, &names, &n, &tag, &tagged);
 
-	if (!err && n && (!tagged || tag != tag_of(digest)))
+	if (!err && n && (!tagged || tag != sfw_names_tag(digest)))
 		err = sfw_fail(ESTALE, "the zones' interface names are another configuration's "
 			       "than the one in force (an sfw that keeps none committed it): "
 			       "they follow the names again from the next commit");
