@@ -197,7 +197,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct sfw_nat_proxy_key);
 	__type(value, struct sfw_nat_proxy);
-	__uint(max_entries, 2 * SFW_MAX_IFACES * SFW_NAT_MAX_PROXIES);
+	__uint(max_entries, 2 * SFW_NAT_MAX_PROXY_RANGES);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_NAT_PROXIES SEC(".maps");
@@ -208,7 +208,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct sfw_nat_proxy_name_key);
 	__type(value, struct sfw_nat_proxy);
-	__uint(max_entries, 2 * SFW_MAX_IFACES * SFW_NAT_MAX_PROXIES);
+	__uint(max_entries, 2 * SFW_NAT_MAX_PROXY_RANGES);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_NAT_PROXY_NAMES SEC(".maps");

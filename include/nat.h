@@ -15,6 +15,7 @@
 #define SFW_NAT_H
 
 #include "sfw_types.h"
+#include "maps.h"
 #include "session.h"
 
 /* The stages, in evaluation order: X(NAME, value, Junos word). */
@@ -152,6 +153,11 @@ struct sfw_nat_proxy_key {
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_nat_proxy_key) == 8, "NAT proxy key ABI");
 #define SFW_NAT_MAX_PROXIES 64
+/* Ranges a configuration may hold in all (conf/check_nat.c): each of the
+ * maps holds two generations of them. Kept by name whether or not the
+ * interface is here (one configuration for a fleet), so the bound is the
+ * configuration's, not the host's. */
+#define SFW_NAT_MAX_PROXY_RANGES (SFW_MAX_IFACES * SFW_NAT_MAX_PROXIES)
 
 /* The ranges of SFW_MAP_NAT_PROXIES by interface name (user space alone
  * reads them): its entries, by index, are computed from them at commit

@@ -160,6 +160,22 @@ static int drop_stale(int zones_fd, __u32 gen, const struct zone_entries *have,
 	return n;
 }
 
+/* Only an older sfw's zones map can fill (include/maps.h
+ * SFW_MAX_ZONE_BINDINGS): a commit binding more than half of it present
+ * here is refused, failing closed, and the way out said. */
+static int zones_full(int zones_fd, int want)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	int err = errno;
+
+	if (err != E2BIG || bpf_obj_get_info_by_fd(zones_fd, &info, &len))
+		return sfw_fail(err, "cannot write the zone map: %s", strerror(err));
+	return sfw_fail(E2BIG, "cannot bind %d interfaces to zones: the zones map an older sfw "
+			"pinned holds %u per configuration (detach all, then attach, to grow it)",
+			want, info.max_entries / 2);
+}
+
 static int add_fresh(int zones_fd, __u32 gen, const struct zone_entries *have,
 		     const struct zone_entries *want)
 {
@@ -170,7 +186,7 @@ static int add_fresh(int zones_fd, __u32 gen, const struct zone_entries *have,
 		if (h && h->zone == want->v[i].zone)
 			continue;
 		if (bpf_map_update_elem(zones_fd, &k, &want->v[i].zone, BPF_ANY))
-			return sfw_fail(errno, "cannot write the zone map: %s", strerror(errno));
+			return zones_full(zones_fd, want->n);
 	}
 	return 0;
 }

@@ -248,6 +248,34 @@ Test(zone_follow, follow_on_an_older_zones_map_leaves_a_commit_room)
 	free(fewer);
 }
 
+/* On an older sfw's zones map, a commit binding more than half of it,
+ * present here (300 interfaces: the first commit filled one generation,
+ * a follow cut it to 256), cannot be written: refused, failing closed,
+ * with the way out said (detach all, then attach) instead of a bare
+ * E2BIG (rv43z F3). */
+Test(zone_follow, a_commit_past_an_older_zones_map_says_the_way_out)
+{
+	char *text = fleet_text(300);
+	struct sfw_policy_fds f = fds();
+	struct sfw_config cfg;
+	int r;
+
+	f.zones = bpf_map_create(BPF_MAP_TYPE_HASH, "sfw_zones", sizeof(struct sfw_zone_key),
+				 sizeof(__u32), 2 * SFW_MAX_IFACES, NULL);
+	cr_assert_geq(f.zones, 0);
+	make_fleet_links(300);
+	cr_assert_eq(commit_into(text, &f), 0, "first commit: %s", sfw_last_error());
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_expect_geq(sfw_zones_resolve(&f, cfg.gen & 1, true, cfg.conf_digest), 0, "%s",
+		      sfw_last_error());
+	r = commit_into(text, &f);
+	cr_expect_eq(r, -E2BIG, "the same text again: %d %s", r, sfw_last_error());
+	cr_expect(strstr(sfw_last_error(), "holds 256 per configuration (detach all, then "
+				"attach, to grow it)"), "%s", sfw_last_error());
+	close(f.zones);
+	free(text);
+}
+
 /* The proxy-arp/ndp entries of the generation in force on ifindex, and
  * the MAC of the last. */
 static int proxies_on(__u32 ifindex, __u8 mac[6])
