@@ -374,7 +374,8 @@ static void follow_zones(struct daemon *d)
 		close(lock);
 	d->zones_due = err < 0 && err != -ESTALE;
 	if (err < 0 && !d->zones_said)
-		fprintf(stderr, "sfw daemon: the zones or proxy-arp/ndp entries cannot follow the interfaces: %s%s\n",
+		fprintf(stderr, "sfw daemon: the zones or proxy-arp/ndp entries cannot follow "
+			"the interfaces: %s%s\n",
 			sfw_last_error(), d->zones_due ? " (trying again every second)" : "");
 	/* no room for some (an older sfw's zones map): said once per count */
 	if (err > 0 && err != d->zones_left)
