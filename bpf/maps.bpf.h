@@ -113,7 +113,8 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct sfw_zone_key);
 	__type(value, __u32);
-	__uint(max_entries, 2 * SFW_MAX_IFACES);
+	__uint(max_entries, SFW_MAX_ZONE_BINDINGS);   /* include/maps.h */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_ZONES SEC(".maps");
 
@@ -196,10 +197,21 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct sfw_nat_proxy_key);
 	__type(value, struct sfw_nat_proxy);
-	__uint(max_entries, 2 * SFW_MAX_IFACES * SFW_NAT_MAX_PROXIES);
+	__uint(max_entries, 2 * SFW_NAT_MAX_PROXY_RANGES);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_NAT_PROXIES SEC(".maps");
+
+/* Not read by the programs: pinned with the maps it computes
+ * SFW_MAP_NAT_PROXIES from (include/nat.h struct sfw_nat_proxy_name_key). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sfw_nat_proxy_name_key);
+	__type(value, struct sfw_nat_proxy);
+	__uint(max_entries, 2 * SFW_NAT_MAX_PROXY_RANGES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_NAT_PROXY_NAMES SEC(".maps");
 
 /* Not preallocated: a NAT session holds one, plain sessions none. */
 struct {

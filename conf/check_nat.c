@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "conf_int.h"
+#include "nat.h"
 
 /* An address range, first and last address in network order. */
 struct nat_range {
@@ -375,6 +376,24 @@ static void check_rule_names(struct conf_parser *p)
 	free(idx);
 }
 
+/* What the datapath's maps hold, said by commit check as by commit: the
+ * write refused these only once it ran (the other generation full). */
+static void check_proxy_room(struct conf_parser *p, int k)
+{
+	const struct sfw_conf *c = p->conf;
+	const struct sfw_conf_nat_proxy *x = &c->nat_proxies[k];
+	int on_iface = 0;
+
+	if (k == SFW_NAT_MAX_PROXY_RANGES)
+		conf_error_at(p, x->line, "more than %d proxy-arp/ndp ranges",
+			      SFW_NAT_MAX_PROXY_RANGES);
+	for (int j = 0; j <= k; j++)
+		on_iface += !strcmp(c->nat_proxies[j].ifname, x->ifname);
+	if (on_iface == SFW_NAT_MAX_PROXIES + 1)
+		conf_error_at(p, x->line, "more than %d proxy-arp/ndp ranges on interface '%s'",
+			      SFW_NAT_MAX_PROXIES, x->ifname);
+}
+
 static void check_proxies(struct conf_parser *p)
 {
 	const struct sfw_conf *c = p->conf;
@@ -384,6 +403,7 @@ static void check_proxies(struct conf_parser *p)
 		const struct sfw_conf_nat_proxy *x = &c->nat_proxies[k];
 		__u8 want = x->ndp ? SFW_FAMILY_INET6 : SFW_FAMILY_INET;
 
+		check_proxy_room(p, k);
 		snprintf(owner, sizeof(owner), "%s interface '%s'",
 			 x->ndp ? "proxy-ndp" : "proxy-arp", x->ifname);
 		if (sfw_conf_iface_zone(c, x->ifname) < 0)

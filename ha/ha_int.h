@@ -70,6 +70,11 @@ struct ha_replica {
 	__u64 count;                /* sessions in the table (ha/replica.c) */
 	struct sfw_ha_stats *st;
 	struct sfw_reaper *reaper;  /* ends sessions that hold counts; opened when one does */
+	/* Tests alone: called between reading the zones a loaded session's
+	 * wings get and writing it, where a commit or follow may move an
+	 * interface (ha/replica.c zone_moved). NULL otherwise. */
+	void (*before_write)(void *arg);
+	void *hook_arg;
 };
 int ha_replica_open(struct ha_replica *r, __u16 zone, bool events, struct sfw_ha_stats *st);
 void ha_replica_close(struct ha_replica *r);

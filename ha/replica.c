@@ -116,10 +116,13 @@ int ha_replica_fd(const struct ha_replica *r)
 #define HA_KEPT_WING_FLAGS (SFW_WING_SEEN_SYN | SFW_WING_SEEN_FIN | SFW_WING_SEEN_RST | \
 			    SFW_WING_FIN_ACKED)
 
-static void rebuild(const struct ha_replica *r, const struct sfw_config *cfg,
-		    const struct sfw_ha_session *hs, const struct sfw_session *old,
-		    struct sfw_session *s)
+/* The session to write for hs; returns the wings (bit w) given an
+ * interface of their zone here, read without the lock (zone_moved). */
+static unsigned rebuild(const struct ha_replica *r, const struct sfw_config *cfg,
+			const struct sfw_ha_session *hs, const struct sfw_session *old,
+			struct sfw_session *s)
 {
+	unsigned picked = 0;
 	bool tcp = hs->key.proto == SFW_IPPROTO_TCP;
 	__u64 now = sfw_coarse_now_ns();
 
@@ -144,9 +147,42 @@ static void rebuild(const struct ha_replica *r, const struct sfw_config *cfg,
 			s->wing[w].bytes = old->wing[w].bytes;
 			s->wing[w].ifindex = old->wing[w].ifindex;
 		}
-		if (!s->wing[w].ifindex)
+		if (!s->wing[w].ifindex) {
 			s->wing[w].ifindex = ha_iface_of_zone(r->zones_fd, cfg->gen, hs->zone[w]);
+			picked |= s->wing[w].ifindex ? 1u << w : 0;
+		}
 	}
+	return picked;
+}
+
+static int config_of(const struct ha_replica *r, struct sfw_config *cfg)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(r->config_fd, &zero, cfg) ? -errno : 0;
+}
+
+/* The interfaces rebuild gave wings were read without the lock commits
+ * and follows hold (sfw_lock): taking it here would stall the replica for
+ * a whole commit (its session walks) or drop entries while it is held.
+ * Instead each is read again after the write. One that moves an interface
+ * to another zone (loader/zone_ifnames.c, zone_moves.c) first deletes its
+ * entry in force, then ends the sessions with a wing on it: still the
+ * zone's now, that walk comes after our write and finds the session; no
+ * longer (gone, another zone's, another generation's numbering), the walk
+ * may have passed, and the caller ends the session. */
+static bool zone_moved(const struct ha_replica *r, const struct sfw_ha_session *hs,
+		       const struct sfw_session *s, unsigned picked)
+{
+	struct sfw_config cfg;
+
+	if (config_of(r, &cfg))
+		return true;
+	for (int w = 0; w < 2; w++)
+		if ((picked & (1u << w)) &&
+		    ha_zone_of(r->zones_fd, cfg.gen, s->wing[w].ifindex) != hs->zone[w])
+			return true;
+	return false;
 }
 
 /* Sessions in the table, counted by a walk when loading starts and kept
@@ -246,6 +282,27 @@ static int replace_other(struct ha_replica *r, const struct sfw_ha_session *hs,
 	return bpf_map_update_elem(r->sessions_fd, &hs->key, s, BPF_ANY) ? -errno : 0;
 }
 
+/* Ends cur, the session at k: through the reaper if it holds counts.
+ * Whether it was removed. */
+static bool end_at(struct ha_replica *r, const struct sfw_session_key *k,
+		   const struct sfw_session *cur)
+{
+	if (holds_counts(cur))
+		return end_counted(r, k, cur->id) == 1;
+	return !bpf_map_delete_elem(r->sessions_fd, k);
+}
+
+/* The session written for hs (id), ended again: a wing's interface moved
+ * zone meanwhile (zone_moved). */
+static void end_written(struct ha_replica *r, const struct sfw_ha_session *hs, __u64 id)
+{
+	struct sfw_session cur;
+
+	if (!bpf_map_lookup_elem(r->sessions_fd, &hs->key, &cur) && cur.id == id &&
+	    end_at(r, &hs->key, &cur))
+		r->count -= r->count ? 1 : 0;
+}
+
 /* Loads one decoded entry: 0; 1 when the datapath ended or replaced the
  * session at its key meanwhile (not loaded: the peer's next refresh
  * brings it again if it lives); -ENOSPC when the table may take no more. */
@@ -255,14 +312,23 @@ static int upsert(struct ha_replica *r, const struct sfw_config *cfg,
 	struct sfw_session old = { 0 }, s;
 	bool found = !bpf_map_lookup_elem(r->sessions_fd, &hs->key, &old);
 	bool same = found && old.id == hs->sess.id;
+	unsigned picked;
 	int err;
 
 	if (!same && table_full(r, cfg)) {
 		r->st->load_refused++;
 		return -ENOSPC;
 	}
-	rebuild(r, cfg, hs, same ? &old : NULL, &s);
+	picked = rebuild(r, cfg, hs, same ? &old : NULL, &s);
+	if (r->before_write)   /* tests: a commit or follow in between */
+		r->before_write(r->hook_arg);
 	err = same ? rewrite_same(r, hs, &s) : replace_other(r, hs, &old, &s);
+	if (!err && picked && zone_moved(r, hs, &s, picked)) {
+		/* counted as present (same, or one replaced): one fewer now */
+		r->count += same || old.id ? 0 : 1;
+		end_written(r, hs, s.id);
+		return 1;
+	}
 	if (err == -ESTALE || err == -ENOENT || err == -EEXIST)
 		return 1;
 	if (err) {
@@ -284,26 +350,14 @@ static int upsert(struct ha_replica *r, const struct sfw_config *cfg,
 static void unload(struct ha_replica *r, const struct sfw_ha_session *hs)
 {
 	struct sfw_session cur;
-	int gone;
 
 	if (bpf_map_lookup_elem(r->sessions_fd, &hs->key, &cur) ||
 	    (hs->sess.id && cur.id != hs->sess.id) || !(cur.flags & SFW_SESS_F_SYNCED))
 		return;
-	if (holds_counts(&cur))
-		gone = end_counted(r, &hs->key, cur.id) == 1;
-	else
-		gone = !bpf_map_delete_elem(r->sessions_fd, &hs->key);
-	if (gone) {
+	if (end_at(r, &hs->key, &cur)) {
 		r->st->unloaded++;
 		r->count -= r->count ? 1 : 0;
 	}
-}
-
-static int config_of(const struct ha_replica *r, struct sfw_config *cfg)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(r->config_fd, &zero, cfg) ? -errno : 0;
 }
 
 static int on_event(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, void *arg)

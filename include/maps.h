@@ -36,6 +36,7 @@
 #define SFW_MAP_NAT_ENTRIES sfw_nat_entries
 #define SFW_MAP_NAT_POOLS  sfw_nat_pools
 #define SFW_MAP_NAT_PROXIES sfw_nat_proxies
+#define SFW_MAP_NAT_PROXY_NAMES sfw_nat_proxy_names  /* by interface name (include/nat.h) */
 #define SFW_MAP_NAT_PORTS  sfw_nat_ports  /* port reservations (docs/nat.md) */
 #define SFW_MAP_NAT_RULE_STATS sfw_nat_rule_stats  /* per source NAT rule (include/nat.h) */
 #define SFW_MAP_NAT_POOL_STATS sfw_nat_pool_stats  /* per source pool (include/nat.h) */
@@ -59,5 +60,15 @@
  * costs nothing. */
 #define SFW_MAX_ZONE_IFACES_NAMED 16384
 #define SFW_MAX_ZONE_IFNAMES (2 * (SFW_MAX_ZONE_IFACES_NAMED + 1))
+/* The zones map's entries (ifindex -> zone), both generations: a
+ * generation holds one per name an interface here bears, so as many as
+ * names, which a follow may reach without a commit (interfaces named that
+ * come later). Until zonecap it held 2 x SFW_MAX_IFACES: a follow past
+ * 256 left the next commit no room (E2BIG). Not preallocated: an entry
+ * costs only once written (the buckets, 16 bytes each, always). An older
+ * sfw's pin (512, preallocated) is kept over an upgrade until `detach
+ * all` (loader/progs.c), and a follow leaves a generation at half of it
+ * (loader/zone_ifnames.c). */
+#define SFW_MAX_ZONE_BINDINGS (2 * SFW_MAX_ZONE_IFACES_NAMED)
 
 #endif

@@ -15,6 +15,7 @@
 #define SFW_NAT_H
 
 #include "sfw_types.h"
+#include "maps.h"
 #include "session.h"
 
 /* The stages, in evaluation order: X(NAME, value, Junos word). */
@@ -127,8 +128,9 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_nat_pool) == 44, "NAT pool ABI");
 
 /* proxy-arp / proxy-ndp: an attached interface answers ARP or neighbour
  * solicitations for first..last (keyed by its ifindex, which only the
- * loader knows), with its MAC and (proxy-ndp) its link-local address,
- * which the loader reads at commit too: XDP has no way to ask a device's
+ * loader knows, and which follows the interface's name: struct
+ * sfw_nat_proxy_name_key), with its MAC and (proxy-ndp) its link-local
+ * address, which the loader reads then too: XDP has no way to ask a device's
  * addresses, and a broadcast request does not carry them
  * (bpf/proxy_arp.bpf.h, bpf/proxy_ndp.bpf.h). */
 struct sfw_nat_proxy {
@@ -151,6 +153,25 @@ struct sfw_nat_proxy_key {
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_nat_proxy_key) == 8, "NAT proxy key ABI");
 #define SFW_NAT_MAX_PROXIES 64
+/* Ranges a configuration may hold in all (conf/check_nat.c): each of the
+ * maps holds two generations of them. Kept by name whether or not the
+ * interface is here (one configuration for a fleet), so the bound is the
+ * configuration's, not the host's. */
+#define SFW_NAT_MAX_PROXY_RANGES (SFW_MAX_IFACES * SFW_NAT_MAX_PROXIES)
+
+/* The ranges of SFW_MAP_NAT_PROXIES by interface name (user space alone
+ * reads them): its entries, by index, are computed from them at commit
+ * and again whenever interfaces come, go or are renamed, as the zones'
+ * are (include/policy.h struct sfw_zone_ifname_key): an index reused by
+ * another interface must not answer for the old one's pool addresses.
+ * The value's mac and src are zero here; the entry's are read then. */
+struct sfw_nat_proxy_name_key {
+	char ifname[16];      /* IFNAMSIZ: the configuration takes 15 characters */
+	__u16 idx;            /* as in struct sfw_nat_proxy_key */
+	__u8 gen;
+	__u8 pad;             /* always zero */
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_nat_proxy_name_key) == 20, "NAT proxy name key ABI");
 
 /* Map sizes: lists are per stage and zone pair; entries are bounded per
  * list by SFW_NAT_MAX_ENTRIES and in all by SFW_NAT_MAX_ALL (both

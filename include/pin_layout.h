@@ -74,6 +74,8 @@
 	  sizeof(struct sfw_nat_pool)) \
 	X(SFW_MAP_NAT_PROXIES, BPF_MAP_TYPE_HASH, sizeof(struct sfw_nat_proxy_key), \
 	  sizeof(struct sfw_nat_proxy)) \
+	X(SFW_MAP_NAT_PROXY_NAMES, BPF_MAP_TYPE_HASH, sizeof(struct sfw_nat_proxy_name_key), \
+	  sizeof(struct sfw_nat_proxy)) \
 	X(SFW_MAP_NAT_PORTS, BPF_MAP_TYPE_HASH, sizeof(struct sfw_nat_port_key), \
 	  sizeof(struct sfw_nat_port)) \
 	X(SFW_MAP_NAT_RULE_STATS, BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), \

@@ -14,7 +14,7 @@
 #include "policy_write.h"
 
 /* the fds, up to the last (map_fd, a pointer, may come after padding) */
-#define N_FDS (offsetof(struct sfw_policy_fds, zone_ifnames) / sizeof(int) + 1)
+#define N_FDS (offsetof(struct sfw_policy_fds, nat_proxy_names) / sizeof(int) + 1)
 
 static void close_fds(struct sfw_policy_fds *f)
 {
@@ -32,20 +32,20 @@ static int open_fds(struct sfw_policy_fds *f)
 		SFW_STR(SFW_MAP_RULES), SFW_STR(SFW_MAP_APP_CLASS), SFW_STR(SFW_MAP_ZONES),
 		SFW_STR(SFW_MAP_NAMES), SFW_STR(SFW_MAP_SCREENS), SFW_STR(SFW_MAP_NAT_LISTS),
 		SFW_STR(SFW_MAP_NAT_ENTRIES), SFW_STR(SFW_MAP_NAT_POOLS), SFW_STR(SFW_MAP_NAT_PROXIES),
-		SFW_STR(SFW_MAP_ZONE_IFNAMES),
+		SFW_STR(SFW_MAP_ZONE_IFNAMES), SFW_STR(SFW_MAP_NAT_PROXY_NAMES),
 	};
 	int *fd = (int *)f;
 
 	_Static_assert(N_FDS == sizeof(names) / sizeof(names[0]),
 		       "one pinned map per fd of struct sfw_policy_fds, in order");
 	_Static_assert(offsetof(struct sfw_policy_fds, map_fd) - N_FDS * sizeof(int) <
-		       sizeof(void *), "zone_ifnames is the last fd");
+		       sizeof(void *), "nat_proxy_names is the last fd");
 	memset(f, 0, sizeof(*f));
 	memset(f, 0xff, N_FDS * sizeof(int));
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		/* an older sfw's datapath has no names (until `sfw reload`):
-		 * its zones are resolved at commit alone, as it did */
-		bool optional = &fd[i] == &f->zone_ifnames;
+		 * its zones and proxies are resolved at commit alone, as it did */
+		bool optional = &fd[i] == &f->zone_ifnames || &fd[i] == &f->nat_proxy_names;
 
 		fd[i] = sfw_open_pin(names[i], optional);
 		if (fd[i] == -ENOENT && optional)
@@ -93,20 +93,13 @@ int sfw_conf_apply(const struct sfw_conf *conf, void *ctx)
 int sfw_zones_follow(void)
 {
 	struct sfw_policy_fds fds;
-	struct sfw_config cfg;
-	__u32 zero = 0;
 	int err = sfw_check_netns();
 
 	if (!err)
 		err = open_fds(&fds);
 	if (err)
 		return err;
-	if (fds.zone_ifnames < 0)
-		err = 0;   /* an older sfw's datapath: nothing to follow by */
-	else if (bpf_map_lookup_elem(fds.config, &zero, &cfg))
-		err = sfw_fail(errno, "cannot read the configuration map: %s", strerror(errno));
-	else
-		err = sfw_zones_resolve(&fds, cfg.gen & 1, true, cfg.conf_digest);
+	err = sfw_names_follow(&fds);
 	close_fds(&fds);
 	return err;
 }

@@ -12,6 +12,7 @@ struct sfw_policy_fds {
 	int config, addr, app, rules, app_class, zones, names, screens;
 	int nat_lists, nat_entries, nat_pools, nat_proxies;   /* include/nat.h */
 	int zone_ifnames;      /* the zones' interfaces by name (include/policy.h) */
+	int nat_proxy_names;   /* proxy-arp/ndp by interface name (include/nat.h) */
 	/* The maps a commit that moves interfaces between zones ends
 	 * sessions on (the session table, the reaper's: loader/zone_moves.h),
 	 * opened only then; NULL: the pinned ones. */
@@ -49,8 +50,9 @@ bool sfw_conf_failed(void);
  * unreadable (sfw_conf_sync)? False when sfw is not loaded. */
 bool sfw_conf_differs(void);
 
-/* Makes the zone bindings of the configuration in force those its
- * interface names give now, in the caller's network namespace: an index
+/* Makes the zone bindings and the proxy-arp/ndp entries of the
+ * configuration in force those its interface names give now
+ * (sfw_names_follow), in the caller's network namespace: an index
  * whose interface is gone or bears another name loses its zone, an
  * interface named that has come gets its zone, and the sessions with a
  * wing on an interface whose zone changed end (loader/zone_ifnames.c).
@@ -60,7 +62,9 @@ bool sfw_conf_differs(void);
  * map was read may leave an interface whose zone changed in no zone,
  * never in its old one; one before changes nothing (the daemon tries
  * again); -ESTALE: the names are another configuration's (sfw_zones_resolve),
- * nothing changed. */
+ * nothing changed. Positive: that many interfaces named were left in no
+ * zone for want of room in an older sfw's zones map, said in
+ * sfw_last_error() (sfw_zones_resolve). */
 int sfw_zones_follow(void);
 
 #endif

@@ -24,4 +24,8 @@ __u32 sfw_own_map_id(const char *name);
  * number removed. */
 int sfw_tc_sweep(void);
 
+/* Room for element n of the growing array *v (*cap elements of size
+ * each), doubling it: 0, or -ENOMEM with a message (grow.c). */
+int sfw_grow(void *v, int *cap, int n, size_t size);
+
 #endif

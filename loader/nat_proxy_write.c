@@ -1,9 +1,14 @@
 /* proxy-arp/ndp entries into a generation of the proxy map (include/nat.h
  * struct sfw_nat_proxy): by the interface's index, with its MAC and
- * (proxy-ndp) its link-local address, all read here at commit (docs/nat.md
- * "Proxy ARP and NDP"). */
+ * (proxy-ndp) its link-local address, all read here (docs/nat.md "Proxy
+ * ARP and NDP"). The ranges are kept by interface name
+ * (SFW_MAP_NAT_PROXY_NAMES), and the entries computed from them at commit
+ * and again when interfaces come, go or are renamed (sfw_zones_follow),
+ * as the zones' are: an index the kernel gives another interface, or an
+ * interface renamed, must not answer for the old one's pool addresses. */
 #include <errno.h>
 #include <ifaddrs.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
@@ -12,7 +17,8 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include "libbpf_lazy.h"
-#include "loader.h"
+#include "loader_int.h"
+#include "apply.h"
 #include "policy_write.h"
 
 /* ifname's Ethernet address, in the namespace of the process that
@@ -64,13 +70,16 @@ static void iface_link_local(const char *ifname, union sfw_addr *src)
 	freeifaddrs(all);
 }
 
-/* Entry i's key: ranges are numbered per interface, in configuration
- * order, proxy-arp's and proxy-ndp's together. */
-static int proxy_key(const struct sfw_compiled *c, int i, __u32 gen, struct sfw_nat_proxy_key *k)
+/* Entry i's key by name: ranges are numbered per interface, in
+ * configuration order, proxy-arp's and proxy-ndp's together. */
+static int proxy_name_key(const struct sfw_compiled *c, int i, __u32 gen,
+			  struct sfw_nat_proxy_name_key *k)
 {
 	const char *ifname = c->nat_proxies[i].ifname;
 
-	*k = (struct sfw_nat_proxy_key){ .ifindex = if_nametoindex(ifname), .gen = (__u8)gen };
+	*k = (struct sfw_nat_proxy_name_key){ .gen = (__u8)gen };
+	/* the configuration takes Linux names alone (15 characters) */
+	memcpy(k->ifname, ifname, strnlen(ifname, sizeof(k->ifname) - 1));
 	for (int j = 0; j < i; j++)
 		k->idx += !strcmp(c->nat_proxies[j].ifname, ifname);
 	if (k->idx >= SFW_NAT_MAX_PROXIES)
@@ -79,29 +88,203 @@ static int proxy_key(const struct sfw_compiled *c, int i, __u32 gen, struct sfw_
 	return 0;
 }
 
-/* An interface that does not exist (as for zones) or has no Ethernet
- * address gets no entry: nothing is answered there. Any other failure to
- * read a MAC refuses the commit: an entry left out would hide the
- * interface's later ranges (the datapath stops at the first gap). */
-int sfw_nat_proxies_write(const struct sfw_compiled *c, int fd, __u32 gen)
+struct proxy_entry {
+	struct sfw_nat_proxy_key k;
+	struct sfw_nat_proxy v;
+};
+
+struct proxy_entries {
+	struct proxy_entry *v;
+	int n, cap;
+};
+
+static int entries_add(struct proxy_entries *e, const struct sfw_nat_proxy_key *k,
+		       const struct sfw_nat_proxy *v)
+{
+	int err = sfw_grow(&e->v, &e->cap, e->n, sizeof(*e->v));
+
+	if (err)
+		return err;
+	e->v[e->n++] = (struct proxy_entry){ .k = *k, .v = *v };
+	return 0;
+}
+
+static const struct proxy_entry *entries_find(const struct proxy_entries *e,
+					      const struct sfw_nat_proxy_key *k)
+{
+	for (int i = 0; i < e->n; i++)
+		if (!memcmp(&e->v[i].k, k, sizeof(*k)))
+			return &e->v[i];
+	return NULL;
+}
+
+/* One range by name into its entry by index: 1 when the interface is
+ * here with an Ethernet address, 0 when not (nothing answered there),
+ * or a negative errno. Any other failure to read a MAC refuses: an entry
+ * left out would hide the interface's later ranges (the datapath stops
+ * at the first gap). */
+static int entry_of_name(const struct sfw_nat_proxy_name_key *nk, const struct sfw_nat_proxy *nv,
+			 struct proxy_entry *e)
+{
+	int err;
+
+	e->k = (struct sfw_nat_proxy_key){ .ifindex = if_nametoindex(nk->ifname), .idx = nk->idx,
+					  .gen = nk->gen };
+	e->v = *nv;
+	err = e->k.ifindex ? iface_mac(nk->ifname, e->v.mac) : -ENODEV;
+	if (err == -ENODEV)
+		return 0;
+	if (err)
+		return sfw_fail(-err, "cannot read the MAC of %s: %s", nk->ifname, strerror(-err));
+	if (e->v.family == SFW_FAMILY_INET6)
+		iface_link_local(nk->ifname, &e->v.src);
+	return 1;
+}
+
+/* Two names that gave one index (a rename between two look-ups): the
+ * rename's notification brings another computation; meanwhile neither
+ * answers. */
+static void drop_shared(struct proxy_entries *e, char (*names)[16])
+{
+	int n = 0;
+
+	for (int i = 0; i < e->n; i++) {
+		bool shared = false;
+
+		for (int j = 0; j < e->n; j++)
+			shared |= e->v[j].k.ifindex == e->v[i].k.ifindex && strcmp(names[i], names[j]);
+		if (!shared) {
+			e->v[n] = e->v[i];
+			memcpy(names[n], names[i], 16);
+			n++;
+		}
+	}
+	e->n = n;
+}
+
+/* What generation gen's names give now, in want. */
+static int entries_of_names(int names_fd, __u32 gen, struct proxy_entries *want)
+{
+	struct sfw_nat_proxy_name_key k, next;
+	char (*names)[16] = NULL;
+	int err = bpf_map_get_next_key(names_fd, NULL, &next), r = 0, cap = 0;
+
+	for (; !err && r >= 0; err = bpf_map_get_next_key(names_fd, &k, &next)) {
+		struct sfw_nat_proxy v;
+		struct proxy_entry e;
+
+		k = next;
+		if (k.gen != gen || !k.ifname[0] || bpf_map_lookup_elem(names_fd, &k, &v))
+			continue;   /* another generation's, the tag (proxy_tag_key) */
+		r = entry_of_name(&k, &v, &e);
+		if (r <= 0)
+			continue;
+		r = sfw_grow(&names, &cap, want->n, sizeof(*names));
+		if (r)
+			break;
+		memcpy(names[want->n], k.ifname, 16);
+		r = entries_add(want, &e.k, &e.v);
+	}
+	if (r >= 0)
+		drop_shared(want, names);
+	free(names);
+	return r < 0 ? r : 0;
+}
+
+/* A generation's tag, as the zones' names have one (include/policy.h): in
+ * the entry of no name, the first 4 bytes of its range's first address. */
+static struct sfw_nat_proxy_name_key proxy_tag_key(__u32 gen)
+{
+	return (struct sfw_nat_proxy_name_key){ .gen = (__u8)gen };
+}
+
+static bool tagged_by(int names_fd, __u32 gen, const __u8 *digest)
+{
+	struct sfw_nat_proxy_name_key tk = proxy_tag_key(gen);
+	struct sfw_nat_proxy tag;
+	__u32 t;
+
+	if (bpf_map_lookup_elem(names_fd, &tk, &tag))
+		return false;
+	memcpy(&t, tag.first.bytes, sizeof(t));
+	return t == sfw_names_tag(digest);
+}
+
+int sfw_nat_proxies_resolve(const struct sfw_policy_fds *fds, __u32 gen, const __u8 *digest)
+{
+	struct proxy_entries want = { 0 }, have = { 0 };
+	struct sfw_nat_proxy_key k, next;
+	int err, r;
+
+	if (!tagged_by(fds->nat_proxy_names, gen, digest))
+		return sfw_fail(ESTALE, "the proxy-arp/ndp interface names are another "
+				"configuration's than the one in force (an sfw that keeps none "
+				"committed it): they follow the names again from the next commit");
+	err = entries_of_names(fds->nat_proxy_names, gen, &want);
+
+	for (r = bpf_map_get_next_key(fds->nat_proxies, NULL, &next); !r && !err;
+	     r = bpf_map_get_next_key(fds->nat_proxies, &k, &next)) {
+		struct sfw_nat_proxy v;
+
+		k = next;
+		if (k.gen == gen && !bpf_map_lookup_elem(fds->nat_proxies, &k, &v))
+			err = entries_add(&have, &k, &v);
+	}
+	/* what no longer holds goes first: an index answers for no one
+	 * before it answers for another */
+	for (int i = 0; i < have.n && !err; i++) {
+		const struct proxy_entry *w = entries_find(&want, &have.v[i].k);
+
+		if (!w || memcmp(&w->v, &have.v[i].v, sizeof(w->v)))
+			bpf_map_delete_elem(fds->nat_proxies, &have.v[i].k);
+	}
+	for (int i = 0; i < want.n && !err; i++)
+		if (bpf_map_update_elem(fds->nat_proxies, &want.v[i].k, &want.v[i].v, BPF_ANY))
+			err = sfw_fail(errno, "cannot write the NAT proxy map: %s", strerror(errno));
+	free(want.v);
+	free(have.v);
+	return err;
+}
+
+/* Pins without the names map (an older sfw's, until `sfw reload`): by
+ * index at commit alone, as it did. */
+static int write_by_index(const struct sfw_compiled *c, int fd, __u32 gen)
 {
 	for (int i = 0; i < c->n_nat_proxies; i++) {
-		const char *ifname = c->nat_proxies[i].ifname;
-		struct sfw_nat_proxy v = c->nat_proxies[i].v;
-		struct sfw_nat_proxy_key k;
-		int err = proxy_key(c, i, gen, &k);
+		struct sfw_nat_proxy_name_key nk;
+		struct proxy_entry e;
+		int r = proxy_name_key(c, i, gen, &nk);
 
-		if (err)
-			return err;
-		err = k.ifindex ? iface_mac(ifname, v.mac) : -ENODEV;
-		if (err == -ENODEV)
-			continue;
-		if (err)
-			return sfw_fail(-err, "cannot read the MAC of %s: %s", ifname, strerror(-err));
-		if (v.family == SFW_FAMILY_INET6)
-			iface_link_local(ifname, &v.src);
-		if (bpf_map_update_elem(fd, &k, &v, BPF_ANY))
+		r = r ? r : entry_of_name(&nk, &c->nat_proxies[i].v, &e);
+		if (r < 0)
+			return r;
+		if (r && bpf_map_update_elem(fd, &e.k, &e.v, BPF_ANY))
 			return sfw_fail(errno, "cannot write the NAT proxy map: %s", strerror(errno));
 	}
 	return 0;
+}
+
+int sfw_nat_proxies_write(const struct sfw_compiled *c, const struct sfw_policy_fds *fds,
+			  __u32 gen)
+{
+	struct sfw_nat_proxy_name_key tk = proxy_tag_key(gen);
+	struct sfw_nat_proxy tag = { 0 };
+	__u32 t = sfw_names_tag(c->flow.conf_digest);
+
+	if (fds->nat_proxy_names < 0)
+		return write_by_index(c, fds->nat_proxies, gen);
+	memcpy(tag.first.bytes, &t, sizeof(t));
+	if (bpf_map_update_elem(fds->nat_proxy_names, &tk, &tag, BPF_ANY))
+		return sfw_fail(errno, "cannot write the NAT proxy name map: %s", strerror(errno));
+	for (int i = 0; i < c->n_nat_proxies; i++) {
+		struct sfw_nat_proxy_name_key nk;
+		int err = proxy_name_key(c, i, gen, &nk);
+
+		if (err)
+			return err;
+		if (bpf_map_update_elem(fds->nat_proxy_names, &nk, &c->nat_proxies[i].v, BPF_ANY))
+			return sfw_fail(errno, "cannot write the NAT proxy name map: %s",
+					strerror(errno));
+	}
+	return sfw_nat_proxies_resolve(fds, gen, c->flow.conf_digest);
 }

@@ -110,6 +110,9 @@ static int purge_gen(const struct sfw_policy_fds *fds, __u32 gen)
 				offsetof(struct sfw_nat_pool_key, gen), GEN_U8, gen, &w);
 	err = err ? err : purge(fds->nat_proxies, sizeof(struct sfw_nat_proxy_key),
 				offsetof(struct sfw_nat_proxy_key, gen), GEN_U8, gen, &w);
+	err = err || fds->nat_proxy_names < 0 ? err :
+	      purge(fds->nat_proxy_names, sizeof(struct sfw_nat_proxy_name_key),
+		    offsetof(struct sfw_nat_proxy_name_key, gen), GEN_U8, gen, &w);
 	return err;
 }
 
@@ -197,7 +200,7 @@ static int write_nat(const struct sfw_compiled *c, const struct sfw_policy_fds *
 		k.gen = (__u8)gen;
 		err = put(fds->nat_pools, &k, &c->nat_pools[i].v, "NAT pool");
 	}
-	return err ? err : sfw_nat_proxies_write(c, fds->nat_proxies, gen);
+	return err ? err : sfw_nat_proxies_write(c, fds, gen);
 }
 
 static int write_names(const struct sfw_compiled *c, struct sfw_names_log *log)

@@ -31,14 +31,43 @@ int sfw_zones_write(const struct sfw_compiled *c, const struct sfw_policy_fds *f
  * the two (zone_moves.h); an error there leaves such interfaces in no
  * zone. digest: the text gen was compiled from (sfw_config.conf_digest);
  * names another text left (an sfw that keeps none committed since) are
- * not followed: -ESTALE, nothing changed. 0 or a negative errno with a
- * message. */
+ * not followed: -ESTALE, nothing changed. In force, the generation is
+ * kept within half the zones map (an older sfw's pin is that small:
+ * include/maps.h SFW_MAX_ZONE_BINDINGS), so a commit always finds room
+ * for as many: interfaces beyond it stay in no zone, and their number is
+ * returned, said in sfw_last_error(). 0, that number, or a negative errno
+ * with a message. */
 int sfw_zones_resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
 		      const __u8 *digest);
 
-/* The proxy-arp/ndp entries of c into generation gen of the proxy map
- * (fd), with their interfaces' indexes and MACs (nat_proxy_write.c). */
-int sfw_nat_proxies_write(const struct sfw_compiled *c, int fd, __u32 gen);
+/* The generation in force of the zones (sfw_zones_resolve) and of the
+ * proxy-arp/ndp entries (sfw_nat_proxies_resolve) made what their names
+ * give now: what sfw_zones_follow (apply.h) does on the pinned maps.
+ * Its return is sfw_zones_resolve's, or the proxies' error. */
+int sfw_names_follow(const struct sfw_policy_fds *fds);
+
+/* The tag of a generation's names, zones' and proxies': who wrote them,
+ * the first 4 bytes of the digest of its text (include/policy.h). */
+__u32 sfw_names_tag(const __u8 *digest);
+
+
+/* The proxy-arp/ndp ranges of c by interface name into generation gen
+ * of fds->nat_proxy_names, and the proxy map's entries of gen computed
+ * from them (sfw_nat_proxies_resolve). Pins without the names map (an
+ * older sfw's, until `sfw reload`): the entries alone, from c's names
+ * (nat_proxy_write.c). */
+int sfw_nat_proxies_write(const struct sfw_compiled *c, const struct sfw_policy_fds *fds,
+			  __u32 gen);
+
+/* Makes generation gen of the proxy map what gen's names give now, in the
+ * caller's network namespace, with each interface's MAC and link-local
+ * address as they are now: an index whose interface is gone or bears
+ * another name answers for no range of the old one's. What no longer
+ * holds goes first. digest: the text gen was compiled from; names another
+ * commit left (an sfw that keeps none, zones40 included, committed since,
+ * and purges none) are not followed: -ESTALE, nothing changed. 0 or a
+ * negative errno with a message. */
+int sfw_nat_proxies_resolve(const struct sfw_policy_fds *fds, __u32 gen, const __u8 *digest);
 
 /* The writes of one commit to the names map (fd), with what each
  * replaced (policy_names.c): the names map holds no generations, so a

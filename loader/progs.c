@@ -20,30 +20,60 @@ struct sfw_progs {
 	struct tc_egress *tc;
 };
 
+/* The pinned map name's definition as the kernel holds it: 0, -ENOENT
+ * (none pinned) or another error, said. */
+static int pinned_info(const char *name, struct bpf_map_info *info)
+{
+	__u32 len = sizeof(*info);
+	int fd = sfw_open_pin(name, true), err = 0;
+
+	if (fd < 0)
+		return fd;   /* said why, but for -ENOENT: a cut path, another layout */
+	memset(info, 0, sizeof(*info));
+	if (bpf_obj_get_info_by_fd(fd, info, &len))
+		err = sfw_fail(errno, "cannot read %s/%s: %s", sfw_pin_root(), name,
+			       strerror(errno));
+	close(fd);
+	return err;
+}
+
 /* The capacity to load with: the pinned table's if there is one (a map
  * cannot be resized in place), else the requested or default size. */
 static int session_capacity(__u32 requested, __u32 *cap)
 {
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
+	struct bpf_map_info info;
+	int err = pinned_info(SFW_STR(SFW_MAP_SESSIONS), &info);
 
-	if (fd < 0 && fd != -ENOENT)
-		return fd;   /* said why: a cut path, a table of another layout */
-	if (fd < 0) {
+	if (err == -ENOENT) {
 		*cap = requested ? requested : SFW_DEFAULT_MAX_SESSIONS;
 		return 0;
 	}
-	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		close(fd);
-		return sfw_fail(errno, "cannot read %s/%s: %s", sfw_pin_root(),
-				SFW_STR(SFW_MAP_SESSIONS), strerror(errno));
-	}
-	close(fd);
+	if (err)
+		return err;
 	if (requested && requested != info.max_entries)
 		return sfw_fail(EEXIST, "the session table already exists with capacity %u; "
 				"detach all interfaces to change it", info.max_entries);
 	*cap = info.max_entries;
+	return 0;
+}
+
+/* A zones map an older sfw pinned (2 x 256 entries, preallocated:
+ * include/maps.h SFW_MAX_ZONE_BINDINGS) is loaded as it is: libbpf
+ * refuses to reuse a pin whose size or flags differ from the definition,
+ * and `sfw reload` after an upgrade would fail. It grows at the next
+ * `detach all` and attach; meanwhile a follow keeps each generation
+ * within half of it (loader/zone_ifnames.c). */
+static int zones_as_pinned(struct bpf_map *xdp, struct bpf_map *tc)
+{
+	struct bpf_map_info info;
+	int err = pinned_info(SFW_STR(SFW_MAP_ZONES), &info);
+
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	if (bpf_map__set_max_entries(xdp, info.max_entries) ||
+	    bpf_map__set_max_entries(tc, info.max_entries) ||
+	    bpf_map__set_map_flags(xdp, info.map_flags) || bpf_map__set_map_flags(tc, info.map_flags))
+		return sfw_fail(EINVAL, "cannot size %s as pinned", SFW_STR(SFW_MAP_ZONES));
 	return 0;
 }
 
@@ -150,7 +180,9 @@ static int load(struct sfw_progs *p, const struct sfw_attach_opts *opts, bool *f
 	 * preallocated, so until ports are held only its buckets cost */
 	bpf_map__set_max_entries(p->xdp->maps.SFW_MAP_NAT_PORTS, cap > 65536 ? cap : 65536);
 	bpf_map__set_max_entries(p->tc->maps.SFW_MAP_NAT_PORTS, cap > 65536 ? cap : 65536);
-	err = tx_ports_reuse(p->xdp->maps.SFW_MAP_TX_PORTS);
+	err = zones_as_pinned(p->xdp->maps.SFW_MAP_ZONES, p->tc->maps.SFW_MAP_ZONES);
+	if (!err)
+		err = tx_ports_reuse(p->xdp->maps.SFW_MAP_TX_PORTS);
 	if (!err)
 		err = xdp_ingress__load(p->xdp);
 	if (!err)

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <net/if.h>
 #include "libbpf_lazy.h"
-#include "loader.h"
+#include "loader_int.h"
 #include "maps.h"
 #include "policy_write.h"
 #include "zone_moves.h"
@@ -32,15 +32,10 @@ struct zone_entries {
 
 static int entries_add(struct zone_entries *e, __u32 ifindex, __u32 zone)
 {
-	if (e->n == e->cap) {
-		int cap = e->cap ? e->cap * 2 : 16;
-		struct zone_entry *v = realloc(e->v, (size_t)cap * sizeof(*v));
+	int err = sfw_grow(&e->v, &e->cap, e->n, sizeof(*e->v));
 
-		if (!v)
-			return sfw_fail(ENOMEM, "out of memory");
-		e->v = v;
-		e->cap = cap;
-	}
+	if (err)
+		return err;
 	e->v[e->n++] = (struct zone_entry){ .ifindex = ifindex, .zone = zone };
 	return 0;
 }
@@ -71,8 +66,7 @@ static void drop_shared(struct zone_entries *e)
 	e->n = n;
 }
 
-/* The tag of a generation's names: who wrote them (include/policy.h). */
-static __u32 tag_of(const __u8 *digest)
+__u32 sfw_names_tag(const __u8 *digest)
 {
 	__u32 tag;
 
@@ -101,14 +95,8 @@ static int names_in_map(int ifnames_fd, __u32 gen, struct sfw_cpl_zif **names, i
 			*tagged = true;
 			continue;
 		}
-		if (*n == cap) {
-			struct sfw_cpl_zif *v = realloc(*names, (size_t)(cap = cap ? cap * 2 : 16) *
-							sizeof(*v));
-
-			if (!v)
-				return sfw_fail(ENOMEM, "out of memory");
-			*names = v;
-		}
+		if (sfw_grow(names, &cap, *n, sizeof(**names)))
+			return -ENOMEM;
 		memset(&(*names)[*n], 0, sizeof(**names));
 		memcpy((*names)[*n].ifname, k.ifname, sizeof(k.ifname));
 		(*names)[(*n)++].zone = zone;
@@ -172,6 +160,22 @@ static int drop_stale(int zones_fd, __u32 gen, const struct zone_entries *have,
 	return n;
 }
 
+/* Only an older sfw's zones map can fill (include/maps.h
+ * SFW_MAX_ZONE_BINDINGS): a commit binding more than half of it present
+ * here is refused, failing closed, and the way out said. */
+static int zones_full(int zones_fd, int want)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	int err = errno;
+
+	if (err != E2BIG || bpf_obj_get_info_by_fd(zones_fd, &info, &len))
+		return sfw_fail(err, "cannot write the zone map: %s", strerror(err));
+	return sfw_fail(E2BIG, "cannot bind %d interfaces to zones: the zones map an older sfw "
+			"pinned holds %u per configuration (detach all, then attach, to grow it)",
+			want, info.max_entries / 2);
+}
+
 static int add_fresh(int zones_fd, __u32 gen, const struct zone_entries *have,
 		     const struct zone_entries *want)
 {
@@ -182,7 +186,7 @@ static int add_fresh(int zones_fd, __u32 gen, const struct zone_entries *have,
 		if (h && h->zone == want->v[i].zone)
 			continue;
 		if (bpf_map_update_elem(zones_fd, &k, &want->v[i].zone, BPF_ANY))
-			return sfw_fail(errno, "cannot write the zone map: %s", strerror(errno));
+			return zones_full(zones_fd, want->n);
 	}
 	return 0;
 }
@@ -212,7 +216,7 @@ static int rewrite(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
 static int write_names(const struct sfw_compiled *c, const struct sfw_policy_fds *fds, __u32 gen)
 {
 	struct sfw_zone_ifname_key tag_key = { .ifname = SFW_ZONE_IFNAME_TAG, .gen = gen };
-	__u32 tag = tag_of(c->flow.conf_digest);
+	__u32 tag = sfw_names_tag(c->flow.conf_digest);
 
 	if (c->n_zifs > SFW_MAX_ZONE_IFACES_NAMED)   /* conf/check.c refuses it first */
 		return sfw_fail(E2BIG, "%d interfaces bound to zones: at most %d", c->n_zifs,
@@ -232,14 +236,60 @@ static int write_names(const struct sfw_compiled *c, const struct sfw_policy_fds
 	return 0;
 }
 
-/* Makes generation gen of the zones map what names[n] give now. */
+/* Half the zones map: what one generation may hold and still leave the
+ * other, which the next commit writes, as much. */
+static int generation_room(int zones_fd, int *room)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(zones_fd, &info, &len))
+		return sfw_fail(errno, "cannot read the zones map: %s", strerror(errno));
+	*room = (int)(info.max_entries / 2);
+	return 0;
+}
+
+/* Keeps room entries of want, those have holds as they are first (their
+ * sessions stay); the rest are left in no zone, failing closed. Only an
+ * older sfw's zones map (include/maps.h SFW_MAX_ZONE_BINDINGS) is that
+ * small; without this a follow past its half left the next commit no
+ * room (E2BIG). How many were left, said in sfw_last_error(). */
+static int keep_room(struct zone_entries *want, const struct zone_entries *have, int room)
+{
+	int kept = 0, left = want->n - room;
+
+	if (left <= 0)
+		return 0;
+	for (int i = 0; i < want->n; i++) {
+		const struct zone_entry *h = entries_find(have, want->v[i].ifindex);
+
+		if (h && h->zone == want->v[i].zone) {
+			struct zone_entry t = want->v[kept];
+
+			want->v[kept++] = want->v[i];
+			want->v[i] = t;
+		}
+	}
+	want->n = room;
+	sfw_fail(E2BIG, "%d interfaces named in the configuration are left in no zone: the "
+		 "zones map an older sfw pinned holds %d per configuration (detach all, then "
+		 "attach, to grow it)", left, room);
+	return left;
+}
+
+/* Makes generation gen of the zones map what names[n] give now; in force,
+ * within half the map. 0, how many named interfaces it had no room for,
+ * or a negative errno. */
 static int resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
 		   const struct sfw_cpl_zif *names, int n)
 {
 	struct zone_entries want = { 0 }, have = { 0 };
-	int err = entries_of_names(names, n, &want);
+	int err = entries_of_names(names, n, &want), room = 0, left = 0;
 
 	err = err ? err : entries_in_map(fds->zones, gen, &have);
+	err = err || !in_force ? err : generation_room(fds->zones, &room);
+	if (!err && in_force)
+		left = keep_room(&want, &have, room);
 	/* entries without a name: the generation an sfw that recorded none
 	 * wrote (an upgrade, until `sfw reload` or a commit compiles it
 	 * anew). Nothing to follow them by, and all in no zone would cut
@@ -248,7 +298,7 @@ static int resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
 		err = rewrite(fds, gen, in_force, &have, &want);
 	free(want.v);
 	free(have.v);
-	return err;
+	return err ? err : left;
 }
 
 int sfw_zones_resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
@@ -256,10 +306,10 @@ int sfw_zones_resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force
 {
 	struct sfw_cpl_zif *names;
 	bool tagged;
-	__u32 tag;
+	__u32 tag = 0;
 	int n, err = names_in_map(fds->zone_ifnames, gen, &names, &n, &tag, &tagged);
 
-	if (!err && n && (!tagged || tag != tag_of(digest)))
+	if (!err && n && (!tagged || tag != sfw_names_tag(digest)))
 		err = sfw_fail(ESTALE, "the zones' interface names are another configuration's "
 			       "than the one in force (an sfw that keeps none committed it): "
 			       "they follow the names again from the next commit");

@@ -73,6 +73,7 @@ struct daemon {
 	__u32 base_ms;
 	bool pressure;           /* the datapath refused a session: sweep now */
 	bool zones_due;          /* interfaces changed: sfw_zones_follow */
+	int zones_left;          /* named interfaces it had no room for, said */
 	bool zones_said;         /* its failure, said once */
 	/* started in another network namespace than its interfaces': the
 	 * addresses and routes heard here are not theirs (review rv29, F5) */
@@ -371,11 +372,16 @@ static void follow_zones(struct daemon *d)
 	err = lock < 0 ? lock : sfw_zones_follow();
 	if (lock >= 0)
 		close(lock);
-	d->zones_due = err && err != -ESTALE;
-	if (err && !d->zones_said)
-		fprintf(stderr, "sfw daemon: the zones cannot follow the interfaces: %s%s\n",
+	d->zones_due = err < 0 && err != -ESTALE;
+	if (err < 0 && !d->zones_said)
+		fprintf(stderr, "sfw daemon: the zones or proxy-arp/ndp entries cannot follow "
+			"the interfaces: %s%s\n",
 			sfw_last_error(), d->zones_due ? " (trying again every second)" : "");
-	d->zones_said = err != 0;
+	/* no room for some (an older sfw's zones map): said once per count */
+	if (err > 0 && err != d->zones_left)
+		fprintf(stderr, "sfw daemon: %s\n", sfw_last_error());
+	d->zones_said = err < 0;
+	d->zones_left = err > 0 ? err : 0;
 }
 
 /* From the lock on (daemon_open, and back from standing by): the ring's

@@ -141,11 +141,13 @@ static bool any_attached(void)
  * now, by name: they may have come, gone or been renamed while no daemon
  * listened. Names an sfw that keeps none left behind (it committed since):
  * the stored configuration is applied again, which writes them anew. */
-static int follow_zones(void)
+static int follow_zones(const struct sfw_cmdline *cl)
 {
 	int err = sfw_zones_follow();
 
-	return err == -ESTALE ? sfw_conf_apply_active() : err;
+	if (err > 0)   /* no room for some: said, attached all the same */
+		fprintf(cl->err, "sfw: warning: %s\n", sfw_last_error());
+	return err == -ESTALE ? sfw_conf_apply_active() : err < 0 ? err : 0;
 }
 
 int sfw_cmd_attach(const struct sfw_cmdline *cl)
@@ -195,7 +197,7 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 	if ((sfw_conf_failed() || sfw_conf_differs()) && sfw_conf_apply_active()) {
 		sfw_report(cl);
 		r = -1;
-	} else if (any_attached() && follow_zones()) {
+	} else if (any_attached() && follow_zones(cl)) {
 		sfw_report(cl);
 		r = -1;
 	}

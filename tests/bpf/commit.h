@@ -39,6 +39,7 @@ static SUITE_UNUSED struct sfw_policy_fds fds(void)
 		.nat_pools = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_POOLS)),
 		.nat_proxies = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_PROXIES)),
 		.zone_ifnames = fx_map_fd(false, SFW_STR(SFW_MAP_ZONE_IFNAMES)),
+		.nat_proxy_names = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_PROXY_NAMES)),
 		.map_fd = fixture_map_fd,
 	};
 }

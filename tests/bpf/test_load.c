@@ -15,6 +15,7 @@
 #include "loader.h"
 #include "maps.h"
 #include "pin_layout.h"
+#include "policy.h"
 
 static char root[] = "/sys/fs/bpf/sfw-load-XXXXXX";
 
@@ -73,6 +74,32 @@ Test(load, fresh_maps_get_the_defaults_otherwise)
 	cr_assert_arr_eq(cfg.timeout_s, want.timeout_s, sizeof(want.timeout_s));
 }
 
+/* Pins, as an older sfw would have, a map of its own making under pin in
+ * the root (its path into path, 256 bytes), kernel name kname. */
+static void pin_old(char *path, const char *pin, const char *kname, enum bpf_map_type type,
+		    __u32 key, __u32 value, __u32 max)
+{
+	int fd = bpf_map_create(type, kname, key, value, max, NULL);
+
+	snprintf(path, 256, "%s/%s", root, pin);
+	cr_assert_geq(fd, 0, "%s", strerror(errno));
+	cr_assert_eq(bpf_obj_pin(fd, path), 0, "%s", strerror(errno));
+	close(fd);
+}
+
+/* The map pinned at path as the kernel holds it. */
+static struct bpf_map_info info_at(const char *path)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(path);
+
+	cr_assert_geq(fd, 0, "%s: %s", path, strerror(errno));
+	cr_assert_eq(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
+	close(fd);
+	return info;
+}
+
 /* A pinned map of another layout (a configuration map from before struct
  * sfw_config grew the host's port range) is not reused: libbpf refuses it
  * with EINVAL alone, so the loader names the map and the sizes in one
@@ -81,31 +108,51 @@ Test(load, pinned_config_of_another_layout_refused_in_one_line)
 {
 	struct sfw_attach_opts o = { .max_sessions = 4096 };
 	struct sfw_progs *p = NULL;
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
 	char path[256];
-	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", root, SFW_STR(SFW_MAP_CONFIG));
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "old_config", sizeof(__u32),
-			    sizeof(struct sfw_config) - 4, 1, NULL);
-	cr_assert_geq(fd, 0, "%s", strerror(errno));
-	cr_assert_eq(bpf_obj_pin(fd, path), 0, "%s", strerror(errno));
-	close(fd);
+	pin_old(path, SFW_STR(SFW_MAP_CONFIG), "old_config", BPF_MAP_TYPE_ARRAY, sizeof(__u32),
+		sizeof(struct sfw_config) - 4, 1);
 	cr_assert_neq(sfw_progs_load(&p, &o, NULL), 0, "a configuration of another size reused");
 	sfw_progs_close(p);
 	cr_assert_not_null(strstr(sfw_last_error(), "another layout"), "%s", sfw_last_error());
 	cr_assert_not_null(strstr(sfw_last_error(), SFW_STR(SFW_MAP_CONFIG)), "%s",
 			   sfw_last_error());
 	cr_assert_null(strchr(sfw_last_error(), '\n'), "one line");
-	fd = bpf_obj_get(path);
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
-	close(fd);
-	cr_assert_eq(info.value_size, sizeof(struct sfw_config) - 4, "left as it was");
+	cr_assert_eq(info_at(path).value_size, sizeof(struct sfw_config) - 4, "left as it was");
 	/* not sfw's by its kernel name: sfw_remove_pins leaves it, and with
 	 * it the root */
 	unlink(path);
+}
+
+/* A zones map an older sfw pinned (2 x SFW_MAX_IFACES, preallocated) is
+ * loaded as it is (an upgrade's `sfw reload`): libbpf refused a pin whose
+ * size or flags differ from the definition (include/maps.h
+ * SFW_MAX_ZONE_BINDINGS). */
+Test(load, an_older_sfws_zones_map_is_loaded_as_pinned)
+{
+	struct sfw_attach_opts o = { .max_sessions = 4096 };
+	struct sfw_progs *p = NULL;
+	char path[256];
+
+	pin_old(path, SFW_STR(SFW_MAP_ZONES), SFW_STR(SFW_MAP_ZONES), BPF_MAP_TYPE_HASH,
+		sizeof(struct sfw_zone_key), sizeof(__u32), 2 * SFW_MAX_IFACES);
+	cr_assert_eq(sfw_progs_load(&p, &o, NULL), 0, "%s", sfw_last_error());
+	sfw_progs_close(p);
+	cr_expect_eq(info_at(path).max_entries, 2 * SFW_MAX_IFACES, "the pin kept");
+}
+
+/* A first load makes it as large as the names allow, not preallocated. */
+Test(load, the_zones_map_holds_every_name_both_generations)
+{
+	struct sfw_config cfg;
+	struct bpf_map_info info;
+	char path[256];
+
+	load(false, NULL, &cfg);
+	snprintf(path, sizeof(path), "%s/%s", root, SFW_STR(SFW_MAP_ZONES));
+	info = info_at(path);
+	cr_expect_eq(info.max_entries, 2 * SFW_MAX_ZONE_IFACES_NAMED);
+	cr_expect(info.map_flags & BPF_F_NO_PREALLOC);
 }
 
 /* include/pin_layout.h cannot drift from the programs: a load pins every

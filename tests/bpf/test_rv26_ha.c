@@ -367,3 +367,44 @@ Test(rv26_ha, a_session_the_encoding_refuses_is_counted)
 	cr_expect_eq(st.mirrored, 0);
 	cr_expect_eq(st.write_errors, 1, "the refused session is counted");
 }
+
+/* What a follow or commit moving lo to another zone does first
+ * (loader/zone_ifnames.c drop_stale, loader/zone_moves.c): its entry in
+ * force goes; then it ends the sessions with a wing on lo, which the
+ * replica has not written yet. */
+static void lo_leaves_its_zone(void *arg)
+{
+	struct sfw_config cfg;
+	struct sfw_zone_key k = { .ifindex = FX_IFINDEX };
+
+	(void)arg;
+	cr_assert_eq(fx_config(&cfg), 0);
+	k.gen = cfg.gen & 1;
+	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_ZONES)), &k), 0);
+}
+
+/* The replica gives a loaded session's wings an interface of their zone
+ * here (ha_iface_of_zone), read without the lock commits and follows
+ * take: one that moved that interface between the read and the write,
+ * its walk over before the session was written, left the session bound
+ * to whatever zone the interface got next (rv36's residual risk). Now the
+ * zone is read again after the write and the session ended: the peer's
+ * next refresh loads it by the zones as they are then. */
+Test(rv26_ha, a_session_loaded_onto_an_interface_that_moves_zone_ends)
+{
+	struct pb_spec s = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+			     .sport = 5100, .dport = 53 };
+	struct sfw_ha_stats st = { 0 };
+	struct ha_replica rep;
+
+	commit("set security zones security-zone trust interfaces lo\n"
+	       "set security policies default-policy permit-all\n");
+	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS);
+	mirror_all(&st, 1);
+	clear_session(&s);
+	replica_open(&rep, &st);
+	rep.before_write = lo_leaves_its_zone;
+	cr_expect_eq(ha_replica_load_all(&rep), 0, "loaded onto lo, moving");
+	ha_replica_close(&rep);
+	ASSERT_NO_SESSION(&s);
+}

@@ -7,7 +7,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <net/if.h>
 #include <bpf/bpf.h>
 #include "commit.h"
 #include "nat_fixture.h"
@@ -63,10 +67,8 @@ static __u32 zone_in_force(__u32 ifindex)
 static int try_follow(void)
 {
 	struct sfw_policy_fds f = fds();
-	struct sfw_config cfg;
 
-	cr_assert_eq(fx_config(&cfg), 0);
-	return sfw_zones_resolve(&f, cfg.gen & 1, true, cfg.conf_digest);
+	return sfw_names_follow(&f);
 }
 
 static void follow_links(void)
@@ -82,6 +84,7 @@ static void commit_as_older_sfw(const char *text)
 	struct sfw_policy_fds f = fds();
 
 	f.zone_ifnames = -1;
+	f.nat_proxy_names = -1;
 	cr_assert_eq(commit_into(text, &f), 0, "compile: %s", sfw_last_error());
 }
 
@@ -184,4 +187,164 @@ Test(zone_follow, ifnamsiz_name_created_after_the_commit)
 	cr_assert_eq(system("ip link set abcdefghijklmno name abcdefghijklmnp"), 0);
 	follow_links();
 	cr_expect_eq(zone_in_force(if_nametoindex("abcdefghijklmnp")), SFW_ZONE_NONE);
+}
+
+/* Makes interfaces h0 .. h(n-1), fleet_text's names, in one batch. */
+static void make_fleet_links(int n)
+{
+	FILE *ip = popen("ip -batch -", "w");
+
+	cr_assert_not_null(ip);
+	for (int i = 0; i < n; i++)
+		fprintf(ip, "link add h%d type veth peer name p%d\n", i, i);
+	cr_assert_eq(pclose(ip), 0);
+}
+
+/* Interfaces the configuration names that come after its commit grow the
+ * generation in force without a commit: past half the zones map (512
+ * entries for both generations until zonecap), the next commit keeping
+ * them failed (E2BIG), and every follow after it failed closed (rv36's
+ * residual risk). 303 bindings in each generation fit now. */
+Test(zone_follow, follow_past_half_the_zones_map_then_commit)
+{
+	char *text = fleet_text(300);
+	struct sfw_policy_fds f = fds();
+
+	commit(text);
+	make_fleet_links(300);
+	follow_links();
+	cr_assert_eq(zone_in_force(if_nametoindex("h299")), zone_in_force(in_if));
+	cr_expect_eq(commit_into(text, &f), 0, "%s", sfw_last_error());
+	cr_expect_eq(zone_in_force(if_nametoindex("h299")), zone_in_force(in_if));
+	cr_expect_eq(try_follow(), 0, "%s", sfw_last_error());
+	free(text);
+}
+
+/* On an older sfw's zones map (2 x SFW_MAX_IFACES, preallocated), kept
+ * over an upgrade until `detach all`: a follow leaves the generation in
+ * force at half of it, bindings it held first, and says how many it left
+ * in no zone; a commit that keeps up to half still finds room. */
+Test(zone_follow, follow_on_an_older_zones_map_leaves_a_commit_room)
+{
+	char *text = fleet_text(300), *fewer = fleet_text(250);
+	struct sfw_policy_fds f = fds();
+	struct sfw_config cfg;
+
+	f.zones = bpf_map_create(BPF_MAP_TYPE_HASH, "sfw_zones", sizeof(struct sfw_zone_key),
+				 sizeof(__u32), 2 * SFW_MAX_IFACES, NULL);
+	cr_assert_geq(f.zones, 0);
+	cr_assert_eq(commit_into(text, &f), 0, "%s", sfw_last_error());
+	make_fleet_links(300);
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_expect_eq(sfw_zones_resolve(&f, cfg.gen & 1, true, cfg.conf_digest), 303 - 256,
+		     "%s", sfw_last_error());
+	cr_expect_eq(bpf_map_lookup_elem(f.zones, &(struct sfw_zone_key){ .ifindex = in_if,
+			.gen = cfg.gen & 1 }, &(__u32){ 0 }), 0, "fa, bound before, keeps its zone");
+	cr_expect(strstr(sfw_last_error(), "47 interfaces named in the configuration are left "
+				"in no zone"), "%s", sfw_last_error());
+	cr_expect_eq(commit_into(fewer, &f), 0, "253 bindings: %s", sfw_last_error());
+	close(f.zones);
+	free(text);
+	free(fewer);
+}
+
+/* On an older sfw's zones map, a commit binding more than half of it,
+ * present here (300 interfaces: the first commit filled one generation,
+ * a follow cut it to 256), cannot be written: refused, failing closed,
+ * with the way out said (detach all, then attach) instead of a bare
+ * E2BIG (rv43z F3). */
+Test(zone_follow, a_commit_past_an_older_zones_map_says_the_way_out)
+{
+	char *text = fleet_text(300);
+	struct sfw_policy_fds f = fds();
+	struct sfw_config cfg;
+	int r;
+
+	f.zones = bpf_map_create(BPF_MAP_TYPE_HASH, "sfw_zones", sizeof(struct sfw_zone_key),
+				 sizeof(__u32), 2 * SFW_MAX_IFACES, NULL);
+	cr_assert_geq(f.zones, 0);
+	make_fleet_links(300);
+	cr_assert_eq(commit_into(text, &f), 0, "first commit: %s", sfw_last_error());
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_expect_geq(sfw_zones_resolve(&f, cfg.gen & 1, true, cfg.conf_digest), 0, "%s",
+		      sfw_last_error());
+	r = commit_into(text, &f);
+	cr_expect_eq(r, -E2BIG, "the same text again: %d %s", r, sfw_last_error());
+	cr_expect(strstr(sfw_last_error(), "holds 256 per configuration (detach all, then "
+				"attach, to grow it)"), "%s", sfw_last_error());
+	close(f.zones);
+	free(text);
+}
+
+/* The proxy-arp/ndp entries of the generation in force on ifindex, and
+ * the MAC of the last. */
+static int proxies_on(__u32 ifindex, __u8 mac[6])
+{
+	struct sfw_policy_fds f = fds();
+	struct sfw_nat_proxy_key k, next;
+	struct sfw_nat_proxy v;
+	__u32 gen = gen_in_force();
+	int n = 0, err = bpf_map_get_next_key(f.nat_proxies, NULL, &next);
+
+	for (; !err; err = bpf_map_get_next_key(f.nat_proxies, &k, &next)) {
+		k = next;
+		if (k.gen == gen && k.ifindex == ifindex &&
+		    !bpf_map_lookup_elem(f.nat_proxies, &k, &v)) {
+			memcpy(mac, v.mac, 6);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* (sysfs shows the first namespace's interfaces, not this test's) */
+static void mac_of(const char *ifname, __u8 mac[6])
+{
+	struct ifreq r = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	cr_assert_geq(fd, 0);
+	snprintf(r.ifr_name, sizeof(r.ifr_name), "%s", ifname);
+	cr_assert_eq(ioctl(fd, SIOCGIFHWADDR, &r), 0, "%s", strerror(errno));
+	close(fd);
+	memcpy(mac, r.ifr_hwaddr.sa_data, 6);
+}
+
+/* proxy-arp entries were bound by index at commit: an interface renamed
+ * (or deleted, its index given to another) kept answering ARP for the
+ * pool addresses configured on its old name, and the interface that
+ * bears the name now answered none (rv36's residual risk). They follow
+ * names as the zones do: here fc is renamed fz and a new fc made. */
+Test(zone_follow, proxy_arp_follows_the_interface_name)
+{
+	__u8 mac[6], want[6];
+
+	commit(FC_TRUST "set security nat proxy-arp interface fc address 192.0.2.10/32 to "
+	       "192.0.2.11/32\n" PLAIN);
+	cr_assert_eq(proxies_on(fc_if, mac), 1);
+	cr_assert_eq(system("ip link set fc down && ip link set fc name fz && "
+			    "ip link add fc type veth peer name fy"), 0);
+	follow_links();
+	cr_expect_eq(proxies_on(fc_if, mac), 0, "fz (fc at the commit) answers for fc's range");
+	cr_expect_eq(proxies_on(if_nametoindex("fc"), mac), 1, "the new fc answers for none");
+	mac_of("fc", want);
+	cr_expect_arr_eq(mac, want, 6, "answered with another interface's MAC: %02x%02x%02x%02x%02x%02x want %02x%02x%02x%02x%02x%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], want[0], want[1], want[2], want[3], want[4], want[5]);
+}
+
+/* zones40 (and any sfw before zonecap) writes no proxy names and purges
+ * none: after a downgrade's two commits and the upgrade back, the names
+ * in the generation in force are those of the configuration two commits
+ * old. They are not followed (their own tag, as the zones' names). */
+Test(zone_follow, proxy_names_another_commit_left_are_not_followed)
+{
+	struct sfw_policy_fds older = fds();
+	__u8 mac[6];
+
+	older.nat_proxy_names = -1;   /* zones40: zone names, no proxy names */
+	commit(FC_TRUST "set security nat proxy-arp interface fc address 192.0.2.10/32\n" PLAIN);
+	cr_assert_eq(commit_into(FC_TRUST PLAIN, &older), 0, "%s", sfw_last_error());
+	cr_assert_eq(commit_into(FC_TRUST PLAIN, &older), 0, "%s", sfw_last_error());
+	cr_assert_eq(proxies_on(fc_if, mac), 0, "committed without proxy-arp");
+	cr_expect_eq(try_follow(), -ESTALE, "%s", sfw_last_error());
+	cr_expect_eq(proxies_on(fc_if, mac), 0, "fc answers for a range no longer configured");
 }

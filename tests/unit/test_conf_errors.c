@@ -2,6 +2,7 @@
  * FILE:LINE message: the offending word and what was expected. */
 #include <sys/stat.h>
 #include "maps.h"
+#include "nat.h"
 #include "test_conf.h"
 
 #define ANY_MATCH "match source-address any destination-address any application any"
@@ -712,5 +713,69 @@ Test(conf_errors, more_interfaces_bound_to_zones_than_the_datapath_holds)
 		  errs.msg[0]);
 	sfw_conf_free(&conf);
 	sfw_conf_errors_free(&errs);
+	free(text);
+}
+
+/* More proxy-arp ranges than the datapath's maps hold: every range is kept
+ * by name, whether its interface is on this host or not, and each map
+ * holds two generations. The write refused them only once the other
+ * generation was full: the second commit of a text the first took, and
+ * commit check passed it. `ifaces` interfaces, `per` ranges on each. */
+static char *proxy_ranges_text(int ifaces, int per)
+{
+	size_t cap = (size_t)ifaces * (per + 1) * 100 + 64, len = 0;
+	char *text = malloc(cap);
+
+	cr_assert_not_null(text);
+	text[0] = '\0';
+	for (int i = 0; i < ifaces; i++) {
+		len += (size_t)snprintf(text + len, cap - len,
+					"set security zones security-zone z interfaces h%d\n", i);
+		for (int r = 0; r < per; r++)
+			len += (size_t)snprintf(text + len, cap - len,
+						"set security nat proxy-arp interface h%d address "
+						"203.0.113.%d/32\n", i, r % 250 + 1);
+	}
+	return text;
+}
+
+static void expect_one_error(const char *text, const char *want)
+{
+	struct sfw_conf_errors errs;
+	struct sfw_conf conf;
+
+	cr_assert_neq(conf_test_parse(&conf, &errs, text), 0, "%s accepted", want);
+	cr_assert_eq(errs.n, 1, "%d errors, the first: %s", errs.n, errs.n ? errs.msg[0] : "");
+	cr_assert(strstr(errs.msg[0], want), "%s", errs.msg[0]);
+	sfw_conf_free(&conf);
+	sfw_conf_errors_free(&errs);
+}
+
+static void expect_no_error(const char *text)
+{
+	struct sfw_conf_errors errs;
+	struct sfw_conf conf;
+
+	cr_assert_eq(conf_test_parse(&conf, &errs, text), 0, "%s", errs.n ? errs.msg[0] : "");
+	sfw_conf_free(&conf);
+	sfw_conf_errors_free(&errs);
+}
+
+Test(conf_errors, more_proxy_ranges_than_the_datapath_holds)
+{
+	char *text = proxy_ranges_text(SFW_MAX_IFACES, SFW_NAT_MAX_PROXIES);
+
+	expect_no_error(text);
+	free(text);
+	text = proxy_ranges_text(SFW_MAX_IFACES + 1, SFW_NAT_MAX_PROXIES);
+	expect_one_error(text, "more than 16384 proxy-arp/ndp ranges");
+	free(text);
+}
+
+Test(conf_errors, more_proxy_ranges_on_one_interface_than_the_datapath_holds)
+{
+	char *text = proxy_ranges_text(1, SFW_NAT_MAX_PROXIES + 1);
+
+	expect_one_error(text, "more than 64 proxy-arp/ndp ranges on interface 'h0'");
 	free(text);
 }
