@@ -133,6 +133,17 @@ struct {
 	__uint(max_entries, 1);
 } sfw_fwd_scratch SEC(".maps");
 
+/* sfw_forward_route's (and sfw_xdp_route_first's) `how`: XDP forwards
+ * the packet itself; a NAT reply's opener is its key's low side */
+#define SFW_ROUTE_HOW_FORWARD 1
+#define SFW_ROUTE_HOW_LO 2
+/* The interface a session's other wing records (peer) and how, in one
+ * argument: a global function takes five, and the packet's clock
+ * reading is one of them (sfw_route_lookup). peer in the low word. */
+#define SFW_ROUTE_PEER_HOW(peer, how) ((__u64)(how) << 32 | (__u32)(peer))
+#define SFW_ROUTE_PEER(peer_how) ((__u32)(peer_how))
+#define SFW_ROUTE_HOW(peer_how) ((__u32)((peer_how) >> 32))
+
 /* Where XDP would send a transit packet: XDP_REDIRECT (sfw_forward_send
  * sends it by the route kept in sfw_fwd_scratch), XDP_PASS (the stack
  * takes it), or XDP_DROP when the route is a blackhole, unreachable or
@@ -140,16 +151,18 @@ struct {
  * address: answered SFW_XDP_NOT_FWDED, which the caller refuses (a
  * transit session's packet must not reach the host's services). nat_to:
  * a NAT session's key when the packet is its reply, whose route is the
- * translated destination's, the original opener (lo: the opener is the
- * key's low side, as sfw_nat_plan takes it); NULL for any other. Asked
- * before the session is touched, so that a refused packet changes
- * nothing of it (RV2-1). A global function: the verifier checks it once
- * on its own. */
-__noinline int sfw_forward_route(struct xdp_md *ctx, const struct sfw_pkt *p, __u32 peer,
-				 const struct sfw_session_key *nat_to, bool lo)
+ * translated destination's, the original opener (SFW_ROUTE_HOW_LO in
+ * peer_how: the opener is the key's low side, as sfw_nat_plan takes it);
+ * NULL for any other. peer_how: SFW_ROUTE_PEER_HOW. now: the packet's
+ * clock (sfw_route_lookup). Asked before the session is touched, so that
+ * a refused packet changes nothing of it (RV2-1). A global function: the
+ * verifier checks it once on its own. */
+__noinline int sfw_forward_route(struct xdp_md *ctx, const struct sfw_pkt *p, __u64 peer_how,
+				 const struct sfw_session_key *nat_to, __u64 now)
 {
+	__u32 zero = 0, peer = SFW_ROUTE_PEER(peer_how);
+	bool lo = SFW_ROUTE_HOW(peer_how) & SFW_ROUTE_HOW_LO;
 	struct bpf_fib_lookup *fib;
-	__u32 zero = 0;
 	void *data, *end;
 	int rc;
 
@@ -163,7 +176,7 @@ __noinline int sfw_forward_route(struct xdp_md *ctx, const struct sfw_pkt *p, __
 		return XDP_PASS;
 	sfw_fib_nat_dst(fib, p, nat_to, lo);
 	fib->ifindex = ctx->ingress_ifindex;
-	rc = sfw_route_lookup(ctx, fib);
+	rc = sfw_route_lookup(ctx, fib, now);
 	if (rc == BPF_FIB_LKUP_RET_BLACKHOLE || rc == BPF_FIB_LKUP_RET_UNREACHABLE ||
 	    rc == BPF_FIB_LKUP_RET_PROHIBIT)
 		return XDP_DROP;
@@ -243,7 +256,7 @@ static __always_inline int sfw_xdp_forward(struct xdp_md *ctx, const struct sfw_
 
 	if (!sfw_xdp_forwards(p, f->cfg, f->sess_flags))
 		return XDP_PASS;
-	act = sfw_forward_route(ctx, p, f->peer_ifindex, NULL, false);
+	act = sfw_forward_route(ctx, p, SFW_ROUTE_PEER_HOW(f->peer_ifindex, 0), NULL, f->now);
 	if (act == XDP_REDIRECT)
 		return sfw_forward_send(ctx, p, f->bytes);
 	*outcome = sfw_route_refusal(act, f->nat == SFW_FLOW_NAT_PLAN && f->via_alias);

@@ -91,10 +91,15 @@ static __always_inline bool sfw_route_fresh(const struct sfw_route_entry *e,
  * MACs filled in on SUCCESS as the lookup fills them. A slot that does
  * not answer is taken for this query before the lookup (the query is
  * overwritten by it: the gateway in its destination), empty until the
- * lookup succeeds. */
-static __always_inline int sfw_route_lookup(struct xdp_md *ctx, struct bpf_fib_lookup *fib)
+ * lookup succeeds. now: the packet's bpf_ktime_get_coarse_ns(), read
+ * once for it (sfw_flow's), not again here: the cache is per CPU and
+ * each CPU's coarse clock only moves forward, so a stamp is never later
+ * than a following packet's now, and one taken a little earlier in the
+ * packet only makes the entry's second end sooner. */
+static __always_inline int sfw_route_lookup(struct xdp_md *ctx, struct bpf_fib_lookup *fib,
+					    __u64 now)
 {
-	__u64 gen = sfw_route_gen(), now = bpf_ktime_get_coarse_ns();
+	__u64 gen = sfw_route_gen();
 	__u16 len = fib->tot_len;
 	struct sfw_route_entry *e;
 	__u32 slot;

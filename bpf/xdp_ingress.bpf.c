@@ -176,27 +176,23 @@ __noinline int sfw_xdp_egress_nat(struct xdp_md *ctx, const struct sfw_pkt *p, _
 	return XDP_PASS;
 }
 
-/* sfw_xdp_route_first's `how`: XDP forwards the packet itself; a NAT
- * reply's opener is its key's low side */
-#define SFW_ROUTE_HOW_FORWARD 1
-#define SFW_ROUTE_HOW_LO 2
-
-/* Where a transit session's matched packet leaves, peer being the
- * interface its other wing records: sfw_forward_route's answer when XDP
- * forwards it (how, nat_to: as sfw_forward_route takes them), and for
- * one that goes up to the stack, a NAT reply's by sfw_xdp_egress_nat,
- * any other's SFW_XDP_OTHER_ZONE unless sfw_xdp_egress_ok. A global
- * function: off sfw_xdp_flow's frame, at the edge of the call chain's
- * 512 bytes. */
-__noinline int sfw_xdp_route_first(struct xdp_md *ctx, const struct sfw_pkt *p, __u32 peer,
-				   const struct sfw_session_key *nat_to, __u32 how)
+/* Where a transit session's matched packet leaves, peer (in peer_how:
+ * SFW_ROUTE_PEER_HOW) being the interface its other wing records:
+ * sfw_forward_route's answer when XDP forwards it (how, nat_to, now: as
+ * sfw_forward_route takes them), and for one that goes up to the stack,
+ * a NAT reply's by sfw_xdp_egress_nat, any other's SFW_XDP_OTHER_ZONE
+ * unless sfw_xdp_egress_ok. A global function: off sfw_xdp_flow's
+ * frame, at the edge of the call chain's 512 bytes. */
+__noinline int sfw_xdp_route_first(struct xdp_md *ctx, const struct sfw_pkt *p, __u64 peer_how,
+				   const struct sfw_session_key *nat_to, __u64 now)
 {
+	__u32 peer = SFW_ROUTE_PEER(peer_how), how = SFW_ROUTE_HOW(peer_how);
 	int act = XDP_PASS;
 
 	if (!ctx || !p)
 		return XDP_DROP;
 	if (how & SFW_ROUTE_HOW_FORWARD)
-		act = sfw_forward_route(ctx, p, peer, nat_to, how & SFW_ROUTE_HOW_LO);
+		act = sfw_forward_route(ctx, p, peer_how, nat_to, now);
 	if (act != XDP_PASS || p->frag == SFW_FRAG_LATER)
 		return act;
 	if (nat_to)
@@ -261,10 +257,11 @@ static __always_inline __u32 sfw_hook_route(void *ctx, struct sfw_pkt *p,
 		if (dnat != SFW_CNT_SFW_PERMITTED_PKTS)
 			return dnat;
 	}
-	act = sfw_xdp_route_first(ctx, p, s->wing[(dir ^ 1) & 1].ifindex,
-				  nat_reply ? &f->key : NULL,
+	act = sfw_xdp_route_first(ctx, p,
+				  SFW_ROUTE_PEER_HOW(s->wing[(dir ^ 1) & 1].ifindex,
 				  (sfw_xdp_forwards(p, f->cfg, s->flags) ? SFW_ROUTE_HOW_FORWARD : 0) |
-				  (s->flags & SFW_SESS_F_OPENER_LO ? SFW_ROUTE_HOW_LO : 0));
+				  (s->flags & SFW_SESS_F_OPENER_LO ? SFW_ROUTE_HOW_LO : 0)),
+				  nat_reply ? &f->key : NULL, f->now);
 	f->route = act == XDP_REDIRECT ? SFW_FLOW_ROUTE_SEND : SFW_FLOW_ROUTE_STACK;
 	return sfw_route_refusal(act, nat_reply);
 }
@@ -638,6 +635,18 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	}
 	if (outcome == SFW_OUTCOME_CREATE)
 		outcome = sfw_xdp_open(ctx, p, &f);
+	/* the common established case first: a transit session's packet
+	 * whose route sfw_hook_route decided for XDP to send (never a
+	 * fragment: sfw_xdp_forwards), without NAT (f.nat 0: no rewrite, no
+	 * ICMP error) and in no host session (TRANSIT): none of the checks
+	 * below applies to it, and it skips their dozen compares */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.route == SFW_FLOW_ROUTE_SEND && !f.nat &&
+	    (f.sess_flags & SFW_SESS_F_TRANSIT)) {
+		act = sfw_forward_send(ctx, p, f.bytes);
+		sfw_count(st, outcome, 1);
+		sfw_count_input(st, p, &f);
+		return act;
+	}
 	/* the host's own packets never come in from the wire: one in a host
 	 * session's Out wing is another's, which the stack forwards to the
 	 * opener if its route now says so, past a zone pair never judged
