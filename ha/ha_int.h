@@ -8,6 +8,7 @@
 #include "ct_codec.h"
 #include "config.h"
 #include "events.h"
+#include "policy.h"
 
 struct nfct_handle;
 
@@ -32,12 +33,26 @@ int ha_walk(int sessions_fd,
 /* The zone of interface ifindex in the configuration in force. */
 __u8 ha_zone_of(int zones_fd, __u32 gen, __u32 ifindex);
 
-/* An interface of this node in zone `zone` (configuration gen), for a
+/* An interface of this node in each zone (configuration cfg), for a
  * wing loaded from the peer, whose ifindex means nothing here: the wing's
- * interface until a packet of it says which. 0 when the zone has none
- * here (or is SFW_ZONE_NONE): the wing is bound to no zone, and a packet
- * of it from the wire is refused (docs/ha.md "Interfaces"). */
-__u32 ha_iface_of_zone(int zones_fd, __u32 gen, __u8 zone);
+ * interface until a packet of it says which. Filled by one walk of the
+ * zones map, again when the configuration in force changes, when dropped
+ * (ha/replica.c zone_moved: a follow moves interfaces within a
+ * generation) or, at most every 100 ms, when a zone has none. */
+struct ha_zone_cache {
+	bool valid;
+	__u32 gen;
+	__u8 digest[SFW_CONF_DIGEST_LEN];
+	__u64 filled_ns;
+	__u32 iface[SFW_MAX_ZONES];  /* the zone's lowest ifindex; 0: none */
+	__u64 walks;                 /* of the zones map, for tests */
+};
+/* 0 when the zone has none here (or is SFW_ZONE_NONE): the wing is bound
+ * to no zone, and a packet of it from the wire is refused (docs/ha.md
+ * "Interfaces"). */
+__u32 ha_zone_cache_iface(struct ha_zone_cache *c, int zones_fd, const struct sfw_config *cfg,
+			  __u8 zone);
+void ha_zone_cache_drop(struct ha_zone_cache *c);
 
 /* The primary's side: sessions into conntrack entries (ha/mirror.c). */
 struct ha_mirror {
@@ -70,6 +85,7 @@ struct ha_replica {
 	__u64 count;                /* sessions in the table (ha/replica.c) */
 	struct sfw_ha_stats *st;
 	struct sfw_reaper *reaper;  /* ends sessions that hold counts; opened when one does */
+	struct ha_zone_cache zones; /* the interface a loaded wing gets (rebuild) */
 	/* Tests alone: called between reading the zones a loaded session's
 	 * wings get and writing it, where a commit or follow may move an
 	 * interface (ha/replica.c zone_moved). NULL otherwise. */

@@ -116,9 +116,8 @@ int ha_replica_fd(const struct ha_replica *r)
 #define HA_KEPT_WING_FLAGS (SFW_WING_SEEN_SYN | SFW_WING_SEEN_FIN | SFW_WING_SEEN_RST | \
 			    SFW_WING_FIN_ACKED)
 
-/* The session to write for hs; returns the wings (bit w) given an
- * interface of their zone here, read without the lock (zone_moved). */
-static unsigned rebuild(const struct ha_replica *r, const struct sfw_config *cfg,
+/* The session to write for hs; returns the wings (bit w) given one here. */
+static unsigned rebuild(struct ha_replica *r, const struct sfw_config *cfg,
 			const struct sfw_ha_session *hs, const struct sfw_session *old,
 			struct sfw_session *s)
 {
@@ -148,7 +147,8 @@ static unsigned rebuild(const struct ha_replica *r, const struct sfw_config *cfg
 			s->wing[w].ifindex = old->wing[w].ifindex;
 		}
 		if (!s->wing[w].ifindex) {
-			s->wing[w].ifindex = ha_iface_of_zone(r->zones_fd, cfg->gen, hs->zone[w]);
+			s->wing[w].ifindex = ha_zone_cache_iface(&r->zones, r->zones_fd, cfg,
+								 hs->zone[w]);
 			picked |= s->wing[w].ifindex ? 1u << w : 0;
 		}
 	}
@@ -163,14 +163,13 @@ static int config_of(const struct ha_replica *r, struct sfw_config *cfg)
 }
 
 /* The interfaces rebuild gave wings were read without the lock commits
- * and follows hold (sfw_lock): taking it here would stall the replica for
- * a whole commit (its session walks) or drop entries while it is held.
+ * and follows hold (sfw_lock): taking it would stall the replica for a
+ * whole commit (its session walks) or drop entries while it is held.
  * Instead each is read again after the write. One that moves an interface
- * to another zone (loader/zone_ifnames.c, zone_moves.c) first deletes its
- * entry in force, then ends the sessions with a wing on it: still the
- * zone's now, that walk comes after our write and finds the session; no
- * longer (gone, another zone's, another generation's numbering), the walk
- * may have passed, and the caller ends the session. */
+ * (loader/zone_ifnames.c, zone_moves.c) first deletes its entry in force,
+ * then ends the sessions with a wing on it: still the zone's now, that walk
+ * comes after our write and finds it; no longer (gone, another zone's or
+ * generation's), it may have passed: the caller ends it, drops r->zones. */
 static bool zone_moved(const struct ha_replica *r, const struct sfw_ha_session *hs,
 		       const struct sfw_session *s, unsigned picked)
 {
@@ -326,6 +325,7 @@ static int upsert(struct ha_replica *r, const struct sfw_config *cfg,
 	if (!err && picked && zone_moved(r, hs, &s, picked)) {
 		/* counted as present (same, or one replaced): one fewer now */
 		r->count += same || old.id ? 0 : 1;
+		ha_zone_cache_drop(&r->zones);
 		end_written(r, hs, s.id);
 		return 1;
 	}

@@ -1,5 +1,6 @@
 /* Reading the datapath's tables for the mirror: every session in batches
- * (NAT aliases are none, docs/nat.md), an interface's zone. */
+ * (NAT aliases are none, docs/nat.md), an interface's zone (a zone's
+ * interface: ha/zone_cache.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include "libbpf_lazy.h"
@@ -49,27 +50,4 @@ __u8 ha_zone_of(int zones_fd, __u32 gen, __u32 ifindex)
 	if (!ifindex || bpf_map_lookup_elem(zones_fd, &k, &zone) || zone >= SFW_MAX_ZONES)
 		return SFW_ZONE_NONE;
 	return (__u8)zone;
-}
-
-/* The lowest ifindex of the zone's: any of them will do, since the
- * datapath binds a wing to its interface's zone (bpf/zone_bind.bpf.h)
- * and a packet of it by another of the zone's interfaces is the wing's
- * all the same (the wing then records that one). */
-__u32 ha_iface_of_zone(int zones_fd, __u32 gen, __u8 zone)
-{
-	struct sfw_zone_key k, next;
-	__u32 found = 0, z;
-	int err;
-
-	if (zone == SFW_ZONE_NONE)
-		return 0;
-	err = bpf_map_get_next_key(zones_fd, NULL, &next);
-	while (!err) {
-		k = next;
-		if (k.gen == gen && !bpf_map_lookup_elem(zones_fd, &k, &z) && z == zone &&
-		    (!found || k.ifindex < found))
-			found = k.ifindex;
-		err = bpf_map_get_next_key(zones_fd, &k, &next);
-	}
-	return found;
 }

@@ -384,7 +384,7 @@ static void lo_leaves_its_zone(void *arg)
 }
 
 /* The replica gives a loaded session's wings an interface of their zone
- * here (ha_iface_of_zone), read without the lock commits and follows
+ * here (ha/zone_cache.c), read without the lock commits and follows
  * take: one that moved that interface between the read and the write,
  * its walk over before the session was written, left the session bound
  * to whatever zone the interface got next (rv36's residual risk). Now the
@@ -407,4 +407,101 @@ Test(rv26_ha, a_session_loaded_onto_an_interface_that_moves_zone_ends)
 	cr_expect_eq(ha_replica_load_all(&rep), 0, "loaded onto lo, moving");
 	ha_replica_close(&rep);
 	ASSERT_NO_SESSION(&s);
+}
+
+#define MANY 64
+
+/* MANY UDP sessions through the fixture, written into the zone by the
+ * mirror and gone from the table: the replica's load gives each wing an
+ * interface of its zone again. */
+static void many_mirrored(struct sfw_ha_stats *st, int n)
+{
+	struct pb_spec s = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP, .dport = 53 };
+
+	commit("set security zones security-zone trust interfaces lo\n"
+	       "set security policies default-policy permit-all\n");
+	for (int i = 0; i < n; i++) {
+		s.sport = (__u16)(5200 + i);
+		cr_assert_eq(fx_xdp(&s), FX_XDP_PASS);
+	}
+	mirror_all(st, (__u64)n);
+	for (int i = 0; i < n; i++) {
+		s.sport = (__u16)(5200 + i);
+		clear_session(&s);
+	}
+}
+
+/* rv43z F5: the replica walked the whole zones map (32,768 buckets since
+ * zonecap F1) for every wing it gave an interface, twice per loaded
+ * session. One walk now serves the configuration in force. Red before
+ * (the walk per wing): walks == MANY * 2. */
+Test(rv26_ha, loading_many_sessions_walks_the_zones_map_once)
+{
+	struct pb_spec s = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP, .dport = 53 };
+	struct sfw_ha_stats st = { 0 };
+	struct sfw_session got;
+	struct ha_replica rep;
+
+	many_mirrored(&st, MANY);
+	replica_open(&rep, &st);
+	cr_assert_eq(ha_replica_load_all(&rep), MANY);
+	cr_expect_eq(rep.zones.walks, 1, "the zones map walked %llu times for %d sessions",
+		     (unsigned long long)rep.zones.walks, MANY);
+	ha_replica_close(&rep);
+	for (int i = 0; i < MANY; i++) {
+		s.sport = (__u16)(5200 + i);
+		GET_SESSION(&s, &got);
+		cr_expect_eq(got.wing[0].ifindex, FX_IFINDEX);
+		cr_expect_eq(got.wing[1].ifindex, FX_IFINDEX);
+	}
+}
+
+/* Removes lo from its zone once, at the first session's write, as a
+ * follow does (lo_leaves_its_zone): the generation stays the same. */
+static void lo_leaves_once(void *arg)
+{
+	int *calls = arg;
+
+	if ((*calls)++ == 0)
+		lo_leaves_its_zone(NULL);
+}
+
+/* The cache of the zones' interfaces is dropped when an interface it gave
+ * moved: the session after gets an interface of its zone as it is then
+ * (a second one, IFINDEX_2, put in the zone for this), not the moved one
+ * again, which would end every session loaded until the next commit. */
+#define IFINDEX_2 7000
+
+Test(rv26_ha, a_session_loaded_after_an_interface_moves_gets_the_zone_as_it_is)
+{
+	struct pb_spec s = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP, .dport = 53 };
+	int zones = fx_map_fd(false, SFW_STR(SFW_MAP_ZONES)), calls = 0;
+	struct sfw_zone_key lo = { .ifindex = FX_IFINDEX }, other;
+	struct sfw_ha_stats st = { 0 };
+	struct sfw_session got;
+	struct sfw_config cfg;
+	struct ha_replica rep;
+	__u32 zone;
+
+	many_mirrored(&st, 2);
+	cr_assert_eq(fx_config(&cfg), 0);
+	lo.gen = cfg.gen & 1;
+	other = (struct sfw_zone_key){ .ifindex = IFINDEX_2, .gen = lo.gen };
+	cr_assert_eq(bpf_map_lookup_elem(zones, &lo, &zone), 0);
+	cr_assert_eq(bpf_map_update_elem(zones, &other, &zone, BPF_NOEXIST), 0);
+	replica_open(&rep, &st);
+	rep.before_write = lo_leaves_once;
+	rep.hook_arg = &calls;
+	cr_expect_eq(ha_replica_load_all(&rep), 1, "the first ended (lo moved), the second loaded");
+	cr_expect_eq(rep.zones.walks, 2, "walked again once, after the move");
+	cr_expect_eq(ha_replica_load_all(&rep), 2, "the peer's next refresh: both");
+	cr_expect_eq(rep.zones.walks, 2);
+	ha_replica_close(&rep);
+	bpf_map_delete_elem(zones, &other);
+	for (int i = 0; i < 2; i++) {
+		s.sport = (__u16)(5200 + i);
+		GET_SESSION(&s, &got);
+		cr_expect_eq(got.wing[0].ifindex, IFINDEX_2, "the zone's interface now");
+		cr_expect_eq(got.wing[1].ifindex, IFINDEX_2);
+	}
 }
