@@ -265,7 +265,9 @@ static int rewrite_same(struct ha_replica *r, const struct sfw_ha_session *hs,
  * primary, its session replaces this one. One that holds counts (this
  * node's own) ends through the reaper first, so they are given back;
  * then the entry goes in only where nothing is (BPF_NOEXIST): a session
- * the datapath put there meanwhile is newer than the entry. */
+ * the datapath put there meanwhile is newer than the entry. r->count is
+ * the caller's: one session replaces another, so the table holds as many
+ * (when the insert loses to the datapath's, one fewer: an overestimate). */
 static int replace_other(struct ha_replica *r, const struct sfw_ha_session *hs,
 			 const struct sfw_session *old, const struct sfw_session *s)
 {
@@ -275,7 +277,6 @@ static int replace_other(struct ha_replica *r, const struct sfw_ha_session *hs,
 		ended = end_counted(r, &hs->key, old->id);
 		if (ended < 0)
 			return ended;
-		r->count -= ended && r->count ? 1 : 0;
 		return bpf_map_update_elem(r->sessions_fd, &hs->key, s, BPF_NOEXIST) ? -errno : 0;
 	}
 	return bpf_map_update_elem(r->sessions_fd, &hs->key, s, BPF_ANY) ? -errno : 0;
