@@ -266,8 +266,8 @@ static int rewrite_same(struct ha_replica *r, const struct sfw_ha_session *hs,
  * node's own) ends through the reaper first, so they are given back;
  * then the entry goes in only where nothing is (BPF_NOEXIST): a session
  * the datapath put there meanwhile is newer than the entry. r->count is
- * the caller's: one session replaces another, so the table holds as many
- * (when the insert loses to the datapath's, one fewer: an overestimate). */
+ * the caller's: one session replaces another (ours, or the datapath's
+ * when the insert loses to it), so the table holds as many. */
 static int replace_other(struct ha_replica *r, const struct sfw_ha_session *hs,
 			 const struct sfw_session *old, const struct sfw_session *s)
 {
