@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include "libbpf_lazy.h"
 #include "daemon_ctl.h"
@@ -257,24 +258,117 @@ static int start_daemon(void)
 	return 0;
 }
 
+/* Stops the daemon that holds the lock (SIGTERM, SIGKILL past ms) and
+ * starts this binary's in its place; -EAGAIN when one standing by took
+ * over. what: the holder, for the message. */
+static int replace_holder(int fd, pid_t pid, long ms, const char *what)
+{
+	int w = make_go(fd, pid, SIGTERM, ms);
+
+	if (w < 0)
+		return sfw_fail(EBUSY, "the %s session daemon (pid %d) did not stop, even "
+				"with SIGKILL", what, (int)pid);
+	if (w == 1)
+		flock(fd, LOCK_UN);   /* the daemon started takes it itself */
+	return w == 1 ? start_daemon() : -EAGAIN;
+}
+
 /* A daemon that has not swept for too long: stopped (SIGSTOP, a frozen
  * cgroup) or stuck. Replaced; -EAGAIN when one standing by took over. */
 static int replace_stale(int fd, pid_t pid, const struct sfw_daemon_info *info)
 {
 	__u64 since;
-	int w;
 
 	sfw_daemon_stale(info, sfw_mono_ns(), &since);
 	fprintf(stderr, "sfw: note: the session daemon (pid %d, started by %s) has not swept "
 		"for %llu s: replacing it\n", (int)pid, sfw_daemon_origin_name(info->origin),
 		(unsigned long long)(since / 1000000000ull));
-	w = make_go(fd, pid, SIGTERM, STUCK_WAIT_MS);
-	if (w < 0)
-		return sfw_fail(EBUSY, "the stale session daemon (pid %d) did not stop, even "
-				"with SIGKILL", (int)pid);
-	if (w == 1)
-		flock(fd, LOCK_UN);   /* the daemon started takes it itself */
-	return w == 1 ? start_daemon() : -EAGAIN;
+	return replace_holder(fd, pid, STUCK_WAIT_MS, "stale");
+}
+
+/* ---- an upgrade ------------------------------------------------------ */
+
+/* Does pid run another file than this process: an sfw the package
+ * replaced since it started, deleted or not? By device and inode, since
+ * the old file's path may name the new one by now. false when it cannot
+ * be told (the process gone meanwhile). exe: the path it runs. */
+static bool runs_other_binary(pid_t pid, char *exe, size_t len)
+{
+	struct stat theirs, ours;
+	char path[32];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	if (stat(path, &theirs) || stat("/proc/self/exe", &ours))
+		return false;
+	if (theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino)
+		return false;
+	n = readlink(path, exe, len - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	return true;
+}
+
+/* Is pid an `sfw daemon` (its second argument), not some other process
+ * blocked on the lock? */
+static bool is_daemon_cmd(pid_t pid)
+{
+	char path[32], args[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, args, sizeof(args) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	args[n] = '\0';
+	n = (ssize_t)strlen(args) + 1;
+	return n < (ssize_t)sizeof(args) && !strcmp(args + n, "daemon");
+}
+
+/* Attach-started daemons standing by that run another binary: one takes
+ * back over, old code and all, when the holder stops. Left to do so (an
+ * old sweeper beats none), and said: the reload or attach after that
+ * replaces it. */
+static void note_old_standbys(int fd)
+{
+	struct sfw_lock_users u;
+	char exe[256];
+
+	sfw_daemon_lock_users(fd, &u);
+	for (int i = 0; i < u.n_waiters; i++)
+		if (is_daemon_cmd(u.waiters[i]) &&
+		    runs_other_binary(u.waiters[i], exe, sizeof(exe)))
+			fprintf(stderr, "sfw: note: the session daemon standing by (pid %d) runs "
+				"another sfw binary (%s): when it takes back over, `sfw reload` "
+				"replaces it\n", (int)u.waiters[i], exe);
+}
+
+/* The daemon that holds the lock runs another binary than this one (the
+ * package upgraded under it): its follow and sweep are the old version's
+ * until it stops (review rv43z F1). One attach started is stopped and
+ * this binary's started in its place; one started by hand or by systemd
+ * is the operator's, who is told. 0, -EAGAIN to judge again (one standing
+ * by took over), or a negative errno with a message. */
+static int renew(int fd, pid_t pid, const struct sfw_daemon_info *info)
+{
+	char exe[256];
+
+	note_old_standbys(fd);
+	if (!runs_other_binary(pid, exe, sizeof(exe)))
+		return 0;
+	if (info->origin != SFW_DAEMON_AUTO) {
+		fprintf(stderr, "sfw: warning: the session daemon (pid %d, started by %s) runs "
+			"another sfw binary (%s): restart it to run this one\n", (int)pid,
+			sfw_daemon_origin_name(info->origin), exe);
+		return 0;
+	}
+	fprintf(stderr, "sfw: note: the session daemon (pid %d, started by attach) runs another "
+		"sfw binary (%s): replacing it\n", (int)pid, exe);
+	return replace_holder(fd, pid, STOP_WAIT_MS, "other binary's");
 }
 
 /* One look at the lock: 0 when a daemon runs (started now or before),
@@ -286,8 +380,8 @@ static int ensure_round(int fd, pid_t *pid)
 	switch (holder_of(fd, pid, &info)) {
 	case HOLDER_NONE:
 		return start_daemon();
-	case HOLDER_DAEMON:
-		return 0;   /* ours, systemd's or one started by hand */
+	case HOLDER_DAEMON:   /* ours, systemd's or one started by hand */
+		return renew(fd, *pid, &info);
 	case HOLDER_STALE:
 		return replace_stale(fd, *pid, &info);
 	case HOLDER_FOREIGN:

@@ -27,10 +27,11 @@ int sfw_daemon_info_read(struct sfw_daemon_info *out);
  * (SFW_DAEMON_STALE_GRACE_MS)? *since_ns: since its last pass ended. */
 bool sfw_daemon_stale(const struct sfw_daemon_info *info, __u64 now_ns, __u64 *since_ns);
 
-/* attach: start the daemon when none runs (and replace one that is
- * stale), and wait until it says it is ready. 0, or a negative errno with
- * a message (the lock held by something that is no daemon, a daemon that
- * could not start). */
+/* attach and reload: start the daemon when none runs (and replace one
+ * that is stale, or one attach started from another sfw binary: an
+ * upgrade's), and wait until it says it is ready. 0, or a negative errno
+ * with a message (the lock held by something that is no daemon, a daemon
+ * that could not start). */
 int sfw_daemon_ensure(void);
 
 /* detach all: stop the daemon and those standing by, wait for them to

@@ -112,11 +112,14 @@ static void reload_json(FILE *f, const struct sfw_iface_entry *ifs, int n)
 }
 
 /* Prints the interfaces with their new program ids: the proof that the
- * swap happened. Sessions stay in the pinned map throughout. */
+ * swap happened. Sessions stay in the pinned map throughout. The session
+ * daemon is this binary's afterwards, as after attach: one an older sfw's
+ * attach started is replaced (after a package upgrade, reload is the
+ * step that brings the new version in: review rv43z F1). */
 int sfw_cmd_reload(const struct sfw_cmdline *cl)
 {
 	struct sfw_iface_entry ifs[SFW_MAX_IFACES];
-	int n, applied;
+	int n, applied, r;
 
 	if (sfw_require_loaded() || sfw_lock())
 		return sfw_report(cl);
@@ -137,5 +140,8 @@ int sfw_cmd_reload(const struct sfw_cmdline *cl)
 			n == 1 ? "" : "s");
 		ifaces_text(cl->out, ifs, n);
 	}
-	return applied ? sfw_report(cl) : SFW_EXIT_OK;
+	r = applied ? sfw_report(cl) : SFW_EXIT_OK;
+	if (sfw_daemon_ensure() < 0)
+		r = sfw_report(cl);
+	return r;
 }

@@ -93,6 +93,19 @@ tcp_server() {   # port [-6]
 ifindex() { ip -n "$1" -o link show dev "$2" | cut -d: -f1; }   # ns ifname
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# Until the command succeeds, looking every tenth of a second, for at most
+# `tenths` of them; then fails naming `what`. (ha_lib.sh and some tests
+# define their own, in seconds or of another shape.)
+wait_for() {   # tenths what command...
+	local t=$1 what=$2
+	shift 2
+	while [ "$t" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		t=$((t - 1))
+	done
+	fail "timed out waiting for $what"
+}
 # grep -q at the end of a pipeline under pipefail: grep -q exits at the
 # first match, the producer's next write then dies of SIGPIPE and the
 # pipeline fails although the line was there. has reads everything.

@@ -23,16 +23,6 @@ started_by() { [ "$(status_json '"started-by"' 2>/dev/null)" = "$1" ]; }
 dead() { ! kill -0 "$1" 2>/dev/null; }
 fewer_sessions() { [ "$(sessions)" -lt "$1" ]; }
 slow_pace() { [ "$(status_json '"next-pass-ms"' 2>/dev/null)" -ge 30000 ]; }
-wait_for() {   # tenths what command...
-	local t=$1 what=$2
-	shift 2
-	while [ "$t" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		t=$((t - 1))
-	done
-	fail "timed out waiting for $what"
-}
 
 topology_up
 # the daemon's syslog, which a host without one lacks: it starts anyway

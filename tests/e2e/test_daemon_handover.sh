@@ -26,16 +26,6 @@ refused() { jval veth0 sfw-statistics source-session-limit; }
 flows() {   # n: UDP flows from the client, each from a port of its own
 	cli bash -c "for i in \$(seq $1); do echo q >/dev/udp/203.0.113.2/53; done"
 }
-wait_for() {   # tenths what command...
-	local t=$1 what=$2
-	shift 2
-	while [ "$t" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		t=$((t - 1))
-	done
-	fail "timed out waiting for $what"
-}
 
 drops_up
 commit_lines 'set security zones security-zone trust interfaces veth0' \

@@ -24,16 +24,6 @@ print(" ".join("%02x" % x for x in b))' "$1"
 }
 held() { bpftool map lookup pinned "$MAP" key hex $(key_of "$1") >/dev/null 2>&1; }
 said() { grep -q "another network namespace" "$TMP/foreign.err"; }
-wait_for() {   # tenths what command...
-	local t=$1 what=$2
-	shift 2
-	while [ "$t" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		t=$((t - 1))
-	done
-	fail "timed out waiting for $what"
-}
 
 topology_up
 sfw attach veth0 >/dev/null || fail "attach veth0"

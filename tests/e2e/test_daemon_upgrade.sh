@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# An upgrade replaces sfw's binary under a running session daemon, which
+# keeps following and sweeping as the old version did (review rv43z F1:
+# no proxy-arp follow by name, no zones cap). The upgrade's `sfw reload`,
+# or the next `attach`, replaces a daemon attach started from another
+# binary (deleted or not) with this binary's; sessions and counters stay.
+# One started by hand is the operator's: told, never stopped. One
+# standing by is said, and replaced once it has taken back over.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source tests/e2e/lib.sh
+source tests/e2e/drops_lib.sh
+py() { /usr/bin/python3 tests/e2e/ageing.py "$@"; }
+daemons() { py daemons "$1" "$SFW_PIN_ROOT" | sort -n | tr '\n' ' ' | sed 's/ $//'; }
+status_json() { sfw status --json | jq -er ".\"sfw-status\".\"session-daemon\".$1"; }
+pid_is() { [ "$(status_json pid 2>/dev/null)" = "$1" ]; }
+dead() { ! kill -0 "$1" 2>/dev/null; }
+# one daemon, of binary $1: its pid
+one_daemon_of() {
+	local d
+	d=$(daemons "$1")
+	[ -n "$d" ] && [ "${d// /}" = "$d" ] || fail "one daemon of $1 expected, got '$d'"
+	echo "$d"
+}
+OLD=$DROPS_TMP/sfw-old
+old_sfw() { fw "$OLD" "$@"; }
+conf=('set security zones security-zone trust interfaces veth0'
+	'set security zones security-zone untrust interfaces veth1'
+	'set security policies default-policy permit-all')
+
+trap drops_cleanup EXIT
+topology_up
+cp "$SFW" "$OLD"
+
+# 1. reload after the binary changed: the attach daemon of the old binary
+# goes, this one's runs; sessions and counters stay
+old_sfw attach veth0 veth1 >/dev/null || fail "attach with the old binary"
+commit_lines "${conf[@]}"
+old=$(one_daemon_of "$OLD")
+cli ping -c 2 -W 1 203.0.113.2 >/dev/null || fail "ping through sfw"
+before=$(jval veth0 sfw-statistics packets-permitted)
+[ "$before" -gt 0 ] 2>/dev/null || fail "no permitted packets before reload: '$before'"
+out=$(sfw reload 2>"$DROPS_TMP/reload.err") || fail "reload: $(cat "$DROPS_TMP/reload.err")"
+has "^reloaded programs on 2 interfaces$" <<<"$out" || fail "reload said: $out"
+has "^sfw: note: the session daemon (pid $old, started by attach) runs another sfw binary ($OLD): replacing it$" \
+	"$DROPS_TMP/reload.err" || fail "reload's note: $(cat "$DROPS_TMP/reload.err")"
+wait_for 50 "the old daemon's exit" dead "$old"
+new=$(one_daemon_of "$SFW")
+expect_eq "$(daemons "$OLD")" "" "daemons of the old binary after reload"
+pid_is "$new" || fail "status names pid $(status_json pid), not $new"
+[ "$(status_json '"started-by"')" = attach ] || fail "started by $(status_json '"started-by"')"
+after=$(jval veth0 sfw-statistics packets-permitted)
+[ "$after" -ge "$before" ] || fail "permitted packets went from $before to $after"
+sfw show security flow session protocol icmp | has "In: 198.51.100.2" ||
+	fail "the ping's session did not survive the reload"
+# again: the daemon is this binary's now, nothing to replace
+sfw reload >/dev/null 2>"$DROPS_TMP/reload2.err" || fail "second reload"
+[ ! -s "$DROPS_TMP/reload2.err" ] || fail "second reload said: $(cat "$DROPS_TMP/reload2.err")"
+pid_is "$new" || fail "a second reload replaced this binary's daemon"
+
+# 2. attach after the old binary was deleted (a package upgrade unlinks
+# it): the daemon runs "(deleted)", and the next attach replaces it
+sfw detach all >/dev/null || fail "detach all"
+cp "$SFW" "$OLD"
+old_sfw attach veth0 >/dev/null || fail "attach veth0 with the old binary"
+commit_lines "${conf[@]}"
+old=$(one_daemon_of "$OLD")
+rm -f "$OLD"
+readlink "/proc/$old/exe" | has ' (deleted)$' || fail "the old daemon's exe: $(readlink "/proc/$old/exe")"
+sfw attach veth1 >/dev/null 2>"$DROPS_TMP/attach.err" || fail "attach veth1: $(cat "$DROPS_TMP/attach.err")"
+has "^sfw: note: the session daemon (pid $old, started by attach) runs another sfw binary ($OLD (deleted)): replacing it$" \
+	"$DROPS_TMP/attach.err" || fail "attach's note: $(cat "$DROPS_TMP/attach.err")"
+wait_for 50 "the deleted binary's daemon's exit" dead "$old"
+new=$(one_daemon_of "$SFW")
+pid_is "$new" || fail "status after attach names $(status_json pid), not $new"
+
+# 3. one started by hand from another binary: told, left running
+cp "$SFW" "$OLD"
+nsenter --net="/run/netns/$FW_NS" "$OLD" daemon stdout >/dev/null 2>"$DROPS_TMP/hand.err" &
+hand=$!
+BG_PIDS+=($hand)
+wait_for 100 "the hand daemon's takeover" pid_is "$hand"
+sfw reload >/dev/null 2>"$DROPS_TMP/reload3.err" || fail "reload under a hand daemon"
+has "^sfw: warning: the session daemon (pid $hand, started by hand) runs another sfw binary ($OLD): restart it to run this one$" \
+	"$DROPS_TMP/reload3.err" || fail "reload's warning: $(cat "$DROPS_TMP/reload3.err")"
+pid_is "$hand" || fail "reload replaced the hand daemon"
+kill -INT "$hand"
+wait_for 100 "the attach daemon taking back over" pid_is "$new"
+
+# 4. an old attach daemon standing by behind a hand daemon of this binary:
+# said, left (it sweeps when the hand one stops), replaced once it holds
+sfw detach all >/dev/null || fail "detach all (4)"
+old_sfw attach veth0 veth1 >/dev/null || fail "attach with the old binary (4)"
+commit_lines "${conf[@]}"
+old=$(one_daemon_of "$OLD")
+nsenter --net="/run/netns/$FW_NS" "$SFW" daemon stdout >/dev/null 2>"$DROPS_TMP/hand4.err" &
+hand=$!
+BG_PIDS+=($hand)
+wait_for 100 "the hand daemon's takeover (4)" pid_is "$hand"
+sfw reload >/dev/null 2>"$DROPS_TMP/reload4.err" || fail "reload (4)"
+has "^sfw: note: the session daemon standing by (pid $old) runs another sfw binary ($OLD): when it takes back over, \`sfw reload\` replaces it$" \
+	"$DROPS_TMP/reload4.err" || fail "reload's standby note: $(cat "$DROPS_TMP/reload4.err")"
+kill -0 "$old" || fail "the old standby was stopped"
+kill -INT "$hand"
+wait_for 100 "the old standby taking back over" pid_is "$old"
+sfw reload >/dev/null 2>"$DROPS_TMP/reload5.err" || fail "reload (5)"
+wait_for 50 "the old standby's exit" dead "$old"
+new=$(one_daemon_of "$SFW")
+pid_is "$new" || fail "status after (5) names $(status_json pid), not $new"
+echo "PASS: daemon upgrade"
