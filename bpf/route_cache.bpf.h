@@ -54,15 +54,20 @@ struct {
 	__uint(max_entries, SFW_ROUTE_CACHE_SLOTS);
 } sfw_route_cache SEC(".maps");
 
-/* The slot of the query fib (its tot_len 0). */
-static __always_inline __u32 sfw_route_slot(const struct bpf_fib_lookup *fib)
+/* The slot of the query words w. */
+static __always_inline __u32 sfw_route_slot_of(const __u64 *w)
 {
-	const __u64 *w = (const __u64 *)fib;
 	__u64 h = 0;
 
 	for (int i = 0; i < SFW_ROUTE_QUERY_WORDS; i++)
 		h ^= w[i] * (0x9e3779b97f4a7c15ULL + 2 * i);
 	return (__u32)(h >> 32) & (SFW_ROUTE_CACHE_SLOTS - 1);
+}
+
+/* The slot of the query fib (its tot_len 0). */
+static __always_inline __u32 sfw_route_slot(const struct bpf_fib_lookup *fib)
+{
+	return sfw_route_slot_of((const __u64 *)fib);
 }
 
 static __always_inline __u64 sfw_route_gen(void)
@@ -73,17 +78,26 @@ static __always_inline __u64 sfw_route_gen(void)
 	return g ? *g : 0;
 }
 
+/* Was the query q, answered under generation egen at stamp, the query
+ * words w, and is its answer still good under gen at now? Every cache of
+ * lookups keyed by the query asks this (also bpf/host_route_cache.bpf.h). */
+static __always_inline bool sfw_route_query_fresh(const __u64 *q, __u64 egen, __u64 stamp,
+						  const __u64 *w, __u64 gen, __u64 now)
+{
+	__u64 diff = egen ^ gen;
+
+	for (int i = 0; i < SFW_ROUTE_QUERY_WORDS; i++)
+		diff |= q[i] ^ w[i];
+	return !diff && now - stamp < SFW_ROUTE_CACHE_NS;
+}
+
 /* Does entry e answer the query fib (its tot_len 0) under generation gen
  * at now? */
 static __always_inline bool sfw_route_fresh(const struct sfw_route_entry *e,
 					    const struct bpf_fib_lookup *fib, __u64 gen, __u64 now)
 {
-	const __u64 *w = (const __u64 *)fib;
-	__u64 diff = e->gen ^ gen;
-
-	for (int i = 0; i < SFW_ROUTE_QUERY_WORDS; i++)
-		diff |= e->q[i] ^ w[i];
-	return !diff && e->ifindex && now - e->stamp < SFW_ROUTE_CACHE_NS;
+	return e->ifindex &&
+	       sfw_route_query_fresh(e->q, e->gen, e->stamp, (const __u64 *)fib, gen, now);
 }
 
 /* The lookup of fib (filled by sfw_fwd_query, its tot_len the packet's

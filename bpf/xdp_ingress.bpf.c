@@ -11,6 +11,7 @@
 #include "proxy_arp.bpf.h"
 #include "proxy_ndp.bpf.h"
 #include "local_addr.bpf.h"
+#include "host_route_cache.bpf.h"
 
 /* sfw_xdp_route's answer: no egress to judge by */
 #define SFW_ROUTE_NONE 0xffffffffu
@@ -97,15 +98,39 @@ __noinline int sfw_nat_pass_ok(struct xdp_md *ctx, const struct sfw_pkt *p)
  * in the host's addresses (one hash lookup for SSH, BGP, DNS to the
  * host), the route only for a destination that is not one (the flows
  * R2 is about, a directed broadcast, an address the map lacks). A
- * discarding route is the stack's to drop. A global function. */
-__noinline int sfw_xdp_host_in_routed(struct xdp_md *ctx, const struct sfw_pkt *p)
+ * discarding route is the stack's to drop. The answer "the host's" is
+ * kept per query until the FIB generation changes, a second at most
+ * (bpf/host_route_cache.bpf.h): the next packet of the flow takes it
+ * from there. now: the packet's clock (sfw_flow's). A global function. */
+__noinline int sfw_xdp_host_in_routed(struct xdp_md *ctx, const struct sfw_pkt *p, __u64 now)
 {
+	/* the key, then the lookup in the same bytes: the call chain's
+	 * stack has no room for both */
+	union {
+		__u64 key[SFW_ROUTE_QUERY_WORDS];
+		struct bpf_fib_lookup fib;
+	} q;
+	struct sfw_host_route_entry *e;
+	__u64 gen = sfw_route_gen();   /* before the lookups: a change after them is newer */
 	__u32 out;
 
-	if (!ctx || !p || p->multicast || sfw_local_addr_has(&p->dst, p->family))
+	if (!ctx || !p || p->multicast)
 		return 0;
-	out = sfw_xdp_route(ctx, p);
-	return out && out != SFW_ROUTE_NONE;
+	sfw_host_route_key(q.key, p, ctx->ingress_ifindex);
+	e = sfw_host_route_entry(q.key);
+	if (sfw_host_route_held(e, q.key, gen, now))
+		return 0;
+	sfw_host_route_take(e, q.key);
+	if (!sfw_local_addr_has(&p->dst, p->family)) {
+		__builtin_memset(&q.fib, 0, sizeof(q.fib));
+		sfw_fib_query(&q.fib, p, ctx->ingress_ifindex, false);
+		out = sfw_route_egress(bpf_fib_lookup(ctx, &q.fib, sizeof(q.fib),
+						      BPF_FIB_LOOKUP_SKIP_NEIGH), q.fib.ifindex);
+		if (out && out != SFW_ROUTE_NONE)
+			return 1;
+	}
+	sfw_host_route_keep(e, gen, now);
+	return 0;
 }
 
 /* Is a transit first packet's source one the host routes nothing to, its
@@ -660,7 +685,7 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	/* and one in its In wing that the stack would now forward ends it:
 	 * the flow's next packet opens afresh, by its route and the policy */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && sfw_flow_meets_host(&f, p, SFW_WING_IN) &&
-	    sfw_xdp_host_in_routed(ctx, p)) {
+	    sfw_xdp_host_in_routed(ctx, p, f.now)) {
 		sfw_host_session_end(&f.key, f.now);
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	}
