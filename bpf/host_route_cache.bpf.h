@@ -13,8 +13,9 @@
  * no one followed). So a route that makes the destination forwarded ends
  * the session at the next packet, or within the second without the
  * daemon. (The daemon writes the generation before it updates the host's
- * addresses, loader/local_addrs.c: an answer taken from the old address
- * map in between holds its second too.) The other answer, "forwarded",
+ * addresses, loader/local_addrs.c, and again after: an answer taken from
+ * the old address map in between holds until the second write.) The
+ * other answer, "forwarded",
  * ends the session and is never kept. Per CPU, direct mapped: a slot
  * another query took is a miss, and the lookups then. The key is built
  * as whole words, not read back from a struct bpf_fib_lookup just
