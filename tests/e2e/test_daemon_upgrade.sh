@@ -6,6 +6,8 @@
 # binary (deleted or not) with this binary's; sessions and counters stay.
 # One started by hand is the operator's: told, never stopped. One
 # standing by is said, and replaced once it has taken back over.
+# SFW_OLD: a build of an older sfw to upgrade from (default: a copy of
+# this one, which is another file all the same).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
@@ -30,7 +32,7 @@ conf=('set security zones security-zone trust interfaces veth0'
 
 trap drops_cleanup EXIT
 topology_up
-cp "$SFW" "$OLD"
+cp "${SFW_OLD:-$SFW}" "$OLD"
 
 # 1. reload after the binary changed: the attach daemon of the old binary
 # goes, this one's runs; sessions and counters stay
@@ -61,7 +63,7 @@ pid_is "$new" || fail "a second reload replaced this binary's daemon"
 # 2. attach after the old binary was deleted (a package upgrade unlinks
 # it): the daemon runs "(deleted)", and the next attach replaces it
 sfw detach all >/dev/null || fail "detach all"
-cp "$SFW" "$OLD"
+cp "${SFW_OLD:-$SFW}" "$OLD"
 old_sfw attach veth0 >/dev/null || fail "attach veth0 with the old binary"
 commit_lines "${conf[@]}"
 old=$(one_daemon_of "$OLD")
@@ -75,7 +77,7 @@ new=$(one_daemon_of "$SFW")
 pid_is "$new" || fail "status after attach names $(status_json pid), not $new"
 
 # 3. one started by hand from another binary: told, left running
-cp "$SFW" "$OLD"
+cp "${SFW_OLD:-$SFW}" "$OLD"
 nsenter --net="/run/netns/$FW_NS" "$OLD" daemon stdout >/dev/null 2>"$DROPS_TMP/hand.err" &
 hand=$!
 BG_PIDS+=($hand)
