@@ -261,5 +261,11 @@ int sfw_read_iface_stats(__u32 ifindex, struct sfw_iface_stats *out);
  * session daemon on each change sfw_fib_watch_read reports
  * (SFW_NET_ADDRS). 0 or a negative errno with a message. */
 int sfw_local_addrs_sync(int map_fd);
+/* The session daemon's follow of an address that came or went: the map
+ * synced, then the FIB generation (gen_fd, < 0: none) written anew, so no
+ * answer the host-session cache took from the old map
+ * (bpf/host_route_cache.bpf.h) outlives the change. 0 or a negative errno
+ * with a message. */
+int sfw_local_addrs_follow(int map_fd, int gen_fd);
 
 #endif

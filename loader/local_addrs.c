@@ -210,3 +210,13 @@ int sfw_local_addrs_sync(int map_fd)
 	return err ? sfw_fail(-err, "cannot list the host's own addresses: %s",
 			      strerror(-err)) : 0;
 }
+
+int sfw_local_addrs_follow(int map_fd, int gen_fd)
+{
+	int err = sfw_local_addrs_sync(map_fd), bump = sfw_fib_gen_bump(gen_fd);
+
+	if (err)
+		return err;
+	return bump ? sfw_fail(-bump, "cannot write the route cache's generation: %s",
+			       strerror(-bump)) : 0;
+}

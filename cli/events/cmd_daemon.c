@@ -342,18 +342,14 @@ static int net_watch_open(struct daemon *d)
  * address map follows an address that came or went (or lost
  * notifications). A failure of the map is said and waited out: it keeps
  * what it held, and an address missing from it fails closed. The
- * generation is written again once the map has followed: the host-session
- * cache (bpf/host_route_cache.bpf.h) may have kept an answer from the old
- * map under the first one. */
+ * generation is written again once the map has followed
+ * (sfw_local_addrs_follow). */
 static int follow_net(struct daemon *d)
 {
 	int r = sfw_fib_watch_read(d->nl_fd, d->fib_gen_fd);
 
-	if (r > 0 && (r & SFW_NET_ADDRS)) {
-		if (sfw_local_addrs_sync(-1))
-			fprintf(stderr, "sfw daemon: %s\n", sfw_last_error());
-		sfw_fib_gen_bump(d->fib_gen_fd);
-	}
+	if (r > 0 && (r & SFW_NET_ADDRS) && sfw_local_addrs_follow(-1, d->fib_gen_fd))
+		fprintf(stderr, "sfw daemon: %s\n", sfw_last_error());
 	if (r > 0 && (r & SFW_NET_LINKS))
 		d->zones_due = true;
 	return r < 0 ? r : 0;

@@ -281,16 +281,6 @@ Test(rv28_host, f4_host_sessions_opener_forwarded_without_nat_passes_tc)
 	cr_expect_eq(fx_session(&c, &s), -ENOENT, "the host session ended");
 }
 
-/* rv29 F1 (medium, fail-open): tc's refusal above is bypassed where the
- * host itself masquerades what it forwards (nftables `oifname WAN
- * masquerade` beside sfw): the opener's packet reaches tc with the
- * host's WAN address as its source and no XDP trace, taken for the
- * host's own (self traffic). So XDP refuses the opener's packet in a
- * host session once the stack would forward it, before the stack (and
- * its NAT) sees it, and ends the session: the flow's next packet is
- * judged by its route and the policy, here trust to untrust, which
- * permits nothing. Red without sfw_xdp_host_in_routed: passed at XDP. The
- * end to end masquerade is tests/e2e/test_host_session_forward.sh's. */
 /* c opens a host session (no route to FAR yet), a second packet passes
  * under it, then the route to FAR appears; with followed false no one
  * writes the FIB generation for it (no `sfw daemon`). */
@@ -308,6 +298,16 @@ static void host_flow_then_routed(const struct pb_spec *c, bool followed)
 			    "ip neigh add " FAR " lladdr 02:00:00:00:00:33 dev fb nud permanent"), 0);
 }
 
+/* rv29 F1 (medium, fail-open): tc's refusal above is bypassed where the
+ * host itself masquerades what it forwards (nftables `oifname WAN
+ * masquerade` beside sfw): the opener's packet reaches tc with the
+ * host's WAN address as its source and no XDP trace, taken for the
+ * host's own (self traffic). So XDP refuses the opener's packet in a
+ * host session once the stack would forward it, before the stack (and
+ * its NAT) sees it, and ends the session: the flow's next packet is
+ * judged by its route and the policy, here trust to untrust, which
+ * permits nothing. Red without sfw_xdp_host_in_routed: passed at XDP. The
+ * end to end masquerade is tests/e2e/test_host_session_forward.sh's. */
 Test(rv28_host, rv29_f1_host_sessions_opener_refused_at_xdp_once_routed)
 {
 	struct pb_spec c = { .src = CLIENT_A, .dst = FAR, .proto = SFW_IPPROTO_UDP,
@@ -456,4 +456,31 @@ Test(rv28_fwd, rv27_f3_ipv6_datagram_refragmented_by_the_stack_loses_its_later_f
 		cr_expect_eq(tc_at(out_if, in_if, &recut[i], &out), FX_TC_OK,
 			     "later fragment %d of a permitted datagram refused at tc", i);
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_NO_FIRST), 0);
+}
+
+/* Review rvhir F1 (medium, fail-open): an address removed from the host,
+ * as the session daemon follows it: the watch writes the FIB generation,
+ * then the address map is synced. A packet in between found the old map
+ * and the host-session cache kept "the host's" under the new generation
+ * for its second, while the stack forwarded the session's packets to the
+ * address's new route. sfw_local_addrs_follow writes the generation again
+ * after the sync. Red without that second write. */
+Test(rv28_host, rvhir_address_removed_daemon_order)
+{
+	struct pb_spec c = { .src = CLIENT_A, .dst = "192.0.2.61", .proto = SFW_IPPROTO_UDP,
+			     .sport = 40009, .dport = 53, .payload = 20 };
+	struct sfw_session s;
+	struct pb_pkt up, out;
+
+	cr_assert_eq(system("ip addr add 192.0.2.61/32 dev fb && ip route add 192.0.2.61/32 dev fb"), 0);
+	cr_assert_eq(fx_local_addrs_sync(), 0);
+	cr_assert_eq(run_at(in_if, &c, &up, &out), FX_XDP_PASS);
+	GET_SESSION(&c, &s);
+	cr_assert_not(s.flags & (SFW_SESS_F_TRANSIT | SFW_SESS_F_LOCAL), "judged for the host");
+	cr_assert_eq(system("ip addr del 192.0.2.61/32 dev fb"), 0);
+	/* the daemon bumped the generation (fixture, here) but has not synced yet */
+	cr_expect_eq(run_at(in_if, &c, &up, &out), FX_XDP_PASS, "stale map: the host's");
+	cr_assert_eq(fx_local_addrs_sync(), 0);   /* the daemon's sync */
+	cr_expect_eq(run_at(in_if, &c, &up, &out), FX_XDP_DROP,
+		     "address gone, forwarded by the stack, still passed under the host session");
 }

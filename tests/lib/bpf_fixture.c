@@ -470,7 +470,10 @@ int fx_map_fd(bool tc, const char *name)
 
 int fx_local_addrs_sync(void)
 {
-	return sfw_local_addrs_sync(fx_map_fd(true, SFW_STR(SFW_MAP_LOCAL_ADDRS)));
+	/* as the session daemon follows (its order: the generation the watch
+	 * wrote before the sync, then again after it) */
+	return sfw_local_addrs_follow(fx_map_fd(true, SFW_STR(SFW_MAP_LOCAL_ADDRS)),
+				      fx.fib_gen_fd > 0 ? fx.fib_gen_fd : -1);
 }
 
 int fx_xdp_frame_at(__u32 ifindex, const void *data, __u32 len, void *out, __u32 *out_len)
