@@ -118,27 +118,70 @@ static const struct proxy_entry *entries_find(const struct proxy_entries *e,
 	return NULL;
 }
 
-/* One range by name into its entry by index: 1 when the interface is
- * here with an Ethernet address, 0 when not (nothing answered there),
- * or a negative errno. Any other failure to read a MAC refuses: an entry
- * left out would hide the interface's later ranges (the datapath stops
- * at the first gap). */
-static int entry_of_name(const struct sfw_nat_proxy_name_key *nk, const struct sfw_nat_proxy *nv,
-			 struct proxy_entry *e)
+/* An interface as read once per pass for all its ranges: read for each,
+ * a delete and re-create between two could give one name two indexes,
+ * one of them answering with the old MAC (review rv43z, F6). */
+struct iface_read {
+	char ifname[16];
+	__u32 ifindex;        /* 0: not here, or no Ethernet address */
+	__u8 mac[6];
+	union sfw_addr ll;    /* its link-local address, once ll_read */
+	bool ll_read;
+};
+
+/* ifname into r: 0, or a negative errno. Any failure to read a MAC but
+ * its absence refuses: an entry left out would hide the interface's later
+ * ranges (the datapath stops at the first gap). */
+static int iface_read(const char *ifname, struct iface_read *r)
 {
 	int err;
 
-	e->k = (struct sfw_nat_proxy_key){ .ifindex = if_nametoindex(nk->ifname), .idx = nk->idx,
-					  .gen = nk->gen };
-	e->v = *nv;
-	err = e->k.ifindex ? iface_mac(nk->ifname, e->v.mac) : -ENODEV;
+	*r = (struct iface_read){ .ifindex = if_nametoindex(ifname) };
+	memcpy(r->ifname, ifname, strnlen(ifname, sizeof(r->ifname) - 1));
+	err = r->ifindex ? iface_mac(ifname, r->mac) : -ENODEV;
 	if (err == -ENODEV)
+		r->ifindex = 0;   /* nothing answers there */
+	else if (err)
+		return sfw_fail(-err, "cannot read the MAC of %s: %s", ifname, strerror(-err));
+	return 0;
+}
+
+/* One range by name into its entry by index, its interface read in r:
+ * 1, or 0 when that is not here (nothing answered there). */
+static int entry_of_name(const struct sfw_nat_proxy_name_key *nk, const struct sfw_nat_proxy *nv,
+			 struct iface_read *r, struct proxy_entry *e)
+{
+	if (!r->ifindex)
 		return 0;
-	if (err)
-		return sfw_fail(-err, "cannot read the MAC of %s: %s", nk->ifname, strerror(-err));
+	e->k = (struct sfw_nat_proxy_key){ .ifindex = r->ifindex, .idx = nk->idx, .gen = nk->gen };
+	e->v = *nv;
+	memcpy(e->v.mac, r->mac, sizeof(r->mac));
+	if (e->v.family == SFW_FAMILY_INET6 && !r->ll_read) {
+		iface_link_local(r->ifname, &r->ll);
+		r->ll_read = true;
+	}
 	if (e->v.family == SFW_FAMILY_INET6)
-		iface_link_local(nk->ifname, &e->v.src);
+		e->v.src = r->ll;
 	return 1;
+}
+
+/* nk's interface into *rd, from this pass's reads[n], read on its first
+ * range: 0 or a negative errno. */
+static int read_once(const struct sfw_nat_proxy_name_key *nk, struct iface_read **reads, int *n,
+		     int *cap, struct iface_read **rd)
+{
+	int err;
+
+	for (int i = 0; i < *n; i++) {
+		*rd = &(*reads)[i];
+		if (!strncmp((*rd)->ifname, nk->ifname, sizeof(nk->ifname)))
+			return 0;
+	}
+	err = sfw_grow(reads, cap, *n, sizeof(**reads));
+	*rd = &(*reads)[*n];
+	err = err ? err : iface_read(nk->ifname, *rd);
+	*n += !err;
+	return err;
 }
 
 /* Two names that gave one index (a rename between two look-ups): the
@@ -167,7 +210,9 @@ static int entries_of_names(int names_fd, __u32 gen, struct proxy_entries *want)
 {
 	struct sfw_nat_proxy_name_key k, next;
 	char (*names)[16] = NULL;
+	struct iface_read *reads = NULL, *rd;
 	int err = bpf_map_get_next_key(names_fd, NULL, &next), r = 0, cap = 0;
+	int n_reads = 0, reads_cap = 0;
 
 	for (; !err && r >= 0; err = bpf_map_get_next_key(names_fd, &k, &next)) {
 		struct sfw_nat_proxy v;
@@ -176,7 +221,8 @@ static int entries_of_names(int names_fd, __u32 gen, struct proxy_entries *want)
 		k = next;
 		if (k.gen != gen || !k.ifname[0] || bpf_map_lookup_elem(names_fd, &k, &v))
 			continue;   /* another generation's, the tag (proxy_tag_key) */
-		r = entry_of_name(&k, &v, &e);
+		r = read_once(&k, &reads, &n_reads, &reads_cap, &rd);
+		r = r ? r : entry_of_name(&k, &v, rd, &e);
 		if (r <= 0)
 			continue;
 		r = sfw_grow(&names, &cap, want->n, sizeof(*names));
@@ -188,6 +234,7 @@ static int entries_of_names(int names_fd, __u32 gen, struct proxy_entries *want)
 	if (r >= 0)
 		drop_shared(want, names);
 	free(names);
+	free(reads);
 	return r < 0 ? r : 0;
 }
 
@@ -252,10 +299,12 @@ static int write_by_index(const struct sfw_compiled *c, int fd, __u32 gen)
 {
 	for (int i = 0; i < c->n_nat_proxies; i++) {
 		struct sfw_nat_proxy_name_key nk;
+		struct iface_read rd;
 		struct proxy_entry e;
 		int r = proxy_name_key(c, i, gen, &nk);
 
-		r = r ? r : entry_of_name(&nk, &c->nat_proxies[i].v, &e);
+		r = r ? r : iface_read(nk.ifname, &rd);
+		r = r ? r : entry_of_name(&nk, &c->nat_proxies[i].v, &rd, &e);
 		if (r < 0)
 			return r;
 		if (r && bpf_map_update_elem(fd, &e.k, &e.v, BPF_ANY))

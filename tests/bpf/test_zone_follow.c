@@ -399,3 +399,48 @@ Test(zone_follow, untagged_proxy_names_are_the_proxies_failure_alone)
 	cr_expect(strstr(out.proxies_said, "proxy-arp/ndp interface names"), "%s",
 		  out.proxies_said);
 }
+
+/* Linked with --wrap=if_nametoindex (Makefile): after the next look-up of
+ * recreate_after, that interface is deleted and made anew (another index). */
+unsigned int __real_if_nametoindex(const char *ifname);
+static const char *recreate_after;
+
+unsigned int __wrap_if_nametoindex(const char *ifname)
+{
+	unsigned int ifindex = __real_if_nametoindex(ifname);
+
+	if (recreate_after && !strcmp(ifname, recreate_after)) {
+		recreate_after = NULL;
+		cr_assert_eq(system("ip link del fc && ip link add fc type veth peer name fd"), 0);
+	}
+	return ifindex;
+}
+
+/* Each range of a name looked the name up anew: fc deleted and made anew
+ * between its two ranges gave it two indexes, the old one answering range
+ * 0 with the old MAC until the next link message (rv43z F6). One look-up
+ * per name and pass: both ranges on one index, which the next follow
+ * moves together. */
+Test(zone_follow, two_proxy_ranges_of_one_name_get_one_index)
+{
+	struct sfw_policy_fds f = fds();
+	struct sfw_config cfg;
+	__u8 mac[6];
+	__u32 fresh;
+
+	commit(FC_TRUST "set security nat proxy-arp interface fc address 192.0.2.10/32\n"
+	       "set security nat proxy-arp interface fc address 192.0.2.20/32\n" PLAIN);
+	cr_assert_eq(proxies_on(fc_if, mac), 2);
+	cr_assert_eq(fx_config(&cfg), 0);
+	recreate_after = "fc";
+	cr_expect_eq(sfw_nat_proxies_resolve(&f, cfg.gen & 1, cfg.conf_digest), 0, "%s",
+		     sfw_last_error());
+	recreate_after = NULL;
+	fresh = if_nametoindex("fc");
+	cr_assert_neq(fresh, fc_if);
+	cr_expect_eq(proxies_on(fc_if, mac) + proxies_on(fresh, mac) * 10, 2,
+		     "fc's ranges on the old index: %d, on the new: %d", proxies_on(fc_if, mac),
+		     proxies_on(fresh, mac));
+	follow_links();
+	cr_expect_eq(proxies_on(fresh, mac), 2, "both follow the new fc");
+}
