@@ -143,20 +143,41 @@ static int drop_stale(int zones_fd, __u32 gen, const struct sfw_ifname_entries *
 	return n;
 }
 
-/* Only an older sfw's zones map can fill (include/maps.h
- * SFW_MAX_ZONE_BINDINGS): a commit binding more than half of it present
- * here is refused, failing closed, and the way out said. */
-static int zones_full(int zones_fd, int want)
+/* Half the zones map: what one generation may hold and still leave the
+ * other, which the next commit writes, as much. */
+static int generation_room(int zones_fd, int *room)
 {
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info);
-	int err = errno;
 
-	if (err != E2BIG || bpf_obj_get_info_by_fd(zones_fd, &info, &len))
+	if (bpf_obj_get_info_by_fd(zones_fd, &info, &len))
+		return sfw_fail(errno, "cannot read the zones map: %s", strerror(errno));
+	*room = (int)(info.max_entries / 2);
+	return 0;
+}
+
+/* n interfaces named in the configuration what (left in no zone, not
+ * bound) for want of room in an older sfw's zones map (include/maps.h
+ * SFW_MAX_ZONE_BINDINGS), room per configuration, and the way out: one
+ * text for a follow (keep_room) and a commit (zones_full). */
+static int older_map_full(int n, const char *what, int room)
+{
+	return sfw_fail(E2BIG, "%d interfaces named in the configuration %s: the zones map an "
+			"older sfw pinned holds %d per configuration (detach all, then attach, "
+			"to grow it)", n, what, room);
+}
+
+/* Only an older sfw's zones map can fill: a commit binding more than
+ * half of it present here is refused, failing closed, and the way out
+ * said. */
+static int zones_full(int zones_fd, int want)
+{
+	int err = errno, room;
+
+	if (err != E2BIG)
 		return sfw_fail(err, "cannot write the zone map: %s", strerror(err));
-	return sfw_fail(E2BIG, "cannot bind %d interfaces to zones: the zones map an older sfw "
-			"pinned holds %u per configuration (detach all, then attach, to grow it)",
-			want, info.max_entries / 2);
+	err = generation_room(zones_fd, &room);
+	return err ? err : older_map_full(want, "cannot be bound to zones", room);
 }
 
 static int add_fresh(int zones_fd, __u32 gen, const struct sfw_ifname_entries *have,
@@ -220,19 +241,6 @@ static int write_names(const struct sfw_compiled *c, const struct sfw_policy_fds
 	return 0;
 }
 
-/* Half the zones map: what one generation may hold and still leave the
- * other, which the next commit writes, as much. */
-static int generation_room(int zones_fd, int *room)
-{
-	struct bpf_map_info info = { 0 };
-	__u32 len = sizeof(info);
-
-	if (bpf_obj_get_info_by_fd(zones_fd, &info, &len))
-		return sfw_fail(errno, "cannot read the zones map: %s", strerror(errno));
-	*room = (int)(info.max_entries / 2);
-	return 0;
-}
-
 /* Keeps room entries of want, those have holds as they are first (their
  * sessions stay); the rest are left in no zone, failing closed. Only an
  * older sfw's zones map (include/maps.h SFW_MAX_ZONE_BINDINGS) is that
@@ -257,9 +265,7 @@ static int keep_room(struct sfw_ifname_entries *want, const struct sfw_ifname_en
 		}
 	}
 	want->n = room;
-	sfw_fail(E2BIG, "%d interfaces named in the configuration are left in no zone: the "
-		 "zones map an older sfw pinned holds %d per configuration (detach all, then "
-		 "attach, to grow it)", left, room);
+	older_map_full(left, "are left in no zone", room);
 	return left;
 }
 
