@@ -220,9 +220,11 @@ $(BUILD)/tests/bpf_tests: $(BPFT_OBJS) $(TESTLIB_OBJS) $(call LIB_OF,loader) $(c
 
 $(BPFT_OBJS) $(POLT_OBJS): | $(TEST_SKELS)
 
+# --wrap=if_nametoindex: tests/bpf/test_zone_follow.c re-creates an
+# interface between two look-ups of its name
 $(BUILD)/tests/bpf_conf_tests: $(POLT_OBJS) $(TESTLIB_OBJS) $(LIBS) | $(BUILD)/tests
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion -Wl,--wrap=if_nametoindex
 
 $(BUILD)/tests/fuzz/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o \
 			      $(LIBS) | $(BUILD)/tests/fuzz

@@ -90,7 +90,7 @@ int sfw_conf_apply(const struct sfw_conf *conf, void *ctx)
 	return err;
 }
 
-int sfw_zones_follow(void)
+int sfw_zones_follow(struct sfw_followed *out)
 {
 	struct sfw_policy_fds fds;
 	int err = sfw_check_netns();
@@ -98,8 +98,8 @@ int sfw_zones_follow(void)
 	if (!err)
 		err = open_fds(&fds);
 	if (err)
-		return err;
-	err = sfw_names_follow(&fds);
+		return sfw_follow_failed(out, err);
+	err = sfw_names_follow(&fds, out);
 	close_fds(&fds);
 	return err;
 }

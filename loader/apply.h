@@ -50,6 +50,22 @@ bool sfw_conf_failed(void);
  * unreadable (sfw_conf_sync)? False when sfw is not loaded. */
 bool sfw_conf_differs(void);
 
+/* One follow's results apart, each with the message it left, so that a
+ * count of interfaces left in no zone is said even when the proxies then
+ * fail, and each failure is said as the zones' or the proxies' (review
+ * rv43z, F6). zones: sfw_zones_resolve's (0, that many left in no zone,
+ * or a negative errno); proxies: sfw_nat_proxies_resolve's (0 or a
+ * negative errno; 0 when not tried, after a zones' error). An error
+ * before either was tried (no pins, no memory) is the zones'. */
+#define SFW_FOLLOW_SAID 512
+struct sfw_followed {
+	int zones, proxies;
+	char zones_said[SFW_FOLLOW_SAID], proxies_said[SFW_FOLLOW_SAID];
+};
+/* *out: err (0 or a negative errno, its message in sfw_last_error())
+ * before anything followed; returns err. */
+int sfw_follow_failed(struct sfw_followed *out, int err);
+
 /* Makes the zone bindings and the proxy-arp/ndp entries of the
  * configuration in force those its interface names give now
  * (sfw_names_follow), in the caller's network namespace: an index
@@ -58,13 +74,14 @@ bool sfw_conf_differs(void);
  * wing on an interface whose zone changed end (loader/zone_ifnames.c).
  * The session daemon calls it when interfaces change, attach when it
  * finds the configuration in force; under the lock (sfw_lock), as a
- * commit. 0 or a negative errno with a message: an error after the zones
+ * commit. Each result in *out; returns the zones' error, else the
+ * proxies', else the zones' count: 0 or a negative errno: an error after the zones
  * map was read may leave an interface whose zone changed in no zone,
  * never in its old one; one before changes nothing (the daemon tries
  * again); -ESTALE: the names are another configuration's (sfw_zones_resolve),
  * nothing changed. Positive: that many interfaces named were left in no
  * zone for want of room in an older sfw's zones map, said in
- * sfw_last_error() (sfw_zones_resolve). */
-int sfw_zones_follow(void);
+ * out->zones_said (sfw_zones_resolve). */
+int sfw_zones_follow(struct sfw_followed *out);
 
 #endif

@@ -3,27 +3,44 @@
  * pass for each link change the session daemon hears and at attach
  * (apply.c sfw_zones_follow). */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include "libbpf_lazy.h"
 #include "loader.h"
 #include "maps.h"
 #include "policy_write.h"
 
-int sfw_names_follow(const struct sfw_policy_fds *fds)
+/* r, and the message it left when it is not 0, into said. */
+static int kept(int r, char said[SFW_FOLLOW_SAID])
+{
+	snprintf(said, SFW_FOLLOW_SAID, "%s", r ? sfw_last_error() : "");
+	return r;
+}
+
+int sfw_follow_failed(struct sfw_followed *out, int err)
+{
+	memset(out, 0, sizeof(*out));
+	return out->zones = kept(err, out->zones_said);
+}
+
+int sfw_names_follow(const struct sfw_policy_fds *fds, struct sfw_followed *out)
 {
 	struct sfw_config cfg;
 	__u32 zero = 0, gen;
-	int err, perr;
 
+	/* an older sfw's datapath: nothing to follow by */
 	if (fds->zone_ifnames < 0)
-		return 0;   /* an older sfw's datapath: nothing to follow by */
+		return sfw_follow_failed(out, 0);
 	if (bpf_map_lookup_elem(fds->config, &zero, &cfg))
-		return sfw_fail(errno, "cannot read the configuration map: %s", strerror(errno));
+		return sfw_follow_failed(out, sfw_fail(errno, "cannot read the configuration "
+							 "map: %s", strerror(errno)));
+	memset(out, 0, sizeof(*out));
 	gen = cfg.gen & 1;
-	err = sfw_zones_resolve(fds, gen, true, cfg.conf_digest);
-	/* proxy-arp/ndp by the same names; -ESTALE as for the zones */
-	if (err < 0 || fds->nat_proxy_names < 0)
-		return err;
-	perr = sfw_nat_proxies_resolve(fds, gen, cfg.conf_digest);
-	return perr < 0 ? perr : err;
+	out->zones = kept(sfw_zones_resolve(fds, gen, true, cfg.conf_digest), out->zones_said);
+	/* proxy-arp/ndp by the same names, whatever the zones gave (a
+	 * count left in no zone is said all the same); -ESTALE as theirs */
+	if (out->zones >= 0 && fds->nat_proxy_names >= 0)
+		out->proxies = kept(sfw_nat_proxies_resolve(fds, gen, cfg.conf_digest),
+				    out->proxies_said);
+	return out->zones < 0 ? out->zones : out->proxies < 0 ? out->proxies : out->zones;
 }

@@ -19,6 +19,7 @@
 #include "libbpf_lazy.h"
 #include "loader_int.h"
 #include "apply.h"
+#include "ifname_entries.h"
 #include "policy_write.h"
 
 /* ifname's Ethernet address, in the namespace of the process that
@@ -89,85 +90,97 @@ static int proxy_name_key(const struct sfw_compiled *c, int i, __u32 gen,
 }
 
 struct proxy_entry {
-	struct sfw_nat_proxy_key k;
+	struct sfw_by_index at;   /* sub: the range's number (key idx) */
 	struct sfw_nat_proxy v;
 };
 
-struct proxy_entries {
-	struct proxy_entry *v;
-	int n, cap;
+#define PROXY_ENTRIES { .size = sizeof(struct proxy_entry) }
+
+static struct proxy_entry *entry(const struct sfw_ifname_entries *e, int i)
+{
+	return (struct proxy_entry *)e->v + i;
+}
+
+/* e's key in generation gen of the proxy map. */
+static struct sfw_nat_proxy_key entry_key(const struct proxy_entry *e, __u32 gen)
+{
+	return (struct sfw_nat_proxy_key){ .ifindex = e->at.ifindex, .idx = (__u16)e->at.sub,
+					   .gen = (__u8)gen };
+}
+
+/* An interface as read once per pass for all its ranges: read for each,
+ * a delete and re-create between two could give one name two indexes,
+ * one of them answering with the old MAC (review rv43z, F6). */
+struct iface_read {
+	char ifname[16];
+	__u32 ifindex;        /* 0: not here, or no Ethernet address */
+	__u8 mac[6];
+	union sfw_addr ll;    /* its link-local address, once ll_read */
+	bool ll_read;
 };
 
-static int entries_add(struct proxy_entries *e, const struct sfw_nat_proxy_key *k,
-		       const struct sfw_nat_proxy *v)
-{
-	int err = sfw_grow(&e->v, &e->cap, e->n, sizeof(*e->v));
-
-	if (err)
-		return err;
-	e->v[e->n++] = (struct proxy_entry){ .k = *k, .v = *v };
-	return 0;
-}
-
-static const struct proxy_entry *entries_find(const struct proxy_entries *e,
-					      const struct sfw_nat_proxy_key *k)
-{
-	for (int i = 0; i < e->n; i++)
-		if (!memcmp(&e->v[i].k, k, sizeof(*k)))
-			return &e->v[i];
-	return NULL;
-}
-
-/* One range by name into its entry by index: 1 when the interface is
- * here with an Ethernet address, 0 when not (nothing answered there),
- * or a negative errno. Any other failure to read a MAC refuses: an entry
- * left out would hide the interface's later ranges (the datapath stops
- * at the first gap). */
-static int entry_of_name(const struct sfw_nat_proxy_name_key *nk, const struct sfw_nat_proxy *nv,
-			 struct proxy_entry *e)
+/* ifname into r: 0, or a negative errno. Any failure to read a MAC but
+ * its absence refuses: an entry left out would hide the interface's later
+ * ranges (the datapath stops at the first gap). */
+static int iface_read(const char *ifname, struct iface_read *r)
 {
 	int err;
 
-	e->k = (struct sfw_nat_proxy_key){ .ifindex = if_nametoindex(nk->ifname), .idx = nk->idx,
-					  .gen = nk->gen };
-	e->v = *nv;
-	err = e->k.ifindex ? iface_mac(nk->ifname, e->v.mac) : -ENODEV;
+	*r = (struct iface_read){ .ifindex = if_nametoindex(ifname) };
+	memcpy(r->ifname, ifname, strnlen(ifname, sizeof(r->ifname) - 1));
+	err = r->ifindex ? iface_mac(ifname, r->mac) : -ENODEV;
 	if (err == -ENODEV)
+		r->ifindex = 0;   /* nothing answers there */
+	else if (err)
+		return sfw_fail(-err, "cannot read the MAC of %s: %s", ifname, strerror(-err));
+	return 0;
+}
+
+/* One range by name into its entry by index, its interface read in r:
+ * 1, or 0 when that is not here (nothing answered there). */
+static int entry_of_name(const struct sfw_nat_proxy_name_key *nk, const struct sfw_nat_proxy *nv,
+			 struct iface_read *r, struct proxy_entry *e)
+{
+	if (!r->ifindex)
 		return 0;
-	if (err)
-		return sfw_fail(-err, "cannot read the MAC of %s: %s", nk->ifname, strerror(-err));
+	*e = (struct proxy_entry){ .at = { .ifindex = r->ifindex, .sub = nk->idx }, .v = *nv };
+	memcpy(e->at.ifname, r->ifname, sizeof(e->at.ifname));
+	memcpy(e->v.mac, r->mac, sizeof(r->mac));
+	if (e->v.family == SFW_FAMILY_INET6 && !r->ll_read) {
+		iface_link_local(r->ifname, &r->ll);
+		r->ll_read = true;
+	}
 	if (e->v.family == SFW_FAMILY_INET6)
-		iface_link_local(nk->ifname, &e->v.src);
+		e->v.src = r->ll;
 	return 1;
 }
 
-/* Two names that gave one index (a rename between two look-ups): the
- * rename's notification brings another computation; meanwhile neither
- * answers. */
-static void drop_shared(struct proxy_entries *e, char (*names)[16])
+/* nk's interface into *rd, from this pass's reads[n], read on its first
+ * range: 0 or a negative errno. */
+static int read_once(const struct sfw_nat_proxy_name_key *nk, struct iface_read **reads, int *n,
+		     int *cap, struct iface_read **rd)
 {
-	int n = 0;
+	int err;
 
-	for (int i = 0; i < e->n; i++) {
-		bool shared = false;
-
-		for (int j = 0; j < e->n; j++)
-			shared |= e->v[j].k.ifindex == e->v[i].k.ifindex && strcmp(names[i], names[j]);
-		if (!shared) {
-			e->v[n] = e->v[i];
-			memcpy(names[n], names[i], 16);
-			n++;
-		}
+	for (int i = 0; i < *n; i++) {
+		*rd = &(*reads)[i];
+		if (!strncmp((*rd)->ifname, nk->ifname, sizeof(nk->ifname)))
+			return 0;
 	}
-	e->n = n;
+	err = sfw_grow(reads, cap, *n, sizeof(**reads));
+	*rd = &(*reads)[*n];
+	err = err ? err : iface_read(nk->ifname, *rd);
+	*n += !err;
+	return err;
 }
 
 /* What generation gen's names give now, in want. */
-static int entries_of_names(int names_fd, __u32 gen, struct proxy_entries *want)
+static int entries_of_names(int names_fd, __u32 gen, struct sfw_ifname_entries *want)
 {
 	struct sfw_nat_proxy_name_key k, next;
-	char (*names)[16] = NULL;
-	int err = bpf_map_get_next_key(names_fd, NULL, &next), r = 0, cap = 0;
+	struct iface_read *reads = NULL, *rd;
+	int err = bpf_map_get_next_key(names_fd, NULL, &next), r = 0;
+	int n_reads = 0, reads_cap = 0;
 
 	for (; !err && r >= 0; err = bpf_map_get_next_key(names_fd, &k, &next)) {
 		struct sfw_nat_proxy v;
@@ -176,18 +189,17 @@ static int entries_of_names(int names_fd, __u32 gen, struct proxy_entries *want)
 		k = next;
 		if (k.gen != gen || !k.ifname[0] || bpf_map_lookup_elem(names_fd, &k, &v))
 			continue;   /* another generation's, the tag (proxy_tag_key) */
-		r = entry_of_name(&k, &v, &e);
-		if (r <= 0)
-			continue;
-		r = sfw_grow(&names, &cap, want->n, sizeof(*names));
-		if (r)
-			break;
-		memcpy(names[want->n], k.ifname, 16);
-		r = entries_add(want, &e.k, &e.v);
+		r = read_once(&k, &reads, &n_reads, &reads_cap, &rd);
+		r = r ? r : entry_of_name(&k, &v, rd, &e);
+		if (r > 0)
+			r = sfw_ifname_entries_add(want, &e);
 	}
+	/* two names that gave one index (a rename between two look-ups):
+	 * the rename's notification brings another computation; meanwhile
+	 * neither answers */
 	if (r >= 0)
-		drop_shared(want, names);
-	free(names);
+		sfw_ifname_entries_drop_shared(want);
+	free(reads);
 	return r < 0 ? r : 0;
 }
 
@@ -210,37 +222,53 @@ static bool tagged_by(int names_fd, __u32 gen, const __u8 *digest)
 	return t == sfw_names_tag(digest);
 }
 
+/* What generation gen of the proxy map holds, in have. */
+static int entries_in_map(int proxies_fd, __u32 gen, struct sfw_ifname_entries *have)
+{
+	struct sfw_nat_proxy_key k, next;
+	int r, err = 0;
+
+	for (r = bpf_map_get_next_key(proxies_fd, NULL, &next); !r && !err;
+	     r = bpf_map_get_next_key(proxies_fd, &k, &next)) {
+		struct proxy_entry e = { 0 };
+
+		k = next;
+		e.at = (struct sfw_by_index){ .ifindex = k.ifindex, .sub = k.idx };
+		if (k.gen == gen && !bpf_map_lookup_elem(proxies_fd, &k, &e.v))
+			err = sfw_ifname_entries_add(have, &e);
+	}
+	sfw_ifname_entries_sort(have);
+	return err;
+}
+
 int sfw_nat_proxies_resolve(const struct sfw_policy_fds *fds, __u32 gen, const __u8 *digest)
 {
-	struct proxy_entries want = { 0 }, have = { 0 };
-	struct sfw_nat_proxy_key k, next;
-	int err, r;
+	struct sfw_ifname_entries want = PROXY_ENTRIES, have = PROXY_ENTRIES;
+	int err;
 
 	if (!tagged_by(fds->nat_proxy_names, gen, digest))
 		return sfw_fail(ESTALE, "the proxy-arp/ndp interface names are another "
 				"configuration's than the one in force (an sfw that keeps none "
 				"committed it): they follow the names again from the next commit");
 	err = entries_of_names(fds->nat_proxy_names, gen, &want);
-
-	for (r = bpf_map_get_next_key(fds->nat_proxies, NULL, &next); !r && !err;
-	     r = bpf_map_get_next_key(fds->nat_proxies, &k, &next)) {
-		struct sfw_nat_proxy v;
-
-		k = next;
-		if (k.gen == gen && !bpf_map_lookup_elem(fds->nat_proxies, &k, &v))
-			err = entries_add(&have, &k, &v);
-	}
+	err = err ? err : entries_in_map(fds->nat_proxies, gen, &have);
 	/* what no longer holds goes first: an index answers for no one
 	 * before it answers for another */
 	for (int i = 0; i < have.n && !err; i++) {
-		const struct proxy_entry *w = entries_find(&want, &have.v[i].k);
+		const struct proxy_entry *h = entry(&have, i);
+		const struct proxy_entry *w = sfw_ifname_entries_find(&want, h->at.ifindex,
+								      h->at.sub);
+		struct sfw_nat_proxy_key k = entry_key(h, gen);
 
-		if (!w || memcmp(&w->v, &have.v[i].v, sizeof(w->v)))
-			bpf_map_delete_elem(fds->nat_proxies, &have.v[i].k);
+		if (!w || memcmp(&w->v, &h->v, sizeof(w->v)))
+			bpf_map_delete_elem(fds->nat_proxies, &k);
 	}
-	for (int i = 0; i < want.n && !err; i++)
-		if (bpf_map_update_elem(fds->nat_proxies, &want.v[i].k, &want.v[i].v, BPF_ANY))
+	for (int i = 0; i < want.n && !err; i++) {
+		struct sfw_nat_proxy_key k = entry_key(entry(&want, i), gen);
+
+		if (bpf_map_update_elem(fds->nat_proxies, &k, &entry(&want, i)->v, BPF_ANY))
 			err = sfw_fail(errno, "cannot write the NAT proxy map: %s", strerror(errno));
+	}
 	free(want.v);
 	free(have.v);
 	return err;
@@ -252,13 +280,19 @@ static int write_by_index(const struct sfw_compiled *c, int fd, __u32 gen)
 {
 	for (int i = 0; i < c->n_nat_proxies; i++) {
 		struct sfw_nat_proxy_name_key nk;
+		struct sfw_nat_proxy_key k;
+		struct iface_read rd;
 		struct proxy_entry e;
 		int r = proxy_name_key(c, i, gen, &nk);
 
-		r = r ? r : entry_of_name(&nk, &c->nat_proxies[i].v, &e);
+		r = r ? r : iface_read(nk.ifname, &rd);
+		r = r ? r : entry_of_name(&nk, &c->nat_proxies[i].v, &rd, &e);
 		if (r < 0)
 			return r;
-		if (r && bpf_map_update_elem(fd, &e.k, &e.v, BPF_ANY))
+		if (!r)
+			continue;   /* not here */
+		k = entry_key(&e, gen);
+		if (bpf_map_update_elem(fd, &k, &e.v, BPF_ANY))
 			return sfw_fail(errno, "cannot write the NAT proxy map: %s", strerror(errno));
 	}
 	return 0;

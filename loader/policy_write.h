@@ -43,8 +43,9 @@ int sfw_zones_resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force
 /* The generation in force of the zones (sfw_zones_resolve) and of the
  * proxy-arp/ndp entries (sfw_nat_proxies_resolve) made what their names
  * give now: what sfw_zones_follow (apply.h) does on the pinned maps.
- * Its return is sfw_zones_resolve's, or the proxies' error. */
-int sfw_names_follow(const struct sfw_policy_fds *fds);
+ * Each result, and its message, into *out (apply.h struct sfw_followed);
+ * returns the zones' error, else the proxies', else the zones' count. */
+int sfw_names_follow(const struct sfw_policy_fds *fds, struct sfw_followed *out);
 
 /* The tag of a generation's names, zones' and proxies': who wrote them,
  * the first 4 bytes of the digest of its text (include/policy.h). */

@@ -17,53 +17,34 @@
 #include "libbpf_lazy.h"
 #include "loader_int.h"
 #include "maps.h"
+#include "ifname_entries.h"
 #include "policy_write.h"
 #include "zone_moves.h"
 
 struct zone_entry {
-	__u32 ifindex;
+	struct sfw_by_index at;
 	__u32 zone;
 };
 
-struct zone_entries {
-	struct zone_entry *v;
-	int n, cap;
-};
+#define ZONE_ENTRIES { .size = sizeof(struct zone_entry) }
 
-static int entries_add(struct zone_entries *e, __u32 ifindex, __u32 zone)
+static int entries_add(struct sfw_ifname_entries *e, __u32 ifindex, const char *ifname,
+		       __u32 zone)
 {
-	int err = sfw_grow(&e->v, &e->cap, e->n, sizeof(*e->v));
+	struct zone_entry z = { .at.ifindex = ifindex, .zone = zone };
 
-	if (err)
-		return err;
-	e->v[e->n++] = (struct zone_entry){ .ifindex = ifindex, .zone = zone };
-	return 0;
+	strncpy(z.at.ifname, ifname, sizeof(z.at.ifname) - 1);
+	return sfw_ifname_entries_add(e, &z);
 }
 
-static const struct zone_entry *entries_find(const struct zone_entries *e, __u32 ifindex)
+static const struct zone_entry *entries_find(const struct sfw_ifname_entries *e, __u32 ifindex)
 {
-	for (int i = 0; i < e->n; i++)
-		if (e->v[i].ifindex == ifindex)
-			return &e->v[i];
-	return NULL;
+	return sfw_ifname_entries_find(e, ifindex, 0);
 }
 
-/* Two names that gave one index: an interface renamed between the two
- * look-ups. Neither is trusted (the rename's notification brings another
- * computation); both are left in no zone meanwhile. */
-static void drop_shared(struct zone_entries *e)
+static struct zone_entry *entry(const struct sfw_ifname_entries *e, int i)
 {
-	int n = 0;
-
-	for (int i = 0; i < e->n; i++) {
-		int seen = 0;
-
-		for (int j = 0; j < e->n; j++)
-			seen += e->v[j].ifindex == e->v[i].ifindex;
-		if (seen == 1)
-			e->v[n++] = e->v[i];
-	}
-	e->n = n;
+	return (struct zone_entry *)e->v + i;
 }
 
 __u32 sfw_names_tag(const __u8 *digest)
@@ -107,21 +88,22 @@ static int names_in_map(int ifnames_fd, __u32 gen, struct sfw_cpl_zif **names, i
 /* The computation: what names give now, each name an interface of this
  * namespace bears, by that interface's index. A name no interface bears
  * gives nothing. */
-static int entries_of_names(const struct sfw_cpl_zif *names, int n, struct zone_entries *want)
+static int entries_of_names(const struct sfw_cpl_zif *names, int n,
+			    struct sfw_ifname_entries *want)
 {
 	int err = 0;
 
 	for (int i = 0; i < n && !err; i++) {
 		__u32 ifindex = if_nametoindex(names[i].ifname);
 
-		err = ifindex ? entries_add(want, ifindex, names[i].zone) : 0;
+		err = ifindex ? entries_add(want, ifindex, names[i].ifname, names[i].zone) : 0;
 	}
-	drop_shared(want);
+	sfw_ifname_entries_drop_shared(want);
 	return err;
 }
 
 /* What the zones map holds of generation gen. */
-static int entries_in_map(int zones_fd, __u32 gen, struct zone_entries *have)
+static int entries_in_map(int zones_fd, __u32 gen, struct sfw_ifname_entries *have)
 {
 	struct sfw_zone_key k, next;
 	__u32 zone;
@@ -130,9 +112,10 @@ static int entries_in_map(int zones_fd, __u32 gen, struct zone_entries *have)
 	while (!err && !r) {
 		k = next;
 		if (k.gen == gen && !bpf_map_lookup_elem(zones_fd, &k, &zone))
-			r = entries_add(have, k.ifindex, zone);
+			r = entries_add(have, k.ifindex, "", zone);
 		err = bpf_map_get_next_key(zones_fd, &k, &next);
 	}
+	sfw_ifname_entries_sort(have);
 	return r;
 }
 
@@ -140,52 +123,73 @@ static int entries_in_map(int zones_fd, __u32 gen, struct zone_entries *have)
  * renamed, or now another zone's), first: an index is in no zone before
  * it is in another. Its index and those want adds go to moved; returns
  * how many. */
-static int drop_stale(int zones_fd, __u32 gen, const struct zone_entries *have,
-		      const struct zone_entries *want, __u32 *moved)
+static int drop_stale(int zones_fd, __u32 gen, const struct sfw_ifname_entries *have,
+		      const struct sfw_ifname_entries *want, __u32 *moved)
 {
 	int n = 0;
 
 	for (int i = 0; i < have->n; i++) {
-		const struct zone_entry *w = entries_find(want, have->v[i].ifindex);
-		struct sfw_zone_key k = { .ifindex = have->v[i].ifindex, .gen = gen };
+		const struct zone_entry *h = entry(have, i), *w = entries_find(want, h->at.ifindex);
+		struct sfw_zone_key k = { .ifindex = h->at.ifindex, .gen = gen };
 
-		if (w && w->zone == have->v[i].zone)
+		if (w && w->zone == h->zone)
 			continue;
 		bpf_map_delete_elem(zones_fd, &k);
 		moved[n++] = k.ifindex;
 	}
 	for (int i = 0; i < want->n; i++)
-		if (!entries_find(have, want->v[i].ifindex))
-			moved[n++] = want->v[i].ifindex;
+		if (!entries_find(have, entry(want, i)->at.ifindex))
+			moved[n++] = entry(want, i)->at.ifindex;
 	return n;
 }
 
-/* Only an older sfw's zones map can fill (include/maps.h
- * SFW_MAX_ZONE_BINDINGS): a commit binding more than half of it present
- * here is refused, failing closed, and the way out said. */
-static int zones_full(int zones_fd, int want)
+/* Half the zones map: what one generation may hold and still leave the
+ * other, which the next commit writes, as much. */
+static int generation_room(int zones_fd, int *room)
 {
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info);
-	int err = errno;
 
-	if (err != E2BIG || bpf_obj_get_info_by_fd(zones_fd, &info, &len))
-		return sfw_fail(err, "cannot write the zone map: %s", strerror(err));
-	return sfw_fail(E2BIG, "cannot bind %d interfaces to zones: the zones map an older sfw "
-			"pinned holds %u per configuration (detach all, then attach, to grow it)",
-			want, info.max_entries / 2);
+	if (bpf_obj_get_info_by_fd(zones_fd, &info, &len))
+		return sfw_fail(errno, "cannot read the zones map: %s", strerror(errno));
+	*room = (int)(info.max_entries / 2);
+	return 0;
 }
 
-static int add_fresh(int zones_fd, __u32 gen, const struct zone_entries *have,
-		     const struct zone_entries *want)
+/* n interfaces named in the configuration what (left in no zone, not
+ * bound) for want of room in an older sfw's zones map (include/maps.h
+ * SFW_MAX_ZONE_BINDINGS), room per configuration, and the way out: one
+ * text for a follow (keep_room) and a commit (zones_full). */
+static int older_map_full(int n, const char *what, int room)
+{
+	return sfw_fail(E2BIG, "%d interfaces named in the configuration %s: the zones map an "
+			"older sfw pinned holds %d per configuration (detach all, then attach, "
+			"to grow it)", n, what, room);
+}
+
+/* Only an older sfw's zones map can fill: a commit binding more than
+ * half of it present here is refused, failing closed, and the way out
+ * said. */
+static int zones_full(int zones_fd, int want)
+{
+	int err = errno, room;
+
+	if (err != E2BIG)
+		return sfw_fail(err, "cannot write the zone map: %s", strerror(err));
+	err = generation_room(zones_fd, &room);
+	return err ? err : older_map_full(want, "cannot be bound to zones", room);
+}
+
+static int add_fresh(int zones_fd, __u32 gen, const struct sfw_ifname_entries *have,
+		     const struct sfw_ifname_entries *want)
 {
 	for (int i = 0; i < want->n; i++) {
-		const struct zone_entry *h = entries_find(have, want->v[i].ifindex);
-		struct sfw_zone_key k = { .ifindex = want->v[i].ifindex, .gen = gen };
+		const struct zone_entry *w = entry(want, i), *h = entries_find(have, w->at.ifindex);
+		struct sfw_zone_key k = { .ifindex = w->at.ifindex, .gen = gen };
 
-		if (h && h->zone == want->v[i].zone)
+		if (h && h->zone == w->zone)
 			continue;
-		if (bpf_map_update_elem(zones_fd, &k, &want->v[i].zone, BPF_ANY))
+		if (bpf_map_update_elem(zones_fd, &k, &w->zone, BPF_ANY))
 			return zones_full(zones_fd, want->n);
 	}
 	return 0;
@@ -193,13 +197,14 @@ static int add_fresh(int zones_fd, __u32 gen, const struct zone_entries *have,
 
 /* Makes generation gen of the zones map want, from have. */
 static int rewrite(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
-		   const struct zone_entries *have, const struct zone_entries *want)
+		   const struct sfw_ifname_entries *have, struct sfw_ifname_entries *want)
 {
 	__u32 *moved = calloc((size_t)(have->n + want->n) + 1, sizeof(*moved));
 	int n, err = 0;
 
 	if (!moved)
 		return sfw_fail(ENOMEM, "out of memory");
+	sfw_ifname_entries_sort(want);   /* keep_room reordered it */
 	n = drop_stale(fds->zones, gen, have, want, moved);
 	/* in force, a session's wings are bound by their interfaces' zones
 	 * (bpf/zone_bind.bpf.h): those of an interface whose zone changed
@@ -236,44 +241,31 @@ static int write_names(const struct sfw_compiled *c, const struct sfw_policy_fds
 	return 0;
 }
 
-/* Half the zones map: what one generation may hold and still leave the
- * other, which the next commit writes, as much. */
-static int generation_room(int zones_fd, int *room)
-{
-	struct bpf_map_info info = { 0 };
-	__u32 len = sizeof(info);
-
-	if (bpf_obj_get_info_by_fd(zones_fd, &info, &len))
-		return sfw_fail(errno, "cannot read the zones map: %s", strerror(errno));
-	*room = (int)(info.max_entries / 2);
-	return 0;
-}
-
 /* Keeps room entries of want, those have holds as they are first (their
  * sessions stay); the rest are left in no zone, failing closed. Only an
  * older sfw's zones map (include/maps.h SFW_MAX_ZONE_BINDINGS) is that
  * small; without this a follow past its half left the next commit no
  * room (E2BIG). How many were left, said in sfw_last_error(). */
-static int keep_room(struct zone_entries *want, const struct zone_entries *have, int room)
+static int keep_room(struct sfw_ifname_entries *want, const struct sfw_ifname_entries *have,
+		     int room)
 {
 	int kept = 0, left = want->n - room;
 
 	if (left <= 0)
 		return 0;
 	for (int i = 0; i < want->n; i++) {
-		const struct zone_entry *h = entries_find(have, want->v[i].ifindex);
+		struct zone_entry *w = entry(want, i);
+		const struct zone_entry *h = entries_find(have, w->at.ifindex);
 
-		if (h && h->zone == want->v[i].zone) {
-			struct zone_entry t = want->v[kept];
+		if (h && h->zone == w->zone) {
+			struct zone_entry t = *entry(want, kept);
 
-			want->v[kept++] = want->v[i];
-			want->v[i] = t;
+			*entry(want, kept++) = *w;
+			*w = t;
 		}
 	}
 	want->n = room;
-	sfw_fail(E2BIG, "%d interfaces named in the configuration are left in no zone: the "
-		 "zones map an older sfw pinned holds %d per configuration (detach all, then "
-		 "attach, to grow it)", left, room);
+	older_map_full(left, "are left in no zone", room);
 	return left;
 }
 
@@ -283,7 +275,7 @@ static int keep_room(struct zone_entries *want, const struct zone_entries *have,
 static int resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
 		   const struct sfw_cpl_zif *names, int n)
 {
-	struct zone_entries want = { 0 }, have = { 0 };
+	struct sfw_ifname_entries want = ZONE_ENTRIES, have = ZONE_ENTRIES;
 	int err = entries_of_names(names, n, &want), room = 0, left = 0;
 
 	err = err ? err : entries_in_map(fds->zones, gen, &have);

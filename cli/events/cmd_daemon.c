@@ -355,6 +355,15 @@ static int follow_net(struct daemon *d)
 	return r < 0 ? r : 0;
 }
 
+/* One part of a follow that failed (what: the zones, the proxy-arp/ndp
+ * entries), said as that part's. */
+static void follow_failed(const char *what, int err, const char *said, bool retrying)
+{
+	if (err < 0)
+		fprintf(stderr, "sfw daemon: %s cannot follow the interfaces: %s%s\n", what,
+			said, retrying ? " (trying again every second)" : "");
+}
+
 /* An interface came, went or was renamed: the zones of the configuration
  * in force follow the names (sfw_zones_follow), under the lock a commit
  * and an attach take. Never waited for: `detach all` stops us under it.
@@ -364,26 +373,33 @@ static int follow_net(struct daemon *d)
  * configuration left (-ESTALE) wait for the next commit. */
 static void follow_zones(struct daemon *d)
 {
-	int lock, err;
+	struct sfw_followed f;
+	int lock;
 
 	if (!d->zones_due)
 		return;
 	lock = sfw_lock_try();
 	if (lock == -EWOULDBLOCK)
 		return;
-	err = lock < 0 ? lock : sfw_zones_follow();
-	if (lock >= 0)
+	if (lock < 0) {
+		sfw_follow_failed(&f, lock);
+	} else {
+		sfw_zones_follow(&f);
 		close(lock);
-	d->zones_due = err < 0 && err != -ESTALE;
-	if (err < 0 && !d->zones_said)
-		fprintf(stderr, "sfw daemon: the zones or proxy-arp/ndp entries cannot follow "
-			"the interfaces: %s%s\n",
-			sfw_last_error(), d->zones_due ? " (trying again every second)" : "");
-	/* no room for some (an older sfw's zones map): said once per count */
-	if (err > 0 && err != d->zones_left)
-		fprintf(stderr, "sfw daemon: %s\n", sfw_last_error());
-	d->zones_said = err < 0;
-	d->zones_left = err > 0 ? err : 0;
+	}
+	d->zones_due = (f.zones < 0 && f.zones != -ESTALE) ||
+		       (f.proxies < 0 && f.proxies != -ESTALE);
+	if (!d->zones_said) {
+		follow_failed("the zones", f.zones, f.zones_said, d->zones_due);
+		follow_failed("the proxy-arp/ndp entries", f.proxies, f.proxies_said,
+			      d->zones_due);
+	}
+	/* no room for some (an older sfw's zones map): said once per count,
+	 * whatever the proxies gave */
+	if (f.zones > 0 && f.zones != d->zones_left)
+		fprintf(stderr, "sfw daemon: %s\n", f.zones_said);
+	d->zones_said = f.zones < 0 || f.proxies < 0;
+	d->zones_left = f.zones > 0 ? f.zones : 0;
 }
 
 /* From the lock on (daemon_open, and back from standing by): the ring's

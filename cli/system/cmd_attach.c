@@ -143,11 +143,16 @@ static bool any_attached(void)
  * the stored configuration is applied again, which writes them anew. */
 static int follow_zones(const struct sfw_cmdline *cl)
 {
-	int err = sfw_zones_follow();
+	struct sfw_followed f;
+	int err = sfw_zones_follow(&f);
 
-	if (err > 0)   /* no room for some: said, attached all the same */
-		fprintf(cl->err, "sfw: warning: %s\n", sfw_last_error());
-	return err == -ESTALE ? sfw_conf_apply_active() : err < 0 ? err : 0;
+	/* no room for some: said, attached all the same, even when the
+	 * proxies then failed */
+	if (f.zones > 0)
+		fprintf(cl->err, "sfw: warning: %s\n", f.zones_said);
+	if (f.zones == -ESTALE || f.proxies == -ESTALE)
+		return sfw_conf_apply_active();
+	return err < 0 ? err : 0;
 }
 
 int sfw_cmd_attach(const struct sfw_cmdline *cl)

@@ -67,8 +67,9 @@ static __u32 zone_in_force(__u32 ifindex)
 static int try_follow(void)
 {
 	struct sfw_policy_fds f = fds();
+	struct sfw_followed out;
 
-	return sfw_names_follow(&f);
+	return sfw_names_follow(&f, &out);
 }
 
 static void follow_links(void)
@@ -270,8 +271,9 @@ Test(zone_follow, a_commit_past_an_older_zones_map_says_the_way_out)
 		      sfw_last_error());
 	r = commit_into(text, &f);
 	cr_expect_eq(r, -E2BIG, "the same text again: %d %s", r, sfw_last_error());
-	cr_expect(strstr(sfw_last_error(), "holds 256 per configuration (detach all, then "
-				"attach, to grow it)"), "%s", sfw_last_error());
+	cr_expect_str_eq(sfw_last_error(), "303 interfaces named in the configuration cannot be "
+			 "bound to zones: the zones map an older sfw pinned holds 256 per "
+			 "configuration (detach all, then attach, to grow it)");
 	close(f.zones);
 	free(text);
 }
@@ -347,4 +349,99 @@ Test(zone_follow, proxy_names_another_commit_left_are_not_followed)
 	cr_assert_eq(proxies_on(fc_if, mac), 0, "committed without proxy-arp");
 	cr_expect_eq(try_follow(), -ESTALE, "%s", sfw_last_error());
 	cr_expect_eq(proxies_on(fc_if, mac), 0, "fc answers for a range no longer configured");
+}
+
+/* On an older sfw's zones map a follow left 47 interfaces in no zone, and
+ * the proxies then failed (their names untagged, as before the first
+ * commit after an upgrade): the caller got the proxies' error alone, the
+ * daemon never said the 47, and said the proxies' failure as the zones'
+ * (rv43z F6). Both results reach the caller now, each with its message. */
+Test(zone_follow, a_follow_says_the_zones_left_and_the_proxies_failure_apart)
+{
+	char *fleet = fleet_text(300), *text;
+	struct sfw_policy_fds f = fds();
+	struct sfw_nat_proxy_name_key tag = { .gen = (__u8)gen_in_force() };
+	struct sfw_followed out;
+
+	f.zones = bpf_map_create(BPF_MAP_TYPE_HASH, "sfw_zones", sizeof(struct sfw_zone_key),
+				 sizeof(__u32), 2 * SFW_MAX_IFACES, NULL);
+	cr_assert_geq(f.zones, 0);
+	text = malloc(strlen(fleet) + 128);
+	cr_assert_not_null(text);
+	sprintf(text, "%sset security nat proxy-arp interface fc address 192.0.2.10/32\n",
+		fleet);
+	cr_assert_eq(commit_into(text, &f), 0, "%s", sfw_last_error());
+	make_fleet_links(300);
+	tag.gen = (__u8)gen_in_force();
+	cr_assert_eq(bpf_map_delete_elem(f.nat_proxy_names, &tag), 0, "the proxies' tag");
+	cr_expect_eq(sfw_names_follow(&f, &out), -ESTALE, "the proxies' error returned");
+	cr_expect_eq(out.zones, 47, "%s", out.zones_said);
+	cr_expect(strstr(out.zones_said, "47 interfaces named in the configuration are left in "
+			 "no zone"), "%s", out.zones_said);
+	cr_expect_eq(out.proxies, -ESTALE, "%s", out.proxies_said);
+	cr_expect(strstr(out.proxies_said, "proxy-arp/ndp interface names"), "%s",
+		  out.proxies_said);
+	close(f.zones);
+	free(text);
+	free(fleet);
+}
+
+/* Untagged proxy names alone: the zones followed, and say nothing. */
+Test(zone_follow, untagged_proxy_names_are_the_proxies_failure_alone)
+{
+	struct sfw_policy_fds f = fds();
+	struct sfw_nat_proxy_name_key tag = { .gen = (__u8)gen_in_force() };
+	struct sfw_followed out;
+
+	cr_assert_eq(bpf_map_delete_elem(f.nat_proxy_names, &tag), 0, "the proxies' tag");
+	cr_expect_eq(sfw_names_follow(&f, &out), -ESTALE, "%s", sfw_last_error());
+	cr_expect_eq(out.zones, 0, "%s", out.zones_said);
+	cr_expect_str_empty(out.zones_said);
+	cr_expect(strstr(out.proxies_said, "proxy-arp/ndp interface names"), "%s",
+		  out.proxies_said);
+}
+
+/* Linked with --wrap=if_nametoindex (Makefile): after the next look-up of
+ * recreate_after, that interface is deleted and made anew (another index). */
+unsigned int __real_if_nametoindex(const char *ifname);
+static const char *recreate_after;
+
+unsigned int __wrap_if_nametoindex(const char *ifname)
+{
+	unsigned int ifindex = __real_if_nametoindex(ifname);
+
+	if (recreate_after && !strcmp(ifname, recreate_after)) {
+		recreate_after = NULL;
+		cr_assert_eq(system("ip link del fc && ip link add fc type veth peer name fd"), 0);
+	}
+	return ifindex;
+}
+
+/* Each range of a name looked the name up anew: fc deleted and made anew
+ * between its two ranges gave it two indexes, the old one answering range
+ * 0 with the old MAC until the next link message (rv43z F6). One look-up
+ * per name and pass: both ranges on one index, which the next follow
+ * moves together. */
+Test(zone_follow, two_proxy_ranges_of_one_name_get_one_index)
+{
+	struct sfw_policy_fds f = fds();
+	struct sfw_config cfg;
+	__u8 mac[6];
+	__u32 fresh;
+
+	commit(FC_TRUST "set security nat proxy-arp interface fc address 192.0.2.10/32\n"
+	       "set security nat proxy-arp interface fc address 192.0.2.20/32\n" PLAIN);
+	cr_assert_eq(proxies_on(fc_if, mac), 2);
+	cr_assert_eq(fx_config(&cfg), 0);
+	recreate_after = "fc";
+	cr_expect_eq(sfw_nat_proxies_resolve(&f, cfg.gen & 1, cfg.conf_digest), 0, "%s",
+		     sfw_last_error());
+	recreate_after = NULL;
+	fresh = if_nametoindex("fc");
+	cr_assert_neq(fresh, fc_if);
+	cr_expect_eq(proxies_on(fc_if, mac) + proxies_on(fresh, mac) * 10, 2,
+		     "fc's ranges on the old index: %d, on the new: %d", proxies_on(fc_if, mac),
+		     proxies_on(fresh, mac));
+	follow_links();
+	cr_expect_eq(proxies_on(fresh, mac), 2, "both follow the new fc");
 }
