@@ -46,17 +46,26 @@ static __always_inline __u32 sfw_route_egress(int rc, __u32 egress)
  * zone pair must come from the real egress interface, never from a guess
  * (docs/security.md, "Routes and zone pairs"). A global function: the
  * lookup's 64 bytes of stack stay out of its callers' frames. */
+/* The egress of p's route from where it came in, as sfw_xdp_route
+ * answers, asked in the caller's fib (its frame, or bytes it shares). */
+static __always_inline __u32 sfw_xdp_route_in(struct xdp_md *ctx, const struct sfw_pkt *p,
+					      struct bpf_fib_lookup *fib)
+{
+	__builtin_memset(fib, 0, sizeof(*fib));
+	sfw_fib_query(fib, p, ctx->ingress_ifindex, false);
+	return sfw_route_egress(bpf_fib_lookup(ctx, fib, sizeof(*fib), BPF_FIB_LOOKUP_SKIP_NEIGH),
+				fib->ifindex);
+}
+
 __noinline __u32 sfw_xdp_route(struct xdp_md *ctx, const struct sfw_pkt *p)
 {
-	struct bpf_fib_lookup fib = {};
+	struct bpf_fib_lookup fib;
 
 	if (!ctx || !p)
 		return SFW_ROUTE_NONE;
 	if (p->multicast)
 		return 0;
-	sfw_fib_query(&fib, p, ctx->ingress_ifindex, false);
-	return sfw_route_egress(bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH),
-				fib.ifindex);
+	return sfw_xdp_route_in(ctx, p, &fib);
 }
 
 /* Is ifindex an interface sfw is attached to? A global function: its key
@@ -122,10 +131,7 @@ __noinline int sfw_xdp_host_in_routed(struct xdp_md *ctx, const struct sfw_pkt *
 		return 0;
 	sfw_host_route_take(e, q.key);
 	if (!sfw_local_addr_has(&p->dst, p->family)) {
-		__builtin_memset(&q.fib, 0, sizeof(q.fib));
-		sfw_fib_query(&q.fib, p, ctx->ingress_ifindex, false);
-		out = sfw_route_egress(bpf_fib_lookup(ctx, &q.fib, sizeof(q.fib),
-						      BPF_FIB_LOOKUP_SKIP_NEIGH), q.fib.ifindex);
+		out = sfw_xdp_route_in(ctx, p, &q.fib);
 		if (out && out != SFW_ROUTE_NONE)
 			return 1;
 	}
