@@ -25,6 +25,14 @@ one_daemon_of() {
 	echo "$d"
 }
 OLD=$DROPS_TMP/sfw-old
+# a daemon of binary $1 started by hand (directly: $! is its pid), once it
+# has taken over; its pid in $hand, its stderr in $DROPS_TMP/$2.err
+hand_daemon() {
+	nsenter --net="/run/netns/$FW_NS" "$1" daemon stdout >/dev/null 2>"$DROPS_TMP/$2.err" &
+	hand=$!
+	BG_PIDS+=($hand)
+	wait_for 100 "the takeover of the hand daemon ($2)" pid_is "$hand"
+}
 old_sfw() { fw "$OLD" "$@"; }
 conf=('set security zones security-zone trust interfaces veth0'
 	'set security zones security-zone untrust interfaces veth1'
@@ -78,10 +86,7 @@ pid_is "$new" || fail "status after attach names $(status_json pid), not $new"
 
 # 3. one started by hand from another binary: told, left running
 cp "${SFW_OLD:-$SFW}" "$OLD"
-nsenter --net="/run/netns/$FW_NS" "$OLD" daemon stdout >/dev/null 2>"$DROPS_TMP/hand.err" &
-hand=$!
-BG_PIDS+=($hand)
-wait_for 100 "the hand daemon's takeover" pid_is "$hand"
+hand_daemon "$OLD" hand
 sfw reload >/dev/null 2>"$DROPS_TMP/reload3.err" || fail "reload under a hand daemon"
 has "^sfw: warning: the session daemon (pid $hand, started by hand) runs another sfw binary ($OLD): restart it to run this one$" \
 	"$DROPS_TMP/reload3.err" || fail "reload's warning: $(cat "$DROPS_TMP/reload3.err")"
@@ -95,10 +100,7 @@ sfw detach all >/dev/null || fail "detach all (4)"
 old_sfw attach veth0 veth1 >/dev/null || fail "attach with the old binary (4)"
 commit_lines "${conf[@]}"
 old=$(one_daemon_of "$OLD")
-nsenter --net="/run/netns/$FW_NS" "$SFW" daemon stdout >/dev/null 2>"$DROPS_TMP/hand4.err" &
-hand=$!
-BG_PIDS+=($hand)
-wait_for 100 "the hand daemon's takeover (4)" pid_is "$hand"
+hand_daemon "$SFW" hand4
 sfw reload >/dev/null 2>"$DROPS_TMP/reload4.err" || fail "reload (4)"
 has "^sfw: note: the session daemon standing by (pid $old) runs another sfw binary ($OLD): when it takes back over, \`sfw reload\` replaces it$" \
 	"$DROPS_TMP/reload4.err" || fail "reload's standby note: $(cat "$DROPS_TMP/reload4.err")"
