@@ -5,6 +5,7 @@
 #define SFW_APPLY_H
 
 #include "conf.h"
+#include "err.h"
 #include "policy.h"
 
 /* The maps a compile writes (fds), so tests can hand in their own. */
@@ -57,7 +58,7 @@ bool sfw_conf_differs(void);
  * or a negative errno); proxies: sfw_nat_proxies_resolve's (0 or a
  * negative errno; 0 when not tried, after a zones' error). An error
  * before either was tried (no pins, no memory) is the zones'. */
-#define SFW_FOLLOW_SAID 512
+#define SFW_FOLLOW_SAID SFW_ERR_MAX   /* sfw_last_error() whole */
 struct sfw_followed {
 	int zones, proxies;
 	char zones_said[SFW_FOLLOW_SAID], proxies_said[SFW_FOLLOW_SAID];

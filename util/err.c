@@ -9,7 +9,7 @@
 
 /* Room for two PATH_MAX paths: a message is never cut short. One per
  * thread: the cluster worker's failures never overwrite the command's. */
-static _Thread_local char last_error[8448];
+static _Thread_local char last_error[SFW_ERR_MAX];
 
 const char *sfw_last_error(void)
 {

@@ -6,7 +6,9 @@
 
 #include <stddef.h>
 
-/* The message of the last failure, one line, no trailing newline. */
+/* The message of the last failure, one line, no trailing newline, at
+ * most SFW_ERR_MAX bytes with its NUL: a copy that size is never cut. */
+#define SFW_ERR_MAX 8448
 const char *sfw_last_error(void);
 /* Record a failure message (printf-style) and return -err_abs. */
 int sfw_fail(int err_abs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
