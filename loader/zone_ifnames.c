@@ -167,17 +167,39 @@ static int older_map_full(int n, const char *what, int room)
 			"to grow it)", n, what, room);
 }
 
-/* Only an older sfw's zones map can fill: a commit binding more than
- * half of it present here is refused, failing closed, and the way out
- * said. */
-static int zones_full(int zones_fd, int want)
+/* Entries of the zones map in generations other than gen: those in force. */
+static int others_in_map(int zones_fd, __u32 gen)
 {
-	int err = errno, room;
+	struct sfw_zone_key k, next;
+	void *at = NULL;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(zones_fd, at, &next)) {
+		n += next.gen != gen;
+		k = next;
+		at = &k;
+	}
+	return n;
+}
+
+/* Only an older sfw's zones map can fill: what is in force and what gen
+ * wants must fit in it together, so both are said, against its size (a
+ * commit's generation is not capped to half as a follow's is), and the
+ * way out. Fails closed. */
+static int zones_full(int zones_fd, __u32 gen, int want)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	int err = errno;
 
 	if (err != E2BIG)
 		return sfw_fail(err, "cannot write the zone map: %s", strerror(err));
-	err = generation_room(zones_fd, &room);
-	return err ? err : older_map_full(want, "cannot be bound to zones", room);
+	if (bpf_obj_get_info_by_fd(zones_fd, &info, &len))
+		return sfw_fail(errno, "cannot read the zones map: %s", strerror(errno));
+	return sfw_fail(E2BIG, "%d interfaces bound to zones in force and %d for this "
+			"configuration exceed the %u entries of the zones map an older sfw "
+			"pinned (detach all, then attach, to grow it)",
+			others_in_map(zones_fd, gen), want, info.max_entries);
 }
 
 static int add_fresh(int zones_fd, __u32 gen, const struct sfw_ifname_entries *have,
@@ -190,7 +212,7 @@ static int add_fresh(int zones_fd, __u32 gen, const struct sfw_ifname_entries *h
 		if (h && h->zone == w->zone)
 			continue;
 		if (bpf_map_update_elem(zones_fd, &k, &w->zone, BPF_ANY))
-			return zones_full(zones_fd, want->n);
+			return zones_full(zones_fd, gen, want->n);
 	}
 	return 0;
 }

@@ -271,11 +271,35 @@ Test(zone_follow, a_commit_past_an_older_zones_map_says_the_way_out)
 		      sfw_last_error());
 	r = commit_into(text, &f);
 	cr_expect_eq(r, -E2BIG, "the same text again: %d %s", r, sfw_last_error());
-	cr_expect_str_eq(sfw_last_error(), "303 interfaces named in the configuration cannot be "
-			 "bound to zones: the zones map an older sfw pinned holds 256 per "
-			 "configuration (detach all, then attach, to grow it)");
+	cr_expect_str_eq(sfw_last_error(), "256 interfaces bound to zones in force and 303 for "
+			 "this configuration exceed the 512 entries of the zones map an older "
+			 "sfw pinned (detach all, then attach, to grow it)");
 	close(f.zones);
 	free(text);
+}
+
+/* A commit's generation is not capped to half the map as a follow's is:
+ * after a first commit of 303, a commit of 253 (fewer than half) still
+ * does not fit, and the line says what is really there (review rvlcl F1). */
+Test(zone_follow, a_commit_under_half_after_an_uncapped_one_says_both)
+{
+	char *text = fleet_text(300), *fewer = fleet_text(250);
+	struct sfw_policy_fds f = fds();
+	int r;
+
+	f.zones = bpf_map_create(BPF_MAP_TYPE_HASH, "sfw_zones", sizeof(struct sfw_zone_key),
+				 sizeof(__u32), 2 * SFW_MAX_IFACES, NULL);
+	cr_assert_geq(f.zones, 0);
+	make_fleet_links(300);
+	cr_assert_eq(commit_into(text, &f), 0, "first commit: %s", sfw_last_error());
+	r = commit_into(fewer, &f);
+	cr_expect_eq(r, -E2BIG, "253 after 303 in force: %d %s", r, sfw_last_error());
+	cr_expect_str_eq(sfw_last_error(), "303 interfaces bound to zones in force and 253 for "
+			 "this configuration exceed the 512 entries of the zones map an older "
+			 "sfw pinned (detach all, then attach, to grow it)");
+	close(f.zones);
+	free(text);
+	free(fewer);
 }
 
 /* The proxy-arp/ndp entries of the generation in force on ifindex, and
