@@ -61,6 +61,7 @@ bool sfw_conf_differs(void);
 #define SFW_FOLLOW_SAID SFW_ERR_MAX   /* sfw_last_error() whole */
 struct sfw_followed {
 	int zones, proxies;
+	bool before;   /* zones' error came before either part (sfw_follow_failed) */
 	char zones_said[SFW_FOLLOW_SAID], proxies_said[SFW_FOLLOW_SAID];
 };
 /* *out: err (0 or a negative errno, its message in sfw_last_error())

@@ -20,6 +20,7 @@ static int kept(int r, char said[SFW_FOLLOW_SAID])
 int sfw_follow_failed(struct sfw_followed *out, int err)
 {
 	memset(out, 0, sizeof(*out));
+	out->before = err != 0;
 	return out->zones = kept(err, out->zones_said);
 }
 

@@ -74,7 +74,7 @@ struct daemon {
 	bool pressure;           /* the datapath refused a session: sweep now */
 	bool zones_due;          /* interfaces changed: sfw_zones_follow */
 	int zones_left;          /* named interfaces it had no room for, said */
-	bool zones_said;         /* its failure, said once */
+	bool zones_said, proxies_said;   /* each part's failure, said once */
 	/* started in another network namespace than its interfaces': the
 	 * addresses and routes heard here are not theirs (review rv29, F5) */
 	bool foreign_netns;
@@ -389,16 +389,20 @@ static void follow_zones(struct daemon *d)
 	}
 	d->zones_due = (f.zones < 0 && f.zones != -ESTALE) ||
 		       (f.proxies < 0 && f.proxies != -ESTALE);
-	if (!d->zones_said) {
-		follow_failed("the zones", f.zones, f.zones_said, d->zones_due);
+	/* each part said once while it fails, apart from the other's
+	 * (review rvlcl F2); a lock, netns or pin failure is both parts' */
+	if (!d->zones_said)
+		follow_failed(f.before ? "the zones and proxy-arp/ndp entries" : "the zones",
+			      f.zones, f.zones_said, d->zones_due);
+	if (!d->proxies_said)
 		follow_failed("the proxy-arp/ndp entries", f.proxies, f.proxies_said,
 			      d->zones_due);
-	}
 	/* no room for some (an older sfw's zones map): said once per count,
 	 * whatever the proxies gave */
 	if (f.zones > 0 && f.zones != d->zones_left)
 		fprintf(stderr, "sfw daemon: %s\n", f.zones_said);
-	d->zones_said = f.zones < 0 || f.proxies < 0;
+	d->zones_said = f.zones < 0;
+	d->proxies_said = f.proxies < 0;
 	d->zones_left = f.zones > 0 ? f.zones : 0;
 }
 

@@ -469,3 +469,16 @@ Test(zone_follow, two_proxy_ranges_of_one_name_get_one_index)
 	follow_links();
 	cr_expect_eq(proxies_on(fresh, mac), 2, "both follow the new fc");
 }
+
+/* A failure before either part ran (the lock, the netns, the pins) is
+ * marked so, for the daemon to say it as both parts' (review rvlcl F2). */
+Test(zone_follow, a_failure_before_either_part_is_marked_so)
+{
+	struct sfw_followed out;
+
+	cr_expect_eq(sfw_follow_failed(&out, sfw_fail(ENOENT, "no pins")), -ENOENT);
+	cr_expect(out.before, "%s", out.zones_said);
+	cr_expect_eq(out.proxies, 0);
+	cr_expect_eq(sfw_follow_failed(&out, 0), 0);
+	cr_expect_not(out.before, "nothing failed");
+}
