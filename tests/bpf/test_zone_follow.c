@@ -221,6 +221,30 @@ Test(zone_follow, follow_past_half_the_zones_map_then_commit)
 	free(text);
 }
 
+/* The policy maps with the zones map an older sfw pinned: two
+ * generations of SFW_MAX_IFACES entries. */
+static struct sfw_policy_fds older_zones_fds(void)
+{
+	struct sfw_policy_fds f = fds();
+
+	f.zones = bpf_map_create(BPF_MAP_TYPE_HASH, "sfw_zones", sizeof(struct sfw_zone_key),
+				 sizeof(__u32), 2 * SFW_MAX_IFACES, NULL);
+	cr_assert_geq(f.zones, 0);
+	return f;
+}
+
+/* A commit refused on that map: -E2BIG, the counts and the way out said. */
+static void expect_older_zones_full(int r, int in_force, int here)
+{
+	char want[256];
+
+	snprintf(want, sizeof(want), "%d interfaces bound to zones in force and %d for this "
+		 "configuration exceed the 512 entries of the zones map an older sfw pinned "
+		 "(detach all, then attach, to grow it)", in_force, here);
+	cr_expect_eq(r, -E2BIG, "%d %s", r, sfw_last_error());
+	cr_expect_str_eq(sfw_last_error(), want);
+}
+
 /* On an older sfw's zones map (2 x SFW_MAX_IFACES, preallocated), kept
  * over an upgrade until `detach all`: a follow leaves the generation in
  * force at half of it, bindings it held first, and says how many it left
@@ -228,12 +252,9 @@ Test(zone_follow, follow_past_half_the_zones_map_then_commit)
 Test(zone_follow, follow_on_an_older_zones_map_leaves_a_commit_room)
 {
 	char *text = fleet_text(300), *fewer = fleet_text(250);
-	struct sfw_policy_fds f = fds();
+	struct sfw_policy_fds f = older_zones_fds();
 	struct sfw_config cfg;
 
-	f.zones = bpf_map_create(BPF_MAP_TYPE_HASH, "sfw_zones", sizeof(struct sfw_zone_key),
-				 sizeof(__u32), 2 * SFW_MAX_IFACES, NULL);
-	cr_assert_geq(f.zones, 0);
 	cr_assert_eq(commit_into(text, &f), 0, "%s", sfw_last_error());
 	make_fleet_links(300);
 	cr_assert_eq(fx_config(&cfg), 0);
@@ -257,23 +278,15 @@ Test(zone_follow, follow_on_an_older_zones_map_leaves_a_commit_room)
 Test(zone_follow, a_commit_past_an_older_zones_map_says_the_way_out)
 {
 	char *text = fleet_text(300);
-	struct sfw_policy_fds f = fds();
+	struct sfw_policy_fds f = older_zones_fds();
 	struct sfw_config cfg;
-	int r;
 
-	f.zones = bpf_map_create(BPF_MAP_TYPE_HASH, "sfw_zones", sizeof(struct sfw_zone_key),
-				 sizeof(__u32), 2 * SFW_MAX_IFACES, NULL);
-	cr_assert_geq(f.zones, 0);
 	make_fleet_links(300);
 	cr_assert_eq(commit_into(text, &f), 0, "first commit: %s", sfw_last_error());
 	cr_assert_eq(fx_config(&cfg), 0);
 	cr_expect_geq(sfw_zones_resolve(&f, cfg.gen & 1, true, cfg.conf_digest), 0, "%s",
 		      sfw_last_error());
-	r = commit_into(text, &f);
-	cr_expect_eq(r, -E2BIG, "the same text again: %d %s", r, sfw_last_error());
-	cr_expect_str_eq(sfw_last_error(), "256 interfaces bound to zones in force and 303 for "
-			 "this configuration exceed the 512 entries of the zones map an older "
-			 "sfw pinned (detach all, then attach, to grow it)");
+	expect_older_zones_full(commit_into(text, &f), 256, 303);
 	close(f.zones);
 	free(text);
 }
@@ -284,19 +297,11 @@ Test(zone_follow, a_commit_past_an_older_zones_map_says_the_way_out)
 Test(zone_follow, a_commit_under_half_after_an_uncapped_one_says_both)
 {
 	char *text = fleet_text(300), *fewer = fleet_text(250);
-	struct sfw_policy_fds f = fds();
-	int r;
+	struct sfw_policy_fds f = older_zones_fds();
 
-	f.zones = bpf_map_create(BPF_MAP_TYPE_HASH, "sfw_zones", sizeof(struct sfw_zone_key),
-				 sizeof(__u32), 2 * SFW_MAX_IFACES, NULL);
-	cr_assert_geq(f.zones, 0);
 	make_fleet_links(300);
 	cr_assert_eq(commit_into(text, &f), 0, "first commit: %s", sfw_last_error());
-	r = commit_into(fewer, &f);
-	cr_expect_eq(r, -E2BIG, "253 after 303 in force: %d %s", r, sfw_last_error());
-	cr_expect_str_eq(sfw_last_error(), "303 interfaces bound to zones in force and 253 for "
-			 "this configuration exceed the 512 entries of the zones map an older "
-			 "sfw pinned (detach all, then attach, to grow it)");
+	expect_older_zones_full(commit_into(fewer, &f), 303, 253);
 	close(f.zones);
 	free(text);
 	free(fewer);
@@ -383,13 +388,10 @@ Test(zone_follow, proxy_names_another_commit_left_are_not_followed)
 Test(zone_follow, a_follow_says_the_zones_left_and_the_proxies_failure_apart)
 {
 	char *fleet = fleet_text(300), *text;
-	struct sfw_policy_fds f = fds();
+	struct sfw_policy_fds f = older_zones_fds();
 	struct sfw_nat_proxy_name_key tag = { .gen = (__u8)gen_in_force() };
 	struct sfw_followed out;
 
-	f.zones = bpf_map_create(BPF_MAP_TYPE_HASH, "sfw_zones", sizeof(struct sfw_zone_key),
-				 sizeof(__u32), 2 * SFW_MAX_IFACES, NULL);
-	cr_assert_geq(f.zones, 0);
 	text = malloc(strlen(fleet) + 128);
 	cr_assert_not_null(text);
 	sprintf(text, "%sset security nat proxy-arp interface fc address 192.0.2.10/32\n",
