@@ -28,7 +28,9 @@ const char *sfw_ha_role_name(enum sfw_ha_role role)
  * refused, as sfw_open_pin refuses the datapath's (include/pin_layout.h). */
 static int pinned_array(const char *name, __u32 size, bool create)
 {
-	const struct sfw_pin_layout want = { name, BPF_MAP_TYPE_ARRAY, sizeof(__u32), size };
+	const struct sfw_pin_layout want = {
+		.name = name, .type = BPF_MAP_TYPE_ARRAY, .key_size = sizeof(__u32), .value_size = size
+	};
 	char path[SFW_PIN_PATH_LEN];
 	int fd = sfw_open_pin_as(&want, true), err;
 

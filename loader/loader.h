@@ -115,10 +115,13 @@ int sfw_check_netns_links(void);
  * sfw_open_pin_as); anything else fails with a message. */
 int sfw_open_pin(const char *name, bool optional);
 /* What a pin must look like (include/pin_layout.h): a map of this type,
- * key and value size. */
+ * key and value size; with `sized`, also of these entries and flags (what
+ * libbpf compares before it reuses a pin for a program's map). */
 struct sfw_pin_layout {
 	const char *name;
 	__u32 type, key_size, value_size;
+	__u32 max_entries, map_flags;
+	bool sized;
 };
 /* Is kname (a bpf_map_info's name) the name sfw gives the map it pins as
  * `name`? The kernel keeps the first BPF_OBJ_NAME_LEN - 1 characters of
@@ -140,6 +143,10 @@ const struct sfw_pin_layout *sfw_pin_layout_of(const char *name);
  * overflows buffers sized for ours. */
 #define SFW_ELAYOUT EPROTO
 int sfw_open_pin_as(const struct sfw_pin_layout *want, bool optional);
+/* Is fd, pinned at path, a map of the layout wanted? 0, else SFW_ELAYOUT
+ * and the line sfw_open_pin_as gives (the loader's too, when libbpf
+ * refused to reuse a pin with a bare EINVAL). */
+int sfw_pin_layout_check(int fd, const char *path, const struct sfw_pin_layout *want);
 /* sfw_open_pin(name, false): a map sfw cannot work without. */
 int sfw_open_map(const char *name);
 

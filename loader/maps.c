@@ -12,7 +12,7 @@
 #include "pin_layout.h"
 
 static const struct sfw_pin_layout layouts[] = {
-#define SFW_X(name, type, key, value) { SFW_STR(name), type, key, value },
+#define SFW_X(n, t, k, v) { .name = SFW_STR(n), .type = t, .key_size = k, .value_size = v },
 	SFW_PIN_LAYOUT_LIST(SFW_X)
 #undef SFW_X
 };
@@ -87,40 +87,57 @@ bool sfw_own_map_pin(const char *name)
 	return sfw_own_map_id(name) != 0;
 }
 
-/* fd (pin `path`) is a map of the layout wanted: 0, else SFW_ELAYOUT with
- * the one line. What to do depends on whose map it is: one of sfw's (its
- * kernel name is the one sfw gives it, as every version did) goes with
- * `detach all`; another's stays there (sfw_remove_pins keeps what is not
- * sfw's), so telling the operator to detach all would have them loop. */
-static int layout_check(int fd, const char *path, const struct sfw_pin_layout *want)
+/* A layout as the line shows it: type and sizes (the first of the two
+ * with its unit), and with sized the entries and flags. */
+static const char *layout_text(char *buf, size_t len, __u32 type, __u32 key, __u32 value,
+			       const char *unit, __u32 entries, __u32 flags, bool sized)
+{
+	char tn[24];
+	int n = snprintf(buf, len, "%s, key %u, value %u%s", type_name(type, tn, sizeof(tn)),
+			 key, value, unit);
+
+	if (sized && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ", entries %u, flags 0x%x", entries, flags);
+	return buf;
+}
+
+static bool layout_is(const struct bpf_map_info *info, const struct sfw_pin_layout *want)
+{
+	return info->type == want->type && info->key_size == want->key_size &&
+	       info->value_size == want->value_size &&
+	       (!want->sized || (info->max_entries == want->max_entries &&
+				 info->map_flags == want->map_flags));
+}
+
+/* What to do depends on whose map it is: one of sfw's (its kernel name is
+ * the one sfw gives it, as every version did) goes with `detach all`;
+ * another's stays there (sfw_remove_pins keeps what is not sfw's), so
+ * telling the operator to detach all would have them loop. */
+int sfw_pin_layout_check(int fd, const char *path, const struct sfw_pin_layout *want)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	char has[24], wants[24];
+	char has[96], wants[96];
 
 	if (!is_map_fd(fd))
 		return sfw_fail(SFW_ELAYOUT, "the pin %s is no BPF map, so not sfw's: remove it",
 				path);
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		return sfw_fail(errno, "cannot read %s: %s", path, strerror(errno));
-	if (info.type == want->type && info.key_size == want->key_size &&
-	    info.value_size == want->value_size)
+	if (layout_is(&info, want))
 		return 0;
-	const char *h = type_name(info.type, has, sizeof(has));
-	const char *w = type_name(want->type, wants, sizeof(wants));
-
+	layout_text(has, sizeof(has), info.type, info.key_size, info.value_size, " bytes",
+		    info.max_entries, info.map_flags, want->sized);
+	layout_text(wants, sizeof(wants), want->type, want->key_size, want->value_size, "",
+		    want->max_entries, want->map_flags, want->sized);
 	if (!sfw_kernel_name_is(info.name, want->name))
-		return sfw_fail(SFW_ELAYOUT, "the pinned map %s has another layout (%s, key %u, "
-				"value %u bytes) than this sfw expects (%s, key %u, value %u), and "
-				"it is not sfw's map (the kernel names it '%s'): remove %s by hand "
-				"(`sfw detach all` leaves it), then attach again", path, h,
-				info.key_size, info.value_size, w, want->key_size,
-				want->value_size, SFW_Q(info.name), path);
-	return sfw_fail(SFW_ELAYOUT, "the pinned map %s has another layout (%s, key %u, value %u "
-			"bytes) than this sfw expects (%s, key %u, value %u): it comes from "
-			"another sfw version; run `sfw detach all`, then attach again", path,
-			h, info.key_size, info.value_size, w, want->key_size,
-			want->value_size);
+		return sfw_fail(SFW_ELAYOUT, "the pinned map %s has another layout (%s) than this "
+				"sfw expects (%s), and it is not sfw's map (the kernel names it "
+				"'%s'): remove %s by hand (`sfw detach all` leaves it), then attach "
+				"again", path, has, wants, SFW_Q(info.name), path);
+	return sfw_fail(SFW_ELAYOUT, "the pinned map %s has another layout (%s) than this sfw "
+			"expects (%s): it comes from another sfw version; run `sfw detach all`, "
+			"then attach again", path, has, wants);
 }
 
 int sfw_open_pin_as(const struct sfw_pin_layout *want, bool optional)
@@ -137,7 +154,7 @@ int sfw_open_pin_as(const struct sfw_pin_layout *want, bool optional)
 		return sfw_fail(ENOENT, "sfw is not loaded (no %s): attach an interface first", path);
 	if (fd < 0)
 		return sfw_fail(errno, "cannot open %s: %s", path, strerror(errno));
-	err = layout_check(fd, path, want);
+	err = sfw_pin_layout_check(fd, path, want);
 	if (err) {
 		close(fd);
 		return err;

@@ -108,33 +108,31 @@ static int tx_ports_pin(struct bpf_map *map)
 }
 
 /* A load that fails because a pinned map was made by a version with
- * another layout (a session or the configuration grew) deserves its own
- * message: libbpf refuses to reuse it and only says EINVAL. Every pinned
- * map of the object is compared, so whichever changed is named. */
+ * another layout (a session or the configuration grew), or planted under
+ * one of sfw's names, deserves its own message: libbpf refuses to reuse
+ * it and only says EINVAL. Every pinned map of the object is compared as
+ * libbpf compares it (type, sizes, entries, flags), so whichever differs
+ * is named. */
 static bool pinned_layout_changed(const struct bpf_object *obj)
 {
 	const struct bpf_map *m;
 
 	bpf_object__for_each_map(m, obj) {
 		const char *path = bpf_map__pin_path(m);
-		struct bpf_map_info info = {};
-		__u32 len = sizeof(info);
-		bool changed;
-		int fd;
+		struct sfw_pin_layout want = {
+			.name = bpf_map__name(m), .type = bpf_map__type(m),
+			.key_size = bpf_map__key_size(m), .value_size = bpf_map__value_size(m),
+			.max_entries = bpf_map__max_entries(m),
+			.map_flags = bpf_map__map_flags(m), .sized = true,
+		};
+		int fd, err;
 
 		if (!path || (fd = bpf_obj_get(path)) < 0)
 			continue;
-		changed = !bpf_obj_get_info_by_fd(fd, &info, &len) &&
-			  (info.key_size != bpf_map__key_size(m) ||
-			   info.value_size != bpf_map__value_size(m));
+		err = sfw_pin_layout_check(fd, path, &want);
 		close(fd);
-		if (changed) {
-			sfw_fail(EINVAL, "the pinned map %s comes from a version with another layout "
-				 "(key %u, value %u bytes; this sfw uses %u and %u): detach all, then "
-				 "attach again", path, info.key_size, info.value_size,
-				 bpf_map__key_size(m), bpf_map__value_size(m));
+		if (err)
 			return true;
-		}
 	}
 	return false;
 }

@@ -24,7 +24,8 @@
 	X(bpf_, map_delete_batch) X(bpf_, obj_pin) X(bpf_, prog_test_run_opts) \
 	X(bpf_, map__fd) X(bpf_, map__is_internal) X(bpf_, map__key_size) X(bpf_, map__name) \
 	X(bpf_, map__pin_path) X(bpf_, map__reuse_fd) X(bpf_, map__set_max_entries) \
-	X(bpf_, map__set_map_flags) X(bpf_, map__set_pin_path) X(bpf_, map__value_size) X(bpf_, program__fd) \
+	X(bpf_, map__set_map_flags) X(bpf_, map__set_pin_path) X(bpf_, map__value_size) \
+	X(bpf_, map__type) X(bpf_, map__max_entries) X(bpf_, map__map_flags) X(bpf_, program__fd) \
 	X(bpf_, object__open_skeleton) X(bpf_, object__load_skeleton) \
 	X(bpf_, object__attach_skeleton) X(bpf_, object__detach_skeleton) \
 	X(bpf_, object__destroy_skeleton) X(bpf_, object__find_map_by_name) \
@@ -72,6 +73,9 @@ void sfw_libbpf_set_print(libbpf_print_fn_t fn);
 #define bpf_map__set_map_flags(...) SFW_LB(map__set_map_flags)(__VA_ARGS__)
 #define bpf_map__set_pin_path(...) SFW_LB(map__set_pin_path)(__VA_ARGS__)
 #define bpf_map__value_size(...) SFW_LB(map__value_size)(__VA_ARGS__)
+#define bpf_map__type(...) SFW_LB(map__type)(__VA_ARGS__)
+#define bpf_map__max_entries(...) SFW_LB(map__max_entries)(__VA_ARGS__)
+#define bpf_map__map_flags(...) SFW_LB(map__map_flags)(__VA_ARGS__)
 #define bpf_program__fd(...) SFW_LB(program__fd)(__VA_ARGS__)
 #define bpf_object__open_skeleton(...) SFW_LB(object__open_skeleton)(__VA_ARGS__)
 #define bpf_object__load_skeleton(...) SFW_LB(object__load_skeleton)(__VA_ARGS__)

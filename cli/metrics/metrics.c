@@ -20,8 +20,8 @@
  * alone: a per-CPU array of the same value size would have a lookup write
  * one value per CPU past the caller's struct). */
 static const struct sfw_pin_layout status_layout = {
-	SFW_STR(SFW_MAP_METRICS), BPF_MAP_TYPE_ARRAY, sizeof(__u32),
-	sizeof(struct sfw_metrics_info)
+	.name = SFW_STR(SFW_MAP_METRICS), .type = BPF_MAP_TYPE_ARRAY, .key_size = sizeof(__u32),
+	.value_size = sizeof(struct sfw_metrics_info)
 };
 
 /* err (sfw_open_pin_as's) for the status pin: whether the daemon may put

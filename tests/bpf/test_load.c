@@ -120,8 +120,49 @@ Test(load, pinned_config_of_another_layout_refused_in_one_line)
 	cr_assert_null(strchr(sfw_last_error(), '\n'), "one line");
 	cr_assert_eq(info_at(path).value_size, sizeof(struct sfw_config) - 4, "left as it was");
 	/* not sfw's by its kernel name: sfw_remove_pins leaves it, and with
-	 * it the root */
+	 * it the root, so the line must not send the operator to detach all */
+	cr_expect_not_null(strstr(sfw_last_error(), "by hand"), "%s", sfw_last_error());
 	unlink(path);
+}
+
+/* The load refused as libbpf refuses a pin (EINVAL alone), for pin at
+ * path of sfw's own making: the line names the map and what differs
+ * (want_has: the pin's layout as the line gives it), and the pin stays. */
+static void expect_refused_for(const char *path, const char *want_has)
+{
+	struct sfw_attach_opts o = { .max_sessions = 4096 };
+	struct sfw_progs *p = NULL;
+
+	cr_assert_neq(sfw_progs_load(&p, &o, NULL), 0, "%s reused", path);
+	sfw_progs_close(p);
+	cr_expect_not_null(strstr(sfw_last_error(), path), "%s", sfw_last_error());
+	cr_expect_not_null(strstr(sfw_last_error(), want_has), "%s", sfw_last_error());
+	cr_expect_not_null(strstr(sfw_last_error(), "detach all"), "%s", sfw_last_error());
+	cr_expect_null(strchr(sfw_last_error(), '\n'), "one line");
+	cr_expect_eq(access(path, F_OK), 0, "the pin left as it was");
+}
+
+/* Sizes alike, another map type (an array that became a hash, or one
+ * planted): libbpf compares the type too, and the line said only
+ * "cannot load the XDP program: Invalid argument" (review 2, F9). */
+Test(load, pinned_map_of_another_type_named_in_one_line)
+{
+	char path[256];
+
+	pin_old(path, SFW_STR(SFW_MAP_FIB_GEN), SFW_STR(SFW_MAP_FIB_GEN), BPF_MAP_TYPE_HASH,
+		sizeof(__u32), sizeof(__u64), 1);
+	expect_refused_for(path, "(hash, key 4, value 8 bytes, entries 1, flags 0x0) than this "
+			   "sfw expects (array, key 4, value 8, entries 1, flags 0x0)");
+}
+
+/* The same for the entries and the flags, which libbpf compares too. */
+Test(load, pinned_map_of_other_entries_named_in_one_line)
+{
+	char path[256];
+
+	pin_old(path, SFW_STR(SFW_MAP_FIB_GEN), SFW_STR(SFW_MAP_FIB_GEN), BPF_MAP_TYPE_ARRAY,
+		sizeof(__u32), sizeof(__u64), 2);
+	expect_refused_for(path, "(array, key 4, value 8 bytes, entries 2, flags 0x0)");
 }
 
 /* A zones map an older sfw pinned (2 x SFW_MAX_IFACES, preallocated) is
