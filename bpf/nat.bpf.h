@@ -12,6 +12,7 @@
 #include "parse.bpf.h"
 #include "policy.bpf.h"
 #include "local_addr.bpf.h"
+#include "host_ports.h"
 #include "net_consts.h"
 
 /* The deepest headers parse.bpf.h hands on: two VLAN tags, IPv4 options. */
@@ -576,14 +577,37 @@ static __always_inline int sfw_nat_take(struct sfw_nat_tmp *t, const struct sfw_
 	return 0;
 }
 
+/* Ports of sockets the lookup above cannot find (include/host_ports.h):
+ * bound to a device, or TCP bound only. port: network order. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, SFW_HOST_PORTS_ENTRIES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_HOST_PORTS SEC(".maps");
+
+/* A global function, verified once: inlined, its branches multiplied
+ * the states of the port loop past the verifier's limit. */
+__noinline int sfw_host_port_held(__u32 proto, __u32 port)
+{
+	__u16 hport = bpf_ntohs((__u16)port);
+	__u32 k = sfw_host_port_word((__u8)proto, hport);
+	const __u64 *w = bpf_map_lookup_elem(&SFW_MAP_HOST_PORTS, &k);
+
+	return w && (*w & sfw_host_port_bit(hport));
+}
+
 /* Would a socket of the host's receive the replies to port t->pk? A
  * fixed-port service outside the host's ephemeral range (IKE NAT-T on
  * 4500, OpenVPN on 1194) can sit on a port a client also sends from: the
  * alias would take that service's traffic, and the host's own
  * packets on the tuple would meet a NAT session that is not theirs (the
  * fourth review's N7). Asked of the reply tuple, as the stack would
- * deliver it: a listener, a bound or connected socket. First packets of
- * translated sessions only. */
+ * deliver it: a listener, a bound or connected socket; then the ports of
+ * sockets that lookup cannot find (bound to another device, TCP bound
+ * only: review 14's N7a, N7b). First packets of translated sessions
+ * only. */
 static __always_inline bool sfw_nat_host_holds(struct xdp_md *ctx, const struct sfw_pkt *p,
 					       struct sfw_nat_tmp *t)
 {
@@ -600,7 +624,7 @@ static __always_inline bool sfw_nat_host_holds(struct xdp_md *ctx, const struct 
 	else
 		return false;   /* ICMP echo: identifiers are no sockets' */
 	if (!sk)
-		return false;
+		return sfw_host_port_held(p->proto, t->pk.port);
 	bpf_sk_release(sk);
 	return true;
 }

@@ -45,6 +45,7 @@
 #define SFW_MAP_NAT_SRULE_STATS sfw_nat_srule_stats  /* per static NAT rule */
 #define SFW_MAP_METRICS    sfw_metrics    /* the exporter's state (cli/metrics/metrics_int.h) */
 #define SFW_MAP_LOCAL_ADDRS sfw_local_addrs  /* the host's own addresses (include/local_addr.h) */
+#define SFW_MAP_HOST_PORTS sfw_host_ports  /* ports NAT leaves to the host (include/host_ports.h) */
 
 #define SFW_STR_(x) #x
 #define SFW_STR(x) SFW_STR_(x)

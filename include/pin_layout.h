@@ -24,6 +24,7 @@
 #include "daemon.h"
 #include "events.h"
 #include "frag.h"
+#include "host_ports.h"
 #include "iface.h"
 #include "local_addr.h"
 #include "nat.h"
@@ -60,6 +61,7 @@
 	X(SFW_MAP_TX_PORTS, BPF_MAP_TYPE_DEVMAP_HASH, sizeof(__u32), sizeof(__u32)) \
 	X(SFW_MAP_LOCAL_ADDRS, BPF_MAP_TYPE_HASH, sizeof(struct sfw_local_addr_key), sizeof(__u32)) \
 	X(SFW_MAP_FIB_GEN, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64)) \
+	X(SFW_MAP_HOST_PORTS, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64)) \
 	X(SFW_MAP_SCREENS, BPF_MAP_TYPE_HASH, sizeof(struct sfw_screen_key), \
 	  sizeof(struct sfw_screen)) \
 	X(SFW_MAP_SYN_RATE, BPF_MAP_TYPE_LRU_HASH, sizeof(struct sfw_syn_rate_key), \

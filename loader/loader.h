@@ -274,5 +274,11 @@ int sfw_local_addrs_sync(int map_fd);
  * (bpf/host_route_cache.bpf.h) outlives the change. 0 or a negative errno
  * with a message. */
 int sfw_local_addrs_follow(int map_fd, int gen_fd);
+/* The ports source NAT leaves to the host (include/host_ports.h,
+ * loader/host_ports.c): map_fd (< 0: the pinned map; none pinned is no
+ * failure) made to hold those of the sockets of the caller's network
+ * namespace that XDP's socket lookup cannot find. Every load does, the
+ * session daemon every second. 0 or a negative errno with a message. */
+int sfw_host_ports_sync(int map_fd);
 
 #endif

@@ -17,16 +17,8 @@
 #include "libbpf_lazy.h"
 #include "loader_int.h"
 #include "local_addrs.h"
+#include "nl_dump.h"
 #include "maps.h"
-
-/* A dump's datagrams: the kernel fills up to a page-ish each; ample. */
-#define NL_BUF 32768
-
-/* NLMSG_OK without its signed/unsigned comparison (clang's -Wsign-compare). */
-static bool nl_ok(const struct nlmsghdr *nh, size_t n)
-{
-	return n >= sizeof(*nh) && nh->nlmsg_len >= sizeof(*nh) && nh->nlmsg_len <= n;
-}
 
 /* IFA_LOCAL is the host's own address where a peer is configured (IPv4
  * point-to-point: IFA_ADDRESS is then the peer's); without one,
@@ -85,31 +77,17 @@ void sfw_local_addr_set_free(struct sfw_local_addr_set *set)
 	memset(set, 0, sizeof(*set));
 }
 
-int sfw_local_addr_collect(const void *buf, size_t len, struct sfw_local_addr_set *set)
+static int collect_one(const struct nlmsghdr *nh, void *set)
 {
-	const char *at = buf, *end = at + len;
 	struct sfw_local_addr_key k;
 	__u32 ifindex;
-	int err;
 
-	while (nl_ok((const struct nlmsghdr *)at, (size_t)(end - at))) {
-		const struct nlmsghdr *nh = (const struct nlmsghdr *)at;
+	return sfw_local_addr_parse(nh, &k, &ifindex) ? set_add(set, &k, ifindex) : 0;
+}
 
-		if (nh->nlmsg_type == NLMSG_DONE)
-			return 1;
-		if (nh->nlmsg_type == NLMSG_ERROR) {
-			const struct nlmsgerr *e = NLMSG_DATA(nh);
-
-			return nh->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) && e->error ? e->error
-											 : -EPROTO;
-		}
-		if (sfw_local_addr_parse(nh, &k, &ifindex) && (err = set_add(set, &k, ifindex)))
-			return err;
-		if (NLMSG_ALIGN(nh->nlmsg_len) >= (size_t)(end - at))
-			break;
-		at += NLMSG_ALIGN(nh->nlmsg_len);
-	}
-	return 0;
+int sfw_local_addr_collect(const void *buf, size_t len, struct sfw_local_addr_set *set)
+{
+	return sfw_nl_each(buf, len, collect_one, set);
 }
 
 /* the key alone orders entries (struct padding: zero, as built) */
@@ -161,29 +139,15 @@ static int dump(struct sfw_local_addr_set *set)
 			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
 		.ifa = { .ifa_family = AF_UNSPEC },
 	};
-	char *buf = malloc(NL_BUF);
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), r = 0;
-	ssize_t n;
+	char *buf = malloc(SFW_NL_BUF);
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	int r = !buf ? -ENOMEM : fd < 0 ? -errno : sfw_nl_dump(fd, &req, sizeof(req), buf,
+								collect_one, set);
 
-	if (!buf || fd < 0) {
-		r = !buf ? -ENOMEM : -errno;
-		goto out;
-	}
-	if (send(fd, &req, sizeof(req), 0) != (ssize_t)sizeof(req)) {
-		r = -errno;
-		goto out;
-	}
-	while (!r) {
-		n = recv(fd, buf, NL_BUF, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		r = n < 0 ? -errno : n == 0 ? -EPROTO : sfw_local_addr_collect(buf, (size_t)n, set);
-	}
-out:
 	if (fd >= 0)
 		close(fd);
 	free(buf);
-	return r < 0 ? r : 0;
+	return r;
 }
 
 int sfw_local_addrs_sync(int map_fd)

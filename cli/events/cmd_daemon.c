@@ -75,6 +75,8 @@ struct daemon {
 	bool zones_due;          /* interfaces changed: sfw_zones_follow */
 	int zones_left;          /* named interfaces it had no room for, said */
 	bool zones_said, proxies_said;   /* each part's failure, said once */
+	__u64 ports_next_ms;     /* the host's sockets' ports followed again */
+	bool ports_said;         /* their failure, said once */
 	/* started in another network namespace than its interfaces': the
 	 * addresses and routes heard here are not theirs (review rv29, F5) */
 	bool foreign_netns;
@@ -353,6 +355,22 @@ static int follow_net(struct daemon *d)
 	if (r > 0 && (r & SFW_NET_LINKS))
 		d->zones_due = true;
 	return r < 0 ? r : 0;
+}
+
+/* The ports of the host's sockets source NAT must leave alone
+ * (loader/host_ports.c): no notification tells of a bind, so looked at
+ * again every second. A failure keeps what the map held, said once. */
+static void follow_host_ports(struct daemon *d, __u64 now_ms)
+{
+	int err;
+
+	if (d->foreign_netns || now_ms < d->ports_next_ms)
+		return;
+	d->ports_next_ms = now_ms + 1000;
+	err = sfw_host_ports_sync(-1);
+	if (err && !d->ports_said)
+		fprintf(stderr, "sfw daemon: %s\n", sfw_last_error());
+	d->ports_said = err != 0;
 }
 
 /* One part of a follow that failed (what: the zones, the proxy-arp/ndp
@@ -660,6 +678,7 @@ static int daemon_loop(struct daemon *d)
 		sfw_metrics_tick(d->metrics);   /* follows the configuration */
 		follow_zones(d);   /* what wait_events heard, before a sweep */
 		now = sfw_mono_ms();
+		follow_host_ports(d, now);
 		if (now >= next) {
 			err = sweep_and_publish(d, &gone);
 			d->last_end_ms = sfw_mono_ms();

@@ -34,6 +34,7 @@
 #include "nat_fixture.h"
 #include "outcome.h"
 #include "nat.h"
+#include "host_ports.h"
 
 #define BCAST "255.255.255.255"
 #define ALL_HOSTS "224.0.0.1"   /* every interface joins it */
@@ -399,9 +400,11 @@ Test(nat_review4, n7_client_keeps_a_port_no_host_socket_has)
  * may be bound to; the replies come in by the WAN (fb), where the stack
  * delivers them to a socket bound there (SO_BINDTODEVICE: a DHCP client,
  * OpenVPN's --bind-dev, a VRF's services). Such a socket is never found,
- * and the client takes its port: N7 fails open for it. Expected: the port
- * is skipped as for an unbound socket. Disabled: fails on int14. */
-Test(nat_review4, rv14_n7_nat_keeps_no_port_a_wan_bound_socket_has, .disabled = true)
+ * and the client takes its port: N7 fails open for it. The port is now
+ * skipped as for an unbound socket: the loader and the session daemon
+ * keep such sockets' ports (include/host_ports.h; the sync the daemon
+ * makes every second is made here after the bind). */
+Test(nat_review4, rv14_n7_nat_keeps_no_port_a_wan_bound_socket_has)
 {
 	struct pb_spec s = udp(CLIENT_A, SERVER1, 40803, 1194);
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(40803) };
@@ -411,9 +414,39 @@ Test(nat_review4, rv14_n7_nat_keeps_no_port_a_wan_bound_socket_has, .disabled = 
 	cr_assert(fd >= 0);
 	cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, "fb", 3), 0);
 	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0, "the host's service on the WAN");
+	cr_assert_eq(fx_host_ports_sync(), 0, "%s", sfw_last_error());
 	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
 	cr_expect_neq(port_at(&out, 0), 40803, "the client took a WAN-bound service's port");
 	close(fd);
+}
+
+/* The port bits hold only what the lookup cannot see: a UDP socket bound
+ * to no device is found by it, and its port is not kept (a busy host's
+ * sockets would else fill the map); one bound to a device is. */
+Test(nat_review4, rv14_n7_host_ports_keep_only_what_the_lookup_misses)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(40805) };
+	struct sockaddr_in b = { .sin_family = AF_INET, .sin_port = htons(40806) };
+	int plain = socket(AF_INET, SOCK_DGRAM, 0), bound = socket(AF_INET, SOCK_DGRAM, 0);
+	int map = fx_map_fd(false, SFW_STR(SFW_MAP_HOST_PORTS));
+	__u32 k = sfw_host_port_word(SFW_IPPROTO_UDP, 40805);
+	__u64 w = 0;
+
+	cr_assert(plain >= 0 && bound >= 0 && map >= 0);
+	cr_assert_eq(bind(plain, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert_eq(setsockopt(bound, SOL_SOCKET, SO_BINDTODEVICE, "fb", 3), 0);
+	cr_assert_eq(bind(bound, (struct sockaddr *)&b, sizeof(b)), 0);
+	cr_assert_eq(fx_host_ports_sync(), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_host_port_word(SFW_IPPROTO_UDP, 40806), k, "one word for both");
+	cr_assert_eq(bpf_map_lookup_elem(map, &k, &w), 0);
+	cr_expect_not(w & sfw_host_port_bit(40805), "a socket the lookup finds kept: %#llx",
+		      (unsigned long long)w);
+	cr_expect(w & sfw_host_port_bit(40806), "a device-bound socket's port not kept");
+	close(bound);
+	cr_assert_eq(fx_host_ports_sync(), 0, "%s", sfw_last_error());
+	cr_assert_eq(bpf_map_lookup_elem(map, &k, &w), 0);
+	cr_expect_not(w & sfw_host_port_bit(40806), "kept after its socket closed");
+	close(plain);
 }
 
 /* RV14-N7b (review 14, low): a TCP socket bound to a port but not (yet)
@@ -421,9 +454,9 @@ Test(nat_review4, rv14_n7_nat_keeps_no_port_a_wan_bound_socket_has, .disabled = 
  * source port, a service between bind and listen) sits in the bind hash
  * only, which bpf_sk_lookup_tcp does not search: the client takes the
  * port, and the host's own SYN from it to the same server then meets the
- * NAT session's tuple at tc and is dropped (No session). Expected: the
- * port skipped, as for a listener. Disabled: fails on int14. */
-Test(nat_review4, rv14_n7_nat_keeps_no_port_a_host_tcp_socket_is_bound_to, .disabled = true)
+ * NAT session's tuple at tc and is dropped (No session). The port is
+ * now skipped, as for a listener (TCP_BOUND_INACTIVE in sock_diag). */
+Test(nat_review4, rv14_n7_nat_keeps_no_port_a_host_tcp_socket_is_bound_to)
 {
 	struct pb_spec syn = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_TCP,
 			       .sport = 40804, .dport = 443, .tcp_flags = SFW_TCP_SYN,
@@ -434,6 +467,7 @@ Test(nat_review4, rv14_n7_nat_keeps_no_port_a_host_tcp_socket_is_bound_to, .disa
 
 	cr_assert(fd >= 0);
 	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0, "the host's socket, bound");
+	cr_assert_eq(fx_host_ports_sync(), 0, "%s", sfw_last_error());
 	cr_assert_eq(run_at(in_if, &syn, &in, &out), FX_XDP_REDIRECT);
 	cr_expect_neq(port_at(&out, 0), 40804, "the client took a port a host socket is bound to");
 	close(fd);

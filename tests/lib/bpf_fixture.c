@@ -476,6 +476,11 @@ int fx_local_addrs_sync(void)
 				      fx.fib_gen_fd > 0 ? fx.fib_gen_fd : -1);
 }
 
+int fx_host_ports_sync(void)
+{
+	return sfw_host_ports_sync(fx_map_fd(false, SFW_STR(SFW_MAP_HOST_PORTS)));
+}
+
 int fx_xdp_frame_at(__u32 ifindex, const void *data, __u32 len, void *out, __u32 *out_len)
 {
 	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex };

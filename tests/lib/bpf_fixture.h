@@ -93,6 +93,9 @@ int fx_counters(__u32 ifindex, struct sfw_iface_stats *out);
  * it: 0 or a negative errno. A test that adds an address after the load
  * calls it, as the daemon would on the notification. */
 int fx_local_addrs_sync(void);
+/* The ports source NAT leaves to the host synced, as the session daemon
+ * does every second (loader/host_ports.c). */
+int fx_host_ports_sync(void);
 
 /* Mark an interface as attached (the loader's sfw_ifaces entry). */
 int fx_mark_attached(__u32 ifindex);
