@@ -114,18 +114,26 @@ static int scan(__u64 *bits)
 	return r;
 }
 
-/* The map made to hold bits: only the words that differ are written. */
+/* The map made to hold bits: read whole in one batch (the daemon does
+ * this every second), then only the words that differ written. */
 static int apply(int map_fd, const __u64 *bits)
 {
-	for (__u32 k = 0; k < SFW_HOST_PORTS_ENTRIES; k++) {
-		__u64 had = 0;
+	__u32 keys[SFW_HOST_PORTS_ENTRIES];
+	__u64 *had = malloc(sizeof(host_port_bits));
+	__u32 n = SFW_HOST_PORTS_ENTRIES, out = 0;
+	int err = had ? 0 : -ENOMEM;
 
-		if (bpf_map_lookup_elem(map_fd, &k, &had))
-			return -errno;
-		if (had != bits[k] && bpf_map_update_elem(map_fd, &k, &bits[k], BPF_ANY))
-			return -errno;
-	}
-	return 0;
+	if (!err && bpf_map_lookup_batch(map_fd, NULL, &out, keys, had, &n, NULL) &&
+	    errno != ENOENT)
+		err = -errno;
+	if (!err && n != SFW_HOST_PORTS_ENTRIES)
+		err = -EPROTO;
+	for (__u32 i = 0; !err && i < n; i++)
+		if (keys[i] < SFW_HOST_PORTS_ENTRIES && had[i] != bits[keys[i]] &&
+		    bpf_map_update_elem(map_fd, &keys[i], &bits[keys[i]], BPF_ANY))
+			err = -errno;
+	free(had);
+	return err;
 }
 
 int sfw_host_ports_sync(int map_fd)
