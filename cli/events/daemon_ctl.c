@@ -23,6 +23,7 @@
 #include "daemon_lock.h"
 #include "loader.h"
 #include "maps.h"
+#include "build_id.h"
 #include "clock.h"
 
 #define STOP_WAIT_MS 10000      /* a daemon drains its ring and sinks first */
@@ -288,10 +289,25 @@ static int replace_stale(int fd, pid_t pid, const struct sfw_daemon_info *info)
 
 /* ---- an upgrade ------------------------------------------------------ */
 
-/* Does pid run another file than this process: an sfw the package
- * replaced since it started, deleted or not? By device and inode, since
- * the old file's path may name the new one by now. false when it cannot
- * be told (the process gone meanwhile). exe: the path it runs. */
+/* Are two executables one build: the same GNU build ID, which two copies
+ * of a build share and a rebuild that changed anything does not? Not
+ * when either has none or cannot be read. */
+static bool same_build(const char *a, const char *b)
+{
+	unsigned char ida[SFW_BUILD_ID_MAX], idb[SFW_BUILD_ID_MAX];
+	int na = sfw_build_id(a, ida), nb = sfw_build_id(b, idb);
+
+	return na > 0 && na == nb && !memcmp(ida, idb, (size_t)na);
+}
+
+/* Does pid run another build than this process: an sfw the package
+ * replaced since it started, deleted or not? The same file (device and
+ * inode, since the old file's path may name the new one by now) is the
+ * same build; another file is too when its build ID is ours (a copy:
+ * `make install` beside the tree's, a container's; else reloads from
+ * each would replace each other's daemon every time: review rvdex F1).
+ * false when it cannot be told (the process gone meanwhile). exe: the
+ * path it runs. */
 static bool runs_other_binary(pid_t pid, char *exe, size_t len)
 {
 	struct stat theirs, ours;
@@ -302,6 +318,8 @@ static bool runs_other_binary(pid_t pid, char *exe, size_t len)
 	if (stat(path, &theirs) || stat("/proc/self/exe", &ours))
 		return false;
 	if (theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino)
+		return false;
+	if (same_build(path, "/proc/self/exe"))
 		return false;
 	n = readlink(path, exe, len - 1);
 	exe[n > 0 ? n : 0] = '\0';

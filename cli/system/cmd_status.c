@@ -111,6 +111,13 @@ static void reload_json(FILE *f, const struct sfw_iface_entry *ifs, int n)
 	sfw_json_close(&j, '}');
 }
 
+/* err's line said, as sfw_report says the last failure's. */
+static int report_line(const struct sfw_cmdline *cl, const char *line)
+{
+	sfw_fail(EIO, "%s", line);
+	return sfw_report(cl);
+}
+
 /* Prints the interfaces with their new program ids: the proof that the
  * swap happened. Sessions stay in the pinned map throughout. The session
  * daemon is this binary's afterwards, as after attach: one an older sfw's
@@ -119,7 +126,8 @@ static void reload_json(FILE *f, const struct sfw_iface_entry *ifs, int n)
 int sfw_cmd_reload(const struct sfw_cmdline *cl)
 {
 	struct sfw_iface_entry ifs[SFW_MAX_IFACES];
-	int n, applied, r;
+	char apply_err[SFW_ERR_MAX] = "", daemon_err[SFW_ERR_MAX] = "";
+	int n, r = SFW_EXIT_OK;
 
 	if (sfw_require_loaded() || sfw_lock())
 		return sfw_report(cl);
@@ -129,7 +137,12 @@ int sfw_cmd_reload(const struct sfw_cmdline *cl)
 		n = sfw_list_ifaces(ifs, SFW_MAX_IFACES);
 	/* the maps hold what the old version compiled of the stored file;
 	 * the new one compiles it itself, or fails closed if it cannot */
-	applied = n < 0 ? 0 : sfw_conf_apply_active();
+	if (n >= 0 && sfw_conf_apply_active())
+		snprintf(apply_err, sizeof(apply_err), "%s", sfw_last_error());
+	/* under the lock, as attach does: a `detach all` cannot come
+	 * between the programs' swap and the daemon's check (review rvdex F2) */
+	if (n >= 0 && sfw_daemon_ensure() < 0)
+		snprintf(daemon_err, sizeof(daemon_err), "%s", sfw_last_error());
 	sfw_unlock();
 	if (n < 0)
 		return sfw_report(cl);
@@ -140,8 +153,10 @@ int sfw_cmd_reload(const struct sfw_cmdline *cl)
 			n == 1 ? "" : "s");
 		ifaces_text(cl->out, ifs, n);
 	}
-	r = applied ? sfw_report(cl) : SFW_EXIT_OK;
-	if (sfw_daemon_ensure() < 0)
-		r = sfw_report(cl);
+	/* each failure with its own line, not the last one's twice */
+	if (apply_err[0])
+		r = report_line(cl, apply_err);
+	if (daemon_err[0])
+		r = report_line(cl, daemon_err);
 	return r;
 }

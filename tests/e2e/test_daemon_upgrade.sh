@@ -7,7 +7,9 @@
 # One started by hand is the operator's: told, never stopped. One
 # standing by is said, and replaced once it has taken back over.
 # SFW_OLD: a build of an older sfw to upgrade from (default: a copy of
-# this one, which is another file all the same).
+# this one with its GNU build ID changed, which is another build all the
+# same). A copy of this very build is this build: reloads from it and
+# from this one in turn replace nothing (review rvdex F1).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
@@ -34,13 +36,34 @@ hand_daemon() {
 	wait_for 100 "the takeover of the hand daemon ($2)" pid_is "$hand"
 }
 old_sfw() { fw "$OLD" "$@"; }
+# the old binary in place: SFW_OLD, or a copy of this one whose build ID
+# (its NT_GNU_BUILD_ID note's first byte) is another
+put_old() {
+	cp "${SFW_OLD:-$SFW}" "$OLD" || fail "copy to $OLD"
+	[ -n "${SFW_OLD:-}" ] && return
+	/usr/bin/python3 - "$OLD" <<'PY' || fail "changing the copy's build ID"
+import struct, sys
+f = open(sys.argv[1], "r+b"); b = f.read()
+phoff, = struct.unpack_from("<Q", b, 32); phnum, = struct.unpack_from("<H", b, 56)
+for i in range(phnum):
+    typ, _, off, _, _, size, _, align = struct.unpack_from("<IIQQQQQQ", b, phoff + 56 * i)
+    at, a = off, 8 if align == 8 else 4
+    while typ == 4 and at + 12 <= off + size:
+        nsz, dsz, t = struct.unpack_from("<III", b, at)
+        desc = (at + 12 + nsz + a - 1) // a * a
+        if t == 3 and b[at + 12:at + 16] == b"GNU\0":
+            f.seek(desc); f.write(bytes([b[desc] ^ 0xff])); sys.exit(0)
+        at = (desc + dsz + a - 1) // a * a
+sys.exit(1)
+PY
+}
 conf=('set security zones security-zone trust interfaces veth0'
 	'set security zones security-zone untrust interfaces veth1'
 	'set security policies default-policy permit-all')
 
 trap drops_cleanup EXIT
 topology_up
-cp "${SFW_OLD:-$SFW}" "$OLD"
+put_old
 
 # 1. reload after the binary changed: the attach daemon of the old binary
 # goes, this one's runs; sessions and counters stay
@@ -71,7 +94,7 @@ pid_is "$new" || fail "a second reload replaced this binary's daemon"
 # 2. attach after the old binary was deleted (a package upgrade unlinks
 # it): the daemon runs "(deleted)", and the next attach replaces it
 sfw detach all >/dev/null || fail "detach all"
-cp "${SFW_OLD:-$SFW}" "$OLD"
+put_old
 old_sfw attach veth0 >/dev/null || fail "attach veth0 with the old binary"
 commit_lines "${conf[@]}"
 old=$(one_daemon_of "$OLD")
@@ -85,7 +108,7 @@ new=$(one_daemon_of "$SFW")
 pid_is "$new" || fail "status after attach names $(status_json pid), not $new"
 
 # 3. one started by hand from another binary: told, left running
-cp "${SFW_OLD:-$SFW}" "$OLD"
+put_old
 hand_daemon "$OLD" hand
 sfw reload >/dev/null 2>"$DROPS_TMP/reload3.err" || fail "reload under a hand daemon"
 has "^sfw: warning: the session daemon (pid $hand, started by hand) runs another sfw binary ($OLD): restart it to run this one$" \
@@ -111,4 +134,16 @@ sfw reload >/dev/null 2>"$DROPS_TMP/reload5.err" || fail "reload (5)"
 wait_for 50 "the old standby's exit" dead "$old"
 new=$(one_daemon_of "$SFW")
 pid_is "$new" || fail "status after (5) names $(status_json pid), not $new"
+
+# 6. a copy of this very build (`make install` beside the tree's): one
+# build, so reloads from each in turn replace nothing, where before each
+# replaced the other's daemon (review rvdex F1)
+same=$DROPS_TMP/sfw-same
+cp "$SFW" "$same" || fail "copy of this build"
+for i in 1 2; do
+	fw "$same" reload >/dev/null 2>"$DROPS_TMP/same$i.err" || fail "reload from the copy ($i)"
+	sfw reload >/dev/null 2>>"$DROPS_TMP/same$i.err" || fail "reload ($i)"
+	[ ! -s "$DROPS_TMP/same$i.err" ] || fail "reloads said: $(cat "$DROPS_TMP/same$i.err")"
+	pid_is "$new" || fail "a reload from a copy of this build replaced its daemon ($i)"
+done
 echo "PASS: daemon upgrade"
