@@ -20,6 +20,10 @@ import time
 
 import pexpect
 
+# a terminal of a known kind, whatever runs the test: the caller's TERM
+# (dumb under CI and fresh-check, unset under cron) turns libedit's line
+# editing, and with it tab and ?, off
+TTY_ENV = dict(os.environ, TERM="xterm")
 SFW = sys.argv[1]
 USER_HOST = "%s@%s" % (pwd.getpwuid(os.getuid()).pw_name, socket.gethostname().split(".")[0])
 OPER, CONF = USER_HOST + "> ", USER_HOST + "# "
@@ -59,7 +63,7 @@ def stored():
 
 def start():
     shell = pexpect.spawn(SFW, ["cli"], encoding="utf-8", dimensions=(200, 150),
-                          timeout=20)
+                          timeout=20, env=TTY_ENV)
     expect(shell, OPER, "the first prompt")
     out = run(shell, "configure")
     if "Entering configuration mode\n\n[edit]\n" not in out:

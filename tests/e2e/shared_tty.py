@@ -19,6 +19,10 @@ import sys
 
 import pexpect
 
+# a terminal of a known kind, whatever runs the test: the caller's TERM
+# (dumb under CI and fresh-check, unset under cron) turns libedit's line
+# editing, and with it tab and ?, off
+TTY_ENV = dict(os.environ, TERM="xterm")
 SFW = sys.argv[1]
 USER_HOST = "%s@%s" % (pwd.getpwuid(os.getuid()).pw_name, socket.gethostname().split(".")[0])
 OPER, CONF = USER_HOST + "> ", USER_HOST + "# "
@@ -56,7 +60,8 @@ def stored():
 
 
 def start():
-    shell = pexpect.spawn(SFW, ["cli"], encoding="utf-8", dimensions=(200, 150), timeout=20)
+    shell = pexpect.spawn(SFW, ["cli"], encoding="utf-8", dimensions=(200, 150), timeout=20,
+                          env=TTY_ENV)
     try:
         shell.expect_exact(OPER)
     except pexpect.ExceptionPexpect:

@@ -14,6 +14,10 @@ import sys
 
 import pexpect
 
+# a terminal of a known kind, whatever runs the test: the caller's TERM
+# (dumb under CI and fresh-check, unset under cron) turns libedit's line
+# editing, and with it tab and ?, off
+TTY_ENV = dict(os.environ, TERM="xterm")
 SFW = sys.argv[1]
 ROWS, COLS = 10, 100             # a page is ROWS - 1 lines
 PROMPT = "%s@%s> " % (pwd.getpwuid(os.getuid()).pw_name, socket.gethostname().split(".")[0])
@@ -28,7 +32,7 @@ def fail(what, shell):
 
 def start(*args):
     shell = pexpect.spawn(SFW, list(args), encoding="utf-8", dimensions=(ROWS, COLS),
-                          timeout=20)
+                          timeout=20, env=TTY_ENV)
     prompt(shell, "the first prompt")
     return shell
 
