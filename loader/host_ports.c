@@ -70,8 +70,11 @@ static int collect_one(const struct nlmsghdr *nh, void *arg)
 }
 
 /* One dump: family and protocol, the TCP states asked (UDP: all), only
- * sockets bound to a device when bound. A family the kernel has no
- * sockets of (IPv6 off: no handler) holds none. */
+ * sockets bound to a device when bound. No handler for the family or
+ * protocol (IPv6 off; a kernel built without INET_DIAG or UDP_DIAG) lists
+ * none: attach does not fail for it, and NAT then skips only the ports
+ * XDP's lookup finds, as before this map (docs/nat.md "Port
+ * allocation"). */
 static int dump(int fd, __u8 family, __u8 proto, __u32 states, bool bound, __u64 *bits,
 		char *buf)
 {
@@ -87,7 +90,7 @@ static int dump(int fd, __u8 family, __u8 proto, __u32 states, bool bound, __u64
 
 	req.nh.nlmsg_len = (__u32)len;
 	r = sfw_nl_dump(fd, &req, len, buf, collect_one, &c);
-	return r == -ENOENT && family == AF_INET6 ? 0 : r;
+	return r == -ENOENT ? 0 : r;
 }
 
 /* Every port the lookup cannot see, both families, into bits (zeroed). */
