@@ -6,6 +6,7 @@
  * and again when interfaces come, go or are renamed (sfw_zones_follow),
  * as the zones' are: an index the kernel gives another interface, or an
  * interface renamed, must not answer for the old one's pool addresses. */
+#define _GNU_SOURCE   /* qsort_r */
 #include <errno.h>
 #include <ifaddrs.h>
 #include <stdlib.h>
@@ -71,22 +72,59 @@ static void iface_link_local(const char *ifname, union sfw_addr *src)
 	freeifaddrs(all);
 }
 
-/* Entry i's key by name: ranges are numbered per interface, in
- * configuration order, proxy-arp's and proxy-ndp's together. */
-static int proxy_name_key(const struct sfw_compiled *c, int i, __u32 gen,
-			  struct sfw_nat_proxy_name_key *k)
+/* The ranges' order of interface name, configuration order within one:
+ * ranges of one name next to each other. */
+static int by_name(const void *a, const void *b, void *compiled)
+{
+	const struct sfw_compiled *c = compiled;
+	int i = *(const int *)a, j = *(const int *)b;
+	int d = strcmp(c->nat_proxies[i].ifname, c->nat_proxies[j].ifname);
+
+	return d ? d : (i > j) - (i < j);
+}
+
+/* Each range's number on its interface (the key's idx): ranges are
+ * numbered per interface, in configuration order, proxy-arp's and
+ * proxy-ndp's together. Sorted by name, not counted over the ranges
+ * before each (16,384 ranges made that 1.3e8 compares a commit). A
+ * calloc'd array, or NULL with a message. */
+static __u16 *proxy_indexes(const struct sfw_compiled *c)
+{
+	int n = c->n_nat_proxies, *order = calloc((size_t)n + 1, sizeof(*order));
+	__u16 *idx = calloc((size_t)n + 1, sizeof(*idx));
+	int err = order && idx ? 0 : sfw_fail(ENOMEM, "out of memory");
+
+	for (int i = 0; !err && i < n; i++)
+		order[i] = i;
+	if (!err)
+		qsort_r(order, (size_t)n, sizeof(*order), by_name, (void *)c);
+	for (int i = 0, run = 0; !err && i < n; i++) {
+		const char *name = c->nat_proxies[order[i]].ifname;
+
+		run = i && !strcmp(c->nat_proxies[order[i - 1]].ifname, name) ? run + 1 : 0;
+		if (run >= SFW_NAT_MAX_PROXIES)
+			err = sfw_fail(E2BIG, "more than %d proxy-arp/ndp ranges on %s",
+				       SFW_NAT_MAX_PROXIES, name);
+		idx[order[i]] = (__u16)run;
+	}
+	free(order);
+	if (err) {
+		free(idx);
+		return NULL;
+	}
+	return idx;
+}
+
+/* Entry i's key by name, its number on its interface idx (proxy_indexes). */
+static struct sfw_nat_proxy_name_key proxy_name_key(const struct sfw_compiled *c, int i,
+						    __u32 gen, __u16 idx)
 {
 	const char *ifname = c->nat_proxies[i].ifname;
+	struct sfw_nat_proxy_name_key k = { .gen = (__u8)gen, .idx = idx };
 
-	*k = (struct sfw_nat_proxy_name_key){ .gen = (__u8)gen };
 	/* the configuration takes Linux names alone (15 characters) */
-	memcpy(k->ifname, ifname, strnlen(ifname, sizeof(k->ifname) - 1));
-	for (int j = 0; j < i; j++)
-		k->idx += !strcmp(c->nat_proxies[j].ifname, ifname);
-	if (k->idx >= SFW_NAT_MAX_PROXIES)
-		return sfw_fail(E2BIG, "more than %d proxy-arp/ndp ranges on %s",
-				SFW_NAT_MAX_PROXIES, ifname);
-	return 0;
+	memcpy(k.ifname, ifname, strnlen(ifname, sizeof(k.ifname) - 1));
+	return k;
 }
 
 struct proxy_entry {
@@ -155,42 +193,57 @@ static int entry_of_name(const struct sfw_nat_proxy_name_key *nk, const struct s
 	return 1;
 }
 
-/* nk's interface into *rd, from this pass's reads[n], read on its first
- * range: 0 or a negative errno. */
-static int read_once(const struct sfw_nat_proxy_name_key *nk, struct iface_read **reads, int *n,
-		     int *cap, struct iface_read **rd)
-{
-	int err;
+/* A range by name as generation gen of the names map holds it. */
+struct named_range {
+	struct sfw_nat_proxy_name_key k;
+	struct sfw_nat_proxy v;
+};
 
-	for (int i = 0; i < *n; i++) {
-		*rd = &(*reads)[i];
-		if (!strncmp((*rd)->ifname, nk->ifname, sizeof(nk->ifname)))
-			return 0;
+static int by_ifname(const void *a, const void *b)
+{
+	const struct named_range *x = a, *y = b;
+
+	return strncmp(x->k.ifname, y->k.ifname, sizeof(x->k.ifname));
+}
+
+/* Generation gen's ranges into *all[*n], sorted by name: an interface's
+ * ranges next to each other, so it is read once for all of them (found
+ * before by a walk of the names read so far: ranges x names compares).
+ * 0 or a negative errno. */
+static int ranges_of_gen(int names_fd, __u32 gen, struct named_range **all, int *n)
+{
+	struct sfw_nat_proxy_name_key k, next;
+	int err = bpf_map_get_next_key(names_fd, NULL, &next), cap = 0, r = 0;
+
+	for (; !err && !r; err = bpf_map_get_next_key(names_fd, &k, &next)) {
+		struct named_range nr = { .k = next };
+
+		k = next;
+		if (k.gen != gen || !k.ifname[0] || bpf_map_lookup_elem(names_fd, &k, &nr.v))
+			continue;   /* another generation's, the tag (proxy_tag_key) */
+		r = sfw_grow(all, &cap, *n, sizeof(**all));
+		if (!r)
+			(*all)[(*n)++] = nr;
 	}
-	err = sfw_grow(reads, cap, *n, sizeof(**reads));
-	*rd = &(*reads)[*n];
-	err = err ? err : iface_read(nk->ifname, *rd);
-	*n += !err;
-	return err;
+	if (!r && *n)
+		qsort(*all, (size_t)*n, sizeof(**all), by_ifname);
+	return r;
 }
 
 /* What generation gen's names give now, in want. */
 static int entries_of_names(int names_fd, __u32 gen, struct sfw_ifname_entries *want)
 {
-	struct sfw_nat_proxy_name_key k, next;
-	struct iface_read *reads = NULL, *rd;
-	int err = bpf_map_get_next_key(names_fd, NULL, &next), r = 0;
-	int n_reads = 0, reads_cap = 0;
+	struct named_range *all = NULL;
+	struct iface_read rd;
+	int n = 0, r = ranges_of_gen(names_fd, gen, &all, &n);
 
-	for (; !err && r >= 0; err = bpf_map_get_next_key(names_fd, &k, &next)) {
-		struct sfw_nat_proxy v;
+	for (int i = 0; r >= 0 && i < n; i++) {
 		struct proxy_entry e;
 
-		k = next;
-		if (k.gen != gen || !k.ifname[0] || bpf_map_lookup_elem(names_fd, &k, &v))
-			continue;   /* another generation's, the tag (proxy_tag_key) */
-		r = read_once(&k, &reads, &n_reads, &reads_cap, &rd);
-		r = r ? r : entry_of_name(&k, &v, rd, &e);
+		if ((!i || by_ifname(&all[i - 1], &all[i])) &&
+		    (r = iface_read(all[i].k.ifname, &rd)) < 0)
+			break;
+		r = entry_of_name(&all[i].k, &all[i].v, &rd, &e);
 		if (r > 0)
 			r = sfw_ifname_entries_add(want, &e);
 	}
@@ -199,7 +252,7 @@ static int entries_of_names(int names_fd, __u32 gen, struct sfw_ifname_entries *
 	 * neither answers */
 	if (r >= 0)
 		sfw_ifname_entries_drop_shared(want);
-	free(reads);
+	free(all);
 	return r < 0 ? r : 0;
 }
 
@@ -278,24 +331,25 @@ int sfw_nat_proxies_resolve(const struct sfw_policy_fds *fds, __u32 gen, const _
  * index at commit alone, as it did. */
 static int write_by_index(const struct sfw_compiled *c, int fd, __u32 gen)
 {
-	for (int i = 0; i < c->n_nat_proxies; i++) {
-		struct sfw_nat_proxy_name_key nk;
+	__u16 *idx = proxy_indexes(c);
+	int r = idx ? 0 : -ENOMEM;
+
+	for (int i = 0; !r && i < c->n_nat_proxies; i++) {
+		struct sfw_nat_proxy_name_key nk = proxy_name_key(c, i, gen, idx[i]);
 		struct sfw_nat_proxy_key k;
 		struct iface_read rd;
 		struct proxy_entry e;
-		int r = proxy_name_key(c, i, gen, &nk);
 
-		r = r ? r : iface_read(nk.ifname, &rd);
+		r = iface_read(nk.ifname, &rd);
 		r = r ? r : entry_of_name(&nk, &c->nat_proxies[i].v, &rd, &e);
-		if (r < 0)
-			return r;
-		if (!r)
-			continue;   /* not here */
+		if (r <= 0)
+			continue;   /* a failure ends the loop; 0: not here */
 		k = entry_key(&e, gen);
-		if (bpf_map_update_elem(fd, &k, &e.v, BPF_ANY))
-			return sfw_fail(errno, "cannot write the NAT proxy map: %s", strerror(errno));
+		r = bpf_map_update_elem(fd, &k, &e.v, BPF_ANY) ?
+		    sfw_fail(errno, "cannot write the NAT proxy map: %s", strerror(errno)) : 0;
 	}
-	return 0;
+	free(idx);
+	return r < 0 ? r : 0;
 }
 
 int sfw_nat_proxies_write(const struct sfw_compiled *c, const struct sfw_policy_fds *fds,
@@ -304,21 +358,23 @@ int sfw_nat_proxies_write(const struct sfw_compiled *c, const struct sfw_policy_
 	struct sfw_nat_proxy_name_key tk = proxy_tag_key(gen);
 	struct sfw_nat_proxy tag = { 0 };
 	__u32 t = sfw_names_tag(c->flow.conf_digest);
+	__u16 *idx;
+	int err;
 
 	if (fds->nat_proxy_names < 0)
 		return write_by_index(c, fds->nat_proxies, gen);
 	memcpy(tag.first.bytes, &t, sizeof(t));
 	if (bpf_map_update_elem(fds->nat_proxy_names, &tk, &tag, BPF_ANY))
 		return sfw_fail(errno, "cannot write the NAT proxy name map: %s", strerror(errno));
-	for (int i = 0; i < c->n_nat_proxies; i++) {
-		struct sfw_nat_proxy_name_key nk;
-		int err = proxy_name_key(c, i, gen, &nk);
+	idx = proxy_indexes(c);
+	err = idx ? 0 : -ENOMEM;
+	for (int i = 0; !err && i < c->n_nat_proxies; i++) {
+		struct sfw_nat_proxy_name_key nk = proxy_name_key(c, i, gen, idx[i]);
 
-		if (err)
-			return err;
 		if (bpf_map_update_elem(fds->nat_proxy_names, &nk, &c->nat_proxies[i].v, BPF_ANY))
-			return sfw_fail(errno, "cannot write the NAT proxy name map: %s",
-					strerror(errno));
+			err = sfw_fail(errno, "cannot write the NAT proxy name map: %s",
+				       strerror(errno));
 	}
-	return sfw_nat_proxies_resolve(fds, gen, c->flow.conf_digest);
+	free(idx);
+	return err ? err : sfw_nat_proxies_resolve(fds, gen, c->flow.conf_digest);
 }

@@ -472,6 +472,42 @@ Test(zone_follow, two_proxy_ranges_of_one_name_get_one_index)
 	cr_expect_eq(proxies_on(fresh, mac), 2, "both follow the new fc");
 }
 
+/* Range i's first address as the names map holds it for ifname, range
+ * idx of the generation in force: its last byte, or -1 when none. */
+static int named_range_last_byte(const char *ifname, __u16 idx)
+{
+	struct sfw_policy_fds f = fds();
+	struct sfw_nat_proxy_name_key k = { .gen = (__u8)gen_in_force(), .idx = idx };
+	struct sfw_nat_proxy v;
+
+	memcpy(k.ifname, ifname, strlen(ifname));
+	return bpf_map_lookup_elem(f.nat_proxy_names, &k, &v) ? -1 : v.first.bytes[3];
+}
+
+/* Ranges are numbered per interface in configuration order, whatever
+ * ranges of other interfaces come between them: numbered from a sort by
+ * name since (a count over the ranges before each was ranges^2 compares),
+ * and followed from ranges sorted by name. */
+Test(zone_follow, interleaved_proxy_names_are_numbered_per_interface)
+{
+	__u8 mac[6];
+
+	commit(FC_TRUST "set security nat proxy-arp interface fc address 192.0.2.10/32\n"
+	       "set security nat proxy-arp interface fa address 192.0.2.30/32\n"
+	       "set security nat proxy-arp interface fc address 192.0.2.20/32\n"
+	       "set security nat proxy-arp interface fa address 192.0.2.40/32\n" PLAIN);
+	cr_expect_eq(named_range_last_byte("fc", 0), 10);
+	cr_expect_eq(named_range_last_byte("fc", 1), 20);
+	cr_expect_eq(named_range_last_byte("fa", 0), 30);
+	cr_expect_eq(named_range_last_byte("fa", 1), 40);
+	cr_expect_eq(named_range_last_byte("fa", 2), -1);
+	cr_expect_eq(proxies_on(fc_if, mac), 2);
+	cr_expect_eq(proxies_on(if_nametoindex("fa"), mac), 2);
+	follow_links();
+	cr_expect_eq(proxies_on(fc_if, mac), 2, "after a follow");
+	cr_expect_eq(proxies_on(if_nametoindex("fa"), mac), 2, "after a follow");
+}
+
 /* A failure before either part ran (the lock, the netns, the pins) is
  * marked so, for the daemon to say it as both parts' (review rvlcl F2). */
 Test(zone_follow, a_failure_before_either_part_is_marked_so)
