@@ -181,13 +181,15 @@ static int load(struct sfw_progs *p, const struct sfw_attach_opts *opts, bool *f
 	err = zones_as_pinned(p->xdp->maps.SFW_MAP_ZONES, p->tc->maps.SFW_MAP_ZONES);
 	if (!err)
 		err = tx_ports_reuse(p->xdp->maps.SFW_MAP_TX_PORTS);
-	if (!err)
-		err = xdp_ingress__load(p->xdp);
-	if (!err)
-		err = tx_ports_pin(p->xdp->maps.SFW_MAP_TX_PORTS);
+	if (err)
+		return err;   /* said why: the devmap sfw pins by hand is no libbpf pin */
+	err = xdp_ingress__load(p->xdp);
 	if (err)
 		return pinned_layout_changed(p->xdp->obj) ? -EINVAL
 		     : sfw_fail(-err, "cannot load the XDP program: %s", strerror(-err));
+	err = tx_ports_pin(p->xdp->maps.SFW_MAP_TX_PORTS);
+	if (err)
+		return err;
 	err = tc_egress__load(p->tc);
 	if (err)
 		return pinned_layout_changed(p->tc->obj) ? -EINVAL

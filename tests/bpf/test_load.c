@@ -227,3 +227,25 @@ Test(load, pins_are_the_layout_table)
 #undef SFW_X
 	cr_assert_eq(n, rows, "%d maps pinned, %d in include/pin_layout.h", n, rows);
 }
+
+/* ---- reviewer rvhp (red-team of bbd3706, F9): the pins the loader
+ * opens before libbpf does (the devmap, by hand) and the new map. ---- */
+Test(load, rvhp_pinned_tx_ports_of_another_type_named_in_one_line)
+{
+	char path[256];
+
+	pin_old(path, SFW_STR(SFW_MAP_TX_PORTS), SFW_STR(SFW_MAP_TX_PORTS), BPF_MAP_TYPE_HASH,
+		sizeof(__u32), sizeof(__u32), 8);
+	expect_refused_for(path, "(hash, key 4, value 4 bytes)");
+	unlink(path);
+}
+
+Test(load, rvhp_pinned_host_ports_of_another_type_named_in_one_line)
+{
+	char path[256];
+
+	pin_old(path, SFW_STR(SFW_MAP_HOST_PORTS), SFW_STR(SFW_MAP_HOST_PORTS), BPF_MAP_TYPE_HASH,
+		sizeof(__u32), sizeof(__u64), SFW_HOST_PORTS_ENTRIES);
+	expect_refused_for(path, "(hash, key 4, value 8 bytes, entries 2048, flags 0x0)");
+	unlink(path);
+}

@@ -28,6 +28,9 @@
  * first packet toward an unattached egress keeps its port. N5 is in e2e
  * tests (tests/e2e/test_nat_redteam_masq.sh, test_nat_redteam_encap.sh). */
 #include <sys/socket.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "commit.h"
@@ -576,4 +579,62 @@ Test(nat_review4, n10_in_wing_refused_toward_an_unattached_egress_reserves_nothi
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
 	cr_expect_eq(fx_session_count(), 0, "a session and an alias left for a refused packet");
 	cr_expect_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 0, "a port reserved for a refused packet");
+}
+
+/* ---- reviewer rvhp (red-team of 87e27f9/a1e49fa): the sockets the
+ * brief names, each bit checked as sock_diag gives it. ---- */
+static bool rvhp_held(__u8 proto, __u16 port)
+{
+	int map = fx_map_fd(false, SFW_STR(SFW_MAP_HOST_PORTS));
+	__u32 k = sfw_host_port_word(proto, port);
+	__u64 w = 0;
+
+	cr_assert(map >= 0);
+	cr_assert_eq(bpf_map_lookup_elem(map, &k, &w), 0);
+	return w & sfw_host_port_bit(port);
+}
+
+static int rvhp_sock(int family, int type, const char *dev, __u16 port)
+{
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(family, type, 0), off = 0;
+
+	cr_assert(fd >= 0);
+	if (family == AF_INET6)
+		cr_assert_eq(setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)), 0);
+	if (dev)
+		cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev, strlen(dev) + 1), 0);
+	cr_assert_eq(family == AF_INET6 ? bind(fd, (struct sockaddr *)&a6, sizeof(a6))
+					: bind(fd, (struct sockaddr *)&a4, sizeof(a4)), 0,
+		     "bind %u", port);
+	return fd;
+}
+
+Test(nat_review4, rvhp_host_ports_every_kind_of_socket_the_lookup_misses)
+{
+	int tl = rvhp_sock(AF_INET, SOCK_STREAM, "fb", 40810);        /* TCP listener on fb */
+	int u6 = rvhp_sock(AF_INET6, SOCK_DGRAM, "fb", 40811);        /* dual-stack UDP on fb */
+	int t6 = rvhp_sock(AF_INET6, SOCK_STREAM, NULL, 40812);       /* v6 TCP bound only */
+	int uc = rvhp_sock(AF_INET, SOCK_DGRAM, "fb", 40813);         /* UDP connected on fb */
+	int hi = rvhp_sock(AF_INET, SOCK_DGRAM, "fb", 65535);         /* the last word's bit 63 */
+	int lo = rvhp_sock(AF_INET, SOCK_STREAM, NULL, 64);           /* TCP bound only, word 1 bit 0 */
+	int pl = rvhp_sock(AF_INET, SOCK_STREAM, NULL, 40814);        /* unbound listener: lookup's */
+	struct sockaddr_in srv = { .sin_family = AF_INET, .sin_port = htons(53) };
+
+	inet_pton(AF_INET, SERVER1, &srv.sin_addr);
+	cr_assert_eq(listen(tl, 1), 0);
+	cr_assert_eq(listen(pl, 1), 0);
+	cr_assert_eq(connect(uc, (struct sockaddr *)&srv, sizeof(srv)), 0);
+	cr_assert_eq(fx_host_ports_sync(), 0, "%s", sfw_last_error());
+	cr_expect(rvhp_held(SFW_IPPROTO_TCP, 40810), "TCP listener bound to a device");
+	cr_expect(rvhp_held(SFW_IPPROTO_UDP, 40811), "dual-stack UDP bound to a device");
+	cr_expect(rvhp_held(SFW_IPPROTO_TCP, 40812), "v6 TCP bound only");
+	cr_expect(rvhp_held(SFW_IPPROTO_UDP, 40813), "connected UDP bound to a device");
+	cr_expect(rvhp_held(SFW_IPPROTO_UDP, 65535), "port 65535");
+	cr_expect(rvhp_held(SFW_IPPROTO_TCP, 64), "port 64");
+	cr_expect_not(rvhp_held(SFW_IPPROTO_TCP, 65535), "UDP's bit is not TCP's");
+	cr_expect_not(rvhp_held(SFW_IPPROTO_UDP, 64), "TCP's bit is not UDP's");
+	cr_expect_not(rvhp_held(SFW_IPPROTO_TCP, 40814), "unbound listener: the lookup's");
+	close(tl); close(u6); close(t6); close(uc); close(hi); close(lo); close(pl);
 }
