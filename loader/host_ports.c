@@ -70,11 +70,10 @@ static int collect_one(const struct nlmsghdr *nh, void *arg)
 }
 
 /* One dump: family and protocol, the TCP states asked (UDP: all), only
- * sockets bound to a device when bound. No handler for the family or
- * protocol (IPv6 off; a kernel built without INET_DIAG or UDP_DIAG) lists
- * none: attach does not fail for it, and NAT then skips only the ports
- * XDP's lookup finds, as before this map (docs/nat.md "Port
- * allocation"). */
+ * sockets bound to a device when bound. No handler for IPv6 (IPv6 off)
+ * lists none; none for a protocol of IPv4 (a kernel without INET_DIAG or
+ * UDP_DIAG) is a failure, said: NAT would skip only what XDP's lookup
+ * finds (review rvhp F1). */
 static int dump(int fd, __u8 family, __u8 proto, __u32 states, bool bound, __u64 *bits,
 		char *buf)
 {
@@ -90,7 +89,7 @@ static int dump(int fd, __u8 family, __u8 proto, __u32 states, bool bound, __u64
 
 	req.nh.nlmsg_len = (__u32)len;
 	r = sfw_nl_dump(fd, &req, len, buf, collect_one, &c);
-	return r == -ENOENT ? 0 : r;
+	return r == -ENOENT && family == AF_INET6 ? 0 : r;
 }
 
 /* Every port the lookup cannot see, both families, into bits (zeroed). */
@@ -156,6 +155,10 @@ int sfw_host_ports_sync(int map_fd)
 		return 0;
 	if (fd < 0)
 		return fd;   /* said why */
+	if (err == -ENOENT)
+		return sfw_fail(ENOENT, "the kernel lists no sockets of a protocol over sock_diag "
+				"(its tcp_diag or udp_diag module): source NAT may give out the "
+				"ports of the host's sockets bound to a device");
 	return err ? sfw_fail(-err, "cannot list the ports of the host's sockets that source NAT "
 			      "must leave alone: %s", strerror(-err)) : 0;
 }

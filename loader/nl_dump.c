@@ -1,5 +1,6 @@
 /* A netlink dump read to its end (loader/nl_dump.h). */
 #include <errno.h>
+#include <string.h>
 #include <sys/socket.h>
 #include "nl_dump.h"
 
@@ -17,8 +18,16 @@ int sfw_nl_each(const void *buf, size_t len, sfw_nl_msg_fn fn, void *arg)
 	while (nl_ok((const struct nlmsghdr *)at, (size_t)(end - at))) {
 		const struct nlmsghdr *nh = (const struct nlmsghdr *)at;
 
-		if (nh->nlmsg_type == NLMSG_DONE)
-			return 1;
+		if (nh->nlmsg_type == NLMSG_DONE) {
+			/* a dump the kernel could not make ends here too, its
+			 * error in the payload (sock_diag without a protocol's
+			 * handler: -ENOENT) */
+			int err = 0;
+
+			if (nh->nlmsg_len >= NLMSG_LENGTH(sizeof(err)))
+				memcpy(&err, NLMSG_DATA(nh), sizeof(err));
+			return err < 0 ? err : 1;
+		}
 		if (nh->nlmsg_type == NLMSG_ERROR) {
 			const struct nlmsgerr *e = NLMSG_DATA(nh);
 

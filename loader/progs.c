@@ -197,10 +197,12 @@ static int load(struct sfw_progs *p, const struct sfw_attach_opts *opts, bool *f
 	/* the host's own addresses as they are now; the daemon follows
 	 * them (tc's sfw_tc_src_own: a missing one fails closed) */
 	err = sfw_local_addrs_sync(bpf_map__fd(p->tc->maps.SFW_MAP_LOCAL_ADDRS));
-	/* and the ports of its sockets source NAT must not give out; the
-	 * daemon follows them every second */
+	/* and the ports of its sockets source NAT must not give out. Not a
+	 * failure of the load (no firewall at all would be worse than NAT
+	 * without them): the session daemon follows them every second, and
+	 * says why it cannot */
 	if (!err)
-		err = sfw_host_ports_sync(bpf_map__fd(p->xdp->maps.SFW_MAP_HOST_PORTS));
+		sfw_host_ports_sync(bpf_map__fd(p->xdp->maps.SFW_MAP_HOST_PORTS));
 	if (!err && uncounted)
 		err = sfw_sess_mark_partial();
 	if (!err)

@@ -147,3 +147,18 @@ Test(local_addrs, dump_error_and_truncation)
 	cr_expect_eq(set.n, 0, "a cut message read");
 	sfw_local_addr_set_free(&set);
 }
+
+/* ---- reviewer rvhp: a dump's error can come in its NLMSG_DONE (the
+ * kernel's dump_done_errno: inet_diag's ENOENT for a protocol it has no
+ * handler of, udp_diag missing). sfw_nl_each says "the end" for it. ---- */
+Test(local_addrs, rvhp_error_carried_by_done_is_an_error)
+{
+	struct msgbuf m = {};
+	struct sfw_local_addr_set set = {};
+	struct nlmsghdr *nh = (struct nlmsghdr *)m.b;
+
+	add_done(&m, NLMSG_DONE, 0);
+	*(int *)NLMSG_DATA(nh) = -ENOENT;
+	cr_expect_eq(sfw_local_addr_collect(m.b, m.len, &set), -ENOENT);
+	sfw_local_addr_set_free(&set);
+}
