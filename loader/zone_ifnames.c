@@ -159,7 +159,7 @@ static int generation_room(int zones_fd, int *room)
 /* n interfaces named in the configuration what (left in no zone, not
  * bound) for want of room in an older sfw's zones map (include/maps.h
  * SFW_MAX_ZONE_BINDINGS), room per configuration, and the way out: one
- * text for a follow (keep_room) and a commit (zones_full). */
+ * text for a follow (keep_room) and a commit (resolve). */
 static int older_map_full(int n, const char *what, int room)
 {
 	return sfw_fail(E2BIG, "%d interfaces named in the configuration %s: the zones map an "
@@ -183,9 +183,9 @@ static int others_in_map(int zones_fd, __u32 gen)
 }
 
 /* Only an older sfw's zones map can fill: what is in force and what gen
- * wants must fit in it together, so both are said, against its size (a
- * commit's generation is not capped to half as a follow's is), and the
- * way out. Fails closed. */
+ * wants must fit in it together, so both are said, against its size (the
+ * generation in force past half: a commit by an sfw that did not hold
+ * commits to it), and the way out. Fails closed. */
 static int zones_full(int zones_fd, __u32 gen, int want)
 {
 	struct bpf_map_info info = { 0 };
@@ -291,9 +291,10 @@ static int keep_room(struct sfw_ifname_entries *want, const struct sfw_ifname_en
 	return left;
 }
 
-/* Makes generation gen of the zones map what names[n] give now; in force,
- * within half the map. 0, how many named interfaces it had no room for,
- * or a negative errno. */
+/* Makes generation gen of the zones map what names[n] give now, within
+ * half the map: in force, those past it left in no zone; at a commit,
+ * refused. 0, how many named interfaces it had no room for, or a
+ * negative errno. */
 static int resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
 		   const struct sfw_cpl_zif *names, int n)
 {
@@ -301,9 +302,14 @@ static int resolve(const struct sfw_policy_fds *fds, __u32 gen, bool in_force,
 	int err = entries_of_names(names, n, &want), room = 0, left = 0;
 
 	err = err ? err : entries_in_map(fds->zones, gen, &have);
-	err = err || !in_force ? err : generation_room(fds->zones, &room);
+	err = err ? err : generation_room(fds->zones, &room);
 	if (!err && in_force)
 		left = keep_room(&want, &have, room);
+	/* a commit is held to half as a follow is: past it, the commit or
+	 * follow after it found no room (review rvlcl F1). Refused before
+	 * any write, failing closed: the generation in force stays */
+	else if (!err && want.n > room)
+		err = older_map_full(want.n, "cannot be bound to zones", room);
 	/* entries without a name: the generation an sfw that recorded none
 	 * wrote (an upgrade, until `sfw reload` or a commit compiles it
 	 * anew). Nothing to follow them by, and all in no zone would cut
