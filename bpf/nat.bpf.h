@@ -504,17 +504,21 @@ static __always_inline __u16 sfw_nat_try_port(const struct sfw_pkt *p, __u32 h, 
 	return (__u16)(idx < sp->below ? sp->lo + idx : sp->hhi + 1 + (idx - sp->below));
 }
 
-/* Is the NAT session at key `owner` still the one of id `id`? No when it
- * is gone (ended without its release: the LRU evicted it) or the key is
- * another session's since: the reservation or alias naming it is stale
- * (docs/nat.md "Reclaim"). Ids are never reused, so the session of that
- * id holds what named it. */
-static __always_inline bool sfw_nat_holder_live(const struct sfw_session_key *owner, __u64 id)
+/* Is the NAT session at key `owner` still the one of id `id`, or may it
+ * be on its way (made at since_ns, not yet inserted: SFW_NAT_TAKEOVER_NS)?
+ * No when it is gone (ended without its release: the LRU evicted it) or
+ * the key is another session's since: the reservation or alias naming it
+ * is stale (docs/nat.md "Reclaim"). Ids are never reused, so the session
+ * of that id holds what named it. */
+static __always_inline bool sfw_nat_holder_live(const struct sfw_session_key *owner, __u64 id,
+						__u64 since_ns, __u64 now)
 {
 	const struct sfw_session *s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, owner);
 
-	return s && !SFW_SESS_IS_ALIAS(s) && (s->flags & SFW_SESS_F_NAT) &&
-	       (s->id & ~SFW_SESS_ID_DYING) == (id & ~SFW_SESS_ID_DYING);
+	if (s && !SFW_SESS_IS_ALIAS(s) && (s->flags & SFW_SESS_F_NAT) &&
+	    (s->id & ~SFW_SESS_ID_DYING) == (id & ~SFW_SESS_ID_DYING))
+		return true;
+	return (__s64)(now - since_ns) < (__s64)SFW_NAT_TAKEOVER_NS;
 }
 
 /* The reservation of t->pk for t->port's session: a new one (BPF_NOEXIST:
@@ -532,10 +536,11 @@ static __always_inline int sfw_nat_reserve_port(struct sfw_nat_tmp *t)
 	if (!r)
 		return -1;
 	was = r->sess_id;
-	if (sfw_nat_holder_live(&r->owner, was))
+	if (sfw_nat_holder_live(&r->owner, was, r->since_ns, t->port.since_ns))
 		return -1;
 	if (__sync_val_compare_and_swap(&r->sess_id, was, t->port.sess_id) != was)
 		return -1;
+	r->since_ns = t->port.since_ns;
 	r->owner = t->port.owner;
 	return 0;
 }
@@ -551,7 +556,8 @@ static __always_inline int sfw_nat_insert_alias(struct sfw_nat_tmp *t)
 		return 0;
 	a = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &t->ak);
 	/* a session of the host's own, or a live alias, holds that tuple */
-	if (!a || !SFW_SESS_IS_ALIAS(a) || sfw_nat_holder_live(&a->owner, a->id))
+	if (!a || !SFW_SESS_IS_ALIAS(a) ||
+	    sfw_nat_holder_live(&a->owner, a->id, a->created_ns, t->alias.created_ns))
 		return -1;
 	bpf_map_delete_elem(&SFW_MAP_SESSIONS, &t->ak);
 	return bpf_map_update_elem(&SFW_MAP_SESSIONS, &t->ak, &t->alias, BPF_NOEXIST) ? -1 : 0;
@@ -559,11 +565,15 @@ static __always_inline int sfw_nat_insert_alias(struct sfw_nat_tmp *t)
 
 /* Takes port t->pk for the session t->port names: the reservation, then
  * the alias its replies will find (docs/nat.md "Port allocation").
- * Returns 0 when both are ours, with the alias's key in t->ak. */
-static __always_inline int sfw_nat_take(struct sfw_nat_tmp *t, const struct sfw_pkt *p)
+ * Returns 0 when both are ours, with the alias's key in t->ak. A global
+ * function, verified once: inlined into sfw_nat_reserve's loop, the
+ * holders' age checks took the XDP program past the verifier's limit. */
+__noinline int sfw_nat_take(struct sfw_nat_tmp *t, const struct sfw_pkt *p)
 {
 	struct sfw_nat_port *r;
 
+	if (!t || !p)
+		return -1;
 	if (sfw_nat_reserve_port(t))
 		return -1;
 	/* the reply: from the destination to the translated source */
@@ -807,6 +817,7 @@ __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
 		return SFW_CNT_ERR_INCOMING_NAT;
 	sfw_nat_alias_of(&t->alias, s, k);
 	t->port.sess_id = s->id;
+	t->port.since_ns = s->created_ns;
 	t->port.owner = *k;
 	h = sfw_nat_hash(p);
 	/* the replies come in by the zone the Out wing leaves by, judged in
@@ -945,7 +956,11 @@ static __always_inline struct sfw_session *sfw_nat_follow(struct sfw_session *a,
 	struct sfw_session *s = sfw_nat_owner(a);
 
 	if (!s) {
-		bpf_map_delete_elem(&SFW_MAP_SESSIONS, f_key);
+		/* kept while its session may be on its way: a packet forged
+		 * onto the reply tuple would otherwise take a first
+		 * packet's alias (SFW_NAT_TAKEOVER_NS) */
+		if ((__s64)(bpf_ktime_get_ns() - a->created_ns) >= (__s64)SFW_NAT_TAKEOVER_NS)
+			bpf_map_delete_elem(&SFW_MAP_SESSIONS, f_key);
 		return NULL;
 	}
 	*f_key = a->owner;

@@ -41,16 +41,18 @@ struct reap_loop {
  * goes, with its port reservation: nothing else frees them but that very
  * reply or a new allocation of that very port (docs/nat.md "Open
  * findings", 9). Ids are never reused, so the id checks keep a later
- * session's alias or reservation. One side of the alias's key is the
- * translated source the reservation names. */
+ * session's alias or reservation, and one whose session may still be on
+ * its way is left for a later sweep (SFW_NAT_TAKEOVER_NS). One side of
+ * the alias's key is the translated source the reservation names. */
 static __always_inline void reap_stale_alias(const struct sfw_reap_entry *ent,
-					     const struct sfw_session *a, __u64 id)
+					     const struct sfw_session *a, __u64 id, __u64 now)
 {
 	struct sfw_nat_port_key pk = { .proto = ent->key.proto, .family = ent->key.family };
 	struct sfw_nat_port *r;
 
 	id &= ~SFW_SESS_ID_DYING;
-	if ((ent->id && id != (ent->id & ~SFW_SESS_ID_DYING)) || sfw_nat_holder_live(&a->owner, id))
+	if ((ent->id && id != (ent->id & ~SFW_SESS_ID_DYING)) ||
+	    sfw_nat_holder_live(&a->owner, id, a->created_ns, now))
 		return;
 	for (int side = 0; side < 2; side++) {
 		pk.addr = side ? ent->key.addr_hi : ent->key.addr_lo;
@@ -87,7 +89,7 @@ static long reap_one(__u64 i, struct reap_loop *l)
 	/* an alias goes with its session, or once that is gone (not counted
 	 * as removed: it is no session) */
 	if (SFW_SESS_IS_ALIAS(s)) {
-		reap_stale_alias(ent, s, id);
+		reap_stale_alias(ent, s, id, l->now);
 		return 0;
 	}
 	if (ent->id && id != ent->id)

@@ -193,9 +193,19 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_nat_port_key) == 20, "NAT port key ABI");
 
 struct sfw_nat_port {
 	__u64 sess_id;                 /* the holder's session id */
+	__u64 since_ns;                /* taken at: the holder's created_ns */
 	struct sfw_session_key owner;  /* its In-wing key */
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_nat_port) == 48, "NAT port ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_nat_port) == 56, "NAT port ABI");
+
+/* A port is taken, and its alias inserted, before the holder's session
+ * is: a holder the session table does not hold yet may be a first
+ * packet still on its way on another CPU. Until this long after its
+ * session's creation, neither its reservation nor its alias is taken
+ * over, reaped or deleted as stale (two sessions would share a port, or
+ * the first would lose its replies: docs/nat.md "Reclaim"). One XDP run
+ * takes microseconds; a second covers a vCPU stopped mid-run. */
+#define SFW_NAT_TAKEOVER_NS 1000000000ull
 
 /* First ports tried per allocation: a bounded loop for the verifier
  * (docs/nat.md, Cilium's SNAT_COLLISION_RETRIES). */

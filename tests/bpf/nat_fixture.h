@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <bpf/bpf.h>
 #include "commit.h"
+#include "nat.h"
 
 #define FX_XDP_REDIRECT 4
 #define CLIENT_A "198.51.100.2"
@@ -202,6 +203,59 @@ static SUITE_UNUSED int map_count(const char *name)
 	for (void *prev = NULL; !bpf_map_get_next_key(fd, prev, next); prev = key, n++)
 		memcpy(key, next, sizeof(key));
 	return n;
+}
+
+/* Moves every alias's creation back by secs (clamped at 1 ns after
+ * boot), so one whose session the table lacks is taken for gone rather
+ * than on its way (SFW_NAT_TAKEOVER_NS). */
+static SUITE_UNUSED void nat_age_aliases(__u64 secs)
+{
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS));
+	__u64 ns = secs * SFW_NSEC_PER_SEC;
+	struct sfw_session_key k, next;
+	struct sfw_session a;
+
+	for (void *prev = NULL; !bpf_map_get_next_key(fd, prev, &next); prev = &k) {
+		k = next;
+		if (bpf_map_lookup_elem(fd, &k, &a) || !SFW_SESS_IS_ALIAS(&a))
+			continue;
+		a.created_ns = a.created_ns > ns ? a.created_ns - ns : 1;
+		cr_assert_eq(bpf_map_update_elem(fd, &k, &a, BPF_EXIST), 0);
+	}
+}
+
+/* The same for every port reservation. */
+static SUITE_UNUSED void nat_age_reservations(__u64 secs)
+{
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_PORTS));
+	__u64 ns = secs * SFW_NSEC_PER_SEC;
+	struct sfw_nat_port_key k, next;
+	struct sfw_nat_port r;
+
+	for (void *prev = NULL; !bpf_map_get_next_key(fd, prev, &next); prev = &k) {
+		k = next;
+		if (bpf_map_lookup_elem(fd, &k, &r))
+			continue;
+		r.since_ns = r.since_ns > ns ? r.since_ns - ns : 1;
+		cr_assert_eq(bpf_map_update_elem(fd, &k, &r, BPF_EXIST), 0);
+	}
+}
+
+static SUITE_UNUSED void nat_age_holders(__u64 secs)
+{
+	nat_age_aliases(secs);
+	nat_age_reservations(secs);
+}
+
+/* The LRU evicts s's session (so no release runs) a while after it was
+ * made: what named it, its alias and port, is stale. */
+static SUITE_UNUSED void nat_evict(const struct pb_spec *s)
+{
+	struct sfw_session_key k;
+
+	fx_key(s, &k);
+	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
+	nat_age_holders(2);
 }
 
 static SUITE_UNUSED struct pb_spec udp(const char *src, const char *dst, __u16 sport,

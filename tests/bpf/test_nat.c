@@ -479,12 +479,10 @@ Test(nat, stale_alias_deleted_by_the_reply)
 {
 	struct pb_spec s = udp(CLIENT_A, SERVER1, 45300, 53);
 	struct pb_spec r = udp(SERVER1, FB_ADDR, 53, 45300);
-	struct sfw_session_key k;
 	struct pb_pkt in, out;
 
 	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
-	fx_key(&s, &k);
-	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
+	nat_evict(&s);
 	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_DROP);
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_POLICY_DENIED), 1);
 	cr_assert_eq(fx_session_count(), 0, "the stale alias is gone");
@@ -509,13 +507,11 @@ Test(nat, stale_reservation_taken_over_after_eviction)
 {
 	struct pb_spec a = udp(CLIENT_A, SERVER1, 45400, 53);
 	struct pb_spec b = udp(CLIENT_B, SERVER2, 45400, 53);
-	struct sfw_session_key k;
 	struct sfw_session sess;
 	struct pb_pkt in, out;
 
 	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
-	fx_key(&a, &k);
-	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
+	nat_evict(&a);
 	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
 	assert_tuple(&out, &b, FB_ADDR, 45400, SERVER2, 53);
 	GET_SESSION(&b, &sess);
@@ -531,17 +527,70 @@ Test(nat, stale_alias_replaced_after_eviction)
 	struct pb_spec a = udp(CLIENT_A, SERVER1, 45500, 53);
 	struct pb_spec b = udp(CLIENT_B, SERVER1, 45500, 53);
 	struct pb_spec r = udp(SERVER1, FB_ADDR, 53, 45500);
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+	nat_evict(&a);
+	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &b, FB_ADDR, 45500, SERVER1, 53);
+	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &r, SERVER1, 53, CLIENT_B, 45500);
+	cr_assert_eq(fx_session_count(), 2, "the new session and its alias");
+}
+
+/* A first packet reserves its port and inserts its alias before its
+ * session: on another CPU, its holder is missing from the table for that
+ * while, as an evicted one is. Deleting a session just made stands for
+ * that: within SFW_NAT_TAKEOVER_NS neither its port nor its alias is
+ * taken, or two sessions would leave by one port, and the first lose its
+ * replies (its port taken over by a flow to another server, its alias by
+ * one to the same server). Past it, they are taken over. */
+Test(nat, a_holder_on_its_way_keeps_its_port)
+{
+	struct pb_spec a = udp(CLIENT_A, SERVER1, 45450, 53);
+	struct pb_spec b = udp(CLIENT_B, SERVER2, 45450, 53);
+	struct pb_spec c = udp(CLIENT_B, SERVER2, 45450, 54);
+	struct sfw_session_key k;
+	struct sfw_session sess;
+	struct pb_pkt in, out;
+	__u64 first;
+
+	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
+	first = port_holder(FB_ADDR, 45450);
+	fx_key(&a, &k);
+	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
+	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_neq(port_at(&out, 0), 45450, "a port on its way given again");
+	cr_assert_eq(port_holder(FB_ADDR, 45450), first, "the first holder keeps it");
+	nat_age_holders(2);
+	cr_assert_eq(run_at(in_if, &c, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &c, FB_ADDR, 45450, SERVER2, 54);
+	GET_SESSION(&c, &sess);
+	cr_assert_eq(port_holder(FB_ADDR, 45450), sess.id, "a stale one is taken over");
+}
+
+Test(nat, a_holder_on_its_way_keeps_its_alias)
+{
+	struct pb_spec a = udp(CLIENT_A, SERVER1, 45550, 53);
+	struct pb_spec b = udp(CLIENT_B, SERVER1, 45550, 53);
+	struct pb_spec r = udp(SERVER1, FB_ADDR, 53, 45550);
 	struct sfw_session_key k;
 	struct pb_pkt in, out;
 
 	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
 	fx_key(&a, &k);
 	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
+	/* only its alias on its way: the port is taken over, the alias not */
+	nat_age_reservations(2);
 	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
-	assert_tuple(&out, &b, FB_ADDR, 45500, SERVER1, 53);
-	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_REDIRECT);
-	assert_tuple(&out, &r, SERVER1, 53, CLIENT_B, 45500);
-	cr_assert_eq(fx_session_count(), 2, "the new session and its alias");
+	cr_assert_neq(port_at(&out, 0), 45550, "the reply tuple of a session on its way taken");
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 1, "the port taken over not given back");
+	/* nor does a packet on that tuple delete it */
+	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_DROP, "its reply given to another");
+	cr_assert_eq(fx_session_count(), 3, "the new session, its alias, and the first's alias");
+	nat_age_aliases(2);
+	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_DROP);
+	cr_assert_eq(fx_session_count(), 2, "a stale alias kept");
 }
 
 static int count_visit(const struct sfw_session_key *k, const struct sfw_session *sess,
@@ -986,6 +1035,12 @@ Test(nat, redteam_sweeper_frees_what_an_evicted_session_left)
 	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
 	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
 	cr_assert_eq(sfw_sweeper_new(&sw, fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), reaper, 64), 0);
+	/* at once: as well a first packet on its way (SFW_NAT_TAKEOVER_NS) */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	sfw_sweep_all(sw, (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec);
+	cr_assert_eq(fx_session_count(), 1, "the alias of a session on its way reaped");
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 1, "its reservation reaped");
+	nat_age_holders(2);
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	sfw_sweep_all(sw, (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec);
 	sfw_sweeper_free(sw);

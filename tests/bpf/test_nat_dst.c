@@ -381,7 +381,6 @@ Test(nat_dst, icmp_error_from_inside_leaves_from_the_public_address)
 	struct pb_spec e1 = { .src = INSIDE, .dst = CLIENT, .proto = SFW_IPPROTO_ICMP,
 			      .icmp_type = SFW_ICMP_DEST_UNREACH, .icmp_code = 3, .inner = &fwd };
 	struct pb_spec host = e1;
-	struct sfw_session_key k;
 	struct pb_pkt in, up, out;
 
 	host.src = "198.51.100.1";   /* fa's own: the host's Fragmentation Needed */
@@ -410,8 +409,7 @@ Test(nat_dst, icmp_error_from_inside_leaves_from_the_public_address)
 	cr_assert_eq(tc_at(out_if, in_if, &up, &out), FX_TC_SHOT, "its session expired");
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
 	cr_assert_eq(fx_age(&u, -61), 0);
-	fx_key(&u, &k);
-	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
+	nat_evict(&u);
 	cr_assert_eq(tc_at(out_if, in_if, &up, &out), FX_TC_SHOT, "on an orphaned alias");
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 2);
 	cr_assert_eq(fx_session_count(), 0, "the orphaned alias deleted");
@@ -519,7 +517,6 @@ Test(nat_dst, rv_reply_on_an_orphaned_alias_refused_at_tc)
 {
 	struct pb_spec u = udp(FAR_CLIENT, PUBLIC, 40000, 8080);
 	struct pb_spec r = udp(FAR_INSIDE, FAR_CLIENT, 80, 40000);
-	struct sfw_session_key k;
 	struct pb_pkt in, up, out;
 
 	commit_dnat(NULL,
@@ -530,8 +527,7 @@ Test(nat_dst, rv_reply_on_an_orphaned_alias_refused_at_tc)
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	cr_assert_eq(run_at(out_if, &u, &in, &up), FX_XDP_PASS);
 	cr_assert_eq(run_at(in_if, &r, &in, &up), FX_XDP_PASS, "the reply, up untranslated");
-	fx_key(&u, &k);
-	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
+	nat_evict(&u);
 	cr_assert_eq(tc_at(out_if, in_if, &up, &out), FX_TC_SHOT,
 		     "left untranslated from the server's address");
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);

@@ -294,15 +294,13 @@ Test(nat_static, stack_routed_outbound_translated_at_tc)
 Test(nat_static, tc_miss_from_the_static_host_refused)
 {
 	struct pb_spec u = udp(B_FAR, FAR_OUTSIDE, 5000, 53);
-	struct sfw_session_key k;
 	struct pb_pkt in, up, out;
 
 	commit_static_src(NAT_R0_OFF, NULL, RULE_S RULE_T);
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	cr_assert_eq(run_at(in_if, &u, &in, &up), FX_XDP_PASS);
-	fx_key(&u, &k);
-	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
+	nat_evict(&u);
 	cr_assert_eq(tc_at(out_if, in_if, &up, &out), FX_TC_SHOT, "left from the inside address");
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
 }
