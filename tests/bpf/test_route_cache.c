@@ -190,37 +190,33 @@ static void expect_keyed_apart(const struct pb_spec *a, const struct pb_spec *b,
 	expect_sent_to(a, mac_22, "a again");
 }
 
+/* a UDP flow to the server from port sport, and table 101's way by fc */
+static struct pb_spec flow4(const char *src, __u16 sport, __u16 dport)
+{
+	return (struct pb_spec){ .src = src, .dst = SERVER4, .proto = SFW_IPPROTO_UDP,
+				 .sport = sport, .dport = dport };
+}
+#define BY_FC_101 "ip route add " SERVER4 "/32 via 192.0.2.2 dev fc table 101 && "
+
 Test(route_cache, source_port_keys_apart)
 {
-	struct pb_spec a = { .src = CLIENT4, .dst = SERVER4, .proto = SFW_IPPROTO_UDP,
-			     .sport = 41010, .dport = 53 };
-	struct pb_spec b = a;
+	struct pb_spec a = flow4(CLIENT4, 41010, 53), b = flow4(CLIENT4, 41011, 53);
 
-	b.sport = 41011;
-	expect_keyed_apart(&a, &b, "ip route add " SERVER4 "/32 via 192.0.2.2 dev fc table 101 && "
-			   "ip rule add ipproto udp sport 41011 table 101");
+	expect_keyed_apart(&a, &b, BY_FC_101 "ip rule add ipproto udp sport 41011 table 101");
 }
 
 Test(route_cache, destination_port_keys_apart)
 {
-	struct pb_spec a = { .src = CLIENT4, .dst = SERVER4, .proto = SFW_IPPROTO_UDP,
-			     .sport = 41012, .dport = 53 };
-	struct pb_spec b = a;
+	struct pb_spec a = flow4(CLIENT4, 41012, 53), b = flow4(CLIENT4, 41012, 54);
 
-	b.dport = 54;
-	expect_keyed_apart(&a, &b, "ip route add " SERVER4 "/32 via 192.0.2.2 dev fc table 101 && "
-			   "ip rule add ipproto udp dport 54 table 101");
+	expect_keyed_apart(&a, &b, BY_FC_101 "ip rule add ipproto udp dport 54 table 101");
 }
 
 Test(route_cache, source_address_keys_apart)
 {
-	struct pb_spec a = { .src = CLIENT4, .dst = SERVER4, .proto = SFW_IPPROTO_UDP,
-			     .sport = 41013, .dport = 53 };
-	struct pb_spec b = a;
+	struct pb_spec a = flow4(CLIENT4, 41013, 53), b = flow4("198.51.100.3", 41013, 53);
 
-	b.src = "198.51.100.3";
-	expect_keyed_apart(&a, &b, "ip route add " SERVER4 "/32 via 192.0.2.2 dev fc table 101 && "
-			   "ip rule add from 198.51.100.3 table 101");
+	expect_keyed_apart(&a, &b, BY_FC_101 "ip rule add from 198.51.100.3 table 101");
 }
 
 /* IPv6's source in its last 32 bits, the key's fourth word's high half. */
