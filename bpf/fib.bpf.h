@@ -38,15 +38,23 @@ static __always_inline void sfw_fib_query(struct bpf_fib_lookup *fib, const stru
 /* A NAT session's reply is routed where it goes once translated: to its
  * opener, read from the session's key nat_to (lo: the opener is the
  * key's low side), not to the alias it came in for (the host's own
- * address, or a pool's). NULL: any other packet, routed as it is. NAT
- * is IPv4's only. */
+ * address, or a pool's): *dst and *dport. NULL: any other packet,
+ * routed as it is (*dst and *dport left). NAT is IPv4's only. */
+static __always_inline void sfw_nat_route_dst(const struct sfw_pkt *p,
+					      const struct sfw_session_key *nat_to, bool lo,
+					      __be32 *dst, __be16 *dport)
+{
+	if (nat_to && p->family == SFW_FAMILY_INET) {
+		*dst = (lo ? nat_to->addr_lo : nat_to->addr_hi).v4;
+		*dport = lo ? nat_to->port_lo : nat_to->port_hi;
+	}
+}
+
+/* sfw_nat_route_dst into fib's query. */
 static __always_inline void sfw_fib_nat_dst(struct bpf_fib_lookup *fib, const struct sfw_pkt *p,
 					    const struct sfw_session_key *nat_to, bool lo)
 {
-	if (nat_to && p->family == SFW_FAMILY_INET) {
-		fib->ipv4_dst = (lo ? nat_to->addr_lo : nat_to->addr_hi).v4;
-		fib->dport = lo ? nat_to->port_lo : nat_to->port_hi;
-	}
+	sfw_nat_route_dst(p, nat_to, lo, &fib->ipv4_dst, &fib->dport);
 }
 
 /* Is a an address no unicast flow may have as its source: Linux's own

@@ -47,41 +47,45 @@ static __always_inline void sfw_ip_decrease_ttl(struct iphdr *ip)
 	ip->ttl--;
 }
 
-/* Fills the FIB query from the IP header. Returns false when the packet
- * must go to the stack whatever the route: its TTL or hop limit would
- * reach 0 (the stack answers Time Exceeded). The header is read at the
- * fixed untagged offset, which the caller checked, so the verifier sees
- * constant offsets. */
-static __always_inline bool sfw_fwd_query(void *data, void *end, const struct sfw_pkt *p,
-					  struct bpf_fib_lookup *fib)
+/* The route cache's key of the packet's FIB query from ingress (nat_to,
+ * lo: sfw_forward_route's), as words (bpf/route_cache.bpf.h): every input
+ * of the lookup, the same bits bpf_fib_lookup gets on a miss. The IPv4
+ * addresses and ToS are read from the frame's header, a NAT reply's
+ * already translated ahead of its route (sfw_xdp_flow); the ports from p.
+ * Returns false when the packet must go to the stack whatever the route:
+ * its TTL or hop limit would reach 0 (the stack answers Time Exceeded).
+ * The header is read at the fixed untagged offset, which the caller
+ * checked, so the verifier sees constant offsets. */
+static __always_inline bool sfw_fwd_key(__u64 *w, void *data, void *end, const struct sfw_pkt *p,
+					const struct sfw_session_key *nat_to, bool lo, __u32 ingress)
 {
 	struct iphdr *ip = data + SFW_ETH_HLEN;
 	struct ipv6hdr *ip6 = data + SFW_ETH_HLEN;
+	__be16 dport = p->dport;
+	__be32 dst;
 
-	fib->l4_protocol = p->proto;
-	fib->sport = p->sport;
-	fib->dport = p->dport;
-	fib->tot_len = p->l3_len;   /* the FIB checks it against the egress MTU */
 	if (p->family == SFW_FAMILY_INET) {
 		if ((void *)(ip + 1) > end || ip->ttl <= 1)
 			return false;
-		fib->family = SFW_AF_INET;
-		fib->tos = ip->tos;
-		fib->ipv4_src = ip->saddr;
-		fib->ipv4_dst = ip->daddr;
+		dst = ip->daddr;
+		sfw_nat_route_dst(p, nat_to, lo, &dst, &dport);
+		w[0] = sfw_route_word0(SFW_AF_INET, p->proto, p->sport, dport);
+		w[1] = ingress | (__u64)ip->tos << 32;
+		w[2] = ip->saddr, w[3] = 0;
+		w[4] = dst, w[5] = 0;
 		return true;
 	}
 	if ((void *)(ip6 + 1) > end || ip6->hop_limit <= 1)
 		return false;
-	fib->family = SFW_AF_INET6;
-	fib->flowinfo = *(__be32 *)ip6 & bpf_htonl(SFW_IPV6_FLOWINFO_MASK);
-	__builtin_memcpy(fib->ipv6_src, &p->src, 16);
-	__builtin_memcpy(fib->ipv6_dst, &p->dst, 16);
+	w[0] = sfw_route_word0(SFW_AF_INET6, p->proto, p->sport, dport);
+	w[1] = ingress | (__u64)(*(__be32 *)ip6 & bpf_htonl(SFW_IPV6_FLOWINFO_MASK)) << 32;
+	sfw_route_words6(&w[2], &p->src);
+	sfw_route_words6(&w[4], &p->dst);
 	return true;
 }
 
 /* The frame as it leaves: next hop's MACs, one hop less. Returns false,
- * having written nothing, if the headers are not there: sfw_fwd_query
+ * having written nothing, if the headers are not there: sfw_fwd_key
  * checked the same bounds, but the verifier wants them again after the
  * helper calls in between (packet pointers are reloaded). */
 static __always_inline bool sfw_fwd_rewrite(void *data, void *end, const struct sfw_pkt *p,
@@ -124,12 +128,17 @@ static __always_inline void sfw_fwd_count(__u32 ifindex, __u64 bytes)
 #define SFW_XDP_OTHER_ZONE 0x200
 
 /* The route sfw_forward_route found, for sfw_forward_send to send the
- * same packet by on the same CPU (per-CPU, not pinned): kept out of the
- * call chain's 512 bytes of stack. */
+ * same packet by on the same CPU, and its query's key (sfw_fwd_key):
+ * per CPU, not pinned, kept out of the call chain's 512 bytes of stack. */
+struct sfw_fwd_route {
+	struct bpf_fib_lookup fib;
+	__u64 key[SFW_ROUTE_QUERY_WORDS];
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);
-	__type(value, struct bpf_fib_lookup);
+	__type(value, struct sfw_fwd_route);
 	__uint(max_entries, 1);
 } sfw_fwd_scratch SEC(".maps");
 
@@ -162,21 +171,18 @@ __noinline int sfw_forward_route(struct xdp_md *ctx, const struct sfw_pkt *p, __
 {
 	__u32 zero = 0, peer = SFW_ROUTE_PEER(peer_how);
 	bool lo = SFW_ROUTE_HOW(peer_how) & SFW_ROUTE_HOW_LO;
+	struct sfw_fwd_route *r = bpf_map_lookup_elem(&sfw_fwd_scratch, &zero);
 	struct bpf_fib_lookup *fib;
-	void *data, *end;
 	int rc;
 
-	fib = bpf_map_lookup_elem(&sfw_fwd_scratch, &zero);
-	if (!ctx || !p || !fib || p->multicast || p->l3_off != SFW_ETH_HLEN)
+	if (!ctx || !p || !r || p->multicast || p->l3_off != SFW_ETH_HLEN)
 		return XDP_PASS;
-	data = (void *)(long)ctx->data;
-	end = (void *)(long)ctx->data_end;
-	__builtin_memset(fib, 0, sizeof(*fib));
-	if (!sfw_fwd_query(data, end, p, fib))
+	if (!sfw_fwd_key(r->key, (void *)(long)ctx->data, (void *)(long)ctx->data_end, p, nat_to,
+			 lo, ctx->ingress_ifindex))
 		return XDP_PASS;
-	sfw_fib_nat_dst(fib, p, nat_to, lo);
-	fib->ifindex = ctx->ingress_ifindex;
-	rc = sfw_route_lookup(ctx, fib, now);
+	fib = &r->fib;
+	/* the FIB checks tot_len against the egress MTU (16 bits, as before) */
+	rc = sfw_route_lookup(ctx, fib, r->key, (__u16)p->l3_len, now);
 	if (rc == BPF_FIB_LKUP_RET_BLACKHOLE || rc == BPF_FIB_LKUP_RET_UNREACHABLE ||
 	    rc == BPF_FIB_LKUP_RET_PROHIBIT)
 		return XDP_DROP;
@@ -201,12 +207,14 @@ __noinline int sfw_forward_route(struct xdp_md *ctx, const struct sfw_pkt *p, __
  * on a miss nothing is sent. A global function. */
 __noinline int sfw_forward_send(struct xdp_md *ctx, const struct sfw_pkt *p, __u64 bytes)
 {
+	const struct sfw_fwd_route *r;
 	const struct bpf_fib_lookup *fib;
 	__u32 zero = 0;
 
-	fib = bpf_map_lookup_elem(&sfw_fwd_scratch, &zero);
-	if (!ctx || !p || !fib)
+	r = bpf_map_lookup_elem(&sfw_fwd_scratch, &zero);
+	if (!ctx || !p || !r)
 		return XDP_PASS;
+	fib = &r->fib;
 	if (bpf_redirect_map(&SFW_MAP_TX_PORTS, fib->ifindex, XDP_PASS) != XDP_REDIRECT ||
 	    !sfw_fwd_rewrite((void *)(long)ctx->data, (void *)(long)ctx->data_end, p, fib))
 		return XDP_PASS;

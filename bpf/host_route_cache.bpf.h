@@ -46,8 +46,7 @@ struct {
  * fills, in an order of their own). */
 static __always_inline void sfw_host_route_key(__u64 *w, const struct sfw_pkt *p, __u32 ingress)
 {
-	w[0] = p->family | (__u64)p->proto << 8 | (__u64)p->sport << 16 |
-	       (__u64)p->dport << 32;
+	w[0] = sfw_route_word0(p->family, p->proto, p->sport, p->dport);
 	w[1] = ingress;
 	if (p->family == SFW_FAMILY_INET) {
 		w[2] = p->src.v4, w[3] = 0;

@@ -16,7 +16,11 @@
  *   sysctl), or a daemon that is stopped, is stale a second at most;
  * - the packet is no longer than the longest the lookup passed: a longer
  *   one is looked up, and one over the MTU goes to the stack as before.
- * Only SUCCESS is kept: every other answer is looked up each time. */
+ * Only SUCCESS is kept: every other answer is looked up each time. The
+ * key is built as whole words from the packet (sfw_fwd_key), and the
+ * lookup's struct filled from it only on a miss: a hit writes its egress
+ * and MACs, nothing else (docs/performance.md "Route cache key as
+ * words"). */
 #ifndef SFW_ROUTE_CACHE_BPF_H
 #define SFW_ROUTE_CACHE_BPF_H
 
@@ -26,6 +30,8 @@
 #define SFW_ROUTE_CACHE_NS 1000000000ULL /* the bound without notification */
 /* the query's input words: struct bpf_fib_lookup up to its outputs */
 #define SFW_ROUTE_QUERY_WORDS 6
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "the query words are struct bpf_fib_lookup's bytes as little-endian loads read them");
 
 /* The FIB generation: entry 0, written by user space only. */
 struct {
@@ -64,12 +70,6 @@ static __always_inline __u32 sfw_route_slot_of(const __u64 *w)
 	return (__u32)(h >> 32) & (SFW_ROUTE_CACHE_SLOTS - 1);
 }
 
-/* The slot of the query fib (its tot_len 0). */
-static __always_inline __u32 sfw_route_slot(const struct bpf_fib_lookup *fib)
-{
-	return sfw_route_slot_of((const __u64 *)fib);
-}
-
 static __always_inline __u64 sfw_route_gen(void)
 {
 	__u32 zero = 0;
@@ -91,58 +91,81 @@ static __always_inline bool sfw_route_query_fresh(const __u64 *q, __u64 egen, __
 	return !diff && now - stamp < SFW_ROUTE_CACHE_NS;
 }
 
-/* Does entry e answer the query fib (its tot_len 0) under generation gen
- * at now? */
-static __always_inline bool sfw_route_fresh(const struct sfw_route_entry *e,
-					    const struct bpf_fib_lookup *fib, __u64 gen, __u64 now)
+/* The query's first word, struct bpf_fib_lookup's first 8 bytes as a
+ * little-endian load reads them: family (af), protocol, ports, tot_len 0.
+ * A key built of such words is stored and read back at the same width,
+ * so the reads find the stores forwarded; a struct filled field by field
+ * and read as words waits for them (docs/performance.md, D). */
+static __always_inline __u64 sfw_route_word0(__u64 af, __u8 proto, __be16 sport, __be16 dport)
 {
-	return e->ifindex &&
-	       sfw_route_query_fresh(e->q, e->gen, e->stamp, (const __u64 *)fib, gen, now);
+	return af | (__u64)proto << 8 | (__u64)sport << 16 | (__u64)dport << 32;
 }
 
-/* The lookup of fib (filled by sfw_fwd_query, its tot_len the packet's
- * length) through the cache: bpf_fib_lookup's answer, fib's ifindex and
- * MACs filled in on SUCCESS as the lookup fills them. A slot that does
- * not answer is taken for this query before the lookup (the query is
- * overwritten by it: the gateway in its destination), empty until the
- * lookup succeeds. now: the packet's bpf_ktime_get_coarse_ns(), read
+/* Two words of an IPv6 address, as struct bpf_fib_lookup holds it. */
+static __always_inline void sfw_route_words6(__u64 *w, const union sfw_addr *a)
+{
+	w[0] = a->v6[0] | (__u64)a->v6[1] << 32;
+	w[1] = a->v6[2] | (__u64)a->v6[3] << 32;
+}
+
+/* Does entry e answer the query words w (tot_len 0) under generation gen
+ * at now? */
+static __always_inline bool sfw_route_fresh(const struct sfw_route_entry *e, const __u64 *w,
+					    __u64 gen, __u64 now)
+{
+	return e->ifindex && sfw_route_query_fresh(e->q, e->gen, e->stamp, w, gen, now);
+}
+
+/* Asks bpf_fib_lookup the query w of length len, fib filled from w: the
+ * words are struct bpf_fib_lookup's first SFW_ROUTE_QUERY_WORDS in its
+ * layout (little-endian, as BPF here is), the outputs zeroed as before. */
+static __always_inline int sfw_route_ask(struct xdp_md *ctx, struct bpf_fib_lookup *fib,
+					 const __u64 *w, __u16 len)
+{
+	__builtin_memcpy(fib, w, SFW_ROUTE_QUERY_WORDS * 8);
+	__builtin_memset((__u8 *)fib + SFW_ROUTE_QUERY_WORDS * 8, 0,
+			 sizeof(*fib) - SFW_ROUTE_QUERY_WORDS * 8);
+	fib->tot_len = len;
+	return bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
+}
+
+/* The lookup of the query words w (sfw_fwd_key: tot_len 0) for a packet
+ * of l3 length len, through the cache: bpf_fib_lookup's answer; fib's
+ * ifindex and MACs filled in on SUCCESS as the lookup fills them, the
+ * rest of fib only when the lookup is asked. A slot that does not answer
+ * is taken for this query before the lookup, empty until the lookup
+ * succeeds. now: the packet's bpf_ktime_get_coarse_ns(), read
  * once for it (sfw_flow's), not again here: the cache is per CPU and
  * each CPU's coarse clock only moves forward, so a stamp is never later
  * than a following packet's now, and one taken a little earlier in the
  * packet only makes the entry's second end sooner. */
 static __always_inline int sfw_route_lookup(struct xdp_md *ctx, struct bpf_fib_lookup *fib,
-					    __u64 now)
+					    const __u64 *w, __u16 len, __u64 now)
 {
 	__u64 gen = sfw_route_gen();
-	__u16 len = fib->tot_len;
 	struct sfw_route_entry *e;
-	__u32 slot;
+	__u32 slot = sfw_route_slot_of(w);
 	bool same;
 	int rc;
 
-	fib->tot_len = 0;
-	slot = sfw_route_slot(fib);
 	e = bpf_map_lookup_elem(&sfw_route_cache, &slot);
-	if (!e) {
-		fib->tot_len = len;
-		return bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
-	}
-	same = sfw_route_fresh(e, fib, gen, now);
+	if (!e)
+		return sfw_route_ask(ctx, fib, w, len);
+	same = sfw_route_fresh(e, w, gen, now);
 	if (!same) {
-		__builtin_memcpy(e->q, fib, sizeof(e->q));
+		__builtin_memcpy(e->q, w, sizeof(e->q));
 		e->gen = gen;   /* read before the lookup: a change after it is newer */
 		e->stamp = now;
 		e->ifindex = 0;
 		e->max_len = 0;
 	}
-	fib->tot_len = len;
 	if (same && len <= e->max_len) {
 		fib->ifindex = e->ifindex;
 		__builtin_memcpy(fib->smac, e->smac, 6);
 		__builtin_memcpy(fib->dmac, e->dmac, 6);
 		return BPF_FIB_LKUP_RET_SUCCESS;
 	}
-	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
+	rc = sfw_route_ask(ctx, fib, w, len);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
 		return rc;   /* over the MTU, or no route: the entry stays as it was */
 	/* the stamp stays the first lookup's: the bound counts from there;

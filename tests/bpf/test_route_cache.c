@@ -174,3 +174,59 @@ Test(route_cache, flows_apart)
 	expect_sent_to(&a, mac_33, "a after");
 	expect_sent_to(&b, mac_33, "b after");
 }
+
+/* Every input of the lookup is in the key: a flow that differs from a
+ * cached one only in its source port, destination port or source
+ * address, which a rule routes by fc, is not answered by the cached
+ * entry (each of these left out of the key, the cached route by fb
+ * would answer it). The rules' own change is followed before either flow
+ * is sent. */
+static void expect_keyed_apart(const struct pb_spec *a, const struct pb_spec *b, const char *rule)
+{
+	sh(rule);
+	expect_sent_to(a, mac_22, "a");
+	expect_sent_to(a, mac_22, "a cached");
+	expect_sent_to(b, mac_44, "b, by its rule");
+	expect_sent_to(a, mac_22, "a again");
+}
+
+/* a UDP flow to the server from port sport, and table 101's way by fc */
+static struct pb_spec flow4(const char *src, __u16 sport, __u16 dport)
+{
+	return (struct pb_spec){ .src = src, .dst = SERVER4, .proto = SFW_IPPROTO_UDP,
+				 .sport = sport, .dport = dport };
+}
+#define BY_FC_101 "ip route add " SERVER4 "/32 via 192.0.2.2 dev fc table 101 && "
+
+Test(route_cache, source_port_keys_apart)
+{
+	struct pb_spec a = flow4(CLIENT4, 41010, 53), b = flow4(CLIENT4, 41011, 53);
+
+	expect_keyed_apart(&a, &b, BY_FC_101 "ip rule add ipproto udp sport 41011 table 101");
+}
+
+Test(route_cache, destination_port_keys_apart)
+{
+	struct pb_spec a = flow4(CLIENT4, 41012, 53), b = flow4(CLIENT4, 41012, 54);
+
+	expect_keyed_apart(&a, &b, BY_FC_101 "ip rule add ipproto udp dport 54 table 101");
+}
+
+Test(route_cache, source_address_keys_apart)
+{
+	struct pb_spec a = flow4(CLIENT4, 41013, 53), b = flow4("198.51.100.3", 41013, 53);
+
+	expect_keyed_apart(&a, &b, BY_FC_101 "ip rule add from 198.51.100.3 table 101");
+}
+
+/* IPv6's source in its last 32 bits, the key's fourth word's high half. */
+Test(route_cache, ipv6_source_address_keys_apart)
+{
+	struct pb_spec a = { .src = "2001:db8:1::2", .dst = SERVER6, .proto = SFW_IPPROTO_UDP,
+			     .sport = 41014, .dport = 53 };
+	struct pb_spec b = a;
+
+	b.src = "2001:db8:1::3";
+	expect_keyed_apart(&a, &b, "ip -6 route add " SERVER6 "/128 via 2001:db8:3::2 dev fc "
+			   "table 101 && ip -6 rule add from 2001:db8:1::3 table 101");
+}
