@@ -463,7 +463,8 @@ static int daemon_resume(struct daemon *d)
 	d->foreign_netns = sfw_check_netns() == -EXDEV;
 	if (d->foreign_netns)
 		fprintf(stderr, "sfw daemon: %s; sessions are swept, but the host's addresses, "
-			"routes and the zones' interfaces are not followed from this one\n",
+			"routes, the zones' interfaces and the host's sockets' ports are not followed "
+			"from this one\n",
 			sfw_last_error());
 	err = net_watch_open(d);
 	if (!err)
