@@ -6,6 +6,7 @@
 #include <string.h>
 #include "conf_int.h"
 #include "nat.h"
+#include "name_ranks.h"
 
 /* An address range, first and last address in network order. */
 struct nat_range {
@@ -376,20 +377,22 @@ static void check_rule_names(struct conf_parser *p)
 	free(idx);
 }
 
-/* What the datapath's maps hold, said by commit check as by commit: the
- * write refused these only once it ran (the other generation full). */
-static void check_proxy_room(struct conf_parser *p, int k)
+static const char *proxy_ifname(int i, const void *conf)
 {
-	const struct sfw_conf *c = p->conf;
-	const struct sfw_conf_nat_proxy *x = &c->nat_proxies[k];
-	int on_iface = 0;
+	return ((const struct sfw_conf *)conf)->nat_proxies[i].ifname;
+}
+
+/* What the datapath's maps hold, said by commit check as by commit: the
+ * write refused these only once it ran (the other generation full). rank:
+ * its number on its interface (sfw_name_ranks). */
+static void check_proxy_room(struct conf_parser *p, int k, int rank)
+{
+	const struct sfw_conf_nat_proxy *x = &p->conf->nat_proxies[k];
 
 	if (k == SFW_NAT_MAX_PROXY_RANGES)
 		conf_error_at(p, x->line, "more than %d proxy-arp/ndp ranges",
 			      SFW_NAT_MAX_PROXY_RANGES);
-	for (int j = 0; j <= k; j++)
-		on_iface += !strcmp(c->nat_proxies[j].ifname, x->ifname);
-	if (on_iface == SFW_NAT_MAX_PROXIES + 1)
+	if (rank == SFW_NAT_MAX_PROXIES)
 		conf_error_at(p, x->line, "more than %d proxy-arp/ndp ranges on interface '%s'",
 			      SFW_NAT_MAX_PROXIES, x->ifname);
 }
@@ -397,13 +400,18 @@ static void check_proxy_room(struct conf_parser *p, int k)
 static void check_proxies(struct conf_parser *p)
 {
 	const struct sfw_conf *c = p->conf;
+	int *ranks = sfw_name_ranks(c->n_nat_proxies, proxy_ifname, c);
 	char owner[96];
 
+	if (!ranks) {
+		p->oom = true;
+		return;
+	}
 	for (int k = 0; k < c->n_nat_proxies; k++) {
 		const struct sfw_conf_nat_proxy *x = &c->nat_proxies[k];
 		__u8 want = x->ndp ? SFW_FAMILY_INET6 : SFW_FAMILY_INET;
 
-		check_proxy_room(p, k);
+		check_proxy_room(p, k, ranks[k]);
 		snprintf(owner, sizeof(owner), "%s interface '%s'",
 			 x->ndp ? "proxy-ndp" : "proxy-arp", x->ifname);
 		if (sfw_conf_iface_zone(c, x->ifname) < 0)
@@ -415,6 +423,7 @@ static void check_proxies(struct conf_parser *p)
 		else if (x->has_to)
 			bad_to(p, x->line, owner, &x->address, &x->to);
 	}
+	free(ranks);
 }
 
 void conf_check_nat(struct conf_parser *p)

@@ -6,7 +6,7 @@
  * and again when interfaces come, go or are renamed (sfw_zones_follow),
  * as the zones' are: an index the kernel gives another interface, or an
  * interface renamed, must not answer for the old one's pool addresses. */
-#define _GNU_SOURCE   /* qsort_r */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <ifaddrs.h>
 #include <stdlib.h>
@@ -22,6 +22,7 @@
 #include "apply.h"
 #include "ifname_entries.h"
 #include "policy_write.h"
+#include "name_ranks.h"
 
 /* ifname's Ethernet address, in the namespace of the process that
  * commits (the firewall's); -ENODEV when it has none (a tunnel: nothing
@@ -72,42 +73,28 @@ static void iface_link_local(const char *ifname, union sfw_addr *src)
 	freeifaddrs(all);
 }
 
-/* The ranges' order of interface name, configuration order within one:
- * ranges of one name next to each other. */
-static int by_name(const void *a, const void *b, void *compiled)
+static const char *proxy_ifname(int i, const void *compiled)
 {
-	const struct sfw_compiled *c = compiled;
-	int i = *(const int *)a, j = *(const int *)b;
-	int d = strcmp(c->nat_proxies[i].ifname, c->nat_proxies[j].ifname);
-
-	return d ? d : (i > j) - (i < j);
+	return ((const struct sfw_compiled *)compiled)->nat_proxies[i].ifname;
 }
 
 /* Each range's number on its interface (the key's idx): ranges are
  * numbered per interface, in configuration order, proxy-arp's and
- * proxy-ndp's together. Sorted by name, not counted over the ranges
- * before each (16,384 ranges made that 1.3e8 compares a commit). A
- * calloc'd array, or NULL with a message. */
+ * proxy-ndp's together (sfw_name_ranks). A calloc'd array, or NULL with
+ * a message. */
 static __u16 *proxy_indexes(const struct sfw_compiled *c)
 {
-	int n = c->n_nat_proxies, *order = calloc((size_t)n + 1, sizeof(*order));
+	int n = c->n_nat_proxies, *ranks = sfw_name_ranks(n, proxy_ifname, c);
 	__u16 *idx = calloc((size_t)n + 1, sizeof(*idx));
-	int err = order && idx ? 0 : sfw_fail(ENOMEM, "out of memory");
+	int err = ranks && idx ? 0 : sfw_fail(ENOMEM, "out of memory");
 
-	for (int i = 0; !err && i < n; i++)
-		order[i] = i;
-	if (!err)
-		qsort_r(order, (size_t)n, sizeof(*order), by_name, (void *)c);
-	for (int i = 0, run = 0; !err && i < n; i++) {
-		const char *name = c->nat_proxies[order[i]].ifname;
-
-		run = i && !strcmp(c->nat_proxies[order[i - 1]].ifname, name) ? run + 1 : 0;
-		if (run >= SFW_NAT_MAX_PROXIES)
+	for (int i = 0; !err && i < n; i++) {
+		if (ranks[i] >= SFW_NAT_MAX_PROXIES)
 			err = sfw_fail(E2BIG, "more than %d proxy-arp/ndp ranges on %s",
-				       SFW_NAT_MAX_PROXIES, name);
-		idx[order[i]] = (__u16)run;
+				       SFW_NAT_MAX_PROXIES, c->nat_proxies[i].ifname);
+		idx[i] = (__u16)ranks[i];
 	}
-	free(order);
+	free(ranks);
 	if (err) {
 		free(idx);
 		return NULL;
