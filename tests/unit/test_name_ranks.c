@@ -1,6 +1,7 @@
 /* util/name_ranks.c: each item's number among those of its name, in their
  * order, whatever the names around it (proxy-arp/ndp ranges numbered per
  * interface: loader/nat_proxy_write.c, conf/check_nat.c). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <criterion/criterion.h>
 #include "name_ranks.h"
