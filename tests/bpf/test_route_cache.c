@@ -230,3 +230,42 @@ Test(route_cache, ipv6_source_address_keys_apart)
 	expect_keyed_apart(&a, &b, "ip -6 route add " SERVER6 "/128 via 2001:db8:3::2 dev fc "
 			   "table 101 && ip -6 rule add from 2001:db8:1::3 table 101");
 }
+
+/* Review rvfwk2: the l4 protocol, which `ip rule ipproto` routes by (red
+ * with the protocol left out of the key; nothing else caught it). */
+Test(route_cache, rvfwk2_protocol_keys_apart)
+{
+	struct pb_spec a = flow4(CLIENT4, 41015, 53), b = a;
+
+	b.proto = SFW_IPPROTO_TCP;
+	b.tcp_flags = SFW_TCP_SYN;
+	expect_keyed_apart(&a, &b, BY_FC_101 "ip rule add ipproto tcp table 101");
+}
+
+/* Review rvfwk2: IPv6 traffic class (`ip -6 rule tos`), word 1's high
+ * half (red with it left out; rv29_cache's flow label test is not). */
+static void expect6_tc(const struct pb_spec *s, __u8 tc, const __u8 mac[6], const char *why)
+{
+	struct pb_pkt in, out;
+
+	cr_assert_eq(pb_build(s, &in), 0);
+	in.data[14] = 0x60 | tc >> 4;
+	in.data[15] = (__u8)(tc << 4) | (in.data[15] & 0x0f);
+	out = in;
+	cr_assert_eq(fx_xdp_frame_at(rf_in, in.data, in.len, out.data, &out.len), FX_XDP_REDIRECT,
+		     "%s: not sent", why);
+	cr_assert_arr_eq(out.data, mac, 6, "%s: destination MAC %02x", why, out.data[5]);
+}
+
+Test(route_cache, rvfwk2_ipv6_tclass_keys_apart)
+{
+	struct pb_spec a = { .src = "2001:db8:1::2", .dst = SERVER6, .proto = SFW_IPPROTO_UDP,
+			     .sport = 41016, .dport = 53 };
+
+	sh("ip -6 route add " SERVER6 "/128 via 2001:db8:3::2 dev fc table 101 && "
+	   "ip -6 rule add tos 0x10 table 101");
+	expect6_tc(&a, 0, mac_22, "a");
+	expect6_tc(&a, 0, mac_22, "a cached");
+	expect6_tc(&a, 0x10, mac_44, "tclass 0x10 by its rule");
+	expect6_tc(&a, 0, mac_22, "a again");
+}
