@@ -504,6 +504,14 @@ static __always_inline __u16 sfw_nat_try_port(const struct sfw_pkt *p, __u32 h, 
 	return (__u16)(idx < sp->below ? sp->lo + idx : sp->hhi + 1 + (idx - sp->below));
 }
 
+/* Made at since_ns, may its holder still be on its way (a first packet
+ * on another CPU: SFW_NAT_TAKEOVER_NS)? Times of the coarse clock, as the
+ * sessions' are (a future one is young). */
+static __always_inline bool sfw_nat_young(__u64 since_ns, __u64 now)
+{
+	return (__s64)(now - since_ns) < (__s64)SFW_NAT_TAKEOVER_NS;
+}
+
 /* Is the NAT session at key `owner` still the one of id `id`, or may it
  * be on its way (made at since_ns, not yet inserted: SFW_NAT_TAKEOVER_NS)?
  * No when it is gone (ended without its release: the LRU evicted it) or
@@ -518,7 +526,7 @@ static __always_inline bool sfw_nat_holder_live(const struct sfw_session_key *ow
 	if (s && !SFW_SESS_IS_ALIAS(s) && (s->flags & SFW_SESS_F_NAT) &&
 	    (s->id & ~SFW_SESS_ID_DYING) == (id & ~SFW_SESS_ID_DYING))
 		return true;
-	return (__s64)(now - since_ns) < (__s64)SFW_NAT_TAKEOVER_NS;
+	return sfw_nat_young(since_ns, now);
 }
 
 /* The reservation of t->pk for t->port's session: a new one (BPF_NOEXIST:
@@ -959,7 +967,7 @@ static __always_inline struct sfw_session *sfw_nat_follow(struct sfw_session *a,
 		/* kept while its session may be on its way: a packet forged
 		 * onto the reply tuple would otherwise take a first
 		 * packet's alias (SFW_NAT_TAKEOVER_NS) */
-		if ((__s64)(bpf_ktime_get_ns() - a->created_ns) >= (__s64)SFW_NAT_TAKEOVER_NS)
+		if (!sfw_nat_young(a->created_ns, bpf_ktime_get_coarse_ns()))
 			bpf_map_delete_elem(&SFW_MAP_SESSIONS, f_key);
 		return NULL;
 	}

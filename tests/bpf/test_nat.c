@@ -1030,11 +1030,13 @@ Test(nat, redteam_sweeper_frees_what_an_evicted_session_left)
 	struct pb_pkt in, out;
 	struct timespec ts;
 
+	/* opened first: the sweep below is well within SFW_NAT_TAKEOVER_NS
+	 * of the packet (review rvgrace2 L3) */
+	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_sweeper_new(&sw, fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), reaper, 64), 0);
 	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
 	fx_key(&a, &k);
 	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
-	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
-	cr_assert_eq(sfw_sweeper_new(&sw, fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), reaper, 64), 0);
 	/* at once: as well a first packet on its way (SFW_NAT_TAKEOVER_NS) */
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	sfw_sweep_all(sw, (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec);
