@@ -483,10 +483,9 @@ static __always_inline __u32 sfw_create(struct xdp_md *xctx, const struct sfw_pk
 	 * its host's alone); the alias alone holds the reply tuple */
 	if (nat_to && (s->xflags & SFW_SESS_X_STATIC)) {
 		s->flags |= SFW_SESS_F_NAT;
-		s->nat.src = p->src;
-		s->nat.src.v4 = SFW_NAT_TO_ADDR(nat_to);
+		s->nat.src = SFW_NAT_TO_ADDR(nat_to);
 		s->nat.sport = p->sport;
-		s->nat.dst = p->dst;
+		s->nat.dst = p->dst.v4;
 		s->nat.dport = p->dport;
 	}
 	/* destination NAT (XDP), static NAT's forward direction too: p
@@ -497,9 +496,9 @@ static __always_inline __u32 sfw_create(struct xdp_md *xctx, const struct sfw_pk
 		s->flags |= SFW_SESS_F_NAT | SFW_SESS_F_DNAT;
 		s->xflags |= f->dnat_static ? SFW_SESS_X_STATIC : 0;
 		s->dnat_rule_id = f->dnat_rule;
-		s->nat.src = p->src;
+		s->nat.src = p->src.v4;
 		s->nat.sport = p->sport;
-		s->nat.dst = p->dst;
+		s->nat.dst = p->dst.v4;
 		s->nat.dport = p->dport;
 	}
 	/* the port and the reply's alias first: the session is never seen

@@ -179,7 +179,7 @@ static __always_inline __u32 sfw_error_wing(const struct sfw_session *s, __u32 d
 
 /* An error about a translated packet goes back to addr:port, planned for
  * sfw_nat_icmp_rewrite (rw->dst, rw->dport): SFW_RELATED_NAT. */
-static __always_inline __u32 sfw_icmp_back_to(const union sfw_addr *addr, __be16 port)
+static __always_inline __u32 sfw_icmp_back_to(__be32 addr, __be16 port)
 {
 	struct sfw_nat_rw *rw;
 	__u32 zero = 0;
@@ -187,7 +187,7 @@ static __always_inline __u32 sfw_icmp_back_to(const union sfw_addr *addr, __be16
 	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
 	if (!rw)
 		return SFW_RELATED_NONE;
-	rw->dst = *addr;
+	rw->dst = (union sfw_addr){ .v4 = addr };
 	rw->dport = port;
 	return SFW_RELATED_NAT;
 }
@@ -202,7 +202,8 @@ static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a,
 						  const struct sfw_pkt *in, __u64 now,
 						  __u32 ingress)
 {
-	const struct sfw_session *s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &a->owner);
+	const struct sfw_session_key *owner = sfw_nat_owner_key(&a->owner);
+	const struct sfw_session *s = owner ? bpf_map_lookup_elem(&SFW_MAP_SESSIONS, owner) : NULL;
 	bool lo;
 
 	if (!s || SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) ||
@@ -211,7 +212,7 @@ static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a,
 	/* about the translated packet, P:pp -> s:sp (destination NAT's
 	 * c:cp -> s:sp); the server's side of the alias quoted is no packet
 	 * of the client's (docs/nat.md "Open findings", 8) */
-	if (in->src.v4 != s->nat.src.v4 || in->sport != s->nat.sport)
+	if (in->src.v4 != s->nat.src || in->sport != s->nat.sport)
 		return SFW_RELATED_NONE;
 	/* the client's segment, translated: its numbers are the In wing's */
 	if (in->proto == SFW_IPPROTO_TCP && !sfw_icmp_tcp_seq_ok(s, SFW_WING_IN, in->seq))
@@ -222,7 +223,7 @@ static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a,
 	if (s->flags & SFW_SESS_F_DNAT)
 		return SFW_RELATED_NAT_REPLY;
 	lo = s->flags & SFW_SESS_F_OPENER_LO;
-	return sfw_icmp_back_to(lo ? &a->owner.addr_lo : &a->owner.addr_hi,
+	return sfw_icmp_back_to(lo ? a->owner.addr_lo : a->owner.addr_hi,
 				lo ? a->owner.port_lo : a->owner.port_hi);
 }
 
@@ -271,7 +272,7 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 	 * host's to forward (its In wing is translated before the stack) */
 	if (s->flags & SFW_SESS_F_DNAT)
 		return sfw_wing_of(s, key_lo) == SFW_WING_OUT ?
-			       sfw_icmp_back_to(&s->nat.dst, s->nat.dport) : SFW_RELATED_NONE;
+			       sfw_icmp_back_to(s->nat.dst, s->nat.dport) : SFW_RELATED_NONE;
 	/* about a NAT session's reply as delivered, s:sp -> c:cp (the
 	 * client's port unreachable, the host's Fragmentation Needed): it
 	 * must leave quoting what the server sent (docs/nat.md "Open

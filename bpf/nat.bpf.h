@@ -85,6 +85,7 @@ struct sfw_nat_tmp {
 	struct sfw_session alias;
 	struct sfw_nat_port port;
 	struct sfw_session_key ak;      /* the alias's key */
+	struct sfw_session_key hk;      /* a holder's key (sfw_nat_owner_unpack) */
 	struct sfw_nat_port_key pk;     /* the reservation's key */
 	struct bpf_sock_tuple st;       /* the reply tuple a host socket may hold */
 	struct sfw_nat_span sp;         /* off the stack: the chain's 512 are full */
@@ -384,29 +385,19 @@ __noinline int sfw_nat_dest_serves(const struct sfw_pkt *p, __u32 from, __u32 ge
 }
 
 /* The canonical key (bpf/session.bpf.h sfw_make_key) of a reply from
- * a:ap to b:bp. */
-static __always_inline void sfw_nat_key(struct sfw_session_key *k, const union sfw_addr *a,
-					__be16 ap, const union sfw_addr *b, __be16 bp,
-					__u8 proto, __u8 family)
+ * a:ap to b:bp, IPv4 (NAT's only family). */
+static __always_inline void sfw_nat_key(struct sfw_session_key *k, __be32 a, __be16 ap,
+					__be32 b, __be16 bp, __u8 proto)
 {
-	bool lo = false, decided = false;
+	bool lo = a != b ? a < b : ap <= bp;
 
-#pragma unroll
-	for (int i = 0; i < 4; i++) {
-		if (!decided && a->v6[i] != b->v6[i]) {
-			lo = a->v6[i] < b->v6[i];
-			decided = true;
-		}
-	}
-	if (!decided)
-		lo = ap <= bp;
-	k->addr_lo = lo ? *a : *b;
-	k->addr_hi = lo ? *b : *a;
+	__builtin_memset(k, 0, sizeof(*k));
+	k->addr_lo.v4 = lo ? a : b;
+	k->addr_hi.v4 = lo ? b : a;
 	k->port_lo = lo ? ap : bp;
 	k->port_hi = lo ? bp : ap;
 	k->proto = proto;
-	k->family = family;
-	k->pad = 0;
+	k->family = SFW_FAMILY_INET;
 }
 
 /* The first port tried: the client's own when the range holds it (as
@@ -512,6 +503,26 @@ static __always_inline bool sfw_nat_young(__u64 since_ns, __u64 now)
 	return (__s64)(now - since_ns) < (__s64)SFW_NAT_TAKEOVER_NS;
 }
 
+/* The key of the session an alias or a reservation names (o), unpacked
+ * into a per-CPU scratch: the call chains' frames are at their 512 bytes.
+ * NULL only when the scratch cannot be had. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sfw_session_key);
+	__uint(max_entries, 1);
+} sfw_nat_owner_scratch SEC(".maps");
+
+static __always_inline struct sfw_session_key *sfw_nat_owner_key(const struct sfw_nat_owner *o)
+{
+	__u32 zero = 0;
+	struct sfw_session_key *k = bpf_map_lookup_elem(&sfw_nat_owner_scratch, &zero);
+
+	if (k)
+		sfw_nat_owner_unpack(k, o);
+	return k;
+}
+
 /* Is the NAT session at key `owner` still the one of id `id`, or may it
  * be on its way (made at since_ns, not yet inserted: SFW_NAT_TAKEOVER_NS)?
  * No when it is gone (ended without its release: the LRU evicted it) or
@@ -544,7 +555,8 @@ static __always_inline int sfw_nat_reserve_port(struct sfw_nat_tmp *t)
 	if (!r)
 		return -1;
 	was = r->sess_id;
-	if (sfw_nat_holder_live(&r->owner, was, r->since_ns, t->port.since_ns))
+	sfw_nat_owner_unpack(&t->hk, &r->owner);
+	if (sfw_nat_holder_live(&t->hk, was, r->since_ns, t->port.since_ns))
 		return -1;
 	if (__sync_val_compare_and_swap(&r->sess_id, was, t->port.sess_id) != was)
 		return -1;
@@ -564,8 +576,10 @@ static __always_inline int sfw_nat_insert_alias(struct sfw_nat_tmp *t)
 		return 0;
 	a = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &t->ak);
 	/* a session of the host's own, or a live alias, holds that tuple */
-	if (!a || !SFW_SESS_IS_ALIAS(a) ||
-	    sfw_nat_holder_live(&a->owner, a->id, a->created_ns, t->alias.created_ns))
+	if (!a || !SFW_SESS_IS_ALIAS(a))
+		return -1;
+	sfw_nat_owner_unpack(&t->hk, &a->owner);
+	if (sfw_nat_holder_live(&t->hk, a->id, a->created_ns, t->alias.created_ns))
 		return -1;
 	bpf_map_delete_elem(&SFW_MAP_SESSIONS, &t->ak);
 	return bpf_map_update_elem(&SFW_MAP_SESSIONS, &t->ak, &t->alias, BPF_NOEXIST) ? -1 : 0;
@@ -585,7 +599,7 @@ __noinline int sfw_nat_take(struct sfw_nat_tmp *t, const struct sfw_pkt *p)
 	if (sfw_nat_reserve_port(t))
 		return -1;
 	/* the reply: from the destination to the translated source */
-	sfw_nat_key(&t->ak, &p->dst, p->dport, &t->pk.addr, t->pk.port, p->proto, p->family);
+	sfw_nat_key(&t->ak, p->dst.v4, p->dport, t->pk.addr.v4, t->pk.port, p->proto);
 	if (sfw_nat_insert_alias(t)) {
 		r = bpf_map_lookup_elem(&SFW_MAP_NAT_PORTS, &t->pk);
 		if (r && r->sess_id == t->port.sess_id)
@@ -781,7 +795,7 @@ static __always_inline void sfw_nat_alias_of(struct sfw_session *a, const struct
 	a->last_seen_ns = s->last_seen_ns;
 	a->timeout_s = SFW_NAT_ALIAS_TIMEOUT;
 	a->flags = SFW_SESS_F_NAT_ALIAS;
-	a->owner = *k;
+	sfw_nat_owner_pack(&a->owner, k);
 }
 
 /* Source NAT to `to` (SFW_NAT_TO: the address and a pool's ports) for the
@@ -826,7 +840,7 @@ __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
 	sfw_nat_alias_of(&t->alias, s, k);
 	t->port.sess_id = s->id;
 	t->port.since_ns = s->created_ns;
-	t->port.owner = *k;
+	t->port.owner = t->alias.owner;
 	h = sfw_nat_hash(p);
 	/* the replies come in by the zone the Out wing leaves by, judged in
 	 * the generation in force now (the rule's, but for a commit since) */
@@ -841,9 +855,9 @@ __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
 		    sfw_nat_take(t, p))
 			continue;
 		s->flags |= SFW_SESS_F_NAT;
-		s->nat.src = t->pk.addr;
+		s->nat.src = t->pk.addr.v4;
 		s->nat.sport = t->pk.port;
-		s->nat.dst = p->dst;
+		s->nat.dst = p->dst.v4;
 		s->nat.dport = p->dport;
 		return 0;
 	}
@@ -871,8 +885,7 @@ __noinline __u32 sfw_nat_fixed_alias(const struct sfw_session_key *k, const stru
 	if (!t || k->family != SFW_FAMILY_INET)
 		return SFW_CNT_ERR_INCOMING_NAT;
 	sfw_nat_alias_of(&t->alias, s, k);
-	sfw_nat_key(&t->ak, &s->nat.dst, s->nat.dport, &s->nat.src, s->nat.sport, k->proto,
-		    k->family);
+	sfw_nat_key(&t->ak, s->nat.dst, s->nat.dport, s->nat.src, s->nat.sport, k->proto);
 	return sfw_nat_insert_alias(t) ? SFW_CNT_ERR_INCOMING_NAT : 0;
 }
 
@@ -896,14 +909,13 @@ __noinline int sfw_nat_release(const struct sfw_session_key *k, const struct sfw
 		return 0;
 	id &= ~SFW_SESS_ID_DYING;
 	__builtin_memset(&t->pk, 0, sizeof(t->pk));
-	t->pk.addr = s->nat.src;
+	t->pk.addr.v4 = s->nat.src;
 	t->pk.port = s->nat.sport;
 	t->pk.proto = k->proto;
 	t->pk.family = k->family;
 	/* the reply comes from the In wing's destination as it leaves
 	 * (destination NAT's server, else the original one) */
-	sfw_nat_key(&t->ak, &s->nat.dst, s->nat.dport, &s->nat.src, s->nat.sport, k->proto,
-		    k->family);
+	sfw_nat_key(&t->ak, s->nat.dst, s->nat.dport, s->nat.src, s->nat.sport, k->proto);
 	a = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &t->ak);
 	if (a && SFW_SESS_IS_ALIAS(a) && (a->id & ~SFW_SESS_ID_DYING) == id)
 		bpf_map_delete_elem(&SFW_MAP_SESSIONS, &t->ak);
@@ -927,9 +939,9 @@ __noinline int sfw_nat_plan(const struct sfw_session *s, __u32 dir, const struct
 	if (!rw || !s || !k)
 		return 0;
 	if (dir == SFW_WING_IN) {
-		rw->src = s->nat.src;
+		rw->src = (union sfw_addr){ .v4 = s->nat.src };
 		rw->sport = s->nat.sport;
-		rw->dst = s->nat.dst;
+		rw->dst = (union sfw_addr){ .v4 = s->nat.dst };
 		rw->dport = s->nat.dport;
 		return 1;
 	}
@@ -947,7 +959,8 @@ __noinline int sfw_nat_plan(const struct sfw_session *s, __u32 dir, const struct
 static __always_inline struct sfw_session *sfw_nat_owner(const struct sfw_session *a)
 {
 	__u64 id = a->id & ~SFW_SESS_ID_DYING;
-	struct sfw_session *s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &a->owner);
+	const struct sfw_session_key *owner = sfw_nat_owner_key(&a->owner);
+	struct sfw_session *s = owner ? bpf_map_lookup_elem(&SFW_MAP_SESSIONS, owner) : NULL;
 
 	if (!s || SFW_SESS_IS_ALIAS(s) || (s->id & ~SFW_SESS_ID_DYING) != id ||
 	    !(s->flags & SFW_SESS_F_NAT))
@@ -971,7 +984,7 @@ static __always_inline struct sfw_session *sfw_nat_follow(struct sfw_session *a,
 			bpf_map_delete_elem(&SFW_MAP_SESSIONS, f_key);
 		return NULL;
 	}
-	*f_key = a->owner;
+	sfw_nat_owner_unpack(f_key, &a->owner);
 	return s;
 }
 
@@ -982,7 +995,7 @@ static __always_inline struct sfw_session *sfw_nat_follow(struct sfw_session *a,
  * too, and is no reply (docs/nat.md "Open findings", 8). */
 static __always_inline bool sfw_nat_is_reply(const struct sfw_session *s, const struct sfw_pkt *p)
 {
-	return p->dst.v4 == s->nat.src.v4 && p->dport == s->nat.sport;
+	return p->dst.v4 == s->nat.src && p->dport == s->nat.sport;
 }
 
 #endif

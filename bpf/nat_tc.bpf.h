@@ -128,7 +128,7 @@ static __always_inline int sfw_tc_dnat_quote(struct sfw_session *a, const struct
 
 	if (!s)
 		return -1;
-	if (!(s->flags & SFW_SESS_F_DNAT) || in->src.v4 != s->nat.src.v4 ||
+	if (!(s->flags & SFW_SESS_F_DNAT) || in->src.v4 != s->nat.src ||
 	    in->sport != s->nat.sport)
 		return 0;
 	if (sfw_expired(s, bpf_ktime_get_coarse_ns()))
@@ -205,7 +205,7 @@ __noinline int sfw_tc_nat_icmp(struct __sk_buff *skb, const struct sfw_pkt *p)
 			return 0;
 		if (sfw_expired(s, bpf_ktime_get_coarse_ns()))
 			return -1;
-		to = s->nat.src.v4;
+		to = s->nat.src;
 		port = s->nat.sport;
 	}
 	return sfw_nat_icmp_mangle(data, end, p, true, to, port);

@@ -48,11 +48,14 @@ static __always_inline void reap_stale_alias(const struct sfw_reap_entry *ent,
 					     const struct sfw_session *a, __u64 id, __u64 now)
 {
 	struct sfw_nat_port_key pk = { .proto = ent->key.proto, .family = ent->key.family };
+	const struct sfw_session_key *owner;
 	struct sfw_nat_port *r;
 
 	id &= ~SFW_SESS_ID_DYING;
-	if ((ent->id && id != (ent->id & ~SFW_SESS_ID_DYING)) ||
-	    sfw_nat_holder_live(&a->owner, id, a->created_ns, now))
+	if (ent->id && id != (ent->id & ~SFW_SESS_ID_DYING))
+		return;
+	owner = sfw_nat_owner_key(&a->owner);
+	if (!owner || sfw_nat_holder_live(owner, id, a->created_ns, now))
 		return;
 	for (int side = 0; side < 2; side++) {
 		pk.addr = side ? ent->key.addr_hi : ent->key.addr_lo;

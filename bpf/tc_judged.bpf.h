@@ -145,7 +145,7 @@ static __always_inline int sfw_tc_judged_error(struct __sk_buff *skb, const stru
 		s = sfw_nat_owner(s);
 		if (!s)
 			return SFW_TC_UNJUDGED;
-		dir = in->src.v4 == s->nat.src.v4 && in->sport == s->nat.sport ?
+		dir = in->src.v4 == s->nat.src && in->sport == s->nat.sport ?
 		      SFW_WING_IN : SFW_WING_OUT;
 	} else {
 		dir = sfw_wing_of(s, lo);

@@ -80,7 +80,7 @@ struct sfw_event {
 	struct sfw_session_key key;
 	struct sfw_session sess;
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_event) == 240, "event ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_event) == 216, "event ABI");
 
 /* The reaper (bpf/reap.bpf.c, a syscall program run with
  * BPF_PROG_TEST_RUN) removes sessions that user space found: the sweeper's
@@ -99,7 +99,7 @@ struct sfw_reap_entry {
 	__u32 pad;
 	struct sfw_session sess;   /* out: the session as removed */
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_reap_entry) == 240, "reap entry ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_reap_entry) == 216, "reap entry ABI");
 
 /* The reaper's context (BPF_PROG_TEST_RUN ctx_in). */
 struct sfw_reap_ctx {

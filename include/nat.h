@@ -194,9 +194,9 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_nat_port_key) == 20, "NAT port key ABI");
 struct sfw_nat_port {
 	__u64 sess_id;                 /* the holder's session id */
 	__u64 since_ns;                /* taken at: the holder's created_ns */
-	struct sfw_session_key owner;  /* its In-wing key */
+	struct sfw_nat_owner owner;    /* its key */
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_nat_port) == 56, "NAT port ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_nat_port) == 32, "NAT port ABI");
 
 /* A port is taken, and its alias inserted, before the holder's session
  * is: a holder the session table does not hold yet may be a first

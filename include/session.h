@@ -161,17 +161,61 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
 /* How a NAT session's In wing is translated (docs/nat.md "Sessions: the
  * In wing and the Out wing"): its packets leave as src:sport -> dst:dport;
  * replies come back to those and are translated to the original tuple,
- * read from the session's key. */
+ * read from the session's key. NAT is IPv4's only (docs/nat.md), so the
+ * addresses are one word each: every session carries this block, and
+ * union sfw_addr's 16 bytes would cost each 24 more (docs/performance.md
+ * "Memory per session"). */
 struct sfw_sess_nat {
-	union sfw_addr src;
-	union sfw_addr dst;
+	__be32 src;
+	__be32 dst;
 	__be16 sport;
 	__be16 dport;
 	__u16 pool_id;        /* source pool; 0: source-nat interface */
 	__u16 rule_id;        /* source NAT rule (include/nat.h); destination
 			       * NAT's is sfw_session.dnat_rule_id */
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_sess_nat) == 40, "session NAT block ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_sess_nat) == 16, "session NAT block ABI");
+
+/* The key of the NAT session an alias (SFW_SESS_F_NAT_ALIAS) or a port
+ * reservation (include/nat.h) stands for, IPv4 as every NAT session's
+ * is: the key's addresses one word each; its family SFW_FAMILY_INET and
+ * the addresses' other words zero when sfw_nat_owner_unpack unpacks it. */
+struct sfw_nat_owner {
+	__be32 addr_lo;
+	__be32 addr_hi;
+	__be16 port_lo;
+	__be16 port_hi;
+	__u8 proto;
+	__u8 zero;
+	__u16 pad;            /* the key's (a multicast session's link tag) */
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_nat_owner) == 16, "NAT owner ABI");
+
+static inline void sfw_nat_owner_pack(struct sfw_nat_owner *o,
+					const struct sfw_session_key *k)
+{
+	o->addr_lo = k->addr_lo.v4;
+	o->addr_hi = k->addr_hi.v4;
+	o->port_lo = k->port_lo;
+	o->port_hi = k->port_hi;
+	o->proto = k->proto;
+	o->zero = 0;
+	o->pad = k->pad;
+}
+
+/* The whole key, as sfw_packet_key builds an IPv4 packet's. */
+static inline void sfw_nat_owner_unpack(struct sfw_session_key *k,
+				       const struct sfw_nat_owner *o)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	k->addr_lo.v4 = o->addr_lo;
+	k->addr_hi.v4 = o->addr_hi;
+	k->port_lo = o->port_lo;
+	k->port_hi = o->port_hi;
+	k->proto = o->proto;
+	k->family = SFW_FAMILY_INET;
+	k->pad = o->pad;
+}
 
 struct sfw_session {
 	__u64 id;             /* unique, never reused, 1.. (| SFW_SESS_ID_DYING) */
@@ -194,10 +238,10 @@ struct sfw_session {
 	struct sfw_wing wing[2];  /* indexed by enum sfw_wing_dir */
 	union {
 		struct sfw_sess_nat nat;        /* SFW_SESS_F_NAT */
-		struct sfw_session_key owner;   /* SFW_SESS_F_NAT_ALIAS: the session's key */
+		struct sfw_nat_owner owner;     /* SFW_SESS_F_NAT_ALIAS: the session's key */
 	};
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_session) == 184, "session ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_session) == 160, "session ABI");
 
 /* An entry of the table that is no session of its own (SFW_SESS_F_NAT_ALIAS):
  * every walk that shows, counts, mirrors or ends sessions skips it. */

@@ -163,9 +163,9 @@ static void add_nat(struct fields *f, const struct sfw_event *e, const struct en
 	__u32 id = stat || dnat ? s->dnat_rule_id : s->nat.rule_id;
 
 	if (snat)
-		sfw_addr_str(e->key.family, &s->nat.src, src, sizeof(src));
+		inet_ntop(AF_INET, &s->nat.src, src, sizeof(src));
 	if (dnat)
-		sfw_addr_str(e->key.family, &s->nat.dst, dst, sizeof(dst));
+		inet_ntop(AF_INET, &s->nat.dst, dst, sizeof(dst));
 	if (nat && (!env->name || !env->name(kind, id, rule, sizeof(rule), env->arg)))
 		snprintf(rule, sizeof(rule), "rule-%u", id);
 	add(f, false, "nat-source-address", "%s", snat ? src : x->src);

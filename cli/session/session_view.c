@@ -63,10 +63,12 @@ void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
 	set_wing(&v->wing[SFW_WING_IN], a, pa, b, pb, &sess->wing[SFW_WING_IN]);
 	/* a NAT session's replies carry the translated tuple (docs/nat.md
 	 * "Shows and logs"): Out shows them as they arrive, as Junos does */
-	if (sess->flags & SFW_SESS_F_NAT)
-		set_wing(&v->wing[SFW_WING_OUT], &sess->nat.dst, sess->nat.dport, &sess->nat.src,
-			 sess->nat.sport, &sess->wing[SFW_WING_OUT]);
-	else
+	if (sess->flags & SFW_SESS_F_NAT) {
+		union sfw_addr from = { .v4 = sess->nat.dst }, to = { .v4 = sess->nat.src };
+
+		set_wing(&v->wing[SFW_WING_OUT], &from, sess->nat.dport, &to, sess->nat.sport,
+			 &sess->wing[SFW_WING_OUT]);
+	} else
 		set_wing(&v->wing[SFW_WING_OUT], b, pb, a, pa, &sess->wing[SFW_WING_OUT]);
 
 	idle = secs_between(sess->last_seen_ns, now_ns);

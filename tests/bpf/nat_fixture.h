@@ -224,6 +224,15 @@ static SUITE_UNUSED void nat_age_aliases(__u64 secs)
 	}
 }
 
+/* The owner a reservation of spec's session records. */
+static SUITE_UNUSED void nat_owner_of(const struct pb_spec *spec, struct sfw_nat_owner *o)
+{
+	struct sfw_session_key k;
+
+	fx_key(spec, &k);
+	sfw_nat_owner_pack(o, &k);
+}
+
 /* The same for every port reservation. */
 static SUITE_UNUSED void nat_age_reservations(__u64 secs)
 {

@@ -36,7 +36,7 @@ Test(nat, udp_first_packet_and_reply_translated)
 	assert_tuple(&out, &s, FB_ADDR, 40000, SERVER1, 53);
 	GET_SESSION(&s, &sess);
 	cr_assert(sess.flags & SFW_SESS_F_NAT);
-	cr_assert_eq(sess.nat.src.v4, a4(FB_ADDR));
+	cr_assert_eq(sess.nat.src, a4(FB_ADDR));
 	cr_assert_eq(ntohs(sess.nat.sport), 40000);
 	cr_assert_eq(sess.nat.rule_id, 1);
 	cr_assert_eq(fx_session_count(), 2, "the session and its alias");
@@ -353,7 +353,7 @@ Test(nat, full_port_range_refused_and_counted)
 	cr_assert_eq(run_at(in_if, &holder, &in, &out), FX_XDP_REDIRECT);
 	GET_SESSION(&holder, &sess);
 	v.sess_id = sess.id;
-	fx_key(&holder, &v.owner);
+	nat_owner_of(&holder, &v.owner);
 	k.addr.v4 = a4(FB_ADDR);
 	for (__u32 port = SFW_NAT_PORT_LO; port <= SFW_NAT_PORT_HI; port++) {
 		k.port = htons((__u16)port);
@@ -387,7 +387,7 @@ Test(nat, tries_leave_a_run_of_held_ports)
 	cr_assert_eq(run_at(in_if, &holder, &in, &out), FX_XDP_REDIRECT);
 	GET_SESSION(&holder, &sess);
 	v.sess_id = sess.id;
-	fx_key(&holder, &v.owner);
+	nat_owner_of(&holder, &v.owner);
 	k.addr.v4 = a4(FB_ADDR);
 	for (__u32 port = SFW_NAT_PORT_LO; port < SFW_NAT_PORT_LO + 40000; port++) {
 		k.port = htons((__u16)port);

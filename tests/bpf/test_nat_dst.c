@@ -91,9 +91,9 @@ Test(nat_dst, first_packet_translated_to_the_inside_server)
 		     SFW_SESS_F_NAT | SFW_SESS_F_DNAT);
 	cr_assert_eq(sess.dnat_rule_id, 1);
 	cr_assert_eq(sess.nat.rule_id, 0, "no source NAT rule");
-	cr_assert_eq(sess.nat.dst.v4, a4(INSIDE));
+	cr_assert_eq(sess.nat.dst, a4(INSIDE));
 	cr_assert_eq(sess.nat.dport, htons(80));
-	cr_assert_eq(sess.nat.src.v4, a4(CLIENT));
+	cr_assert_eq(sess.nat.src, a4(CLIENT));
 	cr_assert_eq(sess.wing[SFW_WING_OUT].ifindex, in_if, "replies expected from inside");
 	cr_assert_eq(fx_session_count(), 2, "the session and its alias");
 	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 0, "no port reserved");

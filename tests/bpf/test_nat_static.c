@@ -104,7 +104,7 @@ Test(nat_static, inbound_translated_to_the_inside_host)
 	cr_assert_eq(sess.xflags & SFW_SESS_X_STATIC, SFW_SESS_X_STATIC);
 	cr_assert_eq(sess.dnat_rule_id, 1);
 	cr_assert_eq(sess.nat.rule_id, 0, "no source NAT rule");
-	cr_assert_eq(sess.nat.dst.v4, a4(B2));
+	cr_assert_eq(sess.nat.dst, a4(B2));
 	cr_assert_eq(sess.nat.dport, htons(53));
 	cr_assert_eq(fx_session_count(), 2, "the session and its alias");
 	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 0, "no port reserved");
@@ -166,7 +166,7 @@ Test(nat_static, outbound_first_packet_leaves_from_the_static_address)
 	cr_assert_eq(sess.xflags & SFW_SESS_X_STATIC, SFW_SESS_X_STATIC);
 	cr_assert_eq(sess.dnat_rule_id, 1);
 	cr_assert_eq(sess.nat.rule_id, 0, "no source rule named");
-	cr_assert_eq(sess.nat.src.v4, a4(A2));
+	cr_assert_eq(sess.nat.src, a4(A2));
 	cr_assert_eq(sess.nat.sport, htons(5000));
 	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 0, "no port reserved");
 	cr_assert_eq(fx_session_count(), 2, "the session and its alias");

@@ -162,8 +162,8 @@ Test(flow_show, nat_session_shows_the_translation)
 	add(&s_icmp);
 	uf_build(&s_tcp, &k, &s);
 	s.flags |= SFW_SESS_F_NAT;
-	cr_assert_eq(inet_pton(AF_INET, "203.0.113.1", &s.nat.src.v4), 1);
-	cr_assert_eq(inet_pton(AF_INET, "198.51.100.20", &s.nat.dst.v4), 1);
+	cr_assert_eq(inet_pton(AF_INET, "203.0.113.1", &s.nat.src), 1);
+	cr_assert_eq(inet_pton(AF_INET, "198.51.100.20", &s.nat.dst), 1);
 	s.nat.sport = htons(1024);
 	s.nat.dport = htons(22);
 	cr_assert_eq(bpf_map_update_elem(map_fd, &k, &s, BPF_ANY), 0);

@@ -294,9 +294,9 @@ static struct sfw_event snat_event(__u8 type)
 	struct sfw_event e = tcp_event(type);
 
 	e.sess.flags |= SFW_SESS_F_NAT;
-	inet_pton(AF_INET, "192.0.2.1", &e.sess.nat.src.v4);
+	inet_pton(AF_INET, "192.0.2.1", &e.sess.nat.src);
 	e.sess.nat.sport = htons(20001);
-	inet_pton(AF_INET, "203.0.113.2", &e.sess.nat.dst.v4);
+	inet_pton(AF_INET, "203.0.113.2", &e.sess.nat.dst);
 	e.sess.nat.dport = htons(80);
 	e.sess.nat.rule_id = 2;
 	return e;
@@ -372,9 +372,9 @@ Test(log_format, dnat_create_plain_and_json)
 	char buf[4096];
 
 	e.sess.flags |= SFW_SESS_F_DNAT;
-	inet_pton(AF_INET, "198.51.100.2", &e.sess.nat.src.v4);
+	inet_pton(AF_INET, "198.51.100.2", &e.sess.nat.src);
 	e.sess.nat.sport = htons(40000);
-	inet_pton(AF_INET, "192.0.2.80", &e.sess.nat.dst.v4);
+	inet_pton(AF_INET, "192.0.2.80", &e.sess.nat.dst);
 	e.sess.nat.dport = htons(8080);
 	e.sess.dnat_rule_id = 3;
 	sfw_log_syslog_plain(buf, sizeof(buf), &e, &en);
@@ -405,9 +405,9 @@ Test(log_format, static_nat_both_ways_plain_and_json)
 
 	e.sess.flags |= SFW_SESS_F_DNAT;
 	e.sess.xflags |= SFW_SESS_X_STATIC;
-	inet_pton(AF_INET, "198.51.100.2", &e.sess.nat.src.v4);
+	inet_pton(AF_INET, "198.51.100.2", &e.sess.nat.src);
 	e.sess.nat.sport = htons(40000);
-	inet_pton(AF_INET, "192.0.2.80", &e.sess.nat.dst.v4);
+	inet_pton(AF_INET, "192.0.2.80", &e.sess.nat.dst);
 	e.sess.nat.dport = htons(80);
 	e.sess.nat.rule_id = 0;
 	e.sess.dnat_rule_id = 3;
