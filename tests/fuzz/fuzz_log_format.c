@@ -1,7 +1,7 @@
 /* The session-log formatter (cli/events/log_format.c): the input is an event as
- * the ring delivers it (240 bytes, any content) followed by the names the
- * environment answers with (NUL-separated: host, application, policy, two
- * zones, interface), since interface names come from the kernel and may
+ * the ring delivers it (struct sfw_event, 216 bytes, any content) followed by
+ * the names the environment answers with (NUL-separated: host, application,
+ * policy, two zones, interface), since interface names come from the kernel and may
  * hold any byte. Into every buffer size: the result is NUL-terminated and
  * its length is what was returned. Into a buffer large enough for any
  * event, nothing is cut: the JSON line is valid JSON, the syslog line's
