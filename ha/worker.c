@@ -43,7 +43,7 @@ static int on_sync(void *ctx, void *data, size_t len)
 {
 	struct sfw_ha_worker *w = ctx;
 
-	if (len >= sizeof(struct sfw_event))
+	if (sfw_event_of(data, len))
 		ha_mirror_event(&w->m, data);
 	return 0;
 }

@@ -82,6 +82,17 @@ struct sfw_event {
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_event) == 216, "event ABI");
 
+#ifndef __BPF__
+/* A ring record as an event, or NULL. The datapath writes every record
+ * whole, so one of another size is another sfw's (a datapath still pinned
+ * from before an upgrade: its 240-byte events had the NAT block elsewhere),
+ * whose fields would be read at the wrong places: skipped, not logged. */
+static inline const struct sfw_event *sfw_event_of(const void *data, size_t len)
+{
+	return len == sizeof(struct sfw_event) ? (const struct sfw_event *)data : NULL;
+}
+#endif
+
 /* The reaper (bpf/reap.bpf.c, a syscall program run with
  * BPF_PROG_TEST_RUN) removes sessions that user space found: the sweeper's
  * expired ones, `clear`'s and `commit reevaluate`'s. It re-checks each

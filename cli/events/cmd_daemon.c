@@ -108,7 +108,7 @@ static int on_event(void *ctx, void *data, size_t len)
 
 	follow_log_form(r->d);
 	/* events only a monitor asked for live in its own ring, never here */
-	if (len >= sizeof(struct sfw_event))
+	if (sfw_event_of(data, len))
 		sfw_sinks_write(&r->d->sinks, data, &r->d->env, r->cur.pos ? &at : NULL);
 	return sfw_ring_read_spend(&r->d->rings);
 }

@@ -58,11 +58,11 @@ static void print_text(struct monitor *m, const struct sfw_event *e, const struc
 static int on_event(void *ctx, void *data, size_t len)
 {
 	struct monitor *m = ctx;
-	const struct sfw_event *e = data;
+	const struct sfw_event *e = sfw_event_of(data, len);
 	struct sfw_view v;
 	char line[4096];
 
-	if (len < sizeof(*e))
+	if (!e)
 		return 0;
 	sfw_view_build(&v, &e->key, &e->sess, e->time_ns);
 	if (!sfw_filter_match(&m->f, &v))

@@ -1,11 +1,13 @@
 /* include/session.h struct sfw_nat_owner: the key an alias or a port
  * reservation keeps of its NAT session, packed to IPv4's words. The
  * datapath looks the session up by the key unpacked, so every byte the
- * table hashes must come back as the packet's key had it. */
+ * table hashes must come back as the packet's key had it. And the events
+ * of the smaller session that came with it (include/events.h). */
 #include <arpa/inet.h>
 #include <string.h>
 #include <criterion/criterion.h>
 #include "protocols.h"
+#include "events.h"
 #include "session.h"
 
 static struct sfw_session_key key4(const char *lo, __u16 plo, const char *hi, __u16 phi,
@@ -64,4 +66,19 @@ Test(nat_owner, the_session_carries_ipv4_words)
 	cr_expect_eq(sizeof(struct sfw_nat_owner), 16);
 	cr_expect_eq(sizeof(struct sfw_sess_nat), 16);
 	cr_expect_eq(sizeof(struct sfw_session), 160);
+}
+
+/* Review rvnat16 M1: an upgraded daemon opening the rings of a datapath
+ * still pinned from before must not read its 240-byte events as 216-byte
+ * ones (their NAT fields would be logged as zeros): a record of any other
+ * size than this build's event is skipped by every reader (the daemon's
+ * log, the monitor, the cluster mirror: include/events.h sfw_event_of). */
+Test(event_layout, a_record_of_another_size_is_not_an_event)
+{
+	static unsigned char rec[512];
+
+	cr_expect_eq(sfw_event_of(rec, sizeof(struct sfw_event)), (const void *)rec);
+	cr_expect_null(sfw_event_of(rec, 240), "an older sfw's event read as ours");
+	cr_expect_null(sfw_event_of(rec, sizeof(struct sfw_event) - 1));
+	cr_expect_null(sfw_event_of(rec, 0));
 }
