@@ -202,12 +202,10 @@ static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a,
 						  const struct sfw_pkt *in, __u64 now,
 						  __u32 ingress)
 {
-	const struct sfw_session_key *owner = sfw_nat_owner_key(&a->owner);
-	const struct sfw_session *s = owner ? bpf_map_lookup_elem(&SFW_MAP_SESSIONS, owner) : NULL;
+	const struct sfw_session *s = sfw_nat_owner(a);
 	bool lo;
 
-	if (!s || SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) ||
-	    (s->id & ~SFW_SESS_ID_DYING) != (a->id & ~SFW_SESS_ID_DYING) || sfw_expired(s, now))
+	if (!s || sfw_expired(s, now))
 		return SFW_RELATED_NONE;
 	/* about the translated packet, P:pp -> s:sp (destination NAT's
 	 * c:cp -> s:sp); the server's side of the alias quoted is no packet
