@@ -33,19 +33,11 @@ static struct pb_spec udp(const char *src, const char *dst, __u16 sport)
 				 .sport = sport, .dport = 53 };
 }
 
-static int fixture_fd(const char *name, void *arg)
-{
-	int fd = fx_map_fd(false, name);
-
-	(void)arg;
-	return fd < 0 ? fd : dup(fd);   /* the reaper closes what it is given */
-}
-
 static struct sfw_reaper *reaper(void)
 {
 	struct sfw_reaper *r = NULL;
 
-	cr_assert_eq(sfw_reaper_open_fds(&r, fixture_fd, NULL), 0, "reaper: %s",
+	cr_assert_eq(sfw_reaper_open_fds(&r, fx_map_fd_dup, NULL), 0, "reaper: %s",
 		     sfw_last_error());
 	return r;
 }

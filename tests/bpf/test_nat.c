@@ -405,14 +405,6 @@ Test(nat, tries_leave_a_run_of_held_ports)
 		     refused);
 }
 
-static int fixture_fd(const char *name, void *arg)
-{
-	int fd = fx_map_fd(false, name);
-
-	(void)arg;
-	return fd < 0 ? fd : dup(fd);   /* the reaper closes what it is given */
-}
-
 /* A session replaced after it expired gives its port and alias back
  * first: its successor takes the same port again, and nothing is left
  * of the old one; a reply to the expired session opens nothing. */
@@ -443,7 +435,7 @@ Test(nat, reaper_frees_port_and_alias)
 	struct pb_pkt in, out;
 
 	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
-	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_reaper_open_fds(&reaper, fx_map_fd_dup, NULL), 0, "%s", sfw_last_error());
 	fx_key(&r, &ent.key);
 	cr_assert_eq(sfw_reaper_run(reaper, &ent, 1, SFW_CLOSE_CLEAR, false), 0,
 		     "an alias is no session to clear");
@@ -466,7 +458,7 @@ Test(nat, adoption_counts_no_alias)
 	struct pb_pkt in, out;
 
 	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
-	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_reaper_open_fds(&reaper, fx_map_fd_dup, NULL), 0, "%s", sfw_last_error());
 	fx_key(&r, &ent.key);
 	cr_assert_eq(sfw_reaper_adopt(reaper, &ent, 1), 0, "an alias is not counted");
 	sfw_reaper_close(reaper);
@@ -635,7 +627,7 @@ Test(nat, sweeper_ends_nat_session_with_its_alias)
 	cr_assert_eq(run_at(in_if, &old, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(run_at(in_if, &live, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(fx_age(&old, 3600), 0);
-	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_reaper_open_fds(&reaper, fx_map_fd_dup, NULL), 0, "%s", sfw_last_error());
 	cr_assert_eq(sfw_sweeper_new(&sw, fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), reaper, 64), 0);
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	cr_assert_eq(sfw_sweep_all(sw, (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec), 1);
@@ -960,7 +952,7 @@ Test(nat, redteam_stack_routed_packet_of_a_cleared_session_not_sent_untranslated
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates */
 	cr_assert_eq(run_at(in_if, &u, &in, &up), FX_XDP_PASS);
-	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_reaper_open_fds(&reaper, fx_map_fd_dup, NULL), 0, "%s", sfw_last_error());
 	fx_key(&u, &ent.key);
 	cr_assert_eq(sfw_reaper_run(reaper, &ent, 1, SFW_CLOSE_CLEAR, false), 1);
 	sfw_reaper_close(reaper);
@@ -1032,7 +1024,7 @@ Test(nat, redteam_sweeper_frees_what_an_evicted_session_left)
 
 	/* opened first: the sweep below is well within SFW_NAT_TAKEOVER_NS
 	 * of the packet (review rvgrace2 L3) */
-	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_reaper_open_fds(&reaper, fx_map_fd_dup, NULL), 0, "%s", sfw_last_error());
 	cr_assert_eq(sfw_sweeper_new(&sw, fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), reaper, 64), 0);
 	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
 	fx_key(&a, &k);

@@ -462,14 +462,6 @@ Test(nat_dst, icmp_error_from_outside_reaches_the_server)
 	cr_assert_eq(memcmp(out.data, in.data, in.len), 0, "left as it came");
 }
 
-static int fixture_fd(const char *name, void *arg)
-{
-	int fd = fx_map_fd(false, name);
-
-	(void)arg;
-	return fd < 0 ? fd : dup(fd);   /* the reaper closes what it is given */
-}
-
 /* A session the reaper ends takes its alias with it. */
 Test(nat_dst, an_ended_session_takes_its_alias)
 {
@@ -481,7 +473,7 @@ Test(nat_dst, an_ended_session_takes_its_alias)
 	commit_dnat(NULL, RULE_W);
 	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(fx_session_count(), 2);
-	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_reaper_open_fds(&reaper, fx_map_fd_dup, NULL), 0, "%s", sfw_last_error());
 	fx_key(&u, &ent.key);
 	cr_assert_eq(sfw_reaper_run(reaper, &ent, 1, SFW_CLOSE_CLEAR, false), 1);
 	sfw_reaper_close(reaper);
@@ -697,7 +689,7 @@ Test(nat_dst, rv_an_ended_session_gives_back_its_destination_limit_count)
 			 NULL, RULE_W);
 	cr_assert_eq(run_at(out_if, &a, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(run_at(out_if, &b, &in, &out), FX_XDP_DROP, "the limit holds");
-	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_reaper_open_fds(&reaper, fx_map_fd_dup, NULL), 0, "%s", sfw_last_error());
 	fx_key(&a, &ent.key);
 	cr_assert_eq(sfw_reaper_run(reaper, &ent, 1, SFW_CLOSE_CLEAR, false), 1);
 	sfw_reaper_close(reaper);

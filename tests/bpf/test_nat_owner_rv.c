@@ -17,14 +17,6 @@
 
 TestSuite(nat_owner_rv, .init = nat_setup, .fini = suite_teardown);
 
-static int fixture_fd(const char *name, void *arg)
-{
-	int fd = fx_map_fd(false, name);
-
-	(void)arg;
-	return fd < 0 ? fd : dup(fd);   /* the reaper closes what it is given */
-}
-
 /* bpf/reap.bpf.c reap_stale_alias: a live session's alias handed to the
  * reaper (as the sweeper would hand it an alias whose session it did not
  * see) after the grace: its owner key must find the session, so alias and
@@ -41,7 +33,7 @@ Test(nat_owner_rv, the_reaper_keeps_a_live_sessions_alias_and_port)
 	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
 	port = port_at(&out, 0);
 	nat_age_holders(2);   /* past SFW_NAT_TAKEOVER_NS: only the lookup keeps them */
-	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_reaper_open_fds(&reaper, fx_map_fd_dup, NULL), 0, "%s", sfw_last_error());
 	r.dport = port;
 	fx_key(&r, &ent.key);
 	cr_assert_eq(sfw_reaper_run(reaper, &ent, 1, SFW_CLOSE_NONE, false), 0);

@@ -181,14 +181,6 @@ Test(nat_pool, exhausted_pool_refused_and_counted)
 	cr_assert_eq(pool_hits(1), 3, "three first packets, the refused one too");
 }
 
-static int fixture_fd(const char *name, void *arg)
-{
-	int fd = fx_map_fd(false, name);
-
-	(void)arg;
-	return fd < 0 ? fd : dup(fd);   /* the reaper closes what it is given */
-}
-
 /* A full pool's session ended (cleared by the reaper; an expired one
  * replaced): its port is free again, and the refused client gets it. */
 Test(nat_pool, ended_session_gives_its_port_back)
@@ -209,7 +201,7 @@ Test(nat_pool, ended_session_gives_its_port_back)
 	cr_assert_eq(run_at(in_if, &s2, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(run_at(in_if, &s3, &in, &out), FX_XDP_DROP, "full");
 
-	cr_assert_eq(sfw_reaper_open_fds(&reaper, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_reaper_open_fds(&reaper, fx_map_fd_dup, NULL), 0, "%s", sfw_last_error());
 	fx_key(&s1, &ent.key);
 	cr_assert_eq(sfw_reaper_run(reaper, &ent, 1, SFW_CLOSE_CLEAR, false), 1);
 	sfw_reaper_close(reaper);

@@ -101,14 +101,6 @@ static int most(__u32 rate, double secs)
 	return libbpf_num_possible_cpus() * (int)rate + (int)(secs * rate) + 1;
 }
 
-static int fixture_fd(const char *name, void *arg)
-{
-	int fd = fx_map_fd(false, name);
-
-	(void)arg;
-	return fd < 0 ? fd : dup(fd);   /* the reaper closes what it is given */
-}
-
 static const char *logged_policies =
 	"set security policies global policy dns match source-address any destination-address any application junos-dns-udp\n"
 	"set security policies global policy dns then permit\n"
@@ -126,7 +118,7 @@ static void deny_flood(__u32 rate, struct ring_count *log, struct ring_count *de
 	struct sfw_reaper *r = NULL;
 	double t0 = now_s();
 
-	cr_assert_eq(sfw_reaper_open_fds(&r, fixture_fd, NULL), 0, "reaper: %s", sfw_last_error());
+	cr_assert_eq(sfw_reaper_open_fds(&r, fx_map_fd_dup, NULL), 0, "reaper: %s", sfw_last_error());
 	commit(logged_policies);
 	set_rates(rate, SFW_REPLY_RATE_DEFAULT);
 	for (int i = 0; i < 200; i++) {

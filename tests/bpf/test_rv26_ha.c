@@ -62,14 +62,6 @@ static void teardown(void)
 
 TestSuite(rv26_ha, .init = suite_setup, .fini = teardown);
 
-static int fixture_fd(const char *name, void *arg)
-{
-	int fd = fx_map_fd(false, name);
-
-	(void)arg;
-	return fd < 0 ? fd : dup(fd);   /* the reaper closes what it is given */
-}
-
 static struct sfw_sess_totals counters(void)
 {
 	struct sfw_sess_totals t;
@@ -135,7 +127,7 @@ static void clear_session(const struct pb_spec *s)
 	struct sfw_reap_entry ent = { 0 };
 	struct sfw_reaper *r = NULL;
 
-	cr_assert_eq(sfw_reaper_open_fds(&r, fixture_fd, NULL), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_reaper_open_fds(&r, fx_map_fd_dup, NULL), 0, "%s", sfw_last_error());
 	fx_key(s, &ent.key);
 	cr_assert_eq(sfw_reaper_run(r, &ent, 1, SFW_CLOSE_CLEAR, false), 1);
 	sfw_reaper_close(r);

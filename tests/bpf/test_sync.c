@@ -63,13 +63,6 @@ static void assert_ev(const struct sfw_event *e, __u8 type, __u8 tcp_state, __u6
 	cr_assert(e->flags & SFW_EV_F_SYNC);
 }
 
-static int fixture_fd(const char *name, void *arg)
-{
-	int fd = fx_map_fd(false, name);
-
-	return fd < 0 ? fd : dup(fd);
-}
-
 Test(sync, nothing_unless_primary)
 {
 	struct conn k;
@@ -108,7 +101,7 @@ Test(sync, tcp_established_state_changes_and_close)
 	cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
 	s = conn_session(&k);
-	cr_assert_eq(sfw_reaper_open_fds(&r, fixture_fd, NULL), 0);
+	cr_assert_eq(sfw_reaper_open_fds(&r, fx_map_fd_dup, NULL), 0);
 	fx_key(&k.c, &ent.key);
 	ent.id = s.id;
 	cr_assert_eq(sfw_reaper_run(r, &ent, 1, SFW_CLOSE_CLEAR, false), 1);

@@ -468,6 +468,14 @@ int fx_map_fd(bool tc, const char *name)
 	return sfw_progs_map_fd(fx.p, tc ? SFW_PROG_TC : SFW_PROG_XDP, name);
 }
 
+int fx_map_fd_dup(const char *name, void *arg)
+{
+	int fd = fx_map_fd(false, name);
+
+	(void)arg;
+	return fd < 0 ? fd : dup(fd);
+}
+
 int fx_local_addrs_sync(void)
 {
 	/* as the session daemon follows (its order: the generation the watch

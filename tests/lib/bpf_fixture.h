@@ -107,5 +107,8 @@ int fx_xdp_prog_fd(void);
 int fx_tc_prog_fd(void);
 /* Map fds by name ("sfw_sessions"...) in either object, for sharing checks. */
 int fx_map_fd(bool tc, const char *name);
+/* The same fd, of the XDP object's map, duplicated: the opener the reaper
+ * takes (sfw_reaper_open_fds), which closes what it is given. */
+int fx_map_fd_dup(const char *name, void *arg);
 
 #endif
