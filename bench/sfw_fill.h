@@ -86,8 +86,8 @@ static inline void sf_session(const struct sf_env *e, __u32 i, __u64 now,
 	k->proto = f.proto;
 	k->family = f.family;
 	v->id = (__u64)i + 1;
-	v->created_ns = now - 60000000000ULL;
-	v->last_seen_ns = now;
+	v->created_s = sfw_secs(now) - 60;
+	v->last_seen_s = sfw_secs(now);
 	v->timeout_s = 3600;
 	v->policy_id = SFW_POLICY_ID_DEFAULT_PERMIT;
 	v->tcp_state = f.proto == SFW_IPPROTO_TCP ? SFW_TCP_ESTABLISHED : SFW_TCP_NONE;

@@ -63,7 +63,7 @@ static int fill(int fd, __u32 age_s)
 			keys[i].port_lo = htons(1024 + (id >> 16));
 			keys[i].port_hi = htons(53);
 			vals[i] = (struct sfw_session){ .id = 1ULL << 40 | id, .timeout_s = 60,
-				.created_ns = seen, .last_seen_ns = seen,
+				.created_s = sfw_secs(seen), .last_seen_s = sfw_secs(seen),
 				.policy_id = SFW_POLICY_ID_DEFAULT_PERMIT, .flags = SFW_SESS_F_OPENER_LO };
 		}
 		LIBBPF_OPTS(bpf_map_batch_opts, bo);

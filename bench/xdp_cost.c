@@ -142,11 +142,11 @@ static int fill_sessions(int fd, __u32 total)
 			keys[i].port_hi = htons(53);
 			vals[i] = (struct sfw_session){
 				.id = 1ULL << 40 | id, .timeout_s = 1800,
-				.created_ns = now.tv_sec * 1000000000ULL + now.tv_nsec,
+				.created_s = (__u32)now.tv_sec,
 				.policy_id = SFW_POLICY_ID_DEFAULT_PERMIT,
 				.flags = SFW_SESS_F_OPENER_LO,
 			};
-			vals[i].last_seen_ns = vals[i].created_ns;
+			vals[i].last_seen_s = vals[i].created_s;
 		}
 		LIBBPF_OPTS(bpf_map_batch_opts, bo);
 		if (bpf_map_update_batch(fd, keys, vals, &n, &bo))

@@ -165,8 +165,8 @@ static inline void xh_bg_session(__u32 id, __u64 now, struct sfw_session_key *k,
 	k->addr_hi.bytes[2] = 113, k->addr_hi.bytes[3] = (id >> 8) & 0xff;
 	k->port_lo = htons(1024 + (id >> 16));
 	k->port_hi = htons(53);
-	*v = (struct sfw_session){ .id = 1ULL << 40 | id, .timeout_s = 1800, .created_ns = now,
-				   .last_seen_ns = now, .policy_id = SFW_POLICY_ID_DEFAULT_PERMIT,
+	*v = (struct sfw_session){ .id = 1ULL << 40 | id, .timeout_s = 1800, .created_s = sfw_secs(now),
+				   .last_seen_s = sfw_secs(now), .policy_id = SFW_POLICY_ID_DEFAULT_PERMIT,
 				   .flags = SFW_SESS_F_OPENER_LO };
 }
 

@@ -251,8 +251,8 @@ __noinline int sfw_ev_deny(__u32 log, const struct sfw_session_key *k,
 		return 0;
 	__builtin_memcpy(&e->key, k, sizeof(*k));
 	__builtin_memset(&e->sess, 0, sizeof(e->sess));
-	e->sess.created_ns = d->now;
-	e->sess.last_seen_ns = d->now;
+	e->sess.created_s = sfw_secs(d->now);
+	e->sess.last_seen_s = e->sess.created_s;
 	e->sess.policy_id = d->policy_id;
 	e->sess.flags = d->src_lo ? SFW_SESS_F_OPENER_LO : 0;
 	e->sess.wing[SFW_WING_IN].ifindex = d->in_ifindex;

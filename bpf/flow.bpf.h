@@ -437,8 +437,8 @@ static __always_inline __u32 sfw_create(struct xdp_md *xctx, const struct sfw_pk
 	}
 	__builtin_memset(s, 0, sizeof(*s));
 	s->id = sfw_new_id();
-	s->created_ns = f->now;
-	s->last_seen_ns = f->now;
+	s->created_s = sfw_secs(f->now);
+	s->last_seen_s = s->created_s;
 	s->policy_id = v->policy_id;
 	s->app_id = v->app_id;
 	s->flags = flags | (f->src_lo ? SFW_SESS_F_OPENER_LO : 0) |

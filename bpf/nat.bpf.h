@@ -495,12 +495,12 @@ static __always_inline __u16 sfw_nat_try_port(const struct sfw_pkt *p, __u32 h, 
 	return (__u16)(idx < sp->below ? sp->lo + idx : sp->hhi + 1 + (idx - sp->below));
 }
 
-/* Made at since_ns, may its holder still be on its way (a first packet
- * on another CPU: SFW_NAT_TAKEOVER_NS)? Times of the coarse clock, as the
- * sessions' are (a future one is young). */
-static __always_inline bool sfw_nat_young(__u64 since_ns, __u64 now)
+/* Made at since_s, may its holder still be on its way (a first packet
+ * on another CPU: SFW_NAT_TAKEOVER_S)? The sessions' seconds (sfw_secs;
+ * a future one is young). */
+static __always_inline bool sfw_nat_young(__u32 since_s, __u32 now_s)
 {
-	return (__s64)(now - since_ns) < (__s64)SFW_NAT_TAKEOVER_NS;
+	return (__s32)(now_s - since_s) <= (__s32)SFW_NAT_TAKEOVER_S;
 }
 
 /* The key of the session an alias or a reservation names (o), unpacked
@@ -524,20 +524,20 @@ static __always_inline struct sfw_session_key *sfw_nat_owner_key(const struct sf
 }
 
 /* Is the NAT session at key `owner` still the one of id `id`, or may it
- * be on its way (made at since_ns, not yet inserted: SFW_NAT_TAKEOVER_NS)?
+ * be on its way (made at since_s, not yet inserted: SFW_NAT_TAKEOVER_S)?
  * No when it is gone (ended without its release: the LRU evicted it) or
  * the key is another session's since: the reservation or alias naming it
  * is stale (docs/nat.md "Reclaim"). Ids are never reused, so the session
  * of that id holds what named it. */
 static __always_inline bool sfw_nat_holder_live(const struct sfw_session_key *owner, __u64 id,
-						__u64 since_ns, __u64 now)
+						__u32 since_s, __u32 now_s)
 {
 	const struct sfw_session *s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, owner);
 
 	if (s && !SFW_SESS_IS_ALIAS(s) && (s->flags & SFW_SESS_F_NAT) &&
 	    (s->id & ~SFW_SESS_ID_DYING) == (id & ~SFW_SESS_ID_DYING))
 		return true;
-	return sfw_nat_young(since_ns, now);
+	return sfw_nat_young(since_s, now_s);
 }
 
 /* The reservation of t->pk for t->port's session: a new one (BPF_NOEXIST:
@@ -556,11 +556,11 @@ static __always_inline int sfw_nat_reserve_port(struct sfw_nat_tmp *t)
 		return -1;
 	was = r->sess_id;
 	sfw_nat_owner_unpack(&t->hk, &r->owner);
-	if (sfw_nat_holder_live(&t->hk, was, r->since_ns, t->port.since_ns))
+	if (sfw_nat_holder_live(&t->hk, was, r->since_s, t->port.since_s))
 		return -1;
 	if (__sync_val_compare_and_swap(&r->sess_id, was, t->port.sess_id) != was)
 		return -1;
-	r->since_ns = t->port.since_ns;
+	r->since_s = t->port.since_s;
 	r->owner = t->port.owner;
 	return 0;
 }
@@ -579,7 +579,7 @@ static __always_inline int sfw_nat_insert_alias(struct sfw_nat_tmp *t)
 	if (!a || !SFW_SESS_IS_ALIAS(a))
 		return -1;
 	sfw_nat_owner_unpack(&t->hk, &a->owner);
-	if (sfw_nat_holder_live(&t->hk, a->id, a->created_ns, t->alias.created_ns))
+	if (sfw_nat_holder_live(&t->hk, a->id, a->created_s, t->alias.created_s))
 		return -1;
 	bpf_map_delete_elem(&SFW_MAP_SESSIONS, &t->ak);
 	return bpf_map_update_elem(&SFW_MAP_SESSIONS, &t->ak, &t->alias, BPF_NOEXIST) ? -1 : 0;
@@ -791,8 +791,8 @@ static __always_inline void sfw_nat_alias_of(struct sfw_session *a, const struct
 {
 	__builtin_memset(a, 0, sizeof(*a));
 	a->id = s->id;
-	a->created_ns = s->created_ns;
-	a->last_seen_ns = s->last_seen_ns;
+	a->created_s = s->created_s;
+	a->last_seen_s = s->last_seen_s;
 	a->timeout_s = SFW_NAT_ALIAS_TIMEOUT;
 	a->flags = SFW_SESS_F_NAT_ALIAS;
 	sfw_nat_owner_pack(&a->owner, k);
@@ -839,7 +839,7 @@ __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
 		return SFW_CNT_ERR_INCOMING_NAT;
 	sfw_nat_alias_of(&t->alias, s, k);
 	t->port.sess_id = s->id;
-	t->port.since_ns = s->created_ns;
+	t->port.since_s = s->created_s;
 	t->port.owner = t->alias.owner;
 	h = sfw_nat_hash(p);
 	/* the replies come in by the zone the Out wing leaves by, judged in
@@ -979,8 +979,8 @@ static __always_inline struct sfw_session *sfw_nat_follow(struct sfw_session *a,
 	if (!s) {
 		/* kept while its session may be on its way: a packet forged
 		 * onto the reply tuple would otherwise take a first
-		 * packet's alias (SFW_NAT_TAKEOVER_NS) */
-		if (!sfw_nat_young(a->created_ns, bpf_ktime_get_coarse_ns()))
+		 * packet's alias (SFW_NAT_TAKEOVER_S) */
+		if (!sfw_nat_young(a->created_s, sfw_secs(bpf_ktime_get_coarse_ns())))
 			bpf_map_delete_elem(&SFW_MAP_SESSIONS, f_key);
 		return NULL;
 	}

@@ -42,7 +42,7 @@ struct reap_loop {
  * reply or a new allocation of that very port (docs/nat.md "Open
  * findings", 9). Ids are never reused, so the id checks keep a later
  * session's alias or reservation, and one whose session may still be on
- * its way is left for a later sweep (SFW_NAT_TAKEOVER_NS). One side of
+ * its way is left for a later sweep (SFW_NAT_TAKEOVER_S). One side of
  * the alias's key is the translated source the reservation names. */
 static __always_inline void reap_stale_alias(const struct sfw_reap_entry *ent,
 					     const struct sfw_session *a, __u64 id, __u64 now)
@@ -55,7 +55,7 @@ static __always_inline void reap_stale_alias(const struct sfw_reap_entry *ent,
 	if (ent->id && id != (ent->id & ~SFW_SESS_ID_DYING))
 		return;
 	owner = sfw_nat_owner_key(&a->owner);
-	if (!owner || sfw_nat_holder_live(owner, id, a->created_ns, now))
+	if (!owner || sfw_nat_holder_live(owner, id, a->created_s, sfw_secs(now)))
 		return;
 	for (int side = 0; side < 2; side++) {
 		pk.addr = side ? ent->key.addr_hi : ent->key.addr_lo;

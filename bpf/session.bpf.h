@@ -54,14 +54,11 @@ static __always_inline bool sfw_icmp_fits_wing(const struct sfw_pkt *p, __u32 di
 	       SFW_ICMPK_IS_REPLY(p->icmp_kind) == (dir == SFW_WING_OUT);
 }
 
-/* now is read before the lookup, so another CPU may have stamped
- * last_seen_ns later than it since: that session is fresh, and the
- * unsigned difference must not wrap into "idle for ages". */
+/* now: the packet's coarse clock, in nanoseconds (include/session.h
+ * sfw_sess_expired_at says in what seconds it counts). */
 static __always_inline bool sfw_expired(const struct sfw_session *s, __u64 now)
 {
-	__u64 seen = s->last_seen_ns;
-
-	return now > seen && now - seen > (__u64)s->timeout_s * SFW_NSEC_PER_SEC;
+	return sfw_sess_expired_at(s, sfw_secs(now));
 }
 
 /* Claims session s, seen with id `id`, for removal: of all who try (CPUs
@@ -114,9 +111,14 @@ static __always_inline void sfw_wing_seen(struct sfw_session *s, __u32 dir, __u3
 {
 	struct sfw_wing *w = &s->wing[dir & 1];
 
+	__u32 t = sfw_secs(now);
+
 	if (w->ifindex != ifindex)
 		w->ifindex = ifindex;
-	s->last_seen_ns = now;
+	/* once a second: the head's cache line is not written by each
+	 * packet, only the wing's counters' */
+	if (s->last_seen_s != t)
+		s->last_seen_s = t;
 }
 
 static __always_inline void sfw_wing_account(struct sfw_session *s, __u32 dir, __u32 ifindex,

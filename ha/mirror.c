@@ -175,12 +175,12 @@ struct walk_ctx {
 static int walk_one(const struct sfw_session_key *k, const struct sfw_session *s, void *arg)
 {
 	struct walk_ctx *c = arg;
-	__u64 idle = c->now > s->last_seen_ns ? c->now - s->last_seen_ns : 0;
-	__u64 idle_s = idle / 1000000000ull;
+	__u32 now_s = sfw_secs(c->now);
+	__u32 idle_s = now_s > s->last_seen_s ? now_s - s->last_seen_s : 0;
 
-	if (!ha_mirrored(k, s) || s->last_seen_ns < c->since || idle_s >= s->timeout_s)
+	if (!ha_mirrored(k, s) || s->last_seen_s < sfw_secs(c->since) || idle_s >= s->timeout_s)
 		return 0;
-	return write_entry(c->m, k, s, s->timeout_s - (__u32)idle_s, c->gen,
+	return write_entry(c->m, k, s, s->timeout_s - idle_s, c->gen,
 			   c->refresh ? &c->m->st->refreshed : &c->m->st->mirrored);
 }
 

@@ -134,8 +134,8 @@ static unsigned rebuild(struct ha_replica *r, const struct sfw_config *cfg,
 					  : sfw_proto_timeout_class(hs->key.proto)];
 	if (s->app_timeout_s && (!tcp || s->tcp_state == SFW_TCP_ESTABLISHED))
 		s->timeout_s = s->app_timeout_s;
-	s->last_seen_ns = now;
-	s->created_ns = old ? old->created_ns : now;
+	s->last_seen_s = sfw_secs(now);
+	s->created_s = old ? old->created_s : s->last_seen_s;
 	for (int w = 0; w < 2; w++) {
 		s->wing[w].tcp_flags &= HA_KEPT_WING_FLAGS;
 		if (!tcp)

@@ -80,12 +80,13 @@ struct sfw_event {
 	struct sfw_session_key key;
 	struct sfw_session sess;
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_event) == 216, "event ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_event) == 208, "event ABI");
 
 #ifndef __BPF__
 /* A ring record as an event, or NULL. The datapath writes every record
  * whole, so one of another size is another sfw's (a datapath still pinned
- * from before an upgrade: its 240-byte events had the NAT block elsewhere),
+ * from before an upgrade: its 240- or 216-byte events had the NAT block or
+ * the times elsewhere),
  * whose fields would be read at the wrong places: skipped, not logged. */
 static inline const struct sfw_event *sfw_event_of(const void *data, size_t len)
 {
@@ -110,7 +111,7 @@ struct sfw_reap_entry {
 	__u32 pad;
 	struct sfw_session sess;   /* out: the session as removed */
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_reap_entry) == 216, "reap entry ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_reap_entry) == 208, "reap entry ABI");
 
 /* The reaper's context (BPF_PROG_TEST_RUN ctx_in). */
 struct sfw_reap_ctx {

@@ -193,7 +193,8 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_nat_port_key) == 20, "NAT port key ABI");
 
 struct sfw_nat_port {
 	__u64 sess_id;                 /* the holder's session id */
-	__u64 since_ns;                /* taken at: the holder's created_ns */
+	__u32 since_s;                 /* taken at: the holder's created_s */
+	__u32 pad;
 	struct sfw_nat_owner owner;    /* its key */
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_nat_port) == 32, "NAT port ABI");
@@ -204,8 +205,10 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_nat_port) == 32, "NAT port ABI");
  * session's creation, neither its reservation nor its alias is taken
  * over, reaped or deleted as stale (two sessions would share a port, or
  * the first would lose its replies: docs/nat.md "Reclaim"). One XDP run
- * takes microseconds; a second covers a vCPU stopped mid-run. */
-#define SFW_NAT_TAKEOVER_NS 1000000000ull
+ * takes microseconds; a second covers a vCPU stopped mid-run. Counted in
+ * the sessions' whole seconds: young while the clock has moved on by no
+ * more than this, one to two seconds of real time. */
+#define SFW_NAT_TAKEOVER_S 1u
 
 /* First ports tried per allocation: a bounded loop for the verifier
  * (docs/nat.md, Cilium's SNAT_COLLISION_RETRIES). */

@@ -5,6 +5,10 @@
 #define SFW_SESSION_H
 
 #include "sfw_types.h"
+#include "net_consts.h"
+#ifndef __BPF__
+#include <stdbool.h>
+#endif
 
 #define SFW_DEFAULT_MAX_SESSIONS 1048576
 
@@ -219,8 +223,11 @@ static inline void sfw_nat_owner_unpack(struct sfw_session_key *k,
 
 struct sfw_session {
 	__u64 id;             /* unique, never reused, 1.. (| SFW_SESS_ID_DYING) */
-	__u64 created_ns;     /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
-	__u64 last_seen_ns;
+	/* Whole seconds of the datapath's coarse CLOCK_MONOTONIC
+	 * (sfw_secs): every timeout is in seconds, and 32 bits last 136
+	 * years of uptime; 8 bytes less per session than nanoseconds. */
+	__u32 created_s;
+	__u32 last_seen_s;
 	__u32 timeout_s;      /* idle timeout in force for the current state */
 	__u32 policy_id;      /* Junos policy index; built-in ids in config.h, policy.h */
 	__u32 app_timeout_s;  /* the application's inactivity timeout, 0: none */
@@ -241,11 +248,31 @@ struct sfw_session {
 		struct sfw_nat_owner owner;     /* SFW_SESS_F_NAT_ALIAS: the session's key */
 	};
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_session) == 160, "session ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_session) == 152, "session ABI");
 
 /* An entry of the table that is no session of its own (SFW_SESS_F_NAT_ALIAS):
  * every walk that shows, counts, mirrors or ends sessions skips it. */
 #define SFW_SESS_IS_ALIAS(s) (((s)->flags & SFW_SESS_F_NAT_ALIAS) != 0)
+
+/* A session's clock: whole seconds of the coarse CLOCK_MONOTONIC the
+ * datapath reads (bpf_ktime_get_coarse_ns) and user space reads
+ * (sfw_coarse_now_ns). */
+static inline __u32 sfw_secs(__u64 now_ns)
+{
+	return (__u32)(now_ns / SFW_NSEC_PER_SEC);
+}
+
+/* Idle longer than its timeout at now_s? Whole seconds both: it was
+ * last seen within second last_seen_s, so by the time now_s is past it by
+ * more than the timeout it has been idle longer than that, and at most a
+ * second longer; never early. Another CPU may have
+ * stamped last_seen_s later than a now read before: fresh, not wrapped
+ * into "idle for ages". The datapath's rule (bpf/session.bpf.h), the
+ * sweeper's and the shows'. */
+static inline bool sfw_sess_expired_at(const struct sfw_session *s, __u32 now_s)
+{
+	return now_s > s->last_seen_s && now_s - s->last_seen_s > s->timeout_s;
+}
 
 /* Concurrent sessions per address (limit-session): one entry per address,
  * direction and zone while it has counted sessions. The value repeats its

@@ -83,12 +83,6 @@ const struct sfw_sweep_stats *sfw_sweep_stats(const struct sfw_sweeper *sw)
 	return &sw->st;
 }
 
-/* The datapath's rule (bpf/session.bpf.h sfw_expired), on our clock. */
-static bool expired(const struct sfw_session *s, __u64 now)
-{
-	return now > s->last_seen_ns &&
-	       now - s->last_seen_ns > (__u64)s->timeout_s * SFW_NSEC_PER_SEC;
-}
 
 /* Hands the batch's NAT aliases to the reaper, which removes those whose
  * session is gone (evicted without its release) with their port
@@ -125,13 +119,14 @@ static int reap_expired(struct sfw_sweeper *sw, __u32 count, __u64 now)
 
 	for (__u32 i = 0; i < count; i++) {
 		const struct sfw_session *s = &sw->vals[i];
-		__u64 at = s->last_seen_ns + (__u64)s->timeout_s * SFW_NSEC_PER_SEC;
+		/* the first second sfw_sess_expired_at says yes in */
+		__u64 at = ((__u64)s->last_seen_s + s->timeout_s + 1) * SFW_NSEC_PER_SEC;
 
 		/* a NAT alias ends with its session, never by its own timer
 		 * (stale ones: reap_aliases) */
 		if (SFW_SESS_IS_ALIAS(s))
 			continue;
-		if (sw->pick ? !sw->pick(s, sw->pick_arg) : !expired(s, now)) {
+		if (sw->pick ? !sw->pick(s, sw->pick_arg) : !sfw_sess_expired_at(s, sfw_secs(now))) {
 			sw->pass_left++;
 			if (at < sw->pass_expiry)
 				sw->pass_expiry = at;

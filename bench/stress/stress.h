@@ -278,7 +278,7 @@ static inline const char *st_session_wrong(const struct sfw_session_key *k,
 		if (b < p * 20 || b > p * 65535 || (p && !v->wing[w].ifindex))
 			return "wing counters";
 	}
-	if (v->last_seen_ns < v->created_ns)
+	if (v->last_seen_s < v->created_s)
 		return "last seen before created";
 	return NULL;
 }

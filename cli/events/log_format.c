@@ -182,14 +182,14 @@ static void add_nat(struct fields *f, const struct sfw_event *e, const struct en
 static void add_counts(struct fields *f, const struct sfw_event *e)
 {
 	const struct sfw_wing *w = e->sess.wing;
-	__u64 end = e->time_ns > e->sess.created_ns ? e->time_ns : e->sess.created_ns;
+	__u32 end = sfw_secs(e->time_ns);
 
 	add(f, true, "packets-from-client", "%llu", (unsigned long long)w[SFW_WING_IN].packets);
 	add(f, true, "bytes-from-client", "%llu", (unsigned long long)w[SFW_WING_IN].bytes);
 	add(f, true, "packets-from-server", "%llu", (unsigned long long)w[SFW_WING_OUT].packets);
 	add(f, true, "bytes-from-server", "%llu", (unsigned long long)w[SFW_WING_OUT].bytes);
 	add(f, true, "elapsed-time", "%llu",
-	    (unsigned long long)((end - e->sess.created_ns) / 1000000000ull));
+	    (unsigned long long)(end > e->sess.created_s ? end - e->sess.created_s : 0));
 }
 
 static void add_apps(struct fields *f)

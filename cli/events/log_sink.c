@@ -151,7 +151,7 @@ static int open_log_fd(const char *path)
 }
 
 /* The mark's layout, numbered: another one (an older sfw's) is not read. */
-#define SFW_LOG_MARK_MAGIC 0x73666d02u   /* 02: the 216-byte event */
+#define SFW_LOG_MARK_MAGIC 0x73666d03u   /* 03: the 208-byte event */
 
 static __u64 file_end(int fd)
 {

@@ -67,7 +67,7 @@ bool sfw_reeval_keeps(struct sfw_reeval *rv, const struct sfw_session_key *key,
 		return true;
 	if (policy_gone(rv, sess->policy_id))
 		return false;
-	sfw_view_build(&v, key, sess, sess->last_seen_ns);
+	sfw_view_build(&v, key, sess, (__u64)sess->last_seen_s * SFW_NSEC_PER_SEC);
 	from = iface_zone(rv, v.wing[SFW_WING_IN].ifindex);
 	if (!(sess->flags & SFW_SESS_F_TRANSIT))
 		to = SFW_ZONE_HOST;
@@ -85,7 +85,10 @@ static int visit(const struct sfw_session_key *key, const struct sfw_session *se
 {
 	struct sfw_reeval *rv = arg;
 
-	if (sess->created_ns < rv->since_ns)
+	/* in whole seconds: one made in the second before the apply
+	 * began is judged again too, which only ever ends what the new
+	 * configuration refuses */
+	if (sess->created_s < sfw_secs(rv->since_ns))
 		return SFW_WALK_NEXT;
 	return sfw_reeval_keeps(rv, key, sess) ? SFW_WALK_NEXT : SFW_WALK_DELETE;
 }

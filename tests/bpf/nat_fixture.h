@@ -205,13 +205,11 @@ static SUITE_UNUSED int map_count(const char *name)
 	return n;
 }
 
-/* Moves every alias's creation back by secs (clamped at 1 ns after
- * boot), so one whose session the table lacks is taken for gone rather
- * than on its way (SFW_NAT_TAKEOVER_NS). */
-static SUITE_UNUSED void nat_age_aliases(__u64 secs)
+/* Moves every alias's creation back by secs (clamped at boot), so one whose session the table lacks is taken for gone rather
+ * than on its way (SFW_NAT_TAKEOVER_S). */
+static SUITE_UNUSED void nat_age_aliases(__u32 secs)
 {
 	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS));
-	__u64 ns = secs * SFW_NSEC_PER_SEC;
 	struct sfw_session_key k, next;
 	struct sfw_session a;
 
@@ -219,7 +217,7 @@ static SUITE_UNUSED void nat_age_aliases(__u64 secs)
 		k = next;
 		if (bpf_map_lookup_elem(fd, &k, &a) || !SFW_SESS_IS_ALIAS(&a))
 			continue;
-		a.created_ns = a.created_ns > ns ? a.created_ns - ns : 1;
+		a.created_s = a.created_s > secs ? a.created_s - secs : 0;
 		cr_assert_eq(bpf_map_update_elem(fd, &k, &a, BPF_EXIST), 0);
 	}
 }
@@ -234,10 +232,9 @@ static SUITE_UNUSED void nat_owner_of(const struct pb_spec *spec, struct sfw_nat
 }
 
 /* The same for every port reservation. */
-static SUITE_UNUSED void nat_age_reservations(__u64 secs)
+static SUITE_UNUSED void nat_age_reservations(__u32 secs)
 {
 	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_PORTS));
-	__u64 ns = secs * SFW_NSEC_PER_SEC;
 	struct sfw_nat_port_key k, next;
 	struct sfw_nat_port r;
 
@@ -245,12 +242,12 @@ static SUITE_UNUSED void nat_age_reservations(__u64 secs)
 		k = next;
 		if (bpf_map_lookup_elem(fd, &k, &r))
 			continue;
-		r.since_ns = r.since_ns > ns ? r.since_ns - ns : 1;
+		r.since_s = r.since_s > secs ? r.since_s - secs : 0;
 		cr_assert_eq(bpf_map_update_elem(fd, &k, &r, BPF_EXIST), 0);
 	}
 }
 
-static SUITE_UNUSED void nat_age_holders(__u64 secs)
+static SUITE_UNUSED void nat_age_holders(__u32 secs)
 {
 	nat_age_aliases(secs);
 	nat_age_reservations(secs);

@@ -48,7 +48,7 @@ static const struct abi_member abi_members[] = {
 	M(sfw_session_key, addr_lo), M(sfw_session_key, addr_hi), M(sfw_session_key, port_lo),
 	M(sfw_session_key, port_hi), M(sfw_session_key, proto), M(sfw_session_key, family),
 	M(sfw_session_key, pad),
-	M(sfw_session, id), M(sfw_session, created_ns), M(sfw_session, last_seen_ns),
+	M(sfw_session, id), M(sfw_session, created_s), M(sfw_session, last_seen_s),
 	M(sfw_session, timeout_s), M(sfw_session, policy_id), M(sfw_session, app_id),
 	M(sfw_session, state), M(sfw_session, tcp_state), M(sfw_session, flags),
 	M(sfw_session, wing),

@@ -533,7 +533,7 @@ Test(nat, stale_alias_replaced_after_eviction)
 /* A first packet reserves its port and inserts its alias before its
  * session: on another CPU, its holder is missing from the table for that
  * while, as an evicted one is. Deleting a session just made stands for
- * that: within SFW_NAT_TAKEOVER_NS neither its port nor its alias is
+ * that: within SFW_NAT_TAKEOVER_S neither its port nor its alias is
  * taken, or two sessions would leave by one port, and the first lose its
  * replies (its port taken over by a flow to another server, its alias by
  * one to the same server). Past it, they are taken over. */
@@ -1022,14 +1022,14 @@ Test(nat, redteam_sweeper_frees_what_an_evicted_session_left)
 	struct pb_pkt in, out;
 	struct timespec ts;
 
-	/* opened first: the sweep below is well within SFW_NAT_TAKEOVER_NS
+	/* opened first: the sweep below is well within SFW_NAT_TAKEOVER_S
 	 * of the packet (review rvgrace2 L3) */
 	cr_assert_eq(sfw_reaper_open_fds(&reaper, fx_map_fd_dup, NULL), 0, "%s", sfw_last_error());
 	cr_assert_eq(sfw_sweeper_new(&sw, fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), reaper, 64), 0);
 	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
 	fx_key(&a, &k);
 	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
-	/* at once: as well a first packet on its way (SFW_NAT_TAKEOVER_NS) */
+	/* at once: as well a first packet on its way (SFW_NAT_TAKEOVER_S) */
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	sfw_sweep_all(sw, (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec);
 	cr_assert_eq(fx_session_count(), 1, "the alias of a session on its way reaped");

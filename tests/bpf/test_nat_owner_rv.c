@@ -1,6 +1,6 @@
 /* Review rvnat16: the owner an alias or a reservation keeps (include/session.h
  * struct sfw_nat_owner) must name its live session's key exactly, on every
- * path that looks it up, past SFW_NAT_TAKEOVER_NS: there "young" no longer
+ * path that looks it up, past SFW_NAT_TAKEOVER_S: there "young" no longer
  * keeps a holder, only finding its session by the unpacked key does. A
  * wrong unpack (or a stale scratch) makes a live holder look gone: its
  * alias or port is taken over by another session, or the sweeper deletes
@@ -32,7 +32,7 @@ Test(nat_owner_rv, the_reaper_keeps_a_live_sessions_alias_and_port)
 
 	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_REDIRECT);
 	port = port_at(&out, 0);
-	nat_age_holders(2);   /* past SFW_NAT_TAKEOVER_NS: only the lookup keeps them */
+	nat_age_holders(2);   /* past SFW_NAT_TAKEOVER_S: only the lookup keeps them */
 	cr_assert_eq(sfw_reaper_open_fds(&reaper, fx_map_fd_dup, NULL), 0, "%s", sfw_last_error());
 	r.dport = port;
 	fx_key(&r, &ent.key);
@@ -77,7 +77,7 @@ Test(nat_owner_rv, a_live_alias_is_not_taken_over_by_another_session)
 	commit_dnat_any_port();
 	cr_assert_eq(run_at(out_if, &u1, &in, &out), FX_XDP_REDIRECT);
 	assert_tuple(&out, &u1, CLIENT, 40000, INSIDE, 80);
-	nat_age_aliases(2);   /* past SFW_NAT_TAKEOVER_NS */
+	nat_age_aliases(2);   /* past SFW_NAT_TAKEOVER_S */
 	cr_assert_eq(run_at(out_if, &u2, &in, &out), FX_XDP_DROP,
 		     "a second session took the first's live alias");
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);

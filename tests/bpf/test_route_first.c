@@ -100,7 +100,7 @@ static void untouched(const struct sfw_session *before, const struct conn *k, co
 
 	cr_expect_eq(after.id, before->id, "%s: the session replaced", what);
 	cr_expect_eq(after.tcp_state, before->tcp_state, "%s: moved the TCP state", what);
-	cr_expect_eq(after.last_seen_ns, before->last_seen_ns, "%s: refreshed the session", what);
+	cr_expect_eq(after.last_seen_s, before->last_seen_s, "%s: refreshed the session", what);
 	for (int w = 0; w < 2; w++)
 		cr_expect_eq(after.wing[w].packets, before->wing[w].packets,
 			     "%s: counted on wing %d", what, w);
@@ -276,7 +276,7 @@ Test(route_first, nat_reply_routed_into_another_zone_refused_before_it_counts)
 	after = sess_of(&u);
 	cr_expect_eq(after.wing[SFW_WING_OUT].packets, before.wing[SFW_WING_OUT].packets,
 		     "the refused reply counted");
-	cr_expect_eq(after.last_seen_ns, before.last_seen_ns, "refreshed by a refused reply");
+	cr_expect_eq(after.last_seen_s, before.last_seen_s, "refreshed by a refused reply");
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
 	cr_expect_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 0);
 }

@@ -184,7 +184,7 @@ Test(tcp, retransmitted_syn_keeps_session)
 	cr_assert_eq(s2.id, s1.id);
 	cr_assert_eq(s2.tcp_state, SFW_TCP_SYN_SENT);
 	cr_assert_eq(s2.wing[SFW_WING_IN].packets, 2);
-	cr_assert_eq(s2.created_ns, s1.created_ns);
+	cr_assert_eq(s2.created_s, s1.created_s);
 	cr_assert_eq(fx_session_count(), 1);
 }
 

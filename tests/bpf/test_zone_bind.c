@@ -160,7 +160,7 @@ Test(zone_bind, wing_from_another_zone_refused_and_session_untouched)
 	cr_expect_eq(run_at(in_if, &r, &in, &out), FX_XDP_DROP, "the server's tuple from fa");
 	cr_expect_eq(run_at(fc_if, &r, &in, &out), FX_XDP_DROP, "the server's tuple from fc");
 	after = sess_of(&u);
-	cr_expect_eq(after.last_seen_ns, before.last_seen_ns, "refreshed by a refused packet");
+	cr_expect_eq(after.last_seen_s, before.last_seen_s, "refreshed by a refused packet");
 	for (int w = 0; w < 2; w++) {
 		cr_expect_eq(after.wing[w].packets, before.wing[w].packets, "wing %d counted", w);
 		cr_expect_eq(after.wing[w].ifindex, before.wing[w].ifindex, "wing %d moved", w);
@@ -642,7 +642,7 @@ Test(zone_bind, rv2_packet_refused_for_its_route_counts_and_refreshes_nothing)
 	cr_expect_eq(after.wing[SFW_WING_IN].packets, before.wing[SFW_WING_IN].packets,
 		     "the refused packet counted on the session");
 	cr_expect_eq(after.wing[SFW_WING_IN].bytes, before.wing[SFW_WING_IN].bytes);
-	cr_expect_eq(after.last_seen_ns, before.last_seen_ns, "refreshed by a refused packet");
+	cr_expect_eq(after.last_seen_s, before.last_seen_s, "refreshed by a refused packet");
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
 	cr_expect_eq(outcomes_at(in_if), 2, "one outcome per packet");
 }
@@ -665,7 +665,7 @@ Test(zone_bind, rv2_packet_the_stack_would_route_into_another_zone_changes_nothi
 	after = sess_of(&u);
 	cr_expect_eq(after.wing[SFW_WING_IN].packets, before.wing[SFW_WING_IN].packets,
 		     "the refused packet counted on the session");
-	cr_expect_eq(after.last_seen_ns, before.last_seen_ns, "refreshed by a refused packet");
+	cr_expect_eq(after.last_seen_s, before.last_seen_s, "refreshed by a refused packet");
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
 }
 
@@ -687,7 +687,7 @@ Test(zone_bind, rv2_packet_refused_as_no_route_changes_nothing)
 	after = sess_of(&u);
 	cr_expect_eq(after.wing[SFW_WING_IN].packets, before.wing[SFW_WING_IN].packets,
 		     "the refused packet counted on the session");
-	cr_expect_eq(after.last_seen_ns, before.last_seen_ns, "refreshed by a refused packet");
+	cr_expect_eq(after.last_seen_s, before.last_seen_s, "refreshed by a refused packet");
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_NO_ROUTE), 1);
 }
 
@@ -743,7 +743,7 @@ Test(zone_bind, rv2_hosts_answer_refused_at_tc_changes_no_session_state)
 		     "the refused answer counted on the host's wing");
 	cr_expect_eq(after.wing[SFW_WING_OUT].ifindex, before.wing[SFW_WING_OUT].ifindex,
 		     "the refused answer's egress recorded");
-	cr_expect_eq(after.last_seen_ns, before.last_seen_ns, "refreshed by a refused answer");
+	cr_expect_eq(after.last_seen_s, before.last_seen_s, "refreshed by a refused answer");
 	cr_expect_eq(run_at(out_if, &err, &in, &out), FX_XDP_DROP,
 		     "an error about the refused answer, from the WAN");
 }

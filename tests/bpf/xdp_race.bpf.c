@@ -57,7 +57,7 @@ static long race_hold_step(__u64 i, void *ctx)
 
 static void race_insert(void)
 {
-	race_sess.created_ns = race_sess.last_seen_ns = bpf_ktime_get_coarse_ns();
+	race_sess.created_s = race_sess.last_seen_s = sfw_secs(bpf_ktime_get_coarse_ns());
 	bpf_map_update_elem(&SFW_MAP_SESSIONS, &race_key, &race_sess, BPF_NOEXIST);
 }
 

@@ -1,5 +1,5 @@
 /* The session-log formatter (cli/events/log_format.c): the input is an event as
- * the ring delivers it (struct sfw_event, 216 bytes, any content) followed by
+ * the ring delivers it (struct sfw_event, 208 bytes, any content) followed by
  * the names the environment answers with (NUL-separated: host, application,
  * policy, two zones, interface), since interface names come from the kernel and may
  * hold any byte. Into every buffer size: the result is NUL-terminated and

@@ -337,26 +337,23 @@ int fx_age(const struct pb_spec *s, __s64 secs)
 {
 	struct sfw_session_key k;
 	struct sfw_session v;
-	__s64 ns = secs * (__s64)SFW_NSEC_PER_SEC;
-
 	fx_key(s, &k);
 	if (bpf_map_lookup_elem(fx.sessions_fd, &k, &v))
 		return -errno;
 	/* timestamps are CLOCK_MONOTONIC and cannot go back before boot: on
 	 * a machine up for less than secs (a fresh one, where the README's
 	 * test command runs), the session goes back as far as it can in
-	 * whole seconds short of secs, and its timeout shrinks by those
-	 * seconds, which expires it (or not) exactly alike */
-	if (ns > 0 && (__s64)v.last_seen_ns <= ns) {
-		__s64 room = (__s64)v.last_seen_ns - 1;
-		__s64 k_s = (ns - room + (__s64)SFW_NSEC_PER_SEC - 1) / (__s64)SFW_NSEC_PER_SEC;
+	 * seconds short of secs, and its timeout shrinks by those seconds,
+	 * which expires it (or not) exactly alike */
+	if (secs > 0 && (__s64)v.last_seen_s < secs) {
+		__s64 k_s = secs - (__s64)v.last_seen_s;
 
-		ns -= k_s * (__s64)SFW_NSEC_PER_SEC;
+		secs -= k_s;
 		v.timeout_s = (__s64)v.timeout_s > k_s ? v.timeout_s - (__u32)k_s : 0;
 	}
-	v.last_seen_ns -= ns;
+	v.last_seen_s -= (__u32)secs;
 	/* the creation time is only shown (the session's duration) */
-	v.created_ns = (__s64)v.created_ns > ns ? v.created_ns - ns : 1;
+	v.created_s = (__s64)v.created_s > secs ? v.created_s - (__u32)secs : 0;
 	return bpf_map_update_elem(fx.sessions_fd, &k, &v, BPF_EXIST) ? -errno : 0;
 }
 

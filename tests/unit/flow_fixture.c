@@ -82,8 +82,8 @@ void uf_build(const struct uf_spec *s, struct sfw_session_key *key,
 	addr_of(s->dst, &dst);
 	memset(&v, 0, sizeof(v));
 	v.id = s->id;
-	v.created_ns = s->created_s * UF_SEC;
-	v.last_seen_ns = s->last_seen_s * UF_SEC;
+	v.created_s = s->created_s;
+	v.last_seen_s = s->last_seen_s;
 	v.timeout_s = s->timeout_s;
 	v.policy_id = s->policy_id ? s->policy_id : SFW_POLICY_ID_DEFAULT_PERMIT;
 	v.app_id = s->app_id;

@@ -59,7 +59,7 @@ static struct sfw_event tcp_event(__u8 type)
 	e.key.proto = SFW_IPPROTO_TCP;
 	e.key.family = SFW_FAMILY_INET;
 	e.sess.id = 0x100000007ull;
-	e.sess.created_ns = 97000000000ull;
+	e.sess.created_s = 97;
 	e.sess.policy_id = 4;
 	e.sess.app_id = 6;
 	e.sess.flags = SFW_SESS_F_OPENER_LO | SFW_SESS_F_TRANSIT;
