@@ -55,7 +55,7 @@ static __always_inline bool sfw_icmp_fits_wing(const struct sfw_pkt *p, __u32 di
 }
 
 /* now: the packet's coarse clock, in nanoseconds (include/session.h
- * sfw_sess_expired_at says in what seconds it counts). */
+ * sfw_sess_expired_at says how whole seconds count). */
 static __always_inline bool sfw_expired(const struct sfw_session *s, __u64 now)
 {
 	return sfw_sess_expired_at(s, sfw_secs(now));
@@ -116,8 +116,9 @@ static __always_inline void sfw_wing_seen(struct sfw_session *s, __u32 dir, __u3
 	if (w->ifindex != ifindex)
 		w->ifindex = ifindex;
 	/* once a second: the head's cache line is not written by each
-	 * packet, only the wing's counters' */
-	if (s->last_seen_s != t)
+	 * packet, only the wing's counters' (never back: another CPU may
+	 * have stamped a later second) */
+	if (t > s->last_seen_s)
 		s->last_seen_s = t;
 }
 

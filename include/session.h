@@ -263,15 +263,23 @@ static inline __u32 sfw_secs(__u64 now_ns)
 }
 
 /* Idle longer than its timeout at now_s? Whole seconds both: it was
- * last seen within second last_seen_s, so by the time now_s is past it by
- * more than the timeout it has been idle longer than that, and at most a
- * second longer; never early. Another CPU may have
- * stamped last_seen_s later than a now read before: fresh, not wrapped
- * into "idle for ages". The datapath's rule (bpf/session.bpf.h), the
- * sweeper's and the shows'. */
+ * last seen within second last_seen_s, so once now_s is past it by more
+ * than the timeout it has been idle longer than that, and at most a
+ * second longer; never early. Another CPU may have stamped last_seen_s
+ * after a clock read before: later, so fresh, never "idle for ages".
+ * The datapath's rule (bpf/session.bpf.h sfw_expired), the sweeper's and
+ * the shows'. (In 32 bits: the XDP call chain's frames are at their 512
+ * bytes, and 64-bit forms of it spilled a register more.) */
 static inline bool sfw_sess_expired_at(const struct sfw_session *s, __u32 now_s)
 {
 	return now_s > s->last_seen_s && now_s - s->last_seen_s > s->timeout_s;
+}
+
+/* The first nanosecond of the coarse clock at which sfw_sess_expired_at
+ * says yes (for the sweeper's next pass). */
+static inline __u64 sfw_sess_expiry_ns(const struct sfw_session *s)
+{
+	return ((__u64)s->last_seen_s + s->timeout_s + 1) * SFW_NSEC_PER_SEC;
 }
 
 /* Concurrent sessions per address (limit-session): one entry per address,

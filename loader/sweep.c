@@ -119,8 +119,7 @@ static int reap_expired(struct sfw_sweeper *sw, __u32 count, __u64 now)
 
 	for (__u32 i = 0; i < count; i++) {
 		const struct sfw_session *s = &sw->vals[i];
-		/* the first second sfw_sess_expired_at says yes in */
-		__u64 at = ((__u64)s->last_seen_s + s->timeout_s + 1) * SFW_NSEC_PER_SEC;
+		__u64 at = sfw_sess_expiry_ns(s);
 
 		/* a NAT alias ends with its session, never by its own timer
 		 * (stale ones: reap_aliases) */
