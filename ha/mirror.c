@@ -175,8 +175,7 @@ struct walk_ctx {
 static int walk_one(const struct sfw_session_key *k, const struct sfw_session *s, void *arg)
 {
 	struct walk_ctx *c = arg;
-	__u32 now_s = sfw_secs(c->now);
-	__u32 idle_s = now_s > s->last_seen_s ? now_s - s->last_seen_s : 0;
+	__u32 idle_s = sfw_secs_since(s->last_seen_s, sfw_secs(c->now));
 
 	if (!ha_mirrored(k, s) || s->last_seen_s < sfw_secs(c->since) || idle_s >= s->timeout_s)
 		return 0;

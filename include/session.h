@@ -262,6 +262,13 @@ static inline __u32 sfw_secs(__u64 now_ns)
 	return (__u32)(now_ns / SFW_NSEC_PER_SEC);
 }
 
+/* Whole seconds from then_s to now_s; 0 when now is not later (the
+ * datapath may stamp a session after a clock read). */
+static inline __u32 sfw_secs_since(__u32 then_s, __u32 now_s)
+{
+	return now_s > then_s ? now_s - then_s : 0;
+}
+
 /* Idle longer than its timeout at now_s? Whole seconds both: it was
  * last seen within second last_seen_s, so once now_s is past it by more
  * than the timeout it has been idle longer than that, and at most a

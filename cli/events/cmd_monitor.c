@@ -51,8 +51,7 @@ static void print_text(struct monitor *m, const struct sfw_event *e, const struc
 			"Bytes: %llu, Duration: %llu", sfw_close_reason_text(e->reason),
 			(unsigned long long)in->packets, (unsigned long long)in->bytes,
 			(unsigned long long)out->packets, (unsigned long long)out->bytes,
-			(unsigned long long)(sfw_secs(e->time_ns) > e->sess.created_s
-					     ? sfw_secs(e->time_ns) - e->sess.created_s : 0));
+			(unsigned long long)sfw_secs_since(e->sess.created_s, sfw_secs(e->time_ns)));
 	fputc('\n', m->cl->out);
 }
 

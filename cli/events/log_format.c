@@ -182,14 +182,13 @@ static void add_nat(struct fields *f, const struct sfw_event *e, const struct en
 static void add_counts(struct fields *f, const struct sfw_event *e)
 {
 	const struct sfw_wing *w = e->sess.wing;
-	__u32 end = sfw_secs(e->time_ns);
 
 	add(f, true, "packets-from-client", "%llu", (unsigned long long)w[SFW_WING_IN].packets);
 	add(f, true, "bytes-from-client", "%llu", (unsigned long long)w[SFW_WING_IN].bytes);
 	add(f, true, "packets-from-server", "%llu", (unsigned long long)w[SFW_WING_OUT].packets);
 	add(f, true, "bytes-from-server", "%llu", (unsigned long long)w[SFW_WING_OUT].bytes);
 	add(f, true, "elapsed-time", "%llu",
-	    (unsigned long long)(end > e->sess.created_s ? end - e->sess.created_s : 0));
+	    (unsigned long long)sfw_secs_since(e->sess.created_s, sfw_secs(e->time_ns)));
 }
 
 static void add_apps(struct fields *f)

@@ -21,14 +21,6 @@ static void set_wing(struct sfw_wing_view *w, const union sfw_addr *src,
 	w->raw = raw;
 }
 
-/* Whole seconds between a session's stamp and now (include/session.h
- * sfw_secs); 0 when now is not later (the datapath may touch a session
- * after we read the clock). */
-static __u32 secs_since(__u32 then_s, __u32 now_s)
-{
-	return now_s > then_s ? now_s - then_s : 0;
-}
-
 /* An application the CLI's table does not know (a configured one, or a
  * predefined one beyond the table): its name as the last commit stored it. */
 static void named_app(struct sfw_view *v, __u16 app_id)
@@ -72,11 +64,11 @@ void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
 	} else
 		set_wing(&v->wing[SFW_WING_OUT], b, pb, a, pa, &sess->wing[SFW_WING_OUT]);
 
-	idle = secs_since(sess->last_seen_s, sfw_secs(now_ns));
+	idle = sfw_secs_since(sess->last_seen_s, sfw_secs(now_ns));
 	v->remaining_s = idle >= sess->timeout_s ? 0 : sess->timeout_s - (__u32)idle;
 	v->valid = sess->state != SFW_SESS_INVALIDATED && v->remaining_s > 0;
 	v->start_s = sess->created_s;
-	v->duration_s = secs_since(sess->created_s, sfw_secs(now_ns));
+	v->duration_s = sfw_secs_since(sess->created_s, sfw_secs(now_ns));
 	v->app = sfw_app_classify(sess->app_id, key->proto,
 				  v->wing[SFW_WING_IN].dport);
 	if (!v->app && sess->app_id)

@@ -205,8 +205,9 @@ static SUITE_UNUSED int map_count(const char *name)
 	return n;
 }
 
-/* Moves every alias's creation back by secs (clamped at boot), so one whose session the table lacks is taken for gone rather
- * than on its way (SFW_NAT_TAKEOVER_S). */
+/* Moves every alias's creation back by secs (clamped at boot), so one
+ * whose session the table lacks is taken for gone rather than on its way
+ * (SFW_NAT_TAKEOVER_S). */
 static SUITE_UNUSED void nat_age_aliases(__u32 secs)
 {
 	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS));
