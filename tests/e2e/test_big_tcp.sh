@@ -16,6 +16,13 @@ fw tests/e2e/big_tcp.py veth1 "$BIG" || fail "IPv4 GSO size on veth1"
 srv tests/e2e/big_tcp.py veth0 "$BIG" || fail "IPv4 GRO size on the server"
 fw ip link set dev veth1 gso_max_size "$BIG" || fail "IPv6 GSO size on veth1"
 srv ip link set dev veth0 gro_max_size "$BIG" || fail "IPv6 GRO size on the server"
+# What else decides how big the host's segments get, held open so that a
+# slow or busy machine still sends them: the server's receive window (a
+# reader that falls behind leaves nc's 128 KiB buffer full and the window
+# under 64 KiB: CI saw 55,362-byte frames at most) and the sender's TSO
+# sizing by RTT (segments halve for each 512 us of min RTT).
+srv sysctl -qw net.ipv4.tcp_rmem="4096 4194304 16777216" || fail "receive buffer on the server"
+fw sysctl -qw net.ipv4.tcp_tso_rtt_log=20 || fail "TSO sizing by RTT on the firewall host"
 
 # Congestion control cubic: BBR (this machine's default) caps its segments
 # at 64 KiB (bbr_tso_segs_goal), which would keep BIG TCP from happening.
