@@ -175,11 +175,11 @@ struct walk_ctx {
 static int walk_one(const struct sfw_session_key *k, const struct sfw_session *s, void *arg)
 {
 	struct walk_ctx *c = arg;
-	__u32 idle_s = sfw_secs_since(s->last_seen_s, sfw_secs(c->now));
+	__u32 left_s = sfw_sess_remaining_at(s, sfw_secs(c->now));
 
-	if (!ha_mirrored(k, s) || s->last_seen_s < sfw_secs(c->since) || idle_s >= s->timeout_s)
+	if (!ha_mirrored(k, s) || s->last_seen_s < sfw_secs(c->since) || !left_s)
 		return 0;
-	return write_entry(c->m, k, s, s->timeout_s - idle_s, c->gen,
+	return write_entry(c->m, k, s, left_s, c->gen,
 			   c->refresh ? &c->m->st->refreshed : &c->m->st->mirrored);
 }
 

@@ -282,6 +282,23 @@ static inline bool sfw_sess_expired_at(const struct sfw_session *s, __u32 now_s)
 	return now_s > s->last_seen_s && now_s - s->last_seen_s > s->timeout_s;
 }
 
+/* Whole seconds left at now_s before sfw_sess_expired_at says yes,
+ * counting the current one: 0 once expired, 1 in its last second (idle
+ * exactly its timeout), the timeout + 1 in the second of its last packet
+ * (or of a stamp after the clock read). The HA mirror gives it to the
+ * replica's conntrack entry, which so never ends a session before the
+ * datapath does; the shows count down to 0 one second earlier, as Junos
+ * does. */
+static inline __u32 sfw_sess_remaining_at(const struct sfw_session *s, __u32 now_s)
+{
+	__u32 left;
+
+	if (sfw_sess_expired_at(s, now_s))
+		return 0;
+	left = s->timeout_s - sfw_secs_since(s->last_seen_s, now_s);
+	return left < 0xffffffffu ? left + 1 : left;
+}
+
 /* The first nanosecond of the coarse clock at which sfw_sess_expired_at
  * says yes (for the sweeper's next pass). */
 static inline __u64 sfw_sess_expiry_ns(const struct sfw_session *s)

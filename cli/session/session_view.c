@@ -39,7 +39,7 @@ void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
 {
 	const union sfw_addr *a = &key->addr_lo, *b = &key->addr_hi;
 	__be16 pa = key->port_lo, pb = key->port_hi;
-	__u64 idle;
+	__u32 left;
 
 	memset(v, 0, sizeof(*v));
 	v->key = key;
@@ -64,9 +64,11 @@ void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
 	} else
 		set_wing(&v->wing[SFW_WING_OUT], b, pb, a, pa, &sess->wing[SFW_WING_OUT]);
 
-	idle = sfw_secs_since(sess->last_seen_s, sfw_secs(now_ns));
-	v->remaining_s = idle >= sess->timeout_s ? 0 : sess->timeout_s - (__u32)idle;
-	v->valid = sess->state != SFW_SESS_INVALIDATED && v->remaining_s > 0;
+	left = sfw_sess_remaining_at(sess, sfw_secs(now_ns));
+	/* Timeout counts down to 0 as on Junos (the current second not
+	 * shown); Valid as long as the datapath takes its packets */
+	v->remaining_s = left ? left - 1 : 0;
+	v->valid = sess->state != SFW_SESS_INVALIDATED && left > 0;
 	v->start_s = sess->created_s;
 	v->duration_s = sfw_secs_since(sess->created_s, sfw_secs(now_ns));
 	v->app = sfw_app_classify(sess->app_id, key->proto,

@@ -28,7 +28,7 @@ struct sfw_view {
 	const struct sfw_session *sess;
 	__u8 family, proto;
 	struct sfw_wing_view wing[2];   /* SFW_WING_IN, SFW_WING_OUT */
-	__u32 remaining_s;              /* idle time left, floored at 0 */
+	__u32 remaining_s;              /* timeout minus whole seconds idle, or 0 */
 	bool valid;                     /* false: Invalidated */
 	__u64 start_s, duration_s;      /* since boot at creation; age */
 	const struct sfw_app *app;

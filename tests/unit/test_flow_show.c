@@ -221,6 +221,38 @@ Test(flow_show, invalidated_and_unnamed_protocol)
 	uf_free(&o);
 }
 
+/* The last second of a session's timeout (idle exactly 60 s at the
+ * fixed clock) is one the datapath still takes packets in
+ * (sfw_sess_expired_at): Timeout 0, yet Valid; a second later it is
+ * Invalidated. Red when the view judged by the count alone. */
+Test(flow_show, the_last_second_is_still_valid)
+{
+	struct uf_spec last = s_expired, gone = s_expired;
+	struct sfw_filter f = { .mask = SFW_FLT_ID, .id = 403 };
+	struct uf_out o;
+
+	last.id = 403;
+	last.last_seen_s = 1000 - 60;
+	gone.id = 404;
+	gone.sport = 1001;
+	gone.last_seen_s = 1000 - 61;
+	add(&last);
+	add(&gone);
+	cr_assert_str_eq(show(&o, &f, SFW_VIEW_BRIEF, false),
+		"Session ID: 403, Policy name: default-policy-logical-system-00/2, Timeout: 0, Valid\n"
+		"  In: 192.0.2.3/1000 --> 192.0.2.4/2000;udp, Conn Tag: 0x0, If: lo, Pkts: 0, Bytes: 0,\n"
+		"  Out: 192.0.2.4/2000 --> 192.0.2.3/1000;udp, Conn Tag: 0x0, If: lo, Pkts: 0, Bytes: 0,\n"
+		"Total sessions: 1\n");
+	uf_free(&o);
+	f.id = 404;
+	cr_assert_str_eq(show(&o, &f, SFW_VIEW_BRIEF, false),
+		"Session ID: 404, Policy name: default-policy-logical-system-00/2, Timeout: 0, Invalidated\n"
+		"  In: 192.0.2.3/1001 --> 192.0.2.4/2000;udp, Conn Tag: 0x0, If: lo, Pkts: 0, Bytes: 0,\n"
+		"  Out: 192.0.2.4/2000 --> 192.0.2.3/1001;udp, Conn Tag: 0x0, If: lo, Pkts: 0, Bytes: 0,\n"
+		"Total sessions: 1\n");
+	uf_free(&o);
+}
+
 Test(flow_show, extensive_tcp)
 {
 	struct uf_out o;
