@@ -1,0 +1,54 @@
+/* The sessions' clock in whole seconds (include/session.h): one rule for
+ * the datapath, the sweeper, the shows and the HA mirror, never early. */
+#include <criterion/criterion.h>
+#include "session.h"
+
+static struct sfw_session at(__u32 last_seen_s, __u32 timeout_s)
+{
+	struct sfw_session s = { .last_seen_s = last_seen_s, .timeout_s = timeout_s };
+
+	return s;
+}
+
+/* Idle exactly its timeout: still the datapath's; one second more: not.
+ * Red with `>=` in sfw_sess_expired_at. */
+Test(session_clock, expired_never_early)
+{
+	struct sfw_session s = at(1000, 60);
+
+	cr_expect(!sfw_sess_expired_at(&s, 1000));
+	cr_expect(!sfw_sess_expired_at(&s, 1060));
+	cr_expect(sfw_sess_expired_at(&s, 1061));
+	cr_expect(!sfw_sess_expired_at(&s, 999), "a stamp after the clock read is fresh");
+	s = at(1000, 0);
+	cr_expect(!sfw_sess_expired_at(&s, 1000));
+	cr_expect(sfw_sess_expired_at(&s, 1001));
+	s = at(1000, 0xffffffffu);
+	cr_expect(!sfw_sess_expired_at(&s, 1000 + 0xfffffffeu));
+}
+
+/* The sweeper's next pass is the first nanosecond the rule says yes. */
+Test(session_clock, expiry_ns_is_the_first_expired_nanosecond)
+{
+	struct sfw_session s = at(1000, 60);
+	__u64 ns = sfw_sess_expiry_ns(&s);
+
+	cr_expect_eq(ns, 1061ull * SFW_NSEC_PER_SEC);
+	cr_expect(!sfw_sess_expired_at(&s, sfw_secs(ns - 1)));
+	cr_expect(sfw_sess_expired_at(&s, sfw_secs(ns)));
+}
+
+/* What the HA mirror writes: the current second counted, 0 once expired,
+ * never past the datapath's end. */
+Test(session_clock, remaining_counts_the_current_second)
+{
+	struct sfw_session s = at(1000, 60);
+
+	cr_expect_eq(sfw_sess_remaining_at(&s, 1000), 61);
+	cr_expect_eq(sfw_sess_remaining_at(&s, 1059), 2);
+	cr_expect_eq(sfw_sess_remaining_at(&s, 1060), 1, "its last second");
+	cr_expect_eq(sfw_sess_remaining_at(&s, 1061), 0);
+	cr_expect_eq(sfw_sess_remaining_at(&s, 990), 61, "a later stamp counts as now");
+	s = at(1000, 0xffffffffu);
+	cr_expect_eq(sfw_sess_remaining_at(&s, 1000), 0xffffffffu, "no wrap to 0");
+}
