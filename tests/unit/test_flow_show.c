@@ -118,6 +118,16 @@ static const char *show(struct uf_out *o, const struct sfw_filter *f,
 	return uf_text(o);
 }
 
+/* The brief view of session `id` alone is `want`. */
+static void assert_brief_of(__u64 id, const char *want)
+{
+	struct sfw_filter f = { .mask = SFW_FLT_ID, .id = id };
+	struct uf_out o;
+
+	cr_assert_str_eq(show(&o, &f, SFW_VIEW_BRIEF, false), want);
+	uf_free(&o);
+}
+
 /* Two sessions print in hash order: accept either. */
 static void assert_two(const char *got, const char *a, const char *b, const char *tail)
 {
@@ -193,32 +203,24 @@ Test(flow_show, brief_ipv6_opened_by_high_side)
 
 Test(flow_show, invalidated_and_unnamed_protocol)
 {
-	struct uf_out o;
-	struct sfw_filter f = { .mask = SFW_FLT_ID, .id = 400 };
-
 	add(&s_gre_dead);
 	add(&s_expired);
 	add(&s_mcast);
-	cr_assert_str_eq(show(&o, &f, SFW_VIEW_BRIEF, false),
+	assert_brief_of(400,
 		"Session ID: 400, Policy name: default-policy-logical-system-00/2, Timeout: 900, Invalidated\n"
 		"  In: 192.0.2.1/0 --> 192.0.2.2/0;gre, Conn Tag: 0x0, If: lo, Pkts: 1, Bytes: 100,\n"
 		"  Out: 192.0.2.2/0 --> 192.0.2.1/0;gre, Conn Tag: 0x0, If: lo, Pkts: 0, Bytes: 0,\n"
 		"Total sessions: 1\n");
-	uf_free(&o);
-	f.id = 401;
-	cr_assert_str_eq(show(&o, &f, SFW_VIEW_BRIEF, false),
+	assert_brief_of(401,
 		"Session ID: 401, Policy name: default-policy-logical-system-00/2, Timeout: 0, Invalidated\n"
 		"  In: 192.0.2.3/1000 --> 192.0.2.4/2000;udp, Conn Tag: 0x0, If: lo, Pkts: 0, Bytes: 0,\n"
 		"  Out: 192.0.2.4/2000 --> 192.0.2.3/1000;udp, Conn Tag: 0x0, If: lo, Pkts: 0, Bytes: 0,\n"
 		"Total sessions: 1\n");
-	uf_free(&o);
-	f.id = 402;
-	cr_assert_str_eq(show(&o, &f, SFW_VIEW_BRIEF, false),
+	assert_brief_of(402,
 		"Session ID: 402, Policy name: default-policy-logical-system-00/2, Timeout: 1799, Valid\n"
 		"  In: 192.0.2.5/0 --> 239.1.1.1/0;253, Conn Tag: 0x0, If: lo, Pkts: 0, Bytes: 0,\n"
 		"  Out: 239.1.1.1/0 --> 192.0.2.5/0;253, Conn Tag: 0x0, If: 0, Pkts: 0, Bytes: 0,\n"
 		"Total sessions: 1\n");
-	uf_free(&o);
 }
 
 /* The last second of a session's timeout (idle exactly 60 s at the
@@ -228,8 +230,6 @@ Test(flow_show, invalidated_and_unnamed_protocol)
 Test(flow_show, the_last_second_is_still_valid)
 {
 	struct uf_spec last = s_expired, gone = s_expired;
-	struct sfw_filter f = { .mask = SFW_FLT_ID, .id = 403 };
-	struct uf_out o;
 
 	last.id = 403;
 	last.last_seen_s = 1000 - 60;
@@ -238,19 +238,16 @@ Test(flow_show, the_last_second_is_still_valid)
 	gone.last_seen_s = 1000 - 61;
 	add(&last);
 	add(&gone);
-	cr_assert_str_eq(show(&o, &f, SFW_VIEW_BRIEF, false),
+	assert_brief_of(403,
 		"Session ID: 403, Policy name: default-policy-logical-system-00/2, Timeout: 0, Valid\n"
 		"  In: 192.0.2.3/1000 --> 192.0.2.4/2000;udp, Conn Tag: 0x0, If: lo, Pkts: 0, Bytes: 0,\n"
 		"  Out: 192.0.2.4/2000 --> 192.0.2.3/1000;udp, Conn Tag: 0x0, If: lo, Pkts: 0, Bytes: 0,\n"
 		"Total sessions: 1\n");
-	uf_free(&o);
-	f.id = 404;
-	cr_assert_str_eq(show(&o, &f, SFW_VIEW_BRIEF, false),
+	assert_brief_of(404,
 		"Session ID: 404, Policy name: default-policy-logical-system-00/2, Timeout: 0, Invalidated\n"
 		"  In: 192.0.2.3/1001 --> 192.0.2.4/2000;udp, Conn Tag: 0x0, If: lo, Pkts: 0, Bytes: 0,\n"
 		"  Out: 192.0.2.4/2000 --> 192.0.2.3/1001;udp, Conn Tag: 0x0, If: lo, Pkts: 0, Bytes: 0,\n"
 		"Total sessions: 1\n");
-	uf_free(&o);
 }
 
 Test(flow_show, extensive_tcp)
