@@ -113,12 +113,22 @@ struct guard {
 	const struct sfw_conf *conf;   /* the candidate, once the datapath got it */
 	bool damaged;      /* the active file did not load: restore = fail closed */
 	__u64 since_ns;    /* when the apply began (the datapath's coarse clock) */
+	__u64 until_ns;    /* when the restore began: from its second on, what
+			    * opened may be the restored configuration's */
 };
+
+/* The clock sessions are stamped by (include/session.h sfw_secs). */
+static __u64 coarse_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
 
 static int guarded_apply(const struct sfw_conf *conf, void *arg)
 {
 	struct guard *g = arg;
-	struct timespec ts;
 
 	/* Under the store's lock now: what is in force is the active file as
 	 * it is at this moment. Read when the command began, it may be what
@@ -126,20 +136,24 @@ static int guarded_apply(const struct sfw_conf *conf, void *arg)
 	 * under a file that holds something else (the red team's rv33 F1). */
 	sfw_conf_free(g->old);
 	g->damaged = load_previous(g->old);
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	g->since_ns = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+	g->since_ns = coarse_now_ns();
 	g->conf = conf;
 	return g->env->apply(conf, g->env->apply_ctx);
 }
 
 /* Sessions the candidate opened while it was in force and that what is in
  * force again (the previous configuration, or nothing at all when failing
- * closed) would not have: a failed commit leaves none behind. */
+ * closed) would not have: a failed commit leaves none behind. Those of
+ * the apply's own second may be the previous configuration's, opened just
+ * before it: they are judged by it (prior), also when failing closed,
+ * like the older ones that stay (a damaged file's empty stand-in permits
+ * none of them: its configuration is not known). */
 static void clear_window(struct guard *g, bool closed)
 {
 	const struct sfw_conf_env *env = g->env;
 	struct sfw_conf none;
-	struct sfw_reeval rv = { .conf = g->old, .old = g->conf, .since_ns = g->since_ns,
+	struct sfw_reeval rv = { .conf = g->old, .old = g->conf, .prior = g->old,
+				 .since_ns = g->since_ns, .until_ns = g->until_ns,
 				 .ifname = env->ifname, .ifname_arg = env->ifname_arg,
 				 .reaper = env->reaper };
 
@@ -167,6 +181,7 @@ static int restore(void *arg)
 	const struct sfw_conf_env *env = g->env;
 	bool closed = g->damaged;
 
+	g->until_ns = coarse_now_ns();
 	if (!closed && env->apply(g->old, env->apply_ctx)) {
 		fprintf(env->err, "sfw: restoring the previous configuration: %s\n",
 			sfw_last_error());

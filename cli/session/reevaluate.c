@@ -13,13 +13,14 @@ static const char *system_ifname(__u32 ifindex, char *buf, void *arg)
 	return if_indextoname(ifindex, buf);
 }
 
-/* The datapath zone id of an interface under rv->conf. */
-static int iface_zone(const struct sfw_reeval *rv, __u32 ifindex)
+/* The datapath zone id of an interface under conf. */
+static int iface_zone(const struct sfw_reeval *rv, const struct sfw_conf *conf,
+		      __u32 ifindex)
 {
 	sfw_reeval_ifname_fn fn = rv->ifname ? rv->ifname : system_ifname;
 	char buf[IF_NAMESIZE];
 	const char *name = fn(ifindex, buf, rv->ifname_arg);
-	int z = name ? sfw_conf_iface_zone(rv->conf, name) : -1;
+	int z = name ? sfw_conf_iface_zone(conf, name) : -1;
 
 	return z < 0 ? SFW_ZONE_NONE : z + 1;
 }
@@ -54,43 +55,80 @@ static bool policy_gone(const struct sfw_reeval *rv, __u32 policy_id)
 	return was && !sfw_policy_same(rv->conf, was);
 }
 
-bool sfw_reeval_keeps(struct sfw_reeval *rv, const struct sfw_session_key *key,
-		      const struct sfw_session *sess)
+/* Never policy-checked: what the host itself opened. */
+static bool exempt(const struct sfw_session *sess)
+{
+	return (sess->flags & SFW_SESS_F_LOCAL) ||
+	       sess->policy_id == SFW_POLICY_ID_SELF_TRAFFIC;
+}
+
+/* Would conf permit the session's first packet now? */
+static bool verdict_permits(const struct sfw_reeval *rv, const struct sfw_conf *conf,
+			    const struct sfw_session_key *key,
+			    const struct sfw_session *sess)
 {
 	struct sfw_match_result res;
 	struct sfw_match_pkt pkt;
 	struct sfw_view v;
 	int from, to;
 
-	if ((sess->flags & SFW_SESS_F_LOCAL) ||
-	    sess->policy_id == SFW_POLICY_ID_SELF_TRAFFIC)
-		return true;
-	if (policy_gone(rv, sess->policy_id))
-		return false;
 	sfw_view_build(&v, key, sess, (__u64)sess->last_seen_s * SFW_NSEC_PER_SEC);
-	from = iface_zone(rv, v.wing[SFW_WING_IN].ifindex);
+	from = iface_zone(rv, conf, v.wing[SFW_WING_IN].ifindex);
 	if (!(sess->flags & SFW_SESS_F_TRANSIT))
 		to = SFW_ZONE_HOST;
 	else if (v.wing[SFW_WING_OUT].ifindex)
-		to = iface_zone(rv, v.wing[SFW_WING_OUT].ifindex);
+		to = iface_zone(rv, conf, v.wing[SFW_WING_OUT].ifindex);
 	else
 		return true;   /* egress unknown: nothing to judge by */
 	first_packet(&v, &pkt);
-	sfw_policy_match(rv->conf, from, to, &pkt, &res);
+	sfw_policy_match(conf, from, to, &pkt, &res);
 	return res.action == SFW_CONF_ACTION_PERMIT;
+}
+
+bool sfw_reeval_keeps(struct sfw_reeval *rv, const struct sfw_session_key *key,
+		      const struct sfw_session *sess)
+{
+	if (exempt(sess))
+		return true;
+	if (policy_gone(rv, sess->policy_id))
+		return false;
+	return verdict_permits(rv, rv->conf, key, sess);
+}
+
+/* A session of a failed commit's window (rv->since_ns set), stamped in
+ * whole seconds. One of the apply's own second may be from just before
+ * it, made by rv->prior; one of the restore's second or later, from just
+ * after rv->conf went back in. Its policy index is then of that table,
+ * not rv->old's, and read in rv->old it could name a policy rv->conf
+ * dropped and clear what rv->conf permits: a verdict alone judges these,
+ * prior's for the apply's second (failing closed, rv->conf permits
+ * nothing, yet those are as legitimate as the older ones that stay). */
+static bool window_keeps(struct sfw_reeval *rv, const struct sfw_session_key *key,
+			 const struct sfw_session *sess)
+{
+	const struct sfw_conf *prior = rv->prior ? rv->prior : rv->conf;
+
+	if (exempt(sess))
+		return true;
+	if (sess->created_s == sfw_secs(rv->since_ns))
+		return verdict_permits(rv, prior, key, sess);
+	if (rv->until_ns && sess->created_s >= sfw_secs(rv->until_ns))
+		return verdict_permits(rv, rv->conf, key, sess);
+	return sfw_reeval_keeps(rv, key, sess);
 }
 
 static int visit(const struct sfw_session_key *key, const struct sfw_session *sess,
 		 void *arg)
 {
 	struct sfw_reeval *rv = arg;
+	bool keep;
 
 	/* in whole seconds: one made in the second before the apply
-	 * began is judged again too, which only ever ends what the new
-	 * configuration refuses */
+	 * began is judged again too (window_keeps) */
 	if (sess->created_s < sfw_secs(rv->since_ns))
 		return SFW_WALK_NEXT;
-	return sfw_reeval_keeps(rv, key, sess) ? SFW_WALK_NEXT : SFW_WALK_DELETE;
+	keep = rv->since_ns ? window_keeps(rv, key, sess) : sfw_reeval_keeps(rv, key, sess);
+	return keep ? SFW_WALK_NEXT : SFW_WALK_DELETE;
 }
 
 static void deleted(const struct sfw_session_key *key,

@@ -23,6 +23,12 @@ struct sfw_reeval {
 	struct sfw_reaper *reaper;     /* NULL: plain deletes, no close logged */
 	__u64 since_ns;                /* only sessions created since (the datapath's
 					* coarse monotonic clock); 0: all */
+	/* With since_ns, a failed commit's clear (cli/config/conf_ops.c
+	 * clear_window): what was in force before since_ns (NULL: conf),
+	 * and when conf went back in (0: not known). Sessions of those
+	 * seconds are judged by a verdict alone (reevaluate.c window_keeps). */
+	const struct sfw_conf *prior;
+	__u64 until_ns;
 	__u64 cleared;                 /* out: sessions removed */
 };
 

@@ -3,6 +3,7 @@
  * first packet (zone pair, host-inbound services, global, default). */
 #include <arpa/inet.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "conf_ops.h"
 #include "flow_fixture.h"
@@ -296,4 +297,211 @@ Test(policy_match, failed_commit_clears_only_what_it_opened)
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	cr_assert_eq(system(path), 0);
 	unsetenv("SFW_CONF_DIR");
+}
+
+/* POLICY_TEST_CONF with one policy before the rest: index 4 (allow-web's
+ * there, which kept[0] carries) is `extra` here, a policy
+ * POLICY_TEST_CONF does not have. */
+#define EXTRA_FIRST_CONF                                                                  \
+	"set security policies from-zone trust to-zone untrust policy extra match "       \
+	"source-address any destination-address any application junos-http\n"           \
+	"set security policies from-zone trust to-zone untrust policy extra then permit\n" \
+	POLICY_TEST_CONF
+
+/* A copy of base on its own source port, created in second `s`. */
+static struct uf_spec at(const struct uf_spec *base, __u16 sport, __u64 s)
+{
+	struct uf_spec x = *base;
+
+	x.sport = sport;
+	x.created_s = s;
+	return x;
+}
+
+/* The failed commit's clear in whole seconds (reevaluate.c window_keeps):
+ * the apply was in second 1000, the restore in 1003, the candidate
+ * (`old` here) numbers allow-web's index 4 `extra`. */
+Test(policy_match, reevaluate_window_seconds)
+{
+	struct sfw_conf cand;
+	struct sfw_reeval rv = { .conf = &conf, .old = &cand, .prior = &conf,
+				 .ifname = test_ifname, .since_ns = 1000 * UF_SEC + UF_SEC / 2,
+				 .until_ns = 1003 * UF_SEC + UF_SEC / 4 };
+	const struct uf_spec keep[] = {
+		at(&kept[0], 41000, 1000),     /* the apply's second, before it: allow-web */
+		at(&kept[0], 41003, 1003),     /* the restore's second, after it */
+		at(&kept[0], 41004, 1004),     /* since the restore */
+		at(&cleared[0], 40999, 999),   /* before the apply: not judged */
+	};
+	const struct uf_spec clear[] = {
+		at(&kept[0], 41001, 1001),     /* the candidate's, by `extra`: gone */
+		at(&cleared[0], 41100, 1000),  /* the apply's second, refused */
+		at(&cleared[0], 41104, 1004),  /* since the restore, refused */
+	};
+	int fd = uf_map(64);
+
+	cr_assert_geq(fd, 0);
+	conf_test_parse_ok(&cand, EXTRA_FIRST_CONF);
+	for (size_t i = 0; i < 4; i++)
+		cr_assert_eq(uf_add(fd, &keep[i]), 0);
+	for (size_t i = 0; i < 3; i++)
+		cr_assert_eq(uf_add(fd, &clear[i]), 0);
+	cr_assert_eq(sfw_reevaluate(fd, &rv), 0);
+	cr_assert_eq(rv.cleared, 3);
+	for (size_t i = 0; i < 4; i++)
+		cr_assert(uf_has(fd, &keep[i]), "session of second %llu cleared",
+			  (unsigned long long)keep[i].created_s);
+	for (size_t i = 0; i < 3; i++)
+		cr_assert_not(uf_has(fd, &clear[i]), "session of second %llu kept",
+			      (unsigned long long)clear[i].created_s);
+	sfw_conf_free(&cand);
+	close(fd);
+}
+
+/* Failing closed, the apply's second is judged by what was in force
+ * before it; what came later by nothing at all. */
+Test(policy_match, reevaluate_window_closed)
+{
+	struct sfw_conf none;
+	struct sfw_reeval rv = { .conf = &none, .old = &conf, .prior = &conf,
+				 .ifname = test_ifname, .since_ns = 1000 * UF_SEC };
+	const struct uf_spec s[] = {
+		at(&kept[0], 41000, 1000), at(&cleared[0], 41100, 1000),
+		at(&kept[0], 41001, 1001),
+	};
+	int fd = uf_map(64);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(sfw_conf_init(&none), 0);
+	for (size_t i = 0; i < 3; i++)
+		cr_assert_eq(uf_add(fd, &s[i]), 0);
+	cr_assert_eq(sfw_reevaluate(fd, &rv), 0);
+	cr_assert_eq(rv.cleared, 2);
+	cr_assert(uf_has(fd, &s[0]), "a permitted session of the apply's second cleared");
+	cr_assert_not(uf_has(fd, &s[1]));
+	cr_assert_not(uf_has(fd, &s[2]), "a session since the apply kept failing closed");
+	sfw_conf_free(&none);
+	close(fd);
+}
+
+/* The datapath of the failed commits below: the n-th apply after `armed`
+ * writes `made` stamped with its second (the apply's own: the session may
+ * as well be from just before it) and fails when n >= fail_from (0:
+ * never). */
+struct window_apply {
+	bool armed;
+	int n, fail_from, fd;
+	struct uf_spec made[2];
+};
+
+static int window_apply(const struct sfw_conf *c, void *ctx)
+{
+	struct window_apply *w = ctx;
+	struct timespec ts;
+
+	if (!w->armed)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	if (++w->n == 1) {
+		for (int i = 0; i < 2; i++) {
+			w->made[i].created_s = (__u64)ts.tv_sec;
+			cr_assert_eq(uf_add(w->fd, &w->made[i]), 0);
+		}
+	}
+	if (w->fail_from && w->n >= w->fail_from)
+		return sfw_fail(EIO, "refused (test)");
+	return 0;
+}
+
+static int closed_ok(void)
+{
+	return 0;
+}
+
+static void write_conf(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f, "%s", path);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* POLICY_TEST_CONF committed, then a commit of `text` that fails after
+ * its apply (the history blocked), through w. Returns what it said on
+ * stderr (freed by the caller). */
+static char *fail_commit(struct sfw_conf_env *env, struct window_apply *w,
+			 const char *text)
+{
+	struct cap out, err;
+	char path[128], *said;
+
+	strcpy(dir, "/tmp/sfw-reeval-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	setenv("SFW_CONF_DIR", dir, 1);
+	snprintf(path, sizeof(path), "%s/old.conf", dir);
+	write_conf(path, POLICY_TEST_CONF);
+	env->out = cap_open(&out);
+	env->err = cap_open(&err);
+	cr_assert_eq(sfw_conf_commit_run(env, path, false), SFW_EXIT_OK);
+	conf_test_block_history(dir);
+	snprintf(path, sizeof(path), "%s/new.conf", dir);
+	write_conf(path, text);
+	w->armed = true;
+	cr_assert_eq(sfw_conf_commit_run(env, path, false), SFW_EXIT_FAIL);
+	cap_text(&err);
+	said = err.buf;
+	cap_free(&out);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	cr_assert_eq(system(path), 0);
+	unsetenv("SFW_CONF_DIR");
+	return said;
+}
+
+/* The restore's clear: a session of the apply's second that the previous
+ * configuration permits stays, though its index (allow-web's) names in
+ * the failed candidate a policy the previous one does not have. */
+Test(policy_match, failed_commit_keeps_the_apply_seconds_sessions)
+{
+	struct window_apply w = { .made = { kept[0], cleared[0] } };
+	struct sfw_conf_env env = { .apply = window_apply, .apply_ctx = &w,
+				    .ifname = test_ifname };
+	char *said;
+
+	w.fd = env.sessions_fd = uf_map(64);
+	cr_assert_geq(w.fd, 0);
+	said = fail_commit(&env, &w, EXTRA_FIRST_CONF);
+	cr_assert_eq(w.n, 2, "apply and restore");
+	cr_assert(strstr(said, "sfw: 1 sessions the failed commit opened were cleared\n"),
+		  "%s", said);
+	cr_assert(uf_has(w.fd, &w.made[0]), "a permitted session of the apply's second cleared");
+	cr_assert_not(uf_has(w.fd, &w.made[1]), "a refused session of the apply's second kept");
+	free(said);
+	close(w.fd);
+}
+
+/* The restore fails too, every new session is refused: the apply's
+ * second still keeps what the previous configuration permits, and a
+ * session the candidate opened after it is cleared even so. */
+Test(policy_match, failed_commit_closed_keeps_the_apply_seconds_sessions)
+{
+	struct window_apply w = { .made = { kept[0], cleared[0] }, .fail_from = 2 };
+	struct sfw_conf_env env = { .apply = window_apply, .apply_ctx = &w,
+				    .fail_closed = closed_ok, .ifname = test_ifname };
+	struct uf_spec later = at(&kept[1], 41200, 1000000000);
+	char *said;
+
+	w.fd = env.sessions_fd = uf_map(64);
+	cr_assert_geq(w.fd, 0);
+	cr_assert_eq(uf_add(w.fd, &later), 0);
+	said = fail_commit(&env, &w, "set security policies default-policy permit-all\n");
+	cr_assert(strstr(said, "every new session is refused until a commit succeeds\n"),
+		  "%s", said);
+	cr_assert(strstr(said, "sfw: 2 sessions the failed commit opened were cleared\n"),
+		  "%s", said);
+	cr_assert(uf_has(w.fd, &w.made[0]), "a permitted session of the apply's second cleared");
+	cr_assert_not(uf_has(w.fd, &w.made[1]), "a refused session of the apply's second kept");
+	cr_assert_not(uf_has(w.fd, &later), "a session since the apply kept failing closed");
+	free(said);
+	close(w.fd);
 }
