@@ -495,14 +495,6 @@ static __always_inline __u16 sfw_nat_try_port(const struct sfw_pkt *p, __u32 h, 
 	return (__u16)(idx < sp->below ? sp->lo + idx : sp->hhi + 1 + (idx - sp->below));
 }
 
-/* Made at since_s, may its holder still be on its way (a first packet
- * on another CPU: SFW_NAT_TAKEOVER_S)? The sessions' seconds (sfw_secs;
- * a future one is young). */
-static __always_inline bool sfw_nat_young(__u32 since_s, __u32 now_s)
-{
-	return (__s32)(now_s - since_s) <= (__s32)SFW_NAT_TAKEOVER_S;
-}
-
 /* The key of the session an alias or a reservation names (o), unpacked
  * into a per-CPU scratch: the call chains' frames are at their 512 bytes.
  * NULL only when the scratch cannot be had. */

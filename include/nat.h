@@ -210,6 +210,14 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_nat_port) == 32, "NAT port ABI");
  * more than this, one to two seconds of real time. */
 #define SFW_NAT_TAKEOVER_S 1u
 
+/* Made at since_s, may its holder still be on its way? The sessions'
+ * seconds (sfw_secs), compared across a wrap; a stamp after the clock
+ * read (a future one) is young. */
+static inline bool sfw_nat_young(__u32 since_s, __u32 now_s)
+{
+	return (__s32)(now_s - since_s) <= (__s32)SFW_NAT_TAKEOVER_S;
+}
+
 /* First ports tried per allocation: a bounded loop for the verifier
  * (docs/nat.md, Cilium's SNAT_COLLISION_RETRIES). */
 #define SFW_NAT_PORT_TRIES 32

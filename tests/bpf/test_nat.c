@@ -536,7 +536,9 @@ Test(nat, stale_alias_replaced_after_eviction)
  * that: within SFW_NAT_TAKEOVER_S neither its port nor its alias is
  * taken, or two sessions would leave by one port, and the first lose its
  * replies (its port taken over by a flow to another server, its alias by
- * one to the same server). Past it, they are taken over. */
+ * one to the same server). Past it, they are taken over. Aged to the
+ * grace's last whole second, the holder is still on its way: red with
+ * the grace at 0. */
 Test(nat, a_holder_on_its_way_keeps_its_port)
 {
 	struct pb_spec a = udp(CLIENT_A, SERVER1, 45450, 53);
@@ -547,14 +549,16 @@ Test(nat, a_holder_on_its_way_keeps_its_port)
 	struct pb_pkt in, out;
 	__u64 first;
 
+	nat_half_a_second_ahead();
 	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
 	first = port_holder(FB_ADDR, 45450);
 	fx_key(&a, &k);
 	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
+	nat_age_holders(1);
 	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
-	cr_assert_neq(port_at(&out, 0), 45450, "a port on its way given again");
+	cr_assert_neq(port_at(&out, 0), 45450, "a port on its way (a second old) given again");
 	cr_assert_eq(port_holder(FB_ADDR, 45450), first, "the first holder keeps it");
-	nat_age_holders(2);
+	nat_age_holders(1);
 	cr_assert_eq(run_at(in_if, &c, &in, &out), FX_XDP_REDIRECT);
 	assert_tuple(&out, &c, FB_ADDR, 45450, SERVER2, 54);
 	GET_SESSION(&c, &sess);
@@ -569,18 +573,21 @@ Test(nat, a_holder_on_its_way_keeps_its_alias)
 	struct sfw_session_key k;
 	struct pb_pkt in, out;
 
+	nat_half_a_second_ahead();
 	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
 	fx_key(&a, &k);
 	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
-	/* only its alias on its way: the port is taken over, the alias not */
+	/* only its alias on its way (a second old): the port is taken
+	 * over, the alias not */
 	nat_age_reservations(2);
+	nat_age_aliases(1);
 	cr_assert_eq(run_at(in_if, &b, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_neq(port_at(&out, 0), 45550, "the reply tuple of a session on its way taken");
 	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 1, "the port taken over not given back");
 	/* nor does a packet on that tuple delete it */
 	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_DROP, "its reply given to another");
 	cr_assert_eq(fx_session_count(), 3, "the new session, its alias, and the first's alias");
-	nat_age_aliases(2);
+	nat_age_aliases(1);
 	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_DROP);
 	cr_assert_eq(fx_session_count(), 2, "a stale alias kept");
 }
@@ -1026,15 +1033,18 @@ Test(nat, redteam_sweeper_frees_what_an_evicted_session_left)
 	 * of the packet (review rvgrace2 L3) */
 	cr_assert_eq(sfw_reaper_open_fds(&reaper, fx_map_fd_dup, NULL), 0, "%s", sfw_last_error());
 	cr_assert_eq(sfw_sweeper_new(&sw, fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), reaper, 64), 0);
+	nat_half_a_second_ahead();
 	cr_assert_eq(run_at(in_if, &a, &in, &out), FX_XDP_REDIRECT);
 	fx_key(&a, &k);
 	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k), 0);
-	/* at once: as well a first packet on its way (SFW_NAT_TAKEOVER_S) */
+	/* a second on: as well a first packet on its way (SFW_NAT_TAKEOVER_S;
+	 * red with the grace at 0) */
+	nat_age_holders(1);
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	sfw_sweep_all(sw, (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec);
 	cr_assert_eq(fx_session_count(), 1, "the alias of a session on its way reaped");
 	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 1, "its reservation reaped");
-	nat_age_holders(2);
+	nat_age_holders(1);
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	sfw_sweep_all(sw, (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec);
 	sfw_sweeper_free(sw);

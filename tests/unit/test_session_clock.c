@@ -1,6 +1,8 @@
 /* The sessions' clock in whole seconds (include/session.h): one rule for
- * the datapath, the sweeper, the shows and the HA mirror, never early. */
+ * the datapath, the sweeper, the shows and the HA mirror, never early;
+ * and NAT's grace for a holder on its way (include/nat.h). */
 #include <criterion/criterion.h>
+#include "nat.h"
 #include "session.h"
 
 static struct sfw_session at(__u32 last_seen_s, __u32 timeout_s)
@@ -51,4 +53,19 @@ Test(session_clock, remaining_counts_the_current_second)
 	cr_expect_eq(sfw_sess_remaining_at(&s, 990), 61, "a later stamp counts as now");
 	s = at(1000, 0xffffffffu);
 	cr_expect_eq(sfw_sess_remaining_at(&s, 1000), 0xffffffffu, "no wrap to 0");
+}
+
+/* A port or alias holder made in second s is on its way through s + 1
+ * (SFW_NAT_TAKEOVER_S, one to two seconds of real time), stale from
+ * s + 2; a stamp after the clock read is young; the same across the
+ * 32-bit wrap. Red with the grace at 0 (s + 1 stale) or 2 (s + 2 young). */
+Test(session_clock, nat_grace_is_one_whole_second)
+{
+	cr_expect(sfw_nat_young(1000, 1000));
+	cr_expect(sfw_nat_young(1000, 1001), "one whole second on: still on its way");
+	cr_expect(!sfw_nat_young(1000, 1002));
+	cr_expect(sfw_nat_young(1000, 995), "a later stamp is young");
+	cr_expect(sfw_nat_young(0xffffffffu, 0), "across the wrap");
+	cr_expect(!sfw_nat_young(0xffffffffu, 1), "across the wrap");
+	cr_expect(!sfw_nat_young(0xfffffffeu, 1), "across the wrap");
 }
