@@ -149,15 +149,25 @@ static int delete_entry(struct ha_mirror *m, const struct sfw_session_key *k,
 	return 0;
 }
 
+/* A created or changed session, with what it has left now (the walk's
+ * rule): its packet was some time before the event is handled, so its
+ * whole timeout would let the replica's entry outlive it, and its idle
+ * seconds rounded up end the entry up to a second before it. */
+static int mirror_event_session(struct ha_mirror *m, const struct sfw_event *e)
+{
+	__u32 left_s = sfw_sess_remaining_at(&e->sess, sfw_secs(sfw_coarse_now_ns()));
+
+	if (!ha_mirrored(&e->key, &e->sess) || !left_s)
+		return 0;
+	return write_entry(m, &e->key, &e->sess, left_s, config_gen(m), &m->st->mirrored);
+}
+
 int ha_mirror_event(struct ha_mirror *m, const struct sfw_event *e)
 {
 	switch (e->type) {
 	case SFW_EV_CREATE:
 	case SFW_EV_UPDATE:
-		if (!ha_mirrored(&e->key, &e->sess))
-			return 0;
-		return write_entry(m, &e->key, &e->sess, e->sess.timeout_s, config_gen(m),
-				   &m->st->mirrored);
+		return mirror_event_session(m, e);
 	case SFW_EV_CLOSE:
 		return delete_entry(m, &e->key, &e->sess);
 	default:

@@ -502,3 +502,49 @@ Test(rv26_ha, a_session_loaded_after_an_interface_moves_gets_the_zone_as_it_is)
 		cr_expect_eq(got.wing[1].ifindex, IFINDEX_2);
 	}
 }
+
+/* The seconds the zone's one entry has left, as `conntrack -L` prints
+ * them (its third column), or -1. */
+static long zone_entry_left(void)
+{
+	char cmd[96], line[512];
+	long left = -1;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "conntrack -L -w %d 2>/dev/null", ZONE);
+	f = popen(cmd, "r");
+	cr_assert(f, "conntrack -L");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %*d %ld", &left) != 1)
+			left = -1;
+	pclose(f);
+	return left;
+}
+
+/* A session's create or update event is mirrored with what the session
+ * has left when the event is handled (its idle timeout less the seconds
+ * since its packet, the current one counted), as the walk writes it: not
+ * its whole timeout again, which let the replica's entry outlive the
+ * session. Red before: the entry got the plain timeout. */
+Test(rv26_ha, an_event_is_mirrored_with_what_the_session_has_left)
+{
+	struct sfw_ha_stats st = { 0 };
+	struct sfw_event e = { .type = SFW_EV_UPDATE };
+	struct ha_mirror m;
+	struct conn k;
+	long left;
+
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	e.sess = conn_session(&k);
+	fx_key(&k.c, &e.key);
+	e.sess.last_seen_s -= 100;   /* the packet was 100 s before the event is handled */
+	cluster_ready();
+	cr_assert_eq(ha_mirror_open(&m, ZONE, &st), 0, "%s", sfw_last_error());
+	cr_assert_eq(ha_mirror_event(&m, &e), 0);
+	ha_mirror_close(&m);
+	cr_assert_eq(st.mirrored, 1, "errors %llu", (unsigned long long)st.write_errors);
+	left = zone_entry_left();
+	cr_expect(left <= (long)e.sess.timeout_s - 99 && left >= (long)e.sess.timeout_s - 102,
+		  "the entry has %ld s left of the session's %u, idle 100", left, e.sess.timeout_s);
+}
