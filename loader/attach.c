@@ -7,9 +7,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include "libbpf_lazy.h"
 #include <linux/if_link.h>
@@ -239,6 +241,24 @@ static int check_free(__u32 ifindex)
 	return 0;
 }
 
+/* The datapath parses frames that begin with an Ethernet header (loopback's
+ * too). On a layer-3 device (WireGuard, tun, GRE, IPIP, PPP) a packet
+ * begins at its IP header, which the parser would read as an unknown
+ * ethertype and pass untracked: sfw there would be a firewall that lets
+ * everything by, so it is not attached at all. */
+static int check_ethernet(const char *ifname)
+{
+	struct sockaddr hw;
+	int err = sfw_iface_hwaddr(ifname, &hw);
+
+	if (err)
+		return sfw_fail(-err, "%s: cannot read its link type: %s", ifname, strerror(-err));
+	if (hw.sa_family != ARPHRD_ETHER && hw.sa_family != ARPHRD_LOOPBACK)
+		return sfw_fail(EPROTONOSUPPORT, "%s: not an Ethernet interface (link type %u): "
+				"sfw parses Ethernet frames only", ifname, hw.sa_family);
+	return 0;
+}
+
 int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 		     struct sfw_attach_result *res)
 {
@@ -251,7 +271,9 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 
 	if (!ifindex)
 		return sfw_fail(ENODEV, "interface %s does not exist", ifname);
-	err = sfw_ensure_pin_root();
+	err = check_ethernet(ifname);
+	if (!err)
+		err = sfw_ensure_pin_root();
 	if (!err)
 		err = sfw_check_netns();
 	if (err)

@@ -28,4 +28,9 @@ int sfw_tc_sweep(void);
  * each), doubling it: 0, or -ENOMEM with a message (grow.c). */
 int sfw_grow(void *v, int *cap, int n, size_t size);
 
+struct sockaddr;
+/* ifname's link-layer address, its type in sa_family (ARPHRD_*), in
+ * this process's namespace (iface_hw.c): 0 or -errno. */
+int sfw_iface_hwaddr(const char *ifname, struct sockaddr *hw);
+
 #endif

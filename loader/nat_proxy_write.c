@@ -15,7 +15,6 @@
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <netinet/in.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include "libbpf_lazy.h"
 #include "loader_int.h"
@@ -29,24 +28,15 @@
  * there answers ARP). */
 static int iface_mac(const char *ifname, __u8 mac[6])
 {
-	struct ifreq r = { 0 };
-	size_t len = strlen(ifname);
-	int fd, err = 0;
+	struct sockaddr hw;
+	int err = sfw_iface_hwaddr(ifname, &hw);
 
-	if (len >= sizeof(r.ifr_name))
+	if (err)
+		return err;
+	if (hw.sa_family != ARPHRD_ETHER)
 		return -ENODEV;
-	memcpy(r.ifr_name, ifname, len);
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, SIOCGIFHWADDR, &r))
-		err = -errno;
-	else if (r.ifr_hwaddr.sa_family != ARPHRD_ETHER)
-		err = -ENODEV;
-	else
-		memcpy(mac, r.ifr_hwaddr.sa_data, 6);
-	close(fd);
-	return err;
+	memcpy(mac, hw.sa_data, 6);
+	return 0;
 }
 
 /* ifname's first link-local address into src, the source the kernel's

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Red team 1205 F4: sfw parses frames that begin with an Ethernet header.
+# On a layer-3 device (tun, WireGuard, GRE, IPIP, PPP) a packet begins
+# at its IP header, which the parser reads as an unknown ethertype and
+# passes untracked: attached there, sfw would let everything by. `attach`
+# refuses such a device with one line and exit 1, attaches nothing to it,
+# and still attaches the Ethernet interfaces named beside it. (Red
+# before: `attach sfwtun0 mode generic`, the mode a device without native XDP
+# takes, attached it.)
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+: "${NS_PREFIX:=l3dev$$}"
+source tests/e2e/lib.sh
+trap topology_down EXIT
+topology_up
+
+fw ip tuntap add dev sfwtun0 mode tun || fail "cannot make a tun device"
+fw ip link set sfwtun0 up
+
+err=$(sfw attach sfwtun0 mode generic 2>&1 >/dev/null)
+rc=$?
+[ "$rc" -eq 1 ] || fail "attach sfwtun0 mode generic: exit $rc ($err)"
+expect_eq "$err" "sfw: sfwtun0: not an Ethernet interface (link type 65534): sfw parses Ethernet frames only" \
+	"the refusal"
+fw ip link show dev sfwtun0 | has xdp && fail "an XDP program on the tun device: $(fw ip link show dev sfwtun0)"
+[ -z "$(fw tc filter show dev sfwtun0 egress 2>/dev/null)" ] ||
+	fail "a tc egress filter on the tun device: $(fw tc filter show dev sfwtun0 egress)"
+sfw status 2>/dev/null | has -E "^sfwtun0 " && fail "sfwtun0 listed as attached: $(sfw status)"
+echo "ok a layer-3 device is refused"
+
+err=$(sfw attach veth0 sfwtun0 mode generic 2>&1 >/dev/null)
+rc=$?
+[ "$rc" -eq 1 ] || fail "attach veth0 sfwtun0 mode generic: exit $rc ($err)"
+sfw status | has -E '^veth0 ' || fail "veth0 not attached beside the refused tun: $(sfw status)"
+sfw status | has -E '^sfwtun0 ' && fail "sfwtun0 attached: $(sfw status)"
+sfw detach all >/dev/null || fail "detach all"
+echo "ok the Ethernet interface beside it is attached"
+echo "PASS: test_attach_l3_device"
