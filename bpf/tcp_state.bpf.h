@@ -87,6 +87,27 @@ static __always_inline bool sfw_tcp_finished(const struct sfw_session *s)
 	       (s->wing[0].tcp_flags & s->wing[1].tcp_flags & SFW_WING_FIN_ACKED);
 }
 
+/* A connection picked up mid-stream (no-syn-check: no SYN of it seen)
+ * whose responder never answered in a way sfw could verify (its wing
+ * not tracked, sfw_tcp_adopt): all sfw holds of it is what its first
+ * packet said, which a blind forger may have chosen to wreck the real
+ * connection to come on that tuple (red team 1205 F3). A bare SYN starts
+ * it over, as conntrack resyncs on one. Not a cookie's session (its
+ * responder is tracked from the start) nor a cluster peer's copy. */
+static __always_inline bool sfw_tcp_unverified(const struct sfw_session *s)
+{
+	return s->tcp_state >= SFW_TCP_ESTABLISHED && s->tcp_state < SFW_TCP_CLOSED &&
+	       !(s->wing[SFW_WING_IN].tcp_flags & SFW_WING_SEEN_SYN) &&
+	       !(s->wing[SFW_WING_OUT].tcp_flags & SFW_WING_TRACKED) &&
+	       !(s->flags & SFW_SESS_F_SYNCED);
+}
+
+/* May a bare SYN start session s's connection over? */
+static __always_inline bool sfw_tcp_starts_over(const struct sfw_session *s)
+{
+	return sfw_tcp_finished(s) || sfw_tcp_unverified(s);
+}
+
 static __always_inline void sfw_tcp_move(struct sfw_session *s, __u8 next,
 					 const struct sfw_config *cfg)
 {
@@ -200,7 +221,7 @@ static __always_inline int sfw_tcp_syn(const struct sfw_session *s, struct sfw_w
 	__u8 st = s->tcp_state;
 
 	if (st >= SFW_TCP_ESTABLISHED) {
-		if (!ack && sfw_tcp_finished(s))
+		if (!ack && sfw_tcp_starts_over(s))
 			return SFW_TCP_RESTART;
 		if (!ack && st == SFW_TCP_CLOSED)
 			return SFW_TCP_OUT_OF_WINDOW;
@@ -331,12 +352,13 @@ __noinline int sfw_tcp_update(struct sfw_session *s, __u32 dir, const struct sfw
 }
 
 /* Will p start session s's connection over (sfw_tcp_syn's SFW_TCP_RESTART:
- * a bare SYN once both FINs were acknowledged)? Read only: such a packet
+ * a bare SYN once both FINs were acknowledged, or on a connection picked
+ * up unverified)? Read only: such a packet
  * opens a new session, judged as a first packet (its route included), not
  * as this one's. */
 static __always_inline bool sfw_tcp_restarts(const struct sfw_session *s, const struct sfw_pkt *p)
 {
-	return p->proto == SFW_IPPROTO_TCP && sfw_tcp_finished(s) &&
+	return p->proto == SFW_IPPROTO_TCP && sfw_tcp_starts_over(s) &&
 	       (p->tcp_flags & (SFW_TCP_SYN | SFW_TCP_ACK | SFW_TCP_RST)) == SFW_TCP_SYN;
 }
 

@@ -397,6 +397,49 @@ Test(blind, no_syn_check_blind_first_responder_segment_dropped)
 		     "tracked now");
 }
 
+/* Red team 1205 F3: under no-syn-check a forged bare ACK opens a session
+ * with the forger's numbers (the server's RST to it is not exact for an
+ * untracked responder, so it stays). The real client connecting later
+ * from that port must not meet it: its SYN starts the connection over,
+ * as conntrack resyncs. Red before: the SYN passed unrecorded and every
+ * server segment failed adoption against the forged numbers. */
+Test(blind, no_syn_check_forged_ack_does_not_poison_the_real_connection)
+{
+	struct conn k;
+	__u64 forged_id;
+
+	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
+	conn_init(&k, CLI4, SRV4);
+	cr_assert_eq(forge(&k, true, ACK, 0x77777777u, 0x66666666u, 0), FX_XDP_PASS,
+		     "no-syn-check opens on an ACK");
+	forged_id = conn_session(&k).id;
+	cr_assert_eq(forge(&k, false, RST, 0x66666666u, 0, 0), FX_XDP_PASS,
+		     "the server's RST to the forged ACK");
+	conn_handshake(&k, FX_XDP_PASS);
+	cr_assert_neq(conn_session(&k).id, forged_id, "the real SYN opened a session of its own");
+	cr_assert_eq(cli(&k, ACK | PSH, 200), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, ACK | PSH, 1000), FX_XDP_PASS, "the server's answer");
+	still_talking(&k, "after a forged ACK before the connection");
+}
+
+/* Once the responder answered as the opener's numbers say (tracked), a
+ * blind SYN on the picked-up connection is only one more SYN on a
+ * synchronized connection: it starts nothing over. */
+Test(blind, no_syn_check_verified_pickup_is_not_restarted_by_a_syn)
+{
+	struct conn k;
+	__u64 id;
+
+	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
+	conn_init(&k, CLI4, SRV4);
+	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS);
+	id = conn_session(&k).id;
+	cr_assert_eq(forge(&k, true, SYN, 0x12345678u, 0, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_session(&k).id, id, "a verified connection started over");
+	still_talking(&k, "after a blind SYN");
+}
+
 /* ---- what must keep working ------------------------------------------------ */
 
 /* A session loaded from the cluster peer knows no sequence numbers (only
