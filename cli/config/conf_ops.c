@@ -113,6 +113,8 @@ struct guard {
 	const struct sfw_conf *conf;   /* the candidate, once the datapath got it */
 	bool damaged;      /* the active file did not load: restore = fail closed */
 	__u64 since_ns;    /* when the apply began (the datapath's coarse clock) */
+	__u64 applied_ns;  /* when it returned: the datapath took the candidate
+			    * somewhere between the two */
 	__u64 until_ns;    /* when the restore began: from its second on, what
 			    * opened may be the restored configuration's */
 };
@@ -129,6 +131,7 @@ static __u64 coarse_now_ns(void)
 static int guarded_apply(const struct sfw_conf *conf, void *arg)
 {
 	struct guard *g = arg;
+	int err;
 
 	/* Under the store's lock now: what is in force is the active file as
 	 * it is at this moment. Read when the command began, it may be what
@@ -138,14 +141,18 @@ static int guarded_apply(const struct sfw_conf *conf, void *arg)
 	g->damaged = load_previous(g->old);
 	g->since_ns = coarse_now_ns();
 	g->conf = conf;
-	return g->env->apply(conf, g->env->apply_ctx);
+	err = g->env->apply(conf, g->env->apply_ctx);
+	g->applied_ns = coarse_now_ns();
+	return err;
 }
 
 /* Sessions the candidate opened while it was in force and that what is in
  * force again (the previous configuration, or nothing at all when failing
  * closed) would not have: a failed commit leaves none behind. Those of
- * the apply's own second may be the previous configuration's, opened just
- * before it: they are judged by it (prior), also when failing closed,
+ * the apply's seconds (it may take more than one: a large configuration
+ * to compile, a zone move's walk) may be the previous configuration's,
+ * opened before the datapath took the candidate: they are judged by it
+ * (prior), also when failing closed,
  * like the older ones that stay (a damaged file's empty stand-in permits
  * none of them: its configuration is not known). */
 static void clear_window(struct guard *g, bool closed)
@@ -153,7 +160,8 @@ static void clear_window(struct guard *g, bool closed)
 	const struct sfw_conf_env *env = g->env;
 	struct sfw_conf none;
 	struct sfw_reeval rv = { .conf = g->old, .old = g->conf, .prior = g->old,
-				 .since_ns = g->since_ns, .until_ns = g->until_ns,
+				 .since_ns = g->since_ns, .applied_ns = g->applied_ns,
+				 .until_ns = g->until_ns,
 				 .ifname = env->ifname, .ifname_arg = env->ifname_arg,
 				 .reaper = env->reaper };
 

@@ -96,21 +96,23 @@ bool sfw_reeval_keeps(struct sfw_reeval *rv, const struct sfw_session_key *key,
 }
 
 /* A session of a failed commit's window (rv->since_ns set), stamped in
- * whole seconds. One of the apply's own second may be from just before
- * it, made by rv->prior; one of the restore's second or later, from just
+ * whole seconds. One of the apply's seconds (since_ns to applied_ns: the
+ * datapath took the candidate somewhere in them) may be from before it
+ * did, made by rv->prior; one of the restore's second or later, from just
  * after rv->conf went back in. Its policy index is then of that table,
  * not rv->old's, and read in rv->old it could name a policy rv->conf
  * dropped and clear what rv->conf permits: a verdict alone judges these,
- * prior's for the apply's second (failing closed, rv->conf permits
+ * prior's for the apply's seconds (failing closed, rv->conf permits
  * nothing, yet those are as legitimate as the older ones that stay). */
 static bool window_keeps(struct sfw_reeval *rv, const struct sfw_session_key *key,
 			 const struct sfw_session *sess)
 {
 	const struct sfw_conf *prior = rv->prior ? rv->prior : rv->conf;
+	__u64 applied_ns = rv->applied_ns > rv->since_ns ? rv->applied_ns : rv->since_ns;
 
 	if (exempt(sess))
 		return true;
-	if (sess->created_s == sfw_secs(rv->since_ns))
+	if (sess->created_s <= sfw_secs(applied_ns))
 		return verdict_permits(rv, prior, key, sess);
 	if (rv->until_ns && sess->created_s >= sfw_secs(rv->until_ns))
 		return verdict_permits(rv, rv->conf, key, sess);

@@ -28,6 +28,7 @@ struct sfw_reeval {
 	 * and when conf went back in (0: not known). Sessions of those
 	 * seconds are judged by a verdict alone (reevaluate.c window_keeps). */
 	const struct sfw_conf *prior;
+	__u64 applied_ns;              /* when the apply returned (0: not known) */
 	__u64 until_ns;
 	__u64 cleared;                 /* out: sessions removed */
 };

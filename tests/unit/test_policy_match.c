@@ -318,14 +318,42 @@ static struct uf_spec at(const struct uf_spec *base, __u16 sport, __u64 s)
 	return x;
 }
 
-/* The failed commit's clear in whole seconds (reevaluate.c window_keeps):
- * the apply was in second 1000, the restore in 1003, the candidate
- * (`old` here) numbers allow-web's index 4 `extra`. */
-Test(policy_match, reevaluate_window_seconds)
+/* A failed commit's clear of rv (its window) against a candidate that
+ * numbers allow-web's index 4 `extra`: every session of keep stays, every
+ * one of clear goes, and no other. */
+static void check_window(struct sfw_reeval *rv, const struct uf_spec *keep, size_t nkeep,
+			 const struct uf_spec *clear, size_t nclear)
 {
 	struct sfw_conf cand;
-	struct sfw_reeval rv = { .conf = &conf, .old = &cand, .prior = &conf,
-				 .ifname = test_ifname, .since_ns = 1000 * UF_SEC + UF_SEC / 2,
+	int fd = uf_map(64);
+
+	cr_assert_geq(fd, 0);
+	conf_test_parse_ok(&cand, EXTRA_FIRST_CONF);
+	rv->conf = &conf;
+	rv->old = &cand;
+	rv->prior = &conf;
+	rv->ifname = test_ifname;
+	for (size_t i = 0; i < nkeep; i++)
+		cr_assert_eq(uf_add(fd, &keep[i]), 0);
+	for (size_t i = 0; i < nclear; i++)
+		cr_assert_eq(uf_add(fd, &clear[i]), 0);
+	cr_assert_eq(sfw_reevaluate(fd, rv), 0);
+	for (size_t i = 0; i < nkeep; i++)
+		cr_assert(uf_has(fd, &keep[i]), "session of second %llu cleared",
+			  (unsigned long long)keep[i].created_s);
+	for (size_t i = 0; i < nclear; i++)
+		cr_assert_not(uf_has(fd, &clear[i]), "session of second %llu kept",
+			      (unsigned long long)clear[i].created_s);
+	cr_assert_eq(rv->cleared, nclear);
+	sfw_conf_free(&cand);
+	close(fd);
+}
+
+/* The failed commit's clear in whole seconds (reevaluate.c window_keeps):
+ * the apply was in second 1000, the restore in 1003. */
+Test(policy_match, reevaluate_window_seconds)
+{
+	struct sfw_reeval rv = { .since_ns = 1000 * UF_SEC + UF_SEC / 2,
 				 .until_ns = 1003 * UF_SEC + UF_SEC / 4 };
 	const struct uf_spec keep[] = {
 		at(&kept[0], 41000, 1000),     /* the apply's second, before it: allow-web */
@@ -338,24 +366,31 @@ Test(policy_match, reevaluate_window_seconds)
 		at(&cleared[0], 41100, 1000),  /* the apply's second, refused */
 		at(&cleared[0], 41104, 1004),  /* since the restore, refused */
 	};
-	int fd = uf_map(64);
 
-	cr_assert_geq(fd, 0);
-	conf_test_parse_ok(&cand, EXTRA_FIRST_CONF);
-	for (size_t i = 0; i < 4; i++)
-		cr_assert_eq(uf_add(fd, &keep[i]), 0);
-	for (size_t i = 0; i < 3; i++)
-		cr_assert_eq(uf_add(fd, &clear[i]), 0);
-	cr_assert_eq(sfw_reevaluate(fd, &rv), 0);
-	cr_assert_eq(rv.cleared, 3);
-	for (size_t i = 0; i < 4; i++)
-		cr_assert(uf_has(fd, &keep[i]), "session of second %llu cleared",
-			  (unsigned long long)keep[i].created_s);
-	for (size_t i = 0; i < 3; i++)
-		cr_assert_not(uf_has(fd, &clear[i]), "session of second %llu kept",
-			      (unsigned long long)clear[i].created_s);
-	sfw_conf_free(&cand);
-	close(fd);
+	check_window(&rv, keep, 4, clear, 3);
+}
+
+/* Red team 1205 F5: an apply may take seconds (a large configuration to
+ * compile, a zone move's walk) before the datapath takes the candidate:
+ * the previous configuration's sessions of all of them carry its policy
+ * indexes, and are judged by its verdict, not by the candidate's table.
+ * Applied from 1000 to 1002, restored at 1005. Red before: the session
+ * of 1001, index 4 (`extra` in the candidate), was cleared. */
+Test(policy_match, reevaluate_window_spans_the_whole_apply)
+{
+	struct sfw_reeval rv = { .since_ns = 1000 * UF_SEC + UF_SEC / 2,
+				 .applied_ns = 1002 * UF_SEC + UF_SEC / 4,
+				 .until_ns = 1005 * UF_SEC };
+	const struct uf_spec keep[] = {
+		at(&kept[0], 41001, 1001),     /* during the apply: allow-web's */
+		at(&kept[0], 41002, 1002),     /* the second it returned */
+	};
+	const struct uf_spec clear[] = {
+		at(&kept[0], 41003, 1003),     /* the candidate's, by `extra`: gone */
+		at(&cleared[0], 41101, 1001),  /* during the apply, refused */
+	};
+
+	check_window(&rv, keep, 2, clear, 2);
 }
 
 /* Failing closed, the apply's second is judged by what was in force
@@ -390,9 +425,24 @@ Test(policy_match, reevaluate_window_closed)
  * never). */
 struct window_apply {
 	bool armed;
+	bool slow;   /* the first apply takes seconds: `made` in its second one */
 	int n, fail_from, fd;
 	struct uf_spec made[2];
 };
+
+/* Into the coarse clock's next second. */
+static void next_second(void)
+{
+	struct timespec ts, nap = { 0, 0 };
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	nap.tv_nsec = 1000000000L - ts.tv_nsec + 20000000L;
+	if (nap.tv_nsec >= 1000000000L) {
+		nap.tv_sec = 1;
+		nap.tv_nsec -= 1000000000L;
+	}
+	nanosleep(&nap, NULL);
+}
 
 static int window_apply(const struct sfw_conf *c, void *ctx)
 {
@@ -401,6 +451,8 @@ static int window_apply(const struct sfw_conf *c, void *ctx)
 
 	if (!w->armed)
 		return 0;
+	if (w->slow && w->n == 0)
+		next_second();
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	if (++w->n == 1) {
 		for (int i = 0; i < 2; i++) {
@@ -408,6 +460,8 @@ static int window_apply(const struct sfw_conf *c, void *ctx)
 			cr_assert_eq(uf_add(w->fd, &w->made[i]), 0);
 		}
 	}
+	if (w->slow && w->n == 1)
+		next_second();   /* the restore comes a second later */
 	if (w->fail_from && w->n >= w->fail_from)
 		return sfw_fail(EIO, "refused (test)");
 	return 0;
@@ -458,12 +512,14 @@ static char *fail_commit(struct sfw_conf_env *env, struct window_apply *w,
 	return said;
 }
 
-/* The restore's clear: a session of the apply's second that the previous
- * configuration permits stays, though its index (allow-web's) names in
- * the failed candidate a policy the previous one does not have. */
-Test(policy_match, failed_commit_keeps_the_apply_seconds_sessions)
+/* A commit of EXTRA_FIRST_CONF that fails after its apply, which writes a
+ * session allow-web permits and one the policy refuses (in its second
+ * second when slow): the restore's clear keeps the first, though its
+ * index names in the failed candidate a policy the previous one does not
+ * have, and ends the second. */
+static void fail_commit_window(bool slow)
 {
-	struct window_apply w = { .made = { kept[0], cleared[0] } };
+	struct window_apply w = { .made = { kept[0], cleared[0] }, .slow = slow };
 	struct sfw_conf_env env = { .apply = window_apply, .apply_ctx = &w,
 				    .ifname = test_ifname };
 	char *said;
@@ -474,10 +530,25 @@ Test(policy_match, failed_commit_keeps_the_apply_seconds_sessions)
 	cr_assert_eq(w.n, 2, "apply and restore");
 	cr_assert(strstr(said, "sfw: 1 sessions the failed commit opened were cleared\n"),
 		  "%s", said);
-	cr_assert(uf_has(w.fd, &w.made[0]), "a permitted session of the apply's second cleared");
-	cr_assert_not(uf_has(w.fd, &w.made[1]), "a refused session of the apply's second kept");
+	cr_assert(uf_has(w.fd, &w.made[0]), "a permitted session of the apply cleared");
+	cr_assert_not(uf_has(w.fd, &w.made[1]), "a refused session of the apply kept");
 	free(said);
 	close(w.fd);
+}
+
+Test(policy_match, failed_commit_keeps_the_apply_seconds_sessions)
+{
+	fail_commit_window(false);
+}
+
+/* Red team 1205 F5 through the commit: an apply that takes seconds, the
+ * previous configuration opening sessions in its second one (before the
+ * datapath took the candidate), and the restore a second later. Red
+ * before (the apply's end not recorded): the permitted one was judged by
+ * the candidate's table and cleared. */
+Test(policy_match, failed_commit_keeps_what_a_slow_apply_let_the_old_config_open)
+{
+	fail_commit_window(true);
 }
 
 /* The restore fails too, every new session is refused: the apply's
