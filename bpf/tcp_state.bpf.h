@@ -229,6 +229,8 @@ static __always_inline int sfw_tcp_syn(const struct sfw_session *s, struct sfw_w
 	}
 	if (dir == SFW_WING_IN) {
 		if (p->seq != w->isn) {
+			if (sfw_tcp_prev_syn_again(w, p))
+				return SFW_TCP_PASS;
 			if (ack || st != SFW_TCP_SYN_SENT ||
 			    !sfw_seq_after(sfw_tcp_end(p), w->seq_end))
 				return SFW_TCP_OUT_OF_WINDOW;

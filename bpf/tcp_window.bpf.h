@@ -110,14 +110,29 @@ static __always_inline bool sfw_tcp_acks_syn(const struct sfw_wing *w, const str
 }
 
 /* The opener tries again with a later SYN: its first one is kept (only
- * the first: blind SYNs that follow cannot push the real one out). */
+ * the first: blind SYNs that follow cannot push the real one out), its
+ * window scale too (red team 1205 F1: a blind SYN without the option set
+ * the connection's scale, and the real data was then out of window). The
+ * scale waits in ack, which the opener's wing does not use before the
+ * responder's SYN-ACK settles the attempt (a bare SYN acknowledges
+ * nothing; SFW_WING_SEEN_ACK stays clear). */
 static __always_inline void sfw_tcp_keep_prev_syn(struct sfw_wing *w)
 {
 	if (w->tcp_flags & SFW_WING_PREV_SYN)
 		return;
 	w->fin_seq = w->seq_end;
 	w->prev_syn_len = (__u16)(w->seq_end - w->isn);
+	w->ack = w->wscale;
 	w->tcp_flags |= SFW_WING_PREV_SYN;
+}
+
+/* The first SYN of an opener that tried again, sent again: its own
+ * retransmission, passed (its attempt is kept, nothing to record). */
+static __always_inline bool sfw_tcp_prev_syn_again(const struct sfw_wing *w,
+						   const struct sfw_pkt *p)
+{
+	return (w->tcp_flags & SFW_WING_PREV_SYN) && !(p->tcp_flags & SFW_TCP_ACK) &&
+	       p->seq == w->fin_seq - w->prev_syn_len;
 }
 
 /* The responder answered one of the opener's SYNs: the attempt it answered
@@ -129,9 +144,11 @@ static __always_inline void sfw_tcp_settle_syn(struct sfw_wing *w, const struct 
 	if (sfw_tcp_acks_prev_syn(w, p)) {
 		w->isn = w->fin_seq - w->prev_syn_len;
 		w->seq_end = w->fin_seq;
+		w->wscale = (__u8)w->ack;
 	}
 	w->tcp_flags &= ~SFW_WING_PREV_SYN;
 	w->prev_syn_len = 0;
+	w->ack = 0;
 }
 
 /* Forgets what sfw knew of wing w's sequence space, to learn it afresh

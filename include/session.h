@@ -80,9 +80,9 @@ enum sfw_wing_dir {
  * value of a sequence number is a real one */
 #define SFW_WING_TRACKED 0x20
 /* the opener tried again from the same port with a later ISN while in
- * SYN_SENT: fin_seq holds the end of its first SYN and prev_syn_len that
- * SYN's length, as the first attempt's SYN-ACK may still come
- * (bpf/tcp_window.bpf.h) */
+ * SYN_SENT: fin_seq holds the end of its first SYN, prev_syn_len that
+ * SYN's length and ack its window scale, as the first attempt's SYN-ACK
+ * may still come (bpf/tcp_window.bpf.h) */
 #define SFW_WING_PREV_SYN 0x40
 /* a FIN of this wing passed the window checks but was not at its
  * sequence end as sfw saw it (bpf/tcp_window.bpf.h, sfw_tcp_fin_flags):

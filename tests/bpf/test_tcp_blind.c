@@ -351,21 +351,79 @@ Test(blind, earlier_syn_in_syn_sent_dropped)
 /* Blind SYNs with later ISNs pass (to the server, as new attempts) but
  * cannot keep out the SYN-ACK of the real one: sfw keeps the first
  * attempt's SYN and goes back to it when that is what the server answers. */
+/* The client's SYN, then a blind one with a later ISN (a new attempt to
+ * sfw) and its options as k->c has them: the client's ISN. */
+static __u32 syn_then_blind_later_syn(struct conn *k)
+{
+	__u32 isn = k->c_next;
+
+	cr_assert_eq(cli(k, SYN, 0), FX_XDP_PASS);
+	cr_assert_eq(forge(k, true, SYN, isn + 0x40000000, 0, 0), FX_XDP_PASS);
+	return isn;
+}
+
+/* The real SYN-ACK settles on the client's attempt (isn) and the
+ * connection goes on. */
+static void real_synack_completes(struct conn *k, __u32 isn, const char *what)
+{
+	cr_assert_eq(srv(k, SYN | ACK, 0), FX_XDP_PASS, "%s: the real SYN-ACK", what);
+	cr_assert_eq(conn_session(k).wing[SFW_WING_IN].isn, isn, "%s", what);
+	cr_assert_eq(conn_session(k).wing[SFW_WING_IN].seq_end, isn + 1, "%s", what);
+	cr_assert_eq(cli(k, ACK, 0), FX_XDP_PASS, "%s", what);
+	still_talking(k, what);
+}
+
 Test(blind, blind_later_syns_do_not_keep_the_real_synack_out)
 {
 	struct conn k;
 	__u32 isn;
 
 	conn_init(&k, CLI4, SRV4);
-	isn = k.c_next;
-	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, true, SYN, isn + 0x40000000, 0, 0), FX_XDP_PASS);
+	isn = syn_then_blind_later_syn(&k);
 	cr_assert_eq(forge(&k, true, SYN, isn + 0x7fff0000, 0, 0), FX_XDP_PASS);
+	real_synack_completes(&k, isn, "after blind later SYNs");
+}
+
+/* Red team 1205 F1: a blind later SYN without the window scale option
+ * set the opener's scale for the whole connection (the real SYN-ACK then
+ * settled on the first attempt's numbers, not its scale): the server's
+ * data, held to the client's raw window unscaled, was dropped past the
+ * first segment. The first attempt's scale is kept with its numbers. Red
+ * before: segment 1 dropped, the In wing's scale 0xf. */
+Test(blind, blind_later_syn_keeps_the_real_window_scale)
+{
+	struct conn k;
+	__u32 isn;
+
+	conn_init(&k, CLI4, SRV4);
+	k.c.tcp_opts = k.s.tcp_opts = 8;
+	k.c.tcp_wscale = k.s.tcp_wscale = 7 + 1;
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	isn = k.c_next - 1;
+	k.c.tcp_opts = 0;   /* the forger's SYN has no scale option */
+	cr_assert_eq(forge(&k, true, SYN, isn + 0x40000000, 0, 0), FX_XDP_PASS);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS, "the real SYN-ACK");
-	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].isn, isn);
-	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].seq_end, isn + 1);
+	k.s.tcp_opts = 0;
+	k.c.window = k.s.window = 502;   /* 64,256 bytes at scale 7 */
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
-	still_talking(&k, "after blind later SYNs");
+	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].wscale, 7, "the forger's scale kept");
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(srv(&k, ACK | PSH, 1448), FX_XDP_PASS, "server segment %d dropped", i);
+}
+
+/* The client's own first SYN sent again after a blind later one (its
+ * SYN-ACK lost beyond sfw) passes: its attempt is the one kept. Red
+ * before: dropped as out of window, so the connect timed out. */
+Test(blind, first_syn_retransmitted_after_a_blind_later_one_passes)
+{
+	struct conn k;
+	__u32 isn;
+
+	conn_init(&k, CLI4, SRV4);
+	isn = syn_then_blind_later_syn(&k);
+	k.c_next = isn;
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS, "the client's SYN retransmitted");
+	real_synack_completes(&k, isn, "after the first SYN again");
 }
 
 /* ---- finding 7: no-syn-check ---------------------------------------------- */
