@@ -9,13 +9,13 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include "candidate.h"
 #include "conf_ops.h"
 #include "grammar.h"
 #include "json.h"
 #include "loader.h"
+#include "reap.h"
 
 void sfw_conf_print_errors(const struct sfw_conf_errors *errs, FILE *err)
 {
@@ -119,15 +119,6 @@ struct guard {
 			    * opened may be the restored configuration's */
 };
 
-/* The clock sessions are stamped by (include/session.h sfw_secs). */
-static __u64 coarse_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
 static int guarded_apply(const struct sfw_conf *conf, void *arg)
 {
 	struct guard *g = arg;
@@ -139,10 +130,10 @@ static int guarded_apply(const struct sfw_conf *conf, void *arg)
 	 * under a file that holds something else (the red team's rv33 F1). */
 	sfw_conf_free(g->old);
 	g->damaged = load_previous(g->old);
-	g->since_ns = coarse_now_ns();
+	g->since_ns = sfw_coarse_now_ns();
 	g->conf = conf;
 	err = g->env->apply(conf, g->env->apply_ctx);
-	g->applied_ns = coarse_now_ns();
+	g->applied_ns = sfw_coarse_now_ns();
 	return err;
 }
 
@@ -152,9 +143,9 @@ static int guarded_apply(const struct sfw_conf *conf, void *arg)
  * the apply's seconds (it may take more than one: a large configuration
  * to compile, a zone move's walk) may be the previous configuration's,
  * opened before the datapath took the candidate: they are judged by it
- * (prior), also when failing closed,
- * like the older ones that stay (a damaged file's empty stand-in permits
- * none of them: its configuration is not known). */
+ * (prior), also when failing closed, like the older ones that stay (a
+ * damaged file's empty stand-in permits none of them: its configuration
+ * is not known). */
 static void clear_window(struct guard *g, bool closed)
 {
 	const struct sfw_conf_env *env = g->env;
@@ -189,7 +180,7 @@ static int restore(void *arg)
 	const struct sfw_conf_env *env = g->env;
 	bool closed = g->damaged;
 
-	g->until_ns = coarse_now_ns();
+	g->until_ns = sfw_coarse_now_ns();
 	if (!closed && env->apply(g->old, env->apply_ctx)) {
 		fprintf(env->err, "sfw: restoring the previous configuration: %s\n",
 			sfw_last_error());
