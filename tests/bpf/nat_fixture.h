@@ -12,8 +12,8 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <stdlib.h>
-#include <time.h>
 #include <bpf/bpf.h>
+#include "coarse_clock.h"
 #include "commit.h"
 #include "nat.h"
 
@@ -255,21 +255,13 @@ static SUITE_UNUSED void nat_age_holders(__u32 secs)
 	nat_age_reservations(secs);
 }
 
-/* Waits, when need be, for a second of the sessions' clock (the coarse
- * monotonic one, sfw_secs) with at least half of it left: a test that
- * ages a holder to exactly SFW_NAT_TAKEOVER_S and runs a packet then
- * meets no tick between its packets, so it sees the grace's last second
- * rather than one past it. */
+/* Before a test that ages a holder to exactly SFW_NAT_TAKEOVER_S and
+ * runs a packet then: at least half a second of the sessions' clock left,
+ * so no tick falls between its packets and it sees the grace's last
+ * second rather than one past it. */
 static SUITE_UNUSED void nat_half_a_second_ahead(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	if (ts.tv_nsec >= 500000000L) {
-		struct timespec rest = { 0, 1000000000L - ts.tv_nsec + 20000000L };
-
-		nanosleep(&rest, NULL);
-	}
+	coarse_half_a_second_ahead();
 }
 
 /* The LRU evicts s's session (so no release runs) a while after it was

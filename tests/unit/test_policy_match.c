@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "coarse_clock.h"
 #include "conf_ops.h"
 #include "flow_fixture.h"
 #include "grammar.h"
@@ -430,20 +431,6 @@ struct window_apply {
 	struct uf_spec made[2];
 };
 
-/* Into the coarse clock's next second. */
-static void next_second(void)
-{
-	struct timespec ts, nap = { 0, 0 };
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	nap.tv_nsec = 1000000000L - ts.tv_nsec + 20000000L;
-	if (nap.tv_nsec >= 1000000000L) {
-		nap.tv_sec = 1;
-		nap.tv_nsec -= 1000000000L;
-	}
-	nanosleep(&nap, NULL);
-}
-
 static int window_apply(const struct sfw_conf *c, void *ctx)
 {
 	struct window_apply *w = ctx;
@@ -452,7 +439,7 @@ static int window_apply(const struct sfw_conf *c, void *ctx)
 	if (!w->armed)
 		return 0;
 	if (w->slow && w->n == 0)
-		next_second();
+		coarse_next_second();
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	if (++w->n == 1) {
 		for (int i = 0; i < 2; i++) {
@@ -461,7 +448,7 @@ static int window_apply(const struct sfw_conf *c, void *ctx)
 		}
 	}
 	if (w->slow && w->n == 1)
-		next_second();   /* the restore comes a second later */
+		coarse_next_second();   /* the restore comes a second later */
 	if (w->fail_from && w->n >= w->fail_from)
 		return sfw_fail(EIO, "refused (test)");
 	return 0;
