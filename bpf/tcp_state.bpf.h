@@ -139,14 +139,32 @@ static __always_inline int sfw_tcp_refuse(const struct sfw_config *cfg)
 	return cfg->flags & SFW_CFG_F_NO_SEQ_CHECK ? SFW_TCP_OK : SFW_TCP_OUT_OF_WINDOW;
 }
 
+/* The bit of session s's xflags that says wing dir's numbers are not
+ * confirmed yet (a copy from the cluster peer after a failover). */
+static __always_inline __u8 sfw_tcp_unconfirmed_bit(__u32 dir)
+{
+	return SFW_SESS_X_UNCONFIRMED_IN << (dir & 1);
+}
+
+/* May wing w (of direction dir) be trusted with exactness: tracked, and
+ * not numbers a blind segment may have set after a failover? */
+static __always_inline bool sfw_tcp_trusted(const struct sfw_session *s, __u32 dir,
+					    const struct sfw_wing *w)
+{
+	return (w->tcp_flags & SFW_WING_TRACKED) && !(s->xflags & sfw_tcp_unconfirmed_bit(dir));
+}
+
 /* The window verdict of a segment sfw may not act on: PASS when it may
- * be in the receiver's window, else out of window. */
-static __always_inline int sfw_tcp_pass_in_window(const struct sfw_wing *w,
+ * be in the receiver's window (or when the window itself may be a
+ * forger's, after a failover), else out of window. */
+static __always_inline int sfw_tcp_pass_in_window(const struct sfw_session *s,
+						  const struct sfw_wing *w,
 						  const struct sfw_wing *peer,
 						  const struct sfw_pkt *p,
 						  const struct sfw_config *cfg)
 {
-	if ((cfg->flags & SFW_CFG_F_NO_SEQ_CHECK) || sfw_tcp_seq_ok(w, peer, p, sfw_tcp_end(p)))
+	if ((cfg->flags & SFW_CFG_F_NO_SEQ_CHECK) || (s->xflags & SFW_SESS_X_UNCONFIRMED) ||
+	    sfw_tcp_seq_ok(w, peer, p, sfw_tcp_end(p)))
 		return SFW_TCP_PASS;
 	return SFW_TCP_OUT_OF_WINDOW;
 }
@@ -162,7 +180,9 @@ static __always_inline int sfw_tcp_pass_in_window(const struct sfw_wing *w,
  * completes a RST of the responder's is good when it acknowledges the
  * opener's SYN (a closed port's answer; in SYN-SENT nothing else is: RFC
  * 9293 3.10.7.3); the opener's must be exact. Until both wings of a
- * session picked up mid-stream are known none can be judged exact. A
+ * session picked up mid-stream are known none can be judged exact, nor
+ * against numbers picked up after a failover before the other side
+ * confirmed them (sfw_tcp_failover: a forger may have planted them). A
  * global function, as the two below: verified once, each in a stack frame
  * of its own (sfw_tcp_track's callers are at the edge of the call chain's
  * 512 bytes, docs/design.md "Verification cost"). */
@@ -177,15 +197,16 @@ __noinline int sfw_tcp_reset(struct sfw_session *s, __u32 dir, const struct sfw_
 		return SFW_TCP_OUT_OF_WINDOW;
 	w = &s->wing[dir & 1];
 	peer = &s->wing[(dir & 1) ^ 1];
-	exact = ((w->tcp_flags & SFW_WING_TRACKED) && p->seq == w->seq_end) ||
-		((peer->tcp_flags & SFW_WING_SEEN_ACK) && p->seq == peer->ack);
+	exact = (sfw_tcp_trusted(s, dir, w) && p->seq == w->seq_end) ||
+		((peer->tcp_flags & SFW_WING_SEEN_ACK) && sfw_tcp_trusted(s, dir ^ 1, peer) &&
+		 p->seq == peer->ack);
 	st = s->tcp_state;
 	if (st < SFW_TCP_ESTABLISHED) {
 		if (!exact && !(dir == SFW_WING_OUT && sfw_tcp_acks_syn(peer, p)))
 			return st == SFW_TCP_SYN_SENT ? SFW_TCP_OUT_OF_WINDOW
-						      : sfw_tcp_pass_in_window(w, peer, p, cfg);
+						      : sfw_tcp_pass_in_window(s, w, peer, p, cfg);
 	} else if (!exact || !(w->tcp_flags & peer->tcp_flags & SFW_WING_TRACKED)) {
-		return sfw_tcp_pass_in_window(w, peer, p, cfg);
+		return sfw_tcp_pass_in_window(s, w, peer, p, cfg);
 	}
 	w->tcp_flags |= SFW_WING_SEEN_RST;
 	sfw_tcp_move(s, SFW_TCP_CLOSED, cfg);
@@ -225,7 +246,7 @@ static __always_inline int sfw_tcp_syn(const struct sfw_session *s, struct sfw_w
 			return SFW_TCP_RESTART;
 		if (!ack && st == SFW_TCP_CLOSED)
 			return SFW_TCP_OUT_OF_WINDOW;
-		return sfw_tcp_pass_in_window(w, peer, p, cfg);
+		return sfw_tcp_pass_in_window(s, w, peer, p, cfg);
 	}
 	if (dir == SFW_WING_IN) {
 		if (p->seq != w->isn) {
@@ -287,6 +308,60 @@ static __always_inline int sfw_tcp_adopt(struct sfw_session *s, __u32 dir, struc
 	return SFW_TCP_OK;
 }
 
+/* Does the segment acknowledge what sfw saw wing w send since it picked
+ * it up, from where it first saw it to its end? */
+static __always_inline bool sfw_tcp_acks_span(const struct sfw_wing *w, const struct sfw_pkt *p)
+{
+	return (p->tcp_flags & SFW_TCP_ACK) && (w->tcp_flags & SFW_WING_TRACKED) &&
+	       (__u32)(p->ack - w->isn) <= (__u32)(w->seq_end - w->isn);
+}
+
+/* A segment (no SYN, no RST) of a session loaded from the cluster peer,
+ * which carries no sequence numbers (docs/ha.md), while a wing's are not
+ * confirmed (SFW_SESS_X_UNCONFIRMED_*). The first segments after a
+ * failover may be retransmissions or acknowledgements of what the other
+ * node carried, which adoption's bounds would refuse for good, so each
+ * wing is picked up from its next segment, as conntrack does after a
+ * failover; but that segment may be a forger's (red team 1205 F2): his
+ * numbers would make his RST exact, or hold the real segments out of a
+ * window far ahead. So until the other side acknowledges what sfw saw a
+ * wing send (which a blind forger cannot make it do), a segment of that
+ * wing that fails the window checks is the wing's numbers picked up
+ * again, not a drop; its FIN is no more than pending; and no RST is exact
+ * against it (sfw_tcp_reset). A segment of a confirmed wing that fails
+ * them against the unconfirmed one is let through unrecorded, as
+ * conntrack's be_liberal does. A forger who can send from both zones can
+ * still plant numbers that confirm each other, as he can for a session
+ * picked up mid-stream (sfw_tcp_adopt). */
+static __always_inline int sfw_tcp_failover(struct sfw_session *s, __u32 dir, struct sfw_wing *w,
+					    struct sfw_wing *peer, const struct sfw_pkt *p,
+					    const struct sfw_config *cfg, __u32 end)
+{
+	__u8 mine = sfw_tcp_unconfirmed_bit(dir), theirs = sfw_tcp_unconfirmed_bit(dir ^ 1);
+	bool fits = (w->tcp_flags & SFW_WING_TRACKED) && sfw_tcp_seq_ok(w, peer, p, end) &&
+		    sfw_tcp_ack_ok(w, peer, p, false);
+	__u8 fin;
+
+	if (!fits) {
+		if ((w->tcp_flags & SFW_WING_TRACKED) && !(s->xflags & mine))
+			return SFW_TCP_OK;
+		w->tcp_flags &= ~(SFW_WING_TRACKED | SFW_WING_SEEN_ACK);
+		w->maxwin = 0;
+	}
+	fin = sfw_tcp_fin_flags(w, p, end);
+	if ((s->xflags & mine) && fin == SFW_WING_SEEN_FIN && !(w->tcp_flags & SFW_WING_SEEN_FIN))
+		fin = SFW_WING_FIN_PENDING;
+	sfw_tcp_windows(w, peer, p);
+	sfw_tcp_record_wing(w, p, end, fin);
+	sfw_tcp_fin_acked(peer, p);
+	if (!fits)
+		w->isn = p->seq;
+	if ((s->xflags & theirs) && sfw_tcp_acks_span(peer, p))
+		s->xflags &= ~theirs;
+	sfw_tcp_move(s, sfw_tcp_next(s->tcp_state, dir, p, w, peer), cfg);
+	return SFW_TCP_OK;
+}
+
 /* A segment (no SYN, no RST) while a wing is not tracked yet. In the
  * handshake the responder says nothing before its SYN, nor the opener
  * anything but its SYN before the responder's (RFC 9293 3.10.7.3: the
@@ -300,7 +375,8 @@ static __always_inline int sfw_tcp_adopt(struct sfw_session *s, __u32 dir, struc
  * up each wing from its next segment, as conntrack does after a failover:
  * the first segments seen after a failover may be retransmissions or
  * acknowledgements of what the other node carried, which adoption's
- * bounds would refuse for good. */
+ * bounds would refuse for good; until the other side confirms what it
+ * learned, sfw_tcp_failover holds it to less. */
 __noinline int sfw_tcp_unsynced(struct sfw_session *s, __u32 dir, const struct sfw_pkt *p,
 				const struct sfw_config *cfg)
 {
@@ -314,6 +390,8 @@ __noinline int sfw_tcp_unsynced(struct sfw_session *s, __u32 dir, const struct s
 	if (s->tcp_state < SFW_TCP_ESTABLISHED)
 		return dir == SFW_WING_IN ? sfw_tcp_refuse(cfg) : SFW_TCP_OUT_OF_WINDOW;
 	end = sfw_tcp_end(p);
+	if (s->xflags & SFW_SESS_X_UNCONFIRMED)
+		return sfw_tcp_failover(s, dir, w, peer, p, cfg, end);
 	if (!(w->tcp_flags & SFW_WING_TRACKED) &&
 	    ((s->flags & SFW_SESS_F_SYNCED) || !(peer->tcp_flags & SFW_WING_TRACKED))) {
 		sfw_tcp_windows(w, peer, p);
@@ -375,7 +453,8 @@ static __always_inline int sfw_tcp_track(struct sfw_session *s, __u32 dir,
 	if (p->tcp_flags & SFW_TCP_RST)
 		v = sfw_tcp_reset(s, dir, p, cfg);
 	else if (!(p->tcp_flags & SFW_TCP_SYN) &&
-		 !(s->wing[0].tcp_flags & s->wing[1].tcp_flags & SFW_WING_TRACKED))
+		 (!(s->wing[0].tcp_flags & s->wing[1].tcp_flags & SFW_WING_TRACKED) ||
+		  (s->xflags & SFW_SESS_X_UNCONFIRMED)))
 		v = sfw_tcp_unsynced(s, dir, p, cfg);
 	else
 		v = sfw_tcp_update(s, dir, p, cfg);

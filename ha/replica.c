@@ -116,6 +116,17 @@ int ha_replica_fd(const struct ha_replica *r)
 #define HA_KEPT_WING_FLAGS (SFW_WING_SEEN_SYN | SFW_WING_SEEN_FIN | SFW_WING_SEEN_RST | \
 			    SFW_WING_FIN_ACKED)
 
+/* Seconds session hs was idle on the peer: its entry says what the
+ * session had left there (ha/mirror.c, sfw_sess_remaining_at: the current
+ * second counted, so a fresh one has timeout + 1); 0 when it says nothing
+ * or more than this node's timeout_s. */
+static __u32 idle_on_peer(const struct sfw_ha_session *hs, __u32 timeout_s)
+{
+	__u32 left = hs->sess.timeout_s;
+
+	return left && left <= timeout_s ? timeout_s + 1 - left : 0;
+}
+
 /* The session to write for hs; returns the wings (bit w) given one here. */
 static unsigned rebuild(struct ha_replica *r, const struct sfw_config *cfg,
 			const struct sfw_ha_session *hs, const struct sfw_session *old,
@@ -123,10 +134,14 @@ static unsigned rebuild(struct ha_replica *r, const struct sfw_config *cfg,
 {
 	unsigned picked = 0;
 	bool tcp = hs->key.proto == SFW_IPPROTO_TCP;
-	__u64 now = sfw_coarse_now_ns();
+	__u32 now_s = sfw_secs(sfw_coarse_now_ns());
 
 	*s = hs->sess;
 	s->flags |= SFW_SESS_F_SYNCED;
+	/* the numbers each wing picks up next are not trusted until the
+	 * other side confirms them (bpf/tcp_state.bpf.h sfw_tcp_failover) */
+	if (tcp)
+		s->xflags |= SFW_SESS_X_UNCONFIRMED;
 	/* the primary logs its sessions' ends; this node, once it is */
 	if (!r->primary)
 		s->flags &= ~SFW_SESS_F_LOG_CLOSE;
@@ -134,8 +149,14 @@ static unsigned rebuild(struct ha_replica *r, const struct sfw_config *cfg,
 					  : sfw_proto_timeout_class(hs->key.proto)];
 	if (s->app_timeout_s && (!tcp || s->tcp_state == SFW_TCP_ESTABLISHED))
 		s->timeout_s = s->app_timeout_s;
-	s->last_seen_s = sfw_secs(now);
-	s->created_s = old ? old->created_s : s->last_seen_s;
+	/* the peer's idle clock goes on here (red team 1205 F6): a refresh
+	 * restarted it, and a session about to end there lived another
+	 * whole timeout after a failover; a packet this node saw since
+	 * counts too */
+	s->last_seen_s = now_s - idle_on_peer(hs, s->timeout_s);
+	if (old && old->last_seen_s > s->last_seen_s)
+		s->last_seen_s = old->last_seen_s;
+	s->created_s = old ? old->created_s : now_s;
 	for (int w = 0; w < 2; w++) {
 		s->wing[w].tcp_flags &= HA_KEPT_WING_FLAGS;
 		if (!tcp)

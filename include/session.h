@@ -135,6 +135,17 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
  * else); outbound, the static prefix's host's own flow, its source (a
  * source NAT session that reserved no port). */
 #define SFW_SESS_X_STATIC    0x01
+/* With SFW_SESS_F_SYNCED, TCP: the In (Out) wing's sequence numbers, once
+ * picked up after a failover from whatever segment came first, are not
+ * confirmed yet: a blind segment may have set them, so they neither end
+ * the session (an exact RST) nor drop a segment (red team 1205 F2).
+ * ha/replica.c sets both; the datapath only clears one, when the other
+ * side acknowledges what sfw saw that wing send (bpf/tcp_state.bpf.h
+ * sfw_tcp_failover), so a racing write of the byte can only leave a wing
+ * unconfirmed a little longer. */
+#define SFW_SESS_X_UNCONFIRMED_IN  0x02
+#define SFW_SESS_X_UNCONFIRMED_OUT 0x04
+#define SFW_SESS_X_UNCONFIRMED     (SFW_SESS_X_UNCONFIRMED_IN | SFW_SESS_X_UNCONFIRMED_OUT)
 
 /* sfw_session.tally: who ended the session, and the per-address counts of
  * the limit-session screens it holds (bpf/limit.bpf.h). Changed only with

@@ -248,6 +248,84 @@ Test(rv26_ha, f3_tcp_counts_survive_the_reload_and_the_peers_end)
 	cr_expect_eq(c.tcp[SFW_TCP_ESTABLISHED], 0);
 }
 
+/* Red team 1205 F2, through the replica: a TCP session loaded from the
+ * peer has both wings unconfirmed, so a blind server-side ACK and a RST
+ * at its numbers do not end it; the real conversation then confirms both.
+ * Red before the fix: the RST closed the session. */
+Test(rv26_ha, a_loaded_session_survives_a_forged_ack_and_rst)
+{
+	struct sfw_ha_stats st = { 0 };
+	struct ha_replica rep;
+	struct pb_spec forged;
+	struct conn k;
+
+	commit_limit_of_one();
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	replica_open(&rep, &st);
+	mirror_all(&st, 1);
+	step_down(&rep, 1);
+	ha_replica_close(&rep);
+	cr_assert_eq(conn_session(&k).xflags & SFW_SESS_X_UNCONFIRMED, SFW_SESS_X_UNCONFIRMED,
+		     "loaded with both wings unconfirmed");
+	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
+	forged = k.s;
+	forged.seq = k.s_next + 0x40000000u;
+	forged.ack = 0x55555555;
+	forged.tcp_flags = ACK;
+	forged.payload = 0;
+	cr_assert_eq(fx_xdp(&forged), FX_XDP_PASS);
+	forged.tcp_flags = RST;
+	forged.ack = 0;
+	fx_xdp(&forged);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED, "the forger's RST");
+	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_session(&k).xflags & SFW_SESS_X_UNCONFIRMED, 0, "both confirmed");
+}
+
+/* Red team 1205 F6: the replica gave a loaded session a whole timeout
+ * from when it loaded it, so every refresh restarted its idle clock and
+ * a session about to end on the primary lived on after a failover. The
+ * entry says what it had left there: idle 100 s, it has 100 s less here. */
+Test(rv26_ha, a_loaded_session_keeps_the_primarys_idle_clock)
+{
+	struct sfw_ha_stats st = { 0 };
+	struct sfw_session_key key;
+	struct sfw_session s;
+	struct ha_replica rep;
+	struct conn k;
+	long left;
+
+	commit_limit_of_one();
+	conn_init(&k, CLI4, SRV4);
+	conn_handshake(&k, FX_XDP_PASS);
+	s = conn_session(&k);
+	s.last_seen_s -= 100;
+	fx_key(&k.c, &key);
+	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &key, &s,
+					 BPF_EXIST), 0);
+	mirror_all(&st, 1);
+	s.last_seen_s -= 1000;   /* this node's own copy, older: the entry's wins */
+	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &key, &s,
+					 BPF_EXIST), 0);
+	replica_open(&rep, &st);
+	step_down(&rep, 1);
+	s = conn_session(&k);
+	cr_assert(s.flags & SFW_SESS_F_SYNCED);
+	left = sfw_sess_remaining_at(&s, sfw_secs(sfw_coarse_now_ns()));
+	cr_expect(left <= (long)s.timeout_s - 98 && left >= (long)s.timeout_s - 102,
+		  "%ld s left of %u, idle 100 s on the primary", left, s.timeout_s);
+	/* a packet of it here, then the same entry again: this node's is later */
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
+	step_down(&rep, 1);
+	ha_replica_close(&rep);
+	s = conn_session(&k);
+	left = sfw_sess_remaining_at(&s, sfw_secs(sfw_coarse_now_ns()));
+	cr_expect(left >= (long)s.timeout_s - 1, "%ld s left of %u after a packet here", left,
+		  s.timeout_s);
+}
+
 /* The zone's entry is another session than this node's at the same key
  * (this node ended the mirrored one and opened another on the same
  * addresses and ports, which its mirror has not written yet): the peer's

@@ -500,41 +500,138 @@ Test(blind, no_syn_check_verified_pickup_is_not_restarted_by_a_syn)
 
 /* ---- what must keep working ------------------------------------------------ */
 
-/* A session loaded from the cluster peer knows no sequence numbers (only
- * the state, scales and the wings' SYN/FIN/RST flags: ha/replica.c):
- * each wing is picked up from its first segment after a failover (the
- * server's here acknowledges more than the client's first one sent: it
- * was a retransmission), and the window is tracked from then on. */
-Test(blind, session_loaded_without_numbers_picks_up_both_wings)
+/* The copy of k's established session a failover leaves this node with:
+ * no sequence numbers (only the state, scales and the wings' SYN/FIN/RST
+ * flags), both wings unconfirmed (ha/replica.c rebuild); then both sides
+ * sent on while the nodes changed over. */
+static void load_synced_copy(struct conn *k)
 {
-	struct conn k;
 	struct sfw_session_key key;
-	struct sfw_session s;
+	struct sfw_session s = conn_session(k);
 
-	established(&k, 7, 500);
-	s = conn_session(&k);
 	s.flags |= SFW_SESS_F_SYNCED;
+	s.xflags |= SFW_SESS_X_UNCONFIRMED;
 	for (int w = 0; w < 2; w++) {
 		s.wing[w].tcp_flags &= SFW_WING_SEEN_SYN | SFW_WING_SEEN_FIN | SFW_WING_SEEN_RST |
 				       SFW_WING_FIN_ACKED;
 		s.wing[w].seq_end = s.wing[w].ack = s.wing[w].maxend = 0;
 		s.wing[w].maxwin = s.wing[w].isn = 0;
 	}
-	fx_key(&k.c, &key);
+	fx_key(&k->c, &key);
 	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &key, &s,
 					 BPF_EXIST), 0);
-	k.c_next += 5000;   /* sent while the nodes changed over */
-	k.s_next += 7000;
+	k->c_next += 5000;
+	k->s_next += 7000;
+}
+
+/* k's session failed over, and the client's data picked its wing up. */
+static void failed_over_client_first(struct conn *k)
+{
+	established(k, 7, 500);
+	load_synced_copy(k);
+	cr_assert_eq(cli(k, ACK | PSH, 100), FX_XDP_PASS);
+}
+
+/* A session loaded from the cluster peer knows no sequence numbers: each
+ * wing is picked up from its first segment after a failover (the
+ * server's here acknowledges more than the client's first one sent: it
+ * was a retransmission), and the window is tracked from then on. */
+Test(blind, session_loaded_without_numbers_picks_up_both_wings)
+{
+	struct conn k;
+
+	established(&k, 7, 500);
+	load_synced_copy(&k);
 	cr_assert_eq(forge(&k, true, ACK | PSH, k.c_next - 200, k.s_next, 100), FX_XDP_PASS,
 		     "a retransmission first");
 	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS, "the server's answer");
 	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS, "the client's next");
-	s = conn_session(&k);
-	cr_assert(s.wing[SFW_WING_IN].tcp_flags & s.wing[SFW_WING_OUT].tcp_flags &
-		  SFW_WING_TRACKED);
+	cr_assert(conn_session(&k).wing[SFW_WING_IN].tcp_flags &
+		  conn_session(&k).wing[SFW_WING_OUT].tcp_flags & SFW_WING_TRACKED);
 	still_talking(&k, "after a failover");
+	cr_assert_eq(conn_session(&k).xflags & SFW_SESS_X_UNCONFIRMED, 0,
+		     "each side acknowledged what the other sent: both confirmed");
 	cr_assert_eq(forge(&k, true, ACK, k.c_next + 0x40000000u, k.s_next, 10), FX_XDP_DROP,
 		     "tracked again");
+}
+
+/* Red team 1205 F2: after a failover, a blind server-side ACK was taken
+ * as the server's numbers, and a RST at them was then exact. Until the
+ * client acknowledges what sfw saw the server send, no RST is exact
+ * against them, and the real segments pick the wing up again. */
+Test(blind, failover_forged_ack_then_rst_does_not_end_the_session)
+{
+	struct conn k;
+	__u32 x;
+
+	failed_over_client_first(&k);
+	x = k.s_next + 0x40000000u;
+	cr_assert_eq(forge(&k, false, ACK, x, 0x55555555, 0), FX_XDP_PASS, "picked up: unknown");
+	forge(&k, false, RST, x, 0, 0);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED, "the forger's RST");
+	still_talking(&k, "after a forged ACK and RST");
+	cr_assert_eq(conn_session(&k).xflags & SFW_SESS_X_UNCONFIRMED, 0);
+	forge(&k, false, RST, x, 0, 0);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED, "once confirmed");
+}
+
+/* The other half of F2: a forged ACK far ahead of the server's numbers
+ * held every real segment of the server out of the window, for good. */
+Test(blind, failover_forged_ack_far_ahead_does_not_hold_the_server_out)
+{
+	struct conn k;
+
+	established(&k, 7, 500);
+	load_synced_copy(&k);
+	cr_assert_eq(forge(&k, false, ACK, k.s_next + 0x70000000u, 0x55555555, 0), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
+	still_talking(&k, "after a forged ACK far ahead");
+	still_talking(&k, "and on");
+	cr_assert_eq(forge(&k, false, ACK | PSH, k.s_next + 0x70000000u, k.c_next, 10),
+		     FX_XDP_DROP, "confirmed: the forger's numbers are out of the window");
+}
+
+/* A forged FIN at the numbers its own ACK planted (in the window: the
+ * forger guessed it) was the server's close: the session went to FIN_WAIT
+ * and its short timeout. An unconfirmed wing's FIN is only pending. */
+Test(blind, failover_forged_fin_is_not_the_close)
+{
+	struct conn k;
+	__u32 x;
+
+	failed_over_client_first(&k);
+	x = k.s_next + 1000;
+	cr_assert_eq(forge(&k, false, ACK, x, k.c_next, 0), FX_XDP_PASS);
+	forge(&k, false, FIN | ACK, x, k.c_next, 0);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED, "the forger's FIN");
+	still_talking(&k, "after a forged FIN");
+}
+
+/* Nor do a forger's numbers keep the real endpoints' RST from each
+ * other: a forged ACK far behind set how far the client may send; the
+ * client's RST, which sfw cannot judge exact yet, still reaches the
+ * server (the session then lasts out its timeout). */
+Test(blind, failover_real_rst_is_passed_whatever_a_forger_planted)
+{
+	struct conn k;
+
+	established(&k, 7, 500);
+	load_synced_copy(&k);
+	cr_assert_eq(forge(&k, false, ACK, k.s_next, k.c_next - 0x40000000u, 0), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, RST, 0), FX_XDP_PASS, "the client's RST");
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 0);
+}
+
+/* Confirmed wings are held to everything a tracked one is: the real
+ * RST, exact, ends the session. */
+Test(blind, failover_confirmed_session_ends_with_an_exact_rst)
+{
+	struct conn k;
+
+	failed_over_client_first(&k);
+	still_talking(&k, "after a failover");
+	cr_assert_eq(srv(&k, RST, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_CLOSED);
 }
 
 /* 0 is a sequence number like any other: a window ending at 0 still bounds. */
