@@ -8,6 +8,7 @@
 #ifndef SFW_ZONE_BIND_BPF_H
 #define SFW_ZONE_BIND_BPF_H
 
+#include "iface.h"
 #include "policy.bpf.h"
 
 /* Is interface b, which a packet came in by, in the zone of interface a,
@@ -78,29 +79,14 @@ static __always_inline __u32 sfw_tc_bound_by(const struct sfw_session *s, __u32 
 	return hosts && family == SFW_FAMILY_INET ? 0 : ingress;
 }
 
-/* The tag a packet to a broadcast or group address carries in its
- * session key (key.pad): the interface it came in by (1-65535; 0: the
- * host's own). Such tuples are the same on every link by protocol
- * (DHCP's DISCOVER, 0.0.0.0:68 -> 255.255.255.255:67; a link-local
- * fe80::1 -> ff02::5 hello on every link): keyed by the tuple alone, the
- * first zone's session would be refused to every other (review Z1).
- * Tagged, each link has its own, as the packets are the link's (Junos
- * keys every session by zone; a zone id would change with a commit
- * that renumbers the zones, RV2-4). Nothing ever answers from such an
- * address, so no reply needs the tag to find its session. No lookup;
- * unicast keys are untagged. */
-static __always_inline __u16 sfw_link_tag(__u32 ingress)
-{
-	return ingress ? (__u16)(ingress % 65535) + 1 : 0;
-}
-
 /* The session key of packet p, which came in by interface `ingress` (0:
  * the host's own): sfw_make_key, tagged with the ingress interface for a
- * broadcast or group destination (sfw_link_tag). Every lookup of a
- * packet's own tuple builds its key here, or a tagged session is missed
- * where it must be found (a group datagram the stack forwards out of the
- * zone it came in by: docs/nat.md "Third review: R2"). Returns
- * sfw_make_key's answer. */
+ * broadcast or group destination (include/iface.h sfw_link_tag, shared
+ * with the loader's attach, which refuses two interfaces of one tag).
+ * Every lookup of a packet's own tuple builds its key here, or a tagged
+ * session is missed where it must be found (a group datagram the stack
+ * forwards out of the zone it came in by:
+ * docs/nat.md "Third review: R2"). Returns sfw_make_key's answer. */
 static __always_inline bool sfw_packet_key(const struct sfw_pkt *p, struct sfw_session_key *k,
 					   __u32 ingress)
 {

@@ -38,4 +38,26 @@ enum sfw_xdp_mode {
 	SFW_XDP_MODE_GENERIC = 2,
 };
 
+/* The tag a packet to a broadcast or group address carries in its
+ * session key (sfw_session_key.pad, include/session.h; built by
+ * bpf/zone_bind.bpf.h sfw_packet_key): the interface it came in by,
+ * 1-65535 (0: the host's own, ingress 0). Such tuples are the same on
+ * every link by protocol (DHCP's DISCOVER,
+ * 0.0.0.0:68 -> 255.255.255.255:67; a link-local fe80::1 -> ff02::5
+ * hello on every link): keyed by the tuple alone, the first zone's
+ * session would be refused to every other (review Z1). Tagged, each link
+ * has its own, as the packets are the link's (Junos keys every session
+ * by zone; a zone id would change with a commit that renumbers the
+ * zones, RV2-4). Nothing ever answers from such an address, so no reply
+ * needs the tag to find its session. No lookup; unicast keys are
+ * untagged. The tag has 16 bits: interfaces whose indexes differ by a
+ * multiple of SFW_LINK_TAGS share one, so attach refuses the second of
+ * two such (loader/link_tag.c, docs/security.md "Tuples that every link
+ * shares"). One definition, for the datapath and the loader. */
+#define SFW_LINK_TAGS 65535u
+static inline __attribute__((always_inline)) __u16 sfw_link_tag(__u32 ifindex)
+{
+	return ifindex ? (__u16)(ifindex % SFW_LINK_TAGS) + 1 : 0;
+}
+
 #endif

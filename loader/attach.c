@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include "libbpf_lazy.h"
 #include <linux/if_link.h>
+#include "link_tag.h"
 #include "loader_int.h"
 #include "maps.h"
 #include "sess_counts.h"
@@ -259,6 +260,28 @@ static int check_ethernet(const char *ifname)
 	return 0;
 }
 
+/* A broadcast or group session's key carries the link tag of the
+ * interface it came in by (include/iface.h sfw_link_tag), 16 bits of
+ * the ifindex: two attached interfaces whose indexes differ by 65535
+ * (a container host that made and deleted that many) would share their
+ * DHCP DISCOVER or OSPFv3 hello session, and the second link's packets,
+ * from another zone, would be refused while the first kept it alive. The
+ * second is not attached at all, refused before anything is touched. */
+static int check_link_tag(const char *ifname, __u32 ifindex)
+{
+	static struct sfw_iface_entry list[SFW_MAX_IFACES];
+	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
+	const struct sfw_iface_entry *e = n > 0 ? sfw_link_tag_clash(list, n, ifindex) : NULL;
+
+	if (!e)
+		return 0;
+	return sfw_fail(EADDRINUSE, "cannot attach %s (ifindex %u): its link tag %u is %.*s's "
+			"(ifindex %u), and broadcast and multicast sessions are kept apart by link "
+			"tag; detach %.*s, or re-create %s for another ifindex",
+			ifname, ifindex, sfw_link_tag(ifindex), SFW_IFNAMSIZ, e->info.name,
+			e->ifindex, SFW_IFNAMSIZ, e->info.name, ifname);
+}
+
 int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 		     struct sfw_attach_result *res)
 {
@@ -280,6 +303,9 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 		return err;
 	if (is_attached(ifindex))
 		return 1;
+	err = check_link_tag(ifname, ifindex);
+	if (err)
+		return err;
 	err = sfw_progs_load(&p, opts, res ? &res->fresh : NULL);
 	if (err)
 		return err;
