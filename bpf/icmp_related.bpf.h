@@ -152,7 +152,9 @@ static __always_inline int sfw_parse_embedded(void *ctx, void *data, void *end,
  * held to) before the wing's end, and not after it (pf's bound; RFC 5927
  * 4.1: Linux's tcp_v4_err checks SND.UNA..SND.NXT, an endpoint that does
  * not is reset or throttled by a blind error quoting a guessed tuple).
- * Any until both wings are tracked, or with no-sequence-check. */
+ * Any until both wings are tracked and confirmed after a failover (a
+ * wing's numbers may be a forger's until then: RT47-5), or with
+ * no-sequence-check. */
 static __always_inline bool sfw_icmp_tcp_seq_ok(const struct sfw_session *s, __u32 dir, __u32 seq)
 {
 	const struct sfw_wing *w = &s->wing[dir & 1], *peer = &s->wing[(dir & 1) ^ 1];
@@ -161,7 +163,8 @@ static __always_inline bool sfw_icmp_tcp_seq_ok(const struct sfw_session *s, __u
 	const struct sfw_config *cfg = bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
 
 	if (!cfg || (cfg->flags & SFW_CFG_F_NO_SEQ_CHECK) ||
-	    !(w->tcp_flags & peer->tcp_flags & SFW_WING_TRACKED))
+	    !(w->tcp_flags & peer->tcp_flags & SFW_WING_TRACKED) ||
+	    (s->xflags & SFW_SESS_X_UNCONFIRMED))
 		return true;
 	return !sfw_seq_after(seq, w->seq_end) && w->seq_end - seq <= win;
 }

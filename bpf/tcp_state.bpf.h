@@ -309,11 +309,14 @@ static __always_inline int sfw_tcp_adopt(struct sfw_session *s, __u32 dir, struc
 }
 
 /* Does the segment acknowledge what sfw saw wing w send since it picked
- * it up, from where it first saw it to its end? */
+ * it up, from where it first saw it to its end, or one past it (the
+ * answer to a keepalive probe, sent at one before the sender's next
+ * sequence number with no data: RT47-3, a connection only probes kept
+ * alive was never confirmed)? */
 static __always_inline bool sfw_tcp_acks_span(const struct sfw_wing *w, const struct sfw_pkt *p)
 {
 	return (p->tcp_flags & SFW_TCP_ACK) && (w->tcp_flags & SFW_WING_TRACKED) &&
-	       (__u32)(p->ack - w->isn) <= (__u32)(w->seq_end - w->isn);
+	       (__u32)(p->ack - w->isn) <= (__u32)(w->seq_end - w->isn) + 1;
 }
 
 /* A segment (no SYN, no RST) of a session loaded from the cluster peer,
@@ -329,8 +332,9 @@ static __always_inline bool sfw_tcp_acks_span(const struct sfw_wing *w, const st
  * wing that fails the window checks is the wing's numbers picked up
  * again, not a drop; its FIN is no more than pending; and no RST is exact
  * against it (sfw_tcp_reset). A segment of a confirmed wing that fails
- * them against the unconfirmed one is let through unrecorded, as
- * conntrack's be_liberal does. A forger who can send from both zones can
+ * them against the unconfirmed one is passed, recording no more than how
+ * far its wing sent, and refreshing nothing (a forger's would keep the
+ * session alive: RT47-6), as conntrack's be_liberal lets it through. A forger who can send from both zones can
  * still plant numbers that confirm each other, as he can for a session
  * picked up mid-stream (sfw_tcp_adopt). */
 static __always_inline int sfw_tcp_failover(struct sfw_session *s, __u32 dir, struct sfw_wing *w,
@@ -343,10 +347,18 @@ static __always_inline int sfw_tcp_failover(struct sfw_session *s, __u32 dir, st
 	__u8 fin;
 
 	if (!fits) {
-		if ((w->tcp_flags & SFW_WING_TRACKED) && !(s->xflags & mine))
-			return SFW_TCP_OK;
+		if ((w->tcp_flags & SFW_WING_TRACKED) && !(s->xflags & mine)) {
+			/* what follows on from the wing's end still moves it, or
+			 * the checks resume behind what it sent (RT47-2) */
+			if (!sfw_seq_after(p->seq, w->seq_end) && sfw_seq_after(end, w->seq_end))
+				w->seq_end = end;
+			return SFW_TCP_PASS;
+		}
 		w->tcp_flags &= ~(SFW_WING_TRACKED | SFW_WING_SEEN_ACK);
 		w->maxwin = 0;
+		/* before its end and TRACKED: the other direction's CPU
+		 * confirms by the span (RT47-7) */
+		w->isn = p->seq;
 	}
 	fin = sfw_tcp_fin_flags(w, p, end);
 	if ((s->xflags & mine) && fin == SFW_WING_SEEN_FIN && !(w->tcp_flags & SFW_WING_SEEN_FIN))
@@ -354,10 +366,11 @@ static __always_inline int sfw_tcp_failover(struct sfw_session *s, __u32 dir, st
 	sfw_tcp_windows(w, peer, p);
 	sfw_tcp_record_wing(w, p, end, fin);
 	sfw_tcp_fin_acked(peer, p);
-	if (!fits)
-		w->isn = p->seq;
-	if ((s->xflags & theirs) && sfw_tcp_acks_span(peer, p))
+	if ((s->xflags & theirs) && sfw_tcp_acks_span(peer, p)) {
 		s->xflags &= ~theirs;
+		if (sfw_seq_after(p->ack, peer->seq_end))   /* a probe's answer */
+			peer->seq_end = p->ack;
+	}
 	sfw_tcp_move(s, sfw_tcp_next(s->tcp_state, dir, p, w, peer), cfg);
 	return SFW_TCP_OK;
 }

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/random.h>
 #include <string.h>
 #include <unistd.h>
 #include "libbpf_lazy.h"
@@ -116,15 +117,21 @@ int ha_replica_fd(const struct ha_replica *r)
 #define HA_KEPT_WING_FLAGS (SFW_WING_SEEN_SYN | SFW_WING_SEEN_FIN | SFW_WING_SEEN_RST | \
 			    SFW_WING_FIN_ACKED)
 
-/* Seconds session hs was idle on the peer: its entry says what the
- * session had left there (ha/mirror.c, sfw_sess_remaining_at: the current
- * second counted, so a fresh one has timeout + 1); 0 when it says nothing
- * or more than this node's timeout_s. */
-static __u32 idle_on_peer(const struct sfw_ha_session *hs, __u32 timeout_s)
+/* Where a kept FIN of wing w was: the mirror does not carry it, and 0 is
+ * a sequence number like any other: a blind ACK of 1 acknowledged it, and
+ * the connection was finished for a blind SYN to take over (red team r47
+ * RT47-4). Until the endpoint's FIN sent again gives it back
+ * (sfw_tcp_fin_flags), a number no one can guess: only an exact
+ * acknowledgement of it counts. */
+static __u32 fin_unknown(const struct sfw_wing *w)
 {
-	__u32 left = hs->sess.timeout_s;
+	__u32 v = 0;
 
-	return left && left <= timeout_s ? timeout_s + 1 - left : 0;
+	if ((w->tcp_flags & (SFW_WING_SEEN_FIN | SFW_WING_FIN_ACKED)) != SFW_WING_SEEN_FIN)
+		return w->fin_seq;
+	if (getrandom(&v, sizeof(v), 0) != sizeof(v))
+		v = (__u32)random();
+	return v;
 }
 
 /* The session to write for hs; returns the wings (bit w) given one here. */
@@ -153,12 +160,14 @@ static unsigned rebuild(struct ha_replica *r, const struct sfw_config *cfg,
 	 * restarted it, and a session about to end there lived another
 	 * whole timeout after a failover; a packet this node saw since
 	 * counts too */
-	s->last_seen_s = now_s - idle_on_peer(hs, s->timeout_s);
-	if (old && old->last_seen_s > s->last_seen_s)
+	s->last_seen_s = sfw_sess_last_seen_for(s->timeout_s, hs->sess.timeout_s, now_s);
+	if (old && old->last_seen_s > s->last_seen_s && old->last_seen_s <= now_s)
 		s->last_seen_s = old->last_seen_s;
 	s->created_s = old ? old->created_s : now_s;
 	for (int w = 0; w < 2; w++) {
 		s->wing[w].tcp_flags &= HA_KEPT_WING_FLAGS;
+		if (tcp)
+			s->wing[w].fin_seq = fin_unknown(&s->wing[w]);
 		if (!tcp)
 			s->wing[w].wscale = 0;
 		/* the same session again: what this node counted stays */

@@ -310,6 +310,24 @@ static inline __u32 sfw_sess_remaining_at(const struct sfw_session *s, __u32 now
 	return left < 0xffffffffu ? left + 1 : left;
 }
 
+/* The last_seen_s that leaves a session of timeout_s with left_s seconds
+ * at now_s as sfw_sess_remaining_at counts them: its inverse, for the HA
+ * replica, whose peer's entry says what the session has left there. Left
+ * 0 (not said), more than a fresh session has, or a timeout of never:
+ * stamped now. Idle longer than this clock has run (a node booted since):
+ * stamped 0, the furthest back a stamp goes, so it lives at most that much
+ * longer than on the peer; never in the future, which would never expire
+ * (red team r47 RT47-1). */
+static inline __u32 sfw_sess_last_seen_for(__u32 timeout_s, __u32 left_s, __u32 now_s)
+{
+	__u32 idle;
+
+	if (!left_s || timeout_s == 0xffffffffu || left_s > timeout_s + 1)
+		return now_s;
+	idle = timeout_s + 1 - left_s;
+	return idle < now_s ? now_s - idle : 0;
+}
+
 /* The first nanosecond of the coarse clock at which sfw_sess_expired_at
  * says yes (for the sweeper's next pass). */
 static inline __u64 sfw_sess_expiry_ns(const struct sfw_session *s)

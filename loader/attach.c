@@ -260,6 +260,22 @@ static int check_ethernet(const char *ifname)
 	return 0;
 }
 
+/* The n entries of list whose interface still exists, moved to its
+ * front: a registration outlives a deleted interface until `detach`, and
+ * an index is not given again, so a gone one holds no link (red team r47
+ * RT47-9: on a host whose containers come and go, it refused a new
+ * one). Returns how many. */
+static int live_ifaces(struct sfw_iface_entry *list, int n)
+{
+	char name[IF_NAMESIZE];
+	int live = 0;
+
+	for (int i = 0; i < n; i++)
+		if (if_indextoname(list[i].ifindex, name))
+			list[live++] = list[i];
+	return live;
+}
+
 /* A broadcast or group session's key carries the link tag of the
  * interface it came in by (include/iface.h sfw_link_tag), 16 bits of
  * the ifindex: two attached interfaces whose indexes differ by 65535
@@ -270,7 +286,7 @@ static int check_ethernet(const char *ifname)
 static int check_link_tag(const char *ifname, __u32 ifindex)
 {
 	static struct sfw_iface_entry list[SFW_MAX_IFACES];
-	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
+	int n = live_ifaces(list, sfw_list_ifaces(list, SFW_MAX_IFACES));
 	const struct sfw_iface_entry *e = n > 0 ? sfw_link_tag_clash(list, n, ifindex) : NULL;
 
 	if (!e)

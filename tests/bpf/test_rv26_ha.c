@@ -90,6 +90,15 @@ static void cluster_ready(void)
 	cr_assert_geq(ha_ct_purge(ZONE, true), 0, "an earlier test's entries go");
 }
 
+/* A TCP connection through this node, under a limit of one session per
+ * source. */
+static void connected(struct conn *k)
+{
+	commit_limit_of_one();
+	conn_init(k, CLI4, SRV4);
+	conn_handshake(k, FX_XDP_PASS);
+}
+
 /* This node as primary: its mirror writes its sessions into the zone
  * (n of them). */
 static void mirror_all(struct sfw_ha_stats *st, __u64 n)
@@ -259,9 +268,7 @@ Test(rv26_ha, a_loaded_session_survives_a_forged_ack_and_rst)
 	struct pb_spec forged;
 	struct conn k;
 
-	commit_limit_of_one();
-	conn_init(&k, CLI4, SRV4);
-	conn_handshake(&k, FX_XDP_PASS);
+	connected(&k);
 	replica_open(&rep, &st);
 	mirror_all(&st, 1);
 	step_down(&rep, 1);
@@ -297,16 +304,14 @@ Test(rv26_ha, a_loaded_session_keeps_the_primarys_idle_clock)
 	struct conn k;
 	long left;
 
-	commit_limit_of_one();
-	conn_init(&k, CLI4, SRV4);
-	conn_handshake(&k, FX_XDP_PASS);
+	connected(&k);
 	s = conn_session(&k);
 	s.last_seen_s -= 100;
 	fx_key(&k.c, &key);
 	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &key, &s,
 					 BPF_EXIST), 0);
 	mirror_all(&st, 1);
-	s.last_seen_s -= 1000;   /* this node's own copy, older: the entry's wins */
+	s.last_seen_s -= 10;   /* this node's own copy, older: the entry's wins */
 	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &key, &s,
 					 BPF_EXIST), 0);
 	replica_open(&rep, &st);
@@ -324,6 +329,41 @@ Test(rv26_ha, a_loaded_session_keeps_the_primarys_idle_clock)
 	left = sfw_sess_remaining_at(&s, sfw_secs(sfw_coarse_now_ns()));
 	cr_expect(left >= (long)s.timeout_s - 1, "%ld s left of %u after a packet here", left,
 		  s.timeout_s);
+}
+
+/* Red team r47 RT47-4: the replica kept a wing's FIN but not where it
+ * was (fin_seq 0): in a copy in TIME_WAIT whose server FIN was not yet
+ * acknowledged, a blind client ACK of 1 acknowledged it, the connection
+ * was finished, and a blind bare SYN took the tuple over. */
+Test(rv26_ha, a_loaded_fin_is_not_acknowledged_by_a_blind_ack_of_one)
+{
+	struct sfw_ha_stats st = { 0 };
+	struct ha_replica rep;
+	struct pb_spec forged;
+	struct conn k;
+	__u64 id;
+
+	connected(&k);
+	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, FIN | ACK, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_TIME_WAIT);
+	id = conn_session(&k).id;
+	replica_open(&rep, &st);
+	mirror_all(&st, 1);
+	step_down(&rep, 1);
+	ha_replica_close(&rep);
+	forged = k.c;
+	forged.tcp_flags = ACK;
+	forged.seq = 0x12345678;
+	forged.ack = 1;
+	forged.payload = 0;
+	fx_xdp(&forged);
+	forged.tcp_flags = SYN;
+	forged.seq = 0x2468ace0;
+	forged.ack = 0;
+	fx_xdp(&forged);
+	cr_assert_eq(conn_session(&k).id, id, "a blind SYN took the tuple over");
 }
 
 /* The zone's entry is another session than this node's at the same key

@@ -622,6 +622,105 @@ Test(blind, failover_real_rst_is_passed_whatever_a_forger_planted)
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 0);
 }
 
+/* RT47-2: the client, confirmed early, sends its last segments before
+ * the server is confirmed; they fail the checks against the server's
+ * stale numbers (they acknowledge data sfw never saw) and were passed
+ * unrecorded, so once the server was confirmed its cumulative ACK of
+ * them was beyond what sfw knew the client sent: dropped, and every
+ * one after it, a stalled upload. What follows on from the wing's end
+ * still moves it. */
+Test(blind, failover_tail_passed_before_confirmation_is_acknowledged)
+{
+	struct conn k;
+	__u32 c, s;
+
+	established(&k, 7, 500);
+	load_synced_copy(&k);
+	c = k.c_next;
+	s = k.s_next;
+	cr_assert_eq(forge(&k, true, ACK | PSH, c, s, 100), FX_XDP_PASS);
+	c += 100;
+	cr_assert_eq(forge(&k, false, ACK | PSH, s - 3000, c, 1000), FX_XDP_PASS,
+		     "the server sends again what the client's lost ACKs acknowledged");
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(forge(&k, true, ACK | PSH, c + i * 1000, s, 1000), FX_XDP_PASS,
+			     "the client's tail, %d", i);
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(forge(&k, false, ACK, s, c, 0), FX_XDP_PASS, "duplicate ACK %d", i);
+	cr_assert_eq(forge(&k, true, ACK | PSH, c, s, 1000), FX_XDP_PASS, "fast retransmit");
+	cr_assert_eq(forge(&k, false, ACK, s, c + 4000, 0), FX_XDP_PASS, "the cumulative ACK");
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 0);
+}
+
+/* RT47-6: while the server's wing is unconfirmed, a client segment that
+ * fails the checks against it is passed, and refreshes nothing: else a
+ * forger's kept the session alive. */
+Test(blind, failover_segment_failing_against_an_unconfirmed_wing_refreshes_nothing)
+{
+	struct sfw_session_key key;
+	struct sfw_session s;
+	struct conn k;
+
+	failed_over_client_first(&k);
+	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS, "confirms the client");
+	cr_assert_eq(forge(&k, false, ACK, k.s_next + 0x40000000u, k.c_next, 0), FX_XDP_PASS,
+		     "the server picked up again, far ahead");
+	s = conn_session(&k);
+	cr_assert_eq(s.xflags & SFW_SESS_X_UNCONFIRMED, SFW_SESS_X_UNCONFIRMED_OUT);
+	s.last_seen_s -= 100;
+	fx_key(&k.c, &key);
+	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &key, &s,
+					 BPF_EXIST), 0);
+	cr_assert_eq(forge(&k, true, ACK | PSH, k.c_next + 0x40000000u, k.s_next, 10),
+		     FX_XDP_PASS, "passed");
+	cr_assert_eq(conn_session(&k).last_seen_s, s.last_seen_s, "and refreshed the session");
+}
+
+/* RT47-3: a connection only keepalives keep alive after a failover. A
+ * probe is sent at one before the sender's next sequence number, with no
+ * data, and its answer acknowledges one past it: the prober was never
+ * confirmed, and the session stayed liberal for good. */
+Test(blind, failover_keepalives_alone_confirm_both_wings)
+{
+	struct conn k;
+
+	established(&k, 7, 500);
+	load_synced_copy(&k);
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(forge(&k, true, ACK, k.c_next - 1, k.s_next, 0), FX_XDP_PASS);
+		cr_assert_eq(forge(&k, false, ACK, k.s_next, k.c_next, 0), FX_XDP_PASS);
+	}
+	cr_assert_eq(conn_session(&k).xflags & SFW_SESS_X_UNCONFIRMED, 0);
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(forge(&k, true, ACK, k.c_next - 1, k.s_next, 0), FX_XDP_PASS);
+		cr_assert_eq(forge(&k, false, ACK, k.s_next, k.c_next, 0), FX_XDP_PASS,
+			     "the probe's answer, confirmed");
+	}
+	still_talking(&k, "after keepalives");
+}
+
+/* RT47-5: an ICMP error about a real segment is not judged against
+ * numbers a forger may have set before the wings were confirmed (a
+ * fragmentation-needed dropped: a path-MTU black hole). */
+Test(blind, failover_icmp_error_about_a_real_segment_passes)
+{
+	struct pb_spec quoted, err;
+	struct conn k;
+
+	established(&k, 7, 500);
+	load_synced_copy(&k);
+	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, ACK | PSH, 1200), FX_XDP_PASS);
+	quoted = k.c;
+	cr_assert_eq(forge(&k, true, ACK, k.c_next + 0x40000000u, k.s_next, 0), FX_XDP_PASS,
+		     "the forger's");
+	err = (struct pb_spec){ .src = OTH4, .dst = quoted.src, .proto = SFW_IPPROTO_ICMP,
+				.icmp_type = SFW_ICMP_DEST_UNREACH, .icmp_code = 4,
+				.inner = &quoted };
+	cr_assert_eq(fx_xdp(&err), FX_XDP_PASS, "fragmentation needed, about the real one");
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 0);
+}
+
 /* Confirmed wings are held to everything a tracked one is: the real
  * RST, exact, ends the session. */
 Test(blind, failover_confirmed_session_ends_with_an_exact_rst)

@@ -49,4 +49,13 @@ sfw status | has -E '^sfwlo ' || fail "sfwlo not attached: $(sfw status)"
 sfw attach sfwlo-p mode generic >/dev/null || fail "attach sfwlo-p (4466), a tag of its own"
 sfw detach all >/dev/null || fail "detach all"
 echo "ok it is attached once the other is detached"
+
+# a registration outlives its interface until `detach`; a gone one holds
+# no link (red team r47 RT47-9: it refused the new interface)
+sfw attach sfwhi mode generic >/dev/null || fail "attach sfwhi again"
+fw ip link del sfwhi || fail "cannot delete sfwhi"
+sfw attach sfwlo mode generic >/dev/null || fail "attach sfwlo once sfwhi is gone"
+sfw status | has -E '^sfwlo ' || fail "sfwlo not attached: $(sfw status)"
+sfw detach all >/dev/null || fail "detach all, sfwhi gone"
+echo "ok an interface deleted without detach does not refuse another"
 echo "PASS: test_attach_link_tag"

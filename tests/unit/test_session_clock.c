@@ -55,6 +55,29 @@ Test(session_clock, remaining_counts_the_current_second)
 	cr_expect_eq(sfw_sess_remaining_at(&s, 1000), 0xffffffffu, "no wrap to 0");
 }
 
+/* The HA replica's stamp from what the peer's entry says is left: the
+ * inverse of sfw_sess_remaining_at; idle longer than this node's clock
+ * has run, 0, never in the future (RT47-1: a node booted 120 s ago
+ * loading a session idle 800 s stamped it 136 years ahead, and it never
+ * expired). */
+Test(session_clock, last_seen_for_is_the_inverse_of_remaining)
+{
+	struct sfw_session s = at(0, 1800);
+
+	for (__u32 left = 1; left <= 1801; left += 100) {
+		s.last_seen_s = sfw_sess_last_seen_for(1800, left, 100000);
+		cr_expect_eq(sfw_sess_remaining_at(&s, 100000), left, "left %u", left);
+	}
+	cr_expect_eq(sfw_sess_last_seen_for(1800, 1801, 5000), 5000, "fresh");
+	cr_expect_eq(sfw_sess_last_seen_for(1800, 0, 5000), 5000, "not said: fresh");
+	cr_expect_eq(sfw_sess_last_seen_for(60, 1801, 5000), 5000, "more than a fresh one here");
+	cr_expect_eq(sfw_sess_last_seen_for(0xffffffffu, 7, 5000), 5000, "never: no wrap");
+	s.last_seen_s = sfw_sess_last_seen_for(1800, 1000, 120);
+	cr_expect_eq(s.last_seen_s, 0, "booted 120 s ago, idle 801 s there");
+	cr_expect(!sfw_sess_expired_at(&s, 120));
+	cr_expect(sfw_sess_expired_at(&s, 1801), "it ends");
+}
+
 /* A port or alias holder made in second s is on its way through s + 1
  * (SFW_NAT_TAKEOVER_S, one to two seconds of real time), stale from
  * s + 2; a stamp after the clock read is young; the same across the
