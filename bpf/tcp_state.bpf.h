@@ -308,15 +308,49 @@ static __always_inline int sfw_tcp_adopt(struct sfw_session *s, __u32 dir, struc
 	return SFW_TCP_OK;
 }
 
-/* Does the segment acknowledge what sfw saw wing w send since it picked
- * it up, from where it first saw it to its end, or one past it (the
- * answer to a keepalive probe, sent at one before the sender's next
- * sequence number with no data: RT47-3, a connection only probes kept
- * alive was never confirmed)? */
-static __always_inline bool sfw_tcp_acks_span(const struct sfw_wing *w, const struct sfw_pkt *p)
+/* Does the segment, of wing a, acknowledge what sfw saw wing w send since
+ * it picked it up, from where it first saw it to its end or one past it
+ * (the answer to a keepalive probe, sent at one before the sender's next
+ * sequence number with no data: RT47-3), and no further behind that end
+ * than a's largest window (conntrack's IV)? Without that bound a forger
+ * stretched the span over half the sequence space with two segments, and
+ * the real acknowledgement fell in it half the time (review RV48-1). */
+static __always_inline bool sfw_tcp_acks_span(const struct sfw_wing *w, const struct sfw_wing *a,
+					      const struct sfw_pkt *p)
 {
+	__u32 most = a->maxwin > SFW_TCP_MAXACKWIN_MIN ? a->maxwin : SFW_TCP_MAXACKWIN_MIN;
+
 	return (p->tcp_flags & SFW_TCP_ACK) && (w->tcp_flags & SFW_WING_TRACKED) &&
-	       (__u32)(p->ack - w->isn) <= (__u32)(w->seq_end - w->isn) + 1;
+	       (__u32)(p->ack - w->isn) <= (__u32)(w->seq_end - w->isn) + 1 &&
+	       (__u32)(w->seq_end + 1 - p->ack) <= most + 1;
+}
+
+/* A segment that follows on from wing w's end, passed without the
+ * checks: how far the wing sent, and its FIN, pending (the other side's
+ * exact acknowledgement makes it the close: review RV48-4, the close
+ * stopped short of TIME_WAIT without it). */
+static __always_inline void sfw_tcp_follow_on(struct sfw_wing *w, const struct sfw_pkt *p,
+					      __u32 end)
+{
+	w->seq_end = end;
+	if ((p->tcp_flags & SFW_TCP_FIN) && !(w->tcp_flags & SFW_WING_SEEN_FIN)) {
+		w->fin_seq = end - 1;
+		w->tcp_flags |= SFW_WING_FIN_PENDING;
+	}
+}
+
+/* Wing w's segment p confirms the other wing (peer, its bit theirs) when
+ * it acknowledges what sfw saw that one send; the end then moves to the
+ * acknowledgement (a probe's answer is one past it). */
+static __always_inline void sfw_tcp_confirm(struct sfw_session *s, __u8 theirs,
+					    struct sfw_wing *peer, const struct sfw_wing *w,
+					    const struct sfw_pkt *p)
+{
+	if (!(s->xflags & theirs) || !sfw_tcp_acks_span(peer, w, p))
+		return;
+	s->xflags &= ~theirs;
+	if (sfw_seq_after(p->ack, peer->seq_end))
+		peer->seq_end = p->ack;
 }
 
 /* A segment (no SYN, no RST) of a session loaded from the cluster peer,
@@ -351,14 +385,12 @@ static __always_inline int sfw_tcp_failover(struct sfw_session *s, __u32 dir, st
 			/* what follows on from the wing's end still moves it, or
 			 * the checks resume behind what it sent (RT47-2) */
 			if (!sfw_seq_after(p->seq, w->seq_end) && sfw_seq_after(end, w->seq_end))
-				w->seq_end = end;
+				sfw_tcp_follow_on(w, p, end);
+			sfw_tcp_confirm(s, theirs, peer, w, p);
 			return SFW_TCP_PASS;
 		}
 		w->tcp_flags &= ~(SFW_WING_TRACKED | SFW_WING_SEEN_ACK);
 		w->maxwin = 0;
-		/* before its end and TRACKED: the other direction's CPU
-		 * confirms by the span (RT47-7) */
-		w->isn = p->seq;
 	}
 	fin = sfw_tcp_fin_flags(w, p, end);
 	if ((s->xflags & mine) && fin == SFW_WING_SEEN_FIN && !(w->tcp_flags & SFW_WING_SEEN_FIN))
@@ -366,11 +398,11 @@ static __always_inline int sfw_tcp_failover(struct sfw_session *s, __u32 dir, st
 	sfw_tcp_windows(w, peer, p);
 	sfw_tcp_record_wing(w, p, end, fin);
 	sfw_tcp_fin_acked(peer, p);
-	if ((s->xflags & theirs) && sfw_tcp_acks_span(peer, p)) {
-		s->xflags &= ~theirs;
-		if (sfw_seq_after(p->ack, peer->seq_end))   /* a probe's answer */
-			peer->seq_end = p->ack;
-	}
+	/* after its end: another CPU that reads the new end with the old
+	 * start sees an acknowledgement far from it (sfw_tcp_acks_span) */
+	if (!fits)
+		w->isn = p->seq;
+	sfw_tcp_confirm(s, theirs, peer, w, p);
 	sfw_tcp_move(s, sfw_tcp_next(s->tcp_state, dir, p, w, peer), cfg);
 	return SFW_TCP_OK;
 }

@@ -622,6 +622,29 @@ Test(blind, failover_real_rst_is_passed_whatever_a_forger_planted)
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 0);
 }
 
+/* Review RV48-1: two forged server segments, at S and nearly 2^31 on,
+ * stretched the server's picked-up span over half the sequence space; the
+ * client's real ACK fell in it half the time and confirmed the forger's
+ * end, and his RST there was exact. An acknowledgement confirms only
+ * within the acker's window of the end. */
+Test(blind, failover_stretched_span_is_not_confirmed_by_the_real_ack)
+{
+	struct conn k;
+	__u32 x;
+
+	established(&k, 7, 500);
+	load_synced_copy(&k);
+	x = k.s_next - 0x40000000u;
+	cr_assert_eq(forge(&k, false, ACK, x, 0x55555555, 0), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, false, ACK, x + 0x7ffffff0u, 0x55555555, 0), FX_XDP_PASS);
+	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS, "the client's real ACK");
+	cr_assert_neq(conn_session(&k).xflags & SFW_SESS_X_UNCONFIRMED_OUT, 0,
+		      "the forger's span confirmed");
+	forge(&k, false, RST, x + 0x7ffffff0u, 0, 0);
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED, "the forger's RST");
+	still_talking(&k, "after a stretched span");
+}
+
 /* RT47-2: the client, confirmed early, sends its last segments before
  * the server is confirmed; they fail the checks against the server's
  * stale numbers (they acknowledge data sfw never saw) and were passed
@@ -652,6 +675,45 @@ Test(blind, failover_tail_passed_before_confirmation_is_acknowledged)
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 0);
 }
 
+/* Review RV48-4: the same, the client's last segment carrying its FIN:
+ * the FIN was not recorded, and the close stopped at CLOSE_WAIT, the
+ * tuple held for that state's timeout. */
+Test(blind, failover_fin_passed_before_confirmation_closes)
+{
+	struct conn k;
+	__u32 c, s;
+
+	established(&k, 7, 500);
+	load_synced_copy(&k);
+	c = k.c_next;
+	s = k.s_next;
+	cr_assert_eq(forge(&k, true, ACK | PSH, c, s, 100), FX_XDP_PASS);
+	c += 100;
+	cr_assert_eq(forge(&k, false, ACK | PSH, s - 3000, c, 1000), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, true, ACK | PSH, c, s, 1000), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, true, FIN | ACK, c + 1000, s, 1000), FX_XDP_PASS, "the FIN");
+	cr_assert_eq(forge(&k, false, ACK, s, c + 2001, 0), FX_XDP_PASS, "its ACK");
+	cr_assert_eq(forge(&k, false, FIN | ACK, s, c + 2001, 0), FX_XDP_PASS, "the server's");
+	cr_assert_eq(forge(&k, true, ACK, c + 2001, s + 1, 0), FX_XDP_PASS, "the last ACK");
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_TIME_WAIT);
+}
+
+/* Review RV48-3: the client's ACK of the server's data was lost; its next
+ * segment is a keepalive probe, which confirms the server; the server's
+ * answers, one past what the client sent, fail the checks and were passed
+ * before the confirmation was looked at: the client stayed unconfirmed. */
+Test(blind, failover_probe_answer_confirms_the_prober)
+{
+	struct conn k;
+
+	established(&k, 7, 500);
+	load_synced_copy(&k);
+	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS);
+	cr_assert_eq(forge(&k, true, ACK, k.c_next - 1, k.s_next, 0), FX_XDP_PASS, "probe");
+	cr_assert_eq(forge(&k, false, ACK, k.s_next, k.c_next, 0), FX_XDP_PASS, "answer");
+	cr_assert_eq(conn_session(&k).xflags & SFW_SESS_X_UNCONFIRMED, 0);
+}
+
 /* RT47-6: while the server's wing is unconfirmed, a client segment that
  * fails the checks against it is passed, and refreshes nothing: else a
  * forger's kept the session alive. */
@@ -667,7 +729,7 @@ Test(blind, failover_segment_failing_against_an_unconfirmed_wing_refreshes_nothi
 		     "the server picked up again, far ahead");
 	s = conn_session(&k);
 	cr_assert_eq(s.xflags & SFW_SESS_X_UNCONFIRMED, SFW_SESS_X_UNCONFIRMED_OUT);
-	s.last_seen_s -= 100;
+	s.last_seen_s -= 10;
 	fx_key(&k.c, &key);
 	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &key, &s,
 					 BPF_EXIST), 0);
