@@ -645,6 +645,23 @@ Test(blind, failover_stretched_span_is_not_confirmed_by_the_real_ack)
 	still_talking(&k, "after a stretched span");
 }
 
+/* After a failover, the client's data, then the server sending again
+ * what the client's lost ACKs acknowledged: the client is confirmed, the
+ * server's wing picked up 3000 bytes behind. c, s: where each sends next. */
+static void client_confirmed_first(struct conn *k, __u32 *c, __u32 *s)
+{
+	established(k, 7, 500);
+	load_synced_copy(k);
+	*c = k->c_next;
+	*s = k->s_next;
+	cr_assert_eq(forge(k, true, ACK | PSH, *c, *s, 100), FX_XDP_PASS);
+	*c += 100;
+	cr_assert_eq(forge(k, false, ACK | PSH, *s - 3000, *c, 1000), FX_XDP_PASS,
+		     "the server sends again");
+	cr_assert_eq(conn_session(k).xflags & SFW_SESS_X_UNCONFIRMED,
+		     SFW_SESS_X_UNCONFIRMED_OUT);
+}
+
 /* RT47-2: the client, confirmed early, sends its last segments before
  * the server is confirmed; they fail the checks against the server's
  * stale numbers (they acknowledge data sfw never saw) and were passed
@@ -657,14 +674,7 @@ Test(blind, failover_tail_passed_before_confirmation_is_acknowledged)
 	struct conn k;
 	__u32 c, s;
 
-	established(&k, 7, 500);
-	load_synced_copy(&k);
-	c = k.c_next;
-	s = k.s_next;
-	cr_assert_eq(forge(&k, true, ACK | PSH, c, s, 100), FX_XDP_PASS);
-	c += 100;
-	cr_assert_eq(forge(&k, false, ACK | PSH, s - 3000, c, 1000), FX_XDP_PASS,
-		     "the server sends again what the client's lost ACKs acknowledged");
+	client_confirmed_first(&k, &c, &s);
 	for (int i = 0; i < 4; i++)
 		cr_assert_eq(forge(&k, true, ACK | PSH, c + i * 1000, s, 1000), FX_XDP_PASS,
 			     "the client's tail, %d", i);
@@ -683,13 +693,7 @@ Test(blind, failover_fin_passed_before_confirmation_closes)
 	struct conn k;
 	__u32 c, s;
 
-	established(&k, 7, 500);
-	load_synced_copy(&k);
-	c = k.c_next;
-	s = k.s_next;
-	cr_assert_eq(forge(&k, true, ACK | PSH, c, s, 100), FX_XDP_PASS);
-	c += 100;
-	cr_assert_eq(forge(&k, false, ACK | PSH, s - 3000, c, 1000), FX_XDP_PASS);
+	client_confirmed_first(&k, &c, &s);
 	cr_assert_eq(forge(&k, true, ACK | PSH, c, s, 1000), FX_XDP_PASS);
 	cr_assert_eq(forge(&k, true, FIN | ACK, c + 1000, s, 1000), FX_XDP_PASS, "the FIN");
 	cr_assert_eq(forge(&k, false, ACK, s, c + 2001, 0), FX_XDP_PASS, "its ACK");
