@@ -113,3 +113,19 @@ has() { grep "$@" >/dev/null; }
 expect_eq() {   # got want what
 	[ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"
 }
+# `sfw attach ARGS...` refused with exit 1 and exactly the one line want,
+# leaving dev as it was: no XDP program, no tc egress filter, not listed
+# by `status`.
+expect_attach_refused() {   # dev want attach-args...
+	local dev=$1 want=$2 err rc
+	shift 2
+	err=$(sfw attach "$@" 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "attach $*: exit $rc ($err)"
+	expect_eq "$err" "$want" "the refusal"
+	fw ip link show dev "$dev" | has xdp && fail "an XDP program on $dev: $(fw ip link show dev "$dev")"
+	[ -z "$(fw tc filter show dev "$dev" egress 2>/dev/null)" ] ||
+		fail "a tc egress filter on $dev: $(fw tc filter show dev "$dev" egress)"
+	sfw status 2>/dev/null | has -E "^$dev " && fail "$dev listed as attached: $(sfw status)"
+	return 0
+}

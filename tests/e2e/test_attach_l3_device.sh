@@ -17,15 +17,9 @@ topology_up
 fw ip tuntap add dev sfwtun0 mode tun || fail "cannot make a tun device"
 fw ip link set sfwtun0 up
 
-err=$(sfw attach sfwtun0 mode generic 2>&1 >/dev/null)
-rc=$?
-[ "$rc" -eq 1 ] || fail "attach sfwtun0 mode generic: exit $rc ($err)"
-expect_eq "$err" "sfw: sfwtun0: not an Ethernet interface (link type 65534): sfw parses Ethernet frames only" \
-	"the refusal"
-fw ip link show dev sfwtun0 | has xdp && fail "an XDP program on the tun device: $(fw ip link show dev sfwtun0)"
-[ -z "$(fw tc filter show dev sfwtun0 egress 2>/dev/null)" ] ||
-	fail "a tc egress filter on the tun device: $(fw tc filter show dev sfwtun0 egress)"
-sfw status 2>/dev/null | has -E "^sfwtun0 " && fail "sfwtun0 listed as attached: $(sfw status)"
+expect_attach_refused sfwtun0 \
+	"sfw: sfwtun0: not an Ethernet interface (link type 65534): sfw parses Ethernet frames only" \
+	sfwtun0 mode generic
 echo "ok a layer-3 device is refused"
 
 err=$(sfw attach veth0 sfwtun0 mode generic 2>&1 >/dev/null)

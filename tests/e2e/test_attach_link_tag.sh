@@ -25,15 +25,9 @@ expect_eq "$(ifindex "$FW_NS" sfwhi)" 70000 "sfwhi's ifindex"
 expect_eq "$(ifindex "$FW_NS" sfwlo)" 4465 "sfwlo's ifindex"
 
 sfw attach veth0 sfwhi mode generic >/dev/null || fail "attach veth0 sfwhi"
-err=$(sfw attach sfwlo mode generic 2>&1 >/dev/null)
-rc=$?
-[ "$rc" -eq 1 ] || fail "attach sfwlo mode generic: exit $rc ($err)"
-expect_eq "$err" "sfw: cannot attach sfwlo (ifindex 4465): its link tag 4466 is sfwhi's (ifindex 70000), and broadcast and multicast sessions are kept apart by link tag; detach sfwhi, or re-create sfwlo for another ifindex" \
-	"the refusal"
-fw ip link show dev sfwlo | has xdp && fail "an XDP program on sfwlo: $(fw ip link show dev sfwlo)"
-[ -z "$(fw tc filter show dev sfwlo egress 2>/dev/null)" ] ||
-	fail "a tc egress filter on sfwlo: $(fw tc filter show dev sfwlo egress)"
-sfw status 2>/dev/null | has -E "^sfwlo " && fail "sfwlo listed as attached: $(sfw status)"
+expect_attach_refused sfwlo \
+	"sfw: cannot attach sfwlo (ifindex 4465): its link tag 4466 is sfwhi's (ifindex 70000), and broadcast and multicast sessions are kept apart by link tag; detach sfwhi, or re-create sfwlo for another ifindex" \
+	sfwlo mode generic
 echo "ok an interface whose link tag an attached one has is refused"
 
 err=$(sfw attach veth1 sfwlo mode generic 2>&1 >/dev/null)
