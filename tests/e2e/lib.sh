@@ -113,19 +113,36 @@ has() { grep "$@" >/dev/null; }
 expect_eq() {   # got want what
 	[ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"
 }
+# `sfw attach ARGS...`, which must exit 1; prints what it said on stderr.
+# In a command substitution fail ends only the subshell: `|| exit 1`.
+attach_exits_1() {   # attach-args...
+	local err rc
+	err=$(sfw attach "$@" 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "attach $*: exit $rc ($err)"
+	printf '%s' "$err"
+}
 # `sfw attach ARGS...` refused with exit 1 and exactly the one line want,
 # leaving dev as it was: no XDP program, no tc egress filter, not listed
 # by `status`.
 expect_attach_refused() {   # dev want attach-args...
-	local dev=$1 want=$2 err rc
+	local dev=$1 want=$2 err
 	shift 2
-	err=$(sfw attach "$@" 2>&1 >/dev/null)
-	rc=$?
-	[ "$rc" -eq 1 ] || fail "attach $*: exit $rc ($err)"
+	err=$(attach_exits_1 "$@") || exit 1
 	expect_eq "$err" "$want" "the refusal"
 	fw ip link show dev "$dev" | has xdp && fail "an XDP program on $dev: $(fw ip link show dev "$dev")"
 	[ -z "$(fw tc filter show dev "$dev" egress 2>/dev/null)" ] ||
 		fail "a tc egress filter on $dev: $(fw tc filter show dev "$dev" egress)"
 	sfw status 2>/dev/null | has -E "^$dev " && fail "$dev listed as attached: $(sfw status)"
+	return 0
+}
+# `sfw attach ARGS...` exits 1 for the refused device bad, and good, named
+# in the same command, is attached all the same.
+expect_attached_beside_refused() {   # good bad attach-args...
+	local good=$1 bad=$2
+	shift 2
+	attach_exits_1 "$@" >/dev/null || exit 1
+	sfw status | has -E "^$good " || fail "$good not attached beside the refused $bad: $(sfw status)"
+	sfw status | has -E "^$bad " && fail "$bad attached: $(sfw status)"
 	return 0
 }

@@ -22,11 +22,7 @@ expect_attach_refused sfwtun0 \
 	sfwtun0 mode generic
 echo "ok a layer-3 device is refused"
 
-err=$(sfw attach veth0 sfwtun0 mode generic 2>&1 >/dev/null)
-rc=$?
-[ "$rc" -eq 1 ] || fail "attach veth0 sfwtun0 mode generic: exit $rc ($err)"
-sfw status | has -E '^veth0 ' || fail "veth0 not attached beside the refused tun: $(sfw status)"
-sfw status | has -E '^sfwtun0 ' && fail "sfwtun0 attached: $(sfw status)"
+expect_attached_beside_refused veth0 sfwtun0 veth0 sfwtun0 mode generic
 sfw detach all >/dev/null || fail "detach all"
 echo "ok the Ethernet interface beside it is attached"
 echo "PASS: test_attach_l3_device"

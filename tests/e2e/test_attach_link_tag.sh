@@ -30,11 +30,7 @@ expect_attach_refused sfwlo \
 	sfwlo mode generic
 echo "ok an interface whose link tag an attached one has is refused"
 
-err=$(sfw attach veth1 sfwlo mode generic 2>&1 >/dev/null)
-rc=$?
-[ "$rc" -eq 1 ] || fail "attach veth1 sfwlo mode generic: exit $rc ($err)"
-sfw status | has -E '^veth1 ' || fail "veth1 not attached before the refused sfwlo: $(sfw status)"
-sfw status | has -E '^sfwlo ' && fail "sfwlo attached: $(sfw status)"
+expect_attached_beside_refused veth1 sfwlo veth1 sfwlo mode generic
 echo "ok the interface named before it is attached"
 
 sfw detach sfwhi >/dev/null || fail "detach sfwhi"
