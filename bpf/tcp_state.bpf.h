@@ -325,6 +325,14 @@ static __always_inline bool sfw_tcp_acks_span(const struct sfw_wing *w, const st
 	       (__u32)(w->seq_end + 1 - p->ack) <= most + 1;
 }
 
+/* Does the segment (ending at end) follow on from wing w's end: start at
+ * or before it, and end after it? */
+static __always_inline bool sfw_tcp_follows_on(const struct sfw_wing *w, const struct sfw_pkt *p,
+					       __u32 end)
+{
+	return !sfw_seq_after(p->seq, w->seq_end) && sfw_seq_after(end, w->seq_end);
+}
+
 /* A segment that follows on from wing w's end, passed without the
  * checks: how far the wing sent, and its FIN, pending (the other side's
  * exact acknowledgement makes it the close: review RV48-4, the close
@@ -368,9 +376,10 @@ static __always_inline void sfw_tcp_confirm(struct sfw_session *s, __u8 theirs,
  * against it (sfw_tcp_reset). A segment of a confirmed wing that fails
  * them against the unconfirmed one is passed, recording no more than how
  * far its wing sent, and refreshing nothing (a forger's would keep the
- * session alive: RT47-6), as conntrack's be_liberal lets it through. A forger who can send from both zones can
- * still plant numbers that confirm each other, as he can for a session
- * picked up mid-stream (sfw_tcp_adopt). */
+ * session alive: RT47-6), as conntrack's be_liberal lets it through. A
+ * forger who can send from both zones can still plant numbers that
+ * confirm each other, as he can for a session picked up mid-stream
+ * (sfw_tcp_adopt). */
 static __always_inline int sfw_tcp_failover(struct sfw_session *s, __u32 dir, struct sfw_wing *w,
 					    struct sfw_wing *peer, const struct sfw_pkt *p,
 					    const struct sfw_config *cfg, __u32 end)
@@ -384,7 +393,7 @@ static __always_inline int sfw_tcp_failover(struct sfw_session *s, __u32 dir, st
 		if ((w->tcp_flags & SFW_WING_TRACKED) && !(s->xflags & mine)) {
 			/* what follows on from the wing's end still moves it, or
 			 * the checks resume behind what it sent (RT47-2) */
-			if (!sfw_seq_after(p->seq, w->seq_end) && sfw_seq_after(end, w->seq_end))
+			if (sfw_tcp_follows_on(w, p, end))
 				sfw_tcp_follow_on(w, p, end);
 			sfw_tcp_confirm(s, theirs, peer, w, p);
 			return SFW_TCP_PASS;
@@ -446,7 +455,7 @@ __noinline int sfw_tcp_unsynced(struct sfw_session *s, __u32 dir, const struct s
 	}
 	if (!(w->tcp_flags & SFW_WING_TRACKED))
 		return sfw_tcp_adopt(s, dir, w, peer, p, cfg, end);
-	if (!sfw_seq_after(p->seq, w->seq_end) && sfw_seq_after(end, w->seq_end))
+	if (sfw_tcp_follows_on(w, p, end))
 		w->seq_end = end;
 	return SFW_TCP_OK;
 }

@@ -168,7 +168,7 @@ static unsigned rebuild(struct ha_replica *r, const struct sfw_config *cfg,
 		s->wing[w].tcp_flags &= HA_KEPT_WING_FLAGS;
 		if (tcp)
 			s->wing[w].fin_seq = fin_unknown(&s->wing[w]);
-		if (!tcp)
+		else
 			s->wing[w].wscale = 0;
 		/* the same session again: what this node counted stays */
 		if (old) {
