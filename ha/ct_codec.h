@@ -52,8 +52,9 @@ struct sfw_ha_session {
 	struct sfw_session_key key;
 	struct sfw_session sess;   /* counters, sequence numbers and times: zero */
 	__u8 zone[2];              /* per wing (enum sfw_wing_dir); SFW_ZONE_NONE: none */
-	/* NAT (docs/ha.md, "NAT"): the translated reply tuple goes here,
-	 * and into the conntrack entry's reply direction, when sfw has it */
+	/* NAT sessions are not mirrored (ha_mirrored; docs/ha.md): their
+	 * translated reply tuple would go here and into the conntrack
+	 * entry's reply direction */
 };
 
 /* Fills ct (new, empty) with session hs in conntrack zone ct_zone.

@@ -163,17 +163,58 @@ static void unregister_iface(__u32 ifindex)
 	}
 }
 
-static bool is_attached(__u32 ifindex)
+static bool xdp_runs(__u32 ifindex, __u32 prog_id);
+
+/* Does sfw's pinned XDP link for ifindex still hold that interface, its
+ * program the one running there? */
+static bool own_link_runs(__u32 ifindex)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+	char path[SFW_PIN_PATH_LEN];
+	bool runs = false;
+	int fd;
+
+	link_path(path, sizeof(path), ifindex);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return false;
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == BPF_LINK_TYPE_XDP)
+		runs = info.xdp.ifindex == ifindex && xdp_runs(ifindex, info.prog_id);
+	close(fd);
+	return runs;
+}
+
+enum registration { REG_NONE, REG_LIVE, REG_STALE };
+
+/* A registration is live while its link holds the interface. One whose
+ * link holds none guards nothing: its interface was deleted without
+ * `detach` and the index given again (`ip link add ... index N`), or its
+ * pins were removed by hand. Answering "already attached" there left the
+ * new interface unguarded (review RV48-8). */
+static enum registration registration(__u32 ifindex)
 {
 	struct sfw_iface_key key = { .ifindex = ifindex };
 	struct sfw_iface_info info;
 	int fd = sfw_open_pin(SFW_STR(SFW_MAP_IFACES), true);
+	bool found;
 
 	if (fd < 0)
-		return false;
-	bool found = !bpf_map_lookup_elem(fd, &key, &info);
+		return REG_NONE;
+	found = !bpf_map_lookup_elem(fd, &key, &info);
 	close(fd);
-	return found;
+	if (!found)
+		return REG_NONE;
+	return own_link_runs(ifindex) ? REG_LIVE : REG_STALE;
+}
+
+/* A stale registration gives way: its dead link's pin goes (nothing runs
+ * through it) and its counters with it, as a re-created interface's own
+ * (`ip -s link`) start again. */
+static void drop_stale(__u32 ifindex)
+{
+	detach_xdp(ifindex);
+	unregister_iface(ifindex);
 }
 
 static __u64 own_netns(void)
@@ -317,8 +358,15 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 		err = sfw_check_netns();
 	if (err)
 		return err;
-	if (is_attached(ifindex))
+	switch (registration(ifindex)) {
+	case REG_LIVE:
 		return 1;
+	case REG_STALE:
+		drop_stale(ifindex);
+		break;
+	case REG_NONE:
+		break;
+	}
 	err = check_link_tag(ifname, ifindex);
 	if (err)
 		return err;
