@@ -441,7 +441,14 @@ int sfw_ha_decode(const struct nf_conntrack *ct, struct sfw_ha_session *hs)
 		lone = (__u8)get_bits(b, L_LONE_SCALE, 4);
 		get_wscales(ct, lone, &hs->sess);
 	}
-	if (nfct.attr_is_set(ct, ATTR_TIMEOUT))
-		hs->sess.timeout_s = nfct.get_attr_u32(ct, ATTR_TIMEOUT);
+	/* what the entry has left; 0 is "not said" (sfw_sess_last_seen_for),
+	 * and ctnetlink rounds down, so an entry with under a second left
+	 * (it never hands over an expired one) has 1: loaded as 0, it got a
+	 * whole timeout again (red team r47 RT47-8) */
+	if (nfct.attr_is_set(ct, ATTR_TIMEOUT)) {
+		__u32 left = nfct.get_attr_u32(ct, ATTR_TIMEOUT);
+
+		hs->sess.timeout_s = left ? left : 1;
+	}
 	return 0;
 }

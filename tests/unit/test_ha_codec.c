@@ -185,6 +185,7 @@ Test(ha_codec, icmp_echo_and_the_rest)
 	in.key.proto = SFW_IPPROTO_ICMP;
 	in.key.family = SFW_FAMILY_INET;
 	in.sess.id = 9;
+	in.sess.timeout_s = 60;   /* what the entry has left: said, so never 0 */
 	in.sess.flags = SFW_SESS_F_OPENER_LO;
 	round_trip(&in, &out);
 	assert_same(&in, &out);
@@ -240,6 +241,7 @@ Test(ha_codec, icmp_queries_keep_their_kind)
 	in.key.proto = SFW_IPPROTO_ICMP;
 	in.key.family = SFW_FAMILY_INET;
 	in.sess.id = 10;
+	in.sess.timeout_s = 60;
 	round_trip(&in, &out);
 	assert_same(&in, &out);
 	cr_assert_eq(nfct_get_attr_u8(ct, ATTR_ICMP_TYPE), 13);
@@ -311,6 +313,34 @@ Test(ha_codec, app_timeout_saturates)
 	in.sess.app_timeout_s = 1u << 20;
 	round_trip(&in, &out);
 	cr_assert_eq(out.sess.app_timeout_s, 0xffffffffu);
+}
+
+/* What an entry has left comes back as the session's timeout_s, which
+ * the replica turns into its idle clock (sfw_sess_last_seen_for), where 0
+ * means "not said" and stamps the session fresh. ctnetlink rounds down:
+ * an entry with under a second left says 0, and loaded as such it got a
+ * whole timeout again (red team r47 RT47-8); it has 1. An entry that says
+ * nothing stays 0. */
+Test(ha_codec, under_a_second_left_is_one_not_unsaid)
+{
+	struct sfw_ha_session in = tcp_session(), out;
+
+	in.sess.timeout_s = 0;
+	round_trip(&in, &out);
+	cr_assert_eq(out.sess.timeout_s, 1);
+	in.sess.timeout_s = 7;
+	round_trip(&in, &out);
+	cr_assert_eq(out.sess.timeout_s, 7);
+}
+
+Test(ha_codec, no_timeout_said_is_zero)
+{
+	struct sfw_ha_session in = tcp_session(), out;
+
+	cr_assert_eq(sfw_ha_encode(&in, ZONE, ct), 0);
+	nfct_attr_unset(ct, ATTR_TIMEOUT);
+	cr_assert_eq(sfw_ha_decode(ct, &out), 0);
+	cr_assert_eq(out.sess.timeout_s, 0);
 }
 
 /* An entry made by someone else from a packet's point of view decodes to
