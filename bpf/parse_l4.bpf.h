@@ -166,7 +166,12 @@ static __always_inline int sfw_parse_icmp(void *data, void *end, struct sfw_pkt 
 	p->icmp_type = type;
 	p->icmp_code = ic->code;
 	p->hdr_len = p->l4_off - p->l3_off + sizeof(*ic);
-	if (v6 ? (type >= SFW_ICMPV6_DEST_UNREACH && type <= SFW_ICMPV6_PARAMPROB)
+	/* every ICMPv6 type below 128 is an error (RFC 4443 2.1), the
+	 * unassigned and reserved ones too: Linux hands them to the quoted
+	 * flow's socket as errors. Taken for one-way messages, type 0's
+	 * key was an echo's with identifier 0, and rode a ping's session
+	 * both ways (red team rtnet F1). */
+	if (v6 ? type < SFW_ICMPV6_INFO_MIN
 	       : (type == SFW_ICMP_DEST_UNREACH || type == SFW_ICMP_TIME_EXCEEDED ||
 		  type == SFW_ICMP_PARAMETERPROB)) {
 		p->icmp_kind = SFW_ICMPK_ERROR;

@@ -267,3 +267,75 @@ Test(icmp, error_quoting_tcp_any_with_no_sequence_check)
 	tcp_error_quote(false, SFW_CFG_F_NO_SEQ_CHECK, 1000000, FX_XDP_PASS);
 }
 
+
+/* Every ICMPv6 type below 128 is an error (RFC 4443 2.1), and Linux hands
+ * an unassigned one to the quoted flow's socket as such. Taken for
+ * one-way messages, type 0 code 0 was keyed as an echo with identifier 0
+ * (its key tag, 0, is echo's): it rode a permitted ping's session past
+ * policy, and an echo reply rode a permitted type 0's session back (red
+ * team rtnet F1). Now each is judged as an error: it passes about a live
+ * flow, to that flow's source, and opens nothing. */
+static const __u8 v6_unassigned_errors[] = { 0, 5, 100, 127 };
+
+Test(icmp, v6_unassigned_error_types_about_a_live_flow_pass)
+{
+	struct pb_spec udp = { .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_UDP,
+			       .sport = 40000, .dport = 53, .payload = 20 };
+	struct pb_spec stray = udp;
+
+	cr_assert_eq(fx_xdp(&udp), FX_XDP_PASS);
+	stray.sport = 40001;
+	for (unsigned i = 0; i < sizeof(v6_unassigned_errors); i++) {
+		__u8 t = v6_unassigned_errors[i];
+		struct pb_spec err = error_about(&udp, "2001:db8:ffff::1", true, t, 0);
+
+		cr_assert_eq(fx_xdp(&err), FX_XDP_PASS, "type %u about the live flow", t);
+		err.inner = &stray;
+		cr_assert_eq(fx_xdp(&err), FX_XDP_DROP, "type %u about no flow", t);
+	}
+	cr_assert_eq(fx_session_count(), 1, "an error opens nothing");
+}
+
+/* Under permit-all (the suite's policy), none opens a session of its own,
+ * whatever follows it. */
+Test(icmp, v6_unassigned_error_types_open_nothing)
+{
+	for (unsigned i = 0; i < sizeof(v6_unassigned_errors); i++) {
+		__u8 t = v6_unassigned_errors[i];
+		struct pb_spec msg = { .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_ICMP6,
+				       .icmp_type = t, .payload = 56 };
+
+		cr_assert_eq(fx_xdp(&msg), FX_XDP_DROP, "type %u alone", t);
+		cr_assert_eq(fx_xdp(&msg), FX_XDP_DROP, "type %u again", t);
+	}
+	cr_assert_eq(fx_session_count(), 0);
+}
+
+/* Type 0's key was a ping's with identifier 0, in both directions. */
+static struct pb_spec v6_type_0(void)
+{
+	return (struct pb_spec){ .src = CLI6, .dst = SRV6, .proto = SFW_IPPROTO_ICMP6,
+				 .icmp_type = 0, .payload = 8 };
+}
+
+Test(icmp, v6_type_0_rides_no_ping)
+{
+	struct pb_spec ping = echo(CLI6, SRV6, true, 0);
+	struct pb_spec t0 = v6_type_0();
+
+	cr_assert_eq(fx_xdp(&ping), FX_XDP_PASS);
+	cr_assert_eq(fx_xdp(&t0), FX_XDP_DROP, "type 0 rode the ping's session");
+	cr_assert_eq(fx_session_count(), 1);
+}
+
+Test(icmp, v6_echo_reply_rides_no_type_0)
+{
+	struct pb_spec t0 = v6_type_0();
+	struct pb_spec reply = pb_reverse(&t0);
+
+	reply.icmp_type = SFW_ICMPV6_ECHO_REPLY;
+	reply.icmp_id = 0;
+	cr_assert_eq(fx_xdp(&t0), FX_XDP_DROP, "type 0 opened a session");
+	cr_assert_eq(fx_xdp(&reply), FX_XDP_DROP, "an echo reply with id 0 rode type 0's session");
+	cr_assert_eq(fx_session_count(), 0);
+}
