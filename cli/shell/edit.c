@@ -175,14 +175,22 @@ static EditLine *setup(struct edit *ed, History *h)
 	return el;
 }
 
-/* One line typed: into the history, then run. */
+/* One line typed: into the history, then run. One longer than a line
+ * may be runs nothing: cut to fit, its head ran (a paste that meant
+ * `... policy P then log session-init` deleted policy P: review rtuser
+ * F2), where a script's is refused. */
 static void take_line(struct edit *ed, History *h, const char *typed)
 {
 	char line[SFW_LINE_MAX + 1], err[256];
+	size_t len = strcspn(typed, "\n");
 	HistEvent ev;
 
-	snprintf(line, sizeof(line), "%s", typed);
-	line[strcspn(line, "\n")] = '\0';
+	if (len > SFW_LINE_MAX) {
+		fprintf(stderr, "error: command line too long (at most %d bytes)\n", SFW_LINE_MAX);
+		return;
+	}
+	memcpy(line, typed, len);
+	line[len] = '\0';
 	if (line[strspn(line, " \t")])
 		editline.history(h, &ev, H_ENTER, line);
 	if (sfw_words_split(line, false, &ed->ws, err, sizeof(err))) {

@@ -40,7 +40,9 @@ static int refuse(const struct sfw_exec *x, const struct sfw_syntax *e,
 }
 
 /* `?` as the last word after a bar (from bash, or a script): the pipe
- * words there. The tree answers a `?` in the command's words itself. */
+ * words there. The tree answers a `?` in the command's words itself. A
+ * quoted word is text: `| match "https?"` is a pattern, and ran nothing
+ * as a help request (review rtuser L3). */
 static bool pipe_help(struct sfw_exec *x, const struct sfw_words *ws, int bar, int *r)
 {
 	const char *last = ws->w[ws->n - 1];
@@ -48,7 +50,8 @@ static bool pipe_help(struct sfw_exec *x, const struct sfw_words *ws, int bar, i
 	struct sfw_syntax e;
 	char prefix[SFW_LINE_MAX], *listing;
 
-	if (ws->n - 1 < bar || ws->bar[ws->n - 1] || !len || last[len - 1] != '?')
+	if (ws->n - 1 < bar || ws->bar[ws->n - 1] || ws->quoted[ws->n - 1] || !len ||
+	    last[len - 1] != '?')
 		return false;
 	snprintf(prefix, sizeof(prefix), "%.*s", (int)len - 1, last);
 	listing = sfw_complete_listing(x->root, ws, ws->n - 1, prefix, &e);
@@ -67,7 +70,7 @@ static bool configure_help(struct sfw_exec *x, const struct sfw_words *ws)
 	char prefix[SFW_LINE_MAX], *listing;
 	struct sfw_syntax e;
 
-	if (!len || ws->w[1][len - 1] != '?')
+	if (!len || ws->quoted[1] || ws->w[1][len - 1] != '?')
 		return false;
 	snprintf(prefix, sizeof(prefix), "%.*s", (int)(len - 1), ws->w[1]);
 	listing = sfw_complete_listing(x->root, ws, 1, prefix, &e);

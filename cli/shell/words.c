@@ -26,6 +26,7 @@ static int start_word(struct splitter *s, int col, bool bar)
 	ws->w[ws->n] = ws->buf + s->used;
 	ws->col[ws->n] = col;
 	ws->bar[ws->n] = bar;
+	ws->quoted[ws->n] = false;
 	ws->n++;
 	ws->w[ws->n] = NULL;
 	return 0;
@@ -48,6 +49,7 @@ static int take_word(struct splitter *s, const char *line, int i, bool partial)
 	for (; line[i] && (quoted || (!blank(line[i]) && line[i] != '|')); i++) {
 		if (line[i] == '"') {
 			quoted = !quoted;
+			s->ws->quoted[s->ws->n - 1] = true;
 			continue;
 		}
 		if (quoted && line[i] == '\\' && line[i + 1])

@@ -16,6 +16,7 @@ struct sfw_words {
 	char *w[SFW_LINE_WORDS + 1];     /* NULL after the last */
 	int col[SFW_LINE_WORDS];         /* where each word starts in the line */
 	bool bar[SFW_LINE_WORDS];        /* an unquoted `|`: a pipe starts */
+	bool quoted[SFW_LINE_WORDS];     /* typed with quotes: a `?` in it is text */
 	int len;                         /* the line's length: where "missing" points */
 	bool open;                       /* partial: the last word is still open */
 	char buf[SFW_LINE_MAX + 2 * SFW_LINE_WORDS];

@@ -132,6 +132,22 @@ def main():
     if "Count: 11 lines" not in out:
         fail("match | count", shell)
 
+    # a quoted pattern may end in ?: the pattern, not a help request, which
+    # ran nothing and said "No valid completions" (review rtuser L3)
+    out = run(shell, 'show configuration | display set | match "host30?"')
+    if host_lines(out) != ["host3", "host30"]:
+        fail('match "host30?": %s' % host_lines(out), shell)
+
+    # a line longer than a command may be runs nothing: cut to fit, its
+    # head ran (review rtuser F2)
+    line = "show version" + " " * 4100 + "| match nothing-at-all"
+    for i in range(0, len(line), 512):       # as a paste arrives
+        shell.send(line[i:i + 512])
+    shell.send("\r")
+    out = prompt(shell, "a line of %d bytes" % len(line))
+    if "error: command line too long (at most 4096 bytes)" not in out or "Hostname:" in out:
+        fail("the long line was not refused whole", shell)
+
     # paging: a page, space: the next page, return: one line, q: the rest goes
     page = ROWS - 1
     shell.send("show configuration | display set\r")

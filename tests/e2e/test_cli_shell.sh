@@ -14,4 +14,11 @@ for i in $(seq 1 30); do
 done >"$TMPD/hosts.conf"
 "$SFW" commit "$TMPD/hosts.conf" >/dev/null 2>&1 || fail "commit the configuration"
 /usr/bin/python3 tests/e2e/shell_tty.py "$SFW" || fail "the shell on a terminal"
+# from bash and from a script too, a quoted pattern ending in ? is the pattern
+out=$("$SFW" show configuration '| display set | match "host30?"' 2>&1) ||
+	fail "a quoted pattern ending in ? from bash: $out"
+expect_eq "$(grep -c '^set ' <<<"$out")" 2 "lines that match \"host30?\" from bash"
+out=$(printf 'show configuration | display set | match "host30?"\n' | "$SFW" cli 2>&1) ||
+	fail "a quoted pattern ending in ? from a script: $out"
+expect_eq "$(grep -c '^set ' <<<"$out")" 2 "lines that match \"host30?\" from a script"
 echo "PASS: test_cli_shell"
