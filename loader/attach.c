@@ -563,6 +563,23 @@ static int link_ifaces(__u32 *out, int max)
 	return n;
 }
 
+bool sfw_links_pinned(void)
+{
+	char dir[PATH_MAX];
+	struct dirent *d;
+	bool any = false;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "%s/links", sfw_pin_root());
+	dp = opendir(dir);
+	if (!dp)
+		return false;
+	while (!any && (d = readdir(dp)))
+		any = !strncmp(d->d_name, "xdp_", 4);
+	closedir(dp);
+	return any;
+}
+
 /* Detach all without sfw_ifaces (refused or missing): by the pinned
  * links, and the tc filter on each of their interfaces; then the tc
  * filters the links cannot name (a link detached outside sfw reads

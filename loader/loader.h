@@ -105,6 +105,9 @@ int sfw_check_netns(void);
  * each link's ifindex here is the link's), for `detach all`, which must
  * work when sfw_ifaces is of another layout: it is the way out. */
 int sfw_check_netns_links(void);
+/* Is an XDP link of sfw's pinned under the pin root (links/xdp_*)? The
+ * programs behind it run whatever pins are left beside it. */
+bool sfw_links_pinned(void);
 
 /* Open a pin under the pin root by its name (a map: one of SFW_MAP_*, as a
  * string). Returns an fd or a negative errno: a path too long is

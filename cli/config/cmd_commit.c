@@ -1,5 +1,6 @@
 /* sfw commit [check] [FILE] [reevaluate], sfw rollback [N], sfw show
  * configuration: the live environment around conf_ops.c. */
+#include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -15,14 +16,28 @@
 /* Commands that change the configuration take the same lock as attach and
  * detach: a commit must not interleave with another commit or with an
  * attach that applies the active file. */
-static void live_env(struct sfw_conf_env *env, const struct sfw_cmdline *cl)
+static int live_env(struct sfw_conf_env *env, const struct sfw_cmdline *cl)
 {
-	int fd = sfw_open_map(SFW_STR(SFW_MAP_SESSIONS));
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
 
 	*env = (struct sfw_conf_env){ .out = cl->out, .err = cl->err, .json = cl->json,
 				      .sessions_fd = fd };
 	/* Not loaded: there is no datapath to apply to; the stored file is
-	 * applied when sfw is attached (sfw_conf_apply_active). */
+	 * applied when sfw is attached (sfw_conf_apply_active). Only that:
+	 * a session table that cannot be opened (another layout, no access),
+	 * or none pinned beside running programs, left the programs on the
+	 * older configuration while the commit said it was complete (review
+	 * rtuser F1): refused, nothing stored. */
+	if (fd == -ENOENT && sfw_links_pinned())
+		return sfw_fail(ENOENT, "sfw is attached (%s/links) but its session table is not "
+				"pinned, so no configuration can reach its programs; nothing "
+				"committed: run `sfw detach all`, then attach again", sfw_pin_root());
+	if (fd < 0 && fd != -ENOENT) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", sfw_last_error());
+		return sfw_fail(-fd, "%s; nothing committed", why);
+	}
 	if (fd >= 0) {
 		env->apply = sfw_conf_apply;
 		env->fail_closed = sfw_conf_fail_closed;
@@ -34,6 +49,7 @@ static void live_env(struct sfw_conf_env *env, const struct sfw_cmdline *cl)
 		env->reaper = NULL;
 		snprintf(env->no_reaper, sizeof(env->no_reaper), "%s", sfw_last_error());
 	}
+	return 0;
 }
 
 /* Nothing loaded, no pin root: a commit only stores the file, and makes
@@ -74,7 +90,12 @@ static int with_lock(const struct sfw_cmdline *cl, locked_fn run, const void *ar
 
 	if (locked && sfw_lock())
 		return sfw_report(cl);
-	live_env(&env, cl);
+	if (live_env(&env, cl)) {
+		rc = sfw_report(cl);
+		if (locked)
+			sfw_unlock();
+		return rc;
+	}
 	rc = run(&env, cl, arg);
 	if (!rc && !env.apply)
 		fprintf(cl->err, "sfw: note: sfw is not attached; the configuration "
