@@ -249,3 +249,13 @@ int sfw_conf_compile(const struct sfw_conf *conf, struct sfw_compiled *out)
 		sfw_compiled_free(out);
 	return err;
 }
+
+int sfw_conf_compile_check(const struct sfw_conf *conf)
+{
+	struct sfw_compiled c;
+	int err = sfw_conf_compile(conf, &c);
+
+	if (!err)
+		sfw_compiled_free(&c);
+	return err;
+}

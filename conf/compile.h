@@ -121,5 +121,8 @@ struct sfw_compiled {
  * then empty. */
 int sfw_conf_compile(const struct sfw_conf *conf, struct sfw_compiled *out);
 void sfw_compiled_free(struct sfw_compiled *c);
+/* What the compile refuses, asked and thrown away: `commit check` refuses
+ * what `commit` would (review rtuser F3). 0, or as sfw_conf_compile. */
+int sfw_conf_compile_check(const struct sfw_conf *conf);
 
 #endif

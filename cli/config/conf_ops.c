@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "candidate.h"
+#include "compile.h"
 #include "conf_ops.h"
 #include "grammar.h"
 #include "json.h"
@@ -86,6 +87,8 @@ int sfw_conf_check_run(const struct sfw_conf_env *env, const char *path)
 		err = sfw_conf_parse_file(&conf, path, &errs);
 	if (err) {
 		report(&errs, env->err);
+	} else if ((err = sfw_conf_compile_check(&conf))) {
+		fprintf(env->err, "sfw: configuration check fails: %s\n", sfw_last_error());
 	} else {
 		sfw_conf_print_warnings(&conf, env->err);
 		fputs("configuration check succeeds\n", env->out);
@@ -290,6 +293,10 @@ static int commit_source(const struct sfw_conf_env *env, const struct source *sr
 	refused = valid && refuse_nat(env, &conf);
 	if (valid && !refused)
 		sfw_conf_print_warnings(&conf, env->err);
+	/* what the compile refuses, before anything is stored: stored with
+	 * nothing attached, it failed closed at the next attach */
+	if (!err && !refused)
+		err = sfw_conf_compile_check(&conf);
 	if (!err && !refused)
 		err = sfw_conf_commit(&conf, &ops);
 	if (refused)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cfgmode.h"
+#include "compile.h"
 #include "cfgmode_int.h"
 #include "commit_log.h"
 #include "confirm.h"
@@ -229,6 +230,8 @@ static int commit_check(struct sfw_cfgmode *m)
 		sfw_conf_print_errors(&errs, stderr);
 	else if (err)
 		fprintf(stderr, "error: %s\n", sfw_last_error());
+	else if ((err = sfw_conf_compile_check(&conf)))
+		fprintf(stderr, "error: configuration check fails: %s\n", sfw_last_error());
 	else {
 		sfw_conf_print_warnings(&conf, stderr);   /* as sfw commit check */
 		fputs("configuration check succeeds\n", stdout);
