@@ -290,6 +290,17 @@ int conf_uint(struct conf_parser *p, const char *what, __u32 lo, __u32 hi, __u32
 	return 0;
 }
 
+/* A control character (but tab) in a free-form string: printed as it is
+ * by `show configuration`, an escape sequence would reach the operator's
+ * terminal (review rtuser L1). */
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+			return true;
+	return false;
+}
+
 int conf_string(struct conf_parser *p, char **out, const char *what)
 {
 	const char *s;
@@ -297,6 +308,8 @@ int conf_string(struct conf_parser *p, char **out, const char *what)
 
 	if (next_value(p, what, &s))
 		return -1;
+	if (has_control(s))
+		return conf_bad(p, "text", s, "no control characters but tab");
 	copy = strdup(s);
 	if (!copy) {
 		p->oom = true;

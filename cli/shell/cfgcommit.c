@@ -157,6 +157,7 @@ static int own_stages(struct sfw_words *ws, int *rollback, bool *compare, bool *
 			ws->w[j] = ws->w[j + take];
 			ws->col[j] = ws->col[j + take];
 			ws->bar[j] = ws->bar[j + take];
+			ws->quoted[j] = ws->quoted[j + take];
 		}
 		ws->n -= take;
 		ws->w[ws->n] = NULL;
@@ -189,6 +190,14 @@ int cfg_do_show(struct sfw_exec *x, struct sfw_words *ws)
 	if (bar < own->n && sfw_pipe_parse(&p, own, bar, &e)) {
 		sfw_syntax_print(stderr, &e, own, x->from == SFW_FROM_TERMINAL ? x->caret_col : -1,
 				 NULL);
+		r = SFW_EXIT_USAGE;
+		goto out;
+	}
+	/* the mode's show prints the candidate as text or set lines only:
+	 * json and xml were taken and ignored (review rtuser L2) */
+	if (p.display == SFW_DISPLAY_JSON || p.display == SFW_DISPLAY_XML) {
+		fprintf(stderr, "error: '| display %s' is not available for 'show' in "
+			"configuration mode\n", p.display == SFW_DISPLAY_XML ? "xml" : "json");
 		r = SFW_EXIT_USAGE;
 		goto out;
 	}

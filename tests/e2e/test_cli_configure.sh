@@ -139,4 +139,13 @@ grep -qF "security nat destination pool web: NAT of IPv6 is not built yet: remov
 "$SFW" show configuration '| display set' | cmp -s - "$TMPD/before.conf" ||
 	fail "the refused NAT commit changed the configuration: $("$SFW" show configuration '| display set')"
 
+# the mode's show prints text or set lines: | display json and xml are
+# refused in one line each, not taken and ignored (review rtuser L2)
+printf '%s\n' configure "show | display json" "show | display xml" "show | display set" exit |
+	"$SFW" cli >"$TMPD/out" 2>"$TMPD/err"
+expect_eq "$(cat "$TMPD/err")" "error: '| display json' is not available for 'show' in configuration mode
+error: '| display xml' is not available for 'show' in configuration mode" "show | display json, xml"
+grep -q '{' "$TMPD/out" && fail "the candidate printed for json or xml: $(cat "$TMPD/out")"
+grep -q '^set security' "$TMPD/out" || fail "show | display set printed nothing: $(cat "$TMPD/out")"
+
 echo "PASS: test_cli_configure"

@@ -31,6 +31,26 @@ Test(conf_errors, unknown_word_names_the_choices)
 		"to-zone untrust policy p then': expected one of count, deny, log, permit, reject");
 }
 
+/* show configuration prints a description as it is: a control character
+ * in it would reach the operator's terminal as an escape sequence (review
+ * rtuser L1). Tab is text. */
+Test(conf_errors, control_characters_in_a_description)
+{
+	CONF_ERRORS("set security zones security-zone trust description \"a\033]0;x\007b\"\n",
+		"t.conf:1: bad text 'a\\x1b]0;x\\x07b' after 'set security zones security-zone "
+		"trust description': expected no control characters but tab");
+	CONF_ERRORS("set security zones security-zone trust description \"del\177\"\n",
+		"t.conf:1: bad text 'del\\x7f' after 'set security zones security-zone "
+		"trust description': expected no control characters but tab");
+	{
+		struct sfw_conf conf;
+
+		conf_test_parse_ok(&conf, "set security zones security-zone trust description "
+				   "\"tab\there\"\n");
+		sfw_conf_free(&conf);
+	}
+}
+
 Test(conf_errors, missing_word)
 {
 	CONF_ERRORS("set security zones\n",
