@@ -158,7 +158,8 @@ struct sfw_conf_policy {
 	enum sfw_conf_action action;
 	int action_line;
 	bool log_init, log_close, count;
-	__u32 index;                  /* Junos's policy index, from 4 */
+	__u32 index;                  /* Junos's policy index, 4..8191: by its identity
+				       * (conf/policy_ids.c), kept through commits */
 };
 
 struct sfw_conf_service_set {

@@ -249,6 +249,9 @@ int conf_tokenize(struct conf_parser *p, char *line);
 
 /* After every statement: resolve names, check what spans statements. */
 void conf_check(struct conf_parser *p);
+/* Every policy's index from its identity (conf/policy_ids.c): 0, -E2BIG
+ * (more policies than indexes) or -ENOMEM. */
+int conf_policy_ids(struct sfw_conf *conf);
 void conf_check_policies(struct conf_parser *p);
 /* "from-zone A to-zone B" or "global policies", for messages. */
 const char *conf_pair_text(const struct sfw_conf_policy *pol, char *buf, size_t len);

@@ -107,6 +107,17 @@ static void sort_errors(struct sfw_conf_errors *errs, int from, const char *file
 	}
 }
 
+static void policy_ids(struct conf_parser *p)
+{
+	int err = conf_policy_ids(p->conf);
+
+	if (err == -ENOMEM)
+		p->oom = true;
+	else if (err)
+		conf_errors_add(p->errs, "%s: more than %d security policies", p->file,
+				SFW_MAX_POLICY_INDEX - SFW_CONF_POLICY_INDEX_FIRST);
+}
+
 static int parse_text(struct sfw_conf *conf, const char *name, const char *text,
 		      size_t len, struct sfw_conf_errors *errs, bool check)
 {
@@ -131,6 +142,8 @@ static int parse_text(struct sfw_conf *conf, const char *name, const char *text,
 	parse_lines(&p, work, len);
 	if (!p.oom && check)
 		conf_check(&p);
+	if (!p.oom)
+		policy_ids(&p);
 	sort_errors(p.errs, before < p.errs->n ? before : p.errs->n, p.file);
 	free(work);
 	free(p.tok);

@@ -67,6 +67,25 @@ static SUITE_UNUSED void commit(const char *text)
 	cr_assert_eq(commit_into(text, &f), 0, "compile: %s", sfw_last_error());
 }
 
+/* The index text gives its policy `name` (the first of that name): what
+ * sessions, hit counts and logs name it by (conf/policy_ids.c). */
+static SUITE_UNUSED __u32 policy_index(const char *text, const char *name)
+{
+	struct sfw_conf_errors errs = { 0 };
+	struct sfw_conf conf;
+	__u32 index = 0;
+
+	cr_assert_eq(sfw_conf_init(&conf), 0);
+	cr_assert_eq(sfw_conf_parse_buffer(&conf, "t.conf", text, strlen(text), &errs), 0);
+	for (int k = conf.n_policies - 1; k >= 0; k--)
+		if (!strcmp(conf.policies[k].name, name))
+			index = conf.policies[k].index;
+	sfw_conf_errors_free(&errs);
+	sfw_conf_free(&conf);
+	cr_assert_neq(index, 0, "no policy %s", name);
+	return index;
+}
+
 /* Runs a frame through XDP and captures what it leaves (XDP_TX answers). */
 static SUITE_UNUSED int xdp_out(const struct pb_spec *s, __u8 *out, __u32 *out_len)
 {

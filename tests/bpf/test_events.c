@@ -135,7 +135,7 @@ Test(events, create_once_when_policy_logs_init)
 	cr_assert_eq(ev.e[0].type, SFW_EV_CREATE);
 	cr_assert_eq(ev.e[0].flags, SFW_EV_F_LOG);
 	cr_assert_eq(ev.e[0].sess.id, s.id);
-	cr_assert_eq(ev.e[0].sess.policy_id, 4, "web is policy 4");
+	cr_assert_eq(ev.e[0].sess.policy_id, policy_index(logging_policies, "web"));
 	cr_assert_eq(ev.e[0].sess.wing[SFW_WING_IN].packets, 1, "as after the first packet");
 	assert_key(&ev.e[0], &k.c);
 	cr_assert_eq(drain(MON_RING).total, 0, "no monitor watching");
@@ -176,7 +176,7 @@ Test(events, deny_logged_only_by_logging_rule)
 	cr_assert_eq(ev.total, 1, "the silent deny logs nothing");
 	cr_assert_eq(ev.e[0].type, SFW_EV_DENY);
 	cr_assert_eq(ev.e[0].sess.id, 0);
-	cr_assert_eq(ev.e[0].sess.policy_id, 6, "ssh is policy 6");
+	cr_assert_eq(ev.e[0].sess.policy_id, policy_index(logging_policies, "ssh"));
 	cr_assert_eq(ev.e[0].sess.wing[SFW_WING_IN].ifindex, FX_IFINDEX);
 	cr_assert_eq(ev.e[0].sess.wing[SFW_WING_IN].packets, 1);
 	assert_key(&ev.e[0], &ssh);

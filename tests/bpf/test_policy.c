@@ -38,7 +38,7 @@ Test(policy, first_match_records_policy_and_application)
 	commit(web_policies);
 	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS);
 	GET_SESSION(&s, &sess);
-	cr_assert_eq(sess.policy_id, 4, "allow-web is the first user policy: index 4");
+	cr_assert_eq(sess.policy_id, policy_index(web_policies, "allow-web"));
 	cr_assert_eq(sess.app_id, 6, "junos-http is application 6");
 }
 
@@ -60,7 +60,7 @@ Test(policy, deny_policy_counts_hit_and_drops)
 {
 	struct pb_spec s = syn(CLI4, SRV4, 22);
 	__u64 hits = 0, v[512] = { 0 };
-	__u32 idx = 5;
+	__u32 idx = policy_index(web_policies, "no-ssh");
 
 	commit(web_policies);
 	cr_assert_eq(fx_xdp(&s), FX_XDP_DROP);
@@ -69,7 +69,7 @@ Test(policy, deny_policy_counts_hit_and_drops)
 	cr_assert_eq(bpf_map_lookup_elem(fx_map_fd(false, SFW_STR(SFW_MAP_POL_HITS)), &idx, v), 0);
 	for (int i = 0; i < 512; i++)
 		hits += v[i];
-	cr_assert_eq(hits, 1, "no-ssh (index 5) was hit once");
+	cr_assert_eq(hits, 1, "no-ssh (index %u) was hit once", idx);
 }
 
 Test(policy, icmp_type_match)
@@ -83,7 +83,7 @@ Test(policy, icmp_type_match)
 	commit(web_policies);
 	cr_assert_eq(fx_xdp(&echo), FX_XDP_PASS);
 	GET_SESSION(&echo, &sess);
-	cr_assert_eq(sess.policy_id, 6);
+	cr_assert_eq(sess.policy_id, policy_index(web_policies, "ping"));
 	cr_assert_eq(fx_xdp(&tstamp), FX_XDP_DROP);
 }
 
@@ -245,10 +245,10 @@ Test(policy, many_policies_first_match)
 			     i == 500 ? "permit" : "deny");
 	}
 	commit(text);
-	free(text);
 	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS);
 	GET_SESSION(&s, &sess);
-	cr_assert_eq(sess.policy_id, 4 + 500);
+	cr_assert_eq(sess.policy_id, policy_index(text, "p500"));
+	free(text);
 }
 
 /* `then reject`: the answer leaves XDP (XDP_TX) in place of the packet. */

@@ -280,7 +280,7 @@ Test(races, packet_judged_wholly_by_one_generation)
 	cr_assert_eq(race_xdp(&s), FX_XDP_PASS, "judged by the generation it read");
 	cr_assert_eq(race->bss->race_runs, 1);
 	GET_SESSION(&s, &got);
-	cr_assert_eq(got.policy_id, 4, "by the web policy, not the default");
+	cr_assert_eq(got.policy_id, policy_index(permit_web, "web"), "by the web policy, not the default");
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_POLICY_DENIED), 0);
 }
 

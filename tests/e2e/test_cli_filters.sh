@@ -138,14 +138,14 @@ printf '%s\n' "set security zones security-zone trust interfaces veth0" \
 out=$(sfw commit "$TMPD/long.conf" 2>&1) || fail "commit $LONG: $out"
 udp_send "$CLI_NS" 40055 203.0.113.2 53
 expect_show policy "$LONG" = "$DNS_LONG"
-expect_show policy 4 = "$DNS_LONG"
+expect_show policy 5671 = "$DNS_LONG"
 expect_show policy "${LONG:0:31}" =
-sfw show security flow session source-port 40055 | has -x "Session ID: [0-9]*, Policy name: $LONG/4, Timeout: [0-9]*, Valid" ||
+sfw show security flow session source-port 40055 | has -x "Session ID: [0-9]*, Policy name: $LONG/5671, Timeout: [0-9]*, Valid" ||
 	fail "brief: $(sfw show security flow session source-port 40055)"
-sfw show security flow session source-port 40055 extensive | has -x "Policy name: $LONG/4" ||
+sfw show security flow session source-port 40055 extensive | has -x "Policy name: $LONG/5671" ||
 	fail "extensive: $(sfw show security flow session source-port 40055 extensive)"
 id=$(sfw show security flow session source-port 40055 -j | jq -er '.["flow-session-information"]["flow-session"][0]["session-identifier"]')
-sfw show security flow session session-identifier "$id" | has -x "Policy name: $LONG/4" ||
+sfw show security flow session session-identifier "$id" | has -x "Policy name: $LONG/5671" ||
 	fail "session-identifier: $(sfw show security flow session session-identifier "$id")"
 expect_eq "$(sfw show security flow session session-identifier "$id" -j |
 	jq -r '.["flow-session-information"]["flow-session"][0]["policy"]')" "$LONG" "JSON policy"

@@ -76,7 +76,7 @@ sfw show security zones | grep -A6 '^Security zone: trust$' | has -x '    veth0'
 	fail "show security zones: $(sfw show security zones)"
 out=$(sfw show security policies from-zone trust to-zone untrust policy-name allow-web)
 expect_eq "$(sed -n 3p <<<"$out")" \
-	"  Policy: allow-web, State: enabled, Index: 4, Scope Policy: 0, Sequence number: 1" \
+	"  Policy: allow-web, State: enabled, Index: 7920, Scope Policy: 0, Sequence number: 1" \
 	"show security policies"
 
 # ---- match-policies: the policy a first packet would hit --------------------
@@ -85,10 +85,10 @@ match() {   # from to src dst proto dport [--json]
 		destination-ip "$4" protocol "$5" source-port 40000 destination-port "$6" "${@:7}"
 }
 out=$(match trust untrust 198.51.100.2 203.0.113.2 tcp 80) || fail "match-policies: exit $?"
-expect_eq "$(sed -n '1p;3p' <<<"$out")" "Policy: allow-web, action-type: permit, State: enabled, Index: 4
+expect_eq "$(sed -n '1p;3p' <<<"$out")" "Policy: allow-web, action-type: permit, State: enabled, Index: 7920
   Sequence number: 1" "match-policies HTTP"
 expect_eq "$(match trust untrust 198.51.100.2 203.0.113.2 tcp 22 | head -n1)" \
-	"Policy: deny-rest, action-type: deny, State: enabled, Index: 7" "match-policies TCP 22"
+	"Policy: deny-rest, action-type: deny, State: enabled, Index: 4719" "match-policies TCP 22"
 expect_eq "$(match untrust trust 203.0.113.2 198.51.100.2 icmp 0)" \
 	"Policy: Default-Policy, action-type: deny-all, State: enabled, Index: 2" "match-policies default"
 expect_eq "$(match trust untrust 198.51.100.2 203.0.113.2 tcp 8080 --json |
@@ -105,13 +105,13 @@ sleep 0.3
 bg_in_ns "$CLI_NS" sh -c 'sleep 6 | nc 203.0.113.2 80'
 for _ in $(seq 50); do
 	out=$(sfw show security flow session destination-port 80 extensive)
-	grep -q 'Policy name: allow-web/4' <<<"$out" && break
+	grep -q 'Policy name: allow-web/7920' <<<"$out" && break
 	sleep 0.1
 done
-grep -q '^Policy name: allow-web/4$' <<<"$out" || fail "HTTP session policy: $out"
+grep -q '^Policy name: allow-web/7920$' <<<"$out" || fail "HTTP session policy: $out"
 grep -q 'Application: junos-http/6' <<<"$out" || fail "HTTP session application: $out"
 cli ping -c 2 -i 0.2 -W 1 -q 203.0.113.2 >/dev/null || fail "ping trust -> untrust refused"
-sfw show security flow session protocol icmp | has 'Policy name: allow-ping/5' ||
+sfw show security flow session protocol icmp | has 'Policy name: allow-ping/4466' ||
 	fail "ping session policy: $(sfw show security flow session protocol icmp)"
 
 # ---- refused: deny, reject, the default policy ------------------------------

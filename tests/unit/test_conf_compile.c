@@ -123,12 +123,12 @@ Test(conf_compile, zone_pair_rule_list)
 	cr_assert_eq(out.n_rules, 2);
 	cr_assert_eq(out.rules[0].k.list, list);
 	cr_assert_eq(out.rules[0].k.bit, 0);
-	cr_assert_eq(out.rules[0].v.policy_id, SFW_CONF_POLICY_INDEX_FIRST);
+	cr_assert_eq(out.rules[0].v.policy_id, conf.policies[0].index);
 	cr_assert_eq(out.rules[0].v.action, SFW_ACTION_PERMIT);
 	cr_assert_eq(out.rules[0].v.flags, SFW_RULE_LOG_INIT);
 	cr_assert_eq(out.rules[1].k.list, list);
 	cr_assert_eq(out.rules[1].k.bit, 1);
-	cr_assert_eq(out.rules[1].v.policy_id, SFW_CONF_POLICY_INDEX_FIRST + 1);
+	cr_assert_eq(out.rules[1].v.policy_id, conf.policies[1].index);
 	cr_assert_eq(out.rules[1].v.action, SFW_ACTION_DENY);
 
 	/* any source: both families from /0, both rules; the destination /24
@@ -160,8 +160,8 @@ Test(conf_compile, zone_pair_rule_list)
 	cr_assert_str_eq(name_of(SFW_NAME_ZONE, SFW_ZONE_HOST), "junos-host");
 	cr_assert_str_eq(name_of(SFW_NAME_ZONE, 1), "trust");
 	cr_assert_str_eq(name_of(SFW_NAME_ZONE, 2), "untrust");
-	cr_assert_str_eq(name_of(SFW_NAME_POLICY, SFW_CONF_POLICY_INDEX_FIRST), "web");
-	cr_assert_str_eq(name_of(SFW_NAME_POLICY, SFW_CONF_POLICY_INDEX_FIRST + 1), "rest");
+	cr_assert_str_eq(name_of(SFW_NAME_POLICY, conf.policies[0].index), "web");
+	cr_assert_str_eq(name_of(SFW_NAME_POLICY, conf.policies[1].index), "rest");
 	cr_assert_str_eq(name_of(SFW_NAME_APP, 6), "junos-http");
 
 	cr_assert_eq(out.n_screens, 0);

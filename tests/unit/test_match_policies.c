@@ -66,7 +66,7 @@ Test(match_policies, configured_policy_layout)
 {
 	cr_assert_str_eq(lookup(Z_TRUST, Z_UNTRUST, "198.51.100.2", "203.0.113.5",
 				SFW_IPPROTO_TCP, 8080, false),
-		"Policy: allow-web, action-type: permit, State: enabled, Index: 4\n"
+		"Policy: allow-web, action-type: permit, State: enabled, Index: 7920\n"
 		"  Policy Type: Configured\n"
 		"  Sequence number: 1\n"
 		"  From zone: trust, To zone: untrust\n"
@@ -95,7 +95,7 @@ Test(match_policies, first_match_and_its_sequence_number)
 				 SFW_IPPROTO_TCP, 80, false);
 
 	cr_assert(starts(got, "Policy: deny-rest, action-type: reject, State: enabled, "
-			 "Index: 5\n  Policy Type: Configured\n  Sequence number: 2\n"), "%s", got);
+			 "Index: 4719\n  Policy Type: Configured\n  Sequence number: 2\n"), "%s", got);
 }
 
 Test(match_policies, global_policy_shows_its_zones)
@@ -105,7 +105,7 @@ Test(match_policies, global_policy_shows_its_zones)
 	sfw_conf_free(&conf);
 	conf_test_parse_ok(&conf, DMZ_CONF);
 	got = lookup(Z_TRUST, Z_DMZ, "198.51.100.2", "192.0.2.9", SFW_IPPROTO_ICMP, 0, false);
-	cr_assert(starts(got, "Policy: ping-all, action-type: permit, State: enabled, Index: 7\n"
+	cr_assert(starts(got, "Policy: ping-all, action-type: permit, State: enabled, Index: 3178\n"
 			 "  Policy Type: Configured\n  Sequence number: 1\n"
 			 "  From zones: trust\n  To zones: any\n"), "%s", got);
 }
@@ -141,7 +141,7 @@ Test(match_policies, json_configured)
 			   "    \"policy-information\": {\n"
 			   "      \"policy-name\": \"allow-web\",\n"
 			   "      \"policy-state\": \"enabled\",\n"
-			   "      \"policy-identifier\": 4,\n"
+			   "      \"policy-identifier\": 7920,\n"
 			   "      \"scope-policy-identifier\": 0,\n"
 			   "      \"policy-sequence-number\": 1,\n"), "%s", got);
 	cr_assert(strstr(got, "\"address-name\": \"web-servers\",\n"), "%s", got);

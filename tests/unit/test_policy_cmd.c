@@ -37,24 +37,24 @@ Test(policy_cmd, brief_layout)
 	cr_assert_str_eq(policies(&all, false, false),
 		"Default policy: deny-all\n"
 		"From zone: trust, To zone: untrust\n"
-		"  Policy: allow-web, State: enabled, Index: 4, Scope Policy: 0, Sequence number: 1\n"
+		"  Policy: allow-web, State: enabled, Index: 7920, Scope Policy: 0, Sequence number: 1\n"
 		"    Source addresses: any\n"
 		"    Destination addresses: servers\n"
 		"    Applications: junos-http, my-web\n"
 		"    Action: permit, log, count\n"
-		"  Policy: deny-rest, State: enabled, Index: 5, Scope Policy: 0, Sequence number: 2\n"
+		"  Policy: deny-rest, State: enabled, Index: 4719, Scope Policy: 0, Sequence number: 2\n"
 		"    Source addresses: any\n"
 		"    Destination addresses: any\n"
 		"    Applications: any\n"
 		"    Action: reject\n"
 		"From zone: untrust, To zone: junos-host\n"
-		"  Policy: no-ssh, State: enabled, Index: 6, Scope Policy: 0, Sequence number: 1\n"
+		"  Policy: no-ssh, State: enabled, Index: 7348, Scope Policy: 0, Sequence number: 1\n"
 		"    Source addresses: any-ipv4\n"
 		"    Destination addresses: any\n"
 		"    Applications: junos-ssh\n"
 		"    Action: deny\n"
 		"Global policies:\n"
-		"  Policy: ping-all, State: enabled, Index: 7, Scope Policy: 0, Sequence number: 1\n"
+		"  Policy: ping-all, State: enabled, Index: 3178, Scope Policy: 0, Sequence number: 1\n"
 		"    From zones: trust\n"
 		"    To zones: any\n"
 		"    Source addresses: any\n"
@@ -71,7 +71,7 @@ Test(policy_cmd, policy_name_keeps_sequence_number)
 	cr_assert_str_eq(policies(&sel, false, false),
 		"Default policy: deny-all\n"
 		"From zone: trust, To zone: untrust\n"
-		"  Policy: deny-rest, State: enabled, Index: 5, Scope Policy: 0, Sequence number: 2\n"
+		"  Policy: deny-rest, State: enabled, Index: 4719, Scope Policy: 0, Sequence number: 2\n"
 		"    Source addresses: any\n"
 		"    Destination addresses: any\n"
 		"    Applications: any\n"
@@ -104,7 +104,7 @@ Test(policy_cmd, detail_layout)
 
 	cr_assert_str_eq(policies(&sel, true, false),
 		"Default policy: deny-all\n"
-		"Policy: allow-web, action-type: permit, State: enabled, Index: 4, Scope Policy: 0\n"
+		"Policy: allow-web, action-type: permit, State: enabled, Index: 7920, Scope Policy: 0\n"
 		"  Policy Type: Configured\n"
 		"  Sequence number: 1\n"
 		"  From zone: trust, To zone: untrust\n"
@@ -132,7 +132,7 @@ Test(policy_cmd, detail_global_and_icmp)
 
 	cr_assert_str_eq(policies(&sel, true, false),
 		"Default policy: deny-all\n"
-		"Policy: ping-all, action-type: permit, State: enabled, Index: 7, Scope Policy: 0\n"
+		"Policy: ping-all, action-type: permit, State: enabled, Index: 3178, Scope Policy: 0\n"
 		"  Policy Type: Configured\n"
 		"  Sequence number: 1\n"
 		"  From zones: trust\n"
@@ -201,7 +201,7 @@ Test(policy_cmd, json_policy)
 		"            \"policy-information\": {\n"
 		"              \"policy-name\": \"no-ssh\",\n"
 		"              \"policy-state\": \"enabled\",\n"
-		"              \"policy-identifier\": 6,\n"
+		"              \"policy-identifier\": 7348,\n"
 		"              \"scope-policy-identifier\": 0,\n"
 		"              \"policy-sequence-number\": 1,\n"
 		"              \"source-addresses\": [\n"
@@ -336,10 +336,12 @@ Test(policy_cmd, unknown_zone_shows_nothing)
 	cr_assert_str_eq(zones("dmz", false), "");
 }
 
-/* Hit counts: index * 10 + 1, so every row shows its own policy's count. */
+/* Hit counts: index % 100 + 1, so every row shows its own policy's count
+ * (the indexes, conf/policy_ids.c: allow-web 7920, deny-rest 4719, no-ssh
+ * 7348, ping-all 3178). */
 static int fake_hits(__u32 index, __u64 *hits)
 {
-	*hits = index * 10 + 1;
+	*hits = index % 100 + 1;
 	return 0;
 }
 
@@ -357,10 +359,10 @@ Test(policy_cmd, hit_count_layout)
 	cr_assert_str_eq(cap_text(&out),
 		"Logical system: root-logical-system\n"
 		" Index   From zone        To zone           Name           Policy count  Action\n"
-		" 1       trust            untrust           allow-web      41            Permit\n"
-		" 2       trust            untrust           deny-rest      51            Reject\n"
-		" 3       untrust          junos-host        no-ssh         61            Deny\n"
-		" 4       trust            any               ping-all       71            Permit\n"
+		" 1       trust            untrust           allow-web      21            Permit\n"
+		" 2       trust            untrust           deny-rest      20            Reject\n"
+		" 3       untrust          junos-host        no-ssh         49            Deny\n"
+		" 4       trust            any               ping-all       79            Permit\n"
 		"\n"
 		"Number of policy: 4\n");
 }
@@ -381,7 +383,7 @@ Test(policy_cmd, hit_count_json_filtered)
 		"        \"policy-hit-count-from-zone\": \"trust\",\n"
 		"        \"policy-hit-count-to-zone\": \"untrust\",\n"
 		"        \"policy-hit-count-policy-name\": \"deny-rest\",\n"
-		"        \"policy-hit-count-count\": 51,\n"
+		"        \"policy-hit-count-count\": 20,\n"
 		"        \"policy-hit-count-action\": \"reject\"\n"
 		"      }\n"
 		"    ],\n"

@@ -140,10 +140,10 @@ Test(policy_match, default_deny_when_a_configuration_says_nothing)
 /* Sessions, by what the new configuration does with them. */
 static const struct uf_spec kept[] = {
 	{ .id = 1, .src = "198.51.100.2", .dst = "203.0.113.5", .sport = 40001, .dport = 80,
-	  .proto = TCP, .if_in = IF_TRUST, .if_out = IF_UNTRUST, .policy_id = 4,
+	  .proto = TCP, .if_in = IF_TRUST, .if_out = IF_UNTRUST, .policy_id = 7920,   /* allow-web */
 	  .sess_flags = SFW_SESS_F_TRANSIT },
 	{ .id = 2, .src = "2001:db8:1::2", .dst = "2001:db8:2::5", .sport = 40002, .dport = 8080,
-	  .proto = TCP, .if_in = IF_TRUST, .if_out = IF_UNTRUST2, .policy_id = 4,
+	  .proto = TCP, .if_in = IF_TRUST, .if_out = IF_UNTRUST2, .policy_id = 7920,
 	  .sess_flags = SFW_SESS_F_TRANSIT },
 	{ .id = 3, .src = "198.51.100.2", .dst = "198.51.100.1", .sport = 7, .dport = 0,
 	  .proto = ICMP, .if_in = IF_TRUST, .if_out = IF_TRUST, .policy_id = 3 },
@@ -197,9 +197,12 @@ Test(policy_match, reevaluate_clears_removed_policy)
 		"set security policies from-zone trust to-zone untrust policy old-web match "
 		"source-address any destination-address any application junos-http\n"
 		"set security policies from-zone trust to-zone untrust policy old-web then permit\n");
-	cr_assert_not(keeps(&rv, &kept[0]));
+	struct uf_spec web = kept[0];
+
+	web.policy_id = old.policies[0].index;   /* opened under old-web */
+	cr_assert_not(keeps(&rv, &web));
 	rv.old = NULL;
-	cr_assert(keeps(&rv, &kept[0]), "without the old configuration only the verdict counts");
+	cr_assert(keeps(&rv, &web), "without the old configuration only the verdict counts");
 	sfw_conf_free(&old);
 }
 
@@ -300,9 +303,10 @@ Test(policy_match, failed_commit_clears_only_what_it_opened)
 	unsetenv("SFW_CONF_DIR");
 }
 
-/* POLICY_TEST_CONF with one policy before the rest: index 4 (allow-web's
- * there, which kept[0] carries) is `extra` here, a policy
- * POLICY_TEST_CONF does not have. */
+/* POLICY_TEST_CONF with one policy before the rest, `extra`, which
+ * POLICY_TEST_CONF does not have (index 1740: conf/policy_ids.c). Numbered
+ * by place, `extra` took allow-web's index (which kept[0] carries). */
+#define EXTRA_INDEX 1740
 #define EXTRA_FIRST_CONF                                                                  \
 	"set security policies from-zone trust to-zone untrust policy extra match "       \
 	"source-address any destination-address any application junos-http\n"           \
@@ -319,6 +323,15 @@ static struct uf_spec at(const struct uf_spec *base, __u16 sport, __u64 s)
 	return x;
 }
 
+/* The same, opened under `extra`. */
+static struct uf_spec by_extra(const struct uf_spec *base, __u16 sport, __u64 s)
+{
+	struct uf_spec x = at(base, sport, s);
+
+	x.policy_id = EXTRA_INDEX;
+	return x;
+}
+
 /* A failed commit's clear of rv (its window) against a candidate that
  * numbers allow-web's index 4 `extra`: every session of keep stays, every
  * one of clear goes, and no other. */
@@ -330,6 +343,8 @@ static void check_window(struct sfw_reeval *rv, const struct uf_spec *keep, size
 
 	cr_assert_geq(fd, 0);
 	conf_test_parse_ok(&cand, EXTRA_FIRST_CONF);
+	cr_assert_str_eq(cand.policies[0].name, "extra");
+	cr_assert_eq(cand.policies[0].index, EXTRA_INDEX);
 	rv->conf = &conf;
 	rv->old = &cand;
 	rv->prior = &conf;
@@ -363,7 +378,7 @@ Test(policy_match, reevaluate_window_seconds)
 		at(&cleared[0], 40999, 999),   /* before the apply: not judged */
 	};
 	const struct uf_spec clear[] = {
-		at(&kept[0], 41001, 1001),     /* the candidate's, by `extra`: gone */
+		by_extra(&kept[0], 41001, 1001),   /* the candidate's, by `extra`: gone */
 		at(&cleared[0], 41100, 1000),  /* the apply's second, refused */
 		at(&cleared[0], 41104, 1004),  /* since the restore, refused */
 	};
@@ -376,7 +391,8 @@ Test(policy_match, reevaluate_window_seconds)
  * the previous configuration's sessions of all of them carry its policy
  * indexes, and are judged by its verdict, not by the candidate's table.
  * Applied from 1000 to 1002, restored at 1005. Red before: the session
- * of 1001, index 4 (`extra` in the candidate), was cleared. */
+ * of 1001, index 4 (`extra` in the candidate, by place then), was
+ * cleared. */
 Test(policy_match, reevaluate_window_spans_the_whole_apply)
 {
 	struct sfw_reeval rv = { .since_ns = 1000 * UF_SEC + UF_SEC / 2,
@@ -387,7 +403,7 @@ Test(policy_match, reevaluate_window_spans_the_whole_apply)
 		at(&kept[0], 41002, 1002),     /* the second it returned */
 	};
 	const struct uf_spec clear[] = {
-		at(&kept[0], 41003, 1003),     /* the candidate's, by `extra`: gone */
+		by_extra(&kept[0], 41003, 1003),   /* the candidate's, by `extra`: gone */
 		at(&cleared[0], 41101, 1001),  /* during the apply, refused */
 	};
 
