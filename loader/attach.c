@@ -166,21 +166,27 @@ static void unregister_iface(__u32 ifindex)
 static bool xdp_runs(__u32 ifindex, __u32 prog_id);
 
 /* Does sfw's pinned XDP link for ifindex still hold that interface, its
- * program the one running there? */
-static bool own_link_runs(__u32 ifindex)
+ * program the one running there? 1 yes, 0 no (the pin gone, its link
+ * detached or moved, another program there), or a negative errno when
+ * that cannot be told (no access, no descriptors left): then the link is
+ * taken as live, never dropped on a guess. */
+static int own_link_runs(__u32 ifindex)
 {
 	struct bpf_link_info info = {};
 	__u32 len = sizeof(info);
 	char path[SFW_PIN_PATH_LEN];
-	bool runs = false;
-	int fd;
+	int fd, runs;
 
 	link_path(path, sizeof(path), ifindex);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
-		return false;
-	if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == BPF_LINK_TYPE_XDP)
-		runs = info.xdp.ifindex == ifindex && xdp_runs(ifindex, info.prog_id);
+		return errno == ENOENT ? 0 : sfw_fail(errno, "cannot open %s: %s", path,
+						      strerror(errno));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		runs = sfw_fail(errno, "cannot read %s: %s", path, strerror(errno));
+	else
+		runs = info.type == BPF_LINK_TYPE_XDP && info.xdp.ifindex == ifindex &&
+		       xdp_runs(ifindex, info.prog_id);
 	close(fd);
 	return runs;
 }
@@ -191,12 +197,13 @@ enum registration { REG_NONE, REG_LIVE, REG_STALE };
  * link holds none guards nothing: its interface was deleted without
  * `detach` and the index given again (`ip link add ... index N`), or its
  * pins were removed by hand. Answering "already attached" there left the
- * new interface unguarded (review RV48-8). */
-static enum registration registration(__u32 ifindex)
+ * new interface unguarded (review RV48-8). A link that cannot be read is
+ * live: the error is the answer. */
+static int registration(__u32 ifindex)
 {
 	struct sfw_iface_key key = { .ifindex = ifindex };
 	struct sfw_iface_info info;
-	int fd = sfw_open_pin(SFW_STR(SFW_MAP_IFACES), true);
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_IFACES), true), runs;
 	bool found;
 
 	if (fd < 0)
@@ -205,7 +212,8 @@ static enum registration registration(__u32 ifindex)
 	close(fd);
 	if (!found)
 		return REG_NONE;
-	return own_link_runs(ifindex) ? REG_LIVE : REG_STALE;
+	runs = own_link_runs(ifindex);
+	return runs < 0 ? runs : runs ? REG_LIVE : REG_STALE;
 }
 
 /* A stale registration gives way: its dead link's pin goes (nothing runs
@@ -358,15 +366,13 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 		err = sfw_check_netns();
 	if (err)
 		return err;
-	switch (registration(ifindex)) {
-	case REG_LIVE:
+	err = registration(ifindex);
+	if (err < 0)
+		return err;
+	if (err == REG_LIVE)
 		return 1;
-	case REG_STALE:
+	if (err == REG_STALE)
 		drop_stale(ifindex);
-		break;
-	case REG_NONE:
-		break;
-	}
 	err = check_link_tag(ifname, ifindex);
 	if (err)
 		return err;

@@ -123,6 +123,7 @@ static int configuring(struct sfw_exec *x, struct sfw_words *ws)
 		ws->w[k] = ws->w[k + 1];
 		ws->col[k] = ws->col[k + 1];
 		ws->bar[k] = ws->bar[k + 1];
+		ws->quoted[k] = ws->quoted[k + 1];
 	}
 	ws->w[--ws->n] = NULL;
 	x->cfg->on = false;       /* the operational words, for this line */

@@ -32,8 +32,15 @@ static int run_script(struct sfw_exec *x)
 	if (!ws)
 		return SFW_EXIT_FAIL;
 	while (!x->quit && (len = getline(&line, &cap, stdin)) >= 0) {
-		line[strcspn(line, "\n")] = '\0';
-		if (sfw_words_split(line, false, ws, err, sizeof(err))) {
+		/* a NUL byte ends the line as C reads it: what follows it would
+		 * be dropped and the head run (review batch L3), as a line cut to
+		 * fit was (rtuser F2) */
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (strlen(line) != (size_t)len) {
+			fprintf(stderr, "error: command line holds a NUL byte\n");
+			r = SFW_EXIT_USAGE;
+		} else if (sfw_words_split(line, false, ws, err, sizeof(err))) {
 			fprintf(stderr, "error: %s\n", err);
 			r = SFW_EXIT_USAGE;
 		} else {

@@ -21,4 +21,13 @@ expect_eq "$(grep -c '^set ' <<<"$out")" 2 "lines that match \"host30?\" from ba
 out=$(printf 'show configuration | display set | match "host30?"\n' | "$SFW" cli 2>&1) ||
 	fail "a quoted pattern ending in ? from a script: $out"
 expect_eq "$(grep -c '^set ' <<<"$out")" 2 "lines that match \"host30?\" from a script"
+out=$(printf 'configure\nrun show configuration | display set | match "host30?"\n' | "$SFW" cli 2>&1) ||
+	fail "a quoted pattern ending in ? after run in configure mode: $out"
+expect_eq "$(grep -c '^set ' <<<"$out")" 2 "lines that match \"host30?\" after run"
+# a script line with a NUL byte runs nothing: its head ran, the rest
+# dropped (review batch L3)
+out=$(printf 'configure\ndelete security address-book global address host30\0 description x\n' |
+	"$SFW" cli 2>&1)
+[[ $out == *"error: command line holds a NUL byte"* ]] || fail "a NUL byte in a script line: $out"
+"$SFW" show configuration '| display set' | has 'address host30 ' || fail "host30 deleted by a cut line"
 echo "PASS: test_cli_shell"
