@@ -127,6 +127,16 @@ static __u32 possible_cpus(void)
 	return n > 0 ? (__u32)n : 1;
 }
 
+__u32 sfw_session_capacity_for(__u32 max_sessions)
+{
+	__u32 cpus = possible_cpus(), cap = max_sessions, limit;
+
+	/* the headroom grows with the capacity: a few rounds settle it */
+	while ((limit = sfw_session_limit(cap, cpus)) < max_sessions && cap < UINT32_MAX - 1)
+		cap = cap + (max_sessions - limit) < cap ? UINT32_MAX - 1 : cap + (max_sessions - limit);
+	return cap;
+}
+
 int sfw_config_set_limit(__u32 capacity)
 {
 	struct sfw_config cfg;

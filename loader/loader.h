@@ -160,6 +160,9 @@ int sfw_config_write(const struct sfw_config *cfg);
  * on a host with `cpus` possible CPUs, and the room kept beyond it. */
 __u32 sfw_session_limit(__u32 capacity, __u32 cpus);
 __u32 sfw_session_headroom(__u32 capacity, __u32 cpus);
+/* The smallest capacity whose limit (sfw_session_limit, on this host)
+ * holds max_sessions. */
+__u32 sfw_session_capacity_for(__u32 max_sessions);
 /* The built-in defaults (Junos timeouts, permit-all). */
 void sfw_config_defaults(struct sfw_config *cfg);
 

@@ -2,10 +2,13 @@
  * daemon's life (attach starts it, detach all stops it). Each interface
  * gets one line of text, or one entry of a JSON list that is closed even
  * when a later interface fails, so a script always reads valid JSON. */
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include "apply.h"
 #include "cluster_cmd.h"
 #include "commands.h"
+#include "conf_ops.h"
 #include "daemon_ctl.h"
 #include "json.h"
 #include "loader.h"
@@ -79,6 +82,28 @@ static void report_end(struct iface_report *r)
 	sfw_json_close(&r->j, '}');
 }
 
+/* No table yet and no size asked for: one that holds the stored
+ * configuration's `flow session max-sessions`. A table of the default
+ * size held less, the stored file could not be applied, and this attach
+ * failed closed, every new session refused (review batch M1); a size
+ * memory cannot give fails the attach, in one line. */
+static void size_for_stored(struct sfw_attach_opts *opts)
+{
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
+	struct sfw_conf conf;
+	__u32 want = 0, cap;
+
+	if (fd >= 0)
+		close(fd);
+	if (fd != -ENOENT || sfw_conf_load_active(&conf, NULL) != SFW_EXIT_OK)
+		return;
+	want = conf.flow.max_sessions;
+	sfw_conf_free(&conf);
+	cap = want ? sfw_session_capacity_for(want) : 0;
+	if (cap > SFW_DEFAULT_MAX_SESSIONS)
+		opts->max_sessions = cap;
+}
+
 static int attach_opts(const struct sfw_cmdline *cl, struct sfw_attach_opts *opts)
 {
 	const struct sfw_attach_cmd_opts *o = SFW_OPTS(cl, struct sfw_attach_cmd_opts);
@@ -91,6 +116,8 @@ static int attach_opts(const struct sfw_cmdline *cl, struct sfw_attach_opts *opt
 				"expected a number 1..4294967295\n");
 			return -1;
 		}
+	} else {
+		size_for_stored(opts);
 	}
 	return 0;
 }
