@@ -2,6 +2,7 @@
  * A commit prints them and still succeeds, as a Junos commit does with
  * its warnings. */
 #include "conf_int.h"
+#include "protocols.h"
 
 /* limit-session source-ip-based counts the source address as written in
  * the packet. Without the ip spoofing screen (the source must route back
@@ -40,9 +41,29 @@ static int warn_nat(const struct sfw_conf *c, FILE *f)
 	return 1;
 }
 
+/* An ICMPv6 type below 128 is an error (RFC 4443 2.1): never a session's
+ * first packet, it passes only about a live flow it quotes, whatever the
+ * policy says (docs/security.md "ICMP sessions"). An application of such
+ * a type matches nothing. */
+static int warn_icmp6_error_app(const struct sfw_conf *c, const struct sfw_conf_application *a,
+				FILE *f)
+{
+	if (a->predefined || a->proto != SFW_IPPROTO_ICMP6 || a->icmp_type < 0 ||
+	    a->icmp_type >= SFW_ICMPV6_INFO_MIN)
+		return 0;
+	fprintf(f, "%s:%d: warning: application '%s': ICMPv6 type %d is an error message, "
+		"which passes only about a live session it quotes: a policy with this "
+		"application matches nothing\n", c->path ? c->path : "-", a->line, a->name,
+		a->icmp_type);
+	return 1;
+}
+
 int sfw_conf_print_warnings(const struct sfw_conf *conf, FILE *f)
 {
 	int n = warn_nat(conf, f);
+
+	for (int k = 0; k < conf->n_apps; k++)
+		n += warn_icmp6_error_app(conf, &conf->apps[k], f);
 
 	for (int z = 0; z < conf->n_zones; z++)
 		n += warn_spoofable_limit(conf, &conf->zones[z], f);
