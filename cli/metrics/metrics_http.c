@@ -6,8 +6,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -22,7 +24,8 @@
 #define MHD_FNS(X) X(MHD_, start_daemon) X(MHD_, stop_daemon) X(MHD_, run) \
 	X(MHD_, get_daemon_info) X(MHD_, get_timeout) X(MHD_, queue_response) \
 	X(MHD_, create_response_from_buffer) X(MHD_, add_response_header) \
-	X(MHD_, destroy_response) X(MHD_, get_connection_info)
+	X(MHD_, destroy_response) X(MHD_, get_connection_info) \
+	X(MHD_, lookup_connection_value)
 static struct { MHD_FNS(SFW_LAZY_FN) } mhd;
 static struct sfw_lazylib mhd_lib = SFW_LAZYLIB("libmicrohttpd.so.12", mhd, MHD_FNS);
 
@@ -148,6 +151,55 @@ static void answering(struct MHD_Connection *c)
 	}
 }
 
+static bool loopback(const struct sfw_metrics_addr *a)
+{
+	const struct sockaddr_in *v4 = (const void *)&a->sa;
+	const struct sockaddr_in6 *v6 = (const void *)&a->sa;
+
+	return a->sa.ss_family == AF_INET ? (ntohl(v4->sin_addr.s_addr) >> 24) == 127
+	       : a->sa.ss_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
+}
+
+/* Host, less its port: an address (IPv6 in brackets) or localhost? */
+static bool host_is_address(const char *host)
+{
+	char name[64], buf[sizeof(struct in6_addr)];
+	bool bracketed = host[0] == '[';
+	const char *end;
+	size_t n;
+
+	if (bracketed) {
+		end = strchr(host, ']');
+		if (!end || (end[1] && end[1] != ':'))
+			return false;
+		n = (size_t)(end - host - 1);
+		host++;
+	} else {
+		end = strchr(host, ':');
+		n = end ? (size_t)(end - host) : strlen(host);
+		if (end && strchr(end + 1, ':'))
+			return false;
+	}
+	if (!n || n >= sizeof(name))
+		return false;
+	memcpy(name, host, n);
+	name[n] = '\0';
+	return !strcasecmp(name, "localhost") || inet_pton(AF_INET, name, buf) == 1 ||
+	       (bracketed && inet_pton(AF_INET6, name, buf) == 1);
+}
+
+/* A page whose DNS name an attacker rebinds to 127.0.0.1 makes a browser
+ * on this host send its requests here with that name as Host: a loopback
+ * listener answers only requests addressed to an address or localhost
+ * (red team rtnet, DNS rebinding). One on another address is reached by
+ * the names Prometheus is given and answers them all. */
+static bool host_allowed(const struct sfw_metrics *m, struct MHD_Connection *c)
+{
+	const char *host = mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+
+	return !host || !loopback(&m->have) || host_is_address(host);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload, size_t *upload_len, void **state)
@@ -173,6 +225,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return respond(c, MHD_HTTP_METHOD_NOT_ALLOWED, (char *)"method not allowed\n", 19,
 			       MHD_RESPMEM_PERSISTENT, "text/plain");
+	if (!host_allowed(m, c))
+		return respond(c, MHD_HTTP_FORBIDDEN, (char *)"Host must be an address or localhost\n",
+			       37, MHD_RESPMEM_PERSISTENT, "text/plain");
 	if (!strcmp(url, "/"))
 		return respond(c, MHD_HTTP_OK, (char *)root_page, sizeof(root_page) - 1,
 			       MHD_RESPMEM_PERSISTENT, "text/html");

@@ -45,6 +45,23 @@ prom scrape "$SFW_URL" >"$PROM_DIR/expo.txt" || fail "scrape"
 lint=$(promtool check metrics <"$PROM_DIR/expo.txt" 2>&1) || fail "promtool check metrics: $lint"
 [ -z "$lint" ] || fail "promtool check metrics: $lint"
 
+# ---- a loopback listener answers only Host: an address or localhost ------------
+# (DNS rebinding: a page whose name an attacker points at 127.0.0.1 makes
+# a browser on the host send its requests with that name as Host)
+status_for_host() {   # host
+	fw /usr/bin/python3 -c 'import http.client, sys
+c = http.client.HTTPConnection("127.0.0.1", 9660, timeout=3)
+c.putrequest("GET", "/metrics", skip_host=True)
+c.putheader("Host", sys.argv[1])
+c.endheaders()
+print(c.getresponse().status)' "$1"
+}
+expect_eq "$(status_for_host rebind.example:9660)" 403 "Host: a name"
+expect_eq "$(status_for_host rebind.example)" 403 "Host: a name without a port"
+for h in 127.0.0.1:9660 localhost:9660 LOCALHOST '[::1]:9660' 127.0.0.1; do
+	expect_eq "$(status_for_host "$h")" 200 "Host: $h"
+done
+
 # ---- a real Prometheus scrapes it ------------------------------------------------
 cat >"$PROM_DIR/prometheus.yml" <<YML
 global:
