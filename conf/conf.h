@@ -300,7 +300,6 @@ struct sfw_conf {
 	enum { SFW_CONF_LOG_NONE, SFW_CONF_LOG_SD_SYSLOG, SFW_CONF_LOG_SYSLOG } log_format;
 	bool default_policy_set;
 	enum sfw_default_policy default_policy; /* permit-all unless set */
-	__u32 next_policy_index;
 	struct conf_indexes *index;   /* lookups by name; from sfw_conf_init() */
 };
 

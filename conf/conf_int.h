@@ -135,7 +135,6 @@ struct conf_mark {
 	int zones, addresses, address_sets, apps, app_sets, policies;
 	int service_sets, screens;
 	int nat_src_pools, nat_dst_pools, nat_rule_sets, nat_rules, nat_proxies;
-	__u32 next_policy_index;
 };
 void conf_mark(const struct sfw_conf *conf, struct conf_mark *m);
 void conf_truncate(struct sfw_conf *conf, const struct conf_mark *m);

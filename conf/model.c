@@ -8,7 +8,6 @@ int sfw_conf_init(struct sfw_conf *conf)
 {
 	memset(conf, 0, sizeof(*conf));
 	conf->default_policy = SFW_POLICY_DENY_ALL;
-	conf->next_policy_index = SFW_CONF_POLICY_INDEX_FIRST;
 	conf->index = calloc(1, sizeof(*conf->index));
 	if (!conf->index)
 		return -ENOMEM;
@@ -78,7 +77,6 @@ void conf_mark(const struct sfw_conf *conf, struct conf_mark *m)
 	m->nat_rule_sets = conf->n_nat_rule_sets;
 	m->nat_rules = conf->n_nat_rules;
 	m->nat_proxies = conf->n_nat_proxies;
-	m->next_policy_index = conf->next_policy_index;
 }
 
 /* After conf_truncate: the indexes forget the popped objects (they are the
@@ -139,8 +137,6 @@ void conf_truncate(struct sfw_conf *conf, const struct conf_mark *m)
 		conf->n_nat_rule_sets = m->nat_rule_sets;
 	if (conf->n_nat_proxies > m->nat_proxies)
 		conf->n_nat_proxies = m->nat_proxies;
-	if (m->next_policy_index)
-		conf->next_policy_index = m->next_policy_index;
 	index_pop(conf);
 }
 

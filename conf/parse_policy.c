@@ -92,7 +92,6 @@ static struct sfw_conf_policy *policy_get(struct conf_parser *p, bool global,
 	strcpy(pol->name, name);
 	pol->line = p->line;
 	pol->global = global;
-	conf->next_policy_index++;   /* the index is given once all are read (policy_ids.c) */
 	if (!global) {
 		strcpy(pol->from_zone.name, from);
 		strcpy(pol->to_zone.name, to);

@@ -10,6 +10,7 @@
  * indexes whatever commits led each there. Two identities that hash to
  * one index take the next free ones, in an order that depends on the
  * identities alone, not on where they stand in the file. */
+#define _GNU_SOURCE   /* qsort_r */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,13 +47,10 @@ struct placing {
 	int i;
 };
 
-/* qsort's comparator has no context: the policies being placed */
-static const struct sfw_conf_policy *placing_of;
-
-static int by_identity(const void *a, const void *b)
+static int by_identity(const void *a, const void *b, void *policies)
 {
 	const struct placing *pa = a, *pb = b;
-	const struct sfw_conf_policy *x = &placing_of[pa->i], *y = &placing_of[pb->i];
+	const struct sfw_conf_policy *all = policies, *x = &all[pa->i], *y = &all[pb->i];
 	int d;
 
 	if (pa->home != pb->home)
@@ -83,8 +81,7 @@ int conf_policy_ids(struct sfw_conf *conf)
 	}
 	for (int i = 0; i < n; i++)
 		order[i] = (struct placing){ .home = home_of(&conf->policies[i]), .i = i };
-	placing_of = conf->policies;
-	qsort(order, (size_t)n, sizeof(*order), by_identity);
+	qsort_r(order, (size_t)n, sizeof(*order), by_identity, conf->policies);
 	for (int k = 0; k < n; k++) {
 		__u32 id = order[k].home;
 

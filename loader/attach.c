@@ -163,7 +163,19 @@ static void unregister_iface(__u32 ifindex)
 	}
 }
 
-static bool xdp_runs(__u32 ifindex, __u32 prog_id);
+/* Is prog_id the XDP program on ifindex (any mode)? 1, 0, or a negative
+ * errno when netlink cannot say. */
+static int xdp_prog_on(__u32 ifindex, __u32 prog_id)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int err = bpf_xdp_query((int)ifindex, 0, &q);
+
+	if (err)
+		return sfw_fail(-err, "cannot query the XDP program of ifindex %u: %s", ifindex,
+				strerror(-err));
+	return prog_id && (q.prog_id == prog_id || q.drv_prog_id == prog_id ||
+			   q.skb_prog_id == prog_id || q.hw_prog_id == prog_id);
+}
 
 /* Does sfw's pinned XDP link for ifindex still hold that interface, its
  * program the one running there? 1 yes, 0 no (the pin gone, its link
@@ -184,9 +196,10 @@ static int own_link_runs(__u32 ifindex)
 						      strerror(errno));
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		runs = sfw_fail(errno, "cannot read %s: %s", path, strerror(errno));
+	else if (info.type != BPF_LINK_TYPE_XDP || info.xdp.ifindex != ifindex)
+		runs = 0;
 	else
-		runs = info.type == BPF_LINK_TYPE_XDP && info.xdp.ifindex == ifindex &&
-		       xdp_runs(ifindex, info.prog_id);
+		runs = xdp_prog_on(ifindex, info.prog_id);
 	close(fd);
 	return runs;
 }
@@ -501,12 +514,7 @@ void sfw_remove_pins(void)
  * in any mode? */
 static bool xdp_runs(__u32 ifindex, __u32 prog_id)
 {
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-
-	if (bpf_xdp_query((int)ifindex, 0, &q))
-		return false;
-	return prog_id && (q.prog_id == prog_id || q.drv_prog_id == prog_id ||
-			   q.skb_prog_id == prog_id || q.hw_prog_id == prog_id);
+	return xdp_prog_on(ifindex, prog_id) > 0;
 }
 
 /* The interface of one pinned XDP link (dir/name): 0 when it has none

@@ -85,8 +85,9 @@ static void report_end(struct iface_report *r)
 /* No table yet and no size asked for: one that holds the stored
  * configuration's `flow session max-sessions`. A table of the default
  * size held less, the stored file could not be applied, and this attach
- * failed closed, every new session refused (review batch M1); a size
- * memory cannot give fails the attach, in one line. */
+ * failed closed, every new session refused (review batch M1). A size the
+ * kernel refuses falls back to the default (attach_each): failing closed
+ * as before, never an attach that fails and guards nothing. */
 static void size_for_stored(struct sfw_attach_opts *opts)
 {
 	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
@@ -133,12 +134,24 @@ static int attach_forward(void)
 	return err ? err : sfw_forward_ports(ports, SFW_MAX_IFACES);
 }
 
+static bool sessions_pinned(void)
+{
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
+
+	if (fd >= 0)
+		close(fd);
+	return fd != -ENOENT;
+}
+
 /* Each interface named, until one fails: 0 or that failure. *fresh: one
  * of them made the maps (pins) anew. */
 static int attach_each(const struct sfw_cmdline *cl, const struct sfw_attach_opts *opts,
 		       struct iface_report *rep, bool *fresh)
 {
+	struct sfw_attach_opts retry = *opts;
 	struct sfw_attach_result res;
+	bool sized = opts->max_sessions && !(SFW_OPTS(cl, struct sfw_attach_cmd_opts)->given &
+					       SFW_AT_MAX_SESSIONS);
 	char text[64];
 	int r = 0;
 
@@ -146,6 +159,16 @@ static int attach_each(const struct sfw_cmdline *cl, const struct sfw_attach_opt
 	for (int i = 0; i < cl->npos && r >= 0; i++) {
 		res.fresh = false;
 		r = sfw_attach_iface(cl->pos[i], opts, &res);
+		if (r < 0 && sized && !sessions_pinned()) {
+			fprintf(cl->err, "sfw: note: a session table for the stored max-sessions "
+				"(%u entries) could not be made: %s; attaching with the default "
+				"table, on which the stored configuration fails closed\n",
+				opts->max_sessions, sfw_last_error());
+			sized = false;
+			retry.max_sessions = 0;
+			opts = &retry;
+			r = sfw_attach_iface(cl->pos[i], opts, &res);
+		}
 		*fresh = *fresh || res.fresh;
 		if (r == 1)
 			report_iface(rep, cl->pos[i], "already-attached", NULL,

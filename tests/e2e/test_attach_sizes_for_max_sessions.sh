@@ -24,4 +24,18 @@ out=$(sfw show security flow status) || fail "flow status: $out"
 has -x "    Maximum sessions: $WANT" <<<"$out" || fail "max-sessions in force: $out"
 has -x "    Session table limit: $WANT" <<<"$out" || fail "the table's limit: $out"
 cli ping -c 1 -W 2 -q 203.0.113.2 >/dev/null || fail "ping refused: the datapath failed closed"
+echo "ok a fresh table is sized for the stored max-sessions"
+
+# a size the kernel refuses: the default table, on which the stored file
+# fails closed (as before), never an attach that fails and guards nothing
+sfw detach all >/dev/null || fail "detach all"
+printf '%s\n' "set security flow session max-sessions 1073741824" \
+	"set security policies default-policy permit-all" >"$TMPD/huge.conf"
+sfw commit "$TMPD/huge.conf" >/dev/null 2>&1 || fail "commit max-sessions 2^30"
+err=$(sfw attach veth0 veth1 mode generic 2>&1 >/dev/null)
+expect_eq "$?" 1 "attach under max-sessions 2^30: exit"
+[[ $err == *"sfw: note: a session table for the stored max-sessions"*"could not be made"*"attaching with the default table, on which the stored configuration fails closed"* ]] ||
+	fail "attach under max-sessions 2^30: $err"
+fw ip link show dev veth0 | has xdp || fail "veth0 left without sfw's XDP program"
+cli ping -c 1 -W 1 -q 203.0.113.2 >/dev/null && fail "ping passed: the stored file did not fail closed"
 echo "PASS: test_attach_sizes_for_max_sessions"

@@ -551,7 +551,6 @@ Test(conf_errors, failed_statement_adds_no_object)
 	cr_assert_lt(sfw_conf_find_app(&conf, "a"), 0);
 	cr_assert_eq(conf.n_zones, 0);
 	cr_assert_eq(conf.n_policies, 0);
-	cr_assert_eq(conf.next_policy_index, SFW_CONF_POLICY_INDEX_FIRST);
 	sfw_conf_errors_free(&errs);
 	sfw_conf_free(&conf);
 }

@@ -373,6 +373,23 @@ Test(conf_parse, policy_index_is_kept_by_identity_not_place)
 	sfw_conf_free(&moved);
 }
 
+/* Two identities with one home (p262 and p334 of trust -> untrust: 7528)
+ * take it and the next, in the order of their identities, wherever they
+ * stand in the file; alone, either has the home. So adding or deleting one
+ * moves the other: the clash case docs/security.md leaves open. */
+Test(conf_parse, policy_index_clash_takes_the_next)
+{
+	struct sfw_conf alone;
+
+	conf_test_parse_ok(&conf, CONF_BASE ANY_OF(TU_, "p334") THEN(TU_, "p334", "permit")
+			   ANY_OF(TU_, "p262") THEN(TU_, "p262", "deny"));
+	cr_assert_eq(index_of(&conf, "trust", "p262"), 7528);
+	cr_assert_eq(index_of(&conf, "trust", "p334"), 7529);
+	conf_test_parse_ok(&alone, CONF_BASE ANY_OF(TU_, "p334") THEN(TU_, "p334", "permit"));
+	cr_assert_eq(index_of(&alone, "trust", "p334"), 7528);
+	sfw_conf_free(&alone);
+}
+
 /* Indexes stay unique when identities share a home: thousands of policies
  * (more than fit without a clash in 8,188 indexes), each its own, and the
  * same ones in another order get the same indexes. */
