@@ -159,7 +159,8 @@ static int attach_each(const struct sfw_cmdline *cl, const struct sfw_attach_opt
 	for (int i = 0; i < cl->npos && r >= 0; i++) {
 		res.fresh = false;
 		r = sfw_attach_iface(cl->pos[i], opts, &res);
-		if (r < 0 && sized && !sessions_pinned()) {
+		/* a table the kernel refuses: too large (E2BIG) or no memory */
+		if ((r == -E2BIG || r == -ENOMEM) && sized && !sessions_pinned()) {
 			fprintf(cl->err, "sfw: note: a session table for the stored max-sessions "
 				"(%u entries) could not be made: %s; attaching with the default "
 				"table, on which the stored configuration fails closed\n",

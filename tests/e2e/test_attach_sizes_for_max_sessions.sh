@@ -32,6 +32,9 @@ sfw detach all >/dev/null || fail "detach all"
 printf '%s\n' "set security flow session max-sessions 1073741824" \
 	"set security policies default-policy permit-all" >"$TMPD/huge.conf"
 sfw commit "$TMPD/huge.conf" >/dev/null 2>&1 || fail "commit max-sessions 2^30"
+# an attach that fails for another reason says only that
+err=$(sfw attach nosuch0 mode generic 2>&1 >/dev/null)
+expect_eq "$err" "sfw: interface nosuch0 does not exist" "a missing interface under max-sessions 2^30"
 err=$(sfw attach veth0 veth1 mode generic 2>&1 >/dev/null)
 expect_eq "$?" 1 "attach under max-sessions 2^30: exit"
 [[ $err == *"sfw: note: a session table for the stored max-sessions"*"could not be made"*"attaching with the default table, on which the stored configuration fails closed"* ]] ||
