@@ -41,20 +41,29 @@ static int warn_nat(const struct sfw_conf *c, FILE *f)
 	return 1;
 }
 
-/* An ICMPv6 type below 128 is an error (RFC 4443 2.1): never a session's
- * first packet, it passes only about a live flow it quotes, whatever the
- * policy says (docs/security.md "ICMP sessions"). An application of such
- * a type matches nothing. */
-static int warn_icmp6_error_app(const struct sfw_conf *c, const struct sfw_conf_application *a,
-				FILE *f)
+/* An ICMP error (IPv4 unreachable, time exceeded, parameter problem;
+ * every ICMPv6 type below 128, RFC 4443 2.1) is never a session's first
+ * packet: it passes only about a live flow it quotes, whatever the policy
+ * says (docs/security.md "ICMP errors"). An application of such a type
+ * matches nothing. */
+static bool icmp_error_type(int proto, int type)
 {
-	if (a->predefined || a->proto != SFW_IPPROTO_ICMP6 || a->icmp_type < 0 ||
-	    a->icmp_type >= SFW_ICMPV6_INFO_MIN)
+	if (proto == SFW_IPPROTO_ICMP6)
+		return type >= 0 && type < SFW_ICMPV6_INFO_MIN;
+	return proto == SFW_IPPROTO_ICMP && (type == SFW_ICMP_DEST_UNREACH ||
+					     type == SFW_ICMP_TIME_EXCEEDED ||
+					     type == SFW_ICMP_PARAMETERPROB);
+}
+
+static int warn_icmp_error_app(const struct sfw_conf *c, const struct sfw_conf_application *a,
+			       FILE *f)
+{
+	if (a->predefined || !icmp_error_type(a->proto, a->icmp_type))
 		return 0;
-	fprintf(f, "%s:%d: warning: application '%s': ICMPv6 type %d is an error message, "
+	fprintf(f, "%s:%d: warning: application '%s': ICMP%s type %d is an error message, "
 		"which passes only about a live session it quotes: a policy with this "
 		"application matches nothing\n", c->path ? c->path : "-", a->line, a->name,
-		a->icmp_type);
+		a->proto == SFW_IPPROTO_ICMP6 ? "v6" : "", a->icmp_type);
 	return 1;
 }
 
@@ -63,7 +72,7 @@ int sfw_conf_print_warnings(const struct sfw_conf *conf, FILE *f)
 	int n = warn_nat(conf, f);
 
 	for (int k = 0; k < conf->n_apps; k++)
-		n += warn_icmp6_error_app(conf, &conf->apps[k], f);
+		n += warn_icmp_error_app(conf, &conf->apps[k], f);
 
 	for (int z = 0; z < conf->n_zones; z++)
 		n += warn_spoofable_limit(conf, &conf->zones[z], f);

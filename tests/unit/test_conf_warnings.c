@@ -111,22 +111,27 @@ Test(conf_warnings, each_zone_sharing_the_screen_warns)
 	cr_assert_eq(n, 2);
 }
 
-/* An ICMPv6 type below 128 is an error, judged by the flow it quotes and
- * never by a policy: an application of one matches nothing, and says so
- * (review batch note, after red team rtnet F1). 128 and up are silent. */
-Test(conf_warnings, icmp6_error_type_application_warns)
+/* An ICMP error (ICMPv6 below 128; IPv4 3, 11, 12) is judged by the flow
+ * it quotes and never by a policy: an application of one matches nothing,
+ * and says so (reviews after red team rtnet F1). Queries are silent. */
+Test(conf_warnings, icmp_error_type_application_warns)
 {
 	int n;
 
 	cr_assert_str_eq(warnings("set applications application t0 protocol icmp6 icmp6-type 0\n"
 				  "set applications application echo protocol icmp6 icmp6-type 128\n"
-				  "set applications application t100 protocol icmp6 icmp6-type 100\n",
+				  "set applications application t100 protocol icmp6 icmp6-type 100\n"
+				  "set applications application unreach protocol icmp icmp-type 3\n"
+				  "set applications application ts protocol icmp icmp-type 13\n",
 				  &n),
 			 "t.conf:1: warning: application 't0': ICMPv6 type 0 is an error message, "
 			 "which passes only about a live session it quotes: a policy with this "
 			 "application matches nothing\n"
 			 "t.conf:3: warning: application 't100': ICMPv6 type 100 is an error message, "
 			 "which passes only about a live session it quotes: a policy with this "
+			 "application matches nothing\n"
+			 "t.conf:4: warning: application 'unreach': ICMP type 3 is an error message, "
+			 "which passes only about a live session it quotes: a policy with this "
 			 "application matches nothing\n");
-	cr_assert_eq(n, 2);
+	cr_assert_eq(n, 3);
 }
