@@ -49,7 +49,7 @@ def headers_of(data):
 
 def closes(host, port):
     s = socket.create_connection((host, port), timeout=20)
-    s.sendall(b"GET /metrics HTTP/1.1\r\nHost: sfw\r\n\r\n")
+    s.sendall(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n")
     data = b""
     while b"\r\n\r\n" not in data:
         data += s.recv(65536)
@@ -105,7 +105,7 @@ def scrape(host, port, within=ANSWER_WITHIN):
 
 
 def trickle(s, stop):
-    line = b"GET /metrics HTTP/1.1\r\nHost: sfw\r\nX-Slow: " + b"a" * 10000
+    line = b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + b"a" * 10000
     for i in range(len(line)):
         if stop.is_set():
             return
@@ -115,7 +115,7 @@ def trickle(s, stop):
 
 def refresh(s, stop):
     while not stop.is_set():
-        s.sendall(b"GET / HTTP/1.1\r\nHost: sfw\r\n\r\n")
+        s.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
         data = b""
         while b"\r\n\r\n" not in data:
             chunk = s.recv(65536)

@@ -232,7 +232,7 @@ Test(metrics_share, an_answer_replaced_while_being_sent_arrives_whole)
  * arriving. It is answered now, and counted once answered. */
 Test(metrics_share, a_request_with_a_body_is_answered_and_counted)
 {
-	static const char req[] = "GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n"
+	static const char req[] = "GET /metrics HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n"
 				  "\r\n0123456789";
 	struct sfw_metrics_addr a;
 	struct sfw_metrics *m;
