@@ -32,11 +32,11 @@ else
 fi
 PORT=5001
 
-# Policy ids are positions in the set, so A and B put the connections'
-# policy (`echo`, the same in both) first, and their own permit policies
-# at ids no policy of the other set has: a session's id then says which
-# set's policy opened it. A session opened by a deny policy's id is one a
-# mixed lookup let through.
+# A policy's id is its identity's (conf/policy_ids.c): the connections'
+# policy (`echo`) has one id in both sets, and each set's own permit
+# policy an id of its own, read back from `show security policies`: a
+# session's id then says which set's policy opened it. A session opened by
+# a deny policy's id is one a mixed lookup let through.
 common() {
 	cat <<'CONF'
 set security zones security-zone trust interfaces veth0

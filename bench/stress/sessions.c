@@ -21,7 +21,7 @@ struct query {
 	char why[160];
 	FILE *out;
 	const char *sep;
-	__u64 per_policy[4096];
+	__u64 per_policy[SFW_MAX_POLICY_INDEX];   /* every policy index (include/policy.h) */
 };
 
 /* A port filter goes with a protocol, TCP unless said: the generator's
@@ -67,7 +67,7 @@ static int count_one(const struct sfw_session_key *k, const struct sfw_session *
 		snprintf(q->why, sizeof(q->why), "session %llu: %s", (unsigned long long)v->id, why);
 	if ((q->port < 0 || has_port(k, q->port, -1)) && (q->proto < 0 || k->proto == q->proto)) {
 		q->n++;
-		q->per_policy[v->policy_id < 4096 ? v->policy_id : 4095]++;
+		q->per_policy[v->policy_id < SFW_MAX_POLICY_INDEX ? v->policy_id : 0]++;
 	}
 	return 0;
 }
@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(cmd, "check"))
 			printf("%ld wrong%s%s\n", q.wrong, q.wrong ? " " : "", q.why);
 		else
-			for (int i = 0; i < 4096; i++)
+			for (int i = 0; i < SFW_MAX_POLICY_INDEX; i++)
 				if (q.per_policy[i])
 					printf("%d %llu\n", i, (unsigned long long)q.per_policy[i]);
 		return 0;
