@@ -46,11 +46,15 @@ static __always_inline void sfw_frag_key_of(const struct sfw_pkt *p, struct sfw_
 
 /* A first fragment the flow decision permitted, on the session of key
  * (src_lo: which side sent it): remember its datagram. ICMP errors have
- * no session of their own, so their later fragments find none and drop. */
+ * no session of their own, so their later fragments find none and drop.
+ * sender: XDP judged it as its sender fragmented it; tc's record of a
+ * first fragment XDP recorded so (a NAT session's In wing, translated at
+ * tc) keeps that, so its later fragments still follow at XDP. */
 static __always_inline void sfw_frag_remember(const struct sfw_pkt *p,
 					      const struct sfw_session_key *key, bool src_lo,
-					      __u64 now)
+					      __u64 now, bool sender)
 {
+	const struct sfw_frag *was;
 	struct sfw_frag_key *k;
 	struct sfw_session *s;
 	struct sfw_frag *v;
@@ -62,11 +66,16 @@ static __always_inline void sfw_frag_remember(const struct sfw_pkt *p,
 	if (!s || !v || !k)
 		return;
 	sfw_frag_key_of(p, k);
+	if (!sender) {
+		was = bpf_map_lookup_elem(&SFW_MAP_FRAGS, k);
+		sender = was && was->sender && was->sess_id == s->id;
+	}
 	__builtin_memset(v, 0, sizeof(*v));
 	v->sess = *key;
 	v->sess_id = s->id;
 	v->dir = sfw_wing_of(s, src_lo);
 	v->nat = !!(s->flags & SFW_SESS_F_NAT);
+	v->sender = sender;
 	v->l4_end = (__u16)(p->hdr_len - p->frag_start);
 	v->expires_ns = now + SFW_NSEC_PER_SEC * (p->family == SFW_FAMILY_INET ?
 			SFW_FRAG_TIMEOUT_INET_S : SFW_FRAG_TIMEOUT_INET6_S);
@@ -79,10 +88,10 @@ static __always_inline void sfw_frag_remember(const struct sfw_pkt *p,
  * caller's struct sfw_flow: the verifier forgets the pointers kept in
  * memory a global function was handed. Returns 0. */
 __noinline int sfw_frag_record(const struct sfw_pkt *p, const struct sfw_session_key *key,
-			       bool src_lo, __u64 now)
+			       bool src_lo, __u64 now, bool sender)
 {
 	if (p && key)
-		sfw_frag_remember(p, key, src_lo, now);
+		sfw_frag_remember(p, key, src_lo, now, sender);
 	return 0;
 }
 
@@ -104,10 +113,15 @@ static __always_inline void sfw_frag_forget(const struct sfw_pkt *p)
  * the interface it came in by, 0: the host's own): it
  * passes on the session its first fragment was permitted by, counted on
  * that wing, while that session lives. A record of a NAT session's
- * datagram (tc translated its first fragment; bpf/nat_tc.bpf.h) is
- * followed only where the caller translates (tc egress), else
- * refused: only the stack's own fragments may follow it (docs/nat.md
- * "Second review", F5). Returns the outcome counter. */
+ * datagram is followed at XDP only when XDP judged its first fragment as
+ * its sender fragmented it (sender), with f->nat SFW_FLOW_NAT_PLAN,
+ * f->key the session's and f->via_alias set for its reply, for XDP to
+ * translate or route (docs/nat.md "Fragments"); a record tc wrote of a
+ * datagram the stack fragmented (its first fragment translated there)
+ * only at tc egress, which translates: only the stack's own fragments
+ * may follow it ("Second review", F5). Destination and static NAT's
+ * inbound datagrams are refused whole at XDP, so a record of theirs is
+ * never a sender's. Returns the outcome counter. */
 static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw_flow *f,
 					     bool tc, __u32 ingress)
 {
@@ -125,7 +139,7 @@ static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw
 	d = bpf_map_lookup_elem(&SFW_MAP_FRAGS, &k);
 	if (!d || f->now > d->expires_ns)
 		return SFW_CNT_SFW_ERR_FRAG_NO_FIRST;
-	if (d->nat && !tc)
+	if (d->nat && !tc && !d->sender)
 		return SFW_CNT_ERR_INCOMING_NAT;
 	/* RFC 5722: nothing may start before the first fragment's L4 header
 	 * ends, extension headers after the Fragment header counted */
@@ -140,6 +154,13 @@ static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw
 		ingress = sfw_tc_bound_by(s, d->dir, ingress, &f->ifindex, p->family);
 	if (!sfw_wing_from(s, d->dir, ingress, true))
 		return SFW_CNT_ERR_INVALID_ZONE;
+	if (d->nat && !tc) {
+		if (s->flags & SFW_SESS_F_DNAT)
+			return SFW_CNT_ERR_INCOMING_NAT;
+		f->nat = SFW_FLOW_NAT_PLAN;
+		f->via_alias = d->dir == SFW_WING_OUT ? SFW_ALIAS_REPLY : 0;
+		f->key = d->sess;
+	}
 	sfw_wing_account(s, d->dir, f->ifindex, f->pkts, f->bytes, f->now);
 	f->sess_flags = s->flags;
 	return SFW_CNT_SFW_PERMITTED_PKTS;

@@ -32,11 +32,21 @@ static __always_inline bool sfw_nat_rewritable_l4(const struct sfw_pkt *p)
 						 p->icmp_kind == SFW_ICMPK_ECHO_REPLY));
 }
 
-/* XDP rewrites whole datagrams only; tc also the first fragment of one
- * the stack fragmented (bpf/nat_tc.bpf.h). */
+/* Destination and static NAT's inbound translation, made in XDP before
+ * the route lookup, takes whole datagrams only. */
 static __always_inline bool sfw_nat_rewritable(const struct sfw_pkt *p)
 {
 	return !p->frag && sfw_nat_rewritable_l4(p);
+}
+
+/* Source NAT takes a first fragment too: its L4 checksum covers the whole
+ * datagram, which an incremental update keeps right, and its later
+ * fragments follow its record (docs/nat.md "Fragments"): a reply's
+ * rewritten in XDP (sfw_nat_frag_rewrite), an In wing's at tc egress
+ * (bpf/nat_tc.bpf.h), as the stack's own fragments are. */
+static __always_inline bool sfw_nat_rewritable_first(const struct sfw_pkt *p)
+{
+	return p->frag != SFW_FRAG_LATER && sfw_nat_rewritable_l4(p);
 }
 
 /* What a packet of a NAT session leaves as: filled by sfw_nat_plan, read
@@ -298,7 +308,8 @@ __noinline __u32 sfw_nat_dest_rule(const struct sfw_pkt *p, __u32 from, __u32 ge
  * NAT rules (its source matched). The answer as sfw_nat_source_rule's
  * (action SFW_NAT_ACT_PREFIX), the address translated to written to *to
  * only then (the callers' own memory: their frames are the chain's 512),
- * and only for a packet the rewrites translate (sfw_nat_rewritable).
+ * and only for a packet the rewrites translate (inbound whole datagrams,
+ * sfw_nat_rewritable; outbound a first fragment too, as source NAT's).
  * IPv4 only, as a commit takes it. A global function. */
 __noinline __u32 sfw_nat_static_rule(const struct sfw_pkt *p, __u32 stage, __u32 zone, __u32 gen,
 				     __be32 *to)
@@ -321,7 +332,7 @@ __noinline __u32 sfw_nat_static_rule(const struct sfw_pkt *p, __u32 stage, __u32
 	e = w.found ? bpf_map_lookup_elem(&SFW_MAP_NAT_ENTRIES, &w.k) : NULL;
 	if (!e || e->action != SFW_NAT_ACT_PREFIX)
 		return 0;
-	if (!sfw_nat_rewritable(p))
+	if (fwd ? !sfw_nat_rewritable(p) : !sfw_nat_rewritable_first(p))
 		return w.found;
 	*to = fwd ? sfw_nat_prefix_map(e, p->dst.v4, e->dst_len) :
 	      sfw_nat_prefix_map(e, p->src.v4, e->src_len);

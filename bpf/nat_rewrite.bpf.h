@@ -40,9 +40,23 @@ static __always_inline __be16 sfw_nat_echo_id(const struct sfw_pkt *p,
 	return p->icmp_kind == SFW_ICMPK_ECHO_REQUEST ? rw->sport : rw->dport;
 }
 
-/* Rewrites the packet to the planned tuple. Returns the outcome:
- * Permitted, or Incoming NAT errors for what is not translated
- * (sfw_nat_rewritable). A global function: verified once. */
+/* The IPv4 header's addresses to rw's, its checksum with them. Returns
+ * the change's sum, which the L4 pseudo-header shares. */
+static __always_inline __u32 sfw_nat_ip_rewrite(struct iphdr *ip, const struct sfw_nat_rw *rw)
+{
+	__u32 delta = sfw_csum_word4(0, ip->saddr, rw->src.v4);
+
+	delta = sfw_csum_word4(delta, ip->daddr, rw->dst.v4);
+	ip->check = sfw_csum_apply(ip->check, delta);
+	ip->saddr = rw->src.v4;
+	ip->daddr = rw->dst.v4;
+	return delta;
+}
+
+/* Rewrites the packet, whole or a first fragment, to the planned tuple.
+ * Returns the outcome: Permitted, or Incoming NAT errors for what is not
+ * translated (sfw_nat_rewritable_first). A global function: verified
+ * once. */
 __noinline __u32 sfw_nat_rewrite(struct xdp_md *ctx, const struct sfw_pkt *p)
 {
 	__u32 zero = 0, ip_delta, l4_delta;
@@ -52,7 +66,7 @@ __noinline __u32 sfw_nat_rewrite(struct xdp_md *ctx, const struct sfw_pkt *p)
 	__u16 *l4check, *ports;
 
 	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
-	if (!ctx || !p || !rw || !sfw_nat_rewritable(p))
+	if (!ctx || !p || !rw || !sfw_nat_rewritable_first(p))
 		return SFW_CNT_ERR_INCOMING_NAT;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
@@ -62,11 +76,7 @@ __noinline __u32 sfw_nat_rewrite(struct xdp_md *ctx, const struct sfw_pkt *p)
 	ports = data + (p->l4_off & 0xff);
 	if ((void *)(ports + 4) > end)
 		return SFW_CNT_ERR_INCOMING_NAT;
-	ip_delta = sfw_csum_word4(0, ip->saddr, rw->src.v4);
-	ip_delta = sfw_csum_word4(ip_delta, ip->daddr, rw->dst.v4);
-	ip->check = sfw_csum_apply(ip->check, ip_delta);
-	ip->saddr = rw->src.v4;
-	ip->daddr = rw->dst.v4;
+	ip_delta = sfw_nat_ip_rewrite(ip, rw);
 	if (p->proto == SFW_IPPROTO_ICMP) {
 		/* no pseudo-header: only the identifier (word 2) counts */
 		__be16 id = sfw_nat_echo_id(p, rw);
@@ -91,6 +101,34 @@ __noinline __u32 sfw_nat_rewrite(struct xdp_md *ctx, const struct sfw_pkt *p)
 	}
 	ports[0] = rw->sport;
 	ports[1] = rw->dport;
+	return SFW_CNT_SFW_PERMITTED_PKTS;
+}
+
+/* A later fragment of a source NAT session's reply, its datagram's
+ * record naming the session at k (sfw_frag_follow): to the client as its
+ * first fragment went (sfw_nat_plan), the addresses and the IPv4 header
+ * checksum only, the L4 checksum over the whole datagram having been
+ * updated in the first fragment. A global function. */
+__noinline __u32 sfw_nat_frag_rewrite(struct xdp_md *ctx, const struct sfw_pkt *p,
+				      const struct sfw_session_key *k)
+{
+	const struct sfw_session *s;
+	const struct sfw_nat_rw *rw;
+	struct iphdr *ip;
+	__u32 zero = 0;
+	void *end;
+
+	if (!ctx || !p || !k || p->family != SFW_FAMILY_INET || p->l3_off > SFW_NAT_MAX_L3_OFF)
+		return SFW_CNT_ERR_INCOMING_NAT;
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, k);
+	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
+	if (!s || !rw || SFW_SESS_IS_ALIAS(s) || !sfw_nat_plan(s, SFW_WING_OUT, k))
+		return SFW_CNT_ERR_INCOMING_NAT;
+	ip = (void *)(long)ctx->data + (p->l3_off & 0x7f);
+	end = (void *)(long)ctx->data_end;
+	if ((void *)(ip + 1) > end)
+		return SFW_CNT_ERR_INCOMING_NAT;
+	sfw_nat_ip_rewrite(ip, rw);
 	return SFW_CNT_SFW_PERMITTED_PKTS;
 }
 

@@ -196,7 +196,7 @@ __noinline int sfw_tc_nat_icmp(struct __sk_buff *skb, const struct sfw_pkt *p)
 		/* the stack fragmented it: its later fragments follow the
 		 * quoted session's record, as a plain session's do (F4) */
 		if (p->frag == SFW_FRAG_FIRST)
-			sfw_frag_remember(p, &k, lo, bpf_ktime_get_coarse_ns());
+			sfw_frag_remember(p, &k, lo, bpf_ktime_get_coarse_ns(), false);
 		return 0;
 	} else {
 		/* destination NAT's key quotes only the client's and the
@@ -330,7 +330,7 @@ static __always_inline int sfw_tc_dnat_reply(struct __sk_buff *skb, const struct
 		 * review", RV5-3) */
 		if ((s->flags & SFW_SESS_F_DNAT) && p->frag == SFW_FRAG_FIRST)
 			sfw_frag_record(p, k, s->flags & SFW_SESS_F_OPENER_LO,
-					bpf_ktime_get_coarse_ns());
+					bpf_ktime_get_coarse_ns(), false);
 		return 0;
 	}
 	if (p->frag || sfw_expired(s, bpf_ktime_get_coarse_ns()) ||
@@ -374,7 +374,7 @@ __noinline int sfw_tc_nat(struct __sk_buff *skb, const struct sfw_pkt *p)
 	     sfw_tc_nat_rewrite(skb, p, s, &k, SFW_WING_IN)))
 		return -1;
 	if (p->frag == SFW_FRAG_FIRST)
-		sfw_frag_remember(p, &k, lo, bpf_ktime_get_coarse_ns());
+		sfw_frag_remember(p, &k, lo, bpf_ktime_get_coarse_ns(), false);
 	return 0;
 }
 

@@ -81,7 +81,7 @@ static __always_inline int sfw_tc_judged_flow(const struct sfw_pkt *p, __u32 in_
 	 * alias: the record names a session's own key, and sfw_tc_nat
 	 * records destination NAT's In wing (NAT committed). */
 	if (rc && p->frag == SFW_FRAG_FIRST && !alias)
-		sfw_frag_record(p, &k, lo, now);
+		sfw_frag_record(p, &k, lo, now, false);
 	return rc;
 }
 

@@ -85,12 +85,15 @@ __noinline int sfw_xdp_attached(__u32 ifindex)
  * under Incoming NAT errors (docs/nat.md "Open findings", 2). A route
  * lookup only for packets the stack forwards anyway. An ICMP error about
  * a NAT session's reply likewise (finding 4): tc egress translates it,
- * or refuses what it cannot. A global function: off sfw_xdp_flow's frame. */
+ * or refuses what it cannot. So are a datagram's fragments, each routed
+ * as it comes (docs/nat.md "Fragments"). A global function: off
+ * sfw_xdp_flow's frame. */
 __noinline int sfw_nat_pass_ok(struct xdp_md *ctx, const struct sfw_pkt *p)
 {
 	__u32 out;
 
-	if (!ctx || !p || !(sfw_nat_rewritable(p) || p->icmp_kind == SFW_ICMPK_ERROR))
+	if (!ctx || !p || !(sfw_nat_rewritable_first(p) || p->frag == SFW_FRAG_LATER ||
+			    p->icmp_kind == SFW_ICMPK_ERROR))
 		return 0;
 	out = sfw_xdp_route(ctx, p);
 	return out != SFW_ROUTE_NONE && sfw_xdp_attached(out);
@@ -234,15 +237,16 @@ __noinline int sfw_xdp_route_first(struct xdp_md *ctx, const struct sfw_pkt *p, 
 /* Destination NAT's In wing as sfw_nat_plan planned it (rw): the frame
  * rewritten to the server's address and port, and p with it, so that
  * the route looked up next (XDP's forwarding reads the frame's header;
- * the stack's check, p) is the server's. Returns the rewrite's outcome.
- * A global function. */
+ * the stack's check, p) is the server's. Whole datagrams only: a later
+ * fragment would go up to the host's own address (sfw_nat_rewritable).
+ * Returns the rewrite's outcome. A global function. */
 __noinline __u32 sfw_xdp_dnat_rewrite(struct xdp_md *ctx, struct sfw_pkt *p)
 {
 	const struct sfw_nat_rw *rw;
 	__u32 zero = 0, outcome;
 
 	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
-	if (!ctx || !p || !rw)
+	if (!ctx || !p || !rw || p->frag)
 		return SFW_CNT_ERR_INCOMING_NAT;
 	outcome = sfw_nat_rewrite(ctx, p);
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS) {
@@ -420,10 +424,10 @@ static __always_inline __u32 sfw_xdp_snat(struct xdp_md *ctx, const struct sfw_p
 	}
 	if (!rule || SFW_NAT_ACTION_OF(rule) == SFW_NAT_ACT_OFF)
 		return rule;
-	/* what no rewrite could translate (GRE, ESP, SCTP, a fragment) is
-	 * refused before a port is reserved for it (docs/nat.md "Third
-	 * review", R3) */
-	if (!sfw_nat_rewritable(p))
+	/* what no rewrite could translate (GRE, ESP, SCTP) is refused
+	 * before a port is reserved for it (docs/nat.md "Third review",
+	 * R3); a first fragment is translated at tc (sfw_nat_pass_ok) */
+	if (!sfw_nat_rewritable_first(p))
 		return rule;
 	if (SFW_NAT_ACTION_OF(rule) == SFW_NAT_ACT_INTERFACE)
 		*to = sfw_nat_iface_addr(ctx, p);
@@ -739,7 +743,7 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN && f.via_alias &&
 	    (f.sess_flags & SFW_SESS_F_DNAT))
 		outcome = act == XDP_REDIRECT ? sfw_nat_rewrite(ctx, p) :
-			  sfw_nat_pass_ok(ctx, p) ? outcome : SFW_CNT_ERR_INCOMING_NAT;
+			  !p->frag && sfw_nat_pass_ok(ctx, p) ? outcome : SFW_CNT_ERR_INCOMING_NAT;
 	/* an error about a NAT session's reply (the client's port
 	 * unreachable), or about destination NAT's In wing from the
 	 * server's side, goes up as received, as errors do, and leaves
@@ -753,8 +757,12 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	 * review", N2) */
 	if (outcome == SFW_CNT_ERR_INCOMING_NAT && f.via_alias && f.sess_flags)
 		sfw_unaccount(&f.key, SFW_WING_OUT, f.pkts, f.bytes);
+	/* a reply's record names the session's key, whose sides are not
+	 * the alias's: its wing is the Out wing, whatever f.src_lo says */
 	if (p->frag == SFW_FRAG_FIRST && outcome == SFW_CNT_SFW_PERMITTED_PKTS)
-		sfw_frag_record(p, &f.key, f.src_lo, f.now);
+		sfw_frag_record(p, &f.key,
+				f.via_alias ? !(f.sess_flags & SFW_SESS_F_OPENER_LO) : f.src_lo,
+				f.now, true);
 	sfw_count(st, outcome, 1);
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
 		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)
@@ -789,6 +797,18 @@ __noinline int sfw_xdp_fragment(struct xdp_md *ctx, const struct sfw_pkt *p,
 	f.bytes = p->l3_len;
 	f.ifindex = ctx->ingress_ifindex;
 	outcome = sfw_frag_follow(p, &f, false, f.ifindex);
+	/* a source NAT session's datagram its sender fragmented: the reply's
+	 * later fragments go to the client as its first did, the In wing's
+	 * up as received toward an attached interface, whose tc egress
+	 * translates them (sfw_tc_nat_frag); refused, and not counted on
+	 * the wing, where that cannot be */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN) {
+		outcome = f.via_alias ? sfw_nat_frag_rewrite(ctx, p, &f.key) :
+			  sfw_nat_pass_ok(ctx, p) ? outcome : SFW_CNT_ERR_INCOMING_NAT;
+		if (outcome != SFW_CNT_SFW_PERMITTED_PKTS)
+			sfw_unaccount(&f.key, f.via_alias ? SFW_WING_OUT : SFW_WING_IN, f.pkts,
+				      f.bytes);
+	}
 	sfw_count(st, outcome, 1);
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS)
 		return XDP_DROP;

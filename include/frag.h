@@ -45,7 +45,12 @@ struct sfw_frag {
 	__u16 l4_end;       /* where the L4 header ends in the fragmentable part (IPv6:
 			     * extension headers after the Fragment header included):
 			     * no later fragment may start before it */
-	__u8 pad[4];
+	/* fragmented by its sender, its first fragment judged at XDP: its
+	 * later fragments follow a NAT record at XDP too (a record tc wrote
+	 * is of a datagram the stack fragmented, whose later fragments come
+	 * from the stack only: docs/nat.md "Fragments") */
+	__u8 sender;
+	__u8 pad[3];
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_frag) == 64, "fragment ABI");
 

@@ -316,6 +316,43 @@ Test(nat_dst, a_fragment_refused_untranslated)
 	cr_assert_eq(fx_session_count(), 0, "no session or alias");
 }
 
+/* A live port forward's In wing stays whole-only (docs/nat.md
+ * "Fragments"): its first fragment is refused at XDP, never passed up
+ * to the host's own address, and its later fragments find no record. */
+Test(nat_dst, a_live_sessions_fragments_refused)
+{
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40010, 8080), big;
+	struct pb_pkt in, out, fr[4];
+
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* tc egress could take it */
+	commit_dnat(NULL, RULE_W);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
+	big = u;
+	big.payload = 1200;
+	big.ip_id = 308;
+	cr_assert_eq(pb_fragment(&big, 512, fr, 4), 3);
+	out = fr[0];
+	cr_assert_eq(fx_xdp_frame_at(out_if, fr[0].data, fr[0].len, out.data, &out.len),
+		     FX_XDP_DROP, "the first fragment");
+	out = fr[1];
+	cr_assert_eq(fx_xdp_frame_at(out_if, fr[1].data, fr[1].len, out.data, &out.len),
+		     FX_XDP_DROP, "a later fragment");
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_NO_FIRST), 1);
+
+	/* the server's fragmented reply: refused at XDP, not passed up for
+	 * tc to refuse (tc takes a port forward's reply whole only) */
+	big = udp(INSIDE, CLIENT, 80, 40010);
+	big.payload = 1200;
+	big.ip_id = 309;
+	cr_assert_eq(pb_fragment(&big, 512, fr, 4), 3);
+	out = fr[0];
+	cr_assert_eq(fx_xdp_frame_at(in_if, fr[0].data, fr[0].len, out.data, &out.len),
+		     FX_XDP_DROP, "the reply's first fragment");
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+}
+
 /* A reject answers from the address and port the client sent to, not
  * from the inside server's it was judged by. */
 Test(nat_dst, a_reject_answers_from_the_public_address)

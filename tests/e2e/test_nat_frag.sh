@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Source NAT of datagrams their senders fragmented (docs/nat.md
+# "Fragments"), end to end through lib.sh's topology: client 198.51.100.2
+# (trust) behind the firewall's 203.0.113.1 (untrust), server 203.0.113.2
+# with no route back to the client's LAN, so only translated packets are
+# answered. Every link keeps its MTU of 1500; the senders fragment:
+#   - ping -s 3000: the client's request and the server's reply, both in
+#     three fragments, answered;
+#   - a 4,000-byte UDP datagram from the client reaches the server, from
+#     203.0.113.1;
+#   - a 4,000-byte UDP answer to a small query (a big DNS answer's shape)
+#     reaches the client's socket;
+# and no frame from the client's private address leaves the WAN, and
+# nothing is counted under Incoming NAT errors. Run with the stack
+# forwarding and with XDP forwarding (fragments go through the stack in
+# both: XDP sends whole packets only).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source tests/e2e/lib.sh
+source tests/e2e/drops_lib.sh
+source tests/e2e/nat_lib.sh
+
+nat_topology_up
+cap=$(mktemp)
+got=$(mktemp)
+trap 'rm -f "$cap" "$got"; drops_cleanup' EXIT
+
+# The server's UDP port $1: prints the size and source of each datagram
+# to $got, and answers a "query" with 4,000 bytes.
+udp_server() {   # port
+	srv /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("203.0.113.2", int(sys.argv[1])))
+while True:
+    d, a = s.recvfrom(8192)
+    print(len(d), a[0], flush=True)
+    if d == b"query":
+        s.sendto(b"a" * 4000, a)
+' "$1" >"$got" 2>&1 </dev/null &
+	BG_PIDS+=($!)
+}
+
+one_pass() {   # label, client port, server port, attach words...
+	local label=$1 port=$2 sport=$3 out answer nat_err
+	shift 3
+	out=$(sfw attach veth0 veth1 "$@" 2>&1) || fail "$label: attach: $out"
+	commit_nat "${NAT_ALL[@]}"
+	udp_server "$sport"
+	bg_in_ns "$SRV_NS" timeout 8 tcpdump -nn -i veth0 -w "$cap" ip
+	sleep 1
+
+	out=$(cli ping -c 3 -i 0.3 -W 2 -s 3000 203.0.113.2 2>&1)
+	has "3 received" <<<"$out" || fail "$label: ping -s 3000 through source NAT: $out"
+
+	cli /usr/bin/python3 - "$port" "$sport" <<'PY' || fail "$label: the client's big datagram"
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("198.51.100.2", int(sys.argv[1])))
+s.sendto(b"b" * 4000, ("203.0.113.2", int(sys.argv[2])))
+PY
+	answer=$(cli /usr/bin/python3 - $((port + 1)) "$sport" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("198.51.100.2", int(sys.argv[1])))
+s.settimeout(3)
+s.sendto(b"query", ("203.0.113.2", int(sys.argv[2])))
+try:
+    d, a = s.recvfrom(8192)
+    print(len(d), a[0])
+except OSError as e:
+    print("no answer:", e)
+PY
+)
+	expect_eq "$answer" "4000 203.0.113.2" "$label: the server's fragmented answer at the client"
+	sleep 0.5
+	has "^4000 203.0.113.1$" "$got" || fail "$label: the client's datagram at the server: $(tr '\n' ' ' <"$got")"
+	has "^5 203.0.113.1$" "$got" || fail "$label: the query at the server: $(tr '\n' ' ' <"$got")"
+	sleep 7   # tcpdump's timeout
+	tcpdump -nn -r "$cap" 2>/dev/null | has "198\.51\.100\.2" &&
+		fail "$label: a frame from the client's private address left the WAN"
+	tcpdump -nnv -r "$cap" 2>/dev/null | has "offset [1-9]" ||
+		fail "$label: no fragment crossed the WAN: the test proved nothing"
+	nat_err=$(sfw show interfaces flow-statistics veth0 | awk '/Incoming NAT errors/ { print $NF }')
+	expect_eq "$nat_err" 0 "$label: veth0 Incoming NAT errors"
+	nat_err=$(sfw show interfaces flow-statistics veth1 | awk '/Incoming NAT errors/ { print $NF }')
+	expect_eq "$nat_err" 0 "$label: veth1 Incoming NAT errors"
+	out=$(sfw detach all 2>&1) || fail "$label: detach: $out"
+}
+
+one_pass "stack forwarding" 41000 5400
+one_pass "XDP forwarding" 42000 5401 forward
+echo "PASS"
