@@ -119,9 +119,7 @@ static __always_inline void sfw_frag_forget(const struct sfw_pkt *p)
  * translate or route (docs/nat.md "Fragments"); a record tc wrote of a
  * datagram the stack fragmented (its first fragment translated there)
  * only at tc egress, which translates: only the stack's own fragments
- * may follow it ("Second review", F5). Destination and static NAT's
- * inbound datagrams are refused whole at XDP, so a record of theirs is
- * never a sender's. Returns the outcome counter. */
+ * may follow it ("Second review", F5). Returns the outcome counter. */
 static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw_flow *f,
 					     bool tc, __u32 ingress)
 {
@@ -155,8 +153,6 @@ static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw
 	if (!sfw_wing_from(s, d->dir, ingress, true))
 		return SFW_CNT_ERR_INVALID_ZONE;
 	if (d->nat && !tc) {
-		if (s->flags & SFW_SESS_F_DNAT)
-			return SFW_CNT_ERR_INCOMING_NAT;
 		f->nat = SFW_FLOW_NAT_PLAN;
 		f->via_alias = d->dir == SFW_WING_OUT ? SFW_ALIAS_REPLY : 0;
 		f->key = d->sess;

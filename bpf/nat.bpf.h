@@ -32,17 +32,11 @@ static __always_inline bool sfw_nat_rewritable_l4(const struct sfw_pkt *p)
 						 p->icmp_kind == SFW_ICMPK_ECHO_REPLY));
 }
 
-/* Destination and static NAT's inbound translation, made in XDP before
- * the route lookup, takes whole datagrams only. */
-static __always_inline bool sfw_nat_rewritable(const struct sfw_pkt *p)
-{
-	return !p->frag && sfw_nat_rewritable_l4(p);
-}
-
-/* Source NAT takes a first fragment too: its L4 checksum covers the whole
- * datagram, which an incremental update keeps right, and its later
- * fragments follow its record (docs/nat.md "Fragments"): a reply's
- * rewritten in XDP (sfw_nat_frag_rewrite), an In wing's at tc egress
+/* A first fragment is translated as a whole packet is: its L4 checksum
+ * covers the whole datagram, which an incremental update keeps right, and
+ * its later fragments follow its record (docs/nat.md "Fragments"): the
+ * wing XDP translates (source NAT's reply, destination and static NAT's
+ * In wing) by sfw_nat_frag_rewrite, the other at tc egress
  * (bpf/nat_tc.bpf.h), as the stack's own fragments are. */
 static __always_inline bool sfw_nat_rewritable_first(const struct sfw_pkt *p)
 {
@@ -308,8 +302,7 @@ __noinline __u32 sfw_nat_dest_rule(const struct sfw_pkt *p, __u32 from, __u32 ge
  * NAT rules (its source matched). The answer as sfw_nat_source_rule's
  * (action SFW_NAT_ACT_PREFIX), the address translated to written to *to
  * only then (the callers' own memory: their frames are the chain's 512),
- * and only for a packet the rewrites translate (inbound whole datagrams,
- * sfw_nat_rewritable; outbound a first fragment too, as source NAT's).
+ * and only for a packet the rewrites translate (sfw_nat_rewritable_first).
  * IPv4 only, as a commit takes it. A global function. */
 __noinline __u32 sfw_nat_static_rule(const struct sfw_pkt *p, __u32 stage, __u32 zone, __u32 gen,
 				     __be32 *to)
@@ -332,7 +325,7 @@ __noinline __u32 sfw_nat_static_rule(const struct sfw_pkt *p, __u32 stage, __u32
 	e = w.found ? bpf_map_lookup_elem(&SFW_MAP_NAT_ENTRIES, &w.k) : NULL;
 	if (!e || e->action != SFW_NAT_ACT_PREFIX)
 		return 0;
-	if (fwd ? !sfw_nat_rewritable(p) : !sfw_nat_rewritable_first(p))
+	if (!sfw_nat_rewritable_first(p))
 		return w.found;
 	*to = fwd ? sfw_nat_prefix_map(e, p->dst.v4, e->dst_len) :
 	      sfw_nat_prefix_map(e, p->src.v4, e->src_len);
@@ -926,6 +919,16 @@ __noinline int sfw_nat_release(const struct sfw_session_key *k, const struct sfw
 	if (r && r->sess_id == id)
 		bpf_map_delete_elem(&SFW_MAP_NAT_PORTS, &t->pk);
 	return 1;
+}
+
+/* The wing of a NAT session (its flags) that XDP translates, fragments
+ * too: destination and static NAT's In wing, whose route is the
+ * translated destination's, else source NAT's reply, addressed to the
+ * host's own address until translated. The other wing goes up as it came
+ * and is translated at tc egress (bpf/nat_tc.bpf.h). */
+static __always_inline __u32 sfw_nat_xdp_wing(__u8 sess_flags)
+{
+	return sess_flags & SFW_SESS_F_DNAT ? SFW_WING_IN : SFW_WING_OUT;
 }
 
 /* What a packet of NAT session s (key k) in wing dir leaves as: the In

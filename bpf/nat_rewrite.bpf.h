@@ -104,13 +104,13 @@ __noinline __u32 sfw_nat_rewrite(struct xdp_md *ctx, const struct sfw_pkt *p)
 	return SFW_CNT_SFW_PERMITTED_PKTS;
 }
 
-/* A later fragment of a source NAT session's reply, its datagram's
- * record naming the session at k (sfw_frag_follow): to the client as its
- * first fragment went (sfw_nat_plan), the addresses and the IPv4 header
- * checksum only, the L4 checksum over the whole datagram having been
- * updated in the first fragment. A global function. */
+/* A later fragment of wing dir (sfw_nat_xdp_wing's) of the NAT session
+ * at k, its datagram's record naming it (sfw_frag_follow): translated as
+ * its first fragment was (sfw_nat_plan), the addresses and the IPv4
+ * header checksum only, the L4 checksum over the whole datagram having
+ * been updated in the first fragment. A global function. */
 __noinline __u32 sfw_nat_frag_rewrite(struct xdp_md *ctx, const struct sfw_pkt *p,
-				      const struct sfw_session_key *k)
+				      const struct sfw_session_key *k, __u32 dir)
 {
 	const struct sfw_session *s;
 	const struct sfw_nat_rw *rw;
@@ -122,7 +122,7 @@ __noinline __u32 sfw_nat_frag_rewrite(struct xdp_md *ctx, const struct sfw_pkt *
 		return SFW_CNT_ERR_INCOMING_NAT;
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, k);
 	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
-	if (!s || !rw || SFW_SESS_IS_ALIAS(s) || !sfw_nat_plan(s, SFW_WING_OUT, k))
+	if (!s || !rw || SFW_SESS_IS_ALIAS(s) || !sfw_nat_plan(s, dir & 1, k))
 		return SFW_CNT_ERR_INCOMING_NAT;
 	ip = (void *)(long)ctx->data + (p->l3_off & 0x7f);
 	end = (void *)(long)ctx->data_end;

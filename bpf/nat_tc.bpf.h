@@ -213,22 +213,24 @@ __noinline int sfw_tc_nat_icmp(struct __sk_buff *skb, const struct sfw_pkt *p)
 
 
 /* A later fragment the stack forwards (it fragmented the datagram toward
- * a smaller MTU, or the client did): it carries no ports, so it follows
- * its datagram's record (bpf/frag.bpf.h), which sfw_tc_nat wrote when it
- * translated the first fragment. A NAT session's In wing gets the
- * addresses its first fragment got, with the IPv4 header checksum (the
- * L4 checksum, which covers the whole datagram, was updated in the first
- * fragment); refused (-1) when that session is gone or replaced, the
- * record expired, or the fragment starts inside the L4 header. 0: sent
- * (no NAT datagram's), SFW_TC_NAT_MISS: no record (sfw_tc_nat_miss
- * decides), SFW_TC_NAT_HOST: a host session's In wing. A global function. */
+ * a smaller MTU, or its sender did): it carries no ports, so it follows
+ * its datagram's record (bpf/frag.bpf.h), which XDP or tc wrote of its
+ * first fragment. Of the wing tc translates (source NAT's In wing,
+ * destination and static NAT's reply: the other's sfw_nat_xdp_wing) it
+ * gets the addresses its first fragment got, with the IPv4 header
+ * checksum (the L4 checksum, which covers the whole datagram, was
+ * updated in the first fragment); refused (-1) when that session is gone
+ * or replaced, the record expired, or the fragment starts inside the L4
+ * header. 0: sent (no NAT datagram's, or one XDP translated),
+ * SFW_TC_NAT_MISS: no record (sfw_tc_nat_miss decides),
+ * SFW_TC_NAT_HOST: a host session's In wing. A global function. */
 __noinline int sfw_tc_nat_frag(struct __sk_buff *skb, const struct sfw_pkt *p)
 {
 	const struct sfw_nat_rw *rw;
 	struct sfw_session *s;
 	struct sfw_frag_key fk;
 	struct sfw_frag *d;
-	__u32 zero = 0, l3;
+	__u32 zero = 0, l3, tc_dir;
 	__u64 now;
 
 	if (!skb || !p)
@@ -244,15 +246,17 @@ __noinline int sfw_tc_nat_frag(struct __sk_buff *skb, const struct sfw_pkt *p)
 		return SFW_TC_NAT_HOST;
 	if (!d->nat && !(s && (s->flags & SFW_SESS_F_NAT)))
 		return 0;
-	/* a NAT session's reply, which XDP translated whole before the
-	 * stack fragmented it toward the client: nothing to translate */
-	if (d->nat && d->dir == SFW_WING_OUT)
+	/* the wing XDP translates (a source NAT reply, a port forward's In
+	 * wing), translated there before the stack fragmented it or
+	 * fragment by fragment: nothing to translate */
+	tc_dir = s ? sfw_nat_xdp_wing(s->flags) ^ 1 : SFW_WING_IN;
+	if (d->nat && d->dir != tc_dir)
 		return 0;
 	now = bpf_ktime_get_coarse_ns();
 	if (!s || SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) || s->id != d->sess_id ||
-	    sfw_expired(s, now) || now > d->expires_ns || d->dir != SFW_WING_IN ||
+	    sfw_expired(s, now) || now > d->expires_ns || d->dir != tc_dir ||
 	    p->family != SFW_FAMILY_INET || p->l3_off > SFW_NAT_MAX_L3_OFF ||
-	    p->frag_off < d->l4_end || !sfw_nat_plan(s, SFW_WING_IN, &d->sess))
+	    p->frag_off < d->l4_end || !sfw_nat_plan(s, tc_dir, &d->sess))
 		return -1;
 	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
 	if (!rw)
@@ -306,11 +310,12 @@ static __always_inline int sfw_tc_nat_rewrite(struct __sk_buff *skb, const struc
  * the session's): destination NAT's reply, which XDP passed up as the
  * server sent it (its translated source is the host's own address, which
  * the stack drops as a martian), leaves from the public address and
- * port. Whole packets only: a fragment of such a reply is refused, as
- * are a reply of an expired session and one that cannot be rewritten.
- * Anything else on an alias (destination NAT's In wing, translated
- * already, a first fragment of it recorded; source NAT's, translated in
- * XDP) goes as it is: 0. */
+ * port; a first fragment too (the server's, or the stack's), its
+ * datagram recorded for the later ones (sfw_tc_nat_frag translates
+ * them). A reply of an expired session and one that cannot be rewritten
+ * are refused. Anything else on an alias (destination NAT's In wing,
+ * translated already, a first fragment of it recorded; source NAT's,
+ * translated in XDP) goes as it is: 0. */
 static __always_inline int sfw_tc_dnat_reply(struct __sk_buff *skb, const struct sfw_pkt *p,
 					     struct sfw_session *a, struct sfw_session_key *k)
 {
@@ -333,9 +338,14 @@ static __always_inline int sfw_tc_dnat_reply(struct __sk_buff *skb, const struct
 					bpf_ktime_get_coarse_ns(), false);
 		return 0;
 	}
-	if (p->frag || sfw_expired(s, bpf_ktime_get_coarse_ns()) ||
+	if (sfw_expired(s, bpf_ktime_get_coarse_ns()) ||
 	    sfw_tc_nat_rewrite(skb, p, s, k, SFW_WING_OUT))
 		return -1;
+	/* the record names the session's key, whose sides are not the
+	 * alias's: the Out wing's sender is the side that did not open */
+	if (p->frag == SFW_FRAG_FIRST)
+		sfw_frag_record(p, k, !(s->flags & SFW_SESS_F_OPENER_LO),
+				bpf_ktime_get_coarse_ns(), false);
 	return 0;
 }
 

@@ -237,16 +237,15 @@ __noinline int sfw_xdp_route_first(struct xdp_md *ctx, const struct sfw_pkt *p, 
 /* Destination NAT's In wing as sfw_nat_plan planned it (rw): the frame
  * rewritten to the server's address and port, and p with it, so that
  * the route looked up next (XDP's forwarding reads the frame's header;
- * the stack's check, p) is the server's. Whole datagrams only: a later
- * fragment would go up to the host's own address (sfw_nat_rewritable).
- * Returns the rewrite's outcome. A global function. */
+ * the stack's check, p) is the server's. Returns the rewrite's outcome.
+ * A global function. */
 __noinline __u32 sfw_xdp_dnat_rewrite(struct xdp_md *ctx, struct sfw_pkt *p)
 {
 	const struct sfw_nat_rw *rw;
 	__u32 zero = 0, outcome;
 
 	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
-	if (!ctx || !p || !rw || p->frag)
+	if (!ctx || !p || !rw)
 		return SFW_CNT_ERR_INCOMING_NAT;
 	outcome = sfw_nat_rewrite(ctx, p);
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS) {
@@ -470,7 +469,7 @@ __noinline __u32 sfw_xdp_dnat(struct sfw_pkt *p, __u32 from, __u32 gen, __u32 fl
 	if (rule) {
 		/* a hit: the rule matched a first packet, whatever refuses it next */
 		sfw_nat_scount(SFW_NAT_RULE_OF(rule), SFW_NAT_RC_HITS);
-		return sfw_nat_rewritable(p) ? rule : SFW_NAT_REFUSED;
+		return sfw_nat_rewritable_first(p) ? rule : SFW_NAT_REFUSED;
 	}
 	if (!(flags & SFW_CFG_F_NAT_DEST))
 		return 0;
@@ -482,7 +481,7 @@ __noinline __u32 sfw_xdp_dnat(struct sfw_pkt *p, __u32 from, __u32 gen, __u32 fl
 		return 0;
 	k.id = (__u16)SFW_NAT_POOL_OF(rule);
 	pl = bpf_map_lookup_elem(&SFW_MAP_NAT_POOLS, &k);
-	if (!pl || pl->family != SFW_FAMILY_INET || !sfw_nat_rewritable(p))
+	if (!pl || pl->family != SFW_FAMILY_INET || !sfw_nat_rewritable_first(p))
 		return SFW_NAT_REFUSED;
 	p->dst.v4 = pl->first.v4;
 	if (pl->port_lo && p->proto != SFW_IPPROTO_ICMP)
@@ -743,7 +742,7 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN && f.via_alias &&
 	    (f.sess_flags & SFW_SESS_F_DNAT))
 		outcome = act == XDP_REDIRECT ? sfw_nat_rewrite(ctx, p) :
-			  !p->frag && sfw_nat_pass_ok(ctx, p) ? outcome : SFW_CNT_ERR_INCOMING_NAT;
+			  sfw_nat_pass_ok(ctx, p) ? outcome : SFW_CNT_ERR_INCOMING_NAT;
 	/* an error about a NAT session's reply (the client's port
 	 * unreachable), or about destination NAT's In wing from the
 	 * server's side, goes up as received, as errors do, and leaves
@@ -758,11 +757,16 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	if (outcome == SFW_CNT_ERR_INCOMING_NAT && f.via_alias && f.sess_flags)
 		sfw_unaccount(&f.key, SFW_WING_OUT, f.pkts, f.bytes);
 	/* a reply's record names the session's key, whose sides are not
-	 * the alias's: its wing is the Out wing, whatever f.src_lo says */
-	if (p->frag == SFW_FRAG_FIRST && outcome == SFW_CNT_SFW_PERMITTED_PKTS)
+	 * the alias's: its wing is the Out wing, whatever f.src_lo says;
+	 * destination NAT's In wing is recorded by the destination its later
+	 * fragments come to, which p no longer holds (sfw_xdp_dnat_rewrite) */
+	if (p->frag == SFW_FRAG_FIRST && outcome == SFW_CNT_SFW_PERMITTED_PKTS) {
+		if (f.nat == SFW_FLOW_NAT_PLAN && !f.via_alias && (f.sess_flags & SFW_SESS_F_DNAT))
+			p->dst = f.src_lo ? f.key.addr_hi : f.key.addr_lo;
 		sfw_frag_record(p, &f.key,
 				f.via_alias ? !(f.sess_flags & SFW_SESS_F_OPENER_LO) : f.src_lo,
 				f.now, true);
+	}
 	sfw_count(st, outcome, 1);
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
 		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)
@@ -789,7 +793,7 @@ __noinline int sfw_xdp_fragment(struct xdp_md *ctx, const struct sfw_pkt *p,
 				struct sfw_iface_stats *st)
 {
 	struct sfw_flow f = { .pkts = 1 };
-	__u32 outcome;
+	__u32 outcome, dir;
 
 	if (!ctx || !p)
 		return XDP_DROP;
@@ -797,17 +801,19 @@ __noinline int sfw_xdp_fragment(struct xdp_md *ctx, const struct sfw_pkt *p,
 	f.bytes = p->l3_len;
 	f.ifindex = ctx->ingress_ifindex;
 	outcome = sfw_frag_follow(p, &f, false, f.ifindex);
-	/* a source NAT session's datagram its sender fragmented: the reply's
-	 * later fragments go to the client as its first did, the In wing's
+	/* a NAT session's datagram its sender fragmented: the wing XDP
+	 * translates (source NAT's reply, destination and static NAT's In
+	 * wing) is translated here as its first fragment was; the other goes
 	 * up as received toward an attached interface, whose tc egress
-	 * translates them (sfw_tc_nat_frag); refused, and not counted on
-	 * the wing, where that cannot be */
+	 * translates it (sfw_tc_nat_frag); refused, and not counted on the
+	 * wing, where that cannot be */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN) {
-		outcome = f.via_alias ? sfw_nat_frag_rewrite(ctx, p, &f.key) :
+		dir = f.via_alias ? SFW_WING_OUT : SFW_WING_IN;
+		outcome = dir == sfw_nat_xdp_wing(f.sess_flags) ?
+			  sfw_nat_frag_rewrite(ctx, p, &f.key, dir) :
 			  sfw_nat_pass_ok(ctx, p) ? outcome : SFW_CNT_ERR_INCOMING_NAT;
 		if (outcome != SFW_CNT_SFW_PERMITTED_PKTS)
-			sfw_unaccount(&f.key, f.via_alias ? SFW_WING_OUT : SFW_WING_IN, f.pkts,
-				      f.bytes);
+			sfw_unaccount(&f.key, dir, f.pkts, f.bytes);
 	}
 	sfw_count(st, outcome, 1);
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS)

@@ -178,6 +178,28 @@ static SUITE_UNUSED __u16 fold(__u32 sum)
 	return (__u16)sum;
 }
 
+/* The L4 checksum of the datagram fragments fr[0..n) reassemble to,
+ * over fr[0]'s addresses (ICMP: none), 0xffff when right, each
+ * fragment's IPv4 header checksum asserted; the datagram in dgram (room
+ * for 4,096 bytes) and its length in *len. Summed by the test's code,
+ * which shares nothing with the datapath. */
+static SUITE_UNUSED __u16 nat_frag_csum(const struct pb_pkt *fr, int n, __u8 proto, __u8 *dgram,
+					 __u32 *len)
+{
+	*len = 0;
+	for (int i = 0; i < n; i++) {
+		const __u8 *ip = fr[i].data + fr[i].l3_off;
+
+		cr_assert_eq(fold(sum16(ip, 20, 0)), 0xffff, "fragment %d's header checksum", i);
+		cr_assert_leq(*len + fr[i].l3_len - 20, 4096u);
+		memcpy(dgram + *len, ip + 20, fr[i].l3_len - 20);
+		*len += fr[i].l3_len - 20;
+	}
+	if (proto == SFW_IPPROTO_ICMP)
+		return fold(sum16(dgram, *len, 0));
+	return fold(sum16(dgram, *len, sum16(fr[0].data + fr[0].l3_off + 12, 8, proto + *len)));
+}
+
 /* The ICMP error out quotes saddr:sport -> daddr:dport of a whole UDP
  * datagram (a 20-byte header), its IPv4 header and UDP checksums right;
  * the outer ones are pb_verify_csums's. */

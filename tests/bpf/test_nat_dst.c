@@ -302,55 +302,108 @@ Test(nat_dst, translated_to_the_host_itself_refused)
 	cr_assert_eq(fx_session_count(), 0);
 }
 
-/* A first fragment (its datagram cannot be translated whole in XDP) is
- * refused before anything is made. */
-Test(nat_dst, a_fragment_refused_untranslated)
+/* A port forward's datagrams both ways fragmented by their senders
+ * (docs/nat.md "Fragments"): the client's first fragment opens the
+ * session and, like its later ones, is translated in XDP to the inside
+ * server (address, and port in the first), then goes up for the stack
+ * to forward; the server's fragmented answer goes up as sent and leaves
+ * tc egress from the public address and port. Each datagram reassembles
+ * with a right checksum. Before: both refused under Incoming NAT
+ * errors. */
+Test(nat_dst, fragmented_datagrams_both_ways)
 {
-	struct pb_spec u = udp(CLIENT, PUBLIC, 40000, 8080);
-	struct pb_pkt in, out;
-
-	u.more_frags = true;
-	commit_dnat(NULL, RULE_W);
-	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_DROP);
-	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
-	cr_assert_eq(fx_session_count(), 0, "no session or alias");
-}
-
-/* A live port forward's In wing stays whole-only (docs/nat.md
- * "Fragments"): its first fragment is refused at XDP, never passed up
- * to the host's own address, and its later fragments find no record. */
-Test(nat_dst, a_live_sessions_fragments_refused)
-{
-	struct pb_spec u = udp(CLIENT, PUBLIC, 40010, 8080), big;
-	struct pb_pkt in, out, fr[4];
+	struct pb_spec big = udp(CLIENT, PUBLIC, 40010, 8080), ans;
+	struct pb_pkt fr[4], tx[4], up[4];
+	struct sfw_session sess;
+	__u8 dgram[4096];
+	__u32 len;
 
 	cr_assert_eq(fx_mark_attached(in_if), 0);
-	cr_assert_eq(fx_mark_attached(out_if), 0);   /* tc egress could take it */
+	cr_assert_eq(fx_mark_attached(out_if), 0);
 	commit_dnat(NULL, RULE_W);
-	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
-	big = u;
 	big.payload = 1200;
 	big.ip_id = 308;
 	cr_assert_eq(pb_fragment(&big, 512, fr, 4), 3);
-	out = fr[0];
-	cr_assert_eq(fx_xdp_frame_at(out_if, fr[0].data, fr[0].len, out.data, &out.len),
-		     FX_XDP_DROP, "the first fragment");
+	for (int i = 0; i < 3; i++) {
+		tx[i] = fr[i];
+		cr_assert_eq(fx_xdp_frame_at(out_if, fr[i].data, fr[i].len, tx[i].data, &tx[i].len),
+			     FX_XDP_PASS, "fragment %d up", i);
+		cr_assert_eq(addr_at(&tx[i], 16), a4(INSIDE), "fragment %d to the server", i);
+		cr_assert_eq(addr_at(&tx[i], 12), a4(CLIENT));
+	}
+	cr_assert_eq(port_at(&tx[0], 2), 80);
+	cr_assert_eq(nat_frag_csum(tx, 3, SFW_IPPROTO_UDP, dgram, &len), 0xffff, "the client's datagram");
+	GET_SESSION(&big, &sess);
+	cr_assert_eq(sess.flags & (SFW_SESS_F_NAT | SFW_SESS_F_DNAT),
+		     SFW_SESS_F_NAT | SFW_SESS_F_DNAT);
+	cr_assert_eq(sess.wing[SFW_WING_IN].packets, 3);
+
+	ans = udp(INSIDE, CLIENT, 80, 40010);
+	ans.payload = 1200;
+	ans.ip_id = 309;
+	cr_assert_eq(pb_fragment(&ans, 512, fr, 4), 3);
+	for (int i = 0; i < 3; i++) {
+		up[i] = fr[i];
+		cr_assert_eq(fx_xdp_frame_at(in_if, fr[i].data, fr[i].len, up[i].data, &up[i].len),
+			     FX_XDP_PASS, "answer fragment %d up", i);
+		cr_assert_eq(memcmp(up[i].data, fr[i].data, fr[i].len), 0, "as sent");
+		cr_assert_eq(tc_at(out_if, in_if, &up[i], &tx[i]), FX_TC_OK, "answer fragment %d", i);
+		cr_assert_eq(addr_at(&tx[i], 12), a4(PUBLIC), "fragment %d from the public address", i);
+	}
+	cr_assert_eq(port_at(&tx[0], 0), 8080);
+	cr_assert_eq(nat_frag_csum(tx, 3, SFW_IPPROTO_UDP, dgram, &len), 0xffff, "the server's answer");
+	GET_SESSION(&big, &sess);
+	cr_assert_eq(sess.wing[SFW_WING_OUT].packets, 3);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 0);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 0);
+}
+
+/* The stack fragments a port forward's reply that XDP passed up whole
+ * (a smaller MTU toward the client, DF clear): tc egress sees fragments
+ * XDP never did. The first leaves from the public address and port, its
+ * datagram recorded; the later ones follow the record from the public
+ * address. Before: the first was refused, and the kernel stopped there. */
+Test(nat_dst, stack_fragmented_reply_translated_at_tc)
+{
+	struct pb_spec u = udp(CLIENT, PUBLIC, 40012, 8080), ans;
+	struct pb_pkt in, out, fr[4], tx[4];
+	__u8 dgram[4096];
+	__u32 len;
+
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	commit_dnat(NULL, RULE_W);
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
+	ans = udp(INSIDE, CLIENT, 80, 40012);
+	ans.payload = 1200;
+	ans.ip_id = 311;
+	cr_assert_eq(pb_fragment(&ans, 512, fr, 4), 3);
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(tc_at(out_if, in_if, &fr[i], &tx[i]), FX_TC_OK, "fragment %d", i);
+		cr_assert_eq(addr_at(&tx[i], 12), a4(PUBLIC), "fragment %d from the public address", i);
+	}
+	cr_assert_eq(port_at(&tx[0], 0), 8080);
+	cr_assert_eq(nat_frag_csum(tx, 3, SFW_IPPROTO_UDP, dgram, &len), 0xffff, "the reassembled answer");
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 0);
+}
+
+/* A port forward's later fragment whose first was never seen carries no
+ * port to match the rule by: dropped (no record), never passed up to the
+ * host's own address. */
+Test(nat_dst, a_later_fragment_without_its_first_dropped)
+{
+	struct pb_spec big = udp(CLIENT, PUBLIC, 40011, 8080);
+	struct pb_pkt fr[4], out;
+
+	commit_dnat(NULL, RULE_W);
+	big.payload = 1200;
+	big.ip_id = 310;
+	cr_assert_eq(pb_fragment(&big, 512, fr, 4), 3);
 	out = fr[1];
 	cr_assert_eq(fx_xdp_frame_at(out_if, fr[1].data, fr[1].len, out.data, &out.len),
-		     FX_XDP_DROP, "a later fragment");
-	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+		     FX_XDP_DROP);
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_NO_FIRST), 1);
-
-	/* the server's fragmented reply: refused at XDP, not passed up for
-	 * tc to refuse (tc takes a port forward's reply whole only) */
-	big = udp(INSIDE, CLIENT, 80, 40010);
-	big.payload = 1200;
-	big.ip_id = 309;
-	cr_assert_eq(pb_fragment(&big, 512, fr, 4), 3);
-	out = fr[0];
-	cr_assert_eq(fx_xdp_frame_at(in_if, fr[0].data, fr[0].len, out.data, &out.len),
-		     FX_XDP_DROP, "the reply's first fragment");
-	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_assert_eq(fx_session_count(), 0);
 }
 
 /* A reject answers from the address and port the client sent to, not

@@ -11,7 +11,9 @@
 #   - a 4,000-byte UDP answer to a small query (a big DNS answer's shape)
 #     reaches the client's socket;
 # and no frame from the client's private address leaves the WAN, and
-# nothing is counted under Incoming NAT errors. Run with the stack
+# nothing is counted under Incoming NAT errors; then, through a port
+# forward (destination NAT), a 4,000-byte datagram in and its 4,000-byte
+# answer out. Run with the stack
 # forwarding and with XDP forwarding (fragments go through the stack in
 # both: XDP sends whole packets only).
 set -uo pipefail
@@ -88,6 +90,66 @@ PY
 	out=$(sfw detach all 2>&1) || fail "$label: detach: $out"
 }
 
+# Destination NAT: the outside host (the server's namespace) reaches the
+# inside host (the client's) through 203.0.113.1:8053, the inside's UDP
+# port $3: a 4,000-byte datagram in, a 4,000-byte answer out, each
+# fragmented by its sender.
+DNAT=(
+	"set security policies from-zone untrust to-zone trust policy in match source-address any destination-address any application any"
+	"set security policies from-zone untrust to-zone trust policy in then permit"
+	"set security nat destination pool inside address 198.51.100.2/32 port 5402"
+	"set security nat destination rule-set from-wan from zone untrust"
+	"set security nat destination rule-set from-wan rule fwd match destination-address 203.0.113.1/32"
+	"set security nat destination rule-set from-wan rule fwd match destination-port 8053"
+	"set security nat destination rule-set from-wan rule fwd then destination-nat pool inside"
+)
+# The inside host's port 5402: prints the size and source of each
+# datagram to $got (appending: truncated between passes), answers each
+# with 4,000 bytes.
+inside_server() {
+	cli /usr/bin/python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("198.51.100.2", 5402))
+while True:
+    d, a = s.recvfrom(8192)
+    print(len(d), a[0], flush=True)
+    s.sendto(b"a" * 4000, a)
+' >>"$got" 2>&1 </dev/null &
+	BG_PIDS+=($!)
+	sleep 0.5
+}
+
+dnat_pass() {   # label, attach words...
+	local label=$1 out answer
+	shift
+	out=$(sfw attach veth0 veth1 "$@" 2>&1) || fail "$label: attach: $out"
+	commit_nat "${NAT_ALL[@]}" "${DNAT[@]}"
+	: >"$got"
+	answer=$(srv /usr/bin/python3 - <<'PY'
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(3)
+s.sendto(b"q" * 4000, ("203.0.113.1", 8053))
+try:
+    d, a = s.recvfrom(8192)
+    print(len(d), "%s:%d" % a)
+except OSError as e:
+    print("no answer:", e)
+PY
+)
+	expect_eq "$answer" "4000 203.0.113.1:8053" "$label: the inside host's fragmented answer outside"
+	has "^4000 203.0.113.2$" "$got" || fail "$label: the outside datagram inside: $(tr '\n' ' ' <"$got")"
+	for i in veth0 veth1; do
+		out=$(sfw show interfaces flow-statistics $i | awk '/Incoming NAT errors/ { print $NF }')
+		expect_eq "$out" 0 "$label: $i Incoming NAT errors"
+	done
+	out=$(sfw detach all 2>&1) || fail "$label: detach: $out"
+}
+
 one_pass "stack forwarding" 41000 5400
 one_pass "XDP forwarding" 42000 5401 forward
+inside_server
+dnat_pass "port forward, stack forwarding"
+dnat_pass "port forward, XDP forwarding" forward
 echo "PASS"
