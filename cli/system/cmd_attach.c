@@ -82,6 +82,16 @@ static void report_end(struct iface_report *r)
 	sfw_json_close(&r->j, '}');
 }
 
+/* Is there a session table (a pin, whether it opens or not)? */
+static bool sessions_pinned(void)
+{
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
+
+	if (fd >= 0)
+		close(fd);
+	return fd != -ENOENT;
+}
+
 /* No table yet and no size asked for: one that holds the stored
  * configuration's `flow session max-sessions`. A table of the default
  * size held less, the stored file could not be applied, and this attach
@@ -90,13 +100,10 @@ static void report_end(struct iface_report *r)
  * as before, never an attach that fails and guards nothing. */
 static void size_for_stored(struct sfw_attach_opts *opts)
 {
-	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
 	struct sfw_conf conf;
 	__u32 want = 0, cap;
 
-	if (fd >= 0)
-		close(fd);
-	if (fd != -ENOENT || sfw_conf_load_active(&conf, NULL) != SFW_EXIT_OK)
+	if (sessions_pinned() || sfw_conf_load_active(&conf, NULL) != SFW_EXIT_OK)
 		return;
 	want = conf.flow.max_sessions;
 	sfw_conf_free(&conf);
@@ -132,15 +139,6 @@ static int attach_forward(void)
 	int err = sfw_forward_set(true);
 
 	return err ? err : sfw_forward_ports(ports, SFW_MAX_IFACES);
-}
-
-static bool sessions_pinned(void)
-{
-	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
-
-	if (fd >= 0)
-		close(fd);
-	return fd != -ENOENT;
 }
 
 /* Each interface named, until one fails: 0 or that failure. *fresh: one
