@@ -583,12 +583,13 @@ static __always_inline __u32 sfw_xdp_decide(struct xdp_md *ctx, struct sfw_pkt *
 		 * (docs/nat.md "Destination NAT") */
 		if (f->dnat && nat_rule && SFW_NAT_ACTION_OF(nat_rule) != SFW_NAT_ACT_OFF)
 			return SFW_CNT_ERR_INCOMING_NAT;
-		/* the stack forwarding, an In wing toward an egress nothing
-		 * translates at is refused (sfw_nat_pass_ok): refused here,
-		 * before its session, alias and port are made (docs/nat.md
-		 * "Fourth review", N10); the rule's hit without success */
+		/* the stack forwarding (a fragment always), an In wing toward
+		 * an egress nothing translates at is refused (sfw_nat_pass_ok):
+		 * refused here, before its session, alias and port are made
+		 * (docs/nat.md "Fourth review", N10); the rule's hit without
+		 * success */
 		if ((nat_rule && SFW_NAT_ACTION_OF(nat_rule) != SFW_NAT_ACT_OFF && !nat_to) ||
-		    (nat_to && !(f->cfg->flags & SFW_CFG_F_FORWARD) &&
+		    (nat_to && (!(f->cfg->flags & SFW_CFG_F_FORWARD) || p->frag) &&
 		     !sfw_xdp_attached(out_ifindex)))
 			return SFW_CNT_ERR_INCOMING_NAT;
 	}

@@ -182,6 +182,25 @@ Test(nat_frag, fragmented_echo_both_ways)
 	cr_assert_eq(dgram[4] << 8 | dgram[5], 777, "the client's identifier back");
 }
 
+/* A first fragment goes up to the stack even with XDP forwarding on
+ * (XDP sends whole packets only): toward an egress sfw is not attached
+ * to, where nothing would translate it, it is refused before its
+ * session, alias and port are made (docs/nat.md "Fourth review", N10). */
+Test(nat_frag, first_fragment_toward_an_unattached_egress_makes_nothing)
+{
+	struct pb_spec big = udp(CLIENT_A, "203.0.113.9", 44600, 53);
+	struct pb_pkt fr[4], up;
+
+	cr_assert_eq(fx_mark_attached(in_if), 0);   /* fb not: nothing translates there */
+	big.payload = 1200;
+	big.ip_id = 310;
+	cr_assert_eq(pb_fragment(&big, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(xdp_at(in_if, &fr[0], &up), FX_XDP_DROP);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
+	cr_assert_eq(fx_session_count(), 0, "no session and no alias");
+	cr_assert_eq(map_count(SFW_STR(SFW_MAP_NAT_PORTS)), 0, "no port reserved");
+}
+
 /* A reply's later fragment whose first was never seen (out of order, or
  * forged) finds no record: dropped, never passed up to the host as
  * addressed to fb. */
