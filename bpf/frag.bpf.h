@@ -49,7 +49,11 @@ static __always_inline void sfw_frag_key_of(const struct sfw_pkt *p, struct sfw_
  * no session of their own, so their later fragments find none and drop.
  * sender: XDP judged it as its sender fragmented it; tc's record of a
  * first fragment XDP recorded so (a NAT session's In wing, translated at
- * tc) keeps that, so its later fragments still follow at XDP. */
+ * tc) keeps that, so its later fragments still follow at XDP. A live
+ * record of another session or wing under the same identity, either of
+ * them NAT's, makes a clash: a NAT record sends later fragments to its
+ * own client, so a forged or colliding first fragment would take the
+ * other datagram's tail (struct sfw_frag's clash). */
 static __always_inline void sfw_frag_remember(const struct sfw_pkt *p,
 					      const struct sfw_session_key *key, bool src_lo,
 					      __u64 now, bool sender)
@@ -66,15 +70,20 @@ static __always_inline void sfw_frag_remember(const struct sfw_pkt *p,
 	if (!s || !v || !k)
 		return;
 	sfw_frag_key_of(p, k);
-	if (!sender) {
-		was = bpf_map_lookup_elem(&SFW_MAP_FRAGS, k);
-		sender = was && was->sender && was->sess_id == s->id;
-	}
 	__builtin_memset(v, 0, sizeof(*v));
 	v->sess = *key;
 	v->sess_id = s->id;
 	v->dir = sfw_wing_of(s, src_lo);
 	v->nat = !!(s->flags & SFW_SESS_F_NAT);
+	was = bpf_map_lookup_elem(&SFW_MAP_FRAGS, k);
+	if (was && now <= was->expires_ns) {
+		if (was->clash)
+			return;
+		if (was->sess_id != v->sess_id || was->dir != v->dir)
+			v->clash = was->nat || v->nat;
+		else if (!sender)
+			sender = was->sender;
+	}
 	v->sender = sender;
 	v->l4_end = (__u16)(p->hdr_len - p->frag_start);
 	v->expires_ns = now + SFW_NSEC_PER_SEC * (p->family == SFW_FAMILY_INET ?
@@ -116,7 +125,8 @@ static __always_inline void sfw_frag_forget(const struct sfw_pkt *p)
  * datagram is followed at XDP only when XDP judged its first fragment as
  * its sender fragmented it (sender), with f->nat SFW_FLOW_NAT_PLAN,
  * f->key the session's and f->via_alias set for its reply, for XDP to
- * translate or route (docs/nat.md "Fragments"); a record tc wrote of a
+ * translate or route (docs/nat.md "Fragments") and then count
+ * (sfw_frag_account); a record tc wrote of a
  * datagram the stack fragmented (its first fragment translated there)
  * only at tc egress, which translates: only the stack's own fragments
  * may follow it ("Second review", F5). Returns the outcome counter. */
@@ -137,6 +147,8 @@ static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw
 	d = bpf_map_lookup_elem(&SFW_MAP_FRAGS, &k);
 	if (!d || f->now > d->expires_ns)
 		return SFW_CNT_SFW_ERR_FRAG_NO_FIRST;
+	if (d->clash)
+		return SFW_CNT_SFW_ERR_FRAG_TINY;
 	if (d->nat && !tc && !d->sender)
 		return SFW_CNT_ERR_INCOMING_NAT;
 	/* RFC 5722: nothing may start before the first fragment's L4 header
@@ -152,14 +164,27 @@ static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw
 		ingress = sfw_tc_bound_by(s, d->dir, ingress, &f->ifindex, p->family);
 	if (!sfw_wing_from(s, d->dir, ingress, true))
 		return SFW_CNT_ERR_INVALID_ZONE;
+	f->sess_flags = s->flags;
+	/* counted once XDP has translated or routed it (sfw_frag_account) */
 	if (d->nat && !tc) {
 		f->nat = SFW_FLOW_NAT_PLAN;
 		f->via_alias = d->dir == SFW_WING_OUT ? SFW_ALIAS_REPLY : 0;
 		f->key = d->sess;
+		return SFW_CNT_SFW_PERMITTED_PKTS;
 	}
 	sfw_wing_account(s, d->dir, f->ifindex, f->pkts, f->bytes, f->now);
-	f->sess_flags = s->flags;
 	return SFW_CNT_SFW_PERMITTED_PKTS;
+}
+
+/* A NAT datagram's later fragment sfw_frag_follow passed at XDP, on wing
+ * dir of its session (f->key), once it is sent on: counted, and the
+ * session refreshed, only then. */
+static __always_inline void sfw_frag_account(struct sfw_flow *f, __u32 dir)
+{
+	struct sfw_session *s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &f->key);
+
+	if (s && !SFW_SESS_IS_ALIAS(s))
+		sfw_wing_account(s, dir, f->ifindex, f->pkts, f->bytes, f->now);
 }
 
 #endif

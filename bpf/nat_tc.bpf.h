@@ -239,6 +239,8 @@ __noinline int sfw_tc_nat_frag(struct __sk_buff *skb, const struct sfw_pkt *p)
 	d = bpf_map_lookup_elem(&SFW_MAP_FRAGS, &fk);
 	if (!d)
 		return SFW_TC_NAT_MISS;
+	if (d->clash)
+		return -1;
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &d->sess);
 	/* a later fragment of a host session's opener, ahead of its first
 	 * or after it (that one ends the session and forgets the record) */

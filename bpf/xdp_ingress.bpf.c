@@ -806,15 +806,15 @@ __noinline int sfw_xdp_fragment(struct xdp_md *ctx, const struct sfw_pkt *p,
 	 * translates (source NAT's reply, destination and static NAT's In
 	 * wing) is translated here as its first fragment was; the other goes
 	 * up as received toward an attached interface, whose tc egress
-	 * translates it (sfw_tc_nat_frag); refused, and not counted on the
-	 * wing, where that cannot be */
+	 * translates it (sfw_tc_nat_frag); refused, and neither counted on
+	 * the wing nor refreshing it, where that cannot be */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN) {
 		dir = f.via_alias ? SFW_WING_OUT : SFW_WING_IN;
 		outcome = dir == sfw_nat_xdp_wing(f.sess_flags) ?
 			  sfw_nat_frag_rewrite(ctx, p, &f.key, dir) :
 			  sfw_nat_pass_ok(ctx, p) ? outcome : SFW_CNT_ERR_INCOMING_NAT;
-		if (outcome != SFW_CNT_SFW_PERMITTED_PKTS)
-			sfw_unaccount(&f.key, dir, f.pkts, f.bytes);
+		if (outcome == SFW_CNT_SFW_PERMITTED_PKTS)
+			sfw_frag_account(&f, dir);
 	}
 	sfw_count(st, outcome, 1);
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS)

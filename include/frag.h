@@ -50,7 +50,13 @@ struct sfw_frag {
 	 * is of a datagram the stack fragmented, whose later fragments come
 	 * from the stack only: docs/nat.md "Fragments") */
 	__u8 sender;
-	__u8 pad[3];
+	/* first fragments of two sessions (or wings) met under this
+	 * identity before it expired, one of them NAT's: their later
+	 * fragments follow neither, as Linux's reassembly drops such
+	 * overlapping datagrams whole, and none is sent to the other's
+	 * client (review rvfrag F1). Kept, unextended, until it expires. */
+	__u8 clash;
+	__u8 pad[2];
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_frag) == 64, "fragment ABI");
 

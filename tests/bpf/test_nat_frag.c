@@ -243,3 +243,102 @@ Test(nat_frag, client_later_fragment_toward_an_unattached_egress_refused)
 	GET_SESSION(&big, &sess);
 	cr_assert_eq(sess.wing[SFW_WING_IN].packets, 1, "the refused fragment taken back");
 }
+
+/* Two clients' sessions with one server through fb's address, and the
+ * server's fragmented answers to both under one IP id (its counter
+ * wrapped, random ids, or a first fragment forged by someone who knows a
+ * client's port): a NAT record sends its datagram's later fragments to
+ * its own client, so the second first fragment must not take the first
+ * answer's tail. Both datagrams' later fragments are dropped, as Linux's
+ * reassembly drops overlapping datagrams (review rvfrag F1: A's tail
+ * went to B). */
+Test(nat_frag, colliding_replies_misdeliver_nothing)
+{
+	struct pb_spec ua = udp(CLIENT_A, SERVER1, 45200, 53), ub = udp(CLIENT_B, SERVER1, 45201, 53);
+	struct pb_spec ra = udp(SERVER1, FB_ADDR, 53, 45200), rb = udp(SERVER1, FB_ADDR, 53, 45201);
+	struct pb_pkt in, out, fa_[4], fb_[4], tx;
+
+	cr_assert_eq(run_at(in_if, &ua, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &ub, &in, &out), FX_XDP_REDIRECT);
+	ra.payload = rb.payload = 1200;
+	ra.ip_id = rb.ip_id = 902;
+	cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fa_, 4), 3);
+	cr_assert_eq(pb_fragment(&rb, FRAG_BYTES, fb_, 4), 3);
+	cr_assert_eq(xdp_at(out_if, &fa_[0], &tx), FX_XDP_PASS);
+	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_A));
+	cr_assert_eq(xdp_at(out_if, &fb_[0], &tx), FX_XDP_PASS);
+	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_B));
+	cr_assert_eq(xdp_at(out_if, &fa_[1], &tx), FX_XDP_DROP, "A's tail, to %08x",
+		     ntohl(addr_at(&tx, 16)));
+	cr_assert_eq(xdp_at(out_if, &fb_[1], &tx), FX_XDP_DROP, "B's tail");
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_TINY), 2);
+	/* a third first fragment under the identity changes nothing until
+	 * it expires */
+	cr_assert_eq(xdp_at(out_if, &fa_[0], &tx), FX_XDP_PASS);
+	cr_assert_eq(xdp_at(out_if, &fa_[2], &tx), FX_XDP_DROP);
+}
+
+/* The host's own answer (its resolver's, on a session the host opened
+ * from fb's address) and a NAT answer's first fragment under the same
+ * id from the same server: the host's later fragment is neither
+ * rewritten to the LAN client nor passed (review rvfrag F1). */
+Test(nat_frag, a_nat_record_takes_no_host_datagrams_tail)
+{
+	struct pb_spec ua = udp(CLIENT_A, SERVER1, 45600, 53), hq = udp(FB_ADDR, SERVER1, 33333, 53);
+	struct pb_spec hr = udp(SERVER1, FB_ADDR, 53, 33333), ra = udp(SERVER1, FB_ADDR, 53, 45600);
+	struct pb_pkt in, out, fh[4], fa_[4], tx;
+
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(run_at(in_if, &ua, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(pb_build(&hq, &in), 0);
+	cr_assert_eq(tc_at(out_if, 0, &in, &out), FX_TC_OK, "the host's own query");
+	hr.payload = ra.payload = 1200;
+	hr.ip_id = ra.ip_id = 906;
+	cr_assert_eq(pb_fragment(&hr, FRAG_BYTES, fh, 4), 3);
+	cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fa_, 4), 3);
+	cr_assert_eq(xdp_at(out_if, &fh[0], &tx), FX_XDP_PASS);
+	cr_assert_eq(addr_at(&tx, 16), a4(FB_ADDR));
+	cr_assert_eq(xdp_at(out_if, &fa_[0], &tx), FX_XDP_PASS);
+	cr_assert_eq(xdp_at(out_if, &fh[1], &tx), FX_XDP_DROP, "the host's tail, to %08x",
+		     ntohl(addr_at(&tx, 16)));
+	cr_assert_eq(addr_at(&tx, 16), a4(FB_ADDR), "not rewritten");
+}
+
+/* The session cleared between the answer's first and later fragments:
+ * the later one is dropped, never passed up to fb's own address. */
+Test(nat_frag, reply_later_fragment_after_clear_dropped)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 45300, 53), r = udp(SERVER1, FB_ADDR, 53, 45300);
+	struct pb_pkt in, out, fr[4], tx;
+
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	r.payload = 1200;
+	r.ip_id = 903;
+	cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
+	nat_evict(&u);
+	cr_assert_eq(xdp_at(out_if, &fr[1], &tx), FX_XDP_DROP);
+}
+
+/* Each wing's later fragments from its own zone only: the answer's
+ * forged on the LAN side, the client's on the WAN side, are dropped. */
+Test(nat_frag, later_fragments_from_the_other_zone_dropped)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 45400, 53), r = udp(SERVER1, FB_ADDR, 53, 45400);
+	struct pb_spec big = udp(CLIENT_A, "203.0.113.9", 45500, 53);
+	struct pb_pkt in, out, fr[4], tx;
+
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	r.payload = big.payload = 1200;
+	r.ip_id = 904;
+	big.ip_id = 905;
+	cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
+	cr_assert_eq(xdp_at(in_if, &fr[1], &tx), FX_XDP_DROP, "the answer's tail from the LAN");
+	cr_assert_eq(pb_fragment(&big, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(xdp_at(in_if, &fr[0], &tx), FX_XDP_PASS);
+	cr_assert_eq(xdp_at(out_if, &fr[1], &tx), FX_XDP_DROP, "the client's tail from the WAN");
+}
