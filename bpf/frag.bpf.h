@@ -49,11 +49,12 @@ static __always_inline void sfw_frag_key_of(const struct sfw_pkt *p, struct sfw_
  * no session of their own, so their later fragments find none and drop.
  * sender: XDP judged it as its sender fragmented it; tc's record of a
  * first fragment XDP recorded so (a NAT session's In wing, translated at
- * tc) keeps that, so its later fragments still follow at XDP. A live
- * record of another session or wing under the same identity, either of
- * them NAT's, makes a clash: a NAT record sends later fragments to its
- * own client, so a forged or colliding first fragment would take the
- * other datagram's tail (struct sfw_frag's clash). */
+ * tc) keeps that, so its later fragments still follow at XDP. A record
+ * of another session or wing under the same identity, either of them
+ * NAT's, written less than SFW_FRAG_CLASH_S before, makes a clash: a NAT
+ * record sends later fragments to its own client, so a forged or
+ * colliding first fragment would take the other datagram's tail (struct
+ * sfw_frag's clash); an older one is a datagram done, replaced. */
 static __always_inline void sfw_frag_remember(const struct sfw_pkt *p,
 					      const struct sfw_session_key *key, bool src_lo,
 					      __u64 now, bool sender)
@@ -75,19 +76,23 @@ static __always_inline void sfw_frag_remember(const struct sfw_pkt *p,
 	v->sess_id = s->id;
 	v->dir = sfw_wing_of(s, src_lo);
 	v->nat = !!(s->flags & SFW_SESS_F_NAT);
+	v->expires_ns = now + SFW_NSEC_PER_SEC * (p->family == SFW_FAMILY_INET ?
+			SFW_FRAG_TIMEOUT_INET_S : SFW_FRAG_TIMEOUT_INET6_S);
 	was = bpf_map_lookup_elem(&SFW_MAP_FRAGS, k);
 	if (was && now <= was->expires_ns) {
 		if (was->clash)
 			return;
+		/* another's first fragment within SFW_FRAG_CLASH_S of its
+		 * own: the same expiry less that much is its time */
 		if (was->sess_id != v->sess_id || was->dir != v->dir)
-			v->clash = was->nat || v->nat;
+			v->clash = (was->nat || v->nat) &&
+				   was->expires_ns + SFW_FRAG_CLASH_S * SFW_NSEC_PER_SEC >
+				   v->expires_ns;
 		else if (!sender)
 			sender = was->sender;
 	}
 	v->sender = sender;
 	v->l4_end = (__u16)(p->hdr_len - p->frag_start);
-	v->expires_ns = now + SFW_NSEC_PER_SEC * (p->family == SFW_FAMILY_INET ?
-			SFW_FRAG_TIMEOUT_INET_S : SFW_FRAG_TIMEOUT_INET6_S);
 	/* an identification met again (it wrapped) is a new datagram */
 	bpf_map_update_elem(&SFW_MAP_FRAGS, k, v, BPF_ANY);
 }

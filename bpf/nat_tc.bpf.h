@@ -248,10 +248,14 @@ __noinline int sfw_tc_nat_frag(struct __sk_buff *skb, const struct sfw_pkt *p)
 		return SFW_TC_NAT_HOST;
 	if (!d->nat && !(s && (s->flags & SFW_SESS_F_NAT)))
 		return 0;
+	/* a NAT datagram whose session is gone: nothing to translate by,
+	 * and nothing to send untranslated (review rvfrag2, I1) */
+	if (!s)
+		return -1;
 	/* the wing XDP translates (a source NAT reply, a port forward's In
 	 * wing), translated there before the stack fragmented it or
 	 * fragment by fragment: nothing to translate */
-	tc_dir = s ? sfw_nat_xdp_wing(s->flags) ^ 1 : SFW_WING_IN;
+	tc_dir = sfw_nat_xdp_wing(s->flags) ^ 1;
 	if (d->nat && d->dir != tc_dir)
 		return 0;
 	now = bpf_ktime_get_coarse_ns();

@@ -23,6 +23,15 @@
 #define SFW_FRAG_TIMEOUT_INET_S 30
 #define SFW_FRAG_TIMEOUT_INET6_S 60
 
+/* How long after a NAT datagram's first fragment another session's
+ * first fragment under the same identity is a clash (struct sfw_frag's
+ * clash) rather than a new datagram: a datagram's fragments come within
+ * milliseconds, so a forged first fragment must come within that window
+ * to take another's tail, while a sender whose 16-bit identification
+ * wrapped reuses it seconds later at the soonest below 32,768 datagrams a
+ * second to one destination. */
+#define SFW_FRAG_CLASH_S 2
+
 /* A datagram: RFC 791 identifies it by addresses, protocol and
  * identification, RFC 8200 by addresses and identification (proto 0). */
 struct sfw_frag_key {
