@@ -123,6 +123,13 @@ static SUITE_UNUSED int run_at(__u32 ifindex, const struct pb_spec *s, struct pb
 	return fx_xdp_frame_at(ifindex, in->data, in->len, out->data, &out->len);
 }
 
+/* Runs built frame *in arriving on ifindex; *out gets the frame as left. */
+static SUITE_UNUSED int xdp_at(__u32 ifindex, const struct pb_pkt *in, struct pb_pkt *out)
+{
+	*out = *in;
+	return fx_xdp_frame_at(ifindex, in->data, in->len, out->data, &out->len);
+}
+
 static SUITE_UNUSED __u32 addr_at(const struct pb_pkt *p, int off)
 {
 	__u32 a;

@@ -47,12 +47,6 @@ static void commit_dnat_with(const char *extra, const char *nat)
 	"set security nat destination rule-set DR rule W2 match protocol [ tcp udp ]\n"   \
 	"set security nat destination rule-set DR rule W2 then destination-nat pool D2\n"
 
-static int xdp_at(__u32 ifindex, const struct pb_pkt *in, struct pb_pkt *out)
-{
-	*out = *in;
-	return fx_xdp_frame_at(ifindex, in->data, in->len, out->data, &out->len);
-}
-
 /* RV2-1: the stack fragments a port forward's reply; the session goes
  * (evicted / cleared) after tc translated and recorded the first
  * fragment. sfw_tc_nat_frag's tc_dir falls back to SFW_WING_IN with no

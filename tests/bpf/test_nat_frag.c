@@ -25,12 +25,6 @@ static int tc_forwarded(const struct pb_pkt *in, struct pb_pkt *out)
 	return tc_at(out_if, in_if, in, out);
 }
 
-static int xdp_at(__u32 ifindex, const struct pb_pkt *in, struct pb_pkt *out)
-{
-	*out = *in;
-	return fx_xdp_frame_at(ifindex, in->data, in->len, out->data, &out->len);
-}
-
 /* The client's fragments of a big datagram, sent through XDP on fa and
  * tc egress on fb: each leaves from fb's address, the first with the
  * session's port; n fragments. */
