@@ -54,7 +54,8 @@ static __always_inline void sfw_frag_key_of(const struct sfw_pkt *p, struct sfw_
  * NAT's, written less than SFW_FRAG_CLASH_S before, makes a clash: a NAT
  * record sends later fragments to its own client, so a forged or
  * colliding first fragment would take the other datagram's tail (struct
- * sfw_frag's clash); an older one is a datagram done, replaced. */
+ * sfw_frag's clash); an older one, a clash too, is a datagram done,
+ * replaced. */
 static __always_inline void sfw_frag_remember(const struct sfw_pkt *p,
 					      const struct sfw_session_key *key, bool src_lo,
 					      __u64 now, bool sender)
@@ -64,6 +65,7 @@ static __always_inline void sfw_frag_remember(const struct sfw_pkt *p,
 	struct sfw_session *s;
 	struct sfw_frag *v;
 	__u32 zero = 0;
+	bool young;
 
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, key);
 	v = bpf_map_lookup_elem(&sfw_frag_scratch, &zero);
@@ -79,18 +81,18 @@ static __always_inline void sfw_frag_remember(const struct sfw_pkt *p,
 	v->expires_ns = now + SFW_NSEC_PER_SEC * (p->family == SFW_FAMILY_INET ?
 			SFW_FRAG_TIMEOUT_INET_S : SFW_FRAG_TIMEOUT_INET6_S);
 	was = bpf_map_lookup_elem(&SFW_MAP_FRAGS, k);
-	if (was && now <= was->expires_ns) {
-		if (was->clash)
-			return;
-		/* another's first fragment within SFW_FRAG_CLASH_S of its
-		 * own: the same expiry less that much is its time */
-		if (was->sess_id != v->sess_id || was->dir != v->dir)
-			v->clash = (was->nat || v->nat) &&
-				   was->expires_ns + SFW_FRAG_CLASH_S * SFW_NSEC_PER_SEC >
-				   v->expires_ns;
-		else if (!sender)
-			sender = was->sender;
-	}
+	/* written within SFW_FRAG_CLASH_S: the same expiry less that much
+	 * is its time; older, a datagram done (a clash too: review rvclash,
+	 * RVC-2), which this one replaces */
+	young = was && now <= was->expires_ns &&
+		was->expires_ns + SFW_FRAG_CLASH_S * SFW_NSEC_PER_SEC > v->expires_ns;
+	if (young && was->clash)
+		return;
+	if (young && (was->sess_id != v->sess_id || was->dir != v->dir))
+		v->clash = was->nat || v->nat;
+	else if (was && now <= was->expires_ns && !sender && !was->clash &&
+		 was->sess_id == v->sess_id && was->dir == v->dir)
+		sender = was->sender;
 	v->sender = sender;
 	v->l4_end = (__u16)(p->hdr_len - p->frag_start);
 	/* an identification met again (it wrapped) is a new datagram */

@@ -63,7 +63,8 @@ struct sfw_frag {
 	 * identity before it expired, one of them NAT's: their later
 	 * fragments follow neither, as Linux's reassembly drops such
 	 * overlapping datagrams whole, and none is sent to the other's
-	 * client (review rvfrag F1). Kept, unextended, until it expires. */
+	 * client (review rvfrag F1). Kept, unextended, for SFW_FRAG_CLASH_S:
+	 * a first fragment after that is a new datagram's. */
 	__u8 clash;
 	__u8 pad[2];
 };

@@ -15,6 +15,7 @@
 #include "nat_fixture.h"
 #include "outcome.h"
 #include "nat.h"
+#include "frag.h"
 
 TestSuite(nat_frag, .init = nat_setup, .fini = suite_teardown);
 
@@ -335,4 +336,50 @@ Test(nat_frag, later_fragments_from_the_other_zone_dropped)
 	cr_assert_eq(pb_fragment(&big, FRAG_BYTES, fr, 4), 3);
 	cr_assert_eq(xdp_at(in_if, &fr[0], &tx), FX_XDP_PASS);
 	cr_assert_eq(xdp_at(out_if, &fr[1], &tx), FX_XDP_DROP, "the client's tail from the WAN");
+}
+
+/* Moves the record of key (src, dst, id, UDP) back by secs, as if that
+ * much time had passed since it was written. */
+static void frag_age(const char *src, const char *dst, __u16 id, __u32 secs)
+{
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_FRAGS));
+	struct sfw_frag_key k = { .proto = SFW_IPPROTO_UDP, .family = SFW_FAMILY_INET };
+	struct sfw_frag v;
+
+	k.src.v4 = a4(src);
+	k.dst.v4 = a4(dst);
+	k.id = htons(id);
+	cr_assert_eq(bpf_map_lookup_elem(fd, &k, &v), 0, "no record to age");
+	v.expires_ns -= (__u64)secs * 1000000000ULL;
+	cr_assert_eq(bpf_map_update_elem(fd, &k, &v, BPF_EXIST), 0);
+}
+
+/* A clash holds an identity for SFW_FRAG_CLASH_S, as a record does:
+ * a server that reuses the id 3 s after a collision (random ids) gets its
+ * new answer through whole, and a forger cannot keep the identity dead
+ * for 30 s with one pair of first fragments (review rvclash, RVC-2). */
+Test(nat_frag, a_clash_gives_way_to_a_new_datagram_seconds_later)
+{
+	struct pb_spec ua = udp(CLIENT_A, SERVER1, 45210, 53), ub = udp(CLIENT_B, SERVER1, 45211, 53);
+	struct pb_spec ra = udp(SERVER1, FB_ADDR, 53, 45210), rb = udp(SERVER1, FB_ADDR, 53, 45211);
+	struct pb_pkt in, out, fa_[4], fb_[4], tx;
+	int rc;
+
+	cr_assert_eq(run_at(in_if, &ua, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &ub, &in, &out), FX_XDP_REDIRECT);
+	ra.payload = rb.payload = 1200;
+	ra.ip_id = rb.ip_id = 903;
+	cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fa_, 4), 3);
+	cr_assert_eq(pb_fragment(&rb, FRAG_BYTES, fb_, 4), 3);
+	cr_assert_eq(xdp_at(out_if, &fa_[0], &tx), FX_XDP_PASS);
+	cr_assert_eq(xdp_at(out_if, &fb_[0], &tx), FX_XDP_PASS);
+	cr_assert_eq(xdp_at(out_if, &fa_[1], &tx), FX_XDP_DROP, "the clash");
+	/* 3 s on (SFW_FRAG_CLASH_S is 2): A's next answer under the same id */
+	frag_age(SERVER1, FB_ADDR, 903, 3);
+	cr_assert_eq(xdp_at(out_if, &fa_[0], &tx), FX_XDP_PASS);
+	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_A));
+	rc = xdp_at(out_if, &fa_[1], &tx);
+	cr_assert_eq(rc, FX_XDP_PASS, "A's new datagram's tail refused (rc %d, Tiny %llu)", rc,
+		     (unsigned long long)fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_TINY));
+	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_A));
 }
