@@ -17,6 +17,26 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_FRAGS SEC(".maps");
 
+/* NAT datagrams (and clashes), apart: no flood of other first fragments
+ * evicts them (include/frag.h SFW_MAX_NAT_FRAGS). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sfw_frag_key);
+	__type(value, struct sfw_frag);
+	__uint(max_entries, SFW_MAX_NAT_FRAGS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_NAT_FRAGS SEC(".maps");
+
+/* The record of datagram k: a NAT one first (a record is in one map at a
+ * time: sfw_frag_remember). */
+static __always_inline struct sfw_frag *sfw_frag_find(const struct sfw_frag_key *k)
+{
+	struct sfw_frag *d = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAGS, k);
+
+	return d ? d : bpf_map_lookup_elem(&SFW_MAP_FRAGS, k);
+}
+
 /* A datagram's entry is built here: on the stack it would not fit the
  * call chain's 512 bytes (not pinned: per object). */
 struct {
@@ -80,7 +100,7 @@ static __always_inline void sfw_frag_remember(const struct sfw_pkt *p,
 	v->nat = !!(s->flags & SFW_SESS_F_NAT);
 	v->expires_ns = now + SFW_NSEC_PER_SEC * (p->family == SFW_FAMILY_INET ?
 			SFW_FRAG_TIMEOUT_INET_S : SFW_FRAG_TIMEOUT_INET6_S);
-	was = bpf_map_lookup_elem(&SFW_MAP_FRAGS, k);
+	was = sfw_frag_find(k);
 	/* written within SFW_FRAG_CLASH_S: the same expiry less that much
 	 * is its time; older, a datagram done (a clash too: review rvclash,
 	 * RVC-2), which this one replaces */
@@ -95,7 +115,16 @@ static __always_inline void sfw_frag_remember(const struct sfw_pkt *p,
 		sender = was->sender;
 	v->sender = sender;
 	v->l4_end = (__u16)(p->hdr_len - p->frag_start);
-	/* an identification met again (it wrapped) is a new datagram */
+	/* an identification met again (it wrapped) is a new datagram; in
+	 * one map only. A NAT record the full hash refuses is not made, nor
+	 * left to an older one: its later fragments are dropped */
+	if (v->nat || v->clash) {
+		bpf_map_delete_elem(&SFW_MAP_FRAGS, k);
+		if (bpf_map_update_elem(&SFW_MAP_NAT_FRAGS, k, v, BPF_ANY))
+			bpf_map_delete_elem(&SFW_MAP_NAT_FRAGS, k);
+		return;
+	}
+	bpf_map_delete_elem(&SFW_MAP_NAT_FRAGS, k);
 	bpf_map_update_elem(&SFW_MAP_FRAGS, k, v, BPF_ANY);
 }
 
@@ -115,6 +144,7 @@ __noinline int sfw_frag_record(const struct sfw_pkt *p, const struct sfw_session
  * then find no record (per-CPU key: tc's frame is at its edge). */
 static __always_inline void sfw_frag_forget(const struct sfw_pkt *p)
 {
+	const struct sfw_frag *d;
 	struct sfw_frag_key *k;
 	__u32 zero = 0;
 
@@ -122,6 +152,9 @@ static __always_inline void sfw_frag_forget(const struct sfw_pkt *p)
 	if (!k)
 		return;
 	sfw_frag_key_of(p, k);
+	d = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAGS, k);
+	if (d && !d->clash)
+		bpf_map_delete_elem(&SFW_MAP_NAT_FRAGS, k);
 	bpf_map_delete_elem(&SFW_MAP_FRAGS, k);
 }
 
@@ -151,7 +184,7 @@ static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw
 	if (p->family == SFW_FAMILY_INET && p->frag_off < sfw_l4_min_len(p->proto))
 		return SFW_CNT_SFW_ERR_FRAG_TINY;
 	sfw_frag_key_of(p, &k);
-	d = bpf_map_lookup_elem(&SFW_MAP_FRAGS, &k);
+	d = sfw_frag_find(&k);
 	if (!d || f->now > d->expires_ns)
 		return SFW_CNT_SFW_ERR_FRAG_NO_FIRST;
 	if (d->clash)

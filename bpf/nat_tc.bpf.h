@@ -236,7 +236,7 @@ __noinline int sfw_tc_nat_frag(struct __sk_buff *skb, const struct sfw_pkt *p)
 	if (!skb || !p)
 		return -1;
 	sfw_frag_key_of(p, &fk);
-	d = bpf_map_lookup_elem(&SFW_MAP_FRAGS, &fk);
+	d = sfw_frag_find(&fk);
 	if (!d)
 		return SFW_TC_NAT_MISS;
 	if (d->clash)

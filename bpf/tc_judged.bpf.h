@@ -98,7 +98,7 @@ static __always_inline int sfw_tc_judged_frag(const struct sfw_pkt *p, __u64 now
 	struct sfw_frag *d;
 
 	sfw_frag_key_of(p, &fk);
-	d = bpf_map_lookup_elem(&SFW_MAP_FRAGS, &fk);
+	d = sfw_frag_find(&fk);
 	if (!d || now > d->expires_ns || d->clash || p->frag_off < d->l4_end)
 		return SFW_TC_UNJUDGED;
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &d->sess);

@@ -15,6 +15,15 @@
  * the oldest datagrams, never a session. */
 #define SFW_MAX_FRAGS 65536
 
+/* NAT datagrams remembered at once, apart from the rest (sfw_nat_frags,
+ * and a clash's record): a NAT record sends later fragments to its own
+ * client, so a flood of other first fragments must not evict it and let
+ * a forged one take its datagram's tail (review rvclash, RVC-1). A plain
+ * hash: full, a new NAT datagram is not remembered and its later
+ * fragments are dropped (fail closed); the session daemon deletes the
+ * expired every second (loader/frag_sweep.c). */
+#define SFW_MAX_NAT_FRAGS 16384
+
 /* How long after its first fragment a datagram's later fragments may
  * follow it: as long as the Linux receiver keeps an incomplete datagram
  * (net.ipv4.ipfrag_time 30 s; net.ipv6.ip6frag_time 60 s, the 60 s of

@@ -67,6 +67,7 @@
 	X(SFW_MAP_SYN_RATE, BPF_MAP_TYPE_LRU_HASH, sizeof(struct sfw_syn_rate_key), \
 	  sizeof(struct sfw_syn_rate)) \
 	X(SFW_MAP_FRAGS, BPF_MAP_TYPE_LRU_HASH, sizeof(struct sfw_frag_key), sizeof(struct sfw_frag)) \
+	X(SFW_MAP_NAT_FRAGS, BPF_MAP_TYPE_HASH, sizeof(struct sfw_frag_key), sizeof(struct sfw_frag)) \
 	X(SFW_MAP_TALLY, BPF_MAP_TYPE_HASH, sizeof(struct sfw_tally_key), sizeof(struct sfw_tally)) \
 	X(SFW_MAP_NAT_LISTS, BPF_MAP_TYPE_HASH, sizeof(struct sfw_nat_list_key), \
 	  sizeof(struct sfw_nat_list)) \

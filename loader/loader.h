@@ -286,5 +286,11 @@ int sfw_local_addrs_follow(int map_fd, int gen_fd);
  * namespace that XDP's socket lookup cannot find. Every load does, the
  * session daemon every second. 0 or a negative errno with a message. */
 int sfw_host_ports_sync(int map_fd);
+/* NAT datagrams' fragment records (bpf/frag.bpf.h sfw_nat_frags) that
+ * expired before now_ns (the coarse clock) deleted from map_fd (< 0: the
+ * pinned map; none pinned is no failure): how many, or a negative errno
+ * with a message. The session daemon's, every second
+ * (loader/frag_sweep.c). */
+int sfw_nat_frags_expire(int map_fd, __u64 now_ns);
 
 #endif

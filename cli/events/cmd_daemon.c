@@ -76,6 +76,8 @@ struct daemon {
 	int zones_left;          /* named interfaces it had no room for, said */
 	bool zones_said, proxies_said;   /* each part's failure, said once */
 	__u64 ports_next_ms;     /* the host's sockets' ports followed again */
+	__u64 frags_next_ms;     /* expired NAT fragment records deleted again */
+	bool frags_said;         /* their failure, said once */
 	bool ports_said;         /* their failure, said once */
 	/* started in another network namespace than its interfaces': the
 	 * addresses and routes heard here are not theirs (review rv29, F5) */
@@ -376,6 +378,23 @@ static void follow_host_ports(struct daemon *d, __u64 now_ms)
 	if (err && !d->ports_said)
 		fprintf(stderr, "sfw daemon: %s\n", sfw_last_error());
 	d->ports_said = err != 0;
+}
+
+/* NAT datagrams' fragment records live in a map nothing evicts
+ * (include/frag.h SFW_MAX_NAT_FRAGS): the expired are deleted every
+ * second, or the map would fill and record no NAT datagram more. A
+ * failure is said once. */
+static void expire_nat_frags(struct daemon *d, __u64 now_ms)
+{
+	int r;
+
+	if (now_ms < d->frags_next_ms)
+		return;
+	d->frags_next_ms = now_ms + 1000;
+	r = sfw_nat_frags_expire(-1, sfw_coarse_now_ns());
+	if (r < 0 && !d->frags_said)
+		fprintf(stderr, "sfw daemon: %s\n", sfw_last_error());
+	d->frags_said = r < 0;
 }
 
 /* One part of a follow that failed (what: the zones, the proxy-arp/ndp
@@ -685,6 +704,7 @@ static int daemon_loop(struct daemon *d)
 		follow_zones(d);   /* what wait_events heard, before a sweep */
 		now = sfw_mono_ms();
 		follow_host_ports(d, now);
+		expire_nat_frags(d, now);
 		if (now >= next) {
 			err = sweep_and_publish(d, &gone);
 			d->last_end_ms = sfw_mono_ms();

@@ -139,7 +139,7 @@ Test(btf, programs_share_maps)
 	const char *names[] = {
 		SFW_STR(SFW_MAP_SESSIONS), SFW_STR(SFW_MAP_CONFIG), SFW_STR(SFW_MAP_IFACE_STATS),
 		SFW_STR(SFW_MAP_IFACES), SFW_STR(SFW_MAP_ID_NEXT), SFW_STR(SFW_MAP_ID_BLOCK),
-		SFW_STR(SFW_MAP_FRAGS), SFW_STR(SFW_MAP_IFACE_SLOTS),
+		SFW_STR(SFW_MAP_FRAGS), SFW_STR(SFW_MAP_NAT_FRAGS), SFW_STR(SFW_MAP_IFACE_SLOTS),
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

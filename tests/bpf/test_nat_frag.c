@@ -16,6 +16,8 @@
 #include "outcome.h"
 #include "nat.h"
 #include "frag.h"
+#include "loader.h"
+#include "reap.h"
 
 TestSuite(nat_frag, .init = nat_setup, .fini = suite_teardown);
 
@@ -342,13 +344,15 @@ Test(nat_frag, later_fragments_from_the_other_zone_dropped)
  * much time had passed since it was written. */
 static void frag_age(const char *src, const char *dst, __u16 id, __u32 secs)
 {
-	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_FRAGS));
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_FRAGS));
 	struct sfw_frag_key k = { .proto = SFW_IPPROTO_UDP, .family = SFW_FAMILY_INET };
 	struct sfw_frag v;
 
 	k.src.v4 = a4(src);
 	k.dst.v4 = a4(dst);
 	k.id = htons(id);
+	if (bpf_map_lookup_elem(fd, &k, &v))
+		fd = fx_map_fd(false, SFW_STR(SFW_MAP_FRAGS));
 	cr_assert_eq(bpf_map_lookup_elem(fd, &k, &v), 0, "no record to age");
 	v.expires_ns -= (__u64)secs * 1000000000ULL;
 	cr_assert_eq(bpf_map_update_elem(fd, &k, &v, BPF_EXIST), 0);
@@ -381,5 +385,86 @@ Test(nat_frag, a_clash_gives_way_to_a_new_datagram_seconds_later)
 	rc = xdp_at(out_if, &fa_[1], &tx);
 	cr_assert_eq(rc, FX_XDP_PASS, "A's new datagram's tail refused (rc %d, Tiny %llu)", rc,
 		     (unsigned long long)fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_TINY));
+	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_A));
+}
+
+/* A flood of first fragments (any permitted session's: here an inside
+ * client's own outbound datagrams, as many as the LRU of plain records
+ * holds) between a NAT answer's first and later fragments evicted the
+ * answer's record; a first fragment forged under its identity then made
+ * a clean record, and the answer's tail went to the forger's client
+ * (review rvclash, RVC-1). NAT records live apart, where nothing evicts
+ * them: the forged one is a clash. */
+Test(nat_frag, a_flood_of_first_fragments_evicts_no_nat_record)
+{
+	struct pb_spec ua = udp(CLIENT_A, SERVER1, 45200, 53), ub = udp(CLIENT_B, SERVER1, 45201, 53);
+	struct pb_spec ra = udp(SERVER1, FB_ADDR, 53, 45200), rb = udp(SERVER1, FB_ADDR, 53, 45201);
+	struct pb_spec fl = udp(CLIENT_B, SERVER2, 45300, 53);
+	struct pb_pkt in, out, fa_[4], fb_[4], ff[4], tx;
+	int rc;
+
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	cr_assert_eq(run_at(in_if, &ua, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &ub, &in, &out), FX_XDP_REDIRECT);
+	ra.payload = rb.payload = 1200;
+	ra.ip_id = rb.ip_id = 902;
+	cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fa_, 4), 3);
+	cr_assert_eq(pb_fragment(&rb, FRAG_BYTES, fb_, 4), 3);
+	cr_assert_eq(xdp_at(out_if, &fa_[0], &tx), FX_XDP_PASS);
+	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_A));
+	/* B floods first fragments of its own datagrams */
+	fl.payload = 600;
+	for (__u32 id = 0; id < SFW_MAX_FRAGS; id++) {
+		fl.ip_id = (__u16)id;
+		cr_assert_eq(pb_fragment(&fl, FRAG_BYTES, ff, 4), 2);
+		rc = xdp_at(in_if, &ff[0], &tx);
+		cr_assert_eq(rc, FX_XDP_PASS, "flood %u: %d", id, rc);
+	}
+	/* the forged answer's first fragment, B's port, A's identity */
+	cr_assert_eq(xdp_at(out_if, &fb_[0], &tx), FX_XDP_PASS);
+	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_B));
+	rc = xdp_at(out_if, &fa_[1], &tx);
+	cr_assert_eq(rc, FX_XDP_DROP, "A's later fragment went to %s (rc %d)",
+		     addr_at(&tx, 16) == a4(CLIENT_B) ? "CLIENT_B" : "?", rc);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_TINY), 1, "a clash");
+}
+
+/* The NAT records' hash full (a flood of NAT datagrams, or a daemon that
+ * did not delete the expired): a new NAT datagram is not recorded and its
+ * later fragments are dropped, not sent by an older record; once the
+ * expired are deleted (the daemon's sfw_nat_frags_expire, every second)
+ * one is recorded again. */
+Test(nat_frag, a_full_nat_record_map_fails_closed_until_swept)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 45700, 53), r = udp(SERVER1, FB_ADDR, 53, 45700);
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_FRAGS));
+	struct sfw_frag_key k = { .proto = SFW_IPPROTO_UDP, .family = SFW_FAMILY_INET };
+	struct sfw_frag v = { .nat = 1, .expires_ns = 1 };   /* long expired */
+	struct pb_pkt in, out, fr[4], tx;
+
+	k.src.v4 = a4("192.0.2.99");
+	for (__u32 i = 0; i < SFW_MAX_NAT_FRAGS; i++) {
+		k.id = i;
+		cr_assert_eq(bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST), 0, "record %u", i);
+	}
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	r.payload = 1200;
+	r.ip_id = 911;
+	cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS, "the first fragment is judged");
+	cr_assert_eq(xdp_at(out_if, &fr[1], &tx), FX_XDP_DROP, "no record: its tail dropped");
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_NO_FIRST), 1);
+
+	/* a live record stays; the expired go */
+	k.id = 0;
+	v.expires_ns = sfw_coarse_now_ns() + 30 * 1000000000ULL;
+	cr_assert_eq(bpf_map_update_elem(fd, &k, &v, BPF_EXIST), 0);
+	cr_assert_eq(sfw_nat_frags_expire(fd, sfw_coarse_now_ns()), SFW_MAX_NAT_FRAGS - 1);
+	cr_assert_eq(bpf_map_lookup_elem(fd, &k, &v), 0, "the live record kept");
+	r.ip_id = 912;
+	cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
+	cr_assert_eq(xdp_at(out_if, &fr[1], &tx), FX_XDP_PASS, "recorded again");
 	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_A));
 }

@@ -43,6 +43,26 @@ while True:
 	BG_PIDS+=($!)
 }
 
+# The NAT datagrams' records live in a map nothing evicts: the session
+# daemon attach started deletes the expired every second (an all-zero
+# record expired at boot), the live ones it leaves.
+expired_record_swept() {   # label
+	local map="$SFW_PIN_ROOT/sfw_nat_frags" key i
+	key=$(printf '0x%02x ' 1 $(seq 2 40 | sed 's/.*/0/'))
+	bpftool map update pinned "$map" key $key value $(printf '0 %.0s' $(seq 64)) ||
+		fail "$1: a record planted"
+	[ "$(bpftool map dump pinned "$map" -j | jq length)" -ge 2 ] ||
+		fail "$1: the live records of the pass were not there to keep"
+	for i in $(seq 30); do
+		bpftool map lookup pinned "$map" key $key >/dev/null 2>&1 || break
+		sleep 0.1
+	done
+	bpftool map lookup pinned "$map" key $key >/dev/null 2>&1 &&
+		fail "$1: the session daemon left an expired NAT fragment record"
+	[ "$(bpftool map dump pinned "$map" -j | jq length)" -ge 1 ] ||
+		fail "$1: the session daemon deleted live NAT fragment records"
+}
+
 one_pass() {   # label, client port, server port, attach words...
 	local label=$1 port=$2 sport=$3 out answer nat_err
 	shift 3
@@ -83,6 +103,7 @@ PY
 		fail "$label: a frame from the client's private address left the WAN"
 	tcpdump -nnv -r "$cap" 2>/dev/null | has "offset [1-9]" ||
 		fail "$label: no fragment crossed the WAN: the test proved nothing"
+	expired_record_swept "$label"
 	nat_err=$(sfw show interfaces flow-statistics veth0 | awk '/Incoming NAT errors/ { print $NF }')
 	expect_eq "$nat_err" 0 "$label: veth0 Incoming NAT errors"
 	nat_err=$(sfw show interfaces flow-statistics veth1 | awk '/Incoming NAT errors/ { print $NF }')
