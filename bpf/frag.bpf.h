@@ -83,7 +83,7 @@ static __always_inline void sfw_frag_remember(const struct sfw_pkt *p,
 	const struct sfw_frag *was;
 	struct sfw_frag_key *k;
 	struct sfw_session *s;
-	struct sfw_frag *v;
+	struct sfw_frag *v, *nat;
 	__u32 zero = 0;
 	bool young;
 
@@ -120,7 +120,15 @@ static __always_inline void sfw_frag_remember(const struct sfw_pkt *p,
 	 * left to an older one: its later fragments are dropped */
 	if (v->nat || v->clash) {
 		bpf_map_delete_elem(&SFW_MAP_FRAGS, k);
-		if (bpf_map_update_elem(&SFW_MAP_NAT_FRAGS, k, v, BPF_ANY))
+		if (!bpf_map_update_elem(&SFW_MAP_NAT_FRAGS, k, v, BPF_ANY))
+			return;
+		/* refused (no memory to replace an existing record): a clash
+		 * is marked in place, which needs none; anything else the
+		 * record said is no longer so (review rvsplit, RVS-3) */
+		nat = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAGS, k);
+		if (nat && v->clash)
+			nat->clash = 1;
+		else if (nat)
 			bpf_map_delete_elem(&SFW_MAP_NAT_FRAGS, k);
 		return;
 	}
