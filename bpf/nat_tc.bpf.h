@@ -259,7 +259,7 @@ __noinline int sfw_tc_nat_frag(struct __sk_buff *skb, const struct sfw_pkt *p)
 	if (d->nat && d->dir != tc_dir)
 		return 0;
 	now = bpf_ktime_get_coarse_ns();
-	if (!s || SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) || s->id != d->sess_id ||
+	if (SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) || s->id != d->sess_id ||
 	    sfw_expired(s, now) || now > d->expires_ns || d->dir != tc_dir ||
 	    p->family != SFW_FAMILY_INET || p->l3_off > SFW_NAT_MAX_L3_OFF ||
 	    p->frag_off < d->l4_end || !sfw_nat_plan(s, tc_dir, &d->sess))

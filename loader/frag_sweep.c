@@ -11,34 +11,34 @@
 #include "frag.h"
 #include "maps.h"
 
+/* Has the record of k expired before now_ns? Asked in the walk, and
+ * again just before its delete: the walk takes milliseconds, and a
+ * new datagram under the identity may have been recorded meanwhile
+ * (review rvsplit, RVS-1). What is left is the microseconds between this
+ * read and the delete: a record written there is lost, and its
+ * datagram's later fragments are dropped (fail closed). */
+static bool record_expired(int map_fd, const struct sfw_frag_key *k, __u64 now_ns)
+{
+	struct sfw_frag v;
+
+	return !bpf_map_lookup_elem(map_fd, k, &v) && v.expires_ns < now_ns;
+}
+
 /* The keys of map_fd's records that expired before now_ns, up to max:
  * how many. Collected first: a delete during the walk would restart it. */
 static __u32 expired_keys(int map_fd, __u64 now_ns, struct sfw_frag_key *keys, __u32 max)
 {
 	struct sfw_frag_key k, next;
-	struct sfw_frag v;
 	__u32 n = 0;
 	void *at = NULL;
 
 	while (n < max && !bpf_map_get_next_key(map_fd, at, &next)) {
 		k = next;
 		at = &k;
-		if (!bpf_map_lookup_elem(map_fd, &k, &v) && v.expires_ns < now_ns)
+		if (record_expired(map_fd, &k, now_ns))
 			keys[n++] = k;
 	}
 	return n;
-}
-
-/* Read again just before its delete: the walk takes milliseconds, and a
- * new datagram under the identity may have been recorded meanwhile
- * (review rvsplit, RVS-1). What is left is the microseconds between this
- * read and the delete: a record written there is lost, and its
- * datagram's later fragments are dropped (fail closed). */
-static bool still_expired(int map_fd, const struct sfw_frag_key *k, __u64 now_ns)
-{
-	struct sfw_frag v;
-
-	return !bpf_map_lookup_elem(map_fd, k, &v) && v.expires_ns < now_ns;
 }
 
 int sfw_nat_frags_expire(int map_fd, __u64 now_ns)
@@ -60,7 +60,7 @@ int sfw_nat_frags_expire(int map_fd, __u64 now_ns)
 	}
 	n = (int)expired_keys(fd, now_ns, keys, SFW_MAX_NAT_FRAGS);
 	for (int i = 0; i < n; i++)
-		removed += still_expired(fd, &keys[i], now_ns) && !bpf_map_delete_elem(fd, &keys[i]);
+		removed += record_expired(fd, &keys[i], now_ns) && !bpf_map_delete_elem(fd, &keys[i]);
 	free(keys);
 out:
 	if (map_fd < 0)
