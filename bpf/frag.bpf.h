@@ -64,10 +64,124 @@ static __always_inline void sfw_frag_key_of(const struct sfw_pkt *p, struct sfw_
 	k->pad = 0;
 }
 
+/* How long record d of a datagram of family lives: NAT's and clashes
+ * SFW_FRAG_NAT_TIMEOUT_S, the rest as long as the receiver's reassembly
+ * keeps a datagram. */
+static __always_inline __u64 sfw_frag_life_ns(const struct sfw_frag *d, __u8 family)
+{
+	return SFW_NSEC_PER_SEC * (d->nat || d->clash ? SFW_FRAG_NAT_TIMEOUT_S :
+				   family == SFW_FAMILY_INET ? SFW_FRAG_TIMEOUT_INET_S :
+				   SFW_FRAG_TIMEOUT_INET6_S);
+}
+
+/* NAT records a sender may make, bucket by source (include/frag.h
+ * SFW_NAT_FRAG_SOURCE_RATE) */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct sfw_frag_source);
+	__type(value, struct sfw_frag_quota);
+	__uint(max_entries, SFW_MAX_NAT_FRAG_SOURCES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} SFW_MAP_NAT_FRAG_QUOTA SEC(".maps");
+
+/* What the record path keeps per CPU, not in its frame: the call chains
+ * it ends (tc egress's) are at the stack's limit. sfw_frag_quota_take's
+ * key and a new source's bucket; the interface sfw_frag_record counts a
+ * refusal on. */
+struct sfw_frag_work {
+	struct sfw_frag_source src;
+	struct sfw_frag_quota full;
+	__u32 ifindex;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sfw_frag_work);
+	__uint(max_entries, 1);
+} sfw_frag_work SEC(".maps");
+
+/* The scratch maps' one key, kept read-only: a lookup by it takes no
+ * stack slot in the record path's frame, whose call chains reach the
+ * limit at tc egress */
+static const __u32 sfw_frag_slot = 0;
+
+/* May the sender of datagram k make one more NAT record? A token of its
+ * bucket, a new source's full. */
+static __always_inline bool sfw_frag_quota_take(const struct sfw_frag_key *k, __u64 now)
+{
+	struct sfw_frag_work *w;
+	struct sfw_frag_quota *q;
+
+	w = bpf_map_lookup_elem(&sfw_frag_work, &sfw_frag_slot);
+	if (!w)
+		return false;
+	/* NAT is IPv4's (docs/nat.md): no /64 to fold an IPv6 source to */
+	__builtin_memset(&w->src, 0, sizeof(w->src));
+	w->src.addr = k->src;
+	w->src.family = k->family;
+	q = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAG_QUOTA, &w->src);
+	if (!q) {
+		w->full.stamp_ns = now;
+		w->full.credit_ns = SFW_NSEC_PER_SEC;
+		bpf_map_update_elem(&SFW_MAP_NAT_FRAG_QUOTA, &w->src, &w->full, BPF_NOEXIST);
+		q = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAG_QUOTA, &w->src);
+	}
+	return q && sfw_credit_take(&q->stamp_ns, &q->credit_ns,
+				    SFW_NSEC_PER_SEC / SFW_NAT_FRAG_SOURCE_RATE,
+				    SFW_NSEC_PER_SEC, now);
+}
+
+/* The NAT record (or clash) in sfw_frag_scratch, of the datagram in
+ * sfw_frag_key_scratch, into sfw_nat_frags; held: the hash holds the
+ * identity already (sfw_frag_find found a NAT record or clash). A new
+ * identity takes a token of its sender's quota; a held one does not (the
+ * map does not grow). A record refused (quota, full hash) is not made,
+ * nor left to an older one: its later fragments are dropped. Returns 1
+ * when refused. Looks its inputs up again rather than take them: the
+ * call chain's stack has no room for what it would keep across its map
+ * calls (tc egress). */
+static __always_inline int sfw_frag_put_nat(bool held)
+{
+	struct sfw_frag_key *k;
+	struct sfw_frag *v, *nat;
+
+	k = bpf_map_lookup_elem(&sfw_frag_key_scratch, &sfw_frag_slot);
+	if (!k)
+		return 1;
+	bpf_map_delete_elem(&SFW_MAP_FRAGS, k);
+	if (!held && !sfw_frag_quota_take(k, bpf_ktime_get_coarse_ns()))
+		return 1;
+	v = bpf_map_lookup_elem(&sfw_frag_scratch, &sfw_frag_slot);
+	k = bpf_map_lookup_elem(&sfw_frag_key_scratch, &sfw_frag_slot);
+	if (!v || !k)
+		return 1;
+	if (!bpf_map_update_elem(&SFW_MAP_NAT_FRAGS, k, v, BPF_ANY))
+		return 0;
+	/* refused (no memory to replace an existing record): a clash is
+	 * marked in place, which needs none; anything else the record said
+	 * is no longer so (review rvsplit, RVS-3) */
+	nat = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAGS, k);
+	if (nat && v->clash) {
+		nat->clash = 1;
+		return 0;
+	}
+	if (nat)
+		bpf_map_delete_elem(&SFW_MAP_NAT_FRAGS, k);
+	return 1;
+}
+
+/* sfw_frag_record's how: flags, and the interface a NAT record refused
+ * is counted on (the hook's) above them (SFW_FRAG_REC_AT): one argument,
+ * for the stack of the call chains it ends (tc egress's at its limit) */
+#define SFW_FRAG_REC_SRC_LO 1u   /* the session key's lo side sent it */
+#define SFW_FRAG_REC_SENDER 2u   /* XDP judged it as its sender fragmented it */
+#define SFW_FRAG_REC_AT(ifindex) ((__u64)(ifindex) << 8)
+
 /* A first fragment the flow decision permitted, on the session of key
- * (src_lo: which side sent it): remember its datagram. ICMP errors have
+ * (how: which side sent it, SFW_FRAG_REC_SRC_LO): remember its datagram. ICMP errors have
  * no session of their own, so their later fragments find none and drop.
- * sender: XDP judged it as its sender fragmented it; tc's record of a
+ * SFW_FRAG_REC_SENDER: XDP judged it as its sender fragmented it; tc's record of a
  * first fragment XDP recorded so (a NAT session's In wing, translated at
  * tc) keeps that, so its later fragments still follow at XDP. A record
  * of another session or wing under the same identity, either of them
@@ -75,65 +189,53 @@ static __always_inline void sfw_frag_key_of(const struct sfw_pkt *p, struct sfw_
  * record sends later fragments to its own client, so a forged or
  * colliding first fragment would take the other datagram's tail (struct
  * sfw_frag's clash); an older one, a clash too, is a datagram done,
- * replaced. */
-static __always_inline void sfw_frag_remember(const struct sfw_pkt *p,
-					      const struct sfw_session_key *key, bool src_lo,
-					      __u64 now, bool sender)
+ * replaced. Returns 1 when a NAT record was refused (sfw_frag_put_nat). */
+static __always_inline int sfw_frag_remember(const struct sfw_pkt *p,
+					     const struct sfw_session_key *key, __u64 how)
 {
 	const struct sfw_frag *was;
 	struct sfw_frag_key *k;
 	struct sfw_session *s;
-	struct sfw_frag *v, *nat;
-	__u32 zero = 0;
+	struct sfw_frag *v;
 	bool young;
+	__u64 now;
 
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, key);
-	v = bpf_map_lookup_elem(&sfw_frag_scratch, &zero);
-	k = bpf_map_lookup_elem(&sfw_frag_key_scratch, &zero);
+	v = bpf_map_lookup_elem(&sfw_frag_scratch, &sfw_frag_slot);
+	k = bpf_map_lookup_elem(&sfw_frag_key_scratch, &sfw_frag_slot);
 	if (!s || !v || !k)
-		return;
+		return 0;
 	sfw_frag_key_of(p, k);
 	__builtin_memset(v, 0, sizeof(*v));
 	v->sess = *key;
 	v->sess_id = s->id;
-	v->dir = sfw_wing_of(s, src_lo);
+	v->dir = sfw_wing_of(s, how & SFW_FRAG_REC_SRC_LO);
 	v->nat = !!(s->flags & SFW_SESS_F_NAT);
-	v->expires_ns = now + SFW_NSEC_PER_SEC * (p->family == SFW_FAMILY_INET ?
-			SFW_FRAG_TIMEOUT_INET_S : SFW_FRAG_TIMEOUT_INET6_S);
+	v->sender = !!(how & SFW_FRAG_REC_SENDER);
+	v->l4_end = (__u16)(p->hdr_len - p->frag_start);
 	was = sfw_frag_find(k);
-	/* written within SFW_FRAG_CLASH_S: the same expiry less that much
-	 * is its time; older, a datagram done (a clash too: review rvclash,
+	now = bpf_ktime_get_coarse_ns();
+	/* written within SFW_FRAG_CLASH_S (its expiry less its life is
+	 * when); older, a datagram done (a clash too: review rvclash,
 	 * RVC-2), which this one replaces */
 	young = was && now <= was->expires_ns &&
-		was->expires_ns + SFW_FRAG_CLASH_S * SFW_NSEC_PER_SEC > v->expires_ns;
+		now + sfw_frag_life_ns(was, k->family) <
+		was->expires_ns + SFW_FRAG_CLASH_S * SFW_NSEC_PER_SEC;
 	if (young && was->clash)
-		return;
+		return 0;
 	if (young && (was->sess_id != v->sess_id || was->dir != v->dir))
 		v->clash = was->nat || v->nat;
-	else if (was && now <= was->expires_ns && !sender && !was->clash &&
+	else if (was && now <= was->expires_ns && !v->sender && !was->clash &&
 		 was->sess_id == v->sess_id && was->dir == v->dir)
-		sender = was->sender;
-	v->sender = sender;
-	v->l4_end = (__u16)(p->hdr_len - p->frag_start);
+		v->sender = was->sender;
+	v->expires_ns = now + sfw_frag_life_ns(v, k->family);
 	/* an identification met again (it wrapped) is a new datagram; in
-	 * one map only. A NAT record the full hash refuses is not made, nor
-	 * left to an older one: its later fragments are dropped */
-	if (v->nat || v->clash) {
-		bpf_map_delete_elem(&SFW_MAP_FRAGS, k);
-		if (!bpf_map_update_elem(&SFW_MAP_NAT_FRAGS, k, v, BPF_ANY))
-			return;
-		/* refused (no memory to replace an existing record): a clash
-		 * is marked in place, which needs none; anything else the
-		 * record said is no longer so (review rvsplit, RVS-3) */
-		nat = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAGS, k);
-		if (nat && v->clash)
-			nat->clash = 1;
-		else if (nat)
-			bpf_map_delete_elem(&SFW_MAP_NAT_FRAGS, k);
-		return;
-	}
+	 * one map only */
+	if (v->nat || v->clash)
+		return sfw_frag_put_nat(was && (was->nat || was->clash));
 	bpf_map_delete_elem(&SFW_MAP_NAT_FRAGS, k);
 	bpf_map_update_elem(&SFW_MAP_FRAGS, k, v, BPF_ANY);
+	return 0;
 }
 
 /* sfw_frag_remember as a global function: fragment work stays out of the
@@ -141,10 +243,19 @@ static __always_inline void sfw_frag_remember(const struct sfw_pkt *p,
  * caller's struct sfw_flow: the verifier forgets the pointers kept in
  * memory a global function was handed. Returns 0. */
 __noinline int sfw_frag_record(const struct sfw_pkt *p, const struct sfw_session_key *key,
-			       bool src_lo, __u64 now, bool sender)
+			       __u64 how)
 {
-	if (p && key)
-		sfw_frag_remember(p, key, src_lo, now, sender);
+	struct sfw_frag_work *w = bpf_map_lookup_elem(&sfw_frag_work, &sfw_frag_slot);
+
+	if (!p || !key || !w)
+		return 0;
+	/* kept in w, not in the frame, across the record's map calls */
+	w->ifindex = (__u32)(how >> 8);
+	if (!sfw_frag_remember(p, key, how))
+		return 0;
+	w = bpf_map_lookup_elem(&sfw_frag_work, &sfw_frag_slot);
+	if (w)
+		sfw_count(sfw_stats(w->ifindex), SFW_CNT_SFW_NAT_FRAG_REFUSED, 1);
 	return 0;
 }
 

@@ -196,7 +196,8 @@ __noinline int sfw_tc_nat_icmp(struct __sk_buff *skb, const struct sfw_pkt *p)
 		/* the stack fragmented it: its later fragments follow the
 		 * quoted session's record, as a plain session's do (F4) */
 		if (p->frag == SFW_FRAG_FIRST)
-			sfw_frag_remember(p, &k, lo, bpf_ktime_get_coarse_ns(), false);
+			sfw_frag_record(p, &k, (lo ? SFW_FRAG_REC_SRC_LO : 0) |
+					SFW_FRAG_REC_AT(skb->ifindex));
 		return 0;
 	} else {
 		/* destination NAT's key quotes only the client's and the
@@ -340,8 +341,8 @@ static __always_inline int sfw_tc_dnat_reply(struct __sk_buff *skb, const struct
 		 * first fragment is ("Second review", F2; docs/nat.md "Fifth
 		 * review", RV5-3) */
 		if ((s->flags & SFW_SESS_F_DNAT) && p->frag == SFW_FRAG_FIRST)
-			sfw_frag_record(p, k, s->flags & SFW_SESS_F_OPENER_LO,
-					bpf_ktime_get_coarse_ns(), false);
+			sfw_frag_record(p, k, (s->flags & SFW_SESS_F_OPENER_LO ?
+					 SFW_FRAG_REC_SRC_LO : 0) | SFW_FRAG_REC_AT(skb->ifindex));
 		return 0;
 	}
 	if (sfw_expired(s, bpf_ktime_get_coarse_ns()) ||
@@ -350,8 +351,8 @@ static __always_inline int sfw_tc_dnat_reply(struct __sk_buff *skb, const struct
 	/* the record names the session's key, whose sides are not the
 	 * alias's: the Out wing's sender is the side that did not open */
 	if (p->frag == SFW_FRAG_FIRST)
-		sfw_frag_record(p, k, !(s->flags & SFW_SESS_F_OPENER_LO),
-				bpf_ktime_get_coarse_ns(), false);
+		sfw_frag_record(p, k, (s->flags & SFW_SESS_F_OPENER_LO ? 0 : SFW_FRAG_REC_SRC_LO) |
+				SFW_FRAG_REC_AT(skb->ifindex));
 	return 0;
 }
 
@@ -390,7 +391,7 @@ __noinline int sfw_tc_nat(struct __sk_buff *skb, const struct sfw_pkt *p)
 	     sfw_tc_nat_rewrite(skb, p, s, &k, SFW_WING_IN)))
 		return -1;
 	if (p->frag == SFW_FRAG_FIRST)
-		sfw_frag_remember(p, &k, lo, bpf_ktime_get_coarse_ns(), false);
+		sfw_frag_record(p, &k, (lo ? SFW_FRAG_REC_SRC_LO : 0) | SFW_FRAG_REC_AT(skb->ifindex));
 	return 0;
 }
 

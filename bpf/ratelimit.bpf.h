@@ -23,26 +23,16 @@ struct {
 __noinline int sfw_rate_take(__u32 kind, __u32 rate, __u64 now)
 {
 	struct sfw_rate_bucket *b = bpf_map_lookup_elem(&SFW_MAP_RATE, &kind);
-	__u64 cost, credit;
 
 	if (!b)
 		return 0;
 	if (rate < SFW_RATE_MIN)
 		rate = SFW_RATE_MIN;   /* a config map from before the setting */
-	cost = SFW_NSEC_PER_SEC / rate;
-	/* a stamp ahead of now (never, the clock is monotonic) must not
-	 * wrap into a full bucket */
-	credit = b->credit_ns + (now > b->stamp_ns ? now - b->stamp_ns : 0);
-	if (credit > SFW_NSEC_PER_SEC)
-		credit = SFW_NSEC_PER_SEC;
-	b->stamp_ns = now;
-	if (credit < cost) {
-		b->credit_ns = credit;
-		b->suppressed++;
-		return 0;
-	}
-	b->credit_ns = credit - cost;
-	return 1;
+	if (sfw_credit_take(&b->stamp_ns, &b->credit_ns, SFW_NSEC_PER_SEC / rate,
+			    SFW_NSEC_PER_SEC, now))
+		return 1;
+	b->suppressed++;
+	return 0;
 }
 
 static __always_inline void sfw_rate_lost(__u32 kind)

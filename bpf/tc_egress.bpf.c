@@ -237,7 +237,8 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	    sfw_tc_nat_icmp(skb, p))
 		outcome = SFW_CNT_ERR_INCOMING_NAT;
 	if (p->frag == SFW_FRAG_FIRST && outcome == SFW_CNT_SFW_PERMITTED_PKTS)
-		sfw_frag_record(p, &f.key, f.src_lo, f.now, false);
+		sfw_frag_record(p, &f.key, (f.src_lo ? SFW_FRAG_REC_SRC_LO : 0) |
+				SFW_FRAG_REC_AT(skb->ifindex));
 	sfw_count(st, outcome, f.pkts);
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {
 		if (outcome == SFW_CNT_ERR_NO_MORE_SESSIONS)

@@ -44,9 +44,10 @@ static __always_inline int sfw_tc_judged_wing(const struct sfw_session *s, __u32
 
 /* A whole packet or a first fragment: its own session (through an alias,
  * the session it stands for: destination NAT's In wing that XDP
- * translated, its reply that tc translates), live, from its wing's zone. */
+ * translated, its reply that tc translates), live, from its wing's zone;
+ * leaving by out_ifindex. */
 static __always_inline int sfw_tc_judged_flow(const struct sfw_pkt *p, __u32 in_ifindex,
-					      __u64 now)
+					      __u32 out_ifindex, __u64 now)
 {
 	struct sfw_session_key k;
 	struct sfw_session *s;
@@ -81,7 +82,7 @@ static __always_inline int sfw_tc_judged_flow(const struct sfw_pkt *p, __u32 in_
 	 * alias: the record names a session's own key, and sfw_tc_nat
 	 * records destination NAT's In wing (NAT committed). */
 	if (rc && p->frag == SFW_FRAG_FIRST && !alias)
-		sfw_frag_record(p, &k, lo, now, false);
+		sfw_frag_record(p, &k, (lo ? SFW_FRAG_REC_SRC_LO : 0) | SFW_FRAG_REC_AT(out_ifindex));
 	return rc;
 }
 
@@ -221,7 +222,7 @@ __noinline int sfw_tc_judged(struct __sk_buff *skb, const struct sfw_pkt *p, __u
 		return sfw_tc_judged_frag(p, now);
 	if (p->icmp_kind == SFW_ICMPK_ERROR)
 		return sfw_tc_judged_error(skb, p, in_ifindex, now);
-	return sfw_tc_judged_flow(p, in_ifindex, now);
+	return sfw_tc_judged_flow(p, in_ifindex, skb->ifindex, now);
 }
 
 #endif

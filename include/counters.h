@@ -70,7 +70,9 @@ enum sfw_counter_group {
 	X(SCREEN_DST_LIMIT,  SFW_GRP_SFW, "Destination session limit:", "destination-session-limit") \
 	X(SFW_FAILED_SESSIONS, SFW_GRP_SFW, "Failed sessions:", "failed-sessions") \
 	X(SFW_REPLIES_SUPPRESSED, SFW_GRP_SFW, "Replies suppressed:", "replies-suppressed") \
-	X(SFW_PROXY_NDP,     SFW_GRP_SFW, "Proxy NDP answered:", "proxy-ndp-answered")
+	X(SFW_PROXY_NDP,     SFW_GRP_SFW, "Proxy NDP answered:", "proxy-ndp-answered") \
+	X(SFW_NAT_FRAG_REFUSED, SFW_GRP_SFW, "NAT fragment records refused:", \
+	  "nat-fragment-records-refused")
 
 enum sfw_counter {
 #define SFW_X(id, grp, label, key) SFW_CNT_##id,
@@ -80,9 +82,11 @@ enum sfw_counter {
 };
 
 /* Is counter id (of group grp) a packet's outcome? Every Junos drop
- * reason and sfw's own lines, but for the two that are no outcome:
+ * reason and sfw's own lines, but for the three that are no outcome:
  * Failed sessions repeats No more sessions, Replies suppressed counts
- * answers not sent for packets already counted. The drop reasons are the
+ * answers not sent for packets already counted, NAT fragment records
+ * refused first fragments that passed without a record for their tail
+ * (include/frag.h). The drop reasons are the
  * outcomes less Packets permitted, Packets passed untracked, Proxy ARP
  * answered and Proxy NDP answered, an ARP request or neighbour
  * solicitation XDP turned into its answer (docs/nat.md "Proxy ARP and
@@ -90,7 +94,7 @@ enum sfw_counter {
 #define SFW_COUNTER_IS_OUTCOME(id, grp)                                          \
 	((grp) == SFW_GRP_FLOW_ERR ||                                            \
 	 ((grp) == SFW_GRP_SFW && (id) != SFW_CNT_SFW_FAILED_SESSIONS &&         \
-	  (id) != SFW_CNT_SFW_REPLIES_SUPPRESSED))
+	  (id) != SFW_CNT_SFW_REPLIES_SUPPRESSED && (id) != SFW_CNT_SFW_NAT_FRAG_REFUSED))
 
 /* Is it a drop reason: an outcome other than permitted, passed untracked
  * or answered by proxy ARP or NDP? */

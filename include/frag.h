@@ -32,6 +32,32 @@
 #define SFW_FRAG_TIMEOUT_INET_S 30
 #define SFW_FRAG_TIMEOUT_INET6_S 60
 
+/* How long a NAT datagram's record (and a clash) lives: a datagram's
+ * fragments come within milliseconds of each other (the clash window's
+ * reasoning, below), and a record kept the 30 s of Linux's reassembly
+ * held one of SFW_MAX_NAT_FRAGS for every NAT datagram of the last 30 s:
+ * 546 fragmented NAT datagrams a second filled the hash (review rvsplit,
+ * RVS-2). Two seconds, with the daemon's sweep a second behind, leave
+ * room for about 5,000 a second. */
+#define SFW_FRAG_NAT_TIMEOUT_S 2
+
+/* NAT records one sender may make: a token bucket per source address
+ * (NAT is IPv4's; NAT66 would count an IPv6 sender by its /64) refilled at this many a
+ * second and holding one second's worth. A source holds at most about
+ * four seconds' worth at once (burst, record lifetime, the sweep's
+ * second): 1,024 records, a sixteenth of the hash, so that one peer of a
+ * NAT session (an outside server answering a client, an outside client
+ * of a port forward) leaving fragmented datagrams unfinished cannot fill
+ * it for everyone (review rvsplit, RVS-2). A record refused is counted
+ * as `NAT fragment records refused` on the interface; the datagram's
+ * later fragments are dropped (fail closed). */
+#define SFW_NAT_FRAG_SOURCE_RATE (SFW_MAX_NAT_FRAGS / 64)
+
+/* Sources with a quota bucket at once: an LRU, so a source evicted by
+ * many others starts again with a full bucket; 4,096 sources, each its
+ * sixteenth, could fill the hash anyway. */
+#define SFW_MAX_NAT_FRAG_SOURCES 4096
+
 /* How long after a NAT datagram's first fragment another session's
  * first fragment under the same identity is a clash (struct sfw_frag's
  * clash) rather than a new datagram: a datagram's fragments come within
@@ -78,5 +104,22 @@ struct sfw_frag {
 	__u8 pad[2];
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_frag) == 64, "fragment ABI");
+
+/* A sender of NAT datagrams, for its quota. */
+struct sfw_frag_source {
+	union sfw_addr addr;
+	__u8 family;        /* enum sfw_family */
+	__u8 pad[3];        /* always zero: part of the hashed key */
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_frag_source) == 20, "fragment source ABI");
+
+/* Its bucket: time credit, as include/ratelimit.h's (sfw_credit_take);
+ * shared by the CPUs, and a race between two of them loses a token or
+ * gives one, never more. */
+struct sfw_frag_quota {
+	__u64 stamp_ns;
+	__u64 credit_ns;
+};
+SFW_STATIC_ASSERT(sizeof(struct sfw_frag_quota) == 16, "fragment quota ABI");
 
 #endif

@@ -302,17 +302,27 @@ Test(nat_frag, a_nat_record_takes_no_host_datagrams_tail)
 	cr_assert_eq(addr_at(&tx, 16), a4(FB_ADDR), "not rewritten");
 }
 
+/* Client query u translated (its session opened), and its server's
+ * 1,200-byte answer under IP id, cut in three fragments into fr. */
+static void answer_in_three(const struct pb_spec *u, __u16 id, struct pb_pkt fr[4])
+{
+	struct pb_spec r = udp(SERVER1, FB_ADDR, 53, u->sport);
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, u, &in, &out), FX_XDP_REDIRECT);
+	r.payload = 1200;
+	r.ip_id = id;
+	cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+}
+
 /* The session cleared between the answer's first and later fragments:
  * the later one is dropped, never passed up to fb's own address. */
 Test(nat_frag, reply_later_fragment_after_clear_dropped)
 {
-	struct pb_spec u = udp(CLIENT_A, SERVER1, 45300, 53), r = udp(SERVER1, FB_ADDR, 53, 45300);
-	struct pb_pkt in, out, fr[4], tx;
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 45300, 53);
+	struct pb_pkt fr[4], tx;
 
-	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
-	r.payload = 1200;
-	r.ip_id = 903;
-	cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+	answer_in_three(&u, 903, fr);
 	cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
 	nat_evict(&u);
 	cr_assert_eq(xdp_at(out_if, &fr[1], &tx), FX_XDP_DROP);
@@ -455,6 +465,7 @@ Test(nat_frag, a_full_nat_record_map_fails_closed_until_swept)
 	cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS, "the first fragment is judged");
 	cr_assert_eq(xdp_at(out_if, &fr[1], &tx), FX_XDP_DROP, "no record: its tail dropped");
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_NO_FIRST), 1);
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_NAT_FRAG_REFUSED), 1, "the refusal counted");
 
 	/* a live record stays; the expired go */
 	k.id = 0;
@@ -467,4 +478,60 @@ Test(nat_frag, a_full_nat_record_map_fails_closed_until_swept)
 	cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
 	cr_assert_eq(xdp_at(out_if, &fr[1], &tx), FX_XDP_PASS, "recorded again");
 	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_A));
+}
+
+/* One peer of a NAT session left fragmented datagrams unfinished as fast
+ * as it could, a first fragment each and never a tail: its records filled
+ * sfw_nat_frags, and every client's NAT datagram lost its tail until they
+ * expired (review rvsplit, RVS-2). A sender makes at most its quota
+ * (SFW_NAT_FRAG_SOURCE_RATE a second, a second's worth at once); the rest
+ * are refused and counted, and another server's answer still comes
+ * through whole. */
+Test(nat_frag, one_peer_cannot_fill_the_nat_records)
+{
+	struct pb_spec ua = udp(CLIENT_A, SERVER1, 45800, 53), ub = udp(CLIENT_A, SERVER2, 45801, 53);
+	struct pb_spec ra = udp(SERVER1, FB_ADDR, 53, 45800), rb = udp(SERVER2, FB_ADDR, 53, 45801);
+	struct pb_pkt in, out, fa_[4], fb_[4], tx;
+	__u64 refused;
+	int rc;
+
+	cr_assert_eq(run_at(in_if, &ua, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, &ub, &in, &out), FX_XDP_REDIRECT);
+	ra.payload = rb.payload = 1200;
+	for (__u32 id = 0; id < SFW_MAX_NAT_FRAGS; id++) {
+		ra.ip_id = (__u16)id;
+		cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fa_, 4), 3);
+		cr_assert_eq(xdp_at(out_if, &fa_[0], &tx), FX_XDP_PASS, "first fragment %u", id);
+	}
+	rb.ip_id = 7;
+	cr_assert_eq(pb_fragment(&rb, FRAG_BYTES, fb_, 4), 3);
+	cr_assert_eq(xdp_at(out_if, &fb_[0], &tx), FX_XDP_PASS);
+	rc = xdp_at(out_if, &fb_[1], &tx);
+	cr_assert_eq(rc, FX_XDP_PASS, "the other answer's tail (rc %d, no first %llu)", rc,
+		     (unsigned long long)fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_NO_FIRST));
+	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_A));
+	/* the other server's record made; of the peer's, a second's burst
+	 * and what the loop's seconds refilled */
+	refused = fx_counter_at(out_if, SFW_CNT_SFW_NAT_FRAG_REFUSED);
+	cr_assert_geq(refused, SFW_MAX_NAT_FRAGS - 8 * SFW_NAT_FRAG_SOURCE_RATE,
+		      "one peer made %llu of %u records",
+		      (unsigned long long)(SFW_MAX_NAT_FRAGS - refused), SFW_MAX_NAT_FRAGS);
+}
+
+/* A NAT record lives SFW_FRAG_NAT_TIMEOUT_S (2 s), not the 30 s of
+ * reassembly: a datagram's fragments come within milliseconds, and 30 s
+ * of records filled the hash at 546 fragmented NAT datagrams a second
+ * (RVS-2). A tail 3 s behind its first fragment is dropped. */
+Test(nat_frag, a_nat_record_lives_two_seconds)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 45810, 53);
+	struct pb_pkt fr[4], tx;
+
+	answer_in_three(&u, 921, fr);
+	cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
+	cr_assert_eq(xdp_at(out_if, &fr[1], &tx), FX_XDP_PASS);
+	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_A));
+	frag_age(SERVER1, FB_ADDR, 921, 3);
+	cr_assert_eq(xdp_at(out_if, &fr[2], &tx), FX_XDP_DROP, "3 s late");
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_NO_FIRST), 1);
 }
