@@ -142,6 +142,7 @@ Test(screen, syn_cookies_answer_the_flood)
 	__u32 len, cookie;
 
 	commit(cookie_permit_all);
+	suite_early_in_second();
 	cr_assert_eq(fx_xdp(&syn), FX_XDP_PASS, "under the threshold");
 	syn.sport = 30001;
 	cr_assert_eq(xdp_out(&syn, out, &len), 3 /* XDP_TX */);
@@ -194,6 +195,7 @@ Test(screen, cookies_only_for_ports_the_policy_permits)
 	__u32 len;
 
 	commit(cookie_policies);
+	suite_early_in_second();
 	cr_assert_eq(fx_xdp(&syn), FX_XDP_PASS, "under the threshold");
 	syn.sport = 30001;
 	cr_assert_eq(xdp_out(&syn, out, &len), 3 /* XDP_TX */, "permitted: a cookie");
@@ -223,6 +225,7 @@ Test(screen, cookie_ack_is_judged_by_policy)
 	__u32 len;
 
 	commit(cookie_policies);
+	suite_early_in_second();
 	cr_assert_eq(fx_xdp(&syn), FX_XDP_PASS, "under the threshold");
 	syn.sport = 30001;
 	cr_assert_eq(xdp_out(&syn, out, &len), 3);
@@ -254,6 +257,7 @@ Test(screen, syn_cookie_behind_long_extension_headers)
 	__u32 len;
 
 	commit(cookie_permit_all);
+	suite_early_in_second();
 	cr_assert_eq(fx_xdp(&syn), FX_XDP_PASS, "under the threshold");
 	syn.sport = 30001;
 	cr_assert_eq(xdp_out(&syn, out, &len), 3 /* XDP_TX */, "no cookie SYN-ACK");

@@ -344,6 +344,7 @@ Test(offpath, cookie_session_window_tracked_from_its_first_packet)
 	       "set security zones security-zone trust screen guard\n"
 	       "set security flow syn-flood-protection-mode syn-cookie\n"
 	       "set security policies default-policy permit-all\n");
+	suite_early_in_second();
 	cr_assert_eq(fx_xdp(&syn), FX_XDP_PASS, "under the threshold");
 	syn.sport = 30001;
 	cr_assert_eq(xdp_out(&syn, out, &len), 3 /* XDP_TX */);
