@@ -205,3 +205,27 @@ Test(rvquota, a_record_from_before_the_upgrade_is_no_clash_3_s_later)
 		     "tiny or overlapping %llu)", rc,
 		     (unsigned long long)fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_TINY));
 }
+
+/* Sound (passes): a clash with a NAT record the hash holds takes no
+ * token, so a sender whose bucket is spent still cannot take another
+ * client's tail with a forged first fragment under its identity. */
+Test(rvquota, a_spent_bucket_still_marks_a_clash)
+{
+	struct pb_spec ua = udp(CLIENT_A, SERVER1, 46500, 53), ra = udp(SERVER1, FB_ADDR, 53, 46500);
+	struct pb_spec rb = udp(SERVER1, FB_ADDR, 53, 46501);
+	struct pb_pkt in, out, fa_[4], fb_[4], tx;
+
+	cr_assert_eq(run_at(in_if, &ua, &in, &out), FX_XDP_REDIRECT);
+	ra.payload = rb.payload = 1200;
+	ra.ip_id = rb.ip_id = 60000;
+	cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fa_, 4), 3);
+	cr_assert_eq(xdp_at(out_if, &fa_[0], &tx), FX_XDP_PASS);
+	b_drains_server1(46501, 2 * SFW_NAT_FRAG_SOURCE_RATE);
+	cr_assert_geq(fx_counter_at(out_if, SFW_CNT_SFW_NAT_FRAG_REFUSED), 200);
+	cr_assert_eq(pb_fragment(&rb, FRAG_BYTES, fb_, 4), 3);
+	cr_assert_eq(xdp_at(out_if, &fb_[0], &tx), FX_XDP_PASS);
+	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_B));
+	cr_assert_eq(xdp_at(out_if, &fa_[1], &tx), FX_XDP_DROP, "A's tail went on");
+	cr_assert_eq(xdp_at(out_if, &fb_[1], &tx), FX_XDP_DROP, "B took A's tail");
+	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_TINY), 2, "a clash");
+}
