@@ -74,13 +74,13 @@ static __always_inline __u64 sfw_frag_life_ns(const struct sfw_frag *d, __u8 fam
 				   SFW_FRAG_TIMEOUT_INET6_S);
 }
 
-/* NAT records a sender may make, bucket by source (include/frag.h
- * SFW_NAT_FRAG_SOURCE_RATE) */
+/* NAT records a pair may make, bucket by pair (include/frag.h
+ * SFW_NAT_FRAG_PAIR_RATE) */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__type(key, struct sfw_frag_source);
+	__type(key, struct sfw_frag_pair);
 	__type(value, struct sfw_frag_quota);
-	__uint(max_entries, SFW_MAX_NAT_FRAG_SOURCES);
+	__uint(max_entries, SFW_MAX_NAT_FRAG_PAIRS);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_NAT_FRAG_QUOTA SEC(".maps");
 
@@ -89,7 +89,7 @@ struct {
  * key and a new source's bucket; the interface sfw_frag_record counts a
  * refusal on. */
 struct sfw_frag_work {
-	struct sfw_frag_source src;
+	struct sfw_frag_pair pair;
 	struct sfw_frag_quota full;
 	__u32 ifindex;
 };
@@ -106,9 +106,9 @@ struct {
  * limit at tc egress */
 static const __u32 sfw_frag_slot = 0;
 
-/* May the sender of datagram k make one more NAT record? A token of its
- * bucket, a new source's full. */
-static __always_inline bool sfw_frag_quota_take(const struct sfw_frag_key *k, __u64 now)
+/* May record v's pair (its session's addresses, its wing) make one more
+ * NAT record? A token of its bucket, a new pair's full. */
+static __always_inline bool sfw_frag_quota_take(const struct sfw_frag *v, __u64 now)
 {
 	struct sfw_frag_work *w;
 	struct sfw_frag_quota *q;
@@ -116,41 +116,44 @@ static __always_inline bool sfw_frag_quota_take(const struct sfw_frag_key *k, __
 	w = bpf_map_lookup_elem(&sfw_frag_work, &sfw_frag_slot);
 	if (!w)
 		return false;
-	/* NAT is IPv4's (docs/nat.md): no /64 to fold an IPv6 source to */
-	__builtin_memset(&w->src, 0, sizeof(w->src));
-	w->src.addr = k->src;
-	w->src.family = k->family;
-	q = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAG_QUOTA, &w->src);
+	__builtin_memset(&w->pair, 0, sizeof(w->pair));
+	w->pair.lo = v->sess.addr_lo;
+	w->pair.hi = v->sess.addr_hi;
+	w->pair.family = v->sess.family;
+	w->pair.dir = v->dir;
+	q = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAG_QUOTA, &w->pair);
 	if (!q) {
 		w->full.stamp_ns = now;
 		w->full.credit_ns = SFW_NSEC_PER_SEC;
-		bpf_map_update_elem(&SFW_MAP_NAT_FRAG_QUOTA, &w->src, &w->full, BPF_NOEXIST);
-		q = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAG_QUOTA, &w->src);
+		bpf_map_update_elem(&SFW_MAP_NAT_FRAG_QUOTA, &w->pair, &w->full, BPF_NOEXIST);
+		q = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAG_QUOTA, &w->pair);
 	}
 	return q && sfw_credit_take(&q->stamp_ns, &q->credit_ns,
-				    SFW_NSEC_PER_SEC / SFW_NAT_FRAG_SOURCE_RATE,
+				    SFW_NSEC_PER_SEC / SFW_NAT_FRAG_PAIR_RATE,
 				    SFW_NSEC_PER_SEC, now);
 }
 
 /* The NAT record (or clash) in sfw_frag_scratch, of the datagram in
  * sfw_frag_key_scratch, into sfw_nat_frags; held: the hash holds the
  * identity already (sfw_frag_find found a NAT record or clash). A new
- * identity takes a token of its sender's quota; a held one does not (the
- * map does not grow). A record refused (quota, full hash) is not made,
- * nor left to an older one: its later fragments are dropped. Returns 1
- * when refused. Looks its inputs up again rather than take them: the
- * call chain's stack has no room for what it would keep across its map
- * calls (tc egress). */
+ * identity of a datagram XDP judged as its sender fragmented it takes a
+ * token of its pair's quota; a held one does not (the map does not grow),
+ * nor tc's records (include/frag.h SFW_NAT_FRAG_PAIR_RATE). A record
+ * refused (quota, full hash) is not made, nor left to an older one: its
+ * later fragments are dropped. Returns 1 when refused. Looks its inputs
+ * up again rather than take them: the call chain's stack has no room for
+ * what it would keep across its map calls (tc egress). */
 static __always_inline int sfw_frag_put_nat(bool held)
 {
 	struct sfw_frag_key *k;
 	struct sfw_frag *v, *nat;
 
 	k = bpf_map_lookup_elem(&sfw_frag_key_scratch, &sfw_frag_slot);
-	if (!k)
+	v = bpf_map_lookup_elem(&sfw_frag_scratch, &sfw_frag_slot);
+	if (!k || !v)
 		return 1;
 	bpf_map_delete_elem(&SFW_MAP_FRAGS, k);
-	if (!held && !sfw_frag_quota_take(k, bpf_ktime_get_coarse_ns()))
+	if (!held && v->sender && !sfw_frag_quota_take(v, bpf_ktime_get_coarse_ns()))
 		return 1;
 	v = bpf_map_lookup_elem(&sfw_frag_scratch, &sfw_frag_slot);
 	k = bpf_map_lookup_elem(&sfw_frag_key_scratch, &sfw_frag_slot);
@@ -217,8 +220,11 @@ static __always_inline int sfw_frag_remember(const struct sfw_pkt *p,
 	now = bpf_ktime_get_coarse_ns();
 	/* written within SFW_FRAG_CLASH_S (its expiry less its life is
 	 * when); older, a datagram done (a clash too: review rvclash,
-	 * RVC-2), which this one replaces */
+	 * RVC-2), which this one replaces. An expiry further than a life
+	 * ahead is a NAT record pinned by an sfw that kept them 30 s: of
+	 * unknown age, taken for done (review rvquota, RQ-5) */
 	young = was && now <= was->expires_ns &&
+		was->expires_ns <= now + sfw_frag_life_ns(was, k->family) &&
 		now + sfw_frag_life_ns(was, k->family) <
 		was->expires_ns + SFW_FRAG_CLASH_S * SFW_NSEC_PER_SEC;
 	if (young && was->clash)

@@ -483,8 +483,8 @@ Test(nat_frag, a_full_nat_record_map_fails_closed_until_swept)
 /* One peer of a NAT session left fragmented datagrams unfinished as fast
  * as it could, a first fragment each and never a tail: its records filled
  * sfw_nat_frags, and every client's NAT datagram lost its tail until they
- * expired (review rvsplit, RVS-2). A sender makes at most its quota
- * (SFW_NAT_FRAG_SOURCE_RATE a second, a second's worth at once); the rest
+ * expired (review rvsplit, RVS-2). A pair makes at most its quota
+ * (SFW_NAT_FRAG_PAIR_RATE a second, a second's worth at once); the rest
  * are refused and counted, and another server's answer still comes
  * through whole. */
 Test(nat_frag, one_peer_cannot_fill_the_nat_records)
@@ -513,7 +513,7 @@ Test(nat_frag, one_peer_cannot_fill_the_nat_records)
 	/* the other server's record made; of the peer's, a second's burst
 	 * and what the loop's seconds refilled */
 	refused = fx_counter_at(out_if, SFW_CNT_SFW_NAT_FRAG_REFUSED);
-	cr_assert_geq(refused, SFW_MAX_NAT_FRAGS - 8 * SFW_NAT_FRAG_SOURCE_RATE,
+	cr_assert_geq(refused, SFW_MAX_NAT_FRAGS - 8 * SFW_NAT_FRAG_PAIR_RATE,
 		      "one peer made %llu of %u records",
 		      (unsigned long long)(SFW_MAX_NAT_FRAGS - refused), SFW_MAX_NAT_FRAGS);
 }
