@@ -67,20 +67,25 @@ static __always_inline void sfw_frag_key_of(const struct sfw_pkt *p, struct sfw_
 /* How long record d of a datagram of family lives: NAT's and clashes
  * SFW_FRAG_NAT_TIMEOUT_S, the rest as long as the receiver's reassembly
  * keeps a datagram. */
-static __always_inline __u64 sfw_frag_life_ns(const struct sfw_frag *d, __u8 family)
+static __always_inline __u64 sfw_frag_plain_life_ns(__u8 family)
 {
-	return SFW_NSEC_PER_SEC * (d->nat || d->clash ? SFW_FRAG_NAT_TIMEOUT_S :
-				   family == SFW_FAMILY_INET ? SFW_FRAG_TIMEOUT_INET_S :
+	return SFW_NSEC_PER_SEC * (family == SFW_FAMILY_INET ? SFW_FRAG_TIMEOUT_INET_S :
 				   SFW_FRAG_TIMEOUT_INET6_S);
 }
 
-/* NAT records a pair may make, bucket by pair (include/frag.h
- * SFW_NAT_FRAG_PAIR_RATE) */
+static __always_inline __u64 sfw_frag_life_ns(const struct sfw_frag *d, __u8 family)
+{
+	return d->nat || d->clash ? SFW_NSEC_PER_SEC * SFW_FRAG_NAT_TIMEOUT_S :
+				    sfw_frag_plain_life_ns(family);
+}
+
+/* NAT records an opener's sessions may make, and of those the ones with
+ * one peer: buckets (include/frag.h SFW_NAT_FRAG_OPENER_RATE) */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__type(key, struct sfw_frag_pair);
+	__type(key, struct sfw_frag_bucket);
 	__type(value, struct sfw_frag_quota);
-	__uint(max_entries, SFW_MAX_NAT_FRAG_PAIRS);
+	__uint(max_entries, SFW_MAX_NAT_FRAG_BUCKETS);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } SFW_MAP_NAT_FRAG_QUOTA SEC(".maps");
 
@@ -89,9 +94,10 @@ struct {
  * key and a new source's bucket; the interface sfw_frag_record counts a
  * refusal on. */
 struct sfw_frag_work {
-	struct sfw_frag_pair pair;
+	struct sfw_frag_bucket bucket;
 	struct sfw_frag_quota full;
 	__u32 ifindex;
+	__u32 src_lo;       /* the sender is the session key's lo side */
 };
 
 struct {
@@ -106,39 +112,52 @@ struct {
  * limit at tc egress */
 static const __u32 sfw_frag_slot = 0;
 
-/* May record v's pair (its session's addresses, its wing) make one more
- * NAT record? A token of its bucket, a new pair's full. */
+/* A token of the bucket w->bucket names at rate a second, a new
+ * bucket's full. */
+static __always_inline bool sfw_frag_bucket_take(struct sfw_frag_work *w, __u32 rate, __u64 now)
+{
+	struct sfw_frag_quota *q = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAG_QUOTA, &w->bucket);
+
+	if (!q) {
+		w->full.stamp_ns = now;
+		w->full.credit_ns = SFW_NSEC_PER_SEC;
+		bpf_map_update_elem(&SFW_MAP_NAT_FRAG_QUOTA, &w->bucket, &w->full, BPF_NOEXIST);
+		q = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAG_QUOTA, &w->bucket);
+	}
+	return q && sfw_credit_take(&q->stamp_ns, &q->credit_ns, SFW_NSEC_PER_SEC / rate,
+				    SFW_NSEC_PER_SEC, now);
+}
+
+/* May record v's session's opener make one more NAT record, with the
+ * session's peer? A token of the pair's bucket, then of the opener's.
+ * The opener is the sender of an In wing's datagram and the other side
+ * of an Out wing's (w->src_lo: the sender's side of the session key). */
 static __always_inline bool sfw_frag_quota_take(const struct sfw_frag *v, __u64 now)
 {
 	struct sfw_frag_work *w;
-	struct sfw_frag_quota *q;
+	bool lo;
 
 	w = bpf_map_lookup_elem(&sfw_frag_work, &sfw_frag_slot);
 	if (!w)
 		return false;
-	__builtin_memset(&w->pair, 0, sizeof(w->pair));
-	w->pair.lo = v->sess.addr_lo;
-	w->pair.hi = v->sess.addr_hi;
-	w->pair.family = v->sess.family;
-	w->pair.dir = v->dir;
-	q = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAG_QUOTA, &w->pair);
-	if (!q) {
-		w->full.stamp_ns = now;
-		w->full.credit_ns = SFW_NSEC_PER_SEC;
-		bpf_map_update_elem(&SFW_MAP_NAT_FRAG_QUOTA, &w->pair, &w->full, BPF_NOEXIST);
-		q = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAG_QUOTA, &w->pair);
-	}
-	return q && sfw_credit_take(&q->stamp_ns, &q->credit_ns,
-				    SFW_NSEC_PER_SEC / SFW_NAT_FRAG_PAIR_RATE,
-				    SFW_NSEC_PER_SEC, now);
+	lo = (v->dir == SFW_WING_IN) == !!w->src_lo;
+	__builtin_memset(&w->bucket, 0, sizeof(w->bucket));
+	w->bucket.opener = lo ? v->sess.addr_lo : v->sess.addr_hi;
+	w->bucket.peer = lo ? v->sess.addr_hi : v->sess.addr_lo;
+	w->bucket.family = v->sess.family;
+	if (!sfw_frag_bucket_take(w, SFW_NAT_FRAG_PAIR_RATE, now))
+		return false;
+	__builtin_memset(&w->bucket.peer, 0, sizeof(w->bucket.peer));
+	return sfw_frag_bucket_take(w, SFW_NAT_FRAG_OPENER_RATE, now);
 }
 
 /* The NAT record (or clash) in sfw_frag_scratch, of the datagram in
  * sfw_frag_key_scratch, into sfw_nat_frags; held: the hash holds the
  * identity already (sfw_frag_find found a NAT record or clash). A new
- * identity of a datagram XDP judged as its sender fragmented it takes a
- * token of its pair's quota; a held one does not (the map does not grow),
- * nor tc's records (include/frag.h SFW_NAT_FRAG_PAIR_RATE). A record
+ * identity takes a token of its session's opener's quota, at XDP and at
+ * tc alike (tc recording what XDP refused filled the hash: review
+ * rvquota2, RQ2-1); a held one does not, the map not growing (include/
+ * frag.h SFW_NAT_FRAG_OPENER_RATE). A record
  * refused (quota, full hash) is not made, nor left to an older one: its
  * later fragments are dropped. Returns 1 when refused. Looks its inputs
  * up again rather than take them: the call chain's stack has no room for
@@ -153,7 +172,7 @@ static __always_inline int sfw_frag_put_nat(bool held)
 	if (!k || !v)
 		return 1;
 	bpf_map_delete_elem(&SFW_MAP_FRAGS, k);
-	if (!held && v->sender && !sfw_frag_quota_take(v, bpf_ktime_get_coarse_ns()))
+	if (!held && !sfw_frag_quota_take(v, bpf_ktime_get_coarse_ns()))
 		return 1;
 	v = bpf_map_lookup_elem(&sfw_frag_scratch, &sfw_frag_slot);
 	k = bpf_map_lookup_elem(&sfw_frag_key_scratch, &sfw_frag_slot);
@@ -200,8 +219,8 @@ static __always_inline int sfw_frag_remember(const struct sfw_pkt *p,
 	struct sfw_frag_key *k;
 	struct sfw_session *s;
 	struct sfw_frag *v;
+	__u64 now, life;
 	bool young;
-	__u64 now;
 
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, key);
 	v = bpf_map_lookup_elem(&sfw_frag_scratch, &sfw_frag_slot);
@@ -220,13 +239,17 @@ static __always_inline int sfw_frag_remember(const struct sfw_pkt *p,
 	now = bpf_ktime_get_coarse_ns();
 	/* written within SFW_FRAG_CLASH_S (its expiry less its life is
 	 * when); older, a datagram done (a clash too: review rvclash,
-	 * RVC-2), which this one replaces. An expiry further than a life
-	 * ahead is a NAT record pinned by an sfw that kept them 30 s: of
-	 * unknown age, taken for done (review rvquota, RQ-5) */
-	young = was && now <= was->expires_ns &&
-		was->expires_ns <= now + sfw_frag_life_ns(was, k->family) &&
-		now + sfw_frag_life_ns(was, k->family) <
-		was->expires_ns + SFW_FRAG_CLASH_S * SFW_NSEC_PER_SEC;
+	 * RVC-2), which this one replaces. An expiry further than its life
+	 * ahead is a NAT record (or clash) pinned by an sfw that kept them
+	 * as long as the plain ones: dated by that life (review rvquota,
+	 * RQ-5; rvquota2, RQ2-3) */
+	young = false;
+	if (was && now <= was->expires_ns) {
+		life = sfw_frag_life_ns(was, k->family);
+		if (was->expires_ns > now + life)
+			life = sfw_frag_plain_life_ns(k->family);
+		young = now + life < was->expires_ns + SFW_FRAG_CLASH_S * SFW_NSEC_PER_SEC;
+	}
 	if (young && was->clash)
 		return 0;
 	if (young && (was->sess_id != v->sess_id || was->dir != v->dir))
@@ -257,6 +280,7 @@ __noinline int sfw_frag_record(const struct sfw_pkt *p, const struct sfw_session
 		return 0;
 	/* kept in w, not in the frame, across the record's map calls */
 	w->ifindex = (__u32)(how >> 8);
+	w->src_lo = how & SFW_FRAG_REC_SRC_LO;
 	if (!sfw_frag_remember(p, key, how))
 		return 0;
 	w = bpf_map_lookup_elem(&sfw_frag_work, &sfw_frag_slot);

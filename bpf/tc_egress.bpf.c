@@ -149,6 +149,12 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 			  p->icmp_kind == SFW_ICMPK_ERROR ? sfw_tc_nat_icmp(skb, p) :
 			  p->frag == SFW_FRAG_LATER ? sfw_tc_nat_frag(skb, p) : sfw_tc_nat(skb, p);
 
+		/* sfw_tc_nat met its session and recorded a first fragment's
+		 * datagram: sfw_tc_judged records it no more (a refusal was
+		 * counted twice: review rvquota, RQ-4) */
+		bool recorded = !nat && cfg && (cfg->flags & SFW_CFG_F_NAT) &&
+				p->icmp_kind != SFW_ICMPK_ERROR;
+
 		if (nat == SFW_TC_NAT_MISS)
 			nat = !sfw_tc_nat_miss(p, in_ifindex, skb->ifindex) ? 0 :
 			      sfw_tc_src_own(skb, p) ? SFW_TC_NAT_OWN : -1;
@@ -167,7 +173,8 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		 * A host session's In wing (SFW_TC_JUDGED_HOST) the stack now
 		 * forwards was judged for the host only: refused as with NAT
 		 * (docs/nat.md "Third review: R2"; review rv28, F4) */
-		judged = nat == SFW_TC_NAT_OWN ? SFW_TC_UNJUDGED : sfw_tc_judged(skb, p, in_ifindex);
+		judged = nat == SFW_TC_NAT_OWN ? SFW_TC_UNJUDGED :
+			 sfw_tc_judged(skb, p, in_ifindex, recorded);
 		/* a group datagram always opens a host session at XDP (no
 		 * zone pair judges one); the kernel's multicast routing
 		 * forwards it as configured (pimd, igmpproxy), and it passes

@@ -45,7 +45,8 @@ static __always_inline int sfw_tc_judged_wing(const struct sfw_session *s, __u32
 /* A whole packet or a first fragment: its own session (through an alias,
  * the session it stands for: destination NAT's In wing that XDP
  * translated, its reply that tc translates), live, from its wing's zone;
- * leaving by out_ifindex. */
+ * leaving by out_ifindex (0: its datagram recorded already, by
+ * sfw_tc_nat). */
 static __always_inline int sfw_tc_judged_flow(const struct sfw_pkt *p, __u32 in_ifindex,
 					      __u32 out_ifindex, __u64 now)
 {
@@ -81,7 +82,7 @@ static __always_inline int sfw_tc_judged_flow(const struct sfw_pkt *p, __u32 in_
 	 * frags-map write per first fragment on this path. Not through an
 	 * alias: the record names a session's own key, and sfw_tc_nat
 	 * records destination NAT's In wing (NAT committed). */
-	if (rc && p->frag == SFW_FRAG_FIRST && !alias)
+	if (rc && p->frag == SFW_FRAG_FIRST && !alias && out_ifindex)
 		sfw_frag_record(p, &k, (lo ? SFW_FRAG_REC_SRC_LO : 0) | SFW_FRAG_REC_AT(out_ifindex));
 	return rc;
 }
@@ -209,10 +210,12 @@ __noinline int sfw_tc_src_own(struct __sk_buff *skb, const struct sfw_pkt *p)
 }
 
 /* Packet p, forwarded from attached interface in_ifindex, after tc's NAT
- * took it (p as parsed: the tuple XDP keyed): SFW_TC_JUDGED,
- * SFW_TC_JUDGED_HOST or SFW_TC_UNJUDGED. A global function: verified
- * once, and its frame is its own. */
-__noinline int sfw_tc_judged(struct __sk_buff *skb, const struct sfw_pkt *p, __u32 in_ifindex)
+ * took it (p as parsed: the tuple XDP keyed; recorded: sfw_tc_nat met its
+ * session and recorded its datagram, were it a first fragment):
+ * SFW_TC_JUDGED, SFW_TC_JUDGED_HOST or SFW_TC_UNJUDGED. A global
+ * function: verified once, and its frame is its own. */
+__noinline int sfw_tc_judged(struct __sk_buff *skb, const struct sfw_pkt *p, __u32 in_ifindex,
+			     bool recorded)
 {
 	__u64 now = bpf_ktime_get_coarse_ns();
 
@@ -222,7 +225,7 @@ __noinline int sfw_tc_judged(struct __sk_buff *skb, const struct sfw_pkt *p, __u
 		return sfw_tc_judged_frag(p, now);
 	if (p->icmp_kind == SFW_ICMPK_ERROR)
 		return sfw_tc_judged_error(skb, p, in_ifindex, now);
-	return sfw_tc_judged_flow(p, in_ifindex, skb->ifindex, now);
+	return sfw_tc_judged_flow(p, in_ifindex, recorded ? 0 : skb->ifindex, now);
 }
 
 #endif

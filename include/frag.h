@@ -41,29 +41,34 @@
  * room for about 5,000 a second. */
 #define SFW_FRAG_NAT_TIMEOUT_S 2
 
-/* NAT records one sender may make to one receiver: a token bucket per
- * pair of a session's addresses and wing (struct sfw_frag_pair), refilled
- * at this many a second and holding one second's worth. A pair holds at
- * most about four seconds' worth at once (burst, record lifetime, the
- * sweep's second): 1,024 records, a sixteenth of the hash, so that one
- * peer of a NAT session (an outside server answering a client, an outside
- * client of a port forward) leaving fragmented datagrams unfinished
- * cannot fill it for everyone (review rvsplit, RVS-2). By pair, not by
- * sender: one client that makes a server send it fragments, or someone
- * who spoofs the server's address at a port forward, spends that
- * client's or that forward's bucket, not the server's answers to every
- * client (review rvquota, RQ-2, RQ-3). Only a datagram XDP judged as its
- * sender fragmented it takes a token: tc's records of it (under its
- * translated identity) and of datagrams the stack fragmented take none
- * (RQ-1). A record refused is counted as `NAT fragment records refused`
- * on the interface; the datagram's later fragments are dropped (fail
- * closed). */
-#define SFW_NAT_FRAG_PAIR_RATE (SFW_MAX_NAT_FRAGS / 64)
+/* NAT records the sessions of one opener may make, and of those the
+ * ones between it and one peer: two token buckets (struct
+ * sfw_frag_bucket), each refilled at its rate a second and holding one
+ * second's worth; every new NAT record takes a token of both, XDP's and
+ * tc's alike (a datagram XDP translated is recorded again at tc under
+ * its translated identity: two records, two tokens). The opener is the
+ * address that opened the sessions (the inside client of source NAT, the
+ * outside client of a port forward or static NAT); the peer, the other
+ * side. An opener holds at most about four seconds' worth at once
+ * (burst, record lifetime, the sweep's second): 2,048 records, an eighth
+ * of the hash, so that one peer of a NAT session (an outside server
+ * answering a client, an outside client of a port forward) leaving
+ * fragmented datagrams unfinished cannot fill it for everyone (review
+ * rvsplit, RVS-2), and one peer at most half of that, so that it cannot
+ * take all of its client's either. By opener and pair: not by sender, or
+ * one client that makes a server send it fragments, or someone who spoofs
+ * the server's address at a port forward, spent the server's bucket for
+ * every client (review rvquota, RQ-2, RQ-3); not by pair alone, or one
+ * client with many peers had a bucket for each (review rvquota2, RQ2-4).
+ * A record refused is counted as `NAT fragment records refused` on the
+ * interface; the datagram's later fragments are dropped (fail closed). */
+#define SFW_NAT_FRAG_OPENER_RATE (SFW_MAX_NAT_FRAGS / 32)
+#define SFW_NAT_FRAG_PAIR_RATE (SFW_NAT_FRAG_OPENER_RATE / 2)
 
-/* Pairs with a quota bucket at once: an LRU, so a pair evicted by many
- * others starts again with a full bucket; 4,096 pairs, each its
- * sixteenth, could fill the hash anyway. */
-#define SFW_MAX_NAT_FRAG_PAIRS 4096
+/* Buckets at once: an LRU, so a bucket evicted by many others starts
+ * again full; 4,096 openers, each its eighth, could fill the hash
+ * anyway. */
+#define SFW_MAX_NAT_FRAG_BUCKETS 8192
 
 /* How long after a NAT datagram's first fragment another session's
  * first fragment under the same identity is a clash (struct sfw_frag's
@@ -112,16 +117,15 @@ struct sfw_frag {
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_frag) == 64, "fragment ABI");
 
-/* A sender and a receiver of NAT datagrams, for their quota: the
- * session's two addresses (its key's) and the wing its datagrams are of. */
-struct sfw_frag_pair {
-	union sfw_addr lo;
-	union sfw_addr hi;
+/* A NAT record quota's bucket: an opener's (peer all zero) or the one of
+ * an opener and a peer. */
+struct sfw_frag_bucket {
+	union sfw_addr opener;
+	union sfw_addr peer;
 	__u8 family;        /* enum sfw_family */
-	__u8 dir;           /* enum sfw_wing_dir */
-	__u8 pad[2];        /* always zero: part of the hashed key */
+	__u8 pad[3];        /* always zero: part of the hashed key */
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_frag_pair) == 36, "fragment pair ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_frag_bucket) == 36, "fragment bucket ABI");
 
 /* Its bucket: time credit, as include/ratelimit.h's (sfw_credit_take);
  * shared by the CPUs, and a race between two of them loses a token or

@@ -32,7 +32,7 @@
 #define SFW_MAP_SYN_RATE   sfw_syn_rate
 #define SFW_MAP_FRAGS      sfw_frags      /* datagrams in flight (include/frag.h) */
 #define SFW_MAP_NAT_FRAGS  sfw_nat_frags  /* NAT's, which no flood evicts (include/frag.h) */
-#define SFW_MAP_NAT_FRAG_QUOTA sfw_nat_frag_quota /* NAT records a pair may make (include/frag.h) */
+#define SFW_MAP_NAT_FRAG_QUOTA sfw_nat_frag_quota /* NAT records an opener and a pair may make (include/frag.h) */
 #define SFW_MAP_TALLY      sfw_tally      /* limit-session: sessions per address */
 #define SFW_MAP_NAT_LISTS  sfw_nat_lists  /* include/nat.h, per generation */
 #define SFW_MAP_NAT_ENTRIES sfw_nat_entries

@@ -68,7 +68,7 @@
 	  sizeof(struct sfw_syn_rate)) \
 	X(SFW_MAP_FRAGS, BPF_MAP_TYPE_LRU_HASH, sizeof(struct sfw_frag_key), sizeof(struct sfw_frag)) \
 	X(SFW_MAP_NAT_FRAGS, BPF_MAP_TYPE_HASH, sizeof(struct sfw_frag_key), sizeof(struct sfw_frag)) \
-	X(SFW_MAP_NAT_FRAG_QUOTA, BPF_MAP_TYPE_LRU_HASH, sizeof(struct sfw_frag_pair), \
+	X(SFW_MAP_NAT_FRAG_QUOTA, BPF_MAP_TYPE_LRU_HASH, sizeof(struct sfw_frag_bucket), \
 	  sizeof(struct sfw_frag_quota)) \
 	X(SFW_MAP_TALLY, BPF_MAP_TYPE_HASH, sizeof(struct sfw_tally_key), sizeof(struct sfw_tally)) \
 	X(SFW_MAP_NAT_LISTS, BPF_MAP_TYPE_HASH, sizeof(struct sfw_nat_list_key), \

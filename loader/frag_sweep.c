@@ -43,7 +43,9 @@ static __u32 expired_keys(int map_fd, __u64 now_ns, struct sfw_frag_key *keys, _
 
 int sfw_nat_frags_expire(int map_fd, __u64 now_ns)
 {
-	struct sfw_frag_key *keys;
+	/* kept from one call to the next: the daemon sweeps every second,
+	 * and 640 KB were allocated and freed each time */
+	static struct sfw_frag_key *keys;
 	int fd = map_fd, n, removed = 0;
 
 	if (fd < 0) {
@@ -53,7 +55,8 @@ int sfw_nat_frags_expire(int map_fd, __u64 now_ns)
 		if (fd < 0)
 			return fd;
 	}
-	keys = calloc(SFW_MAX_NAT_FRAGS, sizeof(*keys));
+	if (!keys)
+		keys = calloc(SFW_MAX_NAT_FRAGS, sizeof(*keys));
 	if (!keys) {
 		removed = sfw_fail(ENOMEM, "out of memory");
 		goto out;
@@ -61,7 +64,6 @@ int sfw_nat_frags_expire(int map_fd, __u64 now_ns)
 	n = (int)expired_keys(fd, now_ns, keys, SFW_MAX_NAT_FRAGS);
 	for (int i = 0; i < n; i++)
 		removed += record_expired(fd, &keys[i], now_ns) && !bpf_map_delete_elem(fd, &keys[i]);
-	free(keys);
 out:
 	if (map_fd < 0)
 		close(fd);

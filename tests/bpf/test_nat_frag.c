@@ -483,8 +483,9 @@ Test(nat_frag, a_full_nat_record_map_fails_closed_until_swept)
 /* One peer of a NAT session left fragmented datagrams unfinished as fast
  * as it could, a first fragment each and never a tail: its records filled
  * sfw_nat_frags, and every client's NAT datagram lost its tail until they
- * expired (review rvsplit, RVS-2). A pair makes at most its quota
- * (SFW_NAT_FRAG_PAIR_RATE a second, a second's worth at once); the rest
+ * expired (review rvsplit, RVS-2). A client and one peer make at most
+ * their quota (SFW_NAT_FRAG_PAIR_RATE a second, a second's worth at once,
+ * half the client's own); the rest
  * are refused and counted, and another server's answer still comes
  * through whole. */
 Test(nat_frag, one_peer_cannot_fill_the_nat_records)
