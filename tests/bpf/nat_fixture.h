@@ -24,6 +24,21 @@
 #define SERVER2 "203.0.113.4"
 #define FB_ADDR "203.0.113.1"   /* what source-nat interface translates to */
 
+/* A UDP port forward beside source NAT: untrust to trust permitted, the
+ * firewall's address port 8080 to CLIENT_B port 80 (the review tests of
+ * the NAT fragment records' quota) */
+#define NAT_FORWARD_8080_TO_B                                                                    \
+	"set security policies from-zone untrust to-zone trust policy in match source-address "  \
+	"any destination-address any application any\n"                                          \
+	"set security policies from-zone untrust to-zone trust policy in then permit\n"         \
+	"set security nat destination pool D address " CLIENT_B "/32 port 80\n"                  \
+	"set security nat destination rule-set DR from zone untrust\n"                           \
+	"set security nat destination rule-set DR rule W match destination-address " FB_ADDR   \
+	"/32\n"                                                                                   \
+	"set security nat destination rule-set DR rule W match destination-port 8080\n"         \
+	"set security nat destination rule-set DR rule W match protocol udp\n"                  \
+	"set security nat destination rule-set DR rule W then destination-nat pool D\n"
+
 static __u32 in_if, out_if;
 
 /* Sets the host's ephemeral range the datapath keeps NAT out of

@@ -125,14 +125,7 @@ Test(rvquota, a_spoofed_port_forward_client_spends_the_servers_quota)
 	int rc;
 
 	commit(NAT_HEAD_TEXT NAT_R1_INTERFACE
-	       "set security policies from-zone untrust to-zone trust policy in match source-address any destination-address any application any\n"
-	       "set security policies from-zone untrust to-zone trust policy in then permit\n"
-	       "set security nat destination pool D address " CLIENT_B "/32 port 80\n"
-	       "set security nat destination rule-set DR from zone untrust\n"
-	       "set security nat destination rule-set DR rule W match destination-address " FB_ADDR "/32\n"
-	       "set security nat destination rule-set DR rule W match destination-port 8080\n"
-	       "set security nat destination rule-set DR rule W match protocol udp\n"
-	       "set security nat destination rule-set DR rule W then destination-nat pool D\n");
+	       NAT_FORWARD_8080_TO_B);
 	host_ports(50000, 60999);
 	cr_assert_eq(run_at(in_if, &ua, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(port_at(&out, 0), 46200);
