@@ -129,7 +129,8 @@ static __always_inline bool sfw_frag_bucket_take(struct sfw_frag_work *w, __u32 
 }
 
 /* May record v's session's opener make one more NAT record, with the
- * session's peer? A token of the pair's bucket, then of the opener's.
+ * session's peer? A token of the pair's bucket, then of the opener's,
+ * then of the peer's.
  * The opener is the sender of an In wing's datagram and the other side
  * of an Out wing's (w->src_lo: the sender's side of the session key). */
 static __always_inline bool sfw_frag_quota_take(const struct sfw_frag *v, __u64 now)
@@ -148,16 +149,20 @@ static __always_inline bool sfw_frag_quota_take(const struct sfw_frag *v, __u64 
 	if (!sfw_frag_bucket_take(w, SFW_NAT_FRAG_PAIR_RATE, now))
 		return false;
 	__builtin_memset(&w->bucket.peer, 0, sizeof(w->bucket.peer));
-	return sfw_frag_bucket_take(w, SFW_NAT_FRAG_OPENER_RATE, now);
+	if (!sfw_frag_bucket_take(w, SFW_NAT_FRAG_OPENER_RATE, now))
+		return false;
+	w->bucket.peer = lo ? v->sess.addr_hi : v->sess.addr_lo;
+	__builtin_memset(&w->bucket.opener, 0, sizeof(w->bucket.opener));
+	return sfw_frag_bucket_take(w, SFW_NAT_FRAG_PEER_RATE, now);
 }
 
 /* The NAT record (or clash) in sfw_frag_scratch, of the datagram in
- * sfw_frag_key_scratch, into sfw_nat_frags; held: the hash holds the
- * identity already (sfw_frag_find found a NAT record or clash). A new
- * identity takes a token of its session's opener's quota, at XDP and at
- * tc alike (tc recording what XDP refused filled the hash: review
- * rvquota2, RQ2-1); a held one does not, the map not growing (include/
- * frag.h SFW_NAT_FRAG_OPENER_RATE). A record
+ * sfw_frag_key_scratch, into sfw_nat_frags; held: it takes the place of
+ * a NAT record or clash within its clash window, keeping its expiry. Any
+ * other takes a token of its session's quota, at XDP and at tc alike (tc
+ * recording what XDP refused filled the hash: review rvquota2, RQ2-1);
+ * a held one does not, the map neither growing nor kept longer
+ * (include/frag.h SFW_NAT_FRAG_OPENER_RATE). A record
  * refused (quota, full hash) is not made, nor left to an older one: its
  * later fragments are dropped. Returns 1 when refused. Looks its inputs
  * up again rather than take them: the call chain's stack has no room for
@@ -220,7 +225,7 @@ static __always_inline int sfw_frag_remember(const struct sfw_pkt *p,
 	struct sfw_session *s;
 	struct sfw_frag *v;
 	__u64 now, life;
-	bool young;
+	bool young, held;
 
 	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, key);
 	v = bpf_map_lookup_elem(&sfw_frag_scratch, &sfw_frag_slot);
@@ -259,9 +264,16 @@ static __always_inline int sfw_frag_remember(const struct sfw_pkt *p,
 		v->sender = was->sender;
 	v->expires_ns = now + sfw_frag_life_ns(v, k->family);
 	/* an identification met again (it wrapped) is a new datagram; in
-	 * one map only */
+	 * one map only. Taking the place of a NAT record within its clash
+	 * window (a clash marked, a first fragment sent again) is free and
+	 * renews nothing; any other NAT record takes its quota's token, or a
+	 * peer resending first fragments kept its records alive for nothing
+	 * (review rvquota3, RQ3-1) */
+	held = young && (was->nat || was->clash);
+	if (held)
+		v->expires_ns = was->expires_ns;
 	if (v->nat || v->clash)
-		return sfw_frag_put_nat(was && (was->nat || was->clash));
+		return sfw_frag_put_nat(held);
 	bpf_map_delete_elem(&SFW_MAP_NAT_FRAGS, k);
 	bpf_map_update_elem(&SFW_MAP_FRAGS, k, v, BPF_ANY);
 	return 0;

@@ -41,10 +41,11 @@
  * room for about 5,000 a second. */
 #define SFW_FRAG_NAT_TIMEOUT_S 2
 
-/* NAT records the sessions of one opener may make, and of those the
- * ones between it and one peer: two token buckets (struct
- * sfw_frag_bucket), each refilled at its rate a second and holding one
- * second's worth; every new NAT record takes a token of both, XDP's and
+/* NAT records the sessions of one opener may make, of those the ones
+ * between it and one peer, and the sessions of one peer with any opener:
+ * three token buckets (struct sfw_frag_bucket), each refilled at its
+ * rate a second and holding one second's worth; every new NAT record
+ * (and every one that renews a record's life) takes a token of each, XDP's and
  * tc's alike (a datagram XDP translated is recorded again at tc under
  * its translated identity: two records, two tokens). The opener is the
  * address that opened the sessions (the inside client of source NAT, the
@@ -55,7 +56,10 @@
  * answering a client, an outside client of a port forward) leaving
  * fragmented datagrams unfinished cannot fill it for everyone (review
  * rvsplit, RVS-2), and one peer at most half of that, so that it cannot
- * take all of its client's either. By opener and pair: not by sender, or
+ * take all of its client's either; one peer, with all the clients it
+ * has, at most 4,096, a quarter (review rvquota3, RQ3-2), which one client
+ * (at its pair's rate, a quarter of the peer's) cannot spend alone. By
+ * opener, pair and peer: not by sender alone, or
  * one client that makes a server send it fragments, or someone who spoofs
  * the server's address at a port forward, spent the server's bucket for
  * every client (review rvquota, RQ-2, RQ-3); not by pair alone, or one
@@ -64,6 +68,7 @@
  * interface; the datagram's later fragments are dropped (fail closed). */
 #define SFW_NAT_FRAG_OPENER_RATE (SFW_MAX_NAT_FRAGS / 32)
 #define SFW_NAT_FRAG_PAIR_RATE (SFW_NAT_FRAG_OPENER_RATE / 2)
+#define SFW_NAT_FRAG_PEER_RATE (SFW_NAT_FRAG_OPENER_RATE * 2)
 
 /* Buckets at once: an LRU, so a bucket evicted by many others starts
  * again full; 4,096 openers, each its eighth, could fill the hash
@@ -117,8 +122,8 @@ struct sfw_frag {
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_frag) == 64, "fragment ABI");
 
-/* A NAT record quota's bucket: an opener's (peer all zero) or the one of
- * an opener and a peer. */
+/* A NAT record quota's bucket: an opener's (peer all zero), a peer's
+ * (opener all zero) or the one of an opener and a peer. */
 struct sfw_frag_bucket {
 	union sfw_addr opener;
 	union sfw_addr peer;

@@ -168,13 +168,13 @@ Test(rvquota2, one_client_with_many_servers_fills_the_nat_records)
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	cr_assert_eq(run_at(in_if, &ub, &in, &out), FX_XDP_REDIRECT);
-	for (__u32 s = 0; s < SFW_MAX_NAT_FRAGS / SFW_NAT_FRAG_OPENER_RATE; s++) {
+	for (__u32 s = 0; s < SFW_MAX_NAT_FRAGS / SFW_NAT_FRAG_PAIR_RATE; s++) {
 		struct pb_spec a;
 
 		snprintf(dst, sizeof(dst), "203.0.113.%u", 100 + s);
 		a = udp(CLIENT_A, dst, 47300, 9);
 		a.payload = 1200;
-		for (__u32 id = 1; id <= SFW_NAT_FRAG_OPENER_RATE; id++) {
+		for (__u32 id = 1; id <= SFW_NAT_FRAG_PAIR_RATE; id++) {
 			a.ip_id = (__u16)id;
 			cr_assert_eq(pb_fragment(&a, FRAG_BYTES, fr, 4), 3);
 			rc = xdp_at(in_if, &fr[0], &tx);
