@@ -76,3 +76,82 @@ Test(rvquota4, a_refused_record_leaves_no_older_one_to_follow)
 	cr_expect(!((rc == FX_XDP_PASS || rc == FX_XDP_REDIRECT) && addr_at(&tx, 16) == a4(CLIENT_A)),
 		  "B's answer's tail went to client A (rc %d): the refused record left A's", rc);
 }
+
+/* Sends a first fragment of spec at ifindex: XDP's verdict. */
+static int first_at(__u32 ifindex, struct pb_spec *s, __u16 id)
+{
+	struct pb_pkt fr[4], tx;
+
+	s->ip_id = id;
+	s->payload = 1200;
+	cr_assert_eq(pb_fragment(s, FRAG_BYTES, fr, 4), 3);
+	return xdp_at(ifindex, &fr[0], &tx);
+}
+
+/* RQ4-2: sfw_frag_quota_take creates the pair's bucket before it asks
+ * the opener's, so a client whose opener bucket is spent still makes a
+ * new bucket (one LRU entry of 8,192) with every first fragment to a new
+ * peer: one inside client sending first fragments (its own, of 1,200
+ * bytes) to 9,000 addresses, all but its burst refused, flushes the
+ * quota's LRU in about a second of its link. The buckets it evicts
+ * restart full: here the pair of client A and SERVER1, which SERVER1
+ * had just spent (its answers to A, 256 records), so SERVER1 at once
+ * holds twice what docs/nat.md allows one peer of a client ("one peer at
+ * most half of its client's", 256 a second). Any drained bucket is
+ * refilled so, every second, for as long as the churn goes on; the
+ * bounds of the quota hold only while no one churns. With 1 address
+ * instead of 9,000 (no churn) SERVER1 gets ~15 more (what 60 ms
+ * refill): passes. */
+Test(rvquota4, one_client_cannot_flush_the_quota_buckets, .timeout = 120)
+{
+	struct pb_spec ua = udp(CLIENT_A, SERVER1, 48600, 53), r = udp(SERVER1, FB_ADDR, 53, 0);
+	struct pb_pkt in, out;
+	__u32 made = 0, id = 1, rcs[8] = { 0 };
+	char dst[32];
+
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	/* the 9,000 outside addresses: routed through SERVER1 */
+	cr_assert_eq(system("ip route add 45.0.0.0/16 via " SERVER1 " dev fb"), 0);
+	cr_assert_eq(run_at(in_if, &ua, &in, &out), FX_XDP_REDIRECT);
+	r.dport = port_at(&out, 0);
+	for (; id <= 2 * SFW_NAT_FRAG_PAIR_RATE; id++)
+		cr_assert_eq(first_at(out_if, &r, (__u16)id), FX_XDP_PASS);
+	made = map_count(SFW_STR(SFW_MAP_NAT_FRAGS));
+	cr_assert_leq(made, SFW_NAT_FRAG_PAIR_RATE + 8, "%u", made);
+	/* client B's first fragments to 9,000 outside addresses */
+	for (__u32 d = 0; d < 9000; d++) {
+		struct pb_spec b;
+
+		snprintf(dst, sizeof(dst), "45.%u.%u.%u", d / 65536, (d / 256) % 256, d % 256);
+		b = udp(CLIENT_B, dst, 48601, 9);
+		rcs[first_at(in_if, &b, 1) & 7]++;
+	}
+	cr_assert_eq(rcs[FX_XDP_PASS], 9000);
+	cr_log_info("B's buckets: the quota map holds %d; B refused %llu",
+		    map_count(SFW_STR(SFW_MAP_NAT_FRAG_QUOTA)),
+		    (unsigned long long)fx_counter_at(in_if, SFW_CNT_SFW_NAT_FRAG_REFUSED));
+	/* A asks again (the fixture's session map evicted its session) */
+	cr_assert_eq(run_at(in_if, &ua, &in, &out), FX_XDP_REDIRECT);
+	r.dport = port_at(&out, 0);
+	/* SERVER1's answers to A again, no more than a second later */
+	for (__u32 n = 0; n < 2 * SFW_NAT_FRAG_PAIR_RATE; n++, id++)
+		cr_assert_eq(first_at(out_if, &r, (__u16)id), FX_XDP_PASS);
+	made = 0;
+	{
+		int fd = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_FRAGS));
+		struct sfw_frag_key k, nk;
+		struct sfw_frag v;
+		void *at = NULL;
+
+		while (!bpf_map_get_next_key(fd, at, &nk)) {
+			k = nk;
+			at = &k;
+			if (!bpf_map_lookup_elem(fd, &k, &v) && k.src.v4 == a4(SERVER1))
+				made++;
+		}
+	}
+	cr_expect_leq(made, SFW_NAT_FRAG_PAIR_RATE + 64,
+		      "SERVER1 holds %u records with client A, its pair's burst %u", made,
+		      SFW_NAT_FRAG_PAIR_RATE);
+}
