@@ -112,6 +112,32 @@ struct {
  * limit at tc egress */
 static const __u32 sfw_frag_slot = 0;
 
+/* Names bucket i of record v's session in w->bucket (lo: the opener is
+ * the session key's lo side): 0 the opener's with its peer, 1 the
+ * opener's, 2 the peer's. Returns its rate a second. */
+static __always_inline __u32 sfw_frag_bucket_of(struct sfw_frag_work *w, const struct sfw_frag *v,
+						bool lo, int i)
+{
+	__builtin_memset(&w->bucket, 0, sizeof(w->bucket));
+	if (i != 2)
+		w->bucket.opener = lo ? v->sess.addr_lo : v->sess.addr_hi;
+	if (i != 1)
+		w->bucket.peer = lo ? v->sess.addr_hi : v->sess.addr_lo;
+	w->bucket.family = v->sess.family;
+	return i == 0 ? SFW_NAT_FRAG_PAIR_RATE : i == 1 ? SFW_NAT_FRAG_OPENER_RATE :
+							SFW_NAT_FRAG_PEER_RATE;
+}
+
+/* Has the bucket w->bucket names a token at rate a second? One not made
+ * yet is full. Changes nothing. */
+static __always_inline bool sfw_frag_bucket_has(struct sfw_frag_work *w, __u32 rate, __u64 now)
+{
+	struct sfw_frag_quota *q = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAG_QUOTA, &w->bucket);
+
+	return !q || sfw_credit_now(q->stamp_ns, q->credit_ns, SFW_NSEC_PER_SEC, now) >=
+		     SFW_NSEC_PER_SEC / rate;
+}
+
 /* A token of the bucket w->bucket names at rate a second, a new
  * bucket's full. */
 static __always_inline bool sfw_frag_bucket_take(struct sfw_frag_work *w, __u32 rate, __u64 now)
@@ -129,10 +155,13 @@ static __always_inline bool sfw_frag_bucket_take(struct sfw_frag_work *w, __u32 
 }
 
 /* May record v's session's opener make one more NAT record, with the
- * session's peer? A token of the pair's bucket, then of the opener's,
- * then of the peer's.
- * The opener is the sender of an In wing's datagram and the other side
- * of an Out wing's (w->src_lo: the sender's side of the session key). */
+ * session's peer? A token of each of the three buckets (the pair's, the
+ * opener's, the peer's), taken only when all three have one: a bucket is
+ * made or spent by a record that is made, so that a refused opener
+ * cannot churn the buckets' LRU, whose evicted buckets come back full
+ * (review rvquota4, RQ4-2). The opener is the sender of an In wing's
+ * datagram and the other side of an Out wing's (w->src_lo: the sender's
+ * side of the session key). */
 static __always_inline bool sfw_frag_quota_take(const struct sfw_frag *v, __u64 now)
 {
 	struct sfw_frag_work *w;
@@ -142,18 +171,23 @@ static __always_inline bool sfw_frag_quota_take(const struct sfw_frag *v, __u64 
 	if (!w)
 		return false;
 	lo = (v->dir == SFW_WING_IN) == !!w->src_lo;
-	__builtin_memset(&w->bucket, 0, sizeof(w->bucket));
-	w->bucket.opener = lo ? v->sess.addr_lo : v->sess.addr_hi;
-	w->bucket.peer = lo ? v->sess.addr_hi : v->sess.addr_lo;
-	w->bucket.family = v->sess.family;
-	if (!sfw_frag_bucket_take(w, SFW_NAT_FRAG_PAIR_RATE, now))
-		return false;
-	__builtin_memset(&w->bucket.peer, 0, sizeof(w->bucket.peer));
-	if (!sfw_frag_bucket_take(w, SFW_NAT_FRAG_OPENER_RATE, now))
-		return false;
-	w->bucket.peer = lo ? v->sess.addr_hi : v->sess.addr_lo;
-	__builtin_memset(&w->bucket.opener, 0, sizeof(w->bucket.opener));
-	return sfw_frag_bucket_take(w, SFW_NAT_FRAG_PEER_RATE, now);
+	for (int i = 0; i < 3; i++)
+		if (!sfw_frag_bucket_has(w, sfw_frag_bucket_of(w, v, lo, i), now))
+			return false;
+	for (int i = 0; i < 3; i++)
+		if (!sfw_frag_bucket_take(w, sfw_frag_bucket_of(w, v, lo, i), now))
+			return false;
+	return true;
+}
+
+/* Deletes the NAT record of datagram k unless it is a clash: a record
+ * refused leaves no older one for its later fragments to follow. */
+static __always_inline void sfw_frag_drop_older(const struct sfw_frag_key *k)
+{
+	const struct sfw_frag *nat = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAGS, k);
+
+	if (nat && !nat->clash)
+		bpf_map_delete_elem(&SFW_MAP_NAT_FRAGS, k);
 }
 
 /* The NAT record (or clash) in sfw_frag_scratch, of the datagram in
@@ -177,8 +211,14 @@ static __always_inline int sfw_frag_put_nat(bool held)
 	if (!k || !v)
 		return 1;
 	bpf_map_delete_elem(&SFW_MAP_FRAGS, k);
-	if (!held && !sfw_frag_quota_take(v, bpf_ktime_get_coarse_ns()))
+	if (!held && !sfw_frag_quota_take(v, bpf_ktime_get_coarse_ns())) {
+		/* an older record (of an sfw that kept them 30 s) would send
+		 * this datagram's tail to its client (review rvquota4, RQ4-1) */
+		k = bpf_map_lookup_elem(&sfw_frag_key_scratch, &sfw_frag_slot);
+		if (k)
+			sfw_frag_drop_older(k);
 		return 1;
+	}
 	v = bpf_map_lookup_elem(&sfw_frag_scratch, &sfw_frag_slot);
 	k = bpf_map_lookup_elem(&sfw_frag_key_scratch, &sfw_frag_slot);
 	if (!v || !k)
@@ -193,8 +233,7 @@ static __always_inline int sfw_frag_put_nat(bool held)
 		nat->clash = 1;
 		return 0;
 	}
-	if (nat)
-		bpf_map_delete_elem(&SFW_MAP_NAT_FRAGS, k);
+	sfw_frag_drop_older(k);
 	return 1;
 }
 

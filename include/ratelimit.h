@@ -33,18 +33,24 @@ struct sfw_rate_bucket {
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_rate_bucket) == 32, "rate bucket ABI");
 
-/* A token bucket kept as time credit: brought up to now (one ns of credit
- * a ns, at most burst_ns), then cost_ns taken when there is that much: 1
- * taken, 0 not. Shared by the buckets above and the NAT fragment quota
- * (include/frag.h). A stamp ahead of now (another CPU's, on a shared
- * bucket) must not wrap into a full bucket. */
+/* A token bucket kept as time credit: one ns of credit a ns since
+ * stamp_ns, at most burst_ns. A stamp ahead of now (another CPU's, on a
+ * shared bucket) must not wrap into a full bucket. */
+static inline __u64 sfw_credit_now(__u64 stamp_ns, __u64 credit_ns, __u64 burst_ns, __u64 now)
+{
+	__u64 credit = credit_ns + (now > stamp_ns ? now - stamp_ns : 0);
+
+	return credit > burst_ns ? burst_ns : credit;
+}
+
+/* The bucket brought up to now, then cost_ns taken when there is that
+ * much: 1 taken, 0 not. Shared by the buckets above and the NAT fragment
+ * quota (include/frag.h). */
 static inline int sfw_credit_take(__u64 *stamp_ns, __u64 *credit_ns, __u64 cost_ns,
 				  __u64 burst_ns, __u64 now)
 {
-	__u64 credit = *credit_ns + (now > *stamp_ns ? now - *stamp_ns : 0);
+	__u64 credit = sfw_credit_now(*stamp_ns, *credit_ns, burst_ns, now);
 
-	if (credit > burst_ns)
-		credit = burst_ns;
 	*stamp_ns = now > *stamp_ns ? now : *stamp_ns;
 	if (credit < cost_ns) {
 		*credit_ns = credit;
