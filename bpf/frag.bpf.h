@@ -64,15 +64,16 @@ static __always_inline void sfw_frag_key_of(const struct sfw_pkt *p, struct sfw_
 	k->pad = 0;
 }
 
-/* How long record d of a datagram of family lives: NAT's and clashes
- * SFW_FRAG_NAT_TIMEOUT_S, the rest as long as the receiver's reassembly
- * keeps a datagram. */
+/* How long a record that is neither NAT's nor a clash lives: as long as
+ * the receiver's reassembly keeps a datagram of family. */
 static __always_inline __u64 sfw_frag_plain_life_ns(__u8 family)
 {
 	return SFW_NSEC_PER_SEC * (family == SFW_FAMILY_INET ? SFW_FRAG_TIMEOUT_INET_S :
 				   SFW_FRAG_TIMEOUT_INET6_S);
 }
 
+/* How long record d of a datagram of family lives: NAT's and clashes
+ * SFW_FRAG_NAT_TIMEOUT_S, the rest the plain life. */
 static __always_inline __u64 sfw_frag_life_ns(const struct sfw_frag *d, __u8 family)
 {
 	return d->nat || d->clash ? SFW_NSEC_PER_SEC * SFW_FRAG_NAT_TIMEOUT_S :
@@ -180,8 +181,10 @@ static __always_inline bool sfw_frag_quota_take(const struct sfw_frag *v, __u64 
 	return true;
 }
 
-/* Deletes the NAT record of datagram k unless it is a clash: a record
- * refused leaves no older one for its later fragments to follow. */
+/* Deletes the NAT record of datagram k unless it is a clash, which
+ * stays to refuse both datagrams: a datagram refused (its record, or its
+ * first fragment) leaves no older record for its later fragments to
+ * follow. */
 static __always_inline void sfw_frag_drop_older(const struct sfw_frag_key *k)
 {
 	const struct sfw_frag *nat = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAGS, k);
@@ -344,17 +347,12 @@ __noinline int sfw_frag_record(const struct sfw_pkt *p, const struct sfw_session
  * then find no record (per-CPU key: tc's frame is at its edge). */
 static __always_inline void sfw_frag_forget(const struct sfw_pkt *p)
 {
-	const struct sfw_frag *d;
-	struct sfw_frag_key *k;
-	__u32 zero = 0;
+	struct sfw_frag_key *k = bpf_map_lookup_elem(&sfw_frag_key_scratch, &sfw_frag_slot);
 
-	k = bpf_map_lookup_elem(&sfw_frag_key_scratch, &zero);
 	if (!k)
 		return;
 	sfw_frag_key_of(p, k);
-	d = bpf_map_lookup_elem(&SFW_MAP_NAT_FRAGS, k);
-	if (d && !d->clash)
-		bpf_map_delete_elem(&SFW_MAP_NAT_FRAGS, k);
+	sfw_frag_drop_older(k);
 	bpf_map_delete_elem(&SFW_MAP_FRAGS, k);
 }
 
