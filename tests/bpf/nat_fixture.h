@@ -342,4 +342,25 @@ static SUITE_UNUSED int tc_at(__u32 ifindex, __u32 ingress, const struct pb_pkt 
 	return (int)t.retval;
 }
 
+/* The fragment tests' cut: a 1,200-byte answer in three fragments */
+#define NAT_FRAG_BYTES 512
+
+/* Opens ua's and ub's sessions from the clients' side, then cuts their
+ * servers' 1,200-byte answers ra and rb, both under IP id `id`, into
+ * fa[0..3) and fb[0..3): two datagrams of one identity, as two answers
+ * that collide are. */
+static SUITE_UNUSED void two_answers_one_id(const struct pb_spec *ua, const struct pb_spec *ub,
+					    struct pb_spec *ra, struct pb_spec *rb, __u16 id,
+					    struct pb_pkt fa[4], struct pb_pkt fb[4])
+{
+	struct pb_pkt in, out;
+
+	cr_assert_eq(run_at(in_if, ua, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(run_at(in_if, ub, &in, &out), FX_XDP_REDIRECT);
+	ra->payload = rb->payload = 1200;
+	ra->ip_id = rb->ip_id = id;
+	cr_assert_eq(pb_fragment(ra, NAT_FRAG_BYTES, fa, 4), 3);
+	cr_assert_eq(pb_fragment(rb, NAT_FRAG_BYTES, fb, 4), 3);
+}
+
 #endif

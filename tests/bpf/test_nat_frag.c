@@ -21,7 +21,6 @@
 
 TestSuite(nat_frag, .init = nat_setup, .fini = suite_teardown);
 
-#define FRAG_BYTES 512
 
 static int tc_forwarded(const struct pb_pkt *in, struct pb_pkt *out)
 {
@@ -34,7 +33,7 @@ static int tc_forwarded(const struct pb_pkt *in, struct pb_pkt *out)
 static int client_sends(const struct pb_spec *big, struct pb_pkt *tx)
 {
 	struct pb_pkt fr[4], up;
-	int n = pb_fragment(big, FRAG_BYTES, fr, 4);
+	int n = pb_fragment(big, NAT_FRAG_BYTES, fr, 4);
 
 	cr_assert_eq(n, 3);
 	for (int i = 0; i < n; i++) {
@@ -124,7 +123,7 @@ Test(nat_frag, server_fragmented_reply_reaches_the_client)
 	cr_assert_eq(port_at(&out, 0), 44300, "the client's own port kept");
 	r.payload = 3000;   /* an EDNS answer's size: 6 fragments */
 	r.ip_id = 303;
-	n = pb_fragment(&r, FRAG_BYTES, fr, 8);
+	n = pb_fragment(&r, NAT_FRAG_BYTES, fr, 8);
 	cr_assert_eq(n, 6);
 	for (int i = 0; i < n; i++) {
 		cr_assert_eq(xdp_at(out_if, &fr[i], &tx[i]), FX_XDP_PASS, "fragment %d up", i);
@@ -169,7 +168,7 @@ Test(nat_frag, fragmented_echo_both_ways)
 	rep.icmp_type = SFW_ICMP_ECHOREPLY;
 	rep.icmp_id = id;
 	rep.ip_id = 305;
-	cr_assert_eq(pb_fragment(&rep, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(&rep, NAT_FRAG_BYTES, fr, 4), 3);
 	for (int i = 0; i < 3; i++) {
 		cr_assert_eq(xdp_at(out_if, &fr[i], &back[i]), FX_XDP_PASS, "reply fragment %d", i);
 		cr_assert_eq(addr_at(&back[i], 16), a4(CLIENT_A));
@@ -191,7 +190,7 @@ Test(nat_frag, first_fragment_toward_an_unattached_egress_makes_nothing)
 	cr_assert_eq(fx_mark_attached(in_if), 0);   /* fb not: nothing translates there */
 	big.payload = 1200;
 	big.ip_id = 310;
-	cr_assert_eq(pb_fragment(&big, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(&big, NAT_FRAG_BYTES, fr, 4), 3);
 	cr_assert_eq(xdp_at(in_if, &fr[0], &up), FX_XDP_DROP);
 	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
 	cr_assert_eq(fx_session_count(), 0, "no session and no alias");
@@ -210,7 +209,7 @@ Test(nat_frag, reply_later_fragment_without_its_first_dropped)
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
 	r.payload = 1200;
 	r.ip_id = 306;
-	cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(&r, NAT_FRAG_BYTES, fr, 4), 3);
 	cr_assert_eq(xdp_at(out_if, &fr[1], &out), FX_XDP_DROP);
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_NO_FIRST), 1);
 }
@@ -230,7 +229,7 @@ Test(nat_frag, client_later_fragment_toward_an_unattached_egress_refused)
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	big.payload = 1200;
 	big.ip_id = 307;
-	cr_assert_eq(pb_fragment(&big, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(&big, NAT_FRAG_BYTES, fr, 4), 3);
 	cr_assert_eq(xdp_at(in_if, &fr[0], &up), FX_XDP_PASS);
 	/* fb detached meanwhile: nothing would translate there */
 	fb.ifindex = out_if;
@@ -253,14 +252,9 @@ Test(nat_frag, colliding_replies_misdeliver_nothing)
 {
 	struct pb_spec ua = udp(CLIENT_A, SERVER1, 45200, 53), ub = udp(CLIENT_B, SERVER1, 45201, 53);
 	struct pb_spec ra = udp(SERVER1, FB_ADDR, 53, 45200), rb = udp(SERVER1, FB_ADDR, 53, 45201);
-	struct pb_pkt in, out, fa_[4], fb_[4], tx;
+	struct pb_pkt fa_[4], fb_[4], tx;
 
-	cr_assert_eq(run_at(in_if, &ua, &in, &out), FX_XDP_REDIRECT);
-	cr_assert_eq(run_at(in_if, &ub, &in, &out), FX_XDP_REDIRECT);
-	ra.payload = rb.payload = 1200;
-	ra.ip_id = rb.ip_id = 902;
-	cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fa_, 4), 3);
-	cr_assert_eq(pb_fragment(&rb, FRAG_BYTES, fb_, 4), 3);
+	two_answers_one_id(&ua, &ub, &ra, &rb, 902, fa_, fb_);
 	cr_assert_eq(xdp_at(out_if, &fa_[0], &tx), FX_XDP_PASS);
 	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_A));
 	cr_assert_eq(xdp_at(out_if, &fb_[0], &tx), FX_XDP_PASS);
@@ -292,8 +286,8 @@ Test(nat_frag, a_nat_record_takes_no_host_datagrams_tail)
 	cr_assert_eq(tc_at(out_if, 0, &in, &out), FX_TC_OK, "the host's own query");
 	hr.payload = ra.payload = 1200;
 	hr.ip_id = ra.ip_id = 906;
-	cr_assert_eq(pb_fragment(&hr, FRAG_BYTES, fh, 4), 3);
-	cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fa_, 4), 3);
+	cr_assert_eq(pb_fragment(&hr, NAT_FRAG_BYTES, fh, 4), 3);
+	cr_assert_eq(pb_fragment(&ra, NAT_FRAG_BYTES, fa_, 4), 3);
 	cr_assert_eq(xdp_at(out_if, &fh[0], &tx), FX_XDP_PASS);
 	cr_assert_eq(addr_at(&tx, 16), a4(FB_ADDR));
 	cr_assert_eq(xdp_at(out_if, &fa_[0], &tx), FX_XDP_PASS);
@@ -312,7 +306,7 @@ static void answer_in_three(const struct pb_spec *u, __u16 id, struct pb_pkt fr[
 	cr_assert_eq(run_at(in_if, u, &in, &out), FX_XDP_REDIRECT);
 	r.payload = 1200;
 	r.ip_id = id;
-	cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(&r, NAT_FRAG_BYTES, fr, 4), 3);
 }
 
 /* The session cleared between the answer's first and later fragments:
@@ -342,10 +336,10 @@ Test(nat_frag, later_fragments_from_the_other_zone_dropped)
 	r.payload = big.payload = 1200;
 	r.ip_id = 904;
 	big.ip_id = 905;
-	cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(&r, NAT_FRAG_BYTES, fr, 4), 3);
 	cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
 	cr_assert_eq(xdp_at(in_if, &fr[1], &tx), FX_XDP_DROP, "the answer's tail from the LAN");
-	cr_assert_eq(pb_fragment(&big, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(&big, NAT_FRAG_BYTES, fr, 4), 3);
 	cr_assert_eq(xdp_at(in_if, &fr[0], &tx), FX_XDP_PASS);
 	cr_assert_eq(xdp_at(out_if, &fr[1], &tx), FX_XDP_DROP, "the client's tail from the WAN");
 }
@@ -376,15 +370,10 @@ Test(nat_frag, a_clash_gives_way_to_a_new_datagram_seconds_later)
 {
 	struct pb_spec ua = udp(CLIENT_A, SERVER1, 45210, 53), ub = udp(CLIENT_B, SERVER1, 45211, 53);
 	struct pb_spec ra = udp(SERVER1, FB_ADDR, 53, 45210), rb = udp(SERVER1, FB_ADDR, 53, 45211);
-	struct pb_pkt in, out, fa_[4], fb_[4], tx;
+	struct pb_pkt fa_[4], fb_[4], tx;
 	int rc;
 
-	cr_assert_eq(run_at(in_if, &ua, &in, &out), FX_XDP_REDIRECT);
-	cr_assert_eq(run_at(in_if, &ub, &in, &out), FX_XDP_REDIRECT);
-	ra.payload = rb.payload = 1200;
-	ra.ip_id = rb.ip_id = 903;
-	cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fa_, 4), 3);
-	cr_assert_eq(pb_fragment(&rb, FRAG_BYTES, fb_, 4), 3);
+	two_answers_one_id(&ua, &ub, &ra, &rb, 903, fa_, fb_);
 	cr_assert_eq(xdp_at(out_if, &fa_[0], &tx), FX_XDP_PASS);
 	cr_assert_eq(xdp_at(out_if, &fb_[0], &tx), FX_XDP_PASS);
 	cr_assert_eq(xdp_at(out_if, &fa_[1], &tx), FX_XDP_DROP, "the clash");
@@ -410,24 +399,19 @@ Test(nat_frag, a_flood_of_first_fragments_evicts_no_nat_record)
 	struct pb_spec ua = udp(CLIENT_A, SERVER1, 45200, 53), ub = udp(CLIENT_B, SERVER1, 45201, 53);
 	struct pb_spec ra = udp(SERVER1, FB_ADDR, 53, 45200), rb = udp(SERVER1, FB_ADDR, 53, 45201);
 	struct pb_spec fl = udp(CLIENT_B, SERVER2, 45300, 53);
-	struct pb_pkt in, out, fa_[4], fb_[4], ff[4], tx;
+	struct pb_pkt fa_[4], fb_[4], ff[4], tx;
 	int rc;
 
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
-	cr_assert_eq(run_at(in_if, &ua, &in, &out), FX_XDP_REDIRECT);
-	cr_assert_eq(run_at(in_if, &ub, &in, &out), FX_XDP_REDIRECT);
-	ra.payload = rb.payload = 1200;
-	ra.ip_id = rb.ip_id = 902;
-	cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fa_, 4), 3);
-	cr_assert_eq(pb_fragment(&rb, FRAG_BYTES, fb_, 4), 3);
+	two_answers_one_id(&ua, &ub, &ra, &rb, 902, fa_, fb_);
 	cr_assert_eq(xdp_at(out_if, &fa_[0], &tx), FX_XDP_PASS);
 	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_A));
 	/* B floods first fragments of its own datagrams */
 	fl.payload = 600;
 	for (__u32 id = 0; id < SFW_MAX_FRAGS; id++) {
 		fl.ip_id = (__u16)id;
-		cr_assert_eq(pb_fragment(&fl, FRAG_BYTES, ff, 4), 2);
+		cr_assert_eq(pb_fragment(&fl, NAT_FRAG_BYTES, ff, 4), 2);
 		rc = xdp_at(in_if, &ff[0], &tx);
 		cr_assert_eq(rc, FX_XDP_PASS, "flood %u: %d", id, rc);
 	}
@@ -461,7 +445,7 @@ Test(nat_frag, a_full_nat_record_map_fails_closed_until_swept)
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
 	r.payload = 1200;
 	r.ip_id = 911;
-	cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(&r, NAT_FRAG_BYTES, fr, 4), 3);
 	cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS, "the first fragment is judged");
 	cr_assert_eq(xdp_at(out_if, &fr[1], &tx), FX_XDP_DROP, "no record: its tail dropped");
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_ERR_FRAG_NO_FIRST), 1);
@@ -474,7 +458,7 @@ Test(nat_frag, a_full_nat_record_map_fails_closed_until_swept)
 	cr_assert_eq(sfw_nat_frags_expire(fd, sfw_coarse_now_ns()), SFW_MAX_NAT_FRAGS - 1);
 	cr_assert_eq(bpf_map_lookup_elem(fd, &k, &v), 0, "the live record kept");
 	r.ip_id = 912;
-	cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(&r, NAT_FRAG_BYTES, fr, 4), 3);
 	cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
 	cr_assert_eq(xdp_at(out_if, &fr[1], &tx), FX_XDP_PASS, "recorded again");
 	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_A));
@@ -501,11 +485,11 @@ Test(nat_frag, one_peer_cannot_fill_the_nat_records)
 	ra.payload = rb.payload = 1200;
 	for (__u32 id = 0; id < SFW_MAX_NAT_FRAGS; id++) {
 		ra.ip_id = (__u16)id;
-		cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fa_, 4), 3);
+		cr_assert_eq(pb_fragment(&ra, NAT_FRAG_BYTES, fa_, 4), 3);
 		cr_assert_eq(xdp_at(out_if, &fa_[0], &tx), FX_XDP_PASS, "first fragment %u", id);
 	}
 	rb.ip_id = 7;
-	cr_assert_eq(pb_fragment(&rb, FRAG_BYTES, fb_, 4), 3);
+	cr_assert_eq(pb_fragment(&rb, NAT_FRAG_BYTES, fb_, 4), 3);
 	cr_assert_eq(xdp_at(out_if, &fb_[0], &tx), FX_XDP_PASS);
 	rc = xdp_at(out_if, &fb_[1], &tx);
 	cr_assert_eq(rc, FX_XDP_PASS, "the other answer's tail (rc %d, no first %llu)", rc,

@@ -15,7 +15,6 @@
 
 TestSuite(rvquota, .init = nat_setup, .fini = suite_teardown);
 
-#define FRAG_BYTES 512
 
 /* RQ-1: a source NAT reply that its server fragmented is judged and
  * translated in XDP (record (server, public address, id)) and goes up to
@@ -41,7 +40,7 @@ Test(rvquota, a_snat_reply_costs_its_server_one_token)
 	r.payload = 1200;
 	for (__u32 id = 1; id <= n; id++) {
 		r.ip_id = (__u16)id;
-		cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+		cr_assert_eq(pb_fragment(&r, NAT_FRAG_BYTES, fr, 4), 3);
 		cr_assert_eq(xdp_at(out_if, &fr[0], &up), FX_XDP_PASS, "first fragment %u", id);
 		cr_assert_eq(addr_at(&up, 16), a4(CLIENT_A));
 		cr_assert_eq(tc_at(in_if, out_if, &up, &tx), FX_TC_OK, "first fragment %u sent", id);
@@ -71,7 +70,7 @@ static void b_drains_server1(__u16 port, __u32 n)
 	r.payload = 1200;
 	for (__u32 id = 1; id <= n; id++) {
 		r.ip_id = (__u16)id;
-		cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+		cr_assert_eq(pb_fragment(&r, NAT_FRAG_BYTES, fr, 4), 3);
 		cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
 	}
 }
@@ -85,7 +84,7 @@ static void a_answer_whole(struct pb_spec *r, __u16 id)
 
 	r->payload = 1200;
 	r->ip_id = id;
-	cr_assert_eq(pb_fragment(r, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(r, NAT_FRAG_BYTES, fr, 4), 3);
 	cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
 	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_A));
 	rc = xdp_at(out_if, &fr[1], &tx);
@@ -133,7 +132,7 @@ Test(rvquota, a_spoofed_port_forward_client_spends_the_servers_quota)
 	sp.payload = 1200;
 	for (__u32 id = 1; id <= 2 * SFW_NAT_FRAG_OPENER_RATE; id++) {
 		sp.ip_id = (__u16)(1000 + id);
-		cr_assert_eq(pb_fragment(&sp, FRAG_BYTES, fr, 4), 3);
+		cr_assert_eq(pb_fragment(&sp, NAT_FRAG_BYTES, fr, 4), 3);
 		rc = xdp_at(out_if, &fr[0], &tx);
 		cr_assert(rc == FX_XDP_PASS || rc == FX_XDP_REDIRECT, "spoofed first fragment %u: %d",
 			  id, rc);
@@ -159,7 +158,7 @@ Test(rvquota, one_refused_datagram_counts_once)
 	ra.payload = 1200;
 	for (__u32 id = 1; id <= 2 * SFW_NAT_FRAG_OPENER_RATE; id++) {
 		ra.ip_id = (__u16)(10000 + id);
-		cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fr, 4), 3);
+		cr_assert_eq(pb_fragment(&ra, NAT_FRAG_BYTES, fr, 4), 3);
 		cr_assert_eq(xdp_at(out_if, &fr[0], &up), FX_XDP_PASS);
 	}
 	cr_assert_gt(fx_counter_at(out_if, SFW_CNT_SFW_NAT_FRAG_REFUSED), 0, "A's pair drained");
@@ -167,7 +166,7 @@ Test(rvquota, one_refused_datagram_counts_once)
 	at_tc = fx_counter_at(in_if, SFW_CNT_SFW_NAT_FRAG_REFUSED);
 	ra.payload = 1200;
 	ra.ip_id = 9;
-	cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(&ra, NAT_FRAG_BYTES, fr, 4), 3);
 	cr_assert_eq(xdp_at(out_if, &fr[0], &up), FX_XDP_PASS);
 	cr_assert_eq(tc_at(in_if, out_if, &up, &tx), FX_TC_OK);
 	at_xdp = fx_counter_at(out_if, SFW_CNT_SFW_NAT_FRAG_REFUSED) - at_xdp;
@@ -204,7 +203,7 @@ Test(rvquota, a_record_from_before_the_upgrade_is_no_clash_3_s_later)
 	cr_assert_eq(bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST), 0);
 	rb.payload = 1200;
 	rb.ip_id = 931;
-	cr_assert_eq(pb_fragment(&rb, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(&rb, NAT_FRAG_BYTES, fr, 4), 3);
 	cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
 	rc = xdp_at(out_if, &fr[1], &tx);
 	cr_expect_eq(rc, FX_XDP_PASS, "B's answer taken for a clash with a record 3 s old (rc %d, "
@@ -224,11 +223,11 @@ Test(rvquota, a_spent_bucket_still_marks_a_clash)
 	cr_assert_eq(run_at(in_if, &ua, &in, &out), FX_XDP_REDIRECT);
 	ra.payload = rb.payload = 1200;
 	ra.ip_id = rb.ip_id = 60000;
-	cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fa_, 4), 3);
+	cr_assert_eq(pb_fragment(&ra, NAT_FRAG_BYTES, fa_, 4), 3);
 	cr_assert_eq(xdp_at(out_if, &fa_[0], &tx), FX_XDP_PASS);
 	b_drains_server1(46501, 2 * SFW_NAT_FRAG_OPENER_RATE);
 	cr_assert_geq(fx_counter_at(out_if, SFW_CNT_SFW_NAT_FRAG_REFUSED), 200);
-	cr_assert_eq(pb_fragment(&rb, FRAG_BYTES, fb_, 4), 3);
+	cr_assert_eq(pb_fragment(&rb, NAT_FRAG_BYTES, fb_, 4), 3);
 	cr_assert_eq(xdp_at(out_if, &fb_[0], &tx), FX_XDP_PASS);
 	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_B));
 	cr_assert_eq(xdp_at(out_if, &fa_[1], &tx), FX_XDP_DROP, "A's tail went on");

@@ -17,7 +17,6 @@
 
 TestSuite(rvquota2, .init = nat_setup, .fini = suite_teardown);
 
-#define FRAG_BYTES 512
 
 /* SERVER2's 1,200-byte answer to CLIENT_A under id 7, through XDP and tc
  * egress as the stack forwards it: its tail must reach A. */
@@ -30,7 +29,7 @@ static void another_pair_answers_whole(void)
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
 	r.payload = 1200;
 	r.ip_id = 7;
-	cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(&r, NAT_FRAG_BYTES, fr, 4), 3);
 	cr_assert_eq(xdp_at(out_if, &fr[0], &up), FX_XDP_PASS);
 	cr_assert_eq(addr_at(&up, 16), a4(CLIENT_A));
 	cr_assert_eq(tc_at(in_if, out_if, &up, &tx), FX_TC_OK);
@@ -66,7 +65,7 @@ Test(rvquota2, one_server_fills_the_nat_records_through_tc)
 	r.payload = 1200;
 	for (__u32 id = 1; id <= SFW_MAX_NAT_FRAGS; id++) {
 		r.ip_id = (__u16)id;
-		cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+		cr_assert_eq(pb_fragment(&r, NAT_FRAG_BYTES, fr, 4), 3);
 		cr_assert_eq(xdp_at(out_if, &fr[0], &up), FX_XDP_PASS, "first fragment %u", id);
 		cr_assert_eq(tc_at(in_if, out_if, &up, &tx), FX_TC_OK, "first fragment %u sent", id);
 	}
@@ -95,7 +94,7 @@ Test(rvquota2, one_port_forward_client_fills_the_nat_records_through_tc)
 	sp.payload = 1200;
 	for (__u32 id = 1; id <= SFW_MAX_NAT_FRAGS; id++) {
 		sp.ip_id = (__u16)id;
-		cr_assert_eq(pb_fragment(&sp, FRAG_BYTES, fr, 4), 3);
+		cr_assert_eq(pb_fragment(&sp, NAT_FRAG_BYTES, fr, 4), 3);
 		rc = xdp_at(out_if, &fr[0], &up);
 		cr_assert_eq(rc, FX_XDP_PASS, "first fragment %u: %d", id, rc);
 		cr_assert_eq(addr_at(&up, 16), a4(CLIENT_B), "translated to the server");
@@ -122,16 +121,11 @@ Test(rvquota2, a_record_from_before_the_upgrade_still_clashes)
 	struct pb_spec ra = udp(SERVER1, FB_ADDR, 53, 47100), rb = udp(SERVER1, FB_ADDR, 53, 47101);
 	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_NAT_FRAGS));
 	struct sfw_frag_key k = { .proto = SFW_IPPROTO_UDP, .family = SFW_FAMILY_INET };
-	struct pb_pkt in, out, fa_[4], fb_[4], tx;
+	struct pb_pkt fa_[4], fb_[4], tx;
 	struct sfw_frag v;
 	int rc;
 
-	cr_assert_eq(run_at(in_if, &ua, &in, &out), FX_XDP_REDIRECT);
-	cr_assert_eq(run_at(in_if, &ub, &in, &out), FX_XDP_REDIRECT);
-	ra.payload = rb.payload = 1200;
-	ra.ip_id = rb.ip_id = 941;
-	cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fa_, 4), 3);
-	cr_assert_eq(pb_fragment(&rb, FRAG_BYTES, fb_, 4), 3);
+	two_answers_one_id(&ua, &ub, &ra, &rb, 941, fa_, fb_);
 	/* A's answer's first fragment, recorded by the sfw before the
 	 * upgrade half a second ago: 30 s of life, 29.5 s to go */
 	cr_assert_eq(xdp_at(out_if, &fa_[0], &tx), FX_XDP_PASS);

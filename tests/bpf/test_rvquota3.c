@@ -16,7 +16,6 @@
 
 TestSuite(rvquota3, .init = nat_setup, .fini = suite_teardown);
 
-#define FRAG_BYTES 512
 
 static void nap_ms(long ms)
 {
@@ -52,13 +51,13 @@ Test(rvquota3, a_peer_cannot_keep_its_records_by_resending_them, .timeout = 120)
 		/* new datagrams while the bucket pays */
 		for (__u32 n = 0; n < 64; n++, next++) {
 			r.ip_id = (__u16)next;
-			cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+			cr_assert_eq(pb_fragment(&r, NAT_FRAG_BYTES, fr, 4), 3);
 			cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
 		}
 		/* every earlier one again: held, free, two more seconds */
 		for (__u32 id = 1; id < next; id++) {
 			r.ip_id = (__u16)id;
-			cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+			cr_assert_eq(pb_fragment(&r, NAT_FRAG_BYTES, fr, 4), 3);
 			cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
 		}
 		sfw_nat_frags_expire(fd, sfw_coarse_now_ns());
@@ -99,7 +98,7 @@ Test(rvquota3, one_server_with_many_clients_cannot_fill_the_nat_records)
 		r.dport = port_at(&out, 0);
 		for (__u32 id = 1; id <= SFW_NAT_FRAG_PAIR_RATE; id++) {
 			r.ip_id = (__u16)(c * SFW_NAT_FRAG_PAIR_RATE + id);
-			cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+			cr_assert_eq(pb_fragment(&r, NAT_FRAG_BYTES, fr, 4), 3);
 			cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
 		}
 	}
@@ -108,7 +107,7 @@ Test(rvquota3, one_server_with_many_clients_cannot_fill_the_nat_records)
 	cr_assert_eq(run_at(in_if, &ua, &in, &out), FX_XDP_REDIRECT);
 	ra.dport = port_at(&out, 0);
 	ra.ip_id = 7;
-	cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(&ra, NAT_FRAG_BYTES, fr, 4), 3);
 	cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
 	rc = xdp_at(out_if, &fr[1], &tx);
 	cr_expect_eq(rc, FX_XDP_PASS, "another pair's answer lost its tail (rc %d): one server "
@@ -142,7 +141,7 @@ Test(rvquota3, one_client_with_64_servers_is_held_to_its_opener_bucket)
 		a.payload = 1200;
 		for (__u32 id = 1; id <= SFW_NAT_FRAG_PAIR_RATE; id++) {
 			a.ip_id = (__u16)id;
-			cr_assert_eq(pb_fragment(&a, FRAG_BYTES, fr, 4), 3);
+			cr_assert_eq(pb_fragment(&a, NAT_FRAG_BYTES, fr, 4), 3);
 			cr_assert_eq(xdp_at(in_if, &fr[0], &tx), FX_XDP_PASS);
 		}
 	}
@@ -150,7 +149,7 @@ Test(rvquota3, one_client_with_64_servers_is_held_to_its_opener_bucket)
 	cr_expect_leq(held, 2 * SFW_NAT_FRAG_OPENER_RATE, "one client holds %d records", held);
 	rb.payload = 1200;
 	rb.ip_id = 5;
-	cr_assert_eq(pb_fragment(&rb, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(&rb, NAT_FRAG_BYTES, fr, 4), 3);
 	cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
 	rc = xdp_at(out_if, &fr[1], &tx);
 	cr_expect_eq(rc, FX_XDP_PASS, "B's answer lost its tail (rc %d)", rc);
@@ -183,7 +182,7 @@ Test(rvquota3, two_clients_cannot_spend_a_servers_answers_to_a_third)
 		r.payload = 1200;
 		for (__u32 id = 1; id <= 2 * SFW_NAT_FRAG_OPENER_RATE; id++) {
 			r.ip_id = (__u16)(c * 2 * SFW_NAT_FRAG_OPENER_RATE + id);
-			cr_assert_eq(pb_fragment(&r, FRAG_BYTES, fr, 4), 3);
+			cr_assert_eq(pb_fragment(&r, NAT_FRAG_BYTES, fr, 4), 3);
 			cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
 		}
 	}
@@ -192,7 +191,7 @@ Test(rvquota3, two_clients_cannot_spend_a_servers_answers_to_a_third)
 	ra.payload = 1200;
 	for (__u32 id = 60001; id <= 60064; id++) {
 		ra.ip_id = (__u16)id;
-		cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fr, 4), 3);
+		cr_assert_eq(pb_fragment(&ra, NAT_FRAG_BYTES, fr, 4), 3);
 		cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
 		cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_A));
 		rc = xdp_at(out_if, &fr[1], &tx);

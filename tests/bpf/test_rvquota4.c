@@ -16,7 +16,6 @@
 
 TestSuite(rvquota4, .init = nat_setup, .fini = suite_teardown);
 
-#define FRAG_BYTES 512
 
 /* The one record of the NAT hash: its key and value. */
 static void only_nat_record(int fd, struct sfw_frag_key *k, struct sfw_frag *v)
@@ -55,7 +54,7 @@ Test(rvquota4, a_refused_record_leaves_no_older_one_to_follow)
 	ra.payload = rb.payload = 1200;
 	/* A's answer, as an sfw that kept NAT records 30 s pinned it 5 s ago */
 	ra.ip_id = 7;
-	cr_assert_eq(pb_fragment(&ra, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(&ra, NAT_FRAG_BYTES, fr, 4), 3);
 	cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
 	only_nat_record(fd, &k, &v);
 	v.expires_ns = sfw_coarse_now_ns() + 25ULL * 1000000000ULL;
@@ -63,13 +62,13 @@ Test(rvquota4, a_refused_record_leaves_no_older_one_to_follow)
 	/* B's pair spent */
 	for (__u32 id = 1000; id < 1000 + 2 * SFW_NAT_FRAG_PAIR_RATE; id++) {
 		rb.ip_id = (__u16)id;
-		cr_assert_eq(pb_fragment(&rb, FRAG_BYTES, fr, 4), 3);
+		cr_assert_eq(pb_fragment(&rb, NAT_FRAG_BYTES, fr, 4), 3);
 		cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
 	}
 	cr_assert_gt(fx_counter_at(out_if, SFW_CNT_SFW_NAT_FRAG_REFUSED), 0);
 	/* B's answer under A's identity: its record refused */
 	rb.ip_id = 7;
-	cr_assert_eq(pb_fragment(&rb, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(&rb, NAT_FRAG_BYTES, fr, 4), 3);
 	cr_assert_eq(xdp_at(out_if, &fr[0], &tx), FX_XDP_PASS);
 	cr_assert_eq(addr_at(&tx, 16), a4(CLIENT_B));
 	rc = xdp_at(out_if, &fr[1], &tx);
@@ -84,7 +83,7 @@ static int first_at(__u32 ifindex, struct pb_spec *s, __u16 id)
 
 	s->ip_id = id;
 	s->payload = 1200;
-	cr_assert_eq(pb_fragment(s, FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(pb_fragment(s, NAT_FRAG_BYTES, fr, 4), 3);
 	return xdp_at(ifindex, &fr[0], &tx);
 }
 
