@@ -105,6 +105,16 @@ static __always_inline __u32 sfw_flow_dir(const struct sfw_session *s, const str
 	return f->via_alias ? SFW_WING_OUT : sfw_wing_of(s, f->src_lo);
 }
 
+/* Is the sender of the packet f matched the session key's lo side
+ * (sfw_frag_record's SFW_FRAG_REC_SRC_LO)? f->src_lo is of the key it was
+ * looked up by: a reply found through an alias names the session's key,
+ * whose sides are not the alias's, and its sender is the side that did
+ * not open (f->sess_flags: the session's, once it matched one). */
+static __always_inline bool sfw_flow_sender_lo(const struct sfw_flow *f)
+{
+	return f->via_alias ? !(f->sess_flags & SFW_SESS_F_OPENER_LO) : f->src_lo;
+}
+
 /* Accounts the packet on wing dir of live session s, whose wing it came
  * in by (or its zone: bpf/zone_bind.bpf.h). Returns the outcome counter,
  * or SFW_OUTCOME_CREATE when it starts the connection over (TCP). */

@@ -243,8 +243,11 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_ICMP_REPLY &&
 	    sfw_tc_nat_icmp(skb, p))
 		outcome = SFW_CNT_ERR_INCOMING_NAT;
+	/* a reply found through its alias is the Out wing's, as at XDP: by
+	 * the alias's sides it may be the In wing's, a clash with the record
+	 * sfw_tc_dnat_reply made of it, whose tail would be dropped */
 	if (p->frag == SFW_FRAG_FIRST && outcome == SFW_CNT_SFW_PERMITTED_PKTS)
-		sfw_frag_record(p, &f.key, (f.src_lo ? SFW_FRAG_REC_SRC_LO : 0) |
+		sfw_frag_record(p, &f.key, (sfw_flow_sender_lo(&f) ? SFW_FRAG_REC_SRC_LO : 0) |
 				SFW_FRAG_REC_AT(skb->ifindex));
 	sfw_count(st, outcome, f.pkts);
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {

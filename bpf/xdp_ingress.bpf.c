@@ -765,9 +765,8 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 		if (f.nat == SFW_FLOW_NAT_PLAN && !f.via_alias && (f.sess_flags & SFW_SESS_F_DNAT))
 			p->dst = f.src_lo ? f.key.addr_hi : f.key.addr_lo;
 		sfw_frag_record(p, &f.key,
-				((f.via_alias ? !(f.sess_flags & SFW_SESS_F_OPENER_LO) : f.src_lo) ?
-				 SFW_FRAG_REC_SRC_LO : 0) | SFW_FRAG_REC_SENDER |
-				SFW_FRAG_REC_AT(f.ifindex));
+				(sfw_flow_sender_lo(&f) ? SFW_FRAG_REC_SRC_LO : 0) |
+				SFW_FRAG_REC_SENDER | SFW_FRAG_REC_AT(f.ifindex));
 	}
 	sfw_count(st, outcome, 1);
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS) {

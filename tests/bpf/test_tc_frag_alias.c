@@ -37,7 +37,7 @@ Test(tc_frag_alias, port_forward_reply_fragments_from_an_unattached_ingress_leav
 	cr_assert_eq(addr_at(&out, 16), a4(CLIENT_B));
 	r.payload = 1200;
 	r.ip_id = 21;
-	cr_assert_eq(pb_fragment(&r, 512, fr, 4), 3);
+	cr_assert_eq(pb_fragment(&r, NAT_FRAG_BYTES, fr, 4), 3);
 	cr_assert_eq(tc_at(out_if, in_if, &fr[0], &tx[0]), FX_TC_OK);
 	cr_assert_eq(bpf_map_get_next_key(fd, NULL, &k), 0);
 	cr_assert_eq(bpf_map_lookup_elem(fd, &k, &v), 0);
