@@ -125,3 +125,65 @@ Test(rvtcfrag, an_unattached_replys_refusal_counts_once)
 	cr_expect_eq(max, 1, "one refused answer counted %llu refusals (%u answers refused)",
 		     (unsigned long long)max, refused);
 }
+
+/* Static rule S of tests/bpf/test_nat_static.c: 192.0.2.130/31 to
+ * 198.51.100.2/31 from untrust, untrust to trust permitted, and fc a
+ * second interface of untrust sfw is not attached to (another uplink). */
+#define STATIC_A2 "192.0.2.130"
+#define STATIC_IN_POLICY                                                                     \
+	"set security policies from-zone untrust to-zone trust policy in match source-address " \
+	"any destination-address any application any\n"                                         \
+	"set security policies from-zone untrust to-zone trust policy in then permit\n"
+#define STATIC_RULE_S                                                                         \
+	"set security nat static rule-set SR from zone untrust\n"                                 \
+	"set security nat static rule-set SR rule S match destination-address 192.0.2.130/31\n"  \
+	"set security nat static rule-set SR rule S then static-nat prefix 198.51.100.2/31\n"
+
+/* RVT-3: the In wing of a static (or destination) NAT session that comes
+ * in by an interface sfw is not attached to, the stack routing its
+ * public destination inward, is judged at tc (sfw_tc_flow's unattached
+ * path) and translated there by sfw_tc_nat, whole packets and first
+ * fragments alike ("leaves translated as on the forwarded path, or not
+ * at all; so do the later fragments of its datagram": bpf/tc_egress.bpf.c,
+ * docs/nat.md "Second review", F1). Its later fragments follow the
+ * record tc wrote (sfw_frag_follow), and sfw_tc_nat_frag takes that
+ * record's wing for XDP's (sfw_nat_xdp_wing: destination and static
+ * NAT's In wing), returns 0, and they leave as received: to the public
+ * address A2, never translated to the inside host B2, while their first
+ * fragment went to B2. */
+Test(rvtcfrag, a_static_in_wings_later_fragments_from_an_unattached_ingress_translated)
+{
+	struct pb_spec u = udp(SERVER1, STATIC_A2, 40300, 53), big = u;
+	struct pb_pkt in, out, fr[4];
+	__u32 fc;
+	int rc;
+
+	cr_assert_eq(system("ip link add fc type veth peer name fd && ip link set fc up && "
+			    "ip link set fd up"), 0);
+	fc = if_nametoindex("fc");
+	cr_assert(fc);
+	cr_assert_eq(fx_add_counters(fc), 0);
+	commit(NAT_HEAD_TEXT NAT_R1_INTERFACE
+	       "set security zones security-zone untrust interfaces fc\n"
+	       STATIC_IN_POLICY STATIC_RULE_S);
+	host_ports(50000, 60999);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* fc is not */
+	/* the session, opened through fb's XDP */
+	cr_assert_eq(run_at(out_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(addr_at(&out, 16), a4(CLIENT_A));
+	/* the same flow by fc: whole packets translated at tc */
+	cr_assert_eq(tc_at(in_if, fc, &in, &out), FX_TC_OK, "a whole packet by fc");
+	cr_assert_eq(addr_at(&out, 16), a4(CLIENT_A), "a whole packet by fc to the inside host");
+	big.payload = 1200;
+	big.ip_id = 5150;
+	cr_assert_eq(pb_fragment(&big, NAT_FRAG_BYTES, fr, 4), 3);
+	cr_assert_eq(tc_at(in_if, fc, &fr[0], &out), FX_TC_OK, "the first fragment by fc");
+	cr_assert_eq(addr_at(&out, 16), a4(CLIENT_A), "the first fragment to the inside host");
+	for (int i = 1; i < 3; i++) {
+		rc = tc_at(in_if, fc, &fr[i], &out);
+		cr_expect(rc != FX_TC_OK || addr_at(&out, 16) == a4(CLIENT_A),
+			  "fragment %d left fa untranslated, to the static address %s", i,
+			  addr_at(&out, 16) == a4(STATIC_A2) ? STATIC_A2 : "(other)");
+	}
+}
