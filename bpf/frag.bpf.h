@@ -245,6 +245,7 @@ static __always_inline int sfw_frag_put_nat(bool held)
  * for the stack of the call chains it ends (tc egress's at its limit) */
 #define SFW_FRAG_REC_SRC_LO 1u   /* the session key's lo side sent it */
 #define SFW_FRAG_REC_SENDER 2u   /* XDP judged it as its sender fragmented it */
+#define SFW_FRAG_REC_QUOTE 4u    /* an ICMP error's, on its quote's session and wing */
 #define SFW_FRAG_REC_AT(ifindex) ((__u64)(ifindex) << 8)
 
 /* A first fragment the flow decision permitted, on the session of key
@@ -281,6 +282,7 @@ static __always_inline int sfw_frag_remember(const struct sfw_pkt *p,
 	v->dir = sfw_wing_of(s, how & SFW_FRAG_REC_SRC_LO);
 	v->nat = !!(s->flags & SFW_SESS_F_NAT);
 	v->sender = !!(how & SFW_FRAG_REC_SENDER);
+	v->quote = !!(how & SFW_FRAG_REC_QUOTE);
 	v->l4_end = (__u16)(p->hdr_len - p->frag_start);
 	was = sfw_frag_find(k);
 	now = bpf_ktime_get_coarse_ns();

@@ -197,7 +197,7 @@ __noinline int sfw_tc_nat_icmp(struct __sk_buff *skb, const struct sfw_pkt *p)
 		 * quoted session's record, as a plain session's do (F4) */
 		if (p->frag == SFW_FRAG_FIRST)
 			sfw_frag_record(p, &k, (lo ? SFW_FRAG_REC_SRC_LO : 0) |
-					SFW_FRAG_REC_AT(skb->ifindex));
+					SFW_FRAG_REC_QUOTE | SFW_FRAG_REC_AT(skb->ifindex));
 		return 0;
 	} else {
 		/* destination NAT's key quotes only the client's and the
@@ -255,10 +255,17 @@ __noinline int sfw_tc_nat_frag(struct __sk_buff *skb, const struct sfw_pkt *p)
 		return -1;
 	/* the wing XDP translates (a source NAT reply, a port forward's In
 	 * wing), translated there before the stack fragmented it or
-	 * fragment by fragment: nothing to translate */
+	 * fragment by fragment: nothing to translate. Destination and
+	 * static NAT's In wing that came in by an interface sfw is not
+	 * attached to still holds the public destination (its record is
+	 * kept under it): translated here, as tc translated its first
+	 * fragment (sfw_tc_nat; review rvtcfrag, RVT-3) */
 	tc_dir = sfw_nat_xdp_wing(s->flags) ^ 1;
-	if (d->nat && d->dir != tc_dir)
-		return 0;
+	if (d->nat && d->dir != tc_dir) {
+		if (d->dir != SFW_WING_IN || p->dst.v4 == s->nat.dst)
+			return 0;
+		tc_dir = SFW_WING_IN;
+	}
 	now = bpf_ktime_get_coarse_ns();
 	if (SFW_SESS_IS_ALIAS(s) || !(s->flags & SFW_SESS_F_NAT) || s->id != d->sess_id ||
 	    sfw_expired(s, now) || now > d->expires_ns || d->dir != tc_dir ||

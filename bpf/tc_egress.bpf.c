@@ -130,6 +130,7 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	struct sfw_flow f = {};
 	void *data, *end;
 	__u32 outcome;
+	bool tc_nat;
 
 	if (!skb || !p)
 		return SFW_TC_ACT_OK;
@@ -233,10 +234,10 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	 * (detached while the session lives, another of the zone's) leaves
 	 * translated as on the forwarded path, or not at all; so do the later
 	 * fragments of its datagram (docs/nat.md "Second review", F1) */
-	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS &&
-	    ((f.nat == SFW_FLOW_NAT_PLAN &&
-	      (!f.via_alias || (f.sess_flags & SFW_SESS_F_DNAT))) || p->frag == SFW_FRAG_LATER) &&
-	    (p->frag == SFW_FRAG_LATER ? sfw_tc_nat_frag(skb, p) : sfw_tc_nat(skb, p)))
+	tc_nat = outcome == SFW_CNT_SFW_PERMITTED_PKTS &&
+		 ((f.nat == SFW_FLOW_NAT_PLAN &&
+		   (!f.via_alias || (f.sess_flags & SFW_SESS_F_DNAT))) || p->frag == SFW_FRAG_LATER);
+	if (tc_nat && (p->frag == SFW_FRAG_LATER ? sfw_tc_nat_frag(skb, p) : sfw_tc_nat(skb, p)))
 		outcome = SFW_CNT_ERR_INCOMING_NAT;
 	/* the host's own error about a NAT session's reply leaves quoting
 	 * what the server sent (bpf/nat_tc.bpf.h) */
@@ -245,8 +246,10 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		outcome = SFW_CNT_ERR_INCOMING_NAT;
 	/* a reply found through its alias is the Out wing's, as at XDP: by
 	 * the alias's sides it may be the In wing's, a clash with the record
-	 * sfw_tc_dnat_reply made of it, whose tail would be dropped */
-	if (p->frag == SFW_FRAG_FIRST && outcome == SFW_CNT_SFW_PERMITTED_PKTS)
+	 * sfw_tc_dnat_reply made of it, whose tail would be dropped. One
+	 * sfw_tc_nat took has its record, asked for once (a refusal was
+	 * counted twice: review rvtcfrag, RVT-2) */
+	if (p->frag == SFW_FRAG_FIRST && outcome == SFW_CNT_SFW_PERMITTED_PKTS && !tc_nat)
 		sfw_frag_record(p, &f.key, (sfw_flow_sender_lo(&f) ? SFW_FRAG_REC_SRC_LO : 0) |
 				SFW_FRAG_REC_AT(skb->ifindex));
 	sfw_count(st, outcome, f.pkts);

@@ -89,11 +89,14 @@ static __always_inline int sfw_tc_judged_flow(const struct sfw_pkt *p, __u32 in_
 
 /* A later fragment: the record XDP (or tc, translating its first) wrote
  * of its datagram, unexpired, on the session it names, as sfw_frag_follow
- * takes it, nothing before the first fragment's L4 header's end. Its
- * first fragment was judged from its own interface; no zone is bound
- * here: the record of an ICMP error the stack fragmented names the wing
- * of the packet it quotes, not the error's (sfw_tc_nat_icmp). */
-static __always_inline int sfw_tc_judged_frag(const struct sfw_pkt *p, __u64 now)
+ * takes it, nothing before the first fragment's L4 header's end, from
+ * its record's wing's zone as XDP binds it (a fragment XDP never saw,
+ * the attached skb_iif of a decapsulated packet, from another zone was
+ * translated and sent on its record alone: review rvtcfrag, RVT-1). The
+ * record of an ICMP error the stack fragmented names the wing of the
+ * packet it quotes, not the error's (sfw_tc_nat_icmp): not bound. */
+static __always_inline int sfw_tc_judged_frag(const struct sfw_pkt *p, __u32 in_ifindex,
+					      __u64 now)
 {
 	struct sfw_frag_key fk;
 	struct sfw_session *s;
@@ -108,7 +111,7 @@ static __always_inline int sfw_tc_judged_frag(const struct sfw_pkt *p, __u64 now
 		return SFW_TC_UNJUDGED;
 	if (sfw_sess_for_host(s->flags) && d->dir == SFW_WING_IN)
 		return SFW_TC_JUDGED_HOST;
-	return SFW_TC_JUDGED;
+	return d->quote ? SFW_TC_JUDGED : sfw_tc_judged_wing(s, d->dir, in_ifindex);
 }
 
 /* An ICMP error: about a packet of a live session, sent to that packet's
@@ -222,7 +225,7 @@ __noinline int sfw_tc_judged(struct __sk_buff *skb, const struct sfw_pkt *p, __u
 	if (!skb || !p)
 		return SFW_TC_UNJUDGED;
 	if (p->frag == SFW_FRAG_LATER)
-		return sfw_tc_judged_frag(p, now);
+		return sfw_tc_judged_frag(p, in_ifindex, now);
 	if (p->icmp_kind == SFW_ICMPK_ERROR)
 		return sfw_tc_judged_error(skb, p, in_ifindex, now);
 	return sfw_tc_judged_flow(p, in_ifindex, recorded ? 0 : skb->ifindex, now);

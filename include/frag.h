@@ -118,7 +118,12 @@ struct sfw_frag {
 	 * client (review rvfrag F1). Kept, unextended, for SFW_FRAG_CLASH_S:
 	 * a first fragment after that is a new datagram's. */
 	__u8 clash;
-	__u8 pad[2];
+	/* the record of an ICMP error the stack fragmented: it names the
+	 * session and wing of the packet the error quotes, not the error's
+	 * own, so its later fragments are bound to no zone at tc (the rest
+	 * are: review rvtcfrag, RVT-1) */
+	__u8 quote;
+	__u8 pad;
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_frag) == 64, "fragment ABI");
 
