@@ -279,3 +279,97 @@ Test(rvfix, later_fragments_by_another_interface_of_the_zone_follow)
 	cr_expect_eq(tc_at(out_if, fc, &fr[2], &tx), FX_TC_OK, "the third by fc, unseen by XDP");
 	cr_expect_eq(addr_at(&tx, 12), a4(FB_ADDR), "the third by fc translated");
 }
+
+/* rvtcfrag's static rule S (192.0.2.130/31 to 198.51.100.2/31 from
+ * untrust), fc a second interface of untrust sfw is not attached to */
+#define RVF_STATIC_A2 "192.0.2.130"
+#define RVF_STATIC_TEXT                                                                       \
+	"set security zones security-zone untrust interfaces fc\n"                                \
+	"set security policies from-zone untrust to-zone trust policy in match source-address " \
+	"any destination-address any application any\n"                                         \
+	"set security policies from-zone untrust to-zone trust policy in then permit\n"         \
+	"set security nat static rule-set SR from zone untrust\n"                                 \
+	"set security nat static rule-set SR rule S match destination-address 192.0.2.130/31\n"  \
+	"set security nat static rule-set SR rule S then static-nat prefix 198.51.100.2/31\n"
+
+/* The other wing RVT-3 left (sfw_tc_nat_frag returns 0 for the Out wing
+ * of the wing XDP translates; sfw_tc_flow's tc_nat takes no reply found
+ * through an alias unless destination NAT's): static NAT's host CLIENT_A
+ * opens outward through fa's XDP (leaving from its static address A2);
+ * the server's answer to A2 comes back by fc, an uplink of untrust sfw
+ * is not attached to, the stack routing A2 inward as in
+ * rvtcfrag/a_static_in_wings_later_fragments_from_an_unattached_ingress_translated.
+ * It must leave translated back to CLIENT_A, or not at all; its
+ * fragments likewise. */
+Test(rvfix, a_static_hosts_answer_from_an_unattached_ingress_translated_or_refused)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 47600, 53), r, big;
+	struct pb_pkt in, out, fr[4];
+	__u16 sport;
+	__u32 fc;
+	int rc;
+
+	cr_assert_eq(system("ip link add fc type veth peer name fd && ip link set fc up && "
+			    "ip link set fd up"), 0);
+	fc = if_nametoindex("fc");
+	cr_assert(fc);
+	cr_assert_eq(fx_add_counters(fc), 0);
+	commit(NAT_HEAD_TEXT NAT_R1_INTERFACE RVF_STATIC_TEXT);
+	host_ports(50000, 60999);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* fc is not */
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	cr_assert_eq(addr_at(&out, 12), a4(RVF_STATIC_A2), "CLIENT_A leaves from A2");
+	sport = port_at(&out, 0);
+	r = udp(SERVER1, RVF_STATIC_A2, 53, sport);
+	cr_assert_eq(pb_build(&r, &in), 0);
+	rc = tc_at(in_if, fc, &in, &out);
+	cr_expect(rc == FX_TC_SHOT || addr_at(&out, 16) == a4(CLIENT_A),
+		  "the answer by fc left fa untranslated, to %s (rc %d)",
+		  addr_at(&out, 16) == a4(RVF_STATIC_A2) ? RVF_STATIC_A2 : "(other)", rc);
+	big = r;
+	big.payload = 1200;
+	big.ip_id = 6400;
+	cr_assert_eq(pb_fragment(&big, NAT_FRAG_BYTES, fr, 4), 3);
+	for (int i = 0; i < 3; i++) {
+		rc = tc_at(in_if, fc, &fr[i], &out);
+		cr_expect(rc == FX_TC_SHOT || addr_at(&out, 16) == a4(CLIENT_A),
+			  "the answer's fragment %d by fc left fa untranslated, to %s (rc %d)", i,
+			  addr_at(&out, 16) == a4(RVF_STATIC_A2) ? RVF_STATIC_A2 : "(other)", rc);
+	}
+}
+
+/* Held (RVT-2): a source NAT client's datagram from fc, an interface of
+ * trust sfw is not attached to, on the session fa's XDP opened: its
+ * first fragment is translated by sfw_tc_nat, which records it (the
+ * final sfw_frag_record now skipped), and its later fragments follow
+ * that record, translated by sfw_tc_nat_frag. */
+Test(rvfix, a_snat_datagram_from_an_unattached_ingress_recorded_once_and_followed)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 47700, 53), big = u;
+	struct pb_pkt in, out, fr[4], tx;
+	char text[4096];
+	__u32 fc;
+
+	cr_assert_eq(system("ip link add fc type veth peer name fd && ip link set fc up && "
+			    "ip link set fd up"), 0);
+	fc = if_nametoindex("fc");
+	cr_assert(fc);
+	cr_assert_eq(fx_add_counters(fc), 0);
+	snprintf(text, sizeof(text), NAT_HEAD_TEXT NAT_R1_INTERFACE
+		 "set security zones security-zone trust interfaces fc\n");
+	commit(text);
+	host_ports(50000, 60999);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);   /* fc is not */
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	big.payload = 1200;
+	big.ip_id = 6500;
+	cr_assert_eq(pb_fragment(&big, NAT_FRAG_BYTES, fr, 4), 3);
+	for (int i = 0; i < 3; i++) {
+		cr_expect_eq(tc_at(out_if, fc, &fr[i], &tx), FX_TC_OK, "fragment %d by fc", i);
+		cr_expect_eq(addr_at(&tx, 12), a4(FB_ADDR), "fragment %d translated", i);
+		cr_expect_eq(fold(sum16(tx.data + tx.l3_off, 20, 0)), 0xffff,
+			     "fragment %d's IPv4 header checksum", i);
+	}
+}
