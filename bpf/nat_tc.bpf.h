@@ -262,7 +262,12 @@ __noinline int sfw_tc_nat_frag(struct __sk_buff *skb, const struct sfw_pkt *p)
 	 * fragment (sfw_tc_nat; review rvtcfrag, RVT-3) */
 	tc_dir = sfw_nat_xdp_wing(s->flags) ^ 1;
 	if (d->nat && d->dir != tc_dir) {
-		if (d->dir != SFW_WING_IN || p->dst.v4 == s->nat.dst)
+		/* source or static NAT's reply still to the public address
+		 * came in where XDP is not: never sent untranslated (review
+		 * rvfix) */
+		if (d->dir == SFW_WING_OUT)
+			return p->dst.v4 == s->nat.src ? -1 : 0;
+		if (p->dst.v4 == s->nat.dst)
 			return 0;
 		tc_dir = SFW_WING_IN;
 	}
@@ -327,27 +332,29 @@ static __always_inline int sfw_tc_nat_rewrite(struct __sk_buff *skb, const struc
  * port; a first fragment too (the server's, or the stack's), its
  * datagram recorded for the later ones (sfw_tc_nat_frag translates
  * them). A reply of an expired session and one that cannot be rewritten
- * are refused. Anything else on an alias (destination NAT's In wing,
- * translated already, a first fragment of it recorded; source NAT's,
- * translated in XDP) goes as it is: 0. */
+ * are refused. Destination NAT's In wing on its alias, translated
+ * already (a first fragment of it recorded), goes as it is: 0. Source or
+ * static NAT's tuple on its alias is the reply XDP translates, still to
+ * the public address: one XDP never saw (an interface sfw is not
+ * attached to, a decapsulated packet) is refused, never sent
+ * untranslated (review rvfix). */
 static __always_inline int sfw_tc_dnat_reply(struct __sk_buff *skb, const struct sfw_pkt *p,
 					     struct sfw_session *a, struct sfw_session_key *k)
 {
 	const struct sfw_session *s = sfw_nat_follow(a, k);
 
 	/* an orphan (its session evicted or cleared while the packet waited
-	 * in the stack): only destination NAT's packets reach tc on an
-	 * alias's tuple, and its reply would leave from the server's own
-	 * address */
-	if (!s)
+	 * in the stack), whose reply would leave from the server's own
+	 * address; any but destination NAT's (above) */
+	if (!s || !(s->flags & SFW_SESS_F_DNAT))
 		return -1;
-	if (!(s->flags & SFW_SESS_F_DNAT) || !sfw_nat_is_reply(s, p)) {
+	if (!sfw_nat_is_reply(s, p)) {
 		/* destination NAT's In wing, translated in XDP, that the
 		 * stack fragmented: its datagram is recorded for the later
 		 * fragments (its source is the opener), as every session's
 		 * first fragment is ("Second review", F2; docs/nat.md "Fifth
 		 * review", RV5-3) */
-		if ((s->flags & SFW_SESS_F_DNAT) && p->frag == SFW_FRAG_FIRST)
+		if (p->frag == SFW_FRAG_FIRST)
 			sfw_frag_record(p, k, (s->flags & SFW_SESS_F_OPENER_LO ?
 					 SFW_FRAG_REC_SRC_LO : 0) | SFW_FRAG_REC_AT(skb->ifindex));
 		return 0;

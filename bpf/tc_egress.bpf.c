@@ -233,10 +233,11 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	/* a NAT session's In wing from an interface sfw is not attached to
 	 * (detached while the session lives, another of the zone's) leaves
 	 * translated as on the forwarded path, or not at all; so do the later
-	 * fragments of its datagram (docs/nat.md "Second review", F1) */
+	 * fragments of its datagram (docs/nat.md "Second review", F1), and
+	 * source or static NAT's reply, which only XDP translates (review
+	 * rvfix: it left untranslated to the public address) */
 	tc_nat = outcome == SFW_CNT_SFW_PERMITTED_PKTS &&
-		 ((f.nat == SFW_FLOW_NAT_PLAN &&
-		   (!f.via_alias || (f.sess_flags & SFW_SESS_F_DNAT))) || p->frag == SFW_FRAG_LATER);
+		 (f.nat == SFW_FLOW_NAT_PLAN || p->frag == SFW_FRAG_LATER);
 	if (tc_nat && (p->frag == SFW_FRAG_LATER ? sfw_tc_nat_frag(skb, p) : sfw_tc_nat(skb, p)))
 		outcome = SFW_CNT_ERR_INCOMING_NAT;
 	/* the host's own error about a NAT session's reply leaves quoting

@@ -94,7 +94,10 @@ static __always_inline int sfw_tc_judged_flow(const struct sfw_pkt *p, __u32 in_
  * the attached skb_iif of a decapsulated packet, from another zone was
  * translated and sent on its record alone: review rvtcfrag, RVT-1). The
  * record of an ICMP error the stack fragmented names the wing of the
- * packet it quotes, not the error's (sfw_tc_nat_icmp): not bound. */
+ * packet it quotes (sfw_tc_nat_icmp): bound as the error's first
+ * fragment is, to where that packet went (sfw_error_wing; unbound, a
+ * forged error's tail followed the record its refused first fragment
+ * left: review rvfix). */
 static __always_inline int sfw_tc_judged_frag(const struct sfw_pkt *p, __u32 in_ifindex,
 					      __u64 now)
 {
@@ -111,7 +114,7 @@ static __always_inline int sfw_tc_judged_frag(const struct sfw_pkt *p, __u32 in_
 		return SFW_TC_UNJUDGED;
 	if (sfw_sess_for_host(s->flags) && d->dir == SFW_WING_IN)
 		return SFW_TC_JUDGED_HOST;
-	return d->quote ? SFW_TC_JUDGED : sfw_tc_judged_wing(s, d->dir, in_ifindex);
+	return sfw_tc_judged_wing(s, d->quote ? sfw_error_wing(s, d->dir) : d->dir, in_ifindex);
 }
 
 /* An ICMP error: about a packet of a live session, sent to that packet's

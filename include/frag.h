@@ -120,8 +120,8 @@ struct sfw_frag {
 	__u8 clash;
 	/* the record of an ICMP error the stack fragmented: it names the
 	 * session and wing of the packet the error quotes, not the error's
-	 * own, so its later fragments are bound to no zone at tc (the rest
-	 * are: review rvtcfrag, RVT-1) */
+	 * own, so its later fragments are bound at tc to the zone the
+	 * error's wing comes from (bpf/tc_judged.bpf.h) */
 	__u8 quote;
 	__u8 pad;
 };

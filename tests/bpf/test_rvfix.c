@@ -84,27 +84,22 @@ Test(rvfix, a_forwarded_errors_later_fragments_follow_its_quote_record)
 			     i);
 }
 
-/* RVT-1, upgrade (low): a record an older sfw wrote and left pinned has
- * no `quote` (pad, zero). sfw_tc_judged_frag now binds it to its wing's
- * zone: the quoted session's In wing (trust), while the error's later
- * fragments come in by fb (untrust). UNJUDGED, they fall to sfw_tc_flow's
- * unattached path, where sfw_frag_follow binds the same wing and refuses
- * them under Invalid zone: every stack-fragmented error in flight at the
- * upgrade loses its tail (a record lives 30 s). Before the change they
- * passed (no zone was bound at tc). */
-Test(rvfix, an_error_record_pinned_before_the_upgrade_still_followed)
+/* RVT-1, upgrade (low, accepted): a record an older sfw wrote and left
+ * pinned has no `quote` (pad, zero), so a stack-fragmented error's record
+ * is bound to the quoted session's In wing (trust), while the error's
+ * later fragments come in by fb (untrust): refused under Invalid zone.
+ * An error in flight across the upgrade loses its tail (a record lives
+ * 30 s), failing closed: nothing tells such a record from a plain one,
+ * and binding neither would leave RVT-1 open (docs/nat.md "Fragments"). */
+Test(rvfix, an_error_record_pinned_before_the_upgrade_fails_closed)
 {
 	struct pb_pkt fr[4], tx;
-	int rc;
 
 	big_error_cut(fr, 6002);
 	cr_assert_eq(tc_at(in_if, out_if, &fr[0], &tx), FX_TC_OK, "the error's first fragment");
 	cr_assert_eq(frags_forget_quote(), 1, "one quote record, written by the first fragment");
-	rc = tc_at(in_if, out_if, &fr[1], &tx);
-	cr_expect_eq(rc, FX_TC_OK,
-		     "the error's later fragment, recorded by an sfw before rvtcfrag, was "
-		     "refused (rc %d; Invalid zone %llu on fa)", rc,
-		     (unsigned long long)fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE));
+	cr_assert_eq(tc_at(in_if, out_if, &fr[1], &tx), FX_TC_SHOT, "the later fragment refused");
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1, "under Invalid zone");
 }
 
 /* Held (RVT-1 and RVT-3 on the attached path): a port forward's In wing
