@@ -47,6 +47,14 @@ static struct sfw_lazylib mhd_lib = SFW_LAZYLIB("libmicrohttpd.so.12", mhd, MHD_
 #define HTTP_BACKLOG 1024
 #define HTTP_HELD_MAX 48
 #define HTTP_GRACE_MS 500
+/* A connection still without its request this long after its accept is
+ * no scraper's: a client sends its request with the handshake's last
+ * ACK, so one that waited in the accept queue has it there when taken.
+ * Shut that soon past HTTP_HELD_MAX, idle connections pass 64 at a time
+ * some 20 times a second, where HTTP_GRACE_MS let 128 a second through
+ * and a scraper waited behind a full accept queue of them for 8 s, past
+ * Prometheus's 10 s scrape timeout at 2,000 (red team rvmetrics, F1). */
+#define HTTP_WAIT_GRACE_MS 50
 #define HTTP_REQUEST_S 3
 #define HTTP_ANSWER_S 10
 #define HTTP_IDLE_S 10
@@ -328,8 +336,8 @@ static void shut(struct sfw_http_conn *h)
 }
 
 /* Waiting ones go first: a connection that has not sent its request in
- * HTTP_GRACE_MS is no scraper's, one taking its answer may be a scraper
- * on a slow link. */
+ * HTTP_WAIT_GRACE_MS is no scraper's, one taking its answer for
+ * HTTP_GRACE_MS may be a scraper on a slow link. */
 static void close_late(struct sfw_metrics *m)
 {
 	struct sfw_http_conn *late[2][HTTP_CONNECTIONS];   /* [answering], newest first */
@@ -344,7 +352,8 @@ static void close_late(struct sfw_metrics *m)
 		if (h->shut)
 			continue;
 		open++;
-		if (now - h->since_ms >= HTTP_GRACE_MS && n[k] < HTTP_CONNECTIONS)
+		if (now - h->since_ms >= (k ? HTTP_GRACE_MS : HTTP_WAIT_GRACE_MS) &&
+		    n[k] < HTTP_CONNECTIONS)
 			late[k][n[k]++] = h;
 	}
 	for (int k = 0; k < 2; k++)
@@ -461,8 +470,8 @@ int sfw_metrics_wait_ms(const struct sfw_metrics *m, int max)
 		return 0;
 	if (mhd.get_timeout(m->mhd, &ms) == MHD_YES && ms < (MHD_UNSIGNED_LONG_LONG)max)
 		max = (int)ms;
-	if (m->crowded && (max < 0 || max > HTTP_GRACE_MS / 5))
-		max = HTTP_GRACE_MS / 5;   /* the next ones old enough to shut */
+	if (m->crowded && (max < 0 || max > HTTP_WAIT_GRACE_MS / 5))
+		max = HTTP_WAIT_GRACE_MS / 5;   /* the next ones old enough to shut */
 	now = sfw_mono_ms();
 	for (const struct sfw_http_conn *h = m->conns; h; h = h->next)
 		if (!h->shut)
