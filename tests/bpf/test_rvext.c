@@ -107,3 +107,98 @@ Test(rvext, f1_routing_header_decapsulating_at_segments_left_0_bypasses_policy)
 		     "SRH (type 4, segments left 0, next header 4) carrying IPv4 SNMP to the host passed");
 	cr_expect_eq(fx_session_count(), 0, "a session opened for the outer tunnel packet");
 }
+
+/* ---- TCP: segments without ACK on a synchronized connection -------------- */
+
+#include "tcp_conn.h"
+
+static int forge(struct conn *k, bool from_client, __u8 flags, __u32 seq, __u32 ack,
+		 __u16 payload)
+{
+	struct pb_spec sp = from_client ? k->c : k->s;
+
+	sp.tcp_flags = flags;
+	sp.seq = seq;
+	sp.ack = ack;
+	sp.payload = payload;
+	return fx_xdp(&sp);
+}
+
+/* As tests/bpf/test_tcp_blind.c established(): data both ways. */
+static void established(struct conn *k, __u8 scale, __u16 window)
+{
+	conn_init(k, CLI4, SRV4);
+	if (scale) {
+		k->c.tcp_opts = k->s.tcp_opts = 8;
+		k->c.tcp_wscale = k->s.tcp_wscale = scale + 1;
+	}
+	conn_handshake(k, FX_XDP_PASS);
+	k->c.tcp_opts = k->s.tcp_opts = 0;
+	if (window)
+		k->c.window = k->s.window = window;
+	cr_assert_eq(cli(k, ACK | PSH, 100), FX_XDP_PASS);
+	cr_assert_eq(srv(k, ACK | PSH, 200), FX_XDP_PASS);
+	cr_assert_eq(cli(k, ACK, 0), FX_XDP_PASS);
+}
+
+/* rvext F2 (medium: a blind attacker ends any TCP connection whose
+ * addresses and ports it knows, with ~1,700 packets against Linux's
+ * scaled windows; bpf/tcp_window.bpf.h sfw_tcp_ack_ok, "A segment without
+ * ACK carries none to check", then sfw_tcp_record_wing). Red team 2's
+ * finding 1 was closed by checking a segment's ACK before recording its
+ * sequence end (bounds II and IV), which is what keeps a blind sweep from
+ * planting the value a RST is then "exact" against. A segment with the
+ * ACK flag clear skips II and IV altogether, passes on I and III alone
+ * (sequence within the window: one guess in 2^32 / window), and its end is
+ * recorded as the sender's SND.NXT. Every endpoint discards it (RFC 9293
+ * 3.10.7.4, "fifth, check the ACK field: if the ACK bit is off drop the
+ * segment"; Linux's tcp_rcv_established discards it), and Linux's
+ * conntrack refuses it before its window check (tcp_error: no combination
+ * of tcp_valid_flags lacks ACK but SYN and RST), so nothing but sfw's
+ * state moves. A RST at the planted end
+ * is then exact (sfw_tcp_reset: p->seq == w->seq_end) and the session is
+ * CLOSED: after tcp-rst-timeout it expires and the endpoints' next
+ * segments (no SYN) are dropped as No SYN. Expected: a segment without
+ * ACK on a synchronized connection records nothing (or is dropped), and
+ * a RST at its end closes nothing. */
+Test(rvext, f2_segment_without_ack_plants_the_end_a_rst_is_exact_against)
+{
+	struct conn k;
+	__u32 planted;
+	int v;
+
+	established(&k, 0, 0);
+	planted = k.c_next + 5000 + 1;
+	v = forge(&k, true, PSH, k.c_next + 5000, 0x13371337, 1);
+	cr_expect_eq(conn_session(&k).wing[SFW_WING_IN].seq_end, k.c_next,
+		     "a blind segment without ACK (verdict %d) moved the client's sequence end to %u",
+		     v, conn_session(&k).wing[SFW_WING_IN].seq_end);
+	forge(&k, true, RST, planted, 0, 0);
+	cr_expect_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED,
+		     "a RST at the blind segment's end closed the session (state %u)",
+		     conn_session(&k).tcp_state);
+	cr_expect_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS, "the server's data dropped");
+	cr_expect_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS, "the client's data dropped");
+}
+
+/* The same blind, as test_tcp_blind.c one_sided_sweep_cannot_end_the_connection
+ * (which sends ACK with a wrong acknowledgement, dropped): Linux's scale 7
+ * and 24000-byte raw windows (3 MB), one segment every 2.5 MB of sequence
+ * space (~1,718) without ACK, then RSTs at each segment's end (~1,718):
+ * about 3,400 packets of 54 to 60 bytes, well under a second at 10 Mbit/s. */
+Test(rvext, f2_blind_sweep_without_ack_ends_the_connection)
+{
+	struct conn k;
+	const __u32 step = 2500000;
+	__u32 passed = 0, sent = 0;
+
+	established(&k, 7, 24000);
+	for (__u64 seq = 7; seq < (1ull << 32); seq += step, sent++)
+		passed += forge(&k, true, PSH, (__u32)seq, 0, 1) == FX_XDP_PASS;
+	for (__u64 seq = 7; seq < (1ull << 32); seq += step, sent++)
+		if ((__u32)seq + 1 != k.c_next && (__u32)seq + 1 != k.s_next)
+			forge(&k, true, RST, (__u32)seq + 1, 0, 0);
+	cr_expect_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED,
+		     "%u blind packets (%u without ACK passed) closed the session: state %u",
+		     sent, passed, conn_session(&k).tcp_state);
+}
