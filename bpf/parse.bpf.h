@@ -236,8 +236,13 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len, 
 
 			if ((void *)(rt + 1) > end || off + sizeof(*rt) > l3_end)
 				return SFW_PKT_MALFORMED;
-			/* RFC 8200 4.4: hops still to visit, as IPv4's source routes */
-			if (nh == SFW_IPPROTO_ROUTING && rt->segments_left)
+			/* RFC 8200 4.4: hops still to visit, as IPv4's source
+			 * routes; or, finished, an IP packet inside, which Linux
+			 * unwraps and receives again where XDP never sees it
+			 * (ipv6_srh_rcv, ipv6_rpl_srh_rcv: red team rvext F1) */
+			if (nh == SFW_IPPROTO_ROUTING &&
+			    (rt->segments_left || h->nexthdr == SFW_IPPROTO_IPIP ||
+			     h->nexthdr == SFW_IPPROTO_IPV6))
 				return SFW_PKT_SRC_ROUTE;
 			nh = h->nexthdr;
 			off += (h->hdrlen + 1) * 8;

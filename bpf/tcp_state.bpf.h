@@ -477,6 +477,12 @@ __noinline int sfw_tcp_update(struct sfw_session *s, __u32 dir, const struct sfw
 		if (v != SFW_TCP_OK)
 			return v;     /* nothing of it is recorded */
 	}
+	/* past the SYNs, a segment without ACK is one every endpoint drops
+	 * (RFC 9293 3.10.7.4) and conntrack calls invalid: recorded, a
+	 * blind one planted the end an RST is then exact against (red team
+	 * rvext F2) */
+	if (!(p->tcp_flags & (SFW_TCP_SYN | SFW_TCP_ACK)))
+		return sfw_tcp_refuse(cfg);
 	end = sfw_tcp_end(p);
 	if (!sfw_tcp_seq_ok(w, peer, p, end) ||
 	    !sfw_tcp_ack_ok(w, peer, p, s->tcp_state < SFW_TCP_ESTABLISHED))

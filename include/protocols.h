@@ -105,5 +105,8 @@ static inline __attribute__((always_inline)) void sfw_icmp_tag_request(__u16 tag
 #define SFW_IPPROTO_FRAGMENT 44
 #define SFW_IPPROTO_DSTOPTS  60
 #define SFW_IPPROTO_NONE     59
+/* what a finished segment routing header may carry, for Linux to unwrap */
+#define SFW_IPPROTO_IPIP      4
+#define SFW_IPPROTO_IPV6     41
 
 #endif
