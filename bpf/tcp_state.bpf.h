@@ -348,8 +348,11 @@ static __always_inline void sfw_tcp_follow_on(struct sfw_wing *w, const struct s
 }
 
 /* Wing w's segment p confirms the other wing (peer, its bit theirs) when
- * it acknowledges what sfw saw that one send; the end then moves to the
- * acknowledgement (a probe's answer is one past it). */
+ * it acknowledges what sfw saw that one send; the end is then the
+ * acknowledgement, what the receiver has (a probe's answer is one past
+ * it): an end a blind segment planted ahead of it before the receiver's
+ * wing was tracked, when nothing bounded it, is not kept for a RST to be
+ * exact against (review rvext2). */
 static __always_inline void sfw_tcp_confirm(struct sfw_session *s, __u8 theirs,
 					    struct sfw_wing *peer, const struct sfw_wing *w,
 					    const struct sfw_pkt *p)
@@ -357,8 +360,7 @@ static __always_inline void sfw_tcp_confirm(struct sfw_session *s, __u8 theirs,
 	if (!(s->xflags & theirs) || !sfw_tcp_acks_span(peer, w, p))
 		return;
 	s->xflags &= ~theirs;
-	if (sfw_seq_after(p->ack, peer->seq_end))
-		peer->seq_end = p->ack;
+	peer->seq_end = p->ack;
 }
 
 /* A segment (no SYN, no RST) of a session loaded from the cluster peer,
@@ -385,8 +387,10 @@ static __always_inline int sfw_tcp_failover(struct sfw_session *s, __u32 dir, st
 					    const struct sfw_config *cfg, __u32 end)
 {
 	__u8 mine = sfw_tcp_unconfirmed_bit(dir), theirs = sfw_tcp_unconfirmed_bit(dir ^ 1);
-	bool fits = (w->tcp_flags & SFW_WING_TRACKED) && sfw_tcp_seq_ok(w, peer, p, end) &&
-		    sfw_tcp_ack_ok(w, peer, p, false);
+	/* without ACK nothing of it is checked but its place in the
+	 * window: never fitting (review rvext2, as rvext F2) */
+	bool fits = (p->tcp_flags & SFW_TCP_ACK) && (w->tcp_flags & SFW_WING_TRACKED) &&
+		    sfw_tcp_seq_ok(w, peer, p, end) && sfw_tcp_ack_ok(w, peer, p, false);
 	__u8 fin;
 
 	if (!fits) {

@@ -204,10 +204,15 @@ static void failover_plant_before_server_tracked(__u8 flags)
 	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS, "the client's real segment");
 	x = k.c_next + 5000;
 	forge(&k, true, flags, x, 0x13371337, 1);
-	cr_expect_eq(conn_session(&k).wing[SFW_WING_IN].seq_end, k.c_next,
-		     "a blind client segment (flags %#x) moved the client's end from %u to %u",
-		     flags, k.c_next, conn_session(&k).wing[SFW_WING_IN].seq_end);
+	/* an unconfirmed wing's numbers are picked up again from what
+	 * comes (sfw_tcp_failover): the plant may stand while the wing is
+	 * unconfirmed, when no RST is exact against it, and must not once
+	 * the server confirms the client (sfw_tcp_confirm) */
 	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS, "the server's real segment");
+	cr_expect(conn_session(&k).wing[SFW_WING_IN].seq_end == k.c_next ||
+		  (conn_session(&k).xflags & SFW_SESS_X_UNCONFIRMED_IN),
+		  "a blind client segment (flags %#x) left the client confirmed at %u, not %u",
+		  flags, conn_session(&k).wing[SFW_WING_IN].seq_end, k.c_next);
 	forge(&k, true, RST, x + 1, 0, 0);
 	cr_expect_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED,
 		     "a RST at the blind segment's end closed the failed-over session (state %u, "
