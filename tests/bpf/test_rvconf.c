@@ -11,6 +11,8 @@
 #include "commit.h"
 #include "shell/shell.h"
 #include "grammar.h"
+#include "match.h"
+#include <arpa/inet.h>
 
 TestSuite(rvconf, .init = suite_setup, .fini = suite_teardown);
 
@@ -127,4 +129,68 @@ Test(rvconf, f1_control_permit_all_over_a_stored_deny_all_refused)
 	cli_env_end();
 	cr_expect_neq(rc, 0);
 	cr_expect_eq(cfg.default_policy, SFW_POLICY_DENY_ALL);
+}
+
+/* rvconf F2 (high; fail open by configuration): without zones, a global
+ * policy whose `match from-zone` or `match to-zone` names junos-host (the
+ * one zone name a zone-less configuration accepts: conf/check_policy.c
+ * resolve_zone) makes conf/compile.c compile_global_policies take the
+ * "restricted" path, which expands EVERY global policy into zone pair
+ * lists instead of the global list: pairs f, t in 1..n_zones and
+ * junos-host, junos-host to junos-host skipped. With n_zones == 0 that is
+ * no pair at all, so no global policy reaches the datapath; the global
+ * list is empty and every first packet (zone none to none, or none to
+ * junos-host: bpf/xdp_ingress.bpf.c) falls to the default policy. A
+ * global deny ahead of a permit-all default, the usual zone-less idiom,
+ * denies nothing once any global policy mentions junos-host; `show
+ * security match-policies` (conf/match.c) still says deny. */
+static const char *const no_ssh =
+	"set security policies global policy no-ssh match source-address any "
+	"destination-address any application junos-ssh\n"
+	"set security policies global policy no-ssh then deny\n";
+static const char *const host_ping =
+	"set security policies global policy host-ping match source-address any "
+	"destination-address any application junos-ping to-zone junos-host\n"
+	"set security policies global policy host-ping then permit\n";
+
+static int ssh_syn(__u16 sport)
+{
+	struct pb_spec s = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_TCP, .sport = sport,
+			     .dport = 22, .tcp_flags = SFW_TCP_SYN };
+
+	return fx_xdp(&s);
+}
+
+Test(rvconf, f2_control_zoneless_global_deny_holds)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), "%s%s", no_ssh, permit_all);
+	commit(text);
+	cr_assert_eq(ssh_syn(40022), FX_XDP_DROP, "global policy no-ssh denies ssh");
+}
+
+Test(rvconf, f2_zoneless_global_deny_vanishes_once_a_global_names_junos_host)
+{
+	char text[2048];
+	struct sfw_conf_errors errs = { 0 };
+	struct sfw_match_result res;
+	struct sfw_match_pkt pkt = { .family = SFW_FAMILY_INET, .proto = SFW_IPPROTO_TCP,
+				     .sport = 40023, .dport = 22 };
+	struct sfw_conf conf;
+
+	snprintf(text, sizeof(text), "%s%s%s", no_ssh, host_ping, permit_all);
+	/* what the CLI's matcher says of it: deny, by no-ssh */
+	cr_assert_eq(sfw_conf_init(&conf), 0);
+	cr_assert_eq(sfw_conf_parse_buffer(&conf, "t.conf", text, strlen(text), &errs), 0);
+	inet_pton(AF_INET, CLI4, &pkt.src);
+	inet_pton(AF_INET, SRV4, &pkt.dst);
+	sfw_policy_match(&conf, SFW_ZONE_NONE, SFW_ZONE_HOST, &pkt, &res);
+	cr_expect_eq(res.action, SFW_CONF_ACTION_DENY, "the matcher says deny");
+	sfw_conf_errors_free(&errs);
+	sfw_conf_free(&conf);
+	commit(text);
+	cr_expect_eq(ssh_syn(40023), FX_XDP_DROP,
+		     "global policy no-ssh denies ssh (the datapath: default permit-all)");
+	cr_expect_eq(fx_session_count(), 0, "no session opened under the default policy");
 }
