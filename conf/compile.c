@@ -131,6 +131,26 @@ static int compile_zone_policies(struct compiler *c)
 /* Global policies come after every zone pair's own. Without zone matches
  * they form one list the datapath tries second; a global policy limited
  * to some zones forces every zone pair to carry its applicable globals. */
+/* Without zones a first packet is judged as from no zone to junos-host
+ * (the host's; then the global list) or to no zone (the global list
+ * alone: that pair's list id is the classification's, include/policy.h).
+ * A global policy that names zones goes into those it applies to, in
+ * order, as conf/match.c matches it: the expansion below has no zone to
+ * expand into, and every global policy was lost once one named
+ * junos-host, the default deciding (review rvconf F2). */
+static int compile_zoneless(struct compiler *c, const struct sfw_conf_policy *p)
+{
+	int err = 0;
+
+	if (!sfw_conf_zone_listed(&p->match_from, SFW_ZONE_NONE))
+		return 0;
+	if (sfw_conf_zone_listed(&p->match_to, SFW_ZONE_HOST))
+		err = compile_policy_into(c, p, SFW_LIST(0, SFW_ZONE_NONE, SFW_ZONE_HOST));
+	if (!err && sfw_conf_zone_listed(&p->match_to, SFW_ZONE_NONE))
+		err = compile_policy_into(c, p, SFW_LIST_GLOBAL);
+	return err;
+}
+
 static int compile_global_policies(struct compiler *c)
 {
 	const struct sfw_conf *conf = c->conf;
@@ -149,6 +169,10 @@ static int compile_global_policies(struct compiler *c)
 			continue;
 		if (!restricted) {
 			err = compile_policy_into(c, p, SFW_LIST_GLOBAL);
+			continue;
+		}
+		if (!conf->n_zones) {
+			err = compile_zoneless(c, p);
 			continue;
 		}
 		for (__u32 f = 1; f <= SFW_ZONE_HOST && !err; f++) {

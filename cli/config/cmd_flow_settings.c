@@ -21,14 +21,20 @@ static void config_json(FILE *f, const struct sfw_config *cfg, const struct sfw_
 /* Read, change, write under the lock: two concurrent `set`s must not lose
  * each other's change. */
 static int update_config(const struct sfw_cmdline *cl,
-			 void (*apply)(const struct sfw_cmdline *, struct sfw_config *))
+			 void (*apply)(const struct sfw_cmdline *, struct sfw_config *),
+			 int (*refused)(const struct sfw_cmdline *))
 {
 	struct sfw_config cfg;
 	int err;
 
 	if (sfw_require_loaded() || sfw_lock())
 		return sfw_report(cl);
-	err = sfw_config_read(&cfg);
+	/* asked under the lock every commit stores and applies under: asked
+	 * before it, a deny-all committed in between was overwritten
+	 * (review rvconf F1) */
+	err = refused ? refused(cl) : 0;
+	if (!err)
+		err = sfw_config_read(&cfg);
 	if (!err) {
 		apply(cl, &cfg);
 		err = sfw_config_write(&cfg);
@@ -93,7 +99,7 @@ int sfw_cmd_set_flow(const struct sfw_cmdline *cl)
 	if (!rate_ok(cl, o->given & SFW_SF_DENY_LOG_RATE, o->deny_log_rate, "deny-log-rate") ||
 	    !rate_ok(cl, o->given & SFW_SF_REPLY_RATE, o->reply_rate, "reply-rate"))
 		return SFW_EXIT_USAGE;
-	rc = update_config(cl, apply_flow);
+	rc = update_config(cl, apply_flow, NULL);
 
 	/* which egress interfaces take redirected frames may have changed
 	 * since they were attached (GRO turned on at a veth's peer) */
@@ -119,28 +125,33 @@ static bool stored_denies(void)
 	return deny;
 }
 
-/* Failing closed ends with a configuration applied, never by hand; and a
- * run-time permit-all may not loosen a stored deny-all until the next
- * commit (docs/security.md "Limits that remain"). deny-all, tighter than
- * any file, is always taken. */
-int sfw_cmd_set_default_policy(const struct sfw_cmdline *cl)
+/* Why a run-time default policy may not be set, as an error (its line
+ * recorded), or 0. Failing closed ends with a configuration applied,
+ * never by hand; and a run-time permit-all may not loosen a stored
+ * deny-all until the next commit (docs/security.md "Limits that
+ * remain"). deny-all, tighter than any file, is always taken. */
+static int default_policy_refused(const struct sfw_cmdline *cl)
 {
 	char path[4096];
+	int err;
 
-	if (sfw_conf_failed()) {
-		sfw_fail(EPERM, "the stored configuration failed to apply: every new session "
-			 "is refused until a commit succeeds (show security flow status says why)");
-		return sfw_report(cl);
-	}
-	if (SFW_OPTS(cl, struct sfw_default_policy_opts)->policy != SFW_POLICY_DENY_ALL &&
-	    stored_denies()) {
-		if (sfw_conf_active_path(path, sizeof(path)))
-			return sfw_report(cl);
-		sfw_fail(EPERM, "the stored configuration %s says default-policy deny-all: commit "
-			 "one that says permit-all rather than override it at run time", path);
-		return sfw_report(cl);
-	}
-	return update_config(cl, apply_default_policy);
+	if (sfw_conf_failed())
+		return sfw_fail(EPERM, "the stored configuration failed to apply: every new "
+				"session is refused until a commit succeeds (show security flow "
+				"status says why)");
+	if (SFW_OPTS(cl, struct sfw_default_policy_opts)->policy == SFW_POLICY_DENY_ALL ||
+	    !stored_denies())
+		return 0;
+	err = sfw_conf_active_path(path, sizeof(path));
+	if (err)
+		return err;
+	return sfw_fail(EPERM, "the stored configuration %s says default-policy deny-all: "
+			"commit one that says permit-all rather than override it at run time", path);
+}
+
+int sfw_cmd_set_default_policy(const struct sfw_cmdline *cl)
+{
+	return update_config(cl, apply_default_policy, default_policy_refused);
 }
 
 static const char *policy_word(const struct sfw_config *cfg)
