@@ -128,9 +128,6 @@ static int compile_zone_policies(struct compiler *c)
 	return 0;
 }
 
-/* Global policies come after every zone pair's own. Without zone matches
- * they form one list the datapath tries second; a global policy limited
- * to some zones forces every zone pair to carry its applicable globals. */
 /* Without zones a first packet is judged as from no zone to junos-host
  * (the host's; then the global list) or to no zone (the global list
  * alone: that pair's list id is the classification's, include/policy.h).
@@ -151,6 +148,9 @@ static int compile_zoneless(struct compiler *c, const struct sfw_conf_policy *p)
 	return err;
 }
 
+/* Global policies come after every zone pair's own. Without zone matches
+ * they form one list the datapath tries second; a global policy limited
+ * to some zones forces every zone pair to carry its applicable globals. */
 static int compile_global_policies(struct compiler *c)
 {
 	const struct sfw_conf *conf = c->conf;
