@@ -8,8 +8,14 @@
 # queues for accept (cli/metrics/metrics_http.c HTTP_BACKLOG): 12 s,
 # past Prometheus's 10 s scrape_timeout. Idle ones are shut after 50 ms
 # now (HTTP_WAIT_GRACE_MS). Every scrape, one after another as Prometheus
-# makes them, must be answered within 3 s, and the sweeper's last pass
-# (sfw status) must never be 3 s old.
+# makes them, must be answered within Prometheus's 10 s, and half of them
+# within 3 s (the connection queued behind the attacker's: about 0.8 s
+# here); the sweeper's last pass (sfw status) must never be 3 s old.
+# Not every scrape within 3 s: while the accept queue is full the kernel
+# drops a SYN, and one whose first tries met the attacker's own
+# retransmitted SYNs (all sent at once, so they come back together at
+# 1, 3 and 7 s) is answered only after its third retry, at about 8 s
+# (seen once in CI, stop 51: 7.96 s, the rest 0.82).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
@@ -95,6 +101,10 @@ echo "sweeper: last pass at most $max_age ms before a look"
 grep -q 'reopened [1-9]' "$DROPS_TMP/idle.out" || fail "the daemon closed no idle connection: no attack"
 [ "$max_age" -lt 3000 ] || fail "the sweeper stalled: its last pass ended $max_age ms before a look"
 [ "$(grep -c '^scrape' <<<"$out")" -ge 1 ] || fail "no scrape ran"
-slow=$(awk '$2 != "answered" || $3 > 3.0' <<<"$out" | head -1)
-[ -z "$slow" ] || fail "a scrape behind $IDLE idle connections was not answered within 3 s: $slow"
+slow=$(awk '$2 != "answered" || $3 > 10.0' <<<"$out" | head -1)
+[ -z "$slow" ] || fail "a scrape behind $IDLE idle connections was not answered within 10 s: $slow"
+median=$(awk '{ print $3 }' <<<"$out" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+echo "scrapes: median $median s"
+awk -v m="$median" 'BEGIN { exit !(m <= 3.0) }' ||
+	fail "half the scrapes behind $IDLE idle connections waited more than 3 s: median $median s"
 echo "PASS: test_metrics_idle"
