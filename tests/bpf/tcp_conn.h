@@ -4,6 +4,8 @@
 #ifndef SFW_TESTS_TCP_CONN_H
 #define SFW_TESTS_TCP_CONN_H
 
+#include <bpf/bpf.h>
+#include "maps.h"
 #include "suite.h"
 
 struct conn {
@@ -70,6 +72,63 @@ static SUITE_UNUSED void conn_handshake(struct conn *k, int pass)
 	cr_assert_eq(cli(k, SYN, 0), pass);
 	cr_assert_eq(srv(k, SYN | ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(cli(k, ACK, 0), pass);
+}
+
+/* An attacker's segment: the numbers given, nothing of the conversation
+ * advanced. */
+static SUITE_UNUSED int conn_forge(struct conn *k, bool from_client, __u8 flags, __u32 seq,
+				   __u32 ack, __u16 payload)
+{
+	struct pb_spec sp = from_client ? k->c : k->s;
+
+	sp.tcp_flags = flags;
+	sp.seq = seq;
+	sp.ack = ack;
+	sp.payload = payload;
+	return fx_xdp(&sp);
+}
+
+/* An established connection with data both ways; scale: the window
+ * scale both SYNs offer (0: none), window: the raw windows from then on
+ * (0: 65535). */
+static SUITE_UNUSED void conn_established(struct conn *k, __u8 scale, __u16 window)
+{
+	conn_init(k, CLI4, SRV4);
+	if (scale) {
+		k->c.tcp_opts = k->s.tcp_opts = 8;
+		k->c.tcp_wscale = k->s.tcp_wscale = scale + 1;
+	}
+	conn_handshake(k, FX_XDP_PASS);
+	k->c.tcp_opts = k->s.tcp_opts = 0;
+	if (window)
+		k->c.window = k->s.window = window;
+	cr_assert_eq(cli(k, ACK | PSH, 100), FX_XDP_PASS);
+	cr_assert_eq(srv(k, ACK | PSH, 200), FX_XDP_PASS);
+	cr_assert_eq(cli(k, ACK, 0), FX_XDP_PASS);
+}
+
+/* The copy of k's established session a failover leaves this node with:
+ * no sequence numbers (only the state, scales and the wings' SYN/FIN/RST
+ * flags), both wings unconfirmed (ha/replica.c rebuild); then both sides
+ * sent on while the nodes changed over. */
+static SUITE_UNUSED void conn_load_synced_copy(struct conn *k)
+{
+	struct sfw_session_key key;
+	struct sfw_session s = conn_session(k);
+
+	s.flags |= SFW_SESS_F_SYNCED;
+	s.xflags |= SFW_SESS_X_UNCONFIRMED;
+	for (int w = 0; w < 2; w++) {
+		s.wing[w].tcp_flags &= SFW_WING_SEEN_SYN | SFW_WING_SEEN_FIN | SFW_WING_SEEN_RST |
+				       SFW_WING_FIN_ACKED;
+		s.wing[w].seq_end = s.wing[w].ack = s.wing[w].maxend = 0;
+		s.wing[w].maxwin = s.wing[w].isn = 0;
+	}
+	fx_key(&k->c, &key);
+	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &key, &s,
+					 BPF_EXIST), 0);
+	k->c_next += 5000;
+	k->s_next += 7000;
 }
 
 #endif

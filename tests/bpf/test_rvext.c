@@ -112,35 +112,6 @@ Test(rvext, f1_routing_header_decapsulating_at_segments_left_0_bypasses_policy)
 
 #include "tcp_conn.h"
 
-static int forge(struct conn *k, bool from_client, __u8 flags, __u32 seq, __u32 ack,
-		 __u16 payload)
-{
-	struct pb_spec sp = from_client ? k->c : k->s;
-
-	sp.tcp_flags = flags;
-	sp.seq = seq;
-	sp.ack = ack;
-	sp.payload = payload;
-	return fx_xdp(&sp);
-}
-
-/* As tests/bpf/test_tcp_blind.c established(): data both ways. */
-static void established(struct conn *k, __u8 scale, __u16 window)
-{
-	conn_init(k, CLI4, SRV4);
-	if (scale) {
-		k->c.tcp_opts = k->s.tcp_opts = 8;
-		k->c.tcp_wscale = k->s.tcp_wscale = scale + 1;
-	}
-	conn_handshake(k, FX_XDP_PASS);
-	k->c.tcp_opts = k->s.tcp_opts = 0;
-	if (window)
-		k->c.window = k->s.window = window;
-	cr_assert_eq(cli(k, ACK | PSH, 100), FX_XDP_PASS);
-	cr_assert_eq(srv(k, ACK | PSH, 200), FX_XDP_PASS);
-	cr_assert_eq(cli(k, ACK, 0), FX_XDP_PASS);
-}
-
 /* rvext F2 (medium: a blind attacker ends any TCP connection whose
  * addresses and ports it knows, with ~1,700 packets against Linux's
  * scaled windows; bpf/tcp_window.bpf.h sfw_tcp_ack_ok, "A segment without
@@ -167,13 +138,13 @@ Test(rvext, f2_segment_without_ack_plants_the_end_a_rst_is_exact_against)
 	__u32 planted;
 	int v;
 
-	established(&k, 0, 0);
+	conn_established(&k, 0, 0);
 	planted = k.c_next + 5000 + 1;
-	v = forge(&k, true, PSH, k.c_next + 5000, 0x13371337, 1);
+	v = conn_forge(&k, true, PSH, k.c_next + 5000, 0x13371337, 1);
 	cr_expect_eq(conn_session(&k).wing[SFW_WING_IN].seq_end, k.c_next,
 		     "a blind segment without ACK (verdict %d) moved the client's sequence end to %u",
 		     v, conn_session(&k).wing[SFW_WING_IN].seq_end);
-	forge(&k, true, RST, planted, 0, 0);
+	conn_forge(&k, true, RST, planted, 0, 0);
 	cr_expect_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED,
 		     "a RST at the blind segment's end closed the session (state %u)",
 		     conn_session(&k).tcp_state);
@@ -192,12 +163,12 @@ Test(rvext, f2_blind_sweep_without_ack_ends_the_connection)
 	const __u32 step = 2500000;
 	__u32 passed = 0, sent = 0;
 
-	established(&k, 7, 24000);
+	conn_established(&k, 7, 24000);
 	for (__u64 seq = 7; seq < (1ull << 32); seq += step, sent++)
-		passed += forge(&k, true, PSH, (__u32)seq, 0, 1) == FX_XDP_PASS;
+		passed += conn_forge(&k, true, PSH, (__u32)seq, 0, 1) == FX_XDP_PASS;
 	for (__u64 seq = 7; seq < (1ull << 32); seq += step, sent++)
 		if ((__u32)seq + 1 != k.c_next && (__u32)seq + 1 != k.s_next)
-			forge(&k, true, RST, (__u32)seq + 1, 0, 0);
+			conn_forge(&k, true, RST, (__u32)seq + 1, 0, 0);
 	cr_expect_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED,
 		     "%u blind packets (%u without ACK passed) closed the session: state %u",
 		     sent, passed, conn_session(&k).tcp_state);

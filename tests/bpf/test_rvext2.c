@@ -8,67 +8,17 @@
 
 TestSuite(rvext2, .init = suite_setup, .fini = suite_teardown);
 
-static int forge(struct conn *k, bool from_client, __u8 flags, __u32 seq, __u32 ack,
-		 __u16 payload)
-{
-	struct pb_spec sp = from_client ? k->c : k->s;
-
-	sp.tcp_flags = flags;
-	sp.seq = seq;
-	sp.ack = ack;
-	sp.payload = payload;
-	return fx_xdp(&sp);
-}
-
-/* As tests/bpf/test_tcp_blind.c established(). */
-static void established(struct conn *k, __u8 scale, __u16 window)
-{
-	conn_init(k, CLI4, SRV4);
-	if (scale) {
-		k->c.tcp_opts = k->s.tcp_opts = 8;
-		k->c.tcp_wscale = k->s.tcp_wscale = scale + 1;
-	}
-	conn_handshake(k, FX_XDP_PASS);
-	k->c.tcp_opts = k->s.tcp_opts = 0;
-	if (window)
-		k->c.window = k->s.window = window;
-	cr_assert_eq(cli(k, ACK | PSH, 100), FX_XDP_PASS);
-	cr_assert_eq(srv(k, ACK | PSH, 200), FX_XDP_PASS);
-	cr_assert_eq(cli(k, ACK, 0), FX_XDP_PASS);
-}
-
-/* As test_tcp_blind.c load_synced_copy(): the copy a failover leaves. */
-static void load_synced_copy(struct conn *k)
-{
-	struct sfw_session_key key;
-	struct sfw_session s = conn_session(k);
-
-	s.flags |= SFW_SESS_F_SYNCED;
-	s.xflags |= SFW_SESS_X_UNCONFIRMED;
-	for (int w = 0; w < 2; w++) {
-		s.wing[w].tcp_flags &= SFW_WING_SEEN_SYN | SFW_WING_SEEN_FIN | SFW_WING_SEEN_RST |
-				       SFW_WING_FIN_ACKED;
-		s.wing[w].seq_end = s.wing[w].ack = s.wing[w].maxend = 0;
-		s.wing[w].maxwin = s.wing[w].isn = 0;
-	}
-	fx_key(&k->c, &key);
-	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &key, &s,
-					 BPF_EXIST), 0);
-	k->c_next += 5000;
-	k->s_next += 7000;
-}
-
 /* As test_tcp_blind.c client_confirmed_first(): after a failover the
  * client is confirmed, the server's wing picked up but not confirmed. */
 static void client_confirmed_first(struct conn *k, __u32 *c, __u32 *s)
 {
-	established(k, 7, 500);
-	load_synced_copy(k);
+	conn_established(k, 7, 500);
+	conn_load_synced_copy(k);
 	*c = k->c_next;
 	*s = k->s_next;
-	cr_assert_eq(forge(k, true, ACK | PSH, *c, *s, 100), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(k, true, ACK | PSH, *c, *s, 100), FX_XDP_PASS);
 	*c += 100;
-	cr_assert_eq(forge(k, false, ACK | PSH, *s - 3000, *c, 1000), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(k, false, ACK | PSH, *s - 3000, *c, 1000), FX_XDP_PASS);
 	cr_assert_eq(conn_session(k).xflags & SFW_SESS_X_UNCONFIRMED,
 		     SFW_SESS_X_UNCONFIRMED_OUT);
 }
@@ -96,15 +46,15 @@ Test(rvext2, find_failover_confirmed_wing_segment_without_ack_plants_rst_end)
 	client_confirmed_first(&k, &c, &s);
 	x = c + 5000;
 	/* control: with ACK and a wrong acknowledgement, nothing is recorded */
-	forge(&k, true, ACK | PSH, x, 0x13371337, 1);
+	conn_forge(&k, true, ACK | PSH, x, 0x13371337, 1);
 	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].seq_end, c, "control moved the end");
 	/* the same blind segment with ACK clear */
-	v = forge(&k, true, PSH, x, 0, 1);
+	v = conn_forge(&k, true, PSH, x, 0, 1);
 	cr_expect_eq(conn_session(&k).wing[SFW_WING_IN].seq_end, c,
 		     "a blind segment without ACK (verdict %d) moved the confirmed client's "
 		     "sequence end from %u to %u", v, c,
 		     conn_session(&k).wing[SFW_WING_IN].seq_end);
-	forge(&k, true, RST, x + 1, 0, 0);
+	conn_forge(&k, true, RST, x + 1, 0, 0);
 	cr_expect_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED,
 		     "a RST at the blind segment's end closed the failed-over session (state %u)",
 		     conn_session(&k).tcp_state);
@@ -199,11 +149,11 @@ static void failover_plant_before_server_tracked(__u8 flags)
 	struct conn k;
 	__u32 x;
 
-	established(&k, 7, 500);
-	load_synced_copy(&k);
+	conn_established(&k, 7, 500);
+	conn_load_synced_copy(&k);
 	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS, "the client's real segment");
 	x = k.c_next + 5000;
-	forge(&k, true, flags, x, 0x13371337, 1);
+	conn_forge(&k, true, flags, x, 0x13371337, 1);
 	/* an unconfirmed wing's numbers are picked up again from what
 	 * comes (sfw_tcp_failover): the plant may stand while the wing is
 	 * unconfirmed, when no RST is exact against it, and must not once
@@ -213,7 +163,7 @@ static void failover_plant_before_server_tracked(__u8 flags)
 		  (conn_session(&k).xflags & SFW_SESS_X_UNCONFIRMED_IN),
 		  "a blind client segment (flags %#x) left the client confirmed at %u, not %u",
 		  flags, conn_session(&k).wing[SFW_WING_IN].seq_end, k.c_next);
-	forge(&k, true, RST, x + 1, 0, 0);
+	conn_forge(&k, true, RST, x + 1, 0, 0);
 	cr_expect_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED,
 		     "a RST at the blind segment's end closed the failed-over session (state %u, "
 		     "xflags %#x)", conn_session(&k).tcp_state, conn_session(&k).xflags);

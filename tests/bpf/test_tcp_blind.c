@@ -13,38 +13,6 @@
 
 TestSuite(blind, .init = suite_setup, .fini = suite_teardown);
 
-/* An attacker's segment: the numbers given, nothing of the conversation
- * advanced. */
-static int forge(struct conn *k, bool from_client, __u8 flags, __u32 seq, __u32 ack,
-		 __u16 payload)
-{
-	struct pb_spec sp = from_client ? k->c : k->s;
-
-	sp.tcp_flags = flags;
-	sp.seq = seq;
-	sp.ack = ack;
-	sp.payload = payload;
-	return fx_xdp(&sp);
-}
-
-/* An established connection with data both ways; scale: the window
- * scale both SYNs offer (0: none), window: the raw windows from then on. */
-static void established(struct conn *k, __u8 scale, __u16 window)
-{
-	conn_init(k, CLI4, SRV4);
-	if (scale) {
-		k->c.tcp_opts = k->s.tcp_opts = 8;
-		k->c.tcp_wscale = k->s.tcp_wscale = scale + 1;
-	}
-	conn_handshake(k, FX_XDP_PASS);
-	k->c.tcp_opts = k->s.tcp_opts = 0;
-	if (window)
-		k->c.window = k->s.window = window;
-	cr_assert_eq(cli(k, ACK | PSH, 100), FX_XDP_PASS);
-	cr_assert_eq(srv(k, ACK | PSH, 200), FX_XDP_PASS);
-	cr_assert_eq(cli(k, ACK, 0), FX_XDP_PASS);
-}
-
 static void still_talking(struct conn *k, const char *what)
 {
 	cr_assert_eq(srv(k, ACK | PSH, 100), FX_XDP_PASS, "%s: the server's data dropped", what);
@@ -62,13 +30,14 @@ Test(blind, ack_beyond_what_was_sent_dropped_and_not_recorded)
 	struct conn k;
 	const __u32 X = 0x42424242;
 
-	established(&k, 0, 0);
-	cr_assert_eq(forge(&k, true, ACK, k.c_next + 5000, X, 0), FX_XDP_DROP);
-	cr_assert_eq(forge(&k, true, ACK, k.c_next, k.s_next + 1, 0), FX_XDP_DROP, "one byte on");
+	conn_established(&k, 0, 0);
+	cr_assert_eq(conn_forge(&k, true, ACK, k.c_next + 5000, X, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, true, ACK, k.c_next, k.s_next + 1, 0), FX_XDP_DROP,
+		     "one byte on");
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 2);
 	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].ack, k.s_next);
 	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].seq_end, k.c_next);
-	forge(&k, false, RST, X, 0, 0);
+	conn_forge(&k, false, RST, X, 0, 0);
 	still_talking(&k, "RST at the planted ACK");
 }
 
@@ -78,13 +47,13 @@ Test(blind, ack_older_than_the_largest_window_dropped)
 {
 	struct conn k;
 
-	established(&k, 0, 0);
+	conn_established(&k, 0, 0);
 	for (int i = 0; i < 70; i++) {
 		cr_assert_eq(srv(&k, ACK | PSH, 1000), FX_XDP_PASS);
 		cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
 	}
-	cr_assert_eq(forge(&k, true, ACK, k.c_next, k.s_next - 65000, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, true, ACK, k.c_next, k.s_next - 67000, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, true, ACK, k.c_next, k.s_next - 65000, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, true, ACK, k.c_next, k.s_next - 67000, 0), FX_XDP_DROP);
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 1);
 	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].ack, k.s_next);
 	still_talking(&k, "after old ACKs");
@@ -99,12 +68,12 @@ static void sweep_then_rst_at_x(__u8 scale, __u16 window, __u32 step)
 	const __u32 X = 0x42424242;
 	__u32 passed = 0;
 
-	established(&k, scale, window);
+	conn_established(&k, scale, window);
 	for (__u64 seq = 7; seq < (1ull << 32); seq += step)
-		passed += forge(&k, true, ACK, (__u32)seq, X, 0) == FX_XDP_PASS;
+		passed += conn_forge(&k, true, ACK, (__u32)seq, X, 0) == FX_XDP_PASS;
 	cr_assert_eq(passed, 0, "%u segments acknowledging nothing sent passed", passed);
-	forge(&k, false, RST, X, 0, 0);
-	forge(&k, true, SYN, 0x77777777, 0, 0);
+	conn_forge(&k, false, RST, X, 0, 0);
+	conn_forge(&k, true, SYN, 0x77777777, 0, 0);
 	still_talking(&k, "after the sweep");
 }
 
@@ -125,16 +94,16 @@ Test(blind, one_sided_sweep_cannot_end_the_connection)
 	struct conn k;
 	const __u32 step = 5000000;
 
-	established(&k, 7, 24000);
+	conn_established(&k, 7, 24000);
 	for (__u32 ph = 0; ph < 4; ph++)
 		for (__u64 seq = 7 + ph * (step / 4); seq < (1ull << 32); seq += step)
-			forge(&k, true, ACK, (__u32)seq, 0x1234, 1);
+			conn_forge(&k, true, ACK, (__u32)seq, 0x1234, 1);
 	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].seq_end, k.c_next);
 	for (__u32 ph = 0; ph < 4; ph++)
 		for (__u64 seq = 7 + ph * (step / 4); seq < (1ull << 32); seq += step)
 			if ((__u32)seq + 1 != k.c_next && (__u32)seq + 1 != k.s_next)
-				forge(&k, true, RST, (__u32)seq + 1, 0, 0);
-	forge(&k, true, SYN, 0x77777777, 0, 0);
+				conn_forge(&k, true, RST, (__u32)seq + 1, 0, 0);
+	conn_forge(&k, true, SYN, 0x77777777, 0, 0);
 	still_talking(&k, "after the one-sided sweep");
 }
 
@@ -147,15 +116,15 @@ Test(blind, syn_does_not_restart_a_reset_session_before_it_expires)
 	struct conn k;
 	__u64 id;
 
-	established(&k, 0, 0);
+	conn_established(&k, 0, 0);
 	id = conn_session(&k).id;
 	cr_assert_eq(cli(&k, RST, 0), FX_XDP_PASS);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_CLOSED);
-	cr_assert_eq(forge(&k, true, SYN, 0x77777777, 0, 0), FX_XDP_DROP);
-	cr_assert_eq(forge(&k, false, SYN, 0x77777777, 0, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, true, SYN, 0x77777777, 0, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, false, SYN, 0x77777777, 0, 0), FX_XDP_DROP);
 	cr_assert_eq(conn_session(&k).id, id);
 	cr_assert_eq(fx_age(&k.c, 3), 0);
-	cr_assert_eq(forge(&k, true, SYN, 0x77777777, 0, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, true, SYN, 0x77777777, 0, 0), FX_XDP_PASS);
 	cr_assert_neq(conn_session(&k).id, id);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_SYN_SENT);
 }
@@ -183,13 +152,13 @@ Test(blind, fin_ahead_of_the_data_is_no_close)
 	struct conn k;
 	__u64 id;
 
-	established(&k, 7, 24000);
+	conn_established(&k, 7, 24000);
 	id = conn_session(&k).id;
-	cr_assert_eq(forge(&k, true, FIN | ACK, k.c_next + 100000, k.s_next, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, true, FIN | ACK, k.c_next + 100000, k.s_next, 0), FX_XDP_PASS);
 	fin_moved_nothing(&k, true, "a FIN ahead");
-	cr_assert_eq(forge(&k, false, FIN | ACK, k.s_next + 200000, k.c_next, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, false, FIN | ACK, k.s_next + 200000, k.c_next, 0), FX_XDP_PASS);
 	fin_moved_nothing(&k, false, "a FIN ahead");
-	forge(&k, true, SYN, 0x77777777, 0, 0);
+	conn_forge(&k, true, SYN, 0x77777777, 0, 0);
 	cr_assert_eq(conn_session(&k).id, id, "the SYN restarted it");
 	still_talking(&k, "after FINs ahead");
 	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
@@ -213,15 +182,15 @@ Test(blind, fin_behind_the_data_is_no_close_nor_acknowledged)
 	struct conn k;
 	__u64 id;
 
-	established(&k, 7, 24000);
+	conn_established(&k, 7, 24000);
 	id = conn_session(&k).id;
-	cr_assert_eq(forge(&k, true, FIN | ACK, k.c_next - 1000, k.s_next, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, false, FIN | ACK, k.s_next - 1000, k.c_next, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, true, FIN | ACK, k.c_next - 1000, k.s_next, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, false, FIN | ACK, k.s_next - 1000, k.c_next, 0), FX_XDP_PASS);
 	still_talking(&k, "after FINs behind");
 	fin_moved_nothing(&k, true, "a FIN behind, then real ACKs");
 	fin_moved_nothing(&k, false, "a FIN behind, then real ACKs");
-	forge(&k, true, SYN, 0x77777777, 0, 0);
-	forge(&k, true, SYN, k.c_next, 0, 0);
+	conn_forge(&k, true, SYN, 0x77777777, 0, 0);
+	conn_forge(&k, true, SYN, k.c_next, 0, 0);
 	cr_assert_eq(conn_session(&k).id, id, "a SYN restarted it");
 	still_talking(&k, "after the SYNs");
 }
@@ -236,8 +205,9 @@ Test(blind, opener_acks_in_syn_sent_dropped)
 
 	conn_init(&k, CLI4, SRV4);
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, true, ACK, 0x9abcdef0, 0x11111111, 0), FX_XDP_DROP);
-	cr_assert_eq(forge(&k, true, ACK, 0x9abcdef0 + 0x80000000u, 0x11111111, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, true, ACK, 0x9abcdef0, 0x11111111, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, true, ACK, 0x9abcdef0 + 0x80000000u, 0x11111111, 0),
+		     FX_XDP_DROP);
 	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].seq_end, k.c_next);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
@@ -252,10 +222,10 @@ Test(blind, opener_acks_then_rsts_at_them_do_not_close_syn_sent)
 
 	conn_init(&k, CLI4, SRV4);
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
-	forge(&k, true, ACK, S1, 0, 0);
-	forge(&k, true, ACK, S2, 0, 0);
-	cr_assert_eq(forge(&k, false, RST | ACK, 0, S1, 0), FX_XDP_DROP);
-	cr_assert_eq(forge(&k, false, RST | ACK, 0, S2, 0), FX_XDP_DROP);
+	conn_forge(&k, true, ACK, S1, 0, 0);
+	conn_forge(&k, true, ACK, S2, 0, 0);
+	cr_assert_eq(conn_forge(&k, false, RST | ACK, 0, S1, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, false, RST | ACK, 0, S2, 0), FX_XDP_DROP);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_SYN_SENT);
 }
 
@@ -268,8 +238,8 @@ Test(blind, responder_acks_in_syn_recv_dropped)
 	conn_init(&k, CLI4, SRV4);
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, false, ACK, 0x9abcdef0, 0x1111, 0), FX_XDP_DROP);
-	cr_assert_eq(forge(&k, false, ACK, 0x9abcdef0 + 0x80000000u, 0x1111, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, false, ACK, 0x9abcdef0, 0x1111, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, false, ACK, 0x9abcdef0 + 0x80000000u, 0x1111, 0), FX_XDP_DROP);
 	cr_assert_eq(conn_session(&k).wing[SFW_WING_OUT].seq_end, k.s_next);
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
 	still_talking(&k, "after blind ACKs in SYN_RECV");
@@ -285,9 +255,9 @@ Test(blind, responder_syn_then_opener_acks_do_not_complete_the_handshake)
 
 	conn_init(&k, CLI4, SRV4);
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, false, SYN, A, 0, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, true, ACK, 0x40000000, A + 1, 0), FX_XDP_DROP);
-	cr_assert_eq(forge(&k, true, ACK, 0xc0000000, A + 1, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, false, SYN, A, 0, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, true, ACK, 0x40000000, A + 1, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, true, ACK, 0xc0000000, A + 1, 0), FX_XDP_DROP);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_SYN_SENT);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
@@ -306,8 +276,8 @@ Test(blind, opener_rst_acking_a_blind_syn_must_be_exact)
 
 	conn_init(&k, CLI4, SRV4);
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
-	forge(&k, false, SYN, A, 0, 0);
-	cr_assert_eq(forge(&k, true, RST | ACK, 0xdeadbeef, A + 1, 0), FX_XDP_DROP);
+	conn_forge(&k, false, SYN, A, 0, 0);
+	cr_assert_eq(conn_forge(&k, true, RST | ACK, 0xdeadbeef, A + 1, 0), FX_XDP_DROP);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_SYN_SENT);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
@@ -342,7 +312,7 @@ Test(blind, earlier_syn_in_syn_sent_dropped)
 
 	conn_init(&k, CLI6, SRV6);
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, true, SYN, k.c_next - 0x40000000, 0, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, true, SYN, k.c_next - 0x40000000, 0, 0), FX_XDP_DROP);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
 	still_talking(&k, "after an earlier SYN");
@@ -358,7 +328,7 @@ static __u32 syn_then_blind_later_syn(struct conn *k)
 	__u32 isn = k->c_next;
 
 	cr_assert_eq(cli(k, SYN, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(k, true, SYN, isn + 0x40000000, 0, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(k, true, SYN, isn + 0x40000000, 0, 0), FX_XDP_PASS);
 	return isn;
 }
 
@@ -380,7 +350,7 @@ Test(blind, blind_later_syns_do_not_keep_the_real_synack_out)
 
 	conn_init(&k, CLI4, SRV4);
 	isn = syn_then_blind_later_syn(&k);
-	cr_assert_eq(forge(&k, true, SYN, isn + 0x7fff0000, 0, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, true, SYN, isn + 0x7fff0000, 0, 0), FX_XDP_PASS);
 	real_synack_completes(&k, isn, "after blind later SYNs");
 }
 
@@ -401,7 +371,7 @@ Test(blind, blind_later_syn_keeps_the_real_window_scale)
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
 	isn = k.c_next - 1;
 	k.c.tcp_opts = 0;   /* the forger's SYN has no scale option */
-	cr_assert_eq(forge(&k, true, SYN, isn + 0x40000000, 0, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, true, SYN, isn + 0x40000000, 0, 0), FX_XDP_PASS);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS, "the real SYN-ACK");
 	k.s.tcp_opts = 0;
 	k.c.window = k.s.window = 502;   /* 64,256 bytes at scale 7 */
@@ -439,19 +409,19 @@ Test(blind, no_syn_check_blind_first_responder_segment_dropped)
 	conn_init(&k, CLI4, SRV4);
 	k.c.window = k.s.window = 502;
 	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, false, ACK, k.s_next + 0x70000000u, k.c_next, 0), FX_XDP_DROP,
+	cr_assert_eq(conn_forge(&k, false, ACK, k.s_next + 0x70000000u, k.c_next, 0), FX_XDP_DROP,
 		     "beyond what the opener allowed");
 	/* a lucky one inside it (the scale assumed mid-stream makes it 8 MB) */
-	cr_assert_eq(forge(&k, false, ACK, k.s_next + 1000, 0x5555, 0), FX_XDP_DROP,
+	cr_assert_eq(conn_forge(&k, false, ACK, k.s_next + 1000, 0x5555, 0), FX_XDP_DROP,
 		     "acknowledging nothing the opener sent");
-	cr_assert_eq(forge(&k, false, ACK, k.s_next + 1000, k.c_next + 1, 0), FX_XDP_DROP,
+	cr_assert_eq(conn_forge(&k, false, ACK, k.s_next + 1000, k.c_next + 1, 0), FX_XDP_DROP,
 		     "acknowledging beyond what the opener sent");
 	cr_assert_not(conn_session(&k).wing[SFW_WING_OUT].tcp_flags & SFW_WING_TRACKED);
 	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS, "the real server's first segment");
 	cr_assert(conn_session(&k).wing[SFW_WING_OUT].tcp_flags & SFW_WING_TRACKED);
 	cr_assert_eq(conn_session(&k).wing[SFW_WING_OUT].seq_end, k.s_next);
 	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, false, ACK, k.s_next + 0x70000000u, k.c_next, 0), FX_XDP_DROP,
+	cr_assert_eq(conn_forge(&k, false, ACK, k.s_next + 0x70000000u, k.c_next, 0), FX_XDP_DROP,
 		     "tracked now");
 }
 
@@ -468,10 +438,10 @@ Test(blind, no_syn_check_forged_ack_does_not_poison_the_real_connection)
 
 	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
 	conn_init(&k, CLI4, SRV4);
-	cr_assert_eq(forge(&k, true, ACK, 0x77777777u, 0x66666666u, 0), FX_XDP_PASS,
+	cr_assert_eq(conn_forge(&k, true, ACK, 0x77777777u, 0x66666666u, 0), FX_XDP_PASS,
 		     "no-syn-check opens on an ACK");
 	forged_id = conn_session(&k).id;
-	cr_assert_eq(forge(&k, false, RST, 0x66666666u, 0, 0), FX_XDP_PASS,
+	cr_assert_eq(conn_forge(&k, false, RST, 0x66666666u, 0, 0), FX_XDP_PASS,
 		     "the server's RST to the forged ACK");
 	conn_handshake(&k, FX_XDP_PASS);
 	cr_assert_neq(conn_session(&k).id, forged_id, "the real SYN opened a session of its own");
@@ -493,42 +463,18 @@ Test(blind, no_syn_check_verified_pickup_is_not_restarted_by_a_syn)
 	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
 	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS);
 	id = conn_session(&k).id;
-	cr_assert_eq(forge(&k, true, SYN, 0x12345678u, 0, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, true, SYN, 0x12345678u, 0, 0), FX_XDP_PASS);
 	cr_assert_eq(conn_session(&k).id, id, "a verified connection started over");
 	still_talking(&k, "after a blind SYN");
 }
 
 /* ---- what must keep working ------------------------------------------------ */
 
-/* The copy of k's established session a failover leaves this node with:
- * no sequence numbers (only the state, scales and the wings' SYN/FIN/RST
- * flags), both wings unconfirmed (ha/replica.c rebuild); then both sides
- * sent on while the nodes changed over. */
-static void load_synced_copy(struct conn *k)
-{
-	struct sfw_session_key key;
-	struct sfw_session s = conn_session(k);
-
-	s.flags |= SFW_SESS_F_SYNCED;
-	s.xflags |= SFW_SESS_X_UNCONFIRMED;
-	for (int w = 0; w < 2; w++) {
-		s.wing[w].tcp_flags &= SFW_WING_SEEN_SYN | SFW_WING_SEEN_FIN | SFW_WING_SEEN_RST |
-				       SFW_WING_FIN_ACKED;
-		s.wing[w].seq_end = s.wing[w].ack = s.wing[w].maxend = 0;
-		s.wing[w].maxwin = s.wing[w].isn = 0;
-	}
-	fx_key(&k->c, &key);
-	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &key, &s,
-					 BPF_EXIST), 0);
-	k->c_next += 5000;
-	k->s_next += 7000;
-}
-
 /* k's session failed over, and the client's data picked its wing up. */
 static void failed_over_client_first(struct conn *k)
 {
-	established(k, 7, 500);
-	load_synced_copy(k);
+	conn_established(k, 7, 500);
+	conn_load_synced_copy(k);
 	cr_assert_eq(cli(k, ACK | PSH, 100), FX_XDP_PASS);
 }
 
@@ -540,9 +486,9 @@ Test(blind, session_loaded_without_numbers_picks_up_both_wings)
 {
 	struct conn k;
 
-	established(&k, 7, 500);
-	load_synced_copy(&k);
-	cr_assert_eq(forge(&k, true, ACK | PSH, k.c_next - 200, k.s_next, 100), FX_XDP_PASS,
+	conn_established(&k, 7, 500);
+	conn_load_synced_copy(&k);
+	cr_assert_eq(conn_forge(&k, true, ACK | PSH, k.c_next - 200, k.s_next, 100), FX_XDP_PASS,
 		     "a retransmission first");
 	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS, "the server's answer");
 	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS, "the client's next");
@@ -551,7 +497,7 @@ Test(blind, session_loaded_without_numbers_picks_up_both_wings)
 	still_talking(&k, "after a failover");
 	cr_assert_eq(conn_session(&k).xflags & SFW_SESS_X_UNCONFIRMED, 0,
 		     "each side acknowledged what the other sent: both confirmed");
-	cr_assert_eq(forge(&k, true, ACK, k.c_next + 0x40000000u, k.s_next, 10), FX_XDP_DROP,
+	cr_assert_eq(conn_forge(&k, true, ACK, k.c_next + 0x40000000u, k.s_next, 10), FX_XDP_DROP,
 		     "tracked again");
 }
 
@@ -566,12 +512,13 @@ Test(blind, failover_forged_ack_then_rst_does_not_end_the_session)
 
 	failed_over_client_first(&k);
 	x = k.s_next + 0x40000000u;
-	cr_assert_eq(forge(&k, false, ACK, x, 0x55555555, 0), FX_XDP_PASS, "picked up: unknown");
-	forge(&k, false, RST, x, 0, 0);
+	cr_assert_eq(conn_forge(&k, false, ACK, x, 0x55555555, 0), FX_XDP_PASS,
+		     "picked up: unknown");
+	conn_forge(&k, false, RST, x, 0, 0);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED, "the forger's RST");
 	still_talking(&k, "after a forged ACK and RST");
 	cr_assert_eq(conn_session(&k).xflags & SFW_SESS_X_UNCONFIRMED, 0);
-	forge(&k, false, RST, x, 0, 0);
+	conn_forge(&k, false, RST, x, 0, 0);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED, "once confirmed");
 }
 
@@ -581,13 +528,14 @@ Test(blind, failover_forged_ack_far_ahead_does_not_hold_the_server_out)
 {
 	struct conn k;
 
-	established(&k, 7, 500);
-	load_synced_copy(&k);
-	cr_assert_eq(forge(&k, false, ACK, k.s_next + 0x70000000u, 0x55555555, 0), FX_XDP_PASS);
+	conn_established(&k, 7, 500);
+	conn_load_synced_copy(&k);
+	cr_assert_eq(conn_forge(&k, false, ACK, k.s_next + 0x70000000u, 0x55555555, 0),
+		     FX_XDP_PASS);
 	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
 	still_talking(&k, "after a forged ACK far ahead");
 	still_talking(&k, "and on");
-	cr_assert_eq(forge(&k, false, ACK | PSH, k.s_next + 0x70000000u, k.c_next, 10),
+	cr_assert_eq(conn_forge(&k, false, ACK | PSH, k.s_next + 0x70000000u, k.c_next, 10),
 		     FX_XDP_DROP, "confirmed: the forger's numbers are out of the window");
 }
 
@@ -601,8 +549,8 @@ Test(blind, failover_forged_fin_is_not_the_close)
 
 	failed_over_client_first(&k);
 	x = k.s_next + 1000;
-	cr_assert_eq(forge(&k, false, ACK, x, k.c_next, 0), FX_XDP_PASS);
-	forge(&k, false, FIN | ACK, x, k.c_next, 0);
+	cr_assert_eq(conn_forge(&k, false, ACK, x, k.c_next, 0), FX_XDP_PASS);
+	conn_forge(&k, false, FIN | ACK, x, k.c_next, 0);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED, "the forger's FIN");
 	still_talking(&k, "after a forged FIN");
 }
@@ -615,9 +563,9 @@ Test(blind, failover_real_rst_is_passed_whatever_a_forger_planted)
 {
 	struct conn k;
 
-	established(&k, 7, 500);
-	load_synced_copy(&k);
-	cr_assert_eq(forge(&k, false, ACK, k.s_next, k.c_next - 0x40000000u, 0), FX_XDP_PASS);
+	conn_established(&k, 7, 500);
+	conn_load_synced_copy(&k);
+	cr_assert_eq(conn_forge(&k, false, ACK, k.s_next, k.c_next - 0x40000000u, 0), FX_XDP_PASS);
 	cr_assert_eq(cli(&k, RST, 0), FX_XDP_PASS, "the client's RST");
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 0);
 }
@@ -632,15 +580,15 @@ Test(blind, failover_stretched_span_is_not_confirmed_by_the_real_ack)
 	struct conn k;
 	__u32 x;
 
-	established(&k, 7, 500);
-	load_synced_copy(&k);
+	conn_established(&k, 7, 500);
+	conn_load_synced_copy(&k);
 	x = k.s_next - 0x40000000u;
-	cr_assert_eq(forge(&k, false, ACK, x, 0x55555555, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, false, ACK, x + 0x7ffffff0u, 0x55555555, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, false, ACK, x, 0x55555555, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, false, ACK, x + 0x7ffffff0u, 0x55555555, 0), FX_XDP_PASS);
 	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS, "the client's real ACK");
 	cr_assert_neq(conn_session(&k).xflags & SFW_SESS_X_UNCONFIRMED_OUT, 0,
 		      "the forger's span confirmed");
-	forge(&k, false, RST, x + 0x7ffffff0u, 0, 0);
+	conn_forge(&k, false, RST, x + 0x7ffffff0u, 0, 0);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED, "the forger's RST");
 	still_talking(&k, "after a stretched span");
 }
@@ -650,13 +598,13 @@ Test(blind, failover_stretched_span_is_not_confirmed_by_the_real_ack)
  * server's wing picked up 3000 bytes behind. c, s: where each sends next. */
 static void client_confirmed_first(struct conn *k, __u32 *c, __u32 *s)
 {
-	established(k, 7, 500);
-	load_synced_copy(k);
+	conn_established(k, 7, 500);
+	conn_load_synced_copy(k);
 	*c = k->c_next;
 	*s = k->s_next;
-	cr_assert_eq(forge(k, true, ACK | PSH, *c, *s, 100), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(k, true, ACK | PSH, *c, *s, 100), FX_XDP_PASS);
 	*c += 100;
-	cr_assert_eq(forge(k, false, ACK | PSH, *s - 3000, *c, 1000), FX_XDP_PASS,
+	cr_assert_eq(conn_forge(k, false, ACK | PSH, *s - 3000, *c, 1000), FX_XDP_PASS,
 		     "the server sends again");
 	cr_assert_eq(conn_session(k).xflags & SFW_SESS_X_UNCONFIRMED,
 		     SFW_SESS_X_UNCONFIRMED_OUT);
@@ -676,12 +624,13 @@ Test(blind, failover_tail_passed_before_confirmation_is_acknowledged)
 
 	client_confirmed_first(&k, &c, &s);
 	for (int i = 0; i < 4; i++)
-		cr_assert_eq(forge(&k, true, ACK | PSH, c + i * 1000, s, 1000), FX_XDP_PASS,
+		cr_assert_eq(conn_forge(&k, true, ACK | PSH, c + i * 1000, s, 1000), FX_XDP_PASS,
 			     "the client's tail, %d", i);
 	for (int i = 0; i < 3; i++)
-		cr_assert_eq(forge(&k, false, ACK, s, c, 0), FX_XDP_PASS, "duplicate ACK %d", i);
-	cr_assert_eq(forge(&k, true, ACK | PSH, c, s, 1000), FX_XDP_PASS, "fast retransmit");
-	cr_assert_eq(forge(&k, false, ACK, s, c + 4000, 0), FX_XDP_PASS, "the cumulative ACK");
+		cr_assert_eq(conn_forge(&k, false, ACK, s, c, 0), FX_XDP_PASS,
+			     "duplicate ACK %d", i);
+	cr_assert_eq(conn_forge(&k, true, ACK | PSH, c, s, 1000), FX_XDP_PASS, "fast retransmit");
+	cr_assert_eq(conn_forge(&k, false, ACK, s, c + 4000, 0), FX_XDP_PASS, "the cumulative ACK");
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 0);
 }
 
@@ -694,11 +643,11 @@ Test(blind, failover_fin_passed_before_confirmation_closes)
 	__u32 c, s;
 
 	client_confirmed_first(&k, &c, &s);
-	cr_assert_eq(forge(&k, true, ACK | PSH, c, s, 1000), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, true, FIN | ACK, c + 1000, s, 1000), FX_XDP_PASS, "the FIN");
-	cr_assert_eq(forge(&k, false, ACK, s, c + 2001, 0), FX_XDP_PASS, "its ACK");
-	cr_assert_eq(forge(&k, false, FIN | ACK, s, c + 2001, 0), FX_XDP_PASS, "the server's");
-	cr_assert_eq(forge(&k, true, ACK, c + 2001, s + 1, 0), FX_XDP_PASS, "the last ACK");
+	cr_assert_eq(conn_forge(&k, true, ACK | PSH, c, s, 1000), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, true, FIN | ACK, c + 1000, s, 1000), FX_XDP_PASS, "the FIN");
+	cr_assert_eq(conn_forge(&k, false, ACK, s, c + 2001, 0), FX_XDP_PASS, "its ACK");
+	cr_assert_eq(conn_forge(&k, false, FIN | ACK, s, c + 2001, 0), FX_XDP_PASS, "the server's");
+	cr_assert_eq(conn_forge(&k, true, ACK, c + 2001, s + 1, 0), FX_XDP_PASS, "the last ACK");
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_TIME_WAIT);
 }
 
@@ -710,11 +659,11 @@ Test(blind, failover_probe_answer_confirms_the_prober)
 {
 	struct conn k;
 
-	established(&k, 7, 500);
-	load_synced_copy(&k);
+	conn_established(&k, 7, 500);
+	conn_load_synced_copy(&k);
 	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, true, ACK, k.c_next - 1, k.s_next, 0), FX_XDP_PASS, "probe");
-	cr_assert_eq(forge(&k, false, ACK, k.s_next, k.c_next, 0), FX_XDP_PASS, "answer");
+	cr_assert_eq(conn_forge(&k, true, ACK, k.c_next - 1, k.s_next, 0), FX_XDP_PASS, "probe");
+	cr_assert_eq(conn_forge(&k, false, ACK, k.s_next, k.c_next, 0), FX_XDP_PASS, "answer");
 	cr_assert_eq(conn_session(&k).xflags & SFW_SESS_X_UNCONFIRMED, 0);
 }
 
@@ -729,7 +678,7 @@ Test(blind, failover_segment_failing_against_an_unconfirmed_wing_refreshes_nothi
 
 	failed_over_client_first(&k);
 	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS, "confirms the client");
-	cr_assert_eq(forge(&k, false, ACK, k.s_next + 0x40000000u, k.c_next, 0), FX_XDP_PASS,
+	cr_assert_eq(conn_forge(&k, false, ACK, k.s_next + 0x40000000u, k.c_next, 0), FX_XDP_PASS,
 		     "the server picked up again, far ahead");
 	s = conn_session(&k);
 	cr_assert_eq(s.xflags & SFW_SESS_X_UNCONFIRMED, SFW_SESS_X_UNCONFIRMED_OUT);
@@ -737,7 +686,7 @@ Test(blind, failover_segment_failing_against_an_unconfirmed_wing_refreshes_nothi
 	fx_key(&k.c, &key);
 	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &key, &s,
 					 BPF_EXIST), 0);
-	cr_assert_eq(forge(&k, true, ACK | PSH, k.c_next + 0x40000000u, k.s_next, 10),
+	cr_assert_eq(conn_forge(&k, true, ACK | PSH, k.c_next + 0x40000000u, k.s_next, 10),
 		     FX_XDP_PASS, "passed");
 	cr_assert_eq(conn_session(&k).last_seen_s, s.last_seen_s, "and refreshed the session");
 }
@@ -750,16 +699,16 @@ Test(blind, failover_keepalives_alone_confirm_both_wings)
 {
 	struct conn k;
 
-	established(&k, 7, 500);
-	load_synced_copy(&k);
+	conn_established(&k, 7, 500);
+	conn_load_synced_copy(&k);
 	for (int i = 0; i < 2; i++) {
-		cr_assert_eq(forge(&k, true, ACK, k.c_next - 1, k.s_next, 0), FX_XDP_PASS);
-		cr_assert_eq(forge(&k, false, ACK, k.s_next, k.c_next, 0), FX_XDP_PASS);
+		cr_assert_eq(conn_forge(&k, true, ACK, k.c_next - 1, k.s_next, 0), FX_XDP_PASS);
+		cr_assert_eq(conn_forge(&k, false, ACK, k.s_next, k.c_next, 0), FX_XDP_PASS);
 	}
 	cr_assert_eq(conn_session(&k).xflags & SFW_SESS_X_UNCONFIRMED, 0);
 	for (int i = 0; i < 2; i++) {
-		cr_assert_eq(forge(&k, true, ACK, k.c_next - 1, k.s_next, 0), FX_XDP_PASS);
-		cr_assert_eq(forge(&k, false, ACK, k.s_next, k.c_next, 0), FX_XDP_PASS,
+		cr_assert_eq(conn_forge(&k, true, ACK, k.c_next - 1, k.s_next, 0), FX_XDP_PASS);
+		cr_assert_eq(conn_forge(&k, false, ACK, k.s_next, k.c_next, 0), FX_XDP_PASS,
 			     "the probe's answer, confirmed");
 	}
 	still_talking(&k, "after keepalives");
@@ -773,12 +722,12 @@ Test(blind, failover_icmp_error_about_a_real_segment_passes)
 	struct pb_spec quoted, err;
 	struct conn k;
 
-	established(&k, 7, 500);
-	load_synced_copy(&k);
+	conn_established(&k, 7, 500);
+	conn_load_synced_copy(&k);
 	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS);
 	cr_assert_eq(cli(&k, ACK | PSH, 1200), FX_XDP_PASS);
 	quoted = k.c;
-	cr_assert_eq(forge(&k, true, ACK, k.c_next + 0x40000000u, k.s_next, 0), FX_XDP_PASS,
+	cr_assert_eq(conn_forge(&k, true, ACK, k.c_next + 0x40000000u, k.s_next, 0), FX_XDP_PASS,
 		     "the forger's");
 	err = (struct pb_spec){ .src = OTH4, .dst = quoted.src, .proto = SFW_IPPROTO_ICMP,
 				.icmp_type = SFW_ICMP_DEST_UNREACH, .icmp_code = 4,
@@ -808,7 +757,7 @@ Test(blind, window_ending_at_zero_still_bounds)
 	k.c_next = 0u - 65535u - 1u;   /* the server's ack + 65535 == 0 */
 	conn_handshake(&k, FX_XDP_PASS);
 	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, true, ACK | PSH, k.c_next + 1000000000u, k.s_next, 10),
+	cr_assert_eq(conn_forge(&k, true, ACK | PSH, k.c_next + 1000000000u, k.s_next, 10),
 		     FX_XDP_DROP);
 }
 
@@ -818,15 +767,17 @@ Test(blind, keepalive_probe_and_late_synack_pass)
 {
 	struct conn k;
 
-	established(&k, 0, 0);
-	cr_assert_eq(forge(&k, true, ACK, k.c_next - 1, k.s_next, 0), FX_XDP_PASS, "keepalive");
-	cr_assert_eq(forge(&k, true, ACK, k.c_next - 1, k.s_next, 1), FX_XDP_PASS, "keepalive+1");
+	conn_established(&k, 0, 0);
+	cr_assert_eq(conn_forge(&k, true, ACK, k.c_next - 1, k.s_next, 0), FX_XDP_PASS,
+		     "keepalive");
+	cr_assert_eq(conn_forge(&k, true, ACK, k.c_next - 1, k.s_next, 1), FX_XDP_PASS,
+		     "keepalive+1");
 	k.s.window = 0;
 	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS, "zero window");
-	cr_assert_eq(forge(&k, true, ACK, k.c_next, k.s_next, 1), FX_XDP_PASS, "window probe");
+	cr_assert_eq(conn_forge(&k, true, ACK, k.c_next, k.s_next, 1), FX_XDP_PASS, "window probe");
 	k.s.window = 65535;
 	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, false, SYN | ACK, 0xfffffff0, 1001, 0), FX_XDP_PASS,
+	cr_assert_eq(conn_forge(&k, false, SYN | ACK, 0xfffffff0, 1001, 0), FX_XDP_PASS,
 		     "SYN-ACK retransmitted after the handshake");
 	cr_assert_eq(cli(&k, RST, 0), FX_XDP_PASS);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_CLOSED);
@@ -848,9 +799,9 @@ Test(blind, fast_open_data_acked_or_resent)
 	conn_init(&k, CLI6, SRV6);
 	isn = k.c_next;
 	cr_assert_eq(cli(&k, SYN, 100), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, false, SYN | ACK, k.s_next, isn + 1, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, false, SYN | ACK, k.s_next, isn + 1, 0), FX_XDP_PASS);
 	k.s_next++;
-	cr_assert_eq(forge(&k, true, ACK | PSH, isn + 1, k.s_next, 100), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, true, ACK | PSH, isn + 1, k.s_next, 100), FX_XDP_PASS);
 	cr_assert_eq(srv(&k, ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED);
 }

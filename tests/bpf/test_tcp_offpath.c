@@ -13,29 +13,6 @@ TestSuite(offpath, .init = suite_setup, .fini = suite_teardown);
 
 #define FAR 1000000000u    /* far outside any window */
 
-/* An attacker's segment: the numbers given, nothing of the conversation
- * advanced. */
-static int forge(struct conn *k, bool from_client, __u8 flags, __u32 seq, __u32 ack,
-		 __u16 payload)
-{
-	struct pb_spec sp = from_client ? k->c : k->s;
-
-	sp.tcp_flags = flags;
-	sp.seq = seq;
-	sp.ack = ack;
-	sp.payload = payload;
-	return fx_xdp(&sp);
-}
-
-static void established(struct conn *k)
-{
-	conn_init(k, CLI4, SRV4);
-	conn_handshake(k, FX_XDP_PASS);
-	cr_assert_eq(cli(k, ACK | PSH, 100), FX_XDP_PASS);
-	cr_assert_eq(srv(k, ACK | PSH, 200), FX_XDP_PASS);
-	cr_assert_eq(cli(k, ACK, 0), FX_XDP_PASS);
-}
-
 /* The rest of a real handshake after the client's SYN, and data both ways. */
 static void handshake_completes(struct conn *k)
 {
@@ -71,12 +48,12 @@ Test(offpath, inexact_rst_in_window_passes_and_changes_nothing)
 	struct conn k;
 	struct sfw_session before, after;
 
-	established(&k);
+	conn_established(&k, 0, 0);
 	cr_assert_eq(fx_age(&k.c, 100), 0);   /* so that a refreshed timer would show */
 	before = conn_session(&k);
-	cr_assert_eq(forge(&k, true, RST, k.c_next + 1000, 0, 0), FX_XDP_PASS,
+	cr_assert_eq(conn_forge(&k, true, RST, k.c_next + 1000, 0, 0), FX_XDP_PASS,
 		     "the server must see it, to answer with a challenge ACK");
-	cr_assert_eq(forge(&k, false, RST | ACK, k.s_next + 1, k.c_next, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, false, RST | ACK, k.s_next + 1, k.c_next, 0), FX_XDP_PASS);
 	after = conn_session(&k);
 	assert_unchanged(&before, &after);
 	cr_assert_eq(after.tcp_state, SFW_TCP_ESTABLISHED);
@@ -96,7 +73,7 @@ Test(offpath, rst_at_the_senders_next_closes)
 {
 	struct conn k;
 
-	established(&k);
+	conn_established(&k, 0, 0);
 	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);   /* not acknowledged yet */
 	cr_assert_eq(cli(&k, RST, 0), FX_XDP_PASS);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_CLOSED);
@@ -109,10 +86,10 @@ Test(offpath, rst_at_what_the_receiver_acknowledged_closes)
 	struct conn k;
 	__u32 acked;
 
-	established(&k);
+	conn_established(&k, 0, 0);
 	acked = k.c_next;
 	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, true, RST, acked, 0, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, true, RST, acked, 0, 0), FX_XDP_PASS);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_CLOSED);
 }
 
@@ -121,11 +98,11 @@ Test(offpath, rst_out_of_window_dropped_and_counted)
 	struct conn k;
 	struct sfw_session before, after;
 
-	established(&k);
+	conn_established(&k, 0, 0);
 	cr_assert_eq(fx_age(&k.c, 100), 0);   /* so that a refreshed timer would show */
 	before = conn_session(&k);
-	cr_assert_eq(forge(&k, true, RST, k.c_next + FAR, 0, 0), FX_XDP_DROP);
-	cr_assert_eq(forge(&k, false, RST | ACK, k.s_next - FAR, k.c_next, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, true, RST, k.c_next + FAR, 0, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, false, RST | ACK, k.s_next - FAR, k.c_next, 0), FX_XDP_DROP);
 	after = conn_session(&k);
 	assert_unchanged(&before, &after);
 	cr_assert_eq(after.wing[SFW_WING_IN].packets, before.wing[SFW_WING_IN].packets);
@@ -143,17 +120,20 @@ Test(offpath, rst_in_syn_sent_must_acknowledge_the_syn)
 
 	conn_init(&k, CLI6, SRV6);
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, false, RST | ACK, 0, k.c_next + 1, 0), FX_XDP_DROP, "wrong ACK");
-	cr_assert_eq(forge(&k, false, RST | ACK, 0, k.c_next - 1, 0), FX_XDP_DROP, "ACK of the ISN");
-	cr_assert_eq(forge(&k, false, RST, k.c_next, 0, 0), FX_XDP_DROP, "no ACK");
-	cr_assert_eq(forge(&k, true, RST, k.c_next + 5, 0, 0), FX_XDP_DROP, "opener, inexact");
+	cr_assert_eq(conn_forge(&k, false, RST | ACK, 0, k.c_next + 1, 0), FX_XDP_DROP,
+		     "wrong ACK");
+	cr_assert_eq(conn_forge(&k, false, RST | ACK, 0, k.c_next - 1, 0), FX_XDP_DROP,
+		     "ACK of the ISN");
+	cr_assert_eq(conn_forge(&k, false, RST, k.c_next, 0, 0), FX_XDP_DROP, "no ACK");
+	cr_assert_eq(conn_forge(&k, true, RST, k.c_next + 5, 0, 0), FX_XDP_DROP, "opener, inexact");
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 4);
 	s = conn_session(&k);
 	cr_assert_eq(s.tcp_state, SFW_TCP_SYN_SENT);
 	cr_assert_eq(s.state, SFW_SESS_VALID);
 	cr_assert_eq(s.wing[SFW_WING_OUT].packets, 0);
 	cr_assert_eq(s.wing[SFW_WING_OUT].tcp_flags, 0);
-	cr_assert_eq(forge(&k, false, RST | ACK, 0, k.c_next, 0), FX_XDP_PASS, "the right ACK");
+	cr_assert_eq(conn_forge(&k, false, RST | ACK, 0, k.c_next, 0), FX_XDP_PASS,
+		     "the right ACK");
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_CLOSED);
 }
 
@@ -166,8 +146,8 @@ Test(offpath, blind_synack_dropped_records_nothing_real_one_completes)
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
 	k.s.tcp_opts = 8;
 	k.s.tcp_wscale = 14 + 1;
-	cr_assert_eq(forge(&k, false, SYN | ACK, 0x12345678, 0xdeadbeef, 0), FX_XDP_DROP);
-	cr_assert_eq(forge(&k, false, SYN | ACK, 0x12345678, k.c_next - 1, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, false, SYN | ACK, 0x12345678, 0xdeadbeef, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, false, SYN | ACK, 0x12345678, k.c_next - 1, 0), FX_XDP_DROP);
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 2);
 	s = conn_session(&k);
 	cr_assert_eq(s.tcp_state, SFW_TCP_SYN_SENT);
@@ -199,7 +179,7 @@ Test(offpath, blind_syn_from_responder_side_does_not_block_handshake)
 
 	conn_init(&k, CLI4, SRV4);
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, false, SYN, 0x12345678, 0, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, false, SYN, 0x12345678, 0, 0), FX_XDP_PASS);
 	handshake_completes(&k);
 }
 
@@ -210,9 +190,9 @@ Test(offpath, rst_acknowledging_the_syn_closes_after_a_blind_syn)
 
 	conn_init(&k, CLI4, SRV4);
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, false, SYN, 0x12345678, 0, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, false, SYN, 0x12345678, 0, 0), FX_XDP_PASS);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_SYN_SENT);
-	cr_assert_eq(forge(&k, false, RST | ACK, 0, k.c_next, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, false, RST | ACK, 0, k.c_next, 0), FX_XDP_PASS);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_CLOSED);
 }
 
@@ -225,7 +205,7 @@ Test(offpath, opener_syn_with_another_isn_dropped)
 
 	conn_init(&k, CLI6, SRV6);
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, true, SYN, k.c_next - 0x40000000, 0, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, true, SYN, k.c_next - 0x40000000, 0, 0), FX_XDP_DROP);
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 1);
 	handshake_completes(&k);
 }
@@ -238,7 +218,7 @@ Test(offpath, responder_segment_before_its_syn_dropped)
 
 	conn_init(&k, CLI4, SRV4);
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, false, ACK | PSH, 0x1234, 0x80000000, 10), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, false, ACK | PSH, 0x1234, 0x80000000, 10), FX_XDP_DROP);
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 1);
 	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].maxend, 0);
 	handshake_completes(&k);
@@ -260,11 +240,11 @@ Test(offpath, syn_on_established_connection_changes_nothing)
 	cr_assert_eq(fx_age(&k.c, 100), 0);
 	before = conn_session(&k);
 	k.s.tcp_wscale = k.c.tcp_wscale = 14 + 1;
-	cr_assert_eq(forge(&k, false, SYN | ACK, k.s_next + 10, k.c_next, 0), FX_XDP_PASS);
-	cr_assert_eq(forge(&k, true, SYN, k.c_next + 10, 0, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, false, SYN | ACK, k.s_next + 10, k.c_next, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, true, SYN, k.c_next + 10, 0, 0), FX_XDP_PASS);
 	after = conn_session(&k);
 	assert_unchanged(&before, &after);
-	cr_assert_eq(forge(&k, true, SYN, k.c_next + FAR, 0, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, true, SYN, k.c_next + FAR, 0, 0), FX_XDP_DROP);
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 1);
 }
 
@@ -276,7 +256,7 @@ static int at(struct conn *k, bool from_client, __s64 offset, __u16 payload)
 	__u32 next = from_client ? k->c_next : k->s_next;
 	__u32 peer = from_client ? k->s_next : k->c_next;
 
-	return forge(k, from_client, ACK, (__u32)(next + offset), peer, payload);
+	return conn_forge(k, from_client, ACK, (__u32)(next + offset), peer, payload);
 }
 
 Test(offpath, no_syn_check_session_window_tracked_once_both_sides_seen)
@@ -295,9 +275,9 @@ Test(offpath, no_syn_check_session_window_tracked_once_both_sides_seen)
 	cr_assert_eq(at(&k, true, FAR, 100), FX_XDP_DROP);
 	cr_assert_eq(at(&k, false, FAR, 100), FX_XDP_DROP);
 	cr_assert_eq(at(&k, true, -(__s64)FAR, 100), FX_XDP_DROP);
-	cr_assert_eq(forge(&k, true, RST, k.c_next + FAR, 0, 0), FX_XDP_DROP);
+	cr_assert_eq(conn_forge(&k, true, RST, k.c_next + FAR, 0, 0), FX_XDP_DROP);
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 4);
-	cr_assert_eq(forge(&k, true, RST, k.c_next + 1000, 0, 0), FX_XDP_PASS);
+	cr_assert_eq(conn_forge(&k, true, RST, k.c_next + 1000, 0, 0), FX_XDP_PASS);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED, "inexact RST");
 	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
 	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS);
