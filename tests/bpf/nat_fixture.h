@@ -106,6 +106,21 @@ static SUITE_UNUSED void veth_pair_up(const char *more)
 	cr_assert_eq(fx_add_counters(out_if), 0);
 }
 
+/* A third interface, fc (a veth whose peer is fd), up and with its
+ * counters; its index. The test's commit puts it in a zone, and
+ * fx_mark_attached attaches sfw to it, where the test wants either. */
+static SUITE_UNUSED __u32 veth_fc_up(void)
+{
+	__u32 fc;
+
+	cr_assert_eq(system("ip link add fc type veth peer name fd && ip link set fc up && "
+			    "ip link set fd up"), 0);
+	fc = if_nametoindex("fc");
+	cr_assert(fc);
+	cr_assert_eq(fx_add_counters(fc), 0);
+	return fc;
+}
+
 static SUITE_UNUSED void nat_setup(void)
 {
 	veth_pair_up("ip neigh add " SERVER1 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "

@@ -181,11 +181,7 @@ Test(rvfix, a_refused_errors_quote_record_passes_no_later_fragment)
 	__u32 fc;
 	int rc;
 
-	cr_assert_eq(system("ip link add fc type veth peer name fd && ip link set fc up && "
-			    "ip link set fd up"), 0);
-	fc = if_nametoindex("fc");
-	cr_assert(fc);
-	cr_assert_eq(fx_add_counters(fc), 0);
+	fc = veth_fc_up();
 	snprintf(text, sizeof(text), NAT_HEAD_TEXT NAT_R0_OFF NAT_R1_INTERFACE
 		 "set security zones security-zone dmz interfaces fc\n");
 	commit(text);
@@ -215,11 +211,7 @@ Test(rvfix, a_quote_records_later_fragment_from_another_zone_refused)
 	__u32 fc;
 	int rc;
 
-	cr_assert_eq(system("ip link add fc type veth peer name fd && ip link set fc up && "
-			    "ip link set fd up"), 0);
-	fc = if_nametoindex("fc");
-	cr_assert(fc);
-	cr_assert_eq(fx_add_counters(fc), 0);
+	fc = veth_fc_up();
 	snprintf(text, sizeof(text), NAT_HEAD_TEXT NAT_R0_OFF NAT_R1_INTERFACE
 		 "set security zones security-zone dmz interfaces fc\n");
 	commit(text);
@@ -246,11 +238,7 @@ Test(rvfix, later_fragments_by_another_interface_of_the_zone_follow)
 	__u32 fc;
 	int rc;
 
-	cr_assert_eq(system("ip link add fc type veth peer name fd && ip link set fc up && "
-			    "ip link set fd up"), 0);
-	fc = if_nametoindex("fc");
-	cr_assert(fc);
-	cr_assert_eq(fx_add_counters(fc), 0);
+	fc = veth_fc_up();
 	snprintf(text, sizeof(text), NAT_HEAD_TEXT NAT_R1_INTERFACE
 		 "set security zones security-zone trust interfaces fc\n");
 	commit(text);
@@ -304,11 +292,7 @@ Test(rvfix, a_static_hosts_answer_from_an_unattached_ingress_translated_or_refus
 	__u32 fc;
 	int rc;
 
-	cr_assert_eq(system("ip link add fc type veth peer name fd && ip link set fc up && "
-			    "ip link set fd up"), 0);
-	fc = if_nametoindex("fc");
-	cr_assert(fc);
-	cr_assert_eq(fx_add_counters(fc), 0);
+	fc = veth_fc_up();
 	commit(NAT_HEAD_TEXT NAT_R1_INTERFACE RVF_STATIC_TEXT);
 	host_ports(50000, 60999);
 	cr_assert_eq(fx_mark_attached(in_if), 0);
@@ -346,11 +330,7 @@ Test(rvfix, a_snat_datagram_from_an_unattached_ingress_recorded_once_and_followe
 	char text[4096];
 	__u32 fc;
 
-	cr_assert_eq(system("ip link add fc type veth peer name fd && ip link set fc up && "
-			    "ip link set fd up"), 0);
-	fc = if_nametoindex("fc");
-	cr_assert(fc);
-	cr_assert_eq(fx_add_counters(fc), 0);
+	fc = veth_fc_up();
 	snprintf(text, sizeof(text), NAT_HEAD_TEXT NAT_R1_INTERFACE
 		 "set security zones security-zone trust interfaces fc\n");
 	commit(text);

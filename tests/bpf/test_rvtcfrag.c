@@ -23,11 +23,7 @@ static __u32 dmz_up(const char *more)
 	char text[4096];
 	__u32 fc;
 
-	cr_assert_eq(system("ip link add fc type veth peer name fd && ip link set fc up && "
-			    "ip link set fd up"), 0);
-	fc = if_nametoindex("fc");
-	cr_assert(fc);
-	cr_assert_eq(fx_add_counters(fc), 0);
+	fc = veth_fc_up();
 	snprintf(text, sizeof(text), NAT_HEAD_TEXT NAT_R1_INTERFACE
 		 "set security zones security-zone dmz interfaces fc\n%s", more);
 	commit(text);
@@ -158,11 +154,7 @@ Test(rvtcfrag, a_static_in_wings_later_fragments_from_an_unattached_ingress_tran
 	__u32 fc;
 	int rc;
 
-	cr_assert_eq(system("ip link add fc type veth peer name fd && ip link set fc up && "
-			    "ip link set fd up"), 0);
-	fc = if_nametoindex("fc");
-	cr_assert(fc);
-	cr_assert_eq(fx_add_counters(fc), 0);
+	fc = veth_fc_up();
 	commit(NAT_HEAD_TEXT NAT_R1_INTERFACE
 	       "set security zones security-zone untrust interfaces fc\n"
 	       STATIC_IN_POLICY STATIC_RULE_S);
