@@ -71,6 +71,22 @@ static void big_error_cut_as(struct pb_pkt *fr, __u16 id)
 	cr_assert_eq(pb_fragment(&err, NAT_FRAG_BYTES, fr, 4), 3);
 }
 
+/* big_error_cut's, with fc a third interface, attached, in zone dmz
+ * (a tunnel peer's); fc's index. */
+static __u32 dmz_error_cut(struct pb_pkt *fr, __u16 id)
+{
+	char text[4096];
+	__u32 fc;
+
+	fc = veth_fc_up();
+	snprintf(text, sizeof(text), NAT_HEAD_TEXT NAT_R0_OFF NAT_R1_INTERFACE
+		 "set security zones security-zone dmz interfaces fc\n");
+	commit(text);
+	cr_assert_eq(fx_mark_attached(fc), 0);
+	big_error_cut_as(fr, id);
+	return fc;
+}
+
 /* Held: with the record rvtcfrag writes (quote set), every fragment of
  * the stack's cut of a forwarded error leaves. */
 Test(rvfix, a_forwarded_errors_later_fragments_follow_its_quote_record)
@@ -177,16 +193,10 @@ Test(rvfix, a_port_forwards_fragmented_reply_through_xdp_and_tc)
 Test(rvfix, a_refused_errors_quote_record_passes_no_later_fragment)
 {
 	struct pb_pkt fr[4], tx;
-	char text[4096];
 	__u32 fc;
 	int rc;
 
-	fc = veth_fc_up();
-	snprintf(text, sizeof(text), NAT_HEAD_TEXT NAT_R0_OFF NAT_R1_INTERFACE
-		 "set security zones security-zone dmz interfaces fc\n");
-	commit(text);
-	cr_assert_eq(fx_mark_attached(fc), 0);
-	big_error_cut_as(fr, 6003);
+	fc = dmz_error_cut(fr, 6003);
 	cr_assert_eq(tc_at(in_if, fc, &fr[0], &tx), FX_TC_SHOT,
 		     "the forged error's first fragment from dmz");
 	for (int i = 1; i < 3; i++) {
@@ -207,22 +217,43 @@ Test(rvfix, a_refused_errors_quote_record_passes_no_later_fragment)
 Test(rvfix, a_quote_records_later_fragment_from_another_zone_refused)
 {
 	struct pb_pkt fr[4], tx;
-	char text[4096];
 	__u32 fc;
 	int rc;
 
-	fc = veth_fc_up();
-	snprintf(text, sizeof(text), NAT_HEAD_TEXT NAT_R0_OFF NAT_R1_INTERFACE
-		 "set security zones security-zone dmz interfaces fc\n");
-	commit(text);
-	cr_assert_eq(fx_mark_attached(fc), 0);
-	big_error_cut_as(fr, 6004);
+	fc = dmz_error_cut(fr, 6004);
 	cr_assert_eq(tc_at(in_if, out_if, &fr[0], &tx), FX_TC_OK, "the error's first fragment");
 	rc = tc_at(in_if, fc, &fr[1], &tx);
 	cr_expect_eq(rc, FX_TC_SHOT,
 		     "a later fragment forged from dmz into the error's datagram left fa (rc %d)",
 		     rc);
 	cr_expect_eq(tc_at(in_if, out_if, &fr[2], &tx), FX_TC_OK, "the error's own tail");
+}
+
+/* fc a second interface of trust (ECMP, a bond's member), fa and fb
+ * attached and fc too if attach_fc; u's session opened through fa's XDP
+ * and its 1,200-byte datagram under IP id `id` cut into fr[0..3). fc's
+ * index. */
+static __u32 trust_fc_cut(const struct pb_spec *u, __u16 id, bool attach_fc, struct pb_pkt *fr)
+{
+	struct pb_spec big = *u;
+	struct pb_pkt in, out;
+	char text[4096];
+	__u32 fc;
+
+	fc = veth_fc_up();
+	snprintf(text, sizeof(text), NAT_HEAD_TEXT NAT_R1_INTERFACE
+		 "set security zones security-zone trust interfaces fc\n");
+	commit(text);
+	host_ports(50000, 60999);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	if (attach_fc)
+		cr_assert_eq(fx_mark_attached(fc), 0);
+	cr_assert_eq(run_at(in_if, u, &in, &out), FX_XDP_REDIRECT);
+	big.payload = 1200;
+	big.ip_id = id;
+	cr_assert_eq(pb_fragment(&big, NAT_FRAG_BYTES, fr, 4), 3);
+	return fc;
 }
 
 /* Held (RVT-1): a source NAT client's datagram whose later fragments
@@ -232,24 +263,12 @@ Test(rvfix, a_quote_records_later_fragment_from_another_zone_refused)
  * interface: translated and sent. */
 Test(rvfix, later_fragments_by_another_interface_of_the_zone_follow)
 {
-	struct pb_spec u = udp(CLIENT_A, SERVER1, 47500, 53), big = u;
-	struct pb_pkt in, out, fr[4], up, tx;
-	char text[4096];
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 47500, 53);
+	struct pb_pkt fr[4], up, tx;
 	__u32 fc;
 	int rc;
 
-	fc = veth_fc_up();
-	snprintf(text, sizeof(text), NAT_HEAD_TEXT NAT_R1_INTERFACE
-		 "set security zones security-zone trust interfaces fc\n");
-	commit(text);
-	host_ports(50000, 60999);
-	cr_assert_eq(fx_mark_attached(in_if), 0);
-	cr_assert_eq(fx_mark_attached(out_if), 0);
-	cr_assert_eq(fx_mark_attached(fc), 0);
-	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
-	big.payload = 1200;
-	big.ip_id = 6300;
-	cr_assert_eq(pb_fragment(&big, NAT_FRAG_BYTES, fr, 4), 3);
+	fc = trust_fc_cut(&u, 6300, true, fr);
 	cr_assert_eq(xdp_at(in_if, &fr[0], &up), FX_XDP_PASS);
 	cr_assert_eq(tc_at(out_if, in_if, &up, &tx), FX_TC_OK, "the first fragment by fa");
 	cr_assert_eq(addr_at(&tx, 12), a4(FB_ADDR));
@@ -325,22 +344,11 @@ Test(rvfix, a_static_hosts_answer_from_an_unattached_ingress_translated_or_refus
  * that record, translated by sfw_tc_nat_frag. */
 Test(rvfix, a_snat_datagram_from_an_unattached_ingress_recorded_once_and_followed)
 {
-	struct pb_spec u = udp(CLIENT_A, SERVER1, 47700, 53), big = u;
-	struct pb_pkt in, out, fr[4], tx;
-	char text[4096];
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 47700, 53);
+	struct pb_pkt fr[4], tx;
 	__u32 fc;
 
-	fc = veth_fc_up();
-	snprintf(text, sizeof(text), NAT_HEAD_TEXT NAT_R1_INTERFACE
-		 "set security zones security-zone trust interfaces fc\n");
-	commit(text);
-	host_ports(50000, 60999);
-	cr_assert_eq(fx_mark_attached(in_if), 0);
-	cr_assert_eq(fx_mark_attached(out_if), 0);   /* fc is not */
-	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
-	big.payload = 1200;
-	big.ip_id = 6500;
-	cr_assert_eq(pb_fragment(&big, NAT_FRAG_BYTES, fr, 4), 3);
+	fc = trust_fc_cut(&u, 6500, false, fr);   /* fc is not attached */
 	for (int i = 0; i < 3; i++) {
 		cr_expect_eq(tc_at(out_if, fc, &fr[i], &tx), FX_TC_OK, "fragment %d by fc", i);
 		cr_expect_eq(addr_at(&tx, 12), a4(FB_ADDR), "fragment %d translated", i);
