@@ -130,6 +130,18 @@ void sfw_policy_match(const struct sfw_conf *conf, int from, int to,
 		      const struct sfw_match_pkt *pkt, struct sfw_match_result *res)
 {
 	memset(res, 0, sizeof(*res));
+	/* What the host itself sends is self traffic: tc egress opens its
+	 * session without a policy lookup (bpf/tc_egress.bpf.c sfw_tc_open),
+	 * whatever the policies from junos-host, the default policy, or the
+	 * egress interface's zone (docs/security.md "The host's own
+	 * traffic"). Judged by the policies and the default here, `show
+	 * security match-policies from-zone junos-host` answered deny for a
+	 * flow the datapath opens (review diffpol, F1). */
+	if (from == SFW_ZONE_HOST) {
+		res->source = SFW_MATCH_SELF_TRAFFIC;
+		res->action = SFW_CONF_ACTION_PERMIT;
+		return;
+	}
 	/* The datapath drops traffic of a zone-less interface once any zone
 	 * exists ("No zone or NULL zone binding"). */
 	if (conf->n_zones && (from == SFW_ZONE_NONE || to == SFW_ZONE_NONE)) {

@@ -27,7 +27,8 @@ struct sfw_match_pkt {
 	X(HOST_INBOUND, "host-inbound") /* the from zone's host-inbound-traffic */ \
 	X(GLOBAL, "global")             /* a global policy */                      \
 	X(DEFAULT, "default")           /* no policy: the default policy */        \
-	X(NO_ZONE, "no-zone")           /* zones configured, an interface has none */
+	X(NO_ZONE, "no-zone")           /* zones configured, an interface has none */ \
+	X(SELF_TRAFFIC, "self-traffic") /* from junos-host: the host's own, no policy */
 enum sfw_match_source {
 #define SFW_X(name, word) SFW_MATCH_##name,
 	SFW_MATCH_SOURCE_LIST(SFW_X)
@@ -43,9 +44,10 @@ struct sfw_match_result {
 
 /* Decide for pkt between zones `from` and `to` (datapath zone ids:
  * sfw_conf_zone_id(), SFW_ZONE_HOST, SFW_ZONE_NONE for an interface in no
- * zone). The zone pair's policies in order, then (towards junos-host) the
- * from zone's host-inbound-traffic services, then the global policies,
- * then the default policy: the datapath's order. */
+ * zone). From junos-host, the host's own traffic: permitted, no policy
+ * asked (self traffic). Else the zone pair's policies in order, then
+ * (towards junos-host) the from zone's host-inbound-traffic services, then
+ * the global policies, then the default policy: the datapath's order. */
 void sfw_policy_match(const struct sfw_conf *conf, int from, int to,
 		      const struct sfw_match_pkt *pkt, struct sfw_match_result *res);
 

@@ -47,9 +47,12 @@ static int seq_of(const struct sfw_conf *conf, const struct sfw_conf_policy *pol
 static void builtin_outcome(const struct sfw_conf *conf, const struct sfw_match_result *res,
 			    const char **name, const char **action, __u32 *index)
 {
-	if (res->source == SFW_MATCH_HOST_INBOUND) {
-		*name = builtin_name(SFW_POLICY_ID_HOST_INBOUND);
-		*index = sfw_policy_index(SFW_POLICY_ID_HOST_INBOUND);
+	if (res->source == SFW_MATCH_HOST_INBOUND || res->source == SFW_MATCH_SELF_TRAFFIC) {
+		__u32 id = res->source == SFW_MATCH_HOST_INBOUND ? SFW_POLICY_ID_HOST_INBOUND
+								 : SFW_POLICY_ID_SELF_TRAFFIC;
+
+		*name = builtin_name(id);
+		*index = sfw_policy_index(id);
 		*action = sfw_conf_action_name(res->action);
 		return;
 	}

@@ -126,6 +126,16 @@ Test(match_policies, host_inbound_traffic)
 		"Policy: self-traffic-policy, action-type: permit, State: enabled, Index: 1\n");
 }
 
+/* From junos-host: the host's own traffic, which the datapath opens
+ * without a policy lookup (review diffpol, F1): self-traffic-policy, not
+ * the default policy's deny-all. */
+Test(match_policies, from_junos_host_is_self_traffic)
+{
+	cr_assert_str_eq(lookup(SFW_ZONE_HOST, Z_UNTRUST, "203.0.113.1", "203.0.113.5",
+				SFW_IPPROTO_TCP, 22, false),
+		"Policy: self-traffic-policy, action-type: permit, State: enabled, Index: 1\n");
+}
+
 Test(match_policies, json_configured)
 {
 	const char *got = lookup(Z_TRUST, Z_UNTRUST, "198.51.100.2", "203.0.113.5",
