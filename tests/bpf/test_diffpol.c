@@ -39,6 +39,8 @@ static int conf_of(const char *text, struct sfw_conf *conf)
 
 	cr_assert_eq(sfw_conf_init(conf), 0);
 	err = sfw_conf_parse_buffer(conf, "t.conf", text, strlen(text), &errs);
+	if (err && getenv("DIFFPOL_DEBUG"))
+		fprintf(stderr, "refused: %s\n", errs.n ? errs.msg[0] : "?");
 	sfw_conf_errors_free(&errs);
 	if (err)
 		sfw_conf_free(conf);
@@ -76,6 +78,8 @@ enum path { PATH_XDP_HOST, PATH_TC_FORWARDED, PATH_TC_SELF, PATH_N };
 static const char *const path_name[] = { "xdp lo->junos-host", "tc d1->lo", "tc self->lo" };
 
 static __u16 next_port = 1024;
+/* The last packet the datapath passed opened a session. */
+static bool last_session;
 
 /* The datapath permits the spec's flow on that path: a new session. */
 static bool datapath_permits(enum path path, const struct pb_spec *s)
@@ -87,14 +91,16 @@ static bool datapath_permits(enum path path, const struct pb_spec *s)
 	case PATH_XDP_HOST:
 		rc = fx_xdp(s);
 		cr_assert_geq(rc, 0);
-		return rc == FX_XDP_PASS && fx_session_count() == before + 1;
+		last_session = fx_session_count() == before + 1;
+		return rc == FX_XDP_PASS;
 	case PATH_TC_FORWARDED:
 		o.ingress_ifindex = if_nametoindex("d1");
 		/* fallthrough */
 	default:
 		rc = fx_tc(s, &o);
 		cr_assert_geq(rc, 0);
-		return rc == FX_TC_OK && fx_session_count() == before + 1;
+		last_session = fx_session_count() == before + 1;
+		return rc == FX_TC_OK;
 	}
 }
 
@@ -180,10 +186,13 @@ static const char *const pfx4[] = {
 	"0.0.0.0/0", "192.0.2.0/24", "192.0.2.10/32", "192.0.2.0/25", "192.0.2.128/25",
 	"198.51.100.0/24", "198.51.100.20/32", "10.0.0.0/8", "203.0.113.0/24", "192.0.2.11/32",
 	"128.0.0.0/1", "192.0.0.0/16",
+	/* host bits beyond the length, as Junos takes them */
+	"192.0.2.10/24", "198.51.100.99/16", "10.0.0.1/0", "192.0.2.200/25",
 };
 static const char *const pfx6[] = {
 	"::/0", "2001:db8::/32", "2001:db8::10/128", "2001:db8::/64", "2001:db8:1::/48",
 	"2001:db8:1::20/128", "2001:db8:ffff::/48", "2000::/3", "2001:db8::/127",
+	"2001:db8::10/32", "2001:db8:1::20/64", "::1/0", "::ffff:192.0.2.0/120",
 };
 static const char *const addr4[] = {
 	"192.0.2.10", "192.0.2.200", "198.51.100.20", "198.51.100.7", "10.1.2.3", "203.0.113.30",
@@ -191,12 +200,15 @@ static const char *const addr4[] = {
 };
 static const char *const addr6[] = {
 	"2001:db8::10", "2001:db8::99", "2001:db8:1::20", "2001:db8:1::5", "2001:db8:ffff::1",
-	"2001:db9::1", "2001:db8::11",
+	"2001:db9::1", "2001:db8::11", "::ffff:192.0.2.10",
 };
 static const char *const apps_pre[] = {
 	"junos-ssh", "junos-http", "junos-https", "junos-dns-udp", "junos-dns-tcp",
 	"junos-icmp-ping", "junos-ping6", "junos-icmp-all", "junos-icmp6-all", "any",
-	"junos-ntp", "junos-telnet",
+	"junos-ntp", "junos-telnet", "junos-bgp", "junos-rip",
+	"junos-smb-session", "junos-ldp-udp", "junos-gre", "junos-tcp-any", "junos-udp-any",
+	"junos-sctp-any", "junos-icmp6-echo-request", "junos-icmp6-echo-reply", "junos-ping",
+	"junos-pingv6",
 };
 static const char *const services[] = { "ssh", "ping", "http", "dns", "all", "traceroute",
 					"https", "ntp" };
@@ -234,8 +246,11 @@ static void emit_addr_ref(struct gen *g)
 	}
 	if (n > 1)
 		EMIT(g, "[ ");
-	for (int i = 0; i < n; i++)
-		EMIT(g, rnd(5) ? "a%u " : "s%u ", rnd(rnd(5) ? NADDR : 2));
+	for (int i = 0; i < n; i++) {
+		bool set = rnd(5) == 0;
+
+		EMIT(g, set ? "s%u " : "a%u ", rnd(set ? 2 : NADDR));
+	}
 	if (n > 1)
 		EMIT(g, "]");
 }
@@ -300,12 +315,27 @@ static void generate(struct gen *g)
 		EMIT(g, "set security address-book global address-set s%d address a%u\n", s,
 		     rnd(NADDR));
 	}
+	if (rnd(2))   /* a set of a set */
+		EMIT(g, "set security address-book global address-set s1 address-set s0\n");
 	for (int a = 0; a < NAPP; a++) {
-		unsigned int k = rnd(4);
+		static const char *const other[] = { "gre", "esp", "ah", "47", "sctp", "udp", "tcp" };
+		unsigned int k = rnd(6);
 
 		if (k == 3) {
-			EMIT(g, "set applications application app%d protocol %s\n", a,
-			     rnd(2) ? "icmp" : "icmp6");
+			unsigned int t = rnd(3);
+			bool v6 = rnd(2);
+
+			EMIT(g, "set applications application app%d protocol %s", a,
+			     v6 ? "icmp6" : "icmp");
+			if (t == 1 && !v6)
+				EMIT(g, " icmp-type %u", rnd(2) ? 8 : 13);
+			else if (t == 1)
+				EMIT(g, " icmp6-type %u icmp6-code 0", rnd(2) ? 128 : 139);
+			EMIT(g, "\n");
+			continue;
+		}
+		if (k >= 4) {
+			EMIT(g, "set applications application app%d protocol %s\n", a, PICK(other));
 			continue;
 		}
 		unsigned int lo = PICK(ports), hi = rnd(2) ? lo : lo + rnd(100);
@@ -318,7 +348,7 @@ static void generate(struct gen *g)
 	}
 	EMIT(g, "set applications application-set aset application app%u\n", rnd(NAPP));
 	EMIT(g, "set applications application-set aset application %s\n", PICK(apps_pre));
-	n_pol = rnd(8);
+	n_pol = rnd(4) ? rnd(8) : rnd(40);
 	for (int i = 0; i < n_pol; i++) {
 		bool global = !g->n_zones || rnd(2);
 		char ctx[128];
@@ -369,22 +399,52 @@ static void random_packet(struct pb_spec *s, enum path path)
 	} else if (k < 4) {
 		s->proto = SFW_IPPROTO_UDP;
 		s->dport = PICK(ports);
-	} else {
+	} else if (k == 4 && rnd(3)) {
+		static const __u8 t4[] = { 8, 8, 8, 13, 17, 0, 10, 15 };
+		static const __u8 t6[] = { 128, 128, 128, 129, 139, 140, 130 };
+
 		s->proto = v6 ? SFW_IPPROTO_ICMP6 : SFW_IPPROTO_ICMP;
-		s->icmp_type = v6 ? 128 : 8;
+		s->icmp_type = v6 ? PICK(t6) : PICK(t4);
+		s->icmp_code = rnd(4) ? 0 : 1;
+	} else {
+		static const __u8 other[] = { 47 /* GRE */, 50 /* ESP */, 51 /* AH */,
+					      SFW_IPPROTO_SCTP };
+
+		s->proto = PICK(other);
+		if (s->proto == SFW_IPPROTO_SCTP)
+			s->dport = PICK(ports);
+		else
+			s->sport = 0;
 	}
 	(void)path;
 }
 
 static const char *proto_word(__u8 p)
 {
-	return p == SFW_IPPROTO_TCP ? "tcp" : p == SFW_IPPROTO_UDP ? "udp" : "icmp";
+	static char num[8];
+
+	if (p == SFW_IPPROTO_TCP || p == SFW_IPPROTO_UDP || p == SFW_IPPROTO_ICMP ||
+	    p == SFW_IPPROTO_ICMP6)
+		return p == SFW_IPPROTO_TCP ? "tcp" : p == SFW_IPPROTO_UDP ? "udp" : "icmp";
+	snprintf(num, sizeof(num), "%u", p);
+	return num;
+}
+
+/* An ICMP reply (echo, timestamp, address mask, node information) opens
+ * no session: without one it is refused, whatever the policies say, and
+ * the matcher is never asked about one (cmd_match.c: an echo request). */
+static bool never_first(const struct pb_spec *s)
+{
+	if (s->proto == SFW_IPPROTO_ICMP)
+		return s->icmp_type == 0 || s->icmp_type == 14 || s->icmp_type == 16 ||
+		       s->icmp_type == 18;
+	return s->proto == SFW_IPPROTO_ICMP6 && (s->icmp_type == 129 || s->icmp_type == 140);
 }
 
 /* n_conf configurations from seed, n_pkt first packets on each path. */
 static void differential(unsigned int seed, int n_conf, int n_pkt)
 {
-	int checked = 0, wrong = 0, open = 0;
+	int checked = 0, wrong = 0, open = 0, stats[PATH_N][2][2] = { 0 };
 
 	rnd_state = seed;
 	for (int c = 0; c < n_conf; c++) {
@@ -406,19 +466,33 @@ static void differential(unsigned int seed, int n_conf, int n_pkt)
 			bool dp, cf;
 
 			random_packet(&s, path);
+			/* a flow without ports is its addresses alone: one of an
+			 * earlier packet is that session's, no first packet */
+			if (!fx_session(&s, &(struct sfw_session){ 0 }))
+				continue;
 			res = matcher(&conf, path, g.lo_zone, g.d1_zone, &s);
 			dp = datapath_permits(path, &s);
 			cf = res.action == SFW_CONF_ACTION_PERMIT;
 			checked++;
+			stats[path][dp][last_session]++;
+			if (dp && !last_session && getenv("DIFFPOL_DEBUG"))
+				fprintf(stderr, "passed, no session: %s %s %s -> %s dport %u type %u\n",
+					path_name[path], proto_word(s.proto), s.src, s.dst, s.dport,
+					s.icmp_type);
+			if (never_first(&s)) {
+				cr_expect(!dp, "seed %u conf %d: an ICMP reply type %u passed as a first "
+					  "packet on %s", seed, c, s.icmp_type, path_name[path]);
+				continue;
+			}
 			if (dp == cf)
 				continue;
 			wrong++;
 			open += dp;
 			if (wrong <= 3)
-				cr_log_error("seed %u conf %d: %s %s %s -> %s dport %u: datapath %s, "
+				cr_log_error("seed %u conf %d: %s %s %s -> %s dport %u type %u: datapath %s, "
 					     "matcher %s (source %s, policy %s)\n%s",
 					     seed, c, path_name[path], proto_word(s.proto), s.src,
-					     s.dst, s.dport, dp ? "permit" : "deny",
+					     s.dst, s.dport, s.icmp_type, dp ? "permit" : "deny",
 					     cf ? "permit" : "deny", sfw_match_source_name(res.source),
 					     res.policy ? res.policy->name : "-", g.text);
 		}
@@ -429,6 +503,10 @@ static void differential(unsigned int seed, int n_conf, int n_pkt)
 	}
 	cr_log_info("seed %u: %d first packets checked, %d disagreements (%d fail-open)",
 		    seed, checked, wrong, open);
+	for (int k = 0; k < PATH_N; k++)
+		cr_log_info("  %s: denied %d, passed without a session %d, opened %d",
+			    path_name[k], stats[k][0][0] + stats[k][0][1], stats[k][1][0],
+			    stats[k][1][1]);
 	cr_assert_gt(checked, n_conf, "too few configurations were valid");
 	cr_expect_eq(wrong, 0, "%d of %d first packets: the datapath and the matcher disagree "
 		     "(%d permitted by the datapath only)", wrong, checked, open);
@@ -438,3 +516,123 @@ Test(diffpol, random_configs_seed1) { differential(1, 150, 10); }
 Test(diffpol, random_configs_seed2) { differential(2, 150, 10); }
 Test(diffpol, random_configs_seed3) { differential(3, 150, 10); }
 Test(diffpol, random_configs_seed4) { differential(4, 150, 10); }
+
+/* Many policies in one zone pair (d1's zone to lo's, the tc path), past
+ * one 64-bit word of the rule bitmaps and up to the list's limit, with
+ * overlapping prefixes of every length: the LPM closure and the first
+ * set bit against the matcher's walk in order. Global policies, limited
+ * to zones or not, after them. */
+static void big_differential(unsigned int seed, int n_pol, int n_glob, int n_pkt)
+{
+	/* the short ones (the source's) would decide nearly every packet */
+	static const unsigned int lens[] = { 8, 12, 16, 22, 23, 24, 25, 26, 28, 30, 31, 32 };
+	static const char *const big_apps[] = { "any", "junos-http", "junos-ssh", "junos-dns-udp",
+						"junos-tcp-any", "junos-udp-any", "junos-https" };
+	size_t cap = 256 + (size_t)(n_pol + n_glob) * 400;
+	char *text = malloc(cap), *p = text;
+	int wrong = 0, open = 0, hit = 0, permitted = 0, rc;
+	struct sfw_conf conf;
+	struct sfw_policy_fds f = fds();
+
+	cr_assert_not_null(text);
+	rnd_state = seed;
+	p += sprintf(p, "set security zones security-zone z0 interfaces lo\n"
+			"set security zones security-zone z1 interfaces d1\n");
+	for (int i = 0; i < n_pol + n_glob; i++) {
+		p += sprintf(p, "set security address-book global address b%d 10.%u.%u.%u/%u\n", i,
+			     rnd(4), rnd(4), rnd(256), lens[3 + rnd(sizeof(lens) / sizeof(lens[0]) - 3)]);
+		p += sprintf(p, "set security address-book global address c%d 10.%u.%u.%u/%u\n", i,
+			     rnd(4), rnd(4), rnd(256), lens[rnd(3)]);
+	}
+	for (int i = 0; i < n_pol + n_glob; i++) {
+		bool global = i >= n_pol;
+		char ctx[96];
+
+		if (global)
+			snprintf(ctx, sizeof(ctx), "global policy q%d", i);
+		else
+			snprintf(ctx, sizeof(ctx), "from-zone z1 to-zone z0 policy q%d", i);
+		p += sprintf(p, "set security policies %s match source-address %s destination-address "
+			     "b%d application %s\n", ctx, rnd(3) ? "any" : "c0", i,
+			     big_apps[rnd(sizeof(big_apps) / sizeof(big_apps[0]))]);
+		if (global && rnd(2))
+			p += sprintf(p, "set security policies %s match from-zone z1\n", ctx);
+		p += sprintf(p, "set security policies %s then %s\n", ctx, actions[rnd(3)]);
+	}
+	p += sprintf(p, "set security policies default-policy %s\n",
+		     rnd(2) ? "deny-all" : "permit-all");
+	cr_assert_lt((size_t)(p - text), cap);
+	cr_assert_eq(conf_of(text, &conf), 0);
+	rc = commit_into(text, &f);
+	if (n_pol > SFW_MAX_RULES || n_pol + n_glob > SFW_MAX_RULES) {
+		/* the pair's list would hold more than the limit */
+		bool restricted = false;
+
+		for (int k = 0; k < conf.n_policies; k++)
+			restricted |= conf.policies[k].global && conf.policies[k].match_from.n;
+		if (n_pol > SFW_MAX_RULES || restricted) {
+			cr_expect_neq(rc, 0, "%d policies in one zone pair committed", n_pol + n_glob);
+			goto out;
+		}
+	}
+	cr_assert_eq(rc, 0, "compile: %s", sfw_last_error());
+	for (int k = 0; k < n_pkt; k++) {
+		char src[32], dst[32];
+		struct pb_spec s = { .src = src, .dst = dst, .proto = rnd(2) ? SFW_IPPROTO_TCP
+									 : SFW_IPPROTO_UDP,
+				     .sport = next_port++, .dport = PICK(ports),
+				     .tcp_flags = SFW_TCP_SYN };
+		struct sfw_match_result res;
+		bool dp, cf;
+
+		snprintf(src, sizeof(src), "10.%u.%u.%u", rnd(4), rnd(4), 1 + rnd(254));
+		snprintf(dst, sizeof(dst), "10.%u.%u.%u", rnd(4), rnd(4), 1 + rnd(254));
+		if (k % 2) {   /* into a policy's destination */
+			const struct sfw_conf_address *a = NULL;
+			char name[16];
+			int idx;
+
+			snprintf(name, sizeof(name), "b%u", rnd(n_pol + n_glob));
+			idx = sfw_conf_find_address(&conf, name);
+			if (idx >= 0)
+				a = &conf.addresses[idx];
+			/* the address as written, host bits and all */
+			if (a && a->has_prefix && a->prefix.family == SFW_FAMILY_INET)
+				inet_ntop(AF_INET, a->prefix.addr.bytes, dst, sizeof(dst));
+		}
+		if (!strcmp(src, dst))
+			continue;
+		res = matcher(&conf, PATH_TC_FORWARDED, "z0", "z1", &s);
+		dp = datapath_permits(PATH_TC_FORWARDED, &s);
+		cf = res.action == SFW_CONF_ACTION_PERMIT;
+		hit += res.policy != NULL;
+		permitted += dp;
+		if (dp == cf)
+			continue;
+		wrong++;
+		open += dp;
+		if (wrong <= 5)
+			cr_log_error("seed %u, %d+%d policies: %s -> %s %s dport %u: datapath %s, "
+				     "matcher %s (%s, policy %s)", seed, n_pol, n_glob, src, dst,
+				     proto_word(s.proto), s.dport, dp ? "permit" : "deny",
+				     cf ? "permit" : "deny", sfw_match_source_name(res.source),
+				     res.policy ? res.policy->name : "-");
+	}
+	cr_log_info("seed %u, %d+%d policies: %d packets, %d decided by a policy, %d permitted",
+		    seed, n_pol, n_glob, n_pkt, hit, permitted);
+	cr_expect_eq(wrong, 0, "%d of %d first packets disagree (%d permitted by the datapath only)",
+		     wrong, n_pkt, open);
+out:
+	sfw_conf_free(&conf);
+	free(text);
+}
+
+Test(diffpol, many_rules_63_64_65) {
+	big_differential(11, 63, 0, 200);
+	big_differential(12, 64, 0, 200);
+	big_differential(13, 65, 1, 200);
+}
+Test(diffpol, many_rules_across_words) { big_differential(14, 300, 40, 600); }
+Test(diffpol, many_rules_at_the_limit) { big_differential(15, 1000, 24, 600); }
+Test(diffpol, many_rules_past_the_limit_refused) { big_differential(16, 1000, 25, 0); }
+Test(diffpol, many_rules_restricted_globals) { big_differential(17, 500, 500, 600); }
