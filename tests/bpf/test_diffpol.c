@@ -141,9 +141,9 @@ Test(diffpol, f1_matcher_from_junos_host_says_what_the_datapath_does)
 		"set security zones security-zone trust interfaces lo\n"
 		"set security policies default-policy deny-all\n",
 		"set security zones security-zone trust interfaces lo\n"
-		"set security policies from-zone junos-host to-zone trust policy no-dns "
-		"match source-address any destination-address any application junos-dns-udp\n"
-		"set security policies from-zone junos-host to-zone trust policy no-dns then deny\n"
+		"set security policies from-zone junos-host to-zone trust policy ntp "
+		"match source-address any destination-address any application junos-ntp\n"
+		"set security policies from-zone junos-host to-zone trust policy ntp then permit\n"
 		"set security policies default-policy deny-all\n",
 		"set security policies global policy g match source-address any "
 		"destination-address any application any\n"
@@ -168,6 +168,79 @@ Test(diffpol, f1_matcher_from_junos_host_says_what_the_datapath_does)
 		cr_expect_null(res.policy, "config %zu: no configured policy decides self traffic", i);
 		sfw_conf_free(&conf);
 	}
+}
+
+/* diffpol F2 (medium; fail open against the configuration): a policy
+ * from junos-host that denies or rejects, as a zone policy `from-zone
+ * junos-host to-zone Z` or a global one whose `match from-zone` names
+ * junos-host, was accepted and compiled (into lists the datapath never
+ * reads: tc egress asks no policy for the host's own packets), and the
+ * flows it denies were opened. On an SRX such a policy is how an operator
+ * stops the device itself from reaching a zone; sfw does not filter self
+ * traffic (docs/security.md, out of scope), and "every setting is
+ * enforced or refused": it must be one or the other. */
+static const char *const host_denies[] = {
+	"set security zones security-zone untrust interfaces lo\n"
+	"set security policies from-zone junos-host to-zone untrust policy no-dns "
+	"match source-address any destination-address any application junos-dns-udp\n"
+	"set security policies from-zone junos-host to-zone untrust policy no-dns then deny\n"
+	"set security policies default-policy permit-all\n",
+	"set security zones security-zone untrust interfaces lo\n"
+	"set security policies from-zone junos-host to-zone untrust policy no-dns "
+	"match source-address any destination-address any application junos-dns-udp\n"
+	"set security policies from-zone junos-host to-zone untrust policy no-dns then reject\n"
+	"set security policies default-policy permit-all\n",
+	"set security zones security-zone untrust interfaces lo\n"
+	"set security policies global policy no-dns match source-address any "
+	"destination-address any application junos-dns-udp from-zone junos-host\n"
+	"set security policies global policy no-dns then deny\n"
+	"set security policies default-policy permit-all\n",
+	"set security policies global policy no-dns match source-address any "
+	"destination-address any application junos-dns-udp from-zone junos-host\n"
+	"set security policies global policy no-dns then deny\n"
+	"set security policies default-policy permit-all\n",
+};
+
+Test(diffpol, f2_deny_from_junos_host_enforced_or_refused)
+{
+	for (size_t i = 0; i < sizeof(host_denies) / sizeof(host_denies[0]); i++) {
+		struct pb_spec s = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP,
+				     .sport = (__u16)(41000 + i), .dport = 53 };
+		struct sfw_conf conf;
+		struct sfw_policy_fds f = fds();
+
+		if (conf_of(host_denies[i], &conf))
+			continue;   /* refused by commit check */
+		sfw_conf_free(&conf);
+		if (commit_into(host_denies[i], &f))
+			continue;   /* refused by the compiler */
+		cr_expect(!datapath_permits(PATH_TC_SELF, &s),
+			  "config %zu: a policy from junos-host denies the host's DNS, committed, "
+			  "and the datapath opened it", i);
+	}
+}
+
+/* F2's control: a permit from junos-host says what the datapath does
+ * anyway (self traffic is permitted), and stays accepted. */
+Test(diffpol, f2_control_permit_from_junos_host_accepted)
+{
+	static const char *const text =
+		"set security zones security-zone untrust interfaces lo\n"
+		"set security policies from-zone junos-host to-zone untrust policy dns "
+		"match source-address any destination-address any application junos-dns-udp\n"
+		"set security policies from-zone junos-host to-zone untrust policy dns then permit\n"
+		"set security policies global policy g match source-address any "
+		"destination-address any application any from-zone junos-host\n"
+		"set security policies global policy g then permit\n"
+		"set security policies default-policy deny-all\n";
+	struct pb_spec s = { .src = CLI4, .dst = SRV4, .proto = SFW_IPPROTO_UDP, .sport = 41100,
+			     .dport = 53 };
+	struct sfw_conf conf;
+
+	cr_assert_eq(conf_of(text, &conf), 0);
+	sfw_conf_free(&conf);
+	commit(text);
+	cr_expect(datapath_permits(PATH_TC_SELF, &s));
 }
 
 /* ---- the generator ------------------------------------------------------ */
