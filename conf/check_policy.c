@@ -78,6 +78,30 @@ static void report_missing(struct conf_parser *p, const struct sfw_conf_policy *
 		      owner, list);
 }
 
+/* What the host itself sends is self traffic: tc egress opens it without
+ * asking a policy (bpf/tc_egress.bpf.c sfw_tc_open), and sfw does not
+ * filter it (docs/security.md, out of scope). A policy from junos-host
+ * that denies or rejects, named as a zone policy's from-zone or in a
+ * global one's match from-zone, would be compiled into lists the
+ * datapath never reads and deny nothing: refused (every setting is
+ * enforced or refused; review diffpol, F2). A permit says what the
+ * datapath does anyway and stays; `any` names no zone and is not one. */
+static void refuse_host_deny(struct conf_parser *p, const struct sfw_conf_policy *pol,
+			     const char *owner)
+{
+	bool named = !pol->global && pol->from_zone.kind == SFW_CONF_REF_ZONE_HOST;
+
+	for (int k = 0; k < pol->match_from.n && pol->global; k++)
+		named |= pol->match_from.v[k].kind == SFW_CONF_REF_ZONE_HOST;
+	if (!named || (pol->action != SFW_CONF_ACTION_DENY &&
+		       pol->action != SFW_CONF_ACTION_REJECT))
+		return;
+	conf_error_at(p, pol->action_line ? pol->action_line : pol->line,
+		      "%s: 'then %s' from junos-host would not be enforced: sfw does not "
+		      "filter the host's own traffic (self traffic is always permitted)",
+		      owner, sfw_conf_action_name(pol->action));
+}
+
 static void check_policy(struct conf_parser *p, struct sfw_conf_policy *pol)
 {
 	char owner[256], pair[160];
@@ -104,6 +128,7 @@ static void check_policy(struct conf_parser *p, struct sfw_conf_policy *pol)
 	}
 	for (int k = 0; k < pol->match_from.n; k++)
 		resolve_zone(p, &pol->match_from.v[k], owner, "match from-zone");
+	refuse_host_deny(p, pol, owner);
 	for (int k = 0; k < pol->match_to.n; k++)
 		resolve_zone(p, &pol->match_to.v[k], owner, "match to-zone");
 	report_missing(p, pol, owner, need[0].refs->n, need[1].refs->n, need[2].refs->n);

@@ -698,6 +698,26 @@ Test(conf_errors, host_to_host_policy_refused)
 		"one side");
 }
 
+/* A deny or reject from junos-host: the datapath asks no policy for the
+ * host's own traffic, so it would deny nothing (review diffpol, F2); a
+ * permit says what it does anyway and stays. */
+Test(conf_errors, deny_from_junos_host_refused)
+{
+	CONF_ERRORS(CONF_BASE "set security policies from-zone junos-host to-zone untrust "
+		    "policy no-dns " ANY_MATCH "\n"
+		    "set security policies from-zone junos-host to-zone untrust policy no-dns "
+		    "then deny\n",
+		"t.conf:4: policy 'no-dns' (from-zone junos-host to-zone untrust): 'then deny' "
+		"from junos-host would not be enforced: sfw does not filter the host's own "
+		"traffic (self traffic is always permitted)");
+	CONF_ERRORS(CONF_BASE "set security policies global policy g " ANY_MATCH
+		    " from-zone [ trust junos-host ]\n"
+		    "set security policies global policy g then reject\n",
+		"t.conf:4: policy 'g' (global policies): 'then reject' from junos-host would "
+		"not be enforced: sfw does not filter the host's own traffic (self traffic is "
+		"always permitted)");
+}
+
 /* More interfaces bound to zones than the datapath's names map holds
  * (SFW_MAX_ZONE_IFACES_NAMED): refused by the check, as the commit would
  * refuse it, on the line of the first too many. */
