@@ -423,7 +423,8 @@ static void generate(struct gen *g)
 	EMIT(g, "set applications application-set aset application %s\n", PICK(apps_pre));
 	n_pol = rnd(4) ? rnd(8) : rnd(40);
 	for (int i = 0; i < n_pol; i++) {
-		bool global = !g->n_zones || rnd(2);
+		bool global = !g->n_zones || rnd(2), from_host = false;
+		const char *fz;
 		char ctx[128];
 
 		if (global) {
@@ -434,6 +435,7 @@ static void generate(struct gen *g)
 			if (!strcmp(f, "junos-host") && !strcmp(t, "junos-host"))
 				t = zone_name(0);
 			snprintf(ctx, sizeof(ctx), "from-zone %s to-zone %s policy p%d", f, t, i);
+			from_host = !strcmp(f, "junos-host");
 		}
 		EMIT(g, "set security policies %s match source-address ", ctx);
 		emit_addr_ref(g);
@@ -442,15 +444,31 @@ static void generate(struct gen *g)
 		EMIT(g, " application ");
 		emit_app_ref(g);
 		EMIT(g, "\n");
-		if (global && rnd(2))
-			EMIT(g, "set security policies %s match from-zone %s\n", ctx,
-			     rnd(4) ? some_zone(g, true) : "any");
+		if (global && rnd(2)) {
+			fz = rnd(4) ? some_zone(g, true) : "any";
+			from_host |= !strcmp(fz, "junos-host");
+			EMIT(g, "set security policies %s match from-zone %s\n", ctx, fz);
+		}
+		if (global && rnd(4) == 0) {   /* a second one adds to the list */
+			fz = some_zone(g, true);
+			from_host |= !strcmp(fz, "junos-host");
+			EMIT(g, "set security policies %s match from-zone %s\n", ctx, fz);
+		}
 		if (global && rnd(2))
 			EMIT(g, "set security policies %s match to-zone %s\n", ctx,
 			     rnd(4) ? some_zone(g, true) : "any");
-		EMIT(g, "set security policies %s then %s\n", ctx, PICK(actions));
+		/* a deny from junos-host is refused (F2): now and then, to
+		 * keep that refusal in the mix */
+		EMIT(g, "set security policies %s then %s\n", ctx,
+		     from_host && rnd(8) ? "permit" : PICK(actions));
+		if (rnd(4) == 0)
+			EMIT(g, "set security policies %s then %s\n", ctx,
+			     rnd(2) ? "count" : "log session-init session-close");
 	}
-	EMIT(g, "set security policies default-policy %s\n", rnd(2) ? "deny-all" : "permit-all");
+	/* none: Junos's deny-all */
+	if (rnd(3))
+		EMIT(g, "set security policies default-policy %s\n",
+		     rnd(2) ? "deny-all" : "permit-all");
 }
 
 static void random_packet(struct pb_spec *s, enum path path)
@@ -589,6 +607,8 @@ Test(diffpol, random_configs_seed1) { differential(1, 150, 10); }
 Test(diffpol, random_configs_seed2) { differential(2, 150, 10); }
 Test(diffpol, random_configs_seed3) { differential(3, 150, 10); }
 Test(diffpol, random_configs_seed4) { differential(4, 150, 10); }
+Test(diffpol, random_configs_seed5) { differential(5, 300, 5); }
+Test(diffpol, random_configs_seed6) { differential(6, 300, 5); }
 
 /* Many policies in one zone pair (d1's zone to lo's, the tc path), past
  * one 64-bit word of the rule bitmaps and up to the list's limit, with
@@ -709,3 +729,78 @@ Test(diffpol, many_rules_across_words) { big_differential(14, 300, 40, 600); }
 Test(diffpol, many_rules_at_the_limit) { big_differential(15, 1000, 24, 600); }
 Test(diffpol, many_rules_past_the_limit_refused) { big_differential(16, 1000, 25, 0); }
 Test(diffpol, many_rules_restricted_globals) { big_differential(17, 500, 500, 600); }
+
+/* The same first packets in other shapes, on XDP's path to junos-host:
+ * IPv6 extension headers, IPv4 options, a VLAN tag, TCP first packets
+ * without a SYN. A shape may be refused (fail closed) but never opened or
+ * passed where the policy denies: `show security match-policies` has no
+ * word for the shape, so it must mean the plain packet's verdict. */
+static void shapes(unsigned int seed, int n_conf, int n_pkt)
+{
+	static const __u8 flags[] = { SFW_TCP_SYN, SFW_TCP_SYN | SFW_TCP_ACK, SFW_TCP_ACK,
+				      SFW_TCP_FIN, SFW_TCP_RST, 0, SFW_TCP_SYN | SFW_TCP_FIN,
+				      SFW_TCP_SYN | SFW_TCP_RST, SFW_TCP_SYN | SFW_TCP_PSH,
+				      SFW_TCP_SYN | 0x20 /* URG */, SFW_TCP_FIN | SFW_TCP_PSH | 0x20 };
+	int checked = 0, open = 0, closed = 0;
+
+	rnd_state = seed;
+	for (int c = 0; c < n_conf; c++) {
+		struct gen g;
+		struct sfw_conf conf;
+		struct sfw_policy_fds f = fds();
+
+		generate(&g);
+		if (conf_of(g.text, &conf))
+			continue;
+		if (commit_into(g.text, &f)) {
+			sfw_conf_free(&conf);
+			continue;
+		}
+		for (int k = 0; k < n_pkt; k++) {
+			struct pb_spec s;
+			struct sfw_match_result res;
+			unsigned int shape = rnd(5);
+			bool dp, cf;
+
+			random_packet(&s, PATH_XDP_HOST);
+			if (never_first(&s) || !fx_session(&s, &(struct sfw_session){ 0 }))
+				continue;
+			res = matcher(&conf, PATH_XDP_HOST, g.lo_zone, g.d1_zone, &s);
+			cf = res.action == SFW_CONF_ACTION_PERMIT;
+			if (shape == 0 && s.proto == SFW_IPPROTO_TCP) {
+				s.tcp_flags = PICK(flags);
+			} else if (shape == 1 && strchr(s.dst, ':')) {
+				static const __u8 ext[] = { SFW_IPPROTO_HOPOPTS, SFW_IPPROTO_DSTOPTS,
+							    SFW_IPPROTO_ROUTING, SFW_IPPROTO_FRAGMENT };
+
+				s.n_ext = 1 + rnd(2);
+				for (int e = 0; e < s.n_ext; e++)
+					s.ext[e] = PICK(ext);
+			} else if (shape == 1) {
+				s.ip_opts = 4;
+			} else if (shape == 2) {
+				s.nvlan = 1;
+				s.vlan_id[0] = 5;
+			}
+			dp = datapath_permits(PATH_XDP_HOST, &s);
+			checked++;
+			if (dp && !cf) {
+				open++;
+				if (open <= 3)
+					cr_log_error("seed %u conf %d: %s %s -> %s dport %u flags %#x ext %u "
+						     "opts %u vlan %u: passed, the policy denies (%s)\\n%s",
+						     seed, c, proto_word(s.proto), s.src, s.dst, s.dport,
+						     s.tcp_flags, s.n_ext, s.ip_opts, s.nvlan,
+						     sfw_match_source_name(res.source), g.text);
+			}
+			closed += !dp && cf;
+		}
+		sfw_conf_free(&conf);
+	}
+	cr_log_info("seed %u: %d shaped first packets, %d passed against the policy, %d refused "
+		    "that it permits", seed, checked, open, closed);
+	cr_expect_eq(open, 0, "%d shaped first packets passed where the policy denies", open);
+}
+
+Test(diffpol, shaped_first_packets_seed1) { shapes(21, 150, 10); }
+Test(diffpol, shaped_first_packets_seed2) { shapes(22, 150, 10); }
