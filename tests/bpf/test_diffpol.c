@@ -781,6 +781,16 @@ static void shapes(unsigned int seed, int n_conf, int n_pkt)
 			} else if (shape == 2) {
 				s.nvlan = 1;
 				s.vlan_id[0] = 5;
+			} else if (shape == 3 && s.proto != SFW_IPPROTO_TCP) {
+				/* a group or broadcast datagram: the host's, judged to
+				 * junos-host as the plain packet is */
+				static const char *const grp4[] = { "224.0.0.251", "239.1.2.3",
+								    "255.255.255.255", "192.0.2.255" };
+				static const char *const grp6[] = { "ff02::1", "ff05::1:3", "ff0e::1" };
+
+				s.dst = strchr(s.dst, ':') ? PICK(grp6) : PICK(grp4);
+				res = matcher(&conf, PATH_XDP_HOST, g.lo_zone, g.d1_zone, &s);
+				cf = res.action == SFW_CONF_ACTION_PERMIT;
 			}
 			dp = datapath_permits(PATH_XDP_HOST, &s);
 			checked++;
