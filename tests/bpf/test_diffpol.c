@@ -20,6 +20,7 @@
 #include <arpa/inet.h>
 #include "commit.h"
 #include "match.h"
+#include "nat_fixture.h"
 
 static void diff_setup(void)
 {
@@ -288,6 +289,11 @@ static const char *const services[] = { "ssh", "ping", "http", "dns", "all", "tr
 static const char *const actions[] = { "permit", "deny", "reject" };
 static const __u16 ports[] = { 22, 53, 80, 443, 8080, 21, 25, 123, 23, 1, 65535, 8000 };
 
+/* The interfaces the generator puts in zones: lo's zone is the to-zone
+ * of tc's paths and the from-zone of XDP's to junos-host, d1's the
+ * from-zone of tc's forwarded path (diffpol_fwd: fb and fa). */
+static const char *if_to = "lo", *if_from = "d1";
+
 #define NADDR 5
 #define NAPP 4
 
@@ -375,9 +381,11 @@ static void generate(struct gen *g)
 		if (rnd(8))
 			g->d1_zone = zone_name(rnd(g->n_zones));
 		if (g->lo_zone)
-			EMIT(g, "set security zones security-zone %s interfaces lo\n", g->lo_zone);
+			EMIT(g, "set security zones security-zone %s interfaces %s\n", g->lo_zone,
+			     if_to);
 		if (g->d1_zone)
-			EMIT(g, "set security zones security-zone %s interfaces d1\n", g->d1_zone);
+			EMIT(g, "set security zones security-zone %s interfaces %s\n", g->d1_zone,
+			     if_from);
 	}
 	for (int a = 0; a < NADDR; a++)
 		EMIT(g, "set security address-book global address a%d %s\n", a,
@@ -814,3 +822,100 @@ static void shapes(unsigned int seed, int n_conf, int n_pkt)
 
 Test(diffpol, shaped_first_packets_seed1) { shapes(21, 150, 10); }
 Test(diffpol, shaped_first_packets_seed2) { shapes(22, 150, 10); }
+
+/* XDP's transit path: a veth pair, fa where first packets come in and fb
+ * where every route but fa's own subnet leaves (default routes, both
+ * families), forwarding on. The to-zone is fb's, as the route says; the
+ * generator's "lo" zone is fb's, its "d1" zone fa's. A first packet the
+ * datapath refuses though the policy permits (a source the route checks
+ * refuse) is counted, not failed: only a session the policy denies is. */
+static void fwd_setup(void)
+{
+	veth_pair_up("ip addr add 2001:db8::1/64 dev fa nodad && "
+		     "ip addr add 2001:db8:1::1/64 dev fb nodad && "
+		     "ip route add default dev fb && ip -6 route add default dev fb && "
+		     "sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1");
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	if_to = "fb";
+	if_from = "fa";
+}
+
+TestSuite(diffpol_fwd, .init = fwd_setup, .fini = suite_teardown);
+
+static void transit(unsigned int seed, int n_conf, int n_pkt)
+{
+	int checked = 0, open = 0, closed = 0, opened = 0;
+
+	rnd_state = seed;
+	for (int c = 0; c < n_conf; c++) {
+		struct gen g;
+		struct sfw_conf conf;
+		struct sfw_policy_fds f = fds();
+
+		generate(&g);
+		if (conf_of(g.text, &conf))
+			continue;
+		if (commit_into(g.text, &f)) {
+			sfw_conf_free(&conf);
+			continue;
+		}
+		for (int k = 0; k < n_pkt; k++) {
+			struct sfw_match_result res;
+			struct sfw_match_pkt m;
+			struct pb_spec s;
+			struct pb_pkt in, out;
+			int before, from, to;
+			bool dp, cf;
+
+			random_packet(&s, PATH_TC_FORWARDED);
+			/* fa's subnets and the host's addresses are not transit */
+			if (!strncmp(s.dst, "2001:db8::", 10) || !strncmp(s.dst, "198.51.100.", 11) ||
+			    !strcmp(s.dst, "203.0.113.1") || !strncmp(s.dst, "::ffff:", 7) ||
+			    never_first(&s) || !fx_session(&s, &(struct sfw_session){ 0 }))
+				continue;
+			from = zone_of_iface(&conf, g.d1_zone);
+			to = zone_of_iface(&conf, g.lo_zone);
+			pkt_of(&s, &m);
+			sfw_policy_match(&conf, from, to, &m, &res);
+			cf = res.action == SFW_CONF_ACTION_PERMIT;
+			before = fx_session_count();
+			run_at(in_if, &s, &in, &out);
+			dp = fx_session_count() == before + 1;
+			checked++;
+			opened += dp;
+			if (dp && !cf) {
+				open++;
+				if (open <= 3)
+					cr_log_error("seed %u conf %d: fa->fb %s %s -> %s dport %u: opened, "
+						     "the matcher denies (%s, policy %s)\n%s", seed, c,
+						     proto_word(s.proto), s.src, s.dst, s.dport,
+						     sfw_match_source_name(res.source),
+						     res.policy ? res.policy->name : "-", g.text);
+			}
+			closed += !dp && cf;
+			if (!dp && cf && getenv("DIFFPOL_DEBUG")) {
+				struct sfw_iface_stats st;
+
+				fx_counters(in_if, &st);
+				fprintf(stderr, "refused, permitted: %s %s -> %s dport %u type %u "
+					"(no route %llu, spoofing %llu, invalid zone %llu, no zone %llu, "
+					"denied %llu)\n",
+					proto_word(s.proto), s.src, s.dst, s.dport, s.icmp_type,
+					(unsigned long long)st.c[SFW_CNT_ERR_NO_ROUTE],
+					(unsigned long long)st.c[SFW_CNT_ERR_ADDRESS_SPOOFING],
+					(unsigned long long)st.c[SFW_CNT_ERR_INVALID_ZONE],
+					(unsigned long long)st.c[SFW_CNT_ERR_NO_ZONE],
+					(unsigned long long)st.c[SFW_CNT_ERR_POLICY_DENIED]);
+			}
+		}
+		sfw_conf_free(&conf);
+	}
+	cr_log_info("seed %u: %d transit first packets, %d opened, %d opened against the "
+		    "policy, %d refused that it permits", seed, checked, opened, open, closed);
+	cr_assert_gt(opened, 0, "nothing was forwarded: the fixture's routes?");
+	cr_expect_eq(open, 0, "%d transit first packets opened where the policy denies", open);
+}
+
+Test(diffpol_fwd, transit_seed1) { transit(31, 150, 10); }
+Test(diffpol_fwd, transit_seed2) { transit(32, 150, 10); }
