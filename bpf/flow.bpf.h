@@ -321,6 +321,26 @@ __noinline int sfw_retire(const struct sfw_session_key *k, __u64 old_id, __u64 n
 	return 1;
 }
 
+/* After sfw_nat_reserve refused a first packet: ends the expired holder
+ * of a port it met (sfw_nat_note_expired), as a first packet of that
+ * holder's own flow would (sfw_retire: claimed once, its counts, alias
+ * and port given back, its close logged). 1 when it was ended, and the
+ * allocation may be tried again, which finds that port free (review
+ * rvdaemon, F1: with no daemon, expired sessions held their pool's ports
+ * for good). A global function, run only on that refusal. */
+__noinline int sfw_nat_reclaim(__u64 now)
+{
+	__u32 zero = 0;
+	struct sfw_nat_tmp *t = bpf_map_lookup_elem(&sfw_nat_tmp_scratch, &zero);
+	__u64 id;
+
+	if (!t || !t->expired_id)
+		return 0;
+	id = t->expired_id;
+	t->expired_id = 0;
+	return sfw_retire(&t->ek, id, now);
+}
+
 /* Takes back what sfw_account counted on wing dir of the session at key
  * k for a packet refused after it (a NAT reply the stack would deliver
  * to the host): a refused reply is no session's reply, and the first
@@ -518,6 +538,10 @@ static __always_inline __u32 sfw_create(struct xdp_md *xctx, const struct sfw_pk
 				sfw_nat_reserve(xctx, p, &f->key, s, nat_to) :
 				sfw_nat_fixed_alias(&f->key, s);
 
+		/* a port held by an expired session: ended, and tried once
+		 * more (sfw_nat_reclaim) */
+		if (refused && nat_to && !(s->xflags & SFW_SESS_X_STATIC) && sfw_nat_reclaim(f->now))
+			refused = sfw_nat_reserve(xctx, p, &f->key, s, nat_to);
 		if (refused) {
 			sfw_tally_release(&f->key, s);
 			return refused;

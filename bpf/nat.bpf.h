@@ -10,6 +10,7 @@
 
 #include "maps.bpf.h"
 #include "parse.bpf.h"
+#include "session.bpf.h"
 #include "policy.bpf.h"
 #include "local_addr.bpf.h"
 #include "host_ports.h"
@@ -94,6 +95,8 @@ struct sfw_nat_tmp {
 	struct bpf_sock_tuple st;       /* the reply tuple a host socket may hold */
 	struct sfw_nat_span sp;         /* off the stack: the chain's 512 are full */
 	struct sfw_nat_fwd fw;          /* sfw_nat_forwarded's walk, its keys too */
+	struct sfw_session_key ek;      /* an expired holder's key (sfw_nat_note_expired) */
+	__u64 expired_id;               /* and its id; 0: none met */
 };
 
 struct {
@@ -536,10 +539,35 @@ static __always_inline bool sfw_nat_holder_live(const struct sfw_session_key *ow
 	return sfw_nat_young(since_s, now_s);
 }
 
+/* A reservation refused to sfw_nat_reserve_port by a holder t->hk of id
+ * `was` that is in the table but expired: one only the sweeper would end,
+ * so that with no session daemon its port stayed held for good, and a
+ * burst of flows as large as a pool refused every later client (review
+ * rvdaemon, F1). The first met is noted in t (ek, expired_id) for
+ * sfw_nat_reclaim (bpf/flow.bpf.h), which ends it once the allocation has
+ * failed: no frame here has room for the end's call chain. A global
+ * function without a frame: inlined, it grew sfw_nat_take's, whose call
+ * chain from XDP is at the 512 bytes. */
+__noinline int sfw_nat_note_expired(struct sfw_nat_tmp *t, __u64 was)
+{
+	const struct sfw_session *s;
+
+	if (!t || t->expired_id)
+		return 0;
+	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &t->hk);
+	if (s && !SFW_SESS_IS_ALIAS(s) && s->id == was &&
+	    sfw_expired(s, bpf_ktime_get_coarse_ns())) {
+		t->ek = t->hk;
+		t->expired_id = was;
+	}
+	return 0;
+}
+
 /* The reservation of t->pk for t->port's session: a new one (BPF_NOEXIST:
  * whoever inserts first holds it, on any CPU), or a stale one taken over
  * by a compare-and-swap of its session id, so of the CPUs that find one
- * stale only one takes it. 0: ours. */
+ * stale only one takes it. 0: ours. A live holder that is expired is
+ * noted (sfw_nat_note_expired). */
 static __always_inline int sfw_nat_reserve_port(struct sfw_nat_tmp *t)
 {
 	struct sfw_nat_port *r;
@@ -552,8 +580,10 @@ static __always_inline int sfw_nat_reserve_port(struct sfw_nat_tmp *t)
 		return -1;
 	was = r->sess_id;
 	sfw_nat_owner_unpack(&t->hk, &r->owner);
-	if (sfw_nat_holder_live(&t->hk, was, r->since_s, t->port.since_s))
+	if (sfw_nat_holder_live(&t->hk, was, r->since_s, t->port.since_s)) {
+		sfw_nat_note_expired(t, was);
 		return -1;
+	}
 	if (__sync_val_compare_and_swap(&r->sess_id, was, t->port.sess_id) != was)
 		return -1;
 	r->since_s = t->port.since_s;
@@ -818,6 +848,8 @@ __noinline __u32 sfw_nat_reserve(struct xdp_md *ctx, const struct sfw_pkt *p,
 	cfg = bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
 	if (!t || !cfg || p->family != SFW_FAMILY_INET)
 		return SFW_CNT_ERR_INCOMING_NAT;
+	/* an expired holder is noted for this packet's sfw_nat_reclaim only */
+	t->expired_id = 0;
 	__builtin_memset(&t->pk, 0, sizeof(t->pk));
 	t->pk.addr.v4 = SFW_NAT_TO_ADDR(to);
 	t->pk.proto = p->proto;
