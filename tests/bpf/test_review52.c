@@ -49,6 +49,8 @@ static __u64 closed_sum(const struct sfw_sess_totals *t)
 
 struct r52_evs {
 	int create, close;
+	struct sfw_session_key close_key;
+	__u8 close_reason;
 };
 
 static int r52_on_event(void *ctx, void *data, size_t len)
@@ -59,7 +61,11 @@ static int r52_on_event(void *ctx, void *data, size_t len)
 	if (len != sizeof(*e))
 		return 0;
 	ev->create += e->type == SFW_EV_CREATE;
-	ev->close += e->type == SFW_EV_CLOSE;
+	if (e->type == SFW_EV_CLOSE) {
+		ev->close++;
+		ev->close_key = e->key;
+		ev->close_reason = e->reason;
+	}
 	return 0;
 }
 
@@ -93,6 +99,7 @@ Test(review52_nat, reclaim_counts_and_logs_once_and_leaks_nothing)
 	struct pb_spec s1 = udp(CLIENT_A, SERVER1, 40001, 53);
 	struct pb_spec s2 = udp(CLIENT_B, SERVER2, 40002, 53);
 	struct sfw_sess_totals t0, t1;
+	struct sfw_session_key k1;
 	struct r52_evs ev;
 	struct pb_pkt in, out;
 
@@ -124,6 +131,11 @@ Test(review52_nat, reclaim_counts_and_logs_once_and_leaks_nothing)
 	ev = r52_drain();
 	cr_assert_eq(ev.close, 1, "s1's close logged once (%d)", ev.close);
 	cr_assert_eq(ev.create, 1);
+	/* logged under s1's key (t->ek, which sfw_nat_release's use of the
+	 * same scratch must not overwrite), as aged out */
+	cr_assert(fx_key(&s1, &k1));
+	cr_assert_eq(memcmp(&ev.close_key, &k1, sizeof(k1)), 0, "the close names s1");
+	cr_assert_eq(ev.close_reason, SFW_CLOSE_IDLE);
 }
 
 /* After a reclaim the port's new holder is live: later first packets
