@@ -353,8 +353,10 @@ int sfw_conf_print(const struct sfw_conf *conf, FILE *f);
 /* Settings that are valid but weaker than they look, one line each on f,
  * "FILE:LINE: warning: ...", after which a commit still succeeds. Today:
  * a zone whose screen limits sessions per source address without the ip
- * spoofing screen (docs/security.md "Limits that remain"); and `security
- * nat`, which commit check accepts but commit refuses (docs/nat.md).
+ * spoofing screen (docs/security.md "Limits that remain"); `security
+ * nat`, which commit check accepts but commit refuses (docs/nat.md); an
+ * ICMP error type as an application; and `then log` or `count` on a
+ * permit from junos-host, whose self traffic no policy is asked about. 
  * Returns how many lines it printed. */
 int sfw_conf_print_warnings(const struct sfw_conf *conf, FILE *f);
 

@@ -3,6 +3,7 @@
  * its warnings. */
 #include "conf_int.h"
 #include "protocols.h"
+#include <stdbool.h>
 
 /* limit-session source-ip-based counts the source address as written in
  * the packet. Without the ip spoofing screen (the source must route back
@@ -67,9 +68,42 @@ static int warn_icmp_error_app(const struct sfw_conf *c, const struct sfw_conf_a
 	return 1;
 }
 
+/* Does a policy apply to traffic from junos-host: a zone policy from it,
+ * or a global one whose match from-zone names it? */
+static bool from_junos_host(const struct sfw_conf_policy *pol)
+{
+	if (!pol->global)
+		return pol->from_zone.kind == SFW_CONF_REF_ZONE_HOST;
+	for (int k = 0; k < pol->match_from.n; k++)
+		if (pol->match_from.v[k].kind == SFW_CONF_REF_ZONE_HOST)
+			return true;
+	return false;
+}
+
+/* What the host sends is opened without a policy lookup (self traffic,
+ * bpf/tc_egress.bpf.c sfw_tc_open): a permit from junos-host is what the
+ * datapath does anyway and is kept (a deny is refused, check_policy.c),
+ * but its `log` and `count` never happen (review review52). */
+static int warn_host_log(const struct sfw_conf *c, const struct sfw_conf_policy *pol, FILE *f)
+{
+	char pair[160];
+
+	if (!from_junos_host(pol) || !(pol->log_init || pol->log_close || pol->count))
+		return 0;
+	fprintf(f, "%s:%d: warning: policy '%s' (%s): traffic from junos-host is the host's "
+		"own, opened without a policy lookup: its 'then %s' logs and counts nothing\n",
+		c->path ? c->path : "-", pol->action_line ? pol->action_line : pol->line,
+		pol->name, conf_pair_text(pol, pair, sizeof(pair)),
+		pol->log_init || pol->log_close ? "log" : "count");
+	return 1;
+}
+
 int sfw_conf_print_warnings(const struct sfw_conf *conf, FILE *f)
 {
 	int n = warn_nat(conf, f);
+
+	for (int k = 0; k < conf->n_policies; k++)
+		n += warn_host_log(conf, &conf->policies[k], f);
 
 	for (int k = 0; k < conf->n_apps; k++)
 		n += warn_icmp_error_app(conf, &conf->apps[k], f);

@@ -135,3 +135,43 @@ Test(conf_warnings, icmp_error_type_application_warns)
 			 "application matches nothing\n");
 	cr_assert_eq(n, 3);
 }
+
+/* The host's own traffic is opened without a policy lookup, so a permit
+ * from junos-host (kept: it says what the datapath does) never logs or
+ * counts: its `then log` and `then count` say so (review review52). A
+ * permit from another zone, and one to junos-host, are silent. */
+Test(conf_warnings, log_or_count_from_junos_host_warns)
+{
+	int n;
+
+	cr_assert_str_eq(
+		warnings(CONF_BASE
+			 "set security policies from-zone junos-host to-zone untrust policy out "
+			 "match source-address any destination-address any application any\n"
+			 "set security policies from-zone junos-host to-zone untrust policy out "
+			 "then permit\n"
+			 "set security policies from-zone junos-host to-zone untrust policy out "
+			 "then count\n"
+			 "set security policies global policy g match source-address any "
+			 "destination-address any application any from-zone trust\n"
+			 "set security policies global policy g match from-zone junos-host\n"
+			 "set security policies global policy g then permit\n"
+			 "set security policies global policy g then log session-close\n"
+			 "set security policies from-zone trust to-zone junos-host policy in "
+			 "match source-address any destination-address any application any\n"
+			 "set security policies from-zone trust to-zone junos-host policy in "
+			 "then permit\n"
+			 "set security policies from-zone trust to-zone junos-host policy in "
+			 "then log session-init\n"
+			 "set security policies from-zone junos-host to-zone untrust policy quiet "
+			 "match source-address any destination-address any application any\n"
+			 "set security policies from-zone junos-host to-zone untrust policy quiet "
+			 "then permit\n",
+			 &n),
+		"t.conf:4: warning: policy 'out' (from-zone junos-host to-zone untrust): traffic "
+		"from junos-host is the host's own, opened without a policy lookup: its 'then "
+		"count' logs and counts nothing\n"
+		"t.conf:8: warning: policy 'g' (global policies): traffic from junos-host is the host's "
+		"own, opened without a policy lookup: its 'then log' logs and counts nothing\n");
+	cr_assert_eq(n, 2);
+}
