@@ -78,6 +78,16 @@ static void report_missing(struct conf_parser *p, const struct sfw_conf_policy *
 		      owner, list);
 }
 
+bool conf_policy_from_host(const struct sfw_conf_policy *pol)
+{
+	if (!pol->global)
+		return pol->from_zone.kind == SFW_CONF_REF_ZONE_HOST;
+	for (int k = 0; k < pol->match_from.n; k++)
+		if (pol->match_from.v[k].kind == SFW_CONF_REF_ZONE_HOST)
+			return true;
+	return false;
+}
+
 /* What the host itself sends is self traffic: tc egress opens it without
  * asking a policy (bpf/tc_egress.bpf.c sfw_tc_open), and sfw does not
  * filter it (docs/security.md, out of scope). A policy from junos-host
@@ -89,12 +99,8 @@ static void report_missing(struct conf_parser *p, const struct sfw_conf_policy *
 static void refuse_host_deny(struct conf_parser *p, const struct sfw_conf_policy *pol,
 			     const char *owner)
 {
-	bool named = !pol->global && pol->from_zone.kind == SFW_CONF_REF_ZONE_HOST;
-
-	for (int k = 0; k < pol->match_from.n && pol->global; k++)
-		named |= pol->match_from.v[k].kind == SFW_CONF_REF_ZONE_HOST;
-	if (!named || (pol->action != SFW_CONF_ACTION_DENY &&
-		       pol->action != SFW_CONF_ACTION_REJECT))
+	if (!conf_policy_from_host(pol) ||
+	    (pol->action != SFW_CONF_ACTION_DENY && pol->action != SFW_CONF_ACTION_REJECT))
 		return;
 	conf_error_at(p, pol->action_line ? pol->action_line : pol->line,
 		      "%s: 'then %s' from junos-host would not be enforced: sfw does not "

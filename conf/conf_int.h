@@ -254,5 +254,8 @@ int conf_policy_ids(struct sfw_conf *conf);
 void conf_check_policies(struct conf_parser *p);
 /* "from-zone A to-zone B" or "global policies", for messages. */
 const char *conf_pair_text(const struct sfw_conf_policy *pol, char *buf, size_t len);
+/* Does the policy apply to traffic from junos-host: a zone policy from
+ * it, or a global one whose match from-zone names it (resolved refs)? */
+bool conf_policy_from_host(const struct sfw_conf_policy *pol);
 
 #endif

@@ -3,7 +3,6 @@
  * its warnings. */
 #include "conf_int.h"
 #include "protocols.h"
-#include <stdbool.h>
 
 /* limit-session source-ip-based counts the source address as written in
  * the packet. Without the ip spoofing screen (the source must route back
@@ -68,18 +67,6 @@ static int warn_icmp_error_app(const struct sfw_conf *c, const struct sfw_conf_a
 	return 1;
 }
 
-/* Does a policy apply to traffic from junos-host: a zone policy from it,
- * or a global one whose match from-zone names it? */
-static bool from_junos_host(const struct sfw_conf_policy *pol)
-{
-	if (!pol->global)
-		return pol->from_zone.kind == SFW_CONF_REF_ZONE_HOST;
-	for (int k = 0; k < pol->match_from.n; k++)
-		if (pol->match_from.v[k].kind == SFW_CONF_REF_ZONE_HOST)
-			return true;
-	return false;
-}
-
 /* What the host sends is opened without a policy lookup (self traffic,
  * bpf/tc_egress.bpf.c sfw_tc_open): a permit from junos-host is what the
  * datapath does anyway and is kept (a deny is refused, check_policy.c),
@@ -88,7 +75,7 @@ static int warn_host_log(const struct sfw_conf *c, const struct sfw_conf_policy 
 {
 	char pair[160];
 
-	if (!from_junos_host(pol) || !(pol->log_init || pol->log_close || pol->count))
+	if (!conf_policy_from_host(pol) || !(pol->log_init || pol->log_close || pol->count))
 		return 0;
 	fprintf(f, "%s:%d: warning: policy '%s' (%s): traffic from junos-host is the host's "
 		"own, opened without a policy lookup: its 'then %s' logs and counts nothing\n",
