@@ -540,6 +540,20 @@ static bool never_first(const struct pb_spec *s)
 	return s->proto == SFW_IPPROTO_ICMP6 && (s->icmp_type == 129 || s->icmp_type == 140);
 }
 
+/* The next generated configuration, parsed into conf and committed
+ * through f; false (nothing left to free) when either step refused it. */
+static bool next_config(struct gen *g, struct sfw_conf *conf, struct sfw_policy_fds *f)
+{
+	generate(g);
+	if (conf_of(g->text, conf))
+		return false;
+	if (commit_into(g->text, f)) {
+		sfw_conf_free(conf);
+		return false;
+	}
+	return true;
+}
+
 /* n_conf configurations from seed, n_pkt first packets on each path. */
 static void differential(unsigned int seed, int n_conf, int n_pkt)
 {
@@ -551,13 +565,8 @@ static void differential(unsigned int seed, int n_conf, int n_pkt)
 		struct sfw_conf conf;
 		struct sfw_policy_fds f = fds();
 
-		generate(&g);
-		if (conf_of(g.text, &conf))
+		if (!next_config(&g, &conf, &f))
 			continue;
-		if (commit_into(g.text, &f)) {
-			sfw_conf_free(&conf);
-			continue;
-		}
 		for (int k = 0; k < n_pkt; k++) {
 			enum path path = (enum path)rnd(PATH_N);
 			struct pb_spec s;
@@ -757,13 +766,8 @@ static void shapes(unsigned int seed, int n_conf, int n_pkt)
 		struct sfw_conf conf;
 		struct sfw_policy_fds f = fds();
 
-		generate(&g);
-		if (conf_of(g.text, &conf))
+		if (!next_config(&g, &conf, &f))
 			continue;
-		if (commit_into(g.text, &f)) {
-			sfw_conf_free(&conf);
-			continue;
-		}
 		for (int k = 0; k < n_pkt; k++) {
 			struct pb_spec s;
 			struct sfw_match_result res;
@@ -853,13 +857,8 @@ static void transit(unsigned int seed, int n_conf, int n_pkt)
 		struct sfw_conf conf;
 		struct sfw_policy_fds f = fds();
 
-		generate(&g);
-		if (conf_of(g.text, &conf))
+		if (!next_config(&g, &conf, &f))
 			continue;
-		if (commit_into(g.text, &f)) {
-			sfw_conf_free(&conf);
-			continue;
-		}
 		for (int k = 0; k < n_pkt; k++) {
 			struct sfw_match_result res;
 			struct sfw_match_pkt m;
