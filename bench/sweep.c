@@ -3,7 +3,9 @@
  * the reaper), and what the datapath pays per packet while a pass runs,
  * against the same XDP program with no sweep, in the same run. The sweep
  * runs in a thread, the XDP test runs in this one, as a daemon and the
- * traffic would run on different CPUs. */
+ * traffic would run on different CPUs. Then the kernel's own sweep
+ * (include/ksweep.h), which runs when no daemon does: one walk of the
+ * same tables, live and expired, as a ratio of the daemon's pass. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
@@ -20,6 +22,7 @@
 #include "net_consts.h"
 #include "protocols.h"
 #include "reap.h"
+#include "ksweep.h"
 
 #define SESSIONS 1000000
 #define REPEAT 2000             /* per sample: about half a millisecond */
@@ -125,6 +128,57 @@ static int pass_with_traffic(struct sfw_sweeper *sw, int prog_fd, const struct p
 	return n;
 }
 
+struct kwalk {
+	double secs;
+	__u64 removed;
+};
+
+static int ksweep_read(int fd, struct sfw_ksweep *k)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(fd, &zero, k) ? -errno : 0;
+}
+
+/* One walk of the kernel's sweep: armed with a tick long enough that the
+ * figures are read before a second walk, disarmed after the first. The
+ * daemon's figures zeroed, as one leaves them when it exits: no daemon
+ * sweeps, and none armed the signal, so the first tick walks. */
+static int kernel_walk(int fd, struct kwalk *w)
+{
+	struct sfw_daemon_info none = { 0 };
+	struct sfw_reaper *r = NULL;
+	struct sfw_ksweep k0, k;
+	int dfd = sfw_open_map(SFW_STR(SFW_MAP_DAEMON)), err = dfd < 0 ? dfd : 0;
+	__u32 zero = 0;
+
+	if (!err && bpf_map_update_elem(dfd, &zero, &none, BPF_ANY))
+		err = -errno;
+	if (dfd >= 0)
+		close(dfd);
+	if (!err)
+		err = ksweep_read(fd, &k0);
+
+	if (!err)
+		err = sfw_ksweep_open(&r);
+	if (!err)
+		err = sfw_ksweep_arm(r, 300000000ull);
+	for (int i = 0; !err && i < 30000; i++) {
+		err = ksweep_read(fd, &k);
+		if (err || k.passes > k0.passes)
+			break;
+		usleep(1000);
+	}
+	if (!err && k.passes == k0.passes)
+		err = -ETIMEDOUT;
+	if (r && sfw_ksweep_arm(r, 0) && !err)
+		err = -EIO;
+	sfw_reaper_close(r);
+	w->secs = err ? 0 : k.last_pass_ns / 1e9;
+	w->removed = err ? 0 : k.removed - k0.removed;
+	return err;
+}
+
 static int setup(struct sfw_progs **p, struct sfw_reaper **reaper, struct sfw_sweeper **sw)
 {
 	char root[64];
@@ -162,8 +216,9 @@ int main(int argc, char **argv)
 	struct sfw_reaper *reaper = NULL;
 	struct sfw_sweeper *sw = NULL;
 	struct sweep_run live = {}, expired = {};
+	struct kwalk klive = {}, kexpired = {};
 	double idle[IDLE_SAMPLES], ns_idle, ns_live, ns_expired, ns_after;
-	int n_live, n_expired, prog_fd, fd, err = setup(&p, &reaper, &sw);
+	int n_live, n_expired, prog_fd, fd, ks_fd, err = setup(&p, &reaper, &sw);
 	struct pb_pkt pkt;
 	FILE *json;
 
@@ -186,6 +241,11 @@ int main(int argc, char **argv)
 	for (int i = 0; !err && i < IDLE_SAMPLES; i++)
 		idle[i] = xdp_sample(prog_fd, &pkt);
 	ns_after = median(idle, IDLE_SAMPLES);
+	ks_fd = sfw_progs_map_fd(p, SFW_PROG_XDP, SFW_STR(SFW_MAP_KSWEEP));
+	err = err ? err : fill(fd, 0);
+	err = err ? err : kernel_walk(ks_fd, &klive);
+	err = err ? err : fill(fd, 120);
+	err = err ? err : kernel_walk(ks_fd, &kexpired);
 	if (err || live.removed < 0 || expired.removed < 0) {
 		fprintf(stderr, "sweep: %s\n", err ? strerror(-err) : sfw_last_error());
 		err = err ? err : -1;
@@ -202,13 +262,23 @@ int main(int argc, char **argv)
 	       expired.removed, ns_expired, n_expired);
 	printf("%-28s %10s %10s %10.1f %9d\n", "no sweep, after removal", "-", "-", ns_after,
 	       IDLE_SAMPLES);
+	printf("kernel's sweep, one walk (no daemon), against the daemon's pass above\n");
+	printf("%-28s %10.3f %10llu %9.3fx\n", "kernel walk, all live", klive.secs,
+	       (unsigned long long)klive.removed, klive.secs / live.secs);
+	printf("%-28s %10.3f %10llu %9.3fx\n", "kernel walk, all expired", kexpired.secs,
+	       (unsigned long long)kexpired.removed, kexpired.secs / expired.secs);
 	json = fopen(out, "w");
 	if (json) {
 		fprintf(json, "{\"benchmark\": \"sweep\", \"sessions\": %d, \"xdp_ns_no_sweep\": %.1f, "
 			"\"live_pass_s\": %.3f, \"xdp_ns_live_pass\": %.1f, \"expired_pass_s\": %.3f, "
 			"\"expired_removed\": %d, \"xdp_ns_expired_pass\": %.1f, "
-			"\"xdp_ns_no_sweep_after\": %.1f}\n", SESSIONS, ns_idle, live.secs, ns_live,
-			expired.secs, expired.removed, ns_expired, ns_after);
+			"\"xdp_ns_no_sweep_after\": %.1f, \"kernel_live_walk_s\": %.4f, "
+			"\"kernel_expired_walk_s\": %.4f, \"kernel_expired_removed\": %llu, "
+			"\"kernel_vs_daemon_live\": %.3f, \"kernel_vs_daemon_expired\": %.3f}\n",
+			SESSIONS, ns_idle, live.secs, ns_live, expired.secs, expired.removed,
+			ns_expired, ns_after, klive.secs, kexpired.secs,
+			(unsigned long long)kexpired.removed, klive.secs / live.secs,
+			kexpired.secs / expired.secs);
 		fclose(json);
 	}
 out:

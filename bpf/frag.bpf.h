@@ -6,27 +6,8 @@
 #ifndef SFW_FRAG_BPF_H
 #define SFW_FRAG_BPF_H
 
-#include "frag.h"
+#include "frag_maps.bpf.h"
 #include "flow.bpf.h"
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__type(key, struct sfw_frag_key);
-	__type(value, struct sfw_frag);
-	__uint(max_entries, SFW_MAX_FRAGS);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} SFW_MAP_FRAGS SEC(".maps");
-
-/* NAT datagrams (and clashes), apart: no flood of other first fragments
- * evicts them (include/frag.h SFW_MAX_NAT_FRAGS). */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__type(key, struct sfw_frag_key);
-	__type(value, struct sfw_frag);
-	__uint(max_entries, SFW_MAX_NAT_FRAGS);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} SFW_MAP_NAT_FRAGS SEC(".maps");
 
 /* The record of datagram k: a NAT one first (a record is in one map at a
  * time: sfw_frag_remember). */

@@ -16,6 +16,8 @@
 #include "limit.bpf.h"
 #include "sess_count.bpf.h"
 #include "nat.bpf.h"
+#include "daemon_maps.bpf.h"
+#include "frag_maps.bpf.h"
 
 /* The batch and its parameters, in global data that user space mmaps:
  * private to each loaded copy of this object (never pinned), so the
@@ -44,43 +46,42 @@ struct reap_loop {
  * session's alias or reservation, and one whose session may still be on
  * its way is left for a later sweep (SFW_NAT_TAKEOVER_S). One side of
  * the alias's key is the translated source the reservation names. */
-static __always_inline void reap_stale_alias(const struct sfw_reap_entry *ent,
+static __always_inline void reap_stale_alias(const struct sfw_session_key *k, __u64 want,
 					     const struct sfw_session *a, __u64 id, __u64 now)
 {
-	struct sfw_nat_port_key pk = { .proto = ent->key.proto, .family = ent->key.family };
+	struct sfw_nat_port_key pk = { .proto = k->proto, .family = k->family };
 	const struct sfw_session_key *owner;
 	struct sfw_nat_port *r;
 
 	id &= ~SFW_SESS_ID_DYING;
-	if (ent->id && id != (ent->id & ~SFW_SESS_ID_DYING))
+	if (want && id != (want & ~SFW_SESS_ID_DYING))
 		return;
 	owner = sfw_nat_owner_key(&a->owner);
 	if (!owner || sfw_nat_holder_live(owner, id, a->created_s, sfw_secs(now)))
 		return;
 	for (int side = 0; side < 2; side++) {
-		pk.addr = side ? ent->key.addr_hi : ent->key.addr_lo;
-		pk.port = side ? ent->key.port_hi : ent->key.port_lo;
+		pk.addr = side ? k->addr_hi : k->addr_lo;
+		pk.port = side ? k->port_hi : k->port_lo;
 		r = bpf_map_lookup_elem(&SFW_MAP_NAT_PORTS, &pk);
 		if (r && (r->sess_id & ~SFW_SESS_ID_DYING) == id)
 			bpf_map_delete_elem(&SFW_MAP_NAT_PORTS, &pk);
 	}
-	a = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &ent->key);
+	a = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, k);
 	if (a && SFW_SESS_IS_ALIAS(a) && (a->id & ~SFW_SESS_ID_DYING) == id)
-		bpf_map_delete_elem(&SFW_MAP_SESSIONS, &ent->key);
+		bpf_map_delete_elem(&SFW_MAP_SESSIONS, k);
 }
 
-static long reap_one(__u64 i, struct reap_loop *l)
+/* Ends the session at k, seen with id `want` (0: any), the way every
+ * removal does: claimed once, its counts, limit counts and NAT given
+ * back, its close logged. Fills *copy with what was removed; 1 when it
+ * was, 0 when it was gone, another, an alias, or (expired_only) live. */
+static __always_inline int reap_key(const struct sfw_session_key *k, __u64 want, __u32 reason,
+				    bool expired_only, __u64 now, struct sfw_session *copy)
 {
-	struct sfw_reap_entry *ent;
-	struct sfw_session *s, copy;
+	struct sfw_session *s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, k);
 	__u32 held;
 	__u64 id;
 
-	if (i >= SFW_REAP_BATCH)
-		return 1;
-	ent = &reap_batch[i];
-	ent->removed = 0;
-	s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &ent->key);
 	if (!s)
 		return 0;
 	/* read once, and the claim compares with this: the session may be
@@ -92,32 +93,41 @@ static long reap_one(__u64 i, struct reap_loop *l)
 	/* an alias goes with its session, or once that is gone (not counted
 	 * as removed: it is no session) */
 	if (SFW_SESS_IS_ALIAS(s)) {
-		reap_stale_alias(ent, s, id, l->now);
+		reap_stale_alias(k, want, s, id, now);
 		return 0;
 	}
-	if (ent->id && id != ent->id)
+	if (want && id != want)
 		return 0;
 	SFW_REAP_RACE_POINT();
-	if (reap_expired_only && !sfw_expired(s, l->now))
+	if (expired_only && !sfw_expired(s, now))
 		return 0;
 	/* only the one that claims it removes it: another reaper, or the
 	 * datapath replacing it with a new session, may be first */
 	if (!sfw_claim(s, id) || !sfw_session_claim(s, &held))
 		return 0;
-	sfw_count_close(&ent->key, held, reap_reason != SFW_CLOSE_NONE ? reap_reason
-								      : sfw_close_reason_of(s));
-	sfw_tally_release(&ent->key, s);
+	sfw_count_close(k, held, reason != SFW_CLOSE_NONE ? reason : sfw_close_reason_of(s));
+	sfw_tally_release(k, s);
 	/* copied before the delete, which recycles the LRU entry at once;
 	 * the event only after it */
-	__builtin_memcpy(&copy, s, sizeof(copy));
-	copy.id = id;
-	if (bpf_map_delete_elem(&SFW_MAP_SESSIONS, &ent->key))
+	__builtin_memcpy(copy, s, sizeof(*copy));
+	copy->id = id;
+	if (bpf_map_delete_elem(&SFW_MAP_SESSIONS, k))
 		return 0;
-	sfw_nat_release(&ent->key, &copy, id);
-	sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, reap_reason, 0), &ent->key, &copy, l->now);
-	__builtin_memcpy(&ent->sess, &copy, sizeof(copy));
-	ent->removed = 1;
-	reap_removed++;
+	sfw_nat_release(k, copy, id);
+	sfw_ev_session(SFW_EV_WHAT(SFW_EV_CLOSE, reason, 0), k, copy, now);
+	return 1;
+}
+
+static long reap_one(__u64 i, struct reap_loop *l)
+{
+	struct sfw_reap_entry *ent;
+
+	if (i >= SFW_REAP_BATCH)
+		return 1;
+	ent = &reap_batch[i];
+	ent->removed = reap_key(&ent->key, ent->id, reap_reason, reap_expired_only, l->now,
+				&ent->sess);
+	reap_removed += ent->removed;
 	return 0;
 }
 
@@ -181,6 +191,120 @@ int sfw_adopt(struct sfw_reap_ctx *ctx)
 	reap_removed = 0;
 	bpf_loop(n < SFW_REAP_BATCH ? n : SFW_REAP_BATCH, adopt_one, NULL, 0);
 	return 0;
+}
+
+/* The kernel's own sweep (include/ksweep.h): each tick, unless a session
+ * daemon sweeps, one walk of the table that ends what has expired, as the
+ * daemon's sweeper would through sfw_reap. The walk runs in the timer's
+ * softirq, in the kernel's own hash order; its cost grows with the table
+ * (docs/design.md "Ageing", "With no daemon"). */
+__u64 ksweep_period_ns;     /* for sfw_ksweep_arm: the tick; 0 disarms */
+
+struct ksweep_walk {
+	__u64 now;              /* the datapath's coarse clock */
+	__u64 visited;
+	__u64 removed;
+	__u64 frags_removed;
+};
+
+/* What an ending needs beside the walk: a key and a session would crowd
+ * the stack of a callback under a callback. In this copy's global data:
+ * one timer, so one walk at a time. */
+struct ksweep_scratch {
+	struct sfw_session_key key;
+	struct sfw_session copy;
+};
+static struct ksweep_scratch ksweep_scratch;
+
+#define KSWEEP_CLOCK_MONOTONIC 1   /* <time.h>'s, which BPF cannot include */
+#define KSWEEP_EBUSY 16
+
+static long ksweep_one(struct bpf_map *map, const struct sfw_session_key *key,
+		       struct sfw_session *s, struct ksweep_walk *w)
+{
+	struct ksweep_scratch *x = &ksweep_scratch;
+
+	w->visited++;
+	/* the live stay (a read of their times); an alias is judged by its
+	 * session, as the reaper judges it */
+	if (!SFW_SESS_IS_ALIAS(s) && !sfw_expired(s, w->now))
+		return 0;
+	/* the element may be recycled under the walk: judged again by its
+	 * copied key, as the reaper judges what user space read */
+	__builtin_memcpy(&x->key, key, sizeof(x->key));
+	w->removed += reap_key(&x->key, 0, SFW_CLOSE_NONE, true, w->now, &x->copy);
+	return 0;
+}
+
+/* A NAT datagram's record past its expiry (loader/frag_sweep.c does the
+ * same from the daemon): nothing else deletes it, and a full map records
+ * no new NAT datagram. */
+static long ksweep_frag(struct bpf_map *map, const struct sfw_frag_key *key,
+			struct sfw_frag *v, struct ksweep_walk *w)
+{
+	if (v->expires_ns < w->now && !bpf_map_delete_elem(&SFW_MAP_NAT_FRAGS, key))
+		w->frags_removed++;
+	return 0;
+}
+
+/* A tick walks only when no daemon sweeps, and the session table only
+ * when the datapath refused a session since the last walk (wake_armed
+ * cleared, bpf/wake.bpf.h: max-sessions or a session limit, which
+ * expired sessions may be what holds): a walk of a large table holds
+ * this CPU's softirq for a while (docs/design.md "With no daemon"), and
+ * expired sessions cost nothing until something is refused. Re-armed
+ * before the walk, so a refusal during it brings the next. */
+static int ksweep_tick(void *map, __u32 *key, struct sfw_ksweep *k)
+{
+	__u32 zero = 0;
+	struct sfw_daemon_info *d = bpf_map_lookup_elem(&SFW_MAP_DAEMON, &zero);
+	__u64 t0 = bpf_ktime_get_ns();
+	struct ksweep_walk w = { 0 };
+
+	k->ticks++;
+	if (d && !sfw_daemon_sweeping(d, t0)) {
+		w.now = bpf_ktime_get_coarse_ns();
+		if (__sync_val_compare_and_swap(&d->wake_armed, 0, 1) == 0) {
+			bpf_for_each_map_elem(&SFW_MAP_SESSIONS, ksweep_one, &w, 0);
+			k->passes++;
+			k->visited += w.visited;
+			k->removed += w.removed;
+			k->last_pass_end_ns = bpf_ktime_get_ns();
+			k->last_pass_ns = k->last_pass_end_ns - t0;
+		}
+		/* NAT records: a small hash, whose full state refuses no
+		 * session (so brings no signal) */
+		bpf_for_each_map_elem(&SFW_MAP_NAT_FRAGS, ksweep_frag, &w, 0);
+		k->frags_removed += w.frags_removed;
+	}
+	if (k->period_ns)
+		bpf_timer_start(&k->timer, k->period_ns, 0);
+	return 0;
+}
+
+/* Run by `sfw attach` (loader/reap.c sfw_ksweep_arm) with a dummy packet:
+ * a timer is armed from a program, and calls back into it. Arming again
+ * takes the newer object and period; a period of 0 stops the ticks. */
+SEC("tc")
+int sfw_ksweep_arm(struct __sk_buff *skb)
+{
+	__u32 zero = 0;
+	struct sfw_ksweep *k = bpf_map_lookup_elem(&SFW_MAP_KSWEEP, &zero);
+	long err;
+
+	if (!k)
+		return 1;
+	k->period_ns = ksweep_period_ns;
+	if (!ksweep_period_ns) {
+		bpf_timer_cancel(&k->timer);
+		return 0;
+	}
+	err = bpf_timer_init(&k->timer, &SFW_MAP_KSWEEP, KSWEEP_CLOCK_MONOTONIC);
+	if (err && err != -KSWEEP_EBUSY)
+		return 2;
+	if (bpf_timer_set_callback(&k->timer, ksweep_tick))
+		return 3;
+	return bpf_timer_start(&k->timer, ksweep_period_ns, 0) ? 4 : 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";

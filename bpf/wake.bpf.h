@@ -6,17 +6,7 @@
 #ifndef SFW_WAKE_BPF_H
 #define SFW_WAKE_BPF_H
 
-#include "maps.bpf.h"
-#include "daemon.h"
-
-/* What the daemon publishes; pinned like every map. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__type(key, __u32);
-	__type(value, struct sfw_daemon_info);
-	__uint(max_entries, 1);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} SFW_MAP_DAEMON SEC(".maps");
+#include "daemon_maps.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

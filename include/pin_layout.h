@@ -26,6 +26,7 @@
 #include "frag.h"
 #include "host_ports.h"
 #include "iface.h"
+#include "ksweep.h"
 #include "local_addr.h"
 #include "nat.h"
 #include "policy.h"
@@ -94,6 +95,7 @@
 	X(SFW_MAP_NAT_SRULE_STATS, BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), \
 	  sizeof(struct sfw_nat_rule_stats)) \
 	X(SFW_MAP_DAEMON, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct sfw_daemon_info)) \
+	X(SFW_MAP_KSWEEP, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct sfw_ksweep)) \
 	SFW_PIN_RING(X, SFW_MAP_WAKE) \
 	SFW_PIN_RING(X, SFW_MAP_EVENTS) \
 	SFW_PIN_RING(X, SFW_MAP_DENY_EVENTS) \

@@ -14,6 +14,7 @@
 #include "maps.h"
 #include "reap.h"
 #include "sess_stats.h"
+#include "ksweep.h"
 #include "reap.skel.h"
 
 struct sfw_reaper {
@@ -71,8 +72,10 @@ static int reuse_maps(struct reap *skel, int (*map_fd)(const char *, void *), vo
 	return 0;
 }
 
-int sfw_reaper_open_fds(struct sfw_reaper **out, int (*map_fd)(const char *name, void *arg),
-			void *arg)
+/* ksweep: with the kernel sweep's program, which only attach needs (its
+ * verification costs every `clear` and `commit` tens of milliseconds). */
+static int reaper_open(struct sfw_reaper **out, int (*map_fd)(const char *name, void *arg),
+		       void *arg, bool ksweep)
 {
 	struct sfw_reaper *r = calloc(1, sizeof(*r));
 	int err;
@@ -87,6 +90,7 @@ int sfw_reaper_open_fds(struct sfw_reaper **out, int (*map_fd)(const char *name,
 	err = reuse_maps(r->skel, map_fd, arg);
 	if (err)
 		goto fail;
+	bpf_program__set_autoload(r->skel->progs.sfw_ksweep_arm, ksweep);
 	err = reap__load(r->skel);
 	if (err) {
 		err = sfw_fail(-err, "cannot load the reaper: %s", strerror(-err));
@@ -99,9 +103,26 @@ fail:
 	return err;
 }
 
+int sfw_reaper_open_fds(struct sfw_reaper **out, int (*map_fd)(const char *name, void *arg),
+			void *arg)
+{
+	return reaper_open(out, map_fd, arg, false);
+}
+
 int sfw_reaper_open(struct sfw_reaper **out)
 {
-	return sfw_reaper_open_fds(out, pinned_fd, NULL);
+	return reaper_open(out, pinned_fd, NULL, false);
+}
+
+int sfw_ksweep_open_fds(struct sfw_reaper **out, int (*map_fd)(const char *name, void *arg),
+			void *arg)
+{
+	return reaper_open(out, map_fd, arg, true);
+}
+
+int sfw_ksweep_open(struct sfw_reaper **out)
+{
+	return reaper_open(out, pinned_fd, NULL, true);
 }
 
 void sfw_reaper_close(struct sfw_reaper *r)
@@ -152,4 +173,42 @@ int sfw_reaper_run(struct sfw_reaper *r, struct sfw_reap_entry *ents, __u32 n,
 int sfw_reaper_adopt(struct sfw_reaper *r, struct sfw_reap_entry *ents, __u32 n)
 {
 	return run_batch(r, r->skel->progs.sfw_adopt, ents, n, SFW_CLOSE_NONE, false);
+}
+
+/* A tc program: run on a frame of nothing, whose content it never reads
+ * (a test run wants at least an Ethernet header). */
+int sfw_ksweep_arm(struct sfw_reaper *r, __u64 period_ns)
+{
+	unsigned char frame[64] = { 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = sizeof(frame));
+	int err;
+
+	if (bpf_program__fd(r->skel->progs.sfw_ksweep_arm) < 0)
+		return sfw_fail(EINVAL, "the reaper was opened without the kernel's sweep");
+	r->skel->bss->ksweep_period_ns = period_ns;
+	err = bpf_prog_test_run_opts(bpf_program__fd(r->skel->progs.sfw_ksweep_arm), &opts);
+	if (err)
+		return sfw_fail(-err, "cannot arm the kernel's sweep: %s", strerror(-err));
+	if (opts.retval)
+		return sfw_fail(EINVAL, "cannot arm the kernel's sweep (step %u)", opts.retval);
+	return 0;
+}
+
+int sfw_ksweep_start(void)
+{
+	struct sfw_reaper *r;
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_KSWEEP), true), err;
+
+	/* without the pin the timer would die with this process */
+	if (fd < 0)
+		return fd == -ENOENT ? sfw_fail(ENOENT, "no map %s: reload sfw so that ageing "
+						"needs no session daemon", SFW_STR(SFW_MAP_KSWEEP))
+				     : fd;
+	close(fd);
+	err = sfw_ksweep_open(&r);
+	if (err)
+		return err;
+	err = sfw_ksweep_arm(r, SFW_KSWEEP_PERIOD_MS * 1000000ull);
+	sfw_reaper_close(r);
+	return err;
 }

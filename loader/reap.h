@@ -35,6 +35,19 @@ int sfw_reaper_run(struct sfw_reaper *r, struct sfw_reap_entry *ents, __u32 n,
  * many, or a negative errno. */
 int sfw_reaper_adopt(struct sfw_reaper *r, struct sfw_reap_entry *ents, __u32 n);
 
+/* The reaper with the kernel sweep's program, for sfw_ksweep_arm: on the
+ * pinned maps, or on map_fd's. */
+int sfw_ksweep_open(struct sfw_reaper **out);
+int sfw_ksweep_open_fds(struct sfw_reaper **out, int (*map_fd)(const char *name, void *arg),
+			void *arg);
+/* Arms the kernel's own sweep (include/ksweep.h) on the reaper's maps:
+ * a tick every period_ns that ends expired sessions whenever no daemon
+ * sweeps; 0 stops it. The timer outlives the reaper while its map has a
+ * user (the pin). */
+int sfw_ksweep_arm(struct sfw_reaper *r, __u64 period_ns);
+/* attach and reload: arms it on the pinned maps, every SFW_KSWEEP_PERIOD_MS. */
+int sfw_ksweep_start(void);
+
 /* The sweeper: walks the session table in bounded steps (one batch lookup
  * of at most `chunk` sessions, then the removal of the expired ones among
  * them), so neither the datapath nor a CLI command ever waits long for

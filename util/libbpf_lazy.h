@@ -26,6 +26,7 @@
 	X(bpf_, map__pin_path) X(bpf_, map__reuse_fd) X(bpf_, map__set_max_entries) \
 	X(bpf_, map__set_map_flags) X(bpf_, map__set_pin_path) X(bpf_, map__value_size) \
 	X(bpf_, map__type) X(bpf_, map__max_entries) X(bpf_, map__map_flags) X(bpf_, program__fd) \
+	X(bpf_, program__set_autoload) \
 	X(bpf_, object__open_skeleton) X(bpf_, object__load_skeleton) \
 	X(bpf_, object__attach_skeleton) X(bpf_, object__detach_skeleton) \
 	X(bpf_, object__destroy_skeleton) X(bpf_, object__find_map_by_name) \
@@ -77,6 +78,7 @@ void sfw_libbpf_set_print(libbpf_print_fn_t fn);
 #define bpf_map__max_entries(...) SFW_LB(map__max_entries)(__VA_ARGS__)
 #define bpf_map__map_flags(...) SFW_LB(map__map_flags)(__VA_ARGS__)
 #define bpf_program__fd(...) SFW_LB(program__fd)(__VA_ARGS__)
+#define bpf_program__set_autoload(...) SFW_LB(program__set_autoload)(__VA_ARGS__)
 #define bpf_object__open_skeleton(...) SFW_LB(object__open_skeleton)(__VA_ARGS__)
 #define bpf_object__load_skeleton(...) SFW_LB(object__load_skeleton)(__VA_ARGS__)
 #define bpf_object__attach_skeleton(...) SFW_LB(object__attach_skeleton)(__VA_ARGS__)

@@ -25,6 +25,8 @@
 #include "maps.h"
 #include "build_id.h"
 #include "clock.h"
+#include "ksweep.h"
+#include "reap.h"
 
 #define STOP_WAIT_MS 10000      /* a daemon drains its ring and sinks first */
 #define KILL_WAIT_MS 2000
@@ -53,15 +55,11 @@ int sfw_daemon_info_read(struct sfw_daemon_info *out)
 
 bool sfw_daemon_stale(const struct sfw_daemon_info *i, __u64 now_ns, __u64 *since_ns)
 {
-	__u64 bound;
-
 	*since_ns = 0;
 	if (!i->pid || !i->last_pass_end_ns)
 		return false;   /* nothing to judge by: a daemon of an older sfw */
 	*since_ns = now_ns > i->last_pass_end_ns ? now_ns - i->last_pass_end_ns : 0;
-	bound = ((__u64)i->interval_ms + SFW_DAEMON_STALE_GRACE_MS) * 1000000ull +
-		2 * i->last_pass_ns;
-	return *since_ns > bound;
+	return *since_ns > sfw_daemon_stale_after_ns(i);
 }
 
 const char *sfw_daemon_origin_name(__u32 origin)
@@ -132,7 +130,7 @@ static int foreign(pid_t pid)
 	else
 		snprintf(who, sizeof(who), "a process of another pid namespace");
 	return sfw_fail(EBUSY, "the session daemon lock %s/daemon is held by %s, which is no "
-			"session daemon: none started (expired sessions stay until one runs)",
+			"session daemon: none started (closes are not logged until one runs)",
 			sfw_pin_root(), who);
 }
 
@@ -408,7 +406,7 @@ static int ensure_round(int fd, pid_t *pid)
 	return -EAGAIN;
 }
 
-int sfw_daemon_ensure(void)
+static int daemon_ensure(void)
 {
 	__u64 deadline = sfw_mono_ns() + FOREIGN_WAIT_MS * 1000000ull;
 	int fd = sfw_daemon_lock_open(true), r;
@@ -426,6 +424,15 @@ int sfw_daemon_ensure(void)
 	}
 	close(fd);
 	return r;
+}
+
+/* First the sweep that needs no daemon (include/ksweep.h): the daemon
+ * may fail to start here, or die later. */
+int sfw_daemon_ensure(void)
+{
+	int k = sfw_ksweep_start(), r = daemon_ensure();
+
+	return r < 0 ? r : k;
 }
 
 /* ---- the daemon ------------------------------------------------------- */
@@ -535,12 +542,30 @@ int sfw_daemon_standby(int *out, volatile sig_atomic_t *stop)
 
 /* ---- sfw status -------------------------------------------------------- */
 
+static void ksweep_read(struct sfw_daemon_view *v)
+{
+	int fd = sfw_open_pin(SFW_STR(SFW_MAP_KSWEEP), true);
+	__u32 zero = 0;
+	__u64 now;
+
+	if (fd < 0)
+		return;
+	if (!bpf_map_lookup_elem(fd, &zero, &v->ksweep))
+		v->ksweep_armed = v->ksweep.period_ns != 0;
+	close(fd);
+	now = sfw_mono_ns();
+	if (v->ksweep.last_pass_end_ns && now > v->ksweep.last_pass_end_ns)
+		v->since_walk_ns = now - v->ksweep.last_pass_end_ns;
+}
+
 void sfw_daemon_view_read(struct sfw_daemon_view *v)
 {
 	struct sfw_lock_users u;
-	int fd = sfw_daemon_lock_open(false), err;
+	int fd, err;
 
 	memset(v, 0, sizeof(*v));
+	ksweep_read(v);
+	fd = sfw_daemon_lock_open(false);
 	if (fd < 0)
 		return;
 	sfw_daemon_lock_users(fd, &u);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 #include "daemon.h"
+#include "ksweep.h"
 
 /* Environment of a daemon attach starts: its origin, and the pipe it
  * reports readiness on ("ok", SFW_DAEMON_BUSY when the lock was taken
@@ -69,10 +70,17 @@ struct sfw_daemon_view {
 	bool stale;                     /* it has not swept for too long */
 	__u64 since_pass_ns;            /* since its last pass ended */
 	struct sfw_daemon_info info;
+	/* the kernel's own sweep (include/ksweep.h): armed when the pin
+	 * holds a period; the timer field reads as zeros */
+	bool ksweep_armed;
+	__u64 since_walk_ns;            /* since its last walk ended; 0: none */
+	struct sfw_ksweep ksweep;
 };
 void sfw_daemon_view_read(struct sfw_daemon_view *v);
 void sfw_daemon_text(FILE *f, const struct sfw_daemon_view *v);
+void sfw_ksweep_text(FILE *f, const struct sfw_daemon_view *v);
 struct sfw_json;
 void sfw_daemon_json(struct sfw_json *j, const struct sfw_daemon_view *v);
+void sfw_ksweep_json(struct sfw_json *j, const struct sfw_daemon_view *v);
 
 #endif

@@ -30,6 +30,11 @@ void sfw_daemon_text(FILE *f, const struct sfw_daemon_view *v)
 			"session daemon (sfw attach starts one once it lets go)\n", (int)v->holder);
 		return;
 	}
+	if (!v->pid && v->ksweep_armed) {
+		fprintf(f, "Session daemon: not running; the kernel's sweep ends expired "
+			"sessions, but closes are not logged until one runs (sfw attach starts it)\n");
+		return;
+	}
 	if (!v->pid) {
 		fprintf(f, "Session daemon: not running; expired sessions stay in the table "
 			"and closes are not logged until one runs (sfw attach starts it)\n");
@@ -61,6 +66,53 @@ void sfw_daemon_text(FILE *f, const struct sfw_daemon_view *v)
 		fprintf(f, "  Stale: no pass for %llu s (stopped or stuck); the next sfw attach "
 			"replaces it\n", (unsigned long long)(v->since_pass_ns / 1000000000ull));
 	standby_text(f, v);
+}
+
+/* The kernel's own sweep (include/ksweep.h): a line of its own, since it
+ * runs whether or not a daemon does. */
+void sfw_ksweep_text(FILE *f, const struct sfw_daemon_view *v)
+{
+	const struct sfw_ksweep *k = &v->ksweep;
+
+	if (!v->ksweep_armed) {
+		fprintf(f, "Kernel sweep: not armed; expired sessions wait for the session daemon "
+			"(sfw reload arms it)\n");
+		return;
+	}
+	fprintf(f, "Kernel sweep: armed (%llu ms tick; walks the table after a refused "
+		"session while no session daemon sweeps); ",
+		(unsigned long long)(k->period_ns / 1000000));
+	if (!k->passes) {
+		fprintf(f, "no walk yet\n");
+		return;
+	}
+	fprintf(f, "%llu walks, %llu sessions removed; last walk %llu.%03llu ms, "
+		"ended %llu.%llu s ago\n", (unsigned long long)k->passes,
+		(unsigned long long)k->removed, (unsigned long long)(k->last_pass_ns / 1000000),
+		(unsigned long long)(k->last_pass_ns / 1000 % 1000),
+		(unsigned long long)(v->since_walk_ns / 1000000000ull),
+		(unsigned long long)(v->since_walk_ns / 100000000ull % 10));
+}
+
+void sfw_ksweep_json(struct sfw_json *j, const struct sfw_daemon_view *v)
+{
+	const struct sfw_ksweep *k = &v->ksweep;
+
+	sfw_json_open(j, "kernel-sweep", '{');
+	sfw_json_bool(j, "armed", v->ksweep_armed);
+	if (v->ksweep_armed) {
+		sfw_json_num(j, "period-ms", k->period_ns / 1000000);
+		sfw_json_num(j, "ticks", k->ticks);
+		sfw_json_num(j, "walks", k->passes);
+		sfw_json_num(j, "sessions-visited", k->visited);
+		sfw_json_num(j, "sessions-removed", k->removed);
+		sfw_json_num(j, "nat-fragment-records-removed", k->frags_removed);
+		if (k->passes) {
+			sfw_json_num(j, "last-walk-usec", k->last_pass_ns / 1000);
+			sfw_json_num(j, "last-walk-age-ms", v->since_walk_ns / 1000000);
+		}
+	}
+	sfw_json_close(j, '}');
 }
 
 void sfw_daemon_json(struct sfw_json *j, const struct sfw_daemon_view *v)

@@ -56,6 +56,7 @@ static void status_json(FILE *f, const struct sfw_iface_entry *ifs, int n,
 	sfw_json_num(&j, "active-sessions", count);
 	sfw_json_num(&j, "max-sessions", cap);
 	ifaces_json(&j, ifs, n);
+	sfw_ksweep_json(&j, dv);
 	sfw_daemon_json(&j, dv);
 	if (dv->pid)
 		sfw_metrics_status_json(&j);
@@ -90,6 +91,7 @@ int sfw_cmd_status(const struct sfw_cmdline *cl)
 	fprintf(cl->out, "Sessions: %llu in use, capacity %u\n",
 		(unsigned long long)count, cap);
 	ifaces_text(cl->out, lc.ifaces, lc.flow.n_ifaces);
+	sfw_ksweep_text(cl->out, &dv);
 	sfw_daemon_text(cl->out, &dv);
 	if (dv.pid)
 		sfw_metrics_status_text(cl->out);

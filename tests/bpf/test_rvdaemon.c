@@ -1,14 +1,17 @@
 /* Review rvdaemon: state the datapath fills and only the session daemon
  * empties. With the daemon dead (killed, crashed, never restarted), a
  * burst of traffic must not leave sfw refusing legitimate new traffic for
- * good: whatever a packet can fill, a later packet must be able to take
- * back once what filled it has expired. Each test here plays "no daemon":
- * nothing but packets runs between the burst and the legitimate first
- * packet, and the burst's sessions are aged past their timeouts as time
- * would (fx_age; NAT holders by nat_age_holders). */
+ * good: whatever a packet can fill, a later packet, or the kernel's own
+ * sweep (include/ksweep.h), must take back once what filled it has
+ * expired. Each test here plays "no daemon": nothing but packets (and,
+ * for F0 and F2, the kernel's sweep, armed as `attach` arms it) runs
+ * between the burst and the legitimate first packet, and the burst's
+ * sessions are aged past their timeouts as time would (fx_age; NAT
+ * holders by nat_age_holders). */
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include "commit.h"
+#include "ksweep_fixture.h"
 #include "nat_fixture.h"
 #include "outcome.h"
 #include "tally.h"
@@ -100,22 +103,24 @@ static struct pb_spec syn(const char *src, const char *dst, __u16 sport)
 				 .seq = 1000 };
 }
 
-/* F2 (open). A limit-session count (sfw_tally, a plain hash) is given
- * back when its session ends; an expired session ends by the sweeper, or
- * by a first packet of its own flow. destination-ip-based N: N SYNs to a
+/* F2. A limit-session count (sfw_tally, a plain hash) is given back
+ * when its session ends; an expired session ends by a sweep, or by a
+ * first packet of its own flow. destination-ip-based N: N SYNs to a
  * server from any sources, never answered, hold N SYN_SENT sessions for
- * tcp-initial-timeout; with no daemon they are never removed, and every
- * later client of that server is refused as Destination session limit
+ * tcp-initial-timeout; with no daemon they were never removed, and every
+ * later client of that server was refused as Destination session limit
  * for good (source-ip-based: a spoofed source's likewise). The datapath
  * cannot find the sessions that hold an address's counts (the tally is
- * keyed by address, the table by flow) without walking the table, which
- * docs/design.md "Ageing" rules out on a packet; the fix is not contained
- * (a sweep that does not need the daemon: see the review's report). */
-Test(rvdaemon, expired_sessions_give_back_limit_counts_without_a_daemon,
-     .disabled = true /* open: needs a sweep without the daemon, not contained */)
+ * keyed by address, the table by flow); the kernel's own sweep
+ * (include/ksweep.h) ends them, and gives the counts back, with no
+ * daemon. */
+Test(rvdaemon, expired_sessions_give_back_limit_counts_without_a_daemon)
 {
+	struct sfw_reaper *r;
 	struct pb_spec s;
 
+	ks_dead_daemon();
+	r = ks_arm(KS_TICK_NS);
 	limit("destination-ip-based 3");
 	for (int i = 0; i < 3; i++) {
 		s = syn("192.0.2.100", SRV4, (__u16)(7000 + i));
@@ -123,25 +128,34 @@ Test(rvdaemon, expired_sessions_give_back_limit_counts_without_a_daemon,
 		cr_assert_eq(fx_age(&s, 3600), 0);
 	}
 	cr_assert_eq(tally(SRV4, SFW_DIR_DST), 3);
+	ks_wait_ticks(2);
+	cr_assert_eq(tally(SRV4, SFW_DIR_DST), 3, "nothing refused yet: no walk");
 	s = syn(CLI4, SRV4, 5000);
+	cr_assert_eq(fx_xdp(&s), FX_XDP_DROP, "refused while expired sessions hold the counts");
+	cr_assert_eq(fx_counter(SFW_CNT_SCREEN_DST_LIMIT), 1);
+	ks_wait_ticks(2);
+	ks_stop(r);
+	cr_assert_eq(tally(SRV4, SFW_DIR_DST), 0, "the ended sessions' counts given back");
 	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS,
 		     "expired sessions keep the server's counts for good without a daemon");
-	cr_assert_eq(fx_counter(SFW_CNT_SCREEN_DST_LIMIT), 0);
+	cr_assert_eq(fx_counter(SFW_CNT_SCREEN_DST_LIMIT), 1);
 }
 
-/* F0 (open, documented: docs/design.md "Ageing", "Pressure"). The table
- * itself: max-sessions counts expired sessions until the sweeper removes
- * them (bpf_map_sum_elem_count cannot tell them apart), and a first
- * packet replaces an expired session of its own flow only. A burst of
- * max-sessions permitted first packets (a UDP scan, SYNs without the
- * syn-flood screen) therefore refuses every new flow for good once no
- * daemon runs. */
-Test(rvdaemon, table_of_expired_sessions_refuses_for_good_without_a_daemon,
-     .disabled = true /* open: documented design (docs/design.md "Ageing") */)
+/* F0. The table itself: max-sessions counts expired sessions until a
+ * sweep removes them (bpf_map_sum_elem_count cannot tell them apart), and
+ * a first packet replaces an expired session of its own flow only. A
+ * burst of max-sessions permitted first packets (a UDP scan, SYNs without
+ * the syn-flood screen) therefore refused every new flow for good once no
+ * daemon ran: the original complaint. The kernel's own sweep ends them
+ * within a tick. */
+Test(rvdaemon, table_of_expired_sessions_refuses_for_good_without_a_daemon)
 {
+	struct sfw_reaper *r;
 	struct sfw_config cfg;
 	struct pb_spec s;
 
+	ks_dead_daemon();
+	r = ks_arm(KS_TICK_NS);
 	cr_assert_eq(fx_config(&cfg), 0);
 	cfg.max_sessions = 4;
 	cr_assert_eq(fx_set_config(&cfg), 0);
@@ -151,6 +165,12 @@ Test(rvdaemon, table_of_expired_sessions_refuses_for_good_without_a_daemon,
 		cr_assert_eq(fx_age(&s, 3600), 0);
 	}
 	s = syn(CLI4, SRV4, 5000);
+	ks_wait_ticks(2);
+	cr_assert_eq(fx_session_count(), 4, "nothing refused yet: no walk");
+	cr_assert_eq(fx_xdp(&s), FX_XDP_DROP, "the table is full of expired sessions");
+	ks_wait_ticks(2);
+	ks_stop(r);
 	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS,
 		     "a table of expired sessions refuses for good without a daemon");
+	cr_assert_eq(fx_session_count(), 1);
 }

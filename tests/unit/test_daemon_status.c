@@ -183,3 +183,91 @@ Test(daemon_status, stale_rule)
 	i.pid = 0;
 	cr_assert(!sfw_daemon_stale(&i, edge * 10, &since), "no daemon: not stale");
 }
+
+/* The kernel's side of the same rule (include/ksweep.h): it walks the
+ * table unless a daemon published itself and is not stale; one of an
+ * older sfw (no time published) is taken at its word. */
+Test(daemon_status, kernel_sweeps_unless_a_daemon_does)
+{
+	struct sfw_daemon_info i = { .pid = 7, .interval_ms = 1000, .last_pass_ns = 2000000000ull,
+				     .last_pass_end_ns = 100000000000ull };
+	__u64 since, edge = i.last_pass_end_ns + sfw_daemon_stale_after_ns(&i);
+
+	cr_assert(sfw_daemon_sweeping(&i, edge));
+	cr_assert(sfw_daemon_sweeping(&i, i.last_pass_end_ns - 1), "a pass ending after now");
+	cr_assert(!sfw_daemon_sweeping(&i, edge + 1));
+	cr_assert_eq(sfw_daemon_stale(&i, edge + 1, &since), !sfw_daemon_sweeping(&i, edge + 1),
+		     "status and the kernel agree");
+	i.last_pass_end_ns = 0;
+	cr_assert(sfw_daemon_sweeping(&i, edge * 10), "an older daemon: taken at its word");
+	i.last_pass_end_ns = 5;
+	i.pid = 0;
+	cr_assert(!sfw_daemon_sweeping(&i, 6), "a daemon that exited: the kernel sweeps");
+}
+
+static char *ksweep_out(const struct sfw_daemon_view *v, bool as_json)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct sfw_obuf ob;
+	struct sfw_json j;
+
+	if (!as_json) {
+		sfw_ksweep_text(f, v);
+		fclose(f);
+		return buf;
+	}
+	sfw_ob_init(&ob, f);
+	sfw_json_init(&j, &ob);
+	sfw_json_open(&j, NULL, '{');
+	sfw_ksweep_json(&j, v);
+	sfw_json_close(&j, '}');
+	fclose(f);
+	return buf;
+}
+
+Test(daemon_status, kernel_sweep_lines)
+{
+	struct sfw_daemon_view v = { 0 };
+	char *out = ksweep_out(&v, false);
+
+	cr_assert_str_eq(out, "Kernel sweep: not armed; expired sessions wait for the session "
+			 "daemon (sfw reload arms it)\n");
+	free(out);
+	out = ksweep_out(&v, true);
+	cr_assert_str_eq(out, "{\n  \"kernel-sweep\": {\n    \"armed\": false\n  }\n}\n");
+	free(out);
+
+	v.ksweep_armed = true;
+	v.ksweep.period_ns = 1000000000ull;
+	v.ksweep.ticks = 9;
+	out = ksweep_out(&v, false);
+	cr_assert_str_eq(out, "Kernel sweep: armed (1000 ms tick; walks the table after a refused session "
+			 "while no session daemon sweeps); "
+			 "no walk yet\n");
+	free(out);
+	out = text(&v);
+	cr_assert_str_eq(out, "Session daemon: not running; the kernel's sweep ends expired "
+			 "sessions, but closes are not logged until one runs (sfw attach starts it)\n");
+	free(out);
+
+	v.ksweep.passes = 3;
+	v.ksweep.visited = 600;
+	v.ksweep.removed = 200;
+	v.ksweep.frags_removed = 4;
+	v.ksweep.last_pass_ns = 1234567;
+	v.since_walk_ns = 2500000000ull;
+	out = ksweep_out(&v, false);
+	cr_assert_str_eq(out, "Kernel sweep: armed (1000 ms tick; walks the table after a refused session "
+			 "while no session daemon sweeps); "
+			 "3 walks, 200 sessions removed; last walk 1.234 ms, ended 2.5 s ago\n");
+	free(out);
+	out = ksweep_out(&v, true);
+	cr_assert_str_eq(out, "{\n  \"kernel-sweep\": {\n    \"armed\": true,\n"
+			 "    \"period-ms\": 1000,\n    \"ticks\": 9,\n    \"walks\": 3,\n"
+			 "    \"sessions-visited\": 600,\n    \"sessions-removed\": 200,\n"
+			 "    \"nat-fragment-records-removed\": 4,\n"
+			 "    \"last-walk-usec\": 1234,\n    \"last-walk-age-ms\": 2500\n  }\n}\n");
+	free(out);
+}
