@@ -16,7 +16,9 @@ static char *text(const struct sfw_daemon_view *v)
 	return buf;
 }
 
-static char *json(const struct sfw_daemon_view *v)
+typedef void (*json_fn)(struct sfw_json *j, const struct sfw_daemon_view *v);
+
+static char *json_by(json_fn fn, const struct sfw_daemon_view *v)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -27,10 +29,15 @@ static char *json(const struct sfw_daemon_view *v)
 	sfw_ob_init(&ob, f);
 	sfw_json_init(&j, &ob);
 	sfw_json_open(&j, NULL, '{');
-	sfw_daemon_json(&j, v);
+	fn(&j, v);
 	sfw_json_close(&j, '}');
 	fclose(f);
 	return buf;
+}
+
+static char *json(const struct sfw_daemon_view *v)
+{
+	return json_by(sfw_daemon_json, v);
 }
 
 static struct sfw_daemon_view running(void)
@@ -209,20 +216,12 @@ static char *ksweep_out(const struct sfw_daemon_view *v, bool as_json)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	struct sfw_obuf ob;
-	struct sfw_json j;
+	FILE *f;
 
-	if (!as_json) {
-		sfw_ksweep_text(f, v);
-		fclose(f);
-		return buf;
-	}
-	sfw_ob_init(&ob, f);
-	sfw_json_init(&j, &ob);
-	sfw_json_open(&j, NULL, '{');
-	sfw_ksweep_json(&j, v);
-	sfw_json_close(&j, '}');
+	if (as_json)
+		return json_by(sfw_ksweep_json, v);
+	f = open_memstream(&buf, &len);
+	sfw_ksweep_text(f, v);
 	fclose(f);
 	return buf;
 }
