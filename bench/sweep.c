@@ -162,7 +162,7 @@ static int kernel_walk(int fd, struct kwalk *w)
 	if (!err)
 		err = sfw_ksweep_open(&r);
 	if (!err)
-		err = sfw_ksweep_arm(r, 300000000ull);
+		err = sfw_ksweep_arm(r, 300000000ull, 0);
 	for (int i = 0; !err && i < 30000; i++) {
 		err = ksweep_read(fd, &k);
 		if (err || k.passes > k0.passes)
@@ -171,7 +171,7 @@ static int kernel_walk(int fd, struct kwalk *w)
 	}
 	if (!err && k.passes == k0.passes)
 		err = -ETIMEDOUT;
-	if (r && sfw_ksweep_arm(r, 0) && !err)
+	if (r && sfw_ksweep_arm(r, 0, 0) && !err)
 		err = -EIO;
 	sfw_reaper_close(r);
 	w->secs = err ? 0 : k.last_pass_ns / 1e9;

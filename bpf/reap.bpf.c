@@ -199,12 +199,14 @@ int sfw_adopt(struct sfw_reap_ctx *ctx)
  * softirq, in the kernel's own hash order; its cost grows with the table
  * (docs/design.md "Ageing", "With no daemon"). */
 __u64 ksweep_period_ns;     /* for sfw_ksweep_arm: the tick; 0 disarms */
+__u64 ksweep_hold_max_ns;   /* and the longest hold after a walk */
 
 struct ksweep_walk {
 	__u64 now;              /* the datapath's coarse clock */
 	__u64 visited;
 	__u64 removed;
 	__u64 frags_removed;
+	__u64 next_expiry;      /* the first a session left can expire */
 };
 
 /* What an ending needs beside the walk: a key and a session would crowd
@@ -224,11 +226,17 @@ static long ksweep_one(struct bpf_map *map, const struct sfw_session_key *key,
 {
 	struct ksweep_scratch *x = &ksweep_scratch;
 
+	__u64 expiry;
+
 	w->visited++;
-	/* the live stay (a read of their times); an alias is judged by its
-	 * session, as the reaper judges it */
-	if (!SFW_SESS_IS_ALIAS(s) && !sfw_expired(s, w->now))
+	/* the live stay (a read of their times), noting when they can go; an
+	 * alias is judged by its session, as the reaper judges it */
+	if (!SFW_SESS_IS_ALIAS(s) && !sfw_expired(s, w->now)) {
+		expiry = sfw_sess_expiry_ns(s);
+		if (expiry < w->next_expiry)
+			w->next_expiry = expiry;
 		return 0;
+	}
 	/* the element may be recycled under the walk: judged again by its
 	 * copied key, as the reaper judges what user space read */
 	__builtin_memcpy(&x->key, key, sizeof(x->key));
@@ -250,28 +258,39 @@ static long ksweep_frag(struct bpf_map *map, const struct sfw_frag_key *key,
 /* A tick walks only when no daemon sweeps, and the session table only
  * when the datapath refused a session since the last walk (wake_armed
  * cleared, bpf/wake.bpf.h: max-sessions or a session limit, which
- * expired sessions may be what holds): a walk of a large table holds
- * this CPU's softirq for a while (docs/design.md "With no daemon"), and
- * expired sessions cost nothing until something is refused. Re-armed
- * before the walk, so a refusal during it brings the next. */
+ * expired sessions may be what holds) and something can have expired
+ * since (hold_until_ns): a walk of a large table holds this CPU's
+ * softirq for a while (docs/design.md "With no daemon"), so neither
+ * expired sessions nobody needs room from nor one client's refusals a
+ * second may bring one each tick. Re-armed before the walk, so a
+ * refusal during it brings the next; one during the hold waits for its
+ * end. */
+static __always_inline void ksweep_walk(struct sfw_ksweep *k, struct ksweep_walk *w, __u64 t0)
+{
+	bpf_for_each_map_elem(&SFW_MAP_SESSIONS, ksweep_one, w, 0);
+	k->passes++;
+	k->visited += w->visited;
+	k->removed += w->removed;
+	k->hold_until_ns = w->now + k->hold_max_ns;
+	if (w->next_expiry < k->hold_until_ns)
+		k->hold_until_ns = w->next_expiry;
+	k->last_pass_end_ns = bpf_ktime_get_ns();
+	k->last_pass_ns = k->last_pass_end_ns - t0;
+}
+
 static int ksweep_tick(void *map, __u32 *key, struct sfw_ksweep *k)
 {
 	__u32 zero = 0;
 	struct sfw_daemon_info *d = bpf_map_lookup_elem(&SFW_MAP_DAEMON, &zero);
 	__u64 t0 = bpf_ktime_get_ns();
-	struct ksweep_walk w = { 0 };
+	struct ksweep_walk w = { .next_expiry = ~0ull };
 
 	k->ticks++;
 	if (d && !sfw_daemon_sweeping(d, t0)) {
 		w.now = bpf_ktime_get_coarse_ns();
-		if (__sync_val_compare_and_swap(&d->wake_armed, 0, 1) == 0) {
-			bpf_for_each_map_elem(&SFW_MAP_SESSIONS, ksweep_one, &w, 0);
-			k->passes++;
-			k->visited += w.visited;
-			k->removed += w.removed;
-			k->last_pass_end_ns = bpf_ktime_get_ns();
-			k->last_pass_ns = k->last_pass_end_ns - t0;
-		}
+		if (w.now >= k->hold_until_ns &&
+		    __sync_val_compare_and_swap(&d->wake_armed, 0, 1) == 0)
+			ksweep_walk(k, &w, t0);
 		/* NAT records: a small hash, whose full state refuses no
 		 * session (so brings no signal) */
 		bpf_for_each_map_elem(&SFW_MAP_NAT_FRAGS, ksweep_frag, &w, 0);
@@ -295,6 +314,7 @@ int sfw_ksweep_arm(struct __sk_buff *skb)
 	if (!k)
 		return 1;
 	k->period_ns = ksweep_period_ns;
+	k->hold_max_ns = ksweep_hold_max_ns;
 	if (!ksweep_period_ns) {
 		bpf_timer_cancel(&k->timer);
 		return 0;

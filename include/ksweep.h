@@ -15,6 +15,10 @@
 
 #define SFW_MAP_KSWEEP sfw_ksweep   /* array[1]: struct sfw_ksweep */
 #define SFW_KSWEEP_PERIOD_MS 1000   /* a tick: how late a freed slot can come */
+/* After a walk, refusals bring the next one no sooner than the first
+ * session it left can expire, and no later than this: sessions made or
+ * changed since may expire sooner, and wait for it at most. */
+#define SFW_KSWEEP_HOLD_MAX_NS (10 * 1000000000ull)
 
 /* The timer is the kernel's (never written from user space: an update
  * of the element would cancel it); the figures are the tick's. */
@@ -28,8 +32,10 @@ struct sfw_ksweep {
 	__u64 frags_removed;    /* expired NAT fragment records they deleted */
 	__u64 last_pass_ns;     /* how long the last walk took */
 	__u64 last_pass_end_ns; /* CLOCK_MONOTONIC when it ended; 0: none yet */
+	__u64 hold_until_ns;    /* coarse clock: no walk before */
+	__u64 hold_max_ns;      /* at most this after a walk (SFW_KSWEEP_HOLD_MAX_NS) */
 };
-SFW_STATIC_ASSERT(sizeof(struct sfw_ksweep) == 80, "ksweep ABI");
+SFW_STATIC_ASSERT(sizeof(struct sfw_ksweep) == 96, "ksweep ABI");
 
 /* How long a daemon may go without ending a pass before it counts as
  * stopped: the wait it chose, twice its last pass, and the grace. One

@@ -177,7 +177,7 @@ int sfw_reaper_adopt(struct sfw_reaper *r, struct sfw_reap_entry *ents, __u32 n)
 
 /* A tc program: run on a frame of nothing, whose content it never reads
  * (a test run wants at least an Ethernet header). */
-int sfw_ksweep_arm(struct sfw_reaper *r, __u64 period_ns)
+int sfw_ksweep_arm(struct sfw_reaper *r, __u64 period_ns, __u64 hold_max_ns)
 {
 	unsigned char frame[64] = { 0 };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = sizeof(frame));
@@ -186,6 +186,7 @@ int sfw_ksweep_arm(struct sfw_reaper *r, __u64 period_ns)
 	if (bpf_program__fd(r->skel->progs.sfw_ksweep_arm) < 0)
 		return sfw_fail(EINVAL, "the reaper was opened without the kernel's sweep");
 	r->skel->bss->ksweep_period_ns = period_ns;
+	r->skel->bss->ksweep_hold_max_ns = hold_max_ns;
 	err = bpf_prog_test_run_opts(bpf_program__fd(r->skel->progs.sfw_ksweep_arm), &opts);
 	if (err)
 		return sfw_fail(-err, "cannot arm the kernel's sweep: %s", strerror(-err));
@@ -208,7 +209,7 @@ int sfw_ksweep_start(void)
 	err = sfw_ksweep_open(&r);
 	if (err)
 		return err;
-	err = sfw_ksweep_arm(r, SFW_KSWEEP_PERIOD_MS * 1000000ull);
+	err = sfw_ksweep_arm(r, SFW_KSWEEP_PERIOD_MS * 1000000ull, SFW_KSWEEP_HOLD_MAX_NS);
 	sfw_reaper_close(r);
 	return err;
 }

@@ -42,9 +42,9 @@ int sfw_ksweep_open_fds(struct sfw_reaper **out, int (*map_fd)(const char *name,
 			void *arg);
 /* Arms the kernel's own sweep (include/ksweep.h) on the reaper's maps:
  * a tick every period_ns that ends expired sessions whenever no daemon
- * sweeps; 0 stops it. The timer outlives the reaper while its map has a
- * user (the pin). */
-int sfw_ksweep_arm(struct sfw_reaper *r, __u64 period_ns);
+ * sweeps, a walk held at most hold_max_ns after the last; period 0 stops
+ * it. The timer outlives the reaper while its map has a user (the pin). */
+int sfw_ksweep_arm(struct sfw_reaper *r, __u64 period_ns, __u64 hold_max_ns);
 /* attach and reload: arms it on the pinned maps, every SFW_KSWEEP_PERIOD_MS. */
 int sfw_ksweep_start(void);
 

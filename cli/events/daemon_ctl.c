@@ -427,11 +427,19 @@ static int daemon_ensure(void)
 }
 
 /* First the sweep that needs no daemon (include/ksweep.h): the daemon
- * may fail to start here, or die later. */
+ * may fail to start here, or die later. Pins an older sfw made (an
+ * upgrade not yet reloaded, whose attach loads nothing) have no map for
+ * it: ageing then needs the daemon, as it did, which a warning says
+ * (review ksweep). */
 int sfw_daemon_ensure(void)
 {
-	int k = sfw_ksweep_start(), r = daemon_ensure();
+	int k = sfw_ksweep_start(), r;
 
+	if (k == -ENOENT) {
+		fprintf(stderr, "sfw: warning: %s\n", sfw_last_error());
+		k = 0;
+	}
+	r = daemon_ensure();
 	return r < 0 ? r : k;
 }
 

@@ -104,7 +104,7 @@ void sfw_ksweep_json(struct sfw_json *j, const struct sfw_daemon_view *v)
 		sfw_json_num(j, "period-ms", k->period_ns / 1000000);
 		sfw_json_num(j, "ticks", k->ticks);
 		sfw_json_num(j, "walks", k->passes);
-		sfw_json_num(j, "sessions-visited", k->visited);
+		sfw_json_num(j, "entries-visited", k->visited);
 		sfw_json_num(j, "sessions-removed", k->removed);
 		sfw_json_num(j, "nat-fragment-records-removed", k->frags_removed);
 		if (k->passes) {

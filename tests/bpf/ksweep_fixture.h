@@ -14,6 +14,7 @@
 #include "reap.h"
 
 #define KS_TICK_NS 10000000ull   /* 10 ms */
+#define KS_HOLD_NS 30000000ull   /* a walk's hold at most: three ticks */
 
 static inline struct sfw_ksweep ks_read(void)
 {
@@ -24,18 +25,25 @@ static inline struct sfw_ksweep ks_read(void)
 	return k;
 }
 
-static inline struct sfw_reaper *ks_arm(__u64 tick_ns)
+static inline struct sfw_reaper *ks_arm_hold(__u64 tick_ns, __u64 hold_ns)
 {
 	struct sfw_reaper *r;
 
 	cr_assert_eq(sfw_ksweep_open_fds(&r, fx_map_fd_dup, NULL), 0, "%s", sfw_last_error());
-	cr_assert_eq(sfw_ksweep_arm(r, tick_ns), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_ksweep_arm(r, tick_ns, hold_ns), 0, "%s", sfw_last_error());
 	return r;
+}
+
+/* A short hold: tests age sessions behind the walk's back (fx_age), as
+ * a state change or an HA update may, and wait for the walk after. */
+static inline struct sfw_reaper *ks_arm(__u64 tick_ns)
+{
+	return ks_arm_hold(tick_ns, KS_HOLD_NS);
 }
 
 static inline void ks_stop(struct sfw_reaper *r)
 {
-	cr_assert_eq(sfw_ksweep_arm(r, 0), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_ksweep_arm(r, 0, 0), 0, "%s", sfw_last_error());
 	sfw_reaper_close(r);
 }
 

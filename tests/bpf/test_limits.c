@@ -9,23 +9,12 @@
 #include <bpf/bpf.h>
 #include "tcp_conn.h"
 #include "commit.h"
+#include "limit_conf.h"
 #include "reap.h"
 #include "session_walk.h"
 #include "tally.h"
 
 TestSuite(limits, .init = suite_setup, .fini = suite_teardown);
-
-static void limit(const char *words)
-{
-	char text[512];
-
-	snprintf(text, sizeof(text),
-		 "set security screen ids-option lim limit-session %s\n"
-		 "set security zones security-zone trust interfaces lo\n"
-		 "set security zones security-zone trust screen lim\n"
-		 "set security policies default-policy permit-all\n", words);
-	commit(text);
-}
 
 static struct pb_spec udp(const char *src, const char *dst, __u16 sport)
 {

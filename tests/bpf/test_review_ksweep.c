@@ -6,21 +6,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "commit.h"
+#include "limit_conf.h"
 #include "ksweep_fixture.h"
 
 TestSuite(review_ksweep, .init = suite_setup, .fini = suite_teardown);
-
-static void limit(const char *words)
-{
-	char text[512];
-
-	snprintf(text, sizeof(text),
-		 "set security screen ids-option lim limit-session %s\n"
-		 "set security zones security-zone trust interfaces lo\n"
-		 "set security zones security-zone trust screen lim\n"
-		 "set security policies default-policy permit-all\n", words);
-	commit(text);
-}
 
 static struct pb_spec syn(const char *src, __u16 sport)
 {
@@ -60,7 +49,7 @@ Test(review_ksweep, one_refused_syn_per_tick_walks_a_table_that_cannot_have_expi
 	s = syn("198.51.100.7", 7000);
 	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS, "the attacker's one session within its limit");
 	cr_assert_eq(fx_session_count(), (__u64)table + 1);
-	r = ks_arm(KS_TICK_NS);
+	r = ks_arm_hold(KS_TICK_NS, SFW_KSWEEP_HOLD_MAX_NS);
 	k0 = ks_wait_ticks(2);
 	for (int i = 0; i < refusals; i++) {
 		s = syn("198.51.100.7", (__u16)(7001 + i));
@@ -144,7 +133,7 @@ Test(review_ksweep, timer_dies_with_its_maps_last_user)
 	ks_dead_daemon();
 	cr_assert_eq(fx_xdp(&a), FX_XDP_PASS);
 	cr_assert_eq(sfw_ksweep_open_fds(&r, all_but_ksweep, NULL), 0, "%s", sfw_last_error());
-	cr_assert_eq(sfw_ksweep_arm(r, KS_TICK_NS), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_ksweep_arm(r, KS_TICK_NS, KS_HOLD_NS), 0, "%s", sfw_last_error());
 	sfw_reaper_close(r);
 	cr_assert_eq(fx_age(&a, 3600), 0);
 	{

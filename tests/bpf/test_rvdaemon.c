@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include "commit.h"
+#include "limit_conf.h"
 #include "ksweep_fixture.h"
 #include "nat_fixture.h"
 #include "outcome.h"
@@ -82,18 +83,6 @@ Test(rvdaemon_nat, expired_holders_give_their_pool_ports_without_a_daemon)
 	cr_assert_eq(run_at(in_if, &s3, &in, &out), FX_XDP_REDIRECT, "s3 still translated");
 	assert_tuple(&out, &s3, RVD_POOL, p3, SERVER2, 53);
 	cr_assert_eq(outcomes_at(in_if), 7, "one outcome per packet");
-}
-
-static void limit(const char *words)
-{
-	char text[512];
-
-	snprintf(text, sizeof(text),
-		 "set security screen ids-option lim limit-session %s\n"
-		 "set security zones security-zone trust interfaces lo\n"
-		 "set security zones security-zone trust screen lim\n"
-		 "set security policies default-policy permit-all\n", words);
-	commit(text);
 }
 
 static struct pb_spec syn(const char *src, const char *dst, __u16 sport)

@@ -58,4 +58,16 @@ cli nc -z -w 5 203.0.113.2 8080 ||
 expect_eq "$(status_json '"session-daemon".running')" false "no daemon came back"
 sfw status | has -E '^Kernel sweep: armed \(1000 ms tick; walks the table after a refused session while no session daemon sweeps\); [0-9]+ walks, [0-9]+ sessions removed; last walk [0-9]+\.[0-9]{3} ms, ended [0-9]+\.[0-9] s ago$' ||
 	fail "status text of the walks: $(sfw status)"
+
+# pins an older sfw made have no sfw_ksweep (an upgrade not yet reloaded,
+# whose attach loads nothing): attach warns and succeeds; reload arms it
+rm "$SFW_PIN_ROOT/sfw_ksweep" || fail "remove the pin"
+out=$(sfw attach veth0 2>&1) || fail "attach on pins without the kernel sweep's map: $out"
+has "^sfw: warning: no map sfw_ksweep: reload sfw so that ageing needs no session daemon$" <<<"$out" ||
+	fail "attach did not warn: $out"
+expect_eq "$(status_json '"kernel-sweep".armed')" false "status on such pins"
+sfw status | has "^Kernel sweep: not armed; expired sessions wait for the session daemon (sfw reload arms it)$" ||
+	fail "status text on such pins: $(sfw status)"
+sfw reload >/dev/null || fail "reload"
+expect_eq "$(status_json '"kernel-sweep".armed')" true "status after reload"
 echo "ageing without a daemon: ok"

@@ -126,7 +126,7 @@ daemon=$(rfw sfw status --json | rfw jq -r '."sfw-status"."session-daemon".pid')
 dpkg_r -r sfw
 for _ in $(seq 100); do kill -0 "$daemon" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$daemon" 2>/dev/null && fail "remove left the session daemon attach started ($daemon)"
-has "^sfw: stopping the session daemon ($daemon): the kernel still ends expired sessions" "$W/dpkg.out" ||
+has "^sfw: stopping the session daemon ($daemon): closes are not logged until sfw" "$W/dpkg.out" ||
 	fail "remove did not say it stopped the daemon: $(cat "$W/dpkg.out")"
 expect_eq "$(status)" "deinstall ok config-files" "status after remove"
 expect_eq "$(systemd_calls)" "deb-systemd-invoke stop sfw.service

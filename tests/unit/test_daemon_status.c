@@ -265,7 +265,7 @@ Test(daemon_status, kernel_sweep_lines)
 	out = ksweep_out(&v, true);
 	cr_assert_str_eq(out, "{\n  \"kernel-sweep\": {\n    \"armed\": true,\n"
 			 "    \"period-ms\": 1000,\n    \"ticks\": 9,\n    \"walks\": 3,\n"
-			 "    \"sessions-visited\": 600,\n    \"sessions-removed\": 200,\n"
+			 "    \"entries-visited\": 600,\n    \"sessions-removed\": 200,\n"
 			 "    \"nat-fragment-records-removed\": 4,\n"
 			 "    \"last-walk-usec\": 1234,\n    \"last-walk-age-ms\": 2500\n  }\n}\n");
 	free(out);
