@@ -158,7 +158,6 @@ static int kernel_walk(int fd, struct kwalk *w)
 		close(dfd);
 	if (!err)
 		err = ksweep_read(fd, &k0);
-
 	if (!err)
 		err = sfw_ksweep_open(&r);
 	if (!err)

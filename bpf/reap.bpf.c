@@ -193,11 +193,12 @@ int sfw_adopt(struct sfw_reap_ctx *ctx)
 	return 0;
 }
 
-/* The kernel's own sweep (include/ksweep.h): each tick, unless a session
- * daemon sweeps, one walk of the table that ends what has expired, as the
- * daemon's sweeper would through sfw_reap. The walk runs in the timer's
- * softirq, in the kernel's own hash order; its cost grows with the table
- * (docs/design.md "Ageing", "With no daemon"). */
+/* The kernel's own sweep (include/ksweep.h): while no session daemon
+ * sweeps, a walk of the table after a refused first packet (ksweep_tick
+ * says when) that ends what has expired, as the daemon's sweeper would
+ * through sfw_reap. The walk runs in the timer's softirq, in the kernel's
+ * own hash order; its cost grows with the table (docs/design.md "Ageing",
+ * "With no daemon"). */
 __u64 ksweep_period_ns;     /* for sfw_ksweep_arm: the tick; 0 disarms */
 __u64 ksweep_hold_max_ns;   /* and the longest hold after a walk */
 
@@ -225,7 +226,6 @@ static long ksweep_one(struct bpf_map *map, const struct sfw_session_key *key,
 		       struct sfw_session *s, struct ksweep_walk *w)
 {
 	struct ksweep_scratch *x = &ksweep_scratch;
-
 	__u64 expiry;
 
 	w->visited++;

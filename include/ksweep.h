@@ -26,7 +26,7 @@ struct sfw_ksweep {
 	struct bpf_timer timer;
 	__u64 period_ns;        /* 0: disarmed */
 	__u64 ticks;            /* every tick, daemon or not */
-	__u64 passes;           /* walks of the table: ticks with no daemon sweeping */
+	__u64 passes;           /* walks of the table (no daemon, a refusal, no hold) */
 	__u64 visited;          /* entries those walks met */
 	__u64 removed;          /* expired sessions they ended */
 	__u64 frags_removed;    /* expired NAT fragment records they deleted */

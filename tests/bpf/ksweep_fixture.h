@@ -9,6 +9,7 @@
 #include <time.h>
 #include <criterion/criterion.h>
 #include "bpf_fixture.h"
+#include "clock.h"
 #include "ksweep.h"
 #include "loader.h"
 #include "reap.h"
@@ -63,20 +64,12 @@ static inline struct sfw_ksweep ks_wait_ticks(__u64 n)
 	return k;
 }
 
-static inline __u64 ks_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
 /* What a daemon killed with SIGKILL leaves: its figures, stale (its last
  * pass long ago), and the datapath's signal armed after that pass. */
 static inline void ks_dead_daemon(void)
 {
 	struct sfw_daemon_info info = { .pid = 99999, .interval_ms = 1000, .wake_armed = 1,
-					.last_pass_end_ns = ks_mono_ns() - 60000000000ull };
+					.last_pass_end_ns = sfw_mono_ns() - 60000000000ull };
 	__u32 zero = 0;
 
 	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, SFW_STR(SFW_MAP_DAEMON)), &zero, &info,

@@ -112,21 +112,21 @@ Test(ksweep, leaves_the_table_to_a_daemon_that_sweeps)
 	cr_assert_eq(fx_xdp(&a), FX_XDP_PASS);
 	cr_assert_eq(fx_xdp(&b), FX_XDP_PASS);
 	cr_assert_eq(fx_age(&a, 3600), 0);
-	publish(1, ks_mono_ns());
+	publish(1, sfw_mono_ns());
 	r = ks_arm(KS_TICK_NS);
 	k = ks_wait_ticks(3);
 	cr_assert_eq(k.passes, 0, "a daemon sweeps: the kernel walks nothing");
 	cr_assert_eq(fx_session_count(), 2, "the expired session waits for the daemon");
 
 	/* its last pass ended longer ago than it may take */
-	publish(1, ks_mono_ns() - (1000 + SFW_DAEMON_STALE_GRACE_MS + 1000) * 1000000ull);
+	publish(1, sfw_mono_ns() - (1000 + SFW_DAEMON_STALE_GRACE_MS + 1000) * 1000000ull);
 	k = ks_wait_ticks(2);
 	cr_assert_geq(k.passes, 1, "a stale daemon: the kernel sweeps");
 	ASSERT_NO_SESSION(&a);
 	cr_assert_eq(fx_session_count(), 1);
 
 	cr_assert_eq(fx_age(&b, 3600), 0);
-	publish(1, ks_mono_ns());
+	publish(1, sfw_mono_ns());
 	k = ks_wait_ticks(2);
 	cr_assert_eq(fx_session_count(), 1, "a fresh daemon again: left to it");
 	publish(0, 0);   /* what a daemon leaves when it exits */
