@@ -63,7 +63,7 @@ MODULES    := $(foreach m,$(MODULES_ALL),$(if $(wildcard $(m)/*.c),$(m)))
 util_DEPS  :=
 util_PUBLIC := err.h lazylib.h libbpf_lazy.h bpf_sys.h clock.h lock_file.h build_id.h name_ranks.h
 conf_DEPS  := util
-conf_PUBLIC := conf.h match.h apps.h compile.h candidate.h
+conf_PUBLIC := attach_record.h conf.h match.h apps.h compile.h candidate.h
 loader_DEPS := conf util
 loader_PUBLIC := loader.h reap.h ring_read.h sess_counts.h apply.h clock_check.h
 ha_DEPS    := loader conf util
@@ -361,7 +361,9 @@ $(BUILD)/stress/next/sfw: FORCE
 stress: deps all $(STRESS_BINS) $(BUILD)/stress/next/sfw
 	$(Q)scripts/stress.sh $(BUILD)
 
-# The unit names the binary where this install puts it. The example
+# The session daemon's unit, and the one that attaches again at boot.
+UNITS := sfw.service sfw-attach.service
+# The units name the binary where this install puts it. The example
 # configuration becomes /etc/sfw/sfw.conf only where there is none (it is
 # the active configuration: sfw commit writes it), and uninstall removes it
 # only while it is still the example.
@@ -371,9 +373,10 @@ install: $(BUILD)/sfw $(MANS) $(COMPLETION)
 	install -D -m 0644 $(BUILD)/man/sfw.conf.5 $(DESTDIR)$(MANDIR)/man5/sfw.conf.5
 	install -D -m 0644 $(COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/sfw
 	install -d $(DESTDIR)$(UNITDIR)
-	sed -e 's|/usr/local/sbin/sfw|$(SBINDIR)/sfw|g' \
-		docs/sfw.service >$(DESTDIR)$(UNITDIR)/sfw.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/sfw.service
+	for u in $(UNITS); do \
+		sed -e 's|/usr/local/sbin/sfw|$(SBINDIR)/sfw|g' docs/$$u >$(DESTDIR)$(UNITDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
 	install -D -m 0644 docs/sfw.conf $(DESTDIR)$(DOCDIR)/examples/sfw.conf
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/sfw/sfw.conf ]; then \
 		echo "install: $(DESTDIR)$(SYSCONFDIR)/sfw/sfw.conf exists, kept"; \
@@ -385,7 +388,7 @@ install: $(BUILD)/sfw $(MANS) $(COMPLETION)
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/sfw $(DESTDIR)$(MANDIR)/man8/sfw.8 \
 		$(DESTDIR)$(MANDIR)/man5/sfw.conf.5 $(DESTDIR)$(BASHCOMPDIR)/sfw \
-		$(DESTDIR)$(UNITDIR)/sfw.service $(DESTDIR)$(DOCDIR)/examples/sfw.conf
+		$(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS)) $(DESTDIR)$(DOCDIR)/examples/sfw.conf
 	rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 	@if cmp -s docs/sfw.conf $(DESTDIR)$(SYSCONFDIR)/sfw/sfw.conf; then \
 		echo "rm -f $(DESTDIR)$(SYSCONFDIR)/sfw/sfw.conf"; \

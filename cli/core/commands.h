@@ -195,6 +195,13 @@ struct sfw_attach_cmd_opts {
 	bool forward;
 };
 int sfw_cmd_attach(const struct sfw_cmdline *cl);
+/* restore [wait SECONDS]: the recorded interfaces attached again */
+#define SFW_RESTORE_WAIT (1u << 0)
+struct sfw_restore_cmd_opts {
+	__u32 given;
+	__u32 wait_s;                /* for interfaces not there yet */
+};
+int sfw_cmd_restore(const struct sfw_cmdline *cl);
 /* "native" or "generic": the word attach takes for an SFW_XDP_MODE_*. */
 const char *sfw_mode_name(__u32 mode);
 

@@ -461,6 +461,17 @@ static const struct sfw_node attach = {
 	SFW_RUN(sfw_cmd_attach, struct sfw_attach_cmd_opts), .defaults = &attach_defaults,
 	.kids = KIDS(&attach_fwd, &attach_max, &attach_mode),
 };
+static const struct sfw_node restore_wait = {
+	.word = "wait", .help = "Seconds to wait for interfaces not there yet (default 10)",
+	.arg = SFW_ARG_UINT, SFW_OPT(struct sfw_restore_cmd_opts, wait_s, SFW_RESTORE_WAIT),
+};
+static const struct sfw_restore_cmd_opts restore_defaults = { .wait_s = 10 };
+static const struct sfw_node restore = {
+	.word = "restore", .help = "Attach again the interfaces attached before a reboot",
+	.flags = SFW_N_OPTIONS,
+	SFW_RUN(sfw_cmd_restore, struct sfw_restore_cmd_opts), .defaults = &restore_defaults,
+	.kids = KIDS(&restore_wait),
+};
 KEYWORD(detach_all, "all", "Detach from every interface", struct sfw_all_opts, all, SFW_ALL,
 	true, SFW_CLS_ALL, SFW_CLS_POS);
 static const struct sfw_node detach = {
@@ -571,5 +582,5 @@ static const struct sfw_node request = {
 const struct sfw_node sfw_root = {
 	.word = "sfw", .help = "sfw stateful firewall",
 	.kids = KIDS(&attach, &clear, &commit, &completion, &daemon, &detach, &help,
-		     &monitor, &reload, &request, &rollback, &set, &show, &status),
+		     &monitor, &reload, &request, &restore, &rollback, &set, &show, &status),
 };

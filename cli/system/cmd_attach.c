@@ -14,6 +14,7 @@
 #include "loader.h"
 #include "maps.h"
 #include "report.h"
+#include "restore.h"
 #include "role_record.h"
 
 const char *sfw_mode_name(__u32 mode)
@@ -262,6 +263,12 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 		sfw_report(cl);
 		r = -1;
 	}
+	/* what is attached now, for `sfw restore` after a reboot, failed or
+	 * not: what did get attached filters, and must again after one. A
+	 * failed attach has said its one line: `sfw status` says whether the
+	 * record was written */
+	if (any_attached())
+		sfw_record_update(r < 0 ? NULL : cl->err, NULL, 0);
 	sfw_unlock();
 	return r < 0 ? SFW_EXIT_FAIL : SFW_EXIT_OK;
 }
@@ -312,6 +319,8 @@ int sfw_cmd_detach(const struct sfw_cmdline *cl)
 		return sfw_report(cl);
 	if (all) {
 		r = detach_all(cl);
+		if (r >= 0)
+			sfw_record_forget(cl->err);
 		sfw_unlock();
 		return r < 0 ? sfw_report(cl) : SFW_EXIT_OK;
 	}
@@ -322,6 +331,9 @@ int sfw_cmd_detach(const struct sfw_cmdline *cl)
 			report_iface(&rep, cl->pos[i], "detached", NULL, "detached");
 	}
 	report_end(&rep);
+	/* the ones detached before a failure too */
+	if (i > 0)
+		sfw_record_update(cl->err, (const char *const *)cl->pos, i);
 	sfw_unlock();
 	return r < 0 ? sfw_report(cl) : SFW_EXIT_OK;
 }

@@ -1,5 +1,7 @@
 /* status and reload: what is attached, with which programs, and the swap
  * of freshly loaded programs under the pinned maps. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "apply.h"
 #include "commands.h"
@@ -10,6 +12,7 @@
 #include "maps.h"
 #include "metrics.h"
 #include "report.h"
+#include "restore.h"
 #include "role_record.h"
 #include "session_walk.h"
 
@@ -43,7 +46,8 @@ static void ifaces_json(struct sfw_json *j, const struct sfw_iface_entry *ifs, i
 }
 
 static void status_json(FILE *f, const struct sfw_iface_entry *ifs, int n,
-			__u64 count, __u32 cap, const struct sfw_daemon_view *dv)
+			__u64 count, __u32 cap, const struct sfw_daemon_view *dv,
+			const struct sfw_record_view *rv)
 {
 	struct sfw_json j;
 	struct sfw_obuf ob;
@@ -56,6 +60,7 @@ static void status_json(FILE *f, const struct sfw_iface_entry *ifs, int n,
 	sfw_json_num(&j, "active-sessions", count);
 	sfw_json_num(&j, "max-sessions", cap);
 	ifaces_json(&j, ifs, n);
+	sfw_record_json(&j, rv);
 	sfw_ksweep_json(&j, dv);
 	sfw_daemon_json(&j, dv);
 	if (dv->pid)
@@ -68,6 +73,7 @@ int sfw_cmd_status(const struct sfw_cmdline *cl)
 {
 	struct sfw_live_ctx lc;
 	struct sfw_daemon_view dv;
+	struct sfw_record_view *rv;
 	__u64 count = 0;
 	__u32 cap;
 	int err = 0;
@@ -82,8 +88,13 @@ int sfw_cmd_status(const struct sfw_cmdline *cl)
 		sfw_fail(-err, "reading the session table: %s", strerror(-err));
 		return sfw_report(cl);
 	}
+	rv = malloc(sizeof(*rv));
+	if (!rv)
+		return sfw_fail(ENOMEM, "out of memory"), sfw_report(cl);
+	sfw_record_view_read(rv, lc.ifaces, lc.flow.n_ifaces);
 	if (cl->json) {
-		status_json(cl->out, lc.ifaces, lc.flow.n_ifaces, count, cap, &dv);
+		status_json(cl->out, lc.ifaces, lc.flow.n_ifaces, count, cap, &dv, rv);
+		free(rv);
 		return SFW_EXIT_OK;
 	}
 	/* The root in force, which $SFW_PIN_ROOT may have moved. */
@@ -91,6 +102,8 @@ int sfw_cmd_status(const struct sfw_cmdline *cl)
 	fprintf(cl->out, "Sessions: %llu in use, capacity %u\n",
 		(unsigned long long)count, cap);
 	ifaces_text(cl->out, lc.ifaces, lc.flow.n_ifaces);
+	sfw_record_text(cl->out, rv);
+	free(rv);
 	sfw_ksweep_text(cl->out, &dv);
 	sfw_daemon_text(cl->out, &dv);
 	if (dv.pid)
@@ -145,6 +158,9 @@ int sfw_cmd_reload(const struct sfw_cmdline *cl)
 	 * between the programs' swap and the daemon's check (review rvdex F2) */
 	if (n >= 0 && sfw_daemon_ensure() < 0)
 		snprintf(daemon_err, sizeof(daemon_err), "%s", sfw_last_error());
+	/* pins of an sfw that kept no record (an upgrade) get one here */
+	if (n > 0)
+		sfw_record_update(apply_err[0] || daemon_err[0] ? NULL : cl->err, NULL, 0);
 	sfw_unlock();
 	if (n < 0)
 		return sfw_report(cl);

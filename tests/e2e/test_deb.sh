@@ -70,6 +70,7 @@ cp "$W/sfw.deb" "$R/tmp/sfw.deb"
 dpkg_r -i /tmp/sfw.deb
 expect_eq "$(status)" "install ok installed" "status after install"
 expect_eq "$(installed_files)" "/etc/sfw/sfw.conf
+/lib/systemd/system/sfw-attach.service
 /lib/systemd/system/sfw.service
 /usr/sbin/sfw
 /usr/share/bash-completion/completions/sfw
@@ -83,8 +84,15 @@ expect_eq "$(r dpkg-query -W -f='${Conffiles}' sfw | awk 'NF {print $1}')" /etc/
 	"conffiles"
 cmp -s "$R/etc/sfw/sfw.conf" "$W/example.conf" || fail "/etc/sfw/sfw.conf is not the example"
 
-# nothing enabled or started: systemd only told to reload its units
-expect_eq "$(systemd_calls)" "systemctl --system daemon-reload" "systemd calls of install"
+# nothing started; the boot unit enabled (its preset: enable), so what is
+# attached is attached again after a reboot; the daemon's unit not
+expect_eq "$(systemd_calls)" "systemctl --system daemon-reload
+systemctl --root=/ --system --preset-mode=enable-only preset sfw-attach.service" \
+	"systemd calls of install"
+r systemd-analyze verify /lib/systemd/system/sfw-attach.service >"$W/verify.out" 2>&1 ||
+	fail "systemd-analyze verify sfw-attach: $(cat "$W/verify.out")"
+expect_eq "$(sed -n 's/^ExecStart=//p' "$R/lib/systemd/system/sfw-attach.service")" \
+	"/usr/sbin/sfw restore" "boot unit ExecStart"
 [ -z "$(find "$R/etc/systemd" -name 'sfw*')" ] || fail "enabled: $(find "$R/etc/systemd" -name 'sfw*')"
 r env DPKG_MAINTSCRIPT_PACKAGE=sfw deb-systemd-helper --quiet was-enabled sfw.service &&
 	fail "deb-systemd-helper: sfw.service enabled"
@@ -129,10 +137,13 @@ kill -0 "$daemon" 2>/dev/null && fail "remove left the session daemon attach sta
 has "^sfw: stopping the session daemon ($daemon): closes are not logged until sfw" "$W/dpkg.out" ||
 	fail "remove did not say it stopped the daemon: $(cat "$W/dpkg.out")"
 expect_eq "$(status)" "deinstall ok config-files" "status after remove"
+# (one daemon-reload per unit: debian/rules installs them apart)
 expect_eq "$(systemd_calls)" "deb-systemd-invoke stop sfw.service
+systemctl --system daemon-reload
 systemctl --system daemon-reload" "systemd calls of remove"
-[ ! -e "$R/usr/sbin/sfw" ] && [ ! -e "$R/lib/systemd/system/sfw.service" ] ||
-	fail "remove left files"
+[ ! -e "$R/usr/sbin/sfw" ] && [ ! -e "$R/lib/systemd/system/sfw.service" ] &&
+	[ ! -e "$R/lib/systemd/system/sfw-attach.service" ] || fail "remove left files"
+[ -f "$R/etc/sfw/attached" ] || fail "remove took the record of the attached interfaces"
 [ -f "$R/etc/sfw/sfw.conf" ] || fail "remove took the configuration"
 dpkg_r -P sfw
 [ -z "$(status)" ] || fail "status after purge: $(status)"

@@ -21,7 +21,8 @@ mode() { stat -c %a "$D$1"; }
 check_prefix() {   # prefix
 	local p=$1 got want
 	mk PREFIX="$p" install >"$D.out" 2>&1 || fail "install PREFIX=$p: $(cat "$D.out")"
-	want=$(printf '%s\n' /etc/sfw/sfw.conf "$p/lib/systemd/system/sfw.service" "$p/sbin/sfw" \
+	want=$(printf '%s\n' /etc/sfw/sfw.conf "$p/lib/systemd/system/sfw.service" \
+		"$p/lib/systemd/system/sfw-attach.service" "$p/sbin/sfw" \
 		"$p/share/bash-completion/completions/sfw" "$p/share/doc/sfw/examples/sfw.conf" \
 		"$p/share/man/man5/sfw.conf.5" "$p/share/man/man8/sfw.8" | sort)
 	got=$(files)
@@ -35,6 +36,8 @@ check_prefix() {   # prefix
 	expect_eq "$("$D$p/sbin/sfw" --version)" "$("$SFW" --version)" "installed sfw --version"
 	expect_eq "$(sed -n 's/^ExecStart=//p' "$D$p/lib/systemd/system/sfw.service")" \
 		"$p/sbin/sfw daemon syslog" "unit ExecStart"
+	expect_eq "$(sed -n 's/^ExecStart=//p' "$D$p/lib/systemd/system/sfw-attach.service")" \
+		"$p/sbin/sfw restore" "boot unit ExecStart"
 	man -l "$D$p/share/man/man8/sfw.8" 2>/dev/null | has 'show security flow session' ||
 		fail "sfw.8 does not render"
 	man -l "$D$p/share/man/man5/sfw.conf.5" 2>/dev/null | has 'set security zones security-zone' ||

@@ -58,7 +58,8 @@ Test(completion, script_is_valid_bash)
 Test(completion, top_level_and_prefix)
 {
 	cr_assert_str_eq(complete("sfw \"\""),
-			 "attach clear commit completion daemon detach help monitor reload request rollback "
+			 "attach clear commit completion daemon detach help monitor reload request restore "
+			 "rollback "
 			 "set show status\n");
 	cr_assert_str_eq(complete("sfw s"), "set show status\n");
 }

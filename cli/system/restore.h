@@ -1,0 +1,29 @@
+/* The record of the attached interfaces, kept by attach and detach
+ * (cli/system/restore.c, conf/attach_record.h). */
+#ifndef SFW_CLI_RESTORE_H
+#define SFW_CLI_RESTORE_H
+
+#include <stdio.h>
+#include "json.h"
+#include "loader.h"
+
+/* Writes the record from what is attached now (detached: the names this
+ * command detached); a failure is a warning on err (NULL: none), never
+ * the command's. */
+void sfw_record_update(FILE *err, const char *const *detached, int ndetached);
+/* detach all: nothing to restore. */
+void sfw_record_forget(FILE *err);
+
+/* `sfw status`: does the record bring back what is attached now? */
+struct sfw_record_view {
+	char path[4096];
+	int n;                          /* interfaces recorded; 0: see why */
+	char why[4200];
+	int n_missing;                  /* attached, not recorded */
+	const char *missing[SFW_MAX_IFACES];   /* names in the entries read */
+};
+void sfw_record_view_read(struct sfw_record_view *v, const struct sfw_iface_entry *ifs, int n);
+void sfw_record_text(FILE *f, const struct sfw_record_view *v);
+void sfw_record_json(struct sfw_json *j, const struct sfw_record_view *v);
+
+#endif

@@ -1,0 +1,220 @@
+/* The record of the attached interfaces (conf/attach_record.h): a few
+ * lines of words, one setting a line, so an operator can read it and a
+ * damaged one is refused by its line number, never half read. */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "attach_record.h"
+#include "conf.h"
+#include "conf_int.h"
+#include "err.h"
+
+#define MAX_WORDS 4
+
+static const char header[] =
+	"# The interfaces sfw is attached to: `sfw attach` and `sfw detach` write\n"
+	"# this file, `sfw detach all` removes it, and `sfw restore` (at boot:\n"
+	"# sfw-attach.service) attaches them again. Not to be edited.\n";
+
+int sfw_record_path(char *buf, size_t len)
+{
+	return sfw_path(buf, len, "%s/%s", sfw_conf_dir(), SFW_RECORD_FILE);
+}
+
+int sfw_record_find(const struct sfw_attach_record *r, const char *name)
+{
+	for (int i = 0; i < r->n; i++)
+		if (!strcmp(r->iface[i].name, name))
+			return i;
+	return -1;
+}
+
+/* Splits line into at most MAX_WORDS words (in place); their count, or
+ * MAX_WORDS + 1 when there are more. */
+static int split(char *line, char **w)
+{
+	char *save = NULL;
+	int n = 0;
+
+	for (char *s = strtok_r(line, " \t", &save); s; s = strtok_r(NULL, " \t", &save))
+		if (n++ < MAX_WORDS)
+			w[n - 1] = s;
+	return n;
+}
+
+static int copy_word(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (!n || n >= size)
+		return -1;
+	memcpy(dst, src, n + 1);
+	return 0;
+}
+
+static int parse_iface(struct sfw_attach_record *r, char **w)
+{
+	struct sfw_record_iface *f;
+
+	if (r->n >= SFW_MAX_IFACES)
+		return sfw_fail(EINVAL, "more than %d interfaces", SFW_MAX_IFACES);
+	f = &r->iface[r->n];
+	if (copy_word(f->name, sizeof(f->name), w[1]) || strchr(f->name, '/'))
+		return sfw_fail(EINVAL, "'%s' is no interface name", w[1]);
+	if (sfw_record_find(r, f->name) >= 0)
+		return sfw_fail(EINVAL, "interface %s twice", f->name);
+	if (!strcmp(w[2], "native"))
+		f->mode = SFW_XDP_MODE_NATIVE;
+	else if (!strcmp(w[2], "generic"))
+		f->mode = SFW_XDP_MODE_GENERIC;
+	else
+		return sfw_fail(EINVAL, "mode '%s': expected native or generic", w[2]);
+	r->n++;
+	return 0;
+}
+
+static int parse_u32(const char *s, __u32 *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || !*s || *s == '-' || v == 0 || v > UINT_MAX)
+		return sfw_fail(EINVAL, "'%s': expected a number 1..4294967295", s);
+	*out = (__u32)v;
+	return 0;
+}
+
+static int parse_line(struct sfw_attach_record *r, char **w, int n)
+{
+	if (n == 3 && !strcmp(w[0], "interface"))
+		return parse_iface(r, w);
+	if (n == 2 && !strcmp(w[0], "pin-root"))
+		return copy_word(r->pin_root, sizeof(r->pin_root), w[1]) ?
+			sfw_fail(EINVAL, "pin root too long") : 0;
+	if (n == 2 && !strcmp(w[0], "netns"))
+		return copy_word(r->netns, sizeof(r->netns), w[1]) ?
+			sfw_fail(EINVAL, "namespace name too long") : 0;
+	if (n == 2 && !strcmp(w[0], "max-sessions"))
+		return parse_u32(w[1], &r->max_sessions);
+	if (n == 1 && !strcmp(w[0], "forward")) {
+		r->forward = true;
+		return 0;
+	}
+	return sfw_fail(EINVAL, "unknown setting '%s'", w[0]);
+}
+
+/* The message in force (or what), after a context: "CONTEXT: message". */
+static int with_context(const char *what, const char *fmt, ...)
+{
+	char msg[256], ctx[CONF_PATH_LEN + 16];
+	va_list ap;
+
+	snprintf(msg, sizeof(msg), "%s", what ? what : sfw_last_error());
+	va_start(ap, fmt);
+	vsnprintf(ctx, sizeof(ctx), fmt, ap);
+	va_end(ap);
+	return sfw_fail(EINVAL, "%s: %s", ctx, msg);
+}
+
+int sfw_record_parse(const char *text, struct sfw_attach_record *r)
+{
+	char *copy = strdup(text), *line, *next, *w[MAX_WORDS], first[512];
+	int no = 0, n, err = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (!copy)
+		return sfw_fail(ENOMEM, "out of memory");
+	/* every line, the first error kept: what is readable is attached */
+	for (line = copy; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		no++;
+		if (*line == '#')
+			continue;
+		n = split(line, w);
+		if (n && (n > MAX_WORDS || parse_line(r, w, n)) && !err) {
+			err = with_context(n > MAX_WORDS ? "too many words" : NULL, "line %d", no);
+			snprintf(first, sizeof(first), "%s", sfw_last_error());
+		}
+	}
+	free(copy);
+	if (!r->pin_root[0] || !r->netns[0]) {
+		r->n = 0;
+		return sfw_fail(EINVAL, "no %s line", r->pin_root[0] ? "netns" : "pin-root");
+	}
+	return err ? sfw_fail(EINVAL, "%s", first) : 0;
+}
+
+int sfw_record_format(const struct sfw_attach_record *r, char *buf, size_t len)
+{
+	size_t off = 0;
+	int w;
+
+#define OUT(...) do { \
+		w = snprintf(buf + off, len - off, __VA_ARGS__); \
+		if (w < 0 || (size_t)w >= len - off) \
+			return -ENOSPC; \
+		off += (size_t)w; \
+	} while (0)
+	OUT("%spin-root %s\nnetns %s\n", header, r->pin_root, r->netns);
+	if (r->max_sessions)
+		OUT("max-sessions %u\n", r->max_sessions);
+	if (r->forward)
+		OUT("forward\n");
+	for (int i = 0; i < r->n; i++)
+		OUT("interface %s %s\n", r->iface[i].name,
+		    r->iface[i].mode == SFW_XDP_MODE_GENERIC ? "generic" : "native");
+#undef OUT
+	return (int)off;
+}
+
+int sfw_record_read(struct sfw_attach_record *r)
+{
+	char path[CONF_PATH_LEN], *text = NULL;
+	size_t len = 0;
+	int err;
+
+	if (sfw_record_path(path, sizeof(path)))
+		return -ENAMETOOLONG;
+	if (access(path, F_OK) && errno == ENOENT)
+		return -ENOENT;
+	err = conf_read_file(path, &text, &len);
+	if (!err && strlen(text) != len)
+		err = sfw_fail(EINVAL, "%s: not a text file", path);
+	if (!err && sfw_record_parse(text, r))
+		err = with_context(NULL, "%s", path);
+	free(text);
+	return err;
+}
+
+int sfw_record_write(const struct sfw_attach_record *r)
+{
+	char path[CONF_PATH_LEN], *text;
+	size_t size = 4096 + (size_t)r->n * 64;
+	int len, err;
+
+	if (sfw_record_path(path, sizeof(path)))
+		return -ENAMETOOLONG;
+	if (!r->n) {
+		if (unlink(path) && errno != ENOENT)
+			return sfw_fail(errno, "cannot remove %s: %s", path, strerror(errno));
+		return 0;
+	}
+	text = malloc(size);
+	if (!text)
+		return sfw_fail(ENOMEM, "out of memory");
+	len = sfw_record_format(r, text, size);
+	err = len < 0 ? sfw_fail(ENOSPC, "the record of %d interfaces is too long", r->n)
+		      : conf_make_dir(sfw_conf_dir());
+	if (!err)
+		err = conf_write_file(path, text, (size_t)len);
+	free(text);
+	return err;
+}

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# After a reboot sfw attaches again (docs/security.md "After a reboot"):
+# attach and detach keep the record SFW_CONF_DIR/attached, and `sfw
+# restore` (the boot unit docs/sfw-attach.service) attaches the recorded
+# interfaces in their modes, forwarding on, and the stored configuration
+# in force. The reboot is played by what it takes away: the programs on
+# the links, the pins and the daemon, without sfw's help; the record, on
+# disk, stays. In between, the firewall is open: the test shows it, so it
+# fails if the restore did nothing.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source tests/e2e/lib.sh
+TMPD=$(mktemp -d)
+trap 'topology_down; rm -rf "$TMPD"' EXIT
+REC=$SFW_CONF_DIR/attached
+POL="security policies from-zone trust to-zone untrust policy"
+
+topology_up
+tcp_server 80
+tcp_server 22
+for i in $(seq 50); do srv ss -Hlnt 'sport = :22' | has . && break; sleep 0.1; done
+
+connects() {   # port: 0 when a TCP connection to the server opens
+	cli /usr/bin/python3 - "$1" <<'PY'
+import socket, sys
+try:
+    socket.create_connection(("203.0.113.2", int(sys.argv[1])), timeout=2).close()
+except OSError:
+    sys.exit(4)
+PY
+}
+recorded() { grep -v '^#' "$REC"; }
+# what a reboot takes: every program on the links, the pins, the daemon
+reboot() {
+	local dev pid
+	pid=$(sfw status --json 2>/dev/null | /usr/bin/python3 -c \
+		'import json,sys; print(json.load(sys.stdin)["sfw-status"]["session-daemon"].get("pid", ""))' \
+		2>/dev/null)
+	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+	for dev in veth0 veth1; do
+		fw ip link set dev "$dev" xdpgeneric off 2>/dev/null
+		fw ip link set dev "$dev" xdp off 2>/dev/null
+		fw tc qdisc del dev "$dev" clsact 2>/dev/null
+	done
+	rm -rf "$SFW_PIN_ROOT" "/run/sfw-$(basename "$SFW_PIN_ROOT")"
+	[ -e "$REC" ] || fail "the reboot took the record"
+}
+attached() {   # dev mode: listed by status in that mode
+	sfw status | has -E "^$1 +$2 "
+}
+
+cat >"$TMPD/only80.conf" <<CONF
+set security zones security-zone trust interfaces veth0
+set security zones security-zone untrust interfaces veth1
+set security policies default-policy deny-all
+set $POL web match source-address any destination-address any application junos-http
+set $POL web then permit
+CONF
+"$SFW" commit "$TMPD/only80.conf" >/dev/null 2>&1 || fail "commit"
+
+# ---- nothing recorded: nothing to do -----------------------------------------
+out=$(sfw restore 2>&1) || fail "restore with no record: $out"
+expect_eq "$out" "nothing to restore: no interface recorded in $SFW_CONF_DIR" "no record"
+
+# ---- attach records; the reboot opens the firewall; restore closes it ------------
+sfw attach veth0 mode generic forward >/dev/null || fail "attach veth0"
+sfw attach veth1 >/dev/null || fail "attach veth1"
+expect_eq "$(recorded)" "pin-root $SFW_PIN_ROOT
+netns $FW_NS
+forward
+interface veth0 generic
+interface veth1 native" "the record"
+connects 80 || fail "port 80 refused while attached"
+connects 22 && fail "port 22 opened while attached"
+
+reboot
+connects 22 || fail "after the reboot, before the restore: port 22 still refused (the reboot was not played)"
+out=$(sfw restore wait 1 2>&1) || fail "restore: $out"
+attached veth0 generic || fail "veth0 not restored generic: $(sfw status)"
+attached veth1 native || fail "veth1 not restored native: $(sfw status)"
+sfw status | has '^Session daemon: pid' || fail "no session daemon after the restore: $(sfw status)"
+printf '%s\n' "$out" | has 'forwarding in XDP: on' || fail "forwarding not restored: $out"
+connects 80 || fail "port 80 refused after the restore"
+connects 22 && fail "port 22 opened after the restore: the stored configuration is not in force"
+# status says what a reboot brings back; reload records pins an sfw
+# without records made (an upgrade)
+sfw status | has -xF "After a reboot: \`sfw restore\` attaches 2 interfaces again ($REC)" ||
+	fail "status: $(sfw status)"
+sed -i '/veth1/d' "$REC"
+sfw status | has -xF "After a reboot: \`sfw restore\` attaches 1 interface again ($REC); not veth1: attach it again to record it" ||
+	fail "status, veth1 not recorded: $(sfw status)"
+rm "$REC"
+sfw status | has -xF "After a reboot: nothing is attached again (no record in $REC)" ||
+	fail "status without a record: $(sfw status)"
+expect_eq "$(sfw status --json | /usr/bin/python3 -c 'import json,sys; b=json.load(sys.stdin)["sfw-status"]["boot-record"]; print(b["interfaces"], b["not-recorded"])')" \
+	"0 ['veth0', 'veth1']" "status --json without a record"
+sfw reload >/dev/null 2>&1 || fail "reload"
+recorded | has -x 'interface veth0 generic' && recorded | has -x 'interface veth1 native' ||
+	fail "reload did not record: $(recorded)"
+out=$(sfw restore wait 0 2>&1) || fail "restore twice: $out"
+printf '%s\n' "$out" | has 'veth0: already attached' || fail "restore twice: $out"
+
+# ---- an interface that comes late is waited for; one that never comes is said ------
+reboot
+fw ip link set veth1 name late1
+( sleep 1; fw ip link set late1 name veth1 ) &
+out=$(sfw restore wait 5 2>&1) || fail "restore with veth1 late: $out"
+attached veth1 native || fail "late veth1 not attached: $(sfw status)"
+
+reboot
+fw ip link set veth1 name gone1
+out=$(sfw restore wait 1 2>"$TMPD/err")
+rc=$?
+expect_eq "$rc" 1 "restore with veth1 missing: exit"
+expect_eq "$(cat "$TMPD/err")" "sfw: veth1: not present after 1 s: not attached (still recorded)" \
+	"restore with veth1 missing"
+attached veth0 generic || fail "veth0 not attached beside the missing veth1: $(sfw status)"
+recorded | has -x 'interface veth1 native' || fail "the missing veth1 left the record: $(recorded)"
+fw ip link set gone1 name veth1
+sfw attach veth1 >/dev/null || fail "attach veth1 once back"
+
+# ---- detach drops an interface; detach all drops the record --------------------
+sfw detach veth1 >/dev/null || fail "detach veth1"
+recorded | has 'veth1' && fail "detached veth1 still recorded: $(recorded)"
+recorded | has -x 'interface veth0 generic' || fail "veth0 left the record: $(recorded)"
+sfw detach all >/dev/null || fail "detach all"
+[ -e "$REC" ] && fail "detach all left the record: $(recorded)"
+
+# ---- a damaged line costs its own interface only -------------------------------
+printf 'pin-root %s\nnetns %s\ninterface veth0 generic\ninterface veth1 sideways\n' \
+	"$SFW_PIN_ROOT" "$FW_NS" >"$REC"
+sfw restore wait 0 >/dev/null 2>"$TMPD/err"
+expect_eq "$?" 1 "restore of a damaged record: exit"
+expect_eq "$(cat "$TMPD/err")" "sfw: $REC: line 4: mode 'sideways': expected native or generic: restoring the interfaces read" \
+	"restore of a damaged record"
+attached veth0 generic || fail "veth0 not restored from a damaged record: $(sfw status)"
+connects 22 && fail "port 22 opened after a restore from a damaged record"
+
+# ---- another place's record is not applied here --------------------------------
+sfw detach all >/dev/null
+printf 'pin-root %s\nnetns -\ninterface veth0 native\n' "$SFW_PIN_ROOT" >"$REC"
+err=$(sfw restore 2>&1)
+expect_eq "$?" 1 "restore of the host's record in a namespace: exit"
+expect_eq "$err" "sfw: the record is of the host's network namespace, not this network namespace" \
+	"restore of the host's record in a namespace"
+sfw status 2>/dev/null | has -E '^veth0 ' && fail "attached from another namespace's record"
+echo "PASS test_restore"
