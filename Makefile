@@ -363,6 +363,7 @@ stress: deps all $(STRESS_BINS) $(BUILD)/stress/next/sfw
 
 # The session daemon's unit, and the one that attaches again at boot.
 UNITS := sfw.service sfw-attach.service
+INSTALLED_UNITS = $(UNITS:%=$(DESTDIR)$(UNITDIR)/%)
 # The units name the binary where this install puts it. The example
 # configuration becomes /etc/sfw/sfw.conf only where there is none (it is
 # the active configuration: sfw commit writes it), and uninstall removes it
@@ -388,7 +389,7 @@ install: $(BUILD)/sfw $(MANS) $(COMPLETION)
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/sfw $(DESTDIR)$(MANDIR)/man8/sfw.8 \
 		$(DESTDIR)$(MANDIR)/man5/sfw.conf.5 $(DESTDIR)$(BASHCOMPDIR)/sfw \
-		$(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS)) $(DESTDIR)$(DOCDIR)/examples/sfw.conf
+		$(INSTALLED_UNITS) $(DESTDIR)$(DOCDIR)/examples/sfw.conf
 	rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 	@if cmp -s docs/sfw.conf $(DESTDIR)$(SYSCONFDIR)/sfw/sfw.conf; then \
 		echo "rm -f $(DESTDIR)$(SYSCONFDIR)/sfw/sfw.conf"; \

@@ -14,7 +14,7 @@
 #include "loader.h"
 #include "maps.h"
 #include "report.h"
-#include "restore.h"
+#include "boot_record.h"
 #include "role_record.h"
 
 const char *sfw_mode_name(__u32 mode)

@@ -12,7 +12,7 @@
 #include "maps.h"
 #include "metrics.h"
 #include "report.h"
-#include "restore.h"
+#include "boot_record.h"
 #include "role_record.h"
 #include "session_walk.h"
 

@@ -90,6 +90,18 @@ tcp_server() {   # port [-6]
 	bg_in_ns "$SRV_NS" nc -lk ${2:-} "$1"
 }
 
+# A TCP connection from the client to the server's port: 0 when it opens
+# (within 2 s), 4 when it does not.
+connects() {   # port
+	cli /usr/bin/python3 - "$1" <<'PY'
+import socket, sys
+try:
+    socket.create_connection(("203.0.113.2", int(sys.argv[1])), timeout=2).close()
+except OSError:
+    sys.exit(4)
+PY
+}
+
 ifindex() { ip -n "$1" -o link show dev "$2" | cut -d: -f1; }   # ns ifname
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -22,15 +22,6 @@ ACTIVE=$SFW_CONF_DIR/sfw.conf
 REFUSED="every new session is refused until a commit succeeds"
 DENY_ALL='set security policies default-policy deny-all'
 
-connects() {   # port: 0 when a TCP connection to the server opens
-	cli /usr/bin/python3 - "$1" <<'PY'
-import socket, sys
-try:
-    socket.create_connection(("203.0.113.2", int(sys.argv[1])), timeout=2).close()
-except OSError:
-    sys.exit(4)
-PY
-}
 status() { sfw show security flow status; }
 # attach (or reload) must fail with exactly one line on stderr: "$want..."
 fails_with() {   # what want command...

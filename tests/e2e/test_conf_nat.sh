@@ -18,16 +18,6 @@ ACTIVE=$SFW_CONF_DIR/sfw.conf
 WHAT="security nat destination pool web: NAT of IPv6 is not built yet"
 refused() { echo "sfw: $1:6: $WHAT: remove it to commit (docs/nat.md)"; }
 
-connects() {   # port: 0 when a TCP connection to the server opens
-	cli /usr/bin/python3 - "$1" <<'PY'
-import socket, sys
-try:
-    socket.create_connection(("203.0.113.2", int(sys.argv[1])), timeout=2).close()
-except OSError:
-    sys.exit(4)
-PY
-}
-
 tcp_server 80
 tcp_server 22
 for i in $(seq 50); do srv ss -Hlnt 'sport = :22' | has . && break; sleep 0.1; done

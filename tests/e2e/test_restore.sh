@@ -20,15 +20,6 @@ tcp_server 80
 tcp_server 22
 for i in $(seq 50); do srv ss -Hlnt 'sport = :22' | has . && break; sleep 0.1; done
 
-connects() {   # port: 0 when a TCP connection to the server opens
-	cli /usr/bin/python3 - "$1" <<'PY'
-import socket, sys
-try:
-    socket.create_connection(("203.0.113.2", int(sys.argv[1])), timeout=2).close()
-except OSError:
-    sys.exit(4)
-PY
-}
 recorded() { grep -v '^#' "$REC"; }
 # what a reboot takes: every program on the links, the pins, the daemon
 reboot() {

@@ -1,9 +1,10 @@
-/* The record of the attached interfaces, kept by attach and detach
- * (cli/system/restore.c, conf/attach_record.h). */
-#ifndef SFW_CLI_RESTORE_H
-#define SFW_CLI_RESTORE_H
+/* The record of the attached interfaces, kept by attach, detach and
+ * reload (cli/system/boot_record.c, conf/attach_record.h). */
+#ifndef SFW_CLI_BOOT_RECORD_H
+#define SFW_CLI_BOOT_RECORD_H
 
 #include <stdio.h>
+#include "attach_record.h"
 #include "json.h"
 #include "loader.h"
 
@@ -13,6 +14,11 @@
 void sfw_record_update(FILE *err, const char *const *detached, int ndetached);
 /* detach all: nothing to restore. */
 void sfw_record_forget(FILE *err);
+/* 0 when r was written for this pin root and network namespace, else
+ * -EINVAL with a message: a record is never applied elsewhere. */
+int sfw_record_check_place(const struct sfw_attach_record *r);
+/* Is there an interface of this name in this network namespace? */
+bool sfw_iface_present(const char *name);
 
 /* `sfw status`: does the record bring back what is attached now? */
 struct sfw_record_view {

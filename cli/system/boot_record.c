@@ -1,7 +1,7 @@
-/* The record of the attached interfaces kept up to date (attach, detach)
- * and `sfw restore`, which attaches them again after a reboot: pins do
- * not outlive one, and a firewall that boots unattached fails open
- * (docs/security.md "After a reboot"). */
+/* The record of the attached interfaces kept up to date (attach, detach,
+ * reload) and shown (status), for `sfw restore` (cmd_restore.c) after a
+ * reboot: pins do not outlive one, and a firewall that boots unattached
+ * fails open (docs/security.md "After a reboot"). */
 #include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
@@ -10,16 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "attach_record.h"
-#include "clock.h"
-#include "commands.h"
+#include "boot_record.h"
 #include "conf.h"
-#include "daemon_lock.h"
 #include "libbpf_lazy.h"
 #include "loader.h"
-#include "report.h"
-#include "restore.h"
-
-#define RESTORE_POLL_MS 100
 
 static bool same_ns(const char *a, const struct stat *b)
 {
@@ -76,7 +70,7 @@ static int by_name(const void *a, const void *b)
 		      ((const struct sfw_record_iface *)b)->name);
 }
 
-static bool present(const char *name)
+bool sfw_iface_present(const char *name)
 {
 	return if_nametoindex(name) != 0;
 }
@@ -110,7 +104,7 @@ static void record_now(struct sfw_attach_record *r, const struct sfw_attach_reco
 	if (!old || strcmp(old->pin_root, r->pin_root) || strcmp(old->netns, r->netns))
 		return;
 	for (int i = 0; i < old->n && r->n < SFW_MAX_IFACES; i++)
-		if (sfw_record_find(r, old->iface[i].name) < 0 && !present(old->iface[i].name) &&
+		if (sfw_record_find(r, old->iface[i].name) < 0 && !sfw_iface_present(old->iface[i].name) &&
 		    !named(old->iface[i].name, detached, ndetached))
 			r->iface[r->n++] = old->iface[i];
 }
@@ -144,54 +138,7 @@ void sfw_record_forget(FILE *err)
 		fprintf(err, "sfw: warning: %s\n", sfw_last_error());
 }
 
-/* attach NAMES mode MODE [forward] [max-sessions N], through the word
- * tree as typed: attach applies the stored configuration, starts the
- * daemon and writes the record as it always does. */
-static int attach_group(const struct sfw_cmdline *cl, const struct sfw_attach_record *r,
-			__u32 mode, const bool *here)
-{
-	char *argv[SFW_MAX_IFACES + 8], cap[16];
-	struct sfw_cmdline sub;
-	int argc = 0;
-
-	argv[argc++] = "attach";
-	for (int i = 0; i < r->n; i++)
-		if (here[i] && r->iface[i].mode == mode)
-			argv[argc++] = (char *)r->iface[i].name;
-	if (argc == 1)
-		return SFW_EXIT_OK;
-	argv[argc++] = "mode";
-	argv[argc++] = (char *)sfw_mode_name(mode);
-	if (r->forward)
-		argv[argc++] = "forward";
-	if (r->max_sessions) {
-		snprintf(cap, sizeof(cap), "%u", r->max_sessions);
-		argv[argc++] = "max-sessions";
-		argv[argc++] = cap;
-	}
-	if (sfw_parse(cl->root, argc, argv, &sub, cl->out, cl->err))
-		return SFW_EXIT_FAIL;
-	return sub.cmd->run(&sub);
-}
-
-/* Waits up to wait_s for the recorded interfaces to appear (at boot a
- * driver may register its device after sfw starts); here[i]: present. */
-static int await(const struct sfw_attach_record *r, __u32 wait_s, bool *here)
-{
-	__u64 deadline = sfw_mono_ns() + (__u64)wait_s * 1000000000ull;
-	int missing;
-
-	for (;;) {
-		missing = 0;
-		for (int i = 0; i < r->n; i++)
-			missing += !(here[i] = present(r->iface[i].name));
-		if (!missing || sfw_mono_ns() >= deadline)
-			return missing;
-		sfw_sleep_ms(RESTORE_POLL_MS);
-	}
-}
-
-static int check_place(const struct sfw_attach_record *r)
+int sfw_record_check_place(const struct sfw_attach_record *r)
 {
 	char ns[64];
 
@@ -204,41 +151,6 @@ static int check_place(const struct sfw_attach_record *r)
 				"the host's network namespace", strcmp(r->netns,
 				SFW_RECORD_HOST_NETNS) ? r->netns : "");
 	return 0;
-}
-
-int sfw_cmd_restore(const struct sfw_cmdline *cl)
-{
-	const struct sfw_restore_cmd_opts *o = SFW_OPTS(cl, struct sfw_restore_cmd_opts);
-	struct sfw_attach_record *r = calloc(1, sizeof(*r));
-	bool here[SFW_MAX_IFACES];
-	int err, missing, a, b;
-
-	if (!r)
-		return sfw_fail(ENOMEM, "out of memory"), sfw_report(cl);
-	err = sfw_record_read(r);
-	if (err == -ENOENT) {
-		free(r);
-		fprintf(cl->out, "nothing to restore: no interface recorded in %s\n",
-			sfw_conf_dir());
-		return SFW_EXIT_OK;
-	}
-	/* a damaged line loses its interface, not the others: a firewall
-	 * that boots attached to none fails open */
-	if (err == -EINVAL && r->n)
-		fprintf(cl->err, "sfw: %s: restoring the interfaces read\n", sfw_last_error());
-	else if (err)
-		return free(r), sfw_report(cl);
-	if (check_place(r))
-		return free(r), sfw_report(cl);
-	missing = await(r, o->wait_s, here);
-	a = attach_group(cl, r, SFW_XDP_MODE_NATIVE, here);
-	b = attach_group(cl, r, SFW_XDP_MODE_GENERIC, here);
-	for (int i = 0; i < r->n; i++)
-		if (!here[i])
-			fprintf(cl->err, "sfw: %s: not present after %u s: not attached (still "
-				"recorded)\n", r->iface[i].name, o->wait_s);
-	free(r);
-	return a || b || missing || err ? SFW_EXIT_FAIL : SFW_EXIT_OK;
 }
 
 /* ---- sfw status ---------------------------------------------------------- */
@@ -257,7 +169,7 @@ void sfw_record_view_read(struct sfw_record_view *v, const struct sfw_iface_entr
 	err = sfw_record_read(r);
 	if (err == -ENOENT)
 		snprintf(v->why, sizeof(v->why), "no record in %s", v->path);
-	else if (err || check_place(r))
+	else if (err || sfw_record_check_place(r))
 		snprintf(v->why, sizeof(v->why), "%s", sfw_last_error());
 	else
 		v->n = r->n;
