@@ -83,16 +83,20 @@ static bool named(const char *name, const char *const *names, int n)
 	return false;
 }
 
-/* What is attached now, and what the record held that is not here yet (an
- * interface that comes late at boot stays recorded until it is detached):
- * detached, the interfaces it names are dropped. */
-static void record_now(struct sfw_attach_record *r, const struct sfw_attach_record *old,
-		       const char *const *detached, int ndetached)
+/* What is attached now, and what the record held besides (an interface
+ * that comes late at boot, or whose attach failed there, stays recorded
+ * until it is detached by name: only `detach` takes one out); detached,
+ * the names this command detached. -errno when the attached interfaces
+ * cannot be read: the record is then left as it is. */
+static int record_now(struct sfw_attach_record *r, const struct sfw_attach_record *old,
+		      const char *const *detached, int ndetached)
 {
 	struct sfw_iface_entry list[SFW_MAX_IFACES];
 	struct sfw_config cfg;
 	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
 
+	if (n < 0)
+		return n;
 	snprintf(r->pin_root, sizeof(r->pin_root), "%s", sfw_pin_root());
 	r->max_sessions = table_capacity();
 	r->forward = !sfw_config_read(&cfg) && (cfg.flags & SFW_CFG_F_FORWARD);
@@ -102,28 +106,33 @@ static void record_now(struct sfw_attach_record *r, const struct sfw_attach_reco
 	}
 	qsort(r->iface, (size_t)r->n, sizeof(r->iface[0]), by_name);
 	if (!old || strcmp(old->pin_root, r->pin_root) || strcmp(old->netns, r->netns))
-		return;
+		return 0;
 	for (int i = 0; i < old->n && r->n < SFW_MAX_IFACES; i++)
-		if (sfw_record_find(r, old->iface[i].name) < 0 && !sfw_iface_present(old->iface[i].name) &&
+		if (sfw_record_find(r, old->iface[i].name) < 0 &&
 		    !named(old->iface[i].name, detached, ndetached))
 			r->iface[r->n++] = old->iface[i];
+	return 0;
 }
 
 void sfw_record_update(FILE *err, const char *const *detached, int ndetached)
 {
-	struct sfw_attach_record *r = calloc(2, sizeof(*r)), *old = r + 1;
+	struct sfw_attach_record *r = calloc(2, sizeof(*r)), *old;
 	int e;
 
 	if (!r)
 		return;
+	old = r + 1;
 	/* a namespace without a name: no boot brings it back */
 	if (netns_name(r->netns, sizeof(r->netns)))
 		goto out;
 	/* a damaged record is written anew: what it could read is kept
 	 * (restore has said what it could not) */
 	e = sfw_record_read(old);
-	record_now(r, e && e != -EINVAL ? NULL : old, detached, ndetached);
-	if (sfw_record_write(r) && err)
+	if (record_now(r, e && e != -EINVAL ? NULL : old, detached, ndetached)) {
+		if (err)
+			fprintf(err, "sfw: warning: the record of the attached interfaces is "
+				"left as it was: %s\n", sfw_last_error());
+	} else if (sfw_record_write(r) && err)
 		fprintf(err, "sfw: warning: %s: after a reboot `sfw restore` cannot attach "
 			"these interfaces again\n", sfw_last_error());
 out:

@@ -13,6 +13,7 @@ source tests/e2e/lib.sh
 TMPD=$(mktemp -d)
 trap 'topology_down; rm -rf "$TMPD"' EXIT
 REC=$SFW_CONF_DIR/attached
+TMP_ERR=$TMPD/err
 POL="security policies from-zone trust to-zone untrust policy"
 
 topology_up
@@ -108,6 +109,19 @@ expect_eq "$(cat "$TMPD/err")" "sfw: veth1: not present after 1 s: not attached 
 attached veth0 generic || fail "veth0 not attached beside the missing veth1: $(sfw status)"
 recorded | has -x 'interface veth1 native' || fail "the missing veth1 left the record: $(recorded)"
 fw ip link set gone1 name veth1
+sfw attach veth1 >/dev/null || fail "attach veth1 once back"
+
+# one whose attach fails at boot (a tun device under its name: no Ethernet)
+# stays recorded, for the next boot; only detach takes one out
+reboot
+fw ip link set veth1 name real1
+fw ip tuntap add dev veth1 mode tun || fail "tun device"
+sfw restore wait 0 >/dev/null 2>"$TMP_ERR"
+expect_eq "$?" 1 "restore with veth1 a tun device: exit"
+has 'veth1: not an Ethernet interface' "$TMP_ERR" || fail "restore with veth1 a tun device: $(cat "$TMP_ERR")"
+recorded | has -x 'interface veth1 native' || fail "veth1, its attach failed, left the record: $(recorded)"
+fw ip link del veth1
+fw ip link set real1 name veth1
 sfw attach veth1 >/dev/null || fail "attach veth1 once back"
 
 # ---- detach drops an interface; detach all drops the record --------------------
