@@ -209,11 +209,11 @@ Test(grammar, ambiguous_words)
 Test(grammar, unknown_and_incomplete_commands)
 {
 	fails("frobnicate", "sfw: unknown word 'frobnicate'; expected one of: attach, clear, "
-	      "commit, completion, daemon, detach, help, monitor, reload, request, rollback, set, "
+	      "commit, completion, daemon, detach, help, monitor, reload, request, restore, rollback, set, "
 	      "show, status");
 	uf_parse_free(&p);
 	fails("", "sfw: missing command; expected one of: attach, clear, commit, completion, "
-	      "daemon, detach, help, monitor, reload, request, rollback, set, show, status");
+	      "daemon, detach, help, monitor, reload, request, restore, rollback, set, show, status");
 	uf_parse_free(&p);
 	fails("show security", "sfw: incomplete command 'show security'; expected one of: "
 	      "flow, match-policies, nat, policies, screen, zones");
