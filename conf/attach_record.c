@@ -90,21 +90,35 @@ static int parse_u32(const char *s, __u32 *out)
 	return 0;
 }
 
-static int parse_line(struct sfw_attach_record *r, char **w, int n)
+/* The settings besides interfaces, each once: sfw writes them so, and a
+ * second is damage, not a later word to obey. */
+enum { SEEN_PIN_ROOT = 1, SEEN_NETNS = 2, SEEN_MAX = 4, SEEN_FORWARD = 8 };
+
+static int once(unsigned *seen, unsigned bit, const char *word)
+{
+	if (*seen & bit)
+		return sfw_fail(EINVAL, "%s twice", word);
+	*seen |= bit;
+	return 0;
+}
+
+static int parse_line(struct sfw_attach_record *r, char **w, int n, unsigned *seen)
 {
 	if (n == 3 && !strcmp(w[0], "interface"))
 		return parse_iface(r, w);
 	if (n == 2 && !strcmp(w[0], "pin-root"))
-		return copy_word(r->pin_root, sizeof(r->pin_root), w[1]) ?
-			sfw_fail(EINVAL, "pin root too long") : 0;
+		return once(seen, SEEN_PIN_ROOT, w[0]) ? -EINVAL :
+		       copy_word(r->pin_root, sizeof(r->pin_root), w[1]) ?
+		       sfw_fail(EINVAL, "pin root too long") : 0;
 	if (n == 2 && !strcmp(w[0], "netns"))
-		return copy_word(r->netns, sizeof(r->netns), w[1]) ?
-			sfw_fail(EINVAL, "namespace name too long") : 0;
+		return once(seen, SEEN_NETNS, w[0]) ? -EINVAL :
+		       copy_word(r->netns, sizeof(r->netns), w[1]) ?
+		       sfw_fail(EINVAL, "namespace name too long") : 0;
 	if (n == 2 && !strcmp(w[0], "max-sessions"))
-		return parse_u32(w[1], &r->max_sessions);
+		return once(seen, SEEN_MAX, w[0]) ? -EINVAL : parse_u32(w[1], &r->max_sessions);
 	if (n == 1 && !strcmp(w[0], "forward")) {
 		r->forward = true;
-		return 0;
+		return once(seen, SEEN_FORWARD, w[0]);
 	}
 	return sfw_fail(EINVAL, "unknown setting '%s'", w[0]);
 }
@@ -126,6 +140,7 @@ int sfw_record_parse(const char *text, struct sfw_attach_record *r)
 {
 	char *copy = strdup(text), *line, *next, *w[MAX_WORDS], first[512];
 	int no = 0, n, err = 0;
+	unsigned seen = 0;
 
 	memset(r, 0, sizeof(*r));
 	if (!copy)
@@ -139,7 +154,7 @@ int sfw_record_parse(const char *text, struct sfw_attach_record *r)
 		if (*line == '#')
 			continue;
 		n = split(line, w);
-		if (n && (n > MAX_WORDS || parse_line(r, w, n)) && !err) {
+		if (n && (n > MAX_WORDS || parse_line(r, w, n, &seen)) && !err) {
 			err = with_context(n > MAX_WORDS ? "too many words" : NULL, "line %d", no);
 			snprintf(first, sizeof(first), "%s", sfw_last_error());
 		}

@@ -79,6 +79,12 @@ Test(attach_record, each_bad_line_by_its_number)
 	parse_fails(PLACE "forward now\n", "line 3: unknown setting 'forward'");
 	parse_fails("netns -\ninterface eth0 native\n", "no pin-root line");
 	parse_fails("pin-root /x\n", "no netns line");
+	/* found by fuzzing: a second of a setting is damage, not a later word */
+	parse_fails(PLACE "netns fw\n", "line 3: netns twice");
+	cr_assert_str_eq(rec.netns, SFW_RECORD_HOST_NETNS);
+	parse_fails(PLACE "pin-root /y\n", "line 3: pin-root twice");
+	parse_fails(PLACE "max-sessions 5\nmax-sessions 6\n", "line 4: max-sessions twice");
+	parse_fails(PLACE "forward\nforward\n", "line 4: forward twice");
 }
 
 /* A damaged line costs its own interface, not the others' (a firewall
