@@ -14,25 +14,22 @@
 #include "report.h"
 
 #define RESTORE_POLL_MS 100
+#define ATTACH_BATCH 32   /* names a batch: below SFW_MAX_WORDS */
+SFW_STATIC_ASSERT(ATTACH_BATCH + 8 < SFW_MAX_WORDS, "a batch is one command line");
 
 /* attach NAMES mode MODE [forward] [max-sessions N], through the word
  * tree as typed: attach applies the stored configuration, starts the
- * daemon and writes the record as it always does. */
-static int attach_group(const struct sfw_cmdline *cl, const struct sfw_attach_record *r,
-			__u32 mode, const bool *here)
+ * daemon and writes the record as it always does. The names go in after
+ * the parse, never through it: a recorded name is an interface's, not a
+ * word of the grammar (`mode`, `-j`, `eth0?`), and a command line holds
+ * at most SFW_MAX_WORDS words, a record up to SFW_MAX_IFACES names. */
+static int attach_batch(const struct sfw_cmdline *cl, const struct sfw_attach_record *r,
+			__u32 mode, const char *const *names, int n)
 {
-	char *argv[SFW_MAX_IFACES + 8], cap[16];
+	char *argv[8] = { "attach", "placeholder", "mode", (char *)sfw_mode_name(mode) }, cap[16];
 	struct sfw_cmdline sub;
-	int argc = 0;
+	int argc = 4;
 
-	argv[argc++] = "attach";
-	for (int i = 0; i < r->n; i++)
-		if (here[i] && r->iface[i].mode == mode)
-			argv[argc++] = (char *)r->iface[i].name;
-	if (argc == 1)
-		return SFW_EXIT_OK;
-	argv[argc++] = "mode";
-	argv[argc++] = (char *)sfw_mode_name(mode);
 	if (r->forward)
 		argv[argc++] = "forward";
 	if (r->max_sessions) {
@@ -42,7 +39,29 @@ static int attach_group(const struct sfw_cmdline *cl, const struct sfw_attach_re
 	}
 	if (sfw_parse(cl->root, argc, argv, &sub, cl->out, cl->err))
 		return SFW_EXIT_FAIL;
+	for (sub.npos = 0; sub.npos < n; sub.npos++)
+		sub.pos[sub.npos] = names[sub.npos];
 	return sub.cmd->run(&sub);
+}
+
+/* The recorded interfaces of one mode that are here, ATTACH_BATCH at a
+ * time: every batch is attached, whatever the one before did. */
+static int attach_mode(const struct sfw_cmdline *cl, const struct sfw_attach_record *r,
+		       __u32 mode, const bool *here)
+{
+	const char *names[ATTACH_BATCH];
+	int n = 0, rc = SFW_EXIT_OK;
+
+	for (int i = 0; i <= r->n; i++) {
+		if (i < r->n && here[i] && r->iface[i].mode == mode)
+			names[n++] = r->iface[i].name;
+		if (n && (n == ATTACH_BATCH || i == r->n)) {
+			if (attach_batch(cl, r, mode, names, n))
+				rc = SFW_EXIT_FAIL;
+			n = 0;
+		}
+	}
+	return rc;
 }
 
 /* Waits up to wait_s for the recorded interfaces to appear (at boot a
@@ -87,8 +106,8 @@ int sfw_cmd_restore(const struct sfw_cmdline *cl)
 	if (sfw_record_check_place(r))
 		return free(r), sfw_report(cl);
 	missing = await(r, o->wait_s, here);
-	a = attach_group(cl, r, SFW_XDP_MODE_NATIVE, here);
-	b = attach_group(cl, r, SFW_XDP_MODE_GENERIC, here);
+	a = attach_mode(cl, r, SFW_XDP_MODE_NATIVE, here);
+	b = attach_mode(cl, r, SFW_XDP_MODE_GENERIC, here);
 	for (int i = 0; i < r->n; i++)
 		if (!here[i])
 			fprintf(cl->err, "sfw: %s: not present after %u s: not attached (still "

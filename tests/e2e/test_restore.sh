@@ -141,6 +141,19 @@ expect_eq "$(cat "$TMPD/err")" "sfw: $REC: line 4: mode 'sideways': expected nat
 attached veth0 generic || fail "veth0 not restored from a damaged record: $(sfw status)"
 connects 22 && fail "port 22 opened after a restore from a damaged record"
 
+# ---- more names than one command line holds, and a name that is a word of
+# the grammar: every one attached (a record is never parsed as a command)
+sfw detach all >/dev/null
+names=(mode)
+for i in $(seq 1 32); do names+=("m$i"); done
+for n in "${names[@]}"; do fw ip link add name "$n" type veth peer name "p$n" || fail "veth $n"; done
+{ printf 'pin-root %s\nnetns %s\n' "$SFW_PIN_ROOT" "$FW_NS"
+  for n in "${names[@]}"; do echo "interface $n generic"; done; } >"$REC"
+out=$(sfw restore wait 0 2>&1) || fail "restore of ${#names[@]} interfaces: $out"
+for n in "${names[@]}"; do attached "$n" generic || fail "$n not restored: $(sfw status)"; done
+sfw detach all >/dev/null
+for n in "${names[@]}"; do fw ip link del dev "$n"; done
+
 # ---- another place's record is not applied here --------------------------------
 sfw detach all >/dev/null
 printf 'pin-root %s\nnetns -\ninterface veth0 native\n' "$SFW_PIN_ROOT" >"$REC"
