@@ -162,4 +162,135 @@ expect_eq "$?" 1 "restore of the host's record in a namespace: exit"
 expect_eq "$err" "sfw: the record is of the host's network namespace, not this network namespace" \
 	"restore of the host's record in a namespace"
 sfw status 2>/dev/null | has -E '^veth0 ' && fail "attached from another namespace's record"
+
+# ---- review (restore-review): what a reboot must not open --------------------
+# Each check in a subshell: one failing does not hide the others; the list
+# of those that failed ends the test.
+FAILED=()
+check() {   # name: run the function of that name
+	( "$1" ) || FAILED+=("$1")
+}
+place() { printf 'pin-root %s\nnetns %s\n' "$SFW_PIN_ROOT" "$FW_NS"; }
+# an XDP program of another tool on dev (sfw refuses to attach beside it)
+foreign_xdp() {   # dev
+	[ -e "$TMPD/pass.o" ] || printf '%s\n' \
+		'__attribute__((section("xdp"), used)) int pass(void *ctx) { return 2; }' \
+		'char _license[] __attribute__((section("license"), used)) = "GPL";' |
+		"${CLANG:-clang}" -O2 -target bpf -x c -c - -o "$TMPD/pass.o" ||
+		fail "cannot build a foreign XDP program"
+	fw ip link set dev "$1" xdpgeneric obj "$TMPD/pass.o" sec xdp || fail "foreign program on $1"
+}
+
+# One interface the restore cannot attach (another tool's XDP program on
+# it) costs that interface only: the others of its mode are attached.
+restore_one_refused_costs_its_own_only() {
+	{ place; echo 'interface veth0 native'; echo 'interface veth1 native'; } >"$REC"
+	reboot
+	foreign_xdp veth0
+	sfw restore wait 0 >/dev/null 2>"$TMPD/err"
+	expect_eq "$?" 1 "restore with veth0 refused: exit"
+	attached veth1 native ||
+		fail "veth1 not restored beside the refused veth0 ($(cat "$TMPD/err")): the host boots open on veth1"
+}
+
+# An interface the restore could not attach stays recorded: the next
+# reboot tries again (the attach of the others must not drop it).
+restore_refused_stays_recorded() {
+	{ place; echo 'interface veth0 native'; echo 'interface veth1 generic'; } >"$REC"
+	reboot
+	foreign_xdp veth1
+	sfw restore wait 0 >/dev/null 2>&1
+	fw ip link set dev veth1 xdpgeneric off
+	recorded | has -x 'interface veth1 generic' ||
+		fail "veth1, refused by the restore, left the record: $(recorded | tr '\n' ' ')"
+}
+
+# A second instance (SFW_PIN_ROOT, README) sharing the conf dir: its
+# `detach all` (cleanup scripts run it with nothing attached) leaves this
+# instance's record.
+other_instance_keeps_the_record() {
+	{ place; echo 'interface veth0 native'; } >"$REC"
+	cp "$REC" "$TMPD/rec"
+	SFW_PIN_ROOT=$SFW_PIN_ROOT-other sfw detach all >/dev/null 2>&1
+	rm -rf "$SFW_PIN_ROOT-other" "/run/sfw-$(basename "$SFW_PIN_ROOT")-other"
+	cmp -s "$REC" "$TMPD/rec" || fail "\`detach all\` of another pin root ($SFW_PIN_ROOT-other) " \
+		"removed or changed this one's record: after a reboot, nothing is attached"
+}
+
+# A table the kernel refuses at boot (less memory than when recorded):
+# attached on the default one, failing closed, as attach does for the
+# stored max-sessions; never nothing attached.
+restore_table_refused_still_attaches() {
+	{ place; echo 'max-sessions 2147483648'; echo 'interface veth0 native'; } >"$REC"
+	reboot
+	sfw restore wait 0 >/dev/null 2>"$TMPD/err"
+	attached veth0 native ||
+		fail "veth0 not restored when the recorded table is refused: $(cat "$TMPD/err")"
+	connects 22 && fail "port 22 open after a restore on the default table"
+	return 0
+}
+
+# A damaged pin-root line loses no interface (docs/security.md: "A damaged
+# line loses its own interface only"): the place is the one in force.
+restore_damaged_place_line_still_attaches() {
+	{ printf 'pin-rooT %s\nnetns %s\n' "$SFW_PIN_ROOT" "$FW_NS"; echo 'interface veth0 native'; } >"$REC"
+	reboot
+	sfw restore wait 0 >/dev/null 2>"$TMPD/err"
+	expect_eq "$?" 1 "restore of a record with a damaged pin-root line: exit"
+	attached veth0 native ||
+		fail "veth0 not restored for a damaged pin-root line: $(cat "$TMPD/err")"
+}
+
+# The same pin root, spelled with a double slash at attach time, is the
+# same instance: the boot's restore (spelled plainly) attaches it.
+restore_pin_root_spelled_otherwise() {
+	{ place; echo 'interface veth0 native'; } >"$REC"
+	reboot
+	SFW_PIN_ROOT=$(dirname "$SFW_PIN_ROOT")//$(basename "$SFW_PIN_ROOT") sfw attach veth0 \
+		>/dev/null 2>&1 || fail "attach, pin root with a double slash"
+	reboot
+	sfw restore wait 0 >/dev/null 2>"$TMPD/err"
+	attached veth0 native || fail "not restored: $(cat "$TMPD/err")"
+}
+
+# `detach NAME` of a recorded interface that is gone (the documented way
+# to drop it from the record) succeeds: it does drop it.
+detach_of_a_gone_interface() {
+	{ place; echo 'interface veth0 native'; } >"$REC"
+	reboot
+	sfw restore wait 0 >/dev/null 2>&1
+	{ place; echo 'interface gone9 native'; echo 'interface veth0 native'; } >"$REC"
+	out=$(sfw detach gone9 2>&1)
+	rc=$?
+	recorded | has gone9 && fail "gone9 still recorded after detach gone9"
+	expect_eq "$rc" 0 "detach gone9 (recorded, not there), which dropped it from the record: exit ($out)"
+}
+
+# status says what restore does with a partly damaged record: it attaches
+# the lines it reads, not nothing.
+status_of_a_partly_damaged_record() {
+	{ place; echo 'interface veth0 native'; echo 'interface veth1 sideways'; } >"$REC"
+	out=$(sfw status | grep '^After a reboot')
+	case "$out" in
+	*"nothing is attached again"*) fail "status: '$out', while restore attaches veth0" ;;
+	esac
+	return 0
+}
+
+# --json restore: one JSON document.
+restore_json() {
+	{ place; echo 'interface veth0 native'; echo 'interface veth1 generic'; } >"$REC"
+	reboot
+	sfw --json restore wait 0 >"$TMPD/out" 2>&1
+	/usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMPD/out" 2>/dev/null ||
+		fail "sfw --json restore: not one JSON document: $(head -c 300 "$TMPD/out")"
+}
+
+for c in restore_one_refused_costs_its_own_only restore_refused_stays_recorded \
+	other_instance_keeps_the_record restore_table_refused_still_attaches \
+	restore_damaged_place_line_still_attaches restore_pin_root_spelled_otherwise \
+	detach_of_a_gone_interface status_of_a_partly_damaged_record restore_json; do
+	check "$c"
+done
+[ ${#FAILED[@]} -eq 0 ] || fail "review checks failed: ${FAILED[*]}"
 echo "PASS test_restore"
