@@ -150,6 +150,10 @@ int sfw_record_parse(const char *text, struct sfw_attach_record *r)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
+		/* CR LF as LF, as sfw.conf (conf/parse.c): an editor's line
+		 * ends must not damage every line, the place's too */
+		if (*line && line[strlen(line) - 1] == '\r')
+			line[strlen(line) - 1] = '\0';
 		no++;
 		if (*line == '#')
 			continue;
