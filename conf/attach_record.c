@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "attach_record.h"
 #include "conf.h"
@@ -20,9 +21,39 @@ static const char header[] =
 	"# this file, `sfw detach all` removes it, and `sfw restore` (at boot:\n"
 	"# sfw-attach.service) attaches them again. Not to be edited.\n";
 
-int sfw_record_path(char *buf, size_t len)
+int sfw_record_root(const char *pin_root, char *buf, size_t len)
 {
-	return sfw_path(buf, len, "%s/%s", sfw_conf_dir(), SFW_RECORD_FILE);
+	size_t n = 0;
+
+	for (const char *c = pin_root; *c; c++) {
+		if (*c == '/' && (c[1] == '/' || (!c[1] && n)))
+			continue;
+		if (n + 1 >= len)
+			return sfw_fail(ENAMETOOLONG, "pin root too long: %s", pin_root);
+		buf[n++] = *c;
+	}
+	if (!n)
+		return sfw_fail(EINVAL, "no pin root");
+	buf[n] = '\0';
+	return 0;
+}
+
+/* One record per pin root: an instance of its own (SFW_PIN_ROOT) in the
+ * same directory never writes over the host's; the default's is plain
+ * "attached", another's "attached-" and its path, '/' as '_'. */
+int sfw_record_path(const char *pin_root, char *buf, size_t len)
+{
+	char root[SFW_RECORD_ROOT_MAX], *c;
+
+	if (sfw_record_root(pin_root, root, sizeof(root)))
+		return -EINVAL;
+	if (!strcmp(root, SFW_PIN_ROOT))
+		return sfw_path(buf, len, "%s/%s", sfw_conf_dir(), SFW_RECORD_FILE);
+	for (c = root; *c; c++)
+		if (*c == '/')
+			*c = '_';
+	return sfw_path(buf, len, "%s/%s-%s", sfw_conf_dir(), SFW_RECORD_FILE,
+			root[0] == '_' ? root + 1 : root);
 }
 
 int sfw_record_find(const struct sfw_attach_record *r, const char *name)
@@ -164,10 +195,8 @@ int sfw_record_parse(const char *text, struct sfw_attach_record *r)
 		}
 	}
 	free(copy);
-	if (!r->pin_root[0] || !r->netns[0]) {
-		r->n = 0;
+	if (!err && (!r->pin_root[0] || !r->netns[0]))
 		return sfw_fail(EINVAL, "no %s line", r->pin_root[0] ? "netns" : "pin-root");
-	}
 	return err ? sfw_fail(EINVAL, "%s", first) : 0;
 }
 
@@ -194,14 +223,15 @@ int sfw_record_format(const struct sfw_attach_record *r, char *buf, size_t len)
 	return (int)off;
 }
 
-int sfw_record_read(struct sfw_attach_record *r)
+int sfw_record_read(const char *pin_root, struct sfw_attach_record *r)
 {
 	char path[CONF_PATH_LEN], *text = NULL;
 	size_t len = 0;
 	int err;
 
-	if (sfw_record_path(path, sizeof(path)))
+	if (sfw_record_path(pin_root, path, sizeof(path)))
 		return -ENAMETOOLONG;
+	memset(r, 0, sizeof(*r));   /* (after: pin_root may be r's own) */
 	if (access(path, F_OK) && errno == ENOENT)
 		return -ENOENT;
 	err = conf_read_file(path, &text, &len);
@@ -217,14 +247,16 @@ int sfw_record_write(const struct sfw_attach_record *r)
 {
 	char path[CONF_PATH_LEN], *text;
 	size_t size = 4096 + (size_t)r->n * 64;
+	struct stat st;
 	int len, err;
 
-	if (sfw_record_path(path, sizeof(path)))
+	if (sfw_record_path(r->pin_root, path, sizeof(path)))
 		return -ENAMETOOLONG;
 	if (!r->n) {
-		if (unlink(path) && errno != ENOENT)
-			return sfw_fail(errno, "cannot remove %s: %s", path, strerror(errno));
-		return 0;
+		/* (none there, on a read-only filesystem too: nothing to say) */
+		if (lstat(path, &st) || !unlink(path) || errno == ENOENT)
+			return 0;
+		return sfw_fail(errno, "cannot remove %s: %s", path, strerror(errno));
 	}
 	text = malloc(size);
 	if (!text)
@@ -233,7 +265,7 @@ int sfw_record_write(const struct sfw_attach_record *r)
 	err = len < 0 ? sfw_fail(ENOSPC, "the record of %d interfaces is too long", r->n)
 		      : conf_make_dir(sfw_conf_dir());
 	if (!err)
-		err = conf_write_file(path, text, (size_t)len);
+		err = conf_write_own_file(path, text, (size_t)len);
 	free(text);
 	return err;
 }

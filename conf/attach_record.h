@@ -13,6 +13,7 @@
 #include "maps.h"
 
 #define SFW_RECORD_FILE "attached"
+#define SFW_RECORD_ROOT_MAX 256
 /* the host's own network namespace (PID 1's) in the record's netns line */
 #define SFW_RECORD_HOST_NETNS "-"
 
@@ -22,7 +23,7 @@ struct sfw_record_iface {
 };
 
 struct sfw_attach_record {
-	char pin_root[256];
+	char pin_root[SFW_RECORD_ROOT_MAX];   /* as sfw_record_root writes it */
 	/* SFW_RECORD_HOST_NETNS, or the namespace's name under /run/netns:
 	 * interface names mean something in one namespace only */
 	char netns[64];
@@ -33,18 +34,22 @@ struct sfw_attach_record {
 };
 
 /* The record's text; 0, or -EINVAL with "line N: ..." (sfw_last_error)
- * for the first line it cannot read, r then holding every line it could
- * (no interface when the pin-root or netns line is not among them). */
+ * for the first line it cannot read, or "no pin-root line" ("netns"), r
+ * then holding every line it could read. */
 int sfw_record_parse(const char *text, struct sfw_attach_record *r);
 /* The text of r into buf; its length, or -ENOSPC. */
 int sfw_record_format(const struct sfw_attach_record *r, char *buf, size_t len);
-/* The record in force: 0, -ENOENT (none, no message) or -errno with one
- * (-EINVAL: r holds what could be read, as sfw_record_parse). */
-int sfw_record_read(struct sfw_attach_record *r);
-/* Writes r whole (written beside it, synced, renamed over it); a record
- * of no interface removes the file. */
+/* The record of the pin root: 0, -ENOENT (none, no message) or -errno
+ * with one (-EINVAL: r holds what could be read, as sfw_record_parse). */
+int sfw_record_read(const char *pin_root, struct sfw_attach_record *r);
+/* Writes r whole, as the record of r->pin_root (written beside it, synced,
+ * renamed over it); a record of no interface removes the file. */
 int sfw_record_write(const struct sfw_attach_record *r);
-int sfw_record_path(char *buf, size_t len);
+/* The file of the pin root's record. */
+int sfw_record_path(const char *pin_root, char *buf, size_t len);
+/* The pin root as records name it: its slashes doubled or trailing
+ * dropped, so one directory has one name however SFW_PIN_ROOT spells it. */
+int sfw_record_root(const char *pin_root, char *buf, size_t len);
 /* Index of the interface named name in r, or -1. */
 int sfw_record_find(const struct sfw_attach_record *r, const char *name);
 

@@ -217,6 +217,10 @@ int conf_write_temp(const char *dir, const char *text, size_t len, char *tmp);
 /* text as the file at path: written beside it, synced, renamed onto it,
  * so a reader or a crash sees the old file or the new one, whole. */
 int conf_write_file(const char *path, const char *text, size_t len);
+/* The same, its temporary named after it (.NAME.XXXXXX), not sfw.conf's:
+ * a commit removes sfw.conf's temporaries it finds, under its own lock
+ * only (a file other commands write, under theirs). */
+int conf_write_own_file(const char *path, const char *text, size_t len);
 /* from copied onto to as conf_write_file writes (-ENOENT, not said: no
  * file to copy). For filesystems without hard links and between
  * filesystems. */

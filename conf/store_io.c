@@ -34,12 +34,13 @@ int conf_write_all(int fd, const char *text, size_t len)
 	return 0;
 }
 
-/* DIR/.sfw.conf.XXXXXX holding text, synced; its name in tmp. */
-int conf_write_temp(const char *dir, const char *text, size_t len, char *tmp)
+/* DIR/.NAME.XXXXXX holding text, synced; its name in tmp. */
+static int write_temp(const char *dir, const char *name, const char *text, size_t len,
+		      char *tmp)
 {
 	int fd, err;
 
-	if (sfw_path(tmp, CONF_PATH_LEN, "%s/.%s.XXXXXX", dir, SFW_CONF_FILE))
+	if (sfw_path(tmp, CONF_PATH_LEN, "%s/.%s.XXXXXX", dir, name))
 		return -ENAMETOOLONG;
 	fd = mkstemp(tmp);
 	if (fd < 0)
@@ -56,9 +57,13 @@ int conf_write_temp(const char *dir, const char *text, size_t len, char *tmp)
 	return 0;
 }
 
-/* A copy, for filesystems without hard links and between filesystems:
- * written beside its destination, then renamed onto it. */
-int conf_write_file(const char *path, const char *text, size_t len)
+int conf_write_temp(const char *dir, const char *text, size_t len, char *tmp)
+{
+	return write_temp(dir, SFW_CONF_FILE, text, len, tmp);
+}
+
+/* path written as its temporary name says: tmp_name for .NAME.XXXXXX. */
+static int write_file(const char *path, const char *tmp_name, const char *text, size_t len)
 {
 	char tmp[CONF_PATH_LEN], dir[CONF_PATH_LEN];
 	const char *slash = strrchr(path, '/');
@@ -66,12 +71,26 @@ int conf_write_file(const char *path, const char *text, size_t len)
 			: sfw_path(dir, sizeof(dir), ".");
 
 	if (!err)
-		err = conf_write_temp(dir, text, len, tmp);
+		err = write_temp(dir, tmp_name, text, len, tmp);
 	if (!err && rename(tmp, path)) {
 		err = sfw_fail(errno, "cannot rename %s: %s", tmp, strerror(errno));
 		unlink(tmp);
 	}
 	return err;
+}
+
+/* A copy, for filesystems without hard links and between filesystems:
+ * written beside its destination, then renamed onto it. */
+int conf_write_file(const char *path, const char *text, size_t len)
+{
+	return write_file(path, SFW_CONF_FILE, text, len);
+}
+
+int conf_write_own_file(const char *path, const char *text, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	return write_file(path, slash ? slash + 1 : path, text, len);
 }
 
 int conf_copy_file(const char *from, const char *to)

@@ -202,6 +202,8 @@ struct sfw_restore_cmd_opts {
 	__u32 wait_s;                /* for interfaces not there yet */
 };
 int sfw_cmd_restore(const struct sfw_cmdline *cl);
+/* Is there a session table (a pin, whether it opens or not)? */
+bool sfw_sessions_pinned(void);
 /* "native" or "generic": the word attach takes for an SFW_XDP_MODE_*. */
 const char *sfw_mode_name(__u32 mode);
 

@@ -12,7 +12,7 @@
 #include "attach_record.h"
 #include "boot_record.h"
 #include "conf.h"
-#include "libbpf_lazy.h"
+#include "flow.h"
 #include "loader.h"
 
 static bool same_ns(const char *a, const struct stat *b)
@@ -50,29 +50,66 @@ static int netns_name(char *buf, size_t len)
 	return r;
 }
 
+int sfw_record_place(struct sfw_attach_record *r)
+{
+	if (sfw_record_root(sfw_pin_root(), r->pin_root, sizeof(r->pin_root)))
+		return -1;
+	return netns_name(r->netns, sizeof(r->netns));
+}
+
+void sfw_record_fill_place(struct sfw_attach_record *r)
+{
+	struct sfw_attach_record here = { 0 };
+
+	sfw_record_place(&here);
+	if (!r->pin_root[0])
+		memcpy(r->pin_root, here.pin_root, sizeof(r->pin_root));
+	if (!r->netns[0])
+		memcpy(r->netns, here.netns, sizeof(r->netns));
+}
+
+/* "the host's network namespace", "network namespace fw" */
+static void netns_words(char *buf, size_t len, const char *netns)
+{
+	if (!netns[0])
+		snprintf(buf, len, "a network namespace without a name");
+	else if (!strcmp(netns, SFW_RECORD_HOST_NETNS))
+		snprintf(buf, len, "the host's network namespace");
+	else
+		snprintf(buf, len, "network namespace %s", netns);
+}
+
+int sfw_record_check_place(const struct sfw_attach_record *r)
+{
+	struct sfw_attach_record here = { 0 };
+	char theirs[128], ours[128];
+
+	sfw_record_place(&here);
+	if (strcmp(r->pin_root, here.pin_root))
+		return sfw_fail(EINVAL, "the record is of pin root %s, not %s: run with "
+				"SFW_PIN_ROOT=%s", r->pin_root, here.pin_root, r->pin_root);
+	if (strcmp(r->netns, here.netns)) {
+		netns_words(theirs, sizeof(theirs), r->netns);
+		netns_words(ours, sizeof(ours), here.netns);
+		return sfw_fail(EINVAL, "the record is of %s, not of this one (%s)", theirs, ours);
+	}
+	return 0;
+}
+
 static __u32 table_capacity(void)
 {
-	struct bpf_map_info info = { 0 };
-	__u32 len = sizeof(info);
 	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
+	__u32 cap = fd < 0 ? 0 : sfw_map_capacity(fd);
 
-	if (fd < 0)
-		return 0;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		info.max_entries = 0;
-	close(fd);
-	return info.max_entries == SFW_DEFAULT_MAX_SESSIONS ? 0 : info.max_entries;
+	if (fd >= 0)
+		close(fd);
+	return cap == SFW_DEFAULT_MAX_SESSIONS ? 0 : cap;
 }
 
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(((const struct sfw_record_iface *)a)->name,
 		      ((const struct sfw_record_iface *)b)->name);
-}
-
-bool sfw_iface_present(const char *name)
-{
-	return if_nametoindex(name) != 0;
 }
 
 static bool named(const char *name, const char *const *names, int n)
@@ -97,7 +134,6 @@ static int record_now(struct sfw_attach_record *r, const struct sfw_attach_recor
 
 	if (n < 0)
 		return n;
-	snprintf(r->pin_root, sizeof(r->pin_root), "%s", sfw_pin_root());
 	r->max_sessions = table_capacity();
 	r->forward = !sfw_config_read(&cfg) && (cfg.flags & SFW_CFG_F_FORWARD);
 	for (int i = 0; i < n; i++) {
@@ -105,13 +141,31 @@ static int record_now(struct sfw_attach_record *r, const struct sfw_attach_recor
 		r->iface[r->n++].mode = list[i].info.xdp_mode;
 	}
 	qsort(r->iface, (size_t)r->n, sizeof(r->iface[0]), by_name);
-	if (!old || strcmp(old->pin_root, r->pin_root) || strcmp(old->netns, r->netns))
+	/* another namespace's: the pins were made anew there */
+	if (!old || strcmp(old->netns, r->netns))
 		return 0;
 	for (int i = 0; i < old->n && r->n < SFW_MAX_IFACES; i++)
 		if (sfw_record_find(r, old->iface[i].name) < 0 &&
 		    !named(old->iface[i].name, detached, ndetached))
 			r->iface[r->n++] = old->iface[i];
 	return 0;
+}
+
+/* The record file of this pin root, holding another's (two roots whose
+ * names map to one file): left alone. */
+static bool anothers(const struct sfw_attach_record *old, const struct sfw_attach_record *r,
+		     FILE *err)
+{
+	char path[4096];
+
+	if (!old->pin_root[0] || !strcmp(old->pin_root, r->pin_root))
+		return false;
+	sfw_record_path(r->pin_root, path, sizeof(path));
+	if (err)
+		fprintf(err, "sfw: warning: %s holds the record of pin root %s: not written, "
+			"after a reboot `sfw restore` cannot attach these interfaces again\n",
+			path, old->pin_root);
+	return true;
 }
 
 void sfw_record_update(FILE *err, const char *const *detached, int ndetached)
@@ -123,43 +177,56 @@ void sfw_record_update(FILE *err, const char *const *detached, int ndetached)
 		return;
 	old = r + 1;
 	/* a namespace without a name: no boot brings it back */
-	if (netns_name(r->netns, sizeof(r->netns)))
+	if (sfw_record_place(r))
 		goto out;
 	/* a damaged record is written anew: what it could read is kept
 	 * (restore has said what it could not) */
-	e = sfw_record_read(old);
+	e = sfw_record_read(r->pin_root, old);
+	if ((!e || e == -EINVAL) && anothers(old, r, err))
+		goto out;
 	if (record_now(r, e && e != -EINVAL ? NULL : old, detached, ndetached)) {
 		if (err)
 			fprintf(err, "sfw: warning: the record of the attached interfaces is "
 				"left as it was: %s\n", sfw_last_error());
-	} else if (sfw_record_write(r) && err)
+	} else if (sfw_record_write(r) && err) {
 		fprintf(err, "sfw: warning: %s: after a reboot `sfw restore` cannot attach "
 			"these interfaces again\n", sfw_last_error());
+	}
 out:
 	free(r);
 }
 
 void sfw_record_forget(FILE *err)
 {
-	struct sfw_attach_record none = { 0 };
+	struct sfw_attach_record *r = calloc(2, sizeof(*r));
+	int e;
 
-	if (sfw_record_write(&none))
-		fprintf(err, "sfw: warning: %s\n", sfw_last_error());
+	if (!r)
+		return;
+	sfw_record_place(r);
+	e = sfw_record_read(r->pin_root, r + 1);
+	if ((e && e != -EINVAL) || !anothers(r + 1, r, NULL))
+		if (sfw_record_write(r))
+			fprintf(err, "sfw: warning: %s\n", sfw_last_error());
+	free(r);
 }
 
-int sfw_record_check_place(const struct sfw_attach_record *r)
+int sfw_record_drop(const char *name)
 {
-	char ns[64];
+	struct sfw_attach_record *r = calloc(2, sizeof(*r));
+	int i, found = 0;
 
-	if (strcmp(r->pin_root, sfw_pin_root()))
-		return sfw_fail(EINVAL, "the record is of pin root %s, not %s: run with "
-				"SFW_PIN_ROOT=%s", r->pin_root, sfw_pin_root(), r->pin_root);
-	if (netns_name(ns, sizeof(ns)) || strcmp(ns, r->netns))
-		return sfw_fail(EINVAL, "the record is of %s%s, not this network namespace",
-				strcmp(r->netns, SFW_RECORD_HOST_NETNS) ? "network namespace " :
-				"the host's network namespace", strcmp(r->netns,
-				SFW_RECORD_HOST_NETNS) ? r->netns : "");
-	return 0;
+	if (!r)
+		return 0;
+	/* (the read clears what it reads into: the place apart) */
+	if (!sfw_record_place(r + 1) && !sfw_record_read(r[1].pin_root, r) &&
+	    (i = sfw_record_find(r, name)) >= 0) {
+		r->iface[i] = r->iface[--r->n];
+		qsort(r->iface, (size_t)r->n, sizeof(r->iface[0]), by_name);
+		found = !sfw_record_write(r);
+	}
+	free(r);
+	return found;
 }
 
 /* ---- sfw status ---------------------------------------------------------- */
@@ -167,21 +234,31 @@ int sfw_record_check_place(const struct sfw_attach_record *r)
 void sfw_record_view_read(struct sfw_record_view *v, const struct sfw_iface_entry *ifs, int n)
 {
 	struct sfw_attach_record *r = calloc(1, sizeof(*r));
+	char root[SFW_RECORD_ROOT_MAX];
 	int err;
 
 	memset(v, 0, sizeof(*v));
-	sfw_record_path(v->path, sizeof(v->path));
-	if (!r) {
-		snprintf(v->why, sizeof(v->why), "out of memory");
+	if (!r || sfw_record_root(sfw_pin_root(), root, sizeof(root))) {
+		snprintf(v->why, sizeof(v->why), "%s", r ? sfw_last_error() : "out of memory");
+		free(r);
 		return;
 	}
-	err = sfw_record_read(r);
-	if (err == -ENOENT)
+	sfw_record_path(root, v->path, sizeof(v->path));
+	err = sfw_record_read(root, r);
+	if (err == -ENOENT) {
 		snprintf(v->why, sizeof(v->why), "no record in %s", v->path);
-	else if (err || sfw_record_check_place(r))
+	} else if (err && err != -EINVAL) {
 		snprintf(v->why, sizeof(v->why), "%s", sfw_last_error());
-	else
-		v->n = r->n;
+	} else {
+		/* restore attaches what it reads, a damaged place as this one */
+		if (err)
+			snprintf(v->damage, sizeof(v->damage), "%s", sfw_last_error());
+		sfw_record_fill_place(r);
+		if (sfw_record_check_place(r))
+			snprintf(v->why, sizeof(v->why), "%s", sfw_last_error());
+		else
+			v->n = r->n;
+	}
 	for (int i = 0; i < n && v->n_missing < SFW_MAX_IFACES; i++)
 		if (!v->n || sfw_record_find(r, ifs[i].info.name) < 0)
 			v->missing[v->n_missing++] = ifs[i].info.name;
@@ -191,11 +268,12 @@ void sfw_record_view_read(struct sfw_record_view *v, const struct sfw_iface_entr
 void sfw_record_text(FILE *f, const struct sfw_record_view *v)
 {
 	if (!v->n) {
-		fprintf(f, "After a reboot: nothing is attached again (%s)\n", v->why);
+		fprintf(f, "After a reboot: nothing is attached again (%s)\n",
+			v->why[0] ? v->why : v->damage);
 		return;
 	}
-	fprintf(f, "After a reboot: `sfw restore` attaches %d interface%s again (%s)", v->n,
-		v->n == 1 ? "" : "s", v->path);
+	fprintf(f, "After a reboot: `sfw restore` attaches %d interface%s again (%s%s%s)", v->n,
+		v->n == 1 ? "" : "s", v->path, v->damage[0] ? "; damaged: " : "", v->damage);
 	for (int i = 0; i < v->n_missing; i++)
 		fprintf(f, "%s%s", i ? ", " : "; not ", v->missing[i]);
 	fprintf(f, "%s\n", v->n_missing ? ": attach it again to record it" : "");
@@ -207,7 +285,9 @@ void sfw_record_json(struct sfw_json *j, const struct sfw_record_view *v)
 	sfw_json_str(j, "file", v->path);
 	sfw_json_num(j, "interfaces", (__u64)v->n);
 	if (!v->n)
-		sfw_json_str(j, "reason", v->why);
+		sfw_json_str(j, "reason", v->why[0] ? v->why : v->damage);
+	else if (v->damage[0])
+		sfw_json_str(j, "damage", v->damage);
 	sfw_json_open(j, "not-recorded", '[');
 	for (int i = 0; i < v->n_missing; i++)
 		sfw_json_str(j, NULL, v->missing[i]);

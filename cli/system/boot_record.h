@@ -14,17 +14,25 @@
 void sfw_record_update(FILE *err, const char *const *detached, int ndetached);
 /* detach all: nothing to restore. */
 void sfw_record_forget(FILE *err);
+/* This instance's place: the pin root as records name it, and the
+ * network namespace; -1 (netns empty) in a namespace without a name. */
+int sfw_record_place(struct sfw_attach_record *r);
+/* A record whose pin-root or netns line was damaged: this instance's
+ * (the file is the pin root's own, sfw_record_path). */
+void sfw_record_fill_place(struct sfw_attach_record *r);
 /* 0 when r was written for this pin root and network namespace, else
  * -EINVAL with a message: a record is never applied elsewhere. */
 int sfw_record_check_place(const struct sfw_attach_record *r);
-/* Is there an interface of this name in this network namespace? */
-bool sfw_iface_present(const char *name);
+/* detach of an interface that is not attached: 1 when the record held
+ * it, and no longer does. */
+int sfw_record_drop(const char *name);
 
 /* `sfw status`: does the record bring back what is attached now? */
 struct sfw_record_view {
 	char path[4096];
 	int n;                          /* interfaces recorded; 0: see why */
 	char why[4200];
+	char damage[4200];              /* a line restore cannot read */
 	int n_missing;                  /* attached, not recorded */
 	const char *missing[SFW_MAX_IFACES];   /* names in the entries read */
 };

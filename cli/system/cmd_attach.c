@@ -83,8 +83,7 @@ static void report_end(struct iface_report *r)
 	sfw_json_close(&r->j, '}');
 }
 
-/* Is there a session table (a pin, whether it opens or not)? */
-static bool sessions_pinned(void)
+bool sfw_sessions_pinned(void)
 {
 	int fd = sfw_open_pin(SFW_STR(SFW_MAP_SESSIONS), true);
 
@@ -104,7 +103,7 @@ static void size_for_stored(struct sfw_attach_opts *opts)
 	struct sfw_conf conf;
 	__u32 want = 0, cap;
 
-	if (sessions_pinned() || sfw_conf_load_active(&conf, NULL) != SFW_EXIT_OK)
+	if (sfw_sessions_pinned() || sfw_conf_load_active(&conf, NULL) != SFW_EXIT_OK)
 		return;
 	want = conf.flow.max_sessions;
 	sfw_conf_free(&conf);
@@ -159,7 +158,7 @@ static int attach_each(const struct sfw_cmdline *cl, const struct sfw_attach_opt
 		res.fresh = false;
 		r = sfw_attach_iface(cl->pos[i], opts, &res);
 		/* a table the kernel refuses: too large (E2BIG) or no memory */
-		if ((r == -E2BIG || r == -ENOMEM) && sized && !sessions_pinned()) {
+		if ((r == -E2BIG || r == -ENOMEM) && sized && !sfw_sessions_pinned()) {
 			fprintf(cl->err, "sfw: note: a session table for the stored max-sessions "
 				"(%u entries) could not be made: %s; attaching with the default "
 				"table, on which the stored configuration fails closed\n",
@@ -305,6 +304,34 @@ static int detach_all(const struct sfw_cmdline *cl)
 	return 0;
 }
 
+/* An interface not attached that the record held (late, gone, or its
+ * attach failed at boot): taken out, the one way to. */
+static int unrecorded(struct iface_report *rep, const char *name)
+{
+	report_iface(rep, name, "unrecorded", NULL,
+		     "not attached; removed from the record `sfw restore` reads");
+	return 0;
+}
+
+/* detach NAMES with nothing loaded: each taken out of the record, or the
+ * error that sfw is not loaded for the first the record did not hold. */
+static int unrecord_only(const struct sfw_cmdline *cl)
+{
+	char why[SFW_ERR_MAX];
+	struct iface_report rep;
+	int i, r = 0;
+
+	snprintf(why, sizeof(why), "%s", sfw_last_error());
+	report_begin(&rep, cl, "sfw-detach");
+	for (i = 0; i < cl->npos && !r; i++)
+		r = sfw_record_drop(cl->pos[i]) ? unrecorded(&rep, cl->pos[i]) : -1;
+	report_end(&rep);
+	if (!r)
+		return SFW_EXIT_OK;
+	sfw_fail(ENOENT, "%s", why);
+	return sfw_report(cl);
+}
+
 int sfw_cmd_detach(const struct sfw_cmdline *cl)
 {
 	bool all = SFW_OPTS(cl, struct sfw_all_opts)->all;
@@ -312,9 +339,10 @@ int sfw_cmd_detach(const struct sfw_cmdline *cl)
 	int i, r = 0;
 
 	/* `detach all` with nothing loaded succeeds (cleanup scripts run it);
-	 * naming an interface then says sfw is not loaded. */
+	 * naming an interface then says sfw is not loaded, unless the record
+	 * held them all (after a reboot, before the restore) */
 	if (!all && sfw_require_loaded())
-		return sfw_report(cl);
+		return unrecord_only(cl);
 	if (sfw_lock())
 		return sfw_report(cl);
 	if (all) {
@@ -329,11 +357,13 @@ int sfw_cmd_detach(const struct sfw_cmdline *cl)
 		r = sfw_detach_iface(cl->pos[i]);
 		if (!r)
 			report_iface(&rep, cl->pos[i], "detached", NULL, "detached");
+		else if (r == -ENOENT && sfw_record_drop(cl->pos[i]))
+			r = unrecorded(&rep, cl->pos[i]);
 	}
 	report_end(&rep);
-	/* the ones detached before a failure too */
-	if (i > 0)
-		sfw_record_update(cl->err, (const char *const *)cl->pos, i);
+	/* the ones detached before a failure too, not the failed one */
+	if (i > (r < 0))
+		sfw_record_update(cl->err, (const char *const *)cl->pos, i - (r < 0));
 	sfw_unlock();
 	return r < 0 ? sfw_report(cl) : SFW_EXIT_OK;
 }

@@ -12,7 +12,8 @@ cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 TMPD=$(mktemp -d)
 trap 'topology_down; rm -rf "$TMPD"' EXIT
-REC=$SFW_CONF_DIR/attached
+# this pin root's record (not the default's: SFW_CONF_DIR/attached)
+REC=$SFW_CONF_DIR/attached-$(printf '%s' "${SFW_PIN_ROOT#/}" | tr / _)
 TMP_ERR=$TMPD/err
 POL="security policies from-zone trust to-zone untrust policy"
 
@@ -52,7 +53,7 @@ CONF
 
 # ---- nothing recorded: nothing to do -----------------------------------------
 out=$(sfw restore 2>&1) || fail "restore with no record: $out"
-expect_eq "$out" "nothing to restore: no interface recorded in $SFW_CONF_DIR" "no record"
+expect_eq "$out" "nothing to restore: no record in $REC" "no record"
 
 # ---- attach records; the reboot opens the firewall; restore closes it ------------
 sfw attach veth0 mode generic forward >/dev/null || fail "attach veth0"
@@ -159,7 +160,7 @@ sfw detach all >/dev/null
 printf 'pin-root %s\nnetns -\ninterface veth0 native\n' "$SFW_PIN_ROOT" >"$REC"
 err=$(sfw restore 2>&1)
 expect_eq "$?" 1 "restore of the host's record in a namespace: exit"
-expect_eq "$err" "sfw: the record is of the host's network namespace, not this network namespace" \
+expect_eq "$err" "sfw: the record is of the host's network namespace, not of this one (network namespace $FW_NS)" \
 	"restore of the host's record in a namespace"
 sfw status 2>/dev/null | has -E '^veth0 ' && fail "attached from another namespace's record"
 

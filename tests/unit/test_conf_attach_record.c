@@ -91,7 +91,8 @@ Test(attach_record, each_bad_line_by_its_number)
 }
 
 /* A damaged line costs its own interface, not the others' (a firewall
- * that restores none boots open); without its place, none is kept. */
+ * that restores none boots open); a damaged place too (the file is the pin
+ * root's own: restore takes the place in force, review F5). */
 Test(attach_record, a_bad_line_keeps_the_others)
 {
 	parse_fails(PLACE "interface eth0 native\ninterface eth1 sideways\ngarbage\n"
@@ -101,7 +102,11 @@ Test(attach_record, a_bad_line_keeps_the_others)
 	cr_assert_str_eq(rec.iface[0].name, "eth0");
 	cr_assert_str_eq(rec.iface[1].name, "eth2");
 	parse_fails("netns -\ninterface eth0 native\n", "no pin-root line");
-	cr_assert_eq(rec.n, 0);
+	cr_assert_eq(rec.n, 1);
+	cr_assert_eq(rec.pin_root[0], '\0');
+	parse_fails("pin-rooT /x\nnetns -\ninterface eth0 native\n",
+		    "line 1: unknown setting 'pin-rooT'");
+	cr_assert_eq(rec.n, 1);
 }
 
 Test(attach_record, more_interfaces_than_sfw_attaches)
@@ -127,10 +132,10 @@ Test(attach_record, written_read_and_removed)
 
 	cr_assert_not_null(mkdtemp(dir));
 	setenv("SFW_CONF_DIR", dir, 1);
-	cr_assert_eq(sfw_record_read(&back), -ENOENT);
+	cr_assert_eq(sfw_record_read(SFW_PIN_ROOT, &back), -ENOENT);
 	cr_assert_eq(sfw_record_parse(PLACE "interface eth0 generic\n", &rec), 0);
 	cr_assert_eq(sfw_record_write(&rec), 0, "%s", sfw_last_error());
-	cr_assert_eq(sfw_record_read(&back), 0, "%s", sfw_last_error());
+	cr_assert_eq(sfw_record_read(SFW_PIN_ROOT, &back), 0, "%s", sfw_last_error());
 	cr_assert_eq(memcmp(&rec, &back, sizeof(rec)), 0);
 	snprintf(path, sizeof(path), "%s/%s", dir, SFW_RECORD_FILE);
 	cr_assert_eq(stat(path, &st), 0);
@@ -139,7 +144,7 @@ Test(attach_record, written_read_and_removed)
 	cr_assert_not_null(f);
 	fputs("interface eth1 nowhere\n", f);
 	fclose(f);
-	cr_assert_eq(sfw_record_read(&back), -EINVAL);
+	cr_assert_eq(sfw_record_read(SFW_PIN_ROOT, &back), -EINVAL);
 	cr_assert(strstr(sfw_last_error(), "/attached: line 7: mode 'nowhere'"), "%s",
 		  sfw_last_error());
 	cr_assert_eq(back.n, 1);
@@ -149,6 +154,29 @@ Test(attach_record, written_read_and_removed)
 	cr_assert_eq(sfw_record_write(&rec), 0, "nothing to remove is no failure");
 	unsetenv("SFW_CONF_DIR");
 	cr_assert_eq(rmdir(dir), 0, "left files in %s", dir);
+}
+
+/* One record per pin root (review restore-review F2): a second instance
+ * sharing the directory never writes over the host's; one directory has
+ * one name however SFW_PIN_ROOT spells it (F9). */
+Test(attach_record, one_file_per_pin_root)
+{
+	char root[SFW_RECORD_ROOT_MAX], path[256];
+
+	setenv("SFW_CONF_DIR", "/etc/sfw", 1);
+	cr_assert_eq(sfw_record_path("/sys/fs/bpf/sfw", path, sizeof(path)), 0);
+	cr_assert_str_eq(path, "/etc/sfw/attached");
+	cr_assert_eq(sfw_record_path("/sys/fs/bpf//sfw/", path, sizeof(path)), 0);
+	cr_assert_str_eq(path, "/etc/sfw/attached");
+	cr_assert_eq(sfw_record_path("/sys/fs/bpf/sfw-b", path, sizeof(path)), 0);
+	cr_assert_str_eq(path, "/etc/sfw/attached-sys_fs_bpf_sfw-b");
+	cr_assert_eq(sfw_record_root("//sys//fs/bpf/x//", root, sizeof(root)), 0);
+	cr_assert_str_eq(root, "/sys/fs/bpf/x");
+	cr_assert_eq(sfw_record_root("/", root, sizeof(root)), 0);
+	cr_assert_str_eq(root, "/");
+	cr_assert_eq(sfw_record_root("", root, sizeof(root)), -EINVAL);
+	cr_assert_eq(sfw_record_root("/a/very/long/root", root, 8), -ENAMETOOLONG);
+	unsetenv("SFW_CONF_DIR");
 }
 
 /* review (restore-review): a record whose lines end in CR LF (an editor,
