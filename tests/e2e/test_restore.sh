@@ -287,7 +287,32 @@ restore_json() {
 		fail "sfw --json restore: not one JSON document: $(head -c 300 "$TMPD/out")"
 }
 
-for c in restore_one_refused_costs_its_own_only restore_refused_stays_recorded \
+# After a reboot, before the restore (nothing loaded): `detach NAME` takes
+# a recorded interface out, the others stay; a name not recorded is the
+# not-loaded error, exit 1.
+detach_before_the_restore() {
+	{ place; echo 'interface gone9 native'; echo 'interface veth0 native'; } >"$REC"
+	reboot
+	out=$(sfw detach gone9 2>&1) || fail "detach gone9 with nothing loaded: $out"
+	expect_eq "$out" "gone9: not attached; removed from the record \`sfw restore\` reads" \
+		"detach gone9 with nothing loaded"
+	expect_eq "$(recorded | grep interface)" "interface veth0 native" "the record after detach gone9"
+	sfw detach nosuch >/dev/null 2>&1 && fail "detach of a name neither attached nor recorded: exit 0"
+	return 0
+}
+
+# --json restore: one result per recorded interface.
+restore_json_results() {
+	{ place; echo 'interface veth0 native'; echo 'interface zz9 generic'; } >"$REC"
+	reboot
+	sfw --json restore wait 0 >"$TMPD/out" 2>/dev/null
+	expect_eq "$(/usr/bin/python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))["sfw-restore"]
+print(" ".join(i["name"] + ":" + i["mode"] + ":" + i["result"] for i in d["interface"]), d["forward"])' "$TMPD/out")" \
+		"veth0:native:attached zz9:generic:not-present False" "restore --json"
+}
+
+for c in detach_before_the_restore restore_json_results restore_one_refused_costs_its_own_only restore_refused_stays_recorded \
 	other_instance_keeps_the_record restore_table_refused_still_attaches \
 	restore_damaged_place_line_still_attaches restore_pin_root_spelled_otherwise \
 	detach_of_a_gone_interface status_of_a_partly_damaged_record restore_json; do
