@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "apply.h"
+#include "boot_record.h"
 #include "cluster_cmd.h"
 #include "commands.h"
 #include "conf_ops.h"
@@ -14,7 +15,6 @@
 #include "loader.h"
 #include "maps.h"
 #include "report.h"
-#include "boot_record.h"
 #include "role_record.h"
 
 const char *sfw_mode_name(__u32 mode)

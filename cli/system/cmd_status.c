@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "apply.h"
+#include "boot_record.h"
 #include "commands.h"
 #include "daemon_ctl.h"
 #include "json.h"
@@ -12,7 +13,6 @@
 #include "maps.h"
 #include "metrics.h"
 #include "report.h"
-#include "boot_record.h"
 #include "role_record.h"
 #include "session_walk.h"
 
