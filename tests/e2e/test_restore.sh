@@ -11,7 +11,9 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 TMPD=$(mktemp -d)
-trap 'topology_down; rm -rf "$TMPD"' EXIT
+# a namespace of another instance's, sharing pin root and conf dir (review 2)
+OTH_NS=${NS_PREFIX}-oth
+trap 'ip netns del "$OTH_NS" 2>/dev/null; topology_down; rm -rf "$TMPD"' EXIT
 # this pin root's record (not the default's: SFW_CONF_DIR/attached)
 REC=$SFW_CONF_DIR/attached-$(printf '%s' "${SFW_PIN_ROOT#/}" | tr / _)
 TMP_ERR=$TMPD/err
@@ -312,10 +314,117 @@ print(" ".join(i["name"] + ":" + i["mode"] + ":" + i["result"] for i in d["inter
 		"veth0:native:attached zz9:generic:not-present False" "restore --json"
 }
 
+
+# ---- review 2 (restore-review2) ----------------------------------------------
+# A second namespace with the same pin root and conf dir (nsenter, as the
+# tests run sfw: bpffs is shared): an operator who forgot SFW_PIN_ROOT there.
+ip netns add "$OTH_NS" && ip -n "$OTH_NS" link add veth5 type veth peer name veth6 ||
+	fail "namespace $OTH_NS"
+oth() { in_ns "$OTH_NS" "$@"; }
+
+# An attach refused in another namespace (the pins are this one's: EXDEV)
+# leaves this namespace's record as it was. It rewrote it as the other
+# namespace's, with this one's interfaces: restore here (at boot: the
+# host's) then refuses it, and nothing is attached.
+refused_attach_elsewhere_keeps_the_record() {
+	reboot
+	rm -f "$REC"
+	sfw attach veth0 >/dev/null 2>&1 || fail "attach veth0"
+	cp "$REC" "$TMPD/rec"
+	oth "$SFW" attach veth5 >/dev/null 2>&1 && fail "attach in $OTH_NS on $FW_NS's pins: exit 0"
+	cmp -s "$REC" "$TMPD/rec" ||
+		fail "an attach refused in $OTH_NS rewrote $FW_NS's record: $(recorded | tr '\n' ' ')"
+	reboot
+	sfw restore wait 0 >/dev/null 2>"$TMPD/err"
+	attached veth0 native || fail "veth0 not restored: $(cat "$TMPD/err")"
+}
+
+# detach NAME and detach all with nothing loaded in another namespace
+# change only that namespace's record: not this one's, which holds the
+# interfaces this namespace boots attached with.
+detach_elsewhere_keeps_the_record() {
+	{ place; echo 'interface veth0 native'; echo 'interface veth1 native'; } >"$REC"
+	reboot
+	cp "$REC" "$TMPD/rec"
+	oth "$SFW" detach veth0 >/dev/null 2>&1
+	cmp -s "$REC" "$TMPD/rec" ||
+		fail "detach veth0 in $OTH_NS changed $FW_NS's record: $(recorded 2>&1 | tr '\n' ' ')"
+	oth "$SFW" detach all >/dev/null 2>&1
+	[ -e "$REC" ] || fail "detach all in $OTH_NS removed $FW_NS's record"
+}
+
+# Two pin roots whose record files have one name (a_b and a/b): detach of
+# the one, nothing loaded, leaves the other's record (anothers() guards
+# update and forget; the drop of a recorded name too).
+detach_of_a_colliding_root_keeps_the_record() {
+	local a="$SFW_PIN_ROOT-x_y" b="$SFW_PIN_ROOT-x/y" rec
+	rec=$SFW_CONF_DIR/attached-$(printf '%s' "${a#/}" | tr / _)
+	printf 'pin-root %s\nnetns %s\ninterface veth0 native\n' "$a" "$FW_NS" >"$rec"
+	SFW_PIN_ROOT=$b sfw detach veth0 >/dev/null 2>&1
+	grep -qx 'interface veth0 native' "$rec" 2>/dev/null ||
+		fail "detach veth0 with SFW_PIN_ROOT=$b dropped veth0 from the record of $a"
+	rm -f "$rec"
+	rm -rf "$SFW_PIN_ROOT-x" "$SFW_PIN_ROOT-x_y"
+}
+
+# A damaged netns line is this namespace's (F5): the attaches of the
+# restore keep what it recorded and did not attach. They wrote the record
+# anew from the attached interfaces only (record_now: "another
+# namespace's"), while restore said "still recorded".
+damaged_netns_line_keeps_the_missing() {
+	{ printf 'pin-root %s\nnetnS %s\n' "$SFW_PIN_ROOT" "$FW_NS"
+	  echo 'interface gone9 native'; echo 'interface veth0 native'; } >"$REC"
+	reboot
+	sfw restore wait 0 >/dev/null 2>"$TMPD/err"
+	has 'gone9: not present after 0 s: not attached (still recorded)' "$TMPD/err" ||
+		fail "restore with gone9 missing: $(cat "$TMPD/err")"
+	recorded | has -x 'interface gone9 native' ||
+		fail "gone9, said still recorded, left the record: $(recorded | tr '\n' ' ')"
+}
+
+# The first interface failing for a reason of its own (no Ethernet) is not
+# a table the kernel refuses: no note of one, its error said once, and the
+# others attached on the recorded table, which stays recorded.
+restore_fallback_only_for_the_table() {
+	reboot
+	fw ip tuntap add dev a0 mode tun || fail "tun device"
+	{ place; echo 'max-sessions 65536'; echo 'interface a0 native'; echo 'interface veth0 native'; } >"$REC"
+	sfw restore wait 0 >/dev/null 2>"$TMPD/err"
+	fw ip link del a0
+	attached veth0 native || fail "veth0 not restored: $(cat "$TMPD/err")"
+	has 'recorded table' "$TMPD/err" && fail "a note of a refused table for a0's own failure: $(cat "$TMPD/err")"
+	expect_eq "$(grep -c 'a0: not an Ethernet' "$TMPD/err")" 1 "a0's error, times said"
+	sfw status | has '^Sessions: .*capacity 65536$' || fail "not the recorded table: $(sfw status | head -2)"
+	recorded | has -x 'max-sessions 65536' || fail "the recorded table size was lost: $(recorded | tr '\n' ' ')"
+}
+
+# detach NAME of a recorded interface not attached, the record damaged
+# elsewhere (a line restore cannot read): the name is taken out all the
+# same (restore attaches it, from the lines it reads), and when sfw is
+# loaded the error, if any, is about NAME, not the record's damage.
+detach_with_a_damaged_record() {
+	{ place; echo 'interface gone9 native'; echo 'interface veth0 native'; echo 'interface veth1 sideways'; } >"$REC"
+	reboot
+	sfw detach gone9 >/dev/null 2>"$TMPD/err" || fail "detach gone9, nothing loaded, damaged record: $(cat "$TMPD/err")"
+	recorded | has gone9 && fail "gone9 still recorded"
+	{ place; echo 'interface gone9 native'; echo 'interface veth0 native'; echo 'interface veth1 sideways'; } >"$REC"
+	sfw restore wait 0 >/dev/null 2>&1
+	{ place; echo 'interface gone9 native'; echo 'interface veth0 native'; echo 'interface veth1 sideways'; } >"$REC"
+	sfw detach gone9 >/dev/null 2>"$TMPD/err" || {
+		has 'line 5' "$TMPD/err" && fail "detach gone9, loaded: the record's damage as its error: $(cat "$TMPD/err")"
+		fail "detach gone9, loaded, damaged record: $(cat "$TMPD/err")"
+	}
+	recorded | has gone9 && fail "gone9 still recorded (loaded)"
+	return 0
+}
+
 for c in detach_before_the_restore restore_json_results restore_one_refused_costs_its_own_only restore_refused_stays_recorded \
 	other_instance_keeps_the_record restore_table_refused_still_attaches \
 	restore_damaged_place_line_still_attaches restore_pin_root_spelled_otherwise \
-	detach_of_a_gone_interface status_of_a_partly_damaged_record restore_json; do
+	detach_of_a_gone_interface status_of_a_partly_damaged_record restore_json \
+	refused_attach_elsewhere_keeps_the_record detach_elsewhere_keeps_the_record \
+	detach_of_a_colliding_root_keeps_the_record damaged_netns_line_keeps_the_missing \
+	restore_fallback_only_for_the_table detach_with_a_damaged_record; do
 	check "$c"
 done
 [ ${#FAILED[@]} -eq 0 ] || fail "review checks failed: ${FAILED[*]}"
