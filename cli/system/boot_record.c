@@ -176,14 +176,17 @@ void sfw_record_update(FILE *err, const char *const *detached, int ndetached)
 	if (!r)
 		return;
 	old = r + 1;
-	/* a namespace without a name: no boot brings it back */
-	if (sfw_record_place(r))
+	/* a namespace without a name: no boot brings it back; pins of
+	 * another namespace (an attach refused here): its record, not ours */
+	if (sfw_record_place(r) || sfw_check_netns())
 		goto out;
 	/* a damaged record is written anew: what it could read is kept
-	 * (restore has said what it could not) */
+	 * (restore has said what it could not), a damaged place as this one */
 	e = sfw_record_read(r->pin_root, old);
 	if ((!e || e == -EINVAL) && anothers(old, r, err))
 		goto out;
+	if (e == -EINVAL)
+		sfw_record_fill_place(old);
 	if (record_now(r, e && e != -EINVAL ? NULL : old, detached, ndetached)) {
 		if (err)
 			fprintf(err, "sfw: warning: the record of the attached interfaces is "
