@@ -199,16 +199,28 @@ out:
 	free(r);
 }
 
+/* The record of this pin root into r, when it is this namespace's too
+ * (a damaged place taken as this one, as restore does): 0; -ENOENT, or
+ * 1 for another place's (another namespace's, or another pin root's of
+ * the same file name), which detach and detach all leave alone. */
+static int read_own(const char *pin_root, struct sfw_attach_record *r)
+{
+	int e = sfw_record_read(pin_root, r);
+
+	if (e && e != -EINVAL)
+		return e;
+	sfw_record_fill_place(r);
+	return sfw_record_check_place(r) ? 1 : 0;
+}
+
 void sfw_record_forget(FILE *err)
 {
 	struct sfw_attach_record *r = calloc(2, sizeof(*r));
-	int e;
 
 	if (!r)
 		return;
 	sfw_record_place(r);
-	e = sfw_record_read(r->pin_root, r + 1);
-	if ((e && e != -EINVAL) || !anothers(r + 1, r, NULL))
+	if (read_own(r->pin_root, r + 1) <= 0)
 		if (sfw_record_write(r))
 			fprintf(err, "sfw: warning: %s\n", sfw_last_error());
 	free(r);
@@ -217,17 +229,20 @@ void sfw_record_forget(FILE *err)
 int sfw_record_drop(const char *name)
 {
 	struct sfw_attach_record *r = calloc(2, sizeof(*r));
+	char *said = strdup(sfw_last_error());
 	int i, found = 0;
 
-	if (!r)
-		return 0;
 	/* (the read clears what it reads into: the place apart) */
-	if (!sfw_record_place(r + 1) && !sfw_record_read(r[1].pin_root, r) &&
+	if (r && said && !sfw_record_place(r + 1) && !read_own(r[1].pin_root, r) &&
 	    (i = sfw_record_find(r, name)) >= 0) {
 		r->iface[i] = r->iface[--r->n];
 		qsort(r->iface, (size_t)r->n, sizeof(r->iface[0]), by_name);
 		found = !sfw_record_write(r);
 	}
+	/* not dropped: the caller's error stands, not the record's */
+	if (!found && said)
+		sfw_fail(ENOENT, "%s", said);
+	free(said);
 	free(r);
 	return found;
 }
