@@ -147,6 +147,11 @@ systemctl --system daemon-reload" "systemd calls of remove"
 [ ! -e "$R/etc/sfw/attached" ] || fail "attach in an unnamed namespace recorded it"
 [ -f "$R/etc/sfw/sfw.conf" ] || fail "remove took the configuration"
 printf 'pin-root /sys/fs/bpf/sfw\nnetns -\ninterface eth0 native\n' >"$R/etc/sfw/attached"
+# (review restore-review2) another pin root's record, and a record's
+# temporary a crash left: written by sfw too
+printf 'pin-root /sys/fs/bpf/sfw-b\nnetns -\ninterface eth0 native\n' \
+	>"$R/etc/sfw/attached-sys_fs_bpf_sfw-b"
+: >"$R/etc/sfw/.attached.Ab12Cd"
 dpkg_r -P sfw
 [ -z "$(status)" ] || fail "status after purge: $(status)"
 [ ! -e "$R/etc/sfw" ] || fail "purge left $(find "$R/etc/sfw")"
