@@ -418,13 +418,25 @@ detach_with_a_damaged_record() {
 	return 0
 }
 
+# A record of no interface (sfw removes the file instead; an operator's
+# edit leaves one): status gives a reason, not "()" nor an empty one.
+status_of_a_record_of_no_interface() {
+	reboot
+	sfw attach veth0 >/dev/null 2>&1 || fail "attach veth0"
+	place >"$REC"
+	sfw status | grep '^After a reboot' | has -F '()' && fail "status: $(sfw status | grep '^After a reboot')"
+	expect_eq "$(sfw status --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["sfw-status"]["boot-record"].get("reason") != "")')" \
+		True "status --json, a record of no interface: a reason"
+}
+
 for c in detach_before_the_restore restore_json_results restore_one_refused_costs_its_own_only restore_refused_stays_recorded \
 	other_instance_keeps_the_record restore_table_refused_still_attaches \
 	restore_damaged_place_line_still_attaches restore_pin_root_spelled_otherwise \
 	detach_of_a_gone_interface status_of_a_partly_damaged_record restore_json \
 	refused_attach_elsewhere_keeps_the_record detach_elsewhere_keeps_the_record \
 	detach_of_a_colliding_root_keeps_the_record damaged_netns_line_keeps_the_missing \
-	restore_fallback_only_for_the_table detach_with_a_damaged_record; do
+	restore_fallback_only_for_the_table detach_with_a_damaged_record \
+	status_of_a_record_of_no_interface; do
 	check "$c"
 done
 [ ${#FAILED[@]} -eq 0 ] || fail "review checks failed: ${FAILED[*]}"
