@@ -154,7 +154,8 @@ static int parse_line(struct sfw_attach_record *r, char **w, int n, unsigned *se
 	return sfw_fail(EINVAL, "unknown setting '%s'", w[0]);
 }
 
-/* The message in force (or what), after a context: "CONTEXT: message". */
+/* "CONTEXT: message" for what, or for the message in force: copied first,
+ * as sfw_fail writes the buffer sfw_last_error reads. */
 static int with_context(const char *what, const char *fmt, ...)
 {
 	char msg[256], ctx[CONF_PATH_LEN + 16];

@@ -193,6 +193,9 @@ struct sfw_attach_cmd_opts {
 	enum sfw_xdp_mode mode;      /* native unless given */
 	__u32 max_sessions;
 	bool forward;
+	/* no word of the grammar: restore's recorded capacity, tried first on
+	 * a new table, the default one should the kernel refuse it */
+	__u32 recorded_sessions;
 };
 int sfw_cmd_attach(const struct sfw_cmdline *cl);
 /* restore [wait SECONDS]: the recorded interfaces attached again */

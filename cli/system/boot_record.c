@@ -144,6 +144,10 @@ static int record_now(struct sfw_attach_record *r, const struct sfw_attach_recor
 	/* another namespace's: the pins were made anew there */
 	if (!old || strcmp(old->netns, r->netns))
 		return 0;
+	/* a default table where one of the recorded size was refused (a
+	 * restore's fallback): the next boot tries that size again */
+	if (!r->max_sessions)
+		r->max_sessions = old->max_sessions;
 	for (int i = 0; i < old->n && r->n < SFW_MAX_IFACES; i++)
 		if (sfw_record_find(r, old->iface[i].name) < 0 &&
 		    !named(old->iface[i].name, detached, ndetached))
@@ -274,8 +278,8 @@ void sfw_record_view_read(struct sfw_record_view *v, const struct sfw_iface_entr
 		sfw_record_fill_place(r);
 		if (sfw_record_check_place(r))
 			snprintf(v->why, sizeof(v->why), "%s", sfw_last_error());
-		else
-			v->n = r->n;
+		else if (!(v->n = r->n) && !err)   /* only an edited file is so */
+			snprintf(v->why, sizeof(v->why), "no interface in %s", v->path);
 	}
 	for (int i = 0; i < n && v->n_missing < SFW_MAX_IFACES; i++)
 		if (!v->n || sfw_record_find(r, ifs[i].info.name) < 0)

@@ -124,6 +124,8 @@ static int attach_opts(const struct sfw_cmdline *cl, struct sfw_attach_opts *opt
 				"expected a number 1..4294967295\n");
 			return -1;
 		}
+	} else if (o->recorded_sessions && !sfw_sessions_pinned()) {
+		opts->max_sessions = o->recorded_sessions;   /* restore's */
 	} else {
 		size_for_stored(opts);
 	}
@@ -159,10 +161,11 @@ static int attach_each(const struct sfw_cmdline *cl, const struct sfw_attach_opt
 		r = sfw_attach_iface(cl->pos[i], opts, &res);
 		/* a table the kernel refuses: too large (E2BIG) or no memory */
 		if ((r == -E2BIG || r == -ENOMEM) && sized && !sfw_sessions_pinned()) {
-			fprintf(cl->err, "sfw: note: a session table for the stored max-sessions "
+			fprintf(cl->err, "sfw: note: a session table for the %s max-sessions "
 				"(%u entries) could not be made: %s; attaching with the default "
 				"table, on which the stored configuration fails closed\n",
-				opts->max_sessions, sfw_last_error());
+				SFW_OPTS(cl, struct sfw_attach_cmd_opts)->recorded_sessions ?
+				"recorded" : "stored", opts->max_sessions, sfw_last_error());
 			sized = false;
 			retry.max_sessions = 0;
 			opts = &retry;
@@ -336,7 +339,7 @@ int sfw_cmd_detach(const struct sfw_cmdline *cl)
 {
 	bool all = SFW_OPTS(cl, struct sfw_all_opts)->all;
 	struct iface_report rep;
-	int i, r = 0;
+	int i, r = 0, done;
 
 	/* `detach all` with nothing loaded succeeds (cleanup scripts run it);
 	 * naming an interface then says sfw is not loaded, unless the record
@@ -362,8 +365,9 @@ int sfw_cmd_detach(const struct sfw_cmdline *cl)
 	}
 	report_end(&rep);
 	/* the ones detached before a failure too, not the failed one */
-	if (i > (r < 0))
-		sfw_record_update(cl->err, (const char *const *)cl->pos, i - (r < 0));
+	done = r < 0 ? i - 1 : i;
+	if (done > 0)
+		sfw_record_update(cl->err, (const char *const *)cl->pos, done);
 	sfw_unlock();
 	return r < 0 ? sfw_report(cl) : SFW_EXIT_OK;
 }

@@ -20,51 +20,29 @@
 enum result { R_ATTACHED, R_FAILED, R_MISSING };
 static const char *const result_words[] = { "attached", "failed", "not-present" };
 
-/* `attach NAME mode MODE [forward] [max-sessions N]` as typed, the name
- * set after the parse: a recorded name is an interface's, never a word
- * of the grammar (`mode`, `-j`, `eth0?`). attach applies the stored
+/* `attach NAME mode MODE [forward]` as typed, the name set after the
+ * parse: a recorded name is an interface's, never a word of the grammar
+ * (`mode`, `-j`, `eth0?`). The recorded capacity goes in as no typed size
+ * does: attach makes the table that size when it makes one, and the
+ * default one should the kernel refuse it (a host with less memory than
+ * when it was recorded), on which a configuration that needs more fails
+ * closed: never nothing attached. attach applies the stored
  * configuration, starts the daemon and writes the record as always. */
 static int attach_one(const struct sfw_cmdline *cl, FILE *out, const struct sfw_attach_record *r,
-		      int i, __u32 cap)
+		      int i)
 {
 	char *argv[8] = { "attach", "placeholder", "mode",
-			  (char *)sfw_mode_name(r->iface[i].mode) }, num[16];
+			  (char *)sfw_mode_name(r->iface[i].mode) };
 	struct sfw_cmdline sub;
 	int argc = 4;
 
 	if (r->forward)
 		argv[argc++] = "forward";
-	if (cap) {
-		snprintf(num, sizeof(num), "%u", cap);
-		argv[argc++] = "max-sessions";
-		argv[argc++] = num;
-	}
 	if (sfw_parse(cl->root, argc, argv, &sub, out, cl->err))
 		return SFW_EXIT_FAIL;
 	sub.pos[0] = r->iface[i].name;
+	((struct sfw_attach_cmd_opts *)(void *)sub.opts)->recorded_sessions = r->max_sessions;
 	return sub.cmd->run(&sub);
-}
-
-/* Each interface that is here; the recorded table first, then, should the
- * kernel refuse it (less memory than when it was recorded), the default
- * one, on which a stored configuration that needs more fails closed: as
- * attach does for the stored max-sessions, never nothing attached. */
-static void attach_all(const struct sfw_cmdline *cl, FILE *out,
-		       const struct sfw_attach_record *r, enum result *res)
-{
-	__u32 cap = r->max_sessions;
-
-	for (int i = 0; i < r->n; i++) {
-		if (res[i] == R_MISSING)
-			continue;
-		res[i] = attach_one(cl, out, r, i, cap) ? R_FAILED : R_ATTACHED;
-		if (res[i] == R_FAILED && cap && !sfw_sessions_pinned()) {
-			fprintf(cl->err, "sfw: note: the recorded table of %u sessions could "
-				"not be made: attaching with the default table\n", cap);
-			cap = 0;
-			res[i] = attach_one(cl, out, r, i, cap) ? R_FAILED : R_ATTACHED;
-		}
-	}
 }
 
 static bool present(const char *name)
@@ -114,9 +92,11 @@ static void restore_json(FILE *f, const struct sfw_attach_record *r, const enum 
 	sfw_json_close(&j, '}');
 }
 
-/* The record of this pin root, read as far as it reads: 0 to restore,
- * else the exit (nothing recorded, or a record of another place). */
-static int read_record(const struct sfw_cmdline *cl, struct sfw_attach_record *r, bool *damaged)
+/* The record of this pin root, read as far as it reads: true to restore
+ * it, else false with the command's exit in *rc (nothing recorded, a
+ * record of another place). */
+static bool record_to_restore(const struct sfw_cmdline *cl, struct sfw_attach_record *r,
+			      bool *damaged, int *rc)
 {
 	struct sfw_attach_record here = { 0 };
 	char path[4096];
@@ -124,15 +104,16 @@ static int read_record(const struct sfw_cmdline *cl, struct sfw_attach_record *r
 
 	sfw_record_place(&here);
 	err = sfw_record_read(here.pin_root, r);
+	*rc = SFW_EXIT_OK;
 	if (err == -ENOENT) {
 		if (cl->json)
 			restore_json(cl->out, r, NULL);
 		else if (!sfw_record_path(here.pin_root, path, sizeof(path)))
 			fprintf(cl->out, "nothing to restore: no record in %s\n", path);
-		return SFW_EXIT_OK;
+		return false;
 	}
 	if (err && err != -EINVAL)
-		return sfw_report(cl);
+		return *rc = sfw_report(cl), false;
 	/* a damaged line loses its interface, not the others: a firewall
 	 * that boots attached to none fails open; the file is this pin
 	 * root's own, so a damaged place is this one */
@@ -141,8 +122,8 @@ static int read_record(const struct sfw_cmdline *cl, struct sfw_attach_record *r
 		fprintf(cl->err, "sfw: %s: restoring the interfaces read\n", sfw_last_error());
 	sfw_record_fill_place(r);
 	if (sfw_record_check_place(r))
-		return sfw_report(cl);
-	return -1;
+		return *rc = sfw_report(cl), false;
+	return true;
 }
 
 int sfw_cmd_restore(const struct sfw_cmdline *cl)
@@ -156,14 +137,15 @@ int sfw_cmd_restore(const struct sfw_cmdline *cl)
 
 	if (!r)
 		return sfw_fail(ENOMEM, "out of memory"), sfw_report(cl);
-	rc = read_record(cl, r, &damaged);
-	if (rc >= 0)
+	if (!record_to_restore(cl, r, &damaged, &rc))
 		return free(r), rc;
 	await(r, o->wait_s, res);
 	/* attach's own lines, or one JSON document of them all */
 	if (cl->json && !(out = fopen("/dev/null", "w")))
 		return free(r), sfw_fail(errno, "cannot open /dev/null"), sfw_report(cl);
-	attach_all(cl, out, r, res);
+	for (int i = 0; i < r->n; i++)
+		if (res[i] != R_MISSING)
+			res[i] = attach_one(cl, out, r, i) ? R_FAILED : R_ATTACHED;
 	if (out != cl->out)
 		fclose(out);
 	failed = damaged;
