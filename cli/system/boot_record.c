@@ -57,15 +57,14 @@ int sfw_record_place(struct sfw_attach_record *r)
 	return netns_name(r->netns, sizeof(r->netns));
 }
 
-void sfw_record_fill_place(struct sfw_attach_record *r)
+/* A damaged pin-root or netns line (empty) read as here's: the file is
+ * the pin root's own (sfw_record_path). */
+static void fill_place(struct sfw_attach_record *r, const struct sfw_attach_record *here)
 {
-	struct sfw_attach_record here = { 0 };
-
-	sfw_record_place(&here);
 	if (!r->pin_root[0])
-		memcpy(r->pin_root, here.pin_root, sizeof(r->pin_root));
+		memcpy(r->pin_root, here->pin_root, sizeof(r->pin_root));
 	if (!r->netns[0])
-		memcpy(r->netns, here.netns, sizeof(r->netns));
+		memcpy(r->netns, here->netns, sizeof(r->netns));
 }
 
 /* "the host's network namespace", "network namespace fw" */
@@ -79,18 +78,17 @@ static void netns_words(char *buf, size_t len, const char *netns)
 		snprintf(buf, len, "network namespace %s", netns);
 }
 
-int sfw_record_check_place(const struct sfw_attach_record *r)
+int sfw_record_own(struct sfw_attach_record *r, const struct sfw_attach_record *here)
 {
-	struct sfw_attach_record here = { 0 };
 	char theirs[128], ours[128];
 
-	sfw_record_place(&here);
-	if (strcmp(r->pin_root, here.pin_root))
+	fill_place(r, here);
+	if (strcmp(r->pin_root, here->pin_root))
 		return sfw_fail(EINVAL, "the record is of pin root %s, not %s: run with "
-				"SFW_PIN_ROOT=%s", r->pin_root, here.pin_root, r->pin_root);
-	if (strcmp(r->netns, here.netns)) {
+				"SFW_PIN_ROOT=%s", r->pin_root, here->pin_root, r->pin_root);
+	if (strcmp(r->netns, here->netns)) {
 		netns_words(theirs, sizeof(theirs), r->netns);
-		netns_words(ours, sizeof(ours), here.netns);
+		netns_words(ours, sizeof(ours), here->netns);
 		return sfw_fail(EINVAL, "the record is of %s, not of this one (%s)", theirs, ours);
 	}
 	return 0;
@@ -124,7 +122,8 @@ static bool named(const char *name, const char *const *names, int n)
  * that comes late at boot, or whose attach failed there, stays recorded
  * until it is detached by name: only `detach` takes one out); detached,
  * the names this command detached. -errno when the attached interfaces
- * cannot be read: the record is then left as it is. */
+ * cannot be read, 1 when they are another namespace's: the record is
+ * then left as it is. */
 static int record_now(struct sfw_attach_record *r, const struct sfw_attach_record *old,
 		      const char *const *detached, int ndetached)
 {
@@ -134,6 +133,10 @@ static int record_now(struct sfw_attach_record *r, const struct sfw_attach_recor
 
 	if (n < 0)
 		return n;
+	/* pins of another namespace (an attach refused here): its record,
+	 * not ours */
+	if (sfw_check_netns_of(list, n))
+		return 1;
 	r->max_sessions = table_capacity();
 	r->forward = !sfw_config_read(&cfg) && (cfg.flags & SFW_CFG_F_FORWARD);
 	for (int i = 0; i < n; i++) {
@@ -175,14 +178,13 @@ static bool anothers(const struct sfw_attach_record *old, const struct sfw_attac
 void sfw_record_update(FILE *err, const char *const *detached, int ndetached)
 {
 	struct sfw_attach_record *r = calloc(2, sizeof(*r)), *old;
-	int e;
+	int e, now;
 
 	if (!r)
 		return;
 	old = r + 1;
-	/* a namespace without a name: no boot brings it back; pins of
-	 * another namespace (an attach refused here): its record, not ours */
-	if (sfw_record_place(r) || sfw_check_netns())
+	/* a namespace without a name: no boot brings it back */
+	if (sfw_record_place(r))
 		goto out;
 	/* a damaged record is written anew: what it could read is kept
 	 * (restore has said what it could not), a damaged place as this one */
@@ -190,12 +192,13 @@ void sfw_record_update(FILE *err, const char *const *detached, int ndetached)
 	if ((!e || e == -EINVAL) && anothers(old, r, err))
 		goto out;
 	if (e == -EINVAL)
-		sfw_record_fill_place(old);
-	if (record_now(r, e && e != -EINVAL ? NULL : old, detached, ndetached)) {
+		fill_place(old, r);
+	now = record_now(r, e && e != -EINVAL ? NULL : old, detached, ndetached);
+	if (now < 0) {
 		if (err)
 			fprintf(err, "sfw: warning: the record of the attached interfaces is "
 				"left as it was: %s\n", sfw_last_error());
-	} else if (sfw_record_write(r) && err) {
+	} else if (!now && sfw_record_write(r) && err) {
 		fprintf(err, "sfw: warning: %s: after a reboot `sfw restore` cannot attach "
 			"these interfaces again\n", sfw_last_error());
 	}
@@ -203,18 +206,17 @@ out:
 	free(r);
 }
 
-/* The record of this pin root into r, when it is this namespace's too
- * (a damaged place taken as this one, as restore does): 0; -ENOENT, or
+/* The record of here's pin root into r, when it is here's namespace's
+ * too (a damaged place taken as here's, as restore does): 0; -ENOENT, or
  * 1 for another place's (another namespace's, or another pin root's of
  * the same file name), which detach and detach all leave alone. */
-static int read_own(const char *pin_root, struct sfw_attach_record *r)
+static int read_own(const struct sfw_attach_record *here, struct sfw_attach_record *r)
 {
-	int e = sfw_record_read(pin_root, r);
+	int e = sfw_record_read(here->pin_root, r);
 
 	if (e && e != -EINVAL)
 		return e;
-	sfw_record_fill_place(r);
-	return sfw_record_check_place(r) ? 1 : 0;
+	return sfw_record_own(r, here) ? 1 : 0;
 }
 
 void sfw_record_forget(FILE *err)
@@ -224,7 +226,7 @@ void sfw_record_forget(FILE *err)
 	if (!r)
 		return;
 	sfw_record_place(r);
-	if (read_own(r->pin_root, r + 1) <= 0)
+	if (read_own(r, r + 1) <= 0)
 		if (sfw_record_write(r))
 			fprintf(err, "sfw: warning: %s\n", sfw_last_error());
 	free(r);
@@ -237,10 +239,9 @@ int sfw_record_drop(const char *name)
 	int i, found = 0;
 
 	/* (the read clears what it reads into: the place apart) */
-	if (r && said && !sfw_record_place(r + 1) && !read_own(r[1].pin_root, r) &&
+	if (r && said && !sfw_record_place(r + 1) && !read_own(r + 1, r) &&
 	    (i = sfw_record_find(r, name)) >= 0) {
-		r->iface[i] = r->iface[--r->n];
-		qsort(r->iface, (size_t)r->n, sizeof(r->iface[0]), by_name);
+		memmove(&r->iface[i], &r->iface[i + 1], (size_t)(--r->n - i) * sizeof(r->iface[0]));
 		found = !sfw_record_write(r);
 	}
 	/* not dropped: the caller's error stands, not the record's */
@@ -255,18 +256,18 @@ int sfw_record_drop(const char *name)
 
 void sfw_record_view_read(struct sfw_record_view *v, const struct sfw_iface_entry *ifs, int n)
 {
-	struct sfw_attach_record *r = calloc(1, sizeof(*r));
-	char root[SFW_RECORD_ROOT_MAX];
+	struct sfw_attach_record *r = calloc(2, sizeof(*r)), *here = r + 1;
 	int err;
 
 	memset(v, 0, sizeof(*v));
-	if (!r || sfw_record_root(sfw_pin_root(), root, sizeof(root))) {
+	/* (a namespace without a name: its netns is empty, no record's) */
+	if (!r || (sfw_record_place(here) && !here->pin_root[0])) {
 		snprintf(v->why, sizeof(v->why), "%s", r ? sfw_last_error() : "out of memory");
 		free(r);
 		return;
 	}
-	sfw_record_path(root, v->path, sizeof(v->path));
-	err = sfw_record_read(root, r);
+	sfw_record_path(here->pin_root, v->path, sizeof(v->path));
+	err = sfw_record_read(here->pin_root, r);
 	if (err == -ENOENT) {
 		snprintf(v->why, sizeof(v->why), "no record in %s", v->path);
 	} else if (err && err != -EINVAL) {
@@ -275,8 +276,7 @@ void sfw_record_view_read(struct sfw_record_view *v, const struct sfw_iface_entr
 		/* restore attaches what it reads, a damaged place as this one */
 		if (err)
 			snprintf(v->damage, sizeof(v->damage), "%s", sfw_last_error());
-		sfw_record_fill_place(r);
-		if (sfw_record_check_place(r))
+		if (sfw_record_own(r, here))
 			snprintf(v->why, sizeof(v->why), "%s", sfw_last_error());
 		else if (!(v->n = r->n) && !err)   /* only an edited file is so */
 			snprintf(v->why, sizeof(v->why), "no interface in %s", v->path);

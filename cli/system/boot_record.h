@@ -17,12 +17,11 @@ void sfw_record_forget(FILE *err);
 /* This instance's place: the pin root as records name it, and the
  * network namespace; -1 (netns empty) in a namespace without a name. */
 int sfw_record_place(struct sfw_attach_record *r);
-/* A record whose pin-root or netns line was damaged: this instance's
- * (the file is the pin root's own, sfw_record_path). */
-void sfw_record_fill_place(struct sfw_attach_record *r);
-/* 0 when r was written for this pin root and network namespace, else
- * -EINVAL with a message: a record is never applied elsewhere. */
-int sfw_record_check_place(const struct sfw_attach_record *r);
+/* r, read from here's pin root, as this instance's: a damaged pin-root
+ * or netns line taken as here's (the file is the pin root's own,
+ * sfw_record_path); 0 when it is here's place, else -EINVAL with a
+ * message: a record is never applied elsewhere. */
+int sfw_record_own(struct sfw_attach_record *r, const struct sfw_attach_record *here);
 /* detach of an interface that is not attached: 1 when the record held
  * it, and no longer does. */
 int sfw_record_drop(const char *name);

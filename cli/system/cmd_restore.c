@@ -120,8 +120,7 @@ static bool record_to_restore(const struct sfw_cmdline *cl, struct sfw_attach_re
 	*damaged = err != 0;
 	if (*damaged)
 		fprintf(cl->err, "sfw: %s: restoring the interfaces read\n", sfw_last_error());
-	sfw_record_fill_place(r);
-	if (sfw_record_check_place(r))
+	if (sfw_record_own(r, &here))
 		return *rc = sfw_report(cl), false;
 	return true;
 }
