@@ -61,7 +61,7 @@ SKELS      := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/skel/%.skel.h)
 MODULES_ALL := util conf loader ha cli
 MODULES    := $(foreach m,$(MODULES_ALL),$(if $(wildcard $(m)/*.c),$(m)))
 util_DEPS  :=
-util_PUBLIC := err.h lazylib.h libbpf_lazy.h bpf_sys.h clock.h lock_file.h build_id.h name_ranks.h
+util_PUBLIC := err.h lazylib.h libbpf_lazy.h bpf_sys.h clock.h lock_file.h build_id.h name_ranks.h sd_notify.h
 conf_DEPS  := util
 conf_PUBLIC := attach_record.h conf.h match.h apps.h compile.h candidate.h
 loader_DEPS := conf util

@@ -238,6 +238,30 @@ static void drop_stale(__u32 ifindex)
 	unregister_iface(ifindex);
 }
 
+/* Registrations of ifname's whose interface is gone (deleted without
+ * `detach`, the name given to the one attached now): they guard nothing,
+ * and left behind, `status` listed the name twice, once as attached with
+ * the dead interface's programs, and the boot record held it twice. */
+static void drop_gone_namesakes(const char *ifname, __u32 ifindex)
+{
+	struct sfw_iface_entry list[SFW_MAX_IFACES];
+	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
+	char name[IF_NAMESIZE];
+
+	for (int i = 0; i < n; i++)
+		if (list[i].ifindex != ifindex &&
+		    !strncmp(list[i].info.name, ifname, SFW_IFNAMSIZ) &&
+		    !if_indextoname(list[i].ifindex, name))
+			drop_stale(list[i].ifindex);
+}
+
+int sfw_iface_guarded(__u32 ifindex)
+{
+	int r = registration(ifindex);
+
+	return r < 0 ? r : r == REG_LIVE;
+}
+
 static __u64 own_netns(void)
 {
 	struct stat st;
@@ -386,6 +410,7 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 		return 1;
 	if (err == REG_STALE)
 		drop_stale(ifindex);
+	drop_gone_namesakes(ifname, ifindex);
 	err = check_link_tag(ifname, ifindex);
 	if (err)
 		return err;

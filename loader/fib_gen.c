@@ -43,20 +43,16 @@ int sfw_fib_gen_bump(int gen_fd)
 	return bpf_map_update_elem(gen_fd, &zero, &next, BPF_ANY) ? -errno : 0;
 }
 
-int sfw_fib_watch_open(void)
+/* A non-blocking rtnetlink socket that hears the groups given. */
+static int watch_open(const unsigned int *groups, size_t n)
 {
-	static const unsigned int groups[] = {
-		RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
-		RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE,
-		RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF, RTNLGRP_NEXTHOP,
-	};
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE), err;
 
 	if (fd < 0)
 		return -errno;
 	err = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ? -errno : 0;
-	for (size_t i = 0; !err && i < sizeof(groups) / sizeof(groups[0]); i++)
+	for (size_t i = 0; !err && i < n; i++)
 		if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &groups[i],
 			       sizeof(groups[i])))
 			err = -errno;
@@ -65,6 +61,24 @@ int sfw_fib_watch_open(void)
 		return err;
 	}
 	return fd;
+}
+
+int sfw_fib_watch_open(void)
+{
+	static const unsigned int groups[] = {
+		RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
+		RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE,
+		RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF, RTNLGRP_NEXTHOP,
+	};
+
+	return watch_open(groups, sizeof(groups) / sizeof(groups[0]));
+}
+
+int sfw_link_watch_open(void)
+{
+	static const unsigned int link = RTNLGRP_LINK;
+
+	return watch_open(&link, 1);
 }
 
 /* What the datagram of n bytes in buf tells beyond a change: SFW_NET_ADDRS

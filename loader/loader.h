@@ -67,6 +67,10 @@ int sfw_lock_try(void);
  * configuration: that is a separate call (loader/apply.c). res may be NULL. */
 int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 		     struct sfw_attach_result *res);
+/* Does sfw's XDP program run on ifindex through its own pinned link? 1
+ * yes, 0 no (never attached, its interface deleted and the index given
+ * again, its program taken off), or a negative errno with a message. */
+int sfw_iface_guarded(__u32 ifindex);
 /* Detach from one interface. Returns 0, or -ENOENT if it was not attached. */
 int sfw_detach_iface(const char *ifname);
 /* Detach every attached interface; when none remain, remove the pins. */
@@ -193,6 +197,10 @@ int sfw_fib_gen_open(void);
 int sfw_fib_gen_bump(int gen_fd);
 int sfw_fib_watch_open(void);
 int sfw_fib_watch_read(int nl_fd, int gen_fd);
+/* A socket that hears interfaces alone (created, deleted, renamed, any
+ * change of theirs), for `sfw restore watch`; read it with
+ * sfw_fib_watch_read(fd, -1). */
+int sfw_link_watch_open(void);
 /* XDP forwarding (loader/forward.c). Refresh the devmap of egress
  * interfaces XDP may redirect to: attached ones whose driver transmits
  * redirected frames. Returns how many there are, or a negative errno. */

@@ -196,13 +196,20 @@ struct sfw_attach_cmd_opts {
 	/* no word of the grammar: restore's recorded capacity, tried first on
 	 * a new table, the default one should the kernel refuse it */
 	__u32 recorded_sessions;
+	/* nor this: `restore watch`'s, which attaches an interface that
+	 * came back only if the record still holds it under the lock (a
+	 * `detach` may have come between its look and the lock) */
+	bool only_recorded;
 };
 int sfw_cmd_attach(const struct sfw_cmdline *cl);
-/* restore [wait SECONDS]: the recorded interfaces attached again */
-#define SFW_RESTORE_WAIT (1u << 0)
+/* restore [wait SECONDS] [watch]: the recorded interfaces attached
+ * again, and with watch whenever one comes back */
+#define SFW_RESTORE_WAIT  (1u << 0)
+#define SFW_RESTORE_WATCH (1u << 1)
 struct sfw_restore_cmd_opts {
 	__u32 given;
 	__u32 wait_s;                /* for interfaces not there yet */
+	bool watch;
 };
 int sfw_cmd_restore(const struct sfw_cmdline *cl);
 /* Is there a session table (a pin, whether it opens or not)? */

@@ -465,12 +465,16 @@ static const struct sfw_node restore_wait = {
 	.word = "wait", .help = "Seconds to wait for interfaces not there yet (default 10)",
 	.arg = SFW_ARG_UINT, SFW_OPT(struct sfw_restore_cmd_opts, wait_s, SFW_RESTORE_WAIT),
 };
+static const struct sfw_node restore_watch = {
+	.word = "watch", .help = "Stay, attaching a recorded interface whenever it comes back",
+	SFW_OPT(struct sfw_restore_cmd_opts, watch, SFW_RESTORE_WATCH), .value = true,
+};
 static const struct sfw_restore_cmd_opts restore_defaults = { .wait_s = 10 };
 static const struct sfw_node restore = {
 	.word = "restore", .help = "Attach again the interfaces attached before a reboot",
 	.flags = SFW_N_OPTIONS,
 	SFW_RUN(sfw_cmd_restore, struct sfw_restore_cmd_opts), .defaults = &restore_defaults,
-	.kids = KIDS(&restore_wait),
+	.kids = KIDS(&restore_wait, &restore_watch),
 };
 KEYWORD(detach_all, "all", "Detach from every interface", struct sfw_all_opts, all, SFW_ALL,
 	true, SFW_CLS_ALL, SFW_CLS_POS);

@@ -21,8 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <poll.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include "libbpf_lazy.h"
 #include "apply.h"
 #include "commands.h"
@@ -38,6 +36,7 @@
 #include "report.h"
 #include "signals.h"
 #include "clock.h"
+#include "sd_notify.h"
 
 /* Only a daemon attach started is asked to give way (SIGUSR1,
  * cli/events/daemon_ctl.c): it stands by and takes back over when the other one
@@ -121,26 +120,9 @@ static int on_wake(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-/* systemd's readiness protocol, without libsystemd. */
 static void notify(const char *state)
 {
-	const char *path = getenv("NOTIFY_SOCKET");
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	/* a name longer than sun_path would be cut (another socket) and the
-	 * address length below would reach past sa */
-	if (!path || (path[0] != '/' && path[0] != '@') || strlen(path) >= sizeof(sa.sun_path))
-		return;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	if (path[0] == '@')
-		sa.sun_path[0] = '\0';
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	sendto(fd, state, strlen(state), 0, (struct sockaddr *)&sa,
-	       offsetof(struct sockaddr_un, sun_path) + strlen(path));
-	close(fd);
+	sfw_sd_notify(getenv("NOTIFY_SOCKET"), state);
 }
 
 /* The same for `attach`, which waits on a pipe (cli/events/daemon_ctl.c). */

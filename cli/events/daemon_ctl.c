@@ -190,7 +190,13 @@ static void exec_daemon(int ready_fd)
 {
 	char num[16];
 	int null = open("/dev/null", O_RDWR);
+	sigset_t none;
 
+	/* a mask outlives exec: the daemon of an attach made while SIGTERM
+	 * was blocked (restore watch blocks it but while it waits) could not
+	 * be stopped */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	setsid();
 	if (null >= 0) {
 		dup2(null, STDIN_FILENO);

@@ -252,6 +252,16 @@ int sfw_record_drop(const char *name)
 	return found;
 }
 
+bool sfw_record_holds(const char *name)
+{
+	struct sfw_attach_record *r = calloc(2, sizeof(*r));
+	bool holds = r && !sfw_record_place(r + 1) && !read_own(r + 1, r) &&
+		     sfw_record_find(r, name) >= 0;
+
+	free(r);
+	return holds;
+}
+
 /* ---- sfw status ---------------------------------------------------------- */
 
 void sfw_record_view_read(struct sfw_record_view *v, const struct sfw_iface_entry *ifs, int n)

@@ -26,6 +26,9 @@ int sfw_record_own(struct sfw_attach_record *r, const struct sfw_attach_record *
  * it, and no longer does. */
 int sfw_record_drop(const char *name);
 
+/* Is name in this instance's record, read as far as it reads? */
+bool sfw_record_holds(const char *name);
+
 /* `sfw status`: does the record bring back what is attached now? */
 struct sfw_record_view {
 	char path[4096];

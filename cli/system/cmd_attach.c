@@ -181,6 +181,19 @@ static int attach_each(const struct sfw_cmdline *cl, const struct sfw_attach_opt
 	return r < 0 ? r : 0;
 }
 
+/* `restore watch`'s attach: every name still recorded, under the lock,
+ * or none attached (a detach came between its look and the lock). */
+static bool recorded_all(const struct sfw_cmdline *cl)
+{
+	for (int i = 0; i < cl->npos; i++)
+		if (!sfw_record_holds(cl->pos[i])) {
+			fprintf(cl->err, "sfw: %s: detached meanwhile: not attached again\n",
+				cl->pos[i]);
+			return false;
+		}
+	return true;
+}
+
 /* Is any interface attached under this pin root? */
 static bool any_attached(void)
 {
@@ -231,6 +244,8 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 	 * exist and then sets their flags itself */
 	if (sfw_ensure_pin_root() || sfw_role_lock_for_attach(&opts.ha_secondary))
 		return sfw_report(cl);
+	if (SFW_OPTS(cl, struct sfw_attach_cmd_opts)->only_recorded && !recorded_all(cl))
+		return sfw_unlock(), SFW_EXIT_FAIL;
 	report_begin(&rep, cl, "sfw-attach");
 	r = attach_each(cl, &opts, &rep, &fresh);
 	if (r >= 0 && SFW_OPTS(cl, struct sfw_attach_cmd_opts)->forward)

@@ -4,18 +4,28 @@
  * them (docs/security.md "After a reboot"). Whatever one interface does,
  * the others are attached: a host that boots with any of them unattached
  * is open there. */
+#define _GNU_SOURCE   /* ppoll */
 #include <errno.h>
 #include <net/if.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "attach_record.h"
 #include "boot_record.h"
 #include "clock.h"
 #include "commands.h"
 #include "daemon_lock.h"
+#include "loader.h"
 #include "report.h"
+#include "sd_notify.h"
+#include "signals.h"
 
 #define RESTORE_POLL_MS 100
+/* watch: a look without a link's change too, should the socket's
+ * messages have been lost in a way it cannot tell */
+#define WATCH_RESCAN_MS 10000
 
 enum result { R_ATTACHED, R_FAILED, R_MISSING };
 static const char *const result_words[] = { "attached", "failed", "not-present" };
@@ -29,7 +39,7 @@ static const char *const result_words[] = { "attached", "failed", "not-present" 
  * closed: never nothing attached. attach applies the stored
  * configuration, starts the daemon and writes the record as always. */
 static int attach_one(const struct sfw_cmdline *cl, FILE *out, const struct sfw_attach_record *r,
-		      int i)
+		      int i, bool only_recorded)
 {
 	char *argv[8] = { "attach", "placeholder", "mode",
 			  (char *)sfw_mode_name(r->iface[i].mode) };
@@ -42,6 +52,7 @@ static int attach_one(const struct sfw_cmdline *cl, FILE *out, const struct sfw_
 		return SFW_EXIT_FAIL;
 	sub.pos[0] = r->iface[i].name;
 	((struct sfw_attach_cmd_opts *)(void *)sub.opts)->recorded_sessions = r->max_sessions;
+	((struct sfw_attach_cmd_opts *)(void *)sub.opts)->only_recorded = only_recorded;
 	return sub.cmd->run(&sub);
 }
 
@@ -125,9 +136,9 @@ static bool record_to_restore(const struct sfw_cmdline *cl, struct sfw_attach_re
 	return true;
 }
 
-int sfw_cmd_restore(const struct sfw_cmdline *cl)
+/* The restore itself: every recorded interface there is attached. */
+static int restore_once(const struct sfw_cmdline *cl, const struct sfw_restore_cmd_opts *o)
 {
-	const struct sfw_restore_cmd_opts *o = SFW_OPTS(cl, struct sfw_restore_cmd_opts);
 	struct sfw_attach_record *r = calloc(1, sizeof(*r));
 	enum result res[SFW_MAX_IFACES];
 	bool damaged = false, failed;
@@ -144,7 +155,7 @@ int sfw_cmd_restore(const struct sfw_cmdline *cl)
 		return free(r), sfw_fail(errno, "cannot open /dev/null"), sfw_report(cl);
 	for (int i = 0; i < r->n; i++)
 		if (res[i] != R_MISSING)
-			res[i] = attach_one(cl, out, r, i) ? R_FAILED : R_ATTACHED;
+			res[i] = attach_one(cl, out, r, i, false) ? R_FAILED : R_ATTACHED;
 	if (out != cl->out)
 		fclose(out);
 	failed = damaged;
@@ -152,10 +163,149 @@ int sfw_cmd_restore(const struct sfw_cmdline *cl)
 		failed |= res[i] != R_ATTACHED;
 		if (res[i] == R_MISSING)
 			fprintf(cl->err, "sfw: %s: not present after %u s: not attached (still "
-				"recorded)\n", r->iface[i].name, o->wait_s);
+				"recorded%s)\n", r->iface[i].name, o->wait_s,
+				o->watch ? "; attached when it comes" : "");
 	}
 	if (cl->json)
 		restore_json(cl->out, r, res);
 	free(r);
 	return failed ? SFW_EXIT_FAIL : SFW_EXIT_OK;
+}
+
+/* ---- restore watch -------------------------------------------------------- */
+
+/* A device an attach failed on (another XDP program there, not Ethernet):
+ * not tried again until its name is another device's. */
+struct tried {
+	int n;
+	struct {
+		char name[SFW_IFNAMSIZ];
+		__u32 ifindex;
+	} dev[SFW_MAX_IFACES];
+};
+
+static bool was_tried(const struct tried *t, const char *name, __u32 ifindex)
+{
+	for (int i = 0; i < t->n; i++)
+		if (t->dev[i].ifindex == ifindex && !strcmp(t->dev[i].name, name))
+			return true;
+	return false;
+}
+
+static void remember(struct tried *t, const char *name, __u32 ifindex)
+{
+	int i = t->n < SFW_MAX_IFACES ? t->n++ : (int)(ifindex % SFW_MAX_IFACES);
+
+	snprintf(t->dev[i].name, sizeof(t->dev[i].name), "%s", name);
+	t->dev[i].ifindex = ifindex;
+}
+
+/* One look: each recorded interface that is there with no sfw program
+ * running on it (created late, deleted and made again, renamed to a
+ * recorded name, its program taken off) is attached, as restore does.
+ * The record is read anew each time: attach and detach change it. */
+static void follow(const struct sfw_cmdline *cl, struct sfw_attach_record *r, struct tried *t)
+{
+	struct sfw_attach_record here = { 0 };
+	__u32 ifindex;
+	int e;
+
+	sfw_record_place(&here);
+	e = sfw_record_read(here.pin_root, r);
+	if ((e && e != -EINVAL) || sfw_record_own(r, &here))
+		return;
+	for (int i = 0; i < r->n; i++) {
+		ifindex = if_nametoindex(r->iface[i].name);
+		if (!ifindex || sfw_iface_guarded(ifindex) != 0 ||
+		    was_tried(t, r->iface[i].name, ifindex))
+			continue;
+		fprintf(cl->out, "%s: there (ifindex %u) with no sfw program on it: attaching "
+			"it again\n", r->iface[i].name, ifindex);
+		fflush(cl->out);
+		if (attach_one(cl, cl->out, r, i, true))
+			remember(t, r->iface[i].name, ifindex);
+		fflush(cl->out);
+		fflush(cl->err);
+	}
+}
+
+/* Stays until SIGTERM or SIGINT, attaching what comes back: an interface
+ * deleted and made again (a driver reloaded, a USB NIC plugged in again,
+ * a VLAN or bond made anew by the network's configuration) is a new
+ * device with no program on it, open while sfw still listed its name. */
+static int watch(const struct sfw_cmdline *cl, int nl_fd, const char *notify_path,
+		 const sigset_t *waiting)
+{
+	const struct timespec rescan = { .tv_sec = WATCH_RESCAN_MS / 1000 };
+	struct sfw_attach_record *r = calloc(1, sizeof(*r));
+	struct tried *t = calloc(1, sizeof(*t));
+	struct pollfd p = { .fd = nl_fd, .events = POLLIN };
+	int n = 0;
+
+	if (!r || !t) {
+		free(r);
+		free(t);
+		return sfw_fail(ENOMEM, "out of memory"), sfw_report(cl);
+	}
+	follow(cl, r, t);   /* what came between the restore and now */
+	sfw_sd_notify(notify_path, "READY=1");
+	fprintf(cl->out, "watching: a recorded interface that comes back is attached again\n");
+	fflush(cl->out);
+	while (!sfw_interrupted) {
+		/* stop signals come in here alone: an attach is never cut
+		 * short halfway, its interface left open */
+		n = ppoll(&p, 1, &rescan, waiting);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n > 0 && (n = sfw_fib_watch_read(nl_fd, -1)) < 0)
+			break;
+		if (n >= 0 && (n == 0 || (n & SFW_NET_LINKS)))
+			follow(cl, r, t);
+	}
+	sfw_sd_notify(notify_path, "STOPPING=1");
+	free(r);
+	free(t);
+	if (n < 0 && !sfw_interrupted) {
+		sfw_fail(errno ? errno : -n, "watching the interfaces: %s",
+			 strerror(errno ? errno : -n));
+		return sfw_report(cl);
+	}
+	return SFW_EXIT_OK;
+}
+
+int sfw_cmd_restore(const struct sfw_cmdline *cl)
+{
+	const struct sfw_restore_cmd_opts *o = SFW_OPTS(cl, struct sfw_restore_cmd_opts);
+	const char *notify = getenv("NOTIFY_SOCKET");
+	char notify_path[256];
+	sigset_t stop, waiting;
+	int nl_fd, rc;
+
+	if (!o->watch)
+		return restore_once(cl, o);
+	if (cl->json) {
+		fprintf(cl->err, "sfw: restore watch prints a line as each interface comes "
+			"back: no --json\n");
+		return SFW_EXIT_USAGE;
+	}
+	/* systemd's socket is the watch's alone: the session daemon an
+	 * attach starts is no readiness of this unit's */
+	snprintf(notify_path, sizeof(notify_path), "%s", notify ? notify : "");
+	unsetenv("NOTIFY_SOCKET");
+	/* heard from before the restore, so no change between is missed */
+	nl_fd = sfw_link_watch_open();
+	if (nl_fd < 0)
+		return sfw_fail(-nl_fd, "cannot watch the interfaces: %s", strerror(-nl_fd)),
+		       sfw_report(cl);
+	sfw_catch_stop_signals();
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, &waiting);
+	restore_once(cl, o);
+	fflush(cl->out);
+	rc = watch(cl, nl_fd, notify_path[0] ? notify_path : NULL, &waiting);
+	sigprocmask(SIG_SETMASK, &waiting, NULL);
+	close(nl_fd);
+	return rc;
 }

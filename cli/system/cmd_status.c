@@ -1,6 +1,7 @@
 /* status and reload: what is attached, with which programs, and the swap
  * of freshly loaded programs under the pinned maps. */
 #include <errno.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 #include "apply.h"
@@ -16,6 +17,15 @@
 #include "role_record.h"
 #include "session_walk.h"
 
+/* A registration outlives its interface when that is deleted without
+ * `detach`: it filters nothing then, and is not shown as attached. */
+static bool gone(const struct sfw_iface_entry *e)
+{
+	char name[IF_NAMESIZE];
+
+	return !if_indextoname(e->ifindex, name);
+}
+
 static void ifaces_text(FILE *f, const struct sfw_iface_entry *ifs, int n)
 {
 	int i;
@@ -23,9 +33,13 @@ static void ifaces_text(FILE *f, const struct sfw_iface_entry *ifs, int n)
 	fprintf(f, "%-16s %-8s %-12s %s\n", "Interface", "Mode", "XDP prog id",
 		"TC prog id");
 	for (i = 0; i < n; i++)
-		fprintf(f, "%-16s %-8s %-12u %u\n", ifs[i].info.name,
-			sfw_mode_name(ifs[i].info.xdp_mode), ifs[i].info.xdp_prog_id,
-			ifs[i].info.tc_prog_id);
+		if (gone(&ifs[i]))
+			fprintf(f, "%-16s %-8s %-12s %s\n", ifs[i].info.name, "deleted", "-",
+				"- (not filtering: the interface was deleted)");
+		else
+			fprintf(f, "%-16s %-8s %-12u %u\n", ifs[i].info.name,
+				sfw_mode_name(ifs[i].info.xdp_mode), ifs[i].info.xdp_prog_id,
+				ifs[i].info.tc_prog_id);
 }
 
 static void ifaces_json(struct sfw_json *j, const struct sfw_iface_entry *ifs, int n)
@@ -40,6 +54,7 @@ static void ifaces_json(struct sfw_json *j, const struct sfw_iface_entry *ifs, i
 		sfw_json_str(j, "mode", sfw_mode_name(ifs[i].info.xdp_mode));
 		sfw_json_num(j, "xdp-prog-id", ifs[i].info.xdp_prog_id);
 		sfw_json_num(j, "tc-prog-id", ifs[i].info.tc_prog_id);
+		sfw_json_bool(j, "deleted", gone(&ifs[i]));
 		sfw_json_close(j, '}');
 	}
 	sfw_json_close(j, ']');
