@@ -92,7 +92,7 @@ systemctl --root=/ --system --preset-mode=enable-only preset sfw-attach.service"
 r systemd-analyze verify /lib/systemd/system/sfw-attach.service >"$W/verify.out" 2>&1 ||
 	fail "systemd-analyze verify sfw-attach: $(cat "$W/verify.out")"
 expect_eq "$(sed -n 's/^ExecStart=//p' "$R/lib/systemd/system/sfw-attach.service")" \
-	"/usr/sbin/sfw restore" "boot unit ExecStart"
+	"/usr/sbin/sfw restore watch" "boot unit ExecStart"
 [ -z "$(find "$R/etc/systemd" -name 'sfw*')" ] || fail "enabled: $(find "$R/etc/systemd" -name 'sfw*')"
 r env DPKG_MAINTSCRIPT_PACKAGE=sfw deb-systemd-helper --quiet was-enabled sfw.service &&
 	fail "deb-systemd-helper: sfw.service enabled"

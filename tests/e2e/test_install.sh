@@ -37,7 +37,7 @@ check_prefix() {   # prefix
 	expect_eq "$(sed -n 's/^ExecStart=//p' "$D$p/lib/systemd/system/sfw.service")" \
 		"$p/sbin/sfw daemon syslog" "unit ExecStart"
 	expect_eq "$(sed -n 's/^ExecStart=//p' "$D$p/lib/systemd/system/sfw-attach.service")" \
-		"$p/sbin/sfw restore" "boot unit ExecStart"
+		"$p/sbin/sfw restore watch" "boot unit ExecStart"
 	man -l "$D$p/share/man/man8/sfw.8" 2>/dev/null | has 'show security flow session' ||
 		fail "sfw.8 does not render"
 	man -l "$D$p/share/man/man5/sfw.conf.5" 2>/dev/null | has 'set security zones security-zone' ||

@@ -297,6 +297,18 @@ Test(grammar, attach_detach_forms)
 	cr_assert_eq(cl.npos, 0);
 	uf_parse_free(&p);
 	fails("detach veth0 all", "sfw: 'all' cannot be combined with 'veth0'");
+	uf_parse_free(&p);
+	ok("restore");
+	cr_assert_eq(cl.cmd->run, sfw_cmd_restore);
+	cr_assert_eq(SFW_OPTS(&cl, struct sfw_restore_cmd_opts)->wait_s, 10);
+	cr_assert_not(SFW_OPTS(&cl, struct sfw_restore_cmd_opts)->watch);
+	uf_parse_free(&p);
+	ok("restore watch wait 3");
+	cr_assert(SFW_OPTS(&cl, struct sfw_restore_cmd_opts)->watch);
+	cr_assert_eq(SFW_OPTS(&cl, struct sfw_restore_cmd_opts)->wait_s, 3);
+	uf_parse_free(&p);
+	fails("restore watching", "sfw: unknown word 'watching' after 'restore'; "
+	      "expected one of: wait, watch");
 }
 
 Test(grammar, set_forms)
