@@ -87,7 +87,8 @@ cmp -s "$R/etc/sfw/sfw.conf" "$W/example.conf" || fail "/etc/sfw/sfw.conf is not
 # nothing started; the boot unit enabled (its preset: enable), so what is
 # attached is attached again after a reboot; the daemon's unit not
 expect_eq "$(systemd_calls)" "systemctl --system daemon-reload
-systemctl --root=/ --system --preset-mode=enable-only preset sfw-attach.service" \
+systemctl --root=/ --system --preset-mode=enable-only preset sfw-attach.service
+systemctl --system daemon-reload" \
 	"systemd calls of install"
 r systemd-analyze verify /lib/systemd/system/sfw-attach.service >"$W/verify.out" 2>&1 ||
 	fail "systemd-analyze verify sfw-attach: $(cat "$W/verify.out")"
@@ -120,9 +121,11 @@ r sfw commit /tmp/new.conf >"$W/commit.out" 2>&1 || fail "sfw commit: $(cat "$W/
 systemd_calls >/dev/null
 dpkg_r -i /tmp/sfw.deb
 expect_eq "$(status)" "install ok installed" "status after reinstall"
-# an upgrade restarts the daemon only if it runs
+# an upgrade restarts the daemon and the boot unit's watch only if they run
 expect_eq "$(systemd_calls)" "systemctl --system daemon-reload
-deb-systemd-invoke try-restart sfw.service" "systemd calls of an upgrade"
+deb-systemd-invoke try-restart sfw.service
+systemctl --system daemon-reload
+deb-systemd-invoke try-restart sfw-attach.service" "systemd calls of an upgrade"
 expect_eq "$(cat "$R/etc/sfw/sfw.conf")" "set security policies default-policy deny-all" \
 	"committed configuration after reinstall"
 
@@ -131,14 +134,23 @@ expect_eq "$(cat "$R/etc/sfw/sfw.conf")" "set security policies default-policy d
 rfw sfw attach veth0 >"$W/attach.out" 2>&1 || fail "sfw attach: $(cat "$W/attach.out")"
 daemon=$(rfw sfw status --json | rfw jq -r '."sfw-status"."session-daemon".pid')
 [ "$daemon" -gt 0 ] 2>/dev/null && kill -0 "$daemon" || fail "no daemon after attach: $daemon"
+# and a watch started by hand: it would attach with a binary that is gone
+# (nsenter, chroot and env exec: $! is sfw once they have)
+rfw sfw restore watch >/dev/null 2>&1 &
+watch=$!
+running() { case "$(ps -o stat= -p "$1")" in "" | Z*) return 1 ;; esac; }
+for _ in $(seq 50); do tr '\0' ' ' <"/proc/$watch/cmdline" | has '^sfw restore' && break; sleep 0.1; done
+running "$watch" || fail "the watch started by hand did not run"
 dpkg_r -r sfw
 for _ in $(seq 100); do kill -0 "$daemon" 2>/dev/null || break; sleep 0.1; done
+for _ in $(seq 100); do running "$watch" || break; sleep 0.1; done
+running "$watch" && fail "remove left the watch started by hand"
 kill -0 "$daemon" 2>/dev/null && fail "remove left the session daemon attach started ($daemon)"
 has "^sfw: stopping the session daemon ($daemon): closes are not logged until sfw" "$W/dpkg.out" ||
 	fail "remove did not say it stopped the daemon: $(cat "$W/dpkg.out")"
 expect_eq "$(status)" "deinstall ok config-files" "status after remove"
 # (one daemon-reload per unit: debian/rules installs them apart)
-expect_eq "$(systemd_calls)" "deb-systemd-invoke stop sfw.service
+expect_eq "$(systemd_calls)" "deb-systemd-invoke stop sfw-attach.service sfw.service
 systemctl --system daemon-reload
 systemctl --system daemon-reload" "systemd calls of remove"
 [ ! -e "$R/usr/sbin/sfw" ] && [ ! -e "$R/lib/systemd/system/sfw.service" ] &&
