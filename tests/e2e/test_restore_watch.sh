@@ -123,14 +123,18 @@ wait_for 50 "veth1 attached once an Ethernet device again: $(cat "$WOUT")" guard
 # The watch's attach waits for the lock: detach's removal of the line is
 # played under it, and the attach that then gets the lock must not put
 # veth0 back.
-exec {lk}<"$SFW_PIN_ROOT"
-flock "$lk"
+# (-o: the lock is flock's own, gone when it is killed)
+flock -o "$SFW_PIN_ROOT" sleep 60 &
+LK=$!
+lock_held() { ! flock -n "$SFW_PIN_ROOT" true; }
+wait_for 50 "the test's hold of the lock" lock_held
 looks=$(grep -c '^veth0: there' "$WOUT")
+looked_again() { [ "$(grep -c '^veth0: there' "$WOUT")" -gt "$looks" ]; }
 remake_veth0
-wait_for 50 "the watch's look at veth0" \
-	bash -c "[ \$(grep -c '^veth0: there' '$WOUT') -gt $looks ]"
+wait_for 50 "the watch's look at veth0" looked_again
 sed -i '/^interface veth0 /d' "$REC"
-exec {lk}<&-
+pkill -P "$LK" sleep
+kill "$LK"
 wait_for 50 "the watch to give veth0 up" grep -q '^sfw: veth0: detached meanwhile: not attached again$' "$WOUT"
 guarded veth0 && fail "the watch attached veth0 after it left the record"
 host_open || fail "veth0, detached, is not what the host's service is behind (test broken)"
