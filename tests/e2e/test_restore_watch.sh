@@ -133,8 +133,8 @@ looked_again() { [ "$(grep -c '^veth0: there' "$WOUT")" -gt "$looks" ]; }
 remake_veth0
 wait_for 50 "the watch's look at veth0" looked_again
 sed -i '/^interface veth0 /d' "$REC"
-pkill -P "$LK" sleep
-kill "$LK"
+pkill -P "$LK" sleep   # flock then ends, and its lock with it
+wait "$LK"
 wait_for 50 "the watch to give veth0 up" grep -q '^sfw: veth0: detached meanwhile: not attached again$' "$WOUT"
 guarded veth0 && fail "the watch attached veth0 after it left the record"
 host_open || fail "veth0, detached, is not what the host's service is behind (test broken)"
