@@ -384,6 +384,59 @@ static int check_link_tag(const char *ifname, __u32 ifindex)
 			e->ifindex, SFW_IFNAMSIZ, e->info.name, ifname);
 }
 
+/* The programs another attached interface runs, for an attach that
+ * brings one back (restore watch): a load verifies both programs anew,
+ * most of a second with the new interface open meanwhile, where these
+ * are already verified, share the same pinned maps and are what every
+ * other interface runs. 0 with both descriptors, else -ENOENT. */
+static int running_progs(__u32 except, int *xdp_fd, int *tc_fd)
+{
+	struct sfw_iface_entry list[SFW_MAX_IFACES];
+	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
+
+	for (int i = 0; i < n; i++) {
+		if (list[i].ifindex == except || registration(list[i].ifindex) != REG_LIVE)
+			continue;
+		*xdp_fd = bpf_prog_get_fd_by_id(list[i].info.xdp_prog_id);
+		*tc_fd = bpf_prog_get_fd_by_id(list[i].info.tc_prog_id);
+		if (*xdp_fd >= 0 && *tc_fd >= 0)
+			return 0;
+		if (*xdp_fd >= 0)
+			close(*xdp_fd);
+		if (*tc_fd >= 0)
+			close(*tc_fd);
+	}
+	return -ENOENT;
+}
+
+/* The programs to attach: those running (opts->reuse_running, when some
+ * interface runs them), else loaded from this binary into *p. */
+static int attach_progs(const struct sfw_attach_opts *opts, __u32 ifindex,
+			struct sfw_attach_result *res, struct sfw_progs **p, int fds[2])
+{
+	int err;
+
+	*p = NULL;
+	if (opts && opts->reuse_running && !running_progs(ifindex, &fds[0], &fds[1]))
+		return 0;
+	err = sfw_progs_load(p, opts, res ? &res->fresh : NULL);
+	if (err)
+		return err;
+	fds[0] = sfw_progs_prog_fd(*p, SFW_PROG_XDP);
+	fds[1] = sfw_progs_prog_fd(*p, SFW_PROG_TC);
+	return 0;
+}
+
+static void attach_progs_close(struct sfw_progs *p, const int fds[2])
+{
+	if (p) {
+		sfw_progs_close(p);
+		return;
+	}
+	close(fds[0]);
+	close(fds[1]);
+}
+
 int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 		     struct sfw_attach_result *res)
 {
@@ -392,7 +445,7 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 	struct sfw_progs *p = NULL;
 	__u32 ifindex = if_nametoindex(ifname);
 	enum sfw_xdp_mode mode = info.xdp_mode;
-	int err;
+	int err, fds[2];
 
 	if (!ifindex)
 		return sfw_fail(ENODEV, "interface %s does not exist", ifname);
@@ -414,7 +467,7 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 	err = check_link_tag(ifname, ifindex);
 	if (err)
 		return err;
-	err = sfw_progs_load(&p, opts, res ? &res->fresh : NULL);
+	err = attach_progs(opts, ifindex, res, &p, fds);
 	if (err)
 		return err;
 	err = check_free(ifindex);
@@ -422,16 +475,16 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 		char msg[256];
 
 		snprintf(msg, sizeof(msg), "%s: %s", ifname, sfw_last_error());
-		sfw_progs_close(p);
+		attach_progs_close(p, fds);
 		return sfw_fail(-err, "%s", msg);
 	}
 	snprintf(info.name, sizeof(info.name), "%s", ifname);
-	info.xdp_prog_id = sfw_prog_id(sfw_progs_prog_fd(p, SFW_PROG_XDP));
+	info.xdp_prog_id = sfw_prog_id(fds[0]);
 	err = register_iface(ifindex, &info);
 	if (!err)
-		err = attach_tc(sfw_progs_prog_fd(p, SFW_PROG_TC), ifindex, &info.tc_prog_id);
+		err = attach_tc(fds[1], ifindex, &info.tc_prog_id);
 	if (!err)
-		err = attach_xdp(sfw_progs_prog_fd(p, SFW_PROG_XDP), ifindex, &mode);
+		err = attach_xdp(fds[0], ifindex, &mode);
 	if (!err) {
 		info.xdp_mode = mode;
 		err = register_iface(ifindex, &info);
@@ -445,7 +498,7 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 		unregister_iface(ifindex);
 		err = sfw_fail(-err, "%s", msg);
 	}
-	sfw_progs_close(p);
+	attach_progs_close(p, fds);
 	/* a new egress for XDP forwarding; if its features cannot be read,
 	 * forwarding through it stays with the stack: not an attach failure */
 	if (!err)

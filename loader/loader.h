@@ -27,6 +27,9 @@ struct sfw_attach_opts {
 	bool ha_secondary;        /* a fresh config map: SFW_CFG_F_HA_SECONDARY (no
 				   * proxy-arp/ndp answer), a cluster's node until its
 				   * role says otherwise (docs/ha.md) */
+	bool reuse_running;       /* attach the programs another attached interface
+				   * runs, loading none when one does (restore watch:
+				   * no verification while the interface is open) */
 };
 
 /* What a load did. */

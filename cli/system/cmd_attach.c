@@ -236,6 +236,9 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 	/* maps this attach creates fail closed while a stored configuration
 	 * waits to be applied (below): the loader does not read it */
 	opts.fail_closed = sfw_conf_stored();
+	/* restore watch's: an interface that came back gets what the others
+	 * run at once, not after a load's verification */
+	opts.reuse_running = SFW_OPTS(cl, struct sfw_attach_cmd_opts)->only_recorded;
 	/* and in a cluster answer no proxy-arp/ndp request unless keepalived
 	 * named this node primary this boot: the pins that said which role
 	 * it has are made anew with the maps (docs/ha.md "After a restart").

@@ -82,10 +82,14 @@ expect_eq "$(veth0_rows)" 1 "status rows for veth0 after the attach"
 recorded_once veth0 || fail "the record: $(cat "$REC")"
 sfw status | has 'damaged' && fail "the record is damaged: $(sfw status)"
 
+prog_ids() { sfw status | awk -v d="$1" '$1 == d && $2 == "generic" { print $3, $4 }'; }
 for round in 1 2; do
 	remake_veth0
 	wait_for 50 "veth0 re-attached (round $round): $(cat "$WOUT")" guarded veth0
 	host_open && fail "the host's service open after veth0 came back (round $round)"
+	# the programs veth1 runs, attached as they are: no load, whose
+	# verification kept the new veth0 open most of a second
+	expect_eq "$(prog_ids veth0)" "$(prog_ids veth1)" "veth0's programs (round $round)"
 done
 # (a look may also catch a veth0 on its way out, whose attach then fails:
 # only the outcome is counted)
@@ -126,8 +130,10 @@ wait_for 50 "veth1 attached once an Ethernet device again: $(cat "$WOUT")" guard
 # (-o: the lock is flock's own, gone when it is killed)
 flock -o "$SFW_PIN_ROOT" sleep 60 &
 LK=$!
-lock_held() { ! flock -n "$SFW_PIN_ROOT" true; }
-wait_for 50 "the test's hold of the lock" lock_held
+# held by this flock, not by the watch's last attach or the daemon's look
+# (a waiter's line has "->" after the number)
+lock_mine() { has -E "^[0-9]+: FLOCK +ADVISORY +WRITE +$LK [0-9a-f]+:[0-9a-f]+:$(stat -c %i "$SFW_PIN_ROOT") " /proc/locks; }
+wait_for 50 "the test's hold of the lock" lock_mine
 looks=$(grep -c '^veth0: there' "$WOUT")
 looked_again() { [ "$(grep -c '^veth0: there' "$WOUT")" -gt "$looks" ]; }
 remake_veth0
@@ -135,7 +141,7 @@ wait_for 50 "the watch's look at veth0" looked_again
 sed -i '/^interface veth0 /d' "$REC"
 pkill -P "$LK" sleep   # flock then ends, and its lock with it
 wait "$LK"
-wait_for 50 "the watch to give veth0 up" grep -q '^sfw: veth0: detached meanwhile: not attached again$' "$WOUT"
+wait_for 50 "the watch to give veth0 up: $(cat "$WOUT")" grep -q '^sfw: veth0: detached meanwhile: not attached again$' "$WOUT"
 guarded veth0 && fail "the watch attached veth0 after it left the record"
 host_open || fail "veth0, detached, is not what the host's service is behind (test broken)"
 
