@@ -162,6 +162,73 @@ if want NETNS; then
 	ip netns del "$NS_PREFIX-x"
 fi
 
+# ---- NSBACK: moved to another namespace and back, its index taken meanwhile ---
+# (a NIC lent to a container comes back when it stops). The XDP link went
+# with the device and still runs on it at its new index; sfw's registration
+# stays at the old index, which now names another device: status lists
+# veth0 as attached at an ifindex that is not veth0's (deleted: false), and
+# the watch, looking by the new index, says "no sfw program on it" and
+# fails with "another XDP program is already attached" (its own). Counted
+# once: the record and the live datapath disagree until a manual detach.
+if want NSBACK; then
+	fresh
+	start_watch
+	ip netns add "$NS_PREFIX-x"
+	idx=$(ifindex "$FW_NS" veth0)
+	fw ip link set veth0 netns "$NS_PREFIX-x"
+	ip -n "$FW_NS" link add taker index "$idx" type veth peer name taker2
+	ip -n "$NS_PREFIX-x" link set veth0 netns "$FW_NS"
+	now=$(ifindex "$FW_NS" veth0)
+	sleep 1
+	reg=$(sfw status --json | /usr/bin/python3 -c 'import json,sys
+print(*[i["ifindex"] for i in json.load(sys.stdin)["sfw-status"]["interface"] if i["name"] == "veth0"])')
+	[ "$reg" = "$now" ] || defect "NSBACK: veth0 is back at ifindex $now (its program" \
+		"$(xdp_id veth0) on it), status lists it at ifindex $reg (taker's, no program:" \
+		"'$(xdp_id taker)'); the watch said: $(grep '^sfw: veth0' "$WOUT" | tr '\n' ';')"
+	stop_watch
+	ip netns del "$NS_PREFIX-x"
+fi
+
+# ---- TERMWAIT: a stop while restore waits for a missing interface -----------
+# restore watch blocks SIGTERM from the start, so a stop (systemctl stop,
+# shutdown's Conflicts=) during `restore wait N`'s wait is held until the
+# N s have run out (plain `sfw restore`, and main's, end at once), and it
+# then still announces READY=1 and "watching". Low.
+if want TERMWAIT; then
+	fresh
+	ip -n "$FW_NS" link del veth1
+	nsenter --net="/run/netns/$FW_NS" "$SFW" restore wait 20 watch >"$WOUT" 2>&1 &
+	WPID=$!
+	BG_PIDS+=("$WPID")
+	sleep 1
+	kill -TERM "$WPID"
+	for i in $(seq 30); do kill -0 "$WPID" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$WPID" 2>/dev/null && defect "TERMWAIT: restore wait 20 watch still running 3 s" \
+		"after SIGTERM (it waits out the 20 s)"
+	stop_watch
+fi
+
+# ---- TERMLOCK: a stop while the watch's attach waits for the lock -------------
+# SIGTERM is blocked while the attach waits in flock for sfw's lock (held by
+# any slow or stuck sfw command): the stop waits as long as the lock is
+# held, and systemd's SIGKILL at TimeoutStopSec is what ends it. Low.
+if want TERMLOCK; then
+	fresh
+	start_watch
+	flock "$SFW_PIN_ROOT" sleep 8 &   # a slow sfw command's hold of the lock
+	HOLDER=$!
+	sleep 0.3
+	ip -n "$FW_NS" link del veth0
+	ip -n "$FW_NS" link add veth0 type veth peer name veth0 netns "$CLI_NS"
+	wait_for 50 "the watch's look at veth0: $(cat "$WOUT")" grep -q '^veth0: there' "$WOUT"
+	kill -TERM "$WPID"
+	for i in $(seq 30); do kill -0 "$WPID" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$WPID" 2>/dev/null && defect "TERMLOCK: the watch still running 3 s after" \
+		"SIGTERM while its attach waits for the lock"
+	wait "$HOLDER"
+	stop_watch
+fi
+
 # ---- end ----
 [ "$DEFECTS" = 0 ] || { echo "FAIL: $DEFECTS defect(s)" >&2; exit 1; }
 echo "PASS: test_restore_watch_rv"
