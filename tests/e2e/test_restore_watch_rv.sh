@@ -229,6 +229,40 @@ if want TERMLOCK; then
 	stop_watch
 fi
 
+# ---- UNREC: a detach while nothing is loaded, as the watch's attach loads -----
+# After a reboot (no pins) the record holds veth0; veth0 appears and the
+# watch attaches it. `sfw detach veth0` in the same moment finds sfw not
+# loaded and takes veth0 out of the record without sfw's lock
+# (unrecord_only): after the watch's recorded_all check under the lock, before
+# its attach made the pins. The detach answers "not attached; removed from
+# the record" (exit 0), yet veth0 ends attached and recorded again (the
+# attach's record update), and the watch keeps attaching it whenever it
+# comes back: the "a concurrent detach wins" guarantee does not hold.
+if want UNREC; then
+	fresh
+	lost=
+	for d in 0 0.01 0.02 0.03; do
+		sfw detach all >/dev/null 2>&1
+		ip -n "$FW_NS" link del veth0 2>/dev/null
+		mkdir -p "$SFW_CONF_DIR"
+		printf 'pin-root %s\nnetns %s\ninterface veth0 generic\n' "$SFW_PIN_ROOT" "$FW_NS" >"$REC"
+		start_watch
+		ip -n "$FW_NS" link add veth0 type veth peer name veth0 netns "$CLI_NS"
+		sleep "$d"
+		said=$(sfw detach veth0 2>&1)
+		rc=$?
+		sleep 2
+		if [ "$rc" = 0 ] && [ -n "$(xdp_id veth0)" ]; then
+			lost="after $d s: detach said '$said' (exit 0), yet veth0 runs sfw's program"
+			lost+=" $(xdp_id veth0) and the record holds it $(grep -c '^interface veth0 ' "$REC") time(s)"
+			stop_watch
+			break
+		fi
+		stop_watch
+	done
+	[ -z "$lost" ] || defect "UNREC: the detach lost to the watch's attach: $lost"
+fi
+
 # ---- end ----
 [ "$DEFECTS" = 0 ] || { echo "FAIL: $DEFECTS defect(s)" >&2; exit 1; }
 echo "PASS: test_restore_watch_rv"
