@@ -238,21 +238,30 @@ static void drop_stale(__u32 ifindex)
 	unregister_iface(ifindex);
 }
 
-/* Registrations of ifname's whose interface is gone (deleted without
- * `detach`, the name given to the one attached now): they guard nothing,
- * and left behind, `status` listed the name twice, once as attached with
- * the dead interface's programs, and the boot record held it twice. */
-static void drop_gone_namesakes(const char *ifname, __u32 ifindex)
+/* The other registrations under ifname, the interface attached now under
+ * it: one whose interface is gone (deleted without `detach`) guards
+ * nothing and is dropped; one whose device was renamed away (still
+ * running sfw's program) takes the device's name now. Left as they were,
+ * `status` listed the name twice, the record held it twice, and `detach
+ * NAME` took whichever came first. */
+static void settle_namesakes(const char *ifname, __u32 ifindex)
 {
 	struct sfw_iface_entry list[SFW_MAX_IFACES];
 	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
 	char name[IF_NAMESIZE];
 
-	for (int i = 0; i < n; i++)
-		if (list[i].ifindex != ifindex &&
-		    !strncmp(list[i].info.name, ifname, SFW_IFNAMSIZ) &&
-		    !if_indextoname(list[i].ifindex, name))
-			drop_stale(list[i].ifindex);
+	for (int i = 0; i < n; i++) {
+		struct sfw_iface_entry *e = &list[i];
+
+		if (e->ifindex == ifindex || strncmp(e->info.name, ifname, SFW_IFNAMSIZ))
+			continue;
+		if (!if_indextoname(e->ifindex, name)) {
+			drop_stale(e->ifindex);
+		} else if (strcmp(name, ifname)) {
+			snprintf(e->info.name, sizeof(e->info.name), "%s", name);
+			register_iface(e->ifindex, &e->info);
+		}
+	}
 }
 
 int sfw_iface_guarded(__u32 ifindex)
@@ -463,7 +472,7 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 		return 1;
 	if (err == REG_STALE)
 		drop_stale(ifindex);
-	drop_gone_namesakes(ifname, ifindex);
+	settle_namesakes(ifname, ifindex);
 	err = check_link_tag(ifname, ifindex);
 	if (err)
 		return err;

@@ -139,7 +139,10 @@ static int record_now(struct sfw_attach_record *r, const struct sfw_attach_recor
 		return 1;
 	r->max_sessions = table_capacity();
 	r->forward = !sfw_config_read(&cfg) && (cfg.flags & SFW_CFG_F_FORWARD);
+	/* (a name registered twice, a device renamed away: recorded once) */
 	for (int i = 0; i < n; i++) {
+		if (sfw_record_find(r, list[i].info.name) >= 0)
+			continue;
 		snprintf(r->iface[r->n].name, SFW_IFNAMSIZ, "%s", list[i].info.name);
 		r->iface[r->n++].mode = list[i].info.xdp_mode;
 	}

@@ -286,8 +286,10 @@ int sfw_cmd_attach(const struct sfw_cmdline *cl)
 	/* what is attached now, for `sfw restore` after a reboot, failed or
 	 * not: what did get attached filters, and must again after one. A
 	 * failed attach has said its one line: `sfw status` says whether the
-	 * record was written */
-	if (any_attached())
+	 * record was written. restore watch's that failed changed nothing the
+	 * record holds (it holds the name), and it tries again every second */
+	if (any_attached() &&
+	    !(r < 0 && SFW_OPTS(cl, struct sfw_attach_cmd_opts)->only_recorded))
 		sfw_record_update(r < 0 ? NULL : cl->err, NULL, 0);
 	sfw_unlock();
 	return r < 0 ? SFW_EXIT_FAIL : SFW_EXIT_OK;
@@ -353,6 +355,14 @@ static int unrecord_only(const struct sfw_cmdline *cl)
 	return sfw_report(cl);
 }
 
+static bool any_recorded(const struct sfw_cmdline *cl)
+{
+	for (int i = 0; i < cl->npos; i++)
+		if (sfw_record_holds(cl->pos[i]))
+			return true;
+	return false;
+}
+
 int sfw_cmd_detach(const struct sfw_cmdline *cl)
 {
 	bool all = SFW_OPTS(cl, struct sfw_all_opts)->all;
@@ -361,11 +371,24 @@ int sfw_cmd_detach(const struct sfw_cmdline *cl)
 
 	/* `detach all` with nothing loaded succeeds (cleanup scripts run it);
 	 * naming an interface then says sfw is not loaded, unless the record
-	 * held them all (after a reboot, before the restore) */
-	if (!all && sfw_require_loaded())
-		return unrecord_only(cl);
-	if (sfw_lock())
+	 * held them all (after a reboot, before the restore): they come out
+	 * of it under the lock, which a `restore watch` attaching one takes
+	 * too (its attach checks the record under it); a detach that can only
+	 * fail takes none, and makes no pin root for one */
+	if (!all && sfw_require_loaded()) {
+		if (!any_recorded(cl))
+			return unrecord_only(cl);
+		if (sfw_lock())
+			return sfw_report(cl);
+		if (sfw_require_loaded()) {
+			r = unrecord_only(cl);
+			sfw_unlock();
+			return r;
+		}
+		/* loaded meanwhile (the watch attached one): detached as such */
+	} else if (sfw_lock()) {
 		return sfw_report(cl);
+	}
 	if (all) {
 		r = detach_all(cl);
 		if (r >= 0)

@@ -38,8 +38,8 @@ static const char *const result_words[] = { "attached", "failed", "not-present" 
  * when it was recorded), on which a configuration that needs more fails
  * closed: never nothing attached. attach applies the stored
  * configuration, starts the daemon and writes the record as always. */
-static int attach_one(const struct sfw_cmdline *cl, FILE *out, const struct sfw_attach_record *r,
-		      int i, bool only_recorded)
+static int attach_one(const struct sfw_cmdline *cl, FILE *out, FILE *err,
+		      const struct sfw_attach_record *r, int i, bool only_recorded)
 {
 	char *argv[8] = { "attach", "placeholder", "mode",
 			  (char *)sfw_mode_name(r->iface[i].mode) };
@@ -48,7 +48,7 @@ static int attach_one(const struct sfw_cmdline *cl, FILE *out, const struct sfw_
 
 	if (r->forward)
 		argv[argc++] = "forward";
-	if (sfw_parse(cl->root, argc, argv, &sub, out, cl->err))
+	if (sfw_parse(cl->root, argc, argv, &sub, out, err))
 		return SFW_EXIT_FAIL;
 	sub.pos[0] = r->iface[i].name;
 	((struct sfw_attach_cmd_opts *)(void *)sub.opts)->recorded_sessions = r->max_sessions;
@@ -62,9 +62,13 @@ static bool present(const char *name)
 }
 
 /* Waits up to wait_s for the recorded interfaces to appear (at boot a
- * driver may register its device after sfw starts). */
-static void await(const struct sfw_attach_record *r, __u32 wait_s, enum result *res)
+ * driver may register its device after sfw starts). waiting: the mask to
+ * sleep with, under which a stop signal ends the wait (restore watch
+ * blocks them but while it waits); NULL: a plain sleep. */
+static void await(const struct sfw_attach_record *r, __u32 wait_s, enum result *res,
+		  const sigset_t *waiting)
 {
+	const struct timespec poll_ts = { .tv_nsec = RESTORE_POLL_MS * 1000000L };
 	__u64 deadline = sfw_mono_ns() + (__u64)wait_s * 1000000000ull;
 	int missing;
 
@@ -74,9 +78,12 @@ static void await(const struct sfw_attach_record *r, __u32 wait_s, enum result *
 			res[i] = present(r->iface[i].name) ? R_ATTACHED : R_MISSING;
 			missing += res[i] == R_MISSING;
 		}
-		if (!missing || sfw_mono_ns() >= deadline)
+		if (!missing || sfw_mono_ns() >= deadline || sfw_interrupted)
 			return;
-		sfw_sleep_ms(RESTORE_POLL_MS);
+		if (waiting)
+			ppoll(NULL, 0, &poll_ts, waiting);
+		else
+			sfw_sleep_ms(RESTORE_POLL_MS);
 	}
 }
 
@@ -137,7 +144,8 @@ static bool record_to_restore(const struct sfw_cmdline *cl, struct sfw_attach_re
 }
 
 /* The restore itself: every recorded interface there is attached. */
-static int restore_once(const struct sfw_cmdline *cl, const struct sfw_restore_cmd_opts *o)
+static int restore_once(const struct sfw_cmdline *cl, const struct sfw_restore_cmd_opts *o,
+			const sigset_t *waiting)
 {
 	struct sfw_attach_record *r = calloc(1, sizeof(*r));
 	enum result res[SFW_MAX_IFACES];
@@ -149,13 +157,13 @@ static int restore_once(const struct sfw_cmdline *cl, const struct sfw_restore_c
 		return sfw_fail(ENOMEM, "out of memory"), sfw_report(cl);
 	if (!record_to_restore(cl, r, &damaged, &rc))
 		return free(r), rc;
-	await(r, o->wait_s, res);
+	await(r, o->wait_s, res, waiting);
 	/* attach's own lines, or one JSON document of them all */
 	if (cl->json && !(out = fopen("/dev/null", "w")))
 		return free(r), sfw_fail(errno, "cannot open /dev/null"), sfw_report(cl);
 	for (int i = 0; i < r->n; i++)
 		if (res[i] != R_MISSING)
-			res[i] = attach_one(cl, out, r, i, false) ? R_FAILED : R_ATTACHED;
+			res[i] = attach_one(cl, out, cl->err, r, i, false) ? R_FAILED : R_ATTACHED;
 	if (out != cl->out)
 		fclose(out);
 	failed = damaged;
@@ -174,22 +182,32 @@ static int restore_once(const struct sfw_cmdline *cl, const struct sfw_restore_c
 
 /* ---- restore watch -------------------------------------------------------- */
 
-/* A device an attach failed on (another XDP program there, not Ethernet):
- * not tried again until its name is another device's. */
+/* Devices an attach failed on (another XDP program there, not Ethernet,
+ * the lock held past a stop): tried again quietly, at most once a second
+ * (RETRY_MS), for as long as they are there, since the cause may go at
+ * any time without a link message saying so; attach says when one is
+ * attached at last. */
+#define RETRY_MS 1000
 struct tried {
 	int n;
 	struct {
 		char name[SFW_IFNAMSIZ];
 		__u32 ifindex;
+		__u64 at_ms;
 	} dev[SFW_MAX_IFACES];
 };
 
-static bool was_tried(const struct tried *t, const char *name, __u32 ifindex)
+static int find_tried(const struct tried *t, const char *name, __u32 ifindex)
 {
 	for (int i = 0; i < t->n; i++)
 		if (t->dev[i].ifindex == ifindex && !strcmp(t->dev[i].name, name))
-			return true;
-	return false;
+			return i;
+	return -1;
+}
+
+static void forget(struct tried *t, int i)
+{
+	t->dev[i] = t->dev[--t->n];
 }
 
 static void remember(struct tried *t, const char *name, __u32 ifindex)
@@ -198,34 +216,63 @@ static void remember(struct tried *t, const char *name, __u32 ifindex)
 
 	snprintf(t->dev[i].name, sizeof(t->dev[i].name), "%s", name);
 	t->dev[i].ifindex = ifindex;
+	t->dev[i].at_ms = sfw_mono_ms();
+}
+
+/* Devices that are no longer there under their names: their index may be
+ * given to a new device, which is not the one that failed. */
+static void forget_gone(struct tried *t)
+{
+	for (int i = t->n - 1; i >= 0; i--)
+		if (if_nametoindex(t->dev[i].name) != t->dev[i].ifindex)
+			forget(t, i);
+}
+
+/* One interface of the record, there at ifindex with no sfw program on
+ * it: attached, said the first time, quietly when tried again. */
+static void follow_one(const struct sfw_cmdline *cl, struct sfw_attach_record *r, int i,
+		       __u32 ifindex, struct tried *t, FILE *quiet)
+{
+	int k = find_tried(t, r->iface[i].name, ifindex);
+
+	if (k >= 0 && sfw_mono_ms() - t->dev[k].at_ms < RETRY_MS)
+		return;
+	if (k < 0)
+		fprintf(cl->out, "%s: there (ifindex %u) with no sfw program on it: attaching "
+			"it again\n", r->iface[i].name, ifindex);
+	fflush(cl->out);
+	if (!attach_one(cl, cl->out, k < 0 ? cl->err : quiet, r, i, true)) {
+		if (k >= 0)
+			forget(t, k);
+	} else if (k < 0) {
+		remember(t, r->iface[i].name, ifindex);
+	} else {
+		t->dev[k].at_ms = sfw_mono_ms();
+	}
+	fflush(cl->out);
+	fflush(cl->err);
 }
 
 /* One look: each recorded interface that is there with no sfw program
  * running on it (created late, deleted and made again, renamed to a
  * recorded name, its program taken off) is attached, as restore does.
  * The record is read anew each time: attach and detach change it. */
-static void follow(const struct sfw_cmdline *cl, struct sfw_attach_record *r, struct tried *t)
+static void follow(const struct sfw_cmdline *cl, struct sfw_attach_record *r, struct tried *t,
+		   FILE *quiet)
 {
 	struct sfw_attach_record here = { 0 };
 	__u32 ifindex;
 	int e;
 
+	forget_gone(t);
 	sfw_record_place(&here);
 	e = sfw_record_read(here.pin_root, r);
 	if ((e && e != -EINVAL) || sfw_record_own(r, &here))
 		return;
-	for (int i = 0; i < r->n; i++) {
+	for (int i = 0; i < r->n && !sfw_interrupted; i++) {
 		ifindex = if_nametoindex(r->iface[i].name);
-		if (!ifindex || sfw_iface_guarded(ifindex) != 0 ||
-		    was_tried(t, r->iface[i].name, ifindex))
-			continue;
-		fprintf(cl->out, "%s: there (ifindex %u) with no sfw program on it: attaching "
-			"it again\n", r->iface[i].name, ifindex);
-		fflush(cl->out);
-		if (attach_one(cl, cl->out, r, i, true))
-			remember(t, r->iface[i].name, ifindex);
-		fflush(cl->out);
-		fflush(cl->err);
+		if (ifindex && sfw_iface_guarded(ifindex) == 0)
+			follow_one(cl, r, i, ifindex, t, quiet);
 	}
 }
 
@@ -237,37 +284,47 @@ static int watch(const struct sfw_cmdline *cl, int nl_fd, const char *notify_pat
 		 const sigset_t *waiting)
 {
 	const struct timespec rescan = { .tv_sec = WATCH_RESCAN_MS / 1000 };
+	const struct timespec retry = { .tv_sec = RETRY_MS / 1000,
+					.tv_nsec = RETRY_MS % 1000 * 1000000L };
 	struct sfw_attach_record *r = calloc(1, sizeof(*r));
 	struct tried *t = calloc(1, sizeof(*t));
+	FILE *quiet = fopen("/dev/null", "w");
 	struct pollfd p = { .fd = nl_fd, .events = POLLIN };
 	int n = 0;
 
-	if (!r || !t) {
-		free(r);
-		free(t);
-		return sfw_fail(ENOMEM, "out of memory"), sfw_report(cl);
+	if (!r || !t || !quiet) {
+		n = r && t ? -errno : -ENOMEM;
+		goto out;
 	}
-	follow(cl, r, t);   /* what came between the restore and now */
+	if (sfw_interrupted)   /* stopped during the restore */
+		goto out;
+	follow(cl, r, t, quiet);   /* what came between the restore and now */
 	sfw_sd_notify(notify_path, "READY=1");
 	fprintf(cl->out, "watching: a recorded interface that comes back is attached again\n");
 	fflush(cl->out);
 	while (!sfw_interrupted) {
 		/* stop signals come in here alone: an attach is never cut
 		 * short halfway, its interface left open */
-		n = ppoll(&p, 1, &rescan, waiting);
-		if (n < 0 && errno != EINTR)
+		n = ppoll(&p, 1, t->n ? &retry : &rescan, waiting);
+		if (n < 0 && errno != EINTR) {
+			n = -errno;
 			break;
+		}
 		if (n > 0 && (n = sfw_fib_watch_read(nl_fd, -1)) < 0)
 			break;
-		if (n >= 0 && (n == 0 || (n & SFW_NET_LINKS)))
-			follow(cl, r, t);
+		/* a link's change, the rescan, or a failed device's retry */
+		if (n >= 0)
+			follow(cl, r, t, quiet);
+		n = 0;
 	}
 	sfw_sd_notify(notify_path, "STOPPING=1");
+out:
+	if (quiet)
+		fclose(quiet);
 	free(r);
 	free(t);
-	if (n < 0 && !sfw_interrupted) {
-		sfw_fail(errno ? errno : -n, "watching the interfaces: %s",
-			 strerror(errno ? errno : -n));
+	if (n < 0) {
+		sfw_fail(-n, "watching the interfaces: %s", strerror(-n));
 		return sfw_report(cl);
 	}
 	return SFW_EXIT_OK;
@@ -282,7 +339,7 @@ int sfw_cmd_restore(const struct sfw_cmdline *cl)
 	int nl_fd, rc;
 
 	if (!o->watch)
-		return restore_once(cl, o);
+		return restore_once(cl, o, NULL);
 	if (cl->json) {
 		fprintf(cl->err, "sfw: restore watch prints a line as each interface comes "
 			"back: no --json\n");
@@ -302,7 +359,7 @@ int sfw_cmd_restore(const struct sfw_cmdline *cl)
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	sigprocmask(SIG_BLOCK, &stop, &waiting);
-	restore_once(cl, o);
+	restore_once(cl, o, &waiting);
 	fflush(cl->out);
 	rc = watch(cl, nl_fd, notify_path[0] ? notify_path : NULL, &waiting);
 	sigprocmask(SIG_SETMASK, &waiting, NULL);

@@ -17,25 +17,32 @@
 #include "role_record.h"
 #include "session_walk.h"
 
-/* A registration outlives its interface when that is deleted without
- * `detach`: it filters nothing then, and is not shown as attached. */
-static bool gone(const struct sfw_iface_entry *e)
+/* Why a registration filters nothing, or NULL when sfw's program runs on
+ * its interface. A registration outlives its interface (deleted or moved
+ * away without `detach`), and a device made again with the same index
+ * carries no program (its link went with the old one). */
+static const char *not_filtering(const struct sfw_iface_entry *e)
 {
 	char name[IF_NAMESIZE];
 
-	return !if_indextoname(e->ifindex, name);
+	if (!if_indextoname(e->ifindex, name))
+		return "the interface was deleted or moved to another namespace";
+	if (sfw_iface_guarded(e->ifindex) == 0)
+		return "sfw's program is not on it: made again, or taken off";
+	return NULL;
 }
 
 static void ifaces_text(FILE *f, const struct sfw_iface_entry *ifs, int n)
 {
+	const char *why;
 	int i;
 
 	fprintf(f, "%-16s %-8s %-12s %s\n", "Interface", "Mode", "XDP prog id",
 		"TC prog id");
 	for (i = 0; i < n; i++)
-		if (gone(&ifs[i]))
-			fprintf(f, "%-16s %-8s %-12s %s\n", ifs[i].info.name, "deleted", "-",
-				"- (not filtering: the interface was deleted)");
+		if ((why = not_filtering(&ifs[i])))
+			fprintf(f, "%-16s %-8s %-12s - (not filtering: %s)\n", ifs[i].info.name,
+				"off", "-", why);
 		else
 			fprintf(f, "%-16s %-8s %-12u %u\n", ifs[i].info.name,
 				sfw_mode_name(ifs[i].info.xdp_mode), ifs[i].info.xdp_prog_id,
@@ -54,7 +61,7 @@ static void ifaces_json(struct sfw_json *j, const struct sfw_iface_entry *ifs, i
 		sfw_json_str(j, "mode", sfw_mode_name(ifs[i].info.xdp_mode));
 		sfw_json_num(j, "xdp-prog-id", ifs[i].info.xdp_prog_id);
 		sfw_json_num(j, "tc-prog-id", ifs[i].info.tc_prog_id);
-		sfw_json_bool(j, "deleted", gone(&ifs[i]));
+		sfw_json_bool(j, "filtering", !not_filtering(&ifs[i]));
 		sfw_json_close(j, '}');
 	}
 	sfw_json_close(j, ']');
