@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Red-team checks of `sfw restore watch` and of status's "deleted"
-# (review of branch follow). Each section is a defect found: a section
+# Red-team checks of `sfw restore watch` and of status's "not filtering"
+# (review of branch follow; NSBACK, an interface moved out and back with
+# its index taken meanwhile, is documented in docs/security.md instead).
+# Each section is a defect found, each failing before its fix: a section
 # that fails prints "DEFECT <id>: ..." and the script goes on to the next;
-# it exits 1 when any did. Run: NS_PREFIX=rv$RANDOM bash tests/e2e/test_restore_watch_rv.sh [ID...]
+# it exits 1 when any did.
+# Run: NS_PREFIX=rv$RANDOM bash tests/e2e/test_restore_watch_rv.sh [ID...]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
