@@ -10,10 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
-TMPD=$(mktemp -d)
-trap 'topology_down; rm -rf "$TMPD"' EXIT
-REC=$SFW_CONF_DIR/attached-$(printf '%s' "${SFW_PIN_ROOT#/}" | tr / _)
-WOUT=$TMPD/watch.out
+source tests/e2e/watch_lib.sh
 
 topology_up
 # a service of the firewall host itself, which the trust zone may not reach
@@ -31,12 +28,7 @@ except OSError: sys.exit(4)'
 }
 for i in $(seq 50); do fw ss -Hlnt 'sport = :2222' | has . && break; sleep 0.1; done
 
-cat >"$TMPD/deny.conf" <<CONF
-set security zones security-zone trust interfaces veth0
-set security zones security-zone untrust interfaces veth1
-set security policies default-policy deny-all
-CONF
-"$SFW" commit "$TMPD/deny.conf" >/dev/null 2>&1 || fail "commit"
+commit_deny
 host_open || fail "the host's service refused before sfw was attached"
 sfw attach veth0 veth1 mode generic >/dev/null || fail "attach"
 host_open && fail "the host's service open while attached"
@@ -52,12 +44,6 @@ remake_veth0() {
 	ip -n "$CLI_NS" route add default via 198.51.100.1
 }
 veth0_rows() { sfw status | grep -c '^veth0 '; }
-guarded() {   # dev: attached, one row, its program on the link now
-	local id
-	[ "$(sfw status | grep -c "^$1 ")" = 1 ] || return 1
-	id=$(sfw status | awk -v d="$1" '$1 == d && $2 == "generic" { print $3 }')
-	[ -n "$id" ] && fw ip -d link show dev "$1" | has "prog/xdp id $id "
-}
 recorded_once() { [ "$(grep -c "^interface $1 " "$REC")" = 1 ]; }
 
 # ---- the gap: a re-made interface is open, and status says so -----------------
@@ -71,10 +57,7 @@ print([i["filtering"] for i in json.load(sys.stdin)["sfw-status"]["interface"] i
 	"[False]" "status --json: veth0 not filtering"
 
 # ---- the watch attaches it at once, and again each time it comes back ---------
-nsenter --net="/run/netns/$FW_NS" "$SFW" restore wait 0 watch >"$WOUT" 2>&1 &
-WPID=$!
-BG_PIDS+=("$WPID")
-wait_for 100 "the watch to start" grep -q '^watching:' "$WOUT"
+start_watch
 guarded veth0 || fail "the restore did not attach the re-made veth0: $(sfw status); $(cat "$WOUT")"
 host_open && fail "the host's service open after the restore"
 # the dead registration went with the attach: one row, one record line

@@ -9,10 +9,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
-TMPD=$(mktemp -d)
-trap 'topology_down; rm -rf "$TMPD"' EXIT
-REC=$SFW_CONF_DIR/attached-$(printf '%s' "${SFW_PIN_ROOT#/}" | tr / _)
-WOUT=$TMPD/watch.out
+source tests/e2e/watch_lib.sh
 DEFECTS=0
 ONLY=" ${*:-} "
 defect() { echo "DEFECT $*" >&2; DEFECTS=$((DEFECTS + 1)); }
@@ -25,30 +22,11 @@ char _license[] __attribute__((section("license"), used)) = "GPL";
 C
 clang -O2 -target bpf -c "$TMPD/pass.c" -o "$TMPD/pass.o" || fail "clang"
 
-guarded() {   # dev: attached, one row, its program on the link now
-	local id
-	[ "$(sfw status | grep -c "^$1 ")" = 1 ] || return 1
-	id=$(sfw status | awk -v d="$1" '$1 == d && $2 == "generic" { print $3 }')
-	[ -n "$id" ] && fw ip -d link show dev "$1" | has "prog/xdp id $id "
-}
-xdp_id() { fw ip -d link show dev "$1" | sed -n 's/.*prog\/xdp id \([0-9]*\) .*/\1/p'; }
-start_watch() {
-	nsenter --net="/run/netns/$FW_NS" "$SFW" restore wait 0 watch >"$WOUT" 2>&1 &
-	WPID=$!
-	BG_PIDS+=("$WPID")
-	wait_for 100 "the watch to start" grep -q '^watching:' "$WOUT"
-}
-stop_watch() { kill -TERM "$WPID" 2>/dev/null; wait "$WPID" 2>/dev/null; }
 # a fresh start: both veths as topology_up made them, attached, recorded
 fresh() {
 	topology_down >/dev/null 2>&1
 	topology_up
-	cat >"$TMPD/deny.conf" <<CONF
-set security zones security-zone trust interfaces veth0
-set security zones security-zone untrust interfaces veth1
-set security policies default-policy deny-all
-CONF
-	"$SFW" commit "$TMPD/deny.conf" >/dev/null 2>&1 || fail "commit"
+	commit_deny
 	sfw attach veth0 veth1 mode generic >/dev/null || fail "attach"
 }
 new_veth1() {   # [ip link add args]: a veth1 made anew in the firewall
