@@ -355,6 +355,17 @@ static int check_ethernet(const char *ifname)
 	return 0;
 }
 
+int sfw_iface_attachable(const char *ifname)
+{
+	__u32 ifindex = if_nametoindex(ifname);
+	int err;
+
+	if (!ifindex)
+		return sfw_fail(ENODEV, "interface %s does not exist", ifname);
+	err = check_ethernet(ifname);
+	return err ? err : check_free(ifindex);
+}
+
 /* The n entries of list whose interface still exists, moved to its
  * front: a registration outlives a deleted interface until `detach`, and
  * an index is not given again, so a gone one holds no link (red team r47

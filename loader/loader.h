@@ -74,6 +74,10 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
  * yes, 0 no (never attached, its interface deleted and the index given
  * again, its program taken off), or a negative errno with a message. */
 int sfw_iface_guarded(__u32 ifindex);
+/* Would an attach of ifname get past its first checks (Ethernet, no
+ * other XDP program on it)? 0, or the error it would fail with: a cheap
+ * look before trying again a device an attach failed on. */
+int sfw_iface_attachable(const char *ifname);
 /* Detach from one interface. Returns 0, or -ENOENT if it was not attached. */
 int sfw_detach_iface(const char *ifname);
 /* Detach every attached interface; when none remain, remove the pins. */
