@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Second red-team review of `sfw restore watch` (branch follow-review2).
+# Each section is a defect found: a section that fails prints
+# "DEFECT <id>: ..." and the script goes on; it exits 1 when any did.
+# Run: NS_PREFIX=rw$RANDOM bash tests/e2e/test_restore_watch_rv2.sh [ID...]
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source tests/e2e/lib.sh
+TMPD=$(mktemp -d)
+trap 'topology_down; rm -rf "$TMPD"' EXIT
+REC=$SFW_CONF_DIR/attached-$(printf '%s' "${SFW_PIN_ROOT#/}" | tr / _)
+WOUT=$TMPD/watch.out
+DEFECTS=0
+ONLY=" ${*:-} "
+defect() { echo "DEFECT $*" >&2; DEFECTS=$((DEFECTS + 1)); }
+want() { [ "$ONLY" = "  " ] || [[ "$ONLY" == *" $1 "* ]]; }
+
+cat >"$TMPD/pass.c" <<'C'
+__attribute__((section("xdp"), used)) int pass(void *ctx) { return 2; }
+char _license[] __attribute__((section("license"), used)) = "GPL";
+C
+clang -O2 -target bpf -c "$TMPD/pass.c" -o "$TMPD/pass.o" || fail "clang"
+
+xdp_id() { fw ip -d link show dev "$1" 2>/dev/null | sed -n 's/.*prog\/xdp id \([0-9]*\) .*/\1/p'; }
+start_watch() {
+	nsenter --net="/run/netns/$FW_NS" "$SFW" restore wait 0 watch >"$WOUT" 2>&1 &
+	WPID=$!
+	BG_PIDS+=("$WPID")
+	wait_for 100 "the watch to start" grep -q '^watching:' "$WOUT"
+}
+stop_watch() { kill -TERM "$WPID" 2>/dev/null; wait "$WPID" 2>/dev/null; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+conf() {
+	cat >"$TMPD/deny.conf" <<CONF
+set security zones security-zone trust interfaces veth0
+set security zones security-zone untrust interfaces veth1
+set security policies default-policy deny-all
+CONF
+	"$SFW" commit "$TMPD/deny.conf" >/dev/null 2>&1 || fail "commit"
+}
+fresh() {
+	topology_down >/dev/null 2>&1
+	topology_up
+	conf
+	sfw attach veth0 veth1 mode generic >/dev/null || fail "attach"
+}
+new_veth1() { ip -n "$FW_NS" link add veth1 "$@" type veth peer name veth0 netns "$SRV_NS"; }
+
+# ---- REINDEX: a stale registration renamed to an unrelated device's name ------
+# veth1 (attached, recorded) is deleted; another device, never attached by
+# anyone ("mgmt", moved in from another namespace, keeping its index, or
+# made with `index N`), takes veth1's old index. veth1 comes back and the
+# watch attaches it: settle_namesakes finds the old registration under
+# "veth1", if_indextoname() of its index answers "mgmt", and renames the
+# dead registration to "mgmt" without checking that its link still runs
+# there. The record then holds mgmt, and the watch attaches sfw to mgmt:
+# a device the operator never named runs the firewall (no zone: dropped).
+if want REINDEX; then
+	fresh
+	old=$(ifindex "$FW_NS" veth1)
+	start_watch
+	ip -n "$FW_NS" link del veth1
+	ip -n "$FW_NS" link add mgmt index "$old" type veth peer name mgmtp
+	ip -n "$FW_NS" link set mgmt up
+	new_veth1
+	fw ip link set veth1 up
+	sleep 3
+	bad=
+	[ -z "$(xdp_id mgmt)" ] || bad+=" mgmt (never attached) runs XDP program $(xdp_id mgmt);"
+	! grep -q '^interface mgmt ' "$REC" 2>/dev/null || bad+=" the record holds mgmt;"
+	! sfw status | grep -q '^mgmt ' || bad+=" status lists mgmt: $(sfw status | grep '^mgmt ');"
+	[ -z "$bad" ] || defect "REINDEX:$bad watch said: $(grep mgmt "$WOUT" | head -2 | tr '\n' ' ')"
+	stop_watch
+fi
+
+# ---- RELOAD: `sfw reload` while a recorded interface is gone -----------------
+# The watch's premise: an attached interface deleted, to come back later.
+# Meanwhile `sfw reload` (an upgrade runs it) meets the dead registration,
+# bpf_link_update() on its detached link fails (ENOLINK), and the reload
+# stops there: interfaces after it in the map keep the old programs, it
+# exits non-zero, and the watch's reuse_running hands out whichever ran.
+if want RELOAD; then
+	fresh
+	before=$(xdp_id veth0)
+	ip -n "$FW_NS" link del veth1
+	said=$(sfw reload 2>&1)
+	rc=$?
+	after=$(xdp_id veth0)
+	if [ "$rc" != 0 ] || [ "$before" = "$after" ]; then
+		defect "RELOAD: veth1 deleted (recorded, for the watch), sfw reload exit $rc:" \
+			"'$said'; veth0 program $before -> $after"
+	fi
+fi
+
+# ---- CPU: the quiet retry loads and verifies the programs every second ---------
+# veth1 alone recorded, back with another tool's XDP program on it: nothing
+# else runs sfw's programs, so reuse_running finds none and each retry (one a
+# second) loads and verifies both programs anew before check_free refuses.
+if want CPU; then
+	topology_down >/dev/null 2>&1
+	topology_up
+	conf
+	sfw attach veth1 mode generic >/dev/null || fail "attach veth1"
+	start_watch
+	ip -n "$FW_NS" link del veth1
+	ip -n "$SRV_NS" link add veth1 type veth peer name veth0
+	ip -n "$SRV_NS" link set dev veth1 xdpgeneric obj "$TMPD/pass.o" sec xdp
+	ip -n "$SRV_NS" link set veth1 netns "$FW_NS"
+	wait_for 50 "the watch's try on veth1" grep -q 'veth1: another XDP program' "$WOUT"
+	t0=$(cpu_ticks "$WPID")
+	sleep 20
+	t1=$(cpu_ticks "$WPID")
+	hz=$(getconf CLK_TCK)
+	pct=$(( (t1 - t0) * 100 / (20 * hz) ))
+	echo "CPU (other XDP program, nothing else attached): $((t1 - t0)) ticks in 20 s = ${pct}%" >&2
+	[ "$pct" -lt 10 ] || defect "CPU: the watch used ${pct}% of a CPU for 20 s retrying veth1" \
+		"(another XDP program on it): a full load and verification each second"
+	# and a tun device under the recorded name
+	fw ip link set dev veth1 xdpgeneric off
+	fw ip link del veth1
+	fw ip tuntap add dev veth1 mode tun
+	fw ip link set veth1 up
+	sleep 2
+	t0=$(cpu_ticks "$WPID")
+	sleep 20
+	t1=$(cpu_ticks "$WPID")
+	pct=$(( (t1 - t0) * 100 / (20 * hz) ))
+	echo "CPU (tun under veth1): $((t1 - t0)) ticks in 20 s = ${pct}%; watch said: $(tail -3 "$WOUT" | tr '\n' ' ')" >&2
+	[ "$pct" -lt 10 ] || defect "CPU: the watch used ${pct}% of a CPU for 20 s retrying a tun veth1"
+	stop_watch
+fi
+
+# ---- end ----
+[ "$DEFECTS" = 0 ] || { echo "FAIL: $DEFECTS defect(s)" >&2; exit 1; }
+echo "PASS: test_restore_watch_rv2"
