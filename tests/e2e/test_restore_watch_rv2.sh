@@ -130,6 +130,50 @@ if want CPU; then
 	stop_watch
 fi
 
+# ---- RENAME2: a name settled onto a name that still has a dead registration --
+# veth0 is deleted (its registration stays, dead); veth1 is renamed veth0
+# (still running sfw, registered as veth1); a new veth1 comes and the
+# watch attaches it: settle_namesakes("veth1") renames the live one to
+# "veth0" but leaves veth0's dead registration: two registrations named
+# veth0. `sfw detach veth0` takes whichever comes first.
+if want RENAME2; then
+	fresh
+	start_watch
+	ip -n "$FW_NS" link del veth0
+	fw ip link set veth1 down
+	fw ip link set veth1 name veth0
+	fw ip link set veth0 up
+	ip -n "$FW_NS" link add veth1 type veth peer name veth1p
+	fw ip link set veth1 up
+	sleep 3
+	rows=$(sfw status | grep -c '^veth0 ')
+	said=$(sfw detach veth0 2>&1); rc=$?
+	left=$(xdp_id veth0)
+	bad=
+	[ "$rows" -le 1 ] || bad+=" status lists veth0 $rows times;"
+	[ -z "$left" ] || bad+=" 'sfw detach veth0' said '$said' (exit $rc), yet veth0 still runs XDP program $left;"
+	[ -z "$bad" ] || defect "RENAME2:$bad status: $(sfw status | grep -E '^veth' | tr '\n' '|')"
+	stop_watch
+fi
+
+# ---- PINROOT: detach NAME with nothing loaded leaves a pin root behind --------
+# After a reboot, before the restore: the record holds veth1, no pins.
+# `sfw detach veth1` takes the lock, which makes the pin root, and leaves it.
+if want PINROOT; then
+	topology_down >/dev/null 2>&1
+	topology_up
+	mkdir -p "$SFW_CONF_DIR"
+	printf 'pin-root %s\nnetns %s\ninterface veth1 generic\n' "$SFW_PIN_ROOT" "$FW_NS" >"$REC"
+	rm -rf "$SFW_PIN_ROOT"
+	said=$(sfw detach veth1 2>&1); rc=$?
+	[ "$rc" = 0 ] || defect "PINROOT: detach veth1 (recorded, nothing loaded) exit $rc: '$said'"
+	[ ! -e "$SFW_PIN_ROOT" ] || defect "PINROOT: detach veth1 with nothing loaded left the pin root" \
+		"$SFW_PIN_ROOT behind (said '$said', exit $rc)"
+	# nothing recorded, nothing loaded: the same
+	said=$(sfw detach veth0 2>&1); rc=$?
+	echo "PINROOT: detach veth0 (unrecorded): exit $rc '$said'" >&2
+fi
+
 # ---- end ----
 [ "$DEFECTS" = 0 ] || { echo "FAIL: $DEFECTS defect(s)" >&2; exit 1; }
 echo "PASS: test_restore_watch_rv2"
