@@ -174,6 +174,50 @@ if want PINROOT; then
 	echo "PINROOT: detach veth0 (unrecorded): exit $rc '$said'" >&2
 fi
 
+# ---- SWAP: two attached devices swap names; `detach veth0` -------------------
+# veth0 and veth1 swap names (udev's renames, a bond's slaves renamed),
+# both still running sfw. Registrations keep the old names, so `sfw detach
+# veth0` takes the device now called veth1. The watch then finds veth1
+# recorded and without a program, attaches it, and settle_namesakes renames
+# the other registration to veth0: the detach is undone, veth0 filtered and
+# recorded again, though detach said "veth0: detached" (exit 0).
+if want SWAP; then
+	fresh
+	start_watch
+	fw ip link set veth0 down; fw ip link set veth1 down
+	fw ip link set veth0 name vtmp
+	fw ip link set veth1 name veth0
+	fw ip link set vtmp name veth1
+	fw ip link set veth0 up; fw ip link set veth1 up
+	sleep 1
+	said=$(sfw detach veth0 2>&1); rc=$?
+	sleep 1
+	bad=
+	if sfw status | grep -q '^veth1 .*generic' && [ -z "$(xdp_id veth1)" ]; then
+		bad+=" status lists veth1 as filtering while the device veth1 runs no XDP program;"
+	fi
+	sleep 11   # past the watch's 10 s rescan
+	[ -z "$(xdp_id veth0)" ] || bad+=" veth0 still runs XDP program $(xdp_id veth0);"
+	! grep -q '^interface veth0 ' "$REC" || bad+=" the record holds veth0 again;"
+	[ -z "$bad" ] || defect "SWAP: after a name swap, 'sfw detach veth0' said '$said' (exit $rc):$bad" \
+		"status: $(sfw status | grep -E '^veth' | tr '\n' '|') watch: $(grep -c 'attaching it again' "$WOUT") re-attach(es)"
+	stop_watch
+fi
+
+# ---- REUSE: the watch's attach after `sfw reload` runs the reloaded programs --
+if want REUSE; then
+	fresh
+	sfw reload >/dev/null 2>&1 || defect "REUSE: reload failed"
+	want0=$(xdp_id veth0)
+	start_watch
+	ip -n "$FW_NS" link del veth1
+	new_veth1
+	fw ip link set veth1 up
+	wait_for 50 "veth1 attached again" grep -q 'veth1: attached' "$WOUT"
+	[ "$(xdp_id veth1)" = "$want0" ] || defect "REUSE: veth1 runs $(xdp_id veth1), veth0 $want0"
+	stop_watch
+fi
+
 # ---- end ----
 [ "$DEFECTS" = 0 ] || { echo "FAIL: $DEFECTS defect(s)" >&2; exit 1; }
 echo "PASS: test_restore_watch_rv2"
