@@ -218,6 +218,44 @@ if want REUSE; then
 	stop_watch
 fi
 
+# ---- NATIVE: native mode comes back native, status says filtering -------------
+if want NATIVE; then
+	topology_down >/dev/null 2>&1
+	topology_up
+	conf
+	sfw attach veth0 veth1 mode native >/dev/null || fail "attach native"
+	start_watch
+	ip -n "$FW_NS" link del veth1
+	new_veth1
+	fw ip link set veth1 up
+	wait_for 50 "veth1 attached again" grep -q 'veth1: attached' "$WOUT"
+	line=$(sfw status | grep '^veth1 ')
+	fw ip -d link show dev veth1 | grep -q 'prog/xdp id' || defect "NATIVE: veth1 not native: $(fw ip -d link show dev veth1 | grep xdp)"
+	[[ "$line" == *native* ]] || defect "NATIVE: status: '$line'"
+	[ "$(xdp_id veth1)" = "$(xdp_id veth0)" ] || defect "NATIVE: programs differ"
+	sfw status --json | grep -q '"filtering": *false' && defect "NATIVE: JSON says not filtering: $(sfw status --json | head -c 600)"
+	stop_watch
+fi
+
+# ---- STATUSNAME: status by registration name, not the device's ----------------
+# veth1 renamed away (old1, still running sfw), a new veth1 made: before a
+# watch attaches it (no watch running, or in the second before it does),
+# `sfw status` lists "veth1 generic <ids>" and JSON filtering true: the
+# device named veth1 runs no program, the host behind it is open.
+if want STATUSNAME; then
+	fresh
+	fw ip link set veth1 down
+	fw ip link set veth1 name old1
+	fw ip link set old1 up
+	ip -n "$FW_NS" link add veth1 type veth peer name veth1p
+	fw ip link set veth1 up
+	line=$(sfw status | grep '^veth1 ')
+	if [[ "$line" == *generic* ]] && [ -z "$(xdp_id veth1)" ]; then
+		defect "STATUSNAME: status says '$line' (filtering) for veth1, whose device runs no" \
+			"XDP program (the registration's device is old1); JSON: $(sfw status --json | tr -d ' \n' | grep -o '"name":"veth1"[^}]*')"
+	fi
+fi
+
 # ---- end ----
 [ "$DEFECTS" = 0 ] || { echo "FAIL: $DEFECTS defect(s)" >&2; exit 1; }
 echo "PASS: test_restore_watch_rv2"
