@@ -256,6 +256,62 @@ if want STATUSNAME; then
 	fi
 fi
 
+# ---- FLAP: veth1 deleted and made again 40 times: the watch keeps up ---------
+if want FLAP; then
+	fresh
+	start_watch
+	fd0=$(ls /proc/$WPID/fd | wc -l)
+	for i in $(seq 40); do
+		ip -n "$FW_NS" link del veth1
+		new_veth1
+		fw ip link set veth1 up
+		sleep 0.2
+	done
+	ok=
+	for i in $(seq 50); do
+		[ -n "$(xdp_id veth1)" ] && [ "$(xdp_id veth1)" = "$(xdp_id veth0)" ] && { ok=1; break; }
+		sleep 0.1
+	done
+	[ -n "$ok" ] || defect "FLAP: veth1 left without sfw after 40 flaps: '$(xdp_id veth1)'"
+	fd1=$(ls /proc/$WPID/fd | wc -l)
+	[ "$fd1" -le "$((fd0 + 2))" ] || defect "FLAP: the watch's descriptors grew $fd0 -> $fd1"
+	n=$(sfw status | grep -c '^veth1 ')
+	[ "$n" = 1 ] || defect "FLAP: status lists veth1 $n times: $(sfw status | grep '^veth' | tr '\n' '|')"
+	[ "$(grep -c '^interface veth1 ' "$REC")" = 1 ] || defect "FLAP: record: $(cat "$REC" | tr '\n' '|')"
+	echo "FLAP: fds $fd0 -> $fd1; status: $(sfw status | grep -c '^') lines; daemons: $(pgrep -fc "sfw.*daemon" )" >&2
+	stop_watch
+fi
+
+# ---- TERM: a stop during `restore wait 30 watch`, and the daemon's mask --------
+if want TERM; then
+	fresh
+	ip -n "$FW_NS" link del veth1
+	nsenter --net="/run/netns/$FW_NS" "$SFW" restore wait 30 watch >"$WOUT" 2>&1 &
+	p=$!
+	BG_PIDS+=("$p")
+	sleep 1
+	kill -TERM "$p"
+	t0=$(date +%s%N)
+	for i in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$p" 2>/dev/null && defect "TERM: restore wait 30 watch still runs 5 s after SIGTERM"
+	wait "$p" 2>/dev/null
+	echo "TERM: exit $? after $(( ($(date +%s%N) - t0) / 1000000 )) ms" >&2
+	# a daemon the watch started: its signal mask
+	sfw detach all >/dev/null 2>&1
+	topology_down >/dev/null 2>&1; topology_up; conf
+	mkdir -p "$SFW_CONF_DIR"
+	printf 'pin-root %s\nnetns %s\ninterface veth0 generic\n' "$SFW_PIN_ROOT" "$FW_NS" >"$REC"
+	start_watch
+	sleep 1
+	for d in $(ip netns pids "$FW_NS"); do
+		[ "$d" = "$WPID" ] && continue
+		grep -q "sfw" /proc/$d/cmdline 2>/dev/null || continue
+		blk=$(awk '/^SigBlk/ { print $2 }' /proc/$d/status)
+		[ "$blk" = 0000000000000000 ] || defect "TERM: process $d ($(tr '\0' ' ' </proc/$d/cmdline)) blocks $blk"
+	done
+	stop_watch
+fi
+
 # ---- end ----
 [ "$DEFECTS" = 0 ] || { echo "FAIL: $DEFECTS defect(s)" >&2; exit 1; }
 echo "PASS: test_restore_watch_rv2"
