@@ -312,6 +312,27 @@ if want TERM; then
 	stop_watch
 fi
 
+# ---- RENAMEDET: after a settled rename, each name detaches its own device ------
+if want RENAMEDET; then
+	fresh
+	start_watch
+	fw ip link set veth1 down
+	fw ip link set veth1 name old1
+	fw ip link set old1 up
+	ip -n "$FW_NS" link add veth1 type veth peer name veth1p
+	fw ip link set veth1 up
+	wait_for 50 "veth1 attached again" grep -q 'veth1: attached' "$WOUT"
+	o=$(xdp_id old1); v=$(xdp_id veth1)
+	[ -n "$o" ] && [ -n "$v" ] || defect "RENAMEDET: old1 '$o' veth1 '$v'"
+	sfw detach old1 >/dev/null 2>&1 || defect "RENAMEDET: detach old1 failed"
+	sleep 0.5
+	[ -z "$(xdp_id old1)" ] || defect "RENAMEDET: old1 still runs sfw after detach old1"
+	[ -n "$(xdp_id veth1)" ] || defect "RENAMEDET: detach old1 took veth1's program"
+	sleep 11
+	[ -z "$(xdp_id old1)" ] || defect "RENAMEDET: the watch attached old1 again after detach old1"
+	stop_watch
+fi
+
 # ---- end ----
 [ "$DEFECTS" = 0 ] || { echo "FAIL: $DEFECTS defect(s)" >&2; exit 1; }
 echo "PASS: test_restore_watch_rv2"
