@@ -333,6 +333,25 @@ if want RENAMEDET; then
 	stop_watch
 fi
 
+
+# ---- TCGONE: the tc egress program taken off (clsact deleted) -----------------
+# status's per-interface check and the watch look at XDP only: veth1 with
+# its clsact qdisc deleted (a tool resetting qdiscs) is listed as
+# filtering, and the watch never puts tc back. Host-sent packets leave
+# unjudged, their replies find no session (dropped by XDP): fails closed
+# for the host's own traffic, so Low.
+if want TCGONE; then
+	fresh
+	start_watch
+	fw tc qdisc del dev veth1 clsact
+	sleep 11
+	if ! fw tc filter show dev veth1 egress | grep -q bpf; then
+		defect "TCGONE: veth1's tc egress gone 11 s, status: '$(sfw status | grep '^veth1 ')'," \
+			"JSON filtering $(sfw status --json | tr -d ' \n' | grep -o '"name":"veth1"[^}]*' | grep -o '"filtering":[a-z]*')"
+	fi
+	stop_watch
+fi
+
 # ---- end ----
 [ "$DEFECTS" = 0 ] || { echo "FAIL: $DEFECTS defect(s)" >&2; exit 1; }
 echo "PASS: test_restore_watch_rv2"
