@@ -232,7 +232,7 @@ if want NATIVE; then
 	line=$(sfw status | grep '^veth1 ')
 	fw ip -d link show dev veth1 | grep -q 'prog/xdp id' || defect "NATIVE: veth1 not native: $(fw ip -d link show dev veth1 | grep xdp)"
 	[[ "$line" == *native* ]] || defect "NATIVE: status: '$line'"
-	[ "$(xdp_id veth1)" = "$(xdp_id veth0)" ] || defect "NATIVE: programs differ"
+	[ "$(xdp_id veth1)" = "$(xdp_id veth0)" ] || defect "NATIVE: programs differ: veth1 $(xdp_id veth1) veth0 $(xdp_id veth0); $(sfw status | grep ^veth | tr "\n" "|"); watch: $(tr "\n" "|" <"$WOUT")"
 	sfw status --json | grep -q '"filtering": *false' && defect "NATIVE: JSON says not filtering: $(sfw status --json | head -c 600)"
 	stop_watch
 fi
