@@ -238,30 +238,48 @@ static void drop_stale(__u32 ifindex)
 	unregister_iface(ifindex);
 }
 
-/* The other registrations under ifname, the interface attached now under
- * it: one whose interface is gone (deleted without `detach`) guards
- * nothing and is dropped; one whose device was renamed away (still
- * running sfw's program) takes the device's name now. Left as they were,
- * `status` listed the name twice, the record held it twice, and `detach
- * NAME` took whichever came first. */
-static void settle_namesakes(const char *ifname, __u32 ifindex)
+void sfw_ifaces_resolve(struct sfw_iface_entry *list, int n, bool *live)
 {
-	struct sfw_iface_entry list[SFW_MAX_IFACES];
-	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
 	char name[IF_NAMESIZE];
 
 	for (int i = 0; i < n; i++) {
-		struct sfw_iface_entry *e = &list[i];
-
-		if (e->ifindex == ifindex || strncmp(e->info.name, ifname, SFW_IFNAMSIZ))
-			continue;
-		if (!if_indextoname(e->ifindex, name)) {
-			drop_stale(e->ifindex);
-		} else if (strcmp(name, ifname)) {
-			snprintf(e->info.name, sizeof(e->info.name), "%s", name);
-			register_iface(e->ifindex, &e->info);
-		}
+		live[i] = registration(list[i].ifindex) == REG_LIVE;
+		if (live[i] && if_indextoname(list[i].ifindex, name))
+			snprintf(list[i].info.name, sizeof(list[i].info.name), "%s", name);
 	}
+}
+
+/* Is name a live registration's (its device's name now)? */
+static bool live_name(const struct sfw_iface_entry *list, int n, const bool *live,
+		      const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (live[i] && !strncmp(list[i].info.name, name, SFW_IFNAMSIZ))
+			return true;
+	return false;
+}
+
+/* The registrations that guard nothing (their interface deleted, or the
+ * index given to another device) under ifname, or under the name a
+ * guarded device has now (one renamed onto it: review2 RENAME2), `keep`
+ * apart (the interface being attached): dropped. Left behind, `status`
+ * listed the name twice, the record held it twice, `detach NAME` took
+ * whichever came first, and a name taken from the index now (review2
+ * REINDEX) put sfw on a device no one named. */
+static void settle_namesakes(const char *ifname, __u32 keep)
+{
+	struct sfw_iface_entry list[SFW_MAX_IFACES];
+	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
+	bool live[SFW_MAX_IFACES];
+
+	if (n <= 0)
+		return;
+	sfw_ifaces_resolve(list, n, live);
+	for (int i = 0; i < n; i++)
+		if (list[i].ifindex != keep && !live[i] &&
+		    (!strncmp(list[i].info.name, ifname, SFW_IFNAMSIZ) ||
+		     live_name(list, n, live, list[i].info.name)))
+			drop_stale(list[i].ifindex);
 }
 
 int sfw_iface_guarded(__u32 ifindex)
@@ -528,16 +546,28 @@ int sfw_attach_iface(const char *ifname, const struct sfw_attach_opts *opts,
 	return err;
 }
 
-/* The interface may be gone (its namespace deleted): find it by name. */
+/* The device named ifname now that sfw guards, else a registration under
+ * that name that guards nothing (its interface gone: its namespace
+ * deleted). By the name the device has now: two devices that swapped
+ * names (review2 SWAP) are each detached by its own. */
 static __u32 find_attached(const char *ifname)
 {
 	struct sfw_iface_entry list[SFW_MAX_IFACES];
 	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
+	bool live[SFW_MAX_IFACES];
+	__u32 dead = 0;
 
-	for (int i = 0; i < n; i++)
-		if (!strncmp(list[i].info.name, ifname, SFW_IFNAMSIZ))
+	if (n <= 0)
+		return 0;
+	sfw_ifaces_resolve(list, n, live);
+	for (int i = 0; i < n; i++) {
+		if (strncmp(list[i].info.name, ifname, SFW_IFNAMSIZ))
+			continue;
+		if (live[i])
 			return list[i].ifindex;
-	return 0;
+		dead = list[i].ifindex;
+	}
+	return dead;
 }
 
 int sfw_detach_iface(const char *ifname)
@@ -552,6 +582,7 @@ int sfw_detach_iface(const char *ifname)
 	detach_xdp(ifindex);
 	detach_tc(ifindex);
 	unregister_iface(ifindex);
+	settle_namesakes(ifname, 0);   /* and what is left under its name */
 	sfw_forward_refresh();   /* XDP no longer forwards out of it */
 	return 0;
 }
@@ -759,6 +790,12 @@ int sfw_reload(const struct sfw_attach_opts *opts)
 		struct sfw_iface_info *info = &list[i].info;
 		char path[SFW_PIN_PATH_LEN];
 		int link_fd;
+
+		/* an interface deleted without detach (restore watch waits
+		 * for it to come back): its link is severed, and failing on
+		 * it left the interfaces after it on the old programs */
+		if (registration(list[i].ifindex) == REG_STALE)
+			continue;
 
 		link_path(path, sizeof(path), list[i].ifindex);
 		link_fd = bpf_obj_get(path);

@@ -184,6 +184,14 @@ struct sfw_iface_entry {
 	struct sfw_iface_info info;
 };
 int sfw_list_ifaces(struct sfw_iface_entry *out, int max);
+/* The n registrations of list as they stand: live[i] when sfw's program
+ * runs on its interface through sfw's link, its name then the device's
+ * own now (renamed since it was attached; two that swapped names); one
+ * that guards nothing (deleted, moved away, the index given to another
+ * device, the program taken off) keeps the name it was attached under. A
+ * look at the kernel for each: for status, detach and the record, not
+ * for the datapath's readers. */
+void sfw_ifaces_resolve(struct sfw_iface_entry *list, int n, bool *live);
 /* sfw_check_netns on a list already read (n < 0: none): a command that
  * needs the list anyway reads the map once. */
 int sfw_check_netns_of(const struct sfw_iface_entry *list, int n);

@@ -128,11 +128,15 @@ static int record_now(struct sfw_attach_record *r, const struct sfw_attach_recor
 		      const char *const *detached, int ndetached)
 {
 	struct sfw_iface_entry list[SFW_MAX_IFACES];
+	bool live[SFW_MAX_IFACES];
 	struct sfw_config cfg;
 	int n = sfw_list_ifaces(list, SFW_MAX_IFACES);
 
 	if (n < 0)
 		return n;
+	/* by the names the devices have now (renamed since they were
+	 * attached: review2 SWAP) */
+	sfw_ifaces_resolve(list, n, live);
 	/* pins of another namespace (an attach refused here): its record,
 	 * not ours */
 	if (sfw_check_netns_of(list, n))

@@ -355,6 +355,17 @@ static int unrecord_only(const struct sfw_cmdline *cl)
 	return sfw_report(cl);
 }
 
+/* The pin root sfw_lock made (sfw_ensure_pin_root: it and links/), when
+ * nothing came into it: a detach that loaded nothing leaves nothing. */
+static void unmake_pin_root(void)
+{
+	char links[SFW_PIN_PATH_LEN];
+
+	if (!sfw_pin_path(links, sizeof(links), "links"))
+		rmdir(links);
+	rmdir(sfw_pin_root());
+}
+
 static bool any_recorded(const struct sfw_cmdline *cl)
 {
 	for (int i = 0; i < cl->npos; i++)
@@ -376,6 +387,8 @@ int sfw_cmd_detach(const struct sfw_cmdline *cl)
 	 * too (its attach checks the record under it); a detach that can only
 	 * fail takes none, and makes no pin root for one */
 	if (!all && sfw_require_loaded()) {
+		bool made = access(sfw_pin_root(), F_OK) != 0;
+
 		if (!any_recorded(cl))
 			return unrecord_only(cl);
 		if (sfw_lock())
@@ -383,6 +396,8 @@ int sfw_cmd_detach(const struct sfw_cmdline *cl)
 		if (sfw_require_loaded()) {
 			r = unrecord_only(cl);
 			sfw_unlock();
+			if (made)   /* made for the lock alone, and empty */
+				unmake_pin_root();
 			return r;
 		}
 		/* loaded meanwhile (the watch attached one): detached as such */

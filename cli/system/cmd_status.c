@@ -17,22 +17,27 @@
 #include "role_record.h"
 #include "session_walk.h"
 
-/* Why a registration filters nothing, or NULL when sfw's program runs on
- * its interface. A registration outlives its interface (deleted or moved
- * away without `detach`), and a device made again with the same index
- * carries no program (its link went with the old one). */
-static const char *not_filtering(const struct sfw_iface_entry *e)
+/* Whether each listed registration filters (sfw_ifaces_resolve): one
+ * command shows one list. */
+static bool live[SFW_MAX_IFACES];
+
+/* Why a registration filters nothing (live: sfw_ifaces_resolve's word),
+ * or NULL when sfw's program runs on its interface. A registration
+ * outlives its interface (deleted or moved away without `detach`), and a
+ * device made again with the same index carries no program (its link
+ * went with the old one). */
+static const char *not_filtering(const struct sfw_iface_entry *e, bool live)
 {
 	char name[IF_NAMESIZE];
 
+	if (live)
+		return NULL;
 	if (!if_indextoname(e->ifindex, name))
 		return "the interface was deleted or moved to another namespace";
-	if (sfw_iface_guarded(e->ifindex) == 0)
-		return "sfw's program is not on it: made again, or taken off";
-	return NULL;
+	return "sfw's program is not on it: made again, or taken off";
 }
 
-static void ifaces_text(FILE *f, const struct sfw_iface_entry *ifs, int n)
+static void ifaces_text(FILE *f, const struct sfw_iface_entry *ifs, int n, const bool *live)
 {
 	const char *why;
 	int i;
@@ -40,7 +45,7 @@ static void ifaces_text(FILE *f, const struct sfw_iface_entry *ifs, int n)
 	fprintf(f, "%-16s %-8s %-12s %s\n", "Interface", "Mode", "XDP prog id",
 		"TC prog id");
 	for (i = 0; i < n; i++)
-		if ((why = not_filtering(&ifs[i])))
+		if ((why = not_filtering(&ifs[i], live[i])))
 			fprintf(f, "%-16s %-8s %-12s - (not filtering: %s)\n", ifs[i].info.name,
 				"off", "-", why);
 		else
@@ -49,7 +54,8 @@ static void ifaces_text(FILE *f, const struct sfw_iface_entry *ifs, int n)
 				ifs[i].info.tc_prog_id);
 }
 
-static void ifaces_json(struct sfw_json *j, const struct sfw_iface_entry *ifs, int n)
+static void ifaces_json(struct sfw_json *j, const struct sfw_iface_entry *ifs, int n,
+			const bool *live)
 {
 	int i;
 
@@ -61,7 +67,7 @@ static void ifaces_json(struct sfw_json *j, const struct sfw_iface_entry *ifs, i
 		sfw_json_str(j, "mode", sfw_mode_name(ifs[i].info.xdp_mode));
 		sfw_json_num(j, "xdp-prog-id", ifs[i].info.xdp_prog_id);
 		sfw_json_num(j, "tc-prog-id", ifs[i].info.tc_prog_id);
-		sfw_json_bool(j, "filtering", !not_filtering(&ifs[i]));
+		sfw_json_bool(j, "filtering", live[i]);
 		sfw_json_close(j, '}');
 	}
 	sfw_json_close(j, ']');
@@ -81,7 +87,7 @@ static void status_json(FILE *f, const struct sfw_iface_entry *ifs, int n,
 	sfw_json_str(&j, "pin-root", sfw_pin_root());
 	sfw_json_num(&j, "active-sessions", count);
 	sfw_json_num(&j, "max-sessions", cap);
-	ifaces_json(&j, ifs, n);
+	ifaces_json(&j, ifs, n, live);
 	sfw_record_json(&j, rv);
 	sfw_ksweep_json(&j, dv);
 	sfw_daemon_json(&j, dv);
@@ -113,6 +119,8 @@ int sfw_cmd_status(const struct sfw_cmdline *cl)
 	rv = malloc(sizeof(*rv));
 	if (!rv)
 		return sfw_fail(ENOMEM, "out of memory"), sfw_report(cl);
+	/* by the names the devices have now, for the record's view too */
+	sfw_ifaces_resolve(lc.ifaces, lc.flow.n_ifaces, live);
 	sfw_record_view_read(rv, lc.ifaces, lc.flow.n_ifaces);
 	if (cl->json) {
 		status_json(cl->out, lc.ifaces, lc.flow.n_ifaces, count, cap, &dv, rv);
@@ -123,7 +131,7 @@ int sfw_cmd_status(const struct sfw_cmdline *cl)
 	fprintf(cl->out, "Pin root: %s\n", sfw_pin_root());
 	fprintf(cl->out, "Sessions: %llu in use, capacity %u\n",
 		(unsigned long long)count, cap);
-	ifaces_text(cl->out, lc.ifaces, lc.flow.n_ifaces);
+	ifaces_text(cl->out, lc.ifaces, lc.flow.n_ifaces, live);
 	sfw_record_text(cl->out, rv);
 	free(rv);
 	sfw_ksweep_text(cl->out, &dv);
@@ -143,7 +151,7 @@ static void reload_json(FILE *f, const struct sfw_iface_entry *ifs, int n)
 	sfw_json_open(&j, NULL, '{');
 	sfw_json_open(&j, "sfw-reload", '{');
 	sfw_json_num(&j, "interfaces-updated", (__u64)n);
-	ifaces_json(&j, ifs, n);
+	ifaces_json(&j, ifs, n, live);
 	sfw_json_close(&j, '}');
 	sfw_json_close(&j, '}');
 }
@@ -172,6 +180,8 @@ int sfw_cmd_reload(const struct sfw_cmdline *cl)
 						  .ha_secondary = sfw_role_attach_silent() });
 	if (n >= 0)
 		n = sfw_list_ifaces(ifs, SFW_MAX_IFACES);
+	if (n > 0)
+		sfw_ifaces_resolve(ifs, n, live);
 	/* the maps hold what the old version compiled of the stored file;
 	 * the new one compiles it itself, or fails closed if it cannot */
 	if (n >= 0 && sfw_conf_apply_active())
@@ -191,7 +201,7 @@ int sfw_cmd_reload(const struct sfw_cmdline *cl)
 	} else {
 		fprintf(cl->out, "reloaded programs on %d interface%s\n", n,
 			n == 1 ? "" : "s");
-		ifaces_text(cl->out, ifs, n);
+		ifaces_text(cl->out, ifs, n, live);
 	}
 	/* each failure with its own line, not the last one's twice */
 	if (apply_err[0])

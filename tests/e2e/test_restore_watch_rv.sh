@@ -9,29 +9,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
-source tests/e2e/watch_lib.sh
-DEFECTS=0
-ONLY=" ${*:-} "
-defect() { echo "DEFECT $*" >&2; DEFECTS=$((DEFECTS + 1)); }
-want() { [ "$ONLY" = "  " ] || [[ "$ONLY" == *" $1 "* ]]; }
-
-# an XDP program not sfw's (another tool's), no headers needed
-cat >"$TMPD/pass.c" <<'C'
-__attribute__((section("xdp"), used)) int pass(void *ctx) { return 2; }
-char _license[] __attribute__((section("license"), used)) = "GPL";
-C
-clang -O2 -target bpf -c "$TMPD/pass.c" -o "$TMPD/pass.o" || fail "clang"
-
-# a fresh start: both veths as topology_up made them, attached, recorded
-fresh() {
-	topology_down >/dev/null 2>&1
-	topology_up
-	commit_deny
-	sfw attach veth0 veth1 mode generic >/dev/null || fail "attach"
-}
-new_veth1() {   # [ip link add args]: a veth1 made anew in the firewall
-	ip -n "$FW_NS" link add veth1 "$@" type veth peer name veth0 netns "$SRV_NS"
-}
+source tests/e2e/watch_lib.sh "$@"
+want() { [ "$ONLY" = "  " ] || [[ "$ONLY" == *" $1 "* ]]; }   # section id
+pass_prog
 
 # ---- RETRY: a device whose attach failed for a passing cause ------------------
 # veth1 comes back with another tool's XDP program on it (made in another
@@ -238,5 +218,4 @@ if want PINS; then
 fi
 
 # ---- end ----
-[ "$DEFECTS" = 0 ] || { echo "FAIL: $DEFECTS defect(s)" >&2; exit 1; }
-echo "PASS: test_restore_watch_rv"
+defects_end test_restore_watch_rv

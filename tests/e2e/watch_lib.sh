@@ -14,7 +14,7 @@ guarded() {   # dev
 	id=$(sfw status | awk -v d="$1" '$1 == d && $2 == "generic" { print $3 }')
 	[ -n "$id" ] && fw ip -d link show dev "$1" | has "prog/xdp id $id "
 }
-xdp_id() { fw ip -d link show dev "$1" | sed -n 's/.*prog\/xdp id \([0-9]*\) .*/\1/p'; }
+xdp_id() { fw ip -d link show dev "$1" 2>/dev/null | sed -n 's/.*prog\/xdp id \([0-9]*\) .*/\1/p'; }
 
 # The watch in the firewall's namespace, its output in $WOUT, $WPID its pid
 # (nsenter execs it).
@@ -35,4 +35,35 @@ set security zones security-zone untrust interfaces veth1
 set security policies default-policy deny-all
 CONF
 	"$SFW" commit "$TMPD/deny.conf" >/dev/null 2>&1 || fail "commit"
+}
+
+# ---- the reviews' checks (test_restore_watch_rv*.sh): each section a
+# defect found, run by its id (all without one); a failed one says
+# "DEFECT <id>: ..." and the script goes on, exiting 1 at the end
+# (each script defines want(): sections by id; check-deps reads a
+# script's own functions)
+DEFECTS=0
+ONLY=" ${*:-} "
+defect() { echo "DEFECT $*" >&2; DEFECTS=$((DEFECTS + 1)); }
+defects_end() {   # name
+	[ "$DEFECTS" = 0 ] || { echo "FAIL: $DEFECTS defect(s)" >&2; exit 1; }
+	echo "PASS: $1"
+}
+# an XDP program not sfw's (another tool's), no headers needed: $TMPD/pass.o
+pass_prog() {
+	cat >"$TMPD/pass.c" <<'C'
+__attribute__((section("xdp"), used)) int pass(void *ctx) { return 2; }
+char _license[] __attribute__((section("license"), used)) = "GPL";
+C
+	clang -O2 -target bpf -c "$TMPD/pass.c" -o "$TMPD/pass.o" || fail "clang"
+}
+# a fresh start: both veths as topology_up made them, attached, recorded
+fresh() {
+	topology_down >/dev/null 2>&1
+	topology_up
+	commit_deny
+	sfw attach veth0 veth1 mode generic >/dev/null || fail "attach"
+}
+new_veth1() {   # [ip link add args]: a veth1 made anew in the firewall
+	ip -n "$FW_NS" link add veth1 "$@" type veth peer name veth0 netns "$SRV_NS"
 }
