@@ -17,10 +17,6 @@
 #include "role_record.h"
 #include "session_walk.h"
 
-/* Whether each listed registration filters (sfw_ifaces_resolve): one
- * command shows one list. */
-static bool live[SFW_MAX_IFACES];
-
 /* Why a registration filters nothing (live: sfw_ifaces_resolve's word),
  * or NULL when sfw's program runs on its interface. A registration
  * outlives its interface (deleted or moved away without `detach`), and a
@@ -73,7 +69,7 @@ static void ifaces_json(struct sfw_json *j, const struct sfw_iface_entry *ifs, i
 	sfw_json_close(j, ']');
 }
 
-static void status_json(FILE *f, const struct sfw_iface_entry *ifs, int n,
+static void status_json(FILE *f, const struct sfw_iface_entry *ifs, const bool *live, int n,
 			__u64 count, __u32 cap, const struct sfw_daemon_view *dv,
 			const struct sfw_record_view *rv)
 {
@@ -99,6 +95,7 @@ static void status_json(FILE *f, const struct sfw_iface_entry *ifs, int n,
 
 int sfw_cmd_status(const struct sfw_cmdline *cl)
 {
+	bool live[SFW_MAX_IFACES];   /* each listed registration filters */
 	struct sfw_live_ctx lc;
 	struct sfw_daemon_view dv;
 	struct sfw_record_view *rv;
@@ -123,7 +120,7 @@ int sfw_cmd_status(const struct sfw_cmdline *cl)
 	sfw_ifaces_resolve(lc.ifaces, lc.flow.n_ifaces, live);
 	sfw_record_view_read(rv, lc.ifaces, lc.flow.n_ifaces);
 	if (cl->json) {
-		status_json(cl->out, lc.ifaces, lc.flow.n_ifaces, count, cap, &dv, rv);
+		status_json(cl->out, lc.ifaces, live, lc.flow.n_ifaces, count, cap, &dv, rv);
 		free(rv);
 		return SFW_EXIT_OK;
 	}
@@ -141,7 +138,7 @@ int sfw_cmd_status(const struct sfw_cmdline *cl)
 	return SFW_EXIT_OK;
 }
 
-static void reload_json(FILE *f, const struct sfw_iface_entry *ifs, int n)
+static void reload_json(FILE *f, const struct sfw_iface_entry *ifs, const bool *live, int n)
 {
 	struct sfw_json j;
 	struct sfw_obuf ob;
@@ -171,6 +168,7 @@ static int report_line(const struct sfw_cmdline *cl, const char *line)
 int sfw_cmd_reload(const struct sfw_cmdline *cl)
 {
 	struct sfw_iface_entry ifs[SFW_MAX_IFACES];
+	bool live[SFW_MAX_IFACES];
 	char apply_err[SFW_ERR_MAX] = "", daemon_err[SFW_ERR_MAX] = "";
 	int n, r = SFW_EXIT_OK;
 
@@ -197,7 +195,7 @@ int sfw_cmd_reload(const struct sfw_cmdline *cl)
 	if (n < 0)
 		return sfw_report(cl);
 	if (cl->json) {
-		reload_json(cl->out, ifs, n);
+		reload_json(cl->out, ifs, live, n);
 	} else {
 		fprintf(cl->out, "reloaded programs on %d interface%s\n", n,
 			n == 1 ? "" : "s");
