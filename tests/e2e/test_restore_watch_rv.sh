@@ -23,11 +23,7 @@ pass_prog
 if want RETRY; then
 	fresh
 	start_watch
-	ip -n "$FW_NS" link del veth1
-	ip -n "$SRV_NS" link add veth1 type veth peer name veth0
-	ip -n "$SRV_NS" link set dev veth1 xdpgeneric obj "$TMPD/pass.o" sec xdp
-	ip -n "$SRV_NS" link set veth1 netns "$FW_NS"
-	wait_for 50 "the watch's try on veth1" grep -q 'veth1: another XDP program' "$WOUT"
+	veth1_with_other_prog
 	fw ip link set dev veth1 xdpgeneric off
 	fw ip link set veth1 up
 	ok=

@@ -67,3 +67,13 @@ fresh() {
 new_veth1() {   # [ip link add args]: a veth1 made anew in the firewall
 	ip -n "$FW_NS" link add veth1 "$@" type veth peer name veth0 netns "$SRV_NS"
 }
+# veth1 made again with another tool's XDP program on it (made in the
+# server's namespace and moved in, as a container runtime does), once the
+# watch has said its attach was refused
+veth1_with_other_prog() {
+	ip -n "$FW_NS" link del veth1
+	ip -n "$SRV_NS" link add veth1 type veth peer name veth0
+	ip -n "$SRV_NS" link set dev veth1 xdpgeneric obj "$TMPD/pass.o" sec xdp
+	ip -n "$SRV_NS" link set veth1 netns "$FW_NS"
+	wait_for 50 "the watch's try on veth1" grep -q 'veth1: another XDP program' "$WOUT"
+}
