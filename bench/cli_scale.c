@@ -19,10 +19,11 @@
  *
  * The summary takes milliseconds, most of them process start: it runs
  * SUMMARY_RUNS times a side, interleaved, so a median is not one noisy
- * run's. CLI_SCALE_OPS=summary (names, comma-separated) times only those
+ * run's. CLI_SCALE_OPS=summary (names, comma-separated; a comma followed
+ * by a space is part of a name: "full listing, text") times only those
  * rows; CLI_SCALE_BASELINE=PATH times another sfw binary (an earlier
- * build) in the same interleaving on the summary rows, so old and new
- * are compared in one run against the same conntrack figure. */
+ * build) in the same interleaving on every row, so old and new are
+ * compared in one run against the same conntrack figure. */
 #define _GNU_SOURCE
 #include "sandbox.h"
 #include "runcmd.h"
@@ -258,6 +259,9 @@ static int time_op_once(struct run *r, const struct op *o, struct result *res)
 	res->sfw_s = sfw_once(r->sfw_path, o, 1);
 	if (res->sfw_s < 0 || (o->clears && refill_sfw(r)))
 		return -1;
+	res->base_s = r->base_path ? sfw_once(r->base_path, o, 1) : 0;
+	if (res->base_s < 0 || (r->base_path && o->clears && refill_sfw(r)))
+		return -1;
 	res->ct_s = ct_once(o, &o->ct_expect);
 	if (res->ct_s < 0 || (o->clears && refill_ct(r)))
 		return -1;
@@ -288,7 +292,7 @@ static int time_summary(struct run *r, const struct op *o, struct result *res)
 /* Timed runs, the two sides interleaved so drift hits both alike. */
 static int time_op(struct run *r, const struct op *o, struct result *res)
 {
-	double s[MAX_RUNS], c[MAX_RUNS];
+	double s[MAX_RUNS], c[MAX_RUNS], b[MAX_RUNS];
 
 	if (n_sessions > DEFAULT_SESSIONS)
 		return time_op_once(r, o, res);
@@ -296,11 +300,16 @@ static int time_op(struct run *r, const struct op *o, struct result *res)
 		return time_summary(r, o, res);
 	if (check_op(r, o))
 		return -1;
+	if (r->base_path && (sfw_once(r->base_path, o, 1) < 0 || (o->clears && refill_sfw(r))))
+		return -1;
 	for (int i = 0; i < SFW_RUNS || i < CT_RUNS; i++) {
 		if (i < SFW_RUNS) {
 			s[i] = sfw_once(r->sfw_path, o, 0);
 			if (s[i] < 0 || (o->clears && refill_sfw(r)))
 				return fprintf(stderr, "cli_scale: sfw %s failed\n", o->name), -1;
+			b[i] = r->base_path ? sfw_once(r->base_path, o, 0) : 0;
+			if (b[i] < 0 || (r->base_path && o->clears && refill_sfw(r)))
+				return fprintf(stderr, "cli_scale: baseline %s failed\n", o->name), -1;
 		}
 		if (i < CT_RUNS) {
 			c[i] = ct_once(o, NULL);
@@ -310,6 +319,7 @@ static int time_op(struct run *r, const struct op *o, struct result *res)
 	}
 	res->sfw_s = rc_median(s, SFW_RUNS);
 	res->ct_s = rc_median(c, CT_RUNS);
+	res->base_s = r->base_path ? rc_median(b, SFW_RUNS) : 0;
 	return 0;
 }
 
@@ -430,6 +440,17 @@ static void report(const struct run *r, FILE *json)
 	fprintf(json, "\n]}\n");
 }
 
+/* The length of the row name at p in a CLI_SCALE_OPS list: up to a comma
+ * that no space follows (row names hold ", "), or the end. */
+static size_t op_name_len(const char *p)
+{
+	size_t n = 0;
+
+	while (p[n] && !(p[n] == ',' && p[n + 1] != ' '))
+		n++;
+	return n;
+}
+
 /* CLI_SCALE_OPS: a comma-separated list of row names. */
 static bool wanted(const struct run *r, const struct op *o)
 {
@@ -439,7 +460,7 @@ static bool wanted(const struct run *r, const struct op *o)
 	if (!p)
 		return true;
 	for (; *p; p += n + (p[n] == ',')) {
-		n = strcspn(p, ",");
+		n = op_name_len(p);
 		if (n == len && !strncmp(p, o->name, len))
 			return true;
 	}

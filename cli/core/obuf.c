@@ -1,4 +1,7 @@
+#define _GNU_SOURCE   /* F_GETPIPE_SZ, F_SETPIPE_SZ */
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include "obuf.h"
 #include "values.h"
 
@@ -6,6 +9,17 @@ void sfw_ob_init(struct sfw_obuf *o, FILE *f)
 {
 	o->f = f;
 	o->n = 0;
+}
+
+void sfw_ob_widen_pipe(FILE *f)
+{
+	struct stat st;
+	int fd = fileno(f);
+
+	if (fd < 0 || fstat(fd, &st) || !S_ISFIFO(st.st_mode))
+		return;
+	if (fcntl(fd, F_GETPIPE_SZ) < SFW_OBUF_PIPE_SIZE)
+		(void)fcntl(fd, F_SETPIPE_SZ, SFW_OBUF_PIPE_SIZE);
 }
 
 void sfw_ob_flush(struct sfw_obuf *o)

@@ -84,8 +84,10 @@ static int show_visit(const struct sfw_session_key *key,
 	struct show_state *st = arg;
 	struct sfw_view v;
 
+	if (!sfw_filter_entry(st->f, key, sess))
+		return SFW_WALK_NEXT;
 	sfw_view_build(&v, key, sess, st->ctx->now_ns);
-	if (!sfw_filter_match(st->f, &v))
+	if (!sfw_filter_view(st->f, &v))
 		return SFW_WALK_NEXT;
 	if (st->view == SFW_VIEW_SUMMARY)
 		tally(&st->sum, &v);
@@ -105,8 +107,10 @@ int sfw_flow_show(struct sfw_flow_ctx *ctx, const struct sfw_filter *f,
 	struct sfw_walk_ops ops = { .visit = show_visit, .arg = &st };
 	int err = 0;
 
-	if (view != SFW_VIEW_SUMMARY)
+	if (view != SFW_VIEW_SUMMARY) {
+		sfw_ob_widen_pipe(ctx->out);
 		fmt->list_begin(ctx);
+	}
 	if (view == SFW_VIEW_SUMMARY && !f->mask && ctx->totals)
 		summary_of_totals(ctx->totals, &st.sum);
 	else
@@ -188,8 +192,12 @@ static int clear_visit(const struct sfw_session_key *key,
 	struct clear_state *st = arg;
 	struct sfw_view v;
 
+	if (!sfw_filter_entry(st->f, key, sess))
+		return SFW_WALK_NEXT;
+	if (!sfw_filter_needs_view(st->f))
+		return SFW_WALK_DELETE;
 	sfw_view_build(&v, key, sess, st->ctx->now_ns);
-	return sfw_filter_match(st->f, &v) ? SFW_WALK_DELETE : SFW_WALK_NEXT;
+	return sfw_filter_view(st->f, &v) ? SFW_WALK_DELETE : SFW_WALK_NEXT;
 }
 
 static void clear_deleted(const struct sfw_session_key *key,

@@ -37,8 +37,7 @@ static void named_app(struct sfw_view *v, __u16 app_id)
 void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
 		    const struct sfw_session *sess, __u64 now_ns)
 {
-	const union sfw_addr *a = &key->addr_lo, *b = &key->addr_hi;
-	__be16 pa = key->port_lo, pb = key->port_hi;
+	struct sfw_in_tuple in;
 	__u32 left;
 
 	memset(v, 0, sizeof(*v));
@@ -46,14 +45,9 @@ void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
 	v->sess = sess;
 	v->family = key->family;
 	v->proto = key->proto;
-	/* The In wing's source is whichever side opened the session. */
-	if (!(sess->flags & SFW_SESS_F_OPENER_LO)) {
-		a = &key->addr_hi;
-		b = &key->addr_lo;
-		pa = key->port_hi;
-		pb = key->port_lo;
-	}
-	set_wing(&v->wing[SFW_WING_IN], a, pa, b, pb, &sess->wing[SFW_WING_IN]);
+	sfw_in_tuple(&in, key, sess);
+	set_wing(&v->wing[SFW_WING_IN], in.src, in.sport, in.dst, in.dport,
+		 &sess->wing[SFW_WING_IN]);
 	/* a NAT session's replies carry the translated tuple (docs/nat.md
 	 * "Shows and logs"): Out shows them as they arrive, as Junos does */
 	if (sess->flags & SFW_SESS_F_NAT) {
@@ -62,7 +56,8 @@ void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
 		set_wing(&v->wing[SFW_WING_OUT], &from, sess->nat.dport, &to, sess->nat.sport,
 			 &sess->wing[SFW_WING_OUT]);
 	} else
-		set_wing(&v->wing[SFW_WING_OUT], b, pb, a, pa, &sess->wing[SFW_WING_OUT]);
+		set_wing(&v->wing[SFW_WING_OUT], in.dst, in.dport, in.src, in.sport,
+			 &sess->wing[SFW_WING_OUT]);
 
 	left = sfw_sess_remaining_at(sess, sfw_secs(now_ns));
 	/* Timeout counts down to 0 as on Junos (the current second not

@@ -37,6 +37,24 @@ struct sfw_view {
 	char nat_pool[64];              /* a source pool's name, from the last commit */
 };
 
+/* The In wing's tuple as the entry holds it: the side that opened the
+ * session is its source. A filter reads it without a whole view. */
+struct sfw_in_tuple {
+	const union sfw_addr *src, *dst;
+	__be16 sport, dport;     /* network order */
+};
+
+static inline void sfw_in_tuple(struct sfw_in_tuple *t, const struct sfw_session_key *key,
+				const struct sfw_session *sess)
+{
+	bool lo = sess->flags & SFW_SESS_F_OPENER_LO;
+
+	t->src = lo ? &key->addr_lo : &key->addr_hi;
+	t->dst = lo ? &key->addr_hi : &key->addr_lo;
+	t->sport = lo ? key->port_lo : key->port_hi;
+	t->dport = lo ? key->port_hi : key->port_lo;
+}
+
 void sfw_view_build(struct sfw_view *v, const struct sfw_session_key *key,
 		    const struct sfw_session *sess, __u64 now_ns);
 

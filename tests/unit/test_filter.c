@@ -25,6 +25,9 @@ static bool match(const struct sfw_filter *f, const struct uf_spec *s)
 
 	uf_build(s, &k, &v);
 	sfw_view_build(&view, &k, &v, UF_NOW_NS);
+	/* a walk asks the entry first and builds the view only then */
+	cr_assert_eq(sfw_filter_entry(f, &k, &v) && sfw_filter_view(f, &view),
+		     sfw_filter_match(f, &view));
 	return sfw_filter_match(f, &view);
 }
 

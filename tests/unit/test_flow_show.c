@@ -1,8 +1,10 @@
 /* Golden output of show security flow session: every layout, text and
  * JSON, from crafted sessions at a fixed clock (UF_NOW_NS = 1000 s). */
+#define _GNU_SOURCE   /* F_GETPIPE_SZ */
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 #include "flow_fixture.h"
@@ -582,4 +584,33 @@ Test(flow_show, many_sessions_span_batches)
 	cr_assert(strstr(uf_text(&o), "Sessions-in-use: 8315\n"), "%s", uf_text(&o));
 	uf_free(&o);
 	close(fd);
+}
+
+/* A listing written into a pipe gets a 1 MiB pipe buffer (cli/core/obuf.h
+ * sfw_ob_widen_pipe); the summary, a few lines, leaves the pipe as it is. */
+static int pipe_size_after(enum sfw_view_kind view)
+{
+	struct sfw_filter none = { 0 };
+	struct sfw_flow_ctx ctx;
+	int p[2], size;
+	FILE *f;
+
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_gt(fcntl(p[1], F_SETPIPE_SZ, 65536), 0);
+	f = fdopen(p[1], "w");
+	cr_assert(f);
+	sfw_flow_ctx_init(&ctx, map_fd, f, false);
+	ctx.now_ns = UF_NOW_NS;
+	cr_assert_eq(sfw_flow_show(&ctx, &none, view), 0);
+	size = fcntl(p[0], F_GETPIPE_SZ);
+	fclose(f);
+	close(p[0]);
+	return size;
+}
+
+Test(flow_show, a_listing_into_a_pipe_widens_it)
+{
+	add(&s_tcp);
+	cr_assert_eq(pipe_size_after(SFW_VIEW_BRIEF), SFW_OBUF_PIPE_SIZE);
+	cr_assert_eq(pipe_size_after(SFW_VIEW_SUMMARY), 65536);
 }
