@@ -9,7 +9,7 @@
 
 /* Every map sfw pins is named sfw_* and pinned under its own name:
  * `detach all` removes exactly those, never a foreign pin that shares the
- * root (loader/attach.c). */
+ * root (loader/detach_all.c). */
 
 #define SFW_MAP_SESSIONS   sfw_sessions
 #define SFW_MAP_CONFIG     sfw_config

@@ -33,4 +33,27 @@ struct sockaddr;
  * this process's namespace (iface_hw.c): 0 or -errno. */
 int sfw_iface_hwaddr(const char *ifname, struct sockaddr *hw);
 
+/* links.c: the pinned XDP link of ifindex, <pin root>/links/xdp_<ifindex>. */
+void sfw_xdp_link_path(char *buf, size_t len, __u32 ifindex);
+/* sfw's programs off ifindex: the link's pin removed, the tc
+ * egress filter removed; either gone already is fine. */
+void sfw_detach_xdp(__u32 ifindex);
+void sfw_detach_tc(__u32 ifindex);
+/* Is prog_id the XDP program on ifindex (any mode)? 1, 0, or a negative
+ * errno when netlink cannot say. */
+int sfw_xdp_prog_on(__u32 ifindex, __u32 prog_id);
+
+/* Registrations (registry.c). */
+int sfw_register_iface(__u32 ifindex, struct sfw_iface_info *info);
+void sfw_unregister_iface(__u32 ifindex);
+/* What sfw_registration answers (or a negative errno): none, one whose
+ * link holds its interface, or one that guards nothing. */
+enum sfw_registration { SFW_REG_NONE, SFW_REG_LIVE, SFW_REG_STALE };
+int sfw_registration(__u32 ifindex);
+void sfw_drop_stale(__u32 ifindex);
+void sfw_settle_namesakes(const char *ifname, __u32 keep);
+
+/* The interfaces of the XDP links pinned under links/ (links.c). */
+int sfw_link_ifaces(__u32 *out, int max);
+
 #endif

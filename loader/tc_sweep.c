@@ -1,5 +1,5 @@
 /* sfw's tc egress filters found without sfw_ifaces, for `detach all`'s
- * fallback (attach.c detach_unlisted). The pinned XDP links name the
+ * fallback (detach_all.c detach_unlisted). The pinned XDP links name the
  * interfaces they attach, but not after an XDP link was detached outside
  * sfw (it reads ifindex 0 then) or its pin removed, and the tc filter
  * beside it stays. Such a filter is told from everyone else's by its

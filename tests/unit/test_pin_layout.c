@@ -3,7 +3,7 @@
  * name) is refused when it is opened, with one line saying what it has,
  * what sfw expects and what to do, before any reader copies its values
  * into buffers sized for ours; one of the right layout opens. And `detach
- * all`, the way out, still works with such a pin in place (loader/attach.c
+ * all`, the way out, still works with such a pin in place (loader/detach_all.c
  * goes by the pinned links then). Each test pins its maps under a private
  * pin root, removed with everything in it afterwards. */
 #include <errno.h>
