@@ -243,10 +243,23 @@ static double sfw_once(const char *path, const struct op *o, int check)
 	return check_count("sfw", buf, &o->sfw_expect) ? -1 : t;
 }
 
-/* The untimed first run of both sides: counts checked, caches warmed. */
+/* One run of an sfw binary (path NULL: no baseline given, 0 s), the
+ * cleared tenth put back after a clear. */
+static double sfw_side(struct run *r, const char *path, const struct op *o, int check)
+{
+	double t;
+
+	if (!path)
+		return 0;
+	t = sfw_once(path, o, check);
+	return t < 0 || (o->clears && refill_sfw(r)) ? -1 : t;
+}
+
+/* The untimed first run of every side (the baseline too, when given):
+ * counts checked, caches warmed. */
 static int check_op(struct run *r, const struct op *o)
 {
-	if (sfw_once(r->sfw_path, o, 1) < 0 || (o->clears && refill_sfw(r)))
+	if (sfw_side(r, r->sfw_path, o, 1) < 0 || sfw_side(r, r->base_path, o, 1) < 0)
 		return -1;
 	if (ct_once(o, &o->ct_expect) < 0 || (o->clears && refill_ct(r)))
 		return -1;
@@ -256,11 +269,9 @@ static int check_op(struct run *r, const struct op *o)
 /* Above the default size: one run a side, checked and timed at once. */
 static int time_op_once(struct run *r, const struct op *o, struct result *res)
 {
-	res->sfw_s = sfw_once(r->sfw_path, o, 1);
-	if (res->sfw_s < 0 || (o->clears && refill_sfw(r)))
-		return -1;
-	res->base_s = r->base_path ? sfw_once(r->base_path, o, 1) : 0;
-	if (res->base_s < 0 || (r->base_path && o->clears && refill_sfw(r)))
+	res->sfw_s = sfw_side(r, r->sfw_path, o, 1);
+	res->base_s = res->sfw_s < 0 ? -1 : sfw_side(r, r->base_path, o, 1);
+	if (res->base_s < 0)
 		return -1;
 	res->ct_s = ct_once(o, &o->ct_expect);
 	if (res->ct_s < 0 || (o->clears && refill_ct(r)))
@@ -268,18 +279,17 @@ static int time_op_once(struct run *r, const struct op *o, struct result *res)
 	return 0;
 }
 
-/* The summary rows: many runs of each binary and of conntrack in turn,
- * the baseline (when given) checked first like sfw. */
+/* The summary rows: many runs of each binary and of conntrack in turn. */
 static int time_summary(struct run *r, const struct op *o, struct result *res)
 {
 	static double s[SUMMARY_RUNS], c[SUMMARY_RUNS], b[SUMMARY_RUNS];
 
-	if (check_op(r, o) || (r->base_path && sfw_once(r->base_path, o, 1) < 0))
+	if (check_op(r, o))
 		return -1;
 	for (int i = 0; i < o->runs; i++) {
-		s[i] = sfw_once(r->sfw_path, o, 0);
+		s[i] = sfw_side(r, r->sfw_path, o, 0);
 		c[i] = ct_once(o, NULL);
-		b[i] = r->base_path ? sfw_once(r->base_path, o, 0) : 0;
+		b[i] = sfw_side(r, r->base_path, o, 0);
 		if (s[i] < 0 || c[i] < 0 || b[i] < 0)
 			return fprintf(stderr, "cli_scale: %s failed\n", o->name), -1;
 	}
@@ -300,15 +310,13 @@ static int time_op(struct run *r, const struct op *o, struct result *res)
 		return time_summary(r, o, res);
 	if (check_op(r, o))
 		return -1;
-	if (r->base_path && (sfw_once(r->base_path, o, 1) < 0 || (o->clears && refill_sfw(r))))
-		return -1;
 	for (int i = 0; i < SFW_RUNS || i < CT_RUNS; i++) {
 		if (i < SFW_RUNS) {
-			s[i] = sfw_once(r->sfw_path, o, 0);
-			if (s[i] < 0 || (o->clears && refill_sfw(r)))
+			s[i] = sfw_side(r, r->sfw_path, o, 0);
+			if (s[i] < 0)
 				return fprintf(stderr, "cli_scale: sfw %s failed\n", o->name), -1;
-			b[i] = r->base_path ? sfw_once(r->base_path, o, 0) : 0;
-			if (b[i] < 0 || (r->base_path && o->clears && refill_sfw(r)))
+			b[i] = sfw_side(r, r->base_path, o, 0);
+			if (b[i] < 0)
 				return fprintf(stderr, "cli_scale: baseline %s failed\n", o->name), -1;
 		}
 		if (i < CT_RUNS) {

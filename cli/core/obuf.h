@@ -26,7 +26,8 @@ void sfw_ob_init(struct sfw_obuf *o, FILE *f);
  * buffer: with Linux's 64 KiB one the writer and the reader take turns
  * every 64 KiB, and a JSON listing of 10,000,000 sessions (11.7 GB)
  * spent more time passing through the pipe than being written
- * (docs/performance.md "Through a pipe"). Anything else, or a pipe the
+ * (docs/performance.md "Filters before views, and listings through a
+ * pipe"). Anything else, or a pipe the
  * kernel will not grow (pipe-max-size, the user's pipe-user-pages), is
  * left as it is. */
 #define SFW_OBUF_PIPE_SIZE (1 << 20)
