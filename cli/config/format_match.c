@@ -85,8 +85,7 @@ void sfw_show_match_json(const struct sfw_conf *conf, const char *from, const ch
 
 	sfw_ob_init(&ob, out);
 	sfw_json_init(&j, &ob);
-	sfw_json_open(&j, NULL, '{');
-	sfw_json_open(&j, "security-match-policies", '{');
+	sfw_json_doc_begin(&j, "security-match-policies");
 	sfw_json_open(&j, "context-information", '{');
 	sfw_json_str(&j, "source-zone-name", from);
 	sfw_json_str(&j, "destination-zone-name", to);
@@ -105,6 +104,5 @@ void sfw_show_match_json(const struct sfw_conf *conf, const char *from, const ch
 		sfw_json_close(&j, '}');
 		sfw_json_close(&j, '}');
 	}
-	sfw_json_close(&j, '}');
-	sfw_json_close(&j, '}');
+	sfw_json_doc_end(&j);
 }

@@ -88,7 +88,7 @@ void sfw_show_nat_dpools_json(const struct sfw_nat_dpools *p, bool all, FILE *ou
 	for (int k = 0; k < p->n; k++)
 		pool_json(&j, &p->v[k]);
 	sfw_json_close(&j, ']');
-	sfw_nat_json_end(&j);
+	sfw_json_doc_end(&j);
 }
 
 /* The summary: the pool table (the source one's columns, Port for PAT),
@@ -152,5 +152,5 @@ void sfw_show_nat_dsummary_json(const struct sfw_nat_rules *r, const struct sfw_
 		sfw_json_close(&j, '}');
 	}
 	sfw_json_close(&j, ']');
-	sfw_nat_json_end(&j);
+	sfw_json_doc_end(&j);
 }

@@ -108,15 +108,7 @@ void sfw_nat_json_begin(struct sfw_obuf *ob, struct sfw_json *j, FILE *out, cons
 {
 	sfw_ob_init(ob, out);
 	sfw_json_init(j, ob);
-	sfw_json_open(j, NULL, '{');
-	sfw_json_open(j, top, '{');
-}
-
-/* The outer close flushes the buffer. */
-void sfw_nat_json_end(struct sfw_json *j)
-{
-	sfw_json_close(j, '}');
-	sfw_json_close(j, '}');
+	sfw_json_doc_begin(j, top);
 }
 
 /* `rule all|R` of any type: top, list and totals' names, one rule's writer. */
@@ -143,7 +135,7 @@ static void rules_json(const struct sfw_nat_rules *r, bool all, FILE *out,
 	for (int k = 0; k < r->n; k++)
 		one(&j, &r->v[k]);
 	sfw_json_close(&j, ']');
-	sfw_nat_json_end(&j);
+	sfw_json_doc_end(&j);
 }
 
 void sfw_show_nat_rules_json(const struct sfw_nat_rules *r, bool all, FILE *out)
@@ -224,5 +216,5 @@ void sfw_show_nat_summary_json(const struct sfw_nat_rules *r, const struct sfw_n
 		sfw_json_close(&j, '}');
 	}
 	sfw_json_close(&j, ']');
-	sfw_nat_json_end(&j);
+	sfw_json_doc_end(&j);
 }

@@ -87,14 +87,12 @@ void sfw_show_nat_pools_json(const struct sfw_nat_pools *p, bool all, FILE *out)
 
 	sfw_ob_init(&ob, out);
 	sfw_json_init(&j, &ob);
-	sfw_json_open(&j, NULL, '{');
-	sfw_json_open(&j, "source-nat-pool-detail-information", '{');
+	sfw_json_doc_begin(&j, "source-nat-pool-detail-information");
 	if (all)
 		sfw_json_num(&j, "total-source-pools", (__u64)p->n);
 	sfw_json_open(&j, "source-nat-pool-info-entry", '[');
 	for (int k = 0; k < p->n; k++)
 		pool_json(&j, &p->v[k]);
 	sfw_json_close(&j, ']');
-	sfw_json_close(&j, '}');
-	sfw_json_close(&j, '}');   /* the outer close flushes the buffer */
+	sfw_json_doc_end(&j);   /* flushes the buffer */
 }

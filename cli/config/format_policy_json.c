@@ -192,8 +192,7 @@ void sfw_show_policies_json(const struct sfw_conf *conf,
 
 	sfw_ob_init(&ob, out);
 	sfw_json_init(&j, &ob);
-	sfw_json_open(c.j, NULL, '{');
-	sfw_json_open(c.j, "security-policies", '{');
+	sfw_json_doc_begin(c.j, "security-policies");
 	sfw_json_open(c.j, "default-policy", '{');
 	sfw_json_str(c.j, "default-action", sfw_default_policy_word(conf));
 	sfw_json_close(c.j, '}');
@@ -204,6 +203,5 @@ void sfw_show_policies_json(const struct sfw_conf *conf,
 		sfw_json_close(c.j, '}');
 	}
 	sfw_json_close(c.j, ']');
-	sfw_json_close(c.j, '}');
-	sfw_json_close(c.j, '}');
+	sfw_json_doc_end(c.j);
 }

@@ -83,8 +83,7 @@ void sfw_show_zones(const struct sfw_conf *conf, const char *zone, bool json, FI
 	if (json) {
 		sfw_ob_init(&ob, out);
 		sfw_json_init(&j, &ob);
-		sfw_json_open(&j, NULL, '{');
-		sfw_json_open(&j, "zones-information", '{');
+		sfw_json_doc_begin(&j, "zones-information");
 		sfw_json_open(&j, "zones-security", '[');
 	}
 	for (int k = 0; k < conf->n_zones; k++) {
@@ -97,8 +96,7 @@ void sfw_show_zones(const struct sfw_conf *conf, const char *zone, bool json, FI
 		zone_out(json ? &j : NULL, out, &host, &shown);
 	if (json) {
 		sfw_json_close(&j, ']');
-		sfw_json_close(&j, '}');
-		sfw_json_close(&j, '}');
+		sfw_json_doc_end(&j);
 	}
 }
 
@@ -165,8 +163,7 @@ int sfw_show_hit_count(const struct sfw_conf *conf, const struct sfw_policy_sel 
 		sfw_ob_init(&ob, out);
 		sfw_json_init(&j, &ob);
 		c.j = &j;
-		sfw_json_open(&j, NULL, '{');
-		sfw_json_open(&j, "policy-hit-count", '{');
+		sfw_json_doc_begin(&j, "policy-hit-count");
 		sfw_json_str(&j, "logical-system-name", "root-logical-system");
 		sfw_json_open(&j, "policy-hit-count-entry", '[');
 	} else {
@@ -178,8 +175,7 @@ int sfw_show_hit_count(const struct sfw_conf *conf, const struct sfw_policy_sel 
 	if (json) {
 		sfw_json_close(&j, ']');
 		sfw_json_num(&j, "number-of-policy", (__u64)c.row);
-		sfw_json_close(&j, '}');
-		sfw_json_close(&j, '}');
+		sfw_json_doc_end(&j);
 	} else {
 		fprintf(out, "\nNumber of policy: %d\n", c.row);
 	}

@@ -150,8 +150,7 @@ void sfw_nat_static_addrs(const struct sfw_conf_nat_rule *r, char *dst, char *ho
 struct sfw_obuf;
 struct sfw_json;
 /* sfw's --json of a NAT show: one object holding `top`'s, buffered in ob
- * (format_nat_json.c); the end's close flushes it. */
+ * (format_nat_json.c); sfw_json_doc_end closes it and flushes. */
 void sfw_nat_json_begin(struct sfw_obuf *ob, struct sfw_json *j, FILE *out, const char *top);
-void sfw_nat_json_end(struct sfw_json *j);
 
 #endif

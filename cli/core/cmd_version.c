@@ -42,8 +42,7 @@ static void version_json(FILE *f, const struct version_info *v)
 
 	sfw_ob_init(&ob, f);
 	sfw_json_init(&j, &ob);
-	sfw_json_open(&j, NULL, '{');
-	sfw_json_open(&j, "software-information", '{');
+	sfw_json_doc_begin(&j, "software-information");
 	sfw_json_str(&j, "host-name", v->host);
 	sfw_json_str(&j, "product-model", v->model);
 	sfw_json_str(&j, "product-name", "sfw");
@@ -51,8 +50,7 @@ static void version_json(FILE *f, const struct version_info *v)
 	sfw_json_str(&j, "sfw-build", SFW_BUILD);
 	sfw_json_str(&j, "libbpf-version", v->libbpf);
 	sfw_json_str(&j, "kernel-release", v->kernel);
-	sfw_json_close(&j, '}');
-	sfw_json_close(&j, '}');
+	sfw_json_doc_end(&j);
 }
 
 int sfw_cmd_show_version(const struct sfw_cmdline *cl)

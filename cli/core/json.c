@@ -122,3 +122,15 @@ void sfw_json_close(struct sfw_json *j, char bracket)
 		sfw_ob_flush(j->ob);
 	}
 }
+
+void sfw_json_doc_begin(struct sfw_json *j, const char *root)
+{
+	sfw_json_open(j, NULL, '{');
+	sfw_json_open(j, root, '{');
+}
+
+void sfw_json_doc_end(struct sfw_json *j)
+{
+	sfw_json_close(j, '}');
+	sfw_json_close(j, '}');
+}

@@ -20,6 +20,11 @@ struct sfw_json {
 
 void sfw_json_init(struct sfw_json *j, struct sfw_obuf *ob);
 void sfw_json_close(struct sfw_json *j, char bracket);
+/* Junos's `| display json` shape, which sfw's --json keeps: the document
+ * is one object holding one named root object ("software-information"
+ * for show version). The end's outer close flushes the buffer. */
+void sfw_json_doc_begin(struct sfw_json *j, const char *root);
+void sfw_json_doc_end(struct sfw_json *j);
 
 /* A member's separator, newline, indentation and key. Inline with the
  * members below: for a literal key (a listing writes some 40 members a

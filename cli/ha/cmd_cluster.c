@@ -175,8 +175,7 @@ static void status_json(FILE *f, const struct sfw_ha_conf *c, const struct sfw_h
 
 	sfw_ob_init(&ob, f);
 	sfw_json_init(&j, &ob);
-	sfw_json_open(&j, NULL, '{');
-	sfw_json_open(&j, "chassis-cluster-status", '{');
+	sfw_json_doc_begin(&j, "chassis-cluster-status");
 	sfw_json_num(&j, "cluster-id", c->cluster_id);
 	sfw_json_num(&j, "this-node", (__u64)c->node);
 	sfw_json_num(&j, "since", ctl->since_s);
@@ -215,8 +214,7 @@ static void status_json(FILE *f, const struct sfw_ha_conf *c, const struct sfw_h
 		sfw_json_close(&j, '}');
 	}
 	sfw_json_close(&j, ']');
-	sfw_json_close(&j, '}');
-	sfw_json_close(&j, '}');
+	sfw_json_doc_end(&j);
 }
 
 int sfw_cmd_show_cluster_status(const struct sfw_cmdline *cl)
@@ -335,8 +333,7 @@ static void stats_json(FILE *f, const struct sfw_ha_conf *c, const struct sfw_ha
 
 	sfw_ob_init(&ob, f);
 	sfw_json_init(&j, &ob);
-	sfw_json_open(&j, NULL, '{');
-	sfw_json_open(&j, "chassis-cluster-statistics", '{');
+	sfw_json_doc_begin(&j, "chassis-cluster-statistics");
 	sfw_json_num(&j, "cluster-id", c->cluster_id);
 	sfw_json_str(&j, "role", sfw_ha_role_name(h->role));
 	sfw_json_bool(&j, "conntrackd-answered", s->ok);
@@ -361,8 +358,7 @@ static void stats_json(FILE *f, const struct sfw_ha_conf *c, const struct sfw_ha
 	sfw_json_num(&j, "loaded-sessions-updated", h->load_updates);
 	sfw_json_num(&j, "loaded-sessions-closed", h->unloaded);
 	sfw_json_num(&j, "entries-not-loaded", h->load_refused);
-	sfw_json_close(&j, '}');
-	sfw_json_close(&j, '}');
+	sfw_json_doc_end(&j);
 }
 
 int sfw_cmd_show_cluster_statistics(const struct sfw_cmdline *cl)

@@ -43,10 +43,8 @@ void sfw_flow_totals_print(const struct sfw_flow_totals *t, bool json, FILE *out
 	}
 	sfw_ob_init(&ob, out);
 	sfw_json_init(&j, &ob);
-	sfw_json_open(&j, NULL, '{');
-	sfw_json_open(&j, "flow-statistics", '{');
+	sfw_json_doc_begin(&j, "flow-statistics");
 	for (int i = 0; i < SFW_FT_COUNT; i++)
 		sfw_json_num(&j, keys[i], t->v[i]);
-	sfw_json_close(&j, '}');
-	sfw_json_close(&j, '}');
+	sfw_json_doc_end(&j);
 }

@@ -156,8 +156,7 @@ void sfw_iface_out_begin(struct sfw_iface_out *o, FILE *f, bool json)
 	if (!json)
 		return;
 	sfw_json_init(&o->j, &o->ob);
-	sfw_json_open(&o->j, NULL, '{');
-	sfw_json_open(&o->j, "interface-information", '{');
+	sfw_json_doc_begin(&o->j, "interface-information");
 	sfw_json_open(&o->j, "physical-interface", '[');
 }
 
@@ -177,8 +176,7 @@ void sfw_iface_out_end(struct sfw_iface_out *o)
 {
 	if (o->json) {
 		sfw_json_close(&o->j, ']');
-		sfw_json_close(&o->j, '}');
-		sfw_json_close(&o->j, '}');   /* flushes */
+		sfw_json_doc_end(&o->j);   /* flushes */
 		return;
 	}
 	sfw_ob_flush(&o->ob);

@@ -70,15 +70,13 @@ void sfw_screen_stats_print(FILE *f, bool json, const struct sfw_screen_report *
 	}
 	sfw_ob_init(&ob, f);
 	sfw_json_init(&j, &ob);
-	sfw_json_open(&j, NULL, '{');
-	sfw_json_open(&j, "screen-statistics-information", '{');
+	sfw_json_doc_begin(&j, "screen-statistics-information");
 	sfw_json_str(&j, "zone-name", r->zone);
 	sfw_json_open(&j, "screen-statistics", '{');
 	for (int i = 0; i < SFW_SCREEN_STAT_COUNT; i++)
 		sfw_json_num(&j, sfw_screen_stat_key[i], r->n[i]);
 	sfw_json_close(&j, '}');
-	sfw_json_close(&j, '}');
-	sfw_json_close(&j, '}');
+	sfw_json_doc_end(&j);
 }
 
 /* The zone must be in the committed configuration; its id in the datapath

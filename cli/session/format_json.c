@@ -77,8 +77,7 @@ static void json_session(struct sfw_flow_ctx *ctx, const struct sfw_view *v,
 
 static void json_list_begin(struct sfw_flow_ctx *ctx)
 {
-	sfw_json_open(&ctx->js, NULL, '{');
-	sfw_json_open(&ctx->js, "flow-session-information", '{');
+	sfw_json_doc_begin(&ctx->js, "flow-session-information");
 	sfw_json_open(&ctx->js, "flow-session", '[');
 }
 
@@ -86,8 +85,7 @@ static void json_list_end(struct sfw_flow_ctx *ctx, __u64 count)
 {
 	sfw_json_close(&ctx->js, ']');
 	sfw_json_num(&ctx->js, "displayed-session-count", count);
-	sfw_json_close(&ctx->js, '}');
-	sfw_json_close(&ctx->js, '}');
+	sfw_json_doc_end(&ctx->js);
 }
 
 static void json_summary(struct sfw_flow_ctx *ctx, const struct sfw_summary *s,
@@ -95,8 +93,7 @@ static void json_summary(struct sfw_flow_ctx *ctx, const struct sfw_summary *s,
 {
 	struct sfw_json *j = &ctx->js;
 
-	sfw_json_open(j, NULL, '{');
-	sfw_json_open(j, "flow-session-summary-information", '{');
+	sfw_json_doc_begin(j, "flow-session-summary-information");
 	if (!filtered) {
 		sfw_json_num(j, "active-unicast-sessions", s->unicast);
 		sfw_json_num(j, "active-multicast-sessions", s->multicast);
@@ -111,8 +108,7 @@ static void json_summary(struct sfw_flow_ctx *ctx, const struct sfw_summary *s,
 	sfw_json_num(j, "active-session-other", s->other);
 	if (!filtered)
 		sfw_json_num(j, "max-sessions", s->max_sessions);
-	sfw_json_close(j, '}');
-	sfw_json_close(j, '}');
+	sfw_json_doc_end(j);
 }
 
 static void json_cleared(struct sfw_flow_ctx *ctx, enum sfw_clear_kind kind,
@@ -123,8 +119,7 @@ static void json_cleared(struct sfw_flow_ctx *ctx, enum sfw_clear_kind kind,
 	int i;
 
 	(void)kind;
-	sfw_json_open(j, NULL, '{');
-	sfw_json_open(j, "clear-flow-session-information", '{');
+	sfw_json_doc_begin(j, "clear-flow-session-information");
 	sfw_json_open(j, "cleared", '[');
 	for (i = 0; i < n; i++) {
 		sfw_json_open(j, NULL, '{');
@@ -136,8 +131,7 @@ static void json_cleared(struct sfw_flow_ctx *ctx, enum sfw_clear_kind kind,
 	}
 	sfw_json_close(j, ']');
 	sfw_json_num(j, "total", total);
-	sfw_json_close(j, '}');
-	sfw_json_close(j, '}');
+	sfw_json_doc_end(j);
 }
 
 const struct sfw_formatter sfw_format_json = {

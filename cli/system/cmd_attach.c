@@ -54,8 +54,7 @@ static void report_iface(struct iface_report *r, const char *name, const char *r
 	if (!r->open) {
 		sfw_ob_init(&r->ob, r->cl->out);
 		sfw_json_init(&r->j, &r->ob);
-		sfw_json_open(&r->j, NULL, '{');
-		sfw_json_open(&r->j, r->top, '{');
+		sfw_json_doc_begin(&r->j, r->top);
 		sfw_json_open(&r->j, "interface", '[');
 		r->open = true;
 	}
@@ -79,8 +78,7 @@ static void report_end(struct iface_report *r)
 	sfw_json_close(&r->j, ']');
 	if (n >= 0)
 		sfw_json_num(&r->j, "forwarding-interfaces", (__u64)n);
-	sfw_json_close(&r->j, '}');
-	sfw_json_close(&r->j, '}');
+	sfw_json_doc_end(&r->j);
 }
 
 bool sfw_sessions_pinned(void)
@@ -318,12 +316,10 @@ static int detach_all(const struct sfw_cmdline *cl)
 	}
 	sfw_ob_init(&ob, cl->out);
 	sfw_json_init(&j, &ob);
-	sfw_json_open(&j, NULL, '{');
-	sfw_json_open(&j, "sfw-detach", '{');
+	sfw_json_doc_begin(&j, "sfw-detach");
 	sfw_json_bool(&j, "all", true);
 	sfw_json_num(&j, "interfaces-detached", (__u64)n);
-	sfw_json_close(&j, '}');
-	sfw_json_close(&j, '}');
+	sfw_json_doc_end(&j);
 	return 0;
 }
 

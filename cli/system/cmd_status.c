@@ -78,8 +78,7 @@ static void status_json(FILE *f, const struct sfw_iface_entry *ifs, const bool *
 
 	sfw_ob_init(&ob, f);
 	sfw_json_init(&j, &ob);
-	sfw_json_open(&j, NULL, '{');
-	sfw_json_open(&j, "sfw-status", '{');
+	sfw_json_doc_begin(&j, "sfw-status");
 	sfw_json_str(&j, "pin-root", sfw_pin_root());
 	sfw_json_num(&j, "active-sessions", count);
 	sfw_json_num(&j, "max-sessions", cap);
@@ -89,8 +88,7 @@ static void status_json(FILE *f, const struct sfw_iface_entry *ifs, const bool *
 	sfw_daemon_json(&j, dv);
 	if (dv->pid)
 		sfw_metrics_status_json(&j);
-	sfw_json_close(&j, '}');
-	sfw_json_close(&j, '}');
+	sfw_json_doc_end(&j);
 }
 
 int sfw_cmd_status(const struct sfw_cmdline *cl)
@@ -145,12 +143,10 @@ static void reload_json(FILE *f, const struct sfw_iface_entry *ifs, const bool *
 
 	sfw_ob_init(&ob, f);
 	sfw_json_init(&j, &ob);
-	sfw_json_open(&j, NULL, '{');
-	sfw_json_open(&j, "sfw-reload", '{');
+	sfw_json_doc_begin(&j, "sfw-reload");
 	sfw_json_num(&j, "interfaces-updated", (__u64)n);
 	ifaces_json(&j, ifs, n, live);
-	sfw_json_close(&j, '}');
-	sfw_json_close(&j, '}');
+	sfw_json_doc_end(&j);
 }
 
 /* err's line said, as sfw_report says the last failure's. */

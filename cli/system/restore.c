@@ -87,8 +87,7 @@ static void restore_json(FILE *f, const struct sfw_attach_record *r, const enum 
 
 	sfw_ob_init(&ob, f);
 	sfw_json_init(&j, &ob);
-	sfw_json_open(&j, NULL, '{');
-	sfw_json_open(&j, "sfw-restore", '{');
+	sfw_json_doc_begin(&j, "sfw-restore");
 	sfw_json_open(&j, "interface", '[');
 	for (int i = 0; i < r->n; i++) {
 		sfw_json_open(&j, NULL, '{');
@@ -99,8 +98,7 @@ static void restore_json(FILE *f, const struct sfw_attach_record *r, const enum 
 	}
 	sfw_json_close(&j, ']');
 	sfw_json_bool(&j, "forward", r->forward);
-	sfw_json_close(&j, '}');
-	sfw_json_close(&j, '}');
+	sfw_json_doc_end(&j);
 }
 
 /* The record of this pin root, read as far as it reads: true to restore
