@@ -22,6 +22,7 @@ enum sfw_pkt_rc {
 	SFW_PKT_MALFORMED,
 	SFW_PKT_TINY_FRAG,   /* a first fragment without its whole L4 header */
 	SFW_PKT_SRC_ROUTE,   /* names hops to visit (docs/security.md "Source routing") */
+	SFW_PKT_ENCAP_IP,    /* IP inside MPLS or PPPoE (docs/security.md "Only where frames are Ethernet's") */
 };
 
 /* The counter a parse result that drops the packet is counted under. */
@@ -29,6 +30,7 @@ static __always_inline __u32 sfw_parse_drop(int rc)
 {
 	return rc == SFW_PKT_MALFORMED ? SFW_CNT_SFW_ERR_MALFORMED
 	     : rc == SFW_PKT_TINY_FRAG ? SFW_CNT_SFW_ERR_FRAG_TINY
+	     : rc == SFW_PKT_ENCAP_IP ? SFW_CNT_SFW_ERR_ENCAP_IP
 	     : SFW_CNT_SFW_ERR_SRC_ROUTE;
 }
 
@@ -352,6 +354,33 @@ static __always_inline int sfw_parse_options(void *ctx, bool tc, __u32 linear,
 	return opts != SFW_PKT_OK ? opts : rc;
 }
 
+/* A frame that is not IP at the Ethernet layer but that the kernel may
+ * turn into IP all the same: an MPLS label stack (mpls_router pops it
+ * and routes what it carried), or a PPPoE session frame with a
+ * network-layer PPP protocol (IPv4, IPv6, ...: the pppoe driver hands it
+ * to a ppp device, which sfw cannot attach to). Passed untracked, that IP
+ * would reach the host's services or be forwarded past every policy, so
+ * it is refused (SFW_PKT_ENCAP_IP); PPP's own negotiation (protocols
+ * 0x8000 and up: LCP, NCPs, authentication, RFC 1661 section 2) and
+ * PPPoE discovery are not IP and pass untracked. A protocol field
+ * compressed to one byte (its low bit set, RFC 1661 section 6.5) is a
+ * network-layer one. SFW_PKT_UNTRACKED for any other ethertype, and
+ * SFW_PKT_MALFORMED for a PPPoE session frame too short to name its
+ * protocol. */
+static __always_inline int sfw_parse_not_ip(void *data, void *end, __be16 eth_proto,
+					    __u32 l3_off)
+{
+	__u8 *ppp = data + (l3_off & 0xff) + SFW_PPPOE_HLEN;
+
+	if (eth_proto == bpf_htons(SFW_ETH_P_MPLS_UC) || eth_proto == bpf_htons(SFW_ETH_P_MPLS_MC))
+		return SFW_PKT_ENCAP_IP;
+	if (eth_proto != bpf_htons(SFW_ETH_P_PPP_SES))
+		return SFW_PKT_UNTRACKED;   /* ARP, LLDP, ...: not ours */
+	if ((void *)(ppp + 2) > end)
+		return SFW_PKT_MALFORMED;
+	return (ppp[0] & 1) || ppp[0] < 0x80 ? SFW_PKT_ENCAP_IP : SFW_PKT_UNTRACKED;
+}
+
 /* Parses a frame; pkt_len is the frame's full length (XDP: data_end - data;
  * tc: skb->len, of which only the linear part is readable); big: a GSO
  * packet in tc, which may be a BIG TCP one (sfw_big_len). IPv4 options
@@ -372,7 +401,7 @@ static __always_inline int sfw_parse_packet(void *data, void *end, __u32 pkt_len
 	else if (eth_proto == bpf_htons(SFW_ETH_P_IPV6))
 		rc = sfw_parse_ipv6(data, end, pkt_len, big, p);
 	else
-		return SFW_PKT_UNTRACKED;   /* ARP, LLDP, ...: not ours */
+		return sfw_parse_not_ip(data, end, eth_proto, l3_off);
 	if (rc != SFW_PKT_OK)
 		return rc;
 	if (p->frag == SFW_FRAG_FIRST && sfw_frag_tiny(data, end, p))

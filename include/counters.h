@@ -62,6 +62,7 @@ enum sfw_counter_group {
 	X(SFW_PROXY_ARP,     SFW_GRP_SFW, "Proxy ARP answered:", "proxy-arp-answered") \
 	X(SFW_ERR_MALFORMED, SFW_GRP_SFW, "Malformed packets:", "malformed-packets") \
 	X(SFW_ERR_SRC_ROUTE, SFW_GRP_SFW, "Source-routed packets:", "source-routed-packets") \
+	X(SFW_ERR_ENCAP_IP,  SFW_GRP_SFW, "Encapsulated IP refused:", "encapsulated-ip-refused") \
 	X(SFW_ERR_TCP_NO_SYN, SFW_GRP_SFW, "TCP first packet not SYN:", "tcp-first-packet-not-syn") \
 	X(SFW_ERR_NO_SESSION, SFW_GRP_SFW, "Reply without session:", "reply-without-session") \
 	X(SFW_ERR_FRAG_NO_FIRST, SFW_GRP_SFW, "Fragments without first fragment:", "fragments-without-first-fragment") \

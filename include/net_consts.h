@@ -8,6 +8,10 @@
 #define SFW_ETH_P_8021Q  0x8100
 #define SFW_ETH_P_8021AD 0x88A8
 #define SFW_ETH_P_ARP    0x0806
+#define SFW_ETH_P_MPLS_UC 0x8847
+#define SFW_ETH_P_MPLS_MC 0x8848
+#define SFW_ETH_P_PPP_SES 0x8864   /* PPPoE session stage (RFC 2516) */
+#define SFW_PPPOE_HLEN    6        /* ver/type, code, session id, length */
 #define SFW_ETH_ALEN     6
 #define SFW_ARPHRD_ETHER 1         /* ARP (RFC 826): hardware type Ethernet */
 #define SFW_ARPOP_REQUEST 1
