@@ -34,12 +34,17 @@ static struct pb_pkt wrapped(__u8 nvlan, __u16 ethertype, const __u8 *shim, __u3
 
 /* A PPPoE session header (RFC 2516: version 1, type 1, code 0, session
  * 0x0042, its length) and the PPP protocol field (one or two bytes). */
-static struct pb_pkt pppoe(const __u8 *proto, __u32 proto_len, bool v6)
+static struct pb_pkt pppoe_in(__u8 nvlan, const __u8 *proto, __u32 proto_len, bool v6)
 {
 	__u8 shim[8] = { 0x11, 0x00, 0x00, 0x42, 0x00, 0x00 };
 
 	memcpy(shim + 6, proto, proto_len);
-	return wrapped(0, SFW_ETH_P_PPP_SES, shim, 6 + proto_len, v6);
+	return wrapped(nvlan, SFW_ETH_P_PPP_SES, shim, 6 + proto_len, v6);
+}
+
+static struct pb_pkt pppoe(const __u8 *proto, __u32 proto_len, bool v6)
+{
+	return pppoe_in(0, proto, proto_len, v6);
 }
 
 /* An MPLS label stack entry: label 100, bottom of stack, TTL 64. */
@@ -85,6 +90,13 @@ Test(encap, mpls_in_a_vlan_refused)
 	expect_refused(&p, "MPLS inside a VLAN tag");
 }
 
+Test(encap, mpls_in_qinq_refused)
+{
+	struct pb_pkt p = wrapped(2, SFW_ETH_P_MPLS_UC, label100, 4, true);
+
+	expect_refused(&p, "MPLS under 802.1ad and 802.1Q tags");
+}
+
 Test(encap, ipv4_in_pppoe_refused)
 {
 	struct pb_pkt p = pppoe((const __u8[]){ 0x00, 0x21 }, 2, false);
@@ -97,6 +109,13 @@ Test(encap, ipv6_in_pppoe_refused)
 	struct pb_pkt p = pppoe((const __u8[]){ 0x00, 0x57 }, 2, true);
 
 	expect_refused(&p, "IPv6 in PPPoE");
+}
+
+Test(encap, pppoe_in_qinq_refused)
+{
+	struct pb_pkt p = pppoe_in(2, (const __u8[]){ 0x00, 0x21 }, 2, false);
+
+	expect_refused(&p, "IPv4 in PPPoE under 802.1ad and 802.1Q tags");
 }
 
 /* protocol field compression (RFC 1661 6.5): IPv4 as the one byte 0x21 */
@@ -113,6 +132,18 @@ Test(encap, pppoe_low_volume_protocol_refused)
 	struct pb_pkt p = pppoe((const __u8[]){ 0x40, 0x21 }, 2, false);
 
 	expect_refused(&p, "a PPP low-volume protocol");
+}
+
+/* CCP (0x80fd) negotiates compression; the compressed datagrams
+ * themselves (0x00fd) decompress into IP */
+Test(encap, pppoe_compressed_datagram_refused_its_negotiation_not)
+{
+	struct pb_pkt ccp = pppoe((const __u8[]){ 0x80, 0xfd }, 2, false);
+	struct pb_pkt data = pppoe((const __u8[]){ 0x00, 0xfd }, 2, false);
+
+	expect_untracked(&ccp, "CCP");
+	cr_assert_eq(fx_xdp_frame(data.data, data.len), FX_XDP_DROP, "compressed data passed");
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_ENCAP_IP), 1);
 }
 
 /* LCP (0xc021) and IPCP (0x8021): the link comes up, and its echoes flow */
@@ -142,7 +173,8 @@ Test(encap, pppoe_session_without_protocol_malformed)
 
 	cr_assert_eq(fx_xdp_frame(frame, sizeof(frame) - 1), FX_XDP_DROP);
 	cr_assert_eq(fx_xdp_frame(frame, sizeof(frame)), FX_XDP_DROP);
-	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_MALFORMED), 2);
+	cr_assert_eq(fx_tc_frame(frame, sizeof(frame), NULL), FX_TC_SHOT);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_MALFORMED), 3);
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_UNTRACKED_PKTS), 0);
 	cr_assert_eq(fx_session_count(), 0);
 }

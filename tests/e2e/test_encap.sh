@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# IP inside MPLS or PPPoE never passes untracked (docs/security.md "Only
+# where frames are Ethernet's"): real frames from the client's veth. A
+# kernel with MPLS input or a PPPoE session would unwrap the datagram
+# past every policy (this machine's has neither, so the unwrapping itself
+# is not shown); sfw refuses both as Encapsulated IP refused, in text and
+# JSON alike, and opens nothing. PPP's negotiation and PPPoE discovery
+# still pass untracked, so a PPPoE link could come up.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source tests/e2e/lib.sh
+source tests/e2e/drops_lib.sh
+
+FW4=198.51.100.1
+drops_up
+FW_MAC=$(ip -n "$FW_NS" -j link show dev veth0 | jq -r '.[0].address')
+
+refused() {   # iface: the sfw statistics line, text = JSON
+	local j t
+	j=$(jval "$1" sfw-statistics encapsulated-ip-refused)
+	t=$(tval "$1" '    sfw statistics' 'Encapsulated IP refused:')
+	[ "$j" = "$t" ] || fail "$1: JSON says '$j', text says '$t'"
+	echo "$j"
+}
+refused_is() { [ "$(refused veth0)" = "$1" ]; }
+untracked_at_least() { [ "$(jval veth0 sfw-statistics packets-passed-untracked)" -ge "$1" ]; }
+send() { cli /usr/bin/python3 "$E2E/encap.py" "$FW_MAC" "$FW4" "$1" || fail "send $1"; }
+
+clear_counters
+untracked0=$(jval veth0 sfw-statistics packets-passed-untracked)
+send mpls
+send pppoe-ip
+wait_for 50 "two refusals on veth0" refused_is 2
+send pppoe-lcp
+send pppoe-padi
+wait_for 50 "negotiation and discovery untracked" untracked_at_least $((untracked0 + 2))
+expect_eq "$(refused veth0)" 2 "veth0: Encapsulated IP refused"
+expect_eq "$(jval veth0 sfw-statistics malformed-packets)" 0 "veth0: malformed"
+[ -z "$(sfw show security flow session destination-port 53 --json |
+	jq -r '.["flow-session-information"]["flow-session"][]?')" ] ||
+	fail "a session opened for an encapsulated datagram: $(sfw show security flow session)"
+echo "PASS"
