@@ -22,7 +22,9 @@ enum sfw_pkt_rc {
 	SFW_PKT_MALFORMED,
 	SFW_PKT_TINY_FRAG,   /* a first fragment without its whole L4 header */
 	SFW_PKT_SRC_ROUTE,   /* names hops to visit (docs/security.md "Source routing") */
-	SFW_PKT_ENCAP_IP,    /* IP inside MPLS or PPPoE (docs/security.md "Only where frames are Ethernet's") */
+	SFW_PKT_ENCAP_IP,    /* IP inside PPPoE (docs/security.md "Only where frames are Ethernet's") */
+	SFW_PKT_MPLS,        /* an MPLS label stack: refused as ENCAP_IP unless MPLS is in
+			      * packet mode (sfw_mpls_passes) */
 };
 
 /* The counter a parse result that drops the packet is counted under. */
@@ -30,7 +32,7 @@ static __always_inline __u32 sfw_parse_drop(int rc)
 {
 	return rc == SFW_PKT_MALFORMED ? SFW_CNT_SFW_ERR_MALFORMED
 	     : rc == SFW_PKT_TINY_FRAG ? SFW_CNT_SFW_ERR_FRAG_TINY
-	     : rc == SFW_PKT_ENCAP_IP ? SFW_CNT_SFW_ERR_ENCAP_IP
+	     : rc == SFW_PKT_ENCAP_IP || rc == SFW_PKT_MPLS ? SFW_CNT_SFW_ERR_ENCAP_IP
 	     : SFW_CNT_SFW_ERR_SRC_ROUTE;
 }
 
@@ -360,7 +362,7 @@ static __always_inline int sfw_parse_options(void *ctx, bool tc, __u32 linear,
  * network-layer PPP protocol (IPv4, IPv6, ...: the pppoe driver hands it
  * to a ppp device, which sfw cannot attach to). Passed untracked, that IP
  * would reach the host's services or be forwarded past every policy, so
- * it is refused (SFW_PKT_ENCAP_IP); PPP's own negotiation (protocols
+ * it is refused (SFW_PKT_MPLS, SFW_PKT_ENCAP_IP); PPP's own negotiation (protocols
  * 0x8000 and up: LCP, NCPs, authentication, RFC 1661 section 2) and
  * PPPoE discovery are not IP and pass untracked. A protocol field
  * compressed to one byte (its low bit set, RFC 1661 section 6.5) is a
@@ -373,7 +375,7 @@ static __always_inline int sfw_parse_not_ip(void *data, void *end, __be16 eth_pr
 	__u8 *ppp = data + (l3_off & 0xff) + SFW_PPPOE_HLEN;
 
 	if (eth_proto == bpf_htons(SFW_ETH_P_MPLS_UC) || eth_proto == bpf_htons(SFW_ETH_P_MPLS_MC))
-		return SFW_PKT_ENCAP_IP;
+		return SFW_PKT_MPLS;
 	if (eth_proto != bpf_htons(SFW_ETH_P_PPP_SES))
 		return SFW_PKT_UNTRACKED;   /* ARP, LLDP, ...: not ours */
 	if ((void *)(ppp + 2) > end)

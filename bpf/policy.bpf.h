@@ -98,6 +98,18 @@ static __always_inline const struct sfw_config *sfw_cfg_get(void)
 	return bpf_map_lookup_elem(&SFW_MAP_CONFIG, &zero);
 }
 
+/* May an MPLS frame pass untracked (SFW_PKT_MPLS)? Only where the
+ * configuration puts MPLS in packet mode, as Junos's SRX forwards it then.
+ * Asked of MPLS frames only, in the hooks' parse functions: the entry
+ * points' frames are on the call chain's 512 bytes, and the lookup's key
+ * would not fit there. */
+static __always_inline bool sfw_mpls_passes(void)
+{
+	const struct sfw_config *cfg = sfw_cfg_get();
+
+	return cfg && (cfg->flags & SFW_CFG_F_MPLS_PACKET);
+}
+
 /* The policy generation in force. A commit flips it while packets are
  * being judged, so a first packet reads it once, here, and every lookup
  * it makes uses that one (docs/security.md, "Races: concurrent first

@@ -299,6 +299,8 @@ __noinline int sfw_tc_parse(struct __sk_buff *skb, struct sfw_pkt *p)
 	data = (void *)(long)skb->data;
 	end = (void *)(long)skb->data_end;
 	rc = sfw_parse_packet(data, end, skb->len, skb->gso_size != 0, p);
+	if (rc == SFW_PKT_MPLS && sfw_mpls_passes())
+		return SFW_PKT_UNTRACKED;
 	return p->ip_opts ? sfw_tc_ip_options(skb, p, rc) : rc;
 }
 

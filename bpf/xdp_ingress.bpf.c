@@ -862,6 +862,8 @@ __noinline int sfw_xdp_parse(struct xdp_md *ctx, struct sfw_pkt *p)
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
 	rc = sfw_parse_packet(data, end, end - data, false, p);
+	if (rc == SFW_PKT_MPLS && sfw_mpls_passes())
+		return SFW_PKT_UNTRACKED;
 	return p->ip_opts ? sfw_xdp_ip_options(ctx, p, rc) : rc;
 }
 

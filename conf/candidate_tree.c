@@ -20,7 +20,7 @@ static const char *const named[] = {
 static const char *const valued[] = {
 	"source-address", "destination-address", "application", "application-set",
 	"address", "address-set", "from-zone", "to-zone", "screen", "description",
-	"protocol", "inactivity-timeout", "syn-flood-protection-mode",
+	"protocol", "inactivity-timeout", "syn-flood-protection-mode", "mode",
 	"service-interface", "source-port", "destination-port", NULL
 };
 /* Under `match`, Junos writes repeated values as one list: `[ a b ]`. */

@@ -258,6 +258,7 @@ static int emit_flow(const struct sfw_conf *conf, struct sfw_cpl_flow *f)
 		   (conf->n_policies ? SFW_CFG_F_POLICIES : 0) |
 		   (zone_has_limit(conf) ? SFW_CFG_F_LIMITS : 0) |
 		   (conf->log_format == SFW_CONF_LOG_SYSLOG ? SFW_CFG_F_LOG_SYSLOG : 0) |
+		   (conf->mpls_packet_mode ? SFW_CFG_F_MPLS_PACKET : 0) |
 		   (conf->n_nat_rule_sets ? SFW_CFG_F_NAT : 0) |
 		   (nat_has_type(conf, SFW_CONF_NAT_DESTINATION) ? SFW_CFG_F_NAT_DEST : 0) |
 		   (nat_has_type(conf, SFW_CONF_NAT_STATIC) ? SFW_CFG_F_NAT_STATIC : 0);

@@ -298,6 +298,8 @@ struct sfw_conf {
 	/* set security log format sd-syslog|syslog (docs/events.md): the
 	 * session logs' form; NONE: not configured (sd-syslog) */
 	enum { SFW_CONF_LOG_NONE, SFW_CONF_LOG_SD_SYSLOG, SFW_CONF_LOG_SYSLOG } log_format;
+	/* set security forwarding-options family mpls mode packet-based */
+	bool mpls_packet_mode;
 	bool default_policy_set;
 	enum sfw_default_policy default_policy; /* permit-all unless set */
 	struct conf_indexes *index;   /* lookups by name; from sfw_conf_init() */

@@ -154,6 +154,7 @@ int conf_parse_zones(struct conf_parser *p);
 int conf_parse_address_book(struct conf_parser *p);
 int conf_parse_policies(struct conf_parser *p);
 int conf_parse_flow(struct conf_parser *p);
+int conf_parse_forwarding_options(struct conf_parser *p);
 int conf_parse_log(struct conf_parser *p);
 int conf_parse_screen(struct conf_parser *p);
 int conf_parse_applications(struct conf_parser *p);

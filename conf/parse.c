@@ -19,17 +19,19 @@
 static int parse_security(struct conf_parser *p)
 {
 	static const char *const words[] = {
-		"address-book", "flow", "log", "nat", "policies", "screen", "zones", NULL
+		"address-book", "flow", "forwarding-options", "log", "nat", "policies", "screen",
+		"zones", NULL
 	};
 
 	switch (conf_keyword(p, words)) {
 	case 0: return conf_parse_address_book(p);
 	case 1: return conf_parse_flow(p);
-	case 2: return conf_parse_log(p);
-	case 3: return conf_parse_nat(p);
-	case 4: return conf_parse_policies(p);
-	case 5: return conf_parse_screen(p);
-	case 6: return conf_parse_zones(p);
+	case 2: return conf_parse_forwarding_options(p);
+	case 3: return conf_parse_log(p);
+	case 4: return conf_parse_nat(p);
+	case 5: return conf_parse_policies(p);
+	case 6: return conf_parse_screen(p);
+	case 7: return conf_parse_zones(p);
 	default: return -1;
 	}
 }

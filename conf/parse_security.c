@@ -236,6 +236,25 @@ int conf_parse_flow(struct conf_parser *p)
 	}
 }
 
+/* security forwarding-options family mpls mode packet-based: Junos's SRX
+ * drops MPLS in flow mode, and forwards it untouched in packet mode.
+ * That is the only mode sfw has for it (its other families are IP's, which
+ * flow mode always takes); IPv6's `mode flow-based` is what sfw does
+ * anyway, so family inet6 is not a word here rather than a no-op. */
+int conf_parse_forwarding_options(struct conf_parser *p)
+{
+	static const char *const family[] = { "family", NULL };
+	static const char *const mpls[] = { "mpls", NULL };
+	static const char *const mode[] = { "mode", NULL };
+	static const char *const packet[] = { "packet-based", NULL };
+
+	if (conf_keyword(p, family) < 0 || conf_keyword(p, mpls) < 0 ||
+	    conf_keyword(p, mode) < 0 || conf_keyword(p, packet) < 0)
+		return -1;
+	p->conf->mpls_packet_mode = true;
+	return conf_end(p);
+}
+
 /* security log format: Junos's structured or plain syslog for the session
  * logs (the daemon writes them, docs/events.md). Junos's binary format
  * needs Juniper's own decoder; sfw refuses it rather than write another. */

@@ -274,6 +274,7 @@ bool sfw_conf_equal(const struct sfw_conf *a, const struct sfw_conf *b)
 	       a->flow.deny_log_rate == b->flow.deny_log_rate &&
 	       a->flow.reply_rate == b->flow.reply_rate &&
 	       a->log_format == b->log_format &&
+	       a->mpls_packet_mode == b->mpls_packet_mode &&
 	       a->default_policy_set == b->default_policy_set &&
 	       a->default_policy == b->default_policy &&
 	       a->prometheus.set == b->prometheus.set &&

@@ -66,6 +66,10 @@ enum sfw_default_policy {
  * proxy-ndp request, the primary does (docs/nat.md "Proxy ARP and NDP").
  * Set and cleared by the cluster's transitions (ha/transition.c). */
 #define SFW_CFG_F_HA_SECONDARY 0x8000
+/* security forwarding-options family mpls mode packet-based: MPLS frames
+ * pass untracked, as Junos's packet mode forwards them; else they are
+ * refused (docs/security.md "Only where frames are Ethernet's"). */
+#define SFW_CFG_F_MPLS_PACKET  0x10000
 
 /* SHA-256 of a configuration file's text */
 #define SFW_CONF_DIGEST_LEN 32

@@ -3,8 +3,10 @@
  * would reach the host or be forwarded past every policy (mpls_router,
  * the pppoe driver), so both hooks refuse it as *Encapsulated IP
  * refused*, opening nothing; PPP's own negotiation and PPPoE discovery
- * pass untracked (docs/security.md "Only where frames are Ethernet's"). */
-#include "suite.h"
+ * pass untracked (docs/security.md "Only where frames are Ethernet's").
+ * MPLS passes untracked where the configuration puts it in packet mode,
+ * as Junos's SRX forwards it then; PPPoE's IP never does. */
+#include "commit.h"
 
 TestSuite(encap, .init = suite_setup, .fini = suite_teardown);
 
@@ -177,4 +179,27 @@ Test(encap, pppoe_session_without_protocol_malformed)
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_MALFORMED), 3);
 	cr_assert_eq(fx_counter(SFW_CNT_SFW_UNTRACKED_PKTS), 0);
 	cr_assert_eq(fx_session_count(), 0);
+}
+
+#define MPLS_PACKET_MODE "set security forwarding-options family mpls mode packet-based\n"
+
+Test(encap, mpls_in_packet_mode_untracked_pppoe_still_refused)
+{
+	struct pb_pkt mpls = wrapped(0, SFW_ETH_P_MPLS_UC, label100, 4, false);
+	struct pb_pkt ip = pppoe((const __u8[]){ 0x00, 0x21 }, 2, false);
+
+	commit(MPLS_PACKET_MODE);
+	expect_untracked(&mpls, "MPLS in packet mode");
+	cr_assert_eq(fx_xdp_frame(ip.data, ip.len), FX_XDP_DROP, "IPv4 in PPPoE passed");
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_ERR_ENCAP_IP), 1);
+}
+
+/* a later commit without the statement takes MPLS out of packet mode */
+Test(encap, mpls_refused_again_once_packet_mode_is_gone)
+{
+	struct pb_pkt mpls = wrapped(1, SFW_ETH_P_MPLS_UC, label100, 4, true);
+
+	commit(MPLS_PACKET_MODE);
+	commit("set security flow tcp-session no-syn-check\n");
+	expect_refused(&mpls, "MPLS after packet mode was deleted");
 }

@@ -259,6 +259,29 @@ Test(conf_candidate, show_is_junos_hierarchy)
 	sfw_cand_free(&c);
 }
 
+/* Junos's blocks for `security forwarding-options family mpls mode
+ * packet-based`: one level a word, the mode a leaf */
+Test(conf_candidate, mpls_packet_mode_shown_as_junos_does)
+{
+	struct sfw_cand c;
+	char *out;
+
+	cand_of(&c, "set security forwarding-options family mpls mode packet-based\n");
+	out = shown(c.text, NULL);
+	cr_assert_str_eq(out,
+		"security {\n"
+		"    forwarding-options {\n"
+		"        family {\n"
+		"            mpls {\n"
+		"                mode packet-based;\n"
+		"            }\n"
+		"        }\n"
+		"    }\n"
+		"}\n");
+	free(out);
+	sfw_cand_free(&c);
+}
+
 Test(conf_candidate, compare_of_equal_is_empty)
 {
 	struct sfw_cand c;
@@ -345,7 +368,7 @@ Test(conf_candidate, expected_is_what_the_language_takes_next)
 	char *sec[] = { "security" }, *pair[] = { "security", "policies", "from-zone", "a" };
 	char *e = sfw_cand_expected(sec, 1);
 
-	cr_assert_str_eq(e, "one of address-book, flow, log, nat, policies, screen, zones");
+	cr_assert_str_eq(e, "one of address-book, flow, forwarding-options, log, nat, policies, screen, zones");
 	free(e);
 	e = sfw_cand_expected(pair, 4);
 	cr_assert_str_eq(e, "'to-zone'");

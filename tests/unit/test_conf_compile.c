@@ -314,6 +314,12 @@ Test(conf_compile, flow_settings_only_what_is_configured)
 	cr_assert_eq(out.n_rules + out.n_addr + out.n_app + out.n_zifs + out.n_screens, 0);
 }
 
+Test(conf_compile, mpls_packet_mode_is_a_flag)
+{
+	compile("set security forwarding-options family mpls mode packet-based\n");
+	cr_assert_eq(out.flow.flags, SFW_CFG_F_MPLS_PACKET);
+}
+
 /* The flow settings carry the SHA-256 of the text compiled: the writer
  * flips it in with the generation (sfw_config.conf_digest), which is how a
  * datapath running another text than the stored file is told. Built in

@@ -16,11 +16,25 @@ Test(conf_errors, unknown_first_word)
 		"t.conf:1: unknown word 'delete': expected 'set'");
 }
 
+/* MPLS has packet mode only; IPv6 is always flow-based in sfw */
+Test(conf_errors, forwarding_options_mpls_packet_based_only)
+{
+	CONF_ERRORS("set security forwarding-options family mpls mode flow-based\n"
+		    "set security forwarding-options family inet6 mode flow-based\n"
+		    "set security forwarding-options family mpls\n",
+		"t.conf:1: unknown word 'flow-based' after 'set security forwarding-options "
+		"family mpls mode': expected 'packet-based'",
+		"t.conf:2: unknown word 'inet6' after 'set security forwarding-options "
+		"family': expected 'mpls'",
+		"t.conf:3: missing word after 'set security forwarding-options family mpls': "
+		"expected 'mode'");
+}
+
 Test(conf_errors, unknown_word_names_the_choices)
 {
 	CONF_ERRORS("set security zonez security-zone trust\n",
 		"t.conf:1: unknown word 'zonez' after 'set security': expected one of "
-		"address-book, flow, log, nat, policies, screen, zones");
+		"address-book, flow, forwarding-options, log, nat, policies, screen, zones");
 	CONF_ERRORS("set interfaces ge-0/0/0 unit 0\n",
 		"t.conf:1: unknown word 'interfaces' after 'set': expected one of "
 		"applications, security, services, system");
@@ -472,7 +486,7 @@ Test(conf_errors, all_errors_reported_in_line_order)
 		"'nope' in source-address: expected an address or address-set of the global "
 		"address book, or any",
 		"t.conf:4: unknown word 'zonez' after 'set security': expected one of "
-		"address-book, flow, log, nat, policies, screen, zones",
+		"address-book, flow, forwarding-options, log, nat, policies, screen, zones",
 		"t.conf:6: bad prefix '1.2.3.4/40' after 'set security address-book global "
 		"address bad': expected an IPv4 or IPv6 prefix (address/length) or 'description'");
 }

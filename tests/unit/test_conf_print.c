@@ -218,6 +218,11 @@ Test(conf_print, round_trip_every_flow_timeout)
 		   "set security policies default-policy permit-all\n");
 }
 
+Test(conf_print, round_trip_mpls_packet_mode)
+{
+	round_trip("set security forwarding-options family mpls mode packet-based\n");
+}
+
 Test(conf_print, round_trip_rate_limits)
 {
 	round_trip("set security flow deny-log-rate 1\n"
