@@ -5,7 +5,8 @@
 # past every policy (this machine's has neither, so the unwrapping itself
 # is not shown); sfw refuses both as Encapsulated IP refused, in text and
 # JSON alike, and opens nothing. PPP's negotiation and PPPoE discovery
-# still pass untracked, so a PPPoE link could come up.
+# still pass untracked, so a PPPoE link could come up. With MPLS in packet
+# mode (Junos's statement), MPLS passes untracked; PPPoE's IP never does.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
@@ -36,6 +37,17 @@ send pppoe-padi
 wait_for 50 "negotiation and discovery untracked" untracked_at_least $((untracked0 + 2))
 expect_eq "$(refused veth0)" 2 "veth0: Encapsulated IP refused"
 expect_eq "$(jval veth0 sfw-statistics malformed-packets)" 0 "veth0: malformed"
+
+# MPLS in packet mode, as Junos forwards it: untracked; PPPoE's IP is not
+commit_lines 'set security forwarding-options family mpls mode packet-based'
+sfw show configuration '| display set' |
+	has -x 'set security forwarding-options family mpls mode packet-based' ||
+	fail "show configuration lacks the packet mode: $(sfw show configuration)"
+untracked0=$(jval veth0 sfw-statistics packets-passed-untracked)
+send mpls
+wait_for 50 "MPLS untracked in packet mode" untracked_at_least $((untracked0 + 1))
+send pppoe-ip
+wait_for 50 "PPPoE's IP refused in packet mode too" refused_is 3
 [ -z "$(sfw show security flow session destination-port 53 --json |
 	jq -r '.["flow-session-information"]["flow-session"][]?')" ] ||
 	fail "a session opened for an encapsulated datagram: $(sfw show security flow session)"
