@@ -101,7 +101,8 @@ def completion(shell):
     shell.send("set security ?")
     out = expect(shell, CONF, "set security ?")
     rows = re.findall(r"^  (\S+)$", out, re.M)
-    if rows != ["address-book", "flow", "log", "nat", "policies", "screen", "zones"]:
+    if rows != ["address-book", "flow", "forwarding-options", "log", "nat", "policies",
+                "screen", "zones"]:
         fail("set security ?: %s" % rows, shell)
     shell.send("\x15")
     # tab completes; the line then lacks only the zone, and says so
