@@ -47,6 +47,16 @@ drop_count() {   # iface json-key text-label
 	echo "$j"
 }
 
+# An sfw statistics counter, checked to read the same in text and JSON;
+# prints the value.
+sfw_stat() {   # iface json-key text-label
+	local j t
+	j=$(jval "$1" sfw-statistics "$2")
+	t=$(tval "$1" '    sfw statistics' "$3")
+	[ "$j" = "$t" ] || fail "$1 $2: JSON says '$j', text says '$t'"
+	echo "$j"
+}
+
 expect_drops() {   # iface json-key text-label want
 	expect_eq "$(drop_count "$1" "$2" "$3")" "$4" "$1 $3"
 }

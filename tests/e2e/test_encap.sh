@@ -16,13 +16,7 @@ FW4=198.51.100.1
 drops_up
 FW_MAC=$(ip -n "$FW_NS" -j link show dev veth0 | jq -r '.[0].address')
 
-refused() {   # iface: the sfw statistics line, text = JSON
-	local j t
-	j=$(jval "$1" sfw-statistics encapsulated-ip-refused)
-	t=$(tval "$1" '    sfw statistics' 'Encapsulated IP refused:')
-	[ "$j" = "$t" ] || fail "$1: JSON says '$j', text says '$t'"
-	echo "$j"
-}
+refused() { sfw_stat "$1" encapsulated-ip-refused 'Encapsulated IP refused:'; }
 refused_is() { [ "$(refused veth0)" = "$1" ]; }
 untracked_at_least() { [ "$(jval veth0 sfw-statistics packets-passed-untracked)" -ge "$1" ]; }
 send() { cli /usr/bin/python3 "$E2E/encap.py" "$FW_MAC" "$FW4" "$1" || fail "send $1"; }

@@ -59,15 +59,8 @@ settled() {   # want what command...
 	done
 	expect_eq "$got" "$want" "$what"
 }
-sfwstat() {   # iface json-key text-label: an sfw statistics line, text = JSON
-	local j t
-	j=$(jval "$1" sfw-statistics "$2")
-	t=$(tval "$1" '    sfw statistics' "$3")
-	[ "$j" = "$t" ] || fail "$1 $2: JSON says '$j', text says '$t'"
-	echo "$j"
-}
-no_first() { sfwstat "$1" fragments-without-first-fragment 'Fragments without first fragment:'; }
-tiny() { sfwstat "$1" tiny-or-overlapping-fragments 'Tiny or overlapping fragments:'; }
+no_first() { sfw_stat "$1" fragments-without-first-fragment 'Fragments without first fragment:'; }
+tiny() { sfw_stat "$1" tiny-or-overlapping-fragments 'Tiny or overlapping fragments:'; }
 denied() { drop_count "$1" policy-denied 'Policy denied:'; }
 
 # Packets and bytes of each wing of the sessions a filter selects, one

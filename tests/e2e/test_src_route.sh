@@ -38,13 +38,7 @@ BG_PIDS+=($!)
 for _ in $(seq 100); do grep -qs "listening on" "$CAP.err" && break; sleep 0.05; done
 grep -qs "listening on" "$CAP.err" || fail "tcpdump did not start: $(cat "$CAP.err")"
 
-srcrouted() {   # iface: the sfw statistics line, text = JSON
-	local j t
-	j=$(jval "$1" sfw-statistics source-routed-packets)
-	t=$(tval "$1" '    sfw statistics' 'Source-routed packets:')
-	[ "$j" = "$t" ] || fail "$1: JSON says '$j', text says '$t'"
-	echo "$j"
-}
+srcrouted() { sfw_stat "$1" source-routed-packets 'Source-routed packets:'; }
 clear_counters
 cli /usr/bin/python3 "$E2E/srcroute.py" lsrr "$FW4" "$SRV4" 53 || fail "send LSRR"
 cli /usr/bin/python3 "$E2E/srcroute.py" ssrr "$FW4" "$SRV4" 53 || fail "send SSRR"
