@@ -107,7 +107,7 @@ static __always_inline bool sfw_mpls_passes(void)
 {
 	const struct sfw_config *cfg = sfw_cfg_get();
 
-	return cfg && (cfg->flags & SFW_CFG_F_MPLS_PACKET);
+	return cfg && SFW_CFG_MPLS_PASSES(cfg->flags);
 }
 
 /* The policy generation in force. A commit flips it while packets are

@@ -20,7 +20,7 @@ static const char *const named[] = {
 static const char *const valued[] = {
 	"source-address", "destination-address", "application", "application-set",
 	"address", "address-set", "from-zone", "to-zone", "screen", "description",
-	"protocol", "inactivity-timeout", "syn-flood-protection-mode", "mode",
+	"protocol", "inactivity-timeout", "syn-flood-protection-mode",
 	"service-interface", "source-port", "destination-port", NULL
 };
 /* Under `match`, Junos writes repeated values as one list: `[ a b ]`. */
@@ -122,15 +122,23 @@ static char *join(char *const *w, int from, int to)
 	return out;
 }
 
+/* Does w[k] end in a value? A valued keyword, or `mode` under `family
+ * mpls` only: elsewhere `mode` may be a name (`address mode ...`). */
+static bool valued_at(char *const *w, int k)
+{
+	return in(valued, w[k]) ||
+	       (k >= 1 && !strcmp(w[k], "mode") && !strcmp(w[k - 1], "mpls"));
+}
+
 /* Where the statement (the leaf) of set words w[0..n) starts. */
 static int leaf_start(char *const *w, int n)
 {
 	int s = n - 1;
 
-	if (n >= 2 && (in(valued, w[n - 2]) || in(named, w[n - 2]) || value_like(w[n - 1])))
+	if (n >= 2 && (valued_at(w, n - 2) || in(named, w[n - 2]) || value_like(w[n - 1])))
 		s = n - 2;
 	/* `address web 192.0.2.1/32;`: a name and its value in one statement */
-	if (s == n - 2 && n >= 3 && in(named, w[n - 3]) && !in(valued, w[n - 2]) &&
+	if (s == n - 2 && n >= 3 && in(named, w[n - 3]) && !valued_at(w, n - 2) &&
 	    value_like(w[n - 1]))
 		s = n - 3;
 	return s;

@@ -70,6 +70,12 @@ enum sfw_default_policy {
  * pass untracked, as Junos's packet mode forwards them; else they are
  * refused (docs/security.md "Only where frames are Ethernet's"). */
 #define SFW_CFG_F_MPLS_PACKET  0x10000
+/* Do MPLS frames pass untracked under these flags? In packet mode, and
+ * never while the configuration fails closed: a failed apply keeps the
+ * flags it found (loader/apply.c), which may be a candidate's. The
+ * datapath's and `show security flow status`'s one answer. */
+#define SFW_CFG_MPLS_PASSES(flags) \
+	(((flags) & (SFW_CFG_F_MPLS_PACKET | SFW_CFG_F_FAIL_CLOSED)) == SFW_CFG_F_MPLS_PACKET)
 
 /* SHA-256 of a configuration file's text */
 #define SFW_CONF_DIGEST_LEN 32

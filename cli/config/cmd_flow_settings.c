@@ -197,6 +197,7 @@ static void config_json(FILE *f, const struct sfw_config *cfg, const struct sfw_
 	if (st)
 		sfw_json_bool(&j, "configuration-differs", st->conf_differs);
 	sfw_json_bool(&j, "forwarding", cfg->flags & SFW_CFG_F_FORWARD);
+	sfw_json_str(&j, "mpls-forwarding-mode", sfw_mpls_mode(cfg));
 	sfw_json_bool(&j, "sequence-check", !(cfg->flags & SFW_CFG_F_NO_SEQ_CHECK));
 	sfw_json_num(&j, "max-sessions", cfg->max_sessions);
 	sfw_json_num(&j, "session-table-limit", cfg->session_limit);

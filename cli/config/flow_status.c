@@ -133,6 +133,12 @@ static void screen_text(FILE *f, const struct sfw_zone_screen *z)
 		z->s.syn_source_threshold, z->s.syn_destination_threshold);
 }
 
+/* Junos's words for what MPLS frames meet (SFW_CFG_MPLS_PASSES) */
+const char *sfw_mpls_mode(const struct sfw_config *c)
+{
+	return SFW_CFG_MPLS_PASSES(c->flags) ? "packet based" : "drop";
+}
+
 void sfw_flow_status_text(FILE *f, const struct sfw_flow_status *st)
 {
 	const struct sfw_config *c = &st->cfg;
@@ -140,6 +146,7 @@ void sfw_flow_status_text(FILE *f, const struct sfw_flow_status *st)
 	fprintf(f, "  Flow forwarding mode:\n");
 	fprintf(f, "    Inet forwarding mode: flow based\n");
 	fprintf(f, "    Inet6 forwarding mode: flow based\n");
+	fprintf(f, "    MPLS forwarding mode: %s\n", sfw_mpls_mode(c));
 	fprintf(f, "    XDP forwarding: %s\n", on_off(c->flags & SFW_CFG_F_FORWARD));
 	fprintf(f, "  Flow session settings:\n");
 	if (c->flags & SFW_CFG_F_FAIL_CLOSED)

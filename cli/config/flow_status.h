@@ -45,6 +45,8 @@ void sfw_flow_status_screens(struct sfw_flow_status *st, int screens_fd, int nam
 int sfw_flow_status_collect(struct sfw_flow_status *st);
 
 void sfw_flow_status_text(FILE *f, const struct sfw_flow_status *st);
+/* "drop" or "packet based": what MPLS frames meet under c's flags. */
+const char *sfw_mpls_mode(const struct sfw_config *c);
 /* The "zone-screens" member: one object per zone with a screen. */
 void sfw_flow_status_screens_json(struct sfw_json *j, const struct sfw_flow_status *st);
 

@@ -203,3 +203,20 @@ Test(encap, mpls_refused_again_once_packet_mode_is_gone)
 	commit("set security flow tcp-session no-syn-check\n");
 	expect_refused(&mpls, "MPLS after packet mode was deleted");
 }
+
+/* A failed apply fails closed on the flags it found, which may be a
+ * candidate's packet mode (loader/apply.c sfw_conf_fail_closed): nothing
+ * passes then, MPLS included (review of the statement, H1). */
+Test(encap, mpls_refused_while_failing_closed_in_packet_mode)
+{
+	struct pb_pkt mpls = wrapped(0, SFW_ETH_P_MPLS_UC, label100, 4, false);
+	int fd = fx_map_fd(false, SFW_STR(SFW_MAP_CONFIG));
+	struct sfw_config cfg;
+	__u32 zero = 0;
+
+	commit(MPLS_PACKET_MODE);
+	cr_assert_eq(bpf_map_lookup_elem(fd, &zero, &cfg), 0);
+	cfg.flags |= SFW_CFG_F_FAIL_CLOSED;
+	cr_assert_eq(bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY), 0);
+	expect_refused(&mpls, "MPLS while failing closed");
+}

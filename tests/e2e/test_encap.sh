@@ -33,7 +33,10 @@ expect_eq "$(refused veth0)" 2 "veth0: Encapsulated IP refused"
 expect_eq "$(jval veth0 sfw-statistics malformed-packets)" 0 "veth0: malformed"
 
 # MPLS in packet mode, as Junos forwards it: untracked; PPPoE's IP is not
+mpls_mode() { sfw show security flow status | sed -n 's/^    MPLS forwarding mode: //p'; }
+expect_eq "$(mpls_mode)" "drop" "MPLS forwarding mode before"
 commit_lines 'set security forwarding-options family mpls mode packet-based'
+expect_eq "$(mpls_mode)" "packet based" "MPLS forwarding mode after"
 sfw show configuration '| display set' |
 	has -x 'set security forwarding-options family mpls mode packet-based' ||
 	fail "show configuration lacks the packet mode: $(sfw show configuration)"

@@ -260,16 +260,23 @@ Test(conf_candidate, show_is_junos_hierarchy)
 }
 
 /* Junos's blocks for `security forwarding-options family mpls mode
- * packet-based`: one level a word, the mode a leaf */
+ * packet-based`: one level a word, the mode a leaf; `mode` is a value's
+ * keyword there only, and stays an address's name elsewhere */
 Test(conf_candidate, mpls_packet_mode_shown_as_junos_does)
 {
 	struct sfw_cand c;
 	char *out;
 
-	cand_of(&c, "set security forwarding-options family mpls mode packet-based\n");
+	cand_of(&c, "set security forwarding-options family mpls mode packet-based\n"
+		"set security address-book global address mode 192.0.2.0/24\n");
 	out = shown(c.text, NULL);
 	cr_assert_str_eq(out,
 		"security {\n"
+		"    address-book {\n"
+		"        global {\n"
+		"            address mode 192.0.2.0/24;\n"
+		"        }\n"
+		"    }\n"
 		"    forwarding-options {\n"
 		"        family {\n"
 		"            mpls {\n"

@@ -39,6 +39,7 @@ static const char golden_head[] =
 	"  Flow forwarding mode:\n"
 	"    Inet forwarding mode: flow based\n"
 	"    Inet6 forwarding mode: flow based\n"
+	"    MPLS forwarding mode: drop\n"
 	"    XDP forwarding: Enabled\n"
 	"  Flow session settings:\n"
 	"    Default policy: deny-all\n"
