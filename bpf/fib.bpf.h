@@ -8,14 +8,44 @@
 #include "parse.bpf.h"
 #include "zone_bind.bpf.h"
 
-/* Fills fib for the packet's own direction, or for a reply to it. The
- * length stays 0: the XDP lookup checks a non-zero tot_len against the
- * egress MTU and answers FRAG_NEEDED before it fills in the egress ifindex
- * (the kernel's bpf_ipv4_fib_lookup and bpf_ipv6_fib_lookup), and a
- * session's route does not depend on the size of its first packet
- * (docs/security.md, "Routes and zone pairs"). */
+/* What policy routing reads of the frame's IP header beside the tuple,
+ * as struct bpf_fib_lookup's flowinfo word holds it: IPv4's ToS (the
+ * union's tos byte, the rest 0: little-endian), IPv6's traffic class and
+ * flow label. `ip rule tos` and `ip -6 rule tos|flowlabel` route by them,
+ * so a query without them may name another egress, and another zone,
+ * than the packet then takes (docs/security.md "Routes and zone pairs").
+ * Read from the frame, not kept in struct sfw_pkt: the packet is 80
+ * bytes of the call chain's 512 and has no room for the flow label; no
+ * rewrite of ours changes these bits. 0 for a header not there, which
+ * the parser that made p has read. */
+static __always_inline __u32 sfw_fib_flowinfo(void *data, void *end, const struct sfw_pkt *p)
+{
+	__be32 *w;
+
+	if (p->l3_off > SFW_L3_OFF_MAX)
+		return 0;
+	w = data + p->l3_off;
+	if ((void *)(w + 1) > end)
+		return 0;
+	if (p->family == SFW_FAMILY_INET)
+		return ((__u8 *)w)[1];
+	return *w & bpf_htonl(SFW_IPV6_FLOWINFO_MASK);
+}
+
+/* The frame of an XDP or tc context, as sfw_fib_query takes it. */
+#define SFW_FRAME(ctx) (void *)(long)(ctx)->data, (void *)(long)(ctx)->data_end
+
+/* Fills fib for the packet's own direction, or for a reply to it, with
+ * the frame's (data, end: SFW_FRAME) ToS or flow label
+ * (sfw_fib_flowinfo); a reply is asked with the packet's own, as the
+ * kernel's reverse-path check does. The length stays 0: the XDP lookup
+ * checks a non-zero tot_len against the egress MTU and answers
+ * FRAG_NEEDED before it fills in the egress ifindex (the kernel's
+ * bpf_ipv4_fib_lookup and bpf_ipv6_fib_lookup), and a session's route
+ * does not depend on the size of its first packet (docs/security.md,
+ * "Routes and zone pairs"). */
 static __always_inline void sfw_fib_query(struct bpf_fib_lookup *fib, const struct sfw_pkt *p,
-					  __u32 ifindex, bool reply)
+					  void *data, void *end, __u32 ifindex, bool reply)
 {
 	const union sfw_addr *src = reply ? &p->dst : &p->src;
 	const union sfw_addr *dst = reply ? &p->src : &p->dst;
@@ -24,6 +54,7 @@ static __always_inline void sfw_fib_query(struct bpf_fib_lookup *fib, const stru
 	fib->l4_protocol = p->proto;
 	fib->sport = reply ? p->dport : p->sport;
 	fib->dport = reply ? p->sport : p->dport;
+	fib->flowinfo = sfw_fib_flowinfo(data, end, p);
 	if (p->family == SFW_FAMILY_INET) {
 		fib->family = 2;   /* AF_INET */
 		fib->ipv4_src = src->v4;
@@ -96,7 +127,7 @@ static __always_inline bool sfw_addr_martian(const union sfw_addr *a, __u8 famil
  * (asymmetric routing inside a zone) is strict rp_filter's judgement:
  * the ip-spoofing screen's. Looked up as the packet came in (iif:
  * in_ifindex), for first packets only; ctx is the hook's. */
-static __always_inline bool sfw_fib_src_unrouted(void *ctx, const struct sfw_pkt *p,
+static __always_inline bool sfw_fib_src_unrouted(struct xdp_md *ctx, const struct sfw_pkt *p,
 						 __u32 in_ifindex)
 {
 	struct bpf_fib_lookup fib = {};
@@ -104,7 +135,7 @@ static __always_inline bool sfw_fib_src_unrouted(void *ctx, const struct sfw_pkt
 
 	if (sfw_addr_martian(&p->src, p->family))
 		return true;
-	sfw_fib_query(&fib, p, in_ifindex, true);
+	sfw_fib_query(&fib, p, SFW_FRAME(ctx), in_ifindex, true);
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH);
 	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
 		return true;

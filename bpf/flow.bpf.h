@@ -47,7 +47,8 @@ struct sfw_flow {
 	 * egress of the host's own packet */
 	__u32 ifindex;
 	/* the interface the other wing records, where a matched packet
-	 * is to leave (0: none judged yet, a first packet) */
+	 * is to leave (0: none judged yet: a first packet before sfw_create
+	 * records its route's egress) */
 	__u32 peer_ifindex;
 	bool src_lo;
 	__u8 sess_flags;      /* the matched or created session's flags */
@@ -575,6 +576,11 @@ static __always_inline __u32 sfw_create(struct xdp_md *xctx, const struct sfw_pk
 				   sfw_log_asked(f->cfg, v, SFW_RULE_LOG_INIT)), &f->key, s, f->now);
 	f->sess_flags = s->flags;
 	f->created = true;
+	/* the packet leaves into the zone its policy judged, as every later
+	 * one does (sfw_leaves_by_peer_zone): XDP's forwarding asks its route
+	 * again, through a cache that may hold another egress for the
+	 * second a route change goes unfollowed */
+	f->peer_ifindex = out_ifindex;
 	if (s->flags & SFW_SESS_F_NAT)
 		f->nat = sfw_nat_plan(s, SFW_WING_IN, &f->key) ? SFW_FLOW_NAT_PLAN : 0;
 	return SFW_CNT_SFW_PERMITTED_PKTS;

@@ -19,7 +19,6 @@
 
 #define SFW_AF_INET 2
 #define SFW_AF_INET6 10
-#define SFW_IPV6_FLOWINFO_MASK 0x0FFFFFFF   /* network order: bpf_htonl() it */
 
 /* The egress devices XDP may redirect to, keyed by ifindex: the attached
  * interfaces whose driver takes redirected frames (the loader checks the

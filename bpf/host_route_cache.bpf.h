@@ -4,8 +4,8 @@
  * forwarding off). Asked of every packet in a host session's In wing, the
  * address lookup and the FIB lookup behind it cost about 20 ns a packet
  * (docs/performance.md "Established path cuts"). Keyed by every input of
- * both lookups (family, protocol, ports, ingress, source, destination: the
- * FIB query sfw_fib_query fills, TOS never set), and held as long as XDP
+ * both lookups (family, protocol, ports, ingress, ToS or flow label,
+ * source, destination: the FIB query sfw_fib_query fills), and held as long as XDP
  * forwarding's routes are (bpf/route_cache.bpf.h): while the FIB
  * generation is the one read before the lookups (`sfw daemon` writes a
  * new one on every change of routes, rules, links, addresses or
@@ -42,12 +42,14 @@ struct {
 	__uint(max_entries, SFW_ROUTE_CACHE_SLOTS);
 } sfw_host_route_cache SEC(".maps");
 
-/* The key of p's query from ingress (the words of what sfw_fib_query
- * fills, in an order of their own). */
-static __always_inline void sfw_host_route_key(__u64 *w, const struct sfw_pkt *p, __u32 ingress)
+/* The key of p's query from ingress with the frame's flowinfo
+ * (sfw_fib_flowinfo): the words of what sfw_fib_query fills, in an order
+ * of their own. */
+static __always_inline void sfw_host_route_key(__u64 *w, const struct sfw_pkt *p, __u32 ingress,
+					       __u32 flowinfo)
 {
 	w[0] = sfw_route_word0(p->family, p->proto, p->sport, p->dport);
-	w[1] = ingress;
+	w[1] = ingress | (__u64)flowinfo << 32;
 	if (p->family == SFW_FAMILY_INET) {
 		w[2] = p->src.v4, w[3] = 0;
 		w[4] = p->dst.v4, w[5] = 0;

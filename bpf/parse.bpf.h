@@ -64,6 +64,14 @@ _Static_assert(SFW_ICMPK_IS_REPLY(SFW_ICMPK_ECHO_REPLY) && SFW_ICMPK_IS_REPLY(SF
 	       !SFW_ICMPK_IS_REPLY(SFW_ICMPK_LINK) && !SFW_ICMPK_IS_REPLY(SFW_ICMPK_QUERY),
 	       "reply kinds");
 
+/* IPv6's traffic class and flow label in its header's first word (the
+ * rest is the version), as routing reads them: network order, bpf_htonl() it */
+#define SFW_IPV6_FLOWINFO_MASK 0x0FFFFFFF
+/* The furthest an IP header the parser hands on starts: under two VLAN
+ * tags (sfw_parse_eth), a bound the verifier wants before a packet
+ * pointer moves by l3_off */
+#define SFW_L3_OFF_MAX (SFW_ETH_HLEN + 4 * SFW_VLAN_MAX_DEPTH)
+
 struct sfw_pkt {
 	union sfw_addr src;
 	union sfw_addr dst;

@@ -16,7 +16,7 @@ static __always_inline bool sfw_spoofed(struct xdp_md *ctx, const struct sfw_pkt
 	struct bpf_fib_lookup fib = {};
 	int rc;
 
-	sfw_fib_query(&fib, p, in_ifindex, true);
+	sfw_fib_query(&fib, p, SFW_FRAME(ctx), in_ifindex, true);
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib),
 			    BPF_FIB_LOOKUP_OUTPUT | BPF_FIB_LOOKUP_SKIP_NEIGH);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)

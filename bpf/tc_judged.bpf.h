@@ -210,7 +210,7 @@ __noinline int sfw_tc_src_own(struct __sk_buff *skb, const struct sfw_pkt *p)
 	 * FWD_DISABLED answers before any lookup (forwarding off on the
 	 * egress alone, which the kernel still forwards through: review
 	 * rv28, F2), so it leaves the map's word standing */
-	sfw_fib_query(&fib, p, skb->ifindex, true);
+	sfw_fib_query(&fib, p, SFW_FRAME(skb), skb->ifindex, true);
 	rc = bpf_fib_lookup(skb, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH);
 	return rc == BPF_FIB_LKUP_RET_NOT_FWDED || rc == BPF_FIB_LKUP_RET_FWD_DISABLED;
 }

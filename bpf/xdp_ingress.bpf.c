@@ -52,7 +52,7 @@ static __always_inline __u32 sfw_xdp_route_in(struct xdp_md *ctx, const struct s
 					      struct bpf_fib_lookup *fib)
 {
 	__builtin_memset(fib, 0, sizeof(*fib));
-	sfw_fib_query(fib, p, ctx->ingress_ifindex, false);
+	sfw_fib_query(fib, p, SFW_FRAME(ctx), ctx->ingress_ifindex, false);
 	return sfw_route_egress(bpf_fib_lookup(ctx, fib, sizeof(*fib), BPF_FIB_LOOKUP_SKIP_NEIGH),
 				fib->ifindex);
 }
@@ -128,7 +128,7 @@ __noinline int sfw_xdp_host_in_routed(struct xdp_md *ctx, const struct sfw_pkt *
 
 	if (!ctx || !p || p->multicast)
 		return 0;
-	sfw_host_route_key(q.key, p, ctx->ingress_ifindex);
+	sfw_host_route_key(q.key, p, ctx->ingress_ifindex, sfw_fib_flowinfo(SFW_FRAME(ctx), p));
 	e = sfw_host_route_entry(q.key);
 	if (sfw_host_route_held(e, q.key, gen, now))
 		return 0;
@@ -169,7 +169,7 @@ __noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __
 		return 0;
 	if (p->multicast)
 		return 1;
-	sfw_fib_query(&fib, p, ctx->ingress_ifindex, false);
+	sfw_fib_query(&fib, p, SFW_FRAME(ctx), ctx->ingress_ifindex, false);
 	out = sfw_route_egress(bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH),
 			       fib.ifindex);
 	return !out || out == SFW_ROUTE_NONE || sfw_leaves_by_peer_zone(peer, out);
@@ -195,7 +195,7 @@ __noinline int sfw_xdp_egress_nat(struct xdp_md *ctx, const struct sfw_pkt *p, _
 
 	if (!ctx || !p || !nat_to || p->family != SFW_FAMILY_INET)
 		return XDP_DROP;   /* a NAT reply is IPv4's, and judged */
-	sfw_fib_query(&fib, p, ctx->ingress_ifindex, false);
+	sfw_fib_query(&fib, p, SFW_FRAME(ctx), ctx->ingress_ifindex, false);
 	sfw_fib_nat_dst(&fib, p, nat_to, lo);
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH);
 	/* FWD_DISABLED (forwarding off on the ingress) is answered before
@@ -328,6 +328,7 @@ __noinline int sfw_xdp_reply_routed(struct xdp_md *ctx, const struct sfw_pkt *p)
 	fib.dport = rw->dport;
 	fib.ipv4_src = rw->src.v4;
 	fib.ipv4_dst = rw->dst.v4;
+	fib.flowinfo = sfw_fib_flowinfo(SFW_FRAME(ctx), p);
 	fib.ifindex = ctx->ingress_ifindex;
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH);
 	return rc >= 0 && rc != BPF_FIB_LKUP_RET_NOT_FWDED;
@@ -345,7 +346,7 @@ __noinline __be32 sfw_nat_iface_addr(struct xdp_md *ctx, const struct sfw_pkt *p
 
 	if (!ctx || !p || p->family != SFW_FAMILY_INET)
 		return 0;
-	sfw_fib_query(&fib, p, ctx->ingress_ifindex, false);
+	sfw_fib_query(&fib, p, SFW_FRAME(ctx), ctx->ingress_ifindex, false);
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib),
 			    BPF_FIB_LOOKUP_SKIP_NEIGH | BPF_FIB_LOOKUP_SRC);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
@@ -713,8 +714,9 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 		act = f.route == SFW_FLOW_ROUTE_SEND ? sfw_forward_send(ctx, p, f.bytes) :
 		      f.route ? XDP_PASS : sfw_xdp_forward(ctx, p, &f, &outcome);
 	/* up to the stack, which forwards it: into its session's zone only
-	 * (a later fragment follows its first, which was judged here) */
-	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && act == XDP_PASS && !f.route &&
+	 * (a later fragment follows its first, which was judged here; the
+	 * packet that created the session was judged by this very query) */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && act == XDP_PASS && !f.route && !f.created &&
 	    (f.sess_flags & SFW_SESS_F_TRANSIT) && f.peer_ifindex && p->frag != SFW_FRAG_LATER &&
 	    !sfw_xdp_egress_ok(ctx, p, f.peer_ifindex))
 		outcome = SFW_CNT_ERR_INVALID_ZONE;

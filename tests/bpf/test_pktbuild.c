@@ -206,3 +206,23 @@ Test(pktbuild, fragment_rejects_bad_requests)
 	s.more_frags = true;
 	cr_assert_eq(pb_fragment(&s, 64, f, 2), -EINVAL, "already a fragment");
 }
+
+/* ToS, traffic class and flow label where the headers keep them (what
+ * policy routing reads: tests/bpf/test_route_tos.c), IPv4's checksum
+ * over its ToS. */
+Test(pktbuild, tos_and_flow_label_in_place)
+{
+	struct pb_spec v4 = { .src = "198.51.100.2", .dst = "203.0.113.2",
+			      .proto = SFW_IPPROTO_UDP, .tos = 0xb8 };
+	struct pb_spec v6 = { .src = "2001:db8:1::2", .dst = "2001:db8:2::2",
+			      .proto = SFW_IPPROTO_UDP, .tos = 0xb8, .flow_label = 0xabcde };
+	struct pb_pkt p;
+
+	build_and_verify(&v4);
+	cr_assert_eq(pb_build(&v4, &p), 0);
+	cr_assert_eq(p.data[p.l3_off + 1], 0xb8);
+	cr_assert_eq(pb_build(&v6, &p), 0);
+	cr_assert_eq(rd16(&p, p.l3_off) << 16 | rd16(&p, p.l3_off + 2), 0x6b8abcde);
+	v6.flow_label = 0x100000;
+	cr_assert_eq(pb_build(&v6, &p), -EINVAL, "a flow label is 20 bits");
+}

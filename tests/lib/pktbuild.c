@@ -157,6 +157,7 @@ static int pb_put_ip4(const struct pb_spec *s, const struct pb_addrs *a, struct 
 		return -EINVAL;
 	ip.ihl = 5 + s->ip_opts / 4;
 	ip.ttl = s->ttl ? s->ttl : 64;
+	ip.tos = s->tos;
 	ip.protocol = s->proto;
 	ip.id = htons(s->ip_id);
 	ip.frag_off = htons((s->frag_off / 8) | (s->more_frags ? SFW_IP_MF : 0));
@@ -214,7 +215,13 @@ static int pb_put_ip6(const struct pb_spec *s, const struct pb_addrs *a, struct 
 
 	if (s->n_ext > PB_EXT_MAX)
 		return -EINVAL;
+	if (s->flow_label > 0xfffff)
+		return -EINVAL;
 	ip6.hop_limit = s->ttl ? s->ttl : 64;
+	ip6.priority = s->tos >> 4;
+	ip6.flow_lbl[0] = (__u8)(s->tos << 4 | s->flow_label >> 16);
+	ip6.flow_lbl[1] = (__u8)(s->flow_label >> 8);
+	ip6.flow_lbl[2] = (__u8)s->flow_label;
 	ip6.nexthdr = s->n_ext ? s->ext[0] : s->proto;
 	memcpy(&ip6.saddr, a->src, 16);
 	memcpy(&ip6.daddr, a->dst, 16);

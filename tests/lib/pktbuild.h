@@ -29,6 +29,8 @@ struct pb_spec {
 	/* IP: the family follows from the address text. */
 	const char *src, *dst;
 	__u8 ttl;                 /* 0: 64 */
+	__u8 tos;                 /* IPv4 ToS, IPv6 traffic class */
+	__u32 flow_label;         /* IPv6, 20 bits */
 	__u16 ip_id;
 	__u32 frag_id;            /* the IPv6 fragment header's identification; 0: 0x5f000001 */
 	__u16 frag_off;           /* fragment offset in bytes, a multiple of 8 */
