@@ -121,6 +121,17 @@ static SUITE_UNUSED __u32 veth_fc_up(void)
 	return fc;
 }
 
+/* XDP forwarding on or off, the committed flags (the NAT lists the
+ * generation walks: SFW_CFG_F_NAT_SOURCE, ...) kept. */
+static SUITE_UNUSED void nat_xdp_forwarding(bool on)
+{
+	struct sfw_config cfg;
+
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(fx_set_flags(on ? cfg.flags | SFW_CFG_F_FORWARD :
+				  cfg.flags & ~SFW_CFG_F_FORWARD), 0);
+}
+
 static SUITE_UNUSED void nat_setup(void)
 {
 	veth_pair_up("ip neigh add " SERVER1 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "

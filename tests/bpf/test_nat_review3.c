@@ -109,7 +109,7 @@ Test(nat_review3, r1_first_translated_reply_to_the_hosts_address_refused_when_th
 	struct pb_spec reply = udp(SERVER1, FB_ADDR, 53, 40530);
 	struct pb_pkt in, out;
 
-	cr_assert_eq(fx_set_flags(0), 0);
+	nat_xdp_forwarding(false);
 	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates the In wing */
 	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_PASS);
 	cr_assert_eq(system("ip addr add " CLIENT_A "/32 dev fa"), 0);
@@ -127,7 +127,7 @@ Test(nat_review3, r1_first_translated_reply_to_a_client_passed_when_the_stack_fo
 	struct pb_spec reply = udp(SERVER1, FB_ADDR, 53, 40540);
 	struct pb_pkt in, out;
 
-	cr_assert_eq(fx_set_flags(0), 0);
+	nat_xdp_forwarding(false);
 	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates the In wing */
 	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_PASS);
 	cr_assert_eq(run_at(out_if, &reply, &in, &out), FX_XDP_PASS);

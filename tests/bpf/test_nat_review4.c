@@ -135,7 +135,7 @@ Test(nat_review4, n1_nat_reply_translated_to_a_broadcast_or_group_never_passed_u
 	       "set security nat source rule-set RS rule R1 match source-address 0.0.0.0/0\n"
 	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
 	host_ports(50000, 60999);
-	cr_assert_eq(fx_set_flags(0), 0);
+	nat_xdp_forwarding(false);
 	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates the In wing */
 	default_route();
 	for (unsigned i = 0; i < 2; i++) {
@@ -173,7 +173,7 @@ Test(nat_review4, n2_second_reply_to_the_hosts_address_refused_when_the_stack_fo
 	struct sfw_session sess;
 	struct pb_pkt in, out;
 
-	cr_assert_eq(fx_set_flags(0), 0);
+	nat_xdp_forwarding(false);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	client_address_becomes_the_hosts(&s, FX_XDP_PASS);
 	for (int i = 0; i < 3; i++)
@@ -226,7 +226,7 @@ Test(nat_review4, n1_ttl_1_reply_translated_to_a_broadcast_never_passed_up_when_
 	       "set security nat source rule-set RS to zone untrust\n"
 	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
 	host_ports(50000, 60999);
-	cr_assert_eq(fx_set_flags(SFW_CFG_F_FORWARD), 0);
+	nat_xdp_forwarding(true);
 	default_route();
 	cr_expect_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP, "a NAT session from " BCAST);
 	reply.ttl = 1;
@@ -281,7 +281,7 @@ Test(nat_review4, n4_first_reply_to_a_client_behind_an_encap_route_passed_when_t
 	       "set security nat source rule-set RS rule R1 match source-address 0.0.0.0/0\n"
 	       "set security nat source rule-set RS rule R1 then source-nat interface\n");
 	host_ports(50000, 60999);
-	cr_assert_eq(fx_set_flags(0), 0);
+	nat_xdp_forwarding(false);
 	cr_assert_eq(fx_mark_attached(out_if), 0);   /* its tc egress translates the In wing */
 	cr_assert_eq(system("ip route add 192.0.2.0/24 encap ip id 1 dst " CLIENT_B " dev fa"), 0);
 	cr_assert_eq(run_at(in_if, &s, &in, &out), FX_XDP_PASS, "the client's first packet");
@@ -574,7 +574,7 @@ Test(nat_review4, n10_in_wing_refused_toward_an_unattached_egress_reserves_nothi
 	struct pb_spec s = udp(CLIENT_A, SERVER1, 40920, 53);
 	struct pb_pkt in, out;
 
-	cr_assert_eq(fx_set_flags(0), 0);   /* fb not marked attached */
+	nat_xdp_forwarding(false);   /* fb not marked attached */
 	cr_expect_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP);
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INCOMING_NAT), 1);
 	cr_expect_eq(fx_session_count(), 0, "a session and an alias left for a refused packet");

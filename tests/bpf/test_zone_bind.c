@@ -77,16 +77,6 @@ static void route_by_fc(const char *addr, bool neigh)
 		cr_assert_eq(system(cmd), 0);
 }
 
-/* XDP forwarding off, the stack forwards every transit packet; the
- * committed zones kept */
-static void xdp_forwarding_off(void)
-{
-	struct sfw_config cfg;
-
-	cr_assert_eq(fx_config(&cfg), 0);
-	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);
-}
-
 /* sfw on all three interfaces, as tc sees them */
 static void attach_all(void)
 {
@@ -656,7 +646,7 @@ Test(zone_bind, rv2_packet_the_stack_would_route_into_another_zone_changes_nothi
 	struct sfw_session before, after;
 
 	commit(ZONES_FC_DMZ PLAIN);
-	xdp_forwarding_off();
+	nat_xdp_forwarding(false);
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_PASS);
 	route_by_fc(SERVER1, true);
 	cr_assert_eq(fx_age(&u, 5), 0);
@@ -912,7 +902,7 @@ Test(zone_bind, rv2_route_moved_into_another_zone_not_followed_without_xdp_forwa
 	struct pb_pkt in, out;
 
 	commit(ZONES_FC_DMZ PLAIN);
-	xdp_forwarding_off();
+	nat_xdp_forwarding(false);
 	attach_all();
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_PASS);
 	route_by_fc(SERVER1, true);
@@ -942,7 +932,7 @@ Test(zone_bind, rv14_plain_reply_the_stack_would_route_into_another_zone_refused
 	struct pb_pkt in, out;
 
 	commit(ZONES_FC_DMZ PLAIN);
-	xdp_forwarding_off();
+	nat_xdp_forwarding(false);
 	attach_all();
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_PASS);
 	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_PASS, "the first reply, to the client");
@@ -968,7 +958,7 @@ Test(zone_bind, rv14_nat_reply_the_stack_would_route_into_another_zone_refused)
 	struct sfw_session v;
 
 	commit(ZONES_FC_DMZ PLAIN SNAT);
-	xdp_forwarding_off();
+	nat_xdp_forwarding(false);
 	attach_all();
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_PASS);
 	v = sess_of(&u);
