@@ -38,7 +38,8 @@ static __always_inline __u32 sfw_fib_flowinfo(void *data, void *end, const struc
 /* Fills fib for the packet's own direction, or for a reply to it, with
  * the frame's (data, end: SFW_FRAME) ToS or flow label
  * (sfw_fib_flowinfo); a reply is asked with the packet's own, as the
- * kernel's reverse-path check does. The length stays 0: the XDP lookup
+ * kernel's reverse-path check does, and its ports only where the kernel
+ * routes by them (sfw_routed_by_ports). The length stays 0: the XDP lookup
  * checks a non-zero tot_len against the egress MTU and answers
  * FRAG_NEEDED before it fills in the egress ifindex (the kernel's
  * bpf_ipv4_fib_lookup and bpf_ipv6_fib_lookup), and a session's route
@@ -49,11 +50,12 @@ static __always_inline void sfw_fib_query(struct bpf_fib_lookup *fib, const stru
 {
 	const union sfw_addr *src = reply ? &p->dst : &p->src;
 	const union sfw_addr *dst = reply ? &p->src : &p->dst;
+	bool ports = sfw_routed_by_ports(p);
 
 	fib->ifindex = ifindex;
 	fib->l4_protocol = p->proto;
-	fib->sport = reply ? p->dport : p->sport;
-	fib->dport = reply ? p->sport : p->dport;
+	fib->sport = !ports ? 0 : reply ? p->dport : p->sport;
+	fib->dport = !ports ? 0 : reply ? p->sport : p->dport;
 	fib->flowinfo = sfw_fib_flowinfo(data, end, p);
 	if (p->family == SFW_FAMILY_INET) {
 		fib->family = 2;   /* AF_INET */
@@ -81,11 +83,14 @@ static __always_inline void sfw_nat_route_dst(const struct sfw_pkt *p,
 	}
 }
 
-/* sfw_nat_route_dst into fib's query. */
+/* sfw_nat_route_dst into fib's query (its port where the kernel routes
+ * by ports). */
 static __always_inline void sfw_fib_nat_dst(struct bpf_fib_lookup *fib, const struct sfw_pkt *p,
 					    const struct sfw_session_key *nat_to, bool lo)
 {
 	sfw_nat_route_dst(p, nat_to, lo, &fib->ipv4_dst, &fib->dport);
+	if (!sfw_routed_by_ports(p))
+		fib->dport = 0;
 }
 
 /* Is a an address no unicast flow may have as its source: Linux's own

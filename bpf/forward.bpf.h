@@ -50,7 +50,8 @@ static __always_inline void sfw_ip_decrease_ttl(struct iphdr *ip)
  * lo: sfw_forward_route's), as words (bpf/route_cache.bpf.h): every input
  * of the lookup, the same bits bpf_fib_lookup gets on a miss. The IPv4
  * addresses and ToS are read from the frame's header, a NAT reply's
- * already translated ahead of its route (sfw_xdp_flow); the ports from p.
+ * already translated ahead of its route (sfw_xdp_flow); the ports from p,
+ * where the kernel routes by them (sfw_routed_by_ports).
  * Returns false when the packet must go to the stack whatever the route:
  * its TTL or hop limit would reach 0 (the stack answers Time Exceeded).
  * The header is read at the fixed untagged offset, which the caller
@@ -60,7 +61,8 @@ static __always_inline bool sfw_fwd_key(__u64 *w, void *data, void *end, const s
 {
 	struct iphdr *ip = data + SFW_ETH_HLEN;
 	struct ipv6hdr *ip6 = data + SFW_ETH_HLEN;
-	__be16 dport = p->dport;
+	bool ports = sfw_routed_by_ports(p);
+	__be16 sport = ports ? p->sport : 0, dport = p->dport;
 	__be32 dst;
 
 	if (p->family == SFW_FAMILY_INET) {
@@ -68,7 +70,7 @@ static __always_inline bool sfw_fwd_key(__u64 *w, void *data, void *end, const s
 			return false;
 		dst = ip->daddr;
 		sfw_nat_route_dst(p, nat_to, lo, &dst, &dport);
-		w[0] = sfw_route_word0(SFW_AF_INET, p->proto, p->sport, dport);
+		w[0] = sfw_route_word0(SFW_AF_INET, p->proto, sport, ports ? dport : 0);
 		w[1] = ingress | (__u64)ip->tos << 32;
 		w[2] = ip->saddr, w[3] = 0;
 		w[4] = dst, w[5] = 0;
@@ -76,7 +78,7 @@ static __always_inline bool sfw_fwd_key(__u64 *w, void *data, void *end, const s
 	}
 	if ((void *)(ip6 + 1) > end || ip6->hop_limit <= 1)
 		return false;
-	w[0] = sfw_route_word0(SFW_AF_INET6, p->proto, p->sport, dport);
+	w[0] = sfw_route_word0(SFW_AF_INET6, p->proto, sport, ports ? dport : 0);
 	w[1] = ingress | (__u64)(*(__be32 *)ip6 & bpf_htonl(SFW_IPV6_FLOWINFO_MASK)) << 32;
 	sfw_route_words6(&w[2], &p->src);
 	sfw_route_words6(&w[4], &p->dst);

@@ -68,6 +68,38 @@ __noinline __u32 sfw_xdp_route(struct xdp_md *ctx, const struct sfw_pkt *p)
 	return sfw_xdp_route_in(ctx, p, &fib);
 }
 
+/* May a first fragment's session be made for out_ifindex, the egress its
+ * route names without ports (sfw_routed_by_ports: the stack routes each
+ * fragment so)? Where netfilter's defragmentation runs (a conntrack rule
+ * in this namespace, Docker's), the stack routes the datagram it
+ * reassembles with its ports instead: that route must lead into the same
+ * zone, or to the host as the other does, else a port rule would carry
+ * the datagram into a zone no policy judged it for (review rvtos, F1).
+ * A discarding route is the stack's to drop. Asked of first fragments
+ * only; ICMP has no ports either way. A global function: its lookup's
+ * 64 bytes are its own frame's. */
+__noinline int sfw_xdp_frag_route_ok(struct xdp_md *ctx, const struct sfw_pkt *p,
+				     __u32 out_ifindex)
+{
+	struct bpf_fib_lookup fib = {};
+	__u32 out;
+
+	if (!ctx || !p)
+		return 0;
+	if (p->proto == SFW_IPPROTO_ICMP || p->proto == SFW_IPPROTO_ICMP6)
+		return 1;
+	sfw_fib_query(&fib, p, SFW_FRAME(ctx), ctx->ingress_ifindex, false);
+	fib.sport = p->sport;
+	fib.dport = p->dport;
+	out = sfw_route_egress(bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH),
+			       fib.ifindex);
+	if (out == SFW_ROUTE_NONE)
+		return 1;
+	if (!out || !out_ifindex)
+		return out == out_ifindex;
+	return sfw_leaves_by_peer_zone(out_ifindex, out);
+}
+
 /* Is ifindex an interface sfw is attached to? A global function: its key
  * stays out of sfw_xdp_flow's frame. */
 __noinline int sfw_xdp_attached(__u32 ifindex)
@@ -324,8 +356,10 @@ __noinline int sfw_xdp_reply_routed(struct xdp_md *ctx, const struct sfw_pkt *p)
 		return 0;
 	fib.family = 2;   /* AF_INET: NAT is IPv4's only */
 	fib.l4_protocol = p->proto;
-	fib.sport = rw->sport;
-	fib.dport = rw->dport;
+	if (sfw_routed_by_ports(p)) {
+		fib.sport = rw->sport;
+		fib.dport = rw->dport;
+	}
 	fib.ipv4_src = rw->src.v4;
 	fib.ipv4_dst = rw->dst.v4;
 	fib.flowinfo = sfw_fib_flowinfo(SFW_FRAME(ctx), p);
@@ -571,6 +605,9 @@ static __always_inline __u32 sfw_xdp_decide(struct xdp_md *ctx, struct sfw_pkt *
 		f->syncookie = true;
 		return screened;
 	}
+	/* a permitted fragment: the route of the datagram reassembled, too */
+	if (p->frag && !sfw_xdp_frag_route_ok(ctx, p, out_ifindex))
+		return SFW_CNT_ERR_INVALID_ZONE;
 	if (out_ifindex) {
 		nat_rule = sfw_xdp_snat(ctx, p, &z, &nat_to);
 		/* a hit: the rule matched a permitted first packet, whatever

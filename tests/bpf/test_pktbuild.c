@@ -208,7 +208,7 @@ Test(pktbuild, fragment_rejects_bad_requests)
 }
 
 /* ToS, traffic class and flow label where the headers keep them (what
- * policy routing reads: tests/bpf/test_route_tos.c), IPv4's checksum
+ * policy routing reads: tests/bpf/test_route_judged.c), IPv4's checksum
  * over its ToS. */
 Test(pktbuild, tos_and_flow_label_in_place)
 {

@@ -5,11 +5,13 @@
  * them names. Judged by that query, a packet a rule sends into dmz was
  * let through as trust -> untrust, a zone pair no policy of dmz's judged:
  * by XDP's forwarding (its route cache keys by them) and by the stack's
- * alike. And the packet that creates a session leaves into the zone its
- * policy judged even when XDP's route cache, a change not followed yet,
- * names another. The NAT fixture (tests/bpf/nat_fixture.h): fa in trust,
- * fb in untrust toward SERVER1, fc in dmz; trust -> untrust permitted,
- * everything else denied. */
+ * alike. Likewise a query with ports the kernel does not route by (a
+ * fragment's, ICMP's id). And the packet that creates a session leaves
+ * into the zone its policy judged even when XDP's route cache, a change
+ * not followed yet, names another. The
+ * NAT fixture (tests/bpf/nat_fixture.h): fa in trust, fb in untrust
+ * toward SERVER1, fc in dmz; trust -> untrust permitted, everything else
+ * denied. */
 #define _GNU_SOURCE   /* sched_getcpu */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -66,20 +68,12 @@ static void setup(void)
 	commit(ZONES TRUST_UNTRUST);
 }
 
-TestSuite(route_tos, .init = setup, .fini = suite_teardown);
+TestSuite(route_judged, .init = setup, .fini = suite_teardown);
 
 static struct pb_spec udp6(__u16 sport)
 {
 	return (struct pb_spec){ .src = CLIENT6, .dst = SERVER6, .proto = SFW_IPPROTO_UDP,
 				 .sport = sport, .dport = 53 };
-}
-
-static void xdp_forwarding_off(void)
-{
-	struct sfw_config cfg;
-
-	cr_assert_eq(fx_config(&cfg), 0);
-	cr_assert_eq(fx_set_flags(cfg.flags & ~SFW_CFG_F_FORWARD), 0);
 }
 
 /* s's first packet, which a rule sends by fc into dmz: refused as
@@ -100,7 +94,7 @@ static void expect_judged_by_its_route(const struct pb_spec *s, const struct pb_
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_POLICY_DENIED), 1);
 }
 
-Test(route_tos, ipv4_tos_rule_into_another_zone_judged_by_its_route)
+Test(route_judged, ipv4_tos_rule_into_another_zone_judged_by_its_route)
 {
 	struct pb_spec s = udp(CLIENT_A, SERVER1, 43000, 53), plain = s;
 
@@ -110,17 +104,17 @@ Test(route_tos, ipv4_tos_rule_into_another_zone_judged_by_its_route)
 }
 
 /* The stack forwards it: judged by the same query all the same. */
-Test(route_tos, ipv4_tos_rule_judged_by_its_route_without_xdp_forwarding)
+Test(route_judged, ipv4_tos_rule_judged_by_its_route_without_xdp_forwarding)
 {
 	struct pb_spec s = udp(CLIENT_A, SERVER1, 43001, 53), plain = s;
 
-	xdp_forwarding_off();
+	nat_xdp_forwarding(false);
 	s.tos = 0x10;
 	sh(BY_FC_101 "ip rule add tos 0x10 table 101");
 	expect_judged_by_its_route(&s, &plain, FX_XDP_PASS);
 }
 
-Test(route_tos, ipv6_traffic_class_rule_into_another_zone_judged_by_its_route)
+Test(route_judged, ipv6_traffic_class_rule_into_another_zone_judged_by_its_route)
 {
 	struct pb_spec s = udp6(43002), plain = s;
 
@@ -177,7 +171,7 @@ static void rule6_flowlabel(__u32 label, __u8 table)
 	cr_assert_eq(err->error, 0, "ip -6 rule flowlabel: %s", strerror(-err->error));
 }
 
-Test(route_tos, ipv6_flow_label_rule_into_another_zone_judged_by_its_route)
+Test(route_judged, ipv6_flow_label_rule_into_another_zone_judged_by_its_route)
 {
 	struct pb_spec s = udp6(43003), plain = s;
 
@@ -190,7 +184,7 @@ Test(route_tos, ipv6_flow_label_rule_into_another_zone_judged_by_its_route)
 /* The reverse-path check asks with the packet's ToS, as the kernel's
  * rp_filter does: a client whose replies a ToS rule sends back by dmz
  * is no trust host for that flow (sfw_fib_src_unrouted). */
-Test(route_tos, reverse_path_asked_with_the_packets_tos)
+Test(route_judged, reverse_path_asked_with_the_packets_tos)
 {
 	struct pb_spec s = udp(CLIENT_A, SERVER1, 43004, 53), plain = s;
 	struct pb_pkt in, out;
@@ -211,7 +205,7 @@ Test(route_tos, reverse_path_asked_with_the_packets_tos)
  * next first packet is judged trust -> untrust and must not leave by
  * the cached fc: its session records fb, and the packet is held to
  * untrust's interfaces as every later one is. */
-Test(route_tos, first_packet_held_to_its_judged_zone_against_the_cache)
+Test(route_judged, first_packet_held_to_its_judged_zone_against_the_cache)
 {
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 43005, 53);
 	struct pb_pkt in, out;
@@ -242,7 +236,7 @@ Test(route_tos, first_packet_held_to_its_judged_zone_against_the_cache)
  * (bpf/host_route_cache.bpf.h), is not the marked packet's, whose query
  * differs in its ToS. No one follows the rule's change here, so only
  * the key tells them apart. */
-Test(route_tos, host_session_answer_kept_per_tos)
+Test(route_judged, host_session_answer_kept_per_tos)
 {
 	struct pb_spec u = udp(CLIENT_A, "192.0.2.99", 43006, 53), marked = u;
 	struct pb_pkt in, out;
@@ -258,4 +252,96 @@ Test(route_tos, host_session_answer_kept_per_tos)
 	cr_expect_eq(run_at(in_if, &marked, &in, &out), FX_XDP_DROP,
 		     "the stack would forward it into untrust");
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+}
+
+/* Review rvtos, F1: the stack routes a fragment, the first included,
+ * without its ports (sfw_routed_by_ports). A port rule sends DNS to
+ * SERVER1 by fb, everything else to it by fc (dmz): a first fragment of
+ * a DNS datagram goes up to the stack, which sends it by fc, and is
+ * judged so: trust -> dmz, denied. Before, it was judged with its port
+ * (trust -> untrust) and opened a session the stack forwarded into
+ * dmz. */
+#define DNS_BY_FB_REST_BY_FC "ip route add " SERVER1_ "/32 dev fc && " \
+			     "ip route add " SERVER1_ "/32 dev fb table 101 && " \
+			     "ip rule add ipproto udp dport 53 table 101"
+
+static struct pb_spec first_fragment(__u16 sport)
+{
+	struct pb_spec s = udp(CLIENT_A, SERVER1, sport, 53);
+
+	s.payload = 64;
+	s.more_frags = true;
+	s.ip_id = sport;
+	return s;
+}
+
+static void expect_fragment_judged_by_fc(const struct pb_spec *s)
+{
+	struct pb_pkt in, out;
+	struct sfw_session v;
+
+	cr_expect_eq(run_at(in_if, s, &in, &out), FX_XDP_DROP, "the stack routes it into dmz");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_POLICY_DENIED), 1, "judged trust -> dmz");
+	cr_expect_eq(fx_session(s, &v), -ENOENT, "no session");
+}
+
+Test(route_judged, first_fragment_judged_without_its_ports)
+{
+	struct pb_spec s = first_fragment(43110), whole = udp(CLIENT_A, SERVER1, 43111, 53);
+	struct pb_pkt in, out;
+
+	sh(DNS_BY_FB_REST_BY_FC);
+	cr_expect_eq(run_at(in_if, &whole, &in, &out), FX_XDP_REDIRECT, "whole: by its port rule");
+	cr_expect_eq(out.data[5], 0x22, "by fb");
+	expect_fragment_judged_by_fc(&s);
+}
+
+Test(route_judged, first_fragment_judged_without_its_ports_without_xdp_forwarding)
+{
+	struct pb_spec s = first_fragment(43112);
+
+	nat_xdp_forwarding(false);
+	sh(DNS_BY_FB_REST_BY_FC);
+	expect_fragment_judged_by_fc(&s);
+}
+
+/* The other way round: the fragments' own route is fb (untrust), but a
+ * port rule sends DNS by fc, which is where the stack sends the
+ * datagram once netfilter's defragmentation has put it together: the
+ * two routes leave into different zones, and the first fragment is
+ * refused (sfw_xdp_frag_route_ok); a datagram without the rule's port
+ * is not. */
+Test(route_judged, first_fragment_refused_where_the_reassembled_datagram_goes_elsewhere)
+{
+	struct pb_spec s = first_fragment(43113), other = first_fragment(43114);
+	struct pb_pkt in, out;
+	struct sfw_session v;
+
+	other.dport = 54;
+	sh("ip route add " SERVER1_ "/32 dev fc table 101 && "
+	   "ip rule add ipproto udp dport 53 table 101");
+	cr_expect_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP, "reassembled: into dmz");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_expect_eq(fx_session(&s, &v), -ENOENT, "no session");
+	cr_expect_eq(run_at(in_if, &other, &in, &out), FX_XDP_PASS, "port 54: untrust both ways");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+}
+
+/* Review rvtos, F2: ICMP has no ports where the kernel routes (its flow
+ * dissector), while sfw's tuple carries an echo's id in their place. A
+ * rule on source port 4660 is for UDP and TCP only to the kernel: an
+ * echo request with id 4660 goes by the main table, fc (dmz), and is
+ * judged so. Before, its id matched the rule (trust -> untrust), and
+ * the stack sent it into dmz. */
+Test(route_judged, icmp_judged_without_its_id)
+{
+	struct pb_spec s = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_ICMP,
+			     .icmp_type = 8, .icmp_id = 4660, .icmp_seq = 1 };
+	struct pb_pkt in, out;
+
+	nat_xdp_forwarding(false);
+	sh("ip route add " SERVER1_ "/32 dev fc && "
+	   "ip route add " SERVER1_ "/32 dev fb table 101 && ip rule add sport 4660 table 101");
+	cr_expect_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP, "the stack sends it into dmz");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_POLICY_DENIED), 1, "judged trust -> dmz");
 }
