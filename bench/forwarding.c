@@ -559,9 +559,6 @@ static void ratios(struct bench *b, const struct figures *in)
 	fprintf(b->json, "}, \"stalled_rates\": %d", b->stalls);
 }
 
-/* SFW_BENCH_SFW_VS_BARE=N: only item 1's pair, sfw and the bare forwarder
- * by turns on 1 CPU, N times over (old and new builds compared in the same
- * minutes: docs/performance.md); no JSON ratios. */
 /* A program's run time and runs so far (kernel.bpf_stats_enabled=1;
  * zeros without it). */
 static void prog_stats(int fd, __u64 *ns, __u64 *cnt)
@@ -576,6 +573,26 @@ static void prog_stats(int fd, __u64 *ns, __u64 *cnt)
 	}
 }
 
+/* The end of a run of one pair only: sfw's link closed and detached, the
+ * JSON closed without ratios, the skeletons gone; main's exit code. */
+static int only_end(struct bench *b, int link, int sfw_fd, int err)
+{
+	if (link >= 0)
+		close(link);
+	if (sfw_fd >= 0)
+		close(sfw_fd);
+	if (!err)
+		err = sfw(b, TOPO_FW, "detach all");
+	fprintf(b->json, "\n  ]\n}\n");
+	fflush(b->json);
+	bare_fwd__destroy(b->bare);
+	trafficgen__destroy(b->tg);
+	return err ? 1 : 0;
+}
+
+/* SFW_BENCH_SFW_VS_BARE=N: only item 1's pair, sfw and the bare forwarder
+ * by turns on 1 CPU, N times over (old and new builds compared in the same
+ * minutes: docs/performance.md); no JSON ratios. */
 static int sfw_vs_bare_only(struct bench *b, struct figures *x)
 {
 	int n = atoi(getenv("SFW_BENCH_SFW_VS_BARE")), err = sfw(b, TOPO_FW, "attach veth0 veth1 forward");
@@ -598,17 +615,29 @@ static int sfw_vs_bare_only(struct bench *b, struct figures *x)
 			       sc1 > sc0 ? (double)(s1 - s0) / (sc1 - sc0) : 0.0,
 			       bc1 > bc0 ? (double)(b1 - b0) / (bc1 - bc0) : 0.0);
 	}
-	if (link >= 0)
-		close(link);
-	if (sfw_fd >= 0)
-		close(sfw_fd);
-	if (!err)
-		err = sfw(b, TOPO_FW, "detach all");
-	fprintf(b->json, "\n  ]\n}\n");
-	fflush(b->json);
-	bare_fwd__destroy(b->bare);
-	trafficgen__destroy(b->tg);
-	return err ? 1 : 0;
+	return only_end(b, link, sfw_fd, err);
+}
+
+/* SFW_BENCH_SFW_NEW=N: only sfw's new-session rate on 1 CPU, N times
+ * over, with its XDP program's own time per run (bpf_stats): an old and a
+ * new build compared by turns in the same minutes (docs/performance.md);
+ * no JSON ratios. */
+static int sfw_new_only(struct bench *b, struct figures *x)
+{
+	int n = atoi(getenv("SFW_BENCH_SFW_NEW")), err = sfw(b, TOPO_FW, "attach veth0 veth1 forward");
+	int sfw_fd = -1, link = err ? -1 : sfw_link(TOPO_FW, "veth0", &sfw_fd);
+
+	for (int i = 0; i < (n > 0 ? n : 1) && !err; i++) {
+		__u64 s0, c0, s1, c1;
+
+		prog_stats(sfw_fd, &s0, &c0);
+		err = sfw_new(b, x);
+		prog_stats(sfw_fd, &s1, &c1);
+		if (!err)
+			printf("sfw new sessions: %.0f per second; XDP program (bpf_stats) %.1f ns/run\n",
+			       x->sfw_new[0], c1 > c0 ? (double)(s1 - s0) / (c1 - c0) : 0.0);
+	}
+	return only_end(b, link, sfw_fd, err);
 }
 
 static int work(void *arg)
@@ -633,6 +662,8 @@ static int work(void *arg)
 	err = xdp_sink(b, TOPO_SRV, "veth0", true);
 	if (!err && getenv("SFW_BENCH_SFW_VS_BARE"))
 		return sfw_vs_bare_only(b, &x);
+	if (!err && getenv("SFW_BENCH_SFW_NEW"))
+		return sfw_new_only(b, &x);
 	if (!err)
 		err = forward_cases(b, &x);
 	if (!err)

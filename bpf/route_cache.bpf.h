@@ -138,9 +138,10 @@ static __always_inline int sfw_route_ask(struct xdp_md *ctx, struct bpf_fib_look
  * once for it (sfw_flow's), not again here: the cache is per CPU and
  * each CPU's coarse clock only moves forward, so a stamp is never later
  * than a following packet's now, and one taken a little earlier in the
- * packet only makes the entry's second end sooner. */
-static __always_inline int sfw_route_lookup(struct xdp_md *ctx, struct bpf_fib_lookup *fib,
-					    const __u64 *w, __u16 len, __u64 now)
+ * packet only makes the entry's second end sooner. cached false: the
+ * slot answers nothing, the lookup is asked and its answer kept. */
+static __always_inline int sfw_route_lookup_as(struct xdp_md *ctx, struct bpf_fib_lookup *fib,
+					       const __u64 *w, __u16 len, __u64 now, bool cached)
 {
 	__u64 gen = sfw_route_gen();
 	struct sfw_route_entry *e;
@@ -151,7 +152,7 @@ static __always_inline int sfw_route_lookup(struct xdp_md *ctx, struct bpf_fib_l
 	e = bpf_map_lookup_elem(&sfw_route_cache, &slot);
 	if (!e)
 		return sfw_route_ask(ctx, fib, w, len);
-	same = sfw_route_fresh(e, w, gen, now);
+	same = cached && sfw_route_fresh(e, w, gen, now);
 	if (!same) {
 		__builtin_memcpy(e->q, w, sizeof(e->q));
 		e->gen = gen;   /* read before the lookup: a change after it is newer */
@@ -178,6 +179,21 @@ static __always_inline int sfw_route_lookup(struct xdp_md *ctx, struct bpf_fib_l
 	if (len > e->max_len)
 		e->max_len = len;
 	return rc;
+}
+
+static __always_inline int sfw_route_lookup(struct xdp_md *ctx, struct bpf_fib_lookup *fib,
+					    const __u64 *w, __u16 len, __u64 now)
+{
+	return sfw_route_lookup_as(ctx, fib, w, len, now, true);
+}
+
+/* The lookup of the query words w asked of the FIB whatever the cache
+ * holds, its answer kept for the packets after it (a first packet's
+ * route, which its policy judges: never a cached second's old answer). */
+static __always_inline int sfw_route_lookup_fresh(struct xdp_md *ctx, struct bpf_fib_lookup *fib,
+						  const __u64 *w, __u16 len, __u64 now)
+{
+	return sfw_route_lookup_as(ctx, fib, w, len, now, false);
 }
 
 #endif

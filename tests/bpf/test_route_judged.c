@@ -6,9 +6,8 @@
  * let through as trust -> untrust, a zone pair no policy of dmz's judged:
  * by XDP's forwarding (its route cache keys by them) and by the stack's
  * alike. Likewise a query with ports the kernel does not route by (a
- * fragment's, ICMP's id). And the packet that creates a session leaves
- * into the zone its policy judged even when XDP's route cache, a change
- * not followed yet, names another. The
+ * fragment's, ICMP's id). And a first packet is judged by the FIB's
+ * answer, not by one XDP's route cache kept from before a change. The
  * NAT fixture (tests/bpf/nat_fixture.h): fa in trust, fb in untrust
  * toward SERVER1, fc in dmz; trust -> untrust permitted, everything else
  * denied. */
@@ -199,13 +198,14 @@ Test(route_judged, reverse_path_asked_with_the_packets_tos)
 }
 
 /* XDP's route cache holds an answer for a second when no one follows
- * the routes (bpf/route_cache.bpf.h); the policy asks the FIB itself.
- * A session to SERVER1 by fc (dmz, permitted then) leaves the cache
- * naming fc; the route back by fb and the session expired, the flow's
- * next first packet is judged trust -> untrust and must not leave by
- * the cached fc: its session records fb, and the packet is held to
- * untrust's interfaces as every later one is. */
-Test(route_judged, first_packet_held_to_its_judged_zone_against_the_cache)
+ * the routes (bpf/route_cache.bpf.h); a first packet's route, which its
+ * policy judges, is asked of the FIB whatever the cache holds
+ * (sfw_xdp_route_fwd). A session to SERVER1 by fc (dmz, permitted then)
+ * leaves the cache naming fc; the route back by fb and the session
+ * expired, the flow's next first packet is judged by fb, trust ->
+ * untrust, and leaves by fb, its session recording fb: not judged by
+ * the cached fc (trust -> dmz, denied by now), nor sent there. */
+Test(route_judged, first_packet_judged_by_the_fib_not_the_cache)
 {
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 43005, 53);
 	struct pb_pkt in, out;
@@ -220,11 +220,13 @@ Test(route_judged, first_packet_held_to_its_judged_zone_against_the_cache)
 	sh("ip route add " SERVER1_ "/32 dev fc");
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(out.data[5], 0x33, "by fc");
+	commit(ZONES TRUST_UNTRUST);
 	fx_fib_watch_stop(true);
 	sh("ip route del " SERVER1_ "/32 dev fc");
 	cr_assert_eq(fx_age(&u, 3600), 0);
-	cr_expect_eq(run_at(in_if, &u, &in, &out), FX_XDP_DROP, "not into dmz by the cache");
-	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_expect_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT, "by its route, fb");
+	cr_expect_eq(out.data[5], 0x22, "by fb, not by the cached fc");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_POLICY_DENIED), 0);
 	cr_assert_eq(fx_session(&u, &v), 0);
 	cr_expect_eq(v.wing[SFW_WING_OUT].ifindex, out_if, "judged by fb, untrust's");
 }
