@@ -451,7 +451,8 @@ static __always_inline __u64 sfw_xdp_pool_to(const struct sfw_pkt *p, __u32 rule
  * NAT's reverse first, as on Junos (its lists only when the generation
  * has them: sfw_config's flags), whose static host's own flow leaves
  * from its static address, its ports kept (sfw_create reserves none);
- * else the zone pair's source NAT rule. The rule's answer in the high
+ * else the zone pair's source NAT rule (likewise: SFW_CFG_F_NAT_SOURCE).
+ * The rule's answer in the high
  * word, a static rule's address in the low one (none for what no
  * rewrite translates, which the caller refuses): no pointer into
  * sfw_xdp_flow's frame, which is at the chain's 512. A global
@@ -461,16 +462,20 @@ __noinline __u64 sfw_xdp_out_rule(const struct sfw_pkt *p, __u32 from, __u32 to_
 	const struct sfw_config *cfg = sfw_cfg_get();
 	__be32 addr = 0;
 	__u32 rule = 0;
+	bool flipped;
 
-	if (!p)
-		return 0;
+	if (!p || !cfg)
+		return 0;   /* an array map always has entry 0 */
+	flipped = sfw_cfg_gen(cfg) != gen;
 	/* a generation flipped since the packet's policy (a commit in
 	 * between) is walked whatever the new flags say: its lists are the
 	 * ones it was judged with (docs/nat.md "Sixth review", RV6-2) */
-	if (cfg && ((cfg->flags & SFW_CFG_F_NAT_STATIC) || sfw_cfg_gen(cfg) != gen))
+	if (flipped || (cfg->flags & SFW_CFG_F_NAT_STATIC))
 		rule = sfw_nat_static_rule(p, SFW_NAT_STATIC_REVERSE, to_zone, gen, &addr);
 	if (rule)
 		return (__u64)rule << 32 | addr;
+	if (!flipped && !(cfg->flags & SFW_CFG_F_NAT_SOURCE))
+		return 0;
 	return (__u64)sfw_nat_source_rule(p, from, to_zone, gen) << 32;
 }
 

@@ -57,7 +57,8 @@ enum sfw_default_policy {
  * commits, as their sessions outlive the rules. */
 #define SFW_CFG_F_NAT          0x1000
 /* The generation in force has destination NAT rule-sets, static NAT
- * rule-sets: a first packet walks those lists only then, so a
+ * rule-sets, source NAT rule-sets (SFW_CFG_F_NAT_SOURCE, below): a first
+ * packet walks those lists only then, so a
  * configuration without them pays no list lookup (docs/nat.md "Static
  * NAT"). Written with the generation's flip, as every compiled flag. */
 #define SFW_CFG_F_NAT_DEST     0x2000
@@ -76,6 +77,8 @@ enum sfw_default_policy {
  * datapath's and `show security flow status`'s one answer. */
 #define SFW_CFG_MPLS_PASSES(flags) \
 	(((flags) & (SFW_CFG_F_MPLS_PACKET | SFW_CFG_F_FAIL_CLOSED)) == SFW_CFG_F_MPLS_PACKET)
+/* The generation in force has source NAT rule-sets (as SFW_CFG_F_NAT_DEST) */
+#define SFW_CFG_F_NAT_SOURCE   0x20000
 
 /* SHA-256 of a configuration file's text */
 #define SFW_CONF_DIGEST_LEN 32

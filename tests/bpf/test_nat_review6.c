@@ -162,3 +162,22 @@ Test(nat_review6, rv6_2_a_commit_between_policy_and_source_stage_never_skips_sta
 	cr_assert_eq(raced_commit(&u, cfg.flags & ~SFW_CFG_F_NAT_STATIC, &out), FX_XDP_REDIRECT);
 	assert_tuple(&out, &u, STATIC_A, 5001, SERVER1, 53);
 }
+
+/* The same race for source NAT, since a generation without source rules
+ * walks no source list (SFW_CFG_F_NAT_SOURCE): a commit that removed the
+ * source rule-set between the client's policy and its source stage must
+ * not send it untranslated, as neither generation does; the rule of the
+ * packet's own generation translates it to fb's address. */
+Test(nat_review6, a_commit_between_policy_and_source_stage_never_skips_source_nat)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 5002, 53);
+	struct sfw_config cfg;
+	struct pb_pkt out;
+
+	commit(NAT_HEAD_TEXT NAT_R1_INTERFACE);
+	host_ports(50000, 60999);
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert(cfg.flags & SFW_CFG_F_NAT_SOURCE);
+	cr_assert_eq(raced_commit(&u, cfg.flags & ~SFW_CFG_F_NAT_SOURCE, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &u, FB_ADDR, 5002, SERVER1, 53);
+}
