@@ -146,31 +146,46 @@ Test(rvquota, a_spoofed_port_forward_client_spends_the_servers_quota)
  * (sfw_tc_nat, then sfw_tc_judged_flow, which was free while the first
  * record held the identity): one datagram refused counts 3. (Since the
  * fix tc's records take no token: the pair drained is A's own.) */
+/* A's pair drained (the bucket refills with the coarse clock: a datagram
+ * after a tick may find a token, so the tests drain right before it). */
+static void drain_a(struct pb_spec *ra, __u16 first_id)
+{
+	struct pb_pkt fr[4], up;
+	__u64 before = fx_counter_at(out_if, SFW_CNT_SFW_NAT_FRAG_REFUSED);
+
+	ra->payload = 1200;
+	for (__u32 id = 0; id < 2 * SFW_NAT_FRAG_OPENER_RATE; id++) {
+		ra->ip_id = (__u16)(first_id + id);
+		cr_assert_eq(pb_fragment(ra, NAT_FRAG_BYTES, fr, 4), 3);
+		cr_assert_eq(xdp_at(out_if, &fr[0], &up), FX_XDP_PASS);
+	}
+	cr_assert_gt(fx_counter_at(out_if, SFW_CNT_SFW_NAT_FRAG_REFUSED), before,
+		     "A's pair drained");
+}
+
 Test(rvquota, one_refused_datagram_counts_once)
 {
 	struct pb_spec ua = udp(CLIENT_A, SERVER1, 46300, 53), ra = udp(SERVER1, FB_ADDR, 53, 46300);
 	struct pb_pkt in, out, fr[4], up, tx;
-	__u64 at_xdp, at_tc;
+	__u64 at_xdp = 0, at_tc = 0;
 
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	cr_assert_eq(run_at(in_if, &ua, &in, &out), FX_XDP_REDIRECT);
-	ra.payload = 1200;
-	for (__u32 id = 1; id <= 2 * SFW_NAT_FRAG_OPENER_RATE; id++) {
-		ra.ip_id = (__u16)(10000 + id);
+	/* a token back between the drain and the datagram (XDP counted
+	 * nothing: it was recorded) is the clock's, not the count's: drained
+	 * again, three tries */
+	for (int try = 0; try < 3 && !at_xdp; try++) {
+		drain_a(&ra, (__u16)(10000 + 4 * SFW_NAT_FRAG_OPENER_RATE * try));
+		at_xdp = fx_counter_at(out_if, SFW_CNT_SFW_NAT_FRAG_REFUSED);
+		at_tc = fx_counter_at(in_if, SFW_CNT_SFW_NAT_FRAG_REFUSED);
+		ra.ip_id = (__u16)(9 + try);
 		cr_assert_eq(pb_fragment(&ra, NAT_FRAG_BYTES, fr, 4), 3);
 		cr_assert_eq(xdp_at(out_if, &fr[0], &up), FX_XDP_PASS);
+		cr_assert_eq(tc_at(in_if, out_if, &up, &tx), FX_TC_OK);
+		at_xdp = fx_counter_at(out_if, SFW_CNT_SFW_NAT_FRAG_REFUSED) - at_xdp;
+		at_tc = fx_counter_at(in_if, SFW_CNT_SFW_NAT_FRAG_REFUSED) - at_tc;
 	}
-	cr_assert_gt(fx_counter_at(out_if, SFW_CNT_SFW_NAT_FRAG_REFUSED), 0, "A's pair drained");
-	at_xdp = fx_counter_at(out_if, SFW_CNT_SFW_NAT_FRAG_REFUSED);
-	at_tc = fx_counter_at(in_if, SFW_CNT_SFW_NAT_FRAG_REFUSED);
-	ra.payload = 1200;
-	ra.ip_id = 9;
-	cr_assert_eq(pb_fragment(&ra, NAT_FRAG_BYTES, fr, 4), 3);
-	cr_assert_eq(xdp_at(out_if, &fr[0], &up), FX_XDP_PASS);
-	cr_assert_eq(tc_at(in_if, out_if, &up, &tx), FX_TC_OK);
-	at_xdp = fx_counter_at(out_if, SFW_CNT_SFW_NAT_FRAG_REFUSED) - at_xdp;
-	at_tc = fx_counter_at(in_if, SFW_CNT_SFW_NAT_FRAG_REFUSED) - at_tc;
 	/* since the fix, a count of records: XDP's and tc's once each */
 	cr_expect_eq(at_xdp, 1, "XDP's record counted %llu times", (unsigned long long)at_xdp);
 	cr_expect_eq(at_tc, 1, "tc's record counted %llu times", (unsigned long long)at_tc);
