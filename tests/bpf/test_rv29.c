@@ -137,40 +137,20 @@ Test(rv29, f2_group_datagram_routed_by_the_kernel_refused_and_its_session_churne
 
 TestSuite(rv29_cache, .init = rf_setup, .fini = suite_teardown);
 
-/* The frame of s with IPv4's ToS or IPv6's flow label set (pb_spec has
- * neither), its IPv4 header checksum made again. */
-static void rc_mark(struct pb_pkt *in, __u8 tos, __u32 label)
-{
-	__u8 *ip = in->data + 14;
-	__u32 sum = 0;
-
-	if ((ip[0] >> 4) == 6) {
-		ip[1] = (__u8)((ip[1] & 0xf0) | (label >> 16 & 0x0f));
-		ip[2] = (__u8)(label >> 8);
-		ip[3] = (__u8)label;
-		return;
-	}
-	ip[1] = tos;
-	ip[10] = ip[11] = 0;
-	for (int i = 0; i < 20; i += 2)
-		sum += (__u32)ip[i] << 8 | ip[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	ip[10] = (__u8)(~sum >> 8);
-	ip[11] = (__u8)~sum;
-}
-
 static __u8 rc_tos;
 static __u32 rc_label;
 
+/* s marked with rc_tos (IPv4's ToS, IPv6's traffic class) and rc_label
+ * (IPv6's flow label), through XDP on rf_in */
 static int rc_run(const struct pb_spec *s, __u8 *dmac_last)
 {
+	struct pb_spec m = *s;
 	struct pb_pkt in, out;
 	int rc;
 
-	cr_assert_eq(pb_build(s, &in), 0);
-	if (rc_tos || rc_label)
-		rc_mark(&in, rc_tos, rc_label);
+	m.tos = rc_tos;
+	m.flow_label = rc_label;
+	cr_assert_eq(pb_build(&m, &in), 0);
 	out = in;
 	rc = fx_xdp_frame_at(rf_in, in.data, in.len, out.data, &out.len);
 	*dmac_last = out.data[5];
