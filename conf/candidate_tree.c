@@ -123,11 +123,12 @@ static char *join(char *const *w, int from, int to)
 }
 
 /* Does w[k] end in a value? A valued keyword, or `mode` under `family
- * mpls` only: elsewhere `mode` may be a name (`address mode ...`). */
+ * mpls|inet6` only: elsewhere `mode` may be a name (`address mode ...`). */
 static bool valued_at(char *const *w, int k)
 {
 	return in(valued, w[k]) ||
-	       (k >= 1 && !strcmp(w[k], "mode") && !strcmp(w[k - 1], "mpls"));
+	       (k >= 2 && !strcmp(w[k], "mode") && !strcmp(w[k - 2], "family") &&
+		(!strcmp(w[k - 1], "mpls") || !strcmp(w[k - 1], "inet6")));
 }
 
 /* Where the statement (the leaf) of set words w[0..n) starts. */

@@ -300,6 +300,10 @@ struct sfw_conf {
 	enum { SFW_CONF_LOG_NONE, SFW_CONF_LOG_SD_SYSLOG, SFW_CONF_LOG_SYSLOG } log_format;
 	/* set security forwarding-options family mpls mode packet-based */
 	bool mpls_packet_mode;
+	int mpls_packet_line;         /* where it was set (warnings) */
+	/* set security forwarding-options family inet6 mode flow-based: what
+	 * sfw does anyway, kept to be printed back */
+	bool inet6_flow_mode;
 	bool default_policy_set;
 	enum sfw_default_policy default_policy; /* permit-all unless set */
 	struct conf_indexes *index;   /* lookups by name; from sfw_conf_init() */

@@ -238,20 +238,44 @@ int conf_parse_flow(struct conf_parser *p)
 
 /* security forwarding-options family mpls mode packet-based: Junos's SRX
  * drops MPLS in flow mode, and forwards it untouched in packet mode.
- * That is the only mode sfw has for it (its other families are IP's, which
- * flow mode always takes); IPv6's `mode flow-based` is what sfw does
- * anyway, so family inet6 is not a word here rather than a no-op. */
+ * That is the only mode sfw has for it. family inet6 mode flow-based is
+ * what sfw does with IPv6 anyway (and what SRX configurations say since
+ * IPv6 flow mode had to be asked for): accepted and kept, so that such a
+ * configuration loads as written. IPv6's other modes are refused rather
+ * than accepted and ignored. */
 int conf_parse_forwarding_options(struct conf_parser *p)
 {
 	static const char *const family[] = { "family", NULL };
-	static const char *const mpls[] = { "mpls", NULL };
+	static const char *const families[] = { "mpls", "inet6", NULL };
 	static const char *const mode[] = { "mode", NULL };
-	static const char *const packet[] = { "packet-based", NULL };
+	static const char *const mpls_modes[] = { "packet-based", NULL };
+	static const char *const inet6_modes[] = { "flow-based", "drop", "packet-based", NULL };
+	static const char *const refused[] = {
+		NULL,
+		"security forwarding-options family inet6 mode drop is not supported: sfw "
+		"tracks IPv6 in flow mode (refuse IPv6 with a policy)",
+		"security forwarding-options family inet6 mode packet-based is not supported: "
+		"sfw has no packet mode for IPv6, it tracks it in flow mode",
+	};
+	int fam, m;
 
-	if (conf_keyword(p, family) < 0 || conf_keyword(p, mpls) < 0 ||
-	    conf_keyword(p, mode) < 0 || conf_keyword(p, packet) < 0)
+	if (conf_keyword(p, family) < 0 || (fam = conf_keyword(p, families)) < 0 ||
+	    conf_keyword(p, mode) < 0)
 		return -1;
-	p->conf->mpls_packet_mode = true;
+	if (fam == 0) {
+		if (conf_keyword(p, mpls_modes) < 0)
+			return -1;
+		p->conf->mpls_packet_mode = true;
+		p->conf->mpls_packet_line = p->line;
+		return conf_end(p);
+	}
+	if ((m = conf_keyword(p, inet6_modes)) < 0)
+		return -1;
+	if (refused[m]) {
+		conf_error(p, "%s", refused[m]);
+		return -1;
+	}
+	p->conf->inet6_flow_mode = true;
 	return conf_end(p);
 }
 

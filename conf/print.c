@@ -282,6 +282,8 @@ int sfw_conf_print(const struct sfw_conf *conf, FILE *f)
 	print_policies(conf, f);
 	print_services(conf, f);
 	print_flow(conf, f);
+	if (conf->inet6_flow_mode)
+		fprintf(f, "set security forwarding-options family inet6 mode flow-based\n");
 	if (conf->mpls_packet_mode)
 		fprintf(f, "set security forwarding-options family mpls mode packet-based\n");
 	if (conf->log_format)

@@ -275,6 +275,7 @@ bool sfw_conf_equal(const struct sfw_conf *a, const struct sfw_conf *b)
 	       a->flow.reply_rate == b->flow.reply_rate &&
 	       a->log_format == b->log_format &&
 	       a->mpls_packet_mode == b->mpls_packet_mode &&
+	       a->inet6_flow_mode == b->inet6_flow_mode &&
 	       a->default_policy_set == b->default_policy_set &&
 	       a->default_policy == b->default_policy &&
 	       a->prometheus.set == b->prometheus.set &&

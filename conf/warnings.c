@@ -85,9 +85,26 @@ static int warn_host_log(const struct sfw_conf *c, const struct sfw_conf_policy 
 	return 1;
 }
 
+/* MPLS in packet mode passes every MPLS frame untracked: the operator's
+ * choice by name, but what the frames carry is IP the kernel's MPLS
+ * input unwraps and routes past every policy and screen wherever it is
+ * on (docs/security.md "Only where frames are Ethernet's"). Junos warns
+ * of this mode too (that it takes a reboot). */
+static int warn_mpls_packet(const struct sfw_conf *c, FILE *f)
+{
+	if (!c->mpls_packet_mode)
+		return 0;
+	fprintf(f, "%s:%d: warning: forwarding-options family mpls mode packet-based: MPLS "
+		"frames pass untracked, and the IP they carry is forwarded or delivered to "
+		"this host with no session, policy or screen wherever the kernel's MPLS "
+		"input is on (net.mpls.platform_labels, net.mpls.conf.IFACE.input)\n",
+		c->path ? c->path : "-", c->mpls_packet_line);
+	return 1;
+}
+
 int sfw_conf_print_warnings(const struct sfw_conf *conf, FILE *f)
 {
-	int n = warn_nat(conf, f);
+	int n = warn_nat(conf, f) + warn_mpls_packet(conf, f);
 
 	for (int k = 0; k < conf->n_policies; k++)
 		n += warn_host_log(conf, &conf->policies[k], f);

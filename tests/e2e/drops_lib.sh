@@ -14,10 +14,11 @@ drops_up() {
 }
 
 # Commits the set lines given as arguments; the commit must succeed.
+# COMMIT_OUT: what it printed (its warnings).
 commit_lines() {
-	local f=$DROPS_TMP/commit.conf out
+	local f=$DROPS_TMP/commit.conf
 	printf '%s\n' "$@" >"$f"
-	out=$(sfw commit "$f" 2>&1) || fail "commit: $out"
+	COMMIT_OUT=$(sfw commit "$f" 2>&1) || fail "commit: $COMMIT_OUT"
 }
 
 # One counter of a block from the JSON output: iface block key.

@@ -36,6 +36,10 @@ expect_eq "$(jval veth0 sfw-statistics malformed-packets)" 0 "veth0: malformed"
 mpls_mode() { sfw show security flow status | sed -n 's/^    MPLS forwarding mode: //p'; }
 expect_eq "$(mpls_mode)" "drop" "MPLS forwarding mode before"
 commit_lines 'set security forwarding-options family mpls mode packet-based'
+case $COMMIT_OUT in
+*"warning: forwarding-options family mpls mode packet-based: MPLS frames pass untracked"*) ;;
+*) fail "the packet mode's commit did not warn: $COMMIT_OUT" ;;
+esac
 expect_eq "$(mpls_mode)" "packet based" "MPLS forwarding mode after"
 sfw show configuration '| display set' |
 	has -x 'set security forwarding-options family mpls mode packet-based' ||

@@ -260,7 +260,8 @@ Test(conf_candidate, show_is_junos_hierarchy)
 }
 
 /* Junos's blocks for `security forwarding-options family mpls mode
- * packet-based`: one level a word, the mode a leaf; `mode` is a value's
+ * packet-based` (and inet6's flow-based, before it as on Junos): one
+ * level a word, the mode a leaf; `mode` is a value's
  * keyword there only, and stays an address's name elsewhere */
 Test(conf_candidate, mpls_packet_mode_shown_as_junos_does)
 {
@@ -268,6 +269,7 @@ Test(conf_candidate, mpls_packet_mode_shown_as_junos_does)
 	char *out;
 
 	cand_of(&c, "set security forwarding-options family mpls mode packet-based\n"
+		"set security forwarding-options family inet6 mode flow-based\n"
 		"set security address-book global address mode 192.0.2.0/24\n");
 	out = shown(c.text, NULL);
 	cr_assert_str_eq(out,
@@ -279,6 +281,9 @@ Test(conf_candidate, mpls_packet_mode_shown_as_junos_does)
 		"    }\n"
 		"    forwarding-options {\n"
 		"        family {\n"
+		"            inet6 {\n"
+		"                mode flow-based;\n"
+		"            }\n"
 		"            mpls {\n"
 		"                mode packet-based;\n"
 		"            }\n"

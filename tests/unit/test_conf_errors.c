@@ -16,18 +16,32 @@ Test(conf_errors, unknown_first_word)
 		"t.conf:1: unknown word 'delete': expected 'set'");
 }
 
-/* MPLS has packet mode only; IPv6 is always flow-based in sfw */
+/* MPLS has packet mode only; IPv6 flow mode only (what sfw does) */
 Test(conf_errors, forwarding_options_mpls_packet_based_only)
 {
 	CONF_ERRORS("set security forwarding-options family mpls mode flow-based\n"
-		    "set security forwarding-options family inet6 mode flow-based\n"
+		    "set security forwarding-options family inet mode flow-based\n"
 		    "set security forwarding-options family mpls\n",
 		"t.conf:1: unknown word 'flow-based' after 'set security forwarding-options "
 		"family mpls mode': expected 'packet-based'",
-		"t.conf:2: unknown word 'inet6' after 'set security forwarding-options "
-		"family': expected 'mpls'",
+		"t.conf:2: unknown word 'inet' after 'set security forwarding-options "
+		"family': expected one of mpls, inet6",
 		"t.conf:3: missing word after 'set security forwarding-options family mpls': "
 		"expected 'mode'");
+}
+
+/* IPv6's modes but flow-based are refused, with why, not ignored */
+Test(conf_errors, forwarding_options_inet6_flow_based_only)
+{
+	CONF_ERRORS("set security forwarding-options family inet6 mode drop\n"
+		    "set security forwarding-options family inet6 mode packet-based\n"
+		    "set security forwarding-options family inet6 mode\n",
+		"t.conf:1: security forwarding-options family inet6 mode drop is not "
+		"supported: sfw tracks IPv6 in flow mode (refuse IPv6 with a policy)",
+		"t.conf:2: security forwarding-options family inet6 mode packet-based is not "
+		"supported: sfw has no packet mode for IPv6, it tracks it in flow mode",
+		"t.conf:3: missing word after 'set security forwarding-options family inet6 "
+		"mode': expected one of flow-based, drop, packet-based");
 }
 
 Test(conf_errors, unknown_word_names_the_choices)

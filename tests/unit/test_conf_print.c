@@ -221,6 +221,7 @@ Test(conf_print, round_trip_every_flow_timeout)
 Test(conf_print, round_trip_mpls_packet_mode)
 {
 	round_trip("set security forwarding-options family mpls mode packet-based\n");
+	round_trip("set security forwarding-options family inet6 mode flow-based\n");
 }
 
 Test(conf_print, round_trip_rate_limits)

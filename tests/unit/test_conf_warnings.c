@@ -175,3 +175,20 @@ Test(conf_warnings, log_or_count_from_junos_host_warns)
 		"own, opened without a policy lookup: its 'then log' logs and counts nothing\n");
 	cr_assert_eq(n, 2);
 }
+
+/* MPLS in packet mode: its frames pass untracked, the IP in them with
+ * them (docs/security.md "Only where frames are Ethernet's"). */
+Test(conf_warnings, mpls_packet_mode_warns)
+{
+	int n;
+
+	cr_assert_str_eq(warnings(CONF_BASE
+				  "set security forwarding-options family mpls mode packet-based\n",
+				  &n),
+			 "t.conf:3: warning: forwarding-options family mpls mode packet-based: "
+			 "MPLS frames pass untracked, and the IP they carry is forwarded or "
+			 "delivered to this host with no session, policy or screen wherever the "
+			 "kernel's MPLS input is on (net.mpls.platform_labels, "
+			 "net.mpls.conf.IFACE.input)\n");
+	cr_assert_eq(n, 1);
+}
