@@ -32,14 +32,54 @@ static __always_inline __u32 sfw_fib_flowinfo(void *data, void *end, const struc
 	return *w & bpf_htonl(SFW_IPV6_FLOWINFO_MASK);
 }
 
+/* The ports the kernel's flow dissector gives the packet, which its route
+ * lookup reads, as struct bpf_fib_lookup holds them: the source in the low
+ * half, the destination in the high one (network order each; the query
+ * words' little-endian layout). p's own where they are the kernel's
+ * (sfw_routed_by_ports); the first four bytes of UDP-Lite's, DCCP's and
+ * ESP's header (ESP's SPI) and AH's SPI, read from the frame, as sfw's
+ * tuple has no ports for them (an SPI differs by direction:
+ * proto_ports_offset); none for ICMP, any other protocol, or a fragment,
+ * unless `whole`: the datagram netfilter's defragmentation would
+ * reassemble from a first fragment (sfw_xdp_frag_route_ok). Read within
+ * the IP packet only, as the kernel reads it once padding is trimmed. */
+static __always_inline __u32 sfw_fib_ports(void *data, void *end, const struct sfw_pkt *p,
+					   bool whole)
+{
+	__u32 off = p->l4_off & 0x3fff;   /* as the parser bounds it */
+	__u32 *w;
+
+	if (p->frag == SFW_FRAG_LATER || (p->frag && !whole))
+		return 0;
+	switch (p->proto) {
+	case SFW_IPPROTO_TCP:
+	case SFW_IPPROTO_UDP:
+	case SFW_IPPROTO_SCTP:
+		return p->sport | (__u32)p->dport << 16;
+	case SFW_IPPROTO_AH:
+		off += 4;
+		break;
+	case SFW_IPPROTO_UDPLITE:
+	case SFW_IPPROTO_DCCP:
+	case SFW_IPPROTO_ESP:
+		break;
+	default:
+		return 0;
+	}
+	w = data + off;
+	if ((void *)(w + 1) > end || off + 4 > (__u32)p->l3_off + p->l3_len)
+		return 0;
+	return *w;
+}
+
 /* The frame of an XDP or tc context, as sfw_fib_query takes it. */
 #define SFW_FRAME(ctx) (void *)(long)(ctx)->data, (void *)(long)(ctx)->data_end
 
 /* Fills fib for the packet's own direction, or for a reply to it, with
  * the frame's (data, end: SFW_FRAME) ToS or flow label
  * (sfw_fib_flowinfo); a reply is asked with the packet's own, as the
- * kernel's reverse-path check does, and its ports only where the kernel
- * routes by them (sfw_routed_by_ports). The length stays 0: the XDP lookup
+ * kernel's reverse-path check does, and the ports the kernel routes it by
+ * (sfw_fib_ports). The length stays 0: the XDP lookup
  * checks a non-zero tot_len against the egress MTU and answers
  * FRAG_NEEDED before it fills in the egress ifindex (the kernel's
  * bpf_ipv4_fib_lookup and bpf_ipv6_fib_lookup), and a session's route
@@ -50,12 +90,12 @@ static __always_inline void sfw_fib_query(struct bpf_fib_lookup *fib, const stru
 {
 	const union sfw_addr *src = reply ? &p->dst : &p->src;
 	const union sfw_addr *dst = reply ? &p->src : &p->dst;
-	bool ports = sfw_routed_by_ports(p);
+	__u32 ports = sfw_fib_ports(data, end, p, false);
 
 	fib->ifindex = ifindex;
 	fib->l4_protocol = p->proto;
-	fib->sport = !ports ? 0 : reply ? p->dport : p->sport;
-	fib->dport = !ports ? 0 : reply ? p->sport : p->dport;
+	fib->sport = (__be16)(reply ? ports >> 16 : ports);
+	fib->dport = (__be16)(reply ? ports : ports >> 16);
 	fib->flowinfo = sfw_fib_flowinfo(data, end, p);
 	if (p->family == SFW_FAMILY_INET) {
 		fib->family = 2;   /* AF_INET */

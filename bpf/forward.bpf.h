@@ -50,8 +50,8 @@ static __always_inline void sfw_ip_decrease_ttl(struct iphdr *ip)
  * lo: sfw_forward_route's), as words (bpf/route_cache.bpf.h): every input
  * of the lookup, the same bits bpf_fib_lookup gets on a miss. The IPv4
  * addresses and ToS are read from the frame's header, a NAT reply's
- * already translated ahead of its route (sfw_xdp_flow); the ports from p,
- * where the kernel routes by them (sfw_routed_by_ports).
+ * already translated ahead of its route (sfw_xdp_flow); the ports the
+ * kernel routes it by (sfw_fib_ports).
  * Returns false when the packet must go to the stack whatever the route:
  * its TTL or hop limit would reach 0 (the stack answers Time Exceeded).
  * The header is read at the fixed untagged offset, which the caller
@@ -61,16 +61,18 @@ static __always_inline bool sfw_fwd_key(__u64 *w, void *data, void *end, const s
 {
 	struct iphdr *ip = data + SFW_ETH_HLEN;
 	struct ipv6hdr *ip6 = data + SFW_ETH_HLEN;
-	bool ports = sfw_routed_by_ports(p);
-	__be16 sport = ports ? p->sport : 0, dport = p->dport;
+	__u32 ports = sfw_fib_ports(data, end, p, false);
+	__be16 sport = (__be16)ports, dport = (__be16)(ports >> 16), nat_port = dport;
 	__be32 dst;
 
 	if (p->family == SFW_FAMILY_INET) {
 		if ((void *)(ip + 1) > end || ip->ttl <= 1)
 			return false;
 		dst = ip->daddr;
-		sfw_nat_route_dst(p, nat_to, lo, &dst, &dport);
-		w[0] = sfw_route_word0(SFW_AF_INET, p->proto, sport, ports ? dport : 0);
+		sfw_nat_route_dst(p, nat_to, lo, &dst, &nat_port);
+		if (sfw_routed_by_ports(p))
+			dport = nat_port;   /* a translated reply's port (ICMP's id is none) */
+		w[0] = sfw_route_word0(SFW_AF_INET, p->proto, sport, dport);
 		w[1] = ingress | (__u64)ip->tos << 32;
 		w[2] = ip->saddr, w[3] = 0;
 		w[4] = dst, w[5] = 0;
@@ -78,7 +80,7 @@ static __always_inline bool sfw_fwd_key(__u64 *w, void *data, void *end, const s
 	}
 	if ((void *)(ip6 + 1) > end || ip6->hop_limit <= 1)
 		return false;
-	w[0] = sfw_route_word0(SFW_AF_INET6, p->proto, sport, ports ? dport : 0);
+	w[0] = sfw_route_word0(SFW_AF_INET6, p->proto, sport, dport);
 	w[1] = ingress | (__u64)(*(__be32 *)ip6 & bpf_htonl(SFW_IPV6_FLOWINFO_MASK)) << 32;
 	sfw_route_words6(&w[2], &p->src);
 	sfw_route_words6(&w[4], &p->dst);

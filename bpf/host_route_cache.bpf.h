@@ -42,13 +42,13 @@ struct {
 	__uint(max_entries, SFW_ROUTE_CACHE_SLOTS);
 } sfw_host_route_cache SEC(".maps");
 
-/* The key of p's query from ingress with the frame's flowinfo
- * (sfw_fib_flowinfo): the words of what sfw_fib_query fills, in an order
- * of their own. */
+/* The key of p's query from ingress with the frame's flowinfo and
+ * route ports (sfw_fib_flowinfo, sfw_fib_ports): the words of what
+ * sfw_fib_query fills, in an order of their own. */
 static __always_inline void sfw_host_route_key(__u64 *w, const struct sfw_pkt *p, __u32 ingress,
-					       __u32 flowinfo)
+					       __u32 flowinfo, __u32 ports)
 {
-	w[0] = sfw_route_word0(p->family, p->proto, p->sport, p->dport);
+	w[0] = sfw_route_word0(p->family, p->proto, (__be16)ports, (__be16)(ports >> 16));
 	w[1] = ingress | (__u64)flowinfo << 32;
 	if (p->family == SFW_FAMILY_INET) {
 		w[2] = p->src.v4, w[3] = 0;

@@ -105,17 +105,19 @@ struct sfw_pkt {
 	__u32 frag_id;        /* fragments: IPv4 (16 bits) or IPv6 identification, as sent */
 };
 
-/* Does the kernel route p by its ports? Its flow dissector, which port
- * rules (`ip rule sport|dport`) and the layer-4 multipath hash read,
+/* Are p's own ports, its tuple's, the ones the kernel routes it by?
+ * TCP's, UDP's and SCTP's, a whole packet's: its flow dissector, which
+ * port rules (`ip rule sport|dport`) and the layer-4 multipath hash read,
  * reads no layer-4 header of a fragment, the first included (without
  * FLOW_DISSECTOR_F_PARSE_1ST_FRAG: fib4_rules_early_flow_dissect,
- * fib_multipath_hash), and ICMP has no ports there: an echo's id and the
- * tag in sfw's tuple are sfw's own. A route query asks with the ports
- * only where the kernel's would (docs/security.md "Routes and zone
+ * fib_multipath_hash), and ICMP has no ports there: an echo's id in
+ * sfw's tuple is sfw's own. Other protocols' route ports, which sfw's
+ * tuple has none of: sfw_fib_ports (docs/security.md "Routes and zone
  * pairs"). */
 static __always_inline bool sfw_routed_by_ports(const struct sfw_pkt *p)
 {
-	return !p->frag && p->proto != SFW_IPPROTO_ICMP && p->proto != SFW_IPPROTO_ICMP6;
+	return !p->frag && (p->proto == SFW_IPPROTO_TCP || p->proto == SFW_IPPROTO_UDP ||
+			    p->proto == SFW_IPPROTO_SCTP);
 }
 
 /* Skips up to SFW_VLAN_MAX_DEPTH VLAN tags; returns the inner ethertype

@@ -112,26 +112,35 @@ __noinline __u32 sfw_xdp_route_fwd(struct xdp_md *ctx, const struct sfw_pkt *p, 
  * reassembles with its ports instead: that route must lead into the same
  * zone, or to the host as the other does, else a port rule would carry
  * the datagram into a zone no policy judged it for (review rvtos, F1).
- * A discarding route is the stack's to drop. Asked of first fragments
- * only; ICMP has no ports either way. A global function: its lookup's
- * 64 bytes are its own frame's. */
+ * A discarding route is the stack's to drop; one that names no egress
+ * (an encap route) is refused, as a whole packet's is (review rv2, F2).
+ * Asked of first fragments only, and only where the datagram has route
+ * ports (sfw_fib_ports). A global function: its lookup's 64 bytes are
+ * its own frame's. */
 __noinline int sfw_xdp_frag_route_ok(struct xdp_md *ctx, const struct sfw_pkt *p,
 				     __u32 out_ifindex)
 {
 	struct bpf_fib_lookup fib = {};
-	__u32 out;
+	__u32 out, ports;
+	int rc;
 
 	if (!ctx || !p)
 		return 0;
-	if (p->proto == SFW_IPPROTO_ICMP || p->proto == SFW_IPPROTO_ICMP6)
-		return 1;
+	ports = sfw_fib_ports(SFW_FRAME(ctx), p, true);
+	if (!ports)
+		return 1;   /* the same query: no ports either way */
 	sfw_fib_query(&fib, p, SFW_FRAME(ctx), ctx->ingress_ifindex, false);
-	fib.sport = p->sport;
-	fib.dport = p->dport;
-	out = sfw_route_egress(bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH),
-			       fib.ifindex);
-	if (out == SFW_ROUTE_NONE)
+	fib.sport = (__be16)ports;
+	fib.dport = (__be16)(ports >> 16);
+	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH);
+	if (rc == BPF_FIB_LKUP_RET_BLACKHOLE || rc == BPF_FIB_LKUP_RET_UNREACHABLE ||
+	    rc == BPF_FIB_LKUP_RET_PROHIBIT)
 		return 1;
+	/* any other answer without an egress (an encap route's UNSUPP_LWT)
+	 * is a route the stack takes where no zone can be told: refused */
+	out = sfw_route_egress(rc, fib.ifindex);
+	if (out == SFW_ROUTE_NONE)
+		return 0;
 	if (!out || !out_ifindex)
 		return out == out_ifindex;
 	return sfw_leaves_by_peer_zone(out_ifindex, out);
@@ -197,7 +206,8 @@ __noinline int sfw_xdp_host_in_routed(struct xdp_md *ctx, const struct sfw_pkt *
 
 	if (!ctx || !p || p->multicast)
 		return 0;
-	sfw_host_route_key(q.key, p, ctx->ingress_ifindex, sfw_fib_flowinfo(SFW_FRAME(ctx), p));
+	sfw_host_route_key(q.key, p, ctx->ingress_ifindex, sfw_fib_flowinfo(SFW_FRAME(ctx), p),
+			   sfw_fib_ports(SFW_FRAME(ctx), p, false));
 	e = sfw_host_route_entry(q.key);
 	if (sfw_host_route_held(e, q.key, gen, now))
 		return 0;

@@ -20,6 +20,10 @@
 #define SFW_VLAN_HLEN    4
 #define SFW_VLAN_MAX_DEPTH 2
 #define SFW_IPV6_EXT_MAX   6   /* extension headers walked before giving up */
+/* Protocols the kernel routes by ports (its flow dissector's
+ * proto_ports_offset) that Junos has no name for (include/protocols.h) */
+#define SFW_IPPROTO_DCCP    33
+#define SFW_IPPROTO_UDPLITE 136
 
 #define SFW_IP_MF     0x2000
 #define SFW_IP_OFFSET 0x1FFF

@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -346,4 +347,94 @@ Test(route_judged, icmp_judged_without_its_id)
 	   "ip route add " SERVER1_ "/32 dev fb table 101 && ip rule add sport 4660 table 101");
 	cr_expect_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP, "the stack sends it into dmz");
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_POLICY_DENIED), 1, "judged trust -> dmz");
+}
+
+/* Review rv2, F1: the kernel routes UDP-Lite, DCCP and ESP by their
+ * header's first four bytes as ports (ESP's SPI), AH by its SPI
+ * (proto_ports_offset), where sfw's tuple has no ports for them. A rule
+ * on a destination port sends them by fc (dmz), as the stack forwards
+ * them: judged so, trust -> dmz, denied. Before, they were judged without
+ * ports, by fb, and permitted. The rule's port is read from the packet
+ * as built: the bytes at `at` in its layer-4 header. */
+static void expect_judged_by_route_ports(struct pb_spec *s, __u32 at)
+{
+	struct pb_pkt in, out;
+	struct sfw_session v;
+	char cmd[160];
+
+	cr_assert_eq(pb_build(s, &in), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "ip route add " SERVER1_ "/32 dev fc table 101 && ip rule add dport %u table 101",
+		 (unsigned)(in.data[in.l4_off + at + 2] << 8 | in.data[in.l4_off + at + 3]));
+	sh(cmd);
+	cr_expect_eq(run_at(in_if, s, &in, &out), FX_XDP_DROP, "the stack sends it into dmz");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_POLICY_DENIED), 1, "judged trust -> dmz");
+	cr_expect_eq(fx_session(s, &v), -ENOENT, "no session");
+}
+
+Test(route_judged, rv2_f1_udplite_judged_by_the_ports_the_kernel_routes_by)
+{
+	struct pb_spec s = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_UDPLITE,
+			     .payload = 16 };
+
+	nat_xdp_forwarding(false);
+	expect_judged_by_route_ports(&s, 0);
+}
+
+Test(route_judged, rv2_f1_dccp_judged_by_the_ports_the_kernel_routes_by)
+{
+	struct pb_spec s = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_DCCP,
+			     .payload = 16 };
+
+	nat_xdp_forwarding(false);
+	expect_judged_by_route_ports(&s, 0);
+}
+
+Test(route_judged, rv2_f1_esp_judged_by_its_spi)
+{
+	struct pb_spec s = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_ESP,
+			     .payload = 16 };
+
+	nat_xdp_forwarding(false);
+	expect_judged_by_route_ports(&s, 0);
+}
+
+Test(route_judged, rv2_f1_ah_judged_by_its_spi)
+{
+	struct pb_spec s = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_AH,
+			     .payload = 16 };
+
+	nat_xdp_forwarding(false);
+	expect_judged_by_route_ports(&s, 4);
+}
+
+/* With XDP forwarding on, a first packet whose neighbour is not
+ * resolved goes up to the stack all the same (NO_NEIGH), by the route
+ * its ports give it: judged by that route. */
+Test(route_judged, rv2_f1_udplite_to_the_stack_with_xdp_forwarding)
+{
+	struct pb_spec s = { .src = CLIENT_A, .dst = SERVER1, .proto = SFW_IPPROTO_UDPLITE,
+			     .payload = 16 };
+
+	sh("ip neigh del " SERVER1_ " dev fb");
+	expect_judged_by_route_ports(&s, 0);
+}
+
+/* Review rv2, F2: where the reassembled datagram's route is an encap
+ * route (its lookup names no egress: UNSUPP_LWT), the stack forwards it
+ * by that route all the same: a first fragment is refused, as a whole
+ * packet by such a route is (No route present). */
+Test(route_judged, rv2_f2_first_fragment_refused_where_the_datagram_takes_an_encap_route)
+{
+	struct pb_spec s = first_fragment(43200), whole = udp(CLIENT_A, SERVER1, 43201, 53);
+	struct pb_pkt in, out;
+	struct sfw_session v;
+
+	sh("ip route add " SERVER1_ "/32 encap ip6 dst fc00::9 dev fc table 101 && "
+	   "ip rule add ipproto udp dport 53 table 101");
+	cr_assert_eq(run_at(in_if, &whole, &in, &out), FX_XDP_DROP);
+	cr_assert_eq(fx_counter_at(in_if, SFW_CNT_ERR_NO_ROUTE), 1, "whole: no egress to judge");
+	cr_expect_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP, "reassembled: by the encap route");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
+	cr_expect_eq(fx_session(&s, &v), -ENOENT, "no session");
 }
