@@ -461,7 +461,7 @@ static __always_inline __u64 sfw_xdp_pool_to(const struct sfw_pkt *p, __u32 rule
  * NAT's reverse first, as on Junos (its lists only when the generation
  * has them: sfw_config's flags), whose static host's own flow leaves
  * from its static address, its ports kept (sfw_create reserves none);
- * else the zone pair's source NAT rule (likewise: SFW_CFG_F_NAT_SOURCE).
+ * else the zone pair's source NAT rule (likewise: SFW_CFG_F_NAT_NO_SOURCE).
  * The rule's answer in the high
  * word, a static rule's address in the low one (none for what no
  * rewrite translates, which the caller refuses): no pointer into
@@ -484,7 +484,7 @@ __noinline __u64 sfw_xdp_out_rule(const struct sfw_pkt *p, __u32 from, __u32 to_
 		rule = sfw_nat_static_rule(p, SFW_NAT_STATIC_REVERSE, to_zone, gen, &addr);
 	if (rule)
 		return (__u64)rule << 32 | addr;
-	if (!flipped && !(cfg->flags & SFW_CFG_F_NAT_SOURCE))
+	if (!flipped && (cfg->flags & SFW_CFG_F_NAT_NO_SOURCE))
 		return 0;
 	return (__u64)sfw_nat_source_rule(p, from, to_zone, gen) << 32;
 }

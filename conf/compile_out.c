@@ -235,8 +235,8 @@ static bool zone_has_limit(const struct sfw_conf *conf)
 }
 
 /* Has the configuration a rule-set of NAT type t (the datapath walks a
- * type's lists only then: SFW_CFG_F_NAT_SOURCE, SFW_CFG_F_NAT_DEST,
- * SFW_CFG_F_NAT_STATIC)? */
+ * type's lists only then: SFW_CFG_F_NAT_NO_SOURCE's absence,
+ * SFW_CFG_F_NAT_DEST, SFW_CFG_F_NAT_STATIC)? */
 static bool nat_has_type(const struct sfw_conf *conf, enum sfw_conf_nat_type t)
 {
 	for (int k = 0; k < conf->n_nat_rule_sets; k++)
@@ -261,7 +261,7 @@ static int emit_flow(const struct sfw_conf *conf, struct sfw_cpl_flow *f)
 		   (conf->log_format == SFW_CONF_LOG_SYSLOG ? SFW_CFG_F_LOG_SYSLOG : 0) |
 		   (conf->mpls_packet_mode ? SFW_CFG_F_MPLS_PACKET : 0) |
 		   (conf->n_nat_rule_sets ? SFW_CFG_F_NAT : 0) |
-		   (nat_has_type(conf, SFW_CONF_NAT_SOURCE) ? SFW_CFG_F_NAT_SOURCE : 0) |
+		   (nat_has_type(conf, SFW_CONF_NAT_SOURCE) ? 0 : SFW_CFG_F_NAT_NO_SOURCE) |
 		   (nat_has_type(conf, SFW_CONF_NAT_DESTINATION) ? SFW_CFG_F_NAT_DEST : 0) |
 		   (nat_has_type(conf, SFW_CONF_NAT_STATIC) ? SFW_CFG_F_NAT_STATIC : 0);
 	return conf->source ? sfw_conf_digest(conf->source, conf->source_len, f->conf_digest) : 0;

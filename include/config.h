@@ -57,7 +57,7 @@ enum sfw_default_policy {
  * commits, as their sessions outlive the rules. */
 #define SFW_CFG_F_NAT          0x1000
 /* The generation in force has destination NAT rule-sets, static NAT
- * rule-sets, source NAT rule-sets (SFW_CFG_F_NAT_SOURCE, below): a first
+ * rule-sets (and source NAT's, SFW_CFG_F_NAT_NO_SOURCE below): a first
  * packet walks those lists only then, so a
  * configuration without them pays no list lookup (docs/nat.md "Static
  * NAT"). Written with the generation's flip, as every compiled flag. */
@@ -77,8 +77,12 @@ enum sfw_default_policy {
  * datapath's and `show security flow status`'s one answer. */
 #define SFW_CFG_MPLS_PASSES(flags) \
 	(((flags) & (SFW_CFG_F_MPLS_PACKET | SFW_CFG_F_FAIL_CLOSED)) == SFW_CFG_F_MPLS_PACKET)
-/* The generation in force has source NAT rule-sets (as SFW_CFG_F_NAT_DEST) */
-#define SFW_CFG_F_NAT_SOURCE   0x20000
+/* The generation in force has no source NAT rule-sets: a first packet
+ * walks no source list. Said the other way round from _NAT_DEST and
+ * _NAT_STATIC, by its presence, so that flags an older sfw compiled
+ * (pins an upgrade reuses: `attach` applies again only a changed text)
+ * walk the lists, as that sfw did (review rv2, F3). */
+#define SFW_CFG_F_NAT_NO_SOURCE 0x20000
 
 /* SHA-256 of a configuration file's text */
 #define SFW_CONF_DIGEST_LEN 32

@@ -122,7 +122,7 @@ static SUITE_UNUSED __u32 veth_fc_up(void)
 }
 
 /* XDP forwarding on or off, the committed flags (the NAT lists the
- * generation walks: SFW_CFG_F_NAT_SOURCE, ...) kept. */
+ * generation walks: SFW_CFG_F_NAT_NO_SOURCE, ...) kept. */
 static SUITE_UNUSED void nat_xdp_forwarding(bool on)
 {
 	struct sfw_config cfg;

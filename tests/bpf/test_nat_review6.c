@@ -164,10 +164,10 @@ Test(nat_review6, rv6_2_a_commit_between_policy_and_source_stage_never_skips_sta
 }
 
 /* The same race for source NAT, since a generation without source rules
- * walks no source list (SFW_CFG_F_NAT_SOURCE): a commit that removed the
- * source rule-set between the client's policy and its source stage must
- * not send it untranslated, as neither generation does; the rule of the
- * packet's own generation translates it to fb's address. */
+ * walks no source list (SFW_CFG_F_NAT_NO_SOURCE): a commit that removed
+ * the source rule-set between the client's policy and its source stage
+ * must not send it untranslated, as neither generation does; the rule of
+ * the packet's own generation translates it to fb's address. */
 Test(nat_review6, a_commit_between_policy_and_source_stage_never_skips_source_nat)
 {
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 5002, 53);
@@ -177,7 +177,25 @@ Test(nat_review6, a_commit_between_policy_and_source_stage_never_skips_source_na
 	commit(NAT_HEAD_TEXT NAT_R1_INTERFACE);
 	host_ports(50000, 60999);
 	cr_assert_eq(fx_config(&cfg), 0);
-	cr_assert(cfg.flags & SFW_CFG_F_NAT_SOURCE);
-	cr_assert_eq(raced_commit(&u, cfg.flags & ~SFW_CFG_F_NAT_SOURCE, &out), FX_XDP_REDIRECT);
+	cr_assert_not(cfg.flags & SFW_CFG_F_NAT_NO_SOURCE);
+	cr_assert_eq(raced_commit(&u, cfg.flags | SFW_CFG_F_NAT_NO_SOURCE, &out), FX_XDP_REDIRECT);
 	assert_tuple(&out, &u, FB_ADDR, 5002, SERVER1, 53);
+}
+
+/* Review rv2, F3: the flags of an sfw compiled before the source lists
+ * were gated, in pins an upgrade reuses (attach applies again only a
+ * changed text), have no word on source NAT: its lists are walked, and
+ * the client leaves translated, as that sfw sent it. */
+Test(nat_review6, rv2_f3_flags_from_before_the_gate_walk_the_source_lists)
+{
+	struct pb_spec u = udp(CLIENT_A, SERVER1, 5003, 53);
+	struct sfw_config cfg;
+	struct pb_pkt in, out;
+
+	commit(NAT_HEAD_TEXT NAT_R1_INTERFACE);
+	host_ports(50000, 60999);
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(fx_set_flags(cfg.flags & (SFW_CFG_F_NAT_NO_SOURCE - 1)), 0);
+	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
+	assert_tuple(&out, &u, FB_ADDR, 5003, SERVER1, 53);
 }
