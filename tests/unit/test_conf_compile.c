@@ -7,6 +7,10 @@
 #include "compile.h"
 #include "protocols.h"
 
+/* what every configuration without source NAT rule-sets compiles in:
+ * its first packets walk no source list (include/config.h) */
+#define NO_SNAT SFW_CFG_F_NAT_NO_SOURCE
+
 static struct sfw_conf conf;
 static struct sfw_compiled out;
 
@@ -165,7 +169,7 @@ Test(conf_compile, zone_pair_rule_list)
 	cr_assert_str_eq(name_of(SFW_NAME_APP, 6), "junos-http");
 
 	cr_assert_eq(out.n_screens, 0);
-	cr_assert_eq(out.flow.flags, SFW_CFG_F_ZONES | SFW_CFG_F_POLICIES);
+	cr_assert_eq(out.flow.flags, SFW_CFG_F_ZONES | SFW_CFG_F_POLICIES | NO_SNAT);
 	/* no default-policy statement: Junos's default */
 	cr_assert_eq(out.flow.default_policy, SFW_POLICY_DENY_ALL);
 }
@@ -253,7 +257,7 @@ Test(conf_compile, application_port_range_as_prefixes)
 	c = class_of(SFW_IPPROTO_TCP, 8064, 12);
 	cr_assert(c && c->v.app_id == SFW_CONF_APP_ID_USER);
 	cr_assert_str_eq(name_of(SFW_NAME_APP, SFW_CONF_APP_ID_USER), "alt-web");
-	cr_assert_eq(out.flow.flags, SFW_CFG_F_POLICIES);
+	cr_assert_eq(out.flow.flags, SFW_CFG_F_POLICIES | NO_SNAT);
 }
 
 /* An application on a predefined one's port: the predefined one keeps the
@@ -295,7 +299,7 @@ Test(conf_compile, zone_screens_resolved)
 	cr_assert_eq(out.screens[1].v.limit_src, 3);
 	cr_assert_eq(out.screens[1].v.limit_dst, 0);
 	cr_assert_eq(out.screens[1].v.syn_attack_threshold, SFW_CONF_SYN_ATTACK_DEFAULT);
-	cr_assert_eq(out.flow.flags, SFW_CFG_F_ZONES | SFW_CFG_F_LIMITS);
+	cr_assert_eq(out.flow.flags, SFW_CFG_F_ZONES | SFW_CFG_F_LIMITS | NO_SNAT);
 }
 
 Test(conf_compile, flow_settings_only_what_is_configured)
@@ -310,14 +314,14 @@ Test(conf_compile, flow_settings_only_what_is_configured)
 	cr_assert_eq(out.flow.timeout_s[SFW_TO_UDP], 0, "unset: the writer's default applies");
 	cr_assert_eq(out.flow.max_sessions, 65536);
 	cr_assert_eq(out.flow.default_policy, SFW_POLICY_DENY_ALL);
-	cr_assert_eq(out.flow.flags, SFW_CFG_F_NO_SYN_CHECK | SFW_CFG_F_SYN_COOKIE);
+	cr_assert_eq(out.flow.flags, SFW_CFG_F_NO_SYN_CHECK | SFW_CFG_F_SYN_COOKIE | NO_SNAT);
 	cr_assert_eq(out.n_rules + out.n_addr + out.n_app + out.n_zifs + out.n_screens, 0);
 }
 
 Test(conf_compile, mpls_packet_mode_is_a_flag)
 {
 	compile("set security forwarding-options family mpls mode packet-based\n");
-	cr_assert_eq(out.flow.flags, SFW_CFG_F_MPLS_PACKET);
+	cr_assert_eq(out.flow.flags, SFW_CFG_F_MPLS_PACKET | NO_SNAT);
 }
 
 /* The flow settings carry the SHA-256 of the text compiled: the writer
