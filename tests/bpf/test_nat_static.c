@@ -390,6 +390,9 @@ Test(nat_static, the_walks_are_flagged_per_generation)
 	       "set security policies default-policy deny-all\n");
 	cr_assert_eq(fx_config(&cfg), 0);
 	cr_assert_eq(cfg.flags & NAT_TYPES, SFW_CFG_F_NAT_NO_SOURCE);
+	commit(NAT_HEAD_TEXT NAT_R1_INTERFACE);   /* and back: the commit's own word */
+	cr_assert_eq(fx_config(&cfg), 0);
+	cr_assert_eq(cfg.flags & NAT_TYPES, 0);
 }
 
 /* Every fragment of datagram fr[0..n) through XDP on ifindex, each
