@@ -39,9 +39,10 @@ static __always_inline __u32 sfw_fib_flowinfo(void *data, void *end, const struc
  * (sfw_routed_by_ports); the first four bytes of UDP-Lite's, DCCP's and
  * ESP's header (ESP's SPI) and AH's SPI, read from the frame, as sfw's
  * tuple has no ports for them (an SPI differs by direction:
- * proto_ports_offset); none for ICMP, any other protocol, or a fragment,
- * unless `whole`: the datagram netfilter's defragmentation would
- * reassemble from a first fragment (sfw_xdp_frag_route_ok). Read within
+ * proto_ports_offset); none for ICMP, any other protocol, or a fragment
+ * or a packet behind an IPv6 Fragment header (p->frag_hdr), unless
+ * `whole`: the datagram netfilter's defragmentation would reassemble from
+ * a first fragment, or make of an atomic one (sfw_xdp_frag_route_ok). Read within
  * the IP packet only, as the kernel reads it once padding is trimmed. */
 static __always_inline __u32 sfw_fib_ports(void *data, void *end, const struct sfw_pkt *p,
 					   bool whole)
@@ -49,13 +50,13 @@ static __always_inline __u32 sfw_fib_ports(void *data, void *end, const struct s
 	__u32 off = p->l4_off & 0x3fff;   /* as the parser bounds it */
 	__u32 *w;
 
-	if (p->frag == SFW_FRAG_LATER || (p->frag && !whole))
+	if (p->frag == SFW_FRAG_LATER || ((p->frag || p->frag_hdr) && !whole))
 		return 0;
 	switch (p->proto) {
 	case SFW_IPPROTO_TCP:
 	case SFW_IPPROTO_UDP:
 	case SFW_IPPROTO_SCTP:
-		return p->sport | (__u32)p->dport << 16;
+		return p->sport | (__u32)p->dport << 16;   /* p's, whole or not */
 	case SFW_IPPROTO_AH:
 		off += 4;
 		break;
@@ -128,9 +129,11 @@ static __always_inline void sfw_nat_route_dst(const struct sfw_pkt *p,
 static __always_inline void sfw_fib_nat_dst(struct bpf_fib_lookup *fib, const struct sfw_pkt *p,
 					    const struct sfw_session_key *nat_to, bool lo)
 {
+	__be16 dport = fib->dport;
+
 	sfw_nat_route_dst(p, nat_to, lo, &fib->ipv4_dst, &fib->dport);
 	if (!sfw_routed_by_ports(p))
-		fib->dport = 0;
+		fib->dport = dport;   /* the route's own (ICMP's id is none) */
 }
 
 /* Is a an address no unicast flow may have as its source: Linux's own

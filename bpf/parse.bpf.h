@@ -98,6 +98,10 @@ struct sfw_pkt {
 			       * the origin of every fragment's offset */
 	__u8 wscale;          /* SYN: the window scale option, 0xf when absent */
 	__u8 ip_opts;         /* IPv4 options to walk (sfw_parse_options) */
+	/* an IPv6 Fragment header was walked, an atomic fragment's too (a
+	 * whole packet to sfw): the kernel's flow dissector reads no ports
+	 * behind one (sfw_routed_by_ports) */
+	__u8 frag_hdr;
 	__u32 l3_len;         /* IP total length (BIG TCP: above 64 KiB): the bytes a wing counts */
 	__u32 seq;            /* TCP, host order */
 	__u32 ack;
@@ -108,16 +112,18 @@ struct sfw_pkt {
 /* Are p's own ports, its tuple's, the ones the kernel routes it by?
  * TCP's, UDP's and SCTP's, a whole packet's: its flow dissector, which
  * port rules (`ip rule sport|dport`) and the layer-4 multipath hash read,
- * reads no layer-4 header of a fragment, the first included (without
+ * reads no layer-4 header of a fragment, the first included, nor behind
+ * any IPv6 Fragment header, an atomic fragment's too (without
  * FLOW_DISSECTOR_F_PARSE_1ST_FRAG: fib4_rules_early_flow_dissect,
- * fib_multipath_hash), and ICMP has no ports there: an echo's id in
+ * fib_multipath_hash; review rv3, R1), and ICMP has no ports there: an echo's id in
  * sfw's tuple is sfw's own. Other protocols' route ports, which sfw's
  * tuple has none of: sfw_fib_ports (docs/security.md "Routes and zone
  * pairs"). */
 static __always_inline bool sfw_routed_by_ports(const struct sfw_pkt *p)
 {
-	return !p->frag && (p->proto == SFW_IPPROTO_TCP || p->proto == SFW_IPPROTO_UDP ||
-			    p->proto == SFW_IPPROTO_SCTP);
+	return !p->frag && !p->frag_hdr &&
+	       (p->proto == SFW_IPPROTO_TCP || p->proto == SFW_IPPROTO_UDP ||
+		p->proto == SFW_IPPROTO_SCTP);
 }
 
 /* Skips up to SFW_VLAN_MAX_DEPTH VLAN tags; returns the inner ethertype
@@ -233,6 +239,7 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len, 
 		if (nh == SFW_IPPROTO_FRAGMENT) {
 			if ((void *)(fh + 1) > end || off + sizeof(*fh) > l3_end)
 				return SFW_PKT_MALFORMED;
+			p->frag_hdr = 1;
 			nh = fh->nexthdr;
 			off += sizeof(*fh);
 			frag = bpf_ntohs(fh->frag_off);

@@ -107,7 +107,7 @@ __noinline __u32 sfw_xdp_route_fwd(struct xdp_md *ctx, const struct sfw_pkt *p, 
 
 /* May a first fragment's session be made for out_ifindex, the egress its
  * route names without ports (sfw_routed_by_ports: the stack routes each
- * fragment so)? Where netfilter's defragmentation runs (a conntrack rule
+ * fragment so, and an IPv6 atomic fragment)? Where netfilter's defragmentation runs (a conntrack rule
  * in this namespace, Docker's), the stack routes the datagram it
  * reassembles with its ports instead: that route must lead into the same
  * zone, or to the host as the other does, else a port rule would carry
@@ -658,8 +658,9 @@ static __always_inline __u32 sfw_xdp_decide(struct xdp_md *ctx, struct sfw_pkt *
 		f->syncookie = true;
 		return screened;
 	}
-	/* a permitted fragment: the route of the datagram reassembled, too */
-	if (p->frag && !sfw_xdp_frag_route_ok(ctx, p, out_ifindex))
+	/* a permitted fragment (an atomic one too): the route of the datagram
+	 * reassembled, too */
+	if ((p->frag || p->frag_hdr) && !sfw_xdp_frag_route_ok(ctx, p, out_ifindex))
 		return SFW_CNT_ERR_INVALID_ZONE;
 	if (out_ifindex) {
 		nat_rule = sfw_xdp_snat(ctx, p, &z, &nat_to);

@@ -438,3 +438,28 @@ Test(route_judged, rv2_f2_first_fragment_refused_where_the_datagram_takes_an_enc
 	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_INVALID_ZONE), 1);
 	cr_expect_eq(fx_session(&s, &v), -ENOENT, "no session");
 }
+
+/* Review rv3, R1: the kernel's flow dissector reads no ports behind any
+ * IPv6 Fragment header, an atomic fragment's (offset 0, M clear) too,
+ * which sfw otherwise takes as a whole packet. A rule sends DNS to
+ * SERVER6 by fb (untrust, permitted), the rest by fc (dmz): an atomic
+ * fragment of a DNS datagram goes by fc, and is judged so (trust -> dmz,
+ * denied); the same datagram without the header goes by fb. Before, the
+ * atomic fragment was judged by its port and permitted into dmz. */
+Test(route_judged, rv3_ipv6_atomic_fragment_judged_without_its_ports)
+{
+	struct pb_spec s = udp6(43300), whole = udp6(43301);
+	struct pb_pkt in, out;
+	struct sfw_session v;
+
+	s.n_ext = 1;
+	s.ext[0] = SFW_IPPROTO_FRAGMENT;
+	nat_xdp_forwarding(false);
+	sh("ip -6 route add " SERVER6 "/128 dev fc && "
+	   "ip -6 route add " SERVER6 "/128 dev fb table 101 && "
+	   "ip -6 rule add ipproto udp dport 53 table 101");
+	cr_expect_eq(run_at(in_if, &whole, &in, &out), FX_XDP_PASS, "whole: by fb, untrust");
+	cr_expect_eq(run_at(in_if, &s, &in, &out), FX_XDP_DROP, "the stack sends it by fc");
+	cr_expect_eq(fx_counter_at(in_if, SFW_CNT_ERR_POLICY_DENIED), 1, "judged trust -> dmz");
+	cr_expect_eq(fx_session(&s, &v), -ENOENT, "no session");
+}
