@@ -703,7 +703,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fprintf(b.json, "{\"benchmark\": \"forwarding\", \"flows\": %d, \"rounds\": %d, "
-		"\"cpus\": %d, \"results\": [", FLOWS, ROUNDS, b.ncpu);
+		"\"cpus\": %d, \"generator\": \"%s\", \"results\": [", FLOWS, ROUNDS, b.ncpu,
+		fg_generator());
 	/* conntrack must hold every new-tuple frame of a rate: limits raised,
 	 * then restored by the sandbox, whatever happens in between */
 	rc = sb_run(CT_ENTRIES, work, &b);

@@ -537,8 +537,8 @@ int main(int argc, char **argv)
 	if (!b.json)
 		return fail("%s: %s", path, strerror(errno)), 1;
 	fprintf(b.json, "{\"benchmark\": \"snat\", \"flows\": %d, \"rounds\": %d, "
-		"\"new_per_round\": %d, \"target\": %.1f, \"results\": [", FLOWS, ROUNDS,
-		NEW_FRAMES, TARGET);
+		"\"new_per_round\": %d, \"target\": %.1f, \"generator\": \"%s\", \"results\": [",
+		FLOWS, ROUNDS, NEW_FRAMES, TARGET, fg_generator());
 	rc = sb_run(CT_ENTRIES, work, &b);
 	fclose(b.json);
 	return rc;

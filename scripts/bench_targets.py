@@ -139,6 +139,12 @@ def main():
     rows = collect(d)
     print("issue 15 targets (item 14: issue 14's source NAT), this run (ratios of figures measured in the same run; load: "
           "1-minute load average at the benchmark's start / end)")
+    slow = [b for b in ("forwarding", "snat")
+            if (load(d, b) or {}).get("generator") == "packet socket"]
+    if slow:
+        print("note: %s: live frames were refused here, so the frames were sent by a packet "
+              "socket;\n      they reach XDP as socket buffers, which veth copies first: "
+              "not comparable with a live-frames run" % ", ".join(slow))
     print("%-4s %-58s %9s %8s  %-26s %s" % ("item", "figure", "measured", "target", "verdict",
                                              "load"))
     out = []

@@ -29,6 +29,7 @@
 #include "session.h"
 #include "stress_flows.h"
 #include "stressgen.skel.h"
+#include "../pktsend.h"
 
 /* `--short`: the correctness version `make test` runs; without it the
  * full size `make stress` reports. */
@@ -199,18 +200,6 @@ static inline __u64 st_gen_count(struct stressgen *g, enum sg_counter id)
 	return sum;
 }
 
-/* A packet socket that sends out of ifindex (st_gen_slow); -errno. */
-static inline int st_gen_socket(__u32 ifindex, struct sockaddr_ll *to)
-{
-	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-
-	memset(to, 0, sizeof(*to));
-	to->sll_family = AF_PACKET;
-	to->sll_ifindex = (int)ifindex;
-	to->sll_halen = 6;
-	return fd < 0 ? -errno : fd;
-}
-
 /* st_gen_run where live frames are refused (EPERM: a sandbox that lacks
  * what they need, as on the machines of 2026-12-07): the program run on
  * one frame at a time, each run from `frame` afresh as a live run's
@@ -226,11 +215,12 @@ static inline int st_gen_slow(int prog_fd, __u32 ifindex, const void *frame, __u
 	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len,
 		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
+	int err;
 
 	if (sock >= 0 && sock_if != ifindex)
 		close(sock), sock = -1;
 	if (sock < 0) {
-		sock = st_gen_socket(ifindex, &to);
+		sock = ps_socket(ifindex, &to);
 		if (sock < 0)
 			return sock;
 		sock_if = ifindex;
@@ -240,14 +230,8 @@ static inline int st_gen_slow(int prog_fd, __u32 ifindex, const void *frame, __u
 		o.data_size_out = sizeof(out);
 		if (bpf_prog_test_run_opts(prog_fd, &o))
 			return -errno;
-		if (o.retval != XDP_TX)
-			continue;
-		while (sendto(sock, out, o.data_size_out, 0, (struct sockaddr *)&to,
-			      sizeof(to)) < 0) {
-			if (errno != ENOBUFS && errno != EAGAIN)
-				return -errno;
-			usleep(100);
-		}
+		if (o.retval == XDP_TX && (err = ps_send(sock, &to, out, o.data_size_out, 1)))
+			return err;
 	}
 	return 0;
 }
