@@ -169,6 +169,24 @@ static __always_inline int sfw_tcp_pass_in_window(const struct sfw_session *s,
 	return SFW_TCP_OUT_OF_WINDOW;
 }
 
+/* Whole seconds the first SYN of a session in SYN_SENT must be old for a
+ * later one to be a new attempt (sfw_tcp_syn): created_s counts whole
+ * seconds, and 2 of them apart are at least 1 s. */
+#define SFW_TCP_REATTEMPT_S 2
+
+static __always_inline bool sfw_tcp_attempt_old(const struct sfw_session *s)
+{
+	return sfw_secs(bpf_ktime_get_coarse_ns()) - s->created_s >= SFW_TCP_REATTEMPT_S;
+}
+
+/* Does the responder's segment acknowledge the opener's later attempt
+ * (wing w restarted by it), and not the first, which sfw keeps? */
+static __always_inline bool sfw_tcp_later_attempt_only(const struct sfw_wing *w,
+							const struct sfw_pkt *p)
+{
+	return (w->tcp_flags & SFW_WING_PREV_SYN) && !sfw_tcp_acks_prev_syn(w, p);
+}
+
 /* A RST. It ends the session only when its sequence number is exactly
  * the one the receiver expects next (RFC 5961 section 3.2: RCV.NXT). From
  * the middle, as Linux's conntrack does (tcp_packet, the TCP_RST_SET
@@ -205,6 +223,12 @@ __noinline int sfw_tcp_reset(struct sfw_session *s, __u32 dir, const struct sfw_
 		if (!exact && !(dir == SFW_WING_OUT && sfw_tcp_acks_syn(peer, p)))
 			return st == SFW_TCP_SYN_SENT ? SFW_TCP_OUT_OF_WINDOW
 						      : sfw_tcp_pass_in_window(s, w, peer, p, cfg);
+		/* acknowledging only a later attempt (a blind SYN may have
+		 * made it, and then this RST): the opener judges it, the
+		 * session waits for the first attempt's answer (review
+		 * rvred, F2) */
+		if (!exact && sfw_tcp_later_attempt_only(peer, p))
+			return SFW_TCP_PASS;
 	} else if (!exact || !(w->tcp_flags & peer->tcp_flags & SFW_WING_TRACKED)) {
 		return sfw_tcp_pass_in_window(s, w, peer, p, cfg);
 	}
@@ -224,7 +248,12 @@ __noinline int sfw_tcp_reset(struct sfw_session *s, __u32 dir, const struct sfw_
  * same port, which starts its wing afresh (conntrack does the same, after
  * RFC 793: a reinitialised connection uses larger numbers), keeping the
  * first attempt's SYN so that a blind SYN cannot keep the real SYN-ACK
- * out.
+ * out. Only once the first attempt is SFW_TCP_REATTEMPT_S old: until then
+ * a blind SYN and a blind SYN-ACK acknowledging it settled the handshake
+ * on the attacker's numbers and kept the real SYN-ACK out (review rvred,
+ * F2b); a client's own retry comes after its SYN's retransmission timeout
+ * (1 s at first, RFC 6298), which a connect that failed faster (an ICMP
+ * error) waits out once.
  * The responder's SYN-ACK must acknowledge the opener's SYN, which a blind
  * one cannot, and then (re)starts its wing. A bare SYN of the responder's
  * (a simultaneous open, or a blind one) and the opener's SYN-ACK
@@ -253,7 +282,7 @@ static __always_inline int sfw_tcp_syn(const struct sfw_session *s, struct sfw_w
 			if (sfw_tcp_prev_syn_again(w, p))
 				return SFW_TCP_PASS;
 			if (ack || st != SFW_TCP_SYN_SENT ||
-			    !sfw_seq_after(sfw_tcp_end(p), w->seq_end))
+			    !sfw_seq_after(sfw_tcp_end(p), w->seq_end) || !sfw_tcp_attempt_old(s))
 				return SFW_TCP_OUT_OF_WINDOW;
 			sfw_tcp_keep_prev_syn(w);
 			sfw_tcp_wing_restart(w);

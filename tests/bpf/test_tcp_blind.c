@@ -328,6 +328,8 @@ static __u32 syn_then_blind_later_syn(struct conn *k)
 	__u32 isn = k->c_next;
 
 	cr_assert_eq(cli(k, SYN, 0), FX_XDP_PASS);
+	/* a later SYN is a new attempt only once the first is old */
+	cr_assert_eq(fx_age(&k->c, 3), 0);
 	cr_assert_eq(conn_forge(k, true, SYN, isn + 0x40000000, 0, 0), FX_XDP_PASS);
 	return isn;
 }
@@ -370,6 +372,7 @@ Test(blind, blind_later_syn_keeps_the_real_window_scale)
 	k.c.tcp_wscale = k.s.tcp_wscale = 7 + 1;
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
 	isn = k.c_next - 1;
+	cr_assert_eq(fx_age(&k.c, 3), 0);
 	k.c.tcp_opts = 0;   /* the forger's SYN has no scale option */
 	cr_assert_eq(conn_forge(&k, true, SYN, isn + 0x40000000, 0, 0), FX_XDP_PASS);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS, "the real SYN-ACK");

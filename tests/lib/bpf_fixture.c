@@ -352,7 +352,9 @@ int fx_age(const struct pb_spec *s, __s64 secs)
 		v.timeout_s = (__s64)v.timeout_s > k_s ? v.timeout_s - (__u32)k_s : 0;
 	}
 	v.last_seen_s -= (__u32)secs;
-	/* the creation time is only shown (the session's duration) */
+	/* the creation time: the session's duration, and how old a TCP
+	 * handshake's first attempt is (bpf/tcp_state.bpf.h
+	 * SFW_TCP_REATTEMPT_S) */
 	v.created_s = (__s64)v.created_s > secs ? v.created_s - (__u32)secs : 0;
 	return bpf_map_update_elem(fx.sessions_fd, &k, &v, BPF_EXIST) ? -errno : 0;
 }
