@@ -12,6 +12,38 @@
 #include "zone_bind.bpf.h"
 #include "tcp_window.bpf.h"
 
+/* The interface the addressee of the ICMP error at hand sends its own
+ * packets in by (its wing's), set by sfw_icmp_related_to for an error
+ * about a plain session (SFW_RELATED), else 0: the error may leave only
+ * toward that interface's zone (sfw_err_leaves_ok; review rvred, F3 and
+ * F4). Per CPU: one packet's, read back by the hook that judged it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, 1);
+} sfw_err_to SEC(".maps");
+
+static __always_inline void sfw_err_to_set(__u32 ifindex)
+{
+	__u32 zero = 0, *to = bpf_map_lookup_elem(&sfw_err_to, &zero);
+
+	if (to)
+		*to = ifindex;
+}
+
+/* May the ICMP error sfw_icmp_related_to judged leave by egress (0: not
+ * known here, it may)? Toward its addressee's zone only: an error
+ * forwarded, or the host's own, that a route (or a spoofed source) sends
+ * into another zone would cross a zone pair no policy judged, carrying
+ * up to a quote's worth of bytes its sender chose. */
+static __always_inline bool sfw_err_leaves_ok(__u32 egress)
+{
+	__u32 zero = 0, *to = bpf_map_lookup_elem(&sfw_err_to, &zero);
+
+	return !to || !egress || sfw_leaves_by_peer_zone(*to, egress);
+}
+
 /* The extension headers of a quoted IPv6 packet, walked as sfw_parse_ipv6
  * walks a packet's (bounded by SFW_IPV6_EXT_MAX, each header inside the
  * quoted bytes, q_end), from off, where a header of type nh starts, to
@@ -108,7 +140,7 @@ static __always_inline int sfw_parse_embedded(void *ctx, void *data, void *end,
 	l4 = data + (off & 0xffff);
 	if ((void *)(l4 + 8) > end || (off & 0xffff) + 8 > l3_end)
 		return -1;
-	if (in->proto == SFW_IPPROTO_ICMP || in->proto == SFW_IPPROTO_ICMP6) {
+	if (sfw_proto_icmp(in->family, in->proto)) {
 		/* only a query's request can be about a session: keyed as
 		 * sfw_parse_icmp keys it, its id and its kind */
 		bool v6 = in->proto == SFW_IPPROTO_ICMP6;
@@ -243,6 +275,7 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 	bool key_lo;
 	__u32 w;
 
+	sfw_err_to_set(0);
 	if (!in)
 		return SFW_RELATED_NONE;
 	key_lo = sfw_packet_key(in, &key, link);
@@ -264,8 +297,10 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 		return SFW_RELATED_ZONE;
 	if (ingress && sfw_sess_for_host(s->flags) && sfw_wing_of(s, key_lo) == SFW_WING_IN)
 		return SFW_RELATED_HOST_IN;
-	if (!(s->flags & SFW_SESS_F_NAT))
+	if (!(s->flags & SFW_SESS_F_NAT)) {
+		sfw_err_to_set(s->wing[sfw_wing_of(s, key_lo)].ifindex);
 		return SFW_RELATED;
+	}
 	/* destination NAT's key is the client's tuple, c:cp <-> P:pp: an
 	 * error from the client's side about the reply as translated,
 	 * P:pp -> c:cp, goes back to the server, s:sp (docs/nat.md "ICMP

@@ -196,8 +196,21 @@ static __always_inline int sfw_parse_icmp(void *data, void *end, struct sfw_pkt 
 	return SFW_PKT_OK;
 }
 
+/* ICMP is protocol 1 under IPv4 and ICMPv6 58 under IPv6. The other
+ * pairing is no ICMP to the receiving stack (it hands it to raw sockets
+ * alone), so it is keyed and judged as any other protocol: taken for the
+ * other version's error, it passed as related to the session its "quote"
+ * named, past every policy (review rvred, F1). */
+static __always_inline bool sfw_proto_icmp(__u8 family, __u8 proto)
+{
+	return proto == (family == SFW_FAMILY_INET ? SFW_IPPROTO_ICMP : SFW_IPPROTO_ICMP6);
+}
+
 static __always_inline int sfw_parse_l4(void *data, void *end, struct sfw_pkt *p)
 {
+	if ((p->proto == SFW_IPPROTO_ICMP || p->proto == SFW_IPPROTO_ICMP6) &&
+	    !sfw_proto_icmp(p->family, p->proto))
+		goto other;
 	switch (p->proto) {
 	case SFW_IPPROTO_TCP:
 		return sfw_parse_tcp(data, end, p);
@@ -208,11 +221,11 @@ static __always_inline int sfw_parse_l4(void *data, void *end, struct sfw_pkt *p
 	case SFW_IPPROTO_ICMP:
 	case SFW_IPPROTO_ICMP6:
 		return sfw_parse_icmp(data, end, p);
-	default:
-		/* GRE, ESP, AH, ...: keyed on addresses and protocol alone */
-		p->hdr_len = p->l4_off - p->l3_off;
-		return SFW_PKT_OK;
 	}
+other:
+	/* GRE, ESP, AH, ...: keyed on addresses and protocol alone */
+	p->hdr_len = p->l4_off - p->l3_off;
+	return SFW_PKT_OK;
 }
 
 /* How sfw_icmp6_link judges an ND or MLD message. */

@@ -254,6 +254,17 @@ __noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __
 	return !out || out == SFW_ROUTE_NONE || sfw_leaves_by_peer_zone(peer, out);
 }
 
+/* May an ICMP error about a plain session (sfw_icmp_related_to named its
+ * addressee's interface) be forwarded where the route leads? Into that
+ * interface's zone only; an error for the host, or one no route
+ * forwards, is the stack's to answer. A global function. */
+__noinline int sfw_xdp_error_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p)
+{
+	__u32 zero = 0, *to = bpf_map_lookup_elem(&sfw_err_to, &zero);
+
+	return !ctx || !p || !to || !*to || sfw_xdp_egress_ok(ctx, p, *to);
+}
+
 /* Where the stack sends a NAT session's reply that goes up to it: by the
  * translated destination, the client (nat_to, lo: as sfw_forward_route
  * takes them), which sfw_nat_rewrite writes before the stack routes it;
@@ -811,6 +822,11 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	    (f.sess_flags & SFW_SESS_F_TRANSIT) && f.peer_ifindex && p->frag != SFW_FRAG_LATER &&
 	    !sfw_xdp_egress_ok(ctx, p, f.peer_ifindex))
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
+	/* an ICMP error about a plain session, which the stack forwards:
+	 * toward its addressee's zone only (review rvred, F3) */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && p->icmp_kind == SFW_ICMPK_ERROR && !f.nat &&
+	    act == XDP_PASS && !sfw_xdp_error_egress_ok(ctx, p))
+		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	/* a session's first reply the stack takes: never to the host's own
 	 * address (sfw_xdp_reply_routed). Route-first refuses that before
 	 * the session is touched (sfw_xdp_egress_nat, RV14-T1); this is for
@@ -968,7 +984,7 @@ int sfw_xdp_ingress(struct xdp_md *ctx)
 	int rc;
 
 	rc = sfw_xdp_parse(ctx, &p);
-	if (p.proto == SFW_IPPROTO_ICMP || p.proto == SFW_IPPROTO_ICMP6)
+	if (sfw_proto_icmp(p.family, p.proto))
 		sfw_count(st, SFW_CNT_IN_ICMP, 1);
 	if (rc >= SFW_PKT_MALFORMED) {
 		sfw_count(st, sfw_parse_drop(rc), 1);
