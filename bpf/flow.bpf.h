@@ -195,10 +195,7 @@ static __always_inline __u32 sfw_track(void *ctx, void *data, void *end, struct 
 		f->nat = outcome == SFW_RELATED_NAT ? SFW_FLOW_NAT_ICMP :
 			 outcome == SFW_RELATED_NAT_REPLY ? SFW_FLOW_NAT_ICMP_REPLY :
 			 outcome == SFW_RELATED_HOST_IN ? SFW_FLOW_HOST_ERR : 0;
-		/* the host's own error, and one tc judges: toward its
-		 * addressee's zone only (XDP asks its route: sfw_xdp_ingress) */
-		if (outcome == SFW_RELATED_ZONE ||
-		    (tc && outcome == SFW_RELATED && !sfw_err_leaves_ok(f->ifindex)))
+		if (outcome == SFW_RELATED_ZONE)
 			return SFW_CNT_ERR_INVALID_ZONE;
 		if (outcome == SFW_RELATED_WINDOW)
 			return SFW_CNT_ERR_TCP_SEQ_WINDOW;

@@ -14,9 +14,10 @@
 
 /* The interface the addressee of the ICMP error at hand sends its own
  * packets in by (its wing's), set by sfw_icmp_related_to for an error
- * about a plain session (SFW_RELATED), else 0: the error may leave only
- * toward that interface's zone (sfw_err_leaves_ok; review rvred, F3 and
- * F4). Per CPU: one packet's, read back by the hook that judged it. */
+ * sfw_icmp_related_to answers SFW_RELATED for (a plain session's, or the
+ * host's own about a NAT session's client packet), else 0: the error may
+ * leave only toward that interface's zone (sfw_err_leaves_ok; review
+ * rvred, F3 and F4). Per CPU: one packet's, read back by the hook that judged it. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);
@@ -324,7 +325,10 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 	 * client: only the host, which forwards that packet, says so; from
 	 * anywhere else errors come through the alias (docs/nat.md "Open
 	 * findings", 1) */
-	return !ingress ? SFW_RELATED : SFW_RELATED_NONE;
+	if (ingress)
+		return SFW_RELATED_NONE;
+	sfw_err_to_set(s->wing[SFW_WING_IN].ifindex);   /* to the client (rvred2, R3) */
+	return SFW_RELATED;
 }
 
 /* ingress: the interface the error came in by, 0: the host's own (tc,

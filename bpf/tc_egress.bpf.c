@@ -180,6 +180,10 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		 * zone pair judges one); the kernel's multicast routing
 		 * forwards it as configured (pimd, igmpproxy), and it passes
 		 * as on main (review rv29, F2) */
+		if (judged == SFW_TC_JUDGED_ZONE) {
+			sfw_count(st, SFW_CNT_ERR_INVALID_ZONE, f.pkts);
+			return SFW_TC_ACT_SHOT;
+		}
 		if (judged == SFW_TC_JUDGED_HOST && !p->multicast) {
 			sfw_tc_host_refuse(p, in_ifindex);
 			sfw_count(st, SFW_CNT_ERR_INVALID_ZONE, f.pkts);
@@ -222,6 +226,12 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		outcome = sfw_track(skb, data, end, p, &f, in_ifindex, true);
 	if (outcome == SFW_OUTCOME_CREATE)
 		outcome = sfw_tc_open(skb, p, &f, in_ifindex);
+	/* an ICMP error (the host's own, or one forwarded that no XDP
+	 * judged) leaves toward its addressee's zone only: by its egress
+	 * (review rvred, F4; rvred2, R1) */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && p->icmp_kind == SFW_ICMPK_ERROR &&
+	    !sfw_err_leaves_ok(skb->ifindex))
+		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	/* forwarded from an interface sfw does not watch, a host session's
 	 * opener's packet: refused and the session ended, as on the
 	 * forwarded path above (docs/nat.md "Third review: R2") */

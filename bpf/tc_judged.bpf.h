@@ -28,6 +28,9 @@
 /* the In wing of a host session (sfw_sess_for_host), which the stack now
  * forwards: judged for the host only (docs/nat.md "Third review: R2") */
 #define SFW_TC_JUDGED_HOST 2
+/* an ICMP error leaving by another zone than its addressee's (the quoted
+ * packet's sender's): refused as Invalid zone (review rvred2, R1, R2) */
+#define SFW_TC_JUDGED_ZONE 3
 
 /* May a packet of wing dir of live session s have come in by in_ifindex,
  * as XDP binds it (bpf/zone_bind.bpf.h)? The host's own wing excepted:
@@ -160,6 +163,11 @@ static __always_inline int sfw_tc_judged_error(struct __sk_buff *skb, const stru
 	}
 	if (sfw_expired(s, now))
 		return SFW_TC_UNJUDGED;
+	/* to the quoted packet's sender, toward its zone only: XDP's route
+	 * guess is not the stack's (it routes a forwarded error by the
+	 * quote), and an error about a NAT session was never asked */
+	if (!sfw_leaves_by_peer_zone(s->wing[dir & 1].ifindex, skb->ifindex))
+		return SFW_TC_JUDGED_ZONE;
 	return sfw_tc_judged_wing(s, sfw_error_wing(s, dir), in_ifindex);
 }
 
@@ -218,7 +226,7 @@ __noinline int sfw_tc_src_own(struct __sk_buff *skb, const struct sfw_pkt *p)
 /* Packet p, forwarded from attached interface in_ifindex, after tc's NAT
  * took it (p as parsed: the tuple XDP keyed; recorded: sfw_tc_nat met its
  * session and recorded its datagram, were it a first fragment):
- * SFW_TC_JUDGED, SFW_TC_JUDGED_HOST or SFW_TC_UNJUDGED. A global
+ * SFW_TC_JUDGED, SFW_TC_JUDGED_HOST, SFW_TC_JUDGED_ZONE or SFW_TC_UNJUDGED. A global
  * function: verified once, and its frame is its own. */
 __noinline int sfw_tc_judged(struct __sk_buff *skb, const struct sfw_pkt *p, __u32 in_ifindex,
 			     bool recorded)

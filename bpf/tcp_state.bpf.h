@@ -252,8 +252,9 @@ __noinline int sfw_tcp_reset(struct sfw_session *s, __u32 dir, const struct sfw_
  * a blind SYN and a blind SYN-ACK acknowledging it settled the handshake
  * on the attacker's numbers and kept the real SYN-ACK out (review rvred,
  * F2b); a client's own retry comes after its SYN's retransmission timeout
- * (1 s at first, RFC 6298), which a connect that failed faster (an ICMP
- * error) waits out once.
+ * (1 s at first, RFC 6298); one bound to its port whose connect failed
+ * faster (an ICMP error) waits up to its SYN's second retransmission
+ * (3 s: created_s counts whole seconds).
  * The responder's SYN-ACK must acknowledge the opener's SYN, which a blind
  * one cannot, and then (re)starts its wing. A bare SYN of the responder's
  * (a simultaneous open, or a blind one) and the opener's SYN-ACK

@@ -86,10 +86,11 @@ static int run_at(__u32 ifindex, const struct pb_spec *s, struct pb_pkt *out)
 	return fx_xdp_frame_at(ifindex, in.data, in.len, out->data, &out->len);
 }
 
-/* Runs a frame forwarded from in_ifindex through fb's tc egress. */
-static int tc_at_fb(__u32 in_ifindex, const struct pb_pkt *in, struct pb_pkt *out)
+/* Runs a frame forwarded from in_ifindex (0: the host's own) through
+ * the tc egress of interface egress. */
+static int tc_at(__u32 egress, __u32 in_ifindex, const struct pb_pkt *in, struct pb_pkt *out)
 {
-	struct __sk_buff skb = { .ifindex = out_if, .ingress_ifindex = in_ifindex };
+	struct __sk_buff skb = { .ifindex = egress, .ingress_ifindex = in_ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in->data, .data_size_in = in->len,
 		    .data_out = out->data, .data_size_out = PB_MAX, .ctx_in = &skb,
 		    .ctx_size_in = sizeof(skb));
@@ -98,6 +99,12 @@ static int tc_at_fb(__u32 in_ifindex, const struct pb_pkt *in, struct pb_pkt *ou
 	cr_assert_eq(bpf_prog_test_run_opts(fx_tc_prog_fd(), &t), 0);
 	out->len = t.data_size_out;
 	return (int)t.retval;
+}
+
+/* Runs a frame forwarded from in_ifindex through fb's tc egress. */
+static int tc_at_fb(__u32 in_ifindex, const struct pb_pkt *in, struct pb_pkt *out)
+{
+	return tc_at(out_if, in_ifindex, in, out);
 }
 
 static __u32 src_at(const struct pb_pkt *p)
@@ -323,5 +330,7 @@ Test(host_session, error_about_opener_packet_from_the_wire_refused)
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_ERR_INVALID_ZONE), 1);
 	own.src = "198.51.100.1";   /* the host's answer from fa's address */
 	cr_assert_eq(pb_build(&own, &in), 0);
-	cr_assert_eq(tc_at_fb(0, &in, &out), FX_TC_OK, "the host's own error");
+	cr_assert_eq(tc_at(in_if, 0, &in, &out), FX_TC_OK, "the host's own error, to the client");
+	/* and only toward the client's zone (review rvred, F4) */
+	cr_assert_eq(tc_at_fb(0, &in, &out), FX_TC_SHOT, "the host's own error, into untrust");
 }
