@@ -3,6 +3,7 @@
  * passes once the finding it names is fixed. */
 #include "commit.h"
 #include "nat_fixture.h"
+#include "zone_layouts.h"
 #include "tcp_conn.h"
 
 /* Each test names its own fixture: the plain one, or the zones' (the NAT
@@ -172,12 +173,6 @@ Test(rvred, f2b_after_the_first_seconds_known_gap, PLAIN_FX, .disabled = true)
 
 /* ---- F3: a forwarded ICMP error is never held to its egress zone ------- */
 
-#define ZONES_FC_DMZ "set security zones security-zone trust interfaces fa\n" \
-		     "set security zones security-zone dmz interfaces fc\n" \
-		     "set security zones security-zone untrust interfaces fb\n"
-#define TRUST_OUT "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n" \
-		  "set security policies from-zone trust to-zone untrust policy out then permit\n" \
-		  "set security policies default-policy deny-all\n"
 
 static __u32 fc_if;
 
@@ -185,7 +180,7 @@ static void zones_setup(void)
 {
 	nat_setup();
 	fc_if = veth_fc_up();
-	commit(ZONES_FC_DMZ TRUST_OUT);
+	commit(ZONES_FC_DMZ TRUST_OUT_ONLY);
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	cr_assert_eq(fx_mark_attached(fc_if), 0);
@@ -217,8 +212,7 @@ Test(rvred, f3_error_from_the_wan_routed_into_another_zone_refused,
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_REDIRECT);
 	/* the client's address now routes behind fc, in dmz */
-	cr_assert_eq(system("ip route add " CLIENT_A "/32 dev fc && ip neigh replace " CLIENT_A
-			    " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	route_client_behind_fc(CLIENT_A);
 	/* the control: the session's own reply is refused */
 	x = run_at(out_if, &r, &in, &out);
 	cr_assert(x == FX_XDP_DROP || (x == FX_XDP_PASS && tc_at(fc_if, out_if, &out, &fwd) == FX_TC_SHOT),
@@ -265,7 +259,7 @@ Test(rvred, f4_hosts_error_to_a_spoofed_client_leaves_only_by_its_zone,
 			       .icmp_type = SFW_ICMP_DEST_UNREACH, .icmp_code = 3, .inner = &u };
 	struct pb_pkt in, out;
 
-	commit(ZONES_FC_DMZ TRUST_TO_HOST TRUST_OUT);
+	commit(ZONES_FC_DMZ TRUST_TO_HOST TRUST_OUT_ONLY);
 	cr_assert_eq(system("ip route add 192.0.2.77/32 dev fc"), 0);
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_PASS, "the spoofed datagram to the host");
 	answer.payload = 10;

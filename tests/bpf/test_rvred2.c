@@ -4,20 +4,12 @@
  * fixed. */
 #include "commit.h"
 #include "nat_fixture.h"
+#include "zone_layouts.h"
 #include "tcp_conn.h"
 
 TestSuite(rvred2);
 #define PLAIN_FX .init = suite_setup, .fini = suite_teardown
 
-#define ZONES_FC_TRUST "set security zones security-zone trust interfaces fa\n" \
-		       "set security zones security-zone trust interfaces fc\n" \
-		       "set security zones security-zone untrust interfaces fb\n"
-#define ZONES_FC_DMZ "set security zones security-zone trust interfaces fa\n" \
-		     "set security zones security-zone dmz interfaces fc\n" \
-		     "set security zones security-zone untrust interfaces fb\n"
-#define TRUST_OUT "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n" \
-		  "set security policies from-zone trust to-zone untrust policy out then permit\n" \
-		  "set security policies default-policy deny-all\n"
 /* trust's clients behind fb's address */
 #define SNAT "set security nat source rule-set RS from zone trust\n" \
 	     "set security nat source rule-set RS to zone untrust\n" \
@@ -66,7 +58,7 @@ Test(rvred2, r1_forwarded_error_from_an_unwatched_interface_not_refused,
 			       .icmp_type = SFW_ICMP_DEST_UNREACH, .icmp_code = 3, .inner = &r };
 	struct pb_pkt in, out;
 
-	commit(ZONES_FC_TRUST TRUST_OUT);
+	commit(ZONES_FC_TRUST TRUST_OUT_ONLY);
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	cr_assert_eq(tc_of(out_if, fc_if, &u), FX_TC_OK, "the client's query, forwarded from fc");
@@ -135,7 +127,7 @@ Test(rvred2, r2_error_about_a_nat_session_routed_into_another_zone_refused,
 	__u16 pp;
 	int x;
 
-	commit(ZONES_FC_DMZ TRUST_OUT SNAT);
+	commit(ZONES_FC_DMZ TRUST_OUT_ONLY SNAT);
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	cr_assert_eq(fx_mark_attached(fc_if), 0);
@@ -147,8 +139,7 @@ Test(rvred2, r2_error_about_a_nat_session_routed_into_another_zone_refused,
 				.icmp_type = SFW_ICMP_DEST_UNREACH, .icmp_code = 3,
 				.inner = &quoted };
 	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_REDIRECT, "the first reply");
-	cr_assert_eq(system("ip route add " CLIENT_A "/32 dev fc && ip neigh replace " CLIENT_A
-			    " lladdr 02:00:00:00:00:33 dev fc nud permanent"), 0);
+	route_client_behind_fc(CLIENT_A);
 	x = run_at(out_if, &r, &in, &out);
 	cr_assert(x == FX_XDP_DROP || (x == FX_XDP_PASS && tc_at(fc_if, out_if, &out, &fwd) == FX_TC_SHOT),
 		  "control: the NAT session's reply left into dmz (XDP %d)", x);
@@ -175,9 +166,9 @@ static void hosts_error_after_route_moved(bool nat)
 	struct pb_pkt in, out;
 
 	if (nat)
-		commit(ZONES_FC_DMZ TRUST_OUT SNAT);
+		commit(ZONES_FC_DMZ TRUST_OUT_ONLY SNAT);
 	else
-		commit(ZONES_FC_DMZ TRUST_OUT);
+		commit(ZONES_FC_DMZ TRUST_OUT_ONLY);
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	cr_assert_eq(fx_mark_attached(fc_if), 0);

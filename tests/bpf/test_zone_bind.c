@@ -12,21 +12,10 @@
 #include "nat_fixture.h"
 #include "outcome.h"
 #include "policy_write.h"
+#include "zone_layouts.h"
 
 /* The suite's zones (fc beside fa in trust), and the other layouts its
- * tests commit */
-#define ZONES_FC_TRUST "set security zones security-zone trust interfaces fa\n" \
-		       "set security zones security-zone trust interfaces fc\n" \
-		       "set security zones security-zone untrust interfaces fb\n"
-#define ZONES_FC_DMZ "set security zones security-zone trust interfaces fa\n" \
-		     "set security zones security-zone dmz interfaces fc\n" \
-		     "set security zones security-zone untrust interfaces fb\n"
-#define ZONES_FC_UNTRUST "set security zones security-zone trust interfaces fa\n" \
-			 "set security zones security-zone untrust interfaces fc\n" \
-			 "set security zones security-zone untrust interfaces fb\n"
-#define ZONES_FA_UNTRUST "set security zones security-zone trust interfaces fc\n" \
-			 "set security zones security-zone untrust interfaces fa\n" \
-			 "set security zones security-zone untrust interfaces fb\n"
+ * tests commit: zone_layouts.h */
 /* trust and dmz may reach the host */
 #define TO_HOST "set security policies from-zone trust to-zone junos-host policy t match source-address any destination-address any application any\n" \
 		"set security policies from-zone trust to-zone junos-host policy t then permit\n" \
