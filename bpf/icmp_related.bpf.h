@@ -13,11 +13,10 @@
 #include "tcp_window.bpf.h"
 
 /* The interface the addressee of the ICMP error at hand sends its own
- * packets in by (its wing's), set by sfw_icmp_related_to for an error
- * sfw_icmp_related_to answers SFW_RELATED for (a plain session's, or the
- * host's own about a NAT session's client packet), else 0: the error may
- * leave only toward that interface's zone (sfw_err_leaves_ok; review
- * rvred, F3 and F4). Per CPU: one packet's, read back by the hook that judged it. */
+ * packets in by (its wing's), set by sfw_icmp_related_to for every error
+ * it relates, a NAT session's too, else 0: the error may leave only
+ * toward that interface's zone (sfw_err_leaves_ok; reviews rvred F3, F4,
+ * rvred2, rvred3). Per CPU: one packet's, read back by the hook that judged it. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);
@@ -254,6 +253,8 @@ static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a,
 	/* it comes back the way the replies do: from the Out wing's zone */
 	if (!sfw_wing_from(s, SFW_WING_OUT, ingress, true))
 		return SFW_RELATED_ZONE;
+	/* to the client, toward its zone only (review rvred3, F1) */
+	sfw_err_to_set(s->wing[SFW_WING_IN].ifindex);
 	if (s->flags & SFW_SESS_F_DNAT)
 		return SFW_RELATED_NAT_REPLY;
 	lo = s->flags & SFW_SESS_F_OPENER_LO;
@@ -307,9 +308,12 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 	 * P:pp -> c:cp, goes back to the server, s:sp (docs/nat.md "ICMP
 	 * errors"); the client's own packet, c:cp -> P:pp, is never the
 	 * host's to forward (its In wing is translated before the stack) */
-	if (s->flags & SFW_SESS_F_DNAT)
-		return sfw_wing_of(s, key_lo) == SFW_WING_OUT ?
-			       sfw_icmp_back_to(s->nat.dst, s->nat.dport) : SFW_RELATED_NONE;
+	if (s->flags & SFW_SESS_F_DNAT) {
+		if (sfw_wing_of(s, key_lo) != SFW_WING_OUT)
+			return SFW_RELATED_NONE;
+		sfw_err_to_set(s->wing[SFW_WING_OUT].ifindex);   /* to the server */
+		return sfw_icmp_back_to(s->nat.dst, s->nat.dport);
+	}
 	/* about a NAT session's reply as delivered, s:sp -> c:cp (the
 	 * client's port unreachable, the host's Fragmentation Needed): it
 	 * must leave quoting what the server sent (docs/nat.md "Open
@@ -318,9 +322,12 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 	 * have the firewall confirm a private tuple and send errors from P
 	 * ("Second review", F3). With zones, the check above bound it to
 	 * the client's zone, any of its interfaces (review Z3) */
-	if (sfw_wing_of(s, key_lo) == SFW_WING_OUT)
-		return !ingress || ingress == s->wing[SFW_WING_IN].ifindex || sfw_zones_on() ?
-			       SFW_RELATED_NAT_REPLY : SFW_RELATED_NONE;
+	if (sfw_wing_of(s, key_lo) == SFW_WING_OUT) {
+		if (ingress && ingress != s->wing[SFW_WING_IN].ifindex && !sfw_zones_on())
+			return SFW_RELATED_NONE;
+		sfw_err_to_set(s->wing[SFW_WING_OUT].ifindex);   /* to the server */
+		return SFW_RELATED_NAT_REPLY;
+	}
 	/* about a NAT session's untranslated client packet, sent to the
 	 * client: only the host, which forwards that packet, says so; from
 	 * anywhere else errors come through the alias (docs/nat.md "Open

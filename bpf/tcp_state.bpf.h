@@ -194,10 +194,10 @@ static __always_inline bool sfw_tcp_later_attempt_only(const struct sfw_wing *w,
  * the sender's own train of segments), the best estimates are what the
  * receiver has acknowledged and what the sender has sent, both recorded
  * only from segments that passed the window checks. Unlike conntrack, an
- * inexact one leaves the timeout alone too. Before the handshake
- * completes a RST of the responder's is good when it acknowledges the
- * opener's SYN (a closed port's answer; in SYN-SENT nothing else is: RFC
- * 9293 3.10.7.3); the opener's must be exact. Until both wings of a
+ * inexact one leaves the timeout alone too. In SYN-SENT a RST of the
+ * responder's is good when it acknowledges the opener's SYN (a closed
+ * port's answer; nothing else is: RFC 9293 3.10.7.3); after it, as the
+ * opener's always, it must be exact. Until both wings of a
  * session picked up mid-stream are known none can be judged exact, nor
  * against numbers picked up after a failover before the other side
  * confirmed them (sfw_tcp_failover: a forger may have planted them). A
@@ -220,7 +220,12 @@ __noinline int sfw_tcp_reset(struct sfw_session *s, __u32 dir, const struct sfw_
 		 p->seq == peer->ack);
 	st = s->tcp_state;
 	if (st < SFW_TCP_ESTABLISHED) {
-		if (!exact && !(dir == SFW_WING_OUT && sfw_tcp_acks_syn(peer, p)))
+		/* acknowledging the opener's SYN is the refusal of a port
+		 * only in SYN_SENT: in SYN_RECV the opener took the SYN-ACK
+		 * and ignores such a RST, and with Fast Open data the range
+		 * it may acknowledge is wide (review rvred3, T1) */
+		if (!exact && !(dir == SFW_WING_OUT && st == SFW_TCP_SYN_SENT &&
+				sfw_tcp_acks_syn(peer, p)))
 			return st == SFW_TCP_SYN_SENT ? SFW_TCP_OUT_OF_WINDOW
 						      : sfw_tcp_pass_in_window(s, w, peer, p, cfg);
 		/* acknowledging only a later attempt (a blind SYN may have

@@ -254,15 +254,42 @@ __noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __
 	return !out || out == SFW_ROUTE_NONE || sfw_leaves_by_peer_zone(peer, out);
 }
 
-/* May an ICMP error about a plain session (sfw_icmp_related_to named its
- * addressee's interface) be forwarded where the route leads? Into that
- * interface's zone only; an error for the host, or one no route
- * forwards, is the stack's to answer. A global function. */
-__noinline int sfw_xdp_error_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p)
+/* Where an ICMP error translated back (sfw_nat_icmp_rewrite) is routed:
+ * to the address planned in sfw_nat_rw_scratch, not p's. Its egress, 0
+ * when the FIB forwards it nowhere, SFW_ROUTE_NONE for no route. A
+ * global function: its lookup's frame is its own. */
+__noinline __u32 sfw_xdp_nat_error_egress(struct xdp_md *ctx, const struct sfw_pkt *p)
 {
-	__u32 zero = 0, *to = bpf_map_lookup_elem(&sfw_err_to, &zero);
+	struct bpf_fib_lookup fib = {};
+	struct sfw_nat_rw *rw;
+	__u32 zero = 0;
 
-	return !ctx || !p || !to || !*to || sfw_xdp_egress_ok(ctx, p, *to);
+	rw = bpf_map_lookup_elem(&sfw_nat_rw_scratch, &zero);
+	if (!ctx || !p || !rw)
+		return SFW_ROUTE_NONE;
+	sfw_fib_query(&fib, p, SFW_FRAME(ctx), ctx->ingress_ifindex, false);
+	fib.ipv4_dst = rw->dst.v4;   /* NAT is IPv4's only */
+	return sfw_route_egress(bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH),
+				fib.ifindex);
+}
+
+/* May an ICMP error (sfw_icmp_related_to named its addressee's
+ * interface) be forwarded where the route leads? Into that interface's
+ * zone only; an error for the host, or one no route forwards, is the
+ * stack's to answer. nat: translated back, it goes where
+ * sfw_xdp_nat_error_egress says, and no tc may see it again on an
+ * egress sfw is not attached to (review rvred3, F2). A global function. */
+__noinline int sfw_xdp_error_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, int nat)
+{
+	__u32 zero = 0, *to = bpf_map_lookup_elem(&sfw_err_to, &zero), peer, out;
+
+	if (!ctx || !p || !to || !*to)
+		return 1;
+	peer = *to;
+	if (!nat)
+		return sfw_xdp_egress_ok(ctx, p, peer);
+	out = sfw_xdp_nat_error_egress(ctx, p);
+	return !out || out == SFW_ROUTE_NONE || sfw_leaves_by_peer_zone(peer, out);
 }
 
 /* Where the stack sends a NAT session's reply that goes up to it: by the
@@ -822,10 +849,11 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	    (f.sess_flags & SFW_SESS_F_TRANSIT) && f.peer_ifindex && p->frag != SFW_FRAG_LATER &&
 	    !sfw_xdp_egress_ok(ctx, p, f.peer_ifindex))
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
-	/* an ICMP error about a plain session, which the stack forwards:
-	 * toward its addressee's zone only (review rvred, F3) */
-	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && p->icmp_kind == SFW_ICMPK_ERROR && !f.nat &&
-	    act == XDP_PASS && !sfw_xdp_error_egress_ok(ctx, p))
+	/* an ICMP error the stack forwards, translated back or not: toward
+	 * its addressee's zone only (review rvred, F3; rvred3, F2) */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && p->icmp_kind == SFW_ICMPK_ERROR &&
+	    (!f.nat || f.nat == SFW_FLOW_NAT_ICMP) && act == XDP_PASS &&
+	    !sfw_xdp_error_egress_ok(ctx, p, f.nat == SFW_FLOW_NAT_ICMP))
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	/* a session's first reply the stack takes: never to the host's own
 	 * address (sfw_xdp_reply_routed). Route-first refuses that before

@@ -1069,7 +1069,9 @@ Test(nat, redteam_host_icmp_error_about_reply_quotes_translated_tuple)
 	struct pb_spec quoted = udp(SERVER1, CLIENT_A, 53, 55300);
 	struct pb_spec err = { .src = FB_ADDR, .dst = SERVER1, .proto = SFW_IPPROTO_ICMP,
 			       .icmp_type = 3, .icmp_code = 4, .inner = &quoted };
-	struct __sk_buff skb = { .ifindex = FX_IFINDEX };   /* the host's own */
+	/* the host's own, out of fb toward the server (the error leaves
+	 * toward its addressee's zone only: review rvred3, F1) */
+	struct __sk_buff skb = { .ifindex = out_if };
 	struct pb_pkt in, out;
 	__u16 pp;
 
