@@ -5,16 +5,12 @@
 #include "commit.h"
 #include "nat_fixture.h"
 #include "zone_layouts.h"
+#include "nat_errors.h"
 #include "tcp_conn.h"
 
 TestSuite(rvred2);
 #define PLAIN_FX .init = suite_setup, .fini = suite_teardown
 
-/* trust's clients behind fb's address */
-#define SNAT "set security nat source rule-set RS from zone trust\n" \
-	     "set security nat source rule-set RS to zone untrust\n" \
-	     "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n" \
-	     "set security nat source rule-set RS rule R1 then source-nat interface\n"
 
 static __u32 fc_if;
 
@@ -121,24 +117,15 @@ Test(rvred2, r1_forwarded_error_held_to_its_ingress_zone_not_its_egress,
 Test(rvred2, r2_error_about_a_nat_session_routed_into_another_zone_refused,
      .init = fc_setup, .fini = suite_teardown)
 {
-	struct pb_spec u = udp(CLIENT_A, SERVER1, 41620, 53);
 	struct pb_spec r, quoted, err;
 	struct pb_pkt in, out, fwd;
-	__u16 pp;
 	int x;
 
 	commit(ZONES_FC_DMZ TRUST_OUT_ONLY SNAT);
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	cr_assert_eq(fx_mark_attached(fc_if), 0);
-	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
-	pp = port_at(&out, 0);
-	r = udp(SERVER1, FB_ADDR, 53, pp);
-	quoted = udp(FB_ADDR, SERVER1, pp, 53);
-	err = (struct pb_spec){ .src = "203.0.113.9", .dst = FB_ADDR, .proto = SFW_IPPROTO_ICMP,
-				.icmp_type = SFW_ICMP_DEST_UNREACH, .icmp_code = 3,
-				.inner = &quoted };
-	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_REDIRECT, "the first reply");
+	snat_session_with_error(41620, &r, &quoted, &err);
 	route_client_behind_fc(CLIENT_A);
 	x = run_at(out_if, &r, &in, &out);
 	cr_assert(x == FX_XDP_DROP || (x == FX_XDP_PASS && tc_at(fc_if, out_if, &out, &fwd) == FX_TC_SHOT),

@@ -5,15 +5,11 @@
 #include "commit.h"
 #include "nat_fixture.h"
 #include "zone_layouts.h"
+#include "nat_errors.h"
 #include "tcp_conn.h"
 
 TestSuite(rvred3);
 
-/* trust's clients behind fb's address */
-#define SNAT "set security nat source rule-set RS from zone trust\n" \
-	     "set security nat source rule-set RS to zone untrust\n" \
-	     "set security nat source rule-set RS rule R1 match source-address 198.51.100.0/24\n" \
-	     "set security nat source rule-set RS rule R1 then source-nat interface\n"
 /* 192.0.2.130/31 published as trust's 198.51.100.2/31 (CLIENT_A) */
 #define STATIC_IN "set security nat static rule-set SR from zone untrust\n" \
 		  "set security nat static rule-set SR rule S match destination-address 192.0.2.130/31\n" \
@@ -97,21 +93,12 @@ Test(rvred3, f1b_hosts_error_about_a_snat_reply_held_to_its_zone, FC_FX)
  * same error about a plain session was already refused (rvred F3). */
 Test(rvred3, f2_translated_error_toward_an_unwatched_egress_refused_at_xdp, FC_FX)
 {
-	struct pb_spec u = udp(CLIENT_A, SERVER1, 41660, 53);
 	struct pb_spec quoted, err, r;
 	struct pb_pkt in, out;
-	__u16 pp;
 
 	commit(ZONES_FC_DMZ TRUST_OUT_ONLY SNAT);
 	attach_all(false);
-	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
-	pp = port_at(&out, 0);
-	r = udp(SERVER1, FB_ADDR, 53, pp);
-	quoted = udp(FB_ADDR, SERVER1, pp, 53);
-	err = (struct pb_spec){ .src = "203.0.113.9", .dst = FB_ADDR, .proto = SFW_IPPROTO_ICMP,
-				.icmp_type = SFW_ICMP_DEST_UNREACH, .icmp_code = 3,
-				.inner = &quoted };
-	cr_assert_eq(run_at(out_if, &r, &in, &out), FX_XDP_REDIRECT, "the reply");
+	snat_session_with_error(41660, &r, &quoted, &err);
 	cr_assert_eq(run_at(out_if, &err, &in, &out), FX_XDP_PASS, "control: to the client's zone");
 	route_client_behind_fc(CLIENT_A);
 	cr_expect_eq(run_at(out_if, &err, &in, &out), FX_XDP_DROP,
