@@ -150,29 +150,7 @@ Test(rvred, f2b_blind_later_syn_then_synack_acking_it_blocks_the_handshake, PLAI
 	still_talking(&k, "after a blind SYN and SYN-ACK");
 }
 
-/* Known gap (docs/security.md "TCP handshakes"): once the first attempt
- * is SFW_TCP_REATTEMPT_S old, a blind SYN is a new attempt again, and a
- * blind SYN-ACK acknowledging it settles the handshake on it: the real
- * SYN-ACK is then dropped. sfw keeps one attempt per wing; a forger who
- * makes both ends' numbers is a new attempt to it. Kept to show the gap
- * (red), not run. */
-Test(rvred, f2b_after_the_first_seconds_known_gap, PLAIN_FX, .disabled = true)
-{
-	struct conn k;
-	const __u32 A = 0x12345678;
-
-	conn_init(&k, CLI4, SRV4);
-	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
-	cr_assert_eq(fx_age(&k.c, 3), 0);
-	conn_forge(&k, true, SYN, A, 0, 0);
-	conn_forge(&k, true, SYN, A + 0x80000000u, 0, 0);
-	conn_forge(&k, false, SYN | ACK, 0x5000, A + 1, 0);
-	conn_forge(&k, false, SYN | ACK, 0x5000, A + 0x80000001u, 0);
-	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS, "the real SYN-ACK dropped");
-}
-
 /* ---- F3: a forwarded ICMP error is never held to its egress zone ------- */
-
 
 static __u32 fc_if;
 
