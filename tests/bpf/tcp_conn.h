@@ -66,6 +66,20 @@ static SUITE_UNUSED struct sfw_session conn_session(const struct conn *k)
 #define RST SFW_TCP_RST
 #define PSH SFW_TCP_PSH
 
+/* Data both ways, `rounds` times, every segment passed, and the session
+ * ESTABLISHED after: the connection goes on (what: the case, for the
+ * messages). */
+static SUITE_UNUSED void conn_still_talking(struct conn *k, const char *what, int rounds)
+{
+	for (int i = 0; i < rounds; i++) {
+		cr_assert_eq(srv(k, ACK | PSH, 100), FX_XDP_PASS, "%s: the server's data dropped (%d)",
+			     what, i);
+		cr_assert_eq(cli(k, ACK | PSH, 100), FX_XDP_PASS, "%s: the client's data dropped (%d)",
+			     what, i);
+	}
+	cr_assert_eq(conn_session(k).tcp_state, SFW_TCP_ESTABLISHED, "%s", what);
+}
+
 /* The three-way handshake, asserting each step passes. */
 static SUITE_UNUSED void conn_handshake(struct conn *k, int pass)
 {

@@ -61,13 +61,6 @@ Test(rvred, f1_ipv6_next_header_1_is_no_icmp_error, PLAIN_FX) { foreign_icmp_err
  * meets a CLOSED session, and the connection dies when the session ends
  * (tcp-rst-timeout). Two blind SYNs 2^31 apart make one of them
  * "later" whatever the real ISN. */
-static void still_talking(struct conn *k, const char *what)
-{
-	for (int i = 0; i < 3; i++) {
-		cr_assert_eq(cli(k, ACK | PSH, 100), FX_XDP_PASS, "%s: client data %d", what, i);
-		cr_assert_eq(srv(k, ACK | PSH, 100), FX_XDP_PASS, "%s: server data %d", what, i);
-	}
-}
 
 /* The handshake attacked: the client's SYN, the session aged `age`
  * seconds (0: none), then the attack */
@@ -92,7 +85,7 @@ static void f2_blind_syn_then_rst(int age)
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(fx_age(&k.c, 3), 0);   /* past tcp-rst-timeout (2 s) */
-	still_talking(&k, "after a blind SYN and RST");
+	conn_still_talking(&k, "after a blind SYN and RST", 3);
 }
 
 /* Fixed twice: a later SYN restarts the opener's wing only once the first
@@ -147,7 +140,7 @@ Test(rvred, f2b_blind_later_syn_then_synack_acking_it_blocks_the_handshake, PLAI
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS,
 		     "the real SYN-ACK dropped after a blind SYN and SYN-ACK");
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
-	still_talking(&k, "after a blind SYN and SYN-ACK");
+	conn_still_talking(&k, "after a blind SYN and SYN-ACK", 3);
 }
 
 /* ---- F3: a forwarded ICMP error is never held to its egress zone ------- */

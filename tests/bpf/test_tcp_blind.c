@@ -13,13 +13,6 @@
 
 TestSuite(blind, .init = suite_setup, .fini = suite_teardown);
 
-static void still_talking(struct conn *k, const char *what)
-{
-	cr_assert_eq(srv(k, ACK | PSH, 100), FX_XDP_PASS, "%s: the server's data dropped", what);
-	cr_assert_eq(cli(k, ACK | PSH, 100), FX_XDP_PASS, "%s: the client's data dropped", what);
-	cr_assert_eq(conn_session(k).tcp_state, SFW_TCP_ESTABLISHED, "%s", what);
-}
-
 /* ---- finding 1: acknowledgements ----------------------------------------- */
 
 /* A segment in the window whose ACK acknowledges data the receiver never
@@ -38,7 +31,7 @@ Test(blind, ack_beyond_what_was_sent_dropped_and_not_recorded)
 	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].ack, k.s_next);
 	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].seq_end, k.c_next);
 	conn_forge(&k, false, RST, X, 0, 0);
-	still_talking(&k, "RST at the planted ACK");
+	conn_still_talking(&k, "RST at the planted ACK", 1);
 }
 
 /* An ACK further behind than max(the sender's largest window, 66000)
@@ -56,7 +49,7 @@ Test(blind, ack_older_than_the_largest_window_dropped)
 	cr_assert_eq(conn_forge(&k, true, ACK, k.c_next, k.s_next - 67000, 0), FX_XDP_DROP);
 	cr_assert_eq(fx_counter(SFW_CNT_ERR_TCP_SEQ_WINDOW), 1);
 	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].ack, k.s_next);
-	still_talking(&k, "after old ACKs");
+	conn_still_talking(&k, "after old ACKs", 1);
 }
 
 /* A blind sweep of the sequence space, every segment carrying ACK X, then
@@ -74,7 +67,7 @@ static void sweep_then_rst_at_x(__u8 scale, __u16 window, __u32 step)
 	cr_assert_eq(passed, 0, "%u segments acknowledging nothing sent passed", passed);
 	conn_forge(&k, false, RST, X, 0, 0);
 	conn_forge(&k, true, SYN, 0x77777777, 0, 0);
-	still_talking(&k, "after the sweep");
+	conn_still_talking(&k, "after the sweep", 1);
 }
 
 Test(blind, sweep_unscaled_cannot_end_the_connection)
@@ -104,7 +97,7 @@ Test(blind, one_sided_sweep_cannot_end_the_connection)
 			if ((__u32)seq + 1 != k.c_next && (__u32)seq + 1 != k.s_next)
 				conn_forge(&k, true, RST, (__u32)seq + 1, 0, 0);
 	conn_forge(&k, true, SYN, 0x77777777, 0, 0);
-	still_talking(&k, "after the one-sided sweep");
+	conn_still_talking(&k, "after the one-sided sweep", 1);
 }
 
 /* A SYN restarts a session only from TIME_WAIT, or from CLOSED once
@@ -160,7 +153,7 @@ Test(blind, fin_ahead_of_the_data_is_no_close)
 	fin_moved_nothing(&k, false, "a FIN ahead");
 	conn_forge(&k, true, SYN, 0x77777777, 0, 0);
 	cr_assert_eq(conn_session(&k).id, id, "the SYN restarted it");
-	still_talking(&k, "after FINs ahead");
+	conn_still_talking(&k, "after FINs ahead", 1);
 	cr_assert_eq(cli(&k, FIN | ACK, 0), FX_XDP_PASS);
 	/* the client's close, acknowledged; the server's FIN, behind its
 	 * own planted end, waits for the client's acknowledgement */
@@ -186,13 +179,13 @@ Test(blind, fin_behind_the_data_is_no_close_nor_acknowledged)
 	id = conn_session(&k).id;
 	cr_assert_eq(conn_forge(&k, true, FIN | ACK, k.c_next - 1000, k.s_next, 0), FX_XDP_PASS);
 	cr_assert_eq(conn_forge(&k, false, FIN | ACK, k.s_next - 1000, k.c_next, 0), FX_XDP_PASS);
-	still_talking(&k, "after FINs behind");
+	conn_still_talking(&k, "after FINs behind", 1);
 	fin_moved_nothing(&k, true, "a FIN behind, then real ACKs");
 	fin_moved_nothing(&k, false, "a FIN behind, then real ACKs");
 	conn_forge(&k, true, SYN, 0x77777777, 0, 0);
 	conn_forge(&k, true, SYN, k.c_next, 0, 0);
 	cr_assert_eq(conn_session(&k).id, id, "a SYN restarted it");
-	still_talking(&k, "after the SYNs");
+	conn_still_talking(&k, "after the SYNs", 1);
 }
 
 /* ---- finding 2: the handshake --------------------------------------------- */
@@ -211,7 +204,7 @@ Test(blind, opener_acks_in_syn_sent_dropped)
 	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].seq_end, k.c_next);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
-	still_talking(&k, "after blind ACKs in SYN_SENT");
+	conn_still_talking(&k, "after blind ACKs in SYN_SENT", 1);
 }
 
 /* ...nor do they widen what a RST acknowledging the SYN may carry. */
@@ -242,7 +235,7 @@ Test(blind, responder_acks_in_syn_recv_dropped)
 	cr_assert_eq(conn_forge(&k, false, ACK, 0x9abcdef0 + 0x80000000u, 0x1111, 0), FX_XDP_DROP);
 	cr_assert_eq(conn_session(&k).wing[SFW_WING_OUT].seq_end, k.s_next);
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
-	still_talking(&k, "after blind ACKs in SYN_RECV");
+	conn_still_talking(&k, "after blind ACKs in SYN_RECV", 1);
 }
 
 /* A blind SYN from the responder's side is passed (a simultaneous open to
@@ -261,7 +254,7 @@ Test(blind, responder_syn_then_opener_acks_do_not_complete_the_handshake)
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_SYN_SENT);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
-	still_talking(&k, "after a blind SYN and ACKs");
+	conn_still_talking(&k, "after a blind SYN and ACKs", 1);
 }
 
 /* ---- finding 11: RSTs in the handshake ------------------------------------ */
@@ -281,7 +274,7 @@ Test(blind, opener_rst_acking_a_blind_syn_must_be_exact)
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_SYN_SENT);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
-	still_talking(&k, "after a blind SYN and RST");
+	conn_still_talking(&k, "after a blind SYN and RST", 1);
 }
 
 /* ---- finding 10: a new attempt from the same port --------------------------- */
@@ -301,7 +294,7 @@ Test(blind, later_syn_in_syn_sent_is_a_new_attempt)
 	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].isn, k.c_next - 1);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
-	still_talking(&k, "the second attempt");
+	conn_still_talking(&k, "the second attempt", 1);
 	cr_assert_not(conn_session(&k).wing[SFW_WING_IN].tcp_flags & SFW_WING_PREV_SYN);
 }
 
@@ -315,7 +308,7 @@ Test(blind, earlier_syn_in_syn_sent_dropped)
 	cr_assert_eq(conn_forge(&k, true, SYN, k.c_next - 0x40000000, 0, 0), FX_XDP_DROP);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
-	still_talking(&k, "after an earlier SYN");
+	conn_still_talking(&k, "after an earlier SYN", 1);
 }
 
 /* Blind SYNs with later ISNs pass (to the server, as new attempts) but
@@ -342,7 +335,7 @@ static void real_synack_completes(struct conn *k, __u32 isn, const char *what)
 	cr_assert_eq(conn_session(k).wing[SFW_WING_IN].isn, isn, "%s", what);
 	cr_assert_eq(conn_session(k).wing[SFW_WING_IN].seq_end, isn + 1, "%s", what);
 	cr_assert_eq(cli(k, ACK, 0), FX_XDP_PASS, "%s", what);
-	still_talking(k, what);
+	conn_still_talking(k, what, 1);
 }
 
 Test(blind, blind_later_syns_do_not_keep_the_real_synack_out)
@@ -450,7 +443,7 @@ Test(blind, no_syn_check_forged_ack_does_not_poison_the_real_connection)
 	cr_assert_neq(conn_session(&k).id, forged_id, "the real SYN opened a session of its own");
 	cr_assert_eq(cli(&k, ACK | PSH, 200), FX_XDP_PASS);
 	cr_assert_eq(srv(&k, ACK | PSH, 1000), FX_XDP_PASS, "the server's answer");
-	still_talking(&k, "after a forged ACK before the connection");
+	conn_still_talking(&k, "after a forged ACK before the connection", 1);
 }
 
 /* Once the responder answered as the opener's numbers say (tracked), a
@@ -468,7 +461,7 @@ Test(blind, no_syn_check_verified_pickup_is_not_restarted_by_a_syn)
 	id = conn_session(&k).id;
 	cr_assert_eq(conn_forge(&k, true, SYN, 0x12345678u, 0, 0), FX_XDP_PASS);
 	cr_assert_eq(conn_session(&k).id, id, "a verified connection started over");
-	still_talking(&k, "after a blind SYN");
+	conn_still_talking(&k, "after a blind SYN", 1);
 }
 
 /* ---- what must keep working ------------------------------------------------ */
@@ -497,7 +490,7 @@ Test(blind, session_loaded_without_numbers_picks_up_both_wings)
 	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS, "the client's next");
 	cr_assert(conn_session(&k).wing[SFW_WING_IN].tcp_flags &
 		  conn_session(&k).wing[SFW_WING_OUT].tcp_flags & SFW_WING_TRACKED);
-	still_talking(&k, "after a failover");
+	conn_still_talking(&k, "after a failover", 1);
 	cr_assert_eq(conn_session(&k).xflags & SFW_SESS_X_UNCONFIRMED, 0,
 		     "each side acknowledged what the other sent: both confirmed");
 	cr_assert_eq(conn_forge(&k, true, ACK, k.c_next + 0x40000000u, k.s_next, 10), FX_XDP_DROP,
@@ -519,7 +512,7 @@ Test(blind, failover_forged_ack_then_rst_does_not_end_the_session)
 		     "picked up: unknown");
 	conn_forge(&k, false, RST, x, 0, 0);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED, "the forger's RST");
-	still_talking(&k, "after a forged ACK and RST");
+	conn_still_talking(&k, "after a forged ACK and RST", 1);
 	cr_assert_eq(conn_session(&k).xflags & SFW_SESS_X_UNCONFIRMED, 0);
 	conn_forge(&k, false, RST, x, 0, 0);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED, "once confirmed");
@@ -536,8 +529,8 @@ Test(blind, failover_forged_ack_far_ahead_does_not_hold_the_server_out)
 	cr_assert_eq(conn_forge(&k, false, ACK, k.s_next + 0x70000000u, 0x55555555, 0),
 		     FX_XDP_PASS);
 	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
-	still_talking(&k, "after a forged ACK far ahead");
-	still_talking(&k, "and on");
+	conn_still_talking(&k, "after a forged ACK far ahead", 1);
+	conn_still_talking(&k, "and on", 1);
 	cr_assert_eq(conn_forge(&k, false, ACK | PSH, k.s_next + 0x70000000u, k.c_next, 10),
 		     FX_XDP_DROP, "confirmed: the forger's numbers are out of the window");
 }
@@ -555,7 +548,7 @@ Test(blind, failover_forged_fin_is_not_the_close)
 	cr_assert_eq(conn_forge(&k, false, ACK, x, k.c_next, 0), FX_XDP_PASS);
 	conn_forge(&k, false, FIN | ACK, x, k.c_next, 0);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED, "the forger's FIN");
-	still_talking(&k, "after a forged FIN");
+	conn_still_talking(&k, "after a forged FIN", 1);
 }
 
 /* Nor do a forger's numbers keep the real endpoints' RST from each
@@ -593,7 +586,7 @@ Test(blind, failover_stretched_span_is_not_confirmed_by_the_real_ack)
 		      "the forger's span confirmed");
 	conn_forge(&k, false, RST, x + 0x7ffffff0u, 0, 0);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED, "the forger's RST");
-	still_talking(&k, "after a stretched span");
+	conn_still_talking(&k, "after a stretched span", 1);
 }
 
 /* After a failover, the client's data, then the server sending again
@@ -714,7 +707,7 @@ Test(blind, failover_keepalives_alone_confirm_both_wings)
 		cr_assert_eq(conn_forge(&k, false, ACK, k.s_next, k.c_next, 0), FX_XDP_PASS,
 			     "the probe's answer, confirmed");
 	}
-	still_talking(&k, "after keepalives");
+	conn_still_talking(&k, "after keepalives", 1);
 }
 
 /* RT47-5: an ICMP error about a real segment is not judged against
@@ -746,7 +739,7 @@ Test(blind, failover_confirmed_session_ends_with_an_exact_rst)
 	struct conn k;
 
 	failed_over_client_first(&k);
-	still_talking(&k, "after a failover");
+	conn_still_talking(&k, "after a failover", 1);
 	cr_assert_eq(srv(&k, RST, 0), FX_XDP_PASS);
 	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_CLOSED);
 }
@@ -797,7 +790,7 @@ Test(blind, fast_open_data_acked_or_resent)
 	cr_assert_eq(cli(&k, SYN, 100), FX_XDP_PASS);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
-	still_talking(&k, "fast open, data acknowledged");
+	conn_still_talking(&k, "fast open, data acknowledged", 1);
 
 	conn_init(&k, CLI6, SRV6);
 	isn = k.c_next;
