@@ -227,12 +227,6 @@ static inline int fg_push(struct trafficgen *tg, const char *ns, const char *ifn
 	double t0;
 	int err = 0, started = 0;
 	bool slow = ps_live_refused();
-	static bool said;
-
-	if (slow && !said)
-		fprintf(stderr, "bench: live frames refused (EPERM): each generator's frames made "
-			"before its run, sent in it by a packet socket\n");
-	said |= slow;
 
 	pthread_barrier_init(&go, NULL, cpus + 1);
 	for (int i = 0; i < cpus; i++) {

@@ -12,6 +12,7 @@
 #endif
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -66,7 +67,8 @@ static inline int ps_send(int fd, const struct sockaddr_ll *to, const unsigned c
 }
 
 /* Does BPF_PROG_TEST_RUN refuse live frames here? Asked once, of a
- * program of two instructions that drops its one frame. */
+ * program of two instructions that drops its one frame; said once on
+ * stderr, for every generator that falls back. */
 static inline bool ps_live_refused(void)
 {
 	static int refused = -1;
@@ -88,6 +90,9 @@ static inline bool ps_live_refused(void)
 		return false;   /* no answer: the live run itself will say */
 	refused = bpf_prog_test_run_opts(fd, &o) && errno == EPERM;
 	close(fd);
+	if (refused)
+		fprintf(stderr, "live frames refused (EPERM): frames sent by a packet socket "
+			"instead\n");
 	return refused;
 }
 

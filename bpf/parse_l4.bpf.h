@@ -208,9 +208,6 @@ static __always_inline bool sfw_proto_icmp(__u8 family, __u8 proto)
 
 static __always_inline int sfw_parse_l4(void *data, void *end, struct sfw_pkt *p)
 {
-	if ((p->proto == SFW_IPPROTO_ICMP || p->proto == SFW_IPPROTO_ICMP6) &&
-	    !sfw_proto_icmp(p->family, p->proto))
-		goto other;
 	switch (p->proto) {
 	case SFW_IPPROTO_TCP:
 		return sfw_parse_tcp(data, end, p);
@@ -220,9 +217,10 @@ static __always_inline int sfw_parse_l4(void *data, void *end, struct sfw_pkt *p
 		return sfw_parse_ports(data, end, p, 12);
 	case SFW_IPPROTO_ICMP:
 	case SFW_IPPROTO_ICMP6:
-		return sfw_parse_icmp(data, end, p);
+		if (sfw_proto_icmp(p->family, p->proto))
+			return sfw_parse_icmp(data, end, p);
+		break;   /* the other version's number: any protocol */
 	}
-other:
 	/* GRE, ESP, AH, ...: keyed on addresses and protocol alone */
 	p->hdr_len = p->l4_off - p->l3_off;
 	return SFW_PKT_OK;

@@ -18,8 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mount.h>
-#include <sys/socket.h>
-#include <linux/if_packet.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
@@ -237,7 +235,7 @@ static inline int st_gen_slow(int prog_fd, __u32 ifindex, const void *frame, __u
 }
 
 /* n live frames of prog, arriving at ifindex, starting from `frame`
- * (st_gen_slow where live frames are refused). */
+ * (st_gen_slow where live frames are refused: ps_live_refused). */
 static inline int st_gen_run(int prog_fd, __u32 ifindex, const void *frame, __u32 len, __u32 n)
 {
 	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex };
@@ -245,17 +243,9 @@ static inline int st_gen_run(int prog_fd, __u32 ifindex, const void *frame, __u3
 		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = n,
 		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
 
-	static bool said;
-
-	if (!bpf_prog_test_run_opts(prog_fd, &o))
-		return 0;
-	if (errno != EPERM)
-		return -errno;
-	if (!said)
-		fprintf(stderr, "live frames refused (EPERM): one frame a run, sent by a packet "
-			"socket\n");
-	said = true;
-	return st_gen_slow(prog_fd, ifindex, frame, len, n);
+	if (ps_live_refused())
+		return st_gen_slow(prog_fd, ifindex, frame, len, n);
+	return bpf_prog_test_run_opts(prog_fd, &o) ? -errno : 0;
 }
 
 /* ---- the session table --------------------------------------------------- */
