@@ -339,20 +339,50 @@ static __always_inline void sfw_frag_forget(const struct sfw_pkt *p)
 	bpf_map_delete_elem(&SFW_MAP_FRAGS, k);
 }
 
+/* The wing a later fragment of record d goes to: its session's other
+ * wing; an ICMP error's record names the wing of the packet the error
+ * quotes, whose sender the error goes to. */
+static __always_inline __u32 sfw_frag_to_wing(const struct sfw_frag *d)
+{
+	return (d->quote ? d->dir : d->dir ^ 1) & 1;
+}
+
+/* May a later fragment of record d, of live session s, from ingress (0:
+ * the host's own) leave by egress? As a whole packet of its wing at tc
+ * (bpf/tc_egress.bpf.c sfw_hook_route): into the zone of the wing it
+ * goes to, the host's own sessions excepted, and a host session's
+ * opener's packet, refused apart. The stack routes each fragment by its
+ * own header, whose ToS, traffic class or flow label its sender picks:
+ * unchecked, one permitted first fragment opened a channel into any zone
+ * a marked route led to (review rvred4, F1). */
+static __always_inline bool sfw_frag_leaves_ok(const struct sfw_session *s,
+					       const struct sfw_frag *d, __u32 ingress,
+					       __u32 egress)
+{
+	if ((s->flags & SFW_SESS_F_LOCAL) ||
+	    (ingress && sfw_sess_for_host(s->flags) && d->dir == SFW_WING_IN))
+		return true;
+	return sfw_leaves_by_peer_zone(s->wing[sfw_frag_to_wing(d)].ifindex, egress);
+}
+
 /* A later fragment (f: now, ifindex, packets and bytes filled in; ingress:
- * the interface it came in by, 0: the host's own): it
- * passes on the session its first fragment was permitted by, counted on
- * that wing, while that session lives. A record of a NAT session's
- * datagram is followed at XDP only when XDP judged its first fragment as
- * its sender fragmented it (sender), with f->nat SFW_FLOW_NAT_PLAN,
- * f->key the session's and f->via_alias set for its reply, for XDP to
- * translate or route (docs/nat.md "Fragments") and then count
- * (sfw_frag_account); a record tc wrote of a
+ * the interface it came in by, 0: the host's own; tc_egress: the
+ * interface tc sends it out of, 0 at XDP): it passes on the session its
+ * first fragment was permitted by, while that session lives, from its
+ * wing's zone and (at tc) into the zone of the wing it goes to. At tc it
+ * is counted on its wing here; at XDP f->key names the session,
+ * f->via_alias its wing (set for the Out wing), f->peer_ifindex the
+ * interface of the wing it goes to and f->sess_flags the session's
+ * flags, for XDP to translate, route (its zone: bpf/xdp_ingress.bpf.c
+ * sfw_xdp_fragment) and then count (sfw_frag_account). A record of a NAT
+ * session's datagram is followed at XDP only when XDP judged its first
+ * fragment as its sender fragmented it (sender), with f->nat
+ * SFW_FLOW_NAT_PLAN (docs/nat.md "Fragments"); a record tc wrote of a
  * datagram the stack fragmented (its first fragment translated there)
  * only at tc egress, which translates: only the stack's own fragments
  * may follow it ("Second review", F5). Returns the outcome counter. */
 static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw_flow *f,
-					     bool tc, __u32 ingress)
+					     __u32 tc_egress, __u32 ingress)
 {
 	struct sfw_frag_key k;
 	struct sfw_frag *d;
@@ -370,7 +400,7 @@ static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw
 		return SFW_CNT_SFW_ERR_FRAG_NO_FIRST;
 	if (d->clash)
 		return SFW_CNT_SFW_ERR_FRAG_TINY;
-	if (d->nat && !tc && !d->sender)
+	if (d->nat && !tc_egress && !d->sender)
 		return SFW_CNT_ERR_INCOMING_NAT;
 	/* RFC 5722: nothing may start before the first fragment's L4 header
 	 * ends, extension headers after the Fragment header counted */
@@ -381,25 +411,28 @@ static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw
 		return SFW_CNT_SFW_ERR_FRAG_NO_FIRST;
 	/* bound as its first fragment was: from the wing's zone only
 	 * (bpf/zone_bind.bpf.h) */
-	if (tc)
+	if (tc_egress)
 		ingress = sfw_tc_bound_by(s, d->dir, ingress, &f->ifindex, p->family);
 	if (!sfw_wing_from(s, d->dir, ingress, true))
 		return SFW_CNT_ERR_INVALID_ZONE;
 	f->sess_flags = s->flags;
-	/* counted once XDP has translated or routed it (sfw_frag_account) */
-	if (d->nat && !tc) {
-		f->nat = SFW_FLOW_NAT_PLAN;
-		f->via_alias = d->dir == SFW_WING_OUT ? SFW_ALIAS_REPLY : 0;
-		f->key = d->sess;
+	if (tc_egress) {
+		if (!sfw_frag_leaves_ok(s, d, ingress, tc_egress))
+			return SFW_CNT_ERR_INVALID_ZONE;
+		sfw_wing_account(s, d->dir, f->ifindex, f->pkts, f->bytes, f->now);
 		return SFW_CNT_SFW_PERMITTED_PKTS;
 	}
-	sfw_wing_account(s, d->dir, f->ifindex, f->pkts, f->bytes, f->now);
+	f->key = d->sess;
+	f->via_alias = d->dir == SFW_WING_OUT ? SFW_ALIAS_REPLY : 0;
+	f->peer_ifindex = s->wing[sfw_frag_to_wing(d)].ifindex;
+	if (d->nat)
+		f->nat = SFW_FLOW_NAT_PLAN;
 	return SFW_CNT_SFW_PERMITTED_PKTS;
 }
 
-/* A NAT datagram's later fragment sfw_frag_follow passed at XDP, on wing
- * dir of its session (f->key), once it is sent on: counted, and the
- * session refreshed, only then. */
+/* A later fragment sfw_frag_follow passed at XDP, on wing dir of its
+ * session (f->key), once it is sent on: counted, and the session
+ * refreshed, only then. */
 static __always_inline void sfw_frag_account(struct sfw_flow *f, __u32 dir)
 {
 	struct sfw_session *s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &f->key);

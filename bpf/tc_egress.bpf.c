@@ -221,7 +221,7 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 	f.ifindex = in_ifindex ? in_ifindex : skb->ifindex;
 	/* a later fragment (SFW_PKT_FRAGMENT) follows its datagram */
 	if (p->frag == SFW_FRAG_LATER)
-		outcome = sfw_frag_follow(p, &f, true, in_ifindex);
+		outcome = sfw_frag_follow(p, &f, skb->ifindex, in_ifindex);
 	else
 		outcome = sfw_track(skb, data, end, p, &f, in_ifindex, true);
 	if (outcome == SFW_OUTCOME_CREATE)

@@ -29,7 +29,9 @@
  * forwards: judged for the host only (docs/nat.md "Third review: R2") */
 #define SFW_TC_JUDGED_HOST 2
 /* an ICMP error leaving by another zone than its addressee's (the quoted
- * packet's sender's): refused as Invalid zone (review rvred2, R1, R2) */
+ * packet's sender's), or a later fragment by another than its session's
+ * other wing's: refused as Invalid zone (review rvred2, R1, R2; rvred4,
+ * F1) */
 #define SFW_TC_JUDGED_ZONE 3
 
 /* May a packet of wing dir of live session s have come in by in_ifindex,
@@ -100,13 +102,15 @@ static __always_inline int sfw_tc_judged_flow(const struct sfw_pkt *p, __u32 in_
  * packet it quotes (sfw_tc_nat_icmp): bound as the error's first
  * fragment is, to where that packet went (sfw_error_wing; unbound, a
  * forged error's tail followed the record its refused first fragment
- * left: review rvfix). */
+ * left: review rvfix). Leaving by out_ifindex into the zone of the wing
+ * it goes to only (sfw_frag_leaves_ok): SFW_TC_JUDGED_ZONE otherwise. */
 static __always_inline int sfw_tc_judged_frag(const struct sfw_pkt *p, __u32 in_ifindex,
-					      __u64 now)
+					      __u32 out_ifindex, __u64 now)
 {
 	struct sfw_frag_key fk;
 	struct sfw_session *s;
 	struct sfw_frag *d;
+	int rc;
 
 	sfw_frag_key_of(p, &fk);
 	d = sfw_frag_find(&fk);
@@ -117,7 +121,8 @@ static __always_inline int sfw_tc_judged_frag(const struct sfw_pkt *p, __u32 in_
 		return SFW_TC_UNJUDGED;
 	if (sfw_sess_for_host(s->flags) && d->dir == SFW_WING_IN)
 		return SFW_TC_JUDGED_HOST;
-	return sfw_tc_judged_wing(s, d->quote ? sfw_error_wing(s, d->dir) : d->dir, in_ifindex);
+	rc = sfw_tc_judged_wing(s, d->quote ? sfw_error_wing(s, d->dir) : d->dir, in_ifindex);
+	return rc && !sfw_frag_leaves_ok(s, d, in_ifindex, out_ifindex) ? SFW_TC_JUDGED_ZONE : rc;
 }
 
 /* An ICMP error: about a packet of a live session, sent to that packet's
@@ -236,7 +241,7 @@ __noinline int sfw_tc_judged(struct __sk_buff *skb, const struct sfw_pkt *p, __u
 	if (!skb || !p)
 		return SFW_TC_UNJUDGED;
 	if (p->frag == SFW_FRAG_LATER)
-		return sfw_tc_judged_frag(p, in_ifindex, now);
+		return sfw_tc_judged_frag(p, in_ifindex, skb->ifindex, now);
 	if (p->icmp_kind == SFW_ICMPK_ERROR)
 		return sfw_tc_judged_error(skb, p, in_ifindex, now);
 	return sfw_tc_judged_flow(p, in_ifindex, recorded ? 0 : skb->ifindex, now);

@@ -254,11 +254,12 @@ __noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __
 	return !out || out == SFW_ROUTE_NONE || sfw_leaves_by_peer_zone(peer, out);
 }
 
-/* Where an ICMP error translated back (sfw_nat_icmp_rewrite) is routed:
- * to the address planned in sfw_nat_rw_scratch, not p's. Its egress, 0
- * when the FIB forwards it nowhere, SFW_ROUTE_NONE for no route. A
- * global function: its lookup's frame is its own. */
-__noinline __u32 sfw_xdp_nat_error_egress(struct xdp_md *ctx, const struct sfw_pkt *p)
+/* Where a packet XDP translated (an ICMP error translated back,
+ * sfw_nat_icmp_rewrite; a later fragment, sfw_nat_frag_rewrite) is
+ * routed: to the address planned in sfw_nat_rw_scratch, not p's. Its
+ * egress, 0 when the FIB forwards it nowhere, SFW_ROUTE_NONE for no
+ * route. A global function: its lookup's frame is its own. */
+__noinline __u32 sfw_xdp_translated_egress(struct xdp_md *ctx, const struct sfw_pkt *p)
 {
 	struct bpf_fib_lookup fib = {};
 	struct sfw_nat_rw *rw;
@@ -273,23 +274,34 @@ __noinline __u32 sfw_xdp_nat_error_egress(struct xdp_md *ctx, const struct sfw_p
 				fib.ifindex);
 }
 
+/* May a packet the stack forwards leave where its route leads, peer being
+ * the interface of the wing it goes to? Into peer's zone only, as
+ * sfw_xdp_egress_ok judges it; nat: XDP translated it, and it goes where
+ * sfw_xdp_translated_egress says, where no tc may see it again on an
+ * egress sfw is not attached to (review rvred3, F2). */
+static __always_inline int sfw_xdp_leaves_ok(struct xdp_md *ctx, const struct sfw_pkt *p,
+					     __u32 peer, int nat)
+{
+	__u32 out;
+
+	if (!nat)
+		return sfw_xdp_egress_ok(ctx, p, peer);
+	out = sfw_xdp_translated_egress(ctx, p);
+	return !out || out == SFW_ROUTE_NONE || sfw_leaves_by_peer_zone(peer, out);
+}
+
 /* May an ICMP error (sfw_icmp_related_to named its addressee's
  * interface) be forwarded where the route leads? Into that interface's
- * zone only; an error for the host, or one no route forwards, is the
- * stack's to answer. nat: translated back, it goes where
- * sfw_xdp_nat_error_egress says, and no tc may see it again on an
- * egress sfw is not attached to (review rvred3, F2). A global function. */
+ * zone only (sfw_xdp_leaves_ok; nat: translated back); an error for the
+ * host, or one no route forwards, is the stack's to answer. A global
+ * function. */
 __noinline int sfw_xdp_error_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, int nat)
 {
-	__u32 zero = 0, *to = bpf_map_lookup_elem(&sfw_err_to, &zero), peer, out;
+	__u32 zero = 0, *to = bpf_map_lookup_elem(&sfw_err_to, &zero);
 
 	if (!ctx || !p || !to || !*to)
 		return 1;
-	peer = *to;
-	if (!nat)
-		return sfw_xdp_egress_ok(ctx, p, peer);
-	out = sfw_xdp_nat_error_egress(ctx, p);
-	return !out || out == SFW_ROUTE_NONE || sfw_leaves_by_peer_zone(peer, out);
+	return sfw_xdp_leaves_ok(ctx, p, *to, nat);
 }
 
 /* Where the stack sends a NAT session's reply that goes up to it: by the
@@ -932,27 +944,34 @@ __noinline int sfw_xdp_fragment(struct xdp_md *ctx, const struct sfw_pkt *p,
 {
 	struct sfw_flow f = { .pkts = 1 };
 	__u32 outcome, dir;
+	int xlated = 0;
 
 	if (!ctx || !p)
 		return XDP_DROP;
 	f.now = bpf_ktime_get_coarse_ns();
 	f.bytes = p->l3_len;
 	f.ifindex = ctx->ingress_ifindex;
-	outcome = sfw_frag_follow(p, &f, false, f.ifindex);
+	outcome = sfw_frag_follow(p, &f, 0, f.ifindex);
+	dir = f.via_alias ? SFW_WING_OUT : SFW_WING_IN;
 	/* a NAT session's datagram its sender fragmented: the wing XDP
 	 * translates (source NAT's reply, destination and static NAT's In
 	 * wing) is translated here as its first fragment was; the other goes
 	 * up as received toward an attached interface, whose tc egress
-	 * translates it (sfw_tc_nat_frag); refused, and neither counted on
-	 * the wing nor refreshing it, where that cannot be */
+	 * translates it (sfw_tc_nat_frag); refused where that cannot be */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN) {
-		dir = f.via_alias ? SFW_WING_OUT : SFW_WING_IN;
-		outcome = dir == sfw_nat_xdp_wing(f.sess_flags) ?
-			  sfw_nat_frag_rewrite(ctx, p, &f.key, dir) :
+		xlated = dir == sfw_nat_xdp_wing(f.sess_flags);
+		outcome = xlated ? sfw_nat_frag_rewrite(ctx, p, &f.key, dir) :
 			  sfw_nat_pass_ok(ctx, p) ? outcome : SFW_CNT_ERR_INCOMING_NAT;
-		if (outcome == SFW_CNT_SFW_PERMITTED_PKTS)
-			sfw_frag_account(&f, dir);
 	}
+	/* into the zone of the wing it goes to only, as its first fragment:
+	 * the stack routes each fragment by its own header, whose ToS,
+	 * traffic class or flow label its sender picks (review rvred4, F1) */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && (f.sess_flags & SFW_SESS_F_TRANSIT) &&
+	    f.peer_ifindex && !sfw_xdp_leaves_ok(ctx, p, f.peer_ifindex, xlated))
+		outcome = SFW_CNT_ERR_INVALID_ZONE;
+	/* counted on the wing, and refreshing it, only once sent on */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS)
+		sfw_frag_account(&f, dir);
 	sfw_count(st, outcome, 1);
 	if (outcome != SFW_CNT_SFW_PERMITTED_PKTS)
 		return XDP_DROP;
