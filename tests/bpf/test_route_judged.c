@@ -25,18 +25,11 @@
 #include <bpf/bpf.h>
 #include "commit.h"
 #include "nat_fixture.h"
+#include "zone_layouts.h"
 #include "outcome.h"
 
-#define ZONES "set security zones security-zone trust interfaces fa\n" \
-	      "set security zones security-zone dmz interfaces fc\n" \
-	      "set security zones security-zone untrust interfaces fb\n"
-#define TRUST_UNTRUST "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n" \
-		      "set security policies from-zone trust to-zone untrust policy out then permit\n" \
-		      "set security policies default-policy deny-all\n"
 #define TRUST_DMZ "set security policies from-zone trust to-zone dmz policy dmz match source-address any destination-address any application any\n" \
 		  "set security policies from-zone trust to-zone dmz policy dmz then permit\n"
-#define SERVER6 "2001:db8:2::2"
-#define CLIENT6 "2001:db8:1::2"
 /* literals, not nat_fixture.h's names: scripts/check-deps.py reads the
  * shell commands below with this file's own definitions only */
 #define SERVER1_ "203.0.113.2"   /* SERVER1 */
@@ -54,18 +47,11 @@ static void sh(const char *cmd)
 static void setup(void)
 {
 	nat_setup();
-	fc_if = veth_fc_up();
-	sh("ip addr add 2001:db8:1::1/64 dev fa nodad && "
-	   "ip addr add 2001:db8:2::1/64 dev fb nodad && "
-	   "ip addr add 2001:db8:3::1/64 dev fc nodad && "
-	   "ip neigh add " SERVER6 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
-	   "ip neigh add " SERVER6 " lladdr 02:00:00:00:00:33 dev fc nud permanent && "
-	   "ip neigh add " SERVER1_ " lladdr 02:00:00:00:00:33 dev fc nud permanent && "
-	   "sysctl -qw net.ipv6.conf.all.forwarding=1");
+	fc_if = fc_up_dual_stack();
 	cr_assert_eq(fx_local_addrs_sync(), 0);
 	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, "sfw_tx_ports"), &fc_if, &fc_if,
 					 BPF_ANY), 0);
-	commit(ZONES TRUST_UNTRUST);
+	commit(ZONES_FC_DMZ TRUST_OUT_ONLY);
 }
 
 TestSuite(route_judged, .init = setup, .fini = suite_teardown);
@@ -217,11 +203,11 @@ Test(route_judged, first_packet_judged_by_the_fib_not_the_cache)
 	CPU_ZERO(&one);
 	CPU_SET(sched_getcpu(), &one);
 	cr_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0);
-	commit(ZONES TRUST_UNTRUST TRUST_DMZ);
+	commit(ZONES_FC_DMZ TRUST_OUT_ONLY TRUST_DMZ);
 	sh("ip route add " SERVER1_ "/32 dev fc");
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_REDIRECT);
 	cr_assert_eq(out.data[5], 0x33, "by fc");
-	commit(ZONES TRUST_UNTRUST);
+	commit(ZONES_FC_DMZ TRUST_OUT_ONLY);
 	fx_fib_watch_stop(true);
 	sh("ip route del " SERVER1_ "/32 dev fc");
 	cr_assert_eq(fx_age(&u, 3600), 0);
@@ -244,7 +230,7 @@ Test(route_judged, host_session_answer_kept_per_tos)
 	struct pb_spec u = udp(CLIENT_A, "192.0.2.99", 43006, 53), marked = u;
 	struct pb_pkt in, out;
 
-	commit(ZONES TRUST_UNTRUST
+	commit(ZONES_FC_DMZ TRUST_OUT_ONLY
 	       "set security policies from-zone trust to-zone junos-host policy h match source-address any destination-address any application any\n"
 	       "set security policies from-zone trust to-zone junos-host policy h then permit\n");
 	cr_assert_eq(run_at(in_if, &u, &in, &out), FX_XDP_PASS, "the host's: no route");

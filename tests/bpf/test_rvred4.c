@@ -10,15 +10,8 @@
 #include <bpf/bpf.h>
 #include "commit.h"
 #include "nat_fixture.h"
+#include "zone_layouts.h"
 
-#define ZONES "set security zones security-zone trust interfaces fa\n" \
-	      "set security zones security-zone dmz interfaces fc\n" \
-	      "set security zones security-zone untrust interfaces fb\n"
-#define TRUST_UNTRUST "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n" \
-		      "set security policies from-zone trust to-zone untrust policy out then permit\n" \
-		      "set security policies default-policy deny-all\n"
-#define SERVER6 "2001:db8:2::2"
-#define CLIENT6 "2001:db8:1::2"
 /* literals: scripts/check-deps.py reads the shell commands with this
  * file's own definitions only */
 #define SERVER1_ "203.0.113.2"   /* SERVER1 */
@@ -33,16 +26,9 @@ static void sh(const char *cmd)
 static void setup(void)
 {
 	nat_setup();
-	fc_if = veth_fc_up();
-	sh("ip addr add 2001:db8:1::1/64 dev fa nodad && "
-	   "ip addr add 2001:db8:2::1/64 dev fb nodad && "
-	   "ip addr add 2001:db8:3::1/64 dev fc nodad && "
-	   "ip neigh add " SERVER6 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
-	   "ip neigh add " SERVER6 " lladdr 02:00:00:00:00:33 dev fc nud permanent && "
-	   "ip neigh add " SERVER1_ " lladdr 02:00:00:00:00:33 dev fc nud permanent && "
-	   "sysctl -qw net.ipv6.conf.all.forwarding=1");
+	fc_if = fc_up_dual_stack();
 	cr_assert_eq(fx_local_addrs_sync(), 0);
-	commit(ZONES TRUST_UNTRUST);
+	commit(ZONES_FC_DMZ TRUST_OUT_ONLY);
 	cr_assert_eq(fx_mark_attached(in_if), 0);
 	cr_assert_eq(fx_mark_attached(out_if), 0);
 	cr_assert_eq(fx_mark_attached(fc_if), 0);
@@ -156,7 +142,7 @@ Test(rvred4, f1_snat_later_fragment_with_another_tos_leaves_into_dmz_translated)
 	struct pb_pkt in, out, p;
 	int rc;
 
-	commit(ZONES TRUST_UNTRUST SNAT_RS);
+	commit(ZONES_FC_DMZ TRUST_OUT_ONLY SNAT_RS);
 	sh(TOS_BY_FC);
 	cr_assert_eq(run_at(in_if, &first, &in, &out), FX_XDP_PASS, "the first fragment");
 	cr_assert_eq(tc_of(out_if, in_if, &first), FX_TC_OK, "translated at fb's tc");

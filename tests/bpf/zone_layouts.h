@@ -1,6 +1,7 @@
 /* Zone layouts of the NAT fixture's three veths (tests/bpf/nat_fixture.h:
  * fa the clients', fb the servers', and fc a third), as the zone tests
- * commit them, and the route that moves a client behind fc. */
+ * commit them, fc and IPv6 set up for them, and the route that moves a
+ * client behind fc. The including file includes nat_fixture.h. */
 #ifndef SFW_TEST_ZONE_LAYOUTS_H
 #define SFW_TEST_ZONE_LAYOUTS_H
 
@@ -24,6 +25,30 @@
 #define TRUST_OUT_ONLY "set security policies from-zone trust to-zone untrust policy out match source-address any destination-address any application any\n" \
 		       "set security policies from-zone trust to-zone untrust policy out then permit\n" \
 		       "set security policies default-policy deny-all\n"
+
+/* The IPv6 client and server, fa's and fb's, as CLIENT_A and SERVER1 */
+#define SERVER6 "2001:db8:2::2"
+#define CLIENT6 "2001:db8:1::2"
+
+/* fc up beside fa and fb (nat_fixture.h's nat_setup first), all three
+ * with an IPv6 address and IPv6 forwarding on; SERVER1 and SERVER6
+ * resolved behind fb and behind fc alike, for a route that moves them
+ * there (the addresses are literals: scripts/check-deps.py reads the
+ * shell command with this file's own definitions only). Returns fc's
+ * ifindex. */
+static inline __u32 fc_up_dual_stack(void)
+{
+	__u32 fc = veth_fc_up();
+
+	cr_assert_eq(system("ip addr add 2001:db8:1::1/64 dev fa nodad && "
+			    "ip addr add 2001:db8:2::1/64 dev fb nodad && "
+			    "ip addr add 2001:db8:3::1/64 dev fc nodad && "
+			    "ip neigh add 2001:db8:2::2 lladdr 02:00:00:00:00:22 dev fb nud permanent && "
+			    "ip neigh add 2001:db8:2::2 lladdr 02:00:00:00:00:33 dev fc nud permanent && "
+			    "ip neigh add 203.0.113.2 lladdr 02:00:00:00:00:33 dev fc nud permanent && "
+			    "sysctl -qw net.ipv6.conf.all.forwarding=1"), 0, "fc and IPv6");
+	return fc;
+}
 
 /* The client's address (a /32) routed behind fc from now on, its
  * neighbour resolved there */
