@@ -368,6 +368,16 @@ static SUITE_UNUSED int tc_at(__u32 ifindex, __u32 ingress, const struct pb_pkt 
 	return (int)t.retval;
 }
 
+/* Spec s built and run at egress's tc, forwarded from ingress (0: the
+ * host's own): the verdict. */
+static SUITE_UNUSED int tc_of(__u32 egress, __u32 ingress, const struct pb_spec *s)
+{
+	struct pb_pkt p, out;
+
+	cr_assert_eq(pb_build(s, &p), 0);
+	return tc_at(egress, ingress, &p, &out);
+}
+
 /* The fragment tests' cut: a 1,200-byte answer in three fragments */
 #define NAT_FRAG_BYTES 512
 

@@ -5,6 +5,7 @@
 #define SFW_TESTS_BPF_SUITE_H
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <criterion/criterion.h>
@@ -14,6 +15,12 @@
 #include "reap.h"
 
 #define SUITE_UNUSED __attribute__((unused))
+
+/* A command the test's setup needs, which must succeed */
+static SUITE_UNUSED void sh(const char *cmd)
+{
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
 
 static SUITE_UNUSED void suite_setup(void)
 {

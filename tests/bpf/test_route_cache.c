@@ -48,11 +48,6 @@ static void expect_sent_to(const struct pb_spec *s, const __u8 mac[6], const cha
 			 why, out.data[5]);
 }
 
-static void sh(const char *cmd)
-{
-	cr_assert_eq(system(cmd), 0, "%s", cmd);
-}
-
 /* The cache is what answers: a change nobody follows is not seen within
  * the second (what the other tests see followed is a change the cache
  * would hide). */

@@ -39,11 +39,6 @@
 
 static __u32 fc_if;
 
-static void sh(const char *cmd)
-{
-	cr_assert_eq(system(cmd), 0, "%s", cmd);
-}
-
 static void setup(void)
 {
 	nat_setup();

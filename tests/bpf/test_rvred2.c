@@ -11,7 +11,6 @@
 TestSuite(rvred2);
 #define PLAIN_FX .init = suite_setup, .fini = suite_teardown
 
-
 static __u32 fc_if;
 
 /* fa in trust, fb in untrust, fc (a veth) in the zone the test commits;
@@ -20,14 +19,6 @@ static void fc_setup(void)
 {
 	nat_setup();
 	fc_if = veth_fc_up();
-}
-
-static int tc_of(__u32 egress, __u32 ingress, const struct pb_spec *s)
-{
-	struct pb_pkt p, out;
-
-	cr_assert_eq(pb_build(s, &p), 0);
-	return tc_at(egress, ingress, &p, &out);
 }
 
 /* ---- R1: tc compares the error's INGRESS, not its egress ------------- */

@@ -27,14 +27,6 @@ static void fc_setup(void)
 
 #define FC_FX .init = fc_setup, .fini = suite_teardown
 
-static int tc_of(__u32 egress, __u32 ingress, const struct pb_spec *s)
-{
-	struct pb_pkt p, out;
-
-	cr_assert_eq(pb_build(s, &p), 0);
-	return tc_at(egress, ingress, &p, &out);
-}
-
 static void attach_all(bool fc)
 {
 	cr_assert_eq(fx_mark_attached(in_if), 0);

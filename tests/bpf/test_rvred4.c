@@ -18,11 +18,6 @@
 
 static __u32 fc_if;
 
-static void sh(const char *cmd)
-{
-	cr_assert_eq(system(cmd), 0, "%s", cmd);
-}
-
 static void setup(void)
 {
 	nat_setup();
@@ -35,14 +30,6 @@ static void setup(void)
 }
 
 TestSuite(rvred4, .init = setup, .fini = suite_teardown);
-
-static int tc_of(__u32 egress, __u32 ingress, const struct pb_spec *s)
-{
-	struct pb_pkt p, out;
-
-	cr_assert_eq(pb_build(s, &p), 0);
-	return tc_at(egress, ingress, &p, &out);
-}
 
 /* ---- F1: later fragments are held to no egress zone ---------------------
  *

@@ -7,11 +7,6 @@
 
 TestSuite(screen, .init = suite_setup, .fini = suite_teardown);
 
-static void sh(const char *cmd)
-{
-	cr_assert_eq(system(cmd), 0, "%s", cmd);
-}
-
 static const char *spoof_screen =
 	"set security screen ids-option guard ip spoofing\n"
 	"set security zones security-zone trust interfaces lo\n"

@@ -28,15 +28,6 @@ static void judged_setup(void)
 
 TestSuite(tc_judged, .init = judged_setup, .fini = suite_teardown);
 
-/* s built and run at egress's tc, forwarded from ingress. */
-static int tc_of(__u32 egress, __u32 ingress, const struct pb_spec *s)
-{
-	struct pb_pkt p, out;
-
-	cr_assert_eq(pb_build(s, &p), 0);
-	return tc_at(egress, ingress, &p, &out);
-}
-
 static struct sfw_session sess_of(const struct pb_spec *s)
 {
 	struct sfw_session v;

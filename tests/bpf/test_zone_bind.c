@@ -76,14 +76,6 @@ static void attach_all(void)
 
 /* s built and run at egress's tc, forwarded from ingress (0: the host's
  * own). */
-static int tc_of(__u32 egress, __u32 ingress, const struct pb_spec *s)
-{
-	struct pb_pkt p, out;
-
-	cr_assert_eq(pb_build(s, &p), 0);
-	return tc_at(egress, ingress, &p, &out);
-}
-
 /* The session's wings as they stand: packets, bytes, interface. */
 static struct sfw_session sess_of(const struct pb_spec *s)
 {
