@@ -369,12 +369,13 @@ static __always_inline bool sfw_frag_leaves_ok(const struct sfw_session *s,
  * the interface it came in by, 0: the host's own; tc_egress: the
  * interface tc sends it out of, 0 at XDP): it passes on the session its
  * first fragment was permitted by, while that session lives, from its
- * wing's zone and (at tc) into the zone of the wing it goes to. At tc it
- * is counted on its wing here; at XDP f->key names the session,
- * f->via_alias its wing (set for the Out wing), f->peer_ifindex the
- * interface of the wing it goes to and f->sess_flags the session's
- * flags, for XDP to translate, route (its zone: bpf/xdp_ingress.bpf.c
- * sfw_xdp_fragment) and then count (sfw_frag_account). A record of a NAT
+ * wing's zone and (at tc) into the zone of the wing it goes to. f->key
+ * then names the session, f->via_alias its wing (set for the Out wing),
+ * f->peer_ifindex the interface of the wing it goes to and f->sess_flags
+ * the session's flags, for the hook to translate, route (XDP: its zone,
+ * bpf/xdp_ingress.bpf.c sfw_xdp_fragment) and only then count
+ * (sfw_frag_account): a fragment refused on the way changes nothing of
+ * its session (review rvred5, R5-3). A record of a NAT
  * session's datagram is followed at XDP only when XDP judged its first
  * fragment as its sender fragmented it (sender), with f->nat
  * SFW_FLOW_NAT_PLAN (docs/nat.md "Fragments"); a record tc wrote of a
@@ -415,24 +416,20 @@ static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw
 		ingress = sfw_tc_bound_by(s, d->dir, ingress, &f->ifindex, p->family);
 	if (!sfw_wing_from(s, d->dir, ingress, true))
 		return SFW_CNT_ERR_INVALID_ZONE;
+	if (tc_egress && !sfw_frag_leaves_ok(s, d, ingress, tc_egress))
+		return SFW_CNT_ERR_INVALID_ZONE;
 	f->sess_flags = s->flags;
-	if (tc_egress) {
-		if (!sfw_frag_leaves_ok(s, d, ingress, tc_egress))
-			return SFW_CNT_ERR_INVALID_ZONE;
-		sfw_wing_account(s, d->dir, f->ifindex, f->pkts, f->bytes, f->now);
-		return SFW_CNT_SFW_PERMITTED_PKTS;
-	}
 	f->key = d->sess;
 	f->via_alias = d->dir == SFW_WING_OUT ? SFW_ALIAS_REPLY : 0;
 	f->peer_ifindex = s->wing[sfw_frag_to_wing(d)].ifindex;
-	if (d->nat)
+	if (d->nat && !tc_egress)
 		f->nat = SFW_FLOW_NAT_PLAN;
 	return SFW_CNT_SFW_PERMITTED_PKTS;
 }
 
-/* A later fragment sfw_frag_follow passed at XDP, on wing dir of its
- * session (f->key), once it is sent on: counted, and the session
- * refreshed, only then. */
+/* A later fragment sfw_frag_follow passed, on wing dir of its session
+ * (f->key), once it is sent on: counted, and the session refreshed, only
+ * then. */
 static __always_inline void sfw_frag_account(struct sfw_flow *f, __u32 dir)
 {
 	struct sfw_session *s = bpf_map_lookup_elem(&SFW_MAP_SESSIONS, &f->key);

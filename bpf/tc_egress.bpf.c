@@ -250,6 +250,9 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 		 (f.nat == SFW_FLOW_NAT_PLAN || p->frag == SFW_FRAG_LATER);
 	if (tc_nat && (p->frag == SFW_FRAG_LATER ? sfw_tc_nat_frag(skb, p) : sfw_tc_nat(skb, p)))
 		outcome = SFW_CNT_ERR_INCOMING_NAT;
+	/* a later fragment counts on its wing once nothing refuses it */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && p->frag == SFW_FRAG_LATER)
+		sfw_frag_account(&f, f.via_alias ? SFW_WING_OUT : SFW_WING_IN);
 	/* the host's own error about a NAT session's reply leaves quoting
 	 * what the server sent (bpf/nat_tc.bpf.h) */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_ICMP_REPLY &&

@@ -37,6 +37,19 @@ static __always_inline __u32 sfw_route_egress(int rc, __u32 egress)
 	}
 }
 
+/* sfw_route_egress for a packet of a session that may leave: 0 also for
+ * a route that discards it (nothing leaves), so that SFW_ROUTE_NONE is
+ * only a route the stack takes where no zone can be told (an encap
+ * route's UNSUPP_LWT), which the session's packets may not take, as its
+ * first packet could not (review rv2, F2; rvred5, R5-2). */
+static __always_inline __u32 sfw_route_leaves_by(int rc, __u32 egress)
+{
+	if (rc == BPF_FIB_LKUP_RET_BLACKHOLE || rc == BPF_FIB_LKUP_RET_UNREACHABLE ||
+	    rc == BPF_FIB_LKUP_RET_PROHIBIT)
+		return 0;
+	return sfw_route_egress(rc, egress);
+}
+
 /* Where will this new session's packets go? Returns the egress interface
  * for a forwarded (transit) session, 0 when the destination is this host
  * (or forwarding is off, so that it can only be), SFW_ROUTE_NONE when the
@@ -235,7 +248,8 @@ __noinline int sfw_xdp_src_unrouted(struct xdp_md *ctx, const struct sfw_pkt *p)
  * (peer), as XDP's own forwarding judges it (sfw_forward_route): the stack
  * would follow a route that moved into another zone (review Z5; RV2-8,
  * RV2-9). A destination the FIB does not forward to, or a discard
- * route, is the stack's to answer. A lookup per packet the stack
+ * route, is the stack's to answer; a route that names no egress (an
+ * encap route) is refused (sfw_route_leaves_by). A lookup per packet the stack
  * forwards (XDP forwarding off, fragments, a neighbour to resolve),
  * which it looks up again itself. A NAT reply is sfw_xdp_egress_nat's.
  * A global function. */
@@ -249,16 +263,17 @@ __noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __
 	if (p->multicast)
 		return 1;
 	sfw_fib_query(&fib, p, SFW_FRAME(ctx), ctx->ingress_ifindex, false);
-	out = sfw_route_egress(bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH),
-			       fib.ifindex);
-	return !out || out == SFW_ROUTE_NONE || sfw_leaves_by_peer_zone(peer, out);
+	out = sfw_route_leaves_by(bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH),
+				  fib.ifindex);
+	return !out || (out != SFW_ROUTE_NONE && sfw_leaves_by_peer_zone(peer, out));
 }
 
 /* Where a packet XDP translated (an ICMP error translated back,
  * sfw_nat_icmp_rewrite; a later fragment, sfw_nat_frag_rewrite) is
  * routed: to the address planned in sfw_nat_rw_scratch, not p's. Its
- * egress, 0 when the FIB forwards it nowhere, SFW_ROUTE_NONE for no
- * route. A global function: its lookup's frame is its own. */
+ * egress as sfw_route_leaves_by answers: 0 when the FIB forwards it
+ * nowhere or discards it, SFW_ROUTE_NONE for a route that names no
+ * egress. A global function: its lookup's frame is its own. */
 __noinline __u32 sfw_xdp_translated_egress(struct xdp_md *ctx, const struct sfw_pkt *p)
 {
 	struct bpf_fib_lookup fib = {};
@@ -270,8 +285,8 @@ __noinline __u32 sfw_xdp_translated_egress(struct xdp_md *ctx, const struct sfw_
 		return SFW_ROUTE_NONE;
 	sfw_fib_query(&fib, p, SFW_FRAME(ctx), ctx->ingress_ifindex, false);
 	fib.ipv4_dst = rw->dst.v4;   /* NAT is IPv4's only */
-	return sfw_route_egress(bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH),
-				fib.ifindex);
+	return sfw_route_leaves_by(bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH),
+				   fib.ifindex);
 }
 
 /* May a packet the stack forwards leave where its route leads, peer being
@@ -287,7 +302,7 @@ static __always_inline int sfw_xdp_leaves_ok(struct xdp_md *ctx, const struct sf
 	if (!nat)
 		return sfw_xdp_egress_ok(ctx, p, peer);
 	out = sfw_xdp_translated_egress(ctx, p);
-	return !out || out == SFW_ROUTE_NONE || sfw_leaves_by_peer_zone(peer, out);
+	return !out || (out != SFW_ROUTE_NONE && sfw_leaves_by_peer_zone(peer, out));
 }
 
 /* May an ICMP error (sfw_icmp_related_to named its addressee's
@@ -969,6 +984,13 @@ __noinline int sfw_xdp_fragment(struct xdp_md *ctx, const struct sfw_pkt *p,
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && (f.sess_flags & SFW_SESS_F_TRANSIT) &&
 	    f.peer_ifindex && !sfw_xdp_leaves_ok(ctx, p, f.peer_ifindex, xlated))
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
+	/* a host session's opener's, for the host only: one the stack would
+	 * forward ends it, as its whole packets do (review rvred5, R5-1) */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && sfw_sess_for_host(f.sess_flags) &&
+	    dir == SFW_WING_IN && sfw_xdp_host_in_routed(ctx, p, f.now)) {
+		sfw_host_session_end(&f.key, f.now);
+		outcome = SFW_CNT_ERR_INVALID_ZONE;
+	}
 	/* counted on the wing, and refreshing it, only once sent on */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS)
 		sfw_frag_account(&f, dir);
