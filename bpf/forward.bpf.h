@@ -149,6 +149,7 @@ struct {
  * the packet itself; a NAT reply's opener is its key's low side */
 #define SFW_ROUTE_HOW_FORWARD 1
 #define SFW_ROUTE_HOW_LO 2
+#define SFW_ROUTE_HOW_TO_OPENER 4   /* the packet goes to the session's In wing */
 /* The interface a session's other wing records (peer) and how, in one
  * argument: a global function takes five, and the packet's clock
  * reading is one of them (sfw_route_lookup). peer in the low word. */

@@ -12,24 +12,35 @@
 #include "zone_bind.bpf.h"
 #include "tcp_window.bpf.h"
 
-/* The interface the addressee of the ICMP error at hand sends its own
- * packets in by (its wing's), set by sfw_icmp_related_to for every error
- * it relates, a NAT session's too, else 0: the error may leave only
- * toward that interface's zone (sfw_err_leaves_ok; reviews rvred F3, F4,
- * rvred2, rvred3). Per CPU: one packet's, read back by the hook that judged it. */
+/* The addressee of the ICMP error at hand, set by sfw_icmp_related_to for
+ * every error it relates, a NAT session's too, else all 0: the interface
+ * its wing's packets come in by, toward whose zone only the error may
+ * leave (sfw_err_leaves_ok; reviews rvred F3, F4, rvred2, rvred3), and
+ * whether that wing is the session's opener (XDP's route check:
+ * sfw_route_leaves_by). Per CPU: one packet's, read back by the hook that
+ * judged it. */
+struct sfw_err_to {
+	__u32 ifindex;
+	__u32 opener;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct sfw_err_to);
 	__uint(max_entries, 1);
 } sfw_err_to SEC(".maps");
 
-static __always_inline void sfw_err_to_set(__u32 ifindex)
+/* The error goes to wing w of session s (NULL: to no one known) */
+static __always_inline void sfw_err_to_set(const struct sfw_session *s, __u32 w)
 {
-	__u32 zero = 0, *to = bpf_map_lookup_elem(&sfw_err_to, &zero);
+	__u32 zero = 0;
+	struct sfw_err_to *to = bpf_map_lookup_elem(&sfw_err_to, &zero);
 
-	if (to)
-		*to = ifindex;
+	if (!to)
+		return;
+	to->ifindex = s ? s->wing[w & 1].ifindex : 0;
+	to->opener = s && (w & 1) == SFW_WING_IN;
 }
 
 /* May the ICMP error sfw_icmp_related_to judged leave by egress (0: not
@@ -39,9 +50,10 @@ static __always_inline void sfw_err_to_set(__u32 ifindex)
  * up to a quote's worth of bytes its sender chose. */
 static __always_inline bool sfw_err_leaves_ok(__u32 egress)
 {
-	__u32 zero = 0, *to = bpf_map_lookup_elem(&sfw_err_to, &zero);
+	__u32 zero = 0;
+	struct sfw_err_to *to = bpf_map_lookup_elem(&sfw_err_to, &zero);
 
-	return !to || !egress || sfw_leaves_by_peer_zone(*to, egress);
+	return !to || !egress || sfw_leaves_by_peer_zone(to->ifindex, egress);
 }
 
 /* The extension headers of a quoted IPv6 packet, walked as sfw_parse_ipv6
@@ -254,7 +266,7 @@ static __always_inline __u32 sfw_icmp_related_nat(const struct sfw_session *a,
 	if (!sfw_wing_from(s, SFW_WING_OUT, ingress, true))
 		return SFW_RELATED_ZONE;
 	/* to the client, toward its zone only (review rvred3, F1) */
-	sfw_err_to_set(s->wing[SFW_WING_IN].ifindex);
+	sfw_err_to_set(s, SFW_WING_IN);
 	if (s->flags & SFW_SESS_F_DNAT)
 		return SFW_RELATED_NAT_REPLY;
 	lo = s->flags & SFW_SESS_F_OPENER_LO;
@@ -277,7 +289,7 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 	bool key_lo;
 	__u32 w;
 
-	sfw_err_to_set(0);
+	sfw_err_to_set(NULL, 0);
 	if (!in)
 		return SFW_RELATED_NONE;
 	key_lo = sfw_packet_key(in, &key, link);
@@ -300,7 +312,7 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 	if (ingress && sfw_sess_for_host(s->flags) && sfw_wing_of(s, key_lo) == SFW_WING_IN)
 		return SFW_RELATED_HOST_IN;
 	if (!(s->flags & SFW_SESS_F_NAT)) {
-		sfw_err_to_set(s->wing[sfw_wing_of(s, key_lo)].ifindex);
+		sfw_err_to_set(s, sfw_wing_of(s, key_lo));
 		return SFW_RELATED;
 	}
 	/* destination NAT's key is the client's tuple, c:cp <-> P:pp: an
@@ -311,7 +323,7 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 	if (s->flags & SFW_SESS_F_DNAT) {
 		if (sfw_wing_of(s, key_lo) != SFW_WING_OUT)
 			return SFW_RELATED_NONE;
-		sfw_err_to_set(s->wing[SFW_WING_OUT].ifindex);   /* to the server */
+		sfw_err_to_set(s, SFW_WING_OUT);   /* to the server */
 		return sfw_icmp_back_to(s->nat.dst, s->nat.dport);
 	}
 	/* about a NAT session's reply as delivered, s:sp -> c:cp (the
@@ -325,7 +337,7 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 	if (sfw_wing_of(s, key_lo) == SFW_WING_OUT) {
 		if (ingress && ingress != s->wing[SFW_WING_IN].ifindex && !sfw_zones_on())
 			return SFW_RELATED_NONE;
-		sfw_err_to_set(s->wing[SFW_WING_OUT].ifindex);   /* to the server */
+		sfw_err_to_set(s, SFW_WING_OUT);   /* to the server */
 		return SFW_RELATED_NAT_REPLY;
 	}
 	/* about a NAT session's untranslated client packet, sent to the
@@ -334,7 +346,7 @@ __noinline __u32 sfw_icmp_related_to(const struct sfw_pkt *in, __u64 now, __u32 
 	 * findings", 1) */
 	if (ingress)
 		return SFW_RELATED_NONE;
-	sfw_err_to_set(s->wing[SFW_WING_IN].ifindex);   /* to the client (rvred2, R3) */
+	sfw_err_to_set(s, SFW_WING_IN);   /* to the client (rvred2, R3) */
 	return SFW_RELATED;
 }
 

@@ -40,14 +40,30 @@ static __always_inline __u32 sfw_route_egress(int rc, __u32 egress)
 /* sfw_route_egress for a packet of a session that may leave: 0 also for
  * a route that discards it (nothing leaves), so that SFW_ROUTE_NONE is
  * only a route the stack takes where no zone can be told (an encap
- * route's UNSUPP_LWT), which the session's packets may not take, as its
- * first packet could not (review rv2, F2; rvred5, R5-2). */
+ * route's UNSUPP_LWT: sfw_route_to_wing_ok). */
 static __always_inline __u32 sfw_route_leaves_by(int rc, __u32 egress)
 {
 	if (rc == BPF_FIB_LKUP_RET_BLACKHOLE || rc == BPF_FIB_LKUP_RET_UNREACHABLE ||
 	    rc == BPF_FIB_LKUP_RET_PROHIBIT)
 		return 0;
 	return sfw_route_egress(rc, egress);
+}
+
+/* May a session's packet whose route leads out (sfw_route_leaves_by) go
+ * on to the wing whose packets come in by peer? Into peer's zone; to no
+ * egress (0), the stack's to answer. By a route that names no egress (an
+ * encap route) toward the session's opener only (opener): its way back
+ * was never asked to name one (the reverse-path check,
+ * sfw_fib_src_unrouted, takes a client behind a tunnel; review rvred6,
+ * G1), where the responder's route was asked when the session opened
+ * and refused for it (review rv2, F2): a packet toward the responder an
+ * encap route takes now was moved or marked onto it (review rvred5,
+ * R5-2). */
+static __always_inline bool sfw_route_to_wing_ok(__u32 out, __u32 peer, bool opener)
+{
+	if (out == SFW_ROUTE_NONE)
+		return opener;
+	return !out || sfw_leaves_by_peer_zone(peer, out);
 }
 
 /* Where will this new session's packets go? Returns the egress interface
@@ -61,13 +77,18 @@ static __always_inline __u32 sfw_route_leaves_by(int rc, __u32 egress)
  * lookup's 64 bytes of stack stay out of its callers' frames. */
 /* The egress of p's route from where it came in, as sfw_xdp_route
  * answers, asked in the caller's fib (its frame, or bytes it shares). */
-static __always_inline __u32 sfw_xdp_route_in(struct xdp_md *ctx, const struct sfw_pkt *p,
-					      struct bpf_fib_lookup *fib)
+static __always_inline int sfw_xdp_lookup_in(struct xdp_md *ctx, const struct sfw_pkt *p,
+					     struct bpf_fib_lookup *fib)
 {
 	__builtin_memset(fib, 0, sizeof(*fib));
 	sfw_fib_query(fib, p, SFW_FRAME(ctx), ctx->ingress_ifindex, false);
-	return sfw_route_egress(bpf_fib_lookup(ctx, fib, sizeof(*fib), BPF_FIB_LOOKUP_SKIP_NEIGH),
-				fib->ifindex);
+	return bpf_fib_lookup(ctx, fib, sizeof(*fib), BPF_FIB_LOOKUP_SKIP_NEIGH);
+}
+
+static __always_inline __u32 sfw_xdp_route_in(struct xdp_md *ctx, const struct sfw_pkt *p,
+					      struct bpf_fib_lookup *fib)
+{
+	return sfw_route_egress(sfw_xdp_lookup_in(ctx, p, fib), fib->ifindex);
 }
 
 __noinline __u32 sfw_xdp_route(struct xdp_md *ctx, const struct sfw_pkt *p)
@@ -215,7 +236,7 @@ __noinline int sfw_xdp_host_in_routed(struct xdp_md *ctx, const struct sfw_pkt *
 	} q;
 	struct sfw_host_route_entry *e;
 	__u64 gen = sfw_route_gen();   /* before the lookups: a change after them is newer */
-	__u32 out;
+	int rc;
 
 	if (!ctx || !p || p->multicast)
 		return 0;
@@ -225,9 +246,11 @@ __noinline int sfw_xdp_host_in_routed(struct xdp_md *ctx, const struct sfw_pkt *
 	if (sfw_host_route_held(e, q.key, gen, now))
 		return 0;
 	sfw_host_route_take(e, q.key);
+	/* an egress, or a route that names none, an encap route the stack
+	 * forwards by (review rvred6, B1); a discarding one is the stack's */
 	if (!sfw_local_addr_has(&p->dst, p->family)) {
-		out = sfw_xdp_route_in(ctx, p, &q.fib);
-		if (out && out != SFW_ROUTE_NONE)
+		rc = sfw_xdp_lookup_in(ctx, p, &q.fib);
+		if (sfw_route_leaves_by(rc, q.fib.ifindex))
 			return 1;
 	}
 	sfw_host_route_keep(e, gen, now);
@@ -249,11 +272,13 @@ __noinline int sfw_xdp_src_unrouted(struct xdp_md *ctx, const struct sfw_pkt *p)
  * would follow a route that moved into another zone (review Z5; RV2-8,
  * RV2-9). A destination the FIB does not forward to, or a discard
  * route, is the stack's to answer; a route that names no egress (an
- * encap route) is refused (sfw_route_leaves_by). A lookup per packet the stack
- * forwards (XDP forwarding off, fragments, a neighbour to resolve),
+ * encap route), only toward the opener (sfw_route_to_wing_ok: opener, the
+ * wing it goes to is the session's In wing). A lookup per packet the
+ * stack forwards (XDP forwarding off, fragments, a neighbour to resolve),
  * which it looks up again itself. A NAT reply is sfw_xdp_egress_nat's.
  * A global function. */
-__noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __u32 peer)
+__noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __u32 peer,
+				 int opener)
 {
 	struct bpf_fib_lookup fib = {};
 	__u32 out;
@@ -265,7 +290,7 @@ __noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __
 	sfw_fib_query(&fib, p, SFW_FRAME(ctx), ctx->ingress_ifindex, false);
 	out = sfw_route_leaves_by(bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH),
 				  fib.ifindex);
-	return !out || (out != SFW_ROUTE_NONE && sfw_leaves_by_peer_zone(peer, out));
+	return sfw_route_to_wing_ok(out, peer, opener);
 }
 
 /* Where a packet XDP translated (an ICMP error translated back,
@@ -290,19 +315,16 @@ __noinline __u32 sfw_xdp_translated_egress(struct xdp_md *ctx, const struct sfw_
 }
 
 /* May a packet the stack forwards leave where its route leads, peer being
- * the interface of the wing it goes to? Into peer's zone only, as
- * sfw_xdp_egress_ok judges it; nat: XDP translated it, and it goes where
- * sfw_xdp_translated_egress says, where no tc may see it again on an
- * egress sfw is not attached to (review rvred3, F2). */
+ * the interface of the wing it goes to (opener: the session's In wing)?
+ * As sfw_xdp_egress_ok judges it; nat: XDP translated it, and it goes
+ * where sfw_xdp_translated_egress says, where no tc may see it again on
+ * an egress sfw is not attached to (review rvred3, F2). */
 static __always_inline int sfw_xdp_leaves_ok(struct xdp_md *ctx, const struct sfw_pkt *p,
-					     __u32 peer, int nat)
+					     __u32 peer, int nat, bool opener)
 {
-	__u32 out;
-
 	if (!nat)
-		return sfw_xdp_egress_ok(ctx, p, peer);
-	out = sfw_xdp_translated_egress(ctx, p);
-	return !out || (out != SFW_ROUTE_NONE && sfw_leaves_by_peer_zone(peer, out));
+		return sfw_xdp_egress_ok(ctx, p, peer, opener);
+	return sfw_route_to_wing_ok(sfw_xdp_translated_egress(ctx, p), peer, opener);
 }
 
 /* May an ICMP error (sfw_icmp_related_to named its addressee's
@@ -312,11 +334,12 @@ static __always_inline int sfw_xdp_leaves_ok(struct xdp_md *ctx, const struct sf
  * function. */
 __noinline int sfw_xdp_error_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, int nat)
 {
-	__u32 zero = 0, *to = bpf_map_lookup_elem(&sfw_err_to, &zero);
+	__u32 zero = 0;
+	struct sfw_err_to *to = bpf_map_lookup_elem(&sfw_err_to, &zero);
 
-	if (!ctx || !p || !to || !*to)
+	if (!ctx || !p || !to || !to->ifindex)
 		return 1;
-	return sfw_xdp_leaves_ok(ctx, p, *to, nat);
+	return sfw_xdp_leaves_ok(ctx, p, to->ifindex, nat, to->opener);
 }
 
 /* Where the stack sends a NAT session's reply that goes up to it: by the
@@ -375,7 +398,8 @@ __noinline int sfw_xdp_route_first(struct xdp_md *ctx, const struct sfw_pkt *p, 
 		return act;
 	if (nat_to)
 		return sfw_xdp_egress_nat(ctx, p, peer, nat_to, how & SFW_ROUTE_HOW_LO);
-	return peer && !sfw_xdp_egress_ok(ctx, p, peer) ? SFW_XDP_OTHER_ZONE : XDP_PASS;
+	return peer && !sfw_xdp_egress_ok(ctx, p, peer, how & SFW_ROUTE_HOW_TO_OPENER) ?
+	       SFW_XDP_OTHER_ZONE : XDP_PASS;
 }
 
 /* Destination NAT's In wing as sfw_nat_plan planned it (rw): the frame
@@ -438,7 +462,8 @@ static __always_inline __u32 sfw_hook_route(void *ctx, struct sfw_pkt *p,
 	act = sfw_xdp_route_first(ctx, p,
 				  SFW_ROUTE_PEER_HOW(s->wing[(dir ^ 1) & 1].ifindex,
 				  (sfw_xdp_forwards(p, f->cfg, s->flags) ? SFW_ROUTE_HOW_FORWARD : 0) |
-				  (s->flags & SFW_SESS_F_OPENER_LO ? SFW_ROUTE_HOW_LO : 0)),
+				  (s->flags & SFW_SESS_F_OPENER_LO ? SFW_ROUTE_HOW_LO : 0) |
+				  (dir == SFW_WING_OUT ? SFW_ROUTE_HOW_TO_OPENER : 0)),
 				  nat_reply ? &f->key : NULL, f->now);
 	f->route = act == XDP_REDIRECT ? SFW_FLOW_ROUTE_SEND : SFW_FLOW_ROUTE_STACK;
 	return sfw_route_refusal(act, nat_reply);
@@ -874,7 +899,8 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	 * packet that created the session was judged by this very query) */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && act == XDP_PASS && !f.route && !f.created &&
 	    (f.sess_flags & SFW_SESS_F_TRANSIT) && f.peer_ifindex && p->frag != SFW_FRAG_LATER &&
-	    !sfw_xdp_egress_ok(ctx, p, f.peer_ifindex))
+	    !sfw_xdp_egress_ok(ctx, p, f.peer_ifindex,
+			       sfw_flow_sender_lo(&f) != !!(f.sess_flags & SFW_SESS_F_OPENER_LO)))
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	/* an ICMP error the stack forwards, translated back or not: toward
 	 * its addressee's zone only (review rvred, F3; rvred3, F2) */
@@ -982,7 +1008,7 @@ __noinline int sfw_xdp_fragment(struct xdp_md *ctx, const struct sfw_pkt *p,
 	 * the stack routes each fragment by its own header, whose ToS,
 	 * traffic class or flow label its sender picks (review rvred4, F1) */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && (f.sess_flags & SFW_SESS_F_TRANSIT) &&
-	    f.peer_ifindex && !sfw_xdp_leaves_ok(ctx, p, f.peer_ifindex, xlated))
+	    f.peer_ifindex && !sfw_xdp_leaves_ok(ctx, p, f.peer_ifindex, xlated, dir == SFW_WING_OUT))
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
 	/* a host session's opener's, for the host only: one the stack would
 	 * forward ends it, as its whole packets do (review rvred5, R5-1) */
