@@ -381,7 +381,8 @@ static __always_inline bool sfw_frag_leaves_ok(const struct sfw_session *s,
  * SFW_FLOW_NAT_PLAN (docs/nat.md "Fragments"); a record tc wrote of a
  * datagram the stack fragmented (its first fragment translated there)
  * only at tc egress, which translates: only the stack's own fragments
- * may follow it ("Second review", F5). Returns the outcome counter. */
+ * may follow it ("Second review", F5), as an ICMP error's record (quote)
+ * is followed only there. Returns the outcome counter. */
 static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw_flow *f,
 					     __u32 tc_egress, __u32 ingress)
 {
@@ -403,6 +404,11 @@ static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw
 		return SFW_CNT_SFW_ERR_FRAG_TINY;
 	if (d->nat && !tc_egress && !d->sender)
 		return SFW_CNT_ERR_INCOMING_NAT;
+	/* an ICMP error the stack fragmented: its later fragments are the
+	 * stack's too, and leave by tc; one that comes in is forged (review
+	 * rvred7, Q1: followed, it was routed as going to the wrong wing) */
+	if (d->quote && !tc_egress)
+		return SFW_CNT_SFW_ERR_FRAG_NO_FIRST;
 	/* RFC 5722: nothing may start before the first fragment's L4 header
 	 * ends, extension headers after the Fragment header counted */
 	if (p->frag_off < d->l4_end)
