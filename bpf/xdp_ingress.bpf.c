@@ -280,17 +280,15 @@ __noinline int sfw_xdp_src_unrouted(struct xdp_md *ctx, const struct sfw_pkt *p)
 __noinline int sfw_xdp_egress_ok(struct xdp_md *ctx, const struct sfw_pkt *p, __u32 peer,
 				 int opener)
 {
-	struct bpf_fib_lookup fib = {};
-	__u32 out;
+	struct bpf_fib_lookup fib;
+	int rc;
 
 	if (!ctx || !p)
 		return 0;
 	if (p->multicast)
 		return 1;
-	sfw_fib_query(&fib, p, SFW_FRAME(ctx), ctx->ingress_ifindex, false);
-	out = sfw_route_leaves_by(bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH),
-				  fib.ifindex);
-	return sfw_route_to_wing_ok(out, peer, opener);
+	rc = sfw_xdp_lookup_in(ctx, p, &fib);
+	return sfw_route_to_wing_ok(sfw_route_leaves_by(rc, fib.ifindex), peer, opener);
 }
 
 /* Where a packet XDP translated (an ICMP error translated back,
