@@ -20,13 +20,7 @@ static __u32 fc_if;
 
 static void setup(void)
 {
-	nat_setup();
-	fc_if = fc_up_dual_stack();
-	cr_assert_eq(fx_local_addrs_sync(), 0);
-	commit(ZONES_FC_DMZ TRUST_OUT_ONLY);
-	cr_assert_eq(fx_mark_attached(in_if), 0);
-	cr_assert_eq(fx_mark_attached(out_if), 0);
-	cr_assert_eq(fx_mark_attached(fc_if), 0);
+	fc_if = dmz_layout(true);
 }
 
 TestSuite(rvred4, .init = setup, .fini = suite_teardown);

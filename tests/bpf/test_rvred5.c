@@ -30,15 +30,10 @@ static __u32 fc_if;
 
 static void setup(void)
 {
-	nat_setup();
-	fc_if = fc_up_dual_stack();
+	fc_if = dmz_layout(false);
 	sh("ip neigh add " CLIENT_A_ " lladdr 02:00:00:00:00:33 dev fc nud permanent && "
 	   "ip neigh add " CLIENT_B_ " lladdr 02:00:00:00:00:33 dev fc nud permanent && "
 	   "ip neigh add " FAR " lladdr 02:00:00:00:00:33 dev fc nud permanent");
-	cr_assert_eq(fx_local_addrs_sync(), 0);
-	commit(ZONES_FC_DMZ TRUST_OUT_ONLY);
-	cr_assert_eq(fx_mark_attached(in_if), 0);
-	cr_assert_eq(fx_mark_attached(out_if), 0);
 }
 
 TestSuite(rvred5, .init = setup, .fini = suite_teardown);
@@ -49,20 +44,6 @@ TestSuite(rvred5, .init = setup, .fini = suite_teardown);
 		  "ip route add " CLIENT_B_ "/32 dev fc table 101 && " \
 		  "ip route add " FAR "/32 dev fc table 101 && " \
 		  "ip rule add tos 0x10 table 101"
-
-static struct pb_spec frag(const char *src, const char *dst, __u16 sport, __u16 dport,
-			   __u16 id, __u16 off, __u8 tos)
-{
-	struct pb_spec s = { .src = src, .dst = dst, .proto = SFW_IPPROTO_UDP, .sport = sport,
-			     .dport = dport, .payload = 64, .more_frags = true, .ip_id = id,
-			     .frag_id = id, .frag_off = off, .tos = tos };
-
-	if (pb_is_v6(&s)) {
-		s.n_ext = 1;
-		s.ext[0] = SFW_IPPROTO_FRAGMENT;
-	}
-	return s;
-}
 
 static int xdp_of(__u32 ifindex, const struct pb_spec *s, struct pb_pkt *out)
 {
@@ -89,8 +70,8 @@ static int xdp_of(__u32 ifindex, const struct pb_spec *s, struct pb_pkt *out)
  * counted each on the session and refreshed it before tc refused it. */
 static void host_session_later_fragment(bool attach_fc)
 {
-	struct pb_spec f0 = frag(CLIENT_A, FAR, 45010, 53, 45010, 0, 0);
-	struct pb_spec f1 = frag(CLIENT_A, FAR, 45010, 53, 45010, 72, 0x10);
+	struct pb_spec f0 = udp_frag(CLIENT_A, FAR, 45010, 53, 45010, 0, 0);
+	struct pb_spec f1 = udp_frag(CLIENT_A, FAR, 45010, 53, 45010, 72, 0x10);
 	struct pb_spec w = udp(CLIENT_A, FAR, 45010, 53);
 	struct pb_pkt up, p;
 	struct sfw_session s;
@@ -148,8 +129,8 @@ Test(rvred5, r5_1_host_session_later_fragment_forwarded_into_an_attached_zone)
 
 Test(rvred5, r5_2_later_fragment_by_an_encap_route_passes)
 {
-	struct pb_spec f0 = frag(CLIENT_A, SERVER1, 45050, 53, 45050, 0, 0);
-	struct pb_spec f1 = frag(CLIENT_A, SERVER1, 45050, 53, 45050, 72, 0x10);
+	struct pb_spec f0 = udp_frag(CLIENT_A, SERVER1, 45050, 53, 45050, 0, 0);
+	struct pb_spec f1 = udp_frag(CLIENT_A, SERVER1, 45050, 53, 45050, 72, 0x10);
 	struct pb_pkt up;
 
 	cr_assert_eq(fx_mark_attached(fc_if), 0);
@@ -170,8 +151,8 @@ Test(rvred5, r5_2_later_fragment_by_an_encap_route_passes)
 Test(rvred5, r5_3_tc_refused_nat_later_fragment_counted_on_its_wing)
 {
 	struct pb_spec u = udp(CLIENT_A, SERVER1, 45060, 53);
-	struct pb_spec r0 = frag(SERVER1, FB_ADDR, 53, 45060, 660, 0, 0);
-	struct pb_spec r1 = frag(SERVER1, FB_ADDR, 53, 45060, 660, 72, 0);
+	struct pb_spec r0 = udp_frag(SERVER1, FB_ADDR, 53, 45060, 660, 0, 0);
+	struct pb_spec r1 = udp_frag(SERVER1, FB_ADDR, 53, 45060, 660, 72, 0);
 	struct sfw_iface_key k = { .ifindex = out_if };
 	struct pb_pkt up, p;
 	struct sfw_session s, t;

@@ -28,28 +28,12 @@ static __u32 fc_if;
 
 static void setup(void)
 {
-	nat_setup();
-	fc_if = fc_up_dual_stack();
+	fc_if = dmz_layout(true);
 	sh("ip neigh add " CLIENT_A_ " lladdr 02:00:00:00:00:33 dev fc nud permanent && "
 	   "ip neigh add " FAR " lladdr 02:00:00:00:00:33 dev fc nud permanent");
-	cr_assert_eq(fx_local_addrs_sync(), 0);
-	commit(ZONES_FC_DMZ TRUST_OUT_ONLY);
-	cr_assert_eq(fx_mark_attached(in_if), 0);
-	cr_assert_eq(fx_mark_attached(out_if), 0);
-	cr_assert_eq(fx_mark_attached(fc_if), 0);
 }
 
 TestSuite(rvred6, .init = setup, .fini = suite_teardown);
-
-static struct pb_spec frag(const char *src, const char *dst, __u16 sport, __u16 dport,
-			   __u16 id, __u16 off, __u8 tos)
-{
-	struct pb_spec s = { .src = src, .dst = dst, .proto = SFW_IPPROTO_UDP, .sport = sport,
-			     .dport = dport, .payload = 64, .more_frags = true, .ip_id = id,
-			     .frag_id = id, .frag_off = off, .tos = tos };
-
-	return s;
-}
 
 static int xdp_of(__u32 ifindex, const struct pb_spec *s, struct pb_pkt *out)
 {
@@ -99,8 +83,8 @@ Test(rvred6, b1_host_session_whole_packet_by_an_encap_route_refused)
 
 Test(rvred6, b1_host_session_later_fragment_by_an_encap_route_refused)
 {
-	struct pb_spec f0 = frag(CLIENT_A, FAR, 46020, 53, 46020, 0, 0);
-	struct pb_spec f1 = frag(CLIENT_A, FAR, 46020, 53, 46020, 72, 0x10);
+	struct pb_spec f0 = udp_frag(CLIENT_A, FAR, 46020, 53, 46020, 0, 0);
+	struct pb_spec f1 = udp_frag(CLIENT_A, FAR, 46020, 53, 46020, 72, 0x10);
 	struct pb_spec w = udp(CLIENT_A, FAR, 46020, 53);
 	struct pb_pkt up;
 	struct sfw_session s;

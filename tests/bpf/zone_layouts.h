@@ -1,7 +1,8 @@
 /* Zone layouts of the NAT fixture's three veths (tests/bpf/nat_fixture.h:
  * fa the clients', fb the servers', and fc a third), as the zone tests
  * commit them, fc and IPv6 set up for them, and the route that moves a
- * client behind fc. The including file includes nat_fixture.h. */
+ * client behind fc. The including file includes nat_fixture.h and
+ * commit.h. */
 #ifndef SFW_TEST_ZONE_LAYOUTS_H
 #define SFW_TEST_ZONE_LAYOUTS_H
 
@@ -48,6 +49,42 @@ static inline __u32 fc_up_dual_stack(void)
 			    "ip neigh add 203.0.113.2 lladdr 02:00:00:00:00:33 dev fc nud permanent && "
 			    "sysctl -qw net.ipv6.conf.all.forwarding=1"), 0, "fc and IPv6");
 	return fc;
+}
+
+/* The layout of the zone tests of later fragments and routes: fa in
+ * trust, fb in untrust, fc in dmz (fc_up_dual_stack), trust ->
+ * untrust permitted and nothing else, fa and fb attached, and fc too
+ * where attach_fc says. Returns fc's ifindex. */
+static inline __u32 dmz_layout(bool attach_fc)
+{
+	__u32 fc;
+
+	nat_setup();
+	fc = fc_up_dual_stack();
+	cr_assert_eq(fx_local_addrs_sync(), 0);
+	commit(ZONES_FC_DMZ TRUST_OUT_ONLY);
+	cr_assert_eq(fx_mark_attached(in_if), 0);
+	cr_assert_eq(fx_mark_attached(out_if), 0);
+	if (attach_fc)
+		cr_assert_eq(fx_mark_attached(fc), 0);
+	return fc;
+}
+
+/* A UDP fragment at offset off (0: the first), more to come, of
+ * datagram id, its ToS (traffic class) tos; behind a Fragment header for
+ * IPv6 */
+static inline struct pb_spec udp_frag(const char *src, const char *dst, __u16 sport,
+				      __u16 dport, __u16 id, __u16 off, __u8 tos)
+{
+	struct pb_spec s = { .src = src, .dst = dst, .proto = SFW_IPPROTO_UDP, .sport = sport,
+			     .dport = dport, .payload = 64, .more_frags = true, .ip_id = id,
+			     .frag_id = id, .frag_off = off, .tos = tos };
+
+	if (pb_is_v6(&s)) {
+		s.n_ext = 1;
+		s.ext[0] = SFW_IPPROTO_FRAGMENT;
+	}
+	return s;
 }
 
 /* The client's address (a /32) routed behind fc from now on, its
