@@ -43,8 +43,13 @@ static struct sfw_lazylib mhd_lib = SFW_LAZYLIB("libmicrohttpd.so.12", mhd, MHD_
 #define HTTP_CONNECTIONS 64
 /* Connections the kernel queues for accept: room for a flood's, so that a
  * scraper's SYN is queued behind them rather than dropped and retried on
- * the client's growing backoff. */
-#define HTTP_BACKLOG 1024
+ * the client's growing backoff. The kernel caps it at net.core.somaxconn
+ * (4096 by default), which an operator may raise. At 1024, 2,000 idle
+ * connections kept the queue full: the kernel dropped a scraper's SYN, or
+ * the last ACK of its handshake (its client then sent the request to a
+ * socket the server never had), and retried only on the backoff, past
+ * Prometheus's 10 s (test_metrics_idle.sh, seen in CI, stop 61). */
+#define HTTP_BACKLOG 65535
 #define HTTP_HELD_MAX 48
 #define HTTP_GRACE_MS 500
 /* A connection still without its request this long after its accept is
