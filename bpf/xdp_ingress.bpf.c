@@ -257,6 +257,19 @@ __noinline int sfw_xdp_host_in_routed(struct xdp_md *ctx, const struct sfw_pkt *
 	return 0;
 }
 
+/* A host session's opener's packet (whole, or a later fragment) that the
+ * stack would now forward ends the session, and is refused: the flow's
+ * next packet opens afresh, by its route and the policy. k: the
+ * session's key; now: the packet's clock. */
+static __always_inline bool sfw_xdp_host_opener_stays(struct xdp_md *ctx, const struct sfw_pkt *p,
+						      const struct sfw_session_key *k, __u64 now)
+{
+	if (!sfw_xdp_host_in_routed(ctx, p, now))
+		return true;
+	sfw_host_session_end(k, now);
+	return false;
+}
+
 /* Is a transit first packet's source one the host routes nothing to, its
  * own address above all (sfw_fib_src_unrouted)? Refused under Address
  * spoofing, screen or not (docs/nat.md "Third review", R1). A global
@@ -875,10 +888,8 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	/* and one in its In wing that the stack would now forward ends it:
 	 * the flow's next packet opens afresh, by its route and the policy */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && sfw_flow_meets_host(&f, p, SFW_WING_IN) &&
-	    sfw_xdp_host_in_routed(ctx, p, f.now)) {
-		sfw_host_session_end(&f.key, f.now);
+	    !sfw_xdp_host_opener_stays(ctx, p, &f.key, f.now))
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
-	}
 	/* a reply is translated before forwarding: its route (and whether it
 	 * is the host's at all) is the translated destination's */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && f.nat == SFW_FLOW_NAT_PLAN && f.via_alias &&
@@ -1011,10 +1022,8 @@ __noinline int sfw_xdp_fragment(struct xdp_md *ctx, const struct sfw_pkt *p,
 	/* a host session's opener's, for the host only: one the stack would
 	 * forward ends it, as its whole packets do (review rvred5, R5-1) */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && sfw_sess_for_host(f.sess_flags) &&
-	    dir == SFW_WING_IN && sfw_xdp_host_in_routed(ctx, p, f.now)) {
-		sfw_host_session_end(&f.key, f.now);
+	    dir == SFW_WING_IN && !sfw_xdp_host_opener_stays(ctx, p, &f.key, f.now))
 		outcome = SFW_CNT_ERR_INVALID_ZONE;
-	}
 	/* counted on the wing, and refreshing it, only once sent on */
 	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS)
 		sfw_frag_account(&f, dir);
