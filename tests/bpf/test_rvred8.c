@@ -48,3 +48,32 @@ Test(rvred8, ipv4_tcp_first_fragment_linux_trims_its_header_tail_not_refilled)
 	cr_assert_eq(fx_xdp_frame(a.data, a.len), FX_XDP_PASS,
 		     "a fragment past the header follows the datagram");
 }
+
+/* O2: Linux forwards a packet from a link-local or unspecified source
+ * when its route goes back out of the interface it came in by
+ * (ip6_forward's "security critical" source check is in the branch for
+ * another interface only). Neighbour discovery from such a source passes
+ * XDP untracked, whatever its destination, but the stack has decremented
+ * its hop limit to 254 by tc egress: no longer valid ND there, it is
+ * ordinary ICMPv6, under the policy of the zone it came in from. */
+Test(rvred8, o2_nd_from_link_local_forwarded_back_out_is_judged_at_tc)
+{
+	struct pb_spec na = { .src = "fe80::10", .dst = "2001:db8::11", .proto = SFW_IPPROTO_ICMP6,
+			      .icmp_type = 136, .ttl = 255, .payload = 16 };
+	struct pb_spec forwarded = na;
+	struct fx_tc_opts back_out = { .ingress_ifindex = FX_IFINDEX };
+
+	cr_assert_eq(fx_set_policy(SFW_POLICY_DENY_ALL), 0);
+	cr_assert_eq(fx_xdp(&na), FX_XDP_PASS, "link plumbing at XDP");
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_UNTRACKED_PKTS), 1);
+	forwarded.src = "::";
+	forwarded.ttl = 254;
+	cr_assert_eq(fx_tc(&forwarded, &back_out), FX_TC_SHOT,
+		     "ND from :: the stack forwarded passed tc untracked");
+	forwarded.src = na.src;
+	cr_assert_eq(fx_tc(&forwarded, &back_out), FX_TC_SHOT,
+		     "ND from a link-local source the stack forwarded passed tc untracked");
+	cr_assert_eq(fx_counter(SFW_CNT_ERR_POLICY_DENIED), 2);
+	cr_assert_eq(fx_counter(SFW_CNT_SFW_UNTRACKED_PKTS), 1);
+	cr_assert_eq(fx_session_count(), 0);
+}
