@@ -63,7 +63,8 @@ struct sfw_ha_stats {
 	__u64 loaded;          /* sessions loaded from the peer's entries */
 	__u64 load_updates;    /* loaded sessions updated in place */
 	__u64 unloaded;        /* loaded sessions removed: closed on the peer */
-	__u64 load_refused;    /* entries not loaded (table full, bad encoding) */
+	__u64 load_refused;    /* entries not loaded (table full, bad encoding,
+				* a wing whose zone has no interface here) */
 	__u64 last_refresh_ns; /* how long the last refresh walk took */
 	__u64 updated_s;       /* CLOCK_REALTIME when these were written */
 	__u32 pid;             /* the daemon writing them */

@@ -333,9 +333,25 @@ static void end_written(struct ha_replica *r, const struct sfw_ha_session *hs, _
 		r->count -= r->count ? 1 : 0;
 }
 
+/* With zones configured, a wing given no interface here (its zone has
+ * none on this node, or the peer sent none) binds nothing: the other
+ * wing's packets would leave into whatever zone this node's route picks,
+ * as sfw_leaves_by_peer_zone reads 0 as "nothing recorded yet" (review
+ * rvha, H1: a trust -> vpn session loaded while the tunnel's interface
+ * was not up here left by the WAN, into untrust). Such a session is not
+ * loaded: its packets are first packets here, judged by this node's
+ * routes and policies, and the peer's next refresh or a promotion's
+ * reload brings it once the zone has an interface. */
+static bool wing_unbound(const struct sfw_config *cfg, const struct sfw_session *s)
+{
+	return (cfg->flags & SFW_CFG_F_ZONES) &&
+	       (!s->wing[SFW_WING_IN].ifindex || !s->wing[SFW_WING_OUT].ifindex);
+}
+
 /* Loads one decoded entry: 0; 1 when the datapath ended or replaced the
- * session at its key meanwhile (not loaded: the peer's next refresh
- * brings it again if it lives); -ENOSPC when the table may take no more. */
+ * session at its key meanwhile, or a wing is unbound (not loaded: the
+ * peer's next refresh brings it again if it lives); -ENOSPC when the
+ * table may take no more. */
 static int upsert(struct ha_replica *r, const struct sfw_config *cfg,
 		  const struct sfw_ha_session *hs)
 {
@@ -350,6 +366,12 @@ static int upsert(struct ha_replica *r, const struct sfw_config *cfg,
 		return -ENOSPC;
 	}
 	picked = rebuild(r, cfg, hs, same ? &old : NULL, &s);
+	if (wing_unbound(cfg, &s)) {
+		r->st->load_refused++;
+		if (same)   /* loaded before zones were configured here */
+			end_written(r, hs, old.id);
+		return 1;
+	}
 	if (r->before_write)   /* tests: a commit or follow in between */
 		r->before_write(r->hook_arg);
 	err = same ? rewrite_same(r, hs, &s) : replace_other(r, hs, &old, &s);
