@@ -1,7 +1,6 @@
 /* Red team rv26, the cluster half: limit-session counts and the replica
  * (ha/replica.c). Committed disabled: it fails on the code as it is. */
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "commit.h"
@@ -11,56 +10,10 @@
 #include "tcp_conn.h"
 #include "tally.h"
 
-#define ZONE 4243
+#define HA_CT_ZONE 4243
+#include "ha_fixture.h"
 
-static char pin_root[96];
-
-/* The maps the mirror and the replica open, and those the reaper the
- * replica ends counted sessions with needs (loader/reap.c map_needed). */
-static const char *const names[] = {
-	SFW_STR(SFW_MAP_SESSIONS), SFW_STR(SFW_MAP_ZONES),      SFW_STR(SFW_MAP_CONFIG),
-	SFW_STR(SFW_MAP_EVENTS),   SFW_STR(SFW_MAP_MON_EVENTS), SFW_STR(SFW_MAP_EV_LOST),
-	SFW_STR(SFW_MAP_TALLY),    SFW_STR(SFW_MAP_SESS_STATS), SFW_STR(SFW_MAP_NAT_PORTS),
-};
-
-/* The fixture's maps pinned again under a private pin root, so that the
- * mirror and the replica (which open pins) work on the datapath's own. */
-static void pin_fixture_maps(void)
-{
-	char path[160];
-
-	snprintf(pin_root, sizeof(pin_root), "/sys/fs/bpf/sfw-test-rv26-%d", (int)getpid());
-	cr_assert_eq(mkdir(pin_root, 0700), 0);
-	setenv("SFW_PIN_ROOT", pin_root, 1);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", pin_root, names[i]);
-		cr_assert_eq(bpf_obj_pin(fx_map_fd(false, names[i]), path), 0, "pin %s", path);
-	}
-}
-
-static void unpin_fixture_maps(void)
-{
-	char path[160];
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", pin_root, names[i]);
-		unlink(path);
-	}
-	rmdir(pin_root);
-	pin_root[0] = '\0';
-}
-
-/* The pins go whatever the test's outcome. */
-static void teardown(void)
-{
-	if (pin_root[0]) {
-		ha_ct_purge(ZONE, true);
-		unpin_fixture_maps();
-	}
-	suite_teardown();
-}
-
-TestSuite(rv26_ha, .init = suite_setup, .fini = teardown);
+TestSuite(rv26_ha, .init = suite_setup, .fini = ha_cluster_teardown);
 
 static struct sfw_sess_totals counters(void)
 {
@@ -79,15 +32,9 @@ static void commit_limit_of_one(void)
 	       "set security policies default-policy permit-all\n");
 }
 
-/* The maps pinned where the mirror and the replica look, labels kept,
- * and the zone empty of an earlier test's entries. Once per test. */
 static void cluster_ready(void)
 {
-	if (pin_root[0])
-		return;
-	pin_fixture_maps();
-	cr_assert_eq(ha_labels_enable(), 0, "%s", sfw_last_error());
-	cr_assert_geq(ha_ct_purge(ZONE, true), 0, "an earlier test's entries go");
+	ha_cluster_ready("rv26");
 }
 
 /* A TCP connection through this node, under a limit of one session per
@@ -106,7 +53,7 @@ static void mirror_all(struct sfw_ha_stats *st, __u64 n)
 	struct ha_mirror m;
 
 	cluster_ready();
-	cr_assert_eq(ha_mirror_open(&m, ZONE, st), 0, "%s", sfw_last_error());
+	cr_assert_eq(ha_mirror_open(&m, HA_CT_ZONE, st), 0, "%s", sfw_last_error());
 	cr_assert_eq(ha_mirror_walk(&m, 0, false), 0);
 	ha_mirror_close(&m);
 	cr_assert_eq(st->mirrored, n, "the mirror wrote the sessions (skipped %llu, errors %llu)",
@@ -120,7 +67,7 @@ static void mirror_all(struct sfw_ha_stats *st, __u64 n)
 static void replica_open(struct ha_replica *rep, struct sfw_ha_stats *st)
 {
 	cluster_ready();
-	cr_assert_eq(ha_replica_open(rep, ZONE, true, st), 0, "%s", sfw_last_error());
+	cr_assert_eq(ha_replica_open(rep, HA_CT_ZONE, true, st), 0, "%s", sfw_last_error());
 }
 
 /* This node steps down: its replica loads what the zone holds, n entries
@@ -128,19 +75,6 @@ static void replica_open(struct ha_replica *rep, struct sfw_ha_stats *st)
 static void step_down(struct ha_replica *rep, int n)
 {
 	cr_assert_eq(ha_replica_load_all(rep), n, "the zone's entries loaded");
-}
-
-/* Ends the session at spec s as `clear` does (the reaper). */
-static void clear_session(const struct pb_spec *s)
-{
-	struct sfw_reap_entry ent = { 0 };
-	struct sfw_reaper *r = NULL;
-
-	cr_assert_eq(sfw_reaper_open_fds(&r, fx_map_fd_dup, NULL), 0, "%s", sfw_last_error());
-	fx_key(s, &ent.key);
-	cr_assert_eq(sfw_reaper_run(r, &ent, 1, SFW_CLOSE_CLEAR, false), 1);
-	sfw_reaper_close(r);
-	ASSERT_NO_SESSION(s);
 }
 
 /* rv26 F3: a node that steps down to secondary without a restart
@@ -192,7 +126,7 @@ Test(rv26_ha, f3_stepping_down_leaks_the_limit_session_counts)
 	cr_expect_eq(c.active[0][SFW_IPPROTO_UDP], 1);
 
 	/* the session ends (clear); its counts go with it */
-	clear_session(&s);
+	ha_clear_session(&s);
 	cr_expect_eq(tally(CLI4, SFW_DIR_SRC), 0, "the count outlived its session");
 	c = counters();
 	cr_expect_eq(c.total, 0, "the session counters count an ended session");
@@ -246,7 +180,7 @@ Test(rv26_ha, f3_tcp_counts_survive_the_reload_and_the_peers_end)
 	cr_expect_eq(c.tcp[SFW_TCP_ESTABLISHED], 1, "counted once, ESTABLISHED");
 
 	/* the session ends on the peer: its entry goes from the zone */
-	cr_assert_eq(ha_ct_purge(ZONE, true), 1);
+	cr_assert_eq(ha_ct_purge(HA_CT_ZONE, true), 1);
 	cr_assert_eq(ha_replica_events(&rep), 0);
 	ha_replica_close(&rep);
 	cr_expect_eq(st.unloaded, 1, "the peer's end unloads it");
@@ -385,7 +319,7 @@ Test(rv26_ha, f3_a_replaced_own_session_gives_its_counts_back)
 	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS);
 	GET_SESSION(&s, &first);
 	mirror_all(&st, 1);
-	clear_session(&s);
+	ha_clear_session(&s);
 	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS, "another session on the same key");
 	cr_assert_eq(tally(CLI4, SFW_DIR_SRC), 1);
 
@@ -476,7 +410,7 @@ Test(rv26_ha, a_session_the_encoding_refuses_is_counted)
 	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &key, &s,
 					 BPF_EXIST), 0);
 	cluster_ready();
-	cr_assert_eq(ha_mirror_open(&m, ZONE, &st), 0, "%s", sfw_last_error());
+	cr_assert_eq(ha_mirror_open(&m, HA_CT_ZONE, &st), 0, "%s", sfw_last_error());
 	cr_assert_eq(ha_mirror_walk(&m, 0, false), 0);
 	ha_mirror_close(&m);
 	cr_expect_eq(st.mirrored, 0);
@@ -516,7 +450,7 @@ Test(rv26_ha, a_session_loaded_onto_an_interface_that_moves_zone_ends)
 	       "set security policies default-policy permit-all\n");
 	cr_assert_eq(fx_xdp(&s), FX_XDP_PASS);
 	mirror_all(&st, 1);
-	clear_session(&s);
+	ha_clear_session(&s);
 	replica_open(&rep, &st);
 	rep.before_write = lo_leaves_its_zone;
 	cr_expect_eq(ha_replica_load_all(&rep), 0, "loaded onto lo, moving");
@@ -542,7 +476,7 @@ static void many_mirrored(struct sfw_ha_stats *st, int n)
 	mirror_all(st, (__u64)n);
 	for (int i = 0; i < n; i++) {
 		s.sport = (__u16)(5200 + i);
-		clear_session(&s);
+		ha_clear_session(&s);
 	}
 }
 
@@ -629,7 +563,7 @@ static long zone_entry_left(void)
 	long left = -1;
 	FILE *f;
 
-	snprintf(cmd, sizeof(cmd), "conntrack -L -w %d 2>/dev/null", ZONE);
+	snprintf(cmd, sizeof(cmd), "conntrack -L -w %d 2>/dev/null", HA_CT_ZONE);
 	f = popen(cmd, "r");
 	cr_assert(f, "conntrack -L");
 	while (fgets(line, sizeof(line), f))
@@ -658,7 +592,7 @@ Test(rv26_ha, an_event_is_mirrored_with_what_the_session_has_left)
 	fx_key(&k.c, &e.key);
 	e.sess.last_seen_s -= 100;   /* the packet was 100 s before the event is handled */
 	cluster_ready();
-	cr_assert_eq(ha_mirror_open(&m, ZONE, &st), 0, "%s", sfw_last_error());
+	cr_assert_eq(ha_mirror_open(&m, HA_CT_ZONE, &st), 0, "%s", sfw_last_error());
 	cr_assert_eq(ha_mirror_event(&m, &e), 0);
 	ha_mirror_close(&m);
 	cr_assert_eq(st.mirrored, 1, "errors %llu", (unsigned long long)st.write_errors);

@@ -18,7 +18,6 @@
  * configuration changed to the backup's, and loaded by the replica
  * (ha/replica.c), as rv26_ha does. */
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "commit.h"
@@ -28,42 +27,12 @@
 #include "sess_stats.h"
 #include "zone_layouts.h"
 
-#define CT_ZONE 4261
+#define HA_CT_ZONE 4261
+#include "ha_fixture.h"
+
 #define SERVER1_ "203.0.113.2" /* SERVER1, a literal for scripts/check-deps.py */
 
-static char pin_root[96];
 static __u32 fc_if;
-
-static const char *const names[] = {
-	SFW_STR(SFW_MAP_SESSIONS), SFW_STR(SFW_MAP_ZONES),      SFW_STR(SFW_MAP_CONFIG),
-	SFW_STR(SFW_MAP_EVENTS),   SFW_STR(SFW_MAP_MON_EVENTS), SFW_STR(SFW_MAP_EV_LOST),
-	SFW_STR(SFW_MAP_TALLY),    SFW_STR(SFW_MAP_SESS_STATS), SFW_STR(SFW_MAP_NAT_PORTS),
-};
-
-static void pin_fixture_maps(void)
-{
-	char path[160];
-
-	snprintf(pin_root, sizeof(pin_root), "/sys/fs/bpf/sfw-test-rvha-%d", (int)getpid());
-	cr_assert_eq(mkdir(pin_root, 0700), 0);
-	setenv("SFW_PIN_ROOT", pin_root, 1);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", pin_root, names[i]);
-		cr_assert_eq(bpf_obj_pin(fx_map_fd(false, names[i]), path), 0, "pin %s", path);
-	}
-}
-
-static void unpin_fixture_maps(void)
-{
-	char path[160];
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", pin_root, names[i]);
-		unlink(path);
-	}
-	rmdir(pin_root);
-	pin_root[0] = '\0';
-}
 
 static void setup(void)
 {
@@ -72,16 +41,7 @@ static void setup(void)
 					 BPF_ANY), 0);
 }
 
-static void teardown(void)
-{
-	if (pin_root[0]) {
-		ha_ct_purge(CT_ZONE, true);
-		unpin_fixture_maps();
-	}
-	suite_teardown();
-}
-
-TestSuite(rvha, .init = setup, .fini = teardown);
+TestSuite(rvha, .init = setup, .fini = ha_cluster_teardown);
 
 /* trust, vpn, untrust in that order on both nodes (zones travel by
  * number); trust -> vpn permitted, nothing else */
@@ -102,11 +62,7 @@ TestSuite(rvha, .init = setup, .fini = teardown);
 
 static void cluster_ready(void)
 {
-	if (pin_root[0])
-		return;
-	pin_fixture_maps();
-	cr_assert_eq(ha_labels_enable(), 0, "%s", sfw_last_error());
-	cr_assert_geq(ha_ct_purge(CT_ZONE, true), 0, "an earlier test's entries go");
+	ha_cluster_ready("rvha");
 }
 
 /* fa no longer watched by sfw: what the stack forwards from it is
@@ -116,18 +72,6 @@ static void detach_fa(void)
 	struct sfw_iface_key k = { .ifindex = in_if };
 
 	cr_assert_eq(bpf_map_delete_elem(fx_map_fd(false, "sfw_ifaces"), &k), 0);
-}
-
-static void clear_session(const struct pb_spec *s)
-{
-	struct sfw_reap_entry ent = { 0 };
-	struct sfw_reaper *r = NULL;
-
-	cr_assert_eq(sfw_reaper_open_fds(&r, fx_map_fd_dup, NULL), 0, "%s", sfw_last_error());
-	fx_key(s, &ent.key);
-	cr_assert_eq(sfw_reaper_run(r, &ent, 1, SFW_CLOSE_CLEAR, false), 1);
-	sfw_reaper_close(r);
-	ASSERT_NO_SESSION(s);
 }
 
 /* The client's UDP flow to SERVER1 opened on "the primary" (trust ->
@@ -155,17 +99,17 @@ static bool loaded_on_the_backup(const struct pb_spec *s, const char *backup_zon
 	cr_assert_eq(got->wing[SFW_WING_OUT].ifindex, fc_if);
 
 	cluster_ready();
-	cr_assert_eq(ha_mirror_open(&m, CT_ZONE, &st), 0, "%s", sfw_last_error());
+	cr_assert_eq(ha_mirror_open(&m, HA_CT_ZONE, &st), 0, "%s", sfw_last_error());
 	cr_assert_eq(ha_mirror_walk(&m, 0, false), 0);
 	ha_mirror_close(&m);
 	cr_assert_eq(st.mirrored, 1, "mirrored");
-	clear_session(s);
+	ha_clear_session(s);
 
 	/* the backup */
 	sh("ip route del " SERVER1_ "/32 dev fc");
 	snprintf(text, sizeof(text), "%s" VPN_ONLY_POLICY, backup_zones);
 	commit(text);
-	cr_assert_eq(ha_replica_open(&rep, CT_ZONE, false, &st), 0, "%s", sfw_last_error());
+	cr_assert_eq(ha_replica_open(&rep, HA_CT_ZONE, false, &st), 0, "%s", sfw_last_error());
 	loaded = ha_replica_load_all(&rep);
 	ha_replica_close(&rep);
 	if (!fx_session(s, got)) {
@@ -285,7 +229,7 @@ Test(rvha, q3_wing_without_interface_takes_no_packet_until_the_replica_binds_it)
 		ASSERT_NO_SESSION(&s);
 	}
 	/* the peer's refresh: loaded (again), the wing gets tun0 */
-	cr_assert_eq(ha_replica_open(&rep, CT_ZONE, false, &st), 0, "%s", sfw_last_error());
+	cr_assert_eq(ha_replica_open(&rep, HA_CT_ZONE, false, &st), 0, "%s", sfw_last_error());
 	cr_assert_eq(ha_replica_load_all(&rep), 1);
 	ha_replica_close(&rep);
 	GET_SESSION(&s, &got);
@@ -311,7 +255,7 @@ Test(rvha, h1_a_loaded_session_whose_wing_is_unbound_ends_at_the_refresh)
 	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &k, &got,
 					 BPF_EXIST), 0);
 	commit(BACKUP_ZONES VPN_ONLY_POLICY);
-	cr_assert_eq(ha_replica_open(&rep, CT_ZONE, false, &st), 0, "%s", sfw_last_error());
+	cr_assert_eq(ha_replica_open(&rep, HA_CT_ZONE, false, &st), 0, "%s", sfw_last_error());
 	cr_assert_eq(ha_replica_load_all(&rep), 0, "nothing loaded");
 	ha_replica_close(&rep);
 	cr_expect_eq(st.load_refused, 1, "counted as not loaded");
