@@ -1,5 +1,5 @@
 /* Red team rv26, the cluster half: limit-session counts and the replica
- * (ha/replica.c). Committed disabled: it fails on the code as it is. */
+ * (ha/replica.c). */
 #include <stdlib.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
