@@ -307,6 +307,14 @@ static __always_inline int sfw_tcp_syn(const struct sfw_session *s, struct sfw_w
 	}
 	if (!sfw_tcp_acks_syn(peer, p))
 		return SFW_TCP_OUT_OF_WINDOW;
+	/* a responder sends its SYN-ACK again with the same ISN: another
+	 * ISN is a new answer only when it acknowledges the SYN exactly, its
+	 * Fast Open data all taken or none, as Linux answers; any number up
+	 * to the SYN's end gave a blind SYN-ACK one chance in 4 million with
+	 * 1000 bytes of data, and the wing it restarted held the real
+	 * handshake out (review rvtcp, F2) */
+	if (seen && p->seq != w->isn && p->ack != peer->isn + 1 && p->ack != peer->seq_end)
+		return SFW_TCP_OUT_OF_WINDOW;
 	sfw_tcp_settle_syn(peer, p);
 	if (!seen || p->seq != w->isn)
 		sfw_tcp_wing_restart(w);
