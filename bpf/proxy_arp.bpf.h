@@ -8,6 +8,7 @@
 #define SFW_PROXY_ARP_BPF_H
 
 #include "fib.bpf.h"
+#include "local_addr.bpf.h"
 #include "parse.bpf.h"
 #include "policy.bpf.h"
 
@@ -102,15 +103,18 @@ static __always_inline bool sfw_arp_askable(const struct sfw_arp4 *a, __u32 spa,
 }
 
 /* Would the kernel answer the sender at all? Not a martian sender
- * address (its proxy path asks ip_route_input, which refuses one; the FIB
- * lookup below does not check the source), nor a group sender MAC, which
- * would make the reply a broadcast or multicast one the whole segment
- * takes (RFC 1812 3.3.2). Asked of covered requests only. */
+ * address, nor one of the host's own (its proxy path asks ip_route_input,
+ * which refuses both, fib_validate_source the latter unless accept_local;
+ * the FIB lookup below does not check the source: review rvarp, F1), nor
+ * a group sender MAC, which would make the reply a broadcast or multicast
+ * one the whole segment takes (RFC 1812 3.3.2). Asked of covered requests
+ * only. */
 static __always_inline bool sfw_arp_sender_ok(const struct sfw_arp4 *a, __u32 spa)
 {
 	union sfw_addr s = { .v4 = spa };
 
-	return !(a->sha[0] & 1) && !sfw_addr_martian(&s, SFW_FAMILY_INET);
+	return !(a->sha[0] & 1) && !sfw_addr_martian(&s, SFW_FAMILY_INET) &&
+	       !sfw_local_addr_has(&s, SFW_FAMILY_INET);
 }
 
 /* Is the frame addressed to the interface (mac), a group or the

@@ -18,12 +18,15 @@
 #define SFW_NS_LEN 24             /* type, code, checksum, reserved, target */
 #define SFW_NA_LEN 32             /* the same and a target link-layer address option */
 #define SFW_NS_MAX_LEN 128        /* longer ones (options sfw does not know) go to the stack */
+#define SFW_ND_OPT_SLLA 1
 #define SFW_ND_OPT_TLLA 2
 #define SFW_NA_F_SOLICITED 0x40000000
 
 /* Is the message (len bytes at msg, len a multiple of 8 up to
  * SFW_NS_MAX_LEN) made of options each at least 8 bytes and together
- * exactly filling it? ndisc_parse_options refuses anything else. */
+ * exactly filling it, a source link-layer address one exactly 8 (an
+ * Ethernet address)? ndisc_parse_options refuses anything else, and
+ * ndisc_recv_ns one of another size (review rvarp, F2). */
 static __always_inline bool sfw_ns_options_ok(__u8 *msg, void *end, __u32 len)
 {
 	__u32 off = SFW_NS_LEN;
@@ -34,7 +37,7 @@ static __always_inline bool sfw_ns_options_ok(__u8 *msg, void *end, __u32 len)
 		if (off >= len)
 			break;
 		o = msg + (off & 0xff);
-		if ((void *)(o + 2) > end || !o[1])
+		if ((void *)(o + 2) > end || !o[1] || (o[0] == SFW_ND_OPT_SLLA && o[1] != 1))
 			return false;
 		off += o[1] * 8;
 	}
