@@ -1,10 +1,12 @@
 /* What the proxy-arp and proxy-ndp suites share (tests/bpf/test_proxy_arp.c,
  * test_proxy_ndp.c), over the NAT fixture (tests/bpf/nat_fixture.h): the
  * fixture's zones with a suite's proxy lines committed, an interface's
- * MAC as the writer reads it, and the generation in force. */
+ * MAC as the writer reads it, the generation in force, and the makings
+ * of an ICMPv6 message (an address from text, its checksum). */
 #ifndef SFW_TESTS_BPF_PROXY_FIXTURE_H
 #define SFW_TESTS_BPF_PROXY_FIXTURE_H
 
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -49,6 +51,28 @@ static SUITE_UNUSED __u8 gen_now(void)
 
 	cr_assert_eq(bpf_map_lookup_elem(fx_map_fd(false, SFW_STR(SFW_MAP_CONFIG)), &zero, &cfg), 0);
 	return cfg.gen & 1;
+}
+
+/* An IPv6 address from its text. */
+static SUITE_UNUSED void a6(const char *s, __u8 out[16])
+{
+	cr_assert_eq(inet_pton(AF_INET6, s, out), 1, "%s", s);
+}
+
+/* RFC 4443 2.3's checksum over the pseudo-header and len bytes of msg,
+ * summed as big-endian 16-bit words: 0xffff when msg's checksum holds. */
+static SUITE_UNUSED __u16 icmp6_sum(const __u8 *src, const __u8 *dst, const __u8 *msg,
+				    __u32 len)
+{
+	__u32 sum = len + 58;
+
+	for (int i = 0; i < 16; i += 2)
+		sum += (src[i] << 8 | src[i + 1]) + (dst[i] << 8 | dst[i + 1]);
+	for (__u32 i = 0; i < len; i += 2)
+		sum += msg[i] << 8 | (i + 1 < len ? msg[i + 1] : 0);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)sum;
 }
 
 #endif

@@ -6,7 +6,6 @@
  * comes back as the advertisement; everything else goes on as it came,
  * judged as any neighbour discovery message. The frames are written and
  * the checksums summed here byte by byte, apart from the datapath's code. */
-#include <arpa/inet.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,26 +47,6 @@ static void commit_pool_proxy(void)
 {
 	commit_proxy("set security nat proxy-ndp interface fb address " POOL6_LO "/128 to "
 		     POOL6_HI "/128\n");
-}
-
-static void a6(const char *s, __u8 out[16])
-{
-	cr_assert_eq(inet_pton(AF_INET6, s, out), 1, "%s", s);
-}
-
-/* RFC 4443 2.3's checksum over the pseudo-header and len bytes of msg,
- * summed as big-endian 16-bit words: 0xffff when msg's checksum holds. */
-static __u16 icmp6_sum(const __u8 *src, const __u8 *dst, const __u8 *msg, __u32 len)
-{
-	__u32 sum = len + 58;
-
-	for (int i = 0; i < 16; i += 2)
-		sum += (src[i] << 8 | src[i + 1]) + (dst[i] << 8 | dst[i + 1]);
-	for (__u32 i = 0; i < len; i += 2)
-		sum += msg[i] << 8 | (i + 1 < len ? msg[i + 1] : 0);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)sum;
 }
 
 /* A solicitation's makings: defaults (below) filled by ns_spec. */
