@@ -91,9 +91,13 @@ static __always_inline bool sfw_tcp_finished(const struct sfw_session *s)
  * whose responder never answered in a way sfw could verify (its wing
  * not tracked, sfw_tcp_adopt): all sfw holds of it is what its first
  * packet said, which a blind forger may have chosen to wreck the real
- * connection to come on that tuple (red team 1205 F3). A bare SYN starts
- * it over, as conntrack resyncs on one. Not a cookie's session (its
- * responder is tracked from the start) nor a cluster peer's copy. */
+ * connection to come on that tuple (red team 1205 F3). A bare SYN on it
+ * is kept, and the responder's SYN-ACK acknowledging it starts the
+ * connection over (sfw_tcp_pend_syn, sfw_tcp_take_pending), as conntrack
+ * resyncs: the SYN alone may be a blind forger's on a live connection,
+ * which its server answers with a challenge ACK (review rvtcp, F1). Not
+ * a cookie's session (its responder is tracked from the start) nor a
+ * cluster peer's copy. */
 static __always_inline bool sfw_tcp_unverified(const struct sfw_session *s)
 {
 	return s->tcp_state >= SFW_TCP_ESTABLISHED && s->tcp_state < SFW_TCP_CLOSED &&
@@ -105,7 +109,7 @@ static __always_inline bool sfw_tcp_unverified(const struct sfw_session *s)
 /* May a bare SYN start session s's connection over? */
 static __always_inline bool sfw_tcp_starts_over(const struct sfw_session *s)
 {
-	return sfw_tcp_finished(s) || sfw_tcp_unverified(s);
+	return sfw_tcp_finished(s);
 }
 
 static __always_inline void sfw_tcp_move(struct sfw_session *s, __u8 next,
@@ -118,6 +122,51 @@ static __always_inline void sfw_tcp_move(struct sfw_session *s, __u8 next,
 		? s->app_timeout_s : sfw_timeout(cfg, sfw_tcp_timeout_class(next));
 	if (next == SFW_TCP_CLOSED)
 		s->state = SFW_SESS_INVALIDATED;
+}
+
+/* Keeps the opener's bare SYN p on an unverified pickup in out, its
+ * untracked Out wing (SFW_SESS_X_SYN_PENDING): the latest one, as a
+ * client's retry replaces its attempt. */
+static __always_inline void sfw_tcp_pend_syn(struct sfw_session *s, struct sfw_wing *out,
+					     const struct sfw_pkt *p)
+{
+	out->fin_seq = sfw_tcp_end(p);
+	out->prev_syn_len = (__u16)(out->fin_seq - p->seq);
+	out->ack = p->window | (__u32)p->wscale << 16;
+	s->xflags |= SFW_SESS_X_SYN_PENDING;
+}
+
+/* Does the responder's SYN-ACK p acknowledge the kept SYN exactly (the
+ * bare SYN, or all of its data), as Linux answers one? */
+static __always_inline bool sfw_tcp_acks_pending(const struct sfw_session *s,
+						 const struct sfw_wing *out, const struct sfw_pkt *p)
+{
+	return (s->xflags & SFW_SESS_X_SYN_PENDING) &&
+	       (p->ack == out->fin_seq || p->ack == out->fin_seq - out->prev_syn_len + 1);
+}
+
+/* The connection starts over from the kept SYN, in place: the session as
+ * sfw_tcp_init makes it from that SYN (the In wing its numbers, scale and
+ * window; the Out wing nothing yet), in SYN_SENT, for the SYN-ACK at hand
+ * to be judged as the answer to it. */
+static __always_inline void sfw_tcp_take_pending(struct sfw_session *s, const struct sfw_config *cfg)
+{
+	struct sfw_wing *in = &s->wing[SFW_WING_IN], *out = &s->wing[SFW_WING_OUT];
+	__u32 win = out->ack & 0xffff;
+
+	in->seq_end = out->fin_seq;
+	in->isn = out->fin_seq - out->prev_syn_len;
+	in->wscale = (__u8)(out->ack >> 16);
+	in->maxwin = win ? win : 1;
+	in->ack = in->maxend = in->fin_seq = 0;
+	in->prev_syn_len = 0;
+	in->tcp_flags = SFW_WING_TRACKED | SFW_WING_SEEN_SYN;
+	out->seq_end = out->fin_seq = out->ack = out->maxend = out->maxwin = out->isn = 0;
+	out->prev_syn_len = 0;
+	out->wscale = 0;
+	out->tcp_flags = 0;
+	s->xflags &= ~SFW_SESS_X_SYN_PENDING;
+	sfw_tcp_move(s, SFW_TCP_SYN_SENT, cfg);
 }
 
 /* A segment that passed every check: its state change and what it tells. */
@@ -268,7 +317,7 @@ __noinline int sfw_tcp_reset(struct sfw_session *s, __u32 dir, const struct sfw_
  * too takes a simultaneous open as synchronized only at the SYN-ACKs):
  * otherwise a blind SYN would make the opener's next blind ACK complete
  * the handshake with numbers of the attacker's choosing. */
-static __always_inline int sfw_tcp_syn(const struct sfw_session *s, struct sfw_wing *w,
+static __always_inline int sfw_tcp_syn(struct sfw_session *s, struct sfw_wing *w,
 				       struct sfw_wing *peer, __u32 dir,
 				       const struct sfw_pkt *p, const struct sfw_config *cfg)
 {
@@ -276,6 +325,19 @@ static __always_inline int sfw_tcp_syn(const struct sfw_session *s, struct sfw_w
 	bool ack = p->tcp_flags & SFW_TCP_ACK;
 	__u8 st = s->tcp_state;
 
+	if (st >= SFW_TCP_ESTABLISHED && sfw_tcp_unverified(s)) {
+		/* the opener's bare SYN is kept and passed for the responder
+		 * to answer; its SYN-ACK to it starts the connection over */
+		if (!ack && dir == SFW_WING_IN) {
+			sfw_tcp_pend_syn(s, peer, p);
+			return SFW_TCP_PASS;
+		}
+		if (ack && dir == SFW_WING_OUT && sfw_tcp_acks_pending(s, w, p)) {
+			sfw_tcp_take_pending(s, cfg);
+			st = SFW_TCP_SYN_SENT;
+			seen = false;
+		}
+	}
 	if (st >= SFW_TCP_ESTABLISHED) {
 		if (!ack && sfw_tcp_starts_over(s))
 			return SFW_TCP_RESTART;

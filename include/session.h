@@ -146,6 +146,13 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
 #define SFW_SESS_X_UNCONFIRMED_IN  0x02
 #define SFW_SESS_X_UNCONFIRMED_OUT 0x04
 #define SFW_SESS_X_UNCONFIRMED     (SFW_SESS_X_UNCONFIRMED_IN | SFW_SESS_X_UNCONFIRMED_OUT)
+/* TCP, a connection picked up mid-stream whose responder is not verified
+ * (bpf/tcp_state.bpf.h sfw_tcp_unverified): the opener sent a bare SYN,
+ * kept in the Out wing, which is untracked until then (fin_seq its end,
+ * prev_syn_len 1 + its data, ack its window | its scale << 16); the
+ * responder's SYN-ACK acknowledging it starts the connection over
+ * (review rvtcp, F1). */
+#define SFW_SESS_X_SYN_PENDING     0x08
 
 /* sfw_session.tally: who ended the session, and the per-address counts of
  * the limit-session screens it holds (bpf/limit.bpf.h). Changed only with

@@ -3,9 +3,7 @@
  * sfw's TCP tracking (bpf/tcp_state.bpf.h, bpf/tcp_window.bpf.h). Each
  * test drives the real endpoints, then the attacker's packets, then the
  * real endpoints' next packets, and asserts the secure behaviour: the
- * real traffic still passes. The findings' tests failed on ec1bf4f.
- * F2 is fixed; F1 is open (docs/security.md "Limits that remain"): its
- * two tests are disabled, and fail when enabled, until it is fixed. */
+ * real traffic still passes. The findings' tests failed on ec1bf4f. */
 #include <bpf/bpf.h>
 #include "maps.h"
 #include "tcp_conn.h"
@@ -25,7 +23,7 @@ TestSuite(rvtcp, .init = suite_setup, .fini = suite_teardown);
  * nothing but its SYN before the SYN-ACK) until tcp-initial-timeout. The
  * Linux server answers the SYN with a challenge ACK and changes nothing
  * (RFC 5961 section 4; tcp_validate_incoming). */
-Test(rvtcp, f1_one_way_pickup_survives_a_blind_syn, .disabled = true)
+Test(rvtcp, f1_one_way_pickup_survives_a_blind_syn)
 {
 	struct conn k;
 	__u64 id;
@@ -51,7 +49,7 @@ Test(rvtcp, f1_one_way_pickup_survives_a_blind_syn, .disabled = true)
  * first segment sfw picked up (after a restart of sfw without HA, every
  * live connection) and the responder's first answer: one blind SYN and
  * the server's answer, then everything after, is dropped. */
-Test(rvtcp, f1_symmetric_pickup_survives_a_blind_syn_before_the_answer, .disabled = true)
+Test(rvtcp, f1_symmetric_pickup_survives_a_blind_syn_before_the_answer)
 {
 	struct conn k;
 
@@ -63,6 +61,33 @@ Test(rvtcp, f1_symmetric_pickup_survives_a_blind_syn_before_the_answer, .disable
 	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS,
 		     "the server's answer dropped after one blind SYN");
 	conn_still_talking(&k, "after a blind SYN on a fresh pickup", 2);
+}
+
+/* F1's fix keeps the blind SYN (SFW_SESS_X_SYN_PENDING) for the
+ * responder's SYN-ACK to confirm: a SYN-ACK from the responder's side
+ * that does not acknowledge it exactly starts nothing over, and the kept
+ * SYN is passed, not recorded on the opener's wing. */
+Test(rvtcp, f1_kept_syn_needs_an_exact_synack)
+{
+	struct conn k;
+	struct sfw_session before;
+
+	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
+	conn_init(&k, CLI4, SRV4);
+	k.c.window = k.s.window = 502;
+	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS);
+	before = conn_session(&k);
+	cr_assert_eq(conn_forge(&k, true, SYN, 0x12345678u, 0, 0), FX_XDP_PASS,
+		     "passed, for the server to answer (a challenge ACK)");
+	cr_assert(conn_session(&k).xflags & SFW_SESS_X_SYN_PENDING);
+	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].seq_end, before.wing[SFW_WING_IN].seq_end,
+		     "the opener's wing moved by the kept SYN");
+	(void)conn_forge(&k, false, SYN | ACK, 0x2468ace0u, 0x12345678u + 2, 0);
+	(void)conn_forge(&k, false, SYN | ACK, 0x2468ace0u, 0x12345678u, 0);
+	cr_expect_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED,
+		     "a SYN-ACK not acknowledging the kept SYN exactly started it over");
+	cr_expect_eq(conn_session(&k).wing[SFW_WING_IN].isn, before.wing[SFW_WING_IN].isn);
+	conn_still_talking(&k, "after SYN-ACKs that acknowledge the kept SYN wrongly", 2);
 }
 
 /* ---- F2: Fast Open, a blind SYN-ACK in SYN_RECV ------------------------ */

@@ -424,23 +424,27 @@ Test(blind, no_syn_check_blind_first_responder_segment_dropped)
 /* Red team 1205 F3: under no-syn-check a forged bare ACK opens a session
  * with the forger's numbers (the server's RST to it is not exact for an
  * untracked responder, so it stays). The real client connecting later
- * from that port must not meet it: its SYN starts the connection over,
- * as conntrack resyncs. Red before: the SYN passed unrecorded and every
- * server segment failed adoption against the forged numbers. */
+ * from that port must not meet it: its SYN is kept, and the server's
+ * SYN-ACK to it starts the connection over on the real numbers, as
+ * conntrack resyncs (in place since review rvtcp F1: the SYN alone no
+ * longer replaces the session). Red before: the SYN passed unrecorded
+ * and every server segment failed adoption against the forged numbers. */
 Test(blind, no_syn_check_forged_ack_does_not_poison_the_real_connection)
 {
 	struct conn k;
-	__u64 forged_id;
+	__u32 cisn;
 
 	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
 	conn_init(&k, CLI4, SRV4);
 	cr_assert_eq(conn_forge(&k, true, ACK, 0x77777777u, 0x66666666u, 0), FX_XDP_PASS,
 		     "no-syn-check opens on an ACK");
-	forged_id = conn_session(&k).id;
 	cr_assert_eq(conn_forge(&k, false, RST, 0x66666666u, 0, 0), FX_XDP_PASS,
 		     "the server's RST to the forged ACK");
+	cisn = k.c_next;
 	conn_handshake(&k, FX_XDP_PASS);
-	cr_assert_neq(conn_session(&k).id, forged_id, "the real SYN opened a session of its own");
+	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].isn, cisn,
+		     "the connection started over on the real SYN");
+	cr_assert_eq(conn_session(&k).tcp_state, SFW_TCP_ESTABLISHED);
 	cr_assert_eq(cli(&k, ACK | PSH, 200), FX_XDP_PASS);
 	cr_assert_eq(srv(&k, ACK | PSH, 1000), FX_XDP_PASS, "the server's answer");
 	conn_still_talking(&k, "after a forged ACK before the connection", 1);
