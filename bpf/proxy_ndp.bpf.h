@@ -24,12 +24,15 @@
 
 /* Is the message (len bytes at msg, len a multiple of 8 up to
  * SFW_NS_MAX_LEN) made of options each at least 8 bytes and together
- * exactly filling it, a source link-layer address one exactly 8 (an
- * Ethernet address)? ndisc_parse_options refuses anything else, and
- * ndisc_recv_ns one of another size (review rvarp, F2). */
+ * exactly filling it, its first source link-layer address option exactly
+ * 8 (an Ethernet address)? ndisc_parse_options refuses anything else and
+ * keeps the first of that option (a later one only warns), and
+ * ndisc_recv_ns drops a solicitation whose first is another size (review
+ * rvarp, F2; rvfix62, N1). */
 static __always_inline bool sfw_ns_options_ok(__u8 *msg, void *end, __u32 len)
 {
 	__u32 off = SFW_NS_LEN;
+	bool slla = false;
 
 	for (int i = 0; i < (SFW_NS_MAX_LEN - SFW_NS_LEN) / 8; i++) {
 		__u8 *o;
@@ -37,8 +40,13 @@ static __always_inline bool sfw_ns_options_ok(__u8 *msg, void *end, __u32 len)
 		if (off >= len)
 			break;
 		o = msg + (off & 0xff);
-		if ((void *)(o + 2) > end || !o[1] || (o[0] == SFW_ND_OPT_SLLA && o[1] != 1))
+		if ((void *)(o + 2) > end || !o[1])
 			return false;
+		if (o[0] == SFW_ND_OPT_SLLA && !slla) {
+			if (o[1] != 1)
+				return false;
+			slla = true;
+		}
 		off += o[1] * 8;
 	}
 	return off == len;
