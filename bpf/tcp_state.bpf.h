@@ -124,16 +124,33 @@ static __always_inline void sfw_tcp_move(struct sfw_session *s, __u8 next,
 		s->state = SFW_SESS_INVALIDATED;
 }
 
+/* The kept SYN's length (1 + its data) in prev_syn_len, its scale in the
+ * top bits: only fields a tracked wing reads with flags of their own
+ * (FIN, PREV_SYN), so that a kept SYN written as another CPU adopts the
+ * wing leaves nothing it reads (review rvf1, R3: its window in ack was
+ * then an acknowledgement a blind RST was exact against). */
+#define SFW_TCP_PEND_LEN_MASK 0x0fff
+#define SFW_TCP_PEND_WSCALE_SHIFT 12
+
 /* Keeps the opener's bare SYN p on an unverified pickup in out, its
  * untracked Out wing (SFW_SESS_X_SYN_PENDING): the latest one, as a
- * client's retry replaces its attempt. */
+ * client's retry replaces its attempt. One with more data than the
+ * length field holds is not kept (passed all the same). */
 static __always_inline void sfw_tcp_pend_syn(struct sfw_session *s, struct sfw_wing *out,
 					     const struct sfw_pkt *p)
 {
-	out->fin_seq = sfw_tcp_end(p);
-	out->prev_syn_len = (__u16)(out->fin_seq - p->seq);
-	out->ack = p->window | (__u32)p->wscale << 16;
+	__u32 end = sfw_tcp_end(p), len = end - p->seq;
+
+	if (len > SFW_TCP_PEND_LEN_MASK)
+		return;
+	out->fin_seq = end;
+	out->prev_syn_len = (__u16)(len | (__u32)(p->wscale & 0xf) << SFW_TCP_PEND_WSCALE_SHIFT);
 	s->xflags |= SFW_SESS_X_SYN_PENDING;
+}
+
+static __always_inline __u32 sfw_tcp_pend_len(const struct sfw_wing *out)
+{
+	return out->prev_syn_len & SFW_TCP_PEND_LEN_MASK;
 }
 
 /* Does the responder's SYN-ACK p acknowledge the kept SYN exactly (the
@@ -142,23 +159,22 @@ static __always_inline bool sfw_tcp_acks_pending(const struct sfw_session *s,
 						 const struct sfw_wing *out, const struct sfw_pkt *p)
 {
 	return (s->xflags & SFW_SESS_X_SYN_PENDING) &&
-	       (p->ack == out->fin_seq || p->ack == out->fin_seq - out->prev_syn_len + 1);
+	       (p->ack == out->fin_seq || p->ack == out->fin_seq - sfw_tcp_pend_len(out) + 1);
 }
 
 /* The connection starts over from the kept SYN, in place: the session as
- * sfw_tcp_init makes it from that SYN (the In wing its numbers, scale and
- * window; the Out wing nothing yet), in SYN_SENT, for the SYN-ACK at hand
- * to be judged as the answer to it. */
+ * sfw_tcp_init makes it from that SYN (the In wing its numbers and scale;
+ * its largest window unknown until its next segment, which sets it: the
+ * Out wing nothing yet), in SYN_SENT, for the SYN-ACK at hand to be
+ * judged as the answer to it. */
 static __always_inline void sfw_tcp_take_pending(struct sfw_session *s, const struct sfw_config *cfg)
 {
 	struct sfw_wing *in = &s->wing[SFW_WING_IN], *out = &s->wing[SFW_WING_OUT];
-	__u32 win = out->ack & 0xffff;
 
 	in->seq_end = out->fin_seq;
-	in->isn = out->fin_seq - out->prev_syn_len;
-	in->wscale = (__u8)(out->ack >> 16);
-	in->maxwin = win ? win : 1;
-	in->ack = in->maxend = in->fin_seq = 0;
+	in->isn = out->fin_seq - sfw_tcp_pend_len(out);
+	in->wscale = (__u8)(out->prev_syn_len >> SFW_TCP_PEND_WSCALE_SHIFT);
+	in->maxwin = in->ack = in->maxend = in->fin_seq = 0;
 	in->prev_syn_len = 0;
 	in->tcp_flags = SFW_WING_TRACKED | SFW_WING_SEEN_SYN;
 	out->seq_end = out->fin_seq = out->ack = out->maxend = out->maxwin = out->isn = 0;

@@ -149,7 +149,7 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
 /* TCP, a connection picked up mid-stream whose responder is not verified
  * (bpf/tcp_state.bpf.h sfw_tcp_unverified): the opener sent a bare SYN,
  * kept in the Out wing, which is untracked until then (fin_seq its end,
- * prev_syn_len 1 + its data, ack its window | its scale << 16); the
+ * prev_syn_len 1 + its data | its scale << 12); the
  * responder's SYN-ACK acknowledging it starts the connection over
  * (review rvtcp, F1). */
 #define SFW_SESS_X_SYN_PENDING     0x08

@@ -61,19 +61,21 @@ Test(rvf1, r2_blind_syn_after_the_real_one_keeps_the_forged_session)
 }
 
 /* ---- R3: the kept SYN written over an adopted wing (two CPUs) ------------
- * sfw_tcp_pend_syn writes out->ack (the SYN's window | scale << 16) after
- * sfw_tcp_unverified read the Out wing untracked. When the responder's
- * first segment is adopted on another CPU in between, the Out wing is
- * tracked and SEEN_ACK with an ack the forger chose (at most 20 bits),
- * which sfw_tcp_reset takes as exact for the opener's RST (peer->ack),
- * and which the real acknowledgements replace only once they are after
- * it. The interleaving is applied here by writing what it leaves. */
+ * sfw_tcp_pend_syn writes the Out wing after sfw_tcp_unverified read it
+ * untracked. When the responder's first segment is adopted on another
+ * CPU in between, the kept SYN lands on a tracked wing. It wrote out->ack
+ * (the SYN's window | scale << 16), an acknowledgement the forger chose,
+ * which sfw_tcp_reset took as exact for the opener's RST (peer->ack); it
+ * now writes only fin_seq and prev_syn_len, which a tracked wing reads
+ * with FIN and PREV_SYN flags alone. The interleaving is applied here by
+ * writing what it leaves, and the blind RST is sent at each value the
+ * forger chose. Red on ad4fd2d (its out->ack write). */
 Test(rvf1, r3_racing_kept_syn_does_not_make_a_blind_rst_exact)
 {
 	struct conn k;
 	struct sfw_session s;
 	struct sfw_session_key key;
-	__u32 forged = 0xffffu | 14u << 16;
+	__u32 forged = 0x000effffu;   /* the forged SYN's end */
 
 	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
 	conn_init(&k, CLI4, SRV4);
@@ -83,14 +85,17 @@ Test(rvf1, r3_racing_kept_syn_does_not_make_a_blind_rst_exact)
 	s = conn_session(&k);
 	cr_assert(s.wing[SFW_WING_OUT].tcp_flags & SFW_WING_TRACKED);
 	/* the racing sfw_tcp_pend_syn's stores land after the adoption's */
-	s.wing[SFW_WING_OUT].ack = forged;
+	s.wing[SFW_WING_OUT].fin_seq = forged;
+	s.wing[SFW_WING_OUT].prev_syn_len = 1 | 14 << 12;
 	s.xflags |= SFW_SESS_X_SYN_PENDING;
 	fx_key(&k.c, &key);
 	cr_assert_eq(bpf_map_update_elem(fx_map_fd(false, SFW_STR(SFW_MAP_SESSIONS)), &key, &s,
 					 BPF_EXIST), 0);
 	(void)conn_forge(&k, true, RST, forged, 0, 0);
+	(void)conn_forge(&k, true, RST, forged - 1, 0, 0);
+	(void)conn_forge(&k, true, RST, forged + 1, 0, 0);
 	cr_expect_neq(conn_session(&k).tcp_state, SFW_TCP_CLOSED,
-		      "a blind RST at the kept SYN's window|scale closed the session");
+		      "a blind RST at the kept SYN's numbers closed the session");
 	conn_still_talking(&k, "after a blind RST", 1);
 }
 
