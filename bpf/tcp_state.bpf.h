@@ -137,7 +137,7 @@ static __always_inline void sfw_tcp_move(struct sfw_session *s, __u8 next,
  * client's retry replaces its attempt. One with more data than the
  * length field holds is not kept (passed all the same). */
 static __always_inline void sfw_tcp_pend_syn(struct sfw_session *s, struct sfw_wing *out,
-					     const struct sfw_pkt *p)
+					     const struct sfw_pkt *p, __u32 dir)
 {
 	__u32 end = sfw_tcp_end(p), len = end - p->seq;
 
@@ -145,7 +145,8 @@ static __always_inline void sfw_tcp_pend_syn(struct sfw_session *s, struct sfw_w
 		return;
 	out->fin_seq = end;
 	out->prev_syn_len = (__u16)(len | (__u32)(p->wscale & 0xf) << SFW_TCP_PEND_WSCALE_SHIFT);
-	s->xflags |= SFW_SESS_X_SYN_PENDING;
+	s->xflags = (s->xflags & ~SFW_SESS_X_SYN_PENDING_REV) | SFW_SESS_X_SYN_PENDING |
+		    (dir == SFW_WING_OUT ? SFW_SESS_X_SYN_PENDING_REV : 0);
 }
 
 static __always_inline __u32 sfw_tcp_pend_len(const struct sfw_wing *out)
@@ -153,13 +154,27 @@ static __always_inline __u32 sfw_tcp_pend_len(const struct sfw_wing *out)
 	return out->prev_syn_len & SFW_TCP_PEND_LEN_MASK;
 }
 
-/* Does the responder's SYN-ACK p acknowledge the kept SYN exactly (the
- * bare SYN, or all of its data), as Linux answers one? */
+/* Does SYN-ACK p, of wing dir, answer the kept SYN: sent by the other
+ * side than the SYN's, and acknowledging it exactly (the bare SYN, or all
+ * of its data), as Linux answers one? */
 static __always_inline bool sfw_tcp_acks_pending(const struct sfw_session *s,
-						 const struct sfw_wing *out, const struct sfw_pkt *p)
+						 const struct sfw_wing *out, const struct sfw_pkt *p,
+						 __u32 dir)
 {
-	return (s->xflags & SFW_SESS_X_SYN_PENDING) &&
+	bool rev = s->xflags & SFW_SESS_X_SYN_PENDING_REV;
+
+	return (s->xflags & SFW_SESS_X_SYN_PENDING) && rev == (dir == SFW_WING_IN) &&
 	       (p->ack == out->fin_seq || p->ack == out->fin_seq - sfw_tcp_pend_len(out) + 1);
+}
+
+/* The session ends at once (expired: the next packet of its tuple opens
+ * a new one, judged as a first packet): its kept SYN, from the
+ * responder's side, was answered, a connection the other way. */
+static __always_inline void sfw_tcp_end_for_reverse(struct sfw_session *s)
+{
+	s->xflags &= ~(SFW_SESS_X_SYN_PENDING | SFW_SESS_X_SYN_PENDING_REV);
+	s->timeout_s = 0;
+	s->last_seen_s = 0;
 }
 
 /* The connection starts over from the kept SYN, in place: the session as
@@ -181,7 +196,7 @@ static __always_inline void sfw_tcp_take_pending(struct sfw_session *s, const st
 	out->prev_syn_len = 0;
 	out->wscale = 0;
 	out->tcp_flags = 0;
-	s->xflags &= ~SFW_SESS_X_SYN_PENDING;
+	s->xflags &= ~(SFW_SESS_X_SYN_PENDING | SFW_SESS_X_SYN_PENDING_REV);
 	sfw_tcp_move(s, SFW_TCP_SYN_SENT, cfg);
 }
 
@@ -342,13 +357,21 @@ static __always_inline int sfw_tcp_syn(struct sfw_session *s, struct sfw_wing *w
 	__u8 st = s->tcp_state;
 
 	if (st >= SFW_TCP_ESTABLISHED && sfw_tcp_unverified(s)) {
-		/* the opener's bare SYN is kept and passed for the responder
-		 * to answer; its SYN-ACK to it starts the connection over */
-		if (!ack && dir == SFW_WING_IN) {
-			sfw_tcp_pend_syn(s, peer, p);
+		struct sfw_wing *out = &s->wing[SFW_WING_OUT];
+
+		/* a bare SYN is kept and passed for the other side to answer:
+		 * the responder's SYN-ACK to the opener's starts the
+		 * connection over; the opener's to the responder's ends the
+		 * session, a connection the other way */
+		if (!ack) {
+			sfw_tcp_pend_syn(s, out, p, dir);
 			return SFW_TCP_PASS;
 		}
-		if (ack && dir == SFW_WING_OUT && sfw_tcp_acks_pending(s, w, p)) {
+		if (sfw_tcp_acks_pending(s, out, p, dir)) {
+			if (dir == SFW_WING_IN) {
+				sfw_tcp_end_for_reverse(s);
+				return SFW_TCP_PASS;
+			}
 			sfw_tcp_take_pending(s, cfg);
 			st = SFW_TCP_SYN_SENT;
 			seen = false;

@@ -153,6 +153,11 @@ SFW_STATIC_ASSERT(sizeof(struct sfw_wing) == 48, "wing ABI");
  * responder's SYN-ACK acknowledging it starts the connection over
  * (review rvtcp, F1). */
 #define SFW_SESS_X_SYN_PENDING     0x08
+/* With SFW_SESS_X_SYN_PENDING: the kept SYN came on the Out wing, from
+ * the responder's side: a connection the other way, which needs a verdict
+ * of its own; the In side's SYN-ACK acknowledging it ends the session,
+ * and the next packet opens a new one (review rvf1, R1). */
+#define SFW_SESS_X_SYN_PENDING_REV 0x10
 
 /* sfw_session.tally: who ended the session, and the per-address counts of
  * the limit-session screens it holds (bpf/limit.bpf.h). Changed only with

@@ -161,3 +161,24 @@ Test(rvf1, held_kept_syn_refreshes_nothing)
 	t = conn_session(&k);
 	cr_assert_eq(t.last_seen_s, s.last_seen_s, "a kept SYN refreshed the session");
 }
+
+/* R1's fix keeps a bare SYN from the responder's side too: one a blind
+ * forger sends from the server's side on a live pickup (an outbound
+ * connection attacked from the internet) is passed and cuts nothing; the
+ * client, established, answers it with a challenge ACK, never a SYN-ACK. */
+Test(rvf1, r1_blind_syn_from_the_server_side_cuts_nothing)
+{
+	struct conn k;
+	__u64 id;
+
+	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
+	conn_init(&k, CLI4, SRV4);
+	k.c.window = k.s.window = 502;
+	cr_assert_eq(cli(&k, ACK | PSH, 100), FX_XDP_PASS, "picked up");
+	id = conn_session(&k).id;
+	cr_assert_eq(conn_forge(&k, false, SYN, 0x12345678u, 0, 0), FX_XDP_PASS,
+		     "passed, for the client to answer (a challenge ACK)");
+	cr_assert_eq(conn_session(&k).id, id, "the session was replaced");
+	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS, "the server's answer");
+	conn_still_talking(&k, "after a blind SYN from the server's side", 2);
+}
