@@ -4,7 +4,6 @@
  * report says how): red on 6645c02 where the fix refuses more than the
  * kernel. Fixture: the NAT fixture as rvarp's (fa 198.51.100.1/24 zone
  * trust; fb 203.0.113.1/24, 2001:db8:2::1/64, fe80::1, zone untrust). */
-#include <arpa/inet.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,24 +75,6 @@ Test(rvfix62, a1_accept_local_request_from_a_host_address_answered_as_the_kernel
 }
 
 /* ---- proxy-ndp ---- */
-
-static void a6(const char *s, __u8 out[16])
-{
-	cr_assert_eq(inet_pton(AF_INET6, s, out), 1, "%s", s);
-}
-
-static __u16 icmp6_sum(const __u8 *src, const __u8 *dst, const __u8 *msg, __u32 len)
-{
-	__u32 sum = len + 58;
-
-	for (int i = 0; i < 16; i += 2)
-		sum += (src[i] << 8 | src[i + 1]) + (dst[i] << 8 | dst[i + 1]);
-	for (__u32 i = 0; i < len; i += 2)
-		sum += msg[i] << 8 | (i + 1 < len ? msg[i + 1] : 0);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)sum;
-}
 
 /* A solicitation from src for target to its solicited-node group with
  * the source link-layer options `units` (each its length in 8-byte
