@@ -28,7 +28,6 @@ TestSuite(proxy_arp, .init = nat_setup, .fini = suite_teardown);
 
 /* The requester: the server's station (its MAC as pktbuild writes it). */
 static const __u8 req_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
-static const __u8 bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 static void commit_pool_proxy(void)
 {
@@ -40,19 +39,8 @@ static void commit_pool_proxy(void)
  * with nvlan tags; its ARP header at f->l3_off. */
 static void request(struct pb_pkt *f, const char *spa, const char *tpa, __u8 nvlan)
 {
-	struct pb_spec s = { .ethertype = PB_ETH_P_ARP, .src = spa, .dst = tpa, .nvlan = nvlan,
-			     .vlan_id = { 100, 200 }, .trailer = 18 };
-
-	cr_assert_eq(pb_build(&s, f), 0);
-	memcpy(f->data, bcast, 6);
+	arp_request(f, spa, tpa, nvlan);
 	cr_assert_eq(memcmp(f->data + f->l3_off + 8, req_mac, 6), 0, "pktbuild's sender MAC");
-}
-
-/* Runs f arriving on ifindex: the action; *out the frame as left. */
-static int run(__u32 ifindex, const struct pb_pkt *f, struct pb_pkt *out)
-{
-	*out = *f;
-	return fx_xdp_frame_at(ifindex, f->data, f->len, out->data, &out->len);
 }
 
 /* f arriving on ifindex goes up to the stack exactly as it came, counted
@@ -64,7 +52,7 @@ static void assert_passed(__u32 ifindex, const struct pb_pkt *f, const char *wha
 	__u64 all = outcomes_at(ifindex);
 	struct pb_pkt out;
 
-	cr_assert_eq(run(ifindex, f, &out), FX_XDP_PASS, "%s: passed", what);
+	cr_assert_eq(proxy_run(ifindex, f, &out), FX_XDP_PASS, "%s: passed", what);
 	cr_assert_eq(outcomes_at(ifindex), all + 1, "%s: one outcome", what);
 	cr_assert_eq(out.len, f->len, "%s: length", what);
 	cr_assert_eq(memcmp(out.data, f->data, f->len), 0, "%s: the frame untouched", what);
@@ -124,7 +112,7 @@ static void assert_answered(const struct pb_pkt *f, const char *spa, const char 
 	__u64 all = outcomes_at(out_if);
 	struct pb_pkt out;
 
-	cr_assert_eq(run(out_if, f, &out), FX_XDP_TX, "answered: XDP_TX");
+	cr_assert_eq(proxy_run(out_if, f, &out), FX_XDP_TX, "answered: XDP_TX");
 	cr_assert_eq(outcomes_at(out_if), all + 1, "one outcome");
 	assert_reply(f, &out, spa, tpa);
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_PROXY_ARP), answered + 1);

@@ -28,20 +28,7 @@
 #define GL_SOL "2001:db8:2::2"
 #define ICMP_OFF 54   /* Ethernet, IPv6 */
 
-static void ndp_setup(void)
-{
-	nat_setup();
-	cr_assert_eq(system("ip addr add " FB6 "/64 dev fb nodad && "
-			    "sysctl -qw net.ipv6.conf.fb.addr_gen_mode=1 && "
-			    "ip -6 addr flush dev fb scope link && "
-			    "ip addr add " FB_LL "/64 dev fb nodad && "
-			    "sysctl -qw net.ipv6.conf.all.forwarding=1"), 0);
-}
-
-TestSuite(proxy_ndp, .init = ndp_setup, .fini = suite_teardown);
-
-/* The solicitor's station. */
-static const __u8 sol_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+TestSuite(proxy_ndp, .init = proxy_v6_setup, .fini = suite_teardown);
 
 static void commit_pool_proxy(void)
 {
@@ -124,12 +111,6 @@ static void resum(struct pb_pkt *f)
 	m[2] = (__u8)(c >> 8), m[3] = (__u8)c;
 }
 
-static int run(__u32 ifindex, const struct pb_pkt *f, struct pb_pkt *out)
-{
-	*out = *f;
-	return fx_xdp_frame_at(ifindex, f->data, f->len, out->data, &out->len);
-}
-
 /* f is not answered: whatever became of it before proxy-ndp (want), one
  * outcome, none of them Proxy NDP answered; passed, the frame untouched. */
 static void assert_unanswered(const struct pb_pkt *f, int want, const char *what)
@@ -139,7 +120,7 @@ static void assert_unanswered(const struct pb_pkt *f, int want, const char *what
 	__u64 all = outcomes_at(out_if);
 	struct pb_pkt out;
 
-	cr_assert_eq(run(out_if, f, &out), want, "%s: the action", what);
+	cr_assert_eq(proxy_run(out_if, f, &out), want, "%s: the action", what);
 	cr_assert_eq(outcomes_at(out_if), all + 1, "%s: one outcome", what);
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_PROXY_NDP), answered, "%s", what);
 	if (want != FX_XDP_PASS)
@@ -192,7 +173,7 @@ static void assert_answered_from(const struct pb_pkt *f, const char *sol, const 
 	__u64 all = outcomes_at(out_if);
 	struct pb_pkt out;
 
-	cr_assert_eq(run(out_if, f, &out), FX_XDP_TX, "answered: XDP_TX");
+	cr_assert_eq(proxy_run(out_if, f, &out), FX_XDP_TX, "answered: XDP_TX");
 	cr_assert_eq(outcomes_at(out_if), all + 1, "one outcome");
 	assert_na(&out, sol, target, src);
 	cr_assert_eq(fx_counter_at(out_if, SFW_CNT_SFW_PROXY_NDP), answered + 1);

@@ -104,17 +104,26 @@ Test(rvf1, r3_racing_kept_syn_does_not_make_a_blind_rst_exact)
 
 /* ---- what held -------------------------------------------------------- */
 
+/* Red team 1205 F3's forged ACK under no-syn-check, then the real
+ * client's SYN with 300 bytes of Fast Open data: its ISN. */
+static __u32 f3_then_fast_open_syn(struct conn *k)
+{
+	__u32 cisn;
+
+	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
+	conn_init(k, CLI4, SRV4);
+	cr_assert_eq(conn_forge(k, true, ACK, 0x77777777u, 0x66666666u, 0), FX_XDP_PASS);
+	cisn = k->c_next;
+	cr_assert_eq(cli(k, SYN, 300), FX_XDP_PASS);
+	return cisn;
+}
+
 /* F3 recovery with Fast Open data: the SYN-ACK acknowledging all of it. */
 Test(rvf1, held_f3_recovery_with_fast_open_data_acknowledged)
 {
 	struct conn k;
-	__u32 cisn;
+	__u32 cisn = f3_then_fast_open_syn(&k);
 
-	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
-	conn_init(&k, CLI4, SRV4);
-	cr_assert_eq(conn_forge(&k, true, ACK, 0x77777777u, 0x66666666u, 0), FX_XDP_PASS);
-	cisn = k.c_next;
-	cr_assert_eq(cli(&k, SYN, 300), FX_XDP_PASS);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
 	cr_assert_eq(conn_session(&k).wing[SFW_WING_IN].isn, cisn);
 	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS);
@@ -126,13 +135,8 @@ Test(rvf1, held_f3_recovery_with_fast_open_data_acknowledged)
 Test(rvf1, held_f3_recovery_with_fast_open_data_refused_and_syn_retransmitted)
 {
 	struct conn k;
-	__u32 cisn;
+	__u32 cisn = f3_then_fast_open_syn(&k);
 
-	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
-	conn_init(&k, CLI4, SRV4);
-	cr_assert_eq(conn_forge(&k, true, ACK, 0x77777777u, 0x66666666u, 0), FX_XDP_PASS);
-	cisn = k.c_next;
-	cr_assert_eq(cli(&k, SYN, 300), FX_XDP_PASS);
 	k.c_next = cisn;
 	cr_assert_eq(cli(&k, SYN, 300), FX_XDP_PASS, "the SYN again");
 	k.c_next = cisn + 1;
