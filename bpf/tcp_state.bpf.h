@@ -672,10 +672,13 @@ static __always_inline int sfw_tcp_track(struct sfw_session *s, __u32 dir,
 	return v;
 }
 
-/* A new session's TCP side, from its first packet. A SYN starts the
+/* A new session's TCP side, from its first packet. A bare SYN starts the
  * handshake. Without one the connection is already running: opened by
  * the ACK returning one of our SYN cookies (cookie), or picked up
- * mid-stream under no-syn-check. The cookie's connection is known
+ * mid-stream under no-syn-check, a SYN-ACK as well as an ACK (the
+ * server's side of an asymmetric route, or a handshake sfw came to late:
+ * in SYN_SENT, with its sender the opener, a forged one held the real
+ * handshake out and the kept SYN never covered it, review rvf1b B1). The cookie's connection is known
  * exactly: the ACK acknowledges our cookie SYN-ACK (the server's ISN is
  * ack - 1) and follows the client's SYN (its ISN is seq - 1), and as that
  * SYN-ACK carried no window scale option (nor timestamps, which the
@@ -691,7 +694,9 @@ static __always_inline void sfw_tcp_init(struct sfw_session *s, const struct sfw
 					 const struct sfw_config *cfg, bool cookie)
 {
 	struct sfw_wing *in = &s->wing[SFW_WING_IN], *out = &s->wing[SFW_WING_OUT];
-	bool syn = p->tcp_flags & SFW_TCP_SYN;
+	/* only a bare SYN starts a handshake: a SYN-ACK (no-syn-check) is
+	 * a pickup like an ACK (review rvf1b, B1) */
+	bool syn = (p->tcp_flags & (SFW_TCP_SYN | SFW_TCP_ACK)) == SFW_TCP_SYN;
 
 	s->tcp_state = syn ? SFW_TCP_SYN_SENT : SFW_TCP_ESTABLISHED;
 	s->timeout_s = sfw_timeout(cfg, syn ? SFW_TO_TCP_INITIAL : SFW_TO_TCP_ESTABLISHED);
@@ -712,8 +717,16 @@ static __always_inline void sfw_tcp_init(struct sfw_session *s, const struct sfw
 	 * took sfw_xdp_flow's frame past the call chain's 512 bytes */
 	sfw_tcp_record_wing(in, p, sfw_tcp_end(p),
 			    p->tcp_flags & SFW_TCP_FIN ? SFW_WING_FIN_PENDING : 0);
-	if (!syn)
+	if (!syn) {
+		/* a SYN-ACK: its window unscaled, as any SYN's, but the scale
+		 * sfw_tcp_windows took from it unknown all the same (the
+		 * other side's too); its seq its ISN, but no SEEN_SYN, so
+		 * that sfw_tcp_unverified covers it: a blind forger sends
+		 * one as easily as an ACK */
+		in->wscale = out->wscale;
+		in->tcp_flags &= ~SFW_WING_SEEN_SYN;
 		in->isn = p->seq - cookie;
+	}
 }
 
 #endif
