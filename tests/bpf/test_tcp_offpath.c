@@ -357,3 +357,61 @@ Test(offpath, cookie_session_window_tracked_from_its_first_packet)
 	c.seq = 5101, c.ack = cookie + 101, c.payload = 0;
 	cr_assert_eq(fx_xdp(&c), FX_XDP_PASS);
 }
+
+/* Review rvf1b, B3: under no-syn-check a SYN-ACK opens a session in its
+ * own direction under that direction's policy, as any non-RST segment
+ * does (a pickup: bpf/tcp_state.bpf.h sfw_tcp_init). A listener whose
+ * R1 session was ended for a connection the other way
+ * (sfw_tcp_end_for_reverse) sends its SYN-ACK again: where the policy
+ * denies the listener's direction, it is dropped and opens nothing, and
+ * the client's ACK opens a session under the client's own direction's
+ * policy (the client its opener). */
+Test(offpath, no_syn_check_synack_again_judged_by_its_own_direction)
+{
+	struct conn k;
+	struct sfw_session s;
+	__u64 id;
+	__u32 sisn, cseq;
+
+	commit("set security flow tcp-session no-syn-check\n"
+	       "set security address-book global address cli " CLI4 "/32\n"
+	       "set security address-book global address srv " SRV4 "/32\n"
+	       "set security policies global policy out match "
+	       "source-address cli destination-address srv application any\n"
+	       "set security policies global policy out then permit\n"
+	       "set security policies global policy back match "
+	       "source-address srv destination-address cli application any\n"
+	       "set security policies global policy back then permit\n"
+	       "set security policies default-policy deny-all\n");
+	conn_init(&k, CLI4, SRV4);
+	/* the server's side picked up first (policy back), R1's reverse
+	 * restart: the client's SYN kept, the server's SYN-ACK ends it */
+	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS);
+	id = conn_session(&k).id;
+	k.c_next += 0x01000000u;
+	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	sisn = k.s_next;
+	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
+	/* now the server's direction is denied: its SYN-ACK again opens
+	 * nothing (global policies: the fixture's destinations are the
+	 * host) */
+	commit("set security flow tcp-session no-syn-check\n"
+	       "set security address-book global address cli " CLI4 "/32\n"
+	       "set security address-book global address srv " SRV4 "/32\n"
+	       "set security policies global policy out match "
+	       "source-address cli destination-address srv application any\n"
+	       "set security policies global policy out then permit\n"
+	       "set security policies default-policy deny-all\n");
+	k.s_next = sisn;
+	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_DROP, "the listener's direction is denied");
+	cr_assert(fx_session(&k.c, &s) == -ENOENT || (s.id == id && s.timeout_s == 0),
+		  "a session opened on it");
+	cseq = k.c_next;
+	cr_assert_eq(cli(&k, ACK, 0), FX_XDP_PASS, "the client's ACK opens its own");
+	s = conn_session(&k);
+	cr_assert_neq(s.id, id);
+	cr_assert_eq(s.wing[SFW_WING_IN].isn, cseq, "the client its opener");
+	cr_assert_eq(cli(&k, ACK | PSH, 200), FX_XDP_PASS);
+	cr_assert_eq(srv(&k, ACK | PSH, 1000), FX_XDP_PASS, "the server's answer, a reply");
+	conn_still_talking(&k, "the client's own session", 2);
+}
