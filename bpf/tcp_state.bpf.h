@@ -678,10 +678,10 @@ static __always_inline int sfw_tcp_track(struct sfw_session *s, __u32 dir,
  * mid-stream under no-syn-check, a SYN-ACK as well as an ACK (the
  * server's side of an asymmetric route, or a handshake sfw came to late:
  * in SYN_SENT, with its sender the opener, a forged one held the real
- * handshake out and the kept SYN never covered it, review rvf1b B1). The cookie's connection is known
- * exactly: the ACK acknowledges our cookie SYN-ACK (the server's ISN is
- * ack - 1) and follows the client's SYN (its ISN is seq - 1), and as that
- * SYN-ACK carried no window scale option (nor timestamps, which the
+ * handshake out and the kept SYN never covered it, review rvf1b B1).
+ * The cookie's connection is known exactly: the ACK acknowledges our
+ * cookie SYN-ACK (the server's ISN is ack - 1) and follows the client's
+ * SYN (its ISN is seq - 1), and as that SYN-ACK carried no window scale option (nor timestamps, which the
  * kernel's cookies need to encode one) neither side scales: both wings
  * are tracked from this packet on. A connection picked up mid-stream
  * knows its opener from this segment (isn: where sfw first saw it) and
