@@ -102,6 +102,32 @@ static SUITE_UNUSED int conn_forge(struct conn *k, bool from_client, __u8 flags,
 	return fx_xdp(&sp);
 }
 
+/* Under no-syn-check, k (cli to srv) with red team 1205 F3's forged ACK
+ * planted from the client's side before the real connection opens. */
+static SUITE_UNUSED void conn_f3_planted(struct conn *k, const char *cli, const char *srv)
+{
+	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
+	conn_init(k, cli, srv);
+	cr_assert_eq(conn_forge(k, true, ACK, 0x77777777u, 0x66666666u, 0), FX_XDP_PASS,
+		     "no-syn-check opens on an ACK");
+}
+
+/* Under no-syn-check, k picked up from the server's side (In: the
+ * server), then the client's new SYN from the same port, kept REV: the
+ * session's id. */
+static SUITE_UNUSED __u64 conn_server_pickup_then_client_syn(struct conn *k)
+{
+	__u64 id;
+
+	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
+	conn_init(k, CLI4, SRV4);
+	cr_assert_eq(srv(k, ACK | PSH, 100), FX_XDP_PASS, "picked up from the server");
+	id = conn_session(k).id;
+	k->c_next += 0x01000000u;
+	cr_assert_eq(cli(k, SYN, 0), FX_XDP_PASS, "the client's new SYN (kept REV)");
+	return id;
+}
+
 /* An established connection with data both ways; scale: the window
  * scale both SYNs offer (0: none), window: the raw windows from then on
  * (0: 65535). */

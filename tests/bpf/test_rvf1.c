@@ -48,9 +48,7 @@ Test(rvf1, r2_blind_syn_after_the_real_one_keeps_the_forged_session, .disabled =
 {
 	struct conn k;
 
-	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
-	conn_init(&k, CLI4, SRV4);
-	cr_assert_eq(conn_forge(&k, true, ACK, 0x77777777u, 0x66666666u, 0), FX_XDP_PASS);
+	conn_f3_planted(&k, CLI4, SRV4);
 	cr_assert_eq(conn_forge(&k, false, RST, 0x66666666u, 0, 0), FX_XDP_PASS);
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS, "the real SYN");
 	(void)conn_forge(&k, true, SYN, 0x12345678u, 0, 0);
@@ -110,9 +108,7 @@ static __u32 f3_then_fast_open_syn(struct conn *k)
 {
 	__u32 cisn;
 
-	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
-	conn_init(k, CLI4, SRV4);
-	cr_assert_eq(conn_forge(k, true, ACK, 0x77777777u, 0x66666666u, 0), FX_XDP_PASS);
+	conn_f3_planted(k, CLI4, SRV4);
 	cisn = k->c_next;
 	cr_assert_eq(cli(k, SYN, 300), FX_XDP_PASS);
 	return cisn;

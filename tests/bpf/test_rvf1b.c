@@ -155,9 +155,7 @@ Test(rvf1b, b2_blind_syn_from_the_server_side_replaces_the_real_kept_syn, .disab
 {
 	struct conn k;
 
-	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
-	conn_init(&k, CLI4, SRV4);
-	cr_assert_eq(conn_forge(&k, true, ACK, 0x77777777u, 0x66666666u, 0), FX_XDP_PASS);
+	conn_f3_planted(&k, CLI4, SRV4);
 	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS, "the real SYN (kept)");
 	(void)conn_forge(&k, false, SYN, 0x12345678u, 0, 0);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS, "the real SYN-ACK");
@@ -266,12 +264,7 @@ Test(rvf1b, held_reverse_restart_ends_the_session_and_the_next_packet_opens_one)
 	struct sfw_session s;
 	__u64 id;
 
-	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
-	conn_init(&k, CLI4, SRV4);
-	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS, "picked up from the server");
-	id = conn_session(&k).id;
-	k.c_next += 0x01000000u;
-	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS, "the client's new SYN (kept REV)");
+	id = conn_server_pickup_then_client_syn(&k);
 	s = conn_session(&k);
 	cr_assert(s.xflags & SFW_SESS_X_SYN_PENDING_REV);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS, "the server's SYN-ACK");
@@ -349,9 +342,7 @@ Test(rvf1b, held_ipv6_f3_recovery)
 	struct conn k;
 	__u32 cisn;
 
-	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
-	conn_init(&k, CLI6, SRV6);
-	cr_assert_eq(conn_forge(&k, true, ACK, 0x77777777u, 0x66666666u, 0), FX_XDP_PASS);
+	conn_f3_planted(&k, CLI6, SRV6);
 	cisn = k.c_next;
 	cr_assert_eq(cli(&k, SYN, 40), FX_XDP_PASS);
 	k.c_next = cisn + 1;
@@ -387,12 +378,7 @@ Test(rvf1b, held_ended_session_stamped_by_a_racing_cpu_does_not_live_on)
 	struct sfw_session s;
 	__u64 id;
 
-	cr_assert_eq(fx_set_flags(SFW_CFG_F_NO_SYN_CHECK), 0);
-	conn_init(&k, CLI4, SRV4);
-	cr_assert_eq(srv(&k, ACK | PSH, 100), FX_XDP_PASS);
-	id = conn_session(&k).id;
-	k.c_next += 0x01000000u;
-	cr_assert_eq(cli(&k, SYN, 0), FX_XDP_PASS);
+	id = conn_server_pickup_then_client_syn(&k);
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_PASS);
 	s = conn_session(&k);
 	cr_assert_eq(s.timeout_s, 0);
