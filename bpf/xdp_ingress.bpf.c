@@ -295,7 +295,7 @@ __noinline int sfw_xdp_src_unrouted(struct xdp_md *ctx, const struct sfw_pkt *p)
  * policy that judged the packet for its transit zone pair judge it for
  * the host alike: nothing more to ask. Asked of packets with Router Alert
  * only: a policy lookup more, off the path of every other packet (review
- * rvred8, O1; docs/security.md "IP options"). A global function: the
+ * rvred8, O1; docs/security.md "Router Alert"). A global function: the
  * verdict's bytes stay off its callers' frames. */
 __noinline __u32 sfw_xdp_ra_host(const struct sfw_pkt *p, __u32 ifindex, __u32 gen)
 {

@@ -1,5 +1,5 @@
 /* Router Alert on transit packets (review rvred8, O1; docs/security.md
- * "IP options"). Linux offers a forwarded packet with the IPv4 Router
+ * "Router Alert"). Linux offers a forwarded packet with the IPv4 Router
  * Alert option (148) or the IPv6 hop-by-hop Router Alert option (5) to
  * the host's raw sockets that asked for them (IP_ROUTER_ALERT,
  * IPV6_ROUTER_ALERT: an RSVP daemon), and one that takes it ends its
