@@ -894,6 +894,14 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	if (p->icmp_kind == SFW_ICMPK_LINK) {
 		__u32 link = sfw_icmp6_link(data, end, p);
 
+		/* with Router Alert to a unicast address off the link, ND
+		 * or MLD is offered to the host's Router Alert sockets before
+		 * the stack drops it for its hop limit or link-local source
+		 * (ip6_forward): ordinary ICMPv6 under policy, which judges
+		 * it as the host's (the FIB forwards nothing from a
+		 * link-local source), review rvra F1 */
+		if (link == SFW_LINK_YES && p->ra && !p->multicast && !sfw_ip6_link_local(&p->dst))
+			link = SFW_LINK_NO;
 		/* valid ND between global addresses is the link's own only
 		 * when it ends here: the host would forward any other */
 		if (link == SFW_LINK_YES || (link == SFW_LINK_IF_LOCAL && !sfw_xdp_route(ctx, p))) {
