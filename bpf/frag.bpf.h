@@ -264,6 +264,7 @@ static __always_inline int sfw_frag_remember(const struct sfw_pkt *p,
 	v->nat = !!(s->flags & SFW_SESS_F_NAT);
 	v->sender = !!(how & SFW_FRAG_REC_SENDER);
 	v->quote = !!(how & SFW_FRAG_REC_QUOTE);
+	v->ra = p->ra;
 	v->l4_end = (__u16)(p->hdr_len - p->frag_start);
 	was = sfw_frag_find(k);
 	now = bpf_ktime_get_coarse_ns();
@@ -424,6 +425,19 @@ static __always_inline __u32 sfw_frag_follow(const struct sfw_pkt *p, struct sfw
 		return SFW_CNT_ERR_INVALID_ZONE;
 	if (tc_egress && !sfw_frag_leaves_ok(s, d, ingress, tc_egress))
 		return SFW_CNT_ERR_INVALID_ZONE;
+	/* Router Alert in a transit datagram's later fragment: the stack
+	 * offers the fragment to the host's Router Alert sockets (IPv6 as
+	 * it is; IPv4 to reassemble, ip_call_ra_chain) before forwarding
+	 * it. It has no ports to judge by, so it follows its first
+	 * fragment: one that carried Router Alert too was asked of the
+	 * ingress zone's host-inbound policies (sfw_xdp_ra_host); one that
+	 * did not, was not, and a sender copies the option into every
+	 * fragment (IPv4's copy bit, IPv6's unfragmentable part): refused
+	 * as the host-inbound policies' denial is. XDP only, where it
+	 * comes in; without zones there are no host-inbound policies, and
+	 * nothing to ask */
+	if (!tc_egress && p->ra && !d->ra && (s->flags & SFW_SESS_F_TRANSIT) && sfw_zones_on())
+		return SFW_CNT_ERR_POLICY_DENIED;
 	f->sess_flags = s->flags;
 	f->key = d->sess;
 	f->via_alias = d->dir == SFW_WING_OUT ? SFW_ALIAS_REPLY : 0;

@@ -97,11 +97,19 @@ struct sfw_pkt {
 			       * (IPv4: after the options; IPv6: after the Fragment header),
 			       * the origin of every fragment's offset */
 	__u8 wscale;          /* SYN: the window scale option, 0xf when absent */
-	__u8 ip_opts;         /* IPv4 options to walk (sfw_parse_options) */
+	/* IPv4 options, or an IPv6 hop-by-hop header right after the fixed
+	 * header, to walk (sfw_parse_options) */
+	__u8 ip_opts;
 	/* an IPv6 Fragment header was walked, an atomic fragment's too (a
 	 * whole packet to sfw): the kernel's flow dissector reads no ports
 	 * behind one (sfw_routed_by_ports) */
 	__u8 frag_hdr;
+	/* it carries Router Alert (IPv4 option 148, IPv6 hop-by-hop option
+	 * 5), or options sfw did not walk to their end: the stack offers it
+	 * to the host's Router Alert sockets before forwarding it, so a
+	 * transit packet must be the host's to take too (sfw_xdp_ra_host).
+	 * Read for IPv6 at XDP only; in the struct's padding */
+	__u8 ra;
 	__u32 l3_len;         /* IP total length (BIG TCP: above 64 KiB): the bytes a wing counts */
 	__u32 seq;            /* TCP, host order */
 	__u32 ack;
@@ -270,6 +278,11 @@ static __always_inline int sfw_parse_ipv6(void *data, void *end, __u32 pkt_len, 
 
 			if ((void *)(rt + 1) > end || off + sizeof(*rt) > l3_end)
 				return SFW_PKT_MALFORMED;
+			/* the stack reads hop-by-hop options (Router Alert
+			 * among them) only right after the fixed header
+			 * (ip6_rcv_core): walked apart, sfw_parse_options */
+			if (i == 0 && nh == SFW_IPPROTO_HOPOPTS)
+				p->ip_opts = 1;
 			/* RFC 8200 4.4: hops still to visit, as IPv4's source
 			 * routes; or, finished, an IP packet inside, which Linux
 			 * unwraps and receives again where XDP never sees it
@@ -348,7 +361,7 @@ static __always_inline long sfw_opt_read(void *ctx, bool tc, __u32 off, __u8 *to
  * directly readable part) are never read, as the packet's own reads
  * would not. */
 static __always_inline int sfw_ipv4_options(void *ctx, bool tc, __u32 linear, __u32 off,
-					    __u32 opt_end)
+					    __u32 opt_end, __u8 *ra)
 {
 	for (int i = 0; i < SFW_IPV4_OPT_MAX; i++) {
 		__u8 o[2] = {};
@@ -356,6 +369,10 @@ static __always_inline int sfw_ipv4_options(void *ctx, bool tc, __u32 linear, __
 		if (off >= opt_end || off + 1 > linear || sfw_opt_read(ctx, tc, off, o, 1) ||
 		    o[0] == SFW_IPOPT_END)
 			return SFW_PKT_OK;
+		/* Router Alert, whatever its value (Linux takes 0 only:
+		 * ip_options_compile); the walk goes on for a source route */
+		if (o[0] == SFW_IPOPT_RA)
+			*ra = 1;
 		if (o[0] == SFW_IPOPT_NOOP) {
 			off++;
 			continue;
@@ -370,6 +387,44 @@ static __always_inline int sfw_ipv4_options(void *ctx, bool tc, __u32 linear, __
 	return SFW_PKT_OK;
 }
 
+/* Does the IPv6 hop-by-hop header at off (right after the fixed header,
+ * its bounds checked by the parse) carry Router Alert (RFC 2711, option
+ * 5), which the stack offers to the host's IPV6_ROUTER_ALERT sockets
+ * before it forwards the packet (ip6_forward, ip6_call_ra_chain)? Its
+ * options are walked as Linux walks them (ip6_parse_tlv): Pad1 a byte,
+ * any other option its type, length and data. A list the walk cannot
+ * finish (one not to be read to its end, longer than
+ * SFW_IPV6_HBH_OPT_MAX options; Linux drops one that does not parse) is
+ * taken to carry one: the answer is a host-inbound check more, never a
+ * packet let through unasked. Only packets with a hop-by-hop header come
+ * here (p->ip_opts). */
+static __always_inline __u8 sfw_ipv6_hbh_ra(void *ctx, bool tc, __u32 linear, __u32 off)
+{
+	__u8 o[2] = {};
+	__u32 end;
+
+	if (off + 2 > linear || sfw_opt_read(ctx, tc, off, o, 2))
+		return 1;
+	end = off + (o[1] + 1) * 8;
+	off += 2;
+	for (int i = 0; i < SFW_IPV6_HBH_OPT_MAX; i++) {
+		if (off >= end)
+			return 0;
+		if (off + 1 > linear || sfw_opt_read(ctx, tc, off, o, 1))
+			return 1;
+		if (o[0] == SFW_IPV6_TLV_RA)
+			return 1;
+		if (o[0] == SFW_IPV6_TLV_PAD1) {
+			off++;
+			continue;
+		}
+		if (off + 2 > end || off + 2 > linear || sfw_opt_read(ctx, tc, off, o, 2))
+			return 1;
+		off += o[1] + 2;
+	}
+	return off < end;
+}
+
 /* What sfw_parse_packet answered (rc), once the IPv4 options it left
  * (p->ip_opts) are walked: a source route or a malformed option is the
  * answer, whatever the rest of the packet parsed to, as when the walk came
@@ -379,10 +434,19 @@ static __always_inline int sfw_ipv4_options(void *ctx, bool tc, __u32 linear, __
  * quarters of each hook's verified instructions. linear: the frame's
  * directly readable bytes (data_end - data). */
 static __always_inline int sfw_parse_options(void *ctx, bool tc, __u32 linear,
-					     const struct sfw_pkt *p, int rc)
+					     struct sfw_pkt *p, int rc)
 {
-	int opts = sfw_ipv4_options(ctx, tc, linear, p->l3_off + sizeof(struct iphdr), p->l4_off);
+	int opts;
 
+	/* IPv6's hop-by-hop options are read for Router Alert, which
+	 * only XDP asks about; they never change rc */
+	if (p->family == SFW_FAMILY_INET6) {
+		if (!tc && (rc == SFW_PKT_OK || rc == SFW_PKT_FRAGMENT))
+			p->ra = sfw_ipv6_hbh_ra(ctx, tc, linear, p->l3_off + sizeof(struct ipv6hdr));
+		return rc;
+	}
+	opts = sfw_ipv4_options(ctx, tc, linear, p->l3_off + sizeof(struct iphdr), p->l4_off,
+				&p->ra);
 	return opts != SFW_PKT_OK ? opts : rc;
 }
 

@@ -277,11 +277,14 @@ __noinline int sfw_tc_flow(struct __sk_buff *skb, struct sfw_pkt *p, struct sfw_
 }
 
 /* A packet's IPv4 options, walked once it is parsed, in a global
- * function as at XDP (sfw_xdp_ip_options). */
-__noinline int sfw_tc_ip_options(struct __sk_buff *skb, const struct sfw_pkt *p, int rc)
+ * function as at XDP (sfw_xdp_ip_options); an IPv6 hop-by-hop header is
+ * XDP's only to read, and changes nothing here. */
+__noinline int sfw_tc_ip_options(struct __sk_buff *skb, struct sfw_pkt *p, int rc)
 {
 	if (!skb || !p)
 		return SFW_PKT_MALFORMED;
+	if (p->family != SFW_FAMILY_INET)
+		return rc;
 	return sfw_parse_options(skb, true, skb->data_end - skb->data, p, rc);
 }
 

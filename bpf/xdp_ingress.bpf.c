@@ -279,6 +279,39 @@ __noinline int sfw_xdp_src_unrouted(struct xdp_md *ctx, const struct sfw_pkt *p)
 	return !ctx || !p || sfw_fib_src_unrouted(ctx, p, ctx->ingress_ifindex);
 }
 
+/* A transit packet with Router Alert (p->ra): may the host take it? Linux
+ * offers a forwarded packet with the option to the raw sockets that asked
+ * for such packets (IP_ROUTER_ALERT, IPV6_ROUTER_ALERT: an RSVP daemon)
+ * before it forwards it, and one that takes it ends its forwarding
+ * (ip_forward's ip_call_ra_chain, ip6_forward's ip6_call_ra_chain): the
+ * packet is then the host's, past its zone pair to junos-host. So it
+ * must be permitted from the zone it came in from (ifindex) to
+ * junos-host as well, by the policies a packet to the host is judged by
+ * (the zone's host-inbound-traffic, policies to junos-host, the global
+ * ones, the default policy) in generation gen: the outcome, permitted or
+ * the denial's counter (Policy denied; No zone for an interface that has
+ * none now). Without zones every interface is in the null zone, to
+ * junos-host as to any other, and the global policies and the default
+ * policy that judged the packet for its transit zone pair judge it for
+ * the host alike: nothing more to ask. Asked of packets with Router Alert
+ * only: a policy lookup more, off the path of every other packet (review
+ * rvred8, O1; docs/security.md "Router Alert"). A global function: the
+ * verdict's bytes stay off its callers' frames. */
+__noinline __u32 sfw_xdp_ra_host(const struct sfw_pkt *p, __u32 ifindex, __u32 gen)
+{
+	const struct sfw_config *cfg = sfw_cfg_get();
+	struct sfw_zone_pair z = { .to = SFW_ZONE_HOST, .gen = gen & 1 };
+	struct sfw_verdict v = {};
+
+	if (!p || !cfg)
+		return SFW_CNT_ERR_POLICY_DENIED;   /* an array map always has entry 0 */
+	if (!(cfg->flags & SFW_CFG_F_ZONES))
+		return SFW_CNT_SFW_PERMITTED_PKTS;
+	z.from = sfw_zone_of(ifindex, z.gen);
+	sfw_policy_decide(&v, cfg, p, &z);
+	return v.outcome;
+}
+
 /* May a transit session's packet that goes up to the stack be forwarded
  * where the route leads now? Only into the zone its other wing records
  * (peer), as XDP's own forwarding judges it (sfw_forward_route): the stack
@@ -467,6 +500,14 @@ static __always_inline __u32 sfw_hook_route(void *ctx, struct sfw_pkt *p,
 	/* destination NAT's In wing is routed, and leaves, as translated */
 	if ((s->flags & SFW_SESS_F_DNAT) && dir == SFW_WING_IN) {
 		dnat = sfw_xdp_dnat_in(ctx, p, s, &f->key);
+		if (dnat != SFW_CNT_SFW_PERMITTED_PKTS)
+			return dnat;
+	}
+	/* with Router Alert, the host's to take too, judged as its first
+	 * packet was, after destination NAT (sfw_xdp_ra_host); refused, it
+	 * changes nothing of the session */
+	if (p->ra) {
+		dnat = sfw_xdp_ra_host(p, ingress, sfw_cfg_gen(f->cfg));
 		if (dnat != SFW_CNT_SFW_PERMITTED_PKTS)
 			return dnat;
 	}
@@ -710,7 +751,7 @@ static __always_inline __u32 sfw_xdp_decide(struct xdp_md *ctx, struct sfw_pkt *
 {
 	struct sfw_zone_pair z = { .gen = sfw_cfg_gen(f->cfg) };
 	struct sfw_verdict v = {};
-	__u32 nat_rule = 0, out_ifindex;
+	__u32 nat_rule = 0, out_ifindex, ra;
 	__u64 nat_to = 0;
 	bool cookie;
 	int screened;
@@ -758,6 +799,13 @@ static __always_inline __u32 sfw_xdp_decide(struct xdp_md *ctx, struct sfw_pkt *
 	if (cookie) {
 		f->syncookie = true;
 		return screened;
+	}
+	/* a transit packet with Router Alert: permitted to junos-host too,
+	 * or no session (sfw_xdp_ra_host) */
+	if (p->ra && out_ifindex) {
+		ra = sfw_xdp_ra_host(p, f->ifindex, z.gen);
+		if (ra != SFW_CNT_SFW_PERMITTED_PKTS)
+			return ra;
 	}
 	/* a permitted fragment (an atomic one too): the route of the datagram
 	 * reassembled, too */
@@ -846,6 +894,14 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	if (p->icmp_kind == SFW_ICMPK_LINK) {
 		__u32 link = sfw_icmp6_link(data, end, p);
 
+		/* with Router Alert to a unicast address off the link, ND
+		 * or MLD is offered to the host's Router Alert sockets before
+		 * the stack drops it for its hop limit or link-local source
+		 * (ip6_forward): ordinary ICMPv6 under policy, which judges
+		 * it as the host's (the FIB forwards nothing from a
+		 * link-local source), review rvra F1 */
+		if (link == SFW_LINK_YES && p->ra && !p->multicast && !sfw_ip6_link_local(&p->dst))
+			link = SFW_LINK_NO;
 		/* valid ND between global addresses is the link's own only
 		 * when it ends here: the host would forward any other */
 		if (link == SFW_LINK_YES || (link == SFW_LINK_IF_LOCAL && !sfw_xdp_route(ctx, p))) {
@@ -863,6 +919,13 @@ __noinline int sfw_xdp_flow(struct xdp_md *ctx, struct sfw_pkt *p, struct sfw_if
 	}
 	if (outcome == SFW_OUTCOME_CREATE)
 		outcome = sfw_xdp_open(ctx, p, &f);
+	/* an ICMP error with Router Alert, about a session's packet: the
+	 * host's to take too when the stack forwards it, and one the host
+	 * receives is the host's anyway. No stack sends one (an error
+	 * echoes no Router Alert: ip_options_echo), so it is judged as the
+	 * host's without its route asked (sfw_xdp_ra_host) */
+	if (outcome == SFW_CNT_SFW_PERMITTED_PKTS && p->ra && p->icmp_kind == SFW_ICMPK_ERROR)
+		outcome = sfw_xdp_ra_host(p, f.ifindex, sfw_cfg_gen(f.cfg));
 	/* the common established case first: a transit session's packet
 	 * whose route sfw_hook_route decided for XDP to send (never a
 	 * fragment: sfw_xdp_forwards), without NAT (f.nat 0: no rewrite, no
@@ -1034,10 +1097,11 @@ __noinline int sfw_xdp_fragment(struct xdp_md *ctx, const struct sfw_pkt *p,
 	return XDP_PASS;   /* the stack forwards fragments (bpf/forward.bpf.h) */
 }
 
-/* A packet's IPv4 options, walked once it is parsed (rc:
- * sfw_parse_packet's answer): a global function, so that the walk is
- * verified once, not once per parse path (sfw_parse_options). */
-__noinline int sfw_xdp_ip_options(struct xdp_md *ctx, const struct sfw_pkt *p, int rc)
+/* A packet's IPv4 options, or its IPv6 hop-by-hop options, walked once it
+ * is parsed (rc: sfw_parse_packet's answer; p->ra set for Router Alert):
+ * a global function, so that the walk is verified once, not once per
+ * parse path (sfw_parse_options). */
+__noinline int sfw_xdp_ip_options(struct xdp_md *ctx, struct sfw_pkt *p, int rc)
 {
 	if (!ctx || !p)
 		return SFW_PKT_MALFORMED;

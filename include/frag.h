@@ -123,7 +123,10 @@ struct sfw_frag {
 	 * own, so its later fragments are bound at tc to the zone the
 	 * error's wing comes from (bpf/tc_judged.bpf.h) */
 	__u8 quote;
-	__u8 pad;
+	/* its first fragment carried Router Alert, and was judged with it
+	 * (sfw_xdp_ra_host): a later fragment with Router Alert follows a
+	 * datagram of a transit session only then (sfw_frag_follow) */
+	__u8 ra;
 };
 SFW_STATIC_ASSERT(sizeof(struct sfw_frag) == 64, "fragment ABI");
 

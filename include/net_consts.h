@@ -34,6 +34,14 @@
 #define SFW_IPOPT_NOOP 1
 #define SFW_IPOPT_LSRR 131       /* loose source and record route */
 #define SFW_IPOPT_SSRR 137       /* strict source and record route */
+#define SFW_IPOPT_RA   148       /* Router Alert (RFC 2113), copied into every fragment */
+/* IPv6 hop-by-hop options (RFC 8200 4.2): Pad1 is one byte, every other
+ * option a type, a length and that many bytes; Router Alert (RFC 2711) */
+#define SFW_IPV6_TLV_PAD1 0
+#define SFW_IPV6_TLV_RA   5
+/* hop-by-hop option steps walked for Router Alert: a list longer than
+ * that is taken to carry one (sfw_ipv6_hbh_ra) */
+#define SFW_IPV6_HBH_OPT_MAX 32
 #define SFW_IP6_MF     0x0001
 
 #define SFW_TCP_FIN 0x01
