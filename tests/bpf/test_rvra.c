@@ -9,33 +9,11 @@
  * so no Router Alert packet below may reach the host's Router Alert
  * sockets. */
 #include "commit.h"
-#include "nat_fixture.h"
+#include "ra_fixture.h"
 
-#define CLIENT6 "2001:db8:1::2"
-#define SERVER6 "2001:db8:2::2"
 #define LL6 "fe80::2"
 
-#define ZONES_TEXT                                                                          \
-	"set security zones security-zone trust interfaces fa\n"                            \
-	"set security zones security-zone untrust interfaces fb\n"                          \
-	"set security policies from-zone trust to-zone untrust policy out match "           \
-	"source-address any destination-address any application any\n"                     \
-	"set security policies from-zone trust to-zone untrust policy out then permit\n"    \
-	"set security policies default-policy deny-all\n"
-#define HOST_SSH ZONES_TEXT \
-	"set security zones security-zone trust host-inbound-traffic system-services ssh\n"
-
-static void rvra_setup(void)
-{
-	veth_pair_up("ip addr add 2001:db8:1::1/64 dev fa nodad && "
-		     "ip addr add 2001:db8:2::1/64 dev fb nodad && "
-		     "ip neigh add " SERVER1 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
-		     "ip neigh add " SERVER6 " lladdr 02:00:00:00:00:22 dev fb nud permanent && "
-		     "sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1");
-	cr_assert_eq(fx_local_addrs_sync(), 0);
-}
-
-TestSuite(rvra, .init = rvra_setup, .fini = suite_teardown);
+TestSuite(rvra, .init = ra_setup, .fini = suite_teardown);
 
 /* an IPv6 packet with an 8-byte hop-by-hop header holding Router Alert
  * (value v), then PadN */
