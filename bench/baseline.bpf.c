@@ -17,7 +17,7 @@ int base_pass(struct xdp_md *ctx)
  * into an entry point whose struct sfw_pkt starts zeroed, the verifier
  * walks every path with those known values and gives up (E2BIG) since the
  * parser learnt fragments and routing headers. */
-__noinline int base_ip_options(struct xdp_md *ctx, const struct sfw_pkt *p, int rc)
+__noinline int base_ip_options(struct xdp_md *ctx, struct sfw_pkt *p, int rc)
 {
 	if (!ctx || !p)
 		return SFW_PKT_MALFORMED;
