@@ -397,20 +397,20 @@ static __always_inline int sfw_ipv4_options(void *ctx, bool tc, __u32 linear, __
  * SFW_IPV6_HBH_OPT_MAX options; Linux drops one that does not parse) is
  * taken to carry one: the answer is a host-inbound check more, never a
  * packet let through unasked. Only packets with a hop-by-hop header come
- * here (p->ip_opts). */
-static __always_inline __u8 sfw_ipv6_hbh_ra(void *ctx, bool tc, __u32 linear, __u32 off)
+ * here (p->ip_opts), at XDP only (ctx an xdp_md). */
+static __always_inline __u8 sfw_ipv6_hbh_ra(void *ctx, __u32 linear, __u32 off)
 {
 	__u8 o[2] = {};
 	__u32 end;
 
-	if (off + 2 > linear || sfw_opt_read(ctx, tc, off, o, 2))
+	if (off + 2 > linear || sfw_opt_read(ctx, false, off, o, 2))
 		return 1;
 	end = off + (o[1] + 1) * 8;
 	off += 2;
 	for (int i = 0; i < SFW_IPV6_HBH_OPT_MAX; i++) {
 		if (off >= end)
 			return 0;
-		if (off + 1 > linear || sfw_opt_read(ctx, tc, off, o, 1))
+		if (off + 1 > linear || sfw_opt_read(ctx, false, off, o, 1))
 			return 1;
 		if (o[0] == SFW_IPV6_TLV_RA)
 			return 1;
@@ -418,7 +418,7 @@ static __always_inline __u8 sfw_ipv6_hbh_ra(void *ctx, bool tc, __u32 linear, __
 			off++;
 			continue;
 		}
-		if (off + 2 > end || off + 2 > linear || sfw_opt_read(ctx, tc, off, o, 2))
+		if (off + 2 > end || off + 2 > linear || sfw_opt_read(ctx, false, off, o, 2))
 			return 1;
 		off += o[1] + 2;
 	}
@@ -442,7 +442,7 @@ static __always_inline int sfw_parse_options(void *ctx, bool tc, __u32 linear,
 	 * only XDP asks about; they never change rc */
 	if (p->family == SFW_FAMILY_INET6) {
 		if (!tc && (rc == SFW_PKT_OK || rc == SFW_PKT_FRAGMENT))
-			p->ra = sfw_ipv6_hbh_ra(ctx, tc, linear, p->l3_off + sizeof(struct ipv6hdr));
+			p->ra = sfw_ipv6_hbh_ra(ctx, linear, p->l3_off + sizeof(struct ipv6hdr));
 		return rc;
 	}
 	opts = sfw_ipv4_options(ctx, tc, linear, p->l3_off + sizeof(struct iphdr), p->l4_off,

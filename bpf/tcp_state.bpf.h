@@ -106,12 +106,6 @@ static __always_inline bool sfw_tcp_unverified(const struct sfw_session *s)
 	       !(s->flags & SFW_SESS_F_SYNCED);
 }
 
-/* May a bare SYN start session s's connection over? */
-static __always_inline bool sfw_tcp_starts_over(const struct sfw_session *s)
-{
-	return sfw_tcp_finished(s);
-}
-
 static __always_inline void sfw_tcp_move(struct sfw_session *s, __u8 next,
 					 const struct sfw_config *cfg)
 {
@@ -356,7 +350,7 @@ static __always_inline int sfw_tcp_syn(struct sfw_session *s, struct sfw_wing *w
 	bool ack = p->tcp_flags & SFW_TCP_ACK;
 	__u8 st = s->tcp_state;
 
-	if (st >= SFW_TCP_ESTABLISHED && sfw_tcp_unverified(s)) {
+	if (sfw_tcp_unverified(s)) {
 		struct sfw_wing *out = &s->wing[SFW_WING_OUT];
 
 		/* a bare SYN is kept and passed for the other side to answer:
@@ -378,7 +372,7 @@ static __always_inline int sfw_tcp_syn(struct sfw_session *s, struct sfw_wing *w
 		}
 	}
 	if (st >= SFW_TCP_ESTABLISHED) {
-		if (!ack && sfw_tcp_starts_over(s))
+		if (!ack && sfw_tcp_finished(s))
 			return SFW_TCP_RESTART;
 		if (!ack && st == SFW_TCP_CLOSED)
 			return SFW_TCP_OUT_OF_WINDOW;
@@ -640,13 +634,13 @@ __noinline int sfw_tcp_update(struct sfw_session *s, __u32 dir, const struct sfw
 }
 
 /* Will p start session s's connection over (sfw_tcp_syn's SFW_TCP_RESTART:
- * a bare SYN once both FINs were acknowledged, or on a connection picked
- * up unverified)? Read only: such a packet
+ * a bare SYN once both FINs were acknowledged; on an unverified pickup a
+ * bare SYN is kept instead, sfw_tcp_pend_syn)? Read only: such a packet
  * opens a new session, judged as a first packet (its route included), not
  * as this one's. */
 static __always_inline bool sfw_tcp_restarts(const struct sfw_session *s, const struct sfw_pkt *p)
 {
-	return p->proto == SFW_IPPROTO_TCP && sfw_tcp_starts_over(s) &&
+	return p->proto == SFW_IPPROTO_TCP && sfw_tcp_finished(s) &&
 	       (p->tcp_flags & (SFW_TCP_SYN | SFW_TCP_ACK | SFW_TCP_RST)) == SFW_TCP_SYN;
 }
 
@@ -681,8 +675,9 @@ static __always_inline int sfw_tcp_track(struct sfw_session *s, __u32 dir,
  * handshake out and the kept SYN never covered it, review rvf1b B1).
  * The cookie's connection is known exactly: the ACK acknowledges our
  * cookie SYN-ACK (the server's ISN is ack - 1) and follows the client's
- * SYN (its ISN is seq - 1), and as that SYN-ACK carried no window scale option (nor timestamps, which the
- * kernel's cookies need to encode one) neither side scales: both wings
+ * SYN (its ISN is seq - 1), and as that SYN-ACK carried no window scale
+ * option (nor timestamps, which the kernel's cookies need to encode one)
+ * neither side scales: both wings
  * are tracked from this packet on. A connection picked up mid-stream
  * knows its opener from this segment (isn: where sfw first saw it) and
  * its responder once that answers (sfw_tcp_adopt). Its scale is unknown
