@@ -102,6 +102,15 @@ static SUITE_UNUSED int conn_forge(struct conn *k, bool from_client, __u8 flags,
 	return fx_xdp(&sp);
 }
 
+/* k's client asks (200 bytes) and its server answers (1000), then the
+ * connection keeps talking for rounds rounds (conn_still_talking). */
+static SUITE_UNUSED void conn_request_answered(struct conn *k, const char *what, int rounds)
+{
+	cr_assert_eq(cli(k, ACK | PSH, 200), FX_XDP_PASS, "the client's request");
+	cr_assert_eq(srv(k, ACK | PSH, 1000), FX_XDP_PASS, "the server's answer");
+	conn_still_talking(k, what, rounds);
+}
+
 /* Under no-syn-check, k (cli to srv) with red team 1205 F3's forged ACK
  * planted from the client's side before the real connection opens. */
 static SUITE_UNUSED void conn_f3_planted(struct conn *k, const char *cli, const char *srv)

@@ -358,6 +358,15 @@ Test(offpath, cookie_session_window_tracked_from_its_first_packet)
 	cr_assert_eq(fx_xdp(&c), FX_XDP_PASS);
 }
 
+/* no-syn-check, and a global policy permitting CLI4 -> SRV4 ("out") */
+#define B3_OUT_ONLY                                                                  \
+	"set security flow tcp-session no-syn-check\n"                              \
+	"set security address-book global address cli " CLI4 "/32\n"                 \
+	"set security address-book global address srv " SRV4 "/32\n"                 \
+	"set security policies global policy out match "                            \
+	"source-address cli destination-address srv application any\n"             \
+	"set security policies global policy out then permit\n"
+
 /* Review rvf1b, B3: under no-syn-check a SYN-ACK opens a session in its
  * own direction under that direction's policy, as any non-RST segment
  * does (a pickup: bpf/tcp_state.bpf.h sfw_tcp_init). A listener whose
@@ -373,12 +382,7 @@ Test(offpath, no_syn_check_synack_again_judged_by_its_own_direction)
 	__u64 id;
 	__u32 sisn, cseq;
 
-	commit("set security flow tcp-session no-syn-check\n"
-	       "set security address-book global address cli " CLI4 "/32\n"
-	       "set security address-book global address srv " SRV4 "/32\n"
-	       "set security policies global policy out match "
-	       "source-address cli destination-address srv application any\n"
-	       "set security policies global policy out then permit\n"
+	commit(B3_OUT_ONLY
 	       "set security policies global policy back match "
 	       "source-address srv destination-address cli application any\n"
 	       "set security policies global policy back then permit\n"
@@ -395,13 +399,7 @@ Test(offpath, no_syn_check_synack_again_judged_by_its_own_direction)
 	/* now the server's direction is denied: its SYN-ACK again opens
 	 * nothing (global policies: the fixture's destinations are the
 	 * host) */
-	commit("set security flow tcp-session no-syn-check\n"
-	       "set security address-book global address cli " CLI4 "/32\n"
-	       "set security address-book global address srv " SRV4 "/32\n"
-	       "set security policies global policy out match "
-	       "source-address cli destination-address srv application any\n"
-	       "set security policies global policy out then permit\n"
-	       "set security policies default-policy deny-all\n");
+	commit(B3_OUT_ONLY "set security policies default-policy deny-all\n");
 	k.s_next = sisn;
 	cr_assert_eq(srv(&k, SYN | ACK, 0), FX_XDP_DROP, "the listener's direction is denied");
 	cr_assert(fx_session(&k.c, &s) == -ENOENT || (s.id == id && s.timeout_s == 0),
